@@ -1,0 +1,82 @@
+"""Exact numbers: the one rule by which payoffs become exact.
+
+Rule (documented, and relied on by every exact solver):
+
+* ``int`` and ``fractions.Fraction`` are kept as they are;
+* a ``float`` becomes the shortest decimal that prints as that float, so
+  ``0.1`` becomes ``1/10`` (not the binary ``3602879701896397/36028797018963968``);
+* a string such as ``"3/4"`` or ``"-2.5"`` is read as an exact rational;
+* sympy rationals become ``Fraction``; NaN and infinities are refused.
+"""
+from __future__ import annotations
+
+import math
+import numbers
+from fractions import Fraction
+
+from ..errors import GameError
+
+
+def is_symbolic(value) -> bool:
+    """True for a sympy expression that is not a plain number.
+
+    >>> is_symbolic(3)
+    False
+    """
+    mod = type(value).__module__
+    if not mod.startswith("sympy"):
+        return False
+    return not getattr(value, "is_Number", False)
+
+
+def to_exact(value, what: str = "payoff"):
+    """Turn a number into an ``int`` or ``Fraction`` by the module's rule.
+
+    >>> to_exact(0.1)
+    Fraction(1, 10)
+    >>> to_exact("2/6")
+    Fraction(1, 3)
+    """
+    if isinstance(value, bool):
+        raise GameError(f"{what} {value!r} is a boolean, not a number")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, Fraction):
+        return value.numerator if value.denominator == 1 else value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise GameError(f"{what} is {value}: payoffs must be finite numbers")
+        return _normal(Fraction(repr(value)))
+    if isinstance(value, str):
+        try:
+            return _normal(Fraction(value.strip()))
+        except (ValueError, ZeroDivisionError):
+            raise GameError(f"{what} {value!r} is not a number") from None
+    if type(value).__module__.startswith("sympy"):
+        if getattr(value, "is_Rational", False):
+            return _normal(Fraction(int(value.p), int(value.q)))
+        if getattr(value, "is_Float", False):
+            return to_exact(float(value), what)
+        if getattr(value, "is_Number", False):
+            raise GameError(f"{what} {value} is not a finite real number")
+        raise GameError(f"{what} {value} is symbolic: give values for its parameters")
+    if isinstance(value, numbers.Integral):  # numpy integers
+        return int(value)
+    if isinstance(value, numbers.Real):  # numpy floats
+        return to_exact(float(value), what)
+    raise GameError(f"{what} {value!r} of type {type(value).__name__} is not a number")
+
+
+def _normal(q: Fraction):
+    return q.numerator if q.denominator == 1 else q
+
+
+def format_exact(value) -> str:
+    """The string form used in JSON and tables: ``"1/3"``, ``"2"``, ``"-5/2"``.
+
+    >>> format_exact(Fraction(-5, 2))
+    '-5/2'
+    """
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)

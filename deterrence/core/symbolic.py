@@ -1,0 +1,169 @@
+"""Safe expressions over declared parameters.
+
+Payoffs in game files are short formulas such as ``"-W - c"`` or ``"b/2"``.
+They are parsed here by a whitelist, never by ``eval`` or a bare ``sympify``:
+the text is read by :func:`ast.parse` (which builds a tree and runs nothing),
+every node is checked against the grammar below, and the sympy expression is
+built node by node.
+
+Grammar: numbers (integers and decimals, read exactly), declared parameter
+names, ``+ - * /``, ``^`` or ``**`` for powers with a small integer or
+rational exponent, parentheses, and the functions in :data:`FUNCTIONS`.
+Anything else (attribute access, subscripts, strings, lambdas, comprehensions,
+calls to other names) is refused with the reason. Bombs are refused before
+any work: texts over :data:`MAX_LENGTH` characters, nesting deeper than
+:data:`MAX_DEPTH`, exponents above :data:`MAX_EXPONENT` in size.
+"""
+from __future__ import annotations
+
+import ast
+from fractions import Fraction
+from typing import Iterable
+
+from ..errors import ExpressionError
+
+MAX_LENGTH = 2000
+MAX_DEPTH = 40
+MAX_EXPONENT = 64
+FUNCTIONS = ("sqrt", "exp", "log", "abs", "min", "max")
+
+
+def _sympy():
+    import sympy
+    return sympy
+
+
+def parse_expression(text, parameters: Iterable[str] = (), *, file=None,
+                     line=None, field=None):
+    """Parse ``text`` into a sympy expression over the declared ``parameters``.
+
+    Numbers come back as exact sympy rationals. Errors are
+    :class:`~deterrence.errors.ExpressionError` naming file, line and field.
+
+    >>> parse_expression("-W/2 + c^2", ["W", "c"])
+    c**2 - W/2
+    >>> parse_expression("__import__('os')", [])
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.ExpressionError: "__import__('os')": calls are limited to sqrt, exp, log, abs, min, max
+    """
+    where = dict(file=file, line=line, field=field)
+    if isinstance(text, bool):
+        raise ExpressionError(f"{text!r} is a boolean, not a number or formula", **where)
+    if isinstance(text, (int, float, Fraction)):
+        from .numbers import to_exact
+        try:
+            return _sympy().Rational(to_exact(text))
+        except Exception as exc:  # GameError with the reason
+            raise ExpressionError(str(exc), **where) from None
+    if not isinstance(text, str):
+        raise ExpressionError(f"expected a number or a formula in quotes, got {type(text).__name__}", **where)
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(f"expression of {len(text)} characters is longer than the limit of {MAX_LENGTH}", **where)
+    if not text.strip():
+        raise ExpressionError("empty expression", **where)
+    depth = deepest = 0
+    for ch in text:
+        depth += ch in "([{"
+        depth -= ch in ")]}"
+        deepest = max(deepest, depth)
+    if deepest > MAX_DEPTH:
+        raise ExpressionError(f"expression nests {deepest} deep, over the limit of {MAX_DEPTH}", **where)
+    try:
+        tree = ast.parse(text.strip().replace("^", "**"), mode="eval")
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+        raise ExpressionError(f"{text!r} is not a valid expression ({type(exc).__name__})", **where) from None
+    builder = _Builder(text, frozenset(parameters), where)
+    return builder.build(tree.body, 0)
+
+
+class _Builder:
+    """Walks a checked AST and builds the sympy expression."""
+
+    def __init__(self, text, parameters, where):
+        self.text, self.parameters, self.where = text, parameters, where
+        self.sp = _sympy()
+
+    def fail(self, reason):
+        raise ExpressionError(f"{self.text!r}: {reason}", **self.where)
+
+    def build(self, node, depth):
+        if depth > MAX_DEPTH:
+            self.fail(f"nesting deeper than {MAX_DEPTH}")
+        sp = self.sp
+        if isinstance(node, ast.Constant):
+            value = node.value
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                self.fail(f"only numbers may appear as constants, not {type(value).__name__}")
+            if isinstance(value, float):
+                if value != value or value in (float("inf"), float("-inf")):
+                    self.fail("numbers must be finite")
+                return sp.Rational(Fraction(repr(value)).numerator, Fraction(repr(value)).denominator)
+            return sp.Integer(value)
+        if isinstance(node, ast.Name):
+            if node.id not in self.parameters:
+                if node.id in FUNCTIONS:
+                    self.fail(f"function {node.id} must be called with arguments")
+                declared = ", ".join(sorted(self.parameters)) or "none"
+                self.fail(f"unknown name {node.id!r} (declared parameters: {declared})")
+            return parameter_symbol(node.id)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            operand = self.build(node.operand, depth + 1)
+            return -operand if isinstance(node.op, ast.USub) else operand
+        if isinstance(node, ast.BinOp):
+            left = self.build(node.left, depth + 1)
+            right = self.build(node.right, depth + 1)
+            op = node.op
+            if isinstance(op, ast.Add):
+                return left + right
+            if isinstance(op, ast.Sub):
+                return left - right
+            if isinstance(op, ast.Mult):
+                return left * right
+            if isinstance(op, ast.Div):
+                if right == 0:
+                    self.fail("division by zero")
+                return left / right
+            if isinstance(op, ast.Pow):
+                if not right.is_Rational:
+                    self.fail("exponents must be numbers")
+                if abs(right) > MAX_EXPONENT:
+                    self.fail(f"exponent {right} is larger than the limit of {MAX_EXPONENT}")
+                if left == 0 and right < 0:
+                    self.fail("division by zero")
+                return left ** right
+            self.fail(f"operator {type(op).__name__} is not allowed (use + - * / ^)")
+        if isinstance(node, ast.Call):
+            if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
+                self.fail("calls are limited to " + ", ".join(FUNCTIONS))
+            if node.keywords or not node.args:
+                self.fail(f"{node.func.id} takes positional arguments only")
+            args = [self.build(arg, depth + 1) for arg in node.args]
+            name = node.func.id
+            if name in ("min", "max"):
+                return (sp.Min if name == "min" else sp.Max)(*args)
+            if len(args) != 1:
+                self.fail(f"{name} takes one argument")
+            return {"sqrt": sp.sqrt, "exp": sp.exp, "log": sp.log, "abs": sp.Abs}[name](args[0])
+        self.fail(f"{type(node).__name__} is not allowed in a payoff expression")
+
+
+def free_parameter_names(expr) -> frozenset:
+    """Names of the parameters an expression depends on.
+
+    >>> sorted(free_parameter_names(parse_expression("a*b + 1", ["a", "b"])))
+    ['a', 'b']
+    """
+    return frozenset(str(s) for s in getattr(expr, "free_symbols", ()))
+
+
+def parameter_symbol(name: str):
+    """The sympy symbol that stands for parameter ``name`` everywhere.
+
+    All parameters are real; one helper keeps the assumptions identical, so
+    that symbols from files and from Python compare equal.
+
+    >>> parameter_symbol("W")
+    W
+    """
+    return _sympy().Symbol(name, real=True)

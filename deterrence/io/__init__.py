@@ -1,0 +1,43 @@
+"""Readers and writers of game files, and the catalogue.
+
+:func:`load_game` takes a path (``.toml``, ``.json``, ``.nfg``, ``.efg``) or the
+name of a catalogue entry, and returns the game it describes.
+"""
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from ..errors import GameFileError
+
+#: file suffix -> (module, loader function); each takes (path) and returns a game.
+READERS = {
+    ".toml": ("deterrence.io.toml_format", "read_toml"),
+    ".json": ("deterrence.io.json_format", "read_json"),
+    ".nfg": ("deterrence.io.gambit_nfg", "read_nfg"),
+    ".efg": ("deterrence.io.gambit_efg", "read_efg"),
+}
+
+
+def load_game(source, **options):
+    """Load a game from a file path or a catalogue name.
+
+    >>> load_game("chicken").players
+    ('Row', 'Column')
+    """
+    path = Path(source)
+    if not path.exists():
+        from .catalogue import find_entry
+        found = find_entry(str(source))
+        if found is None:
+            raise GameFileError("no such file, and no catalogue game of that name "
+                                "(`deterrence list` shows the catalogue)", file=str(source))
+        path = found
+    if path.is_dir():
+        raise GameFileError("is a folder, not a game file", file=str(source))
+    suffix = path.suffix.lower()
+    if suffix not in READERS:
+        raise GameFileError(f"unknown file type {suffix or '(none)'}; "
+                            f"use one of {', '.join(READERS)}", file=str(path))
+    module, function = READERS[suffix]
+    return getattr(importlib.import_module(module), function)(path, **options)
