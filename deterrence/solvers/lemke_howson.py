@@ -1,0 +1,321 @@
+"""One Nash equilibrium of a two-player game by the Lemke–Howson algorithm.
+
+Sources: B. von Stengel, "Computing equilibria for two-person games",
+Handbook of Game Theory vol. 3, ch. 45 (2002), sections 3.4–3.6 (complementary
+pivoting on two tableaux, integer pivoting, lexicographic degeneracy
+resolution); C. E. Lemke and J. T. Howson, "Equilibrium points of bimatrix
+games", SIAM J. Appl. Math. 12 (1964). QuantEcon's ``lemke_howson`` was read
+as a second description of the same tableau layout; no code was copied.
+
+Steps
+-----
+1. Make the payoffs positive integers: multiply each payoff matrix by the
+   common denominator of its entries and add a constant so the smallest entry
+   is 1 (neither changes the equilibria).
+2. Build two tableaux over the labels ``0..m-1`` (row actions) and
+   ``m..m+n-1`` (column actions): ``T0 = [B^T | I_n | 1]`` for the row
+   player's mixed strategy ``x`` with slack basis, and
+   ``T1 = [I_m | A | 1]`` for the column player's ``y``.
+3. Complementary pivoting: the variable with the initial label enters its
+   tableau; the minimum-ratio test picks the leaving variable; the variable
+   of the other tableau with the leaving label enters next; stop when the
+   initial label leaves. The ratio test is LEXICOGRAPHIC (ties in the
+   right-hand side broken by the rows of the basis inverse, i.e. the slack
+   columns), so degenerate games neither cycle nor stall.
+4. ``exact=True``: fraction-free (Bareiss) integer pivoting with Python ints:
+   row ``i`` becomes ``(T[i]*p - T[i,c]*T[r]) // d`` with ``p`` the pivot and
+   ``d`` the previous pivot, every division exact and every entry an integer.
+   ``exact=False``: the same pivots in float64 (vectorised NumPy); the final
+   bases then give the supports, and the equilibrium is recovered exactly by
+   solving the basis (indifference) equations in Fractions. If that profile
+   does not certify, the exact path is run instead and a note says so.
+5. The basic variables, normalised to sum to 1, are the strategies; the
+   profile is certified exactly by
+   :func:`~deterrence.solvers.certify.certified_equilibrium`.
+"""
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import numpy as np
+
+from ..errors import GameError, NotAnEquilibriumError, SolverError
+from .certify import certified_equilibrium
+from .result import SolveResult
+
+#: Default limit on the number of pivots (Lemke–Howson paths can be exponential).
+DEFAULT_MAX_PIVOTS = 1_000_000
+_TOL = 1e-9
+
+
+def lemke_howson(game, *, initial_label: int = 0, exact: bool = True,
+                 max_pivots: int = DEFAULT_MAX_PIVOTS) -> SolveResult:
+    """One equilibrium of a two-player game by Lemke–Howson (lexicographic pivoting).
+
+    ``initial_label`` is ``0..m-1`` for the row player's actions and
+    ``m..m+n-1`` for the column player's. ``exact=False`` pivots in floating
+    point and recovers the exact equilibrium from the final bases. Raises
+    :class:`~deterrence.errors.SolverError` after ``max_pivots`` pivots.
+
+    >>> from deterrence import NormalFormGame
+    >>> bos = NormalFormGame.from_arrays([[3, 0], [0, 2]], [[2, 0], [0, 3]],
+    ...                                  actions=[["opera", "fight"]] * 2)
+    >>> lemke_howson(bos).equilibria[0].describe()
+    'Row: opera; Column: opera  (payoffs 3, 2)'
+    >>> lemke_howson(bos, initial_label=1, exact=False)[0].strategies
+    ((0, 1), (0, 1))
+    """
+    game._need_numeric("lemke_howson")
+    game._need_two_players("lemke_howson")
+    m, n = game.shape
+    if isinstance(initial_label, bool) or not isinstance(initial_label, (int, np.integer)) \
+            or not 0 <= initial_label < m + n:
+        raise GameError(f"initial_label {initial_label!r} is out of range: labels are 0..{m + n - 1} "
+                        f"(0..{m - 1} for {game.players[0]}'s actions, "
+                        f"{m}..{m + n - 1} for {game.players[1]}'s)")
+    if isinstance(max_pivots, bool) or not isinstance(max_pivots, (int, np.integer)) or max_pivots < 1:
+        raise GameError(f"max_pivots must be a positive integer, got {max_pivots!r}")
+    initial_label = int(initial_label)
+    notes = []
+    if exact:
+        strategies = _exact_path(game, initial_label, max_pivots)
+        eq = certified_equilibrium(game, strategies)
+    else:
+        eq = None
+        try:
+            bases = _float_path(game, initial_label, max_pivots)
+            strategies = _strategies_from_bases(game, *bases)
+            if strategies is not None:
+                eq = certified_equilibrium(game, strategies)
+        except (NotAnEquilibriumError, GameError, ZeroDivisionError, np.linalg.LinAlgError):
+            eq = None
+        if eq is None:
+            notes.append("floating-point pivoting did not end at an exact equilibrium; "
+                         "the exact integer pivoting path was used instead")
+            eq = certified_equilibrium(game, _exact_path(game, initial_label, max_pivots))
+    notes.insert(0, f"one equilibrium, from initial label {initial_label} "
+                    f"({_label_name(game, initial_label)})")
+    return SolveResult(equilibria=(eq,), method="lemke_howson", exact=True, complete=False,
+                       players=game.players, actions=game.actions, notes=tuple(notes))
+
+
+def _label_name(game, label):
+    m = game.shape[0]
+    if label < m:
+        return f"{game.players[0]}: {game.actions[0][label]}"
+    return f"{game.players[1]}: {game.actions[1][label - m]}"
+
+
+# -- integer payoffs ----------------------------------------------------------
+def _positive_integer_matrix(M) -> list:
+    """Scale by the common denominator and shift so that the smallest entry is 1."""
+    flat = [Fraction(v) for v in M.flat]
+    den = 1
+    for q in flat:
+        den = den * q.denominator // math.gcd(den, q.denominator)
+    ints = [int(q * den) for q in flat]
+    shift = 1 - min(ints)
+    rows, cols = M.shape
+    return [[ints[i * cols + j] + shift for j in range(cols)] for i in range(rows)]
+
+
+def _tableaux(game):
+    """Integer tableaux ``T0 = [B^T | I | 1]`` and ``T1 = [I | A | 1]`` as lists of rows."""
+    m, n = game.shape
+    A = _positive_integer_matrix(game.A)
+    B = _positive_integer_matrix(game.B)
+    T0 = [[B[i][j] for i in range(m)] + [1 if k == j else 0 for k in range(n)] + [1]
+          for j in range(n)]
+    T1 = [[1 if k == i else 0 for k in range(m)] + A[i] + [1] for i in range(m)]
+    return T0, T1
+
+
+# -- exact path -----------------------------------------------------------------
+def _lex_min_ratio_exact(T, col, slack_cols):
+    """Row of the lexicographic minimum ratio for entering column ``col``."""
+    rows = [i for i, row in enumerate(T) if row[col] > 0]
+    if not rows:
+        raise SolverError("Lemke–Howson: unbounded ray (no positive entry in the entering column); "
+                          "this cannot happen for positive payoffs")
+    for key in [-1] + list(slack_cols):
+        if len(rows) == 1:
+            break
+        # minimum of T[i][key] / T[i][col] over rows, by cross-multiplication (denominators > 0)
+        best = rows[0]
+        keep = [best]
+        for i in rows[1:]:
+            lhs = T[i][key] * T[best][col]
+            rhs = T[best][key] * T[i][col]
+            if lhs < rhs:
+                best, keep = i, [i]
+            elif lhs == rhs:
+                keep.append(i)
+        rows = keep
+    return rows[0]
+
+
+def _pivot_exact(T, r, c, d):
+    """Fraction-free pivot on (r, c); ``d`` is the previous pivot. Returns the new ``d``."""
+    p = T[r][c]
+    prow = T[r]
+    for i, row in enumerate(T):
+        if i == r:
+            continue
+        f = row[c]
+        if f == 0:
+            if p != d:
+                T[i] = [(v * p) // d for v in row]
+        else:
+            T[i] = [(v * p - f * w) // d for v, w in zip(row, prow)]
+    return p
+
+
+def _exact_path(game, init, max_pivots):
+    m, n = game.shape
+    T = list(_tableaux(game))
+    bases = [list(range(m, m + n)), list(range(m))]
+    slacks = [list(range(m, m + n)), list(range(m))]
+    dets = [1, 1]
+    entering = init
+    k = 0 if init < m else 1
+    for _ in range(max_pivots):
+        r = _lex_min_ratio_exact(T[k], entering, slacks[k])
+        dets[k] = _pivot_exact(T[k], r, entering, dets[k])
+        bases[k][r], entering = entering, bases[k][r]
+        if entering == init:
+            break
+        k = 1 - k
+    else:
+        raise SolverError(f"Lemke–Howson from label {init} did not finish within max_pivots={max_pivots} pivots")
+    x = [0] * m
+    for r, lab in enumerate(bases[0]):
+        if lab < m:
+            x[lab] = T[0][r][-1]
+    y = [0] * n
+    for r, lab in enumerate(bases[1]):
+        if lab >= m:
+            y[lab - m] = T[1][r][-1]
+    return [_normalised(x), _normalised(y)]
+
+
+def _normalised(v):
+    total = sum(v)
+    if total <= 0:
+        raise SolverError("Lemke–Howson ended at the artificial equilibrium (internal error)")
+    return [Fraction(a, total) if isinstance(a, int) else a / total for a in v]
+
+
+# -- float path -------------------------------------------------------------------
+def _lex_min_ratio_float(T, col, slack_cols):
+    column = T[:, col]
+    rows = np.nonzero(column > _TOL)[0]
+    if rows.size == 0:
+        raise SolverError("Lemke–Howson (floating point): no positive entry in the entering column")
+    for key in [-1] + list(slack_cols):
+        if rows.size == 1:
+            break
+        ratios = T[rows, key] / column[rows]
+        rows = rows[ratios <= ratios.min() + _TOL]
+    return int(rows[0])
+
+
+def _float_path(game, init, max_pivots):
+    m, n = game.shape
+    A, B = game.as_float()
+    A = A - A.min() + 1.0
+    B = B - B.min() + 1.0
+    T0 = np.hstack([B.T, np.eye(n), np.ones((n, 1))])
+    T1 = np.hstack([np.eye(m), A, np.ones((m, 1))])
+    T = [T0, T1]
+    bases = [list(range(m, m + n)), list(range(m))]
+    slacks = [range(m, m + n), range(m)]
+    entering = init
+    k = 0 if init < m else 1
+    for _ in range(max_pivots):
+        tab = T[k]
+        r = _lex_min_ratio_float(tab, entering, slacks[k])
+        tab[r] /= tab[r, entering]
+        col = tab[:, entering].copy()
+        col[r] = 0.0
+        tab -= np.outer(col, tab[r])
+        bases[k][r], entering = entering, bases[k][r]
+        if entering == init:
+            break
+        k = 1 - k
+    else:
+        raise SolverError(f"Lemke–Howson from label {init} did not finish within max_pivots={max_pivots} pivots")
+    return bases
+
+
+def _strategies_from_bases(game, basis0, basis1):
+    """Exact strategies from the final bases: solve the tight (indifference) equations.
+
+    Row player: the basic ``x`` labels ``S`` and the nonbasic slack labels
+    ``J`` (column actions that are best responses) satisfy ``B[S, J]^T x_S = 1``;
+    likewise ``A[I, T] y_T = 1`` for the column player. Returns ``None`` when
+    the system is singular or the solution is not a probability vector.
+    """
+    m, n = game.shape
+    S = sorted(lab for lab in basis0 if lab < m)
+    J = sorted(set(range(n)) - {lab - m for lab in basis0 if lab >= m})
+    T = sorted(lab - m for lab in basis1 if lab >= m)
+    I = sorted(set(range(m)) - {lab for lab in basis1 if lab < m})
+    if len(S) != len(J) or len(T) != len(I) or not S or not T:
+        return None
+    Bt = [[Fraction(game.B[i, j]) for i in S] for j in J]
+    Asub = [[Fraction(game.A[i, j]) for j in T] for i in I]
+    xs = _solve_probabilities(Bt)
+    ys = _solve_probabilities(Asub)
+    if xs is None or ys is None:
+        return None
+    x = [Fraction(0)] * m
+    for i, v in zip(S, xs):
+        x[i] = v
+    y = [Fraction(0)] * n
+    for j, v in zip(T, ys):
+        y[j] = v
+    return [x, y]
+
+
+def _solve_probabilities(M):
+    """Solve ``M z = v 1``, ``sum z = 1`` exactly (k unknowns, k equations plus one).
+
+    Shifting payoffs does not change the solution, so the equal value ``v`` is
+    an unknown: the system is ``[M | -1; 1 | 0] (z, v) = (0, 1)``.
+    """
+    k = len(M)
+    rows = [list(M[i]) + [Fraction(-1), Fraction(0)] for i in range(k)]
+    rows.append([Fraction(1)] * k + [Fraction(0), Fraction(1)])
+    sol = solve_exact(rows)
+    if sol is None:
+        return None
+    z = sol[:k]
+    if any(v < 0 for v in z):
+        return None
+    return z
+
+
+def solve_exact(aug):
+    """Solve a square linear system given as augmented rows, exactly (Gauss–Jordan).
+
+    Returns the solution as Fractions, or ``None`` when the matrix is singular.
+
+    >>> solve_exact([[2, 1, 3], [1, -1, 0]])
+    [Fraction(1, 1), Fraction(1, 1)]
+    """
+    rows = [[Fraction(v) for v in row] for row in aug]
+    size = len(rows)
+    for c in range(size):
+        piv = next((r for r in range(c, size) if rows[r][c] != 0), None)
+        if piv is None:
+            return None
+        rows[c], rows[piv] = rows[piv], rows[c]
+        p = rows[c][c]
+        prow = [v / p for v in rows[c]]
+        rows[c] = prow
+        for r in range(size):
+            if r != c and rows[r][c] != 0:
+                f = rows[r][c]
+                rows[r] = [a - f * b for a, b in zip(rows[r], prow)]
+    return [row[-1] for row in rows]
