@@ -132,7 +132,7 @@ class NormalFormGame:
         """
         A = _as_matrix(A, "A")
         if B is None:
-            B = -A
+            B = np.vectorize(_negated, otypes=[object])(A) if A.size else A
         B = _as_matrix(B, "B")
         if A.shape != B.shape:
             raise GameError(f"A has shape {A.shape} but B has shape {B.shape}: they must match")
@@ -508,6 +508,10 @@ def _as_matrix(M, name) -> np.ndarray:
         raise GameError(f"{name} must be a matrix with equal-length rows; got {arr.ndim} dimension(s)"
                         + (" (rows of unequal length?)" if arr.ndim == 1 else ""))
     return arr
+
+
+def _negated(value):
+    return -(value if is_symbolic(value) else to_exact(value, "payoff in A"))
 
 
 def _sympy_number(value, name):

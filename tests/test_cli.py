@@ -1,0 +1,104 @@
+"""The `deterrence` command: solve, show, list, and clean failures."""
+import json
+import subprocess
+import sys
+from fractions import Fraction
+
+import pytest
+
+from deterrence.cli import main
+
+
+def run(*args):
+    """Run the command in a subprocess, as a user would."""
+    proc = subprocess.run([sys.executable, "-m", "deterrence.cli", *args],
+                          capture_output=True, text=True, timeout=120)
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+def test_solve_us_iran_json_contract():
+    code, out, err = run("solve", "us_iran_stage", "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    eqs = data["equilibria"]
+    assert len(eqs) == 3
+    for eq in eqs:
+        assert len(eq["strategies"]) == 2 and len(eq["payoffs"]) == 2
+        for probs in eq["strategies"]:
+            assert sum(Fraction(p) for p in probs) == 1  # exact rational strings
+    assert sorted(i for c in data["cliques"] for i in c) == [0, 1, 2]
+    assert sorted(i for c in data["components"] for i in c) == [0, 1, 2]
+
+
+def test_solve_text_names_actions():
+    code, out, _ = run("solve", "us_iran_stage")
+    assert code == 0
+    assert "US: retaliate; Iran: retaliate" in out and "3 equilibria" in out
+
+
+def test_solve_with_parameter_override(capsys):
+    # With a cheap war for Iran, escalating against a limited strike pays.
+    assert main(["solve", "us_iran_stage", "--set", "W_iran=1", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert all(eq["strategies"][1] != ["0", "1", "0"] for eq in data["equilibria"])
+
+
+def test_show_and_list(capsys):
+    assert main(["show", "prisoners_dilemma"]) == 0
+    out = capsys.readouterr().out
+    assert "Row \\ Column" in out and "T = 5" in out and "Axelrod" in out
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    assert "us_iran_stage" in out and "chicken" in out
+
+
+def test_method_pure_for_three_players_is_said(tmp_path, capsys):
+    from deterrence import NormalFormGame
+    from deterrence.io import write_game
+    import numpy as np
+    path = tmp_path / "three.json"
+    write_game(NormalFormGame.from_payoff_arrays([np.ones((2, 2, 2), int)] * 3), path)
+    assert main(["solve", str(path)]) == 0
+    assert "pure equilibria only" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["solve", "no_such_game"], "no_such_game"),
+    (["solve", "chicken", "--method", "magic"], "unknown method 'magic'"),
+    (["solve", "chicken", "--set", "crash"], "NAME=VALUE"),
+    (["solve", "chicken", "--set", "zzz=1"], "unknown parameter"),
+    (["frobnicate"], "invalid choice"),
+])
+def test_bad_input_one_line_exit_2(args, needle):
+    code, out, err = run(*args)
+    assert code == 2
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1 and needle in err
+
+
+def test_bad_file_names_file_and_line(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('players = ["A", "B"]\n[actions]\nA = ["x"]\nB = ["y"]\n[payoffs]\n"x, z" = [1, 2]\n')
+    code, _, err = run("solve", str(bad))
+    assert code == 2 and "Traceback" not in err
+    assert "bad.toml:6" in err and "'z'" in err
+
+
+def test_hostile_file_runs_nothing(tmp_path):
+    marker = tmp_path / "PWNED"
+    bad = tmp_path / "evil.toml"
+    bad.write_text('players = ["A", "B"]\n[actions]\nA = ["x"]\nB = ["y"]\n[payoffs]\n'
+                   f'"x, y" = ["__import__(\'os\').system(\'touch {marker}\')", 0]\n')
+    code, _, err = run("solve", str(bad))
+    assert code == 2 and "evil.toml:6" in err
+    assert not marker.exists()
+
+
+def test_help_is_fast_to_load():
+    code, out, _ = run("--help")
+    assert code == 0 and "solve" in out and "repeated" in out
+    probe = subprocess.run([sys.executable, "-c",
+                            "import sys, deterrence.cli; deterrence.cli.build_parser();"
+                            "print(sorted(m for m in ('sympy', 'matplotlib', 'scipy', 'dask') if m in sys.modules))"],
+                           capture_output=True, text=True, timeout=60)
+    assert probe.stdout.strip() == "[]"
