@@ -174,6 +174,12 @@ def _pivot_exact(T, r, c, d):
 def _exact_path(game, init, max_pivots):
     m, n = game.shape
     T = list(_tableaux(game))
+    try:
+        import flint  # optional accelerator: the same integer pivots in C (python-flint)
+    except ImportError:  # pragma: no cover - exercised when python-flint is absent
+        flint = None
+    if flint is not None:
+        return _exact_path_flint(flint, T, m, n, init, max_pivots)
     bases = [list(range(m, m + n)), list(range(m))]
     slacks = [list(range(m, m + n)), list(range(m))]
     dets = [1, 1]
@@ -188,15 +194,91 @@ def _exact_path(game, init, max_pivots):
         k = 1 - k
     else:
         raise SolverError(f"Lemke–Howson from label {init} did not finish within max_pivots={max_pivots} pivots")
+    return _strategies_from_integer_tableaux(T, bases, m, n)
+
+
+def _strategies_from_integer_tableaux(T, bases, m, n):
     x = [0] * m
     for r, lab in enumerate(bases[0]):
         if lab < m:
-            x[lab] = T[0][r][-1]
+            x[lab] = int(T[0][r][-1])
     y = [0] * n
     for r, lab in enumerate(bases[1]):
         if lab >= m:
-            y[lab - m] = T[1][r][-1]
+            y[lab - m] = int(T[1][r][-1])
     return [_normalised(x), _normalised(y)]
+
+
+class _FlintTableau:
+    """An integer tableau held as a ``flint.fmpz_mat``; rows/columns read lazily.
+
+    Fraction-free pivot in one C-level expression: with ``col'`` the pivot
+    column whose pivot entry is replaced by ``p - d``,
+    ``T <- (p*T - col' * T[r]) / d`` updates every other row by Bareiss' rule
+    and leaves row ``r`` unchanged; the division is exact.
+    """
+
+    def __init__(self, flint, rows):
+        self.flint = flint
+        self.M = flint.fmpz_mat(rows)
+        self.nrows, self.ncols = len(rows), len(rows[0])
+        self.d = 1
+
+    def column(self, c):
+        M = self.M
+        return [M[i, c] for i in range(self.nrows)]
+
+    def pivot(self, r, c, col):
+        flint, M = self.flint, self.M
+        p = col[r]
+        colv = list(col)
+        colv[r] = p - self.d
+        row = flint.fmpz_mat(1, self.ncols, [M[r, j] for j in range(self.ncols)])
+        update = flint.fmpz_mat(self.nrows, 1, colv) * row
+        self.M = (M * p - update) / self.d
+        self.d = p
+
+
+def _lex_min_ratio_flint(tab, col, slack_cols):
+    column = tab.column(col)
+    rows = [i for i, v in enumerate(column) if v > 0]
+    if not rows:
+        raise SolverError("Lemke–Howson: unbounded ray (no positive entry in the entering column); "
+                          "this cannot happen for positive payoffs")
+    M = tab.M
+    for key in [tab.ncols - 1] + list(slack_cols):
+        if len(rows) == 1:
+            break
+        best = rows[0]
+        keep = [best]
+        for i in rows[1:]:
+            lhs = M[i, key] * column[best]
+            rhs = M[best, key] * column[i]
+            if lhs < rhs:
+                best, keep = i, [i]
+            elif lhs == rhs:
+                keep.append(i)
+        rows = keep
+    return rows[0], column
+
+
+def _exact_path_flint(flint, T, m, n, init, max_pivots):
+    tabs = [_FlintTableau(flint, T[0]), _FlintTableau(flint, T[1])]
+    bases = [list(range(m, m + n)), list(range(m))]
+    slacks = [range(m, m + n), range(m)]
+    entering = init
+    k = 0 if init < m else 1
+    for _ in range(max_pivots):
+        r, column = _lex_min_ratio_flint(tabs[k], entering, slacks[k])
+        tabs[k].pivot(r, entering, column)
+        bases[k][r], entering = entering, bases[k][r]
+        if entering == init:
+            break
+        k = 1 - k
+    else:
+        raise SolverError(f"Lemke–Howson from label {init} did not finish within max_pivots={max_pivots} pivots")
+    rhs = [[[int(tab.M[i, tab.ncols - 1])] for i in range(tab.nrows)] for tab in tabs]
+    return _strategies_from_integer_tableaux(rhs, bases, m, n)
 
 
 def _normalised(v):
