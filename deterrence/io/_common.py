@@ -1,0 +1,159 @@
+"""Helpers shared by the game-file readers and writers (TOML, JSON, Gambit).
+
+One rule for payoff values, whatever the format: integers stay integers,
+floats follow :func:`deterrence.core.numbers.to_exact`, strings go through the
+whitelist parser :func:`deterrence.core.symbolic.parse_expression` (never
+``eval``), and a formula that is just a number becomes an exact number.
+"""
+from __future__ import annotations
+
+import keyword
+from fractions import Fraction
+
+from ..core.numbers import is_symbolic, to_exact
+from ..core.symbolic import FUNCTIONS, parse_expression
+from ..errors import ExpressionError, GameError, GameFileError
+
+#: Bytes above which a game file is refused before parsing (a game file is a few kB).
+MAX_FILE_BYTES = 20_000_000
+
+
+def payoff_value(value, declared, *, file=None, line=None, field=None):
+    """One payoff from a file: ``int``/``Fraction``, or a sympy formula over ``declared``.
+
+    >>> payoff_value("1/3", [])
+    Fraction(1, 3)
+    >>> payoff_value("-W/2", ["W"])
+    -W/2
+    >>> payoff_value(0.5, [])
+    Fraction(1, 2)
+    """
+    where = dict(file=file, line=line, field=field)
+    if isinstance(value, bool):
+        raise GameFileError(f"{value!r} is a boolean, not a payoff", **where)
+    if isinstance(value, (int, float, Fraction)):
+        try:
+            return to_exact(value)
+        except GameError as exc:
+            raise GameFileError(str(exc), **where) from None
+    if not isinstance(value, str):
+        raise GameFileError(f"a payoff must be a number or a formula in quotes, "
+                            f"not {_type_name(value)}", **where)
+    expr = parse_expression(value, declared, **where)
+    if not is_symbolic(expr):
+        try:
+            return to_exact(expr, "payoff")
+        except GameError as exc:
+            raise ExpressionError(str(exc), **where) from None
+    import sympy
+    # zoo/nan/oo can arise inside a formula (log(0), 1/(a-a) after folding):
+    # a payoff must be a finite real once parameters have values.
+    if expr.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+        raise ExpressionError(f"{value!r} is not finite", **where)
+    return expr
+
+
+def parameter_value(value, *, file=None, line=None, field=None):
+    """A parameter's default: a number or an exact number string (``None`` = no default).
+
+    >>> parameter_value("3/4")
+    Fraction(3, 4)
+    >>> parameter_value(2)
+    2
+    """
+    where = dict(file=file, line=line, field=field)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float, str, Fraction)):
+        raise GameFileError(f"a parameter value must be a number or an exact number in quotes "
+                            f"such as \"3/4\", not {_type_name(value)}", **where)
+    try:
+        return to_exact(value, "parameter value")
+    except GameError as exc:
+        raise GameFileError(f"{exc} (formulas are not allowed as parameter values)"
+                            if isinstance(value, str) else str(exc), **where) from None
+
+
+def check_parameter_name(name, *, file=None, line=None, field=None):
+    """Refuse names the expression grammar could not use as a parameter.
+
+    >>> check_parameter_name("W_us")
+    'W_us'
+    >>> check_parameter_name("sqrt")
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.GameFileError: 'sqrt' is a function name, not a usable parameter name
+    """
+    where = dict(file=file, line=line, field=field)
+    if not isinstance(name, str) or not name.isidentifier() or not name.isascii():
+        raise GameFileError(f"parameter name {name!r} is not a name (letters, digits and _; "
+                            "not starting with a digit)", **where)
+    if keyword.iskeyword(name) or name.startswith("__"):
+        raise GameFileError(f"{name!r} is reserved, not a usable parameter name", **where)
+    if name in FUNCTIONS:
+        raise GameFileError(f"{name!r} is a function name, not a usable parameter name", **where)
+    return name
+
+
+def check_label(label, what, *, file=None, line=None, field=None):
+    """Action labels name profiles as ``"a, b"``: no commas, no edge spaces, not empty.
+
+    >>> check_label("hold", "action")
+    'hold'
+    >>> check_label("a,b", "action", file="g.toml", line=3)
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.GameFileError: g.toml:3: action 'a,b' contains a comma (profiles are written "a, b")
+    """
+    where = dict(file=file, line=line, field=field)
+    if not isinstance(label, str):
+        raise GameFileError(f"{what} must be a string in quotes, not {_type_name(label)}", **where)
+    if not label.strip():
+        raise GameFileError(f"empty {what}", **where)
+    if "," in label:
+        raise GameFileError(f"{what} {label!r} contains a comma (profiles are written \"a, b\")", **where)
+    if label != label.strip():
+        raise GameFileError(f"{what} {label!r} begins or ends with spaces", **where)
+    return label
+
+
+def format_formula(expr) -> str:
+    """A formula string that :func:`parse_expression` reads back to the same expression.
+
+    sympy's own printer writes ``Abs``, ``Min``, ``Max`` and ``E``, which are
+    not in the grammar; this one writes ``abs``, ``min``, ``max``, ``exp(1)``.
+
+    >>> from deterrence.core.symbolic import parse_expression
+    >>> format_formula(parse_expression("abs(a) + max(a, 2)", ["a"]))
+    'abs(a) + max(2, a)'
+    """
+    from sympy.printing.str import StrPrinter
+
+    class _Printer(StrPrinter):
+        def _print_Abs(self, e):
+            return f"abs({self._print(e.args[0])})"
+
+        def _print_Min(self, e):
+            return "min(" + ", ".join(self._print(a) for a in e.args) + ")"
+
+        def _print_Max(self, e):
+            return "max(" + ", ".join(self._print(a) for a in e.args) + ")"
+
+        def _print_Exp1(self, e):
+            return "exp(1)"
+
+    return _Printer().doprint(expr)
+
+
+def format_number(value) -> str:
+    """An exact number as text: ``"3"``, ``"-1/3"``.
+
+    >>> format_number(Fraction(-1, 3))
+    '-1/3'
+    """
+    return str(to_exact(value))
+
+
+def _type_name(value) -> str:
+    return {dict: "a table", list: "an array", str: "a string", bool: "a boolean",
+            int: "an integer", float: "a number"}.get(type(value), type(value).__name__)
