@@ -1,0 +1,186 @@
+"""Red lines: the parameter values at which the equilibrium conclusion flips.
+
+For a symbolic stage game the pure profile ``p`` is an equilibrium exactly when
+every deviation difference ``u_i(p) - u_i(a_i, p_-i)`` is non-negative. Each
+difference is a formula in the parameters. For one parameter ``θ`` (the others
+kept symbolic for the formula, at their values for the number):
+
+1. solve each difference ``= 0`` for ``θ`` (sympy), giving candidate thresholds;
+2. keep the real roots, and for each side of the current value the nearest one;
+3. solve the game just on each side of it (exactly) to say what changes.
+
+The result states, for example, "(retaliate, retaliate) stops being an
+equilibrium if W_iran falls below 2, i.e. below b_iran". For models that are
+not symbolic, :func:`find_flip` finds a threshold numerically by bisection.
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from fractions import Fraction
+
+from .core.numbers import format_exact, is_symbolic, to_exact
+from .core.symbolic import parameter_symbol
+
+
+@dataclass(frozen=True)
+class RedLine:
+    """A parameter value at which the set of pure equilibria changes.
+
+    ``direction`` is ``"below"`` or ``"above"``: the change happens when the
+    parameter goes past ``threshold`` in that direction from ``current``.
+    ``formula`` is the threshold in terms of the other parameters.
+    """
+
+    parameter: str
+    current: object
+    threshold: object
+    direction: str
+    formula: str
+    gained: tuple  # pure profiles (labels) that become equilibria past the line
+    lost: tuple    # pure profiles that stop being equilibria past the line
+
+    def describe(self) -> str:
+        """One sentence, e.g. "if W_iran falls below 2 (= b_iran): ..."."""
+        verb = "falls below" if self.direction == "below" else "rises above"
+        formula = "" if self.formula == format_exact(self.threshold) else f" (= {self.formula})"
+        changes = []
+        if self.lost:
+            changes.append(" and ".join(_profile(p) for p in self.lost) + " stop"
+                           + ("s" if len(self.lost) == 1 else "") + " being an equilibrium")
+        if self.gained:
+            changes.append(" and ".join(_profile(p) for p in self.gained) + " become"
+                           + ("s" if len(self.gained) == 1 else "") + " an equilibrium")
+        return (f"if {self.parameter} {verb} {format_exact(self.threshold)}{formula} "
+                f"(now {format_exact(self.current)}): " + "; ".join(changes))
+
+    def to_json(self) -> dict:
+        return {"parameter": self.parameter, "current": format_exact(self.current),
+                "threshold": format_exact(self.threshold), "direction": self.direction,
+                "formula": self.formula, "gained": [list(p) for p in self.gained],
+                "lost": [list(p) for p in self.lost]}
+
+
+def _profile(labels) -> str:
+    return "(" + ", ".join(labels) + ")"
+
+
+def deviation_gaps(game) -> dict:
+    """For every pure profile, the list of its deviation differences ``u_i(p) - u_i(dev)``.
+
+    >>> from deterrence import load_game
+    >>> gaps = deviation_gaps(load_game("prisoners_dilemma"))
+    >>> sorted(str(g) for g in gaps[("C", "C")])
+    ['R - T', 'R - T']
+    """
+    out = {}
+    for prof in itertools.product(*(range(k) for k in game.shape)):
+        gaps = []
+        for i, arr in enumerate(game.payoff_arrays):
+            for a in range(game.shape[i]):
+                if a != prof[i]:
+                    dev = list(prof)
+                    dev[i] = a
+                    gaps.append(arr[prof] - arr[tuple(dev)])
+        out[tuple(game.actions[i][j] for i, j in enumerate(prof))] = gaps
+    return out
+
+
+def pure_equilibrium_set(game) -> frozenset:
+    """The pure equilibria of a numeric game, as label tuples.
+
+    >>> from deterrence import load_game
+    >>> sorted(pure_equilibrium_set(load_game("chicken").with_defaults()))
+    [('straight', 'swerve'), ('swerve', 'straight')]
+    """
+    from .solvers.pure import pure_equilibria
+    return frozenset(tuple(e.support(i)[0] for i in range(game.n_players))
+                     for e in pure_equilibria(game))
+
+
+def red_lines(game, parameters=None) -> tuple:
+    """Every red line of a symbolic game, for each parameter and each direction.
+
+    >>> from deterrence import load_game
+    >>> lines = red_lines(load_game("prisoners_dilemma"), ["R"])
+    >>> lines[0].describe()
+    'if R rises above 5 (= T) (now 3): (C, C) becomes an equilibrium'
+    """
+    import sympy
+    if not game.is_symbolic:
+        return ()
+    values = game.parameters
+    missing = [k for k, v in values.items() if v is None]
+    if missing:
+        from .errors import GameError
+        raise GameError(f"red lines need values for parameter(s) {', '.join(missing)}")
+    names = list(parameters) if parameters is not None else list(values)
+    base = game.with_defaults()
+    base_set = pure_equilibrium_set(base)
+    subs_all = {parameter_symbol(k): sympy.Rational(str(Fraction(v))) for k, v in values.items()}
+    gaps = [g for gs in deviation_gaps(game).values() for g in gs if is_symbolic(g)]
+    lines = []
+    for name in names:
+        theta = parameter_symbol(name)
+        current = Fraction(values[name])
+        others = {s: v for s, v in subs_all.items() if s != theta}
+        candidates = {}
+        for gap in gaps:
+            if theta not in gap.free_symbols:
+                continue
+            for root in sympy.solve(sympy.Eq(gap, 0), theta):
+                value = root.xreplace(others)
+                if value.is_real and value.is_Rational:
+                    q = Fraction(int(value.p), int(value.q))
+                    candidates.setdefault(q, sympy.simplify(root))
+        for direction in ("below", "above"):
+            side = [q for q in candidates if (q < current if direction == "below" else q > current)]
+            if direction == "below":
+                side.sort(reverse=True)
+            else:
+                side.sort()
+            for q in side:
+                beyond = _just_beyond(q, side, direction, current)
+                flipped = pure_equilibrium_set(game.subs({name: beyond}))
+                if flipped != base_set:
+                    lines.append(RedLine(parameter=name, current=to_exact(current),
+                                         threshold=to_exact(q), direction=direction,
+                                         formula=str(candidates[q]),
+                                         gained=tuple(sorted(flipped - base_set)),
+                                         lost=tuple(sorted(base_set - flipped))))
+                    break
+    return tuple(lines)
+
+
+def _just_beyond(q, others, direction, current):
+    """A value just past ``q``, before the next candidate threshold."""
+    step = Fraction(1, 1000) * max(1, abs(q))
+    farther = [o for o in others if (o < q if direction == "below" else o > q)]
+    if farther:
+        nxt = max(farther) if direction == "below" else min(farther)
+        step = min(step, abs(q - nxt) / 2)
+    return q - step if direction == "below" else q + step
+
+
+def find_flip(conclusion, lo, hi, *, tol=1e-9, max_iter=200):
+    """Bisection for the point in ``[lo, hi]`` where a boolean ``conclusion(x)`` changes.
+
+    Used for models whose red lines are not available as formulas.
+
+    >>> round(find_flip(lambda x: x * x < 2, 0.0, 2.0), 6)
+    1.414214
+    """
+    from .errors import SolverError
+    a, b = lo, hi
+    fa = conclusion(a)
+    if conclusion(b) == fa:
+        raise SolverError(f"the conclusion is the same at {lo} and {hi}: no red line in between")
+    for _ in range(max_iter):
+        mid = (a + b) / 2
+        if conclusion(mid) == fa:
+            a = mid
+        else:
+            b = mid
+        if abs(b - a) <= tol:
+            break
+    return (a + b) / 2
