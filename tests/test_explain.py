@@ -1,0 +1,72 @@
+"""The deterrence report agrees with the solvers, and red lines flip where they say."""
+import json
+from fractions import Fraction
+
+import pytest
+
+import deterrence as dt
+from deterrence.explain import explain, render
+from deterrence.redlines import pure_equilibrium_set, red_lines
+from deterrence.solvers.certify import expected_payoffs_against
+
+
+@pytest.fixture(scope="module")
+def us_iran():
+    return dt.load_game("us_iran_stage")
+
+
+def test_equilibria_section_matches_solver(us_iran):
+    report = explain(us_iran)
+    data = report.section("equilibria").data
+    solved = dt.solve(us_iran.with_defaults())
+    assert data["equilibria"] == [e.to_json() for e in solved.equilibria]
+    assert data["puts_weight_on_escalation"] is True  # war, and the mixed equilibrium
+    restraint = data["restraint_equilibria"]
+    assert [solved.equilibria[k].describe().split("  ")[0] for k in restraint] == \
+        ["US: retaliate; Iran: retaliate"]
+
+
+def test_margins_are_deviation_losses(us_iran):
+    game = us_iran.with_defaults()
+    report = explain(us_iran)
+    margins = report.section("margins").data
+    eq = dt.solve(game).equilibria[margins["equilibrium"]]
+    for i, row in enumerate(margins["players"]):
+        values = expected_payoffs_against(game, eq.strategies, i)
+        assert Fraction(row["escalation_payoff"]) == values[2]
+        assert Fraction(row["loss"]) == max(values[:2]) - values[2] > 0
+    # Iran's war is costlier, so its margin is larger
+    assert Fraction(margins["players"][1]["loss"]) > Fraction(margins["players"][0]["loss"])
+
+
+def test_red_lines_flip_exactly_at_their_thresholds(us_iran):
+    lines = red_lines(us_iran)
+    assert {l.parameter for l in lines} >= {"W_us", "W_iran"}
+    base = pure_equilibrium_set(us_iran.with_defaults())
+    for line in lines:
+        eps = Fraction(1, 10 ** 6)
+        inside = line.threshold + (eps if line.direction == "below" else -eps)
+        outside = line.threshold - (eps if line.direction == "below" else -eps)
+        assert pure_equilibrium_set(us_iran.subs({line.parameter: inside})) == base
+        flipped = pure_equilibrium_set(us_iran.subs({line.parameter: outside}))
+        assert flipped != base
+        assert set(line.lost) == base - flipped and set(line.gained) == flipped - base
+    w_iran = next(l for l in lines if l.parameter == "W_iran")
+    assert w_iran.threshold == us_iran.parameters["b_iran"] and w_iran.formula == "b_iran"
+
+
+def test_renderings(us_iran):
+    report = explain(us_iran)
+    text = render(report, "text")
+    assert "Margins against escalation" in text and "Red lines" in text
+    assert "## Red lines" in render(report, "markdown")
+    assert json.loads(render(report, "json"))["margins"]["players"][0]["player"] == "US"
+    assert "<h4>Equilibria</h4>" in report._repr_html_()
+
+
+def test_no_restraint_game():
+    pd = dt.NormalFormGame.from_arrays([[3, 0], [5, 1]], [[3, 5], [0, 1]],
+                                       actions=[["hold", "escalate"]] * 2)
+    report = explain(pd)
+    assert report.section("equilibria").data["restraint_equilibria"] == []
+    assert report.section("margins").data["players"] == []
