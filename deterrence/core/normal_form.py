@@ -355,6 +355,22 @@ class NormalFormGame:
             arrays.append(out)
         return self._replace(payoffs=arrays, parameters=full)
 
+    def with_parameters(self, values: Mapping[str, object] | None = None, **kw) -> "NormalFormGame":
+        """The same (still symbolic) game with new default values for some parameters.
+
+        >>> import sympy
+        >>> W = sympy.Symbol("W", real=True)
+        >>> g = NormalFormGame.from_arrays([[-W]], [[0]], parameters={"W": 5})
+        >>> g.with_parameters(W=9).parameters, g.with_parameters(W=9).is_symbolic
+        ({'W': 9}, True)
+        """
+        values = dict(values or {}, **kw)
+        unknown = set(values) - set(self._parameters)
+        if unknown:
+            raise GameError(f"unknown parameter(s) {', '.join(sorted(unknown))}; "
+                            f"declared: {', '.join(sorted(self._parameters)) or 'none'}")
+        return self._replace(parameters={**self._parameters, **values})
+
     def with_defaults(self) -> "NormalFormGame":
         """The exact game at the parameters' default values."""
         return self.subs()
