@@ -453,8 +453,8 @@ def critical_delta_curve(param_values, deltas, ax=None, xlabel="parameter",
     >>> import matplotlib
     >>> matplotlib.use("Agg")
     >>> ax = critical_delta_curve([10, 20, 50], ["2/3", "1/2", "1/5"], xlabel="W_iran")
-    >>> ax.get_xlabel(), ax.get_ylim()
-    ('W_iran', (0.0, 1.0))
+    >>> ax.get_xlabel(), [float(v) for v in ax.get_ylim()]
+    ('W_iran', [0.0, 1.0])
     """
     x = _as_floats(param_values)
     d = _as_floats(deltas)

@@ -1,0 +1,241 @@
+"""Figures of deterrence.plot: drawn with Agg, checked by what is on the Axes, saved as PNG."""
+from fractions import Fraction as F
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+import deterrence as dt  # noqa: E402
+from deterrence import plot  # noqa: E402
+from deterrence.solvers.result import SolveResult  # noqa: E402
+
+ACTS = ["hold", "retaliate", "escalate"]
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def us_iran():
+    """The catalogue's US-Iran stage game at its default values, built in Python."""
+    table = {("hold", "hold"): (0, 0), ("hold", "retaliate"): (-4, 2), ("hold", "escalate"): (-26, -46),
+             ("retaliate", "hold"): (2, -4), ("retaliate", "retaliate"): (-1, -1),
+             ("retaliate", "escalate"): (-24, -49), ("escalate", "hold"): (-16, -56),
+             ("escalate", "retaliate"): (-19, -54), ("escalate", "escalate"): (-22, -52)}
+    return dt.NormalFormGame.from_mapping(table, players=["US", "Iran"], actions=[ACTS, ACTS],
+                                          title="US and Iran-backed militias")
+
+
+def chicken():
+    return dt.NormalFormGame.from_arrays([[0, -1], [1, -10]], [[0, 1], [-1, -10]],
+                                         players=["US", "Iran"], actions=[["swerve", "straight"]] * 2)
+
+
+def result_of(game, profiles, cliques=None):
+    eqs = tuple(dt.certified_equilibrium(game, s) for s in profiles)
+    return SolveResult(equilibria=eqs, method="test", exact=True, complete=True,
+                       players=game.players, actions=game.actions, cliques=cliques)
+
+
+def save(ax, tmp_path, name):
+    path = tmp_path / f"{name}.png"
+    ax.figure.savefig(path, dpi=60)
+    assert path.stat().st_size > 2000
+    return path
+
+
+def test_heatmap_annotates_exact_payoffs_and_labels(tmp_path):
+    g = us_iran()
+    ax = plot.payoff_heatmap(g, player="Iran")
+    texts = [t.get_text() for t in ax.texts]
+    assert texts == [f"{g.payoff((r, c))[0]}, {g.payoff((r, c))[1]}" for r in ACTS for c in ACTS]
+    assert ax.get_xlabel() == "Iran" and ax.get_ylabel() == "US"
+    assert [t.get_text() for t in ax.get_xticklabels()] == ACTS
+    assert [t.get_text() for t in ax.get_yticklabels()] == ACTS
+    assert "payoff of Iran" in ax.get_title()
+    # the colour bar is a second Axes of the same figure, labelled by what is coloured
+    assert [a.get_ylabel() for a in ax.figure.axes[1:]] == ["payoff of Iran"]
+    # colours follow Iran's payoffs: the image holds them, row by row
+    assert np.array_equal(ax.images[0].get_array(), np.array(g.payoff_array("Iran"), dtype=float))
+    save(ax, tmp_path, "heatmap")
+
+
+def test_heatmap_fractions_sum_colouring_and_symbolic_defaults(tmp_path):
+    g = dt.NormalFormGame.from_arrays([["1/3", 0], [1, "-5/2"]], [[0, "2/3"], [1, 2]])
+    ax = plot.payoff_heatmap(g)
+    assert [t.get_text() for t in ax.texts] == ["1/3, 0", "0, 2/3", "1, 1", "-5/2, 2"]
+    assert "sum of payoffs" in ax.get_title()
+    assert ax.images[0].get_array()[1, 1] == pytest.approx(-0.5)
+    save(ax, tmp_path, "heatmap_sum")
+    # a symbolic game is drawn at its default values
+    import sympy
+    W = sympy.Symbol("W", real=True)
+    sym = dt.NormalFormGame.from_arrays([[0, 1], [2, -W]], [[0, 2], [1, -W]], parameters={"W": 10})
+    assert plot.payoff_heatmap(sym, colorbar=False).texts[3].get_text() == "-10, -10"
+
+
+def test_heatmap_refuses_three_players():
+    g = dt.NormalFormGame.from_payoff_arrays([np.zeros((2, 2, 2), dtype=int)] * 3)
+    with pytest.raises(dt.GameError, match="two-player"):
+        plot.payoff_heatmap(g)
+
+
+def test_best_response_diagram_chicken(tmp_path):
+    g = chicken()
+    r = result_of(g, [[(0, 1), (1, 0)], [(F(9, 10), F(1, 10)), (F(9, 10), F(1, 10))], [(1, 0), (0, 1)]])
+    ax = plot.best_response_diagram(g, result=r)
+    assert ax.get_xlabel() == "p = P(US plays swerve)"
+    assert ax.get_ylabel() == "q = P(Iran plays swerve)"
+    assert sorted(t.get_text() for t in ax.texts) == ["(0, 1)", "(1, 0)", "(9/10, 9/10)"]
+    us = [ln for ln in ax.lines if ln.get_color() == plot._PALETTE[0]]
+    iran = [ln for ln in ax.lines if ln.get_color() == plot._PALETTE[1]]
+    # each correspondence: two flat pieces and the jump at the indifference point 9/10
+    assert len(us) == 3 and len(iran) == 3
+    jump = [ln for ln in us if ln.get_ydata()[0] == ln.get_ydata()[1] and ln.get_xdata()[0] != ln.get_xdata()[1]]
+    assert [ln.get_ydata()[0] for ln in jump] == [pytest.approx(0.9)]
+    offsets = ax.collections[0].get_offsets()
+    assert sorted(map(tuple, np.round(offsets, 6))) == [(0, 1), (0.9, 0.9), (1, 0)]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["US's best response", "Iran's best response", "Nash equilibria"]
+    save(ax, tmp_path, "br_chicken")
+
+
+def test_best_response_diagram_uses_solve_by_default():
+    mp = dt.NormalFormGame.zero_sum([[1, -1], [-1, 1]], actions=[["H", "T"], ["H", "T"]])
+    ax = plot.best_response_diagram(mp)
+    assert [t.get_text() for t in ax.texts] == ["(1/2, 1/2)"]
+
+
+def test_best_response_diagram_continuum_and_indifference(tmp_path):
+    # Column is indifferent when Row plays its first action: (p=1, q>=1/2) is a continuum.
+    g = dt.NormalFormGame.from_arrays([[1, 1], [0, 2]], [[1, 1], [0, 2]])
+    r = result_of(g, [[(1, 0), (1, 0)], [(0, 1), (0, 1)], [(1, 0), (F(1, 2), F(1, 2))]],
+                  cliques=((0, 2), (1,)))
+    ax = plot.best_response_diagram(g, result=r)
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "continuum of equilibria" in legend
+    seg = [ln for ln in ax.lines if ln.get_label() == "continuum of equilibria"][0]
+    assert list(seg.get_xdata()) == [1.0, 1.0] and sorted(seg.get_ydata()) == [0.5, 1.0]
+    save(ax, tmp_path, "br_continuum")
+    # a player indifferent everywhere: the whole square is shaded
+    flat = dt.NormalFormGame.from_arrays([[1, 1], [1, 1]], [[1, 0], [0, 1]])
+    r = result_of(flat, [[(1, 0), (1, 0)], [(0, 1), (0, 1)], [(F(1, 2), F(1, 2)), (F(1, 2), F(1, 2))]])
+    ax = plot.best_response_diagram(flat, result=r)
+    assert any("(everything)" in p.get_label() for p in ax.patches)
+
+
+def test_best_response_diagram_needs_2x2():
+    with pytest.raises(dt.GameError, match="2×2"):
+        plot.best_response_diagram(us_iran())
+
+
+def test_payoff_polygon_shapes(tmp_path):
+    ax = plot.payoff_polygon([(0, 0), (4, 0), (F(1, 2), 3)], label="feasible", color="grey")
+    assert len(ax.patches) == 1 and ax.patches[0].get_label() == "feasible"
+    assert np.allclose(ax.patches[0].get_xy()[:3], [[0, 0], [4, 0], [0.5, 3]])
+    plot.payoff_polygon([(1, 1), (2, 2)], ax=ax, label="segment")
+    plot.payoff_polygon([(3, 1)], ax=ax, label="point")
+    assert [ln.get_label() for ln in ax.lines] == ["segment", "point"]
+    assert ax.get_xlim()[1] >= 4 and ax.get_ylim()[1] >= 3
+    save(ax, tmp_path, "polygon")
+
+
+def test_payoff_sets_us_iran(tmp_path):
+    g = us_iran()
+    ax = plot.payoff_sets(g)
+    assert ax.get_xlabel() == "payoff of US" and ax.get_ylabel() == "payoff of Iran"
+    assert [p.get_label() for p in ax.patches] == ["feasible payoffs", "individually rational"]
+    # the minmax lines sit at the exact minmax values: -22 for the US, -52 for Iran
+    dashed = [ln for ln in ax.lines if ln.get_linestyle() == "--"]
+    assert dashed[0].get_xdata()[0] == -22 and dashed[1].get_ydata()[0] == -52
+    labels = " ".join(t.get_text() for t in ax.texts)
+    assert all(f"({r}, {c})" in labels for r in ACTS for c in ACTS)
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "minmax (mixed): US -22, Iran -52" in legend and "pure outcomes" in legend
+    save(ax, tmp_path, "payoff_sets")
+
+
+def test_payoff_sets_with_equilibrium_set(tmp_path):
+    pd = dt.NormalFormGame.from_arrays([[3, 0], [5, 1]], [[3, 5], [0, 1]],
+                                       players=["US", "Iran"], actions=[["hold", "strike"]] * 2)
+    ax = plot.payoff_sets(pd, delta=F(3, 4))
+    labels = [p.get_label() for p in ax.patches]
+    assert labels == ["feasible payoffs", "individually rational", "equilibrium payoffs at δ = 3/4"]
+    assert ax.get_title().endswith("δ = 3/4")
+    save(ax, tmp_path, "payoff_sets_pd")
+
+
+def test_critical_delta_curve(tmp_path):
+    W = [5, 10, 20, 40]
+    ax = plot.critical_delta_curve(W, [None, F(2, 3), "1/2", 0.25], xlabel="W_iran (cost of war)")
+    assert ax.get_xlabel() == "W_iran (cost of war)"
+    assert ax.get_ylabel() == "critical discount factor δ*"
+    curve = ax.lines[0]
+    assert np.isnan(curve.get_ydata()[0]) and np.allclose(curve.get_ydata()[1:], [2 / 3, 0.5, 0.25])
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["restraint sustainable (δ ≥ δ*)", "restraint breaks down (δ < δ*)", "δ*"]
+    assert len(ax.collections) == 2
+    save(ax, tmp_path, "delta")
+    with pytest.raises(dt.GameError):
+        plot.critical_delta_curve([1, 2], [0.5])
+
+
+def test_deterrence_map(tmp_path):
+    x = np.linspace(5, 60, 12)
+    y = np.linspace(0.3, 0.99, 10)
+    X, Y = np.meshgrid(x, y)
+    codes = np.where(Y > 10 / (X + 5) + 0.2, 0, np.where(Y > 10 / (X + 5), 1, 2))
+    names = np.array(plot.REGIMES, dtype=object)[codes]
+    ax = plot.deterrence_map(names, x, y, xlabel="W_iran", ylabel="δ",
+                             war_risk=np.clip((1 - Y) * 30 / X, 0, 1), title="regimes")
+    assert (ax.get_xlabel(), ax.get_ylabel(), ax.get_title()) == ("W_iran", "δ", "regimes")
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == list(plot.REGIMES)
+    mesh = ax.collections[0]
+    assert np.array_equal(np.asarray(mesh.get_array()).reshape(codes.shape), codes)
+    assert any(t.get_text().startswith("war risk") for t in ax.texts)   # contour labels
+    save(ax, tmp_path, "map")
+    with pytest.raises(dt.GameError, match="unknown regime"):
+        plot.deterrence_map([["peace"]], [1], [1])
+
+
+def test_war_risk_curve(tmp_path):
+    rounds = np.arange(1, 31)
+    curves = [1 - (1 - p) ** rounds for p in (0.01, 0.05)]
+    ax = plot.war_risk_curve(rounds, curves, labels=["1/100", "1/20"])
+    assert len(ax.lines) == 2
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["1/100", "1/20"]
+    assert ax.get_xlabel() == "round"
+    assert np.allclose(ax.lines[1].get_ydata(), curves[1])
+    save(ax, tmp_path, "risk")
+    one = plot.war_risk_curve([1, 2, 3], [0.1, 0.2, 0.3])
+    assert len(one.lines) == 1 and one.get_legend() is None
+
+
+def test_noisy_trajectory(tmp_path):
+    hist = [("hold", "hold"), ("hold", "retaliate"), ("retaliate", "hold"), ("hold", "retaliate"),
+            ("escalate", "escalate")]
+    mistakes = [[False, False], [False, True], [False, False], [False, False], [True, False]]
+    ax = plot.noisy_trajectory(hist, action_labels=ACTS, players=["US", "Iran"], mistakes=mistakes)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["US", "Iran"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ACTS + ["misfire (noise)"]
+    mesh = ax.collections[0]
+    assert np.array_equal(np.asarray(mesh.get_array()).reshape(2, 5), [[0, 0, 1, 0, 2], [0, 1, 0, 1, 2]])
+    assert sorted(map(tuple, ax.collections[1].get_offsets().tolist())) == [(2.0, 1.0), (5.0, 0.0)]
+    save(ax, tmp_path, "trajectory")
+    with pytest.raises(dt.GameError, match="unknown action"):
+        plot.noisy_trajectory([("hold", "nuke")], action_labels=ACTS)
+
+
+def test_functions_draw_on_a_given_axes(tmp_path):
+    fig, axes = plt.subplots(1, 3, figsize=(12, 4))
+    assert plot.payoff_heatmap(chicken(), ax=axes[0], colorbar=False) is axes[0]
+    assert plot.war_risk_curve([1, 2], [0.1, 0.2], ax=axes[1]) is axes[1]
+    assert plot.payoff_polygon([(0, 0), (1, 0), (0, 1)], ax=axes[2]) is axes[2]
+    assert len(fig.axes) == 3
+    fig.savefig(tmp_path / "grid.png", dpi=50)
