@@ -8,6 +8,7 @@ whitelist parser :func:`deterrence.core.symbolic.parse_expression` (never
 from __future__ import annotations
 
 import keyword
+import re
 from fractions import Fraction
 
 from ..core.numbers import is_symbolic, to_exact
@@ -39,6 +40,7 @@ def payoff_value(value, declared, *, file=None, line=None, field=None):
     if not isinstance(value, str):
         raise GameFileError(f"a payoff must be a number or a formula in quotes, "
                             f"not {_type_name(value)}", **where)
+    _refuse_huge_numbers(value, where)
     expr = parse_expression(value, declared, **where)
     if not is_symbolic(expr):
         try:
@@ -51,6 +53,80 @@ def payoff_value(value, declared, *, file=None, line=None, field=None):
     if expr.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
         raise ExpressionError(f"{value!r} is not finite", **where)
     return expr
+
+
+#: Largest number, in bits, a formula may build from its constants (about 3000 digits).
+MAX_NUMBER_BITS = 10_000
+
+
+def _refuse_huge_numbers(text, where):
+    """Refuse formulas whose numbers would be astronomically large, before any work.
+
+    ``parse_expression`` caps each exponent, but a power of a power such as
+    ``(((9^64)^64)^64)^64`` still multiplies the exponents and computes a number
+    of hundreds of millions of digits. This bound, over the syntax tree only
+    (:func:`ast.parse` runs nothing), estimates the size of every number.
+    """
+    import ast
+    if len(text) > 4 * 2000 or text.count("(") > 200:
+        return  # parse_expression refuses these itself (length, nesting)
+    try:
+        tree = ast.parse(text.strip().replace("^", "**"), mode="eval")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return  # parse_expression reports the syntax error
+
+    def bits(node, depth=0):
+        if depth > 100:
+            return 0  # parse_expression refuses the nesting
+        if isinstance(node, ast.Constant):
+            v = node.value
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
+                return 0
+            if isinstance(v, float):
+                try:
+                    f = Fraction(repr(v))
+                except (ValueError, OverflowError):
+                    return 0
+                return f.numerator.bit_length() + f.denominator.bit_length()
+            return v.bit_length()
+        if isinstance(node, ast.UnaryOp):
+            return bits(node.operand, depth + 1)
+        if isinstance(node, ast.BinOp):
+            left, right = bits(node.left, depth + 1), bits(node.right, depth + 1)
+            if isinstance(node.op, ast.Pow):
+                exponent = _constant_exponent(node.right)
+                return max(left, 1) * exponent
+            if isinstance(node.op, (ast.Add, ast.Sub)):
+                return max(left, right) + 1
+            return left + right
+        if isinstance(node, ast.Call):
+            return sum(bits(a, depth + 1) for a in node.args)
+        return 1
+
+    if bits(tree.body) > MAX_NUMBER_BITS:
+        raise ExpressionError(f"{text[:80]!r}{'...' if len(text) > 80 else ''}: its numbers would "
+                              f"be larger than 2^{MAX_NUMBER_BITS}; payoffs must be of sensible size",
+                              **where)
+
+
+def _constant_exponent(node) -> int:
+    """Size of an exponent for the bound: its magnitude if constant, else 1."""
+    import ast
+    while isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        node = node.operand
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) \
+            and not isinstance(node.value, bool):
+        try:
+            return max(1, min(abs(int(node.value)), 10**9))
+        except (OverflowError, ValueError):
+            return 10**9
+    if isinstance(node, ast.BinOp):
+        # a computed exponent such as 2^6 or 64/2: bound by its parts
+        left, right = _constant_exponent(node.left), _constant_exponent(node.right)
+        if isinstance(node.op, ast.Pow):
+            return 10**9 if right * left.bit_length() > 30 else max(1, left ** right)
+        return min(left * right, 10**9)
+    return 1
 
 
 def parameter_value(value, *, file=None, line=None, field=None):
@@ -67,6 +143,9 @@ def parameter_value(value, *, file=None, line=None, field=None):
     if isinstance(value, bool) or not isinstance(value, (int, float, str, Fraction)):
         raise GameFileError(f"a parameter value must be a number or an exact number in quotes "
                             f"such as \"3/4\", not {_type_name(value)}", **where)
+    if isinstance(value, str) and (len(value) > 200 or re.search(r"[eE]\s*[+-]?\s*\d{4,}", value)):
+        # Fraction("1e999999999") would build a billion-digit integer
+        raise GameFileError(f"parameter value {value[:40]!r} is too large or too long", **where)
     try:
         return to_exact(value, "parameter value")
     except GameError as exc:
