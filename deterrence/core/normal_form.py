@@ -473,17 +473,14 @@ class NormalFormGame:
         return "\n".join(out)
 
     def to_dict(self) -> dict:
-        """A JSON-ready description (payoffs as exact strings)."""
-        return {
-            "title": self._title, "description": self._description,
-            "sources": list(self._sources), "players": list(self._players),
-            "actions": {p: list(a) for p, a in zip(self._players, self._actions)},
-            "parameters": {k: (None if v is None else format_exact(v)) for k, v in self._parameters.items()},
-            "payoffs": [[_fmt(arr[prof]) for arr in self._payoffs]
-                        for prof in itertools.product(*(range(k) for k in self.shape))],
-            "profiles": [[a[i] for a, i in zip(self._actions, prof)]
-                         for prof in itertools.product(*(range(k) for k in self.shape))],
-        }
+        """A JSON-ready description (payoffs as exact strings): the shape of
+        :func:`deterrence.io.json_format.game_to_json`, which reads it back.
+
+        >>> NormalFormGame.from_arrays([[1, 2], [3, 4]]).to_dict()["payoffs"][1]
+        ['2', '-2']
+        """
+        from ..io.json_format import game_to_json
+        return game_to_json(self)
 
     # -- checks -----------------------------------------------------------
     def _need_two_players(self, what):

@@ -1,7 +1,8 @@
 """Readers and writers of game files, and the catalogue.
 
 :func:`load_game` takes a path (``.toml``, ``.json``, ``.nfg``, ``.efg``) or the
-name of a catalogue entry, and returns the game it describes.
+name of a catalogue entry, and returns the game it describes; :func:`write_game`
+writes a game in the format its file suffix names.
 """
 from __future__ import annotations
 
@@ -17,6 +18,33 @@ READERS = {
     ".nfg": ("deterrence.io.gambit_nfg", "read_nfg"),
     ".efg": ("deterrence.io.gambit_efg", "read_efg"),
 }
+
+
+#: file suffix -> (module, writer function); each takes (game, path) and returns the text.
+WRITERS = {
+    ".toml": ("deterrence.io.toml_format", "write_toml"),
+    ".json": ("deterrence.io.json_format", "write_json"),
+    ".nfg": ("deterrence.io.gambit_nfg", "write_nfg"),
+}
+
+
+def write_game(game, path) -> str:
+    """Write a game to ``path``, in the format its suffix names (.toml, .json, .nfg).
+
+    Returns the text written.
+
+    >>> import tempfile, os
+    >>> path = os.path.join(tempfile.mkdtemp(), "chicken.json")
+    >>> _ = write_game(load_game("chicken"), path)
+    >>> load_game(path) == load_game("chicken")
+    True
+    """
+    suffix = Path(path).suffix.lower()
+    if suffix not in WRITERS:
+        raise GameFileError(f"cannot write {suffix or 'a file without suffix'}; "
+                            f"use one of {', '.join(WRITERS)}", file=str(path))
+    module, function = WRITERS[suffix]
+    return getattr(importlib.import_module(module), function)(game, path)
 
 
 def load_game(source, **options):

@@ -1,0 +1,284 @@
+"""Games as JSON: a documented shape, exact numbers kept as strings.
+
+The shape (every key but ``players``, ``actions`` and ``payoffs`` optional)::
+
+    {
+      "format": "deterrence.normal_form", "version": 1,
+      "title": "...", "description": "...", "sources": ["..."],
+      "players": ["US", "Iran"],
+      "actions": {"US": ["hold", "strike"], "Iran": ["hold", "strike"]},
+      "parameters": {"c": "3", "k": null},          # default values as exact strings; null = none
+      "profiles": [["hold", "hold"], ["hold", "strike"], ...],
+      "payoffs": [["0", "0"], ["-c", "1/2"], ...],  # one list per profile, one payoff per player
+      "claims": {...}, "extra": {"parameter_notes": {"c": "..."}, "repeated": {...}}
+    }
+
+Payoffs are written as strings: exact numbers (``"1/3"``, ``"-2"``) or
+formulas over the declared parameters (``"-W/2 + c"``), read back by the
+whitelist parser :func:`deterrence.core.symbolic.parse_expression`. Plain JSON
+numbers are accepted too (floats by the rule of :mod:`deterrence.core.numbers`).
+``profiles`` gives the profile of each entry of ``payoffs``; without it the
+payoffs run over profiles with the last player's action changing fastest.
+"""
+from __future__ import annotations
+
+import datetime
+import itertools
+import json
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+
+from ..core.normal_form import NormalFormGame
+from ..core.numbers import is_symbolic
+from ..errors import GameError, GameFileError
+from ._common import (MAX_FILE_BYTES, _type_name, check_parameter_name, format_formula,
+                      format_number, parameter_value, payoff_value)
+
+FORMAT = "deterrence.normal_form"
+VERSION = 1
+KEYS = ("format", "version", "title", "description", "sources", "players", "actions",
+        "parameters", "profiles", "payoffs", "claims", "extra")
+
+
+def read_json(path):
+    """Read a game from a JSON file in the shape of :func:`game_to_json`.
+
+    >>> import tempfile, os
+    >>> path = os.path.join(tempfile.mkdtemp(), "g.json")
+    >>> _ = write_json(NormalFormGame.from_arrays([[1, 2], [3, 4]]), path)
+    >>> read_json(path).A.tolist()
+    [[1, 2], [3, 4]]
+    """
+    file = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise GameFileError(f"cannot read: {exc.strerror or exc}", file=file) from None
+    return parse_json_game(raw, file=file)
+
+
+def parse_json_game(text, *, file="<string>"):
+    """Read a game from JSON text (or bytes).
+
+    >>> parse_json_game('{"players": ["A"], "actions": {"A": ["x", "y"]}, "payoffs": [["1"], ["1/2"]]}').payoff_array(0).tolist()
+    [1, Fraction(1, 2)]
+    >>> parse_json_game('{"players": ["A"],\\n "actions": }', file="g.json")
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.GameFileError: g.json:2: not valid JSON: Expecting value (column 13)
+    """
+    if isinstance(text, (bytes, bytearray)):
+        if len(text) > MAX_FILE_BYTES:
+            raise GameFileError(f"file of {len(text)} bytes is larger than the limit of "
+                                f"{MAX_FILE_BYTES} for a game file", file=file)
+        try:
+            text = bytes(text).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise GameFileError(f"not UTF-8 text (byte 0x{text[exc.start]:02x} at offset {exc.start})",
+                                file=file, line=bytes(text).count(b"\n", 0, exc.start) + 1) from None
+    if not isinstance(text, str):
+        raise GameFileError(f"expected JSON text, got {type(text).__name__}", file=file)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip():
+        raise GameFileError("empty file: a game needs players, actions and payoffs", file=file)
+    try:
+        obj = json.loads(text, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        raise GameFileError(f"not valid JSON: {exc.msg} (column {exc.colno})", file=file,
+                            line=exc.lineno) from None
+    except (RecursionError, MemoryError):
+        raise GameFileError("not valid JSON: nested too deeply", file=file) from None
+    except ValueError as exc:  # NaN/Infinity, or an integer of over 4300 digits
+        raise GameFileError(f"not valid JSON: {exc}", file=file) from None
+    return game_from_json(obj, file=file)
+
+
+def _no_constant(name):
+    raise ValueError(f"{name} is not a number JSON allows in a game")
+
+
+def game_to_json(game) -> dict:
+    """A JSON-ready dict describing a normal-form game (exact numbers as strings).
+
+    >>> d = game_to_json(NormalFormGame.from_arrays([[1, 0], [0, 1]]))
+    >>> d["profiles"][1], d["payoffs"][1]
+    (['0', '1'], ['0', '0'])
+    >>> game_from_json(d) == NormalFormGame.from_arrays([[1, 0], [0, 1]])
+    True
+    """
+    if not isinstance(game, NormalFormGame):
+        raise GameError(f"game_to_json describes normal-form games, not {type(game).__name__}")
+    profiles = list(itertools.product(*(range(k) for k in game.shape)))
+    out = {
+        "format": FORMAT, "version": VERSION,
+        "title": game.title, "description": game.description,
+        "sources": list(game.sources), "players": list(game.players),
+        "actions": {p: list(a) for p, a in zip(game.players, game.actions)},
+        "parameters": {k: (None if v is None else format_number(v))
+                       for k, v in game.parameters.items()},
+        "profiles": [[a[i] for a, i in zip(game.actions, prof)] for prof in profiles],
+        "payoffs": [[_payoff(arr[prof]) for arr in game.payoff_arrays] for prof in profiles],
+    }
+    if game.claims:
+        out["claims"] = _jsonable(game.claims)
+    if game.extra:
+        out["extra"] = _jsonable(game.extra)
+    return out
+
+
+def _payoff(value) -> str:
+    return format_formula(value) if is_symbolic(value) else format_number(value)
+
+
+def _jsonable(obj):
+    # claims and extra come from TOML (dates, Fractions are possible): JSON gets strings.
+    if isinstance(obj, dict):
+        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_jsonable(v) for v in obj]
+    if isinstance(obj, Fraction):
+        return str(obj)
+    if isinstance(obj, (datetime.date, datetime.time)):
+        return obj.isoformat()
+    if isinstance(obj, float) and (obj != obj or obj in (float("inf"), float("-inf"))):
+        return repr(obj)  # JSON has no NaN or infinity
+    return obj
+
+
+def write_json(game, path=None) -> str:
+    """The JSON text of a game (see :func:`game_to_json`); also written to ``path`` if given.
+
+    >>> print(write_json(NormalFormGame.from_arrays([[1]], [[2]]))[:40])
+    {
+      "format": "deterrence.normal_form",
+    """
+    text = json.dumps(game_to_json(game), indent=2, ensure_ascii=False) + "\n"
+    if path is not None:
+        Path(path).write_text(text, encoding="utf-8")
+    return text
+
+
+def game_from_json(obj, *, file="<json>"):
+    """Build a game from a dict in the shape of :func:`game_to_json`.
+
+    >>> game_from_json({"players": ["A", "B"], "actions": {"A": ["x"], "B": ["y"]},
+    ...                 "parameters": {"c": "2"}, "payoffs": [["c", "-c/2"]]}).with_defaults().payoff((0, 0))
+    (2, -1)
+    >>> game_from_json({"players": ["A"], "actions": {"A": ["x"]}}, file="g.json")
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.GameFileError: g.json: payoffs: missing: one list of payoffs per profile
+    """
+    def fail(message, field=None):
+        raise GameFileError(message, file=file, field=field)
+
+    if not isinstance(obj, dict):
+        fail(f"a game is a JSON object {{...}}, not {_type_name(obj)}")
+    for key in obj:
+        if key not in KEYS:
+            fail(f"unknown key {key!r}; known keys are {', '.join(KEYS)}", key)
+    if "format" in obj and obj["format"] != FORMAT:
+        fail(f"format {obj['format']!r} is not {FORMAT!r}", "format")
+    if "version" in obj and obj["version"] != VERSION:
+        fail(f"version {obj['version']!r} is not supported (this reader knows version {VERSION})",
+             "version")
+
+    def get(key, kind, what, required=False, default=None):
+        if key not in obj:
+            if required:
+                fail(f"missing: {what}", key)
+            return default
+        if not isinstance(obj[key], kind):
+            fail(f"expected {what}, got {_type_name(obj[key])}", key)
+        return obj[key]
+
+    def strings(value, field, what):
+        for item in value:
+            if not isinstance(item, str):
+                fail(f"every {what} must be a string, got {_type_name(item)}", field)
+        return value
+
+    title = get("title", str, "a string", default="")
+    description = get("description", str, "a string", default="")
+    sources = strings(get("sources", list, "a list of strings", default=[]), "sources", "source")
+    players = strings(get("players", list, 'a list of player names such as ["Row", "Column"]',
+                          required=True), "players", "player name")
+    if not players:
+        fail("a game needs at least one player", "players")
+    if len(set(players)) != len(players):
+        fail("player names repeat", "players")
+    table = get("actions", dict, "an object giving each player's list of actions", required=True)
+    for p in table:
+        if p not in players:
+            fail(f"unknown player {p!r}; players are {', '.join(players)}", "actions")
+    actions = []
+    for p in players:
+        if p not in table:
+            fail(f"no actions for player {p!r}", "actions")
+        if not isinstance(table[p], list) or not table[p]:
+            fail(f"player {p!r} needs a non-empty list of actions", f"actions.{p}")
+        acts = strings(table[p], f"actions.{p}", "action")
+        if len(set(acts)) != len(acts) or not all(a.strip() for a in acts):
+            fail(f"actions of player {p!r} must be distinct and not empty", f"actions.{p}")
+        actions.append(list(acts))
+    params = {}
+    for name, value in get("parameters", dict, "an object of parameter values",
+                           default={}).items():
+        field = f"parameters.{name}"
+        check_parameter_name(name, file=file, field=field)
+        params[name] = parameter_value(value, file=file, field=field)
+    n = len(players)
+    shape = tuple(len(a) for a in actions)
+    size = 1
+    for k in shape:
+        size *= k
+    payoffs = get("payoffs", list, "one list of payoffs per profile", required=True)
+    if "profiles" in obj:
+        profiles = get("profiles", list, "a list of profiles (lists of action labels)")
+        if len(profiles) != len(payoffs):
+            fail(f"{len(profiles)} profiles but {len(payoffs)} lists of payoffs", "profiles")
+        index = []
+        for k, prof in enumerate(profiles):
+            field = f"profiles[{k}]"
+            if not isinstance(prof, list) or len(prof) != n:
+                fail(f"a profile is a list of {n} action labels, one per player", field)
+            idx = []
+            for i, lab in enumerate(prof):
+                if lab not in actions[i]:
+                    fail(f"unknown action {lab!r} for player {players[i]!r}; actions are "
+                         f"{', '.join(actions[i])}", field)
+                idx.append(actions[i].index(lab))
+            index.append(tuple(idx))
+    else:
+        if len(payoffs) != size:
+            fail(f"{len(payoffs)} lists of payoffs for {size} profiles (without \"profiles\", "
+                 "the payoffs list every profile, the last player's action changing fastest)",
+                 "payoffs")
+        index = list(itertools.product(*(range(k) for k in shape)))
+    arrays = [np.empty(shape, dtype=object) for _ in range(n)]
+    seen = set()
+    declared = list(params)
+    for k, (idx, values) in enumerate(zip(index, payoffs)):
+        if idx in seen:
+            fail(f"profile ({', '.join(a[i] for a, i in zip(actions, idx))}) is given twice",
+                 f"profiles[{k}]")
+        seen.add(idx)
+        if not isinstance(values, list) or len(values) != n:
+            fail(f"expected a list of {n} payoffs (one per player)", f"payoffs[{k}]")
+        for i, v in enumerate(values):
+            arrays[i][idx] = payoff_value(v, declared, file=file, field=f"payoffs[{k}][{i}]")
+    if len(seen) != size:
+        missing = next(p for p in itertools.product(*(range(k) for k in shape)) if p not in seen)
+        fail(f"no payoffs for profile ({', '.join(a[i] for a, i in zip(actions, missing))})"
+             f"{' and others' if size - len(seen) > 1 else ''}", "payoffs")
+    claims = get("claims", dict, "an object", default={})
+    extra = get("extra", dict, "an object", default={})
+    try:
+        return NormalFormGame(arrays, players=players, actions=actions, parameters=params,
+                              title=title, description=description, sources=sources,
+                              claims=claims, extra=extra)
+    except GameError as exc:
+        raise GameFileError(str(exc), file=file) from None
