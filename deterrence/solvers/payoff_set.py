@@ -186,42 +186,50 @@ def _chords(P: np.ndarray, axis: int, c: np.ndarray, eps: float):
     return lo, hi
 
 
+_min, _max, _and = np.minimum.reduce, np.maximum.reduce, np.logical_and.reduce
+
+
 def _as_step(P, u, g, gains, omd_g, delta, eps):
     """One application of the Abreu-Sannikov operator, vectorised over profiles and edges.
 
     ``P``: current polygon (ccw, at least 3 vertices: degenerate polygons go
     through :func:`_as_step_general`); ``omd_g`` = ``(1 - delta) * g``.
     """
-    P1 = np.concatenate((P[1:], P[:1]))
-    D = P1 - P                                          # edges (K, 2)
-    L = np.sqrt((D * D).sum(1))
+    X = P.T                                             # (2, K)
+    Dx = np.concatenate((X[:, 1:], X[:, :1]), axis=1) - X
+    L = np.hypot(Dx[0], Dx[1])
     IC = u + gains                                      # (N, 2)
     # stationary profiles: g(a) in W and incentive compatible with continuation g(a)
-    cr = D[:, 0] * (g[:, 1:2] - P[:, 1]) - D[:, 1] * (g[:, 0:1] - P[:, 0])
-    stat = (cr >= -eps * L).all(1) & (g >= IC - eps).all(1)
+    cr = Dx[0] * (g[:, 1:2] - X[1]) - Dx[1] * (g[:, 0:1] - X[0])
+    stat = _and(cr >= -eps * L, axis=1) & _and(g >= IC - eps, axis=1)
     # chords of W cut by the lines w_0 = IC_0 (axis 0) and w_1 = IC_1 (axis 1), both at once
-    X, Dx = P.T, D.T                                    # (2, K)
     c = IC.T                                            # (2, N)
     with np.errstate(divide="ignore", invalid="ignore"):
         t = (c[:, :, None] - X[:, None, :]) / Dx[:, None, :]
     ok = (t >= -1e-12) & (t <= 1 + 1e-12)
-    Y = X[::-1, None, :] + np.clip(t, 0.0, 1.0) * Dx[::-1, None, :]
-    lo = np.where(ok, Y, np.inf).min(2)
-    hi = np.where(ok, Y, -np.inf).max(2)
-    lo = np.maximum(lo, c[::-1])
+    np.clip(t, 0.0, 1.0, out=t)
+    Y = X[::-1, None, :] + t * Dx[::-1, None, :]
+    lo = _min(np.where(ok, Y, np.inf), axis=2)
+    hi = _max(np.where(ok, Y, -np.inf), axis=2)
+    np.maximum(lo, c[::-1], out=lo)
     valid = (lo <= hi + eps) & ~stat
-    lo = np.minimum(lo, hi)
+    np.minimum(lo, hi, out=lo)
     out = [g[stat]]
     for axis in (0, 1):
         v = valid[axis]
-        if not v.any():
+        k = int(np.count_nonzero(v))
+        if not k:
             continue
-        cs, base = c[axis, v], omd_g[v]
-        for other in (lo[axis, v], hi[axis, v]):
-            w = np.empty((len(cs), 2))
-            w[:, axis] = cs
-            w[:, 1 - axis] = other
-            out.append(base + delta * w)
+        base = omd_g[v]
+        cs = delta * c[axis, v]
+        w = np.empty((2 * k, 2))
+        w[:k, axis] = cs
+        w[k:, axis] = cs
+        w[:k, 1 - axis] = delta * lo[axis, v]
+        w[k:, 1 - axis] = delta * hi[axis, v]
+        w[:k] += base
+        w[k:] += base
+        out.append(w)
     return np.concatenate(out, axis=0)
 
 
@@ -247,6 +255,30 @@ def _as_step_general(P, u, g, gains, omd_g, delta, eps):
                 w[:, 1 - axis] = other
                 out.append(b + delta * w)
     return np.concatenate(out, axis=0)
+
+
+def _extrapolate(P0, P1, P2, diffs):
+    """Aitken's delta-squared extrapolation, coordinate by coordinate, of three iterates.
+
+    Vertices are matched to their nearest counterparts; a coordinate is
+    extrapolated only where its own last two steps shrink geometrically
+    (ratio in (0, 0.95)). The iteration then continues from the result (the
+    fixed point is locally attracting) and convergence is judged on plain
+    steps. Returns None when nothing can be extrapolated.
+    """
+    m1 = ((P2[:, None, :] - P1[None, :, :]) ** 2).sum(2).argmin(1)
+    a1 = P1[m1]
+    m0 = ((a1[:, None, :] - P0[None, :, :]) ** 2).sum(2).argmin(1)
+    if len(set(m1.tolist())) != len(P2) or len(set(m0.tolist())) != len(P2):
+        return None
+    a0 = P0[m0]
+    d1, d2 = a1 - a0, P2 - a1
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = d2 / d1
+    ok = (r > 0) & (r < 0.95) & (np.abs(d2) > 0)
+    if not ok.any():
+        return None
+    return np.where(ok, P2 + d2 * r / (1 - np.where(ok, r, 0.0)), P2)
 
 
 def _vertex_gap(P, Q) -> float:
@@ -396,7 +428,8 @@ def _estimated_iterations(delta: float, tol: float, scale: float) -> int:
     return int(math.ceil(math.log(max(tol, 1e-300) / (scale + 1.0)) / math.log(delta))) + 2
 
 
-def equilibrium_payoff_set(game, delta, *, tol=1e-10, max_iter=2000, exact=True) -> PayoffSetResult:
+def equilibrium_payoff_set(game, delta, *, tol=1e-10, max_iter=2000, exact=True,
+                           accelerate=True) -> PayoffSetResult:
     """Subgame-perfect equilibrium payoffs (pure strategies, public randomisation) for ``delta``.
 
     Abreu-Sannikov algorithm; see the module docstring. Raises
@@ -446,9 +479,12 @@ def equilibrium_payoff_set(game, delta, *, tol=1e-10, max_iter=2000, exact=True)
     u = u0.copy()
     notes = []
     diffs = []
+    n_jumps = 0
     it = 0
     converged = False
     omd_g = (1 - d) * g
+    prev = None                 # previous iterate, for extrapolation
+    since_jump = 0
     while it < max_iter:
         it += 1
         if len(P) == 0:
@@ -458,15 +494,27 @@ def equilibrium_payoff_set(game, delta, *, tol=1e-10, max_iter=2000, exact=True)
         if len(pts) == 0:
             P = pts
             break
-        P_new = _hull_float(pts, eps)
-        u_new = np.maximum(u, P_new.min(axis=0))
+        P_new = _hull_float(pts, 100 * eps)
+        u_new = np.maximum(u0, P_new.min(axis=0))
         step = _vertex_gap(P, P_new)
+        if step > tol and len(P) != len(P_new):
+            step = min(step, hausdorff_distance(P, P_new))
         diffs.append(step)
         moved = float(np.abs(u_new - u).max())
-        P, u = P_new, u_new
+        P_old, P, u = P, P_new, u_new
         if step <= tol and moved <= tol:
             converged = True
             break
+        since_jump += 1
+        if accelerate and since_jump >= 3 and len(diffs) >= 3 and len(P) == len(P_old) \
+                and prev is not None and len(prev) == len(P):
+            P_acc = _extrapolate(prev, P_old, P, diffs)
+            if P_acc is not None:
+                P = P_acc
+                u = np.maximum(u0, P.min(axis=0))
+                since_jump = 0
+                n_jumps += 1
+        prev = P_old
     if len(P) == 0:
         notes.append("no pure-strategy subgame-perfect equilibrium exists for this delta: the set is empty")
         return PayoffSetResult(vertices=(), delta=_simple(d_exact), method="abreu-sannikov", iterations=it,
@@ -480,13 +528,11 @@ def equilibrium_payoff_set(game, delta, *, tol=1e-10, max_iter=2000, exact=True)
     rounding = 1e-9 * scale
     # a-posteriori error estimate from the observed geometric rate
     rho = d
-    tail = [x for x in diffs[-6:-1] if x > 0]
-    if len(tail) >= 2:
-        ratios = [b / a for a, b in zip(tail, tail[1:]) if a > 0]
-        if ratios:
-            rho = min(max(d, max(ratios)), 1 - 1e-12)
+    tail = [x for x in diffs[-5:] if x > 1e3 * eps]
+    ratios = [b / a for a, b in zip(tail, tail[1:]) if b < a]
+    if ratios:
+        rho = min(max(d, max(ratios)), 0.999)
     bound = diffs[-1] * rho / (1 - rho) + rounding
-
     vertices = tuple((float(x), float(y)) for x, y in P)
     threat = tuple(float(t) for t in u)
     is_exact, certified = False, False
@@ -511,7 +557,7 @@ def _simple(q):
 
 
 def _snap(x: float, snap_tol: float):
-    q = Fraction(x).limit_denominator(10 ** 5)
+    q = Fraction(x).limit_denominator(10 ** 4)
     if abs(float(q) - x) > snap_tol:
         return None
     return q
