@@ -110,14 +110,16 @@ def _label_name(game, label):
 # -- integer payoffs ----------------------------------------------------------
 def _positive_integer_matrix(M) -> list:
     """Scale by the common denominator and shift so that the smallest entry is 1."""
-    flat = [Fraction(v) for v in M.flat]
-    den = 1
-    for q in flat:
-        den = den * q.denominator // math.gcd(den, q.denominator)
-    ints = [int(q * den) for q in flat]
-    shift = 1 - min(ints)
+    flat = list(M.flat)
+    if not all(type(v) is int for v in flat):
+        flat = [Fraction(v) for v in flat]
+        den = 1
+        for q in flat:
+            den = den * q.denominator // math.gcd(den, q.denominator)
+        flat = [int(q * den) for q in flat]
+    shift = 1 - min(flat)
     rows, cols = M.shape
-    return [[ints[i * cols + j] + shift for j in range(cols)] for i in range(rows)]
+    return [[flat[i * cols + j] + shift for j in range(cols)] for i in range(rows)]
 
 
 def _tableaux(game):
@@ -131,7 +133,7 @@ def _tableaux(game):
     return T0, T1
 
 
-# -- exact path -----------------------------------------------------------------
+# -- exact path (pure Python ints, full tableau) -----------------------------------
 def _lex_min_ratio_exact(T, col, slack_cols):
     """Row of the lexicographic minimum ratio for entering column ``col``."""
     rows = [i for i, row in enumerate(T) if row[col] > 0]
@@ -171,13 +173,25 @@ def _pivot_exact(T, r, c, d):
     return p
 
 
-def _exact_path(game, init, max_pivots):
-    m, n = game.shape
-    T = list(_tableaux(game))
+def _flint():
     try:
         import flint  # optional accelerator: the same integer pivots in C (python-flint)
-    except ImportError:  # pragma: no cover - exercised when python-flint is absent
-        flint = None
+    except ImportError:  # pragma: no cover - python-flint absent
+        return None
+    return flint
+
+
+#: games with at least this many cells use python-flint (when installed) for the pivots
+FLINT_THRESHOLD = 64
+
+
+def _exact_path(game, init, max_pivots, backend=None):
+    """Exact complementary pivoting; ``backend`` is ``"python"``, ``"flint"`` or ``None`` (auto)."""
+    m, n = game.shape
+    T = list(_tableaux(game))
+    flint = None
+    if backend == "flint" or (backend is None and m * n >= FLINT_THRESHOLD):
+        flint = _flint()
     if flint is not None:
         return _exact_path_flint(flint, T, m, n, init, max_pivots)
     bases = [list(range(m, m + n)), list(range(m))]
@@ -209,76 +223,120 @@ def _strategies_from_integer_tableaux(T, bases, m, n):
     return [_normalised(x), _normalised(y)]
 
 
-class _FlintTableau:
-    """An integer tableau held as a ``flint.fmpz_mat``; rows/columns read lazily.
+# -- exact path (python-flint, dictionary form) -------------------------------------
+class _FlintDictionary:
+    """An integer tableau in dictionary form held as a ``flint.fmpz_mat``.
 
-    Fraction-free pivot in one C-level expression: with ``col'`` the pivot
+    Only the nonbasic columns and the right-hand side are stored (a basic
+    column is ``d`` times a unit vector), halving the work of a pivot. The
+    fraction-free pivot is one C-level expression: with ``col'`` the entering
     column whose pivot entry is replaced by ``p - d``,
-    ``T <- (p*T - col' * T[r]) / d`` updates every other row by Bareiss' rule
-    and leaves row ``r`` unchanged; the division is exact.
+    ``M <- (p*M - col' * M[r]) / d`` applies Bareiss' rule to every other row,
+    leaves row ``r`` unchanged, and divides exactly. The entering column's
+    slot then receives the leaving variable's column: ``-col`` off the pivot
+    row, ``d`` on it.
     """
 
-    def __init__(self, flint, rows):
+    def __init__(self, flint, columns, rows, basis, nonbasic):
+        # columns: list of column vectors (one per nonbasic variable) plus the rhs last
         self.flint = flint
-        self.M = flint.fmpz_mat(rows)
-        self.nrows, self.ncols = len(rows), len(rows[0])
+        self.nrows = rows
+        self.ncols = len(columns)
+        self.M = flint.fmpz_mat(rows, self.ncols, [columns[c][i] for i in range(rows)
+                                                   for c in range(self.ncols)])
+        self.basis = list(basis)
+        self.nonbasic = list(nonbasic)
+        self.pos = {lab: c for c, lab in enumerate(nonbasic)}
+        self.row_of = {lab: r for r, lab in enumerate(basis)}
         self.d = 1
 
-    def column(self, c):
+    def column(self, label):
+        c = self.pos[label]
         M = self.M
         return [M[i, c] for i in range(self.nrows)]
 
-    def pivot(self, r, c, col):
+    def entry(self, i, label):
+        """Entry of row ``i`` in the (full-tableau) column of ``label``."""
+        c = self.pos.get(label)
+        if c is not None:
+            return self.M[i, c]
+        return self.d if self.row_of[label] == i else 0
+
+    def ratio_row(self, label, slack_labels):
+        column = self.column(label)
+        rows = [i for i, v in enumerate(column) if v > 0]
+        if not rows:
+            raise SolverError("Lemke–Howson: unbounded ray (no positive entry in the entering column); "
+                              "this cannot happen for positive payoffs")
+        M = self.M
+        rhs = self.ncols - 1
+        keys = [None] + list(slack_labels)
+        for key in keys:
+            if len(rows) == 1:
+                break
+            if key is None:
+                vals = {i: M[i, rhs] for i in rows}
+            else:
+                vals = {i: self.entry(i, key) for i in rows}
+            best = rows[0]
+            keep = [best]
+            for i in rows[1:]:
+                lhs = vals[i] * column[best]
+                rhs_ = vals[best] * column[i]
+                if lhs < rhs_:
+                    best, keep = i, [i]
+                elif lhs == rhs_:
+                    keep.append(i)
+            rows = keep
+        return rows[0], column
+
+    def pivot(self, r, label, column):
         flint, M = self.flint, self.M
-        p = col[r]
-        colv = list(col)
-        colv[r] = p - self.d
+        c = self.pos[label]
+        p, d = column[r], self.d
+        colv = list(column)
+        colv[r] = p - d
         row = flint.fmpz_mat(1, self.ncols, [M[r, j] for j in range(self.ncols)])
-        update = flint.fmpz_mat(self.nrows, 1, colv) * row
-        self.M = (M * p - update) / self.d
+        M = (M * p - flint.fmpz_mat(self.nrows, 1, colv) * row) / d
+        for i in range(self.nrows):
+            M[i, c] = -column[i]
+        M[r, c] = d
+        self.M = M
         self.d = p
+        leaving = self.basis[r]
+        self.basis[r] = label
+        del self.pos[label], self.row_of[leaving]
+        self.row_of[label] = r
+        self.pos[leaving] = c
+        self.nonbasic[c] = leaving
+        return leaving
 
-
-def _lex_min_ratio_flint(tab, col, slack_cols):
-    column = tab.column(col)
-    rows = [i for i, v in enumerate(column) if v > 0]
-    if not rows:
-        raise SolverError("Lemke–Howson: unbounded ray (no positive entry in the entering column); "
-                          "this cannot happen for positive payoffs")
-    M = tab.M
-    for key in [tab.ncols - 1] + list(slack_cols):
-        if len(rows) == 1:
-            break
-        best = rows[0]
-        keep = [best]
-        for i in rows[1:]:
-            lhs = M[i, key] * column[best]
-            rhs = M[best, key] * column[i]
-            if lhs < rhs:
-                best, keep = i, [i]
-            elif lhs == rhs:
-                keep.append(i)
-        rows = keep
-    return rows[0], column
+    def rhs(self):
+        last = self.ncols - 1
+        return [int(self.M[i, last]) for i in range(self.nrows)]
 
 
 def _exact_path_flint(flint, T, m, n, init, max_pivots):
-    tabs = [_FlintTableau(flint, T[0]), _FlintTableau(flint, T[1])]
-    bases = [list(range(m, m + n)), list(range(m))]
+    A = [row[m:m + n] for row in T[1]]            # positive integer A (m x n)
+    Bt = [row[:m] for row in T[0]]                # positive integer B^T (n x m)
+    ones_n, ones_m = [1] * n, [1] * m
+    cols0 = [[Bt[j][i] for j in range(n)] for i in range(m)] + [ones_n]
+    cols1 = [[A[i][j] for i in range(m)] for j in range(n)] + [ones_m]
+    tabs = [_FlintDictionary(flint, cols0, n, range(m, m + n), range(m)),
+            _FlintDictionary(flint, cols1, m, range(m), range(m, m + n))]
     slacks = [range(m, m + n), range(m)]
     entering = init
     k = 0 if init < m else 1
     for _ in range(max_pivots):
-        r, column = _lex_min_ratio_flint(tabs[k], entering, slacks[k])
-        tabs[k].pivot(r, entering, column)
-        bases[k][r], entering = entering, bases[k][r]
+        r, column = tabs[k].ratio_row(entering, slacks[k])
+        entering = tabs[k].pivot(r, entering, column)
         if entering == init:
             break
         k = 1 - k
     else:
         raise SolverError(f"Lemke–Howson from label {init} did not finish within max_pivots={max_pivots} pivots")
-    rhs = [[[int(tab.M[i, tab.ncols - 1])] for i in range(tab.nrows)] for tab in tabs]
-    return _strategies_from_integer_tableaux(rhs, bases, m, n)
+    rhs = [[[v] for v in tab.rhs()] for tab in tabs]
+    return _strategies_from_integer_tableaux(rhs, [tabs[0].basis, tabs[1].basis], m, n)
 
 
 def _normalised(v):
