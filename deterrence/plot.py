@@ -128,9 +128,15 @@ def payoff_heatmap(game, player=None, ax=None, *, cmap="RdYlGn", fontsize=None, 
     ax.tick_params(which="minor", length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)
-    ax.set_title(f"{game.title or 'payoff table'} (colour: {what})", fontsize=10, pad=8)
+    import textwrap
+    title = textwrap.fill(game.title, 48) + "\n" if game.title else "payoff table "
+    ax.set_title(f"{title}(colour: {what})", fontsize=10, pad=8)
     if colorbar:
-        ax.figure.colorbar(image, ax=ax, label=what, shrink=0.9)
+        bar = ax.figure.colorbar(image, ax=ax, label=what, shrink=0.9)
+        if lo < 0 < hi:
+            # A two-slope scale squeezes one side: tick both ends, 0 and the middle of the longer side.
+            ticks = sorted({lo, 0.0, hi, (lo if -lo > hi else hi) / 2})
+            bar.set_ticks(ticks, labels=[f"{t:g}" for t in ticks])
     return ax
 
 
