@@ -403,8 +403,8 @@ def _strategies_from_bases(game, basis0, basis1):
     I = sorted(set(range(m)) - {lab for lab in basis1 if lab < m})
     if len(S) != len(J) or len(T) != len(I) or not S or not T:
         return None
-    Bt = [[Fraction(game.B[i, j]) for i in S] for j in J]
-    Asub = [[Fraction(game.A[i, j]) for j in T] for i in I]
+    Bt = [[game.B[i, j] for i in S] for j in J]
+    Asub = [[game.A[i, j] for j in T] for i in I]
     xs = _solve_probabilities(Bt)
     ys = _solve_probabilities(Asub)
     if xs is None or ys is None:
@@ -425,8 +425,8 @@ def _solve_probabilities(M):
     an unknown: the system is ``[M | -1; 1 | 0] (z, v) = (0, 1)``.
     """
     k = len(M)
-    rows = [list(M[i]) + [Fraction(-1), Fraction(0)] for i in range(k)]
-    rows.append([Fraction(1)] * k + [Fraction(0), Fraction(1)])
+    rows = [list(M[i]) + [-1, 0] for i in range(k)]
+    rows.append([1] * k + [0, 1])
     sol = solve_exact(rows)
     if sol is None:
         return None
@@ -437,25 +437,35 @@ def _solve_probabilities(M):
 
 
 def solve_exact(aug):
-    """Solve a square linear system given as augmented rows, exactly (Gauss–Jordan).
+    """Solve a square linear system given as augmented rows, exactly.
 
-    Returns the solution as Fractions, or ``None`` when the matrix is singular.
+    Fraction-free (Bareiss) Gauss–Jordan elimination in Python ints: each row
+    is first scaled to integers; at the end the matrix is ``d`` times the
+    identity and the solution is ``rhs / d``. Returns Fractions, or ``None``
+    when the matrix is singular.
 
     >>> solve_exact([[2, 1, 3], [1, -1, 0]])
     [Fraction(1, 1), Fraction(1, 1)]
     """
-    rows = [[Fraction(v) for v in row] for row in aug]
+    rows = []
+    for row in aug:
+        if all(type(v) is int for v in row):
+            rows.append(list(row))
+            continue
+        qs = [Fraction(v) for v in row]
+        den = 1
+        for q in qs:
+            den = den * q.denominator // math.gcd(den, q.denominator)
+        rows.append([int(q * den) for q in qs])
     size = len(rows)
+    d = 1
+    used = [False] * size
+    order = [0] * size
     for c in range(size):
-        piv = next((r for r in range(c, size) if rows[r][c] != 0), None)
-        if piv is None:
+        r = next((i for i in range(size) if not used[i] and rows[i][c] != 0), None)
+        if r is None:
             return None
-        rows[c], rows[piv] = rows[piv], rows[c]
-        p = rows[c][c]
-        prow = [v / p for v in rows[c]]
-        rows[c] = prow
-        for r in range(size):
-            if r != c and rows[r][c] != 0:
-                f = rows[r][c]
-                rows[r] = [a - f * b for a, b in zip(rows[r], prow)]
-    return [row[-1] for row in rows]
+        used[r] = True
+        order[c] = r
+        d = _pivot_exact(rows, r, c, d)
+    return [Fraction(rows[order[c]][-1], d) for c in range(size)]
