@@ -65,7 +65,7 @@ def convex_hull(points) -> tuple:
     """
     pts = sorted({(_normal(x), _normal(y)) for x, y in points})
     if len(pts) <= 2:
-        return tuple(pts)
+        return tuple(sorted(pts, key=lambda p: (p[1], p[0])))
     lower, upper = [], []
     for p in pts:
         while len(lower) >= 2 and _cross(lower[-2], lower[-1], p) <= 0:
