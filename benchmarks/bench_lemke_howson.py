@@ -16,7 +16,7 @@ import time
 import numpy as np
 
 from deterrence import NormalFormGame
-from deterrence.solvers.lemke_howson import lemke_howson
+from deterrence.solvers.lemke_howson import _float_path, lemke_howson
 
 
 def seeded_game(size, seed=2024, high=100):
@@ -69,12 +69,16 @@ def main(argv=None):
         game = NormalFormGame.from_arrays(A.tolist(), B.tolist())
         ours_exact = median_time(lambda: lemke_howson(game, exact=True), args.repeats)
         ours_float = median_time(lambda: lemke_howson(game, exact=False), args.repeats)
+        game.as_float()
+        pivots_only = median_time(lambda: _float_path(game, 0, 10 ** 6), max(args.repeats, 20))
         rows = [("deterrence exact (integer)", ours_exact, None),
-                ("deterrence float + exact cert", ours_float, None)]
+                ("deterrence float + exact cert", ours_float, None),
+                ("deterrence float pivots only", pivots_only, None)]
         qe = quantecon_solver(A, B)
         if qe is not None:
             t = median_time(qe, max(args.repeats, 20))
             rows.append(("quantecon lemke_howson", t, ("float", ours_float / t)))
+            rows.append(("  (pivots only vs QE)", None, ("float", pivots_only / t)))
         else:
             rows.append(("quantecon (not installed)", None, None))
         gb = gambit_solver(A, B)
