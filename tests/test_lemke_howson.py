@@ -128,3 +128,35 @@ def test_larger_random_game_exact_and_float():
     f = lemke_howson(game, exact=False)
     assert e[0].strategies == f[0].strategies
     assert all(r == 0 for r in regrets(game, e[0].strategies))
+
+
+@settings(**SETTINGS)
+@given(games(0, 2, max_size=5))
+def test_python_and_flint_backends_take_the_same_path(game):
+    from deterrence.solvers.lemke_howson import _exact_path
+    m, n = game.shape
+    for label in range(m + n):
+        assert _exact_path(game, label, 10 ** 6, backend="python") == \
+            _exact_path(game, label, 10 ** 6, backend="flint")
+
+
+def test_float_failure_falls_back_to_exact_with_note(monkeypatch):
+    import deterrence.solvers.lemke_howson as lh
+    game = nondegenerate_random(5, 4, 4)
+    expected = lemke_howson(game)[0].strategies
+
+    def wrong_bases(game, init, max_pivots):  # a basis that is not an equilibrium
+        m, n = game.shape
+        return [list(range(m, m + n)), list(range(m))]
+
+    monkeypatch.setattr(lh, "_float_path", wrong_bases)
+    res = lemke_howson(game, exact=False)
+    assert res[0].strategies == expected
+    assert any("exact integer pivoting path was used" in note for note in res.notes)
+
+
+def test_solve_exact_helper():
+    from deterrence.solvers.lemke_howson import solve_exact
+    assert solve_exact([[Fraction(1, 2), 1, Fraction(3, 2)], [1, -1, 0]]) == [1, 1]
+    assert solve_exact([[1, 2, 3], [2, 4, 6]]) is None
+    assert solve_exact([[0, 1, 2], [1, 0, 3]]) == [3, 2]
