@@ -94,3 +94,9 @@ def test_missing_value_names_parameter():
     with pytest.raises(GameError, match="parameter T"):
         conditions_hold(T <= 3, {"T": "abc"})
     assert conditions_hold(T <= 3, {T: Fraction(1, 2)}) is True
+
+
+def test_symbols_matched_by_name():
+    plain = sympy.Symbol("T")  # no real=True: still found by name
+    assert conditions_hold(plain <= 3, {"T": 1}) is True
+    assert conditions_hold(sympy.And(T <= 3, T >= 1), {"T": 0}) is False

@@ -107,16 +107,17 @@ def conditions_hold(condition, values) -> bool:
     from ..core.symbolic import parameter_symbol
     if isinstance(condition, bool):
         return condition
-    mapping = {}
+    by_name = {}
     for key, val in dict(values).items():
         name = key if isinstance(key, str) else str(key)
         exact = to_exact(val, f"value of parameter {name}")
-        num = (sympy.Rational(exact.numerator, exact.denominator) if isinstance(exact, Fraction)
-               else sympy.Integer(exact))
-        mapping[parameter_symbol(name)] = num
-        if not isinstance(key, str):
-            mapping[key] = num
-    result = sympy.sympify(condition).xreplace(mapping)
+        by_name[name] = (sympy.Rational(exact.numerator, exact.denominator)
+                         if isinstance(exact, Fraction) else sympy.Integer(exact))
+    condition = sympy.sympify(condition)
+    # match symbols by name, so symbols made with other assumptions are replaced too
+    mapping = {s: by_name[str(s)] for s in condition.free_symbols if str(s) in by_name}
+    mapping.update({parameter_symbol(k): v for k, v in by_name.items()})
+    result = condition.xreplace(mapping)
     if result not in (sympy.true, sympy.false):
         result = sympy.simplify(result)
     if result is sympy.true:
