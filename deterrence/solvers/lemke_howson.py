@@ -363,8 +363,9 @@ def _lex_min_ratio_float(T, col, slack_cols):
 def _float_path(game, init, max_pivots):
     m, n = game.shape
     A, B = game.as_float()
-    A = A - A.min() + 1.0
-    B = B - B.min() + 1.0
+    # positive affine rescaling into [1, 2] (same equilibria; keeps the tolerances meaningful)
+    A = (A - A.min()) / max(float(A.max() - A.min()), 1e-300) + 1.0
+    B = (B - B.min()) / max(float(B.max() - B.min()), 1e-300) + 1.0
     T0 = np.hstack([B.T, np.eye(n), np.ones((n, 1))])
     T1 = np.hstack([np.eye(m), A, np.ones((m, 1))])
     T = [T0, T1]
