@@ -145,11 +145,11 @@ def _exact_from_supports(game, x, y, v, tol):
     if not S or not T or not set(S) <= set(I) or not set(T) <= set(J):
         return None
     # column mix: A[I, T] y_T = v 1, sum y_T = 1   (unknowns y_T, v)
-    rows = [[Fraction(A[i, j]) for j in T] + [Fraction(-1), Fraction(0)] for i in I]
-    rows.append([Fraction(1)] * len(T) + [Fraction(0), Fraction(1)])
+    rows = [[A[i, j] for j in T] + [-1, 0] for i in I]
+    rows.append([1] * len(T) + [0, 1])
     ys = _solve_consistent(rows, len(T) + 1)
-    cols = [[Fraction(A[i, j]) for i in S] + [Fraction(-1), Fraction(0)] for j in J]
-    cols.append([Fraction(1)] * len(S) + [Fraction(0), Fraction(1)])
+    cols = [[A[i, j] for i in S] + [-1, 0] for j in J]
+    cols.append([1] * len(S) + [0, 1])
     xs = _solve_consistent(cols, len(S) + 1)
     if xs is None or ys is None or any(p < 0 for p in xs[:-1]) or any(p < 0 for p in ys[:-1]):
         return None
@@ -168,7 +168,12 @@ def _solve_consistent(aug, k):
     Gauss–Jordan elimination in Fractions; free unknowns are set to 0.
     Returns ``None`` when the system is inconsistent.
     """
-    rows = [list(r) for r in aug]
+    if len(aug) == k:  # square: fraction-free integer elimination (fast)
+        from .lemke_howson import solve_exact
+        sol = solve_exact(aug)
+        if sol is not None:
+            return sol
+    rows = [[Fraction(v) for v in r] for r in aug]
     pivots = []
     r = 0
     for c in range(k):
