@@ -255,7 +255,8 @@ def best_response_diagram(game, ax=None, *, result=None, annotate=True):
     ax.set_xticks([0, 0.5, 1], ["0", "1/2", "1"])
     ax.set_yticks([0, 0.5, 1], ["0", "1/2", "1"])
     ax.grid(alpha=0.3)
-    ax.set_title(game.title or "best responses", fontsize=10)
+    import textwrap
+    ax.set_title(textwrap.fill(game.title or "best responses", 45), fontsize=10)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2, fontsize=8, frameon=False)
     return ax
 
