@@ -41,7 +41,14 @@ def payoff_value(value, declared, *, file=None, line=None, field=None):
         raise GameFileError(f"a payoff must be a number or a formula in quotes, "
                             f"not {_type_name(value)}", **where)
     _refuse_huge_numbers(value, where)
-    expr = parse_expression(value, declared, **where)
+    try:
+        expr = parse_expression(value, declared, **where)
+    except GameError:
+        raise
+    except (ValueError, TypeError, ArithmeticError, RecursionError, MemoryError) as exc:
+        # sympy itself can refuse a well-formed formula, e.g. max(sqrt(-1), 1)
+        raise ExpressionError(f"{value[:80]!r} cannot be evaluated ({type(exc).__name__}: "
+                              f"{str(exc)[:100]})", **where) from None
     if not is_symbolic(expr):
         try:
             return to_exact(expr, "payoff")
@@ -52,6 +59,8 @@ def payoff_value(value, declared, *, file=None, line=None, field=None):
     # a payoff must be a finite real once parameters have values.
     if expr.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
         raise ExpressionError(f"{value!r} is not finite", **where)
+    if expr.is_extended_real is False:  # sqrt(-1): payoffs are real numbers
+        raise ExpressionError(f"{value!r} is not a real number", **where)
     return expr
 
 

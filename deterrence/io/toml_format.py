@@ -418,6 +418,11 @@ class _Reader:
         declared = list(params)
         for key, values in table.items():
             path = ("payoffs", key)
+            if not isinstance(values, list):
+                # y.x = [..] is a dotted key (a table), not the profile "y, x"
+                self.fail(f"expected an array of {n} payoffs (one per player), got "
+                          f"{_type_name(values)}" + (' (quote the profile key: "a, b" = [...])'
+                                                     if isinstance(values, dict) else ""), *path)
             labels = [s.strip() for s in key.split(",")]
             if len(labels) != n:
                 self.fail(f"profile {key!r} names {len(labels)} action(s); write one action per "
@@ -433,10 +438,6 @@ class _Reader:
                 self.fail(f"profile {key!r} is given twice (first as {seen[idx][0]!r} on line "
                           f"{seen[idx][1]})", *path)
             seen[idx] = (key, self.line(*path))
-            if not isinstance(values, list):
-                self.fail(f"expected an array of {n} payoffs (one per player), got "
-                          f"{_type_name(values)}" + (" (quote the profile key)"
-                                                     if isinstance(values, dict) else ""), *path)
             if len(values) != n:
                 self.fail(f"{len(values)} payoff(s) given, the game has {n} players "
                           f"({', '.join(players)})", *path)

@@ -1,0 +1,241 @@
+"""The TOML game-file format: reading, writing, round trips, and located errors."""
+import sys
+import types
+from fractions import Fraction
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from deterrence import NormalFormGame
+from deterrence.errors import ExpressionError, GameError, GameFileError
+from deterrence.io import load_game, write_game
+from deterrence.io.catalogue import catalogue_dir
+from deterrence.io.toml_format import key_lines, parse_toml_game, read_toml, write_toml
+
+from io_strategies import games
+
+BASE = '''title = "t"
+players = ["A", "B"]
+
+[actions]
+A = ["x", "y"]
+B = ["x", "y"]
+
+[parameters]
+c = { value = 2, about = "cost" }
+
+[payoffs]
+"x, x" = [0, 0]
+"x, y" = ["-c", "c"]
+"y, x" = [1, 2]
+"y, y" = [3, "1/2"]
+'''
+
+
+def replace_line(number, new, text=BASE):
+    lines = text.split("\n")
+    lines[number - 1] = new
+    return "\n".join(lines)
+
+
+def same_game(g, h):
+    """Equal as values, and equal in everything the file carries."""
+    assert g == h
+    assert g.kind == h.kind and g.parameters == h.parameters
+    assert (g.title, g.description, g.sources) == (h.title, h.description, h.sources)
+    assert g.claims == h.claims and g.extra == h.extra
+
+
+def test_base_reads():
+    g = parse_toml_game(BASE)
+    assert g.players == ("A", "B") and g.actions == (("x", "y"), ("x", "y"))
+    assert g.kind == "symbolic" and g.parameters == {"c": 2}
+    assert g.extra == {"parameter_notes": {"c": "cost"}}
+    assert g.with_defaults().payoff(("x", "y")) == (-2, 2)
+    assert g.payoff(("y", "y"))[1] == Fraction(1, 2)
+
+
+# (text, line, words the message must contain)
+ERRORS = [
+    (replace_line(13, '"x, y" = [1 2]'), 13, ["not valid TOML"]),
+    (replace_line(2, 'players = "A"'), 2, ["players", "array"]),
+    (replace_line(2, 'players = ["A", "A"]'), 2, ["duplicate player"]),
+    (replace_line(2, 'players = ["A", 3]'), 2, ["player name", "string"]),
+    (replace_line(6, 'C = ["x", "y"]'), 6, ["unknown player 'C'"]),
+    (replace_line(6, ''), 4, ["no actions for player 'B'"]),
+    (replace_line(5, 'A = ["x", "x"]'), 5, ["duplicate action 'x'"]),
+    (replace_line(5, 'A = ["x,z", "y"]'), 5, ["comma"]),
+    (replace_line(5, 'A = [1, 2]'), 5, ["string"]),
+    (replace_line(5, 'A = []'), 5, ["at least one action"]),
+    (replace_line(5, 'A = "x"'), 5, ["array"]),
+    ('players = ["A"]\nactions = 3\n', 2, ["actions", "table"]),
+    (replace_line(14, '"z, x" = [1, 2]'), 14, ["unknown action 'z'", "player 'A'"]),
+    (replace_line(14, '"x,x" = [1, 2]'), 14, ["given twice", "line 12"]),
+    (replace_line(15, ''), 11, ["no payoffs", '"y, y"']),
+    (replace_line(14, '"y, x" = [1]'), 14, ["1 payoff(s) given", "2 players"]),
+    (replace_line(14, '"y, x" = [1, 2, 3]'), 14, ["3 payoff(s)"]),
+    (replace_line(14, '"y, x" = 1'), 14, ["array of 2 payoffs"]),
+    (replace_line(14, '"y" = [1, 2]'), 14, ["names 1 action"]),
+    (replace_line(14, 'y.x = [1, 2]'), 14, ["quote the profile key"]),
+    (replace_line(13, '"x, y" = ["-d", "c"]'), 13, ["unknown name 'd'", "declared parameters: c"]),
+    (replace_line(13, '"x, y" = [true, "c"]'), 13, ["boolean"]),
+    (replace_line(13, '"x, y" = [[1], "c"]'), 13, ["number or a formula"]),
+    (replace_line(13, '"x, y" = ["", "c"]'), 13, ["empty expression"]),
+    (replace_line(13, '"x, y" = ["1/0", "c"]'), 13, ["division by zero"]),
+    (replace_line(13, '"x, y" = ["log(0)", "c"]'), 13, ["finite"]),
+    (replace_line(13, '"x, y" = [nan, "c"]'), 13, ["finite"]),
+    (replace_line(9, 'c = { value = "abc" }'), 9, ["not a number"]),
+    (replace_line(9, 'c = { value = "c/2" }'), 9, ["formulas are not allowed"]),
+    (replace_line(9, 'c = true'), 9, ["parameter value"]),
+    (replace_line(9, 'c = [1]'), 9, ["parameter value"]),
+    (replace_line(9, 'c = { value = 2, cost = 3 }'), 9, ["unknown key 'cost'"]),
+    (replace_line(9, 'c = { value = 2, about = 3 }'), 9, ["about must be a string"]),
+    (replace_line(9, 'c = { value = inf }'), 9, ["finite"]),
+    (replace_line(9, 'c = { value = "1e999999999" }'), 9, ["too large"]),
+    (replace_line(9, 'c = 2\n"2c" = 1'), 10, ["not a name"]),
+    (replace_line(9, 'c = 2\nsqrt = 1'), 10, ["function name"]),
+    (replace_line(9, 'c = 2\n__class__ = 1'), 10, ["reserved"]),
+    ('parameters = 3\nplayers = ["A"]\n[actions]\nA = ["x"]\n', 1, ["parameters", "table"]),
+    (replace_line(1, 'tilte = "t"'), 1, ["unknown key 'tilte'"]),
+    (replace_line(1, 'title = 3'), 1, ["title", "string"]),
+    (replace_line(1, 'sources = ["a", 2]'), 1, ["source must be a string"]),
+    (replace_line(1, 'parameter_notes = { c = "x" }'), 1, ["reserved"]),
+    (replace_line(2, '#'), 15, ["players", "missing"]),
+    (BASE.split("[payoffs]")[0], 10, ["payoffs", "missing"]),
+    ('payoffs = 3\nplayers = ["A"]\n[actions]\nA = ["x"]\n', 1, ["payoffs", "table"]),
+    (replace_line(1, 'claims = 3'), 1, ["claims", "table"]),
+]
+
+
+@pytest.mark.parametrize("text, line, words", ERRORS, ids=[" ".join(e[2])[:30] for e in ERRORS])
+def test_error_names_file_line_and_reason(text, line, words):
+    with pytest.raises(GameFileError) as info:
+        parse_toml_game(text, file="bad.toml")
+    message = str(info.value)
+    assert message.startswith(f"bad.toml:{line}: "), message
+    assert info.value.line == line
+    for word in words:
+        assert word in message, message
+
+
+def test_error_from_a_file_names_the_path(tmp_path):
+    path = tmp_path / "g.toml"
+    path.write_text(replace_line(14, '"y, x" = [1]'))
+    with pytest.raises(GameFileError, match=f"^{path}:14: payoffs"):
+        read_toml(path)
+
+
+def test_lines_are_found_past_tricky_strings():
+    # Text that looks like keys and tables inside a multi-line string and a
+    # multi-line array must not mislead the line finder.
+    head = ('description = """\n[payoffs]\n"x, y" = [1, 2]\n"""\n'
+            "sources = [\n  \"a = b\",\n  '''[x]''',\n]\n")
+    text = head + replace_line(13, '"x, y" = ["-d", "c"]')
+    with pytest.raises(ExpressionError) as info:
+        parse_toml_game(text, file="g.toml")
+    assert info.value.line == 13 + 8
+
+
+def test_key_lines_understands_headers_dotted_and_quoted_keys():
+    text = '[a."b.c"]\nd = 1\n[[e]]\nf = 2\n[g]\nh.i = { j = 3 }\n"k\\"l" = 4\n'
+    lines = key_lines(text)
+    assert lines[("a", "b.c")] == 1 and lines[("a", "b.c", "d")] == 2
+    assert lines[("e",)] == 3 and lines[("g", "h", "i")] == 6 and lines[("g", 'k"l')] == 7
+
+
+def test_empty_and_blank_files(tmp_path):
+    for text in ["", "   \n\n"]:
+        with pytest.raises(GameFileError, match="^e.toml: empty file"):
+            parse_toml_game(text, file="e.toml")
+    path = tmp_path / "empty.toml"
+    path.write_bytes(b"")
+    with pytest.raises(GameFileError, match="empty file"):
+        load_game(path)
+
+
+def test_non_utf8_bytes_name_the_line(tmp_path):
+    path = tmp_path / "latin.toml"
+    path.write_bytes(BASE.encode().replace(b'"y, x"', b'"y\xe9, x"'))
+    with pytest.raises(GameFileError) as info:
+        read_toml(path)
+    assert info.value.line == 14 and "not UTF-8" in str(info.value) and str(path) in str(info.value)
+
+
+def test_byte_order_mark_is_accepted():
+    assert parse_toml_game("\ufeff" + BASE) == parse_toml_game(BASE)
+
+
+def test_missing_file_is_a_game_file_error(tmp_path):
+    with pytest.raises(GameFileError, match="cannot read"):
+        read_toml(tmp_path / "nope.toml")
+
+
+def test_claims_extra_and_notes_are_kept():
+    text = BASE + '\n[claims]\nnum_equilibria = 1\n\n[repeated]\ndelta = "9/10"\nnoise = { e = 0.5 }\n'
+    g = parse_toml_game(text)
+    assert g.claims == {"num_equilibria": 1}
+    assert g.extra["repeated"] == {"delta": "9/10", "noise": {"e": 0.5}}
+    assert g.extra["parameter_notes"] == {"c": "cost"}
+    same_game(parse_toml_game(write_toml(g)), g)
+
+
+def test_parameter_forms():
+    text = replace_line(9, 'c = 2\nd = { about = "no default" }\ne = "3/4"\nf = { value = 0.1 }')
+    g = parse_toml_game(text)
+    assert g.parameters == {"c": 2, "d": None, "e": Fraction(3, 4), "f": Fraction(1, 10)}
+    same_game(parse_toml_game(write_toml(g)), g)
+
+
+def test_three_players():
+    text = ('players = ["a", "b", "c"]\n[actions]\na = ["x"]\nb = ["x"]\nc = ["x", "y"]\n'
+            '[payoffs]\n"x, x, x" = [1, 2, 3]\n"x, x, y" = [0, 0, "1/3"]\n')
+    g = parse_toml_game(text)
+    assert g.shape == (1, 1, 2) and g.payoff(("x", "x", "y")) == (0, 0, Fraction(1, 3))
+    same_game(parse_toml_game(write_toml(g)), g)
+
+
+def test_tree_files_go_to_the_tree_reader(monkeypatch, tmp_path):
+    seen = []
+    fake = types.ModuleType("deterrence.io.tree_toml")
+    fake.read_tree_toml = lambda source, file=None: seen.append((source, file)) or "a tree"
+    monkeypatch.setitem(sys.modules, "deterrence.io.tree_toml", fake)
+    text = '[tree]\nroot = "x"\n'
+    assert parse_toml_game(text, file="t.toml") == "a tree"
+    assert seen[-1] == (text, "t.toml")
+    path = tmp_path / "t.toml"
+    path.write_text(text)
+    assert read_toml(path) == "a tree" and seen[-1] == (path, str(path))
+
+
+@pytest.mark.parametrize("path", sorted(catalogue_dir().glob("*.toml")), ids=lambda p: p.stem)
+def test_catalogue_round_trip(path, tmp_path):
+    g = read_toml(path)
+    out = tmp_path / path.name
+    text = write_game(g, out)
+    assert out.read_text() == text
+    same_game(read_toml(out), g)
+
+
+def test_writer_refuses_what_the_format_cannot_hold():
+    g = NormalFormGame.from_arrays([[1]], actions=[["a,b"], ["c"]])
+    with pytest.raises(GameError, match="comma"):
+        write_toml(g)
+    with pytest.raises(GameError, match="normal-form"):
+        write_toml("not a game")
+    g = NormalFormGame.from_arrays([[1]], extra={"note": 3})
+    with pytest.raises(GameError, match="not a table"):
+        write_toml(g)
+
+
+def test_awkward_strings_survive():
+    title = 'quote " backslash \\ tab \t bell \x07 é 😀 """ end'
+    description = 'line 1\n  line "2" \\ with """ triple\r\nlast'
+    g = NormalFormGame.from_arrays([[1]], title=title, description=description,
+                                   players=['P "one"', "P.two"], sources=["a\nb"])
+    same_game(parse_toml_game(write_toml(g)), g)
+
+
+@settings(max_examples=60, deadline=None)
+@given(games())
+def test_random_games_round_trip(game):
+    same_game(parse_toml_game(write_toml(game)), game)
