@@ -160,3 +160,23 @@ def test_solve_exact_helper():
     assert solve_exact([[Fraction(1, 2), 1, Fraction(3, 2)], [1, -1, 0]]) == [1, 1]
     assert solve_exact([[1, 2, 3], [2, 4, 6]]) is None
     assert solve_exact([[0, 1, 2], [1, 0, 3]]) == [3, 2]
+
+
+@settings(**SETTINGS)
+@given(games(0, 2, max_size=5))
+def test_float_backends_take_the_same_path(game):
+    # numpy loop, the kernel as plain Python, and the kernel compiled by numba when installed
+    from deterrence.solvers.lemke_howson import _float_path
+    m, n = game.shape
+    for label in range(m + n):
+        ref = _float_path(game, label, 10 ** 6, backend="numpy")
+        assert _float_path(game, label, 10 ** 6, backend="python") == ref
+        assert _float_path(game, label, 10 ** 6, backend="numba") == ref
+
+
+def test_float_kernel_max_pivots_guard():
+    from deterrence.solvers.lemke_howson import _float_path
+    game = nondegenerate_random(3, 8, 8)
+    for backend in ("python", "numba", "numpy"):
+        with pytest.raises(SolverError, match="max_pivots=1"):
+            _float_path(game, 0, 1, backend=backend)

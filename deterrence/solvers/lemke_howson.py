@@ -25,7 +25,11 @@ Steps
 4. ``exact=True``: fraction-free (Bareiss) integer pivoting with Python ints:
    row ``i`` becomes ``(T[i]*p - T[i,c]*T[r]) // d`` with ``p`` the pivot and
    ``d`` the previous pivot, every division exact and every entry an integer.
-   ``exact=False``: the same pivots in float64 (vectorised NumPy); the final
+   With python-flint installed (games of ``FLINT_THRESHOLD`` cells or more)
+   the same integer pivots run in C on a dictionary-form tableau.
+   ``exact=False``: the same pivots in float64 (vectorised NumPy; compiled by
+   numba when it is installed, for games of ``NUMBA_THRESHOLD`` cells or
+   more; ``DETERRENCE_NO_NUMBA=1`` turns that off); the final
    bases then give the supports, and the equilibrium is recovered exactly by
    solving the basis (indifference) equations in Fractions. If that profile
    does not certify, the exact path is run instead and a note says so.
@@ -349,18 +353,24 @@ def _normalised(v):
 # -- float path -------------------------------------------------------------------
 def _lex_min_ratio_float(T, col, slack_cols):
     column = T[:, col]
-    rows = np.nonzero(column > _TOL)[0]
+    rows = np.flatnonzero(column > _TOL)
     if rows.size == 0:
         raise SolverError("Lemke–Howson (floating point): no positive entry in the entering column")
-    for key in [-1] + list(slack_cols):
-        if rows.size == 1:
-            break
+    if rows.size == 1:
+        return int(rows[0])
+    ratios = T[rows, -1] / column[rows]
+    rows = rows[ratios <= ratios.min() + _TOL]
+    if rows.size == 1:
+        return int(rows[0])
+    for key in slack_cols:   # lexicographic tie-break on the basis inverse
         ratios = T[rows, key] / column[rows]
         rows = rows[ratios <= ratios.min() + _TOL]
+        if rows.size == 1:
+            break
     return int(rows[0])
 
 
-def _float_path(game, init, max_pivots):
+def _float_tableaux(game):
     m, n = game.shape
     A, B = game.as_float()
     # positive affine rescaling into [1, 2] (same equilibria; keeps the tolerances meaningful)
@@ -368,6 +378,48 @@ def _float_path(game, init, max_pivots):
     B = (B - B.min()) / max(float(B.max() - B.min()), 1e-300) + 1.0
     T0 = np.hstack([B.T, np.eye(n), np.ones((n, 1))])
     T1 = np.hstack([np.eye(m), A, np.ones((m, 1))])
+    return T0, T1
+
+
+#: games with at least this many cells use the numba kernel for float pivoting (when installed)
+NUMBA_THRESHOLD = 400
+_NUMBA_KERNEL = []
+
+
+def _numba_kernel():
+    """The compiled float kernel, or ``None`` (numba absent or DETERRENCE_NO_NUMBA set)."""
+    if not _NUMBA_KERNEL:
+        import os
+        kernel = None
+        if not os.environ.get("DETERRENCE_NO_NUMBA"):
+            try:
+                import numba
+                kernel = numba.njit(cache=True)(_float_kernel)
+            except Exception:  # pragma: no cover - numba absent or broken
+                kernel = None
+        _NUMBA_KERNEL.append(kernel)
+    return _NUMBA_KERNEL[0]
+
+
+def _float_path(game, init, max_pivots, backend=None):
+    """Float complementary pivoting; ``backend`` is ``"numpy"``, ``"numba"``, ``"python"`` or ``None``."""
+    m, n = game.shape
+    T0, T1 = _float_tableaux(game)
+    kernel = None
+    if backend == "python":
+        kernel = _float_kernel
+    elif backend == "numba" or (backend is None and m * n >= NUMBA_THRESHOLD):
+        kernel = _numba_kernel()
+    if kernel is not None:
+        basis0 = np.arange(m, m + n, dtype=np.int64)
+        basis1 = np.arange(m, dtype=np.int64)
+        status = kernel(T0, T1, basis0, basis1, init, m, n, max_pivots, _TOL)
+        if status == 1:
+            raise SolverError(f"Lemke–Howson from label {init} did not finish within "
+                              f"max_pivots={max_pivots} pivots")
+        if status == 2:
+            raise SolverError("Lemke–Howson (floating point): no positive entry in the entering column")
+        return [basis0.tolist(), basis1.tolist()]
     T = [T0, T1]
     bases = [list(range(m, m + n)), list(range(m))]
     slacks = [range(m, m + n), range(m)]
@@ -376,10 +428,11 @@ def _float_path(game, init, max_pivots):
     for _ in range(max_pivots):
         tab = T[k]
         r = _lex_min_ratio_float(tab, entering, slacks[k])
-        tab[r] /= tab[r, entering]
+        row = tab[r]
+        row *= 1.0 / row[entering]
         col = tab[:, entering].copy()
         col[r] = 0.0
-        tab -= np.outer(col, tab[r])
+        tab -= col[:, None] * row
         bases[k][r], entering = entering, bases[k][r]
         if entering == init:
             break
@@ -387,6 +440,75 @@ def _float_path(game, init, max_pivots):
     else:
         raise SolverError(f"Lemke–Howson from label {init} did not finish within max_pivots={max_pivots} pivots")
     return bases
+
+
+def _float_kernel(T0, T1, basis0, basis1, init, m, n, max_pivots, tol):
+    """The float pivoting loop written for numba (also runs as plain Python).
+
+    Same rule as the NumPy loop: lexicographic minimum ratio with tolerance,
+    then a Gauss–Jordan pivot. Returns 0 (done), 1 (max_pivots reached) or
+    2 (no positive entry in the entering column).
+    """
+    entering = init
+    k = 0 if init < m else 1
+    cand = np.empty(max(m, n), dtype=np.int64)
+    for _ in range(max_pivots):
+        if k == 0:
+            tab = T0
+            basis = basis0
+            s0 = m
+            ns = n
+        else:
+            tab = T1
+            basis = basis1
+            s0 = 0
+            ns = m
+        nrows = tab.shape[0]
+        ncols = tab.shape[1]
+        count = 0
+        for i in range(nrows):
+            if tab[i, entering] > tol:
+                cand[count] = i
+                count += 1
+        if count == 0:
+            return 2
+        key = ncols - 1
+        s = -1
+        while count > 1:
+            best = np.inf
+            for t in range(count):
+                i = cand[t]
+                ratio = tab[i, key] / tab[i, entering]
+                if ratio < best:
+                    best = ratio
+            kept = 0
+            for t in range(count):
+                i = cand[t]
+                if tab[i, key] / tab[i, entering] <= best + tol:
+                    cand[kept] = i
+                    kept += 1
+            count = kept
+            s += 1
+            if s >= ns:
+                break
+            key = s0 + s
+        r = cand[0]
+        piv = tab[r, entering]
+        for j in range(ncols):
+            tab[r, j] /= piv
+        for i in range(nrows):
+            if i != r:
+                f = tab[i, entering]
+                if f != 0.0:
+                    for j in range(ncols):
+                        tab[i, j] -= f * tab[r, j]
+        leaving = basis[r]
+        basis[r] = entering
+        entering = leaving
+        if entering == init:
+            return 0
+        k = 1 - k
+    return 1
 
 
 def _strategies_from_bases(game, basis0, basis1):
