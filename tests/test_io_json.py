@@ -1,0 +1,141 @@
+"""The JSON game format: shape, exact strings, round trips, errors."""
+import json
+from fractions import Fraction
+
+import pytest
+from hypothesis import given, settings
+
+from deterrence import NormalFormGame
+from deterrence.errors import ExpressionError, GameError, GameFileError
+from deterrence.io import load_game, write_game
+from deterrence.io.catalogue import catalogue_names
+from deterrence.io.json_format import (game_from_json, game_to_json, parse_json_game, read_json,
+                                       write_json)
+
+from io_strategies import games
+
+
+def same_game(g, h):
+    assert g == h
+    assert g.kind == h.kind and g.parameters == h.parameters
+    assert (g.title, g.description, g.sources) == (h.title, h.description, h.sources)
+    assert g.claims == h.claims and g.extra == h.extra
+
+
+def test_shape_of_a_symbolic_game():
+    d = game_to_json(load_game("chicken"))
+    assert d["format"] == "deterrence.normal_form" and d["version"] == 1
+    assert d["players"] == ["Row", "Column"]
+    assert d["actions"] == {"Row": ["swerve", "straight"], "Column": ["swerve", "straight"]}
+    assert d["parameters"] == {"w": "1", "l": "1", "crash": "10"}
+    assert d["profiles"][1] == ["swerve", "straight"] and d["payoffs"][1] == ["-l", "w"]
+    assert d["claims"]["num_equilibria"] == 3
+    assert d["extra"]["parameter_notes"]["crash"] == "cost of a crash"
+    json.dumps(d)  # JSON-ready as is
+
+
+def test_exact_numbers_are_strings():
+    g = NormalFormGame.from_arrays([[Fraction(1, 3), 2]], [[0.1, -5]])
+    d = game_to_json(g)
+    assert d["payoffs"] == [["1/3", "1/10"], ["2", "-5"]]
+    assert game_from_json(d) == g
+
+
+def test_to_dict_is_the_json_shape():
+    g = load_game("us_iran_stage")
+    assert g.to_dict() == game_to_json(g)
+
+
+@pytest.mark.parametrize("name", catalogue_names())
+def test_catalogue_round_trip(name, tmp_path):
+    g = load_game(name)
+    path = tmp_path / f"{name}.json"
+    text = write_game(g, path)
+    assert path.read_text() == text
+    same_game(read_json(path), g)
+
+
+def test_without_profiles_payoffs_run_last_player_fastest():
+    g = game_from_json({"players": ["A", "B"], "actions": {"A": ["x", "y"], "B": ["u", "v"]},
+                        "payoffs": [[1, 0], [2, 0], [3, 0], [4.5, 0]]})
+    assert g.A.tolist() == [[1, 2], [3, Fraction(9, 2)]]
+
+
+def test_profiles_in_any_order():
+    g = game_from_json({"players": ["A", "B"], "actions": {"A": ["x"], "B": ["u", "v"]},
+                        "profiles": [["x", "v"], ["x", "u"]], "payoffs": [["1", "2"], ["3", "4"]]})
+    assert g.payoff(("x", "u")) == (3, 4)
+
+
+GOOD = {"players": ["A", "B"], "actions": {"A": ["x"], "B": ["u", "v"]},
+        "parameters": {"c": "2"}, "profiles": [["x", "u"], ["x", "v"]],
+        "payoffs": [["c", "1"], ["0", "0"]]}
+
+ERRORS = [
+    ([], None, "JSON object"),
+    ({**GOOD, "colour": 1}, "colour", "unknown key"),
+    ({**GOOD, "format": "other"}, "format", "is not"),
+    ({**GOOD, "version": 2}, "version", "not supported"),
+    ({k: v for k, v in GOOD.items() if k != "players"}, "players", "missing"),
+    ({**GOOD, "players": "A"}, "players", "expected"),
+    ({**GOOD, "players": ["A", "A"]}, "players", "repeat"),
+    ({**GOOD, "players": []}, "players", "at least one player"),
+    ({**GOOD, "actions": {"A": ["x"], "B": ["u", "v"], "C": []}}, "actions", "unknown player"),
+    ({**GOOD, "actions": {"A": ["x"]}}, "actions", "no actions for player 'B'"),
+    ({**GOOD, "actions": {"A": ["x"], "B": ["u", "u"]}}, "actions.B", "distinct"),
+    ({**GOOD, "actions": {"A": ["x"], "B": []}}, "actions.B", "non-empty"),
+    ({**GOOD, "actions": {"A": ["x"], "B": [1, 2]}}, "actions.B", "string"),
+    ({**GOOD, "parameters": {"c": "x"}}, "parameters.c", "not a number"),
+    ({**GOOD, "parameters": {"1c": "2"}}, "parameters.1c", "not a name"),
+    ({**GOOD, "parameters": {}}, "payoffs[0][0]", "unknown name 'c'"),
+    ({**GOOD, "payoffs": [["c", "1"]]}, "profiles", "2 profiles but 1"),
+    ({**GOOD, "profiles": [["x", "u"], ["x", "w"]]}, "profiles[1]", "unknown action 'w'"),
+    ({**GOOD, "profiles": [["x", "u"], ["x"]]}, "profiles[1]", "list of 2 action labels"),
+    ({**GOOD, "profiles": [["x", "u"], ["x", "u"]]}, "profiles[1]", "given twice"),
+    ({**GOOD, "payoffs": [["c", "1"], ["0"]]}, "payoffs[1]", "list of 2 payoffs"),
+    ({**GOOD, "payoffs": [["c", "1"], ["0", True]]}, "payoffs[1][1]", "boolean"),
+    ({**GOOD, "payoffs": [["c", "1"], ["0", None]]}, "payoffs[1][1]", "number or a formula"),
+    ({k: v for k, v in GOOD.items() if k != "profiles"} | {"payoffs": [[1, 2]]}, "payoffs", "1 lists of payoffs for 2"),
+    ({**GOOD, "claims": []}, "claims", "expected"),
+    ({**GOOD, "extra": 3}, "extra", "expected"),
+    ({**GOOD, "payoffs": [["__import__('os')", "1"], ["0", "0"]]}, "payoffs[0][0]", "calls are limited"),
+]
+
+
+@pytest.mark.parametrize("obj, field, words", ERRORS, ids=[e[2][:30] for e in ERRORS])
+def test_errors_name_file_and_field(obj, field, words):
+    with pytest.raises(GameFileError) as info:
+        game_from_json(obj, file="bad.json")
+    message = str(info.value)
+    assert message.startswith("bad.json: " + (f"{field}: " if field else "")), message
+    assert words in message
+
+
+def test_syntax_errors_name_the_line():
+    with pytest.raises(GameFileError, match=r"^g\.json:3: not valid JSON"):
+        parse_json_game('{\n "players": ["A"],\n "actions": }', file="g.json")
+    with pytest.raises(GameFileError, match="not valid JSON"):
+        parse_json_game('{"players": NaN}', file="g.json")
+    with pytest.raises(GameFileError, match="^g.json: empty file"):
+        parse_json_game(" ", file="g.json")
+    with pytest.raises(GameFileError, match=r"^g\.json:2: not UTF-8"):
+        parse_json_game(b'{\n"\xff"}', file="g.json")
+
+
+def test_read_json_missing_file(tmp_path):
+    with pytest.raises(GameFileError, match="cannot read"):
+        read_json(tmp_path / "nope.json")
+
+
+def test_write_game_refuses_unknown_suffix(tmp_path):
+    with pytest.raises(GameFileError, match="cannot write .txt"):
+        write_game(load_game("chicken"), tmp_path / "g.txt")
+    with pytest.raises(GameError, match="normal-form"):
+        game_to_json("not a game")
+
+
+@settings(max_examples=60, deadline=None)
+@given(games())
+def test_random_games_round_trip(game):
+    same_game(parse_json_game(write_json(game)), game)
+    same_game(game_from_json(json.loads(json.dumps(game_to_json(game)))), game)
