@@ -295,23 +295,40 @@ def _vertex_gap(P, Q) -> float:
 # exact operator (for the certificate)
 # ---------------------------------------------------------------------------
 def _exact_step(V, u, g, gains, delta):
-    """The Abreu-Sannikov operator in Fraction arithmetic on an exact polygon V."""
-    poly = Polygon(V)
+    """The Abreu-Sannikov operator in Fraction arithmetic on an exact polygon V.
+
+    Floats only preselect the edges a line may cut (with a wide margin); every
+    intersection and comparison that decides the result is exact.
+    """
+    inside = _ExactContains(V)
     K = len(V)
     edges = [(V[k], V[(k + 1) % K]) for k in range(K)] if K > 2 else ([(V[0], V[1])] if K == 2 else [])
+    Vf = inside.Vf
+    if edges:
+        Ef = np.array([[float(a[0]), float(a[1]), float(b[0]), float(b[1])] for a, b in edges])
+    ics = [(u[0] + d0, u[1] + d1) for d0, d1 in gains]
+    icf = np.array([[float(a), float(b)] for a, b in ics]).reshape(-1, 2)
+    margin = 1e-7 * max(1.0, float(np.abs(Vf).max()), float(np.abs(icf).max()))
+    near_v = [np.abs(icf[:, ax][:, None] - Vf[:, ax][None, :]) <= margin for ax in (0, 1)]
+    if edges:
+        lo_e = [np.minimum(Ef[:, ax], Ef[:, 2 + ax]) - margin for ax in (0, 1)]
+        hi_e = [np.maximum(Ef[:, ax], Ef[:, 2 + ax]) + margin for ax in (0, 1)]
+        near_e = [(icf[:, ax][:, None] >= lo_e[ax][None]) & (icf[:, ax][:, None] <= hi_e[ax][None])
+                  for ax in (0, 1)]
     out = []
-    for (g0, g1), (d0, d1) in zip(g, gains):
-        ic = (u[0] + d0, u[1] + d1)
-        if g0 >= ic[0] and g1 >= ic[1] and poly.contains((g0, g1)):
+    for p, ((g0, g1), ic) in enumerate(zip(g, ics)):
+        if g0 >= ic[0] and g1 >= ic[1] and inside(g0, g1):
             out.append((g0, g1))
             continue
         for axis in (0, 1):
             cval = ic[axis]
-            ys = [p[1 - axis] for p in V if p[axis] == cval]
-            for a, b in edges:
-                if (a[axis] - cval) * (b[axis] - cval) < 0:
-                    t = Fraction(cval - a[axis]) / (b[axis] - a[axis])
-                    ys.append(a[1 - axis] + t * (b[1 - axis] - a[1 - axis]))
+            ys = [V[k][1 - axis] for k in np.flatnonzero(near_v[axis][p]) if V[k][axis] == cval]
+            if edges:
+                for k in np.flatnonzero(near_e[axis][p]):
+                    a, b = edges[k]
+                    if (a[axis] - cval) * (b[axis] - cval) < 0:
+                        t = Fraction(cval - a[axis]) / (b[axis] - a[axis])
+                        ys.append(a[1 - axis] + t * (b[1 - axis] - a[1 - axis]))
             if not ys:
                 continue
             lo, hi = max(min(ys), ic[1 - axis]), max(ys)
@@ -322,6 +339,29 @@ def _exact_step(V, u, g, gains, delta):
                 w[axis], w[1 - axis] = cval, other
                 out.append(((1 - delta) * g0 + delta * w[0], (1 - delta) * g1 + delta * w[1]))
     return out
+
+
+class _ExactContains:
+    """Exact point-in-convex-polygon test with a float prefilter (exact only near the boundary)."""
+
+    def __init__(self, V):
+        self.V = V
+        self.poly = Polygon(V)
+        self.Vf = np.array([[float(x), float(y)] for x, y in V], dtype=float).reshape(-1, 2)
+        if len(V) >= 3:
+            self.D = np.roll(self.Vf, -1, axis=0) - self.Vf
+            scale = max(1.0, float(np.abs(self.Vf).max()))
+            self.margin = 1e-9 * scale * scale
+
+    def __call__(self, x, y) -> bool:
+        if len(self.V) >= 3:
+            cr = self.D[:, 0] * (float(y) - self.Vf[:, 1]) - self.D[:, 1] * (float(x) - self.Vf[:, 0])
+            low = cr.min()
+            if low > self.margin:
+                return True
+            if low < -self.margin:
+                return False
+        return self.poly.contains((x, y))
 
 
 # ---------------------------------------------------------------------------
@@ -586,11 +626,17 @@ def _certify(P, pure_minmax, game, delta, snap_tol):
         for j in range(m):
             g.append((Af[i, j], Bf[i, j]))
             gains.append((factor * (colmaxA[j] - Af[i, j]), factor * (rowmaxB[i] - Bf[i, j])))
-    image = Polygon(convex_hull(_exact_step(V, u, g, gains, delta)))
-    if not all(image.contains(v) for v in V):
+    image = _exact_step(V, u, g, gains, delta)
+    u = tuple(_simple(t) for t in u)
+    # fixed point: every vertex is generated and every generated point lies in V
+    inside = _ExactContains(V)
+    if set(V) <= set(image) and all(inside(x, y) for x, y in image):
+        return V, u, True
+    # otherwise self-generation: V inside the hull of its image
+    hull = Polygon(convex_hull(image))
+    if not all(hull.contains(v) for v in V):
         return None
-    fixed = image.vertices == Polygon(V).vertices
-    return Polygon(V).vertices, tuple(_simple(t) for t in u), fixed
+    return V, u, False
 
 
 def payoff_in_equilibrium_set(point, game, delta, *, result: PayoffSetResult | None = None,
