@@ -10,10 +10,13 @@ Run: ``python benchmarks/bench_lemke_howson.py [--repeats N] [--sizes 10 50 100]
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 
 import numpy as np
+
+os.environ.setdefault("DETERRENCE_NUMBA", "1")  # use the compiled float loop when numba is installed
 
 from deterrence import NormalFormGame
 from deterrence.solvers.lemke_howson import _float_path, lemke_howson
@@ -63,22 +66,26 @@ def main(argv=None):
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 50, 100])
     args = parser.parse_args(argv)
-    print(f"{'size':>5} {'solver':<28} {'median':>12} {'ratio vs ours':>14}")
+    print(f"{'size':>5} {'solver':<31} {'median':>12} {'ratio':>18}")
     for size in args.sizes:
         A, B = seeded_game(size)
         game = NormalFormGame.from_arrays(A.tolist(), B.tolist())
         ours_exact = median_time(lambda: lemke_howson(game, exact=True), args.repeats)
         ours_float = median_time(lambda: lemke_howson(game, exact=False), args.repeats)
         game.as_float()
-        pivots_only = median_time(lambda: _float_path(game, 0, 10 ** 6), max(args.repeats, 20))
+        pivots_numpy = median_time(lambda: _float_path(game, 0, 10 ** 6, backend="numpy"),
+                                   max(args.repeats, 20))
+        pivots_only = median_time(lambda: _float_path(game, 0, 10 ** 6, backend="numba"),
+                                  max(args.repeats, 20))
         rows = [("deterrence exact (integer)", ours_exact, None),
                 ("deterrence float + exact cert", ours_float, None),
-                ("deterrence float pivots only", pivots_only, None)]
+                ("deterrence float pivots, numpy", pivots_numpy, None),
+                ("deterrence float pivots, numba", pivots_only, None)]
         qe = quantecon_solver(A, B)
         if qe is not None:
             t = median_time(qe, max(args.repeats, 20))
             rows.append(("quantecon lemke_howson", t, ("float", ours_float / t)))
-            rows.append(("  (pivots only vs QE)", None, ("float", pivots_only / t)))
+            rows.append(("  (numba pivots vs QE)", None, ("float", pivots_only / t)))
         else:
             rows.append(("quantecon (not installed)", None, None))
         gb = gambit_solver(A, B)
@@ -95,7 +102,7 @@ def main(argv=None):
                 rs = f"ours/QE = {ratio[1]:.1f}x"
             else:
                 rs = f"gambit/ours = {ratio[1]:.1f}x"
-            print(f"{size:>5} {name:<28} {ts:>12} {rs:>14}")
+            print(f"{size:>5} {name:<31} {ts:>12} {rs:>18}")
     return 0
 
 

@@ -27,9 +27,10 @@ Steps
    ``d`` the previous pivot, every division exact and every entry an integer.
    With python-flint installed (games of ``FLINT_THRESHOLD`` cells or more)
    the same integer pivots run in C on a dictionary-form tableau.
-   ``exact=False``: the same pivots in float64 (vectorised NumPy; compiled by
-   numba when it is installed, for games of ``NUMBA_THRESHOLD`` cells or
-   more; ``DETERRENCE_NO_NUMBA=1`` turns that off); the final
+   ``exact=False``: the same pivots in float64 (vectorised NumPy; or a
+   numba-compiled loop for games of ``NUMBA_THRESHOLD`` cells or more when
+   numba is already imported, or always with ``DETERRENCE_NUMBA=1``; never
+   with ``DETERRENCE_NUMBA=0``); the final
    bases then give the supports, and the equilibrium is recovered exactly by
    solving the basis (indifference) equations in Fractions. If that profile
    does not certify, the exact path is run instead and a note says so.
@@ -386,17 +387,25 @@ NUMBA_THRESHOLD = 400
 _NUMBA_KERNEL = []
 
 
-def _numba_kernel():
-    """The compiled float kernel, or ``None`` (numba absent or DETERRENCE_NO_NUMBA set)."""
+def _numba_kernel(force=False):
+    """The compiled float kernel, or ``None``.
+
+    Importing numba and loading the compiled kernel costs about a second, so
+    by default the kernel is used only when numba is already imported in the
+    process (e.g. by QuantEcon); ``DETERRENCE_NUMBA=1`` always uses it when
+    installed, ``DETERRENCE_NUMBA=0`` never.
+    """
+    import os
+    import sys
+    setting = os.environ.get("DETERRENCE_NUMBA", "")
+    if setting == "0" or not (force or setting == "1" or "numba" in sys.modules):
+        return None
     if not _NUMBA_KERNEL:
-        import os
-        kernel = None
-        if not os.environ.get("DETERRENCE_NO_NUMBA"):
-            try:
-                import numba
-                kernel = numba.njit(cache=True)(_float_kernel)
-            except Exception:  # pragma: no cover - numba absent or broken
-                kernel = None
+        try:
+            import numba
+            kernel = numba.njit(cache=True)(_float_kernel)
+        except Exception:  # pragma: no cover - numba absent or broken
+            kernel = None
         _NUMBA_KERNEL.append(kernel)
     return _NUMBA_KERNEL[0]
 
@@ -409,7 +418,7 @@ def _float_path(game, init, max_pivots, backend=None):
     if backend == "python":
         kernel = _float_kernel
     elif backend == "numba" or (backend is None and m * n >= NUMBA_THRESHOLD):
-        kernel = _numba_kernel()
+        kernel = _numba_kernel(force=backend == "numba")
     if kernel is not None:
         basis0 = np.arange(m, m + n, dtype=np.int64)
         basis1 = np.arange(m, dtype=np.int64)
