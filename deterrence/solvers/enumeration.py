@@ -1,0 +1,443 @@
+"""Every Nash equilibrium of a two-player game, exactly, degenerate games included.
+
+Source: D. Avis, G. D. Rosenberg, R. Savani and B. von Stengel, "Enumeration
+of Nash equilibria for two-player games", Economic Theory 42 (2010) 9-37
+(the method of ``lrsnash`` and Gambit's ``enummixed``); B. von Stengel,
+"Computing equilibria for two-person games", Handbook of Game Theory vol. 3,
+ch. 45 (2002), for the best-response polytopes and integer pivoting. No code
+was copied.
+
+Steps
+-----
+1. Make the payoffs positive integers: scale each matrix by the common
+   denominator of its entries and shift so the smallest entry is 1 (each
+   player's positive affine transform leaves the equilibria unchanged).
+2. Best-response polytopes ``P = {x >= 0 : B^T x <= 1}`` and
+   ``Q = {y >= 0 : A y <= 1}`` with labels ``0..m-1`` (row actions: ``x_i = 0``
+   or row ``i`` a best response to ``y``) and ``m..m+n-1`` (column actions).
+   A vertex's label set is a bitmask.
+3. Enumerate ALL vertices of P and Q by a breadth-first search over the
+   lexicographically feasible bases (the vertices of the lexicographically
+   perturbed, hence simple, polytope; their graph is connected and meets every
+   vertex of the original polytope). Degenerate vertices have several bases
+   and more than ``dim`` labels; they are deduplicated by their label sets.
+   Fast path: the search pivots in float64, vectorised over the whole
+   frontier, and is used only while the polytopes are visibly simple (every
+   basic variable clearly positive); any near-tie sends the game to the exact
+   path, fraction-free (Bareiss) integer pivoting with Python ints.
+4. Extreme equilibria are the completely labelled vertex pairs
+   ``L(x) | L(y) == all labels`` other than ``(0, 0)``, found by a vectorised
+   superset test on the bitmasks (an exact complement lookup when the game
+   is nondegenerate), then normalised to probabilities, recomputed exactly
+   from the tight equations, and certified by
+   :func:`~deterrence.solvers.certify.certified_equilibrium`.
+5. Cliques (maximal Nash subsets) are the maximal complete bipartite
+   subgraphs of the graph whose edges are the equilibrium vertex pairs: the
+   closed pairs ``(X, Y)`` with ``Y`` the common neighbours of ``X`` and vice
+   versa, found by closing the neighbourhoods under intersection. Components
+   are connected components of the union of the cliques.
+"""
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import numpy as np
+
+from ..errors import GameError, SolverError, TooLargeError
+from .certify import certified_equilibrium
+from .result import SolveResult
+
+#: Default limit on the estimated number of vertices (McMullen's upper bound,
+#: summed over both polytopes). 20x20 games (about 8e7) pass; 24x24 do not.
+DEFAULT_LIMIT = 10**9
+_TOL = 1e-9
+
+
+def all_equilibria(game, *, limit: int | None = None) -> SolveResult:
+    """Every extreme Nash equilibrium of a two-player game, exactly, with cliques and components.
+
+    ``limit`` caps the estimated size of the search (default
+    :data:`DEFAULT_LIMIT`): the McMullen upper bound on the number of vertices
+    of the two best-response polytopes; a larger game raises
+    :class:`~deterrence.errors.TooLargeError`. The exact path also stops if it
+    visits more than ``limit`` bases.
+
+    >>> from deterrence import NormalFormGame
+    >>> bos = NormalFormGame.from_arrays([[3, 0], [0, 2]], [[2, 0], [0, 3]],
+    ...                                  actions=[["opera", "fight"]] * 2)
+    >>> res = all_equilibria(bos)
+    >>> [e.describe() for e in res]  # doctest: +NORMALIZE_WHITESPACE
+    ['Row: fight; Column: fight  (payoffs 2, 3)',
+     'Row: 3/5 opera + 2/5 fight; Column: 2/5 opera + 3/5 fight  (payoffs 6/5, 6/5)',
+     'Row: opera; Column: opera  (payoffs 3, 2)']
+    >>> res.cliques, res.components
+    (((0,), (1,), (2,)), ((0,), (1,), (2,)))
+    """
+    game._need_numeric("all_equilibria")
+    if game.n_players != 2:
+        raise GameError(f"all_equilibria (method 'enumerate') needs a two-player game; "
+                        f"this one has {game.n_players} players (use method 'pure')")
+    if limit is None:
+        limit = DEFAULT_LIMIT
+    if isinstance(limit, bool) or not isinstance(limit, (int, np.integer)) or limit < 1:
+        raise GameError(f"limit must be a positive integer, got {limit!r}")
+    m, n = game.shape
+    estimate = vertex_bound(m, m + n) + vertex_bound(n, m + n)
+    if estimate > limit:
+        raise TooLargeError(
+            f"enumerating all equilibria of this {m}x{n} game may visit up to {estimate:,} "
+            f"vertices (McMullen's upper bound for its two best-response polytopes), over the "
+            f"limit of {limit:,}; pass limit={estimate} (or larger) to try anyway")
+    A = _positive_integers(game.payoff_array(0))
+    B = _positive_integers(game.payoff_array(1))
+
+    pairs, notes = None, []
+    if m + n <= 64:
+        pairs = _float_pairs(A, B, limit)
+    if pairs is None:
+        pairs = _exact_pairs(A, B, limit)
+    # vertex-index pairs -> exact strategies; key by strategies for sorting
+    found = {}
+    for xi, yi, x, y in pairs:
+        sx, sy = sum(x), sum(y)
+        prof = (tuple(v / sx for v in x), tuple(v / sy for v in y))
+        found[prof] = (xi, yi)
+    order = sorted(found)
+    equilibria = tuple(certified_equilibrium(game, list(p)) for p in order)
+    edges = [found[p] for p in order]
+    cliques = _cliques(edges)
+    components = _components(cliques, len(edges))
+    return SolveResult(equilibria=equilibria, method="enumerate", exact=True, complete=True,
+                       players=game.players, actions=game.actions,
+                       cliques=cliques, components=components, notes=tuple(notes))
+
+
+def vertex_bound(d: int, f: int) -> int:
+    """McMullen's upper bound on the vertices of a ``d``-polytope with ``f`` facets.
+
+    >>> vertex_bound(2, 4), vertex_bound(3, 6)
+    (4, 8)
+    """
+    if f <= d:
+        return 1
+    return (math.comb(f - (d + 1) // 2, f - d) + math.comb(f - (d + 2) // 2, f - d))
+
+
+# -- step 1 --------------------------------------------------------------------
+def _positive_integers(arr) -> list:
+    """Scale to integers and shift so the minimum is 1 (list of lists of ints)."""
+    vals = [Fraction(v) for v in np.asarray(arr, dtype=object).ravel()]
+    den = math.lcm(*(v.denominator for v in vals))
+    ints = [int(v * den) for v in vals]
+    low = min(ints)
+    rows, cols = np.asarray(arr).shape
+    return [[ints[i * cols + j] - low + 1 for j in range(cols)] for i in range(rows)]
+
+
+# -- step 3, fast path ------------------------------------------------------------
+def _float_vertices(M: np.ndarray, limit: int):
+    """Label masks (bit v: variable v is zero) of all vertices of {z >= 0 : M z <= 1}.
+
+    Variables are ``z_0..z_{d-1}`` then the slacks. Returns ``None`` if the
+    polytope is not visibly simple (a near-zero basic variable), so that the
+    caller can use the exact path.
+    """
+    k, d = M.shape
+    nv = d + k
+    T = np.zeros((1, k, nv + 1))
+    T[0, :, :d] = M / M.max()       # same combinatorics, better scaled
+    T[0, :, d:nv] = np.eye(k)
+    T[0, :, nv] = 1.0
+    basis = np.arange(d, nv)[None, :]
+    one = np.uint64(1)
+    bits = one << np.arange(nv, dtype=np.uint64)
+    keys = np.bitwise_or.reduce(bits[basis], axis=1)
+    visited = [keys]
+    seen = np.sort(keys)
+    total = 1
+    while len(keys):
+        cand_p, cand_v, cand_r, cand_k = [], [], [], []
+        for v in range(nv):
+            sel = np.nonzero((keys & bits[v]) == 0)[0]
+            if not len(sel):
+                continue
+            col = T[sel, :, v]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratio = np.where(col > _TOL, T[sel, :, nv] / col, np.inf)
+            r = np.argmin(ratio, axis=1)
+            if not np.all(np.isfinite(ratio[np.arange(len(sel)), r])):
+                return None
+            cand_p.append(sel)
+            cand_v.append(np.full(len(sel), v))
+            cand_r.append(r)
+            cand_k.append(keys[sel] ^ bits[v] ^ bits[basis[sel, r]])
+        if not cand_p:
+            break
+        p, vv, rr, kk = (np.concatenate(a) for a in (cand_p, cand_v, cand_r, cand_k))
+        kk, first = np.unique(kk, return_index=True)
+        pos = np.searchsorted(seen, kk)
+        pos[pos == len(seen)] = 0
+        new = seen[pos] != kk
+        first = first[new]
+        if not len(first):
+            break
+        p, vv, rr, kk = p[first], vv[first], rr[first], kk[new]
+        total += len(kk)
+        if total > limit:
+            raise TooLargeError(f"vertex enumeration passed {limit:,} vertices; "
+                                f"pass a larger limit= to continue")
+        idx = np.arange(len(p))
+        Tp = T[p]
+        prow = Tp[idx, rr, :] / Tp[idx, rr, vv][:, None]
+        Tn = Tp - Tp[idx, :, vv][:, :, None] * prow[:, None, :]
+        Tn[idx, rr, :] = prow
+        if len(Tn) and Tn[:, :, nv].min() <= _TOL:
+            return None                 # degenerate (or numerically unsafe)
+        bn = basis[p].copy()
+        bn[idx, rr] = vv
+        T, basis, keys = Tn, bn, kk
+        visited.append(kk)
+        seen = np.sort(np.concatenate([seen, kk]))
+    full = (one << np.uint64(nv)) - one if nv < 64 else np.uint64(2**64 - 1)
+    return np.concatenate(visited) ^ full
+
+
+def _float_pairs(A, B, limit):
+    """Equilibrium vertex pairs by float vertex enumeration, or ``None`` (degenerate)."""
+    m, n = len(A), len(A[0])
+    Af = np.array(A, dtype=float)
+    Bf = np.array(B, dtype=float)
+    LP = _float_vertices(Bf.T, limit)
+    if LP is None:
+        return None
+    LQ = _float_vertices(Af, limit)
+    if LQ is None:
+        return None
+    LQ = _q_to_game_labels(LQ, m, n)
+    full = (1 << (m + n)) - 1
+    # nondegenerate: L(x) and L(y) are complementary, so look the complement up
+    want = LP ^ np.uint64(full)
+    order = np.argsort(LQ)
+    sq = LQ[order]
+    pos = np.searchsorted(sq, want)
+    pos[pos == len(sq)] = 0
+    hit = np.nonzero(sq[pos] == want)[0]
+    rows_only = (1 << m) - 1
+    pairs = []
+    for i in hit:
+        lx, ly = int(LP[i]), int(sq[pos[i]])
+        if lx == rows_only:
+            continue                     # the artificial pair (0, 0)
+        sol = _solve_pair(A, B, lx, ly, m, n)
+        if sol is None:
+            return None
+        pairs.append((lx, ly) + sol)
+    if len(pairs) % 2 == 0:
+        return None                      # nondegenerate games have an odd number
+    return pairs
+
+
+def _q_to_game_labels(L, m, n):
+    """Q's variable masks (y_j = bit j, slack i = bit n+i) as game labels."""
+    low = L & np.uint64((1 << n) - 1)
+    return (low << np.uint64(m)) | (L >> np.uint64(n))
+
+
+def _solve_pair(A, B, lx, ly, m, n):
+    """Exact (unnormalised) x and y from their label sets, or ``None`` if not determined."""
+    S = [i for i in range(m) if not lx >> i & 1]
+    T = [j for j in range(n) if lx >> (m + j) & 1]
+    R = [j for j in range(n) if not ly >> (m + j) & 1]
+    U = [i for i in range(m) if ly >> i & 1]
+    if len(S) != len(T) or len(R) != len(U) or not S or not R:
+        return None
+    xs = _solve([[B[i][j] for i in S] for j in T])
+    ys = _solve([[A[i][j] for j in R] for i in U])
+    if xs is None or ys is None:
+        return None
+    x = [Fraction(0)] * m
+    y = [Fraction(0)] * n
+    for i, v in zip(S, xs):
+        x[i] = v
+    for j, v in zip(R, ys):
+        y[j] = v
+    if min(x) < 0 or min(y) < 0:
+        return None
+    return x, y
+
+
+def _solve(M):
+    """Exact solution of ``M z = 1`` (square integer M), or ``None`` if singular."""
+    k = len(M)
+    try:
+        import flint
+    except ImportError:            # pragma: no cover - flint is optional
+        flint = None
+    if flint is not None:
+        try:
+            z = flint.fmpq_mat(k, k, [v for row in M for v in row]).solve(flint.fmpq_mat(k, 1, [1] * k))
+        except ZeroDivisionError:
+            return None
+        return [Fraction(int(q.p), int(q.q)) for q in (z[i, 0] for i in range(k))]
+    rows = [[Fraction(v) for v in row] + [Fraction(1)] for row in M]
+    for c in range(k):
+        piv = next((r for r in range(c, k) if rows[r][c] != 0), None)
+        if piv is None:
+            return None
+        rows[c], rows[piv] = rows[piv], rows[c]
+        pr = rows[c]
+        for r in range(k):
+            if r != c and rows[r][c] != 0:
+                f = rows[r][c] / pr[c]
+                rows[r] = [a - f * b for a, b in zip(rows[r], pr)]
+    return [rows[i][k] / rows[i][i] for i in range(k)]
+
+
+# -- step 3, exact path -----------------------------------------------------------
+def _exact_vertices(M, limit):
+    """All vertices of {z >= 0 : M z <= 1} (M positive ints): {label mask: z as Fractions}.
+
+    Breadth-first search over lexicographically feasible bases with
+    fraction-free integer pivoting; the slack columns hold det * B^-1, which
+    breaks ratio ties (the lexicographic rule), so every step is feasible.
+    """
+    k, d = len(M), len(M[0])
+    nv = d + k
+    start = [list(row) + [int(i == r) for i in range(k)] + [1] for r, row in enumerate(M)]
+    basis = list(range(d, nv))
+    todo = [(start, basis, 1)]
+    seen = {sum(1 << b for b in basis)}
+    vertices = {}
+    while todo:
+        T, basis, det = todo.pop()
+        bset = set(basis)
+        z = [Fraction(0)] * d
+        zero = 0
+        for r, b in enumerate(basis):
+            if T[r][nv] == 0:
+                zero |= 1 << b
+            elif b < d:
+                z[b] = Fraction(T[r][nv], det)
+        mask = ((1 << nv) - 1) ^ sum(1 << b for b in basis) | zero
+        vertices.setdefault(mask, z)
+        for c in range(nv):
+            if c in bset:
+                continue
+            r = _lex_ratio(T, c, d, nv)
+            if r is None:
+                raise SolverError("unbounded best-response polytope (internal error)")
+            nb = basis[:]
+            nb[r] = c
+            key = sum(1 << b for b in nb)
+            if key in seen:
+                continue
+            seen.add(key)
+            if len(seen) > limit:
+                raise TooLargeError(f"exact vertex enumeration passed {limit:,} bases; "
+                                    f"pass a larger limit= to continue")
+            p = T[r][c]
+            prow = T[r]
+            N = []
+            for i, row in enumerate(T):
+                if i == r:
+                    N.append(prow[:])
+                else:
+                    f = row[c]
+                    N.append([(a * p - f * b) // det for a, b in zip(row, prow)])
+            todo.append((N, nb, p))
+    return vertices
+
+
+def _lex_ratio(T, c, d, nv):
+    """Row of the lexicographic minimum ratio for entering column ``c``."""
+    best = None
+    for r, row in enumerate(T):
+        if row[c] <= 0:
+            continue
+        if best is None:
+            best = r
+            continue
+        a, b = row[c], T[best][c]
+        for t in [nv] + list(range(d, nv)):   # rhs, then det * B^-1 columns
+            lhs, rhs = row[t] * b, T[best][t] * a
+            if lhs != rhs:
+                if lhs < rhs:
+                    best = r
+                break
+    return best
+
+
+def _exact_pairs(A, B, limit):
+    """Completely labelled vertex pairs of the exact polytopes."""
+    m, n = len(A), len(A[0])
+    P = _exact_vertices([[B[i][j] for i in range(m)] for j in range(n)], limit)
+    Qv = _exact_vertices(A, limit)
+    Q = {}
+    for mask, y in Qv.items():
+        Q[((mask & ((1 << n) - 1)) << m) | (mask >> n)] = y
+    full = (1 << (m + n)) - 1
+    px, qy = list(P), list(Q)
+    pairs = []
+    if m + n <= 64:
+        ax = np.array(px, dtype=np.uint64)
+        ay = np.array(qy, dtype=np.uint64)
+        fu = np.uint64(full)
+        for start in range(0, len(ax), 4096):       # chunked superset test
+            hit = np.nonzero((ax[start:start + 4096, None] | ay[None, :]) == fu)
+            for i, j in zip(*hit):
+                pairs.append((px[start + i], qy[j]))
+    else:
+        pairs = [(lx, ly) for lx in px for ly in qy if lx | ly == full]
+    out = []
+    for lx, ly in pairs:
+        x, y = P[lx], Q[ly]
+        if any(x) and any(y):
+            out.append((lx, ly, x, y))
+    return out
+
+
+# -- step 5 --------------------------------------------------------------------
+def _cliques(edges) -> tuple:
+    """Maximal bicliques of the bipartite graph with the given (x, y) edges.
+
+    Returns sorted tuples of edge indices (edge k = equilibrium k).
+    """
+    xs = sorted({x for x, _ in edges})
+    ys = sorted({y for _, y in edges})
+    xi = {x: i for i, x in enumerate(xs)}
+    yi = {y: i for i, y in enumerate(ys)}
+    nbr = [0] * len(xs)
+    for x, y in edges:
+        nbr[xi[x]] |= 1 << yi[y]
+    # closed Y-sets: all nonempty intersections of neighbourhoods
+    closed = set()
+    for nb in nbr:
+        closed |= {s & nb for s in closed if s & nb}
+        closed.add(nb)
+    edge_index = {(xi[x], yi[y]): k for k, (x, y) in enumerate(edges)}
+    out = []
+    for Y in closed:
+        X = [i for i, nb in enumerate(nbr) if nb & Y == Y]
+        members = [edge_index[(i, j)] for i in X for j in range(len(ys)) if Y >> j & 1]
+        out.append(tuple(sorted(members)))
+    return tuple(sorted(set(out)))
+
+
+def _components(cliques, count) -> tuple:
+    """Connected components of the union of cliques (sorted index tuples)."""
+    parent = list(range(count))
+
+    def find(a):
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for c in cliques:
+        for k in c[1:]:
+            parent[find(k)] = find(c[0])
+    groups = {}
+    for k in range(count):
+        groups.setdefault(find(k), []).append(k)
+    return tuple(sorted(tuple(g) for g in groups.values()))
