@@ -180,3 +180,22 @@ def test_float_kernel_max_pivots_guard():
     for backend in ("python", "numba", "numpy"):
         with pytest.raises(SolverError, match="max_pivots=1"):
             _float_path(game, 0, 1, backend=backend)
+
+
+def test_numba_switch(monkeypatch):
+    from deterrence.solvers.lemke_howson import _numba_kernel
+    monkeypatch.setenv("DETERRENCE_NUMBA", "0")
+    assert _numba_kernel() is None
+    assert _numba_kernel(force=False) is None
+
+
+def test_fractional_payoffs_large_game_same_equilibrium_as_scaled():
+    # a positive affine change of payoffs keeps the path: same strategies, exactly
+    game = nondegenerate_random(11, 9, 9)
+    A = [[Fraction(int(v), 7) - Fraction(1, 3) for v in row] for row in game.A]
+    B = [[Fraction(int(v), 5) + Fraction(2, 9) for v in row] for row in game.B]
+    scaled = NormalFormGame.from_arrays(A, B)
+    for label in (0, 5, 9, 17):
+        for exact in (True, False):
+            assert lemke_howson(scaled, initial_label=label, exact=exact)[0].strategies == \
+                lemke_howson(game, initial_label=label)[0].strategies
