@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime
 import itertools
 import json
+import math
 from fractions import Fraction
 from pathlib import Path
 
@@ -232,10 +233,11 @@ def game_from_json(obj, *, file="<json>"):
         params[name] = parameter_value(value, file=file, field=field)
     n = len(players)
     shape = tuple(len(a) for a in actions)
-    size = 1
-    for k in shape:
-        size *= k
+    size = math.prod(shape)
     payoffs = get("payoffs", list, "one list of payoffs per profile", required=True)
+    if size > len(payoffs):  # checked before building anything of the game's size
+        fail(f"{len(payoffs)} lists of payoffs for {size} profiles: every profile needs one",
+             "payoffs")
     if "profiles" in obj:
         profiles = get("profiles", list, "a list of profiles (lists of action labels)")
         if len(profiles) != len(payoffs):

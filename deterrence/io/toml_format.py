@@ -98,6 +98,8 @@ def _load(text, file, tree_source):
                             line=int(found.group(1)) if found else None) from None
     except (RecursionError, MemoryError):
         raise GameFileError("not valid TOML: nested too deeply", file=file) from None
+    except ValueError as exc:  # an integer of over 4300 digits
+        raise GameFileError(f"not valid TOML: {exc}", file=file) from None
     if "tree" in data:
         # a game tree: the tree reader gets the path (or text) and reads it whole
         return _read_tree(tree_source, file)
@@ -413,8 +415,7 @@ class _Reader:
                          required=True)
         n = len(players)
         shape = tuple(len(a) for a in actions)
-        arrays = [np.empty(shape, dtype=object) for _ in range(n)]
-        seen = {}
+        entries = {}
         declared = list(params)
         for key, values in table.items():
             path = ("payoffs", key)
@@ -434,22 +435,31 @@ class _Reader:
                               f"{', '.join(actions[i])}", *path)
                 idx.append(actions[i].index(lab))
             idx = tuple(idx)
-            if idx in seen:
-                self.fail(f"profile {key!r} is given twice (first as {seen[idx][0]!r} on line "
-                          f"{seen[idx][1]})", *path)
-            seen[idx] = (key, self.line(*path))
+            if idx in entries:
+                first = entries[idx][0]
+                self.fail(f"profile {key!r} is given twice (first as {first!r} on line "
+                          f"{self.line('payoffs', first)})", *path)
             if len(values) != n:
                 self.fail(f"{len(values)} payoff(s) given, the game has {n} players "
                           f"({', '.join(players)})", *path)
-            for i, v in enumerate(values):
-                arrays[i][idx] = payoff_value(v, declared, **self.where(*path, i + 1))
-        missing = [prof for prof in itertools.product(*(range(k) for k in shape)) if prof not in seen]
-        if missing:
+            entries[idx] = (key, [payoff_value(v, declared, **self.where(*path, i + 1))
+                                  for i, v in enumerate(values)])
+        if math.prod(shape) != len(entries):
+            # Some profile is missing (there are no extras: every key was checked).
+            # The product is walked lazily: the first few gaps appear early.
+            missing = itertools.islice((prof for prof in itertools.product(*(range(k) for k in shape))
+                                        if prof not in entries), 5)
             names = ", ".join('"' + ", ".join(actions[i][j] for i, j in enumerate(m)) + '"'
-                              for m in missing[:5])
-            more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+                              for m in missing)
+            gap = math.prod(shape) - len(entries)
+            more = f" and {gap - 5} more" if gap > 5 else ""
             self.fail(f"no payoffs for profile(s) {names}{more}: every profile must be listed once",
                       "payoffs")
+        # Only now allocate: the arrays are no larger than the file's own list.
+        arrays = [np.empty(shape, dtype=object) for _ in range(n)]
+        for idx, (_, values) in entries.items():
+            for i, v in enumerate(values):
+                arrays[i][idx] = v
         return arrays
 
 
