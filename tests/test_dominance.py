@@ -140,3 +140,14 @@ def test_errors():
         dominated_actions(pd, "Nobody")
     with pytest.raises(GameError, match="weak"):
         iterated_elimination(pd, weak="yes")
+
+
+def test_weakly_dominated_only_by_a_mix():
+    g = NormalFormGame.from_arrays([[2, 0, 1], [0, 2, 1], [1, 1, 0]], [[0, 0, 0]] * 3,
+                                   actions=[["a", "b", "c"], ["x", "y", "z"]])
+    assert dominated_actions(g, "Row") == []                      # not strictly
+    assert dominated_actions(g, "Row", weak=True) == [("c", "1/2 a + 1/2 b")]
+    assert dominated_actions(g, "Row", weak=True, mixed=False) == []
+    res = iterated_elimination(g, weak=True)
+    assert res.steps == (("Row", "c", "1/2 a + 1/2 b", "weak"),)
+    assert "weakly dominated by 1/2 a + 1/2 b" in res.to_text()
