@@ -26,8 +26,10 @@ METHODS = {
     "pure": ("deterrence.solvers.pure", "pure_equilibria"),
     "lemke_howson": ("deterrence.solvers.lemke_howson", "lemke_howson"),
     "zero_sum": ("deterrence.solvers.zero_sum", "zero_sum_equilibrium"),
+    "subgame_perfect": ("deterrence.solvers.backward_induction", "subgame_perfect"),
+    "tree_nash": ("deterrence.solvers.reduced_normal_form", "tree_nash"),
 }
-ALIASES = {"all": "enumerate", "vertex": "enumerate", "lh": "lemke_howson", "lp": "zero_sum"}
+ALIASES = {"spe": "subgame_perfect", "backward_induction": "subgame_perfect", "all": "enumerate", "vertex": "enumerate", "lh": "lemke_howson", "lp": "zero_sum"}
 #: game type name -> method used when none is given (normal-form: see default_method)
 TREE_METHODS = {}
 

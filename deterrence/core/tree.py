@@ -1,0 +1,588 @@
+"""GameTree: an immutable finite game in extensive form.
+
+A tree is built from three kinds of node:
+
+* :func:`decision` -- a player moves; moves are labelled; nodes that share an
+  ``infoset`` name (for that player) form one information set: the player does
+  not know which of them was reached (simultaneous moves, hidden information);
+* :func:`chance` -- nature moves with given probabilities (exact numbers, or
+  sympy formulas over declared parameters, e.g. the prior ``p`` that a
+  defender is "hard");
+* :func:`terminal` -- the payoffs, one per player (exact numbers by
+  :func:`deterrence.core.numbers.to_exact`, or formulas).
+
+Sources: Kuhn, H. W. (1953). Extensive games and the problem of information.
+Contributions to the Theory of Games II, 193-216. Selten, R. (1975).
+Reexamination of the perfectness concept for equilibrium points in extensive
+games. International Journal of Game Theory 4: 25-55. Osborne, M. J. and
+Rubinstein, A. (1994). A Course in Game Theory, ch. 6 and 11. MIT Press.
+
+Steps of :class:`GameTree` construction:
+
+1. walk the nodes from the root, giving each its *path* (the move labels from
+   the root, written ``"root"``, ``"in"``, ``"in/fight"``);
+2. check players, move labels, payoffs (one per player) and probabilities
+   (between 0 and 1, summing exactly to 1, symbolically when they are formulas);
+3. group decision nodes into information sets and check that each set has
+   one player and the same moves at every node, and does not contain a node
+   and its descendant;
+4. perfect recall is checked on request (:meth:`GameTree.check_perfect_recall`)
+   by the algorithms that need it.
+
+Every error is a :class:`~deterrence.errors.GameError` naming the node path.
+
+>>> t = GameTree(decision("Entrant", {
+...         "out": terminal([0, 2]),
+...         "in": decision("Incumbent", {"fight": terminal([-1, -1]),
+...                                      "accommodate": terminal([1, 1])})}),
+...     players=["Entrant", "Incumbent"])
+>>> print(t.to_text())
+Entrant (root)
+  out: (0, 2)
+  in: Incumbent (in)
+    fight: (-1, -1)
+    accommodate: (1, 1)
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Mapping, Sequence
+
+from ..errors import GameError
+from .numbers import format_exact, is_symbolic, to_exact
+
+
+# -- nodes ---------------------------------------------------------------------
+class Node:
+    """Base class of tree nodes (immutable)."""
+
+    __slots__ = ()
+    kind = "node"
+
+    def __setattr__(self, name, value):
+        raise AttributeError("tree nodes are immutable")
+
+    def _set(self, **kw):
+        for k, v in kw.items():
+            object.__setattr__(self, k, v)
+
+
+class Terminal(Node):
+    """An end of play: ``payoffs`` (tuple, or mapping player -> payoff), ``label``."""
+
+    __slots__ = ("payoffs", "label")
+    kind = "terminal"
+
+    def __init__(self, payoffs, label: str = ""):
+        if isinstance(payoffs, Mapping):
+            payoffs = dict(payoffs)
+        elif isinstance(payoffs, (str, bytes)) or not hasattr(payoffs, "__iter__"):
+            raise GameError(f"terminal payoffs must be a list (one per player) or a mapping, "
+                            f"got {payoffs!r}")
+        else:
+            payoffs = tuple(payoffs)
+        self._set(payoffs=payoffs, label=str(label or ""))
+
+    @property
+    def children(self):
+        return ()
+
+    def __repr__(self):
+        return f"terminal({self.payoffs!r})"
+
+
+class Decision(Node):
+    """A move by ``player``: ``moves`` is a tuple of (label, child)."""
+
+    __slots__ = ("player", "moves", "infoset", "label")
+    kind = "decision"
+
+    def __init__(self, player, moves, infoset=None, label: str = ""):
+        moves = _move_items(moves, "decision")
+        for lab, child in moves:
+            if not isinstance(child, Node):
+                raise GameError(f"move {lab!r} of {player}: the subtree must be a node "
+                                f"(decision, chance or terminal), got {type(child).__name__}")
+        self._set(player=str(player), moves=tuple(moves),
+                  infoset=None if infoset is None else str(infoset), label=str(label or ""))
+
+    @property
+    def children(self):
+        return tuple(c for _, c in self.moves)
+
+    @property
+    def labels(self):
+        return tuple(m for m, _ in self.moves)
+
+    def __repr__(self):
+        return f"decision({self.player!r}, {dict(self.moves)!r})"
+
+
+class Chance(Node):
+    """A move by nature: ``moves`` is a tuple of (label, probability, child)."""
+
+    __slots__ = ("moves", "label")
+    kind = "chance"
+
+    def __init__(self, moves, label: str = ""):
+        items = _move_items(moves, "chance")
+        out = []
+        for lab, pair in items:
+            if not (isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[1], Node)):
+                raise GameError(f"chance move {lab!r}: give (probability, subtree), got {pair!r}")
+            out.append((lab, pair[0], pair[1]))
+        self._set(moves=tuple(out), label=str(label or ""))
+
+    @property
+    def children(self):
+        return tuple(c for _, _, c in self.moves)
+
+    @property
+    def labels(self):
+        return tuple(m for m, _, _ in self.moves)
+
+    @property
+    def probabilities(self):
+        return tuple(p for _, p, _ in self.moves)
+
+    def __repr__(self):
+        return f"chance({ {m: (p, c) for m, p, c in self.moves}!r})"
+
+
+def _move_items(moves, what):
+    if isinstance(moves, Mapping):
+        items = list(moves.items())
+    else:
+        items = [tuple(m) for m in moves]
+        if any(len(m) != 2 for m in items):
+            raise GameError(f"{what} moves must be a mapping label -> subtree or (label, subtree) pairs")
+    if not items:
+        raise GameError(f"a {what} node needs at least one move")
+    seen = set()
+    for lab, _ in items:
+        if not isinstance(lab, str) or not lab.strip():
+            raise GameError(f"move labels must be non-empty strings, got {lab!r}")
+        if lab in seen:
+            raise GameError(f"duplicate move label {lab!r}")
+        seen.add(lab)
+    return items
+
+
+def decision(player, moves, infoset=None, label: str = "") -> Decision:
+    """A decision node of ``player`` with moves ``{"label": subtree}``.
+
+    Nodes of one player with the same ``infoset`` name form an information set.
+
+    >>> decision("US", {"hold": terminal([0, 0]), "strike": terminal([1, -1])}).labels
+    ('hold', 'strike')
+    """
+    return Decision(player, moves, infoset, label)
+
+
+def chance(moves, label: str = "") -> Chance:
+    """A chance node with moves ``{"label": (probability, subtree)}``.
+
+    >>> chance({"hard": ("1/3", terminal([1])), "soft": ("2/3", terminal([0]))}).labels
+    ('hard', 'soft')
+    """
+    return Chance(moves, label)
+
+
+def terminal(payoffs, label: str = "") -> Terminal:
+    """A terminal node: one payoff per player (list in player order, or mapping).
+
+    >>> terminal({"US": 1, "Iran": "-c"}).payoffs
+    {'US': 1, 'Iran': '-c'}
+    """
+    return Terminal(payoffs, label)
+
+
+def path_name(path) -> str:
+    """The display name of a node path: ``"root"`` or ``"in/fight"``.
+
+    >>> path_name(()), path_name(("in", "fight"))
+    ('root', 'in/fight')
+    """
+    return "/".join(path) if path else "root"
+
+
+class Infoset:
+    """An information set: ``player``, ``name``, ``actions``, ``paths`` of its nodes."""
+
+    __slots__ = ("player", "name", "actions", "paths")
+
+    def __init__(self, player, name, actions, paths):
+        self.player, self.name, self.actions, self.paths = player, name, tuple(actions), tuple(paths)
+
+    @property
+    def key(self):
+        return (self.player, self.name)
+
+    def __repr__(self):
+        return f"Infoset({self.player!r}, {self.name!r}, {self.actions!r}, {len(self.paths)} node(s))"
+
+
+# -- the tree ------------------------------------------------------------------
+class GameTree:
+    """An immutable game tree with named players and declared parameters.
+
+    ``parameters`` maps names to default values (``None``: no default).
+    String payoffs and probabilities are read with
+    :func:`deterrence.core.symbolic.parse_expression` over those names.
+
+    >>> t = GameTree(chance({"hard": ("p", terminal([1, 2])), "soft": ("1 - p", terminal([0, 1]))}),
+    ...              players=["C", "D"], parameters={"p": "1/3"})
+    >>> t.is_symbolic, t.with_defaults().node("soft").payoffs
+    (True, (0, 1))
+    """
+
+    default_method = "subgame_perfect"
+
+    def __init__(self, root: Node, players: Sequence[str], *, parameters: Mapping | None = None,
+                 title: str = "", description: str = "", sources: Sequence[str] = (),
+                 claims: Mapping | None = None, extra: Mapping | None = None):
+        if not isinstance(root, Node):
+            raise GameError(f"the root must be a node (decision, chance or terminal), got {type(root).__name__}")
+        players = tuple(str(p) for p in players)
+        if not players:
+            raise GameError("a game tree needs at least one player")
+        if len(set(players)) != len(players):
+            raise GameError(f"duplicate player name in {players}")
+        if any(not p.strip() for p in players):
+            raise GameError("empty player name")
+        self._players = players
+        self._declared = None if parameters is None else {
+            k: (None if v is None else to_exact(v, f"value of parameter {k}")) for k, v in parameters.items()}
+        self._params = dict(self._declared or {})
+        self._title, self._description = title or "", description or ""
+        self._sources, self._claims, self._extra = tuple(sources), dict(claims or {}), dict(extra or {})
+        self._symbolic = False
+        self._root = self._convert(root, ())
+        self._index()
+
+    # -- construction ---------------------------------------------------------
+    def _value(self, value, what):
+        if isinstance(value, str):
+            from .symbolic import parse_expression
+            value = parse_expression(value, list(self._params) if self._declared is not None
+                                     else _names_in(value))
+            if not is_symbolic(value):
+                return to_exact(value, what)
+        if is_symbolic(value):
+            names = {str(s) for s in value.free_symbols}
+            unknown = names - set(self._params)
+            if unknown and self._declared is not None:
+                raise GameError(f"{what} uses undeclared parameter(s) {', '.join(sorted(unknown))}")
+            for n in unknown:
+                self._params.setdefault(n, None)
+            self._symbolic = True
+            return value
+        return to_exact(value, what)
+
+    def _convert(self, node, path):
+        where = path_name(path)
+        if isinstance(node, Terminal):
+            pay = node.payoffs
+            if isinstance(pay, dict):
+                unknown = set(pay) - set(self._players)
+                if unknown:
+                    raise GameError(f"node {where}: payoff for unknown player(s) {', '.join(map(str, sorted(unknown)))}")
+                missing = [p for p in self._players if p not in pay]
+                if missing:
+                    raise GameError(f"node {where}: no payoff for {', '.join(missing)}")
+                pay = tuple(pay[p] for p in self._players)
+            if len(pay) != len(self._players):
+                raise GameError(f"node {where}: {len(pay)} payoffs given, the game has "
+                                f"{len(self._players)} players ({', '.join(self._players)})")
+            vals = tuple(self._value(v, f"node {where}: payoff of {p}") for p, v in zip(self._players, pay))
+            return Terminal(vals, node.label)
+        if isinstance(node, Decision):
+            if node.player not in self._players:
+                raise GameError(f"node {where}: unknown player {node.player!r}; players are "
+                                f"{', '.join(self._players)}")
+            moves = [(m, self._convert(c, path + (m,))) for m, c in node.moves]
+            return Decision(node.player, moves, node.infoset, node.label)
+        if isinstance(node, Chance):
+            moves, probs = [], []
+            for m, p, c in node.moves:
+                q = self._value(p, f"node {where}: probability of {m!r}")
+                if not is_symbolic(q) and not 0 <= q <= 1:
+                    raise GameError(f"node {where}: probability of {m!r} is {format_exact(q)}, "
+                                    "not between 0 and 1")
+                probs.append(q)
+                moves.append((m, (q, self._convert(c, path + (m,)))))
+            total = sum(probs[1:], probs[0])
+            if any(is_symbolic(q) for q in probs):
+                import sympy
+                if sympy.simplify(total - 1) != 0:
+                    raise GameError(f"node {where}: probabilities sum to {total}, not 1")
+            elif total != 1:
+                raise GameError(f"node {where}: probabilities sum to {format_exact(total)}, not 1")
+            return Chance(moves, node.label)
+        raise GameError(f"node {where}: not a tree node: {node!r}")
+
+    def _index(self):
+        nodes, order = {}, []
+        members = {}
+
+        def walk(node, path):
+            if path in nodes:
+                raise GameError(f"node {path_name(path)} appears twice")
+            nodes[path] = node
+            order.append(path)
+            if isinstance(node, Decision):
+                key = (node.player, node.infoset if node.infoset is not None else path_name(path))
+                members.setdefault(key, []).append(path)
+                for m, c in node.moves:
+                    walk(c, path + (m,))
+            elif isinstance(node, Chance):
+                for m, _, c in node.moves:
+                    walk(c, path + (m,))
+
+        walk(self._root, ())
+        infosets = {}
+        for key, paths in members.items():
+            first = nodes[paths[0]]
+            for p in paths[1:]:
+                if nodes[p].labels != first.labels:
+                    raise GameError(
+                        f"information set {key[1]!r} of {key[0]}: node {path_name(p)} has moves "
+                        f"{', '.join(nodes[p].labels)} but node {path_name(paths[0])} has "
+                        f"{', '.join(first.labels)}: moves must be the same within an information set")
+            for a in paths:
+                for b in paths:
+                    if a != b and b[:len(a)] == a:
+                        raise GameError(f"information set {key[1]!r} of {key[0]}: node {path_name(b)} "
+                                        f"follows node {path_name(a)} of the same set (absent-mindedness)")
+            infosets[key] = Infoset(key[0], key[1], first.labels, paths)
+        self._nodes, self._order, self._infosets = nodes, tuple(order), infosets
+        self._node_infoset = {p: k for k, s in infosets.items() for p in s.paths}
+
+    # -- properties -------------------------------------------------------------
+    players = property(lambda self: self._players, doc="Player names, in order.")
+    root = property(lambda self: self._root)
+    title = property(lambda self: self._title)
+    description = property(lambda self: self._description)
+    sources = property(lambda self: self._sources)
+    claims = property(lambda self: dict(self._claims))
+    extra = property(lambda self: dict(self._extra))
+    kind = property(lambda self: "symbolic" if self._symbolic else "exact")
+    is_symbolic = property(lambda self: self._symbolic)
+
+    @property
+    def parameters(self) -> dict:
+        """Declared parameters and their default values (``None``: no default)."""
+        return dict(self._params)
+
+    def player_index(self, player) -> int:
+        """Index of a player by name or index."""
+        if isinstance(player, int) and 0 <= player < len(self._players):
+            return player
+        if player in self._players:
+            return self._players.index(player)
+        raise GameError(f"unknown player {player!r}; players are {', '.join(self._players)}")
+
+    def paths(self) -> tuple:
+        """Every node path, in preorder (root first)."""
+        return self._order
+
+    def node(self, path):
+        """The node at a path (tuple of move labels, or ``"in/fight"``; ``"root"``)."""
+        if isinstance(path, str):
+            path = () if path in ("", "root") else tuple(path.split("/"))
+        try:
+            return self._nodes[tuple(path)]
+        except KeyError:
+            raise GameError(f"no node at path {path_name(tuple(path))}") from None
+
+    def nodes(self):
+        """Pairs (path, node) in preorder."""
+        return [(p, self._nodes[p]) for p in self._order]
+
+    @property
+    def infosets(self) -> dict:
+        """Information sets keyed by (player, name); singletons are named by node path."""
+        return dict(self._infosets)
+
+    def infosets_of(self, player) -> list:
+        """The information sets of one player, in order of first appearance."""
+        name = self._players[self.player_index(player)]
+        return [s for s in self._infosets.values() if s.player == name]
+
+    def infoset_of(self, path) -> Infoset:
+        """The information set a decision node belongs to."""
+        return self._infosets[self._node_infoset[tuple(path)]]
+
+    @property
+    def is_perfect_information(self) -> bool:
+        return all(len(s.paths) == 1 for s in self._infosets.values())
+
+    def own_history(self, path, player):
+        """The sequence of (infoset name, action) of ``player`` on the way to ``path``."""
+        out = []
+        for k in range(len(path)):
+            node = self._nodes[path[:k]]
+            if isinstance(node, Decision) and node.player == player:
+                out.append((self._node_infoset[path[:k]][1], path[k]))
+        return tuple(out)
+
+    def has_perfect_recall(self) -> bool:
+        """True when every player remembers their own past moves and information."""
+        try:
+            self.check_perfect_recall()
+        except GameError:
+            return False
+        return True
+
+    def check_perfect_recall(self, what: str = "this algorithm"):
+        """Raise GameError naming the node where a player forgets (imperfect recall).
+
+        >>> t = GameTree(decision("A", {"l": decision("A", {"x": terminal([1]), "y": terminal([0])}, "h"),
+        ...                             "r": decision("A", {"x": terminal([0]), "y": terminal([1])}, "h")}),
+        ...              players=["A"])
+        >>> t.check_perfect_recall("backward induction")
+        Traceback (most recent call last):
+        ...
+        deterrence.errors.GameError: backward induction needs perfect recall: at node r, A has forgotten what was known at node l (information set 'h')
+        """
+        for s in self._infosets.values():
+            first = self.own_history(s.paths[0], s.player)
+            for p in s.paths[1:]:
+                if self.own_history(p, s.player) != first:
+                    raise GameError(f"{what} needs perfect recall: at node {path_name(p)}, {s.player} "
+                                    f"has forgotten what was known at node {path_name(s.paths[0])} "
+                                    f"(information set {s.name!r})")
+
+    # -- parameters ---------------------------------------------------------------
+    def _map(self, fn):
+        def conv(node):
+            if isinstance(node, Terminal):
+                return Terminal(tuple(fn(v) for v in node.payoffs), node.label)
+            if isinstance(node, Decision):
+                return Decision(node.player, [(m, conv(c)) for m, c in node.moves], node.infoset, node.label)
+            return Chance([(m, (fn(p), conv(c))) for m, p, c in node.moves], node.label)
+        return conv(self._root)
+
+    def _replace(self, root=None, **changes):
+        fields = dict(players=self._players, parameters=self._params, title=self._title,
+                      description=self._description, sources=self._sources,
+                      claims=self._claims, extra=self._extra)
+        fields.update(changes)
+        return GameTree(self._root if root is None else root, fields.pop("players"), **fields)
+
+    def subs(self, values: Mapping | None = None, **kw) -> "GameTree":
+        """Substitute parameter values (others take their defaults): an exact tree.
+
+        >>> t = GameTree(terminal(["-c"]), players=["A"], parameters={"c": 2})
+        >>> t.subs(c=5).root.payoffs
+        (-5,)
+        """
+        values = dict(values or {}, **kw)
+        unknown = set(values) - set(self._params)
+        if unknown:
+            raise GameError(f"unknown parameter(s) {', '.join(sorted(unknown))}; "
+                            f"declared: {', '.join(sorted(self._params)) or 'none'}")
+        full = {k: (values[k] if k in values else v) for k, v in self._params.items()}
+        if not self._symbolic:
+            return self._replace(parameters=full)
+        missing = sorted(k for k, v in full.items() if v is None)
+        if missing:
+            raise GameError(f"parameter(s) {', '.join(missing)} have no value: pass them to subs()")
+        import sympy
+        from .symbolic import parameter_symbol
+        mapping = {parameter_symbol(k): sympy.Rational(str(to_exact(v, f"value of parameter {k}")))
+                   for k, v in full.items()}
+        return self._replace(root=self._map(lambda v: to_exact(v.xreplace(mapping)) if is_symbolic(v) else v),
+                             parameters=full)
+
+    def with_parameters(self, values: Mapping | None = None, **kw) -> "GameTree":
+        """The same tree with new default values for some parameters."""
+        values = dict(values or {}, **kw)
+        unknown = set(values) - set(self._params)
+        if unknown:
+            raise GameError(f"unknown parameter(s) {', '.join(sorted(unknown))}")
+        return self._replace(parameters={**self._params, **values})
+
+    def with_defaults(self) -> "GameTree":
+        """The exact tree at the parameters' default values."""
+        return self.subs()
+
+    def _need_numeric(self, what):
+        if self._symbolic:
+            raise GameError(f"{what} needs numeric payoffs; call .subs(...) or .with_defaults() "
+                            f"to give values to {', '.join(sorted(self._params))}")
+
+    # -- comparison -------------------------------------------------------------
+    def _canonical(self):
+        names = {}
+
+        def canon(node, path):
+            if isinstance(node, Terminal):
+                return ("t", node.payoffs)
+            if isinstance(node, Decision):
+                key = self._node_infoset[path]
+                own = names.setdefault(node.player, {})
+                idx = own.setdefault(key, len(own))
+                return ("d", node.player, idx, tuple((m, canon(c, path + (m,))) for m, c in node.moves))
+            return ("c", tuple((m, p, canon(c, path + (m,))) for m, p, c in node.moves))
+        return (self._players, canon(self._root, ()))
+
+    def __eq__(self, other):
+        if not isinstance(other, GameTree):
+            return NotImplemented
+        return self._canonical() == other._canonical()
+
+    def __hash__(self):
+        return hash(self._canonical())
+
+    # -- display ------------------------------------------------------------------
+    def __repr__(self):
+        title = f"{self._title!r}, " if self._title else ""
+        return (f"GameTree({title}{', '.join(self._players)}; {len(self._order)} nodes, "
+                f"{len(self._infosets)} information sets; {self.kind})")
+
+    def __str__(self):
+        return self.to_text()
+
+    def _describe(self, path, node):
+        if isinstance(node, Terminal):
+            pay = "(" + ", ".join(str(v) for v in node.payoffs) + ")"
+            return pay + (f" [{node.label}]" if node.label else "")
+        if isinstance(node, Decision):
+            s = self._infosets[self._node_infoset[path]]
+            extra = f", information set {s.name!r}" if len(s.paths) > 1 else ""
+            return f"{node.player} ({path_name(path)}{extra})"
+        return f"chance ({path_name(path)})"
+
+    def to_text(self) -> str:
+        """An indented outline: one line per node, moves before their subtrees."""
+        lines = [self._title] if self._title else []
+
+        def walk(node, path, indent):
+            if isinstance(node, Decision):
+                for m, c in node.moves:
+                    lines.append("  " * indent + f"{m}: " + self._describe(path + (m,), c))
+                    walk(c, path + (m,), indent + 1)
+            elif isinstance(node, Chance):
+                for m, p, c in node.moves:
+                    lines.append("  " * indent + f"{m} [{p}]: " + self._describe(path + (m,), c))
+                    walk(c, path + (m,), indent + 1)
+
+        lines.append(self._describe((), self._root))
+        walk(self._root, (), 1)
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        import html
+        cap = f"<b>{html.escape(self._title)}</b>" if self._title else ""
+        return f"<div class='deterrence-tree'>{cap}<pre>{html.escape(self.to_text())}</pre></div>"
+
+
+def _names_in(text):
+    import re
+    from .symbolic import FUNCTIONS
+    return [n for n in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text) if n not in FUNCTIONS]
+
+
+__all__ = ["GameTree", "Node", "Decision", "Chance", "Terminal", "Infoset",
+           "decision", "chance", "terminal", "path_name"]
