@@ -121,7 +121,12 @@ def _clean_chain(P: np.ndarray, eps: float) -> np.ndarray:
         flat = np.abs(cr) <= eps * length
         if not flat.any():
             return P
-        P = P[~flat]
+        # never drop two neighbours in one pass (a thin triangle would vanish)
+        sel = flat & ~np.roll(flat, 1)
+        if not sel.any():
+            sel = np.zeros(len(P), dtype=bool)
+            sel[int(np.argmin(np.abs(cr) / np.maximum(length, 1e-300)))] = True
+        P = P[~sel]
     return P
 
 
@@ -361,6 +366,12 @@ class _ExactContains:
                 return True
             if low < -self.margin:
                 return False
+            V, K = self.V, len(self.V)
+            for k in np.flatnonzero(cr <= self.margin):
+                a, b = V[k], V[(k + 1) % K]
+                if (b[0] - a[0]) * (y - a[1]) - (b[1] - a[1]) * (x - a[0]) < 0:
+                    return False
+            return True
         return self.poly.contains((x, y))
 
 
@@ -469,10 +480,15 @@ def _estimated_iterations(delta: float, tol: float, scale: float) -> int:
 
 
 def equilibrium_payoff_set(game, delta, *, tol=1e-10, max_iter=2000, exact=True,
-                           accelerate=True) -> PayoffSetResult:
+                           accelerate=False) -> PayoffSetResult:
     """Subgame-perfect equilibrium payoffs (pure strategies, public randomisation) for ``delta``.
 
-    Abreu-Sannikov algorithm; see the module docstring. Raises
+    Abreu-Sannikov algorithm; see the module docstring. ``tol``: stop when
+    successive sets are this close (Hausdorff distance) and the threat points
+    have stopped moving. ``exact``: try the rational certificate (step 4).
+    ``accelerate`` (off by default): Aitken extrapolation of the vertices
+    between steps; fewer iterations on slowly converging games, but the
+    iterates are then no longer guaranteed to stay outside the true set. Raises
     :class:`~deterrence.errors.SolverError` when not converged in ``max_iter``
     iterations and :class:`~deterrence.errors.TooLargeError` when the
     estimated cost is over :data:`MAX_COST`.
@@ -535,7 +551,10 @@ def equilibrium_payoff_set(game, delta, *, tol=1e-10, max_iter=2000, exact=True,
             P = pts
             break
         P_new = _hull_float(pts, 100 * eps)
-        u_new = np.maximum(u0, P_new.min(axis=0))
+        if len(P_new) == 0:
+            P = P_new
+            break
+        u_new = np.maximum(u, P_new.min(axis=0))     # threat points only rise
         step = _vertex_gap(P, P_new)
         if step > tol and len(P) != len(P_new):
             step = min(step, hausdorff_distance(P, P_new))
@@ -550,8 +569,7 @@ def equilibrium_payoff_set(game, delta, *, tol=1e-10, max_iter=2000, exact=True,
                 and prev is not None and len(prev) == len(P):
             P_acc = _extrapolate(prev, P_old, P, diffs)
             if P_acc is not None:
-                P = P_acc
-                u = np.maximum(u0, P.min(axis=0))
+                P = P_acc                                 # threat points left as they are
                 since_jump = 0
                 n_jumps += 1
         prev = P_old
