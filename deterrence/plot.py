@@ -42,7 +42,14 @@ _PALETTE = ("#0072B2", "#E69F00", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#
 
 
 def _new_axes(ax, figsize):
-    """The given Axes, or the Axes of a new figure (pyplot only when we must create one)."""
+    """The given Axes, or the Axes of a new figure (pyplot only when we must create one).
+
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> ax = _new_axes(None, (3, 2))
+    >>> _new_axes(ax, (3, 2)) is ax
+    True
+    """
     if ax is not None:
         return ax
     import matplotlib.pyplot as plt
@@ -51,7 +58,12 @@ def _new_axes(ax, figsize):
 
 
 def _exact_game(game, what):
-    """A two-player game with numbers: symbolic games are shown at their default values."""
+    """A two-player game with numbers: symbolic games are shown at their default values.
+
+    >>> import deterrence as dt
+    >>> _exact_game(dt.load_game("chicken"), "a plot").kind
+    'exact'
+    """
     if getattr(game, "n_players", None) != 2:
         raise GameError(f"{what} needs a two-player game; this one has "
                         f"{getattr(game, 'n_players', '?')} players")
@@ -59,7 +71,11 @@ def _exact_game(game, what):
 
 
 def _text_colour(rgba) -> str:
-    """Black on light cells, white on dark ones (relative luminance, WCAG weights)."""
+    """Black on light cells, white on dark ones (relative luminance, WCAG weights).
+
+    >>> _text_colour((1.0, 1.0, 0.8, 1.0)), _text_colour((0.6, 0.0, 0.1, 1.0))
+    ('black', 'white')
+    """
     r, g, b = rgba[:3]
     return "black" if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.5 else "white"
 
@@ -152,6 +168,12 @@ def _br_segments(d0, d1, horizontal):
     where ``d = 0`` it is the whole interval. Returns (segments, indifferent
     everywhere?) with exact breakpoints; ``horizontal`` swaps the coordinates
     so that the player's own probability is on the right axis.
+
+    >>> segs, flat = _br_segments(-1, 1, horizontal=True)   # indifferent at t = 1/2
+    >>> [((float(a), float(b)), (float(c), float(d))) for (a, b), (c, d) in segs]
+    [((0.0, 0.0), (0.0, 0.5)), ((1.0, 0.5), (1.0, 1.0)), ((0.0, 0.5), (1.0, 0.5))]
+    >>> _br_segments(0, 0, horizontal=False)
+    ([], True)
     """
     d0, d1 = Fraction(d0), Fraction(d1)
     if d0 == 0 and d1 == 0:
@@ -262,7 +284,11 @@ def best_response_diagram(game, ax=None, *, result=None, annotate=True):
 
 
 def _hull(points):
-    """Exact convex hull of a few points (Andrew's monotone chain), counter-clockwise."""
+    """Exact convex hull of a few points (Andrew's monotone chain), counter-clockwise.
+
+    >>> _hull([(0, 0), (1, 0), (1, 1), (0, 1), (Fraction(1, 2), Fraction(1, 2))])
+    [(0, 0), (1, 0), (1, 1), (0, 1)]
+    """
     pts = sorted(set(points))
     if len(pts) <= 2:
         return pts
@@ -347,10 +373,10 @@ def payoff_sets(game, delta=None, ax=None, *, mixed=True, label_points=True):
     A, B = game.payoff_arrays
     points = [(A[idx], B[idx]) for idx in np.ndindex(A.shape)]
     try:  # the exact geometry of the folk-theorem module, when present
-        from .solvers import folk
-        feasible = folk.feasible_set(game).vertices
-        minmax = folk.minmax_values(game, mixed=mixed).values
-        rational = folk.individually_rational_set(game, mixed=mixed).vertices
+        from .solvers.folk import feasible_set, individually_rational_set, minmax_values
+        feasible = feasible_set(game).vertices
+        minmax = minmax_values(game, mixed=mixed).values
+        rational = individually_rational_set(game, mixed=mixed).vertices
     except ImportError:
         feasible = _hull(points)
         minmax = (min(max(A[:, j]) for j in range(A.shape[1])),
@@ -381,12 +407,19 @@ def payoff_sets(game, delta=None, ax=None, *, mixed=True, label_points=True):
 
 
 def _label_points(ax, points, profiles):
-    """Label payoff points with their action profiles, avoiding overlapping labels.
+    r"""Label payoff points with their action profiles, avoiding overlapping labels.
 
     Profiles with the same payoff pair share one label. Each label tries a
     few positions around its point (right, left, above, below) and keeps the
     first whose box overlaps no label placed before (greedy, measured with
     the figure's renderer); the axis limits are fixed first so boxes are final.
+
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> ax = _new_axes(None, (4, 3))
+    >>> _label_points(ax, [(0, 0), (0, 0), (1, 1)], [("a", "b"), ("b", "a"), ("c", "c")])
+    >>> sorted(t.get_text() for t in ax.texts)
+    ['(a, b)\n(b, a)', '(c, c)']
     """
     names = {}
     for pt, prof in zip(points, profiles):
@@ -395,7 +428,8 @@ def _label_points(ax, points, profiles):
     ax.autoscale_view()
     ax.set_xlim(ax.get_xlim())
     ax.set_ylim(ax.get_ylim())
-    renderer = ax.figure.canvas.get_renderer()
+    get_renderer = getattr(ax.figure.canvas, "get_renderer", None)
+    renderer = get_renderer() if get_renderer is not None else None   # only Agg-like canvases measure text
     candidates = [((5, 3), "left", "bottom"), ((5, -3), "left", "top"), ((-5, 3), "right", "bottom"),
                   ((-5, -3), "right", "top"), ((0, 7), "center", "bottom"), ((0, -7), "center", "top")]
     boxes = []
@@ -403,6 +437,8 @@ def _label_points(ax, points, profiles):
         for k, (offset, ha, va) in enumerate(candidates):
             text = ax.annotate("\n".join(labs), (float(x), float(y)), xytext=offset,
                                textcoords="offset points", fontsize=7, zorder=6, ha=ha, va=va)
+            if renderer is None:
+                break
             box = text.get_window_extent(renderer).expanded(1.1, 1.3)
             if not any(box.overlaps(b) for b in boxes) or k == len(candidates) - 1:
                 boxes.append(box)
@@ -411,7 +447,17 @@ def _label_points(ax, points, profiles):
 
 
 def _draw_equilibrium_set(game, delta, ax):
-    """Overlay the equilibrium payoff set at ``delta`` if the repeated-game layer offers it."""
+    """Overlay the equilibrium payoff set at ``delta`` if the repeated-game layer offers it.
+
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import deterrence as dt
+    >>> pd = dt.NormalFormGame.from_arrays([[3, 0], [5, 1]], [[3, 5], [0, 1]])
+    >>> ax = _new_axes(None, (4, 3))
+    >>> _draw_equilibrium_set(pd, "3/4", ax)
+    >>> [p.get_label() for p in ax.patches]
+    ['equilibrium payoffs at δ = 3/4']
+    """
     import warnings
     try:
         from .solvers.payoff_set import equilibrium_payoff_set
@@ -425,7 +471,11 @@ def _draw_equilibrium_set(game, delta, ax):
 
 
 def _clip(vertices, axis, bound):
-    """Exact clip of a convex polygon to ``coordinate[axis] >= bound`` (fallback geometry)."""
+    """Exact clip of a convex polygon to ``coordinate[axis] >= bound`` (fallback geometry).
+
+    >>> _clip([(0, 0), (2, 0), (2, 2), (0, 2)], 0, 1)
+    [(1, 0), (2, 0), (2, 2), (1, 2)]
+    """
     out = []
     n = len(vertices)
     for k in range(n if n > 1 else 1):
@@ -435,15 +485,28 @@ def _clip(vertices, axis, bound):
             out.append(p)
         if (sp > 0 > sq) or (sp < 0 < sq):
             t = Fraction(sp) / (sp - sq)
-            out.append((p[0] + t * (q[0] - p[0]), p[1] + t * (q[1] - p[1])))
+            out.append(tuple(_plain(v) for v in (p[0] + t * (q[0] - p[0]), p[1] + t * (q[1] - p[1]))))
     return _hull(out)
+
+
+def _plain(value):
+    """An integer-valued Fraction as an int, so exact points print as they would be written.
+
+    >>> _plain(Fraction(4, 2)), _plain(Fraction(1, 2))
+    (2, Fraction(1, 2))
+    """
+    return value.numerator if isinstance(value, Fraction) and value.denominator == 1 else value
 
 
 # ---------------------------------------------------------------------------
 # repeated play: critical discount factors and regime maps
 # ---------------------------------------------------------------------------
 def _as_floats(values):
-    """Floats (exact strings such as ``"2/3"`` allowed), with None (no critical value) as +inf."""
+    """Floats (exact strings such as ``"2/3"`` allowed), with None (no critical value) as +inf.
+
+    >>> _as_floats(["1/2", Fraction(1, 4), None, 2]).tolist()
+    [0.5, 0.25, inf, 2.0]
+    """
     return np.array([math.inf if v is None else float(Fraction(v) if isinstance(v, str) else v)
                      for v in values], dtype=float)
 
