@@ -1,0 +1,97 @@
+"""Exact discounted values of a pair of automata in a (noisy) repeated game.
+
+Two automata playing each other form a Markov chain over product states
+``(s1, s2)`` (deterministic without noise or randomisation). The average
+discounted value ``V = (1 - delta) * sum_t delta**t * E[u_t]`` solves the
+linear system ``(I - delta P) V = (1 - delta) r`` (Bellman's equation for a
+fixed policy: R. Bellman, *Dynamic Programming*, 1957; for automata, Mailath
+and Samuelson, *Repeated Games and Reputations*, 2006, section 2.3). The system
+is solved
+
+* exactly in rationals when ``delta``, payoffs, strategy probabilities and
+  noise are rational (``Fraction`` Gauss-Jordan elimination);
+* symbolically when the stage game or ``delta`` is symbolic: the values come
+  back as sympy rational functions of ``delta`` and the payoff parameters
+  (sympy's ``DomainMatrix`` over the field of fractions ``QQ(delta, ...)``);
+* in floats (``float=True``), with NumPy.
+
+With a finite horizon ``T`` the value is ``sum_{t<T} delta**t E[u_t] / sum_{t<T} delta**t``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..core.numbers import format_exact
+from ..core.repeated import RepeatedGame
+from ..errors import GameError
+from . import _product
+
+
+@dataclass(frozen=True)
+class RepeatedValues:
+    """Values of a profile of automata: ``payoffs`` from the start, and per product state."""
+
+    payoffs: tuple
+    state_values: dict
+    players: tuple
+    strategies: tuple
+    delta: object
+    mode: str
+
+    @property
+    def exact(self) -> bool:
+        return self.mode != "float"
+
+    def to_json(self) -> dict:
+        return {"payoffs": [format_exact(v) for v in self.payoffs],
+                "strategies": list(self.strategies), "delta": format_exact(self.delta),
+                "state_values": {f"{a}|{b}": [format_exact(v) for v in vs]
+                                 for (a, b), vs in self.state_values.items()}}
+
+
+def _as_repeated(game, delta=None, horizon=None, noise=None):
+    if isinstance(game, RepeatedGame):
+        if delta is not None or noise is not None or horizon is not None:
+            return RepeatedGame(game.stage, game.delta if delta is None else delta,
+                                game.horizon if horizon is None else horizon,
+                                game.noise if noise is None else noise)
+        return game
+    if delta is None:
+        return RepeatedGame.from_game(game, horizon=horizon, noise=noise)
+    return RepeatedGame(game, delta, horizon, noise)
+
+
+def discounted_values(game, profile, *, delta=None, horizon=None, noise=None,
+                      float: bool = False) -> RepeatedValues:
+    """Average discounted payoffs of two automata (objects or strategy names).
+
+    ``game`` is a :class:`~deterrence.core.repeated.RepeatedGame`, or a stage
+    game plus ``delta`` (``horizon`` and ``noise`` optional).
+
+    >>> from deterrence import load_game
+    >>> pd = load_game("prisoners_dilemma")
+    >>> discounted_values(pd.with_defaults(), ["tit_for_tat", "always_escalate"], delta="1/2").payoffs
+    (Fraction(1, 2), 3)
+    >>> discounted_values(pd, ["tit_for_tat", "always_escalate"], delta="1/2").payoffs
+    ((P + S)/2, (P + T)/2)
+    >>> import sympy
+    >>> d = sympy.Symbol("delta", real=True)
+    >>> discounted_values(pd.with_defaults(), ["tft", "alld"], delta=d).payoffs[1]
+    5 - 4*delta
+    """
+    rg = _as_repeated(game, delta, horizon, noise)
+    automata = _product.resolve_profile(rg, profile)
+    mode = _product.mode_of(rg, automata, float)
+    if rg.horizon is None and mode != "symbolic" and rg.delta == 1:
+        raise GameError("delta = 1 needs a finite horizon")
+    chain = _product.Chain(rg, automata, mode)
+    V = _product.values(chain, horizon=rg.horizon)
+    V = tuple([_product.simplify(v, mode) for v in Vk] for Vk in V)
+    x0 = chain.start()
+    states = {chain.names(x): (V[0][x], V[1][x]) for x in range(chain.N)}
+    return RepeatedValues(payoffs=(V[0][x0], V[1][x0]), state_values=states,
+                          players=rg.players, strategies=tuple(a.name for a in automata),
+                          delta=rg.delta, mode=mode)
+
+
+__all__ = ["discounted_values", "RepeatedValues"]
