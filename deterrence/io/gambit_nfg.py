@@ -256,7 +256,7 @@ def _tokenize(text, file):
         if ch == "\n":
             line += 1
             pos += 1
-        elif ch in " \t\r\f\v,":  # commas separate payoffs in outcomes; they carry no meaning
+        elif ch.isspace() or ch == ",":  # commas separate payoffs in outcomes; no meaning
             pos += 1
         elif ch in "{}":
             tokens.append((ch, ch, line))
@@ -281,9 +281,11 @@ def _tokenize(text, file):
                 pos += 1
             tokens.append(("str", "".join(out), start_line))
         else:
-            m = re.compile(r'[^\s{}",]+').match(text, pos)
-            tokens.append(("word", m.group(), line))
-            pos = m.end()
+            end = pos + 1
+            while end < n and not (text[end].isspace() or text[end] in '{}",'):
+                end += 1
+            tokens.append(("word", text[pos:end], line))
+            pos = end
     return tokens
 
 

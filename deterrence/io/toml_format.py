@@ -98,8 +98,10 @@ def _load(text, file, tree_source):
                             line=int(found.group(1)) if found else None) from None
     except (RecursionError, MemoryError):
         raise GameFileError("not valid TOML: nested too deeply", file=file) from None
-    except ValueError as exc:  # an integer of over 4300 digits
-        raise GameFileError(f"not valid TOML: {exc}", file=file) from None
+    except ValueError as exc:  # an integer of over 4300 digits: tomllib gives no line
+        found = re.search(r"[0-9_]{4300,}", text)
+        raise GameFileError(f"not valid TOML: {exc}", file=file,
+                            line=text.count("\n", 0, found.start()) + 1 if found else None) from None
     if "tree" in data:
         # a game tree: the tree reader gets the path (or text) and reads it whole
         return _read_tree(tree_source, file)
