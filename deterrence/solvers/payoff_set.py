@@ -209,9 +209,10 @@ def _as_step(P, u, g, gains, omd_g, delta, eps):
     stat = _and(cr >= -eps * L, axis=1) & _and(g >= IC - eps, axis=1)
     # chords of W cut by the lines w_0 = IC_0 (axis 0) and w_1 = IC_1 (axis 1), both at once
     c = IC.T                                            # (2, N)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        t = (c[:, :, None] - X[:, None, :]) / Dx[:, None, :]
-    ok = (t >= -1e-12) & (t <= 1 + 1e-12)
+    flat = Dx == 0                                      # edges parallel to the cutting line
+    inv = 1.0 / np.where(flat, 1.0, Dx)
+    t = (c[:, :, None] - X[:, None, :]) * inv[:, None, :]
+    ok = (t >= -1e-12) & (t <= 1 + 1e-12) & ~flat[:, None, :]
     np.clip(t, 0.0, 1.0, out=t)
     Y = X[::-1, None, :] + t * Dx[::-1, None, :]
     lo = _min(np.where(ok, Y, np.inf), axis=2)
@@ -284,6 +285,28 @@ def _extrapolate(P0, P1, P2, diffs):
     if not ok.any():
         return None
     return np.where(ok, P2 + d2 * r / (1 - np.where(ok, r, 0.0)), P2)
+
+
+def _step_distance(P, Q, tol) -> float:
+    """Hausdorff distance between successive polygons, computed cheaply.
+
+    Vertex-to-nearest-vertex distances bound it from above; only vertices
+    farther than ``tol`` from every vertex of the other polygon (a vertex
+    appearing on an edge, say) get their true distance to the other polygon.
+    """
+    diff = P[:, None, :] - Q[None, :, :]
+    d2 = (diff * diff).sum(2)
+    a, b = np.sqrt(d2.min(1)), np.sqrt(d2.min(0))
+    far_a, far_b = a > tol, b > tol
+    if far_a.any():
+        a = _dist_to_polygon(Q, P[far_a]) if len(Q) else a
+    else:
+        a = a[:0]
+    if far_b.any():
+        b = _dist_to_polygon(P, Q[far_b])
+    else:
+        b = b[:0]
+    return float(max(a.max(initial=0.0), b.max(initial=0.0)))
 
 
 def _vertex_gap(P, Q) -> float:
@@ -555,9 +578,7 @@ def equilibrium_payoff_set(game, delta, *, tol=1e-10, max_iter=2000, exact=True,
             P = P_new
             break
         u_new = np.maximum(u, P_new.min(axis=0))     # threat points only rise
-        step = _vertex_gap(P, P_new)
-        if step > tol and len(P) != len(P_new):
-            step = min(step, hausdorff_distance(P, P_new))
+        step = _step_distance(P, P_new, tol)
         diffs.append(step)
         moved = float(np.abs(u_new - u).max())
         P_old, P, u = P, P_new, u_new
