@@ -395,13 +395,14 @@ def payoff_sets(game, delta=None, ax=None, *, mixed=True, label_points=True):
     ax.scatter([float(x) for x, _ in points], [float(y) for _, y in points], color="black",
                s=20, zorder=5, label="pure outcomes")
     ax.margins(0.12)
-    if label_points:
-        _label_points(ax, points, [(game.actions[0][i], game.actions[1][j]) for i, j in np.ndindex(A.shape)])
     ax.set_xlabel(f"payoff of {game.players[0]}")
     ax.set_ylabel(f"payoff of {game.players[1]}")
     ax.grid(alpha=0.3)
     ax.set_title(f"{game.title or 'payoff sets'}" + (f", δ = {format_exact(delta)}" if delta is not None else ""),
                  fontsize=10)
+    # Labels last: their placement measures the final layout.
+    if label_points:
+        _label_points(ax, points, [(game.actions[0][i], game.actions[1][j]) for i, j in np.ndindex(A.shape)])
     ax.legend(fontsize=8, loc="best")
     return ax
 
@@ -428,22 +429,42 @@ def _label_points(ax, points, profiles):
     ax.autoscale_view()
     ax.set_xlim(ax.get_xlim())
     ax.set_ylim(ax.get_ylim())
+    ax.figure.draw_without_rendering()   # run the layout engine, so positions are final
     get_renderer = getattr(ax.figure.canvas, "get_renderer", None)
     renderer = get_renderer() if get_renderer is not None else None   # only Agg-like canvases measure text
-    candidates = [((5, 3), "left", "bottom"), ((5, -3), "left", "top"), ((-5, 3), "right", "bottom"),
-                  ((-5, -3), "right", "top"), ((0, 7), "center", "bottom"), ((0, -7), "center", "top")]
-    boxes = []
+    near = [((5, 3), "left", "bottom"), ((5, -3), "left", "top"), ((-5, 3), "right", "bottom"),
+            ((-5, -3), "right", "top"), ((0, 7), "center", "bottom"), ((0, -7), "center", "top")]
+    # Farther positions, joined to their point by a thin leader line, for crowded clusters.
+    far = [((dx * r, dy * r), "left" if dx > 0 else "right" if dx < 0 else "center",
+            "bottom" if dy > 0 else "top" if dy < 0 else "center")
+           for r in (16, 28) for dx, dy in ((1, 1), (1, -1), (-1, 1), (-1, -1), (0, 1), (0, -1), (1.5, 0), (-1.5, 0))]
+    candidates = near + far
+    boxes, markers = [], {}
+    frame = ax.get_window_extent(renderer) if renderer is not None else None
+    if renderer is not None:
+        # the markers themselves are obstacles too: a label must not cover another point
+        from matplotlib.transforms import Bbox
+        for x, y in names:
+            px, py = ax.transData.transform((float(x), float(y)))
+            markers[(x, y)] = Bbox.from_extents(px - 3, py - 3, px + 3, py + 3)
     for (x, y), labs in sorted(names.items(), key=lambda kv: (-kv[0][1], kv[0][0])):
+        others = [b for pt, b in markers.items() if pt != (x, y)]
         for k, (offset, ha, va) in enumerate(candidates):
+            leader = dict(arrowstyle="-", color="grey", linewidth=0.6) if k >= len(near) else None
             text = ax.annotate("\n".join(labs), (float(x), float(y)), xytext=offset,
-                               textcoords="offset points", fontsize=7, zorder=6, ha=ha, va=va)
+                               textcoords="offset points", fontsize=7, zorder=6, ha=ha, va=va,
+                               arrowprops=leader)
             if renderer is None:
                 break
-            box = text.get_window_extent(renderer).expanded(1.1, 1.3)
-            if not any(box.overlaps(b) for b in boxes) or k == len(candidates) - 1:
+            box = text.get_window_extent(renderer).padded(2)
+            inside = frame.contains(box.x0, box.y0) and frame.contains(box.x1, box.y1)
+            if inside and not any(box.overlaps(b) for b in boxes + others):
                 boxes.append(box)
                 break
             text.remove()
+        else:   # nowhere free: the first position, overlaps and all
+            ax.annotate("\n".join(labs), (float(x), float(y)), xytext=near[0][0],
+                        textcoords="offset points", fontsize=7, zorder=6, ha=near[0][1], va=near[0][2])
 
 
 def _draw_equilibrium_set(game, delta, ax):
