@@ -36,13 +36,17 @@ Steps
 4. Exactness: snap the vertices to nearby rationals and apply the operator
    once more in ``Fraction`` arithmetic. If the exact polygon lies inside the
    hull of its own exact image it is *self-generating* (APS), hence a
-   certified subset of ``E``; if the image is the polygon itself the
-   vertices are reported exactly and the error bound is 0.
+   certified subset of ``E``; if the image is the polygon itself (an exact
+   fixed point, within ``rounding`` of the float outer set, which contains
+   ``E``) the vertices are reported exactly and the error bound is 0: the
+   exact polygon is inside ``E`` and ``E`` is inside it up to ``rounding``.
 5. Error bound (stated on the result): 0 when step 4 proves an exact fixed
    point; otherwise ``tol * rho / (1 - rho)`` plus a rounding allowance,
    where ``rho`` is the geometric convergence rate observed in the last
    iterations (at least ``delta``) - an a-posteriori estimate of the Hausdorff
-   distance between the computed outer set and ``E``.
+   distance between the computed outer set and ``E``. (``accelerate=True``
+   adds Aitken extrapolation between steps: fewer iterations, but without
+   the guarantee that the iterates stay outside ``E``.)
 """
 from __future__ import annotations
 
@@ -702,9 +706,11 @@ def payoff_in_equilibrium_set(point, game, delta, *, result: PayoffSetResult | N
         return SetMembership(pt, "outside", True, -math.inf, 0.0, result)
     dist_out = result.distance(pt)
     if result.exact:
-        inside = result.polygon.contains(pt)
-        margin = _inner_margin(result, pt) if inside else -dist_out
-        return SetMembership(pt, "inside" if inside else "outside", True, margin, 0.0, result)
+        if result.polygon.contains(pt):        # proved: the exact polygon is self-generating
+            return SetMembership(pt, "inside", True, _inner_margin(result, pt), 0.0, result)
+        if dist_out > result.rounding:
+            return SetMembership(pt, "outside", True, -dist_out, 0.0, result)
+        return SetMembership(pt, "undecided", False, -dist_out, 0.0, result)
     if dist_out > result.rounding:
         return SetMembership(pt, "outside", True, -dist_out, result.error_bound, result)
     margin = _inner_margin(result, pt) if dist_out == 0 else -dist_out
