@@ -1,0 +1,360 @@
+"""Gambit extensive-form files (``.efg``, version 2), read and written.
+
+The format (Gambit documentation, "The .efg file format")::
+
+    EFG 2 R "title" { "Player 1" "Player 2" }
+    "optional comment"
+
+    p "node" 1 1 "infoset" { "A" "B" } 0
+    c "node" 1 "" { "King" 1/2 "Queen" 1/2 } 0
+    t "node" 1 "outcome" { 2, -2 }
+
+Nodes are listed in preorder. ``p`` is a personal move: player number,
+information-set number (per player), information-set name, the moves (given
+at the first node of a set, optional later), then an outcome. ``c`` is a
+chance move with a probability after each move. ``t`` is terminal: an outcome
+number, a name and payoffs (an outcome used again may omit its payoffs).
+Outcomes on non-terminal nodes add to every payoff below them. Numbers are
+read exactly (``1/2``, ``0.25`` -> ``1/4``).
+
+Sources: McKelvey, R. D., McLennan, A. M. and Turocy, T. L. Gambit: Software
+Tools for Game Theory, https://www.gambit-project.org (file formats).
+
+Steps of :func:`parse_efg`: tokenise (strings, braces, numbers, with line
+numbers), read the header, read nodes recursively in preorder, then build a
+:class:`~deterrence.core.tree.GameTree` (information sets named by their
+Gambit names, or ``"<player number>:<set number>"`` when unnamed). Every error
+names the file and line. :func:`write_efg` writes nodes in preorder with
+information sets numbered by first appearance.
+"""
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+from pathlib import Path
+
+from ..core.numbers import format_exact, to_exact
+from ..core.tree import Chance, Decision, GameTree, Terminal, chance, decision, terminal
+from ..errors import GameError, GameFileError
+from ._common import MAX_FILE_BYTES
+
+_TOKEN = re.compile(r'("(?:[^"\\]|\\.)*")|([{}])|(,)|([^\s{},"]+)|(\s+)|(.)', re.S)
+
+
+def _tokenize(text, file):
+    tokens, line = [], 1
+    for m in _TOKEN.finditer(text):
+        s = m.group(0)
+        if m.group(1) is not None:
+            tokens.append(("str", re.sub(r"\\(.)", r"\1", s[1:-1]), line))
+        elif m.group(2):
+            tokens.append((s, s, line))
+        elif m.group(4):
+            tokens.append(("word", s, line))
+        elif m.group(6):
+            raise GameFileError(f"cannot read {s!r} (an unclosed string?)", file=file, line=line)
+        line += s.count("\n")
+    return tokens
+
+
+class _Parser:
+    def __init__(self, tokens, file):
+        self.tokens, self.k, self.file = tokens, 0, file
+        self.infosets = {}   # (player number, set number) -> (name, actions)
+        self.chance_sets = {}
+        self.outcomes = {}   # number -> (name, payoffs)
+
+    def line(self):
+        if self.k < len(self.tokens):
+            return self.tokens[self.k][2]
+        return self.tokens[-1][2] if self.tokens else 1
+
+    def fail(self, msg):
+        raise GameFileError(msg, file=self.file, line=self.line())
+
+    def peek(self):
+        return self.tokens[self.k] if self.k < len(self.tokens) else (None, None, None)
+
+    def take(self, kind=None, what="a token"):
+        if self.k >= len(self.tokens):
+            self.fail(f"unexpected end of file: expected {what}")
+        tok = self.tokens[self.k]
+        if kind is not None and tok[0] != kind:
+            self.fail(f"expected {what}, found {tok[1]!r}")
+        self.k += 1
+        return tok
+
+    def number(self, what):
+        tok = self.take("word", what)
+        try:
+            return to_exact(tok[1], what)
+        except GameError:
+            self.k -= 1
+            self.fail(f"{what}: {tok[1]!r} is not a number")
+
+    def integer(self, what):
+        tok = self.take("word", what)
+        if not re.fullmatch(r"\d+", tok[1]):
+            self.k -= 1
+            self.fail(f"{what}: {tok[1]!r} is not a whole number")
+        return int(tok[1])
+
+    def header(self):
+        tok = self.take("word", "the header 'EFG 2 R'")
+        if tok[1] != "EFG":
+            self.k -= 1
+            self.fail("not a Gambit .efg file: it must start with 'EFG 2 R' (or 'EFG 2 D')")
+        version = self.take("word", "the version 2")[1]
+        if version != "2":
+            self.k -= 1
+            self.fail(f"version {version} is not supported (only EFG version 2)")
+        kind = self.take("word", "R or D")[1]
+        if kind not in ("R", "D"):
+            self.k -= 1
+            self.fail(f"expected R (rational) or D (decimal), found {kind!r}")
+        title = self.take("str", "the title in quotes")[1]
+        self.take("{", "{ and the player names")
+        players = []
+        while self.peek()[0] == "str":
+            players.append(self.take()[1])
+        self.take("}", "} after the player names")
+        comment = ""
+        if self.peek()[0] == "str":
+            comment = self.take()[1]
+        if not players:
+            self.fail("no players named")
+        return title, players, comment
+
+    def payoffs(self, n):
+        self.take("{", "{ before the payoffs")
+        vals = []
+        while self.peek()[0] not in ("}", None):
+            if self.peek()[0] == ",":
+                self.take()
+                continue
+            vals.append(self.number("payoff"))
+        self.take("}", "} after the payoffs")
+        if len(vals) != n:
+            self.fail(f"{len(vals)} payoffs given, the game has {n} players")
+        return tuple(vals)
+
+    def outcome(self, n, allow_missing):
+        num = self.integer("outcome number")
+        name, pays = "", None
+        if self.peek()[0] == "str":
+            name = self.take()[1]
+            if self.peek()[0] == "{":
+                pays = self.payoffs(n)
+        if num == 0:
+            return "", (0,) * n
+        if pays is None:
+            if num not in self.outcomes:
+                if allow_missing:
+                    return name, (0,) * n
+                self.fail(f"outcome {num} is used before its payoffs are given")
+            return self.outcomes[num]
+        self.outcomes[num] = (name, pays)
+        return name, pays
+
+    def node(self, players, depth=0):
+        n = len(players)
+        if depth > 500:
+            self.fail("tree nested too deeply")
+        tok = self.take("word", "a node (p, c or t)")
+        kind = tok[1]
+        label = self.take("str", "the node name in quotes")[1]
+        if kind == "t":
+            name, pays = self.outcome(n, allow_missing=False)
+            return Terminal(pays, name or label)
+        if kind == "p":
+            pl = self.integer("player number")
+            if not 1 <= pl <= n:
+                self.k -= 1
+                self.fail(f"player {pl} does not exist (the game has {n} players)")
+            iset = self.integer("information set number")
+            line = self.line()
+            iname = self.take("str", "the information set name")[1] if self.peek()[0] == "str" else ""
+            key = (pl, iset)
+            if self.peek()[0] == "{":
+                self.take("{")
+                actions = []
+                while self.peek()[0] == "str":
+                    actions.append(self.take()[1])
+                self.take("}", "} after the moves")
+                if key in self.infosets and self.infosets[key][1] != tuple(actions):
+                    self.fail(f"information set {iset} of player {pl} has moves "
+                              f"{', '.join(actions)} here but {', '.join(self.infosets[key][1])} before")
+                self.infosets.setdefault(key, (iname, tuple(actions), line))
+            elif key not in self.infosets:
+                self.fail(f"information set {iset} of player {pl} appears without its moves")
+            actions = self.infosets[key][1]
+            if not actions:
+                self.fail(f"information set {iset} of player {pl} has no moves")
+            oname, opay = self.outcome(n, allow_missing=True)
+            children = [self.node(players, depth + 1) for _ in actions]
+            children = [_add(c, opay) for c in children]
+            return ("p", pl, iset, actions, children, label)
+        if kind == "c":
+            iset = self.integer("information set number")
+            iname = self.take("str", "the information set name")[1] if self.peek()[0] == "str" else ""
+            if self.peek()[0] == "{":
+                self.take("{")
+                moves = []
+                while self.peek()[0] == "str":
+                    act = self.take()[1]
+                    prob = self.number(f"probability of {act!r}")
+                    moves.append((act, prob))
+                self.take("}", "} after the chance moves")
+                self.chance_sets[iset] = moves
+            elif iset not in self.chance_sets:
+                self.fail(f"chance information set {iset} appears without its moves")
+            moves = self.chance_sets[iset]
+            total = sum((p for _, p in moves), Fraction(0))
+            if total != 1:
+                self.fail(f"chance probabilities sum to {format_exact(total)}, not 1")
+            oname, opay = self.outcome(n, allow_missing=True)
+            children = [_add(self.node(players, depth + 1), opay) for _ in moves]
+            return ("c", moves, children, label)
+        self.k -= 1
+        self.fail(f"unknown node type {kind!r} (expected p, c or t)")
+
+
+def _add(node, pay):
+    """Add an outcome's payoffs on an interior node to every terminal below."""
+    if all(v == 0 for v in pay):
+        return node
+    if isinstance(node, Terminal):
+        return Terminal(tuple(a + b for a, b in zip(node.payoffs, pay)), node.label)
+    if node[0] == "p":
+        return node[:4] + ([_add(c, pay) for c in node[4]],) + node[5:]
+    return (node[0], node[1], [_add(c, pay) for c in node[2]], node[3])
+
+
+def parse_efg(text, file="<string>") -> GameTree:
+    """Read a game tree from the text of a Gambit ``.efg`` file.
+
+    >>> t = parse_efg('''EFG 2 R "Entry" { "Entrant" "Incumbent" }
+    ... p "" 1 1 "" { "out" "in" } 0
+    ... t "" 1 "" { 0, 2 }
+    ... p "" 2 1 "" { "fight" "accommodate" } 0
+    ... t "" 2 "" { -1, -1 }
+    ... t "" 3 "" { 1, 1 }
+    ... ''')
+    >>> t.players, t.node("in").labels
+    (('Entrant', 'Incumbent'), ('fight', 'accommodate'))
+    """
+    if isinstance(text, (bytes, bytearray)):
+        text = bytes(text).decode("utf-8", errors="replace")
+    tokens = _tokenize(text, file)
+    if not tokens:
+        raise GameFileError("empty file: a .efg file starts with 'EFG 2 R'", file=file, line=1)
+    parser = _Parser(tokens, file)
+    title, players, comment = parser.header()
+    raw = parser.node(players)
+    if parser.k < len(tokens):
+        parser.fail(f"unexpected {tokens[parser.k][1]!r} after the last node of the tree")
+    # information-set names: the Gambit name if it is unique for the player, else p:k
+    names = {}
+    by_player = {}
+    for key, (iname, _, _) in parser.infosets.items():
+        by_player.setdefault(key[0], []).append((key, iname))
+    for pl, items in by_player.items():
+        counts = {}
+        for _, iname in items:
+            counts[iname] = counts.get(iname, 0) + 1
+        for key, iname in items:
+            names[key] = iname if iname and counts[iname] == 1 else f"{key[0]}:{key[1]}"
+
+    def build(node):
+        if isinstance(node, Terminal):
+            return node
+        if node[0] == "p":
+            _, pl, iset, actions, children, label = node
+            if len(set(actions)) != len(actions):
+                raise GameFileError(f"information set {iset} of player {pl} repeats a move label", file=file)
+            return decision(players[pl - 1], dict(zip(actions, map(build, children))),
+                            infoset=names[(pl, iset)], label=label)
+        _, moves, children, label = node
+        return chance({m: (p, build(c)) for (m, p), c in zip(moves, children)}, label=label)
+
+    try:
+        return GameTree(build(raw), players, title=title, description=comment,
+                        extra={"format": "efg"})
+    except GameError as exc:
+        if isinstance(exc, GameFileError):
+            raise
+        raise GameFileError(str(exc), file=file) from None
+
+
+def read_efg(path, **options) -> GameTree:
+    """Read a Gambit ``.efg`` file (errors name the file and line)."""
+    file = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise GameFileError(f"cannot read: {exc.strerror or exc}", file=file) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise GameFileError(f"file of {len(raw)} bytes is over the limit of {MAX_FILE_BYTES}", file=file)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = raw.decode("latin-1")
+    return parse_efg(text, file=file)
+
+
+def _q(s) -> str:
+    return '"' + str(s).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def write_efg(tree: GameTree, path=None) -> str:
+    """Write a tree as Gambit ``.efg`` text (and to ``path`` if given).
+
+    Symbolic trees are refused (call ``with_defaults()`` first).
+
+    >>> from deterrence.models.entry_deterrence import entry_deterrence
+    >>> text = write_efg(entry_deterrence())
+    >>> print(text.splitlines()[3])
+    p "" 1 1 "" { "out" "in" } 0
+    >>> parse_efg(text) == entry_deterrence()
+    True
+    """
+    tree._need_numeric("writing a .efg file")
+    players = tree.players
+    numbers = {}
+    per_player = {}
+    for s in tree.infosets.values():
+        per_player[s.player] = per_player.get(s.player, 0) + 1
+        numbers[s.key] = per_player[s.player]
+    lines = [f"EFG 2 R {_q(tree.title)} {{ " + " ".join(_q(p) for p in players) + " }",
+             _q(tree.description), ""]
+    state = {"outcome": 0, "chance": 0}
+
+    def walk(node, path):
+        if isinstance(node, Terminal):
+            state["outcome"] += 1
+            lines.append(f't "" {state["outcome"]} {_q(node.label)} {{ '
+                         + ", ".join(format_exact(v) for v in node.payoffs) + " }")
+            return
+        if isinstance(node, Decision):
+            s = tree.infoset_of(path)
+            name = "" if node.infoset is None or re.fullmatch(r"\d+:\d+", s.name) else s.name
+            moves = "{ " + " ".join(_q(m) for m in node.labels) + " } "
+            lines.append(f"p {_q(node.label)} {players.index(node.player) + 1} {numbers[s.key]} "
+                         f"{_q(name)} {moves}0")
+            for m, c in node.moves:
+                walk(c, path + (m,))
+            return
+        state["chance"] += 1
+        lines.append(f"c {_q(node.label)} {state['chance']} \"\" {{ "
+                     + " ".join(f"{_q(m)} {format_exact(p)}" for m, p, _ in node.moves) + " } 0")
+        for m, _, c in node.moves:
+            walk(c, path + (m,))
+
+    walk(tree.root, ())
+    text = "\n".join(lines) + "\n"
+    if path is not None:
+        Path(path).write_text(text, encoding="utf-8")
+    return text
+
+
+__all__ = ["read_efg", "parse_efg", "write_efg"]

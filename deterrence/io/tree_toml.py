@@ -1,0 +1,309 @@
+'''Game trees in TOML: the ``[tree]`` game file, read and written.
+
+A tree file has the same head as a normal-form file (``title``,
+``description``, ``sources``, ``players``, ``[parameters]``, ``[claims]``;
+see ARCHITECTURE.md) and, instead of ``[actions]`` and ``[payoffs]``, a
+``[tree]`` table: the root node. Every node is a table of one of three kinds:
+
+* **decision**: ``player = "US"``, ``moves = { label = node, ... }`` (moves
+  in the order written), optional ``infoset = "name"``: decision nodes of one
+  player with the same ``infoset`` form an information set (the player does
+  not know which was reached: simultaneous moves, hidden types);
+* **chance**: ``probabilities = { hard = "p", soft = "1 - p" }`` and
+  ``moves`` with the same labels;
+* **terminal**: ``payoffs = [1, "-c"]`` (one per player, in order) or
+  ``payoffs = { US = 1, Iran = "-c" }``; optional ``outcome = "war"``.
+  A move whose value is an array is a terminal with those payoffs:
+  ``moves.out = [0, "m"]``.
+
+Any node may carry ``label = "..."`` (a note shown in outlines). Payoffs and
+probabilities are numbers, exact strings (``"1/3"``) or formulas over the
+declared parameters, read only by
+:func:`deterrence.core.symbolic.parse_expression` (never ``eval``)::
+
+    title = "Entry deterrence"
+    players = ["Entrant", "Incumbent"]
+
+    [parameters]
+    f = { value = 1, about = "loss in a fight" }
+
+    [tree]
+    player = "Entrant"
+    moves.out = [0, 2]
+
+    [tree.moves.in]
+    player = "Incumbent"
+    moves.fight = ["-f", "-f"]
+    moves.accommodate = [1, 1]
+
+Nested tables (``[tree.moves.in]``) and inline tables
+(``moves.in = { player = "Incumbent", moves = { ... } }``) may be mixed.
+
+Sources: TOML v1.0.0 (https://toml.io); the node kinds follow Kuhn (1953)
+and Gambit's .efg format.
+
+Steps of :func:`read_tree_toml`: parse with ``tomllib``; find the line of every
+key (:func:`deterrence.io.toml_format.key_lines`); read the head exactly as
+the normal-form reader does; walk the ``[tree]`` table building nodes and
+checking keys; build the :class:`~deterrence.core.tree.GameTree`, turning its
+validation errors (which name a node path) into errors naming file and line.
+'''
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+from ..core.numbers import is_symbolic
+from ..core.tree import Chance, Decision, GameTree, Terminal, path_name
+from ..errors import GameError, GameFileError
+from ._common import _type_name, check_label, format_formula, payoff_value
+
+NODE_KEYS = ("player", "moves", "infoset", "probabilities", "payoffs", "outcome", "label")
+HEAD_KEYS = ("title", "description", "sources", "players", "parameters", "tree", "claims")
+
+
+def read_tree_toml(path_or_text, file=None) -> GameTree:
+    """Read a tree game file (a path, or the text of the file).
+
+    >>> t = read_tree_toml(\'\'\'
+    ... players = ["Entrant", "Incumbent"]
+    ... [tree]
+    ... player = "Entrant"
+    ... moves.out = [0, 2]
+    ... [tree.moves.in]
+    ... player = "Incumbent"
+    ... moves.fight = [-1, -1]
+    ... moves.accommodate = [1, 1]
+    ... \'\'\')
+    >>> t.node("in/fight").payoffs
+    (-1, -1)
+    >>> read_tree_toml(\'players = ["A"]\\n[tree]\\nplayer = "B"\\nmoves.x = [1]\\n\', file="g.toml")
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.GameFileError: g.toml:3: tree.player: unknown player 'B'; players are A
+    """
+    from .toml_format import decode_text
+    if isinstance(path_or_text, Path) or (isinstance(path_or_text, str) and "\n" not in path_or_text
+                                          and path_or_text.endswith(".toml")):
+        file = file or str(path_or_text)
+        try:
+            raw = Path(path_or_text).read_bytes()
+        except OSError as exc:
+            raise GameFileError(f"cannot read: {exc.strerror or exc}", file=file) from None
+        text = decode_text(raw, file)
+    elif isinstance(path_or_text, (bytes, bytearray)):
+        file = file or "<string>"
+        text = decode_text(bytes(path_or_text), file)
+    else:
+        file = file or "<string>"
+        text = path_or_text
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        found = re.search(r"at line (\d+)", str(exc))
+        raise GameFileError(f"not valid TOML: {exc}", file=file,
+                            line=int(found.group(1)) if found else None) from None
+    except (RecursionError, MemoryError):
+        raise GameFileError("not valid TOML: nested too deeply", file=file) from None
+    return _TreeReader(text, data, file).tree()
+
+
+def _reader_base():
+    from .toml_format import _Reader
+    return _Reader
+
+
+class _TreeReader:
+    def __init__(self, text, data, file):
+        self.base = _reader_base()(text, data, file)
+        self.data, self.file = data, file
+        self.node_keys = {}
+
+    def fail(self, message, *path):
+        self.base.fail(message, *path)
+
+    def tree(self):
+        b, data = self.base, self.data
+        extra = {}
+        for key, value in data.items():
+            if key in HEAD_KEYS:
+                continue
+            if key in ("actions", "payoffs"):
+                self.fail(f"a tree file has no [{key}] table: the moves and payoffs are in [tree]", key)
+            if isinstance(value, dict):
+                extra[key] = value
+            else:
+                self.fail(f"unknown key {key!r}; known keys are {', '.join(HEAD_KEYS)}", key)
+        title = b.get("title", str, "", default="")
+        description = b.get("description", str, "", default="")
+        sources = b.strings(b.get("sources", list, "", default=[]), "sources", what="source")
+        players = b.players()
+        params, notes = b.parameters()
+        if notes:
+            extra["parameter_notes"] = notes
+        claims = b.get("claims", dict, "", default={})
+        root_table = b.get("tree", dict, "the [tree] table is the root node")
+        self.players, self.params = players, list(params)
+        root = self.node(root_table, ("tree",), (), 0)
+        try:
+            return GameTree(root, players, parameters=params, title=title, description=description,
+                            sources=sources, claims=claims, extra=extra)
+        except GameError as exc:
+            found = re.search(r"node (\S+)", str(exc))
+            keys = self.node_keys.get(found.group(1).rstrip(":,"), ("tree",)) if found else ("tree",)
+            raise GameFileError(str(exc), **{**b.where(*keys), "field": None}) from None
+
+    def value(self, v, *keys):
+        return payoff_value(v, self.params, **self.base.where(*keys))
+
+    def node(self, table, keys, path, depth):
+        if depth > 200:
+            self.fail("tree nested too deeply (over 200 levels)", *keys)
+        self.node_keys[path_name(path)] = keys
+        if isinstance(table, list):
+            table = {"payoffs": table}
+        if not isinstance(table, dict):
+            self.fail(f"a node must be a table (or an array of payoffs), got {_type_name(table)}", *keys)
+        for k in table:
+            if k not in NODE_KEYS:
+                self.fail(f"unknown key {k!r} in a node; node keys are {', '.join(NODE_KEYS)}", *keys, k)
+        label = table.get("label", "")
+        if not isinstance(label, str):
+            self.fail(f"label must be a string, got {_type_name(label)}", *keys, "label")
+        if "payoffs" in table:
+            for k in ("player", "moves", "probabilities", "infoset"):
+                if k in table:
+                    self.fail(f"a terminal node (with payoffs) cannot have {k!r}", *keys, k)
+            pay = table["payoffs"]
+            if isinstance(pay, dict):
+                for p in pay:
+                    if p not in self.players:
+                        self.fail(f"payoff for unknown player {p!r}; players are "
+                                  f"{', '.join(self.players)}", *keys, "payoffs", p)
+                missing = [p for p in self.players if p not in pay]
+                if missing:
+                    self.fail(f"no payoff for {', '.join(missing)}", *keys, "payoffs")
+                vals = [self.value(pay[p], *keys, "payoffs", p) for p in self.players]
+            elif isinstance(pay, list):
+                if len(pay) != len(self.players):
+                    self.fail(f"{len(pay)} payoffs given, the game has {len(self.players)} players "
+                              f"({', '.join(self.players)})", *keys, "payoffs")
+                vals = [self.value(v, *keys, "payoffs") for v in pay]
+            else:
+                self.fail(f"payoffs must be an array or a table, got {_type_name(pay)}", *keys, "payoffs")
+            outcome = table.get("outcome", label)
+            if not isinstance(outcome, str):
+                self.fail("outcome must be a string", *keys, "outcome")
+            return Terminal(vals, outcome)
+        if "outcome" in table:
+            self.fail("only terminal nodes (with payoffs) have an outcome", *keys, "outcome")
+        moves = table.get("moves")
+        if moves is None:
+            self.fail("a node needs payoffs (terminal) or moves (decision or chance)", *keys)
+        if not isinstance(moves, dict) or not moves:
+            self.fail("moves must be a table of at least one move: label = node", *keys, "moves")
+        for m in moves:
+            check_label(m, "move", **self.base.where(*keys, "moves", m))
+            if "/" in m:
+                self.fail(f"move label {m!r} may not contain '/' (it separates node paths)", *keys, "moves", m)
+        children = [(m, self.node(c, keys + ("moves", m), path + (m,), depth + 1)) for m, c in moves.items()]
+        if "probabilities" in table:
+            if "player" in table or "infoset" in table:
+                self.fail("a chance node (with probabilities) has no player or infoset", *keys, "probabilities")
+            probs = table["probabilities"]
+            if not isinstance(probs, dict):
+                self.fail("probabilities must be a table: move = probability", *keys, "probabilities")
+            if set(probs) != set(moves):
+                self.fail(f"probabilities are given for {', '.join(probs)} but the moves are "
+                          f"{', '.join(moves)}", *keys, "probabilities")
+            return Chance([(m, (self.value(probs[m], *keys, "probabilities", m), c)) for m, c in children], label)
+        player = table.get("player")
+        if not isinstance(player, str):
+            self.fail("a decision node needs player = \"name\" (or probabilities for a chance node)",
+                      *keys, *(("player",) if "player" in table else ()))
+        if player not in self.players:
+            self.fail(f"unknown player {player!r}; players are {', '.join(self.players)}", *keys, "player")
+        infoset = table.get("infoset")
+        if infoset is not None and not isinstance(infoset, str):
+            self.fail(f"infoset must be a string, got {_type_name(infoset)}", *keys, "infoset")
+        return Decision(player, children, infoset, label)
+
+
+# -- writing -------------------------------------------------------------------
+def write_tree_toml(tree: GameTree, path=None) -> str:
+    """The TOML text of a game tree (and written to ``path`` if given).
+
+    >>> from deterrence.models.entry_deterrence import entry_deterrence
+    >>> t = entry_deterrence(symbolic=True)
+    >>> read_tree_toml(write_tree_toml(t)) == t
+    True
+    """
+    from .toml_format import _key, _long_string, _number, _string, _value
+    out = []
+    if tree.title:
+        out.append(f"title = {_string(tree.title)}")
+    if tree.description:
+        out.append(f"description = {_long_string(tree.description)}")
+    if tree.sources:
+        out.append("sources = [" + ", ".join(_string(s) for s in tree.sources) + "]")
+    out.append("players = [" + ", ".join(_string(p) for p in tree.players) + "]")
+    extra = tree.extra
+    notes = extra.pop("parameter_notes", None) or {}
+    extra.pop("format", None)
+    if tree.parameters:
+        out += ["", "[parameters]"]
+        for name, value in tree.parameters.items():
+            parts = [f"value = {_number(value)}"] if value is not None else []
+            if name in notes:
+                parts.append(f"about = {_string(str(notes[name]))}")
+            out.append(f"{name} = {{ " + ", ".join(parts) + " }")
+
+    def val(v):
+        return _string(format_formula(v)) if is_symbolic(v) else _number(v)
+
+    def table(node, keys, p):
+        out.extend(["", "[" + ".".join(_key(k) for k in keys) + "]"])
+        if node.label:
+            out.append(f"label = {_string(node.label)}")
+        if isinstance(node, Decision):
+            out.append(f"player = {_string(node.player)}")
+            s = tree.infoset_of(p)
+            if len(s.paths) > 1 or node.infoset is not None:
+                out.append(f"infoset = {_string(s.name)}")
+            items = node.moves
+        else:
+            out.append("probabilities = { " + ", ".join(f"{_key(m)} = {val(q)}" for m, q, _ in node.moves) + " }")
+            items = [(m, c) for m, _, c in node.moves]
+        later = []
+        for m, c in items:
+            if isinstance(c, Terminal):
+                pays = "[" + ", ".join(val(v) for v in c.payoffs) + "]"
+                if c.label:
+                    out.append(f"moves.{_key(m)} = {{ payoffs = {pays}, outcome = {_string(c.label)} }}")
+                else:
+                    out.append(f"moves.{_key(m)} = {pays}")
+            else:
+                later.append((m, c))
+        for m, c in later:
+            table(c, keys + ("moves", m), p + (m,))
+
+    root = tree.root
+    if isinstance(root, Terminal):
+        out += ["", "[tree]", "payoffs = [" + ", ".join(val(v) for v in root.payoffs) + "]"]
+    else:
+        table(root, ("tree",), ())
+    if tree.claims:
+        out += ["", "[claims]"] + [f"{_key(k)} = {_value(v)}" for k, v in tree.claims.items()]
+    for name, t in extra.items():
+        if isinstance(t, dict):
+            out += ["", f"[{_key(name)}]"] + [f"{_key(k)} = {_value(v)}" for k, v in t.items()]
+    text = "\n".join(out) + "\n"
+    if path is not None:
+        Path(path).write_text(text, encoding="utf-8")
+    return text
+
+
+__all__ = ["read_tree_toml", "write_tree_toml"]
