@@ -294,13 +294,16 @@ def _extrapolate(P0, P1, P2, diffs):
 def _step_distance(P, Q, tol) -> float:
     """Hausdorff distance between successive polygons, computed cheaply.
 
-    Vertex-to-nearest-vertex distances bound it from above; only vertices
-    farther than ``tol`` from every vertex of the other polygon (a vertex
-    appearing on an edge, say) get their true distance to the other polygon.
+    Vertex-to-nearest-vertex distances bound it from above and are used as
+    is when the vertex counts agree; when a vertex appears or disappears
+    (typically on an edge), vertices farther than ``tol`` from every vertex
+    of the other polygon get their true distance to it.
     """
     diff = P[:, None, :] - Q[None, :, :]
     d2 = (diff * diff).sum(2)
     a, b = np.sqrt(d2.min(1)), np.sqrt(d2.min(0))
+    if len(P) == len(Q):               # vertices move together: the upper bound is enough
+        return float(max(a.max(), b.max()))
     far_a, far_b = a > tol, b > tol
     if far_a.any():
         a = _dist_to_polygon(Q, P[far_a]) if len(Q) else a
@@ -311,16 +314,6 @@ def _step_distance(P, Q, tol) -> float:
     else:
         b = b[:0]
     return float(max(a.max(initial=0.0), b.max(initial=0.0)))
-
-
-def _vertex_gap(P, Q) -> float:
-    """max over vertices of either polygon of the distance to the nearest vertex of the other.
-
-    An upper bound of the Hausdorff distance, cheap enough for every iteration.
-    """
-    diff = P[:, None, :] - Q[None, :, :]
-    d2 = (diff * diff).sum(2)
-    return float(np.sqrt(max(d2.min(0).max(), d2.min(1).max())))
 
 
 # ---------------------------------------------------------------------------
