@@ -139,68 +139,87 @@ def _positive_integers(arr) -> list:
 def _float_vertices(M: np.ndarray, limit: int):
     """Label masks (bit v: variable v is zero) of all vertices of {z >= 0 : M z <= 1}.
 
-    Variables are ``z_0..z_{d-1}`` then the slacks. Returns ``None`` if the
-    polytope is not visibly simple (a near-zero basic variable), so that the
-    caller can use the exact path.
+    Variables are ``z_0..z_{d-1}`` then the slacks. Reverse search (Avis and
+    Fukuda 1992): the parent of a vertex is its neighbour by Bland's rule for
+    minimising a generic positive ``c.z`` (the origin is the root), so the
+    search tree needs no table of visited vertices, and its frontier is
+    processed in chunks (bounded memory). Dictionaries are pivoted in float64,
+    vectorised. Returns ``None`` if the polytope is not visibly simple (a ratio
+    tie, i.e. a degenerate neighbour, or a near-zero reduced cost), so that
+    the caller uses the exact path.
     """
     k, d = M.shape
     nv = d + k
-    T = np.zeros((1, k, nv + 1))
-    T[0, :, :d] = M / M.max()       # same combinatorics, better scaled
-    T[0, :, d:nv] = np.eye(k)
-    T[0, :, nv] = 1.0
-    basis = np.arange(d, nv)[None, :]
-    one = np.uint64(1)
-    bits = one << np.arange(nv, dtype=np.uint64)
-    keys = np.bitwise_or.reduce(bits[basis], axis=1)
-    visited = [keys]
-    seen = np.sort(keys)
-    total = 1
-    while len(keys):
-        cand_p, cand_v, cand_r, cand_k = [], [], [], []
-        for v in range(nv):
-            sel = np.nonzero((keys & bits[v]) == 0)[0]
-            if not len(sel):
-                continue
-            col = T[sel, :, v]
-            with np.errstate(divide="ignore", invalid="ignore"):
-                ratio = np.where(col > _TOL, T[sel, :, nv] / col, np.inf)
-            r = np.argmin(ratio, axis=1)
-            if not np.all(np.isfinite(ratio[np.arange(len(sel)), r])):
-                return None
-            cand_p.append(sel)
-            cand_v.append(np.full(len(sel), v))
-            cand_r.append(r)
-            cand_k.append(keys[sel] ^ bits[v] ^ bits[basis[sel, r]])
-        if not cand_p:
-            break
-        p, vv, rr, kk = (np.concatenate(a) for a in (cand_p, cand_v, cand_r, cand_k))
-        kk, first = np.unique(kk, return_index=True)
-        pos = np.searchsorted(seen, kk)
-        pos[pos == len(seen)] = 0
-        new = seen[pos] != kk
-        first = first[new]
-        if not len(first):
-            break
-        p, vv, rr, kk = p[first], vv[first], rr[first], kk[new]
-        total += len(kk)
-        if total > limit:
+    # generic weights: no reduced cost is zero by accident
+    c = 1.0 + np.modf(np.arange(1, d + 1) * 0.6180339887498949)[0]
+    bits = np.uint64(1) << np.arange(nv, dtype=np.uint64)
+    stack = [(np.arange(d)[None], np.arange(d, nv)[None], (M / M.max())[None],
+              np.ones((1, k)), c[None])]
+    masks, count, chunk = [], 0, 4096
+    while stack:
+        parts = [stack.pop()]
+        while stack and sum(len(t[0]) for t in parts) + len(stack[-1][0]) <= chunk:
+            parts.append(stack.pop())       # batch small chunks: numpy overhead
+        N, Bv, D, rhs, cb = (parts[0] if len(parts) == 1 else
+                             [np.concatenate(a) for a in zip(*parts)])
+        F = len(N)
+        count += F
+        if count > limit:
             raise TooLargeError(f"vertex enumeration passed {limit:,} vertices; "
                                 f"pass a larger limit= to continue")
-        idx = np.arange(len(p))
-        Tp = T[p]
-        prow = Tp[idx, rr, :] / Tp[idx, rr, vv][:, None]
-        Tn = Tp - Tp[idx, :, vv][:, :, None] * prow[:, None, :]
-        Tn[idx, rr, :] = prow
-        if len(Tn) and Tn[:, :, nv].min() <= _TOL:
-            return None                 # degenerate (or numerically unsafe)
-        bn = basis[p].copy()
-        bn[idx, rr] = vv
-        T, basis, keys = Tn, bn, kk
-        visited.append(kk)
-        seen = np.sort(np.concatenate([seen, kk]))
-    full = (one << np.uint64(nv)) - one if nv < 64 else np.uint64(2**64 - 1)
-    return np.concatenate(visited) ^ full
+        masks.append(np.bitwise_or.reduce(bits[N], axis=1))
+        # Only directions that increase c.z can lead to a child (the child's
+        # rule must step back), and a degenerate vertex is always reached by
+        # such a step from a visited vertex, so ties are looked for there.
+        fa, ja = np.nonzero(cb > 0)
+        if not len(fa):
+            continue
+        Ca = np.arange(len(fa))
+        X = D[fa, :, ja] / rhs[fa]                  # (C, k): 1 / ratio per row
+        r = np.argmax(X, axis=1)
+        xmax = X[Ca, r]
+        if xmax.min() <= 1e-11:
+            return None                              # unbounded: cannot happen
+        if k > 1:
+            X[Ca, r] = -np.inf
+            if np.any(X.max(axis=1) * (1.0 + _TOL) >= xmax):
+                return None                          # ratio tie: degenerate neighbour
+        p = D[fa, r, ja]
+        q = cb[fa, ja] / p
+        cnew = cb[fa] - q[:, None] * D[fa, r, :]     # the child's reduced costs
+        cnew[Ca, ja] = -q
+        if np.any(np.abs(cnew) <= _TOL):
+            return None                              # dual degeneracy: rule ambiguous
+        w = Bv[fa, r]                                # leaving variables
+        var = N[fa]
+        var[Ca, ja] = w
+        bland = np.where(cnew < 0, var, nv).min(axis=1)
+        kid = np.nonzero(bland == w)[0]              # edges of the search tree
+        if not len(kid):
+            continue
+        fi, ji = fa[kid], ja[kid]
+        ri, pi, wk, cn = r[kid], p[kid], w[kid], cnew[kid]
+        C = np.arange(len(fi))
+        Dp = D[fi]
+        row = Dp[C, ri, :] / pi[:, None]
+        row[C, ji] = 1.0 / pi
+        col = Dp[C, :, ji]                                              # (C, k)
+        Dn = Dp - col[:, :, None] * row[:, None, :]
+        Dn[C, :, ji] = -col / pi[:, None]
+        Dn[C, ri, :] = row
+        rr = rhs[fi, ri] / pi
+        rn = rhs[fi] - col * rr[:, None]
+        rn[C, ri] = rr
+        if rn.min() <= _TOL * 1e-3:
+            return None
+        Nn = N[fi].copy()
+        Nn[C, ji] = wk
+        Bn = Bv[fi].copy()
+        Bn[C, ri] = N[fi, ji]
+        for s in range(0, len(fi), chunk):
+            stack.append((Nn[s:s + chunk], Bn[s:s + chunk], Dn[s:s + chunk],
+                          rn[s:s + chunk], cn[s:s + chunk]))
+    return np.concatenate(masks)
 
 
 def _float_pairs(A, B, limit):
