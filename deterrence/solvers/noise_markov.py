@@ -1,0 +1,303 @@
+"""Noisy play as a Markov chain over product states: payoffs, frequencies, war risk.
+
+With implementation or perception errors two automata drive a finite Markov
+chain over their product states (J. G. Kemeny and J. L. Snell, *Finite Markov
+Chains*, 1960). This module computes, exactly with ``Fraction`` for rational
+noise (or in floats with ``float=True``):
+
+* discounted payoffs (as :mod:`.repeated_values`) and **long-run average**
+  payoffs (the Cesaro limit: recurrent classes found from the support graph,
+  their stationary distributions, and the absorption probabilities from the
+  start state through the fundamental matrix ``N = (I - Q)^-1``);
+* long-run frequency of every action profile;
+* the **war risk**: with ``war`` a set of action profiles (default: both sides
+  on their top rung, e.g. (escalate, escalate)), the probability that war
+  breaks out within ``T`` rounds, the probability it ever does, and the
+  expected number of rounds until it does (fundamental matrix of the chain
+  with war made absorbing; ``None`` when war is not certain).
+
+The echo effect of tit-for-tat under noise (one error sets off an alternation
+of strikes, and a second error a mutual feud) and its cure by generosity or
+contrition: R. Boyd (1989), J. Theor. Biol. 136; M. Nowak and K. Sigmund
+(1992), Nature 355; J. Wu and R. Axelrod (1995), J. Conflict Resolut. 39;
+P. Molander (1985), J. Conflict Resolut. 29. Classic check: noisy TFT against
+TFT has long-run average ``(R + S + T + P)/4`` for any symmetric error rate in (0, 1).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+
+from ..core.numbers import format_exact
+from ..errors import GameError
+from . import _product
+from .repeated_values import _as_repeated
+
+
+@dataclass(frozen=True)
+class NoiseAnalysis:
+    """Result of :func:`analyse_noise`."""
+
+    players: tuple
+    strategies: tuple
+    discounted_payoffs: tuple | None
+    long_run_payoffs: tuple
+    profile_frequencies: dict
+    war_profiles: tuple
+    within: int
+    war_probability: object
+    war_eventually: object
+    expected_rounds_to_war: object
+    exact: bool
+
+    def to_json(self) -> dict:
+        f = format_exact
+        return {"discounted_payoffs": None if self.discounted_payoffs is None else
+                [f(v) for v in self.discounted_payoffs],
+                "long_run_payoffs": [f(v) for v in self.long_run_payoffs],
+                "profile_frequencies": {f"{a}, {b}": f(v) for (a, b), v in self.profile_frequencies.items()},
+                "war_profiles": [list(p) for p in self.war_profiles], "within": self.within,
+                "war_probability": f(self.war_probability),
+                "war_eventually": f(self.war_eventually),
+                "expected_rounds_to_war": None if self.expected_rounds_to_war is None
+                else f(self.expected_rounds_to_war)}
+
+
+def war_profiles(stage, war=None) -> tuple:
+    """The action profiles that count as war (labels). Default: both on their top rung.
+
+    ``war="any"``: any profile where at least one side is on its top rung.
+
+    >>> from deterrence import load_game
+    >>> war_profiles(load_game("us_iran_stage"))
+    (('escalate', 'escalate'),)
+    """
+    a1, a2 = stage.actions
+    if war is None:
+        return ((a1[-1], a2[-1]),)
+    if war == "any":
+        return tuple((x, y) for x in a1 for y in a2 if x == a1[-1] or y == a2[-1])
+    out = []
+    for p in war:
+        if isinstance(p, str):
+            p = tuple(s.strip() for s in p.split(","))
+        if len(p) != 2 or p[0] not in a1 or p[1] not in a2:
+            raise GameError(f"war profile {p!r} is not a pair of actions "
+                            f"({stage.players[0]}: {', '.join(a1)}; {stage.players[1]}: {', '.join(a2)})")
+        out.append(tuple(p))
+    return tuple(out)
+
+
+def _support_reach(P, start, mode):
+    N = P.shape[0]
+    seen, todo = {start}, [start]
+    while todo:
+        x = todo.pop()
+        for y in range(N):
+            if P[x, y] != 0 and y not in seen:
+                seen.add(y)
+                todo.append(y)
+    return sorted(seen)
+
+
+def _long_run_distribution(P, start, mode):
+    """Cesaro-limit distribution over product states from ``start``."""
+    from scipy.sparse.csgraph import connected_components
+    R = _support_reach(P, start, mode)
+    pos = {x: k for k, x in enumerate(R)}
+    sub = np.array([[1 if P[x, y] != 0 else 0 for y in R] for x in R])
+    _, labels = connected_components(sub, directed=True, connection="strong")
+    classes = {}
+    for k, lab in enumerate(labels):
+        classes.setdefault(lab, []).append(R[k])
+    closed = [c for c in classes.values()
+              if all(P[x, y] == 0 or y in c for x in c for y in R)]
+    in_closed = {x for c in closed for x in c}
+    transient = [x for x in R if x not in in_closed]
+    zero = 0.0 if mode == "float" else 0
+    one = 1.0 if mode == "float" else 1
+    mu = {x: zero for x in R}
+    # absorption probabilities from start into each closed class
+    if start in in_closed:
+        weights = [one if start in c else zero for c in closed]
+    else:
+        n = len(transient)
+        tpos = {x: k for k, x in enumerate(transient)}
+        # z = e_start (I - Q)^-1  <=>  (I - Q)^T z = e_start
+        M = [[(one if i == j else zero) - P[transient[j], transient[i]] for j in range(n)] for i in range(n)]
+        b = [one if transient[i] == start else zero for i in range(n)]
+        z = _product.solve_linear(M, b, mode)
+        weights = [sum((z[tpos[x]] * P[x, y] for x in transient for y in c if P[x, y] != 0), zero)
+                   for c in closed]
+    for c, w in zip(closed, weights):
+        if w == 0:
+            continue
+        n = len(c)
+        # pi (I - P_C) = 0, sum pi = 1: replace the last equation by the sum
+        M = [[(one if i == j else zero) - P[c[j], c[i]] for j in range(n)] for i in range(n - 1)]
+        M.append([one] * n)
+        b = [zero] * (n - 1) + [one]
+        pi = _product.solve_linear(M, b, mode)
+        for x, p in zip(c, pi):
+            mu[x] = mu[x] + w * p
+    return mu
+
+
+def analyse_noise(game, profile, *, delta=None, noise=None, war=None, within: int = 100,
+                  float: bool = False) -> NoiseAnalysis:
+    """Exact analysis of a (noisy) match between two automata.
+
+    ``game``: a RepeatedGame, or a stage game with ``delta`` (optional here:
+    without it only long-run figures are given) and ``noise``.
+
+    >>> from deterrence import load_game
+    >>> pd = load_game("prisoners_dilemma").with_defaults()
+    >>> a = analyse_noise(pd, "tft", noise={"tremble": "1/10"}, war=[("D", "D")], within=2)
+    >>> a.long_run_payoffs, a.war_probability, a.expected_rounds_to_war
+    ((Fraction(9, 4), Fraction(9, 4)), Fraction(343, 10000), 20)
+    """
+    from ..core.repeated import RepeatedGame
+    if isinstance(game, RepeatedGame):
+        rg = _as_repeated(game, delta, None, noise)
+    else:
+        stage = game.with_defaults() if game.is_symbolic else game
+        rg = RepeatedGame(stage, 0 if delta is None else delta, None, noise)
+    if rg.stage.is_symbolic:
+        rg = RepeatedGame(rg.stage.with_defaults(), rg.delta, None, rg.noise)
+    if isinstance(within, bool) or not isinstance(within, (int, np.integer)) or within < 0:
+        raise GameError(f"within must be a whole number of rounds >= 0, got {within!r}")
+    automata = _product.resolve_profile(rg, profile)
+    automata = tuple(a.subs(rg.stage.parameters) for a in automata)
+    mode = _product.mode_of(rg, automata, float)
+    if mode == "symbolic":
+        raise GameError("noise analysis needs numbers: give delta, noise and probabilities values")
+    chain = _product.Chain(rg, automata, mode)
+    has_delta = delta is not None or isinstance(game, RepeatedGame)
+    disc = None
+    if has_delta:
+        V = _product.values(chain)
+        disc = (_num(V[0][chain.start()]), _num(V[1][chain.start()]))
+    return _analyse(chain, rg, automata, mode, war, int(within), disc)
+
+
+def _num(v):
+    if isinstance(v, np.floating):
+        return float(v)
+    if isinstance(v, Fraction) and v.denominator == 1:
+        return v.numerator
+    return v
+
+
+def _analyse(chain, rg, automata, mode, war, within, disc):
+    stage = rg.stage
+    P, r = chain.P(), chain.r()
+    x0 = chain.start()
+    zero = 0.0 if mode == "float" else 0
+    mu = _long_run_distribution(P, x0, mode)
+    F = chain.profile_probs()
+    a1, a2 = stage.actions
+    freq = {}
+    for b1 in range(len(a1)):
+        for b2 in range(len(a2)):
+            freq[(a1[b1], a2[b2])] = _num(sum((mu[x] * F[x, b1, b2] for x in mu), zero))
+    lr = tuple(_num(sum((mu[x] * r[k][x] for x in mu), zero)) for k in range(2))
+    wp = war_profiles(stage, war)
+    prob, ever, rounds = war_risk_arrays(chain, wp, within)
+    return NoiseAnalysis(players=stage.players, strategies=tuple(a.name for a in automata),
+                         discounted_payoffs=disc, long_run_payoffs=lr, profile_frequencies=freq,
+                         war_profiles=wp, within=within, war_probability=_num(prob),
+                         war_eventually=_num(ever), expected_rounds_to_war=_num(rounds),
+                         exact=mode != "float")
+
+
+def war_risk_arrays(chain, wp, within):
+    """(P(war within `within` rounds), P(war ever), expected rounds to war or None)."""
+    mode = chain.mode
+    stage = chain.stage
+    a1, a2 = stage.actions
+    mask = np.zeros((len(a1), len(a2)), dtype=float if mode == "float" else object)
+    if mode != "float":
+        mask[...] = 0
+    for p in wp:
+        mask[a1.index(p[0]), a2.index(p[1])] = 1
+    q1, q2, T1, T2 = chain.q[0], chain.q[1], chain.T[0], chain.T[1]
+    opt = mode == "float"
+    Pw = np.einsum("ab,cd,bd,abdx,cdby->acxy", q1, q2, mask, T1, T2, optimize=opt).reshape(chain.N, chain.N)
+    w = np.einsum("ab,cd,bd->ac", q1, q2, mask, optimize=opt).reshape(chain.N)
+    Q = chain.P() - Pw
+    x0 = chain.start()
+    zero = 0.0 if mode == "float" else 0
+    one = 1.0 if mode == "float" else 1
+    # within T rounds
+    v = np.zeros(chain.N) if mode == "float" else np.array([zero] * chain.N, dtype=object)
+    v[x0] = one
+    prob = zero
+    for _ in range(within):
+        prob = prob + (v @ w if mode == "float" else _product._dot(v, w))
+        v = v @ Q if mode == "float" else np.array(
+            [sum((v[x] * Q[x, y] for x in range(chain.N) if v[x] != 0 and Q[x, y] != 0), zero)
+             for y in range(chain.N)], dtype=object)
+    # states that can reach war
+    K = {x for x in range(chain.N) if w[x] != 0}
+    changed = True
+    while changed:
+        changed = False
+        for x in range(chain.N):
+            if x not in K and any(Q[x, y] != 0 for y in K):
+                K.add(x)
+                changed = True
+    if x0 not in K:
+        return (float(prob) if mode == "float" else prob), zero, None
+    K = sorted(K)
+    n = len(K)
+    if mode == "float":
+        M = np.eye(n) - Q[np.ix_(K, K)]
+        sol = np.linalg.solve(M, np.column_stack([w[K], np.ones(n)]))
+        h, t = sol[:, 0], sol[:, 1]
+        k0 = K.index(x0)
+        ever = float(h[k0])
+        return float(prob), ever, (float(t[k0]) if abs(ever - 1) < 1e-9 else None)
+    M = [[(1 if i == j else 0) - Q[K[i], K[j]] for j in range(n)] for i in range(n)]
+    h = _product.solve_linear(M, [w[x] for x in K], mode)
+    k0 = K.index(x0)
+    ever = h[k0]
+    if ever != 1:
+        return prob, ever, None
+    t = _product.solve_linear(M, [1] * n, mode)
+    return prob, ever, t[k0]
+
+
+def war_risk(game, profile, *, noise=None, war=None, within: int = 100) -> tuple:
+    """Fast float path: ``(P(war within T), P(war ever), expected rounds or None)``.
+
+    >>> from deterrence import load_game
+    >>> g = load_game("us_iran_stage").with_defaults()
+    >>> p, ever, t = war_risk(g, "tft", noise={"execution": "1/50"}, within=10)
+    >>> round(p, 6), round(ever, 6)
+    (4e-05, 1.0)
+    """
+    from ..core.repeated import RepeatedGame
+    rg = game if isinstance(game, RepeatedGame) else RepeatedGame(
+        game.with_defaults() if game.is_symbolic else game, 0, None, noise)
+    automata = _product.resolve_profile(rg, profile)
+    chain = _product.Chain(rg, automata, "float")
+    return war_risk_arrays(chain, war_profiles(rg.stage, war), within)
+
+
+def echo_effect(game, noise, strategies=("tit_for_tat", "generous_tit_for_tat",
+                                         "contrite_tit_for_tat", "win_stay_lose_shift")) -> dict:
+    """Long-run average payoffs of each strategy against itself under noise (echo effect).
+
+    >>> from deterrence import load_game
+    >>> pd = load_game("prisoners_dilemma").with_defaults()
+    >>> e = echo_effect(pd, {"tremble": "1/100"})
+    >>> e["tit_for_tat"][0], e["contrite_tit_for_tat"][0] > e["tit_for_tat"][0]
+    (Fraction(9, 4), True)
+    """
+    return {s: analyse_noise(game, [s, s], noise=noise, within=0).long_run_payoffs for s in strategies}
+
+
+__all__ = ["analyse_noise", "NoiseAnalysis", "war_risk", "war_profiles", "echo_effect",
+           "war_risk_arrays"]
