@@ -37,7 +37,7 @@ from ..core.numbers import format_exact, to_exact
 from ..errors import GameError, SolverError
 
 __all__ = ["Polygon", "MinmaxResult", "minmax_values", "feasible_set",
-           "individually_rational_set", "convex_hull", "clip_halfplane"]
+           "individually_rational_set", "payoff_points", "convex_hull", "clip_halfplane"]
 
 
 # ---------------------------------------------------------------------------
@@ -124,6 +124,8 @@ class Polygon:
     (1, True, False)
     >>> sq.to_json()["vertices"][2]
     ['1', '1']
+    >>> sq.clip((1, 0), Fraction(1, 2)).area, sq.as_float().shape
+    (Fraction(1, 2), (4, 2))
     """
 
     vertices: tuple
@@ -193,6 +195,11 @@ class MinmaxResult:
     is the mixed minmax value and ``mixed_punishments[i]`` the opponent's
     exact mixture over his actions; ``guarantees[i]`` is player ``i``'s own
     mixture that secures the value whatever the opponent does (the certificate).
+
+    >>> from deterrence import NormalFormGame
+    >>> r = minmax_values(NormalFormGame.zero_sum([[1, -1], [-1, 1]]))
+    >>> r.values, r.to_json()["mixed_punishments"][0]
+    ((0, 0), ['1/2', '1/2'])
     """
 
     players: tuple
@@ -354,7 +361,12 @@ def minmax_values(game, *, mixed=True) -> MinmaxResult:
 
 
 def payoff_points(game) -> list:
-    """The pure payoff pairs of a two-player exact game, one per profile (row-major)."""
+    """The pure payoff pairs of a two-player exact game, one per profile (row-major).
+
+    >>> from deterrence import NormalFormGame
+    >>> payoff_points(NormalFormGame.from_arrays([[3, 0], [5, 1]], [[3, 5], [0, 1]]))
+    [(3, 3), (0, 5), (5, 0), (1, 1)]
+    """
     _check_two_player_exact(game, "payoff_points")
     A, B = game.payoff_arrays
     return [(A[idx], B[idx]) for idx in np.ndindex(A.shape)]

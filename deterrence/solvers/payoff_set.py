@@ -409,6 +409,14 @@ class PayoffSetResult:
     outer approximation: a point outside it by more than ``rounding`` is not
     an equilibrium payoff. ``inner_certified``: the exact polygon was checked
     to be self-generating, so each of its points *is* an equilibrium payoff.
+
+    >>> from deterrence import NormalFormGame
+    >>> pd = NormalFormGame.from_arrays([[9, 1], [10, 3]], [[9, 10], [1, 3]])
+    >>> r = equilibrium_payoff_set(pd, "9/10")
+    >>> r.polygon.area, r.distance((0, 3)), r.contains((3, 3))
+    (Fraction(81, 2), 3.0, True)
+    >>> r.to_json()["vertices"][0], r.threat_points
+    (['3', '3'], (3, 3))
     """
 
     vertices: tuple
@@ -472,6 +480,12 @@ class SetMembership:
     ``margin`` is the signed distance to the boundary of the computed polygon
     (positive inside); ``certain`` says whether the verdict is proved rather
     than resting on the error-bound estimate.
+
+    >>> from deterrence import NormalFormGame
+    >>> pd = NormalFormGame.from_arrays([[9, 1], [10, 3]], [[9, 10], [1, 3]])
+    >>> m = payoff_in_equilibrium_set((1, 10), pd, "3/4")
+    >>> m.verdict, m.certain, m.margin < 0
+    ('outside', True, True)
     """
 
     point: tuple
