@@ -264,8 +264,11 @@ class GameTree:
     def _value(self, value, what):
         if isinstance(value, str):
             from .symbolic import parse_expression
-            value = parse_expression(value, list(self._params) if self._declared is not None
-                                     else _names_in(value))
+            try:
+                value = parse_expression(value, list(self._params) if self._declared is not None
+                                         else _names_in(value))
+            except GameError as exc:
+                raise GameError(f"{what}: {getattr(exc, 'reason', exc)}") from None
             if not is_symbolic(value):
                 return to_exact(value, what)
         if is_symbolic(value):

@@ -154,6 +154,8 @@ class _TreeReader:
         except GameError as exc:
             found = re.search(r"node (\S+)", str(exc))
             keys = self.node_keys.get(found.group(1).rstrip(":,"), ("tree",)) if found else ("tree",)
+            if "probabilit" in str(exc):
+                keys = keys + ("probabilities",)
             raise GameFileError(str(exc), **{**b.where(*keys), "field": None}) from None
 
     def value(self, v, *keys):

@@ -1,0 +1,129 @@
+"""Backward induction: every subgame-perfect equilibrium, ties included, checked by brute force."""
+import itertools
+import json
+from fractions import Fraction
+
+from hypothesis import given, settings, strategies as st, HealthCheck
+
+import deterrence as dt
+from deterrence.core.tree import GameTree, chance, decision, terminal
+from deterrence.models.entry_deterrence import entry_deterrence
+from deterrence.solvers.backward_induction import (TreeSolveResult, is_subgame_perfect,
+                                                    subgame_perfect, subgame_roots)
+from deterrence.solvers.reduced_normal_form import (noncredible_threats, reduced_normal_form,
+                                                     strategy_label, tree_nash)
+
+
+def test_entry_deterrence_two_nash_one_spe():
+    tree = entry_deterrence()
+    nash = tree_nash(tree, "pure")
+    assert sorted(tuple(e.support(i)[0] for i in range(2)) for e in nash) == [
+        ("in", "accommodate"), ("out", "fight")]
+    spe = dt.solve(tree)
+    assert isinstance(spe, TreeSolveResult) and len(spe) == 1
+    assert spe[0].actions == {"root": "in", "in": "accommodate"}
+    assert spe[0].payoffs == (1, 1)
+
+
+def test_every_spe_is_a_nash_equilibrium_of_the_reduced_normal_form():
+    for tree in (entry_deterrence(), entry_deterrence(f=0), entry_deterrence(d=3)):
+        nf = reduced_normal_form(tree)
+        nash = {tuple(e.support(i)[0] for i in range(2)) for e in dt.solve(nf, "pure")}
+        for eq in subgame_perfect(tree):
+            labels = tuple(strategy_label(tree, p, {s: m for (q, s), d in eq.behaviour.items()
+                                                   if q == p for m, x in d.items() if x == 1})
+                           for p in tree.players)
+            assert labels in nash
+
+
+def test_ties_give_every_combination():
+    # f = 0... the incumbent is indifferent when fighting pays as much as accommodating
+    tree = entry_deterrence(f=-1)          # fight gives (1, 1), the same as accommodate
+    result = subgame_perfect(tree)
+    assert sorted(tuple(e.actions.values()) for e in result) == [("in", "accommodate"), ("in", "fight")]
+
+
+def test_noncredible_threat_explained():
+    (bad, good) = sorted(noncredible_threats(entry_deterrence()), key=lambda e: e.subgame_perfect)
+    assert bad.profile == ("out", "fight") and not bad.subgame_perfect
+    (threat,) = bad.threats
+    assert (threat.node, threat.player, threat.planned, threat.better, threat.gain) == (
+        "in", "Incumbent", "fight", "accommodate", 2)
+    assert good.subgame_perfect and good.threats == ()
+
+
+def test_simultaneous_subgame_solved_as_normal_form():
+    # A chooses to play matching pennies or take 0; the subgame is solved by the stage solvers
+    pennies = decision("A", {"h": decision("B", {"h": terminal([1, -1]), "t": terminal([-1, 1])}, "b"),
+                             "t": decision("B", {"h": terminal([-1, 1]), "t": terminal([1, -1])}, "b")}, "a")
+    tree = GameTree(decision("A", {"play": pennies, "quit": terminal(["-1/2", "1/2"])}), players=["A", "B"])
+    assert subgame_roots(tree) == [(), ("play",)]
+    (eq,) = subgame_perfect(tree).equilibria
+    assert eq.behaviour[("A", "a")] == {"h": Fraction(1, 2), "t": Fraction(1, 2)}
+    assert eq.actions["root"] == "play" and eq.payoffs == (0, 0)
+    data = json.loads(json.dumps(subgame_perfect(tree).to_json()))
+    assert data["equilibria"][0]["strategies"]["B"]["behaviour"]["b"] == {"h": "1/2", "t": "1/2"}
+    assert data["equilibria"][0]["payoffs"] == ["0", "0"]
+    assert "1/2 h + 1/2 t" in subgame_perfect(tree).to_text()
+
+
+def test_chance_and_three_players():
+    tree = GameTree(chance({"a": ("1/4", decision("P", {"x": terminal([1, 0, 0]), "y": terminal([0, 1, 0])})),
+                            "b": ("3/4", decision("Q", {"x": terminal([0, 0, 1]), "y": terminal([0, 4, 0])}))}),
+                    players=["P", "Q", "R"])
+    (eq,) = subgame_perfect(tree)
+    assert eq.payoffs == (Fraction(1, 4), 3, 0)
+    assert "<table>" in subgame_perfect(tree)._repr_html_()
+
+
+def test_cli_contract_through_load_game(tmp_path):
+    from deterrence.io.tree_toml import write_tree_toml
+    path = tmp_path / "entry.toml"
+    path.write_text(write_tree_toml(entry_deterrence(symbolic=True)))
+    result = dt.solve(dt.load_game(path))
+    data = json.loads(json.dumps(result.to_json()))
+    (eq,) = data["equilibria"]
+    assert eq["strategies"]["Incumbent"]["actions"] == {"in": "accommodate"}
+    assert eq["strategies"]["Entrant"]["behaviour"] == {"root": {"out": "0", "in": "1"}}
+    assert eq["payoffs"] == ["1", "1"] and eq["actions"] == {"root": "in", "in": "accommodate"}
+    assert "subgame-perfect" in result.to_text()
+
+
+# -- property: backward induction = brute force on random perfect-information trees --------
+@st.composite
+def pi_trees(draw):
+    n = draw(st.integers(2, 3))
+    players = [f"P{i}" for i in range(n)]
+    counter = [0]
+
+    def node(depth):
+        if depth >= 3 or counter[0] >= 6 or draw(st.integers(0, 3)) == 0:
+            return terminal([draw(st.integers(0, 1)) for _ in players])
+        counter[0] += 1
+        k = draw(st.integers(1, 2 if counter[0] > 3 else 3))
+        if draw(st.integers(0, 5)) == 0:
+            return chance({f"c{j}": (Fraction(1, k), node(depth + 1)) for j in range(k)})
+        return decision(draw(st.sampled_from(players)), {f"m{j}": node(depth + 1) for j in range(k)})
+
+    return GameTree(node(0), players)
+
+
+def brute_force_spe(tree):
+    sets = list(tree.infosets.values())
+    found = set()
+    for moves in itertools.product(*(s.actions for s in sets)):
+        profile = {s.key: m for s, m in zip(sets, moves)}
+        if is_subgame_perfect(tree, profile):
+            found.add(frozenset(profile.items()))
+    return found
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pi_trees())
+def test_backward_induction_matches_brute_force(tree):
+    result = subgame_perfect(tree)
+    got = set()
+    for eq in result:
+        got.add(frozenset((k, next(a for a, p in d.items() if p == 1)) for k, d in eq.behaviour.items()))
+    assert len(got) == len(result.equilibria)        # no duplicates
+    assert got == brute_force_spe(tree)

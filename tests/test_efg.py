@@ -1,0 +1,108 @@
+"""Gambit .efg files: reading, writing, round trips, errors; the Gambit peer files."""
+from fractions import Fraction
+
+import pytest
+
+import deterrence as dt
+from deterrence.errors import GameFileError
+from deterrence.io.gambit_efg import parse_efg, read_efg, write_efg
+from deterrence.models.entry_deterrence import entry_deterrence
+from deterrence.solvers.backward_induction import subgame_perfect
+from deterrence.solvers.reduced_normal_form import expected_payoffs
+
+from peer import HAVE_PEER_GAMES, PEER_DIR
+
+CARDS = '''EFG 2 R "cards" { "Alice" "Bob" }
+"a small game with a chance move and hidden information"
+
+c "deal" 1 "" { "high" 1/3 "low" 2/3 } 0
+p "" 1 1 "" { "bet" "check" } 0
+p "" 2 1 "Bob" { "call" "fold" } 0
+t "" 1 "win big" { 2, -2 }
+t "" 2 "win" { 1, -1 }
+t "" 3 "" { 1, -1 }
+p "" 1 2 "" { "bet" "check" } 0
+p "" 2 1 "Bob" 0
+t "" 4 "" { -2, 2 }
+t "" 2 "win"
+t "" 5 "" { -1, 1 }
+'''
+
+
+def test_parse_chance_infosets_outcomes():
+    t = parse_efg(CARDS)
+    assert t.players == ("Alice", "Bob") and t.description.startswith("a small game")
+    assert t.root.probabilities == (Fraction(1, 3), Fraction(2, 3))
+    assert t.infoset_of(("high", "bet")).paths == (("high", "bet"), ("low", "bet"))
+    assert t.node("low/bet/fold").payoffs == (1, -1)        # outcome 2 used again without payoffs
+    assert parse_efg(write_efg(t)) == t
+
+
+def test_interior_outcomes_add_to_payoffs():
+    t = parse_efg('EFG 2 R "" { "A" }\np "" 1 1 "" { "x" "y" } 1 "bonus" { 10 }\nt "" 2 "" { 1 }\nt "" 3 "" { 2 }\n')
+    assert t.node("x").payoffs == (11,) and t.node("y").payoffs == (12,)
+
+
+def test_write_to_path_and_load(tmp_path):
+    path = tmp_path / "entry.efg"
+    write_efg(entry_deterrence(), path)
+    assert dt.load_game(path) == entry_deterrence()
+    with pytest.raises(dt.GameError, match="needs numeric payoffs"):
+        write_efg(entry_deterrence(symbolic=True))
+
+
+@pytest.mark.parametrize("text, message", [
+    ("NFG 1 R", "f.efg:1: not a Gambit .efg file"),
+    ('EFG 2 R "" { "A" }\np "" 2 1 "" { "x" } 0\nt "" 1 "" { 1 }\n', "f.efg:2: player 2 does not exist"),
+    ('EFG 2 R "" { "A" }\nc "" 1 "" { "x" 1/2 "y" 1/3 } 0\nt "" 1 "" { 1 }\nt "" 2 "" { 1 }\n',
+     "f.efg:2: chance probabilities sum to 5/6"),
+    ('EFG 2 R "" { "A" "B" }\np "" 1 1 "" { "x" } 0\nt "" 1 "" { 1 }\n', "f.efg:3: 1 payoffs given"),
+    ('EFG 2 R "" { "A" }\np "" 1 1 "" { "x" "y" } 0\nt "" 1 "" { 1 }\n', "f.efg:3: unexpected end of file"),
+    ('EFG 2 R "" { "A" }\np "" 1 1 "" { "x" } 0\nt "" 1 "" { 1 }\nt "" 2 "" { 1 }\n', "f.efg:4: unexpected 't'"),
+    ('EFG 2 R "" { "A" }\nq "" 1 1 "" { "x" } 0\n', "f.efg:2: unknown node type 'q'"),
+    ('EFG 2 R "" { "A" }\np "" 1 1 "" { "x" } 0\nt "" 1 "" { one }\n', "f.efg:3: payoff: 'one' is not a number"),
+    ('EFG 2 R "" { "A" }\np "" 1 1 "" { "x" } 0\nt "" 1 "\n', "f.efg:3: cannot read"),
+])
+def test_errors_name_file_and_line(text, message):
+    with pytest.raises(GameFileError) as err:
+        parse_efg(text, file="f.efg")
+    assert str(err.value).startswith(message), str(err.value)
+
+
+def test_missing_file():
+    with pytest.raises(GameFileError, match="nope.efg: cannot read"):
+        read_efg("nope.efg")
+
+
+if HAVE_PEER_GAMES:
+    PEERS = ["poker.efg", "sww1.efg", "fig4_2.efg", "e04.efg", "entry_accommodation.efg"]
+
+    @pytest.mark.parametrize("name", PEERS)
+    def test_peer_efg_round_trips_and_solves(name, tmp_path):
+        tree = read_efg(PEER_DIR / "gambit" / name)
+        text = write_efg(tree)
+        assert parse_efg(text) == tree
+        (tmp_path / name).write_text(text)
+        assert dt.load_game(tmp_path / name) == tree
+        result = dt.solve(tree)
+        assert result.equilibria and result.exact
+        for eq in result.equilibria:   # payoffs agree with the behaviour strategies
+            assert expected_payoffs(tree, eq.behaviour) == eq.payoffs
+            assert set(eq.to_json()) == {"strategies", "payoffs", "actions"}
+
+    def test_peer_sww1_backward_induction():
+        result = subgame_perfect(read_efg(PEER_DIR / "gambit" / "sww1.efg"))
+        assert [e.actions for e in result] == [{"root": "R", "R": "R"}]
+        assert result[0].payoffs == (6, 3)
+
+    def test_peer_poker_value():
+        tree = read_efg(PEER_DIR / "gambit" / "poker.efg")
+        (eq,) = subgame_perfect(tree).equilibria
+        assert eq.payoffs == (Fraction(1, 3), Fraction(-1, 3))
+        assert eq.behaviour[("Bob", "2:1")] == {"Meet": Fraction(2, 3), "Pass": Fraction(1, 3)}
+
+    def test_peer_e04_matches_nfg_version():
+        tree = read_efg(PEER_DIR / "gambit" / "e04.efg")
+        from deterrence.solvers.reduced_normal_form import reduced_normal_form
+        nf = reduced_normal_form(tree)
+        assert nf.shape == (3, 2)

@@ -1,0 +1,145 @@
+"""GameTree: construction, validation errors, parameters, display, TOML files."""
+from fractions import Fraction
+
+import pytest
+import sympy
+
+import deterrence as dt
+from deterrence.core.tree import GameTree, chance, decision, terminal
+from deterrence.errors import GameError, GameFileError
+from deterrence.io.tree_toml import read_tree_toml, write_tree_toml
+from deterrence.models.entry_deterrence import entry_deterrence
+
+
+def simultaneous():
+    """Matching-pennies-like simultaneous moves: B does not see A's move."""
+    return GameTree(decision("A", {
+        "h": decision("B", {"h": terminal([1, -1]), "t": terminal([-1, 1])}, infoset="B"),
+        "t": decision("B", {"h": terminal([-1, 1]), "t": terminal([1, -1])}, infoset="B")}),
+        players=["A", "B"])
+
+
+def test_paths_infosets_and_text():
+    t = entry_deterrence()
+    assert t.paths() == ((), ("out",), ("in",), ("in", "fight"), ("in", "accommodate"))
+    assert t.node("in/fight").payoffs == (-1, -1)
+    assert t.is_perfect_information and t.has_perfect_recall()
+    assert [s.name for s in t.infosets_of("Incumbent")] == ["in"]
+    assert "Incumbent (in)" in t.to_text() and "<pre>" in t._repr_html_()
+    s = simultaneous()
+    assert not s.is_perfect_information
+    assert s.infoset_of(("h",)).paths == (("h",), ("t",))
+
+
+def test_payoffs_exact_and_mapping():
+    t = GameTree(decision("US", {"a": terminal({"Iran": 0.1, "US": "1/3"}), "b": terminal([2, 3])}),
+                 players=["US", "Iran"])
+    assert t.node("a").payoffs == (Fraction(1, 3), Fraction(1, 10))
+
+
+def test_symbolic_subs_and_defaults():
+    t = entry_deterrence(symbolic=True)
+    assert t.is_symbolic and t.kind == "symbolic"
+    f = sympy.Symbol("f", real=True)
+    assert t.node("in/fight").payoffs == (-f, -f)
+    assert t.subs(f=5).node("in/fight").payoffs == (-5, -5)
+    assert t.with_defaults() == entry_deterrence()
+    with pytest.raises(GameError, match="unknown parameter"):
+        t.subs(zz=1)
+    u = GameTree(terminal(["x"]), players=["A"], parameters={"x": None})
+    with pytest.raises(GameError, match="x have no value"):
+        u.with_defaults()
+
+
+def test_probabilities_must_sum_to_one():
+    with pytest.raises(GameError, match=r"node root: probabilities sum to 5/6, not 1"):
+        GameTree(chance({"a": ("1/2", terminal([0])), "b": ("1/3", terminal([1]))}), players=["A"])
+    with pytest.raises(GameError, match=r"node x: probability of 'a' is 3/2"):
+        GameTree(decision("A", {"x": chance({"a": ("3/2", terminal([0])), "b": ("-1/2", terminal([1]))})}),
+                 players=["A"])
+    with pytest.raises(GameError, match="probabilities sum to"):
+        GameTree(chance({"a": ("p", terminal([0])), "b": ("p", terminal([1]))}), players=["A"],
+                 parameters={"p": "1/2"})
+    ok = GameTree(chance({"a": ("p", terminal([0])), "b": ("1 - p", terminal([1]))}), players=["A"],
+                  parameters={"p": "1/2"})
+    assert ok.is_symbolic
+
+
+def test_information_set_moves_must_agree():
+    with pytest.raises(GameError, match=r"information set 'B' of B: node t has moves x, y but node h has h, t"):
+        GameTree(decision("A", {
+            "h": decision("B", {"h": terminal([1, -1]), "t": terminal([-1, 1])}, infoset="B"),
+            "t": decision("B", {"x": terminal([-1, 1]), "y": terminal([1, -1])}, infoset="B")}),
+            players=["A", "B"])
+
+
+def test_imperfect_recall_named():
+    t = GameTree(decision("A", {"l": decision("A", {"x": terminal([1]), "y": terminal([0])}, "h"),
+                                "r": decision("A", {"x": terminal([0]), "y": terminal([1])}, "h")}),
+                 players=["A"])
+    assert not t.has_perfect_recall()
+    with pytest.raises(GameError, match="needs perfect recall: at node r"):
+        dt.solve(t)
+
+
+def test_other_validation_errors():
+    with pytest.raises(GameError, match=r"node in: unknown player 'Nobody'"):
+        GameTree(decision("A", {"in": decision("Nobody", {"x": terminal([1])})}), players=["A"])
+    with pytest.raises(GameError, match=r"node x: 2 payoffs given, the game has 1 players"):
+        GameTree(decision("A", {"x": terminal([1, 2])}), players=["A"])
+    with pytest.raises(GameError, match="duplicate move label"):
+        decision("A", [("x", terminal([1])), ("x", terminal([2]))])
+    with pytest.raises(GameError, match="node root: payoff of A: 'c': unknown name 'c'"):
+        GameTree(terminal(["c"]), players=["A"], parameters={})
+    c = sympy.Symbol("c", real=True)
+    with pytest.raises(GameError, match="uses undeclared parameter"):
+        GameTree(terminal([c]), players=["A"], parameters={})
+    with pytest.raises(GameError, match="absent-mindedness"):
+        GameTree(decision("A", {"x": decision("A", {"x": terminal([1]), "z": terminal([2])}, "h"),
+                                "z": terminal([0])}, "h"),
+                 players=["A"])
+
+
+TOML = '''
+title = "Entry"
+players = ["Entrant", "Incumbent"]
+[parameters]
+f = { value = 1, about = "cost of a fight" }
+[tree]
+player = "Entrant"
+moves.out = [0, 2]
+[tree.moves.in]
+player = "Incumbent"
+moves.fight = ["-f", "-f"]
+moves.accommodate = { payoffs = { Entrant = 1, Incumbent = 1 }, outcome = "shared market" }
+[claims]
+subgame_perfect = [["in", "accommodate"]]
+'''
+
+
+def test_toml_reader_and_round_trip(tmp_path):
+    t = read_tree_toml(TOML)
+    assert t.title == "Entry" and t.claims["subgame_perfect"] == [["in", "accommodate"]]
+    assert t.extra["parameter_notes"] == {"f": "cost of a fight"}
+    assert t.with_defaults() == entry_deterrence()
+    assert read_tree_toml(write_tree_toml(t)) == t
+    path = tmp_path / "entry.toml"
+    path.write_text(TOML)
+    assert dt.load_game(path) == t           # the normal-form reader dispatches on [tree]
+    assert isinstance(dt.solve(dt.load_game(path)), dt.solvers.backward_induction.TreeSolveResult)
+
+
+@pytest.mark.parametrize("text, message", [
+    ('players = ["A"]\n[tree]\nplayer = "A"\nmoves.x = [1, 2]\n', "g.toml:4: tree.moves.x.payoffs: 2 payoffs given"),
+    ('players = ["A"]\n[tree]\nplayer = "A"\nmoves.x = ["zz"]\n', "g.toml:4: tree.moves.x.payoffs: 'zz': unknown name"),
+    ('players = ["A"]\n[tree]\nprobabilities = { x = "1/2", y = "1/3" }\nmoves.x = [1]\nmoves.y = [2]\n',
+     "g.toml:3: node root: probabilities sum to 5/6"),
+    ('players = ["A"]\n[tree]\nplayer = "A"\nfoo = 1\nmoves.x = [1]\n', "g.toml:4: tree.foo: unknown key 'foo'"),
+    ('players = ["A"]\n[tree]\nplayer = "A"\n', "g.toml:2: tree: a node needs payoffs"),
+    ('players = ["A"]\n[tree]\nplayer = "A"\nmoves.x = [1]\n[actions]\nA=["x"]\n', "g.toml:5: actions: a tree file has no"),
+    ('players = ["A"]\n[tree]\nplayer = "A"\nmoves.x = "__import__(\'os\')"\n', "g.toml:4: tree.moves.x"),
+])
+def test_toml_errors_name_file_and_line(text, message):
+    with pytest.raises(GameFileError) as err:
+        read_tree_toml(text, file="g.toml")
+    assert str(err.value).startswith(message), str(err.value)
