@@ -97,7 +97,7 @@ class Chain:
         a1, a2 = automata
         self.n = (a1.n_states, a2.n_states)
         self.m = (len(stage.actions[0]), len(stage.actions[1]))
-        E1, E2, O1, O2 = rg.noise_matrices()
+        E1, E2, O1, O2 = _noise_matrices(rg)
         if mode != "symbolic" and any(is_symbolic(v) for M in (E1, E2, O1, O2) for v in M.flat):
             raise GameError("the noise is symbolic: give its parameters values first")
         self.E = (arr(E1, mode), arr(E2, mode))
@@ -128,6 +128,8 @@ class Chain:
         for idx in np.ndindex(*nxt.shape):
             one[idx + (nxt[idx],)] = 1
         # T[s, b_own, b_opp, s'] = sum_o O[b_opp, o] one[s, b_own, o, s']
+        if self.mode == "float":
+            return np.einsum("do,sbox->sbdx", self.O[i], one, optimize=False)
         return np.einsum("do,sbox->sbdx", self.O[i], one)
 
     @property
@@ -144,16 +146,26 @@ class Chain:
     def start(self):
         return self.index(self.automata[0].start_index, self.automata[1].start_index)
 
-    def P(self):
-        if self._P is None:
-            P = np.einsum("ab,cd,abdx,cdby->acxy", self.q[0], self.q[1], self.T[0], self.T[1],
-                          optimize=self.mode == "float")
-            self._P = P.reshape(self.N, self.N)
-        return self._P
+    def P(self, mask=None):
+        """Transition matrix over product states; with ``mask[b1, b2]``, only those profiles."""
+        if mask is None and self._P is not None:
+            return self._P
+        A1 = self.q[0][:, :, None, None] * self.T[0]            # [s1, b1, b2, s1']
+        if mask is not None:
+            A1 = A1 * mask[None, :, :, None]
+        A2 = self.q[1][:, :, None, None] * self.T[1]            # [s2, b2, b1, s2']
+        n1, n2 = self.n
+        m1, m2 = self.m
+        L = A1.transpose(0, 3, 1, 2).reshape(n1 * n1, m1 * m2)  # [(s1, s1'), (b1, b2)]
+        R = A2.transpose(2, 1, 0, 3).reshape(m1 * m2, n2 * n2)  # [(b1, b2), (s2, s2')]
+        P = np.dot(L, R).reshape(n1, n1, n2, n2).transpose(0, 2, 1, 3).reshape(self.N, self.N)
+        if mask is None:
+            self._P = P
+        return P
 
     def r(self):
         if self._r is None:
-            self._r = tuple(np.einsum("ab,cd,bd->ac", self.q[0], self.q[1], self.U[k]).reshape(self.N)
+            self._r = tuple(np.dot(np.dot(self.q[0], self.U[k]), self.q[1].T).reshape(self.N)
                             for k in range(2))
         return self._r
 
@@ -195,6 +207,22 @@ class Chain:
                                 seen.add(y)
                                 todo.append(y)
         return sorted(self.index(*s) for s in seen)
+
+
+_NOISE_CACHE: dict = {}
+
+
+def _noise_matrices(rg):
+    key = (rg.noise, rg.stage.actions)
+    try:
+        hit = _NOISE_CACHE.get(key)
+    except TypeError:          # unhashable noise (an implementation table)
+        return rg.noise_matrices()
+    if hit is None:
+        if len(_NOISE_CACHE) > 256:
+            _NOISE_CACHE.clear()
+        hit = _NOISE_CACHE[key] = rg.noise_matrices()
+    return hit
 
 
 def _mm(A, B, mode):

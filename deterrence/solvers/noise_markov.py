@@ -222,23 +222,26 @@ def war_risk_arrays(chain, wp, within):
         mask[...] = 0
     for p in wp:
         mask[a1.index(p[0]), a2.index(p[1])] = 1
-    q1, q2, T1, T2 = chain.q[0], chain.q[1], chain.T[0], chain.T[1]
-    opt = mode == "float"
-    Pw = np.einsum("ab,cd,bd,abdx,cdby->acxy", q1, q2, mask, T1, T2, optimize=opt).reshape(chain.N, chain.N)
-    w = np.einsum("ab,cd,bd->ac", q1, q2, mask, optimize=opt).reshape(chain.N)
+    q1, q2 = chain.q[0], chain.q[1]
+    Pw = chain.P(mask)
+    w = np.dot(np.dot(q1, mask), q2.T).reshape(chain.N)
     Q = chain.P() - Pw
     x0 = chain.start()
     zero = 0.0 if mode == "float" else 0
     one = 1.0 if mode == "float" else 1
-    # within T rounds
-    v = np.zeros(chain.N) if mode == "float" else np.array([zero] * chain.N, dtype=object)
-    v[x0] = one
-    prob = zero
-    for _ in range(within):
-        prob = prob + (v @ w if mode == "float" else _product._dot(v, w))
-        v = v @ Q if mode == "float" else np.array(
-            [sum((v[x] * Q[x, y] for x in range(chain.N) if v[x] != 0 and Q[x, y] != 0), zero)
-             for y in range(chain.N)], dtype=object)
+    # within T rounds: war made absorbing, T steps of the chain
+    if mode == "float":
+        A = np.zeros((chain.N + 1, chain.N + 1))
+        A[:-1, :-1], A[:-1, -1], A[-1, -1] = Q, w, 1.0
+        prob = np.linalg.matrix_power(A, within)[x0, -1] if within else 0.0
+    else:
+        v = np.array([zero] * chain.N, dtype=object)
+        v[x0] = one
+        prob = zero
+        for _ in range(within):
+            prob = prob + _product._dot(v, w)
+            v = np.array([sum((v[x] * Q[x, y] for x in range(chain.N) if v[x] != 0 and Q[x, y] != 0), zero)
+                          for y in range(chain.N)], dtype=object)
     # states that can reach war
     K = {x for x in range(chain.N) if w[x] != 0}
     changed = True
