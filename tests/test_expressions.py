@@ -4,7 +4,7 @@ from fractions import Fraction
 
 import pytest
 import sympy
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 
 from deterrence.core.symbolic import parameter_symbol, parse_expression
 from deterrence.errors import ExpressionError, GameError
@@ -128,7 +128,7 @@ def test_printer_writes_the_grammar_not_sympy_names():
     assert parse_expression(text, ["W", "c"]) == expr
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
 @given(formula(["W", "c", "x2"]))
 def test_printed_formulas_read_back_equal(text):
     expr = _parse_or_none(text, ["W", "c", "x2"])

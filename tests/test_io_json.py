@@ -3,7 +3,7 @@ import json
 from fractions import Fraction
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 
 from deterrence import NormalFormGame
 from deterrence.errors import ExpressionError, GameError, GameFileError
@@ -135,7 +135,7 @@ def test_write_game_refuses_unknown_suffix(tmp_path):
         game_to_json("not a game")
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 @given(games())
 def test_random_games_round_trip(game):
     same_game(parse_json_game(write_json(game)), game)

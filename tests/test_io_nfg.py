@@ -3,7 +3,7 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 
 from deterrence import NormalFormGame
 from deterrence.errors import GameError, GameFileError
@@ -147,7 +147,7 @@ def test_symbolic_games_are_refused():
     assert parse_nfg(write_nfg(load_game("chicken").with_defaults())) == load_game("chicken").with_defaults()
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 @given(games(symbolic=False))
 def test_random_games_round_trip(game):
     for outcomes in (False, True):

@@ -4,7 +4,7 @@ import types
 from fractions import Fraction
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from deterrence import NormalFormGame
 from deterrence.errors import ExpressionError, GameError, GameFileError
@@ -235,7 +235,44 @@ def test_awkward_strings_survive():
     same_game(parse_toml_game(write_toml(g)), g)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 @given(games())
 def test_random_games_round_trip(game):
     same_game(parse_toml_game(write_toml(game)), game)
+
+
+AWKWARD = ['[x]', 'k = 1', '"""', "'''", "\\", '"', "#", "\n[payoffs]\n", "a\nb = 2"]
+toml_values = st.one_of(st.integers(), st.text(max_size=5), st.sampled_from(AWKWARD),
+                        st.lists(st.one_of(st.integers(), st.sampled_from(AWKWARD)), max_size=3))
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.dictionaries(st.sampled_from(["a", "b c", "d.e", 'f"g', "h"]), st.one_of(
+    toml_values, st.dictionaries(st.sampled_from(["x", "y z"]), toml_values, min_size=1, max_size=2)),
+    min_size=1, max_size=5), st.booleans())
+def test_key_lines_on_random_documents(doc, multiline):
+    """Keys are found on their lines whatever the strings around them hold."""
+    import tomllib
+    from deterrence.io.toml_format import _key, _long_string, _value
+    lines, expected = [], {}
+
+    def emit(text, path):
+        expected[path] = sum(t.count("\n") + 1 for t in lines) + 1
+        lines.append(text)
+
+    def value(v):
+        return _long_string(v + "\n") if multiline and isinstance(v, str) else _value(v)
+
+    tables = {k: v for k, v in doc.items() if isinstance(v, dict)}
+    for k, v in doc.items():
+        if k not in tables:
+            emit(f"{_key(k)} = {value(v)}", (k,))
+    for k, table in tables.items():
+        emit(f"[{_key(k)}]", (k,))
+        for k2, v in table.items():
+            emit(f"{_key(k2)} = {value(v)}", (k, k2))
+    text = "\n".join(lines) + "\n"
+    tomllib.loads(text)  # valid TOML
+    found = key_lines(text)
+    for path, line in expected.items():
+        assert found[path] == line, (path, text)

@@ -283,7 +283,7 @@ class _Reader:
         if self._lines is None:
             try:
                 self._lines = key_lines(self.text)
-            except RecursionError:
+            except Exception:  # a failing line finder must never hide the real error
                 self._lines = {}
         path = tuple(p for p in path if isinstance(p, str))
         while path:
