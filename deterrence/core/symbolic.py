@@ -40,8 +40,8 @@ def parse_expression(text, parameters: Iterable[str] = (), *, file=None,
     Numbers come back as exact sympy rationals. Errors are
     :class:`~deterrence.errors.ExpressionError` naming file, line and field.
 
-    >>> parse_expression("-W/2 + c^2", ["W", "c"])
-    c**2 - W/2
+    >>> parse_expression("2*W^2 / 4", ["W", "c"])
+    W**2/2
     >>> parse_expression("__import__('os')", [])
     Traceback (most recent call last):
     ...

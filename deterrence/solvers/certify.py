@@ -77,6 +77,8 @@ def is_equilibrium(game, strategies) -> bool:
 
     >>> from deterrence import NormalFormGame
     >>> is_equilibrium(NormalFormGame.from_arrays([[1, 0], [0, 1]]), [(1, 0), (1, 0)])
+    False
+    >>> is_equilibrium(NormalFormGame.from_arrays([[1, 0], [0, 1]]), [(0.5, 0.5), (0.5, 0.5)])
     True
     """
     return all(r == 0 for r in regrets(game, _normalise(game, strategies)))
@@ -89,9 +91,9 @@ def certified_equilibrium(game, strategies) -> Equilibrium:
     with a profitable deviation.
 
     >>> from deterrence import NormalFormGame
-    >>> g = NormalFormGame.from_arrays([[1, 0], [0, 1]])
+    >>> g = NormalFormGame.from_arrays([[1, 0], [0, 1]], [[1, 0], [0, 1]])
     >>> certified_equilibrium(g, [(1, 0), (1, 0)]).payoffs
-    (1, -1)
+    (1, 1)
     """
     game._need_numeric("certification")
     profile = _normalise(game, strategies)
