@@ -276,3 +276,12 @@ def test_key_lines_on_random_documents(doc, multiline):
     found = key_lines(text)
     for path, line in expected.items():
         assert found[path] == line, (path, text)
+
+
+def test_integers_beyond_64_bits_are_written_in_quotes():
+    g = NormalFormGame.from_arrays([[2**63, -2**63]], [[2**63 - 1, 10**40]])
+    text = write_toml(g)
+    assert '"9223372036854775808"' in text and "-9223372036854775808," in text
+    assert parse_toml_game(text) == g
+    with pytest.raises(GameError, match="characters"):
+        write_toml(NormalFormGame.from_arrays([[10**3000]]))

@@ -33,6 +33,7 @@ from pathlib import Path
 
 from ..core.normal_form import NormalFormGame
 from ..core.numbers import is_symbolic
+from ..core.symbolic import MAX_LENGTH
 from ..errors import GameError, GameFileError
 from ._common import (MAX_FILE_BYTES, _type_name, check_label, check_parameter_name,
                       format_formula, parameter_value, payoff_value)
@@ -551,9 +552,14 @@ def _payoff(value) -> str:
 
 def _number(value) -> str:
     # Fractions go in quotes ("1/3"): TOML has no rationals, and floats would lose exactness.
-    if isinstance(value, int) and not isinstance(value, bool):
+    # Integers beyond TOML's 64 bits go in quotes too, so that any TOML reader accepts the file.
+    if isinstance(value, int) and not isinstance(value, bool) and -2**63 <= value < 2**63:
         return str(value)
-    return _string(str(value))
+    text = str(value)
+    if len(text) > MAX_LENGTH:
+        raise GameError(f"number {text[:20]}... has {len(text)} characters: a game file holds "
+                        f"numbers of up to {MAX_LENGTH}")
+    return _string(text)
 
 
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r", "\b": "\\b", "\f": "\\f"}
