@@ -381,4 +381,56 @@ def is_subgame_perfect(tree: GameTree, behaviour: dict) -> bool:
     return True
 
 
-__all__ = ["subgame_perfect", "subgame_roots", "is_subgame_perfect", "TreeSolveResult", "TreeEquilibrium"]
+__all__ = ["subgame_perfect", "subgame_roots", "symbolic_regimes", "is_subgame_perfect", "TreeSolveResult", "TreeEquilibrium"]
+
+
+def symbolic_regimes(tree: GameTree, at=()) -> list:
+    """Backward induction with formulas: every regime of a perfect-information subgame.
+
+    Returns a list of ``(condition, moves, payoffs)``: under ``condition`` (a
+    sympy boolean over the parameters) the subgame at ``at`` has a
+    subgame-perfect equilibrium with these ``moves`` (node path -> move) and
+    ``payoffs``. Regimes may overlap on their boundaries (ties).
+
+    >>> from deterrence.models.entry_deterrence import entry_deterrence
+    >>> for cond, moves, pay in symbolic_regimes(entry_deterrence(symbolic=True)):
+    ...     print(cond, moves)
+    (f >= 0) & (-d - f >= 0) {'root': 'out', 'in': 'fight'}
+    (-f >= 0) & (-d - f >= 0) {'root': 'in', 'in': 'fight'}
+    (-d >= 0) & (d + f >= 0) {'root': 'out', 'in': 'accommodate'}
+    (d >= 0) & (d + f >= 0) {'root': 'in', 'in': 'accommodate'}
+    """
+    import sympy
+    if not tree.is_perfect_information:
+        raise GameError("symbolic_regimes needs a perfect-information tree")
+    at = tuple(at) if not isinstance(at, str) else (() if at in ("", "root") else tuple(at.split("/")))
+
+    def solve(path):
+        node = tree.node(path)
+        if isinstance(node, Terminal):
+            return [(sympy.true, {}, node.payoffs)]
+        kids = [(m, solve(path + (m,))) for m in node.labels]
+        out = []
+        for combo in itertools.product(*(r for _, r in kids)):
+            cond = sympy.And(*(c for c, _, _ in combo))
+            if cond is sympy.false:
+                continue
+            moves = {}
+            for _, mv, _ in combo:
+                moves.update(mv)
+            if isinstance(node, Chance):
+                pay = tuple(sum(p * u[i] for p, (_, _, u) in zip(node.probabilities, combo))
+                            for i in range(len(tree.players)))
+                out.append((cond, moves, pay))
+                continue
+            i = tree.player_index(node.player)
+            for k, (m, _) in enumerate(kids):
+                mine = combo[k][2][i]
+                c = sympy.And(cond, *((sympy.sympify(mine) - sympy.sympify(combo[j][2][i])).expand() >= 0
+                                     for j in range(len(kids)) if j != k))
+                if c is sympy.false:
+                    continue
+                out.append((c, {path_name(path): m, **moves}, combo[k][2]))
+        return out
+
+    return solve(at)

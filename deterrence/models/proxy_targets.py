@@ -1,0 +1,101 @@
+"""Proxy target selection: why Iran answers Israeli strikes by hitting US forces.
+
+Israel **strikes** Iranian assets in Syria (or **holds**). Iran **absorbs**,
+answers **against Israel**, or answers **against US forces** (through its
+militias). The target that was hit then **retaliates** or **holds**. Iran's
+answer against Israel is less effective (success ``e_is``, Israel's air
+defences) and Israel retaliates hard (``r_is``); US forces in Iraq and Syria
+are exposed (success ``e_us``) and the US answers with limited strikes
+(``r_us``) because it seeks no wider war. US forces are the "low-hanging
+fruit" when Iran's answer lands on them in the subgame-perfect equilibrium:
+:func:`low_hanging_fruit_condition` gives the condition on the parameters,
+symbolically (every regime of backward induction in which Iran chooses
+``answer_us``).
+
+Sources: the situation brief (shared/brief.md: 22-23 March 2023, the Aleppo
+strike and the Hasakah drone; expert claim 3, proxy target substitution).
+Byman, D. (2018). Why engage in proxy war? A state's perspective. Lawfare.
+
+Steps: a three-player tree (Israel, Iran, US) with formula payoffs; the
+condition comes from :func:`deterrence.solvers.backward_induction.symbolic_regimes`.
+"""
+from __future__ import annotations
+
+from ..core.tree import GameTree, decision, terminal
+
+PARAMETERS = {
+    "d": (2, "damage to Iran from the Israeli strike"),
+    "g_is": (2, "Israel's gain from striking Iranian assets"),
+    "a": (2, "Iran's audience cost of absorbing without answer"),
+    "s": (3, "Iran's value of a successful answer"),
+    "e_is": ("1/4", "chance that an answer against Israel succeeds (air defences)"),
+    "e_us": ("3/4", "chance that an answer against exposed US forces succeeds"),
+    "r_is": (4, "cost to Iran of Israel's retaliation"),
+    "r_us": (1, "cost to Iran of a limited US retaliation"),
+    "k_is": (1, "Israel's cost of carrying out a retaliation"),
+    "k_us": (1, "US cost of carrying out a limited retaliation (risk of escalation)"),
+    "h_is": (3, "cost to Israel of being hit"),
+    "h_us": (2, "cost to the US of being hit"),
+    "c_is": (3, "Israel's audience cost of not answering"),
+    "c_us": (2, "US audience cost of not answering"),
+}
+
+
+def proxy_targets(symbolic: bool = False, **values) -> GameTree:
+    """The proxy target-selection tree (players Israel, Iran, US).
+
+    >>> proxy_targets().node("strike").labels
+    ('absorb', 'answer_israel', 'answer_us')
+    """
+    params = {k: v for k, (v, _) in PARAMETERS.items()}
+    params.update(values)
+    tree = GameTree(decision("Israel", {
+        "hold": terminal([0, 0, 0]),
+        "strike": decision("Iran", {
+            "absorb": terminal(["g_is", "-d - a", 0]),
+            "answer_israel": decision("Israel", {
+                "retaliate": terminal(["g_is - e_is*h_is - k_is", "-d + e_is*s - r_is", 0]),
+                "hold": terminal(["g_is - e_is*h_is - c_is", "-d + e_is*s", 0]),
+            }),
+            "answer_us": decision("US", {
+                "retaliate": terminal(["g_is", "-d + e_us*s - r_us", "-e_us*h_us - k_us"]),
+                "hold": terminal(["g_is", "-d + e_us*s", "-e_us*h_us - c_us"]),
+            }),
+        }),
+    }), players=["Israel", "Iran", "US"], parameters=params,
+        title="Proxy target selection (Israel strikes, Iran answers, the target responds)",
+        description="Iran answers Israeli strikes against the more exposed US forces: the low-hanging fruit.",
+        sources=["Byman, D. (2018). Why engage in proxy war? A state's perspective. Lawfare."],
+        extra={"parameter_notes": {k: about for k, (_, about) in PARAMETERS.items()}})
+    return tree if symbolic else tree.with_defaults()
+
+
+def low_hanging_fruit_condition(tree: GameTree | None = None):
+    """Condition (sympy boolean) under which Iran's answer lands on US forces.
+
+    It is the disjunction, over the regimes of symbolic backward induction
+    in the subgame after the Israeli strike, of the conditions of the regimes
+    in which Iran chooses ``answer_us``.
+
+    >>> import sympy
+    >>> from deterrence.core.symbolic import parameter_symbol
+    >>> cond = low_hanging_fruit_condition()
+    >>> defaults = {parameter_symbol(k): sympy.Rational(str(v)) for k, (v, _) in PARAMETERS.items()}
+    >>> bool(cond.xreplace(defaults))
+    True
+    """
+    import sympy
+    from ..solvers.backward_induction import symbolic_regimes
+    tree = tree if tree is not None else proxy_targets(symbolic=True)
+    parts = [c for c, moves, _ in symbolic_regimes(tree, ("strike",)) if moves["strike"] == "answer_us"]
+    return sympy.Or(*parts)
+
+
+def lands_on_us_forces(**values) -> bool:
+    """At these parameter values, does every SPE have Iran answering against US forces?
+
+    >>> lands_on_us_forces(), lands_on_us_forces(e_us="1/20", e_is="3/4", r_is=0)
+    (True, False)
+    """
+    from ..solvers.backward_induction import subgame_perfect
+    return all(e.actions["strike"] == "answer_us" for e in subgame_perfect(proxy_targets(**values)))
