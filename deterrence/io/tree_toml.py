@@ -281,7 +281,7 @@ def write_tree_toml(tree: GameTree, path=None) -> str:
             items = [(m, c) for m, _, c in node.moves]
         later = []
         for m, c in items:
-            if isinstance(c, Terminal):
+            if isinstance(c, Terminal) and not later:
                 pays = "[" + ", ".join(val(v) for v in c.payoffs) + "]"
                 if c.label:
                     out.append(f"moves.{_key(m)} = {{ payoffs = {pays}, outcome = {_string(c.label)} }}")
@@ -289,8 +289,14 @@ def write_tree_toml(tree: GameTree, path=None) -> str:
                     out.append(f"moves.{_key(m)} = {pays}")
             else:
                 later.append((m, c))
-        for m, c in later:
-            table(c, keys + ("moves", m), p + (m,))
+        for m, c in later:   # in order: a terminal after a subtree gets its own table
+            if isinstance(c, Terminal):
+                out.extend(["", "[" + ".".join(_key(k) for k in keys + ("moves", m)) + "]",
+                            "payoffs = [" + ", ".join(val(v) for v in c.payoffs) + "]"])
+                if c.label:
+                    out.append(f"outcome = {_string(c.label)}")
+            else:
+                table(c, keys + ("moves", m), p + (m,))
 
     root = tree.root
     if isinstance(root, Terminal):
