@@ -140,3 +140,79 @@ def _n(x):
 
 
 __all__ = ["finite_horizon_spe", "FiniteHorizonResult"]
+
+
+@dataclass(frozen=True)
+class FiniteCheck:
+    """One-shot deviation check of an automaton profile in the T-round game."""
+
+    subgame_perfect: bool
+    payoffs: tuple
+    deviations: tuple      # (rounds left, (state1, state2), player, action, gain)
+
+    def to_json(self) -> dict:
+        return {"payoffs": [format_exact(v) for v in self.payoffs],
+                "subgame_perfect": self.subgame_perfect,
+                "deviations": [{"rounds_left": k, "states": list(s), "player": p, "action": a,
+                                "gain": format_exact(g)} for k, s, p, a, g in self.deviations]}
+
+
+def finite_one_shot_deviation(game, profile, horizon=None, delta=None, noise=None) -> FiniteCheck:
+    """SPE check of two automata in the finitely repeated game, by backward induction.
+
+    Values to go ``W_k`` (k rounds left) and, at every k and every product state
+    reached by some history, every one-round deviation. Gains are in the
+    normalised units of :class:`~deterrence.core.repeated.RepeatedGame`.
+
+    >>> from deterrence import load_game
+    >>> pd = load_game("prisoners_dilemma")
+    >>> r = finite_one_shot_deviation(pd, "grim_trigger", horizon=3, delta=1)
+    >>> r.subgame_perfect, r.deviations[0][:4]
+    (False, (1, ('calm', 'calm'), 'Row', 'D'))
+    >>> finite_one_shot_deviation(pd, "alld", horizon=3, delta=1).subgame_perfect
+    True
+    """
+    from ..core.repeated import RepeatedGame
+    from . import _product
+    if isinstance(game, RepeatedGame):
+        rg = RepeatedGame(game.stage, game.delta if delta is None else delta,
+                          game.horizon if horizon is None else horizon,
+                          game.noise if noise is None else noise)
+    else:
+        rg = RepeatedGame(game, 1 if delta is None else delta, horizon, noise)
+    if rg.horizon is None:
+        raise GameError("give a finite horizon")
+    if rg.stage.is_symbolic:
+        rg = RepeatedGame(rg.stage.with_defaults(), rg.delta, rg.horizon, rg.noise)
+    automata = _product.resolve_profile(rg, profile)
+    automata = tuple(a.subs(rg.stage.parameters) for a in automata)
+    mode = _product.mode_of(rg, automata)
+    if mode == "symbolic":
+        raise GameError("finite-horizon check needs numbers: give delta and probabilities values")
+    chain = _product.Chain(rg, automata, mode)
+    P, r = chain.P(), chain.r()
+    d = chain.delta
+    T = rg.horizon
+    norm = sum(Fraction(d) ** t for t in range(T))
+    states = chain.reachable()
+    W = [np.array([0] * chain.N, dtype=object) for _ in range(2)]
+    devs = []
+    st = rg.stage
+    for k in range(1, T + 1):
+        newW = [r[i] + d * _product._matvec(P, W[i]) for i in range(2)]
+        for x in states:
+            for i in range(2):
+                for a in range(chain.m[i]):
+                    reward, row = chain.deviation(i, x, a)
+                    gain = reward + d * _product._dot(row, W[i]) - newW[i][x]
+                    if gain > 0:
+                        devs.append((k, chain.names(x), st.players[i], st.actions[i][a],
+                                     _n(Fraction(gain) / norm)))
+        W = newW
+    x0 = chain.start()
+    return FiniteCheck(subgame_perfect=not devs,
+                       payoffs=tuple(_n(Fraction(W[i][x0]) / norm) for i in range(2)),
+                       deviations=tuple(devs))
+
+
+__all__ += ["finite_one_shot_deviation", "FiniteCheck"]
