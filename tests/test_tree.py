@@ -143,3 +143,17 @@ def test_toml_errors_name_file_and_line(text, message):
     with pytest.raises(GameFileError) as err:
         read_tree_toml(text, file="g.toml")
     assert str(err.value).startswith(message), str(err.value)
+
+
+def test_draw_tree_agg(tmp_path):
+    import matplotlib
+    matplotlib.use("Agg")
+    from deterrence.plot_tree import draw_tree
+    from deterrence.solvers.backward_induction import subgame_perfect
+    t = simultaneous()
+    ax = draw_tree(t, equilibrium=subgame_perfect(t)[0])
+    texts = [x.get_text() for x in ax.texts]
+    assert "A" in texts and "(1, -1)" in texts
+    assert any(line.get_linestyle() == "--" for line in ax.lines)      # the information set
+    ax.figure.savefig(tmp_path / "tree.png")
+    assert (tmp_path / "tree.png").stat().st_size > 0

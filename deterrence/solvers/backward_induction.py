@@ -135,7 +135,7 @@ class TreeSolveResult:
                  f"{'all' if self.complete else 'some'}; {'exact' if self.exact else 'floating point'})"]
         for k, eq in enumerate(self.equilibria):
             lines.append(f"  [{k}] " + eq.describe())
-            lines.append("      path moves: " + ", ".join(f"{node}: {a}" for node, a in eq.actions.items()))
+            lines.append("      move at each node: " + ", ".join(f"{node}: {a}" for node, a in eq.actions.items()))
         lines += [f"Note: {n}" for n in self.notes]
         return "\n".join(lines)
 
