@@ -75,6 +75,8 @@ MAX_PROFILES = 250_000
 def _hull_float(points: np.ndarray, eps: float) -> np.ndarray:
     """Counter-clockwise hull of float points, near-duplicate/collinear vertices dropped."""
     pts = points
+    if len(pts) <= _SMALL_HULL:
+        return _hull_small(pts, eps)
     hull = None
     if len(pts) >= 3:
         try:
@@ -85,6 +87,53 @@ def _hull_float(points: np.ndarray, eps: float) -> np.ndarray:
     if hull is None:
         hull = _monotone_chain(np.unique(pts, axis=0))
     return _clean_chain(hull, eps)
+
+
+_SMALL_HULL = 40   # below this many points plain Python beats qhull's call overhead
+
+
+def _hull_small(pts: np.ndarray, eps: float) -> np.ndarray:
+    """Monotone chain in plain Python with a collinearity tolerance (small point sets).
+
+    Points are sorted by their coordinates rounded to an eps-grid (and merged
+    when they round alike), so that points on one axis-parallel line - the
+    incentive constraints make many - sort consistently along it; the hull
+    itself uses the unrounded coordinates.
+    """
+    key = np.round(pts / eps)
+    order = np.lexsort((key[:, 1], key[:, 0]))
+    key, srt = key[order], pts[order]
+    fresh = np.ones(len(srt), dtype=bool)
+    fresh[1:] = (key[1:] != key[:-1]).any(1)
+    p = list(map(tuple, srt[fresh].tolist()))
+    if len(p) <= 2:
+        if len(p) == 2 and math.hypot(p[1][0] - p[0][0], p[1][1] - p[0][1]) <= eps:
+            p = p[:1]
+        return np.array(p, dtype=float).reshape(-1, 2)
+
+    def keep(chain, q):
+        while len(chain) >= 2:
+            o, a = chain[-2], chain[-1]
+            dx, dy = q[0] - o[0], q[1] - o[1]
+            cr = (a[0] - o[0]) * dy - (a[1] - o[1]) * dx
+            if cr <= eps * math.hypot(dx, dy):
+                chain.pop()
+            else:
+                break
+        if chain and math.hypot(q[0] - chain[-1][0], q[1] - chain[-1][1]) <= eps:
+            return
+        chain.append(q)
+    lower, upper = [], []
+    for q in p:
+        keep(lower, q)
+    for q in reversed(p):
+        keep(upper, q)
+    hull = lower[:-1] + upper[:-1]
+    if len(hull) >= 2 and math.hypot(hull[0][0] - hull[-1][0], hull[0][1] - hull[-1][1]) <= eps:
+        hull.pop()
+    if not hull:
+        hull = [p[0]]
+    return np.array(hull, dtype=float).reshape(-1, 2)
 
 
 def _monotone_chain(pts: np.ndarray) -> np.ndarray:
