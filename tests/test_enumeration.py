@@ -1,0 +1,261 @@
+"""Tests for deterrence.solvers.enumeration (all equilibria of two-player games)."""
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from deterrence import NormalFormGame
+from deterrence.errors import GameError, TooLargeError
+from deterrence.solvers import solve
+from deterrence.solvers.certify import is_equilibrium, regrets
+from deterrence.solvers.enumeration import all_equilibria, vertex_bound
+from deterrence.solvers.pure import pure_equilibria
+from peer import EXPECTED, HAVE_PEER_GAMES
+
+F = Fraction
+
+
+def profiles(res):
+    return [tuple(tuple(F(p) for p in s) for s in e.strategies) for e in res]
+
+
+def clique_sets(res):
+    """Cliques as a set of frozensets of profiles (independent of the ordering)."""
+    profs = profiles(res)
+    return {frozenset(profs[i] for i in c) for c in res.cliques}
+
+
+def component_sets(res):
+    profs = profiles(res)
+    return {frozenset(profs[i] for i in c) for c in res.components}
+
+
+# -- unit tests ---------------------------------------------------------------------
+def test_matching_pennies():
+    res = all_equilibria(NormalFormGame.zero_sum([[1, -1], [-1, 1]]))
+    assert profiles(res) == [((F(1, 2), F(1, 2)), (F(1, 2), F(1, 2)))]
+    assert res.cliques == ((0,),) and res.components == ((0,),)
+    assert res.exact and res.complete and res.method == "enumerate"
+
+
+def test_prisoners_dilemma():
+    res = all_equilibria(NormalFormGame.from_arrays([[3, 0], [5, 1]], [[3, 5], [0, 1]]))
+    assert profiles(res) == [((0, 1), (0, 1))]
+    assert res[0].payoffs == (1, 1)
+
+
+def test_battle_of_the_sexes():
+    res = all_equilibria(NormalFormGame.from_arrays([[3, 0], [0, 2]], [[2, 0], [0, 3]]))
+    assert profiles(res) == [((0, 1), (0, 1)),
+                             ((F(3, 5), F(2, 5)), (F(2, 5), F(3, 5))),
+                             ((1, 0), (1, 0))]
+    assert res.cliques == ((0,), (1,), (2,))
+    assert res.components == ((0,), (1,), (2,))
+
+
+def test_all_zero_game_is_one_clique_of_nine_pure_profiles():
+    res = all_equilibria(NormalFormGame.from_arrays([[0] * 3] * 3, [[0] * 3] * 3))
+    assert len(res) == 9 and all(e.is_pure for e in res)
+    assert res.cliques == (tuple(range(9)),)
+    assert res.components == (tuple(range(9)),)
+
+
+def test_continuum_is_one_clique_with_two_extreme_points():
+    # ((p, 1-p), (1, 0)) is an equilibrium exactly for p in [0, 2/7]
+    res = all_equilibria(NormalFormGame.from_arrays([[1, 0], [1, 2]], [[0, 5], [2, 0]]))
+    assert profiles(res) == [((0, 1), (1, 0)), ((F(2, 7), F(5, 7)), (1, 0))]
+    assert res.cliques == ((0, 1),) and res.components == ((0, 1),)
+
+
+def test_one_by_n_and_n_by_one():
+    res = all_equilibria(NormalFormGame.from_arrays([[5, 1, 2]], [[1, 3, 3]]))
+    assert profiles(res) == [((1,), (0, 0, 1)), ((1,), (0, 1, 0))]
+    assert res.cliques == ((0, 1),)
+    res = all_equilibria(NormalFormGame.from_arrays([[1], [4], [2]], [[7], [0], [1]]))
+    assert profiles(res) == [((0, 1, 0), (1,))]
+    res = all_equilibria(NormalFormGame.from_arrays([[2]], [[3]]))
+    assert profiles(res) == [((1,), (1,))] and res.cliques == ((0,),)
+
+
+def test_fractional_and_negative_payoffs():
+    game = NormalFormGame.from_arrays([[F(1, 3), -2], [-1, F(1, 2)]],
+                                      [[-F(1, 3), 2], [1, -F(1, 2)]])
+    res = all_equilibria(game)
+    assert len(res) == 1 and regrets(game, res[0].strategies) == (0, 0)
+    assert all(isinstance(p, (int, Fraction)) for s in res[0].strategies for p in s)
+
+
+def test_front_door_uses_enumerate_for_two_players():
+    res = solve(NormalFormGame.from_arrays([[3, 0], [0, 2]], [[2, 0], [0, 3]]))
+    assert res.method == "enumerate" and len(res) == 3
+
+
+def test_errors_name_the_problem():
+    three = NormalFormGame.from_payoff_arrays([np.zeros((2, 2, 2), dtype=int).tolist()] * 3)
+    with pytest.raises(GameError, match="two-player"):
+        all_equilibria(three)
+    import sympy
+    t = sympy.Symbol("t", real=True)
+    with pytest.raises(GameError, match="numeric"):
+        all_equilibria(NormalFormGame.from_arrays([[t, 0], [0, 1]]))
+    with pytest.raises(GameError, match="limit"):
+        all_equilibria(NormalFormGame.from_arrays([[1]]), limit=0)
+    with pytest.raises(TooLargeError, match="limit="):
+        all_equilibria(NormalFormGame.from_arrays(np.eye(6, dtype=int).tolist()), limit=50)
+
+
+def test_mcmullen_bound_matches_cyclic_polytope_counts():
+    # a segment has 2 vertices, a polygon as many vertices as facets
+    assert vertex_bound(1, 5) == 2
+    assert vertex_bound(2, 7) == 7
+    assert vertex_bound(20, 40) > 10**7
+
+
+def test_nondegenerate_6x6_float_path_agrees_with_degenerate_exact_path():
+    rng = np.random.default_rng(7)
+    A = rng.permutation(100)[:36].reshape(6, 6)
+    B = rng.permutation(100)[:36].reshape(6, 6)
+    from deterrence.solvers import enumeration as en
+    Ai, Bi = en._positive_integers(A), en._positive_integers(B)
+    fast = sorted((tuple(x), tuple(y)) for _, _, x, y in en._float_pairs(Ai, Bi, 10**6))
+    exact = sorted((tuple(x), tuple(y)) for _, _, x, y in en._exact_pairs(Ai, Bi, 10**6))
+    assert fast == exact and len(fast) % 2 == 1
+
+
+# -- property tests ---------------------------------------------------------------------
+@st.composite
+def small_games(draw, max_actions=4, max_payoff=3):
+    m = draw(st.integers(1, max_actions))
+    n = draw(st.integers(1, max_actions))
+    cell = st.integers(0, max_payoff)
+    A = draw(st.lists(st.lists(cell, min_size=n, max_size=n), min_size=m, max_size=m))
+    B = draw(st.lists(st.lists(cell, min_size=n, max_size=n), min_size=m, max_size=m))
+    return NormalFormGame.from_arrays(A, B)
+
+
+SETTINGS = settings(max_examples=60, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(small_games())
+def test_every_equilibrium_has_zero_regret_and_all_pure_ones_are_found(game):
+    res = all_equilibria(game)
+    assert len(res) >= 1
+    for e in res:
+        assert regrets(game, e.strategies) == (0, 0)
+    assert {e.strategies for e in pure_equilibria(game)} <= {e.strategies for e in res}
+    assert profiles(res) == sorted(profiles(res))
+    assert len(set(profiles(res))) == len(res)
+
+
+@SETTINGS
+@given(small_games(), st.integers(1, 3), st.integers(-2, 2), st.booleans())
+def test_invariant_under_positive_affine_transforms(game, scale, shift, row_player):
+    res = all_equilibria(game)
+    A, B = game.A, game.B
+    if row_player:
+        A = A * scale + shift
+    else:
+        B = B * F(1, scale) + shift
+    other = all_equilibria(NormalFormGame.from_arrays(A, B))
+    assert profiles(other) == profiles(res)
+    assert other.cliques == res.cliques and other.components == res.components
+
+
+@SETTINGS
+@given(small_games(), st.randoms(use_true_random=False))
+def test_equivariant_under_permutations_of_actions(game, rnd):
+    m, n = game.shape
+    rows, cols = list(range(m)), list(range(n))
+    rnd.shuffle(rows)
+    rnd.shuffle(cols)
+    permuted = NormalFormGame.from_arrays(game.A[rows][:, cols], game.B[rows][:, cols])
+    res, other = all_equilibria(game), all_equilibria(permuted)
+
+    def relabel(prof):
+        x, y = prof
+        return (tuple(x[i] for i in rows), tuple(y[j] for j in cols))
+
+    assert {relabel(p) for p in profiles(res)} == set(profiles(other))
+    assert {frozenset(map(relabel, c)) for c in clique_sets(res)} == clique_sets(other)
+    assert {frozenset(map(relabel, c)) for c in component_sets(res)} == component_sets(other)
+
+
+@SETTINGS
+@given(small_games())
+def test_mixtures_within_a_clique_are_equilibria(game):
+    res = all_equilibria(game)
+    profs = profiles(res)
+    covered = set()
+    for c in res.cliques:
+        covered |= set(c)
+        for i in c:
+            for j in c:
+                mid = [tuple((a + b) / 2 for a, b in zip(s, t)) for s, t in zip(profs[i], profs[j])]
+                assert is_equilibrium(game, mid)
+        k = len(c)
+        centre = [tuple(sum(profs[i][p][a] for i in c) / k for a in range(len(profs[c[0]][p])))
+                  for p in range(2)]
+        assert is_equilibrium(game, centre)
+    assert covered == set(range(len(res)))
+    # components partition the equilibria and are unions of cliques
+    flat = sorted(i for comp in res.components for i in comp)
+    assert flat == list(range(len(res)))
+    for c in res.cliques:
+        assert any(set(c) <= set(comp) for comp in res.components)
+
+
+@SETTINGS
+@given(small_games(max_actions=3, max_payoff=2))
+def test_no_mixture_across_cliques_beyond_them(game):
+    # maximality: adding any other extreme equilibrium to a clique breaks it
+    res = all_equilibria(game)
+    profs = profiles(res)
+    for c in res.cliques:
+        for k in set(range(len(res))) - set(c):
+            xs = {profs[i][0] for i in c} | {profs[k][0]}
+            ys = {profs[i][1] for i in c} | {profs[k][1]}
+            assert not all(is_equilibrium(game, [x, y]) for x in xs for y in ys)
+
+
+# -- cross-check against nashpy on nondegenerate games ----------------------------------------
+def test_agrees_with_nashpy_vertex_enumeration_on_nondegenerate_games():
+    rng = np.random.default_rng(2024)
+    for m, n in [(2, 2), (2, 3), (3, 3), (3, 4), (4, 4), (4, 3), (5, 5)] * 3:
+        A = rng.permutation(4 * m * n)[:m * n].reshape(m, n)
+        B = rng.permutation(4 * m * n)[:m * n].reshape(m, n)
+        game = NormalFormGame.from_arrays(A.tolist(), B.tolist())
+        ours = {tuple(np.round(np.array([float(p) for s in e.strategies for p in s]), 6))
+                for e in all_equilibria(game)}
+        theirs = {tuple(np.round(np.concatenate(eq), 6))
+                  for eq in game.to_nashpy().vertex_enumeration()}
+        assert ours == theirs, (A.tolist(), B.tolist())
+
+
+# -- peer games (Gambit examples with exact expected answers) ----------------------------------
+if HAVE_PEER_GAMES:
+    PEER_TWO_PLAYER = sorted(k for k, v in EXPECTED.items()
+                             if v.get("players") == 2 and "payoffs" in v)
+
+    @pytest.mark.parametrize("name", PEER_TWO_PLAYER)
+    def test_peer_game_equilibria_cliques_and_components(name):
+        exp = EXPECTED[name]
+        A, B = ([[F(v) for v in row] for row in M] for M in exp["payoffs"])
+        res = all_equilibria(NormalFormGame.from_arrays(A, B))
+        ours = [tuple(tuple(F(p) for p in s) for s in e.strategies) for e in res]
+        theirs = [tuple(tuple(F(p) for p in s) for s in e["strategies"]) for e in exp["equilibria"]]
+        assert set(ours) == set(theirs) and len(ours) == len(theirs)
+        assert len(res) == exp["num_equilibria"]
+
+        def as_sets(groups, profs):
+            return {frozenset(profs[i] for i in g) for g in groups}
+
+        assert as_sets(res.cliques, ours) == as_sets(exp["cliques"], theirs)
+        assert as_sets(res.components, ours) == as_sets(exp["components"], theirs)
+        for e, t in zip(res, ours):
+            exp_payoffs = {tuple(tuple(F(p) for p in s) for s in q["strategies"]):
+                           tuple(F(v) for v in q["payoffs"]) for q in exp["equilibria"]}
+            assert tuple(F(v) for v in e.payoffs) == exp_payoffs[t]
