@@ -291,6 +291,11 @@ class _Solver:
         if not result.complete:
             self.complete = False
             self.notes.extend(n for n in result.notes if n not in self.notes)
+        if result.cliques is not None and any(len(c) > 1 for c in result.cliques):
+            note = (f"the subgame at node {path_name(x)} has sets of equilibria: its extreme "
+                    "equilibria are listed, and their mixtures within a clique are equilibria too")
+            if note not in self.notes:
+                self.notes.append(note)
         strategies = nf.extra["strategies"]
         out = []
         for eq in result.equilibria:
