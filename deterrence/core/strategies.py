@@ -289,6 +289,99 @@ def strategy(name: str, game, player=0, **params) -> Automaton:
         raise GameError(f"strategy {name!r}: {exc}") from None
 
 
-__all__ = ["strategy", "STRATEGIES", "always_hold", "always_escalate", "grim_trigger",
+def profile_from_section(game, names=None, *, file=None, lines=None) -> tuple:
+    """The two automata named in a game file's ``[repeated]`` section (or in ``names``).
+
+    Names refer to the library (:data:`STRATEGIES`, with parameters as
+    ``"limited_retaliation(k=3)"``) or to automata defined in the file under
+    ``[repeated.strategies.NAME]`` (then the profile is ``profile = [...]``) or
+    ``[repeated.automata.NAME]``. ``lines`` maps key paths to line numbers, so
+    errors name the file and line.
+
+    >>> from deterrence import load_game
+    >>> [a.name for a in profile_from_section(load_game("us_iran_stage"))]
+    ['tit_for_tat', 'tit_for_tat']
+    >>> [a.name for a in profile_from_section(load_game("us_iran_stage"), "hawk,limited_retaliation(k=3)")]
+    ['hawk', 'limited_retaliation']
+    """
+    section = game.extra.get("repeated", {}) or {}
+    lines = lines or {}
+
+    def where(*path):
+        line = None
+        for k in range(len(path), 0, -1):
+            line = lines.get(("repeated",) + tuple(path[:k]))
+            if line is not None:
+                break
+        return dict(file=file, line=line, field=".".join(("repeated",) + tuple(path)))
+
+    defined = {}
+    for key in ("strategies", "automata"):
+        table = section.get(key)
+        if isinstance(table, dict):
+            for name, spec in table.items():
+                defined[name] = (key, spec)
+    if names is None:
+        names = section.get("profile", section.get("strategies"))
+        if isinstance(names, dict) or names is None:
+            raise GameError("no strategy profile: give --strategies or profile = [...] in [repeated]")
+    if isinstance(names, str):
+        names = [n.strip() for n in _split_top(names)]
+    names = list(names)
+    if len(names) == 1:
+        names = names * 2
+    if len(names) != 2:
+        raise GameError(f"a profile names two strategies, got {len(names)}: {', '.join(map(str, names))}")
+    out = []
+    for i, name in enumerate(names):
+        name = str(name)
+        if name in defined:
+            key, spec = defined[name]
+            w = where(key, name)
+            out.append(Automaton.from_spec(spec, game.actions[i], game.actions[1 - i], name=name,
+                                           parameters=tuple(game.parameters), file=w["file"],
+                                           line=w["line"], field=w["field"]))
+            continue
+        base, params = _parse_call(name)
+        out.append(strategy(base, game, i, **params))
+    return tuple(out)
+
+
+def _split_top(text):
+    parts, depth, cur = [], 0, ""
+    for ch in text:
+        if ch == "," and depth == 0:
+            parts.append(cur)
+            cur = ""
+            continue
+        depth += (ch == "(") - (ch == ")")
+        cur += ch
+    parts.append(cur)
+    return [p for p in parts if p.strip()]
+
+
+def _parse_call(text):
+    """``"name(k=3, g=1/4)"`` -> ("name", {"k": 3, "g": "1/4"}); values kept as exact text."""
+    import re
+    m = re.fullmatch(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\((.*)\))?\s*", text)
+    if not m:
+        raise GameError(f"strategy {text!r} is not a name or name(key=value, ...)")
+    params = {}
+    if m.group(2):
+        for item in m.group(2).split(","):
+            k, sep, v = item.partition("=")
+            if not sep or not k.strip():
+                raise GameError(f"strategy {text!r}: parameters are key=value")
+            v = v.strip()
+            if re.fullmatch(r"-?\d+", v):
+                params[k.strip()] = int(v)
+            elif v.lower() in ("true", "false"):
+                params[k.strip()] = v.lower() == "true"
+            else:
+                params[k.strip()] = v
+    return m.group(1), params
+
+
+__all__ = ["strategy", "STRATEGIES", "profile_from_section", "always_hold", "always_escalate", "grim_trigger",
            "tit_for_tat", "limited_retaliation", "generous_tit_for_tat",
            "contrite_tit_for_tat", "win_stay_lose_shift", "hawk"]

@@ -89,9 +89,14 @@ def discounted_values(game, profile, *, delta=None, horizon=None, noise=None,
     V = tuple([_product.simplify(v, mode) for v in Vk] for Vk in V)
     x0 = chain.start()
     states = {chain.names(x): (V[0][x], V[1][x]) for x in range(chain.N)}
-    return RepeatedValues(payoffs=(V[0][x0], V[1][x0]), state_values=states,
+    return RepeatedValues(payoffs=(_num(V[0][x0]), _num(V[1][x0])), state_values=states,
                           players=rg.players, strategies=tuple(a.name for a in automata),
                           delta=rg.delta, mode=mode)
+
+
+def _num(v):
+    import numpy as np
+    return float(v) if isinstance(v, np.floating) else v
 
 
 __all__ = ["discounted_values", "RepeatedValues"]
