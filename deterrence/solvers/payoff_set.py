@@ -44,9 +44,9 @@ Steps
    point; otherwise ``tol * rho / (1 - rho)`` plus a rounding allowance,
    where ``rho`` is the geometric convergence rate observed in the last
    iterations (at least ``delta``) - an a-posteriori estimate of the Hausdorff
-   distance between the computed outer set and ``E``. (``accelerate=True``
-   adds Aitken extrapolation between steps: fewer iterations, but without
-   the guarantee that the iterates stay outside ``E``.)
+   distance between the computed outer set and ``E``. (Extrapolating the
+   vertices between steps was tried and dropped: it saves iterations but can
+   land inside ``E`` and converge to a smaller set.)
 """
 from __future__ import annotations
 
@@ -316,30 +316,6 @@ def _as_step_general(P, u, g, gains, omd_g, delta, eps):
     return np.concatenate(out, axis=0)
 
 
-def _extrapolate(P0, P1, P2, diffs):
-    """Aitken's delta-squared extrapolation, coordinate by coordinate, of three iterates.
-
-    Vertices are matched to their nearest counterparts; a coordinate is
-    extrapolated only where its own last two steps shrink geometrically
-    (ratio in (0, 0.95)). The iteration then continues from the result (the
-    fixed point is locally attracting) and convergence is judged on plain
-    steps. Returns None when nothing can be extrapolated.
-    """
-    m1 = ((P2[:, None, :] - P1[None, :, :]) ** 2).sum(2).argmin(1)
-    a1 = P1[m1]
-    m0 = ((a1[:, None, :] - P0[None, :, :]) ** 2).sum(2).argmin(1)
-    if len(set(m1.tolist())) != len(P2) or len(set(m0.tolist())) != len(P2):
-        return None
-    a0 = P0[m0]
-    d1, d2 = a1 - a0, P2 - a1
-    with np.errstate(divide="ignore", invalid="ignore"):
-        r = d2 / d1
-    ok = (r > 0) & (r < 0.95) & (np.abs(d2) > 0)
-    if not ok.any():
-        return None
-    return np.where(ok, P2 + d2 * r / (1 - np.where(ok, r, 0.0)), P2)
-
-
 def _step_distance(P, Q, tol) -> float:
     """Hausdorff distance between successive polygons, computed cheaply.
 
@@ -562,16 +538,12 @@ def _estimated_iterations(delta: float, tol: float, scale: float) -> int:
     return int(math.ceil(math.log(max(tol, 1e-300) / (scale + 1.0)) / math.log(delta))) + 2
 
 
-def equilibrium_payoff_set(game, delta, *, tol=1e-10, max_iter=2000, exact=True,
-                           accelerate=False) -> PayoffSetResult:
+def equilibrium_payoff_set(game, delta, *, tol=1e-10, max_iter=2000, exact=True) -> PayoffSetResult:
     """Subgame-perfect equilibrium payoffs (pure strategies, public randomisation) for ``delta``.
 
     Abreu-Sannikov algorithm; see the module docstring. ``tol``: stop when
     successive sets are this close (Hausdorff distance) and the threat points
-    have stopped moving. ``exact``: try the rational certificate (step 4).
-    ``accelerate`` (off by default): Aitken extrapolation of the vertices
-    between steps; fewer iterations on slowly converging games, but the
-    iterates are then no longer guaranteed to stay outside the true set. Raises
+    have stopped moving. ``exact``: try the rational certificate (step 4). Raises
     :class:`~deterrence.errors.SolverError` when not converged in ``max_iter``
     iterations and :class:`~deterrence.errors.TooLargeError` when the
     estimated cost is over :data:`MAX_COST`.
@@ -618,12 +590,9 @@ def equilibrium_payoff_set(game, delta, *, tol=1e-10, max_iter=2000, exact=True,
     u = u0.copy()
     notes = []
     diffs = []
-    n_jumps = 0
     it = 0
     converged = False
     omd_g = (1 - d) * g
-    prev = None                 # previous iterate, for extrapolation
-    since_jump = 0
     while it < max_iter:
         it += 1
         if len(P) == 0:
@@ -641,19 +610,10 @@ def equilibrium_payoff_set(game, delta, *, tol=1e-10, max_iter=2000, exact=True,
         step = _step_distance(P, P_new, tol)
         diffs.append(step)
         moved = float(np.abs(u_new - u).max())
-        P_old, P, u = P, P_new, u_new
+        P, u = P_new, u_new
         if step <= tol and moved <= tol:
             converged = True
             break
-        since_jump += 1
-        if accelerate and since_jump >= 3 and len(diffs) >= 3 and len(P) == len(P_old) \
-                and prev is not None and len(prev) == len(P):
-            P_acc = _extrapolate(prev, P_old, P, diffs)
-            if P_acc is not None:
-                P = P_acc                                 # threat points left as they are
-                since_jump = 0
-                n_jumps += 1
-        prev = P_old
     if len(P) == 0:
         notes.append("no pure-strategy subgame-perfect equilibrium exists for this delta: the set is empty")
         return PayoffSetResult(vertices=(), delta=_simple(d_exact), method="abreu-sannikov", iterations=it,
