@@ -689,7 +689,8 @@ def _certify(P, pure_minmax, game, delta, snap_tol):
     u = tuple(_simple(t) for t in u)
     # fixed point: every vertex is generated and every generated point lies in V
     inside = _ExactContains(V)
-    if set(V) <= set(image) and all(inside(x, y) for x, y in image):
+    vset, iset = set(V), set(image)
+    if vset <= iset and all(p in vset or inside(*p) for p in iset):
         return V, u, True
     # otherwise self-generation: V inside the hull of its image
     hull = Polygon(convex_hull(image))
