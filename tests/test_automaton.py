@@ -1,0 +1,222 @@
+"""Automata, the strategy library, RepeatedGame and Noise."""
+from fractions import Fraction
+
+import pytest
+
+from deterrence import load_game
+from deterrence.core.automaton import Automaton
+from deterrence.core.repeated import Noise, RepeatedGame
+from deterrence.core.strategies import STRATEGIES, profile_from_section, strategy
+from deterrence.errors import ExpressionError, GameError, GameFileError
+
+CD = ["C", "D"]
+TFT_RULES = ["*: *, C -> calm", "*: *, D -> punish"]
+
+
+def tft():
+    return Automaton(["calm", "punish"], "calm", {"calm": "C", "punish": "D"}, TFT_RULES, actions=CD)
+
+
+def test_tft_table():
+    a = tft()
+    assert a.next_state("calm", "C", "D") == "punish"
+    assert a.next_state("punish", "D", "C") == "calm"
+    assert a.output("punish") == {"D": 1}
+    assert a.start == "calm" and a.n_states == 2 and not a.is_stochastic
+
+
+def test_missing_transition_names_state_and_profile():
+    with pytest.raises(GameError, match=r"no transition from state 'punish' on profile \(C, D\)"):
+        Automaton(["calm", "punish"], "calm", {"calm": "C", "punish": "D"},
+                  ["calm: *, * -> calm", "punish: *, C -> calm", "punish: D, D -> punish"], actions=CD)
+
+
+@pytest.mark.parametrize("rules, message", [
+    (["*: *, X -> calm", "*: *, * -> calm"], "unknown opponent action 'X'"),
+    (["*: Y, * -> calm", "*: *, * -> calm"], "unknown own action 'Y'"),
+    (["nowhere: *, * -> calm", "*: *, * -> calm"], "unknown state 'nowhere'"),
+    (["*: *, * -> nowhere"], "leads to unknown state 'nowhere'"),
+    (["calm -> punish"], "not of the form"),
+    (["*: C, * -> calm", "*: *, C -> punish", "*: *, * -> calm"], "two next states"),
+])
+def test_bad_rules(rules, message):
+    with pytest.raises(GameError, match=message):
+        Automaton(["calm", "punish"], "calm", {"calm": "C", "punish": "D"}, rules, actions=CD)
+
+
+def test_bad_outputs_and_start():
+    with pytest.raises(GameError, match="start state 'x'"):
+        Automaton(["s"], "x", {"s": "C"}, ["*: *, * -> s"], actions=CD)
+    with pytest.raises(GameError, match="no action given for state 't'"):
+        Automaton(["s", "t"], "s", {"s": "C"}, ["*: *, * -> s"], actions=CD)
+    with pytest.raises(GameError, match="unknown action 'E'"):
+        Automaton(["s"], "s", {"s": "E"}, ["*: *, * -> s"], actions=CD)
+    with pytest.raises(GameError, match="sum to 9/10"):
+        Automaton(["s"], "s", {"s": {"C": "1/2", "D": "2/5"}}, ["*: *, * -> s"], actions=CD)
+    with pytest.raises(GameError, match="state 's' is listed twice"):
+        Automaton(["s", "s"], "s", {"s": "C"}, ["*: *, * -> s"], actions=CD)
+
+
+def test_specific_rule_beats_wildcard_and_tuple_keys():
+    a = Automaton(["s", "t"], "s", {"s": "C", "t": "D"},
+                  ["*: *, * -> s", "s: *, D -> t", "s: C, D -> s"], actions=CD)
+    assert a.next_state("s", "C", "D") == "s"
+    assert a.next_state("s", "D", "D") == "t"
+    b = Automaton(["s"], "s", {"s": "C"}, {("*", "*", "*"): "s"}, actions=CD)
+    assert b.next_state("s", "D", "D") == "s"
+
+
+def test_probabilities_exact_and_never_eval():
+    a = Automaton(["s"], "s", {"s": {"C": 0.1, "D": "9/10"}}, ["*: *, * -> s"], actions=CD)
+    assert a.probabilities("s") == (Fraction(1, 10), Fraction(9, 10)) and a.is_stochastic
+    with pytest.raises(ExpressionError):
+        Automaton(["s"], "s", {"s": {"C": "__import__('os').getcwd()", "D": 0}}, ["*: *, * -> s"],
+                  actions=CD)
+
+
+def test_immutable_and_equal():
+    a = tft()
+    with pytest.raises(AttributeError):
+        a._start = "punish"
+    assert a == tft() and hash(a) == hash(tft())
+    assert Automaton.from_spec(a.to_spec(), CD) == a
+
+
+def test_from_spec_error_names_file_line_field():
+    spec = {"states": ["s"], "start": "s", "play": {"s": "C"}, "transitions": ["s: C, * -> s"]}
+    with pytest.raises(GameFileError) as info:
+        Automaton.from_spec(spec, CD, name="mine", file="g.toml", line=7,
+                            field="repeated.strategies.mine")
+    assert str(info.value).startswith("g.toml:7: repeated.strategies.mine.transitions:")
+    assert "(D, C)" in str(info.value)
+
+
+@pytest.mark.parametrize("name", sorted(STRATEGIES))
+@pytest.mark.parametrize("game", ["prisoners_dilemma", "us_iran_stage", "chicken"])
+def test_library_is_complete_for_both_players(name, game):
+    g = load_game(game)
+    for player in (0, 1):
+        a = strategy(name, g, player)
+        assert a.actions == g.actions[player] and a.opponent_actions == g.actions[1 - player]
+        assert a.transition_table.min() >= 0
+
+
+def test_library_classics_in_pd():
+    pd = load_game("prisoners_dilemma")
+    grim = strategy("grim", pd)
+    assert grim.next_state("calm", "D", "C") == "war" and grim.next_state("war", "C", "C") == "war"
+    wsls = strategy("wsls", pd)
+    assert [wsls.output(wsls.next_state("calm", a, b)) for a, b in
+            [("C", "C"), ("C", "D"), ("D", "C"), ("D", "D")]] == [{"C": 1}, {"D": 1}, {"D": 1}, {"C": 1}]
+    ctft = strategy("ctft", pd)
+    # after its own mistake CTFT accepts the punishment: it does not strike back
+    s = ctft.next_state("gg", "D", "C")
+    assert s == "bg" and ctft.output(s) == {"C": 1}
+    s = ctft.next_state(s, "C", "D")
+    assert s == "gg"
+    gtft = strategy("gtft", pd, g="1/4")
+    assert gtft.output("strike") == {"C": Fraction(1, 4), "D": Fraction(3, 4)}
+    lim = strategy("limited_retaliation", pd, k=2)
+    assert [lim.next_state(s, "C", "C") for s in lim.states] == ["calm", "strike2", "calm"]
+
+
+def test_tit_for_tat_answers_escalation_with_limited_strike():
+    g = load_game("us_iran_stage")
+    t = strategy("tit_for_tat", g, 1)
+    assert t.output(t.next_state("calm", "hold", "escalate")) == {"retaliate": 1}
+    m = strategy("tit_for_tat", g, 1, mirror=True)
+    assert m.output(m.next_state(m.start, "hold", "escalate")) == {"escalate": 1}
+
+
+def test_strategy_errors():
+    pd = load_game("prisoners_dilemma")
+    with pytest.raises(GameError, match="unknown strategy 'nice'"):
+        strategy("nice", pd)
+    with pytest.raises(GameError, match="k must be"):
+        strategy("limited_retaliation", pd, k=0)
+    with pytest.raises(GameError, match="role hold: unknown action 'X'"):
+        strategy("tft", pd, hold="X")
+
+
+GAME = '''title = "t"
+players = ["US", "Iran"]
+
+[actions]
+US = ["hold", "strike"]
+Iran = ["hold", "strike"]
+
+[parameters]
+g = { value = "1/4", about = "forgiveness" }
+
+[payoffs]
+"hold, hold" = [0, 0]
+"hold, strike" = [-3, 2]
+"strike, hold" = [2, -3]
+"strike, strike" = [-1, -1]
+
+[repeated]
+delta = "9/10"
+profile = ["my_tft", "grim_trigger"]
+noise = { tremble = "1/100" }
+
+[repeated.strategies.my_tft]
+states = ["calm", "punish"]
+start = "calm"
+play = { calm = "hold", punish = { strike = "1 - g", hold = "g" } }
+transitions = [
+  "*: *, hold -> calm",
+  "*: *, strike -> punish",
+]
+'''
+
+
+def test_automaton_from_game_file(tmp_path):
+    path = tmp_path / "g.toml"
+    path.write_text(GAME)
+    game = load_game(path)
+    a, b = profile_from_section(game)
+    assert a.name == "my_tft" and b.name == "grim_trigger"
+    assert a.is_symbolic
+    assert a.subs(game.parameters).probabilities("punish") == (Fraction(1, 4), Fraction(3, 4))
+    rg = RepeatedGame.from_game(game)
+    assert rg.delta == Fraction(9, 10) and rg.noise.tremble == Fraction(1, 100)
+
+
+def test_automaton_file_error_has_line(tmp_path):
+    from deterrence.io.toml_format import key_lines
+    bad = GAME.replace('"*: *, strike -> punish",', '"*: *, strike -> nowhere",')
+    path = tmp_path / "g.toml"
+    path.write_text(bad)
+    game = load_game(path)
+    with pytest.raises(GameFileError) as info:
+        profile_from_section(game, file=str(path), lines=key_lines(bad))
+    msg = str(info.value)
+    assert msg.startswith(f"{path}:") and "unknown state 'nowhere'" in msg
+    line = int(msg.split(":")[1])
+    assert "transitions" in bad.splitlines()[line - 1] or "strategies.my_tft" in bad.splitlines()[line - 1]
+
+
+def test_repeated_game_checks():
+    pd = load_game("prisoners_dilemma")
+    with pytest.raises(GameError, match="discount factor must lie"):
+        RepeatedGame(pd, 1)
+    assert RepeatedGame(pd, 1, horizon=3).delta == 1
+    with pytest.raises(GameError, match="horizon"):
+        RepeatedGame(pd, "1/2", horizon=0)
+    rg = RepeatedGame(pd, 0.9)
+    assert rg.delta == Fraction(9, 10)
+    with pytest.raises(AttributeError):
+        rg._delta = Fraction(1, 2)
+    with pytest.raises(GameError, match="unknown noise key"):
+        RepeatedGame(pd, "1/2", noise={"typo": 1})
+
+
+def test_noise_matrices_are_stochastic():
+    n = Noise(execution="1/10", tremble="1/20", perception="1/5")
+    acts = ("hold", "retaliate", "escalate")
+    E, O = n.implementation_matrix(acts), n.perception_matrix(acts)
+    for M in (E, O):
+        assert all(sum(row) == 1 for row in M)
+    # execution: a limited strike misfires into an escalation
+    E1 = Noise(execution="1/10").implementation_matrix(acts)
+    assert E1[1].tolist() == [0, Fraction(9, 10), Fraction(1, 10)] and E1[2, 2] == 1
