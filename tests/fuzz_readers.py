@@ -52,7 +52,10 @@ def test_one_input(data: bytes):
 
 def seed_corpus() -> str:
     folder = Path(tempfile.mkdtemp(prefix="deterrence_fuzz_"))
+    import tomllib
     for k, path in enumerate(sorted(catalogue_dir().glob("*.toml"))):
+        if "tree" in tomllib.loads(path.read_text(encoding="utf-8")):
+            continue  # game trees: another reader's
         game = read_toml(path)
         exact = game.with_defaults() if game.is_symbolic else game
         (folder / f"{k}.toml").write_bytes(b"\x00" + path.read_bytes())

@@ -73,3 +73,11 @@ def games(draw, symbolic=True, max_players=3):
 def fraction_or_int(q):
     q = Fraction(q)
     return q.numerator if q.denominator == 1 else q
+
+
+def normal_form_catalogue_files():
+    """Catalogue TOML files that hold normal-form games (not [tree] files)."""
+    import tomllib
+    from deterrence.io.catalogue import catalogue_dir
+    return [p for p in sorted(catalogue_dir().glob("*.toml"))
+            if "tree" not in tomllib.loads(p.read_text(encoding="utf-8"))]

@@ -74,6 +74,8 @@ REFUSED = [
     ("log(0)", "finite"),
     ("sqrt(-1)", "not a real number"),
     ("max(sqrt(-1), 1)", "cannot be evaluated"),
+    ("sqrt(W) + sqrt(-1)", "not a real number"),
+    ("log(-1) * log(-1)", "not a real number"),
     ("d", "unknown name 'd'"),
     ("", "empty"),
     ("   ", "empty"),

@@ -23,6 +23,7 @@ from deterrence.io.gambit_nfg import parse_nfg, read_nfg, write_nfg
 from deterrence.io.json_format import game_to_json, parse_json_game, read_json, write_json
 from deterrence.io.toml_format import parse_toml_game, read_toml, write_toml
 
+from io_strategies import normal_form_catalogue_files
 from peer import HAVE_PEER_GAMES, PEER_DIR
 
 # -- code injection -------------------------------------------------------------
@@ -197,7 +198,8 @@ def report_counts():
 def _seeds():
     seeds = {"toml": [], "json": [], "nfg": []}
     for path in sorted(catalogue_dir().glob("*.toml")):
-        seeds["toml"].append(path.read_bytes())
+        seeds["toml"].append(path.read_bytes())  # tree files too: they test the hand-over
+    for path in normal_form_catalogue_files():
         game = read_toml(path)
         seeds["json"].append(write_json(game).encode())
         seeds["nfg"].append(write_nfg(game.with_defaults() if game.is_symbolic else game,

@@ -59,8 +59,10 @@ def payoff_value(value, declared, *, file=None, line=None, field=None):
     # a payoff must be a finite real once parameters have values.
     if expr.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
         raise ExpressionError(f"{value!r} is not finite", **where)
-    if expr.is_extended_real is False:  # sqrt(-1): payoffs are real numbers
-        raise ExpressionError(f"{value!r} is not a real number", **where)
+    # sqrt(-1) and log(-1) bring in I and pi: payoffs are real, and files cannot write pi
+    if expr.is_extended_real is False or expr.has(sympy.I, sympy.pi):
+        raise ExpressionError(f"{value[:80]!r} is not a real number (a square root or "
+                              "logarithm of a negative number?)", **where)
     return expr
 
 
