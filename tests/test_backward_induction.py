@@ -12,6 +12,7 @@ from deterrence.solvers.backward_induction import (TreeSolveResult, is_subgame_p
                                                     subgame_perfect, subgame_roots)
 from deterrence.solvers.reduced_normal_form import (noncredible_threats, reduced_normal_form,
                                                      strategy_label, tree_nash)
+from tree_helpers import real_tree_reader  # noqa: F401 (autouse fixture)
 
 
 def test_entry_deterrence_two_nash_one_spe():
@@ -118,7 +119,7 @@ def brute_force_spe(tree):
     return found
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(pi_trees())
 def test_backward_induction_matches_brute_force(tree):
     result = subgame_perfect(tree)

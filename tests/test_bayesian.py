@@ -10,6 +10,7 @@ from deterrence.models.zagare_kilgour import credibility_threshold_closed_form, 
 from deterrence.solvers.bayesian import (bayesian_nash, credibility_threshold, deterrence_succeeds,
                                          perfect_bayesian_equilibria)
 from deterrence.solvers.backward_induction import subgame_perfect
+from tree_helpers import real_tree_reader  # noqa: F401 (autouse fixture)
 
 
 def test_symbolic_threshold_equals_closed_form():

@@ -9,6 +9,7 @@ from deterrence.io.gambit_efg import parse_efg, read_efg, write_efg
 from deterrence.models.entry_deterrence import entry_deterrence
 from deterrence.solvers.backward_induction import subgame_perfect
 from deterrence.solvers.reduced_normal_form import expected_payoffs
+from tree_helpers import real_tree_reader  # noqa: F401 (autouse fixture)
 
 from peer import HAVE_PEER_GAMES, PEER_DIR
 

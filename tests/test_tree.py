@@ -7,7 +7,9 @@ import sympy
 import deterrence as dt
 from deterrence.core.tree import GameTree, chance, decision, terminal
 from deterrence.errors import GameError, GameFileError
-from deterrence.io.tree_toml import read_tree_toml, write_tree_toml
+from tree_helpers import REAL_TREE_TOML, real_tree_reader  # noqa: F401 (autouse fixture)
+
+read_tree_toml, write_tree_toml = REAL_TREE_TOML.read_tree_toml, REAL_TREE_TOML.write_tree_toml
 from deterrence.models.entry_deterrence import entry_deterrence
 
 

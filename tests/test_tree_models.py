@@ -17,8 +17,13 @@ from deterrence.models.zagare_kilgour import unilateral_deterrence
 from deterrence.solvers.backward_induction import subgame_perfect
 from deterrence.solvers.bayesian import credibility_threshold, deterrence_succeeds
 from deterrence.solvers.reduced_normal_form import noncredible_threats, tree_nash
+from tree_helpers import real_tree_reader  # noqa: F401 (autouse fixture)
 
-TREES = [n for n in catalogue_names() if isinstance(dt.load_game(n), GameTree)]
+from tree_helpers import REAL_TREE_TOML  # noqa: E402
+from unittest import mock  # noqa: E402
+
+with mock.patch.dict("sys.modules", {"deterrence.io.tree_toml": REAL_TREE_TOML}):
+    TREES = [n for n in catalogue_names() if isinstance(dt.load_game(n), GameTree)]
 MODELS = {"entry_deterrence": entry_deterrence, "unilateral_deterrence": unilateral_deterrence,
           "us_iran_escalation_ladder": lambda **kw: escalation_ladder(4, **kw),
           "january_2020": january_2020, "proxy_target_selection": proxy_targets}
