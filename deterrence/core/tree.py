@@ -378,7 +378,11 @@ class GameTree:
         return dict(self._params)
 
     def player_index(self, player) -> int:
-        """Index of a player by name or index."""
+        """Index of a player by name or index.
+
+        >>> GameTree(terminal([1, 2]), players=["A", "B"]).player_index("B")
+        1
+        """
         if isinstance(player, int) and 0 <= player < len(self._players):
             return player
         if player in self._players:
@@ -386,11 +390,19 @@ class GameTree:
         raise GameError(f"unknown player {player!r}; players are {', '.join(self._players)}")
 
     def paths(self) -> tuple:
-        """Every node path, in preorder (root first)."""
+        """Every node path, in preorder (root first).
+
+        >>> GameTree(decision("A", {"x": terminal([1])}), players=["A"]).paths()
+        ((), ('x',))
+        """
         return self._order
 
     def node(self, path):
-        """The node at a path (tuple of move labels, or ``"in/fight"``; ``"root"``)."""
+        """The node at a path (tuple of move labels, or ``"in/fight"``; ``"root"``).
+
+        >>> GameTree(decision("A", {"x": terminal([1])}), players=["A"]).node("x").payoffs
+        (1,)
+        """
         if isinstance(path, str):
             path = () if path in ("", "root") else tuple(path.split("/"))
         try:
@@ -399,7 +411,11 @@ class GameTree:
             raise GameError(f"no node at path {path_name(tuple(path))}") from None
 
     def nodes(self):
-        """Pairs (path, node) in preorder."""
+        """Pairs (path, node) in preorder.
+
+        >>> [p for p, n in GameTree(decision("A", {"x": terminal([1])}), players=["A"]).nodes()]
+        [(), ('x',)]
+        """
         return [(p, self._nodes[p]) for p in self._order]
 
     @property
@@ -408,12 +424,20 @@ class GameTree:
         return dict(self._infosets)
 
     def infosets_of(self, player) -> list:
-        """The information sets of one player, in order of first appearance."""
+        """The information sets of one player, in order of first appearance.
+
+        >>> [s.name for s in GameTree(decision("A", {"x": terminal([1])}), players=["A"]).infosets_of("A")]
+        ['root']
+        """
         name = self._players[self.player_index(player)]
         return [s for s in self._infosets.values() if s.player == name]
 
     def infoset_of(self, path) -> Infoset:
-        """The information set a decision node belongs to."""
+        """The information set a decision node belongs to.
+
+        >>> GameTree(decision("A", {"x": terminal([1])}, infoset="h"), players=["A"]).infoset_of(()).name
+        'h'
+        """
         return self._infosets[self._node_infoset[tuple(path)]]
 
     @property
@@ -421,7 +445,11 @@ class GameTree:
         return all(len(s.paths) == 1 for s in self._infosets.values())
 
     def own_history(self, path, player):
-        """The sequence of (infoset name, action) of ``player`` on the way to ``path``."""
+        """The sequence of (infoset name, action) of ``player`` on the way to ``path``.
+
+        >>> GameTree(decision("A", {"x": terminal([1])}), players=["A"]).own_history(("x",), "A")
+        (('root', 'x'),)
+        """
         out = []
         for k in range(len(path)):
             node = self._nodes[path[:k]]
@@ -430,7 +458,11 @@ class GameTree:
         return tuple(out)
 
     def has_perfect_recall(self) -> bool:
-        """True when every player remembers their own past moves and information."""
+        """True when every player remembers their own past moves and information.
+
+        >>> GameTree(decision("A", {"x": terminal([1])}), players=["A"]).has_perfect_recall()
+        True
+        """
         try:
             self.check_perfect_recall()
         except GameError:
@@ -499,7 +531,11 @@ class GameTree:
                              parameters=full)
 
     def with_parameters(self, values: Mapping | None = None, **kw) -> "GameTree":
-        """The same tree with new default values for some parameters."""
+        """The same tree with new default values for some parameters.
+
+        >>> GameTree(terminal(["-c"]), players=["A"], parameters={"c": 2}).with_parameters(c=3).parameters
+        {'c': 3}
+        """
         values = dict(values or {}, **kw)
         unknown = set(values) - set(self._params)
         if unknown:
@@ -507,7 +543,11 @@ class GameTree:
         return self._replace(parameters={**self._params, **values})
 
     def with_defaults(self) -> "GameTree":
-        """The exact tree at the parameters' default values."""
+        """The exact tree at the parameters' default values.
+
+        >>> GameTree(terminal(["-c"]), players=["A"], parameters={"c": 2}).with_defaults().root.payoffs
+        (-2,)
+        """
         return self.subs()
 
     def _need_numeric(self, what):
@@ -558,7 +598,14 @@ class GameTree:
         return f"chance ({path_name(path)})"
 
     def to_text(self) -> str:
-        """An indented outline: one line per node, moves before their subtrees."""
+        """An indented outline: one line per node, moves before their subtrees.
+
+        >>> print(GameTree(chance({"a": ("1/2", terminal([1])), "b": ("1/2", terminal([0]))}),
+        ...                players=["A"]).to_text())
+        chance (root)
+          a [1/2]: (1)
+          b [1/2]: (0)
+        """
         lines = [self._title] if self._title else []
 
         def walk(node, path, indent):

@@ -287,7 +287,16 @@ def parse_efg(text, file="<string>") -> GameTree:
 
 
 def read_efg(path, **options) -> GameTree:
-    """Read a Gambit ``.efg`` file (errors name the file and line)."""
+    """Read a Gambit ``.efg`` file (errors name the file and line).
+
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "one.efg")
+    >>> with open(path, "w") as f:
+    ...     for line in ['EFG 2 R "one" { "A" }', 'p "" 1 1 "" { "x" "y" } 0', 't "" 1 "" { 1 }', 't "" 2 "" { 0 }']:
+    ...         print(line, file=f)
+    >>> read_efg(path).node("x").payoffs
+    (1,)
+    """
     file = str(path)
     try:
         raw = Path(path).read_bytes()
