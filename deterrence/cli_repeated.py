@@ -131,8 +131,9 @@ def analyse(args) -> dict:
         out["payoffs"] = [format_exact(v) for v in vals.payoffs]
         out["subgame_perfect"] = check.subgame_perfect
         try:
-            crit = critical_delta(symbolic_game if symbolic_game.is_symbolic else stage,
-                                  list(automata), noise=noise)
+            # the formula in the parameters only without noise (with noise it is unwieldy)
+            use_symbolic = symbolic_game.is_symbolic and noise is None
+            crit = critical_delta(symbolic_game if use_symbolic else stage, list(automata), noise=noise)
             out["critical_delta"] = None if crit.critical is None else str(crit.critical)
             extra["critical_delta_formula"] = (None if crit.critical_symbolic is None
                                                else str(crit.critical_symbolic))

@@ -28,6 +28,7 @@ found at the given values.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 
 from ..core.numbers import format_exact, is_symbolic
 from ..core.repeated import RepeatedGame, delta_symbol
@@ -136,17 +137,32 @@ def critical_delta(game, profile, *, noise=None, states="histories",
         hi = pts[k + 1] if k + 1 < len(pts) else sympy.Integer(1)
         pieces.append(("open", p, hi))
 
+    import mpmath
+    coeffs = [([Fraction(int(c.p), int(c.q)) for c in pn.all_coeffs()],
+               [Fraction(int(c.p), int(c.q)) for c in pd.all_coeffs()]) for pn, pd in polys]
+
+    def horner(cs, v):
+        acc = 0 * v
+        for c in cs:
+            acc = acc * v + c
+        return acc
+
     def ok(v):
-        for pn, pd in polys:
-            nv, dv = pn.eval(v), pd.eval(v)
-            if not (nv.is_Rational and dv.is_Rational):
-                nv, dv = sympy.N(nv, 60), sympy.N(dv, 60)
-                if abs(nv) < sympy.Float("1e-40", 60):
+        if isinstance(v, sympy.Rational):
+            x = Fraction(int(v.p), int(v.q))
+            tiny = 0
+        else:                   # an irrational algebraic root: 60 digits, zero if below 1e-40
+            with mpmath.workdps(60):
+                x = mpmath.mpf(str(sympy.N(v, 60)))
+            tiny = mpmath.mpf("1e-40")
+        with mpmath.workdps(60):
+            for cn, cd in coeffs:
+                nv = horner([c if tiny == 0 else mpmath.mpf(c.numerator) / c.denominator for c in cn], x)
+                dv = horner([c if tiny == 0 else mpmath.mpf(c.numerator) / c.denominator for c in cd], x)
+                if abs(nv) <= tiny:
                     continue
-            if dv == 0:
-                return False
-            if nv * dv > 0:
-                return False
+                if dv == 0 or nv * dv > 0:
+                    return False
         return True
 
     truth = []

@@ -1,0 +1,163 @@
+"""Subgame perfection by one-shot deviations, and the critical discount factor.
+
+Textbook values (prisoner's dilemma, T > R > P > S):
+* grim trigger is SPE iff delta >= (T - R)/(T - P) (Friedman 1971);
+* tit-for-tat against itself: the one-shot conditions at the four states are
+  (C,C): delta >= (T-R)/(R-S);  (C,D): delta >= (P-S)/(T-P);
+  (D,C): delta <= (T-R)/(R-S);  (D,D): delta <= (P-S)/(T-P),
+  so TFT is SPE only at delta = (T-R)/(R-S) = (P-S)/(T-P) (a point), and never
+  when the two differ (Axelrod's payoffs: 2/3 and 1/4); it is Nash iff delta >= (T-R)/(R-S);
+* generous TFT (Nowak and Sigmund 1992) resists invasion iff
+  g <= min(1 - (T-R)/(R-S), (R-P)/(T-P)) = 1/3 at (R, S, T, P) = (3, 0, 5, 1).
+"""
+import json
+from fractions import Fraction
+
+import pytest
+import sympy
+from hypothesis import given, settings, strategies as st
+
+from deterrence import NormalFormGame, load_game
+from deterrence.core.repeated import delta_symbol
+from deterrence.core.strategies import generous_tit_for_tat
+from deterrence.core.symbolic import parameter_symbol
+from deterrence.errors import GameError
+from deterrence.solvers.critical_delta import critical_delta
+from deterrence.solvers.noise_markov import analyse_noise
+from deterrence.solvers.one_shot_deviation import deviation_gains, one_shot_deviation
+
+d = delta_symbol()
+
+
+def pd(T, R, P, S):
+    return NormalFormGame.from_arrays([[R, S], [T, P]], [[R, T], [S, P]], actions=[["C", "D"]] * 2)
+
+
+def test_grim_formula_symbolic():
+    c = critical_delta(load_game("prisoners_dilemma"), "grim_trigger")
+    T, R, P = (parameter_symbol(n) for n in "TRP")
+    assert sympy.simplify(c.critical_symbolic - (T - R) / (T - P)) == 0
+    assert c.critical == sympy.Rational(1, 2) and c.critical_attained and c.kind == "interval"
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.lists(st.integers(-20, 20), min_size=4, max_size=4, unique=True))
+def test_grim_threshold_any_pd(values):
+    S, P, R, T = sorted(values)
+    c = critical_delta(pd(T, R, P, S), "grim")
+    assert c.critical == sympy.Rational(T - R, T - P)
+    assert c.delta_set == sympy.Interval.Ropen(sympy.Rational(T - R, T - P), 1)
+    lo = Fraction(T - R, T - P)
+    assert one_shot_deviation(pd(T, R, P, S), "grim", delta=lo).subgame_perfect
+    if lo > 0:
+        assert not one_shot_deviation(pd(T, R, P, S), "grim", delta=lo * Fraction(99, 100)).subgame_perfect
+
+
+def test_tft_conditions_by_state():
+    T, R, P, S = 5, 3, 1, 0
+    gains = deviation_gains(pd(T, R, P, S), "tft", delta=d)
+    row = {g.states: sympy.factor(g.gain) for g in gains if g.player == "Row"
+           and g.action != {"calm": "C", "strike": "D"}[g.states[0]]}
+    # sign of each gain against the textbook bound
+    def holds(expr, x):
+        return expr.subs(d, x) <= 0
+    assert holds(row[("calm", "calm")], Fraction(2, 3)) and not holds(row[("calm", "calm")], Fraction(3, 5))
+    assert holds(row[("calm", "strike")], Fraction(1, 4)) and not holds(row[("calm", "strike")], Fraction(1, 5))
+    assert holds(row[("strike", "calm")], Fraction(2, 3)) and not holds(row[("strike", "calm")], Fraction(3, 4))
+    assert holds(row[("strike", "strike")], Fraction(1, 4)) and not holds(row[("strike", "strike")], Fraction(1, 3))
+
+
+def test_tft_spe_empty_for_axelrod_payoffs_but_nash_from_two_thirds():
+    c = critical_delta(pd(5, 3, 1, 0), "tft")
+    assert c.kind == "empty" and c.critical is None
+    for delta, nash in [("1/2", False), ("2/3", True), ("9/10", True)]:
+        r = one_shot_deviation(pd(5, 3, 1, 0), "tft", delta=delta)
+        assert r.nash is nash and not r.subgame_perfect
+    # the off-path deviation that breaks SPE at 9/10: forgive in the feud (D, D)
+    r = one_shot_deviation(pd(5, 3, 1, 0), "tft", delta="9/10")
+    assert any(x.states == ("strike", "strike") and x.action == "C" for x in r.deviations)
+
+
+def test_tft_spe_at_a_point_when_bounds_meet():
+    # (T-R)/(R-S) = (P-S)/(T-P) = 1/3 at T=4, R=3, P=1, S=0
+    c = critical_delta(pd(4, 3, 1, 0), "tft")
+    assert c.kind == "point" and c.delta_set == sympy.FiniteSet(sympy.Rational(1, 3))
+    assert one_shot_deviation(pd(4, 3, 1, 0), "tft", delta="1/3").subgame_perfect
+    assert not one_shot_deviation(pd(4, 3, 1, 0), "tft", delta="2/5").subgame_perfect
+    # symbolic parameters: the set at given values
+    c2 = critical_delta(load_game("prisoners_dilemma"), "tft", parameters=dict(T=4, R=3, P=1, S=0))
+    assert c2.kind == "point"
+
+
+def test_generous_tft_forgiveness_threshold():
+    T, R, P, S = 5, 3, 1, 0
+    g = parameter_symbol("g")
+    game = NormalFormGame.from_arrays([[R, S], [T, P]], [[R, T], [S, P]], actions=[["C", "D"]] * 2,
+                                      parameters={"g": None})
+    prof = [generous_tit_for_tat(game, 0, g=g), generous_tit_for_tat(game, 1, g=g)]
+    gain = next(x.gain for x in deviation_gains(game, prof, delta=d)
+                if x.states == ("calm", "calm") and x.player == "Row" and x.action == "D")
+    patient = sympy.factor(sympy.limit(gain / (1 - d), d, 1))   # undiscounted total gain
+    solved = sympy.solve_univariate_inequality(patient <= 0, g, relational=False,
+                                               domain=sympy.Interval.open(0, 1))
+    bound1 = sympy.Interval.Lopen(0, sympy.Rational(1, 3))
+    assert solved == bound1                                        # g <= 1 - (T-R)/(R-S)
+    # against ALLD: long-run payoff g T + (1-g) P must not beat R: g <= (R-P)/(T-P) = 1/2
+    for gv, invades in [(Fraction(1, 2), False), (Fraction(3, 5), True)]:
+        pg = NormalFormGame.from_arrays([[R, S], [T, P]], [[R, T], [S, P]], actions=[["C", "D"]] * 2)
+        a = analyse_noise(pg, ["alld", generous_tit_for_tat(pg, 1, g=gv)], within=0)
+        assert (a.long_run_payoffs[0] > R) is invades
+    assert min(Fraction(1, 3), Fraction(R - P, T - P)) == Fraction(1, 3)
+    default = generous_tit_for_tat(load_game("prisoners_dilemma"))
+    assert default.output("strike")["C"] == Fraction(1, 3)
+
+
+def test_us_iran_grim_formula_and_noise():
+    us = load_game("us_iran_stage")
+    c = critical_delta(us, "grim")
+    b, W, cc = (parameter_symbol(n) for n in ("b_us", "W_us", "c_us"))
+    assert sympy.simplify(c.critical_symbolic - b / (W + 2 * cc - b)) == 0
+    assert c.critical == sympy.Rational(1, 12)
+    assert c.holds("1/2") and not c.holds("1/20")
+
+
+def test_checks_unreached_states_and_all_pairs():
+    # grim: (calm, war) is reached by no history, so grim is SPE over histories;
+    # over all pairs it would fail there
+    r = one_shot_deviation(pd(5, 3, 1, 0), "grim", delta="9/10")
+    assert r.subgame_perfect and ("war", "war") in r.checked_states
+    assert ("calm", "war") not in r.checked_states
+    r_all = one_shot_deviation(pd(5, 3, 1, 0), "grim", delta="9/10", states="all")
+    assert not r_all.subgame_perfect
+    assert r_all.deviations[0].states in {("calm", "war"), ("war", "calm")}
+    dev = r_all.deviations[0]
+    assert dev.gain > 0 and dev.player in ("Row", "Column") and dev.action == "D"
+
+
+def test_one_shot_errors():
+    with pytest.raises(GameError, match="critical_delta"):
+        one_shot_deviation(load_game("prisoners_dilemma"), "grim", delta=d)
+    with pytest.raises(GameError, match="finite_horizon"):
+        from deterrence.core.repeated import RepeatedGame
+        one_shot_deviation(RepeatedGame(pd(5, 3, 1, 0), "1/2", horizon=3), "grim")
+
+
+def test_cli_json_contract(capsys):
+    from deterrence.cli import main
+    assert main(["repeated", "prisoners_dilemma", "--delta", "1/3", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert set(out) == {"payoffs", "subgame_perfect", "critical_delta", "deviations"}
+    assert out["critical_delta"] == "1/2" and out["subgame_perfect"] is False
+    assert out["deviations"][0]["gain"] == "2/3"
+    assert main(["repeated", "us_iran_stage", "--json", "--within", "10"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert set(out) == {"payoffs", "subgame_perfect", "critical_delta", "deviations",
+                        "war_probability", "expected_rounds_to_war"}
+    assert Fraction(out["war_probability"]) > 0
+    assert main(["repeated", "prisoners_dilemma", "--delta", "1/2", "-s", "tft,nope"]) == 2
+    assert "unknown strategy 'nope'" in capsys.readouterr().err
+    assert main(["repeated", "prisoners_dilemma", "--delta", "5"]) == 2
+    assert main(["repeated", "prisoners_dilemma", "--delta", "1/2", "--noise", "bad=1"]) == 2
+    assert main(["repeated", "prisoners_dilemma", "--delta", "1/2", "-T", "3", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["subgame_perfect"] is False and out["critical_delta"] is None
