@@ -1,0 +1,126 @@
+"""Noisy play as an exact Markov chain: long-run payoffs, echo effect, war risk."""
+import itertools
+import time
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from deterrence import NormalFormGame, load_game
+from deterrence.core.automaton import Automaton
+from deterrence.core.repeated import RepeatedGame
+from deterrence.core.strategies import strategy
+from deterrence.errors import GameError
+from deterrence.solvers import _product
+from deterrence.solvers.noise_markov import analyse_noise, echo_effect, war_profiles, war_risk
+from deterrence.solvers.repeated_values import discounted_values
+
+R, S, T, P = 3, 0, 5, 1
+PD = NormalFormGame.from_arrays([[R, S], [T, P]], [[R, T], [S, P]], actions=[["C", "D"]] * 2)
+US = load_game("us_iran_stage").with_defaults()
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.fractions(min_value=0, max_value=1, max_denominator=50).filter(lambda e: 0 < e < 1))
+def test_noisy_tft_long_run_is_mean_of_pd_payoffs(e):
+    a = analyse_noise(PD, "tft", noise={"tremble": e}, within=0)
+    assert a.long_run_payoffs == (Fraction(R + S + T + P, 4),) * 2
+    assert all(f == Fraction(1, 4) for f in a.profile_frequencies.values())
+
+
+def test_no_noise_tft_stays_cooperative():
+    a = analyse_noise(PD, "tft", war=[("D", "D")], within=50)
+    assert a.long_run_payoffs == (R, R) and a.war_probability == 0 and a.expected_rounds_to_war is None
+
+
+def test_echo_effect_generosity_and_contrition_help():
+    e = echo_effect(PD, {"tremble": "1/100"})
+    tft, gtft, ctft = e["tit_for_tat"][0], e["generous_tit_for_tat"][0], e["contrite_tit_for_tat"][0]
+    assert tft == Fraction(9, 4) and gtft > tft and ctft > gtft
+    assert ctft > Fraction(29, 10)     # contrition restores near-full cooperation
+
+
+def test_war_within_T_by_enumeration():
+    """P(first (D,D) within 3 rounds) of noisy TFT: brute force over realised histories."""
+    eps = Fraction(1, 10)
+    rg = RepeatedGame(PD, "1/2", noise={"tremble": eps})
+    a1, a2 = _product.resolve_profile(rg, "tft")
+    exact = analyse_noise(rg, "tft", war=[("D", "D")], within=3).war_probability
+    brute = Fraction(0)
+    for k in (1, 2, 3):
+        for hist in itertools.product(range(4), repeat=k):
+            if any(c == 3 for c in hist[:-1]) or hist[-1] != 3:
+                continue
+            s1, s2, p = a1.start, a2.start, Fraction(1)
+            for code in hist:
+                b1, b2 = divmod(code, 2)
+                i1 = a1.actions.index(next(iter(a1.output(s1))))
+                i2 = a2.actions.index(next(iter(a2.output(s2))))
+                p *= (1 - eps if b1 == i1 else eps) * (1 - eps if b2 == i2 else eps)
+                s1, s2 = (a1.next_state(s1, a1.actions[b1], a2.actions[b2]),
+                          a2.next_state(s2, a2.actions[b2], a1.actions[b1]))
+            brute += p
+    assert exact == brute
+
+
+def test_expected_rounds_geometric_case():
+    # ALLD vs ALLD in the US-Iran game with execution errors: always escalate, war in round 1
+    a = analyse_noise(US, "alld", noise={"execution": "1/10"}, within=5)
+    assert a.war_probability == 1 and a.expected_rounds_to_war == 1
+    # hold-forever players: war only if both misfire twice... never (hold -> retaliate only)
+    b = analyse_noise(US, "allc", noise={"execution": "1/10"}, within=5)
+    assert b.war_probability == 0 and b.war_eventually == 0 and b.expected_rounds_to_war is None
+    # retaliate-forever vs itself: each round (escalate, escalate) with prob e^2: geometric
+    probe = Automaton(["s"], "s", {"s": "retaliate"}, ["*: *, * -> s"], US.actions[0])
+    c = analyse_noise(US, [probe, probe], noise={"execution": "1/10"}, within=3)
+    q = Fraction(1, 100)
+    assert c.expected_rounds_to_war == 100 and c.war_probability == 1 - (1 - q) ** 3
+
+
+def test_grim_war_is_absorbing_and_tft_is_not():
+    g = analyse_noise(US, "grim", noise={"execution": "1/50"}, war="any", within=200, delta="9/10")
+    assert g.war_eventually == 1 and g.profile_frequencies[("escalate", "escalate")] == 1
+    t = analyse_noise(US, "tft", noise={"execution": "1/50"}, within=200)
+    assert t.profile_frequencies[("escalate", "escalate")] < Fraction(1, 100)
+
+
+def test_exact_and_float_agree():
+    for names in (["tft", "hawk"], ["gtft", "ctft"], ["wsls", "limited_retaliation"]):
+        ex = analyse_noise(US, names, delta="9/10", noise={"execution": "1/50", "perception": "1/20"})
+        fl = analyse_noise(US, names, delta="9/10", noise={"execution": "1/50", "perception": "1/20"},
+                           float=True)
+        assert np.allclose([float(x) for x in ex.long_run_payoffs], fl.long_run_payoffs)
+        assert np.allclose([float(x) for x in ex.discounted_payoffs], fl.discounted_payoffs)
+        assert abs(float(ex.war_probability) - fl.war_probability) < 1e-9
+        if ex.expected_rounds_to_war is not None:
+            assert abs(float(ex.expected_rounds_to_war) / fl.expected_rounds_to_war - 1) < 1e-8
+
+
+def test_long_run_limit_of_discounted_values():
+    """The long-run average is the limit of average discounted payoffs as delta -> 1."""
+    a = analyse_noise(US, ["gtft", "tft"], noise={"tremble": "1/20"}, within=0)
+    v = discounted_values(US, ["gtft", "tft"], delta="99999/100000", noise={"tremble": "1/20"}).payoffs
+    assert all(abs(float(x - y)) < 1e-3 for x, y in zip(a.long_run_payoffs, v))
+
+
+def test_float_war_risk_is_fast():
+    rg = RepeatedGame(US, "9/10", noise={"execution": "1/50"})
+    autos = _product.resolve_profile(rg, ["tft", "hawk"])
+    from deterrence.solvers.noise_markov import war_risk_arrays
+    wp = war_profiles(US)
+    war_risk_arrays(_product.Chain(rg, autos, "float"), wp, 100)
+    t0 = time.perf_counter()
+    for _ in range(200):
+        war_risk_arrays(_product.Chain(rg, autos, "float"), wp, 100)
+    per_call = (time.perf_counter() - t0) / 200
+    assert per_call < 0.005     # typically ~0.2 ms; generous bound for shared machines
+
+
+def test_errors():
+    with pytest.raises(GameError, match="war profile"):
+        analyse_noise(US, "tft", war=[("nuke", "hold")])
+    with pytest.raises(GameError, match="within"):
+        analyse_noise(US, "tft", within=-1)
+    assert war_profiles(PD) == (("D", "D"),)
+    assert len(war_profiles(US, "any")) == 5
