@@ -175,8 +175,140 @@ def stage_sections(game, *, escalation=None, red_line_parameters=None) -> list:
     return sections
 
 
-def explain(obj, *, escalation=None, red_line_parameters=None, title=None) -> DeterrenceReport:
-    """The deterrence analysis of a stage game (more kinds join as they land).
+def repeated_sections(stage, strategies, delta, noise=None, *, within=100) -> list:
+    """The shadow-of-the-future and miscalculation sections for a repeated game.
+
+    ``stage`` may be symbolic (then δ* comes as a formula in its parameters).
+
+    >>> from deterrence.models.us_iran import us_iran_model
+    >>> m = us_iran_model()
+    >>> s = repeated_sections(m.stage, m.strategies, m.delta)
+    >>> s[0].data["critical_delta"], s[0].data["critical_delta_formula"]
+    ('3/4', '(a_iran + b_iran)/(a_iran + c_iran)')
+    """
+    from .solvers.critical_delta import critical_delta
+    from .solvers.one_shot_deviation import one_shot_deviation
+    numeric = stage.with_defaults() if stage.is_symbolic else stage
+    names = [getattr(a, "name", str(a)) for a in strategies]
+    crit = critical_delta(stage, list(strategies))
+    check = one_shot_deviation(numeric, list(strategies), delta=delta)
+    star = crit.critical
+    lines = [f"Profile: {numeric.players[0]} plays {names[0]}, {numeric.players[1]} plays {names[1]}; "
+             f"delta = {format_exact(delta)} (average discounted payoffs, (1 - delta) * sum of delta^t u_t)."]
+    data = {"strategies": names, "delta": format_exact(delta),
+            "subgame_perfect": check.subgame_perfect,
+            "payoffs": [format_exact(v) for v in check.payoffs],
+            "critical_delta": None if star is None else _fmt_number(star),
+            "critical_delta_formula": None if crit.critical_symbolic is None else str(crit.critical_symbolic),
+            "delta_set": str(crit.delta_set), "distance": None}
+    if star is None:
+        lines.append(f"This profile is not subgame perfect for any delta near 1 (the set is {crit.delta_set}).")
+    else:
+        formula = "" if str(crit.critical_symbolic) == _fmt_number(star) else f" = {crit.critical_symbolic}"
+        lines.append(f"Restraint by this profile is subgame perfect from delta* = {_fmt_number(star)}{formula} on.")
+        distance = Fraction(delta) - Fraction(str(star)) if _is_rational(star) else float(delta) - float(star)
+        data["distance"] = _fmt_number(distance)
+        verdict = "holds" if check.subgame_perfect else "fails"
+        lines.append(f"At delta = {format_exact(delta)} it {verdict}: the future weighs "
+                     f"{_fmt_number(distance)} {'above' if distance >= 0 else 'below'} the threshold. "
+                     f"Red line: if delta falls below {_fmt_number(star)}, restraint is no longer credible.")
+    for d in check.deviations[:4]:
+        lines.append(f"Profitable deviation: {d.player} plays {d.action} at states {d.states} "
+                     f"(gain {format_exact(d.gain)}).")
+    sections = [Section("shadow_of_the_future", "The shadow of the future", tuple(lines), data)]
+    if noise is not None:
+        from .solvers.noise_markov import analyse_noise
+        a = analyse_noise(numeric, list(strategies), delta=delta, noise=noise, within=within)
+        noisy = one_shot_deviation(numeric, list(strategies), delta=delta, noise=noise)
+        rounds = a.expected_rounds_to_war
+        war = " or ".join("(" + ", ".join(p) + ")" for p in a.war_profiles)
+        nlines = [f"Noise: {noise.to_dict()}.",
+                  f"Probability of all-out war {war} within {within} rounds: {float(a.war_probability):.4f}.",
+                  ("Expected rounds until war: " + (f"{float(rounds):.1f}" if rounds is not None else "never certain") + "."),
+                  f"Under this noise the profile is {'still' if noisy.subgame_perfect else 'no longer'} "
+                  f"subgame perfect at delta = {format_exact(delta)}"
+                  + ("." if noisy.subgame_perfect else
+                     ": a limited strike may misfire into war, so the side due to retaliate would rather hold.")]
+        sections.append(Section("miscalculation", "Miscalculation: the risk of a spiral", tuple(nlines), {
+            "noise": noise.to_dict(), "within": within,
+            "war_profiles": [list(p) for p in a.war_profiles],
+            "war_probability": format_exact(a.war_probability),
+            "war_probability_float": float(a.war_probability),
+            "expected_rounds_to_war": None if rounds is None else format_exact(rounds),
+            "subgame_perfect_under_noise": noisy.subgame_perfect,
+            "long_run_payoffs": [format_exact(v) for v in a.long_run_payoffs]}))
+    return sections
+
+
+def tree_sections(tree) -> list:
+    """Subgame-perfect equilibria of a game tree and the threats that are not credible.
+
+    >>> from deterrence.models.entry_deterrence import entry_deterrence
+    >>> s = tree_sections(entry_deterrence())
+    >>> s[1].data["noncredible"][0]["threats"][0]["player"]
+    'Incumbent'
+    """
+    from .solvers.backward_induction import subgame_perfect
+    from .solvers.reduced_normal_form import noncredible_threats
+    numeric = tree.with_defaults() if getattr(tree, "is_symbolic", False) else tree
+    spe = subgame_perfect(numeric)
+    lines = [str(e.describe() if hasattr(e, "describe") else e) for e in spe.equilibria]
+    sections = [Section("subgame_perfect", "Subgame-perfect equilibria", tuple(lines), spe.to_json())]
+    explanations = noncredible_threats(numeric)
+    tl = [e.describe() for e in explanations] or ["No pure Nash equilibrium to compare."]
+    sections.append(Section("credibility", "Which threats are credible", tuple(tl), {
+        "noncredible": [{"profile": list(e.profile), "subgame_perfect": e.subgame_perfect,
+                         "threats": [{"node": t.node, "player": t.player, "planned": t.planned,
+                                      "better": t.better, "gain": format_exact(t.gain)}
+                                     for t in e.threats]} for e in explanations]}))
+    return sections
+
+
+def proxy_sections(proxy) -> list:
+    """Where Iran's answer to an Israeli strike lands, and the condition for the US to be the target.
+
+    >>> from deterrence.models.proxy_targets import proxy_targets
+    >>> proxy_sections(proxy_targets(symbolic=True))[0].data["lands_on_us_forces"]
+    True
+    """
+    from .models.proxy_targets import low_hanging_fruit_condition
+    from .solvers.backward_induction import subgame_perfect
+    numeric = proxy.with_defaults()
+    spe = subgame_perfect(numeric)
+    answers = sorted({e.actions["strike"] for e in spe.equilibria})
+    on_us = answers == ["answer_us"]
+    condition = low_hanging_fruit_condition(proxy)
+    lines = [f"After an Israeli strike, Iran's answer in every subgame-perfect equilibrium: {', '.join(answers)}.",
+             ("US forces are the low-hanging fruit: the answer lands on them, not on Israel."
+              if on_us else "The answer does not land on US forces at these values."),
+             f"Condition for the answer to land on US forces: {condition}."]
+    return [Section("proxies", "Proxies and the low-hanging fruit", tuple(lines), {
+        "answers": answers, "lands_on_us_forces": on_us, "condition": str(condition),
+        "equilibria": spe.to_json()["equilibria"]})]
+
+
+def _is_rational(x) -> bool:
+    return isinstance(x, (int, Fraction)) or getattr(x, "is_Rational", False)
+
+
+def _fmt_number(x) -> str:
+    if isinstance(x, float):
+        return f"{x:.6g}"
+    if _is_rational(x):
+        return format_exact(Fraction(str(x)))
+    return f"{float(x):.6g}"
+
+
+def explain(obj, *, strategies=None, delta=None, noise=None, within=100, escalation=None,
+            red_line_parameters=None, title=None) -> DeterrenceReport:
+    """The deterrence analysis of a stage game, a repeated game, a game tree or the US–Iran model.
+
+    * :class:`~deterrence.NormalFormGame`: equilibria, margins, red lines; with
+      ``strategies`` and ``delta`` (or the game file's ``[repeated]`` section
+      when ``delta`` is given) also the repeated-game sections;
+    * :class:`~deterrence.core.repeated.RepeatedGame` with ``strategies``;
+    * a game tree: subgame-perfect equilibria and non-credible threats;
+    * :class:`~deterrence.models.us_iran.USIranModel`: all of it.
 
     >>> from deterrence import load_game
     >>> report = explain(load_game("us_iran_stage"))
@@ -185,13 +317,57 @@ def explain(obj, *, escalation=None, red_line_parameters=None, title=None) -> De
     """
     from .core.normal_form import NormalFormGame
     from .errors import GameError
+    from .models.us_iran import USIranModel
+    if isinstance(obj, USIranModel):
+        sections = stage_sections(obj.stage, escalation=escalation, red_line_parameters=red_line_parameters)
+        sections += repeated_sections(obj.stage, obj.strategies, obj.delta, obj.noise, within=obj.within)
+        sections += proxy_sections(obj.proxy)
+        rep = {s.key: s for s in sections}["shadow_of_the_future"].data
+        summary = (f"Limited exchanges without war: contained tit-for-tat is subgame perfect from "
+                   f"delta* = {rep['critical_delta']} on, and delta = {rep['delta']}; escalating costs each side "
+                   f"more than it gains; and proxies answer Israel by hitting the exposed US forces."
+                   if rep["subgame_perfect"] else
+                   "Restraint is not credible at this discount factor: see the shadow of the future.")
+        return DeterrenceReport(title or obj.title, tuple(sections), summary)
     if isinstance(obj, NormalFormGame):
         sections = stage_sections(obj, escalation=escalation, red_line_parameters=red_line_parameters)
+        if strategies is not None or delta is not None:
+            sections += _repeated_from_game(obj, strategies, delta, noise, within)
         eq = sections[0].data
         summary = ("Restraint is an equilibrium: some equilibria put no weight on escalation."
                    if eq["restraint_equilibria"] else "Every equilibrium puts weight on escalation.")
         return DeterrenceReport(title or obj.title or "Deterrence analysis", tuple(sections), summary)
-    raise GameError(f"explain() takes a game; got {type(obj).__name__}")
+    from .core.repeated import RepeatedGame
+    if isinstance(obj, RepeatedGame):
+        if strategies is None:
+            raise GameError("explain(repeated_game) needs strategies=(automaton or name, automaton or name)")
+        sections = stage_sections(obj.stage, escalation=escalation)
+        sections += repeated_sections(obj.stage, _automata(obj.stage, strategies), obj.delta,
+                                      obj.noise, within=within)
+        return DeterrenceReport(title or "Deterrence in the repeated game", tuple(sections))
+    from .core.tree import GameTree
+    if isinstance(obj, GameTree):
+        return DeterrenceReport(title or getattr(obj, "title", "") or "Deterrence in the game tree",
+                                tuple(tree_sections(obj)))
+    raise GameError(f"explain() takes a game, a repeated game, a game tree or a model; got {type(obj).__name__}")
+
+
+def _automata(stage, strategies):
+    from .core.strategies import strategy
+    numeric = stage.with_defaults() if stage.is_symbolic else stage
+    return tuple(strategy(s, numeric, player=i) if isinstance(s, str) else s for i, s in enumerate(strategies))
+
+
+def _repeated_from_game(game, strategies, delta, noise, within):
+    from .core.numbers import to_exact
+    from .core.repeated import Noise
+    from .core.strategies import profile_from_section
+    section = game.extra.get("repeated", {})
+    delta = to_exact(section.get("delta") if delta is None else delta, "delta")
+    automata = (_automata(game, strategies) if strategies is not None
+                else tuple(profile_from_section(game.with_defaults() if game.is_symbolic else game)))
+    noise = Noise.from_spec(noise) if noise is not None else None
+    return repeated_sections(game, automata, delta, noise, within=within)
 
 
 def render(report: DeterrenceReport, fmt: str = "text") -> str:

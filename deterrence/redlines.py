@@ -98,8 +98,12 @@ def pure_equilibrium_set(game) -> frozenset:
                      for e in pure_equilibria(game))
 
 
-def red_lines(game, parameters=None) -> tuple:
+def red_lines(game, parameters=None, *, keep_sign=True) -> tuple:
     """Every red line of a symbolic game, for each parameter and each direction.
+
+    With ``keep_sign`` (the default) a parameter whose current value is
+    non-negative (a cost, a gain, a probability) is not taken below zero:
+    red lines that need a negative cost or gain are left out.
 
     >>> from deterrence import load_game
     >>> lines = red_lines(load_game("prisoners_dilemma"), ["R"])
@@ -134,7 +138,8 @@ def red_lines(game, parameters=None) -> tuple:
                     q = Fraction(int(value.p), int(value.q))
                     candidates.setdefault(q, sympy.simplify(root))
         for direction in ("below", "above"):
-            side = [q for q in candidates if (q < current if direction == "below" else q > current)]
+            side = [q for q in candidates if (q < current if direction == "below" else q > current)
+                    and not (keep_sign and current >= 0 and direction == "below" and q <= 0)]
             if direction == "below":
                 side.sort(reverse=True)
             else:

@@ -70,3 +70,52 @@ def test_no_restraint_game():
     report = explain(pd)
     assert report.section("equilibria").data["restraint_equilibria"] == []
     assert report.section("margins").data["players"] == []
+
+
+def test_red_lines_keep_costs_non_negative(us_iran):
+    assert all(not (l.direction == "below" and l.threshold <= 0) for l in red_lines(us_iran))
+    assert any(l.threshold < 0 for l in red_lines(us_iran, keep_sign=False))
+
+
+@pytest.fixture(scope="module")
+def model_report():
+    from deterrence.models.us_iran import us_iran_model
+    model = us_iran_model()
+    return model, explain(model)
+
+
+def test_model_report_numbers_come_from_the_solvers(model_report):
+    from deterrence.solvers.critical_delta import critical_delta
+    from deterrence.solvers.noise_markov import analyse_noise
+    from deterrence.solvers.one_shot_deviation import one_shot_deviation
+    model, report = model_report
+    shadow = report.section("shadow_of_the_future").data
+    crit = critical_delta(model.stage, list(model.strategies))
+    assert shadow["critical_delta"] == str(crit.critical) == "3/4"
+    assert shadow["critical_delta_formula"] == str(crit.critical_symbolic)
+    assert Fraction(shadow["distance"]) == model.delta - Fraction(3, 4)
+    stage = model.stage.with_defaults()
+    # the threshold is a real red line: SPE just above it, not just below
+    assert one_shot_deviation(stage, list(model.strategies), delta=Fraction(3, 4) + Fraction(1, 1000)).subgame_perfect
+    assert not one_shot_deviation(stage, list(model.strategies), delta=Fraction(3, 4) - Fraction(1, 1000)).subgame_perfect
+    noise = report.section("miscalculation").data
+    a = analyse_noise(stage, list(model.strategies), delta=model.delta, noise=model.noise, within=model.within)
+    assert Fraction(noise["war_probability"]) == a.war_probability
+    assert 0 < a.war_probability < 1
+    assert report.section("proxies").data["lands_on_us_forces"] is True
+
+
+def test_model_red_line_in_war_cost_flips_the_report():
+    from deterrence.models.us_iran import us_iran_model
+    cheap_war = explain(us_iran_model(W_iran=1))
+    assert cheap_war.section("equilibria").data["restraint_equilibria"] == []
+
+
+def test_report_command_default_and_json(capsys):
+    from deterrence.cli import main
+    assert main(["report", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert {"equilibria", "margins", "red_lines", "shadow_of_the_future", "miscalculation", "proxies"} <= set(data)
+    assert data["shadow_of_the_future"]["critical_delta"] == "3/4"
+    assert main(["report", "entry_deterrence"]) == 0
+    assert "would not carry out" in capsys.readouterr().out
