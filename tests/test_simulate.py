@@ -1,0 +1,79 @@
+"""Vectorised Monte Carlo against the exact values."""
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from deterrence import NormalFormGame, load_game
+from deterrence.core.repeated import RepeatedGame
+from deterrence.errors import GameError
+from deterrence.solvers.noise_markov import analyse_noise
+from deterrence.solvers.repeated_values import discounted_values
+from deterrence.solvers.simulate import simulate, tournament
+
+PD = NormalFormGame.from_arrays([[3, 0], [5, 1]], [[3, 5], [0, 1]], actions=[["C", "D"]] * 2)
+US = load_game("us_iran_stage").with_defaults()
+NAMES = ["tft", "gtft", "ctft", "wsls", "grim", "hawk", "limited_retaliation", "alld", "allc"]
+
+
+def test_seeded_and_reproducible():
+    a = simulate(PD, "tft", matches=500, turns=50, noise={"tremble": "1/10"}, seed=7)
+    b = simulate(PD, "tft", matches=500, turns=50, noise={"tremble": "1/10"}, seed=7)
+    c = simulate(PD, "tft", matches=500, turns=50, noise={"tremble": "1/10"}, seed=8)
+    assert a.payoffs == b.payoffs and a.payoffs != c.payoffs
+
+
+def test_deterministic_match_is_exact():
+    r = simulate(PD, ["tft", "alld"], matches=10, turns=4)
+    assert r.payoffs == (0.75, 2.0) and r.standard_errors == (0.0, 0.0)
+
+
+@settings(max_examples=25, deadline=None)
+@given(e=st.fractions(min_value=Fraction(1, 100), max_value=Fraction(1, 4), max_denominator=100),
+       pair=st.tuples(st.sampled_from(NAMES), st.sampled_from(NAMES)),
+       delta=st.sampled_from([Fraction(1), Fraction(9, 10), Fraction(1, 2)]),
+       seed=st.integers(0, 2 ** 32 - 1))
+def test_simulation_matches_exact_finite_horizon_value(e, pair, delta, seed):
+    turns = 40
+    noise = {"execution": e, "perception": e / 2}
+    exact = discounted_values(US, list(pair), delta=delta, horizon=turns, noise=noise, float=True).payoffs
+    sim = simulate(US, list(pair), matches=4000, turns=turns, delta=delta, noise=noise, seed=seed)
+    for x, m, se in zip(exact, sim.payoffs, sim.standard_errors):
+        assert abs(x - m) <= 5 * se + 1e-9
+
+
+def test_war_fraction_matches_exact_probability():
+    noise = {"execution": "1/20"}
+    exact = analyse_noise(US, ["hawk", "tft"], noise=noise, within=30, float=True)
+    sim = simulate(US, ["hawk", "tft"], matches=20000, turns=30, noise=noise, seed=11)
+    p = exact.war_probability
+    se = np.sqrt(p * (1 - p) / 20000)
+    assert abs(sim.war_fraction - p) <= 5 * se + 1e-9
+
+
+def test_repeated_game_delta_used():
+    rg = RepeatedGame(PD, "1/2", noise={"tremble": "1/10"})
+    r = simulate(rg, "grim", matches=3000, turns=60, seed=3)
+    exact = discounted_values(rg, "grim", float=True).payoffs      # delta^60 is negligible
+    assert r.delta == 0.5 and abs(r.payoffs[0] - exact[0]) <= 5 * r.standard_errors[0]
+
+
+def test_tournament():
+    t = tournament(PD, ["tft", "alld", "allc", "ctft"], matches=200, turns=100,
+                   noise={"tremble": "1/100"}, seed=5, progress=False)
+    # reciprocators lead; ALLD only exploits ALLC and is punished by TFT and CTFT
+    assert t.ranking[0] in ("tit_for_tat", "contrite_tit_for_tat")
+    assert t.ranking[-1] == "always_escalate"
+    assert len(t.scores) == 4 and len(t.row_scores) == 4
+    assert t.row_scores[1][2] == pytest.approx(5 * 0.99 * 0.99 + 3 * 0.99 * 0.01 + 1 * 0.01 * 0.01
+                                               + 0 * 0.01 * 0.99, abs=0.05)
+
+
+def test_errors():
+    with pytest.raises(GameError, match="matches"):
+        simulate(PD, "tft", matches=0)
+    with pytest.raises(GameError, match="delta"):
+        simulate(PD, "tft", delta=0)
+    with pytest.raises(GameError, match="two strategies"):
+        tournament(PD, ["tft"])
