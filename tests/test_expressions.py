@@ -114,7 +114,7 @@ def test_bombs_refused_quickly(text):
     start = time.perf_counter()
     with pytest.raises(ExpressionError) as info:
         payoff_value(text, ["W"], file="g.toml", line=3)
-    assert time.perf_counter() - start < 2
+    assert time.perf_counter() - start < 5
     assert str(info.value).startswith("g.toml:3: ")
 
 
