@@ -285,3 +285,13 @@ def test_integers_beyond_64_bits_are_written_in_quotes():
     assert parse_toml_game(text) == g
     with pytest.raises(GameError, match="characters"):
         write_toml(NormalFormGame.from_arrays([[10**3000]]))
+
+
+def test_write_game_sends_trees_to_the_tree_writer(tmp_path):
+    import tomllib
+    trees = [p for p in sorted(catalogue_dir().glob("*.toml"))
+             if "tree" in tomllib.loads(p.read_text(encoding="utf-8"))]
+    for path in trees[:1]:
+        tree = load_game(path)
+        write_game(tree, tmp_path / "tree.toml")
+        assert type(load_game(tmp_path / "tree.toml")) is type(tree)

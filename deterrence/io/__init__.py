@@ -25,11 +25,16 @@ WRITERS = {
     ".toml": ("deterrence.io.toml_format", "write_toml"),
     ".json": ("deterrence.io.json_format", "write_json"),
     ".nfg": ("deterrence.io.gambit_nfg", "write_nfg"),
+    ".efg": ("deterrence.io.gambit_efg", "write_efg"),
 }
+#: writers of game trees, where the suffix is shared with normal-form games
+TREE_WRITERS = {".toml": ("deterrence.io.tree_toml", "write_tree_toml")}
 
 
 def write_game(game, path) -> str:
-    """Write a game to ``path``, in the format its suffix names (.toml, .json, .nfg).
+    """Write a game to ``path``, in the format its suffix names (.toml, .json, .nfg, .efg).
+
+    Game trees go to ``.toml`` (a ``[tree]`` file) or ``.efg``.
 
     Returns the text written.
 
@@ -44,6 +49,9 @@ def write_game(game, path) -> str:
         raise GameFileError(f"cannot write {suffix or 'a file without suffix'}; "
                             f"use one of {', '.join(WRITERS)}", file=str(path))
     module, function = WRITERS[suffix]
+    from ..core.normal_form import NormalFormGame
+    if suffix in TREE_WRITERS and not isinstance(game, NormalFormGame) and hasattr(game, "default_method"):
+        module, function = TREE_WRITERS[suffix]  # a game tree (trees carry default_method)
     return getattr(importlib.import_module(module), function)(game, path)
 
 
