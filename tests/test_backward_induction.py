@@ -128,3 +128,38 @@ def test_backward_induction_matches_brute_force(tree):
         got.add(frozenset((k, next(a for a, p in d.items() if p == 1)) for k, d in eq.behaviour.items()))
     assert len(got) == len(result.equilibria)        # no duplicates
     assert got == brute_force_spe(tree)
+
+
+# -- property: trees with simultaneous-move stages, pure SPE = brute force -----------------
+@st.composite
+def stage_trees(draw):
+    players = ["P0", "P1"]
+    counter = [0]
+
+    def node(depth):
+        if depth >= 2 or counter[0] >= 3 or draw(st.integers(0, 2)) == 0:
+            return terminal([draw(st.integers(0, 2)) for _ in players])
+        counter[0] += 1
+        name = f"s{counter[0]}"
+        ka, kb = draw(st.integers(1, 2)), draw(st.integers(1, 2))
+        first, second = draw(st.permutations(players))
+        b_moves = [f"b{j}" for j in range(kb)]
+        return decision(first, {f"a{i}": decision(second, {b: node(depth + 1) for b in b_moves}, infoset=name)
+                                for i in range(ka)})
+
+    return GameTree(node(0), players)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(stage_trees())
+def test_pure_spe_of_simultaneous_stages_match_brute_force(tree):
+    result = subgame_perfect(tree, stage_method="pure")
+    got = {frozenset((k, next(a for a, p in d.items() if p == 1)) for k, d in eq.behaviour.items())
+           for eq in result}
+    assert len(got) == len(result.equilibria)
+    assert got == brute_force_spe(tree)
+    full = subgame_perfect(tree)                      # all extreme equilibria of every stage
+    assert all(is_subgame_perfect(tree, eq.behaviour) for eq in full)
+    pure = {frozenset((k, next(a for a, p in d.items() if p == 1)) for k, d in eq.behaviour.items())
+            for eq in full if eq.is_pure}
+    assert pure == got
