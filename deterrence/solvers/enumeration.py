@@ -16,20 +16,26 @@ Steps
    ``Q = {y >= 0 : A y <= 1}`` with labels ``0..m-1`` (row actions: ``x_i = 0``
    or row ``i`` a best response to ``y``) and ``m..m+n-1`` (column actions).
    A vertex's label set is a bitmask.
-3. Enumerate ALL vertices of P and Q by a breadth-first search over the
-   lexicographically feasible bases (the vertices of the lexicographically
-   perturbed, hence simple, polytope; their graph is connected and meets every
-   vertex of the original polytope). Degenerate vertices have several bases
-   and more than ``dim`` labels; they are deduplicated by their label sets.
-   Fast path: the search pivots in float64, vectorised over the whole
-   frontier, and is used only while the polytopes are visibly simple (every
-   basic variable clearly positive); any near-tie sends the game to the exact
-   path, fraction-free (Bareiss) integer pivoting with Python ints.
+3. Enumerate ALL vertices of P and Q. Fast path: reverse search (D. Avis and
+   K. Fukuda, "A pivoting algorithm for convex hulls and vertex enumeration
+   of arrangements and polyhedra", Discrete Comput. Geom. 8 (1992)): the
+   parent of a vertex is its neighbour by Bland's rule for minimising a
+   generic positive ``c.z`` (root: the origin), so no table of visited
+   vertices is needed; dictionaries are pivoted in float64, vectorised over
+   chunks of the search tree (bounded memory). It is used only while the
+   polytope is visibly simple: a near-tie in any ratio test (a degenerate
+   neighbour) or a near-zero reduced cost sends the game to the exact path.
+   Exact path: search over the lexicographically feasible bases (vertices of
+   the lexicographically perturbed, hence simple, polytope; their graph is
+   connected and meets every vertex) with fraction-free (Bareiss) integer
+   pivoting in Python ints. Degenerate vertices have several bases and more
+   than ``dim`` labels; they are deduplicated by their label sets.
 4. Extreme equilibria are the completely labelled vertex pairs
    ``L(x) | L(y) == all labels`` other than ``(0, 0)``, found by a vectorised
-   superset test on the bitmasks (an exact complement lookup when the game
-   is nondegenerate), then normalised to probabilities, recomputed exactly
-   from the tight equations, and certified by
+   superset test on the bitmasks (a sorted complement lookup when the game
+   is nondegenerate, whose number of equilibria must then be odd), then
+   recomputed exactly from the tight equations (python-flint's ``fmpq_mat``
+   when installed, else Fractions), normalised, and certified by
    :func:`~deterrence.solvers.certify.certified_equilibrium`.
 5. Cliques (maximal Nash subsets) are the maximal complete bipartite
    subgraphs of the graph whose edges are the equilibrium vertex pairs: the
@@ -155,7 +161,7 @@ def _float_vertices(M: np.ndarray, limit: int):
     bits = np.uint64(1) << np.arange(nv, dtype=np.uint64)
     stack = [(np.arange(d)[None], np.arange(d, nv)[None], (M / M.max())[None],
               np.ones((1, k)), c[None])]
-    masks, count, chunk = [], 0, 4096
+    masks, count, chunk = [], 0, 1024   # cache-sized batches
     while stack:
         parts = [stack.pop()]
         while stack and sum(len(t[0]) for t in parts) + len(stack[-1][0]) <= chunk:
