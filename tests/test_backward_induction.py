@@ -163,3 +163,15 @@ def test_pure_spe_of_simultaneous_stages_match_brute_force(tree):
     pure = {frozenset((k, next(a for a, p in d.items() if p == 1)) for k, d in eq.behaviour.items())
             for eq in full if eq.is_pure}
     assert pure == got
+
+
+def test_noncredible_threat_in_a_simultaneous_subgame():
+    war = decision("Entrant", {
+        "soft": decision("Incumbent", {"soft": terminal([2, 2]), "hard": terminal([-1, -1])}, "i"),
+        "hard": decision("Incumbent", {"soft": terminal([-1, -1]), "hard": terminal([-2, -2])}, "i")}, "e")
+    tree = GameTree(decision("Entrant", {"out": terminal([0, 5]), "in": war}), players=["Entrant", "Incumbent"])
+    found = {e.profile: e for e in noncredible_threats(tree)}
+    assert found[("in/soft", "soft")].subgame_perfect
+    (threat,) = found[("out/*", "hard")].threats
+    assert (threat.player, threat.planned, threat.better, threat.gain) == ("Incumbent", "hard", "soft", 3)
+    assert threat.describe().startswith("at information set 'i' (subgame at in), Incumbent would not carry out 'hard'")

@@ -9,8 +9,9 @@ of the information sets), and expected payoffs (chance moves averaged).
 Its Nash equilibria are the Nash equilibria of the tree; those that are not
 subgame perfect rest on *non-credible threats*: a move that a player plans
 at a node off the path of play but would not carry out if the node were
-reached. :func:`noncredible_threats` names the node, the move, the better
-move and the gain from breaking the threat.
+reached. :func:`noncredible_threats` names the node (or, for an information
+set with several nodes, the set and the smallest subgame that holds it), the
+move, the better move and the gain from breaking the threat.
 
 Sources: Kuhn (1953); Selten (1965, 1975); Gibbons, R. (1992). Game Theory
 for Applied Economists, sec. 2.1-2.4. Princeton UP. Osborne and Rubinstein
@@ -190,7 +191,8 @@ class Threat:
     better_payoff: object
 
     def describe(self) -> str:
-        return (f"at node {self.node}, {self.player} would not carry out {self.planned!r}: "
+        where = self.node if self.node.startswith("information set") else f"node {self.node}"
+        return (f"at {where}, {self.player} would not carry out {self.planned!r}: "
                 f"{self.better!r} gives {format_exact(self.better_payoff)} instead of "
                 f"{format_exact(self.planned_payoff)} (gain {format_exact(self.gain)})")
 
@@ -220,7 +222,7 @@ def noncredible_threats(tree: GameTree) -> list:
     (out, fight): not subgame perfect; at node in, Incumbent would not carry out 'fight': 'accommodate' gives 1 instead of -1 (gain 2)
     (in, accommodate): subgame perfect
     """
-    from .backward_induction import subgame_perfect
+    from .backward_induction import subgame_perfect, subgame_roots
     from . import solve
     if tree.is_symbolic:
         tree = tree.with_defaults()
@@ -242,19 +244,24 @@ def noncredible_threats(tree: GameTree) -> list:
             if spe_beh:
                 for k, v in spe_beh[0].items():
                     full.setdefault(k, dict(v))
-            for path, node in tree.nodes():
-                if not isinstance(node, Decision) or len(tree.infoset_of(path).paths) != 1:
-                    continue
-                key = (node.player, tree.infoset_of(path).name)
-                planned = beh.get(key)
+            roots = subgame_roots(tree)
+            for s in tree.infosets.values():
+                planned = beh.get(s.key)
                 if not isinstance(planned, str):
                     continue
-                i = tree.player_index(node.player)
-                vals = {m: expected_payoffs(tree, full, path + (m,))[i] for m in node.labels}
+                i = tree.player_index(s.player)
+                if len(s.paths) == 1:   # a singleton: compare moves at the node itself
+                    path = s.paths[0]
+                    vals = {m: expected_payoffs(tree, full, path + (m,))[i] for m in s.actions}
+                    where = path_name(path)
+                else:                   # evaluate in the smallest subgame holding the set
+                    root = max((r for r in roots if all(p[:len(r)] == r for p in s.paths)), key=len)
+                    vals = {m: expected_payoffs(tree, {**full, s.key: m}, root)[i] for m in s.actions}
+                    where = f"information set {s.name!r} (subgame at {path_name(root)})"
                 best = max(vals.values())
                 if best > vals[planned]:
-                    better = next(m for m in node.labels if vals[m] == best)
-                    threats.append(Threat(path_name(path), node.player, planned, better,
+                    better = next(m for m in s.actions if vals[m] == best)
+                    threats.append(Threat(where, s.player, planned, better,
                                           best - vals[planned], vals[planned], best))
         out.append(NashExplanation(tuple(nf.actions[i][j] for i, j in enumerate(idx)),
                                    eq.payoffs, perfect, tuple(threats)))
