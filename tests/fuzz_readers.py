@@ -11,6 +11,7 @@ or an input slower than ``-timeout`` seconds is a crash, and libFuzzer saves it.
 Without a corpus folder the catalogue files (and their JSON and .nfg forms)
 seed a temporary one.
 """
+import shutil
 import sys
 import tempfile
 import types
@@ -66,13 +67,17 @@ def seed_corpus() -> str:
 
 def main():
     argv = list(sys.argv)
+    temporary = None
     if not any(not a.startswith("-") for a in argv[1:]):
-        argv.append(seed_corpus())
+        temporary = seed_corpus()
+        argv.append(temporary)
     atheris.Setup(argv, test_one_input)
     try:
         atheris.Fuzz()
     finally:
         print(f"fuzz_readers: {RUNS} inputs run", file=sys.stderr)
+        if temporary:
+            shutil.rmtree(temporary, ignore_errors=True)
 
 
 if __name__ == "__main__":
