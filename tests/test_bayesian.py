@@ -71,3 +71,12 @@ def test_off_path_beliefs_support_a_threat():
     pooled_quiet = [e for e in eqs if e.moves[("S", "t1")] == "quiet" and e.moves[("S", "t2")] == "quiet"]
     assert pooled_quiet and all(e.moves[("R", "r")] == "punish" for e in pooled_quiet)
     assert pooled_quiet[0].beliefs[("R", "r")]["t1/signal"] >= Fraction(1, 2)
+
+
+def test_supporting_belief_is_exact():
+    from deterrence.solvers.bayesian import supporting_belief
+    b = supporting_belief({"punish": [1, -3], "ignore": [0, 0]}, "punish")
+    assert sum(b) == 1 and b[0] * 1 + b[1] * -3 >= 0
+    three = supporting_belief({"x": [3, 0, 0], "y": [0, 3, 0], "z": [1, 1, 1]}, "z")
+    assert three is not None and three[0] * 3 <= 1 and three[1] * 3 <= 1
+    assert supporting_belief({"x": [3, 3, 3], "z": [1, 1, 1]}, "z") is None

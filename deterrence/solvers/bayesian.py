@@ -21,9 +21,8 @@ Journal of Economic Theory 53: 236-260. Zagare, F. C. and Kilgour, D. M.
 Steps of :func:`perfect_bayesian_equilibria`: enumerate pure profiles (one
 move per information set); compute the probability of reaching each node;
 set beliefs by Bayes' rule on the path; off the path, look for beliefs that
-make the chosen move optimal (exactly, over the vertices and edges of the
-belief simplex for sets of up to three nodes); keep profiles in which every
-move is optimal. Steps of :func:`credibility_threshold`: fix the later
+make the chosen move optimal (exactly, over the vertices of the polytope of
+supporting beliefs); keep profiles in which every move is optimal. Steps of :func:`credibility_threshold`: fix the later
 movers' sequentially rational moves (backward induction at the default
 values), write the uninformed player's expected payoff of each move as a
 formula in the prior, and solve the indifference equation with sympy.
@@ -89,22 +88,53 @@ def _reach(tree, profile):
     return reach
 
 
-def _belief_candidates(k):
-    """Vertices, edge midpoints-free check points: point masses and (for optimality
-    regions that are intervals) all pairwise and triple mixtures on a grid of 1/12."""
-    pts = []
-    for combo in itertools.product(range(13), repeat=k):
-        if sum(combo) == 12:
-            pts.append(tuple(Fraction(c, 12) for c in combo))
-    return pts
+def _solve_exact(rows, rhs):
+    """Solve a square linear system exactly (Fractions); None when singular."""
+    n = len(rows)
+    m = [list(map(Fraction, r)) + [Fraction(v)] for r, v in zip(rows, rhs)]
+    for c in range(n):
+        piv = next((r for r in range(c, n) if m[r][c] != 0), None)
+        if piv is None:
+            return None
+        m[c], m[piv] = m[piv], m[c]
+        for r in range(n):
+            if r != c and m[r][c] != 0:
+                f = m[r][c] / m[c][c]
+                m[r] = [a - f * b for a, b in zip(m[r], m[c])]
+    return [m[i][n] / m[i][i] for i in range(n)]
+
+
+def supporting_belief(values: dict, chosen: str):
+    """An exact belief (over the nodes of a set) under which ``chosen`` is optimal, or None.
+
+    ``values[a][j]`` is the payoff of move ``a`` at node ``j``. The beliefs that
+    support ``chosen`` form a polytope; its vertices are found by solving every
+    system of tight constraints exactly.
+
+    >>> supporting_belief({"punish": [1, -1], "ignore": [0, 0]}, "punish")
+    (Fraction(1, 1), Fraction(0, 1))
+    >>> supporting_belief({"a": [0, 0], "b": [1, 1]}, "a") is None
+    True
+    """
+    k = len(values[chosen])
+    diffs = [[x - y for x, y in zip(values[chosen], v)] for a, v in values.items() if a != chosen]
+    cons = [[1 if j == i else 0 for j in range(k)] for i in range(k)] + diffs   # each row . b >= 0
+    for tight in itertools.combinations(range(len(cons)), k - 1):
+        rows = [cons[t] for t in tight] + [[1] * k]
+        b = _solve_exact(rows, [0] * (k - 1) + [1])
+        if b is None:
+            continue
+        if all(sum(Fraction(c) * x for c, x in zip(row, b)) >= 0 for row in cons):
+            return tuple(b)
+    return None
 
 
 def perfect_bayesian_equilibria(tree: GameTree) -> list:
     """Pure-strategy (weak) perfect Bayesian equilibria with beliefs.
 
     On the path, beliefs follow Bayes' rule exactly. Off the path, a move is
-    accepted when some belief supports it (checked on a grid of the belief
-    simplex with step 1/12, so off-path support is approximate).
+    accepted when some belief supports it; that belief (a vertex of the set
+    of supporting beliefs) is found exactly by :func:`supporting_belief`.
 
     >>> from deterrence.models.zagare_kilgour import unilateral_deterrence
     >>> for e in perfect_bayesian_equilibria(unilateral_deterrence()):
@@ -132,16 +162,10 @@ def perfect_bayesian_equilibria(tree: GameTree) -> list:
             chosen = profile[s.key]
             if total > 0:
                 b = tuple(reach[p] / total for p in s.paths)
-                cands = [b]
-            else:
-                cands = _belief_candidates(len(s.paths)) if len(s.paths) <= 3 else [
-                    tuple(Fraction(1 if j == k else 0) for j in range(len(s.paths))) for k in range(len(s.paths))]
-            found = None
-            for b in cands:
                 ev = {a: sum(q * v for q, v in zip(b, vals)) for a, vals in values.items()}
-                if ev[chosen] == max(ev.values()):
-                    found = b
-                    break
+                found = b if ev[chosen] == max(ev.values()) else None
+            else:   # off the path: any belief that supports the move
+                found = supporting_belief(values, chosen)
             if found is None:
                 ok = False
                 break
@@ -248,5 +272,5 @@ def deterrence_succeeds(tree: GameTree, **kw) -> bool:
     return all(e.behaviour[(player, infoset)].get(deterred) == 1 for e in subgame_perfect(tree))
 
 
-__all__ = ["bayesian_nash", "perfect_bayesian_equilibria", "credibility_threshold",
+__all__ = ["bayesian_nash", "perfect_bayesian_equilibria", "supporting_belief", "credibility_threshold",
            "deterrence_succeeds", "PBE"]
