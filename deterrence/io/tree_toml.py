@@ -85,7 +85,7 @@ def read_tree_toml(path_or_text, file=None) -> GameTree:
     """
     from .toml_format import decode_text
     if isinstance(path_or_text, Path) or (isinstance(path_or_text, str) and "\n" not in path_or_text
-                                          and path_or_text.endswith(".toml")):
+                                          and (path_or_text.endswith(".toml") or Path(path_or_text).is_file())):
         file = file or str(path_or_text)
         try:
             raw = Path(path_or_text).read_bytes()
