@@ -159,3 +159,16 @@ def test_draw_tree_agg(tmp_path):
     assert any(line.get_linestyle() == "--" for line in ax.lines)      # the information set
     ax.figure.savefig(tmp_path / "tree.png")
     assert (tmp_path / "tree.png").stat().st_size > 0
+
+
+from hypothesis import given, settings, HealthCheck  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from test_backward_induction import pi_trees, stage_trees  # noqa: E402
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(pi_trees(), stage_trees()))
+def test_random_trees_round_trip_through_toml_and_efg(tree):
+    from deterrence.io.gambit_efg import parse_efg, write_efg
+    assert read_tree_toml(write_tree_toml(tree)) == tree
+    assert parse_efg(write_efg(tree)) == tree
