@@ -8,6 +8,8 @@ or an input slower than ``-timeout`` seconds is a crash, and libFuzzer saves it.
     python tests/fuzz_readers.py -atheris_runs=100000 -timeout=10
     python tests/fuzz_readers.py -max_total_time=300 my_corpus/
 
+Add ``-artifact_prefix=/tmp/`` to keep crash files out of the working folder.
+
 Without a corpus folder the catalogue files (and their JSON and .nfg forms)
 seed a temporary one.
 """
@@ -17,29 +19,36 @@ import tempfile
 import types
 from pathlib import Path
 
-import atheris
-
 # run from a checkout: the package is beside tests/
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-with atheris.instrument_imports(include=["deterrence"]):
-    from deterrence.errors import GameError
-    from deterrence.io.catalogue import catalogue_dir
-    from deterrence.io.gambit_nfg import parse_nfg, write_nfg
-    from deterrence.io.json_format import parse_json_game, write_json
-    from deterrence.io.toml_format import parse_toml_game, read_toml
-
-READERS = [parse_toml_game, parse_json_game, parse_nfg]
-
-# [tree] files belong to another reader: a stand-in keeps the fuzzing on these three.
-_tree = types.ModuleType("deterrence.io.tree_toml")
-_tree.read_tree_toml = lambda source, file=None: None
-sys.modules["deterrence.io.tree_toml"] = _tree
-
 RUNS = 0
+READERS = []
+GameError = None
 
 
-def test_one_input(data: bytes):
+def setup():
+    """Import the readers under atheris's coverage instrumentation.
+
+    Done in a function, not at import: importing this file (pytest's doctest
+    collection does) must not change ``sys.modules``.
+    """
+    global GameError
+    import atheris
+    with atheris.instrument_imports(include=["deterrence"]):
+        from deterrence.errors import GameError
+        from deterrence.io.gambit_nfg import parse_nfg
+        from deterrence.io.json_format import parse_json_game
+        from deterrence.io.toml_format import parse_toml_game
+    READERS[:] = [parse_toml_game, parse_json_game, parse_nfg]
+    # [tree] files belong to another reader: a stand-in keeps the fuzzing on these three.
+    tree = types.ModuleType("deterrence.io.tree_toml")
+    tree.read_tree_toml = lambda source, file=None: None
+    sys.modules["deterrence.io.tree_toml"] = tree
+    return atheris
+
+
+def one_input(data: bytes):
     global RUNS
     RUNS += 1
     if not data:
@@ -52,6 +61,10 @@ def test_one_input(data: bytes):
 
 
 def seed_corpus() -> str:
+    from deterrence.io.catalogue import catalogue_dir
+    from deterrence.io.gambit_nfg import write_nfg
+    from deterrence.io.json_format import write_json
+    from deterrence.io.toml_format import read_toml
     folder = Path(tempfile.mkdtemp(prefix="deterrence_fuzz_"))
     import tomllib
     for k, path in enumerate(sorted(catalogue_dir().glob("*.toml"))):
@@ -66,12 +79,13 @@ def seed_corpus() -> str:
 
 
 def main():
+    atheris = setup()
     argv = list(sys.argv)
     temporary = None
     if not any(not a.startswith("-") for a in argv[1:]):
         temporary = seed_corpus()
         argv.append(temporary)
-    atheris.Setup(argv, test_one_input)
+    atheris.Setup(argv, one_input)
     try:
         atheris.Fuzz()
     finally:

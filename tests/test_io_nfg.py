@@ -104,6 +104,9 @@ ERRORS = [
     ('NFG 1 R "x" { "A" "B" } { 2 1 } ""\n{ { "o" 1 2 } }\n1', 3, "outcome of profile 2"),
     ('NFG 1 R "x" { "A" "B" } { 1 1 } ""\n{ { "o" 1 2 } }\n-1', 3, "outcome number"),
     ('NFG 1 R "x" { "A" "B" } { 1 1 } ""\n{ 1 }', 2, "expected an outcome"),
+    # found by atheris: "²" passes str.isdigit() but not int()
+    ('NFG 1 R "x" { "A" "B" } { 1 1 } ""\n{ { "o" 1 2 } }\n\u00b2', 3, "outcome number"),
+    ('NFG 1 R "x" { "A" "B" }\n{ 1 \u00b2 }', 2, "positive integer"),
     ('NFG 1 R "x" { "A" "B" "C" } { 100000 100000 1000 }', 1, "more than"),
 ]
 

@@ -28,7 +28,7 @@ from ..core.numbers import is_symbolic, to_exact
 from ..errors import GameError, GameFileError
 from ._common import MAX_FILE_BYTES
 
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,3})?(?:/\d+)?\Z")
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,3})?(?:/\d+)?\Z", re.ASCII)
 #: Largest number of profiles a file may declare (the payoffs must be listed anyway).
 MAX_PROFILES = 10_000_000
 
@@ -184,7 +184,7 @@ class _Parser:
             tok = self.next("'}' closing the numbers of strategies", "strategies")
             if tok[0] == "}":
                 break
-            if tok[0] != "word" or not tok[1].isdigit() or int(tok[1]) < 1 or len(tok[1]) > 8:
+            if tok[0] != "word" or not _is_count(tok[1]) or int(tok[1]) < 1 or len(tok[1]) > 8:
                 self.fail(f"expected a number of strategies (a positive integer), found {_show(tok)}",
                           tok[2], "strategies")
             counts.append(int(tok[1]))
@@ -238,7 +238,7 @@ class _Parser:
         flat = []
         for k in range(size):
             tok = self.next(f"the outcome of profile {k + 1} of {size}", "outcomes")
-            if tok[0] != "word" or not tok[1].isdigit() or len(tok[1]) > 12:
+            if tok[0] != "word" or not _is_count(tok[1]) or len(tok[1]) > 12:
                 self.fail(f"expected an outcome number, found {_show(tok)}", tok[2], "outcomes")
             j = int(tok[1])
             if j > len(outcomes):
@@ -302,6 +302,11 @@ def _number(tok, file, field):
     except GameError:  # 1/0
         raise GameFileError(f"{text!r} is not a finite number", file=file, line=tok[2],
                             field=field) from None
+
+
+def _is_count(text) -> bool:
+    # ASCII digits only: str.isdigit() is also true of "²", which int() refuses
+    return text.isascii() and text.isdigit()
 
 
 def _show(tok):
