@@ -195,16 +195,19 @@ def subgame_roots(tree: GameTree) -> list:
     return roots
 
 
-def _truncate(node, path, cut):
-    """Copy of the subtree with the nodes in ``cut`` (path -> payoffs) made terminal."""
+def _truncate(node, path, cut, names):
+    """Copy of the subtree with the nodes in ``cut`` (path -> payoffs) made terminal.
+
+    Decision nodes keep their original information-set names (``names``: path -> name).
+    """
     if path in cut:
         return Terminal(cut[path])
     if isinstance(node, Terminal):
         return node
     if isinstance(node, Decision):
-        return Decision(node.player, [(m, _truncate(c, path + (m,), cut)) for m, c in node.moves],
-                        node.infoset, node.label)
-    return Chance([(m, (p, _truncate(c, path + (m,), cut))) for m, p, c in node.moves], node.label)
+        return Decision(node.player, [(m, _truncate(c, path + (m,), cut, names)) for m, c in node.moves],
+                        names[path], node.label)
+    return Chance([(m, (p, _truncate(c, path + (m,), cut, names))) for m, p, c in node.moves], node.label)
 
 
 class _Solver:
@@ -276,7 +279,9 @@ class _Solver:
         from . import solve
         from .reduced_normal_form import reduced_normal_form
         cut = {y[len(x):]: pay for y, pay in values.items()}
-        sub = GameTree(_truncate(node, (), cut), self.tree.players)
+        names = {p[len(x):]: self.tree.infoset_of(p).name for p, n in self.tree.nodes()
+                 if isinstance(n, Decision) and p[:len(x)] == x}
+        sub = GameTree(_truncate(node, (), cut, names), self.tree.players)
         # the truncated tree names singleton sets by its own paths: map back
         rename = {}
         for s in sub.infosets.values():
