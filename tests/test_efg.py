@@ -89,7 +89,7 @@ if HAVE_PEER_GAMES:
         assert result.equilibria and result.exact
         for eq in result.equilibria:   # payoffs agree with the behaviour strategies
             assert expected_payoffs(tree, eq.behaviour) == eq.payoffs
-            assert set(eq.to_json()) == {"strategies", "payoffs", "actions"}
+            assert set(eq.to_json()) == {"strategies", "payoffs", "actions", "outcomes"}
 
     def test_peer_sww1_backward_induction():
         result = subgame_perfect(read_efg(PEER_DIR / "gambit" / "sww1.efg"))

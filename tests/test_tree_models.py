@@ -105,3 +105,12 @@ def test_low_hanging_fruit_condition_agrees_with_backward_induction(values):
     spe = subgame_perfect(proxy_targets(**values))
     some = any(e.actions["strike"] == "answer_us" for e in spe)
     assert bool(cond.xreplace(at)) == some
+
+
+def test_ladder_outcomes_in_text_and_json():
+    result = dt.solve(dt.load_game("us_iran_escalation_ladder"))
+    (eq,) = result.equilibria
+    assert dict(eq.outcomes) == {"strike/as_meant/strike/hold": Fraction(9, 10),
+                                 "strike/further/strike/hold": Fraction(1, 10)}
+    assert result.to_json()["equilibria"][0]["outcomes"]["strike/further/strike/hold"] == "1/10"
+    assert "play ends at: strike/as_meant/strike/hold (9/10)" in result.to_text()

@@ -55,6 +55,7 @@ class TreeEquilibrium:
     behaviour: dict
     actions: dict
     payoffs: tuple
+    outcomes: tuple = ()
 
     @property
     def is_pure(self) -> bool:
@@ -80,7 +81,8 @@ class TreeEquilibrium:
             strategies[player]["behaviour"][name] = {a: format_exact(q) for a, q in dist.items()}
         return {"strategies": strategies,
                 "payoffs": [format_exact(v) for v in self.payoffs],
-                "actions": dict(self.actions)}
+                "actions": dict(self.actions),
+                "outcomes": {path: format_exact(q) for path, q in self.outcomes}}
 
     def describe(self) -> str:
         parts = []
@@ -135,6 +137,9 @@ class TreeSolveResult:
                  f"{'all' if self.complete else 'some'}; {'exact' if self.exact else 'floating point'})"]
         for k, eq in enumerate(self.equilibria):
             lines.append(f"  [{k}] " + eq.describe())
+            if eq.outcomes:
+                lines.append("      play ends at: " + ", ".join(
+                    path if q == 1 else f"{path} ({format_exact(q)})" for path, q in eq.outcomes))
             lines.append("      move at each node: " + ", ".join(f"{node}: {a}" for node, a in eq.actions.items()))
         lines += [f"Note: {n}" for n in self.notes]
         return "\n".join(lines)
@@ -329,6 +334,27 @@ def _norm(v):
     return v
 
 
+def _outcomes(tree, beh) -> tuple:
+    """Terminal nodes reached with positive probability, with their probabilities."""
+    out = []
+
+    def walk(node, path, prob):
+        if isinstance(node, Terminal):
+            out.append((path_name(path), _norm(Fraction(prob))))
+            return
+        if isinstance(node, Chance):
+            moves = [(m, p, c) for m, p, c in node.moves]
+        else:
+            dist = beh[(node.player, tree.infoset_of(path).name)]
+            moves = [(m, dist[m], c) for m, c in node.moves]
+        for m, p, c in moves:
+            if p:
+                walk(c, path + (m,), prob * p)
+
+    walk(tree.root, (), Fraction(1))
+    return tuple(out)
+
+
 def subgame_perfect(tree: GameTree, stage_method: str | None = None, **options) -> TreeSolveResult:
     """Every subgame-perfect equilibrium (pure ones in perfect-information trees; ties in full).
 
@@ -356,7 +382,7 @@ def subgame_perfect(tree: GameTree, stage_method: str | None = None, **options) 
                 actions[path_name(path)] = _mix_text(beh[(node.player, tree.infoset_of(path).name)])
         order = {s.key: k for k, s in enumerate(tree.infosets.values())}
         beh = dict(sorted(beh.items(), key=lambda kv: order[kv[0]]))
-        equilibria.append(TreeEquilibrium(tree.players, beh, actions, tuple(pay)))
+        equilibria.append(TreeEquilibrium(tree.players, beh, actions, tuple(pay), _outcomes(tree, beh)))
     notes = list(solver.notes)
     if tree.is_perfect_information:
         notes.insert(0, "perfect information: every pure subgame-perfect equilibrium (ties give one "
