@@ -268,5 +268,22 @@ def noncredible_threats(tree: GameTree) -> list:
     return out
 
 
-__all__ = ["reduced_strategies", "strategy_label", "expected_payoffs", "reduced_normal_form",
+def threats_report(tree: GameTree) -> str:
+    """A text report: the pure Nash equilibria and the threats that are not credible.
+
+    >>> from deterrence.models.entry_deterrence import entry_deterrence
+    >>> print(threats_report(entry_deterrence()))
+    2 pure Nash equilibria in the reduced normal form, 1 subgame perfect:
+      (out, fight): not subgame perfect; at node in, Incumbent would not carry out 'fight': 'accommodate' gives 1 instead of -1 (gain 2)
+      (in, accommodate): subgame perfect
+    """
+    found = noncredible_threats(tree)
+    good = sum(1 for e in found if e.subgame_perfect)
+    lines = [f"{len(found)} pure Nash equilibri{'um' if len(found) == 1 else 'a'} in the reduced "
+             f"normal form, {good} subgame perfect:"]
+    lines += ["  " + e.describe() for e in found]
+    return "\n".join(lines)
+
+
+__all__ = ["threats_report", "reduced_strategies", "strategy_label", "expected_payoffs", "reduced_normal_form",
            "tree_nash", "noncredible_threats", "Threat", "NashExplanation"]
