@@ -99,12 +99,25 @@ def _call(func, point, seed):
     return func(**point, seed=seed) if seed is not None else func(**point)
 
 
+def _call_chunk(func, points, seeds):
+    """Evaluate a chunk of points in one task; failures are returned, not raised."""
+    out = []
+    for point, seed in zip(points, seeds):
+        try:
+            out.append((True, _call(func, point, seed)))
+        except Exception as exc:  # reported per point by the caller
+            out.append((False, f"{type(exc).__name__}: {exc}"))
+    return out
+
+
 def sweep(func, axes: dict, *, executor=None, max_workers=None, seed=None, progress=None,
-          _previous: Sweep | None = None) -> Sweep:
+          chunksize=None, _previous: Sweep | None = None) -> Sweep:
     """Evaluate ``func(**point)`` at every grid point; it returns a number or a dict of numbers.
 
     ``func`` must be picklable (a module-level function) for process and Dask
     executors. If it takes a ``seed`` argument, each point gets its own seed.
+    Points go to the executor in chunks (default: about four chunks a worker),
+    so that cheap points are not swamped by the cost of a task.
 
     >>> s = sweep(pow, {"base": [1, 2, 3], "exp": [2, 3]}, executor="serial")
     >>> s.values["value"].tolist()
@@ -150,16 +163,25 @@ def sweep(func, axes: dict, *, executor=None, max_workers=None, seed=None, progr
                 if bar:
                     bar.update()
         else:
-            futures = {pool.submit(_call, func, point_of(idx), seed_of(idx)): idx for idx in todo}
+            workers = max_workers or os.cpu_count() or 1
+            size = chunksize or max(1, -(-len(todo) // (4 * workers)))
+            chunks = [todo[k:k + size] for k in range(0, len(todo), size)]
+            futures = {pool.submit(_call_chunk, func, [point_of(i) for i in chunk],
+                                   [seed_of(i) for i in chunk]): chunk for chunk in chunks}
             try:
                 for fut in cf.as_completed(futures):
-                    idx = futures[fut]
+                    chunk = futures[fut]
                     try:
-                        store(idx, fut.result())
-                    except Exception as exc:
-                        failures.append((point_of(idx), f"{type(exc).__name__}: {exc}"))
+                        results = fut.result()
+                    except Exception as exc:  # the whole task failed (e.g. a worker died)
+                        results = [(False, f"{type(exc).__name__}: {exc}")] * len(chunk)
+                    for idx, (ok, out) in zip(chunk, results):
+                        if ok:
+                            store(idx, out)
+                        else:
+                            failures.append((point_of(idx), out))
                     if bar:
-                        bar.update()
+                        bar.update(len(chunk))
             except KeyboardInterrupt:
                 for fut in futures:
                     fut.cancel()

@@ -50,3 +50,9 @@ def test_dask_local_cluster_gives_same_map():
         remote = sweep(ratio, {"b": B, "c": C}, executor=client)
     local = sweep(ratio, {"b": B, "c": C}, executor="process", max_workers=2)
     assert np.array_equal(remote.values["delta_star"], local.values["delta_star"])
+
+
+def test_failures_inside_chunks_on_processes():
+    s = sweep(fragile, {"x": [1, 2, 3, 4]}, executor="process", max_workers=2, chunksize=2)
+    assert s.failures == (({"x": 2}, "ValueError: x = 2 is not allowed here"),)
+    assert np.isnan(s.values["value"][1]) and s.values["value"][3] == 40
