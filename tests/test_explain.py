@@ -119,3 +119,11 @@ def test_report_command_default_and_json(capsys):
     assert data["shadow_of_the_future"]["critical_delta"] == "3/4"
     assert main(["report", "entry_deterrence"]) == 0
     assert "would not carry out" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("game", [None, "chicken", "entry_deterrence"])
+def test_report_plot_writes_a_figure(tmp_path, capsys, game):
+    from deterrence.cli import main
+    path = tmp_path / "report.png"
+    assert main(["report"] + ([game] if game else []) + ["--plot", str(path)]) == 0
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 5000
