@@ -57,7 +57,11 @@ from .result import SolveResult
 #: Default limit on the estimated number of vertices (McMullen's upper bound,
 #: summed over both polytopes). 20x20 games (about 8e7) pass; 24x24 do not.
 DEFAULT_LIMIT = 10**9
-_TOL = 1e-9
+_TOL = 1e-11   # relative near-tie test; ~1e-15 rounding after a few dozen pivots
+#: Use the numba-compiled search (when numba is installed) for polytopes whose
+#: McMullen bound exceeds this (16x16 games and up): importing numba costs
+#: more than the whole search on smaller games.
+_COMPILED_ABOVE = 10**6
 
 
 def all_equilibria(game, *, limit: int | None = None) -> SolveResult:
@@ -158,6 +162,10 @@ def _float_vertices(M: np.ndarray, limit: int):
     nv = d + k
     # generic weights: no reduced cost is zero by accident
     c = 1.0 + np.modf(np.arange(1, d + 1) * 0.6180339887498949)[0]
+    if vertex_bound(d, nv) > _COMPILED_ABOVE:
+        masks = _compiled_vertices(M / M.max(), c, limit)
+        if masks is not False:
+            return masks
     bits = np.uint64(1) << np.arange(nv, dtype=np.uint64)
     stack = [(np.arange(d)[None], np.arange(d, nv)[None], (M / M.max())[None],
               np.ones((1, k)), c[None])]
@@ -177,6 +185,8 @@ def _float_vertices(M: np.ndarray, limit: int):
         # Only directions that increase c.z can lead to a child (the child's
         # rule must step back), and a degenerate vertex is always reached by
         # such a step from a visited vertex, so ties are looked for there.
+        if np.any(np.abs(cb) <= _TOL):
+            return None                  # dual degeneracy: rule ambiguous
         fa, ja = np.nonzero(cb > 0)
         if not len(fa):
             continue
@@ -226,6 +236,23 @@ def _float_vertices(M: np.ndarray, limit: int):
             stack.append((Nn[s:s + chunk], Bn[s:s + chunk], Dn[s:s + chunk],
                           rn[s:s + chunk], cn[s:s + chunk]))
     return np.concatenate(masks)
+
+
+def _compiled_vertices(M, c, limit):
+    """The same reverse search compiled by numba (if installed); ``False`` if unavailable."""
+    try:
+        from . import _enum_numba as nb
+    except ImportError:
+        return False
+    masks, status = nb.reverse_search(M, c, _TOL, int(limit), 16 * M.shape[1] + 64)
+    if status == nb.TOO_LARGE:
+        raise TooLargeError(f"vertex enumeration passed {limit:,} vertices; "
+                            f"pass a larger limit= to continue")
+    if status == nb.DEGENERATE:
+        return None
+    if status == nb.TOO_DEEP:
+        return False
+    return masks
 
 
 def _float_pairs(A, B, limit):
