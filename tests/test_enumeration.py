@@ -259,3 +259,29 @@ if HAVE_PEER_GAMES:
             exp_payoffs = {tuple(tuple(F(p) for p in s) for s in q["strategies"]):
                            tuple(F(v) for v in q["payoffs"]) for q in exp["equilibria"]}
             assert tuple(F(v) for v in e.payoffs) == exp_payoffs[t]
+
+
+# -- the compiled (numba) search, used for large games when numba is installed --------------
+try:
+    import numba  # noqa: F401
+    HAVE_NUMBA = True
+except ImportError:
+    HAVE_NUMBA = False
+
+if HAVE_NUMBA:
+    def test_compiled_search_matches_numpy_search(monkeypatch):
+        from deterrence.solvers import enumeration as en
+        rng = np.random.default_rng(11)
+        for m, n in [(1, 4), (4, 1), (5, 7), (8, 8)]:
+            A = rng.permutation(4 * m * n)[:m * n].reshape(m, n)
+            M = np.array(en._positive_integers(A), dtype=float)
+            monkeypatch.setattr(en, "_COMPILED_ABOVE", 10**18)
+            slow = en._float_vertices(M, 10**6)
+            monkeypatch.setattr(en, "_COMPILED_ABOVE", 0)
+            fast = en._float_vertices(M, 10**6)
+            assert np.array_equal(np.sort(slow), np.sort(fast))
+        # a degenerate polytope (repeated payoffs) is refused by both
+        M = np.ones((3, 3))
+        assert en._float_vertices(M, 10**6) is None
+        game = NormalFormGame.from_arrays([[0] * 3] * 3, [[0] * 3] * 3)
+        assert len(all_equilibria(game)) == 9
