@@ -46,6 +46,7 @@ Steps
 from __future__ import annotations
 
 import math
+import sys
 from fractions import Fraction
 
 import numpy as np
@@ -59,8 +60,8 @@ from .result import SolveResult
 DEFAULT_LIMIT = 10**9
 _TOL = 1e-11   # relative near-tie test; ~1e-15 rounding after a few dozen pivots
 #: Use the numba-compiled search (when numba is installed) for polytopes whose
-#: McMullen bound exceeds this (16x16 games and up): importing numba costs
-#: more than the whole search on smaller games.
+#: McMullen bound exceeds this (16x16 games and up), or once it is loaded:
+#: importing numba costs more than the whole search on smaller games.
 _COMPILED_ABOVE = 10**6
 
 
@@ -70,8 +71,12 @@ def all_equilibria(game, *, limit: int | None = None) -> SolveResult:
     ``limit`` caps the estimated size of the search (default
     :data:`DEFAULT_LIMIT`): the McMullen upper bound on the number of vertices
     of the two best-response polytopes; a larger game raises
-    :class:`~deterrence.errors.TooLargeError`. The exact path also stops if it
-    visits more than ``limit`` bases.
+    :class:`~deterrence.errors.TooLargeError`. The searches also stop if they
+    visit more than ``limit`` vertices (bases, on the exact path).
+
+    Nondegenerate games take the float64 search (numba-compiled for 16x16
+    and larger when numba is installed); degenerate ones the exact integer
+    search. Either way every equilibrium is recomputed and certified exactly.
 
     >>> from deterrence import NormalFormGame
     >>> bos = NormalFormGame.from_arrays([[3, 0], [0, 2]], [[2, 0], [0, 3]],
@@ -102,12 +107,12 @@ def all_equilibria(game, *, limit: int | None = None) -> SolveResult:
     A = _positive_integers(game.payoff_array(0))
     B = _positive_integers(game.payoff_array(1))
 
-    pairs, notes = None, []
-    if m + n <= 64:
+    pairs = None
+    if m + n <= 64:                      # label masks fit in uint64
         pairs = _float_pairs(A, B, limit)
     if pairs is None:
         pairs = _exact_pairs(A, B, limit)
-    # vertex-index pairs -> exact strategies; key by strategies for sorting
+    # (x mask, y mask, x, y) -> normalised strategies, sorted; the masks name the vertices
     found = {}
     for xi, yi, x, y in pairs:
         sx, sy = sum(x), sum(y)
@@ -120,7 +125,7 @@ def all_equilibria(game, *, limit: int | None = None) -> SolveResult:
     components = _components(cliques, len(edges))
     return SolveResult(equilibria=equilibria, method="enumerate", exact=True, complete=True,
                        players=game.players, actions=game.actions,
-                       cliques=cliques, components=components, notes=tuple(notes))
+                       cliques=cliques, components=components)
 
 
 def vertex_bound(d: int, f: int) -> int:
@@ -162,7 +167,8 @@ def _float_vertices(M: np.ndarray, limit: int):
     nv = d + k
     # generic weights: no reduced cost is zero by accident
     c = 1.0 + np.modf(np.arange(1, d + 1) * 0.6180339887498949)[0]
-    if vertex_bound(d, nv) > _COMPILED_ABOVE:
+    bound = vertex_bound(d, nv)
+    if bound > _COMPILED_ABOVE or (bound > 10**4 and __package__ + "._enum_numba" in sys.modules):
         masks = _compiled_vertices(M / M.max(), c, limit)
         if masks is not False:
             return masks
