@@ -6,15 +6,25 @@ float64 dictionaries, the same degeneracy tests), written as one sequential
 depth-first loop for numba. Imported only by ``enumeration`` for large games
 and only when numba is installed; ``import deterrence`` never loads it.
 """
-import numba
 import numpy as np
+
+try:                                   # optional: without numba, reverse_search is None
+    import numba
+except ImportError:                    # pragma: no cover - depends on the environment
+    numba = None
 
 OK, DEGENERATE, TOO_LARGE, TOO_DEEP = 0, 1, 2, 3
 
 
-@numba.njit(cache=True)
-def reverse_search(M, c, tol, limit, maxdepth):
-    """Label masks of all vertices (bit v set: variable v is zero) and a status code."""
+def _reverse_search(M, c, tol, limit, maxdepth):
+    """Label masks of all vertices (bit v set: variable v is zero) and a status code.
+
+    Plain Python when numba is missing (used only by tests then: slow).
+
+    >>> masks, status = _reverse_search(np.array([[1.0, 0.5]]), np.array([1.0, 1.5]), 1e-11, 10, 8)
+    >>> sorted(int(v) for v in masks), status == OK    # z = 0, z = (1, 0), z = (0, 2)
+    ([3, 5, 6], True)
+    """
     k, d = M.shape
     D = np.empty((maxdepth, k, d))
     rhs = np.empty((maxdepth, k))
@@ -56,13 +66,13 @@ def reverse_search(M, c, tol, limit, maxdepth):
         best, second, r = -1.0, -1.0, -1
         for i in range(k):
             a = D[depth, i, j]
-            if a > 1e-11:
-                x = a * inv[depth, i]
+            x = a * inv[depth, i] if a > 1e-11 else -1.0   # a select, not a branch
+            if x > second:                                # rarely true: predictable
                 if x > best:
                     second = best
                     best = x
                     r = i
-                elif x > second:
+                else:
                     second = x
         if r < 0:
             return masks[:count], DEGENERATE     # unbounded: cannot happen
@@ -128,3 +138,6 @@ def reverse_search(M, c, tol, limit, maxdepth):
             return masks[:count], TOO_LARGE
         depth = t
     return masks[:count], OK
+
+
+reverse_search = numba.njit(cache=True)(_reverse_search) if numba is not None else None

@@ -248,7 +248,9 @@ def _compiled_vertices(M, c, limit):
     """The same reverse search compiled by numba (if installed); ``False`` if unavailable."""
     try:
         from . import _enum_numba as nb
-    except ImportError:
+    except Exception:                # numba cannot compile or cache here
+        return False
+    if nb.reverse_search is None:    # numba not installed
         return False
     masks, status = nb.reverse_search(M, c, _TOL, int(limit), 16 * M.shape[1] + 64)
     if status == nb.TOO_LARGE:
