@@ -120,7 +120,10 @@ def test_bombs_refused_quickly(text):
 
 def test_large_but_sensible_numbers_are_fine():
     assert payoff_value("2^64", []) == 2 ** 64
-    assert payoff_value("(W^64)^64", ["W"]) == W ** 4096  # symbols cost nothing
+    assert payoff_value("W^64", ["W"]) == W ** 64
+    # a degree-4096 formula is a bomb once a value is substituted or red lines are solved
+    with pytest.raises(GameError, match="over the limit"):
+        payoff_value("(W^64)^64", ["W"])
 
 
 def test_printer_writes_the_grammar_not_sympy_names():
@@ -139,3 +142,15 @@ def test_printed_formulas_read_back_equal(text):
     if isinstance(expr, (int, Fraction)):
         return
     assert payoff_value(format_formula(expr), ["W", "c", "x2"]) == expr
+
+
+def test_nested_power_bombs_are_refused_quickly():
+    import time
+    from deterrence.core.symbolic import parse_expression
+    from deterrence.errors import ExpressionError
+    for text in ["(((9^64)^64)^64)^64", "((x^8)^8)^2", "(3*x^32)^64", "((x+1)^64)^2"]:
+        start = time.perf_counter()
+        with pytest.raises(ExpressionError, match="over the limit"):
+            parse_expression(text, ["x"])
+        assert time.perf_counter() - start < 2
+    assert str(parse_expression("(x^8)^8", ["x"])) == "x**64"

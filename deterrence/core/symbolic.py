@@ -25,6 +25,7 @@ from ..errors import ExpressionError
 MAX_LENGTH = 2000
 MAX_DEPTH = 40
 MAX_EXPONENT = 64
+MAX_BITS = 4096  # size of an exact number a power may produce
 FUNCTIONS = ("sqrt", "exp", "log", "abs", "min", "max")
 
 
@@ -80,6 +81,20 @@ def parse_expression(text, parameters: Iterable[str] = (), *, file=None,
 class _Builder:
     """Walks a checked AST and builds the sympy expression."""
 
+    def check_power_size(self, base, exponent):
+        """Refuse a power whose result would be huge: nested powers multiply exponents."""
+        sp = self.sp
+        for factor in sp.Mul.make_args(base):
+            if factor.is_Rational:
+                bits = (abs(int(factor.p)).bit_length() + int(factor.q).bit_length()) * abs(exponent)
+                if bits > MAX_BITS:
+                    self.fail(f"the power would make a number of about {int(bits)} bits, "
+                              f"over the limit of {MAX_BITS}")
+            elif factor.is_Pow and factor.exp.is_Rational:
+                if abs(factor.exp * exponent) > MAX_EXPONENT:
+                    self.fail(f"nested powers give the exponent {factor.exp * exponent}, "
+                              f"over the limit of {MAX_EXPONENT}")
+
     def __init__(self, text, parameters, where):
         self.text, self.parameters, self.where = text, parameters, where
         self.sp = _sympy()
@@ -131,6 +146,7 @@ class _Builder:
                     self.fail(f"exponent {right} is larger than the limit of {MAX_EXPONENT}")
                 if left == 0 and right < 0:
                     self.fail("division by zero")
+                self.check_power_size(left, right)
                 return left ** right
             self.fail(f"operator {type(op).__name__} is not allowed (use + - * / ^)")
         if isinstance(node, ast.Call):
