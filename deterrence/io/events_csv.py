@@ -120,6 +120,11 @@ class Event:
     line: int | None = None
 
     def to_json(self) -> dict:
+        """A JSON-ready dict (third parties have side ``None``).
+
+        >>> load_example_events().events[2].to_json()["side"] is None
+        True
+        """
         return {"date": self.date.isoformat(), "actor": self.actor, "side": self.side or None,
                 "event_type": self.event_type, "action": self.action,
                 "description": self.description, "line": self.line}

@@ -159,7 +159,7 @@ def _resolve(game, candidates, player):
             a = c
         elif isinstance(c, str):
             a = profile_from_section(game, [c, c])[i]
-            a = a if a.name == c else _renamed(a, c)
+            a = _renamed(a, c.strip()) if "(" in c else a   # keep parameters in the label
         else:
             raise GameError(f"a candidate is a strategy name or an Automaton, not {type(c).__name__}")
         if a.actions != tuple(game.actions[i]) or a.opponent_actions != tuple(game.actions[1 - i]):
