@@ -31,6 +31,13 @@ def test_wheel_ships_catalogue_and_command(tmp_path):
     solved = subprocess.run([str(bin_dir / "deterrence"), "solve", "us_iran_stage", "--json"], cwd=outside,
                             capture_output=True, text=True, check=True, timeout=120)
     assert len(json.loads(solved.stdout)["equilibria"]) == 3
+    example = subprocess.run([str(bin_dir / "python"), "-c",
+                              "from deterrence.io.events_csv import load_example_events as l; print(len(l().events))"],
+                             cwd=outside, capture_output=True, text=True, check=True)
+    assert int(example.stdout) > 0
+    report = subprocess.run([str(bin_dir / "deterrence"), "report", "--format", "json"], cwd=outside,
+                            capture_output=True, text=True, check=True, timeout=300)
+    assert json.loads(report.stdout)["shadow_of_the_future"]["critical_delta"] == "3/4"
     where = subprocess.run([str(bin_dir / "python"), "-c", "import deterrence; print(deterrence.__file__)"],
                            cwd=outside, capture_output=True, text=True, check=True)
     assert str(env_dir) in where.stdout
