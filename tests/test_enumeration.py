@@ -285,3 +285,24 @@ if HAVE_NUMBA:
         assert en._float_vertices(M, 10**6) is None
         game = NormalFormGame.from_arrays([[0] * 3] * 3, [[0] * 3] * 3)
         assert len(all_equilibria(game)) == 9
+
+    def test_compiled_search_decides_near_ties_exactly(monkeypatch):
+        # a generous tie tolerance forces near-ties, which are decided in exact arithmetic
+        from deterrence.solvers import enumeration as en
+        calls = []
+        exact = en._exact_leaving
+        monkeypatch.setattr(en, "_exact_leaving", lambda *a: calls.append(a) or exact(*a))
+        for seed in range(4):
+            rng = np.random.default_rng(800 + seed)
+            A = rng.permutation(128)[:64].reshape(8, 8)
+            M = np.array(en._positive_integers(A), dtype=float)
+            monkeypatch.setattr(en, "_COMPILED_ABOVE", 10**18)
+            slow = en._float_vertices(M, 10**6)
+            monkeypatch.setattr(en, "_COMPILED_ABOVE", 0)
+            monkeypatch.setattr(en, "_TIE_TOL", 3e-3)
+            fast = en._float_vertices(M, 10**6)
+            monkeypatch.setattr(en, "_TIE_TOL", 1e-11)
+            assert np.array_equal(np.sort(slow), np.sort(fast))
+        assert calls
+        # an exact tie is reported as degenerate
+        assert en._exact_leaving(np.array([[1.0, 1.0], [1.0, 1.0]]), 0b0011, 0) is None

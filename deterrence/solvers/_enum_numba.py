@@ -13,15 +13,22 @@ try:                                   # optional: without numba, reverse_search
 except ImportError:                    # pragma: no cover - depends on the environment
     numba = None
 
-OK, DEGENERATE, TOO_LARGE, TOO_DEEP = 0, 1, 2, 3
+OK, DEGENERATE, TOO_LARGE, TOO_DEEP, NEAR_TIE = 0, 1, 2, 3, 4
 
 
-def _reverse_search(M, c, tol, limit, maxdepth):
+def _reverse_search(M, c, tol, tie, limit, maxdepth, ov_mask, ov_enter, ov_leave, info):
     """Label masks of all vertices (bit v set: variable v is zero) and a status code.
+
+    A near-tie in a ratio test is looked up in the overrides (nonbasic mask,
+    entering variable -> leaving variable, decided exactly by the caller);
+    an unknown one stops the search with ``NEAR_TIE`` and its mask and
+    entering variable in ``info``.
 
     Plain Python when numba is missing (used only by tests then: slow).
 
-    >>> masks, status = _reverse_search(np.array([[1.0, 0.5]]), np.array([1.0, 1.5]), 1e-11, 10, 8)
+    >>> none = np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    >>> masks, status = _reverse_search(np.array([[1.0, 0.5]]), np.array([1.0, 1.5]), 1e-11, 1e-11, 10, 8,
+    ...                                 *none, np.zeros(2, dtype=np.uint64))
     >>> sorted(int(v) for v in masks), status == OK    # z = 0, z = (1, 0), z = (0, 2)
     ([3, 5, 6], True)
     """
@@ -76,8 +83,19 @@ def _reverse_search(M, c, tol, limit, maxdepth):
                     second = x
         if r < 0:
             return masks[:count], DEGENERATE     # unbounded: cannot happen
-        if second * (1.0 + tol) >= best:
-            return masks[:count], DEGENERATE     # ratio tie: degenerate neighbour
+        if second * (1.0 + tie) >= best:        # ratio (near-)tie
+            e = N[depth, j]
+            found = False
+            for o in range(ov_mask.shape[0]):
+                if ov_mask[o] == mk[depth] and ov_enter[o] == e:
+                    for i in range(k):
+                        if Bv[depth, i] == ov_leave[o]:
+                            r = i
+                            found = True
+            if not found:
+                info[0] = mk[depth]
+                info[1] = np.uint64(e)
+                return masks[:count], NEAR_TIE
         p = D[depth, r, j]
         q = cj / p
         w = Bv[depth, r]

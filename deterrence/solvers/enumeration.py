@@ -59,6 +59,9 @@ from .result import SolveResult
 #: summed over both polytopes). 20x20 games (about 8e7) pass; 24x24 do not.
 DEFAULT_LIMIT = 10**9
 _TOL = 1e-11   # relative near-tie test; ~1e-15 rounding after a few dozen pivots
+#: Relative near-tie test of the compiled search's ratio tests (near-ties are then
+#: decided exactly, so this may be generous).
+_TIE_TOL = 1e-11
 #: Use the numba-compiled search (when numba is installed) for polytopes whose
 #: McMullen bound exceeds this (16x16 games and up), or once it is loaded:
 #: importing numba costs more than the whole search on smaller games.
@@ -169,7 +172,7 @@ def _float_vertices(M: np.ndarray, limit: int):
     c = 1.0 + np.modf(np.arange(1, d + 1) * 0.6180339887498949)[0]
     bound = vertex_bound(d, nv)
     if bound > _COMPILED_ABOVE or (bound > 10**4 and __package__ + "._enum_numba" in sys.modules):
-        masks = _compiled_vertices(M / M.max(), c, limit)
+        masks = _compiled_vertices(M, c, limit)
         if masks is not False:
             return masks
     bits = np.uint64(1) << np.arange(nv, dtype=np.uint64)
@@ -245,22 +248,62 @@ def _float_vertices(M: np.ndarray, limit: int):
 
 
 def _compiled_vertices(M, c, limit):
-    """The same reverse search compiled by numba (if installed); ``False`` if unavailable."""
+    """The same reverse search compiled by numba (if installed); ``False`` if unavailable.
+
+    A near-tie in a ratio test is decided exactly (:func:`_exact_leaving`) and
+    the search rerun with that decision; an exact tie means a degenerate
+    polytope (``None``).
+    """
     try:
         from . import _enum_numba as nb
     except Exception:                # numba cannot compile or cache here
         return False
     if nb.reverse_search is None:    # numba not installed
         return False
-    masks, status = nb.reverse_search(M, c, _TOL, int(limit), 16 * M.shape[1] + 64)
-    if status == nb.TOO_LARGE:
-        raise TooLargeError(f"vertex enumeration passed {limit:,} vertices; "
-                            f"pass a larger limit= to continue")
-    if status == nb.DEGENERATE:
-        return None
-    if status == nb.TOO_DEEP:
-        return False
-    return masks
+    Ms = M / M.max()
+    ov_mask, ov_enter, ov_leave = [], [], []
+    info = np.zeros(2, dtype=np.uint64)
+    for _ in range(8):
+        masks, status = nb.reverse_search(
+            Ms, c, _TOL, _TIE_TOL, int(limit), 16 * M.shape[1] + 64, np.array(ov_mask, dtype=np.uint64),
+            np.array(ov_enter, dtype=np.int64), np.array(ov_leave, dtype=np.int64), info)
+        if status == nb.NEAR_TIE:
+            leave = _exact_leaving(M, int(info[0]), int(info[1]))
+            if leave is None:
+                return None          # an exact tie: degenerate
+            ov_mask.append(int(info[0]))
+            ov_enter.append(int(info[1]))
+            ov_leave.append(leave)
+            continue
+        if status == nb.TOO_LARGE:
+            raise TooLargeError(f"vertex enumeration passed {limit:,} vertices; "
+                                f"pass a larger limit= to continue")
+        if status == nb.DEGENERATE:
+            return None
+        if status == nb.TOO_DEEP:
+            return False
+        return masks
+    return None
+
+
+def _exact_leaving(M, nonbasic, enter):
+    """Exact ratio test of {z >= 0 : M z <= 1} (M integral) at the basis given by its
+    nonbasic mask: the leaving variable, or ``None`` on an exact tie."""
+    k, d = M.shape
+    Mi = [[int(v) for v in row] for row in M]
+    basic = [v for v in range(d + k) if not nonbasic >> v & 1]
+
+    def column(v):
+        return [Mi[i][v] for i in range(k)] if v < d else [int(i == v - d) for i in range(k)]
+
+    cols = [column(v) for v in basic]
+    Bmat = [[cols[c][i] for c in range(k)] for i in range(k)]
+    rhs = _solve_exact(Bmat, [1] * k)
+    col = _solve_exact(Bmat, column(enter))
+    ratios = [(rhs[i] / col[i], basic[i]) for i in range(k) if col[i] > 0]
+    low = min(r for r, _ in ratios)
+    rows = [v for r, v in ratios if r == low]
+    return rows[0] if len(rows) == 1 else None
 
 
 def _float_pairs(A, B, limit):
@@ -329,6 +372,11 @@ def _solve_pair(A, B, lx, ly, m, n):
 
 def _solve(M):
     """Exact solution of ``M z = 1`` (square integer M), or ``None`` if singular."""
+    return _solve_exact(M, [1] * len(M))
+
+
+def _solve_exact(M, b):
+    """Exact solution of ``M z = b`` (square, integers) as Fractions, or ``None`` if singular."""
     k = len(M)
     try:
         import flint
@@ -336,11 +384,11 @@ def _solve(M):
         flint = None
     if flint is not None:
         try:
-            z = flint.fmpq_mat(k, k, [v for row in M for v in row]).solve(flint.fmpq_mat(k, 1, [1] * k))
+            z = flint.fmpq_mat(k, k, [v for row in M for v in row]).solve(flint.fmpq_mat(k, 1, list(b)))
         except ZeroDivisionError:
             return None
         return [Fraction(int(q.p), int(q.q)) for q in (z[i, 0] for i in range(k))]
-    rows = [[Fraction(v) for v in row] + [Fraction(1)] for row in M]
+    rows = [[Fraction(v) for v in row] + [Fraction(bi)] for row, bi in zip(M, b)]
     for c in range(k):
         piv = next((r for r in range(c, k) if rows[r][c] != 0), None)
         if piv is None:
