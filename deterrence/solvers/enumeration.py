@@ -63,9 +63,9 @@ _TOL = 1e-11   # relative near-tie test; ~1e-15 rounding after a few dozen pivot
 #: decided exactly, so this may be generous).
 _TIE_TOL = 1e-11
 #: Use the numba-compiled search (when numba is installed) for polytopes whose
-#: McMullen bound exceeds this (16x16 games and up), or once it is loaded:
+#: McMullen bound exceeds this (15x15 games and up), or once it is loaded:
 #: importing numba costs more than the whole search on smaller games.
-_COMPILED_ABOVE = 10**6
+_COMPILED_ABOVE = 2 * 10**5
 
 
 def all_equilibria(game, *, limit: int | None = None) -> SolveResult:
@@ -77,7 +77,7 @@ def all_equilibria(game, *, limit: int | None = None) -> SolveResult:
     :class:`~deterrence.errors.TooLargeError`. The searches also stop if they
     visit more than ``limit`` vertices (bases, on the exact path).
 
-    Nondegenerate games take the float64 search (numba-compiled for 16x16
+    Nondegenerate games take the float64 search (numba-compiled for 15x15
     and larger when numba is installed); degenerate ones the exact integer
     search. Either way every equilibrium is recomputed and certified exactly.
 
@@ -164,7 +164,8 @@ def _float_vertices(M: np.ndarray, limit: int):
     processed in chunks (bounded memory). Dictionaries are pivoted in float64,
     vectorised. Returns ``None`` if the polytope is not visibly simple (a ratio
     tie, i.e. a degenerate neighbour, or a near-zero reduced cost), so that
-    the caller uses the exact path.
+    the caller uses the exact path. Large polytopes go to the compiled search
+    (:func:`_compiled_vertices`) when numba is installed.
     """
     k, d = M.shape
     nv = d + k
