@@ -299,8 +299,8 @@ def profile_from_section(game, names=None, *, file=None, lines=None) -> tuple:
     errors name the file and line.
 
     >>> from deterrence import load_game
-    >>> [a.name for a in profile_from_section(load_game("us_iran_stage"))]
-    ['tit_for_tat', 'tit_for_tat']
+    >>> [a.name for a in profile_from_section(load_game("prisoners_dilemma"), ["grim", "tft"])]
+    ['grim_trigger', 'tit_for_tat']
     >>> [a.name for a in profile_from_section(load_game("us_iran_stage"), "hawk,limited_retaliation(k=3)")]
     ['hawk', 'limited_retaliation']
     """
