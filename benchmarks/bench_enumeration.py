@@ -5,7 +5,7 @@ Usage: ``python benchmarks/bench_enumeration.py [--sizes 8 10 12 15 20] [--games
 Games are seeded random n x n bimatrix games with distinct integer payoffs
 (generically nondegenerate). Peers are timed only when already installed
 (nothing is installed here): nashpy's ``vertex_enumeration`` (n <= 8),
-quantecon's ``vertex_enumeration`` (n <= 12), pygambit's ``enummixed``
+quantecon's ``vertex_enumeration`` (n <= 15), pygambit's ``enummixed``
 (rational, n <= 12), and the ``lrsnash`` binary (n <= 15). Every peer's
 equilibrium set is compared with ours after rounding. Prints a table of
 median times and ratios, then one 20 x 20 game with its peak memory.
@@ -99,7 +99,7 @@ def peer_lrsnash(A, B):
 def available_peers():
     peers = []
     for name, module, fn, max_n in [("nashpy", "nashpy", peer_nashpy, 8),
-                                    ("quantecon", "quantecon", peer_quantecon, 12),
+                                    ("quantecon", "quantecon", peer_quantecon, 15),
                                     ("pygambit", "pygambit", peer_pygambit, 12)]:
         try:
             __import__(module)

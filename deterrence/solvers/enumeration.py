@@ -407,44 +407,47 @@ def _solve_exact(M, b):
 def _exact_vertices(M, limit):
     """All vertices of {z >= 0 : M z <= 1} (M positive ints): {label mask: z as Fractions}.
 
-    Breadth-first search over lexicographically feasible bases with
+    Depth-first search over lexicographically feasible bases with
     fraction-free integer pivoting; the slack columns hold det * B^-1, which
     breaks ratio ties (the lexicographic rule), so every step is feasible.
     """
     k, d = len(M), len(M[0])
     nv = d + k
+    full = (1 << nv) - 1
     start = [list(row) + [int(i == r) for i in range(k)] + [1] for r, row in enumerate(M)]
     basis = list(range(d, nv))
-    todo = [(start, basis, 1)]
-    seen = {sum(1 << b for b in basis)}
+    key = sum(1 << b for b in basis)
+    todo = [(start, basis, key, 1)]
+    seen = {key}
     vertices = {}
     while todo:
-        T, basis, det = todo.pop()
-        bset = set(basis)
-        z = [Fraction(0)] * d
+        T, basis, key, det = todo.pop()
         zero = 0
         for r, b in enumerate(basis):
             if T[r][nv] == 0:
                 zero |= 1 << b
-            elif b < d:
-                z[b] = Fraction(T[r][nv], det)
-        mask = ((1 << nv) - 1) ^ sum(1 << b for b in basis) | zero
-        vertices.setdefault(mask, z)
+        mask = (full ^ key) | zero
+        if mask not in vertices:
+            z = [Fraction(0)] * d
+            for r, b in enumerate(basis):
+                if b < d and T[r][nv]:
+                    z[b] = Fraction(T[r][nv], det)
+            vertices[mask] = z
         for c in range(nv):
-            if c in bset:
+            if key >> c & 1:
                 continue
             r = _lex_ratio(T, c, d, nv)
             if r is None:
                 raise SolverError("unbounded best-response polytope (internal error)")
-            nb = basis[:]
-            nb[r] = c
-            key = sum(1 << b for b in nb)
-            if key in seen:
+            nkey = key ^ (1 << basis[r]) ^ (1 << c)
+            if nkey in seen:
                 continue
-            seen.add(key)
+            seen.add(nkey)
             if len(seen) > limit:
                 raise TooLargeError(f"exact vertex enumeration passed {limit:,} bases; "
                                     f"pass a larger limit= to continue")
+            nb = basis[:]
+            nb[r] = c
             p = T[r][c]
             prow = T[r]
             N = []
@@ -454,19 +457,26 @@ def _exact_vertices(M, limit):
                 else:
                     f = row[c]
                     N.append([(a * p - f * b) // det for a, b in zip(row, prow)])
-            todo.append((N, nb, p))
+            todo.append((N, nb, nkey, p))
     return vertices
 
 
 def _lex_ratio(T, c, d, nv):
-    """Row of the lexicographic minimum ratio for entering column ``c``."""
-    best = None
-    for r, row in enumerate(T):
-        if row[c] <= 0:
-            continue
-        if best is None:
-            best = r
-            continue
+    """Row of the lexicographic minimum ratio for entering column ``c``.
+
+    A float pass (int / int is correctly rounded) finds the minimum ratio;
+    only rows within rounding of it are compared exactly.
+    """
+    cand = [(row[nv] / row[c], r) for r, row in enumerate(T) if row[c] > 0]
+    if not cand:
+        return None
+    low = min(cand)[0]
+    near = [r for q, r in cand if q <= low * (1 + 1e-12)]
+    if len(near) == 1:
+        return near[0]
+    best = near[0]
+    for r in near[1:]:
+        row = T[r]
         a, b = row[c], T[best][c]
         for t in [nv] + list(range(d, nv)):   # rhs, then det * B^-1 columns
             lhs, rhs = row[t] * b, T[best][t] * a
