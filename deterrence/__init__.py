@@ -5,9 +5,14 @@
 >>> len(dt.solve(pd).equilibria)
 1
 
-Heavy modules (sympy's solvers, matplotlib, Dask) are imported only when used.
+The core (games, solving, results) is imported at once; everything else is
+imported on first use (``dt.explain``, ``dt.GameTree``, ...), so that
+``import deterrence`` stays fast and heavy modules (sympy's solvers,
+matplotlib, Dask) load only when needed.
 """
 from __future__ import annotations
+
+import importlib
 
 __version__ = "0.1.0"
 
@@ -19,9 +24,76 @@ from .solvers import solve
 from .solvers.result import Equilibrium, SolveResult
 from .solvers.certify import certified_equilibrium, is_equilibrium
 
+#: public name -> module that defines it (imported on first access)
+_LAZY = {
+    # writing games
+    "write_game": "deterrence.io",
+    # stage-game solvers
+    "all_equilibria": "deterrence.solvers.enumeration",
+    "pure_equilibria": "deterrence.solvers.pure",
+    "lemke_howson": "deterrence.solvers.lemke_howson",
+    "zero_sum_equilibrium": "deterrence.solvers.zero_sum",
+    "game_value": "deterrence.solvers.zero_sum",
+    "iterated_elimination": "deterrence.solvers.dominance",
+    "dominated_actions": "deterrence.solvers.dominance",
+    "pure_equilibrium_conditions": "deterrence.solvers.symbolic_conditions",
+    "conditions_hold": "deterrence.solvers.symbolic_conditions",
+    # repeated games
+    "Automaton": "deterrence.core.automaton",
+    "strategy": "deterrence.core.strategies",
+    "STRATEGIES": "deterrence.core.strategies",
+    "RepeatedGame": "deterrence.core.repeated",
+    "Noise": "deterrence.core.repeated",
+    "discounted_values": "deterrence.solvers.repeated_values",
+    "one_shot_deviation": "deterrence.solvers.one_shot_deviation",
+    "critical_delta": "deterrence.solvers.critical_delta",
+    "analyse_noise": "deterrence.solvers.noise_markov",
+    "echo_effect": "deterrence.solvers.noise_markov",
+    "minmax_values": "deterrence.solvers.folk",
+    "feasible_set": "deterrence.solvers.folk",
+    "individually_rational_set": "deterrence.solvers.folk",
+    "Polygon": "deterrence.solvers.folk",
+    "equilibrium_payoff_set": "deterrence.solvers.payoff_set",
+    "payoff_in_equilibrium_set": "deterrence.solvers.payoff_set",
+    # game trees
+    "GameTree": "deterrence.core.tree",
+    "decision": "deterrence.core.tree",
+    "chance": "deterrence.core.tree",
+    "terminal": "deterrence.core.tree",
+    "subgame_perfect": "deterrence.solvers.backward_induction",
+    "reduced_normal_form": "deterrence.solvers.reduced_normal_form",
+    "noncredible_threats": "deterrence.solvers.reduced_normal_form",
+    "bayesian_nash": "deterrence.solvers.bayesian",
+    "perfect_bayesian_equilibria": "deterrence.solvers.bayesian",
+    "credibility_threshold": "deterrence.solvers.bayesian",
+    # events and strategy inference
+    "read_events": "deterrence.io.events_csv",
+    "load_example_events": "deterrence.io.events_csv",
+    "estimate_strategy_mixture": "deterrence.solvers.sfem",
+    # the deterrence analysis
+    "explain": "deterrence.explain",
+    "DeterrenceReport": "deterrence.explain",
+    "red_lines": "deterrence.redlines",
+    "us_iran_model": "deterrence.models.us_iran",
+    "regime_map": "deterrence.maps",
+    "sweep": "deterrence.sweep",
+}
+
 __all__ = [
     "NormalFormGame", "load_game", "solve", "Equilibrium", "SolveResult",
     "certified_equilibrium", "is_equilibrium",
     "DeterrenceError", "GameError", "GameFileError", "ExpressionError", "SolverError",
     "TooLargeError", "NotAnEquilibriumError", "__version__",
-]
+] + sorted(_LAZY)
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'deterrence' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
