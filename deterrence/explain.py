@@ -217,27 +217,43 @@ def repeated_sections(stage, strategies, delta, noise=None, *, within=100) -> li
                      f"(gain {format_exact(d.gain)}).")
     sections = [Section("shadow_of_the_future", "The shadow of the future", tuple(lines), data)]
     if noise is not None:
-        from .solvers.noise_markov import analyse_noise
-        a = analyse_noise(numeric, list(strategies), delta=delta, noise=noise, within=within)
-        noisy = one_shot_deviation(numeric, list(strategies), delta=delta, noise=noise)
-        rounds = a.expected_rounds_to_war
-        war = " or ".join("(" + ", ".join(p) + ")" for p in a.war_profiles)
-        nlines = [f"Noise: {noise.to_dict()}.",
-                  f"Probability of all-out war {war} within {within} rounds: {float(a.war_probability):.4f}.",
-                  ("Expected rounds until war: " + (f"{float(rounds):.1f}" if rounds is not None else "never certain") + "."),
-                  f"Under this noise the profile is {'still' if noisy.subgame_perfect else 'no longer'} "
-                  f"subgame perfect at delta = {format_exact(delta)}"
-                  + ("." if noisy.subgame_perfect else
-                     ": a limited strike may misfire into war, so the side due to retaliate would rather hold.")]
-        sections.append(Section("miscalculation", "Miscalculation: the risk of a spiral", tuple(nlines), {
-            "noise": noise.to_dict(), "within": within,
-            "war_profiles": [list(p) for p in a.war_profiles],
-            "war_probability": format_exact(a.war_probability),
-            "war_probability_float": float(a.war_probability),
-            "expected_rounds_to_war": None if rounds is None else format_exact(rounds),
-            "subgame_perfect_under_noise": noisy.subgame_perfect,
-            "long_run_payoffs": [format_exact(v) for v in a.long_run_payoffs]}))
+        sections.append(noise_section(numeric, strategies, delta, noise, within=within))
     return sections
+
+
+def noise_section(stage, strategies, delta, noise, *, within=100, note=None) -> Section:
+    """The risk of a spiral: war within ``within`` rounds and expected rounds to war, under noise.
+
+    >>> from deterrence.models.us_iran import us_iran_model
+    >>> m = us_iran_model()
+    >>> noise_section(m.stage.with_defaults(), m.strategies, m.delta, m.noise).data["within"]
+    100
+    """
+    from .solvers.noise_markov import analyse_noise
+    from .solvers.one_shot_deviation import one_shot_deviation
+    a = analyse_noise(stage, list(strategies), delta=delta, noise=noise, within=within)
+    noisy = one_shot_deviation(stage, list(strategies), delta=delta, noise=noise)
+    rounds = a.expected_rounds_to_war
+    war = " or ".join("(" + ", ".join(p) + ")" for p in a.war_profiles)
+    names = " and ".join(getattr(x, "name", str(x)) for x in strategies)
+    lines = ([note] if note else []) + [
+        f"Noise: {', '.join(f'{k} {v}' for k, v in noise.to_dict().items())}; play: {names}.",
+        f"Probability of all-out war {war} within {within} rounds: {float(a.war_probability):.4f}.",
+        "Expected rounds until war: " + (f"{float(rounds):.1f}" if rounds is not None else "never certain") + ".",
+        f"Under this noise the profile is {'still' if noisy.subgame_perfect else 'no longer'} "
+        f"subgame perfect at delta = {format_exact(delta)}"
+        + ("." if noisy.subgame_perfect else
+           ": a limited strike may misfire into war, so the side due to retaliate would rather hold.")]
+    return Section("miscalculation", "Miscalculation: the risk of a spiral", tuple(lines), {
+        "strategies": [getattr(x, "name", str(x)) for x in strategies],
+        "noise": noise.to_dict(), "within": within,
+        "war_profiles": [list(p) for p in a.war_profiles],
+        "war_probability": format_exact(a.war_probability),
+        "war_probability_float": float(a.war_probability),
+        "expected_rounds_to_war": None if rounds is None else format_exact(rounds),
+        "expected_rounds_to_war_float": None if rounds is None else float(rounds),
+        "subgame_perfect_under_noise": noisy.subgame_perfect,
+        "long_run_payoffs": [format_exact(v) for v in a.long_run_payoffs]})
 
 
 def tree_sections(tree) -> list:
@@ -319,16 +335,7 @@ def explain(obj, *, strategies=None, delta=None, noise=None, within=100, escalat
     from .errors import GameError
     from .models.us_iran import USIranModel
     if isinstance(obj, USIranModel):
-        sections = stage_sections(obj.stage, escalation=escalation, red_line_parameters=red_line_parameters)
-        sections += repeated_sections(obj.stage, obj.strategies, obj.delta, obj.noise, within=obj.within)
-        sections += proxy_sections(obj.proxy)
-        rep = {s.key: s for s in sections}["shadow_of_the_future"].data
-        summary = (f"Limited exchanges without war: contained tit-for-tat is subgame perfect from "
-                   f"delta* = {rep['critical_delta']} on, and delta = {rep['delta']}; escalating costs each side "
-                   f"more than it gains; and proxies answer Israel by hitting the exposed US forces."
-                   if rep["subgame_perfect"] else
-                   "Restraint is not credible at this discount factor: see the shadow of the future.")
-        return DeterrenceReport(title or obj.title, tuple(sections), summary)
+        return _explain_model(obj, escalation, red_line_parameters, title)
     if isinstance(obj, NormalFormGame):
         sections = stage_sections(obj, escalation=escalation, red_line_parameters=red_line_parameters)
         if strategies is not None or delta is not None:
@@ -350,6 +357,37 @@ def explain(obj, *, strategies=None, delta=None, noise=None, within=100, escalat
         return DeterrenceReport(title or getattr(obj, "title", "") or "Deterrence in the game tree",
                                 tuple(tree_sections(obj)))
     raise GameError(f"explain() takes a game, a repeated game, a game tree or a model; got {type(obj).__name__}")
+
+
+def _explain_model(model, escalation, red_line_parameters, title) -> DeterrenceReport:
+    """The US–Iran report; the war risk follows the regime, as on the deterrence maps."""
+    from .maps import REGIMES, model_regime
+    sections = stage_sections(model.stage, escalation=escalation, red_line_parameters=red_line_parameters)
+    sections += repeated_sections(model.stage, model.strategies, model.delta, None, within=model.within)
+    regime, profile = model_regime(model)
+    stage = model.stage.with_defaults()
+    rep = {s.key: s for s in sections}["shadow_of_the_future"].data
+    if regime == 2:
+        sections.append(Section("miscalculation", "Miscalculation: the risk of a spiral",
+                                ("No equilibrium of the round is free of escalation: war is the expected "
+                                 "outcome, not a risk.",), {"war_probability": "1", "war_probability_float": 1.0}))
+    elif model.noise is not None:
+        note = (None if regime == 0 else "Restraint is not credible at this discount factor, so both sides "
+                "trade limited strikes every round (the contained exchange), and each strike may misfire.")
+        sections.append(noise_section(stage, profile, model.delta, model.noise, within=model.within, note=note))
+    sections += proxy_sections(model.proxy)
+    summaries = {
+        0: (f"Mutual restraint: contained tit-for-tat is subgame perfect from delta* = "
+            f"{rep['critical_delta']} on, and delta = {rep['delta']}; escalating costs each side more than "
+            f"it gains; proxies answer Israel by hitting the exposed US forces."),
+        1: (f"Contained tit-for-tat: restraint is not credible (delta = {rep['delta']} is below delta* = "
+            f"{rep['critical_delta']}), but a limited exchange of strikes is an equilibrium of each round, "
+            f"so the sides trade limited strikes below all-out war."),
+        2: "Escalation/war: no equilibrium of the round is free of escalation.",
+    }
+    data = {"regime": REGIMES[regime], "code": regime}
+    sections.insert(0, Section("regime", "Regime", (summaries[regime],), data))
+    return DeterrenceReport(title or model.title, tuple(sections), summaries[regime])
 
 
 def _automata(stage, strategies):

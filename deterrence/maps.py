@@ -49,6 +49,27 @@ def contained_exchange(game, player=0):
                      description="limited strikes every round; war after any escalation")
 
 
+def model_regime(model) -> tuple:
+    """``(regime code, profile)`` of a US–Iran model: the code indexes :data:`REGIMES`;
+    the profile is the pair of automata played in that regime (None for war).
+
+    >>> from deterrence.models.us_iran import us_iran_model
+    >>> model_regime(us_iran_model())[0], model_regime(us_iran_model(delta="1/2"))[0]
+    (0, 1)
+    """
+    from .explain import escalation_actions
+    from .solvers import solve
+    from .solvers.one_shot_deviation import one_shot_deviation
+    stage = model.stage.with_defaults()
+    esc = escalation_actions(stage)
+    result = solve(stage)
+    if not any(all(eq.strategies[i][esc[i]] == 0 for i in range(2)) for eq in result.equilibria):
+        return 2, None
+    if one_shot_deviation(stage, list(model.strategies), delta=model.delta).subgame_perfect:
+        return 0, tuple(model.strategies)
+    return 1, (contained_exchange(stage, 0), contained_exchange(stage, 1))
+
+
 def regime_at(delta, seed=None, **values) -> dict:
     """Regime code and war risk of the US–Iran model at one point, solved from scratch.
 
@@ -57,21 +78,14 @@ def regime_at(delta, seed=None, **values) -> dict:
     """
     from .core.numbers import to_exact
     from .models.us_iran import us_iran_model
-    from .solvers import solve
     from .solvers.noise_markov import war_risk
-    from .solvers.one_shot_deviation import one_shot_deviation
-    from .explain import escalation_actions
     model = us_iran_model(delta=to_exact(delta, "delta"), **values)
-    stage = model.stage.with_defaults()
-    esc = escalation_actions(stage)
-    result = solve(stage)
-    restraint = any(all(eq.strategies[i][esc[i]] == 0 for i in range(2)) for eq in result.equilibria)
-    if not restraint:
+    regime, profile = model_regime(model)
+    if regime == 2:
         return {"regime": 2, "war_risk": 1.0}
-    spe = one_shot_deviation(stage, list(model.strategies), delta=model.delta).subgame_perfect
-    profile = list(model.strategies) if spe else [contained_exchange(stage, 0), contained_exchange(stage, 1)]
-    risk = war_risk(stage, profile, noise=model.noise, within=model.within)[0] if model.noise else 0.0
-    return {"regime": 0 if spe else 1, "war_risk": float(risk)}
+    risk = war_risk(model.stage.with_defaults(), list(profile), noise=model.noise,
+                    within=model.within)[0] if model.noise else 0.0
+    return {"regime": regime, "war_risk": float(risk)}
 
 
 @lru_cache(maxsize=16)

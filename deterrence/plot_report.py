@@ -40,7 +40,7 @@ def model_figure(model, *, rounds=200, grid=60):
     payoff_heatmap(stage, ax=axes[0])
     w = float(model.stage.parameters["W_iran"])
     m = regime_map(("delta", np.linspace(0.3, 0.99, grid)), ("W_iran", np.linspace(0, max(2 * w, 10), grid)))
-    m.plot("regime", ax=axes[1], war_risk=m.values["war_risk"].T,
+    m.plot("regime", ax=axes[1], war_risk=True,
            title="Deterrence map (regime and war risk)")
     axes[1].plot([float(model.delta)], [w], marker="*", color="black", markersize=14, linestyle="none")
     ts = np.arange(1, rounds + 1)

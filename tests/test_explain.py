@@ -127,3 +127,15 @@ def test_report_plot_writes_a_figure(tmp_path, capsys, game):
     path = tmp_path / "report.png"
     assert main(["report"] + ([game] if game else []) + ["--plot", str(path)]) == 0
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 5000
+
+
+def test_model_report_follows_the_regime():
+    from deterrence.maps import regime_at
+    from deterrence.models.us_iran import us_iran_model
+    for delta, W, regime in [("9/10", 50, "mutual restraint"), ("1/2", 50, "contained tit-for-tat"),
+                             ("9/10", 1, "escalation/war")]:
+        report = explain(us_iran_model(delta=delta, W_iran=W))
+        assert report.section("regime").data["regime"] == regime
+        point = regime_at(Fraction(delta), W_iran=W)
+        assert report.section("miscalculation").data["war_probability_float"] == pytest.approx(point["war_risk"])
+    assert "costs each side" not in explain(us_iran_model(W_iran=1)).summary

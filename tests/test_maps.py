@@ -54,3 +54,11 @@ def test_plot_in_one_call(tmp_path):
     ax = regime_map(("delta", np.linspace(0.5, 0.99, 20)), ("W_iran", np.linspace(0, 10, 20))).plot("regime")
     assert [t.get_text() for t in ax.get_legend().get_texts()] == list(REGIMES)
     ax.figure.savefig(tmp_path / "map.png")
+
+
+def test_plot_with_war_risk_on_a_non_square_grid():
+    import matplotlib
+    matplotlib.use("Agg")
+    m = regime_map(("delta", np.linspace(0.5, 0.99, 7)), ("W_iran", np.linspace(0, 10, 4)))
+    ax = m.plot("regime", war_risk=True)
+    assert ax.get_xlabel() == "delta" and ax.get_ylabel() == "W_iran"
