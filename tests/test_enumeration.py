@@ -113,7 +113,7 @@ def test_mcmullen_bound_matches_cyclic_polytope_counts():
     assert vertex_bound(20, 40) > 10**7
 
 
-def test_nondegenerate_6x6_float_path_agrees_with_degenerate_exact_path():
+def test_float_path_agrees_with_exact_path_on_a_nondegenerate_6x6_game():
     rng = np.random.default_rng(7)
     A = rng.permutation(100)[:36].reshape(6, 6)
     B = rng.permutation(100)[:36].reshape(6, 6)
