@@ -265,9 +265,13 @@ def _compiled_vertices(M, c, limit):
     ov_mask, ov_enter, ov_leave = [], [], []
     info = np.zeros(2, dtype=np.uint64)
     for _ in range(8):
-        masks, status = nb.reverse_search(
-            Ms, c, _TOL, _TIE_TOL, int(limit), 16 * M.shape[1] + 64, np.array(ov_mask, dtype=np.uint64),
-            np.array(ov_enter, dtype=np.int64), np.array(ov_leave, dtype=np.int64), info)
+        try:
+            masks, status = nb.reverse_search(
+                Ms, c, _TOL, _TIE_TOL, int(limit), 16 * M.shape[1] + 64,
+                np.array(ov_mask, dtype=np.uint64), np.array(ov_enter, dtype=np.int64),
+                np.array(ov_leave, dtype=np.int64), info)
+        except Exception:            # e.g. numba cannot compile or cache here: use numpy
+            return False
         if status == nb.NEAR_TIE:
             leave = _exact_leaving(M, int(info[0]), int(info[1]))
             if leave is None:
