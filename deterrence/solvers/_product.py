@@ -267,6 +267,26 @@ def solve_linear(M, b, mode):
         A, B = A.to_field(), B.to_field()
         sol = A.lu_solve(B).to_Matrix()
         return np.array([sp.factor(sol[i, 0]) for i in range(n)], dtype=object)
+    try:                                   # python-flint: fast exact rational solve
+        import flint
+    except ImportError:
+        flint = None
+    if flint is not None:
+        def q(v):
+            v = Fraction(v)
+            return flint.fmpq(v.numerator, v.denominator)
+        A = flint.fmpq_mat(n, n, [q(M[i][j]) for i in range(n) for j in range(n)])
+        B = flint.fmpq_mat(n, 1, [q(b[i]) for i in range(n)])
+        try:
+            X = A.solve(B)
+        except ZeroDivisionError:
+            raise ZeroDivisionError("singular system") from None
+        out = np.empty(n, dtype=object)
+        for i in range(n):
+            v = X[i, 0]
+            num, den = int(v.p), int(v.q)
+            out[i] = num if den == 1 else Fraction(num, den)
+        return out
     # exact rational Gauss-Jordan elimination
     rows = [[Fraction(M[i][j]) for j in range(n)] + [Fraction(b[i])] for i in range(n)]
     for c in range(n):

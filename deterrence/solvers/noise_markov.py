@@ -231,9 +231,17 @@ def war_risk_arrays(chain, wp, within):
     one = 1.0 if mode == "float" else 1
     # within T rounds: war made absorbing, T steps of the chain
     if mode == "float":
-        A = np.zeros((chain.N + 1, chain.N + 1))
-        A[:-1, :-1], A[:-1, -1], A[-1, -1] = Q, w, 1.0
-        prob = np.linalg.matrix_power(A, within)[x0, -1] if within else 0.0
+        if chain.N <= 64:       # few states: repeated squaring of the absorbing chain
+            A = np.zeros((chain.N + 1, chain.N + 1))
+            A[:-1, :-1], A[:-1, -1], A[-1, -1] = Q, w, 1.0
+            prob = np.linalg.matrix_power(A, within)[x0, -1] if within else 0.0
+        else:                   # many states: `within` vector-matrix products
+            v = np.zeros(chain.N)
+            v[x0] = 1.0
+            prob = 0.0
+            for _ in range(within):
+                prob += v @ w
+                v = v @ Q
     else:
         v = np.array([zero] * chain.N, dtype=object)
         v[x0] = one
