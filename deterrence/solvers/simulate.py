@@ -94,7 +94,9 @@ class CompiledMatch:
                 prob[j] = 1.0
             # accept column j when the 32-bit random word h < thr[j] (whose low bits chose
             # the column: the bias this adds is below K / 2**32)
-            thr[x * K:(x + 1) * K] = np.minimum(np.round(prob * 2 ** 32), 2 ** 32).astype(np.int64)
+            # (a certain column gets 2**32 - 1 and, never accepted on the top word, its
+            # alias is itself)
+            thr[x * K:(x + 1) * K] = np.minimum(np.round(prob * 2 ** 32), 2 ** 32 - 1).astype(np.int64)
             alias[x * K:(x + 1) * K] = x * K + al
             outcome[x * K:(x + 1) * K] = out
         self.K, self.N = K, N
@@ -103,11 +105,13 @@ class CompiledMatch:
         chosen = np.empty(2 * N * K, dtype=np.int64)
         chosen[0::2] = alias
         chosen[1::2] = np.arange(N * K)
-        self.thr = thr
+        if 2 * N * K >= 2 ** 31:
+            raise GameError(f"{N} product states are too many to simulate with 32-bit codes")
+        self.thr = thr.astype(np.uint32)
         outcome = outcome[chosen]
         y = outcome % N
         prof = outcome // N
-        self.next_base = (y * K).astype(np.int64)
+        self.next_base = (y * K).astype(np.uint32)
         self.profile = prof
         U1, U2 = chain.U
         self.pay = (U1.ravel()[prof].astype(float), U2.ravel()[prof].astype(float))
@@ -120,18 +124,19 @@ class CompiledMatch:
 
     def run(self, matches, turns, generator, delta=1.0, chunk=64, track_war=True):
         """Simulate; returns (payoff sums per match (2 arrays), first war round or -1 per match)."""
-        base = np.full(matches, self.start_base, dtype=np.int64)
+        # every per-turn array is uint32: no casting in the inner loop
+        base = np.full(matches, self.start_base, dtype=np.uint32)
         s1 = np.zeros(matches)
         s2 = np.zeros(matches)
         first = np.full(matches, -1, dtype=np.int64)
-        buf = np.empty((chunk, matches), dtype=np.int64)
+        buf = np.empty((chunk, matches), dtype=np.uint32)
         kmask = np.uint32(self.K - 1)
         half = (matches + 1) // 2
-        one = np.int64(1)
+        one = np.uint32(1)
         bitgen = generator.bit_generator
-        code = np.empty(matches, dtype=np.int64)
-        thr = np.empty(matches, dtype=np.int64)
-        keep = np.empty(matches, dtype=bool)
+        code = np.empty(matches, dtype=np.uint32)
+        thr = np.empty(matches, dtype=np.uint32)
+        keep = np.empty(matches, dtype=np.uint32)
         take = np.take
         t = 0
         while t < turns:
@@ -140,16 +145,16 @@ class CompiledMatch:
                 out = buf[j]
                 if self.deterministic:
                     np.left_shift(base, one, out=out)
-                    out += 1
+                    out |= one
                 else:
                     # one 64-bit word gives two 32-bit uniforms
                     r = bitgen.random_raw(half).view(np.uint32)[:matches]
-                    np.bitwise_and(r, kmask, out=code, casting="unsafe")
+                    np.bitwise_and(r, kmask, out=code)
                     code += base
                     take(self.thr, code, out=thr)
-                    np.less(r, thr, out=keep)
+                    np.less(r, thr, out=keep, casting="unsafe")
                     np.left_shift(code, one, out=out)
-                    out += keep
+                    out |= keep
                 take(self.next_base, out, out=base)
             codes = buf[:c]
             w = (delta ** np.arange(t, t + c)) if delta != 1.0 else np.ones(c)
