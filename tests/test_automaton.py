@@ -220,3 +220,14 @@ def test_noise_matrices_are_stochastic():
     # execution: a limited strike misfires into an escalation
     E1 = Noise(execution="1/10").implementation_matrix(acts)
     assert E1[1].tolist() == [0, Fraction(9, 10), Fraction(1, 10)] and E1[2, 2] == 1
+
+
+def test_from_text_errors_name_line():
+    text = 'states = ["calm"]\nstart = "calm"\nplay = { calm = "C" }\ntransitions = ["calm: *, X -> calm"]\n'
+    with pytest.raises(GameFileError) as info:
+        Automaton.from_text(text, CD, file="mine.toml")
+    assert str(info.value).startswith("mine.toml:4:") and "'X'" in str(info.value)
+    with pytest.raises(GameFileError, match=r"mine.toml:2: not valid TOML"):
+        Automaton.from_text('states = ["s"]\nplay = {', CD, file="mine.toml")
+    with pytest.raises(GameFileError, match=r"mine.toml:3: play"):
+        Automaton.from_text(text.replace('"C"', '"Z"'), CD, file="mine.toml")

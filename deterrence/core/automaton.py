@@ -231,6 +231,51 @@ class Automaton:
                    name=name, description=str(spec.get("description", spec.get("about", ""))),
                    parameters=parameters, where=where)
 
+    @classmethod
+    def from_text(cls, text: str, actions, opponent_actions=None, *, name="", parameters=(),
+                  file=None) -> "Automaton":
+        r"""Build from the TOML text of one automaton table (as in a game file).
+
+        Errors name the line of the offending key (``file:line:`` when ``file`` is given).
+
+        >>> a = Automaton.from_text('''
+        ... states = ["calm", "punish"]
+        ... play = { calm = "C", punish = "D" }
+        ... transitions = ["*: *, C -> calm", "*: *, D -> punish"]
+        ... ''', ["C", "D"], name="tft")
+        >>> a.start, a.next_state("calm", "C", "D")
+        ('calm', 'punish')
+        >>> Automaton.from_text('states = ["s"]\nplay = { s = "C" }\ntransitions = ["s: C, * -> s"]',
+        ...                     ["C", "D"], file="a.toml")
+        Traceback (most recent call last):
+        ...
+        deterrence.errors.GameFileError: a.toml:3: transitions: automaton: no transition from state 's' on profile (D, C)
+        """
+        import tomllib
+        try:
+            spec = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            found = re.search(r"at line (\d+)", str(exc))
+            line = int(found.group(1)) if found else len(text.rstrip("\n").splitlines()) or 1
+            raise GameFileError(f"not valid TOML: {exc}", file=file or "<text>", line=line) from None
+        lines = {}
+        for k, raw in enumerate(text.splitlines(), start=1):
+            m = re.match(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*=", raw)
+            if m:
+                lines.setdefault(m.group(1), k)
+        try:
+            return cls.from_spec(spec, actions, opponent_actions, name=name, parameters=parameters)
+        except GameFileError:
+            raise
+        except GameError as exc:
+            msg = str(exc)
+            key = next((k for k in ("transitions", "play", "start", "states") if k in msg), None)
+            if key is None:
+                key = "transitions" if "transition" in msg else ("play" if "plays" in msg or
+                                                                 "probabilit" in msg else None)
+            raise GameFileError(msg, file=file or "<text>", line=lines.get(key),
+                                field=key) from None
+
     # -- views ----------------------------------------------------------------
     states = property(lambda self: self._states, doc="State names, in order.")
     start = property(lambda self: self._start, doc="The start state.")
