@@ -161,3 +161,18 @@ def test_cli_json_contract(capsys):
     assert main(["repeated", "prisoners_dilemma", "--delta", "1/2", "-T", "3", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["subgame_perfect"] is False and out["critical_delta"] is None
+
+
+def test_tied_binding_conditions_give_a_max_formula_valid_away_from_the_defaults():
+    import sympy
+    from deterrence import load_game
+    from deterrence.core.strategies import profile_from_section
+    from deterrence.core.symbolic import parameter_symbol
+    stage = load_game("us_iran_stage")
+    profile = list(profile_from_section(stage.with_defaults()))
+    crit = critical_delta(stage, profile)
+    assert isinstance(crit.critical_symbolic, sympy.Max)
+    for values in ({"c_iran": 8}, {"c_us": 8}, {"b_iran": 1}, {"a_us": 3, "c_iran": 5}):
+        moved = stage.with_parameters(values)
+        point = {parameter_symbol(k): sympy.Rational(str(v)) for k, v in moved.parameters.items()}
+        assert crit.critical_symbolic.xreplace(point) == critical_delta(moved, profile).critical

@@ -205,9 +205,15 @@ def critical_delta(game, profile, *, noise=None, states="histories",
 
 
 def _symbolic_root(conds, d, mapping, critical):
+    """δ* as a formula: every condition that binds at δ* gives one; several tie as a Max.
+
+    When two deviations bind at the default values (the US's and Iran's, say),
+    δ* is the larger of their formulas wherever the parameters move.
+    """
     import sympy
     target = sympy.N(critical, 30)
     tried = set()
+    found = []
     for c in conds:
         num, _ = sympy.fraction(sympy.cancel(sympy.together(sympy.sympify(c.gain))))
         num = sympy.factor(num)
@@ -223,8 +229,12 @@ def _symbolic_root(conds, d, mapping, critical):
         for r in roots:
             val = sympy.N(r.xreplace(mapping), 30)
             if val.is_real and abs(val - target) < 1e-20:
-                return sympy.factor(r)
-    return critical
+                r = sympy.factor(r)
+                if not any(sympy.cancel(r - f) == 0 for f in found):
+                    found.append(r)
+    if not found:
+        return critical
+    return found[0] if len(found) == 1 else sympy.Max(*sorted(found, key=str))
 
 
 __all__ = ["critical_delta", "DeltaConditions", "Deviation"]
