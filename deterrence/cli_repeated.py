@@ -126,18 +126,20 @@ def analyse(args) -> dict:
         out["critical_delta"] = None
         out["deviations"] = check.to_json()["deviations"]
     else:
+        # Subgame perfection and delta* are those of the strategies as intended (no
+        # noise); with noise, the payoffs are expected ones and the check under
+        # noise is reported beside it (a misfire can change who wants to deviate).
         vals = discounted_values(rg, automata)
-        check = one_shot_deviation(rg, automata)
+        intended = RepeatedGame(stage, delta, None, None)
+        check = one_shot_deviation(intended, automata)
         out["payoffs"] = [format_exact(v) for v in vals.payoffs]
         out["subgame_perfect"] = check.subgame_perfect
         try:
-            # the formula in the parameters only without noise (with noise it is unwieldy)
-            use_symbolic = symbolic_game.is_symbolic and noise is None
-            crit = critical_delta(symbolic_game if use_symbolic else stage, list(automata), noise=noise)
+            crit = critical_delta(symbolic_game if symbolic_game.is_symbolic else stage, list(automata))
             out["critical_delta"] = None if crit.critical is None else str(crit.critical)
             extra["critical_delta_formula"] = (None if crit.critical_symbolic is None
                                                else str(crit.critical_symbolic))
-            extra["delta_set"] = str(crit.delta_set)
+            extra["delta_set"] = _set_text(crit.delta_set)
             extra["critical_attained"] = crit.critical_attained
         except GameError:
             raise
@@ -146,10 +148,15 @@ def analyse(args) -> dict:
             extra["critical_delta_note"] = f"not computed ({type(exc).__name__})"
         out["deviations"] = [d.to_json() for d in check.deviations]
         extra["nash"] = check.nash
+        if noise is not None:
+            noisy = one_shot_deviation(rg, automata)
+            out["subgame_perfect_under_noise"] = noisy.subgame_perfect
+            out["deviations_under_noise"] = [d.to_json() for d in noisy.deviations]
     if noise is not None:
         from .solvers.noise_markov import analyse_noise
         a = analyse_noise(RepeatedGame(stage, delta, None, noise), automata, within=args.within)
         out["war_probability"] = format_exact(a.war_probability)
+        out["war_probability_float"] = float(a.war_probability)
         out["expected_rounds_to_war"] = (None if a.expected_rounds_to_war is None
                                          else format_exact(a.expected_rounds_to_war))
         extra["war_probability_float"] = float(a.war_probability)
@@ -175,7 +182,8 @@ def run(args) -> int:
         print(f"noise: {', '.join(f'{k} = {v}' for k, v in extra['noise'].items())}")
     print(f"payoffs (average discounted): {p1} {out['payoffs'][0]} "
           f"(~{_f(out['payoffs'][0])}), {p2} {out['payoffs'][1]} (~{_f(out['payoffs'][1])})")
-    print(f"subgame perfect: {'yes' if out['subgame_perfect'] else 'no'}"
+    label = "subgame perfect (as intended, without noise)" if "noise" in extra else "subgame perfect"
+    print(f"{label}: {'yes' if out['subgame_perfect'] else 'no'}"
           + (f"; Nash: {'yes' if extra.get('nash') else 'no'}" if "nash" in extra else ""))
     if "delta_set" in extra:
         crit = out["critical_delta"]
@@ -190,6 +198,12 @@ def run(args) -> int:
               f"{rounds}: gain {d['gain']}")
     if len(out["deviations"]) > 10:
         print(f"  ... and {len(out['deviations']) - 10} more")
+    if "subgame_perfect_under_noise" in out:
+        print(f"subgame perfect under noise at delta = {extra['delta']}: "
+              f"{'yes' if out['subgame_perfect_under_noise'] else 'no'}")
+        for d in out["deviations_under_noise"][:4]:
+            print(f"  under noise, {d['player']} would play {d['action']} at states {tuple(d['states'])}: "
+                  f"gain {_f(d['gain'])}")
     if "war_probability" in out:
         wp = " or ".join("(" + ", ".join(p) + ")" for p in extra["war_profiles"])
         print(f"war ({wp}) within {args.within} rounds: probability {extra['war_probability_float']:.6g}")
@@ -197,6 +211,28 @@ def run(args) -> int:
         print(f"expected rounds until war: {'never certain' if er is None else f'{er:.6g}'}")
         print(f"long-run average payoffs: {', '.join(f'{v:.6g}' for v in extra['long_run_payoffs'])}")
     return 0
+
+
+def _set_text(dset) -> str:
+    """A set of discount factors in interval notation, with decimals for algebraic ends."""
+    import sympy
+    if dset == sympy.EmptySet:
+        return "no delta in [0, 1)"
+    parts = dset.args if isinstance(dset, sympy.Union) else (dset,)
+    out = []
+    for part in parts:
+        if isinstance(part, sympy.FiniteSet):
+            out += ["{" + _num(x) + "}" for x in part]
+        elif isinstance(part, sympy.Interval):
+            out.append(("(" if part.left_open else "[") + _num(part.start) + ", " + _num(part.end)
+                       + (")" if part.right_open else "]"))
+        else:
+            out.append(str(part))
+    return " U ".join(out)
+
+
+def _num(x) -> str:
+    return str(x) if getattr(x, "is_Rational", False) else f"{float(x):.6g}"
 
 
 def _f(text):

@@ -151,9 +151,13 @@ def test_cli_json_contract(capsys):
     assert out["deviations"][0]["gain"] == "2/3"
     assert main(["repeated", "us_iran_stage", "--json", "--within", "10"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert set(out) == {"payoffs", "subgame_perfect", "critical_delta", "deviations",
+    assert set(out) >= {"payoffs", "subgame_perfect", "critical_delta", "deviations",
                         "war_probability", "expected_rounds_to_war"}
     assert Fraction(out["war_probability"]) > 0
+    # the Done-when of the repeated-games issue: contained tit-for-tat is subgame perfect
+    # from its critical delta on, with its war risk under noise
+    assert out["subgame_perfect"] is True and out["critical_delta"] == "3/4"
+    assert out["subgame_perfect_under_noise"] is False and out["deviations_under_noise"]
     assert main(["repeated", "prisoners_dilemma", "--delta", "1/2", "-s", "tft,nope"]) == 2
     assert "unknown strategy 'nope'" in capsys.readouterr().err
     assert main(["repeated", "prisoners_dilemma", "--delta", "5"]) == 2
