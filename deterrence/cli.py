@@ -105,18 +105,40 @@ def cmd_solve(args) -> int:
         shown = ", ".join(f"{k}={v}" for k, v in game.parameters.items())
         notes.append(f"solved at the parameters' default values ({shown})")
     result = solve(game, args.method)
+    threats = _credibility(game, result)
     if args.json:
         out = result.to_json()
         if notes:
             out["notes"] = notes + out.get("notes", [])
+        if threats is not None:
+            out["credibility"] = [
+                {"profile": list(e.profile), "payoffs": [str(v) for v in e.payoffs],
+                 "subgame_perfect": e.subgame_perfect,
+                 "threats": [{"node": t.node, "player": t.player, "planned": t.planned, "better": t.better,
+                              "gain": str(t.gain)} for t in e.threats]} for e in threats]
         print(json.dumps(out, indent=2))
     else:
         if getattr(game, "title", ""):
             print(game.title)
         print(result.to_text())
+        if threats is not None:
+            good = sum(1 for e in threats if e.subgame_perfect)
+            print(f"Which threats are credible: {len(threats)} pure Nash equilibri"
+                  f"{'um' if len(threats) == 1 else 'a'} of the reduced normal form, {good} subgame perfect:")
+            for e in threats:
+                print(f"  {e.describe()}")
         for n in notes:
             print(f"Note: {n}")
     return EXIT_OK
+
+
+def _credibility(game, result):
+    """For game trees solved for subgame perfection: each pure Nash equilibrium of the
+    reduced normal form, and the threats in it that would not be carried out."""
+    if getattr(game, "default_method", None) != "subgame_perfect" or result.method != "subgame_perfect":
+        return None
+    from .solvers.reduced_normal_form import noncredible_threats
+    return noncredible_threats(game)
 
 
 def cmd_show(args) -> int:

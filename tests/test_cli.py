@@ -102,3 +102,17 @@ def test_help_is_fast_to_load():
                             "print(sorted(m for m in ('sympy', 'matplotlib', 'scipy', 'dask') if m in sys.modules))"],
                            capture_output=True, text=True, timeout=60)
     assert probe.stdout.strip() == "[]"
+
+
+def test_solve_tree_explains_credible_threats(capsys):
+    assert main(["solve", "entry_deterrence", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert len(data["equilibria"]) == 1 and "actions" in data["equilibria"][0]
+    cred = {tuple(e["profile"]): e for e in data["credibility"]}
+    assert cred[("in", "accommodate")]["subgame_perfect"] is True
+    (threat,) = cred[("out", "fight")]["threats"]
+    assert threat["player"] == "Incumbent" and threat["planned"] == "fight" and threat["gain"] == "2"
+    for name in ("us_iran_escalation_ladder", "proxy_target_selection"):
+        assert main(["solve", name]) == 0
+        out = capsys.readouterr().out
+        assert "Which threats are credible" in out and "would not carry out" in out
