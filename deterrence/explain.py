@@ -270,6 +270,13 @@ def tree_sections(tree) -> list:
     spe = subgame_perfect(numeric)
     lines = [str(e.describe() if hasattr(e, "describe") else e) for e in spe.equilibria]
     sections = [Section("subgame_perfect", "Subgame-perfect equilibria", tuple(lines), spe.to_json())]
+    if getattr(tree, "is_symbolic", False):
+        from .redlines import tree_red_lines
+        lines_ = tree_red_lines(tree)
+        sections.append(Section("red_lines", "Red lines", tuple(l.describe() for l in lines_)
+                                or ("No parameter change within reach changes the equilibrium play.",),
+                                {"red_lines": [l.to_json() for l in lines_],
+                                 "method": "scan and exact bisection; formula from the symbolic conditions"}))
     explanations = noncredible_threats(numeric)
     tl = [e.describe() for e in explanations] or ["No pure Nash equilibrium to compare."]
     sections.append(Section("credibility", "Which threats are credible", tuple(tl), {

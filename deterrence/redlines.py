@@ -189,3 +189,107 @@ def find_flip(conclusion, lo, hi, *, tol=1e-9, max_iter=200):
         if abs(b - a) <= tol:
             break
     return (a + b) / 2
+
+
+def _tree_conclusion(tree):
+    """Where play can end in each subgame-perfect equilibrium: a set of sets of terminals.
+
+    Probabilities are left out on purpose: a chance probability moves them
+    continuously, while a red line is where the equilibrium play itself changes.
+    """
+    from .solvers.backward_induction import subgame_perfect
+    result = subgame_perfect(tree)
+    return frozenset(frozenset(path for path, p in e["outcomes"].items() if p != "0")
+                     for e in result.to_json()["equilibria"])
+
+
+def _outcome_text(conclusion) -> tuple:
+    return tuple(sorted(" or ".join(sorted(o)) for o in conclusion))
+
+
+def tree_red_lines(tree, parameters=None, *, span=4, steps=12, iterations=40, keep_sign=True) -> tuple:
+    """Red lines of a symbolic game tree: where the subgame-perfect outcome changes.
+
+    For each parameter, values are scanned away from the current one (down to
+    zero, and up to ``span`` times it), the first change is bracketed and
+    bisected in exact arithmetic, and the threshold is snapped to the simplest
+    rational that still separates the two outcomes. When the tree has perfect
+    information, the threshold is matched to a formula from the symbolic
+    backward-induction conditions. ``gained``/``lost`` hold the outcomes (where
+    play ends) that appear or vanish past the line.
+
+    >>> from deterrence import load_game
+    >>> [l.describe() for l in tree_red_lines(load_game("entry_deterrence"), ["d"])]
+    ['if d falls below 0 (now 1): (play ending at out) becomes an equilibrium']
+    """
+    import sympy
+    values = tree.parameters
+    names = list(parameters) if parameters is not None else [k for k, v in values.items() if v is not None]
+    base = _tree_conclusion(tree.with_defaults())
+    atoms = []
+    if getattr(tree, "is_perfect_information", False):
+        from .solvers.backward_induction import symbolic_regimes
+        for cond, _, _ in symbolic_regimes(tree):
+            atoms += [a.lhs - a.rhs for a in cond.atoms(sympy.core.relational.Relational)]
+    lines = []
+    for name in names:
+        current = Fraction(values[name])
+        scale = max(abs(current), Fraction(1))
+        for direction in ("below", "above"):
+            if direction == "below":
+                if keep_sign and current <= 0:
+                    continue
+                targets = [current - (current if keep_sign else scale * span) * Fraction(k, steps)
+                           for k in range(1, steps + 1)]
+            else:
+                targets = [current + scale * span * Fraction(k, steps) for k in range(1, steps + 1)]
+            same, changed, flipped = current, None, None
+            from .errors import GameError
+            for t in targets:
+                try:
+                    outcome = _tree_conclusion(tree.subs({name: t}))
+                except GameError:  # past the valid range (a probability above 1, say)
+                    break
+                if outcome != base:
+                    changed, flipped = t, outcome
+                    break
+                same = t
+            if changed is None:
+                continue
+            for _ in range(iterations):
+                mid = (same + changed) / 2
+                if _tree_conclusion(tree.subs({name: mid})) == base:
+                    same = mid
+                else:
+                    changed = mid
+            threshold = _simplest_between(same, changed)
+            formula = _matching_formula(atoms, name, threshold, values) or format_exact(to_exact(threshold))
+            lines.append(RedLine(parameter=name, current=to_exact(current), threshold=to_exact(threshold),
+                                 direction=direction, formula=formula,
+                                 gained=tuple((f"play ending at {o}",) for o in _outcome_text(flipped - base)),
+                                 lost=tuple((f"play ending at {o}",) for o in _outcome_text(base - flipped))))
+    return tuple(lines)
+
+
+def _simplest_between(a, b):
+    """The rational with the smallest denominator in the closed interval between a and b."""
+    lo, hi = min(a, b), max(a, b)
+    for den in range(1, 10_001):
+        num = -((-lo * den).__floor__())  # ceil(lo * den)
+        if Fraction(num, den) <= hi:
+            return Fraction(num, den)
+    return (lo + hi) / 2
+
+
+def _matching_formula(atoms, name, threshold, values):
+    import sympy
+    theta = parameter_symbol(name)
+    others = {parameter_symbol(k): sympy.Rational(str(Fraction(v))) for k, v in values.items()
+              if k != name and v is not None}
+    for atom in atoms:
+        if theta not in atom.free_symbols:
+            continue
+        for root in sympy.solve(sympy.Eq(atom, 0), theta):
+            if root.xreplace(others) == sympy.Rational(threshold.numerator, threshold.denominator):
+                return str(sympy.simplify(root))
+    return None

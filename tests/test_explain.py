@@ -139,3 +139,31 @@ def test_model_report_follows_the_regime():
         point = regime_at(Fraction(delta), W_iran=W)
         assert report.section("miscalculation").data["war_probability_float"] == pytest.approx(point["war_risk"])
     assert "costs each side" not in explain(us_iran_model(W_iran=1)).summary
+
+
+@pytest.mark.parametrize("name", ["proxy_target_selection", "us_iran_escalation_ladder", "entry_deterrence"])
+def test_tree_red_lines_flip_on_each_side(name):
+    import sympy
+    from deterrence.core.symbolic import parameter_symbol
+    from deterrence.redlines import _tree_conclusion, tree_red_lines
+    tree = dt.load_game(name)
+    lines = tree_red_lines(tree)
+    assert lines
+    base = _tree_conclusion(tree.with_defaults())
+    for line in lines:
+        eps = Fraction(1, 10 ** 6)
+        inside = line.threshold + (eps if line.direction == "below" else -eps)
+        outside = line.threshold - (eps if line.direction == "below" else -eps)
+        assert _tree_conclusion(tree.subs({line.parameter: inside})) == base
+        assert _tree_conclusion(tree.subs({line.parameter: outside})) != base
+        if line.formula != str(line.threshold):  # a formula: it gives the threshold at the values
+            others = {parameter_symbol(k): sympy.Rational(str(Fraction(v)))
+                      for k, v in tree.parameters.items() if k != line.parameter}
+            formula = sympy.sympify(line.formula, locals={k: parameter_symbol(k) for k in tree.parameters})
+            assert formula.xreplace(others) == sympy.Rational(str(line.threshold))
+
+
+def test_tree_report_has_red_lines():
+    report = explain(dt.load_game("proxy_target_selection"))
+    assert report.section("red_lines").data["red_lines"]
+    assert report.section("credibility").data["noncredible"]
