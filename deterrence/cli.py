@@ -96,7 +96,7 @@ def _apply_parameters(game, values):
     return game.subs(values)
 
 
-def cmd_solve(args) -> int:
+def _cmd_solve(args) -> int:
     from .io import load_game
     from .solvers import solve
     game = _apply_parameters(load_game(args.game), _parse_sets(args.set))
@@ -141,7 +141,7 @@ def _credibility(game, result):
     return noncredible_threats(game)
 
 
-def cmd_show(args) -> int:
+def _cmd_show(args) -> int:
     from .io import load_game
     game = load_game(args.game)
     if args.json:
@@ -164,7 +164,7 @@ def cmd_show(args) -> int:
     return EXIT_OK
 
 
-def cmd_list(args) -> int:
+def _cmd_list(args) -> int:
     from .io import load_game
     from .io.catalogue import catalogue_names
     rows = []
@@ -183,7 +183,7 @@ def cmd_list(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"solve": cmd_solve, "show": cmd_show, "list": cmd_list}
+COMMANDS = {"solve": _cmd_solve, "show": _cmd_show, "list": _cmd_list}
 
 
 def main(argv=None) -> int:

@@ -169,7 +169,16 @@ def analyse(args) -> dict:
 
 
 def run(args) -> int:
-    """Run ``deterrence repeated``; returns the exit code (0)."""
+    """Run ``deterrence repeated``; returns the exit code (0).
+
+    >>> import argparse
+    >>> p = argparse.ArgumentParser(); add_arguments(p)
+    >>> run(p.parse_args(["prisoners_dilemma", "--delta", "3/4", "--json"]))  # doctest: +ELLIPSIS
+    {
+      "payoffs": [
+    ...
+    0
+    """
     result = analyse(args)
     out, extra = result["json"], result["extra"]
     if args.json:

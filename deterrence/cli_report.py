@@ -24,6 +24,15 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
+    """Run ``deterrence report``; returns the exit code (0).
+
+    >>> import argparse
+    >>> p = argparse.ArgumentParser(); add_arguments(p)
+    >>> run(p.parse_args(["chicken", "--format", "markdown"]))  # doctest: +ELLIPSIS
+    # Chicken
+    ...
+    0
+    """
     from .cli import _parse_sets
     from .explain import explain, render
     values = _parse_sets(args.set)

@@ -55,7 +55,14 @@ def model_figure(model, *, rounds=200, grid=60):
 
 
 def save_report_figures(subject, report, path) -> None:
-    """Save the report's figure(s) to ``path`` (format from the suffix: png, pdf, svg)."""
+    """Save the report's figure(s) to ``path`` (format from the suffix: png, pdf, svg).
+
+    >>> import os, tempfile
+    >>> from deterrence import load_game
+    >>> path = os.path.join(tempfile.mkdtemp(), "chicken.png")
+    >>> save_report_figures(load_game("chicken"), None, path); os.path.getsize(path) > 0
+    True
+    """
     import matplotlib
     matplotlib.use("Agg")
     from .core.normal_form import NormalFormGame

@@ -34,7 +34,11 @@ def catalogue_names() -> list:
 
 
 def find_entry(name: str):
-    """Path of a catalogue entry by name (``"chicken"`` or ``"chicken.toml"``), or None."""
+    """Path of a catalogue entry by name (``"chicken"`` or ``"chicken.toml"``), or None.
+
+    >>> find_entry("chicken").name, find_entry("no_such_game")
+    ('chicken.toml', None)
+    """
     folder = catalogue_dir()
     if "/" in name or "\\" in name:
         return None

@@ -35,12 +35,22 @@ TREE_METHODS = {}
 
 
 def register_method(name: str, module: str, function: str) -> None:
-    """Add a solver method to the registry (used by the tree and model modules)."""
+    """Add a solver method to the registry (used by the tree and model modules).
+
+    >>> register_method("pure_again", "deterrence.solvers.pure", "pure_equilibria")
+    >>> METHODS.pop("pure_again")
+    ('deterrence.solvers.pure', 'pure_equilibria')
+    """
     METHODS[name] = (module, function)
 
 
 def default_method(game) -> str:
-    """``"enumerate"`` for two-player games, ``"pure"`` otherwise."""
+    """``"enumerate"`` for two-player games, ``"pure"`` otherwise; a tree's own default.
+
+    >>> from deterrence import load_game
+    >>> default_method(load_game("chicken")), default_method(load_game("entry_deterrence"))
+    ('enumerate', 'subgame_perfect')
+    """
     if hasattr(game, "n_players") and game.n_players == 2:
         return "enumerate"
     if hasattr(game, "n_players"):

@@ -48,7 +48,12 @@ def expected_payoffs_against(game, strategies, player) -> list:
 
 
 def regrets(game, strategies) -> tuple:
-    """Each player's regret (best deviation payoff minus current payoff), exactly."""
+    """Each player's regret (best deviation payoff minus current payoff), exactly.
+
+    >>> from deterrence import NormalFormGame
+    >>> regrets(NormalFormGame.from_arrays([[3, 0], [5, 1]], [[3, 5], [0, 1]]), [(1, 0), (1, 0)])
+    (Fraction(2, 1), Fraction(2, 1))
+    """
     out = []
     for i in range(game.n_players):
         vals = expected_payoffs_against(game, strategies, i)

@@ -213,7 +213,19 @@ def _analyse(chain, rg, automata, mode, war, within, disc):
 
 
 def war_risk_arrays(chain, wp, within):
-    """(P(war within `within` rounds), P(war ever), expected rounds to war or None)."""
+    """(P(war within `within` rounds), P(war ever), expected rounds to war or None).
+
+    ``chain`` is a product chain (``deterrence.solvers._product.Chain``); most
+    callers want :func:`war_risk`, which builds it.
+
+    >>> from deterrence import load_game
+    >>> from deterrence.core.repeated import RepeatedGame
+    >>> from deterrence.solvers import _product
+    >>> rg = RepeatedGame(load_game("prisoners_dilemma").with_defaults(), 0, None, {"tremble": "1/10"})
+    >>> chain = _product.Chain(rg, _product.resolve_profile(rg, "tft"), "exact")
+    >>> war_risk_arrays(chain, [("D", "D")], 2)[0]
+    Fraction(343, 10000)
+    """
     mode = chain.mode
     stage = chain.stage
     a1, a2 = stage.actions
