@@ -231,3 +231,12 @@ def test_from_text_errors_name_line():
         Automaton.from_text('states = ["s"]\nplay = {', CD, file="mine.toml")
     with pytest.raises(GameFileError, match=r"mine.toml:3: play"):
         Automaton.from_text(text.replace('"C"', '"Z"'), CD, file="mine.toml")
+
+
+def test_automaton_html_table():
+    from deterrence import load_game
+    from deterrence.core.strategies import strategy
+    a = strategy("contrite_tit_for_tat", load_game("us_iran_stage").with_defaults())
+    html = a._repr_html_()
+    assert html.count("<tr>") == 2 + len(a.states)  # two header rows, one row per state
+    assert "gg (start)" in html and "<th>retaliate, escalate</th>" in html

@@ -391,6 +391,28 @@ class Automaton:
             raise AttributeError("Automaton is immutable")
         object.__setattr__(self, key, value)
 
+    def _repr_html_(self) -> str:
+        """A table: one row per state (start state marked), the action played, and
+        the next state for each observed profile (own action, opponent's action)."""
+        import html
+        esc = html.escape
+        profiles = [(a, b) for a in self._actions for b in self._opp]
+        head = ("<tr><th>state</th><th>plays</th>"
+                + "".join(f"<th>{esc(a)}, {esc(b)}</th>" for a, b in profiles) + "</tr>")
+        rows = []
+        for state in self._states:
+            out = self.output(state)
+            plays = ", ".join(f"{esc(a)}" if p == 1 else f"{esc(format_exact(p))} {esc(a)}"
+                              for a, p in out.items() if p != 0)
+            mark = " (start)" if state == self._start else ""
+            rows.append(f"<tr><th>{esc(state)}{mark}</th><td>{plays}</td>"
+                        + "".join(f"<td>{esc(self.next_state(state, a, b))}</td>" for a, b in profiles)
+                        + "</tr>")
+        cap = esc(self._name or "automaton") + (f": {esc(self._description)}" if self._description else "")
+        return (f"<table class='deterrence-automaton'><caption>{cap}</caption>"
+                f"<tr><th></th><th></th><th colspan='{len(profiles)}'>next state after (own, other)</th></tr>"
+                + head + "".join(rows) + "</table>")
+
     def __repr__(self):
         name = f"{self._name!r}, " if self._name else ""
         return f"Automaton({name}{len(self._states)} states, start {self._start!r})"
