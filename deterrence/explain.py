@@ -184,7 +184,7 @@ def repeated_sections(stage, strategies, delta, noise=None, *, within=100) -> li
     >>> m = us_iran_model()
     >>> s = repeated_sections(m.stage, m.strategies, m.delta)
     >>> s[0].data["critical_delta"], s[0].data["critical_delta_formula"]
-    ('3/4', '(a_iran + b_iran)/(a_iran + c_iran)')
+    ('3/4', 'Max((a_iran + b_iran)/(a_iran + c_iran), (a_us + b_us)/(a_us + c_us))')
     """
     from .solvers.critical_delta import critical_delta
     from .solvers.one_shot_deviation import one_shot_deviation
