@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import inspect
-import itertools
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 

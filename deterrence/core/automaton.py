@@ -35,7 +35,6 @@ safe parser :func:`deterrence.core.symbolic.parse_expression` (never ``eval``).
 from __future__ import annotations
 
 import re
-from fractions import Fraction
 from typing import Mapping, Sequence
 
 import numpy as np

@@ -13,14 +13,13 @@ Games never change: every transform returns a new game.
 from __future__ import annotations
 
 import itertools
-import math
 from fractions import Fraction
 from typing import Mapping, Sequence
 
 import numpy as np
 
 from ..errors import GameError
-from .numbers import format_exact, is_symbolic, to_exact
+from .numbers import is_symbolic, to_exact
 
 DEFAULT_PLAYERS = ("Row", "Column")
 

@@ -25,7 +25,7 @@ dilemma", J. Conflict Resolution 39, 1995):
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Mapping
 

@@ -45,7 +45,6 @@ Entrant (root)
 """
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import Mapping, Sequence
 
 from ..errors import GameError

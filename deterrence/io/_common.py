@@ -247,3 +247,45 @@ def format_number(value) -> str:
 def _type_name(value) -> str:
     return {dict: "a table", list: "an array", str: "a string", bool: "a boolean",
             int: "an integer", float: "a number"}.get(type(value), type(value).__name__)
+
+
+def read_file_bytes(path) -> tuple:
+    """``(raw bytes, file name)`` of a game file; an unreadable file is a GameFileError.
+
+    >>> read_file_bytes("/no/such/file.toml")
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.GameFileError: /no/such/file.toml: cannot read: No such file or directory
+    """
+    from pathlib import Path
+    file = str(path)
+    try:
+        return Path(path).read_bytes(), file
+    except OSError as exc:
+        raise GameFileError(f"cannot read: {exc.strerror or exc}", file=file) from None
+
+
+def parse_toml_text(text: str, file) -> dict:
+    """Parse TOML text; errors keep tomllib's line (``file:line:``) and never escape as others.
+
+    >>> parse_toml_text('a = 1\\nb = [1,,]', "g.toml")
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.GameFileError: g.toml:2: not valid TOML: ...
+    """
+    import tomllib
+    if text.startswith("\ufeff"):  # a byte-order mark some editors add
+        text = text[1:]
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        # tomllib's message ends "(at line L, column C)": keep it, and the line.
+        found = re.search(r"at line (\d+)", str(exc))
+        raise GameFileError(f"not valid TOML: {exc}", file=file,
+                            line=int(found.group(1)) if found else None) from None
+    except (RecursionError, MemoryError):
+        raise GameFileError("not valid TOML: nested too deeply", file=file) from None
+    except ValueError as exc:  # an integer of over 4300 digits: tomllib gives no line
+        found = re.search(r"[0-9_]{4300,}", text)
+        raise GameFileError(f"not valid TOML: {exc}", file=file,
+                            line=text.count("\n", 0, found.start()) + 1 if found else None) from None

@@ -56,7 +56,7 @@ import datetime as _dt
 import html
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 

@@ -34,7 +34,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from ..core.numbers import format_exact, to_exact
-from ..core.tree import Chance, Decision, GameTree, Terminal, chance, decision, terminal
+from ..core.tree import Decision, GameTree, Terminal, chance, decision
 from ..errors import GameError, GameFileError
 from ._common import MAX_FILE_BYTES
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import itertools
 import re
-from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +25,7 @@ import numpy as np
 from ..core.normal_form import NormalFormGame
 from ..core.numbers import is_symbolic, to_exact
 from ..errors import GameError, GameFileError
-from ._common import MAX_FILE_BYTES
+from ._common import MAX_FILE_BYTES, read_file_bytes
 
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,3})?(?:/\d+)?\Z", re.ASCII)
 #: Largest number of profiles a file may declare (the payoffs must be listed anyway).
@@ -42,11 +41,7 @@ def read_nfg(path):
     >>> read_nfg(path).payoff((1, 0))
     (5, 0)
     """
-    file = str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise GameFileError(f"cannot read: {exc.strerror or exc}", file=file) from None
+    raw, file = read_file_bytes(path)
     return parse_nfg(raw, file=file)
 
 

@@ -34,7 +34,7 @@ import numpy as np
 from ..core.normal_form import NormalFormGame
 from ..core.numbers import is_symbolic
 from ..errors import GameError, GameFileError
-from ._common import (MAX_FILE_BYTES, _type_name, check_parameter_name, format_formula,
+from ._common import (MAX_FILE_BYTES, read_file_bytes, _type_name, check_parameter_name, format_formula,
                       format_number, parameter_value, payoff_value)
 
 FORMAT = "deterrence.normal_form"
@@ -52,11 +52,7 @@ def read_json(path):
     >>> read_json(path).A.tolist()
     [[1, 2], [3, 4]]
     """
-    file = str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise GameFileError(f"cannot read: {exc.strerror or exc}", file=file) from None
+    raw, file = read_file_bytes(path)
     return parse_json_game(raw, file=file)
 
 

@@ -35,7 +35,7 @@ from ..core.normal_form import NormalFormGame
 from ..core.numbers import is_symbolic
 from ..core.symbolic import MAX_LENGTH
 from ..errors import GameError, GameFileError
-from ._common import (MAX_FILE_BYTES, _type_name, check_label, check_parameter_name,
+from ._common import (MAX_FILE_BYTES, parse_toml_text, _type_name, check_label, check_parameter_name,
                       format_formula, parameter_value, payoff_value)
 
 #: top-level keys the normal-form reader understands; other tables go to ``game.extra``.
@@ -90,19 +90,7 @@ def _load(text, file, tree_source):
         text = text[1:]
     if not text.strip():
         raise GameFileError("empty file: a game needs players, actions and payoffs", file=file)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        # tomllib's message ends "(at line L, column C)": keep it, and the line.
-        found = re.search(r"at line (\d+)", str(exc))
-        raise GameFileError(f"not valid TOML: {exc}", file=file,
-                            line=int(found.group(1)) if found else None) from None
-    except (RecursionError, MemoryError):
-        raise GameFileError("not valid TOML: nested too deeply", file=file) from None
-    except ValueError as exc:  # an integer of over 4300 digits: tomllib gives no line
-        found = re.search(r"[0-9_]{4300,}", text)
-        raise GameFileError(f"not valid TOML: {exc}", file=file,
-                            line=text.count("\n", 0, found.start()) + 1 if found else None) from None
+    data = parse_toml_text(text, file)
     if "tree" in data:
         # a game tree: the tree reader gets the path (or text) and reads it whole
         return _read_tree(tree_source, file)

@@ -51,13 +51,12 @@ validation errors (which name a node path) into errors naming file and line.
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 
 from ..core.numbers import is_symbolic
 from ..core.tree import Chance, Decision, GameTree, Terminal, path_name
 from ..errors import GameError, GameFileError
-from ._common import _type_name, check_label, format_formula, payoff_value
+from ._common import parse_toml_text, _type_name, check_label, format_formula, payoff_value
 
 NODE_KEYS = ("player", "moves", "infoset", "probabilities", "payoffs", "outcome", "label")
 HEAD_KEYS = ("title", "description", "sources", "players", "parameters", "tree", "claims")
@@ -100,14 +99,7 @@ def read_tree_toml(path_or_text, file=None) -> GameTree:
         text = path_or_text
     if text.startswith("\ufeff"):
         text = text[1:]
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        found = re.search(r"at line (\d+)", str(exc))
-        raise GameFileError(f"not valid TOML: {exc}", file=file,
-                            line=int(found.group(1)) if found else None) from None
-    except (RecursionError, MemoryError):
-        raise GameFileError("not valid TOML: nested too deeply", file=file) from None
+    data = parse_toml_text(text, file)
     return _TreeReader(text, data, file).tree()
 
 

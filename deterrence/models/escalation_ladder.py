@@ -108,7 +108,7 @@ def war_probability(tree: GameTree, equilibrium) -> object:
     0
     """
     from fractions import Fraction
-    from ..core.tree import Chance, Decision, Terminal
+    from ..core.tree import Chance, Terminal
 
     def walk(node, path):
         if isinstance(node, Terminal):

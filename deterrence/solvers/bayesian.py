@@ -33,8 +33,8 @@ import itertools
 from dataclasses import dataclass
 from fractions import Fraction
 
-from ..core.numbers import format_exact, is_symbolic
-from ..core.tree import Chance, Decision, GameTree, Terminal, path_name
+from ..core.numbers import format_exact
+from ..core.tree import Chance, Decision, GameTree, path_name
 from ..errors import GameError, TooLargeError
 from .reduced_normal_form import expected_payoffs, tree_nash
 

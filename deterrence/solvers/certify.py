@@ -8,7 +8,6 @@ from __future__ import annotations
 from fractions import Fraction
 from itertools import product
 
-import numpy as np
 
 from ..core.numbers import to_exact
 from ..errors import GameError, NotAnEquilibriumError

@@ -30,7 +30,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from ..core.numbers import format_exact, is_symbolic
 from ..core.repeated import RepeatedGame, delta_symbol
 from ..errors import GameError
 from .one_shot_deviation import Deviation, deviation_gains

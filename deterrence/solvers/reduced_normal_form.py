@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from ..core.numbers import format_exact, is_symbolic
-from ..core.tree import Chance, Decision, GameTree, Terminal, path_name
+from ..core.tree import Chance, GameTree, Terminal, path_name
 from ..errors import GameError, TooLargeError
 
 #: largest number of profiles (cells) a reduced normal form may have.

@@ -9,7 +9,6 @@ two-player games) the cliques and connected components.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from fractions import Fraction
 
 from ..core.numbers import format_exact
 
