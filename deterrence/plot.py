@@ -532,36 +532,86 @@ def _as_floats(values):
                      for v in values], dtype=float)
 
 
+def _runs(mask):
+    """Index ranges ``(start, stop)`` of the maximal runs of True in ``mask``.
+
+    >>> _runs([True, True, False, True, False, False])
+    [(0, 2), (3, 4)]
+    """
+    out, start = [], None
+    for k, m in enumerate(list(mask) + [False]):
+        if m and start is None:
+            start = k
+        elif not m and start is not None:
+            out.append((start, k))
+            start = None
+    return out
+
+
 def critical_delta_curve(param_values, deltas, ax=None, xlabel="parameter",
                          ylabel="critical discount factor δ*", label="δ*", shade=True):
     """Plot the critical discount factor δ* against a parameter, shading where restraint holds.
 
     Restraint is an equilibrium of the repeated game when the players weigh
     the future at least δ*: the region above the curve (and below 1). A δ*
-    of None or above 1 means restraint cannot be sustained at that parameter
-    value: the curve leaves the plot there.
+    of None (or above 1) means restraint is not subgame perfect for any δ at
+    that parameter value: the curve and the shading stop there (nothing is
+    interpolated across such a point), and the stretch between the nearest
+    values with a δ* is covered by a grey hatched band
+    "no δ* (never subgame perfect)".
 
     >>> import matplotlib
     >>> matplotlib.use("Agg")
     >>> ax = critical_delta_curve([10, 20, 50], ["2/3", "1/2", "1/5"], xlabel="W_iran")
     >>> ax.get_xlabel(), [float(v) for v in ax.get_ylim()]
     ('W_iran', [0.0, 1.0])
+    >>> ax = critical_delta_curve([1, 2, 3, 4], [None, "3/4", "3/5", "1/2"])
+    >>> [p.get_label() for p in ax.patches]
+    ['no δ* (never subgame perfect)']
     """
+    from matplotlib.patches import Rectangle
+
     x = _as_floats(param_values)
     d = _as_floats(deltas)
     if x.shape != d.shape:
         raise GameError(f"{len(x)} parameter values but {len(d)} critical discount factors")
+    if x.size == 0:
+        raise GameError("no parameter values to plot")
+    order = np.argsort(x, kind="stable")
+    x, d = x[order], d[order]
     ax = _new_axes(ax, (6.0, 4.0))
-    shown = np.where(np.isfinite(d) & (d <= 1), d, np.nan)
+    ok = np.isfinite(d) & (d <= 1)
+    shown = np.where(ok, np.clip(d, 0, 1), np.nan)
+    runs = _runs(ok)
     if shade:
-        floor = np.where(np.isnan(shown), 1.0, np.clip(shown, 0, 1))
-        ax.fill_between(x, floor, 1.0, color=REGIME_COLORS[0], alpha=0.3, step=None,
-                        label="restraint sustainable (δ ≥ δ*)")
-        ax.fill_between(x, 0.0, floor, color=REGIME_COLORS[2], alpha=0.15,
-                        label="restraint breaks down (δ < δ*)")
+        for k, (a, b) in enumerate(runs):
+            xs, ys = x[a:b], shown[a:b]
+            if b - a == 1:      # an isolated point: a thin column, so it is still visible
+                ax.vlines(xs[0], ys[0], 1.0, color=REGIME_COLORS[0], linewidth=4, alpha=0.5)
+                ax.vlines(xs[0], 0.0, ys[0], color=REGIME_COLORS[2], linewidth=4, alpha=0.3)
+                continue
+            ax.fill_between(xs, ys, 1.0, color=REGIME_COLORS[0], alpha=0.3,
+                            label="restraint sustainable (δ ≥ δ*)" if k == 0 else None)
+            ax.fill_between(xs, 0.0, ys, color=REGIME_COLORS[2], alpha=0.15,
+                            label="restraint breaks down (δ < δ*)" if k == 0 else None)
+    # Missing δ*: from the last value with a δ* to the next one (where exactly δ* stops
+    # existing in between is unknown), hatched over the whole range of δ.
+    first = True
+    for a, b in _runs(~ok):
+        left = x[a - 1] if a > 0 else x[a]
+        right = x[b] if b < len(x) else x[b - 1]
+        if right == left:       # a single missing point with nothing around it
+            span = (x[-1] - x[0]) or 1.0
+            left, right = left - span / 100, right + span / 100
+        ax.add_patch(Rectangle((left, 0.0), right - left, 1.0, facecolor="0.85", edgecolor="0.45",
+                               hatch="///", linewidth=0, alpha=0.8, zorder=0.5,
+                               label="no δ* (never subgame perfect)" if first else None))
+        first = False
+    # NaN breaks the line: no segment joins a value across a missing one.
     ax.plot(x, shown, color="black", marker="o", markersize=3, linewidth=2, label=label)
     ax.set_ylim(0.0, 1.0)
-    ax.set_xlim(float(np.nanmin(x)), float(np.nanmax(x)))
+    lo, hi = float(x[0]), float(x[-1])
+    ax.set_xlim(lo, hi if hi > lo else lo + 1)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.grid(alpha=0.3)
@@ -686,10 +736,27 @@ def noisy_trajectory(actions_history, ax=None, action_labels=None, *, players=No
     ...                       players=["US", "Iran"])
     >>> [t.get_text() for t in ax.get_yticklabels()], len(ax.get_legend().get_texts())
     (['US', 'Iran'], 3)
+
+    A :class:`deterrence.solvers.simulate.MatchHistory` (from ``play_match``) is
+    drawn with its own action labels, players and misfires:
+
+    >>> import deterrence as dt
+    >>> from deterrence.solvers.simulate import play_match
+    >>> m = play_match(dt.load_game("us_iran_stage"), "tit_for_tat", turns=30,
+    ...                noise={"execution": "1/20"}, seed=7)
+    >>> [t.get_text() for t in noisy_trajectory(m).get_legend().get_texts()]
+    ['hold', 'retaliate', 'escalate', 'misfire (noise)']
     """
     from matplotlib.colors import BoundaryNorm, ListedColormap
     from matplotlib.patches import Patch
 
+    if hasattr(actions_history, "realised") and hasattr(actions_history, "intended"):
+        match = actions_history
+        actions_history = match.realised
+        if action_labels is None and len(set(match.actions)) == 1:
+            action_labels = list(match.actions[0])
+        players = match.players if players is None else players
+        mistakes = match.mistakes if mistakes is None else mistakes
     hist = np.asarray(actions_history, dtype=object)
     if hist.ndim == 1:
         hist = hist.reshape(-1, 1)

@@ -179,11 +179,45 @@ def test_critical_delta_curve(tmp_path):
     curve = ax.lines[0]
     assert np.isnan(curve.get_ydata()[0]) and np.allclose(curve.get_ydata()[1:], [2 / 3, 0.5, 0.25])
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert legend == ["restraint sustainable (δ ≥ δ*)", "restraint breaks down (δ < δ*)", "δ*"]
+    assert legend == ["restraint sustainable (δ ≥ δ*)", "restraint breaks down (δ < δ*)",
+                      "no δ* (never subgame perfect)", "δ*"]
     assert len(ax.collections) == 2
     save(ax, tmp_path, "delta")
     with pytest.raises(dt.GameError):
         plot.critical_delta_curve([1, 2], [0.5])
+
+
+def _green_x_ranges(ax):
+    from matplotlib.colors import to_rgba
+    green = to_rgba(plot.REGIME_COLORS[0])[:3]
+    out = []
+    for coll in ax.collections:
+        fc = coll.get_facecolor()
+        if len(fc) and np.allclose(fc[0][:3], green):
+            for path in coll.get_paths():
+                xs = path.vertices[:, 0]
+                out.append((xs.min(), xs.max()))
+    return out
+
+
+def test_critical_delta_curve_breaks_at_missing_values(tmp_path):
+    # a value with no δ* must not count as δ* = 1, nor be bridged by the curve or the shading
+    x = [1, 2, 3, 4, 5, 6]
+    ax = plot.critical_delta_curve(x, ["1/2", "1/2", None, "1/2", "1/2", None])
+    ranges = _green_x_ranges(ax)
+    assert ranges and all(hi <= 2 or lo >= 4 for lo, hi in ranges), ranges
+    assert all(hi <= 5 for _, hi in ranges), ranges      # nothing green past the last δ*
+    curve = [ln for ln in ax.lines if ln.get_label() == "δ*"][0]
+    y = curve.get_ydata()
+    assert np.isnan(y[2]) and np.isnan(y[5]) and np.allclose(y[[0, 1, 3, 4]], 0.5)
+    bands = [p for p in ax.patches if p.get_hatch()]
+    assert [(p.get_x(), p.get_x() + p.get_width()) for p in bands] == [(2, 4), (5, 6)]
+    assert bands[0].get_label() == "no δ* (never subgame perfect)" and bands[0].get_height() == 1
+    assert "no δ* (never subgame perfect)" in [t.get_text() for t in ax.get_legend().get_texts()]
+    # a leading missing value (the old test's case): no green left of the first δ*
+    ax = plot.critical_delta_curve([5, 10, 20], [None, "2/3", "1/2"])
+    assert all(lo >= 10 for lo, _ in _green_x_ranges(ax))
+    ax.figure.savefig(tmp_path / "gap.png")
 
 
 def test_deterrence_map(tmp_path):

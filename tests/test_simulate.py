@@ -77,3 +77,68 @@ def test_errors():
         simulate(PD, "tft", delta=0)
     with pytest.raises(GameError, match="two strategies"):
         tournament(PD, ["tft"])
+
+
+# ---------------------------------------------------------------------------
+# play_match: one noisy match, round by round
+# ---------------------------------------------------------------------------
+def test_play_match_same_seed_same_match():
+    from deterrence.solvers.simulate import play_match
+    a = play_match(US, "tit_for_tat", turns=60, noise={"execution": "1/10"}, seed=11)
+    b = play_match(US, "tit_for_tat", turns=60, noise={"execution": "1/10"}, seed=11)
+    c = play_match(US, "tit_for_tat", turns=60, noise={"execution": "1/10"}, seed=12)
+    assert a == b and a.to_json() == b.to_json()
+    assert a.realised != c.realised
+    assert a.turns == 60 and len(a.intended) == len(a.observed) == len(a.states) == 60
+    # execution noise only: every change is one rung up, and nobody misreads
+    for (i1, i2), (r1, r2) in zip(a.intended, a.realised):
+        for i, r in ((i1, r1), (i2, r2)):
+            k, j = US.actions[0].index(i), US.actions[0].index(r)
+            assert j in (k, min(k + 1, 2))
+    assert not any(x for pair in a.misperceptions for x in pair)
+    assert any(x for pair in a.mistakes for x in pair)
+    js = a.to_json()
+    assert js["rounds"][0]["states"] == list(a.states[0]) and js["noise"] == {"execution": "1/10"}
+    with pytest.raises(AttributeError):   # frozen
+        a.seed = 1
+
+
+def test_play_match_without_noise_follows_the_automata():
+    from deterrence.core.strategies import strategy
+    from deterrence.solvers.simulate import play_match
+    autos = [strategy("tit_for_tat", PD, 0), strategy("always_escalate", PD, 1)]
+    for seed in (0, 1, 2):
+        m = play_match(PD, autos, turns=8, seed=seed)
+        s = [a.start for a in autos]
+        for t in range(8):
+            want = tuple(next(iter(a.output(x))) for a, x in zip(autos, s))
+            assert m.states[t] == tuple(s)
+            assert m.intended[t] == m.realised[t] == want
+            assert m.observed[t] == (want[1], want[0])
+            s = [autos[0].next_state(s[0], want[0], want[1]), autos[1].next_state(s[1], want[1], want[0])]
+        assert m.final_states == tuple(s)
+        assert m.realised[:3] == (("C", "D"), ("D", "D"), ("D", "D"))
+        assert [u for u in m.payoffs[:2]] == [(0, 5), (1, 1)]
+
+
+def test_play_match_frequencies_agree_with_analyse_noise():
+    from deterrence.solvers.simulate import play_match
+    noise = {"tremble": "1/10", "perception": "1/20"}
+    exact = analyse_noise(PD, ["tit_for_tat", "tit_for_tat"], noise=noise, within=0).profile_frequencies
+    burn, turns, seeds = 50, 350, 120
+    per_seed = {p: [] for p in exact}
+    for seed in range(seeds):
+        m = play_match(PD, "tit_for_tat", turns=turns, noise=noise, seed=seed)
+        tail = m.realised[burn:]
+        for p in exact:
+            per_seed[p].append(sum(r == p for r in tail) / len(tail))
+    for p, xs in per_seed.items():
+        xs = np.array(xs)
+        se = xs.std(ddof=1) / np.sqrt(len(xs))
+        assert abs(xs.mean() - float(exact[p])) < 4 * se + 1e-3, (p, xs.mean(), float(exact[p]), se)
+
+
+def test_play_match_refuses_bad_turns():
+    from deterrence.solvers.simulate import play_match
+    with pytest.raises(GameError, match="turns"):
+        play_match(PD, "tft", turns=0)

@@ -228,6 +228,121 @@ def simulate(game, profile, *, matches: int = 10_000, turns: int = 200, delta=No
 
 
 @dataclass(frozen=True)
+class MatchHistory:
+    """One noisy match, round by round (from :func:`play_match`).
+
+    Every per-round field is a tuple over rounds of a pair (first player, second
+    player): ``intended`` is what each automaton meant to play, ``realised`` what
+    came out after implementation noise, ``observed`` what each side saw of the
+    *other* side's realised action (perception noise), ``states`` the automaton
+    states in which the round was played and ``payoffs`` the stage payoffs (exact).
+    ``final_states`` are the states after the last round.
+    """
+
+    players: tuple
+    actions: tuple
+    strategies: tuple
+    intended: tuple
+    realised: tuple
+    observed: tuple
+    states: tuple
+    final_states: tuple
+    payoffs: tuple
+    noise: dict
+    seed: object
+
+    @property
+    def turns(self) -> int:
+        return len(self.realised)
+
+    @property
+    def mistakes(self) -> tuple:
+        """Per round, per player: did implementation noise change the intended action?"""
+        return tuple(tuple(a != b for a, b in zip(i, r)) for i, r in zip(self.intended, self.realised))
+
+    @property
+    def misperceptions(self) -> tuple:
+        """Per round, per player: did it misread the other side's action?"""
+        return tuple((o[0] != r[1], o[1] != r[0]) for o, r in zip(self.observed, self.realised))
+
+    def to_json(self) -> dict:
+        from ..core.numbers import format_exact
+        return {"players": list(self.players), "strategies": list(self.strategies),
+                "turns": self.turns, "noise": dict(self.noise),
+                "seed": self.seed if isinstance(self.seed, (int, type(None))) else str(self.seed),
+                "rounds": [{"round": t + 1, "states": list(s), "intended": list(i),
+                            "realised": list(r), "observed": list(o),
+                            "payoffs": [format_exact(v) for v in u]}
+                           for t, (s, i, r, o, u) in enumerate(zip(self.states, self.intended, self.realised,
+                                                                   self.observed, self.payoffs))],
+                "final_states": list(self.final_states)}
+
+
+def play_match(game, profile, *, turns: int = 50, noise=None, seed=None) -> MatchHistory:
+    """Play ONE noisy match of ``turns`` rounds between two automata, round by round.
+
+    ``game`` is a stage game (then ``noise`` is the only noise) or a RepeatedGame
+    (its own noise unless ``noise`` is given); ``profile`` is two automata or
+    strategy names, as for :func:`simulate`. Each round, each automaton draws its
+    intended action from its state, implementation noise may change it into the
+    realised action, each side observes the other's realised action (through
+    perception noise) and both automata move on. Every round uses six uniform
+    numbers from ``deterrence.core.random.rng(seed)`` whatever happens, so two
+    profiles played with one seed meet the same random numbers.
+
+    >>> from deterrence import load_game
+    >>> stage = load_game("us_iran_stage")
+    >>> m = play_match(stage, "tit_for_tat", turns=3, noise={"execution": "1/20"}, seed=7)
+    >>> m.turns, m.realised[0], m.states[0]
+    (3, ('hold', 'hold'), ('calm', 'calm'))
+    >>> play_match(stage, "tit_for_tat", turns=3, seed=1).to_json()["rounds"][2]["realised"]
+    ['hold', 'hold']
+    """
+    from ..core.repeated import RepeatedGame
+    if isinstance(turns, bool) or not isinstance(turns, (int, np.integer)) or turns < 1:
+        raise GameError(f"turns must be a whole number >= 1, got {turns!r}")
+    if isinstance(game, RepeatedGame):
+        stage, noise = game.stage, (game.noise if noise is None else noise)
+    else:
+        stage = game
+    stage = stage.with_defaults() if stage.is_symbolic else stage
+    rg = RepeatedGame(stage, 0, None, noise)
+    automata = _product.resolve_profile(rg, profile)
+    automata = tuple(a.subs(stage.parameters) for a in automata)
+    chain = _product.Chain(rg, automata, "float")
+    cum = lambda M: np.cumsum(np.asarray(M, dtype=float), axis=-1)   # noqa: E731
+    intend = [cum(chain.p[i]) for i in range(2)]       # [state, action]
+    execute = [cum(chain.E[i]) for i in range(2)]      # [intended, realised]
+    perceive = [cum(chain.O[i]) for i in range(2)]     # [other's realised, observed]
+    nxt = [np.asarray(a.transition_table) for a in automata]
+    acts = stage.actions
+    U = stage.payoff_arrays
+
+    def draw(c, u):
+        return min(int(np.searchsorted(c, u, side="right")), len(c) - 1)
+
+    u = make_rng(seed).random((int(turns), 6))
+    s = [automata[0].start_index, automata[1].start_index]
+    states, intended, realised, observed, payoffs = [], [], [], [], []
+    for t in range(int(turns)):
+        states.append((automata[0].states[s[0]], automata[1].states[s[1]]))
+        a = [draw(intend[i][s[i]], u[t, i]) for i in range(2)]
+        b = [draw(execute[i][a[i]], u[t, 2 + i]) for i in range(2)]
+        o = [draw(perceive[i][b[1 - i]], u[t, 4 + i]) for i in range(2)]   # o[i]: i's view of the other
+        intended.append((acts[0][a[0]], acts[1][a[1]]))
+        realised.append((acts[0][b[0]], acts[1][b[1]]))
+        observed.append((acts[1][o[0]], acts[0][o[1]]))
+        payoffs.append((U[0][b[0], b[1]], U[1][b[0], b[1]]))
+        s = [int(nxt[i][s[i], b[i], o[i]]) for i in range(2)]
+    return MatchHistory(players=tuple(stage.players), actions=tuple(tuple(x) for x in acts),
+                        strategies=tuple(a.name for a in automata), intended=tuple(intended),
+                        realised=tuple(realised), observed=tuple(observed), states=tuple(states),
+                        final_states=(automata[0].states[s[0]], automata[1].states[s[1]]),
+                        payoffs=tuple(payoffs), noise=rg.noise.to_dict() if rg.noise else {},
+                        seed=seed)
+
+
+@dataclass(frozen=True)
 class TournamentResult:
     """Round-robin scores: ``row_scores[i][j]`` is strategy i's mean payoff as the first
     player against j as the second; ``scores[i]`` averages both roles over all opponents."""
@@ -286,4 +401,4 @@ def tournament(game, strategies, *, matches: int = 200, turns: int = 200, delta=
                             column_scores=tuple(map(tuple, colsc)), scores=scores, ranking=ranking)
 
 
-__all__ = ["simulate", "SimulationResult", "tournament", "TournamentResult", "CompiledMatch"]
+__all__ = ["simulate", "SimulationResult", "play_match", "MatchHistory", "tournament", "TournamentResult", "CompiledMatch"]
