@@ -172,3 +172,67 @@ def test_random_trees_round_trip_through_toml_and_efg(tree):
     from deterrence.io.gambit_efg import parse_efg, write_efg
     assert read_tree_toml(write_tree_toml(tree)) == tree
     assert parse_efg(write_efg(tree)) == tree
+
+
+def _edge_widths(ax, pos):
+    """(parent path, child path) -> linewidth of the edge drawn between them."""
+    by_xy = {}
+    for line in ax.lines:
+        xs, ys = line.get_xdata(), line.get_ydata()
+        if len(xs) == 2:
+            by_xy[(float(xs[0]), float(ys[0]), float(xs[1]), float(ys[1]))] = line.get_linewidth()
+    out = {}
+    for child, (cx, cy) in pos.items():
+        if child:
+            px, py = pos[child[:-1]]
+            out[child] = by_xy[(px, py, cx, cy)]
+    return out
+
+
+def test_draw_tree_thick_chance_edges_only_on_the_equilibrium_path():
+    import matplotlib
+    matplotlib.use("Agg")
+    import deterrence as dt
+    from deterrence.plot_tree import draw_tree, tree_layout
+    tree = dt.load_game("us_iran_escalation_ladder")
+    spe = dt.solve(tree).equilibria[0]
+    ax = draw_tree(tree, equilibrium=spe)
+    w = _edge_widths(ax, tree_layout(tree))
+    # Iran strikes; chance decides; the US answers; Iran holds: the chance node below
+    # Iran's (never played) second strike is off the path
+    assert spe.actions["strike/as_meant/strike"] == "hold"
+    thin = 0.8
+    assert w[("strike", "as_meant")] > thin and w[("strike", "further")] > thin
+    for first in ("as_meant", "further"):
+        off = ("strike", first, "strike", "strike")
+        assert w[off + ("as_meant",)] == thin and w[off + ("further",)] == thin
+    assert w[("hold",)] == thin
+    import matplotlib.pyplot as plt
+    plt.close("all")
+
+
+def _overlaps(ax):
+    fig = ax.figure
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    boxes = [(t.get_text(), t.get_window_extent(r)) for t in ax.texts if t.get_text()]
+    return [(a, b) for k, (a, ba) in enumerate(boxes) for b, bb in boxes[k + 1:] if ba.overlaps(bb)]
+
+
+def test_draw_tree_labels_do_not_collide():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import deterrence as dt
+    from deterrence.models.escalation_ladder import escalation_ladder
+    from deterrence.models.proxy_targets import proxy_targets
+    from deterrence.plot_tree import draw_tree
+    ladder = dt.load_game("us_iran_escalation_ladder")
+    for tree in (ladder, ladder.with_defaults(), proxy_targets(), escalation_ladder(4)):
+        ax = draw_tree(tree, equilibrium=dt.solve(tree).equilibria[0])
+        assert _overlaps(ax) == []
+        # on axes of the notebooks' size too (fonts shrink if the axes are too narrow)
+        fig, ax = plt.subplots(figsize=(11, 5))
+        draw_tree(tree, ax=ax, equilibrium=dt.solve(tree).equilibria[0])
+        assert _overlaps(ax) == []
+        plt.close("all")
