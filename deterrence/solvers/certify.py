@@ -30,8 +30,24 @@ def expected_payoffs_against(game, strategies, player) -> list:
     if n == 2:
         other = others[0]
         M = arr if player == 0 else arr.T
+        support = supports[other]
+        cols = [j for j, _ in support]
+        # One integer dot product per action over a common denominator is much
+        # cheaper than summing Fractions (the check runs on every equilibrium).
+        den = 1
+        for _, p in support:
+            den = _lcm(den, Fraction(p).denominator)
+        weights = [int(Fraction(p) * den) for _, p in support]
+        sub = M[:, cols]
+        scale = 1
+        for v in sub.flat:
+            if isinstance(v, Fraction):
+                scale = _lcm(scale, v.denominator)
+        total = den * scale
         for a in range(game.shape[player]):
-            values.append(sum((M[a, j] * p for j, p in supports[other]), Fraction(0)))
+            row = sub[a]
+            acc = sum(int(v * scale) * w for v, w in zip(row, weights))
+            values.append(Fraction(acc, total))
         return values
     for a in range(game.shape[player]):
         total = Fraction(0)
@@ -44,6 +60,11 @@ def expected_payoffs_against(game, strategies, player) -> list:
             total += arr[tuple(idx)] * prob
         values.append(total)
     return values
+
+
+def _lcm(a: int, b: int) -> int:
+    from math import gcd
+    return a // gcd(a, b) * b
 
 
 def regrets(game, strategies) -> tuple:
