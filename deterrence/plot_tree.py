@@ -190,6 +190,7 @@ def draw_tree(tree: GameTree, ax=None, equilibrium=None, fontsize: int = 9):
                 dist = equilibrium.behaviour[(node.player, tree.infoset_of(path).name)]
                 planned |= {path + (m,) for m, q in dist.items() if _positive(q)}
     box = dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.9)
+    off_path_plans = False
     for path, node in tree.nodes():
         x, y = pos[path]
         if isinstance(node, Terminal):
@@ -204,6 +205,7 @@ def draw_tree(tree: GameTree, ax=None, equilibrium=None, fontsize: int = 9):
                 style = dict(color="black", linewidth=2.6)
             elif child in planned:
                 style = dict(color="0.6", linewidth=2.6)
+                off_path_plans = True
             else:
                 style = dict(color="black", linewidth=0.8)
             ax.plot([x, cx], [y, cy], zorder=1, solid_capstyle="round", **style)
@@ -223,8 +225,9 @@ def draw_tree(tree: GameTree, ax=None, equilibrium=None, fontsize: int = 9):
             ax.plot([p[0] for p in pts], [p[1] for p in pts], linestyle="--", color="tab:blue", zorder=0)
     if equilibrium is not None:
         from matplotlib.lines import Line2D
-        handles = [Line2D([], [], color="black", linewidth=2.6, label="equilibrium path"),
-                   Line2D([], [], color="0.6", linewidth=2.6, label="planned off the path")]
+        handles = [Line2D([], [], color="black", linewidth=2.6, label="equilibrium path")]
+        if off_path_plans:
+            handles.append(Line2D([], [], color="0.6", linewidth=2.6, label="planned off the path"))
         # below the tree, where it cannot cover a node or a label
         ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=2,
                   fontsize=label_size, frameon=False)
