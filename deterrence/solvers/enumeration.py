@@ -58,6 +58,12 @@ from .result import SolveResult
 #: Default limit on the estimated number of vertices (McMullen's upper bound,
 #: summed over both polytopes). 20x20 games (about 8e7) pass; 24x24 do not.
 DEFAULT_LIMIT = 10**9
+#: Default limit on the same estimate for degenerate games, which take the exact
+#: integer search (about 10 us per basis in Python, and a degenerate game has
+#: many bases per vertex): 15x15 games (bound 682,176; ~10 s with 0/1 payoffs)
+#: pass, 16x16 (1,961,256; ~30 s) and larger (minutes) are refused unless an
+#: explicit ``limit=`` is given.
+DEFAULT_EXACT_LIMIT = 10**6
 _TOL = 1e-11   # relative near-tie test; ~1e-15 rounding after a few dozen pivots
 #: Relative near-tie test of the compiled search's ratio tests (near-ties are then
 #: decided exactly, so this may be generous).
@@ -75,7 +81,9 @@ def all_equilibria(game, *, limit: int | None = None) -> SolveResult:
     :data:`DEFAULT_LIMIT`): the McMullen upper bound on the number of vertices
     of the two best-response polytopes; a larger game raises
     :class:`~deterrence.errors.TooLargeError`. The searches also stop if they
-    visit more than ``limit`` vertices (bases, on the exact path).
+    visit more than ``limit`` vertices (bases, on the exact path). Degenerate
+    games (exact path) have a smaller default, :data:`DEFAULT_EXACT_LIMIT`,
+    used when no ``limit`` is given: a 16x16 game with 0/1 payoffs is refused.
 
     Nondegenerate games take the float64 search (numba-compiled for 15x15
     and larger when numba is installed); degenerate ones the exact integer
@@ -96,6 +104,7 @@ def all_equilibria(game, *, limit: int | None = None) -> SolveResult:
     if game.n_players != 2:
         raise GameError(f"all_equilibria (method 'enumerate') needs a two-player game; "
                         f"this one has {game.n_players} players (use method 'pure')")
+    explicit = limit is not None
     if limit is None:
         limit = DEFAULT_LIMIT
     if isinstance(limit, bool) or not isinstance(limit, (int, np.integer)) or limit < 1:
@@ -114,6 +123,12 @@ def all_equilibria(game, *, limit: int | None = None) -> SolveResult:
     if m + n <= 64:                      # label masks fit in uint64
         pairs = _float_pairs(A, B, limit)
     if pairs is None:
+        if not explicit and estimate > DEFAULT_EXACT_LIMIT:
+            raise TooLargeError(
+                f"this {m}x{n} game is degenerate, so its equilibria need the exact search, "
+                f"which may visit up to {estimate:,} vertices (McMullen's upper bound) and "
+                f"more bases, over the default limit of {DEFAULT_EXACT_LIMIT:,} for degenerate "
+                f"games (minutes or more); pass limit={estimate} (or larger) to try anyway")
         pairs = _exact_pairs(A, B, limit)
     # (x mask, y mask, x, y) -> normalised strategies, sorted; the masks name the vertices
     found = {}

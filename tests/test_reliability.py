@@ -1,0 +1,174 @@
+"""Size and time: big jobs are refused with an estimate, interrupts keep work, failures are reported.
+
+See tests/README.md, "Size and time", for the sizes measured.
+"""
+import os
+import signal
+import subprocess
+import sys
+import time
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from deterrence import NormalFormGame
+from deterrence.errors import DeterrenceError, SolverError, TooLargeError
+from deterrence.solvers.certify import is_equilibrium
+from deterrence.solvers.enumeration import (DEFAULT_EXACT_LIMIT, DEFAULT_LIMIT, all_equilibria,
+                                            vertex_bound)
+from deterrence.solvers.payoff_set import equilibrium_payoff_set
+from deterrence.sweep import sweep
+
+from sweep_funcs import fragile
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def binary_game(n, seed):
+    rng = np.random.default_rng(seed)
+    return NormalFormGame.from_arrays(rng.integers(0, 2, (n, n)).tolist(),
+                                      rng.integers(0, 2, (n, n)).tolist())
+
+
+def estimate(m, n):
+    return vertex_bound(m, m + n) + vertex_bound(n, m + n)
+
+
+# -- enumeration: degenerate games are refused by the default limit -----------------
+@pytest.mark.parametrize("n", [16, 18, 24])
+def test_big_degenerate_games_are_refused_quickly_with_the_estimate(n):
+    # measured before the refusal existed: 14x14 0/1 game 3 s, 16x16 27 s, larger ones minutes
+    game = binary_game(n, n)
+    start = time.perf_counter()
+    with pytest.raises(TooLargeError) as err:
+        all_equilibria(game)
+    assert time.perf_counter() - start < 5
+    msg = str(err.value)
+    assert f"{estimate(n, n):,}" in msg and f"limit={estimate(n, n)}" in msg
+    assert "degenerate" in msg or "limit" in msg
+
+
+def test_default_limits_are_where_documented():
+    assert estimate(15, 15) <= DEFAULT_EXACT_LIMIT < estimate(16, 16)
+    assert estimate(20, 20) <= DEFAULT_LIMIT < estimate(24, 24)
+    with pytest.raises(TooLargeError, match="McMullen"):
+        all_equilibria(NormalFormGame.from_arrays(np.eye(24, dtype=int).tolist()))
+
+
+def test_degenerate_games_under_the_limit_are_solved_and_certified():
+    game = binary_game(12, 12)          # 0.3 s
+    res = all_equilibria(game)
+    assert res.complete and len(res.equilibria) > 0
+    assert all(is_equilibrium(game, e.strategies) for e in res.equilibria)
+
+
+def test_an_explicit_limit_overrides_and_still_stops_the_search():
+    game = binary_game(10, 3)
+    with pytest.raises(TooLargeError, match="limit"):
+        all_equilibria(game, limit=estimate(10, 10) - 1)
+    assert all_equilibria(game, limit=estimate(10, 10)).complete
+
+
+def test_nondegenerate_games_are_not_held_by_the_exact_limit():
+    rng = np.random.default_rng(0)
+    game = NormalFormGame.from_arrays(rng.integers(0, 10**6, (16, 16)).tolist(),
+                                      rng.integers(0, 10**6, (16, 16)).tolist())
+    res = all_equilibria(game)          # float search: generic payoffs
+    assert len(res.equilibria) % 2 == 1
+
+
+# -- payoff sets: a tiny delta gap -----------------------------------------------
+def test_payoff_set_with_tiny_delta_gap_is_refused():
+    game = NormalFormGame.from_arrays([[3, 0, 5], [4, 1, 0], [0, 2, 2]], [[3, 4, 0], [0, 1, 2], [5, 0, 2]])
+    for gap in (Fraction(1, 10**12), Fraction(1, 10**9)):
+        start = time.perf_counter()
+        with pytest.raises(TooLargeError, match="iterations"):
+            equilibrium_payoff_set(game, 1 - gap, max_iter=10**9)
+        assert time.perf_counter() - start < 1
+    # with the default max_iter the work is bounded: a result or a SolverError, quickly
+    start = time.perf_counter()
+    try:
+        equilibrium_payoff_set(game, 1 - Fraction(1, 10**12))
+    except SolverError:
+        pass
+    assert time.perf_counter() - start < 20
+
+
+# -- sweeps: Ctrl-C and failures -------------------------------------------------
+class InterruptAt:
+    def __init__(self, k):
+        self.k, self.calls = k, 0
+
+    def __call__(self, x, y):
+        self.calls += 1
+        if self.calls == self.k:
+            raise KeyboardInterrupt
+        return x * 10 + y
+
+
+@pytest.mark.parametrize("k", [1, 4, 9])
+def test_interrupted_sweep_keeps_points_and_resumes(k):
+    axes = {"x": [0, 1, 2], "y": [0, 1, 2]}
+    func = InterruptAt(k)
+    s = sweep(func, axes, executor="serial")
+    assert s.interrupted and not s.complete
+    done = np.argwhere(~np.isnan(s.values["value"])) if s.values else np.empty((0, 2))
+    assert len(done) == k - 1          # the points before the k-th are kept
+    for i, j in done:
+        assert s.values["value"][i, j] == i * 10 + j
+    assert len(s.missing) == 9 - (k - 1)
+    assert s.to_json()["interrupted"] is True
+    r = s.resume(lambda x, y: x * 10 + y, executor="serial")
+    assert r.complete and not r.interrupted and not r.failures
+    assert r.values["value"].tolist() == [[0, 1, 2], [10, 11, 12], [20, 21, 22]]
+
+
+@pytest.mark.parametrize("executor", ["serial", "thread"])
+def test_failing_point_is_reported_with_point_and_reason(executor):
+    s = sweep(fragile, {"x": [1, 2, 3]}, executor=executor, max_workers=2)
+    assert not s.interrupted
+    assert s.failures == (({"x": 2}, "ValueError: x = 2 is not allowed here"),)
+    assert s.to_json()["failures"] == [{"point": {"x": 2}, "reason": "ValueError: x = 2 is not allowed here"}]
+    v = s.values["value"]
+    assert v[0] == 10 and np.isnan(v[1]) and v[2] == 30
+    assert s.missing == [(1,)]
+
+
+def test_deterrence_errors_in_a_sweep_point_are_reported():
+    def solve_at(n):
+        return len(all_equilibria(binary_game(int(n), 1)).equilibria)
+    s = sweep(solve_at, {"n": [2, 16]}, executor="serial")
+    assert s.values["value"][0] >= 1
+    (point, reason), = s.failures
+    assert point == {"n": 16} and reason.startswith("TooLargeError:") and "1,961,256" in reason
+
+
+# -- the CLI: SIGINT during a long solve -------------------------------------------
+def test_cli_turns_sigint_into_exit_130_with_one_line(tmp_path):
+    from deterrence.io import write_game
+    path = tmp_path / "big.json"
+    write_game(binary_game(15, 15), path)   # a degenerate 15x15 game: about 10 s to solve
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    proc = subprocess.Popen([sys.executable, "-m", "deterrence.cli", "solve", str(path)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
+    time.sleep(2.0)
+    assert proc.poll() is None, proc.communicate()
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130
+    assert err.strip() == "deterrence: interrupted"
+    assert "Traceback" not in err and "Traceback" not in out
+
+
+def test_cli_refuses_a_big_degenerate_game_with_one_line(tmp_path):
+    from deterrence.io import write_game
+    path = tmp_path / "huge.json"
+    write_game(binary_game(16, 16), path)
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    proc = subprocess.run([sys.executable, "-m", "deterrence.cli", "solve", str(path)],
+                          capture_output=True, text=True, env=env, timeout=60)
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("deterrence: ") and "1,961,256" in lines[0]
