@@ -118,8 +118,10 @@ def _mixed_candidate(U, a, weak):
     others = [k for k in range(U.shape[0]) if k != a]
     if not others:
         return None
-    Uf = np.array(U, dtype=float)
-    D = Uf[others].T - Uf[a][:, None]                  # D[s, k] = U[k, s] - U[a, s]
+    # D[s, k] = U[k, s] - U[a, s], differenced exactly before the float view, so that
+    # payoffs such as 2**70 + 1 and 2**70 (equal as floats) still differ by 1
+    D = np.array(np.asarray(U, dtype=object)[others].T - np.asarray(U, dtype=object)[a][:, None],
+                 dtype=float)
     ns, nk = D.shape
     scale = max(1.0, float(np.abs(D).max()))
     if not weak:
