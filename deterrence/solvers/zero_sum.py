@@ -98,13 +98,15 @@ def zero_sum_equilibrium(game) -> SolveResult:
     'value of the game (to Row): 1/5'
     """
     _check_zero_sum(game, "zero_sum_equilibrium")
-    A = game.as_float()[0]
+    # the LP sees A shifted exactly by its smallest entry (same optimal strategies), so
+    # huge payoffs such as 2**70 + k neither overflow HiGHS nor lose their differences
+    A = np.array(game.A - min(game.A.flat), dtype=float)
     x, v = _lp_row_player(A)
     y, w = _lp_row_player(-A.T)           # column player maximises -A^T
     notes = []
     eq = None
     for tol in (_TOL, 1e-5, 1e-9):
-        strategies = _exact_from_supports(game, x, y, v, tol)
+        strategies = _exact_from_supports(game, x, y, v, tol, A)
         if strategies is None:
             continue
         try:
@@ -132,13 +134,14 @@ def game_value(game) -> Fraction:
     return Fraction(zero_sum_equilibrium(game).equilibria[0].payoffs[0])
 
 
-def _exact_from_supports(game, x, y, v, tol):
-    """Exact optimal strategies from the LP supports, or ``None``."""
+def _exact_from_supports(game, x, y, v, tol, Af=None):
+    """Exact optimal strategies from the LP supports (``v``: the value of the LP's
+    float matrix ``Af``, by default the game's), or ``None``."""
     A = game.A
     m, n = A.shape
     S = [i for i in range(m) if x[i] > tol]
     T = [j for j in range(n) if y[j] > tol]
-    Af = game.as_float()[0]
+    Af = game.as_float()[0] if Af is None else Af
     scale = max(1.0, float(np.abs(Af).max()))
     I = [i for i in range(m) if Af[i] @ y >= v - tol * scale]    # row best responses
     J = [j for j in range(n) if x @ Af[:, j] <= v + tol * scale]  # column best responses
