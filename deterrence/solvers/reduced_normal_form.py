@@ -173,6 +173,8 @@ def tree_nash(tree: GameTree, method: str | None = None, **options):
     ['Entrant: out; Incumbent: fight  (payoffs 0, 2)', 'Entrant: in; Incumbent: accommodate  (payoffs 1, 1)']
     """
     from . import solve
+    if not isinstance(tree, GameTree):
+        raise GameError(f"tree_nash needs a GameTree, got {type(tree).__name__}")
     if tree.is_symbolic:
         tree = tree.with_defaults()
     return solve(reduced_normal_form(tree), method, **options)
