@@ -72,6 +72,8 @@ def solve(game, method: str | None = None, **options) -> SolveResult:
     method = ALIASES.get(method, method)
     if method not in METHODS:
         raise GameError(f"unknown method {method!r}; choose one of {', '.join(sorted(METHODS))}")
+    if not hasattr(game, "players"):
+        raise GameError(f"solve needs a game (a NormalFormGame or a GameTree), got {type(game).__name__}")
     if getattr(game, "is_symbolic", False):
         game = game.with_defaults()
     module, function = METHODS[method]
