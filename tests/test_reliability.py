@@ -172,3 +172,124 @@ def test_cli_refuses_a_big_degenerate_game_with_one_line(tmp_path):
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("deterrence: ") and "1,961,256" in lines[0]
+
+
+# -- no unverified equilibrium: every normal-form method, random games -------------
+import importlib  # noqa: E402
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from deterrence.solvers import METHODS, solve  # noqa: E402
+
+EXAMPLES = int(os.environ.get("DETERRENCE_HYPOTHESIS_EXAMPLES", "60"))
+HYP = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+NORMAL_FORM_METHODS = ("enumerate", "pure", "lemke_howson", "zero_sum")
+TREE_METHODS = ("subgame_perfect", "tree_nash")
+RECORD = os.environ.get("DETERRENCE_RELIABILITY_REPORT")
+COUNTS = {"games": 0, "equilibria": 0}
+
+PAYOFF = st.one_of(st.integers(-4, 4), st.fractions(-3, 3, max_denominator=6),
+                   st.sampled_from([0, 1]))             # 0/1 entries make degenerate games likely
+
+
+@st.composite
+def random_game(draw):
+    m, n = draw(st.integers(1, 4)), draw(st.integers(1, 4))
+    cell = draw(st.sampled_from([PAYOFF, st.sampled_from([0, 1]), st.integers(-2, 2)]))
+    A = draw(st.lists(st.lists(cell, min_size=n, max_size=n), min_size=m, max_size=m))
+    if draw(st.booleans()):
+        return NormalFormGame.zero_sum(A)
+    B = draw(st.lists(st.lists(cell, min_size=n, max_size=n), min_size=m, max_size=m))
+    return NormalFormGame.from_arrays(A, B)
+
+
+def test_the_method_registry_is_the_one_tested():
+    assert set(METHODS) == set(NORMAL_FORM_METHODS) | set(TREE_METHODS)
+
+
+@HYP
+@given(random_game())
+def test_every_returned_equilibrium_is_certified(game):
+    COUNTS["games"] += 1
+    m, n = game.shape
+    results = [solve(game, "enumerate"), solve(game, "pure")]
+    results += [solve(game, "lemke_howson", initial_label=k, exact=e) for k in range(m + n) for e in (True, False)]
+    if game.is_zero_sum():
+        results.append(solve(game, "zero_sum"))
+    else:
+        with pytest.raises(GameError, match="zero-sum"):
+            solve(game, "zero_sum")
+    full = {e.strategies for e in results[0].equilibria}
+    assert full                                          # every finite game has one
+    for res in results:
+        for eq in res.equilibria:
+            COUNTS["equilibria"] += 1
+            assert is_equilibrium(game, eq.strategies), (res.method, eq.strategies)
+            assert all(isinstance(p, (int, Fraction)) for s in eq.strategies for p in s)
+            assert all(sum(s) == 1 and min(s) >= 0 for s in eq.strategies)
+    assert {e.strategies for e in results[1].equilibria} == {p for p in full if all(max(s) == 1 for s in p)}
+    for res in results[2:2 + 2 * (m + n)]:              # Lemke-Howson ends at an extreme equilibrium
+        assert res.equilibria[0].strategies in full
+    for method in TREE_METHODS:                         # tree methods refuse normal-form games cleanly
+        with pytest.raises(DeterrenceError):
+            solve(game, method)
+    if RECORD:
+        Path(RECORD).write_text(json.dumps(COUNTS))
+
+
+from deterrence.errors import GameError  # noqa: E402
+import json  # noqa: E402
+
+
+def _three_player():
+    return NormalFormGame.from_payoff_arrays(np.zeros((3, 2, 2, 2), dtype=int).tolist())
+
+
+def _symbolic_without_values():
+    from deterrence.core.symbolic import parameter_symbol
+    c = parameter_symbol("c")
+    return NormalFormGame.from_arrays([[c, 0], [0, 1]], [[1, 0], [0, c]])
+
+
+BAD_CALLS = [
+    ("ragged rows", lambda: NormalFormGame.from_arrays([[1, 2], [3]])),
+    ("A and B of different shapes", lambda: NormalFormGame.from_arrays([[1, 2]], [[1], [2]])),
+    ("empty game", lambda: NormalFormGame.from_arrays([[]])),
+    ("no actions", lambda: NormalFormGame.from_arrays([])),
+    ("3-D matrix for two players", lambda: NormalFormGame.from_arrays([[[1]]], [[[1]]])),
+    ("string payoff", lambda: NormalFormGame.from_arrays([["x", 1]])),
+    ("None payoff", lambda: NormalFormGame.from_arrays([[None, 1]])),
+    ("boolean payoff", lambda: NormalFormGame.from_arrays([[True, 1]])),
+    ("one payoff array per player missing", lambda: NormalFormGame.from_payoff_arrays([[[1, 2]]] * 1 + [[[1]]])),
+]
+for _method in ("enumerate", "lemke_howson", "zero_sum"):
+    BAD_CALLS.append((f"3 players for {_method}", lambda m=_method: solve(_three_player(), m)))
+    BAD_CALLS.append((f"symbolic without values for {_method}",
+                      lambda m=_method: solve(_symbolic_without_values(), m)))
+    BAD_CALLS.append((f"symbolic, called directly, {_method}",
+                      lambda m=_method: getattr(importlib.import_module(METHODS[m][0]), METHODS[m][1])(
+                          _symbolic_without_values())))
+BAD_CALLS += [
+    ("symbolic without values for pure", lambda: solve(_symbolic_without_values(), "pure")),
+    ("non-zero-sum for zero_sum", lambda: solve(NormalFormGame.from_arrays([[1, 0]], [[1, 0]]), "zero_sum")),
+    ("unknown method", lambda: solve(NormalFormGame.from_arrays([[1]]), "simplex")),
+    ("bad limit", lambda: solve(NormalFormGame.from_arrays([[1]]), "enumerate", limit="10")),
+    ("negative limit", lambda: solve(NormalFormGame.from_arrays([[1]]), "enumerate", limit=-1)),
+    ("initial label out of range", lambda: solve(NormalFormGame.from_arrays([[1]]), "lemke_howson", initial_label=5)),
+    ("bad max_pivots", lambda: solve(NormalFormGame.from_arrays([[1]]), "lemke_howson", max_pivots=0)),
+    ("tree method on a normal-form game", lambda: solve(NormalFormGame.from_arrays([[1]]), "subgame_perfect")),
+    ("reduced normal form of a normal-form game", lambda: solve(NormalFormGame.from_arrays([[1]]), "tree_nash")),
+    ("not a game", lambda: solve([[1, 0], [0, 1]], "enumerate")),
+    ("certify: wrong length", lambda: is_equilibrium(NormalFormGame.from_arrays([[1, 0]]), [[1], [1]])),
+    ("certify: negative", lambda: is_equilibrium(NormalFormGame.from_arrays([[1, 0]]), [[1], [2, -1]])),
+    ("certify: not summing to 1", lambda: is_equilibrium(NormalFormGame.from_arrays([[1, 0]]), [[1], [1, 1]])),
+    ("certify: NaN", lambda: is_equilibrium(NormalFormGame.from_arrays([[1, 0]]), [[1], [float("nan"), 1]])),
+]
+
+
+@pytest.mark.parametrize("what,call", BAD_CALLS, ids=[w for w, _ in BAD_CALLS])
+def test_bad_input_raises_only_deterrence_errors(what, call):
+    with pytest.raises(DeterrenceError) as err:
+        call()
+    assert str(err.value).strip() and "\n" not in str(err.value).strip()
