@@ -149,7 +149,7 @@ def test_deterrence_errors_in_a_sweep_point_are_reported():
 def test_cli_turns_sigint_into_exit_130_with_one_line(tmp_path):
     from deterrence.io import write_game
     path = tmp_path / "big.json"
-    write_game(binary_game(15, 15), path)   # a degenerate 15x15 game: about 10 s to solve
+    write_game(binary_game(15, 15), path)   # a degenerate 15x15 game: about 5 s to solve
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     proc = subprocess.Popen([sys.executable, "-m", "deterrence.cli", "solve", str(path)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)

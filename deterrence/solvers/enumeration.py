@@ -60,8 +60,8 @@ from .result import SolveResult
 DEFAULT_LIMIT = 10**9
 #: Default limit on the same estimate for degenerate games, which take the exact
 #: integer search (about 10 us per basis in Python, and a degenerate game has
-#: many bases per vertex): 15x15 games (bound 682,176; ~10 s with 0/1 payoffs)
-#: pass, 16x16 (1,961,256; ~30 s) and larger (minutes) are refused unless an
+#: many bases per vertex): 15x15 games (bound 682,176; ~5 s with 0/1 payoffs)
+#: pass, 16x16 (1,961,256; 27 s) and larger (minutes) are refused unless an
 #: explicit ``limit=`` is given.
 DEFAULT_EXACT_LIMIT = 10**6
 _TOL = 1e-11   # relative near-tie test; ~1e-15 rounding after a few dozen pivots
