@@ -64,9 +64,10 @@ def peer_pygambit(A, B):
     import pygambit as gbt
     g = gbt.Game.from_arrays(A.astype(int), B.astype(int))
     out = set()
+    p0, p1 = list(g.players)           # pygambit 16.x: players are not indexed by int
     for prof in gbt.nash.enummixed_solve(g, rational=True).equilibria:
-        x = [float(prof[s]) for s in g.players[0].strategies]
-        y = [float(prof[s]) for s in g.players[1].strategies]
+        x = [float(prof[s]) for s in p0.strategies]
+        y = [float(prof[s]) for s in p1.strategies]
         out.add(key(x, y))
     return out
 
@@ -81,18 +82,22 @@ def peer_lrsnash(A, B):
         out = subprocess.run(["lrsnash", fh.name], capture_output=True, text=True, check=True).stdout
     finally:
         os.unlink(fh.name)
-    eqs, xs = set(), []
+    # lrsnash prints blocks: lines "2 y... payoff" (the column player's strategies) followed by
+    # lines "1 x... payoff" (the row player's); every x of a block pairs with every y of it.
+    eqs, ys, last = set(), [], None
     for line in out.splitlines():
         parts = line.split()
         if not parts or parts[0] not in ("1", "2"):
             continue
         probs = [float(Fraction(p)) for p in parts[1:-1]]
         if parts[0] == "2":
-            xs.append(probs)
+            if last == "1":
+                ys = []
+            ys.append(probs)
         else:
-            for x in xs:
-                eqs.add(key(x, probs))
-            xs = []
+            for y in ys:
+                eqs.add(key(probs, y))
+        last = parts[0]
     return eqs
 
 
