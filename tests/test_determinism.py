@@ -110,3 +110,15 @@ def test_solved_regime_map_same_on_serial_and_processes():
     pool = regime_map(x, y, method="solve", executor="process", max_workers=2)
     _same(serial, pool)
     assert serial.values["regime"].tolist() == regime_map(x, y).values["regime"].tolist()
+
+
+def test_tournament_repeats_for_numpy_and_seed_sequence_seeds():
+    import numpy as np
+    from deterrence import load_game
+    from deterrence.solvers.simulate import tournament
+    pd = load_game("prisoners_dilemma").with_defaults()
+    names = ["tit_for_tat", "grim_trigger", "always_hold"]
+    for seed in (np.int64(3), np.random.SeedSequence(3)):
+        a = tournament(pd, names, matches=20, turns=20, noise={"tremble": "1/10"}, seed=seed)
+        b = tournament(pd, names, matches=20, turns=20, noise={"tremble": "1/10"}, seed=seed)
+        assert a.to_json() == b.to_json()

@@ -378,7 +378,7 @@ def tournament(game, strategies, *, matches: int = 200, turns: int = 200, delta=
     names = [s if isinstance(s, str) else s.name for s in strategies]
     if len(names) < 2:
         raise GameError("a tournament needs at least two strategies")
-    seeds = np.random.SeedSequence(seed if isinstance(seed, (int, type(None))) else None).spawn(len(names) ** 2)
+    seeds = _seed_sequence(seed).spawn(len(names) ** 2)
     total = len(names) ** 2 * matches * turns
     show = (total > 10 ** 8) if progress is None else bool(progress)
     pairs = [(i, j) for i in range(len(names)) for j in range(len(names))]
@@ -402,3 +402,22 @@ def tournament(game, strategies, *, matches: int = 200, turns: int = 200, delta=
 
 
 __all__ = ["simulate", "SimulationResult", "play_match", "MatchHistory", "tournament", "TournamentResult", "CompiledMatch"]
+
+
+def _seed_sequence(seed) -> np.random.SeedSequence:
+    """A SeedSequence from an int (numpy ints too), a SeedSequence, a Generator or None.
+
+    >>> int(_seed_sequence(np.int64(5)).generate_state(1)[0]) == int(_seed_sequence(5).generate_state(1)[0])
+    True
+    """
+    if isinstance(seed, np.random.SeedSequence):
+        # a copy: spawn() advances the caller's sequence, and the same seed must repeat
+        return np.random.SeedSequence(seed.entropy, spawn_key=seed.spawn_key, pool_size=seed.pool_size)
+    if isinstance(seed, np.random.Generator):
+        return np.random.SeedSequence(int(seed.integers(2 ** 63)))
+    if isinstance(seed, (int, np.integer)):
+        return np.random.SeedSequence(int(seed))
+    if seed is None:
+        return np.random.SeedSequence()
+    from ..errors import GameError
+    raise GameError(f"seed must be an integer, a numpy SeedSequence or Generator, got {type(seed).__name__}")
