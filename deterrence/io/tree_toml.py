@@ -56,7 +56,7 @@ from pathlib import Path
 from ..core.numbers import is_symbolic
 from ..core.tree import Chance, Decision, GameTree, Terminal, path_name
 from ..errors import GameError, GameFileError
-from ._common import parse_toml_text, _type_name, check_label, format_formula, payoff_value
+from ._common import parse_toml_text, read_file_bytes, _type_name, check_label, format_formula, payoff_value
 
 NODE_KEYS = ("player", "moves", "infoset", "probabilities", "payoffs", "outcome", "label")
 HEAD_KEYS = ("title", "description", "sources", "players", "parameters", "tree", "claims")
@@ -84,12 +84,9 @@ def read_tree_toml(path_or_text, file=None) -> GameTree:
     """
     from .toml_format import decode_text
     if isinstance(path_or_text, Path) or (isinstance(path_or_text, str) and "\n" not in path_or_text
-                                          and (path_or_text.endswith(".toml") or Path(path_or_text).is_file())):
-        file = file or str(path_or_text)
-        try:
-            raw = Path(path_or_text).read_bytes()
-        except OSError as exc:
-            raise GameFileError(f"cannot read: {exc.strerror or exc}", file=file) from None
+                                          and (path_or_text.endswith(".toml") or _is_file(path_or_text))):
+        raw, name = read_file_bytes(path_or_text)
+        file = file or name
         text = decode_text(raw, file)
     elif isinstance(path_or_text, (bytes, bytearray)):
         file = file or "<string>"
@@ -101,6 +98,14 @@ def read_tree_toml(path_or_text, file=None) -> GameTree:
         text = text[1:]
     data = parse_toml_text(text, file)
     return _TreeReader(text, data, file).tree()
+
+
+def _is_file(text: str) -> bool:
+    """Whether a one-line string names an existing file (a long or odd string does not)."""
+    try:
+        return Path(text).is_file()
+    except (OSError, ValueError):  # name too long, NUL byte, ...
+        return False
 
 
 def _reader_base():
