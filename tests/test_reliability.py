@@ -293,3 +293,29 @@ def test_bad_input_raises_only_deterrence_errors(what, call):
     with pytest.raises(DeterrenceError) as err:
         call()
     assert str(err.value).strip() and "\n" not in str(err.value).strip()
+
+
+def test_tournament_interrupted_keeps_pairs_and_resumes(monkeypatch):
+    import deterrence.solvers.simulate as sim
+    from deterrence import load_game
+    pd = load_game("prisoners_dilemma").with_defaults()
+    names = ["tft", "alld", "allc"]
+    kw = dict(matches=20, turns=20, noise={"tremble": "1/10"}, seed=4)
+    full = sim.tournament(pd, names, **kw)
+    real, calls = sim.simulate, {"n": 0}
+
+    def flaky(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(sim, "simulate", flaky)
+    partial = sim.tournament(pd, names, **kw)
+    monkeypatch.setattr(sim, "simulate", real)
+    assert partial.interrupted and not partial.complete
+    played = [v for r in partial.row_scores for v in r if v == v]
+    assert len(played) == 4 and played == [v for r in full.row_scores for v in r][:4]
+    done = sim.tournament(pd, names, resume=partial, **kw)
+    assert done.complete and not done.interrupted
+    assert done.to_json()["row_scores"] == full.to_json()["row_scores"]

@@ -352,18 +352,32 @@ class TournamentResult:
     column_scores: tuple
     scores: tuple
     ranking: tuple
+    interrupted: bool = False
+    failures: tuple = ()          # ((row strategy, column strategy), reason)
+
+    @property
+    def complete(self) -> bool:
+        """Every pair played (after an interruption or a failure, resume to finish)."""
+        return not any(v != v for r in self.row_scores for v in r)  # NaN marks a pair not played
 
     def to_json(self) -> dict:
         return {"strategies": list(self.strategies), "scores": list(self.scores),
                 "ranking": list(self.ranking), "row_scores": [list(r) for r in self.row_scores],
-                "column_scores": [list(r) for r in self.column_scores]}
+                "column_scores": [list(r) for r in self.column_scores],
+                "interrupted": self.interrupted,
+                "failures": [{"pair": list(p), "reason": r} for p, r in self.failures]}
 
 
 def tournament(game, strategies, *, matches: int = 200, turns: int = 200, delta=None, noise=None,
-               seed=None, progress=None) -> TournamentResult:
+               seed=None, progress=None, resume: TournamentResult | None = None) -> TournamentResult:
     """Round robin (Axelrod 1984): every ordered pair of strategies, self-play included.
 
     ``progress``: show a tqdm bar (default: only for long runs, over 10^8 turns).
+    Ctrl-C stops after the pair being played and returns what was played
+    (``interrupted=True``); a pair that fails is recorded with the reason. Pass
+    the partial result as ``resume=`` (same arguments) to play only the missing
+    pairs: each pair has its own seed, so the finished tournament is the same
+    as one played without a stop.
 
     >>> from deterrence import load_game
     >>> t = tournament(load_game("prisoners_dilemma"), ["tft", "alld", "allc"], matches=50,
@@ -386,19 +400,31 @@ def tournament(game, strategies, *, matches: int = 200, turns: int = 200, delta=
         from tqdm.auto import tqdm
         pairs = tqdm(pairs, desc="tournament", unit="pair")
     n = len(names)
-    row = [[0.0] * n for _ in range(n)]
-    colsc = [[0.0] * n for _ in range(n)]
-    for k, (i, j) in enumerate(pairs):
-        a = strategies[i] if not isinstance(strategies[i], str) else strategy(strategies[i], stage, 0)
-        b = strategies[j] if not isinstance(strategies[j], str) else strategy(strategies[j], stage, 1)
-        r = simulate(game, [a, b], matches=matches, turns=turns, delta=delta, noise=noise,
-                     seed=seeds[k])
-        row[i][j], colsc[i][j] = r.payoffs
+    nan = float("nan")
+    row = [list(r) for r in resume.row_scores] if resume else [[nan] * n for _ in range(n)]
+    colsc = [list(r) for r in resume.column_scores] if resume else [[nan] * n for _ in range(n)]
+    failures, interrupted = [], False
+    try:
+        for k, (i, j) in enumerate(pairs):
+            if row[i][j] == row[i][j]:  # played before the stop
+                continue
+            try:
+                a = strategies[i] if not isinstance(strategies[i], str) else strategy(strategies[i], stage, 0)
+                b = strategies[j] if not isinstance(strategies[j], str) else strategy(strategies[j], stage, 1)
+                r = simulate(game, [a, b], matches=matches, turns=turns, delta=delta, noise=noise,
+                             seed=seeds[k])
+            except GameError as exc:  # a strategy that does not fit: keep the rest
+                failures.append(((names[i], names[j]), str(exc)))
+                continue
+            row[i][j], colsc[i][j] = r.payoffs
+    except KeyboardInterrupt:
+        interrupted = True
     names = [strategy(s, stage, 0).name if isinstance(s, str) else s.name for s in strategies]
     scores = tuple(sum(row[i][j] + colsc[j][i] for j in range(n)) / (2 * n) for i in range(n))
     ranking = tuple(names[i] for i in sorted(range(n), key=lambda i: -scores[i]))
     return TournamentResult(strategies=tuple(names), row_scores=tuple(map(tuple, row)),
-                            column_scores=tuple(map(tuple, colsc)), scores=scores, ranking=ranking)
+                            column_scores=tuple(map(tuple, colsc)), scores=scores, ranking=ranking,
+                            interrupted=interrupted, failures=tuple(failures))
 
 
 __all__ = ["simulate", "SimulationResult", "play_match", "MatchHistory", "tournament", "TournamentResult", "CompiledMatch"]
