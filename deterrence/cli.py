@@ -68,7 +68,7 @@ def build_parser(with_subcommand: str | None = None) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text)
         if name == with_subcommand:
             _load(module).add_arguments(p)
-        else:  # placeholder so that --help lists it; parsed again with its module
+        else:  # listed in --help; its own module adds the arguments when it is the command
             p.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     return parser
 

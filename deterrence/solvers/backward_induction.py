@@ -30,6 +30,8 @@ Steps:
 """
 from __future__ import annotations
 
+from .result import EquilibriumSequence
+
 import itertools
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -100,7 +102,7 @@ class TreeEquilibrium:
 
 
 @dataclass(frozen=True)
-class TreeSolveResult:
+class TreeSolveResult(EquilibriumSequence):
     """The subgame-perfect equilibria of a tree (``to_json()`` is the CLI contract)."""
 
     equilibria: tuple
@@ -109,19 +111,6 @@ class TreeSolveResult:
     complete: bool
     players: tuple
     notes: tuple = field(default_factory=tuple)
-
-    def __len__(self):
-        return len(self.equilibria)
-
-    def __iter__(self):
-        return iter(self.equilibria)
-
-    def __getitem__(self, i):
-        return self.equilibria[i]
-
-    @property
-    def pure(self) -> tuple:
-        return tuple(e for e in self.equilibria if e.is_pure)
 
     def to_json(self) -> dict:
         out = {"method": self.method, "exact": self.exact, "complete": self.complete,

@@ -62,8 +62,26 @@ class Equilibrium:
         return self.describe()
 
 
+class EquilibriumSequence:
+    """What every solve result shares: it is a sequence of its ``equilibria``."""
+
+    def __len__(self):
+        return len(self.equilibria)
+
+    def __iter__(self):
+        return iter(self.equilibria)
+
+    def __getitem__(self, i):
+        return self.equilibria[i]
+
+    @property
+    def pure(self) -> tuple:
+        """The equilibria in pure strategies."""
+        return tuple(e for e in self.equilibria if e.is_pure)
+
+
 @dataclass(frozen=True)
-class SolveResult:
+class SolveResult(EquilibriumSequence):
     """What a solver returns: the equilibria and how they were found.
 
     ``cliques`` and ``components`` (lists of index tuples into
@@ -80,19 +98,6 @@ class SolveResult:
     cliques: tuple | None = None
     components: tuple | None = None
     notes: tuple = field(default_factory=tuple)
-
-    def __len__(self):
-        return len(self.equilibria)
-
-    def __iter__(self):
-        return iter(self.equilibria)
-
-    def __getitem__(self, i):
-        return self.equilibria[i]
-
-    @property
-    def pure(self) -> tuple:
-        return tuple(e for e in self.equilibria if e.is_pure)
 
     def to_json(self) -> dict:
         """The ``--json`` contract of ``deterrence solve``."""
