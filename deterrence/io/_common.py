@@ -289,3 +289,27 @@ def parse_toml_text(text: str, file) -> dict:
         found = re.search(r"[0-9_]{4300,}", text)
         raise GameFileError(f"not valid TOML: {exc}", file=file,
                             line=text.count("\n", 0, found.start()) + 1 if found else None) from None
+
+
+def decode_text(raw: bytes, file, *, fallback: str | None = None) -> str:
+    """Bytes of a game file as text: at most MAX_FILE_BYTES, UTF-8 (or ``fallback``,
+    e.g. Latin-1 for older Gambit files), with the line of a bad byte; no BOM.
+
+    >>> decode_text(b"a = 1\\n\\xff", "g.toml")
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.GameFileError: g.toml:2: not UTF-8 text (byte 0xff at offset 6)
+    """
+    if len(raw) > MAX_FILE_BYTES:
+        raise GameFileError(f"file of {len(raw)} bytes is larger than the limit of "
+                            f"{MAX_FILE_BYTES} for a game file", file=file)
+    raw = bytes(raw)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if fallback:
+            return raw.decode(fallback)
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise GameFileError(f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
+                            file=file, line=line) from None
+    return text[1:] if text.startswith("\ufeff") else text

@@ -60,6 +60,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
+from ._common import MAX_FILE_BYTES, decode_text, parse_toml_text, read_file_bytes
 from ..errors import GameError, GameFileError
 
 #: The action ladder every event is mapped onto (the stage game ``us_iran_stage``).
@@ -92,7 +93,6 @@ DEFAULT_ACTOR_MAP = {
 }
 
 #: Largest file read (bytes) and largest number of rounds built.
-MAX_FILE_BYTES = 20_000_000
 MAX_ROUNDS = 200_000
 
 _COLUMN_ALIASES = {"date": "date", "day": "date", "actor": "actor", "side": "actor",
@@ -343,25 +343,8 @@ def _mapping_error(message, source):
 
 
 def _read_mapping_toml(path):
-    import tomllib
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise GameFileError(f"cannot read mapping file: {exc.strerror or exc}", file=path) from None
-    if len(data) > MAX_FILE_BYTES:
-        raise GameFileError("mapping file too large", file=path)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise GameFileError("not UTF-8 text", file=path, line=data[:exc.start].count(b"\n") + 1) from None
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        found = re.search(r"at line (\d+)", str(exc))
-        raise GameFileError(f"not valid TOML: {exc}", file=path,
-                            line=int(found.group(1)) if found else None) from None
-    except (RecursionError, MemoryError, ValueError):
-        raise GameFileError("not valid TOML", file=path) from None
+    data, file = read_file_bytes(path)
+    doc = parse_toml_text(decode_text(data, file), file)
     unknown = set(doc) - {"events", "actors"}
     if unknown or not all(isinstance(v, dict) for v in doc.values()):
         raise GameFileError("a mapping file has tables [events] (event type = action) and "
@@ -393,14 +376,7 @@ def parse_events(data, *, file: str = "<events>", mapping=None, players=None, ac
     period = f"{n_period if n_period > 1 else ''}{unit}"
     events_map, actor_map = _load_mapping(mapping, actors, players)
     if isinstance(data, (bytes, bytearray)):
-        if len(data) > MAX_FILE_BYTES:
-            raise GameFileError(f"file too large ({len(data)} bytes; at most {MAX_FILE_BYTES})", file=file)
-        try:
-            text = bytes(data).decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = bytes(data)[:exc.start].count(b"\n") + 1
-            raise GameFileError(f"not UTF-8 text (byte {exc.start}: {exc.reason})", file=file,
-                                line=line) from None
+        text = decode_text(data, file)
     elif isinstance(data, str):
         text = data[1:] if data.startswith("\ufeff") else data
         if len(text) > MAX_FILE_BYTES:

@@ -36,7 +36,7 @@ from pathlib import Path
 from ..core.numbers import format_exact, to_exact
 from ..core.tree import Decision, GameTree, Terminal, chance, decision
 from ..errors import GameError, GameFileError
-from ._common import MAX_FILE_BYTES
+from ._common import decode_text, read_file_bytes
 
 _TOKEN = re.compile(r'("(?:[^"\\]|\\.)*")|([{}])|(,)|([^\s{},"]+)|(\s+)|(.)', re.S)
 
@@ -297,17 +297,8 @@ def read_efg(path, **options) -> GameTree:
     >>> read_efg(path).node("x").payoffs
     (1,)
     """
-    file = str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise GameFileError(f"cannot read: {exc.strerror or exc}", file=file) from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise GameFileError(f"file of {len(raw)} bytes is over the limit of {MAX_FILE_BYTES}", file=file)
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        text = raw.decode("latin-1")
+    raw, file = read_file_bytes(path)
+    text = decode_text(raw, file, fallback="latin-1")  # older Gambit files are Latin-1
     return parse_efg(text, file=file)
 
 

@@ -25,7 +25,7 @@ import numpy as np
 from ..core.normal_form import NormalFormGame
 from ..core.numbers import is_symbolic, to_exact
 from ..errors import GameError, GameFileError
-from ._common import MAX_FILE_BYTES, read_file_bytes
+from ._common import decode_text, read_file_bytes
 
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,3})?(?:/\d+)?\Z", re.ASCII)
 #: Largest number of profiles a file may declare (the payoffs must be listed anyway).
@@ -57,14 +57,8 @@ def parse_nfg(text, *, file="<string>"):
     deterrence.errors.GameFileError: g.nfg:2: payoffs: the file ends after 3 payoffs; 4 profiles of 2 players need 8
     """
     if isinstance(text, (bytes, bytearray)):
-        if len(text) > MAX_FILE_BYTES:
-            raise GameFileError(f"file of {len(text)} bytes is larger than the limit of "
-                                f"{MAX_FILE_BYTES} for a game file", file=file)
-        try:
-            text = bytes(text).decode("utf-8")
-        except UnicodeDecodeError:
-            # Gambit wrote Latin-1 labels in older versions; every byte is valid there.
-            text = bytes(text).decode("latin-1")
+        # Gambit wrote Latin-1 labels in older versions; every byte is valid there.
+        text = decode_text(text, file, fallback="latin-1")
     if not isinstance(text, str):
         raise GameFileError(f"expected the text of an .nfg file, got {type(text).__name__}", file=file)
     if text.startswith("\ufeff"):

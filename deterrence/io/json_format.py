@@ -34,7 +34,7 @@ import numpy as np
 from ..core.normal_form import NormalFormGame
 from ..core.numbers import is_symbolic
 from ..errors import GameError, GameFileError
-from ._common import (MAX_FILE_BYTES, read_file_bytes, _type_name, check_parameter_name, format_formula,
+from ._common import (decode_text, read_file_bytes, _type_name, check_parameter_name, format_formula,
                       format_number, parameter_value, payoff_value)
 
 FORMAT = "deterrence.normal_form"
@@ -67,14 +67,7 @@ def parse_json_game(text, *, file="<string>"):
     deterrence.errors.GameFileError: g.json:2: not valid JSON: Expecting value (column 13)
     """
     if isinstance(text, (bytes, bytearray)):
-        if len(text) > MAX_FILE_BYTES:
-            raise GameFileError(f"file of {len(text)} bytes is larger than the limit of "
-                                f"{MAX_FILE_BYTES} for a game file", file=file)
-        try:
-            text = bytes(text).decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise GameFileError(f"not UTF-8 text (byte 0x{text[exc.start]:02x} at offset {exc.start})",
-                                file=file, line=bytes(text).count(b"\n", 0, exc.start) + 1) from None
+        text = decode_text(text, file)
     if not isinstance(text, str):
         raise GameFileError(f"expected JSON text, got {type(text).__name__}", file=file)
     if text.startswith("\ufeff"):

@@ -35,7 +35,7 @@ from ..core.normal_form import NormalFormGame
 from ..core.numbers import is_symbolic
 from ..core.symbolic import MAX_LENGTH
 from ..errors import GameError, GameFileError
-from ._common import (MAX_FILE_BYTES, parse_toml_text, _type_name, check_label, check_parameter_name,
+from ._common import (decode_text, parse_toml_text, _type_name, check_label, check_parameter_name,
                       format_formula, parameter_value, payoff_value)
 
 #: top-level keys the normal-form reader understands; other tables go to ``game.extra``.
@@ -95,26 +95,6 @@ def _load(text, file, tree_source):
         # a game tree: the tree reader gets the path (or text) and reads it whole
         return _read_tree(tree_source, file)
     return _Reader(text, data, file).game()
-
-
-def decode_text(raw: bytes, file) -> str:
-    """Bytes of a game file as text: UTF-8 only, with the line of a bad byte.
-
-    >>> decode_text(b"a = 1\\n\\xff", "g.toml")
-    Traceback (most recent call last):
-    ...
-    deterrence.errors.GameFileError: g.toml:2: not UTF-8 text (byte 0xff at offset 6)
-    """
-    if len(raw) > MAX_FILE_BYTES:
-        raise GameFileError(f"file of {len(raw)} bytes is larger than the limit of "
-                            f"{MAX_FILE_BYTES} for a game file", file=file)
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise GameFileError(f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
-                            file=file, line=line) from None
-    return text[1:] if text.startswith("\ufeff") else text
 
 
 def _read_tree(source, file):
