@@ -439,6 +439,24 @@ def _kind_name(kind):
 
 
 # -- writing -------------------------------------------------------------------
+def header_lines(game) -> list:
+    """The head every game file shares: title, description, sources, players.
+
+    >>> from deterrence import NormalFormGame
+    >>> header_lines(NormalFormGame.from_arrays([[1]], title="t"))
+    ['title = "t"', 'players = ["Row", "Column"]']
+    """
+    out = []
+    if game.title:
+        out.append(f"title = {_string(game.title)}")
+    if game.description:
+        out.append(f"description = {_long_string(game.description)}")
+    if game.sources:
+        out.append("sources = [" + ", ".join(_string(s) for s in game.sources) + "]")
+    out.append("players = [" + ", ".join(_string(p) for p in game.players) + "]")
+    return out
+
+
 def write_toml(game, path=None) -> str:
     """The TOML text of a normal-form game; also written to ``path`` if given.
 
@@ -461,14 +479,7 @@ def write_toml(game, path=None) -> str:
     """
     if not isinstance(game, NormalFormGame):
         raise GameError(f"write_toml writes normal-form games, not {type(game).__name__}")
-    out = []
-    if game.title:
-        out.append(f"title = {_string(game.title)}")
-    if game.description:
-        out.append(f"description = {_long_string(game.description)}")
-    if game.sources:
-        out.append("sources = [" + ", ".join(_string(s) for s in game.sources) + "]")
-    out.append("players = [" + ", ".join(_string(p) for p in game.players) + "]")
+    out = header_lines(game)
     out += ["", "[actions]"]
     for p, acts in zip(game.players, game.actions):
         for a in acts:

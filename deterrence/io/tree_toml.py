@@ -240,15 +240,8 @@ def write_tree_toml(tree: GameTree, path=None) -> str:
     >>> read_tree_toml(write_tree_toml(t)) == t
     True
     """
-    from .toml_format import _key, _long_string, _number, _string, _value
-    out = []
-    if tree.title:
-        out.append(f"title = {_string(tree.title)}")
-    if tree.description:
-        out.append(f"description = {_long_string(tree.description)}")
-    if tree.sources:
-        out.append("sources = [" + ", ".join(_string(s) for s in tree.sources) + "]")
-    out.append("players = [" + ", ".join(_string(p) for p in tree.players) + "]")
+    from .toml_format import _key, _number, _string, _value, header_lines
+    out = header_lines(tree)
     extra = tree.extra
     notes = extra.pop("parameter_notes", None) or {}
     extra.pop("format", None)
