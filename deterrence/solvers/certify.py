@@ -62,6 +62,18 @@ def expected_payoffs_against(game, strategies, player) -> list:
     return values
 
 
+def on_support(indices, values, size) -> list:
+    """A full probability vector from the values on a support (zero elsewhere).
+
+    >>> on_support([0, 2], [Fraction(1, 3), Fraction(2, 3)], 4)
+    [Fraction(1, 3), Fraction(0, 1), Fraction(2, 3), Fraction(0, 1)]
+    """
+    out = [Fraction(0)] * size
+    for i, v in zip(indices, values):
+        out[i] = v
+    return out
+
+
 def _lcm(a: int, b: int) -> int:
     from math import gcd
     return a // gcd(a, b) * b

@@ -52,7 +52,7 @@ from fractions import Fraction
 import numpy as np
 
 from ..errors import GameError, SolverError, TooLargeError
-from .certify import certified_equilibrium
+from .certify import on_support, certified_equilibrium
 from .result import SolveResult
 
 #: Default limit on the estimated number of vertices (McMullen's upper bound,
@@ -379,12 +379,7 @@ def _solve_pair(A, B, lx, ly, m, n):
     ys = _solve([[A[i][j] for j in R] for i in U])
     if xs is None or ys is None:
         return None
-    x = [Fraction(0)] * m
-    y = [Fraction(0)] * n
-    for i, v in zip(S, xs):
-        x[i] = v
-    for j, v in zip(R, ys):
-        y[j] = v
+    x, y = on_support(S, xs, m), on_support(R, ys, n)
     if min(x) < 0 or min(y) < 0:
         return None
     return x, y

@@ -46,7 +46,7 @@ from fractions import Fraction
 import numpy as np
 
 from ..errors import GameError, NotAnEquilibriumError, SolverError
-from .certify import certified_equilibrium
+from .certify import certified_equilibrium, on_support
 from .result import SolveResult
 
 #: Default limit on the number of pivots (Lemke–Howson paths can be exponential).
@@ -541,13 +541,7 @@ def _strategies_from_bases(game, basis0, basis1):
     ys = _solve_probabilities(Asub)
     if xs is None or ys is None:
         return None
-    x = [Fraction(0)] * m
-    for i, v in zip(S, xs):
-        x[i] = v
-    y = [Fraction(0)] * n
-    for j, v in zip(T, ys):
-        y[j] = v
-    return [x, y]
+    return [on_support(S, xs, m), on_support(T, ys, n)]
 
 
 def _solve_probabilities(M):

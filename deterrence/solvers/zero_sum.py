@@ -36,7 +36,7 @@ import numpy as np
 
 from ..core.numbers import format_exact
 from ..errors import GameError, NotAnEquilibriumError, SolverError
-from .certify import certified_equilibrium
+from .certify import certified_equilibrium, on_support
 from .result import SolveResult
 
 _TOL = 1e-7
@@ -156,13 +156,7 @@ def _exact_from_supports(game, x, y, v, tol, Af=None):
     xs = _solve_consistent(cols, len(S) + 1)
     if xs is None or ys is None or any(p < 0 for p in xs[:-1]) or any(p < 0 for p in ys[:-1]):
         return None
-    xe = [Fraction(0)] * m
-    for i, p in zip(S, xs):
-        xe[i] = p
-    ye = [Fraction(0)] * n
-    for j, p in zip(T, ys):
-        ye[j] = p
-    return [xe, ye]
+    return [on_support(S, xs[:-1], m), on_support(T, ys[:-1], n)]
 
 
 def _solve_consistent(aug, k):
