@@ -89,7 +89,7 @@ def regime_at(delta, seed=None, **values) -> dict:
 
 
 @lru_cache(maxsize=16)
-def _symbolic_parts(stage, parameter_key, strategy_key, noise_key, within):
+def _symbolic_parts(stage, parameter_key, strategies, noise_key, within):
     """Formulas (every deviation gain, the restraint condition) and the two regime war risks.
 
     Subgame perfection is tested on the grid by the sign of every one-shot
@@ -99,11 +99,9 @@ def _symbolic_parts(stage, parameter_key, strategy_key, noise_key, within):
     import sympy
     from .core.repeated import Noise, delta_symbol
     from .explain import escalation_actions
-    from .models.us_iran import us_iran_model
     from .solvers.noise_markov import war_risk
     from .solvers.one_shot_deviation import deviation_gains
     from .solvers.symbolic_conditions import pure_equilibrium_conditions
-    strategies = us_iran_model().strategies
     numeric = stage.with_defaults()
     gains = sorted({sympy.cancel(sympy.together(d.gain))
                     for d in deviation_gains(stage, list(strategies), delta=delta_symbol())}, key=str)
@@ -163,7 +161,7 @@ def _symbolic_map(axes, values):
     noise_key = tuple(sorted(model.noise.to_dict().items())) if model.noise else ()
     # the defaults are part of the key: which deviation binds in delta* may depend on them
     gains, restraint, risk0, risk1 = _symbolic_parts(
-        stage, tuple(sorted(stage.parameters.items())), tuple(a.name for a in model.strategies),
+        stage, tuple(sorted(stage.parameters.items())), tuple(model.strategies),
         noise_key, model.within)
     grid_axes = {n: np.asarray(list(v), dtype=float) for n, v in axes.items()}
     grids = np.meshgrid(*grid_axes.values(), indexing="ij")

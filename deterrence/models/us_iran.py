@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 
 from ..core.numbers import to_exact
 from ..errors import GameError
@@ -36,6 +37,13 @@ class USIranModel:
     title: str = "Why the US and Iran stay below all-out war"
 
 
+@lru_cache(maxsize=1)
+def _catalogue_stage():
+    """The catalogue's stage game, read once (games are immutable; maps build many models)."""
+    from ..io import load_game
+    return load_game("us_iran_stage")
+
+
 def us_iran_model(*, delta=None, noise=None, within: int = 100, **values) -> USIranModel:
     """Build the model; keyword values override parameters of the stage game or the proxy tree.
 
@@ -50,10 +58,9 @@ def us_iran_model(*, delta=None, noise=None, within: int = 100, **values) -> USI
     """
     from ..core.repeated import Noise
     from ..core.strategies import profile_from_section
-    from ..io import load_game
     from .proxy_targets import PARAMETERS as PROXY_PARAMETERS, proxy_targets
 
-    stage = load_game("us_iran_stage")
+    stage = _catalogue_stage()
     stage_values, proxy_values = {}, {}
     for name, value in values.items():
         if name in stage.parameters:
