@@ -78,11 +78,13 @@ def _load(module):
 
 
 def _parse_sets(pairs):
+    """``["W=3", "b=1/2"]`` -> ``{"W": "3", "b": "1/2"}``; a malformed pair is a GameError."""
+    from .errors import GameError
     values = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():
-            raise _UsageError(f"--set expects NAME=VALUE, got {pair!r}")
+            raise GameError(f"--set expects NAME=VALUE, got {pair!r}")
         values[name.strip()] = value.strip()
     return values
 

@@ -81,6 +81,7 @@ def analyse(args) -> dict:
     >>> out["payoffs"], out["subgame_perfect"], out["critical_delta"]
     (['3', '3'], True, '1/2')
     """
+    from .cli import _parse_sets
     from .core.repeated import Noise, RepeatedGame
     from .core.strategies import profile_from_section
     from .io import load_game
@@ -91,12 +92,7 @@ def analyse(args) -> dict:
     game = load_game(args.game)
     if getattr(game, "n_players", None) != 2:
         raise GameError(f"{args.game}: repeated-game analysis needs a two-player normal-form game")
-    values = {}
-    for pair in args.set:
-        name, sep, value = pair.partition("=")
-        if not sep or not name.strip():
-            raise GameError(f"--set expects NAME=VALUE, got {pair!r}")
-        values[name.strip()] = value.strip()
+    values = _parse_sets(args.set)
     symbolic_game = game.with_parameters(values) if (values and game.is_symbolic) else game
     stage = game.subs(values) if (values or game.is_symbolic) else game
     section = game.extra.get("repeated", {}) or {}
