@@ -34,29 +34,59 @@ def nondegenerate_random(seed, m, n):
     return NormalFormGame.from_arrays(A.tolist(), B.tolist())
 
 
+def float_check_passes(game, eq, tol=1e-9):
+    """The float equilibrium property, recomputed independently with NumPy."""
+    A, B = game.as_float()
+    x, y = (np.array(s, dtype=float) for s in eq.strategies)
+    assert x.min() >= 0 and y.min() >= 0
+    assert abs(x.sum() - 1) < 1e-12 and abs(y.sum() - 1) < 1e-12
+    for M, gains, own, value in ((A, A @ y, x, eq.payoffs[0]), (B, x @ B, y, eq.payoffs[1])):
+        allowance = tol * (M.max() - M.min()) + 1e-12 * np.abs(M).max()
+        assert gains.max() - own @ gains <= allowance
+        assert abs(value - own @ gains) <= allowance + 1e-12 * abs(value)
+    return True
+
+
+def exact_supports(eq):
+    return tuple(tuple(i for i, p in enumerate(s) if p != 0) for s in eq.strategies)
+
+
 @settings(**SETTINGS)
 @given(games(0, 2))
 def test_zero_regret_every_label_degenerate(game):
     m, n = game.shape
     for label in range(m + n):
-        for exact in (True, False):
-            res = lemke_howson(game, initial_label=label, exact=exact)
+        for pivoting in ("float", "integer"):
+            res = lemke_howson(game, initial_label=label, pivoting=pivoting)
             assert len(res.equilibria) == 1
             eq = res.equilibria[0]
             assert all(r == 0 for r in regrets(game, eq.strategies))
             assert all(isinstance(p, (int, Fraction)) for s in eq.strategies for p in s)
-            assert res.exact and not res.complete and res.method == "lemke_howson"
+            assert res.exact and eq.exact and not res.complete and res.method == "lemke_howson"
+        res = lemke_howson(game, initial_label=label, exact=False)
+        eq = res.equilibria[0]
+        if res.exact:   # the float answer failed its check: the exact one, with a note
+            assert any("failed its check" in note for note in res.notes)
+            assert all(r == 0 for r in regrets(game, eq.strategies))
+        else:
+            assert not eq.exact and all(type(p) is float for s in eq.strategies for p in s)
+            assert float_check_passes(game, eq)
 
 
 @settings(**SETTINGS)
-@given(st.integers(0, 10 ** 6), st.integers(1, 5), st.integers(1, 5))
-def test_exact_and_float_agree_on_nondegenerate(seed, m, n):
+@given(st.integers(0, 10 ** 6), st.integers(1, 8), st.integers(1, 8))
+def test_float_exact_and_integer_agree_on_nondegenerate(seed, m, n):
     game = nondegenerate_random(seed, m, n)
     for label in range(m + n):
         exact = lemke_howson(game, initial_label=label)
+        integer = lemke_howson(game, initial_label=label, pivoting="integer")
         flt = lemke_howson(game, initial_label=label, exact=False)
-        assert exact[0].strategies == flt[0].strategies
-        assert len(flt.notes) == 1  # no fallback was needed
+        assert exact[0].strategies == integer[0].strategies
+        assert len(exact.notes) == 1 and len(flt.notes) == 1  # no fallback was needed
+        assert not flt.exact and not flt[0].exact and float_check_passes(game, flt[0])
+        assert exact_supports(flt[0]) == exact_supports(exact[0])
+        for f, e in zip(flt[0].strategies + (flt[0].payoffs,), exact[0].strategies + (exact[0].payoffs,)):
+            assert np.allclose(np.array(f), np.array(e, dtype=float), rtol=1e-9, atol=1e-12)
 
 
 def test_matches_nashpy_lemke_howson():
@@ -104,9 +134,10 @@ def test_degenerate_example_von_stengel():
     B = [[3, 3], [2, 6], [3, 1]]
     g = NormalFormGame.from_arrays(A, B)
     for label in range(5):
-        for exact in (True, False):
-            eq = lemke_howson(g, initial_label=label, exact=exact)[0]
+        for pivoting in ("float", "integer"):
+            eq = lemke_howson(g, initial_label=label, pivoting=pivoting)[0]
             assert all(r == 0 for r in regrets(g, eq.strategies))
+        assert float_check_passes(g, lemke_howson(g, initial_label=label, exact=False)[0])
 
 
 def test_through_solve_front_door():
@@ -123,6 +154,10 @@ def test_errors_name_the_problem():
         lemke_howson(g, initial_label=-1)
     with pytest.raises(GameError, match="max_pivots"):
         lemke_howson(g, max_pivots=0)
+    with pytest.raises(GameError, match="pivoting must be one of 'float', 'integer'"):
+        lemke_howson(g, pivoting="rational")
+    with pytest.raises(GameError, match="exact=True"):
+        lemke_howson(g, pivoting="integer", exact=False)
     three = NormalFormGame.from_payoff_arrays([np.zeros((2, 2, 2), dtype=int).tolist()] * 3)
     with pytest.raises(GameError, match="two-player"):
         lemke_howson(three)
@@ -134,14 +169,18 @@ def test_max_pivots_guard():
         lemke_howson(game, max_pivots=1)
     with pytest.raises(SolverError, match="max_pivots=1"):
         lemke_howson(game, max_pivots=1, exact=False)
+    with pytest.raises(SolverError, match="max_pivots=1"):
+        lemke_howson(game, max_pivots=1, pivoting="integer")
 
 
 def test_larger_random_game_exact_and_float():
     game = nondegenerate_random(7, 25, 25)
     e = lemke_howson(game)
+    i = lemke_howson(game, pivoting="integer")
     f = lemke_howson(game, exact=False)
-    assert e[0].strategies == f[0].strategies
+    assert e[0].strategies == i[0].strategies
     assert all(r == 0 for r in regrets(game, e[0].strategies))
+    assert exact_supports(f[0]) == exact_supports(e[0]) and float_check_passes(game, f[0])
 
 
 @settings(**SETTINGS)
@@ -157,16 +196,73 @@ def test_python_and_flint_backends_take_the_same_path(game):
 def test_float_failure_falls_back_to_exact_with_note(monkeypatch):
     import deterrence.solvers.lemke_howson as lh
     game = nondegenerate_random(5, 4, 4)
-    expected = lemke_howson(game)[0].strategies
+    expected = lemke_howson(game, pivoting="integer")[0].strategies
+    m, n = game.shape
 
-    def wrong_bases(game, init, max_pivots):  # a basis that is not an equilibrium
-        m, n = game.shape
-        return [list(range(m, m + n)), list(range(m))]
+    def wrong_run(game, init, max_pivots):  # the initial bases: not an equilibrium
+        return (np.arange(m, m + n), np.arange(m), np.full(m, 0.25), np.full(n, 0.25),
+                np.array([0.0, 40.0, 0.0, 40.0]), None)
 
-    monkeypatch.setattr(lh, "_float_path", wrong_bases)
+    monkeypatch.setattr(lh, "_float_run", wrong_run)
+    for exact in (True, False):
+        res = lemke_howson(game, exact=exact)
+        assert res.exact and res[0].strategies == expected
+        assert any("exact integer pivoting path was used" in note for note in res.notes)
+        assert any("failed its check" in note for note in res.notes) == (not exact)
+
+
+def test_float_check_failure_returns_the_exact_answer(monkeypatch):
+    import deterrence.solvers.lemke_howson as lh
+    game = nondegenerate_random(5, 4, 4)
+    real = lh._float_run
+
+    def skewed_run(game, init, max_pivots):  # right bases, values off by far more than rounding
+        basis0, basis1, x, y, ranges, kernels = real(game, init, max_pivots)
+        x[x > 0] *= np.linspace(1, 2, int((x > 0).sum()))
+        return basis0, basis1, x, y, ranges, kernels
+
+    monkeypatch.setattr(lh, "_float_run", skewed_run)
     res = lemke_howson(game, exact=False)
-    assert res[0].strategies == expected
-    assert any("exact integer pivoting path was used" in note for note in res.notes)
+    want = lemke_howson(game, pivoting="integer")
+    if sum(1 for p in want[0].strategies[0] if p) > 1:   # a mixed x: skewing breaks indifference
+        assert res.exact and res[0].strategies == want[0].strategies
+        assert any("failed its check" in note for note in res.notes)
+        assert not any("integer pivoting" in note for note in res.notes)
+
+
+@settings(**SETTINGS)
+@given(st.integers(0, 10 ** 6), st.integers(1, 7), st.integers(1, 7), st.integers(0, 3))
+def test_float_checks_agree_and_reject_deviations(seed, m, n, support):
+    from deterrence.solvers.lemke_howson import FLOAT_TOL, _float_check_kernel, _float_check_numpy
+    rng = np.random.default_rng(seed)
+    A, B = rng.integers(-50, 50, (m, n)).astype(float), rng.integers(-50, 50, (m, n)).astype(float)
+    x, y = rng.random(m), rng.random(n)
+    x[rng.random(m) < support / 4] = 0.0
+    y[rng.random(n) < support / 4] = 0.0
+    ranges = np.array([A.min(), A.max(), B.min(), B.max()])
+    outs = []
+    for check in (_float_check_kernel, _float_check_numpy):
+        out = np.empty(6)
+        ok = check(A, B, x.copy(), y.copy(), ranges, FLOAT_TOL, out)
+        outs.append((ok, out if ok else None))
+    assert outs[0][0] == outs[1][0] == (x.max() > 0 and y.max() > 0)
+    if outs[0][0]:
+        assert np.allclose(outs[0][1], outs[1][1], rtol=1e-12, atol=1e-12)
+        xs, ys = x / x.sum(), y / y.sum()
+        assert np.isclose(outs[0][1][2], (A @ ys).max() - xs @ A @ ys, atol=1e-9)
+    neg = x.copy()
+    neg[0] = -1.0
+    assert not _float_check_kernel(A, B, neg, y.copy(), ranges, FLOAT_TOL, np.empty(6))
+    assert not _float_check_numpy(A, B, neg, y.copy(), ranges, FLOAT_TOL, np.empty(6))
+
+
+def test_float_result_reads_like_an_exact_one():
+    mp = NormalFormGame.zero_sum([[1, -1], [-1, 1]], actions=[["H", "T"]] * 2)
+    res = lemke_howson(mp, exact=False)
+    assert not res.exact and "floating point" in res.to_text()
+    assert res.to_json()["exact"] is False
+    assert [round(float(p), 12) for p in res.to_json()["equilibria"][0]["strategies"][0]] == [0.5, 0.5]
+    assert res[0].support(0) == ("H", "T") and not res[0].is_pure
 
 
 def test_solve_exact_helper():
@@ -210,6 +306,22 @@ def test_fractional_payoffs_large_game_same_equilibrium_as_scaled():
     B = [[Fraction(int(v), 5) + Fraction(2, 9) for v in row] for row in game.B]
     scaled = NormalFormGame.from_arrays(A, B)
     for label in (0, 5, 9, 17):
-        for exact in (True, False):
-            assert lemke_howson(scaled, initial_label=label, exact=exact)[0].strategies == \
-                lemke_howson(game, initial_label=label)[0].strategies
+        want = lemke_howson(game, initial_label=label)[0].strategies
+        for pivoting in ("float", "integer"):
+            assert lemke_howson(scaled, initial_label=label, pivoting=pivoting)[0].strategies == want
+        got = lemke_howson(scaled, initial_label=label, exact=False)[0].strategies
+        assert all(np.allclose(g, np.array(w, dtype=float), atol=1e-12) for g, w in zip(got, want))
+
+
+@pytest.mark.parametrize("numba", ["0", "1"])
+def test_with_and_without_numba_the_same_answers(monkeypatch, numba):
+    # CI has no numba: the NumPy loop and check must give the same results as the kernels
+    monkeypatch.setenv("DETERRENCE_NUMBA", numba)
+    for seed, size in ((1, 6), (2, 21), (3, 30)):
+        game = nondegenerate_random(seed, size, size)
+        for label in (0, size, 2 * size - 1):
+            e = lemke_howson(game, initial_label=label)
+            f = lemke_howson(game, initial_label=label, exact=False)
+            assert e[0].strategies == lemke_howson(game, initial_label=label, pivoting="integer")[0].strategies
+            assert not f.exact and exact_supports(f[0]) == exact_supports(e[0])
+            assert float_check_passes(game, f[0])

@@ -5,38 +5,44 @@ Handbook of Game Theory vol. 3, ch. 45 (2002), sections 3.4–3.6 (complementary
 pivoting on two tableaux, integer pivoting, lexicographic degeneracy
 resolution); C. E. Lemke and J. T. Howson, "Equilibrium points of bimatrix
 games", SIAM J. Appl. Math. 12 (1964). QuantEcon's ``lemke_howson`` was read
-as a second description of the same tableau layout; no code was copied.
+as a second description of the same tableau layout and ratio test; no code
+was copied.
 
 Steps
 -----
-1. Make the payoffs positive integers: multiply each payoff matrix by the
-   common denominator of its entries and add a constant so the smallest entry
-   is 1 (neither changes the equilibria).
-2. Build two tableaux over the labels ``0..m-1`` (row actions) and
-   ``m..m+n-1`` (column actions): ``T0 = [B^T | I_n | 1]`` for the row
-   player's mixed strategy ``x`` with slack basis, and
-   ``T1 = [I_m | A | 1]`` for the column player's ``y``.
-3. Complementary pivoting: the variable with the initial label enters its
+1. Two tableaux over the labels ``0..m-1`` (row actions) and ``m..m+n-1``
+   (column actions): ``T0 = [B^T | I_n | 1]`` for the row player's mixed
+   strategy ``x`` with slack basis, and ``T1 = [I_m | A | 1]`` for the
+   column player's ``y``, with payoffs made positive (a positive affine
+   change, which keeps the equilibria).
+2. Complementary pivoting: the variable with the initial label enters its
    tableau; the minimum-ratio test picks the leaving variable; the variable
    of the other tableau with the leaving label enters next; stop when the
    initial label leaves. The ratio test is LEXICOGRAPHIC (ties in the
-   right-hand side broken by the rows of the basis inverse, i.e. the slack
-   columns), so degenerate games neither cycle nor stall.
-4. ``exact=True``: fraction-free (Bareiss) integer pivoting with Python ints:
-   row ``i`` becomes ``(T[i]*p - T[i,c]*T[r]) // d`` with ``p`` the pivot and
-   ``d`` the previous pivot, every division exact and every entry an integer.
-   With python-flint installed (games of ``FLINT_THRESHOLD`` cells or more)
-   the same integer pivots run in C on a dictionary-form tableau.
-   ``exact=False``: the same pivots in float64 (vectorised NumPy; or a
-   numba-compiled loop for games of ``NUMBA_THRESHOLD`` cells or more when
-   numba is already imported, or always with ``DETERRENCE_NUMBA=1``; never
-   with ``DETERRENCE_NUMBA=0``); the final
-   bases then give the supports, and the equilibrium is recovered exactly by
-   solving the basis (indifference) equations in Fractions. If that profile
-   does not certify, the exact path is run instead and a note says so.
-5. The basic variables, normalised to sum to 1, are the strategies; the
-   profile is certified exactly by
-   :func:`~deterrence.solvers.certify.certified_equilibrium`.
+   right-hand side broken by the columns of the basis inverse, i.e. the
+   slack columns), so degenerate games neither cycle nor stall.
+3. Float pivoting (``pivoting="float"``, the default): float64 pivots, in a
+   numba-compiled loop on dictionary-form tableaux (only the nonbasic
+   columns are stored) when numba is enabled (see :func:`_numba_kernels`),
+   else a vectorised NumPy loop; payoffs are rescaled into [1, 2].
+4. ``exact=False``: the final basic values, normalised, are the strategies;
+   they are checked in floating point (no deviation gains more than
+   ``FLOAT_TOL`` times the payoff range) and returned as floats
+   (``Equilibrium.exact`` and ``SolveResult.exact`` are False). If the check
+   fails, the exact answer (step 5) is returned with a note.
+5. ``exact=True``: the final bases give the supports and the best-response
+   actions; the equilibrium is recovered exactly by solving those
+   indifference equations in rationals (python-flint ``fmpq_mat``) and
+   certified by :func:`~deterrence.solvers.certify.certified_equilibrium`.
+   If that fails (float rounding chose a wrong basis, e.g. in a degenerate
+   game), integer pivoting (step 6) is run instead and a note says so.
+6. ``pivoting="integer"``: fraction-free (Bareiss) integer pivoting on the
+   payoffs scaled to positive integers: row ``i`` becomes
+   ``(T[i]*p - T[i,c]*T[r]) // d`` with ``p`` the pivot and ``d`` the previous
+   pivot, every division exact. With python-flint (games of
+   ``FLINT_THRESHOLD`` cells or more) the same pivots run in C on a
+   dictionary-form tableau. Slower, but no float rounding anywhere: kept for
+   cross-checks and as the fallback of step 5.
 """
 from __future__ import annotations
 
@@ -47,20 +53,27 @@ import numpy as np
 
 from ..errors import GameError, NotAnEquilibriumError, SolverError
 from .certify import certified_equilibrium, on_support
-from .result import SolveResult
+from .result import Equilibrium, SolveResult
 
 #: Default limit on the number of pivots (Lemke–Howson paths can be exponential).
 DEFAULT_MAX_PIVOTS = 1_000_000
 _TOL = 1e-9
+PIVOTING = ("float", "integer")
 
 
-def lemke_howson(game, *, initial_label: int = 0, exact: bool = True,
+def lemke_howson(game, *, initial_label: int = 0, exact: bool = True, pivoting: str = "float",
                  max_pivots: int = DEFAULT_MAX_PIVOTS) -> SolveResult:
     """One equilibrium of a two-player game by Lemke–Howson (lexicographic pivoting).
 
     ``initial_label`` is ``0..m-1`` for the row player's actions and
-    ``m..m+n-1`` for the column player's. ``exact=False`` pivots in floating
-    point and recovers the exact equilibrium from the final bases. Raises
+    ``m..m+n-1`` for the column player's. ``exact=True`` returns exact
+    (``int``/``Fraction``) strategies, certified exactly; ``exact=False``
+    returns floats checked in floating point (no deviation gains more than
+    ``FLOAT_TOL`` times the player's payoff range), or the exact answer with
+    a note when that check fails. ``pivoting="float"`` (default) pivots in
+    float64 and recovers the exact equilibrium from the final bases, falling
+    back to integer pivoting if it does not certify; ``pivoting="integer"``
+    (exact only) pivots in exact integer arithmetic throughout. Raises
     :class:`~deterrence.errors.SolverError` after ``max_pivots`` pivots.
 
     >>> from deterrence import NormalFormGame
@@ -68,8 +81,12 @@ def lemke_howson(game, *, initial_label: int = 0, exact: bool = True,
     ...                                  actions=[["opera", "fight"]] * 2)
     >>> lemke_howson(bos).equilibria[0].describe()
     'Row: opera; Column: opera  (payoffs 3, 2)'
-    >>> lemke_howson(bos, initial_label=1, exact=False)[0].strategies
+    >>> lemke_howson(bos, initial_label=1, pivoting="integer")[0].strategies
     ((0, 1), (0, 1))
+    >>> mp = NormalFormGame.zero_sum([[1, -1], [-1, 1]])
+    >>> res = lemke_howson(mp, exact=False)
+    >>> res.exact, [round(p, 9) for p in res[0].strategies[0]]
+    (False, [0.5, 0.5])
     """
     game._need_numeric("lemke_howson")
     game._need_two_players("lemke_howson")
@@ -81,28 +98,39 @@ def lemke_howson(game, *, initial_label: int = 0, exact: bool = True,
                         f"{m}..{m + n - 1} for {game.players[1]}'s)")
     if isinstance(max_pivots, bool) or not isinstance(max_pivots, (int, np.integer)) or max_pivots < 1:
         raise GameError(f"max_pivots must be a positive integer, got {max_pivots!r}")
-    initial_label = int(initial_label)
-    notes = []
-    if exact:
-        strategies = _exact_path(game, initial_label, max_pivots)
-        eq = certified_equilibrium(game, strategies)
+    if pivoting not in PIVOTING:
+        raise GameError(f"pivoting must be one of {', '.join(map(repr, PIVOTING))}, got {pivoting!r}")
+    if pivoting == "integer" and not exact:
+        raise GameError("pivoting='integer' gives an exact answer: use exact=True")
+    init = int(initial_label)
+    notes = [f"one equilibrium, from initial label {init} ({_label_name(game, init)})"]
+    if pivoting == "integer":
+        eq = certified_equilibrium(game, _exact_path(game, init, max_pivots))
     else:
-        eq = None
-        try:
-            bases = _float_path(game, initial_label, max_pivots)
-            strategies = _strategies_from_bases(game, *bases)
-            if strategies is not None:
-                eq = certified_equilibrium(game, strategies)
-        except (NotAnEquilibriumError, GameError, ZeroDivisionError, np.linalg.LinAlgError):
-            eq = None
+        basis0, basis1, x, y, ranges, kernels = _float_run(game, init, max_pivots)
+        eq = None if exact else _float_equilibrium(game, x, y, ranges, kernels)
+        if eq is None:
+            if not exact:
+                notes.append("the floating-point answer failed its check; the exact equilibrium "
+                             "is returned instead")
+            eq = _exact_from_bases(game, basis0.tolist(), basis1.tolist())
         if eq is None:
             notes.append("floating-point pivoting did not end at an exact equilibrium; "
                          "the exact integer pivoting path was used instead")
-            eq = certified_equilibrium(game, _exact_path(game, initial_label, max_pivots))
-    notes.insert(0, f"one equilibrium, from initial label {initial_label} "
-                    f"({_label_name(game, initial_label)})")
-    return SolveResult(equilibria=(eq,), method="lemke_howson", exact=True, complete=False,
+            eq = certified_equilibrium(game, _exact_path(game, init, max_pivots))
+    return SolveResult(equilibria=(eq,), method="lemke_howson", exact=eq.exact, complete=False,
                        players=game.players, actions=game.actions, notes=tuple(notes))
+
+
+def _exact_from_bases(game, basis0, basis1):
+    """The certified exact equilibrium the final float bases stand for, or ``None``."""
+    try:
+        strategies = _strategies_from_bases(game, basis0, basis1)
+        if strategies is not None:
+            return certified_equilibrium(game, strategies)
+    except (NotAnEquilibriumError, GameError, ZeroDivisionError):
+        pass
+    return None
 
 
 def _label_name(game, label):
@@ -371,9 +399,9 @@ def _lex_min_ratio_float(T, col, slack_cols):
     return int(rows[0])
 
 
-def _float_tableaux(game):
-    m, n = game.shape
-    A, B = game.as_float()
+def _float_tableaux(A, B):
+    """Full float tableaux ``[B'^T | I | 1]`` and ``[I | A' | 1]`` (NumPy loop only)."""
+    m, n = A.shape
     # positive affine rescaling into [1, 2] (same equilibria; keeps the tolerances meaningful)
     A = (A - A.min()) / max(float(A.max() - A.min()), 1e-300) + 1.0
     B = (B - B.min()) / max(float(B.max() - B.min()), 1e-300) + 1.0
@@ -382,53 +410,75 @@ def _float_tableaux(game):
     return T0, T1
 
 
-#: games with at least this many cells use the numba kernel for float pivoting (when installed)
+#: games with at least this many cells use the numba kernel for float pivoting (when enabled)
 NUMBA_THRESHOLD = 400
-_NUMBA_KERNEL = []
+_NUMBA_KERNELS = []
 
 
-def _numba_kernel(force=False):
-    """The compiled float kernel, or ``None``.
+def _numba_kernels(force=False, cells=None):
+    """The compiled ``(pivots, check)`` kernels, or ``None``.
 
-    Importing numba and loading the compiled kernel costs about a second, so
-    by default the kernel is used only when numba is already imported in the
-    process (e.g. by QuantEcon); ``DETERRENCE_NUMBA=1`` always uses it when
-    installed, ``DETERRENCE_NUMBA=0`` never.
+    Importing numba and loading the compiled kernels costs about a second, so
+    by default they are used only when numba is already imported in the
+    process (e.g. by QuantEcon) and either they are loaded already or the
+    game has ``cells >= NUMBA_THRESHOLD`` payoff cells; ``DETERRENCE_NUMBA=1``
+    always uses them when installed, ``DETERRENCE_NUMBA=0`` never.
     """
     import os
     import sys
     setting = os.environ.get("DETERRENCE_NUMBA", "")
-    if setting == "0" or not (force or setting == "1" or "numba" in sys.modules):
+    if setting == "0":
         return None
-    if not _NUMBA_KERNEL:
+    if not (force or setting == "1" or ("numba" in sys.modules and (
+            _NUMBA_KERNELS or cells is None or cells >= NUMBA_THRESHOLD))):
+        return None
+    if not _NUMBA_KERNELS:
         try:
             import numba
-            kernel = numba.njit(cache=True)(_float_kernel)
+            kernels = (numba.njit(cache=True)(_float_kernel), numba.njit(cache=True)(_float_check_kernel))
         except Exception:  # pragma: no cover - numba absent or broken
-            kernel = None
-        _NUMBA_KERNEL.append(kernel)
-    return _NUMBA_KERNEL[0]
+            kernels = None
+        _NUMBA_KERNELS.append(kernels)
+    return _NUMBA_KERNELS[0]
 
 
-def _float_path(game, init, max_pivots, backend=None):
-    """Float complementary pivoting; ``backend`` is ``"numpy"``, ``"numba"``, ``"python"`` or ``None``."""
+def _numba_kernel(force=False):
+    """The compiled pivoting kernel, or ``None`` (see :func:`_numba_kernels`)."""
+    kernels = _numba_kernels(force)
+    return None if kernels is None else kernels[0]
+
+
+def _float_run(game, init, max_pivots, backend=None):
+    """Float complementary pivoting.
+
+    Returns ``(basis0, basis1, x, y, ranges, kernels)``: the final bases
+    (arrays of labels, one per tableau row), the unnormalised basic values of
+    the players' strategy variables (``x`` of length m, ``y`` of length n),
+    ``[min A, max A, min B, max B]`` and the numba kernels used (``None`` for the NumPy loop). ``backend`` is
+    ``"numpy"``, ``"numba"``, ``"python"`` (the kernel uncompiled) or ``None``
+    (numba when :func:`_numba_kernels` allows it, else NumPy).
+    """
     m, n = game.shape
-    T0, T1 = _float_tableaux(game)
-    kernel = None
+    A, B = game.as_float()
+    kernels = None
     if backend == "python":
-        kernel = _float_kernel
-    elif backend == "numba" or (backend is None and m * n >= NUMBA_THRESHOLD):
-        kernel = _numba_kernel(force=backend == "numba")
-    if kernel is not None:
-        basis0 = np.arange(m, m + n, dtype=np.int64)
-        basis1 = np.arange(m, dtype=np.int64)
-        status = kernel(T0, T1, basis0, basis1, init, m, n, max_pivots, _TOL)
+        kernels = (_float_kernel, _float_check_kernel)
+    elif backend is None or backend == "numba":
+        kernels = _numba_kernels(force=backend == "numba", cells=m * n)
+    if kernels is not None:
+        basis0 = np.empty(n, dtype=np.int64)
+        basis1 = np.empty(m, dtype=np.int64)
+        x = np.empty(m)
+        y = np.empty(n)
+        ranges = np.empty(4)
+        status = kernels[0](A, B, init, max_pivots, _TOL, basis0, basis1, x, y, ranges)
         if status == 1:
             raise SolverError(f"Lemke–Howson from label {init} did not finish within "
                               f"max_pivots={max_pivots} pivots")
         if status == 2:
             raise SolverError("Lemke–Howson (floating point): no positive entry in the entering column")
-        return [basis0.tolist(), basis1.tolist()]
+        return basis0, basis1, x, y, ranges, kernels
+    T0, T1 = _float_tableaux(A, B)
     T = [T0, T1]
     bases = [list(range(m, m + n)), list(range(m))]
     slacks = [range(m, m + n), range(m)]
@@ -448,78 +498,295 @@ def _float_path(game, init, max_pivots, backend=None):
         k = 1 - k
     else:
         raise SolverError(f"Lemke–Howson from label {init} did not finish within max_pivots={max_pivots} pivots")
-    return bases
+    basis0, basis1 = np.array(bases[0], dtype=np.int64), np.array(bases[1], dtype=np.int64)
+    x, y = np.zeros(m), np.zeros(n)
+    own = basis0 < m
+    x[basis0[own]] = T0[own, -1]
+    own = basis1 >= m
+    y[basis1[own] - m] = T1[own, -1]
+    ranges = np.array([A.min(), A.max(), B.min(), B.max()], dtype=float)
+    return basis0, basis1, x, y, ranges, None
 
 
-def _float_kernel(T0, T1, basis0, basis1, init, m, n, max_pivots, tol):
+def _float_path(game, init, max_pivots, backend=None):
+    """The final bases of float pivoting, as two lists of labels."""
+    basis0, basis1, *_ = _float_run(game, init, max_pivots, backend)
+    return [basis0.tolist(), basis1.tolist()]
+
+
+def _float_kernel(A, B, init, max_pivots, tol, basis0, basis1, x, y, ranges):
     """The float pivoting loop written for numba (also runs as plain Python).
 
-    Same rule as the NumPy loop: lexicographic minimum ratio with tolerance,
-    then a Gauss–Jordan pivot. Returns 0 (done), 1 (max_pivots reached) or
-    2 (no positive entry in the entering column).
+    Dictionary form: each tableau keeps only its nonbasic columns and the
+    right-hand side (a basic column is a unit vector), so a pivot touches
+    ``rows x (m + 1)`` entries instead of ``rows x (m + n + 1)``. Tableau 0
+    (rows: column actions) holds ``B'^T x + s = 1``, tableau 1 (rows: row
+    actions) ``r + A' y = 1``, with ``A'``, ``B'`` rescaled into [1, 2]. The
+    ratio test is the same lexicographic rule with tolerance as the NumPy
+    loop (right-hand side, then the slack columns in order).
+
+    Fills ``basis0``/``basis1`` (label of each row) and ``x``/``y`` (the
+    unnormalised strategy values) and ``ranges`` (``[min A, max A, min B,
+    max B]``); returns 0 (done), 1 (``max_pivots``
+    reached) or 2 (no positive entry in the entering column).
     """
+    m, n = A.shape
+    amin = A[0, 0]
+    amax = amin
+    bmin = B[0, 0]
+    bmax = bmin
+    for i in range(m):
+        for j in range(n):
+            a = A[i, j]
+            b = B[i, j]
+            if a < amin:
+                amin = a
+            if a > amax:
+                amax = a
+            if b < bmin:
+                bmin = b
+            if b > bmax:
+                bmax = b
+    ranges[0] = amin
+    ranges[1] = amax
+    ranges[2] = bmin
+    ranges[3] = bmax
+    sa = 1.0 / max(amax - amin, 1e-300)
+    sb = 1.0 / max(bmax - bmin, 1e-300)
+    N0 = np.empty((n, m + 1))
+    N1 = np.empty((m, n + 1))
+    for j in range(n):
+        for i in range(m):
+            N0[j, i] = (B[i, j] - bmin) * sb + 1.0
+        N0[j, m] = 1.0
+    for i in range(m):
+        for j in range(n):
+            N1[i, j] = (A[i, j] - amin) * sa + 1.0
+        N1[i, n] = 1.0
+    # pos[label]: column of a nonbasic label (-1 if basic); row[label]: row of a basic one
+    pos0 = np.full(m + n, -1, dtype=np.int64)
+    row0 = np.full(m + n, -1, dtype=np.int64)
+    pos1 = np.full(m + n, -1, dtype=np.int64)
+    row1 = np.full(m + n, -1, dtype=np.int64)
+    for i in range(m):
+        pos0[i] = i
+        row1[i] = i
+        basis1[i] = i
+    for j in range(n):
+        row0[m + j] = j
+        basis0[j] = m + j
+        pos1[m + j] = j
+    size = max(m, n)
+    cand = np.empty(size, dtype=np.int64)
+    colbuf = np.empty(size)
     entering = init
     k = 0 if init < m else 1
-    cand = np.empty(max(m, n), dtype=np.int64)
+    done = False
     for _ in range(max_pivots):
         if k == 0:
-            tab = T0
+            N = N0
             basis = basis0
+            pos = pos0
+            rowof = row0
             s0 = m
             ns = n
         else:
-            tab = T1
+            N = N1
             basis = basis1
+            pos = pos1
+            rowof = row1
             s0 = 0
             ns = m
-        nrows = tab.shape[0]
-        ncols = tab.shape[1]
+        nrows = N.shape[0]
+        ncols = N.shape[1]
+        c = pos[entering]
         count = 0
         for i in range(nrows):
-            if tab[i, entering] > tol:
+            if N[i, c] > tol:
                 cand[count] = i
                 count += 1
         if count == 0:
             return 2
-        key = ncols - 1
+        # lexicographic minimum ratio: the right-hand side, then each slack column
         s = -1
-        while count > 1:
+        while count > 1 and s < ns:
+            if s < 0:
+                key = ncols - 1
+                unit_row = -1
+            else:
+                label = s0 + s
+                key = pos[label]
+                unit_row = rowof[label]   # a basic slack's column is the unit vector of its row
             best = np.inf
             for t in range(count):
                 i = cand[t]
-                ratio = tab[i, key] / tab[i, entering]
-                if ratio < best:
-                    best = ratio
+                if key >= 0:
+                    v = N[i, key]
+                else:
+                    v = 1.0 if i == unit_row else 0.0
+                colbuf[t] = v / N[i, c]
+                if colbuf[t] < best:
+                    best = colbuf[t]
             kept = 0
             for t in range(count):
-                i = cand[t]
-                if tab[i, key] / tab[i, entering] <= best + tol:
-                    cand[kept] = i
+                if colbuf[t] <= best + tol:
+                    cand[kept] = cand[t]
                     kept += 1
             count = kept
             s += 1
-            if s >= ns:
-                break
-            key = s0 + s
         r = cand[0]
-        piv = tab[r, entering]
-        for j in range(ncols):
-            tab[r, j] /= piv
+        # pivot on (r, c); the leaving label's column takes slot c
+        p = N[r, c]
         for i in range(nrows):
-            if i != r:
-                f = tab[i, entering]
-                if f != 0.0:
-                    for j in range(ncols):
-                        tab[i, j] -= f * tab[r, j]
+            colbuf[i] = N[i, c]
+        N[r, c] = 1.0
+        inv = 1.0 / p
+        for j in range(ncols):
+            N[r, j] *= inv
+        for i in range(nrows):
+            f = colbuf[i]
+            if i != r and f != 0.0:
+                N[i, c] = 0.0
+                for j in range(ncols):
+                    N[i, j] -= f * N[r, j]
         leaving = basis[r]
         basis[r] = entering
+        rowof[entering] = r
+        pos[entering] = -1
+        rowof[leaving] = -1
+        pos[leaving] = c
         entering = leaving
         if entering == init:
-            return 0
+            done = True
+            break
         k = 1 - k
-    return 1
+    if not done:
+        return 1
+    for i in range(m):
+        x[i] = 0.0
+    for j in range(n):
+        y[j] = 0.0
+    for j in range(n):
+        if basis0[j] < m:
+            x[basis0[j]] = N0[j, m]
+    for i in range(m):
+        if basis1[i] >= m:
+            y[basis1[i] - m] = N1[i, n]
+    return 0
 
 
+#: float check: a deviation gains at most FLOAT_TOL times the payoff range (plus rounding)
+FLOAT_TOL = 1e-9
+
+
+def _float_check_kernel(A, B, x, y, ranges, tol, out):
+    """The float equilibrium check, written for numba (also runs as plain Python).
+
+    Normalises ``x`` and ``y`` in place (values at most ``tol`` times the
+    largest are set to 0) and writes ``out = [payoff0, payoff1, regret0,
+    regret1, allowance0, allowance1]``. Returns False when a vector has an
+    entry below ``-tol`` times its largest or no positive entry.
+    """
+    m, n = A.shape
+    sx = np.empty(m, dtype=np.int64)
+    sy = np.empty(n, dtype=np.int64)
+    kx = 0
+    ky = 0
+    for which in range(2):
+        v = x if which == 0 else y
+        top = 0.0
+        for i in range(v.shape[0]):
+            if v[i] > top:
+                top = v[i]
+        if top <= 0.0:
+            return False
+        total = 0.0
+        for i in range(v.shape[0]):
+            if v[i] < -tol * top:
+                return False
+            if v[i] <= tol * top:
+                v[i] = 0.0
+            else:
+                total += v[i]
+                if which == 0:
+                    sx[kx] = i
+                    kx += 1
+                else:
+                    sy[ky] = i
+                    ky += 1
+        for i in range(v.shape[0]):
+            v[i] /= total
+    # each action's payoff against the other's mix: only the other's support matters
+    best0 = -np.inf
+    u0 = 0.0
+    for i in range(m):
+        acc = 0.0
+        for t in range(ky):
+            acc += A[i, sy[t]] * y[sy[t]]
+        if acc > best0:
+            best0 = acc
+        u0 += x[i] * acc
+    best1 = -np.inf
+    u1 = 0.0
+    for j in range(n):
+        acc = 0.0
+        for t in range(kx):
+            acc += x[sx[t]] * B[sx[t], j]
+        if acc > best1:
+            best1 = acc
+        u1 += y[j] * acc
+    out[0] = u0
+    out[1] = u1
+    out[2] = best0 - u0
+    out[3] = best1 - u1
+    for k in range(2):
+        lo = ranges[2 * k]
+        hi = ranges[2 * k + 1]
+        out[4 + k] = tol * (hi - lo) + 1e-12 * max(abs(hi), abs(lo))
+    return True
+
+
+def _float_check_numpy(A, B, x, y, ranges, tol, out):
+    """:func:`_float_check_kernel` with NumPy operations (the path without numba)."""
+    for v in (x, y):
+        top = v.max()
+        if top <= 0.0 or v.min() < -tol * top:
+            return False
+        v[v <= tol * top] = 0.0
+        v /= v.sum()
+    Ay = A[:, y != 0] @ y[y != 0]
+    xB = x[x != 0] @ B[x != 0]
+    out[0] = x @ Ay
+    out[1] = xB @ y
+    out[2] = Ay.max() - out[0]
+    out[3] = xB.max() - out[1]
+    for k in range(2):
+        lo, hi = ranges[2 * k], ranges[2 * k + 1]
+        out[4 + k] = tol * (hi - lo) + 1e-12 * max(abs(hi), abs(lo))
+    return True
+
+
+def _float_equilibrium(game, x, y, ranges, kernels):
+    """A float :class:`Equilibrium` from unnormalised ``x``, ``y``, or ``None`` if the check fails.
+
+    The check, in float64 on the game's payoffs: probabilities nonnegative
+    and summing to 1 (up to rounding), and no player gains more than
+    ``FLOAT_TOL`` times the range of their payoffs (plus ``1e-12`` times the
+    largest payoff, for rounding) by deviating to any pure action.
+    """
+    A, B = game.as_float()
+    out = np.empty(6)
+    check = _float_check_numpy if kernels is None else kernels[1]
+    if not check(A, B, x, y, ranges, FLOAT_TOL, out):
+        return None
+    if not (out[2] <= out[4] and out[3] <= out[5]):   # also False for NaN
+        return None
+    return Equilibrium(strategies=(tuple(x.tolist()), tuple(y.tolist())),
+                       payoffs=(float(out[0]), float(out[1])),
+                       players=game.players, actions=game.actions, exact=False)
+
+
+# -- exact recovery from the final bases ------------------------------------------
 def _strategies_from_bases(game, basis0, basis1):
     """Exact strategies from the final bases: solve the tight (indifference) equations.
 
@@ -535,8 +802,9 @@ def _strategies_from_bases(game, basis0, basis1):
     I = sorted(set(range(m)) - {lab for lab in basis1 if lab < m})
     if len(S) != len(J) or len(T) != len(I) or not S or not T:
         return None
-    Bt = [[game.B[i, j] for i in S] for j in J]
-    Asub = [[game.A[i, j] for j in T] for i in I]
+    A, B = game.A, game.B
+    Bt = [[B[i, j] for i in S] for j in J]
+    Asub = [[A[i, j] for j in T] for i in I]
     xs = _solve_probabilities(Bt)
     ys = _solve_probabilities(Asub)
     if xs is None or ys is None:
@@ -548,15 +816,32 @@ def _solve_probabilities(M):
     """Solve ``M z = v 1``, ``sum z = 1`` exactly (k unknowns, k equations plus one).
 
     Shifting payoffs does not change the solution, so the equal value ``v`` is
-    an unknown: the system is ``[M | -1; 1 | 0] (z, v) = (0, 1)``.
+    an unknown: the system is ``[M | -1; 1 | 0] (z, v) = (0, 1)``. Solved in
+    C by python-flint's ``fmpq_mat`` (exact rationals), else by
+    :func:`solve_exact`.
     """
     k = len(M)
-    rows = [list(M[i]) + [-1, 0] for i in range(k)]
-    rows.append([1] * k + [0, 1])
-    sol = solve_exact(rows)
-    if sol is None:
-        return None
-    z = sol[:k]
+    flint = _flint()
+    if flint is not None:
+        fmpq = flint.fmpq
+        entries = []
+        for row in M:
+            entries += [v if type(v) is int else fmpq(v.numerator, v.denominator) for v in row]
+            entries += [-1]
+        entries += [1] * k + [0]
+        try:
+            sol = flint.fmpq_mat(k + 1, k + 1, entries).solve(
+                flint.fmpq_mat(k + 1, 1, [0] * k + [1])).entries()
+        except ZeroDivisionError:   # singular: these bases do not determine an equilibrium
+            return None
+        z = [Fraction(int(q.p), int(q.q)) for q in sol[:k]]
+    else:  # pragma: no cover - python-flint is a dependency
+        rows = [list(M[i]) + [-1, 0] for i in range(k)]
+        rows.append([1] * k + [0, 1])
+        sol = solve_exact(rows)
+        if sol is None:
+            return None
+        z = sol[:k]
     if any(v < 0 for v in z):
         return None
     return z
