@@ -58,7 +58,7 @@ import numpy as np
 
 from ..core.numbers import format_exact, to_exact
 from ..errors import GameError, SolverError, TooLargeError
-from .folk import Polygon, convex_hull, feasible_set, minmax_values
+from .folk import Polygon, convex_hull, minmax_values
 
 __all__ = ["PayoffSetResult", "SetMembership", "equilibrium_payoff_set",
            "payoff_in_equilibrium_set", "hausdorff_distance", "MAX_COST"]
@@ -181,6 +181,25 @@ def _clean_chain(P: np.ndarray, eps: float) -> np.ndarray:
             sel[int(np.argmin(np.abs(cr) / np.maximum(length, 1e-300)))] = True
         P = P[~sel]
     return P
+
+
+def _clip_float(P: np.ndarray, axis: int, c: float, eps: float) -> np.ndarray:
+    """The part of the convex polygon P (ccw; or a point or segment) with ``w[axis] >= c``."""
+    pts = P.tolist()
+    if len(pts) <= 1:
+        return P[[p[axis] >= c for p in pts]] if pts else P
+    out = []
+    for k, a in enumerate(pts):
+        b = pts[(k + 1) % len(pts)]
+        ina, inb = a[axis] >= c, b[axis] >= c
+        if ina:
+            out.append(a)
+        if ina != inb:                   # the edge crosses the line: add the crossing
+            t = (c - a[axis]) / (b[axis] - a[axis])
+            q = [0.0, 0.0]
+            q[axis], q[1 - axis] = c, a[1 - axis] + t * (b[1 - axis] - a[1 - axis])
+            out.append(q)
+    return _clean_chain(np.array(out, dtype=float).reshape(-1, 2), eps)
 
 
 def _inside(P: np.ndarray, Q: np.ndarray, eps: float) -> np.ndarray:
@@ -342,82 +361,349 @@ def _step_distance(P, Q, tol) -> float:
 
 
 # ---------------------------------------------------------------------------
-# exact operator (for the certificate)
+# the same float iteration as one compiled loop (numba, optional)
 # ---------------------------------------------------------------------------
-def _exact_step(V, u, g, gains, delta):
-    """The Abreu-Sannikov operator in Fraction arithmetic on an exact polygon V.
+# On a 3x3 game one NumPy iteration costs ~80 us, almost all of it call
+# overhead on tiny arrays; compiled, the whole loop takes a few microseconds.
+# Written in plain Python that numba compiles; it runs uncompiled too (tests).
+_KERNEL = []
 
-    Floats only preselect the edges a line may cut (with a wide margin); every
-    intersection and comparison that decides the result is exact.
+
+def _loop_kernel(P0, u0, g, gains, omd_g, delta, eps, tol, max_iter, out_P, diffs):
+    """Iterate the operator from the polygon P0 (ccw, >= 3 vertices) and threat points u0.
+
+    Mirrors :func:`_as_step`, :func:`_hull_small` and :func:`_step_distance`.
+    Writes the last polygon into ``out_P`` and the step distances into
+    ``diffs``. Returns ``(vertices, iterations, status, u_0, u_1)``: status 1
+    converged, 0 out of iterations, 2 the next polygon has fewer than 3
+    vertices (that iteration is not done: the caller redoes it).
     """
-    inside = _ExactContains(V)
+    N = g.shape[0]
+    cap = 5 * N + 8
+    P = np.empty((cap, 2))
+    K = P0.shape[0]
+    P[:K] = P0
+    pts = np.empty((cap, 2))
+    Q = np.empty((cap, 2))
+    u0_, u1_ = u0[0], u0[1]
+    heps = 100 * eps
+    it = 0
+    while it < max_iter:
+        # --- one application of the operator (as _as_step) ---
+        m = 0
+        for p in range(N):
+            ic0 = u0_ + gains[p, 0]
+            ic1 = u1_ + gains[p, 1]
+            g0, g1 = g[p, 0], g[p, 1]
+            stat = g0 >= ic0 - eps and g1 >= ic1 - eps
+            if stat:
+                for k in range(K):
+                    k1 = k + 1 if k + 1 < K else 0
+                    dx, dy = P[k1, 0] - P[k, 0], P[k1, 1] - P[k, 1]
+                    if dx * (g1 - P[k, 1]) - dy * (g0 - P[k, 0]) < -eps * math.hypot(dx, dy):
+                        stat = False
+                        break
+            if stat:
+                pts[m, 0], pts[m, 1] = g0, g1
+                m += 1
+                continue
+            for axis in range(2):
+                c = ic0 if axis == 0 else ic1
+                lo, hi = np.inf, -np.inf
+                for k in range(K):
+                    k1 = k + 1 if k + 1 < K else 0
+                    dx = P[k1, axis] - P[k, axis]
+                    if dx == 0:
+                        continue
+                    t = (c - P[k, axis]) / dx
+                    if t >= -1e-12 and t <= 1 + 1e-12:
+                        t = min(max(t, 0.0), 1.0)
+                        y = P[k, 1 - axis] + t * (P[k1, 1 - axis] - P[k, 1 - axis])
+                        lo = min(lo, y)
+                        hi = max(hi, y)
+                lo = max(lo, ic1 if axis == 0 else ic0)
+                if lo <= hi + eps:
+                    lo = min(lo, hi)
+                    for other in (lo, hi):
+                        pts[m, axis] = omd_g[p, axis] + delta * c
+                        pts[m, 1 - axis] = omd_g[p, 1 - axis] + delta * other
+                        m += 1
+        if m == 0:
+            break
+        # --- hull with the eps-grid ordering and collinearity tolerance (as _hull_small) ---
+        k0 = np.round(pts[:m, 0] / heps)
+        k1_ = np.round(pts[:m, 1] / heps)
+        o1 = np.argsort(k1_, kind="mergesort")
+        o2 = np.argsort(k0[o1], kind="mergesort")
+        order = o1[o2]
+        srt = np.empty((m, 2))
+        n = 0
+        for i in range(m):
+            j = order[i]
+            if n > 0:
+                jp = order[i - 1]
+                if k0[j] == k0[jp] and k1_[j] == k1_[jp]:
+                    continue
+            srt[n, 0], srt[n, 1] = pts[j, 0], pts[j, 1]
+            n += 1
+        if n < 3:
+            break
+        h = 0
+        for phase in range(2):
+            start = h
+            for ii in range(n):
+                i = ii if phase == 0 else n - 1 - ii
+                qx, qy = srt[i, 0], srt[i, 1]
+                while h - start >= 2:
+                    ox, oy = Q[h - 2, 0], Q[h - 2, 1]
+                    dx, dy = qx - ox, qy - oy
+                    cr = (Q[h - 1, 0] - ox) * dy - (Q[h - 1, 1] - oy) * dx
+                    if cr <= heps * math.hypot(dx, dy):
+                        h -= 1
+                    else:
+                        break
+                if h - start >= 1 and math.hypot(qx - Q[h - 1, 0], qy - Q[h - 1, 1]) <= heps:
+                    continue
+                Q[h, 0], Q[h, 1] = qx, qy
+                h += 1
+            h -= 1                          # the last point of each chain starts the other
+        # lower[:-1] + upper[:-1] is now Q[:h]
+        if h >= 2 and math.hypot(Q[0, 0] - Q[h - 1, 0], Q[0, 1] - Q[h - 1, 1]) <= heps:
+            h -= 1
+        if h < 3:
+            break
+        # --- step distance (as _step_distance) and threat points ---
+        dmax = 0.0
+        for side in range(2):
+            na = h if side == 0 else K
+            nb = K if side == 0 else h
+            for i in range(na):
+                ax = Q[i, 0] if side == 0 else P[i, 0]
+                ay = Q[i, 1] if side == 0 else P[i, 1]
+                best = np.inf
+                for j in range(nb):
+                    bx = P[j, 0] if side == 0 else Q[j, 0]
+                    by = P[j, 1] if side == 0 else Q[j, 1]
+                    best = min(best, (ax - bx) ** 2 + (ay - by) ** 2)
+                best = math.sqrt(best)
+                if h != K and best > tol:   # a vertex appeared or vanished: true distance
+                    inside = True
+                    seg = np.inf
+                    for j in range(nb):
+                        j1 = j + 1 if j + 1 < nb else 0
+                        bx = P[j, 0] if side == 0 else Q[j, 0]
+                        by = P[j, 1] if side == 0 else Q[j, 1]
+                        cx = P[j1, 0] if side == 0 else Q[j1, 0]
+                        cy = P[j1, 1] if side == 0 else Q[j1, 1]
+                        dx, dy = cx - bx, cy - by
+                        rx, ry = ax - bx, ay - by
+                        L2 = max(dx * dx + dy * dy, 1e-300)
+                        t = min(max((rx * dx + ry * dy) / L2, 0.0), 1.0)
+                        seg = min(seg, math.hypot(rx - t * dx, ry - t * dy))
+                        if dx * ry - dy * rx < 0:
+                            inside = False
+                    best = 0.0 if inside else seg
+                dmax = max(dmax, best)
+        umin0, umin1 = np.inf, np.inf
+        for i in range(h):
+            umin0 = min(umin0, Q[i, 0])
+            umin1 = min(umin1, Q[i, 1])
+        nu0, nu1 = max(u0_, umin0), max(u1_, umin1)
+        moved = max(abs(nu0 - u0_), abs(nu1 - u1_))
+        diffs[it] = dmax
+        it += 1
+        K = h
+        P[:K] = Q[:K]
+        u0_, u1_ = nu0, nu1
+        if dmax <= tol and moved <= tol:
+            out_P[:K] = P[:K]
+            return K, it, 1, u0_, u1_
+    out_P[:K] = P[:K]
+    return K, it, (2 if it < max_iter else 0), u0_, u1_
+
+
+def _compiled_loop():
+    """The numba-compiled :func:`_loop_kernel`, or ``None``.
+
+    Same policy as the Lemke-Howson kernel: importing numba costs about a
+    second, so it is used only when numba is already imported in the process
+    or ``DETERRENCE_NUMBA=1`` (``0``: never).
+    """
+    import os
+    import sys
+    setting = os.environ.get("DETERRENCE_NUMBA", "")
+    if setting == "0" or not (setting == "1" or "numba" in sys.modules):
+        return None
+    if not _KERNEL:
+        try:
+            import numba
+            kernel = numba.njit(cache=True)(_loop_kernel)
+        except Exception:  # pragma: no cover - numba absent or broken
+            kernel = None
+        _KERNEL.append(kernel)
+    return _KERNEL[0]
+
+
+# ---------------------------------------------------------------------------
+# exact operator (for the certificate), in python-flint rationals
+# ---------------------------------------------------------------------------
+# fmpq arithmetic is ~10x faster than Fraction; floats only sort out the cases
+# that are clear by a wide margin (points far inside or outside, edges a line
+# cannot cut), every decision near a boundary is taken exactly.
+def _q(x, fmpq):
+    """An int or Fraction as an fmpq (flint is imported lazily: ``import deterrence`` stays light)."""
+    if isinstance(x, int):
+        return fmpq(x)
+    x = Fraction(x)
+    return fmpq(x.numerator, x.denominator)
+
+
+def _py(q):
+    """An fmpq back as int (integral) or Fraction, the library's exact types."""
+    p, d = int(q.p), int(q.q)
+    return p if d == 1 else Fraction(p, d)
+
+
+def _cross_q(o, a, b):
+    return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+
+
+def _hull_q(points) -> list:
+    """Exact ccw hull of fmpq points, no collinear vertices, from the lowest-leftmost point.
+
+    The same convention as :func:`~deterrence.solvers.folk.convex_hull`.
+    """
+    pts = sorted(points)
+    uniq = []
+    for p in pts:                      # no set(): hashing an fmpq is slow
+        if not uniq or uniq[-1] != p:
+            uniq.append(p)
+    if len(uniq) <= 2:
+        return sorted(uniq, key=lambda p: (p[1], p[0]))
+    lower, upper = [], []
+    for p in uniq:
+        while len(lower) >= 2 and _cross_q(lower[-2], lower[-1], p) <= 0:
+            lower.pop()
+        lower.append(p)
+    for p in reversed(uniq):
+        while len(upper) >= 2 and _cross_q(upper[-2], upper[-1], p) <= 0:
+            upper.pop()
+        upper.append(p)
+    hull = lower[:-1] + upper[:-1]
+    k = min(range(len(hull)), key=lambda j: (hull[j][1], hull[j][0]))
+    return hull[k:] + hull[:k]
+
+
+def _contains_q(V, p) -> bool:
+    """Exact: is the point p in the convex polygon V (ccw fmpq vertices; a point or segment too)?"""
+    K = len(V)
+    if K == 0:
+        return False
+    if K == 1:
+        return V[0] == p
+    if K == 2:
+        a, b = V
+        return (_cross_q(a, b, p) == 0 and min(a[0], b[0]) <= p[0] <= max(a[0], b[0])
+                and min(a[1], b[1]) <= p[1] <= max(a[1], b[1]))
+    return all(_cross_q(V[k], V[(k + 1) % K], p) >= 0 for k in range(K))
+
+
+class _ExactPolygon:
+    """An exact convex polygon (fmpq, ccw) with a float prefilter for point location."""
+
+    def __init__(self, V):
+        self.V = V
+        self.Vf = np.array([[float(x), float(y)] for x, y in V], dtype=float).reshape(-1, 2)
+        self.scale = max(1.0, float(np.abs(self.Vf).max())) if len(V) else 1.0
+        # float cross products of coordinates of size `scale` err by ~1e-16 scale^2
+        self.margin = 1e-9 * self.scale * self.scale
+
+    def classify(self, Qf) -> np.ndarray:
+        """+1: certainly inside, -1: certainly outside, 0: decide exactly (float points Qf)."""
+        if len(self.V) < 3:
+            return np.zeros(len(Qf), dtype=int)
+        X = self.Vf
+        D = np.roll(X, -1, axis=0) - X
+        cr = D[None, :, 0] * (Qf[:, None, 1] - X[None, :, 1]) - D[None, :, 1] * (Qf[:, None, 0] - X[None, :, 0])
+        low = cr.min(axis=1)
+        return np.where(low > self.margin, 1, np.where(low < -self.margin, -1, 0))
+
+    def contains_all(self, points, Qf=None) -> bool:
+        """Exact: every point is in the polygon."""
+        if not points:
+            return True
+        if Qf is None:
+            Qf = np.array([[float(x), float(y)] for x, y in points], dtype=float)
+        cls = self.classify(Qf)
+        if (cls < 0).any():
+            return False
+        return all(_contains_q(self.V, points[i]) for i in np.flatnonzero(cls == 0).tolist())
+
+
+def _exact_step(poly, u, g, gains, delta):
+    """The Abreu-Sannikov operator in exact rationals on the exact polygon ``poly``.
+
+    ``u``, ``g`` (profiles' payoffs), ``gains`` (``(1 - delta)/delta`` times
+    the deviation gains) and ``delta`` are fmpq. Floats only preselect the
+    edges a line may cut and the stationary profiles that are clear by a wide
+    margin; every intersection and decision near a boundary is exact.
+    Returns the image points (fmpq pairs) and their float copies.
+    """
+    V, Vf = poly.V, poly.Vf
     K = len(V)
     edges = [(V[k], V[(k + 1) % K]) for k in range(K)] if K > 2 else ([(V[0], V[1])] if K == 2 else [])
-    Vf = inside.Vf
-    if edges:
-        Ef = np.array([[float(a[0]), float(a[1]), float(b[0]), float(b[1])] for a, b in edges])
     ics = [(u[0] + d0, u[1] + d1) for d0, d1 in gains]
     icf = np.array([[float(a), float(b)] for a, b in ics]).reshape(-1, 2)
-    margin = 1e-7 * max(1.0, float(np.abs(Vf).max()), float(np.abs(icf).max()))
-    near_v = [np.abs(icf[:, ax][:, None] - Vf[:, ax][None, :]) <= margin for ax in (0, 1)]
+    gf = np.array([[float(a), float(b)] for a, b in g]).reshape(-1, 2)
+    margin = 1e-7 * max(poly.scale, float(np.abs(icf).max()))
+    in_g = poly.classify(gf)
+    near_v = [(np.abs(icf[:, ax][:, None] - Vf[:, ax][None, :]) <= margin).tolist() for ax in (0, 1)]
     if edges:
-        lo_e = [np.minimum(Ef[:, ax], Ef[:, 2 + ax]) - margin for ax in (0, 1)]
-        hi_e = [np.maximum(Ef[:, ax], Ef[:, 2 + ax]) + margin for ax in (0, 1)]
-        near_e = [(icf[:, ax][:, None] >= lo_e[ax][None]) & (icf[:, ax][:, None] <= hi_e[ax][None])
+        Ef = np.array([[float(a[0]), float(a[1]), float(b[0]), float(b[1])] for a, b in edges])
+        near_e = [((icf[:, ax][:, None] >= np.minimum(Ef[:, ax], Ef[:, 2 + ax])[None] - margin)
+                   & (icf[:, ax][:, None] <= np.maximum(Ef[:, ax], Ef[:, 2 + ax])[None] + margin)).tolist()
                   for ax in (0, 1)]
+    omd = 1 - delta
     out = []
     for p, ((g0, g1), ic) in enumerate(zip(g, ics)):
-        if g0 >= ic[0] and g1 >= ic[1] and inside(g0, g1):
+        if g0 >= ic[0] and g1 >= ic[1] and in_g[p] >= 0 and (in_g[p] > 0 or _contains_q(V, (g0, g1))):
             out.append((g0, g1))
             continue
         for axis in (0, 1):
             cval = ic[axis]
-            ys = [V[k][1 - axis] for k in np.flatnonzero(near_v[axis][p]) if V[k][axis] == cval]
+            row = near_v[axis][p]
+            ys = [V[k][1 - axis] for k in range(K) if row[k] and V[k][axis] == cval]
             if edges:
-                for k in np.flatnonzero(near_e[axis][p]):
-                    a, b = edges[k]
-                    if (a[axis] - cval) * (b[axis] - cval) < 0:
-                        t = Fraction(cval - a[axis]) / (b[axis] - a[axis])
-                        ys.append(a[1 - axis] + t * (b[1 - axis] - a[1 - axis]))
+                row = near_e[axis][p]
+                for k in range(len(edges)):
+                    if row[k]:
+                        a, b = edges[k]
+                        if (a[axis] - cval) * (b[axis] - cval) < 0:
+                            ys.append(a[1 - axis] + (cval - a[axis]) * (b[1 - axis] - a[1 - axis])
+                                      / (b[axis] - a[axis]))
             if not ys:
                 continue
             lo, hi = max(min(ys), ic[1 - axis]), max(ys)
             if lo > hi:
                 continue
-            for other in (lo, hi):
-                w = [None, None]
-                w[axis], w[1 - axis] = cval, other
-                out.append(((1 - delta) * g0 + delta * w[0], (1 - delta) * g1 + delta * w[1]))
-    return out
+            base = omd * (g1 if axis else g0), omd * (g0 if axis else g1)   # (own axis, other)
+            for other in ((lo, hi) if lo != hi else (lo,)):
+                a_val, o_val = base[0] + delta * cval, base[1] + delta * other
+                out.append((o_val, a_val) if axis else (a_val, o_val))
+    outf = np.array([[float(x), float(y)] for x, y in out], dtype=float).reshape(-1, 2)
+    return out, outf
 
 
-class _ExactContains:
-    """Exact point-in-convex-polygon test with a float prefilter (exact only near the boundary)."""
-
-    def __init__(self, V):
-        self.V = V
-        self.poly = Polygon(V)
-        self.Vf = np.array([[float(x), float(y)] for x, y in V], dtype=float).reshape(-1, 2)
-        if len(V) >= 3:
-            self.D = np.roll(self.Vf, -1, axis=0) - self.Vf
-            scale = max(1.0, float(np.abs(self.Vf).max()))
-            self.margin = 1e-9 * scale * scale
-
-    def __call__(self, x, y) -> bool:
-        if len(self.V) >= 3:
-            cr = self.D[:, 0] * (float(y) - self.Vf[:, 1]) - self.D[:, 1] * (float(x) - self.Vf[:, 0])
-            low = cr.min()
-            if low > self.margin:
-                return True
-            if low < -self.margin:
-                return False
-            V, K = self.V, len(self.V)
-            for k in np.flatnonzero(cr <= self.margin):
-                a, b = V[k], V[(k + 1) % K]
-                if (b[0] - a[0]) * (y - a[1]) - (b[1] - a[1]) * (x - a[0]) < 0:
-                    return False
-            return True
-        return self.poly.contains((x, y))
+def _is_generated(poly, out, outf) -> bool:
+    """Exact: every vertex of the polygon is one of the image points."""
+    if not len(out):
+        return False
+    tol = 1e-9 * poly.scale
+    for k, v in enumerate(poly.V):
+        close = np.flatnonzero(np.abs(outf - poly.Vf[k]).max(axis=1) <= tol).tolist()
+        if not any(out[i] == v for i in close):
+            return False
+    return True
 
 
 # ---------------------------------------------------------------------------
@@ -585,15 +871,23 @@ def equilibrium_payoff_set(game, delta, *, tol=1e-10, max_iter=2000, exact=True)
                                     (B.max(axis=1)[:, None] - B).ravel()], axis=1)
     mm = minmax_values(game, mixed=False)
     u0 = np.array([float(v) for v in mm.pure])
-    W0 = feasible_set(game).clip((1, 0), mm.pure[0]).clip((0, 1), mm.pure[1])
-    P = W0.as_float()
+    # W0 in floats (the iteration is in floats; the certificate is exact on its own)
+    P = _hull_float(g, 100 * eps)
+    for axis in (0, 1):
+        P = _clip_float(P, axis, u0[axis], 100 * eps)
     u = u0.copy()
     notes = []
     diffs = []
     it = 0
     converged = False
     omd_g = (1 - d) * g
-    while it < max_iter:
+    kernel = _compiled_loop() if len(P) >= 3 else None
+    if kernel is not None:
+        out_P, dbuf = np.empty((5 * N + 8, 2)), np.empty(max_iter)
+        K, it, status, u_0, u_1 = kernel(np.ascontiguousarray(P), u, g, gains, omd_g, d, eps, tol, max_iter,
+                                         out_P, dbuf)
+        P, u, diffs, converged = out_P[:K].copy(), np.array([u_0, u_1]), dbuf[:it].tolist(), status == 1
+    while it < max_iter and not converged:
         it += 1
         if len(P) == 0:
             break
@@ -655,48 +949,75 @@ def _simple(q):
     return q.numerator if q.denominator == 1 else q
 
 
-def _snap(x: float, snap_tol: float):
-    q = Fraction(x).limit_denominator(10 ** 4)
-    if abs(float(q) - x) > snap_tol:
+def _snap(x: float, snap_tol: float, max_den: int = 10 ** 4):
+    """The first continued-fraction convergent of x within snap_tol, as (p, q) with q <= max_den, or None.
+
+    (A rational with denominator q within 1/(2q^2) of x is a convergent, so
+    none with a small denominator is missed.) Only proposes a candidate: the
+    exact check decides.
+
+    >>> _snap(9.750000000001, 1e-9), _snap(-4.4e-16, 1e-9), _snap(math.pi, 1e-9)
+    ((39, 4), (0, 1), None)
+    """
+    if not math.isfinite(x):
         return None
-    return q
+    p0, q0, p1, q1 = 0, 1, 1, 0
+    y = x
+    for _ in range(64):
+        a = math.floor(y)
+        p0, q0, p1, q1 = p1, q1, a * p1 + p0, a * q1 + q0
+        if q1 > max_den:
+            return None
+        if abs(p1 / q1 - x) <= snap_tol:
+            return p1, q1
+        y -= a
+        if y == 0:
+            return None
+        y = 1.0 / y
+    return None
 
 
 def _certify(P, pure_minmax, game, delta, snap_tol):
-    """Snap P to rationals; check self-generation and the fixed-point property exactly."""
+    """Snap P to rationals; check the fixed-point property, else self-generation, exactly.
+
+    Returns ``(vertices, threat points, fixed)`` in int/Fraction, or ``None``
+    when the snap fails or the snapped polygon is not self-generating.
+    """
+    from flint import fmpq
     snapped = []
-    for x, y in P:
+    for x, y in P.tolist():
         sx, sy = _snap(x, snap_tol), _snap(y, snap_tol)
         if sx is None or sy is None:
             return None
-        snapped.append((sx, sy))
-    V = convex_hull(snapped)
+        snapped.append((fmpq(*sx), fmpq(*sy)))
+    V = _hull_q(snapped)
     if not V:
         return None
-    u = tuple(max(Fraction(pure_minmax[i]), min(Fraction(v[i]) for v in V)) for i in range(2))
+    poly = _ExactPolygon(V)
+    u = tuple(max(_q(pure_minmax[i], fmpq), min(v[i] for v in V)) for i in range(2))
     Af, Bf = game.payoff_arrays
     n, m = Af.shape
-    delta = Fraction(delta)
+    delta = _q(delta, fmpq)
     factor = (1 - delta) / delta
     colmaxA = [max(Af[:, j]) for j in range(m)]
     rowmaxB = [max(Bf[i, :]) for i in range(n)]
     g, gains = [], []
     for i in range(n):
         for j in range(m):
-            g.append((Af[i, j], Bf[i, j]))
-            gains.append((factor * (colmaxA[j] - Af[i, j]), factor * (rowmaxB[i] - Bf[i, j])))
-    image = _exact_step(V, u, g, gains, delta)
-    u = tuple(_simple(t) for t in u)
-    # fixed point: every vertex is generated and every generated point lies in V
-    inside = _ExactContains(V)
-    vset, iset = set(V), set(image)
-    if vset <= iset and all(p in vset or inside(*p) for p in iset):
-        return V, u, True
+            g.append((_q(Af[i, j], fmpq), _q(Bf[i, j], fmpq)))
+            gains.append((factor * _q(colmaxA[j] - Af[i, j], fmpq), factor * _q(rowmaxB[i] - Bf[i, j], fmpq)))
+    image, imagef = _exact_step(poly, u, g, gains, delta)
+    V_py = tuple((_py(x), _py(y)) for x, y in V)
+    u_py = tuple(_py(t) for t in u)
+    # fixed point: every generated point lies in V and every vertex of V is generated
+    if poly.contains_all(image, imagef):
+        if _is_generated(poly, image, imagef):
+            return V_py, u_py, True
     # otherwise self-generation: V inside the hull of its image
-    hull = Polygon(convex_hull(image))
-    if not all(hull.contains(v) for v in V):
+    hull = _hull_q(image)
+    if not _ExactPolygon(hull).contains_all(V, poly.Vf):
         return None
-    return V, u, False
+    return V_py, u_py, False
 
 
 def payoff_in_equilibrium_set(point, game, delta, *, result: PayoffSetResult | None = None,
