@@ -2,8 +2,19 @@
 
 Same seeded random games for every solver: integer payoffs in 0..99, sizes
 10x10, 50x50 and 100x100, initial label 0. Installs nothing: QuantEcon's
-``lemke_howson`` and pygambit's ``lcp_solve`` (rational) are timed only when
-importable. Prints the median wall time of each and the ratios.
+``lemke_howson`` (float, numba) and pygambit's ``lcp_solve`` (rational) are
+timed only when importable. Ours, each a whole ``lemke_howson`` call:
+
+* ``exact=True`` (default): float pivots, exact recovery from the final bases,
+  exact certification (integer pivoting only if that fails);
+* ``exact=True`` with ``DETERRENCE_NUMBA=0``: the same with the NumPy loop (CI has no numba);
+* ``pivoting="integer"``: exact integer (flint) pivoting throughout;
+* ``exact=False``: float pivots and the float equilibrium check, float answer.
+
+Prints the median wall time of each, the ratios (gambit/ours for the exact
+answers, ours/QuantEcon for the float one) and whether the answers agree
+(ours exact == ours integer; ours float ~ ours exact; ours float ~ QuantEcon;
+ours exact == gambit's).
 
 Run: ``python benchmarks/bench_lemke_howson.py [--repeats N] [--sizes 10 50 100]``
 """
@@ -12,14 +23,20 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
 os.environ.setdefault("DETERRENCE_NUMBA", "1")  # use the compiled float loop when numba is installed
+try:
+    import deterrence  # noqa: F401
+except ImportError:  # a checkout without an install
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from deterrence import NormalFormGame
-from deterrence.solvers.lemke_howson import _float_path, lemke_howson
+from deterrence import NormalFormGame  # noqa: E402
+from deterrence.solvers.lemke_howson import _float_run, lemke_howson  # noqa: E402
 
 
 def seeded_game(size, seed=2024, high=100):
@@ -61,48 +78,83 @@ def gambit_solver(A, B):
     return lambda: gbt.nash.lcp_solve(g, rational=True, stop_after=1)
 
 
+def gambit_profile(result, m, n):
+    from fractions import Fraction
+    eq = result.equilibria[0]
+    players = list(eq.game.players)
+    return tuple(tuple(Fraction(eq[s]) for s in p.strategies) for p in players)
+
+
+def without_numba(fn):
+    def run():
+        old = os.environ.get("DETERRENCE_NUMBA")
+        os.environ["DETERRENCE_NUMBA"] = "0"
+        try:
+            return fn()
+        finally:
+            if old is None:
+                del os.environ["DETERRENCE_NUMBA"]
+            else:
+                os.environ["DETERRENCE_NUMBA"] = old
+    return run
+
+
+def close(a, b):
+    return all(np.allclose(np.array(x, dtype=float), np.array(y, dtype=float), atol=1e-9) for x, y in zip(a, b))
+
+
+def fmt(t):
+    if t is None:
+        return "-"
+    return f"{t * 1e3:9.3f} ms" if t >= 1e-3 else f"{t * 1e6:9.1f} us"
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 50, 100])
     args = parser.parse_args(argv)
-    print(f"{'size':>5} {'solver':<31} {'median':>12} {'ratio':>18}")
+    reps, fast_reps = args.repeats, max(args.repeats, 50)
+    print(f"load average: {open('/proc/loadavg').read().split()[:3]}" if os.path.exists("/proc/loadavg") else "")
+    print(f"{'size':>5}  {'solver':<44} {'median':>12}  ratio")
     for size in args.sizes:
         A, B = seeded_game(size)
         game = NormalFormGame.from_arrays(A.tolist(), B.tolist())
-        ours_exact = median_time(lambda: lemke_howson(game, exact=True), args.repeats)
-        ours_float = median_time(lambda: lemke_howson(game, exact=False), args.repeats)
-        game.as_float()
-        pivots_numpy = median_time(lambda: _float_path(game, 0, 10 ** 6, backend="numpy"),
-                                   max(args.repeats, 20))
-        pivots_only = median_time(lambda: _float_path(game, 0, 10 ** 6, backend="numba"),
-                                  max(args.repeats, 20))
-        rows = [("deterrence exact (integer)", ours_exact, None),
-                ("deterrence float + exact cert", ours_float, None),
-                ("deterrence float pivots, numpy", pivots_numpy, None),
-                ("deterrence float pivots, numba", pivots_only, None)]
+        t_exact = median_time(lambda: lemke_howson(game), fast_reps if size <= 10 else reps * 3)
+        t_exact_np = median_time(without_numba(lambda: lemke_howson(game)), reps)
+        t_integer = median_time(lambda: lemke_howson(game, pivoting="integer"), reps)
+        t_float = median_time(lambda: lemke_howson(game, exact=False), fast_reps)
+        t_piv = median_time(lambda: _float_run(game, 0, 10 ** 6), fast_reps)
+        exact = lemke_howson(game)
+        flt = lemke_howson(game, exact=False)
+        integer = lemke_howson(game, pivoting="integer")
+        rows = [("ours exact=True (float pivots + exact recovery)", t_exact, ""),
+                ("ours exact=True, NumPy loop (no numba)", t_exact_np, ""),
+                ("ours pivoting='integer' (exact throughout)", t_integer, ""),
+                ("ours exact=False (float, float-checked)", t_float, ""),
+                ("  of which float pivots only", t_piv, "")]
         qe = quantecon_solver(A, B)
-        if qe is not None:
-            t = median_time(qe, max(args.repeats, 20))
-            rows.append(("quantecon lemke_howson", t, ("float", ours_float / t)))
-            rows.append(("  (numba pivots vs QE)", None, ("float", pivots_only / t)))
-        else:
-            rows.append(("quantecon (not installed)", None, None))
+        t_qe = median_time(qe, fast_reps) if qe else None
         gb = gambit_solver(A, B)
-        if gb is not None:
-            t = median_time(gb, args.repeats)
-            rows.append(("pygambit lcp_solve rational", t, ("exact", t / ours_exact)))
-        else:
-            rows.append(("pygambit (not installed)", None, None))
+        t_gb = median_time(gb, reps) if gb else None
+        if t_qe:
+            rows.append(("QuantEcon lemke_howson (float, numba)", t_qe,
+                         f"ours float/QE = {t_float / t_qe:.2f} (goal <= 2); pivots only/QE = {t_piv / t_qe:.2f}"))
+        if t_gb:
+            rows.append(("pygambit lcp_solve rational", t_gb,
+                         f"gambit/ours exact = {t_gb / t_exact:.1f}x (goal >= 10); "
+                         f"gambit/ours integer = {t_gb / t_integer:.1f}x; "
+                         f"gambit/ours no-numba = {t_gb / t_exact_np:.1f}x"))
         for name, t, ratio in rows:
-            ts = "-" if t is None else f"{t * 1e3:10.3f} ms"
-            if ratio is None:
-                rs = ""
-            elif ratio[0] == "float":
-                rs = f"ours/QE = {ratio[1]:.1f}x"
-            else:
-                rs = f"gambit/ours = {ratio[1]:.1f}x"
-            print(f"{size:>5} {name:<31} {ts:>12} {rs:>18}")
+            print(f"{size:>5}  {name:<44} {fmt(t):>12}  {ratio}")
+        agree = [f"exact==integer: {exact[0].strategies == integer[0].strategies}",
+                 f"float~exact: {close(flt[0].strategies, exact[0].strategies)}",
+                 f"float result exact flag: {flt.exact}"]
+        if qe:
+            agree.append(f"float~QE: {close(flt[0].strategies, qe())}")
+        if gb:
+            agree.append(f"exact==gambit: {gambit_profile(gb(), *A.shape) == exact[0].strategies}")
+        print(f"{size:>5}  agree: " + "; ".join(agree))
     return 0
 
 

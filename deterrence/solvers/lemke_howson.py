@@ -579,6 +579,7 @@ def _float_kernel(A, B, init, max_pivots, tol, basis0, basis1, x, y, ranges):
     size = max(m, n)
     cand = np.empty(size, dtype=np.int64)
     colbuf = np.empty(size)
+    rowbuf = np.empty(size + 1)
     entering = init
     k = 0 if init < m else 1
     done = False
@@ -643,12 +644,16 @@ def _float_kernel(A, B, init, max_pivots, tol, basis0, basis1, x, y, ranges):
         inv = 1.0 / p
         for j in range(ncols):
             N[r, j] *= inv
+        # a copy of the pivot row: reading it from N itself would alias the rows being
+        # written, which keeps the compiler from vectorising the loop (1.5x slower)
+        for j in range(ncols):
+            rowbuf[j] = N[r, j]
         for i in range(nrows):
             f = colbuf[i]
             if i != r and f != 0.0:
                 N[i, c] = 0.0
                 for j in range(ncols):
-                    N[i, j] -= f * N[r, j]
+                    N[i, j] -= f * rowbuf[j]
         leaving = basis[r]
         basis[r] = entering
         rowof[entering] = r
