@@ -594,6 +594,30 @@ def _hull_q(points) -> list:
     return hull[k:] + hull[:k]
 
 
+def _as_convex_q(pts):
+    """The points as an exact ccw polygon from its lowest-leftmost vertex, if they already are one.
+
+    Cheaper than :func:`_hull_q` for the snap of a float hull, which is
+    nearly always still convex: every turn is checked to be strictly left
+    (exactly) and the turns to add up to one revolution (floats suffice to
+    tell 2 pi from 4 pi or more). ``None`` otherwise.
+    """
+    K = len(pts)
+    if K < 3:
+        return None
+    for k in range(K):
+        if _cross_q(pts[k - 2], pts[k - 1], pts[k]) <= 0:
+            return None
+    X = np.array([[float(x), float(y)] for x, y in pts])
+    E = np.roll(X, -1, axis=0) - X
+    En = np.roll(E, -1, axis=0)
+    turn = np.arctan2(E[:, 0] * En[:, 1] - E[:, 1] * En[:, 0], (E * En).sum(axis=1)).sum()
+    if abs(turn - 2 * math.pi) > 1.0:
+        return None
+    k = min(range(K), key=lambda j: (pts[j][1], pts[j][0]))
+    return pts[k:] + pts[:k]
+
+
 def _contains_q(V, p) -> bool:
     """Exact: is the point p in the convex polygon V (ccw fmpq vertices; a point or segment too)?"""
     K = len(V)
@@ -618,26 +642,36 @@ class _ExactPolygon:
         # float cross products of coordinates of size `scale` err by ~1e-16 scale^2
         self.margin = 1e-9 * self.scale * self.scale
 
-    def classify(self, Qf) -> np.ndarray:
-        """+1: certainly inside, -1: certainly outside, 0: decide exactly (float points Qf)."""
-        if len(self.V) < 3:
-            return np.zeros(len(Qf), dtype=int)
+    def crosses(self, Qf) -> np.ndarray:
+        """Float cross products (points Qf x edges): > margin certainly inside the edge's half-plane."""
         X = self.Vf
         D = np.roll(X, -1, axis=0) - X
-        cr = D[None, :, 0] * (Qf[:, None, 1] - X[None, :, 1]) - D[None, :, 1] * (Qf[:, None, 0] - X[None, :, 0])
-        low = cr.min(axis=1)
-        return np.where(low > self.margin, 1, np.where(low < -self.margin, -1, 0))
+        return D[None, :, 0] * (Qf[:, None, 1] - X[None, :, 1]) - D[None, :, 1] * (Qf[:, None, 0] - X[None, :, 0])
+
+    def classify(self, Qf) -> list:
+        """+1: certainly inside, -1: certainly outside, 0: decide exactly (float points Qf)."""
+        if len(self.V) < 3:
+            return [0] * len(Qf)
+        low = self.crosses(Qf).min(axis=1)
+        return np.where(low > self.margin, 1, np.where(low < -self.margin, -1, 0)).tolist()
 
     def contains_all(self, points, Qf=None) -> bool:
-        """Exact: every point is in the polygon."""
+        """Exact: every point is in the polygon (exact only against edges it is near)."""
         if not points:
             return True
+        V, K = self.V, len(self.V)
+        if K < 3:
+            return all(_contains_q(V, p) for p in points)
         if Qf is None:
             Qf = np.array([[float(x), float(y)] for x, y in points], dtype=float)
-        cls = self.classify(Qf)
-        if (cls < 0).any():
+        cr = self.crosses(Qf)
+        if (cr < -self.margin).any():
             return False
-        return all(_contains_q(self.V, points[i]) for i in np.flatnonzero(cls == 0).tolist())
+        rows, ks = np.nonzero(cr <= self.margin)
+        for i, k in zip(rows.tolist(), ks.tolist()):
+            if _cross_q(V[k], V[(k + 1) % K], points[i]) < 0:
+                return False
+        return True
 
 
 def _exact_step(poly, u, g, gains, delta):
@@ -656,7 +690,13 @@ def _exact_step(poly, u, g, gains, delta):
     icf = np.array([[float(a), float(b)] for a, b in ics]).reshape(-1, 2)
     gf = np.array([[float(a), float(b)] for a, b in g]).reshape(-1, 2)
     margin = 1e-7 * max(poly.scale, float(np.abs(icf).max()))
-    in_g = poly.classify(gf)
+    if K >= 3:                # float location of the stage payoffs; exact only against near edges
+        cr_g = poly.crosses(gf)
+        in_g = np.where(cr_g.min(axis=1) > poly.margin, 1,
+                        np.where(cr_g.min(axis=1) < -poly.margin, -1, 0)).tolist()
+        near_g = (cr_g <= poly.margin).tolist()
+    else:
+        in_g = [0] * len(g)
     near_v = [(np.abs(icf[:, ax][:, None] - Vf[:, ax][None, :]) <= margin).tolist() for ax in (0, 1)]
     if edges:
         Ef = np.array([[float(a[0]), float(a[1]), float(b[0]), float(b[1])] for a, b in edges])
@@ -666,7 +706,9 @@ def _exact_step(poly, u, g, gains, delta):
     omd = 1 - delta
     out = []
     for p, ((g0, g1), ic) in enumerate(zip(g, ics)):
-        if g0 >= ic[0] and g1 >= ic[1] and in_g[p] >= 0 and (in_g[p] > 0 or _contains_q(V, (g0, g1))):
+        if in_g[p] >= 0 and g0 >= ic[0] and g1 >= ic[1] and (
+                in_g[p] > 0 or (all(_cross_q(V[k], V[(k + 1) % K], g[p]) >= 0 for k in range(K) if near_g[p][k])
+                                if K >= 3 else _contains_q(V, g[p]))):
             out.append((g0, g1))
             continue
         for axis in (0, 1):
@@ -698,12 +740,12 @@ def _is_generated(poly, out, outf) -> bool:
     """Exact: every vertex of the polygon is one of the image points."""
     if not len(out):
         return False
-    tol = 1e-9 * poly.scale
-    for k, v in enumerate(poly.V):
-        close = np.flatnonzero(np.abs(outf - poly.Vf[k]).max(axis=1) <= tol).tolist()
-        if not any(out[i] == v for i in close):
-            return False
-    return True
+    close = np.abs(outf[None, :, :] - poly.Vf[:, None, :]).max(axis=2) <= 1e-9 * poly.scale
+    found = [False] * len(poly.V)
+    for k, i in zip(*(x.tolist() for x in np.nonzero(close))):
+        if not found[k] and out[i] == poly.V[k]:
+            found[k] = True
+    return all(found)
 
 
 # ---------------------------------------------------------------------------
@@ -932,9 +974,10 @@ def equilibrium_payoff_set(game, delta, *, tol=1e-10, max_iter=2000, exact=True)
     if exact:
         got = _certify(P, mm.pure, game, d_exact, 1e-11 * scale + 10 * diffs[-1])
         if got is not None:
-            V, ex_u, fixed = got
+            V, ex_u, fixed, disp = got
             certified = True
-            if fixed and hausdorff_distance(V, P) <= rounding:
+            # moving each vertex by <= disp moves the polygon by <= disp (Hausdorff)
+            if fixed and (disp * (1 + 1e-9) <= rounding or hausdorff_distance(V, P) <= rounding):
                 vertices, threat, is_exact, bound = V, ex_u, True, 0.0
                 notes.append("exact fixed point of the Abreu-Sannikov operator, verified in rational arithmetic")
             else:
@@ -980,17 +1023,22 @@ def _snap(x: float, snap_tol: float, max_den: int = 10 ** 4):
 def _certify(P, pure_minmax, game, delta, snap_tol):
     """Snap P to rationals; check the fixed-point property, else self-generation, exactly.
 
-    Returns ``(vertices, threat points, fixed)`` in int/Fraction, or ``None``
-    when the snap fails or the snapped polygon is not self-generating.
+    Returns ``(vertices, threat points, fixed, displacement)`` (int/Fraction;
+    ``displacement`` bounds the Hausdorff distance between the exact polygon
+    and P, ``inf`` when unknown), or ``None`` when the snap fails or the
+    snapped polygon is not self-generating.
     """
     from flint import fmpq
-    snapped = []
+    snapped, disp = [], 0.0
     for x, y in P.tolist():
         sx, sy = _snap(x, snap_tol), _snap(y, snap_tol)
         if sx is None or sy is None:
             return None
+        disp = max(disp, math.hypot(sx[0] / sx[1] - x, sy[0] / sy[1] - y))
         snapped.append((fmpq(*sx), fmpq(*sy)))
-    V = _hull_q(snapped)
+    V = _as_convex_q(snapped)
+    if V is None:                      # the snap broke convexity (or P was degenerate)
+        V, disp = _hull_q(snapped), math.inf
     if not V:
         return None
     poly = _ExactPolygon(V)
@@ -1012,12 +1060,12 @@ def _certify(P, pure_minmax, game, delta, snap_tol):
     # fixed point: every generated point lies in V and every vertex of V is generated
     if poly.contains_all(image, imagef):
         if _is_generated(poly, image, imagef):
-            return V_py, u_py, True
+            return V_py, u_py, True, disp
     # otherwise self-generation: V inside the hull of its image
     hull = _hull_q(image)
     if not _ExactPolygon(hull).contains_all(V, poly.Vf):
         return None
-    return V_py, u_py, False
+    return V_py, u_py, False, disp
 
 
 def payoff_in_equilibrium_set(point, game, delta, *, result: PayoffSetResult | None = None,
