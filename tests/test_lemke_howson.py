@@ -325,3 +325,24 @@ def test_with_and_without_numba_the_same_answers(monkeypatch, numba):
             assert e[0].strategies == lemke_howson(game, initial_label=label, pivoting="integer")[0].strategies
             assert not f.exact and exact_supports(f[0]) == exact_supports(e[0])
             assert float_check_passes(game, f[0])
+
+
+def test_payoffs_floats_cannot_resolve_get_the_exact_answer():
+    # 2**70 + small integers: float64 sees one number, so the float answer is not trusted
+    big = 2 ** 70
+    g = NormalFormGame.from_arrays([[big, big + 1], [big + 1, big]], [[big + 1, big], [big, big + 1]])
+    half = (Fraction(1, 2), Fraction(1, 2))
+    res = lemke_howson(g, exact=False)
+    assert res.exact and res[0].strategies == (half, half)
+    assert any("failed its check" in note for note in res.notes)
+    assert lemke_howson(g)[0].strategies == (half, half)
+    # beyond float range altogether: the float pivots cannot start, integer pivoting decides
+    huge = 10 ** 400
+    g = NormalFormGame.from_arrays([[huge, huge + 1], [huge + 1, huge]], [[huge + 1, huge], [huge, huge + 1]])
+    for kw in ({}, {"exact": False}, {"pivoting": "integer"}):
+        res = lemke_howson(g, **kw)
+        assert res.exact and res[0].strategies == (half, half)
+    # exactly equal payoffs are resolved by floats: any profile is an equilibrium
+    one = NormalFormGame.from_arrays([[big]], [[big + 1]])
+    res = lemke_howson(one, exact=False)
+    assert not res.exact and res[0].strategies == ((1.0,), (1.0,))

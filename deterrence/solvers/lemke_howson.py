@@ -107,12 +107,19 @@ def lemke_howson(game, *, initial_label: int = 0, exact: bool = True, pivoting: 
     if pivoting == "integer":
         eq = certified_equilibrium(game, _exact_path(game, init, max_pivots))
     else:
-        basis0, basis1, x, y, ranges, kernels = _float_run(game, init, max_pivots)
-        eq = None if exact else _float_equilibrium(game, x, y, ranges, kernels)
-        if eq is None:
-            if not exact:
-                notes.append("the floating-point answer failed its check; the exact equilibrium "
-                             "is returned instead")
+        try:
+            basis0, basis1, x, y, ranges, kernels = _float_run(game, init, max_pivots)
+        except (SolverError, OverflowError, FloatingPointError):
+            # payoffs beyond float range, a float path that breaks down or runs out of
+            # pivots: the integer path decides (and raises its own max_pivots error)
+            basis0 = None
+        eq = None
+        if basis0 is not None and not exact:
+            eq = _float_equilibrium(game, x, y, ranges, kernels)
+        if eq is None and not exact:
+            notes.append("the floating-point answer failed its check; the exact equilibrium "
+                         "is returned instead")
+        if eq is None and basis0 is not None:
             eq = _exact_from_bases(game, basis0.tolist(), basis1.tolist())
         if eq is None:
             notes.append("floating-point pivoting did not end at an exact equilibrium; "
@@ -777,8 +784,21 @@ def _float_equilibrium(game, x, y, ranges, kernels):
     The check, in float64 on the game's payoffs: probabilities nonnegative
     and summing to 1 (up to rounding), and no player gains more than
     ``FLOAT_TOL`` times the range of their payoffs (plus ``1e-12`` times the
-    largest payoff, for rounding) by deviating to any pure action.
+    largest payoff, for rounding) by deviating to any pure action. It also
+    fails when a player's payoffs spread over less than ``1e-3`` of their
+    magnitude (e.g. ``2**70`` plus small integers), where converting them to
+    float64 may lose the differences that decide the game, unless they are
+    exactly equal.
     """
+    for k in range(2):
+        lo, hi = ranges[2 * k], ranges[2 * k + 1]
+        if not 1e-12 * max(abs(hi), abs(lo)) <= FLOAT_TOL * (hi - lo):
+            # the spread of the payoffs is lost in their magnitude (e.g. 2**70 + small
+            # integers): the float game may not be this game, and only the exact answer
+            # is safe, unless the exact payoffs are all equal too (e.g. a 1 x 1 game)
+            first = game.payoff_array(k).flat[0]
+            if not all(v == first for v in game.payoff_array(k).flat):
+                return None
     A, B = game.as_float()
     out = np.empty(6)
     check = _float_check_numpy if kernels is None else kernels[1]
