@@ -8,6 +8,7 @@ from __future__ import annotations
 from fractions import Fraction
 from itertools import product
 
+import numpy as np
 
 from ..core.numbers import to_exact
 from ..errors import GameError, NotAnEquilibriumError
@@ -62,13 +63,15 @@ def expected_payoffs_against(game, strategies, player) -> list:
     return values
 
 
-def on_support(indices, values, size) -> list:
-    """A full probability vector from the values on a support (zero elsewhere).
+def on_support(indices, values, size, zero=Fraction(0)) -> list:
+    """A full vector from the values on a support (``zero`` elsewhere).
 
     >>> on_support([0, 2], [Fraction(1, 3), Fraction(2, 3)], 4)
     [Fraction(1, 3), Fraction(0, 1), Fraction(2, 3), Fraction(0, 1)]
+    >>> on_support([1], [5], 3, 0)
+    [0, 5, 0]
     """
-    out = [Fraction(0)] * size
+    out = [zero] * size
     for i, v in zip(indices, values):
         out[i] = v
     return out
@@ -95,18 +98,40 @@ def regrets(game, strategies) -> tuple:
 
 
 def _normalise(game, strategies):
+    _check_count(game, strategies)
+    return [tuple(Fraction(p) for p in _exact_strategy(game, i, s))
+            for i, s in enumerate(strategies)]
+
+
+def _check_count(game, strategies):
     if len(strategies) != game.n_players:
         raise GameError(f"a profile needs {game.n_players} strategies, got {len(strategies)}")
-    profile = []
-    for i, s in enumerate(strategies):
-        s = [to_exact(p, f"probability for {game.players[i]}") for p in s]
-        if len(s) != game.shape[i]:
-            raise GameError(f"strategy of {game.players[i]} has {len(s)} entries, "
-                            f"the player has {game.shape[i]} actions")
-        if any(p < 0 for p in s) or sum(s) != 1:
-            raise GameError(f"strategy of {game.players[i]} is not a probability vector: {s}")
-        profile.append(tuple(Fraction(p) for p in s))
-    return profile
+
+
+def _exact_strategy(game, i, s) -> list:
+    """Player ``i``'s probabilities as ints and Fractions, checked to be a probability vector."""
+    # ints are already exact: skip to_exact's chain of isinstance tests for them
+    s = [p if type(p) is int else to_exact(p, f"probability for {game.players[i]}") for p in s]
+    if len(s) != game.shape[i]:
+        raise GameError(f"strategy of {game.players[i]} has {len(s)} entries, "
+                        f"the player has {game.shape[i]} actions")
+    den = 1
+    for p in s:
+        if type(p) is not int:
+            den = _lcm(den, p.denominator)
+    if any(p < 0 for p in s) or sum(p * den if type(p) is int else p.numerator * (den // p.denominator)
+                                     for p in s) != den:
+        raise GameError(f"strategy of {game.players[i]} is not a probability vector: {s}")
+    return s
+
+
+def _as_weights(s) -> list:
+    """Exact probabilities as integer weights over their common denominator."""
+    den = 1
+    for p in s:
+        if type(p) is not int:
+            den = _lcm(den, p.denominator)
+    return [p * den if type(p) is int else p.numerator * (den // p.denominator) for p in s]
 
 
 def is_equilibrium(game, strategies) -> bool:
@@ -133,6 +158,10 @@ def certified_equilibrium(game, strategies) -> Equilibrium:
     (1, 1)
     """
     game._need_numeric("certification")
+    if game.n_players == 2:
+        _check_count(game, strategies)
+        return _certify_two(game, *(_as_weights(_exact_strategy(game, i, s))
+                                    for i, s in enumerate(strategies)))
     profile = _normalise(game, strategies)
     payoffs = []
     for i in range(game.n_players):
@@ -147,6 +176,79 @@ def certified_equilibrium(game, strategies) -> Equilibrium:
     strategies = tuple(tuple(_simplify(p) for p in s) for s in profile)
     return Equilibrium(strategies=strategies, payoffs=tuple(payoffs),
                        players=game.players, actions=game.actions, exact=True)
+
+
+def certified_from_weights(game, weights) -> Equilibrium:
+    """:func:`certified_equilibrium` for a two-player profile given as integer weights.
+
+    Each strategy is a list of nonnegative ints with a positive sum; its
+    probabilities are the weights divided by their sum. Solvers that compute
+    unnormalised exact vectors pass them here without building Fractions.
+
+    >>> from deterrence import NormalFormGame
+    >>> g = NormalFormGame.from_arrays([[3, 0], [0, 2]], [[2, 0], [0, 3]])
+    >>> certified_from_weights(g, [[3, 2], [4, 6]]).strategies
+    ((Fraction(3, 5), Fraction(2, 5)), (Fraction(2, 5), Fraction(3, 5)))
+    """
+    game._need_numeric("certification")
+    if game.n_players != 2:
+        raise GameError(f"certified_from_weights needs a two-player game; this one has "
+                        f"{game.n_players} players")
+    _check_count(game, weights)
+    for i, w in enumerate(weights):
+        if len(w) != game.shape[i]:
+            raise GameError(f"strategy of {game.players[i]} has {len(w)} entries, "
+                            f"the player has {game.shape[i]} actions")
+        if any(type(v) is not int or v < 0 for v in w) or not any(w):
+            raise GameError(f"weights of {game.players[i]} must be nonnegative ints, "
+                            f"not all zero: {list(w)}")
+    return _certify_two(game, list(weights[0]), list(weights[1]))
+
+
+def _certify_two(game, wx, wy) -> Equilibrium:
+    """The two-player check on weights ``wx``, ``wy`` (ints >= 0, positive sums).
+
+    Each player's payoffs against the other's weights are NumPy object dot
+    products: integers when the payoffs are (Fractions only when they are),
+    so every comparison is exact and no probability becomes a Fraction until
+    the result is built.
+    """
+    tx, ty = sum(wx), sum(wy)
+    S = [i for i, v in enumerate(wx) if v]
+    R = [j for j, v in enumerate(wy) if v]
+    A, B = game.payoff_array(0), game.payoff_array(1)
+    # vals[a] = ty * (A y)_a and vals[b] = tx * (x B)_b
+    vals = A[:, R].dot(np.array([wy[j] for j in R], dtype=object)).tolist()
+    p0 = _player_payoff(game, 0, vals, wx, S, tx, ty)
+    vals = np.array([wx[i] for i in S], dtype=object).dot(B[S, :]).tolist()
+    p1 = _player_payoff(game, 1, vals, wy, R, ty, tx)
+    strategies = (tuple(v and _ratio(v, tx) for v in wx), tuple(v and _ratio(v, ty) for v in wy))
+    return Equilibrium(strategies=strategies, payoffs=(p0, p1),
+                       players=game.players, actions=game.actions, exact=True)
+
+
+def _player_payoff(game, i, vals, w, support, total, unit):
+    """Player ``i``'s exact payoff; raises if an action ``vals`` (in units ``1/unit``) beats it."""
+    current = sum(w[a] * vals[a] for a in support)          # in units 1 / (unit * total)
+    best = max(vals)
+    if best * total > current:
+        dev = game.actions[i][vals.index(best)]
+        raise NotAnEquilibriumError(
+            f"not an equilibrium: {game.players[i]} gains "
+            f"{_ratio(best * total - current, unit * total)} by switching to {dev!r}")
+    return _ratio(current, unit * total)
+
+
+def _ratio(p, q: int):
+    """``p / q`` (``p`` an int or Fraction, ``q`` a positive int) as an int when whole,
+    else a Fraction.
+
+    >>> _ratio(6, 3), _ratio(-6, 4), _ratio(Fraction(9, 2), 3)
+    (2, Fraction(-3, 2), Fraction(3, 2))
+    """
+    if p % q == 0:
+        return p // q
+    return Fraction(p, q)
 
 
 def _simplify(q: Fraction):

@@ -52,7 +52,7 @@ from fractions import Fraction
 import numpy as np
 
 from ..errors import GameError, SolverError, TooLargeError
-from .certify import on_support, certified_equilibrium
+from .certify import certified_from_weights, on_support
 from .result import SolveResult
 
 #: Default limit on the estimated number of vertices (McMullen's upper bound,
@@ -69,9 +69,13 @@ _TOL = 1e-11   # relative near-tie test; ~1e-15 rounding after a few dozen pivot
 #: decided exactly, so this may be generous).
 _TIE_TOL = 1e-11
 #: Use the numba-compiled search (when numba is installed) for polytopes whose
-#: McMullen bound exceeds this (15x15 games and up), or once it is loaded:
-#: importing numba costs more than the whole search on smaller games.
+#: McMullen bound exceeds this (15x15 games and up): importing numba costs more
+#: than the whole search on smaller games ...
 _COMPILED_ABOVE = 2 * 10**5
+#: ... unless numba is already imported (by the user, QuantEcon or an earlier large
+#: game): then loading the cached compiled search costs a few ms once, and each
+#: call is ~15x faster than the NumPy search even on 8x8 games.
+_COMPILED_WHEN_LOADED_ABOVE = 0
 
 
 def all_equilibria(game, *, limit: int | None = None) -> SolveResult:
@@ -130,15 +134,15 @@ def all_equilibria(game, *, limit: int | None = None) -> SolveResult:
                 f"more bases, over the default limit of {DEFAULT_EXACT_LIMIT:,} for degenerate "
                 f"games (minutes or more); pass limit={estimate} (or larger) to try anyway")
         pairs = _exact_pairs(A, B, limit)
-    # (x mask, y mask, x, y) -> normalised strategies, sorted; the masks name the vertices
+    # (x mask, y mask, x, y) with x, y integer weights; a profile is its weights over
+    # their gcd (degenerate vertices may repeat one); the masks name the vertices
     found = {}
     for xi, yi, x, y in pairs:
-        sx, sy = sum(x), sum(y)
-        prof = (tuple(v / sx for v in x), tuple(v / sy for v in y))
-        found[prof] = (xi, yi)
-    order = sorted(found)
-    equilibria = tuple(certified_equilibrium(game, list(p)) for p in order)
-    edges = [found[p] for p in order]
+        found[(_reduced(x), _reduced(y))] = (xi, yi)
+    ranked = sorted(((certified_from_weights(game, prof), masks) for prof, masks in found.items()),
+                    key=lambda em: em[0].strategies)
+    equilibria = tuple(e for e, _ in ranked)
+    edges = [masks for _, masks in ranked]
     cliques = _cliques(edges)
     components = _components(cliques, len(edges))
     return SolveResult(equilibria=equilibria, method="enumerate", exact=True, complete=True,
@@ -159,13 +163,31 @@ def vertex_bound(d: int, f: int) -> int:
 
 # -- step 1 --------------------------------------------------------------------
 def _positive_integers(arr) -> list:
-    """Scale to integers and shift so the minimum is 1 (list of lists of ints)."""
-    vals = [Fraction(v) for v in np.asarray(arr, dtype=object).ravel()]
-    den = math.lcm(*(v.denominator for v in vals))
-    ints = [int(v * den) for v in vals]
-    low = min(ints)
-    rows, cols = np.asarray(arr).shape
-    return [[ints[i * cols + j] - low + 1 for j in range(cols)] for i in range(rows)]
+    """Scale to integers and shift so the minimum is 1 (list of lists of ints).
+
+    >>> _positive_integers(np.array([[Fraction(1, 2), -1], [0, 2]], dtype=object))
+    [[4, 1], [3, 7]]
+    """
+    rows = np.asarray(arr, dtype=object).tolist()
+    den = 1
+    for row in rows:
+        for v in row:
+            if type(v) is not int:
+                den = math.lcm(den, Fraction(v).denominator)
+    if den != 1:
+        rows = [[int(Fraction(v) * den) for v in row] for row in rows]
+    low = min(min(row) for row in rows) - 1
+    return [[v - low for v in row] for row in rows]
+
+
+def _reduced(w) -> tuple:
+    """Integer weights divided by their gcd: one key per normalised strategy.
+
+    >>> _reduced([0, 4, 6])
+    (0, 2, 3)
+    """
+    g = math.gcd(*w)
+    return tuple(v // g for v in w)
 
 
 # -- step 3, fast path ------------------------------------------------------------
@@ -187,7 +209,7 @@ def _float_vertices(M: np.ndarray, limit: int):
     # generic weights: no reduced cost is zero by accident
     c = 1.0 + np.modf(np.arange(1, d + 1) * 0.6180339887498949)[0]
     bound = vertex_bound(d, nv)
-    if bound > _COMPILED_ABOVE or (bound > 10**4 and __package__ + "._enum_numba" in sys.modules):
+    if bound > _COMPILED_ABOVE or (bound > _COMPILED_WHEN_LOADED_ABOVE and "numba" in sys.modules):
         masks = _compiled_vertices(M, c, limit)
         if masks is not False:
             return masks
@@ -368,7 +390,7 @@ def _q_to_game_labels(L, m, n):
 
 
 def _solve_pair(A, B, lx, ly, m, n):
-    """Exact (unnormalised) x and y from their label sets, or ``None`` if not determined."""
+    """Exact x and y (integer weights) from their label sets, or ``None`` if not determined."""
     S = [i for i in range(m) if not lx >> i & 1]
     T = [j for j in range(n) if lx >> (m + j) & 1]
     R = [j for j in range(n) if not ly >> (m + j) & 1]
@@ -379,15 +401,33 @@ def _solve_pair(A, B, lx, ly, m, n):
     ys = _solve([[A[i][j] for j in R] for i in U])
     if xs is None or ys is None:
         return None
-    x, y = on_support(S, xs, m), on_support(R, ys, n)
-    if min(x) < 0 or min(y) < 0:
+    if min(xs) < 0 or min(ys) < 0:
         return None
-    return x, y
+    return on_support(S, xs, m, 0), on_support(R, ys, n, 0)
 
 
 def _solve(M):
-    """Exact solution of ``M z = 1`` (square integer M), or ``None`` if singular."""
-    return _solve_exact(M, [1] * len(M))
+    """Solution of ``M z = 1`` (square integer M) as integers ``d z`` (some ``d > 0``), or
+    ``None`` if singular.
+
+    >>> _solve([[2, 0], [0, 3]])
+    [3, 2]
+    """
+    k = len(M)
+    try:
+        import flint
+    except ImportError:            # pragma: no cover - flint is a dependency
+        z = _solve_exact(M, [1] * k)
+        if z is None:
+            return None
+        den = math.lcm(*(v.denominator for v in z))
+        return [int(v * den) for v in z]
+    try:
+        z = flint.fmpz_mat(k, k, [v for row in M for v in row]).solve(flint.fmpz_mat(k, 1, [1] * k))
+    except ZeroDivisionError:
+        return None
+    num, _ = z.numer_denom()     # the denominator is positive
+    return [int(v) for v in num.entries()]
 
 
 def _solve_exact(M, b):
@@ -526,8 +566,14 @@ def _exact_pairs(A, B, limit):
     for lx, ly in pairs:
         x, y = P[lx], Q[ly]
         if any(x) and any(y):
-            out.append((lx, ly, x, y))
+            out.append((lx, ly, _weights(x), _weights(y)))
     return out
+
+
+def _weights(z) -> list:
+    """Nonnegative Fractions as integer weights over their common denominator."""
+    den = math.lcm(*(v.denominator for v in z))
+    return [v.numerator * (den // v.denominator) for v in z]
 
 
 # -- step 5 --------------------------------------------------------------------
@@ -535,7 +581,12 @@ def _cliques(edges) -> tuple:
     """Maximal bicliques of the bipartite graph with the given (x, y) edges.
 
     Returns sorted tuples of edge indices (edge k = equilibrium k).
+
+    >>> _cliques([(1, 5), (2, 5), (1, 6), (3, 7)])
+    ((0, 1), (0, 2), (3,))
     """
+    if len({x for x, _ in edges}) == len(edges) == len({y for _, y in edges}):
+        return tuple((k,) for k in range(len(edges)))   # a matching (any nondegenerate game)
     xs = sorted({x for x, _ in edges})
     ys = sorted({y for _, y in edges})
     xi = {x: i for i, x in enumerate(xs)}
