@@ -398,9 +398,14 @@ def _lex_min_ratio_float(T, col, slack_cols):
     rows = rows[ratios <= ratios.min() + _TOL]
     if rows.size == 1:
         return int(rows[0])
-    for key in slack_cols:   # lexicographic tie-break on the basis inverse
-        ratios = T[rows, key] / column[rows]
-        rows = rows[ratios <= ratios.min() + _TOL]
+    # lexicographic tie-break on the basis inverse (the slack columns, in order); a
+    # column whose ratios are all within _TOL of each other keeps every row, so only
+    # the columns that vary over the tied rows need the sequential filter
+    R = T[rows, slack_cols.start:slack_cols.stop] / column[rows, None]
+    for key in np.flatnonzero(R.max(axis=0) - R.min(axis=0) > _TOL):
+        ratios = R[:, key]
+        keep = ratios <= ratios.min() + _TOL
+        rows, R = rows[keep], R[keep]
         if rows.size == 1:
             break
     return int(rows[0])
