@@ -14,6 +14,8 @@ Three arithmetic modes: ``"exact"`` (``int``/``Fraction``), ``"symbolic"``
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import cached_property
+from math import lcm
 
 import numpy as np
 
@@ -103,7 +105,6 @@ class Chain:
         self.E = (arr(E1, mode), arr(E2, mode))
         self.O = (arr(O1, mode), arr(O2, mode))
         self.U = (arr(stage.payoff_arrays[0], mode), arr(stage.payoff_arrays[1], mode))
-        self.U_own = (self.U[0], arr(stage.payoff_arrays[1], mode).T.copy())  # [own, opp]
         probs = []
         for a in automata:
             rows = [a.probabilities(s) for s in a.states]
@@ -111,12 +112,34 @@ class Chain:
                 raise GameError(f"automaton {a.name!r} has symbolic probabilities: give values first")
             probs.append(arr(rows, mode))
         self.p = tuple(probs)
-        self.q = tuple(_mm(self.p[i], self.E[i], mode) for i in range(2))
-        self.T = tuple(self._moves(i) for i in range(2))
         self.delta = to_mode(rg.delta if delta is None else delta, mode)
         self.noisy_perception = rg.noise is not None and rg.noise.perception != 0
         self._P = None
         self._r = None
+        self._ints = None
+
+    # q, T and U_own are built on first use: the exact integer path (`integers`) needs none
+    # of them, and building them in Fractions costs more than its whole solve.
+    @cached_property
+    def q(self):
+        """``q[i][s, b]``: chance player i in state s realises action b."""
+        return tuple(_mm(self.p[i], self.E[i], self.mode) for i in range(2))
+
+    @cached_property
+    def T(self):
+        """``T[i][s, b_own, b_opp, s']``: chance player i's automaton moves from s to s'."""
+        return tuple(self._moves(i) for i in range(2))
+
+    @cached_property
+    def U_own(self):
+        """Stage payoffs of each player indexed ``[own action, opponent's action]``."""
+        return (self.U[0], self.U[1].T.copy())
+
+    def integers(self):
+        """The exact chain in integers (:class:`IntegerChain`); exact mode only."""
+        if self._ints is None:
+            self._ints = IntegerChain(self)
+        return self._ints
 
     def _moves(self, i):
         a = self.automata[i]
@@ -209,6 +232,207 @@ class Chain:
         return sorted(self.index(*s) for s in seen)
 
 
+
+# --------------------------------------------------------------------------- exact, in integers
+# Noise, delta and strategy probabilities are rationals with small denominators, so every
+# exact system here is an integer matrix over one common denominator. python-flint solves
+# those (fraction-free / p-adic lifting in C) far faster than Gauss-Jordan in Fractions.
+
+_INT64_SAFE = 2 ** 62
+
+
+def _flint():
+    try:
+        import flint
+    except ImportError:        # a required dependency; the Fraction path is kept for safety
+        return None
+    return flint
+
+
+def _rational(v):
+    if isinstance(v, (int, Fraction)) and not isinstance(v, bool):
+        return v
+    if isinstance(v, (float, np.floating)) or is_symbolic(v):
+        raise TypeError(f"not an exact rational: {v!r}")
+    return Fraction(v)
+
+
+def _over_common_denominator(a):
+    """``(D, A)`` with ``A = D * a`` an object array of ints; ``a`` rational."""
+    vals = [_rational(v) for v in np.asarray(a, dtype=object).flat]
+    D = lcm(*(v.denominator for v in vals)) if vals else 1
+    A = np.empty(len(vals), dtype=object)
+    A[:] = [v.numerator * (D // v.denominator) for v in vals]
+    return D, A.reshape(np.shape(a))
+
+
+class IntegerChain:
+    """The exact product chain as integers: ``W = D * P``, ``R[k] = Dr * r[k]``, ``F = Df * F``.
+
+    Built from the small per-player tables (intended mixtures, implementation and
+    perception matrices, transition tables), never from Fraction matrices: with
+    ``Q_i = Dq_i * q_i`` and ``O_i`` scaled likewise, ``W`` is one integer matrix
+    product, in ``int64`` whenever ``D`` (which bounds every entry) fits.
+
+    >>> from deterrence import load_game
+    >>> from deterrence.core.repeated import RepeatedGame
+    >>> rg = RepeatedGame(load_game("prisoners_dilemma").with_defaults(), "1/2", None, {"tremble": "1/10"})
+    >>> ic = Chain(rg, resolve_profile(rg, "tft"), "exact").integers()
+    >>> ic.D, ic.W[0].tolist()
+    (100, [81, 9, 9, 1])
+    """
+
+    def __init__(self, chain):
+        n1, n2 = chain.n
+        m1, m2 = chain.m
+        Dq, Q, DO, O = [], [], [], []
+        for i in range(2):
+            dp, p = _over_common_denominator(chain.p[i])
+            de, e = _over_common_denominator(chain.E[i])
+            Dq.append(dp * de)
+            Q.append(np.dot(p, e))
+            do, o = _over_common_denominator(chain.O[i])
+            DO.append(do)
+            O.append(o)
+        self.D = Dq[0] * Dq[1] * DO[0] * DO[1]
+        dtype = np.int64 if self.D < _INT64_SAFE else object
+        Q = [q.astype(dtype) for q in Q]
+        T = [self._moves(chain.automata[i], O[i].astype(dtype), dtype) for i in range(2)]
+        A1 = Q[0][:, :, None, None] * T[0]                                  # [s1, b1, b2, s1']
+        A2 = Q[1][:, :, None, None] * T[1]                                  # [s2, b2, b1, s2']
+        self._L = A1.transpose(0, 3, 1, 2).reshape(n1 * n1, m1 * m2)      # [(s1, s1'), (b1, b2)]
+        self._R = A2.transpose(2, 1, 0, 3).reshape(m1 * m2, n2 * n2)      # [(b1, b2), (s2, s2')]
+        self.n, self.m, self.N = (n1, n2), (m1, m2), n1 * n2
+        self.W = self._product(self._L)
+        Qo = [q.astype(object) for q in Q]
+        self.Df = Dq[0] * Dq[1]
+        self.F = (Qo[0][:, None, :, None] * Qo[1][None, :, None, :]).reshape(self.N, m1 * m2)
+        DU, U = _over_common_denominator(np.array([chain.U[0], chain.U[1]], dtype=object))
+        self.Dr = self.Df * DU
+        self.R = tuple(np.dot(self.F, U[k].reshape(m1 * m2)) for k in range(2))
+
+    @staticmethod
+    def _moves(automaton, O, dtype):
+        nxt = np.asarray(automaton.transition_table)
+        n = nxt.shape[0]
+        one = np.zeros(nxt.shape + (n,), dtype=dtype)
+        s, b, o = np.indices(nxt.shape)
+        one[s, b, o, nxt] = 1
+        return np.einsum("do,sbox->sbdx", O, one)      # T[s, b_own, b_opp, s'] (times DO)
+
+    def _product(self, L):
+        n1, n2 = self.n
+        return np.dot(L, self._R).reshape(n1, n1, n2, n2).transpose(0, 2, 1, 3).reshape(self.N, self.N)
+
+    def war_weights(self, mask):
+        """``D * P`` restricted to realised profiles with ``mask[b1, b2]`` true."""
+        keep = np.asarray(mask, dtype=bool).reshape(-1)
+        return self._product(self._L * keep[None, :].astype(self._L.dtype))
+
+    def successors(self, W=None):
+        """Adjacency lists of the support graph of ``W`` (default: the whole chain)."""
+        W = self.W if W is None else W
+        rows, cols = np.nonzero(W)
+        out = [[] for _ in range(self.N)]
+        for x, y in zip(rows.tolist(), cols.tolist()):
+            out[x].append(y)
+        return out
+
+
+def reach(successors, start):
+    """States reachable from ``start`` (sorted) in a graph given by adjacency lists."""
+    seen, todo = {start}, [start]
+    while todo:
+        for y in successors[todo.pop()]:
+            if y not in seen:
+                seen.add(y)
+                todo.append(y)
+    return sorted(seen)
+
+
+def fmpz_system(W, states, diag, scale, pad=0):
+    """flint integer matrix ``diag * I - scale * W[states, states]``, with ``pad`` zero
+    rows and columns appended. Set from the nonzeros: each state has few successors."""
+    flint = _flint()
+    n = len(states)
+    sub = W[np.ix_(states, states)]
+    A = flint.fmpz_mat(n + pad, n + pad)
+    rows, cols = np.nonzero(sub)
+    for i, j, v in zip(rows.tolist(), cols.tolist(), sub[rows, cols].tolist()):
+        A[i, j] = -scale * v
+    if diag:
+        for i in range(n):
+            A[i, i] += diag
+    return A
+
+
+def fmpz_rows(M, states):
+    """Rows ``states`` of an integer array as a flint ``fmpz_mat``."""
+    flint = _flint()
+    sub = np.asarray(M)[states]
+    return flint.fmpz_mat(len(states), sub.shape[1], [int(v) for v in sub.ravel().tolist()])
+
+
+def fmpz_solve_mat(A, columns):
+    """Solve ``A X = B`` exactly (``B`` given as a list of integer columns): ``X`` as a
+    flint ``fmpq_mat``; ``ZeroDivisionError`` when ``A`` is singular."""
+    flint = _flint()
+    n = A.nrows()
+    B = flint.fmpz_mat(n, len(columns), [int(c[i]) for i in range(n) for c in columns])
+    try:
+        return A.solve(B)
+    except ZeroDivisionError:
+        raise ZeroDivisionError("singular system") from None
+
+
+def fmpz_solve(A, columns, divisor=1):
+    """:func:`fmpz_solve_mat` divided by ``divisor``: the columns of the solution as
+    lists of ``int``/``Fraction``."""
+    X = fmpz_solve_mat(A, columns)
+    if divisor != 1:
+        X = X / divisor
+    flat = [from_fmpq(v) for v in X.entries()]
+    k = len(columns)
+    return [flat[j::k] for j in range(k)]
+
+
+if hasattr(Fraction, "_from_coprime_ints"):          # Python >= 3.12
+    _coprime_fraction = Fraction._from_coprime_ints
+else:                                                # 3.10, 3.11
+    def _coprime_fraction(p, q):
+        return Fraction(p, q, _normalize=False)
+
+
+def from_fmpq(v):
+    """A flint ``fmpq`` as ``int`` or ``Fraction``."""
+    # flint keeps fmpq in lowest terms with q > 0: skip Fraction's gcd on big numbers
+    p, q = int(v.p), int(v.q)
+    return p if q == 1 else _coprime_fraction(p, q)
+
+
+def exact_values(chain, delta=None, states=None):
+    """Exact values ``(V1, V2)`` of a chain in exact mode by one integer solve (flint).
+
+    ``states``: a closed set of product states (e.g. those reachable from the start);
+    the values come back for those states only, in that order (default: all).
+    ``(I - delta P) V = (1 - delta) r`` times ``dd * D`` (``delta = dn/dd``) is the
+    integer system ``(dd D I - dn W) (Dr V) = (dd - dn) D R``: one factorisation for both players.
+    """
+    ic = chain.integers()
+    d = _rational(chain.delta if delta is None else delta)
+    dn, dd = d.numerator, d.denominator
+    states = list(range(ic.N)) if states is None else list(states)
+    A = fmpz_system(ic.W, states, dd * ic.D, dn)
+    c = (dd - dn) * ic.D
+    cols = fmpz_solve(A, [[c * ic.R[k][x] for x in states] for k in range(2)], ic.Dr)
+    return tuple(_objects(col) for col in cols)
+
+
+def _objects(values):
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
 _NOISE_CACHE: dict = {}
 
 
@@ -267,11 +491,8 @@ def solve_linear(M, b, mode):
         A, B = A.to_field(), B.to_field()
         sol = A.lu_solve(B).to_Matrix()
         return np.array([sp.factor(sol[i, 0]) for i in range(n)], dtype=object)
-    try:                                   # python-flint: fast exact rational solve
-        import flint
-    except ImportError:
-        flint = None
-    if flint is not None:
+    flint = _flint()
+    if flint is not None:                  # python-flint: fast exact rational solve
         def q(v):
             v = Fraction(v)
             return flint.fmpq(v.numerator, v.denominator)
@@ -326,6 +547,11 @@ def values(chain, delta=None, horizon=None):
     """State values ``(V1, V2)`` (arrays over product states), average discounted."""
     mode = chain.mode
     d = chain.delta if delta is None else delta
+    if horizon is None and mode == "exact" and _flint() is not None:
+        try:
+            return exact_values(chain, d)
+        except TypeError:          # some number is not an exact rational: the general path
+            pass
     P, r = chain.P(), chain.r()
     if horizon is None:
         M = identity_minus(P, d, mode)

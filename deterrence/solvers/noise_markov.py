@@ -175,6 +175,11 @@ def analyse_noise(game, profile, *, delta=None, noise=None, war=None, within: in
         raise GameError("noise analysis needs numbers: give delta, noise and probabilities values")
     chain = _product.Chain(rg, automata, mode)
     has_delta = delta is not None or isinstance(game, RepeatedGame)
+    if mode == "exact" and _product._flint() is not None:
+        try:
+            return _analyse_exact(chain, rg, automata, war, int(within), has_delta)
+        except TypeError:          # some number is not an exact rational: the general path
+            pass
     disc = None
     if has_delta:
         V = _product.values(chain)
@@ -212,6 +217,130 @@ def _analyse(chain, rg, automata, mode, war, within, disc):
                          exact=mode != "float")
 
 
+def _analyse_exact(chain, rg, automata, war, within, has_delta):
+    """:func:`analyse_noise` in integers (python-flint), on the states reachable from the start."""
+    stage = rg.stage
+    ic = chain.integers()
+    x0 = chain.start()
+    succ = ic.successors()
+    R = _product.reach(succ, x0)
+    disc = None
+    if has_delta:
+        V = _product.exact_values(chain, states=R)
+        k0 = R.index(x0)
+        disc = (_num(V[0][k0]), _num(V[1][k0]))
+    mu = _long_run_exact(ic, R, x0)               # fmpq_mat, 1 x len(R)
+    F = mu * _product.fmpz_rows(ic.F, R)          # 1 x (m1 m2), times Df
+    lr = mu * _product.fmpz_rows(np.column_stack(ic.R), R)
+    a1, a2 = stage.actions
+    freq = {(a1[b1], a2[b2]): _product.from_fmpq(F[0, b1 * len(a2) + b2] / ic.Df)
+            for b1 in range(len(a1)) for b2 in range(len(a2))}
+    lr = tuple(_product.from_fmpq(lr[0, k] / ic.Dr) for k in range(2))
+    wp = war_profiles(stage, war)
+    prob, ever, rounds = _war_risk_exact(chain, wp, within)
+    return NoiseAnalysis(players=stage.players, strategies=tuple(a.name for a in automata),
+                         discounted_payoffs=disc, long_run_payoffs=lr, profile_frequencies=freq,
+                         war_profiles=wp, within=within, war_probability=prob,
+                         war_eventually=ever, expected_rounds_to_war=rounds, exact=True)
+
+
+def _long_run_exact(ic, R, start):
+    """Cesaro-limit distribution over the reachable states ``R`` (a 1 x len(R) ``fmpq_mat``).
+
+    As :func:`_long_run_distribution`, in integers: with ``P = W / D``, absorption
+    ``(D I - W_TT)^T z = D e_start`` and, per closed class, ``(D I - W_CC)^T pi = 0``
+    with the last equation replaced by ``sum(pi) = 1``.
+    """
+    import flint
+    from scipy.sparse.csgraph import connected_components
+    W, D = ic.W, ic.D
+    sub = W[np.ix_(R, R)]
+    _, labels = connected_components(sub != 0, directed=True, connection="strong")
+    rows, cols = np.nonzero(sub)
+    leaving = set(labels[rows[labels[rows] != labels[cols]]].tolist())
+    classes = {}
+    for k, lab in enumerate(labels.tolist()):
+        classes.setdefault(lab, []).append(k)            # positions in R
+    closed = [c for lab, c in classes.items() if lab not in leaving]
+    s0 = R.index(start)
+    if labels[s0] not in leaving:
+        weights = [flint.fmpq(1) if s0 in c else flint.fmpq(0) for c in closed]
+    else:
+        transient = [k for k in range(len(R)) if labels[k] in leaving]
+        states = [R[k] for k in transient]
+        A = _product.fmpz_system(W.T, states, D, 1)
+        z = _product.fmpz_solve_mat(A, [[D if k == s0 else 0 for k in transient]])
+        # weight of class C: sum over transient x, y in C of z[x] P[x, y]
+        G = np.column_stack([W[np.ix_(states, [R[k] for k in c])].sum(axis=1) for c in closed])
+        zw = z.transpose() * _product.fmpz_rows(G, list(range(len(states))))
+        weights = [zw[0, j] / D for j in range(len(closed))]
+    mu = [flint.fmpq(0)] * len(R)
+    for c, w in zip(closed, weights):
+        if w == 0:
+            continue
+        n = len(c)
+        A = _product.fmpz_system(W.T, [R[k] for k in c], D, 1)
+        for j in range(n):
+            A[n - 1, j] = 1
+        pi = _product.fmpz_solve_mat(A, [[0] * (n - 1) + [1]])
+        for i, k in enumerate(c):
+            mu[k] = w * pi[i, 0]
+    return flint.fmpq_mat(1, len(R), mu)
+
+
+def _war_risk_exact(chain, wp, within):
+    """:func:`war_risk_arrays` in integers (python-flint); exact mode only.
+
+    ``Q = W - W_war`` is ``D`` times the chain with war made absorbing. Only the states
+    reachable from the start that can still reach war (``K``) matter: mass that leaves
+    ``K`` never comes back. The chance of war within ``T`` rounds is the last entry of
+    ``e_start A^T / D^T`` with ``A = [[Q_KK, w_K], [0, D]]`` (the war state keeps
+    ``D^t`` times what it absorbed: Horner's rule, one matrix-vector product a round).
+    Hitting probabilities and expected rounds share one solve of ``(D I - Q_KK)``.
+    """
+    import flint
+    ic = chain.integers()
+    a1, a2 = chain.stage.actions
+    mask = np.zeros((len(a1), len(a2)), dtype=bool)
+    for p in wp:
+        mask[a1.index(p[0]), a2.index(p[1])] = True
+    Ww = ic.war_weights(mask)
+    Q = ic.W - Ww
+    w = Ww.sum(axis=1)
+    x0 = chain.start()
+    succ = ic.successors(Q)
+    S = _product.reach(succ, x0)
+    K = {x for x in S if w[x] != 0}
+    pred = {x: [] for x in S}
+    for x in S:
+        for y in succ[x]:
+            pred[y].append(x)
+    todo = list(K)
+    while todo:
+        for x in pred[todo.pop()]:
+            if x not in K:
+                K.add(x)
+                todo.append(x)
+    if x0 not in K:
+        return 0, 0, None
+    K = sorted(K)
+    n, k0, D = len(K), K.index(x0), ic.D
+    A = _product.fmpz_system(Q, K, 0, -1, pad=1)         # Q_KK, and the war state
+    for i, x in enumerate(K):
+        A[i, n] = int(w[x])
+    A[n, n] = D
+    v = flint.fmpz_mat(1, n + 1)
+    v[0, k0] = 1
+    for _ in range(within):
+        v = v * A
+    prob = _num(Fraction(int(v[0, n]), D ** within))
+    M = _product.fmpz_system(Q, K, D, 1)
+    h, t = _product.fmpz_solve(M, [[w[x] for x in K], [D] * n])
+    if h[k0] != 1:
+        return prob, h[k0], None
+    return prob, 1, t[k0]
+
+
 def war_risk_arrays(chain, wp, within):
     """(P(war within `within` rounds), P(war ever), expected rounds to war or None).
 
@@ -227,6 +356,11 @@ def war_risk_arrays(chain, wp, within):
     Fraction(343, 10000)
     """
     mode = chain.mode
+    if mode == "exact" and _product._flint() is not None:
+        try:
+            return _war_risk_exact(chain, wp, within)
+        except TypeError:          # some number is not an exact rational: the general path
+            pass
     stage = chain.stage
     a1, a2 = stage.actions
     mask = np.zeros((len(a1), len(a2)), dtype=float if mode == "float" else object)
