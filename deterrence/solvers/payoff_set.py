@@ -369,29 +369,53 @@ def _step_distance(P, Q, tol) -> float:
 _KERNEL = []
 
 
-def _loop_kernel(P0, u0, g, gains, omd_g, delta, eps, tol, max_iter, out_P, diffs):
-    """Iterate the operator from the polygon P0 (ccw, >= 3 vertices) and threat points u0.
+def _loop_kernel(u0, g, gains, omd_g, delta, eps, tol, max_iter, out_P, diffs):
+    """Build W0 (hull of the stage payoffs clipped to ``w >= u0``) and iterate the operator.
 
-    Mirrors :func:`_as_step`, :func:`_hull_small` and :func:`_step_distance`.
-    Writes the last polygon into ``out_P`` and the step distances into
-    ``diffs``. Returns ``(vertices, iterations, status, u_0, u_1)``: status 1
-    converged, 0 out of iterations, 2 the next polygon has fewer than 3
-    vertices (that iteration is not done: the caller redoes it).
+    Mirrors :func:`_clip_float`, :func:`_as_step`, :func:`_hull_small` and
+    :func:`_step_distance`. Writes the last polygon into ``out_P`` and the
+    step distances into ``diffs``. Returns ``(vertices, iterations, status,
+    u_0, u_1)``: status 1 converged, 0 out of iterations, 2 the next polygon
+    has fewer than 3 vertices (that iteration is not done: the caller redoes
+    it from ``out_P``), 3 W0 has fewer than 3 vertices (the caller builds it).
     """
     N = g.shape[0]
     cap = 5 * N + 8
     P = np.empty((cap, 2))
-    K = P0.shape[0]
-    P[:K] = P0
+    K = 0
     pts = np.empty((cap, 2))
     Q = np.empty((cap, 2))
+    T = np.empty((cap, 2))
     u0_, u1_ = u0[0], u0[1]
     heps = 100 * eps
     it = 0
+    stage = 0                          # 0: hull of g, 1: hull of its clip, 2: iterate
     while it < max_iter:
-        # --- one application of the operator (as _as_step) ---
         m = 0
-        for p in range(N):
+        if stage == 0:
+            pts[:N] = g
+            m = N
+        elif stage == 1:
+            # clip P to w_0 >= u_0, then to w_1 >= u_1 (Sutherland-Hodgman, as _clip_float)
+            n_in = K
+            T[:K] = P[:K]
+            for axis in range(2):
+                c = u0_ if axis == 0 else u1_
+                m = 0
+                for k in range(n_in):
+                    k1 = k + 1 if k + 1 < n_in else 0
+                    ina, inb = T[k, axis] >= c, T[k1, axis] >= c
+                    if ina:
+                        pts[m, 0], pts[m, 1] = T[k, 0], T[k, 1]
+                        m += 1
+                    if ina != inb:
+                        t = (c - T[k, axis]) / (T[k1, axis] - T[k, axis])
+                        pts[m, axis] = c
+                        pts[m, 1 - axis] = T[k, 1 - axis] + t * (T[k1, 1 - axis] - T[k, 1 - axis])
+                        m += 1
+                n_in = m
+                T[:m] = pts[:m]
+        for p in range(N if stage == 2 else 0):   # one application of the operator (as _as_step)
             ic0 = u0_ + gains[p, 0]
             ic1 = u1_ + gains[p, 1]
             g0, g1 = g[p, 0], g[p, 1]
@@ -472,6 +496,11 @@ def _loop_kernel(P0, u0, g, gains, omd_g, delta, eps, tol, max_iter, out_P, diff
             h -= 1
         if h < 3:
             break
+        if stage < 2:
+            P[:h] = Q[:h]
+            K = h
+            stage += 1
+            continue
         # --- step distance (as _step_distance) and threat points ---
         dmax = 0.0
         for side in range(2):
@@ -519,7 +548,7 @@ def _loop_kernel(P0, u0, g, gains, omd_g, delta, eps, tol, max_iter, out_P, diff
             out_P[:K] = P[:K]
             return K, it, 1, u0_, u1_
     out_P[:K] = P[:K]
-    return K, it, (2 if it < max_iter else 0), u0_, u1_
+    return K, it, (0 if it >= max_iter else 2 if stage == 2 else 3), u0_, u1_
 
 
 def _compiled_loop():
@@ -913,22 +942,22 @@ def equilibrium_payoff_set(game, delta, *, tol=1e-10, max_iter=2000, exact=True)
                                     (B.max(axis=1)[:, None] - B).ravel()], axis=1)
     mm = minmax_values(game, mixed=False)
     u0 = np.array([float(v) for v in mm.pure])
-    # W0 in floats (the iteration is in floats; the certificate is exact on its own)
-    P = _hull_float(g, 100 * eps)
-    for axis in (0, 1):
-        P = _clip_float(P, axis, u0[axis], 100 * eps)
     u = u0.copy()
     notes = []
     diffs = []
     it = 0
     converged = False
     omd_g = (1 - d) * g
-    kernel = _compiled_loop() if len(P) >= 3 else None
+    kernel, status = _compiled_loop(), 3
     if kernel is not None:
         out_P, dbuf = np.empty((5 * N + 8, 2)), np.empty(max_iter)
-        K, it, status, u_0, u_1 = kernel(np.ascontiguousarray(P), u, g, gains, omd_g, d, eps, tol, max_iter,
-                                         out_P, dbuf)
+        K, it, status, u_0, u_1 = kernel(u0, g, gains, omd_g, d, eps, tol, max_iter, out_P, dbuf)
         P, u, diffs, converged = out_P[:K].copy(), np.array([u_0, u_1]), dbuf[:it].tolist(), status == 1
+    if status == 3:
+        # W0 in floats (the iteration is in floats; the certificate is exact on its own)
+        P = _hull_float(g, 100 * eps)
+        for axis in (0, 1):
+            P = _clip_float(P, axis, u0[axis], 100 * eps)
     while it < max_iter and not converged:
         it += 1
         if len(P) == 0:
