@@ -346,3 +346,17 @@ def test_payoffs_floats_cannot_resolve_get_the_exact_answer():
     one = NormalFormGame.from_arrays([[big]], [[big + 1]])
     res = lemke_howson(one, exact=False)
     assert not res.exact and res[0].strategies == ((1.0,), (1.0,))
+
+
+@settings(**SETTINGS)
+@given(st.integers(0, 10 ** 6), st.integers(2, 12), st.integers(2, 12), st.integers(1, 4))
+def test_float_backends_same_path_on_larger_degenerate_games(seed, m, n, high):
+    # many ties in the ratio test: the NumPy loop's vectorised tie-break and the kernel's agree
+    from deterrence.solvers.lemke_howson import _float_path
+    rng = np.random.default_rng(seed)
+    game = NormalFormGame.from_arrays(rng.integers(0, high + 1, (m, n)).tolist(),
+                                      rng.integers(0, high + 1, (m, n)).tolist())
+    for label in {0, m - 1, m, m + n - 1}:
+        ref = _float_path(game, label, 10 ** 6, backend="numpy")
+        assert _float_path(game, label, 10 ** 6, backend="numba") == ref
+        assert all(r == 0 for r in regrets(game, lemke_howson(game, initial_label=label)[0].strategies))
