@@ -1,0 +1,148 @@
+"""Goal 3 (payoff sets): the exact certificate accepts true fixed points and rejects wrong polygons;
+the compiled float loop gives the same sets as the NumPy one.
+
+The certificate (``_certify``) snaps a float polygon to rationals and applies the
+Abreu-Sannikov operator once in exact arithmetic. Sound means: a polygon that is
+not inside E (here: E with a point outside it added) is never certified, and a
+polygon other than E is never called a fixed point.
+"""
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from deterrence import NormalFormGame
+from deterrence.solvers import payoff_set as ps
+from deterrence.solvers.folk import minmax_values
+from deterrence.solvers.payoff_set import equilibrium_payoff_set, hausdorff_distance
+
+PD = NormalFormGame.from_arrays([[9, 1], [10, 3]], [[9, 10], [1, 3]])
+US_IRAN = NormalFormGame.from_arrays([[0, -4, -26], [2, -1, -24], [-16, -19, -22]],
+                                     [[0, 2, -46], [-4, -1, -49], [-56, -54, -52]])
+_AS = np.array([[(16, 9), (3, 13), (0, 3)], [(21, 1), (10, 4), (-1, 0)], [(9, 0), (5, -4), (-5, -15)]])
+AS_GAME = NormalFormGame.from_arrays(_AS[..., 0].tolist(), _AS[..., 1].tolist())
+
+
+def certify(game, delta, vertices):
+    """Run the certificate on an exact polygon (given by rational vertices)."""
+    P = np.array([[float(x), float(y)] for x, y in vertices])
+    return ps._certify(P, minmax_values(game, mixed=False).pure, game, Fraction(delta), 1e-9)
+
+
+def outward(vertices, eps=Fraction(1, 7)):
+    """The polygon with a point added just beyond the vertex of largest x + y (strictly larger)."""
+    v = max(vertices, key=lambda p: (Fraction(p[0]) + Fraction(p[1]), p))
+    extra = (Fraction(v[0]) + eps, Fraction(v[1]) + eps)
+    return [tuple(Fraction(c) for c in p) for p in vertices] + [extra]
+
+
+@pytest.mark.parametrize("game, delta", [(PD, "3/4"), (PD, "9/10"), (US_IRAN, "1/2"), (US_IRAN, "9/10")])
+def test_certificate_accepts_the_fixed_point_and_rejects_perturbations(game, delta):
+    r = equilibrium_payoff_set(game, delta)
+    assert r.exact
+    got = certify(game, delta, r.vertices)
+    assert got is not None and got[2] and set(got[0]) == set(r.vertices)
+    # a strictly larger polygon is not inside E: never certified (not even as self-generating)
+    assert certify(game, delta, outward(r.vertices)) is None
+
+
+@pytest.mark.parametrize("delta", ["3/4", "9/10"])
+def test_pd_polygon_pulled_inwards_is_not_a_fixed_point(delta):
+    # (In general a smaller polygon can be a fixed point of the operator - E is only the
+    # largest one, e.g. the US-Iran set without (0, 0) at delta 1/2 - which is why
+    # equilibrium_payoff_set also requires the exact polygon to be within rounding of
+    # its float outer approximation before it says exact.)
+    V = [(Fraction(x), Fraction(y)) for x, y in equilibrium_payoff_set(PD, delta).vertices]
+    k = V.index((9, 9))
+    V[k] = (Fraction(8999, 1000), Fraction(8999, 1000))
+    got = certify(PD, delta, V)
+    assert got is None or not got[2]
+
+
+def test_smaller_fixed_point_is_not_reported_as_exact_set():
+    r = equilibrium_payoff_set(US_IRAN, "1/2")
+    smaller = [v for v in r.vertices if v != (0, 0)]
+    got = certify(US_IRAN, "1/2", smaller)
+    assert got is not None and got[2]               # a fixed point of the operator...
+    assert (0, 0) in r.vertices and r.exact         # ...but E is the largest one, which we report
+
+
+def test_abreu_sannikov_example_is_not_certified():
+    # its vertices are not rationals of small denominator: the snap fails and no claim is made
+    r = equilibrium_payoff_set(AS_GAME, "3/10")
+    assert not r.exact and not r.inner_certified
+    assert ps._certify(r.vertices_float, minmax_values(AS_GAME, mixed=False).pure, AS_GAME,
+                       Fraction(3, 10), 1e-9) is None
+
+
+small = st.integers(-6, 6)
+
+
+@st.composite
+def stage_games(draw):
+    n, m = draw(st.integers(2, 3)), draw(st.integers(2, 3))
+    A = draw(st.lists(st.lists(small, min_size=m, max_size=m), min_size=n, max_size=n))
+    B = draw(st.lists(st.lists(small, min_size=m, max_size=m), min_size=n, max_size=n))
+    return NormalFormGame.from_arrays(A, B)
+
+
+@settings(max_examples=40, deadline=None)
+@given(stage_games(), st.sampled_from(["1/5", "1/2", "4/5", "9/10"]))
+def test_exact_results_recertify_and_larger_polygons_never_pass(game, delta):
+    r = equilibrium_payoff_set(game, delta)
+    if not r.exact or len(r.vertices) < 3:
+        return
+    got = certify(game, delta, r.vertices)
+    assert got is not None and got[2] and set(got[0]) == set(r.vertices)
+    assert certify(game, delta, outward(r.vertices)) is None
+    assert certify(game, delta, outward(r.vertices, Fraction(1, 997))) is None
+
+
+def _python_kernel(monkeypatch):
+    """Run the compiled loop's code uncompiled (as on machines without numba)."""
+    monkeypatch.setattr(ps, "_compiled_loop", lambda: ps._loop_kernel)
+
+
+@pytest.mark.parametrize("game, delta", [(PD, "3/4"), (AS_GAME, "3/10"), (US_IRAN, "1/2"), (US_IRAN, "9/10")])
+def test_loop_kernel_matches_numpy_iteration(game, delta, monkeypatch):
+    monkeypatch.setenv("DETERRENCE_NUMBA", "0")
+    ref = equilibrium_payoff_set(game, delta)
+    _python_kernel(monkeypatch)
+    got = equilibrium_payoff_set(game, delta)
+    assert got.exact == ref.exact and got.iterations == ref.iterations
+    assert hausdorff_distance(got.vertices, ref.vertices) <= 1e-12 * 60
+    if ref.exact:
+        assert got.vertices == ref.vertices
+
+
+@settings(max_examples=15, deadline=None)
+@given(stage_games(), st.sampled_from(["1/5", "1/2", "9/10"]))
+def test_loop_kernel_matches_numpy_on_random_games(game, delta):
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DETERRENCE_NUMBA", "0")
+        ref = equilibrium_payoff_set(game, delta)
+        _python_kernel(mp)
+        got = equilibrium_payoff_set(game, delta)
+    assert got.is_empty == ref.is_empty and got.exact == ref.exact
+    if not ref.is_empty:
+        assert hausdorff_distance(got.vertices, ref.vertices) <= 1e-9 + ref.error_bound
+
+
+def test_compiled_kernel_exactly_when_numba_is_installed(monkeypatch):
+    try:
+        import numba
+    except ImportError:  # CI without the `fast` extra: the NumPy loop runs
+        numba = None
+    monkeypatch.setenv("DETERRENCE_NUMBA", "1")
+    assert (ps._compiled_loop() is None) == (numba is None)
+    r = equilibrium_payoff_set(US_IRAN, "1/2")
+    monkeypatch.setenv("DETERRENCE_NUMBA", "0")
+    assert ps._compiled_loop() is None
+    assert r.vertices == equilibrium_payoff_set(US_IRAN, "1/2").vertices
+
+
+def test_snap():
+    assert ps._snap(39 / 4 + 1e-13, 1e-9) == (39, 4)
+    assert ps._snap(-131 / 8, 1e-12) == (-131, 8)
+    assert ps._snap(2 ** 0.5, 1e-9) is None          # no denominator <= 10^4 that close
