@@ -360,3 +360,12 @@ def test_float_backends_same_path_on_larger_degenerate_games(seed, m, n, high):
         ref = _float_path(game, label, 10 ** 6, backend="numpy")
         assert _float_path(game, label, 10 ** 6, backend="numba") == ref
         assert all(r == 0 for r in regrets(game, lemke_howson(game, initial_label=label)[0].strategies))
+
+
+def test_payoff_range_beyond_float_range_gets_the_exact_answer():
+    big = 10 ** 308     # each payoff is a float, their differences are not (2e308 overflows)
+    g = NormalFormGame.from_arrays([[big, -big], [-big, big]], [[-big, big], [big, -big]])
+    half = (Fraction(1, 2), Fraction(1, 2))
+    for kw in ({}, {"exact": False}, {"pivoting": "integer"}):
+        res = lemke_howson(g, **kw)
+        assert res.exact and res[0].strategies == (half, half)

@@ -61,6 +61,10 @@ _TOL = 1e-9
 PIVOTING = ("float", "integer")
 
 
+class _FloatBreakdown(SolverError):
+    """Float pivoting found no positive entry in the entering column (rounding)."""
+
+
 def lemke_howson(game, *, initial_label: int = 0, exact: bool = True, pivoting: str = "float",
                  max_pivots: int = DEFAULT_MAX_PIVOTS) -> SolveResult:
     """One equilibrium of a two-player game by Lemke–Howson (lexicographic pivoting).
@@ -109,9 +113,10 @@ def lemke_howson(game, *, initial_label: int = 0, exact: bool = True, pivoting: 
     else:
         try:
             basis0, basis1, x, y, ranges, kernels = _float_run(game, init, max_pivots)
-        except (SolverError, OverflowError, FloatingPointError):
-            # payoffs beyond float range, a float path that breaks down or runs out of
-            # pivots: the integer path decides (and raises its own max_pivots error)
+        except (_FloatBreakdown, OverflowError, FloatingPointError):
+            # payoffs beyond float range or a float path that breaks down (no positive
+            # entry): the integer path decides. Running out of pivots is raised as is:
+            # the integer path follows the same rule and would only take longer to fail.
             basis0 = None
         eq = None
         if basis0 is not None and not exact:
@@ -391,7 +396,7 @@ def _lex_min_ratio_float(T, col, slack_cols):
     column = T[:, col]
     rows = np.flatnonzero(column > _TOL)
     if rows.size == 0:
-        raise SolverError("Lemke–Howson (floating point): no positive entry in the entering column")
+        raise _FloatBreakdown("Lemke–Howson (floating point): no positive entry in the entering column")
     if rows.size == 1:
         return int(rows[0])
     ratios = T[rows, -1] / column[rows]
@@ -488,7 +493,7 @@ def _float_run(game, init, max_pivots, backend=None):
             raise SolverError(f"Lemke–Howson from label {init} did not finish within "
                               f"max_pivots={max_pivots} pivots")
         if status == 2:
-            raise SolverError("Lemke–Howson (floating point): no positive entry in the entering column")
+            raise _FloatBreakdown("Lemke–Howson (floating point): no positive entry in the entering column")
         return basis0, basis1, x, y, ranges, kernels
     T0, T1 = _float_tableaux(A, B)
     T = [T0, T1]
@@ -797,10 +802,10 @@ def _float_equilibrium(game, x, y, ranges, kernels):
     """
     for k in range(2):
         lo, hi = ranges[2 * k], ranges[2 * k + 1]
-        if not 1e-12 * max(abs(hi), abs(lo)) <= FLOAT_TOL * (hi - lo):
+        if not 1e-12 * max(abs(hi), abs(lo)) <= FLOAT_TOL * (hi - lo) < math.inf:
             # the spread of the payoffs is lost in their magnitude (e.g. 2**70 + small
-            # integers): the float game may not be this game, and only the exact answer
-            # is safe, unless the exact payoffs are all equal too (e.g. a 1 x 1 game)
+            # integers) or overflows: the float game may not be this game, and only the
+            # exact answer is safe, unless the exact payoffs are all equal (e.g. 1 x 1)
             first = game.payoff_array(k).flat[0]
             if not all(v == first for v in game.payoff_array(k).flat):
                 return None
