@@ -495,6 +495,15 @@ def _float_run(game, init, max_pivots, backend=None):
         if status == 2:
             raise _FloatBreakdown("Lemke–Howson (floating point): no positive entry in the entering column")
         return basis0, basis1, x, y, ranges, kernels
+    # payoffs near the float limit overflow in the rescaling: NaN/inf then make the
+    # float route give way to the exact one, without warnings
+    with np.errstate(all="ignore"):
+        return _numpy_run(A, B, init, max_pivots)
+
+
+def _numpy_run(A, B, init, max_pivots):
+    """The vectorised NumPy pivoting loop (full tableaux), for when numba is not used."""
+    m, n = A.shape
     T0, T1 = _float_tableaux(A, B)
     T = [T0, T1]
     bases = [list(range(m, m + n)), list(range(m))]
