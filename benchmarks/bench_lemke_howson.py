@@ -35,8 +35,8 @@ try:
 except ImportError:  # a checkout without an install
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from deterrence import NormalFormGame  # noqa: E402
-from deterrence.solvers.lemke_howson import _float_run, lemke_howson  # noqa: E402
+from deterrence import NormalFormGame
+from deterrence.solvers.lemke_howson import _float_run, lemke_howson
 
 
 def seeded_game(size, seed=2024, high=100):
@@ -115,16 +115,17 @@ def main(argv=None):
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 50, 100])
     args = parser.parse_args(argv)
     reps, fast_reps = args.repeats, max(args.repeats, 50)
-    print(f"load average: {open('/proc/loadavg').read().split()[:3]}" if os.path.exists("/proc/loadavg") else "")
+    if os.path.exists("/proc/loadavg"):
+        print("load average:", Path("/proc/loadavg").read_text().split()[:3])
     print(f"{'size':>5}  {'solver':<44} {'median':>12}  ratio")
     for size in args.sizes:
         A, B = seeded_game(size)
         game = NormalFormGame.from_arrays(A.tolist(), B.tolist())
-        t_exact = median_time(lambda: lemke_howson(game), fast_reps if size <= 10 else reps * 3)
-        t_exact_np = median_time(without_numba(lambda: lemke_howson(game)), reps)
-        t_integer = median_time(lambda: lemke_howson(game, pivoting="integer"), reps)
-        t_float = median_time(lambda: lemke_howson(game, exact=False), fast_reps)
-        t_piv = median_time(lambda: _float_run(game, 0, 10 ** 6), fast_reps)
+        t_exact = median_time(lambda g=game: lemke_howson(g), fast_reps if size <= 10 else reps * 3)
+        t_exact_np = median_time(without_numba(lambda g=game: lemke_howson(g)), reps)
+        t_integer = median_time(lambda g=game: lemke_howson(g, pivoting="integer"), reps)
+        t_float = median_time(lambda g=game: lemke_howson(g, exact=False), fast_reps)
+        t_piv = median_time(lambda g=game: _float_run(g, 0, 10 ** 6), fast_reps)
         exact = lemke_howson(game)
         flt = lemke_howson(game, exact=False)
         integer = lemke_howson(game, pivoting="integer")
