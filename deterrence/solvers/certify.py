@@ -160,8 +160,8 @@ def certified_equilibrium(game, strategies) -> Equilibrium:
     game._need_numeric("certification")
     if game.n_players == 2:
         _check_count(game, strategies)
-        return _certify_two(game, *(_as_weights(_exact_strategy(game, i, s))
-                                    for i, s in enumerate(strategies)))
+        wx, wy = (_as_weights(_exact_strategy(game, i, s)) for i, s in enumerate(strategies))
+        return _certify_two(game, [wx], [wy])[0]
     profile = _normalise(game, strategies)
     payoffs = []
     for i in range(game.n_players):
@@ -190,46 +190,67 @@ def certified_from_weights(game, weights) -> Equilibrium:
     >>> certified_from_weights(g, [[3, 2], [4, 6]]).strategies
     ((Fraction(3, 5), Fraction(2, 5)), (Fraction(2, 5), Fraction(3, 5)))
     """
+    return certified_from_weights_many(game, [weights])[0]
+
+
+def certified_from_weights_many(game, profiles) -> list:
+    """:func:`certified_from_weights` for many profiles of one game, in one pass.
+
+    Raises :class:`~deterrence.errors.NotAnEquilibriumError` for the first
+    profile (in the given order) with a profitable deviation.
+
+    >>> from deterrence import NormalFormGame
+    >>> g = NormalFormGame.from_arrays([[3, 0], [0, 2]], [[2, 0], [0, 3]])
+    >>> [e.payoffs for e in certified_from_weights_many(g, [([1, 0], [1, 0]), ([0, 1], [0, 1])])]
+    [(3, 2), (2, 3)]
+    """
     game._need_numeric("certification")
     if game.n_players != 2:
         raise GameError(f"certified_from_weights needs a two-player game; this one has "
                         f"{game.n_players} players")
-    _check_count(game, weights)
-    for i, w in enumerate(weights):
-        if len(w) != game.shape[i]:
-            raise GameError(f"strategy of {game.players[i]} has {len(w)} entries, "
-                            f"the player has {game.shape[i]} actions")
-        if any(type(v) is not int or v < 0 for v in w) or not any(w):
-            raise GameError(f"weights of {game.players[i]} must be nonnegative ints, "
-                            f"not all zero: {list(w)}")
-    return _certify_two(game, list(weights[0]), list(weights[1]))
+    profiles = list(profiles)
+    for weights in profiles:
+        _check_count(game, weights)
+        for i, w in enumerate(weights):
+            if len(w) != game.shape[i]:
+                raise GameError(f"strategy of {game.players[i]} has {len(w)} entries, "
+                                f"the player has {game.shape[i]} actions")
+            if set(map(type, w)) != {int} or min(w) < 0 or not any(w):
+                raise GameError(f"weights of {game.players[i]} must be nonnegative ints, "
+                                f"not all zero: {list(w)}")
+    return _certify_two(game, [list(p[0]) for p in profiles], [list(p[1]) for p in profiles])
 
 
-def _certify_two(game, wx, wy) -> Equilibrium:
-    """The two-player check on weights ``wx``, ``wy`` (ints >= 0, positive sums).
+def _certify_two(game, wxs, wys) -> list:
+    """The two-player check of profiles with weights ``wxs[e]``, ``wys[e]`` (ints >= 0,
+    positive sums).
 
-    Each player's payoffs against the other's weights are NumPy object dot
-    products: integers when the payoffs are (Fractions only when they are),
-    so every comparison is exact and no probability becomes a Fraction until
-    the result is built.
+    Each player's payoffs against the other's weights come from one NumPy
+    object matrix product for all profiles: integers when the payoffs are
+    (Fractions only when they are), so every comparison is exact and no
+    probability becomes a Fraction until the result is built.
     """
-    tx, ty = sum(wx), sum(wy)
-    S = [i for i, v in enumerate(wx) if v]
-    R = [j for j, v in enumerate(wy) if v]
-    A, B = game.payoff_array(0), game.payoff_array(1)
-    # vals[a] = ty * (A y)_a and vals[b] = tx * (x B)_b
-    vals = A[:, R].dot(np.array([wy[j] for j in R], dtype=object)).tolist()
-    p0 = _player_payoff(game, 0, vals, wx, S, tx, ty)
-    vals = np.array([wx[i] for i in S], dtype=object).dot(B[S, :]).tolist()
-    p1 = _player_payoff(game, 1, vals, wy, R, ty, tx)
-    strategies = (tuple(v and _ratio(v, tx) for v in wx), tuple(v and _ratio(v, ty) for v in wy))
-    return Equilibrium(strategies=strategies, payoffs=(p0, p1),
-                       players=game.players, actions=game.actions, exact=True)
+    if not wxs:
+        return []
+    A, B = game.payoff_arrays
+    # V0[e][a] = ty * (A y)_a and V1[e][b] = tx * (x B)_b
+    V0 = (np.array(wys, dtype=object) @ A.T).tolist()
+    V1 = (np.array(wxs, dtype=object) @ B).tolist()
+    out = []
+    for wx, wy, v0, v1 in zip(wxs, wys, V0, V1):
+        tx, ty = sum(wx), sum(wy)
+        p0 = _player_payoff(game, 0, v0, wx, tx, ty)
+        p1 = _player_payoff(game, 1, v1, wy, ty, tx)
+        strategies = (tuple([_ratio(v, tx) if v else 0 for v in wx]),
+                      tuple([_ratio(v, ty) if v else 0 for v in wy]))
+        out.append(Equilibrium(strategies=strategies, payoffs=(p0, p1),
+                               players=game.players, actions=game.actions, exact=True))
+    return out
 
 
-def _player_payoff(game, i, vals, w, support, total, unit):
+def _player_payoff(game, i, vals, w, total, unit):
     """Player ``i``'s exact payoff; raises if an action ``vals`` (in units ``1/unit``) beats it."""
-    current = sum(w[a] * vals[a] for a in support)          # in units 1 / (unit * total)
+    current = sum([a * b for a, b in zip(w, vals) if a])     # in units 1 / (unit * total)
     best = max(vals)
     if best * total > current:
         dev = game.actions[i][vals.index(best)]
@@ -246,9 +267,8 @@ def _ratio(p, q: int):
     >>> _ratio(6, 3), _ratio(-6, 4), _ratio(Fraction(9, 2), 3)
     (2, Fraction(-3, 2), Fraction(3, 2))
     """
-    if p % q == 0:
-        return p // q
-    return Fraction(p, q)
+    whole, rest = divmod(p, q)
+    return Fraction(p, q) if rest else whole
 
 
 def _simplify(q: Fraction):

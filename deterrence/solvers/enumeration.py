@@ -52,7 +52,7 @@ from fractions import Fraction
 import numpy as np
 
 from ..errors import GameError, SolverError, TooLargeError
-from .certify import certified_from_weights, on_support
+from .certify import certified_from_weights_many, on_support
 from .result import SolveResult
 
 #: Default limit on the estimated number of vertices (McMullen's upper bound,
@@ -139,10 +139,11 @@ def all_equilibria(game, *, limit: int | None = None) -> SolveResult:
     found = {}
     for xi, yi, x, y in pairs:
         found[(_reduced(x), _reduced(y))] = (xi, yi)
-    ranked = sorted(((certified_from_weights(game, prof), masks) for prof, masks in found.items()),
-                    key=lambda em: em[0].strategies)
-    equilibria = tuple(e for e, _ in ranked)
-    edges = [masks for _, masks in ranked]
+    certified = certified_from_weights_many(game, found)
+    order = sorted(range(len(certified)), key=lambda k: certified[k].strategies)
+    equilibria = tuple(certified[k] for k in order)
+    masks = list(found.values())
+    edges = [masks[k] for k in order]
     cliques = _cliques(edges)
     components = _components(cliques, len(edges))
     return SolveResult(equilibria=equilibria, method="enumerate", exact=True, complete=True,
@@ -397,8 +398,8 @@ def _solve_pair(A, B, lx, ly, m, n):
     U = [i for i in range(m) if ly >> i & 1]
     if len(S) != len(T) or len(R) != len(U) or not S or not R:
         return None
-    xs = _solve([[B[i][j] for i in S] for j in T])
-    ys = _solve([[A[i][j] for j in R] for i in U])
+    xs = _solve([B[i][j] for j in T for i in S], len(S))
+    ys = _solve([A[i][j] for i in U for j in R], len(R))
     if xs is None or ys is None:
         return None
     if min(xs) < 0 or min(ys) < 0:
@@ -406,24 +407,23 @@ def _solve_pair(A, B, lx, ly, m, n):
     return on_support(S, xs, m, 0), on_support(R, ys, n, 0)
 
 
-def _solve(M):
-    """Solution of ``M z = 1`` (square integer M) as integers ``d z`` (some ``d > 0``), or
-    ``None`` if singular.
+def _solve(flat, k):
+    """Solution of ``M z = 1`` (``M`` the k x k integer matrix with row-major entries
+    ``flat``) as integers ``d z`` (some ``d > 0``), or ``None`` if singular.
 
-    >>> _solve([[2, 0], [0, 3]])
+    >>> _solve([2, 0, 0, 3], 2)
     [3, 2]
     """
-    k = len(M)
     try:
         import flint
     except ImportError:            # pragma: no cover - flint is a dependency
-        z = _solve_exact(M, [1] * k)
+        z = _solve_exact([flat[i * k:(i + 1) * k] for i in range(k)], [1] * k)
         if z is None:
             return None
         den = math.lcm(*(v.denominator for v in z))
         return [int(v * den) for v in z]
     try:
-        z = flint.fmpz_mat(k, k, [v for row in M for v in row]).solve(flint.fmpz_mat(k, 1, [1] * k))
+        z = flint.fmpz_mat(k, k, flat).solve(flint.fmpz_mat(k, 1, [1] * k))
     except ZeroDivisionError:
         return None
     num, _ = z.numer_denom()     # the denominator is positive
