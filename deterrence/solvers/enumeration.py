@@ -52,7 +52,7 @@ from fractions import Fraction
 import numpy as np
 
 from ..errors import GameError, SolverError, TooLargeError
-from .certify import certified_from_weights_many, on_support
+from .certify import _certify_two as certify_weights, on_support
 from .result import SolveResult
 
 #: Default limit on the estimated number of vertices (McMullen's upper bound,
@@ -134,12 +134,14 @@ def all_equilibria(game, *, limit: int | None = None) -> SolveResult:
                 f"more bases, over the default limit of {DEFAULT_EXACT_LIMIT:,} for degenerate "
                 f"games (minutes or more); pass limit={estimate} (or larger) to try anyway")
         pairs = _exact_pairs(A, B, limit)
-    # (x mask, y mask, x, y) with x, y integer weights; a profile is its weights over
-    # their gcd (degenerate vertices may repeat one); the masks name the vertices
+    # (x mask, y mask, x, y) with x, y integer weights (over their gcd on the exact path,
+    # where degenerate vertices may repeat a profile); the masks name the vertices
     found = {}
     for xi, yi, x, y in pairs:
-        found[(_reduced(x), _reduced(y))] = (xi, yi)
-    certified = certified_from_weights_many(game, found)
+        found[(tuple(x), tuple(y))] = (xi, yi)
+    # the weights are nonnegative ints with positive sums by construction: skip the
+    # argument checks of certified_from_weights_many, not the equilibrium check
+    certified = certify_weights(game, [x for x, _ in found], [y for _, y in found])
     order = sorted(range(len(certified)), key=lambda k: certified[k].strategies)
     equilibria = tuple(certified[k] for k in order)
     masks = list(found.values())
@@ -179,16 +181,6 @@ def _positive_integers(arr) -> list:
         rows = [[int(Fraction(v) * den) for v in row] for row in rows]
     low = min(min(row) for row in rows) - 1
     return [[v - low for v in row] for row in rows]
-
-
-def _reduced(w) -> tuple:
-    """Integer weights divided by their gcd: one key per normalised strategy.
-
-    >>> _reduced([0, 4, 6])
-    (0, 2, 3)
-    """
-    g = math.gcd(*w)
-    return tuple(v // g for v in w)
 
 
 # -- step 3, fast path ------------------------------------------------------------
@@ -423,7 +415,7 @@ def _solve(flat, k):
         den = math.lcm(*(v.denominator for v in z))
         return [int(v * den) for v in z]
     try:
-        z = flint.fmpz_mat(k, k, flat).solve(flint.fmpz_mat(k, 1, [1] * k))
+        z = flint.fmpz_mat(k, k, flat).solve(_ones(flint, k))
     except ZeroDivisionError:
         return None
     num, _ = z.numer_denom()     # the denominator is positive
@@ -455,6 +447,17 @@ def _solve_exact(M, b):
                 f = rows[r][c] / pr[c]
                 rows[r] = [a - f * b for a, b in zip(rows[r], pr)]
     return [rows[i][k] / rows[i][i] for i in range(k)]
+
+
+_ONES = {}
+
+
+def _ones(flint, k):
+    """The k x 1 matrix of ones (cached: solve does not modify its arguments)."""
+    ones = _ONES.get(k)
+    if ones is None:
+        ones = _ONES[k] = flint.fmpz_mat(k, 1, [1] * k)
+    return ones
 
 
 # -- step 3, exact path -----------------------------------------------------------
@@ -571,9 +574,15 @@ def _exact_pairs(A, B, limit):
 
 
 def _weights(z) -> list:
-    """Nonnegative Fractions as integer weights over their common denominator."""
+    """Nonnegative Fractions, not all zero, as the smallest proportional integers.
+
+    >>> _weights([Fraction(1, 2), Fraction(0), Fraction(3, 4)])
+    [2, 0, 3]
+    """
     den = math.lcm(*(v.denominator for v in z))
-    return [v.numerator * (den // v.denominator) for v in z]
+    w = [v.numerator * (den // v.denominator) for v in z]
+    g = math.gcd(*w)
+    return [v // g for v in w]
 
 
 # -- step 5 --------------------------------------------------------------------
