@@ -634,13 +634,14 @@ def _as_convex_q(pts):
     K = len(pts)
     if K < 3:
         return None
+    X = [(float(x), float(y)) for x, y in pts]
+    E = [(X[k][0] - X[k - 1][0], X[k][1] - X[k - 1][1]) for k in range(K)]
+    sure = 1e-9 * max(1.0, max(max(abs(x), abs(y)) for x, y in X)) ** 2   # >> float error of a cross product
     for k in range(K):
-        if _cross_q(pts[k - 2], pts[k - 1], pts[k]) <= 0:
+        if E[k - 1][0] * E[k][1] - E[k - 1][1] * E[k][0] <= sure and _cross_q(pts[k - 2], pts[k - 1], pts[k]) <= 0:
             return None
-    X = np.array([[float(x), float(y)] for x, y in pts])
-    E = np.roll(X, -1, axis=0) - X
-    En = np.roll(E, -1, axis=0)
-    turn = np.arctan2(E[:, 0] * En[:, 1] - E[:, 1] * En[:, 0], (E * En).sum(axis=1)).sum()
+    turn = sum(math.atan2(E[k - 1][0] * E[k][1] - E[k - 1][1] * E[k][0], E[k - 1][0] * E[k][0] + E[k - 1][1] * E[k][1])
+               for k in range(K))
     if abs(turn - 2 * math.pi) > 1.0:
         return None
     k = min(range(K), key=lambda j: (pts[j][1], pts[j][0]))
@@ -1001,7 +1002,7 @@ def equilibrium_payoff_set(game, delta, *, tol=1e-10, max_iter=2000, exact=True)
     threat = tuple(float(t) for t in u)
     is_exact, certified = False, False
     if exact:
-        got = _certify(P, mm.pure, game, d_exact, 1e-11 * scale + 10 * diffs[-1])
+        got = _certify(P, mm.pure, game, d_exact, 1e-11 * scale + 10 * diffs[-1], g, gains)
         if got is not None:
             V, ex_u, fixed, disp = got
             certified = True
@@ -1021,6 +1022,189 @@ def _simple(q):
     return q.numerator if q.denominator == 1 else q
 
 
+def _exact_axis_points(V, edges, g_p, ic, axis, omd, delta):
+    """Exact chord ends of the line ``w[axis] = ic[axis]`` in V (above ``ic``), mapped to image points."""
+    c = ic[axis]
+    ys = [v[1 - axis] for v in V if v[axis] == c]
+    for a, b in edges:
+        if (a[axis] - c) * (b[axis] - c) < 0:
+            ys.append(a[1 - axis] + (c - a[axis]) * (b[1 - axis] - a[1 - axis]) / (b[axis] - a[axis]))
+    if not ys:
+        return []
+    lo, hi = max(min(ys), ic[1 - axis]), max(ys)
+    if lo > hi:
+        return []
+    own = omd * g_p[axis] + delta * c
+    pts = []
+    for other in ((lo, hi) if lo != hi else (lo,)):
+        o = omd * g_p[1 - axis] + delta * other
+        pts.append((o, own) if axis else (own, o))
+    return pts
+
+
+def _classify_kernel(Vf, gf, icf, df, omdf, e0, ecr, steep, status):
+    """The float half of :func:`_fixed_point_fast` (plain Python that numba compiles).
+
+    Marks in ``status`` what must be done exactly: column 0 a whole profile
+    (stationarity undecided), columns 1 and 2 one incentive line (axis 0, 1).
+    Returns -1 when an image point is certainly outside V, else 0.
+    """
+    K, N = Vf.shape[0], gf.shape[0]
+    vmin0, vmin1, vmax0, vmax1 = Vf[0, 0], Vf[0, 1], Vf[0, 0], Vf[0, 1]
+    for k in range(K):
+        vmin0, vmax0 = min(vmin0, Vf[k, 0]), max(vmax0, Vf[k, 0])
+        vmin1, vmax1 = min(vmin1, Vf[k, 1]), max(vmax1, Vf[k, 1])
+    S = 1.0
+    for k in range(K):
+        S = max(S, abs(Vf[k, 0]), abs(Vf[k, 1]))
+    for p in range(N):
+        g0, g1, c0, c1 = gf[p, 0], gf[p, 1], icf[p, 0], icf[p, 1]
+        dic = min(g0 - c0, g1 - c1)
+        mc = np.inf
+        for k in range(K):
+            k1 = k + 1 if k + 1 < K else 0
+            mc = min(mc, (Vf[k1, 0] - Vf[k, 0]) * (g1 - Vf[k, 1]) - (Vf[k1, 1] - Vf[k, 1]) * (g0 - Vf[k, 0]))
+        if dic > 2 * e0 and mc > ecr:
+            continue                  # stationary, strictly inside V: no vertex
+        if not (dic < -2 * e0 or mc < -ecr):
+            status[p, 0] = 1          # stationarity undecided in floats
+            continue
+        for axis in range(2):
+            c = c0 if axis == 0 else c1
+            oc = c1 if axis == 0 else c0
+            lo_v = vmin0 if axis == 0 else vmin1
+            hi_v = vmax0 if axis == 0 else vmax1
+            if c < lo_v - 4 * e0 or c > hi_v + 4 * e0:
+                continue              # the line misses V
+            near = False
+            for k in range(K):
+                if abs(c - Vf[k, axis]) <= 4 * e0:
+                    near = True
+            if near:
+                status[p, 1 + axis] = 1   # through (or next to) a vertex, or at V's extent
+                continue
+            lo, hi, err, ok = np.inf, -np.inf, e0, True
+            for k in range(K):
+                k1 = k + 1 if k + 1 < K else 0
+                a_ax, d_ax = Vf[k, axis], Vf[k1, axis] - Vf[k, axis]
+                if (a_ax - c) * (Vf[k1, axis] - c) >= 0:
+                    continue          # not cut (no vertex is near the line: this is certain)
+                if abs(d_ax) <= steep:
+                    ok = False
+                    break
+                a_o, d_o = Vf[k, 1 - axis], Vf[k1, 1 - axis] - Vf[k, 1 - axis]
+                y = a_o + (c - a_ax) / d_ax * d_o
+                lo, hi = min(lo, y), max(hi, y)
+                err = max(err, e0 * (1 + 4 * abs(d_o / d_ax)))
+            if not ok:
+                status[p, 1 + axis] = 1
+                continue
+            lo = max(lo, oc)
+            if lo > hi + 2 * err:
+                continue              # no continuation satisfies the constraints
+            if lo >= hi - 2 * err:
+                status[p, 1 + axis] = 1
+                continue
+            gp = g0 if axis == 0 else g1
+            go = g1 if axis == 0 else g0
+            thr = ecr + 4 * S * (2 * err + 2 * e0)
+            for end in range(2):
+                other = lo if end == 0 else hi
+                own, o = omdf * gp + df * c, omdf * go + df * other
+                x, y = (own, o) if axis == 0 else (o, own)
+                mc = np.inf
+                for k in range(K):
+                    k1 = k + 1 if k + 1 < K else 0
+                    mc = min(mc, (Vf[k1, 0] - Vf[k, 0]) * (y - Vf[k, 1]) - (Vf[k1, 1] - Vf[k, 1]) * (x - Vf[k, 0]))
+                if mc < -thr:
+                    return -1         # outside V: not a fixed point
+                if mc <= thr:
+                    status[p, 1 + axis] = 1
+    return 0
+
+
+_CLASSIFY = []
+
+
+def _compiled_classify():
+    """:func:`_classify_kernel` compiled by numba, under the policy of :func:`_compiled_loop`."""
+    if _compiled_loop() is None:
+        return None
+    if not _CLASSIFY:
+        try:
+            import numba
+            _CLASSIFY.append(numba.njit(cache=True)(_classify_kernel))
+        except Exception:  # pragma: no cover - numba broken
+            _CLASSIFY.append(None)
+    return _CLASSIFY[0]
+
+
+def _fixed_point_fast(poly, u, g_exact, gains_exact, delta, gf, gainsf):
+    """Exact proof that V is a fixed point of the operator (``True``), or ``None``: undecided here.
+
+    The image is first computed in floats, each value with an error bound
+    (generous multiples of the rounding unit, growing with the slope of the
+    edge an incentive line cuts). A stationary payoff or an image point that
+    is inside V by more than its error bound needs no exact work (and is no
+    vertex of V); everything else - near the boundary, near a vertex, near a
+    tie - is recomputed exactly (``g_exact(p)``, ``gains_exact(p)`` give the
+    exact data of profile p; ``gf``, ``gainsf`` are float ``(N, 2)`` arrays
+    of payoffs and ``(1 - delta)/delta`` x deviation gains). Every image point must be in V and every
+    vertex of V must be an exact image point. ``None`` when some point is
+    outside or a vertex is not generated: the full exact step decides then.
+    """
+    V, K = poly.V, len(poly.V)
+    if K < 3:
+        return None
+    Vl = poly.Vf.tolist()
+    E = [(Vl[k][0], Vl[k][1], Vl[(k + 1) % K][0] - Vl[k][0], Vl[(k + 1) % K][1] - Vl[k][1]) for k in range(K)]
+    icf = gainsf + np.array([float(u[0]), float(u[1])])
+    S = max(poly.scale, float(np.abs(icf).max()), float(np.abs(gf).max()))
+    e0 = 1e-12 * S                   # bound on the error of a float coordinate (rounding unit ~2e-16)
+    ecr = 1e-11 * S * S              # ... of a cross product of such coordinates
+
+    def contains(q):                  # exact, but only against the edges q is near
+        x, y = float(q[0]), float(q[1])
+        for k, (ax, ay, dx, dy) in enumerate(E):
+            cr = dx * (y - ay) - dy * (x - ax)
+            if cr > ecr:
+                continue
+            if cr < -ecr or _cross_q(V[k], V[(k + 1) % K], q) < 0:
+                return False
+        return True
+
+    status = np.zeros((len(icf), 3), dtype=np.int64)
+    kernel = _compiled_classify() or _classify_kernel
+    if kernel(poly.Vf, gf, icf, float(delta), float(1 - delta), e0, ecr, 1e-6 * S, status) < 0:
+        return None                   # an image point is outside V: not a fixed point
+    todo = [(p, None if col == 0 else col - 1) for p, col in zip(*(x.tolist() for x in np.nonzero(status)))]
+    # exact work
+    edges = [(V[k], V[(k + 1) % K]) for k in range(K)]
+    omd = 1 - delta
+    exact_pts = []
+    for p, axis in todo:
+        g_p, gain = g_exact(p), gains_exact(p)
+        ic = (u[0] + gain[0], u[1] + gain[1])
+        if axis is None:
+            if g_p[0] >= ic[0] and g_p[1] >= ic[1] and contains(g_p):
+                exact_pts.append(g_p)
+                continue
+            axes = (0, 1)
+        else:
+            axes = (axis,)
+        for ax_ in axes:
+            exact_pts.extend(_exact_axis_points(V, edges, g_p, ic, ax_, omd, delta))
+    for q in exact_pts:
+        if not contains(q):
+            return None
+    # every vertex of V is generated: it can only be one of the exact points
+    tol = 1e-9 * poly.scale
+    for v, (vx, vy) in zip(V, Vl):
+        if not any(abs(float(q[0]) - vx) <= tol and abs(float(q[1]) - vy) <= tol and q == v for q in exact_pts):
+            return None
+    return True
+
+
 def _snap(x: float, snap_tol: float, max_den: int = 10 ** 4):
     """The first continued-fraction convergent of x within snap_tol, as (p, q) with q <= max_den, or None.
 
@@ -1033,6 +1217,9 @@ def _snap(x: float, snap_tol: float, max_den: int = 10 ** 4):
     """
     if not math.isfinite(x):
         return None
+    r = round(x)
+    if abs(r - x) <= snap_tol:          # the common case: an integer
+        return int(r), 1
     p0, q0, p1, q1 = 0, 1, 1, 0
     y = x
     for _ in range(64):
@@ -1049,7 +1236,7 @@ def _snap(x: float, snap_tol: float, max_den: int = 10 ** 4):
     return None
 
 
-def _certify(P, pure_minmax, game, delta, snap_tol):
+def _certify(P, pure_minmax, game, delta, snap_tol, g=None, gains=None):
     """Snap P to rationals; check the fixed-point property, else self-generation, exactly.
 
     Returns ``(vertices, threat points, fixed, displacement)`` (int/Fraction;
@@ -1078,14 +1265,28 @@ def _certify(P, pure_minmax, game, delta, snap_tol):
     factor = (1 - delta) / delta
     colmaxA = [max(Af[:, j]) for j in range(m)]
     rowmaxB = [max(Bf[i, :]) for i in range(n)]
-    g, gains = [], []
-    for i in range(n):
-        for j in range(m):
-            g.append((_q(Af[i, j], fmpq), _q(Bf[i, j], fmpq)))
-            gains.append((factor * _q(colmaxA[j] - Af[i, j], fmpq), factor * _q(rowmaxB[i] - Bf[i, j], fmpq)))
-    image, imagef = _exact_step(poly, u, g, gains, delta)
+
+    def g_exact(p):
+        i, j = divmod(p, m)
+        return _q(Af[i, j], fmpq), _q(Bf[i, j], fmpq)
+
+    def gains_exact(p):
+        i, j = divmod(p, m)
+        return factor * _q(colmaxA[j] - Af[i, j], fmpq), factor * _q(rowmaxB[i] - Bf[i, j], fmpq)
     V_py = tuple((_py(x), _py(y)) for x, y in V)
     u_py = tuple(_py(t) for t in u)
+    # fast exact proof of the fixed point: exact work only near the boundary
+    if g is None:                      # the float payoffs and (1 - delta)/delta x deviation gains
+        A, B = game.as_float()
+        d = float(delta)
+        g = np.stack([A.ravel(), B.ravel()], axis=1)
+        gains = (1 - d) / d * np.stack([(A.max(axis=0)[None, :] - A).ravel(),
+                                        (B.max(axis=1)[:, None] - B).ravel()], axis=1)
+    if _fixed_point_fast(poly, u, g_exact, gains_exact, delta, g, gains):
+        return V_py, u_py, True, disp
+    # otherwise the whole exact image
+    image, imagef = _exact_step(poly, u, [g_exact(p) for p in range(n * m)],
+                                [gains_exact(p) for p in range(n * m)], delta)
     # fixed point: every generated point lies in V and every vertex of V is generated
     if poly.contains_all(image, imagef):
         if _is_generated(poly, image, imagef):
