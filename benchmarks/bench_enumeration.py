@@ -1,27 +1,29 @@
 """Benchmark: all equilibria of random nondegenerate n x n games, ours vs peers.
 
-Usage: ``python benchmarks/bench_enumeration.py [--sizes 8 10 12 15 20] [--games 3]``
+Usage: ``python benchmarks/bench_enumeration.py [--sizes 8 9 10] [--games 3] [--repeat 3]``
 
 Games are seeded random n x n bimatrix games with distinct integer payoffs
-(generically nondegenerate). Peers are timed only when already installed
-(nothing is installed here): nashpy's ``vertex_enumeration`` (n <= 8),
-quantecon's ``vertex_enumeration`` (n <= 15), pygambit's ``enummixed``
-(rational, n <= 12), and the ``lrsnash`` binary (n <= 15). Every peer's
-equilibrium set is compared with ours after rounding. Prints a table of
-median times and ratios, then one 20 x 20 game with its peak memory.
+(generically nondegenerate), seeds ``1000 n + g``. Peers are timed only when
+already installed (nothing is installed here): QuantEcon's
+``vertex_enumeration`` (float; solved ``--repeat`` times per game, interleaved
+with ours), nashpy's ``vertex_enumeration`` (n <= 8), pygambit's
+``enummixed`` (rational, n <= ``--gambit-max``) and the ``lrsnash`` binary
+(once per game each). Every timed call includes building the solver's game
+from the two integer matrices and rounding its equilibria into a set, which
+is compared with ours. Prints the median per size, ours/QE (goal <= 1) and
+peer/ours for the others (lrsnash goal >= 3x), then one 20 x 20 game (fresh
+process: time and peak RSS).
 """
 from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
 from fractions import Fraction
 from pathlib import Path
 
@@ -108,18 +110,19 @@ def peer_lrsnash(A, B):
     return keys(eqs)
 
 
-def available_peers():
+def available_peers(gambit_max=9):
+    """(name, function, largest n) of each installed peer."""
     peers = []
-    for name, module, fn, max_n in [("nashpy", "nashpy", peer_nashpy, 8),
-                                    ("quantecon", "quantecon", peer_quantecon, 15),
-                                    ("pygambit", "pygambit", peer_pygambit, 12)]:
+    for name, module, fn, max_n in [("quantecon", "quantecon", peer_quantecon, 99),
+                                    ("nashpy", "nashpy", peer_nashpy, 8),
+                                    ("pygambit", "pygambit", peer_pygambit, gambit_max)]:
         try:
             __import__(module)
             peers.append((name, fn, max_n))
         except Exception:
             pass
     if shutil.which("lrsnash"):
-        peers.append(("lrsnash", peer_lrsnash, 15))
+        peers.append(("lrsnash", peer_lrsnash, 99))
     return peers
 
 
@@ -129,41 +132,68 @@ def timed(fn, *args):
     return time.perf_counter() - t, out
 
 
+def fmt(t):
+    return "-" if t is None else f"{t * 1e3:.2f} ms" if t < 1 else f"{t:.2f} s"
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", type=int, nargs="+", default=[8, 10, 12, 15, 20])
-    ap.add_argument("--games", type=int, default=3, help="games per size (20x20: one)")
+    ap.add_argument("--sizes", type=int, nargs="+", default=list(range(8, 16)))
+    ap.add_argument("--games", type=int, default=3, help="seeded games per size")
+    ap.add_argument("--repeat", type=int, default=3,
+                    help="times each game is solved by ours and QuantEcon (median over all)")
+    ap.add_argument("--gambit-max", type=int, default=9, help="largest n for pygambit (~7 s a game at 10)")
+    ap.add_argument("--no-20", action="store_true", help="skip the 20x20 game")
     args = ap.parse_args(argv)
-    peers = available_peers()
+    peers = available_peers(args.gambit_max)
     print("peers found:", ", ".join(p[0] for p in peers) or "none")
-    print(f"{'n':>3} {'games':>5} {'#eq (median)':>12} {'ours (s)':>9}  peers: median s (ratio peer/ours), agree")
+    print("load average:", open("/proc/loadavg").read().split()[:3])
+    print(f"{'n':>3} {'#eq':>4} {'ours':>10}  " + "  ".join(
+        f"{name:>10} {'ratio':>12}" for name, _, _ in peers) + "  agree")
     for n in args.sizes:
-        count = 1 if n >= 20 else args.games
-        times, neq, peer_t, agree = [], [], {}, {}
-        for g in range(count):
+        # warm-up on another game of the same size (numba: ours and QuantEcon's JIT)
+        A0, B0 = random_game(n, 999_999 + n)
+        ours(A0, B0)
+        for name, fn, max_n in peers:
+            if name == "quantecon":
+                fn(A0, B0)
+        t_ours, t_peer, neq, agree = [], {}, [], True
+        for g in range(args.games):
             A, B = random_game(n, 1000 * n + g)
-            t, eq = timed(ours, A, B)
-            times.append(t)
+            for r in range(args.repeat):
+                t, eq = timed(ours, A, B)
+                t_ours.append(t)
+                for name, fn, max_n in peers:
+                    if n > max_n or (r and name != "quantecon"):
+                        continue             # the slow peers: once per game
+                    tp, eqp = timed(fn, A, B)
+                    t_peer.setdefault(name, []).append(tp)
+                    agree &= eqp == eq
             neq.append(len(eq))
-            for name, fn, max_n in peers:
-                if n > max_n:
-                    continue
-                tp, eqp = timed(fn, A, B)
-                peer_t.setdefault(name, []).append(tp)
-                agree[name] = agree.get(name, True) and eqp == eq
-        med = statistics.median(times)
-        cells = [f"{name} {statistics.median(ts):.3f} ({statistics.median(ts) / med:.1f}x) "
-                 f"{'yes' if agree[name] else 'NO'}" for name, ts in peer_t.items()]
-        print(f"{n:>3} {count:>5} {statistics.median(neq):>12} {med:>9.3f}  " + "; ".join(cells))
-
-    A, B = random_game(20, 20_000)
-    tracemalloc.start()
-    t, eq = timed(ours, A, B)
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"20x20 (seed 20000): {len(eq)} equilibria in {t:.2f} s (under tracemalloc); "
-          f"peak traced memory {peak / 2**20:.0f} MiB; process max RSS {rss:.0f} MiB")
+        med = statistics.median(t_ours)
+        cells = []
+        for name, _, _ in peers:
+            if name not in t_peer:
+                cells.append(f"{'-':>10} {'':>12}")
+                continue
+            mp = statistics.median(t_peer[name])
+            ratio = f"ours/QE {med / mp:.2f}" if name == "quantecon" else f"{mp / med:.1f}x"
+            cells.append(f"{fmt(mp):>10} {ratio:>12}")
+        print(f"{n:>3} {int(statistics.median(neq)):>4} {fmt(med):>10}  " + "  ".join(cells)
+              + f"  {'yes' if agree else 'NO'}", flush=True)
+    if args.no_20:
+        return
+    # 20x20 in a fresh process: time (with numba's cached load) and peak RSS (VmHWM)
+    code = ("import sys, time; sys.path[:0] = [%r]\n"
+            "import bench_enumeration as be\n"
+            "A, B = be.random_game(20, 20000)\n"
+            "t = time.perf_counter(); eq = be.ours(A, B); t = time.perf_counter() - t\n"
+            "hwm = [int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM')]\n"
+            "print(len(eq), t, hwm[0])\n" % str(Path(__file__).resolve().parent))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    print(f"20x20 (seed 20000, fresh process): {out[0]} equilibria in {float(out[1]):.2f} s; "
+          f"peak RSS {int(out[2]) / 1024:.0f} MiB")
 
 
 if __name__ == "__main__":

@@ -237,14 +237,15 @@ def _certify_two(game, wxs, wys) -> list:
     V0 = (np.array(wys, dtype=object) @ A.T).tolist()
     V1 = (np.array(wxs, dtype=object) @ B).tolist()
     out = []
+    players, actions = game.players, game.actions
     for wx, wy, v0, v1 in zip(wxs, wys, V0, V1):
         tx, ty = sum(wx), sum(wy)
         p0 = _player_payoff(game, 0, v0, wx, tx, ty)
         p1 = _player_payoff(game, 1, v1, wy, ty, tx)
-        strategies = (tuple([_ratio(v, tx) if v else 0 for v in wx]),
-                      tuple([_ratio(v, ty) if v else 0 for v in wy]))
+        strategies = (tuple([v and (Fraction(v, tx) if v % tx else v // tx) for v in wx]),
+                      tuple([v and (Fraction(v, ty) if v % ty else v // ty) for v in wy]))
         out.append(Equilibrium(strategies=strategies, payoffs=(p0, p1),
-                               players=game.players, actions=game.actions, exact=True))
+                               players=players, actions=actions, exact=True))
     return out
 
 

@@ -384,10 +384,10 @@ def _q_to_game_labels(L, m, n):
 
 def _solve_pair(A, B, lx, ly, m, n):
     """Exact x and y (integer weights) from their label sets, or ``None`` if not determined."""
-    S = [i for i in range(m) if not lx >> i & 1]
-    T = [j for j in range(n) if lx >> (m + j) & 1]
-    R = [j for j in range(n) if not ly >> (m + j) & 1]
-    U = [i for i in range(m) if ly >> i & 1]
+    S = _bits(~lx & ((1 << m) - 1))
+    T = _bits(lx >> m)
+    R = _bits(~ly >> m & ((1 << n) - 1))
+    U = _bits(ly & ((1 << m) - 1))
     if len(S) != len(T) or len(R) != len(U) or not S or not R:
         return None
     xs = _solve([B[i][j] for j in T for i in S], len(S))
@@ -397,6 +397,25 @@ def _solve_pair(A, B, lx, ly, m, n):
     if min(xs) < 0 or min(ys) < 0:
         return None
     return on_support(S, xs, m, 0), on_support(R, ys, n, 0)
+
+
+_BYTE_BITS = [tuple(i for i in range(8) if b >> i & 1) for b in range(256)]
+
+
+def _bits(mask: int) -> list:
+    """Positions of the set bits of a nonnegative int, in increasing order.
+
+    >>> _bits(0b1000000101)
+    [0, 2, 9]
+    """
+    out = list(_BYTE_BITS[mask & 255])
+    mask >>= 8
+    offset = 8
+    while mask:
+        out.extend([offset + i for i in _BYTE_BITS[mask & 255]])
+        mask >>= 8
+        offset += 8
+    return out
 
 
 def _solve(flat, k):
@@ -619,6 +638,8 @@ def _cliques(edges) -> tuple:
 
 def _components(cliques, count) -> tuple:
     """Connected components of the union of cliques (sorted index tuples)."""
+    if len(cliques) == count and all(len(c) == 1 for c in cliques):
+        return cliques                  # isolated equilibria (any nondegenerate game)
     parent = list(range(count))
 
     def find(a):
