@@ -102,8 +102,8 @@ def test_huge_payoffs_give_the_equilibria_of_the_shifted_game(AB, shift):
     assert profiles(pure_equilibria(big)) == profiles(pure_equilibria(small))
     m, n = small.shape
     for label in range(m + n):
-        for exact in (True, False):
-            eq = lemke_howson(big, initial_label=label, exact=exact).equilibria[0]
+        for pivoting in ("float", "integer"):
+            eq = lemke_howson(big, initial_label=label, pivoting=pivoting).equilibria[0]
             assert is_equilibrium(big, eq.strategies) and is_equilibrium(small, eq.strategies)
             assert eq.strategies in profiles(all_equilibria(small))
             assert tuple(p - shift for p in eq.payoffs) == certified_equilibrium(small, eq.strategies).payoffs
@@ -251,8 +251,8 @@ def test_near_degenerate_games_no_spurious_or_missing_equilibria(AB):
     assert profiles(pure_equilibria(game)) == pure
     m, n = game.shape
     for label in range(m + n):
-        for flag in (True, False):
-            eq = lemke_howson(game, initial_label=label, exact=flag).equilibria[0]
+        for pivoting in ("float", "integer"):
+            eq = lemke_howson(game, initial_label=label, pivoting=pivoting).equilibria[0]
             assert is_equilibrium(game, eq.strategies) and eq.strategies in ref
     # the float LP of zero_sum against the exact value from enumeration
     zs = NormalFormGame.zero_sum(A)

@@ -214,7 +214,8 @@ def test_every_returned_equilibrium_is_certified(game):
     COUNTS["games"] += 1
     m, n = game.shape
     results = [solve(game, "enumerate"), solve(game, "pure")]
-    results += [solve(game, "lemke_howson", initial_label=k, exact=e) for k in range(m + n) for e in (True, False)]
+    results += [solve(game, "lemke_howson", initial_label=k, pivoting=p) for k in range(m + n)
+                for p in ("float", "integer")]
     if game.is_zero_sum():
         results.append(solve(game, "zero_sum"))
     else:
@@ -231,6 +232,15 @@ def test_every_returned_equilibrium_is_certified(game):
     assert {e.strategies for e in results[1].equilibria} == {p for p in full if all(max(s) == 1 for s in p)}
     for res in results[2:2 + 2 * (m + n)]:              # Lemke-Howson ends at an extreme equilibrium
         assert res.equilibria[0].strategies in full
+    for k in range(m + n):                              # float answers: flagged inexact, close to an exact one
+        res = solve(game, "lemke_howson", initial_label=k, exact=False)
+        eq = res.equilibria[0]
+        if eq.exact:                                    # the float check refused; exact answer given instead
+            assert res.notes and eq.strategies in full
+            continue
+        assert not res.exact and all(isinstance(p, float) for s in eq.strategies for p in s)
+        assert any(max(abs(p - q) for s, t in zip(eq.strategies, prof) for p, q in zip(s, t)) < 1e-6
+                   for prof in full), (eq.strategies, full)
     for method in TREE_METHODS:                         # tree methods refuse normal-form games cleanly
         with pytest.raises(DeterrenceError):
             solve(game, method)
