@@ -1,8 +1,10 @@
 """The frozen result types every stage-game solver returns.
 
-An :class:`Equilibrium` is only ever made by :func:`certified_equilibrium`
+An exact :class:`Equilibrium` is only ever made by :func:`certified_equilibrium`
 (in :mod:`.certify`), which checks, exactly, that no player has a profitable
-deviation. A :class:`SolveResult` carries the equilibria, the method, whether
+deviation. The one float answer, ``lemke_howson(game, exact=False)``, is
+checked in floating point (no deviation gains more than a stated tolerance)
+and carries ``exact=False``. A :class:`SolveResult` carries the equilibria, the method, whether
 the numbers are exact and the set complete, and (for all-equilibria methods of
 two-player games) the cliques and connected components.
 """
