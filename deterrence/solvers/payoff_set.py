@@ -58,7 +58,7 @@ import numpy as np
 
 from ..core.numbers import format_exact, to_exact
 from ..errors import GameError, SolverError, TooLargeError
-from .folk import Polygon, convex_hull, minmax_values
+from .folk import Polygon, convex_hull
 
 __all__ = ["PayoffSetResult", "SetMembership", "equilibrium_payoff_set",
            "payoff_in_equilibrium_set", "hausdorff_distance", "MAX_COST"]
@@ -941,8 +941,12 @@ def equilibrium_payoff_set(game, delta, *, tol=1e-10, max_iter=2000, exact=True)
     g = np.stack([A.ravel(), B.ravel()], axis=1)
     gains = (1 - d) / d * np.stack([(A.max(axis=0)[None, :] - A).ravel(),
                                     (B.max(axis=1)[:, None] - B).ravel()], axis=1)
-    mm = minmax_values(game, mixed=False)
-    u0 = np.array([float(v) for v in mm.pure])
+    # exact best-reply values: each column's best for the row player, each row's for the column player;
+    # the smallest of them are the pure minmax values (as folk.minmax_values(mixed=False).pure)
+    Ae, Be = game.payoff_arrays
+    best = ([max(Ae[:, j]) for j in range(m)], [max(Be[i, :]) for i in range(n)])
+    pure_minmax = (min(best[0]), min(best[1]))
+    u0 = np.array([float(v) for v in pure_minmax])
     u = u0.copy()
     notes = []
     diffs = []
@@ -1002,7 +1006,7 @@ def equilibrium_payoff_set(game, delta, *, tol=1e-10, max_iter=2000, exact=True)
     threat = tuple(float(t) for t in u)
     is_exact, certified = False, False
     if exact:
-        got = _certify(P, mm.pure, game, d_exact, 1e-11 * scale + 10 * diffs[-1], g, gains)
+        got = _certify(P, pure_minmax, game, d_exact, 1e-11 * scale + 10 * diffs[-1], g, gains, best)
         if got is not None:
             V, ex_u, fixed, disp = got
             certified = True
@@ -1022,11 +1026,20 @@ def _simple(q):
     return q.numerator if q.denominator == 1 else q
 
 
-def _exact_axis_points(V, edges, g_p, ic, axis, omd, delta):
-    """Exact chord ends of the line ``w[axis] = ic[axis]`` in V (above ``ic``), mapped to image points."""
+def _exact_axis_points(V, Vl, edges, g_p, ic, axis, omd, delta, margin):
+    """Exact chord ends of the line ``w[axis] = ic[axis]`` in V (above ``ic``), mapped to image points.
+
+    ``Vl``: V's vertices in floats; vertices and edges farther than
+    ``margin`` (in floats, much more than their rounding) from the line are
+    certainly not on it or cut by it and are skipped without exact work.
+    """
     c = ic[axis]
-    ys = [v[1 - axis] for v in V if v[axis] == c]
-    for a, b in edges:
+    cf = float(c)
+    ys = [V[k][1 - axis] for k in range(len(V)) if abs(Vl[k][axis] - cf) <= margin and V[k][axis] == c]
+    for k, (a, b) in enumerate(edges):
+        fa, fb = Vl[k][axis] - cf, Vl[(k + 1) % len(V)][axis] - cf
+        if (fa > margin and fb > margin) or (fa < -margin and fb < -margin):
+            continue
         if (a[axis] - c) * (b[axis] - c) < 0:
             ys.append(a[1 - axis] + (c - a[axis]) * (b[1 - axis] - a[1 - axis]) / (b[axis] - a[axis]))
     if not ys:
@@ -1163,9 +1176,17 @@ def _fixed_point_fast(poly, u, g_exact, gains_exact, delta, gf, gainsf):
     e0 = 1e-12 * S                   # bound on the error of a float coordinate (rounding unit ~2e-16)
     ecr = 1e-11 * S * S              # ... of a cross product of such coordinates
 
-    def contains(q):                  # exact, but only against the edges q is near
+    tolv = 1e-9 * poly.scale
+    found = [False] * K
+
+    def place(q):
+        """Exact: is q in V? Marks the vertex q is, if any (only float-near vertices are compared)."""
         x, y = float(q[0]), float(q[1])
-        for k, (ax, ay, dx, dy) in enumerate(E):
+        for k, (vx, vy) in enumerate(Vl):
+            if abs(x - vx) <= tolv and abs(y - vy) <= tolv and q == V[k]:
+                found[k] = True
+                return True
+        for k, (ax, ay, dx, dy) in enumerate(E):    # exact only against the edges q is near
             cr = dx * (y - ay) - dy * (x - ax)
             if cr > ecr:
                 continue
@@ -1181,28 +1202,22 @@ def _fixed_point_fast(poly, u, g_exact, gains_exact, delta, gf, gainsf):
     # exact work
     edges = [(V[k], V[(k + 1) % K]) for k in range(K)]
     omd = 1 - delta
-    exact_pts = []
+    margin = 1e-9 * S
     for p, axis in todo:
         g_p, gain = g_exact(p), gains_exact(p)
         ic = (u[0] + gain[0], u[1] + gain[1])
         if axis is None:
-            if g_p[0] >= ic[0] and g_p[1] >= ic[1] and contains(g_p):
-                exact_pts.append(g_p)
-                continue
+            if g_p[0] >= ic[0] and g_p[1] >= ic[1] and place(g_p):
+                continue              # stationary (and inside V)
             axes = (0, 1)
         else:
             axes = (axis,)
         for ax_ in axes:
-            exact_pts.extend(_exact_axis_points(V, edges, g_p, ic, ax_, omd, delta))
-    for q in exact_pts:
-        if not contains(q):
-            return None
-    # every vertex of V is generated: it can only be one of the exact points
-    tol = 1e-9 * poly.scale
-    for v, (vx, vy) in zip(V, Vl):
-        if not any(abs(float(q[0]) - vx) <= tol and abs(float(q[1]) - vy) <= tol and q == v for q in exact_pts):
-            return None
-    return True
+            for q in _exact_axis_points(V, Vl, edges, g_p, ic, ax_, omd, delta, margin):
+                if not place(q):
+                    return None       # an image point outside V
+    # every vertex of V is generated (only points near the boundary can be vertices)
+    return True if all(found) else None
 
 
 def _snap(x: float, snap_tol: float, max_den: int = 10 ** 4):
@@ -1236,7 +1251,7 @@ def _snap(x: float, snap_tol: float, max_den: int = 10 ** 4):
     return None
 
 
-def _certify(P, pure_minmax, game, delta, snap_tol, g=None, gains=None):
+def _certify(P, pure_minmax, game, delta, snap_tol, g=None, gains=None, best=None):
     """Snap P to rationals; check the fixed-point property, else self-generation, exactly.
 
     Returns ``(vertices, threat points, fixed, displacement)`` (int/Fraction;
@@ -1263,8 +1278,7 @@ def _certify(P, pure_minmax, game, delta, snap_tol, g=None, gains=None):
     n, m = Af.shape
     delta = _q(delta, fmpq)
     factor = (1 - delta) / delta
-    colmaxA = [max(Af[:, j]) for j in range(m)]
-    rowmaxB = [max(Bf[i, :]) for i in range(n)]
+    colmaxA, rowmaxB = best or ([max(Af[:, j]) for j in range(m)], [max(Bf[i, :]) for i in range(n)])
 
     def g_exact(p):
         i, j = divmod(p, m)
