@@ -1176,16 +1176,17 @@ def _fixed_point_fast(poly, u, g_exact, gains_exact, delta, gf, gainsf):
     e0 = 1e-12 * S                   # bound on the error of a float coordinate (rounding unit ~2e-16)
     ecr = 1e-11 * S * S              # ... of a cross product of such coordinates
 
-    tolv = 1e-9 * poly.scale
     found = [False] * K
+    # equal rationals convert to equal floats: a point can only be the vertex with its floats
+    vertex_at = {(x, y): k for k, (x, y) in enumerate(Vl)}
 
     def place(q):
-        """Exact: is q in V? Marks the vertex q is, if any (only float-near vertices are compared)."""
+        """Exact: is q in V? Marks the vertex q is, if any."""
         x, y = float(q[0]), float(q[1])
-        for k, (vx, vy) in enumerate(Vl):
-            if abs(x - vx) <= tolv and abs(y - vy) <= tolv and q == V[k]:
-                found[k] = True
-                return True
+        k = vertex_at.get((x, y))
+        if k is not None and q == V[k]:
+            found[k] = True
+            return True
         for k, (ax, ay, dx, dy) in enumerate(E):    # exact only against the edges q is near
             cr = dx * (y - ay) - dy * (x - ax)
             if cr > ecr:
