@@ -119,9 +119,22 @@ def test_float_path_agrees_with_exact_path_on_a_nondegenerate_6x6_game():
     B = rng.permutation(100)[:36].reshape(6, 6)
     from deterrence.solvers import enumeration as en
     Ai, Bi = en._positive_integers(A), en._positive_integers(B)
-    fast = sorted((tuple(x), tuple(y)) for _, _, x, y in en._float_pairs(Ai, Bi, 10**6))
-    exact = sorted((tuple(x), tuple(y)) for _, _, x, y in en._exact_pairs(Ai, Bi, 10**6))
+
+    def normalised(pairs):      # both paths give integer weights, maybe scaled differently
+        return sorted((tuple(F(v, sum(x)) for v in x), tuple(F(v, sum(y)) for v in y))
+                      for _, _, x, y in pairs)
+
+    fast = normalised(en._float_pairs(Ai, Bi, 10**6))
+    exact = normalised(en._exact_pairs(Ai, Bi, 10**6))
     assert fast == exact and len(fast) % 2 == 1
+
+
+def test_solve_gives_integer_weights_or_none():
+    from deterrence.solvers import enumeration as en
+    assert en._solve([2, 1, 1, 3], 2) == [2, 1]          # z = (2/5, 1/5)
+    assert en._solve([1, 2, 2, 4], 2) is None              # singular
+    assert en._solve([-1], 1) == [-1]                      # the sign is kept
+    assert en._bits(0) == [] and en._bits((1 << 70) | 1) == [0, 70]
 
 
 # -- property tests ---------------------------------------------------------------------
@@ -268,16 +281,44 @@ try:
 except ImportError:
     HAVE_NUMBA = False
 
+def use_numpy_search(monkeypatch, en):
+    monkeypatch.setattr(en, "_COMPILED_ABOVE", 10**18)
+    monkeypatch.setattr(en, "_COMPILED_WHEN_LOADED_ABOVE", 10**18)
+
+
+def use_compiled_search(monkeypatch, en):
+    monkeypatch.setattr(en, "_COMPILED_ABOVE", 0)
+    monkeypatch.setattr(en, "_COMPILED_WHEN_LOADED_ABOVE", 0)
+
+
 if HAVE_NUMBA:
+    def test_small_games_take_the_compiled_search_once_numba_is_imported(monkeypatch):
+        from deterrence.solvers import enumeration as en
+        calls = []
+        compiled = en._compiled_vertices
+        monkeypatch.setattr(en, "_compiled_vertices", lambda *a: calls.append(a) or compiled(*a))
+        rng = np.random.default_rng(5)
+        for n in (2, 3, 6):
+            A = rng.permutation(4 * n * n)[:n * n].reshape(n, n)
+            B = rng.permutation(4 * n * n)[:n * n].reshape(n, n)
+            game = NormalFormGame.from_arrays(A.tolist(), B.tolist())
+            fast = all_equilibria(game)        # numba is imported by this module
+            use_numpy_search(monkeypatch, en)
+            slow = all_equilibria(game)
+            monkeypatch.undo()
+            monkeypatch.setattr(en, "_compiled_vertices", lambda *a: calls.append(a) or compiled(*a))
+            assert fast.equilibria == slow.equilibria and fast.cliques == slow.cliques
+        assert len(calls) == 6
+
     def test_compiled_search_matches_numpy_search(monkeypatch):
         from deterrence.solvers import enumeration as en
         rng = np.random.default_rng(11)
         for m, n in [(1, 4), (4, 1), (5, 7), (8, 8)]:
             A = rng.permutation(4 * m * n)[:m * n].reshape(m, n)
             M = np.array(en._positive_integers(A), dtype=float)
-            monkeypatch.setattr(en, "_COMPILED_ABOVE", 10**18)
+            use_numpy_search(monkeypatch, en)
             slow = en._float_vertices(M, 10**6)
-            monkeypatch.setattr(en, "_COMPILED_ABOVE", 0)
+            use_compiled_search(monkeypatch, en)
             fast = en._float_vertices(M, 10**6)
             assert np.array_equal(np.sort(slow), np.sort(fast))
         # a degenerate polytope (repeated payoffs) is refused by both
@@ -296,9 +337,9 @@ if HAVE_NUMBA:
             rng = np.random.default_rng(800 + seed)
             A = rng.permutation(128)[:64].reshape(8, 8)
             M = np.array(en._positive_integers(A), dtype=float)
-            monkeypatch.setattr(en, "_COMPILED_ABOVE", 10**18)
+            use_numpy_search(monkeypatch, en)
             slow = en._float_vertices(M, 10**6)
-            monkeypatch.setattr(en, "_COMPILED_ABOVE", 0)
+            use_compiled_search(monkeypatch, en)
             monkeypatch.setattr(en, "_TIE_TOL", 3e-3)
             fast = en._float_vertices(M, 10**6)
             monkeypatch.setattr(en, "_TIE_TOL", 1e-11)
