@@ -29,17 +29,29 @@ Steps
    ends of the two chords of ``W`` cut by the lines ``w_i = IC_i(a)`` inside
    ``{w >= IC(a)}``. The new ``W`` is the convex hull of all contributions;
    the threat points rise to ``max(u, min over W)``. All profiles and all
-   edges are handled at once with NumPy arrays.
+   edges are handled at once with NumPy arrays; when numba is available
+   (same policy as Lemke-Howson: already imported, or ``DETERRENCE_NUMBA=1``)
+   the whole loop, W0 included, runs as one compiled function instead
+   (:func:`_loop_kernel`, which is also tested uncompiled).
 3. Stop when successive sets are within ``tol`` in Hausdorff distance and the
    threat points have stopped moving. The iterates decrease to ``E``, so the
    result is an *outer* approximation (up to floating-point rounding).
-4. Exactness: snap the vertices to nearby rationals and apply the operator
-   once more in ``Fraction`` arithmetic. If the exact polygon lies inside the
-   hull of its own exact image it is *self-generating* (APS), hence a
-   certified subset of ``E``; if the image is the polygon itself (an exact
-   fixed point, within ``rounding`` of the float outer set, which contains
-   ``E``) the vertices are reported exactly and the error bound is 0: the
-   exact polygon is inside ``E`` and ``E`` is inside it up to ``rounding``.
+4. Exactness: snap the vertices to nearby rationals (denominators up to
+   10^4) and apply the operator once more in exact rational arithmetic
+   (python-flint ``fmpq``). If the exact polygon lies inside the hull of its
+   own exact image it is *self-generating* (APS), hence a certified subset
+   of ``E``; if the image is the polygon itself (an exact fixed point, within
+   ``rounding`` of the float outer set, which contains ``E``) the vertices
+   are reported exactly and the error bound is 0: the exact polygon is
+   inside ``E`` and ``E`` is inside it up to ``rounding``. The fixed-point
+   proof first evaluates the image in floats with error bounds
+   (:func:`_classify_kernel`): whatever is inside the polygon by more than
+   its error bound needs no exact work; only image points near the boundary
+   (these include every vertex) are recomputed exactly. When the vertices of
+   ``E`` are not rationals of small denominator - the Abreu-Sannikov (2014)
+   example at delta 0.3 is such a case: its fixed-point equations are not
+   linear, since the threat point is itself a vertex the incentive lines
+   depend on - the snap fails and no exactness is claimed.
 5. Error bound (stated on the result): 0 when step 4 proves an exact fixed
    point; otherwise ``tol * rho / (1 - rho)`` plus a rounding allowance,
    where ``rho`` is the geometric convergence rate observed in the last
@@ -1026,33 +1038,35 @@ def _simple(q):
     return q.numerator if q.denominator == 1 else q
 
 
-def _exact_axis_points(V, Vl, edges, g_p, ic, axis, omd, delta, margin):
+def _exact_axis_points(V, Vax, g_p, ic, axis, omd, delta, margin):
     """Exact chord ends of the line ``w[axis] = ic[axis]`` in V (above ``ic``), mapped to image points.
 
-    ``Vl``: V's vertices in floats; vertices and edges farther than
-    ``margin`` (in floats, much more than their rounding) from the line are
+    ``Vax``: V's ``axis`` coordinates in floats; vertices and edges farther
+    than ``margin`` (much more than their rounding) from the line are
     certainly not on it or cut by it and are skipped without exact work.
     """
-    c = ic[axis]
+    c, o, K = ic[axis], 1 - axis, len(V)
     cf = float(c)
-    ys = [V[k][1 - axis] for k in range(len(V)) if abs(Vl[k][axis] - cf) <= margin and V[k][axis] == c]
-    for k, (a, b) in enumerate(edges):
-        fa, fb = Vl[k][axis] - cf, Vl[(k + 1) % len(V)][axis] - cf
+    ys = []
+    for k in range(K):
+        fa, fb = Vax[k] - cf, Vax[k + 1 - K] - cf
         if (fa > margin and fb > margin) or (fa < -margin and fb < -margin):
             continue
-        if (a[axis] - c) * (b[axis] - c) < 0:
-            ys.append(a[1 - axis] + (c - a[axis]) * (b[1 - axis] - a[1 - axis]) / (b[axis] - a[axis]))
+        a, b = V[k], V[k + 1 - K]
+        da, db = a[axis] - c, b[axis] - c
+        if da == 0:
+            ys.append(a[o])           # a vertex on the line
+        elif (da < 0 < db) or (db < 0 < da):
+            ys.append(a[o] - da * (b[o] - a[o]) / (db - da))
     if not ys:
-        return []
-    lo, hi = max(min(ys), ic[1 - axis]), max(ys)
+        return ()
+    lo, hi = max(min(ys), ic[o]), max(ys)
     if lo > hi:
-        return []
+        return ()
     own = omd * g_p[axis] + delta * c
-    pts = []
-    for other in ((lo, hi) if lo != hi else (lo,)):
-        o = omd * g_p[1 - axis] + delta * other
-        pts.append((o, own) if axis else (own, o))
-    return pts
+    if axis:
+        return [(omd * g_p[0] + delta * y, own) for y in ((lo, hi) if lo != hi else (lo,))]
+    return [(own, omd * g_p[1] + delta * y) for y in ((lo, hi) if lo != hi else (lo,))]
 
 
 def _classify_kernel(Vf, gf, icf, df, omdf, e0, ecr, steep, status):
@@ -1201,12 +1215,15 @@ def _fixed_point_fast(poly, u, g_exact, gains_exact, delta, gf, gainsf):
         return None                   # an image point is outside V: not a fixed point
     todo = [(p, None if col == 0 else col - 1) for p, col in zip(*(x.tolist() for x in np.nonzero(status)))]
     # exact work
-    edges = [(V[k], V[(k + 1) % K]) for k in range(K)]
+    Vax = (poly.Vf[:, 0].tolist(), poly.Vf[:, 1].tolist())
     omd = 1 - delta
     margin = 1e-9 * S
+    last = None
     for p, axis in todo:
-        g_p, gain = g_exact(p), gains_exact(p)
-        ic = (u[0] + gain[0], u[1] + gain[1])
+        if p != last:
+            g_p, gain = g_exact(p), gains_exact(p)
+            ic = (u[0] + gain[0], u[1] + gain[1])
+            last = p
         if axis is None:
             if g_p[0] >= ic[0] and g_p[1] >= ic[1] and place(g_p):
                 continue              # stationary (and inside V)
@@ -1214,7 +1231,7 @@ def _fixed_point_fast(poly, u, g_exact, gains_exact, delta, gf, gainsf):
         else:
             axes = (axis,)
         for ax_ in axes:
-            for q in _exact_axis_points(V, Vl, edges, g_p, ic, ax_, omd, delta, margin):
+            for q in _exact_axis_points(V, Vax[ax_], g_p, ic, ax_, omd, delta, margin):
                 if not place(q):
                     return None       # an image point outside V
     # every vertex of V is generated (only points near the boundary can be vertices)
