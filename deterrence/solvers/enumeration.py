@@ -34,9 +34,11 @@ Steps
    ``L(x) | L(y) == all labels`` other than ``(0, 0)``, found by a vectorised
    superset test on the bitmasks (a sorted complement lookup when the game
    is nondegenerate, whose number of equilibria must then be odd), then
-   recomputed exactly from the tight equations (python-flint's ``fmpq_mat``
-   when installed, else Fractions), normalised, and certified by
-   :func:`~deterrence.solvers.certify.certified_equilibrium`.
+   recomputed exactly from the tight equations as integer weights
+   (python-flint's ``fmpz_mat.solve``; Fractions without flint), and all
+   certified together in integer arithmetic by
+   :func:`~deterrence.solvers.certify.certified_from_weights_many`'s check
+   (the one behind :func:`~deterrence.solvers.certify.certified_equilibrium`).
 5. Cliques (maximal Nash subsets) are the maximal complete bipartite
    subgraphs of the graph whose edges are the equilibrium vertex pairs: the
    closed pairs ``(X, Y)`` with ``Y`` the common neighbours of ``X`` and vice
@@ -90,8 +92,9 @@ def all_equilibria(game, *, limit: int | None = None) -> SolveResult:
     used when no ``limit`` is given: a 16x16 game with 0/1 payoffs is refused.
 
     Nondegenerate games take the float64 search (numba-compiled for 15x15
-    and larger when numba is installed); degenerate ones the exact integer
-    search. Either way every equilibrium is recomputed and certified exactly.
+    and larger when numba is installed, and at every size once numba is
+    imported); degenerate ones the exact integer search. Either way every
+    equilibrium is recomputed and certified exactly.
 
     >>> from deterrence import NormalFormGame
     >>> bos = NormalFormGame.from_arrays([[3, 0], [0, 2]], [[2, 0], [0, 3]],
