@@ -1014,11 +1014,11 @@ def equilibrium_payoff_set(game, delta, *, tol=1e-10, max_iter=2000, exact=True)
     if ratios:
         rho = min(max(d, max(ratios)), 0.999)
     bound = diffs[-1] * rho / (1 - rho) + rounding
-    vertices = tuple((float(x), float(y)) for x, y in P)
-    threat = tuple(float(t) for t in u)
+    vertices = threat = None
     is_exact, certified = False, False
     if exact:
-        got = _certify(P, pure_minmax, game, d_exact, 1e-11 * scale + 10 * diffs[-1], g, gains, best)
+        got = _certify(P, pure_minmax, game, d_exact, 1e-11 * scale + 10 * diffs[-1], g, gains, best,
+                       kernel is not None)
         if got is not None:
             V, ex_u, fixed, disp = got
             certified = True
@@ -1028,7 +1028,9 @@ def equilibrium_payoff_set(game, delta, *, tol=1e-10, max_iter=2000, exact=True)
                 notes.append("exact fixed point of the Abreu-Sannikov operator, verified in rational arithmetic")
             else:
                 notes.append("the rational snap of the vertices is self-generating (certified inner set)")
-    return PayoffSetResult(vertices=vertices, delta=_simple(d_exact), method="abreu-sannikov", iterations=it,
+    if vertices is None:
+        vertices, threat = tuple(map(tuple, P.tolist())), tuple(u.tolist())
+    return PayoffSetResult(vertices=vertices, delta=d_exact, method="abreu-sannikov", iterations=it,
                            error_bound=float(bound), exact=is_exact, inner_certified=certified,
                            threat_points=threat, rounding=rounding, players=game.players, notes=tuple(notes))
 
@@ -1166,7 +1168,7 @@ def _compiled_classify():
     return _CLASSIFY[0]
 
 
-def _fixed_point_fast(poly, u, g_exact, gains_exact, delta, gf, gainsf):
+def _fixed_point_fast(poly, u, g_exact, gains_exact, delta, gf, gainsf, compiled=False):
     """Exact proof that V is a fixed point of the operator (``True``), or ``None``: undecided here.
 
     The image is first computed in floats, each value with an error bound
@@ -1210,7 +1212,7 @@ def _fixed_point_fast(poly, u, g_exact, gains_exact, delta, gf, gainsf):
         return True
 
     status = np.zeros((len(icf), 3), dtype=np.int64)
-    kernel = _compiled_classify() or _classify_kernel
+    kernel = (compiled and _compiled_classify()) or _classify_kernel
     if kernel(poly.Vf, gf, icf, float(delta), float(1 - delta), e0, ecr, 1e-6 * S, status) < 0:
         return None                   # an image point is outside V: not a fixed point
     todo = [(p, None if col == 0 else col - 1) for p, col in zip(*(x.tolist() for x in np.nonzero(status)))]
@@ -1269,7 +1271,7 @@ def _snap(x: float, snap_tol: float, max_den: int = 10 ** 4):
     return None
 
 
-def _certify(P, pure_minmax, game, delta, snap_tol, g=None, gains=None, best=None):
+def _certify(P, pure_minmax, game, delta, snap_tol, g=None, gains=None, best=None, compiled=False):
     """Snap P to rationals; check the fixed-point property, else self-generation, exactly.
 
     Returns ``(vertices, threat points, fixed, displacement)`` (int/Fraction;
@@ -1314,7 +1316,7 @@ def _certify(P, pure_minmax, game, delta, snap_tol, g=None, gains=None, best=Non
         g = np.stack([A.ravel(), B.ravel()], axis=1)
         gains = (1 - d) / d * np.stack([(A.max(axis=0)[None, :] - A).ravel(),
                                         (B.max(axis=1)[:, None] - B).ravel()], axis=1)
-    if _fixed_point_fast(poly, u, g_exact, gains_exact, delta, g, gains):
+    if _fixed_point_fast(poly, u, g_exact, gains_exact, delta, g, gains, compiled):
         return V_py, u_py, True, disp
     # otherwise the whole exact image
     image, imagef = _exact_step(poly, u, [g_exact(p) for p in range(n * m)],
