@@ -292,23 +292,28 @@ def use_compiled_search(monkeypatch, en):
 
 
 if HAVE_NUMBA:
-    def test_small_games_take_the_compiled_search_once_numba_is_imported(monkeypatch):
+    def test_games_from_8x8_take_the_compiled_search_once_numba_is_imported(monkeypatch):
         from deterrence.solvers import enumeration as en
         calls = []
         compiled = en._compiled_vertices
         monkeypatch.setattr(en, "_compiled_vertices", lambda *a: calls.append(a) or compiled(*a))
+        defaults = en._COMPILED_ABOVE, en._COMPILED_WHEN_LOADED_ABOVE
         rng = np.random.default_rng(5)
-        for n in (2, 3, 6):
+        for n, expected in ((3, 0), (7, 0), (8, 2), (9, 2)):
             A = rng.permutation(4 * n * n)[:n * n].reshape(n, n)
             B = rng.permutation(4 * n * n)[:n * n].reshape(n, n)
             game = NormalFormGame.from_arrays(A.tolist(), B.tolist())
-            fast = all_equilibria(game)        # numba is imported by this module
+            calls.clear()
+            default = all_equilibria(game)        # numba is imported by this module
+            assert len(calls) == expected
             use_numpy_search(monkeypatch, en)
             slow = all_equilibria(game)
-            monkeypatch.undo()
-            monkeypatch.setattr(en, "_compiled_vertices", lambda *a: calls.append(a) or compiled(*a))
-            assert fast.equilibria == slow.equilibria and fast.cliques == slow.cliques
-        assert len(calls) == 6
+            use_compiled_search(monkeypatch, en)
+            fast = all_equilibria(game)
+            monkeypatch.setattr(en, "_COMPILED_ABOVE", defaults[0])
+            monkeypatch.setattr(en, "_COMPILED_WHEN_LOADED_ABOVE", defaults[1])
+            assert default.equilibria == slow.equilibria == fast.equilibria
+            assert default.cliques == slow.cliques == fast.cliques
 
     def test_compiled_search_matches_numpy_search(monkeypatch):
         from deterrence.solvers import enumeration as en
