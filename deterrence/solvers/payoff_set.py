@@ -1075,7 +1075,8 @@ def _classify_kernel(Vf, gf, icf, df, omdf, e0, ecr, steep, status):
     """The float half of :func:`_fixed_point_fast` (plain Python that numba compiles).
 
     Marks in ``status`` what must be done exactly: column 0 a whole profile
-    (stationarity undecided), columns 1 and 2 one incentive line (axis 0, 1).
+    (stationarity undecided; 2: the incentive constraints certainly hold, only
+    whether g is in V is open), columns 1 and 2 one incentive line (axis 0, 1).
     Returns -1 when an image point is certainly outside V, else 0.
     """
     K, N = Vf.shape[0], gf.shape[0]
@@ -1096,7 +1097,8 @@ def _classify_kernel(Vf, gf, icf, df, omdf, e0, ecr, steep, status):
         if dic > 2 * e0 and mc > ecr:
             continue                  # stationary, strictly inside V: no vertex
         if not (dic < -2 * e0 or mc < -ecr):
-            status[p, 0] = 1          # stationarity undecided in floats
+            # stationarity undecided in floats: 2 if only "g in V" is (the incentive constraints hold)
+            status[p, 0] = 2 if dic > 2 * e0 else 1
             continue
         for axis in range(2):
             c = c0 if axis == 0 else c1
@@ -1212,22 +1214,27 @@ def _fixed_point_fast(poly, u, g_exact, gains_exact, delta, gf, gainsf, compiled
         return True
 
     status = np.zeros((len(icf), 3), dtype=np.int64)
-    kernel = (compiled and _compiled_classify()) or _classify_kernel
+    kernel = _classify_kernel
+    if compiled:
+        kernel = (_CLASSIFY[0] if _CLASSIFY else _compiled_classify()) or _classify_kernel
     if kernel(poly.Vf, gf, icf, float(delta), float(1 - delta), e0, ecr, 1e-6 * S, status) < 0:
         return None                   # an image point is outside V: not a fixed point
-    todo = [(p, None if col == 0 else col - 1) for p, col in zip(*(x.tolist() for x in np.nonzero(status)))]
+    rows, cols = np.nonzero(status)
+    todo = [(p, -int(status[p, 0]) if col == 0 else col - 1) for p, col in zip(rows.tolist(), cols.tolist())]
     # exact work
     Vax = (poly.Vf[:, 0].tolist(), poly.Vf[:, 1].tolist())
     omd = 1 - delta
     margin = 1e-9 * S
     last = None
-    for p, axis in todo:
+    for p, axis in todo:              # axis 0, 1; -1, -2: the whole profile (see _classify_kernel)
+        if axis == -2 and place(g_exact(p)):
+            continue                  # stationary: the incentive constraints hold, and g is in V
         if p != last:
             g_p, gain = g_exact(p), gains_exact(p)
             ic = (u[0] + gain[0], u[1] + gain[1])
             last = p
-        if axis is None:
-            if g_p[0] >= ic[0] and g_p[1] >= ic[1] and place(g_p):
+        if axis < 0:
+            if axis == -1 and g_p[0] >= ic[0] and g_p[1] >= ic[1] and place(g_p):
                 continue              # stationary (and inside V)
             axes = (0, 1)
         else:
@@ -1281,8 +1288,11 @@ def _certify(P, pure_minmax, game, delta, snap_tol, g=None, gains=None, best=Non
     """
     from flint import fmpq
     snapped, disp = [], 0.0
-    for x, y in P.tolist():
-        sx, sy = _snap(x, snap_tol), _snap(y, snap_tol)
+    R = np.round(P)
+    whole = (np.abs(R - P) <= snap_tol).tolist()      # most coordinates are integers
+    for (x, y), (rx, ry), (wx, wy) in zip(P.tolist(), R.tolist(), whole):
+        sx = (int(rx), 1) if wx else _snap(x, snap_tol)
+        sy = (int(ry), 1) if wy else _snap(y, snap_tol)
         if sx is None or sy is None:
             return None
         disp = max(disp, math.hypot(sx[0] / sx[1] - x, sy[0] / sy[1] - y))
@@ -1301,12 +1311,14 @@ def _certify(P, pure_minmax, game, delta, snap_tol, g=None, gains=None, best=Non
     colmaxA, rowmaxB = best or ([max(Af[:, j]) for j in range(m)], [max(Bf[i, :]) for i in range(n)])
 
     def g_exact(p):
-        i, j = divmod(p, m)
-        return _q(Af[i, j], fmpq), _q(Bf[i, j], fmpq)
+        a, b = Af.flat[p], Bf.flat[p]
+        return (fmpq(a) if type(a) is int else _q(a, fmpq)), (fmpq(b) if type(b) is int else _q(b, fmpq))
 
     def gains_exact(p):
         i, j = divmod(p, m)
-        return factor * _q(colmaxA[j] - Af[i, j], fmpq), factor * _q(rowmaxB[i] - Bf[i, j], fmpq)
+        a, b = colmaxA[j] - Af[i, j], rowmaxB[i] - Bf[i, j]
+        return (factor * (fmpq(a) if type(a) is int else _q(a, fmpq)),
+                factor * (fmpq(b) if type(b) is int else _q(b, fmpq)))
     V_py = tuple((_py(x), _py(y)) for x, y in V)
     u_py = tuple(_py(t) for t in u)
     # fast exact proof of the fixed point: exact work only near the boundary
