@@ -8,13 +8,18 @@ Run: ``python benchmarks/bench_noise.py`` (about half a minute on one core).
    (vectorised across matches, but one draw per player per turn and the state
    machine written out), and against axelrod's ``Match`` when axelrod is
    importable (it is not installed by this project).
-2. Exact (Fraction) and float Markov analysis (values, long-run frequencies,
-   war risk) for random 20-state automata.
+2. Exact Markov answers (discounted values; full analysis = values, long-run
+   frequencies, 100-round war risk, hitting probability and expected rounds) for
+   random automata up to 20 states against TFT and against each other: the
+   python-flint integer path against the pure-Fraction path (the "before", kept as
+   the fallback without flint) and the float path, with the product-state count
+   and the < 1 ms verdict. ``python benchmarks/bench_noise.py --exact`` runs only this part.
 """
 from __future__ import annotations
 
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -87,6 +92,9 @@ def random_automaton(n, actions, seed):
 
 
 def main():
+    if "--exact" in sys.argv[1:]:
+        exact_table()
+        return
     print("== noisy TFT vs TFT, US-Iran game, execution errors 1/50 ==")
     matches, turns = 50_000, 500
     best = lambda f, *a: max((f(*a) for _ in range(3)), key=lambda x: x[0])   # noqa: E731
@@ -107,36 +115,87 @@ def main():
     else:
         print(f"axelrod Match             : {ax / 1e6:8.3f} M turns/s; ours/axelrod = {r_ours / ax:.0f}x")
 
-    print("\n== exact Markov analysis, random 20-state automata (3 actions) ==")
-    acts = list(US.actions[0])
-    a = random_automaton(20, acts, 1)
-    b = random_automaton(20, acts, 2)
+    exact_table()
+
+
+def median_time(f, reps):
+    f()                                          # warm up (imports, caches)
+    ts = []
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        f()
+        ts.append(time.perf_counter() - t0)
+    return sorted(ts)[len(ts) // 2]
+
+
+def fmt(t):
+    return f"{t * 1e6:.0f} us" if t < 1e-3 else (f"{t * 1e3:.2f} ms" if t < 1 else f"{t:.2f} s")
+
+
+@contextmanager
+def fractions_only():
+    """The library's pure-Fraction path (what it does without python-flint): the 'before'."""
+    saved = _product._flint
+    _product._flint = lambda: None
+    try:
+        yield
+    finally:
+        _product._flint = saved
+
+
+def exact_cases():
     rg = RepeatedGame(US, "9/10", noise=NOISE)
-    chain = _product.Chain(rg, (a, b), "float")
-    print(f"product states: {chain.N}; reachable by histories: {len(chain.reachable())}")
-    reps = 50
-    t0 = time.perf_counter()
-    for _ in range(reps):
-        c = _product.Chain(rg, (a, b), "float")
-        war_risk_arrays(c, war_profiles(US), 100)
-    print(f"float war risk (build + solve, 400 states): {(time.perf_counter() - t0) / reps * 1e3:.2f} ms")
-    t0 = time.perf_counter()
-    for _ in range(reps):
-        discounted_values(rg, (a, b), float=True)
-    print(f"float discounted values (400 states):       {(time.perf_counter() - t0) / reps * 1e3:.2f} ms")
+    acts = list(US.actions[0])
     tft = _product.resolve_profile(rg, "tft")[1]
-    t0 = time.perf_counter()
-    for _ in range(reps):
-        c = _product.Chain(rg, (a, tft), "float")
-        war_risk_arrays(c, war_profiles(US), 100)
-    print(f"float war risk, 20-state vs TFT (40 states): {(time.perf_counter() - t0) / reps * 1e3:.3f} ms")
-    t0 = time.perf_counter()
-    res = analyse_noise(rg, (a, tft), within=100)
-    print(f"exact (Fraction) full analysis, 40 states:  {(time.perf_counter() - t0) * 1e3:.0f} ms "
-          f"(war within 100 rounds: {float(res.war_probability):.6f})")
-    t0 = time.perf_counter()
-    discounted_values(rg, (a, b))
-    print(f"exact (Fraction) discounted values, 400 states: {(time.perf_counter() - t0):.2f} s")
+    cases = [(f"{k}-state vs TFT", (tft if k == 2 else random_automaton(k, acts, k), tft)) for k in (2, 5, 10, 20)]
+    cases.append(("20-state vs 20-state", (random_automaton(20, acts, 1), random_automaton(20, acts, 2))))
+    return rg, cases
+
+
+def exact_table(reps=15, fraction_reps=3):
+    """Exact Markov answers (same cases as run_all.py goal 4a): flint/integer path against the
+    pure-Fraction path and the float path, same inputs, one run."""
+    rg, cases = exact_cases()
+    print("\n== exact Markov answers, US-Iran game, execution errors 1/50, delta 9/10 (median) ==")
+    print("exact = python-flint integer path (exact rationals); Fraction = the same answers by")
+    print("Gauss-Jordan in Fractions (the path before, kept as fallback); float = NumPy.")
+    head = (f"{'profile':22s} {'states':>6s} {'exact values':>12s} {'Fraction':>10s} {'ratio':>7s} "
+            f"{'exact analyse':>13s} {'Fraction':>10s} {'ratio':>7s} {'float analyse':>13s} {'values<1ms':>10s} "
+            f"{'analyse<1ms':>11s}")
+    print(head)
+    worst = None
+    for name, prof in cases:
+        N = _product.Chain(rg, prof, "float").N
+        big = N > 100
+        r = 3 if big else reps
+        t_val = median_time(lambda: discounted_values(rg, prof), r)
+        t_all = median_time(lambda: analyse_noise(rg, prof, within=100), r)
+        t_flt = median_time(lambda: analyse_noise(rg, prof, within=100, float=True), r)
+        t_val_f = t_all_f = None
+        if not big:                     # 400 states in pure Fractions: minutes (O(N^3) Fraction ops)
+            with fractions_only():
+                t_val_f = median_time(lambda: discounted_values(rg, prof), fraction_reps)
+                t_all_f = median_time(lambda: analyse_noise(rg, prof, within=100), fraction_reps)
+                same = (discounted_values(rg, prof).payoffs, analyse_noise(rg, prof, within=100))
+            assert same == (discounted_values(rg, prof).payoffs, analyse_noise(rg, prof, within=100))
+        ok_v, ok_a = t_val < 1e-3, t_all < 1e-3
+        if N <= 40 and (worst is None or max(t_val, t_all) > worst[1]):
+            worst = (name, max(t_val, t_all))
+        fv, fa = ("-", "-") if t_val_f is None else (fmt(t_val_f), fmt(t_all_f))
+        rv, ra = ("-", "-") if t_val_f is None else (f"{t_val_f / t_val:.0f}x", f"{t_all_f / t_all:.0f}x")
+        print(f"{name:22s} {N:6d} {fmt(t_val):>12s} {fv:>10s} {rv:>7s} "
+              f"{fmt(t_all):>13s} {fa:>10s} {ra:>7s} {fmt(t_flt):>13s} "
+              f"{'met' if ok_v else 'NOT MET':>10s} {'met' if ok_a else 'NOT MET':>11s}")
+    print(f"slowest exact answer up to 40 product states: {fmt(worst[1])} ({worst[0]}): "
+          f"{'met' if worst[1] < 1e-3 else 'NOT MET'} (< 1 ms)")
+    a, b = cases[-1][1]
+    c = _product.Chain(rg, (a, b), "exact")
+    x0 = c.start()
+    R = _product.reach(c.integers().successors(), x0)
+    X, Dr = _product.values_solution(c, states=R)
+    v = X[R.index(x0), 0] / Dr
+    print(f"400 states: {len(R)} reachable; the US value from the start is a rational of "
+          f"{int(v.p).bit_length()}/{int(v.q).bit_length()} bits (numerator/denominator)")
 
 
 if __name__ == "__main__":
