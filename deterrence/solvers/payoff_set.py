@@ -897,10 +897,17 @@ class SetMembership:
 # ---------------------------------------------------------------------------
 # main entry points
 # ---------------------------------------------------------------------------
+_DELTAS = {}   # parsed discount factors given as text (parsing "9/10" costs more than a small solve)
+
+
 def _check_delta(delta):
+    if type(delta) is str and delta in _DELTAS:
+        return _DELTAS[delta]
     d = to_exact(delta, "discount factor delta")
     if not 0 < d < 1:
         raise GameError(f"discount factor delta must be strictly between 0 and 1, got {format_exact(d)}")
+    if type(delta) is str and len(_DELTAS) < 256:
+        _DELTAS[delta] = d
     return d
 
 
@@ -1018,7 +1025,7 @@ def equilibrium_payoff_set(game, delta, *, tol=1e-10, max_iter=2000, exact=True)
     is_exact, certified = False, False
     if exact:
         got = _certify(P, pure_minmax, game, d_exact, 1e-11 * scale + 10 * diffs[-1], g, gains, best,
-                       kernel is not None)
+                       kernel is not None, scale)
         if got is not None:
             V, ex_u, fixed, disp = got
             certified = True
@@ -1170,7 +1177,7 @@ def _compiled_classify():
     return _CLASSIFY[0]
 
 
-def _fixed_point_fast(poly, u, g_exact, gains_exact, delta, gf, gainsf, compiled=False):
+def _fixed_point_fast(poly, u, g_exact, gains_exact, delta, gf, gainsf, compiled=False, gscale=None):
     """Exact proof that V is a fixed point of the operator (``True``), or ``None``: undecided here.
 
     The image is first computed in floats, each value with an error bound
@@ -1190,7 +1197,7 @@ def _fixed_point_fast(poly, u, g_exact, gains_exact, delta, gf, gainsf, compiled
     Vl = poly.Vf.tolist()
     E = [(Vl[k][0], Vl[k][1], Vl[(k + 1) % K][0] - Vl[k][0], Vl[(k + 1) % K][1] - Vl[k][1]) for k in range(K)]
     icf = gainsf + np.array([float(u[0]), float(u[1])])
-    S = max(poly.scale, float(np.abs(icf).max()), float(np.abs(gf).max()))
+    S = max(poly.scale, float(np.abs(icf).max()), gscale if gscale is not None else float(np.abs(gf).max()))
     e0 = 1e-12 * S                   # bound on the error of a float coordinate (rounding unit ~2e-16)
     ecr = 1e-11 * S * S              # ... of a cross product of such coordinates
 
@@ -1278,7 +1285,8 @@ def _snap(x: float, snap_tol: float, max_den: int = 10 ** 4):
     return None
 
 
-def _certify(P, pure_minmax, game, delta, snap_tol, g=None, gains=None, best=None, compiled=False):
+def _certify(P, pure_minmax, game, delta, snap_tol, g=None, gains=None, best=None, compiled=False,
+             gscale=None):
     """Snap P to rationals; check the fixed-point property, else self-generation, exactly.
 
     Returns ``(vertices, threat points, fixed, displacement)`` (int/Fraction;
@@ -1328,7 +1336,7 @@ def _certify(P, pure_minmax, game, delta, snap_tol, g=None, gains=None, best=Non
         g = np.stack([A.ravel(), B.ravel()], axis=1)
         gains = (1 - d) / d * np.stack([(A.max(axis=0)[None, :] - A).ravel(),
                                         (B.max(axis=1)[:, None] - B).ravel()], axis=1)
-    if _fixed_point_fast(poly, u, g_exact, gains_exact, delta, g, gains, compiled):
+    if _fixed_point_fast(poly, u, g_exact, gains_exact, delta, g, gains, compiled, gscale):
         return V_py, u_py, True, disp
     # otherwise the whole exact image
     image, imagef = _exact_step(poly, u, [g_exact(p) for p in range(n * m)],
