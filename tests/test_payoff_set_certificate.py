@@ -24,10 +24,13 @@ _AS = np.array([[(16, 9), (3, 13), (0, 3)], [(21, 1), (10, 4), (-1, 0)], [(9, 0)
 AS_GAME = NormalFormGame.from_arrays(_AS[..., 0].tolist(), _AS[..., 1].tolist())
 
 
-def certify(game, delta, vertices):
-    """Run the certificate on an exact polygon (given by rational vertices)."""
+def certify(game, delta, vertices, fast=False):
+    """Run the certificate on an exact polygon (given by rational vertices).
+
+    ``fast``: first try the float-filtered proof (:func:`_fixed_point_fast`), as with numba.
+    """
     P = np.array([[float(x), float(y)] for x, y in vertices])
-    return ps._certify(P, minmax_values(game, mixed=False).pure, game, Fraction(delta), 1e-9)
+    return ps._certify(P, minmax_values(game, mixed=False).pure, game, Fraction(delta), 1e-9, compiled=fast)
 
 
 def outward(vertices, eps=Fraction(1, 7)):
@@ -37,14 +40,25 @@ def outward(vertices, eps=Fraction(1, 7)):
     return [tuple(Fraction(c) for c in p) for p in vertices] + [extra]
 
 
+@pytest.mark.parametrize("fast", [False, True])
 @pytest.mark.parametrize("game, delta", [(PD, "3/4"), (PD, "9/10"), (US_IRAN, "1/2"), (US_IRAN, "9/10")])
-def test_certificate_accepts_the_fixed_point_and_rejects_perturbations(game, delta):
+def test_certificate_accepts_the_fixed_point_and_rejects_perturbations(game, delta, fast):
     r = equilibrium_payoff_set(game, delta)
     assert r.exact
-    got = certify(game, delta, r.vertices)
+    got = certify(game, delta, r.vertices, fast)
     assert got is not None and got[2] and set(got[0]) == set(r.vertices)
     # a strictly larger polygon is not inside E: never certified (not even as self-generating)
-    assert certify(game, delta, outward(r.vertices)) is None
+    assert certify(game, delta, outward(r.vertices), fast) is None
+
+
+@pytest.mark.parametrize("game, delta", [(PD, "3/4"), (PD, "9/10"), (US_IRAN, "1/2"), (US_IRAN, "9/10")])
+def test_fast_proof_alone_proves_the_fixed_points(game, delta, monkeypatch):
+    def no_full_step(*args):
+        raise AssertionError("the full exact step should not be needed")
+    _python_kernel(monkeypatch)
+    monkeypatch.setattr(ps, "_exact_step", no_full_step)
+    r = equilibrium_payoff_set(game, delta)
+    assert r.exact and r.error_bound == 0
 
 
 @pytest.mark.parametrize("delta", ["3/4", "9/10"])
@@ -93,15 +107,17 @@ def test_exact_results_recertify_and_larger_polygons_never_pass(game, delta):
     r = equilibrium_payoff_set(game, delta)
     if not r.exact or len(r.vertices) < 3:
         return
-    got = certify(game, delta, r.vertices)
-    assert got is not None and got[2] and set(got[0]) == set(r.vertices)
-    assert certify(game, delta, outward(r.vertices)) is None
-    assert certify(game, delta, outward(r.vertices, Fraction(1, 997))) is None
+    for fast in (False, True):
+        got = certify(game, delta, r.vertices, fast)
+        assert got is not None and got[2] and set(got[0]) == set(r.vertices)
+        assert certify(game, delta, outward(r.vertices), fast) is None
+        assert certify(game, delta, outward(r.vertices, Fraction(1, 997)), fast) is None
 
 
 def _python_kernel(monkeypatch):
-    """Run the compiled loop's code uncompiled (as on machines without numba)."""
+    """Take the compiled route (loop kernel, float pass of the certificate) with the kernels uncompiled."""
     monkeypatch.setattr(ps, "_compiled_loop", lambda: ps._loop_kernel)
+    monkeypatch.setattr(ps, "_CLASSIFY", [ps._classify_kernel])
 
 
 @pytest.mark.parametrize("game, delta", [(PD, "3/4"), (AS_GAME, "3/10"), (US_IRAN, "1/2"), (US_IRAN, "9/10")])

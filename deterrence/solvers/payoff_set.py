@@ -43,15 +43,19 @@ Steps
    of ``E``; if the image is the polygon itself (an exact fixed point, within
    ``rounding`` of the float outer set, which contains ``E``) the vertices
    are reported exactly and the error bound is 0: the exact polygon is
-   inside ``E`` and ``E`` is inside it up to ``rounding``. The fixed-point
-   proof first evaluates the image in floats with error bounds
-   (:func:`_classify_kernel`): whatever is inside the polygon by more than
-   its error bound needs no exact work; only image points near the boundary
-   (these include every vertex) are recomputed exactly. When the vertices of
-   ``E`` are not rationals of small denominator - the Abreu-Sannikov (2014)
-   example at delta 0.3 is such a case: its fixed-point equations are not
-   linear, since the threat point is itself a vertex the incentive lines
-   depend on - the snap fails and no exactness is claimed.
+   inside ``E`` and ``E`` is inside it up to ``rounding``. When the vertices of
+   ``E`` are not rationals of small denominator the snap fails and no
+   exactness is claimed. The Abreu-Sannikov (2014) example at delta 0.3 is
+   such a case, and no rational certificate of ``E`` exists there: the
+   vertices hang on each other through edge intersections (and the threat
+   point is itself a vertex), so the fixed-point equations are polynomial,
+   and player 1's threat point is the root 1.1256823955... of the
+   irreducible cubic ``3495 u^3 - 79764 u^2 + 201281 u - 130490``.
+   The proof of the fixed point (with numba) first evaluates the image in
+   floats with error bounds (:func:`_classify_kernel`): whatever is inside
+   the polygon by more than its error bound needs no exact work; only
+   image points near the boundary (every vertex among them) are recomputed
+   exactly.
 5. Error bound (stated on the result): 0 when step 4 proves an exact fixed
    point; otherwise ``tol * rho / (1 - rho)`` plus a rounding allowance,
    where ``rho`` is the geometric convergence rate observed in the last
@@ -1336,7 +1340,8 @@ def _certify(P, pure_minmax, game, delta, snap_tol, g=None, gains=None, best=Non
         g = np.stack([A.ravel(), B.ravel()], axis=1)
         gains = (1 - d) / d * np.stack([(A.max(axis=0)[None, :] - A).ravel(),
                                         (B.max(axis=1)[:, None] - B).ravel()], axis=1)
-    if _fixed_point_fast(poly, u, g_exact, gains_exact, delta, g, gains, compiled, gscale):
+    # (uncompiled, the float pass costs as much as the full exact step below: only with numba)
+    if compiled and _fixed_point_fast(poly, u, g_exact, gains_exact, delta, g, gains, compiled, gscale):
         return V_py, u_py, True, disp
     # otherwise the whole exact image
     image, imagef = _exact_step(poly, u, [g_exact(p) for p in range(n * m)],
