@@ -64,7 +64,7 @@ def cases(draw):
     delta = draw(st.fractions(0, Fraction(49, 50), max_denominator=50))
     a, b = draw(automata(acts, "a")), draw(automata(acts, "b"))
     war = draw(st.sampled_from([None, "any"]))
-    return game, noise, delta, (a, b), war, draw(st.integers(0, 12))
+    return game, noise, delta, (a, b), war, draw(st.integers(0, 30))
 
 
 @settings(max_examples=60, deadline=None)
