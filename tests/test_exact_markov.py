@@ -140,3 +140,14 @@ def test_symbolic_still_uses_sympy():
     assert np.allclose([float(y) for y in x],
                        discounted_values(PD, ["gtft", "tft"], delta="9/10", noise={"tremble": "1/20"},
                                          float=True).payoffs)
+
+
+@settings(max_examples=30, deadline=None)
+@given(cases())
+def test_exact_transition_matrix_equals_fraction_products(case):
+    game, noise, delta, prof, war, within = case
+    rg = RepeatedGame(game, delta, None, noise)
+    fast = _product.Chain(rg, prof, "exact").P()
+    slow = _product.Chain(rg, prof, "exact")._products()      # the Fraction products, as before
+    assert fast.shape == slow.shape and (fast == slow).all()
+    assert all(isinstance(v, (int, Fraction)) for v in fast.flat)

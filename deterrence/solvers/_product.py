@@ -173,6 +173,18 @@ class Chain:
         """Transition matrix over product states; with ``mask[b1, b2]``, only those profiles."""
         if mask is None and self._P is not None:
             return self._P
+        if mask is None and self.mode == "exact":
+            try:
+                self._P = self._exact_P()
+                return self._P
+            except TypeError:          # some number is not an exact rational: the general path
+                pass
+        P = self._products(mask)
+        if mask is None:
+            self._P = P
+        return P
+
+    def _products(self, mask=None):
         A1 = self.q[0][:, :, None, None] * self.T[0]            # [s1, b1, b2, s1']
         if mask is not None:
             A1 = A1 * mask[None, :, :, None]
@@ -181,9 +193,18 @@ class Chain:
         m1, m2 = self.m
         L = A1.transpose(0, 3, 1, 2).reshape(n1 * n1, m1 * m2)  # [(s1, s1'), (b1, b2)]
         R = A2.transpose(2, 1, 0, 3).reshape(m1 * m2, n2 * n2)  # [(b1, b2), (s2, s2')]
-        P = np.dot(L, R).reshape(n1, n1, n2, n2).transpose(0, 2, 1, 3).reshape(self.N, self.N)
-        if mask is None:
-            self._P = P
+        return np.dot(L, R).reshape(n1, n1, n2, n2).transpose(0, 2, 1, 3).reshape(self.N, self.N)
+
+    def _exact_P(self):
+        # W / D entry by entry from the integer chain: the same rationals as the Fraction
+        # products below, without building them through N^2 (actions)^2 Fraction operations
+        ic = self.integers()
+        P = np.zeros((self.N, self.N), dtype=object)
+        rows, cols = np.nonzero(ic.W)
+        D = ic.D
+        for x, y, w in zip(rows.tolist(), cols.tolist(), ic.W[rows, cols].tolist()):
+            q = Fraction(w, D)
+            P[x, y] = q.numerator if q.denominator == 1 else q
         return P
 
     def r(self):
@@ -415,8 +436,24 @@ def exact_values(chain, delta=None, states=None):
 
     ``states``: a closed set of product states (e.g. those reachable from the start);
     the values come back for those states only, in that order (default: all).
+
+    >>> from deterrence import load_game
+    >>> from deterrence.core.repeated import RepeatedGame
+    >>> rg = RepeatedGame(load_game("prisoners_dilemma").with_defaults(), "1/2", None, {"tremble": "1/10"})
+    >>> exact_values(Chain(rg, resolve_profile(rg, "tft"), "exact"))[0].tolist()
+    [Fraction(571, 204), Fraction(787, 476), Fraction(1467, 476), Fraction(299, 204)]
+    """
+    X, divisor = values_solution(chain, delta, states)
+    flat = [from_fmpq(v) for v in (X / divisor).entries()]
+    return _objects(flat[0::2]), _objects(flat[1::2])
+
+
+def values_solution(chain, delta=None, states=None):
+    """``(X, Dr)``: the values of :func:`exact_values` are ``X / Dr``, ``X`` a flint
+    ``fmpq_mat`` with one row per state and one column per player.
+
     ``(I - delta P) V = (1 - delta) r`` times ``dd * D`` (``delta = dn/dd``) is the
-    integer system ``(dd D I - dn W) (Dr V) = (dd - dn) D R``: one factorisation for both players.
+    integer system ``(dd D I - dn W) (Dr V) = (dd - dn) D R``: one solve for both players.
     """
     ic = chain.integers()
     d = _rational(chain.delta if delta is None else delta)
@@ -424,8 +461,25 @@ def exact_values(chain, delta=None, states=None):
     states = list(range(ic.N)) if states is None else list(states)
     A = fmpz_system(ic.W, states, dd * ic.D, dn)
     c = (dd - dn) * ic.D
-    cols = fmpz_solve(A, [[c * ic.R[k][x] for x in states] for k in range(2)], ic.Dr)
-    return tuple(_objects(col) for col in cols)
+    return fmpz_solve_mat(A, [[c * ic.R[k][x] for x in states] for k in range(2)]), ic.Dr
+
+
+def start_values(chain, delta=None, states=None):
+    """Exact values ``(V1, V2)`` at the start only: one solve with one column.
+
+    ``V_k(x0) = e_x0' A^-1 b_k = y' b_k`` with ``A' y = e_x0``: ``y`` (the discounted
+    occupation measure from the start, up to scale) serves both players.
+    """
+    ic = chain.integers()
+    d = _rational(chain.delta if delta is None else delta)
+    dn, dd = d.numerator, d.denominator
+    states = list(range(ic.N)) if states is None else list(states)
+    x0 = chain.start()
+    A = fmpz_system(ic.W.T, states, dd * ic.D, dn)
+    y = fmpz_solve_mat(A, [[1 if x == x0 else 0 for x in states]])
+    c = (dd - dn) * ic.D
+    V = y.transpose() * fmpz_rows(np.column_stack([ic.R[0], ic.R[1]]) * c, states)
+    return tuple(from_fmpq(V[0, k] / ic.Dr) for k in range(2))
 
 
 def _objects(values):

@@ -226,9 +226,7 @@ def _analyse_exact(chain, rg, automata, war, within, has_delta):
     R = _product.reach(succ, x0)
     disc = None
     if has_delta:                                 # only the start's values are wanted
-        X, Dr = _product.values_solution(chain, states=R)
-        k0 = R.index(x0)
-        disc = tuple(_product.from_fmpq(X[k0, k] / Dr) for k in range(2))
+        disc = _product.start_values(chain, states=R)
     mu = _long_run_exact(ic, succ, R, x0)               # fmpq_mat, 1 x len(R)
     F = mu * _product.fmpz_rows(ic.F, R)          # 1 x (m1 m2), times Df
     lr = mu * _product.fmpz_rows(np.column_stack(ic.R), R)
