@@ -356,21 +356,13 @@ def _float_pairs(A, B, limit):
     LQ = _float_vertices(Af, limit)
     if LQ is None:
         return None
-    LQ = _q_to_game_labels(LQ, m, n)
     full = (1 << (m + n)) - 1
-    # nondegenerate: L(x) and L(y) are complementary, so look the complement up
-    want = LP ^ np.uint64(full)
-    order = np.argsort(LQ)
-    sq = LQ[order]
-    pos = np.searchsorted(sq, want)
-    pos[pos == len(sq)] = 0
-    hit = np.nonzero(sq[pos] == want)[0]
     rows_only = (1 << m) - 1
     pairs = []
-    for i in hit:
-        lx, ly = int(LP[i]), int(sq[pos[i]])
+    for lx in _complementary(LP, LQ, m, n):
         if lx == rows_only:
             continue                     # the artificial pair (0, 0)
+        ly = full ^ lx
         sol = _solve_pair(A, B, lx, ly, m, n)
         if sol is None:
             return None
@@ -380,10 +372,19 @@ def _float_pairs(A, B, limit):
     return pairs
 
 
-def _q_to_game_labels(L, m, n):
-    """Q's variable masks (y_j = bit j, slack i = bit n+i) as game labels."""
-    low = L & np.uint64((1 << n) - 1)
-    return (low << np.uint64(m)) | (L >> np.uint64(n))
+def _complementary(LP, LQ, m, n) -> list:
+    """The masks ``L(x)`` of P's vertices whose complementary label set is a vertex of Q.
+
+    In a nondegenerate game an equilibrium is a pair with ``L(y)`` the complement
+    of ``L(x)``: the complement, in Q's variable order, is looked up in a set.
+
+    >>> _complementary(np.array([0b01, 0b10], dtype=np.uint64), np.array([0b01], dtype=np.uint64), 1, 1)
+    [1]
+    """
+    nx = ~LP
+    want = ((nx >> np.uint64(m)) & np.uint64((1 << n) - 1)) | ((nx & np.uint64((1 << m) - 1)) << np.uint64(n))
+    in_q = set(LQ.tolist())
+    return [lx for lx, w in zip(LP.tolist(), want.tolist()) if w in in_q]
 
 
 def _solve_pair(A, B, lx, ly, m, n):
