@@ -151,3 +151,40 @@ def test_exact_transition_matrix_equals_fraction_products(case):
     slow = _product.Chain(rg, prof, "exact")._products()      # the Fraction products, as before
     assert fast.shape == slow.shape and (fast == slow).all()
     assert all(isinstance(v, (int, Fraction)) for v in fast.flat)
+
+
+@settings(max_examples=40, deadline=None)
+@given(cases())
+def test_solve_by_components_equals_fraction_path(case):
+    """The block-triangular solve (used from 100 states) forced on small chains."""
+    game, noise, delta, prof, war, within = case
+    rg = RepeatedGame(game, delta, None, noise)
+    saved = _product._BLOCKS_FROM
+    _product._BLOCKS_FROM = 0
+    try:
+        fast = discounted_values(rg, prof)
+    finally:
+        _product._BLOCKS_FROM = saved
+    with fractions_only():
+        slow = discounted_values(rg, prof)
+    assert fast.state_values == slow.state_values
+
+
+def test_solve_by_components_on_two_20_state_automata():
+    g = np.random.default_rng(7)
+    acts = list(US.actions[0])
+
+    def random_automaton(n, name):
+        states = [f"s{i}" for i in range(n)]
+        play = {s: acts[int(g.integers(3))] for s in states}
+        table = {(s, a, b): states[int(g.integers(n))] for s in states for a in acts for b in acts}
+        return Automaton(states, "s0", play, table, acts, name=name)
+
+    rg = RepeatedGame(US, "9/10", None, {"execution": "1/50"})
+    chain = _product.Chain(rg, (random_automaton(12, "a"), random_automaton(12, "b")), "exact")
+    ic = chain.integers()
+    states = list(range(ic.N))
+    cols = [[9 * ic.R[k][x] for x in states] for k in range(2)]
+    dense = _product.fmpz_solve_mat(_product.fmpz_system(ic.W, states, 10 * ic.D, 9), cols)
+    assert ic.N >= _product._BLOCKS_FROM
+    assert _product.solve_by_components(ic.W, states, 10 * ic.D, 9, cols) == dense

@@ -371,6 +371,49 @@ def reach(successors, start):
     return sorted(seen)
 
 
+def strong_components(succ, R):
+    """``{state: label}`` of the strongly connected components of the graph on ``R``
+    (closed under ``succ``), labelled in topological order (a component only leads to
+    components with larger labels): Kosaraju's two passes, iterative.
+
+    >>> strong_components([[1], [0, 2], [2]], [0, 1, 2])
+    {0: 0, 1: 0, 2: 1}
+    """
+    order, seen = [], set()
+    for r in R:
+        if r in seen:
+            continue
+        seen.add(r)
+        stack = [(r, iter(succ[r]))]
+        while stack:
+            x, it = stack[-1]
+            for y in it:
+                if y not in seen:
+                    seen.add(y)
+                    stack.append((y, iter(succ[y])))
+                    break
+            else:
+                stack.pop()
+                order.append(x)
+    pred = {x: [] for x in R}
+    for x in R:
+        for y in succ[x]:
+            pred[y].append(x)
+    label, count = {}, 0
+    for r in reversed(order):
+        if r in label:
+            continue
+        label[r] = count
+        stack = [r]
+        while stack:
+            for y in pred[stack.pop()]:
+                if y not in label:
+                    label[y] = count
+                    stack.append(y)
+        count += 1
+    return label
+
+
 def fmpz_system(W, states, diag, scale, pad=0):
     """flint integer matrix ``diag * I - scale * W[states, states]``, with ``pad`` zero
     rows and columns appended. Set from the nonzeros: each state has few successors."""
@@ -459,9 +502,75 @@ def values_solution(chain, delta=None, states=None):
     d = _rational(chain.delta if delta is None else delta)
     dn, dd = d.numerator, d.denominator
     states = list(range(ic.N)) if states is None else list(states)
-    A = fmpz_system(ic.W, states, dd * ic.D, dn)
     c = (dd - dn) * ic.D
-    return fmpz_solve_mat(A, [[c * ic.R[k][x] for x in states] for k in range(2)]), ic.Dr
+    return solve_by_components(ic.W, states, dd * ic.D, dn,
+                               [[c * ic.R[k][x] for x in states] for k in range(2)]), ic.Dr
+
+
+# below this many states one dense solve beats the Python bookkeeping of the blocks
+# (measured: 40 states 0.49 ms dense, 0.6 ms by blocks; 400 states 116 ms, 87 ms)
+_BLOCKS_FROM = 100
+
+
+def solve_by_components(W, states, diag, scale, columns):
+    """Solve ``(diag I - scale W[states, states]) X = B`` (``B``: integer columns) exactly,
+    one strongly connected component of ``W`` at a time, last components first: the
+    system is block triangular, and a chain under noise is typically one big recurrent
+    class plus transient singletons (at 400 product states, 314 + 86), which are then
+    solved by one division each. ``states`` must be closed under successors.
+    Returns an ``fmpq_mat`` with one row per state (in the order given).
+    """
+    flint = _flint()
+    pos = {x: i for i, x in enumerate(states)}
+    n, k = len(states), len(columns)
+    if n < _BLOCKS_FROM:
+        return fmpz_solve_mat(fmpz_system(W, states, diag, scale), columns)
+    succ = [[] for _ in range(W.shape[0])]
+    sub = W[np.ix_(states, states)]
+    rows, cols = np.nonzero(sub)
+    vals = sub[rows, cols].tolist()
+    for i, j in zip(rows.tolist(), cols.tolist()):
+        succ[states[i]].append(states[j])
+    label = strong_components(succ, states)
+    comps = {}
+    for x in states:
+        comps.setdefault(label[x], []).append(x)
+    if len(comps) == 1:
+        return fmpz_solve_mat(fmpz_system(W, states, diag, scale), columns)
+    weight = {}
+    for (i, j), v in zip(zip(rows.tolist(), cols.tolist()), vals):
+        weight[states[i], states[j]] = v
+    X = [None] * n
+    for lab in sorted(comps, reverse=True):           # sinks first
+        comp = comps[lab]
+        inside = set(comp)
+        rhs = []
+        for x in comp:
+            r = [flint.fmpq(columns[c][pos[x]]) for c in range(k)]
+            for y in succ[x]:
+                if y not in inside:                    # already solved: move it to the right
+                    w = scale * weight[x, y]
+                    for c in range(k):
+                        r[c] += w * X[pos[y]][c]
+            rhs.append(r)
+        if len(comp) == 1:
+            x = comp[0]
+            a = diag - scale * weight.get((x, x), 0)
+            if a == 0:
+                raise ZeroDivisionError("singular system")
+            X[pos[x]] = [v / a for v in rhs[0]]
+            continue
+        A = fmpz_system(W, comp, diag, scale)
+        if all(v.q == 1 for r in rhs for v in r):      # e.g. the recurrent class: nothing after it
+            sol = fmpz_solve_mat(A, [[int(r[c].p) for r in rhs] for c in range(k)])
+        else:
+            try:
+                sol = flint.fmpq_mat(A).solve(flint.fmpq_mat(len(comp), k, [v for r in rhs for v in r]))
+            except ZeroDivisionError:
+                raise ZeroDivisionError("singular system") from None
+        for i, x in enumerate(comp):
+            X[pos[x]] = [sol[i, c] for c in range(k)]
+    return flint.fmpq_mat(n, k, [v for r in X for v in r])
 
 
 def start_values(chain, delta=None, states=None):

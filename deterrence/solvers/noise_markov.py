@@ -251,7 +251,7 @@ def _long_run_exact(ic, succ, R, start):
     """
     import flint
     W, D = ic.W, ic.D
-    label = _strong_components(succ, R)
+    label = _product.strong_components(succ, R)
     leaving = {label[x] for x in R for y in succ[x] if label[y] != label[x]}
     labels = [label[x] for x in R]
     classes = {}
@@ -282,45 +282,6 @@ def _long_run_exact(ic, succ, R, start):
         for i, k in enumerate(c):
             mu[k] = w * pi[i, 0]
     return flint.fmpq_mat(1, len(R), mu)
-
-
-def _strong_components(succ, R):
-    """``{state: label}`` of the strongly connected components of the support graph on
-    ``R`` (closed under ``succ``): Kosaraju's two passes, iterative (no scipy round trip
-    for a few dozen states)."""
-    order, seen = [], set()
-    for r in R:
-        if r in seen:
-            continue
-        seen.add(r)
-        stack = [(r, iter(succ[r]))]
-        while stack:
-            x, it = stack[-1]
-            for y in it:
-                if y not in seen:
-                    seen.add(y)
-                    stack.append((y, iter(succ[y])))
-                    break
-            else:
-                stack.pop()
-                order.append(x)
-    pred = {x: [] for x in R}
-    for x in R:
-        for y in succ[x]:
-            pred[y].append(x)
-    label, count = {}, 0
-    for r in reversed(order):
-        if r in label:
-            continue
-        label[r] = count
-        stack = [r]
-        while stack:
-            for y in pred[stack.pop()]:
-                if y not in label:
-                    label[y] = count
-                    stack.append(y)
-        count += 1
-    return label
 
 
 def _war_risk_exact(chain, wp, within):
