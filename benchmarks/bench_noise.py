@@ -134,7 +134,7 @@ def fmt(t):
 
 @contextmanager
 def fractions_only():
-    """The library's pure-Fraction path (what it does without python-flint): the 'before'."""
+    """The library's pure-Fraction path (what it does without python-flint)."""
     saved = _product._flint
     _product._flint = lambda: None
     try:
@@ -158,7 +158,7 @@ def exact_table(reps=15, fraction_reps=3):
     rg, cases = exact_cases()
     print("\n== exact Markov answers, US-Iran game, execution errors 1/50, delta 9/10 (median) ==")
     print("exact = python-flint integer path (exact rationals); Fraction = the same answers by")
-    print("Gauss-Jordan in Fractions (the path before, kept as fallback); float = NumPy.")
+    print("Gauss-Jordan in Fractions (the fallback without python-flint; checked equal); float = NumPy.")
     head = (f"{'profile':22s} {'states':>6s} {'exact values':>12s} {'Fraction':>10s} {'ratio':>7s} "
             f"{'exact analyse':>13s} {'Fraction':>10s} {'ratio':>7s} {'float analyse':>13s} {'values<1ms':>10s} "
             f"{'analyse<1ms':>11s}")

@@ -9,7 +9,8 @@ and Samuelson, *Repeated Games and Reputations*, 2006, section 2.3). The system
 is solved
 
 * exactly in rationals when ``delta``, payoffs, strategy probabilities and
-  noise are rational (``Fraction`` Gauss-Jordan elimination);
+  noise are rational: scaled to integers over one common denominator and solved by
+  python-flint (``Fraction`` Gauss-Jordan elimination if flint cannot be imported);
 * symbolically when the stage game or ``delta`` is symbolic: the values come
   back as sympy rational functions of ``delta`` and the payoff parameters
   (sympy's ``DomainMatrix`` over the field of fractions ``QQ(delta, ...)``);
@@ -86,7 +87,8 @@ def discounted_values(game, profile, *, delta=None, horizon=None, noise=None,
         raise GameError("delta = 1 needs a finite horizon")
     chain = _product.Chain(rg, automata, mode)
     V = _product.values(chain, horizon=rg.horizon)
-    V = tuple([_product.simplify(v, mode) for v in Vk] for Vk in V)
+    if mode != "exact":            # exact values come back normalised (int when whole)
+        V = tuple([_product.simplify(v, mode) for v in Vk] for Vk in V)
     x0 = chain.start()
     states = {chain.names(x): (V[0][x], V[1][x]) for x in range(chain.N)}
     return RepeatedValues(payoffs=(_num(V[0][x0]), _num(V[1][x0])), state_values=states,
