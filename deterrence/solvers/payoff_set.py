@@ -660,7 +660,9 @@ def _as_convex_q(pts):
                for k in range(K))
     if abs(turn - 2 * math.pi) > 1.0:
         return None
-    k = min(range(K), key=lambda j: (pts[j][1], pts[j][0]))
+    # lowest-leftmost first; floats order like the exact values (rounding is monotone), exact on float ties
+    low = min((y, x) for x, y in X)
+    k = min((j for j in range(K) if (X[j][1], X[j][0]) == low), key=lambda j: (pts[j][1], pts[j][0]))
     return pts[k:] + pts[:k]
 
 
@@ -1230,8 +1232,8 @@ def _fixed_point_fast(poly, u, g_exact, gains_exact, delta, gf, gainsf, compiled
         kernel = (_CLASSIFY[0] if _CLASSIFY else _compiled_classify()) or _classify_kernel
     if kernel(poly.Vf, gf, icf, float(delta), float(1 - delta), e0, ecr, 1e-6 * S, status) < 0:
         return None                   # an image point is outside V: not a fixed point
-    rows, cols = np.nonzero(status)
-    todo = [(p, -int(status[p, 0]) if col == 0 else col - 1) for p, col in zip(rows.tolist(), cols.tolist())]
+    todo = [(p, -row[0] if row[0] else col - 1)
+            for p, row in enumerate(status.tolist()) if any(row) for col in (0, 1, 2) if row[col]]
     # exact work
     Vax = (poly.Vf[:, 0].tolist(), poly.Vf[:, 1].tolist())
     omd = 1 - delta
@@ -1315,7 +1317,12 @@ def _certify(P, pure_minmax, game, delta, snap_tol, g=None, gains=None, best=Non
     if not V:
         return None
     poly = _ExactPolygon(V)
-    u = tuple(max(_q(pure_minmax[i], fmpq), min(v[i] for v in V)) for i in range(2))
+    # threat points max(pure minmax, min over V); the exact min is among the vertices of least float
+    u = []
+    for i in range(2):
+        col = poly.Vf[:, i]
+        u.append(max(_q(pure_minmax[i], fmpq), min(V[k][i] for k in np.flatnonzero(col == col.min()).tolist())))
+    u = tuple(u)
     Af, Bf = game.payoff_arrays
     n, m = Af.shape
     delta = _q(delta, fmpq)
