@@ -22,6 +22,12 @@ contrition: R. Boyd (1989), J. Theor. Biol. 136; M. Nowak and K. Sigmund
 (1992), Nature 355; J. Wu and R. Axelrod (1995), J. Conflict Resolut. 39;
 P. Molander (1985), J. Conflict Resolut. 29. Classic check: noisy TFT against
 TFT has long-run average ``(R + S + T + P)/4`` for any symmetric error rate in (0, 1).
+
+Exact answers are computed in integers: the chain is ``W / D`` with ``W`` an integer
+matrix (:class:`._product.IntegerChain`), every linear system is scaled to integers
+and solved by python-flint, on the states reachable from the start only. The
+``Fraction`` path below is the fallback when flint cannot be imported, and the
+reference the tests hold the integer path to (``tests/test_exact_markov.py``).
 """
 from __future__ import annotations
 
