@@ -696,13 +696,6 @@ class _ExactPolygon:
         D = np.roll(X, -1, axis=0) - X
         return D[None, :, 0] * (Qf[:, None, 1] - X[None, :, 1]) - D[None, :, 1] * (Qf[:, None, 0] - X[None, :, 0])
 
-    def classify(self, Qf) -> list:
-        """+1: certainly inside, -1: certainly outside, 0: decide exactly (float points Qf)."""
-        if len(self.V) < 3:
-            return [0] * len(Qf)
-        low = self.crosses(Qf).min(axis=1)
-        return np.where(low > self.margin, 1, np.where(low < -self.margin, -1, 0)).tolist()
-
     def contains_all(self, points, Qf=None) -> bool:
         """Exact: every point is in the polygon (exact only against edges it is near)."""
         if not points:
