@@ -352,3 +352,20 @@ if HAVE_NUMBA:
         assert calls
         # an exact tie is reported as degenerate
         assert en._exact_leaving(np.array([[1.0, 1.0], [1.0, 1.0]]), 0b0011, 0) is None
+
+
+def test_both_matchings_of_complementary_labels_agree(monkeypatch):
+    from deterrence.solvers import enumeration as en
+    rng = np.random.default_rng(3)
+    for m, n in [(2, 2), (3, 5), (6, 6), (9, 9)]:
+        A = rng.permutation(4 * m * n)[:m * n].reshape(m, n)
+        B = rng.permutation(4 * m * n)[:m * n].reshape(m, n)
+        Ai, Bi = en._positive_integers(A), en._positive_integers(B)
+        LP = en._float_vertices(np.array(Bi, dtype=float).T, 10**6)
+        LQ = en._float_vertices(np.array(Ai, dtype=float), 10**6)
+        assert LP is not None and LQ is not None
+        small = en._complementary(LP, LQ, m, n)
+        monkeypatch.setattr(en, "_SMALL_POLYTOPE", 0)
+        large = en._complementary(LP, LQ, m, n)
+        monkeypatch.undo()
+        assert small == large and len(small) % 2 == 0   # odd count plus the pair (0, 0)

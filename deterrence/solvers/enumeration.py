@@ -79,6 +79,8 @@ _COMPILED_ABOVE = 2 * 10**5
 #: NumPy search even at 8x8, and loading the cached compiled search costs ~50 ms
 #: once (~0.3 s if numba has not compiled anything yet in this process).
 _COMPILED_WHEN_LOADED_ABOVE = 500
+#: Vertex counts up to which label sets are matched with Python sets (see _complementary).
+_SMALL_POLYTOPE = 4096
 
 
 def all_equilibria(game, *, limit: int | None = None) -> SolveResult:
@@ -376,15 +378,22 @@ def _complementary(LP, LQ, m, n) -> list:
     """The masks ``L(x)`` of P's vertices whose complementary label set is a vertex of Q.
 
     In a nondegenerate game an equilibrium is a pair with ``L(y)`` the complement
-    of ``L(x)``: the complement, in Q's variable order, is looked up in a set.
+    of ``L(x)``: the complement, in Q's variable order, is looked up in a set of
+    Python ints for small polytopes (fewest NumPy calls), by a sorted search
+    otherwise (millions of vertices at 20x20: a set would take gigabytes).
 
     >>> _complementary(np.array([0b01, 0b10], dtype=np.uint64), np.array([0b01], dtype=np.uint64), 1, 1)
     [1]
     """
     nx = ~LP
     want = ((nx >> np.uint64(m)) & np.uint64((1 << n) - 1)) | ((nx & np.uint64((1 << m) - 1)) << np.uint64(n))
-    in_q = set(LQ.tolist())
-    return [lx for lx, w in zip(LP.tolist(), want.tolist()) if w in in_q]
+    if len(LQ) <= _SMALL_POLYTOPE:
+        in_q = set(LQ.tolist())
+        return [lx for lx, w in zip(LP.tolist(), want.tolist()) if w in in_q]
+    sq = np.sort(LQ)
+    pos = np.searchsorted(sq, want)
+    pos[pos == len(sq)] = 0
+    return LP[sq[pos] == want].tolist()
 
 
 def _solve_pair(A, B, lx, ly, m, n):
