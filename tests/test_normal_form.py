@@ -51,6 +51,10 @@ def test_floats_become_shortest_decimals():
     assert g.A[0, 0] == Fraction(1, 10) and g.A[0, 1] == Fraction(1, 4)
     assert to_exact("6/8") == Fraction(3, 4)
     assert to_exact(np.int64(3)) == 3 and isinstance(to_exact(np.int64(3)), int)
+    assert to_exact(np.float64(0.1)) == Fraction(1, 10)      # numpy 2 reprs it as np.float64(0.1)
+    assert NormalFormGame.from_arrays(np.array([[0.5, 2.0]]), [[1, 1]]).A[0, 0] == Fraction(1, 2)
+    with pytest.raises(GameError, match=r"payoff of Column at \(0, 0\) True is a boolean"):
+        NormalFormGame.from_arrays([[0, 1]], [[True, 1]])
 
 
 def test_huge_integers_stay_exact():

@@ -92,6 +92,9 @@ class NormalFormGame:
         for player, arr in zip(players, arrays):
             out = np.empty(shape, dtype=object)
             for idx, value in np.ndenumerate(arr):
+                if type(value) is int:      # the common case: skip building the error label
+                    out[idx] = value
+                    continue
                 what = f"payoff of {player} at ({', '.join(a[i] for a, i in zip(actions, idx))})"
                 if is_symbolic(value):
                     unknown = {str(s) for s in value.free_symbols} - declared

@@ -46,7 +46,7 @@ def to_exact(value, what: str = "payoff"):
     if isinstance(value, float):
         if not math.isfinite(value):
             raise GameError(f"{what} is {value}: payoffs must be finite numbers")
-        return _normal(Fraction(repr(value)))
+        return _normal(Fraction(repr(float(value))))  # np.float64 reprs as "np.float64(...)"
     if isinstance(value, str):
         try:
             return _normal(Fraction(value.strip()))
