@@ -294,6 +294,7 @@ def use_compiled_search(monkeypatch, en):
 if HAVE_NUMBA:
     def test_games_from_8x8_take_the_compiled_search_once_numba_is_imported(monkeypatch):
         from deterrence.solvers import enumeration as en
+        monkeypatch.delenv("DETERRENCE_NUMBA", raising=False)   # the default policy
         calls = []
         compiled = en._compiled_vertices
         monkeypatch.setattr(en, "_compiled_vertices", lambda *a: calls.append(a) or compiled(*a))

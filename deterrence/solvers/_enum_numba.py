@@ -8,10 +8,7 @@ and only when numba is installed; ``import deterrence`` never loads it.
 """
 import numpy as np
 
-try:                                   # optional: without numba, reverse_search is None
-    import numba
-except ImportError:                    # pragma: no cover - depends on the environment
-    numba = None
+from ._compiled import jit
 
 OK, DEGENERATE, TOO_LARGE, TOO_DEEP, NEAR_TIE = 0, 1, 2, 3, 4
 
@@ -158,4 +155,4 @@ def _reverse_search(M, c, tol, tie, limit, maxdepth, ov_mask, ov_enter, ov_leave
     return masks[:count], OK
 
 
-reverse_search = numba.njit(cache=True)(_reverse_search) if numba is not None else None
+reverse_search = jit(_reverse_search)     # None without numba

@@ -48,13 +48,13 @@ Steps
 from __future__ import annotations
 
 import math
-import sys
 from fractions import Fraction
 
 import numpy as np
 
 from ..errors import GameError, SolverError, TooLargeError
 from .certify import _certify_two as certify_weights, on_support
+from ._compiled import numba_allowed, numba_loaded
 from .result import SolveResult
 
 #: Default limit on the estimated number of vertices (McMullen's upper bound,
@@ -208,7 +208,7 @@ def _float_vertices(M: np.ndarray, limit: int):
     # generic weights: no reduced cost is zero by accident
     c = 1.0 + np.modf(np.arange(1, d + 1) * 0.6180339887498949)[0]
     bound = vertex_bound(d, nv)
-    if bound > _COMPILED_ABOVE or (bound > _COMPILED_WHEN_LOADED_ABOVE and "numba" in sys.modules):
+    if numba_allowed(bound > _COMPILED_ABOVE or (bound > _COMPILED_WHEN_LOADED_ABOVE and numba_loaded())):
         masks = _compiled_vertices(M, c, limit)
         if masks is not False:
             return masks

@@ -54,6 +54,7 @@ import numpy as np
 from ..errors import GameError, NotAnEquilibriumError, SolverError
 from .certify import certified_equilibrium, on_support
 from .result import Equilibrium, SolveResult
+from ._compiled import jit, numba_allowed, numba_loaded
 
 #: Default limit on the number of pivots (Lemke–Howson paths can be exponential).
 DEFAULT_MAX_PIVOTS = 1_000_000
@@ -435,27 +436,17 @@ _NUMBA_KERNELS = []
 def _numba_kernels(force=False, cells=None):
     """The compiled ``(pivots, check)`` kernels, or ``None``.
 
-    Importing numba and loading the compiled kernels costs about a second, so
-    by default they are used only when numba is already imported in the
-    process (e.g. by QuantEcon) and either they are loaded already or the
-    game has ``cells >= NUMBA_THRESHOLD`` payoff cells; ``DETERRENCE_NUMBA=1``
-    always uses them when installed, ``DETERRENCE_NUMBA=0`` never.
+    Policy of :mod:`._compiled`: by default they are used only when numba is
+    already imported in the process (e.g. by QuantEcon) and either they are
+    loaded already or the game has ``cells >= NUMBA_THRESHOLD`` payoff cells;
+    ``DETERRENCE_NUMBA=1`` always uses them when installed, ``0`` never.
     """
-    import os
-    import sys
-    setting = os.environ.get("DETERRENCE_NUMBA", "")
-    if setting == "0":
-        return None
-    if not (force or setting == "1" or ("numba" in sys.modules and (
+    if not numba_allowed(force or (numba_loaded() and (
             _NUMBA_KERNELS or cells is None or cells >= NUMBA_THRESHOLD))):
         return None
     if not _NUMBA_KERNELS:
-        try:
-            import numba
-            kernels = (numba.njit(cache=True)(_float_kernel), numba.njit(cache=True)(_float_check_kernel))
-        except Exception:  # pragma: no cover - numba absent or broken
-            kernels = None
-        _NUMBA_KERNELS.append(kernels)
+        kernels = (jit(_float_kernel), jit(_float_check_kernel))
+        _NUMBA_KERNELS.append(None if None in kernels else kernels)
     return _NUMBA_KERNELS[0]
 
 

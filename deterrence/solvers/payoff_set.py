@@ -75,6 +75,7 @@ import numpy as np
 from ..core.numbers import format_exact, to_exact
 from ..errors import GameError, SolverError, TooLargeError
 from .folk import Polygon, convex_hull
+from ._compiled import jit, numba_allowed, numba_loaded
 
 __all__ = ["PayoffSetResult", "SetMembership", "equilibrium_payoff_set",
            "payoff_in_equilibrium_set", "hausdorff_distance", "MAX_COST"]
@@ -570,22 +571,13 @@ def _loop_kernel(u0, g, gains, omd_g, delta, eps, tol, max_iter, out_P, diffs):
 def _compiled_loop():
     """The numba-compiled :func:`_loop_kernel`, or ``None``.
 
-    Same policy as the Lemke-Howson kernel: importing numba costs about a
-    second, so it is used only when numba is already imported in the process
-    or ``DETERRENCE_NUMBA=1`` (``0``: never).
+    Policy of :mod:`._compiled`: used when numba is already imported in the
+    process, or always with ``DETERRENCE_NUMBA=1`` (``0``: never).
     """
-    import os
-    import sys
-    setting = os.environ.get("DETERRENCE_NUMBA", "")
-    if setting == "0" or not (setting == "1" or "numba" in sys.modules):
+    if not numba_allowed(numba_loaded()):
         return None
     if not _KERNEL:
-        try:
-            import numba
-            kernel = numba.njit(cache=True)(_loop_kernel)
-        except Exception:  # pragma: no cover - numba absent or broken
-            kernel = None
-        _KERNEL.append(kernel)
+        _KERNEL.append(jit(_loop_kernel))
     return _KERNEL[0]
 
 
@@ -1168,11 +1160,7 @@ def _compiled_classify():
     if _compiled_loop() is None:
         return None
     if not _CLASSIFY:
-        try:
-            import numba
-            _CLASSIFY.append(numba.njit(cache=True)(_classify_kernel))
-        except Exception:  # pragma: no cover - numba broken
-            _CLASSIFY.append(None)
+        _CLASSIFY.append(jit(_classify_kernel))
     return _CLASSIFY[0]
 
 

@@ -1,0 +1,54 @@
+"""When solvers use their numba-compiled kernels: one policy for all of them.
+
+numba is optional (the ``fast`` extra). Importing it, and loading compiled
+kernels from its cache, costs 0.3-1 s: more than a whole solve of a small
+game. So each solver states when a kernel pays for itself (its ``default``:
+typically, numba is already imported by the user or another library, and the
+game is not tiny), and the environment variable ``DETERRENCE_NUMBA`` overrides
+that everywhere: ``1`` always uses the kernels when numba is installed, ``0``
+never does. Every kernel has a NumPy (or plain Python) twin that gives the
+same answers, so the choice changes only the time taken.
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+
+def numba_loaded() -> bool:
+    """Whether numba is already imported in this process (so using it costs no import).
+
+    >>> isinstance(numba_loaded(), bool)
+    True
+    """
+    return sys.modules.get("numba") is not None
+
+
+def numba_allowed(default: bool) -> bool:
+    """The solver's own rule ``default``, unless ``DETERRENCE_NUMBA`` is ``0`` or ``1``.
+
+    >>> os.environ["DETERRENCE_NUMBA"] = "0"; numba_allowed(True)
+    False
+    >>> del os.environ["DETERRENCE_NUMBA"]; numba_allowed(True)
+    True
+    """
+    setting = os.environ.get("DETERRENCE_NUMBA", "")
+    if setting == "0":
+        return False
+    return setting == "1" or bool(default)
+
+
+def jit(func):
+    """``func`` compiled by numba (cached on disk), or ``None`` if numba is absent or broken.
+
+    >>> def double(x):
+    ...     return 2 * x
+    >>> f = jit(double)
+    >>> f is None or f(3) == 6
+    True
+    """
+    try:
+        import numba
+        return numba.njit(cache=True)(func)
+    except Exception:  # numba not installed, or cannot compile/cache here
+        return None
