@@ -28,6 +28,7 @@ import numpy as np
 
 from .core.numbers import format_exact
 from .errors import GameError
+from .solvers.folk import convex_hull, feasible_set, individually_rational_set, minmax_values
 
 __all__ = ["payoff_heatmap", "best_response_diagram", "payoff_polygon", "payoff_sets",
            "critical_delta_curve", "deterrence_map", "war_risk_curve", "noisy_trajectory",
@@ -249,7 +250,7 @@ def best_response_diagram(game, ax=None, *, result=None, annotate=True):
     points = [(eq.strategies[0][0], eq.strategies[1][0]) for eq in result.equilibria]
     cliques = [c for c in (result.cliques or ()) if len(c) > 1]
     for c in cliques:
-        hull = _hull([points[k] for k in c])
+        hull = convex_hull([points[k] for k in c])
         xy = [(float(x), float(y)) for x, y in hull]
         if len(xy) == 2:
             ax.plot(*zip(*xy), color=_PALETTE[4], linewidth=9, alpha=0.6, zorder=3,
@@ -283,34 +284,6 @@ def best_response_diagram(game, ax=None, *, result=None, annotate=True):
     return ax
 
 
-def _hull(points):
-    """Exact convex hull of a few points (Andrew's monotone chain), counter-clockwise.
-
-    >>> _hull([(0, 0), (1, 0), (1, 1), (0, 1), (Fraction(1, 2), Fraction(1, 2))])
-    [(0, 0), (1, 0), (1, 1), (0, 1)]
-    """
-    pts = sorted(set(points))
-    if len(pts) <= 2:
-        return pts
-
-    def cross(o, a, b):
-        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
-
-    lower, upper = [], []
-    for p in pts:
-        while len(lower) >= 2 and cross(lower[-2], lower[-1], p) <= 0:
-            lower.pop()
-        lower.append(p)
-    for p in reversed(pts):
-        while len(upper) >= 2 and cross(upper[-2], upper[-1], p) <= 0:
-            upper.pop()
-        upper.append(p)
-    return lower[:-1] + upper[:-1]
-
-
-# ---------------------------------------------------------------------------
-# payoff sets of repeated games
-# ---------------------------------------------------------------------------
 def payoff_polygon(vertices, ax=None, label=None, **kw):
     """Draw a convex payoff set given by its vertices (a polygon, a segment or a point).
 
@@ -372,17 +345,9 @@ def payoff_sets(game, delta=None, ax=None, *, mixed=True, label_points=True):
     ax = _new_axes(ax, (6.0, 5.5))
     A, B = game.payoff_arrays
     points = [(A[idx], B[idx]) for idx in np.ndindex(A.shape)]
-    try:  # the exact geometry of the folk-theorem module, when present
-        from .solvers.folk import feasible_set, individually_rational_set, minmax_values
-        feasible = feasible_set(game).vertices
-        minmax = minmax_values(game, mixed=mixed).values
-        rational = individually_rational_set(game, mixed=mixed).vertices
-    except ImportError:
-        feasible = _hull(points)
-        minmax = (min(max(A[:, j]) for j in range(A.shape[1])),
-                  min(max(B[i, :]) for i in range(B.shape[0])))
-        rational = _clip(_clip(feasible, 0, minmax[0]), 1, minmax[1])
-
+    feasible = feasible_set(game).vertices
+    minmax = minmax_values(game, mixed=mixed).values
+    rational = individually_rational_set(game, mixed=mixed).vertices
     payoff_polygon(feasible, ax=ax, label="feasible payoffs", color="#bbbbbb", alpha=0.45)
     payoff_polygon(rational, ax=ax, label="individually rational", color=_PALETTE[3], alpha=0.45)
     if delta is not None:
@@ -489,25 +454,6 @@ def _draw_equilibrium_set(game, delta, ax):
     found = equilibrium_payoff_set(game, delta)
     payoff_polygon(getattr(found, "polygon", found), ax=ax, color=_PALETTE[0], alpha=0.55, hatch="..",
                    label=f"equilibrium payoffs at δ = {format_exact(delta)}")
-
-
-def _clip(vertices, axis, bound):
-    """Exact clip of a convex polygon to ``coordinate[axis] >= bound`` (fallback geometry).
-
-    >>> _clip([(0, 0), (2, 0), (2, 2), (0, 2)], 0, 1)
-    [(1, 0), (2, 0), (2, 2), (1, 2)]
-    """
-    out = []
-    n = len(vertices)
-    for k in range(n if n > 1 else 1):
-        p, q = vertices[k], vertices[(k + 1) % n]
-        sp, sq = p[axis] - bound, q[axis] - bound
-        if sp >= 0:
-            out.append(p)
-        if (sp > 0 > sq) or (sp < 0 < sq):
-            t = Fraction(sp) / (sp - sq)
-            out.append(tuple(_plain(v) for v in (p[0] + t * (q[0] - p[0]), p[1] + t * (q[1] - p[1]))))
-    return _hull(out)
 
 
 def _plain(value):

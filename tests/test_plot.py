@@ -273,17 +273,3 @@ def test_functions_draw_on_a_given_axes(tmp_path):
     assert plot.payoff_polygon([(0, 0), (1, 0), (0, 1)], ax=axes[2]) is axes[2]
     assert len(fig.axes) == 3
     fig.savefig(tmp_path / "grid.png", dpi=50)
-
-
-def test_payoff_sets_fallback_geometry_matches_folk(monkeypatch):
-    # Without the folk module, payoff_sets computes the hull and pure minmax itself.
-    g = us_iran()
-    with_folk = plot.payoff_sets(g, mixed=False)
-    monkeypatch.setitem(__import__("sys").modules, "deterrence.solvers.folk", None)
-    without = plot.payoff_sets(g, mixed=False)
-    with pytest.raises(ImportError):
-        from deterrence.solvers.folk import feasible_set  # noqa: F401  (the fallback really ran)
-    for a, b in zip(with_folk.patches, without.patches, strict=True):
-        # the same polygon, possibly from another starting vertex
-        assert set(map(tuple, a.get_xy().tolist())) == set(map(tuple, b.get_xy().tolist()))
-    assert [ln.get_xydata().tolist() for ln in with_folk.lines] == [ln.get_xydata().tolist() for ln in without.lines]

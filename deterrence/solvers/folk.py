@@ -48,8 +48,36 @@ def _normal(q):
     return q.numerator if q.denominator == 1 else q
 
 
-def _cross(o, a, b):
+def cross(o, a, b):
+    """``(a - o) x (b - o)``: positive when ``o, a, b`` turn counter-clockwise (any number type).
+
+    >>> cross((0, 0), (1, 0), (0, 1))
+    1
+    """
     return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+
+
+def monotone_chain(pts) -> list:
+    """Andrew's monotone chain over sorted, distinct points (ints, Fractions, fmpq or floats).
+
+    Counter-clockwise from the leftmost-lowest point, no collinear points;
+    two points or fewer come back as given.
+
+    >>> monotone_chain([(0, 0), (0, 2), (1, 1), (2, 0), (2, 2)])
+    [(0, 0), (2, 0), (2, 2), (0, 2)]
+    """
+    if len(pts) <= 2:
+        return list(pts)
+    lower, upper = [], []
+    for p in pts:
+        while len(lower) >= 2 and cross(lower[-2], lower[-1], p) <= 0:
+            lower.pop()
+        lower.append(p)
+    for p in reversed(pts):
+        while len(upper) >= 2 and cross(upper[-2], upper[-1], p) <= 0:
+            upper.pop()
+        upper.append(p)
+    return lower[:-1] + upper[:-1]
 
 
 def convex_hull(points) -> tuple:
@@ -66,16 +94,7 @@ def convex_hull(points) -> tuple:
     pts = sorted({(_normal(x), _normal(y)) for x, y in points})
     if len(pts) <= 2:
         return tuple(sorted(pts, key=lambda p: (p[1], p[0])))
-    lower, upper = [], []
-    for p in pts:
-        while len(lower) >= 2 and _cross(lower[-2], lower[-1], p) <= 0:
-            lower.pop()
-        lower.append(p)
-    for p in reversed(pts):
-        while len(upper) >= 2 and _cross(upper[-2], upper[-1], p) <= 0:
-            upper.pop()
-        upper.append(p)
-    hull = lower[:-1] + upper[:-1]
+    hull = monotone_chain(pts)
     if len(hull) == 2 and hull[0] == hull[1]:
         hull = hull[:1]
     # start at the lowest (then leftmost) point, a convention for stable output
@@ -165,9 +184,9 @@ class Polygon:
             return p == v[0]
         if len(v) == 2:
             a, b = v
-            return (_cross(a, b, p) == 0 and min(a[0], b[0]) <= x <= max(a[0], b[0])
+            return (cross(a, b, p) == 0 and min(a[0], b[0]) <= x <= max(a[0], b[0])
                     and min(a[1], b[1]) <= y <= max(a[1], b[1]))
-        return all(_cross(v[k], v[(k + 1) % len(v)], p) >= 0 for k in range(len(v)))
+        return all(cross(v[k], v[(k + 1) % len(v)], p) >= 0 for k in range(len(v)))
 
     def as_float(self) -> np.ndarray:
         """Vertices as a ``(k, 2)`` float array."""

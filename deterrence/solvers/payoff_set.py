@@ -74,7 +74,7 @@ import numpy as np
 
 from ..core.numbers import format_exact, to_exact
 from ..errors import GameError, SolverError, TooLargeError
-from .folk import Polygon, convex_hull
+from .folk import Polygon, convex_hull, cross, monotone_chain
 from ._compiled import jit, numba_allowed, numba_loaded
 
 __all__ = ["PayoffSetResult", "SetMembership", "equilibrium_payoff_set",
@@ -154,22 +154,7 @@ def _hull_small(pts: np.ndarray, eps: float) -> np.ndarray:
 
 
 def _monotone_chain(pts: np.ndarray) -> np.ndarray:
-    p = sorted(map(tuple, pts.tolist()))
-    if len(p) <= 2:
-        return np.array(p, dtype=float).reshape(-1, 2)
-
-    def cross(o, a, b):
-        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
-    lower, upper = [], []
-    for q in p:
-        while len(lower) >= 2 and cross(lower[-2], lower[-1], q) <= 0:
-            lower.pop()
-        lower.append(q)
-    for q in reversed(p):
-        while len(upper) >= 2 and cross(upper[-2], upper[-1], q) <= 0:
-            upper.pop()
-        upper.append(q)
-    return np.array(lower[:-1] + upper[:-1], dtype=float).reshape(-1, 2)
+    return np.array(monotone_chain(sorted(map(tuple, pts.tolist()))), dtype=float).reshape(-1, 2)
 
 
 def _clean_chain(P: np.ndarray, eps: float) -> np.ndarray:
@@ -241,8 +226,8 @@ def _dist_to_polygon(P: np.ndarray, Q: np.ndarray) -> np.ndarray:
     diff = rel - t[..., None] * d[None]
     seg = np.sqrt((diff ** 2).sum(2)).min(1)
     if K > 2:
-        cross = d[None, :, 0] * rel[..., 1] - d[None, :, 1] * rel[..., 0]
-        seg = np.where((cross >= 0).all(1), 0.0, seg)
+        turn = d[None, :, 0] * rel[..., 1] - d[None, :, 1] * rel[..., 0]
+        seg = np.where((turn >= 0).all(1), 0.0, seg)
     return seg
 
 
@@ -601,10 +586,6 @@ def _py(q):
     return p if d == 1 else Fraction(p, d)
 
 
-def _cross_q(o, a, b):
-    return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
-
-
 def _hull_q(points) -> list:
     """Exact ccw hull of fmpq points, no collinear vertices, from the lowest-leftmost point.
 
@@ -617,16 +598,7 @@ def _hull_q(points) -> list:
             uniq.append(p)
     if len(uniq) <= 2:
         return sorted(uniq, key=lambda p: (p[1], p[0]))
-    lower, upper = [], []
-    for p in uniq:
-        while len(lower) >= 2 and _cross_q(lower[-2], lower[-1], p) <= 0:
-            lower.pop()
-        lower.append(p)
-    for p in reversed(uniq):
-        while len(upper) >= 2 and _cross_q(upper[-2], upper[-1], p) <= 0:
-            upper.pop()
-        upper.append(p)
-    hull = lower[:-1] + upper[:-1]
+    hull = monotone_chain(uniq)
     k = min(range(len(hull)), key=lambda j: (hull[j][1], hull[j][0]))
     return hull[k:] + hull[:k]
 
@@ -646,7 +618,7 @@ def _as_convex_q(pts):
     E = [(X[k][0] - X[k - 1][0], X[k][1] - X[k - 1][1]) for k in range(K)]
     sure = 1e-9 * max(1.0, max(max(abs(x), abs(y)) for x, y in X)) ** 2   # >> float error of a cross product
     for k in range(K):
-        if E[k - 1][0] * E[k][1] - E[k - 1][1] * E[k][0] <= sure and _cross_q(pts[k - 2], pts[k - 1], pts[k]) <= 0:
+        if E[k - 1][0] * E[k][1] - E[k - 1][1] * E[k][0] <= sure and cross(pts[k - 2], pts[k - 1], pts[k]) <= 0:
             return None
     turn = sum(math.atan2(E[k - 1][0] * E[k][1] - E[k - 1][1] * E[k][0], E[k - 1][0] * E[k][0] + E[k - 1][1] * E[k][1])
                for k in range(K))
@@ -667,9 +639,9 @@ def _contains_q(V, p) -> bool:
         return V[0] == p
     if K == 2:
         a, b = V
-        return (_cross_q(a, b, p) == 0 and min(a[0], b[0]) <= p[0] <= max(a[0], b[0])
+        return (cross(a, b, p) == 0 and min(a[0], b[0]) <= p[0] <= max(a[0], b[0])
                 and min(a[1], b[1]) <= p[1] <= max(a[1], b[1]))
-    return all(_cross_q(V[k], V[(k + 1) % K], p) >= 0 for k in range(K))
+    return all(cross(V[k], V[(k + 1) % K], p) >= 0 for k in range(K))
 
 
 class _ExactPolygon:
@@ -702,7 +674,7 @@ class _ExactPolygon:
             return False
         rows, ks = np.nonzero(cr <= self.margin)
         for i, k in zip(rows.tolist(), ks.tolist()):
-            if _cross_q(V[k], V[(k + 1) % K], points[i]) < 0:
+            if cross(V[k], V[(k + 1) % K], points[i]) < 0:
                 return False
         return True
 
@@ -740,7 +712,7 @@ def _exact_step(poly, u, g, gains, delta):
     out = []
     for p, ((g0, g1), ic) in enumerate(zip(g, ics)):
         if in_g[p] >= 0 and g0 >= ic[0] and g1 >= ic[1] and (
-                in_g[p] > 0 or (all(_cross_q(V[k], V[(k + 1) % K], g[p]) >= 0 for k in range(K) if near_g[p][k])
+                in_g[p] > 0 or (all(cross(V[k], V[(k + 1) % K], g[p]) >= 0 for k in range(K) if near_g[p][k])
                                 if K >= 3 else _contains_q(V, g[p]))):
             out.append((g0, g1))
             continue
@@ -1203,7 +1175,7 @@ def _fixed_point_fast(poly, u, g_exact, gains_exact, delta, gf, gainsf, compiled
             cr = dx * (y - ay) - dy * (x - ax)
             if cr > ecr:
                 continue
-            if cr < -ecr or _cross_q(V[k], V[(k + 1) % K], q) < 0:
+            if cr < -ecr or cross(V[k], V[(k + 1) % K], q) < 0:
                 return False
         return True
 
