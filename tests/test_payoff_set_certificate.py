@@ -16,6 +16,7 @@ from deterrence import NormalFormGame
 from deterrence.solvers import payoff_set as ps
 from deterrence.solvers.folk import minmax_values
 from deterrence.solvers.payoff_set import equilibrium_payoff_set, hausdorff_distance
+from test_payoff_set import stage_games
 
 PD = NormalFormGame.from_arrays([[9, 1], [10, 3]], [[9, 10], [1, 3]])
 US_IRAN = NormalFormGame.from_arrays([[0, -4, -26], [2, -1, -24], [-16, -19, -22]],
@@ -88,17 +89,6 @@ def test_abreu_sannikov_example_is_not_certified():
     assert not r.exact and not r.inner_certified
     assert ps._certify(r.vertices_float, minmax_values(AS_GAME, mixed=False).pure, AS_GAME,
                        Fraction(3, 10), 1e-9) is None
-
-
-small = st.integers(-6, 6)
-
-
-@st.composite
-def stage_games(draw):
-    n, m = draw(st.integers(2, 3)), draw(st.integers(2, 3))
-    A = draw(st.lists(st.lists(small, min_size=m, max_size=m), min_size=n, max_size=n))
-    B = draw(st.lists(st.lists(small, min_size=m, max_size=m), min_size=n, max_size=n))
-    return NormalFormGame.from_arrays(A, B)
 
 
 @settings(max_examples=40, deadline=None)
