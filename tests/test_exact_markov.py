@@ -188,3 +188,16 @@ def test_solve_by_components_on_two_20_state_automata():
     dense = _product.fmpz_solve_mat(_product.fmpz_system(ic.W, states, 10 * ic.D, 9), cols)
     assert ic.N >= _product._BLOCKS_FROM
     assert _product.solve_by_components(ic.W, states, 10 * ic.D, 9, cols) == dense
+
+
+def test_exact_state_values_behave_as_a_dict():
+    pd = load_game("prisoners_dilemma").with_defaults()
+    rg = RepeatedGame(pd, "9/10", None, {"execution": "1/10"})
+    fast = discounted_values(rg, ["tft", "grim"])
+    with fractions_only():
+        slow = discounted_values(rg, ["tft", "grim"])
+    vals = fast.state_values
+    assert dict(vals) == slow.state_values and slow.state_values == vals and vals == slow.state_values
+    assert len(vals) == len(slow.state_values) and list(vals) == list(slow.state_values)
+    assert repr(vals) == repr(slow.state_values) and fast == slow
+    assert fast.to_json() == slow.to_json()

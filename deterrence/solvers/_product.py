@@ -46,10 +46,21 @@ def arr(a, mode):
     a = np.asarray(a, dtype=object)
     if mode == "float":
         return np.array([float(v) for v in a.flat], dtype=float).reshape(a.shape)
-    out = np.empty(a.shape, dtype=object)
-    for idx, v in np.ndenumerate(a):
-        out[idx] = to_mode(v, mode)
-    return out
+    out = np.empty(a.size, dtype=object)
+    if mode == "exact":     # ints (payoffs, 0/1 probabilities) pass through unchanged
+        out[:] = [v if type(v) is int else to_mode(v, mode) for v in a.ravel().tolist()]
+    else:
+        out[:] = [to_mode(v, mode) for v in a.ravel().tolist()]
+    return out.reshape(a.shape)
+
+
+def _maybe_symbolic(values):
+    """Whether some entry of a (nested) table is symbolic; plain numbers are skipped fast."""
+    flat = np.asarray(values, dtype=object).ravel().tolist()
+    return any(type(v) not in _PLAIN and is_symbolic(v) for v in flat)
+
+
+_PLAIN = (int, Fraction, float)
 
 
 def resolve_profile(rg, profile):
@@ -100,7 +111,7 @@ class Chain:
         self.n = (a1.n_states, a2.n_states)
         self.m = (len(stage.actions[0]), len(stage.actions[1]))
         E1, E2, O1, O2 = _noise_matrices(rg)
-        if mode != "symbolic" and any(is_symbolic(v) for M in (E1, E2, O1, O2) for v in M.flat):
+        if mode != "symbolic" and any(_maybe_symbolic(M) for M in (E1, E2, O1, O2)):
             raise GameError("the noise is symbolic: give its parameters values first")
         self.E = (arr(E1, mode), arr(E2, mode))
         self.O = (arr(O1, mode), arr(O2, mode))
@@ -108,7 +119,7 @@ class Chain:
         probs = []
         for a in automata:
             rows = [a.probabilities(s) for s in a.states]
-            if mode != "symbolic" and any(is_symbolic(p) for r in rows for p in r):
+            if mode != "symbolic" and _maybe_symbolic(rows):
                 raise GameError(f"automaton {a.name!r} has symbolic probabilities: give values first")
             probs.append(arr(rows, mode))
         self.p = tuple(probs)
@@ -280,7 +291,12 @@ def _rational(v):
 
 def _over_common_denominator(a):
     """``(D, A)`` with ``A = D * a`` an object array of ints; ``a`` rational."""
-    vals = [_rational(v) for v in np.asarray(a, dtype=object).flat]
+    flat = np.asarray(a, dtype=object).ravel().tolist()
+    if all(type(v) is int for v in flat):           # nothing to scale (e.g. 0/1 tables)
+        A = np.empty(len(flat), dtype=object)
+        A[:] = flat
+        return 1, A.reshape(np.shape(a))
+    vals = [_rational(v) for v in flat]
     D = lcm(*(v.denominator for v in vals)) if vals else 1
     A = np.empty(len(vals), dtype=object)
     A[:] = [v.numerator * (D // v.denominator) for v in vals]

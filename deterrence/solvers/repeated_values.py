@@ -20,6 +20,7 @@ With a finite horizon ``T`` the value is ``sum_{t<T} delta**t E[u_t] / sum_{t<T}
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..core.numbers import format_exact
@@ -86,14 +87,69 @@ def discounted_values(game, profile, *, delta=None, horizon=None, noise=None,
     if rg.horizon is None and mode != "symbolic" and rg.delta == 1:
         raise GameError("delta = 1 needs a finite horizon")
     chain = _product.Chain(rg, automata, mode)
+    x0 = chain.start()
+    if rg.horizon is None and mode == "exact" and _product._flint() is not None:
+        try:
+            X, divisor = _product.values_solution(chain)
+        except TypeError:          # some number is not an exact rational: the general path
+            X = None
+        if X is not None:
+            return RepeatedValues(payoffs=tuple(_product.from_fmpq(X[x0, k] / divisor) for k in range(2)),
+                                  state_values=ExactStateValues(chain, X, divisor),
+                                  players=rg.players, strategies=tuple(a.name for a in automata),
+                                  delta=rg.delta, mode=mode)
     V = _product.values(chain, horizon=rg.horizon)
     if mode != "exact":            # exact values come back normalised (int when whole)
         V = tuple([_product.simplify(v, mode) for v in Vk] for Vk in V)
-    x0 = chain.start()
     states = {chain.names(x): (V[0][x], V[1][x]) for x in range(chain.N)}
     return RepeatedValues(payoffs=(_num(V[0][x0]), _num(V[1][x0])), state_values=states,
                           players=rg.players, strategies=tuple(a.name for a in automata),
                           delta=rg.delta, mode=mode)
+
+
+class ExactStateValues(Mapping):
+    """``{(state 1, state 2): (V1, V2)}`` of an exact solve, turned into Fractions on first
+    use: the solve gives every state's value, a caller mostly wants the start's (turning
+    40 values of ~400 bits into Fractions costs a third of the solve). A read-only
+    mapping equal to the plain dict of the same values.
+
+    >>> from deterrence import load_game
+    >>> vals = discounted_values(load_game("prisoners_dilemma").with_defaults(), "tft", delta="1/2",
+    ...                          noise={"tremble": "1/10"}).state_values
+    >>> vals[("calm", "calm")]
+    (Fraction(571, 204), Fraction(571, 204))
+    >>> vals == dict(vals), len(vals)
+    (True, 4)
+    """
+
+    def __init__(self, chain, X, divisor):
+        self._chain, self._X, self._divisor = chain, X, divisor
+        self._dict = None
+
+    def _values(self):
+        if self._dict is None:
+            chain, k = self._chain, self._X.ncols()
+            flat = [_product.from_fmpq(v) for v in (self._X / self._divisor).entries()]
+            self._dict = {chain.names(x): tuple(flat[x * k:(x + 1) * k]) for x in range(chain.N)}
+            self._chain = self._X = None
+        return self._dict
+
+    def __getitem__(self, key):
+        return self._values()[key]
+
+    def __iter__(self):
+        return iter(self._values())
+
+    def __len__(self):
+        return len(self._values())
+
+    def __eq__(self, other):
+        return self._values() == (other._values() if isinstance(other, ExactStateValues) else other)
+
+    __hash__ = None
+
+    def __repr__(self):
+        return repr(self._values())
 
 
 def _num(v):
