@@ -303,6 +303,26 @@ def _over_common_denominator(a):
     return D, A.reshape(np.shape(a))
 
 
+_SCALED_NOISE: dict = {}
+
+
+def _scaled_noise(chain):
+    """``((DE, E), (DO, O))`` per player over common denominators, cached like the noise."""
+    def scale():
+        return tuple((_over_common_denominator(chain.E[i]), _over_common_denominator(chain.O[i]))
+                     for i in range(2))
+    key = (chain.rg.noise, chain.stage.actions)
+    try:
+        hit = _SCALED_NOISE.get(key)
+    except TypeError:          # unhashable noise (an implementation table)
+        return scale()
+    if hit is None:
+        if len(_SCALED_NOISE) > 256:
+            _SCALED_NOISE.clear()
+        hit = _SCALED_NOISE[key] = scale()
+    return hit
+
+
 class IntegerChain:
     """The exact product chain as integers: ``W = D * P``, ``R[k] = Dr * r[k]``, ``F = Df * F``.
 
@@ -323,12 +343,12 @@ class IntegerChain:
         n1, n2 = chain.n
         m1, m2 = chain.m
         Dq, Q, DO, O = [], [], [], []
+        noise = _scaled_noise(chain)
         for i in range(2):
             dp, p = _over_common_denominator(chain.p[i])
-            de, e = _over_common_denominator(chain.E[i])
+            (de, e), (do, o) = noise[i]
             Dq.append(dp * de)
             Q.append(np.dot(p, e))
-            do, o = _over_common_denominator(chain.O[i])
             DO.append(do)
             O.append(o)
         self.D = Dq[0] * Dq[1] * DO[0] * DO[1]
@@ -341,20 +361,29 @@ class IntegerChain:
         self._R = A2.transpose(2, 1, 0, 3).reshape(m1 * m2, n2 * n2)      # [(b1, b2), (s2, s2')]
         self.n, self.m, self.N = (n1, n2), (m1, m2), n1 * n2
         self.W = self._product(self._L)
-        Qo = [q.astype(object) for q in Q]
         self.Df = Dq[0] * Dq[1]
-        self.F = (Qo[0][:, None, :, None] * Qo[1][None, :, None, :]).reshape(self.N, m1 * m2)
         DU, U = _over_common_denominator(np.array([chain.U[0], chain.U[1]], dtype=object))
         self.Dr = self.Df * DU
-        self.R = tuple(np.dot(self.F, U[k].reshape(m1 * m2)) for k in range(2))
+        U = U.reshape(2, m1 * m2).T
+        F = Q[0][:, None, :, None] * Q[1][None, :, None, :]
+        if dtype is not object and self.Df * int(np.abs(U).max(initial=0)) * m1 * m2 < _INT64_SAFE:
+            F = F.reshape(self.N, m1 * m2)          # int64 products, then Python ints
+            self.F = F.astype(object)
+            FR = (F @ U.astype(np.int64)).astype(object)
+        else:
+            self.F = F.astype(object).reshape(self.N, m1 * m2)
+            FR = np.dot(self.F, U)
+        self.R = (FR[:, 0], FR[:, 1])
 
     @staticmethod
     def _moves(automaton, O, dtype):
         nxt = np.asarray(automaton.transition_table)
         n = nxt.shape[0]
-        one = np.zeros(nxt.shape + (n,), dtype=dtype)
-        s, b, o = np.indices(nxt.shape)
-        one[s, b, o, nxt] = 1
+        one = np.zeros(nxt.size * n, dtype=dtype)
+        one[np.arange(nxt.size) * n + nxt.ravel()] = 1
+        one = one.reshape(nxt.shape + (n,))             # one[s, b_own, o, s']: o perceived
+        if O.shape[0] == O.shape[1] and (O == np.eye(O.shape[0], dtype=O.dtype)).all():
+            return one                                   # no perception errors
         return np.einsum("do,sbox->sbdx", O, one)      # T[s, b_own, b_opp, s'] (times DO)
 
     def _product(self, L):
@@ -376,12 +405,19 @@ class IntegerChain:
         return out
 
 
-def reach(successors, start):
-    """States reachable from ``start`` (sorted) in a graph given by adjacency lists."""
+    def predecessors(self):
+        """Adjacency lists of the reversed support graph."""
+        return self.successors(self.W.T)
+
+
+def reach(successors, start, within=None):
+    """States reachable from ``start`` (sorted) in a graph given by adjacency lists
+    (only through the states ``within``, if given)."""
     seen, todo = {start}, [start]
+    inside = None if within is None else set(within)
     while todo:
         for y in successors[todo.pop()]:
-            if y not in seen:
+            if y not in seen and (inside is None or y in inside):
                 seen.add(y)
                 todo.append(y)
     return sorted(seen)
@@ -450,7 +486,11 @@ def fmpz_rows(M, states):
     """Rows ``states`` of an integer array as a flint ``fmpz_mat``."""
     flint = _flint()
     sub = np.asarray(M)[states]
-    return flint.fmpz_mat(len(states), sub.shape[1], [int(v) for v in sub.ravel().tolist()])
+    out = flint.fmpz_mat(len(states), sub.shape[1])
+    rows, cols = np.nonzero(sub)                # set the nonzeros only: converting to fmpz
+    for i, j, v in zip(rows.tolist(), cols.tolist(), sub[rows, cols].tolist()):   # costs
+        out[i, j] = int(v)
+    return out
 
 
 def fmpz_solve_mat(A, columns):
@@ -589,22 +629,27 @@ def solve_by_components(W, states, diag, scale, columns):
     return flint.fmpq_mat(n, k, [v for r in X for v in r])
 
 
-def start_values(chain, delta=None, states=None):
+def start_values(chain, delta=None, states=None, rows=None):
     """Exact values ``(V1, V2)`` at the start only: one solve with one column.
 
     ``V_k(x0) = e_x0' A^-1 b_k = y' b_k`` with ``A' y = e_x0``: ``y`` (the discounted
-    occupation measure from the start, up to scale) serves both players.
+    occupation measure from the start, up to scale) serves both players. ``rows``: the
+    rows ``states`` of ``ic.R`` (or any integer table whose last two columns they are)
+    as a flint matrix, if the caller has it already.
     """
+    flint = _flint()
     ic = chain.integers()
     d = _rational(chain.delta if delta is None else delta)
     dn, dd = d.numerator, d.denominator
     states = list(range(ic.N)) if states is None else list(states)
     x0 = chain.start()
     A = fmpz_system(ic.W.T, states, dd * ic.D, dn)
-    y = fmpz_solve_mat(A, [[1 if x == x0 else 0 for x in states]])
-    c = (dd - dn) * ic.D
-    V = y.transpose() * fmpz_rows(np.column_stack([ic.R[0], ic.R[1]]) * c, states)
-    return tuple(from_fmpq(V[0, k] / ic.Dr) for k in range(2))
+    y, den = fmpz_solve_mat(A, [[1 if x == x0 else 0 for x in states]]).numer_denom()
+    if rows is None:
+        rows = fmpz_rows(np.column_stack([ic.R[0], ic.R[1]]), states)
+    V = y.transpose() * rows                     # integers: y over one denominator
+    c, last = (dd - dn) * ic.D, rows.ncols() - 2
+    return tuple(from_fmpq(flint.fmpq(V[0, last + k] * c, den * ic.Dr)) for k in range(2))
 
 
 def _objects(values):

@@ -225,21 +225,27 @@ def _analyse(chain, rg, automata, mode, war, within, disc):
 
 def _analyse_exact(chain, rg, automata, war, within, has_delta):
     """:func:`analyse_noise` in integers (python-flint), on the states reachable from the start."""
+    import flint
     stage = rg.stage
     ic = chain.integers()
     x0 = chain.start()
     succ = ic.successors()
     R = _product.reach(succ, x0)
+    m = ic.F.shape[1]
+    # per reachable state: profile chances (times Df) and rewards (times Dr), one flint table
+    G = _product.fmpz_rows(np.column_stack([ic.F, ic.R[0], ic.R[1]]), R)
     disc = None
     if has_delta:                                 # only the start's values are wanted
-        disc = _product.start_values(chain, states=R)
-    mu = _long_run_exact(ic, succ, R, x0)               # fmpq_mat, 1 x len(R)
-    F = mu * _product.fmpz_rows(ic.F, R)          # 1 x (m1 m2), times Df
-    lr = mu * _product.fmpz_rows(np.column_stack(ic.R), R)
+        disc = _product.start_values(chain, states=R, rows=G)
+    mu, den = _long_run_exact(ic, succ, R, x0)    # integer row vector over one denominator
+    S = mu * G
     a1, a2 = stage.actions
-    freq = {(a1[b1], a2[b2]): _product.from_fmpq(F[0, b1 * len(a2) + b2] / ic.Df)
+
+    def ratio(j, scale):
+        return _product.from_fmpq(flint.fmpq(S[0, j], den * scale))
+    freq = {(a1[b1], a2[b2]): ratio(b1 * len(a2) + b2, ic.Df)
             for b1 in range(len(a1)) for b2 in range(len(a2))}
-    lr = tuple(_product.from_fmpq(lr[0, k] / ic.Dr) for k in range(2))
+    lr = tuple(ratio(m + k, ic.Dr) for k in range(2))
     wp = war_profiles(stage, war)
     prob, ever, rounds = _war_risk_exact(chain, wp, within)
     return NoiseAnalysis(players=stage.players, strategies=tuple(a.name for a in automata),
@@ -249,12 +255,39 @@ def _analyse_exact(chain, rg, automata, war, within, has_delta):
 
 
 def _long_run_exact(ic, succ, R, start):
-    """Cesaro-limit distribution over the reachable states ``R`` (a 1 x len(R) ``fmpq_mat``).
+    """Cesaro-limit distribution over the reachable states ``R``: ``(mu, den)``, ``mu`` a
+    1 x len(R) integer ``fmpz_mat``, the distribution being ``mu / den``.
 
     As :func:`_long_run_distribution`, in integers: with ``P = W / D``, absorption
     ``(D I - W_TT)^T z = D e_start`` and, per closed class, ``(D I - W_CC)^T pi = 0``
     with the last equation replaced by ``sum(pi) = 1``.
     """
+    import flint
+    W, D = ic.W, ic.D
+    if _product.reach(ic.predecessors(), start, R) == R:
+        closed, weights = [list(range(len(R)))], [1]    # one class: every state leads back
+    else:
+        closed, weights = _absorption(ic, succ, R, start)
+    mu = [flint.fmpq(0)] * len(R)
+    for c, w in zip(closed, weights):
+        if w == 0:
+            continue
+        n = len(c)
+        A = _product.fmpz_system(W.T, [R[k] for k in c], D, 1)
+        for j in range(n):
+            A[n - 1, j] = 1
+        pi = _product.fmpz_solve_mat(A, [[0] * (n - 1) + [1]])
+        if len(closed) == 1 and n == len(R):
+            return pi.numer_denom()[0].transpose(), pi.numer_denom()[1]
+        for i, k in enumerate(c):
+            mu[k] = w * pi[i, 0]
+    num, den = flint.fmpq_mat(1, len(R), mu).numer_denom()
+    return num, den
+
+
+def _absorption(ic, succ, R, start):
+    """Closed classes of the reachable states ``R`` (positions in ``R``) and the chance
+    of ending in each from ``start``."""
     import flint
     W, D = ic.W, ic.D
     label = _product.strong_components(succ, R)
@@ -266,28 +299,15 @@ def _long_run_exact(ic, succ, R, start):
     closed = [c for lab, c in classes.items() if lab not in leaving]
     s0 = R.index(start)
     if labels[s0] not in leaving:
-        weights = [flint.fmpq(1) if s0 in c else flint.fmpq(0) for c in closed]
-    else:
-        transient = [k for k in range(len(R)) if labels[k] in leaving]
-        states = [R[k] for k in transient]
-        A = _product.fmpz_system(W.T, states, D, 1)
-        z = _product.fmpz_solve_mat(A, [[D if k == s0 else 0 for k in transient]])
-        # weight of class C: sum over transient x, y in C of z[x] P[x, y]
-        G = np.column_stack([W[np.ix_(states, [R[k] for k in c])].sum(axis=1) for c in closed])
-        zw = z.transpose() * _product.fmpz_rows(G, list(range(len(states))))
-        weights = [zw[0, j] / D for j in range(len(closed))]
-    mu = [flint.fmpq(0)] * len(R)
-    for c, w in zip(closed, weights):
-        if w == 0:
-            continue
-        n = len(c)
-        A = _product.fmpz_system(W.T, [R[k] for k in c], D, 1)
-        for j in range(n):
-            A[n - 1, j] = 1
-        pi = _product.fmpz_solve_mat(A, [[0] * (n - 1) + [1]])
-        for i, k in enumerate(c):
-            mu[k] = w * pi[i, 0]
-    return flint.fmpq_mat(1, len(R), mu)
+        return closed, [1 if s0 in c else 0 for c in closed]
+    transient = [k for k in range(len(R)) if labels[k] in leaving]
+    states = [R[k] for k in transient]
+    A = _product.fmpz_system(W.T, states, D, 1)
+    z = _product.fmpz_solve_mat(A, [[D if k == s0 else 0 for k in transient]])
+    # weight of class C: sum over transient x, y in C of z[x] P[x, y]
+    G = np.column_stack([W[np.ix_(states, [R[k] for k in c])].sum(axis=1) for c in closed])
+    zw = z.transpose() * _product.fmpz_rows(G, list(range(len(states))))
+    return closed, [zw[0, j] / D for j in range(len(closed))]
 
 
 def _war_risk_exact(chain, wp, within):
@@ -314,24 +334,31 @@ def _war_risk_exact(chain, wp, within):
     x0 = chain.start()
     succ = ic.successors(Q)
     S = _product.reach(succ, x0)
+    inS = set(S)
     K = {x for x in S if w[x] != 0}
-    pred = {x: [] for x in S}
-    for x in S:
-        for y in succ[x]:
-            pred[y].append(x)
+    pred = ic.successors(Q.T)
     todo = list(K)
-    while todo:
+    while todo:                                  # back from war, inside S
         for x in pred[todo.pop()]:
-            if x not in K:
+            if x not in K and x in inS:
                 K.add(x)
                 todo.append(x)
     if x0 not in K:
         return 0, 0, None
     K = sorted(K)
     n, k0, D = len(K), K.index(x0), ic.D
-    A = _product.fmpz_system(Q, K, 0, -1, pad=1)         # Q_KK, and the war state
+    # Q_KK once: A = [[Q_KK, w_K], [0, D]] for the rounds, M = D I - Q_KK for the solve
+    idx = np.asarray(K)
+    sub = Q[idx[:, None], idx]
+    rows, cols = np.nonzero(sub)
+    entries = list(zip(rows.tolist(), cols.tolist(), sub[rows, cols].tolist()))
+    A, M = flint.fmpz_mat(n + 1, n + 1), flint.fmpz_mat(n, n)
+    for i, j, q in entries:
+        A[i, j] = q
+        M[i, j] = -q
     for i, x in enumerate(K):
         A[i, n] = int(w[x])
+        M[i, i] += D
     A[n, n] = D
     u, v = flint.fmpz_mat(1, n + 1), flint.fmpz_mat(1, n + 1)
     u[0, k0] = v[0, n] = 1
@@ -350,7 +377,6 @@ def _war_risk_exact(chain, wp, within):
     v = _vector_power(v, A.transpose(), within - a, None if Ak is None else Ak.transpose(), k)
     top = (u * v.transpose())[0, 0]
     prob = _num(Fraction(int(top), D ** within))
-    M = _product.fmpz_system(Q, K, D, 1)
     if len(K) < len(S):
         # some state reachable from the start cannot reach war: P(war ever) < 1, no mean time
         X = _product.fmpz_solve_mat(M, [[w[x] for x in K]])
