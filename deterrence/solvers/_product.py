@@ -365,6 +365,7 @@ class IntegerChain:
         DU, U = _over_common_denominator(np.array([chain.U[0], chain.U[1]], dtype=object))
         self.Dr = self.Df * DU
         U = U.reshape(2, m1 * m2).T
+        self.U = U.tolist()          # [profile][player], times DU: R[k] = F U[:, k]
         F = Q[0][:, None, :, None] * Q[1][None, :, None, :]
         if dtype is not object and self.Df * int(np.abs(U).max(initial=0)) * m1 * m2 < _INT64_SAFE:
             F = F.reshape(self.N, m1 * m2)          # int64 products, then Python ints
@@ -629,13 +630,13 @@ def solve_by_components(W, states, diag, scale, columns):
     return flint.fmpq_mat(n, k, [v for r in X for v in r])
 
 
-def start_values(chain, delta=None, states=None, rows=None):
+def start_values(chain, delta=None, states=None, frows=None):
     """Exact values ``(V1, V2)`` at the start only: one solve with one column.
 
     ``V_k(x0) = e_x0' A^-1 b_k = y' b_k`` with ``A' y = e_x0``: ``y`` (the discounted
-    occupation measure from the start, up to scale) serves both players. ``rows``: the
-    rows ``states`` of ``ic.R`` (or any integer table whose last two columns they are)
-    as a flint matrix, if the caller has it already.
+    occupation measure from the start, up to scale) serves both players, and
+    ``y' b_k = (y' F) U_k``: ``frows``, the rows ``states`` of ``ic.F`` as a flint
+    matrix, if the caller has it already.
     """
     flint = _flint()
     ic = chain.integers()
@@ -645,11 +646,16 @@ def start_values(chain, delta=None, states=None, rows=None):
     x0 = chain.start()
     A = fmpz_system(ic.W.T, states, dd * ic.D, dn)
     y, den = fmpz_solve_mat(A, [[1 if x == x0 else 0 for x in states]]).numer_denom()
-    if rows is None:
-        rows = fmpz_rows(np.column_stack([ic.R[0], ic.R[1]]), states)
-    V = y.transpose() * rows                     # integers: y over one denominator
-    c, last = (dd - dn) * ic.D, rows.ncols() - 2
-    return tuple(from_fmpq(flint.fmpq(V[0, last + k] * c, den * ic.Dr)) for k in range(2))
+    if frows is None:
+        frows = fmpz_rows(ic.F, states)
+    yF = (y.transpose() * frows).entries()      # integers: y over one denominator
+    c = (dd - dn) * ic.D
+    return tuple(from_fmpq(flint.fmpq(c * profile_sum(yF, ic.U, k), den * ic.Dr)) for k in range(2))
+
+
+def profile_sum(weights, U, k):
+    """``sum_j weights[j] U[j][k]`` (flint/Python integers)."""
+    return sum((int(w) * u[k] for w, u in zip(weights, U) if w), 0)
 
 
 def _objects(values):

@@ -231,21 +231,21 @@ def _analyse_exact(chain, rg, automata, war, within, has_delta):
     x0 = chain.start()
     succ = ic.successors()
     R = _product.reach(succ, x0)
-    m = ic.F.shape[1]
-    # per reachable state: profile chances (times Df) and rewards (times Dr), one flint table
-    G = _product.fmpz_rows(np.column_stack([ic.F, ic.R[0], ic.R[1]]), R)
+    # per reachable state, the chance of each realised profile (times Df): rewards are
+    # F U (times Dr), so frequencies and payoffs both come from mu F
+    G = _product.fmpz_rows(ic.F, R)
     disc = None
     if has_delta:                                 # only the start's values are wanted
-        disc = _product.start_values(chain, states=R, rows=G)
+        disc = _product.start_values(chain, states=R, frows=G)
     mu, den = _long_run_exact(ic, succ, R, x0)    # integer row vector over one denominator
-    S = mu * G
+    S = (mu * G).entries()
     a1, a2 = stage.actions
 
-    def ratio(j, scale):
-        return _product.from_fmpq(flint.fmpq(S[0, j], den * scale))
-    freq = {(a1[b1], a2[b2]): ratio(b1 * len(a2) + b2, ic.Df)
+    def ratio(p, scale):
+        return _product.from_fmpq(flint.fmpq(p, den * scale))
+    freq = {(a1[b1], a2[b2]): ratio(S[b1 * len(a2) + b2], ic.Df)
             for b1 in range(len(a1)) for b2 in range(len(a2))}
-    lr = tuple(ratio(m + k, ic.Dr) for k in range(2))
+    lr = tuple(ratio(_product.profile_sum(S, ic.U, k), ic.Dr) for k in range(2))
     wp = war_profiles(stage, war)
     prob, ever, rounds = _war_risk_exact(chain, wp, within)
     return NoiseAnalysis(players=stage.players, strategies=tuple(a.name for a in automata),
