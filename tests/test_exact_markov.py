@@ -201,3 +201,15 @@ def test_exact_state_values_behave_as_a_dict():
     assert len(vals) == len(slow.state_values) and list(vals) == list(slow.state_values)
     assert repr(vals) == repr(slow.state_values) and fast == slow
     assert fast.to_json() == slow.to_json()
+
+
+def test_state_values_of_states_not_reachable_from_the_start():
+    # without noise TFT vs grim stays in (calm, calm): the other states' values come from
+    # the second, smaller solve when state_values is read
+    pd = load_game("prisoners_dilemma").with_defaults()
+    for noise in (None, {"perception": "1/7"}):
+        rg = RepeatedGame(pd, "2/3", None, noise)
+        fast = discounted_values(rg, ["tft", "grim"])
+        with fractions_only():
+            slow = discounted_values(rg, ["tft", "grim"])
+        assert fast.payoffs == slow.payoffs and dict(fast.state_values) == slow.state_values

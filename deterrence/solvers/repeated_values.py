@@ -10,7 +10,9 @@ is solved
 
 * exactly in rationals when ``delta``, payoffs, strategy probabilities and
   noise are rational: scaled to integers over one common denominator and solved by
-  python-flint (``Fraction`` Gauss-Jordan elimination if flint cannot be imported);
+  python-flint (``Fraction`` Gauss-Jordan elimination if flint cannot be imported): one
+  solve on the states reachable from the start; the other states' values (a smaller
+  solve) when ``state_values`` is first read;
 * symbolically when the stage game or ``delta`` is symbolic: the values come
   back as sympy rational functions of ``delta`` and the payoff parameters
   (sympy's ``DomainMatrix`` over the field of fractions ``QQ(delta, ...)``);
@@ -89,12 +91,15 @@ def discounted_values(game, profile, *, delta=None, horizon=None, noise=None,
     chain = _product.Chain(rg, automata, mode)
     x0 = chain.start()
     if rg.horizon is None and mode == "exact" and _product._flint() is not None:
-        try:               # the start's values by one transposed solve on the reachable states
-            payoffs = _product.start_values(chain, states=_product.reach(chain.integers().successors(), x0))
+        try:               # one solve on the states reachable from the start
+            R = _product.reach(chain.integers().successors(), x0)
+            X, divisor = _product.values_solution(chain, states=R)
         except TypeError:          # some number is not an exact rational: the general path
-            payoffs = None
-        if payoffs is not None:
-            return RepeatedValues(payoffs=payoffs, state_values=ExactStateValues(chain),
+            X = None
+        if X is not None:
+            i0 = R.index(x0)
+            payoffs = tuple(_product.from_fmpq(X[i0, k] / divisor) for k in range(2))
+            return RepeatedValues(payoffs=payoffs, state_values=ExactStateValues(chain, R, X),
                                   players=rg.players, strategies=tuple(a.name for a in automata),
                                   delta=rg.delta, mode=mode)
     V = _product.values(chain, horizon=rg.horizon)
@@ -107,11 +112,11 @@ def discounted_values(game, profile, *, delta=None, horizon=None, noise=None,
 
 
 class ExactStateValues(Mapping):
-    """``{(state 1, state 2): (V1, V2)}`` of an exact chain, solved on first use: callers
-    mostly want the start's values (:attr:`RepeatedValues.payoffs`, one solve with one
-    column on the reachable states), every state's values take a solve with two columns
-    on all states and turning ~400-bit rationals into Fractions (at 40 product states
-    0.3 ms and 0.45 ms). A read-only mapping equal to the plain dict of the same values.
+    """``{(state 1, state 2): (V1, V2)}`` of an exact chain, finished on first use: the
+    values of the states reachable from the start come from the solve that gave the
+    payoffs; the other states' values (a smaller solve) and the conversion of ~400-bit
+    rationals into Fractions wait until the mapping is read. A read-only mapping equal to
+    the plain dict of the same values.
 
     >>> from deterrence import load_game
     >>> vals = discounted_values(load_game("prisoners_dilemma").with_defaults(), "tft", delta="1/2",
@@ -122,18 +127,21 @@ class ExactStateValues(Mapping):
     (True, 4)
     """
 
-    def __init__(self, chain):
-        self._chain = chain
+    def __init__(self, chain, reachable, X):
+        self._args = (chain, reachable, X)
         self._dict = None
 
     def _values(self):
         if self._dict is None:
-            chain = self._chain
-            X, divisor = _product.values_solution(chain)
+            chain, reachable, X1 = self._args
+            if chain.N < _product._BLOCKS_FROM:
+                X, divisor = _product.values_rest(chain, reachable, X1)
+            else:                                  # by strong components, all states at once
+                X, divisor = _product.values_solution(chain)
             k = X.ncols()
             flat = [_product.from_fmpq(v) for v in (X / divisor).entries()]
             self._dict = {chain.names(x): tuple(flat[x * k:(x + 1) * k]) for x in range(chain.N)}
-            self._chain = None
+            self._args = None
         return self._dict
 
     def __getitem__(self, key):
