@@ -110,11 +110,7 @@ class Chain:
         a1, a2 = automata
         self.n = (a1.n_states, a2.n_states)
         self.m = (len(stage.actions[0]), len(stage.actions[1]))
-        E1, E2, O1, O2 = _noise_matrices(rg)
-        if mode != "symbolic" and any(_maybe_symbolic(M) for M in (E1, E2, O1, O2)):
-            raise GameError("the noise is symbolic: give its parameters values first")
-        self.E = (arr(E1, mode), arr(E2, mode))
-        self.O = (arr(O1, mode), arr(O2, mode))
+        self.E, self.O = _noise_in_mode(rg, mode)
         self.U = (arr(stage.payoff_arrays[0], mode), arr(stage.payoff_arrays[1], mode))
         probs = []
         for a in automata:
@@ -693,6 +689,29 @@ def _objects(values):
     return out
 
 _NOISE_CACHE: dict = {}
+
+
+def _noise_in_mode(rg, mode):
+    """``((E1, E2), (O1, O2))`` in the arithmetic mode (read-only arrays, cached with the noise)."""
+    def build():
+        E1, E2, O1, O2 = _noise_matrices(rg)
+        if mode != "symbolic" and any(_maybe_symbolic(M) for M in (E1, E2, O1, O2)):
+            raise GameError("the noise is symbolic: give its parameters values first")
+        out = ((arr(E1, mode), arr(E2, mode)), (arr(O1, mode), arr(O2, mode)))
+        for pair in out:
+            for M in pair:
+                M.setflags(write=False)
+        return out
+    key = (rg.noise, rg.stage.actions, mode)
+    try:
+        hit = _NOISE_CACHE.get(key)
+    except TypeError:          # unhashable noise (an implementation table)
+        return build()
+    if hit is None:
+        if len(_NOISE_CACHE) > 256:
+            _NOISE_CACHE.clear()
+        hit = _NOISE_CACHE[key] = build()
+    return hit
 
 
 def _noise_matrices(rg):
