@@ -288,7 +288,6 @@ def _long_run_exact(ic, succ, R, start):
 def _absorption(ic, succ, R, start):
     """Closed classes of the reachable states ``R`` (positions in ``R``) and the chance
     of ending in each from ``start``."""
-    import flint
     W, D = ic.W, ic.D
     label = _product.strong_components(succ, R)
     leaving = {label[x] for x in R for y in succ[x] if label[y] != label[x]}

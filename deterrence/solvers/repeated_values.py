@@ -134,10 +134,7 @@ class ExactStateValues(Mapping):
     def _values(self):
         if self._dict is None:
             chain, reachable, X1 = self._args
-            if chain.N < _product._BLOCKS_FROM:
-                X, divisor = _product.values_rest(chain, reachable, X1)
-            else:                                  # by strong components, all states at once
-                X, divisor = _product.values_solution(chain)
+            X, divisor = _product.values_rest(chain, reachable, X1)
             k = X.ncols()
             flat = [_product.from_fmpq(v) for v in (X / divisor).entries()]
             self._dict = {chain.names(x): tuple(flat[x * k:(x + 1) * k]) for x in range(chain.N)}
