@@ -395,11 +395,10 @@ class IntegerChain:
     def successors(self, W=None):
         """Adjacency lists of the support graph of ``W`` (default: the whole chain)."""
         W = self.W if W is None else W
-        rows, cols = np.nonzero(W)
-        out = [[] for _ in range(self.N)]
-        for x, y in zip(rows.tolist(), cols.tolist()):
-            out[x].append(y)
-        return out
+        rows, cols = np.nonzero(W)                   # row-major: each row's columns in a run
+        ends = np.searchsorted(rows, np.arange(self.N + 1)).tolist()
+        cols = cols.tolist()
+        return [cols[ends[x]:ends[x + 1]] for x in range(self.N)]
 
 
     def predecessors(self):
