@@ -4,6 +4,8 @@ The reference is the pure-Fraction path (Gauss-Jordan in ``Fraction``), which th
 library takes when python-flint cannot be imported: ``_product._flint`` is patched to
 return ``None`` for it.
 """
+import copy
+import pickle
 from contextlib import contextmanager
 from fractions import Fraction
 
@@ -201,6 +203,7 @@ def test_exact_state_values_behave_as_a_dict():
     assert len(vals) == len(slow.state_values) and list(vals) == list(slow.state_values)
     assert repr(vals) == repr(slow.state_values) and fast == slow
     assert fast.to_json() == slow.to_json()
+    assert pickle.loads(pickle.dumps(fast)) == slow and copy.deepcopy(fast).state_values == slow.state_values
 
 
 def test_state_values_of_states_not_reachable_from_the_start():

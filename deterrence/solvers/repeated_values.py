@@ -155,6 +155,9 @@ class ExactStateValues(Mapping):
 
     __hash__ = None
 
+    def __reduce__(self):            # pickles (and deep-copies) as the plain dict
+        return dict, (self._values(),)
+
     def __repr__(self):
         return repr(self._values())
 
