@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import sys
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +29,7 @@ from deterrence import load_game
 from deterrence.core.automaton import Automaton
 from deterrence.core.repeated import RepeatedGame
 from deterrence.solvers import _product
-from deterrence.solvers.noise_markov import analyse_noise, war_profiles, war_risk_arrays
+from deterrence.solvers.noise_markov import analyse_noise
 from deterrence.solvers.repeated_values import discounted_values
 from deterrence.solvers.simulate import CompiledMatch, simulate
 
@@ -132,17 +131,6 @@ def fmt(t):
     return f"{t * 1e6:.0f} us" if t < 1e-3 else (f"{t * 1e3:.2f} ms" if t < 1 else f"{t:.2f} s")
 
 
-@contextmanager
-def fractions_only():
-    """The library's pure-Fraction path (what it does without python-flint)."""
-    saved = _product._flint
-    _product._flint = lambda: None
-    try:
-        yield
-    finally:
-        _product._flint = saved
-
-
 def exact_cases():
     rg = RepeatedGame(US, "9/10", noise=NOISE)
     acts = list(US.actions[0])
@@ -176,7 +164,7 @@ def exact_table(reps=15, fraction_reps=3):
         t_flt = median_time(lambda: analyse_noise(rg, prof, within=100, float=True), r)
         t_val_f = t_all_f = None
         if not big:                     # 400 states in pure Fractions: minutes (O(N^3) Fraction ops)
-            with fractions_only():
+            with _product.pure_fraction_path():
                 t_val_f = median_time(lambda: discounted_values(rg, prof), fraction_reps)
                 t_all_f = median_time(lambda: analyse_noise(rg, prof, within=100), fraction_reps)
                 same = (discounted_values(rg, prof), analyse_noise(rg, prof, within=100))

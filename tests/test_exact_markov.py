@@ -6,7 +6,6 @@ return ``None`` for it.
 """
 import copy
 import pickle
-from contextlib import contextmanager
 from fractions import Fraction
 
 import numpy as np
@@ -25,16 +24,6 @@ PD = load_game("prisoners_dilemma").with_defaults()
 HALVES = NormalFormGame.from_arrays([[Fraction(3, 2), 0], [Fraction(7, 3), -1]],
                                     [[Fraction(3, 2), Fraction(7, 3)], [0, Fraction(-1, 4)]],
                                     actions=[["C", "D"]] * 2)
-
-
-@contextmanager
-def fractions_only():
-    saved = _product._flint
-    _product._flint = lambda: None
-    try:
-        yield
-    finally:
-        _product._flint = saved
 
 
 prob = st.fractions(min_value=0, max_value=1, max_denominator=12)
@@ -78,7 +67,7 @@ def test_flint_path_equals_fraction_path(case):
     fast_noise = analyse_noise(rg, prof, war=war, within=within)
     chain = _product.Chain(rg, prof, "exact")
     fast_war = war_risk_arrays(chain, war_profiles(game, war), within)
-    with fractions_only():
+    with _product.pure_fraction_path():
         slow = discounted_values(rg, prof)
         slow_noise = analyse_noise(rg, prof, war=war, within=within)
         slow_war = war_risk_arrays(_product.Chain(rg, prof, "exact"), war_profiles(game, war), within)
@@ -106,7 +95,7 @@ def test_huge_common_denominator_uses_python_ints():
     chain = _product.Chain(rg, _product.resolve_profile(rg, "tft"), "exact")
     assert chain.integers().W.dtype == object
     fast = analyse_noise(rg, "tft", within=7)
-    with fractions_only():
+    with _product.pure_fraction_path():
         slow = analyse_noise(rg, "tft", within=7)
     assert fast == slow
 
@@ -115,7 +104,7 @@ def test_absorbing_war_and_no_war():
     rg = RepeatedGame(US, "3/4", None, {"execution": "1/10"})
     for names in (["grim", "grim"], ["allc", "allc"], ["alld", "tft"]):
         fast = analyse_noise(rg, names, war="any", within=5)
-        with fractions_only():
+        with _product.pure_fraction_path():
             slow = analyse_noise(rg, names, war="any", within=5)
         assert fast == slow
 
@@ -167,7 +156,7 @@ def test_solve_by_components_equals_fraction_path(case):
         fast = discounted_values(rg, prof)
     finally:
         _product._BLOCKS_FROM = saved
-    with fractions_only():
+    with _product.pure_fraction_path():
         slow = discounted_values(rg, prof)
     assert fast.state_values == slow.state_values
 
@@ -196,7 +185,7 @@ def test_exact_state_values_behave_as_a_dict():
     pd = load_game("prisoners_dilemma").with_defaults()
     rg = RepeatedGame(pd, "9/10", None, {"execution": "1/10"})
     fast = discounted_values(rg, ["tft", "grim"])
-    with fractions_only():
+    with _product.pure_fraction_path():
         slow = discounted_values(rg, ["tft", "grim"])
     vals = fast.state_values
     assert dict(vals) == slow.state_values and slow.state_values == vals and vals == slow.state_values
@@ -213,6 +202,6 @@ def test_state_values_of_states_not_reachable_from_the_start():
     for noise in (None, {"perception": "1/7"}):
         rg = RepeatedGame(pd, "2/3", None, noise)
         fast = discounted_values(rg, ["tft", "grim"])
-        with fractions_only():
+        with _product.pure_fraction_path():
             slow = discounted_values(rg, ["tft", "grim"])
         assert fast.payoffs == slow.payoffs and dict(fast.state_values) == slow.state_values

@@ -14,6 +14,7 @@ Three arithmetic modes: ``"exact"`` (``int``/``Fraction``), ``"symbolic"``
 from __future__ import annotations
 
 from fractions import Fraction
+from contextlib import contextmanager
 from functools import cached_property
 from math import lcm
 
@@ -269,6 +270,31 @@ class Chain:
 _INT64_SAFE = 2 ** 62
 
 
+@contextmanager
+def pure_fraction_path():
+    """Within the block, exact answers take the pure-Fraction path (the fallback without
+    python-flint): for cross-checks and benchmarks of the integer path.
+
+    >>> from deterrence.solvers import _product
+    >>> with _product.pure_fraction_path():
+    ...     _product._flint() is None
+    True
+    >>> _product._flint() is None
+    False
+    """
+    global _flint
+    saved = _flint
+    _flint = _no_flint
+    try:
+        yield
+    finally:
+        _flint = saved
+
+
+def _no_flint():
+    return None
+
+
 def _flint():
     try:
         import flint
@@ -307,15 +333,20 @@ def _scaled_noise(chain):
     def scale():
         return tuple((_over_common_denominator(chain.E[i]), _over_common_denominator(chain.O[i]))
                      for i in range(2))
-    key = (chain.rg.noise, chain.stage.actions)
+    return _cached(_SCALED_NOISE, (chain.rg.noise, chain.stage.actions), scale)
+
+
+def _cached(cache: dict, key, build):
+    """``cache[key]``, built once by ``build()``; unhashable keys (an implementation
+    table as noise) are built every time, and the cache is emptied past 256 entries."""
     try:
-        hit = _SCALED_NOISE.get(key)
-    except TypeError:          # unhashable noise (an implementation table)
-        return scale()
+        hit = cache.get(key)
+    except TypeError:
+        return build()
     if hit is None:
-        if len(_SCALED_NOISE) > 256:
-            _SCALED_NOISE.clear()
-        hit = _SCALED_NOISE[key] = scale()
+        if len(cache) > 256:
+            cache.clear()
+        hit = cache[key] = build()
     return hit
 
 
@@ -702,29 +733,11 @@ def _noise_in_mode(rg, mode):
             for M in pair:
                 M.setflags(write=False)
         return out
-    key = (rg.noise, rg.stage.actions, mode)
-    try:
-        hit = _NOISE_CACHE.get(key)
-    except TypeError:          # unhashable noise (an implementation table)
-        return build()
-    if hit is None:
-        if len(_NOISE_CACHE) > 256:
-            _NOISE_CACHE.clear()
-        hit = _NOISE_CACHE[key] = build()
-    return hit
+    return _cached(_NOISE_CACHE, (rg.noise, rg.stage.actions, mode), build)
 
 
 def _noise_matrices(rg):
-    key = (rg.noise, rg.stage.actions)
-    try:
-        hit = _NOISE_CACHE.get(key)
-    except TypeError:          # unhashable noise (an implementation table)
-        return rg.noise_matrices()
-    if hit is None:
-        if len(_NOISE_CACHE) > 256:
-            _NOISE_CACHE.clear()
-        hit = _NOISE_CACHE[key] = rg.noise_matrices()
-    return hit
+    return _cached(_NOISE_CACHE, (rg.noise, rg.stage.actions), rg.noise_matrices)
 
 
 def _mm(A, B, mode):
