@@ -23,7 +23,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from fractions import Fraction
 from pathlib import Path
 
@@ -32,6 +31,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from deterrence import NormalFormGame  # noqa: E402
 from deterrence.solvers.enumeration import all_equilibria  # noqa: E402
+from timing import fmt_time as fmt, timed
 
 
 def random_game(n, seed):
@@ -124,16 +124,6 @@ def available_peers(gambit_max=9):
     if shutil.which("lrsnash"):
         peers.append(("lrsnash", peer_lrsnash, 99))
     return peers
-
-
-def timed(fn, *args):
-    t = time.perf_counter()
-    out = fn(*args)
-    return time.perf_counter() - t, out
-
-
-def fmt(t):
-    return "-" if t is None else f"{t * 1e3:.2f} ms" if t < 1 else f"{t:.2f} s"
 
 
 def main(argv=None):

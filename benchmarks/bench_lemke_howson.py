@@ -22,9 +22,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +35,7 @@ except ImportError:  # a checkout without an install
 
 from deterrence import NormalFormGame
 from deterrence.solvers.lemke_howson import _float_run, lemke_howson
+from timing import fmt_time as fmt, median_time
 
 
 def seeded_game(size, seed=2024, high=100):
@@ -44,16 +43,6 @@ def seeded_game(size, seed=2024, high=100):
     A = rng.integers(0, high, size=(size, size))
     B = rng.integers(0, high, size=(size, size))
     return A, B
-
-
-def median_time(fn, repeats):
-    fn()  # warm-up (numba compilation, imports)
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
 
 
 def quantecon_solver(A, B):
@@ -101,12 +90,6 @@ def without_numba(fn):
 
 def close(a, b):
     return all(np.allclose(np.array(x, dtype=float), np.array(y, dtype=float), atol=1e-9) for x, y in zip(a, b))
-
-
-def fmt(t):
-    if t is None:
-        return "-"
-    return f"{t * 1e3:9.3f} ms" if t >= 1e-3 else f"{t * 1e6:9.1f} us"
 
 
 def main(argv=None):

@@ -32,6 +32,7 @@ from deterrence.solvers import _product
 from deterrence.solvers.noise_markov import analyse_noise
 from deterrence.solvers.repeated_values import discounted_values
 from deterrence.solvers.simulate import CompiledMatch, simulate
+from timing import fmt_time as fmt, median_time
 
 US = load_game("us_iran_stage").with_defaults()
 NOISE = {"execution": "1/50"}
@@ -115,20 +116,6 @@ def main():
         print(f"axelrod Match             : {ax / 1e6:8.3f} M turns/s; ours/axelrod = {r_ours / ax:.0f}x")
 
     exact_table()
-
-
-def median_time(f, reps):
-    f()                                          # warm up (imports, caches)
-    ts = []
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        f()
-        ts.append(time.perf_counter() - t0)
-    return sorted(ts)[len(ts) // 2]
-
-
-def fmt(t):
-    return f"{t * 1e6:.0f} us" if t < 1e-3 else (f"{t * 1e3:.2f} ms" if t < 1 else f"{t:.2f} s")
 
 
 def exact_cases():

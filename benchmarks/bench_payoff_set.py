@@ -22,23 +22,16 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
-import time
+import sys
+from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # run from a checkout
+
 from deterrence import NormalFormGame, load_game
 from deterrence.solvers.payoff_set import equilibrium_payoff_set, hausdorff_distance
-
-
-def median_time(fn, repeats):
-    fn()  # warm-up (numba compilation, imports, caches)
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
+from timing import median_time
 
 
 def quantecon_runner(A, B, delta):

@@ -44,6 +44,8 @@ except ImportError:
     sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))          # the bench_*.py pieces
 
+from timing import fmt_time as fmt_t, median_time  # noqa: E402
+
 RESULTS = []                           # (goal, criterion, measured, met) for the summary
 
 
@@ -54,27 +56,6 @@ def verdict(ok):
 def record(goal, what, measured, ok):
     RESULTS.append((goal, what, measured, ok))
     return verdict(ok)
-
-
-def median_time(fn, repeats, warm=True):
-    if warm:
-        fn()
-    ts = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        fn()
-        ts.append(time.perf_counter() - t)
-    return statistics.median(ts)
-
-
-def fmt_t(t):
-    if t is None:
-        return "-"
-    if t < 1e-3:
-        return f"{t * 1e6:.1f} us"
-    if t < 1:
-        return f"{t * 1e3:.2f} ms"
-    return f"{t:.2f} s"
 
 
 def table(title, head, rows):
