@@ -370,3 +370,42 @@ def test_both_matchings_of_complementary_labels_agree(monkeypatch):
         large = en._complementary(LP, LQ, m, n)
         monkeypatch.undo()
         assert small == large and len(small) % 2 == 0   # odd count plus the pair (0, 0)
+
+
+# -- one simple polytope, one degenerate: the exact search runs on the degenerate one only
+def _fully_exact(monkeypatch, game):
+    from deterrence.solvers import enumeration as en
+    with monkeypatch.context() as mp:
+        mp.setattr(en, "_float_polytopes", lambda A, B, limit: (None, None))
+        return all_equilibria(game)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.integers(2, 5), st.integers(2, 5), st.data())
+def test_one_degenerate_polytope_gives_the_fully_exact_answer(monkeypatch, m, n, data):
+    cell = st.integers(0, 3)                       # small payoffs: degenerate games are common
+    A = data.draw(st.lists(st.lists(cell, min_size=n, max_size=n), min_size=m, max_size=m))
+    B = data.draw(st.lists(st.lists(cell, min_size=n, max_size=n), min_size=m, max_size=m))
+    game = NormalFormGame.from_arrays(A, B)
+    got, ref = all_equilibria(game), _fully_exact(monkeypatch, game)
+    assert got.equilibria == ref.equilibria
+    assert got.cliques == ref.cliques and got.components == ref.components
+
+
+def test_a_game_with_one_degenerate_polytope_searches_only_that_one_exactly(monkeypatch):
+    from deterrence.solvers import enumeration as en
+    rng = np.random.default_rng(8016)              # 8x8, distinct payoffs, Q degenerate
+    A = rng.permutation(256)[:64].reshape(8, 8)
+    B = rng.permutation(256)[:64].reshape(8, 8)
+    game = NormalFormGame.from_arrays(A.tolist(), B.tolist())
+    Ai, Bi = en._positive_integers(A.tolist()), en._positive_integers(B.tolist())
+    LP, LQ = en._float_polytopes(Ai, Bi, 10**6)
+    assert LP is not None and LQ is None
+    searched = []
+    exact_vertices = en._exact_vertices
+    monkeypatch.setattr(en, "_exact_vertices", lambda M, limit: searched.append(len(M)) or exact_vertices(M, limit))
+    got = all_equilibria(game)
+    assert searched == [8]                         # Q only (A has 8 rows)
+    ref = _fully_exact(monkeypatch, game)
+    assert searched == [8, 8, 8]                   # the reference searched P and Q
+    assert got.equilibria == ref.equilibria and len(got.equilibria) == 5

@@ -129,9 +129,11 @@ def all_equilibria(game, *, limit: int | None = None) -> SolveResult:
     A = _positive_integers(game.payoff_array(0))
     B = _positive_integers(game.payoff_array(1))
 
-    pairs = None
+    pairs = LP = LQ = None
     if m + n <= 64:                      # label masks fit in uint64
-        pairs = _float_pairs(A, B, limit)
+        LP, LQ = _float_polytopes(A, B, limit)
+        if LP is not None and LQ is not None:
+            pairs = _pairs_of_simple_polytopes(A, B, LP, LQ)
     if pairs is None:
         if not explicit and estimate > DEFAULT_EXACT_LIMIT:
             raise TooLargeError(
@@ -139,7 +141,10 @@ def all_equilibria(game, *, limit: int | None = None) -> SolveResult:
                 f"which may visit up to {estimate:,} vertices (McMullen's upper bound) and "
                 f"more bases, over the default limit of {DEFAULT_EXACT_LIMIT:,} for degenerate "
                 f"games (minutes or more); pass limit={estimate} (or larger) to try anyway")
-        pairs = _exact_pairs(A, B, limit)
+        # a simple polytope keeps its float vertices; the exact search runs only on a
+        # degenerate one (both, if the pairs of two simple ones failed a safety check)
+        one_simple = (LP is None) != (LQ is None)
+        pairs = _exact_pairs(A, B, limit, LP=LP if one_simple else None, LQ=LQ if one_simple else None)
     # (x mask, y mask, x, y) with x, y integer weights (over their gcd on the exact path,
     # where degenerate vertices may repeat a profile); the masks name the vertices
     found = {}
@@ -347,17 +352,25 @@ def _exact_leaving(M, nonbasic, enter):
     return rows[0] if len(rows) == 1 else None
 
 
+def _float_polytopes(A, B, limit):
+    """The label masks of the vertices of P and of Q by the float search; ``None`` for a
+    polytope that is not visibly simple (degenerate)."""
+    return (_float_vertices(np.array(B, dtype=float).T, limit),
+            _float_vertices(np.array(A, dtype=float), limit))
+
+
 def _float_pairs(A, B, limit):
     """Equilibrium vertex pairs by float vertex enumeration, or ``None`` (degenerate)."""
+    LP, LQ = _float_polytopes(A, B, limit)
+    if LP is None or LQ is None:
+        return None
+    return _pairs_of_simple_polytopes(A, B, LP, LQ)
+
+
+def _pairs_of_simple_polytopes(A, B, LP, LQ):
+    """Equilibrium vertex pairs from the vertex masks of two simple polytopes, or ``None``
+    if a safety check fails (then the game is treated as degenerate)."""
     m, n = len(A), len(A[0])
-    Af = np.array(A, dtype=float)
-    Bf = np.array(B, dtype=float)
-    LP = _float_vertices(Bf.T, limit)
-    if LP is None:
-        return None
-    LQ = _float_vertices(Af, limit)
-    if LQ is None:
-        return None
     full = (1 << (m + n)) - 1
     rows_only = (1 << m) - 1
     pairs = []
@@ -398,19 +411,34 @@ def _complementary(LP, LQ, m, n) -> list:
 
 def _solve_pair(A, B, lx, ly, m, n):
     """Exact x and y (integer weights) from their label sets, or ``None`` if not determined."""
-    S = _bits(~lx & ((1 << m) - 1))
-    T = _bits(lx >> m)
-    R = _bits(~ly >> m & ((1 << n) - 1))
-    U = _bits(ly & ((1 << m) - 1))
-    if len(S) != len(T) or len(R) != len(U) or not S or not R:
+    x = _x_weights(B, lx, m, n)
+    y = None if x is None else _y_weights(A, ly, m, n)
+    return None if y is None else (x, y)
+
+
+def _x_weights(B, lx, m, n):
+    """The vertex x of P with label set ``lx`` (a simple vertex: its labels determine it)
+    as integer weights; ``None`` if not determined, infeasible sign, or the origin."""
+    S = _bits(~lx & ((1 << m) - 1))      # support: rows that are not labels
+    T = _bits(lx >> m)                   # columns that are best responses
+    if len(S) != len(T) or not S:
         return None
     xs = _solve([B[i][j] for j in T for i in S], len(S))
+    if xs is None or min(xs) < 0:
+        return None
+    return on_support(S, xs, m, 0)
+
+
+def _y_weights(A, ly, m, n):
+    """:func:`_x_weights` for a vertex of Q (``ly`` in the game's label order)."""
+    R = _bits(~ly >> m & ((1 << n) - 1))
+    U = _bits(ly & ((1 << m) - 1))
+    if len(R) != len(U) or not R:
+        return None
     ys = _solve([A[i][j] for i in U for j in R], len(R))
-    if xs is None or ys is None:
+    if ys is None or min(ys) < 0:
         return None
-    if min(xs) < 0 or min(ys) < 0:
-        return None
-    return on_support(S, xs, m, 0), on_support(R, ys, n, 0)
+    return on_support(R, ys, n, 0)
 
 
 _BYTE_BITS = [tuple(i for i in range(8) if b >> i & 1) for b in range(256)]
@@ -577,13 +605,21 @@ def _lex_ratio(T, c, d, nv):
     return best
 
 
-def _exact_pairs(A, B, limit):
-    """Completely labelled vertex pairs of the exact polytopes."""
+def _exact_pairs(A, B, limit, LP=None, LQ=None):
+    """Completely labelled vertex pairs of the exact polytopes.
+
+    ``LP`` / ``LQ``: the float vertex masks of a polytope already known to be simple;
+    its vertices are then taken from them (each solved from its labels) instead of
+    searched exactly.
+    """
     m, n = len(A), len(A[0])
-    P = _exact_vertices([[B[i][j] for i in range(m)] for j in range(n)], limit)
-    Qv = _exact_vertices(A, limit)
+    if LP is None:
+        P = _exact_vertices([[B[i][j] for i in range(m)] for j in range(n)], limit)
+    else:
+        P = dict.fromkeys(LP.tolist())
     Q = {}
-    for mask, y in Qv.items():
+    for mask, y in (_exact_vertices(A, limit).items() if LQ is None
+                    else ((mask, None) for mask in LQ.tolist())):
         Q[((mask & ((1 << n) - 1)) << m) | (mask >> n)] = y
     full = (1 << (m + n)) - 1
     px, qy = list(P), list(Q)
@@ -601,8 +637,15 @@ def _exact_pairs(A, B, limit):
     out = []
     for lx, ly in pairs:
         x, y = P[lx], Q[ly]
-        if any(x) and any(y):
-            out.append((lx, ly, _weights(x), _weights(y)))
+        x_zero = not _bits(~lx & ((1 << m) - 1)) if x is None else not any(x)
+        y_zero = not _bits(~ly >> m & ((1 << n) - 1)) if y is None else not any(y)
+        if x_zero or y_zero:
+            continue                     # a pair with the origin is no equilibrium
+        x = _x_weights(B, lx, m, n) if x is None else _weights(x)
+        y = _y_weights(A, ly, m, n) if y is None else _weights(y)
+        if x is None or y is None:       # a float vertex its labels do not determine:
+            return _exact_pairs(A, B, limit)   # search both polytopes exactly after all
+        out.append((lx, ly, x, y))
     return out
 
 
