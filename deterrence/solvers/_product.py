@@ -509,6 +509,28 @@ def fmpz_system(W, states, diag, scale, pad=0):
     return A
 
 
+def nonzeros(M):
+    """``(rows, cols, values)`` of the nonzero entries of a 2-d array, as Python lists."""
+    rows, cols = np.nonzero(M)
+    return rows.tolist(), cols.tolist(), M[rows, cols].tolist()
+
+
+def fmpz_from_nonzeros(n, nz, diag, scale, transpose=False):
+    """flint ``diag * I - scale * S`` (or ``S^T``) for the ``n x n`` integer matrix ``S``
+    given by :func:`nonzeros`: one build of the nonzeros serves several systems."""
+    flint = _flint()
+    rows, cols, vals = nz
+    if transpose:
+        rows, cols = cols, rows
+    A = flint.fmpz_mat(n, n)
+    for i, j, v in zip(rows, cols, vals):
+        A[i, j] = -scale * v
+    if diag:
+        for i in range(n):
+            A[i, i] += diag
+    return A
+
+
 def fmpz_rows(M, states):
     """Rows ``states`` of an integer array as a flint ``fmpz_mat``."""
     flint = _flint()
@@ -686,13 +708,13 @@ def solve_by_components(W, states, diag, scale, columns):
     return flint.fmpq_mat(n, k, [v for r in X for v in r])
 
 
-def start_values(chain, delta=None, states=None, frows=None):
+def start_values(chain, delta=None, states=None, frows=None, nz=None):
     """Exact values ``(V1, V2)`` at the start only: one solve with one column.
 
     ``V_k(x0) = e_x0' A^-1 b_k = y' b_k`` with ``A' y = e_x0``: ``y`` (the discounted
     occupation measure from the start, up to scale) serves both players, and
     ``y' b_k = (y' F) U_k``: ``frows``, the rows ``states`` of ``ic.F`` as a flint
-    matrix, if the caller has it already.
+    matrix, if the caller has it already; ``nz``, :func:`nonzeros` of ``W[states, states]``.
     """
     flint = _flint()
     ic = chain.integers()
@@ -700,7 +722,10 @@ def start_values(chain, delta=None, states=None, frows=None):
     dn, dd = d.numerator, d.denominator
     states = list(range(ic.N)) if states is None else list(states)
     x0 = chain.start()
-    A = fmpz_system(ic.W.T, states, dd * ic.D, dn)
+    if nz is None:
+        A = fmpz_system(ic.W.T, states, dd * ic.D, dn)
+    else:
+        A = fmpz_from_nonzeros(len(states), nz, dd * ic.D, dn, transpose=True)
     y, den = fmpz_solve_mat(A, [[1 if x == x0 else 0 for x in states]]).numer_denom()
     if frows is None:
         frows = fmpz_rows(ic.F, states)

@@ -224,20 +224,35 @@ def _analyse(chain, rg, automata, mode, war, within, disc):
 
 
 def _analyse_exact(chain, rg, automata, war, within, has_delta):
-    """:func:`analyse_noise` in integers (python-flint), on the states reachable from the start."""
+    """:func:`analyse_noise` in integers (python-flint), on the states reachable from the start.
+
+    ``W`` on the reachable states is read once (its nonzeros): the discounted system, the
+    long-run system and the war chain are all set from it.
+    """
     import flint
     stage = rg.stage
     ic = chain.integers()
     x0 = chain.start()
-    succ = ic.successors()
-    R = _product.reach(succ, x0)
+    R = _product.reach(ic.successors(), x0)
+    idx = np.asarray(R)
+    WR = ic.W[idx[:, None], idx]
+    nz = _product.nonzeros(WR)
     # per reachable state, the chance of each realised profile (times Df): rewards are
     # F U (times Dr), so frequencies and payoffs both come from mu F
     G = _product.fmpz_rows(ic.F, R)
     disc = None
     if has_delta:                                 # only the start's values are wanted
-        disc = _product.start_values(chain, states=R, frows=G)
-    mu, den = _long_run_exact(ic, succ, R, x0)    # integer row vector over one denominator
+        disc = _product.start_values(chain, states=R, frows=G, nz=nz)
+    n = len(R)
+    pred = [[] for _ in range(n)]
+    for i, j in zip(nz[0], nz[1]):
+        pred[j].append(i)
+    k0 = R.index(x0)
+    irreducible = len(_product.reach(pred, k0)) == n      # every reachable state leads back
+    if irreducible:
+        mu, den = _stationary(n, nz, ic.D)
+    else:
+        mu, den = _long_run_exact(ic, ic.successors(), R, x0)
     S = (mu * G).entries()
     a1, a2 = stage.actions
 
@@ -247,11 +262,30 @@ def _analyse_exact(chain, rg, automata, war, within, has_delta):
             for b1 in range(len(a1)) for b2 in range(len(a2))}
     lr = tuple(ratio(_product.profile_sum(S, ic.U, k), ic.Dr) for k in range(2))
     wp = war_profiles(stage, war)
-    prob, ever, rounds = _war_risk_exact(chain, wp, within)
+    Ww = ic.war_weights(_war_mask(stage, wp))[idx[:, None], idx]
+    prob, ever, rounds = _war_core(WR - Ww, Ww.sum(axis=1), k0, ic.D, within, irreducible)
     return NoiseAnalysis(players=stage.players, strategies=tuple(a.name for a in automata),
                          discounted_payoffs=disc, long_run_payoffs=lr, profile_frequencies=freq,
                          war_profiles=wp, within=within, war_probability=prob,
                          war_eventually=ever, expected_rounds_to_war=rounds, exact=True)
+
+
+def _stationary(n, nz, D):
+    """Stationary distribution of an irreducible chain ``W / D`` (``nz``: the nonzeros of
+    ``W``) as ``(mu, den)``: ``(D I - W)^T pi = 0`` with the last equation replaced by
+    ``sum(pi) = 1``."""
+    import flint
+    rows, cols, vals = nz
+    A = flint.fmpz_mat(n, n)
+    for i, j, v in zip(rows, cols, vals):
+        if j != n - 1:                    # transposed: entry (j, i); row n - 1 is the sum
+            A[j, i] = -v
+    for i in range(n - 1):
+        A[i, i] += D
+    for j in range(n):
+        A[n - 1, j] = 1
+    pi, den = _product.fmpz_solve_mat(A, [[0] * (n - 1) + [1]]).numer_denom()
+    return pi.transpose(), den
 
 
 def _long_run_exact(ic, succ, R, start):
@@ -309,54 +343,74 @@ def _absorption(ic, succ, R, start):
     return closed, [zw[0, j] / D for j in range(len(closed))]
 
 
-def _war_risk_exact(chain, wp, within):
-    """:func:`war_risk_arrays` in integers (python-flint); exact mode only.
+def _war_mask(stage, wp):
+    a1, a2 = stage.actions
+    mask = np.zeros((len(a1), len(a2)), dtype=bool)
+    for p in wp:
+        mask[a1.index(p[0]), a2.index(p[1])] = True
+    return mask
 
-    ``Q = W - W_war`` is ``D`` times the chain with war made absorbing. Only the states
+
+def _war_risk_exact(chain, wp, within):
+    """:func:`war_risk_arrays` in integers (python-flint); exact mode only."""
+    ic = chain.integers()
+    Ww = ic.war_weights(_war_mask(chain.stage, wp))
+    return _war_core(ic.W - Ww, Ww.sum(axis=1), chain.start(), ic.D, within)
+
+
+def _war_core(Q, w, x0, D, within, irreducible=False):
+    """War risk from state ``x0`` of an integer chain ``W / D`` (rows closed under its
+    successors) split as ``W = Q + W_war``, ``w`` the row sums of ``W_war``.
+
+    ``Q`` is ``D`` times the chain with war made absorbing. Only the states
     reachable from the start that can still reach war (``K``) matter: mass that leaves
     ``K`` never comes back. The chance of war within ``T`` rounds is the last entry of
     ``e_start A^T / D^T`` with ``A = [[Q_KK, w_K], [0, D]]`` (the war state keeps
     ``D^t`` times what it absorbed: Horner's rule, one matrix-vector product a round).
     War is certain exactly when every state reachable from the start can still reach it
     (``K`` is all of them): then only the expected rounds are solved for, otherwise only
-    the hitting probability, with ``(D I - Q_KK)``.
+    the hitting probability, with ``(D I - Q_KK)``. ``irreducible``: every state of the
+    chain leads to every other, so each reaches war if any state has war weight (the
+    first war on a shortest path is taken from a state whose whole row is in ``Q``).
     """
     import flint
-    ic = chain.integers()
-    a1, a2 = chain.stage.actions
-    mask = np.zeros((len(a1), len(a2)), dtype=bool)
-    for p in wp:
-        mask[a1.index(p[0]), a2.index(p[1])] = True
-    Ww = ic.war_weights(mask)
-    Q = ic.W - Ww
-    w = Ww.sum(axis=1)
-    x0 = chain.start()
-    succ = ic.successors(Q)
+    qrows, qcols, qvals = _product.nonzeros(Q)
+    N = len(w)
+    succ = [[] for _ in range(N)]
+    for i, j in zip(qrows, qcols):
+        succ[i].append(j)
     S = _product.reach(succ, x0)
-    inS = set(S)
-    K = {x for x in S if w[x] != 0}
-    pred = ic.successors(Q.T)
-    todo = list(K)
-    while todo:                                  # back from war, inside S
-        for x in pred[todo.pop()]:
-            if x not in K and x in inS:
-                K.add(x)
-                todo.append(x)
-    if x0 not in K:
-        return 0, 0, None
-    K = sorted(K)
-    n, k0, D = len(K), K.index(x0), ic.D
+    w = [int(v) for v in w]
+    if irreducible and any(w):
+        K = S
+    else:
+        inS = set(S)
+        K = {x for x in S if w[x] != 0}
+        pred = [[] for _ in range(N)]
+        for i, j in zip(qrows, qcols):
+            pred[j].append(i)
+        todo = list(K)
+        while todo:                                  # back from war, inside S
+            for x in pred[todo.pop()]:
+                if x not in K and x in inS:
+                    K.add(x)
+                    todo.append(x)
+        if x0 not in K:
+            return 0, 0, None
+        K = sorted(K)
+    n = len(K)
+    pos = {x: i for i, x in enumerate(K)}
+    k0 = pos[x0]
     # Q_KK once: A = [[Q_KK, w_K], [0, D]] for the rounds, M = D I - Q_KK for the solve
-    idx = np.asarray(K)
-    sub = Q[idx[:, None], idx]
-    rows, cols = np.nonzero(sub)
-    entries = list(zip(rows.tolist(), cols.tolist(), sub[rows, cols].tolist()))
     A, M = flint.fmpz_mat(n + 1, n + 1), flint.fmpz_mat(n, n)
-    for i, j, q in entries:
-        A[i, j] = q
-        M[i, j] = -q
+    for x, y, q in zip(qrows, qcols, qvals):
+        i, j = pos.get(x), pos.get(y)
+        if i is not None and j is not None:
+            A[i, j] = q
+            M[i, j] = -q
     for i, x in enumerate(K):
-        A[i, n] = int(w[x])
+        if w[x]:
+            A[i, n] = w[x]
         M[i, i] += D
     A[n, n] = D
     u, v = flint.fmpz_mat(1, n + 1), flint.fmpz_mat(1, n + 1)
@@ -375,8 +429,8 @@ def _war_risk_exact(chain, wp, within):
     u = _vector_power(u, A, a, Ak, k)
     v = _vector_power(v, A.transpose(), within - a, None if Ak is None else Ak.transpose(), k)
     top = (u * v.transpose())[0, 0]
-    prob = _num(Fraction(int(top), D ** within))
-    if len(K) < len(S):
+    prob = _product.from_fmpq(flint.fmpq(top, flint.fmpz(D) ** within))
+    if n < len(S):
         # some state reachable from the start cannot reach war: P(war ever) < 1, no mean time
         X = _product.fmpz_solve_mat(M, [[w[x] for x in K]])
         return prob, _product.from_fmpq(X[k0, 0]), None
