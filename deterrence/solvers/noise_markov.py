@@ -399,15 +399,21 @@ def _war_core(Q, w, x0, D, within, irreducible=False):
             return 0, 0, None
         K = sorted(K)
     n = len(K)
-    pos = {x: i for i, x in enumerate(K)}
-    k0 = pos[x0]
     # Q_KK once: A = [[Q_KK, w_K], [0, D]] for the rounds, M = D I - Q_KK for the solve
     A, M = flint.fmpz_mat(n + 1, n + 1), flint.fmpz_mat(n, n)
-    for x, y, q in zip(qrows, qcols, qvals):
-        i, j = pos.get(x), pos.get(y)
-        if i is not None and j is not None:
+    if n == N:                                   # K is every state (the usual case)
+        k0 = x0
+        for i, j, q in zip(qrows, qcols, qvals):
             A[i, j] = q
             M[i, j] = -q
+    else:
+        pos = {x: i for i, x in enumerate(K)}
+        k0 = pos[x0]
+        for x, y, q in zip(qrows, qcols, qvals):
+            i, j = pos.get(x), pos.get(y)
+            if i is not None and j is not None:
+                A[i, j] = q
+                M[i, j] = -q
     for i, x in enumerate(K):
         if w[x]:
             A[i, n] = w[x]
