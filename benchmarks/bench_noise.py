@@ -83,14 +83,6 @@ def axelrod_match(turns):
     return turns / (time.perf_counter() - t0)
 
 
-def random_automaton(n, actions, seed):
-    g = np.random.default_rng(seed)
-    states = [f"s{i}" for i in range(n)]
-    play = {s: actions[int(g.integers(len(actions)))] for s in states}
-    table = {(s, a, b): states[int(g.integers(n))] for s in states for a in actions for b in actions}
-    return Automaton(states, "s0", play, table, actions, name=f"random{seed}")
-
-
 def main():
     if "--exact" in sys.argv[1:]:
         exact_table()
@@ -122,8 +114,8 @@ def exact_cases():
     rg = RepeatedGame(US, "9/10", noise=NOISE)
     acts = list(US.actions[0])
     tft = _product.resolve_profile(rg, "tft")[1]
-    cases = [(f"{k}-state vs TFT", (tft if k == 2 else random_automaton(k, acts, k), tft)) for k in (2, 5, 10, 20)]
-    cases.append(("20-state vs 20-state", (random_automaton(20, acts, 1), random_automaton(20, acts, 2))))
+    cases = [(f"{k}-state vs TFT", (tft if k == 2 else Automaton.random(k, acts, k), tft)) for k in (2, 5, 10, 20)]
+    cases.append(("20-state vs 20-state", (Automaton.random(20, acts, 1), Automaton.random(20, acts, 2))))
     return rg, cases
 
 

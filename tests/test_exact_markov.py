@@ -165,14 +165,9 @@ def test_solve_by_components_on_two_20_state_automata():
     g = np.random.default_rng(7)
     acts = list(US.actions[0])
 
-    def random_automaton(n, name):
-        states = [f"s{i}" for i in range(n)]
-        play = {s: acts[int(g.integers(3))] for s in states}
-        table = {(s, a, b): states[int(g.integers(n))] for s in states for a in acts for b in acts}
-        return Automaton(states, "s0", play, table, acts, name=name)
-
     rg = RepeatedGame(US, "9/10", None, {"execution": "1/50"})
-    chain = _product.Chain(rg, (random_automaton(12, "a"), random_automaton(12, "b")), "exact")
+    chain = _product.Chain(rg, (Automaton.random(12, acts, g, name="a"), Automaton.random(12, acts, g, name="b")),
+                           "exact")
     ic = chain.integers()
     states = list(range(ic.N))
     cols = [[9 * ic.R[k][x] for x in states] for k in range(2)]

@@ -6,7 +6,6 @@ for war when the chain is irreducible: each case here takes one of those branche
 """
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from deterrence import load_game
@@ -17,14 +16,6 @@ from deterrence.solvers.noise_markov import analyse_noise, war_profiles, war_ris
 
 US = load_game("us_iran_stage").with_defaults()
 PD = load_game("prisoners_dilemma").with_defaults()
-
-
-def random_automaton(n, actions, seed):
-    g = np.random.default_rng(seed)
-    states = [f"s{i}" for i in range(n)]
-    play = {s: actions[int(g.integers(len(actions)))] for s in states}
-    table = {(s, a, b): states[int(g.integers(n))] for s in states for a in actions for b in actions}
-    return Automaton(states, "s0", play, table, actions, name=f"random{seed}")
 
 
 def both_paths(rg, prof, war=None, within=12):
@@ -52,7 +43,7 @@ def test_irreducible_chain_where_war_cannot_happen():
 def test_random_automata_against_tft(seed):
     rg = RepeatedGame(US, "9/10", None, {"execution": "1/50"})
     tft = _product.resolve_profile(rg, "tft")[1]
-    auto = random_automaton(6, list(US.actions[0]), seed)
+    auto = Automaton.random(6, list(US.actions[0]), seed)
     for war in (None, "any"):
         both_paths(rg, (auto, tft), war=war)
 
@@ -69,5 +60,5 @@ def test_benchmark_case_20_states_against_tft():
     # the case timed by benchmarks/bench_noise.py --exact (40 product states, 34 reachable)
     rg = RepeatedGame(US, "9/10", None, {"execution": "1/50"})
     tft = _product.resolve_profile(rg, "tft")[1]
-    a = both_paths(rg, (random_automaton(20, list(US.actions[0]), 20), tft), within=100)
+    a = both_paths(rg, (Automaton.random(20, list(US.actions[0]), 20), tft), within=100)
     assert a.war_eventually == 1 and a.expected_rounds_to_war > 0

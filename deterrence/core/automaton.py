@@ -41,6 +41,7 @@ import numpy as np
 
 from ..errors import GameError, GameFileError
 from .numbers import format_exact, is_symbolic, to_exact
+from .random import rng
 
 WILDCARD = "*"
 _RULE = re.compile(r"^\s*([^:]+?)\s*:\s*([^,]+?)\s*,\s*([^-]+?)\s*->\s*(\S+)\s*$")
@@ -229,6 +230,24 @@ class Automaton:
         return cls(states, start, spec["play"], spec["transitions"], actions, opponent_actions,
                    name=name, description=str(spec.get("description", spec.get("about", ""))),
                    parameters=parameters, where=where)
+
+    @classmethod
+    def random(cls, n_states: int, actions, seed=None, *, name=None) -> "Automaton":
+        """A random pure automaton (states ``s0..``, start ``s0``): each state plays a random
+        action and moves to a random state after each pair of actions. For tournaments,
+        benchmarks and tests; the same ``seed`` gives the same automaton.
+
+        >>> a = Automaton.random(3, ["hold", "strike"], seed=1)
+        >>> a.n_states, a.start, a == Automaton.random(3, ["hold", "strike"], seed=1)
+        (3, 's0', True)
+        """
+        g = rng(seed)
+        actions = list(actions)
+        states = [f"s{i}" for i in range(n_states)]
+        play = {s: actions[int(g.integers(len(actions)))] for s in states}
+        table = {(s, a, b): states[int(g.integers(n_states))]
+                 for s in states for a in actions for b in actions}
+        return cls(states, "s0", play, table, actions, name=name or f"random{seed}")
 
     @classmethod
     def from_text(cls, text: str, actions, opponent_actions=None, *, name="", parameters=(),
