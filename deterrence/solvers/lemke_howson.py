@@ -243,18 +243,29 @@ def _exact_path(game, init, max_pivots, backend=None):
     bases = [list(range(m, m + n)), list(range(m))]
     slacks = [list(range(m, m + n)), list(range(m))]
     dets = [1, 1]
-    entering = init
-    k = 0 if init < m else 1
-    for _ in range(max_pivots):
+
+    def step(k, entering):
         r = _lex_min_ratio_exact(T[k], entering, slacks[k])
         dets[k] = _pivot_exact(T[k], r, entering, dets[k])
-        bases[k][r], entering = entering, bases[k][r]
-        if entering == init:
-            break
-        k = 1 - k
-    else:
-        raise SolverError(f"Lemke–Howson from label {init} did not finish within max_pivots={max_pivots} pivots")
+        bases[k][r], leaving = entering, bases[k][r]
+        return leaving
+
+    _follow_path(init, m, max_pivots, step)
     return _strategies_from_integer_tableaux(T, bases, m, n)
+
+
+def _follow_path(init, m, max_pivots, step):
+    """Complementary pivoting from the missing label ``init``: ``step(k, entering)``
+    pivots label ``entering`` into tableau ``k`` (0: the one whose basis starts with the
+    column player's slacks, 1: the row player's) and returns the label that leaves; the
+    path ends when ``init`` leaves. Shared by the integer, flint and NumPy loops."""
+    entering, k = init, (0 if init < m else 1)
+    for _ in range(max_pivots):
+        entering = step(k, entering)
+        if entering == init:
+            return
+        k = 1 - k
+    raise SolverError(f"Lemke–Howson from label {init} did not finish within max_pivots={max_pivots} pivots")
 
 
 def _strategies_from_integer_tableaux(T, bases, m, n):
@@ -371,16 +382,12 @@ def _exact_path_flint(flint, T, m, n, init, max_pivots):
     tabs = [_FlintDictionary(flint, cols0, n, range(m, m + n), range(m)),
             _FlintDictionary(flint, cols1, m, range(m), range(m, m + n))]
     slacks = [range(m, m + n), range(m)]
-    entering = init
-    k = 0 if init < m else 1
-    for _ in range(max_pivots):
+
+    def step(k, entering):
         r, column = tabs[k].ratio_row(entering, slacks[k])
-        entering = tabs[k].pivot(r, entering, column)
-        if entering == init:
-            break
-        k = 1 - k
-    else:
-        raise SolverError(f"Lemke–Howson from label {init} did not finish within max_pivots={max_pivots} pivots")
+        return tabs[k].pivot(r, entering, column)
+
+    _follow_path(init, m, max_pivots, step)
     rhs = [[[v] for v in tab.rhs()] for tab in tabs]
     return _strategies_from_integer_tableaux(rhs, [tabs[0].basis, tabs[1].basis], m, n)
 
@@ -499,9 +506,8 @@ def _numpy_run(A, B, init, max_pivots):
     T = [T0, T1]
     bases = [list(range(m, m + n)), list(range(m))]
     slacks = [range(m, m + n), range(m)]
-    entering = init
-    k = 0 if init < m else 1
-    for _ in range(max_pivots):
+
+    def step(k, entering):
         tab = T[k]
         r = _lex_min_ratio_float(tab, entering, slacks[k])
         row = tab[r]
@@ -509,12 +515,10 @@ def _numpy_run(A, B, init, max_pivots):
         col = tab[:, entering].copy()
         col[r] = 0.0
         tab -= col[:, None] * row
-        bases[k][r], entering = entering, bases[k][r]
-        if entering == init:
-            break
-        k = 1 - k
-    else:
-        raise SolverError(f"Lemke–Howson from label {init} did not finish within max_pivots={max_pivots} pivots")
+        bases[k][r], leaving = entering, bases[k][r]
+        return leaving
+
+    _follow_path(init, m, max_pivots, step)
     basis0, basis1 = np.array(bases[0], dtype=np.int64), np.array(bases[1], dtype=np.int64)
     x, y = np.zeros(m), np.zeros(n)
     own = basis0 < m
