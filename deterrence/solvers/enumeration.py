@@ -359,14 +359,6 @@ def _float_polytopes(A, B, limit):
             _float_vertices(np.array(A, dtype=float), limit))
 
 
-def _float_pairs(A, B, limit):
-    """Equilibrium vertex pairs by float vertex enumeration, or ``None`` (degenerate)."""
-    LP, LQ = _float_polytopes(A, B, limit)
-    if LP is None or LQ is None:
-        return None
-    return _pairs_of_simple_polytopes(A, B, LP, LQ)
-
-
 def _pairs_of_simple_polytopes(A, B, LP, LQ):
     """Equilibrium vertex pairs from the vertex masks of two simple polytopes, or ``None``
     if a safety check fails (then the game is treated as degenerate)."""
@@ -471,10 +463,7 @@ def _solve(flat, k):
         import flint
     except ImportError:            # pragma: no cover - flint is a dependency
         z = _solve_exact([flat[i * k:(i + 1) * k] for i in range(k)], [1] * k)
-        if z is None:
-            return None
-        den = math.lcm(*(v.denominator for v in z))
-        return [int(v * den) for v in z]
+        return None if z is None else _weights(z)
     try:
         z = flint.fmpz_mat(k, k, flat).solve(_ones(flint, k))
     except ZeroDivisionError:
@@ -650,7 +639,7 @@ def _exact_pairs(A, B, limit, LP=None, LQ=None):
 
 
 def _weights(z) -> list:
-    """Nonnegative Fractions, not all zero, as the smallest proportional integers.
+    """Fractions, not all zero, as the smallest proportional integers (same signs).
 
     >>> _weights([Fraction(1, 2), Fraction(0), Fraction(3, 4)])
     [2, 0, 3]
