@@ -5,6 +5,7 @@ no profile reaches a user without passing this check in exact arithmetic.
 """
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 from itertools import product
 
@@ -37,13 +38,13 @@ def expected_payoffs_against(game, strategies, player) -> list:
         # cheaper than summing Fractions (the check runs on every equilibrium).
         den = 1
         for _, p in support:
-            den = _lcm(den, Fraction(p).denominator)
+            den = math.lcm(den, Fraction(p).denominator)
         weights = [int(Fraction(p) * den) for _, p in support]
         sub = M[:, cols]
         scale = 1
         for v in sub.flat:
             if isinstance(v, Fraction):
-                scale = _lcm(scale, v.denominator)
+                scale = math.lcm(scale, v.denominator)
         total = den * scale
         for a in range(game.shape[player]):
             row = sub[a]
@@ -77,11 +78,6 @@ def on_support(indices, values, size, zero=Fraction(0)) -> list:
     return out
 
 
-def _lcm(a: int, b: int) -> int:
-    from math import gcd
-    return a // gcd(a, b) * b
-
-
 def regrets(game, strategies) -> tuple:
     """Each player's regret (best deviation payoff minus current payoff), exactly.
 
@@ -99,7 +95,7 @@ def regrets(game, strategies) -> tuple:
 
 def _normalise(game, strategies):
     _check_count(game, strategies)
-    return [tuple(Fraction(p) for p in _exact_strategy(game, i, s))
+    return [tuple(Fraction(p) for p in _exact_strategy(game, i, s)[0])
             for i, s in enumerate(strategies)]
 
 
@@ -108,8 +104,9 @@ def _check_count(game, strategies):
         raise GameError(f"a profile needs {game.n_players} strategies, got {len(strategies)}")
 
 
-def _exact_strategy(game, i, s) -> list:
-    """Player ``i``'s probabilities as ints and Fractions, checked to be a probability vector."""
+def _exact_strategy(game, i, s) -> tuple:
+    """Player ``i``'s probabilities as ints and Fractions, checked to be a probability
+    vector, and as integer weights over their common denominator."""
     # ints are already exact: skip to_exact's chain of isinstance tests for them
     s = [p if type(p) is int else to_exact(p, f"probability for {game.players[i]}") for p in s]
     if len(s) != game.shape[i]:
@@ -118,20 +115,11 @@ def _exact_strategy(game, i, s) -> list:
     den = 1
     for p in s:
         if type(p) is not int:
-            den = _lcm(den, p.denominator)
-    if any(p < 0 for p in s) or sum(p * den if type(p) is int else p.numerator * (den // p.denominator)
-                                     for p in s) != den:
+            den = math.lcm(den, p.denominator)
+    weights = [p * den if type(p) is int else p.numerator * (den // p.denominator) for p in s]
+    if min(weights) < 0 or sum(weights) != den:
         raise GameError(f"strategy of {game.players[i]} is not a probability vector: {s}")
-    return s
-
-
-def _as_weights(s) -> list:
-    """Exact probabilities as integer weights over their common denominator."""
-    den = 1
-    for p in s:
-        if type(p) is not int:
-            den = _lcm(den, p.denominator)
-    return [p * den if type(p) is int else p.numerator * (den // p.denominator) for p in s]
+    return s, weights
 
 
 def is_equilibrium(game, strategies) -> bool:
@@ -160,7 +148,7 @@ def certified_equilibrium(game, strategies) -> Equilibrium:
     game._need_numeric("certification")
     if game.n_players == 2:
         _check_count(game, strategies)
-        wx, wy = (_as_weights(_exact_strategy(game, i, s)) for i, s in enumerate(strategies))
+        wx, wy = (_exact_strategy(game, i, s)[1] for i, s in enumerate(strategies))
         return _certify_two(game, [wx], [wy])[0]
     profile = _normalise(game, strategies)
     payoffs = []
