@@ -41,10 +41,6 @@ def random_game(n, seed):
     return A, B
 
 
-def key(x, y):
-    return tuple(np.round(np.concatenate([np.asarray(x, float), np.asarray(y, float)]), 6))
-
-
 def keys(profiles):
     """The set of (x, y) profiles rounded to 1e-6, as tuples of floats.
 
@@ -173,18 +169,25 @@ def main(argv=None):
               + f"  {'yes' if agree else 'NO'}", flush=True)
     if args.no_20:
         return
-    # 20x20 in a fresh process: time (with numba's cached load) and peak RSS (VmHWM)
-    code = ("import sys, time; sys.path[:0] = [%r]\n"
+    neq, t, rss = fresh_process_20x20()
+    print(f"20x20 (seed 20000, fresh process): {neq} equilibria in {t:.2f} s; peak RSS {rss:.0f} MiB")
+
+
+def fresh_process_20x20():
+    """All equilibria of the seeded 20x20 game in a fresh process: ``(equilibria, seconds,
+    peak RSS in MiB)``. The time includes loading numba's cached search when it is used.
+    The peak is VmHWM (of this process image) rather than ru_maxrss, which Linux carries
+    across fork+exec and would report the (large) parent's RSS."""
+    here = Path(__file__).resolve().parent
+    code = ("import sys, time; sys.path[:0] = [%r, %r]\n"
             "import bench_enumeration as be\n"
             "A, B = be.random_game(20, 20000)\n"
             "t = time.perf_counter(); eq = be.ours(A, B); t = time.perf_counter() - t\n"
             "hwm = [int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM')]\n"
-            "print(len(eq), t, hwm[0])\n" % str(Path(__file__).resolve().parent))
+            "print(len(eq), t, hwm[0])\n" % (str(here.parent), str(here)))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.split()
-    print(f"20x20 (seed 20000, fresh process): {out[0]} equilibria in {float(out[1]):.2f} s; "
-          f"peak RSS {int(out[2]) / 1024:.0f} MiB")
-
+    return int(out[0]), float(out[1]), int(out[2]) / 1024
 
 if __name__ == "__main__":
     main()

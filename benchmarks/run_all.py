@@ -141,21 +141,8 @@ def goal_enumeration(quick):
           ["n", "games", "#eq", "ours (exact)", "QuantEcon vertex enum", "ours/QE (<=1)",
            "lrsnash", "lrs/ours (>=3)", "pygambit enummixed", "gambit/ours", "nashpy vertex enum",
            "nashpy/ours", "sets agree"], rows)
-    # 20x20 (goal 1 "in seconds") and its memory (goal 6) in one fresh subprocess
-    code = ("import sys, time, resource; sys.path[:0] = [%r, %r]\n"
-            "import bench_enumeration as be\n"
-            "A, B = be.random_game(20, 20000)\n"
-            "t = time.perf_counter(); eq = be.ours(A, B); t = time.perf_counter() - t\n"
-            # VmHWM (peak RSS of this process image) rather than ru_maxrss: Linux carries
-            # ru_maxrss across fork+exec, so it would report the (large) parent's RSS.
-            "hwm = [int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM')]\n"
-            "print(len(eq), t, hwm[0] if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
-            % (str(ROOT), str(HERE)))
-    runs = []
-    for _ in range(1 if quick else 2):
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                             check=True).stdout.split()
-        runs.append((int(out[0]), float(out[1]), int(out[2]) / 1024))
+    # 20x20 (goal 1 "in seconds") and its memory (goal 6) in a fresh subprocess
+    runs = [be.fresh_process_20x20() for _ in range(1 if quick else 2)]
     neq20 = runs[0][0]
     t20 = statistics.median(r[1] for r in runs)
     rss20 = max(r[2] for r in runs)
