@@ -293,10 +293,10 @@ def test_float_kernel_max_pivots_guard():
 
 
 def test_numba_switch(monkeypatch):
-    from deterrence.solvers.lemke_howson import _numba_kernel
+    from deterrence.solvers.lemke_howson import _numba_kernels
     monkeypatch.setenv("DETERRENCE_NUMBA", "0")
-    assert _numba_kernel() is None
-    assert _numba_kernel(force=False) is None
+    assert _numba_kernels() is None
+    assert _numba_kernels(force=False) is None
 
 
 def test_fractional_payoffs_large_game_same_equilibrium_as_scaled():

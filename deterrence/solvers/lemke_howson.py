@@ -457,12 +457,6 @@ def _numba_kernels(force=False, cells=None):
     return _NUMBA_KERNELS[0]
 
 
-def _numba_kernel(force=False):
-    """The compiled pivoting kernel, or ``None`` (see :func:`_numba_kernels`)."""
-    kernels = _numba_kernels(force)
-    return None if kernels is None else kernels[0]
-
-
 def _float_run(game, init, max_pivots, backend=None):
     """Float complementary pivoting.
 
