@@ -65,6 +65,13 @@ PIVOTING = ("float", "integer")
 class _FloatBreakdown(SolverError):
     """Float pivoting found no positive entry in the entering column (rounding)."""
 
+    def __init__(self):
+        super().__init__("Lemke–Howson (floating point): no positive entry in the entering column")
+
+
+def _out_of_pivots(init, max_pivots):
+    return SolverError(f"Lemke–Howson from label {init} did not finish within max_pivots={max_pivots} pivots")
+
 
 def lemke_howson(game, *, initial_label: int = 0, exact: bool = True, pivoting: str = "float",
                  max_pivots: int = DEFAULT_MAX_PIVOTS) -> SolveResult:
@@ -265,7 +272,7 @@ def _follow_path(init, m, max_pivots, step):
         if entering == init:
             return
         k = 1 - k
-    raise SolverError(f"Lemke–Howson from label {init} did not finish within max_pivots={max_pivots} pivots")
+    raise _out_of_pivots(init, max_pivots)
 
 
 def _strategies_from_integer_tableaux(T, bases, m, n):
@@ -404,7 +411,7 @@ def _lex_min_ratio_float(T, col, slack_cols):
     column = T[:, col]
     rows = np.flatnonzero(column > _TOL)
     if rows.size == 0:
-        raise _FloatBreakdown("Lemke–Howson (floating point): no positive entry in the entering column")
+        raise _FloatBreakdown()
     if rows.size == 1:
         return int(rows[0])
     ratios = T[rows, -1] / column[rows]
@@ -482,10 +489,9 @@ def _float_run(game, init, max_pivots, backend=None):
         ranges = np.empty(4)
         status = kernels[0](A, B, init, max_pivots, _TOL, basis0, basis1, x, y, ranges)
         if status == 1:
-            raise SolverError(f"Lemke–Howson from label {init} did not finish within "
-                              f"max_pivots={max_pivots} pivots")
+            raise _out_of_pivots(init, max_pivots)
         if status == 2:
-            raise _FloatBreakdown("Lemke–Howson (floating point): no positive entry in the entering column")
+            raise _FloatBreakdown()
         return basis0, basis1, x, y, ranges, kernels
     # payoffs near the float limit overflow in the rescaling: NaN/inf then make the
     # float route give way to the exact one, without warnings
