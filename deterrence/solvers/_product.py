@@ -493,20 +493,9 @@ def strong_components(succ, R):
     return label
 
 
-def fmpz_system(W, states, diag, scale, pad=0):
-    """flint integer matrix ``diag * I - scale * W[states, states]``, with ``pad`` zero
-    rows and columns appended. Set from the nonzeros: each state has few successors."""
-    flint = _flint()
-    n = len(states)
-    sub = W[np.ix_(states, states)]
-    A = flint.fmpz_mat(n + pad, n + pad)
-    rows, cols = np.nonzero(sub)
-    for i, j, v in zip(rows.tolist(), cols.tolist(), sub[rows, cols].tolist()):
-        A[i, j] = -scale * v
-    if diag:
-        for i in range(n):
-            A[i, i] += diag
-    return A
+def fmpz_system(W, states, diag, scale):
+    """flint integer matrix ``diag * I - scale * W[states, states]``."""
+    return fmpz_from_nonzeros(len(states), nonzeros(W[np.ix_(states, states)]), diag, scale)
 
 
 def nonzeros(M):
@@ -517,7 +506,8 @@ def nonzeros(M):
 
 def fmpz_from_nonzeros(n, nz, diag, scale, transpose=False):
     """flint ``diag * I - scale * S`` (or ``S^T``) for the ``n x n`` integer matrix ``S``
-    given by :func:`nonzeros`: one build of the nonzeros serves several systems."""
+    given by :func:`nonzeros` (each state has few successors): one build of the nonzeros
+    serves several systems."""
     flint = _flint()
     rows, cols, vals = nz
     if transpose:
@@ -552,17 +542,6 @@ def fmpz_solve_mat(A, columns):
         return A.solve(B)
     except ZeroDivisionError:
         raise ZeroDivisionError("singular system") from None
-
-
-def fmpz_solve(A, columns, divisor=1):
-    """:func:`fmpz_solve_mat` divided by ``divisor``: the columns of the solution as
-    lists of ``int``/``Fraction``."""
-    X = fmpz_solve_mat(A, columns)
-    if divisor != 1:
-        X = X / divisor
-    flat = [from_fmpq(v) for v in X.entries()]
-    k = len(columns)
-    return [flat[j::k] for j in range(k)]
 
 
 if hasattr(Fraction, "_from_coprime_ints"):          # Python >= 3.12
@@ -660,21 +639,18 @@ def solve_by_components(W, states, diag, scale, columns):
     n, k = len(states), len(columns)
     if n < _BLOCKS_FROM:
         return fmpz_solve_mat(fmpz_system(W, states, diag, scale), columns)
+    nz = nonzeros(W[np.ix_(states, states)])
     succ = [[] for _ in range(W.shape[0])]
-    sub = W[np.ix_(states, states)]
-    rows, cols = np.nonzero(sub)
-    vals = sub[rows, cols].tolist()
-    for i, j in zip(rows.tolist(), cols.tolist()):
+    weight = {}
+    for i, j, v in zip(*nz):
         succ[states[i]].append(states[j])
+        weight[states[i], states[j]] = v
     label = strong_components(succ, states)
     comps = {}
     for x in states:
         comps.setdefault(label[x], []).append(x)
     if len(comps) == 1:
-        return fmpz_solve_mat(fmpz_system(W, states, diag, scale), columns)
-    weight = {}
-    for (i, j), v in zip(zip(rows.tolist(), cols.tolist()), vals):
-        weight[states[i], states[j]] = v
+        return fmpz_solve_mat(fmpz_from_nonzeros(n, nz, diag, scale), columns)
     X = [None] * n
     for lab in sorted(comps, reverse=True):           # sinks first
         comp = comps[lab]
@@ -723,9 +699,8 @@ def start_values(chain, delta=None, states=None, frows=None, nz=None):
     states = list(range(ic.N)) if states is None else list(states)
     x0 = chain.start()
     if nz is None:
-        A = fmpz_system(ic.W.T, states, dd * ic.D, dn)
-    else:
-        A = fmpz_from_nonzeros(len(states), nz, dd * ic.D, dn, transpose=True)
+        nz = nonzeros(ic.W[np.ix_(states, states)])
+    A = fmpz_from_nonzeros(len(states), nz, dd * ic.D, dn, transpose=True)
     y, den = fmpz_solve_mat(A, [[1 if x == x0 else 0 for x in states]]).numer_denom()
     if frows is None:
         frows = fmpz_rows(ic.F, states)
