@@ -175,11 +175,8 @@ def _positive_integer_matrix(M) -> list:
     return [[flat[i * cols + j] + shift for j in range(cols)] for i in range(rows)]
 
 
-def _tableaux(game):
+def _tableaux(A, B, m, n):
     """Integer tableaux ``T0 = [B^T | I | 1]`` and ``T1 = [I | A | 1]`` as lists of rows."""
-    m, n = game.shape
-    A = _positive_integer_matrix(game.A)
-    B = _positive_integer_matrix(game.B)
     T0 = [[B[i][j] for i in range(m)] + [1 if k == j else 0 for k in range(n)] + [1]
           for j in range(n)]
     T1 = [[1 if k == i else 0 for k in range(m)] + A[i] + [1] for i in range(m)]
@@ -241,12 +238,14 @@ FLINT_THRESHOLD = 64
 def _exact_path(game, init, max_pivots, backend=None):
     """Exact complementary pivoting; ``backend`` is ``"python"``, ``"flint"`` or ``None`` (auto)."""
     m, n = game.shape
-    T = list(_tableaux(game))
+    A = _positive_integer_matrix(game.A)
+    B = _positive_integer_matrix(game.B)
     flint = None
     if backend == "flint" or (backend is None and m * n >= FLINT_THRESHOLD):
         flint = _flint()
     if flint is not None:
-        return _exact_path_flint(flint, T, m, n, init, max_pivots)
+        return _exact_path_flint(flint, A, B, m, n, init, max_pivots)
+    T = list(_tableaux(A, B, m, n))
     bases = [list(range(m, m + n)), list(range(m))]
     slacks = [list(range(m, m + n)), list(range(m))]
     dets = [1, 1]
@@ -258,7 +257,7 @@ def _exact_path(game, init, max_pivots, backend=None):
         return leaving
 
     _follow_path(init, m, max_pivots, step)
-    return _strategies_from_integer_tableaux(T, bases, m, n)
+    return _integer_strategies([[row[-1] for row in tab] for tab in T], bases, m, n)
 
 
 def _follow_path(init, m, max_pivots, step):
@@ -275,15 +274,16 @@ def _follow_path(init, m, max_pivots, step):
     raise _out_of_pivots(init, max_pivots)
 
 
-def _strategies_from_integer_tableaux(T, bases, m, n):
+def _integer_strategies(rhs, bases, m, n):
+    """Normalised strategies from the final bases and right-hand sides of both tableaux."""
     x = [0] * m
     for r, lab in enumerate(bases[0]):
         if lab < m:
-            x[lab] = int(T[0][r][-1])
+            x[lab] = int(rhs[0][r])
     y = [0] * n
     for r, lab in enumerate(bases[1]):
         if lab >= m:
-            y[lab - m] = int(T[1][r][-1])
+            y[lab - m] = int(rhs[1][r])
     return [_normalised(x), _normalised(y)]
 
 
@@ -380,12 +380,11 @@ class _FlintDictionary:
         return [int(self.M[i, last]) for i in range(self.nrows)]
 
 
-def _exact_path_flint(flint, T, m, n, init, max_pivots):
-    A = [row[m:m + n] for row in T[1]]            # positive integer A (m x n)
-    Bt = [row[:m] for row in T[0]]                # positive integer B^T (n x m)
-    ones_n, ones_m = [1] * n, [1] * m
-    cols0 = [[Bt[j][i] for j in range(n)] for i in range(m)] + [ones_n]
-    cols1 = [[A[i][j] for i in range(m)] for j in range(n)] + [ones_m]
+def _exact_path_flint(flint, A, B, m, n, init, max_pivots):
+    # columns of the nonbasic variables: x_i's in tableau 0 is row i of B, y_j's in
+    # tableau 1 is column j of A (positive integer payoffs); the rhs is all ones
+    cols0 = B + [[1] * n]
+    cols1 = [list(col) for col in zip(*A)] + [[1] * m]
     tabs = [_FlintDictionary(flint, cols0, n, range(m, m + n), range(m)),
             _FlintDictionary(flint, cols1, m, range(m), range(m, m + n))]
     slacks = [range(m, m + n), range(m)]
@@ -395,8 +394,7 @@ def _exact_path_flint(flint, T, m, n, init, max_pivots):
         return tabs[k].pivot(r, entering, column)
 
     _follow_path(init, m, max_pivots, step)
-    rhs = [[[v] for v in tab.rhs()] for tab in tabs]
-    return _strategies_from_integer_tableaux(rhs, [tabs[0].basis, tabs[1].basis], m, n)
+    return _integer_strategies([tab.rhs() for tab in tabs], [tabs[0].basis, tabs[1].basis], m, n)
 
 
 def _normalised(v):
