@@ -423,28 +423,20 @@ class IntegerChain:
         keep = np.asarray(mask, dtype=bool).reshape(-1)
         return self._product(self._L * keep[None, :].astype(self._L.dtype))
 
-    def successors(self, W=None):
-        """Adjacency lists of the support graph of ``W`` (default: the whole chain)."""
-        W = self.W if W is None else W
-        rows, cols = np.nonzero(W)                   # row-major: each row's columns in a run
+    def successors(self):
+        """Adjacency lists of the support graph of the chain."""
+        rows, cols = np.nonzero(self.W)              # row-major: each row's columns in a run
         ends = np.searchsorted(rows, np.arange(self.N + 1)).tolist()
         cols = cols.tolist()
         return [cols[ends[x]:ends[x + 1]] for x in range(self.N)]
 
 
-    def predecessors(self):
-        """Adjacency lists of the reversed support graph."""
-        return self.successors(self.W.T)
-
-
-def reach(successors, start, within=None):
-    """States reachable from ``start`` (sorted) in a graph given by adjacency lists
-    (only through the states ``within``, if given)."""
+def reach(successors, start):
+    """States reachable from ``start`` (sorted) in a graph given by adjacency lists."""
     seen, todo = {start}, [start]
-    inside = None if within is None else set(within)
     while todo:
         for y in successors[todo.pop()]:
-            if y not in seen and (inside is None or y in inside):
+            if y not in seen:
                 seen.add(y)
                 todo.append(y)
     return sorted(seen)

@@ -233,7 +233,8 @@ def _analyse_exact(chain, rg, automata, war, within, has_delta):
     stage = rg.stage
     ic = chain.integers()
     x0 = chain.start()
-    R = _product.reach(ic.successors(), x0)
+    succ = ic.successors()
+    R = _product.reach(succ, x0)
     idx = np.asarray(R)
     WR = ic.W[idx[:, None], idx]
     nz = _product.nonzeros(WR)
@@ -252,7 +253,7 @@ def _analyse_exact(chain, rg, automata, war, within, has_delta):
     if irreducible:
         mu, den = _stationary(n, nz, ic.D)
     else:
-        mu, den = _long_run_exact(ic, ic.successors(), R, x0)
+        mu, den = _long_run_exact(ic, succ, R, x0)
     S = (mu * G).entries()
     a1, a2 = stage.actions
 
@@ -289,34 +290,23 @@ def _stationary(n, nz, D):
 
 
 def _long_run_exact(ic, succ, R, start):
-    """Cesaro-limit distribution over the reachable states ``R``: ``(mu, den)``, ``mu`` a
+    """Cesaro-limit distribution over the reachable states ``R`` when they do not all lead
+    back to ``start`` (otherwise :func:`_stationary` alone): ``(mu, den)``, ``mu`` a
     1 x len(R) integer ``fmpz_mat``, the distribution being ``mu / den``.
 
-    As :func:`_long_run_distribution`, in integers: with ``P = W / D``, absorption
-    ``(D I - W_TT)^T z = D e_start`` and, per closed class, ``(D I - W_CC)^T pi = 0``
-    with the last equation replaced by ``sum(pi) = 1``.
+    As :func:`_long_run_distribution`, in integers: with ``P = W / D``, the chance of
+    ending in each closed class (:func:`_absorption`) times its stationary distribution.
     """
     import flint
-    W, D = ic.W, ic.D
-    if _product.reach(ic.predecessors(), start, R) == R:
-        closed, weights = [list(range(len(R)))], [1]    # one class: every state leads back
-    else:
-        closed, weights = _absorption(ic, succ, R, start)
     mu = [flint.fmpq(0)] * len(R)
-    for c, w in zip(closed, weights):
+    for c, w in zip(*_absorption(ic, succ, R, start)):
         if w == 0:
             continue
-        n = len(c)
-        A = _product.fmpz_system(W.T, [R[k] for k in c], D, 1)
-        for j in range(n):
-            A[n - 1, j] = 1
-        pi = _product.fmpz_solve_mat(A, [[0] * (n - 1) + [1]])
-        if len(closed) == 1 and n == len(R):
-            return pi.numer_denom()[0].transpose(), pi.numer_denom()[1]
+        states = [R[k] for k in c]
+        pi, den = _stationary(len(c), _product.nonzeros(ic.W[np.ix_(states, states)]), ic.D)
         for i, k in enumerate(c):
-            mu[k] = w * pi[i, 0]
-    num, den = flint.fmpq_mat(1, len(R), mu).numer_denom()
-    return num, den
+            mu[k] = w * flint.fmpq(pi[0, i], den)
+    return flint.fmpq_mat(1, len(R), mu).numer_denom()
 
 
 def _absorption(ic, succ, R, start):
