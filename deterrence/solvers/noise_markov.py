@@ -467,13 +467,9 @@ def war_risk_arrays(chain, wp, within):
             return _war_risk_exact(chain, wp, within)
         except TypeError:          # some number is not an exact rational: the general path
             pass
-    stage = chain.stage
-    a1, a2 = stage.actions
-    mask = np.zeros((len(a1), len(a2)), dtype=float if mode == "float" else object)
+    mask = _war_mask(chain.stage, wp).astype(float if mode == "float" else int)
     if mode != "float":
-        mask[...] = 0
-    for p in wp:
-        mask[a1.index(p[0]), a2.index(p[1])] = 1
+        mask = mask.astype(object)          # Python ints 0/1
     q1, q2 = chain.q[0], chain.q[1]
     Pw = chain.P(mask)
     w = np.dot(np.dot(q1, mask), q2.T).reshape(chain.N)
