@@ -166,9 +166,7 @@ def _positive_integer_matrix(M) -> list:
     flat = list(M.flat)
     if not all(type(v) is int for v in flat):
         flat = [Fraction(v) for v in flat]
-        den = 1
-        for q in flat:
-            den = den * q.denominator // math.gcd(den, q.denominator)
+        den = math.lcm(*(q.denominator for q in flat))
         flat = [int(q * den) for q in flat]
     shift = 1 - min(flat)
     rows, cols = M.shape
@@ -901,9 +899,7 @@ def solve_exact(aug):
             rows.append(list(row))
             continue
         qs = [Fraction(v) for v in row]
-        den = 1
-        for q in qs:
-            den = den * q.denominator // math.gcd(den, q.denominator)
+        den = math.lcm(*(q.denominator for q in qs))
         rows.append([int(q * den) for q in qs])
     size = len(rows)
     d = 1
