@@ -55,13 +55,13 @@ def arr(a, mode):
     return out.reshape(a.shape)
 
 
+_PLAIN = (int, Fraction, float)
+
+
 def _maybe_symbolic(values):
     """Whether some entry of a (nested) table is symbolic; plain numbers are skipped fast."""
     flat = np.asarray(values, dtype=object).ravel().tolist()
     return any(type(v) not in _PLAIN and is_symbolic(v) for v in flat)
-
-
-_PLAIN = (int, Fraction, float)
 
 
 def resolve_profile(rg, profile):
@@ -550,6 +550,13 @@ def from_fmpq(v):
     return p if q == 1 else _coprime_fraction(p, q)
 
 
+def _delta_parts(chain, delta):
+    """``(numerator, denominator)`` of ``delta`` (default: the chain's); ``TypeError``
+    when it is not an exact rational."""
+    d = _rational(chain.delta if delta is None else delta)
+    return d.numerator, d.denominator
+
+
 def exact_values(chain, delta=None, states=None):
     """Exact values ``(V1, V2)`` of a chain in exact mode by one integer solve (flint).
 
@@ -575,8 +582,7 @@ def values_solution(chain, delta=None, states=None):
     integer system ``(dd D I - dn W) (Dr V) = (dd - dn) D R``: one solve for both players.
     """
     ic = chain.integers()
-    d = _rational(chain.delta if delta is None else delta)
-    dn, dd = d.numerator, d.denominator
+    dn, dd = _delta_parts(chain, delta)
     states = list(range(ic.N)) if states is None else list(states)
     c = (dd - dn) * ic.D
     return solve_by_components(ic.W, states, dd * ic.D, dn,
@@ -596,8 +602,7 @@ def values_rest(chain, first, X1, delta=None):
     rest = [x for x in range(ic.N) if x not in inside]
     if not rest:
         return X1, ic.Dr
-    d = _rational(chain.delta if delta is None else delta)
-    dn, dd = d.numerator, d.denominator
+    dn, dd = _delta_parts(chain, delta)
     c = (dd - dn) * ic.D
     N1, den = X1.numer_denom()
     m, k = len(rest), X1.ncols()
@@ -686,8 +691,7 @@ def start_values(chain, delta=None, states=None, frows=None, nz=None):
     """
     flint = _flint()
     ic = chain.integers()
-    d = _rational(chain.delta if delta is None else delta)
-    dn, dd = d.numerator, d.denominator
+    dn, dd = _delta_parts(chain, delta)
     states = list(range(ic.N)) if states is None else list(states)
     x0 = chain.start()
     if nz is None:
