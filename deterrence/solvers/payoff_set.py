@@ -91,18 +91,14 @@ MAX_PROFILES = 250_000
 # ---------------------------------------------------------------------------
 def _hull_float(points: np.ndarray, eps: float) -> np.ndarray:
     """Counter-clockwise hull of float points, near-duplicate/collinear vertices dropped."""
-    pts = points
-    if len(pts) <= _SMALL_HULL:
-        return _hull_small(pts, eps)
-    hull = None
-    if len(pts) >= 3:
-        try:
-            from scipy.spatial import ConvexHull
-            hull = pts[ConvexHull(pts).vertices]      # counter-clockwise in 2-D
-        except Exception:  # degenerate (collinear) input: qhull refuses it
-            hull = None
-    if hull is None:
-        hull = _monotone_chain(np.unique(pts, axis=0))
+    if len(points) <= _SMALL_HULL:
+        return _hull_small(points, eps)
+    try:
+        from scipy.spatial import ConvexHull
+        hull = points[ConvexHull(points).vertices]      # counter-clockwise in 2-D
+    except Exception:  # degenerate (collinear) input: qhull refuses it
+        uniq = sorted(map(tuple, np.unique(points, axis=0).tolist()))
+        hull = np.array(monotone_chain(uniq), dtype=float).reshape(-1, 2)
     return _clean_chain(hull, eps)
 
 
@@ -151,10 +147,6 @@ def _hull_small(pts: np.ndarray, eps: float) -> np.ndarray:
     if not hull:
         hull = [p[0]]
     return np.array(hull, dtype=float).reshape(-1, 2)
-
-
-def _monotone_chain(pts: np.ndarray) -> np.ndarray:
-    return np.array(monotone_chain(sorted(map(tuple, pts.tolist()))), dtype=float).reshape(-1, 2)
 
 
 def _clean_chain(P: np.ndarray, eps: float) -> np.ndarray:
@@ -968,7 +960,7 @@ def equilibrium_payoff_set(game, delta, *, tol=1e-10, max_iter=2000, exact=True)
             break
     if len(P) == 0:
         notes.append("no pure-strategy subgame-perfect equilibrium exists for this delta: the set is empty")
-        return PayoffSetResult(vertices=(), delta=_simple(d_exact), method="abreu-sannikov", iterations=it,
+        return PayoffSetResult(vertices=(), delta=d_exact, method="abreu-sannikov", iterations=it,
                                error_bound=0.0, exact=False, inner_certified=False, threat_points=(),
                                rounding=0.0, players=game.players, notes=tuple(notes))
     if not converged:
@@ -1003,11 +995,6 @@ def equilibrium_payoff_set(game, delta, *, tol=1e-10, max_iter=2000, exact=True)
     return PayoffSetResult(vertices=vertices, delta=d_exact, method="abreu-sannikov", iterations=it,
                            error_bound=float(bound), exact=is_exact, inner_certified=certified,
                            threat_points=threat, rounding=rounding, players=game.players, notes=tuple(notes))
-
-
-def _simple(q):
-    q = Fraction(q)
-    return q.numerator if q.denominator == 1 else q
 
 
 def _exact_axis_points(V, Vax, g_p, ic, axis, omd, delta, margin):
