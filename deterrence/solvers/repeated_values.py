@@ -95,8 +95,8 @@ def discounted_values(game, profile, *, delta=None, horizon=None, noise=None,
             R = _product.reach(chain.integers().successors(), x0)
             X, divisor = _product.values_solution(chain, states=R)
         except TypeError:          # some number is not an exact rational: the general path
-            X = None
-        if X is not None:
+            pass
+        else:
             i0 = R.index(x0)
             payoffs = tuple(_product.from_fmpq(X[i0, k] / divisor) for k in range(2))
             return RepeatedValues(payoffs=payoffs, state_values=ExactStateValues(chain, R, X),
