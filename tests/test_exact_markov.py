@@ -161,10 +161,10 @@ def test_solve_by_components_equals_fraction_path(case):
     assert fast.state_values == slow.state_values
 
 
-def test_solve_by_components_on_two_20_state_automata():
+def test_solve_by_components_on_two_12_state_automata():
+    # 144 product states: the block path without forcing _BLOCKS_FROM
     g = np.random.default_rng(7)
     acts = list(US.actions[0])
-
     rg = RepeatedGame(US, "9/10", None, {"execution": "1/50"})
     chain = _product.Chain(rg, (Automaton.random(12, acts, g, name="a"), Automaton.random(12, acts, g, name="b")),
                            "exact")
