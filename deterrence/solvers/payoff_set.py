@@ -866,6 +866,20 @@ def _check_delta(delta):
     return d
 
 
+def _float_stage(A, B, d):
+    """Float payoffs ``g`` and ``(1 - d)/d`` x best deviation gains of every profile, ``(N, 2)`` row-major."""
+    g = np.stack([A.ravel(), B.ravel()], axis=1)
+    gains = (1 - d) / d * np.stack([(A.max(axis=0)[None, :] - A).ravel(),
+                                    (B.max(axis=1)[:, None] - B).ravel()], axis=1)
+    return g, gains
+
+
+def _best_replies(A, B):
+    """Exact best-reply values: each column's best for the row player, each row's for the column player."""
+    n, m = A.shape
+    return [max(A[:, j]) for j in range(m)], [max(B[i, :]) for i in range(n)]
+
+
 def _estimated_iterations(delta: float, tol: float, scale: float) -> int:
     return int(math.ceil(math.log(max(tol, 1e-300) / (scale + 1.0)) / math.log(delta))) + 2
 
@@ -912,13 +926,9 @@ def equilibrium_payoff_set(game, delta, *, tol=1e-10, max_iter=2000, exact=True)
             f"use a larger tol, a smaller delta or a smaller game")
     eps = 1e-12 * scale
 
-    g = np.stack([A.ravel(), B.ravel()], axis=1)
-    gains = (1 - d) / d * np.stack([(A.max(axis=0)[None, :] - A).ravel(),
-                                    (B.max(axis=1)[:, None] - B).ravel()], axis=1)
-    # exact best-reply values: each column's best for the row player, each row's for the column player;
-    # the smallest of them are the pure minmax values (as folk.minmax_values(mixed=False).pure)
-    Ae, Be = game.payoff_arrays
-    best = ([max(Ae[:, j]) for j in range(m)], [max(Be[i, :]) for i in range(n)])
+    g, gains = _float_stage(A, B, d)
+    # the smallest best-reply values are the pure minmax values (as folk.minmax_values(mixed=False).pure)
+    best = _best_replies(*game.payoff_arrays)
     pure_minmax = (min(best[0]), min(best[1]))
     u0 = np.array([float(v) for v in pure_minmax])
     u = u0.copy()
@@ -1267,7 +1277,7 @@ def _certify(P, pure_minmax, game, delta, snap_tol, g=None, gains=None, best=Non
     n, m = Af.shape
     delta = _q(delta, fmpq)
     factor = (1 - delta) / delta
-    colmaxA, rowmaxB = best or ([max(Af[:, j]) for j in range(m)], [max(Bf[i, :]) for i in range(n)])
+    colmaxA, rowmaxB = best or _best_replies(Af, Bf)
 
     def g_exact(p):
         a, b = Af.flat[p], Bf.flat[p]
@@ -1281,12 +1291,8 @@ def _certify(P, pure_minmax, game, delta, snap_tol, g=None, gains=None, best=Non
     V_py = tuple((_py(x), _py(y)) for x, y in V)
     u_py = tuple(_py(t) for t in u)
     # fast exact proof of the fixed point: exact work only near the boundary
-    if g is None:                      # the float payoffs and (1 - delta)/delta x deviation gains
-        A, B = game.as_float()
-        d = float(delta)
-        g = np.stack([A.ravel(), B.ravel()], axis=1)
-        gains = (1 - d) / d * np.stack([(A.max(axis=0)[None, :] - A).ravel(),
-                                        (B.max(axis=1)[:, None] - B).ravel()], axis=1)
+    if g is None:
+        g, gains = _float_stage(*game.as_float(), float(delta))
     # (uncompiled, the float pass costs as much as the full exact step below: only with numba)
     if compiled and _fixed_point_fast(poly, u, g_exact, gains_exact, delta, g, gains, compiled, gscale):
         return V_py, u_py, True, disp
