@@ -1038,10 +1038,10 @@ def _exact_axis_points(V, Vax, g_p, ic, axis, omd, delta, margin):
     return [(own, omd * g_p[1] + delta * y) for y in ((lo, hi) if lo != hi else (lo,))]
 
 
-def _classify_kernel(Vf, gf, icf, df, omdf, e0, ecr, steep, status):
+def _classify_kernel(Vf, gf, icf, df, omdf, e0, ecr, steep, S, status):
     """The float half of :func:`_fixed_point_fast` (plain Python that numba compiles).
 
-    Marks in ``status`` what must be done exactly: column 0 a whole profile
+    ``S``: the scale of V (``_ExactPolygon.scale``). Marks in ``status`` what must be done exactly: column 0 a whole profile
     (stationarity undecided; 2: the incentive constraints certainly hold, only
     whether g is in V is open), columns 1 and 2 one incentive line (axis 0, 1).
     Returns -1 when an image point is certainly outside V, else 0.
@@ -1051,9 +1051,6 @@ def _classify_kernel(Vf, gf, icf, df, omdf, e0, ecr, steep, status):
     for k in range(K):
         vmin0, vmax0 = min(vmin0, Vf[k, 0]), max(vmax0, Vf[k, 0])
         vmin1, vmax1 = min(vmin1, Vf[k, 1]), max(vmax1, Vf[k, 1])
-    S = 1.0
-    for k in range(K):
-        S = max(S, abs(Vf[k, 0]), abs(Vf[k, 1]))
     for p in range(N):
         g0, g1, c0, c1 = gf[p, 0], gf[p, 1], icf[p, 0], icf[p, 1]
         dic = min(g0 - c0, g1 - c1)
@@ -1125,10 +1122,10 @@ _CLASSIFY = []
 
 
 def _compiled_classify():
-    """:func:`_classify_kernel` compiled by numba, under the policy of :func:`_compiled_loop`."""
-    if _compiled_loop() is None:
-        return None
+    """:func:`_classify_kernel` compiled by numba (the policy of :func:`_compiled_loop` decides the first time)."""
     if not _CLASSIFY:
+        if _compiled_loop() is None:
+            return None
         _CLASSIFY.append(jit(_classify_kernel))
     return _CLASSIFY[0]
 
@@ -1177,10 +1174,8 @@ def _fixed_point_fast(poly, u, g_exact, gains_exact, delta, gf, gainsf, compiled
         return True
 
     status = np.zeros((len(icf), 3), dtype=np.int64)
-    kernel = _classify_kernel
-    if compiled:
-        kernel = (_CLASSIFY[0] if _CLASSIFY else _compiled_classify()) or _classify_kernel
-    if kernel(poly.Vf, gf, icf, float(delta), float(1 - delta), e0, ecr, 1e-6 * S, status) < 0:
+    kernel = (compiled and _compiled_classify()) or _classify_kernel
+    if kernel(poly.Vf, gf, icf, float(delta), float(1 - delta), e0, ecr, 1e-6 * S, poly.scale, status) < 0:
         return None                   # an image point is outside V: not a fixed point
     todo = [(p, -row[0] if row[0] else col - 1)
             for p, row in enumerate(status.tolist()) if any(row) for col in (0, 1, 2) if row[col]]
