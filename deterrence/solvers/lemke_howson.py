@@ -182,23 +182,29 @@ def _tableaux(A, B, m, n):
 
 
 # -- exact path (pure Python ints, full tableau) -----------------------------------
-def _lex_min_ratio_exact(T, col, slack_cols):
-    """Row of the lexicographic minimum ratio for entering column ``col``."""
-    rows = [i for i, row in enumerate(T) if row[col] > 0]
+def _lex_min_ratio_exact(column, keys, entry):
+    """Row of the lexicographic minimum ratio for the entering ``column`` (its entries).
+
+    Among the rows with a positive entry, keep those of least ``entry(i, key) /
+    column[i]`` for each key in turn (``-1`` the right-hand side, then the slack
+    labels) until one is left. Shared by the integer and flint tableaux.
+    """
+    rows = [i for i, v in enumerate(column) if v > 0]
     if not rows:
         raise SolverError("Lemke–Howson: unbounded ray (no positive entry in the entering column); "
                           "this cannot happen for positive payoffs")
-    for key in [-1] + list(slack_cols):
+    for key in keys:
         if len(rows) == 1:
             break
-        # minimum of T[i][key] / T[i][col] over rows, by cross-multiplication (denominators > 0)
-        best = rows[0]
-        keep = [best]
+        # least ratio by cross-multiplication (denominators > 0)
+        best, best_den = entry(rows[0], key), column[rows[0]]
+        keep = rows[:1]
         for i in rows[1:]:
-            lhs = T[i][key] * T[best][col]
-            rhs = T[best][key] * T[i][col]
+            v = entry(i, key)
+            lhs = v * best_den
+            rhs = best * column[i]
             if lhs < rhs:
-                best, keep = i, [i]
+                best, best_den, keep = v, column[i], [i]
             elif lhs == rhs:
                 keep.append(i)
         rows = keep
@@ -245,11 +251,12 @@ def _exact_path(game, init, max_pivots, backend=None):
         return _exact_path_flint(flint, A, B, m, n, init, max_pivots)
     T = list(_tableaux(A, B, m, n))
     bases = [list(range(m, m + n)), list(range(m))]
-    slacks = [list(range(m, m + n)), list(range(m))]
+    keys = [[-1, *range(m, m + n)], [-1, *range(m)]]    # the right-hand side, then the slacks
+    entries = [lambda i, key, t=t: t[i][key] for t in T]
     dets = [1, 1]
 
     def step(k, entering):
-        r = _lex_min_ratio_exact(T[k], entering, slacks[k])
+        r = _lex_min_ratio_exact([row[entering] for row in T[k]], keys[k], entries[k])
         dets[k] = _pivot_exact(T[k], r, entering, dets[k])
         bases[k][r], leaving = entering, bases[k][r]
         return leaving
@@ -309,6 +316,7 @@ class _FlintDictionary:
         self.basis = list(basis)
         self.nonbasic = list(nonbasic)
         self.pos = {lab: c for c, lab in enumerate(nonbasic)}
+        self.pos[-1] = self.ncols - 1     # label -1: the right-hand side
         self.row_of = {lab: r for r, lab in enumerate(basis)}
         self.d = 1
 
@@ -318,39 +326,15 @@ class _FlintDictionary:
         return [M[i, c] for i in range(self.nrows)]
 
     def entry(self, i, label):
-        """Entry of row ``i`` in the (full-tableau) column of ``label``."""
+        """Entry of row ``i`` in the (full-tableau) column of ``label`` (-1: the right-hand side)."""
         c = self.pos.get(label)
         if c is not None:
             return self.M[i, c]
         return self.d if self.row_of[label] == i else 0
 
-    def ratio_row(self, label, slack_labels):
+    def ratio_row(self, label, keys):
         column = self.column(label)
-        rows = [i for i, v in enumerate(column) if v > 0]
-        if not rows:
-            raise SolverError("Lemke–Howson: unbounded ray (no positive entry in the entering column); "
-                              "this cannot happen for positive payoffs")
-        M = self.M
-        rhs = self.ncols - 1
-        keys = [None] + list(slack_labels)
-        for key in keys:
-            if len(rows) == 1:
-                break
-            if key is None:
-                vals = {i: M[i, rhs] for i in rows}
-            else:
-                vals = {i: self.entry(i, key) for i in rows}
-            best = rows[0]
-            keep = [best]
-            for i in rows[1:]:
-                lhs = vals[i] * column[best]
-                rhs_ = vals[best] * column[i]
-                if lhs < rhs_:
-                    best, keep = i, [i]
-                elif lhs == rhs_:
-                    keep.append(i)
-            rows = keep
-        return rows[0], column
+        return _lex_min_ratio_exact(column, keys, self.entry), column
 
     def pivot(self, r, label, column):
         flint, M = self.flint, self.M
@@ -385,10 +369,10 @@ def _exact_path_flint(flint, A, B, m, n, init, max_pivots):
     cols1 = [list(col) for col in zip(*A)] + [[1] * m]
     tabs = [_FlintDictionary(flint, cols0, n, range(m, m + n), range(m)),
             _FlintDictionary(flint, cols1, m, range(m), range(m, m + n))]
-    slacks = [range(m, m + n), range(m)]
+    keys = [[-1, *range(m, m + n)], [-1, *range(m)]]    # the right-hand side, then the slacks
 
     def step(k, entering):
-        r, column = tabs[k].ratio_row(entering, slacks[k])
+        r, column = tabs[k].ratio_row(entering, keys[k])
         return tabs[k].pivot(r, entering, column)
 
     _follow_path(init, m, max_pivots, step)
