@@ -30,7 +30,7 @@ Steps
    ``{w >= IC(a)}``. The new ``W`` is the convex hull of all contributions;
    the threat points rise to ``max(u, min over W)``. All profiles and all
    edges are handled at once with NumPy arrays; when numba is available
-   (same policy as Lemke-Howson: already imported, or ``DETERRENCE_NUMBA=1``)
+   (policy of :mod:`._compiled`: already imported, or ``DETERRENCE_NUMBA=1``)
    the whole loop, W0 included, runs as one compiled function instead
    (:func:`_loop_kernel`, which is also tested uncompiled).
 3. Stop when successive sets are within ``tol`` in Hausdorff distance and the
@@ -852,7 +852,7 @@ class SetMembership:
 # ---------------------------------------------------------------------------
 # main entry points
 # ---------------------------------------------------------------------------
-_DELTAS = {}   # parsed discount factors given as text (parsing "9/10" costs more than a small solve)
+_DELTAS = {}   # parsed discount factors given as text (parsing "9/10" costs ~2 us, a few % of a small solve)
 
 
 def _check_delta(delta):
@@ -1350,5 +1350,5 @@ def _inner_margin(result, pt) -> float:
         return 0.0
     E = np.roll(V, -1, axis=0) - V
     L = np.hypot(E[:, 0], E[:, 1])
-    cross = (E[:, 0] * (q[1] - V[:, 1]) - E[:, 1] * (q[0] - V[:, 0])) / np.maximum(L, 1e-300)
-    return float(cross.min())
+    turn = (E[:, 0] * (q[1] - V[:, 1]) - E[:, 1] * (q[0] - V[:, 0])) / np.maximum(L, 1e-300)
+    return float(turn.min())
