@@ -67,11 +67,10 @@ def gambit_solver(A, B):
     return lambda: gbt.nash.lcp_solve(g, rational=True, stop_after=1)
 
 
-def gambit_profile(result, m, n):
+def gambit_profile(result):
     from fractions import Fraction
     eq = result.equilibria[0]
-    players = list(eq.game.players)
-    return tuple(tuple(Fraction(eq[s]) for s in p.strategies) for p in players)
+    return tuple(tuple(Fraction(eq[s]) for s in p.strategies) for p in eq.game.players)
 
 
 def without_numba(fn):
@@ -139,7 +138,7 @@ def main(argv=None):
         if gb:
             # gambit's lcp_solve runs Lemke's algorithm on an LCP, not Lemke-Howson from label 0,
             # so it may end at another (equally certified) equilibrium
-            agree.append(f"same eq. as gambit: {gambit_profile(gb(), *A.shape) == exact[0].strategies}")
+            agree.append(f"same eq. as gambit: {gambit_profile(gb()) == exact[0].strategies}")
         print(f"{size:>5}  agree: " + "; ".join(agree))
     return 0
 
