@@ -181,7 +181,7 @@ def _tableaux(A, B, m, n):
     return T0, T1
 
 
-# -- exact path (pure Python ints, full tableau) -----------------------------------
+# -- exact path (pure Python ints, full tableau; the ratio test also serves flint) ----
 def _lex_min_ratio_exact(column, keys, entry):
     """Row of the lexicographic minimum ratio for the entering ``column`` (its entries).
 
@@ -450,9 +450,10 @@ def _float_run(game, init, max_pivots, backend=None):
     Returns ``(basis0, basis1, x, y, ranges, kernels)``: the final bases
     (arrays of labels, one per tableau row), the unnormalised basic values of
     the players' strategy variables (``x`` of length m, ``y`` of length n),
-    ``[min A, max A, min B, max B]`` and the numba kernels used (``None`` for the NumPy loop). ``backend`` is
-    ``"numpy"``, ``"numba"``, ``"python"`` (the kernel uncompiled) or ``None``
-    (numba when :func:`_numba_kernels` allows it, else NumPy).
+    ``[min A, max A, min B, max B]`` and the kernels used (``None`` for the
+    NumPy loop). ``backend`` is ``"numpy"``, ``"numba"``, ``"python"`` (the
+    kernel uncompiled) or ``None`` (numba when :func:`_numba_kernels` allows
+    it, else NumPy).
     """
     m, n = game.shape
     A, B = game.as_float()
@@ -526,10 +527,10 @@ def _float_kernel(A, B, init, max_pivots, tol, basis0, basis1, x, y, ranges):
     ratio test is the same lexicographic rule with tolerance as the NumPy
     loop (right-hand side, then the slack columns in order).
 
-    Fills ``basis0``/``basis1`` (label of each row) and ``x``/``y`` (the
+    Fills ``basis0``/``basis1`` (label of each row), ``x``/``y`` (the
     unnormalised strategy values) and ``ranges`` (``[min A, max A, min B,
-    max B]``); returns 0 (done), 1 (``max_pivots``
-    reached) or 2 (no positive entry in the entering column).
+    max B]``); returns 0 (done), 1 (``max_pivots`` reached) or 2 (no
+    positive entry in the entering column).
     """
     m, n = A.shape
     amin = A[0, 0]
