@@ -16,13 +16,10 @@ from deterrence import NormalFormGame
 from deterrence.solvers import payoff_set as ps
 from deterrence.solvers.folk import minmax_values
 from deterrence.solvers.payoff_set import equilibrium_payoff_set, hausdorff_distance
-from test_payoff_set import stage_games
+from test_payoff_set import AS_GAME, PD, stage_games
 
-PD = NormalFormGame.from_arrays([[9, 1], [10, 3]], [[9, 10], [1, 3]])
 US_IRAN = NormalFormGame.from_arrays([[0, -4, -26], [2, -1, -24], [-16, -19, -22]],
                                      [[0, 2, -46], [-4, -1, -49], [-56, -54, -52]])
-_AS = np.array([[(16, 9), (3, 13), (0, 3)], [(21, 1), (10, 4), (-1, 0)], [(9, 0), (5, -4), (-5, -15)]])
-AS_GAME = NormalFormGame.from_arrays(_AS[..., 0].tolist(), _AS[..., 1].tolist())
 
 
 def certify(game, delta, vertices, fast=False):
