@@ -99,6 +99,23 @@ def mode_of(rg, automata, want_float=False):
     return "exact"
 
 
+def _factors(q, T, n, m):
+    """The product chain's transition matrix as ``L R`` regrouped (:func:`_regroup`):
+    ``L[(s1, s1'), (b1, b2)]`` from player 1's chances ``q[0][s, b]`` times moves
+    ``T[0][s, b_own, b_opp, s']``, ``R[(b1, b2), (s2, s2')]`` likewise from player 2's."""
+    (n1, n2), (m1, m2) = n, m
+    A1 = q[0][:, :, None, None] * T[0]                      # [s1, b1, b2, s1']
+    A2 = q[1][:, :, None, None] * T[1]                      # [s2, b2, b1, s2']
+    return (A1.transpose(0, 3, 1, 2).reshape(n1 * n1, m1 * m2),
+            A2.transpose(2, 1, 0, 3).reshape(m1 * m2, n2 * n2))
+
+
+def _regroup(L, R, n):
+    """``L R`` indexed ``[(s1, s1'), (s2, s2')]`` as the matrix over product states."""
+    n1, n2 = n
+    return np.dot(L, R).reshape(n1, n1, n2, n2).transpose(0, 2, 1, 3).reshape(n1 * n2, n1 * n2)
+
+
 class Chain:
     """Compiled arrays of a profile of automata in a repeated game."""
 
@@ -193,15 +210,10 @@ class Chain:
         return P
 
     def _products(self, mask=None):
-        A1 = self.q[0][:, :, None, None] * self.T[0]            # [s1, b1, b2, s1']
+        L, R = _factors(self.q, self.T, self.n, self.m)
         if mask is not None:
-            A1 = A1 * mask[None, :, :, None]
-        A2 = self.q[1][:, :, None, None] * self.T[1]            # [s2, b2, b1, s2']
-        n1, n2 = self.n
-        m1, m2 = self.m
-        L = A1.transpose(0, 3, 1, 2).reshape(n1 * n1, m1 * m2)  # [(s1, s1'), (b1, b2)]
-        R = A2.transpose(2, 1, 0, 3).reshape(m1 * m2, n2 * n2)  # [(b1, b2), (s2, s2')]
-        return np.dot(L, R).reshape(n1, n1, n2, n2).transpose(0, 2, 1, 3).reshape(self.N, self.N)
+            L = L * np.reshape(mask, (1, -1))
+        return _regroup(L, R, self.n)
 
     def _exact_P(self):
         # W / D entry by entry from the integer chain: the same rationals as the Fraction
@@ -382,12 +394,9 @@ class IntegerChain:
         dtype = np.int64 if self.D < _INT64_SAFE else object
         Q = [q.astype(dtype) for q in Q]
         T = [self._moves(chain.automata[i], O[i].astype(dtype), dtype) for i in range(2)]
-        A1 = Q[0][:, :, None, None] * T[0]                                  # [s1, b1, b2, s1']
-        A2 = Q[1][:, :, None, None] * T[1]                                  # [s2, b2, b1, s2']
-        self._L = A1.transpose(0, 3, 1, 2).reshape(n1 * n1, m1 * m2)      # [(s1, s1'), (b1, b2)]
-        self._R = A2.transpose(2, 1, 0, 3).reshape(m1 * m2, n2 * n2)      # [(b1, b2), (s2, s2')]
+        self._L, self._R = _factors(Q, T, chain.n, chain.m)
         self.n, self.m, self.N = (n1, n2), (m1, m2), n1 * n2
-        self.W = self._product(self._L)
+        self.W = _regroup(self._L, self._R, self.n)
         self.Df = Dq[0] * Dq[1]
         DU, U = _over_common_denominator(np.array([chain.U[0], chain.U[1]], dtype=object))
         self.Dr = self.Df * DU
@@ -414,14 +423,10 @@ class IntegerChain:
             return one                                   # no perception errors
         return np.einsum("do,sbox->sbdx", O, one)      # T[s, b_own, b_opp, s'] (times DO)
 
-    def _product(self, L):
-        n1, n2 = self.n
-        return np.dot(L, self._R).reshape(n1, n1, n2, n2).transpose(0, 2, 1, 3).reshape(self.N, self.N)
-
     def war_weights(self, mask):
         """``D * P`` restricted to realised profiles with ``mask[b1, b2]`` true."""
         keep = np.asarray(mask, dtype=bool).reshape(-1)
-        return self._product(self._L * keep[None, :].astype(self._L.dtype))
+        return _regroup(self._L * keep[None, :].astype(self._L.dtype), self._R, self.n)
 
     def successors(self):
         """Adjacency lists of the support graph of the chain."""
