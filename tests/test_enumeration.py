@@ -118,7 +118,7 @@ def test_float_path_agrees_with_exact_path_on_a_nondegenerate_6x6_game():
     A = rng.permutation(100)[:36].reshape(6, 6)
     B = rng.permutation(100)[:36].reshape(6, 6)
     from deterrence.solvers import enumeration as en
-    Ai, Bi = en._positive_integers(A), en._positive_integers(B)
+    Ai, Bi = en.positive_integer_matrix(A), en.positive_integer_matrix(B)
 
     def normalised(pairs):      # both paths give integer weights, maybe scaled differently
         return sorted((tuple(F(v, sum(x)) for v in x), tuple(F(v, sum(y)) for v in y))
@@ -321,7 +321,7 @@ if HAVE_NUMBA:
         rng = np.random.default_rng(11)
         for m, n in [(1, 4), (4, 1), (5, 7), (8, 8)]:
             A = rng.permutation(4 * m * n)[:m * n].reshape(m, n)
-            M = np.array(en._positive_integers(A), dtype=float)
+            M = np.array(en.positive_integer_matrix(A), dtype=float)
             use_numpy_search(monkeypatch, en)
             slow = en._float_vertices(M, 10**6)
             use_compiled_search(monkeypatch, en)
@@ -342,7 +342,7 @@ if HAVE_NUMBA:
         for seed in range(4):
             rng = np.random.default_rng(800 + seed)
             A = rng.permutation(128)[:64].reshape(8, 8)
-            M = np.array(en._positive_integers(A), dtype=float)
+            M = np.array(en.positive_integer_matrix(A), dtype=float)
             use_numpy_search(monkeypatch, en)
             slow = en._float_vertices(M, 10**6)
             use_compiled_search(monkeypatch, en)
@@ -361,7 +361,7 @@ def test_both_matchings_of_complementary_labels_agree(monkeypatch):
     for m, n in [(2, 2), (3, 5), (6, 6), (9, 9)]:
         A = rng.permutation(4 * m * n)[:m * n].reshape(m, n)
         B = rng.permutation(4 * m * n)[:m * n].reshape(m, n)
-        Ai, Bi = en._positive_integers(A), en._positive_integers(B)
+        Ai, Bi = en.positive_integer_matrix(A), en.positive_integer_matrix(B)
         LP = en._float_vertices(np.array(Bi, dtype=float).T, 10**6)
         LQ = en._float_vertices(np.array(Ai, dtype=float), 10**6)
         assert LP is not None and LQ is not None
@@ -398,7 +398,7 @@ def test_a_game_with_one_degenerate_polytope_searches_only_that_one_exactly(monk
     A = rng.permutation(256)[:64].reshape(8, 8)
     B = rng.permutation(256)[:64].reshape(8, 8)
     game = NormalFormGame.from_arrays(A.tolist(), B.tolist())
-    Ai, Bi = en._positive_integers(A.tolist()), en._positive_integers(B.tolist())
+    Ai, Bi = en.positive_integer_matrix(A.tolist()), en.positive_integer_matrix(B.tolist())
     LP, LQ = en._float_polytopes(Ai, Bi, 10**6)
     assert LP is not None and LQ is None
     searched = []

@@ -14,6 +14,8 @@ import math
 import numbers
 from fractions import Fraction
 
+import numpy as np
+
 from ..errors import GameError
 
 
@@ -80,3 +82,23 @@ def format_exact(value) -> str:
     if isinstance(value, float):
         return repr(value)
     return str(value)
+
+
+def positive_integer_matrix(arr) -> list:
+    """A 2-D array of exact numbers scaled by their common denominator and shifted so that
+    the smallest entry is 1, as a list of lists of ints. A positive affine change of one
+    player's payoffs leaves the equilibria unchanged, so the integer solvers work on this.
+
+    >>> positive_integer_matrix(np.array([[Fraction(1, 2), -1], [0, 2]], dtype=object))
+    [[4, 1], [3, 7]]
+    """
+    rows = np.asarray(arr, dtype=object).tolist()
+    den = 1
+    for row in rows:
+        for v in row:
+            if type(v) is not int:
+                den = math.lcm(den, Fraction(v).denominator)
+    if den != 1:
+        rows = [[int(Fraction(v) * den) for v in row] for row in rows]
+    low = min(min(row) for row in rows) - 1
+    return [[v - low for v in row] for row in rows]

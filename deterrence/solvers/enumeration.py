@@ -52,6 +52,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from ..core.numbers import positive_integer_matrix
 from ..errors import GameError, SolverError, TooLargeError
 from .certify import _certify_two as certify_weights, on_support
 from ._compiled import numba_allowed, numba_loaded
@@ -126,8 +127,8 @@ def all_equilibria(game, *, limit: int | None = None) -> SolveResult:
             f"enumerating all equilibria of this {m}x{n} game may visit up to {estimate:,} "
             f"vertices (McMullen's upper bound for its two best-response polytopes), over the "
             f"limit of {limit:,}; pass limit={estimate} (or larger) to try anyway")
-    A = _positive_integers(game.payoff_array(0))
-    B = _positive_integers(game.payoff_array(1))
+    A = positive_integer_matrix(game.payoff_array(0))
+    B = positive_integer_matrix(game.payoff_array(1))
 
     pairs = LP = LQ = None
     if m + n <= 64:                      # label masks fit in uint64
@@ -176,24 +177,6 @@ def vertex_bound(d: int, f: int) -> int:
 
 
 # -- step 1 --------------------------------------------------------------------
-def _positive_integers(arr) -> list:
-    """Scale to integers and shift so the minimum is 1 (list of lists of ints).
-
-    >>> _positive_integers(np.array([[Fraction(1, 2), -1], [0, 2]], dtype=object))
-    [[4, 1], [3, 7]]
-    """
-    rows = np.asarray(arr, dtype=object).tolist()
-    den = 1
-    for row in rows:
-        for v in row:
-            if type(v) is not int:
-                den = math.lcm(den, Fraction(v).denominator)
-    if den != 1:
-        rows = [[int(Fraction(v) * den) for v in row] for row in rows]
-    low = min(min(row) for row in rows) - 1
-    return [[v - low for v in row] for row in rows]
-
-
 # -- step 3, fast path ------------------------------------------------------------
 def _float_vertices(M: np.ndarray, limit: int):
     """Label masks (bit v: variable v is zero) of all vertices of {z >= 0 : M z <= 1}.

@@ -51,6 +51,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from ..core.numbers import positive_integer_matrix
 from ..errors import GameError, NotAnEquilibriumError, SolverError
 from .certify import certified_equilibrium, on_support
 from .result import Equilibrium, SolveResult
@@ -161,18 +162,6 @@ def _label_name(game, label):
 
 
 # -- integer payoffs ----------------------------------------------------------
-def _positive_integer_matrix(M) -> list:
-    """Scale by the common denominator and shift so that the smallest entry is 1."""
-    flat = list(M.flat)
-    if not all(type(v) is int for v in flat):
-        flat = [Fraction(v) for v in flat]
-        den = math.lcm(*(q.denominator for q in flat))
-        flat = [int(q * den) for q in flat]
-    shift = 1 - min(flat)
-    rows, cols = M.shape
-    return [[flat[i * cols + j] + shift for j in range(cols)] for i in range(rows)]
-
-
 def _tableaux(A, B, m, n):
     """Integer tableaux ``T0 = [B^T | I | 1]`` and ``T1 = [I | A | 1]`` as lists of rows."""
     T0 = [[B[i][j] for i in range(m)] + [1 if k == j else 0 for k in range(n)] + [1]
@@ -242,8 +231,8 @@ FLINT_THRESHOLD = 64
 def _exact_path(game, init, max_pivots, backend=None):
     """Exact complementary pivoting; ``backend`` is ``"python"``, ``"flint"`` or ``None`` (auto)."""
     m, n = game.shape
-    A = _positive_integer_matrix(game.A)
-    B = _positive_integer_matrix(game.B)
+    A = positive_integer_matrix(game.A)
+    B = positive_integer_matrix(game.B)
     flint = None
     if backend == "flint" or (backend is None and m * n >= FLINT_THRESHOLD):
         flint = _flint()
