@@ -37,6 +37,7 @@ from ..core.numbers import format_exact
 from ..core.tree import Chance, Decision, GameTree, path_name
 from ..errors import GameError, TooLargeError
 from .reduced_normal_form import expected_payoffs, tree_nash
+from .lemke_howson import solve_exact
 
 MAX_PROFILES = 100_000
 
@@ -88,22 +89,6 @@ def _reach(tree, profile):
     return reach
 
 
-def _solve_exact(rows, rhs):
-    """Solve a square linear system exactly (Fractions); None when singular."""
-    n = len(rows)
-    m = [list(map(Fraction, r)) + [Fraction(v)] for r, v in zip(rows, rhs)]
-    for c in range(n):
-        piv = next((r for r in range(c, n) if m[r][c] != 0), None)
-        if piv is None:
-            return None
-        m[c], m[piv] = m[piv], m[c]
-        for r in range(n):
-            if r != c and m[r][c] != 0:
-                f = m[r][c] / m[c][c]
-                m[r] = [a - f * b for a, b in zip(m[r], m[c])]
-    return [m[i][n] / m[i][i] for i in range(n)]
-
-
 def supporting_belief(values: dict, chosen: str):
     """An exact belief (over the nodes of a set) under which ``chosen`` is optimal, or None.
 
@@ -121,7 +106,7 @@ def supporting_belief(values: dict, chosen: str):
     cons = [[1 if j == i else 0 for j in range(k)] for i in range(k)] + diffs   # each row . b >= 0
     for tight in itertools.combinations(range(len(cons)), k - 1):
         rows = [cons[t] for t in tight] + [[1] * k]
-        b = _solve_exact(rows, [0] * (k - 1) + [1])
+        b = solve_exact([list(row) + [v] for row, v in zip(rows, [0] * (k - 1) + [1])])
         if b is None:
             continue
         if all(sum(Fraction(c) * x for c, x in zip(row, b)) >= 0 for row in cons):

@@ -468,18 +468,8 @@ def _solve_exact(M, b):
         except ZeroDivisionError:
             return None
         return [Fraction(int(q.p), int(q.q)) for q in (z[i, 0] for i in range(k))]
-    rows = [[Fraction(v) for v in row] + [Fraction(bi)] for row, bi in zip(M, b)]
-    for c in range(k):
-        piv = next((r for r in range(c, k) if rows[r][c] != 0), None)
-        if piv is None:
-            return None
-        rows[c], rows[piv] = rows[piv], rows[c]
-        pr = rows[c]
-        for r in range(k):
-            if r != c and rows[r][c] != 0:
-                f = rows[r][c] / pr[c]
-                rows[r] = [a - f * b for a, b in zip(rows[r], pr)]
-    return [rows[i][k] / rows[i][i] for i in range(k)]
+    from .lemke_howson import solve_exact
+    return solve_exact([list(row) + [bi] for row, bi in zip(M, b)])
 
 
 _ONES = {}
