@@ -671,6 +671,46 @@ class _ExactPolygon:
         return True
 
 
+def _edge_spans(Vf, margin):
+    """For each axis, the float extent ``(lo, hi)`` of every edge (vertex k to k + 1), widened by ``margin``."""
+    Vl = Vf.tolist()
+    spans = ([], [])
+    for a, b in zip(Vl, Vl[1:] + Vl[:1]):
+        for ax in (0, 1):
+            lo, hi = (a[ax], b[ax]) if a[ax] <= b[ax] else (b[ax], a[ax])
+            spans[ax].append((lo - margin, hi + margin))
+    return spans
+
+
+def _exact_axis_points(V, spans, g_p, ic, axis, omd, delta, cf):
+    """Exact chord ends of the line ``w[axis] = ic[axis]`` in V (above ``ic``), mapped to image points.
+
+    ``spans``: :func:`_edge_spans` of V for ``axis``; edges whose span (the
+    margin much wider than their rounding) misses the line (``cf``, the float
+    of ``ic[axis]``) are certainly not cut by it and are skipped without exact work.
+    """
+    c, o, K = ic[axis], 1 - axis, len(V)
+    ys = []
+    for k, (lo_k, hi_k) in enumerate(spans):
+        if cf < lo_k or cf > hi_k:
+            continue
+        a, b = V[k], V[k + 1 - K]
+        da, db = a[axis] - c, b[axis] - c
+        if da == 0:
+            ys.append(a[o])           # a vertex on the line
+        elif (da < 0 < db) or (db < 0 < da):
+            ys.append(a[o] - da * (b[o] - a[o]) / (db - da))
+    if not ys:
+        return ()
+    lo, hi = max(min(ys), ic[o]), max(ys)
+    if lo > hi:
+        return ()
+    own = omd * g_p[axis] + delta * c
+    if axis:
+        return [(omd * g_p[0] + delta * y, own) for y in ((lo, hi) if lo != hi else (lo,))]
+    return [(own, omd * g_p[1] + delta * y) for y in ((lo, hi) if lo != hi else (lo,))]
+
+
 def _exact_step(poly, u, g, gains, delta):
     """The Abreu-Sannikov operator in exact rationals on the exact polygon ``poly``.
 
@@ -682,7 +722,6 @@ def _exact_step(poly, u, g, gains, delta):
     """
     V, Vf = poly.V, poly.Vf
     K = len(V)
-    edges = [(V[k], V[(k + 1) % K]) for k in range(K)] if K > 2 else ([(V[0], V[1])] if K == 2 else [])
     ics = [(u[0] + d0, u[1] + d1) for d0, d1 in gains]
     icf = np.array([[float(a), float(b)] for a, b in ics]).reshape(-1, 2)
     gf = np.array([[float(a), float(b)] for a, b in g]).reshape(-1, 2)
@@ -694,12 +733,7 @@ def _exact_step(poly, u, g, gains, delta):
         near_g = (cr_g <= poly.margin).tolist()
     else:
         in_g = [0] * len(g)
-    near_v = [(np.abs(icf[:, ax][:, None] - Vf[:, ax][None, :]) <= margin).tolist() for ax in (0, 1)]
-    if edges:
-        Ef = np.array([[float(a[0]), float(a[1]), float(b[0]), float(b[1])] for a, b in edges])
-        near_e = [((icf[:, ax][:, None] >= np.minimum(Ef[:, ax], Ef[:, 2 + ax])[None] - margin)
-                   & (icf[:, ax][:, None] <= np.maximum(Ef[:, ax], Ef[:, 2 + ax])[None] + margin)).tolist()
-                  for ax in (0, 1)]
+    spans, icl = _edge_spans(Vf, margin), icf.tolist()
     omd = 1 - delta
     out = []
     for p, ((g0, g1), ic) in enumerate(zip(g, ics)):
@@ -709,26 +743,7 @@ def _exact_step(poly, u, g, gains, delta):
             out.append((g0, g1))
             continue
         for axis in (0, 1):
-            cval = ic[axis]
-            row = near_v[axis][p]
-            ys = [V[k][1 - axis] for k in range(K) if row[k] and V[k][axis] == cval]
-            if edges:
-                row = near_e[axis][p]
-                for k in range(len(edges)):
-                    if row[k]:
-                        a, b = edges[k]
-                        if (a[axis] - cval) * (b[axis] - cval) < 0:
-                            ys.append(a[1 - axis] + (cval - a[axis]) * (b[1 - axis] - a[1 - axis])
-                                      / (b[axis] - a[axis]))
-            if not ys:
-                continue
-            lo, hi = max(min(ys), ic[1 - axis]), max(ys)
-            if lo > hi:
-                continue
-            base = omd * (g1 if axis else g0), omd * (g0 if axis else g1)   # (own axis, other)
-            for other in ((lo, hi) if lo != hi else (lo,)):
-                a_val, o_val = base[0] + delta * cval, base[1] + delta * other
-                out.append((o_val, a_val) if axis else (a_val, o_val))
+            out.extend(_exact_axis_points(V, spans[axis], g[p], ic, axis, omd, delta, icl[p][axis]))
     outf = np.array([[float(x), float(y)] for x, y in out], dtype=float).reshape(-1, 2)
     return out, outf
 
@@ -1007,37 +1022,6 @@ def equilibrium_payoff_set(game, delta, *, tol=1e-10, max_iter=2000, exact=True)
                            threat_points=threat, rounding=rounding, players=game.players, notes=tuple(notes))
 
 
-def _exact_axis_points(V, Vax, g_p, ic, axis, omd, delta, margin):
-    """Exact chord ends of the line ``w[axis] = ic[axis]`` in V (above ``ic``), mapped to image points.
-
-    ``Vax``: V's ``axis`` coordinates in floats; vertices and edges farther
-    than ``margin`` (much more than their rounding) from the line are
-    certainly not on it or cut by it and are skipped without exact work.
-    """
-    c, o, K = ic[axis], 1 - axis, len(V)
-    cf = float(c)
-    ys = []
-    for k in range(K):
-        fa, fb = Vax[k] - cf, Vax[k + 1 - K] - cf
-        if (fa > margin and fb > margin) or (fa < -margin and fb < -margin):
-            continue
-        a, b = V[k], V[k + 1 - K]
-        da, db = a[axis] - c, b[axis] - c
-        if da == 0:
-            ys.append(a[o])           # a vertex on the line
-        elif (da < 0 < db) or (db < 0 < da):
-            ys.append(a[o] - da * (b[o] - a[o]) / (db - da))
-    if not ys:
-        return ()
-    lo, hi = max(min(ys), ic[o]), max(ys)
-    if lo > hi:
-        return ()
-    own = omd * g_p[axis] + delta * c
-    if axis:
-        return [(omd * g_p[0] + delta * y, own) for y in ((lo, hi) if lo != hi else (lo,))]
-    return [(own, omd * g_p[1] + delta * y) for y in ((lo, hi) if lo != hi else (lo,))]
-
-
 def _classify_kernel(Vf, gf, icf, df, omdf, e0, ecr, steep, S, status):
     """The float half of :func:`_fixed_point_fast` (plain Python that numba compiles).
 
@@ -1180,9 +1164,8 @@ def _fixed_point_fast(poly, u, g_exact, gains_exact, delta, gf, gainsf, compiled
     todo = [(p, -row[0] if row[0] else col - 1)
             for p, row in enumerate(status.tolist()) if any(row) for col in (0, 1, 2) if row[col]]
     # exact work
-    Vax = (poly.Vf[:, 0].tolist(), poly.Vf[:, 1].tolist())
+    spans = _edge_spans(poly.Vf, 1e-9 * S)
     omd = 1 - delta
-    margin = 1e-9 * S
     last = None
     for p, axis in todo:              # axis 0, 1; -1, -2: the whole profile (see _classify_kernel)
         if axis == -2 and place(g_exact(p)):
@@ -1198,7 +1181,7 @@ def _fixed_point_fast(poly, u, g_exact, gains_exact, delta, gf, gainsf, compiled
         else:
             axes = (axis,)
         for ax_ in axes:
-            for q in _exact_axis_points(V, Vax[ax_], g_p, ic, ax_, omd, delta, margin):
+            for q in _exact_axis_points(V, spans[ax_], g_p, ic, ax_, omd, delta, float(ic[ax_])):
                 if not place(q):
                     return None       # an image point outside V
     # every vertex of V is generated (only points near the boundary can be vertices)
