@@ -1278,9 +1278,8 @@ def _certify(P, pure_minmax, game, delta, snap_tol, g=None, gains=None, best=Non
     image, imagef = _exact_step(poly, u, [g_exact(p) for p in range(n * m)],
                                 [gains_exact(p) for p in range(n * m)], delta)
     # fixed point: every generated point lies in V and every vertex of V is generated
-    if poly.contains_all(image, imagef):
-        if _is_generated(poly, image, imagef):
-            return V_py, u_py, True, disp
+    if poly.contains_all(image, imagef) and _is_generated(poly, image, imagef):
+        return V_py, u_py, True, disp
     # otherwise self-generation: V inside the hull of its image
     hull = _hull_q(image)
     if not _ExactPolygon(hull).contains_all(V, poly.Vf):
