@@ -1114,7 +1114,7 @@ def _compiled_classify():
     return _CLASSIFY[0]
 
 
-def _fixed_point_fast(poly, u, g_exact, gains_exact, delta, gf, gainsf, compiled=False, gscale=None):
+def _fixed_point_fast(poly, u, g_exact, gains_exact, delta, gf, gainsf, gscale=None):
     """Exact proof that V is a fixed point of the operator (``True``), or ``None``: undecided here.
 
     The image is first computed in floats, each value with an error bound
@@ -1158,7 +1158,7 @@ def _fixed_point_fast(poly, u, g_exact, gains_exact, delta, gf, gainsf, compiled
         return True
 
     status = np.zeros((len(icf), 3), dtype=np.int64)
-    kernel = (compiled and _compiled_classify()) or _classify_kernel
+    kernel = _compiled_classify() or _classify_kernel   # only called with numba: see _certify
     if kernel(poly.Vf, gf, icf, float(delta), float(1 - delta), e0, ecr, 1e-6 * S, poly.scale, status) < 0:
         return None                   # an image point is outside V: not a fixed point
     todo = [(p, -row[0] if row[0] else col - 1)
@@ -1272,7 +1272,7 @@ def _certify(P, pure_minmax, game, delta, snap_tol, g=None, gains=None, best=Non
     if g is None:
         g, gains = _float_stage(*game.as_float(), float(delta))
     # (uncompiled, the float pass costs as much as the full exact step below: only with numba)
-    if compiled and _fixed_point_fast(poly, u, g_exact, gains_exact, delta, g, gains, compiled, gscale):
+    if compiled and _fixed_point_fast(poly, u, g_exact, gains_exact, delta, g, gains, gscale):
         return V_py, u_py, True, disp
     # otherwise the whole exact image
     image, imagef = _exact_step(poly, u, [g_exact(p) for p in range(n * m)],
