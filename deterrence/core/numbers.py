@@ -102,3 +102,22 @@ def positive_integer_matrix(arr) -> list:
         rows = [[int(Fraction(v) * den) for v in row] for row in rows]
     low = min(min(row) for row in rows) - 1
     return [[v - low for v in row] for row in rows]
+
+
+if hasattr(Fraction, "_from_coprime_ints"):          # Python >= 3.12
+    _coprime_fraction = Fraction._from_coprime_ints
+else:                                                # 3.10, 3.11
+    def _coprime_fraction(p, q):
+        return Fraction(p, q, _normalize=False)
+
+
+def from_fmpq(v):
+    """A python-flint ``fmpq`` as ``int`` (when whole) or ``Fraction``.
+
+    >>> import flint
+    >>> from_fmpq(flint.fmpq(6, 4)), from_fmpq(flint.fmpq(4, 2))
+    (Fraction(3, 2), 2)
+    """
+    # flint keeps fmpq in lowest terms with q > 0: skip Fraction's gcd on big numbers
+    p, q = int(v.p), int(v.q)
+    return p if q == 1 else _coprime_fraction(p, q)

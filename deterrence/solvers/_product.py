@@ -21,7 +21,7 @@ from math import lcm
 import numpy as np
 
 from ..core.automaton import Automaton
-from ..core.numbers import is_symbolic
+from ..core.numbers import from_fmpq, is_symbolic
 from ..errors import GameError
 
 
@@ -539,20 +539,6 @@ def fmpz_solve_mat(A, columns):
         return A.solve(B)
     except ZeroDivisionError:
         raise ZeroDivisionError("singular system") from None
-
-
-if hasattr(Fraction, "_from_coprime_ints"):          # Python >= 3.12
-    _coprime_fraction = Fraction._from_coprime_ints
-else:                                                # 3.10, 3.11
-    def _coprime_fraction(p, q):
-        return Fraction(p, q, _normalize=False)
-
-
-def from_fmpq(v):
-    """A flint ``fmpq`` as ``int`` or ``Fraction``."""
-    # flint keeps fmpq in lowest terms with q > 0: skip Fraction's gcd on big numbers
-    p, q = int(v.p), int(v.q)
-    return p if q == 1 else _coprime_fraction(p, q)
 
 
 def _delta_parts(chain, delta):

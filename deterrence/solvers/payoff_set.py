@@ -72,7 +72,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from ..core.numbers import format_exact, to_exact
+from ..core.numbers import format_exact, from_fmpq, to_exact
 from ..errors import GameError, SolverError, TooLargeError
 from .folk import Polygon, convex_hull, cross, monotone_chain
 from ._compiled import jit, numba_allowed, numba_loaded
@@ -570,12 +570,6 @@ def _q(x, fmpq):
         return fmpq(x)
     x = Fraction(x)
     return fmpq(x.numerator, x.denominator)
-
-
-def _py(q):
-    """An fmpq back as int (integral) or Fraction, the library's exact types."""
-    p, d = int(q.p), int(q.q)
-    return p if d == 1 else Fraction(p, d)
 
 
 def _hull_q(points) -> list:
@@ -1266,8 +1260,8 @@ def _certify(P, pure_minmax, game, delta, snap_tol, g=None, gains=None, best=Non
         a, b = colmaxA[j] - Af[i, j], rowmaxB[i] - Bf[i, j]
         return (factor * (fmpq(a) if type(a) is int else _q(a, fmpq)),
                 factor * (fmpq(b) if type(b) is int else _q(b, fmpq)))
-    V_py = tuple((_py(x), _py(y)) for x, y in V)
-    u_py = tuple(_py(t) for t in u)
+    V_py = tuple((from_fmpq(x), from_fmpq(y)) for x, y in V)
+    u_py = tuple(from_fmpq(t) for t in u)
     # fast exact proof of the fixed point: exact work only near the boundary
     if g is None:
         g, gains = _float_stage(*game.as_float(), float(delta))
