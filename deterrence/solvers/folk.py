@@ -57,6 +57,25 @@ def cross(o, a, b):
     return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
 
 
+def in_convex_polygon(V, p) -> bool:
+    """Is point ``p`` in the convex polygon ``V`` (ccw vertices; a point or a segment
+    too; boundary included)? Exact for exact coordinates (ints, Fractions, fmpq).
+
+    >>> in_convex_polygon([(0, 0), (2, 0), (0, 2)], (1, 1)), in_convex_polygon([(0, 0), (2, 0)], (3, 0))
+    (True, False)
+    """
+    K = len(V)
+    if K == 0:
+        return False
+    if K == 1:
+        return V[0] == p
+    if K == 2:
+        a, b = V
+        return (cross(a, b, p) == 0 and min(a[0], b[0]) <= p[0] <= max(a[0], b[0])
+                and min(a[1], b[1]) <= p[1] <= max(a[1], b[1]))
+    return all(cross(V[k], V[(k + 1) % K], p) >= 0 for k in range(K))
+
+
 def monotone_chain(pts) -> list:
     """Andrew's monotone chain over sorted, distinct points (ints, Fractions, fmpq or floats).
 
@@ -175,18 +194,8 @@ class Polygon:
 
     def contains(self, point) -> bool:
         """Exact membership test (boundary included); floats are taken at their exact value."""
-        x, y = (Fraction(c) if isinstance(c, float) else to_exact(c, "coordinate") for c in point)
-        p = (x, y)
-        v = self.vertices
-        if not v:
-            return False
-        if len(v) == 1:
-            return p == v[0]
-        if len(v) == 2:
-            a, b = v
-            return (cross(a, b, p) == 0 and min(a[0], b[0]) <= x <= max(a[0], b[0])
-                    and min(a[1], b[1]) <= y <= max(a[1], b[1]))
-        return all(cross(v[k], v[(k + 1) % len(v)], p) >= 0 for k in range(len(v)))
+        p = tuple(Fraction(c) if isinstance(c, float) else to_exact(c, "coordinate") for c in point)
+        return in_convex_polygon(self.vertices, p)
 
     def as_float(self) -> np.ndarray:
         """Vertices as a ``(k, 2)`` float array."""

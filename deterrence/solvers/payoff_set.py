@@ -74,7 +74,7 @@ import numpy as np
 
 from ..core.numbers import format_exact, from_fmpq, to_exact
 from ..errors import GameError, SolverError, TooLargeError
-from .folk import Polygon, convex_hull, cross, monotone_chain
+from .folk import Polygon, convex_hull, cross, in_convex_polygon, monotone_chain
 from ._compiled import jit, numba_allowed, numba_loaded
 
 __all__ = ["PayoffSetResult", "SetMembership", "equilibrium_payoff_set",
@@ -616,20 +616,6 @@ def _as_convex_q(pts):
     return pts[k:] + pts[:k]
 
 
-def _contains_q(V, p) -> bool:
-    """Exact: is the point p in the convex polygon V (ccw fmpq vertices; a point or segment too)?"""
-    K = len(V)
-    if K == 0:
-        return False
-    if K == 1:
-        return V[0] == p
-    if K == 2:
-        a, b = V
-        return (cross(a, b, p) == 0 and min(a[0], b[0]) <= p[0] <= max(a[0], b[0])
-                and min(a[1], b[1]) <= p[1] <= max(a[1], b[1]))
-    return all(cross(V[k], V[(k + 1) % K], p) >= 0 for k in range(K))
-
-
 class _ExactPolygon:
     """An exact convex polygon (fmpq, ccw) with a float prefilter for point location."""
 
@@ -652,7 +638,7 @@ class _ExactPolygon:
             return True
         V, K = self.V, len(self.V)
         if K < 3:
-            return all(_contains_q(V, p) for p in points)
+            return all(in_convex_polygon(V, p) for p in points)
         if Qf is None:
             Qf = np.array([[float(x), float(y)] for x, y in points], dtype=float)
         cr = self.crosses(Qf)
@@ -733,7 +719,7 @@ def _exact_step(poly, u, g, gains, delta):
     for p, ((g0, g1), ic) in enumerate(zip(g, ics)):
         if in_g[p] >= 0 and g0 >= ic[0] and g1 >= ic[1] and (
                 in_g[p] > 0 or (all(cross(V[k], V[(k + 1) % K], g[p]) >= 0 for k in range(K) if near_g[p][k])
-                                if K >= 3 else _contains_q(V, g[p]))):
+                                if K >= 3 else in_convex_polygon(V, g[p]))):
             out.append((g0, g1))
             continue
         for axis in (0, 1):
