@@ -30,7 +30,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from deterrence import NormalFormGame  # noqa: E402
-from deterrence.solvers.enumeration import all_equilibria  # noqa: E402
+from deterrence.solvers.normal_form.enumeration import all_equilibria  # noqa: E402
 from timing import fmt_time as fmt, timed
 
 

@@ -34,7 +34,7 @@ except ImportError:  # a checkout without an install
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from deterrence import NormalFormGame
-from deterrence.solvers.lemke_howson import _float_run, lemke_howson
+from deterrence.solvers.normal_form.lemke_howson import _float_run, lemke_howson
 from timing import fmt_time as fmt, median_time
 
 

@@ -28,7 +28,7 @@ def timed(fn, repeat=1):
 
 
 def main():
-    from deterrence.maps import _symbolic_parts, regime_at, regime_map
+    from deterrence.analysis.maps import _symbolic_parts, regime_at, regime_map
     deltas, wars = np.linspace(0.01, 0.99, 200), np.linspace(0, 60, 200)
     _symbolic_parts.cache_clear()
     setup, _ = timed(lambda: regime_map(("delta", [0.5]), ("W_iran", [1.0])))
@@ -54,7 +54,7 @@ def main():
         print("dask.distributed is not installed: no Dask timing")
         return
     with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster, Client(cluster) as client:
-        client.run(lambda: __import__("deterrence.maps"))  # warm the workers' imports
+        client.run(lambda: __import__("deterrence.analysis.maps"))  # warm the workers' imports
         regime_map(*small, method="solve", executor=client, progress=False)
         dask_t, b = timed(lambda: regime_map(*small, method="solve", executor=client, progress=False))
     assert np.array_equal(a.values["regime"], b.values["regime"])

@@ -3,7 +3,7 @@
 Run: ``python benchmarks/bench_noise.py`` (about half a minute on one core).
 
 1. Turns per second of noisy TFT vs TFT (US-Iran stage game, execution errors
-   1/50): ours (:func:`deterrence.solvers.simulate.simulate`: alias tables on
+   1/50): ours (:func:`deterrence.solvers.repeated.simulate.simulate`: alias tables on
    the product chain, one random word per turn) against a plain NumPy loop
    (vectorised across matches, but one draw per player per turn and the state
    machine written out), and against axelrod's ``Match`` when axelrod is
@@ -28,10 +28,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from deterrence import load_game
 from deterrence.core.automaton import Automaton
 from deterrence.core.repeated import RepeatedGame
-from deterrence.solvers import _product
-from deterrence.solvers.noise_markov import analyse_noise
-from deterrence.solvers.repeated_values import discounted_values
-from deterrence.solvers.simulate import CompiledMatch, simulate
+from deterrence.solvers.repeated import _product
+from deterrence.solvers.repeated.noise_markov import analyse_noise
+from deterrence.solvers.repeated.repeated_values import discounted_values
+from deterrence.solvers.repeated.simulate import CompiledMatch, simulate
 from timing import fmt_time as fmt, median_time
 
 US = load_game("us_iran_stage").with_defaults()

@@ -30,7 +30,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # run from a checkout
 
 from deterrence import NormalFormGame, load_game
-from deterrence.solvers.payoff_set import equilibrium_payoff_set, hausdorff_distance
+from deterrence.solvers.repeated.payoff_set import equilibrium_payoff_set, hausdorff_distance
 from timing import median_time
 
 

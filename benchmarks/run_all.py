@@ -171,7 +171,7 @@ def goal_lemke_howson(quick):
     os.environ.setdefault("DETERRENCE_NUMBA", "1")
     import bench_lemke_howson as bl
     from deterrence import NormalFormGame
-    from deterrence.solvers.lemke_howson import lemke_howson
+    from deterrence.solvers.normal_form.lemke_howson import lemke_howson
     sizes = [10, 100] if quick else [10, 50, 100]
     reps = 3 if quick else 7
     rows, verdicts = [], []
@@ -218,7 +218,7 @@ def goal_payoff_sets(quick):
     os.environ.setdefault("DETERRENCE_NUMBA", "1")   # compiled loops when numba is installed
     import bench_payoff_set as bp
     from deterrence import NormalFormGame
-    from deterrence.solvers.payoff_set import equilibrium_payoff_set, hausdorff_distance
+    from deterrence.solvers.repeated.payoff_set import equilibrium_payoff_set, hausdorff_distance
     reps = 5 if quick else 15
     wanted = {"PD [[9,1],[10,3]] d=3/4": "PD", "Abreu-Sannikov 3x3 d=0.3": "3x3",
               "US-Iran 3x3 d=9/10": "3x3", "random 10x10 seed=0 d=0.9": "10x10"}
@@ -261,9 +261,9 @@ def goal_payoff_sets(quick):
 # --------------------------------------------------------------------------- goal 4
 def goal_noise(quick):
     import bench_noise as bn
-    from deterrence.solvers import _product
-    from deterrence.solvers.noise_markov import analyse_noise
-    from deterrence.solvers.repeated_values import discounted_values
+    from deterrence.solvers.repeated import _product
+    from deterrence.solvers.repeated.noise_markov import analyse_noise
+    from deterrence.solvers.repeated.repeated_values import discounted_values
     reps = 5 if quick else 15
     rg, cases = bn.exact_cases()
     rows, worst = [], {"values": {}, "analyse": {}}

@@ -16,67 +16,67 @@ import importlib
 
 __version__ = "0.1.0"
 
-from .errors import (DeterrenceError, ExpressionError, GameError, GameFileError,
+from deterrence.errors import (DeterrenceError, ExpressionError, GameError, GameFileError,
                      NotAnEquilibriumError, SolverError, TooLargeError)
-from .core.normal_form import NormalFormGame
-from .io import load_game
-from .solvers import solve
-from .solvers.result import Equilibrium, SolveResult
-from .solvers.certify import certified_equilibrium, is_equilibrium
+from deterrence.core.normal_form import NormalFormGame
+from deterrence.io import load_game
+from deterrence.solvers import solve
+from deterrence.solvers.result import Equilibrium, SolveResult
+from deterrence.solvers.certify import certified_equilibrium, is_equilibrium
 
 #: public name -> module that defines it (imported on first access)
 _LAZY = {
     # writing games
     "write_game": "deterrence.io",
     # stage-game solvers
-    "all_equilibria": "deterrence.solvers.enumeration",
-    "pure_equilibria": "deterrence.solvers.pure",
-    "lemke_howson": "deterrence.solvers.lemke_howson",
-    "zero_sum_equilibrium": "deterrence.solvers.zero_sum",
-    "game_value": "deterrence.solvers.zero_sum",
-    "iterated_elimination": "deterrence.solvers.dominance",
-    "dominated_actions": "deterrence.solvers.dominance",
-    "pure_equilibrium_conditions": "deterrence.solvers.symbolic_conditions",
-    "conditions_hold": "deterrence.solvers.symbolic_conditions",
+    "all_equilibria": "deterrence.solvers.normal_form.enumeration",
+    "pure_equilibria": "deterrence.solvers.normal_form.pure",
+    "lemke_howson": "deterrence.solvers.normal_form.lemke_howson",
+    "zero_sum_equilibrium": "deterrence.solvers.normal_form.zero_sum",
+    "game_value": "deterrence.solvers.normal_form.zero_sum",
+    "iterated_elimination": "deterrence.solvers.normal_form.dominance",
+    "dominated_actions": "deterrence.solvers.normal_form.dominance",
+    "pure_equilibrium_conditions": "deterrence.solvers.normal_form.symbolic_conditions",
+    "conditions_hold": "deterrence.solvers.normal_form.symbolic_conditions",
     # repeated games
     "Automaton": "deterrence.core.automaton",
     "strategy": "deterrence.core.strategies",
     "STRATEGIES": "deterrence.core.strategies",
     "RepeatedGame": "deterrence.core.repeated",
     "Noise": "deterrence.core.repeated",
-    "discounted_values": "deterrence.solvers.repeated_values",
-    "one_shot_deviation": "deterrence.solvers.one_shot_deviation",
-    "critical_delta": "deterrence.solvers.critical_delta",
-    "analyse_noise": "deterrence.solvers.noise_markov",
-    "echo_effect": "deterrence.solvers.noise_markov",
-    "minmax_values": "deterrence.solvers.folk",
-    "feasible_set": "deterrence.solvers.folk",
-    "individually_rational_set": "deterrence.solvers.folk",
-    "Polygon": "deterrence.solvers.folk",
-    "equilibrium_payoff_set": "deterrence.solvers.payoff_set",
-    "payoff_in_equilibrium_set": "deterrence.solvers.payoff_set",
+    "discounted_values": "deterrence.solvers.repeated.repeated_values",
+    "one_shot_deviation": "deterrence.solvers.repeated.one_shot_deviation",
+    "critical_delta": "deterrence.solvers.repeated.critical_delta",
+    "analyse_noise": "deterrence.solvers.repeated.noise_markov",
+    "echo_effect": "deterrence.solvers.repeated.noise_markov",
+    "minmax_values": "deterrence.solvers.repeated.folk",
+    "feasible_set": "deterrence.solvers.repeated.folk",
+    "individually_rational_set": "deterrence.solvers.repeated.folk",
+    "Polygon": "deterrence.solvers.repeated.folk",
+    "equilibrium_payoff_set": "deterrence.solvers.repeated.payoff_set",
+    "payoff_in_equilibrium_set": "deterrence.solvers.repeated.payoff_set",
     # game trees
     "GameTree": "deterrence.core.tree",
     "decision": "deterrence.core.tree",
     "chance": "deterrence.core.tree",
     "terminal": "deterrence.core.tree",
-    "subgame_perfect": "deterrence.solvers.backward_induction",
-    "reduced_normal_form": "deterrence.solvers.reduced_normal_form",
-    "noncredible_threats": "deterrence.solvers.reduced_normal_form",
-    "bayesian_nash": "deterrence.solvers.bayesian",
-    "perfect_bayesian_equilibria": "deterrence.solvers.bayesian",
-    "credibility_threshold": "deterrence.solvers.bayesian",
+    "subgame_perfect": "deterrence.solvers.tree.backward_induction",
+    "reduced_normal_form": "deterrence.solvers.tree.reduced_normal_form",
+    "noncredible_threats": "deterrence.solvers.tree.reduced_normal_form",
+    "bayesian_nash": "deterrence.solvers.tree.bayesian",
+    "perfect_bayesian_equilibria": "deterrence.solvers.tree.bayesian",
+    "credibility_threshold": "deterrence.solvers.tree.bayesian",
     # events and strategy inference
     "read_events": "deterrence.io.events_csv",
     "load_example_events": "deterrence.io.events_csv",
-    "estimate_strategy_mixture": "deterrence.solvers.sfem",
+    "estimate_strategy_mixture": "deterrence.solvers.inference.sfem",
     # the deterrence analysis
-    "explain": "deterrence.explain",
-    "DeterrenceReport": "deterrence.explain",
-    "red_lines": "deterrence.redlines",
+    "explain": "deterrence.analysis.explain",
+    "DeterrenceReport": "deterrence.analysis.explain",
+    "red_lines": "deterrence.analysis.redlines",
     "us_iran_model": "deterrence.models.us_iran",
-    "regime_map": "deterrence.maps",
-    "sweep": "deterrence.sweep",
+    "regime_map": "deterrence.analysis.maps",
+    "sweep": "deterrence.analysis.sweep",
 }
 
 __all__ = [

@@ -8,9 +8,9 @@ from hypothesis import given, settings, strategies as st, HealthCheck
 import deterrence as dt
 from deterrence.core.tree import GameTree, chance, decision, terminal
 from deterrence.models.entry_deterrence import entry_deterrence
-from deterrence.solvers.backward_induction import (TreeSolveResult, is_subgame_perfect,
+from deterrence.solvers.tree.backward_induction import (TreeSolveResult, is_subgame_perfect,
                                                     subgame_perfect, subgame_roots)
-from deterrence.solvers.reduced_normal_form import (noncredible_threats, reduced_normal_form,
+from deterrence.solvers.tree.reduced_normal_form import (noncredible_threats, reduced_normal_form,
                                                      strategy_label, tree_nash)
 from tree_helpers import real_tree_reader  # noqa: F401 (autouse fixture)
 

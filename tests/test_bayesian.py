@@ -7,9 +7,9 @@ import sympy
 import deterrence as dt
 from deterrence.core.symbolic import parameter_symbol
 from deterrence.models.zagare_kilgour import credibility_threshold_closed_form, unilateral_deterrence
-from deterrence.solvers.bayesian import (bayesian_nash, credibility_threshold, deterrence_succeeds,
+from deterrence.solvers.tree.bayesian import (bayesian_nash, credibility_threshold, deterrence_succeeds,
                                          perfect_bayesian_equilibria)
-from deterrence.solvers.backward_induction import subgame_perfect
+from deterrence.solvers.tree.backward_induction import subgame_perfect
 from tree_helpers import real_tree_reader  # noqa: F401 (autouse fixture)
 
 
@@ -74,7 +74,7 @@ def test_off_path_beliefs_support_a_threat():
 
 
 def test_supporting_belief_is_exact():
-    from deterrence.solvers.bayesian import supporting_belief
+    from deterrence.solvers.tree.bayesian import supporting_belief
     b = supporting_belief({"punish": [1, -3], "ignore": [0, 0]}, "punish")
     assert sum(b) == 1 and b[0] * 1 + b[1] * -3 >= 0
     three = supporting_belief({"x": [3, 0, 0], "y": [0, 3, 0], "z": [1, 1, 1]}, "z")

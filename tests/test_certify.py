@@ -11,7 +11,7 @@ from deterrence import NormalFormGame
 from deterrence.errors import GameError, NotAnEquilibriumError
 from deterrence.solvers.certify import (certified_equilibrium, certified_from_weights,
                                         certified_from_weights_many, is_equilibrium)
-from deterrence.solvers.enumeration import all_equilibria
+from deterrence.solvers.normal_form.enumeration import all_equilibria
 
 F = Fraction
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -2,7 +2,8 @@
 import numpy as np
 
 from deterrence import NormalFormGame
-from deterrence.solvers import enumeration as en, lemke_howson as lh, payoff_set as ps
+from deterrence.solvers.normal_form import enumeration as en, lemke_howson as lh
+from deterrence.solvers.repeated import payoff_set as ps
 from deterrence.solvers._compiled import jit
 
 try:

@@ -22,9 +22,9 @@ from deterrence.core.repeated import delta_symbol
 from deterrence.core.strategies import generous_tit_for_tat
 from deterrence.core.symbolic import parameter_symbol
 from deterrence.errors import GameError
-from deterrence.solvers.critical_delta import critical_delta
-from deterrence.solvers.noise_markov import analyse_noise
-from deterrence.solvers.one_shot_deviation import deviation_gains, one_shot_deviation
+from deterrence.solvers.repeated.critical_delta import critical_delta
+from deterrence.solvers.repeated.noise_markov import analyse_noise
+from deterrence.solvers.repeated.one_shot_deviation import deviation_gains, one_shot_deviation
 
 d = delta_symbol()
 

@@ -3,9 +3,9 @@ import numpy as np
 import pytest
 
 from deterrence import load_game
-from deterrence.maps import regime_map
-from deterrence.solvers.simulate import simulate, tournament
-from deterrence.sweep import sweep
+from deterrence.analysis.maps import regime_map
+from deterrence.solvers.repeated.simulate import simulate, tournament
+from deterrence.analysis.sweep import sweep
 
 PD = load_game("prisoners_dilemma")
 NOISE = {"tremble": "1/10"}
@@ -115,7 +115,7 @@ def test_solved_regime_map_same_on_serial_and_processes():
 def test_tournament_repeats_for_numpy_and_seed_sequence_seeds():
     import numpy as np
     from deterrence import load_game
-    from deterrence.solvers.simulate import tournament
+    from deterrence.solvers.repeated.simulate import tournament
     pd = load_game("prisoners_dilemma").with_defaults()
     names = ["tit_for_tat", "grim_trigger", "always_hold"]
     for seed in (np.int64(3), np.random.SeedSequence(3)):

@@ -10,8 +10,8 @@ from hypothesis import given, settings, strategies as st, HealthCheck
 
 from deterrence import NormalFormGame
 from deterrence.errors import GameError
-from deterrence.solvers.dominance import EliminationResult, dominated_actions, iterated_elimination
-from deterrence.solvers.pure import pure_equilibria
+from deterrence.solvers.normal_form.dominance import EliminationResult, dominated_actions, iterated_elimination
+from deterrence.solvers.normal_form.pure import pure_equilibria
 
 SETTINGS = dict(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

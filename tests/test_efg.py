@@ -7,8 +7,8 @@ import deterrence as dt
 from deterrence.errors import GameFileError
 from deterrence.io.gambit_efg import parse_efg, read_efg, write_efg
 from deterrence.models.entry_deterrence import entry_deterrence
-from deterrence.solvers.backward_induction import subgame_perfect
-from deterrence.solvers.reduced_normal_form import expected_payoffs
+from deterrence.solvers.tree.backward_induction import subgame_perfect
+from deterrence.solvers.tree.reduced_normal_form import expected_payoffs
 from tree_helpers import real_tree_reader  # noqa: F401 (autouse fixture)
 
 from peer import HAVE_PEER_GAMES, PEER_DIR
@@ -104,6 +104,6 @@ if HAVE_PEER_GAMES:
 
     def test_peer_e04_matches_nfg_version():
         tree = read_efg(PEER_DIR / "gambit" / "e04.efg")
-        from deterrence.solvers.reduced_normal_form import reduced_normal_form
+        from deterrence.solvers.tree.reduced_normal_form import reduced_normal_form
         nf = reduced_normal_form(tree)
         assert nf.shape == (3, 2)

@@ -1,4 +1,4 @@
-"""Tests for deterrence.solvers.enumeration (all equilibria of two-player games)."""
+"""Tests for deterrence.solvers.normal_form.enumeration (all equilibria of two-player games)."""
 from fractions import Fraction
 
 import numpy as np
@@ -10,8 +10,8 @@ from deterrence import NormalFormGame
 from deterrence.errors import GameError, TooLargeError
 from deterrence.solvers import solve
 from deterrence.solvers.certify import is_equilibrium, regrets
-from deterrence.solvers.enumeration import all_equilibria, vertex_bound
-from deterrence.solvers.pure import pure_equilibria
+from deterrence.solvers.normal_form.enumeration import all_equilibria, vertex_bound
+from deterrence.solvers.normal_form.pure import pure_equilibria
 from peer import EXPECTED, HAVE_PEER_GAMES
 
 F = Fraction
@@ -117,7 +117,7 @@ def test_float_path_agrees_with_exact_path_on_a_nondegenerate_6x6_game():
     rng = np.random.default_rng(7)
     A = rng.permutation(100)[:36].reshape(6, 6)
     B = rng.permutation(100)[:36].reshape(6, 6)
-    from deterrence.solvers import enumeration as en
+    from deterrence.solvers.normal_form import enumeration as en
     Ai, Bi = en.positive_integer_matrix(A), en.positive_integer_matrix(B)
 
     def normalised(pairs):      # both paths give integer weights, maybe scaled differently
@@ -130,7 +130,7 @@ def test_float_path_agrees_with_exact_path_on_a_nondegenerate_6x6_game():
 
 
 def test_solve_gives_integer_weights_or_none():
-    from deterrence.solvers import enumeration as en
+    from deterrence.solvers.normal_form import enumeration as en
     assert en._solve([2, 1, 1, 3], 2) == [2, 1]          # z = (2/5, 1/5)
     assert en._solve([1, 2, 2, 4], 2) is None              # singular
     assert en._solve([-1], 1) == [-1]                      # the sign is kept
@@ -293,7 +293,7 @@ def use_compiled_search(monkeypatch, en):
 
 if HAVE_NUMBA:
     def test_games_from_8x8_take_the_compiled_search_once_numba_is_imported(monkeypatch):
-        from deterrence.solvers import enumeration as en
+        from deterrence.solvers.normal_form import enumeration as en
         monkeypatch.delenv("DETERRENCE_NUMBA", raising=False)   # the default policy
         calls = []
         compiled = en._compiled_vertices
@@ -317,7 +317,7 @@ if HAVE_NUMBA:
             assert default.cliques == slow.cliques == fast.cliques
 
     def test_compiled_search_matches_numpy_search(monkeypatch):
-        from deterrence.solvers import enumeration as en
+        from deterrence.solvers.normal_form import enumeration as en
         rng = np.random.default_rng(11)
         for m, n in [(1, 4), (4, 1), (5, 7), (8, 8)]:
             A = rng.permutation(4 * m * n)[:m * n].reshape(m, n)
@@ -335,7 +335,7 @@ if HAVE_NUMBA:
 
     def test_compiled_search_decides_near_ties_exactly(monkeypatch):
         # a generous tie tolerance forces near-ties, which are decided in exact arithmetic
-        from deterrence.solvers import enumeration as en
+        from deterrence.solvers.normal_form import enumeration as en
         calls = []
         exact = en._exact_leaving
         monkeypatch.setattr(en, "_exact_leaving", lambda *a: calls.append(a) or exact(*a))
@@ -356,7 +356,7 @@ if HAVE_NUMBA:
 
 
 def test_both_matchings_of_complementary_labels_agree(monkeypatch):
-    from deterrence.solvers import enumeration as en
+    from deterrence.solvers.normal_form import enumeration as en
     rng = np.random.default_rng(3)
     for m, n in [(2, 2), (3, 5), (6, 6), (9, 9)]:
         A = rng.permutation(4 * m * n)[:m * n].reshape(m, n)
@@ -374,7 +374,7 @@ def test_both_matchings_of_complementary_labels_agree(monkeypatch):
 
 # -- one simple polytope, one degenerate: the exact search runs on the degenerate one only
 def _fully_exact(monkeypatch, game):
-    from deterrence.solvers import enumeration as en
+    from deterrence.solvers.normal_form import enumeration as en
     with monkeypatch.context() as mp:
         mp.setattr(en, "_float_polytopes", lambda A, B, limit: (None, None))
         return all_equilibria(game)
@@ -393,7 +393,7 @@ def test_one_degenerate_polytope_gives_the_fully_exact_answer(monkeypatch, m, n,
 
 
 def test_a_game_with_one_degenerate_polytope_searches_only_that_one_exactly(monkeypatch):
-    from deterrence.solvers import enumeration as en
+    from deterrence.solvers.normal_form import enumeration as en
     rng = np.random.default_rng(8016)              # 8x8, distinct payoffs, Q degenerate
     A = rng.permutation(256)[:64].reshape(8, 8)
     B = rng.permutation(256)[:64].reshape(8, 8)

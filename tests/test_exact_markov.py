@@ -14,9 +14,9 @@ from hypothesis import given, settings, strategies as st
 from deterrence import NormalFormGame, load_game
 from deterrence.core.automaton import Automaton
 from deterrence.core.repeated import RepeatedGame
-from deterrence.solvers import _product
-from deterrence.solvers.noise_markov import analyse_noise, war_profiles, war_risk_arrays
-from deterrence.solvers.repeated_values import discounted_values
+from deterrence.solvers.repeated import _product
+from deterrence.solvers.repeated.noise_markov import analyse_noise, war_profiles, war_risk_arrays
+from deterrence.solvers.repeated.repeated_values import discounted_values
 
 US = load_game("us_iran_stage").with_defaults()
 PD = load_game("prisoners_dilemma").with_defaults()

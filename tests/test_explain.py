@@ -5,8 +5,8 @@ from fractions import Fraction
 import pytest
 
 import deterrence as dt
-from deterrence.explain import explain, render
-from deterrence.redlines import pure_equilibrium_set, red_lines
+from deterrence.analysis.explain import explain, render
+from deterrence.analysis.redlines import pure_equilibrium_set, red_lines
 from deterrence.solvers.certify import expected_payoffs_against
 
 
@@ -85,9 +85,9 @@ def model_report():
 
 
 def test_model_report_numbers_come_from_the_solvers(model_report):
-    from deterrence.solvers.critical_delta import critical_delta
-    from deterrence.solvers.noise_markov import analyse_noise
-    from deterrence.solvers.one_shot_deviation import one_shot_deviation
+    from deterrence.solvers.repeated.critical_delta import critical_delta
+    from deterrence.solvers.repeated.noise_markov import analyse_noise
+    from deterrence.solvers.repeated.one_shot_deviation import one_shot_deviation
     model, report = model_report
     shadow = report.section("shadow_of_the_future").data
     crit = critical_delta(model.stage, list(model.strategies))
@@ -130,7 +130,7 @@ def test_report_plot_writes_a_figure(tmp_path, capsys, game):
 
 
 def test_model_report_follows_the_regime():
-    from deterrence.maps import regime_at
+    from deterrence.analysis.maps import regime_at
     from deterrence.models.us_iran import us_iran_model
     for delta, W, regime in [("9/10", 50, "mutual restraint"), ("1/2", 50, "contained tit-for-tat"),
                              ("9/10", 1, "escalation/war")]:
@@ -145,7 +145,7 @@ def test_model_report_follows_the_regime():
 def test_tree_red_lines_flip_on_each_side(name):
     import sympy
     from deterrence.core.symbolic import parameter_symbol
-    from deterrence.redlines import _tree_conclusion, tree_red_lines
+    from deterrence.analysis.redlines import _tree_conclusion, tree_red_lines
     tree = dt.load_game(name)
     lines = tree_red_lines(tree)
     assert lines

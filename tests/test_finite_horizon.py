@@ -7,7 +7,7 @@ from nashpy.repeated_games import obtain_repeated_game
 
 from deterrence import NormalFormGame, load_game
 from deterrence.errors import GameError
-from deterrence.solvers.finite_horizon import finite_horizon_spe, finite_one_shot_deviation
+from deterrence.solvers.repeated.finite_horizon import finite_horizon_spe, finite_one_shot_deviation
 
 PD = NormalFormGame.from_arrays([[3, 0], [5, 1]], [[3, 5], [0, 1]], actions=[["C", "D"]] * 2)
 # Benoit-Krishna style game: (M, M) and (B, B) are stage equilibria, (T, T) is not;

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from deterrence import GameError, NormalFormGame
-from deterrence.solvers.folk import (Polygon, clip_halfplane, convex_hull, feasible_set,
+from deterrence.solvers.repeated.folk import (Polygon, clip_halfplane, convex_hull, feasible_set,
                                      individually_rational_set, minmax_values)
 
 PD = NormalFormGame.from_arrays([[3, 0], [5, 1]], [[3, 5], [0, 1]], actions=[["C", "D"]] * 2)

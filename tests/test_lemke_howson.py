@@ -9,7 +9,7 @@ from hypothesis import given, settings, strategies as st, HealthCheck
 from deterrence import NormalFormGame, solve
 from deterrence.errors import GameError, SolverError
 from deterrence.solvers.certify import regrets
-from deterrence.solvers.lemke_howson import lemke_howson
+from deterrence.solvers.normal_form.lemke_howson import lemke_howson
 
 SETTINGS = dict(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -186,7 +186,7 @@ def test_larger_random_game_exact_and_float():
 @settings(**SETTINGS)
 @given(games(0, 2, max_size=5))
 def test_python_and_flint_backends_take_the_same_path(game):
-    from deterrence.solvers.lemke_howson import _exact_path
+    from deterrence.solvers.normal_form.lemke_howson import _exact_path
     m, n = game.shape
     for label in range(m + n):
         assert _exact_path(game, label, 10 ** 6, backend="python") == \
@@ -194,7 +194,7 @@ def test_python_and_flint_backends_take_the_same_path(game):
 
 
 def test_float_failure_falls_back_to_exact_with_note(monkeypatch):
-    import deterrence.solvers.lemke_howson as lh
+    import deterrence.solvers.normal_form.lemke_howson as lh
     game = nondegenerate_random(5, 4, 4)
     expected = lemke_howson(game, pivoting="integer")[0].strategies
     m, n = game.shape
@@ -212,7 +212,7 @@ def test_float_failure_falls_back_to_exact_with_note(monkeypatch):
 
 
 def test_float_check_failure_returns_the_exact_answer(monkeypatch):
-    import deterrence.solvers.lemke_howson as lh
+    import deterrence.solvers.normal_form.lemke_howson as lh
     game = nondegenerate_random(5, 4, 4)
     real = lh._float_run
 
@@ -233,7 +233,7 @@ def test_float_check_failure_returns_the_exact_answer(monkeypatch):
 @settings(**SETTINGS)
 @given(st.integers(0, 10 ** 6), st.integers(1, 7), st.integers(1, 7), st.integers(0, 3))
 def test_float_checks_agree_and_reject_deviations(seed, m, n, support):
-    from deterrence.solvers.lemke_howson import FLOAT_TOL, _float_check_kernel, _float_check_numpy
+    from deterrence.solvers.normal_form.lemke_howson import FLOAT_TOL, _float_check_kernel, _float_check_numpy
     rng = np.random.default_rng(seed)
     A, B = rng.integers(-50, 50, (m, n)).astype(float), rng.integers(-50, 50, (m, n)).astype(float)
     x, y = rng.random(m), rng.random(n)
@@ -266,7 +266,7 @@ def test_float_result_reads_like_an_exact_one():
 
 
 def test_solve_exact_helper():
-    from deterrence.solvers.lemke_howson import solve_exact
+    from deterrence.solvers.normal_form.lemke_howson import solve_exact
     assert solve_exact([[Fraction(1, 2), 1, Fraction(3, 2)], [1, -1, 0]]) == [1, 1]
     assert solve_exact([[1, 2, 3], [2, 4, 6]]) is None
     assert solve_exact([[0, 1, 2], [1, 0, 3]]) == [3, 2]
@@ -276,7 +276,7 @@ def test_solve_exact_helper():
 @given(games(0, 2, max_size=5))
 def test_float_backends_take_the_same_path(game):
     # numpy loop, the kernel as plain Python, and the kernel compiled by numba when installed
-    from deterrence.solvers.lemke_howson import _float_path
+    from deterrence.solvers.normal_form.lemke_howson import _float_path
     m, n = game.shape
     for label in range(m + n):
         ref = _float_path(game, label, 10 ** 6, backend="numpy")
@@ -285,7 +285,7 @@ def test_float_backends_take_the_same_path(game):
 
 
 def test_float_kernel_max_pivots_guard():
-    from deterrence.solvers.lemke_howson import _float_path
+    from deterrence.solvers.normal_form.lemke_howson import _float_path
     game = nondegenerate_random(3, 8, 8)
     for backend in ("python", "numba", "numpy"):
         with pytest.raises(SolverError, match="max_pivots=1"):
@@ -293,7 +293,7 @@ def test_float_kernel_max_pivots_guard():
 
 
 def test_numba_switch(monkeypatch):
-    from deterrence.solvers.lemke_howson import _numba_kernels
+    from deterrence.solvers.normal_form.lemke_howson import _numba_kernels
     monkeypatch.setenv("DETERRENCE_NUMBA", "0")
     assert _numba_kernels() is None
     assert _numba_kernels(force=False) is None
@@ -352,7 +352,7 @@ def test_payoffs_floats_cannot_resolve_get_the_exact_answer():
 @given(st.integers(0, 10 ** 6), st.integers(2, 12), st.integers(2, 12), st.integers(1, 4))
 def test_float_backends_same_path_on_larger_degenerate_games(seed, m, n, high):
     # many ties in the ratio test: the NumPy loop's vectorised tie-break and the kernel's agree
-    from deterrence.solvers.lemke_howson import _float_path
+    from deterrence.solvers.normal_form.lemke_howson import _float_path
     rng = np.random.default_rng(seed)
     game = NormalFormGame.from_arrays(rng.integers(0, high + 1, (m, n)).tolist(),
                                       rng.integers(0, high + 1, (m, n)).tolist())

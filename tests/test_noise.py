@@ -11,9 +11,9 @@ from deterrence.core.automaton import Automaton
 from deterrence.core.repeated import RepeatedGame
 from deterrence.core.strategies import strategy
 from deterrence.errors import GameError
-from deterrence.solvers import _product
-from deterrence.solvers.noise_markov import analyse_noise, echo_effect, war_profiles, war_risk
-from deterrence.solvers.repeated_values import discounted_values
+from deterrence.solvers.repeated import _product
+from deterrence.solvers.repeated.noise_markov import analyse_noise, echo_effect, war_profiles, war_risk
+from deterrence.solvers.repeated.repeated_values import discounted_values
 
 R, S, T, P = 3, 0, 5, 1
 PD = NormalFormGame.from_arrays([[R, S], [T, P]], [[R, T], [S, P]], actions=[["C", "D"]] * 2)
@@ -107,7 +107,7 @@ def test_float_war_risk_agrees_with_exact():
     # (its speed is shown in benchmarks/bench_noise.py: no timed assertions in tests)
     rg = RepeatedGame(US, "9/10", noise={"execution": "1/50"})
     autos = _product.resolve_profile(rg, ["tft", "hawk"])
-    from deterrence.solvers.noise_markov import war_risk_arrays
+    from deterrence.solvers.repeated.noise_markov import war_risk_arrays
     wp = war_profiles(US)
     fl = war_risk_arrays(_product.Chain(rg, autos, "float"), wp, 100)
     ex = war_risk_arrays(_product.Chain(rg, autos, "exact"), wp, 100)

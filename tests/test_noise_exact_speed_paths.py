@@ -11,8 +11,8 @@ import pytest
 from deterrence import load_game
 from deterrence.core.automaton import Automaton
 from deterrence.core.repeated import RepeatedGame
-from deterrence.solvers import _product
-from deterrence.solvers.noise_markov import analyse_noise, war_profiles, war_risk_arrays
+from deterrence.solvers.repeated import _product
+from deterrence.solvers.repeated.noise_markov import analyse_noise, war_profiles, war_risk_arrays
 
 US = load_game("us_iran_stage").with_defaults()
 PD = load_game("prisoners_dilemma").with_defaults()

@@ -22,11 +22,11 @@ from deterrence.core.numbers import to_exact
 from deterrence.errors import GameError
 from deterrence.io import load_game
 from deterrence.solvers.certify import certified_equilibrium, is_equilibrium
-from deterrence.solvers.dominance import dominated_actions, iterated_elimination
-from deterrence.solvers.enumeration import all_equilibria
-from deterrence.solvers.lemke_howson import lemke_howson
-from deterrence.solvers.pure import pure_equilibria
-from deterrence.solvers.zero_sum import game_value, zero_sum_equilibrium
+from deterrence.solvers.normal_form.dominance import dominated_actions, iterated_elimination
+from deterrence.solvers.normal_form.enumeration import all_equilibria
+from deterrence.solvers.normal_form.lemke_howson import lemke_howson
+from deterrence.solvers.normal_form.pure import pure_equilibria
+from deterrence.solvers.normal_form.zero_sum import game_value, zero_sum_equilibrium
 
 EXAMPLES = int(os.environ.get("DETERRENCE_HYPOTHESIS_EXAMPLES", "40"))
 HYP = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])

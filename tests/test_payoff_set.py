@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from deterrence import GameError, NormalFormGame, SolverError, TooLargeError
-from deterrence.solvers.folk import individually_rational_set
-from deterrence.solvers.payoff_set import (equilibrium_payoff_set, hausdorff_distance,
+from deterrence.solvers.repeated.folk import individually_rational_set
+from deterrence.solvers.repeated.payoff_set import (equilibrium_payoff_set, hausdorff_distance,
                                            payoff_in_equilibrium_set)
-from deterrence.solvers.pure import pure_equilibria
+from deterrence.solvers.normal_form.pure import pure_equilibria
 
 try:  # QuantEcon is a test oracle only, never a dependency of the library
     from quantecon.game_theory import NormalFormGame as QEGame, RepeatedGame as QERepeated
@@ -150,5 +150,5 @@ def test_set_properties(game, delta, k):
 
 
 def _dist(poly, v):
-    from deterrence.solvers.payoff_set import _dist_to_polygon
+    from deterrence.solvers.repeated.payoff_set import _dist_to_polygon
     return float(_dist_to_polygon(poly.as_float(), np.array([[float(v[0]), float(v[1])]]))[0])

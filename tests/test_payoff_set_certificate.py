@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from deterrence import NormalFormGame
-from deterrence.solvers import payoff_set as ps
-from deterrence.solvers.folk import minmax_values
-from deterrence.solvers.payoff_set import equilibrium_payoff_set, hausdorff_distance
+from deterrence.solvers.repeated import payoff_set as ps
+from deterrence.solvers.repeated.folk import minmax_values
+from deterrence.solvers.repeated.payoff_set import equilibrium_payoff_set, hausdorff_distance
 from test_payoff_set import AS_GAME, PD, stage_games
 
 US_IRAN = NormalFormGame.from_arrays([[0, -4, -26], [2, -1, -24], [-16, -19, -22]],

@@ -16,10 +16,10 @@ import pytest
 from deterrence import NormalFormGame
 from deterrence.errors import DeterrenceError, SolverError, TooLargeError
 from deterrence.solvers.certify import is_equilibrium
-from deterrence.solvers.enumeration import (DEFAULT_EXACT_LIMIT, DEFAULT_LIMIT, all_equilibria,
+from deterrence.solvers.normal_form.enumeration import (DEFAULT_EXACT_LIMIT, DEFAULT_LIMIT, all_equilibria,
                                             vertex_bound)
-from deterrence.solvers.payoff_set import equilibrium_payoff_set
-from deterrence.sweep import sweep
+from deterrence.solvers.repeated.payoff_set import equilibrium_payoff_set
+from deterrence.analysis.sweep import sweep
 
 from sweep_funcs import fragile
 
@@ -306,7 +306,7 @@ def test_bad_input_raises_only_deterrence_errors(what, call):
 
 
 def test_tournament_interrupted_keeps_pairs_and_resumes(monkeypatch):
-    import deterrence.solvers.simulate as sim
+    import deterrence.solvers.repeated.simulate as sim
     from deterrence import load_game
     pd = load_game("prisoners_dilemma").with_defaults()
     names = ["tft", "alld", "allc"]

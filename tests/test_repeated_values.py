@@ -11,7 +11,7 @@ from deterrence.core.automaton import Automaton
 from deterrence.core.repeated import RepeatedGame, delta_symbol
 from deterrence.core.strategies import strategy
 from deterrence.errors import GameError
-from deterrence.solvers.repeated_values import discounted_values
+from deterrence.solvers.repeated.repeated_values import discounted_values
 
 PD = load_game("prisoners_dilemma").with_defaults()       # T=5, R=3, P=1, S=0
 d = delta_symbol()

@@ -10,7 +10,7 @@ from deterrence import load_game
 from deterrence.core.strategies import strategy
 from deterrence.errors import GameError
 from deterrence.io.events_csv import load_example_events
-from deterrence.solvers.sfem import SFEMResult, estimate_strategy_mixture, simulate_histories
+from deterrence.solvers.inference.sfem import SFEMResult, estimate_strategy_mixture, simulate_histories
 
 GAME = load_game("us_iran_stage")
 OPPONENTS = {"always_hold": 0.3, "hawk": 0.3, "tit_for_tat": 0.2, "limited_retaliation": 0.2}

@@ -8,9 +8,9 @@ from hypothesis import given, settings, strategies as st
 from deterrence import NormalFormGame, load_game
 from deterrence.core.repeated import RepeatedGame
 from deterrence.errors import GameError
-from deterrence.solvers.noise_markov import analyse_noise
-from deterrence.solvers.repeated_values import discounted_values
-from deterrence.solvers.simulate import simulate, tournament
+from deterrence.solvers.repeated.noise_markov import analyse_noise
+from deterrence.solvers.repeated.repeated_values import discounted_values
+from deterrence.solvers.repeated.simulate import simulate, tournament
 
 PD = NormalFormGame.from_arrays([[3, 0], [5, 1]], [[3, 5], [0, 1]], actions=[["C", "D"]] * 2)
 US = load_game("us_iran_stage").with_defaults()
@@ -83,7 +83,7 @@ def test_errors():
 # play_match: one noisy match, round by round
 # ---------------------------------------------------------------------------
 def test_play_match_same_seed_same_match():
-    from deterrence.solvers.simulate import play_match
+    from deterrence.solvers.repeated.simulate import play_match
     a = play_match(US, "tit_for_tat", turns=60, noise={"execution": "1/10"}, seed=11)
     b = play_match(US, "tit_for_tat", turns=60, noise={"execution": "1/10"}, seed=11)
     c = play_match(US, "tit_for_tat", turns=60, noise={"execution": "1/10"}, seed=12)
@@ -105,7 +105,7 @@ def test_play_match_same_seed_same_match():
 
 def test_play_match_without_noise_follows_the_automata():
     from deterrence.core.strategies import strategy
-    from deterrence.solvers.simulate import play_match
+    from deterrence.solvers.repeated.simulate import play_match
     autos = [strategy("tit_for_tat", PD, 0), strategy("always_escalate", PD, 1)]
     for seed in (0, 1, 2):
         m = play_match(PD, autos, turns=8, seed=seed)
@@ -122,7 +122,7 @@ def test_play_match_without_noise_follows_the_automata():
 
 
 def test_play_match_frequencies_agree_with_analyse_noise():
-    from deterrence.solvers.simulate import play_match
+    from deterrence.solvers.repeated.simulate import play_match
     noise = {"tremble": "1/10", "perception": "1/20"}
     exact = analyse_noise(PD, ["tit_for_tat", "tit_for_tat"], noise=noise, within=0).profile_frequencies
     burn, turns, seeds = 50, 350, 120
@@ -139,6 +139,6 @@ def test_play_match_frequencies_agree_with_analyse_noise():
 
 
 def test_play_match_refuses_bad_turns():
-    from deterrence.solvers.simulate import play_match
+    from deterrence.solvers.repeated.simulate import play_match
     with pytest.raises(GameError, match="turns"):
         play_match(PD, "tft", turns=0)

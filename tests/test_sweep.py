@@ -3,7 +3,7 @@ import numpy as np
 import sympy
 
 from deterrence.core.symbolic import parameter_symbol
-from deterrence.sweep import sweep, vectorised_map
+from deterrence.analysis.sweep import sweep, vectorised_map
 from sweep_funcs import fragile, noisy, ratio
 
 B = np.linspace(0.5, 3, 6)

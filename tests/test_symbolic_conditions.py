@@ -8,8 +8,8 @@ from hypothesis import given, settings, strategies as st, HealthCheck
 from deterrence import NormalFormGame
 from deterrence.core.symbolic import parameter_symbol, parse_expression
 from deterrence.errors import GameError
-from deterrence.solvers.pure import pure_equilibria
-from deterrence.solvers.symbolic_conditions import conditions_hold, pure_equilibrium_conditions
+from deterrence.solvers.normal_form.pure import pure_equilibria
+from deterrence.solvers.normal_form.symbolic_conditions import conditions_hold, pure_equilibrium_conditions
 
 SETTINGS = dict(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -128,7 +128,7 @@ def test_toml_reader_and_round_trip(tmp_path):
     path = tmp_path / "entry.toml"
     path.write_text(TOML)
     assert dt.load_game(path) == t           # the normal-form reader dispatches on [tree]
-    assert isinstance(dt.solve(dt.load_game(path)), dt.solvers.backward_induction.TreeSolveResult)
+    assert isinstance(dt.solve(dt.load_game(path)), dt.solvers.tree.backward_induction.TreeSolveResult)
 
 
 @pytest.mark.parametrize("text, message", [
@@ -150,8 +150,8 @@ def test_toml_errors_name_file_and_line(text, message):
 def test_draw_tree_agg(tmp_path):
     import matplotlib
     matplotlib.use("Agg")
-    from deterrence.plot_tree import draw_tree
-    from deterrence.solvers.backward_induction import subgame_perfect
+    from deterrence.plot.tree import draw_tree
+    from deterrence.solvers.tree.backward_induction import subgame_perfect
     t = simultaneous()
     ax = draw_tree(t, equilibrium=subgame_perfect(t)[0])
     texts = [x.get_text() for x in ax.texts]
@@ -193,7 +193,7 @@ def test_draw_tree_thick_chance_edges_only_on_the_equilibrium_path():
     import matplotlib
     matplotlib.use("Agg")
     import deterrence as dt
-    from deterrence.plot_tree import draw_tree, tree_layout
+    from deterrence.plot.tree import draw_tree, tree_layout
     tree = dt.load_game("us_iran_escalation_ladder")
     spe = dt.solve(tree).equilibria[0]
     ax = draw_tree(tree, equilibrium=spe)
@@ -226,7 +226,7 @@ def test_draw_tree_labels_do_not_collide():
     import deterrence as dt
     from deterrence.models.escalation_ladder import escalation_ladder
     from deterrence.models.proxy_targets import proxy_targets
-    from deterrence.plot_tree import draw_tree
+    from deterrence.plot.tree import draw_tree
     ladder = dt.load_game("us_iran_escalation_ladder")
     for tree in (ladder, ladder.with_defaults(), proxy_targets(), escalation_ladder(4)):
         ax = draw_tree(tree, equilibrium=dt.solve(tree).equilibria[0])

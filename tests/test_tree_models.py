@@ -14,9 +14,9 @@ from deterrence.models.january_2020 import january_2020
 from deterrence.models.proxy_targets import (PARAMETERS as PROXY, low_hanging_fruit_condition,
                                              lands_on_us_forces, proxy_targets)
 from deterrence.models.zagare_kilgour import unilateral_deterrence
-from deterrence.solvers.backward_induction import subgame_perfect
-from deterrence.solvers.bayesian import credibility_threshold, deterrence_succeeds
-from deterrence.solvers.reduced_normal_form import noncredible_threats, tree_nash
+from deterrence.solvers.tree.backward_induction import subgame_perfect
+from deterrence.solvers.tree.bayesian import credibility_threshold, deterrence_succeeds
+from deterrence.solvers.tree.reduced_normal_form import noncredible_threats, tree_nash
 from tree_helpers import real_tree_reader  # noqa: F401 (autouse fixture)
 
 from tree_helpers import REAL_TREE_TOML  # noqa: E402

@@ -9,7 +9,7 @@ from hypothesis import given, settings, strategies as st, HealthCheck
 from deterrence import NormalFormGame, solve
 from deterrence.errors import GameError
 from deterrence.solvers.certify import regrets
-from deterrence.solvers.zero_sum import game_value, maxmin_lp, zero_sum_equilibrium
+from deterrence.solvers.normal_form.zero_sum import game_value, maxmin_lp, zero_sum_equilibrium
 
 SETTINGS = dict(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -39,9 +39,9 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from ..errors import GameError, GameFileError
-from .numbers import format_exact, is_symbolic, to_exact
-from .random import rng
+from deterrence.errors import GameError, GameFileError
+from deterrence.core.numbers import format_exact, is_symbolic, to_exact
+from deterrence.core.random import rng
 
 WILDCARD = "*"
 _RULE = re.compile(r"^\s*([^:]+?)\s*:\s*([^,]+?)\s*,\s*([^-]+?)\s*->\s*(\S+)\s*$")
@@ -56,7 +56,7 @@ def _err(message, where):
 def _probability(value, what, parameters, where):
     """An exact probability (int/Fraction) or a sympy expression over parameters."""
     if isinstance(value, str) and re.search(r"[A-Za-z_]", value):
-        from .symbolic import parse_expression
+        from deterrence.core.symbolic import parse_expression
         expr = parse_expression(value, parameters, **(where or {}))
         if not is_symbolic(expr):
             return to_exact(expr, what)
@@ -354,7 +354,7 @@ class Automaton:
         """
         if not self._symbolic:
             return self
-        from .symbolic import parameter_symbol
+        from deterrence.core.symbolic import parameter_symbol
         import sympy
         mapping = {parameter_symbol(k): sympy.Rational(str(to_exact(v, f"value of {k}")))
                    for k, v in values.items()}

@@ -18,8 +18,8 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from ..errors import GameError
-from .numbers import is_symbolic, to_exact
+from deterrence.errors import GameError
+from deterrence.core.numbers import is_symbolic, to_exact
 
 DEFAULT_PLAYERS = ("Row", "Column")
 
@@ -210,7 +210,7 @@ class NormalFormGame:
         >>> NormalFormGame.from_file("prisoners_dilemma").players
         ('Row', 'Column')
         """
-        from ..io import load_game
+        from deterrence.io import load_game
         game = load_game(path, **kwargs)
         if not isinstance(game, cls):
             raise GameError(f"{path} holds a {type(game).__name__}, not a normal-form game")
@@ -347,7 +347,7 @@ class NormalFormGame:
         missing = sorted(k for k, v in full.items() if v is None)
         if missing:
             raise GameError(f"parameter(s) {', '.join(missing)} have no value: pass them to subs()")
-        from .symbolic import parameter_symbol
+        from deterrence.core.symbolic import parameter_symbol
         mapping = {parameter_symbol(k): _sympy_number(v, k) for k, v in full.items()}
         arrays = []
         for player, arr in zip(self._players, self._payoffs):
@@ -481,7 +481,7 @@ class NormalFormGame:
         >>> NormalFormGame.from_arrays([[1, 2], [3, 4]]).to_dict()["payoffs"][1]
         ['2', '-2']
         """
-        from ..io.json_format import game_to_json
+        from deterrence.io.json_format import game_to_json
         return game_to_json(self)
 
     # -- checks -----------------------------------------------------------

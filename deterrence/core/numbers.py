@@ -16,7 +16,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from ..errors import GameError
+from deterrence.errors import GameError
 
 
 def is_symbolic(value) -> bool:

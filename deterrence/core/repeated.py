@@ -31,8 +31,8 @@ from typing import Mapping
 
 import numpy as np
 
-from ..errors import GameError
-from .numbers import format_exact, is_symbolic, to_exact
+from deterrence.errors import GameError
+from deterrence.core.numbers import format_exact, is_symbolic, to_exact
 
 
 def _prob(value, what, parameters=()):
@@ -41,7 +41,7 @@ def _prob(value, what, parameters=()):
     if isinstance(value, str):
         import re
         if re.search(r"[A-Za-z_]", value):
-            from .symbolic import parse_expression
+            from deterrence.core.symbolic import parse_expression
             expr = parse_expression(value, parameters, field=what)
             return expr if is_symbolic(expr) else to_exact(expr, what)
     p = to_exact(value, what)
@@ -269,7 +269,7 @@ def _delta(delta, stage):
     if isinstance(delta, str):
         import re
         if re.search(r"[A-Za-z_]", delta):
-            from .symbolic import parse_expression
+            from deterrence.core.symbolic import parse_expression
             expr = parse_expression(delta, tuple(stage.parameters) + ("delta",), field="delta")
             return expr if is_symbolic(expr) else to_exact(expr, "delta")
     return to_exact(delta, "delta")
@@ -281,7 +281,7 @@ def delta_symbol():
     >>> delta_symbol()
     delta
     """
-    from .symbolic import parameter_symbol
+    from deterrence.core.symbolic import parameter_symbol
     return parameter_symbol("delta")
 
 

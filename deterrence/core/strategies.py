@@ -35,8 +35,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from ..errors import GameError
-from .automaton import Automaton
+from deterrence.errors import GameError
+from deterrence.core.automaton import Automaton
 
 
 def _roles(game, player, hold=None, retaliate=None, escalate=None):
@@ -181,7 +181,7 @@ def generous_tit_for_tat(game, player=0, g=None, **roles) -> Automaton:
         g = _nowak_sigmund_g(game, player)
         g = Fraction(1, 10) if g is None else g
     if isinstance(g, str):
-        from .automaton import _probability
+        from deterrence.core.automaton import _probability
         g = _probability(g, "forgiveness g", tuple(game.parameters), None)
     play = {"calm": h, "strike": ({r: 1 - g, h: g} if r != h else h)}
     rules = [f"*: *, {oh} -> calm"] + [f"*: *, {b} -> strike" for b in _strikes(opp, oh)]

@@ -20,7 +20,7 @@ import ast
 from fractions import Fraction
 from typing import Iterable
 
-from ..errors import ExpressionError
+from deterrence.errors import ExpressionError
 
 MAX_LENGTH = 2000
 MAX_DEPTH = 40
@@ -52,7 +52,7 @@ def parse_expression(text, parameters: Iterable[str] = (), *, file=None,
     if isinstance(text, bool):
         raise ExpressionError(f"{text!r} is a boolean, not a number or formula", **where)
     if isinstance(text, (int, float, Fraction)):
-        from .numbers import to_exact
+        from deterrence.core.numbers import to_exact
         try:
             return _sympy().Rational(to_exact(text))
         except Exception as exc:  # GameError with the reason

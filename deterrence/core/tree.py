@@ -47,8 +47,8 @@ from __future__ import annotations
 
 from typing import Mapping, Sequence
 
-from ..errors import GameError
-from .numbers import format_exact, is_symbolic, to_exact
+from deterrence.errors import GameError
+from deterrence.core.numbers import format_exact, is_symbolic, to_exact
 
 
 # -- nodes ---------------------------------------------------------------------
@@ -266,7 +266,7 @@ class GameTree:
         >>> GameTree.from_file("entry_deterrence").players
         ('Entrant', 'Incumbent')
         """
-        from ..io import load_game
+        from deterrence.io import load_game
         game = load_game(path)
         if not isinstance(game, cls):
             raise GameError(f"{path} holds a {type(game).__name__}, not a game tree")
@@ -275,7 +275,7 @@ class GameTree:
     # -- construction ---------------------------------------------------------
     def _value(self, value, what):
         if isinstance(value, str):
-            from .symbolic import parse_expression
+            from deterrence.core.symbolic import parse_expression
             try:
                 value = parse_expression(value, list(self._params) if self._declared is not None
                                          else _names_in(value))
@@ -536,7 +536,7 @@ class GameTree:
         if missing:
             raise GameError(f"parameter(s) {', '.join(missing)} have no value: pass them to subs()")
         import sympy
-        from .symbolic import parameter_symbol
+        from deterrence.core.symbolic import parameter_symbol
         mapping = {parameter_symbol(k): sympy.Rational(str(to_exact(v, f"value of parameter {k}")))
                    for k, v in full.items()}
         return self._replace(root=self._map(lambda v: to_exact(v.xreplace(mapping)) if is_symbolic(v) else v),
@@ -642,7 +642,7 @@ class GameTree:
 
 def _names_in(text):
     import re
-    from .symbolic import FUNCTIONS
+    from deterrence.core.symbolic import FUNCTIONS
     return [n for n in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text) if n not in FUNCTIONS]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
-from ..errors import GameFileError
+from deterrence.errors import GameFileError
 
 #: file suffix -> (module, loader function); each takes (path) and returns a game.
 READERS = {
@@ -49,7 +49,7 @@ def write_game(game, path) -> str:
         raise GameFileError(f"cannot write {suffix or 'a file without suffix'}; "
                             f"use one of {', '.join(WRITERS)}", file=str(path))
     module, function = WRITERS[suffix]
-    from ..core.normal_form import NormalFormGame
+    from deterrence.core.normal_form import NormalFormGame
     if suffix in TREE_WRITERS and not isinstance(game, NormalFormGame) and hasattr(game, "default_method"):
         module, function = TREE_WRITERS[suffix]  # a game tree (trees carry default_method)
     return getattr(importlib.import_module(module), function)(game, path)
@@ -63,7 +63,7 @@ def load_game(source, **options):
     """
     path = Path(source)
     if not path.exists():
-        from .catalogue import find_entry
+        from deterrence.io.catalogue import find_entry
         found = find_entry(str(source))
         if found is None:
             raise GameFileError("no such file, and no catalogue game of that name "

@@ -11,9 +11,9 @@ import keyword
 import re
 from fractions import Fraction
 
-from ..core.numbers import is_symbolic, to_exact
-from ..core.symbolic import FUNCTIONS, parse_expression
-from ..errors import ExpressionError, GameError, GameFileError
+from deterrence.core.numbers import is_symbolic, to_exact
+from deterrence.core.symbolic import FUNCTIONS, parse_expression
+from deterrence.errors import ExpressionError, GameError, GameFileError
 
 #: Bytes above which a game file is refused before parsing (a game file is a few kB).
 MAX_FILE_BYTES = 20_000_000

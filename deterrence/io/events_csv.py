@@ -60,8 +60,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
-from ._common import MAX_FILE_BYTES, decode_text, parse_toml_text, read_file_bytes
-from ..errors import GameError, GameFileError
+from deterrence.io._common import MAX_FILE_BYTES, decode_text, parse_toml_text, read_file_bytes
+from deterrence.errors import GameError, GameFileError
 
 #: The action ladder every event is mapped onto (the stage game ``us_iran_stage``).
 ACTIONS = ("hold", "retaliate", "escalate")
@@ -165,7 +165,7 @@ class EventHistory:
 
     def match(self, player=0) -> tuple:
         """``(own actions, opponent's actions)`` from the point of view of ``player``
-        (index or name): one match for :func:`deterrence.solvers.sfem.estimate_strategy_mixture`.
+        (index or name): one match for :func:`deterrence.solvers.inference.sfem.estimate_strategy_mixture`.
 
         >>> own, opp = load_example_events().between("2023-03-23", "2023-03-24").match("Iran")
         >>> own, opp

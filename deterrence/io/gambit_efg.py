@@ -33,10 +33,10 @@ import re
 from fractions import Fraction
 from pathlib import Path
 
-from ..core.numbers import format_exact, to_exact
-from ..core.tree import Decision, GameTree, Terminal, chance, decision
-from ..errors import GameError, GameFileError
-from ._common import decode_text, read_file_bytes
+from deterrence.core.numbers import format_exact, to_exact
+from deterrence.core.tree import Decision, GameTree, Terminal, chance, decision
+from deterrence.errors import GameError, GameFileError
+from deterrence.io._common import decode_text, read_file_bytes
 
 _TOKEN = re.compile(r'("(?:[^"\\]|\\.)*")|([{}])|(,)|([^\s{},"]+)|(\s+)|(.)', re.S)
 

@@ -22,10 +22,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ..core.normal_form import NormalFormGame
-from ..core.numbers import is_symbolic, to_exact
-from ..errors import GameError, GameFileError
-from ._common import decode_text, read_file_bytes
+from deterrence.core.normal_form import NormalFormGame
+from deterrence.core.numbers import is_symbolic, to_exact
+from deterrence.errors import GameError, GameFileError
+from deterrence.io._common import decode_text, read_file_bytes
 
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,3})?(?:/\d+)?\Z", re.ASCII)
 #: Largest number of profiles a file may declare (the payoffs must be listed anyway).

@@ -31,10 +31,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ..core.normal_form import NormalFormGame
-from ..core.numbers import is_symbolic
-from ..errors import GameError, GameFileError
-from ._common import (decode_text, read_file_bytes, _type_name, check_parameter_name, format_formula,
+from deterrence.core.normal_form import NormalFormGame
+from deterrence.core.numbers import is_symbolic
+from deterrence.errors import GameError, GameFileError
+from deterrence.io._common import (decode_text, read_file_bytes, _type_name, check_parameter_name, format_formula,
                       format_number, parameter_value, payoff_value)
 
 FORMAT = "deterrence.normal_form"

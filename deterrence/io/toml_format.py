@@ -31,11 +31,11 @@ import tomllib
 from fractions import Fraction
 from pathlib import Path
 
-from ..core.normal_form import NormalFormGame
-from ..core.numbers import is_symbolic
-from ..core.symbolic import MAX_LENGTH
-from ..errors import GameError, GameFileError
-from ._common import (decode_text, parse_toml_text, _type_name, check_label, check_parameter_name,
+from deterrence.core.normal_form import NormalFormGame
+from deterrence.core.numbers import is_symbolic
+from deterrence.core.symbolic import MAX_LENGTH
+from deterrence.errors import GameError, GameFileError
+from deterrence.io._common import (decode_text, parse_toml_text, _type_name, check_label, check_parameter_name,
                       format_formula, parameter_value, payoff_value)
 
 #: top-level keys the normal-form reader understands; other tables go to ``game.extra``.
@@ -99,7 +99,7 @@ def _load(text, file, tree_source):
 
 def _read_tree(source, file):
     try:
-        from .tree_toml import read_tree_toml
+        from deterrence.io.tree_toml import read_tree_toml
     except ImportError as exc:
         if getattr(exc, "name", None) not in ("deterrence.io.tree_toml", None):
             raise

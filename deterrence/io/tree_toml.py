@@ -53,10 +53,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..core.numbers import is_symbolic
-from ..core.tree import Chance, Decision, GameTree, Terminal, path_name
-from ..errors import GameError, GameFileError
-from ._common import parse_toml_text, read_file_bytes, _type_name, check_label, format_formula, payoff_value
+from deterrence.core.numbers import is_symbolic
+from deterrence.core.tree import Chance, Decision, GameTree, Terminal, path_name
+from deterrence.errors import GameError, GameFileError
+from deterrence.io._common import parse_toml_text, read_file_bytes, _type_name, check_label, format_formula, payoff_value
 
 NODE_KEYS = ("player", "moves", "infoset", "probabilities", "payoffs", "outcome", "label")
 HEAD_KEYS = ("title", "description", "sources", "players", "parameters", "tree", "claims")
@@ -82,7 +82,7 @@ def read_tree_toml(path_or_text, file=None) -> GameTree:
     ...
     deterrence.errors.GameFileError: g.toml:3: tree.player: unknown player 'B'; players are A
     """
-    from .toml_format import decode_text
+    from deterrence.io.toml_format import decode_text
     if isinstance(path_or_text, Path) or (isinstance(path_or_text, str) and "\n" not in path_or_text
                                           and (path_or_text.endswith(".toml") or _is_file(path_or_text))):
         raw, name = read_file_bytes(path_or_text)
@@ -109,7 +109,7 @@ def _is_file(text: str) -> bool:
 
 
 def _reader_base():
-    from .toml_format import _Reader
+    from deterrence.io.toml_format import _Reader
     return _Reader
 
 
@@ -240,7 +240,7 @@ def write_tree_toml(tree: GameTree, path=None) -> str:
     >>> read_tree_toml(write_tree_toml(t)) == t
     True
     """
-    from .toml_format import _key, _number, _string, _value, header_lines
+    from deterrence.io.toml_format import _key, _number, _string, _value, header_lines
     out = header_lines(tree)
     extra = tree.extra
     notes = extra.pop("parameter_notes", None) or {}

@@ -15,7 +15,7 @@ symbolic payoffs over the parameters, defaults as in the textbook.
 """
 from __future__ import annotations
 
-from ..core.tree import GameTree, decision, terminal
+from deterrence.core.tree import GameTree, decision, terminal
 
 #: parameter -> (default, meaning)
 PARAMETERS = {

@@ -28,7 +28,7 @@ by each side), with symbolic payoffs; a chance node after every militia strike.
 """
 from __future__ import annotations
 
-from ..core.tree import GameTree, chance, decision, terminal
+from deterrence.core.tree import GameTree, chance, decision, terminal
 
 PARAMETERS = {
     "m": (4, "Iran's value of showing it can destabilize (once its militias have struck)"),
@@ -102,13 +102,13 @@ def escalation_ladder(rungs: int = 4, symbolic: bool = False, **values) -> GameT
 def war_probability(tree: GameTree, equilibrium) -> object:
     """Probability that play under a (tree) equilibrium ends in war (terminal label ``war``).
 
-    >>> from deterrence.solvers.backward_induction import subgame_perfect
+    >>> from deterrence.solvers.tree.backward_induction import subgame_perfect
     >>> t = escalation_ladder(4)
     >>> war_probability(t, subgame_perfect(t)[0])
     0
     """
     from fractions import Fraction
-    from ..core.tree import Chance, Terminal
+    from deterrence.core.tree import Chance, Terminal
 
     def walk(node, path):
         if isinstance(node, Terminal):

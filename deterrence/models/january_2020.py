@@ -17,7 +17,7 @@ Steps: a three-stage tree with one chance node, payoffs as formulas.
 """
 from __future__ import annotations
 
-from ..core.tree import GameTree, chance, decision, terminal
+from deterrence.core.tree import GameTree, chance, decision, terminal
 
 PARAMETERS = {
     "v": (3, "US value of the strike (removing a commander, restoring deterrence)"),

@@ -17,11 +17,11 @@ strike and the Hasakah drone; expert claim 3, proxy target substitution).
 Byman, D. (2018). Why engage in proxy war? A state's perspective. Lawfare.
 
 Steps: a three-player tree (Israel, Iran, US) with formula payoffs; the
-condition comes from :func:`deterrence.solvers.backward_induction.symbolic_regimes`.
+condition comes from :func:`deterrence.solvers.tree.backward_induction.symbolic_regimes`.
 """
 from __future__ import annotations
 
-from ..core.tree import GameTree, decision, terminal
+from deterrence.core.tree import GameTree, decision, terminal
 
 PARAMETERS = {
     "d": (2, "damage to Iran from the Israeli strike"),
@@ -85,7 +85,7 @@ def low_hanging_fruit_condition(tree: GameTree | None = None):
     True
     """
     import sympy
-    from ..solvers.backward_induction import symbolic_regimes
+    from deterrence.solvers.tree.backward_induction import symbolic_regimes
     tree = tree if tree is not None else proxy_targets(symbolic=True)
     parts = [c for c, moves, _ in symbolic_regimes(tree, ("strike",)) if moves["strike"] == "answer_us"]
     return sympy.Or(*parts)
@@ -97,5 +97,5 @@ def lands_on_us_forces(**values) -> bool:
     >>> lands_on_us_forces(), lands_on_us_forces(e_us="1/20", e_is="3/4", r_is=0)
     (True, False)
     """
-    from ..solvers.backward_induction import subgame_perfect
+    from deterrence.solvers.tree.backward_induction import subgame_perfect
     return all(e.actions["strike"] == "answer_us" for e in subgame_perfect(proxy_targets(**values)))

@@ -11,7 +11,7 @@ It puts together three catalogue pieces, each a game users can open and edit:
 * the proxy target-selection tree (:mod:`deterrence.models.proxy_targets`):
   Israel strikes, Iran answers against Israel or against the exposed US forces.
 
-:func:`deterrence.explain.explain` reads a :class:`USIranModel` and reports the
+:func:`deterrence.analysis.explain.explain` reads a :class:`USIranModel` and reports the
 equilibria, margins, critical discount factor, war risk and red lines.
 """
 from __future__ import annotations
@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
 
-from ..core.numbers import to_exact
-from ..errors import GameError
+from deterrence.core.numbers import to_exact
+from deterrence.errors import GameError
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class USIranModel:
 @lru_cache(maxsize=1)
 def _catalogue_stage():
     """The catalogue's stage game, read once (games are immutable; maps build many models)."""
-    from ..io import load_game
+    from deterrence.io import load_game
     return load_game("us_iran_stage")
 
 
@@ -56,9 +56,9 @@ def us_iran_model(*, delta=None, noise=None, within: int = 100, **values) -> USI
     >>> us_iran_model(W_iran=10).stage.parameters["W_iran"]
     10
     """
-    from ..core.repeated import Noise
-    from ..core.strategies import profile_from_section
-    from .proxy_targets import PARAMETERS as PROXY_PARAMETERS, proxy_targets
+    from deterrence.core.repeated import Noise
+    from deterrence.core.strategies import profile_from_section
+    from deterrence.models.proxy_targets import PARAMETERS as PROXY_PARAMETERS, proxy_targets
 
     stage = _catalogue_stage()
     stage_values, proxy_values = {}, {}

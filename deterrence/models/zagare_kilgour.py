@@ -19,7 +19,7 @@ information set; each type of defender moves at its own (singleton) node.
 """
 from __future__ import annotations
 
-from ..core.tree import GameTree, chance, decision, terminal
+from deterrence.core.tree import GameTree, chance, decision, terminal
 
 #: parameter -> (default, meaning)
 PARAMETERS = {
@@ -66,5 +66,5 @@ def credibility_threshold_closed_form():
     >>> credibility_threshold_closed_form()
     (-sqC + winC)/(-warC + winC)
     """
-    from ..core.symbolic import parse_expression
+    from deterrence.core.symbolic import parse_expression
     return parse_expression("(winC - sqC)/(winC - warC)", list(PARAMETERS))

@@ -17,17 +17,17 @@ from __future__ import annotations
 
 import importlib
 
-from ..errors import GameError
-from .result import Equilibrium, SolveResult
+from deterrence.errors import GameError
+from deterrence.solvers.result import Equilibrium, SolveResult
 
 #: method name -> (module, function); the function takes (game, **options).
 METHODS = {
-    "enumerate": ("deterrence.solvers.enumeration", "all_equilibria"),
-    "pure": ("deterrence.solvers.pure", "pure_equilibria"),
-    "lemke_howson": ("deterrence.solvers.lemke_howson", "lemke_howson"),
-    "zero_sum": ("deterrence.solvers.zero_sum", "zero_sum_equilibrium"),
-    "subgame_perfect": ("deterrence.solvers.backward_induction", "subgame_perfect"),
-    "tree_nash": ("deterrence.solvers.reduced_normal_form", "tree_nash"),
+    "enumerate": ("deterrence.solvers.normal_form.enumeration", "all_equilibria"),
+    "pure": ("deterrence.solvers.normal_form.pure", "pure_equilibria"),
+    "lemke_howson": ("deterrence.solvers.normal_form.lemke_howson", "lemke_howson"),
+    "zero_sum": ("deterrence.solvers.normal_form.zero_sum", "zero_sum_equilibrium"),
+    "subgame_perfect": ("deterrence.solvers.tree.backward_induction", "subgame_perfect"),
+    "tree_nash": ("deterrence.solvers.tree.reduced_normal_form", "tree_nash"),
 }
 ALIASES = {"spe": "subgame_perfect", "backward_induction": "subgame_perfect", "all": "enumerate", "vertex": "enumerate", "lh": "lemke_howson", "lp": "zero_sum"}
 #: game type name -> method used when none is given (normal-form: see default_method)
@@ -37,9 +37,9 @@ TREE_METHODS = {}
 def register_method(name: str, module: str, function: str) -> None:
     """Add a solver method to the registry (used by the tree and model modules).
 
-    >>> register_method("pure_again", "deterrence.solvers.pure", "pure_equilibria")
+    >>> register_method("pure_again", "deterrence.solvers.normal_form.pure", "pure_equilibria")
     >>> METHODS.pop("pure_again")
-    ('deterrence.solvers.pure', 'pure_equilibria')
+    ('deterrence.solvers.normal_form.pure', 'pure_equilibria')
     """
     METHODS[name] = (module, function)
 

@@ -11,9 +11,9 @@ from itertools import product
 
 import numpy as np
 
-from ..core.numbers import to_exact
-from ..errors import GameError, NotAnEquilibriumError
-from .result import Equilibrium
+from deterrence.core.numbers import to_exact
+from deterrence.errors import GameError, NotAnEquilibriumError
+from deterrence.solvers.result import Equilibrium
 
 
 def expected_payoffs_against(game, strategies, player) -> list:

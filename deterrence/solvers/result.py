@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..core.numbers import format_exact
+from deterrence.core.numbers import format_exact
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,186 @@
+"""Deterrence maps: which regime holds where, over one or two parameters.
+
+Regimes of the US–Iran model (codes index :data:`REGIMES`):
+
+0. **mutual restraint**: contained tit-for-tat is subgame perfect (δ ≥ δ*), so
+   both hold, and strikes are answered in kind and then forgiven;
+1. **contained tit-for-tat**: restraint is not credible (δ < δ*), but a limited
+   exchange (retaliate, retaliate) is still a stage equilibrium: regular
+   limited strikes, as in 2023;
+2. **escalation/war**: no stage equilibrium is free of escalation.
+
+The war risk at each point is the probability of all-out war within the
+model's horizon under its noise: for the contained tit-for-tat profile in
+regime 0, for a standing exchange of limited strikes in regime 1, and 1 in
+regime 2.
+
+Two paths give the same map (the tests check it on coarse grids):
+
+* ``method="symbolic"``: every one-shot deviation gain (a function of δ and
+  the parameters) and the stage conditions come once as formulas (sympy), are
+  compiled with ``lambdify``, and are evaluated on the whole grid;
+* ``method="solve"``: every point is solved from scratch (all equilibria, the
+  one-shot deviation check, the noise chain) through
+  :func:`deterrence.analysis.sweep.sweep`, on any ``concurrent.futures`` executor or a
+  Dask client.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+REGIMES = ("mutual restraint", "contained tit-for-tat", "escalation/war")
+
+
+def contained_exchange(game, player=0):
+    """Automaton that strikes (limited) every round, and goes to war once anyone escalates.
+
+    >>> from deterrence import load_game
+    >>> a = contained_exchange(load_game("us_iran_stage").with_defaults())
+    >>> a.next_state("exchange", "retaliate", "escalate")
+    'war'
+    """
+    from deterrence.core.automaton import Automaton
+    own, opp = game.actions[player], game.actions[1 - player]
+    rules = ["*: *, * -> exchange", "*: escalate, * -> war", "*: *, escalate -> war", "war: *, * -> war"]
+    return Automaton(["exchange", "war"], "exchange", {"exchange": "retaliate", "war": "escalate"},
+                     rules, own, opp, name="contained_exchange",
+                     description="limited strikes every round; war after any escalation")
+
+
+def model_regime(model) -> tuple:
+    """``(regime code, profile)`` of a US–Iran model: the code indexes :data:`REGIMES`;
+    the profile is the pair of automata played in that regime (None for war).
+
+    >>> from deterrence.models.us_iran import us_iran_model
+    >>> model_regime(us_iran_model())[0], model_regime(us_iran_model(delta="1/2"))[0]
+    (0, 1)
+    """
+    from deterrence.analysis.explain import escalation_actions
+    from deterrence.solvers import solve
+    from deterrence.solvers.repeated.one_shot_deviation import one_shot_deviation
+    stage = model.stage.with_defaults()
+    esc = escalation_actions(stage)
+    result = solve(stage)
+    if not any(all(eq.strategies[i][esc[i]] == 0 for i in range(2)) for eq in result.equilibria):
+        return 2, None
+    if one_shot_deviation(stage, list(model.strategies), delta=model.delta).subgame_perfect:
+        return 0, tuple(model.strategies)
+    return 1, (contained_exchange(stage, 0), contained_exchange(stage, 1))
+
+
+def regime_at(delta, seed=None, **values) -> dict:
+    """Regime code and war risk of the US–Iran model at one point, solved from scratch.
+
+    >>> regime_at(0.9), regime_at(0.5)["regime"], regime_at(0.9, W_iran=1)["regime"]  # doctest: +ELLIPSIS
+    ({'regime': 0, 'war_risk': 0.07267...}, 1, 2)
+    """
+    from deterrence.core.numbers import to_exact
+    from deterrence.models.us_iran import us_iran_model
+    from deterrence.solvers.repeated.noise_markov import war_risk
+    model = us_iran_model(delta=to_exact(delta, "delta"), **values)
+    regime, profile = model_regime(model)
+    if regime == 2:
+        return {"regime": 2, "war_risk": 1.0}
+    risk = war_risk(model.stage.with_defaults(), list(profile), noise=model.noise,
+                    within=model.within)[0] if model.noise else 0.0
+    return {"regime": regime, "war_risk": float(risk)}
+
+
+@lru_cache(maxsize=16)
+def _symbolic_parts(stage, parameter_key, strategies, noise_key, within):
+    """Formulas (every deviation gain, the restraint condition) and the two regime war risks.
+
+    Subgame perfection is tested on the grid by the sign of every one-shot
+    deviation gain (a function of δ and the parameters), not by one δ* root:
+    which deviation binds can change across the map.
+    """
+    import sympy
+    from deterrence.core.repeated import Noise, delta_symbol
+    from deterrence.analysis.explain import escalation_actions
+    from deterrence.solvers.repeated.noise_markov import war_risk
+    from deterrence.solvers.repeated.one_shot_deviation import deviation_gains
+    from deterrence.solvers.normal_form.symbolic_conditions import pure_equilibrium_conditions
+    numeric = stage.with_defaults()
+    gains = sorted({sympy.cancel(sympy.together(d.gain))
+                    for d in deviation_gains(stage, list(strategies), delta=delta_symbol())}, key=str)
+    esc = escalation_actions(numeric)
+    conditions = pure_equilibrium_conditions(stage)
+    restraint = sympy.Or(*[c for prof, c in conditions.items()
+                           if all(numeric.actions[i].index(a) != esc[i] for i, a in enumerate(prof))])
+    noise = Noise.from_spec(dict(noise_key)) if noise_key else None
+    exchange = [contained_exchange(numeric, 0), contained_exchange(numeric, 1)]
+    risk0 = war_risk(numeric, list(strategies), noise=noise, within=within)[0] if noise else 0.0
+    risk1 = war_risk(numeric, exchange, noise=noise, within=within)[0] if noise else 0.0
+    return tuple(gains), restraint, float(risk0), float(risk1)
+
+
+def regime_map(x, y=None, *, method="symbolic", executor=None, max_workers=None, progress=None,
+               **values):
+    """Regime and war-risk map of the US–Iran model over one or two parameters.
+
+    ``x`` and ``y`` are ``(name, values)`` pairs; names are ``"delta"`` or the
+    stage game's parameters. Other ``values`` fix parameters for the whole map.
+    Returns a :class:`deterrence.analysis.sweep.Sweep` with ``values["regime"]`` (codes
+    into :data:`REGIMES`) and ``values["war_risk"]``; ``.plot()`` draws it.
+
+    >>> m = regime_map(("delta", [0.5, 0.8, 0.95]), ("W_iran", [1, 50]))
+    >>> m.values["regime"].tolist()
+    [[2.0, 1.0], [2.0, 0.0], [2.0, 0.0]]
+    """
+    axes = dict([x] + ([y] if y is not None else []))
+    if method == "solve":
+        from deterrence.analysis.sweep import sweep
+        from functools import partial
+        func = partial(regime_at, **values) if values else regime_at
+        if "delta" not in axes:
+            from deterrence.models.us_iran import us_iran_model
+            func = partial(regime_at, us_iran_model().delta, **values)
+        out = sweep(func, axes, executor=executor, max_workers=max_workers, progress=progress)
+        return out
+    if method != "symbolic":
+        from deterrence.errors import GameError
+        raise GameError(f"method must be 'symbolic' or 'solve', got {method!r}")
+    return _symbolic_map(axes, values)
+
+
+def _symbolic_map(axes, values):
+    import sympy
+    from deterrence.core.symbolic import parameter_symbol
+    from deterrence.errors import GameError
+    from deterrence.models.us_iran import us_iran_model
+    from deterrence.analysis.sweep import Sweep
+    model = us_iran_model(**values)
+    stage = model.stage
+    names = list(stage.parameters)
+    for name in axes:
+        if name != "delta" and name not in names:
+            raise GameError(f"unknown map axis {name!r}; use 'delta' or one of {', '.join(names)} "
+                            "(for the noise or the proxy parameters use method='solve')")
+    noise_key = tuple(sorted(model.noise.to_dict().items())) if model.noise else ()
+    # the defaults are part of the key: which deviation binds in delta* may depend on them
+    gains, restraint, risk0, risk1 = _symbolic_parts(
+        stage, tuple(sorted(stage.parameters.items())), tuple(model.strategies),
+        noise_key, model.within)
+    grid_axes = {n: np.asarray(list(v), dtype=float) for n, v in axes.items()}
+    grids = np.meshgrid(*grid_axes.values(), indexing="ij")
+    env = {n: g for n, g in zip(grid_axes, grids)}
+    shape = grids[0].shape
+    args, symbols = [], []
+    for n in names:
+        symbols.append(parameter_symbol(n))
+        args.append(env.get(n, np.full(shape, float(stage.parameters[n]))))
+    from deterrence.core.repeated import delta_symbol
+    delta = env.get("delta", np.full(shape, float(model.delta)))
+    gain_f = sympy.lambdify([delta_symbol()] + symbols, list(gains), "numpy")
+    spe = np.ones(shape, dtype=bool)
+    for g in gain_f(delta, *args):
+        spe &= np.broadcast_to(np.asarray(g, dtype=float), shape) <= 1e-12
+    restraint_f = np.broadcast_to(np.asarray(sympy.lambdify(symbols, restraint, "numpy")(*args), dtype=bool), shape)
+    regime = np.where(~restraint_f, 2, np.where(spe, 0, 1)).astype(float)
+    risk = np.where(regime == 2, 1.0, np.where(regime == 0, risk0, risk1))
+    for arr in (regime, risk):
+        arr.setflags(write=False)
+    return Sweep(axes=grid_axes, values={"regime": regime, "war_risk": risk},
+                 meta={"deviation_conditions": len(gains), "restraint_condition": str(restraint)})

@@ -1,0 +1,295 @@
+"""Red lines: the parameter values at which the equilibrium conclusion flips.
+
+For a symbolic stage game the pure profile ``p`` is an equilibrium exactly when
+every deviation difference ``u_i(p) - u_i(a_i, p_-i)`` is non-negative. Each
+difference is a formula in the parameters. For one parameter ``θ`` (the others
+kept symbolic for the formula, at their values for the number):
+
+1. solve each difference ``= 0`` for ``θ`` (sympy), giving candidate thresholds;
+2. keep the real roots, and for each side of the current value the nearest one;
+3. solve the game just on each side of it (exactly) to say what changes.
+
+The result states, for example, "(retaliate, retaliate) stops being an
+equilibrium if W_iran falls below 2, i.e. below b_iran". For models that are
+not symbolic, :func:`find_flip` finds a threshold numerically by bisection.
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from fractions import Fraction
+
+from deterrence.core.numbers import format_exact, is_symbolic, to_exact
+from deterrence.core.symbolic import parameter_symbol
+
+
+@dataclass(frozen=True)
+class RedLine:
+    """A parameter value at which the set of pure equilibria changes.
+
+    ``direction`` is ``"below"`` or ``"above"``: the change happens when the
+    parameter goes past ``threshold`` in that direction from ``current``.
+    ``formula`` is the threshold in terms of the other parameters.
+    """
+
+    parameter: str
+    current: object
+    threshold: object
+    direction: str
+    formula: str
+    gained: tuple  # pure profiles (labels) that become equilibria past the line
+    lost: tuple    # pure profiles that stop being equilibria past the line
+
+    def describe(self) -> str:
+        """One sentence, e.g. "if W_iran falls below 2 (= b_iran): ..."."""
+        verb = "falls below" if self.direction == "below" else "rises above"
+        formula = "" if self.formula == format_exact(self.threshold) else f" (= {self.formula})"
+        changes = []
+        if self.lost:
+            changes.append(" and ".join(_profile(p) for p in self.lost) + " stop"
+                           + ("s" if len(self.lost) == 1 else "") + " being an equilibrium")
+        if self.gained:
+            changes.append(" and ".join(_profile(p) for p in self.gained) + " become"
+                           + ("s" if len(self.gained) == 1 else "") + " an equilibrium")
+        return (f"if {self.parameter} {verb} {format_exact(self.threshold)}{formula} "
+                f"(now {format_exact(self.current)}): " + "; ".join(changes))
+
+    def to_json(self) -> dict:
+        return {"parameter": self.parameter, "current": format_exact(self.current),
+                "threshold": format_exact(self.threshold), "direction": self.direction,
+                "formula": self.formula, "gained": [list(p) for p in self.gained],
+                "lost": [list(p) for p in self.lost]}
+
+
+def _profile(labels) -> str:
+    return "(" + ", ".join(labels) + ")"
+
+
+def deviation_gaps(game) -> dict:
+    """For every pure profile, the list of its deviation differences ``u_i(p) - u_i(dev)``.
+
+    >>> from deterrence import load_game
+    >>> gaps = deviation_gaps(load_game("prisoners_dilemma"))
+    >>> sorted(str(g) for g in gaps[("C", "C")])
+    ['R - T', 'R - T']
+    """
+    out = {}
+    for prof in itertools.product(*(range(k) for k in game.shape)):
+        gaps = []
+        for i, arr in enumerate(game.payoff_arrays):
+            for a in range(game.shape[i]):
+                if a != prof[i]:
+                    dev = list(prof)
+                    dev[i] = a
+                    gaps.append(arr[prof] - arr[tuple(dev)])
+        out[tuple(game.actions[i][j] for i, j in enumerate(prof))] = gaps
+    return out
+
+
+def pure_equilibrium_set(game) -> frozenset:
+    """The pure equilibria of a numeric game, as label tuples.
+
+    >>> from deterrence import load_game
+    >>> sorted(pure_equilibrium_set(load_game("chicken").with_defaults()))
+    [('straight', 'swerve'), ('swerve', 'straight')]
+    """
+    from deterrence.solvers.normal_form.pure import pure_equilibria
+    return frozenset(tuple(e.support(i)[0] for i in range(game.n_players))
+                     for e in pure_equilibria(game))
+
+
+def red_lines(game, parameters=None, *, keep_sign=True) -> tuple:
+    """Every red line of a symbolic game, for each parameter and each direction.
+
+    With ``keep_sign`` (the default) a parameter whose current value is
+    non-negative (a cost, a gain, a probability) is not taken below zero:
+    red lines that need a negative cost or gain are left out.
+
+    >>> from deterrence import load_game
+    >>> lines = red_lines(load_game("prisoners_dilemma"), ["R"])
+    >>> lines[0].describe()
+    'if R rises above 5 (= T) (now 3): (C, C) becomes an equilibrium'
+    """
+    import sympy
+    if not game.is_symbolic:
+        return ()
+    values = game.parameters
+    missing = [k for k, v in values.items() if v is None]
+    if missing:
+        from deterrence.errors import GameError
+        raise GameError(f"red lines need values for parameter(s) {', '.join(missing)}")
+    names = list(parameters) if parameters is not None else list(values)
+    base = game.with_defaults()
+    base_set = pure_equilibrium_set(base)
+    subs_all = {parameter_symbol(k): sympy.Rational(str(Fraction(v))) for k, v in values.items()}
+    gaps = [g for gs in deviation_gaps(game).values() for g in gs if is_symbolic(g)]
+    lines = []
+    for name in names:
+        theta = parameter_symbol(name)
+        current = Fraction(values[name])
+        others = {s: v for s, v in subs_all.items() if s != theta}
+        candidates = {}
+        for gap in gaps:
+            if theta not in gap.free_symbols:
+                continue
+            for root in sympy.solve(sympy.Eq(gap, 0), theta):
+                value = root.xreplace(others)
+                if value.is_real and value.is_Rational:
+                    q = Fraction(int(value.p), int(value.q))
+                    candidates.setdefault(q, sympy.simplify(root))
+        for direction in ("below", "above"):
+            side = [q for q in candidates if (q < current if direction == "below" else q > current)
+                    and not (keep_sign and current >= 0 and direction == "below" and q <= 0)]
+            if direction == "below":
+                side.sort(reverse=True)
+            else:
+                side.sort()
+            for q in side:
+                beyond = _just_beyond(q, side, direction, current)
+                flipped = pure_equilibrium_set(game.subs({name: beyond}))
+                if flipped != base_set:
+                    lines.append(RedLine(parameter=name, current=to_exact(current),
+                                         threshold=to_exact(q), direction=direction,
+                                         formula=str(candidates[q]),
+                                         gained=tuple(sorted(flipped - base_set)),
+                                         lost=tuple(sorted(base_set - flipped))))
+                    break
+    return tuple(lines)
+
+
+def _just_beyond(q, others, direction, current):
+    """A value just past ``q``, before the next candidate threshold."""
+    step = Fraction(1, 1000) * max(1, abs(q))
+    farther = [o for o in others if (o < q if direction == "below" else o > q)]
+    if farther:
+        nxt = max(farther) if direction == "below" else min(farther)
+        step = min(step, abs(q - nxt) / 2)
+    return q - step if direction == "below" else q + step
+
+
+def find_flip(conclusion, lo, hi, *, tol=1e-9, max_iter=200):
+    """Bisection for the point in ``[lo, hi]`` where a boolean ``conclusion(x)`` changes.
+
+    Used for models whose red lines are not available as formulas.
+
+    >>> round(find_flip(lambda x: x * x < 2, 0.0, 2.0), 6)
+    1.414214
+    """
+    from deterrence.errors import SolverError
+    a, b = lo, hi
+    fa = conclusion(a)
+    if conclusion(b) == fa:
+        raise SolverError(f"the conclusion is the same at {lo} and {hi}: no red line in between")
+    for _ in range(max_iter):
+        mid = (a + b) / 2
+        if conclusion(mid) == fa:
+            a = mid
+        else:
+            b = mid
+        if abs(b - a) <= tol:
+            break
+    return (a + b) / 2
+
+
+def _tree_conclusion(tree):
+    """Where play can end in each subgame-perfect equilibrium: a set of sets of terminals.
+
+    Probabilities are left out on purpose: a chance probability moves them
+    continuously, while a red line is where the equilibrium play itself changes.
+    """
+    from deterrence.solvers.tree.backward_induction import subgame_perfect
+    result = subgame_perfect(tree)
+    return frozenset(frozenset(path for path, p in e["outcomes"].items() if p != "0")
+                     for e in result.to_json()["equilibria"])
+
+
+def _outcome_text(conclusion) -> tuple:
+    return tuple(sorted(" or ".join(sorted(o)) for o in conclusion))
+
+
+def tree_red_lines(tree, parameters=None, *, span=4, steps=12, iterations=40, keep_sign=True) -> tuple:
+    """Red lines of a symbolic game tree: where the subgame-perfect outcome changes.
+
+    For each parameter, values are scanned away from the current one (down to
+    zero, and up to ``span`` times it), the first change is bracketed and
+    bisected in exact arithmetic, and the threshold is snapped to the simplest
+    rational that still separates the two outcomes. When the tree has perfect
+    information, the threshold is matched to a formula from the symbolic
+    backward-induction conditions. ``gained``/``lost`` hold the outcomes (where
+    play ends) that appear or vanish past the line.
+
+    >>> from deterrence import load_game
+    >>> [l.describe() for l in tree_red_lines(load_game("entry_deterrence"), ["d"])]
+    ['if d falls below 0 (now 1): (play ending at out) becomes an equilibrium']
+    """
+    import sympy
+    values = tree.parameters
+    names = list(parameters) if parameters is not None else [k for k, v in values.items() if v is not None]
+    base = _tree_conclusion(tree.with_defaults())
+    atoms = []
+    if getattr(tree, "is_perfect_information", False):
+        from deterrence.solvers.tree.backward_induction import symbolic_regimes
+        for cond, _, _ in symbolic_regimes(tree):
+            atoms += [a.lhs - a.rhs for a in cond.atoms(sympy.core.relational.Relational)]
+    lines = []
+    for name in names:
+        current = Fraction(values[name])
+        scale = max(abs(current), Fraction(1))
+        for direction in ("below", "above"):
+            if direction == "below":
+                if keep_sign and current <= 0:
+                    continue
+                targets = [current - (current if keep_sign else scale * span) * Fraction(k, steps)
+                           for k in range(1, steps + 1)]
+            else:
+                targets = [current + scale * span * Fraction(k, steps) for k in range(1, steps + 1)]
+            same, changed, flipped = current, None, None
+            from deterrence.errors import GameError
+            for t in targets:
+                try:
+                    outcome = _tree_conclusion(tree.subs({name: t}))
+                except GameError:  # past the valid range (a probability above 1, say)
+                    break
+                if outcome != base:
+                    changed, flipped = t, outcome
+                    break
+                same = t
+            if changed is None:
+                continue
+            for _ in range(iterations):
+                mid = (same + changed) / 2
+                if _tree_conclusion(tree.subs({name: mid})) == base:
+                    same = mid
+                else:
+                    changed = mid
+            threshold = _simplest_between(same, changed)
+            formula = _matching_formula(atoms, name, threshold, values) or format_exact(to_exact(threshold))
+            lines.append(RedLine(parameter=name, current=to_exact(current), threshold=to_exact(threshold),
+                                 direction=direction, formula=formula,
+                                 gained=tuple((f"play ending at {o}",) for o in _outcome_text(flipped - base)),
+                                 lost=tuple((f"play ending at {o}",) for o in _outcome_text(base - flipped))))
+    return tuple(lines)
+
+
+def _simplest_between(a, b):
+    """The rational with the smallest denominator in the closed interval between a and b."""
+    lo, hi = min(a, b), max(a, b)
+    for den in range(1, 10_001):
+        num = -((-lo * den).__floor__())  # ceil(lo * den)
+        if Fraction(num, den) <= hi:
+            return Fraction(num, den)
+    return (lo + hi) / 2
+
+
+def _matching_formula(atoms, name, threshold, values):
+    import sympy
+    theta = parameter_symbol(name)
+    others = {parameter_symbol(k): sympy.Rational(str(Fraction(v))) for k, v in values.items()
+              if k != name and v is not None}
+    for atom in atoms:
+        if theta not in atom.free_symbols:
+            continue
+        for root in sympy.solve(sympy.Eq(atom, 0), theta):
+            if root.xreplace(others) == sympy.Rational(threshold.numerator, threshold.denominator):
+                return str(sympy.simplify(root))
+    return None

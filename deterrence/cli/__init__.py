@@ -1,0 +1,231 @@
+"""The ``deterrence`` command.
+
+``deterrence solve GAME``, ``show GAME``, ``list``, and the subcommands in
+:data:`SUBCOMMANDS` (each a module ``cli_<name>.py`` with ``add_arguments`` and
+``run``). GAME is a file path (TOML, JSON, ``.nfg``, ``.efg``) or a catalogue
+name. A bad file or argument prints one line, ``deterrence: <problem>``, and
+exits with code 2; never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+
+#: subcommand -> (module, one-line help); modules are imported only when needed.
+SUBCOMMANDS = {
+    "repeated": ("deterrence.cli.repeated",
+                 "analyse a repeated game: payoffs, subgame perfection, critical delta, war risk"),
+    "report": ("deterrence.cli.report",
+               "the deterrence report: why both sides stay below all-out war"),
+}
+
+EXIT_OK, EXIT_USAGE = 0, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line and exit code 2."""
+
+    def error(self, message):
+        raise _UsageError(message)
+
+
+class _UsageError(Exception):
+    pass
+
+
+def build_parser(with_subcommand: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; ``with_subcommand`` imports that subcommand's module.
+
+    >>> build_parser().prog
+    'deterrence'
+    """
+    from deterrence import __version__
+    parser = _Parser(prog="deterrence",
+                     description="Game theory of strategic deterrence: exact equilibria, "
+                                 "repeated games, game trees and deterrence reports.")
+    parser.add_argument("--version", action="version", version=f"deterrence {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("solve", help="compute the equilibria of a game")
+    p.add_argument("game", metavar="GAME", help="file (TOML, JSON, .nfg, .efg) or catalogue name")
+    p.add_argument("--method", "-m", default=None,
+                   help="enumerate (all, two players; default), pure (default for more players), "
+                        "lemke_howson, zero_sum, subgame_perfect (trees)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                   help="give a parameter a value (repeatable)")
+
+    p = sub.add_parser("show", help="print a game: payoffs, parameters, description")
+    p.add_argument("game", metavar="GAME")
+    p.add_argument("--json", action="store_true", help="print the game as JSON")
+
+    p = sub.add_parser("list", help="list the catalogue of ready games")
+    p.add_argument("--json", action="store_true")
+
+    for name, (module, help_text) in SUBCOMMANDS.items():
+        p = sub.add_parser(name, help=help_text)
+        if name == with_subcommand:
+            _load(module).add_arguments(p)
+        else:  # listed in --help; its own module adds the arguments when it is the command
+            p.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    return parser
+
+
+def _load(module):
+    return importlib.import_module(module)
+
+
+def _parse_sets(pairs):
+    """``["W=3", "b=1/2"]`` -> ``{"W": "3", "b": "1/2"}``; a malformed pair is a GameError."""
+    from deterrence.errors import GameError
+    values = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise GameError(f"--set expects NAME=VALUE, got {pair!r}")
+        values[name.strip()] = value.strip()
+    return values
+
+
+def _apply_parameters(game, values):
+    from deterrence.errors import GameError
+    if not values:
+        return game
+    if not hasattr(game, "subs"):
+        raise GameError("this game has no parameters to set")
+    return game.subs(values)
+
+
+def _cmd_solve(args) -> int:
+    from deterrence.io import load_game
+    from deterrence.solvers import solve
+    game = _apply_parameters(load_game(args.game), _parse_sets(args.set))
+    notes = []
+    if getattr(game, "is_symbolic", False):
+        shown = ", ".join(f"{k}={v}" for k, v in game.parameters.items())
+        notes.append(f"solved at the parameters' default values ({shown})")
+    result = solve(game, args.method)
+    threats = _credibility(game, result)
+    if args.json:
+        out = result.to_json()
+        if notes:
+            out["notes"] = notes + out.get("notes", [])
+        if threats is not None:
+            out["credibility"] = [
+                {"profile": list(e.profile), "payoffs": [str(v) for v in e.payoffs],
+                 "subgame_perfect": e.subgame_perfect,
+                 "threats": [{"node": t.node, "player": t.player, "planned": t.planned, "better": t.better,
+                              "gain": str(t.gain)} for t in e.threats]} for e in threats]
+        print(json.dumps(out, indent=2))
+    else:
+        if getattr(game, "title", ""):
+            print(game.title)
+        print(result.to_text())
+        if threats is not None:
+            good = sum(1 for e in threats if e.subgame_perfect)
+            print(f"Which threats are credible: {len(threats)} pure Nash equilibri"
+                  f"{'um' if len(threats) == 1 else 'a'} of the reduced normal form, {good} subgame perfect:")
+            for e in threats:
+                print(f"  {e.describe()}")
+        for n in notes:
+            print(f"Note: {n}")
+    return EXIT_OK
+
+
+def _credibility(game, result):
+    """For game trees solved for subgame perfection: each pure Nash equilibrium of the
+    reduced normal form, and the threats in it that would not be carried out."""
+    if getattr(game, "default_method", None) != "subgame_perfect" or result.method != "subgame_perfect":
+        return None
+    from deterrence.solvers.tree.reduced_normal_form import noncredible_threats
+    return noncredible_threats(game)
+
+
+def _cmd_show(args) -> int:
+    from deterrence.io import load_game
+    game = load_game(args.game)
+    if args.json:
+        print(json.dumps(game.to_dict(), indent=2))
+        return EXIT_OK
+    print(game.to_text())
+    if getattr(game, "description", ""):
+        print("\n" + game.description.strip())
+    params = getattr(game, "parameters", {})
+    if params:
+        notes = getattr(game, "extra", {}).get("parameter_notes", {})
+        print("\nParameters:")
+        for k, v in params.items():
+            about = f"  ({notes[k]})" if k in notes else ""
+            print(f"  {k} = {'(no default)' if v is None else v}{about}")
+    if getattr(game, "sources", ()):
+        print("\nSources:")
+        for s in game.sources:
+            print(f"  - {s}")
+    return EXIT_OK
+
+
+def _cmd_list(args) -> int:
+    from deterrence.io import load_game
+    from deterrence.io.catalogue import catalogue_names
+    rows = []
+    for name in catalogue_names():
+        try:
+            title = getattr(load_game(name), "title", "") or ""
+        except Exception as exc:  # a broken entry must not hide the others
+            title = f"(cannot be read: {exc})"
+        rows.append((name, title))
+    if args.json:
+        print(json.dumps([{"name": n, "title": t} for n, t in rows], indent=2))
+    else:
+        width = max((len(n) for n, _ in rows), default=0)
+        for n, t in rows:
+            print(f"{n.ljust(width)}  {t}")
+    return EXIT_OK
+
+
+COMMANDS = {"solve": _cmd_solve, "show": _cmd_show, "list": _cmd_list}
+
+
+def main(argv=None) -> int:
+    """Entry point of the console script; returns the exit code.
+
+    >>> main(["show", "matching_pennies"])  # doctest: +ELLIPSIS
+    Matching pennies
+    Row \\ Column  heads  tails
+    heads         1, -1  -1, 1
+    tails         -1, 1  1, -1
+    ...
+    0
+    """
+    from deterrence.errors import DeterrenceError
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        first = next((a for a in argv if not a.startswith("-")), None)
+        parser = build_parser(first if first in SUBCOMMANDS else None)
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return EXIT_OK
+        if args.command in SUBCOMMANDS:
+            return _load(SUBCOMMANDS[args.command][0]).run(args) or EXIT_OK
+        return COMMANDS[args.command](args)
+    except _UsageError as exc:
+        print(f"deterrence: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except DeterrenceError as exc:
+        print(f"deterrence: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except (OSError, UnicodeError) as exc:
+        print(f"deterrence: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("deterrence: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

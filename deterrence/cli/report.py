@@ -1,0 +1,52 @@
+"""``deterrence report``: the deterrence analysis, as text, Markdown or JSON.
+
+With no GAME it analyses the built-in US–Iran model
+(:func:`deterrence.models.us_iran.us_iran_model`).
+"""
+from __future__ import annotations
+
+
+def add_arguments(parser) -> None:
+    """Arguments of ``deterrence report``.
+
+    >>> import argparse
+    >>> p = argparse.ArgumentParser(); add_arguments(p)
+    >>> p.parse_args([]).format
+    'text'
+    """
+    parser.add_argument("game", nargs="?", default=None, metavar="GAME",
+                        help="catalogue name or file (default: the built-in US-Iran model)")
+    parser.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    parser.add_argument("--plot", metavar="FILE", default=None,
+                        help="also save the report's figures to FILE (PNG, PDF or SVG)")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="give a parameter a value (repeatable)")
+
+
+def run(args) -> int:
+    """Run ``deterrence report``; returns the exit code (0).
+
+    >>> import argparse
+    >>> p = argparse.ArgumentParser(); add_arguments(p)
+    >>> run(p.parse_args(["chicken", "--format", "markdown"]))  # doctest: +ELLIPSIS
+    # Chicken
+    ...
+    0
+    """
+    from deterrence.cli import _parse_sets
+    from deterrence.analysis.explain import explain, render
+    values = _parse_sets(args.set)
+    if args.game is None:
+        from deterrence.models.us_iran import us_iran_model
+        subject = us_iran_model(**values)
+    else:
+        from deterrence.io import load_game
+        subject = load_game(args.game)
+        if values:
+            subject = subject.with_parameters(values)
+    report = explain(subject)
+    print(render(report, args.format))
+    if args.plot:
+        from deterrence.plot.report import save_report_figures
+        save_report_figures(subject, report, args.plot)
+    return 0

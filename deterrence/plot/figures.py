@@ -1,0 +1,752 @@
+"""Figures for teaching: payoff tables, best responses, payoff sets, regimes, noisy play.
+
+This module is never imported by ``import deterrence`` (matplotlib is an
+optional dependency: ``pip install ".[plot]"``). Every function draws on the
+``ax`` it is given, or on a new figure when ``ax`` is None, and returns the
+matplotlib ``Axes`` so that the caller can restyle or save it. Nothing here
+calls ``plt.show()``: in a notebook the figure shows itself, in a script call
+``ax.figure.savefig(...)``.
+
+Exact numbers stay exact on the page: payoffs and equilibrium probabilities
+are printed as fractions (``1/3``), never as rounded floats; floats are used
+only for positions and colours.
+
+>>> import matplotlib
+>>> matplotlib.use("Agg")
+>>> import deterrence as dt
+>>> from deterrence import plot
+>>> pd = dt.NormalFormGame.from_arrays([[3, 0], [5, 1]], [[3, 5], [0, 1]])
+>>> plot.payoff_heatmap(pd).get_title()
+'payoff table (colour: sum of payoffs)'
+"""
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import numpy as np
+
+from deterrence.core.numbers import format_exact
+from deterrence.errors import GameError
+from deterrence.solvers.repeated.folk import convex_hull, feasible_set, individually_rational_set, minmax_values
+
+__all__ = ["payoff_heatmap", "best_response_diagram", "payoff_polygon", "payoff_sets",
+           "critical_delta_curve", "deterrence_map", "war_risk_curve", "noisy_trajectory",
+           "REGIMES", "REGIME_COLORS"]
+
+#: The three regimes of the deterrence map, in the order of their codes 0, 1, 2.
+REGIMES = ("mutual restraint", "contained tit-for-tat", "escalation/war")
+#: Colours of the regimes: calm green, amber for contained violence, red for war.
+REGIME_COLORS = ("#4daf4a", "#ffb000", "#d7301f")
+# Colour-blind-safe qualitative colours for actions and curves (Okabe-Ito).
+_PALETTE = ("#0072B2", "#E69F00", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
+
+
+def _new_axes(ax, figsize):
+    """The given Axes, or the Axes of a new figure (pyplot only when we must create one).
+
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> ax = _new_axes(None, (3, 2))
+    >>> _new_axes(ax, (3, 2)) is ax
+    True
+    """
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+    _, ax = plt.subplots(figsize=figsize, layout="constrained")
+    return ax
+
+
+def _exact_game(game, what):
+    """A two-player game with numbers: symbolic games are shown at their default values.
+
+    >>> import deterrence as dt
+    >>> _exact_game(dt.load_game("chicken"), "a plot").kind
+    'exact'
+    """
+    if getattr(game, "n_players", None) != 2:
+        raise GameError(f"{what} needs a two-player game; this one has "
+                        f"{getattr(game, 'n_players', '?')} players")
+    return game.with_defaults() if game.is_symbolic else game
+
+
+def _text_colour(rgba) -> str:
+    """Black on light cells, white on dark ones (relative luminance, WCAG weights).
+
+    >>> _text_colour((1.0, 1.0, 0.8, 1.0)), _text_colour((0.6, 0.0, 0.1, 1.0))
+    ('black', 'white')
+    """
+    r, g, b = rgba[:3]
+    return "black" if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.5 else "white"
+
+
+# ---------------------------------------------------------------------------
+# payoff tables
+# ---------------------------------------------------------------------------
+def payoff_heatmap(game, player=None, ax=None, *, cmap="RdYlGn", fontsize=None, colorbar=True):
+    """Draw a two-player payoff table as a heat map, each cell annotated ``"u1, u2"``.
+
+    Rows are the first player's actions, columns the second's. The colour is
+    the payoff of ``player`` (name or index) or, when ``player`` is None, the
+    sum of both payoffs (how good the outcome is for the pair). Colours are
+    centred on 0 when payoffs have both signs, so losses are red and gains
+    green. Annotations are exact (``"-5/2, 1"``). Symbolic games are drawn at
+    their parameters' default values.
+
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import deterrence as dt
+    >>> g = dt.NormalFormGame.from_arrays([[0, "-1/2"], [1, -10]], [[0, 1], ["-1/2", -10]],
+    ...     players=["US", "Iran"], actions=[["hold", "strike"], ["hold", "strike"]])
+    >>> ax = payoff_heatmap(g, player="US")
+    >>> [t.get_text() for t in ax.texts]
+    ['0, 0', '-1/2, 1', '1, -1/2', '-10, -10']
+    >>> ax.get_xlabel(), ax.get_ylabel()
+    ('Iran', 'US')
+    """
+    from matplotlib import colors
+
+    game = _exact_game(game, "payoff_heatmap")
+    A, B = game.payoff_arrays
+    if player is None:
+        values = np.array(A + B, dtype=float)
+        what = "sum of payoffs"
+    else:
+        i = game.player_index(player)
+        values = np.array(game.payoff_arrays[i], dtype=float)
+        what = f"payoff of {game.players[i]}"
+    m, n = values.shape
+    ax = _new_axes(ax, (1.6 + 1.5 * n, 1.0 + 0.9 * m))
+    lo, hi = float(values.min()), float(values.max())
+    if lo < 0 < hi:
+        norm = colors.TwoSlopeNorm(vcenter=0, vmin=lo, vmax=hi)
+    else:
+        norm = colors.Normalize(vmin=lo, vmax=hi if hi > lo else lo + 1)
+    image = ax.imshow(values, cmap=cmap, norm=norm, aspect="auto")
+    # Long fraction labels need a smaller font in big tables.
+    size = fontsize or (11 if max(m, n) <= 3 else 9)
+    for r in range(m):
+        for c in range(n):
+            ax.text(c, r, f"{format_exact(A[r, c])}, {format_exact(B[r, c])}",
+                    ha="center", va="center", fontsize=size,
+                    color=_text_colour(image.cmap(image.norm(values[r, c]))))
+    ax.set_xticks(range(n), game.actions[1])
+    ax.set_yticks(range(m), game.actions[0])
+    # Payoff tables are read with the column player's actions on top.
+    ax.xaxis.set_ticks_position("top")
+    ax.xaxis.set_label_position("top")
+    ax.tick_params(length=0)
+    ax.set_xlabel(game.players[1], fontweight="bold")
+    ax.set_ylabel(game.players[0], fontweight="bold")
+    ax.set_xticks(np.arange(-0.5, n, 1), minor=True)
+    ax.set_yticks(np.arange(-0.5, m, 1), minor=True)
+    ax.grid(which="minor", color="white", linewidth=2)
+    ax.tick_params(which="minor", length=0)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    import textwrap
+    title = textwrap.fill(game.title, 48) + "\n" if game.title else "payoff table "
+    ax.set_title(f"{title}(colour: {what})", fontsize=10, pad=8)
+    if colorbar:
+        bar = ax.figure.colorbar(image, ax=ax, label=what, shrink=0.9)
+        if lo < 0 < hi:
+            # A two-slope scale squeezes one side: tick both ends, 0 and the middle of the longer side.
+            ticks = sorted({lo, 0.0, hi, (lo if -lo > hi else hi) / 2})
+            bar.set_ticks(ticks, labels=[f"{t:g}" for t in ticks])
+    return ax
+
+
+# ---------------------------------------------------------------------------
+# best responses of 2x2 games
+# ---------------------------------------------------------------------------
+def _br_segments(d0, d1, horizontal):
+    """Segments of one player's best-response correspondence in (p, q) space.
+
+    The player's gain from the first action over the second is the linear
+    function ``d(t) = d0 + (d1 - d0) t`` of the opponent's probability ``t``.
+    Where ``d > 0`` the best response is 1, where ``d < 0`` it is 0, and
+    where ``d = 0`` it is the whole interval. Returns (segments, indifferent
+    everywhere?) with exact breakpoints; ``horizontal`` swaps the coordinates
+    so that the player's own probability is on the right axis.
+
+    >>> segs, flat = _br_segments(-1, 1, horizontal=True)   # indifferent at t = 1/2
+    >>> [((float(a), float(b)), (float(c), float(d))) for (a, b), (c, d) in segs]
+    [((0.0, 0.0), (0.0, 0.5)), ((1.0, 0.5), (1.0, 1.0)), ((0.0, 0.5), (1.0, 0.5))]
+    >>> _br_segments(0, 0, horizontal=False)
+    ([], True)
+    """
+    d0, d1 = Fraction(d0), Fraction(d1)
+    if d0 == 0 and d1 == 0:
+        return [], True
+    breaks = {Fraction(0), Fraction(1)}
+    if d0 != d1:
+        root = d0 / (d0 - d1)
+        if 0 <= root <= 1:
+            breaks.add(root)
+    breaks = sorted(breaks)
+    segs = []
+    for t0, t1 in zip(breaks, breaks[1:]):
+        mid = (t0 + t1) / 2
+        best = 1 if d0 + (d1 - d0) * mid > 0 else 0
+        segs.append(((best, t0), (best, t1)))
+    for t in breaks:
+        if d0 + (d1 - d0) * t == 0:
+            segs.append(((0, t), (1, t)))   # indifferent: every own mixture is a best response
+    if not horizontal:
+        segs = [tuple((b, a) for a, b in s) for s in segs]
+    return segs, False
+
+
+def best_response_diagram(game, ax=None, *, result=None, annotate=True):
+    """Draw both players' best-response correspondences of a 2×2 game, equilibria marked.
+
+    ``p`` (horizontal) is the probability that the row player plays its
+    first action, ``q`` (vertical) the probability that the column player
+    plays its first action. The equilibria are where the two correspondences
+    cross; they come from ``result`` or, by default, ``dt.solve(game)`` (all
+    equilibria, exact). A continuum of equilibria (a clique with several
+    extreme points) is drawn as the segment or rectangle joining them.
+
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import deterrence as dt
+    >>> mp = dt.NormalFormGame.zero_sum([[1, -1], [-1, 1]], actions=[["H", "T"], ["H", "T"]])
+    >>> ax = best_response_diagram(mp)
+    >>> ax.get_xlabel()
+    'p = P(Row plays H)'
+    >>> [t.get_text() for t in ax.texts]
+    ['(1/2, 1/2)']
+    """
+    from matplotlib.patches import Polygon as MplPolygon, Rectangle
+
+    game = _exact_game(game, "best_response_diagram")
+    if game.shape != (2, 2):
+        raise GameError(f"best_response_diagram needs a 2×2 game; this one is "
+                        f"{game.shape[0]}×{game.shape[1]}")
+    A, B = game.payoff_arrays
+    ax = _new_axes(ax, (5.2, 5.0))
+    rows, cols = game.actions
+    # Row's gain from its first action, as a function of q (q=0: column plays its second).
+    row_segs, row_flat = _br_segments(A[0, 1] - A[1, 1], A[0, 0] - A[1, 0], horizontal=True)
+    # Column's gain from its first action, as a function of p.
+    col_segs, col_flat = _br_segments(B[1, 0] - B[1, 1], B[0, 0] - B[0, 1], horizontal=False)
+    styles = [(row_segs, row_flat, _PALETTE[0], "-", f"{game.players[0]}'s best response"),
+              (col_segs, col_flat, _PALETTE[1], "--", f"{game.players[1]}'s best response")]
+    for segs, flat, colour, ls, label in styles:
+        if flat:
+            # Indifferent whatever the opponent does: every point is a best response.
+            ax.add_patch(Rectangle((0, 0), 1, 1, facecolor=colour, alpha=0.15,
+                                   edgecolor=colour, hatch="//", label=label + " (everything)"))
+            continue
+        for k, ((x0, y0), (x1, y1)) in enumerate(segs):
+            ax.plot([float(x0), float(x1)], [float(y0), float(y1)], color=colour, linestyle=ls,
+                    linewidth=3 if ls == "-" else 2.5, solid_capstyle="round",
+                    label=label if k == 0 else None)
+
+    if result is None:
+        from deterrence.solvers import solve
+        result = solve(game)
+    points = [(eq.strategies[0][0], eq.strategies[1][0]) for eq in result.equilibria]
+    cliques = [c for c in (result.cliques or ()) if len(c) > 1]
+    for c in cliques:
+        hull = convex_hull([points[k] for k in c])
+        xy = [(float(x), float(y)) for x, y in hull]
+        if len(xy) == 2:
+            ax.plot(*zip(*xy), color=_PALETTE[4], linewidth=9, alpha=0.6, zorder=3,
+                    label="continuum of equilibria" if c is cliques[0] else None)
+        else:
+            ax.add_patch(MplPolygon(xy, closed=True, color=_PALETTE[4], alpha=0.5, zorder=3,
+                                    label="continuum of equilibria" if c is cliques[0] else None))
+    if points:
+        ax.scatter([float(x) for x, _ in points], [float(y) for _, y in points], s=90,
+                   color="black", edgecolor="white", zorder=5, label="Nash equilibria")
+    if annotate:
+        for x, y in points:
+            # Keep labels inside the unit square.
+            dx = -8 if x > Fraction(1, 2) else 8
+            dy = -12 if y > Fraction(1, 2) else 8
+            ax.annotate(f"({format_exact(x)}, {format_exact(y)})", (float(x), float(y)),
+                        xytext=(dx, dy), textcoords="offset points", fontsize=9,
+                        ha="right" if dx < 0 else "left", zorder=6,
+                        bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none", alpha=0.8))
+    ax.set_xlim(-0.05, 1.05)
+    ax.set_ylim(-0.05, 1.05)
+    ax.set_aspect("equal")
+    ax.set_xlabel(f"p = P({game.players[0]} plays {rows[0]})")
+    ax.set_ylabel(f"q = P({game.players[1]} plays {cols[0]})")
+    ax.set_xticks([0, 0.5, 1], ["0", "1/2", "1"])
+    ax.set_yticks([0, 0.5, 1], ["0", "1/2", "1"])
+    ax.grid(alpha=0.3)
+    import textwrap
+    ax.set_title(textwrap.fill(game.title or "best responses", 45), fontsize=10)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2, fontsize=8, frameon=False)
+    return ax
+
+
+def payoff_polygon(vertices, ax=None, label=None, **kw):
+    """Draw a convex payoff set given by its vertices (a polygon, a segment or a point).
+
+    ``vertices`` is a sequence of ``(x, y)`` pairs (exact or float) in order
+    around the boundary, or any object with a ``vertices`` attribute (such as
+    :class:`deterrence.solvers.repeated.folk.Polygon`). Keyword arguments go to the
+    matplotlib patch (``color``, ``alpha``, ``hatch``, ...).
+
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> ax = payoff_polygon([(0, 0), (3, 0), (0, 3)], label="feasible", color="grey")
+    >>> len(ax.patches), ax.patches[0].get_label()
+    (1, 'feasible')
+    """
+    from matplotlib.patches import Polygon as MplPolygon
+
+    vertices = getattr(vertices, "vertices", vertices)
+    xy = np.array([[float(x), float(y)] for x, y in vertices], dtype=float).reshape(-1, 2)
+    ax = _new_axes(ax, (5.5, 5.0))
+    colour = kw.pop("color", kw.pop("facecolor", _PALETTE[0]))
+    if len(xy) == 0:
+        return ax
+    if len(xy) == 1:
+        ax.plot(xy[:, 0], xy[:, 1], "o", color=colour, label=label, markersize=9,
+                **{k: v for k, v in kw.items() if k in ("alpha", "zorder")})
+    elif len(xy) == 2:
+        ax.plot(xy[:, 0], xy[:, 1], "-", color=colour, label=label, linewidth=4,
+                **{k: v for k, v in kw.items() if k in ("alpha", "zorder")})
+    else:
+        kw.setdefault("alpha", 0.35)
+        kw.setdefault("edgecolor", colour)
+        kw.setdefault("linewidth", 1.5)
+        ax.add_patch(MplPolygon(xy, closed=True, facecolor=colour, label=label, **kw))
+    ax.update_datalim(xy)
+    ax.autoscale_view()
+    return ax
+
+
+def payoff_sets(game, delta=None, ax=None, *, mixed=True, label_points=True):
+    """Draw the folk-theorem picture of a two-player game's repeated play.
+
+    Layers: the feasible set (convex hull of the pure payoff pairs), the
+    individually rational part of it (each player gets at least the minmax
+    value, drawn as dashed lines), the pure payoff pairs labelled by their
+    action profiles, and, when ``delta`` is given and the repeated-game layer
+    provides :func:`deterrence.solvers.repeated.payoff_set.equilibrium_payoff_set`,
+    the equilibrium payoff set at that discount factor.
+
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import deterrence as dt
+    >>> pd = dt.NormalFormGame.from_arrays([[3, 0], [5, 1]], [[3, 5], [0, 1]],
+    ...     players=["US", "Iran"], actions=[["hold", "strike"]] * 2)
+    >>> ax = payoff_sets(pd)
+    >>> ax.get_xlabel(), [p.get_label() for p in ax.patches]
+    ('payoff of US', ['feasible payoffs', 'individually rational'])
+    """
+    game = _exact_game(game, "payoff_sets")
+    ax = _new_axes(ax, (6.0, 5.5))
+    A, B = game.payoff_arrays
+    points = [(A[idx], B[idx]) for idx in np.ndindex(A.shape)]
+    feasible = feasible_set(game).vertices
+    minmax = minmax_values(game, mixed=mixed).values
+    rational = individually_rational_set(game, mixed=mixed).vertices
+    payoff_polygon(feasible, ax=ax, label="feasible payoffs", color="#bbbbbb", alpha=0.45)
+    payoff_polygon(rational, ax=ax, label="individually rational", color=_PALETTE[3], alpha=0.45)
+    if delta is not None:
+        _draw_equilibrium_set(game, delta, ax)
+    kind = "mixed" if mixed else "pure"
+    ax.axvline(float(minmax[0]), color="black", linestyle="--", linewidth=1,
+               label=f"minmax ({kind}): {game.players[0]} {format_exact(minmax[0])}, "
+                     f"{game.players[1]} {format_exact(minmax[1])}")
+    ax.axhline(float(minmax[1]), color="black", linestyle="--", linewidth=1)
+    ax.scatter([float(x) for x, _ in points], [float(y) for _, y in points], color="black",
+               s=20, zorder=5, label="pure outcomes")
+    ax.margins(0.12)
+    ax.set_xlabel(f"payoff of {game.players[0]}")
+    ax.set_ylabel(f"payoff of {game.players[1]}")
+    ax.grid(alpha=0.3)
+    ax.set_title(f"{game.title or 'payoff sets'}" + (f", δ = {format_exact(delta)}" if delta is not None else ""),
+                 fontsize=10)
+    # Labels last: their placement measures the final layout.
+    if label_points:
+        _label_points(ax, points, [(game.actions[0][i], game.actions[1][j]) for i, j in np.ndindex(A.shape)])
+    ax.legend(fontsize=8, loc="best")
+    return ax
+
+
+def _label_points(ax, points, profiles):
+    r"""Label payoff points with their action profiles, avoiding overlapping labels.
+
+    Profiles with the same payoff pair share one label. Each label tries a
+    few positions around its point (right, left, above, below) and keeps the
+    first whose box overlaps no label placed before (greedy, measured with
+    the figure's renderer); the axis limits are fixed first so boxes are final.
+
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> ax = _new_axes(None, (4, 3))
+    >>> _label_points(ax, [(0, 0), (0, 0), (1, 1)], [("a", "b"), ("b", "a"), ("c", "c")])
+    >>> sorted(t.get_text() for t in ax.texts)
+    ['(a, b)\n(b, a)', '(c, c)']
+    """
+    names = {}
+    for pt, prof in zip(points, profiles):
+        names.setdefault(pt, []).append("(" + ", ".join(prof) + ")")
+    ax.margins(0.12)
+    ax.autoscale_view()
+    ax.set_xlim(ax.get_xlim())
+    ax.set_ylim(ax.get_ylim())
+    ax.figure.draw_without_rendering()   # run the layout engine, so positions are final
+    get_renderer = getattr(ax.figure.canvas, "get_renderer", None)
+    renderer = get_renderer() if get_renderer is not None else None   # only Agg-like canvases measure text
+    near = [((5, 3), "left", "bottom"), ((5, -3), "left", "top"), ((-5, 3), "right", "bottom"),
+            ((-5, -3), "right", "top"), ((0, 7), "center", "bottom"), ((0, -7), "center", "top")]
+    # Farther positions, joined to their point by a thin leader line, for crowded clusters.
+    far = [((dx * r, dy * r), "left" if dx > 0 else "right" if dx < 0 else "center",
+            "bottom" if dy > 0 else "top" if dy < 0 else "center")
+           for r in (16, 28) for dx, dy in ((1, 1), (1, -1), (-1, 1), (-1, -1), (0, 1), (0, -1), (1.5, 0), (-1.5, 0))]
+    candidates = near + far
+    boxes, markers = [], {}
+    frame = ax.get_window_extent(renderer) if renderer is not None else None
+    if renderer is not None:
+        # the markers themselves are obstacles too: a label must not cover another point
+        from matplotlib.transforms import Bbox
+        for x, y in names:
+            px, py = ax.transData.transform((float(x), float(y)))
+            markers[(x, y)] = Bbox.from_extents(px - 3, py - 3, px + 3, py + 3)
+    for (x, y), labs in sorted(names.items(), key=lambda kv: (-kv[0][1], kv[0][0])):
+        others = [b for pt, b in markers.items() if pt != (x, y)]
+        for k, (offset, ha, va) in enumerate(candidates):
+            leader = dict(arrowstyle="-", color="grey", linewidth=0.6) if k >= len(near) else None
+            text = ax.annotate("\n".join(labs), (float(x), float(y)), xytext=offset,
+                               textcoords="offset points", fontsize=7, zorder=6, ha=ha, va=va,
+                               arrowprops=leader)
+            if renderer is None:
+                break
+            box = text.get_window_extent(renderer).padded(2)
+            inside = frame.contains(box.x0, box.y0) and frame.contains(box.x1, box.y1)
+            if inside and not any(box.overlaps(b) for b in boxes + others):
+                boxes.append(box)
+                break
+            text.remove()
+        else:   # nowhere free: the first position, overlaps and all
+            ax.annotate("\n".join(labs), (float(x), float(y)), xytext=near[0][0],
+                        textcoords="offset points", fontsize=7, zorder=6, ha=near[0][1], va=near[0][2])
+
+
+def _draw_equilibrium_set(game, delta, ax):
+    """Overlay the equilibrium payoff set at ``delta`` if the repeated-game layer offers it.
+
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import deterrence as dt
+    >>> pd = dt.NormalFormGame.from_arrays([[3, 0], [5, 1]], [[3, 5], [0, 1]])
+    >>> ax = _new_axes(None, (4, 3))
+    >>> _draw_equilibrium_set(pd, "3/4", ax)
+    >>> [p.get_label() for p in ax.patches]
+    ['equilibrium payoffs at δ = 3/4']
+    """
+    import warnings
+    try:
+        from deterrence.solvers.repeated.payoff_set import equilibrium_payoff_set
+    except ImportError:
+        warnings.warn("deterrence.solvers.repeated.payoff_set is not available: "
+                      "the equilibrium payoff set is not drawn", stacklevel=3)
+        return
+    found = equilibrium_payoff_set(game, delta)
+    payoff_polygon(getattr(found, "polygon", found), ax=ax, color=_PALETTE[0], alpha=0.55, hatch="..",
+                   label=f"equilibrium payoffs at δ = {format_exact(delta)}")
+
+
+def _plain(value):
+    """An integer-valued Fraction as an int, so exact points print as they would be written.
+
+    >>> _plain(Fraction(4, 2)), _plain(Fraction(1, 2))
+    (2, Fraction(1, 2))
+    """
+    return value.numerator if isinstance(value, Fraction) and value.denominator == 1 else value
+
+
+# ---------------------------------------------------------------------------
+# repeated play: critical discount factors and regime maps
+# ---------------------------------------------------------------------------
+def _as_floats(values):
+    """Floats (exact strings such as ``"2/3"`` allowed), with None (no critical value) as +inf.
+
+    >>> _as_floats(["1/2", Fraction(1, 4), None, 2]).tolist()
+    [0.5, 0.25, inf, 2.0]
+    """
+    return np.array([math.inf if v is None else float(Fraction(v) if isinstance(v, str) else v)
+                     for v in values], dtype=float)
+
+
+def _runs(mask):
+    """Index ranges ``(start, stop)`` of the maximal runs of True in ``mask``.
+
+    >>> _runs([True, True, False, True, False, False])
+    [(0, 2), (3, 4)]
+    """
+    out, start = [], None
+    for k, m in enumerate(list(mask) + [False]):
+        if m and start is None:
+            start = k
+        elif not m and start is not None:
+            out.append((start, k))
+            start = None
+    return out
+
+
+def critical_delta_curve(param_values, deltas, ax=None, xlabel="parameter",
+                         ylabel="critical discount factor δ*", label="δ*", shade=True):
+    """Plot the critical discount factor δ* against a parameter, shading where restraint holds.
+
+    Restraint is an equilibrium of the repeated game when the players weigh
+    the future at least δ*: the region above the curve (and below 1). A δ*
+    of None (or above 1) means restraint is not subgame perfect for any δ at
+    that parameter value: the curve and the shading stop there (nothing is
+    interpolated across such a point), and the stretch between the nearest
+    values with a δ* is covered by a grey hatched band
+    "no δ* (never subgame perfect)".
+
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> ax = critical_delta_curve([10, 20, 50], ["2/3", "1/2", "1/5"], xlabel="W_iran")
+    >>> ax.get_xlabel(), [float(v) for v in ax.get_ylim()]
+    ('W_iran', [0.0, 1.0])
+    >>> ax = critical_delta_curve([1, 2, 3, 4], [None, "3/4", "3/5", "1/2"])
+    >>> [p.get_label() for p in ax.patches]
+    ['no δ* (never subgame perfect)']
+    """
+    from matplotlib.patches import Rectangle
+
+    x = _as_floats(param_values)
+    d = _as_floats(deltas)
+    if x.shape != d.shape:
+        raise GameError(f"{len(x)} parameter values but {len(d)} critical discount factors")
+    if x.size == 0:
+        raise GameError("no parameter values to plot")
+    order = np.argsort(x, kind="stable")
+    x, d = x[order], d[order]
+    ax = _new_axes(ax, (6.0, 4.0))
+    ok = np.isfinite(d) & (d <= 1)
+    shown = np.where(ok, np.clip(d, 0, 1), np.nan)
+    runs = _runs(ok)
+    if shade:
+        for k, (a, b) in enumerate(runs):
+            xs, ys = x[a:b], shown[a:b]
+            if b - a == 1:      # an isolated point: a thin column, so it is still visible
+                ax.vlines(xs[0], ys[0], 1.0, color=REGIME_COLORS[0], linewidth=4, alpha=0.5)
+                ax.vlines(xs[0], 0.0, ys[0], color=REGIME_COLORS[2], linewidth=4, alpha=0.3)
+                continue
+            ax.fill_between(xs, ys, 1.0, color=REGIME_COLORS[0], alpha=0.3,
+                            label="restraint sustainable (δ ≥ δ*)" if k == 0 else None)
+            ax.fill_between(xs, 0.0, ys, color=REGIME_COLORS[2], alpha=0.15,
+                            label="restraint breaks down (δ < δ*)" if k == 0 else None)
+    # Missing δ*: from the last value with a δ* to the next one (where exactly δ* stops
+    # existing in between is unknown), hatched over the whole range of δ.
+    first = True
+    for a, b in _runs(~ok):
+        left = x[a - 1] if a > 0 else x[a]
+        right = x[b] if b < len(x) else x[b - 1]
+        if right == left:       # a single missing point with nothing around it
+            span = (x[-1] - x[0]) or 1.0
+            left, right = left - span / 100, right + span / 100
+        ax.add_patch(Rectangle((left, 0.0), right - left, 1.0, facecolor="0.85", edgecolor="0.45",
+                               hatch="///", linewidth=0, alpha=0.8, zorder=0.5,
+                               label="no δ* (never subgame perfect)" if first else None))
+        first = False
+    # NaN breaks the line: no segment joins a value across a missing one.
+    ax.plot(x, shown, color="black", marker="o", markersize=3, linewidth=2, label=label)
+    ax.set_ylim(0.0, 1.0)
+    lo, hi = float(x[0]), float(x[-1])
+    ax.set_xlim(lo, hi if hi > lo else lo + 1)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="best")
+    return ax
+
+
+def deterrence_map(values, x, y, ax=None, regimes=None, *, xlabel="x", ylabel="y",
+                   war_risk=None, risk_levels=(0.01, 0.05, 0.2), colors=None, title=None):
+    """Draw a 2-D map of regimes (mutual restraint, contained tit-for-tat, escalation/war).
+
+    ``values[i][j]`` is the regime at ``(x[j], y[i])``: either a code (index
+    into ``regimes``) or a regime name. ``regimes`` defaults to
+    :data:`REGIMES`. ``war_risk``, an array of the same shape, adds labelled
+    contour lines of the probability of war.
+
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> ax = deterrence_map([[0, 1], [1, 2]], x=[10, 50], y=[0.5, 0.9],
+    ...                     xlabel="W_iran", ylabel="δ")
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]
+    ['mutual restraint', 'contained tit-for-tat', 'escalation/war']
+    """
+    from matplotlib.colors import BoundaryNorm, ListedColormap
+    from matplotlib.patches import Patch
+
+    regimes = tuple(REGIMES if regimes is None else regimes)
+    colours = tuple(colors or (REGIME_COLORS if len(regimes) <= 3 else _PALETTE))[:len(regimes)]
+    raw = np.asarray(values, dtype=object)
+    if raw.ndim != 2:
+        raise GameError(f"values must be a 2-D array of regimes, got {raw.ndim} dimension(s)")
+    codes = np.empty(raw.shape, dtype=float)
+    for idx, v in np.ndenumerate(raw):
+        if isinstance(v, str):
+            if v not in regimes:
+                raise GameError(f"unknown regime {v!r}; regimes are {', '.join(regimes)}")
+            codes[idx] = regimes.index(v)
+        else:
+            if not 0 <= int(v) < len(regimes):
+                raise GameError(f"regime code {v} out of range 0..{len(regimes) - 1}")
+            codes[idx] = int(v)
+    x, y = _as_floats(x), _as_floats(y)
+    if codes.shape != (len(y), len(x)):
+        raise GameError(f"values has shape {codes.shape}, expected (len(y), len(x)) = {(len(y), len(x))}")
+    ax = _new_axes(ax, (6.5, 4.8))
+    cmap = ListedColormap(colours)
+    norm = BoundaryNorm(np.arange(-0.5, len(regimes)), cmap.N)
+    ax.pcolormesh(x, y, codes, cmap=cmap, norm=norm, shading="nearest")
+    if war_risk is not None:
+        risk = np.asarray(war_risk, dtype=float)
+        if risk.shape != codes.shape:
+            raise GameError(f"war_risk has shape {risk.shape}, values {codes.shape}: they must match")
+        levels = [lv for lv in risk_levels if risk.min() < lv < risk.max()]
+        if levels and min(codes.shape) >= 2:
+            cs = ax.contour(x, y, risk, levels=levels, colors="black", linewidths=1)
+            ax.clabel(cs, fmt=lambda v: f"war risk {v:g}", fontsize=7)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title, fontsize=10)
+    handles = [Patch(facecolor=c, edgecolor="black", label=r) for r, c in zip(regimes, colours)]
+    # Below the map, so that long regime names are never cut at the figure's edge.
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=len(regimes),
+              fontsize=8, frameon=False)
+    return ax
+
+
+# ---------------------------------------------------------------------------
+# noisy play
+# ---------------------------------------------------------------------------
+def war_risk_curve(rounds, probabilities, ax=None, labels=None, *, xlabel="round",
+                   ylabel="probability of all-out war by this round"):
+    """Plot one or several curves of war risk (or any probability) over rounds.
+
+    ``probabilities`` is one sequence, or a list of sequences (one per
+    scenario, named by ``labels``).
+
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> ax = war_risk_curve([1, 2, 3], [[0.01, 0.02, 0.03], [0.1, 0.19, 0.27]],
+    ...                     labels=["noise 1/100", "noise 1/10"])
+    >>> len(ax.lines), [t.get_text() for t in ax.get_legend().get_texts()]
+    (2, ['noise 1/100', 'noise 1/10'])
+    """
+    r = _as_floats(rounds)
+    probabilities = list(probabilities)
+    # One curve, or a list of curves (detected by the first item being a sequence).
+    curves = probabilities if probabilities and np.ndim(probabilities[0]) == 1 else [probabilities]
+    probs = np.array([[float(v) for v in row] for row in curves], dtype=float)
+    if probs.shape[1] != len(r):
+        raise GameError(f"{len(r)} rounds but curves of length {probs.shape[1]}")
+    if labels is not None and len(labels) != len(probs):
+        raise GameError(f"{len(labels)} labels for {len(probs)} curves")
+    ax = _new_axes(ax, (6.0, 4.0))
+    for k, row in enumerate(probs):
+        ax.plot(r, row, color=_PALETTE[k % len(_PALETTE)], linewidth=2,
+                label=None if labels is None else labels[k])
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if probs.min() >= 0 and probs.max() <= 1:
+        ax.set_ylim(0, max(0.05, min(1.0, probs.max() * 1.1)))
+    ax.grid(alpha=0.3)
+    if labels is not None:
+        ax.legend(fontsize=8)
+    return ax
+
+
+def noisy_trajectory(actions_history, ax=None, action_labels=None, *, players=None,
+                     mistakes=None, xlabel="round"):
+    """Draw a history of play as coloured strips: one row per player, one column per round.
+
+    ``actions_history[t]`` holds each player's action in round ``t``, as a
+    label or an index into ``action_labels`` (default: the labels in order of
+    first appearance). ``mistakes`` (same shape, booleans) marks the moves
+    that noise changed with a cross, so students see how one misfire starts
+    a spiral.
+
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> hist = [("hold", "hold"), ("hold", "retaliate"), ("retaliate", "hold"), ("hold", "hold")]
+    >>> ax = noisy_trajectory(hist, action_labels=["hold", "retaliate", "escalate"],
+    ...                       players=["US", "Iran"])
+    >>> [t.get_text() for t in ax.get_yticklabels()], len(ax.get_legend().get_texts())
+    (['US', 'Iran'], 3)
+
+    A :class:`deterrence.solvers.repeated.simulate.MatchHistory` (from ``play_match``) is
+    drawn with its own action labels, players and misfires:
+
+    >>> import deterrence as dt
+    >>> from deterrence.solvers.repeated.simulate import play_match
+    >>> m = play_match(dt.load_game("us_iran_stage"), "tit_for_tat", turns=30,
+    ...                noise={"execution": "1/20"}, seed=7)
+    >>> [t.get_text() for t in noisy_trajectory(m).get_legend().get_texts()]
+    ['hold', 'retaliate', 'escalate', 'misfire (noise)']
+    """
+    from matplotlib.colors import BoundaryNorm, ListedColormap
+    from matplotlib.patches import Patch
+
+    if hasattr(actions_history, "realised") and hasattr(actions_history, "intended"):
+        match = actions_history
+        actions_history = match.realised
+        if action_labels is None and len(set(match.actions)) == 1:
+            action_labels = list(match.actions[0])
+        players = match.players if players is None else players
+        mistakes = match.mistakes if mistakes is None else mistakes
+    hist = np.asarray(actions_history, dtype=object)
+    if hist.ndim == 1:
+        hist = hist.reshape(-1, 1)
+    if hist.ndim != 2 or hist.size == 0:
+        raise GameError("actions_history must be a non-empty list of rounds, one action per player each")
+    T, n = hist.shape
+    if action_labels is None:
+        action_labels = []
+        for v in hist.flat:
+            if isinstance(v, str) and v not in action_labels:
+                action_labels.append(v)
+        if not action_labels:
+            action_labels = [str(k) for k in range(int(max(hist.flat)) + 1)]
+    action_labels = list(action_labels)
+    codes = np.empty((n, T), dtype=float)
+    for (t, i), v in np.ndenumerate(hist):
+        if isinstance(v, str):
+            if v not in action_labels:
+                raise GameError(f"round {t}: unknown action {v!r}; actions are {', '.join(action_labels)}")
+            codes[i, t] = action_labels.index(v)
+        else:
+            codes[i, t] = int(v)
+    players = list(players) if players is not None else [f"player {i + 1}" for i in range(n)]
+    if len(players) != n:
+        raise GameError(f"{len(players)} player names for {n} players in the history")
+    colours = ["#f0f0f0", REGIME_COLORS[1], REGIME_COLORS[2]] if len(action_labels) == 3 else \
+        [_PALETTE[k % len(_PALETTE)] for k in range(len(action_labels))]
+    ax = _new_axes(ax, (min(12.0, 3.0 + 0.12 * T), 1.4 + 0.5 * n))
+    cmap = ListedColormap(colours)
+    norm = BoundaryNorm(np.arange(-0.5, len(action_labels)), cmap.N)
+    rounds = np.arange(1, T + 1)
+    ax.pcolormesh(rounds, np.arange(n), codes, cmap=cmap, norm=norm, shading="nearest",
+                  edgecolors="white", linewidth=0.5 if T <= 80 else 0)
+    handles = [Patch(facecolor=c, edgecolor="grey", label=a) for a, c in zip(action_labels, colours)]
+    if mistakes is not None:
+        mis = np.asarray(mistakes, dtype=bool).reshape(T, n)
+        tt, ii = np.nonzero(mis)
+        if len(tt):
+            ax.scatter(tt + 1, ii, marker="x", color="black", s=30, zorder=3)
+        from matplotlib.lines import Line2D
+        handles.append(Line2D([], [], marker="x", color="black", linestyle="", label="misfire (noise)"))
+    ax.set_yticks(range(n), players)
+    ax.invert_yaxis()
+    ax.set_xlabel(xlabel)
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8,
+              frameon=False)
+    return ax

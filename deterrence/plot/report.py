@@ -1,0 +1,86 @@
+"""Figures of a deterrence report (``deterrence report --plot FILE``).
+
+For the US–Iran model: the stage game's payoff heat map, the deterrence map
+(δ against Iran's cost of war, with war-risk contours), and war-risk curves
+for contained tit-for-tat and a standing exchange of limited strikes. For a
+stage game: its heat map (and best-response diagram for 2 x 2 games); for a
+tree: its drawing. Every function returns the figure.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+def war_risk_by_round(stage, profile, noise, rounds) -> np.ndarray:
+    """P(all-out war within t rounds) for each t in ``rounds`` (float path).
+
+    >>> from deterrence.models.us_iran import us_iran_model
+    >>> m = us_iran_model()
+    >>> r = war_risk_by_round(m.stage.with_defaults(), list(m.strategies), m.noise, [1, 10, 100])
+    >>> bool(r[0] < r[1] < r[2] < 1)
+    True
+    """
+    from deterrence.solvers.repeated.noise_markov import war_risk
+    return np.array([war_risk(stage, profile, noise=noise, within=int(t))[0] for t in rounds])
+
+
+def model_figure(model, *, rounds=200, grid=60):
+    """Three panels for the US–Iran model; returns the matplotlib figure.
+
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> from deterrence.models.us_iran import us_iran_model
+    >>> len(model_figure(us_iran_model(), rounds=20, grid=10).axes) >= 3
+    True
+    """
+    import matplotlib.pyplot as plt
+    from deterrence.analysis.maps import contained_exchange, regime_map
+    from deterrence.plot import payoff_heatmap, war_risk_curve
+    stage = model.stage.with_defaults()
+    fig, axes = plt.subplots(1, 3, figsize=(17, 5.2), constrained_layout=True)
+    payoff_heatmap(stage, ax=axes[0])
+    w = float(model.stage.parameters["W_iran"])
+    m = regime_map(("delta", np.linspace(0.3, 0.99, grid)), ("W_iran", np.linspace(0, max(2 * w, 10), grid)))
+    m.plot("regime", ax=axes[1], war_risk=True,
+           title="Deterrence map (regime and war risk)")
+    axes[1].plot([float(model.delta)], [w], marker="*", color="black", markersize=14, linestyle="none")
+    ts = np.arange(1, rounds + 1)
+    exchange = [contained_exchange(stage, 0), contained_exchange(stage, 1)]
+    curves = [war_risk_by_round(stage, list(model.strategies), model.noise, ts),
+              war_risk_by_round(stage, exchange, model.noise, ts)]
+    war_risk_curve(ts, curves, ax=axes[2], labels=["contained tit-for-tat (restraint)",
+                                                    "standing exchange of limited strikes"])
+    noise = ", ".join(f"{k} {v}" for k, v in model.noise.to_dict().items()) if model.noise else "none"
+    axes[2].set_title(f"Risk of a spiral (noise: {noise})")
+    return fig
+
+
+def save_report_figures(subject, report, path) -> None:
+    """Save the report's figure(s) to ``path`` (format from the suffix: png, pdf, svg).
+
+    >>> import os, tempfile
+    >>> from deterrence import load_game
+    >>> path = os.path.join(tempfile.mkdtemp(), "chicken.png")
+    >>> save_report_figures(load_game("chicken"), None, path); os.path.getsize(path) > 0
+    True
+    """
+    import matplotlib
+    matplotlib.use("Agg")
+    from deterrence.core.normal_form import NormalFormGame
+    from deterrence.models.us_iran import USIranModel
+    if isinstance(subject, USIranModel):
+        fig = model_figure(subject)
+    elif isinstance(subject, NormalFormGame):
+        import matplotlib.pyplot as plt
+        from deterrence.plot import best_response_diagram, payoff_heatmap
+        game = subject.with_defaults() if subject.is_symbolic else subject
+        two_by_two = game.n_players == 2 and game.shape == (2, 2)
+        fig, axes = plt.subplots(1, 2 if two_by_two else 1, figsize=(12 if two_by_two else 6, 5),
+                                 constrained_layout=True, squeeze=False)
+        payoff_heatmap(game, ax=axes[0][0])
+        if two_by_two:
+            best_response_diagram(game, ax=axes[0][1])
+    else:
+        from deterrence.plot.tree import draw_tree
+        ax = draw_tree(subject.with_defaults() if getattr(subject, "is_symbolic", False) else subject)
+        fig = ax.figure
+    fig.savefig(path, dpi=120)

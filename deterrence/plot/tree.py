@@ -1,0 +1,242 @@
+"""Drawing game trees with matplotlib.
+
+Decision nodes are circles labelled with the player, chance nodes grey
+squares, terminals show their payoffs; edges carry the move labels (and the
+probabilities of chance moves); nodes of one information set are joined by a
+dashed line. Given an equilibrium (from
+:func:`deterrence.solvers.tree.backward_induction.subgame_perfect`), the moves it
+plays are drawn thick: black on its path of play, grey where it is never
+reached.
+
+Sources: the drawing conventions of Osborne and Rubinstein (1994), A Course in
+Game Theory, ch. 6 and 11, and of Gambit's tree view.
+
+Steps: lay out leaves left to right (each as wide as its payoff text, siblings
+pushed apart until their edge labels fit), place every interior node above
+the middle of its children, depth by depth downward; draw edges, nodes,
+labels, then information-set links. matplotlib is imported inside the
+function, so ``import deterrence`` stays light.
+"""
+from __future__ import annotations
+
+from deterrence.core.numbers import format_exact
+from deterrence.core.tree import Chance, Decision, GameTree, Terminal, path_name
+
+
+def _edge_text(node, label) -> str:
+    """The text on an edge: the move, and for a chance move its probability.
+
+    >>> from deterrence.core.tree import chance, terminal
+    >>> _edge_text(chance({"a": ("1/3", terminal([0])), "b": ("2/3", terminal([1]))}), "a")
+    'a [1/3]'
+    """
+    if isinstance(node, Chance):
+        p = dict((m, q) for m, q, _ in node.moves)[label]
+        return f"{label} [{p if hasattr(p, 'free_symbols') else format_exact(p)}]"
+    return label
+
+
+def _payoff_text(node) -> str:
+    return "(" + ", ".join(str(v) for v in node.payoffs) + ")"
+
+
+#: Average width of one character, in units of the font size (DejaVu Sans, with some slack).
+_CHAR = 0.62
+#: Horizontal gap between neighbouring labels, in characters.
+_PAD = 2.0
+
+
+def tree_layout(tree: GameTree) -> dict:
+    """Positions ``path -> (x, y)``; x in characters of the label font, depth as -y.
+
+    Leaves are placed left to right, each as wide as its payoff text, and
+    siblings are pushed apart until the labels on their edges (drawn at the
+    middle of each edge) and the player names above them have room, so that no
+    two labels of the drawing overlap. Every interior node sits above the
+    middle of its first and last child.
+
+    >>> from deterrence.models.entry_deterrence import entry_deterrence
+    >>> pos = tree_layout(entry_deterrence())
+    >>> pos[()][1], pos[("in",)][1], pos[("out",)][0] < pos[()][0] < pos[("in",)][0]
+    (0, -1, True)
+    """
+    pos = {}
+
+    def own_width(node):
+        if isinstance(node, Terminal):
+            return len(_payoff_text(node)) + _PAD
+        return len("chance" if isinstance(node, Chance) else str(node.player)) + _PAD
+
+    def shift(path, node, dx):
+        x, y = pos[path]
+        pos[path] = (x + dx, y)
+        if not isinstance(node, Terminal):
+            for m, c in zip(node.labels, node.children):
+                shift(path + (m,), c, dx)
+
+    def place(node, path, left):
+        """Place the subtree with its left edge at ``left``; returns (x, right edge)."""
+        if isinstance(node, Terminal):
+            w = own_width(node)
+            pos[path] = (left + w / 2, -len(path))
+            return left + w / 2, left + w
+        xs, right = [], left
+        texts = [_edge_text(node, m) for m in node.labels]
+        for k, (m, c) in enumerate(zip(node.labels, node.children)):
+            x, r = place(c, path + (m,), right)
+            if k:
+                # labels at mid-edge are half as far apart as the children: twice their widths
+                need = len(texts[k - 1]) + len(texts[k]) + 2 * _PAD
+                if x - xs[-1] < need:
+                    d = need - (x - xs[-1])
+                    shift(path + (m,), c, d)
+                    x, r = x + d, r + d
+            xs.append(x)
+            right = r
+        x = (xs[0] + xs[-1]) / 2
+        w = own_width(node)
+        if right - left < w:               # a node wider than its subtree: centre the subtree
+            d = (w - (right - left)) / 2
+            for m, c in zip(node.labels, node.children):
+                shift(path + (m,), c, d)
+            x, right = x + d, left + w
+        pos[path] = (x, -len(path))
+        return x, right
+
+    place(tree.root, (), 0.0)
+    return pos
+
+
+def _reach(tree: GameTree, equilibrium) -> dict:
+    """``path -> probability`` that the equilibrium reaches the node (chance included).
+
+    >>> from deterrence.models.entry_deterrence import entry_deterrence
+    >>> from deterrence.solvers.tree.backward_induction import subgame_perfect
+    >>> t = entry_deterrence()
+    >>> r = _reach(t, subgame_perfect(t)[0])
+    >>> r[("in", "fight")], r[("in", "accommodate")]
+    (0, 1)
+    """
+    reach = {}
+
+    def walk(node, path, p):
+        reach[path] = p
+        if isinstance(node, Terminal):
+            return
+        if isinstance(node, Chance):
+            for m, q, child in node.moves:
+                walk(child, path + (m,), p * q)
+        else:
+            dist = equilibrium.behaviour[(node.player, tree.infoset_of(path).name)]
+            for m, child in zip(node.labels, node.children):
+                walk(child, path + (m,), p * dist.get(m, 0))
+
+    walk(tree.root, (), 1)
+    return reach
+
+
+def _positive(p) -> bool:
+    try:
+        return bool(p != 0) if not hasattr(p, "free_symbols") else not (p.is_zero is True)
+    except TypeError:
+        return True
+
+
+def draw_tree(tree: GameTree, ax=None, equilibrium=None, fontsize: int = 9):
+    """Draw ``tree`` on matplotlib axes (new ones if ``ax`` is None); returns the axes.
+
+    With an ``equilibrium``, the edges on its path of play (reached with
+    positive probability, chance moves included) are drawn thick and black;
+    the moves it plans at nodes that are never reached are drawn thick in
+    grey (the threats that keep play on the path), and chance moves off the
+    path stay thin. Move labels sit at the middle of their edges, and the
+    layout is widened (by the widths of the payoff and move labels, leaf by
+    leaf) so that no two labels overlap. A new figure is sized to fit; on
+    given ``ax`` the fonts shrink (down to 5 pt) when the axes are too narrow.
+
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from deterrence.models.entry_deterrence import entry_deterrence
+    >>> from deterrence.solvers.tree.backward_induction import subgame_perfect
+    >>> t = entry_deterrence()
+    >>> ax = draw_tree(t, equilibrium=subgame_perfect(t)[0])
+    >>> "Incumbent" in [x.get_text() for x in ax.texts]
+    True
+    """
+    pos = tree_layout(tree)
+    xs = [x for x, _ in pos.values()]
+    ys = [y for _, y in pos.values()]
+    lo = min(x - len(_payoff_text(n)) / 2 for p, n in tree.nodes() if isinstance(n, Terminal) for x in [pos[p][0]])
+    hi = max(x + len(_payoff_text(n)) / 2 for p, n in tree.nodes() if isinstance(n, Terminal) for x in [pos[p][0]])
+    lo, hi = min(lo, min(xs)) - 1, max(hi, max(xs)) + 1
+    depth = -min(ys)
+    label_size = fontsize - 1
+    # width of the drawing in inches at the label font size
+    needed = (hi - lo) * _CHAR * label_size / 72
+    if ax is None:
+        import matplotlib.pyplot as plt
+        _, ax = plt.subplots(figsize=(max(4.0, needed + 0.4), max(2.5, 1.1 * depth + 1.3)))
+    else:
+        width = ax.get_position().width * ax.figure.get_figwidth()
+        if width < needed:
+            scale = width / needed
+            label_size = max(5.0, label_size * scale)
+            fontsize = max(5.0, fontsize * scale)
+    reach = _reach(tree, equilibrium) if equilibrium is not None else {}
+    planned = set()
+    if equilibrium is not None:
+        for path, node in tree.nodes():
+            if isinstance(node, Decision):
+                dist = equilibrium.behaviour[(node.player, tree.infoset_of(path).name)]
+                planned |= {path + (m,) for m, q in dist.items() if _positive(q)}
+    box = dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.9)
+    off_path_plans = False
+    for path, node in tree.nodes():
+        x, y = pos[path]
+        if isinstance(node, Terminal):
+            ax.text(x, y - 0.1, _payoff_text(node), ha="center", va="top", fontsize=label_size)
+            ax.plot([x], [y], marker="o", markersize=3, color="black")
+            continue
+        for m in node.labels:
+            child = path + (m,)
+            cx, cy = pos[child]
+            on_path = equilibrium is not None and _positive(reach[child])
+            if on_path:
+                style = dict(color="black", linewidth=2.6)
+            elif child in planned:
+                style = dict(color="0.6", linewidth=2.6)
+                off_path_plans = True
+            else:
+                style = dict(color="black", linewidth=0.8)
+            ax.plot([x, cx], [y, cy], zorder=1, solid_capstyle="round", **style)
+            ax.text((x + cx) / 2, (y + cy) / 2, _edge_text(node, m), ha="center", va="center",
+                    fontsize=label_size, bbox=box, zorder=3)
+        if isinstance(node, Chance):
+            ax.plot([x], [y], marker="s", markersize=9, color="0.6", zorder=2)
+            ax.text(x, y + 0.1, "chance", ha="center", va="bottom", fontsize=fontsize, zorder=3,
+                    bbox=dict(boxstyle="square,pad=0.05", fc="white", ec="none"))
+        else:
+            ax.plot([x], [y], marker="o", markersize=9, color="white", markeredgecolor="black", zorder=2)
+            ax.text(x, y + 0.1, node.player, ha="center", va="bottom", fontsize=fontsize, zorder=3,
+                    fontweight="bold", bbox=dict(boxstyle="square,pad=0.05", fc="white", ec="none"))
+    for s in tree.infosets.values():
+        if len(s.paths) > 1:
+            pts = sorted(pos[p] for p in s.paths)
+            ax.plot([p[0] for p in pts], [p[1] for p in pts], linestyle="--", color="tab:blue", zorder=0)
+    if equilibrium is not None:
+        from matplotlib.lines import Line2D
+        handles = [Line2D([], [], color="black", linewidth=2.6, label="equilibrium path")]
+        if off_path_plans:
+            handles.append(Line2D([], [], color="0.6", linewidth=2.6, label="planned off the path"))
+        # below the tree, where it cannot cover a node or a label
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=2,
+                  fontsize=label_size, frameon=False)
+    if tree.title:
+        ax.set_title(tree.title)
+    ax.set_axis_off()
+    ax.set_xlim(lo, hi)
+    ax.set_ylim(min(ys) - 0.55, 0.45)
+    return ax
+
+
+__all__ = ["draw_tree", "tree_layout"]

@@ -1,0 +1,676 @@
+"""Every Nash equilibrium of a two-player game, exactly, degenerate games included.
+
+Source: D. Avis, G. D. Rosenberg, R. Savani and B. von Stengel, "Enumeration
+of Nash equilibria for two-player games", Economic Theory 42 (2010) 9-37
+(the method of ``lrsnash`` and Gambit's ``enummixed``); B. von Stengel,
+"Computing equilibria for two-person games", Handbook of Game Theory vol. 3,
+ch. 45 (2002), for the best-response polytopes and integer pivoting. No code
+was copied.
+
+Steps
+-----
+1. Make the payoffs positive integers: scale each matrix by the common
+   denominator of its entries and shift so the smallest entry is 1 (each
+   player's positive affine transform leaves the equilibria unchanged).
+2. Best-response polytopes ``P = {x >= 0 : B^T x <= 1}`` and
+   ``Q = {y >= 0 : A y <= 1}`` with labels ``0..m-1`` (row actions: ``x_i = 0``
+   or row ``i`` a best response to ``y``) and ``m..m+n-1`` (column actions).
+   A vertex's label set is a bitmask.
+3. Enumerate ALL vertices of P and Q. Fast path: reverse search (D. Avis and
+   K. Fukuda, "A pivoting algorithm for convex hulls and vertex enumeration
+   of arrangements and polyhedra", Discrete Comput. Geom. 8 (1992)): the
+   parent of a vertex is its neighbour by Bland's rule for minimising a
+   generic positive ``c.z`` (root: the origin), so no table of visited
+   vertices is needed; dictionaries are pivoted in float64, vectorised over
+   chunks of the search tree (bounded memory). It is used only while the
+   polytope is visibly simple: a near-tie in any ratio test (a degenerate
+   neighbour) or a near-zero reduced cost sends the game to the exact path.
+   Exact path: search over the lexicographically feasible bases (vertices of
+   the lexicographically perturbed, hence simple, polytope; their graph is
+   connected and meets every vertex) with fraction-free (Bareiss) integer
+   pivoting in Python ints. Degenerate vertices have several bases and more
+   than ``dim`` labels; they are deduplicated by their label sets.
+4. Extreme equilibria are the completely labelled vertex pairs
+   ``L(x) | L(y) == all labels`` other than ``(0, 0)``, found by a vectorised
+   superset test on the bitmasks (a sorted complement lookup when the game
+   is nondegenerate, whose number of equilibria must then be odd), then
+   recomputed exactly from the tight equations as integer weights
+   (python-flint's ``fmpz_mat.solve``; Fractions without flint), and all
+   certified together in integer arithmetic by
+   :func:`~deterrence.solvers.certify.certified_from_weights_many`'s check
+   (the one behind :func:`~deterrence.solvers.certify.certified_equilibrium`).
+5. Cliques (maximal Nash subsets) are the maximal complete bipartite
+   subgraphs of the graph whose edges are the equilibrium vertex pairs: the
+   closed pairs ``(X, Y)`` with ``Y`` the common neighbours of ``X`` and vice
+   versa, found by closing the neighbourhoods under intersection. Components
+   are connected components of the union of the cliques.
+"""
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import numpy as np
+
+from deterrence.core.numbers import positive_integer_matrix
+from deterrence.errors import GameError, SolverError, TooLargeError
+from deterrence.solvers.certify import _certify_two as certify_weights, on_support
+from deterrence.solvers._compiled import numba_allowed, numba_loaded
+from deterrence.solvers.result import SolveResult
+
+#: Default limit on the estimated number of vertices (McMullen's upper bound,
+#: summed over both polytopes). 20x20 games (about 8e7) pass; 24x24 do not.
+DEFAULT_LIMIT = 10**9
+#: Default limit on the same estimate for degenerate games, which take the exact
+#: integer search (about 10 us per basis in Python, and a degenerate game has
+#: many bases per vertex): 15x15 games (bound 682,176; ~5 s with 0/1 payoffs)
+#: pass, 16x16 (1,961,256; 27 s) and larger (minutes) are refused unless an
+#: explicit ``limit=`` is given.
+DEFAULT_EXACT_LIMIT = 10**6
+_TOL = 1e-11   # relative near-tie test; ~1e-15 rounding after a few dozen pivots
+#: Relative near-tie test of the compiled search's ratio tests (near-ties are then
+#: decided exactly, so this may be generous).
+_TIE_TOL = 1e-11
+#: Use the numba-compiled search (when numba is installed) for polytopes whose
+#: McMullen bound exceeds this (15x15 games and up): importing numba costs more
+#: than the whole search on smaller games ...
+_COMPILED_ABOVE = 2 * 10**5
+#: ... or this (8x8 games and up) when numba is already imported (by the user,
+#: QuantEcon or an earlier large game): then each call is ~15x faster than the
+#: NumPy search even at 8x8, and loading the cached compiled search costs ~50 ms
+#: once (~0.3 s if numba has not compiled anything yet in this process).
+_COMPILED_WHEN_LOADED_ABOVE = 500
+#: Vertex counts up to which label sets are matched with Python sets (see _complementary).
+_SMALL_POLYTOPE = 4096
+
+
+def all_equilibria(game, *, limit: int | None = None) -> SolveResult:
+    """Every extreme Nash equilibrium of a two-player game, exactly, with cliques and components.
+
+    ``limit`` caps the estimated size of the search (default
+    :data:`DEFAULT_LIMIT`): the McMullen upper bound on the number of vertices
+    of the two best-response polytopes; a larger game raises
+    :class:`~deterrence.errors.TooLargeError`. The searches also stop if they
+    visit more than ``limit`` vertices (bases, on the exact path). Degenerate
+    games (exact path) have a smaller default, :data:`DEFAULT_EXACT_LIMIT`,
+    used when no ``limit`` is given: a 16x16 game with 0/1 payoffs is refused.
+
+    Nondegenerate games take the float64 search (numba-compiled for 15x15
+    and larger when numba is installed, and at every size once numba is
+    imported); degenerate ones the exact integer search. Either way every
+    equilibrium is recomputed and certified exactly.
+
+    >>> from deterrence import NormalFormGame
+    >>> bos = NormalFormGame.from_arrays([[3, 0], [0, 2]], [[2, 0], [0, 3]],
+    ...                                  actions=[["opera", "fight"]] * 2)
+    >>> res = all_equilibria(bos)
+    >>> [e.describe() for e in res]  # doctest: +NORMALIZE_WHITESPACE
+    ['Row: fight; Column: fight  (payoffs 2, 3)',
+     'Row: 3/5 opera + 2/5 fight; Column: 2/5 opera + 3/5 fight  (payoffs 6/5, 6/5)',
+     'Row: opera; Column: opera  (payoffs 3, 2)']
+    >>> res.cliques, res.components
+    (((0,), (1,), (2,)), ((0,), (1,), (2,)))
+    """
+    game._need_numeric("all_equilibria")
+    if game.n_players != 2:
+        raise GameError(f"all_equilibria (method 'enumerate') needs a two-player game; "
+                        f"this one has {game.n_players} players (use method 'pure')")
+    explicit = limit is not None
+    if limit is None:
+        limit = DEFAULT_LIMIT
+    if isinstance(limit, bool) or not isinstance(limit, (int, np.integer)) or limit < 1:
+        raise GameError(f"limit must be a positive integer, got {limit!r}")
+    m, n = game.shape
+    estimate = vertex_bound(m, m + n) + vertex_bound(n, m + n)
+    if estimate > limit:
+        raise TooLargeError(
+            f"enumerating all equilibria of this {m}x{n} game may visit up to {estimate:,} "
+            f"vertices (McMullen's upper bound for its two best-response polytopes), over the "
+            f"limit of {limit:,}; pass limit={estimate} (or larger) to try anyway")
+    A = positive_integer_matrix(game.payoff_array(0))
+    B = positive_integer_matrix(game.payoff_array(1))
+
+    pairs = LP = LQ = None
+    if m + n <= 64:                      # label masks fit in uint64
+        LP, LQ = _float_polytopes(A, B, limit)
+        if LP is not None and LQ is not None:
+            pairs = _pairs_of_simple_polytopes(A, B, LP, LQ)
+    if pairs is None:
+        if not explicit and estimate > DEFAULT_EXACT_LIMIT:
+            raise TooLargeError(
+                f"this {m}x{n} game is degenerate, so its equilibria need the exact search, "
+                f"which may visit up to {estimate:,} vertices (McMullen's upper bound) and "
+                f"more bases, over the default limit of {DEFAULT_EXACT_LIMIT:,} for degenerate "
+                f"games (minutes or more); pass limit={estimate} (or larger) to try anyway")
+        # a simple polytope keeps its float vertices; the exact search runs only on a
+        # degenerate one (both, if the pairs of two simple ones failed a safety check)
+        one_simple = (LP is None) != (LQ is None)
+        pairs = _exact_pairs(A, B, limit, LP=LP if one_simple else None, LQ=LQ if one_simple else None)
+    # (x mask, y mask, x, y) with x, y integer weights (over their gcd on the exact path,
+    # where degenerate vertices may repeat a profile); the masks name the vertices
+    found = {}
+    for xi, yi, x, y in pairs:
+        found[(tuple(x), tuple(y))] = (xi, yi)
+    # the weights are nonnegative ints with positive sums by construction: skip the
+    # argument checks of certified_from_weights_many, not the equilibrium check
+    certified = certify_weights(game, [x for x, _ in found], [y for _, y in found])
+    order = sorted(range(len(certified)), key=lambda k: certified[k].strategies)
+    equilibria = tuple(certified[k] for k in order)
+    masks = list(found.values())
+    edges = [masks[k] for k in order]
+    cliques = _cliques(edges)
+    components = _components(cliques, len(edges))
+    return SolveResult(equilibria=equilibria, method="enumerate", exact=True, complete=True,
+                       players=game.players, actions=game.actions,
+                       cliques=cliques, components=components)
+
+
+def vertex_bound(d: int, f: int) -> int:
+    """McMullen's upper bound on the vertices of a ``d``-polytope with ``f`` facets.
+
+    >>> vertex_bound(2, 4), vertex_bound(3, 6)
+    (4, 8)
+    """
+    if f <= d:
+        return 1
+    return (math.comb(f - (d + 1) // 2, f - d) + math.comb(f - (d + 2) // 2, f - d))
+
+
+# -- step 1 --------------------------------------------------------------------
+# -- step 3, fast path ------------------------------------------------------------
+def _float_vertices(M: np.ndarray, limit: int):
+    """Label masks (bit v: variable v is zero) of all vertices of {z >= 0 : M z <= 1}.
+
+    Variables are ``z_0..z_{d-1}`` then the slacks. Reverse search (Avis and
+    Fukuda 1992): the parent of a vertex is its neighbour by Bland's rule for
+    minimising a generic positive ``c.z`` (the origin is the root), so the
+    search tree needs no table of visited vertices, and its frontier is
+    processed in chunks (bounded memory). Dictionaries are pivoted in float64,
+    vectorised. Returns ``None`` if the polytope is not visibly simple (a ratio
+    tie, i.e. a degenerate neighbour, or a near-zero reduced cost), so that
+    the caller uses the exact path. Large polytopes go to the compiled search
+    (:func:`_compiled_vertices`) when numba is installed.
+    """
+    k, d = M.shape
+    nv = d + k
+    # generic weights: no reduced cost is zero by accident
+    c = 1.0 + np.modf(np.arange(1, d + 1) * 0.6180339887498949)[0]
+    bound = vertex_bound(d, nv)
+    if numba_allowed(bound > _COMPILED_ABOVE or (bound > _COMPILED_WHEN_LOADED_ABOVE and numba_loaded())):
+        masks = _compiled_vertices(M, c, limit)
+        if masks is not False:
+            return masks
+    bits = np.uint64(1) << np.arange(nv, dtype=np.uint64)
+    stack = [(np.arange(d)[None], np.arange(d, nv)[None], (M / M.max())[None],
+              np.ones((1, k)), c[None])]
+    masks, count, chunk = [], 0, 1024   # cache-sized batches
+    while stack:
+        parts = [stack.pop()]
+        while stack and sum(len(t[0]) for t in parts) + len(stack[-1][0]) <= chunk:
+            parts.append(stack.pop())       # batch small chunks: numpy overhead
+        N, Bv, D, rhs, cb = (parts[0] if len(parts) == 1 else
+                             [np.concatenate(a) for a in zip(*parts)])
+        F = len(N)
+        count += F
+        if count > limit:
+            raise TooLargeError(f"vertex enumeration passed {limit:,} vertices; "
+                                f"pass a larger limit= to continue")
+        masks.append(np.bitwise_or.reduce(bits[N], axis=1))
+        # Only directions that increase c.z can lead to a child (the child's
+        # rule must step back), and a degenerate vertex is always reached by
+        # such a step from a visited vertex, so ties are looked for there.
+        if np.any(np.abs(cb) <= _TOL):
+            return None                  # dual degeneracy: rule ambiguous
+        fa, ja = np.nonzero(cb > 0)
+        if not len(fa):
+            continue
+        Ca = np.arange(len(fa))
+        X = D[fa, :, ja] / rhs[fa]                  # (C, k): 1 / ratio per row
+        r = np.argmax(X, axis=1)
+        xmax = X[Ca, r]
+        if xmax.min() <= 1e-11:
+            return None                              # unbounded: cannot happen
+        if k > 1:
+            X[Ca, r] = -np.inf
+            if np.any(X.max(axis=1) * (1.0 + _TOL) >= xmax):
+                return None                          # ratio tie: degenerate neighbour
+        p = D[fa, r, ja]
+        q = cb[fa, ja] / p
+        cnew = cb[fa] - q[:, None] * D[fa, r, :]     # the child's reduced costs
+        cnew[Ca, ja] = -q
+        if np.any(np.abs(cnew) <= _TOL):
+            return None                              # dual degeneracy: rule ambiguous
+        w = Bv[fa, r]                                # leaving variables
+        var = N[fa]
+        var[Ca, ja] = w
+        bland = np.where(cnew < 0, var, nv).min(axis=1)
+        kid = np.nonzero(bland == w)[0]              # edges of the search tree
+        if not len(kid):
+            continue
+        fi, ji = fa[kid], ja[kid]
+        ri, pi, wk, cn = r[kid], p[kid], w[kid], cnew[kid]
+        C = np.arange(len(fi))
+        Dp = D[fi]
+        row = Dp[C, ri, :] / pi[:, None]
+        row[C, ji] = 1.0 / pi
+        col = Dp[C, :, ji]                                              # (C, k)
+        Dn = Dp - col[:, :, None] * row[:, None, :]
+        Dn[C, :, ji] = -col / pi[:, None]
+        Dn[C, ri, :] = row
+        rr = rhs[fi, ri] / pi
+        rn = rhs[fi] - col * rr[:, None]
+        rn[C, ri] = rr
+        if rn.min() <= _TOL * 1e-3:
+            return None
+        Nn = N[fi].copy()
+        Nn[C, ji] = wk
+        Bn = Bv[fi].copy()
+        Bn[C, ri] = N[fi, ji]
+        for s in range(0, len(fi), chunk):
+            stack.append((Nn[s:s + chunk], Bn[s:s + chunk], Dn[s:s + chunk],
+                          rn[s:s + chunk], cn[s:s + chunk]))
+    return np.concatenate(masks)
+
+
+def _compiled_vertices(M, c, limit):
+    """The same reverse search compiled by numba (if installed); ``False`` if unavailable.
+
+    A near-tie in a ratio test is decided exactly (:func:`_exact_leaving`) and
+    the search rerun with that decision; an exact tie means a degenerate
+    polytope (``None``).
+    """
+    try:
+        from deterrence.solvers.normal_form import _enum_numba as nb
+    except Exception:                # numba cannot compile or cache here
+        return False
+    if nb.reverse_search is None:    # numba not installed
+        return False
+    Ms = M / M.max()
+    ov_mask, ov_enter, ov_leave = [], [], []
+    info = np.zeros(2, dtype=np.uint64)
+    for _ in range(8):
+        try:
+            masks, status = nb.reverse_search(
+                Ms, c, _TOL, _TIE_TOL, int(limit), 16 * M.shape[1] + 64,
+                np.array(ov_mask, dtype=np.uint64), np.array(ov_enter, dtype=np.int64),
+                np.array(ov_leave, dtype=np.int64), info)
+        except Exception:            # e.g. numba cannot compile or cache here: use numpy
+            return False
+        if status == nb.NEAR_TIE:
+            leave = _exact_leaving(M, int(info[0]), int(info[1]))
+            if leave is None:
+                return None          # an exact tie: degenerate
+            ov_mask.append(int(info[0]))
+            ov_enter.append(int(info[1]))
+            ov_leave.append(leave)
+            continue
+        if status == nb.TOO_LARGE:
+            raise TooLargeError(f"vertex enumeration passed {limit:,} vertices; "
+                                f"pass a larger limit= to continue")
+        if status == nb.DEGENERATE:
+            return None
+        if status == nb.TOO_DEEP:
+            return False
+        return masks
+    return None
+
+
+def _exact_leaving(M, nonbasic, enter):
+    """Exact ratio test of {z >= 0 : M z <= 1} (M integral) at the basis given by its
+    nonbasic mask: the leaving variable, or ``None`` on an exact tie."""
+    k, d = M.shape
+    Mi = [[int(v) for v in row] for row in M]
+    basic = [v for v in range(d + k) if not nonbasic >> v & 1]
+
+    def column(v):
+        return [Mi[i][v] for i in range(k)] if v < d else [int(i == v - d) for i in range(k)]
+
+    cols = [column(v) for v in basic]
+    Bmat = [[cols[c][i] for c in range(k)] for i in range(k)]
+    rhs = _solve_exact(Bmat, [1] * k)
+    col = _solve_exact(Bmat, column(enter))
+    ratios = [(rhs[i] / col[i], basic[i]) for i in range(k) if col[i] > 0]
+    low = min(r for r, _ in ratios)
+    rows = [v for r, v in ratios if r == low]
+    return rows[0] if len(rows) == 1 else None
+
+
+def _float_polytopes(A, B, limit):
+    """The label masks of the vertices of P and of Q by the float search; ``None`` for a
+    polytope that is not visibly simple (degenerate)."""
+    return (_float_vertices(np.array(B, dtype=float).T, limit),
+            _float_vertices(np.array(A, dtype=float), limit))
+
+
+def _pairs_of_simple_polytopes(A, B, LP, LQ):
+    """Equilibrium vertex pairs from the vertex masks of two simple polytopes, or ``None``
+    if a safety check fails (then the game is treated as degenerate)."""
+    m, n = len(A), len(A[0])
+    full = (1 << (m + n)) - 1
+    rows_only = (1 << m) - 1
+    pairs = []
+    for lx in _complementary(LP, LQ, m, n):
+        if lx == rows_only:
+            continue                     # the artificial pair (0, 0)
+        ly = full ^ lx
+        sol = _solve_pair(A, B, lx, ly, m, n)
+        if sol is None:
+            return None
+        pairs.append((lx, ly) + sol)
+    if len(pairs) % 2 == 0:
+        return None                      # nondegenerate games have an odd number
+    return pairs
+
+
+def _complementary(LP, LQ, m, n) -> list:
+    """The masks ``L(x)`` of P's vertices whose complementary label set is a vertex of Q.
+
+    In a nondegenerate game an equilibrium is a pair with ``L(y)`` the complement
+    of ``L(x)``: the complement, in Q's variable order, is looked up in a set of
+    Python ints for small polytopes (fewest NumPy calls), by a sorted search
+    otherwise (millions of vertices at 20x20: a set would take gigabytes).
+
+    >>> _complementary(np.array([0b01, 0b10], dtype=np.uint64), np.array([0b01], dtype=np.uint64), 1, 1)
+    [1]
+    """
+    nx = ~LP
+    want = ((nx >> np.uint64(m)) & np.uint64((1 << n) - 1)) | ((nx & np.uint64((1 << m) - 1)) << np.uint64(n))
+    if len(LQ) <= _SMALL_POLYTOPE:
+        in_q = set(LQ.tolist())
+        return [lx for lx, w in zip(LP.tolist(), want.tolist()) if w in in_q]
+    sq = np.sort(LQ)
+    pos = np.searchsorted(sq, want)
+    pos[pos == len(sq)] = 0
+    return LP[sq[pos] == want].tolist()
+
+
+def _solve_pair(A, B, lx, ly, m, n):
+    """Exact x and y (integer weights) from their label sets, or ``None`` if not determined."""
+    x = _x_weights(B, lx, m, n)
+    y = None if x is None else _y_weights(A, ly, m, n)
+    return None if y is None else (x, y)
+
+
+def _x_weights(B, lx, m, n):
+    """The vertex x of P with label set ``lx`` (a simple vertex: its labels determine it)
+    as integer weights; ``None`` if not determined, infeasible sign, or the origin."""
+    S = _bits(~lx & ((1 << m) - 1))      # support: rows that are not labels
+    T = _bits(lx >> m)                   # columns that are best responses
+    if len(S) != len(T) or not S:
+        return None
+    xs = _solve([B[i][j] for j in T for i in S], len(S))
+    if xs is None or min(xs) < 0:
+        return None
+    return on_support(S, xs, m, 0)
+
+
+def _y_weights(A, ly, m, n):
+    """:func:`_x_weights` for a vertex of Q (``ly`` in the game's label order)."""
+    R = _bits(~ly >> m & ((1 << n) - 1))
+    U = _bits(ly & ((1 << m) - 1))
+    if len(R) != len(U) or not R:
+        return None
+    ys = _solve([A[i][j] for i in U for j in R], len(R))
+    if ys is None or min(ys) < 0:
+        return None
+    return on_support(R, ys, n, 0)
+
+
+_BYTE_BITS = [tuple(i for i in range(8) if b >> i & 1) for b in range(256)]
+
+
+def _bits(mask: int) -> list:
+    """Positions of the set bits of a nonnegative int, in increasing order.
+
+    >>> _bits(0b1000000101)
+    [0, 2, 9]
+    """
+    out = list(_BYTE_BITS[mask & 255])
+    mask >>= 8
+    offset = 8
+    while mask:
+        out.extend([offset + i for i in _BYTE_BITS[mask & 255]])
+        mask >>= 8
+        offset += 8
+    return out
+
+
+def _solve(flat, k):
+    """Solution of ``M z = 1`` (``M`` the k x k integer matrix with row-major entries
+    ``flat``) as integers ``d z`` (some ``d > 0``), or ``None`` if singular.
+
+    >>> _solve([2, 0, 0, 3], 2)
+    [3, 2]
+    """
+    try:
+        import flint
+    except ImportError:            # pragma: no cover - flint is a dependency
+        z = _solve_exact([flat[i * k:(i + 1) * k] for i in range(k)], [1] * k)
+        return None if z is None else _weights(z)
+    try:
+        z = flint.fmpz_mat(k, k, flat).solve(_ones(flint, k))
+    except ZeroDivisionError:
+        return None
+    num, _ = z.numer_denom()     # the denominator is positive
+    return [int(v) for v in num.entries()]
+
+
+def _solve_exact(M, b):
+    """Exact solution of ``M z = b`` (square, integers) as Fractions, or ``None`` if singular."""
+    k = len(M)
+    try:
+        import flint
+    except ImportError:            # pragma: no cover - flint is optional
+        flint = None
+    if flint is not None:
+        try:
+            z = flint.fmpq_mat(k, k, [v for row in M for v in row]).solve(flint.fmpq_mat(k, 1, list(b)))
+        except ZeroDivisionError:
+            return None
+        return [Fraction(int(q.p), int(q.q)) for q in (z[i, 0] for i in range(k))]
+    from deterrence.solvers.normal_form.lemke_howson import solve_exact
+    return solve_exact([list(row) + [bi] for row, bi in zip(M, b)])
+
+
+_ONES = {}
+
+
+def _ones(flint, k):
+    """The k x 1 matrix of ones (cached: solve does not modify its arguments)."""
+    ones = _ONES.get(k)
+    if ones is None:
+        ones = _ONES[k] = flint.fmpz_mat(k, 1, [1] * k)
+    return ones
+
+
+# -- step 3, exact path -----------------------------------------------------------
+def _exact_vertices(M, limit):
+    """All vertices of {z >= 0 : M z <= 1} (M positive ints): {label mask: z as Fractions}.
+
+    Depth-first search over lexicographically feasible bases with
+    fraction-free integer pivoting; the slack columns hold det * B^-1, which
+    breaks ratio ties (the lexicographic rule), so every step is feasible.
+    """
+    k, d = len(M), len(M[0])
+    nv = d + k
+    full = (1 << nv) - 1
+    start = [list(row) + [int(i == r) for i in range(k)] + [1] for r, row in enumerate(M)]
+    basis = list(range(d, nv))
+    key = sum(1 << b for b in basis)
+    todo = [(start, basis, key, 1)]
+    seen = {key}
+    vertices = {}
+    while todo:
+        T, basis, key, det = todo.pop()
+        zero = 0
+        for r, b in enumerate(basis):
+            if T[r][nv] == 0:
+                zero |= 1 << b
+        mask = (full ^ key) | zero
+        if mask not in vertices:
+            z = [Fraction(0)] * d
+            for r, b in enumerate(basis):
+                if b < d and T[r][nv]:
+                    z[b] = Fraction(T[r][nv], det)
+            vertices[mask] = z
+        for c in range(nv):
+            if key >> c & 1:
+                continue
+            r = _lex_ratio(T, c, d, nv)
+            if r is None:
+                raise SolverError("unbounded best-response polytope (internal error)")
+            nkey = key ^ (1 << basis[r]) ^ (1 << c)
+            if nkey in seen:
+                continue
+            seen.add(nkey)
+            if len(seen) > limit:
+                raise TooLargeError(f"exact vertex enumeration passed {limit:,} bases; "
+                                    f"pass a larger limit= to continue")
+            nb = basis[:]
+            nb[r] = c
+            p = T[r][c]
+            prow = T[r]
+            N = []
+            for i, row in enumerate(T):
+                if i == r:
+                    N.append(prow[:])
+                else:
+                    f = row[c]
+                    N.append([(a * p - f * b) // det for a, b in zip(row, prow)])
+            todo.append((N, nb, nkey, p))
+    return vertices
+
+
+def _lex_ratio(T, c, d, nv):
+    """Row of the lexicographic minimum ratio for entering column ``c``.
+
+    A float pass (int / int is correctly rounded) finds the minimum ratio;
+    only rows within rounding of it are compared exactly.
+    """
+    cand = [(row[nv] / row[c], r) for r, row in enumerate(T) if row[c] > 0]
+    if not cand:
+        return None
+    low = min(cand)[0]
+    near = [r for q, r in cand if q <= low * (1 + 1e-12)]
+    if len(near) == 1:
+        return near[0]
+    best = near[0]
+    for r in near[1:]:
+        row = T[r]
+        a, b = row[c], T[best][c]
+        for t in [nv] + list(range(d, nv)):   # rhs, then det * B^-1 columns
+            lhs, rhs = row[t] * b, T[best][t] * a
+            if lhs != rhs:
+                if lhs < rhs:
+                    best = r
+                break
+    return best
+
+
+def _exact_pairs(A, B, limit, LP=None, LQ=None):
+    """Completely labelled vertex pairs of the exact polytopes.
+
+    ``LP`` / ``LQ``: the float vertex masks of a polytope already known to be simple;
+    its vertices are then taken from them (each solved from its labels) instead of
+    searched exactly.
+    """
+    m, n = len(A), len(A[0])
+    if LP is None:
+        P = _exact_vertices([[B[i][j] for i in range(m)] for j in range(n)], limit)
+    else:
+        P = dict.fromkeys(LP.tolist())
+    Q = {}
+    for mask, y in (_exact_vertices(A, limit).items() if LQ is None
+                    else ((mask, None) for mask in LQ.tolist())):
+        Q[((mask & ((1 << n) - 1)) << m) | (mask >> n)] = y
+    full = (1 << (m + n)) - 1
+    px, qy = list(P), list(Q)
+    pairs = []
+    if m + n <= 64:
+        ax = np.array(px, dtype=np.uint64)
+        ay = np.array(qy, dtype=np.uint64)
+        fu = np.uint64(full)
+        for start in range(0, len(ax), 4096):       # chunked superset test
+            hit = np.nonzero((ax[start:start + 4096, None] | ay[None, :]) == fu)
+            for i, j in zip(*hit):
+                pairs.append((px[start + i], qy[j]))
+    else:
+        pairs = [(lx, ly) for lx in px for ly in qy if lx | ly == full]
+    out = []
+    for lx, ly in pairs:
+        x, y = P[lx], Q[ly]
+        x_zero = not _bits(~lx & ((1 << m) - 1)) if x is None else not any(x)
+        y_zero = not _bits(~ly >> m & ((1 << n) - 1)) if y is None else not any(y)
+        if x_zero or y_zero:
+            continue                     # a pair with the origin is no equilibrium
+        x = _x_weights(B, lx, m, n) if x is None else _weights(x)
+        y = _y_weights(A, ly, m, n) if y is None else _weights(y)
+        if x is None or y is None:       # a float vertex its labels do not determine:
+            return _exact_pairs(A, B, limit)   # search both polytopes exactly after all
+        out.append((lx, ly, x, y))
+    return out
+
+
+def _weights(z) -> list:
+    """Fractions, not all zero, as the smallest proportional integers (same signs).
+
+    >>> _weights([Fraction(1, 2), Fraction(0), Fraction(3, 4)])
+    [2, 0, 3]
+    """
+    den = math.lcm(*(v.denominator for v in z))
+    w = [v.numerator * (den // v.denominator) for v in z]
+    g = math.gcd(*w)
+    return [v // g for v in w]
+
+
+# -- step 5 --------------------------------------------------------------------
+def _cliques(edges) -> tuple:
+    """Maximal bicliques of the bipartite graph with the given (x, y) edges.
+
+    Returns sorted tuples of edge indices (edge k = equilibrium k).
+
+    >>> _cliques([(1, 5), (2, 5), (1, 6), (3, 7)])
+    ((0, 1), (0, 2), (3,))
+    """
+    if len({x for x, _ in edges}) == len(edges) == len({y for _, y in edges}):
+        return tuple((k,) for k in range(len(edges)))   # a matching (any nondegenerate game)
+    xs = sorted({x for x, _ in edges})
+    ys = sorted({y for _, y in edges})
+    xi = {x: i for i, x in enumerate(xs)}
+    yi = {y: i for i, y in enumerate(ys)}
+    nbr = [0] * len(xs)
+    for x, y in edges:
+        nbr[xi[x]] |= 1 << yi[y]
+    # closed Y-sets: all nonempty intersections of neighbourhoods
+    closed = set()
+    for nb in nbr:
+        closed |= {s & nb for s in closed if s & nb}
+        closed.add(nb)
+    edge_index = {(xi[x], yi[y]): k for k, (x, y) in enumerate(edges)}
+    out = []
+    for Y in closed:
+        X = [i for i, nb in enumerate(nbr) if nb & Y == Y]
+        members = [edge_index[(i, j)] for i in X for j in range(len(ys)) if Y >> j & 1]
+        out.append(tuple(sorted(members)))
+    return tuple(sorted(set(out)))
+
+
+def _components(cliques, count) -> tuple:
+    """Connected components of the union of cliques (sorted index tuples)."""
+    if len(cliques) == count and all(len(c) == 1 for c in cliques):
+        return cliques                  # isolated equilibria (any nondegenerate game)
+    parent = list(range(count))
+
+    def find(a):
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for c in cliques:
+        for k in c[1:]:
+            parent[find(k)] = find(c[0])
+    groups = {}
+    for k in range(count):
+        groups.setdefault(find(k), []).append(k)
+    return tuple(sorted(tuple(g) for g in groups.values()))

@@ -1,0 +1,239 @@
+"""The discount factors for which a profile of automata is subgame perfect.
+
+Each one-shot deviation (see :mod:`.one_shot_deviation`) gives a condition
+``gain(delta) <= 0`` where ``gain`` is a rational function of ``delta``
+(solving the Bellman system with ``delta`` a symbol). The set of ``delta`` in
+``[0, 1)`` where **all** conditions hold is found exactly: the real roots of
+every numerator and denominator in ``[0, 1)`` (exact rationals or sympy
+``CRootOf`` algebraic numbers) cut ``[0, 1)`` into points and open intervals,
+and each piece is tested at an exact representative point. The result is a
+sympy set: empty, a point, an interval or a union.
+
+The **critical discount factor** ``delta*`` is the least ``delta`` from which
+the profile is subgame perfect for every larger ``delta < 1`` (``None`` when
+no such ``delta`` exists). Classic values it reproduces: grim trigger in the
+prisoner's dilemma, ``delta* = (T - R)/(T - P)`` (J. Friedman, "A
+non-cooperative equilibrium for supergames", Rev. Econ. Stud. 38, 1971;
+Fudenberg and Tirole, *Game Theory*, 1991, section 5.1); tit-for-tat against
+itself is subgame perfect only when ``delta = (T - R)/(R - S) = (P - S)/(T - P)``
+(Kalai, Samet and Stanford, "A note on reactive equilibria in the discounted
+prisoner's dilemma", Games Econ. Behav. 1988).
+
+With symbolic payoff parameters, the set is computed at the parameters'
+values (defaults, or ``parameters=``) and ``critical_symbolic`` is the formula:
+the root of the binding condition, as a function of the parameters. The
+formula is valid where the binding condition and the sign pattern stay those
+found at the given values.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from deterrence.core.repeated import RepeatedGame, delta_symbol
+from deterrence.errors import GameError
+from deterrence.solvers.repeated.one_shot_deviation import Deviation, deviation_gains
+
+
+@dataclass(frozen=True)
+class DeltaConditions:
+    """Where a profile is subgame perfect, as a set of discount factors in ``[0, 1)``."""
+
+    delta_set: object             # a sympy Set
+    kind: str                     # "empty", "point", "interval", "union"
+    critical: object              # exact delta* (int, Fraction or sympy algebraic number) or None
+    critical_attained: bool       # True when delta* itself is in the set
+    critical_symbolic: object     # formula in the payoff parameters (or = critical)
+    conditions: tuple             # every Deviation, with gain a function of delta
+    parameters: dict              # the parameter values used
+
+    def holds(self, delta) -> bool:
+        """Whether the profile is subgame perfect at ``delta``.
+
+        >>> from deterrence import load_game
+        >>> c = critical_delta(load_game("prisoners_dilemma"), "grim_trigger")
+        >>> c.holds("1/2"), c.holds("0.4")
+        (True, False)
+        """
+        import sympy
+        from deterrence.core.numbers import to_exact
+        v = to_exact(delta, "delta")
+        return bool(self.delta_set.contains(sympy.Rational(v.numerator, v.denominator)
+                                            if hasattr(v, "denominator") else sympy.Integer(v)))
+
+    def to_json(self) -> dict:
+        return {"critical_delta": None if self.critical is None else _fmt(self.critical),
+                "critical_delta_formula": None if self.critical_symbolic is None else str(self.critical_symbolic),
+                "delta_set": str(self.delta_set), "kind": self.kind}
+
+
+def _fmt(x):
+    import sympy
+    if isinstance(x, sympy.Rational):
+        return str(x)
+    return str(x) if not hasattr(x, "evalf") else f"{x} ~ {float(x.evalf(20)):.12g}"
+
+
+def critical_delta(game, profile, *, noise=None, states="histories",
+                   parameters: dict | None = None) -> DeltaConditions:
+    """Critical discount factor and the full set of ``delta`` where the profile is SPE.
+
+    ``game``: a stage game (symbolic or exact) or a RepeatedGame (its delta is ignored).
+
+    >>> from deterrence import load_game
+    >>> pd = load_game("prisoners_dilemma")
+    >>> c = critical_delta(pd, "grim_trigger")
+    >>> c.critical, c.critical_symbolic, c.delta_set
+    (1/2, (R - T)/(P - T), Interval.Ropen(1/2, 1))
+    >>> critical_delta(pd, "tit_for_tat").kind
+    'empty'
+    """
+    import sympy
+    d = delta_symbol()
+    if isinstance(game, RepeatedGame):
+        noise = game.noise if noise is None else noise
+        game = game.stage
+    rg = RepeatedGame(game, d, None, noise)
+    conds = deviation_gains(rg, profile, states=states)
+    values = dict(game.parameters)
+    values.update(parameters or {})
+    missing = sorted(k for k, v in values.items() if v is None)
+    if game.is_symbolic and missing:
+        raise GameError(f"parameter(s) {', '.join(missing)} have no value: pass parameters=")
+    from deterrence.core.symbolic import parameter_symbol
+    from deterrence.core.numbers import to_exact
+    mapping = {parameter_symbol(k): sympy.Rational(str(to_exact(v, k))) for k, v in values.items()
+               if v is not None}
+    numeric = []
+    seen = set()
+    for c in conds:
+        g = sympy.sympify(c.gain).xreplace(mapping)
+        extra = g.free_symbols - {d}
+        if extra:
+            raise GameError(f"condition at {c.states} for {c.player} depends on "
+                            f"{', '.join(sorted(map(str, extra)))}: give values")
+        g = sympy.cancel(sympy.together(g))
+        if g in seen:
+            continue
+        seen.add(g)
+        numeric.append((c, g))
+    # cut [0, 1) at every root of a numerator or denominator
+    points = {sympy.Integer(0)}
+    polys = []
+    for _, g in numeric:
+        num, den = sympy.fraction(g)
+        pn, pd = sympy.Poly(num, d), sympy.Poly(den, d)
+        polys.append((pn, pd))
+        for p in (pn, pd):
+            if p.degree() > 0:
+                for root in p.real_roots():
+                    if 0 <= root < 1:
+                        points.add(root)
+    pts = sorted(points, key=lambda r: sympy.N(r, 50))
+    pieces = []
+    for k, p in enumerate(pts):
+        pieces.append(("point", p, p))
+        hi = pts[k + 1] if k + 1 < len(pts) else sympy.Integer(1)
+        pieces.append(("open", p, hi))
+
+    import mpmath
+    coeffs = [([Fraction(int(c.p), int(c.q)) for c in pn.all_coeffs()],
+               [Fraction(int(c.p), int(c.q)) for c in pd.all_coeffs()]) for pn, pd in polys]
+
+    def horner(cs, v):
+        acc = 0 * v
+        for c in cs:
+            acc = acc * v + c
+        return acc
+
+    def ok(v):
+        if isinstance(v, sympy.Rational):
+            x = Fraction(int(v.p), int(v.q))
+            tiny = 0
+        else:                   # an irrational algebraic root: 60 digits, zero if below 1e-40
+            with mpmath.workdps(60):
+                x = mpmath.mpf(str(sympy.N(v, 60)))
+            tiny = mpmath.mpf("1e-40")
+        with mpmath.workdps(60):
+            for cn, cd in coeffs:
+                nv = horner([c if tiny == 0 else mpmath.mpf(c.numerator) / c.denominator for c in cn], x)
+                dv = horner([c if tiny == 0 else mpmath.mpf(c.numerator) / c.denominator for c in cd], x)
+                if abs(nv) <= tiny:
+                    continue
+                if dv == 0 or nv * dv > 0:
+                    return False
+        return True
+
+    truth = []
+    for kind, lo, hi in pieces:
+        if kind == "point":
+            truth.append(ok(lo))
+        else:
+            mid = sympy.nsimplify(sympy.N((lo + hi) / 2, 40), rational=True)
+            if not (sympy.N(lo, 40) < mid < sympy.N(hi, 40)):
+                mid = (sympy.Rational(str(sympy.N(lo, 40))) + sympy.Rational(str(sympy.N(hi, 40)))) / 2
+            truth.append(ok(mid))
+    sets = []
+    for (kind, lo, hi), t in zip(pieces, truth):
+        if t:
+            sets.append(sympy.FiniteSet(lo) if kind == "point" else sympy.Interval.open(lo, hi))
+    dset = sympy.Union(*sets) if sets else sympy.EmptySet
+    dset = sympy.Intersection(dset, sympy.Interval.Ropen(0, 1))
+    if dset is sympy.EmptySet or dset == sympy.EmptySet:
+        kind = "empty"
+    elif isinstance(dset, sympy.FiniteSet):
+        kind = "point" if len(dset) == 1 else "union"
+    elif isinstance(dset, sympy.Interval):
+        kind = "interval"
+    else:
+        kind = "union"
+    # delta*: start of the run of true pieces that reaches 1
+    critical, attained = None, False
+    if truth and truth[-1]:
+        k = len(pieces) - 1
+        while k > 0 and truth[k - 1]:
+            k -= 1
+        kind_k, lo, _ = pieces[k]
+        critical, attained = lo, kind_k == "point"
+    critical_symbolic = critical
+    if critical is not None and game.is_symbolic and critical != 0:
+        critical_symbolic = _symbolic_root(conds, d, mapping, critical)
+    return DeltaConditions(delta_set=dset, kind=kind, critical=critical,
+                           critical_attained=attained, critical_symbolic=critical_symbolic,
+                           conditions=tuple(conds), parameters=values)
+
+
+def _symbolic_root(conds, d, mapping, critical):
+    """δ* as a formula: every condition that binds at δ* gives one; several tie as a Max.
+
+    When two deviations bind at the default values (the US's and Iran's, say),
+    δ* is the larger of their formulas wherever the parameters move.
+    """
+    import sympy
+    target = sympy.N(critical, 30)
+    tried = set()
+    found = []
+    for c in conds:
+        num, _ = sympy.fraction(sympy.cancel(sympy.together(sympy.sympify(c.gain))))
+        num = sympy.factor(num)
+        if num in tried or not num.has(d):
+            continue
+        tried.add(num)
+        if abs(sympy.N(num.xreplace(mapping).subs(d, critical), 30)) > 1e-20:
+            continue
+        try:
+            roots = sympy.solve(num, d)
+        except Exception:  # noqa: BLE001 - no closed form: keep the number
+            continue
+        for r in roots:
+            val = sympy.N(r.xreplace(mapping), 30)
+            if val.is_real and abs(val - target) < 1e-20:
+                r = sympy.factor(r)
+                if not any(sympy.cancel(r - f) == 0 for f in found):
+                    found.append(r)
+    if not found:
+        return critical
+    return found[0] if len(found) == 1 else sympy.Max(*sorted(found, key=str))
+
+
+__all__ = ["critical_delta", "DeltaConditions", "Deviation"]

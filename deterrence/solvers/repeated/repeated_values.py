@@ -1,0 +1,170 @@
+"""Exact discounted values of a pair of automata in a (noisy) repeated game.
+
+Two automata playing each other form a Markov chain over product states
+``(s1, s2)`` (deterministic without noise or randomisation). The average
+discounted value ``V = (1 - delta) * sum_t delta**t * E[u_t]`` solves the
+linear system ``(I - delta P) V = (1 - delta) r`` (Bellman's equation for a
+fixed policy: R. Bellman, *Dynamic Programming*, 1957; for automata, Mailath
+and Samuelson, *Repeated Games and Reputations*, 2006, section 2.3). The system
+is solved
+
+* exactly in rationals when ``delta``, payoffs, strategy probabilities and
+  noise are rational: scaled to integers over one common denominator and solved by
+  python-flint (``Fraction`` Gauss-Jordan elimination if flint cannot be imported): one
+  solve on the states reachable from the start; the other states' values (a smaller
+  solve) when ``state_values`` is first read;
+* symbolically when the stage game or ``delta`` is symbolic: the values come
+  back as sympy rational functions of ``delta`` and the payoff parameters
+  (sympy's ``DomainMatrix`` over the field of fractions ``QQ(delta, ...)``);
+* in floats (``float=True``), with NumPy.
+
+With a finite horizon ``T`` the value is ``sum_{t<T} delta**t E[u_t] / sum_{t<T} delta**t``.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from deterrence.core.numbers import format_exact
+from deterrence.core.repeated import RepeatedGame
+from deterrence.errors import GameError
+from deterrence.solvers.repeated import _product
+
+
+@dataclass(frozen=True)
+class RepeatedValues:
+    """Values of a profile of automata: ``payoffs`` from the start, and per product state."""
+
+    payoffs: tuple
+    state_values: dict
+    players: tuple
+    strategies: tuple
+    delta: object
+    mode: str
+
+    @property
+    def exact(self) -> bool:
+        return self.mode != "float"
+
+    def to_json(self) -> dict:
+        return {"payoffs": [format_exact(v) for v in self.payoffs],
+                "strategies": list(self.strategies), "delta": format_exact(self.delta),
+                "state_values": {f"{a}|{b}": [format_exact(v) for v in vs]
+                                 for (a, b), vs in self.state_values.items()}}
+
+
+def _as_repeated(game, delta=None, horizon=None, noise=None):
+    if isinstance(game, RepeatedGame):
+        if delta is not None or noise is not None or horizon is not None:
+            return RepeatedGame(game.stage, game.delta if delta is None else delta,
+                                game.horizon if horizon is None else horizon,
+                                game.noise if noise is None else noise)
+        return game
+    if delta is None:
+        return RepeatedGame.from_game(game, horizon=horizon, noise=noise)
+    return RepeatedGame(game, delta, horizon, noise)
+
+
+def discounted_values(game, profile, *, delta=None, horizon=None, noise=None,
+                      float: bool = False) -> RepeatedValues:
+    """Average discounted payoffs of two automata (objects or strategy names).
+
+    ``game`` is a :class:`~deterrence.core.repeated.RepeatedGame`, or a stage
+    game plus ``delta`` (``horizon`` and ``noise`` optional).
+
+    >>> from deterrence import load_game
+    >>> pd = load_game("prisoners_dilemma")
+    >>> discounted_values(pd.with_defaults(), ["tit_for_tat", "always_escalate"], delta="1/2").payoffs
+    (Fraction(1, 2), 3)
+    >>> discounted_values(pd, ["tit_for_tat", "always_escalate"], delta="1/2").payoffs
+    ((P + S)/2, (P + T)/2)
+    >>> import sympy
+    >>> d = sympy.Symbol("delta", real=True)
+    >>> discounted_values(pd.with_defaults(), ["tft", "alld"], delta=d).payoffs[1]
+    5 - 4*delta
+    """
+    rg = _as_repeated(game, delta, horizon, noise)
+    automata = _product.resolve_profile(rg, profile)
+    mode = _product.mode_of(rg, automata, float)
+    if rg.horizon is None and mode != "symbolic" and rg.delta == 1:
+        raise GameError("delta = 1 needs a finite horizon")
+    chain = _product.Chain(rg, automata, mode)
+    x0 = chain.start()
+    if rg.horizon is None and mode == "exact" and _product._flint() is not None:
+        try:               # one solve on the states reachable from the start
+            R = _product.reach(chain.integers().successors(), x0)
+            X, divisor = _product.values_solution(chain, states=R)
+        except TypeError:          # some number is not an exact rational: the general path
+            pass
+        else:
+            i0 = R.index(x0)
+            payoffs = tuple(_product.from_fmpq(X[i0, k] / divisor) for k in range(2))
+            return RepeatedValues(payoffs=payoffs, state_values=ExactStateValues(chain, R, X),
+                                  players=rg.players, strategies=tuple(a.name for a in automata),
+                                  delta=rg.delta, mode=mode)
+    V = _product.values(chain, horizon=rg.horizon)
+    if mode != "exact":            # exact values come back normalised (int when whole)
+        V = tuple([_product.simplify(v, mode) for v in Vk] for Vk in V)
+    states = {chain.names(x): (V[0][x], V[1][x]) for x in range(chain.N)}
+    return RepeatedValues(payoffs=(_num(V[0][x0]), _num(V[1][x0])), state_values=states,
+                          players=rg.players, strategies=tuple(a.name for a in automata),
+                          delta=rg.delta, mode=mode)
+
+
+class ExactStateValues(Mapping):
+    """``{(state 1, state 2): (V1, V2)}`` of an exact chain, finished on first use: the
+    values of the states reachable from the start come from the solve that gave the
+    payoffs; the other states' values (a smaller solve) and the conversion of ~400-bit
+    rationals into Fractions wait until the mapping is read. A read-only mapping equal to
+    the plain dict of the same values.
+
+    >>> from deterrence import load_game
+    >>> vals = discounted_values(load_game("prisoners_dilemma").with_defaults(), "tft", delta="1/2",
+    ...                          noise={"tremble": "1/10"}).state_values
+    >>> vals[("calm", "calm")]
+    (Fraction(571, 204), Fraction(571, 204))
+    >>> vals == dict(vals), len(vals)
+    (True, 4)
+    """
+
+    def __init__(self, chain, reachable, X):
+        self._args = (chain, reachable, X)
+        self._dict = None
+
+    def _values(self):
+        if self._dict is None:
+            chain, reachable, X1 = self._args
+            X, divisor = _product.values_rest(chain, reachable, X1)
+            k = X.ncols()
+            flat = [_product.from_fmpq(v) for v in (X / divisor).entries()]
+            self._dict = {chain.names(x): tuple(flat[x * k:(x + 1) * k]) for x in range(chain.N)}
+            self._args = None
+        return self._dict
+
+    def __getitem__(self, key):
+        return self._values()[key]
+
+    def __iter__(self):
+        return iter(self._values())
+
+    def __len__(self):
+        return len(self._values())
+
+    def __eq__(self, other):
+        return self._values() == (other._values() if isinstance(other, ExactStateValues) else other)
+
+    __hash__ = None
+
+    def __reduce__(self):            # pickles (and deep-copies) as the plain dict
+        return dict, (self._values(),)
+
+    def __repr__(self):
+        return repr(self._values())
+
+
+def _num(v):
+    import numpy as np
+    return float(v) if isinstance(v, np.floating) else v
+
+
+__all__ = ["discounted_values", "RepeatedValues"]

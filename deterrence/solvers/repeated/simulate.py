@@ -1,0 +1,449 @@
+"""Seeded, vectorised Monte Carlo of noisy repeated matches, and round-robin tournaments.
+
+Design, for speed (tens of millions of turns per second on one core): the two
+automata and the noise are compiled into ONE table over product states. For a
+product state ``x`` every outcome ``(realised profile, next product state)`` of
+positive probability is listed, and Walker's alias method (A. J. Walker,
+"An efficient method for generating discrete random variables with general
+distributions", ACM TOMS 3, 1977; M. D. Vose, IEEE TSE 17, 1991) draws one
+of them from a single 64-bit random word: the low 32 bits choose a column, the
+high 32 bits accept it or take its alias. Each turn is then a handful of NumPy
+integer operations over all matches at once (table look-ups on integer codes);
+payoffs are summed afterwards, chunk by chunk, with one matrix-vector product.
+Randomness comes from :func:`deterrence.core.random.rng` (PCG64 by default),
+so results are reproducible from ``seed``.
+
+The tournament is the round robin of R. Axelrod, *The Evolution of
+Cooperation* (1984): every strategy meets every strategy (itself included) in
+both roles.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from deterrence.core.random import rng as make_rng
+from deterrence.errors import GameError
+from deterrence.solvers.repeated import _product
+from deterrence.solvers.repeated.noise_markov import war_profiles
+
+
+@dataclass(frozen=True)
+class SimulationResult:
+    """Means over matches of the normalised discounted payoff, with standard errors."""
+
+    payoffs: tuple
+    standard_errors: tuple
+    matches: int
+    turns: int
+    delta: float
+    war_fraction: float           # share of matches with a war profile within `turns`
+    mean_rounds_to_war: float | None  # mean round (1-based) of the first war, among those
+    turns_per_second: float
+    seed: object
+    strategies: tuple
+
+    def to_json(self) -> dict:
+        return {"payoffs": list(self.payoffs), "standard_errors": list(self.standard_errors),
+                "matches": self.matches, "turns": self.turns, "delta": self.delta,
+                "war_fraction": self.war_fraction, "mean_rounds_to_war": self.mean_rounds_to_war,
+                "turns_per_second": self.turns_per_second}
+
+
+class CompiledMatch:
+    """Alias tables of a profile's product chain (float), ready for vectorised sampling."""
+
+    def __init__(self, chain, war=None):
+        P = chain.P()
+        n1, n2 = chain.n
+        m1, m2 = chain.m
+        # outcome probabilities [x, b1, b2, y]
+        A1 = chain.q[0][:, :, None, None] * chain.T[0]            # [s1, b1, b2, s1']
+        A2 = chain.q[1][:, :, None, None] * chain.T[1]            # [s2, b2, b1, s2']
+        full = np.einsum("abdx,cdby->acbdxy", A1, A2, optimize=True).reshape(
+            chain.N, m1 * m2, chain.N)
+        del P
+        nz = [np.flatnonzero(full[x].ravel() > 0) for x in range(chain.N)]
+        K = max(1, max(len(z) for z in nz))
+        K = 1 << (K - 1).bit_length()          # a power of two: the column is r & (K - 1)
+        N = chain.N
+        thr = np.zeros(N * K, dtype=np.int64)
+        alias = np.zeros(N * K, dtype=np.int64)
+        outcome = np.zeros(N * K, dtype=np.int64)     # (b1*m2 + b2) * N + y
+        for x in range(N):
+            idx = nz[x]
+            p = full[x].ravel()[idx]
+            p = p / p.sum()
+            k = len(idx)
+            prob = np.zeros(K)
+            prob[:k] = p * K
+            out = np.zeros(K, dtype=np.int64)
+            out[:k] = idx
+            out[k:] = idx[0]
+            al = np.arange(K)
+            small = [j for j in range(K) if prob[j] < 1.0]
+            large = [j for j in range(K) if prob[j] >= 1.0]
+            while small and large:
+                s, l = small.pop(), large.pop()
+                al[s] = l
+                prob[l] -= 1.0 - prob[s]
+                (small if prob[l] < 1.0 else large).append(l)
+            for j in large + small:
+                prob[j] = 1.0
+            # accept column j when the 32-bit random word h < thr[j] (whose low bits chose
+            # the column: the bias this adds is below K / 2**32)
+            # (a certain column gets 2**32 - 1 and, never accepted on the top word, its
+            # alias is itself)
+            thr[x * K:(x + 1) * K] = np.minimum(np.round(prob * 2 ** 32), 2 ** 32 - 1).astype(np.int64)
+            alias[x * K:(x + 1) * K] = x * K + al
+            outcome[x * K:(x + 1) * K] = out
+        self.K, self.N = K, N
+        # codes written per turn are ``2 * column_code + accepted``: one table look-up
+        # then gives the outcome (the column itself, or its alias)
+        chosen = np.empty(2 * N * K, dtype=np.int64)
+        chosen[0::2] = alias
+        chosen[1::2] = np.arange(N * K)
+        if 2 * N * K >= 2 ** 31:
+            raise GameError(f"{N} product states are too many to simulate with 32-bit codes")
+        self.thr = thr.astype(np.uint32)
+        outcome = outcome[chosen]
+        y = outcome % N
+        prof = outcome // N
+        self.next_base = (y * K).astype(np.uint32)
+        self.profile = prof
+        U1, U2 = chain.U
+        self.pay = (U1.ravel()[prof].astype(float), U2.ravel()[prof].astype(float))
+        wp = war_profiles(chain.stage, war)
+        a1, a2 = chain.stage.actions
+        war_codes = {a1.index(p[0]) * m2 + a2.index(p[1]) for p in wp}
+        self.war = np.isin(prof, list(war_codes))
+        self.start_base = chain.start() * K
+        self.deterministic = K == 1
+
+    def run(self, matches, turns, generator, delta=1.0, chunk=64, track_war=True):
+        """Simulate; returns (payoff sums per match (2 arrays), first war round or -1 per match)."""
+        # every per-turn array is uint32: no casting in the inner loop
+        base = np.full(matches, self.start_base, dtype=np.uint32)
+        s1 = np.zeros(matches)
+        s2 = np.zeros(matches)
+        first = np.full(matches, -1, dtype=np.int64)
+        buf = np.empty((chunk, matches), dtype=np.uint32)
+        kmask = np.uint32(self.K - 1)
+        half = (matches + 1) // 2
+        one = np.uint32(1)
+        bitgen = generator.bit_generator
+        code = np.empty(matches, dtype=np.uint32)
+        thr = np.empty(matches, dtype=np.uint32)
+        keep = np.empty(matches, dtype=np.uint32)
+        take = np.take
+        t = 0
+        while t < turns:
+            c = min(chunk, turns - t)
+            for j in range(c):
+                out = buf[j]
+                if self.deterministic:
+                    np.left_shift(base, one, out=out)
+                    out |= one
+                else:
+                    # one 64-bit word gives two 32-bit uniforms
+                    r = bitgen.random_raw(half).view(np.uint32)[:matches]
+                    np.bitwise_and(r, kmask, out=code)
+                    code += base
+                    take(self.thr, code, out=thr)
+                    np.less(r, thr, out=keep, casting="unsafe")
+                    np.left_shift(code, one, out=out)
+                    out |= keep
+                take(self.next_base, out, out=base)
+            codes = buf[:c]
+            w = (delta ** np.arange(t, t + c)) if delta != 1.0 else np.ones(c)
+            s1 += w @ take(self.pay[0], codes)
+            s2 += w @ take(self.pay[1], codes)
+            if track_war:
+                hits = np.flatnonzero(take(self.war, codes))
+                if hits.size:
+                    cols, firsts = np.unique(hits % matches, return_index=True)
+                    rows = hits[firsts] // matches
+                    new = first[cols] < 0
+                    first[cols[new]] = t + rows[new] + 1
+            t += c
+        return s1, s2, first
+
+
+def _setup(game, profile, delta, noise):
+    from deterrence.core.repeated import RepeatedGame
+    if isinstance(game, RepeatedGame):
+        rg = game if noise is None else game.with_noise(noise)
+        d = rg.delta if delta is None else delta
+    else:
+        stage = game.with_defaults() if game.is_symbolic else game
+        rg = RepeatedGame(stage, 0, None, noise)
+        d = 1 if delta is None else delta
+    if rg.stage.is_symbolic:
+        rg = RepeatedGame(rg.stage.with_defaults(), rg.delta, None, rg.noise)
+    from deterrence.core.numbers import to_exact
+    d = float(to_exact(d, "delta"))
+    if not 0 < d <= 1:
+        raise GameError(f"delta = {d}: simulation needs 0 < delta <= 1")
+    automata = _product.resolve_profile(rg, profile)
+    automata = tuple(a.subs(rg.stage.parameters) for a in automata)
+    return rg, automata, d
+
+
+def simulate(game, profile, *, matches: int = 10_000, turns: int = 200, delta=None, noise=None,
+             seed=None, war=None, chunk: int = 64) -> SimulationResult:
+    """Monte Carlo of ``matches`` independent noisy matches of ``turns`` rounds.
+
+    Each match's payoff is ``sum_{t<turns} delta**t u_t / sum_{t<turns} delta**t``
+    (plain average when ``delta`` is 1, the default for a stage game; a
+    RepeatedGame's own delta otherwise).
+
+    >>> from deterrence import load_game
+    >>> pd = load_game("prisoners_dilemma")
+    >>> r = simulate(pd, "tft", matches=2000, turns=100, noise={"tremble": "1/10"}, seed=1)
+    >>> abs(r.payoffs[0] - 2.25) < 5 * r.standard_errors[0] + 0.05
+    True
+    """
+    for name, v in (("matches", matches), ("turns", turns), ("chunk", chunk)):
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
+            raise GameError(f"{name} must be a whole number >= 1, got {v!r}")
+    rg, automata, d = _setup(game, profile, delta, noise)
+    chain = _product.Chain(rg, automata, "float")
+    compiled = CompiledMatch(chain, war)
+    gen = make_rng(seed)
+    t0 = time.perf_counter()
+    s1, s2, first = compiled.run(int(matches), int(turns), gen, d, int(chunk))
+    elapsed = time.perf_counter() - t0
+    norm = turns if d == 1 else (1 - d ** turns) / (1 - d)
+    p1, p2 = s1 / norm, s2 / norm
+    se = tuple(float(p.std(ddof=1) / np.sqrt(matches)) if matches > 1 else float("nan") for p in (p1, p2))
+    hit = first >= 0
+    return SimulationResult(payoffs=(float(p1.mean()), float(p2.mean())), standard_errors=se,
+                            matches=int(matches), turns=int(turns), delta=d,
+                            war_fraction=float(hit.mean()),
+                            mean_rounds_to_war=float(first[hit].mean()) if hit.any() else None,
+                            turns_per_second=matches * turns / max(elapsed, 1e-12), seed=seed,
+                            strategies=tuple(a.name for a in automata))
+
+
+@dataclass(frozen=True)
+class MatchHistory:
+    """One noisy match, round by round (from :func:`play_match`).
+
+    Every per-round field is a tuple over rounds of a pair (first player, second
+    player): ``intended`` is what each automaton meant to play, ``realised`` what
+    came out after implementation noise, ``observed`` what each side saw of the
+    *other* side's realised action (perception noise), ``states`` the automaton
+    states in which the round was played and ``payoffs`` the stage payoffs (exact).
+    ``final_states`` are the states after the last round.
+    """
+
+    players: tuple
+    actions: tuple
+    strategies: tuple
+    intended: tuple
+    realised: tuple
+    observed: tuple
+    states: tuple
+    final_states: tuple
+    payoffs: tuple
+    noise: dict
+    seed: object
+
+    @property
+    def turns(self) -> int:
+        return len(self.realised)
+
+    @property
+    def mistakes(self) -> tuple:
+        """Per round, per player: did implementation noise change the intended action?"""
+        return tuple(tuple(a != b for a, b in zip(i, r)) for i, r in zip(self.intended, self.realised))
+
+    @property
+    def misperceptions(self) -> tuple:
+        """Per round, per player: did it misread the other side's action?"""
+        return tuple((o[0] != r[1], o[1] != r[0]) for o, r in zip(self.observed, self.realised))
+
+    def to_json(self) -> dict:
+        from deterrence.core.numbers import format_exact
+        return {"players": list(self.players), "strategies": list(self.strategies),
+                "turns": self.turns, "noise": dict(self.noise),
+                "seed": self.seed if isinstance(self.seed, (int, type(None))) else str(self.seed),
+                "rounds": [{"round": t + 1, "states": list(s), "intended": list(i),
+                            "realised": list(r), "observed": list(o),
+                            "payoffs": [format_exact(v) for v in u]}
+                           for t, (s, i, r, o, u) in enumerate(zip(self.states, self.intended, self.realised,
+                                                                   self.observed, self.payoffs))],
+                "final_states": list(self.final_states)}
+
+
+def play_match(game, profile, *, turns: int = 50, noise=None, seed=None) -> MatchHistory:
+    """Play ONE noisy match of ``turns`` rounds between two automata, round by round.
+
+    ``game`` is a stage game (then ``noise`` is the only noise) or a RepeatedGame
+    (its own noise unless ``noise`` is given); ``profile`` is two automata or
+    strategy names, as for :func:`simulate`. Each round, each automaton draws its
+    intended action from its state, implementation noise may change it into the
+    realised action, each side observes the other's realised action (through
+    perception noise) and both automata move on. Every round uses six uniform
+    numbers from ``deterrence.core.random.rng(seed)`` whatever happens, so two
+    profiles played with one seed meet the same random numbers.
+
+    >>> from deterrence import load_game
+    >>> stage = load_game("us_iran_stage")
+    >>> m = play_match(stage, "tit_for_tat", turns=3, noise={"execution": "1/20"}, seed=7)
+    >>> m.turns, m.realised[0], m.states[0]
+    (3, ('hold', 'hold'), ('calm', 'calm'))
+    >>> play_match(stage, "tit_for_tat", turns=3, seed=1).to_json()["rounds"][2]["realised"]
+    ['hold', 'hold']
+    """
+    from deterrence.core.repeated import RepeatedGame
+    if isinstance(turns, bool) or not isinstance(turns, (int, np.integer)) or turns < 1:
+        raise GameError(f"turns must be a whole number >= 1, got {turns!r}")
+    if isinstance(game, RepeatedGame):
+        stage, noise = game.stage, (game.noise if noise is None else noise)
+    else:
+        stage = game
+    stage = stage.with_defaults() if stage.is_symbolic else stage
+    rg = RepeatedGame(stage, 0, None, noise)
+    automata = _product.resolve_profile(rg, profile)
+    automata = tuple(a.subs(stage.parameters) for a in automata)
+    chain = _product.Chain(rg, automata, "float")
+    cum = lambda M: np.cumsum(np.asarray(M, dtype=float), axis=-1)   # noqa: E731
+    intend = [cum(chain.p[i]) for i in range(2)]       # [state, action]
+    execute = [cum(chain.E[i]) for i in range(2)]      # [intended, realised]
+    perceive = [cum(chain.O[i]) for i in range(2)]     # [other's realised, observed]
+    nxt = [np.asarray(a.transition_table) for a in automata]
+    acts = stage.actions
+    U = stage.payoff_arrays
+
+    def draw(c, u):
+        return min(int(np.searchsorted(c, u, side="right")), len(c) - 1)
+
+    u = make_rng(seed).random((int(turns), 6))
+    s = [automata[0].start_index, automata[1].start_index]
+    states, intended, realised, observed, payoffs = [], [], [], [], []
+    for t in range(int(turns)):
+        states.append((automata[0].states[s[0]], automata[1].states[s[1]]))
+        a = [draw(intend[i][s[i]], u[t, i]) for i in range(2)]
+        b = [draw(execute[i][a[i]], u[t, 2 + i]) for i in range(2)]
+        o = [draw(perceive[i][b[1 - i]], u[t, 4 + i]) for i in range(2)]   # o[i]: i's view of the other
+        intended.append((acts[0][a[0]], acts[1][a[1]]))
+        realised.append((acts[0][b[0]], acts[1][b[1]]))
+        observed.append((acts[1][o[0]], acts[0][o[1]]))
+        payoffs.append((U[0][b[0], b[1]], U[1][b[0], b[1]]))
+        s = [int(nxt[i][s[i], b[i], o[i]]) for i in range(2)]
+    return MatchHistory(players=tuple(stage.players), actions=tuple(tuple(x) for x in acts),
+                        strategies=tuple(a.name for a in automata), intended=tuple(intended),
+                        realised=tuple(realised), observed=tuple(observed), states=tuple(states),
+                        final_states=(automata[0].states[s[0]], automata[1].states[s[1]]),
+                        payoffs=tuple(payoffs), noise=rg.noise.to_dict() if rg.noise else {},
+                        seed=seed)
+
+
+@dataclass(frozen=True)
+class TournamentResult:
+    """Round-robin scores: ``row_scores[i][j]`` is strategy i's mean payoff as the first
+    player against j as the second; ``scores[i]`` averages both roles over all opponents."""
+
+    strategies: tuple
+    row_scores: tuple
+    column_scores: tuple
+    scores: tuple
+    ranking: tuple
+    interrupted: bool = False
+    failures: tuple = ()          # ((row strategy, column strategy), reason)
+
+    @property
+    def complete(self) -> bool:
+        """Every pair played (after an interruption or a failure, resume to finish)."""
+        return not any(v != v for r in self.row_scores for v in r)  # NaN marks a pair not played
+
+    def to_json(self) -> dict:
+        return {"strategies": list(self.strategies), "scores": list(self.scores),
+                "ranking": list(self.ranking), "row_scores": [list(r) for r in self.row_scores],
+                "column_scores": [list(r) for r in self.column_scores],
+                "interrupted": self.interrupted,
+                "failures": [{"pair": list(p), "reason": r} for p, r in self.failures]}
+
+
+def tournament(game, strategies, *, matches: int = 200, turns: int = 200, delta=None, noise=None,
+               seed=None, progress=None, resume: TournamentResult | None = None) -> TournamentResult:
+    """Round robin (Axelrod 1984): every ordered pair of strategies, self-play included.
+
+    ``progress``: show a tqdm bar (default: only for long runs, over 10^8 turns).
+    Ctrl-C stops after the pair being played and returns what was played
+    (``interrupted=True``); a pair that fails is recorded with the reason. Pass
+    the partial result as ``resume=`` (same arguments) to play only the missing
+    pairs: each pair has its own seed, so the finished tournament is the same
+    as one played without a stop.
+
+    >>> from deterrence import load_game
+    >>> t = tournament(load_game("prisoners_dilemma"), ["tft", "alld", "allc"], matches=50,
+    ...                turns=50, noise={"tremble": "1/100"}, seed=3)
+    >>> t.ranking[-1]
+    'always_hold'
+    """
+    from deterrence.core.strategies import strategy
+    from deterrence.core.repeated import RepeatedGame
+    stage = game.stage if isinstance(game, RepeatedGame) else game
+    stage = stage.with_defaults() if stage.is_symbolic else stage
+    names = [s if isinstance(s, str) else s.name for s in strategies]
+    if len(names) < 2:
+        raise GameError("a tournament needs at least two strategies")
+    seeds = _seed_sequence(seed).spawn(len(names) ** 2)
+    total = len(names) ** 2 * matches * turns
+    show = (total > 10 ** 8) if progress is None else bool(progress)
+    pairs = [(i, j) for i in range(len(names)) for j in range(len(names))]
+    if show:
+        from tqdm.auto import tqdm
+        pairs = tqdm(pairs, desc="tournament", unit="pair")
+    n = len(names)
+    nan = float("nan")
+    row = [list(r) for r in resume.row_scores] if resume else [[nan] * n for _ in range(n)]
+    colsc = [list(r) for r in resume.column_scores] if resume else [[nan] * n for _ in range(n)]
+    failures, interrupted = [], False
+    try:
+        for k, (i, j) in enumerate(pairs):
+            if row[i][j] == row[i][j]:  # played before the stop
+                continue
+            try:
+                a = strategies[i] if not isinstance(strategies[i], str) else strategy(strategies[i], stage, 0)
+                b = strategies[j] if not isinstance(strategies[j], str) else strategy(strategies[j], stage, 1)
+                r = simulate(game, [a, b], matches=matches, turns=turns, delta=delta, noise=noise,
+                             seed=seeds[k])
+            except GameError as exc:  # a strategy that does not fit: keep the rest
+                failures.append(((names[i], names[j]), str(exc)))
+                continue
+            row[i][j], colsc[i][j] = r.payoffs
+    except KeyboardInterrupt:
+        interrupted = True
+    names = [strategy(s, stage, 0).name if isinstance(s, str) else s.name for s in strategies]
+    scores = tuple(sum(row[i][j] + colsc[j][i] for j in range(n)) / (2 * n) for i in range(n))
+    ranking = tuple(names[i] for i in sorted(range(n), key=lambda i: -scores[i]))
+    return TournamentResult(strategies=tuple(names), row_scores=tuple(map(tuple, row)),
+                            column_scores=tuple(map(tuple, colsc)), scores=scores, ranking=ranking,
+                            interrupted=interrupted, failures=tuple(failures))
+
+
+__all__ = ["simulate", "SimulationResult", "play_match", "MatchHistory", "tournament", "TournamentResult", "CompiledMatch"]
+
+
+def _seed_sequence(seed) -> np.random.SeedSequence:
+    """A SeedSequence from an int (numpy ints too), a SeedSequence, a Generator or None.
+
+    >>> int(_seed_sequence(np.int64(5)).generate_state(1)[0]) == int(_seed_sequence(5).generate_state(1)[0])
+    True
+    """
+    if isinstance(seed, np.random.SeedSequence):
+        # a copy: spawn() advances the caller's sequence, and the same seed must repeat
+        return np.random.SeedSequence(seed.entropy, spawn_key=seed.spawn_key, pool_size=seed.pool_size)
+    if isinstance(seed, np.random.Generator):
+        return np.random.SeedSequence(int(seed.integers(2 ** 63)))
+    if isinstance(seed, (int, np.integer)):
+        return np.random.SeedSequence(int(seed))
+    if seed is None:
+        return np.random.SeedSequence()
+    from deterrence.errors import GameError
+    raise GameError(f"seed must be an integer, a numpy SeedSequence or Generator, got {type(seed).__name__}")

@@ -1,0 +1,461 @@
+"""Subgame-perfect equilibria of game trees: backward induction over subgames.
+
+Every subgame-perfect equilibrium in pure strategies of a perfect-information
+tree, with ties handled in full: when a player is indifferent between moves,
+each tied move starts its own branch of the answer (all combinations are
+kept, none is chosen arbitrarily). Trees with imperfect information (e.g.
+simultaneous moves) are cut into subgames; a subgame with no proper subgame
+left is turned into its reduced normal form and solved by the stage-game
+solvers (:func:`deterrence.solvers.solve`: every extreme equilibrium of a
+two-player game, the pure equilibria otherwise), and every equilibrium of
+every subgame is combined with every solution of the subgames below.
+
+Sources: Kuhn, H. W. (1953). Extensive games and the problem of information.
+Selten, R. (1965). Spieltheoretische Behandlung eines Oligopolmodells mit
+Nachfragetraegheit. Zeitschrift fuer die gesamte Staatswissenschaft 121.
+Osborne and Rubinstein (1994), A Course in Game Theory, sec. 6.2 (Kuhn's
+theorem, backward induction) and 11.
+
+Steps:
+
+1. find the subgame roots: nodes whose subtree every information set it
+   touches lies wholly inside;
+2. solve from the bottom: for a subgame root, solve the subgames just below
+   it (recursively), replace each by the payoffs of one of its solutions, and
+   solve the truncated game (one decision: every best move; chance: expected
+   payoffs; anything else: reduced normal form and the stage solvers, mixed
+   equilibria turned into behaviour strategies by Kuhn's theorem);
+3. keep every combination, and report each equilibrium's move at every
+   information set and node, behaviour probabilities and payoffs, exactly.
+"""
+from __future__ import annotations
+
+from deterrence.solvers.result import EquilibriumSequence
+
+import itertools
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from deterrence.core.numbers import format_exact
+from deterrence.core.tree import Chance, Decision, GameTree, Terminal, path_name
+from deterrence.errors import GameError, TooLargeError
+
+#: largest number of equilibria kept (combinations multiply quickly).
+MAX_EQUILIBRIA = 100_000
+
+
+@dataclass(frozen=True)
+class TreeEquilibrium:
+    """One subgame-perfect equilibrium of a tree.
+
+    ``behaviour`` maps ``(player, information set)`` to ``{move: probability}``;
+    ``actions`` maps every decision node's path to its move (or a mixture
+    written ``"1/2 a + 1/2 b"``); ``payoffs`` has one entry per player.
+    """
+
+    players: tuple
+    behaviour: dict
+    actions: dict
+    payoffs: tuple
+    outcomes: tuple = ()
+
+    @property
+    def is_pure(self) -> bool:
+        return all(sum(1 for p in d.values() if p > 0) == 1 for d in self.behaviour.values())
+
+    def strategies(self) -> dict:
+        """Per player: information set -> move (a mixture as text)."""
+        out = {p: {} for p in self.players}
+        for (player, name), dist in self.behaviour.items():
+            out[player][name] = _mix_text(dist)
+        return out
+
+    def move(self, player, infoset):
+        """The move (or mixture text) of ``player`` at an information set."""
+        return _mix_text(self.behaviour[(player, infoset)])
+
+    def to_json(self) -> dict:
+        strategies = {}
+        for p in self.players:
+            strategies[p] = {"actions": {}, "behaviour": {}}
+        for (player, name), dist in self.behaviour.items():
+            strategies[player]["actions"][name] = _mix_text(dist)
+            strategies[player]["behaviour"][name] = {a: format_exact(q) for a, q in dist.items()}
+        return {"strategies": strategies,
+                "payoffs": [format_exact(v) for v in self.payoffs],
+                "actions": dict(self.actions),
+                "outcomes": {path: format_exact(q) for path, q in self.outcomes}}
+
+    def describe(self) -> str:
+        parts = []
+        for p, moves in self.strategies().items():
+            if not moves:
+                continue
+            if len(moves) == 1:
+                parts.append(f"{p}: {next(iter(moves.values()))}")
+            else:
+                parts.append(f"{p}: " + ", ".join(f"{m} at {k}" for k, m in moves.items()))
+        return "; ".join(parts) + "  (payoffs " + ", ".join(format_exact(v) for v in self.payoffs) + ")"
+
+    def __str__(self):
+        return self.describe()
+
+
+@dataclass(frozen=True)
+class TreeSolveResult(EquilibriumSequence):
+    """The subgame-perfect equilibria of a tree (``to_json()`` is the CLI contract)."""
+
+    equilibria: tuple
+    method: str
+    exact: bool
+    complete: bool
+    players: tuple
+    notes: tuple = field(default_factory=tuple)
+
+    def to_json(self) -> dict:
+        out = {"method": self.method, "exact": self.exact, "complete": self.complete,
+               "players": list(self.players),
+               "equilibria": [e.to_json() for e in self.equilibria]}
+        if self.notes:
+            out["notes"] = list(self.notes)
+        return out
+
+    def to_text(self) -> str:
+        n = len(self.equilibria)
+        lines = [f"{n} subgame-perfect equilibri{'um' if n == 1 else 'a'} ({self.method}; "
+                 f"{'all' if self.complete else 'some'}; {'exact' if self.exact else 'floating point'})"]
+        for k, eq in enumerate(self.equilibria):
+            lines.append(f"  [{k}] " + eq.describe())
+            if eq.outcomes:
+                lines.append("      play ends at: " + ", ".join(
+                    path if q == 1 else f"{path} ({format_exact(q)})" for path, q in eq.outcomes))
+            lines.append("      move at each node: " + ", ".join(f"{node}: {a}" for node, a in eq.actions.items()))
+        lines += [f"Note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+    def __str__(self):
+        return self.to_text()
+
+    def _repr_html_(self) -> str:
+        import html
+        head = "".join(f"<th>{html.escape(p)}</th>" for p in self.players)
+        rows = []
+        for k, eq in enumerate(self.equilibria):
+            st = eq.strategies()
+            cells = "".join("<td>" + html.escape(", ".join(f"{i}: {m}" for i, m in st[p].items())) + "</td>"
+                            for p in self.players)
+            rows.append(f"<tr><td>{k}</td>{cells}<td>{html.escape(', '.join(map(format_exact, eq.payoffs)))}</td></tr>")
+        cap = html.escape(self.to_text().splitlines()[0])
+        return (f"<table><caption>{cap}</caption><tr><th>#</th>{head}<th>payoffs</th></tr>"
+                f"{''.join(rows)}</table>")
+
+
+def _mix_text(dist) -> str:
+    used = [(a, q) for a, q in dist.items() if q > 0]
+    if len(used) == 1:
+        return used[0][0]
+    return " + ".join(f"{format_exact(q)} {a}" for a, q in used)
+
+
+# -- subgames ------------------------------------------------------------------
+def subgame_roots(tree: GameTree) -> list:
+    """Paths of the non-terminal nodes that start a subgame, in preorder.
+
+    >>> from deterrence.models.entry_deterrence import entry_deterrence
+    >>> subgame_roots(entry_deterrence())
+    [(), ('in',)]
+    """
+    spans = []
+    for s in tree.infosets.values():
+        lcp = s.paths[0]
+        for p in s.paths[1:]:
+            k = 0
+            while k < min(len(lcp), len(p)) and lcp[k] == p[k]:
+                k += 1
+            lcp = lcp[:k]
+        if len(s.paths) > 1:
+            spans.append((lcp, s.paths))
+    roots = []
+    for path, node in tree.nodes():
+        if isinstance(node, Terminal):
+            continue
+        ok = True
+        for lcp, paths in spans:
+            if len(lcp) < len(path) and any(p[:len(path)] == path for p in paths):
+                ok = False
+                break
+        if ok:
+            roots.append(path)
+    return roots
+
+
+def _truncate(node, path, cut, names):
+    """Copy of the subtree with the nodes in ``cut`` (path -> payoffs) made terminal.
+
+    Decision nodes keep their original information-set names (``names``: path -> name).
+    """
+    if path in cut:
+        return Terminal(cut[path])
+    if isinstance(node, Terminal):
+        return node
+    if isinstance(node, Decision):
+        return Decision(node.player, [(m, _truncate(c, path + (m,), cut, names)) for m, c in node.moves],
+                        names[path], node.label)
+    return Chance([(m, (p, _truncate(c, path + (m,), cut, names))) for m, p, c in node.moves], node.label)
+
+
+class _Solver:
+    def __init__(self, tree, stage_method, options):
+        self.tree, self.stage_method, self.options = tree, stage_method, options
+        self.roots = set(subgame_roots(tree))
+        self.notes = []
+        self.complete = True
+
+    def frontier(self, x):
+        out = []
+
+        def walk(path):
+            node = self.tree.node(path)
+            if path != x and (path in self.roots or isinstance(node, Terminal)):
+                out.append(path)
+                return
+            for m in node.labels:
+                walk(path + (m,))
+        walk(x)
+        return out
+
+    def solve(self, x):
+        """List of (behaviour, payoffs) for the subgame at ``x``."""
+        node = self.tree.node(x)
+        if isinstance(node, Terminal):
+            return [({}, node.payoffs)]
+        front = self.frontier(x)
+        below = [self.solve(y) for y in front]
+        count = 1
+        for b in below:
+            count *= len(b)
+        if count > MAX_EQUILIBRIA:
+            raise TooLargeError(f"more than {MAX_EQUILIBRIA} combinations of subgame solutions at node "
+                                f"{path_name(x)}")
+        results = []
+        simple = set(front) == {x + (m,) for m in node.labels}
+        if isinstance(node, Decision) and len(self.tree.infoset_of(x).paths) != 1:
+            simple = False
+        for combo in itertools.product(*below):
+            merged = {}
+            for beh, _ in combo:
+                merged.update(beh)
+            values = {y: pay for y, (_, pay) in zip(front, combo)}
+            if simple and isinstance(node, Chance):
+                n = len(self.tree.players)
+                total = [0] * n
+                for m, p, _ in node.moves:
+                    total = [t + p * v for t, v in zip(total, values[x + (m,)])]
+                results.append((merged, tuple(_norm(v) for v in total)))
+            elif simple:
+                i = self.tree.player_index(node.player)
+                best = max(values[x + (m,)][i] for m in node.labels)
+                key = (node.player, self.tree.infoset_of(x).name)
+                for m in node.labels:
+                    if values[x + (m,)][i] == best:
+                        beh = dict(merged)
+                        beh[key] = {a: (1 if a == m else 0) for a in node.labels}
+                        results.append((beh, values[x + (m,)]))
+            else:
+                for beh, pay in self.stage(x, node, values):
+                    results.append(({**merged, **beh}, pay))
+            if len(results) > MAX_EQUILIBRIA:
+                raise TooLargeError(f"more than {MAX_EQUILIBRIA} equilibria in the subgame at node {path_name(x)}")
+        return results
+
+    def stage(self, x, node, values):
+        """Solve a subgame without proper subgames through its reduced normal form."""
+        from deterrence.solvers import solve
+        from deterrence.solvers.tree.reduced_normal_form import reduced_normal_form
+        cut = {y[len(x):]: pay for y, pay in values.items()}
+        names = {p[len(x):]: self.tree.infoset_of(p).name for p, n in self.tree.nodes()
+                 if isinstance(n, Decision) and p[:len(x)] == x}
+        sub = GameTree(_truncate(node, (), cut, names), self.tree.players)
+        # the truncated tree names singleton sets by its own paths: map back
+        rename = {}
+        for s in sub.infosets.values():
+            orig = self.tree.infoset_of(x + s.paths[0])
+            rename[s.key] = orig.key
+        sub.check_perfect_recall(f"solving the subgame at node {path_name(x)}")
+        nf = reduced_normal_form(sub)
+        try:
+            result = solve(nf, self.stage_method, **self.options)
+        except ImportError:  # the all-equilibria solver is not installed
+            result = solve(nf, "pure")
+        if not result.complete:
+            self.complete = False
+            self.notes.extend(n for n in result.notes if n not in self.notes)
+        if result.cliques is not None and any(len(c) > 1 for c in result.cliques):
+            note = (f"the subgame at node {path_name(x)} has sets of equilibria: its extreme "
+                    "equilibria are listed, and their mixtures within a clique are equilibria too")
+            if note not in self.notes:
+                self.notes.append(note)
+        strategies = nf.extra["strategies"]
+        out = []
+        for eq in result.equilibria:
+            beh = {}
+            for i, player in enumerate(self.tree.players):
+                mix = eq.strategies[i]
+                for s in sub.infosets_of(player):
+                    den = sum((q for q, st in zip(mix, strategies[i]) if s.name in st), Fraction(0))
+                    if den == 0:
+                        dist = {a: (1 if k == 0 else 0) for k, a in enumerate(s.actions)}
+                        note = (f"the move of {player} at information set {rename[s.key][1]!r} is not "
+                                "pinned down by the equilibrium of its subgame; the first move is shown")
+                        if note not in self.notes:
+                            self.notes.append(note)
+                    else:
+                        dist = {a: _norm(sum((q for q, st in zip(mix, strategies[i]) if st.get(s.name) == a),
+                                             Fraction(0)) / den) for a in s.actions}
+                    beh[rename[s.key]] = dist
+            out.append((beh, tuple(eq.payoffs)))
+        return out
+
+
+def _norm(v):
+    if isinstance(v, Fraction) and v.denominator == 1:
+        return v.numerator
+    return v
+
+
+def _outcomes(tree, beh) -> tuple:
+    """Terminal nodes reached with positive probability, with their probabilities."""
+    out = []
+
+    def walk(node, path, prob):
+        if isinstance(node, Terminal):
+            out.append((path_name(path), _norm(Fraction(prob))))
+            return
+        if isinstance(node, Chance):
+            moves = [(m, p, c) for m, p, c in node.moves]
+        else:
+            dist = beh[(node.player, tree.infoset_of(path).name)]
+            moves = [(m, dist[m], c) for m, c in node.moves]
+        for m, p, c in moves:
+            if p:
+                walk(c, path + (m,), prob * p)
+
+    walk(tree.root, (), Fraction(1))
+    return tuple(out)
+
+
+def subgame_perfect(tree: GameTree, stage_method: str | None = None, **options) -> TreeSolveResult:
+    """Every subgame-perfect equilibrium (pure ones in perfect-information trees; ties in full).
+
+    ``stage_method`` names the solver for subgames with simultaneous moves or
+    hidden information (default: as :func:`deterrence.solvers.solve`).
+
+    >>> from deterrence.models.entry_deterrence import entry_deterrence
+    >>> r = subgame_perfect(entry_deterrence())
+    >>> [e.describe() for e in r]
+    ['Entrant: in; Incumbent: accommodate  (payoffs 1, 1)']
+    >>> r[0].actions
+    {'root': 'in', 'in': 'accommodate'}
+    """
+    if not isinstance(tree, GameTree):
+        raise GameError(f"subgame_perfect needs a GameTree, got {type(tree).__name__}")
+    if tree.is_symbolic:
+        tree = tree.with_defaults()
+    solver = _Solver(tree, stage_method, options)
+    solutions = solver.solve(())
+    equilibria = []
+    for beh, pay in solutions:
+        actions = {}
+        for path, node in tree.nodes():
+            if isinstance(node, Decision):
+                actions[path_name(path)] = _mix_text(beh[(node.player, tree.infoset_of(path).name)])
+        order = {s.key: k for k, s in enumerate(tree.infosets.values())}
+        beh = dict(sorted(beh.items(), key=lambda kv: order[kv[0]]))
+        equilibria.append(TreeEquilibrium(tree.players, beh, actions, tuple(pay), _outcomes(tree, beh)))
+    notes = list(solver.notes)
+    if tree.is_perfect_information:
+        notes.insert(0, "perfect information: every pure subgame-perfect equilibrium (ties give one "
+                        "equilibrium per tied move; mixtures of tied moves are subgame perfect too)")
+    return TreeSolveResult(tuple(equilibria), "subgame_perfect", True, solver.complete,
+                           tree.players, tuple(notes))
+
+
+def is_subgame_perfect(tree: GameTree, behaviour: dict) -> bool:
+    """Brute-force check of a pure profile: a Nash equilibrium in every subgame.
+
+    ``behaviour`` maps ``(player, information set)`` to a move. Every pure
+    deviation of every player in every subgame is tried (small trees only).
+
+    >>> from deterrence.models.entry_deterrence import entry_deterrence
+    >>> t = entry_deterrence()
+    >>> is_subgame_perfect(t, {("Entrant", "root"): "out", ("Incumbent", "in"): "fight"})
+    False
+    """
+    from deterrence.solvers.tree.reduced_normal_form import expected_payoffs
+    if tree.is_symbolic:
+        tree = tree.with_defaults()
+    for x in subgame_roots(tree):
+        base = expected_payoffs(tree, behaviour, x)
+        for i, player in enumerate(tree.players):
+            sets = [s for s in tree.infosets_of(player) if any(p[:len(x)] == x for p in s.paths)]
+            for moves in itertools.product(*(s.actions for s in sets)):
+                dev = dict(behaviour)
+                dev.update({s.key: m for s, m in zip(sets, moves)})
+                if expected_payoffs(tree, dev, x)[i] > base[i]:
+                    return False
+    return True
+
+
+__all__ = ["subgame_perfect", "subgame_roots", "symbolic_regimes", "is_subgame_perfect", "TreeSolveResult", "TreeEquilibrium"]
+
+
+def symbolic_regimes(tree: GameTree, at=()) -> list:
+    """Backward induction with formulas: every regime of a perfect-information subgame.
+
+    Returns a list of ``(condition, moves, payoffs)``: under ``condition`` (a
+    sympy boolean over the parameters) the subgame at ``at`` has a
+    subgame-perfect equilibrium with these ``moves`` (node path -> move) and
+    ``payoffs``. Regimes may overlap on their boundaries (ties).
+
+    >>> from deterrence.models.entry_deterrence import entry_deterrence
+    >>> for cond, moves, pay in symbolic_regimes(entry_deterrence(symbolic=True)):
+    ...     print(cond, moves)
+    (f >= 0) & (-d - f >= 0) {'root': 'out', 'in': 'fight'}
+    (-f >= 0) & (-d - f >= 0) {'root': 'in', 'in': 'fight'}
+    (-d >= 0) & (d + f >= 0) {'root': 'out', 'in': 'accommodate'}
+    (d >= 0) & (d + f >= 0) {'root': 'in', 'in': 'accommodate'}
+    """
+    import sympy
+    if not tree.is_perfect_information:
+        raise GameError("symbolic_regimes needs a perfect-information tree")
+    at = tuple(at) if not isinstance(at, str) else (() if at in ("", "root") else tuple(at.split("/")))
+
+    def solve(path):
+        node = tree.node(path)
+        if isinstance(node, Terminal):
+            return [(sympy.true, {}, node.payoffs)]
+        kids = [(m, solve(path + (m,))) for m in node.labels]
+        out = []
+        for combo in itertools.product(*(r for _, r in kids)):
+            cond = sympy.And(*(c for c, _, _ in combo))
+            if cond is sympy.false:
+                continue
+            moves = {}
+            for _, mv, _ in combo:
+                moves.update(mv)
+            if isinstance(node, Chance):
+                pay = tuple(sum(p * u[i] for p, (_, _, u) in zip(node.probabilities, combo))
+                            for i in range(len(tree.players)))
+                out.append((cond, moves, pay))
+                continue
+            i = tree.player_index(node.player)
+            for k, (m, _) in enumerate(kids):
+                mine = combo[k][2][i]
+                c = sympy.And(cond, *((sympy.sympify(mine) - sympy.sympify(combo[j][2][i])).expand() >= 0
+                                     for j in range(len(kids)) if j != k))
+                if c is sympy.false:
+                    continue
+                out.append((c, {path_name(path): m, **moves}, combo[k][2]))
+        return out
+
+    return solve(at)
