@@ -87,7 +87,13 @@ __all__ = [
 ] + sorted(_LAZY)
 
 
+#: documented subpackages reachable as attributes (``dt.plot.payoff_heatmap``)
+_SUBPACKAGES = ("plot",)
+
+
 def __getattr__(name):
+    if name in _SUBPACKAGES:
+        return importlib.import_module(f"deterrence.{name}")
     if name in _LAZY:
         value = getattr(importlib.import_module(_LAZY[name]), name)
         globals()[name] = value

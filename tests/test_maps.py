@@ -2,6 +2,7 @@
 import numpy as np
 import pytest
 
+from deterrence import plot
 from deterrence.analysis.maps import REGIMES, regime_at, regime_map
 
 DELTAS = [0.3, 0.7, 0.74, 0.76, 0.9]
@@ -51,7 +52,7 @@ def test_bad_axis_is_named():
 def test_plot_in_one_call(tmp_path):
     import matplotlib
     matplotlib.use("Agg")
-    ax = regime_map(("delta", np.linspace(0.5, 0.99, 20)), ("W_iran", np.linspace(0, 10, 20))).plot("regime")
+    ax = plot.sweep_map(regime_map(("delta", np.linspace(0.5, 0.99, 20)), ("W_iran", np.linspace(0, 10, 20))), "regime")
     assert [t.get_text() for t in ax.get_legend().get_texts()] == list(REGIMES)
     ax.figure.savefig(tmp_path / "map.png")
 
@@ -60,5 +61,5 @@ def test_plot_with_war_risk_on_a_non_square_grid():
     import matplotlib
     matplotlib.use("Agg")
     m = regime_map(("delta", np.linspace(0.5, 0.99, 7)), ("W_iran", np.linspace(0, 10, 4)))
-    ax = m.plot("regime", war_risk=True)
+    ax = plot.sweep_map(m, "regime", war_risk=True)
     assert ax.get_xlabel() == "delta" and ax.get_ylabel() == "W_iran"

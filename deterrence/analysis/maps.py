@@ -123,7 +123,7 @@ def regime_map(x, y=None, *, method="symbolic", executor=None, max_workers=None,
     ``x`` and ``y`` are ``(name, values)`` pairs; names are ``"delta"`` or the
     stage game's parameters. Other ``values`` fix parameters for the whole map.
     Returns a :class:`deterrence.analysis.sweep.Sweep` with ``values["regime"]`` (codes
-    into :data:`REGIMES`) and ``values["war_risk"]``; ``.plot()`` draws it.
+    into :data:`REGIMES`) and ``values["war_risk"]``; ``deterrence.plot.sweep_map`` draws it.
 
     >>> m = regime_map(("delta", [0.5, 0.8, 0.95]), ("W_iran", [1, 50]))
     >>> m.values["regime"].tolist()

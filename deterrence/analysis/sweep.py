@@ -70,17 +70,6 @@ class Sweep:
                 "failures": [{"point": p, "reason": r} for p, r in self.failures],
                 "interrupted": self.interrupted}
 
-    def plot(self, name=None, ax=None, **kw):
-        """Plot one value over the grid (``deterrence.plot.deterrence_map``)."""
-        from deterrence.plot import deterrence_map
-        name = name or next(iter(self.values))
-        (xn, xv), (yn, yv) = list(self.axes.items())[:2]
-        if kw.get("war_risk") is True:  # the sweep's own war risk, drawn as contours
-            kw["war_risk"] = self.values["war_risk"]
-        if kw.get("war_risk") is not None:
-            kw["war_risk"] = np.asarray(kw["war_risk"]).T  # rows are y, like the regimes
-        return deterrence_map(self.values[name].T, xv, yv, ax=ax, xlabel=xn, ylabel=yn, **kw)
-
 
 def _executor(executor, max_workers):
     """(executor, owned): an Executor for the given choice; ``owned`` means we shut it down."""

@@ -147,7 +147,8 @@ def _cmd_show(args) -> int:
     from deterrence.io import load_game
     game = load_game(args.game)
     if args.json:
-        print(json.dumps(game.to_dict(), indent=2))
+        from deterrence.io.json_format import game_to_json
+        print(json.dumps(game_to_json(game), indent=2))
         return EXIT_OK
     print(game.to_text())
     if getattr(game, "description", ""):

@@ -33,8 +33,8 @@ class NormalFormGame:
     """An immutable normal-form game with named players and labelled actions.
 
     Build one with a named constructor: :meth:`from_arrays`, :meth:`zero_sum`,
-    :meth:`from_payoff_arrays` (n players), :meth:`from_mapping` (labels) or
-    :meth:`from_file`.
+    :meth:`from_payoff_arrays` (n players), :meth:`from_mapping` (labels), or
+    read one with :func:`deterrence.load_game`.
 
     >>> g = NormalFormGame.from_arrays([[3, 0], [5, 1]], [[3, 5], [0, 1]],
     ...                                actions=[["C", "D"], ["C", "D"]])
@@ -202,19 +202,6 @@ class NormalFormGame:
             more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
             raise GameError(f"no payoffs given for profile(s) {names}{more}")
         return cls(arrays, players=players, actions=actions, **kwargs)
-
-    @classmethod
-    def from_file(cls, path, **kwargs) -> "NormalFormGame":
-        """Load a game from a TOML, JSON or Gambit ``.nfg`` file, or a catalogue name.
-
-        >>> NormalFormGame.from_file("prisoners_dilemma").players
-        ('Row', 'Column')
-        """
-        from deterrence.io import load_game
-        game = load_game(path, **kwargs)
-        if not isinstance(game, cls):
-            raise GameError(f"{path} holds a {type(game).__name__}, not a normal-form game")
-        return game
 
     @classmethod
     def from_nashpy(cls, nashpy_game, **kwargs) -> "NormalFormGame":
@@ -473,16 +460,6 @@ class NormalFormGame:
                 for j in range(len(cols_l))) + r" \\")
         out.append(r"\end{array}$")
         return "\n".join(out)
-
-    def to_dict(self) -> dict:
-        """A JSON-ready description (payoffs as exact strings): the shape of
-        :func:`deterrence.io.json_format.game_to_json`, which reads it back.
-
-        >>> NormalFormGame.from_arrays([[1, 2], [3, 4]]).to_dict()["payoffs"][1]
-        ['2', '-2']
-        """
-        from deterrence.io.json_format import game_to_json
-        return game_to_json(self)
 
     # -- checks -----------------------------------------------------------
     def _need_two_players(self, what):

@@ -259,19 +259,6 @@ class GameTree:
         self._root = self._convert(root, ())
         self._index()
 
-    @classmethod
-    def from_file(cls, path) -> "GameTree":
-        """Load a tree from a TOML ``[tree]`` file, a Gambit ``.efg`` file or a catalogue name.
-
-        >>> GameTree.from_file("entry_deterrence").players
-        ('Entrant', 'Incumbent')
-        """
-        from deterrence.io import load_game
-        game = load_game(path)
-        if not isinstance(game, cls):
-            raise GameError(f"{path} holds a {type(game).__name__}, not a game tree")
-        return game
-
     # -- construction ---------------------------------------------------------
     def _value(self, value, what):
         if isinstance(value, str):

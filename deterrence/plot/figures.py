@@ -30,7 +30,7 @@ from deterrence.core.numbers import format_exact
 from deterrence.errors import GameError
 from deterrence.solvers.repeated.folk import convex_hull, feasible_set, individually_rational_set, minmax_values
 
-__all__ = ["payoff_heatmap", "best_response_diagram", "payoff_polygon", "payoff_sets",
+__all__ = ["sweep_map", "payoff_heatmap", "best_response_diagram", "payoff_polygon", "payoff_sets",
            "critical_delta_curve", "deterrence_map", "war_risk_curve", "noisy_trajectory",
            "REGIMES", "REGIME_COLORS"]
 
@@ -623,6 +623,29 @@ def deterrence_map(values, x, y, ax=None, regimes=None, *, xlabel="x", ylabel="y
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=len(regimes),
               fontsize=8, frameon=False)
     return ax
+
+
+def sweep_map(sweep, name=None, ax=None, **kw):
+    """Draw one value of a two-axis :class:`deterrence.analysis.sweep.Sweep` with :func:`deterrence_map`.
+
+    ``war_risk=True`` draws the sweep's own ``war_risk`` values as contours.
+
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from deterrence import regime_map
+    >>> ax = sweep_map(regime_map(("delta", [0.5, 0.9]), ("W_iran", [1, 50])), "regime")
+    >>> ax.get_xlabel(), ax.get_ylabel()
+    ('delta', 'W_iran')
+    """
+    name = name or next(iter(sweep.values))
+    (xn, xv), (yn, yv) = list(sweep.axes.items())[:2]
+    if kw.get("war_risk") is True:  # the sweep's own war risk, drawn as contours
+        kw["war_risk"] = sweep.values["war_risk"]
+    if kw.get("war_risk") is not None:
+        kw["war_risk"] = np.asarray(kw["war_risk"]).T  # rows are y, like the regimes
+    kw.setdefault("xlabel", xn)
+    kw.setdefault("ylabel", yn)
+    return deterrence_map(np.asarray(sweep.values[name]).T, xv, yv, ax=ax, **kw)
 
 
 # ---------------------------------------------------------------------------

@@ -34,13 +34,13 @@ def model_figure(model, *, rounds=200, grid=60):
     """
     import matplotlib.pyplot as plt
     from deterrence.analysis.maps import contained_exchange, regime_map
-    from deterrence.plot import payoff_heatmap, war_risk_curve
+    from deterrence.plot.figures import payoff_heatmap, sweep_map, war_risk_curve
     stage = model.stage.with_defaults()
     fig, axes = plt.subplots(1, 3, figsize=(17, 5.2), constrained_layout=True)
     payoff_heatmap(stage, ax=axes[0])
     w = float(model.stage.parameters["W_iran"])
     m = regime_map(("delta", np.linspace(0.3, 0.99, grid)), ("W_iran", np.linspace(0, max(2 * w, 10), grid)))
-    m.plot("regime", ax=axes[1], war_risk=True,
+    sweep_map(m, "regime", ax=axes[1], war_risk=True,
            title="Deterrence map (regime and war risk)")
     axes[1].plot([float(model.delta)], [w], marker="*", color="black", markersize=14, linestyle="none")
     ts = np.arange(1, rounds + 1)
