@@ -72,7 +72,8 @@ _LAZY = {
     "estimate_strategy_mixture": "deterrence.solvers.inference.sfem",
     # the deterrence analysis
     "explain": "deterrence.analysis.explain",
-    "DeterrenceReport": "deterrence.analysis.explain",
+    "DeterrenceReport": "deterrence.core.report",
+    "Section": "deterrence.core.report",
     "red_lines": "deterrence.analysis.redlines",
     "us_iran_model": "deterrence.models.us_iran",
     "regime_map": "deterrence.analysis.maps",

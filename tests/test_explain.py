@@ -5,7 +5,8 @@ from fractions import Fraction
 import pytest
 
 import deterrence as dt
-from deterrence.analysis.explain import explain, render
+from deterrence.analysis.explain import explain
+from deterrence.core.report import render
 from deterrence.analysis.redlines import pure_equilibrium_set, red_lines
 from deterrence.solvers.certify import expected_payoffs_against
 

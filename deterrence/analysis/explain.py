@@ -21,73 +21,10 @@ is one, otherwise the last action; pass ``escalation={"US": "strike"}`` to choos
 """
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
 from fractions import Fraction
 
 from deterrence.core.numbers import format_exact
-
-
-@dataclass(frozen=True)
-class Section:
-    """One part of a report: a key (for JSON), a title, sentences and data."""
-
-    key: str
-    title: str
-    lines: tuple
-    data: dict = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class DeterrenceReport:
-    """The result of :func:`explain`: sections, rendered in several formats."""
-
-    title: str
-    sections: tuple
-    summary: str = ""
-
-    def section(self, key) -> Section:
-        for s in self.sections:
-            if s.key == key:
-                return s
-        raise KeyError(f"no section {key!r}; sections: {', '.join(s.key for s in self.sections)}")
-
-    def to_text(self) -> str:
-        out = [self.title, "=" * len(self.title)]
-        if self.summary:
-            out += [self.summary]
-        for s in self.sections:
-            out += ["", s.title, "-" * len(s.title)] + list(s.lines)
-        return "\n".join(out)
-
-    def to_markdown(self) -> str:
-        out = [f"# {self.title}"]
-        if self.summary:
-            out += ["", f"**{self.summary}**"]
-        for s in self.sections:
-            out += ["", f"## {s.title}", ""] + [f"- {line.strip()}" if not line.startswith("    ") else line
-                                                  for line in s.lines]
-        return "\n".join(out)
-
-    def to_json(self) -> dict:
-        return {"title": self.title, "summary": self.summary,
-                **{s.key: s.data for s in self.sections}}
-
-    def _repr_html_(self) -> str:
-        import html
-        parts = [f"<h3>{html.escape(self.title)}</h3>"]
-        if self.summary:
-            parts.append(f"<p><b>{html.escape(self.summary)}</b></p>")
-        for s in self.sections:
-            items = "".join(f"<li>{html.escape(line.strip())}</li>" for line in s.lines)
-            parts.append(f"<h4>{html.escape(s.title)}</h4><ul>{items}</ul>")
-        return "".join(parts)
-
-    def _repr_markdown_(self) -> str:
-        return self.to_markdown()
-
-    def __str__(self):
-        return self.to_text()
+from deterrence.core.report import DeterrenceReport, Section
 
 
 def escalation_actions(game, escalation=None) -> tuple:
@@ -413,19 +350,3 @@ def _repeated_from_game(game, strategies, delta, noise, within):
                 else tuple(profile_from_section(game.with_defaults() if game.is_symbolic else game)))
     noise = Noise.from_spec(noise) if noise is not None else None
     return repeated_sections(game, automata, delta, noise, within=within)
-
-
-def render(report: DeterrenceReport, fmt: str = "text") -> str:
-    """Render a report as ``text``, ``markdown`` or ``json``.
-
-    >>> print(render(DeterrenceReport("T", ()), "json"))
-    {
-      "title": "T",
-      "summary": ""
-    }
-    """
-    if fmt == "json":
-        return json.dumps(report.to_json(), indent=2)
-    if fmt == "markdown":
-        return report.to_markdown()
-    return report.to_text()

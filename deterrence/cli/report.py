@@ -34,7 +34,8 @@ def run(args) -> int:
     0
     """
     from deterrence.cli import _parse_sets
-    from deterrence.analysis.explain import explain, render
+    from deterrence.analysis.explain import explain
+    from deterrence.core.report import render
     values = _parse_sets(args.set)
     if args.game is None:
         from deterrence.models.us_iran import us_iran_model
