@@ -161,3 +161,40 @@ def test_nested_power_bombs_are_refused_quickly():
             parse_expression(text, ["x"])
         assert time.perf_counter() - start < 2
     assert str(parse_expression("(x^8)^8", ["x"])) == "x**64"
+
+
+# -- text that reaches sympy through the Python API is parsed, never run --------------
+def _payload(marker):
+    return f"__import__('os').system('touch {marker}')"
+
+
+def test_conditions_hold_parses_text_and_never_runs_it(tmp_path):
+    from deterrence.errors import ExpressionError
+    from deterrence.solvers.normal_form.symbolic_conditions import conditions_hold
+    marker = tmp_path / "ran"
+    with pytest.raises(ExpressionError):
+        conditions_hold(_payload(marker), {})
+    assert not marker.exists()
+    assert conditions_hold("T <= 3 and T > 1", {"T": 2}) is True
+    assert conditions_hold("T <= 3 and T > 1", {"T": "7/2"}) is False
+
+
+def test_vectorised_map_parses_text_and_never_runs_it(tmp_path):
+    from deterrence.analysis.sweep import vectorised_map
+    from deterrence.errors import ExpressionError
+    marker = tmp_path / "ran"
+    with pytest.raises(ExpressionError):
+        vectorised_map({"x": _payload(marker)}, {"b": [1, 2]})
+    assert not marker.exists()
+    assert vectorised_map({"x": "b/2"}, {"b": [1, 2]}).values["x"].tolist() == [0.5, 1.0]
+
+
+def test_parse_condition_grammar():
+    from deterrence.core.symbolic import parse_condition
+    from deterrence.errors import ExpressionError
+    c = parse_condition("1 < a <= 3 or not b == 2", ["a", "b"])
+    a, b = parameter_symbol("a"), parameter_symbol("b")
+    assert bool(c.subs({a: 2, b: 2})) and not bool(c.subs({a: 5, b: 2})) and bool(c.subs({a: 5, b: 1}))
+    for bad in ("a is b", "a in b", "lambda: 1", "a.b", "a[0]"):
+        with pytest.raises(ExpressionError):
+            parse_condition(bad, ["a", "b"])

@@ -203,7 +203,7 @@ def vectorised_map(expressions: dict, axes: dict, constants: dict | None = None)
     [[0.5, 0.25], [1.0, 0.5]]
     """
     import sympy
-    from deterrence.core.symbolic import parameter_symbol
+    from deterrence.core.symbolic import as_sympy, parameter_symbol
     axes = {name: np.asarray(list(values), dtype=float) for name, values in axes.items()}
     grids = np.meshgrid(*axes.values(), indexing="ij")
     constants = dict(constants or {})
@@ -212,7 +212,8 @@ def vectorised_map(expressions: dict, axes: dict, constants: dict | None = None)
     args = list(grids) + [np.full(grids[0].shape, float(v)) for v in constants.values()]
     values = {}
     for key, expr in expressions.items():
-        expr = _plain_symbols(sympy.sympify(expr) if isinstance(expr, (int, float)) else expr, names)
+        # text is parsed by the whitelist: lambdify of a string would run it
+        expr = _plain_symbols(as_sympy(expr, names, what=f"expression {key!r}"), names)
         fn = sympy.lambdify(symbols, expr, modules="numpy")
         out = np.broadcast_to(np.asarray(fn(*args), dtype=float), grids[0].shape).copy()
         out.setflags(write=False)

@@ -78,6 +78,62 @@ def parse_expression(text, parameters: Iterable[str] = (), *, file=None,
     return builder.build(tree.body, 0)
 
 
+def parse_condition(text, parameters: Iterable[str] = (), *, file=None, line=None, field=None):
+    """Parse a condition such as ``"T <= 3 and b > c"`` into a sympy boolean, by the same whitelist.
+
+    Besides the grammar of :func:`parse_expression`: comparisons (``< <= > >= == !=``,
+    chained ones too), ``and``/``or``/``not`` and ``&``/``|``/``~`` between conditions.
+
+    >>> parse_condition("T <= 3 and b > c", ["T", "b", "c"])
+    (T <= 3) & (b > c)
+    >>> parse_condition("open('x')", ["T"])
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.ExpressionError: "open('x')": calls are limited to sqrt, exp, log, abs, min, max
+    """
+    where = dict(file=file, line=line, field=field)
+    if isinstance(text, bool):
+        return _sympy().true if text else _sympy().false
+    if not isinstance(text, str):
+        raise ExpressionError(f"expected a condition in quotes, got {type(text).__name__}", **where)
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(f"condition of {len(text)} characters is longer than the limit of {MAX_LENGTH}", **where)
+    if not text.strip():
+        raise ExpressionError("empty condition", **where)
+    try:
+        tree = ast.parse(text.strip().replace("^", "**"), mode="eval")
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+        raise ExpressionError(f"{text!r} is not a valid condition ({type(exc).__name__})", **where) from None
+    builder = _Builder(text, frozenset(parameters), where, conditions=True)
+    return builder.build(tree.body, 0)
+
+
+def as_sympy(value, parameters: Iterable[str] = (), *, what="value"):
+    """The one way a value from outside becomes a sympy object: never by ``sympify`` of text.
+
+    sympy objects pass through unchanged; booleans, integers, fractions and floats
+    become exact sympy numbers; text is parsed by the whitelist
+    (:func:`parse_condition`, which also reads plain formulas) over ``parameters``.
+
+    >>> as_sympy("a/2 <= 1", ["a"]), as_sympy(0.5), as_sympy(True)
+    (a/2 <= 1, 1/2, True)
+    >>> as_sympy(object())
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.ExpressionError: value: expected a number, a formula or a sympy object, got object
+    """
+    sp = _sympy()
+    if isinstance(value, sp.Basic):
+        return value
+    if isinstance(value, bool):
+        return sp.true if value else sp.false
+    if isinstance(value, (int, float, Fraction)) or type(value).__module__ == "numpy":
+        return parse_expression(value.item() if hasattr(value, "item") else value, (), field=what)
+    if isinstance(value, str):
+        return parse_condition(value, parameters, field=what)
+    raise ExpressionError(f"{what}: expected a number, a formula or a sympy object, got {type(value).__name__}")
+
+
 class _Builder:
     """Walks a checked AST and builds the sympy expression."""
 
@@ -95,8 +151,9 @@ class _Builder:
                     self.fail(f"nested powers give the exponent {factor.exp * exponent}, "
                               f"over the limit of {MAX_EXPONENT}")
 
-    def __init__(self, text, parameters, where):
+    def __init__(self, text, parameters, where, conditions=False):
         self.text, self.parameters, self.where = text, parameters, where
+        self.conditions = conditions   # comparisons and boolean operators allowed
         self.sp = _sympy()
 
     def fail(self, reason):
@@ -122,6 +179,10 @@ class _Builder:
                 declared = ", ".join(sorted(self.parameters)) or "none"
                 self.fail(f"unknown name {node.id!r} (declared parameters: {declared})")
             return parameter_symbol(node.id)
+        if self.conditions:
+            built = self.build_condition(node, depth)
+            if built is not None:
+                return built
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
             operand = self.build(node.operand, depth + 1)
             return -operand if isinstance(node.op, ast.USub) else operand
@@ -162,6 +223,31 @@ class _Builder:
                 self.fail(f"{name} takes one argument")
             return {"sqrt": sp.sqrt, "exp": sp.exp, "log": sp.log, "abs": sp.Abs}[name](args[0])
         self.fail(f"{type(node).__name__} is not allowed in a payoff expression")
+
+    def build_condition(self, node, depth):
+        """Comparisons and boolean operators (only in conditions); None for other nodes."""
+        sp = self.sp
+        relations = {ast.Lt: sp.Lt, ast.LtE: sp.Le, ast.Gt: sp.Gt, ast.GtE: sp.Ge,
+                     ast.Eq: sp.Eq, ast.NotEq: sp.Ne}
+        if isinstance(node, ast.Compare):
+            terms = [self.build(node.left, depth + 1)] + [self.build(c, depth + 1) for c in node.comparators]
+            parts = []
+            for op, left, right in zip(node.ops, terms, terms[1:]):
+                if type(op) not in relations:
+                    self.fail(f"comparison {type(op).__name__} is not allowed (use < <= > >= == !=)")
+                parts.append(relations[type(op)](left, right))
+            return sp.And(*parts)
+        if isinstance(node, ast.BoolOp):
+            parts = [self.build(v, depth + 1) for v in node.values]
+            return sp.And(*parts) if isinstance(node.op, ast.And) else sp.Or(*parts)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.Not, ast.Invert)):
+            return sp.Not(self.build(node.operand, depth + 1))
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.BitAnd, ast.BitOr)):
+            left, right = self.build(node.left, depth + 1), self.build(node.right, depth + 1)
+            return sp.And(left, right) if isinstance(node.op, ast.BitAnd) else sp.Or(left, right)
+        if isinstance(node, ast.Constant) and isinstance(node.value, bool):
+            return sp.true if node.value else sp.false
+        return None
 
 
 def free_parameter_names(expr) -> frozenset:

@@ -24,17 +24,13 @@ from __future__ import annotations
 import itertools
 from fractions import Fraction
 
-from deterrence.core.numbers import is_symbolic, to_exact
+from deterrence.core.numbers import to_exact
 from deterrence.errors import GameError
 
 
 def _sym(value):
-    import sympy
-    if is_symbolic(value):
-        return value
-    if isinstance(value, Fraction):
-        return sympy.Rational(value.numerator, value.denominator)
-    return sympy.sympify(value)
+    from deterrence.core.symbolic import as_sympy
+    return as_sympy(value, what="payoff")
 
 
 def _inequality(current, deviation):
@@ -104,7 +100,7 @@ def conditions_hold(condition, values) -> bool:
     (True, False)
     """
     import sympy
-    from deterrence.core.symbolic import parameter_symbol
+    from deterrence.core.symbolic import as_sympy, parameter_symbol
     if isinstance(condition, bool):
         return condition
     by_name = {}
@@ -113,7 +109,7 @@ def conditions_hold(condition, values) -> bool:
         exact = to_exact(val, f"value of parameter {name}")
         by_name[name] = (sympy.Rational(exact.numerator, exact.denominator)
                          if isinstance(exact, Fraction) else sympy.Integer(exact))
-    condition = sympy.sympify(condition)
+    condition = as_sympy(condition, by_name, what="condition")
     # match symbols by name, so symbols made with other assumptions are replaced too
     mapping = {s: by_name[str(s)] for s in condition.free_symbols if str(s) in by_name}
     mapping.update({parameter_symbol(k): v for k, v in by_name.items()})
