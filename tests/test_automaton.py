@@ -240,3 +240,21 @@ def test_automaton_html_table():
     html = a._repr_html_()
     assert html.count("<tr>") == 2 + len(a.states)  # two header rows, one row per state
     assert "gg (start)" in html and "<th>retaliate, escalate</th>" in html
+
+
+def test_probability_formulas_are_checked_after_evaluation():
+    """A formula with no parameter is a number like any other: [0, 1] and rational."""
+    from deterrence.core.automaton import Automaton
+    for C, D in [("sqrt(4)", "-abs(1)"), ("sqrt(2)/2", "1 - sqrt(2)/2"), ("2 - 1", "1 - 1 + 1")]:
+        with pytest.raises(GameError):
+            Automaton(["s"], "s", {"s": {"C": C, "D": D}}, ["*: *, * -> s"], actions=["C", "D"])
+    a = Automaton(["s"], "s", {"s": {"C": "1/4 + 1/4", "D": "sqrt(1/4)"}}, ["*: *, * -> s"],
+                  actions=["C", "D"])
+    assert a.probabilities("s") == (Fraction(1, 2), Fraction(1, 2))
+
+
+@pytest.mark.parametrize("seed", ["abc", 1.5, -1, True, [1, 2]])
+def test_bad_seeds_are_named(seed):
+    from deterrence.core.random import rng
+    with pytest.raises(GameError, match="seed"):
+        rng(seed)

@@ -55,14 +55,15 @@ def _err(message, where):
 
 def _probability(value, what, parameters, where):
     """An exact probability (int/Fraction) or a sympy expression over parameters."""
-    if isinstance(value, str) and re.search(r"[A-Za-z_]", value):
+    if isinstance(value, str) and not re.fullmatch(r"\s*[-+]?[0-9.]+(?:/[0-9]+)?\s*", value):
         from deterrence.core.symbolic import parse_expression
-        expr = parse_expression(value, parameters, **(where or {}))
-        if not is_symbolic(expr):
-            return to_exact(expr, what)
-        return expr
-    if is_symbolic(value):
+        value = parse_expression(value, parameters, **(where or {}))
+    if is_symbolic(value) and getattr(value, "free_symbols", None):
         return value
+    if is_symbolic(value):
+        raise _err(f"{what} is {value}, not a rational number: exact analysis needs rational "
+                   "probabilities", where)
+    # a number, or a formula without parameters ("sqrt(4)"): checked like any other number
     try:
         p = to_exact(value, what)
     except GameError as exc:
