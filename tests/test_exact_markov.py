@@ -12,7 +12,7 @@ from hypothesis import given, settings, strategies as st
 
 from deterrence import NormalFormGame, load_game
 from deterrence.core.automaton import Automaton
-from deterrence.core.exact import fraction_only, solve_fmpz
+from deterrence.core.exact import fraction_only, solve_flint
 from deterrence.core.repeated import RepeatedGame
 from deterrence.solvers.repeated import _product, _product_exact
 from deterrence.solvers.repeated.noise_markov import analyse_noise, war_profiles, war_risk_arrays
@@ -171,7 +171,7 @@ def test_solve_by_components_on_two_12_state_automata():
     ic = chain.integers()
     states = list(range(ic.N))
     cols = [[9 * ic.R[k][x] for x in states] for k in range(2)]
-    dense = solve_fmpz(_product_exact.fmpz_system(ic.W, states, 10 * ic.D, 9), cols)
+    dense = solve_flint(_product_exact.fmpz_system(ic.W, states, 10 * ic.D, 9), cols)
     assert ic.N >= _product_exact._BLOCKS_FROM
     assert _product_exact.solve_by_components(ic.W, states, 10 * ic.D, 9, cols) == dense
 

@@ -51,7 +51,7 @@ from fractions import Fraction
 import numpy as np
 
 __all__ = ["flint", "fraction_only", "from_fmpq", "to_fmpq", "positive_integer_matrix",
-           "solve", "solve_scaled", "solve_consistent", "solve_fmpz", "bareiss_solve",
+           "solve", "solve_scaled", "solve_consistent", "solve_flint", "bareiss_solve",
            "bareiss_pivot", "lex_min_ratio"]
 
 # ------------------------------------------------------------------ the flint loader and the switch
@@ -323,17 +323,20 @@ def solve_consistent(aug, k):
     return sol
 
 
-def solve_fmpz(A, columns):
-    """Solve ``A X = B`` for a python-flint ``fmpz_mat`` ``A`` and ``B`` given as a list of
-    integer columns: ``X`` as an ``fmpq_mat`` (flint path only: large sparse integer systems,
-    built by the caller in flint). Raises ``ZeroDivisionError`` when ``A`` is singular.
+def solve_flint(A, B):
+    """Solve ``A X = B`` for a python-flint matrix ``A`` (``fmpz_mat`` or ``fmpq_mat``) and ``B``
+    a flint matrix or a list of integer columns: ``X`` as an ``fmpq_mat``. For the large
+    sparse integer systems callers build in flint themselves (Markov chains), where a
+    conversion to lists would cost more than the solve. Raises ``ZeroDivisionError`` when
+    ``A`` is singular.
 
     >>> import flint
-    >>> solve_fmpz(flint.fmpz_mat(2, 2, [2, 1, 1, 3]), [[1, 2]]).entries()
+    >>> solve_flint(flint.fmpz_mat(2, 2, [2, 1, 1, 3]), [[1, 2]]).entries()
     [1/5, 3/5]
     """
-    n = A.nrows()
-    B = type(A)(n, len(columns), [int(c[i]) for i in range(n) for c in columns])   # an fmpz_mat
+    if isinstance(B, list):
+        n = A.nrows()
+        B = type(A)(n, len(B), [int(c[i]) for i in range(n) for c in B])
     try:
         return A.solve(B)
     except ZeroDivisionError:

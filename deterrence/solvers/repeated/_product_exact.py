@@ -5,7 +5,7 @@ strategy probabilities are rationals with small denominators, so every exact
 system of a chain is an integer matrix over one common denominator
 (:class:`IntegerChain`: ``W = D * P``). python-flint solves those (fraction-free /
 p-adic lifting in C) far faster than elimination in Fractions; the solves
-themselves go through :mod:`deterrence.core.exact` (:func:`~deterrence.core.exact.solve_fmpz`),
+themselves go through :mod:`deterrence.core.exact` (:func:`~deterrence.core.exact.solve_flint`),
 and the callers take this path only when :func:`deterrence.core.exact.flint` gives the
 module (outside :func:`~deterrence.core.exact.fraction_only`), else the pure-Fraction path
 of :func:`._product.values`. Graph helpers of the chain's support (reachability, strongly
@@ -18,7 +18,7 @@ from math import lcm
 
 import numpy as np
 
-from deterrence.core.exact import flint as load_flint, from_fmpq, solve_fmpz
+from deterrence.core.exact import flint as load_flint, from_fmpq, solve_flint
 from deterrence.core.numbers import is_symbolic
 
 def _factors(q, T, n, m):
@@ -319,10 +319,7 @@ def values_rest(chain, first, X1, delta=None):
     m, k = len(rest), X1.ncols()
     B = flint.fmpz_mat(m, k, [int(c * ic.R[j][x]) for x in rest for j in range(k)])
     G = flint.fmpz_mat(m, len(first), [int(v) for v in np.asarray(ic.W)[np.ix_(rest, first)].ravel().tolist()])
-    try:
-        X2 = fmpz_system(ic.W, rest, dd * ic.D, dn).solve(B * den + G * N1 * dn) / den
-    except ZeroDivisionError:
-        raise ZeroDivisionError("singular system") from None
+    X2 = solve_flint(fmpz_system(ic.W, rest, dd * ic.D, dn), B * den + G * N1 * dn) / den
     rows = {}
     for x, M, i in [(x, X1, i) for i, x in enumerate(first)] + [(x, X2, i) for i, x in enumerate(rest)]:
         rows[x] = [M[i, j] for j in range(k)]
@@ -346,7 +343,7 @@ def solve_by_components(W, states, diag, scale, columns):
     pos = {x: i for i, x in enumerate(states)}
     n, k = len(states), len(columns)
     if n < _BLOCKS_FROM:
-        return solve_fmpz(fmpz_system(W, states, diag, scale), columns)
+        return solve_flint(fmpz_system(W, states, diag, scale), columns)
     nz = nonzeros(W[np.ix_(states, states)])
     succ = [[] for _ in range(W.shape[0])]
     weight = {}
@@ -358,7 +355,7 @@ def solve_by_components(W, states, diag, scale, columns):
     for x in states:
         comps.setdefault(label[x], []).append(x)
     if len(comps) == 1:
-        return solve_fmpz(fmpz_from_nonzeros(n, nz, diag, scale), columns)
+        return solve_flint(fmpz_from_nonzeros(n, nz, diag, scale), columns)
     X = [None] * n
     for lab in sorted(comps, reverse=True):           # sinks first
         comp = comps[lab]
@@ -381,12 +378,9 @@ def solve_by_components(W, states, diag, scale, columns):
             continue
         A = fmpz_system(W, comp, diag, scale)
         if all(v.q == 1 for r in rhs for v in r):      # e.g. the recurrent class: nothing after it
-            sol = solve_fmpz(A, [[int(r[c].p) for r in rhs] for c in range(k)])
+            sol = solve_flint(A, [[int(r[c].p) for r in rhs] for c in range(k)])
         else:
-            try:
-                sol = flint.fmpq_mat(A).solve(flint.fmpq_mat(len(comp), k, [v for r in rhs for v in r]))
-            except ZeroDivisionError:
-                raise ZeroDivisionError("singular system") from None
+            sol = solve_flint(flint.fmpq_mat(A), flint.fmpq_mat(len(comp), k, [v for r in rhs for v in r]))
         for i, x in enumerate(comp):
             X[pos[x]] = [sol[i, c] for c in range(k)]
     return flint.fmpq_mat(n, k, [v for r in X for v in r])
@@ -408,7 +402,7 @@ def start_values(chain, delta=None, states=None, frows=None, nz=None):
     if nz is None:
         nz = nonzeros(ic.W[np.ix_(states, states)])
     A = fmpz_from_nonzeros(len(states), nz, dd * ic.D, dn, transpose=True)
-    y, den = solve_fmpz(A, [[1 if x == x0 else 0 for x in states]]).numer_denom()
+    y, den = solve_flint(A, [[1 if x == x0 else 0 for x in states]]).numer_denom()
     if frows is None:
         frows = fmpz_rows(ic.F, states)
     yF = (y.transpose() * frows).entries()      # integers: y over one denominator

@@ -36,7 +36,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from deterrence.core.exact import flint as load_flint, from_fmpq, solve_fmpz
+from deterrence.core.exact import flint as load_flint, from_fmpq, solve_flint
 from deterrence.core.numbers import format_exact, plain_number as _num
 from deterrence.errors import GameError
 from deterrence.solvers.repeated import _product
@@ -278,7 +278,7 @@ def _stationary(n, nz, D):
         A[i, i] += D
     for j in range(n):
         A[n - 1, j] = 1
-    pi, den = solve_fmpz(A, [[0] * (n - 1) + [1]]).numer_denom()
+    pi, den = solve_flint(A, [[0] * (n - 1) + [1]]).numer_denom()
     return pi.transpose(), den
 
 
@@ -319,7 +319,7 @@ def _absorption(ic, succ, R, start):
     transient = [k for k in range(len(R)) if labels[k] in leaving]
     states = [R[k] for k in transient]
     A = _product.fmpz_system(W.T, states, D, 1)
-    z = solve_fmpz(A, [[D if k == s0 else 0 for k in transient]])
+    z = solve_flint(A, [[D if k == s0 else 0 for k in transient]])
     # weight of class C: sum over transient x, y in C of z[x] P[x, y]
     G = np.column_stack([W[np.ix_(states, [R[k] for k in c])].sum(axis=1) for c in closed])
     zw = z.transpose() * _product.fmpz_rows(G, list(range(len(states))))
@@ -421,10 +421,10 @@ def _war_core(Q, w, x0, D, within, irreducible=False):
     prob = from_fmpq(flint.fmpq(top, flint.fmpz(D) ** within))
     if n < len(S):
         # some state reachable from the start cannot reach war: P(war ever) < 1, no mean time
-        X = solve_fmpz(M, [[w[x] for x in K]])
+        X = solve_flint(M, [[w[x] for x in K]])
         return prob, from_fmpq(X[k0, 0]), None
     # every reachable state is transient and war the only way out: war is certain
-    X = solve_fmpz(M, [[D] * n])
+    X = solve_flint(M, [[D] * n])
     return prob, 1, from_fmpq(X[k0, 0])
 
 
