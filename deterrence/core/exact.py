@@ -38,15 +38,19 @@ Paths and the switch
 4. Pivoting methods use :func:`bareiss_pivot` (one fraction-free pivot on a
    tableau of ints) and :func:`lex_min_ratio` (the exact lexicographic
    minimum-ratio test).
-5. :func:`fraction_only` is the switch for tests and benchmarks: inside it
+5. Systems a caller builds in python-flint itself (the sparse integer chains of
+   noisy repeated games) are solved by :func:`solve_flint`; such callers take
+   their flint path only when :func:`flint` gives the module.
+6. :func:`fraction_only` is the switch for tests and benchmarks: inside it
    every exact answer takes the pure-Python path. It is the only switch; no
-   production code is patched.
+   production code is patched. (It is a process-wide setting, not per thread.)
 """
 from __future__ import annotations
 
 import math
 from contextlib import contextmanager
 from fractions import Fraction
+from functools import partial
 
 import numpy as np
 
@@ -370,7 +374,7 @@ def lex_min_ratio(column, rhs, keys=(), entry=None):
         if key is None:
             value = rhs if callable(rhs) else rhs.__getitem__
         else:
-            value = (lambda i, key=key: entry(i, key))
+            value = partial(_entry_at, entry, key)
         best, best_den = value(rows[0]), column[rows[0]]
         keep = rows[:1]
         for i in rows[1:]:
@@ -382,3 +386,7 @@ def lex_min_ratio(column, rhs, keys=(), entry=None):
                 keep.append(i)
         rows = keep
     return rows[0]
+
+
+def _entry_at(entry, key, i):
+    return entry(i, key)

@@ -29,8 +29,9 @@ Steps
    the lexicographically perturbed, hence simple, polytope; their graph is
    connected and meets every vertex) with fraction-free (Bareiss) integer
    pivoting in Python ints and the lexicographic ratio test
-   (:func:`deterrence.core.exact.bareiss_pivot`, :func:`~deterrence.core.exact.lex_min_ratio`). Degenerate vertices have several bases and more
-   than ``dim`` labels; they are deduplicated by their label sets.
+   (:func:`deterrence.core.exact.bareiss_pivot`,
+   :func:`~deterrence.core.exact.lex_min_ratio`). Degenerate vertices have several
+   bases and more than ``dim`` labels; they are deduplicated by their label sets.
 4. Extreme equilibria are the completely labelled vertex pairs
    ``L(x) | L(y) == all labels`` other than ``(0, 0)``, found by a vectorised
    superset test on the bitmasks (a sorted complement lookup when the game

@@ -32,7 +32,6 @@ reference the tests hold the integer path to (``tests/test_exact_markov.py``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
 
 import numpy as np
 
