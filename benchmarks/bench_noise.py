@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from deterrence import load_game
 from deterrence.core.automaton import Automaton
+from deterrence.core.exact import fraction_only
 from deterrence.core.repeated import RepeatedGame
 from deterrence.solvers.repeated import _product
 from deterrence.solvers.repeated.noise_markov import analyse_noise
@@ -124,8 +125,9 @@ def exact_table(reps=15, fraction_reps=3):
     pure-Fraction path and the float path, same inputs, one run."""
     rg, cases = exact_cases()
     print("\n== exact Markov answers, US-Iran game, execution errors 1/50, delta 9/10 (median) ==")
-    print("exact = python-flint integer path (exact rationals); Fraction = the same answers by")
-    print("Gauss-Jordan in Fractions (the fallback without python-flint; checked equal); float = NumPy.")
+    print("exact = python-flint integer path (exact rationals); Fraction = the same answers in pure")
+    print("Python, inside deterrence.core.exact.fraction_only() (the path without python-flint;")
+    print("checked equal); float = NumPy.")
     print("exact values = discounted_values() (the start's values; every state's values are")
     print("solved when state_values is first read: 'all states' is the call plus that read).")
     head = (f"{'profile':22s} {'states':>6s} {'exact values':>12s} {'all states':>10s} {'Fraction':>10s} {'ratio':>7s} "
@@ -143,7 +145,7 @@ def exact_table(reps=15, fraction_reps=3):
         t_flt = median_time(lambda: analyse_noise(rg, prof, within=100, float=True), r)
         t_val_f = t_all_f = None
         if not big:                     # 400 states in pure Fractions: minutes (O(N^3) Fraction ops)
-            with _product.pure_fraction_path():
+            with fraction_only():
                 t_val_f = median_time(lambda: discounted_values(rg, prof), fraction_reps)
                 t_all_f = median_time(lambda: analyse_noise(rg, prof, within=100), fraction_reps)
                 same = (discounted_values(rg, prof), analyse_noise(rg, prof, within=100))

@@ -131,9 +131,9 @@ def test_float_path_agrees_with_exact_path_on_a_nondegenerate_6x6_game():
 
 def test_solve_gives_integer_weights_or_none():
     from deterrence.solvers.normal_form import enumeration as en
-    assert en._solve([2, 1, 1, 3], 2) == [2, 1]          # z = (2/5, 1/5)
-    assert en._solve([1, 2, 2, 4], 2) is None              # singular
-    assert en._solve([-1], 1) == [-1]                      # the sign is kept
+    assert en._unit_weights([[2, 1], [1, 3]]) == [2, 1]    # z = (2/5, 1/5)
+    assert en._unit_weights([[1, 2], [2, 4]]) is None      # singular
+    assert en._unit_weights([[-1]]) == [-1]                # the sign is kept
     assert en._bits(0) == [] and en._bits((1 << 70) | 1) == [0, 70]
 
 

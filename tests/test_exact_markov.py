@@ -1,8 +1,7 @@
 """Goal 4 (issue #7): the integer/python-flint Markov path gives exactly the Fraction answers.
 
-The reference is the pure-Fraction path (Gauss-Jordan in ``Fraction``), which the
-library takes when python-flint cannot be imported: ``_product._flint`` is patched to
-return ``None`` for it.
+The reference is the pure-Fraction path (no python-flint), which the library takes
+when python-flint cannot be imported, and inside ``deterrence.core.exact.fraction_only()``.
 """
 import copy
 import pickle
@@ -13,8 +12,9 @@ from hypothesis import given, settings, strategies as st
 
 from deterrence import NormalFormGame, load_game
 from deterrence.core.automaton import Automaton
+from deterrence.core.exact import fraction_only, solve_flint
 from deterrence.core.repeated import RepeatedGame
-from deterrence.solvers.repeated import _product
+from deterrence.solvers.repeated import _product, _product_exact
 from deterrence.solvers.repeated.noise_markov import analyse_noise, war_profiles, war_risk_arrays
 from deterrence.solvers.repeated.repeated_values import discounted_values
 
@@ -67,7 +67,7 @@ def test_flint_path_equals_fraction_path(case):
     fast_noise = analyse_noise(rg, prof, war=war, within=within)
     chain = _product.Chain(rg, prof, "exact")
     fast_war = war_risk_arrays(chain, war_profiles(game, war), within)
-    with _product.pure_fraction_path():
+    with fraction_only():
         slow = discounted_values(rg, prof)
         slow_noise = analyse_noise(rg, prof, war=war, within=within)
         slow_war = war_risk_arrays(_product.Chain(rg, prof, "exact"), war_profiles(game, war), within)
@@ -95,7 +95,7 @@ def test_huge_common_denominator_uses_python_ints():
     chain = _product.Chain(rg, _product.resolve_profile(rg, "tft"), "exact")
     assert chain.integers().W.dtype == object
     fast = analyse_noise(rg, "tft", within=7)
-    with _product.pure_fraction_path():
+    with fraction_only():
         slow = analyse_noise(rg, "tft", within=7)
     assert fast == slow
 
@@ -104,7 +104,7 @@ def test_absorbing_war_and_no_war():
     rg = RepeatedGame(US, "3/4", None, {"execution": "1/10"})
     for names in (["grim", "grim"], ["allc", "allc"], ["alld", "tft"]):
         fast = analyse_noise(rg, names, war="any", within=5)
-        with _product.pure_fraction_path():
+        with fraction_only():
             slow = analyse_noise(rg, names, war="any", within=5)
         assert fast == slow
 
@@ -150,13 +150,13 @@ def test_solve_by_components_equals_fraction_path(case):
     """The block-triangular solve (used from 100 states) forced on small chains."""
     game, noise, delta, prof, war, within = case
     rg = RepeatedGame(game, delta, None, noise)
-    saved = _product._BLOCKS_FROM
-    _product._BLOCKS_FROM = 0
+    saved = _product_exact._BLOCKS_FROM
+    _product_exact._BLOCKS_FROM = 0
     try:
         fast = discounted_values(rg, prof)
     finally:
-        _product._BLOCKS_FROM = saved
-    with _product.pure_fraction_path():
+        _product_exact._BLOCKS_FROM = saved
+    with fraction_only():
         slow = discounted_values(rg, prof)
     assert fast.state_values == slow.state_values
 
@@ -171,16 +171,16 @@ def test_solve_by_components_on_two_12_state_automata():
     ic = chain.integers()
     states = list(range(ic.N))
     cols = [[9 * ic.R[k][x] for x in states] for k in range(2)]
-    dense = _product.fmpz_solve_mat(_product.fmpz_system(ic.W, states, 10 * ic.D, 9), cols)
-    assert ic.N >= _product._BLOCKS_FROM
-    assert _product.solve_by_components(ic.W, states, 10 * ic.D, 9, cols) == dense
+    dense = solve_flint(_product_exact.fmpz_system(ic.W, states, 10 * ic.D, 9), cols)
+    assert ic.N >= _product_exact._BLOCKS_FROM
+    assert _product_exact.solve_by_components(ic.W, states, 10 * ic.D, 9, cols) == dense
 
 
 def test_exact_state_values_behave_as_a_dict():
     pd = load_game("prisoners_dilemma").with_defaults()
     rg = RepeatedGame(pd, "9/10", None, {"execution": "1/10"})
     fast = discounted_values(rg, ["tft", "grim"])
-    with _product.pure_fraction_path():
+    with fraction_only():
         slow = discounted_values(rg, ["tft", "grim"])
     vals = fast.state_values
     assert dict(vals) == slow.state_values and slow.state_values == vals and vals == slow.state_values
@@ -197,6 +197,6 @@ def test_state_values_of_states_not_reachable_from_the_start():
     for noise in (None, {"perception": "1/7"}):
         rg = RepeatedGame(pd, "2/3", None, noise)
         fast = discounted_values(rg, ["tft", "grim"])
-        with _product.pure_fraction_path():
+        with fraction_only():
             slow = discounted_values(rg, ["tft", "grim"])
         assert fast.payoffs == slow.payoffs and dict(fast.state_values) == slow.state_values

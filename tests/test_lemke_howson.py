@@ -265,13 +265,6 @@ def test_float_result_reads_like_an_exact_one():
     assert res[0].support(0) == ("H", "T") and not res[0].is_pure
 
 
-def test_solve_exact_helper():
-    from deterrence.solvers.normal_form.lemke_howson import solve_exact
-    assert solve_exact([[Fraction(1, 2), 1, Fraction(3, 2)], [1, -1, 0]]) == [1, 1]
-    assert solve_exact([[1, 2, 3], [2, 4, 6]]) is None
-    assert solve_exact([[0, 1, 2], [1, 0, 3]]) == [3, 2]
-
-
 @settings(**SETTINGS)
 @given(games(0, 2, max_size=5))
 def test_float_backends_take_the_same_path(game):

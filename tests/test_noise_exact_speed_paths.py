@@ -10,6 +10,7 @@ import pytest
 
 from deterrence import load_game
 from deterrence.core.automaton import Automaton
+from deterrence.core.exact import fraction_only
 from deterrence.core.repeated import RepeatedGame
 from deterrence.solvers.repeated import _product
 from deterrence.solvers.repeated.noise_markov import analyse_noise, war_profiles, war_risk_arrays
@@ -22,7 +23,7 @@ def both_paths(rg, prof, war=None, within=12):
     fast = analyse_noise(rg, prof, war=war, within=within)
     fast_war = war_risk_arrays(_product.Chain(rg, _product.resolve_profile(rg, prof), "exact"),
                                war_profiles(rg.stage, war), within)
-    with _product.pure_fraction_path():
+    with fraction_only():
         slow = analyse_noise(rg, prof, war=war, within=within)
         slow_war = war_risk_arrays(_product.Chain(rg, _product.resolve_profile(rg, prof), "exact"),
                                    war_profiles(rg.stage, war), within)

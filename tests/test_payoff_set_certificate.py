@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from deterrence import NormalFormGame
+from deterrence.solvers.repeated import _payoff_set_exact as ps_exact, _payoff_set_kernels as ps_kernels
 from deterrence.solvers.repeated import payoff_set as ps
 from deterrence.solvers.repeated.folk import minmax_values
 from deterrence.solvers.repeated.payoff_set import equilibrium_payoff_set, hausdorff_distance
@@ -54,7 +55,7 @@ def test_fast_proof_alone_proves_the_fixed_points(game, delta, monkeypatch):
     def no_full_step(*args):
         raise AssertionError("the full exact step should not be needed")
     _python_kernel(monkeypatch)
-    monkeypatch.setattr(ps, "_exact_step", no_full_step)
+    monkeypatch.setattr(ps_exact, "_exact_step", no_full_step)
     r = equilibrium_payoff_set(game, delta)
     assert r.exact and r.error_bound == 0
 
@@ -104,7 +105,7 @@ def test_exact_results_recertify_and_larger_polygons_never_pass(game, delta):
 def _python_kernel(monkeypatch):
     """Take the compiled route (loop kernel, float pass of the certificate) with the kernels uncompiled."""
     monkeypatch.setattr(ps, "_compiled_loop", lambda: ps._loop_kernel)
-    monkeypatch.setattr(ps, "_CLASSIFY", [ps._classify_kernel])
+    monkeypatch.setattr(ps_kernels, "_CLASSIFY", [ps_kernels._classify_kernel])
 
 
 @pytest.mark.parametrize("game, delta", [(PD, "3/4"), (AS_GAME, "3/10"), (US_IRAN, "1/2"), (US_IRAN, "9/10")])

@@ -76,48 +76,40 @@ def _normal(q: Fraction):
 def format_exact(value) -> str:
     """The string form used in JSON and tables: ``"1/3"``, ``"2"``, ``"-5/2"``.
 
-    >>> format_exact(Fraction(-5, 2))
-    '-5/2'
+    Exact numbers (``int``, ``Fraction``, sympy rationals and expressions) print exactly;
+    a float prints as its shortest round-trip repr.
+
+    >>> format_exact(Fraction(-5, 2)), format_exact(Fraction(4, 2)), format_exact(0.25)
+    ('-5/2', '2', '0.25')
     """
-    if isinstance(value, float):
-        return repr(value)
+    if isinstance(value, (float, np.floating)):
+        return repr(float(value))
     return str(value)
 
 
-def positive_integer_matrix(arr) -> list:
-    """A 2-D array of exact numbers scaled by their common denominator and shifted so that
-    the smallest entry is 1, as a list of lists of ints. A positive affine change of one
-    player's payoffs leaves the equilibria unchanged, so the integer solvers work on this.
+def format_short(value, digits: int = 6) -> str:
+    """The display form for text and plots. Rule: an exact rational (``int``, ``Fraction``,
+    sympy ``Rational``) prints exactly, as :func:`format_exact`; anything else (a float, an
+    irrational sympy number) prints with ``digits`` significant digits (``"%.6g"``).
 
-    >>> positive_integer_matrix(np.array([[Fraction(1, 2), -1], [0, 2]], dtype=object))
-    [[4, 1], [3, 7]]
+    >>> format_short(Fraction(1, 3)), format_short(1 / 3), format_short(2.0), format_short(7)
+    ('1/3', '0.333333', '2', '7')
     """
-    rows = np.asarray(arr, dtype=object).tolist()
-    den = 1
-    for row in rows:
-        for v in row:
-            if type(v) is not int:
-                den = math.lcm(den, Fraction(v).denominator)
-    if den != 1:
-        rows = [[int(Fraction(v) * den) for v in row] for row in rows]
-    low = min(min(row) for row in rows) - 1
-    return [[v - low for v in row] for row in rows]
+    if isinstance(value, (int, Fraction)) and not isinstance(value, bool) \
+            or getattr(value, "is_Rational", False):
+        return format_exact(value)
+    return f"{float(value):.{digits}g}"
 
 
-if hasattr(Fraction, "_from_coprime_ints"):          # Python >= 3.12
-    _coprime_fraction = Fraction._from_coprime_ints
-else:                                                # 3.10, 3.11
-    def _coprime_fraction(p, q):
-        return Fraction(p, q, _normalize=False)
+def plain_number(value):
+    """A computed number in its plainest type: a NumPy float becomes a ``float``, a whole
+    ``Fraction`` an ``int``; anything else is returned as it is.
 
-
-def from_fmpq(v):
-    """A python-flint ``fmpq`` as ``int`` (when whole) or ``Fraction``.
-
-    >>> import flint
-    >>> from_fmpq(flint.fmpq(6, 4)), from_fmpq(flint.fmpq(4, 2))
-    (Fraction(3, 2), 2)
+    >>> plain_number(np.float64(0.5)), plain_number(Fraction(4, 2)), plain_number(Fraction(1, 2))
+    (0.5, 2, Fraction(1, 2))
     """
-    # flint keeps fmpq in lowest terms with q > 0: skip Fraction's gcd on big numbers
-    p, q = int(v.p), int(v.q)
-    return p if q == 1 else _coprime_fraction(p, q)
+    if isinstance(value, np.floating):
+        return float(value)
+    if isinstance(value, Fraction) and value.denominator == 1:
+        return value.numerator
+    return value

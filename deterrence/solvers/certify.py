@@ -149,7 +149,7 @@ def certified_equilibrium(game, strategies) -> Equilibrium:
     if game.n_players == 2:
         _check_count(game, strategies)
         wx, wy = (_exact_strategy(game, i, s)[1] for i, s in enumerate(strategies))
-        return _certify_two(game, [wx], [wy])[0]
+        return certify_weights(game, [wx], [wy])[0]
     profile = _normalise(game, strategies)
     payoffs = []
     for i in range(game.n_players):
@@ -206,17 +206,27 @@ def certified_from_weights_many(game, profiles) -> list:
             if set(map(type, w)) != {int} or min(w) < 0 or not any(w):
                 raise GameError(f"weights of {game.players[i]} must be nonnegative ints, "
                                 f"not all zero: {list(w)}")
-    return _certify_two(game, [list(p[0]) for p in profiles], [list(p[1]) for p in profiles])
+    return certify_weights(game, [list(p[0]) for p in profiles], [list(p[1]) for p in profiles])
 
 
-def _certify_two(game, wxs, wys) -> list:
-    """The two-player check of profiles with weights ``wxs[e]``, ``wys[e]`` (ints >= 0,
-    positive sums).
+def certify_weights(game, wxs, wys) -> list:
+    """Certified equilibria of a two-player game from profiles of integer weights, for solvers
+    that compute the weights themselves: profile ``e`` is ``wxs[e]`` for the row player and
+    ``wys[e]`` for the column player (ints >= 0 with positive sums; the probabilities are
+    the weights over their sum). The weights are NOT validated: the public, checked entry is
+    :func:`certified_from_weights_many`. Raises
+    :class:`~deterrence.errors.NotAnEquilibriumError` for the first profile with a
+    profitable deviation.
 
     Each player's payoffs against the other's weights come from one NumPy
     object matrix product for all profiles: integers when the payoffs are
     (Fractions only when they are), so every comparison is exact and no
     probability becomes a Fraction until the result is built.
+
+    >>> from deterrence import NormalFormGame
+    >>> g = NormalFormGame.from_arrays([[3, 0], [0, 2]], [[2, 0], [0, 3]])
+    >>> certify_weights(g, [[3, 2]], [[2, 3]])[0].payoffs
+    (Fraction(6, 5), Fraction(6, 5))
     """
     if not wxs:
         return []

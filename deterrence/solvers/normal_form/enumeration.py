@@ -28,14 +28,16 @@ Steps
    Exact path: search over the lexicographically feasible bases (vertices of
    the lexicographically perturbed, hence simple, polytope; their graph is
    connected and meets every vertex) with fraction-free (Bareiss) integer
-   pivoting in Python ints. Degenerate vertices have several bases and more
-   than ``dim`` labels; they are deduplicated by their label sets.
+   pivoting in Python ints and the lexicographic ratio test
+   (:func:`deterrence.core.exact.bareiss_pivot`,
+   :func:`~deterrence.core.exact.lex_min_ratio`). Degenerate vertices have several
+   bases and more than ``dim`` labels; they are deduplicated by their label sets.
 4. Extreme equilibria are the completely labelled vertex pairs
    ``L(x) | L(y) == all labels`` other than ``(0, 0)``, found by a vectorised
    superset test on the bitmasks (a sorted complement lookup when the game
    is nondegenerate, whose number of equilibria must then be odd), then
    recomputed exactly from the tight equations as integer weights
-   (python-flint's ``fmpz_mat.solve``; Fractions without flint), and all
+   (:func:`deterrence.core.exact.solve_scaled`: python-flint's ``fmpz_mat.solve``), and all
    certified together in integer arithmetic by
    :func:`~deterrence.solvers.certify.certified_from_weights_many`'s check
    (the one behind :func:`~deterrence.solvers.certify.certified_equilibrium`).
@@ -52,9 +54,9 @@ from fractions import Fraction
 
 import numpy as np
 
-from deterrence.core.numbers import positive_integer_matrix
+from deterrence.core.exact import bareiss_pivot, lex_min_ratio, positive_integer_matrix, solve, solve_scaled
 from deterrence.errors import GameError, SolverError, TooLargeError
-from deterrence.solvers.certify import _certify_two as certify_weights, on_support
+from deterrence.solvers.certify import certify_weights, on_support
 from deterrence.solvers._compiled import numba_allowed, numba_loaded
 from deterrence.solvers.result import SolveResult
 
@@ -327,9 +329,9 @@ def _exact_leaving(M, nonbasic, enter):
 
     cols = [column(v) for v in basic]
     Bmat = [[cols[c][i] for c in range(k)] for i in range(k)]
-    rhs = _solve_exact(Bmat, [1] * k)
-    col = _solve_exact(Bmat, column(enter))
-    ratios = [(rhs[i] / col[i], basic[i]) for i in range(k) if col[i] > 0]
+    rhs = solve(Bmat, [1] * k)
+    col = solve(Bmat, column(enter))
+    ratios = [(Fraction(rhs[i]) / col[i], basic[i]) for i in range(k) if col[i] > 0]
     low = min(r for r, _ in ratios)
     rows = [v for r, v in ratios if r == low]
     return rows[0] if len(rows) == 1 else None
@@ -398,7 +400,7 @@ def _x_weights(B, lx, m, n):
     T = _bits(lx >> m)                   # columns that are best responses
     if len(S) != len(T) or not S:
         return None
-    xs = _solve([B[i][j] for j in T for i in S], len(S))
+    xs = _unit_weights([[B[i][j] for i in S] for j in T])
     if xs is None or min(xs) < 0:
         return None
     return on_support(S, xs, m, 0)
@@ -410,7 +412,7 @@ def _y_weights(A, ly, m, n):
     U = _bits(ly & ((1 << m) - 1))
     if len(R) != len(U) or not R:
         return None
-    ys = _solve([A[i][j] for i in U for j in R], len(R))
+    ys = _unit_weights([[A[i][j] for j in R] for i in U])
     if ys is None or min(ys) < 0:
         return None
     return on_support(R, ys, n, 0)
@@ -435,52 +437,17 @@ def _bits(mask: int) -> list:
     return out
 
 
-def _solve(flat, k):
-    """Solution of ``M z = 1`` (``M`` the k x k integer matrix with row-major entries
-    ``flat``) as integers ``d z`` (some ``d > 0``), or ``None`` if singular.
+def _unit_weights(M):
+    """Solution of ``M z = 1`` (``M`` a square integer matrix, as rows) as integers
+    ``d z`` (some ``d > 0``), or ``None`` if singular.
 
-    >>> _solve([2, 0, 0, 3], 2)
+    >>> _unit_weights([[2, 0], [0, 3]])
     [3, 2]
     """
     try:
-        import flint
-    except ImportError:            # pragma: no cover - flint is a dependency
-        z = _solve_exact([flat[i * k:(i + 1) * k] for i in range(k)], [1] * k)
-        return None if z is None else _weights(z)
-    try:
-        z = flint.fmpz_mat(k, k, flat).solve(_ones(flint, k))
+        return solve_scaled(M, [1] * len(M))[0]
     except ZeroDivisionError:
         return None
-    num, _ = z.numer_denom()     # the denominator is positive
-    return [int(v) for v in num.entries()]
-
-
-def _solve_exact(M, b):
-    """Exact solution of ``M z = b`` (square, integers) as Fractions, or ``None`` if singular."""
-    k = len(M)
-    try:
-        import flint
-    except ImportError:            # pragma: no cover - flint is optional
-        flint = None
-    if flint is not None:
-        try:
-            z = flint.fmpq_mat(k, k, [v for row in M for v in row]).solve(flint.fmpq_mat(k, 1, list(b)))
-        except ZeroDivisionError:
-            return None
-        return [Fraction(int(q.p), int(q.q)) for q in (z[i, 0] for i in range(k))]
-    from deterrence.solvers.normal_form.lemke_howson import solve_exact
-    return solve_exact([list(row) + [bi] for row, bi in zip(M, b)])
-
-
-_ONES = {}
-
-
-def _ones(flint, k):
-    """The k x 1 matrix of ones (cached: solve does not modify its arguments)."""
-    ones = _ONES.get(k)
-    if ones is None:
-        ones = _ONES[k] = flint.fmpz_mat(k, 1, [1] * k)
-    return ones
 
 
 # -- step 3, exact path -----------------------------------------------------------
@@ -513,10 +480,15 @@ def _exact_vertices(M, limit):
                 if b < d and T[r][nv]:
                     z[b] = Fraction(T[r][nv], det)
             vertices[mask] = z
+        rhs = [row[nv] for row in T]
+        slacks = range(d, nv)              # det * B^-1 columns: the lexicographic tie-break
+
+        def entry(i, t, T=T):
+            return T[i][t]
         for c in range(nv):
             if key >> c & 1:
                 continue
-            r = _lex_ratio(T, c, d, nv)
+            r = lex_min_ratio([row[c] for row in T], rhs, slacks, entry)
             if r is None:
                 raise SolverError("unbounded best-response polytope (internal error)")
             nkey = key ^ (1 << basis[r]) ^ (1 << c)
@@ -528,43 +500,10 @@ def _exact_vertices(M, limit):
                                     f"pass a larger limit= to continue")
             nb = basis[:]
             nb[r] = c
-            p = T[r][c]
-            prow = T[r]
-            N = []
-            for i, row in enumerate(T):
-                if i == r:
-                    N.append(prow[:])
-                else:
-                    f = row[c]
-                    N.append([(a * p - f * b) // det for a, b in zip(row, prow)])
+            N = T[:]                       # bareiss_pivot replaces rows, so T stays as it is
+            p = bareiss_pivot(N, r, c, det)
             todo.append((N, nb, nkey, p))
     return vertices
-
-
-def _lex_ratio(T, c, d, nv):
-    """Row of the lexicographic minimum ratio for entering column ``c``.
-
-    A float pass (int / int is correctly rounded) finds the minimum ratio;
-    only rows within rounding of it are compared exactly.
-    """
-    cand = [(row[nv] / row[c], r) for r, row in enumerate(T) if row[c] > 0]
-    if not cand:
-        return None
-    low = min(cand)[0]
-    near = [r for q, r in cand if q <= low * (1 + 1e-12)]
-    if len(near) == 1:
-        return near[0]
-    best = near[0]
-    for r in near[1:]:
-        row = T[r]
-        a, b = row[c], T[best][c]
-        for t in [nv] + list(range(d, nv)):   # rhs, then det * B^-1 columns
-            lhs, rhs = row[t] * b, T[best][t] * a
-            if lhs != rhs:
-                if lhs < rhs:
-                    best = r
-                break
-    return best
 
 
 def _exact_pairs(A, B, limit, LP=None, LQ=None):

@@ -15,8 +15,8 @@ Steps
    in floating point (HiGHS).
 3. Read the supports (probabilities above a tolerance) and the best-response
    sets (actions within a tolerance of the value) from the LP solutions, and
-   solve the exact indifference system in Fractions: ``A[I, T] y_T = v 1``,
-   ``sum y_T = 1`` and ``x_S^T A[S, J] = v 1``, ``sum x_S = 1``.
+   solve the exact indifference system (:func:`deterrence.core.exact.solve_consistent`):
+   ``A[I, T] y_T = v 1``, ``sum y_T = 1`` and ``x_S^T A[S, J] = v 1``, ``sum x_S = 1``.
 4. Certify the exact profile with
    :func:`~deterrence.solvers.certify.certified_equilibrium`. If the LP
    supports do not give an exact equilibrium (degenerate or ill-conditioned
@@ -34,6 +34,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from deterrence.core.exact import solve_consistent
 from deterrence.core.numbers import format_exact
 from deterrence.errors import GameError, NotAnEquilibriumError, SolverError
 from deterrence.solvers.certify import certified_equilibrium, on_support
@@ -150,47 +151,10 @@ def _exact_from_supports(game, x, y, v, tol, Af=None):
     # column mix: A[I, T] y_T = v 1, sum y_T = 1   (unknowns y_T, v)
     rows = [[A[i, j] for j in T] + [-1, 0] for i in I]
     rows.append([1] * len(T) + [0, 1])
-    ys = _solve_consistent(rows, len(T) + 1)
+    ys = solve_consistent(rows, len(T) + 1)
     cols = [[A[i, j] for i in S] + [-1, 0] for j in J]
     cols.append([1] * len(S) + [0, 1])
-    xs = _solve_consistent(cols, len(S) + 1)
+    xs = solve_consistent(cols, len(S) + 1)
     if xs is None or ys is None or any(p < 0 for p in xs[:-1]) or any(p < 0 for p in ys[:-1]):
         return None
     return [on_support(S, xs[:-1], m), on_support(T, ys[:-1], n)]
-
-
-def _solve_consistent(aug, k):
-    """Exact solution of a (possibly over- or under-determined) system in ``k`` unknowns.
-
-    Gauss–Jordan elimination in Fractions; free unknowns are set to 0.
-    Returns ``None`` when the system is inconsistent.
-    """
-    if len(aug) == k:  # square: fraction-free integer elimination (fast)
-        from deterrence.solvers.normal_form.lemke_howson import solve_exact
-        sol = solve_exact(aug)
-        if sol is not None:
-            return sol
-    rows = [[Fraction(v) for v in r] for r in aug]
-    pivots = []
-    r = 0
-    for c in range(k):
-        piv = next((i for i in range(r, len(rows)) if rows[i][c] != 0), None)
-        if piv is None:
-            continue
-        rows[r], rows[piv] = rows[piv], rows[r]
-        p = rows[r][c]
-        rows[r] = [a / p for a in rows[r]]
-        for i in range(len(rows)):
-            if i != r and rows[i][c] != 0:
-                f = rows[i][c]
-                rows[i] = [a - f * b for a, b in zip(rows[i], rows[r])]
-        pivots.append(c)
-        r += 1
-        if r == len(rows):
-            break
-    if any(all(a == 0 for a in row[:k]) and row[k] != 0 for row in rows[r:]):
-        return None
-    sol = [Fraction(0)] * k
-    for i, c in enumerate(pivots):
-        sol[c] = rows[i][k]
-    return sol

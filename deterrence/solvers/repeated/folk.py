@@ -14,7 +14,8 @@ Steps
    *Mixed*: the value of the zero-sum game in which the opponent minimises
    player ``i``'s payoff. A floating-point LP (``scipy.optimize.linprog``,
    HiGHS) gives the supports; the exact value and the punishing mixture are
-   then recovered by solving the support system in ``Fraction`` arithmetic,
+   then recovered by solving the support system exactly
+   (:func:`deterrence.core.exact.solve_consistent`),
    and verified by an exact primal-dual certificate: a punishment ``q`` with
    ``max_a (M q)_a = v`` and a guarantee ``p`` with ``min_b (p M)_b = v``
    (von Neumann's minimax theorem makes the two equal only at the value).
@@ -33,6 +34,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 import numpy as np
 
+from deterrence.core.exact import solve_consistent
 from deterrence.core.numbers import format_exact, to_exact
 from deterrence.errors import GameError, SolverError
 
@@ -267,37 +269,6 @@ def _own_matrix(game, i) -> np.ndarray:
     return arr if i == 0 else arr.T
 
 
-def _solve_exact(rows, ncols):
-    """Gaussian elimination in Fractions on augmented rows; free variables set to 0.
-
-    Returns the solution list, or None if inconsistent.
-    """
-    m = [list(map(Fraction, r)) for r in rows]
-    piv_cols, r = [], 0
-    for c in range(ncols):
-        piv = next((k for k in range(r, len(m)) if m[k][c] != 0), None)
-        if piv is None:
-            continue
-        m[r], m[piv] = m[piv], m[r]
-        pr = m[r]
-        inv = 1 / pr[c]
-        m[r] = pr = [x * inv for x in pr]
-        for k in range(len(m)):
-            if k != r and m[k][c] != 0:
-                f = m[k][c]
-                m[k] = [x - f * y for x, y in zip(m[k], pr)]
-        piv_cols.append(c)
-        r += 1
-        if r == len(m):
-            break
-    if any(all(x == 0 for x in row[:ncols]) and row[ncols] != 0 for row in m[r:]):
-        return None
-    sol = [Fraction(0)] * ncols
-    for k, c in enumerate(piv_cols):
-        sol[c] = m[k][ncols]
-    return sol
-
-
 def _exact_min_strategy(M, q_float, tol=1e-9):
     """Exact minimiser's mixture for ``min_q max_a (M q)_a`` from a float guess.
 
@@ -314,7 +285,7 @@ def _exact_min_strategy(M, q_float, tol=1e-9):
     # unknowns: q_S..., v ; equations: rows in T, and the sum
     rows = [[M[a, j] for j in S] + [-1, 0] for a in T]
     rows.append([1] * len(S) + [0, 1])
-    sol = _solve_exact(rows, len(S) + 1)
+    sol = solve_consistent(rows, len(S) + 1)
     if sol is None:
         return None
     q = [Fraction(0)] * n

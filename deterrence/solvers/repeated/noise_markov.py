@@ -32,11 +32,11 @@ reference the tests hold the integer path to (``tests/test_exact_markov.py``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
 
 import numpy as np
 
-from deterrence.core.numbers import format_exact
+from deterrence.core.exact import flint as load_flint, from_fmpq, solve_flint
+from deterrence.core.numbers import format_exact, plain_number as _num
 from deterrence.errors import GameError
 from deterrence.solvers.repeated import _product
 from deterrence.solvers.repeated.repeated_values import _as_repeated
@@ -181,7 +181,7 @@ def analyse_noise(game, profile, *, delta=None, noise=None, war=None, within: in
         raise GameError("noise analysis needs numbers: give delta, noise and probabilities values")
     chain = _product.Chain(rg, automata, mode)
     has_delta = delta is not None or isinstance(game, RepeatedGame)
-    if mode == "exact" and _product._flint() is not None:
+    if mode == "exact" and load_flint() is not None:
         try:
             return _analyse_exact(chain, rg, automata, war, int(within), has_delta)
         except TypeError:          # some number is not an exact rational: the general path
@@ -191,14 +191,6 @@ def analyse_noise(game, profile, *, delta=None, noise=None, war=None, within: in
         V = _product.values(chain)
         disc = (_num(V[0][chain.start()]), _num(V[1][chain.start()]))
     return _analyse(chain, rg, automata, mode, war, int(within), disc)
-
-
-def _num(v):
-    if isinstance(v, np.floating):
-        return float(v)
-    if isinstance(v, Fraction) and v.denominator == 1:
-        return v.numerator
-    return v
 
 
 def _analyse(chain, rg, automata, mode, war, within, disc):
@@ -229,7 +221,7 @@ def _analyse_exact(chain, rg, automata, war, within, has_delta):
     ``W`` on the reachable states is read once (its nonzeros): the discounted system, the
     long-run system and the war chain are all set from it.
     """
-    import flint
+    flint = load_flint()
     stage = rg.stage
     ic = chain.integers()
     x0 = chain.start()
@@ -258,7 +250,7 @@ def _analyse_exact(chain, rg, automata, war, within, has_delta):
     a1, a2 = stage.actions
 
     def ratio(p, scale):
-        return _product.from_fmpq(flint.fmpq(p, den * scale))
+        return from_fmpq(flint.fmpq(p, den * scale))
     freq = {(a1[b1], a2[b2]): ratio(S[b1 * len(a2) + b2], ic.Df)
             for b1 in range(len(a1)) for b2 in range(len(a2))}
     lr = tuple(ratio(_product.profile_sum(S, ic.U, k), ic.Dr) for k in range(2))
@@ -275,7 +267,7 @@ def _stationary(n, nz, D):
     """Stationary distribution of an irreducible chain ``W / D`` (``nz``: the nonzeros of
     ``W``) as ``(mu, den)``: ``(D I - W)^T pi = 0`` with the last equation replaced by
     ``sum(pi) = 1``."""
-    import flint
+    flint = load_flint()
     rows, cols, vals = nz
     A = flint.fmpz_mat(n, n)
     for i, j, v in zip(rows, cols, vals):
@@ -285,7 +277,7 @@ def _stationary(n, nz, D):
         A[i, i] += D
     for j in range(n):
         A[n - 1, j] = 1
-    pi, den = _product.fmpz_solve_mat(A, [[0] * (n - 1) + [1]]).numer_denom()
+    pi, den = solve_flint(A, [[0] * (n - 1) + [1]]).numer_denom()
     return pi.transpose(), den
 
 
@@ -297,7 +289,7 @@ def _long_run_exact(ic, succ, R, start):
     As :func:`_long_run_distribution`, in integers: with ``P = W / D``, the chance of
     ending in each closed class (:func:`_absorption`) times its stationary distribution.
     """
-    import flint
+    flint = load_flint()
     mu = [flint.fmpq(0)] * len(R)
     for c, w in zip(*_absorption(ic, succ, R, start)):
         if w == 0:
@@ -326,7 +318,7 @@ def _absorption(ic, succ, R, start):
     transient = [k for k in range(len(R)) if labels[k] in leaving]
     states = [R[k] for k in transient]
     A = _product.fmpz_system(W.T, states, D, 1)
-    z = _product.fmpz_solve_mat(A, [[D if k == s0 else 0 for k in transient]])
+    z = solve_flint(A, [[D if k == s0 else 0 for k in transient]])
     # weight of class C: sum over transient x, y in C of z[x] P[x, y]
     G = np.column_stack([W[np.ix_(states, [R[k] for k in c])].sum(axis=1) for c in closed])
     zw = z.transpose() * _product.fmpz_rows(G, list(range(len(states))))
@@ -363,7 +355,7 @@ def _war_core(Q, w, x0, D, within, irreducible=False):
     chain leads to every other, so each reaches war if any state has war weight (the
     first war on a shortest path is taken from a state whose whole row is in ``Q``).
     """
-    import flint
+    flint = load_flint()
     qrows, qcols, qvals = _product.nonzeros(Q)
     N = len(w)
     succ = [[] for _ in range(N)]
@@ -425,14 +417,14 @@ def _war_core(Q, w, x0, D, within, irreducible=False):
     u = _vector_power(u, A, a, Ak, k)
     v = _vector_power(v, A.transpose(), within - a, None if Ak is None else Ak.transpose(), k)
     top = (u * v.transpose())[0, 0]
-    prob = _product.from_fmpq(flint.fmpq(top, flint.fmpz(D) ** within))
+    prob = from_fmpq(flint.fmpq(top, flint.fmpz(D) ** within))
     if n < len(S):
         # some state reachable from the start cannot reach war: P(war ever) < 1, no mean time
-        X = _product.fmpz_solve_mat(M, [[w[x] for x in K]])
-        return prob, _product.from_fmpq(X[k0, 0]), None
+        X = solve_flint(M, [[w[x] for x in K]])
+        return prob, from_fmpq(X[k0, 0]), None
     # every reachable state is transient and war the only way out: war is certain
-    X = _product.fmpz_solve_mat(M, [[D] * n])
-    return prob, 1, _product.from_fmpq(X[k0, 0])
+    X = solve_flint(M, [[D] * n])
+    return prob, 1, from_fmpq(X[k0, 0])
 
 
 def _vector_power(v, A, t, Ak=None, k=1):
@@ -462,7 +454,7 @@ def war_risk_arrays(chain, wp, within):
     Fraction(343, 10000)
     """
     mode = chain.mode
-    if mode == "exact" and _product._flint() is not None:
+    if mode == "exact" and load_flint() is not None:
         try:
             return _war_risk_exact(chain, wp, within)
         except TypeError:          # some number is not an exact rational: the general path

@@ -10,7 +10,7 @@ is solved
 
 * exactly in rationals when ``delta``, payoffs, strategy probabilities and
   noise are rational: scaled to integers over one common denominator and solved by
-  python-flint (``Fraction`` Gauss-Jordan elimination if flint cannot be imported): one
+  python-flint (the pure-Python path of :mod:`deterrence.core.exact` if flint cannot be imported): one
   solve on the states reachable from the start; the other states' values (a smaller
   solve) when ``state_values`` is first read;
 * symbolically when the stage game or ``delta`` is symbolic: the values come
@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from deterrence.core.exact import flint as load_flint, from_fmpq
 from deterrence.core.numbers import format_exact
 from deterrence.core.repeated import RepeatedGame
 from deterrence.errors import GameError
@@ -90,7 +91,7 @@ def discounted_values(game, profile, *, delta=None, horizon=None, noise=None,
         raise GameError("delta = 1 needs a finite horizon")
     chain = _product.Chain(rg, automata, mode)
     x0 = chain.start()
-    if rg.horizon is None and mode == "exact" and _product._flint() is not None:
+    if rg.horizon is None and mode == "exact" and load_flint() is not None:
         try:               # one solve on the states reachable from the start
             R = _product.reach(chain.integers().successors(), x0)
             X, divisor = _product.values_solution(chain, states=R)
@@ -98,7 +99,7 @@ def discounted_values(game, profile, *, delta=None, horizon=None, noise=None,
             pass
         else:
             i0 = R.index(x0)
-            payoffs = tuple(_product.from_fmpq(X[i0, k] / divisor) for k in range(2))
+            payoffs = tuple(from_fmpq(X[i0, k] / divisor) for k in range(2))
             return RepeatedValues(payoffs=payoffs, state_values=ExactStateValues(chain, R, X),
                                   players=rg.players, strategies=tuple(a.name for a in automata),
                                   delta=rg.delta, mode=mode)
@@ -136,7 +137,7 @@ class ExactStateValues(Mapping):
             chain, reachable, X1 = self._args
             X, divisor = _product.values_rest(chain, reachable, X1)
             k = X.ncols()
-            flat = [_product.from_fmpq(v) for v in (X / divisor).entries()]
+            flat = [from_fmpq(v) for v in (X / divisor).entries()]
             self._dict = {chain.names(x): tuple(flat[x * k:(x + 1) * k]) for x in range(chain.N)}
             self._args = None
         return self._dict

@@ -33,11 +33,11 @@ import itertools
 from dataclasses import dataclass
 from fractions import Fraction
 
+from deterrence.core.exact import solve as solve_exactly
 from deterrence.core.numbers import format_exact
 from deterrence.core.tree import Chance, Decision, GameTree, path_name
 from deterrence.errors import GameError, TooLargeError
 from deterrence.solvers.tree.reduced_normal_form import expected_payoffs, tree_nash
-from deterrence.solvers.normal_form.lemke_howson import solve_exact
 
 MAX_PROFILES = 100_000
 
@@ -106,8 +106,9 @@ def supporting_belief(values: dict, chosen: str):
     cons = [[1 if j == i else 0 for j in range(k)] for i in range(k)] + diffs   # each row . b >= 0
     for tight in itertools.combinations(range(len(cons)), k - 1):
         rows = [cons[t] for t in tight] + [[1] * k]
-        b = solve_exact([list(row) + [v] for row, v in zip(rows, [0] * (k - 1) + [1])])
-        if b is None:
+        try:
+            b = [Fraction(x) for x in solve_exactly(rows, [0] * (k - 1) + [1])]
+        except ZeroDivisionError:
             continue
         if all(sum(Fraction(c) * x for c, x in zip(row, b)) >= 0 for row in cons):
             return tuple(b)

@@ -1,0 +1,392 @@
+"""Exact linear algebra: the one home of exact solves, fraction-free pivots and the
+lexicographic ratio test, over python-flint or over Python's own integers and Fractions.
+
+Every exact solver of the package (support enumeration, Lemke–Howson, zero-sum
+games, the folk-theorem minmax, the Markov chains of noisy repeated games) does
+its linear algebra here, so that there is one implementation of each step and
+one switch that forces the pure-Python path.
+
+References
+----------
+* E. H. Bareiss, "Sylvester's identity and multistep integer-preserving
+  Gaussian elimination", Math. Comp. 22 (1968) 565-578: fraction-free
+  elimination; every division is exact and the entries stay minors of the
+  input (no coefficient blow-up).
+* G. B. Dantzig, A. Orden and P. Wolfe, "The generalized simplex method for
+  minimizing a linear form under linear inequality restraints", Pacific J.
+  Math. 5 (1955) 183-195, and R. G. Bland, "New finite pivoting rules for the
+  simplex method", Math. Oper. Res. 2 (1977) 103-107: the lexicographic rule
+  (ties in the minimum ratio broken by the rows of the basis inverse), which
+  keeps a degenerate pivoting method from cycling.
+* B. von Stengel, "Computing equilibria for two-person games", Handbook of
+  Game Theory vol. 3, ch. 45 (2002), sections 3.5-3.6: integer pivoting on
+  tableaux and the lexicographic minimum-ratio test as used for Lemke–Howson
+  and vertex enumeration.
+* python-flint (``fmpz_mat``, ``fmpq_mat``: FLINT's fraction-free and p-adic
+  solvers in C), https://python-flint.readthedocs.io.
+
+Paths and the switch
+--------------------
+1. :func:`flint` is the one lazy loader of python-flint: the module, or
+   ``None`` when it is not installed or inside :func:`fraction_only`.
+2. Square systems (:func:`solve`, :func:`solve_scaled`): ``fmpq_mat.solve`` /
+   ``fmpz_mat.solve`` with flint, else :func:`bareiss_solve` (fraction-free
+   Gauss–Jordan in Python ints). Both are exact, so they give the same answer.
+3. General systems (:func:`solve_consistent`: over- or under-determined, free
+   unknowns set to 0): the square solve when it applies, else Gauss–Jordan in
+   Fractions.
+4. Pivoting methods use :func:`bareiss_pivot` (one fraction-free pivot on a
+   tableau of ints) and :func:`lex_min_ratio` (the exact lexicographic
+   minimum-ratio test).
+5. Systems a caller builds in python-flint itself (the sparse integer chains of
+   noisy repeated games) are solved by :func:`solve_flint`; such callers take
+   their flint path only when :func:`flint` gives the module.
+6. :func:`fraction_only` is the switch for tests and benchmarks: inside it
+   every exact answer takes the pure-Python path. It is the only switch; no
+   production code is patched. (It is a process-wide setting, not per thread.)
+"""
+from __future__ import annotations
+
+import math
+from contextlib import contextmanager
+from fractions import Fraction
+from functools import partial
+
+import numpy as np
+
+__all__ = ["flint", "fraction_only", "from_fmpq", "to_fmpq", "positive_integer_matrix",
+           "solve", "solve_scaled", "solve_consistent", "solve_flint", "bareiss_solve",
+           "bareiss_pivot", "lex_min_ratio"]
+
+# ------------------------------------------------------------------ the flint loader and the switch
+_FLINT = []          # [module or None] once imported
+_FRACTION_ONLY = [0]  # depth of nested fraction_only() blocks
+
+
+def flint():
+    """The ``flint`` module (python-flint), or ``None`` when it cannot be imported or within
+    :func:`fraction_only`. Imported lazily, so ``import deterrence`` stays light.
+
+    >>> flint() is not None           # python-flint is a dependency
+    True
+    """
+    if _FRACTION_ONLY[0]:
+        return None
+    if not _FLINT:
+        try:
+            import flint as module
+        except ImportError:  # pragma: no cover - a required dependency; the Python path stays
+            module = None
+        _FLINT.append(module)
+    return _FLINT[0]
+
+
+@contextmanager
+def fraction_only():
+    """Within the block every exact answer takes the pure-Python path (ints and Fractions), as
+    it would without python-flint: the one switch for cross-checks and benchmarks.
+
+    >>> with fraction_only():
+    ...     flint() is None, solve([[2, 1], [1, 3]], [1, 2])
+    (True, [Fraction(1, 5), Fraction(3, 5)])
+    >>> flint() is None
+    False
+    """
+    _FRACTION_ONLY[0] += 1
+    try:
+        yield
+    finally:
+        _FRACTION_ONLY[0] -= 1
+
+
+# ------------------------------------------------------------------ conversions
+if hasattr(Fraction, "_from_coprime_ints"):          # Python >= 3.12
+    _coprime_fraction = Fraction._from_coprime_ints
+else:                                                # 3.10, 3.11
+    def _coprime_fraction(p, q):
+        return Fraction(p, q, _normalize=False)
+
+
+def from_fmpq(v):
+    """A python-flint ``fmpq`` (or a ``Fraction``) as ``int`` (when whole) or ``Fraction``.
+
+    >>> import flint
+    >>> from_fmpq(flint.fmpq(6, 4)), from_fmpq(flint.fmpq(4, 2)), from_fmpq(Fraction(3, 1))
+    (Fraction(3, 2), 2, 3)
+    """
+    if isinstance(v, (int, Fraction)):
+        return _plain(v)
+    # flint keeps fmpq in lowest terms with q > 0: skip Fraction's gcd on big numbers
+    p, q = int(v.p), int(v.q)
+    return p if q == 1 else _coprime_fraction(p, q)
+
+
+def to_fmpq(x, fmpq=None):
+    """An ``int``/``Fraction`` (or anything ``Fraction`` accepts) as ``fmpq`` (the given type,
+    by default python-flint's; ``fmpq=Fraction`` gives the pure-Python number).
+
+    >>> to_fmpq(Fraction(3, 4))
+    3/4
+    >>> to_fmpq("0.5", Fraction)
+    Fraction(1, 2)
+    """
+    if fmpq is None:
+        fmpq = flint().fmpq
+    if isinstance(x, int):
+        return fmpq(x)
+    x = Fraction(x)
+    return fmpq(x.numerator, x.denominator)
+
+
+def _plain(q):
+    """A Fraction as an int when whole."""
+    return q.numerator if type(q) is not int and q.denominator == 1 else q
+
+
+def positive_integer_matrix(arr) -> list:
+    """A 2-D array of exact numbers scaled by their common denominator and shifted so that
+    the smallest entry is 1, as a list of lists of ints. A positive affine change of one
+    player's payoffs leaves the equilibria unchanged, so the integer solvers work on this.
+
+    >>> positive_integer_matrix(np.array([[Fraction(1, 2), -1], [0, 2]], dtype=object))
+    [[4, 1], [3, 7]]
+    """
+    rows = np.asarray(arr, dtype=object).tolist()
+    den = 1
+    for row in rows:
+        for v in row:
+            if type(v) is not int:
+                den = math.lcm(den, Fraction(v).denominator)
+    if den != 1:
+        rows = [[int(Fraction(v) * den) for v in row] for row in rows]
+    low = min(min(row) for row in rows) - 1
+    return [[v - low for v in row] for row in rows]
+
+
+def _integer_row(row) -> list:
+    """A row of rationals times the least common denominator, as ints (same solutions)."""
+    if all(type(v) is int for v in row):
+        return list(row)
+    qs = [Fraction(v) for v in row]
+    den = math.lcm(*(q.denominator for q in qs))
+    return [q.numerator * (den // q.denominator) for q in qs]
+
+
+# ------------------------------------------------------------------ fraction-free pivoting
+def bareiss_pivot(T, r, c, d):
+    """One fraction-free (Bareiss) pivot of the integer tableau ``T`` (a list of rows) on
+    entry ``(r, c)``; ``d`` is the previous pivot (1 at the start). Returns the new pivot.
+
+    Every other row becomes ``(row * p - row[c] * T[r]) // d`` with ``p = T[r][c]``: the
+    division is exact (Sylvester's identity), so the entries stay integers (minors of the
+    input). Rows are replaced, never changed in place: a shallow copy ``T[:]`` made before
+    the pivot keeps the old tableau intact.
+
+    >>> T = [[2, 1, 1], [1, 3, 2]]
+    >>> bareiss_pivot(T, 0, 0, 1), T
+    (2, [[2, 1, 1], [0, 5, 3]])
+    >>> bareiss_pivot(T, 1, 1, 2), T      # now 5 * identity | 5 * solution
+    (5, [[5, 0, 1], [0, 5, 3]])
+    """
+    p = T[r][c]
+    prow = T[r]
+    for i, row in enumerate(T):
+        if i == r:
+            continue
+        f = row[c]
+        if f == 0:
+            if p != d:
+                T[i] = [(v * p) // d for v in row]
+        else:
+            T[i] = [(v * p - f * w) // d for v, w in zip(row, prow)]
+    return p
+
+
+def bareiss_solve(aug):
+    """Solve a square system given as augmented rows ``[M | b]``, exactly, in Python ints.
+
+    Fraction-free (Bareiss) Gauss–Jordan elimination: each row is first scaled to
+    integers; at the end the matrix is ``d`` times the identity and the solution is
+    ``rhs / d``. Returns ints and Fractions, or ``None`` when the matrix is singular.
+
+    >>> bareiss_solve([[2, 1, 3], [1, -1, 0]])
+    [1, 1]
+    >>> bareiss_solve([[1, 2, 3], [2, 4, 6]]) is None
+    True
+    """
+    rows = [_integer_row(row) for row in aug]
+    size = len(rows)
+    d = 1
+    used = [False] * size
+    order = [0] * size
+    for c in range(size):
+        r = next((i for i in range(size) if not used[i] and rows[i][c] != 0), None)
+        if r is None:
+            return None
+        used[r] = True
+        order[c] = r
+        d = bareiss_pivot(rows, r, c, d)
+    return [_plain(Fraction(rows[order[c]][-1], d)) for c in range(size)]
+
+
+# ------------------------------------------------------------------ solves
+def solve(M, b) -> list:
+    """The exact solution of the square system ``M x = b`` (ints, Fractions or anything
+    ``Fraction`` accepts) as a list of ints and Fractions. Raises ``ZeroDivisionError``
+    when ``M`` is singular.
+
+    python-flint's ``fmpq_mat.solve`` when flint is loaded, else :func:`bareiss_solve`.
+
+    >>> solve([[2, 1], [1, 3]], [1, 2])
+    [Fraction(1, 5), Fraction(3, 5)]
+    >>> solve([[Fraction(1, 2), 0], [0, 1]], [1, -4])
+    [2, -4]
+    """
+    n = len(b)
+    fl = flint()
+    if fl is None:
+        sol = bareiss_solve([list(M[i]) + [b[i]] for i in range(n)])
+        if sol is None:
+            raise ZeroDivisionError("singular system")
+        return sol
+    fmpq = fl.fmpq
+    entries = [v if type(v) is int else to_fmpq(v, fmpq) for i in range(n) for v in M[i]]
+    rhs = [v if type(v) is int else to_fmpq(v, fmpq) for v in b]
+    try:
+        X = fl.fmpq_mat(n, n, entries).solve(fl.fmpq_mat(n, 1, rhs))
+    except ZeroDivisionError:
+        raise ZeroDivisionError("singular system") from None
+    return [from_fmpq(v) for v in X.entries()]
+
+
+def solve_scaled(M, b) -> tuple:
+    """The solution of the square system ``M x = b`` as ``(z, den)``: ints ``z`` and the
+    least positive ``den`` with ``x = z / den``. For pivoting methods that want integer
+    weights. Raises ``ZeroDivisionError`` when ``M`` is singular.
+
+    >>> solve_scaled([[2, 1], [1, 3]], [1, 1])
+    ([2, 1], 5)
+    >>> solve_scaled([[-1]], [1])
+    ([-1], 1)
+    """
+    n = len(b)
+    fl = flint()
+    if fl is not None and all(type(v) is int for row in M for v in row) \
+            and all(type(v) is int for v in b):
+        try:
+            X = fl.fmpz_mat(n, n, [v for row in M for v in row]).solve(fl.fmpz_mat(n, 1, list(b)))
+        except ZeroDivisionError:
+            raise ZeroDivisionError("singular system") from None
+        num, den = X.numer_denom()
+        return [int(v) for v in num.entries()], int(den)
+    x = [Fraction(v) for v in solve(M, b)]
+    den = math.lcm(*(v.denominator for v in x)) if x else 1
+    return [v.numerator * (den // v.denominator) for v in x], den
+
+
+def solve_consistent(aug, k):
+    """An exact solution of a linear system in ``k`` unknowns given as augmented rows (any
+    number of rows), or ``None`` when it is inconsistent. Free unknowns are set to 0.
+
+    A square nonsingular system goes to :func:`solve`; any other, to Gauss–Jordan
+    elimination in Fractions.
+
+    >>> solve_consistent([[1, 1, 2], [2, 2, 4]], 2)      # x + y = 2 twice: y is free
+    [2, 0]
+    >>> solve_consistent([[1, 0, 1], [0, 1, 2], [1, 1, 4]], 2) is None
+    True
+    """
+    if len(aug) == k:
+        try:
+            return solve([row[:k] for row in aug], [row[k] for row in aug])
+        except ZeroDivisionError:
+            pass
+    rows = [[Fraction(v) for v in r] for r in aug]
+    pivots = []
+    r = 0
+    for c in range(k):
+        piv = next((i for i in range(r, len(rows)) if rows[i][c] != 0), None)
+        if piv is None:
+            continue
+        rows[r], rows[piv] = rows[piv], rows[r]
+        p = rows[r][c]
+        rows[r] = [a / p for a in rows[r]]
+        for i in range(len(rows)):
+            if i != r and rows[i][c] != 0:
+                f = rows[i][c]
+                rows[i] = [a - f * b for a, b in zip(rows[i], rows[r])]
+        pivots.append(c)
+        r += 1
+        if r == len(rows):
+            break
+    if any(all(a == 0 for a in row[:k]) and row[k] != 0 for row in rows[r:]):
+        return None
+    sol = [0] * k
+    for i, c in enumerate(pivots):
+        sol[c] = _plain(rows[i][k])
+    return sol
+
+
+def solve_flint(A, B):
+    """Solve ``A X = B`` for a python-flint matrix ``A`` (``fmpz_mat`` or ``fmpq_mat``) and ``B``
+    a flint matrix or a list of integer columns: ``X`` as an ``fmpq_mat``. For the large
+    sparse integer systems callers build in flint themselves (Markov chains), where a
+    conversion to lists would cost more than the solve. Raises ``ZeroDivisionError`` when
+    ``A`` is singular.
+
+    >>> import flint
+    >>> solve_flint(flint.fmpz_mat(2, 2, [2, 1, 1, 3]), [[1, 2]]).entries()
+    [1/5, 3/5]
+    """
+    if isinstance(B, list):
+        n = A.nrows()
+        B = type(A)(n, len(B), [int(c[i]) for i in range(n) for c in B])
+    try:
+        return A.solve(B)
+    except ZeroDivisionError:
+        raise ZeroDivisionError("singular system") from None
+
+
+# ------------------------------------------------------------------ the ratio test
+def lex_min_ratio(column, rhs, keys=(), entry=None):
+    """Row of the lexicographic minimum ratio for an entering ``column`` of a tableau, exactly.
+
+    Among the rows ``i`` with ``column[i] > 0`` keep those of least ``rhs[i] / column[i]``
+    (``rhs``: a sequence, or a function of the row);
+    while several are left, keep those of least ``entry(i, key) / column[i]`` for each
+    ``key`` in turn (the columns of the basis inverse, e.g. the slack columns: then exactly
+    one row is left, the lexicographic rule). Ratios are compared by cross-multiplication
+    (denominators are positive), so ints, Fractions and flint numbers all work. ``None``
+    when no entry of the column is positive (an unbounded ray).
+
+    >>> T = [[1, 0, 2, 4], [0, 1, 1, 2]]             # rows: [slack0, slack1, entering, rhs]
+    >>> lex_min_ratio([2, 1], [4, 2], [0, 1], lambda i, key: T[i][key])
+    1
+    >>> lex_min_ratio([0, -1], [4, 2]) is None
+    True
+    """
+    rows = [i for i, v in enumerate(column) if v > 0]
+    if not rows:
+        return None
+    for key in (None, *keys):
+        if len(rows) == 1:
+            break
+        if key is None:
+            value = rhs if callable(rhs) else rhs.__getitem__
+        else:
+            value = partial(_entry_at, entry, key)
+        best, best_den = value(rows[0]), column[rows[0]]
+        keep = rows[:1]
+        for i in rows[1:]:
+            v = value(i)
+            lhs, ref = v * best_den, best * column[i]
+            if lhs < ref:
+                best, best_den, keep = v, column[i], [i]
+            elif lhs == ref:
+                keep.append(i)
+        rows = keep
+    return rows[0]
+
+
+def _entry_at(entry, key, i):
+    return entry(i, key)
