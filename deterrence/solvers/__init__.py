@@ -52,12 +52,12 @@ class Method(NamedTuple):
     games: tuple = ("normal_form",)
 
 
-#: game type key -> (dotted class name, what it is called in messages). Matching is by
+#: game type key -> (dotted class name, what such games are called in messages). Matching is by
 #: isinstance over the class's MRO (by name, so that no game module is imported to check).
 GAME_TYPES = {
-    "normal_form": ("deterrence.core.normal_form.NormalFormGame", "a normal-form game (NormalFormGame)"),
-    "tree": ("deterrence.core.tree.GameTree", "a game tree (GameTree)"),
-    "repeated": ("deterrence.core.repeated.RepeatedGame", "a repeated game (RepeatedGame)"),
+    "normal_form": ("deterrence.core.normal_form.NormalFormGame", "normal-form games"),
+    "tree": ("deterrence.core.tree.GameTree", "game trees"),
+    "repeated": ("deterrence.core.repeated.RepeatedGame", "repeated games"),
 }
 
 #: method name -> Method(module, function, game types it accepts)
@@ -144,7 +144,7 @@ def default_method(game) -> str:
         raise GameError(f"solve needs a game ({_known_types()}), got {type(game).__name__}")
     choice = DEFAULT_METHODS.get(kind)
     if choice is None:
-        raise GameError(f"{GAME_TYPES[kind][1]} has no default method: choose one of "
+        raise GameError(f"{GAME_TYPES[kind][1]} have no default method: choose one of "
                         f"{', '.join(methods_for(game)) or '(none registered)'}")
     return choice(game) if callable(choice) else choice
 
@@ -173,6 +173,31 @@ def method_options(name: str):
             _OPTIONS[name] = tuple(p.name for p in params
                                    if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY))
     return _OPTIONS[name]
+
+
+def check_options(name: str, options, passed_by: str = "") -> None:
+    """Refuse options that method ``name`` does not take, naming the ones it does.
+
+    ``passed_by`` names a wrapper method that hands the options on.
+
+    >>> check_options("enumerate", {"limit": 10})
+    >>> check_options("pure", {"limit": 10}, passed_by="subgame_perfect")
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.GameError: method 'pure' (the stage method of 'subgame_perfect') has no option 'limit'; it takes no options
+    """
+    name = ALIASES.get(name, name)
+    if name not in METHODS:
+        raise GameError(f"unknown method {name!r}; choose one of {', '.join(sorted(METHODS))}")
+    accepted = method_options(name)
+    if accepted is None:
+        return
+    unknown = [k for k in options if k not in accepted]
+    if unknown:
+        what = f"its options are {', '.join(accepted)}" if accepted else "it takes no options"
+        via = f" (the stage method of {passed_by!r})" if passed_by else ""
+        raise GameError(f"method {name!r}{via} has no option{'s' if len(unknown) > 1 else ''} "
+                        f"{', '.join(map(repr, unknown))}; {what}")
 
 
 def solve(game, /, *method, **options) -> SolveResult:
@@ -210,15 +235,10 @@ def solve(game, /, *method, **options) -> SolveResult:
     entry = _entry(name)
     if kind not in entry.games:
         solves = " or ".join(GAME_TYPES[g][1] for g in entry.games if g in GAME_TYPES) or "other games"
-        raise GameError(f"method {name!r} solves {solves}, not {GAME_TYPES[kind][1]}; methods for "
-                        f"{GAME_TYPES[kind][1]}: {', '.join(methods_for(game)) or 'none'}")
-    accepted = method_options(name)
-    if accepted is not None:
-        unknown = [k for k in options if k not in accepted]
-        if unknown:
-            what = (f"its options are {', '.join(accepted)}" if accepted else "it takes no options")
-            raise GameError(f"method {name!r} has no option{'s' if len(unknown) > 1 else ''} "
-                            f"{', '.join(map(repr, unknown))}; {what}")
+        raise GameError(f"method {name!r} solves {solves}, not {GAME_TYPES[kind][1]} "
+                        f"({type(game).__name__}); methods for {GAME_TYPES[kind][1]}: "
+                        f"{', '.join(methods_for(game)) or 'none'}")
+    check_options(name, options)
     notes = ()
     solved = game
     if getattr(game, "is_symbolic", False):
@@ -236,4 +256,4 @@ def solve(game, /, *method, **options) -> SolveResult:
 
 
 __all__ = ["solve", "register_method", "METHODS", "Method", "GAME_TYPES", "DEFAULT_METHODS", "Equilibrium",
-           "SolveResult", "default_method", "game_type", "methods_for", "method_options"]
+           "SolveResult", "default_method", "game_type", "methods_for", "method_options", "check_options"]

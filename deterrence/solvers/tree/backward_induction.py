@@ -220,6 +220,17 @@ def subgame_perfect(tree: GameTree, stage_method: str | None = None, **options) 
     """
     if not isinstance(tree, GameTree):
         raise GameError(f"subgame_perfect needs a GameTree, got {type(tree).__name__}")
+    if options or stage_method is not None:
+        from deterrence.solvers import ALIASES, check_options, methods_for
+        if stage_method is None:
+            raise GameError(f"subgame_perfect passes options ({', '.join(options)}) to the method that "
+                            "solves subgames with simultaneous moves: name it with stage_method=")
+        from deterrence.core.normal_form import NormalFormGame
+        fits = methods_for(NormalFormGame.from_arrays([[0]]))
+        if ALIASES.get(stage_method, stage_method) not in fits:
+            raise GameError(f"stage_method {stage_method!r} is not a method for normal-form games; "
+                            f"choose one of {', '.join(fits)}")
+        check_options(stage_method, options, passed_by="subgame_perfect")
     given = tree
     if tree.is_symbolic:
         tree = tree.with_defaults()

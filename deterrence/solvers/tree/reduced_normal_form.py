@@ -186,6 +186,9 @@ def tree_nash(tree: GameTree, method: str | None = None, **options):
     given = tree
     if tree.is_symbolic:
         tree = tree.with_defaults()
+    if method is not None:
+        from deterrence.solvers import check_options
+        check_options(method, options, passed_by="tree_nash")
     result = solve(reduced_normal_form(tree), method, **options)
     return dataclasses.replace(result, method="tree_nash", game=given, parameters=tree.parameters,
                                options={"method": result.method, **options})
