@@ -109,3 +109,15 @@ if HAVE_PEER_GAMES:
         from deterrence.solvers.tree.reduced_normal_form import reduced_normal_form
         nf = reduced_normal_form(tree)
         assert nf.shape == (3, 2)
+
+
+@pytest.mark.parametrize("body, label, node, line", [
+    ('p "" 1 1 "" { "out" "in" } 0\nt "" 1 "" { 0, 2 }\np "" 2 1 "" { "fight/x" "acc" } 0\n'
+     't "" 2 "" { -1, -1 }\nt "" 3 "" { 1, 1 }\n', "fight/x", "in", 4),
+    ('c "" 1 "" { "up/down" 1/2 "flat" 1/2 } 0\nt "" 1 "" { 1, 0 }\nt "" 2 "" { 0, 1 }\n', "up/down", "root", 2),
+])
+def test_a_slash_in_a_move_label_is_refused_naming_label_node_and_line(body, label, node, line):
+    # such a file used to load, and then two nodes printed as "a/b" and lookups failed
+    with pytest.raises(GameFileError) as err:
+        parse_efg('EFG 2 R "" { "A" "B" }\n' + body, file="g.efg")
+    assert str(err.value).startswith(f"g.efg:{line}: move label {label!r} at node {node} contains '/'")
