@@ -8,7 +8,14 @@ import pytest
 
 import deterrence as dt
 from deterrence.errors import GameError
-from deterrence.solvers import GAME_TYPES, METHODS, Method, methods_for, register_method, solve
+from deterrence.solvers import (
+    GAME_TYPES,
+    METHODS,
+    Method,
+    methods_for,
+    register_method,
+    solve,
+)
 from deterrence.solvers.result import SolveResult, TreeEquilibrium
 from deterrence.solvers.tree.backward_induction import is_subgame_perfect
 from deterrence.solvers.tree.reduced_normal_form import expected_payoffs, tree_nash

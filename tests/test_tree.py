@@ -276,3 +276,10 @@ def test_move_labels_round_trip_or_are_refused(label):
     assert t.node((label,)).payoffs == (1,)
     again = read_tree_toml(write_tree_toml(t))
     assert again == t
+
+
+@pytest.mark.parametrize("payoff", ["sqrt(-3) + a", "log(-1) * a", "a + 1/(a - a)"])
+def test_a_payoff_formula_that_is_not_a_finite_real_is_refused(payoff):
+    # sqrt(-3) + a used to be accepted and written as "a + sqrt(3)*I", which no reader takes back
+    with pytest.raises(GameError, match="node root: payoff of A"):
+        GameTree(terminal([payoff]), players=["A"], parameters={"a": 1})

@@ -285,6 +285,10 @@ class GameTree:
             if not is_symbolic(value):
                 return to_exact(value, what)
         if is_symbolic(value):
+            from deterrence.core.symbolic import real_formula_problem
+            problem = real_formula_problem(value)
+            if problem:
+                raise GameError(f"{what}: {value} {problem}")
             names = {str(s) for s in value.free_symbols}
             unknown = names - set(self._params)
             if unknown and self._declared is not None:

@@ -346,5 +346,15 @@ def toml_value(v) -> str:
     raise GameError(f"value {v!r} of type {type(v).__name__} cannot be written to TOML")
 
 
-__all__ = ["TomlReader", "key_lines", "field_name", "kind_name", "header_lines", "toml_key", "toml_number",
-           "toml_string", "toml_long_string", "toml_value"]
+__all__ = [
+    "TomlReader",
+    "field_name",
+    "header_lines",
+    "key_lines",
+    "kind_name",
+    "toml_key",
+    "toml_long_string",
+    "toml_number",
+    "toml_string",
+    "toml_value",
+]

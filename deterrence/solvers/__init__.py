@@ -31,8 +31,10 @@ keys in :data:`GAME_TYPES`::
 
 The front door then checks the game's type, the options (against the
 function's signature, once) and the parameters, and fills in the result's
-provenance. A default method for a new game type goes in
-:data:`DEFAULT_METHODS`.
+provenance. A new game type is one entry in :data:`GAME_TYPES` (key ->
+dotted class name, plural name for messages); its default method, if any,
+one entry in :data:`DEFAULT_METHODS`. A method that wraps a stage method and
+takes ``**options`` checks them with :func:`check_options`.
 """
 from __future__ import annotations
 
@@ -255,5 +257,26 @@ def solve(game, /, *method, **options) -> SolveResult:
         notes=notes + tuple(n for n in result.notes if n not in notes))
 
 
-__all__ = ["solve", "register_method", "METHODS", "Method", "GAME_TYPES", "DEFAULT_METHODS", "Equilibrium",
-           "SolveResult", "default_method", "game_type", "methods_for", "method_options", "check_options"]
+
+# what help() and editors show: the call as documented (the method may come by name or position)
+solve.__signature__ = inspect.Signature(
+    [inspect.Parameter("game", inspect.Parameter.POSITIONAL_ONLY),
+     inspect.Parameter("method", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None),
+     inspect.Parameter("options", inspect.Parameter.VAR_KEYWORD)],
+    return_annotation="SolveResult")
+
+__all__ = [
+    "DEFAULT_METHODS",
+    "GAME_TYPES",
+    "METHODS",
+    "Equilibrium",
+    "Method",
+    "SolveResult",
+    "check_options",
+    "default_method",
+    "game_type",
+    "method_options",
+    "methods_for",
+    "register_method",
+    "solve",
+]

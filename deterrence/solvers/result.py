@@ -153,7 +153,7 @@ class TreeEquilibrium:
     exact: bool = True
 
     @classmethod
-    def from_behaviour(cls, tree, behaviour, payoffs=None, *, exact: bool = True) -> "TreeEquilibrium":
+    def from_behaviour(cls, tree, behaviour, payoffs=None, *, exact: bool = True) -> TreeEquilibrium:
         """The equilibrium given by a behaviour profile of an exact tree.
 
         ``behaviour`` maps ``(player, information set name)`` (or an ``Infoset``)
@@ -339,8 +339,9 @@ class SolveResult(EquilibriumSequence):
         what = "all" if self.complete else "some"
         n = len(self.equilibria)
         concept = f"{self.concept} " if self.concept else ""
-        lines = [f"{n} {concept}equilibri{'um' if n == 1 else 'a'} "
-                 f"({self.method}; {what}; {'exact' if self.exact else 'floating point'})"]
+        head = (f"{n} {concept}equilibri{'um' if n == 1 else 'a'} "
+                f"({self.method}; {what}; {'exact' if self.exact else 'floating point'})")
+        lines = [head]
         for k, eq in enumerate(self.equilibria):
             lines.append(f"  [{k}] {eq.describe()}")
             lines += [f"      {line}" for line in eq.details()]
@@ -368,4 +369,4 @@ class SolveResult(EquilibriumSequence):
         return f"<table><caption>{cap}</caption><tr><th>#</th>{head}</tr>{''.join(rows)}</table>"
 
 
-__all__ = ["SolveResult", "Equilibrium", "TreeEquilibrium", "mixture_text"]
+__all__ = ["Equilibrium", "SolveResult", "TreeEquilibrium", "mixture_text"]

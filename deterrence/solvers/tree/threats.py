@@ -27,7 +27,11 @@ from dataclasses import dataclass
 from deterrence.core.numbers import format_exact
 from deterrence.core.tree import GameTree, path_name
 from deterrence.solvers.tree.backward_induction import subgame_perfect, subgame_roots
-from deterrence.solvers.tree.reduced_normal_form import expected_payoffs, pure_behaviour, reduced_normal_form
+from deterrence.solvers.tree.reduced_normal_form import (
+    expected_payoffs,
+    pure_behaviour,
+    reduced_normal_form,
+)
 
 
 @dataclass(frozen=True)
