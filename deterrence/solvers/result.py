@@ -30,8 +30,10 @@ How a tree solver (backward induction, sequence form, ...) builds its result::
 
 ``behaviour`` maps ``(player, information set name)`` (or an
 :class:`~deterrence.core.tree.Infoset`) to ``{move: probability}`` (or to
-one move label); the payoffs, the move at every node and the outcomes are
-computed from it. The JSON of a tree equilibrium is then the one
+one move label), for every information set of the tree (a set the profile
+never reaches still needs one: a sequence-form solution leaves it free, so
+give it a best response or the first move and say so in ``notes``); the
+payoffs, the move at every node and the outcomes are computed from it. The JSON of a tree equilibrium is then the one
 ``subgame_perfect`` prints: ``{"strategies": {player: {"behaviour":
 {information set: {move: "p"}}, "actions": {information set: move}}},
 "payoffs": ["u1", ...], "actions": {node path: move}, "outcomes": {...}}``,
@@ -41,8 +43,8 @@ are ``"P:I"``: player number and information-set number).
 A normal-form result (``enumerate``, ``pure``, ...) is made with
 ``SolveResult(equilibria=..., method=..., exact=..., complete=...,
 players=game.players, actions=game.actions)``; the front door
-:func:`deterrence.solvers.solve` fills in ``game``, ``parameters`` and
-``options`` when the solver did not.
+:func:`deterrence.solvers.solve` records ``game`` (as the caller gave it),
+``parameters`` and ``options`` on every result it returns.
 """
 from __future__ import annotations
 
