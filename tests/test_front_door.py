@@ -198,3 +198,17 @@ def test_from_behaviour_refuses_incomplete_or_unknown_moves():
     assert entry().is_symbolic
     with pytest.raises(GameError, match="exact tree"):
         TreeEquilibrium.from_behaviour(entry(), {("Entrant", "root"): "in", ("Incumbent", "in"): "fight"})
+
+
+def test_tree_json_names_unnamed_efg_information_sets_by_player_and_set_number():
+    from deterrence.io.gambit_efg import parse_efg
+    tree = parse_efg('EFG 2 R "" { "A" "B" }\n'
+                     'p "" 1 1 "" { "H" "T" } 0\n'
+                     'p "" 2 1 "" { "h" "t" } 0\nt "" 1 "" { 1, -1 }\nt "" 2 "" { -1, 1 }\n'
+                     'p "" 2 1 "" { "h" "t" } 0\nt "" 3 "" { -1, 1 }\nt "" 4 "" { 1, -1 }\n')
+    data = solve(tree).to_json()          # matching pennies in extensive form: one mixed SPE
+    (eq,) = data["equilibria"]
+    assert eq["strategies"]["A"]["behaviour"] == {"1:1": {"H": "1/2", "T": "1/2"}}
+    assert eq["strategies"]["B"]["behaviour"] == {"2:1": {"h": "1/2", "t": "1/2"}}
+    assert eq["payoffs"] == ["0", "0"] and eq["actions"] == {"root": "1/2 H + 1/2 T", "H": "1/2 h + 1/2 t",
+                                                             "T": "1/2 h + 1/2 t"}
