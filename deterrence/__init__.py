@@ -9,6 +9,11 @@ The core (games, solving, results) is imported at once; everything else is
 imported on first use (``dt.explain``, ``dt.GameTree``, ...), so that
 ``import deterrence`` stays fast and heavy modules (sympy's solvers,
 matplotlib, Dask) load only when needed.
+
+The public API is ``__all__`` (every name a class, a function or a constant;
+none is also the name of a submodule) and the documented subpackage
+``deterrence.plot`` (figures). Adding a public name is one entry in
+``_LAZY``: name -> the module that defines it.
 """
 from __future__ import annotations
 
@@ -37,11 +42,19 @@ _LAZY = {
     "iterated_elimination": "deterrence.solvers.normal_form.dominance",
     "dominated_actions": "deterrence.solvers.normal_form.dominance",
     "pure_equilibrium_conditions": "deterrence.solvers.normal_form.symbolic_conditions",
+    "TreeEquilibrium": "deterrence.solvers.result",
+    # numbers and formulas
+    "format_exact": "deterrence.core.numbers",
+    "parse_expression": "deterrence.core.symbolic",
+    "parameter_symbol": "deterrence.core.symbolic",
     "conditions_hold": "deterrence.solvers.normal_form.symbolic_conditions",
     # repeated games
     "Automaton": "deterrence.core.automaton",
     "strategy": "deterrence.core.strategies",
     "STRATEGIES": "deterrence.core.strategies",
+    "tit_for_tat": "deterrence.core.strategies",
+    "grim_trigger": "deterrence.core.strategies",
+    "profile_from_section": "deterrence.core.strategies",
     "RepeatedGame": "deterrence.core.repeated",
     "Noise": "deterrence.core.repeated",
     "discounted_values": "deterrence.solvers.repeated.repeated_values",
@@ -49,6 +62,12 @@ _LAZY = {
     "critical_delta": "deterrence.solvers.repeated.critical_delta",
     "analyse_noise": "deterrence.solvers.repeated.noise_markov",
     "echo_effect": "deterrence.solvers.repeated.noise_markov",
+    "war_risk": "deterrence.solvers.repeated.noise_markov",
+    "simulate": "deterrence.solvers.repeated.simulate",
+    "play_match": "deterrence.solvers.repeated.simulate",
+    "tournament": "deterrence.solvers.repeated.simulate",
+    "finite_horizon_spe": "deterrence.solvers.repeated.finite_horizon",
+    "finite_one_shot_deviation": "deterrence.solvers.repeated.finite_horizon",
     "minmax_values": "deterrence.solvers.repeated.folk",
     "feasible_set": "deterrence.solvers.repeated.folk",
     "individually_rational_set": "deterrence.solvers.repeated.folk",
@@ -60,16 +79,37 @@ _LAZY = {
     "decision": "deterrence.core.tree",
     "chance": "deterrence.core.tree",
     "terminal": "deterrence.core.tree",
+    "Decision": "deterrence.core.tree",
+    "Chance": "deterrence.core.tree",
+    "Terminal": "deterrence.core.tree",
     "subgame_perfect": "deterrence.solvers.tree.backward_induction",
+    "is_subgame_perfect": "deterrence.solvers.tree.backward_induction",
+    "symbolic_regimes": "deterrence.solvers.tree.backward_induction",
     "reduced_normal_form": "deterrence.solvers.tree.reduced_normal_form",
-    "noncredible_threats": "deterrence.solvers.tree.reduced_normal_form",
+    "tree_nash": "deterrence.solvers.tree.reduced_normal_form",
+    "noncredible_threats": "deterrence.solvers.tree.threats",
+    "threats_report": "deterrence.solvers.tree.threats",
     "bayesian_nash": "deterrence.solvers.tree.bayesian",
     "perfect_bayesian_equilibria": "deterrence.solvers.tree.bayesian",
     "credibility_threshold": "deterrence.solvers.tree.bayesian",
+    "deterrence_succeeds": "deterrence.solvers.tree.bayesian",
     # events and strategy inference
     "read_events": "deterrence.io.events_csv",
     "load_example_events": "deterrence.io.events_csv",
+    "parse_events": "deterrence.io.events_csv",
+    "example_events_path": "deterrence.io.events_csv",
     "estimate_strategy_mixture": "deterrence.solvers.inference.sfem",
+    "simulate_histories": "deterrence.solvers.inference.sfem",
+    # models
+    "entry_deterrence": "deterrence.models.entry_deterrence",
+    "unilateral_deterrence": "deterrence.models.zagare_kilgour",
+    "credibility_threshold_closed_form": "deterrence.models.zagare_kilgour",
+    "escalation_ladder": "deterrence.models.escalation_ladder",
+    "war_probability": "deterrence.models.escalation_ladder",
+    "proxy_targets": "deterrence.models.proxy_targets",
+    "low_hanging_fruit_condition": "deterrence.models.proxy_targets",
+    "lands_on_us_forces": "deterrence.models.proxy_targets",
+    "january_2020": "deterrence.models.january_2020",
     # the deterrence analysis
     "explain": "deterrence.analysis.explain",
     "DeterrenceReport": "deterrence.core.report",
@@ -77,7 +117,11 @@ _LAZY = {
     "red_lines": "deterrence.analysis.redlines",
     "us_iran_model": "deterrence.models.us_iran",
     "regime_map": "deterrence.analysis.maps",
+    "regime_at": "deterrence.analysis.maps",
+    "contained_exchange": "deterrence.analysis.maps",
+    "REGIMES": "deterrence.analysis.maps",
     "sweep": "deterrence.analysis.sweep",
+    "vectorised_map": "deterrence.analysis.sweep",
 }
 
 __all__ = [

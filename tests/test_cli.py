@@ -116,3 +116,33 @@ def test_solve_tree_explains_credible_threats(capsys):
         assert main(["solve", name]) == 0
         out = capsys.readouterr().out
         assert "Which threats are credible" in out and "would not carry out" in out
+
+
+@pytest.mark.parametrize("method", ["pure", "enumerate", "zero_sum", "lemke_howson"])
+def test_a_tree_sent_to_a_normal_form_method_is_one_clear_line(method):
+    code, out, err = run("solve", "entry_deterrence", "--method", method)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and err.startswith(f"deterrence: method '{method}' solves normal-form games")
+    assert "subgame_perfect" in err and "tree_nash" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("name", ["entry_deterrence", "unilateral_deterrence", "january_2020"])
+def test_show_json_on_a_tree_is_read_back_to_the_same_tree(name, tmp_path):
+    from deterrence import load_game
+    code, out, err = run("show", "--json", name)
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["format"] == "deterrence.tree" and data["players"] == list(load_game(name).players)
+    path = tmp_path / "tree.json"
+    path.write_text(out, encoding="utf-8")
+    assert load_game(path) == load_game(name)
+
+
+def test_solve_json_carries_the_provenance_once():
+    code, out, err = run("solve", "us_iran_stage", "--json")
+    data = json.loads(out)
+    assert [n for n in data["notes"] if "default values" in n] == [n for n in data["notes"][:1]]
+    assert data["parameters"]["W_iran"] == "50" and data["method"] == "enumerate"
+    code, out, err = run("solve", "us_iran_stage", "--json", "--set", "W_iran=1")
+    data = json.loads(out)
+    assert data["parameters"]["W_iran"] == "1" and not any("default values" in n for n in data.get("notes", []))

@@ -135,3 +135,57 @@ def test_write_game_refuses_unknown_suffix(tmp_path):
 def test_random_games_round_trip(game):
     same_game(parse_json_game(write_json(game)), game)
     same_game(game_from_json(json.loads(json.dumps(game_to_json(game)))), game)
+
+
+# -- game trees as JSON -------------------------------------------------------------
+from hypothesis import strategies as st  # noqa: E402
+
+from deterrence.core.tree import GameTree, chance, decision, terminal  # noqa: E402
+from io_strategies import PARAMETER_NAMES, formula, label, number  # noqa: E402
+
+
+@st.composite
+def trees(draw):
+    """Random trees: decisions (some in shared information sets), chance nodes, exact or formula payoffs."""
+    players = ["A", "B"]
+    names = PARAMETER_NAMES[:2]
+    symbolic = draw(st.booleans())
+    payoff = st.one_of(number, formula(names)) if symbolic else number
+    move = label.filter(lambda s: "/" not in s)
+
+    def node(depth):
+        kind = draw(st.sampled_from(["terminal"] if depth >= 3 else ["terminal", "decision", "chance"]))
+        if kind == "terminal":
+            return terminal([draw(payoff) for _ in players], draw(st.sampled_from(["", "war"])))
+        moves = draw(st.lists(move, min_size=1, max_size=3, unique=True))
+        if kind == "decision":
+            return decision(draw(st.sampled_from(players)), {m: node(depth + 1) for m in moves},
+                            label=draw(st.sampled_from(["", "note"])))
+        weights = [draw(st.integers(1, 4)) for _ in moves]
+        return chance({m: (Fraction(w, sum(weights)), node(depth + 1)) for m, w in zip(moves, weights)})
+
+    params = {n: draw(st.one_of(st.none(), number)) for n in names} if symbolic else None
+    try:
+        return GameTree(node(0), players, parameters=params, title=draw(st.sampled_from(["", "t"])))
+    except GameError:           # e.g. a formula that is not a payoff (0^-1)
+        return None
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(trees())
+def test_trees_round_trip_through_json(tree):
+    if tree is None:
+        return
+    data = json.loads(json.dumps(game_to_json(tree)))
+    assert data["format"] == "deterrence.tree"
+    assert game_from_json(data) == tree
+
+
+def test_a_tree_json_with_a_bad_node_names_the_field():
+    data = game_to_json(load_game("entry_deterrence"))
+    data["tree"]["moves"]["in"]["player"] = "Nobody"
+    with pytest.raises(GameFileError, match="unknown player 'Nobody'"):
+        game_from_json(data, file="t.json")
+    data["format"] = "deterrence.other"
+    with pytest.raises(GameFileError, match="format"):
+        game_from_json(data, file="t.json")

@@ -168,3 +168,23 @@ def test_certify_rejects_non_equilibrium_naming_the_player():
         dt.certified_equilibrium(g, [(1, 0), (1, 0)])
     with pytest.raises(GameError, match="not a probability vector"):
         dt.certified_equilibrium(g, [(Fraction(1, 2), Fraction(1, 3)), (0, 1)])
+
+
+def test_equality_and_hash_include_parameter_values():
+    g = dt.load_game("us_iran_stage")
+    assert g == g.with_parameters(W_iran=g.parameters["W_iran"])
+    assert g != g.with_parameters(W_iran=1)
+    assert len({g, g.with_parameters(W_iran=1), g.with_parameters(W_iran=g.parameters["W_iran"])}) == 2
+    exact = g.subs()
+    assert exact.with_parameters(W_iran=1) != exact                  # same payoffs, other values recorded
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(-5, 5), st.integers(-5, 5))
+def test_equal_games_hash_equal(a, b):
+    W = parameter_symbol("W")
+    g = NormalFormGame.from_arrays([[W, 0]], [[0, W]], parameters={"W": a})
+    h = NormalFormGame.from_arrays([[W, 0]], [[0, W]], parameters={"W": b})
+    assert (g == h) == (a == b)
+    if g == h:
+        assert hash(g) == hash(h)

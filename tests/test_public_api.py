@@ -1,8 +1,42 @@
-"""The public API: every exported name resolves, and importing stays light."""
+"""The public API: every exported name resolves to the intended object, of the intended kind,
+whatever was imported before; everything the README and the notebooks use is exported; and
+importing stays light."""
+import importlib
+import inspect
+import json
+import pkgutil
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import deterrence as dt
+from deterrence import plot
+
+ROOT = Path(__file__).resolve().parents[1]
+#: names defined in deterrence/__init__.py itself (not through _LAZY)
+EAGER = {"NormalFormGame": "deterrence.core.normal_form", "load_game": "deterrence.io",
+         "solve": "deterrence.solvers", "Equilibrium": "deterrence.solvers.result",
+         "SolveResult": "deterrence.solvers.result", "certified_equilibrium": "deterrence.solvers.certify",
+         "is_equilibrium": "deterrence.solvers.certify"}
+
+
+def _all_submodules():
+    names = []
+    for info in pkgutil.walk_packages(dt.__path__, "deterrence."):
+        if info.name.rsplit(".", 1)[-1] == "__main__":   # runs the command when imported
+            continue
+        names.append(info.name)
+        importlib.import_module(info.name)
+    return names
+
+
+def _intended(name):
+    if name in dt._LAZY:
+        return getattr(importlib.import_module(dt._LAZY[name]), name)
+    if name in EAGER:
+        return getattr(importlib.import_module(EAGER[name]), name)
+    return getattr(importlib.import_module("deterrence.errors"), name)
 
 
 def test_every_exported_name_resolves():
@@ -10,8 +44,78 @@ def test_every_exported_name_resolves():
         assert getattr(dt, name) is not None, name
 
 
+def test_names_are_the_intended_objects_after_importing_every_submodule():
+    modules = _all_submodules()
+    assert len(modules) > 40                      # the walk really imported the package
+    for name in dt.__all__:
+        if name == "__version__":
+            continue
+        value = getattr(dt, name)
+        assert not inspect.ismodule(value), f"dt.{name} is a module"
+        assert value is _intended(name), name
+        # no public name is also a subpackage or module directly under deterrence
+        assert f"deterrence.{name}" not in modules, name
+
+
+def test_lazy_names_resolve_before_and_after_the_submodules_are_imported():
+    # a fresh interpreter: first the lazy loaders, then every submodule, then the names again
+    code = """
+import importlib, inspect, pkgutil, deterrence as dt
+first = {n: id(getattr(dt, n)) for n in dt.__all__}
+for info in pkgutil.walk_packages(dt.__path__, "deterrence."):
+    if not info.name.endswith("__main__"):
+        importlib.import_module(info.name)
+bad = [n for n in dt.__all__ if id(getattr(dt, n)) != first[n] or inspect.ismodule(getattr(dt, n))]
+print(bad)
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
+def test_each_name_has_the_kind_its_spelling_promises():
+    for name in dt.__all__:
+        value = getattr(dt, name)
+        if name == "__version__":
+            assert isinstance(value, str)
+        elif name.isupper():                      # constants: tables, not callables
+            assert isinstance(value, (dict, tuple, frozenset)), name
+        elif name[0].isupper():                   # classes (games, results, errors, nodes)
+            assert inspect.isclass(value), name
+            assert value.__module__.startswith("deterrence."), name
+        else:                                     # functions
+            assert inspect.isfunction(value), name
+            assert value.__module__.startswith("deterrence."), name
+
+
+def _notebook_sources():
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        yield path.name, "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    yield "README.md", (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+#: model parameter tables: one per model module, so they stay there (no single dt.PARAMETERS)
+MODEL_TABLES = {"PARAMETERS"}
+
+
+def test_everything_the_readme_and_notebooks_use_is_public():
+    missing = []
+    for where, text in _notebook_sources():
+        for name in re.findall(r"\bdt\.([A-Za-z_]\w*)", text):
+            if name != "plot" and name not in dt.__all__:
+                missing.append(f"{where}: dt.{name}")
+        for module, names in re.findall(r"from (deterrence[\w.]*) import (\([^)]*\)|[^\n#]*)", text):
+            for name in (n.strip(" ()\n\\") for n in names.split(",")):
+                if not name or name in MODEL_TABLES:
+                    continue
+                public = plot.__all__ if module.startswith("deterrence.plot") else dt.__all__
+                if name != "plot" and name not in public:
+                    missing.append(f"{where}: {name} from {module}")
+    assert not missing, missing
+
+
 def test_import_does_not_load_heavy_modules():
     out = subprocess.run([sys.executable, "-c", "import sys, deterrence; print(sorted(m for m in "
-                          "('sympy', 'matplotlib', 'dask', 'scipy', 'numba') if m in sys.modules))"],
+                          "('sympy', 'matplotlib', 'dask', 'scipy', 'numba', 'flint') if m in sys.modules))"],
                          capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

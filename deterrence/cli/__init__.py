@@ -51,15 +51,15 @@ def build_parser(with_subcommand: str | None = None) -> argparse.ArgumentParser:
     p = sub.add_parser("solve", help="compute the equilibria of a game")
     p.add_argument("game", metavar="GAME", help="file (TOML, JSON, .nfg, .efg) or catalogue name")
     p.add_argument("--method", "-m", default=None,
-                   help="enumerate (all, two players; default), pure (default for more players), "
-                        "lemke_howson, zero_sum, subgame_perfect (trees)")
+                   help="normal-form games: enumerate (all, two players; default), pure (default for "
+                        "more players), lemke_howson, zero_sum; trees: subgame_perfect (default), tree_nash")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                    help="give a parameter a value (repeatable)")
 
     p = sub.add_parser("show", help="print a game: payoffs, parameters, description")
     p.add_argument("game", metavar="GAME")
-    p.add_argument("--json", action="store_true", help="print the game as JSON")
+    p.add_argument("--json", action="store_true", help="print the game as JSON (normal-form games and trees)")
 
     p = sub.add_parser("list", help="list the catalogue of ready games")
     p.add_argument("--json", action="store_true")
@@ -102,16 +102,10 @@ def _cmd_solve(args) -> int:
     from deterrence.io import load_game
     from deterrence.solvers import solve
     game = _apply_parameters(load_game(args.game), _parse_sets(args.set))
-    notes = []
-    if getattr(game, "is_symbolic", False):
-        shown = ", ".join(f"{k}={v}" for k, v in game.parameters.items())
-        notes.append(f"solved at the parameters' default values ({shown})")
-    result = solve(game, args.method)
+    result = solve(game, args.method)    # the result notes the parameter values it was solved at
     threats = _credibility(game, result)
     if args.json:
         out = result.to_json()
-        if notes:
-            out["notes"] = notes + out.get("notes", [])
         if threats is not None:
             out["credibility"] = [
                 {"profile": list(e.profile), "payoffs": [str(v) for v in e.payoffs],
@@ -129,17 +123,16 @@ def _cmd_solve(args) -> int:
                   f"{'um' if len(threats) == 1 else 'a'} of the reduced normal form, {good} subgame perfect:")
             for e in threats:
                 print(f"  {e.describe()}")
-        for n in notes:
-            print(f"Note: {n}")
     return EXIT_OK
 
 
 def _credibility(game, result):
     """For game trees solved for subgame perfection: each pure Nash equilibrium of the
     reduced normal form, and the threats in it that would not be carried out."""
-    if getattr(game, "default_method", None) != "subgame_perfect" or result.method != "subgame_perfect":
+    from deterrence.core.tree import GameTree
+    if not isinstance(game, GameTree) or result.method != "subgame_perfect":
         return None
-    from deterrence.solvers.tree.reduced_normal_form import noncredible_threats
+    from deterrence.solvers.tree.threats import noncredible_threats
     return noncredible_threats(game)
 
 

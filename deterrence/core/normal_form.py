@@ -390,13 +390,23 @@ class NormalFormGame:
 
     # -- comparison -------------------------------------------------------
     def __eq__(self, other):
+        """Same players, actions, payoffs and parameter values (defaults included).
+
+        >>> import sympy
+        >>> W = sympy.Symbol("W", real=True)
+        >>> g = NormalFormGame.from_arrays([[-W]], [[0]], parameters={"W": 5})
+        >>> g == g.with_parameters(W=5), g == g.with_parameters(W=9)
+        (True, False)
+        """
         if not isinstance(other, NormalFormGame):
             return NotImplemented
         return (self._players == other._players and self._actions == other._actions
+                and self._parameters == other._parameters
                 and all(np.array_equal(a, b) for a, b in zip(self._payoffs, other._payoffs)))
 
     def __hash__(self):
-        return hash((self._players, self._actions, tuple(tuple(a.flat) for a in self._payoffs)))
+        return hash((self._players, self._actions, tuple(sorted(self._parameters.items())),
+                     tuple(tuple(a.flat) for a in self._payoffs)))
 
     # -- display ----------------------------------------------------------
     def __repr__(self):

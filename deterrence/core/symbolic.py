@@ -269,3 +269,23 @@ def parameter_symbol(name: str):
     W
     """
     return _sympy().Symbol(name, real=True)
+
+
+def real_formula_problem(expr) -> str | None:
+    """Why a formula cannot be a payoff or probability (``None`` when it can).
+
+    A payoff is a finite real once parameters have values: ``zoo``, ``nan``
+    and infinities (``log(0)``) are refused, and so are ``I`` and ``pi``
+    (``sqrt(-1)``, ``log(-1)``), which game files cannot write back.
+
+    >>> real_formula_problem(parse_expression("sqrt(-3) + a", ["a"]))
+    'is not a real number (a square root or logarithm of a negative number?)'
+    >>> real_formula_problem(parse_expression("sqrt(a)", ["a"])) is None
+    True
+    """
+    sp = _sympy()
+    if expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+        return "is not finite"
+    if expr.is_extended_real is False or expr.has(sp.I, sp.pi):
+        return "is not a real number (a square root or logarithm of a negative number?)"
+    return None

@@ -97,7 +97,7 @@ class Decision(Node):
     kind = "decision"
 
     def __init__(self, player, moves, infoset=None, label: str = ""):
-        moves = _move_items(moves, "decision")
+        moves = _move_items(moves, "decision", lambda items: _node_name(f"decision node of {player}", label, items))
         for lab, child in moves:
             if not isinstance(child, Node):
                 raise GameError(f"move {lab!r} of {player}: the subtree must be a node "
@@ -124,7 +124,7 @@ class Chance(Node):
     kind = "chance"
 
     def __init__(self, moves, label: str = ""):
-        items = _move_items(moves, "chance")
+        items = _move_items(moves, "chance", lambda items: _node_name("chance node", label, items))
         out = []
         for lab, pair in items:
             if not (isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[1], Node)):
@@ -148,7 +148,8 @@ class Chance(Node):
         return f"chance({ {m: (p, c) for m, p, c in self.moves}!r})"
 
 
-def _move_items(moves, what):
+def _move_items(moves, what, node=None):
+    """The (label, subtree) pairs of a node; ``node(items)`` names it in errors."""
     if isinstance(moves, Mapping):
         items = list(moves.items())
     else:
@@ -163,8 +164,21 @@ def _move_items(moves, what):
             raise GameError(f"move labels must be non-empty strings, got {lab!r}")
         if lab in seen:
             raise GameError(f"duplicate move label {lab!r}")
+        if "/" in lab:
+            # '/' separates the moves of a node path ("in/fight"): such a label
+            # would make node lookup and the tree's TOML file ambiguous
+            raise GameError(f"move label {lab!r} of the {node(items) if node else what + ' node'} contains '/', which "
+                            "separates the moves of a node path (as in 'in/fight'): rename the move")
         seen.add(lab)
     return items
+
+
+def _node_name(what, label, items) -> str:
+    """How an error names a node before it has a path: its kind, label and moves."""
+    labels = [m for m, _ in items]
+    shown = f" {label!r}" if label else ""
+    more = f", ... ({len(labels)} moves)" if len(labels) > 6 else ""
+    return f"{what}{shown} (moves {', '.join(map(str, labels[:6]))}{more})"
 
 
 def decision(player, moves, infoset=None, label: str = "") -> Decision:
@@ -271,6 +285,10 @@ class GameTree:
             if not is_symbolic(value):
                 return to_exact(value, what)
         if is_symbolic(value):
+            from deterrence.core.symbolic import real_formula_problem
+            problem = real_formula_problem(value)
+            if problem:
+                raise GameError(f"{what}: {value} {problem}")
             names = {str(s) for s in value.free_symbols}
             unknown = names - set(self._params)
             if unknown and self._declared is not None:
@@ -570,12 +588,18 @@ class GameTree:
         return (self._players, canon(self._root, ()))
 
     def __eq__(self, other):
+        """Same players, nodes, information sets and parameter values (defaults included).
+
+        >>> t = GameTree(terminal(["-c"]), players=["A"], parameters={"c": 2})
+        >>> t == t.with_parameters(c=2), t == t.with_parameters(c=3)
+        (True, False)
+        """
         if not isinstance(other, GameTree):
             return NotImplemented
-        return self._canonical() == other._canonical()
+        return self._params == other._params and self._canonical() == other._canonical()
 
     def __hash__(self):
-        return hash(self._canonical())
+        return hash((tuple(sorted(self._params.items())), self._canonical()))
 
     # -- display ------------------------------------------------------------------
     def __repr__(self):

@@ -34,7 +34,7 @@ TREE_WRITERS = {".toml": ("deterrence.io.tree_toml", "write_tree_toml")}
 def write_game(game, path) -> str:
     """Write a game to ``path``, in the format its suffix names (.toml, .json, .nfg, .efg).
 
-    Game trees go to ``.toml`` (a ``[tree]`` file) or ``.efg``.
+    Game trees go to ``.toml`` (a ``[tree]`` file), ``.json`` or ``.efg``.
 
     Returns the text written.
 
@@ -49,9 +49,9 @@ def write_game(game, path) -> str:
         raise GameFileError(f"cannot write {suffix or 'a file without suffix'}; "
                             f"use one of {', '.join(WRITERS)}", file=str(path))
     module, function = WRITERS[suffix]
-    from deterrence.core.normal_form import NormalFormGame
-    if suffix in TREE_WRITERS and not isinstance(game, NormalFormGame) and hasattr(game, "default_method"):
-        module, function = TREE_WRITERS[suffix]  # a game tree (trees carry default_method)
+    from deterrence.core.tree import GameTree
+    if suffix in TREE_WRITERS and isinstance(game, GameTree):
+        module, function = TREE_WRITERS[suffix]
     return getattr(importlib.import_module(module), function)(game, path)
 
 

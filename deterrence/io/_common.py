@@ -12,7 +12,7 @@ import re
 from fractions import Fraction
 
 from deterrence.core.numbers import is_symbolic, to_exact
-from deterrence.core.symbolic import FUNCTIONS, parse_expression
+from deterrence.core.symbolic import FUNCTIONS, parse_expression, real_formula_problem
 from deterrence.errors import ExpressionError, GameError, GameFileError
 
 #: Bytes above which a game file is refused before parsing (a game file is a few kB).
@@ -54,15 +54,11 @@ def payoff_value(value, declared, *, file=None, line=None, field=None):
             return to_exact(expr, "payoff")
         except GameError as exc:
             raise ExpressionError(str(exc), **where) from None
-    import sympy
-    # zoo/nan/oo can arise inside a formula (log(0), 1/(a-a) after folding):
-    # a payoff must be a finite real once parameters have values.
-    if expr.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
-        raise ExpressionError(f"{value!r} is not finite", **where)
-    # sqrt(-1) and log(-1) bring in I and pi: payoffs are real, and files cannot write pi
-    if expr.is_extended_real is False or expr.has(sympy.I, sympy.pi):
-        raise ExpressionError(f"{value[:80]!r} is not a real number (a square root or "
-                              "logarithm of a negative number?)", **where)
+    # zoo/nan/oo can arise inside a formula (log(0), 1/(a-a) after folding), and
+    # sqrt(-1), log(-1) bring in I and pi: a payoff is a finite real files can write
+    problem = real_formula_problem(expr)
+    if problem:
+        raise ExpressionError(f"{value[:80]!r} {problem}", **where)
     return expr
 
 

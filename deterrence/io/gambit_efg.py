@@ -34,7 +34,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from deterrence.core.numbers import format_exact, to_exact
-from deterrence.core.tree import Decision, GameTree, Terminal, chance, decision
+from deterrence.core.tree import Decision, GameTree, Terminal, chance, decision, path_name
 from deterrence.errors import GameError, GameFileError
 from deterrence.io._common import decode_text, read_file_bytes
 
@@ -156,7 +156,15 @@ class _Parser:
         self.outcomes[num] = (name, pays)
         return name, pays
 
-    def node(self, players, depth=0):
+    def check_moves(self, moves, path, line):
+        """Refuse a move label with '/', which separates the moves of a node path."""
+        for m in moves:
+            if "/" in m:
+                raise GameFileError(f"move label {m!r} at node {path_name(path)} contains '/', which "
+                                    "separates the moves of a node path (as in 'in/fight'): rename the move",
+                                    file=self.file, line=line)
+
+    def node(self, players, depth=0, path=()):
         n = len(players)
         if depth > 500:
             self.fail("tree nested too deeply")
@@ -190,11 +198,13 @@ class _Parser:
             actions = self.infosets[key][1]
             if not actions:
                 self.fail(f"information set {iset} of player {pl} has no moves")
+            self.check_moves(actions, path, line)
             oname, opay = self.outcome(n, allow_missing=True)
-            children = [self.node(players, depth + 1) for _ in actions]
+            children = [self.node(players, depth + 1, path + (a,)) for a in actions]
             children = [_add(c, opay) for c in children]
             return ("p", pl, iset, actions, children, label)
         if kind == "c":
+            line = self.line()
             iset = self.integer("information set number")
             iname = self.take("str", "the information set name")[1] if self.peek()[0] == "str" else ""
             if self.peek()[0] == "{":
@@ -209,11 +219,12 @@ class _Parser:
             elif iset not in self.chance_sets:
                 self.fail(f"chance information set {iset} appears without its moves")
             moves = self.chance_sets[iset]
+            self.check_moves([m for m, _ in moves], path, line)
             total = sum((p for _, p in moves), Fraction(0))
             if total != 1:
                 self.fail(f"chance probabilities sum to {format_exact(total)}, not 1")
             oname, opay = self.outcome(n, allow_missing=True)
-            children = [_add(self.node(players, depth + 1), opay) for _ in moves]
+            children = [_add(self.node(players, depth + 1, path + (m,)), opay) for m, _ in moves]
             return ("c", moves, children, label)
         self.k -= 1
         self.fail(f"unknown node type {kind!r} (expected p, c or t)")
@@ -315,7 +326,8 @@ def write_efg(tree: GameTree, path=None) -> str:
     >>> text = write_efg(entry_deterrence())
     >>> print(text.splitlines()[3])
     p "" 1 1 "" { "out" "in" } 0
-    >>> parse_efg(text) == entry_deterrence()
+    >>> t = entry_deterrence()     # .efg has no parameters: compare with the same tree without them
+    >>> parse_efg(text) == GameTree(t.root, t.players)
     True
     """
     tree._need_numeric("writing a .efg file")

@@ -19,6 +19,18 @@ whitelist parser :func:`deterrence.core.symbolic.parse_expression`. Plain JSON
 numbers are accepted too (floats by the rule of :mod:`deterrence.core.numbers`).
 ``profiles`` gives the profile of each entry of ``payoffs``; without it the
 payoffs run over profiles with the last player's action changing fastest.
+
+A game tree has ``"format": "deterrence.tree"`` and, instead of ``actions``,
+``profiles`` and ``payoffs``, a ``tree`` object: the root node in the shape
+of a TOML ``[tree]`` table (:mod:`deterrence.io.tree_toml`)::
+
+    {"player": "Entrant", "moves": {"out": {"payoffs": ["0", "2"]},
+                                    "in": {"player": "Incumbent", "infoset": "...", "moves": {...}}}}
+    {"probabilities": {"hard": "p", "soft": "1 - p"}, "moves": {...}}   # a chance node
+    {"payoffs": ["-f", "1"], "outcome": "war"}                          # a terminal node
+
+and ``parameters`` as ``{"f": {"value": "1", "about": "..."}}``. It is read
+back by the tree reader, so the same checks apply.
 """
 from __future__ import annotations
 
@@ -38,6 +50,7 @@ from deterrence.io._common import (decode_text, read_file_bytes, _type_name, che
                       format_number, parameter_value, payoff_value)
 
 FORMAT = "deterrence.normal_form"
+TREE_FORMAT = "deterrence.tree"
 VERSION = 1
 KEYS = ("format", "version", "title", "description", "sources", "players", "actions",
         "parameters", "profiles", "payoffs", "claims", "extra")
@@ -99,8 +112,11 @@ def game_to_json(game) -> dict:
     >>> game_from_json(d) == NormalFormGame.from_arrays([[1, 0], [0, 1]])
     True
     """
+    from deterrence.core.tree import GameTree
+    if isinstance(game, GameTree):
+        return tree_to_json(game)
     if not isinstance(game, NormalFormGame):
-        raise GameError(f"game_to_json describes normal-form games, not {type(game).__name__}")
+        raise GameError(f"game_to_json describes normal-form games and game trees, not {type(game).__name__}")
     profiles = list(itertools.product(*(range(k) for k in game.shape)))
     out = {
         "format": FORMAT, "version": VERSION,
@@ -121,6 +137,79 @@ def game_to_json(game) -> dict:
 
 def _payoff(value) -> str:
     return format_formula(value) if is_symbolic(value) else format_number(value)
+
+
+def tree_to_json(tree) -> dict:
+    """A JSON-ready dict describing a game tree (exact numbers and formulas as strings).
+
+    >>> from deterrence.models.entry_deterrence import entry_deterrence
+    >>> d = tree_to_json(entry_deterrence(symbolic=True))
+    >>> d["format"], d["tree"]["moves"]["in"]["moves"]["fight"]
+    ('deterrence.tree', {'payoffs': ['-f', '-f']})
+    >>> game_from_json(d) == entry_deterrence(symbolic=True)
+    True
+    """
+    from deterrence.core.tree import Decision, Terminal
+
+    notes = tree.extra.get("parameter_notes", {}) or {}
+
+    def node(n, path):
+        out = {"label": n.label} if n.label else {}
+        if isinstance(n, Terminal):
+            out = {"payoffs": [_payoff(v) for v in n.payoffs]}
+            if n.label:
+                out["outcome"] = n.label
+            return out
+        if isinstance(n, Decision):
+            out["player"] = n.player
+            s = tree.infoset_of(path)
+            if len(s.paths) > 1 or n.infoset is not None:
+                out["infoset"] = s.name
+            out["moves"] = {m: node(c, path + (m,)) for m, c in n.moves}
+            return out
+        out["probabilities"] = {m: _payoff(q) for m, q, _ in n.moves}
+        out["moves"] = {m: node(c, path + (m,)) for m, _, c in n.moves}
+        return out
+
+    params = {}
+    for k, v in tree.parameters.items():
+        spec = {"value": None if v is None else format_number(v)}
+        if k in notes:
+            spec["about"] = str(notes[k])
+        params[k] = spec
+    out = {"format": TREE_FORMAT, "version": VERSION, "title": tree.title,
+           "description": tree.description, "sources": list(tree.sources), "players": list(tree.players),
+           "parameters": params, "tree": node(tree.root, ())}
+    if tree.claims:
+        out["claims"] = _jsonable(tree.claims)
+    extra = {k: v for k, v in tree.extra.items() if k not in ("parameter_notes", "format")}
+    if extra:
+        out["extra"] = _jsonable(extra)
+    return out
+
+
+def tree_from_json(obj, *, file="<json>"):
+    """Build a game tree from a dict in the shape of :func:`tree_to_json` (the tree reader's checks).
+
+    >>> tree_from_json({"players": ["A"], "tree": {"player": "A", "moves": {"x": {"payoffs": ["1/2"]}}}}).node("x").payoffs
+    (Fraction(1, 2),)
+    """
+    from deterrence.io.tree_toml import tree_from_data
+    data = {k: v for k, v in obj.items() if k not in ("format", "version", "extra")}
+    if obj.get("format", TREE_FORMAT) != TREE_FORMAT:
+        raise GameFileError(f"format {obj['format']!r} is not {TREE_FORMAT!r}", file=file, field="format")
+    if "version" in obj and obj["version"] != VERSION:
+        raise GameFileError(f"version {obj['version']!r} is not supported (this reader knows version "
+                            f"{VERSION})", file=file, field="version")
+    extra = obj.get("extra", {})
+    if not isinstance(extra, dict):
+        raise GameFileError("extra must be an object", file=file, field="extra")
+    for k, v in extra.items():
+        if k in data:
+            raise GameFileError(f"extra section {k!r} clashes with a key of the tree format", file=file,
+                                field="extra")
+        data[k] = v
+    return tree_from_data(data, file)
 
 
 def _jsonable(obj):
@@ -167,6 +256,8 @@ def game_from_json(obj, *, file="<json>"):
 
     if not isinstance(obj, dict):
         fail(f"a game is a JSON object {{...}}, not {_type_name(obj)}")
+    if "tree" in obj or obj.get("format") == TREE_FORMAT:
+        return tree_from_json(obj, file=file)
     for key in obj:
         if key not in KEYS:
             fail(f"unknown key {key!r}; known keys are {', '.join(KEYS)}", key)

@@ -23,20 +23,17 @@ A file with a ``[tree]`` section is a game tree, read by
 """
 from __future__ import annotations
 
-import datetime
 import itertools
 import math
-import re
-import tomllib
-from fractions import Fraction
 from pathlib import Path
 
 from deterrence.core.normal_form import NormalFormGame
 from deterrence.core.numbers import is_symbolic
-from deterrence.core.symbolic import MAX_LENGTH
 from deterrence.errors import GameError, GameFileError
 from deterrence.io._common import (decode_text, parse_toml_text, _type_name, check_label, check_parameter_name,
-                      format_formula, parameter_value, payoff_value)
+                      format_formula, payoff_value)
+from deterrence.io.toml_reader import (TomlReader, header_lines, key_lines, toml_key, toml_long_string, toml_number,
+                                       toml_string, toml_value)
 
 #: top-level keys the normal-form reader understands; other tables go to ``game.extra``.
 KNOWN_KEYS = ("title", "description", "sources", "players", "actions", "parameters",
@@ -108,185 +105,8 @@ def _read_tree(source, file):
     return read_tree_toml(source, file=file)
 
 
-def key_lines(text: str) -> dict:
-    """Line (1-based) where each key path of a valid TOML text is first defined.
-
-    Keys in inline tables are not listed: they sit on their parent key's line.
-
-    >>> lines = key_lines('a = 1\\n[b]\\n"c d" = [1,\\n 2]\\ne.f = 3\\n')
-    >>> lines[("a",)], lines[("b",)], lines[("b", "c d")], lines[("b", "e", "f")]
-    (1, 2, 3, 5)
-    """
-    lines: dict = {}
-    pos, n, line, prefix, depth, expect_key = 0, len(text), 1, (), 0, True
-    while pos < n:
-        c = text[pos]
-        if c == "\n":
-            line += 1
-            pos += 1
-            expect_key = expect_key or depth == 0
-            continue
-        if c in " \t\r":
-            pos += 1
-            continue
-        if c == "#":
-            end = text.find("\n", pos)
-            pos = n if end < 0 else end
-            continue
-        if expect_key and depth == 0:
-            end = _key_end(text, pos)
-            raw = text[pos:end]
-            if c == "[":
-                inner = raw.strip().strip("[]")
-                path = _dotted(f"[{inner}]")
-                if path is not None:
-                    prefix = path
-                    lines.setdefault(prefix, line)
-            else:
-                path = _dotted(f"{raw} = 0")
-                if path is not None:
-                    for k in range(1, len(path) + 1):
-                        lines.setdefault(prefix + path[:k], line)
-            pos = end + (0 if c == "[" else 1)
-            expect_key = False
-            continue
-        if c in "\"'":
-            pos, line = _skip_string(text, pos, line)
-            continue
-        if c in "[{":
-            depth += 1
-        elif c in "]}":
-            depth = max(0, depth - 1)
-        pos += 1
-    return lines
-
-
-def _key_end(text, pos):
-    """End of a key (at '=') or of a table header (after its ']'), outside quotes."""
-    n = len(text)
-    header = text[pos] == "["
-    i = pos
-    while i < n and text[i] != "\n":
-        ch = text[i]
-        if ch in "\"'":
-            j = text.find(ch, i + 1) if ch == "'" else _basic_end(text, i + 1)
-            i = (n if j < 0 else j) + 1
-            continue
-        if ch == "=" and not header:
-            return i
-        if ch == "]" and header:
-            while i + 1 < n and text[i + 1] == "]":
-                i += 1
-            return i + 1
-        i += 1
-    return i
-
-
-def _basic_end(text, i):
-    n = len(text)
-    while i < n and text[i] != '"':
-        i += 2 if text[i] == "\\" else 1
-    return i if i < n else -1
-
-
-def _skip_string(text, pos, line):
-    quote = text[pos]
-    if text.startswith(quote * 3, pos):
-        end = pos + 3
-        while True:
-            j = text.find(quote * 3, end)
-            if j < 0:
-                return len(text), line + text.count("\n", pos)
-            if quote == '"' and _escaped(text, j):
-                end = j + 1
-                continue
-            # a closing delimiter may carry up to two extra quotes ("""a"""")
-            k = j + 3
-            while k < len(text) and text[k] == quote and k < j + 5:
-                k += 1
-            return k, line + text.count("\n", pos, k)
-    end = text.find("'", pos + 1) if quote == "'" else _basic_end(text, pos + 1)
-    return (len(text) if end < 0 else end + 1), line
-
-
-def _escaped(text, j):
-    back = 0
-    while j - back - 1 >= 0 and text[j - back - 1] == "\\":
-        back += 1
-    return back % 2 == 1
-
-
-def _dotted(snippet):
-    """Key path of ``a."b".c = 0`` or ``[a.b]``, read by tomllib itself (exact quoting)."""
-    try:
-        node = tomllib.loads(snippet)
-    except (tomllib.TOMLDecodeError, RecursionError):
-        return None
-    path = []
-    while isinstance(node, dict) and len(node) == 1:
-        key, node = next(iter(node.items()))
-        path.append(key)
-    return tuple(path) if path else None
-
-
-def _field(*path) -> str:
-    out = []
-    for p in path:
-        if isinstance(p, int):
-            out[-1] += f"[{p}]"
-        elif re.fullmatch(r"[A-Za-z0-9_-]+", p):
-            out.append(p)
-        else:
-            out.append('"' + p.replace("\\", "\\\\").replace('"', '\\"') + '"')
-    return ".".join(out)
-
-
-class _Reader:
-    """Checks the parsed TOML document and builds the game, locating every error."""
-
-    def __init__(self, text, data, file):
-        self.text, self.data, self.file = text, data, file
-        self._lines = None
-
-    def line(self, *path):
-        if self._lines is None:
-            try:
-                self._lines = key_lines(self.text)
-            except Exception:  # a failing line finder must never hide the real error
-                self._lines = {}
-        path = tuple(p for p in path if isinstance(p, str))
-        while path:
-            if path in self._lines:
-                return self._lines[path]
-            path = path[:-1]
-        return None
-
-    def where(self, *path):
-        return dict(file=self.file, line=self.line(*path), field=_field(*path) or None)
-
-    def fail(self, message, *path):
-        raise GameFileError(message, **self.where(*path))
-
-    def get(self, key, kind, what, required=False, default=None):
-        if key not in self.data:
-            if required:
-                # nothing to point at: name the end of the file, where the reader gave up
-                last = self.text.count("\n") + (0 if self.text.endswith("\n") else 1)
-                raise GameFileError(f"missing (not found before the end of the file): {what}",
-                                    file=self.file, line=max(last, 1), field=key)
-            return default
-        value = self.data[key]
-        if not isinstance(value, kind):
-            self.fail(f"expected {_kind_name(kind)}, got {_type_name(value)}", key)
-        return value
-
-    def strings(self, value, *path, what="entry"):
-        if not isinstance(value, list):
-            self.fail(f"expected an array of strings, got {_type_name(value)}", *path)
-        for item in value:
-            if not isinstance(item, str):
-                self.fail(f"every {what} must be a string in quotes, got {_type_name(item)}", *path)
-        return value
+class _Reader(TomlReader):
+    """Checks the parsed TOML document and builds the normal-form game, locating every error."""
 
     def game(self):
         data = self.data
@@ -319,21 +139,6 @@ class _Reader:
         except GameError as exc:  # the checks above should catch everything; be safe
             raise GameFileError(str(exc), file=self.file) from None
 
-    def players(self):
-        players = self.get("players", list, 'players = ["Row", "Column"] names the players',
-                           required=True)
-        self.strings(players, "players", what="player name")
-        if not players:
-            self.fail("a game needs at least one player", "players")
-        seen = set()
-        for p in players:
-            if not p.strip():
-                self.fail("empty player name", "players")
-            if p in seen:
-                self.fail(f"duplicate player name {p!r}", "players")
-            seen.add(p)
-        return players
-
     def actions(self, players):
         table = self.get("actions", dict, "the [actions] table gives each player's actions",
                          required=True)
@@ -355,29 +160,6 @@ class _Reader:
                 seen.add(a)
             actions.append(list(acts))
         return actions
-
-    def parameters(self):
-        table = self.get("parameters", dict, "")
-        params, notes = {}, {}
-        for name, spec in (table or {}).items():
-            where = self.where("parameters", name)
-            check_parameter_name(name, **where)
-            value = spec
-            if isinstance(spec, dict):
-                for key in spec:
-                    if key not in ("value", "about"):
-                        self.fail(f"unknown key {key!r} (a parameter has value and about)",
-                                  "parameters", name, key)
-                value = spec.get("value")
-                if "about" in spec:
-                    if not isinstance(spec["about"], str):
-                        self.fail(f"about must be a string, got {_type_name(spec['about'])}",
-                                  "parameters", name, "about")
-                    notes[name] = spec["about"]
-                if "value" in spec:
-                    where = self.where("parameters", name, "value")
-            params[name] = parameter_value(value, **where)
-        return params, notes
 
     def payoffs(self, players, actions, params):
         import numpy as np
@@ -434,29 +216,8 @@ class _Reader:
         return arrays
 
 
-def _kind_name(kind):
-    return {str: "a string", list: "an array", dict: "a table"}.get(kind, kind.__name__)
-
 
 # -- writing -------------------------------------------------------------------
-def header_lines(game) -> list:
-    """The head every game file shares: title, description, sources, players.
-
-    >>> from deterrence import NormalFormGame
-    >>> header_lines(NormalFormGame.from_arrays([[1]], title="t"))
-    ['title = "t"', 'players = ["Row", "Column"]']
-    """
-    out = []
-    if game.title:
-        out.append(f"title = {_string(game.title)}")
-    if game.description:
-        out.append(f"description = {_long_string(game.description)}")
-    if game.sources:
-        out.append("sources = [" + ", ".join(_string(s) for s in game.sources) + "]")
-    out.append("players = [" + ", ".join(_string(p) for p in game.players) + "]")
-    return out
-
-
 def write_toml(game, path=None) -> str:
     """The TOML text of a normal-form game; also written to ``path`` if given.
 
@@ -484,7 +245,7 @@ def write_toml(game, path=None) -> str:
     for p, acts in zip(game.players, game.actions):
         for a in acts:
             check_label(a, f"action of {p}")
-        out.append(f"{_key(p)} = [" + ", ".join(_string(a) for a in acts) + "]")
+        out.append(f"{toml_key(p)} = [" + ", ".join(toml_string(a) for a in acts) + "]")
     extra = game.extra
     notes = extra.pop("parameter_notes", None) or {}
     if game.parameters:
@@ -493,28 +254,28 @@ def write_toml(game, path=None) -> str:
             check_parameter_name(name)
             parts = []
             if value is not None:
-                parts.append(f"value = {_number(value)}")
+                parts.append(f"value = {toml_number(value)}")
             if name in notes:
-                parts.append(f"about = {_string(str(notes[name]))}")
-            if parts == [f"value = {_number(value)}"]:
-                out.append(f"{name} = {_number(value)}")
+                parts.append(f"about = {toml_string(str(notes[name]))}")
+            if parts == [f"value = {toml_number(value)}"]:
+                out.append(f"{name} = {toml_number(value)}")
             else:
                 out.append(f"{name} = {{ " + ", ".join(parts) + " }" if parts else f"{name} = {{}}")
     out += ["", "[payoffs]"]
     arrays = game.payoff_arrays
     for prof in itertools.product(*(range(k) for k in game.shape)):
         key = ", ".join(a[i] for a, i in zip(game.actions, prof))
-        out.append(f"{_string(key)} = [" + ", ".join(_payoff(arr[prof]) for arr in arrays) + "]")
+        out.append(f"{toml_string(key)} = [" + ", ".join(_payoff(arr[prof]) for arr in arrays) + "]")
     if game.claims:
-        out += ["", "[claims]"] + [f"{_key(k)} = {_value(v)}" for k, v in game.claims.items()]
+        out += ["", "[claims]"] + [f"{toml_key(k)} = {toml_value(v)}" for k, v in game.claims.items()]
     for name, table in extra.items():
         if not isinstance(name, str) or name in KNOWN_KEYS or name == "tree":
             raise GameError(f"extra section {name!r} clashes with a key of the game format")
         if isinstance(table, dict):
-            out += ["", f"[{_key(name)}]"] + [f"{_key(k)} = {_value(v)}" for k, v in table.items()]
+            out += ["", f"[{toml_key(name)}]"] + [f"{toml_key(k)} = {toml_value(v)}" for k, v in table.items()]
         elif isinstance(table, list) and table and all(isinstance(t, dict) for t in table):
             for t in table:
-                out += ["", f"[[{_key(name)}]]"] + [f"{_key(k)} = {_value(v)}" for k, v in t.items()]
+                out += ["", f"[[{toml_key(name)}]]"] + [f"{toml_key(k)} = {toml_value(v)}" for k, v in t.items()]
         else:
             raise GameError(f"extra section {name!r} is not a table, so it cannot be written to TOML")
     text = "\n".join(out) + "\n"
@@ -525,64 +286,11 @@ def write_toml(game, path=None) -> str:
 
 def _payoff(value) -> str:
     if is_symbolic(value):
-        return _string(format_formula(value))
-    return _number(value)
+        return toml_string(format_formula(value))
+    return toml_number(value)
 
 
-def _number(value) -> str:
-    # Fractions go in quotes ("1/3"): TOML has no rationals, and floats would lose exactness.
-    # Integers beyond TOML's 64 bits go in quotes too, so that any TOML reader accepts the file.
-    if isinstance(value, int) and not isinstance(value, bool) and -2**63 <= value < 2**63:
-        return str(value)
-    text = str(value)
-    if len(text) > MAX_LENGTH:
-        raise GameError(f"number {text[:20]}... has {len(text)} characters: a game file holds "
-                        f"numbers of up to {MAX_LENGTH}")
-    return _string(text)
+# old private names of the shared writing helpers, kept for old imports
+_key, _number, _string, _long_string, _value = toml_key, toml_number, toml_string, toml_long_string, toml_value
 
-
-_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r", "\b": "\\b", "\f": "\\f"}
-
-
-def _string(s: str) -> str:
-    return '"' + "".join(_ESCAPES.get(ch, ch) if ch in _ESCAPES else
-                         (f"\\u{ord(ch):04x}" if ord(ch) < 32 or ord(ch) == 127 else ch)
-                         for ch in s) + '"'
-
-
-def _long_string(s: str) -> str:
-    if not s.endswith("\n") and "\n" not in s:
-        return _string(s)
-    body = "".join(ch if ch in "\n\t" else _ESCAPES.get(ch) or
-                   (f"\\u{ord(ch):04x}" if ord(ch) < 32 or ord(ch) == 127 else ch) for ch in s)
-    # The newline after the opening quotes is dropped by TOML; it keeps the text readable.
-    return '"""\n' + body + '"""'
-
-
-def _key(k) -> str:
-    k = str(k)
-    return k if re.fullmatch(r"[A-Za-z0-9_-]+", k) else _string(k)
-
-
-def _value(v) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, float):
-        if math.isnan(v):
-            return "nan"
-        if math.isinf(v):
-            return "inf" if v > 0 else "-inf"
-        return repr(v)
-    if isinstance(v, Fraction):
-        return _string(str(v))
-    if isinstance(v, str):
-        return _string(v)
-    if isinstance(v, (list, tuple)):
-        return "[" + ", ".join(_value(x) for x in v) + "]"
-    if isinstance(v, dict):
-        return "{ " + ", ".join(f"{_key(k)} = {_value(x)}" for k, x in v.items()) + " }" if v else "{}"
-    if isinstance(v, (datetime.datetime, datetime.date, datetime.time)):
-        return v.isoformat()
-    raise GameError(f"value {v!r} of type {type(v).__name__} cannot be written to TOML")
+__all__ = ["read_toml", "parse_toml_game", "write_toml", "key_lines", "header_lines", "KNOWN_KEYS"]

@@ -43,8 +43,8 @@ Sources: TOML v1.0.0 (https://toml.io); the node kinds follow Kuhn (1953)
 and Gambit's .efg format.
 
 Steps of :func:`read_tree_toml`: parse with ``tomllib``; find the line of every
-key (:func:`deterrence.io.toml_format.key_lines`); read the head exactly as
-the normal-form reader does; walk the ``[tree]`` table building nodes and
+key (:func:`deterrence.io.toml_reader.key_lines`); read the head with the
+reader every game file shares (:class:`deterrence.io.toml_reader.TomlReader`); walk the ``[tree]`` table building nodes and
 checking keys; build the :class:`~deterrence.core.tree.GameTree`, turning its
 validation errors (which name a node path) into errors naming file and line.
 '''
@@ -56,7 +56,9 @@ from pathlib import Path
 from deterrence.core.numbers import is_symbolic
 from deterrence.core.tree import Chance, Decision, GameTree, Terminal, path_name
 from deterrence.errors import GameError, GameFileError
-from deterrence.io._common import parse_toml_text, read_file_bytes, _type_name, check_label, format_formula, payoff_value
+from deterrence.io._common import (_type_name, check_label, decode_text, format_formula, parse_toml_text,
+                                   payoff_value, read_file_bytes)
+from deterrence.io.toml_reader import TomlReader, header_lines, toml_key, toml_number, toml_string, toml_value
 
 NODE_KEYS = ("player", "moves", "infoset", "probabilities", "payoffs", "outcome", "label")
 HEAD_KEYS = ("title", "description", "sources", "players", "parameters", "tree", "claims")
@@ -82,7 +84,6 @@ def read_tree_toml(path_or_text, file=None) -> GameTree:
     ...
     deterrence.errors.GameFileError: g.toml:3: tree.player: unknown player 'B'; players are A
     """
-    from deterrence.io.toml_format import decode_text
     if isinstance(path_or_text, Path) or (isinstance(path_or_text, str) and "\n" not in path_or_text
                                           and (path_or_text.endswith(".toml") or _is_file(path_or_text))):
         raw, name = read_file_bytes(path_or_text)
@@ -100,6 +101,17 @@ def read_tree_toml(path_or_text, file=None) -> GameTree:
     return _TreeReader(text, data, file).tree()
 
 
+def tree_from_data(data: dict, file: str = "<data>") -> GameTree:
+    """A game tree from the parsed data of a tree file (as TOML or JSON gives it), with every check.
+
+    >>> tree_from_data({"players": ["A"], "tree": {"player": "A", "moves": {"x": [1], "y": [0]}}}).node("x").payoffs
+    (1,)
+    """
+    if not isinstance(data, dict):
+        raise GameFileError(f"a tree file is a table of keys, not {_type_name(data)}", file=file)
+    return _TreeReader("", data, file).tree()
+
+
 def _is_file(text: str) -> bool:
     """Whether a one-line string names an existing file (a long or odd string does not)."""
     try:
@@ -108,14 +120,9 @@ def _is_file(text: str) -> bool:
         return False
 
 
-def _reader_base():
-    from deterrence.io.toml_format import _Reader
-    return _Reader
-
-
 class _TreeReader:
     def __init__(self, text, data, file):
-        self.base = _reader_base()(text, data, file)
+        self.base = TomlReader(text, data, file)
         self.data, self.file = data, file
         self.node_keys = {}
 
@@ -240,7 +247,6 @@ def write_tree_toml(tree: GameTree, path=None) -> str:
     >>> read_tree_toml(write_tree_toml(t)) == t
     True
     """
-    from deterrence.io.toml_format import _key, _number, _string, _value, header_lines
     out = header_lines(tree)
     extra = tree.extra
     notes = extra.pop("parameter_notes", None) or {}
@@ -248,43 +254,43 @@ def write_tree_toml(tree: GameTree, path=None) -> str:
     if tree.parameters:
         out += ["", "[parameters]"]
         for name, value in tree.parameters.items():
-            parts = [f"value = {_number(value)}"] if value is not None else []
+            parts = [f"value = {toml_number(value)}"] if value is not None else []
             if name in notes:
-                parts.append(f"about = {_string(str(notes[name]))}")
+                parts.append(f"about = {toml_string(str(notes[name]))}")
             out.append(f"{name} = {{ " + ", ".join(parts) + " }")
 
     def val(v):
-        return _string(format_formula(v)) if is_symbolic(v) else _number(v)
+        return toml_string(format_formula(v)) if is_symbolic(v) else toml_number(v)
 
     def table(node, keys, p):
-        out.extend(["", "[" + ".".join(_key(k) for k in keys) + "]"])
+        out.extend(["", "[" + ".".join(toml_key(k) for k in keys) + "]"])
         if node.label:
-            out.append(f"label = {_string(node.label)}")
+            out.append(f"label = {toml_string(node.label)}")
         if isinstance(node, Decision):
-            out.append(f"player = {_string(node.player)}")
+            out.append(f"player = {toml_string(node.player)}")
             s = tree.infoset_of(p)
             if len(s.paths) > 1 or node.infoset is not None:
-                out.append(f"infoset = {_string(s.name)}")
+                out.append(f"infoset = {toml_string(s.name)}")
             items = node.moves
         else:
-            out.append("probabilities = { " + ", ".join(f"{_key(m)} = {val(q)}" for m, q, _ in node.moves) + " }")
+            out.append("probabilities = { " + ", ".join(f"{toml_key(m)} = {val(q)}" for m, q, _ in node.moves) + " }")
             items = [(m, c) for m, _, c in node.moves]
         later = []
         for m, c in items:
             if isinstance(c, Terminal) and not later:
                 pays = "[" + ", ".join(val(v) for v in c.payoffs) + "]"
                 if c.label:
-                    out.append(f"moves.{_key(m)} = {{ payoffs = {pays}, outcome = {_string(c.label)} }}")
+                    out.append(f"moves.{toml_key(m)} = {{ payoffs = {pays}, outcome = {toml_string(c.label)} }}")
                 else:
-                    out.append(f"moves.{_key(m)} = {pays}")
+                    out.append(f"moves.{toml_key(m)} = {pays}")
             else:
                 later.append((m, c))
         for m, c in later:   # in order: a terminal after a subtree gets its own table
             if isinstance(c, Terminal):
-                out.extend(["", "[" + ".".join(_key(k) for k in keys + ("moves", m)) + "]",
+                out.extend(["", "[" + ".".join(toml_key(k) for k in keys + ("moves", m)) + "]",
                             "payoffs = [" + ", ".join(val(v) for v in c.payoffs) + "]"])
                 if c.label:
-                    out.append(f"outcome = {_string(c.label)}")
+                    out.append(f"outcome = {toml_string(c.label)}")
             else:
                 table(c, keys + ("moves", m), p + (m,))
 
@@ -294,14 +300,14 @@ def write_tree_toml(tree: GameTree, path=None) -> str:
     else:
         table(root, ("tree",), ())
     if tree.claims:
-        out += ["", "[claims]"] + [f"{_key(k)} = {_value(v)}" for k, v in tree.claims.items()]
+        out += ["", "[claims]"] + [f"{toml_key(k)} = {toml_value(v)}" for k, v in tree.claims.items()]
     for name, t in extra.items():
         if isinstance(t, dict):
-            out += ["", f"[{_key(name)}]"] + [f"{_key(k)} = {_value(v)}" for k, v in t.items()]
+            out += ["", f"[{toml_key(name)}]"] + [f"{toml_key(k)} = {toml_value(v)}" for k, v in t.items()]
     text = "\n".join(out) + "\n"
     if path is not None:
         Path(path).write_text(text, encoding="utf-8")
     return text
 
 
-__all__ = ["read_tree_toml", "write_tree_toml"]
+__all__ = ["read_tree_toml", "write_tree_toml", "tree_from_data"]

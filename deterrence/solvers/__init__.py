@@ -1,83 +1,282 @@
 """Solvers: one front door, :func:`solve`, over a registry of methods.
 
-Each method lives in its own module and is imported only when used.
+Each method lives in its own module and is imported only when used. Every
+method returns a :class:`~deterrence.solvers.result.SolveResult` that records
+the game, the parameter values it was solved at and the options.
 
-==================  =====================================================
-method              what it returns
-==================  =====================================================
-``"enumerate"``     every Nash equilibrium of a two-player game, exactly:
-                    extreme equilibria, cliques and components (default
-                    for two players)
-``"pure"``          every pure equilibrium, n players (default for n > 2)
-``"lemke_howson"``  one equilibrium, exact, lexicographic pivoting
-``"zero_sum"``      the value and optimal strategies of a zero-sum game
-==================  =====================================================
+==================  ===============  =========================================
+method              games            what it returns
+==================  ===============  =========================================
+``"enumerate"``     normal form      every Nash equilibrium of a two-player
+                                     game, exactly: extreme equilibria,
+                                     cliques and components (default for two
+                                     players)
+``"pure"``          normal form      every pure equilibrium, n players
+                                     (default for n > 2)
+``"lemke_howson"``  normal form      one equilibrium, exact, lexicographic
+                                     pivoting
+``"zero_sum"``      normal form      the value and optimal strategies of a
+                                     zero-sum game
+``"subgame_perfect"`` tree           every subgame-perfect equilibrium
+                                     (default for trees)
+``"tree_nash"``     tree             Nash equilibria of the reduced normal form
+==================  ===============  =========================================
+
+Adding a method is one entry in :data:`METHODS` (or a call to
+:func:`register_method`): its name, the module and function (which takes the
+game first, then keyword options) and the game types it accepts, by their
+keys in :data:`GAME_TYPES`::
+
+    "sequence_form": Method("deterrence.solvers.tree.sequence_form", "sequence_form", ("tree",)),
+
+The front door then checks the game's type, the options (against the
+function's signature, once) and the parameters, and fills in the result's
+provenance. A new game type is one entry in :data:`GAME_TYPES` (key ->
+dotted class name, plural name for messages); its default method, if any,
+one entry in :data:`DEFAULT_METHODS`. A method that wraps a stage method and
+takes ``**options`` checks them with :func:`check_options`.
 """
 from __future__ import annotations
 
 import importlib
+import inspect
+from typing import NamedTuple
 
 from deterrence.errors import GameError
 from deterrence.solvers.result import Equilibrium, SolveResult
 
-#: method name -> (module, function); the function takes (game, **options).
-METHODS = {
-    "enumerate": ("deterrence.solvers.normal_form.enumeration", "all_equilibria"),
-    "pure": ("deterrence.solvers.normal_form.pure", "pure_equilibria"),
-    "lemke_howson": ("deterrence.solvers.normal_form.lemke_howson", "lemke_howson"),
-    "zero_sum": ("deterrence.solvers.normal_form.zero_sum", "zero_sum_equilibrium"),
-    "subgame_perfect": ("deterrence.solvers.tree.backward_induction", "subgame_perfect"),
-    "tree_nash": ("deterrence.solvers.tree.reduced_normal_form", "tree_nash"),
+
+class Method(NamedTuple):
+    """A registry entry: ``module.function(game, **options)`` solves ``games`` (keys of GAME_TYPES)."""
+
+    module: str
+    function: str
+    games: tuple = ("normal_form",)
+
+
+#: game type key -> (dotted class name, what such games are called in messages). Matching is by
+#: isinstance over the class's MRO (by name, so that no game module is imported to check).
+GAME_TYPES = {
+    "normal_form": ("deterrence.core.normal_form.NormalFormGame", "normal-form games"),
+    "tree": ("deterrence.core.tree.GameTree", "game trees"),
+    "repeated": ("deterrence.core.repeated.RepeatedGame", "repeated games"),
 }
-ALIASES = {"spe": "subgame_perfect", "backward_induction": "subgame_perfect", "all": "enumerate", "vertex": "enumerate", "lh": "lemke_howson", "lp": "zero_sum"}
-#: game type name -> method used when none is given (normal-form: see default_method)
-TREE_METHODS = {}
+
+#: method name -> Method(module, function, game types it accepts)
+METHODS = {
+    "enumerate": Method("deterrence.solvers.normal_form.enumeration", "all_equilibria", ("normal_form",)),
+    "pure": Method("deterrence.solvers.normal_form.pure", "pure_equilibria", ("normal_form",)),
+    "lemke_howson": Method("deterrence.solvers.normal_form.lemke_howson", "lemke_howson", ("normal_form",)),
+    "zero_sum": Method("deterrence.solvers.normal_form.zero_sum", "zero_sum_equilibrium", ("normal_form",)),
+    "subgame_perfect": Method("deterrence.solvers.tree.backward_induction", "subgame_perfect", ("tree",)),
+    "tree_nash": Method("deterrence.solvers.tree.reduced_normal_form", "tree_nash", ("tree",)),
+}
+ALIASES = {"spe": "subgame_perfect", "backward_induction": "subgame_perfect", "all": "enumerate",
+           "vertex": "enumerate", "lh": "lemke_howson", "lp": "zero_sum"}
 
 
-def register_method(name: str, module: str, function: str) -> None:
-    """Add a solver method to the registry (used by the tree and model modules).
+def _normal_form_default(game) -> str:
+    return "enumerate" if game.n_players == 2 else "pure"
+
+
+#: game type key -> the default method's name, or a function of the game giving it
+DEFAULT_METHODS = {
+    "normal_form": _normal_form_default,
+    "tree": "subgame_perfect",
+}
+
+
+def register_method(name: str, module: str, function: str, games=("normal_form",)) -> None:
+    """Add a solver method to the registry, for the game types ``games`` (keys of GAME_TYPES).
 
     >>> register_method("pure_again", "deterrence.solvers.normal_form.pure", "pure_equilibria")
     >>> METHODS.pop("pure_again")
-    ('deterrence.solvers.normal_form.pure', 'pure_equilibria')
+    Method(module='deterrence.solvers.normal_form.pure', function='pure_equilibria', games=('normal_form',))
     """
-    METHODS[name] = (module, function)
+    games = (games,) if isinstance(games, str) else tuple(games)
+    unknown = [g for g in games if g not in GAME_TYPES]
+    if unknown:
+        raise GameError(f"unknown game type(s) {', '.join(unknown)}; known: {', '.join(GAME_TYPES)}")
+    METHODS[name] = Method(module, function, games)
+
+
+def game_type(game) -> str | None:
+    """The key in :data:`GAME_TYPES` of a game's type (by isinstance), or None.
+
+    >>> from deterrence import load_game
+    >>> game_type(load_game("chicken")), game_type(load_game("entry_deterrence")), game_type(3)
+    ('normal_form', 'tree', None)
+    """
+    names = {f"{c.__module__}.{c.__qualname__}" for c in type(game).__mro__}
+    for key, (cls, _) in GAME_TYPES.items():
+        if cls in names:
+            return key
+    return None
+
+
+def _entry(name) -> Method:
+    entry = METHODS[name]
+    # an entry added as a bare (module, function) pair solves normal-form games
+    return entry if isinstance(entry, Method) else Method(*entry)
+
+
+def methods_for(game) -> list:
+    """The names of the methods that accept a game's type.
+
+    >>> from deterrence import load_game
+    >>> methods_for(load_game("entry_deterrence"))
+    ['subgame_perfect', 'tree_nash']
+    """
+    kind = game_type(game)
+    return sorted(m for m in METHODS if kind in _entry(m).games)
 
 
 def default_method(game) -> str:
-    """``"enumerate"`` for two-player games, ``"pure"`` otherwise; a tree's own default.
+    """The method used when none is given, chosen by the game's type.
+
+    ``"enumerate"`` for two-player normal-form games, ``"pure"`` for more
+    players, ``"subgame_perfect"`` for trees.
 
     >>> from deterrence import load_game
     >>> default_method(load_game("chicken")), default_method(load_game("entry_deterrence"))
     ('enumerate', 'subgame_perfect')
     """
-    if hasattr(game, "n_players") and game.n_players == 2:
-        return "enumerate"
-    if hasattr(game, "n_players"):
-        return "pure"
-    return getattr(game, "default_method", "enumerate")
+    kind = game_type(game)
+    if kind is None:
+        raise GameError(f"solve needs a game ({_known_types()}), got {type(game).__name__}")
+    choice = DEFAULT_METHODS.get(kind)
+    if choice is None:
+        raise GameError(f"{GAME_TYPES[kind][1]} have no default method: choose one of "
+                        f"{', '.join(methods_for(game)) or '(none registered)'}")
+    return choice(game) if callable(choice) else choice
 
 
-def solve(game, method: str | None = None, **options) -> SolveResult:
-    """Solve a game by the named method (default: see :func:`default_method`).
+def _known_types() -> str:
+    return ", ".join(cls.rsplit(".", 1)[1] for cls, _ in GAME_TYPES.values())
 
-    Symbolic games are solved at their parameters' default values.
+
+_OPTIONS: dict = {}
+
+
+def method_options(name: str):
+    """The options a method takes (from its function's signature), or None if it passes any on.
+
+    >>> method_options("lemke_howson")
+    ('initial_label', 'exact', 'pivoting', 'max_pivots')
+    """
+    name = ALIASES.get(name, name)
+    if name not in _OPTIONS:
+        entry = _entry(name)
+        fn = getattr(importlib.import_module(entry.module), entry.function)
+        params = list(inspect.signature(fn).parameters.values())[1:]   # the first is the game
+        if any(p.kind is p.VAR_KEYWORD for p in params):
+            _OPTIONS[name] = None    # a wrapper: it passes options on to a stage method (checked there)
+        else:
+            _OPTIONS[name] = tuple(p.name for p in params
+                                   if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY))
+    return _OPTIONS[name]
+
+
+def check_options(name: str, options, passed_by: str = "") -> None:
+    """Refuse options that method ``name`` does not take, naming the ones it does.
+
+    ``passed_by`` names a wrapper method that hands the options on.
+
+    >>> check_options("enumerate", {"limit": 10})
+    >>> check_options("pure", {"limit": 10}, passed_by="subgame_perfect")
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.GameError: method 'pure' (the stage method of 'subgame_perfect') has no option 'limit'; it takes no options
+    """
+    name = ALIASES.get(name, name)
+    if name not in METHODS:
+        raise GameError(f"unknown method {name!r}; choose one of {', '.join(sorted(METHODS))}")
+    accepted = method_options(name)
+    if accepted is None:
+        return
+    unknown = [k for k in options if k not in accepted]
+    if unknown:
+        what = f"its options are {', '.join(accepted)}" if accepted else "it takes no options"
+        via = f" (the stage method of {passed_by!r})" if passed_by else ""
+        raise GameError(f"method {name!r}{via} has no option{'s' if len(unknown) > 1 else ''} "
+                        f"{', '.join(map(repr, unknown))}; {what}")
+
+
+def solve(game, /, *method, **options) -> SolveResult:
+    """Solve a game by the named method (default: chosen by the game's type, see :func:`default_method`).
+
+    ``solve(game, method=None, **options)``. Symbolic games are solved at
+    their parameters' default values; the result records the game, those
+    values, the method and the options. An unknown method or option, or a
+    method that does not solve games of this type, is a :class:`GameError`
+    that names what does fit. A wrapper method's own ``method`` option may
+    follow a positional method: ``solve(tree, "tree_nash", method="pure")``.
 
     >>> from deterrence import NormalFormGame
     >>> mp = NormalFormGame.zero_sum([[1, -1], [-1, 1]])
     >>> [e.strategies for e in solve(mp)]
     [((Fraction(1, 2), Fraction(1, 2)), (Fraction(1, 2), Fraction(1, 2)))]
+    >>> solve(mp, "lemke_howson", start=1)
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.GameError: method 'lemke_howson' has no option 'start'; its options are initial_label, exact, pivoting, max_pivots
     """
-    method = method or default_method(game)
-    method = ALIASES.get(method, method)
-    if method not in METHODS:
-        raise GameError(f"unknown method {method!r}; choose one of {', '.join(sorted(METHODS))}")
-    if not hasattr(game, "players"):
-        raise GameError(f"solve needs a game (a NormalFormGame or a GameTree), got {type(game).__name__}")
+    if len(method) > 1:
+        raise GameError(f"solve takes the game and at most one method name, got {len(method) + 1} positional "
+                        "arguments (give options by name: solve(game, 'enumerate', limit=10))")
+    name = method[0] if method else options.pop("method", None)
+    if name is not None and not isinstance(name, str):
+        raise GameError(f"method must be a name such as 'enumerate', got {type(name).__name__}")
+    kind = game_type(game)
+    if kind is None:
+        raise GameError(f"solve needs a game ({_known_types()}), got {type(game).__name__}")
+    name = ALIASES.get(name, name) if name is not None else default_method(game)
+    if name not in METHODS:
+        raise GameError(f"unknown method {name!r}; choose one of {', '.join(sorted(METHODS))} "
+                        f"(for {GAME_TYPES[kind][1]}: {', '.join(methods_for(game)) or 'none'})")
+    entry = _entry(name)
+    if kind not in entry.games:
+        solves = " or ".join(GAME_TYPES[g][1] for g in entry.games if g in GAME_TYPES) or "other games"
+        raise GameError(f"method {name!r} solves {solves}, not {GAME_TYPES[kind][1]} "
+                        f"({type(game).__name__}); methods for {GAME_TYPES[kind][1]}: "
+                        f"{', '.join(methods_for(game)) or 'none'}")
+    check_options(name, options)
+    notes = ()
+    solved = game
     if getattr(game, "is_symbolic", False):
-        game = game.with_defaults()
-    module, function = METHODS[method]
-    return getattr(importlib.import_module(module), function)(game, **options)
+        solved = game.with_defaults()
+        shown = ", ".join(f"{k}={v}" for k, v in solved.parameters.items())
+        notes = (f"solved at the parameters' default values ({shown})",)
+    result = getattr(importlib.import_module(entry.module), entry.function)(solved, **options)
+    if not isinstance(result, SolveResult):
+        return result     # a method with its own result type (registered by another layer)
+    import dataclasses
+    return dataclasses.replace(
+        result, game=game, parameters=dict(getattr(solved, "parameters", {}) or {}),
+        options={**options, **(result.options or {})},
+        notes=notes + tuple(n for n in result.notes if n not in notes))
 
 
-__all__ = ["solve", "register_method", "METHODS", "Equilibrium", "SolveResult", "default_method"]
+
+# what help() and editors show: the call as documented (the method may come by name or position)
+solve.__signature__ = inspect.Signature(
+    [inspect.Parameter("game", inspect.Parameter.POSITIONAL_ONLY),
+     inspect.Parameter("method", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None),
+     inspect.Parameter("options", inspect.Parameter.VAR_KEYWORD)],
+    return_annotation="SolveResult")
+
+__all__ = [
+    "DEFAULT_METHODS",
+    "GAME_TYPES",
+    "METHODS",
+    "Equilibrium",
+    "Method",
+    "SolveResult",
+    "check_options",
+    "default_method",
+    "game_type",
+    "method_options",
+    "methods_for",
+    "register_method",
+    "solve",
+]

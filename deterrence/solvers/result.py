@@ -1,26 +1,70 @@
-"""The frozen result types every stage-game solver returns.
+"""The one result shape every solver returns: :class:`SolveResult`.
 
-An exact :class:`Equilibrium` is only ever made by :func:`certified_equilibrium`
-(in :mod:`.certify`), which checks, exactly, that no player has a profitable
-deviation. The one float answer, ``lemke_howson(game, exact=False)``, is
-checked in floating point (no deviation gains more than a stated tolerance)
-and carries ``exact=False``. A :class:`SolveResult` carries the equilibria, the method, whether
-the numbers are exact and the set complete, and (for all-equilibria methods of
-two-player games) the cliques and connected components.
+A :class:`SolveResult` is a frozen sequence of equilibria with the method
+that found them, whether the numbers are exact and the set complete, and its
+provenance: the ``game`` as given, the ``parameters`` it was solved at (a
+symbolic game's default values, or the values given) and the method's
+``options``. ``to_json()`` is the ``--json`` contract of ``deterrence solve``;
+text (``to_text()``, ``describe()``, ``str``) is only a rendering of the data.
+
+Two kinds of equilibrium, one interface (``strategies`` as data, ``payoffs``,
+``players``, ``is_pure``, ``exact``, ``to_json()``, ``describe()``):
+
+* :class:`Equilibrium` (normal form): ``strategies`` is one tuple of
+  probabilities per player, in the game's action order. An exact one is only
+  made by :func:`~deterrence.solvers.certify.certified_equilibrium`, which
+  checks exactly that no player has a profitable deviation; the one float
+  answer, ``lemke_howson(game, exact=False)``, is checked in floating point and
+  carries ``exact=False``.
+* :class:`TreeEquilibrium` (game trees): behaviour strategies. ``strategies``
+  maps each player to ``{information set name: {move: probability}}``;
+  ``behaviour`` holds the same data keyed ``(player, information set name)``;
+  ``actions`` names each decision node's move (node path -> move label, a
+  mixed move written as its mixture); ``outcomes`` the terminal nodes reached.
+
+How a tree solver (backward induction, sequence form, ...) builds its result::
+
+    eq = TreeEquilibrium.from_behaviour(tree, behaviour)   # exact tree; certify first
+    SolveResult(equilibria=(eq, ...), method="sequence_form", exact=True,
+                complete=True, players=tree.players, game=tree)
+
+``behaviour`` maps ``(player, information set name)`` (or an
+:class:`~deterrence.core.tree.Infoset`) to ``{move: probability}`` (or to
+one move label), for every information set of the tree (a set the profile
+never reaches still needs one: a sequence-form solution leaves it free, so
+give it a best response or the first move and say so in ``notes``); the
+payoffs, the move at every node and the outcomes are computed from it. The JSON of a tree equilibrium is then the one
+``subgame_perfect`` prints: ``{"strategies": {player: {"behaviour":
+{information set: {move: "p"}}, "actions": {information set: move}}},
+"payoffs": ["u1", ...], "actions": {node path: move}, "outcomes": {...}}``,
+information sets named as in the tree (``.efg`` sets without a unique name
+are ``"P:I"``: player number and information-set number).
+
+A normal-form result (``enumerate``, ``pure``, ...) is made with
+``SolveResult(equilibria=..., method=..., exact=..., complete=...,
+players=game.players, actions=game.actions)``; the front door
+:func:`deterrence.solvers.solve` records ``game`` (as the caller gave it),
+``parameters`` and ``options`` on every result it returns.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 
-from deterrence.core.numbers import format_exact
+from deterrence.core.numbers import format_exact, to_exact
 
 
 @dataclass(frozen=True)
 class Equilibrium:
-    """A mixed-strategy profile that has passed the equilibrium check.
+    """A mixed-strategy profile of a normal-form game that has passed the equilibrium check.
 
     ``strategies`` holds one tuple of probabilities per player, in the game's
     action order; ``payoffs`` the expected payoff of each player.
+
+    >>> from deterrence import NormalFormGame, solve
+    >>> eq = solve(NormalFormGame.zero_sum([[1, -1], [-1, 1]]))[0]
+    >>> eq.strategies[0], eq.support("Row"), eq.to_json()["payoffs"]
+    ((Fraction(1, 2), Fraction(1, 2)), ('0', '1'), ['0', '0'])
     """
 
     strategies: tuple
@@ -48,17 +92,171 @@ class Equilibrium:
         return {"strategies": [[format_exact(p) for p in s] for s in self.strategies],
                 "payoffs": [format_exact(v) for v in self.payoffs]}
 
-    def describe(self) -> str:
-        """One line such as ``US: hold; Iran: 1/3 hold + 2/3 retaliate``."""
-        parts = []
+    def player_text(self) -> dict:
+        """Player -> the strategy as text (``"1/3 hold + 2/3 retaliate"``): a rendering."""
+        out = {}
         for player, acts, probs in zip(self.players, self.actions, self.strategies):
             used = [(a, p) for a, p in zip(acts, probs) if p > 0]
-            if len(used) == 1:
-                parts.append(f"{player}: {used[0][0]}")
-            else:
-                parts.append(f"{player}: " + " + ".join(f"{format_exact(p)} {a}" for a, p in used))
+            out[player] = used[0][0] if len(used) == 1 else " + ".join(f"{format_exact(p)} {a}"
+                                                                      for a, p in used)
+        return out
+
+    def details(self) -> list:
+        """Further lines of the text listing (none for a normal-form equilibrium)."""
+        return []
+
+    def describe(self) -> str:
+        """One line such as ``US: hold; Iran: 1/3 hold + 2/3 retaliate``."""
+        parts = [f"{player}: {text}" for player, text in self.player_text().items()]
         pay = ", ".join(format_exact(v) for v in self.payoffs)
         return "; ".join(parts) + f"  (payoffs {pay})"
+
+    def __str__(self):
+        return self.describe()
+
+
+def mixture_text(dist) -> str:
+    """A behaviour at one information set as text: the move, or ``"1/2 a + 1/2 b"``.
+
+    >>> mixture_text({"a": 1, "b": 0}), mixture_text({"a": Fraction(1, 2), "b": Fraction(1, 2)})
+    ('a', '1/2 a + 1/2 b')
+    """
+    used = [(a, q) for a, q in dist.items() if q > 0]
+    if len(used) == 1:
+        return used[0][0]
+    return " + ".join(f"{format_exact(q)} {a}" for a, q in used)
+
+
+@dataclass(frozen=True)
+class TreeEquilibrium:
+    """An equilibrium of a game tree in behaviour strategies (data; text is a rendering).
+
+    ``behaviour`` maps ``(player, information set)`` to ``{move: probability}``;
+    ``strategies`` is the same per player; ``actions`` maps every decision
+    node's path to its move (a mixed move written ``"1/2 a + 1/2 b"``);
+    ``payoffs`` has one entry per player; ``outcomes`` lists the terminal
+    nodes reached, with their probabilities. Build one with
+    :meth:`from_behaviour`.
+
+    >>> from deterrence.models.entry_deterrence import entry_deterrence
+    >>> eq = TreeEquilibrium.from_behaviour(entry_deterrence(),
+    ...                                     {("Entrant", "root"): "in", ("Incumbent", "in"): "accommodate"})
+    >>> eq.strategies["Incumbent"], eq.payoffs, eq.actions
+    ({'in': {'fight': 0, 'accommodate': 1}}, (1, 1), {'root': 'in', 'in': 'accommodate'})
+    >>> print(eq)
+    Entrant: in; Incumbent: accommodate  (payoffs 1, 1)
+    """
+
+    players: tuple
+    behaviour: dict
+    actions: dict
+    payoffs: tuple
+    outcomes: tuple = ()
+    exact: bool = True
+
+    @classmethod
+    def from_behaviour(cls, tree, behaviour, payoffs=None, *, exact: bool = True) -> TreeEquilibrium:
+        """The equilibrium given by a behaviour profile of an exact tree.
+
+        ``behaviour`` maps ``(player, information set name)`` (or an ``Infoset``)
+        to ``{move: probability}`` or to one move label; every information set
+        of the tree needs an entry. ``payoffs`` (one per player) default to the
+        expected payoffs of the profile. The caller certifies the profile.
+        """
+        from deterrence.core.tree import Chance, Terminal, path_name
+        from deterrence.errors import GameError
+        if tree.is_symbolic:
+            raise GameError("TreeEquilibrium.from_behaviour needs an exact tree: call .with_defaults() first")
+        norm = {}
+        for key, dist in behaviour.items():
+            key = getattr(key, "key", key)
+            if key not in tree.infosets:
+                raise GameError(f"no information set {key!r} in the tree")
+            actions = tree.infosets[key].actions
+            if isinstance(dist, str):
+                dist = {a: (1 if a == dist else 0) for a in actions}
+            unknown = set(dist) - set(actions)
+            if unknown:
+                raise GameError(f"information set {key[1]!r} of {key[0]} has no move(s) "
+                                f"{', '.join(map(repr, sorted(unknown)))}; its moves are {', '.join(actions)}")
+            norm[key] = {a: to_exact(dist.get(a, 0)) for a in actions}
+        missing = [k for k in tree.infosets if k not in norm]
+        if missing:
+            raise GameError(f"no behaviour given at information set {missing[0][1]!r} of {missing[0][0]}")
+        ordered = {k: norm[k] for k in tree.infosets}
+        node_moves, outcomes = {}, []
+        totals = [Fraction(0)] * len(tree.players)
+
+        def walk(node, path, prob):
+            if isinstance(node, Terminal):
+                if prob:
+                    outcomes.append((path_name(path), to_exact(Fraction(prob))))
+                    for i, v in enumerate(node.payoffs):
+                        totals[i] += prob * v
+                return
+            if isinstance(node, Chance):
+                moves = list(node.moves)
+            else:
+                dist = ordered[(node.player, tree.infoset_of(path).name)]
+                node_moves[path_name(path)] = mixture_text(dist)
+                moves = [(m, dist[m], c) for m, c in node.moves]
+            for m, p, c in moves:
+                walk(c, path + (m,), prob * p)
+
+        walk(tree.root, (), Fraction(1))
+        if payoffs is None:
+            payoffs = tuple(to_exact(v) for v in totals)
+        return cls(tuple(tree.players), ordered, node_moves, tuple(payoffs), tuple(outcomes), exact)
+
+    @property
+    def strategies(self) -> dict:
+        """Per player: information set name -> {move: probability} (behaviour strategies)."""
+        out = {p: {} for p in self.players}
+        for (player, name), dist in self.behaviour.items():
+            out[player][name] = dict(dist)
+        return out
+
+    @property
+    def is_pure(self) -> bool:
+        return all(sum(1 for p in d.values() if p > 0) == 1 for d in self.behaviour.values())
+
+    def move(self, player, infoset):
+        """The move (or mixture text) of ``player`` at an information set."""
+        return mixture_text(self.behaviour[(player, infoset)])
+
+    def player_text(self) -> dict:
+        """Player -> the strategy as text (a move, or ``"m at set, ..."``): a rendering."""
+        out = {}
+        for p in self.players:
+            moves = {name: mixture_text(d) for (q, name), d in self.behaviour.items() if q == p}
+            if len(moves) == 1:
+                out[p] = next(iter(moves.values()))
+            elif moves:
+                out[p] = ", ".join(f"{m} at {k}" for k, m in moves.items())
+        return out
+
+    def to_json(self) -> dict:
+        strategies = {p: {"actions": {}, "behaviour": {}} for p in self.players}
+        for (player, name), dist in self.behaviour.items():
+            strategies[player]["actions"][name] = mixture_text(dist)
+            strategies[player]["behaviour"][name] = {a: format_exact(q) for a, q in dist.items()}
+        return {"strategies": strategies,
+                "payoffs": [format_exact(v) for v in self.payoffs],
+                "actions": dict(self.actions),
+                "outcomes": {path: format_exact(q) for path, q in self.outcomes}}
+
+    def details(self) -> list:
+        """Further lines of the text listing: where play ends, the move at every node."""
+        lines = []
+        if self.outcomes:
+            lines.append("play ends at: " + ", ".join(
+                path if q == 1 else f"{path} ({format_exact(q)})" for path, q in self.outcomes))
+        lines.append("move at each node: " + ", ".join(f"{node}: {a}" for node, a in self.actions.items()))
+        return lines
+
+    def describe(self) -> str:
+        parts = [f"{p}: {text}" for p, text in self.player_text().items()]
+        return "; ".join(parts) + "  (payoffs " + ", ".join(format_exact(v) for v in self.payoffs) + ")"
 
     def __str__(self):
         return self.describe()
@@ -84,11 +282,22 @@ class EquilibriumSequence:
 
 @dataclass(frozen=True)
 class SolveResult(EquilibriumSequence):
-    """What a solver returns: the equilibria and how they were found.
+    """What every solver returns: the equilibria, how they were found, and of what.
 
     ``cliques`` and ``components`` (lists of index tuples into
     ``equilibria``) are set by methods that find every equilibrium of a
-    two-player game; ``None`` otherwise.
+    two-player game; ``None`` otherwise. ``actions`` holds the action labels
+    of a normal-form game (empty for trees). ``concept`` names the
+    refinement (``"subgame-perfect"``; empty for Nash equilibria).
+    ``game`` is the game as given, ``parameters`` the parameter values it was
+    solved at, ``options`` the options of the method.
+
+    >>> import deterrence as dt
+    >>> r = dt.solve(dt.load_game("entry_deterrence"))
+    >>> r.method, r.game.title, r.parameters, r[0].strategies["Entrant"]
+    ('subgame_perfect', 'Entry deterrence', {'m': 2, 'd': 1, 'f': 1}, {'root': {'out': 0, 'in': 1}})
+    >>> r.to_json()["equilibria"][0]["strategies"]["Entrant"]["behaviour"]
+    {'root': {'out': '0', 'in': '1'}}
     """
 
     equilibria: tuple
@@ -96,21 +305,33 @@ class SolveResult(EquilibriumSequence):
     exact: bool
     complete: bool
     players: tuple
-    actions: tuple
+    actions: tuple = ()
     cliques: tuple | None = None
     components: tuple | None = None
     notes: tuple = field(default_factory=tuple)
+    concept: str = ""
+    game: object = field(default=None, repr=False)
+    parameters: dict = field(default_factory=dict, hash=False)
+    options: dict = field(default_factory=dict, hash=False)
 
     def to_json(self) -> dict:
         """The ``--json`` contract of ``deterrence solve``."""
         out = {"method": self.method, "exact": self.exact, "complete": self.complete,
-               "players": list(self.players),
-               "actions": [list(a) for a in self.actions],
-               "equilibria": [e.to_json() for e in self.equilibria]}
+               "players": list(self.players)}
+        if self.concept:
+            out["concept"] = self.concept
+        if self.actions:
+            out["actions"] = [list(a) for a in self.actions]
+        out["equilibria"] = [e.to_json() for e in self.equilibria]
         if self.cliques is not None:
             out["cliques"] = [list(c) for c in self.cliques]
         if self.components is not None:
             out["components"] = [list(c) for c in self.components]
+        if self.parameters:
+            out["parameters"] = {k: (None if v is None else format_exact(v)) for k, v in self.parameters.items()}
+        if self.options:
+            out["options"] = {k: (v if isinstance(v, (bool, int, str, type(None))) else str(v))
+                              for k, v in self.options.items()}
         if self.notes:
             out["notes"] = list(self.notes)
         return out
@@ -118,10 +339,14 @@ class SolveResult(EquilibriumSequence):
     def to_text(self) -> str:
         """A readable listing, used by the command line."""
         what = "all" if self.complete else "some"
-        lines = [f"{len(self.equilibria)} equilibri{'um' if len(self.equilibria) == 1 else 'a'} "
-                 f"({self.method}; {what}; {'exact' if self.exact else 'floating point'})"]
+        n = len(self.equilibria)
+        concept = f"{self.concept} " if self.concept else ""
+        head = (f"{n} {concept}equilibri{'um' if n == 1 else 'a'} "
+                f"({self.method}; {what}; {'exact' if self.exact else 'floating point'})")
+        lines = [head]
         for k, eq in enumerate(self.equilibria):
             lines.append(f"  [{k}] {eq.describe()}")
+            lines += [f"      {line}" for line in eq.details()]
         if self.cliques is not None and any(len(c) > 1 for c in self.cliques):
             lines.append("Maximal Nash subsets (every mixture of the listed extreme equilibria is one):")
             lines += [f"  {{{', '.join(map(str, c))}}}" for c in self.cliques]
@@ -139,9 +364,11 @@ class SolveResult(EquilibriumSequence):
         head = "".join(f"<th>{html.escape(p)}</th>" for p in self.players) + "<th>payoffs</th>"
         rows = []
         for k, eq in enumerate(self.equilibria):
-            cells = "".join(
-                "<td>" + html.escape(", ".join(f"{a}: {format_exact(p)}" for a, p in zip(acts, s) if p > 0)) + "</td>"
-                for acts, s in zip(self.actions, eq.strategies))
+            text = eq.player_text()
+            cells = "".join("<td>" + html.escape(text.get(p, "")) + "</td>" for p in self.players)
             rows.append(f"<tr><td>{k}</td>{cells}<td>{html.escape(', '.join(map(format_exact, eq.payoffs)))}</td></tr>")
         cap = html.escape(self.to_text().splitlines()[0])
         return f"<table><caption>{cap}</caption><tr><th>#</th>{head}</tr>{''.join(rows)}</table>"
+
+
+__all__ = ["Equilibrium", "SolveResult", "TreeEquilibrium", "mixture_text"]

@@ -43,4 +43,5 @@ def pure_equilibria(game) -> SolveResult:
         equilibria.append(certified_equilibrium(game, strategies))
     return SolveResult(equilibria=tuple(equilibria), method="pure", exact=True, complete=False,
                        players=game.players, actions=game.actions,
-                       notes=("pure equilibria only: mixed equilibria are not searched",))
+                       notes=("pure equilibria only: mixed equilibria are not searched",),
+                       game=game, parameters=game.parameters)

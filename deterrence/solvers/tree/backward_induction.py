@@ -30,131 +30,20 @@ Steps:
 """
 from __future__ import annotations
 
-from deterrence.solvers.result import EquilibriumSequence
-
 import itertools
-from dataclasses import dataclass, field
 from fractions import Fraction
 
-from deterrence.core.numbers import format_exact
+from deterrence.core.numbers import to_exact
 from deterrence.core.tree import Chance, Decision, GameTree, Terminal, path_name
 from deterrence.errors import GameError, TooLargeError
+from deterrence.solvers.result import SolveResult, TreeEquilibrium
+from deterrence.solvers.tree.reduced_normal_form import expected_payoffs, reduced_normal_form
 
 #: largest number of equilibria kept (combinations multiply quickly).
 MAX_EQUILIBRIA = 100_000
 
-
-@dataclass(frozen=True)
-class TreeEquilibrium:
-    """One subgame-perfect equilibrium of a tree.
-
-    ``behaviour`` maps ``(player, information set)`` to ``{move: probability}``;
-    ``actions`` maps every decision node's path to its move (or a mixture
-    written ``"1/2 a + 1/2 b"``); ``payoffs`` has one entry per player.
-    """
-
-    players: tuple
-    behaviour: dict
-    actions: dict
-    payoffs: tuple
-    outcomes: tuple = ()
-
-    @property
-    def is_pure(self) -> bool:
-        return all(sum(1 for p in d.values() if p > 0) == 1 for d in self.behaviour.values())
-
-    def strategies(self) -> dict:
-        """Per player: information set -> move (a mixture as text)."""
-        out = {p: {} for p in self.players}
-        for (player, name), dist in self.behaviour.items():
-            out[player][name] = _mix_text(dist)
-        return out
-
-    def move(self, player, infoset):
-        """The move (or mixture text) of ``player`` at an information set."""
-        return _mix_text(self.behaviour[(player, infoset)])
-
-    def to_json(self) -> dict:
-        strategies = {}
-        for p in self.players:
-            strategies[p] = {"actions": {}, "behaviour": {}}
-        for (player, name), dist in self.behaviour.items():
-            strategies[player]["actions"][name] = _mix_text(dist)
-            strategies[player]["behaviour"][name] = {a: format_exact(q) for a, q in dist.items()}
-        return {"strategies": strategies,
-                "payoffs": [format_exact(v) for v in self.payoffs],
-                "actions": dict(self.actions),
-                "outcomes": {path: format_exact(q) for path, q in self.outcomes}}
-
-    def describe(self) -> str:
-        parts = []
-        for p, moves in self.strategies().items():
-            if not moves:
-                continue
-            if len(moves) == 1:
-                parts.append(f"{p}: {next(iter(moves.values()))}")
-            else:
-                parts.append(f"{p}: " + ", ".join(f"{m} at {k}" for k, m in moves.items()))
-        return "; ".join(parts) + "  (payoffs " + ", ".join(format_exact(v) for v in self.payoffs) + ")"
-
-    def __str__(self):
-        return self.describe()
-
-
-@dataclass(frozen=True)
-class TreeSolveResult(EquilibriumSequence):
-    """The subgame-perfect equilibria of a tree (``to_json()`` is the CLI contract)."""
-
-    equilibria: tuple
-    method: str
-    exact: bool
-    complete: bool
-    players: tuple
-    notes: tuple = field(default_factory=tuple)
-
-    def to_json(self) -> dict:
-        out = {"method": self.method, "exact": self.exact, "complete": self.complete,
-               "players": list(self.players),
-               "equilibria": [e.to_json() for e in self.equilibria]}
-        if self.notes:
-            out["notes"] = list(self.notes)
-        return out
-
-    def to_text(self) -> str:
-        n = len(self.equilibria)
-        lines = [f"{n} subgame-perfect equilibri{'um' if n == 1 else 'a'} ({self.method}; "
-                 f"{'all' if self.complete else 'some'}; {'exact' if self.exact else 'floating point'})"]
-        for k, eq in enumerate(self.equilibria):
-            lines.append(f"  [{k}] " + eq.describe())
-            if eq.outcomes:
-                lines.append("      play ends at: " + ", ".join(
-                    path if q == 1 else f"{path} ({format_exact(q)})" for path, q in eq.outcomes))
-            lines.append("      move at each node: " + ", ".join(f"{node}: {a}" for node, a in eq.actions.items()))
-        lines += [f"Note: {n}" for n in self.notes]
-        return "\n".join(lines)
-
-    def __str__(self):
-        return self.to_text()
-
-    def _repr_html_(self) -> str:
-        import html
-        head = "".join(f"<th>{html.escape(p)}</th>" for p in self.players)
-        rows = []
-        for k, eq in enumerate(self.equilibria):
-            st = eq.strategies()
-            cells = "".join("<td>" + html.escape(", ".join(f"{i}: {m}" for i, m in st[p].items())) + "</td>"
-                            for p in self.players)
-            rows.append(f"<tr><td>{k}</td>{cells}<td>{html.escape(', '.join(map(format_exact, eq.payoffs)))}</td></tr>")
-        cap = html.escape(self.to_text().splitlines()[0])
-        return (f"<table><caption>{cap}</caption><tr><th>#</th>{head}<th>payoffs</th></tr>"
-                f"{''.join(rows)}</table>")
-
-
-def _mix_text(dist) -> str:
-    used = [(a, q) for a, q in dist.items() if q > 0]
-    if len(used) == 1:
-        return used[0][0]
-    return " + ".join(f"{format_exact(q)} {a}" for a, q in used)
+#: the result type of every solver (kept under its old name for old imports)
+TreeSolveResult = SolveResult
 
 
 # -- subgames ------------------------------------------------------------------
@@ -251,7 +140,7 @@ class _Solver:
                 total = [0] * n
                 for m, p, _ in node.moves:
                     total = [t + p * v for t, v in zip(total, values[x + (m,)])]
-                results.append((merged, tuple(_norm(v) for v in total)))
+                results.append((merged, tuple(to_exact(v) for v in total)))
             elif simple:
                 i = self.tree.player_index(node.player)
                 best = max(values[x + (m,)][i] for m in node.labels)
@@ -271,7 +160,6 @@ class _Solver:
     def stage(self, x, node, values):
         """Solve a subgame without proper subgames through its reduced normal form."""
         from deterrence.solvers import solve
-        from deterrence.solvers.tree.reduced_normal_form import reduced_normal_form
         cut = {y[len(x):]: pay for y, pay in values.items()}
         names = {p[len(x):]: self.tree.infoset_of(p).name for p, n in self.tree.nodes()
                  if isinstance(n, Decision) and p[:len(x)] == x}
@@ -310,41 +198,14 @@ class _Solver:
                         if note not in self.notes:
                             self.notes.append(note)
                     else:
-                        dist = {a: _norm(sum((q for q, st in zip(mix, strategies[i]) if st.get(s.name) == a),
+                        dist = {a: to_exact(sum((q for q, st in zip(mix, strategies[i]) if st.get(s.name) == a),
                                              Fraction(0)) / den) for a in s.actions}
                     beh[rename[s.key]] = dist
             out.append((beh, tuple(eq.payoffs)))
         return out
 
 
-def _norm(v):
-    if isinstance(v, Fraction) and v.denominator == 1:
-        return v.numerator
-    return v
-
-
-def _outcomes(tree, beh) -> tuple:
-    """Terminal nodes reached with positive probability, with their probabilities."""
-    out = []
-
-    def walk(node, path, prob):
-        if isinstance(node, Terminal):
-            out.append((path_name(path), _norm(Fraction(prob))))
-            return
-        if isinstance(node, Chance):
-            moves = [(m, p, c) for m, p, c in node.moves]
-        else:
-            dist = beh[(node.player, tree.infoset_of(path).name)]
-            moves = [(m, dist[m], c) for m, c in node.moves]
-        for m, p, c in moves:
-            if p:
-                walk(c, path + (m,), prob * p)
-
-    walk(tree.root, (), Fraction(1))
-    return tuple(out)
-
-
-def subgame_perfect(tree: GameTree, stage_method: str | None = None, **options) -> TreeSolveResult:
+def subgame_perfect(tree: GameTree, stage_method: str | None = None, **options) -> SolveResult:
     """Every subgame-perfect equilibrium (pure ones in perfect-information trees; ties in full).
 
     ``stage_method`` names the solver for subgames with simultaneous moves or
@@ -359,25 +220,31 @@ def subgame_perfect(tree: GameTree, stage_method: str | None = None, **options) 
     """
     if not isinstance(tree, GameTree):
         raise GameError(f"subgame_perfect needs a GameTree, got {type(tree).__name__}")
+    if options or stage_method is not None:
+        from deterrence.solvers import ALIASES, check_options, methods_for
+        if stage_method is None:
+            raise GameError(f"subgame_perfect passes options ({', '.join(options)}) to the method that "
+                            "solves subgames with simultaneous moves: name it with stage_method=")
+        from deterrence.core.normal_form import NormalFormGame
+        fits = methods_for(NormalFormGame.from_arrays([[0]]))
+        if ALIASES.get(stage_method, stage_method) not in fits:
+            raise GameError(f"stage_method {stage_method!r} is not a method for normal-form games; "
+                            f"choose one of {', '.join(fits)}")
+        check_options(stage_method, options, passed_by="subgame_perfect")
+    given = tree
     if tree.is_symbolic:
         tree = tree.with_defaults()
     solver = _Solver(tree, stage_method, options)
     solutions = solver.solve(())
-    equilibria = []
-    for beh, pay in solutions:
-        actions = {}
-        for path, node in tree.nodes():
-            if isinstance(node, Decision):
-                actions[path_name(path)] = _mix_text(beh[(node.player, tree.infoset_of(path).name)])
-        order = {s.key: k for k, s in enumerate(tree.infosets.values())}
-        beh = dict(sorted(beh.items(), key=lambda kv: order[kv[0]]))
-        equilibria.append(TreeEquilibrium(tree.players, beh, actions, tuple(pay), _outcomes(tree, beh)))
+    equilibria = tuple(TreeEquilibrium.from_behaviour(tree, beh, tuple(pay)) for beh, pay in solutions)
     notes = list(solver.notes)
     if tree.is_perfect_information:
         notes.insert(0, "perfect information: every pure subgame-perfect equilibrium (ties give one "
                         "equilibrium per tied move; mixtures of tied moves are subgame perfect too)")
-    return TreeSolveResult(tuple(equilibria), "subgame_perfect", True, solver.complete,
-                           tree.players, tuple(notes))
+    return SolveResult(equilibria, "subgame_perfect", True, solver.complete, tree.players,
+                       notes=tuple(notes), concept="subgame-perfect", game=given,
+                       parameters=tree.parameters,
+                       options={**({"stage_method": stage_method} if stage_method else {}), **options})
 
 
 def is_subgame_perfect(tree: GameTree, behaviour: dict) -> bool:
@@ -391,7 +258,6 @@ def is_subgame_perfect(tree: GameTree, behaviour: dict) -> bool:
     >>> is_subgame_perfect(t, {("Entrant", "root"): "out", ("Incumbent", "in"): "fight"})
     False
     """
-    from deterrence.solvers.tree.reduced_normal_form import expected_payoffs
     if tree.is_symbolic:
         tree = tree.with_defaults()
     for x in subgame_roots(tree):
@@ -406,7 +272,8 @@ def is_subgame_perfect(tree: GameTree, behaviour: dict) -> bool:
     return True
 
 
-__all__ = ["subgame_perfect", "subgame_roots", "symbolic_regimes", "is_subgame_perfect", "TreeSolveResult", "TreeEquilibrium"]
+__all__ = ["subgame_perfect", "subgame_roots", "symbolic_regimes", "is_subgame_perfect", "TreeSolveResult",
+           "TreeEquilibrium"]
 
 
 def symbolic_regimes(tree: GameTree, at=()) -> list:

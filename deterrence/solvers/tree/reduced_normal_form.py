@@ -6,12 +6,9 @@ player's own earlier moves rule out. The reduced normal form has one row or
 column per reduced strategy, labelled ``"hold/retaliate"`` (moves in order
 of the information sets), and expected payoffs (chance moves averaged).
 
-Its Nash equilibria are the Nash equilibria of the tree; those that are not
-subgame perfect rest on *non-credible threats*: a move that a player plans
-at a node off the path of play but would not carry out if the node were
-reached. :func:`noncredible_threats` names the node (or, for an information
-set with several nodes, the set and the smallest subgame that holds it), the
-move, the better move and the gain from breaking the threat.
+Its Nash equilibria are the Nash equilibria of the tree (:func:`tree_nash`);
+those that are not subgame perfect rest on non-credible threats
+(:mod:`deterrence.solvers.tree.threats`).
 
 Sources: Kuhn (1953); Selten (1965, 1975); Gibbons, R. (1992). Game Theory
 for Applied Economists, sec. 2.1-2.4. Princeton UP. Osborne and Rubinstein
@@ -23,17 +20,14 @@ Steps:
    a set is given a move only when some node of it is reachable given the
    player's own earlier moves);
 2. evaluate every profile by walking the tree (exact or symbolic arithmetic);
-3. for threats: solve the reduced normal form for pure equilibria, compare
-   each with the subgame-perfect equilibria, and at every decision node
-   compare the planned move with the best move given the rest of the profile.
+3. (``tree_nash``) solve the reduced normal form by a stage-game method.
 """
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
 from fractions import Fraction
 
-from deterrence.core.numbers import format_exact, is_symbolic
+from deterrence.core.numbers import is_symbolic
 from deterrence.core.tree import Chance, GameTree, Terminal, path_name
 from deterrence.errors import GameError, TooLargeError
 
@@ -122,7 +116,13 @@ def _simplify(v):
     return v
 
 
-def _pure_behaviour(tree, player, strategy):
+def pure_behaviour(tree, player, strategy):
+    """A reduced strategy (information set -> move) as a behaviour mapping of ``player``.
+
+    >>> from deterrence.models.entry_deterrence import entry_deterrence
+    >>> pure_behaviour(entry_deterrence(), "Incumbent", {"in": "fight"})
+    {('Incumbent', 'in'): 'fight'}
+    """
     return {(player, k): v for k, v in strategy.items()}
 
 
@@ -156,7 +156,7 @@ def reduced_normal_form(tree: GameTree):
     for idx in itertools.product(*(range(k) for k in shape)):
         beh = {}
         for p, strats, j in zip(tree.players, strategies, idx):
-            beh.update(_pure_behaviour(tree, p, strats[j]))
+            beh.update(pure_behaviour(tree, p, strats[j]))
         for arr, v in zip(arrays, expected_payoffs(tree, beh)):
             arr[idx] = v
     params = tree.parameters if tree.is_symbolic else None
@@ -166,126 +166,45 @@ def reduced_normal_form(tree: GameTree):
 
 
 def tree_nash(tree: GameTree, method: str | None = None, **options):
-    """Nash equilibria of a tree through its reduced normal form (a SolveResult).
+    """Nash equilibria of a tree through its reduced normal form.
+
+    ``method`` (and ``options``) name the stage-game method that solves the
+    reduced normal form (default: as :func:`deterrence.solvers.solve`). The
+    result's equilibria are mixtures of reduced strategies, labelled as in
+    :func:`strategy_label`.
 
     >>> from deterrence.models.entry_deterrence import entry_deterrence
-    >>> [e.describe() for e in tree_nash(entry_deterrence(), "pure")]
-    ['Entrant: out; Incumbent: fight  (payoffs 0, 2)', 'Entrant: in; Incumbent: accommodate  (payoffs 1, 1)']
+    >>> r = tree_nash(entry_deterrence(), "pure")
+    >>> [e.describe() for e in r], r.method, r.options
+    (['Entrant: out; Incumbent: fight  (payoffs 0, 2)', 'Entrant: in; Incumbent: accommodate  (payoffs 1, 1)'], 'tree_nash', {'method': 'pure'})
     """
+    import dataclasses
+
     from deterrence.solvers import solve
     if not isinstance(tree, GameTree):
         raise GameError(f"tree_nash needs a GameTree, got {type(tree).__name__}")
+    given = tree
     if tree.is_symbolic:
         tree = tree.with_defaults()
-    return solve(reduced_normal_form(tree), method, **options)
+    if method is not None:
+        from deterrence.solvers import check_options
+        check_options(method, options, passed_by="tree_nash")
+    result = solve(reduced_normal_form(tree), method, **options)
+    return dataclasses.replace(result, method="tree_nash", game=given, parameters=tree.parameters,
+                               options={"method": result.method, **options})
 
 
-@dataclass(frozen=True)
-class Threat:
-    """A move planned at ``node`` that ``player`` would not carry out."""
-
-    node: str
-    player: str
-    planned: str
-    better: str
-    gain: object
-    planned_payoff: object
-    better_payoff: object
-
-    def describe(self) -> str:
-        where = self.node if self.node.startswith("information set") else f"node {self.node}"
-        return (f"at {where}, {self.player} would not carry out {self.planned!r}: "
-                f"{self.better!r} gives {format_exact(self.better_payoff)} instead of "
-                f"{format_exact(self.planned_payoff)} (gain {format_exact(self.gain)})")
+def __getattr__(name):
+    # Old home of the threat analysis, kept for old imports (``from
+    # deterrence.solvers.tree.reduced_normal_form import noncredible_threats``);
+    # new code imports from deterrence.solvers.tree.threats or deterrence.
+    if name in _MOVED:
+        import importlib
+        return getattr(importlib.import_module("deterrence.solvers.tree.threats"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-@dataclass(frozen=True)
-class NashExplanation:
-    """A pure Nash equilibrium of the reduced normal form and why it is or is not subgame perfect."""
+_MOVED = ("noncredible_threats", "threats_report", "Threat", "NashExplanation")
 
-    profile: tuple
-    payoffs: tuple
-    subgame_perfect: bool
-    threats: tuple
-
-    def describe(self) -> str:
-        head = "(" + ", ".join(self.profile) + ")"
-        if self.subgame_perfect:
-            return f"{head}: subgame perfect"
-        return f"{head}: not subgame perfect; " + "; ".join(t.describe() for t in self.threats)
-
-
-def noncredible_threats(tree: GameTree) -> list:
-    """Each pure Nash equilibrium of the reduced normal form, with its non-credible threats.
-
-    >>> from deterrence.models.entry_deterrence import entry_deterrence
-    >>> for e in noncredible_threats(entry_deterrence()):
-    ...     print(e.describe())
-    (out, fight): not subgame perfect; at node in, Incumbent would not carry out 'fight': 'accommodate' gives 1 instead of -1 (gain 2)
-    (in, accommodate): subgame perfect
-    """
-    from deterrence.solvers.tree.backward_induction import subgame_perfect, subgame_roots
-    from deterrence.solvers import solve
-    if tree.is_symbolic:
-        tree = tree.with_defaults()
-    nf = reduced_normal_form(tree)
-    strategies = nf.extra["strategies"]
-    spe = subgame_perfect(tree)
-    spe_beh = [e.behaviour for e in spe.equilibria]
-    out = []
-    for eq in solve(nf, "pure").equilibria:
-        idx = [s.index(1) for s in eq.strategies]
-        beh = {}
-        for p, strats, j in zip(tree.players, strategies, idx):
-            beh.update(_pure_behaviour(tree, p, strats[j]))
-        perfect = any(all(b.get(k, {}).get(v) == 1 for k, v in beh.items()) for b in spe_beh)
-        threats = []
-        if not perfect:
-            # complete the unassigned information sets with a subgame-perfect choice
-            full = dict(beh)
-            if spe_beh:
-                for k, v in spe_beh[0].items():
-                    full.setdefault(k, dict(v))
-            roots = subgame_roots(tree)
-            for s in tree.infosets.values():
-                planned = beh.get(s.key)
-                if not isinstance(planned, str):
-                    continue
-                i = tree.player_index(s.player)
-                if len(s.paths) == 1:   # a singleton: compare moves at the node itself
-                    path = s.paths[0]
-                    vals = {m: expected_payoffs(tree, full, path + (m,))[i] for m in s.actions}
-                    where = path_name(path)
-                else:                   # evaluate in the smallest subgame holding the set
-                    root = max((r for r in roots if all(p[:len(r)] == r for p in s.paths)), key=len)
-                    vals = {m: expected_payoffs(tree, {**full, s.key: m}, root)[i] for m in s.actions}
-                    where = f"information set {s.name!r} (subgame at {path_name(root)})"
-                best = max(vals.values())
-                if best > vals[planned]:
-                    better = next(m for m in s.actions if vals[m] == best)
-                    threats.append(Threat(where, s.player, planned, better,
-                                          best - vals[planned], vals[planned], best))
-        out.append(NashExplanation(tuple(nf.actions[i][j] for i, j in enumerate(idx)),
-                                   eq.payoffs, perfect, tuple(threats)))
-    return out
-
-
-def threats_report(tree: GameTree) -> str:
-    """A text report: the pure Nash equilibria and the threats that are not credible.
-
-    >>> from deterrence.models.entry_deterrence import entry_deterrence
-    >>> print(threats_report(entry_deterrence()))
-    2 pure Nash equilibria in the reduced normal form, 1 subgame perfect:
-      (out, fight): not subgame perfect; at node in, Incumbent would not carry out 'fight': 'accommodate' gives 1 instead of -1 (gain 2)
-      (in, accommodate): subgame perfect
-    """
-    found = noncredible_threats(tree)
-    good = sum(1 for e in found if e.subgame_perfect)
-    lines = [f"{len(found)} pure Nash equilibri{'um' if len(found) == 1 else 'a'} in the reduced "
-             f"normal form, {good} subgame perfect:"]
-    lines += ["  " + e.describe() for e in found]
-    return "\n".join(lines)
-
-
-__all__ = ["threats_report", "reduced_strategies", "strategy_label", "expected_payoffs", "reduced_normal_form",
-           "tree_nash", "noncredible_threats", "Threat", "NashExplanation"]
+__all__ = ["reduced_strategies", "strategy_label", "expected_payoffs", "pure_behaviour", "reduced_normal_form",
+           "tree_nash"]

@@ -1,0 +1,360 @@
+"""What every TOML game file shares: the reader of the head, key lines, TOML writing.
+
+``tomllib`` reports no line numbers for values, so :func:`key_lines` finds
+the line of each key in the raw text; :class:`TomlReader` checks the head
+every game file has (``title``, ``description``, ``sources``, ``players``,
+``[parameters]``) and turns every problem into a
+:class:`~deterrence.errors.GameFileError` naming the file, the line and the
+field. The normal-form reader (:mod:`deterrence.io.toml_format`) and the tree
+reader (:mod:`deterrence.io.tree_toml`) build on it; the writing helpers
+(:func:`toml_string`, :func:`toml_key`, :func:`toml_number`,
+:func:`toml_value`, :func:`header_lines`) are shared by their writers.
+
+Sources: TOML v1.0.0 (https://toml.io).
+"""
+from __future__ import annotations
+
+import datetime
+import math
+import re
+import tomllib
+from fractions import Fraction
+
+from deterrence.core.symbolic import MAX_LENGTH
+from deterrence.errors import GameError, GameFileError
+from deterrence.io._common import _type_name, check_parameter_name, parameter_value
+
+
+# -- where each key is ---------------------------------------------------------
+def key_lines(text: str) -> dict:
+    """Line (1-based) where each key path of a valid TOML text is first defined.
+
+    Keys in inline tables are not listed: they sit on their parent key's line.
+
+    >>> lines = key_lines('a = 1\\n[b]\\n"c d" = [1,\\n 2]\\ne.f = 3\\n')
+    >>> lines[("a",)], lines[("b",)], lines[("b", "c d")], lines[("b", "e", "f")]
+    (1, 2, 3, 5)
+    """
+    lines: dict = {}
+    pos, n, line, prefix, depth, expect_key = 0, len(text), 1, (), 0, True
+    while pos < n:
+        c = text[pos]
+        if c == "\n":
+            line += 1
+            pos += 1
+            expect_key = expect_key or depth == 0
+            continue
+        if c in " \t\r":
+            pos += 1
+            continue
+        if c == "#":
+            end = text.find("\n", pos)
+            pos = n if end < 0 else end
+            continue
+        if expect_key and depth == 0:
+            end = _key_end(text, pos)
+            raw = text[pos:end]
+            if c == "[":
+                inner = raw.strip().strip("[]")
+                path = _dotted(f"[{inner}]")
+                if path is not None:
+                    prefix = path
+                    lines.setdefault(prefix, line)
+            else:
+                path = _dotted(f"{raw} = 0")
+                if path is not None:
+                    for k in range(1, len(path) + 1):
+                        lines.setdefault(prefix + path[:k], line)
+            pos = end + (0 if c == "[" else 1)
+            expect_key = False
+            continue
+        if c in "\"'":
+            pos, line = _skip_string(text, pos, line)
+            continue
+        if c in "[{":
+            depth += 1
+        elif c in "]}":
+            depth = max(0, depth - 1)
+        pos += 1
+    return lines
+
+
+def _key_end(text, pos):
+    """End of a key (at '=') or of a table header (after its ']'), outside quotes."""
+    n = len(text)
+    header = text[pos] == "["
+    i = pos
+    while i < n and text[i] != "\n":
+        ch = text[i]
+        if ch in "\"'":
+            j = text.find(ch, i + 1) if ch == "'" else _basic_end(text, i + 1)
+            i = (n if j < 0 else j) + 1
+            continue
+        if ch == "=" and not header:
+            return i
+        if ch == "]" and header:
+            while i + 1 < n and text[i + 1] == "]":
+                i += 1
+            return i + 1
+        i += 1
+    return i
+
+
+def _basic_end(text, i):
+    n = len(text)
+    while i < n and text[i] != '"':
+        i += 2 if text[i] == "\\" else 1
+    return i if i < n else -1
+
+
+def _skip_string(text, pos, line):
+    quote = text[pos]
+    if text.startswith(quote * 3, pos):
+        end = pos + 3
+        while True:
+            j = text.find(quote * 3, end)
+            if j < 0:
+                return len(text), line + text.count("\n", pos)
+            if quote == '"' and _escaped(text, j):
+                end = j + 1
+                continue
+            # a closing delimiter may carry up to two extra quotes ("""a"""")
+            k = j + 3
+            while k < len(text) and text[k] == quote and k < j + 5:
+                k += 1
+            return k, line + text.count("\n", pos, k)
+    end = text.find("'", pos + 1) if quote == "'" else _basic_end(text, pos + 1)
+    return (len(text) if end < 0 else end + 1), line
+
+
+def _escaped(text, j):
+    back = 0
+    while j - back - 1 >= 0 and text[j - back - 1] == "\\":
+        back += 1
+    return back % 2 == 1
+
+
+def _dotted(snippet):
+    """Key path of ``a."b".c = 0`` or ``[a.b]``, read by tomllib itself (exact quoting)."""
+    try:
+        node = tomllib.loads(snippet)
+    except (tomllib.TOMLDecodeError, RecursionError):
+        return None
+    path = []
+    while isinstance(node, dict) and len(node) == 1:
+        key, node = next(iter(node.items()))
+        path.append(key)
+    return tuple(path) if path else None
+
+
+def field_name(*path) -> str:
+    """A key path as written in TOML (quoted where needed).
+
+    >>> field_name("payoffs", "a, b", 1)
+    'payoffs."a, b"[1]'
+    """
+    out = []
+    for p in path:
+        if isinstance(p, int):
+            out[-1] += f"[{p}]"
+        elif re.fullmatch(r"[A-Za-z0-9_-]+", p):
+            out.append(p)
+        else:
+            out.append('"' + p.replace("\\", "\\\\").replace('"', '\\"') + '"')
+    return ".".join(out)
+
+
+class TomlReader:
+    """Checks a parsed TOML game file, locating every error (file, line, field).
+
+    Reads what every game file shares (title, sources, players, parameters);
+    the normal-form and tree readers add their own sections.
+
+    >>> r = TomlReader('players = ["A", "B"]\\n', {"players": ["A", "B"]}, "g.toml")
+    >>> r.players(), r.parameters()
+    (['A', 'B'], ({}, {}))
+    """
+
+    def __init__(self, text, data, file):
+        self.text, self.data, self.file = text, data, file
+        self._lines = None
+
+    def line(self, *path):
+        if self._lines is None:
+            try:
+                self._lines = key_lines(self.text)
+            except Exception:  # a failing line finder must never hide the real error
+                self._lines = {}
+        path = tuple(p for p in path if isinstance(p, str))
+        while path:
+            if path in self._lines:
+                return self._lines[path]
+            path = path[:-1]
+        return None
+
+    def where(self, *path):
+        return dict(file=self.file, line=self.line(*path), field=field_name(*path) or None)
+
+    def fail(self, message, *path):
+        raise GameFileError(message, **self.where(*path))
+
+    def get(self, key, kind, what, required=False, default=None):
+        if key not in self.data:
+            if required:
+                # nothing to point at: name the end of the file, where the reader gave up
+                last = self.text.count("\n") + (0 if self.text.endswith("\n") else 1)
+                raise GameFileError(f"missing (not found before the end of the file): {what}",
+                                    file=self.file, line=max(last, 1), field=key)
+            return default
+        value = self.data[key]
+        if not isinstance(value, kind):
+            self.fail(f"expected {kind_name(kind)}, got {_type_name(value)}", key)
+        return value
+
+    def strings(self, value, *path, what="entry"):
+        if not isinstance(value, list):
+            self.fail(f"expected an array of strings, got {_type_name(value)}", *path)
+        for item in value:
+            if not isinstance(item, str):
+                self.fail(f"every {what} must be a string in quotes, got {_type_name(item)}", *path)
+        return value
+
+    def players(self):
+        players = self.get("players", list, 'players = ["Row", "Column"] names the players',
+                           required=True)
+        self.strings(players, "players", what="player name")
+        if not players:
+            self.fail("a game needs at least one player", "players")
+        seen = set()
+        for p in players:
+            if not p.strip():
+                self.fail("empty player name", "players")
+            if p in seen:
+                self.fail(f"duplicate player name {p!r}", "players")
+            seen.add(p)
+        return players
+
+    def parameters(self):
+        table = self.get("parameters", dict, "")
+        params, notes = {}, {}
+        for name, spec in (table or {}).items():
+            where = self.where("parameters", name)
+            check_parameter_name(name, **where)
+            value = spec
+            if isinstance(spec, dict):
+                for key in spec:
+                    if key not in ("value", "about"):
+                        self.fail(f"unknown key {key!r} (a parameter has value and about)",
+                                  "parameters", name, key)
+                value = spec.get("value")
+                if "about" in spec:
+                    if not isinstance(spec["about"], str):
+                        self.fail(f"about must be a string, got {_type_name(spec['about'])}",
+                                  "parameters", name, "about")
+                    notes[name] = spec["about"]
+                if "value" in spec:
+                    where = self.where("parameters", name, "value")
+            params[name] = parameter_value(value, **where)
+        return params, notes
+
+
+def kind_name(kind) -> str:
+    """How a TOML kind is named in messages.
+
+    >>> kind_name(dict)
+    'a table'
+    """
+    return {str: "a string", list: "an array", dict: "a table"}.get(kind, kind.__name__)
+
+
+
+# -- writing -------------------------------------------------------------------
+def header_lines(game) -> list:
+    """The head every game file shares: title, description, sources, players.
+
+    >>> from deterrence import NormalFormGame
+    >>> header_lines(NormalFormGame.from_arrays([[1]], title="t"))
+    ['title = "t"', 'players = ["Row", "Column"]']
+    """
+    out = []
+    if game.title:
+        out.append(f"title = {toml_string(game.title)}")
+    if game.description:
+        out.append(f"description = {toml_long_string(game.description)}")
+    if game.sources:
+        out.append("sources = [" + ", ".join(toml_string(s) for s in game.sources) + "]")
+    out.append("players = [" + ", ".join(toml_string(p) for p in game.players) + "]")
+    return out
+
+
+def toml_number(value) -> str:
+    # Fractions go in quotes ("1/3"): TOML has no rationals, and floats would lose exactness.
+    # Integers beyond TOML's 64 bits go in quotes too, so that any TOML reader accepts the file.
+    if isinstance(value, int) and not isinstance(value, bool) and -2**63 <= value < 2**63:
+        return str(value)
+    text = str(value)
+    if len(text) > MAX_LENGTH:
+        raise GameError(f"number {text[:20]}... has {len(text)} characters: a game file holds "
+                        f"numbers of up to {MAX_LENGTH}")
+    return toml_string(text)
+
+
+_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r", "\b": "\\b", "\f": "\\f"}
+
+
+def toml_string(s: str) -> str:
+    return '"' + "".join(_ESCAPES.get(ch, ch) if ch in _ESCAPES else
+                         (f"\\u{ord(ch):04x}" if ord(ch) < 32 or ord(ch) == 127 else ch)
+                         for ch in s) + '"'
+
+
+def toml_long_string(s: str) -> str:
+    if not s.endswith("\n") and "\n" not in s:
+        return toml_string(s)
+    body = "".join(ch if ch in "\n\t" else _ESCAPES.get(ch) or
+                   (f"\\u{ord(ch):04x}" if ord(ch) < 32 or ord(ch) == 127 else ch) for ch in s)
+    # The newline after the opening quotes is dropped by TOML; it keeps the text readable.
+    return '"""\n' + body + '"""'
+
+
+def toml_key(k) -> str:
+    k = str(k)
+    return k if re.fullmatch(r"[A-Za-z0-9_-]+", k) else toml_string(k)
+
+
+def toml_value(v) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        if math.isnan(v):
+            return "nan"
+        if math.isinf(v):
+            return "inf" if v > 0 else "-inf"
+        return repr(v)
+    if isinstance(v, Fraction):
+        return toml_string(str(v))
+    if isinstance(v, str):
+        return toml_string(v)
+    if isinstance(v, (list, tuple)):
+        return "[" + ", ".join(toml_value(x) for x in v) + "]"
+    if isinstance(v, dict):
+        return "{ " + ", ".join(f"{toml_key(k)} = {toml_value(x)}" for k, x in v.items()) + " }" if v else "{}"
+    if isinstance(v, (datetime.datetime, datetime.date, datetime.time)):
+        return v.isoformat()
+    raise GameError(f"value {v!r} of type {type(v).__name__} cannot be written to TOML")
+
+
+__all__ = [
+    "TomlReader",
+    "field_name",
+    "header_lines",
+    "key_lines",
+    "kind_name",
+    "toml_key",
+    "toml_long_string",
+    "toml_number",
+    "toml_string",
+    "toml_value",
+]

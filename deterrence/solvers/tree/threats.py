@@ -1,0 +1,143 @@
+"""Non-credible threats: the Nash equilibria of a tree that are not subgame perfect, and why.
+
+The Nash equilibria of a tree are those of its reduced normal form
+(:mod:`deterrence.solvers.tree.reduced_normal_form`); those that are not
+subgame perfect rest on *non-credible threats*: a move that a player plans
+at a node off the path of play but would not carry out if the node were
+reached. :func:`noncredible_threats` names the node (or, for an information
+set with several nodes, the set and the smallest subgame that holds it), the
+move, the better move and the gain from breaking the threat.
+
+Sources: Selten (1965, 1975); Gibbons, R. (1992). Game Theory for Applied
+Economists, sec. 2.1-2.4. Princeton UP; Osborne and Rubinstein (1994), ch. 6.
+
+Steps:
+
+1. solve the reduced normal form for pure equilibria;
+2. compare each with the subgame-perfect equilibria (backward induction);
+3. for one that is not subgame perfect, complete the information sets it
+   leaves open with a subgame-perfect choice, and at every decision node (or
+   information set, in its smallest subgame) compare the planned move with
+   the best move given the rest of the profile.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from deterrence.core.numbers import format_exact
+from deterrence.core.tree import GameTree, path_name
+from deterrence.solvers.tree.backward_induction import subgame_perfect, subgame_roots
+from deterrence.solvers.tree.reduced_normal_form import (
+    expected_payoffs,
+    pure_behaviour,
+    reduced_normal_form,
+)
+
+
+@dataclass(frozen=True)
+class Threat:
+    """A move planned at ``node`` that ``player`` would not carry out."""
+
+    node: str
+    player: str
+    planned: str
+    better: str
+    gain: object
+    planned_payoff: object
+    better_payoff: object
+
+    def describe(self) -> str:
+        where = self.node if self.node.startswith("information set") else f"node {self.node}"
+        return (f"at {where}, {self.player} would not carry out {self.planned!r}: "
+                f"{self.better!r} gives {format_exact(self.better_payoff)} instead of "
+                f"{format_exact(self.planned_payoff)} (gain {format_exact(self.gain)})")
+
+
+@dataclass(frozen=True)
+class NashExplanation:
+    """A pure Nash equilibrium of the reduced normal form and why it is or is not subgame perfect."""
+
+    profile: tuple
+    payoffs: tuple
+    subgame_perfect: bool
+    threats: tuple
+
+    def describe(self) -> str:
+        head = "(" + ", ".join(self.profile) + ")"
+        if self.subgame_perfect:
+            return f"{head}: subgame perfect"
+        return f"{head}: not subgame perfect; " + "; ".join(t.describe() for t in self.threats)
+
+
+def noncredible_threats(tree: GameTree) -> list:
+    """Each pure Nash equilibrium of the reduced normal form, with its non-credible threats.
+
+    >>> from deterrence.models.entry_deterrence import entry_deterrence
+    >>> for e in noncredible_threats(entry_deterrence()):
+    ...     print(e.describe())
+    (out, fight): not subgame perfect; at node in, Incumbent would not carry out 'fight': 'accommodate' gives 1 instead of -1 (gain 2)
+    (in, accommodate): subgame perfect
+    """
+    from deterrence.solvers import solve
+    if tree.is_symbolic:
+        tree = tree.with_defaults()
+    nf = reduced_normal_form(tree)
+    strategies = nf.extra["strategies"]
+    spe = subgame_perfect(tree)
+    spe_beh = [e.behaviour for e in spe.equilibria]
+    out = []
+    for eq in solve(nf, "pure").equilibria:
+        idx = [s.index(1) for s in eq.strategies]
+        beh = {}
+        for p, strats, j in zip(tree.players, strategies, idx):
+            beh.update(pure_behaviour(tree, p, strats[j]))
+        perfect = any(all(b.get(k, {}).get(v) == 1 for k, v in beh.items()) for b in spe_beh)
+        threats = []
+        if not perfect:
+            # complete the unassigned information sets with a subgame-perfect choice
+            full = dict(beh)
+            if spe_beh:
+                for k, v in spe_beh[0].items():
+                    full.setdefault(k, dict(v))
+            roots = subgame_roots(tree)
+            for s in tree.infosets.values():
+                planned = beh.get(s.key)
+                if not isinstance(planned, str):
+                    continue
+                i = tree.player_index(s.player)
+                if len(s.paths) == 1:   # a singleton: compare moves at the node itself
+                    path = s.paths[0]
+                    vals = {m: expected_payoffs(tree, full, path + (m,))[i] for m in s.actions}
+                    where = path_name(path)
+                else:                   # evaluate in the smallest subgame holding the set
+                    root = max((r for r in roots if all(p[:len(r)] == r for p in s.paths)), key=len)
+                    vals = {m: expected_payoffs(tree, {**full, s.key: m}, root)[i] for m in s.actions}
+                    where = f"information set {s.name!r} (subgame at {path_name(root)})"
+                best = max(vals.values())
+                if best > vals[planned]:
+                    better = next(m for m in s.actions if vals[m] == best)
+                    threats.append(Threat(where, s.player, planned, better,
+                                          best - vals[planned], vals[planned], best))
+        out.append(NashExplanation(tuple(nf.actions[i][j] for i, j in enumerate(idx)),
+                                   eq.payoffs, perfect, tuple(threats)))
+    return out
+
+
+def threats_report(tree: GameTree) -> str:
+    """A text report: the pure Nash equilibria and the threats that are not credible.
+
+    >>> from deterrence.models.entry_deterrence import entry_deterrence
+    >>> print(threats_report(entry_deterrence()))
+    2 pure Nash equilibria in the reduced normal form, 1 subgame perfect:
+      (out, fight): not subgame perfect; at node in, Incumbent would not carry out 'fight': 'accommodate' gives 1 instead of -1 (gain 2)
+      (in, accommodate): subgame perfect
+    """
+    found = noncredible_threats(tree)
+    good = sum(1 for e in found if e.subgame_perfect)
+    lines = [f"{len(found)} pure Nash equilibri{'um' if len(found) == 1 else 'a'} in the reduced "
+             f"normal form, {good} subgame perfect:"]
+    lines += ["  " + e.describe() for e in found]
+    return "\n".join(lines)
+
+
+__all__ = ["NashExplanation", "Threat", "noncredible_threats", "threats_report"]
