@@ -74,11 +74,13 @@ def _fmt(x):
     return str(x) if not hasattr(x, "evalf") else f"{x} ~ {float(x.evalf(20)):.12g}"
 
 
-def critical_delta(game, profile, *, noise=None, states="histories",
+def critical_delta(game, profile=None, *, noise=None, states="histories",
                    parameters: dict | None = None) -> DeltaConditions:
     """Critical discount factor and the full set of ``delta`` where the profile is SPE.
 
-    ``game``: a stage game (symbolic or exact) or a RepeatedGame (its delta is ignored).
+    ``game``: a stage game (symbolic or exact) or a RepeatedGame (its delta is ignored);
+    the noise and the profile, when not given, are the game's (or its file's
+    ``[repeated]`` section's): pass ``noise="none"`` for the profile as intended.
 
     >>> from deterrence import load_game
     >>> pd = load_game("prisoners_dilemma")
@@ -90,11 +92,10 @@ def critical_delta(game, profile, *, noise=None, states="histories",
     """
     import sympy
     d = delta_symbol()
-    if isinstance(game, RepeatedGame):
-        noise = game.noise if noise is None else noise
-        game = game.stage
-    rg = RepeatedGame(game, d, None, noise)
-    conds = deviation_gains(rg, profile, states=states)
+    base = RepeatedGame.from_game(game, noise=noise, default_delta=0)   # its delta is not used
+    rg = RepeatedGame(base.stage, d, None, base.noise)
+    game = base.stage
+    conds = deviation_gains(rg, base.profile(profile), states=states)
     values = dict(game.parameters)
     values.update(parameters or {})
     missing = sorted(k for k, v in values.items() if v is None)

@@ -34,7 +34,7 @@ import numpy as np
 from deterrence.core.numbers import format_exact
 from deterrence.errors import GameError
 from deterrence.solvers.repeated import _product
-from deterrence.solvers.repeated.repeated_values import _as_repeated
+from deterrence.solvers.repeated.repeated_values import repeated_game_and_profile
 
 
 @dataclass(frozen=True)
@@ -75,11 +75,10 @@ class DeviationCheck:
 
 
 def _setup(game, profile, delta, noise, float_):
-    rg = _as_repeated(game, delta, None, noise)
+    rg, automata = repeated_game_and_profile(game, profile, delta=delta, noise=noise)
     if rg.horizon is not None:
         raise GameError("the one-shot deviation check here is for infinitely repeated games; "
                         "use deterrence.solvers.repeated.finite_horizon for a finite horizon")
-    automata = _product.resolve_profile(rg, profile)
     mode = _product.mode_of(rg, automata, float_)
     return rg, automata, mode
 
@@ -106,7 +105,7 @@ def _gains(chain, V, checked):
     return out
 
 
-def deviation_gains(game, profile, *, delta=None, noise=None, states="histories",
+def deviation_gains(game, profile=None, *, delta=None, noise=None, states="histories",
                     float: bool = False) -> tuple:
     """Every one-shot deviation and its gain (profitable or not); symbolic games allowed.
 
@@ -126,7 +125,7 @@ def deviation_gains(game, profile, *, delta=None, noise=None, states="histories"
                  for x, i, a, g in _gains(chain, V, checked))
 
 
-def one_shot_deviation(game, profile, *, delta=None, noise=None, states="histories",
+def one_shot_deviation(game, profile=None, *, delta=None, noise=None, states="histories",
                        float: bool = False, tol: float = 1e-9) -> DeviationCheck:
     """Check subgame perfection (one-shot deviations at every state) and Nash (from the start).
 
@@ -146,8 +145,7 @@ def one_shot_deviation(game, profile, *, delta=None, noise=None, states="histori
         from deterrence.core.numbers import is_symbolic
         if is_symbolic(rg.delta):
             raise GameError("delta is symbolic: use critical_delta() for the conditions on delta")
-        rg = type(rg)(rg.stage.with_defaults() if rg.stage.is_symbolic else rg.stage,
-                      rg.delta, None, rg.noise)
+        rg = rg.with_strategies(None).with_defaults()
         automata = tuple(a.subs(rg.stage.parameters) for a in automata)
         mode = _product.mode_of(rg, automata, float)
         if mode == "symbolic":
