@@ -132,6 +132,26 @@ def finite_horizon_spe(game, horizon: int | None = None, delta=None) -> FiniteHo
                                paths={w: out[w] for w in payoffs}, players=stage.players)
 
 
+def _history_layers(chain, T) -> list:
+    """``layers[t]``: the product states some history of exactly ``t`` rounds reaches (any
+    realised actions, any observation when perception is noisy). With ``k`` rounds left,
+    ``T - k`` rounds have been played, so only ``layers[T - k]`` can occur."""
+    a1, a2 = chain.automata
+    nx1, nx2 = np.asarray(a1.transition_table), np.asarray(a2.transition_table)
+    m1, m2 = chain.m
+    layers = [{(a1.start_index, a2.start_index)}]
+    for _ in range(T - 1):
+        nxt = set()
+        for s1, s2 in layers[-1]:
+            for b1 in range(m1):
+                for b2 in range(m2):
+                    seen1 = range(m2) if chain.noisy_perception else (b2,)
+                    seen2 = range(m1) if chain.noisy_perception else (b1,)
+                    nxt |= {(int(nx1[s1, b1, o1]), int(nx2[s2, b2, o2])) for o1 in seen1 for o2 in seen2}
+        layers.append(nxt)
+    return [sorted(chain.index(*s) for s in layer) for layer in layers]
+
+
 def _n(x):
     if isinstance(x, Fraction) and x.denominator == 1:
         return x.numerator
@@ -190,11 +210,7 @@ def finite_one_shot_deviation(game, profile=None, horizon=None, delta=None, nois
     d = chain.delta
     T = rg.horizon
     norm = sum(Fraction(d) ** t for t in range(T))
-    # with k rounds left, T - k rounds have been played: only the states some history
-    # of exactly that length reaches (with positive probability) can occur
-    layers = [[chain.start()]]
-    for _ in range(T - 1):
-        layers.append(sorted({y for x in layers[-1] for y in range(chain.N) if P[x, y] != 0}))
+    layers = _history_layers(chain, T)
     W = [np.array([0] * chain.N, dtype=object) for _ in range(2)]
     devs = []
     st = rg.stage
