@@ -258,8 +258,14 @@ def read_profile(game, names=None, *, file=None, lines=None) -> tuple:
     from deterrence.core.strategies import named_strategy
     if getattr(game, "n_players", None) != 2:
         raise GameError("a strategy profile is for a two-player stage game")
-    section = repeated_section(game)
     lines = lines or {}
+    section = None
+
+    def read():             # only names need the section (automata are taken as they are)
+        nonlocal section
+        if section is None:
+            section = repeated_section(game)
+        return section
 
     def where(*path):
         line = None
@@ -270,9 +276,9 @@ def read_profile(game, names=None, *, file=None, lines=None) -> tuple:
         return dict(file=file, line=line, field=".".join(("repeated",) + tuple(path)))
 
     if names is None:
-        if section.profile is None:
+        if read().profile is None:
             raise GameError("no strategy profile: give strategies (or profile = [...] in [repeated])")
-        names = section.profile
+        names = read().profile
     elif isinstance(names, (str, Automaton)):
         names = _profile_names(names) if isinstance(names, str) else (names, names)
     else:
@@ -281,7 +287,6 @@ def read_profile(game, names=None, *, file=None, lines=None) -> tuple:
             names = names * 2
         if len(names) != 2:
             raise GameError(f"a profile names two strategies (one per player), got {len(names)}")
-    defined = {name: (key, spec) for name, key, spec in section.automata}
     out = []
     for i, name in enumerate(names):
         own, opp = game.actions[i], game.actions[1 - i]
@@ -290,8 +295,8 @@ def read_profile(game, names=None, *, file=None, lines=None) -> tuple:
         elif not isinstance(name, str):
             raise GameError(f"strategy of player {game.players[i]} must be an Automaton or a name, "
                             f"got {type(name).__name__}")
-        elif name in defined:
-            key, spec = defined[name]
+        elif name in {n for n, _, _ in read().automata}:
+            key, spec = next((k, spec) for n, k, spec in read().automata if n == name)
             w = where(key, name)
             automaton = Automaton.from_spec(spec, own, opp, name=name, parameters=tuple(game.parameters),
                                             file=w["file"], line=w["line"], field=w["field"])

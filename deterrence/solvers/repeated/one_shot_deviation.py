@@ -91,7 +91,7 @@ def _states(chain, states):
     raise GameError(f"states must be 'histories' or 'all', got {states!r}")
 
 
-def _gains(chain, V, checked):
+def _gains(chain, V, checked, simplify=True):
     mode, d = chain.mode, chain.delta
     one = 1.0 if mode == "float" else 1
     out = []
@@ -101,13 +101,16 @@ def _gains(chain, V, checked):
                 reward, row = chain.deviation(i, x, a)
                 cont = row @ V[i] if mode == "float" else _product._dot(row, V[i])
                 gain = (one - d) * reward + d * cont - V[i][x]
-                out.append((x, i, a, _product.simplify(gain, mode)))
+                out.append((x, i, a, _product.simplify(gain, mode) if simplify else gain))
     return out
 
 
 def deviation_gains(game, profile=None, *, delta=None, noise=None, states="histories",
-                    float: bool = False) -> tuple:
+                    float: bool = False, simplify: bool = True) -> tuple:
     """Every one-shot deviation and its gain (profitable or not); symbolic games allowed.
+
+    ``simplify=False`` leaves symbolic gains unsimplified (for callers that put
+    numbers in first and simplify only what they keep, as ``critical_delta`` does).
 
     >>> from deterrence import load_game
     >>> import sympy
@@ -122,7 +125,7 @@ def deviation_gains(game, profile=None, *, delta=None, noise=None, states="histo
     checked = _states(chain, states)
     st = rg.stage
     return tuple(Deviation(chain.names(x), st.players[i], st.actions[i][a], g)
-                 for x, i, a, g in _gains(chain, V, checked))
+                 for x, i, a, g in _gains(chain, V, checked, simplify))
 
 
 def one_shot_deviation(game, profile=None, *, delta=None, noise=None, states="histories",
