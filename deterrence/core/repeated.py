@@ -302,10 +302,10 @@ def read_profile(game, names=None, *, file=None, lines=None) -> tuple:
                                             file=w["file"], line=w["line"], field=w["field"])
         else:
             automaton = named_strategy(name, game, i)
-        if tuple(automaton.actions) != tuple(own) or tuple(automaton.opponent_actions) != tuple(opp):
+        built = (list(automaton.actions), list(automaton.opponent_actions))
+        if built != (list(own), list(opp)):
             raise GameError(f"automaton {automaton.name!r} of player {game.players[i]} is built for actions "
-                            f"{list(automaton.actions)} vs {list(automaton.opponent_actions)}, but the stage "
-                            f"game has {list(own)} vs {list(opp)}")
+                            f"{built[0]} vs {built[1]}, but the stage game has {list(own)} vs {list(opp)}")
         out.append(automaton)
     return tuple(out)
 
