@@ -11,17 +11,17 @@ shared machine disturb less than wall time. ``--base DIR`` times a checkout of a
 commit the same way in the same run (for instance ``git archive 6a29cf1 | tar -x -C DIR``),
 so old and new are compared on one machine under one load.
 
-Before issue 12 (commit 6a29cf1, this machine, 2 shared cores, python-flint installed):
-warm 0.665 s CPU (0.455 s wall at low load), cold 1.74 s CPU with imports (1.05 s wall for
-the report alone after imports): one report solved the stage game twice, checked the
-profile three times, derived every symbolic deviation gain and simplified each, and
-solved each red-line gap with ``sympy.solve``.
-After (this branch, same machine, same run with --base): warm 0.196 s against 0.807 s
-for the base (4.1x; flint unavailable during that run), cold 1.39 s against 1.57 s. The
-warm gain comes from computing each result once (a test counts the solver calls), from
-reading linear roots off instead of ``sympy.solve``, and from keeping the symbolic deviation
-conditions of a stage game and profile for the session (they do not depend on the
-parameter values); the cold time is mostly imports and the one symbolic derivation.
+Before issue 12 (commit 6a29cf1, measured before any change, this machine, 2 shared cores,
+python-flint installed): warm 0.455 s wall / 0.665 s CPU, cold 1.05 s wall for the report
+alone after imports. One report solved the stage game twice, checked the profile three
+times, derived every symbolic deviation gain and simplified each one, and solved each
+red-line gap with ``sympy.solve``.
+After (this branch, ``--base`` run on a 6a29cf1 checkout, same machine, same load, CPU):
+warm 0.155 s against 0.691 s (4.5x), cold with imports 1.07 s against 1.76 s (1.7x).
+The warm gain comes from computing each result once (a test counts the solver calls),
+from reading linear roots off instead of ``sympy.solve``, and from keeping the symbolic
+deviation conditions of a stage game and profile for the session (they do not depend on
+the parameter values); the cold time is mostly imports and the one symbolic derivation.
 """
 import argparse
 import os
