@@ -183,6 +183,9 @@ def test_explain_us_iran_computes_each_solver_result_once(monkeypatch):
     from deterrence.models.us_iran import us_iran_model
     model = us_iran_model()
     calls, keys = Counter(), Counter()
+    # critical_delta keeps its symbolic conditions for the session: start without them
+    monkeypatch.setattr(cd, "_CONDITIONS", {})
+    monkeypatch.setattr(cd, "_ROOTS", {})
 
     def counting(module, name):
         original = getattr(module, name)

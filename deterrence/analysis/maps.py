@@ -27,7 +27,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from deterrence.models.us_iran import REGIMES, contained_exchange
+from deterrence.models.us_iran import REGIMES, contained_exchange  # noqa: F401 - REGIMES re-exported for notebooks
 
 
 def model_regime(model) -> tuple:

@@ -29,7 +29,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from deterrence.core.numbers import format_exact, to_exact
+from deterrence.core.numbers import format_exact
 from deterrence.errors import GameError, TooLargeError
 
 MAX_PAYOFF_VECTORS = 200_000
