@@ -75,6 +75,10 @@ def save_report_figures(subject, report, path, analysis=None) -> None:
     from deterrence.models.us_iran import USIranModel
     if isinstance(subject, USIranModel):
         fig = model_figure(subject, analysis)
+    elif callable(getattr(subject, "analyse", None)):
+        from deterrence.errors import GameError
+        raise GameError(f"no report figure for a {type(subject).__name__} yet: "
+                        "deterrence.plot.report draws the US-Iran model, stage games and trees")
     elif isinstance(subject, NormalFormGame):
         import matplotlib.pyplot as plt
         from deterrence.plot import best_response_diagram, payoff_heatmap
