@@ -206,6 +206,8 @@ def test_explain_us_iran_computes_each_solver_result_once(monkeypatch):
     counting(core_repeated, "repeated_section")
     report = explain(model)
     assert report.section("regime").data["regime"] == "mutual restraint"
+    keys_of_sections = [s.key for s in report.sections]
+    assert len(keys_of_sections) == len(set(keys_of_sections))      # each section once
     assert calls["solve"] == 1
     assert calls["critical_delta"] == 1 and calls["deviation_gains"] == 1
     assert calls["analyse_noise"] == 1

@@ -41,8 +41,9 @@ builds the generic parts of its report without importing this module:
 ``sections.stage(game, result=None)`` (equilibria, margins, red lines; pass the
 stage :class:`~deterrence.solvers.result.SolveResult` already in the analysis
 so that it is not solved again), ``sections.repeated(repeated_analysis)``
-(the shadow of the future, plus miscalculation when it has noise) and
-``sections.noise(repeated_analysis, note=None)``. The case's own wording
+(the shadow of the future, plus miscalculation when it has noise),
+``sections.shadow(repeated_analysis)`` and
+``sections.noise(repeated_analysis, note=None)`` (one section each). The case's own wording
 (regimes, summaries, proxies) stays in the model's module:
 :class:`deterrence.models.us_iran.USIranModel` is the reference example.
 """
@@ -285,6 +286,9 @@ class GenericSections:
 
     def repeated(self, analysis) -> list:
         return repeated_sections(analysis)
+
+    def shadow(self, analysis) -> Section:
+        return shadow_section(analysis)
 
     def noise(self, analysis, note=None) -> Section:
         return noise_section(analysis, note=note)

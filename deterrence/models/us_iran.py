@@ -173,14 +173,14 @@ class USIranModel:
         """The US–Iran report from its analysis: ``sections`` builds the generic sections.
 
         ``sections`` is the section builder :func:`deterrence.analysis.explain.explain`
-        hands over (methods ``stage(game, result=)``, ``repeated(analysis)`` and
+        hands over (methods ``stage(game, result=)``, ``shadow(analysis)`` and
         ``noise(analysis, note=)``), so that this model reaches no analysis module.
         """
         from deterrence.core.report import DeterrenceReport, Section
         from deterrence.models.proxy_targets import proxy_sections
         from deterrence.core.numbers import format_exact
         parts = list(sections.stage(self.stage, result=analysis.stage_result))
-        parts += sections.repeated(analysis.restraint)
+        parts.append(sections.shadow(analysis.restraint))
         regime = analysis.regime
         if regime == 2:
             parts.append(Section("miscalculation", "Miscalculation: the risk of a spiral",
