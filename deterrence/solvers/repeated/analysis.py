@@ -65,23 +65,23 @@ class RepeatedAnalysis:
 
     @property
     def subgame_perfect_under_noise(self) -> bool | None:
-        return None if self.noisy_check is None else self.noisy_check.subgame_perfect
+        return getattr(self.noisy_check, "subgame_perfect", None)
 
     @property
     def critical_delta(self):
-        return None if self.critical is None else self.critical.critical
+        return getattr(self.critical, "critical", None)
 
     @property
     def critical_delta_formula(self):
-        return None if self.critical is None else self.critical.critical_symbolic
+        return getattr(self.critical, "critical_symbolic", None)
 
     @property
     def war_probability(self):
-        return None if self.noise is None else self.noise.war_probability
+        return getattr(self.noise, "war_probability", None)
 
     @property
     def expected_rounds_to_war(self):
-        return None if self.noise is None else self.noise.expected_rounds_to_war
+        return getattr(self.noise, "expected_rounds_to_war", None)
 
     def to_json(self) -> dict:
         """Exact strings (and ``*_float`` companions for plotting); ``None`` where not computed."""
