@@ -205,7 +205,9 @@ def _set_text(dset) -> str:
 
 
 def _num(x) -> str:
-    return str(x) if getattr(x, "is_Rational", False) else f"{float(x):.6g}"
+    """An end of a δ interval: exact when rational, else six significant digits (sympy's)."""
+    import sympy
+    return format_exact(x if getattr(x, "is_Rational", False) else sympy.N(x, 6))
 
 
 __all__ = ["add_arguments", "run", "analyse", "json_object"]

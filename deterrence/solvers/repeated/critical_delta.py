@@ -68,10 +68,12 @@ class DeltaConditions:
 
 
 def _fmt(x):
+    """δ* for JSON: exact; an algebraic number also with 12 digits."""
     import sympy
-    if isinstance(x, sympy.Rational):
-        return str(x)
-    return str(x) if not hasattr(x, "evalf") else f"{x} ~ {float(x.evalf(20)):.12g}"
+    from deterrence.core.numbers import format_exact
+    if isinstance(x, sympy.Rational) or not hasattr(x, "evalf"):
+        return format_exact(x)
+    return f"{format_exact(x)} ~ {format_exact(sympy.N(x, 12))}"
 
 
 def critical_delta(game, profile=None, *, noise=None, states="histories",
