@@ -10,8 +10,8 @@ from deterrence.core.tree import GameTree, chance, decision, terminal
 from deterrence.models.entry_deterrence import entry_deterrence
 from deterrence.solvers.tree.backward_induction import (TreeSolveResult, is_subgame_perfect,
                                                     subgame_perfect, subgame_roots)
-from deterrence.solvers.tree.reduced_normal_form import (noncredible_threats, reduced_normal_form,
-                                                     strategy_label, tree_nash)
+from deterrence.solvers.tree.reduced_normal_form import reduced_normal_form, strategy_label, tree_nash
+from deterrence.solvers.tree.threats import noncredible_threats
 from tree_helpers import real_tree_reader  # noqa: F401 (autouse fixture)
 
 

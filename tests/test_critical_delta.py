@@ -114,7 +114,7 @@ def test_generous_tft_forgiveness_threshold():
 
 def test_us_iran_grim_formula_and_noise():
     us = load_game("us_iran_stage")
-    c = critical_delta(us, "grim")
+    c = critical_delta(us, "grim", noise="none")      # the profile as intended
     b, W, cc = (parameter_symbol(n) for n in ("b_us", "W_us", "c_us"))
     assert sympy.simplify(c.critical_symbolic - b / (W + 2 * cc - b)) == 0
     assert c.critical == sympy.Rational(1, 12)
@@ -174,9 +174,9 @@ def test_tied_binding_conditions_give_a_max_formula_valid_away_from_the_defaults
     from deterrence.core.symbolic import parameter_symbol
     stage = load_game("us_iran_stage")
     profile = list(profile_from_section(stage.with_defaults()))
-    crit = critical_delta(stage, profile)
+    crit = critical_delta(stage, profile, noise="none")
     assert isinstance(crit.critical_symbolic, sympy.Max)
     for values in ({"c_iran": 8}, {"c_us": 8}, {"b_iran": 1}, {"a_us": 3, "c_iran": 5}):
         moved = stage.with_parameters(values)
         point = {parameter_symbol(k): sympy.Rational(str(v)) for k, v in moved.parameters.items()}
-        assert crit.critical_symbolic.xreplace(point) == critical_delta(moved, profile).critical
+        assert crit.critical_symbolic.xreplace(point) == critical_delta(moved, profile, noise="none").critical

@@ -91,14 +91,16 @@ def test_model_report_numbers_come_from_the_solvers(model_report):
     from deterrence.solvers.repeated.one_shot_deviation import one_shot_deviation
     model, report = model_report
     shadow = report.section("shadow_of_the_future").data
-    crit = critical_delta(model.stage, list(model.strategies))
+    crit = critical_delta(model.stage, list(model.strategies), noise="none")   # as intended
     assert shadow["critical_delta"] == str(crit.critical) == "3/4"
     assert shadow["critical_delta_formula"] == str(crit.critical_symbolic)
     assert Fraction(shadow["distance"]) == model.delta - Fraction(3, 4)
     stage = model.stage.with_defaults()
     # the threshold is a real red line: SPE just above it, not just below
-    assert one_shot_deviation(stage, list(model.strategies), delta=Fraction(3, 4) + Fraction(1, 1000)).subgame_perfect
-    assert not one_shot_deviation(stage, list(model.strategies), delta=Fraction(3, 4) - Fraction(1, 1000)).subgame_perfect
+    assert one_shot_deviation(stage, list(model.strategies), delta=Fraction(3, 4) + Fraction(1, 1000),
+                              noise="none").subgame_perfect
+    assert not one_shot_deviation(stage, list(model.strategies), delta=Fraction(3, 4) - Fraction(1, 1000),
+                                  noise="none").subgame_perfect
     noise = report.section("miscalculation").data
     a = analyse_noise(stage, list(model.strategies), delta=model.delta, noise=model.noise, within=model.within)
     assert Fraction(noise["war_probability"]) == a.war_probability
@@ -168,3 +170,77 @@ def test_tree_report_has_red_lines():
     report = explain(dt.load_game("proxy_target_selection"))
     assert report.section("red_lines").data["red_lines"]
     assert report.section("credibility").data["noncredible"]
+
+
+def test_explain_us_iran_computes_each_solver_result_once(monkeypatch):
+    """One explain(us_iran_model()): the stage game is solved once, each deviation check,
+    the critical delta and the noise chain once, and the carrier is not rebuilt from the file."""
+    from collections import Counter
+    import deterrence.solvers as solvers
+    import deterrence.solvers.repeated.critical_delta as cd
+    import deterrence.solvers.repeated.noise_markov as nm
+    import deterrence.solvers.repeated.one_shot_deviation as osd
+    from deterrence.models.us_iran import us_iran_model
+    model = us_iran_model()
+    calls, keys = Counter(), Counter()
+    # critical_delta keeps its symbolic conditions for the session: start without them
+    monkeypatch.setattr(cd, "_CONDITIONS", {})
+    monkeypatch.setattr(cd, "_ROOTS", {})
+
+    def counting(module, name):
+        original = getattr(module, name)
+
+        def wrapper(game, *args, **kwargs):
+            calls[name] += 1
+            noise = getattr(game, "noise", None)
+            keys[(name, getattr(game, "delta", None), None if noise is None else str(noise.to_dict()))] += 1
+            return original(game, *args, **kwargs)
+        monkeypatch.setattr(module, name, wrapper)
+
+    counting(solvers, "solve")
+    counting(osd, "one_shot_deviation")
+    counting(cd, "deviation_gains")
+    counting(cd, "critical_delta")
+    counting(nm, "analyse_noise")
+    import deterrence.core.repeated as core_repeated
+    counting(core_repeated, "repeated_section")
+    report = explain(model)
+    assert report.section("regime").data["regime"] == "mutual restraint"
+    keys_of_sections = [s.key for s in report.sections]
+    assert len(keys_of_sections) == len(set(keys_of_sections))      # each section once
+    assert calls["solve"] == 1
+    assert calls["critical_delta"] == 1 and calls["deviation_gains"] == 1
+    assert calls["analyse_noise"] == 1
+    # one check as intended and one under the model's noise: two distinct results, each once
+    assert calls["one_shot_deviation"] == 2
+    assert all(n == 1 for n in keys.values()), keys
+    # the game file's [repeated] section is not read again: the model carries its RepeatedGame
+    assert calls["repeated_section"] == 0
+
+
+class _TinyModel:
+    """A model of the explain protocol that is not the US–Iran model."""
+
+    title = "tiny"
+
+    def analyse(self):
+        return {"answer": 42}
+
+    def report(self, analysis, sections, *, title=None):
+        from deterrence.core.report import DeterrenceReport, Section
+        stage = sections.stage(dt.load_game("chicken"))
+        return DeterrenceReport(title or self.title, tuple(stage) + (
+            Section("answer", "Answer", (str(analysis["answer"]),), analysis),))
+
+
+def test_explain_dispatches_on_the_model_protocol_not_on_a_class():
+    import inspect
+    import deterrence.analysis.explain as ex
+    import deterrence.analysis.maps as maps
+    report = explain(_TinyModel(), title="T")
+    assert report.title == "T" and report.section("answer").data == {"answer": 42}
+    assert report.section("equilibria").data["equilibria"]
+    source = inspect.getsource(ex) + inspect.getsource(maps)
+    for case_code in ("isinstance(obj, USIranModel)", "Israeli strike", '"answer_us"',
+                      "from deterrence.analysis.explain import"):
+        assert case_code not in source, case_code

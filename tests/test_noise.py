@@ -70,11 +70,12 @@ def test_expected_rounds_geometric_case():
     # hold-forever players: war only if both misfire twice... never (hold -> retaliate only)
     b = analyse_noise(US, "allc", noise={"execution": "1/10"}, within=5)
     assert b.war_probability == 0 and b.war_eventually == 0 and b.expected_rounds_to_war is None
-    # retaliate-forever vs itself: each round (escalate, escalate) with prob e^2: geometric
+    # retaliate-forever vs itself: war (either side escalates) each round with prob
+    # 1 - (1 - e)^2, independently: geometric
     probe = Automaton(["s"], "s", {"s": "retaliate"}, ["*: *, * -> s"], US.actions[0])
     c = analyse_noise(US, [probe, probe], noise={"execution": "1/10"}, within=3)
-    q = Fraction(1, 100)
-    assert c.expected_rounds_to_war == 100 and c.war_probability == 1 - (1 - q) ** 3
+    q = 1 - (1 - Fraction(1, 10)) ** 2
+    assert c.expected_rounds_to_war == 1 / q and c.war_probability == 1 - (1 - q) ** 3
 
 
 def test_grim_war_is_absorbing_and_tft_is_not():
@@ -122,5 +123,5 @@ def test_errors():
         analyse_noise(US, "tft", war=[("nuke", "hold")])
     with pytest.raises(GameError, match="within"):
         analyse_noise(US, "tft", within=-1)
-    assert war_profiles(PD) == (("D", "D"),)
+    assert war_profiles(PD) == (("C", "D"), ("D", "C"), ("D", "D"))   # either side escalates
     assert len(war_profiles(US, "any")) == 5

@@ -16,7 +16,8 @@ from deterrence.models.proxy_targets import (PARAMETERS as PROXY, low_hanging_fr
 from deterrence.models.zagare_kilgour import unilateral_deterrence
 from deterrence.solvers.tree.backward_induction import subgame_perfect
 from deterrence.solvers.tree.bayesian import credibility_threshold, deterrence_succeeds
-from deterrence.solvers.tree.reduced_normal_form import noncredible_threats, tree_nash
+from deterrence.solvers.tree.reduced_normal_form import tree_nash
+from deterrence.solvers.tree.threats import noncredible_threats
 from tree_helpers import real_tree_reader  # noqa: F401 (autouse fixture)
 
 from tree_helpers import REAL_TREE_TOML  # noqa: E402

@@ -2,8 +2,8 @@
 
 A :class:`DeterrenceReport` is a list of :class:`Section` values (a title,
 sentences, and the data behind them), rendered as text for the command line,
-Markdown or HTML for notebooks, and JSON for machines. Each section is built
-from solver results only; the report computes nothing the solvers do not.
+Markdown or HTML for notebooks, and JSON for machines. Each section renders an
+analysis value computed by the solvers; the report computes nothing itself.
 
 Stage-game sections:
 
@@ -16,38 +16,50 @@ Stage-game sections:
 * **red lines**: for each parameter, the value at which the set of pure
   equilibria changes (:mod:`deterrence.analysis.redlines`), with its formula.
 
+Repeated-game sections render one
+:class:`~deterrence.solvers.repeated.analysis.RepeatedAnalysis` (computed once by
+:func:`~deterrence.solvers.repeated.analysis.analyse_repeated`, shared with
+``deterrence repeated`` and the plots): **the shadow of the future** (payoffs,
+subgame perfection, δ* and its formula) and, with noise, **miscalculation**
+(war risk, expected rounds to war, subgame perfection under noise).
+
 The escalation action of each player is the one labelled ``escalate`` if there
 is one, otherwise the last action; pass ``escalation={"US": "strike"}`` to choose.
+
+**The model protocol.** :func:`explain` dispatches on behaviour, not on a class:
+any object with the two methods
+
+* ``analyse()`` -> a frozen analysis value, computed once with the solvers
+  (models may import ``core`` and ``solvers``, never ``analysis``);
+* ``report(analysis, sections, *, title=None)`` -> a
+  :class:`~deterrence.core.report.DeterrenceReport`, rendering the analysis;
+
+is a *model*, and ``explain(model)`` returns
+``model.report(model.analyse(), sections, title=title)``. ``sections`` is a
+:class:`GenericSections` bound to ``explain``'s options, with which a model
+builds the generic parts of its report without importing this module:
+``sections.stage(game, result=None)`` (equilibria, margins, red lines; pass the
+stage :class:`~deterrence.solvers.result.SolveResult` already in the analysis
+so that it is not solved again), ``sections.repeated(repeated_analysis)``
+(the shadow of the future, plus miscalculation when it has noise),
+``sections.shadow(repeated_analysis)`` and
+``sections.noise(repeated_analysis, note=None)`` (one section each). The case's own wording
+(regimes, summaries, proxies) stays in the model's module:
+:class:`deterrence.models.us_iran.USIranModel` is the reference example.
 """
 from __future__ import annotations
 
 from fractions import Fraction
 
 from deterrence.core.numbers import format_exact
+from deterrence.core.repeated import escalation_actions
 from deterrence.core.report import DeterrenceReport, Section
 
 
-def escalation_actions(game, escalation=None) -> tuple:
-    """The escalation action index of each player (see the module docstring).
-
-    >>> from deterrence import load_game
-    >>> escalation_actions(load_game("us_iran_stage"))
-    (2, 2)
-    """
-    escalation = dict(escalation or {})
-    out = []
-    for i, player in enumerate(game.players):
-        if player in escalation:
-            out.append(game.action_index(i, escalation[player]))
-        elif "escalate" in game.actions[i]:
-            out.append(game.actions[i].index("escalate"))
-        else:
-            out.append(len(game.actions[i]) - 1)
-    return tuple(out)
-
-
-def stage_sections(game, *, escalation=None, red_line_parameters=None) -> list:
+def stage_sections(game, *, escalation=None, red_line_parameters=None, result=None) -> list:
     """The equilibrium, margin and red-line sections for a stage game.
+
+    ``result``: the game's equilibria (at its defaults) when already solved.
 
     >>> from deterrence import load_game
     >>> [s.key for s in stage_sections(load_game("us_iran_stage"))]
@@ -56,7 +68,8 @@ def stage_sections(game, *, escalation=None, red_line_parameters=None) -> list:
     from deterrence.solvers import solve
     from deterrence.solvers.certify import expected_payoffs_against
     numeric = game.with_defaults() if game.is_symbolic else game
-    result = solve(numeric) if numeric.n_players == 2 else solve(numeric, "pure")
+    if result is None:
+        result = solve(numeric) if numeric.n_players == 2 else solve(numeric, "pure")
     esc = escalation_actions(numeric, escalation)
     weights = [tuple(eq.strategies[i][esc[i]] for i in range(numeric.n_players)) for eq in result.equilibria]
     any_escalation = [k for k, w in enumerate(weights) if any(p > 0 for p in w)]
@@ -112,10 +125,12 @@ def stage_sections(game, *, escalation=None, red_line_parameters=None) -> list:
     return sections
 
 
-def repeated_sections(stage, strategies, delta, noise=None, *, within=100) -> list:
-    """The shadow-of-the-future and miscalculation sections for a repeated game.
+def repeated_sections(analysis, strategies=None, delta=None, noise=None, *, within=100) -> list:
+    """The shadow-of-the-future section (and miscalculation, with noise) of a repeated-game analysis.
 
-    ``stage`` may be symbolic (then δ* comes as a formula in its parameters).
+    ``analysis`` is a :class:`~deterrence.solvers.repeated.analysis.RepeatedAnalysis`;
+    the old form ``repeated_sections(stage, strategies, delta, noise=None)`` builds
+    one first (``stage`` may be symbolic: δ* then comes as a formula).
 
     >>> from deterrence.models.us_iran import us_iran_model
     >>> m = us_iran_model()
@@ -123,67 +138,93 @@ def repeated_sections(stage, strategies, delta, noise=None, *, within=100) -> li
     >>> s[0].data["critical_delta"], s[0].data["critical_delta_formula"]
     ('3/4', 'Max((a_iran + b_iran)/(a_iran + c_iran), (a_us + b_us)/(a_us + c_us))')
     """
-    from deterrence.solvers.repeated.critical_delta import critical_delta
-    from deterrence.solvers.repeated.one_shot_deviation import one_shot_deviation
-    numeric = stage.with_defaults() if stage.is_symbolic else stage
-    names = [getattr(a, "name", str(a)) for a in strategies]
-    crit = critical_delta(stage, list(strategies))
-    check = one_shot_deviation(numeric, list(strategies), delta=delta)
-    star = crit.critical
-    lines = [f"Profile: {numeric.players[0]} plays {names[0]}, {numeric.players[1]} plays {names[1]}; "
-             f"delta = {format_exact(delta)} (average discounted payoffs, (1 - delta) * sum of delta^t u_t)."]
-    data = {"strategies": names, "delta": format_exact(delta),
-            "subgame_perfect": check.subgame_perfect,
-            "payoffs": [format_exact(v) for v in check.payoffs],
-            "critical_delta": None if star is None else _fmt_number(star),
-            "critical_delta_formula": None if crit.critical_symbolic is None else str(crit.critical_symbolic),
-            "delta_set": str(crit.delta_set), "distance": None}
-    if star is None:
-        lines.append(f"This profile is not subgame perfect for any delta near 1 (the set is {crit.delta_set}).")
-    else:
-        formula = "" if str(crit.critical_symbolic) == _fmt_number(star) else f" = {crit.critical_symbolic}"
-        lines.append(f"Restraint by this profile is subgame perfect from delta* = {_fmt_number(star)}{formula} on.")
-        distance = Fraction(delta) - Fraction(str(star)) if _is_rational(star) else float(delta) - float(star)
-        data["distance"] = _fmt_number(distance)
-        verdict = "holds" if check.subgame_perfect else "fails"
-        lines.append(f"At delta = {format_exact(delta)} it {verdict}: the future weighs "
-                     f"{_fmt_number(distance)} {'above' if distance >= 0 else 'below'} the threshold. "
-                     f"Red line: if delta falls below {_fmt_number(star)}, restraint is no longer credible.")
-    for d in check.deviations[:4]:
-        lines.append(f"Profitable deviation: {d.player} plays {d.action} at states {d.states} "
-                     f"(gain {format_exact(d.gain)}).")
-    sections = [Section("shadow_of_the_future", "The shadow of the future", tuple(lines), data)]
-    if noise is not None:
-        sections.append(noise_section(numeric, strategies, delta, noise, within=within))
+    from deterrence.solvers.repeated.analysis import RepeatedAnalysis, analyse_repeated
+    if not isinstance(analysis, RepeatedAnalysis):
+        from deterrence.core.repeated import RepeatedGame
+        analysis = analyse_repeated(RepeatedGame(analysis, delta, None, noise, strategies), within=within)
+    sections = [shadow_section(analysis)]
+    if analysis.noise is not None:
+        sections.append(noise_section(analysis))
     return sections
 
 
-def noise_section(stage, strategies, delta, noise, *, within=100, note=None) -> Section:
+def shadow_section(analysis) -> Section:
+    """The shadow of the future: payoffs, subgame perfection and δ* of a profile, as intended.
+
+    >>> from deterrence.solvers.repeated.analysis import analyse_repeated
+    >>> from deterrence import load_game
+    >>> shadow_section(analyse_repeated(load_game("prisoners_dilemma"))).data["critical_delta"]
+    '1/2'
+    """
+    check, crit = analysis.check, analysis.critical
+    stage, delta = analysis.game.stage, analysis.delta
+    names = analysis.strategies
+    lines = [f"Profile: {stage.players[0]} plays {names[0]}, {stage.players[1]} plays {names[1]}; "
+             f"delta = {format_exact(delta)} (average discounted payoffs, (1 - delta) * sum of delta^t u_t)."]
+    star = None if crit is None else crit.critical
+    data = {"strategies": list(names), "delta": format_exact(delta),
+            "subgame_perfect": check.subgame_perfect,
+            "payoffs": [format_exact(v) for v in check.payoffs],
+            "critical_delta": None if star is None else format_exact(star),
+            "critical_delta_formula": (None if crit is None or crit.critical_symbolic is None
+                                       else format_exact(crit.critical_symbolic)),
+            "delta_set": None if crit is None else format_exact(crit.delta_set), "distance": None}
+    if crit is None:
+        lines.append(f"The critical discount factor was {analysis.critical_note or 'not computed'}.")
+    elif star is None:
+        lines.append(f"This profile is not subgame perfect for any delta near 1 (the set is {crit.delta_set}).")
+    else:
+        approx = "" if _is_rational(star) else f" (about {float(star):.4f})"
+        formula = ("" if format_exact(crit.critical_symbolic) == format_exact(star)
+                   else f" = {crit.critical_symbolic}")
+        lines.append(f"Restraint by this profile is subgame perfect from delta* = {format_exact(star)}"
+                     f"{approx}{formula} on.")
+        distance = (Fraction(delta) - Fraction(str(star)) if _is_rational(star)
+                    else float(delta) - float(star))
+        data["distance"] = format_exact(distance)
+        verdict = "holds" if check.subgame_perfect else "fails"
+        lines.append(f"At delta = {format_exact(delta)} it {verdict}: the future weighs "
+                     f"{format_exact(distance)} {'above' if distance >= 0 else 'below'} the threshold. "
+                     f"Red line: if delta falls below {format_exact(star)}, restraint is no longer credible.")
+    for d in check.deviations[:4]:
+        lines.append(f"Profitable deviation: {d.player} plays {d.action} at states {d.states} "
+                     f"(gain {format_exact(d.gain)}).")
+    return Section("shadow_of_the_future", "The shadow of the future", tuple(lines), data)
+
+
+def noise_section(analysis, strategies=None, delta=None, noise=None, *, within=100, note=None) -> Section:
     """The risk of a spiral: war within ``within`` rounds and expected rounds to war, under noise.
+
+    ``analysis``: a :class:`~deterrence.solvers.repeated.analysis.RepeatedAnalysis`
+    with noise (or, old form, ``stage, strategies, delta, noise``). War is any
+    round in which either side escalates.
 
     >>> from deterrence.models.us_iran import us_iran_model
     >>> m = us_iran_model()
     >>> noise_section(m.stage.with_defaults(), m.strategies, m.delta, m.noise).data["within"]
     100
     """
-    from deterrence.solvers.repeated.noise_markov import analyse_noise
-    from deterrence.solvers.repeated.one_shot_deviation import one_shot_deviation
-    a = analyse_noise(stage, list(strategies), delta=delta, noise=noise, within=within)
-    noisy = one_shot_deviation(stage, list(strategies), delta=delta, noise=noise)
+    from deterrence.solvers.repeated.analysis import RepeatedAnalysis, analyse_repeated
+    if not isinstance(analysis, RepeatedAnalysis):
+        from deterrence.core.repeated import RepeatedGame
+        analysis = analyse_repeated(RepeatedGame(analysis, delta, None, noise, strategies),
+                                    within=within, critical=False)
+    a, noisy, within = analysis.noise, analysis.noisy_check, analysis.within
     rounds = a.expected_rounds_to_war
-    war = " or ".join("(" + ", ".join(p) + ")" for p in a.war_profiles)
-    names = " and ".join(getattr(x, "name", str(x)) for x in strategies)
+    names = " and ".join(analysis.strategies)
+    noise_text = ", ".join(f"{k} {v}" for k, v in analysis.game.noise.to_dict().items())
     lines = ([note] if note else []) + [
-        f"Noise: {', '.join(f'{k} {v}' for k, v in noise.to_dict().items())}; play: {names}.",
-        f"Probability of all-out war {war} within {within} rounds: {float(a.war_probability):.4f}.",
+        f"Noise: {noise_text}; play: {names}.",
+        f"Probability of war (a round in which either side escalates) within {within} rounds: "
+        f"{float(a.war_probability):.4f}.",
         "Expected rounds until war: " + (f"{float(rounds):.1f}" if rounds is not None else "never certain") + ".",
         f"Under this noise the profile is {'still' if noisy.subgame_perfect else 'no longer'} "
-        f"subgame perfect at delta = {format_exact(delta)}"
+        f"subgame perfect at delta = {format_exact(analysis.delta)}"
         + ("." if noisy.subgame_perfect else
            ": a limited strike may misfire into war, so the side due to retaliate would rather hold.")]
     return Section("miscalculation", "Miscalculation: the risk of a spiral", tuple(lines), {
-        "strategies": [getattr(x, "name", str(x)) for x in strategies],
-        "noise": noise.to_dict(), "within": within,
+        "strategies": list(analysis.strategies),
+        "noise": analysis.game.noise.to_dict(), "within": within,
         "war_profiles": [list(p) for p in a.war_profiles],
         "war_probability": format_exact(a.war_probability),
         "war_probability_float": float(a.war_probability),
@@ -202,7 +243,7 @@ def tree_sections(tree) -> list:
     'Incumbent'
     """
     from deterrence.solvers.tree.backward_induction import subgame_perfect
-    from deterrence.solvers.tree.reduced_normal_form import noncredible_threats
+    from deterrence.solvers.tree.threats import noncredible_threats
     numeric = tree.with_defaults() if getattr(tree, "is_symbolic", False) else tree
     spe = subgame_perfect(numeric)
     lines = [str(e.describe() if hasattr(e, "describe") else e) for e in spe.equilibria]
@@ -224,129 +265,93 @@ def tree_sections(tree) -> list:
     return sections
 
 
-def proxy_sections(proxy) -> list:
-    """Where Iran's answer to an Israeli strike lands, and the condition for the US to be the target.
-
-    >>> from deterrence.models.proxy_targets import proxy_targets
-    >>> proxy_sections(proxy_targets(symbolic=True))[0].data["lands_on_us_forces"]
-    True
-    """
-    from deterrence.models.proxy_targets import low_hanging_fruit_condition
-    from deterrence.solvers.tree.backward_induction import subgame_perfect
-    numeric = proxy.with_defaults()
-    spe = subgame_perfect(numeric)
-    answers = sorted({e.actions["strike"] for e in spe.equilibria})
-    on_us = answers == ["answer_us"]
-    condition = low_hanging_fruit_condition(proxy)
-    lines = [f"After an Israeli strike, Iran's answer in every subgame-perfect equilibrium: {', '.join(answers)}.",
-             ("US forces are the low-hanging fruit: the answer lands on them, not on Israel."
-              if on_us else "The answer does not land on US forces at these values."),
-             f"Condition for the answer to land on US forces: {condition}."]
-    return [Section("proxies", "Proxies and the low-hanging fruit", tuple(lines), {
-        "answers": answers, "lands_on_us_forces": on_us, "condition": str(condition),
-        "equilibria": spe.to_json()["equilibria"]})]
-
-
 def _is_rational(x) -> bool:
     return isinstance(x, (int, Fraction)) or getattr(x, "is_Rational", False)
 
 
-def _fmt_number(x) -> str:
-    if isinstance(x, float):
-        return f"{x:.6g}"
-    if _is_rational(x):
-        return format_exact(Fraction(str(x)))
-    return f"{float(x):.6g}"
+class GenericSections:
+    """The generic section builders ``explain`` hands a model (see the module docstring).
+
+    >>> from deterrence import load_game
+    >>> [s.key for s in GenericSections().stage(load_game("chicken"))]
+    ['equilibria', 'margins', 'red_lines']
+    """
+
+    def __init__(self, escalation=None, red_line_parameters=None):
+        self.escalation, self.red_line_parameters = escalation, red_line_parameters
+
+    def stage(self, game, result=None) -> list:
+        return stage_sections(game, escalation=self.escalation,
+                              red_line_parameters=self.red_line_parameters, result=result)
+
+    def repeated(self, analysis) -> list:
+        return repeated_sections(analysis)
+
+    def shadow(self, analysis) -> Section:
+        return shadow_section(analysis)
+
+    def noise(self, analysis, note=None) -> Section:
+        return noise_section(analysis, note=note)
+
+
+def is_model(obj) -> bool:
+    """Whether ``obj`` follows the model protocol (``analyse()`` and ``report(analysis, sections)``).
+
+    >>> from deterrence.models.us_iran import us_iran_model
+    >>> from deterrence import load_game
+    >>> is_model(us_iran_model()), is_model(load_game("chicken"))
+    (True, False)
+    """
+    return callable(getattr(obj, "analyse", None)) and callable(getattr(obj, "report", None))
 
 
 def explain(obj, *, strategies=None, delta=None, noise=None, within=100, escalation=None,
-            red_line_parameters=None, title=None) -> DeterrenceReport:
-    """The deterrence analysis of a stage game, a repeated game, a game tree or the US–Iran model.
+            red_line_parameters=None, title=None, analysis=None) -> DeterrenceReport:
+    """The deterrence analysis of a stage game, a repeated game, a game tree or a model.
 
     * :class:`~deterrence.NormalFormGame`: equilibria, margins, red lines; with
-      ``strategies`` and ``delta`` (or the game file's ``[repeated]`` section
-      when ``delta`` is given) also the repeated-game sections;
-    * :class:`~deterrence.core.repeated.RepeatedGame` with ``strategies``;
+      ``strategies``, ``delta`` or ``noise`` also the repeated-game sections, for
+      the repeated game :meth:`~deterrence.core.repeated.RepeatedGame.from_game`
+      reads (the file's ``[repeated]`` section fills in what is not given);
+    * :class:`~deterrence.core.repeated.RepeatedGame` (with its profile, or ``strategies``);
     * a game tree: subgame-perfect equilibria and non-credible threats;
-    * :class:`~deterrence.models.us_iran.USIranModel`: all of it.
+    * a model (the protocol in the module docstring), such as
+      :class:`~deterrence.models.us_iran.USIranModel`: its own report (``analysis``:
+      the model's ``analyse()`` value when the caller already has it).
 
     >>> from deterrence import load_game
     >>> report = explain(load_game("us_iran_stage"))
     >>> report.section("margins").data["players"][1]["loss"]
     '48'
+    >>> "miscalculation" in [s.key for s in explain(load_game("us_iran_stage"), delta="9/10").sections]
+    True
     """
     from deterrence.core.normal_form import NormalFormGame
+    from deterrence.core.repeated import RepeatedGame
     from deterrence.errors import GameError
-    from deterrence.models.us_iran import USIranModel
-    if isinstance(obj, USIranModel):
-        return _explain_model(obj, escalation, red_line_parameters, title)
+    if is_model(obj):
+        sections = GenericSections(escalation, red_line_parameters)
+        return obj.report(obj.analyse() if analysis is None else analysis, sections, title=title)
     if isinstance(obj, NormalFormGame):
         sections = stage_sections(obj, escalation=escalation, red_line_parameters=red_line_parameters)
-        if strategies is not None or delta is not None:
-            sections += _repeated_from_game(obj, strategies, delta, noise, within)
+        if strategies is not None or delta is not None or noise is not None:
+            from deterrence.solvers.repeated.analysis import analyse_repeated
+            sections += repeated_sections(analyse_repeated(obj, strategies, delta=delta, noise=noise,
+                                                           within=within))
         eq = sections[0].data
         summary = ("Restraint is an equilibrium: some equilibria put no weight on escalation."
                    if eq["restraint_equilibria"] else "Every equilibrium puts weight on escalation.")
         return DeterrenceReport(title or obj.title or "Deterrence analysis", tuple(sections), summary)
-    from deterrence.core.repeated import RepeatedGame
     if isinstance(obj, RepeatedGame):
-        if strategies is None:
+        from deterrence.solvers.repeated.analysis import analyse_repeated
+        if strategies is None and obj.strategies is None:
             raise GameError("explain(repeated_game) needs strategies=(automaton or name, automaton or name)")
         sections = stage_sections(obj.stage, escalation=escalation)
-        sections += repeated_sections(obj.stage, _automata(obj.stage, strategies), obj.delta,
-                                      obj.noise, within=within)
+        sections += repeated_sections(analyse_repeated(obj, strategies, delta=delta, noise=noise,
+                                                       within=within))
         return DeterrenceReport(title or "Deterrence in the repeated game", tuple(sections))
     from deterrence.core.tree import GameTree
     if isinstance(obj, GameTree):
         return DeterrenceReport(title or getattr(obj, "title", "") or "Deterrence in the game tree",
                                 tuple(tree_sections(obj)))
     raise GameError(f"explain() takes a game, a repeated game, a game tree or a model; got {type(obj).__name__}")
-
-
-def _explain_model(model, escalation, red_line_parameters, title) -> DeterrenceReport:
-    """The US–Iran report; the war risk follows the regime, as on the deterrence maps."""
-    from deterrence.analysis.maps import REGIMES, model_regime
-    sections = stage_sections(model.stage, escalation=escalation, red_line_parameters=red_line_parameters)
-    sections += repeated_sections(model.stage, model.strategies, model.delta, None, within=model.within)
-    regime, profile = model_regime(model)
-    stage = model.stage.with_defaults()
-    rep = {s.key: s for s in sections}["shadow_of_the_future"].data
-    if regime == 2:
-        sections.append(Section("miscalculation", "Miscalculation: the risk of a spiral",
-                                ("No equilibrium of the round is free of escalation: war is the expected "
-                                 "outcome, not a risk.",), {"war_probability": "1", "war_probability_float": 1.0}))
-    elif model.noise is not None:
-        note = (None if regime == 0 else "Restraint is not credible at this discount factor, so both sides "
-                "trade limited strikes every round (the contained exchange), and each strike may misfire.")
-        sections.append(noise_section(stage, profile, model.delta, model.noise, within=model.within, note=note))
-    sections += proxy_sections(model.proxy)
-    summaries = {
-        0: (f"Mutual restraint: contained tit-for-tat is subgame perfect from delta* = "
-            f"{rep['critical_delta']} on, and delta = {rep['delta']}; escalating costs each side more than "
-            f"it gains; proxies answer Israel by hitting the exposed US forces."),
-        1: (f"Contained tit-for-tat: restraint is not credible (delta = {rep['delta']} is below delta* = "
-            f"{rep['critical_delta']}), but a limited exchange of strikes is an equilibrium of each round, "
-            f"so the sides trade limited strikes below all-out war."),
-        2: "Escalation/war: no equilibrium of the round is free of escalation.",
-    }
-    data = {"regime": REGIMES[regime], "code": regime}
-    sections.insert(0, Section("regime", "Regime", (summaries[regime],), data))
-    return DeterrenceReport(title or model.title, tuple(sections), summaries[regime])
-
-
-def _automata(stage, strategies):
-    from deterrence.core.strategies import strategy
-    numeric = stage.with_defaults() if stage.is_symbolic else stage
-    return tuple(strategy(s, numeric, player=i) if isinstance(s, str) else s for i, s in enumerate(strategies))
-
-
-def _repeated_from_game(game, strategies, delta, noise, within):
-    from deterrence.core.numbers import to_exact
-    from deterrence.core.repeated import Noise
-    from deterrence.core.strategies import profile_from_section
-    section = game.extra.get("repeated", {})
-    delta = to_exact(section.get("delta") if delta is None else delta, "delta")
-    automata = (_automata(game, strategies) if strategies is not None
-                else tuple(profile_from_section(game.with_defaults() if game.is_symbolic else game)))
-    noise = Noise.from_spec(noise) if noise is not None else None
-    return repeated_sections(game, automata, delta, noise, within=within)

@@ -1,18 +1,15 @@
 """Deterrence maps: which regime holds where, over one or two parameters.
 
-Regimes of the US–Iran model (codes index :data:`REGIMES`):
+The regimes and their classification belong to the model
+(:data:`deterrence.models.us_iran.REGIMES`, :meth:`USIranModel.regime`,
+:meth:`USIranModel.analyse`); this module only sweeps a model over a grid.
+For the US–Iran model: 0 mutual restraint, 1 contained tit-for-tat, 2
+escalation/war.
 
-0. **mutual restraint**: contained tit-for-tat is subgame perfect (δ ≥ δ*), so
-   both hold, and strikes are answered in kind and then forgiven;
-1. **contained tit-for-tat**: restraint is not credible (δ < δ*), but a limited
-   exchange (retaliate, retaliate) is still a stage equilibrium: regular
-   limited strikes, as in 2023;
-2. **escalation/war**: no stage equilibrium is free of escalation.
-
-The war risk at each point is the probability of all-out war within the
-model's horizon under its noise: for the contained tit-for-tat profile in
-regime 0, for a standing exchange of limited strikes in regime 1, and 1 in
-regime 2.
+The war risk at each point is the probability of war (a round in which either
+side escalates) within the model's horizon under its noise: for the contained
+tit-for-tat profile in regime 0, for a standing exchange of limited strikes in
+regime 1, and 1 in regime 2.
 
 Two paths give the same map (the tests check it on coarse grids):
 
@@ -30,43 +27,23 @@ from functools import lru_cache
 
 import numpy as np
 
-REGIMES = ("mutual restraint", "contained tit-for-tat", "escalation/war")
-
-
-def contained_exchange(game, player=0):
-    """Automaton that strikes (limited) every round, and goes to war once anyone escalates.
-
-    >>> from deterrence import load_game
-    >>> a = contained_exchange(load_game("us_iran_stage").with_defaults())
-    >>> a.next_state("exchange", "retaliate", "escalate")
-    'war'
-    """
-    from deterrence.core.automaton import Automaton
-    own, opp = game.actions[player], game.actions[1 - player]
-    rules = ["*: *, * -> exchange", "*: escalate, * -> war", "*: *, escalate -> war", "war: *, * -> war"]
-    return Automaton(["exchange", "war"], "exchange", {"exchange": "retaliate", "war": "escalate"},
-                     rules, own, opp, name="contained_exchange",
-                     description="limited strikes every round; war after any escalation")
+from deterrence.models.us_iran import REGIMES, contained_exchange  # noqa: F401 - REGIMES re-exported for notebooks
 
 
 def model_regime(model) -> tuple:
-    """``(regime code, profile)`` of a US–Iran model: the code indexes :data:`REGIMES`;
-    the profile is the pair of automata played in that regime (None for war).
+    """``(regime code, profile)`` of a model: the code indexes :data:`REGIMES`; the profile
+    is the pair of automata played in that regime (None for war). The model classifies.
 
     >>> from deterrence.models.us_iran import us_iran_model
     >>> model_regime(us_iran_model())[0], model_regime(us_iran_model(delta="1/2"))[0]
     (0, 1)
     """
-    from deterrence.analysis.explain import escalation_actions
-    from deterrence.solvers import solve
-    from deterrence.solvers.repeated.one_shot_deviation import one_shot_deviation
-    stage = model.stage.with_defaults()
-    esc = escalation_actions(stage)
-    result = solve(stage)
-    if not any(all(eq.strategies[i][esc[i]] == 0 for i in range(2)) for eq in result.equilibria):
+    regime = model.regime()
+    if regime == 2:
         return 2, None
-    if one_shot_deviation(stage, list(model.strategies), delta=model.delta).subgame_perfect:
+    if regime == 0:
         return 0, tuple(model.strategies)
+    stage = model.stage.with_defaults()
     return 1, (contained_exchange(stage, 0), contained_exchange(stage, 1))
 
 
@@ -74,7 +51,7 @@ def regime_at(delta, seed=None, **values) -> dict:
     """Regime code and war risk of the US–Iran model at one point, solved from scratch.
 
     >>> regime_at(0.9), regime_at(0.5)["regime"], regime_at(0.9, W_iran=1)["regime"]  # doctest: +ELLIPSIS
-    ({'regime': 0, 'war_risk': 0.07267...}, 1, 2)
+    ({'regime': 0, 'war_risk': 0.07339...}, 1, 2)
     """
     from deterrence.core.numbers import to_exact
     from deterrence.models.us_iran import us_iran_model
@@ -97,14 +74,14 @@ def _symbolic_parts(stage, parameter_key, strategies, noise_key, within):
     which deviation binds can change across the map.
     """
     import sympy
-    from deterrence.core.repeated import Noise, delta_symbol
-    from deterrence.analysis.explain import escalation_actions
+    from deterrence.core.repeated import Noise, delta_symbol, escalation_actions
     from deterrence.solvers.repeated.noise_markov import war_risk
     from deterrence.solvers.repeated.one_shot_deviation import deviation_gains
     from deterrence.solvers.normal_form.symbolic_conditions import pure_equilibrium_conditions
     numeric = stage.with_defaults()
     gains = sorted({sympy.cancel(sympy.together(d.gain))
-                    for d in deviation_gains(stage, list(strategies), delta=delta_symbol())}, key=str)
+                    for d in deviation_gains(stage, list(strategies), delta=delta_symbol(), noise="none")},
+                   key=str)
     esc = escalation_actions(numeric)
     conditions = pure_equilibrium_conditions(stage)
     restraint = sympy.Or(*[c for prof, c in conditions.items()

@@ -122,7 +122,7 @@ def red_lines(game, parameters=None, *, keep_sign=True) -> tuple:
     base = game.with_defaults()
     base_set = pure_equilibrium_set(base)
     subs_all = {parameter_symbol(k): sympy.Rational(str(Fraction(v))) for k, v in values.items()}
-    gaps = [g for gs in deviation_gaps(game).values() for g in gs if is_symbolic(g)]
+    gaps = list(dict.fromkeys(g for gs in deviation_gaps(game).values() for g in gs if is_symbolic(g)))
     lines = []
     for name in names:
         theta = parameter_symbol(name)
@@ -132,11 +132,12 @@ def red_lines(game, parameters=None, *, keep_sign=True) -> tuple:
         for gap in gaps:
             if theta not in gap.free_symbols:
                 continue
-            for root in sympy.solve(sympy.Eq(gap, 0), theta):
+            for root in _roots(gap, theta):
                 value = root.xreplace(others)
                 if value.is_real and value.is_Rational:
                     q = Fraction(int(value.p), int(value.q))
-                    candidates.setdefault(q, sympy.simplify(root))
+                    if q not in candidates:
+                        candidates[q] = sympy.simplify(root)
         for direction in ("below", "above"):
             side = [q for q in candidates if (q < current if direction == "below" else q > current)
                     and not (keep_sign and current >= 0 and direction == "below" and q <= 0)]
@@ -155,6 +156,18 @@ def red_lines(game, parameters=None, *, keep_sign=True) -> tuple:
                                          lost=tuple(sorted(base_set - flipped))))
                     break
     return tuple(lines)
+
+
+def _roots(gap, theta) -> list:
+    """The roots of ``gap = 0`` in ``theta``: read off when ``gap`` is linear in it (payoff
+    gaps usually are), else by ``sympy.solve``."""
+    import sympy
+    if gap.is_polynomial(theta):
+        poly = sympy.Poly(gap, theta)
+        if poly.degree() == 1:
+            slope, intercept = poly.all_coeffs()
+            return [-intercept / slope]
+    return sympy.solve(sympy.Eq(gap, 0), theta)
 
 
 def _just_beyond(q, others, direction, current):

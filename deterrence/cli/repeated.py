@@ -34,9 +34,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--strategies", "-s", default=None, metavar="S1,S2",
                         help="strategy of each player (library name, name(k=..), or an automaton "
                              "defined in the file); default: [repeated] strategies")
-    parser.add_argument("--noise", "-e", default=None, metavar="E",
-                        help="execution error rate (e.g. 1/50), or key=value pairs "
-                             "execution=..,tremble=..,perception=..; 0 for none")
+    parser.add_argument("--noise", "-e", default=None, metavar="KIND=E",
+                        help="key=value pairs execution=..,tremble=..,perception=.. "
+                             "(e.g. execution=1/50); 0 or none for none; default: [repeated] noise")
     parser.add_argument("--horizon", "-T", type=int, default=None, help="number of rounds (finite game)")
     parser.add_argument("--within", type=int, default=100, metavar="T",
                         help="rounds for the war probability (default 100)")
@@ -46,11 +46,24 @@ def add_arguments(parser) -> None:
 
 
 def _noise(text):
+    """``--noise``: ``key=value`` pairs (execution, tremble, perception), or ``0``/``none``.
+
+    >>> _noise("execution=1/50, perception=1/100")
+    {'execution': '1/50', 'perception': '1/100'}
+    >>> _noise("1/50")
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.GameError: --noise 1/50: name the kind of error: execution=1/50 (one rung up), tremble=1/50 (a uniformly chosen other action) or perception=1/50 (the opponent's action misread); 0 or none for no noise
+    """
     if text is None:
         return None
     text = text.strip()
+    if text.lower() in ("0", "none"):
+        return "none"
     if "=" not in text:
-        return {"execution": text}
+        raise GameError(f"--noise {text}: name the kind of error: execution={text} (one rung up), "
+                        f"tremble={text} (a uniformly chosen other action) or perception={text} "
+                        "(the opponent's action misread); 0 or none for no noise")
     out = {}
     for item in text.split(","):
         k, _, v = item.partition("=")
@@ -72,96 +85,46 @@ def _lines(path):
     return None, None
 
 
-def analyse(args) -> dict:
-    """The analysis behind the command, as a dict (the JSON object and a few extras).
+def analyse(args):
+    """The :class:`~deterrence.solvers.repeated.analysis.RepeatedAnalysis` behind the command.
 
     >>> import argparse
     >>> p = argparse.ArgumentParser(); add_arguments(p)
-    >>> out = analyse(p.parse_args(["prisoners_dilemma", "--delta", "3/4"]))["json"]
-    >>> out["payoffs"], out["subgame_perfect"], out["critical_delta"]
-    (['3', '3'], True, '1/2')
+    >>> a = analyse(p.parse_args(["prisoners_dilemma", "--delta", "3/4"]))
+    >>> a.payoffs, a.subgame_perfect, a.critical_delta
+    ((3, 3), True, 1/2)
     """
     from deterrence.cli import _parse_sets
-    from deterrence.core.repeated import Noise, RepeatedGame
-    from deterrence.core.strategies import profile_from_section
     from deterrence.io import load_game
-    from deterrence.solvers.repeated.critical_delta import critical_delta
-    from deterrence.solvers.repeated.one_shot_deviation import one_shot_deviation
-    from deterrence.solvers.repeated.repeated_values import discounted_values
+    from deterrence.solvers.repeated.analysis import analyse_repeated
 
     game = load_game(args.game)
     if getattr(game, "n_players", None) != 2:
         raise GameError(f"{args.game}: repeated-game analysis needs a two-player normal-form game")
-    values = _parse_sets(args.set)
-    symbolic_game = game.with_parameters(values) if (values and game.is_symbolic) else game
-    stage = game.subs(values) if (values or game.is_symbolic) else game
-    section = game.extra.get("repeated", {}) or {}
-    if not isinstance(section, dict):
-        raise GameError(f"{args.game}: [repeated] must be a table")
-    delta = args.delta if args.delta is not None else section.get("delta")
-    if delta is None:
-        raise GameError("no discount factor: give --delta (or delta = ... in [repeated])")
-    noise_spec = _noise(args.noise) if args.noise is not None else section.get("noise")
-    noise = Noise.from_spec(noise_spec)
-    if noise is not None and noise.is_zero:
-        noise = None
-    horizon = args.horizon if args.horizon is not None else section.get("horizon")
     if args.within < 0:
         raise GameError("--within must be >= 0")
+    values = _parse_sets(args.set)
+    if values:
+        game = game.with_parameters(values) if game.is_symbolic else game.subs(values)
     file, lines = _lines(args.game)
-    automata = profile_from_section(stage, args.strategies, file=file, lines=lines)
-    rg = RepeatedGame(stage, delta, horizon, noise)
-    out = {}
-    extra = {"strategies": [a.name for a in automata], "delta": format_exact(rg.delta),
-             "players": list(stage.players)}
-    if horizon is not None:
-        from deterrence.solvers.repeated.finite_horizon import finite_one_shot_deviation
-        check = finite_one_shot_deviation(rg, automata)
-        out["payoffs"] = [format_exact(v) for v in check.payoffs]
-        out["subgame_perfect"] = check.subgame_perfect
-        out["critical_delta"] = None
-        out["deviations"] = check.to_json()["deviations"]
-    else:
-        # Subgame perfection and delta* are those of the strategies as intended (no
-        # noise); with noise, the payoffs are expected ones and the check under
-        # noise is reported beside it (a misfire can change who wants to deviate).
-        vals = discounted_values(rg, automata)
-        intended = RepeatedGame(stage, delta, None, None)
-        check = one_shot_deviation(intended, automata)
-        out["payoffs"] = [format_exact(v) for v in vals.payoffs]
-        out["subgame_perfect"] = check.subgame_perfect
-        try:
-            crit = critical_delta(symbolic_game if symbolic_game.is_symbolic else stage, list(automata))
-            out["critical_delta"] = None if crit.critical is None else str(crit.critical)
-            extra["critical_delta_formula"] = (None if crit.critical_symbolic is None
-                                               else str(crit.critical_symbolic))
-            extra["delta_set"] = _set_text(crit.delta_set)
-            extra["critical_attained"] = crit.critical_attained
-        except GameError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - sympy could not settle it: say so
-            out["critical_delta"] = None
-            extra["critical_delta_note"] = f"not computed ({type(exc).__name__})"
-        out["deviations"] = [d.to_json() for d in check.deviations]
-        extra["nash"] = check.nash
-        if noise is not None:
-            noisy = one_shot_deviation(rg, automata)
-            out["subgame_perfect_under_noise"] = noisy.subgame_perfect
-            out["deviations_under_noise"] = [d.to_json() for d in noisy.deviations]
-    if noise is not None:
-        from deterrence.solvers.repeated.noise_markov import analyse_noise
-        a = analyse_noise(RepeatedGame(stage, delta, None, noise), automata, within=args.within)
-        out["war_probability"] = format_exact(a.war_probability)
-        out["war_probability_float"] = float(a.war_probability)
-        out["expected_rounds_to_war"] = (None if a.expected_rounds_to_war is None
-                                         else format_exact(a.expected_rounds_to_war))
-        extra["war_probability_float"] = float(a.war_probability)
-        extra["expected_rounds_float"] = (None if a.expected_rounds_to_war is None
-                                          else float(a.expected_rounds_to_war))
-        extra["war_profiles"] = [list(p) for p in a.war_profiles]
-        extra["long_run_payoffs"] = [float(v) for v in a.long_run_payoffs]
-        extra["noise"] = noise.to_dict()
-    return {"json": out, "extra": extra}
+    return analyse_repeated(game, args.strategies, delta=args.delta, noise=_noise(args.noise),
+                            horizon=args.horizon, within=args.within, file=file, lines=lines)
+
+
+def json_object(analysis) -> dict:
+    """The ``--json`` object (module docstring) from the analysis.
+
+    >>> import argparse
+    >>> p = argparse.ArgumentParser(); add_arguments(p)
+    >>> sorted(json_object(analyse(p.parse_args(["prisoners_dilemma", "--delta", "3/4"]))))
+    ['critical_delta', 'deviations', 'payoffs', 'subgame_perfect']
+    """
+    full = analysis.to_json()
+    keys = ["payoffs", "subgame_perfect", "critical_delta", "deviations", "subgame_perfect_under_noise",
+            "deviations_under_noise", "war_probability", "war_probability_float", "expected_rounds_to_war"]
+    out = {k: full[k] for k in keys if k in full}
+    out.setdefault("critical_delta", None)
+    return out
 
 
 def run(args) -> int:
@@ -175,46 +138,51 @@ def run(args) -> int:
     ...
     0
     """
-    result = analyse(args)
-    out, extra = result["json"], result["extra"]
+    a = analyse(args)
     if args.json:
-        print(json.dumps(out, indent=2))
+        print(json.dumps(json_object(a), indent=2))
         return 0
-    p1, p2 = extra["players"]
-    print(f"Repeated game {args.game}: {p1} plays {extra['strategies'][0]}, "
-          f"{p2} plays {extra['strategies'][1]}, delta = {extra['delta']}")
-    if "noise" in extra:
-        print(f"noise: {', '.join(f'{k} = {v}' for k, v in extra['noise'].items())}")
-    print(f"payoffs (average discounted): {p1} {out['payoffs'][0]} "
-          f"(~{_f(out['payoffs'][0])}), {p2} {out['payoffs'][1]} (~{_f(out['payoffs'][1])})")
-    label = "subgame perfect (as intended, without noise)" if "noise" in extra else "subgame perfect"
-    print(f"{label}: {'yes' if out['subgame_perfect'] else 'no'}"
-          + (f"; Nash: {'yes' if extra.get('nash') else 'no'}" if "nash" in extra else ""))
-    if "delta_set" in extra:
-        crit = out["critical_delta"]
-        formula = extra.get("critical_delta_formula")
-        print(f"critical delta: {crit if crit is not None else 'none (not SPE for all delta near 1)'}"
-              + (f" = {formula}" if formula and formula != crit else ""))
-        print(f"SPE for delta in: {extra['delta_set']}")
-    for d in out["deviations"][:10]:
-        where = d.get("states")
+    rg = a.game
+    p1, p2 = a.players
+    s1, s2 = a.strategies
+    print(f"Repeated game {args.game}: {p1} plays {s1}, {p2} plays {s2}, delta = {format_exact(a.delta)}"
+          + (f", {rg.horizon} rounds" if rg.horizon is not None else ""))
+    if rg.noise is not None:
+        print(f"noise: {', '.join(f'{k} = {v}' for k, v in rg.noise.to_dict().items())}")
+    pay = ", ".join(f"{p} {format_exact(v)} (~{float(v):.6g})" for p, v in zip(a.players, a.payoffs))
+    print(f"payoffs (average discounted{', expected under noise' if rg.noise else ''}): {pay}")
+    label = "subgame perfect (as intended, without noise)" if rg.noise is not None else "subgame perfect"
+    nash = getattr(a.check, "nash", None)
+    print(f"{label}: {'yes' if a.subgame_perfect else 'no'}"
+          + ("" if nash is None else f"; Nash: {'yes' if nash else 'no'}"))
+    if a.critical is not None:
+        crit, formula = a.critical.critical, a.critical.critical_symbolic
+        print("critical delta: " + ("none (not SPE for all delta near 1)" if crit is None else _num(crit))
+              + (f" = {formula}" if formula is not None and crit is not None
+                 and format_exact(formula) != format_exact(crit) else ""))
+        print(f"SPE for delta in: {_set_text(a.critical.delta_set)}")
+    elif a.critical_note:
+        print(f"critical delta: {a.critical_note}")
+    devs = a.check.to_json()["deviations"]
+    for d in devs[:10]:
         rounds = f" with {d['rounds_left']} rounds left" if "rounds_left" in d else ""
-        print(f"  profitable deviation: {d['player']} plays {d['action']} at states {tuple(where)}"
+        print(f"  profitable deviation: {d['player']} plays {d['action']} at states {tuple(d['states'])}"
               f"{rounds}: gain {d['gain']}")
-    if len(out["deviations"]) > 10:
-        print(f"  ... and {len(out['deviations']) - 10} more")
-    if "subgame_perfect_under_noise" in out:
-        print(f"subgame perfect under noise at delta = {extra['delta']}: "
-              f"{'yes' if out['subgame_perfect_under_noise'] else 'no'}")
-        for d in out["deviations_under_noise"][:4]:
-            print(f"  under noise, {d['player']} would play {d['action']} at states {tuple(d['states'])}: "
-                  f"gain {_f(d['gain'])}")
-    if "war_probability" in out:
-        wp = " or ".join("(" + ", ".join(p) + ")" for p in extra["war_profiles"])
-        print(f"war ({wp}) within {args.within} rounds: probability {extra['war_probability_float']:.6g}")
-        er = extra["expected_rounds_float"]
-        print(f"expected rounds until war: {'never certain' if er is None else f'{er:.6g}'}")
-        print(f"long-run average payoffs: {', '.join(f'{v:.6g}' for v in extra['long_run_payoffs'])}")
+    if len(devs) > 10:
+        print(f"  ... and {len(devs) - 10} more")
+    if a.noisy_check is not None:
+        print(f"subgame perfect under noise at delta = {format_exact(a.delta)}: "
+              f"{'yes' if a.noisy_check.subgame_perfect else 'no'}")
+        for d in a.noisy_check.deviations[:4]:
+            print(f"  under noise, {d.player} would play {d.action} at states {tuple(d.states)}: "
+                  f"gain {float(d.gain):.6g}")
+    if a.noise is not None:
+        n = a.noise
+        wp = " or ".join("(" + ", ".join(p) + ")" for p in n.war_profiles)
+        print(f"war (a round with {wp}) within {a.within} rounds: probability {float(n.war_probability):.6g}")
+        er = n.expected_rounds_to_war
+        print(f"expected rounds until war: {'never certain' if er is None else f'{float(er):.6g}'}")
+        print(f"long-run average payoffs: {', '.join(f'{float(v):.6g}' for v in n.long_run_payoffs)}")
     return 0
 
 
@@ -237,15 +205,9 @@ def _set_text(dset) -> str:
 
 
 def _num(x) -> str:
-    return str(x) if getattr(x, "is_Rational", False) else f"{float(x):.6g}"
+    """An end of a δ interval: exact when rational, else six significant digits (sympy's)."""
+    import sympy
+    return format_exact(x if getattr(x, "is_Rational", False) else sympy.N(x, 6))
 
 
-def _f(text):
-    from fractions import Fraction
-    try:
-        return f"{float(Fraction(text)):.6g}"
-    except (ValueError, ZeroDivisionError):
-        return text
-
-
-__all__ = ["add_arguments", "run", "analyse"]
+__all__ = ["add_arguments", "run", "analyse", "json_object"]

@@ -34,7 +34,7 @@ def run(args) -> int:
     0
     """
     from deterrence.cli import _parse_sets
-    from deterrence.analysis.explain import explain
+    from deterrence.analysis.explain import explain, is_model
     from deterrence.core.report import render
     values = _parse_sets(args.set)
     if args.game is None:
@@ -45,9 +45,10 @@ def run(args) -> int:
         subject = load_game(args.game)
         if values:
             subject = subject.with_parameters(values)
-    report = explain(subject)
+    analysis = subject.analyse() if is_model(subject) else None   # once, for the text and the figure
+    report = explain(subject, analysis=analysis)
     print(render(report, args.format))
     if args.plot:
         from deterrence.plot.report import save_report_figures
-        save_report_figures(subject, report, args.plot)
+        save_report_figures(subject, report, args.plot, analysis=analysis)
     return 0

@@ -70,10 +70,16 @@ class Noise:
 
     @classmethod
     def from_spec(cls, spec, parameters=()) -> "Noise | None":
-        """From a number (read as ``execution``) or a table ``{execution=, tremble=, perception=}``.
+        """From a table ``{execution=, tremble=, perception=, implementation=}`` (or ``"none"``).
+
+        A bare number is refused: it could mean any of the three kinds of error.
 
         >>> Noise.from_spec({"tremble": 0.1}).tremble
         Fraction(1, 10)
+        >>> Noise.from_spec(0.02)
+        Traceback (most recent call last):
+        ...
+        deterrence.errors.GameError: noise 0.02: a bare number is ambiguous; name its kind with one of the keys execution (one rung up), tremble (a uniformly chosen other action) or perception (the opponent's action misread), e.g. {execution = "1/50"}
         """
         if spec is None or isinstance(spec, Noise):
             return spec
@@ -84,7 +90,11 @@ class Noise:
                                 "known: execution, tremble, perception, implementation")
             kw = {k: _prob(v, f"noise {k}", parameters) for k, v in spec.items() if k != "implementation"}
             return cls(implementation=spec.get("implementation"), **kw)
-        return cls(execution=_prob(spec, "noise execution", parameters))
+        if isinstance(spec, str) and spec.strip().lower() == "none":
+            return cls()
+        raise GameError(f"noise {spec!r}: a bare number is ambiguous; name its kind with one of the "
+                        "keys execution (one rung up), tremble (a uniformly chosen other action) or "
+                        "perception (the opponent's action misread), e.g. {execution = \"1/50\"}")
 
     @property
     def is_zero(self) -> bool:
@@ -164,25 +174,170 @@ def _clean(x):
     return x
 
 
-class RepeatedGame:
-    """An immutable repeated game: ``RepeatedGame(stage, delta, horizon=None, noise=None)``.
+@dataclass(frozen=True)
+class RepeatedSection:
+    """The ``[repeated]`` section of a game file, read and checked (:func:`repeated_section`).
 
+    ``profile`` is the pair of strategy names (or ``None``), ``automata`` the
+    automata the file defines by name (raw tables, built for a stage game by
+    :func:`read_profile`).
+    """
+
+    delta: object = None
+    horizon: object = None
+    noise: object = None
+    profile: tuple | None = None
+    automata: tuple = ()        # ((name, key, spec), ...) with key "strategies" or "automata"
+
+
+_SECTION_KEYS = ("delta", "horizon", "noise", "strategies", "profile", "automata")
+
+
+def repeated_section(game) -> RepeatedSection:
+    """The one reader of a game file's ``[repeated]`` section (empty when there is none).
+
+    Keys: ``delta``, ``horizon``, ``noise`` (a table, see :class:`Noise`),
+    ``strategies`` or ``profile`` (two strategy names) and automata defined by
+    name under ``[repeated.strategies.NAME]`` or ``[repeated.automata.NAME]``.
+
+    >>> from deterrence import load_game
+    >>> s = repeated_section(load_game("us_iran_stage"))
+    >>> s.delta, s.profile, s.noise.execution
+    ('9/10', ('contained_tit_for_tat', 'contained_tit_for_tat'), Fraction(1, 50))
+    """
+    raw = (getattr(game, "extra", None) or {}).get("repeated") or {}
+    if not isinstance(raw, Mapping):
+        raise GameError("[repeated] must be a table")
+    unknown = sorted(set(raw) - set(_SECTION_KEYS))
+    if unknown:
+        raise GameError(f"[repeated]: unknown key(s) {', '.join(unknown)}; known: {', '.join(_SECTION_KEYS)}")
+    defined = []
+    for key in ("strategies", "automata"):
+        table = raw.get(key)
+        if isinstance(table, Mapping):
+            defined += [(name, key, spec) for name, spec in table.items()]
+    names = raw.get("profile", raw.get("strategies"))
+    if isinstance(names, Mapping):
+        names = None
+    if names is not None:
+        names = _profile_names(names)
+    noise = raw.get("noise")
+    parameters = tuple(getattr(game, "parameters", ()) or ())
+    return RepeatedSection(delta=raw.get("delta"), horizon=raw.get("horizon"),
+                           noise=None if noise is None else Noise.from_spec(noise, parameters),
+                           profile=names, automata=tuple(defined))
+
+
+def _profile_names(names) -> tuple:
+    from deterrence.core.strategies import split_profile
+    names = split_profile(names) if isinstance(names, str) else [str(n) for n in names]
+    if len(names) == 1:
+        names = names * 2
+    if len(names) != 2:
+        raise GameError(f"a profile names two strategies, got {len(names)}: {', '.join(map(str, names))}")
+    return tuple(names)
+
+
+def read_profile(game, names=None, *, file=None, lines=None) -> tuple:
+    """Two automata for the stage game ``game``: the ``[repeated]`` profile, or ``names``.
+
+    A name is an automaton defined in the file's ``[repeated]`` section or a
+    library strategy (:data:`deterrence.core.strategies.STRATEGIES`, with
+    parameters as ``"limited_retaliation(k=3)"``); an
+    :class:`~deterrence.core.automaton.Automaton` is taken as it is (and
+    checked against the stage game's actions). ``lines`` maps key paths to
+    line numbers, so errors name the file and line.
+
+    >>> from deterrence import load_game
+    >>> [a.name for a in read_profile(load_game("prisoners_dilemma"), ["grim", "tft"])]
+    ['grim_trigger', 'tit_for_tat']
+    >>> [a.name for a in read_profile(load_game("us_iran_stage"), "hawk,limited_retaliation(k=3)")]
+    ['hawk', 'limited_retaliation']
+    """
+    from deterrence.core.automaton import Automaton
+    from deterrence.core.strategies import named_strategy
+    if getattr(game, "n_players", None) != 2:
+        raise GameError("a strategy profile is for a two-player stage game")
+    lines = lines or {}
+    section = None
+
+    def read():             # only names need the section (automata are taken as they are)
+        nonlocal section
+        if section is None:
+            section = repeated_section(game)
+        return section
+
+    def where(*path):
+        line = None
+        for k in range(len(path), 0, -1):
+            line = lines.get(("repeated",) + tuple(path[:k]))
+            if line is not None:
+                break
+        return dict(file=file, line=line, field=".".join(("repeated",) + tuple(path)))
+
+    if names is None:
+        if read().profile is None:
+            raise GameError("no strategy profile: give strategies (or profile = [...] in [repeated])")
+        names = read().profile
+    elif isinstance(names, (str, Automaton)):
+        names = _profile_names(names) if isinstance(names, str) else (names, names)
+    else:
+        names = list(names)
+        if len(names) == 1:
+            names = names * 2
+        if len(names) != 2:
+            raise GameError(f"a profile names two strategies (one per player), got {len(names)}")
+    out = []
+    for i, name in enumerate(names):
+        own, opp = game.actions[i], game.actions[1 - i]
+        if isinstance(name, Automaton):
+            automaton = name
+        elif not isinstance(name, str):
+            raise GameError(f"strategy of player {game.players[i]} must be an Automaton or a name, "
+                            f"got {type(name).__name__}")
+        elif name in {n for n, _, _ in read().automata}:
+            key, spec = next((k, spec) for n, k, spec in read().automata if n == name)
+            w = where(key, name)
+            automaton = Automaton.from_spec(spec, own, opp, name=name, parameters=tuple(game.parameters),
+                                            file=w["file"], line=w["line"], field=w["field"])
+        else:
+            automaton = named_strategy(name, game, i)
+        built = (list(automaton.actions), list(automaton.opponent_actions))
+        if built != (list(own), list(opp)):
+            raise GameError(f"automaton {automaton.name!r} of player {game.players[i]} is built for actions "
+                            f"{built[0]} vs {built[1]}, but the stage game has {list(own)} vs {list(opp)}")
+        out.append(automaton)
+    return tuple(out)
+
+
+class RepeatedGame:
+    """An immutable repeated game: stage game, δ, horizon, noise and (optionally) a strategy profile.
+
+    ``RepeatedGame(stage, delta, horizon=None, noise=None, strategies=None)``.
     ``delta`` is exact (``"9/10"``, ``Fraction``, ``0.9`` read as ``9/10``) or a
-    sympy expression/symbol; ``horizon`` is ``None`` (infinitely repeated,
-    ``0 <= delta < 1``) or a number of rounds (then ``delta = 1`` is allowed).
+    sympy expression/symbol. **One rule for δ**: ``0 <= delta < 1`` when the
+    game is infinitely repeated (``horizon=None``), ``0 <= delta <= 1`` with a
+    finite horizon (``delta = 1``: plain averages); ``delta = 0`` is the stage
+    game played myopically. ``noise`` is a :class:`Noise` or a table (zero
+    noise is stored as ``None``); ``strategies`` two automata or names (see
+    :func:`read_profile`), or ``None`` when no profile is needed.
     Payoffs are average discounted payoffs (module docstring).
+
+    :meth:`from_game` reads a game file's ``[repeated]`` section; every
+    repeated-game function of the toolkit builds its game through it, so the
+    answer is the same however δ, noise and the profile reach it.
 
     >>> from deterrence import load_game
     >>> rg = RepeatedGame(load_game("prisoners_dilemma"), "9/10")
     >>> rg
     RepeatedGame(Row: C, D; Column: C, D; delta=9/10)
-    >>> RepeatedGame.from_game(load_game("us_iran_stage")).noise.execution
+    >>> RepeatedGame.from_game(load_game("us_iran_stage"), delta="1/2").noise.execution
     Fraction(1, 50)
     """
 
-    __slots__ = ("_stage", "_delta", "_horizon", "_noise", "_frozen")
+    __slots__ = ("_stage", "_delta", "_horizon", "_noise", "_strategies", "_frozen")
 
-    def __init__(self, stage, delta, horizon: int | None = None, noise=None):
+    def __init__(self, stage, delta, horizon: int | None = None, noise=None, strategies=None):
         if getattr(stage, "n_players", None) != 2:
             raise GameError("a repeated game needs a two-player normal-form stage game")
         delta = _delta(delta, stage)
@@ -194,8 +349,11 @@ class RepeatedGame:
             if delta < 0 or delta > 1 or (delta == 1 and horizon is None):
                 raise GameError(f"delta = {format_exact(delta)}: the discount factor must lie in "
                                 "[0, 1) (or [0, 1] with a finite horizon)")
-        self._stage, self._delta, self._horizon = stage, delta, horizon
-        self._noise = Noise.from_spec(noise, tuple(stage.parameters))
+        noise = Noise.from_spec(noise, tuple(stage.parameters))
+        if noise is not None and noise.is_zero:
+            noise = None
+        self._stage, self._delta, self._horizon, self._noise = stage, delta, horizon, noise
+        self._strategies = None if strategies is None else read_profile(stage, strategies)
         self._frozen = True
 
     def __setattr__(self, key, value):
@@ -204,26 +362,45 @@ class RepeatedGame:
         object.__setattr__(self, key, value)
 
     @classmethod
-    def from_game(cls, game, delta=None, horizon=None, noise=None) -> "RepeatedGame":
-        """From a stage game whose file has a ``[repeated]`` section (``delta``, ``horizon``, ``noise``).
+    def from_game(cls, game, delta=None, noise=None, horizon=None, strategies=None, *,
+                  default_delta=None, file=None, lines=None) -> "RepeatedGame":
+        """The repeated game of a stage game and its file's ``[repeated]`` section.
 
-        Arguments given here override the file's values.
+        Arguments given here override the file's values one by one (an explicit
+        ``delta`` keeps the file's noise and profile); ``game`` may also be a
+        :class:`RepeatedGame`, whose values the arguments override likewise.
+        ``default_delta`` is used when neither gives δ (for analyses that do
+        not discount, such as long-run frequencies); otherwise a missing δ is
+        an error. A file without a profile gives ``strategies=None``.
+
+        >>> from deterrence import load_game
+        >>> g = load_game("us_iran_stage")
+        >>> RepeatedGame.from_game(g, delta="9/10") == RepeatedGame.from_game(g)
+        True
         """
-        section = game.extra.get("repeated", {}) or {}
-        if not isinstance(section, Mapping):
-            raise GameError("[repeated] must be a table")
+        if isinstance(game, RepeatedGame):
+            return cls(game.stage, game.delta if delta is None else delta,
+                       game.horizon if horizon is None else horizon,
+                       game.noise if noise is None else noise,
+                       game.strategies if strategies is None else strategies)
+        section = repeated_section(game)
         if delta is None:
-            delta = section.get("delta")
+            delta = section.delta if section.delta is not None else default_delta
         if delta is None:
             raise GameError("no discount factor: give delta (or delta = ... in [repeated])")
-        horizon = section.get("horizon") if horizon is None else horizon
-        noise = section.get("noise") if noise is None else noise
-        return cls(game, delta, horizon, noise)
+        horizon = section.horizon if horizon is None else horizon
+        noise = section.noise if noise is None else noise
+        if strategies is None and section.profile is not None:
+            strategies = read_profile(game, file=file, lines=lines)
+        elif strategies is not None:
+            strategies = read_profile(game, strategies, file=file, lines=lines)
+        return cls(game, delta, horizon, noise, strategies)
 
     stage = property(lambda self: self._stage)
     delta = property(lambda self: self._delta)
     horizon = property(lambda self: self._horizon)
     noise = property(lambda self: self._noise, doc="A :class:`Noise` or ``None``.")
+    strategies = property(lambda self: self._strategies, doc="Two automata, or ``None``.")
     players = property(lambda self: self._stage.players)
     actions = property(lambda self: self._stage.actions)
 
@@ -232,6 +409,29 @@ class RepeatedGame:
         return (self._stage.is_symbolic or is_symbolic(self._delta)
                 or (self._noise is not None and self._noise.is_symbolic))
 
+    def _key(self):
+        return (self._stage, tuple(sorted(getattr(self._stage, "parameters", {}).items(), key=str)),
+                self._delta, self._horizon, self._noise, self._strategies)
+
+    def __eq__(self, other):
+        return isinstance(other, RepeatedGame) and self._key() == other._key()
+
+    def __hash__(self):
+        return hash((self._delta, self._horizon, self._strategies))
+
+    def profile(self, strategies=None) -> tuple:
+        """Two automata: ``strategies`` resolved for this stage game, or the game's own profile.
+
+        >>> from deterrence import load_game
+        >>> [a.name for a in RepeatedGame.from_game(load_game("prisoners_dilemma")).profile()]
+        ['grim_trigger', 'grim_trigger']
+        """
+        if strategies is not None:
+            return read_profile(self._stage, strategies)
+        if self._strategies is None:
+            raise GameError("no strategy profile: give strategies (or profile = [...] in [repeated])")
+        return self._strategies
+
     def with_delta(self, delta) -> "RepeatedGame":
         """The same game with another discount factor.
 
@@ -239,11 +439,28 @@ class RepeatedGame:
         >>> RepeatedGame(load_game("chicken"), "1/2").with_delta("3/4").delta
         Fraction(3, 4)
         """
-        return RepeatedGame(self._stage, delta, self._horizon, self._noise)
+        return RepeatedGame(self._stage, delta, self._horizon, self._noise, self._strategies)
 
     def with_noise(self, noise) -> "RepeatedGame":
         """The same game with other noise (``None``: none)."""
-        return RepeatedGame(self._stage, self._delta, self._horizon, noise)
+        return RepeatedGame(self._stage, self._delta, self._horizon, noise, self._strategies)
+
+    def with_horizon(self, horizon) -> "RepeatedGame":
+        """The same game with another horizon (``None``: infinitely repeated)."""
+        return RepeatedGame(self._stage, self._delta, horizon, self._noise, self._strategies)
+
+    def with_strategies(self, strategies) -> "RepeatedGame":
+        """The same game with another strategy profile (``None``: none)."""
+        return RepeatedGame(self._stage, self._delta, self._horizon, self._noise, strategies)
+
+    def with_defaults(self) -> "RepeatedGame":
+        """The game at its stage game's parameter values (automata substituted too)."""
+        if not self._stage.is_symbolic:
+            return self
+        stage = self._stage.with_defaults()
+        strategies = (None if self._strategies is None
+                      else tuple(a.subs(stage.parameters) for a in self._strategies))
+        return RepeatedGame(stage, self._delta, self._horizon, self._noise, strategies)
 
     def noise_matrices(self):
         """``(E1, E2, O1, O2)``: implementation matrices and perception matrices.
@@ -260,7 +477,59 @@ class RepeatedGame:
         extra = f", horizon={self._horizon}" if self._horizon else ""
         if self._noise is not None and not self._noise.is_zero:
             extra += f", noise={self._noise.to_dict()}"
+        if self._strategies is not None:
+            extra += f", strategies=({self._strategies[0].name}, {self._strategies[1].name})"
         return f"RepeatedGame({body}; delta={format_exact(self._delta)}{extra})"
+
+
+def escalation_actions(game, escalation=None) -> tuple:
+    """The escalation action index of each player: ``escalation[player]`` if given, else
+    the action labelled ``escalate`` if there is one, else the last action (the top rung).
+
+    >>> from deterrence import load_game
+    >>> escalation_actions(load_game("us_iran_stage")), escalation_actions(load_game("prisoners_dilemma"))
+    ((2, 2), (1, 1))
+    """
+    escalation = dict(escalation or {})
+    out = []
+    for i, player in enumerate(game.players):
+        if player in escalation:
+            out.append(game.action_index(i, escalation[player]))
+        elif "escalate" in game.actions[i]:
+            out.append(game.actions[i].index("escalate"))
+        else:
+            out.append(len(game.actions[i]) - 1)
+    return tuple(out)
+
+
+def war_profiles(stage, war=None) -> tuple:
+    """The action profiles that count as war: the toolkit's one meaning of war.
+
+    Default (``war=None`` or ``"any"``): every profile in which **either** side
+    plays its escalation action (:func:`escalation_actions`), because the stage
+    game charges the war cost whenever either side escalates. ``war`` may
+    instead list the profiles (pairs of labels, or ``"a, b"`` strings).
+
+    >>> from deterrence import load_game
+    >>> war_profiles(load_game("us_iran_stage"))  # doctest: +NORMALIZE_WHITESPACE
+    (('hold', 'escalate'), ('retaliate', 'escalate'), ('escalate', 'hold'),
+     ('escalate', 'retaliate'), ('escalate', 'escalate'))
+    """
+    a1, a2 = stage.actions
+    if war is None or war == "any":
+        e1, e2 = escalation_actions(stage)
+        return tuple((x, y) for i, x in enumerate(a1) for j, y in enumerate(a2) if i == e1 or j == e2)
+    if isinstance(war, str):
+        raise GameError(f"war = {war!r}: give 'any' (the default) or a list of action profiles")
+    out = []
+    for p in war:
+        if isinstance(p, str):
+            p = tuple(s.strip() for s in p.split(","))
+        if len(p) != 2 or p[0] not in a1 or p[1] not in a2:
+            raise GameError(f"war profile {p!r} is not a pair of actions "
+                            f"({stage.players[0]}: {', '.join(a1)}; {stage.players[1]}: {', '.join(a2)})")
+        out.append(tuple(p))
+    return tuple(out)
 
 
 def _delta(delta, stage):
@@ -285,4 +554,5 @@ def delta_symbol():
     return parameter_symbol("delta")
 
 
-__all__ = ["RepeatedGame", "Noise", "delta_symbol"]
+__all__ = ["RepeatedGame", "Noise", "RepeatedSection", "repeated_section", "read_profile",
+           "escalation_actions", "war_profiles", "delta_symbol"]

@@ -290,61 +290,34 @@ def strategy(name: str, game, player=0, **params) -> Automaton:
 
 
 def profile_from_section(game, names=None, *, file=None, lines=None) -> tuple:
-    """The two automata named in a game file's ``[repeated]`` section (or in ``names``).
-
-    Names refer to the library (:data:`STRATEGIES`, with parameters as
-    ``"limited_retaliation(k=3)"``) or to automata defined in the file under
-    ``[repeated.strategies.NAME]`` (then the profile is ``profile = [...]``) or
-    ``[repeated.automata.NAME]``. ``lines`` maps key paths to line numbers, so
-    errors name the file and line.
+    """Kept for old notebooks: :func:`deterrence.core.repeated.read_profile` (the one reader).
 
     >>> from deterrence import load_game
-    >>> [a.name for a in profile_from_section(load_game("prisoners_dilemma"), ["grim", "tft"])]
-    ['grim_trigger', 'tit_for_tat']
-    >>> [a.name for a in profile_from_section(load_game("us_iran_stage"), "hawk,limited_retaliation(k=3)")]
-    ['hawk', 'limited_retaliation']
+    >>> [a.name for a in profile_from_section(load_game("prisoners_dilemma"))]
+    ['grim_trigger', 'grim_trigger']
     """
-    section = game.extra.get("repeated", {}) or {}
-    lines = lines or {}
+    from deterrence.core.repeated import read_profile
+    return read_profile(game, names, file=file, lines=lines)
 
-    def where(*path):
-        line = None
-        for k in range(len(path), 0, -1):
-            line = lines.get(("repeated",) + tuple(path[:k]))
-            if line is not None:
-                break
-        return dict(file=file, line=line, field=".".join(("repeated",) + tuple(path)))
 
-    defined = {}
-    for key in ("strategies", "automata"):
-        table = section.get(key)
-        if isinstance(table, dict):
-            for name, spec in table.items():
-                defined[name] = (key, spec)
-    if names is None:
-        names = section.get("profile", section.get("strategies"))
-        if isinstance(names, dict) or names is None:
-            raise GameError("no strategy profile: give --strategies or profile = [...] in [repeated]")
-    if isinstance(names, str):
-        names = [n.strip() for n in _split_top(names)]
-    names = list(names)
-    if len(names) == 1:
-        names = names * 2
-    if len(names) != 2:
-        raise GameError(f"a profile names two strategies, got {len(names)}: {', '.join(map(str, names))}")
-    out = []
-    for i, name in enumerate(names):
-        name = str(name)
-        if name in defined:
-            key, spec = defined[name]
-            w = where(key, name)
-            out.append(Automaton.from_spec(spec, game.actions[i], game.actions[1 - i], name=name,
-                                           parameters=tuple(game.parameters), file=w["file"],
-                                           line=w["line"], field=w["field"]))
-            continue
-        base, params = _parse_call(name)
-        out.append(strategy(base, game, i, **params))
-    return tuple(out)
+def split_profile(text: str) -> list:
+    """``"tft, limited_retaliation(k=3, g=1/4)"`` -> the two names (commas inside brackets kept).
+
+    >>> split_profile("hawk, limited_retaliation(k=3, g=1/4)")
+    ['hawk', 'limited_retaliation(k=3, g=1/4)']
+    """
+    return [p.strip() for p in _split_top(text)]
+
+
+def named_strategy(text: str, game, player: int):
+    """A library strategy from its name with parameters, ``"limited_retaliation(k=3)"``.
+
+    >>> from deterrence import load_game
+    >>> named_strategy("limited_retaliation(k=2)", load_game("us_iran_stage"), 0).name
+    'limited_retaliation'
+    """
+    base, params = _parse_call(str(text))
+    return strategy(base, game, player, **params)
 
 
 def _split_top(text):
@@ -382,6 +355,6 @@ def _parse_call(text):
     return m.group(1), params
 
 
-__all__ = ["strategy", "STRATEGIES", "profile_from_section", "always_hold", "always_escalate", "grim_trigger",
+__all__ = ["strategy", "STRATEGIES", "profile_from_section", "split_profile", "named_strategy", "always_hold", "always_escalate", "grim_trigger",
            "tit_for_tat", "limited_retaliation", "generous_tit_for_tat",
            "contrite_tit_for_tat", "win_stay_lose_shift", "hawk"]

@@ -99,3 +99,28 @@ def lands_on_us_forces(**values) -> bool:
     """
     from deterrence.solvers.tree.backward_induction import subgame_perfect
     return all(e.actions["strike"] == "answer_us" for e in subgame_perfect(proxy_targets(**values)))
+
+
+def proxy_sections(proxy, equilibria=None, condition=None) -> list:
+    """Where Iran's answer to an Israeli strike lands, and the condition for the US to be the target.
+
+    ``equilibria`` and ``condition``: the subgame-perfect equilibria at the
+    tree's defaults and :func:`low_hanging_fruit_condition`, when already
+    computed (a model's analysis); computed here otherwise.
+
+    >>> proxy_sections(proxy_targets(symbolic=True))[0].data["lands_on_us_forces"]
+    True
+    """
+    from deterrence.core.report import Section
+    from deterrence.solvers.tree.backward_induction import subgame_perfect
+    spe = subgame_perfect(proxy.with_defaults()) if equilibria is None else equilibria
+    condition = low_hanging_fruit_condition(proxy) if condition is None else condition
+    answers = sorted({e.actions["strike"] for e in spe.equilibria})
+    on_us = answers == ["answer_us"]
+    lines = [f"After an Israeli strike, Iran's answer in every subgame-perfect equilibrium: {', '.join(answers)}.",
+             ("US forces are the low-hanging fruit: the answer lands on them, not on Israel."
+              if on_us else "The answer does not land on US forces at these values."),
+             f"Condition for the answer to land on US forces: {condition}."]
+    return [Section("proxies", "Proxies and the low-hanging fruit", tuple(lines), {
+        "answers": answers, "lands_on_us_forces": on_us, "condition": str(condition),
+        "equilibria": spe.to_json()["equilibria"]})]

@@ -11,8 +11,24 @@ It puts together three catalogue pieces, each a game users can open and edit:
 * the proxy target-selection tree (:mod:`deterrence.models.proxy_targets`):
   Israel strikes, Iran answers against Israel or against the exposed US forces.
 
-:func:`deterrence.analysis.explain.explain` reads a :class:`USIranModel` and reports the
-equilibria, margins, critical discount factor, war risk and red lines.
+The model owns its analysis and its report (the protocol of
+:func:`deterrence.analysis.explain.explain`): :meth:`USIranModel.analyse`
+computes, once, the stage equilibria, the regime, the repeated-game analysis
+of the profile in play and the proxy equilibria (a frozen
+:class:`USIranAnalysis`); :meth:`USIranModel.report` renders them, with the
+case's wording, around the generic sections ``explain`` hands it.
+
+Regimes (codes index :data:`REGIMES`):
+
+0. **mutual restraint**: contained tit-for-tat is subgame perfect (δ ≥ δ*), so
+   both hold, and strikes are answered in kind and then forgiven;
+1. **contained tit-for-tat**: restraint is not credible (δ < δ*), but a limited
+   exchange (retaliate, retaliate) is still a stage equilibrium: regular
+   limited strikes, as in 2023 (played: :func:`contained_exchange`);
+2. **escalation/war**: no stage equilibrium is free of escalation.
+
+War is one outcome everywhere: a round in which either side escalates
+(:func:`deterrence.core.repeated.war_profiles`).
 """
 from __future__ import annotations
 
@@ -22,6 +38,51 @@ from functools import lru_cache
 
 from deterrence.core.numbers import to_exact
 from deterrence.errors import GameError
+
+
+REGIMES = ("mutual restraint", "contained tit-for-tat", "escalation/war")
+
+
+def contained_exchange(game, player=0):
+    """Automaton that strikes (limited) every round, and goes to war once anyone escalates.
+
+    >>> from deterrence import load_game
+    >>> a = contained_exchange(load_game("us_iran_stage").with_defaults())
+    >>> a.next_state("exchange", "retaliate", "escalate")
+    'war'
+    """
+    from deterrence.core.automaton import Automaton
+    own, opp = game.actions[player], game.actions[1 - player]
+    rules = ["*: *, * -> exchange", "*: escalate, * -> war", "*: *, escalate -> war", "war: *, * -> war"]
+    return Automaton(["exchange", "war"], "exchange", {"exchange": "retaliate", "war": "escalate"},
+                     rules, own, opp, name="contained_exchange",
+                     description="limited strikes every round; war after any escalation")
+
+
+@dataclass(frozen=True)
+class USIranAnalysis:
+    """Everything the US–Iran report says, computed once by :meth:`USIranModel.analyse`."""
+
+    model: object
+    stage_result: object        # SolveResult: every equilibrium of the round (at the defaults)
+    regime: int                 # index into REGIMES
+    restraint: object           # RepeatedAnalysis of the model's profile, as intended (+ δ*)
+    played: object              # RepeatedAnalysis (with noise) of the profile in play; None in war
+    proxy_equilibria: object    # subgame-perfect equilibria of the proxy tree (at its defaults)
+    proxy_condition: object     # sympy condition for the answer to land on US forces
+
+    @property
+    def regime_name(self) -> str:
+        return REGIMES[self.regime]
+
+    @property
+    def war_risk(self) -> float:
+        """P(war within ``model.within`` rounds) in the regime's play (1 in war, 0 without noise)."""
+        if self.regime == 2:
+            return 1.0
+        if self.played is None or self.played.noise is None:
+            return 0.0
+        return float(self.played.noise.war_probability)
 
 
 @dataclass(frozen=True)
@@ -36,6 +97,117 @@ class USIranModel:
     within: int = 100      # horizon for the war probability
     title: str = "Why the US and Iran stay below all-out war"
 
+    def repeated_game(self):
+        """The carrier: stage game, δ, noise and the model's profile (no horizon).
+
+        >>> us_iran_model().repeated_game().strategies[0].name
+        'contained_tit_for_tat'
+        """
+        from deterrence.core.repeated import RepeatedGame
+        return RepeatedGame(self.stage, self.delta, None, self.noise, self.strategies)
+
+    def regime(self) -> int:
+        """The regime code (index into :data:`REGIMES`), without δ* or the proxies.
+
+        >>> us_iran_model().regime(), us_iran_model(delta="1/2").regime(), us_iran_model(W_iran=1).regime()
+        (0, 1, 2)
+        """
+        return self.analyse(critical=False, proxies=False, noise=False).regime
+
+    def analyse(self, *, critical: bool = True, proxies: bool = True, noise: bool = True) -> USIranAnalysis:
+        """Solve every piece once: stage equilibria, regime, repeated game, noise, proxies.
+
+        ``critical=False`` skips δ* (a formula; the maps do not need it),
+        ``proxies=False`` the proxy tree, ``noise=False`` the play under noise
+        (then ``played`` is ``None``).
+
+        >>> a = us_iran_model().analyse()
+        >>> a.regime_name, a.restraint.critical_delta, a.played.subgame_perfect_under_noise
+        ('mutual restraint', 3/4, False)
+        """
+        from deterrence.core.repeated import escalation_actions
+        from deterrence.solvers import solve
+        from deterrence.solvers.repeated.analysis import RepeatedAnalysis, analyse_repeated
+        from deterrence.solvers.repeated.one_shot_deviation import one_shot_deviation
+        rg = self.repeated_game()
+        numeric = rg.with_defaults()
+        stage = numeric.stage
+        result = solve(stage)
+        esc = escalation_actions(stage)
+        restraint_exists = any(all(eq.strategies[i][esc[i]] == 0 for i in range(2))
+                               for eq in result.equilibria)
+        check = one_shot_deviation(numeric.with_noise(None))
+        crit = None
+        if critical:
+            from deterrence.solvers.repeated.critical_delta import critical_delta
+            crit = critical_delta(rg.with_noise(None))
+        regime = 2 if not restraint_exists else (0 if check.subgame_perfect else 1)
+        restraint = RepeatedAnalysis(game=numeric.with_noise(None), check=check, critical=crit,
+                                     within=self.within)
+        played = None
+        if not noise:
+            pass
+        elif regime == 0:
+            played = restraint
+            if numeric.noise is not None:
+                from deterrence.solvers.repeated.noise_markov import analyse_noise
+                played = RepeatedAnalysis(game=numeric, check=check, critical=crit,
+                                          noisy_check=one_shot_deviation(numeric),
+                                          noise=analyse_noise(numeric, within=self.within),
+                                          within=self.within)
+                restraint = played
+        elif regime == 1:
+            exchange = (contained_exchange(stage, 0), contained_exchange(stage, 1))
+            played = analyse_repeated(numeric.with_strategies(exchange), within=self.within,
+                                      critical=False)
+        spe = condition = None
+        if proxies:
+            from deterrence.models.proxy_targets import low_hanging_fruit_condition
+            from deterrence.solvers.tree.backward_induction import subgame_perfect
+            spe = subgame_perfect(self.proxy.with_defaults())
+            condition = low_hanging_fruit_condition(self.proxy)
+        return USIranAnalysis(model=self, stage_result=result, regime=regime, restraint=restraint,
+                              played=played, proxy_equilibria=spe, proxy_condition=condition)
+
+    def report(self, analysis: USIranAnalysis, sections, *, title=None):
+        """The US–Iran report from its analysis: ``sections`` builds the generic sections.
+
+        ``sections`` is the section builder :func:`deterrence.analysis.explain.explain`
+        hands over (methods ``stage(game, result=)``, ``shadow(analysis)`` and
+        ``noise(analysis, note=)``), so that this model reaches no analysis module.
+        """
+        from deterrence.core.report import DeterrenceReport, Section
+        from deterrence.models.proxy_targets import proxy_sections
+        from deterrence.core.numbers import format_exact
+        parts = list(sections.stage(self.stage, result=analysis.stage_result))
+        parts.append(sections.shadow(analysis.restraint))
+        regime = analysis.regime
+        if regime == 2:
+            parts.append(Section("miscalculation", "Miscalculation: the risk of a spiral",
+                                 ("No equilibrium of the round is free of escalation: war is the expected "
+                                  "outcome, not a risk.",), {"war_probability": "1", "war_probability_float": 1.0}))
+        elif analysis.played is not None and analysis.played.noise is not None:
+            note = (None if regime == 0 else "Restraint is not credible at this discount factor, so both sides "
+                    "trade limited strikes every round (the contained exchange), and each strike may misfire.")
+            parts.append(sections.noise(analysis.played, note=note))
+        if analysis.proxy_equilibria is not None:
+            parts += proxy_sections(self.proxy, analysis.proxy_equilibria, analysis.proxy_condition)
+        star = analysis.restraint.critical_delta
+        star_text = "not computed" if star is None else format_exact(star)
+        delta = format_exact(self.delta)
+        summaries = {
+            0: (f"Mutual restraint: contained tit-for-tat is subgame perfect from delta* = "
+                f"{star_text} on, and delta = {delta}; escalating costs each side more than "
+                f"it gains; proxies answer Israel by hitting the exposed US forces."),
+            1: (f"Contained tit-for-tat: restraint is not credible (delta = {delta} is below delta* = "
+                f"{star_text}), but a limited exchange of strikes is an equilibrium of each round, "
+                f"so the sides trade limited strikes below all-out war."),
+            2: "Escalation/war: no equilibrium of the round is free of escalation.",
+        }
+        parts.insert(0, Section("regime", "Regime", (summaries[regime],),
+                                {"regime": REGIMES[regime], "code": regime}))
+        return DeterrenceReport(title or self.title, tuple(parts), summaries[regime])
+
 
 @lru_cache(maxsize=1)
 def _catalogue_stage():
@@ -48,7 +220,9 @@ def us_iran_model(*, delta=None, noise=None, within: int = 100, **values) -> USI
     """Build the model; keyword values override parameters of the stage game or the proxy tree.
 
     Names of the proxy tree that clash with the stage game's take the prefix
-    ``proxy_`` (for example ``proxy_c_us``).
+    ``proxy_`` (for example ``proxy_c_us``). δ, the noise and the profile come
+    from the stage game's ``[repeated]`` section unless given (read by
+    :meth:`deterrence.core.repeated.RepeatedGame.from_game`, which checks δ).
 
     >>> m = us_iran_model()
     >>> m.delta, m.stage.players, [a.name for a in m.strategies]
@@ -56,8 +230,7 @@ def us_iran_model(*, delta=None, noise=None, within: int = 100, **values) -> USI
     >>> us_iran_model(W_iran=10).stage.parameters["W_iran"]
     10
     """
-    from deterrence.core.repeated import Noise
-    from deterrence.core.strategies import profile_from_section
+    from deterrence.core.repeated import RepeatedGame
     from deterrence.models.proxy_targets import PARAMETERS as PROXY_PARAMETERS, proxy_targets
 
     stage = _catalogue_stage()
@@ -73,14 +246,11 @@ def us_iran_model(*, delta=None, noise=None, within: int = 100, **values) -> USI
             raise GameError(f"unknown parameter {name!r}; the stage game has {', '.join(stage.parameters)}; "
                             f"the proxy tree has {', '.join(PROXY_PARAMETERS)}")
     stage = stage.with_parameters(stage_values) if stage_values else stage
-    section = stage.extra.get("repeated", {})
-    delta = to_exact(section.get("delta") if delta is None else delta, "delta")
-    if not 0 < delta < 1:
-        raise GameError(f"delta must lie strictly between 0 and 1, got {delta}")
-    noise = Noise.from_spec(section.get("noise") if noise is None else noise)
-    if noise is not None and noise.is_zero:
-        noise = None
-    strategies = tuple(profile_from_section(stage.with_defaults()))
+    rg = RepeatedGame.from_game(stage, delta=to_exact(delta, "delta") if delta is not None else None,
+                                noise=noise)
+    if rg.strategies is None:
+        raise GameError("us_iran_stage: [repeated] names no strategy profile")
+    strategies = tuple(a.subs(stage.with_defaults().parameters) for a in rg.strategies)
     proxy = proxy_targets(symbolic=True, **proxy_values)
-    return USIranModel(stage=stage, delta=delta, strategies=strategies, noise=noise,
+    return USIranModel(stage=stage, delta=rg.delta, strategies=strategies, noise=rg.noise,
                        proxy=proxy, within=int(within))

@@ -24,8 +24,11 @@ def war_risk_by_round(stage, profile, noise, rounds) -> np.ndarray:
     return np.array([war_risk(stage, profile, noise=noise, within=int(t))[0] for t in rounds])
 
 
-def model_figure(model, *, rounds=200, grid=60):
+def model_figure(model, analysis=None, *, rounds=200, grid=60):
     """Three panels for the US–Iran model; returns the matplotlib figure.
+
+    ``analysis``: the model's :meth:`~deterrence.models.us_iran.USIranModel.analyse`
+    value when the report already has it (its regime marks the map).
 
     >>> import matplotlib; matplotlib.use("Agg")
     >>> from deterrence.models.us_iran import us_iran_model
@@ -33,15 +36,18 @@ def model_figure(model, *, rounds=200, grid=60):
     True
     """
     import matplotlib.pyplot as plt
-    from deterrence.analysis.maps import contained_exchange, regime_map
+    from deterrence.analysis.maps import regime_map
+    from deterrence.models.us_iran import contained_exchange
     from deterrence.plot.figures import payoff_heatmap, sweep_map, war_risk_curve
+    if analysis is None:
+        analysis = model.analyse(critical=False, proxies=False, noise=False)
     stage = model.stage.with_defaults()
     fig, axes = plt.subplots(1, 3, figsize=(17, 5.2), constrained_layout=True)
     payoff_heatmap(stage, ax=axes[0])
     w = float(model.stage.parameters["W_iran"])
     m = regime_map(("delta", np.linspace(0.3, 0.99, grid)), ("W_iran", np.linspace(0, max(2 * w, 10), grid)))
     sweep_map(m, "regime", ax=axes[1], war_risk=True,
-           title="Deterrence map (regime and war risk)")
+              title=f"Deterrence map (regime and war risk); here: {analysis.regime_name}")
     axes[1].plot([float(model.delta)], [w], marker="*", color="black", markersize=14, linestyle="none")
     ts = np.arange(1, rounds + 1)
     exchange = [contained_exchange(stage, 0), contained_exchange(stage, 1)]
@@ -54,7 +60,7 @@ def model_figure(model, *, rounds=200, grid=60):
     return fig
 
 
-def save_report_figures(subject, report, path) -> None:
+def save_report_figures(subject, report, path, analysis=None) -> None:
     """Save the report's figure(s) to ``path`` (format from the suffix: png, pdf, svg).
 
     >>> import os, tempfile
@@ -68,7 +74,11 @@ def save_report_figures(subject, report, path) -> None:
     from deterrence.core.normal_form import NormalFormGame
     from deterrence.models.us_iran import USIranModel
     if isinstance(subject, USIranModel):
-        fig = model_figure(subject)
+        fig = model_figure(subject, analysis)
+    elif callable(getattr(subject, "analyse", None)):
+        from deterrence.errors import GameError
+        raise GameError(f"no report figure for a {type(subject).__name__} yet: "
+                        "deterrence.plot.report draws the US-Iran model, stage games and trees")
     elif isinstance(subject, NormalFormGame):
         import matplotlib.pyplot as plt
         from deterrence.plot import best_response_diagram, payoff_heatmap

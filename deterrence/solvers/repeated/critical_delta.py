@@ -68,17 +68,21 @@ class DeltaConditions:
 
 
 def _fmt(x):
+    """δ* for JSON: exact; an algebraic number also with 12 digits."""
     import sympy
-    if isinstance(x, sympy.Rational):
-        return str(x)
-    return str(x) if not hasattr(x, "evalf") else f"{x} ~ {float(x.evalf(20)):.12g}"
+    from deterrence.core.numbers import format_exact
+    if isinstance(x, sympy.Rational) or not hasattr(x, "evalf"):
+        return format_exact(x)
+    return f"{format_exact(x)} ~ {format_exact(sympy.N(x, 12))}"
 
 
-def critical_delta(game, profile, *, noise=None, states="histories",
+def critical_delta(game, profile=None, *, noise=None, states="histories",
                    parameters: dict | None = None) -> DeltaConditions:
     """Critical discount factor and the full set of ``delta`` where the profile is SPE.
 
-    ``game``: a stage game (symbolic or exact) or a RepeatedGame (its delta is ignored).
+    ``game``: a stage game (symbolic or exact) or a RepeatedGame (its delta is ignored);
+    the noise and the profile, when not given, are the game's (or its file's
+    ``[repeated]`` section's): pass ``noise="none"`` for the profile as intended.
 
     >>> from deterrence import load_game
     >>> pd = load_game("prisoners_dilemma")
@@ -90,11 +94,10 @@ def critical_delta(game, profile, *, noise=None, states="histories",
     """
     import sympy
     d = delta_symbol()
-    if isinstance(game, RepeatedGame):
-        noise = game.noise if noise is None else noise
-        game = game.stage
-    rg = RepeatedGame(game, d, None, noise)
-    conds = deviation_gains(rg, profile, states=states)
+    base = RepeatedGame.from_game(game, noise=noise, default_delta=0)   # its delta is not used
+    rg = RepeatedGame(base.stage, d, None, base.noise)
+    game = base.stage
+    conds = _conditions(rg, base.profile(profile), states)
     values = dict(game.parameters)
     values.update(parameters or {})
     missing = sorted(k for k, v in values.items() if v is None)
@@ -104,7 +107,7 @@ def critical_delta(game, profile, *, noise=None, states="histories",
     from deterrence.core.numbers import to_exact
     mapping = {parameter_symbol(k): sympy.Rational(str(to_exact(v, k))) for k, v in values.items()
                if v is not None}
-    numeric = []
+    numeric, every = [], []
     seen = set()
     for c in conds:
         g = sympy.sympify(c.gain).xreplace(mapping)
@@ -113,6 +116,7 @@ def critical_delta(game, profile, *, noise=None, states="histories",
             raise GameError(f"condition at {c.states} for {c.player} depends on "
                             f"{', '.join(sorted(map(str, extra)))}: give values")
         g = sympy.cancel(sympy.together(g))
+        every.append((c, g))
         if g in seen:
             continue
         seen.add(g)
@@ -197,10 +201,61 @@ def critical_delta(game, profile, *, noise=None, states="histories",
         critical, attained = lo, kind_k == "point"
     critical_symbolic = critical
     if critical is not None and game.is_symbolic and critical != 0:
-        critical_symbolic = _symbolic_root(conds, d, mapping, critical)
+        # only the conditions that bind at delta* (their numeric gain vanishes there) give formulas
+        zero = {g for g in seen if sympy.fraction(g)[0].subs(d, critical).equals(0)}
+        binding = [c for c, g in every if g in zero]
+        critical_symbolic = _symbolic_root(binding, d, mapping, critical)
     return DeltaConditions(delta_set=dset, kind=kind, critical=critical,
                            critical_attained=attained, critical_symbolic=critical_symbolic,
                            conditions=tuple(conds), parameters=values)
+
+
+def _conditions(rg, automata, states) -> tuple:
+    """Every one-shot deviation gain as a function of δ and the payoff parameters.
+
+    They depend on the stage game's formulas, the automata, the noise and the
+    checked states, not on the parameter values: kept for the session (games and
+    automata are immutable), so reports and maps at other values reuse them.
+    """
+    noise = rg.noise
+    key = (rg.stage, automata, states, None if noise is None else
+           (tuple(sorted(noise.to_dict().items())), repr(noise.implementation)))
+    try:
+        hash(key)
+    except TypeError:              # something unhashable: no reuse
+        return deviation_gains(rg, automata, states=states, simplify=False)
+    if key not in _CONDITIONS:
+        if len(_CONDITIONS) >= 32:
+            _CONDITIONS.pop(next(iter(_CONDITIONS)))
+        _CONDITIONS[key] = deviation_gains(rg, automata, states=states, simplify=False)
+    return _CONDITIONS[key]
+
+
+_CONDITIONS: dict = {}
+_ROOTS: dict = {}
+
+
+def _numerator_roots(gain, d) -> tuple:
+    """``(numerator of the gain, its roots in δ as formulas)``; a pure function of the
+    formula, kept for the session like :func:`_conditions`."""
+    import sympy
+    if gain not in _ROOTS:
+        if len(_ROOTS) >= 4096:
+            _ROOTS.clear()
+        num, _ = sympy.fraction(sympy.cancel(sympy.together(gain)))
+        roots = []
+        if num.has(d):
+            poly = sympy.Poly(num, d)
+            if poly.degree() == 1:      # the usual case: delta* = -(constant term)/(slope)
+                slope, intercept = poly.all_coeffs()
+                roots = [-intercept / slope]
+            else:
+                try:
+                    roots = sympy.solve(num, d)
+                except Exception:  # noqa: BLE001 - no closed form: keep the number
+                    roots = []
+        _ROOTS[gain] = (num, tuple(roots))
+    return _ROOTS[gain]
 
 
 def _symbolic_root(conds, d, mapping, critical):
@@ -213,17 +268,17 @@ def _symbolic_root(conds, d, mapping, critical):
     target = sympy.N(critical, 30)
     tried = set()
     found = []
+    seen = set()
     for c in conds:
-        num, _ = sympy.fraction(sympy.cancel(sympy.together(sympy.sympify(c.gain))))
-        num = sympy.factor(num)
+        gain = sympy.sympify(c.gain)
+        if gain in seen:            # symmetric states give the same condition many times
+            continue
+        seen.add(gain)
+        num, roots = _numerator_roots(gain, d)
         if num in tried or not num.has(d):
             continue
         tried.add(num)
         if abs(sympy.N(num.xreplace(mapping).subs(d, critical), 30)) > 1e-20:
-            continue
-        try:
-            roots = sympy.solve(num, d)
-        except Exception:  # noqa: BLE001 - no closed form: keep the number
             continue
         for r in roots:
             val = sympy.N(r.xreplace(mapping), 30)

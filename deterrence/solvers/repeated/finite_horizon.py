@@ -29,7 +29,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from deterrence.core.numbers import format_exact, to_exact
+from deterrence.core.numbers import format_exact
 from deterrence.errors import GameError, TooLargeError
 
 MAX_PAYOFF_VECTORS = 200_000
@@ -71,10 +71,11 @@ def _count_all_equilibria(stage):
         return None
 
 
-def finite_horizon_spe(game, horizon: int | None = None, delta=1) -> FiniteHorizonResult:
+def finite_horizon_spe(game, horizon: int | None = None, delta=None) -> FiniteHorizonResult:
     """Every pure-strategy SPE payoff of the finitely repeated game, with one path each.
 
     ``game``: a stage game (with ``horizon``) or a RepeatedGame with a horizon.
+    ``delta``: given, else the game's (or its file's), else 1 (plain sums).
 
     >>> from deterrence import load_game
     >>> r = finite_horizon_spe(load_game("prisoners_dilemma"), 3)
@@ -82,18 +83,16 @@ def finite_horizon_spe(game, horizon: int | None = None, delta=1) -> FiniteHoriz
     (((1, 1),), (('D', 'D'), ('D', 'D'), ('D', 'D')))
     """
     from deterrence.core.repeated import RepeatedGame
-    if isinstance(game, RepeatedGame):
-        horizon = game.horizon if horizon is None else horizon
-        delta = game.delta
-        game = game.stage
-    if horizon is None or isinstance(horizon, bool) or not isinstance(horizon, (int, np.integer)) or horizon < 1:
+    if horizon is not None and (isinstance(horizon, bool) or not isinstance(horizon, (int, np.integer))
+                                or horizon < 1):
         raise GameError(f"horizon must be a whole number of rounds >= 1, got {horizon!r}")
-    if game.n_players != 2:
+    if getattr(game, "n_players", 2) != 2:
         raise GameError("finite-horizon analysis is for two-player stage games")
-    stage = game.with_defaults() if game.is_symbolic else game
-    d = to_exact(delta, "delta")
-    if not 0 < d <= 1:
-        raise GameError(f"delta = {format_exact(d)}: must lie in (0, 1]")
+    rg = RepeatedGame.from_game(game, delta=delta, horizon=horizon, default_delta=1)
+    if rg.horizon is None:
+        raise GameError("horizon must be a whole number of rounds >= 1, got None")
+    horizon, d = rg.horizon, rg.delta
+    stage = rg.stage.with_defaults() if rg.stage.is_symbolic else rg.stage
     U = [stage.payoff_arrays[0], stage.payoff_arrays[1]]
     m1, m2 = stage.shape
     best1 = [max(U[0][b, a2] for b in range(m1)) for a2 in range(m2)]
@@ -133,6 +132,26 @@ def finite_horizon_spe(game, horizon: int | None = None, delta=1) -> FiniteHoriz
                                paths={w: out[w] for w in payoffs}, players=stage.players)
 
 
+def _history_layers(chain, T) -> list:
+    """``layers[t]``: the product states some history of exactly ``t`` rounds reaches (any
+    realised actions, any observation when perception is noisy). With ``k`` rounds left,
+    ``T - k`` rounds have been played, so only ``layers[T - k]`` can occur."""
+    a1, a2 = chain.automata
+    nx1, nx2 = np.asarray(a1.transition_table), np.asarray(a2.transition_table)
+    m1, m2 = chain.m
+    layers = [{(a1.start_index, a2.start_index)}]
+    for _ in range(T - 1):
+        nxt = set()
+        for s1, s2 in layers[-1]:
+            for b1 in range(m1):
+                for b2 in range(m2):
+                    seen1 = range(m2) if chain.noisy_perception else (b2,)
+                    seen2 = range(m1) if chain.noisy_perception else (b1,)
+                    nxt |= {(int(nx1[s1, b1, o1]), int(nx2[s2, b2, o2])) for o1 in seen1 for o2 in seen2}
+        layers.append(nxt)
+    return [sorted(chain.index(*s) for s in layer) for layer in layers]
+
+
 def _n(x):
     if isinstance(x, Fraction) and x.denominator == 1:
         return x.numerator
@@ -157,11 +176,12 @@ class FiniteCheck:
                                 "gain": format_exact(g)} for k, s, p, a, g in self.deviations]}
 
 
-def finite_one_shot_deviation(game, profile, horizon=None, delta=None, noise=None) -> FiniteCheck:
+def finite_one_shot_deviation(game, profile=None, horizon=None, delta=None, noise=None) -> FiniteCheck:
     """SPE check of two automata in the finitely repeated game, by backward induction.
 
-    Values to go ``W_k`` (k rounds left) and, at every k and every product state
-    reached by some history, every one-round deviation. Gains are in the
+    Values to go ``W_k`` (k rounds left) and, at every k, every one-round deviation
+    at every product state that a history of exactly ``T - k`` rounds reaches
+    (the state pairs that can occur with k rounds left). Gains are in the
     normalised units of :class:`~deterrence.core.repeated.RepeatedGame`.
 
     >>> from deterrence import load_game
@@ -174,17 +194,13 @@ def finite_one_shot_deviation(game, profile, horizon=None, delta=None, noise=Non
     """
     from deterrence.core.repeated import RepeatedGame
     from deterrence.solvers.repeated import _product
-    if isinstance(game, RepeatedGame):
-        rg = RepeatedGame(game.stage, game.delta if delta is None else delta,
-                          game.horizon if horizon is None else horizon,
-                          game.noise if noise is None else noise)
-    else:
-        rg = RepeatedGame(game, 1 if delta is None else delta, horizon, noise)
+    rg = RepeatedGame.from_game(game, delta=delta, horizon=horizon, noise=noise, default_delta=1)
     if rg.horizon is None:
         raise GameError("give a finite horizon")
+    automata = rg.profile(profile)
+    rg = rg.with_strategies(None)
     if rg.stage.is_symbolic:
-        rg = RepeatedGame(rg.stage.with_defaults(), rg.delta, rg.horizon, rg.noise)
-    automata = _product.resolve_profile(rg, profile)
+        rg = rg.with_defaults()
     automata = tuple(a.subs(rg.stage.parameters) for a in automata)
     mode = _product.mode_of(rg, automata)
     if mode == "symbolic":
@@ -194,13 +210,13 @@ def finite_one_shot_deviation(game, profile, horizon=None, delta=None, noise=Non
     d = chain.delta
     T = rg.horizon
     norm = sum(Fraction(d) ** t for t in range(T))
-    states = chain.reachable()
+    layers = _history_layers(chain, T)
     W = [np.array([0] * chain.N, dtype=object) for _ in range(2)]
     devs = []
     st = rg.stage
     for k in range(1, T + 1):
         newW = [r[i] + d * _product._matvec(P, W[i]) for i in range(2)]
-        for x in states:
+        for x in layers[T - k]:
             for i in range(2):
                 for a in range(chain.m[i]):
                     reward, row = chain.deviation(i, x, a)

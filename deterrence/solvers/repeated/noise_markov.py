@@ -39,7 +39,8 @@ from deterrence.core.exact import flint as load_flint, from_fmpq, solve_flint
 from deterrence.core.numbers import format_exact, plain_number as _num
 from deterrence.errors import GameError
 from deterrence.solvers.repeated import _product
-from deterrence.solvers.repeated.repeated_values import _as_repeated
+from deterrence.core.repeated import war_profiles
+from deterrence.solvers.repeated.repeated_values import repeated_game_and_profile
 
 
 @dataclass(frozen=True)
@@ -69,31 +70,6 @@ class NoiseAnalysis:
                 "war_eventually": f(self.war_eventually),
                 "expected_rounds_to_war": None if self.expected_rounds_to_war is None
                 else f(self.expected_rounds_to_war)}
-
-
-def war_profiles(stage, war=None) -> tuple:
-    """The action profiles that count as war (labels). Default: both on their top rung.
-
-    ``war="any"``: any profile where at least one side is on its top rung.
-
-    >>> from deterrence import load_game
-    >>> war_profiles(load_game("us_iran_stage"))
-    (('escalate', 'escalate'),)
-    """
-    a1, a2 = stage.actions
-    if war is None:
-        return ((a1[-1], a2[-1]),)
-    if war == "any":
-        return tuple((x, y) for x in a1 for y in a2 if x == a1[-1] or y == a2[-1])
-    out = []
-    for p in war:
-        if isinstance(p, str):
-            p = tuple(s.strip() for s in p.split(","))
-        if len(p) != 2 or p[0] not in a1 or p[1] not in a2:
-            raise GameError(f"war profile {p!r} is not a pair of actions "
-                            f"({stage.players[0]}: {', '.join(a1)}; {stage.players[1]}: {', '.join(a2)})")
-        out.append(tuple(p))
-    return tuple(out)
 
 
 def _support_reach(P, start, mode):
@@ -151,7 +127,7 @@ def _long_run_distribution(P, start, mode):
     return mu
 
 
-def analyse_noise(game, profile, *, delta=None, noise=None, war=None, within: int = 100,
+def analyse_noise(game, profile=None, *, delta=None, noise=None, war=None, within: int = 100,
                   float: bool = False) -> NoiseAnalysis:
     """Exact analysis of a (noisy) match between two automata.
 
@@ -164,23 +140,19 @@ def analyse_noise(game, profile, *, delta=None, noise=None, war=None, within: in
     >>> a.long_run_payoffs, a.war_probability, a.expected_rounds_to_war
     ((Fraction(9, 4), Fraction(9, 4)), Fraction(343, 10000), 20)
     """
-    from deterrence.core.repeated import RepeatedGame
-    if isinstance(game, RepeatedGame):
-        rg = _as_repeated(game, delta, None, noise)
-    else:
-        stage = game.with_defaults() if game.is_symbolic else game
-        rg = RepeatedGame(stage, 0 if delta is None else delta, None, noise)
-    if rg.stage.is_symbolic:
-        rg = RepeatedGame(rg.stage.with_defaults(), rg.delta, None, rg.noise)
+    from deterrence.core.repeated import RepeatedGame, repeated_section
+    # delta 0 stands in when none is given: only the long-run figures use no discounting
+    has_delta = (delta is not None or isinstance(game, RepeatedGame)
+                 or repeated_section(game).delta is not None)
+    rg, automata = repeated_game_and_profile(game, profile, delta=delta, noise=noise, default_delta=0)
+    rg = rg.with_horizon(None).with_strategies(None).with_defaults()
     if isinstance(within, bool) or not isinstance(within, (int, np.integer)) or within < 0:
         raise GameError(f"within must be a whole number of rounds >= 0, got {within!r}")
-    automata = _product.resolve_profile(rg, profile)
     automata = tuple(a.subs(rg.stage.parameters) for a in automata)
     mode = _product.mode_of(rg, automata, float)
     if mode == "symbolic":
         raise GameError("noise analysis needs numbers: give delta, noise and probabilities values")
     chain = _product.Chain(rg, automata, mode)
-    has_delta = delta is not None or isinstance(game, RepeatedGame)
     if mode == "exact" and load_flint() is not None:
         try:
             return _analyse_exact(chain, rg, automata, war, int(within), has_delta)
@@ -520,19 +492,18 @@ def war_risk_arrays(chain, wp, within):
     return prob, ever, t[k0]
 
 
-def war_risk(game, profile, *, noise=None, war=None, within: int = 100) -> tuple:
+def war_risk(game, profile=None, *, noise=None, war=None, within: int = 100) -> tuple:
     """Fast float path: ``(P(war within T), P(war ever), expected rounds or None)``.
 
     >>> from deterrence import load_game
     >>> g = load_game("us_iran_stage").with_defaults()
     >>> p, ever, t = war_risk(g, "tft", noise={"execution": "1/50"}, within=10)
     >>> round(p, 6), round(ever, 6)
-    (4e-05, 1.0)
+    (0.032094, 1.0)
     """
-    from deterrence.core.repeated import RepeatedGame
-    rg = game if isinstance(game, RepeatedGame) else RepeatedGame(
-        game.with_defaults() if game.is_symbolic else game, 0, None, noise)
-    automata = _product.resolve_profile(rg, profile)
+    rg, automata = repeated_game_and_profile(game, profile, noise=noise, default_delta=0)
+    rg = rg.with_horizon(None).with_strategies(None).with_defaults()
+    automata = tuple(a.subs(rg.stage.parameters) for a in automata)
     chain = _product.Chain(rg, automata, "float")
     return war_risk_arrays(chain, war_profiles(rg.stage, war), within)
 

@@ -34,7 +34,7 @@ import numpy as np
 from deterrence.core.numbers import format_exact
 from deterrence.errors import GameError
 from deterrence.solvers.repeated import _product
-from deterrence.solvers.repeated.repeated_values import _as_repeated
+from deterrence.solvers.repeated.repeated_values import repeated_game_and_profile
 
 
 @dataclass(frozen=True)
@@ -75,11 +75,10 @@ class DeviationCheck:
 
 
 def _setup(game, profile, delta, noise, float_):
-    rg = _as_repeated(game, delta, None, noise)
+    rg, automata = repeated_game_and_profile(game, profile, delta=delta, noise=noise)
     if rg.horizon is not None:
         raise GameError("the one-shot deviation check here is for infinitely repeated games; "
                         "use deterrence.solvers.repeated.finite_horizon for a finite horizon")
-    automata = _product.resolve_profile(rg, profile)
     mode = _product.mode_of(rg, automata, float_)
     return rg, automata, mode
 
@@ -92,7 +91,7 @@ def _states(chain, states):
     raise GameError(f"states must be 'histories' or 'all', got {states!r}")
 
 
-def _gains(chain, V, checked):
+def _gains(chain, V, checked, simplify=True):
     mode, d = chain.mode, chain.delta
     one = 1.0 if mode == "float" else 1
     out = []
@@ -102,13 +101,16 @@ def _gains(chain, V, checked):
                 reward, row = chain.deviation(i, x, a)
                 cont = row @ V[i] if mode == "float" else _product._dot(row, V[i])
                 gain = (one - d) * reward + d * cont - V[i][x]
-                out.append((x, i, a, _product.simplify(gain, mode)))
+                out.append((x, i, a, _product.simplify(gain, mode) if simplify else gain))
     return out
 
 
-def deviation_gains(game, profile, *, delta=None, noise=None, states="histories",
-                    float: bool = False) -> tuple:
+def deviation_gains(game, profile=None, *, delta=None, noise=None, states="histories",
+                    float: bool = False, simplify: bool = True) -> tuple:
     """Every one-shot deviation and its gain (profitable or not); symbolic games allowed.
+
+    ``simplify=False`` leaves symbolic gains unsimplified (for callers that put
+    numbers in first and simplify only what they keep, as ``critical_delta`` does).
 
     >>> from deterrence import load_game
     >>> import sympy
@@ -123,10 +125,10 @@ def deviation_gains(game, profile, *, delta=None, noise=None, states="histories"
     checked = _states(chain, states)
     st = rg.stage
     return tuple(Deviation(chain.names(x), st.players[i], st.actions[i][a], g)
-                 for x, i, a, g in _gains(chain, V, checked))
+                 for x, i, a, g in _gains(chain, V, checked, simplify))
 
 
-def one_shot_deviation(game, profile, *, delta=None, noise=None, states="histories",
+def one_shot_deviation(game, profile=None, *, delta=None, noise=None, states="histories",
                        float: bool = False, tol: float = 1e-9) -> DeviationCheck:
     """Check subgame perfection (one-shot deviations at every state) and Nash (from the start).
 
@@ -146,8 +148,7 @@ def one_shot_deviation(game, profile, *, delta=None, noise=None, states="histori
         from deterrence.core.numbers import is_symbolic
         if is_symbolic(rg.delta):
             raise GameError("delta is symbolic: use critical_delta() for the conditions on delta")
-        rg = type(rg)(rg.stage.with_defaults() if rg.stage.is_symbolic else rg.stage,
-                      rg.delta, None, rg.noise)
+        rg = rg.with_strategies(None).with_defaults()
         automata = tuple(a.subs(rg.stage.parameters) for a in automata)
         mode = _product.mode_of(rg, automata, float)
         if mode == "symbolic":

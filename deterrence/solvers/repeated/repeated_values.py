@@ -54,24 +54,31 @@ class RepeatedValues:
                                  for (a, b), vs in self.state_values.items()}}
 
 
-def _as_repeated(game, delta=None, horizon=None, noise=None):
-    if isinstance(game, RepeatedGame):
-        if delta is not None or noise is not None or horizon is not None:
-            return RepeatedGame(game.stage, game.delta if delta is None else delta,
-                                game.horizon if horizon is None else horizon,
-                                game.noise if noise is None else noise)
-        return game
-    if delta is None:
-        return RepeatedGame.from_game(game, horizon=horizon, noise=noise)
-    return RepeatedGame(game, delta, horizon, noise)
+def repeated_game_and_profile(game, profile=None, *, delta=None, horizon=None, noise=None,
+                              default_delta=None):
+    """``(RepeatedGame, two automata)`` for every repeated-game function: one path in.
+
+    ``game`` is a :class:`~deterrence.core.repeated.RepeatedGame` or a stage game
+    (its file's ``[repeated]`` section supplies what the arguments leave out,
+    through :meth:`RepeatedGame.from_game`); ``profile=None`` takes the game's own.
+
+    >>> from deterrence import load_game
+    >>> rg, prof = repeated_game_and_profile(load_game("us_iran_stage"), delta="9/10")
+    >>> rg.noise.execution, prof[0].name
+    (Fraction(1, 50), 'contained_tit_for_tat')
+    """
+    rg = RepeatedGame.from_game(game, delta=delta, horizon=horizon, noise=noise,
+                                default_delta=default_delta)
+    return rg, rg.profile(profile)
 
 
-def discounted_values(game, profile, *, delta=None, horizon=None, noise=None,
+def discounted_values(game, profile=None, *, delta=None, horizon=None, noise=None,
                       float: bool = False) -> RepeatedValues:
     """Average discounted payoffs of two automata (objects or strategy names).
 
     ``game`` is a :class:`~deterrence.core.repeated.RepeatedGame`, or a stage
-    game plus ``delta`` (``horizon`` and ``noise`` optional).
+    game plus ``delta`` (``horizon`` and ``noise`` optional); what is not given
+    comes from the game file's ``[repeated]`` section, the profile too.
 
     >>> from deterrence import load_game
     >>> pd = load_game("prisoners_dilemma")
@@ -84,8 +91,7 @@ def discounted_values(game, profile, *, delta=None, horizon=None, noise=None,
     >>> discounted_values(pd.with_defaults(), ["tft", "alld"], delta=d).payoffs[1]
     5 - 4*delta
     """
-    rg = _as_repeated(game, delta, horizon, noise)
-    automata = _product.resolve_profile(rg, profile)
+    rg, automata = repeated_game_and_profile(game, profile, delta=delta, horizon=horizon, noise=noise)
     mode = _product.mode_of(rg, automata, float)
     if rg.horizon is None and mode != "symbolic" and rg.delta == 1:
         raise GameError("delta = 1 needs a finite horizon")

@@ -27,7 +27,7 @@ import numpy as np
 from deterrence.core.random import rng as make_rng
 from deterrence.errors import GameError
 from deterrence.solvers.repeated import _product
-from deterrence.solvers.repeated.noise_markov import war_profiles
+from deterrence.core.repeated import war_profiles
 
 
 @dataclass(frozen=True)
@@ -172,26 +172,24 @@ class CompiledMatch:
 
 
 def _setup(game, profile, delta, noise):
+    """The repeated game (through :meth:`RepeatedGame.from_game`: the file's noise and
+    profile when not given), its automata and the float δ of a finite match: ``delta``,
+    else a RepeatedGame's own, else 1 (plain averages) for a stage game."""
     from deterrence.core.repeated import RepeatedGame
-    if isinstance(game, RepeatedGame):
-        rg = game if noise is None else game.with_noise(noise)
-        d = rg.delta if delta is None else delta
-    else:
-        stage = game.with_defaults() if game.is_symbolic else game
-        rg = RepeatedGame(stage, 0, None, noise)
-        d = 1 if delta is None else delta
-    if rg.stage.is_symbolic:
-        rg = RepeatedGame(rg.stage.with_defaults(), rg.delta, None, rg.noise)
     from deterrence.core.numbers import to_exact
+    from deterrence.solvers.repeated.repeated_values import repeated_game_and_profile
+    own = game.delta if isinstance(game, RepeatedGame) else None
+    rg, automata = repeated_game_and_profile(game, profile, noise=noise, default_delta=0)
+    rg = RepeatedGame(rg.stage.with_defaults() if rg.stage.is_symbolic else rg.stage, 0, None, rg.noise)
+    d = delta if delta is not None else (own if own is not None else 1)
     d = float(to_exact(d, "delta"))
     if not 0 < d <= 1:
         raise GameError(f"delta = {d}: simulation needs 0 < delta <= 1")
-    automata = _product.resolve_profile(rg, profile)
     automata = tuple(a.subs(rg.stage.parameters) for a in automata)
     return rg, automata, d
 
 
-def simulate(game, profile, *, matches: int = 10_000, turns: int = 200, delta=None, noise=None,
+def simulate(game, profile=None, *, matches: int = 10_000, turns: int = 200, delta=None, noise=None,
              seed=None, war=None, chunk: int = 64) -> SimulationResult:
     """Monte Carlo of ``matches`` independent noisy matches of ``turns`` rounds.
 
@@ -278,11 +276,11 @@ class MatchHistory:
                 "final_states": list(self.final_states)}
 
 
-def play_match(game, profile, *, turns: int = 50, noise=None, seed=None) -> MatchHistory:
+def play_match(game, profile=None, *, turns: int = 50, noise=None, seed=None) -> MatchHistory:
     """Play ONE noisy match of ``turns`` rounds between two automata, round by round.
 
-    ``game`` is a stage game (then ``noise`` is the only noise) or a RepeatedGame
-    (its own noise unless ``noise`` is given); ``profile`` is two automata or
+    ``game`` is a stage game or a RepeatedGame (its own noise, or its file's,
+    unless ``noise`` is given); ``profile`` is two automata or
     strategy names, as for :func:`simulate`. Each round, each automaton draws its
     intended action from its state, implementation noise may change it into the
     realised action, each side observes the other's realised action (through
@@ -298,17 +296,10 @@ def play_match(game, profile, *, turns: int = 50, noise=None, seed=None) -> Matc
     >>> play_match(stage, "tit_for_tat", turns=3, seed=1).to_json()["rounds"][2]["realised"]
     ['hold', 'hold']
     """
-    from deterrence.core.repeated import RepeatedGame
     if isinstance(turns, bool) or not isinstance(turns, (int, np.integer)) or turns < 1:
         raise GameError(f"turns must be a whole number >= 1, got {turns!r}")
-    if isinstance(game, RepeatedGame):
-        stage, noise = game.stage, (game.noise if noise is None else noise)
-    else:
-        stage = game
-    stage = stage.with_defaults() if stage.is_symbolic else stage
-    rg = RepeatedGame(stage, 0, None, noise)
-    automata = _product.resolve_profile(rg, profile)
-    automata = tuple(a.subs(stage.parameters) for a in automata)
+    rg, automata, _ = _setup(game, profile, None, noise)
+    stage = rg.stage
     chain = _product.Chain(rg, automata, "float")
     cum = lambda M: np.cumsum(np.asarray(M, dtype=float), axis=-1)   # noqa: E731
     intend = [cum(chain.p[i]) for i in range(2)]       # [state, action]

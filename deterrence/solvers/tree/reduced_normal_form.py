@@ -194,17 +194,5 @@ def tree_nash(tree: GameTree, method: str | None = None, **options):
                                options={"method": result.method, **options})
 
 
-def __getattr__(name):
-    # Old home of the threat analysis, kept for old imports (``from
-    # deterrence.solvers.tree.reduced_normal_form import noncredible_threats``);
-    # new code imports from deterrence.solvers.tree.threats or deterrence.
-    if name in _MOVED:
-        import importlib
-        return getattr(importlib.import_module("deterrence.solvers.tree.threats"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-_MOVED = ("noncredible_threats", "threats_report", "Threat", "NashExplanation")
-
 __all__ = ["reduced_strategies", "strategy_label", "expected_payoffs", "pure_behaviour", "reduced_normal_form",
            "tree_nash"]

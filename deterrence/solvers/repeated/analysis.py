@@ -1,0 +1,171 @@
+"""The analysis of a repeated game and a strategy profile, computed once.
+
+One frozen value, :class:`RepeatedAnalysis`, holds everything the toolkit says
+about a profile of automata in a repeated game; ``explain``, ``deterrence
+report``, ``deterrence repeated`` and the report's figures read it and
+compute nothing again. Steps of :func:`analyse_repeated`:
+
+1. the carrier: :meth:`deterrence.core.repeated.RepeatedGame.from_game` (δ,
+   noise, horizon and profile from the arguments, else the game file's
+   ``[repeated]`` section);
+2. finite horizon: the backward-induction one-shot deviation check
+   (:func:`.finite_horizon.finite_one_shot_deviation`), and nothing else;
+3. infinite horizon: the one-shot deviation check of the profile *as
+   intended* (no noise; Mailath and Samuelson, *Repeated Games and
+   Reputations*, 2006, prop. 2.4.1), the critical discount factor and the
+   set of δ where it holds (:func:`.critical_delta.critical_delta`, as a
+   formula when the stage game is symbolic);
+4. with noise: the same check under the noise (the payoffs are then the
+   expected ones) and the war risk of the noisy chain
+   (:func:`.noise_markov.analyse_noise`; war is every profile in which
+   either side escalates, :func:`deterrence.core.repeated.war_profiles`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from deterrence.core.numbers import format_exact
+from deterrence.core.repeated import RepeatedGame
+from deterrence.errors import GameError
+
+
+@dataclass(frozen=True)
+class RepeatedAnalysis:
+    """Payoffs, subgame perfection (as intended and under noise), δ*, war risk of one profile."""
+
+    game: RepeatedGame          # the analysed game, at the parameter values, with its profile
+    check: object               # DeviationCheck (no noise) or FiniteCheck (finite horizon)
+    critical: object = None     # DeltaConditions, or None (finite horizon, not computed)
+    critical_note: str | None = None   # why critical is None when it was asked for
+    noisy_check: object = None  # DeviationCheck under the game's noise, or None
+    noise: object = None        # NoiseAnalysis (war risk) under the game's noise, or None
+    within: int = 100           # rounds for the war probability
+
+    @property
+    def players(self) -> tuple:
+        return tuple(self.game.players)
+
+    @property
+    def strategies(self) -> tuple:
+        return tuple(a.name for a in self.game.strategies)
+
+    @property
+    def delta(self):
+        return self.game.delta
+
+    @property
+    def payoffs(self) -> tuple:
+        """Average discounted payoffs from the start (expected ones under noise)."""
+        return (self.noisy_check or self.check).payoffs
+
+    @property
+    def subgame_perfect(self) -> bool:
+        """Subgame perfect as intended (without noise)."""
+        return self.check.subgame_perfect
+
+    @property
+    def subgame_perfect_under_noise(self) -> bool | None:
+        return getattr(self.noisy_check, "subgame_perfect", None)
+
+    @property
+    def critical_delta(self):
+        return getattr(self.critical, "critical", None)
+
+    @property
+    def critical_delta_formula(self):
+        return getattr(self.critical, "critical_symbolic", None)
+
+    @property
+    def war_probability(self):
+        return getattr(self.noise, "war_probability", None)
+
+    @property
+    def expected_rounds_to_war(self):
+        return getattr(self.noise, "expected_rounds_to_war", None)
+
+    def to_json(self) -> dict:
+        """Exact strings (and ``*_float`` companions for plotting); ``None`` where not computed."""
+        g = self.game
+        out = {"players": list(self.players), "strategies": list(self.strategies),
+               "delta": format_exact(g.delta), "horizon": g.horizon,
+               "noise": None if g.noise is None else g.noise.to_dict(),
+               "payoffs": [format_exact(v) for v in self.payoffs],
+               "subgame_perfect": self.subgame_perfect}
+        if g.horizon is not None:
+            out["deviations"] = self.check.to_json()["deviations"]
+            return out
+        out["nash"] = self.check.nash
+        out["deviations"] = [d.to_json() for d in self.check.deviations]
+        c = self.critical
+        out["critical_delta"] = None if c is None or c.critical is None else format_exact(c.critical)
+        out["critical_delta_float"] = None if c is None or c.critical is None else float(c.critical)
+        out["critical_delta_formula"] = (None if c is None or c.critical_symbolic is None
+                                         else format_exact(c.critical_symbolic))
+        out["critical_attained"] = None if c is None else c.critical_attained
+        out["delta_set"] = None if c is None else format_exact(c.delta_set)
+        if self.critical_note:
+            out["critical_delta_note"] = self.critical_note
+        if self.noisy_check is not None:
+            out["subgame_perfect_under_noise"] = self.noisy_check.subgame_perfect
+            out["deviations_under_noise"] = [d.to_json() for d in self.noisy_check.deviations]
+        if self.noise is not None:
+            a = self.noise
+            out.update({"within": self.within, "war_profiles": [list(p) for p in a.war_profiles],
+                        "war_probability": format_exact(a.war_probability),
+                        "war_probability_float": float(a.war_probability),
+                        "expected_rounds_to_war": (None if a.expected_rounds_to_war is None
+                                                   else format_exact(a.expected_rounds_to_war)),
+                        "expected_rounds_to_war_float": (None if a.expected_rounds_to_war is None
+                                                         else float(a.expected_rounds_to_war)),
+                        "long_run_payoffs": [format_exact(v) for v in a.long_run_payoffs]})
+        return out
+
+
+def analyse_repeated(game, profile=None, *, delta=None, noise=None, horizon=None, within: int = 100,
+                     critical: bool = True, file=None, lines=None) -> RepeatedAnalysis:
+    """Analyse a profile in a repeated game, once (module docstring).
+
+    ``game``: a :class:`~deterrence.core.repeated.RepeatedGame` or a stage game
+    (symbolic allowed: δ* then comes as a formula; everything else is computed
+    at the parameter values); the other arguments override the game's (or its
+    file's) values. ``critical=False`` skips δ* (maps, sweeps). ``file`` and
+    ``lines`` (key paths to line numbers) let errors in the file's automata name their line.
+
+    >>> from deterrence import load_game
+    >>> a = analyse_repeated(load_game("us_iran_stage"), within=10)
+    >>> a.strategies, a.subgame_perfect, a.critical_delta, a.subgame_perfect_under_noise
+    (('contained_tit_for_tat', 'contained_tit_for_tat'), True, 3/4, False)
+    >>> a.payoffs == analyse_repeated(load_game("us_iran_stage"), delta="9/10", critical=False).payoffs
+    True
+    """
+    from deterrence.solvers.repeated.one_shot_deviation import one_shot_deviation
+    if isinstance(within, bool) or not isinstance(within, int) or within < 0:
+        raise GameError(f"within must be a whole number of rounds >= 0, got {within!r}")
+    rg = RepeatedGame.from_game(game, delta=delta, noise=noise, horizon=horizon,
+                                strategies=profile, file=file, lines=lines)
+    if rg.strategies is None:
+        raise GameError("no strategy profile: give strategies (or profile = [...] in [repeated])")
+    numeric = rg.with_defaults()
+    if numeric.horizon is not None:
+        from deterrence.solvers.repeated.finite_horizon import finite_one_shot_deviation
+        return RepeatedAnalysis(game=numeric, check=finite_one_shot_deviation(numeric), within=within)
+    check = one_shot_deviation(numeric.with_noise(None))
+    crit, note = None, None
+    if critical:
+        from deterrence.solvers.repeated.critical_delta import critical_delta
+        try:
+            crit = critical_delta(rg.with_noise(None))
+        except GameError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - sympy could not settle it: say so
+            note = f"not computed ({type(exc).__name__})"
+    noisy, chain = None, None
+    if numeric.noise is not None:
+        from deterrence.solvers.repeated.noise_markov import analyse_noise
+        noisy = one_shot_deviation(numeric)
+        chain = analyse_noise(numeric, within=within)
+    return RepeatedAnalysis(game=numeric, check=check, critical=crit, critical_note=note,
+                            noisy_check=noisy, noise=chain, within=within)
+
+
+__all__ = ["RepeatedAnalysis", "analyse_repeated"]

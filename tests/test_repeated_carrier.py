@@ -1,0 +1,270 @@
+"""One carrier for a repeated game, one reader of ``[repeated]``, one meaning of war.
+
+Each test here failed on the code before issue 12: explicit δ dropped the file's noise,
+``explain(game, delta=...)`` had no miscalculation section, δ had two validity rules, a
+bare number was silently read as execution noise, war counted only (escalate, escalate),
+and the finite-horizon check reported deviations at states that cannot occur.
+"""
+import itertools
+import json
+import re
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import deterrence as dt
+from deterrence.core.automaton import Automaton
+from deterrence.core.repeated import Noise, RepeatedGame, read_profile, war_profiles
+from deterrence.errors import GameError
+from deterrence.solvers.repeated.finite_horizon import finite_horizon_spe, finite_one_shot_deviation
+from deterrence.solvers.repeated.noise_markov import analyse_noise, war_risk
+from deterrence.solvers.repeated.one_shot_deviation import one_shot_deviation
+from deterrence.solvers.repeated.repeated_values import discounted_values
+
+PACKAGE = Path(dt.__file__).parent
+
+
+@pytest.fixture(scope="module")
+def us():
+    return dt.load_game("us_iran_stage")
+
+
+def test_the_repeated_section_has_one_reader():
+    readers = []
+    for path in PACKAGE.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        if re.search(r"""\[["']repeated["']\]|get\(["']repeated["']""", text):
+            readers.append(path.relative_to(PACKAGE).as_posix())
+    assert readers == ["core/repeated.py"]
+
+
+def test_explicit_delta_keeps_the_files_noise(us):
+    profile = read_profile(us)
+    from_file = discounted_values(us, profile).payoffs
+    explicit = discounted_values(us, profile, delta="9/10").payoffs
+    spelled_out = discounted_values(RepeatedGame(us, "9/10", noise={"execution": "1/50"}), profile).payoffs
+    assert from_file == explicit == spelled_out
+    noiseless = discounted_values(us, profile, delta="9/10", noise="none").payoffs
+    assert noiseless != explicit          # the noise matters, so the equality above is not vacuous
+    # the other functions agree however delta and noise reach them
+    numeric = discounted_values(us.with_defaults(), profile, delta="9/10").payoffs
+    assert (one_shot_deviation(us, delta="9/10").payoffs == one_shot_deviation(us).payoffs
+            == one_shot_deviation(RepeatedGame.from_game(us)).payoffs == numeric)
+    assert numeric != discounted_values(us.with_defaults(), profile, delta="9/10", noise="none").payoffs
+
+
+def test_explain_with_delta_has_the_miscalculation_section_of_the_command(us, capsys):
+    from deterrence.analysis.explain import explain
+    from deterrence.cli import main
+    report = explain(us, delta="9/10")
+    data = report.section("miscalculation").data
+    assert main(["repeated", "us_iran_stage", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert data["war_probability"] == out["war_probability"]
+    assert data["subgame_perfect_under_noise"] == out["subgame_perfect_under_noise"]
+    assert report.section("shadow_of_the_future").data["critical_delta"] == out["critical_delta"] == "3/4"
+
+
+def test_one_rule_for_delta(us):
+    from deterrence.models.us_iran import us_iran_model
+    # delta = 0 (the stage game played myopically) is a repeated game for the carrier and the model
+    assert RepeatedGame(us, 0).delta == 0
+    assert us_iran_model(delta=0).delta == 0
+    for bad in ("1", "-1/10", "11/10"):
+        with pytest.raises(GameError, match="discount factor"):
+            RepeatedGame(us, bad)
+        with pytest.raises(GameError, match="discount factor"):
+            us_iran_model(delta=bad)
+    assert RepeatedGame(us, 1, horizon=5).delta == 1      # plain averages of a finite game
+
+
+def test_the_carrier_carries_the_profile(us):
+    rg = RepeatedGame.from_game(us)
+    assert [a.name for a in rg.strategies] == ["contained_tit_for_tat"] * 2
+    assert rg.with_delta("4/5").strategies == rg.strategies
+    # a game without a profile still works where none is needed
+    chicken = RepeatedGame(dt.load_game("chicken"), "1/2")
+    assert chicken.strategies is None
+    with pytest.raises(GameError, match="no strategy profile"):
+        one_shot_deviation(chicken)
+    assert one_shot_deviation(chicken, "tft").payoffs == one_shot_deviation(chicken.with_strategies("tft")).payoffs
+
+
+def test_a_bare_number_is_not_noise(us, tmp_path, capsys):
+    with pytest.raises(GameError, match="execution.*tremble.*perception"):
+        Noise.from_spec("1/50")
+    with pytest.raises(GameError, match="bare number"):
+        RepeatedGame(us, "9/10", noise=0.02)
+    with pytest.raises(GameError, match="bare number"):
+        discounted_values(us, "tft", delta="9/10", noise="1/50")
+    text = Path(dt.__file__).parent.parent.joinpath("games", "prisoners_dilemma.toml").read_text()
+    path = tmp_path / "pd.toml"
+    path.write_text(text.replace('delta = "9/10"', 'delta = "9/10"\nnoise = 0.02'))
+    with pytest.raises(GameError, match="bare number"):
+        RepeatedGame.from_game(dt.load_game(str(path)))
+    from deterrence.cli import main
+    assert main(["repeated", "prisoners_dilemma", "--noise", "1/50"]) == 2
+    assert "execution=1/50" in capsys.readouterr().err
+    assert main(["repeated", "prisoners_dilemma", "--noise", "tremble=1/50", "--json"]) == 0
+
+
+# -- one meaning of war: a round in which either side escalates ---------------------------
+
+def _brute_force_war(stage, automata, noise, within):
+    """P(some round among the first ``within`` has an escalation), by enumerating every
+    sequence of intended, realised and observed actions (no Markov chain)."""
+    E = [noise.implementation_matrix(stage.actions[i]) for i in range(2)]
+    O = [noise.perception_matrix(stage.actions[1 - i]) for i in range(2)]   # i watching the other
+    esc = [stage.actions[i].index("escalate") for i in range(2)]
+    acts = stage.actions
+    total = Fraction(0)
+
+    def walk(states, t, p):
+        nonlocal total
+        if p == 0 or t == within:
+            return
+        outs = [automata[i].output(states[i]) for i in range(2)]
+        for a1, q1 in outs[0].items():
+            for a2, q2 in outs[1].items():
+                i1, i2 = acts[0].index(a1), acts[1].index(a2)
+                for b1 in range(len(acts[0])):
+                    for b2 in range(len(acts[1])):
+                        pb = p * q1 * q2 * E[0][i1, b1] * E[1][i2, b2]
+                        if pb == 0:
+                            continue
+                        if b1 == esc[0] or b2 == esc[1]:
+                            total += pb
+                            continue
+                        for o1 in range(len(acts[1])):          # player 1's view of 2's action
+                            for o2 in range(len(acts[0])):
+                                po = pb * O[0][b2, o1] * O[1][b1, o2]
+                                if po == 0:
+                                    continue
+                                nxt = (automata[0].next_state(states[0], acts[0][b1], acts[1][o1]),
+                                       automata[1].next_state(states[1], acts[1][b2], acts[0][o2]))
+                                walk(nxt, t + 1, po)
+
+    walk((automata[0].start, automata[1].start), 0, Fraction(1))
+    return total
+
+
+@pytest.mark.parametrize("names", [("tft", "tft"), ("contained_tit_for_tat", "contained_tit_for_tat"),
+                                   ("grim", "tft"), ("contrite_tit_for_tat", "hawk")])
+def test_war_risk_counts_a_round_in_which_either_side_escalates(us, names):
+    stage = us.with_defaults()
+    noise = Noise(execution="1/10", perception="1/20")
+    automata = read_profile(us, list(names))
+    automata = tuple(a.subs(stage.parameters) for a in automata)
+    exact = analyse_noise(stage, automata, noise=noise, within=3)
+    assert exact.war_profiles == war_profiles(stage)
+    assert {p for p in exact.war_profiles} == {(a, b) for a in stage.actions[0] for b in stage.actions[1]
+                                               if "escalate" in (a, b)}
+    assert exact.war_probability == _brute_force_war(stage, automata, noise, 3)
+    assert war_risk(stage, automata, noise=noise, within=3)[0] == pytest.approx(float(exact.war_probability))
+
+
+def test_report_and_maps_use_the_one_meaning_of_war():
+    from deterrence.analysis.explain import explain
+    from deterrence.analysis.maps import regime_at
+    from deterrence.models.us_iran import us_iran_model
+    model = us_iran_model()
+    data = explain(model).section("miscalculation").data
+    stage = model.stage.with_defaults()
+    assert [tuple(p) for p in data["war_profiles"]] == list(war_profiles(stage))
+    brute = _brute_force_war(stage, model.strategies, model.noise, 4)
+    assert analyse_noise(stage, model.strategies, noise=model.noise, within=4).war_probability == brute
+    assert regime_at(0.9)["war_risk"] == pytest.approx(data["war_probability_float"])
+
+
+# -- finite horizon: only states that can occur with k rounds left --------------------------
+
+def _three_action_game():
+    # (C, C) is not a stage equilibrium, (D, D) and (P, P) are: cooperation in round 1
+    # is held up by the threat of the bad equilibrium (P, P) in round 2
+    u1 = [[4, 0, -1], [5, 1, -1], [-1, -1, 0]]
+    u2 = [[4, 5, -1], [0, 1, -1], [-1, -1, 0]]
+    return dt.NormalFormGame.from_arrays(u1, u2, actions=[["C", "D", "P"]] * 2)
+
+
+def _cooperate_then_reward_or_punish(game):
+    rules = ["coop: C, C -> good", "coop: *, * -> bad", "good: *, * -> good", "bad: *, * -> bad"]
+    return Automaton(["coop", "good", "bad"], "coop", {"coop": "C", "good": "D", "bad": "P"},
+                     rules, game.actions[0], game.actions[1], name="coop_then_nash")
+
+
+def test_finite_check_skips_states_that_cannot_occur():
+    game = _three_action_game()
+    a = _cooperate_then_reward_or_punish(game)
+    check = finite_one_shot_deviation(game, [a, a], horizon=2, delta=1)
+    # the old check reported (coop, coop) with one round left, a state only round 1 has
+    assert check.subgame_perfect, check.deviations
+    assert check.payoffs == (Fraction(5, 2), Fraction(5, 2))
+    assert check.payoffs in finite_horizon_spe(game, 2, delta=1).spe_payoffs
+    assert _brute_force_finite_spe(game, (a, a), 2, Fraction(1))
+
+
+def _brute_force_finite_spe(game, automata, T, d):
+    """SPE by enumerating every history of length < T (pure automata, no noise)."""
+    acts, U = game.actions, game.payoff_arrays
+
+    def value(states, k):        # (sum of discounted payoffs of the profile over k rounds)
+        if k == 0:
+            return (0, 0)
+        a = [next(iter(automata[i].output(states[i]))) for i in range(2)]
+        x = (acts[0].index(a[0]), acts[1].index(a[1]))
+        nxt = (automata[0].next_state(states[0], a[0], a[1]), automata[1].next_state(states[1], a[1], a[0]))
+        rest = value(nxt, k - 1)
+        return tuple(U[i][x] + d * rest[i] for i in range(2))
+
+    def states_after(history):
+        s = (automata[0].start, automata[1].start)
+        for b1, b2 in history:
+            s = (automata[0].next_state(s[0], b1, b2), automata[1].next_state(s[1], b2, b1))
+        return s
+
+    profiles = list(itertools.product(acts[0], acts[1]))
+    for t in range(T):
+        for history in itertools.product(profiles, repeat=t):
+            s = states_after(history)
+            planned = [next(iter(automata[i].output(s[i]))) for i in range(2)]
+            base = value(s, T - t)
+            for i in range(2):
+                for dev in acts[i]:
+                    pair = (dev, planned[1]) if i == 0 else (planned[0], dev)
+                    x = (acts[0].index(pair[0]), acts[1].index(pair[1]))
+                    nxt = (automata[0].next_state(s[0], pair[0], pair[1]),
+                           automata[1].next_state(s[1], pair[1], pair[0]))
+                    if U[i][x] + d * value(nxt, T - t - 1)[i] > base[i]:
+                        return False
+    return True
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(2, 3), st.integers(1, 3), st.integers(0, 10 ** 6),
+       st.sampled_from([Fraction(1), Fraction(1, 2), Fraction(9, 10)]))
+def test_finite_check_agrees_with_brute_force_over_histories(m, T, seed, d):
+    g = np.random.default_rng(seed)
+    labels = ["a", "b", "c"][:m]
+    game = dt.NormalFormGame.from_arrays(g.integers(0, 4, (m, m)).tolist(), g.integers(0, 4, (m, m)).tolist(),
+                                         actions=[labels, labels])
+    automata = [Automaton.random(int(g.integers(1, 4)), labels, seed=int(g.integers(10 ** 6))) for _ in range(2)]
+    check = finite_one_shot_deviation(game, automata, horizon=T, delta=d)
+    assert check.subgame_perfect == _brute_force_finite_spe(game, automata, T, d)
+    if check.subgame_perfect:     # then a pure stage equilibrium exists (the last round's play)
+        assert check.payoffs in finite_horizon_spe(game, T, delta=d).spe_payoffs
+
+
+def test_cli_horizon_uses_the_fixed_check(tmp_path, capsys):
+    from deterrence.cli import main
+    from deterrence.io import write_game
+    game = _three_action_game()
+    path = tmp_path / "g.json"
+    write_game(game, str(path))
+    assert main(["repeated", str(path), "--delta", "1", "-T", "2", "-s", "grim,grim", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    expected = finite_one_shot_deviation(game, "grim", horizon=2, delta=1)
+    assert out["subgame_perfect"] == expected.subgame_perfect
+    assert _brute_force_finite_spe(game, read_profile(game, "grim"), 2, Fraction(1)) == expected.subgame_perfect
