@@ -6,7 +6,8 @@ import pytest
 from deterrence import load_game
 from deterrence.core.automaton import Automaton
 from deterrence.core.repeated import Noise, RepeatedGame
-from deterrence.core.strategies import STRATEGIES, profile_from_section, strategy
+from deterrence.core.repeated import read_profile
+from deterrence.core.strategies import STRATEGIES, strategy
 from deterrence.errors import ExpressionError, GameError, GameFileError
 
 CD = ["C", "D"]
@@ -174,7 +175,7 @@ def test_automaton_from_game_file(tmp_path):
     path = tmp_path / "g.toml"
     path.write_text(GAME)
     game = load_game(path)
-    a, b = profile_from_section(game)
+    a, b = read_profile(game)
     assert a.name == "my_tft" and b.name == "grim_trigger"
     assert a.is_symbolic
     assert a.subs(game.parameters).probabilities("punish") == (Fraction(1, 4), Fraction(3, 4))
@@ -189,7 +190,7 @@ def test_automaton_file_error_has_line(tmp_path):
     path.write_text(bad)
     game = load_game(path)
     with pytest.raises(GameFileError) as info:
-        profile_from_section(game, file=str(path), lines=key_lines(bad))
+        read_profile(game, file=str(path), lines=key_lines(bad))
     msg = str(info.value)
     assert msg.startswith(f"{path}:") and "unknown state 'nowhere'" in msg
     line = int(msg.split(":")[1])

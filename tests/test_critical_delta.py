@@ -170,10 +170,10 @@ def test_cli_json_contract(capsys):
 def test_tied_binding_conditions_give_a_max_formula_valid_away_from_the_defaults():
     import sympy
     from deterrence import load_game
-    from deterrence.core.strategies import profile_from_section
+    from deterrence.core.repeated import read_profile
     from deterrence.core.symbolic import parameter_symbol
     stage = load_game("us_iran_stage")
-    profile = list(profile_from_section(stage.with_defaults()))
+    profile = list(read_profile(stage.with_defaults()))
     crit = critical_delta(stage, profile, noise="none")
     assert isinstance(crit.critical_symbolic, sympy.Max)
     for values in ({"c_iran": 8}, {"c_us": 8}, {"b_iran": 1}, {"a_us": 3, "c_iran": 5}):

@@ -289,17 +289,6 @@ def strategy(name: str, game, player=0, **params) -> Automaton:
         raise GameError(f"strategy {name!r}: {exc}") from None
 
 
-def profile_from_section(game, names=None, *, file=None, lines=None) -> tuple:
-    """Kept for old notebooks: :func:`deterrence.core.repeated.read_profile` (the one reader).
-
-    >>> from deterrence import load_game
-    >>> [a.name for a in profile_from_section(load_game("prisoners_dilemma"))]
-    ['grim_trigger', 'grim_trigger']
-    """
-    from deterrence.core.repeated import read_profile
-    return read_profile(game, names, file=file, lines=lines)
-
-
 def split_profile(text: str) -> list:
     """``"tft, limited_retaliation(k=3, g=1/4)"`` -> the two names (commas inside brackets kept).
 
@@ -355,6 +344,6 @@ def _parse_call(text):
     return m.group(1), params
 
 
-__all__ = ["strategy", "STRATEGIES", "profile_from_section", "split_profile", "named_strategy", "always_hold", "always_escalate", "grim_trigger",
+__all__ = ["strategy", "STRATEGIES", "split_profile", "named_strategy", "always_hold", "always_escalate", "grim_trigger",
            "tit_for_tat", "limited_retaliation", "generous_tit_for_tat",
            "contrite_tit_for_tat", "win_stay_lose_shift", "hawk"]

@@ -144,7 +144,7 @@ def _fmt(x):
 # -- inputs -----------------------------------------------------------------------
 def _resolve(game, candidates, player):
     from deterrence.core.automaton import Automaton
-    from deterrence.core.strategies import profile_from_section
+    from deterrence.core.repeated import read_profile
     if getattr(game, "n_players", None) != 2:
         raise GameError("strategy estimation needs a two-player stage game")
     i = game.player_index(player)
@@ -158,7 +158,7 @@ def _resolve(game, candidates, player):
         if isinstance(c, Automaton):
             a = c
         elif isinstance(c, str):
-            a = profile_from_section(game, [c, c])[i]
+            a = read_profile(game, [c, c])[i]
             a = _renamed(a, c.strip()) if "(" in c else a   # keep parameters in the label
         else:
             raise GameError(f"a candidate is a strategy name or an Automaton, not {type(c).__name__}")
