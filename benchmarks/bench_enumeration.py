@@ -140,7 +140,7 @@ def main(argv=None):
         # warm-up on another game of the same size (numba: ours and QuantEcon's JIT)
         A0, B0 = random_game(n, 999_999 + n)
         ours(A0, B0)
-        for name, fn, max_n in peers:
+        for name, fn, _max_n in peers:
             if name == "quantecon":
                 fn(A0, B0)
         t_ours, t_peer, neq, agree = [], {}, [], True

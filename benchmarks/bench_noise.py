@@ -139,15 +139,15 @@ def exact_table(reps=15, fraction_reps=3):
         N = _product.Chain(rg, prof, "float").N
         big = N > 100
         r = 3 if big else reps
-        t_val = median_time(lambda: discounted_values(rg, prof), r)
-        t_states = median_time(lambda: dict(discounted_values(rg, prof).state_values), r)
-        t_all = median_time(lambda: analyse_noise(rg, prof, within=100), r)
-        t_flt = median_time(lambda: analyse_noise(rg, prof, within=100, float=True), r)
+        t_val = median_time(lambda prof=prof: discounted_values(rg, prof), r)
+        t_states = median_time(lambda prof=prof: dict(discounted_values(rg, prof).state_values), r)
+        t_all = median_time(lambda prof=prof: analyse_noise(rg, prof, within=100), r)
+        t_flt = median_time(lambda prof=prof: analyse_noise(rg, prof, within=100, float=True), r)
         t_val_f = t_all_f = None
         if not big:                     # 400 states in pure Fractions: minutes (O(N^3) Fraction ops)
             with fraction_only():
-                t_val_f = median_time(lambda: discounted_values(rg, prof), fraction_reps)
-                t_all_f = median_time(lambda: analyse_noise(rg, prof, within=100), fraction_reps)
+                t_val_f = median_time(lambda prof=prof: discounted_values(rg, prof), fraction_reps)
+                t_all_f = median_time(lambda prof=prof: analyse_noise(rg, prof, within=100), fraction_reps)
                 same = (discounted_values(rg, prof), analyse_noise(rg, prof, within=100))
             assert same == (discounted_values(rg, prof), analyse_noise(rg, prof, within=100))
         ok_v, ok_a = t_val < 1e-3, t_all < 1e-3

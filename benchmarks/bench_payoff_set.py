@@ -75,7 +75,7 @@ def main(argv=None):
     for name, (A, B), delta in cases():
         game = NormalFormGame.from_arrays(A, B)
         ours = equilibrium_payoff_set(game, delta)
-        t_ours = median_time(lambda: equilibrium_payoff_set(game, delta), args.repeats)
+        t_ours = median_time(lambda delta=delta, game=game: equilibrium_payoff_set(game, delta), args.repeats)
         qe = quantecon_runner(A, B, float(ours.delta))
         t_qe = ratio = dist = None
         if qe is not None:

@@ -150,11 +150,14 @@ def goal_enumeration(quick):
     worst_lrs = min(lrs_ratios, key=lambda x: x[1]) if lrs_ratios else None
     rows = []
     if worst_qe:
-        rows.append(["no slower than QuantEcon at every size", f"worst ours/QE = {worst_qe[1]:.2f} at {worst_qe[0]}x{worst_qe[0]}",
-                     record(1, "<= QuantEcon vertex_enumeration at every size", f"worst ours/QE {worst_qe[1]:.2f} ({worst_qe[0]}x{worst_qe[0]})", all_qe_ok)])
+        size = f"{worst_qe[0]}x{worst_qe[0]}"
+        rows.append(["no slower than QuantEcon at every size", f"worst ours/QE = {worst_qe[1]:.2f} at {size}",
+                     record(1, "<= QuantEcon vertex_enumeration at every size",
+                            f"worst ours/QE {worst_qe[1]:.2f} ({size})", all_qe_ok)])
     if worst_lrs:
-        rows.append(["several (>= 3x) times faster than lrsnash", f"least lrs/ours = {worst_lrs[1]:.1f}x at {worst_lrs[0]}x{worst_lrs[0]}",
-                     record(1, ">= 3x faster than lrsnash", f"least lrs/ours {worst_lrs[1]:.1f}x ({worst_lrs[0]}x{worst_lrs[0]})", all_lrs_ok)])
+        size = f"{worst_lrs[0]}x{worst_lrs[0]}"
+        rows.append(["several (>= 3x) times faster than lrsnash", f"least lrs/ours = {worst_lrs[1]:.1f}x at {size}",
+                     record(1, ">= 3x faster than lrsnash", f"least lrs/ours {worst_lrs[1]:.1f}x ({size})", all_lrs_ok)])
     rows.append(["20x20 in seconds (< 60 s)", f"{neq20} equilibria in {t20:.1f} s (fresh process, incl. numba JIT)",
                  record(1, "20x20 in seconds", f"{t20:.1f} s", t20 < 60)])
     rows.append(["equilibrium sets agree with every peer", "yes" if all_agree else "NO",
@@ -178,10 +181,10 @@ def goal_lemke_howson(quick):
     for size in sizes:
         A, B = bl.seeded_game(size)
         game = NormalFormGame.from_arrays(A.tolist(), B.tolist())
-        t_ex = median_time(lambda: lemke_howson(game), max(reps, 21))
-        t_np = median_time(bl.without_numba(lambda: lemke_howson(game)), reps)
-        t_int = median_time(lambda: lemke_howson(game, pivoting="integer"), reps)
-        t_fl = median_time(lambda: lemke_howson(game, exact=False), max(reps, 21))
+        t_ex = median_time(lambda game=game: lemke_howson(game), max(reps, 21))
+        t_np = median_time(bl.without_numba(lambda game=game: lemke_howson(game)), reps)
+        t_int = median_time(lambda game=game: lemke_howson(game, pivoting="integer"), reps)
+        t_fl = median_time(lambda game=game: lemke_howson(game, exact=False), max(reps, 21))
         qe, gb = bl.quantecon_solver(A, B), bl.gambit_solver(A, B)
         t_qe = median_time(qe, max(reps, 21)) if qe else None
         t_gb = median_time(gb, reps) if gb else None
@@ -201,10 +204,12 @@ def goal_lemke_howson(quick):
         if size == 100:
             if r_gb is not None:
                 verdicts.append(["exact at 100x100 >= 10x faster than pygambit rational", f"gambit/ours = {r_gb:.1f}x",
-                                 record(2, ">= 10x faster than pygambit rational LH (100x100)", f"{r_gb:.1f}x", r_gb >= 10)])
+                                 record(2, ">= 10x faster than pygambit rational LH (100x100)", f"{r_gb:.1f}x",
+                                        r_gb >= 10)])
             if r_qe is not None:
                 verdicts.append(["float path within 2x of QuantEcon (100x100)", f"ours/QE = {r_qe:.2f}",
-                                 record(2, "float LH within 2x of QuantEcon (100x100)", f"ours/QE {r_qe:.2f}", r_qe <= 2)])
+                                 record(2, "float LH within 2x of QuantEcon (100x100)", f"ours/QE {r_qe:.2f}",
+                                        r_qe <= 2)])
     table("Goal 2: one equilibrium by Lemke-Howson, initial label 0, seeded games (payoffs 0..99)",
           ["size", "ours exact (float pivots + exact recovery)", "same, NumPy loop (no numba)",
            "ours integer pivoting", "pygambit lcp_solve rational", "gambit/ours exact (>=10)",
@@ -231,7 +236,7 @@ def goal_payoff_sets(quick):
             continue
         game = NormalFormGame.from_arrays(A, B)
         res = equilibrium_payoff_set(game, delta)
-        t_ours = median_time(lambda: equilibrium_payoff_set(game, delta), reps)
+        t_ours = median_time(lambda delta=delta, game=game: equilibrium_payoff_set(game, delta), reps)
         qe = bp.quantecon_runner(A, B, float(res.delta)) if have("quantecon") else None
         t_qe = ratio = dist = None
         note = ""
@@ -270,10 +275,10 @@ def goal_noise(quick):
     for name, prof in cases:
         N = _product.Chain(rg, prof, "float").N
         r = 3 if N > 100 else reps
-        t_val = median_time(lambda: discounted_values(rg, prof), r)
-        t_states = median_time(lambda: dict(discounted_values(rg, prof).state_values), r)
-        t_all = median_time(lambda: analyse_noise(rg, prof, within=100), r)
-        t_flt = median_time(lambda: analyse_noise(rg, prof, within=100, float=True), r)
+        t_val = median_time(lambda prof=prof: discounted_values(rg, prof), r)
+        t_states = median_time(lambda prof=prof: dict(discounted_values(rg, prof).state_values), r)
+        t_all = median_time(lambda prof=prof: analyse_noise(rg, prof, within=100), r)
+        t_flt = median_time(lambda prof=prof: analyse_noise(rg, prof, within=100, float=True), r)
         group = "one automaton vs TFT" if N <= 40 else "two 20-state automata"
         for what, t in (("values", t_val), ("analyse", t_all)):
             if t > worst[what].get(group, (None, 0.0))[1]:
@@ -323,7 +328,8 @@ def goal_startup(quick):
             ("import deterrence", [sys.executable, "-c", "import deterrence"]),
             ("deterrence --help", [sys.executable, "-m", "deterrence", "--help"]
              if (ROOT / "deterrence" / "__main__.py").exists()
-             else [sys.executable, "-c", "import sys; from deterrence.cli import main; sys.argv=['deterrence','--help']; main()"])]
+             else [sys.executable, "-c",
+                   "import sys; from deterrence.cli import main; sys.argv=['deterrence','--help']; main()"])]
     exe = shutil.which("deterrence")
     if exe:
         cmds.append(("deterrence --help (console script)", [exe, "--help"]))

@@ -5,7 +5,6 @@ import numpy as np
 from hypothesis import strategies as st
 
 from deterrence import NormalFormGame
-from deterrence.core.symbolic import parse_expression
 
 PARAMETER_NAMES = ["a", "b", "c", "W_us", "x2"]
 

@@ -215,8 +215,8 @@ def test_repeated_game_checks():
 def test_noise_matrices_are_stochastic():
     n = Noise(execution="1/10", tremble="1/20", perception="1/5")
     acts = ("hold", "retaliate", "escalate")
-    E, O = n.implementation_matrix(acts), n.perception_matrix(acts)
-    for M in (E, O):
+    E, Obs = n.implementation_matrix(acts), n.perception_matrix(acts)
+    for M in (E, Obs):
         assert all(sum(row) == 1 for row in M)
     # execution: a limited strike misfires into an escalation
     E1 = Noise(execution="1/10").implementation_matrix(acts)

@@ -4,7 +4,6 @@ from fractions import Fraction
 import pytest
 import sympy
 
-import deterrence as dt
 from deterrence.core.symbolic import parameter_symbol
 from deterrence.models.zagare_kilgour import credibility_threshold_closed_form, unilateral_deterrence
 from deterrence.solvers.tree.bayesian import (bayesian_nash, credibility_threshold, deterrence_succeeds,

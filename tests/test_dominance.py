@@ -1,5 +1,4 @@
 """Tests of iterated elimination of dominated actions."""
-from fractions import Fraction
 import json
 
 import numpy as np
@@ -54,7 +53,7 @@ def test_each_step_is_a_valid_exact_domination(seed, m, n, weak):
     game = generic_game(seed, m, n)
     res = iterated_elimination(game, weak=weak)
     keep = [list(a) for a in game.actions]
-    for player, action, by, kind in res.steps:
+    for player, action, _by, _kind in res.steps:
         i = game.players.index(player)
         current = game.restrict(keep)
         found = dict(dominated_actions(current, player, weak=weak))

@@ -42,7 +42,7 @@ def test_margins_are_deviation_losses(us_iran):
 
 def test_red_lines_flip_exactly_at_their_thresholds(us_iran):
     lines = red_lines(us_iran)
-    assert {l.parameter for l in lines} >= {"W_us", "W_iran"}
+    assert {line_.parameter for line_ in lines} >= {"W_us", "W_iran"}
     base = pure_equilibrium_set(us_iran.with_defaults())
     for line in lines:
         eps = Fraction(1, 10 ** 6)
@@ -52,7 +52,7 @@ def test_red_lines_flip_exactly_at_their_thresholds(us_iran):
         flipped = pure_equilibrium_set(us_iran.subs({line.parameter: outside}))
         assert flipped != base
         assert set(line.lost) == base - flipped and set(line.gained) == flipped - base
-    w_iran = next(l for l in lines if l.parameter == "W_iran")
+    w_iran = next(line_ for line_ in lines if line_.parameter == "W_iran")
     assert w_iran.threshold == us_iran.parameters["b_iran"] and w_iran.formula == "b_iran"
 
 
@@ -74,8 +74,8 @@ def test_no_restraint_game():
 
 
 def test_red_lines_keep_costs_non_negative(us_iran):
-    assert all(not (l.direction == "below" and l.threshold <= 0) for l in red_lines(us_iran))
-    assert any(l.threshold < 0 for l in red_lines(us_iran, keep_sign=False))
+    assert all(not (line_.direction == "below" and line_.threshold <= 0) for line_ in red_lines(us_iran))
+    assert any(line_.threshold < 0 for line_ in red_lines(us_iran, keep_sign=False))
 
 
 @pytest.fixture(scope="module")

@@ -1,11 +1,10 @@
 """Finitely repeated games: backward induction, cross-checked with nashpy."""
 from fractions import Fraction
 
-import numpy as np
 import pytest
 from nashpy.repeated_games import obtain_repeated_game
 
-from deterrence import NormalFormGame, load_game
+from deterrence import NormalFormGame
 from deterrence.errors import GameError
 from deterrence.solvers.repeated.finite_horizon import finite_horizon_spe, finite_one_shot_deviation
 

@@ -19,8 +19,8 @@ from deterrence import NormalFormGame
 from deterrence.errors import ExpressionError, GameError, GameFileError
 from deterrence.io import load_game
 from deterrence.io.catalogue import catalogue_dir
-from deterrence.io.gambit_nfg import parse_nfg, read_nfg, write_nfg
-from deterrence.io.json_format import game_to_json, parse_json_game, read_json, write_json
+from deterrence.io.gambit_nfg import parse_nfg, write_nfg
+from deterrence.io.json_format import parse_json_game, write_json
 from deterrence.io.toml_format import parse_toml_game, read_toml, write_toml
 
 from io_strategies import normal_form_catalogue_files
@@ -277,8 +277,9 @@ def test_fuzz_mutated_valid_files(kind, data):
 scalars = st.one_of(st.integers(-3, 3), st.floats(allow_nan=True), st.booleans(),
                     st.text(max_size=6), st.sampled_from(["x", "y", "A", "B", "c", "1/2", "c^2",
                                                           "x, y", "x,x", "", "__import__"]))
+KEY_SAMPLES = st.sampled_from(["x", "y", "A", "B", "c", "value", "about", "x, y"])
 values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=3),
-                                                       st.dictionaries(st.sampled_from(["x", "y", "A", "B", "c", "value", "about", "x, y"]), inner, max_size=3)),
+                                                       st.dictionaries(KEY_SAMPLES, inner, max_size=3)),
                       max_leaves=8)
 KEYS = ["title", "description", "sources", "players", "actions", "parameters", "payoffs",
         "claims", "profiles", "extra", "format", "version", "repeated"]

@@ -6,9 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from deterrence import NormalFormGame
-from deterrence.errors import ExpressionError, GameError, GameFileError
+from deterrence.errors import GameError, GameFileError
 from deterrence.io import load_game, write_game
-from deterrence.io.catalogue import catalogue_names
 from deterrence.io.json_format import (game_from_json, game_to_json, parse_json_game, read_json,
                                        write_json)
 

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from deterrence import plot
-from deterrence.analysis.maps import REGIMES, regime_at, regime_map
+from deterrence.analysis.maps import REGIMES, regime_map
 
 DELTAS = [0.3, 0.7, 0.74, 0.76, 0.9]
 W_IRAN = [0.5, 1.9, 2.1, 20, 60]

@@ -9,10 +9,9 @@ from hypothesis import given, settings, strategies as st
 from deterrence import NormalFormGame, load_game
 from deterrence.core.automaton import Automaton
 from deterrence.core.repeated import RepeatedGame
-from deterrence.core.strategies import strategy
 from deterrence.errors import GameError
 from deterrence.solvers.repeated import _product
-from deterrence.solvers.repeated.noise_markov import analyse_noise, echo_effect, war_profiles, war_risk
+from deterrence.solvers.repeated.noise_markov import analyse_noise, echo_effect, war_profiles
 from deterrence.solvers.repeated.repeated_values import discounted_values
 
 R, S, T, P = 3, 0, 5, 1

@@ -1,10 +1,8 @@
 """NormalFormGame: constructors, immutability, exactness, errors, display."""
-import math
 from fractions import Fraction
 
 import numpy as np
 import pytest
-import sympy
 from hypothesis import given, settings, strategies as st
 
 import deterrence as dt

@@ -44,14 +44,14 @@ def brute_force_equilibria(game):
     m, n = len(A), len(A[0])
     found = set()
     for k in range(1, min(m, n) + 1):
-        for I in itertools.combinations(range(m), k):
+        for rows_I in itertools.combinations(range(m), k):
             for J in itertools.combinations(range(n), k):
-                # column mix y on J makes row's I indifferent; row mix x on I makes column's J indifferent
-                y = _indifferent([[A[i][j] for j in J] for i in I])
-                x = _indifferent([[B[i][j] for i in I] for j in J])
+                # column mix y on J makes row's rows_I indifferent; row mix x on rows_I makes column's J indifferent
+                y = _indifferent([[A[i][j] for j in J] for i in rows_I])
+                x = _indifferent([[B[i][j] for i in rows_I] for j in J])
                 if x is None or y is None or min(x) < 0 or min(y) < 0:
                     continue
-                xs = tuple(x[I.index(i)] if i in I else Fraction(0) for i in range(m))
+                xs = tuple(x[rows_I.index(i)] if i in rows_I else Fraction(0) for i in range(m))
                 ys = tuple(y[J.index(j)] if j in J else Fraction(0) for j in range(n))
                 if is_equilibrium(game, [xs, ys]):
                     found.add((xs, ys))
@@ -242,9 +242,9 @@ def test_near_degenerate_games_no_spurious_or_missing_equilibria(AB):
     brute = brute_force_equilibria(game)
     assert brute <= ref                                    # nothing spurious, nothing missed by enumeration
     for x, y in ref:                                       # every enumerated equilibrium whose supports
-        I = tuple(i for i, v in enumerate(x) if v)         # determine it is found by brute force
+        rows_I = tuple(i for i, v in enumerate(x) if v)         # determine it is found by brute force
         J = tuple(j for j, v in enumerate(y) if v)
-        if len(I) == len(J) and _unique_on(game, I, J):
+        if len(rows_I) == len(J) and _unique_on(game, rows_I, J):
             assert (x, y) in brute
     # pure equilibria: exactly the pure profiles among the enumerated ones
     pure = {p for p in ref if all(max(s) == 1 for s in p)}
@@ -262,10 +262,10 @@ def test_near_degenerate_games_no_spurious_or_missing_equilibria(AB):
     assert is_equilibrium(zs, z.strategies) and z.payoffs[0] in value and game_value(zs) in value
 
 
-def _unique_on(game, I, J):
+def _unique_on(game, rows_I, J):
     A, B = game.payoff_array(0), game.payoff_array(1)
-    return (_indifferent([[Fraction(A[i, j]) for j in J] for i in I]) is not None
-            and _indifferent([[Fraction(B[i, j]) for i in I] for j in J]) is not None)
+    return (_indifferent([[Fraction(A[i, j]) for j in J] for i in rows_I]) is not None
+            and _indifferent([[Fraction(B[i, j]) for i in rows_I] for j in J]) is not None)
 
 
 def test_a_tie_perturbed_by_1e_15_is_a_different_game():

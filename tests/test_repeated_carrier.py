@@ -117,7 +117,7 @@ def _brute_force_war(stage, automata, noise, within):
     """P(some round among the first ``within`` has an escalation), by enumerating every
     sequence of intended, realised and observed actions (no Markov chain)."""
     E = [noise.implementation_matrix(stage.actions[i]) for i in range(2)]
-    O = [noise.perception_matrix(stage.actions[1 - i]) for i in range(2)]   # i watching the other
+    obs = [noise.perception_matrix(stage.actions[1 - i]) for i in range(2)]   # i watching the other
     esc = [stage.actions[i].index("escalate") for i in range(2)]
     acts = stage.actions
     total = Fraction(0)
@@ -140,7 +140,7 @@ def _brute_force_war(stage, automata, noise, within):
                             continue
                         for o1 in range(len(acts[1])):          # player 1's view of 2's action
                             for o2 in range(len(acts[0])):
-                                po = pb * O[0][b2, o1] * O[1][b1, o2]
+                                po = pb * obs[0][b2, o1] * obs[1][b1, o2]
                                 if po == 0:
                                     continue
                                 nxt = (automata[0].next_state(states[0], acts[0][b1], acts[1][o1]),

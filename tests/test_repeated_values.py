@@ -6,9 +6,8 @@ import pytest
 import sympy
 from hypothesis import given, settings, strategies as st
 
-from deterrence import NormalFormGame, load_game
-from deterrence.core.automaton import Automaton
-from deterrence.core.repeated import RepeatedGame, delta_symbol
+from deterrence import load_game
+from deterrence.core.repeated import delta_symbol
 from deterrence.core.strategies import strategy
 from deterrence.errors import GameError
 from deterrence.solvers.repeated.repeated_values import discounted_values

@@ -25,7 +25,8 @@ def pd_game():
 def deterrence_game():
     """A 3x2 game with formulas from the safe parser: US hold/retaliate/escalate vs Iran."""
     names = ["b", "c", "W"]
-    f = lambda text: parse_expression(text, names)
+    def f(text):
+        return parse_expression(text, names)
     A = [[0, f("-c")], [f("b - c"), f("-c/2")], [f("b - W"), f("-W")]]
     B = [[0, f("b")], [f("-c"), f("b - c")], [f("-W"), f("-W - c")]]
     return NormalFormGame.from_arrays(A, B, players=["US", "Iran"],

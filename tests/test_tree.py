@@ -7,10 +7,10 @@ import sympy
 import deterrence as dt
 from deterrence.core.tree import GameTree, chance, decision, terminal
 from deterrence.errors import GameError, GameFileError
+from deterrence.models.entry_deterrence import entry_deterrence
 from tree_helpers import REAL_TREE_TOML, real_tree_reader  # noqa: F401 (autouse fixture)
 
 read_tree_toml, write_tree_toml = REAL_TREE_TOML.read_tree_toml, REAL_TREE_TOML.write_tree_toml
-from deterrence.models.entry_deterrence import entry_deterrence
 
 
 def simultaneous():
@@ -141,7 +141,8 @@ def test_toml_reader_and_round_trip(tmp_path):
      "g.toml:3: node root: probabilities sum to 5/6"),
     ('players = ["A"]\n[tree]\nplayer = "A"\nfoo = 1\nmoves.x = [1]\n', "g.toml:4: tree.foo: unknown key 'foo'"),
     ('players = ["A"]\n[tree]\nplayer = "A"\n', "g.toml:2: tree: a node needs payoffs"),
-    ('players = ["A"]\n[tree]\nplayer = "A"\nmoves.x = [1]\n[actions]\nA=["x"]\n', "g.toml:5: actions: a tree file has no"),
+    ('players = ["A"]\n[tree]\nplayer = "A"\nmoves.x = [1]\n[actions]\nA=["x"]\n',
+     "g.toml:5: actions: a tree file has no"),
     ('players = ["A"]\n[tree]\nplayer = "A"\nmoves.x = "__import__(\'os\')"\n', "g.toml:4: tree.moves.x"),
 ])
 def test_toml_errors_name_file_and_line(text, message):

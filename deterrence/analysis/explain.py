@@ -120,8 +120,8 @@ def stage_sections(game, *, escalation=None, red_line_parameters=None, result=No
     if game.is_symbolic:
         from deterrence.analysis.redlines import red_lines
         lines_ = red_lines(game, red_line_parameters)
-        text = tuple(l.describe() for l in lines_) or ("No parameter change within reach flips the result.",)
-        sections.append(Section("red_lines", "Red lines", text, {"red_lines": [l.to_json() for l in lines_]}))
+        text = tuple(line_.describe() for line_ in lines_) or ("No parameter change within reach flips the result.",)
+        sections.append(Section("red_lines", "Red lines", text, {"red_lines": [line_.to_json() for line_ in lines_]}))
     return sections
 
 
@@ -251,9 +251,9 @@ def tree_sections(tree) -> list:
     if getattr(tree, "is_symbolic", False):
         from deterrence.analysis.redlines import tree_red_lines
         lines_ = tree_red_lines(tree)
-        sections.append(Section("red_lines", "Red lines", tuple(l.describe() for l in lines_)
+        sections.append(Section("red_lines", "Red lines", tuple(line_.describe() for line_ in lines_)
                                 or ("No parameter change within reach changes the equilibrium play.",),
-                                {"red_lines": [l.to_json() for l in lines_],
+                                {"red_lines": [line_.to_json() for line_ in lines_],
                                  "method": "scan and exact bisection; formula from the symbolic conditions"}))
     explanations = noncredible_threats(numeric)
     tl = [e.describe() for e in explanations] or ["No pure Nash equilibrium to compare."]

@@ -53,7 +53,8 @@ def _noise(text):
     >>> _noise("1/50")
     Traceback (most recent call last):
     ...
-    deterrence.errors.GameError: --noise 1/50: name the kind of error: execution=1/50 (one rung up), tremble=1/50 (a uniformly chosen other action) or perception=1/50 (the opponent's action misread); 0 or none for no noise
+    deterrence.errors.GameError: --noise 1/50: name the kind of error: execution=1/50 (one rung up), tremble=1/50 (a
+    uniformly chosen other action) or perception=1/50 (the opponent's action misread); 0 or none for no noise
     """
     if text is None:
         return None

@@ -268,7 +268,8 @@ class Automaton:
         ...                     ["C", "D"], file="a.toml")
         Traceback (most recent call last):
         ...
-        deterrence.errors.GameFileError: a.toml:3: transitions: automaton: no transition from state 's' on profile (D, C)
+        deterrence.errors.GameFileError: a.toml:3: transitions: automaton: no transition from state 's' on profile (D,
+        C)
         """
         import tomllib
         try:

@@ -337,7 +337,7 @@ class NormalFormGame:
         from deterrence.core.symbolic import parameter_symbol
         mapping = {parameter_symbol(k): _sympy_number(v, k) for k, v in full.items()}
         arrays = []
-        for player, arr in zip(self._players, self._payoffs):
+        for _player, arr in zip(self._players, self._payoffs):
             out = np.empty(arr.shape, dtype=object)
             for idx, value in np.ndenumerate(arr):
                 out[idx] = value.xreplace(mapping) if is_symbolic(value) else value
@@ -460,7 +460,8 @@ class NormalFormGame:
         if self.n_players != 2:
             return None
         rows_l, cols_l = self._actions
-        tex = lambda s: r"\text{" + str(s).replace("_", r"\_") + "}"
+        def tex(s):
+            return r"\text{" + str(s).replace("_", r"\_") + "}"
         out = [r"$\begin{array}{r|" + "c" * len(cols_l) + "}",
                tex(self._players[0]) + r" \backslash " + tex(self._players[1]) + " & "
                + " & ".join(tex(c) for c in cols_l) + r" \\ \hline"]

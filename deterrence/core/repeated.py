@@ -79,7 +79,9 @@ class Noise:
         >>> Noise.from_spec(0.02)
         Traceback (most recent call last):
         ...
-        deterrence.errors.GameError: noise 0.02: a bare number is ambiguous; name its kind with one of the keys execution (one rung up), tremble (a uniformly chosen other action) or perception (the opponent's action misread), e.g. {execution = "1/50"}
+        deterrence.errors.GameError: noise 0.02: a bare number is ambiguous; name its kind with one of the keys
+        execution (one rung up), tremble (a uniformly chosen other action) or perception (the opponent's action
+        misread), e.g. {execution = "1/50"}
         """
         if spec is None or isinstance(spec, Noise):
             return spec
@@ -140,15 +142,15 @@ class Noise:
         return E
 
     def perception_matrix(self, actions) -> np.ndarray:
-        """``O[realised, observed]`` for the actions of the player being watched."""
+        """``obs[realised, observed]`` for the actions of the player being watched."""
         k = len(actions)
-        O = np.empty((k, k), dtype=object)
+        obs = np.empty((k, k), dtype=object)
         p = self.perception
         for i in range(k):
             for j in range(k):
-                O[i, j] = (1 if i == j else 0) if (p == 0 or k == 1) else (
+                obs[i, j] = (1 if i == j else 0) if (p == 0 or k == 1) else (
                     1 - p if i == j else _div(p, k - 1))
-        return O
+        return obs
 
     def to_dict(self) -> dict:
         return {k: format_exact(getattr(self, k)) for k in ("execution", "tremble", "perception")

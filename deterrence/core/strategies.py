@@ -276,7 +276,8 @@ def strategy(name: str, game, player=0, **params) -> Automaton:
     >>> strategy("nice", load_game("prisoners_dilemma"))
     Traceback (most recent call last):
     ...
-    deterrence.errors.GameError: unknown strategy 'nice'; known: always_escalate, always_hold, contrite_tit_for_tat, generous_tit_for_tat, grim_trigger, hawk, limited_retaliation, tit_for_tat, win_stay_lose_shift
+    deterrence.errors.GameError: unknown strategy 'nice'; known: always_escalate, always_hold, contrite_tit_for_tat,
+    generous_tit_for_tat, grim_trigger, hawk, limited_retaliation, tit_for_tat, win_stay_lose_shift
     """
     if getattr(game, "n_players", None) != 2:
         raise GameError("strategies are built for two-player stage games")
@@ -344,6 +345,7 @@ def _parse_call(text):
     return m.group(1), params
 
 
-__all__ = ["strategy", "STRATEGIES", "split_profile", "named_strategy", "always_hold", "always_escalate", "grim_trigger",
+__all__ = ["strategy", "STRATEGIES", "split_profile", "named_strategy", "always_hold", "always_escalate",
+           "grim_trigger",
            "tit_for_tat", "limited_retaliation", "generous_tit_for_tat",
            "contrite_tit_for_tat", "win_stay_lose_shift", "hawk"]

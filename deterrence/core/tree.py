@@ -306,7 +306,8 @@ class GameTree:
             if isinstance(pay, dict):
                 unknown = set(pay) - set(self._players)
                 if unknown:
-                    raise GameError(f"node {where}: payoff for unknown player(s) {', '.join(map(str, sorted(unknown)))}")
+                    names = ", ".join(map(str, sorted(unknown)))
+                    raise GameError(f"node {where}: payoff for unknown player(s) {names}")
                 missing = [p for p in self._players if p not in pay]
                 if missing:
                     raise GameError(f"node {where}: no payoff for {', '.join(missing)}")
@@ -495,7 +496,8 @@ class GameTree:
         >>> t.check_perfect_recall("backward induction")
         Traceback (most recent call last):
         ...
-        deterrence.errors.GameError: backward induction needs perfect recall: at node r, A has forgotten what was known at node l (information set 'h')
+        deterrence.errors.GameError: backward induction needs perfect recall: at node r, A has forgotten what was
+        known at node l (information set 'h')
         """
         for s in self._infosets.values():
             first = self.own_history(s.paths[0], s.player)

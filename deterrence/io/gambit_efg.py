@@ -269,7 +269,7 @@ def parse_efg(text, file="<string>") -> GameTree:
     by_player = {}
     for key, (iname, _, _) in parser.infosets.items():
         by_player.setdefault(key[0], []).append((key, iname))
-    for pl, items in by_player.items():
+    for _pl, items in by_player.items():
         counts = {}
         for _, iname in items:
             counts[iname] = counts.get(iname, 0) + 1

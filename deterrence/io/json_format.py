@@ -72,7 +72,8 @@ def read_json(path):
 def parse_json_game(text, *, file="<string>"):
     """Read a game from JSON text (or bytes).
 
-    >>> parse_json_game('{"players": ["A"], "actions": {"A": ["x", "y"]}, "payoffs": [["1"], ["1/2"]]}').payoff_array(0).tolist()
+    >>> text = '{"players": ["A"], "actions": {"A": ["x", "y"]}, "payoffs": [["1"], ["1/2"]]}'
+    >>> parse_json_game(text).payoff_array(0).tolist()
     [1, Fraction(1, 2)]
     >>> parse_json_game('{"players": ["A"],\\n "actions": }', file="g.json")
     Traceback (most recent call last):
@@ -191,7 +192,8 @@ def tree_to_json(tree) -> dict:
 def tree_from_json(obj, *, file="<json>"):
     """Build a game tree from a dict in the shape of :func:`tree_to_json` (the tree reader's checks).
 
-    >>> tree_from_json({"players": ["A"], "tree": {"player": "A", "moves": {"x": {"payoffs": ["1/2"]}}}}).node("x").payoffs
+    >>> data = {"players": ["A"], "tree": {"player": "A", "moves": {"x": {"payoffs": ["1/2"]}}}}
+    >>> tree_from_json(data).node("x").payoffs
     (Fraction(1, 2),)
     """
     from deterrence.io.tree_toml import tree_from_data

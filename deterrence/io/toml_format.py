@@ -73,7 +73,8 @@ def parse_toml_game(text, *, file="<string>"):
     >>> parse_toml_game('players = ["A"]', file="g.toml")
     Traceback (most recent call last):
     ...
-    deterrence.errors.GameFileError: g.toml:1: actions: missing (not found before the end of the file): the [actions] table gives each player's actions
+    deterrence.errors.GameFileError: g.toml:1: actions: missing (not found before the end of the file): the [actions]
+    table gives each player's actions
     """
     if isinstance(text, (bytes, bytearray)):
         text = decode_text(bytes(text), file)

@@ -44,7 +44,8 @@ and Gambit's .efg format.
 
 Steps of :func:`read_tree_toml`: parse with ``tomllib``; find the line of every
 key (:func:`deterrence.io.toml_reader.key_lines`); read the head with the
-reader every game file shares (:class:`deterrence.io.toml_reader.TomlReader`); walk the ``[tree]`` table building nodes and
+reader every game file shares (:class:`deterrence.io.toml_reader.TomlReader`); walk the ``[tree]`` table building
+nodes and
 checking keys; build the :class:`~deterrence.core.tree.GameTree`, turning its
 validation errors (which name a node path) into errors naming file and line.
 '''

@@ -20,7 +20,7 @@ function, so ``import deterrence`` stays light.
 from __future__ import annotations
 
 from deterrence.core.numbers import format_exact
-from deterrence.core.tree import Chance, Decision, GameTree, Terminal, path_name
+from deterrence.core.tree import Chance, Decision, GameTree, Terminal
 
 
 def _edge_text(node, label) -> str:
@@ -137,7 +137,7 @@ def _reach(tree: GameTree, equilibrium) -> dict:
 
 def _positive(p) -> bool:
     try:
-        return bool(p != 0) if not hasattr(p, "free_symbols") else not (p.is_zero is True)
+        return bool(p != 0) if not hasattr(p, "free_symbols") else p.is_zero is not True
     except TypeError:
         return True
 

@@ -186,7 +186,8 @@ def check_options(name: str, options, passed_by: str = "") -> None:
     >>> check_options("pure", {"limit": 10}, passed_by="subgame_perfect")
     Traceback (most recent call last):
     ...
-    deterrence.errors.GameError: method 'pure' (the stage method of 'subgame_perfect') has no option 'limit'; it takes no options
+    deterrence.errors.GameError: method 'pure' (the stage method of 'subgame_perfect') has no option 'limit'; it takes
+    no options
     """
     name = ALIASES.get(name, name)
     if name not in METHODS:
@@ -219,7 +220,8 @@ def solve(game, /, *method, **options) -> SolveResult:
     >>> solve(mp, "lemke_howson", start=1)
     Traceback (most recent call last):
     ...
-    deterrence.errors.GameError: method 'lemke_howson' has no option 'start'; its options are initial_label, exact, pivoting, max_pivots
+    deterrence.errors.GameError: method 'lemke_howson' has no option 'start'; its options are initial_label, exact,
+    pivoting, max_pivots
     """
     if len(method) > 1:
         raise GameError(f"solve takes the game and at most one method name, got {len(method) + 1} positional "

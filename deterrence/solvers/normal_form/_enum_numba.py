@@ -99,10 +99,10 @@ def _reverse_search(M, c, tol, tie, limit, maxdepth, ov_mask, ov_enter, ov_leave
         # The child's Bland rule must choose w: no variable with a smaller
         # index may have a negative reduced cost there (only those matter).
         child = True
-        for l in range(d):
-            if l == j or N[depth, l] > w:
+        for col in range(d):
+            if col == j or N[depth, col] > w:
                 continue
-            v = cb[depth, l] - q * D[depth, r, l]
+            v = cb[depth, col] - q * D[depth, r, col]
             if abs(v) <= tol:
                 return masks[:count], DEGENERATE  # dual degeneracy
             if v < 0.0:
@@ -110,22 +110,22 @@ def _reverse_search(M, c, tol, tie, limit, maxdepth, ov_mask, ov_enter, ov_leave
                 break
         if not child:
             continue                     # not an edge of the search tree
-        for l in range(d):
-            cnew[l] = cb[depth, l] - q * D[depth, r, l]
+        for col in range(d):
+            cnew[col] = cb[depth, col] - q * D[depth, r, col]
         cnew[j] = -q
         if depth + 1 >= maxdepth:
             return masks[:count], TOO_DEEP
         t = depth + 1
         rr = rhs[depth, r] / p
-        for l in range(d):
-            D[t, r, l] = D[depth, r, l] / p
+        for col in range(d):
+            D[t, r, col] = D[depth, r, col] / p
         D[t, r, j] = 1.0 / p
         for i in range(k):
             if i == r:
                 continue
             a = D[depth, i, j]
-            for l in range(d):
-                D[t, i, l] = D[depth, i, l] - a * D[t, r, l]
+            for col in range(d):
+                D[t, i, col] = D[depth, i, col] - a * D[t, r, col]
             D[t, i, j] = -a / p
             v = rhs[depth, i] - a * rr
             if v <= tol * 1e-3:
@@ -134,9 +134,9 @@ def _reverse_search(M, c, tol, tie, limit, maxdepth, ov_mask, ov_enter, ov_leave
             inv[t, i] = 1.0 / v
         rhs[t, r] = rr
         inv[t, r] = 1.0 / rr
-        for l in range(d):
-            cb[t, l] = cnew[l]
-            N[t, l] = N[depth, l]
+        for col in range(d):
+            cb[t, col] = cnew[col]
+            N[t, col] = N[depth, col]
         N[t, j] = w
         for i in range(k):
             Bv[t, i] = Bv[depth, i]

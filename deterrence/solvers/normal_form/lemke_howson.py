@@ -326,12 +326,12 @@ def _strategies_from_bases(game, basis0, basis1):
     S = sorted(lab for lab in basis0 if lab < m)
     J = sorted(set(range(n)) - {lab - m for lab in basis0 if lab >= m})
     T = sorted(lab - m for lab in basis1 if lab >= m)
-    I = sorted(set(range(m)) - {lab for lab in basis1 if lab < m})
-    if len(S) != len(J) or len(T) != len(I) or not S or not T:
+    rows_I = sorted(set(range(m)) - {lab for lab in basis1 if lab < m})
+    if len(S) != len(J) or len(T) != len(rows_I) or not S or not T:
         return None
     A, B = game.A, game.B
     Bt = [[B[i, j] for i in S] for j in J]
-    Asub = [[A[i, j] for j in T] for i in I]
+    Asub = [[A[i, j] for j in T] for i in rows_I]
     xs = _solve_probabilities(Bt)
     ys = _solve_probabilities(Asub)
     if xs is None or ys is None:

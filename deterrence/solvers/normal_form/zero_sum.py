@@ -144,15 +144,15 @@ def _exact_from_supports(game, x, y, v, tol, Af=None):
     T = [j for j in range(n) if y[j] > tol]
     Af = game.as_float()[0] if Af is None else Af
     scale = max(1.0, float(np.abs(Af).max()))
-    I = [i for i in range(m) if Af[i] @ y >= v - tol * scale]    # row best responses
-    J = [j for j in range(n) if x @ Af[:, j] <= v + tol * scale]  # column best responses
-    if not S or not T or not set(S) <= set(I) or not set(T) <= set(J):
+    best_rows = [i for i in range(m) if Af[i] @ y >= v - tol * scale]    # row best responses
+    best_cols = [j for j in range(n) if x @ Af[:, j] <= v + tol * scale]  # column best responses
+    if not S or not T or not set(S) <= set(best_rows) or not set(T) <= set(best_cols):
         return None
-    # column mix: A[I, T] y_T = v 1, sum y_T = 1   (unknowns y_T, v)
-    rows = [[A[i, j] for j in T] + [-1, 0] for i in I]
+    # column mix: A[best_rows, T] y_T = v 1, sum y_T = 1   (unknowns y_T, v)
+    rows = [[A[i, j] for j in T] + [-1, 0] for i in best_rows]
     rows.append([1] * len(T) + [0, 1])
     ys = solve_consistent(rows, len(T) + 1)
-    cols = [[A[i, j] for i in S] + [-1, 0] for j in J]
+    cols = [[A[i, j] for i in S] + [-1, 0] for j in best_cols]
     cols.append([1] * len(S) + [0, 1])
     xs = solve_consistent(cols, len(S) + 1)
     if xs is None or ys is None or any(p < 0 for p in xs[:-1]) or any(p < 0 for p in ys[:-1]):

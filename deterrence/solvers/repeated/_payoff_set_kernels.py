@@ -510,7 +510,8 @@ def _best_replies(A, B):
 def _classify_kernel(Vf, gf, icf, df, omdf, e0, ecr, steep, S, status):
     """The float half of :func:`_fixed_point_fast` (plain Python that numba compiles).
 
-    ``S``: the scale of V (``_ExactPolygon.scale``). Marks in ``status`` what must be done exactly: column 0 a whole profile
+    ``S``: the scale of V (``_ExactPolygon.scale``). Marks in ``status`` what must be done exactly: column 0 a whole
+    profile
     (stationarity undecided; 2: the incentive constraints certainly hold, only
     whether g is in V is open), columns 1 and 2 one incentive line (axis 0, 1).
     Returns -1 when an image point is certainly outside V, else 0.

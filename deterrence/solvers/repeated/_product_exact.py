@@ -112,7 +112,7 @@ class IntegerChain:
     def __init__(self, chain):
         n1, n2 = chain.n
         m1, m2 = chain.m
-        Dq, Q, DO, O = [], [], [], []
+        Dq, Q, DO, obs = [], [], [], []
         noise = _scaled_noise(chain)
         for i in range(2):
             dp, p = _over_common_denominator(chain.p[i])
@@ -120,11 +120,11 @@ class IntegerChain:
             Dq.append(dp * de)
             Q.append(np.dot(p, e))
             DO.append(do)
-            O.append(o)
+            obs.append(o)
         self.D = Dq[0] * Dq[1] * DO[0] * DO[1]
         dtype = np.int64 if self.D < _INT64_SAFE else object
         Q = [q.astype(dtype) for q in Q]
-        T = [self._moves(chain.automata[i], O[i].astype(dtype), dtype) for i in range(2)]
+        T = [self._moves(chain.automata[i], obs[i].astype(dtype), dtype) for i in range(2)]
         self._L, self._R = _factors(Q, T, chain.n, chain.m)
         self.n, self.m, self.N = (n1, n2), (m1, m2), n1 * n2
         self.W = _regroup(self._L, self._R, self.n)
@@ -144,15 +144,15 @@ class IntegerChain:
         self.R = (FR[:, 0], FR[:, 1])
 
     @staticmethod
-    def _moves(automaton, O, dtype):
+    def _moves(automaton, obs, dtype):
         nxt = np.asarray(automaton.transition_table)
         n = nxt.shape[0]
         one = np.zeros(nxt.size * n, dtype=dtype)
         one[np.arange(nxt.size) * n + nxt.ravel()] = 1
         one = one.reshape(nxt.shape + (n,))             # one[s, b_own, o, s']: o perceived
-        if O.shape[0] == O.shape[1] and (O == np.eye(O.shape[0], dtype=O.dtype)).all():
+        if obs.shape[0] == obs.shape[1] and (obs == np.eye(obs.shape[0], dtype=obs.dtype)).all():
             return one                                   # no perception errors
-        return np.einsum("do,sbox->sbdx", O, one)      # T[s, b_own, b_opp, s'] (times DO)
+        return np.einsum("do,sbox->sbdx", obs, one)      # T[s, b_own, b_opp, s'] (times DO)
 
     def war_weights(self, mask):
         """``D * P`` restricted to realised profiles with ``mask[b1, b2]`` true."""

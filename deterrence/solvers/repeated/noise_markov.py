@@ -88,7 +88,7 @@ def _long_run_distribution(P, start, mode):
     """Cesaro-limit distribution over product states from ``start``."""
     from scipy.sparse.csgraph import connected_components
     R = _support_reach(P, start, mode)
-    pos = {x: k for k, x in enumerate(R)}
+    {x: k for k, x in enumerate(R)}
     sub = np.array([[1 if P[x, y] != 0 else 0 for y in R] for x in R])
     _, labels = connected_components(sub, directed=True, connection="strong")
     classes = {}

@@ -86,10 +86,10 @@ class CompiledMatch:
             small = [j for j in range(K) if prob[j] < 1.0]
             large = [j for j in range(K) if prob[j] >= 1.0]
             while small and large:
-                s, l = small.pop(), large.pop()
-                al[s] = l
-                prob[l] -= 1.0 - prob[s]
-                (small if prob[l] < 1.0 else large).append(l)
+                small_j, large_j = small.pop(), large.pop()
+                al[small_j] = large_j
+                prob[large_j] -= 1.0 - prob[small_j]
+                (small if prob[large_j] < 1.0 else large).append(large_j)
             for j in large + small:
                 prob[j] = 1.0
             # accept column j when the 32-bit random word h < thr[j] (whose low bits chose
@@ -418,7 +418,8 @@ def tournament(game, strategies, *, matches: int = 200, turns: int = 200, delta=
                             interrupted=interrupted, failures=tuple(failures))
 
 
-__all__ = ["simulate", "SimulationResult", "play_match", "MatchHistory", "tournament", "TournamentResult", "CompiledMatch"]
+__all__ = ["simulate", "SimulationResult", "play_match", "MatchHistory", "tournament", "TournamentResult",
+           "CompiledMatch"]
 
 
 def _seed_sequence(seed) -> np.random.SeedSequence:

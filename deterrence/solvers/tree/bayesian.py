@@ -47,7 +47,8 @@ def bayesian_nash(tree: GameTree, method: str | None = None, **options):
 
     >>> from deterrence.models.zagare_kilgour import unilateral_deterrence
     >>> [e.describe() for e in bayesian_nash(unilateral_deterrence(), "pure")]
-    ['Challenger: status_quo; Defender: concede/resist  (payoffs 0, 0)', 'Challenger: status_quo; Defender: resist/concede  (payoffs 0, 0)', 'Challenger: status_quo; Defender: resist/resist  (payoffs 0, 0)']
+    ['Challenger: status_quo; Defender: concede/resist  (payoffs 0, 0)', 'Challenger: status_quo; Defender:
+    resist/concede  (payoffs 0, 0)', 'Challenger: status_quo; Defender: resist/resist  (payoffs 0, 0)']
     """
     return tree_nash(tree, method, **options)
 
@@ -125,7 +126,8 @@ def perfect_bayesian_equilibria(tree: GameTree) -> list:
     >>> from deterrence.models.zagare_kilgour import unilateral_deterrence
     >>> for e in perfect_bayesian_equilibria(unilateral_deterrence()):
     ...     print(e.describe())
-    Challenger status_quo at challenger, Defender resist at hard/challenge, Defender concede at soft/challenge  [beliefs challenger: 1/2 at hard, 1/2 at soft]  (payoffs 0, 0)
+    Challenger status_quo at challenger, Defender resist at hard/challenge, Defender concede at soft/challenge
+    [beliefs challenger: 1/2 at hard, 1/2 at soft]  (payoffs 0, 0)
     """
     if tree.is_symbolic:
         tree = tree.with_defaults()

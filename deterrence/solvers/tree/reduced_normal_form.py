@@ -147,7 +147,7 @@ def reduced_normal_form(tree: GameTree):
     if size > MAX_PROFILES:
         raise TooLargeError(f"the reduced normal form would have {size} profiles, over the limit of {MAX_PROFILES}")
     labels = [[strategy_label(tree, p, s) for s in strats] for p, strats in zip(tree.players, strategies)]
-    for p, labs in zip(tree.players, labels):
+    for labs in labels:
         if len(set(labs)) != len(labs):  # labels with '/' inside moves could collide
             labs[:] = [f"{k}:{lab}" for k, lab in enumerate(labs)]
     shape = tuple(len(s) for s in strategies)
@@ -176,7 +176,8 @@ def tree_nash(tree: GameTree, method: str | None = None, **options):
     >>> from deterrence.models.entry_deterrence import entry_deterrence
     >>> r = tree_nash(entry_deterrence(), "pure")
     >>> [e.describe() for e in r], r.method, r.options
-    (['Entrant: out; Incumbent: fight  (payoffs 0, 2)', 'Entrant: in; Incumbent: accommodate  (payoffs 1, 1)'], 'tree_nash', {'method': 'pure'})
+    (['Entrant: out; Incumbent: fight  (payoffs 0, 2)', 'Entrant: in; Incumbent: accommodate  (payoffs 1, 1)'],
+    'tree_nash', {'method': 'pure'})
     """
     import dataclasses
 

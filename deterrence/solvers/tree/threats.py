@@ -75,7 +75,8 @@ def noncredible_threats(tree: GameTree) -> list:
     >>> from deterrence.models.entry_deterrence import entry_deterrence
     >>> for e in noncredible_threats(entry_deterrence()):
     ...     print(e.describe())
-    (out, fight): not subgame perfect; at node in, Incumbent would not carry out 'fight': 'accommodate' gives 1 instead of -1 (gain 2)
+    (out, fight): not subgame perfect; at node in, Incumbent would not carry out 'fight': 'accommodate' gives 1
+    instead of -1 (gain 2)
     (in, accommodate): subgame perfect
     """
     from deterrence.solvers import solve
@@ -129,7 +130,8 @@ def threats_report(tree: GameTree) -> str:
     >>> from deterrence.models.entry_deterrence import entry_deterrence
     >>> print(threats_report(entry_deterrence()))
     2 pure Nash equilibria in the reduced normal form, 1 subgame perfect:
-      (out, fight): not subgame perfect; at node in, Incumbent would not carry out 'fight': 'accommodate' gives 1 instead of -1 (gain 2)
+      (out, fight): not subgame perfect; at node in, Incumbent would not carry out 'fight': 'accommodate' gives 1
+      instead of -1 (gain 2)
       (in, accommodate): subgame perfect
     """
     found = noncredible_threats(tree)
