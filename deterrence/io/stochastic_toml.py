@@ -145,20 +145,15 @@ class _StochasticReader:
             else:
                 self.fail(f"unknown key {key!r}; known keys are {', '.join(HEAD_KEYS)} "
                           "(other sections must be tables)", key)
-        title = b.get("title", str, "", default="")
-        description = b.get("description", str, "", default="")
-        sources = b.strings(b.get("sources", list, "", default=[]), "sources", what="source")
-        players = b.players()
-        params, notes = b.parameters()
+        head = b.head()
+        notes = head.pop("notes")
         if notes:
             extra["parameter_notes"] = notes
-        claims = b.get("claims", dict, "", default={})
-        self.players, self.params = players, list(params)
+        self.players, self.params = head["players"], list(head["parameters"])
         spec = self.stochastic(self.table(self.data["stochastic"], "stochastic"))
         try:
-            game = StochasticGame(players, parameters=params, title=title, description=description,
-                                  sources=sources, claims=claims, extra=extra, **spec)
-            if all(v is not None for v in params.values()):
+            game = StochasticGame(**head, extra=extra, **spec)
+            if all(v is not None for v in head["parameters"].values()):
                 game.with_defaults()  # probabilities must be probabilities at the defaults too
         except GameError as exc:
             raise GameFileError(str(exc), **{**self.where(*self.locate(str(exc))), "field": None}) from None
