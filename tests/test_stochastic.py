@@ -77,7 +77,8 @@ def test_good_file_reads_with_wildcards_noise_and_absorbing_state():
     assert h.transition("quiet", ("hold", "hold")) == {"quiet": Fraction(4, 5), "crisis": Fraction(1, 5)}
     # (escalate, escalate) matches "*, escalate" and "escalate, *" equally: they agree
     assert h.transition("quiet", ("escalate", "escalate")) == {"war": 1}
-    assert h.transition("war", ("hold", "hold")) == {"war": 1}
+    assert h.transition("war", ("none", "none")) == {"war": 1}
+    assert h.actions_in("war") == (("none",), ("none",))  # no choice in an absorbing state
     assert h.noise_in("crisis", "Iran")["retaliate"] == {"retaliate": Fraction(9, 10),
                                                         "escalate": Fraction(1, 10)}
     assert h.noise_in("crisis", "US")["retaliate"] == {"retaliate": 1}
@@ -289,9 +290,10 @@ def small_games(draw, max_states=2, max_actions=2, with_noise=True):
     small = st.integers(-3, 3)
     probs = st.sampled_from([0, Fraction(1, 4), Fraction(1, 3), Fraction(1, 2), 1])
     for s in states:
-        pays[s] = {(a, b): [draw(small), draw(small)] for a in actions[0] for b in actions[1]}
-        if s in absorbing:
+        if s in absorbing:  # no choice there: one payoff per player
+            pays[s] = {("*", "*"): [draw(small), draw(small)]}
             continue
+        pays[s] = {(a, b): [draw(small), draw(small)] for a in actions[0] for b in actions[1]}
         trans[s] = {}
         for a in actions[0]:
             for b in actions[1]:
@@ -333,8 +335,9 @@ def test_every_returned_equilibrium_passes_the_independent_check(game):
         if eq.exact:
             assert gain <= 0 and eq.verified_under_noise and eq.epsilon == 0
             assert verify_markov_perfect(game, as_dicts(game, eq)) == (True, [])
-        else:  # an epsilon-equilibrium: no policy gains more than epsilon / (1 - delta)
-            assert not eq.verified_under_noise and 0 < eq.epsilon
+        else:  # the rational point of an irrational MPE (or an epsilon-equilibrium):
+            # no policy gains more than epsilon / (1 - delta)
+            assert eq.radius > 0 if eq.verified_under_noise else eq.epsilon > 0
             assert gain <= sympy.Rational(eq.epsilon) / (1 - sympy.Rational(game.delta))
         values = values_by_sympy(game, as_dicts(game, eq))
         assert all(values[s] == [sympy.Rational(v) for v in eq.values[s]] for s in game.states)
@@ -393,17 +396,25 @@ def test_a_game_with_only_a_mixed_equilibrium_is_certified_exactly():
     assert not any(best_response_gain(g, sigma) <= 0 for sigma in pure_profiles(g))
 
 
-def test_an_irrational_equilibrium_is_flagged_with_an_exact_epsilon():
+def test_an_irrational_equilibrium_is_proved_in_a_small_box_or_flagged_with_an_exact_epsilon():
     g = StochasticGame(["Row", "Col"], ["a", "b"], [["H", "T"], ["H", "T"]],
                        payoffs={"a": pennies(1), "b": {"H, H": [3, -1], "T, T": [1, -1],
                                                        "H, T": [-1, 1], "T, H": [-1, 1]}},
                        transitions={"a": {"H, H": {"b": 1}, "*, *": {"a": 1}},
                                     "b": {"H, H": {"a": 1}, "*, *": {"b": 1}}}, delta="1/2")
     result = markov_perfect(g)
-    assert len(result) >= 1 and not result.exact
+    assert len(result) >= 1 and not result.exact and "proved within a radius" in result.to_text()
     for eq in result:
-        assert not eq.exact and not eq.verified_under_noise and 0 < eq.epsilon < Fraction(1, 10**40)
+        # Krawczyk's test: an exact MPE within 1e-40 of the listed (rational) numbers
+        assert not eq.exact and eq.verified_under_noise and eq.radius == Fraction(1, 10**40)
+        assert 0 <= eq.epsilon < Fraction(1, 10**40)
         assert best_response_gain(g, as_dicts(g, eq)) <= sympy.Rational(eq.epsilon) * 2
+        assert eq.to_json()["radius"] == "1/" + "1" + "0" * 40
+    # without the interval test the same point is only an epsilon-equilibrium, flagged
+    flagged = markov_perfect(g, interval=False)
+    assert [e.strategies for e in flagged] == [e.strategies for e in result]
+    for eq in flagged:
+        assert not eq.exact and not eq.verified_under_noise and 0 < eq.epsilon < Fraction(1, 10**40)
     # no rational with a small denominator solves the indifference system: the certified
     # profile is the rational within 1e-45 of the solution
     q = result[0].probability("b", "Col", "H")
@@ -420,14 +431,14 @@ def retaliation_game(m):
 
 
 def test_verification_is_made_under_the_games_own_noise():
-    plan = {"quiet": ("hold", "retaliate"), "war": ("hold", "hold")}
+    plan = {"quiet": ("hold", "retaliate")}  # no choice in war: it may be left out
     assert verify_markov_perfect(retaliation_game(0), plan) == (True, [])
     ok, deviations = verify_markov_perfect(retaliation_game(Fraction(1, 2)), plan)
     # by hand: V = 1 + 1/2 (1/2 V + 1/2 (-20)), so V = -16/3; holding gives 1/2 V = -8/3
     assert not ok and [(d.state, d.player, d.action, d.gain) for d in deviations] == \
         [("quiet", "Iran", "hold", Fraction(8, 3))]
     result = markov_perfect(retaliation_game(Fraction(1, 2)), mixed=False)
-    assert [e.action("quiet", "Iran") for e in result] == ["hold"] * 3  # any action in war
+    assert [e.action("quiet", "Iran") for e in result] == ["hold"]
     assert all(e.values["quiet"] == (0, 0) for e in result)
 
 
@@ -465,7 +476,7 @@ def test_chain_quantities_by_hand():
                        transitions={"quiet": {"*, *": {"quiet": 1 - p, "war": p}}},
                        absorbing=["war"], delta="1/2",
                        noise={"Iran": {"retaliate": {"retaliate": 1 - m, "hold": m}}})
-    plan = {"quiet": ("hold", "retaliate"), "war": ("hold", "hold")}
+    plan = {"quiet": ("hold", "retaliate"), "war": ("none", "none")}
     for T in (0, 1, 5, 26):
         assert mc.absorption_probability(g, plan, T) == 1 - (1 - p) ** T
         assert mc.expected_visits(g, plan, T)["quiet"] == sum((1 - p) ** t for t in range(T))
@@ -500,7 +511,7 @@ def simulate(game, plan, rounds, rnd):
 
 def test_chain_quantities_match_a_monte_carlo_simulation():
     g = parse_toml_game(BASE).with_defaults()
-    plan = {"quiet": ("hold", "retaliate"), "crisis": ("hold", "retaliate"), "war": ("hold", "hold")}
+    plan = {"quiet": ("hold", "retaliate"), "crisis": ("hold", "retaliate"), "war": ("none", "none")}
     rounds, runs, rnd = 12, 4000, random.Random(7)
     wars, strikes = 0, 0
     for _ in range(runs):

@@ -22,7 +22,9 @@ read only by :func:`deterrence.core.symbolic.parse_expression`):
 
 * ``players`` (one or more names), ``states`` (names, in order), ``start`` (a
   state; the first by default), ``absorbing`` (states never left);
-* the actions of each player in each state (by default the same everywhere);
+* the actions of each player in each state (by default the same everywhere,
+  except in absorbing states: there each player has the one action ``"none"``
+  unless the state lists its own actions);
 * ``payoff(state, realised profile)``: one per-round payoff per player;
 * ``transition(state, realised profile)``: a distribution over next states
   (absorbing states have none: they stay where they are);
@@ -61,8 +63,8 @@ messages.
 ...     absorbing=["war"], delta="9/10")
 >>> g.transition("calm", ("hold", "fight"))
 {'war': 1}
->>> g.payoff("war", ("hold", "fight"))
-(-5, -5)
+>>> g.payoff("war", ("none", "none")), g.actions_in("war")   # no choice in an absorbing state
+((-5, -5), (('none',), ('none',)))
 """
 from __future__ import annotations
 
@@ -75,6 +77,8 @@ from deterrence.core.numbers import format_exact, is_symbolic, to_exact
 from deterrence.errors import GameError
 
 WILDCARD = "*"
+#: The one action of every player in an absorbing state that lists no actions of its own.
+NO_CHOICE = "none"
 
 
 def discount_factor_per_round(annual_rate, round_days):
@@ -226,6 +230,9 @@ class StochasticGame:
             self._state(s, "state in state_actions")
         out = {}
         for s in self._states:
+            if s in self._absorbing and s not in state_actions:
+                out[s] = tuple((NO_CHOICE,) for _ in self._players)  # play no longer matters
+                continue
             given = state_actions.get(s, actions)
             if given is None or len(given) != n:
                 raise GameError(f"state {s}: action lists given for {0 if given is None else len(given)} "
@@ -744,4 +751,5 @@ def _demo_stage():
                                       actions=[["a", "b"], ["a", "b"]])
 
 
-__all__ = ["StochasticGame", "discount_factor_per_round", "parameter_substitution", "WILDCARD"]
+__all__ = ["StochasticGame", "discount_factor_per_round", "parameter_substitution", "WILDCARD",
+           "NO_CHOICE"]

@@ -50,11 +50,17 @@ Steps of :func:`markov_perfect`
    action's ``Q`` equals the value, probabilities sum to 1) is solved by
    Newton's method at 60 digits (mpmath) and rounded to rationals. A rational
    profile that passes the exact check is returned with ``exact=True`` and
-   ``verified_under_noise=True``. If the equilibrium is irrational, the rational
-   profile within ``1e-40`` of it is returned with ``exact=False``,
-   ``verified_under_noise=False`` and ``epsilon``: the exact largest one-shot
-   gain of that rational profile (an exact epsilon-equilibrium certificate).
-   Candidates that fail both are dropped.
+   ``verified_under_noise=True``. If the equilibrium is irrational, Krawczyk's
+   interval test (python-flint ``arb`` balls, exact derivatives by forward-mode
+   differentiation) proves that a box of radius ``1e-40`` around the rational
+   point holds exactly one solution of the indifference system, with positive
+   probabilities on the supports and every other action strictly worse: an
+   exact MPE. It is returned as the rational point with ``exact=False``,
+   ``verified_under_noise=True`` and ``radius=1e-40``. When the test fails
+   (degenerate supports, ties), the rational profile is returned only as an
+   epsilon-equilibrium (``verified_under_noise=False``, ``epsilon`` its exact
+   largest one-shot gain, below ``1e-30`` of the payoff scale). Candidates that
+   fail all of these are dropped.
 
 The mixed search is not guaranteed to find every mixed MPE: ``complete`` is
 True only when the search is the pure one (``mixed=False``); ``pure_complete``
@@ -98,7 +104,9 @@ class MarkovPerfectEquilibrium:
     ``strategies[state]`` holds one tuple of probabilities per player (in the
     state's action order, exact); ``values[state]`` the discounted value per
     player. ``epsilon`` is 0 for an exact equilibrium, else the exact largest
-    one-shot gain of the (rational) profile.
+    one-shot gain of the (rational) profile. An irrational equilibrium proved by the
+    interval test has ``exact=False``, ``verified_under_noise=True`` and ``radius``:
+    an exact MPE lies within ``radius`` of every listed probability and value.
     """
 
     strategies: dict
@@ -109,6 +117,7 @@ class MarkovPerfectEquilibrium:
     verified_under_noise: bool
     exact: bool = True
     epsilon: object = 0
+    radius: object = 0
 
     __hash__ = None
 
@@ -139,6 +148,8 @@ class MarkovPerfectEquilibrium:
     def describe(self) -> str:
         parts = []
         for s in self.states:
+            if all(len(a) == 1 for a in self.actions[s]):
+                continue  # no choice in this state (an absorbing state, say)
             per = []
             for i, p in enumerate(self.players):
                 used = [(a, q) for a, q in zip(self.actions[s][i], self.strategies[s][i]) if q > 0]
@@ -146,7 +157,9 @@ class MarkovPerfectEquilibrium:
                            f"{p} " + " + ".join(f"{_short(q)} {a}" for a, q in used))
             parts.append(f"{s}: " + ", ".join(per))
         start = self.values[self.states[0]]
-        tag = "" if self.exact else f"  [epsilon-equilibrium, epsilon = {float(self.epsilon):.3g}]"
+        tag = ("" if self.exact else
+               f"  [an exact MPE lies within {float(self.radius):.0e} of these numbers]" if self.verified_under_noise
+               else f"  [epsilon-equilibrium, epsilon = {float(self.epsilon):.3g}]")
         return "; ".join(parts) + f"  (values in {self.states[0]}: " + \
             ", ".join(_short(v) for v in start) + ")" + tag
 
@@ -155,7 +168,7 @@ class MarkovPerfectEquilibrium:
                                for s in self.states},
                 "values": {s: [format_exact(v) for v in self.values[s]] for s in self.states},
                 "verified_under_noise": self.verified_under_noise, "exact": self.exact,
-                "epsilon": format_exact(self.epsilon)}
+                "epsilon": format_exact(self.epsilon), "radius": format_exact(self.radius)}
 
 
 @dataclass(frozen=True)
@@ -188,8 +201,11 @@ class MarkovPerfectResult(EquilibriumSequence):
     def to_text(self) -> str:
         k = len(self.equilibria)
         what = "all" if self.complete else ("all pure, some mixed" if self.pure_complete else "some")
+        how = ("exact" if self.exact else "exact where rational; " + ", ".join(
+            sorted({"irrational ones proved within a radius" if e.verified_under_noise else
+                    "epsilon-equilibria flagged" for e in self.equilibria if not e.exact})))
         lines = [f"{k} Markov perfect equilibri{'um' if k == 1 else 'a'} ({self.method}; {what}; "
-                 f"{'exact' if self.exact else 'some epsilon-certified'}; checked under the game's noise)"]
+                 f"{how}; checked under the game's noise)"]
         lines += [f"  [{j}] {e.describe()}" for j, e in enumerate(self.equilibria)]
         lines += [f"Note: {n}" for n in self.notes]
         return "\n".join(lines)
@@ -400,16 +416,14 @@ def _logit_path(game, tables, prior, lambdas):
     x[n_sigma:] = np.linalg.solve(np.eye(k) - delta * P, r).reshape(-1)
     done = 0.0
     for lam in lambdas:
-        step, current = lam, done
-        for _ in range(12):  # halve the step when the solver loses the path
-            sol = root(equations, x, args=(step,), method="hybr")
+        target, failures = lam, 0
+        while done < lam and failures < 20:  # halve the step while the solver loses the path
+            sol = root(equations, x, args=(target,), method="hybr")
             if sol.success and np.all(np.isfinite(sol.x)):
-                break
-            step = (current + step) / 2
-        else:
-            break
-        x, done = sol.x, step
-        if step < lam:
+                x, done, target = sol.x, target, lam
+            else:
+                target, failures = (done + target) / 2, failures + 1
+        if done < lam:
             break
     sig, V = unpack(x)
     return sig, V, done
@@ -431,7 +445,7 @@ def _candidates(game, restarts, seed):
         yield sig, V
 
 
-def certify_markov_perfect(game, candidate) -> MarkovPerfectEquilibrium | None:
+def certify_markov_perfect(game, candidate, *, interval: bool = True) -> MarkovPerfectEquilibrium | None:
     """An exact (or exactly epsilon-certified) MPE near a float candidate, or None.
 
     ``candidate`` is ``{state: [probabilities per player]}`` in floats (or any numbers).
@@ -465,11 +479,14 @@ def certify_markov_perfect(game, candidate) -> MarkovPerfectEquilibrium | None:
         return None
     values = markov_values(game, sigma)
     worst = max(one_shot_gains(game, sigma, values).values())
+    actions = {s: game.actions_in(s) for s in game.states}
+    if interval and system.interval_certificate(sigma, values, radius=40):
+        return MarkovPerfectEquilibrium(sigma, values, game.players, game.states, actions, True, False,
+                                        max(worst, 0), Fraction(1, 10**40))
     scale = max(abs(v) for s in game.states for (pay, _) in game.outcome_table(s).values() for v in pay) + 1
     if worst > Fraction(scale, 10**30) / (1 - game.delta):
         return None
-    return MarkovPerfectEquilibrium(sigma, values, game.players, game.states,
-                                    {s: game.actions_in(s) for s in game.states}, False, False, worst)
+    return MarkovPerfectEquilibrium(sigma, values, game.players, game.states, actions, False, False, worst)
 
 
 def _rounded(game, numbers, supports, bound):
@@ -489,6 +506,63 @@ def _rounded(game, numbers, supports, bound):
     return out
 
 
+class _Dual:
+    """A number with its gradient (a sparse map unknown -> derivative): forward-mode
+    differentiation over python-flint balls, for the interval Jacobian."""
+
+    __slots__ = ("value", "grad")
+
+    def __init__(self, value, grad=None):
+        self.value, self.grad = value, grad or {}
+
+    @staticmethod
+    def lift(other):
+        return other if isinstance(other, _Dual) else _Dual(_dual_constant(other).value)
+
+    def __add__(self, other):
+        other = _Dual.lift(other)
+        grad = dict(self.grad)
+        for k, v in other.grad.items():
+            grad[k] = grad[k] + v if k in grad else v
+        return _Dual(self.value + other.value, grad)
+
+    __radd__ = __add__
+
+    def __neg__(self):
+        return _Dual(-self.value, {k: -v for k, v in self.grad.items()})
+
+    def __sub__(self, other):
+        return self + (-_Dual.lift(other))
+
+    def __rsub__(self, other):
+        return _Dual.lift(other) - self
+
+    def __mul__(self, other):
+        other = _Dual.lift(other)
+        grad = {k: v * other.value for k, v in self.grad.items()}
+        for k, v in other.grad.items():
+            grad[k] = grad[k] + self.value * v if k in grad else self.value * v
+        return _Dual(self.value * other.value, grad)
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, other):
+        other = _Dual.lift(other)
+        if other.grad:
+            raise TypeError("division by a variable is not needed here")
+        return _Dual(self.value / other.value, {k: v / other.value for k, v in self.grad.items()})
+
+    def __eq__(self, other):  # only "is exactly zero", for skipping zero weights
+        return not self.grad and other == 0 and self.value == 0
+
+    __hash__ = None
+
+
+def _dual_constant(v):
+    import flint
+    return _Dual(flint.arb(v))
+
+
 class _IndifferenceSystem:
     """The equations of an MPE with given supports: every supported action's ``Q`` equals
     the value, and each player's probabilities sum to 1. Unknowns: the supported
@@ -500,7 +574,9 @@ class _IndifferenceSystem:
         self.layout = [(s, i, a) for s in game.states for i in range(self.n) for a in supports[s][i]]
         self.tables = {s: game.outcome_table(s) for s in game.states}
 
-    def residual(self, x, num):
+    def gains(self, x, num, everywhere=False) -> dict:
+        """``{(state, player index, action index): Q - V}`` at the point ``x``: for the
+        supported actions, or (``everywhere``) for every action."""
         game, n = self.game, self.n
         tables = self._converted(num)
         sig = {s: [[num(0)] * len(a) for a in game.actions_in(s)] for s in game.states}
@@ -508,10 +584,10 @@ class _IndifferenceSystem:
             sig[s][i][a] = v
         base = len(self.layout)
         d = tables["delta"]
-        res = []
+        out = {}
         for j, s in enumerate(game.states):
             for i in range(n):
-                for a in self.supports[s][i]:
+                for a in (range(len(game.actions_in(s)[i])) if everywhere else self.supports[s][i]):
                     q = num(0)
                     for prof, (pay, nxt) in tables[s].items():
                         if prof[i] != a:
@@ -520,13 +596,79 @@ class _IndifferenceSystem:
                         for m in range(n):
                             if m != i:
                                 w = w * sig[s][m][prof[m]]
-                        if w == 0:
+                        if w == 0:  # an action off the support: exactly zero weight
                             continue
                         cont = sum((t * x[base + jj * n + i] for jj, t in nxt), num(0))
                         q = q + w * (pay[i] + d * cont)
-                    res.append(q - x[base + j * n + i])
-                res.append(sum(sig[s][i], num(0)) - 1)
+                    out[(s, i, a)] = q - x[base + j * n + i]
+        return out
+
+    def residual(self, x, num):
+        gains = self.gains(x, num)
+        res = []
+        for s in self.game.states:
+            for i in range(self.n):
+                res += [gains[(s, i, a)] for a in self.supports[s][i]]
+                res.append(sum((x[c] for c, (s2, i2, _) in enumerate(self.layout) if (s2, i2) == (s, i)),
+                               num(0)) - 1)
         return res
+
+    def interval_certificate(self, sigma, values, radius: int = 40) -> bool:
+        """Krawczyk's test (python-flint ``arb`` balls) that the box of radius ``10^-radius``
+        around the rational point ``(sigma, values)`` holds exactly one zero of the system,
+        that its supported probabilities are positive and that every action off the support
+        gains strictly less than the value there: an exact MPE, irrational in general.
+
+        R. Krawczyk, "Newton-Algorithmen zur Bestimmung von Nullstellen mit
+        Fehlerschranken", Computing 4 (1969) 187-201; R. E. Moore, "A test for existence
+        of solutions to nonlinear systems", SIAM J. Numer. Anal. 14 (1977) 611-615.
+        """
+        import flint
+        saved = flint.ctx.prec
+        flint.ctx.prec = 64 + int(radius * 3.33) * 2
+        try:
+            def arb_of(v):
+                v = Fraction(v)
+                return flint.arb(flint.fmpq(v.numerator, v.denominator))
+
+            center = [sigma[s][i][a] for s, i, a in self.layout]
+            center += [values[s][i] for s in self.game.states for i in range(self.n)]
+            m = len(center)
+            c = [arb_of(v) for v in center]
+            width = flint.arb(0, f"1e-{radius}")
+            box = [v + width for v in c]
+            F = self.residual(c, flint.arb)
+            if len(F) != m:
+                return False
+            Jc = self._jacobian(c)
+            JX = self._jacobian(box)
+            try:
+                Y = flint.arb_mat(m, m, [v for row in Jc for v in row]).mid().inv().mid()
+            except (ZeroDivisionError, ValueError):
+                return False
+            Fc = flint.arb_mat(m, 1, F)
+            step = flint.arb_mat(m, 1, [b - v for b, v in zip(box, c)])
+            eye = flint.arb_mat(m, m)
+            for r in range(m):
+                eye[r, r] = 1
+            K = flint.arb_mat(m, 1, c) - Y * Fc + (eye - Y * flint.arb_mat(m, m, [v for row in JX for v in row])) * step
+            limit = flint.arb(f"1e-{radius}")
+            if not all(abs(K[r, 0] - c[r]) < limit for r in range(m)):
+                return False
+            if not all(box[r] > 0 for r in range(len(self.layout))):
+                return False
+            off = self.gains(box, flint.arb, everywhere=True)
+            return all(g < 0 for key, g in off.items() if key[2] not in self.supports[key[0]][key[1]])
+        finally:
+            flint.ctx.prec = saved
+
+    def _jacobian(self, point) -> list:
+        """Rows of the Jacobian of :meth:`residual` at ``point`` (arb balls), by forward-mode
+        differentiation: exact derivatives of the polynomial equations, in ball arithmetic."""
+        import flint
+        x = [_Dual(v, {r: flint.arb(1)}) for r, v in enumerate(point)]
+        rows = self.residual(x, _dual_constant)
+        return [[f.grad.get(c, flint.arb(0)) for c in range(len(point))] for f in rows]
 
     def _converted(self, num):
         cache = self.__dict__.setdefault("_cache", {})
@@ -624,7 +766,7 @@ def _float_values(game, numbers):
 
 # -- the method ----------------------------------------------------------------------------
 def markov_perfect(game, *, mixed: bool = True, restarts: int = 4, seed=0,
-                   max_profiles: int = MAX_PROFILES) -> MarkovPerfectResult:
+                   max_profiles: int = MAX_PROFILES, interval: bool = True) -> MarkovPerfectResult:
     """Markov perfect equilibria of a stochastic game: all pure ones, and mixed ones found by
     the logit homotopy (see the module docstring), each certified under the game's noise.
 
@@ -645,7 +787,7 @@ def markov_perfect(game, *, mixed: bool = True, restarts: int = 4, seed=0,
         seen = {_key(e.strategies) for e in found}
         for sig, _ in _candidates(game, restarts, seed):
             candidate = {s: [list(d) for d in sig[j]] for j, s in enumerate(game.states)}
-            eq = certify_markov_perfect(game, candidate)
+            eq = certify_markov_perfect(game, candidate, interval=interval)
             if eq is not None and _key(eq.strategies) not in seen:
                 seen.add(_key(eq.strategies))
                 found.append(eq)
