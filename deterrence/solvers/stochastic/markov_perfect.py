@@ -27,6 +27,12 @@ References
 * S. Eibelshaeuser and D. Poensgen, "Markov quantal response equilibrium and a
   homotopy method for computing and selecting Markov perfect equilibria of
   dynamic stochastic games" (2019), arXiv:1905.03330 (the logit homotopy used here).
+* T. L. Turocy, "A dynamic homotopy interpretation of the logistic quantal response
+  equilibrium correspondence", Games Econ. Behav. 51 (2005) 243-263 (tracing in
+  log-probabilities); E. L. Allgower and K. Georg, *Numerical Continuation
+  Methods*, Springer 1990, ch. 2 (pseudo-arclength predictor-corrector).
+* R. Krawczyk, "Newton-Algorithmen zur Bestimmung von Nullstellen mit
+  Fehlerschranken", Computing 4 (1969) 187-201 (the interval existence test).
 
 Steps of :func:`markov_perfect`
 -------------------------------
@@ -41,9 +47,13 @@ Steps of :func:`markov_perfect`
 2. **Mixed MPE** (``mixed=True``). Candidates come from the logit homotopy:
    the logit Markov quantal response equilibrium ``sigma_i(s) ~ prior *
    exp(lambda Q_i(s))`` is traced from ``lambda = 0`` (uniform play, or a random
-   prior for each of ``restarts`` further runs) to ``lambda`` large, solving the
-   fixed point with scipy's ``root`` at each step from the previous one. Its
-   limit is an MPE (in floats).
+   prior for each of ``restarts`` further runs) towards ``lambda`` large, in
+   log-probabilities, by pseudo-arclength continuation (predictor along the
+   tangent, Newton corrector, step control; it passes turning points). It stops
+   when ``lambda`` is large or when the supports have settled; its end is an MPE
+   in floats. A path longer than ``max_steps`` steps, or lost, gives no candidate
+   (games with many equilibria can wind for long; symmetric games have branch
+   points where the path may be lost).
 3. **Certification.** A float candidate is never returned. Its supports are
    read off; the rationals nearest the candidate with small denominators are
    tried first, then the indifference system on those supports (each supported
@@ -361,88 +371,183 @@ def pure_markov_perfect(game, *, max_profiles: int = MAX_PROFILES) -> list:
 
 
 # -- mixed profiles: the logit homotopy --------------------------------------------------
-def _logit_path(game, tables, prior, lambdas):
-    """Trace the logit Markov QRE from lambda = 0 along ``lambdas``; the last point (floats)."""
-    import numpy as np
-    from scipy.optimize import root
-    k, n, delta = len(game.states), len(game.players), float(game.delta)
-    sizes = [[len(a) for a in game.actions_in(s)] for s in game.states]
-    slots = []
-    pos = 0
-    for j in range(k):
-        row = []
-        for i in range(n):
-            row.append(slice(pos, pos + sizes[j][i]))
-            pos += sizes[j][i]
-        slots.append(row)
-    n_sigma = pos
+def _contract(np, T, vector, axis):
+    """Contract axis ``axis`` of a batched tensor with a batched vector (rows aligned)."""
+    T = np.moveaxis(T, axis, -1)
+    return np.einsum("b...k,bk->b...", T, vector)
 
-    def unpack(x):
-        return [[x[slots[j][i]] for i in range(n)] for j in range(k)], x[n_sigma:].reshape(k, n)
 
-    def q_values(sig, V):
-        out = []
-        for j in range(k):
-            pay, nxt = tables[j]
+class _LogitHomotopy:
+    """The logit Markov QRE of a prior as a path ``H(y) = 0``, ``y = (z, v, mu)``.
+
+    ``z`` are the logarithms of every probability (state, player, action), ``v`` the
+    values ``V[state][player]`` divided by the payoff scale, and ``mu = lambda *
+    scale`` the precision. The equations are ``z = log prior + lambda Q - logsumexp(..)``
+    and ``v = sigma . Q / scale`` in each state for each player. In logarithms the
+    probabilities of actions that lose fall linearly in ``lambda`` (Turocy 2005,
+    "A dynamic homotopy interpretation of the logistic quantal response
+    equilibrium correspondence", Games Econ. Behav. 51: 243-263), so the path is
+    smooth and long steps are safe.
+    """
+
+    def __init__(self, game, tables, prior):
+        import numpy as np
+        self.np = np
+        self.tables, self.prior = tables, prior
+        self.k, self.n, self.delta = len(game.states), len(game.players), float(game.delta)
+        self.sizes = [[len(a) for a in game.actions_in(s)] for s in game.states]
+        self.slots, pos = [], 0
+        for j in range(self.k):
             row = []
+            for i in range(self.n):
+                row.append(slice(pos, pos + self.sizes[j][i]))
+                pos += self.sizes[j][i]
+            self.slots.append(row)
+        self.n_sigma = pos
+        self.scale = _scale(game, tables)
+        self.log_prior = [[np.log(prior[j][i]) for i in range(self.n)] for j in range(self.k)]
+
+    def strategies(self, y):
+        np = self.np
+        return [[np.exp(y[self.slots[j][i]]) for i in range(self.n)] for j in range(self.k)]
+
+    def residual(self, y):
+        return self.residuals(y[None, :])[0]
+
+    def residuals(self, Y):
+        """The residual at each row of ``Y`` (a batch: the Jacobian's columns in one call)."""
+        with self.np.errstate(all="ignore"):  # a wild Newton trial is rejected by the caller
+            return self._residuals(Y)
+
+    def _residuals(self, Y):
+        np, n, k = self.np, self.n, self.k
+        lam = Y[:, -1:] / self.scale
+        V = Y[:, self.n_sigma:-1].reshape(len(Y), k, n) * self.scale
+        out = np.empty((len(Y), Y.shape[1] - 1))
+        for j in range(k):
+            pay, nxt = self.tables[j]
+            sig = [np.exp(Y[:, self.slots[j][i]]) for i in range(n)]
             for i in range(n):
-                T = pay[..., i] + delta * nxt @ V[:, i]
-                for m in reversed(range(n)):
-                    if m != i:
-                        T = np.tensordot(T, sig[j][m], axes=([m], [0]))
-                row.append(T)
-            out.append(row)
+                # T[b, profile] = u_i + delta * E[V_i(next)] for each batch row b
+                T = pay[..., i][None] + self.delta * np.tensordot(V[:, :, i], nxt, axes=([1], [n]))
+                if n == 2:
+                    Q = np.einsum("bxy,by->bx", T, sig[1]) if i == 0 else np.einsum("bxy,bx->by", T, sig[0])
+                else:
+                    Q = T
+                    for m in reversed(range(n)):  # higher axes first: lower ones keep their place
+                        if m != i:
+                            Q = _contract(np, Q, sig[m], m + 1)
+                u = self.log_prior[j][i][None] + lam * Q
+                top = u.max(axis=1, keepdims=True)
+                sl = self.slots[j][i]
+                out[:, sl] = Y[:, sl] - (u - top - np.log(np.exp(u - top).sum(axis=1, keepdims=True)))
+                col = self.n_sigma + j * n + i
+                out[:, col] = Y[:, col] - (sig[i] * Q).sum(axis=1) / self.scale
         return out
 
-    def equations(x, lam):
-        sig, V = unpack(x)
-        Q = q_values(sig, V)
-        res = np.empty_like(x)
+    def jacobian(self, y, f):
+        np = self.np
+        h = 1e-7 * (1 + np.abs(y))
+        return ((self.residuals(y[None, :] + np.diag(h)) - f[None, :]) / h[:, None]).T
+
+    def start(self):
+        """The point at lambda = 0: play the prior; values of the prior."""
+        np, n, k = self.np, self.n, self.k
+        P, r = np.zeros((k, k)), np.zeros((k, n))
         for j in range(k):
-            for i in range(n):
-                z = lam * Q[j][i] + np.log(prior[j][i])
-                z = np.exp(z - z.max())
-                res[slots[j][i]] = sig[j][i] - z / z.sum()
-                res[n_sigma + j * n + i] = V[j, i] - sig[j][i] @ Q[j][i]
-        return res
+            for prof, w in _profile_weights([self.prior[j][i] for i in range(n)]).items():
+                P[j] += w * self.tables[j][1][prof]
+                r[j] += w * self.tables[j][0][prof]
+        V = np.linalg.solve(np.eye(k) - self.delta * P, r).reshape(-1) / self.scale
+        z = np.concatenate([self.log_prior[j][i] for j in range(k) for i in range(n)])
+        return np.concatenate([z, V, [0.0]])
 
-    x = np.concatenate([prior[j][i] for j in range(k) for i in range(n)] + [np.zeros(k * n)])
-    sig, _ = unpack(x)
-    # the values of the starting profile
-    P = np.array([np.einsum(tables[j][1], list(range(n + 1)), *sum(([sig[j][i], [i]] for i in range(n)), []), [n])
-                  for j in range(k)])
-    r = np.array([np.einsum(tables[j][0], list(range(n + 1)), *sum(([sig[j][i], [i]] for i in range(n)), []), [n])
-                  for j in range(k)])
-    x[n_sigma:] = np.linalg.solve(np.eye(k) - delta * P, r).reshape(-1)
-    done = 0.0
-    for lam in lambdas:
-        target, failures = lam, 0
-        while done < lam and failures < 20:  # halve the step while the solver loses the path
-            sol = root(equations, x, args=(target,), method="hybr")
-            if sol.success and np.all(np.isfinite(sol.x)):
-                x, done, target = sol.x, target, lam
-            else:
-                target, failures = (done + target) / 2, failures + 1
-        if done < lam:
-            break
-    sig, V = unpack(x)
-    return sig, V, done
+    def trace(self, mu_end, max_steps=600):
+        """Pseudo-arclength continuation (Allgower and Georg, *Numerical Continuation
+        Methods*, 1990, ch. 2): an Euler predictor along the tangent (the null vector of
+        the Jacobian) and Newton correctors, with step control; it follows the
+        path through turning points, where ``lambda`` goes back for a while. Returns the
+        point at ``mu = mu_end`` or where the supports have settled, or None when the
+        path is lost or longer than ``max_steps``."""
+        np = self.np
+        y = self.start()
+        step, secant, last, settled = 0.5, None, None, 0
+        self.history = []  # (mu, step, corrector iterations) of each step, for diagnosis
+        for _ in range(max_steps):
+            f = self.residual(y)
+            J = self.jacobian(y, f)
+            q, _ = np.linalg.qr(J.T, mode="complete")
+            tangent = q[:, -1]
+            # orientation: along the last secant (at the start: lambda increasing)
+            if (tangent[-1] if secant is None else tangent @ secant) < 0:
+                tangent = -tangent
+            while True:  # shrink the step until the corrector converges close to the tangent
+                z = y + step * tangent
+                for it in range(8):
+                    g = self.residual(z)
+                    if not np.all(np.isfinite(g)) or np.abs(g).max() < 1e-8:
+                        break
+                    # Newton, min-norm (the Jacobian is cheap: one batched evaluation)
+                    z = z - np.linalg.lstsq(self.jacobian(z, g) if it else J, g, rcond=None)[0]
+                moved = z - y
+                length = np.linalg.norm(moved)
+                if (np.all(np.isfinite(g)) and np.abs(g).max() < 1e-8 and z[-1] > -1e-6
+                        and length > 0 and moved @ tangent > 0.97 * length):
+                    break  # converged, and the path did not turn much within the step
+                step /= 2
+                if step < 1e-10:
+                    return None
+            secant, y = moved / length, z
+            self.history.append((y[-1], step, it))
+            if y[-1] >= mu_end:
+                return self.finish(y, mu_end)
+            # Far along, the supports show: every probability is clearly positive or
+            # vanishing (below e^-70). When that pattern has held for a while, the rest
+            # of the path only moves the mixtures, which the certification solves for.
+            logs = y[:self.n_sigma]
+            if y[-1] >= mu_end * 1e-5 and np.all((logs > math.log(1e-4)) | (logs < -70)):
+                pattern = tuple(logs > -70)
+                settled = settled + 1 if pattern == last else 0
+                last = pattern
+                if settled >= 25:
+                    return y
+            step *= 2.0 if it <= 2 else (1.3 if it <= 4 else 0.6)
+        return None
+
+    def finish(self, y, mu_end):
+        """Newton at ``mu = mu_end`` (the last step may overshoot it)."""
+        np = self.np
+        y = y.copy()
+        y[-1] = mu_end
+        for _ in range(30):
+            g = self.residual(y)
+            if np.abs(g).max() < 1e-12:
+                break
+            J = self.jacobian(y, g)[:, :-1]
+            y[:-1] = y[:-1] - np.linalg.lstsq(J, g, rcond=None)[0]
+        return y
 
 
-def _candidates(game, restarts, seed):
+def _candidates(game, restarts, seed, max_steps=600):
+    """Float candidates: the ends of the logit homotopy from the uniform prior and from
+    ``restarts`` random priors (seeded)."""
     import numpy as np
     from deterrence.core.random import rng as make_rng
     tables = _float_tables(game)
-    scale = _scale(game, tables) * (1 - float(game.delta))  # per-round payoff scale
-    lambdas = [10 ** (e / 6) / scale for e in range(-12, 43)]  # 1e-2 .. 1e7 per unit of payoff
+    per_round = _scale(game, tables) * (1 - float(game.delta))
+    # lambda up to 1e8 / (per-round payoff scale): an action that loses by a millionth of
+    # a round's payoffs keeps a probability of about exp(-100)
+    mu_end = 1e8 * _scale(game, tables) / per_round
     generator = make_rng(seed)
     priors = [[[np.full(len(a), 1 / len(a)) for a in game.actions_in(s)] for s in game.states]]
     for _ in range(restarts):
         priors.append([[generator.dirichlet(np.ones(len(a))) for a in game.actions_in(s)]
                        for s in game.states])
     for prior in priors:
-        sig, V, lam = _logit_path(game, tables, prior, lambdas)
-        yield sig, V
+        path = _LogitHomotopy(game, tables, prior)
+        y = path.trace(mu_end, max_steps)
+        if y is not None:
+            yield path.strategies(y)
 
 
 def certify_markov_perfect(game, candidate, *, interval: bool = True) -> MarkovPerfectEquilibrium | None:
@@ -765,8 +870,9 @@ def _float_values(game, numbers):
 
 
 # -- the method ----------------------------------------------------------------------------
-def markov_perfect(game, *, mixed: bool = True, restarts: int = 4, seed=0,
-                   max_profiles: int = MAX_PROFILES, interval: bool = True) -> MarkovPerfectResult:
+def markov_perfect(game, *, mixed: bool = True, restarts: int = 2, seed=0,
+                   max_profiles: int = MAX_PROFILES, interval: bool = True,
+                   max_steps: int = 600) -> MarkovPerfectResult:
     """Markov perfect equilibria of a stochastic game: all pure ones, and mixed ones found by
     the logit homotopy (see the module docstring), each certified under the game's noise.
 
@@ -785,7 +891,7 @@ def markov_perfect(game, *, mixed: bool = True, restarts: int = 4, seed=0,
     notes = []
     if mixed:
         seen = {_key(e.strategies) for e in found}
-        for sig, _ in _candidates(game, restarts, seed):
+        for sig in _candidates(game, restarts, seed, max_steps):
             candidate = {s: [list(d) for d in sig[j]] for j, s in enumerate(game.states)}
             eq = certify_markov_perfect(game, candidate, interval=interval)
             if eq is not None and _key(eq.strategies) not in seen:
