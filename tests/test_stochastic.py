@@ -536,3 +536,25 @@ def test_long_run_frequencies_of_a_periodic_chain():
     assert mc.long_run_frequencies(g, {}) == {"x": Fraction(1, 4), "y": Fraction(1, 2), "z": Fraction(1, 4)}
     assert mc.state_distribution(g, {}, 2) == {"x": Fraction(1, 2), "y": 0, "z": Fraction(1, 2)}
     assert mc.expected_rounds_to_absorption(g, {}, states=["z"]) == 4  # x->y, then 1/2 each pass
+
+
+def test_equilibria_on_named_supports_match_the_homotopy_and_are_certified():
+    from deterrence.solvers.stochastic.markov_perfect import markov_perfect_on_supports
+    g = StochasticGame(["Row", "Col"], ["a", "b"], [["H", "T"], ["H", "T"]],
+                       payoffs={"a": pennies(1), "b": {"H, H": [3, -1], "T, T": [1, -1],
+                                                       "H, T": [-1, 1], "T, H": [-1, 1]}},
+                       transitions={"a": {"H, H": {"b": 1}, "*, *": {"a": 1}},
+                                    "b": {"H, H": {"a": 1}, "*, *": {"b": 1}}}, delta="1/2")
+    full = {"a": {"Row": ["H", "T"], "Col": ["H", "T"]}, "b": [["H", "T"], ["H", "T"]]}
+    on_supports = markov_perfect_on_supports(g, full, starts=5)
+    assert [e.strategies for e in on_supports] == [e.strategies for e in markov_perfect(g)]
+    assert all(e.verified_under_noise for e in on_supports)
+    # Row pure in a: then Col would not mix there, so no equilibrium has these supports
+    assert markov_perfect_on_supports(g, {"a": [["H"], ["H", "T"]], "b": [["H", "T"], ["H", "T"]]},
+                                      starts=5) == []
+    with pytest.raises(GameError, match="unknown action 'X' of Col in state 'b'"):
+        markov_perfect_on_supports(g, {"a": [["H"], ["H"]], "b": [["H"], ["X"]]})
+    with pytest.raises(GameError, match="no supports given for state 'b'"):
+        markov_perfect_on_supports(g, {"a": [["H"], ["H"]]})
+    # the method takes supports too, and finds nothing new here
+    assert len(markov_perfect(g, restarts=0, supports=[full])) == 1

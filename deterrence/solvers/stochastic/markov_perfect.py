@@ -870,11 +870,77 @@ def _float_values(game, numbers):
 
 
 # -- the method ----------------------------------------------------------------------------
+def markov_perfect_on_supports(game, supports, *, starts: int = 20, seed=0,
+                               interval: bool = True) -> list:
+    """Certified MPE whose supports are the given ones: the indifference system on those
+    supports is solved by Newton's method from ``starts`` random points (seeded), and
+    every solution is certified as in :func:`certify_markov_perfect`.
+
+    ``supports`` maps each state to one list of actions per player (a sequence, or a
+    mapping player -> list); states where every player has one action may be left out.
+    Use it when the question names the kind of play (Iran mixes hold and retaliate in
+    quiet, say) and the homotopy ends elsewhere.
+
+    >>> from deterrence.core.normal_form import NormalFormGame
+    >>> from deterrence.core.stochastic import StochasticGame
+    >>> pennies = StochasticGame.from_stage_game(NormalFormGame.zero_sum([[1, -1], [-1, 1]]), "1/2")
+    >>> [e.strategies for e in markov_perfect_on_supports(pennies, {"stage": [["0", "1"], ["0", "1"]]})]
+    [{'stage': ((Fraction(1, 2), Fraction(1, 2)), (Fraction(1, 2), Fraction(1, 2)))}]
+    >>> markov_perfect_on_supports(pennies, {"stage": [["0"], ["0", "1"]]})
+    []
+    """
+    import numpy as np
+    from deterrence.core.random import rng as make_rng
+    if getattr(game, "is_symbolic", False):
+        game = game.with_defaults()
+    index = {}
+    for s in game.states:
+        acts = game.actions_in(s)
+        entry = supports.get(s) if hasattr(supports, "get") else None
+        if entry is None:
+            if all(len(a) == 1 for a in acts):
+                index[s] = [[0] for _ in acts]
+                continue
+            raise GameError(f"no supports given for state {s!r}")
+        if hasattr(entry, "items"):
+            entry = [entry[p] for p in game.players]
+        if len(entry) != len(game.players):
+            raise GameError(f"supports in state {s!r} need one list per player")
+        index[s] = []
+        for p, own, labels in zip(game.players, acts, entry):
+            if isinstance(labels, str) or not labels:
+                raise GameError(f"the support of {p} in state {s!r} must be a non-empty list of actions")
+            for a in labels:
+                if a not in own:
+                    raise GameError(f"unknown action {a!r} of {p} in state {s!r}; actions there are "
+                                    f"{', '.join(own)}")
+            index[s].append(sorted(own.index(a) for a in set(labels)))
+    system = _IndifferenceSystem(game, index)
+    generator = make_rng(seed)
+    found, seen = [], set()
+    for _ in range(starts):
+        numbers = {s: [[0.0] * len(a) for a in game.actions_in(s)] for s in game.states}
+        for s in game.states:
+            for i, sup in enumerate(index[s]):
+                for a, q in zip(sup, generator.dirichlet(np.ones(len(sup)))):
+                    numbers[s][i][a] = float(q)
+        polished = system.polish(numbers, "float")
+        if polished is None:
+            continue
+        eq = certify_markov_perfect(game, polished, interval=interval)
+        if eq is not None and _key(eq.strategies) not in seen:
+            seen.add(_key(eq.strategies))
+            found.append(eq)
+    return found
+
+
 def markov_perfect(game, *, mixed: bool = True, restarts: int = 2, seed=0,
                    max_profiles: int = MAX_PROFILES, interval: bool = True,
-                   max_steps: int = 600) -> MarkovPerfectResult:
+                   max_steps: int = 600, supports=()) -> MarkovPerfectResult:
     """Markov perfect equilibria of a stochastic game: all pure ones, and mixed ones found by
-    the logit homotopy (see the module docstring), each certified under the game's noise.
+    the logit homotopy (see the module docstring), and ones on each of the given
+    ``supports`` (see :func:`markov_perfect_on_supports`), each certified under the
+    game's noise.
 
     >>> from deterrence.core.normal_form import NormalFormGame
     >>> from deterrence.core.stochastic import StochasticGame
@@ -897,8 +963,14 @@ def markov_perfect(game, *, mixed: bool = True, restarts: int = 2, seed=0,
             if eq is not None and _key(eq.strategies) not in seen:
                 seen.add(_key(eq.strategies))
                 found.append(eq)
+        for spec in supports:
+            for eq in markov_perfect_on_supports(game, spec, seed=seed, interval=interval):
+                if _key(eq.strategies) not in seen:
+                    seen.add(_key(eq.strategies))
+                    found.append(eq)
         notes.append(f"every pure MPE is listed; mixed ones come from the logit homotopy "
-                     f"({1 + restarts} runs) and may not be all")
+                     f"({1 + restarts} runs)" + (f" and {len(supports)} given supports" if supports else "")
+                     + " and may not be all")
     if game.has_noise:
         notes.append("deviations are checked in intended actions, under the game's noise")
     return MarkovPerfectResult(tuple(found), "markov_perfect", all(e.exact for e in found),
@@ -910,6 +982,6 @@ def _key(strategies):
     return tuple(sorted(strategies.items()))
 
 
-__all__ = ["markov_perfect", "pure_markov_perfect", "verify_markov_perfect", "one_shot_gains",
+__all__ = ["markov_perfect", "markov_perfect_on_supports", "pure_markov_perfect", "verify_markov_perfect", "one_shot_gains",
            "certify_markov_perfect", "MarkovPerfectEquilibrium", "MarkovPerfectResult", "Deviation",
            "MAX_PROFILES"]
