@@ -582,19 +582,17 @@ class StochasticGame:
                 tuple(sorted((k, v) for k, v in self._parameters.items())))
 
     def __eq__(self, other):
-        if not isinstance(other, StochasticGame):
-            return NotImplemented
-        return self._canonical() == other._canonical()
+        return self._canonical() == other._canonical() if isinstance(other, StochasticGame) \
+            else NotImplemented
 
     def __hash__(self):
         return hash(self._canonical())
 
     # -- display ------------------------------------------------------------------
     def __repr__(self):
-        title = f"{self._title!r}, " if self._title else ""
-        k = len(self._states)
-        return (f"StochasticGame({title}{', '.join(self._players)}; {k} state{'s' if k != 1 else ''}; "
-                f"delta {self._delta}; {self.kind})")
+        k, named = len(self._states), (repr(self._title) + ", " if self._title else "")
+        return (f"StochasticGame({named}{', '.join(self._players)}; "
+                f"{k} state{'s' if k != 1 else ''}; delta {self._delta}; {self.kind})")
 
     def __str__(self):
         return self.to_text()
