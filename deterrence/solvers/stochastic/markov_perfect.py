@@ -86,8 +86,11 @@ from fractions import Fraction
 from deterrence.core.numbers import format_exact, to_exact
 from deterrence.errors import GameError, TooLargeError
 from deterrence.solvers.result import EquilibriumSequence
-from deterrence.solvers.stochastic.markov_chain import (_profile_weights, markov_strategy,
-                                                        markov_values)
+from deterrence.solvers.stochastic.markov_chain import (
+    _profile_weights,
+    markov_strategy,
+    markov_values,
+)
 
 #: Default limit on the number of stationary pure profiles enumerated.
 MAX_PROFILES = 200_000
@@ -534,6 +537,7 @@ def _candidates(game, restarts, seed, max_steps=600):
     """Float candidates: the ends of the logit homotopy from the uniform prior and from
     ``restarts`` random priors (seeded)."""
     import numpy as np
+
     from deterrence.core.random import rng as make_rng
     tables = _float_tables(game)
     per_round = _scale(game, tables) * (1 - float(game.delta))
@@ -617,7 +621,7 @@ class _Dual:
     """A number with its gradient (a sparse map unknown -> derivative): forward-mode
     differentiation over python-flint balls, for the interval Jacobian."""
 
-    __slots__ = ("value", "grad")
+    __slots__ = ("grad", "value")
 
     def __init__(self, value, grad=None):
         self.value, self.grad = value, grad or {}
@@ -892,6 +896,7 @@ def markov_perfect_on_supports(game, supports, *, starts: int = 20, seed=0,
     []
     """
     import numpy as np
+
     from deterrence.core.random import rng as make_rng
     if getattr(game, "is_symbolic", False):
         game = game.with_defaults()
@@ -984,6 +989,15 @@ def _key(strategies):
     return tuple(sorted(strategies.items()))
 
 
-__all__ = ["markov_perfect", "markov_perfect_on_supports", "pure_markov_perfect", "verify_markov_perfect", "one_shot_gains",
-           "certify_markov_perfect", "MarkovPerfectEquilibrium", "MarkovPerfectResult", "Deviation",
-           "MAX_PROFILES"]
+__all__ = [
+    "MAX_PROFILES",
+    "Deviation",
+    "MarkovPerfectEquilibrium",
+    "MarkovPerfectResult",
+    "certify_markov_perfect",
+    "markov_perfect",
+    "markov_perfect_on_supports",
+    "one_shot_gains",
+    "pure_markov_perfect",
+    "verify_markov_perfect",
+]
