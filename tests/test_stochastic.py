@@ -450,7 +450,7 @@ def test_too_many_profiles_are_refused_with_the_count():
     g = StochasticGame(["A", "B"], [f"s{j}" for j in range(8)], [["x", "y", "z"]] * 2,
                        payoffs={f"s{j}": {"*, *": [0, 0]} for j in range(8)},
                        transitions={f"s{j}": {"*, *": {"s0": 1}} for j in range(8)}, delta="1/2")
-    with pytest.raises(TooLargeError, match="43046721 stationary pure profiles.*limit of 200000"):
+    with pytest.raises(TooLargeError, match="43046721 stationary pure profiles.*limit of 2000000"):
         pure_markov_perfect(g)
 
 

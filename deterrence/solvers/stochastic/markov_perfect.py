@@ -93,7 +93,7 @@ from deterrence.solvers.stochastic.markov_chain import (
 )
 
 #: Default limit on the number of stationary pure profiles enumerated.
-MAX_PROFILES = 200_000
+MAX_PROFILES = 2_000_000
 
 
 # -- results -------------------------------------------------------------------------
@@ -345,25 +345,38 @@ def pure_markov_perfect(game, *, max_profiles: int = MAX_PROFILES) -> list:
     scale = _scale(game, tables)
     eps = np.finfo(float).eps
     tol = scale * max(1e-9, 1e3 * k * eps * (1 + delta) / (1 - delta))
+    # Per state, the joint profiles in a flat order, their payoffs and next states, and
+    # for each player the flat index of the profile with that player's action replaced.
+    shapes = [tuple(len(a) for a in game.actions_in(s)) for s in game.states]
+    pay = [tables[j][0].reshape(-1, n) for j in range(k)]
+    nxt = [tables[j][1].reshape(-1, k) for j in range(k)]
+    swap = []
+    for shape in shapes:
+        flat = np.arange(math.prod(shape)).reshape(shape)
+        per_player = []
+        for i in range(n):
+            # moving axis i last lists, for every profile, the profiles differing in i only
+            others = np.moveaxis(flat, i, -1)
+            per_player.append(np.broadcast_to(np.expand_dims(others, i), shape + (shape[i],))
+                              .reshape(-1, shape[i]))
+        swap.append(per_player)
+    sizes = [len(x) for x in per_state]
     found = []
     eye = np.eye(k)
-    for combo in itertools.product(*per_state):
-        P = np.array([tables[j][1][combo[j]] for j in range(k)])
-        r = np.array([tables[j][0][combo[j]] for j in range(k)])
-        V = np.linalg.solve(eye - delta * P, r)
-        ok = True
+    chunk = 50_000  # profiles screened together (vectorised)
+    for start in range(0, count, chunk):
+        index = np.unravel_index(np.arange(start, min(start + chunk, count)), sizes)
+        P = np.stack([nxt[j][index[j]] for j in range(k)], axis=1)         # (N, k, k)
+        r = np.stack([pay[j][index[j]] for j in range(k)], axis=1)         # (N, k, n)
+        V = np.linalg.solve(eye[None] - delta * P, r)                      # (N, k, n)
+        ok = np.ones(len(P), dtype=bool)
         for j in range(k):
-            pay, nxt = tables[j]
             for i in range(n):
-                index = list(combo[j])
-                index[i] = slice(None)
-                q = pay[tuple(index)][:, i] + delta * nxt[tuple(index)] @ V[:, i]
-                if q.max() - V[j, i] > tol:
-                    ok = False
-                    break
-            if not ok:
-                break
-        if ok:
+                alt = swap[j][i][index[j]]                                 # (N, actions of i)
+                q = pay[j][alt][..., i] + delta * np.einsum("nas,ns->na", nxt[j][alt], V[:, :, i])
+                ok &= q.max(axis=1) - V[:, j, i] <= tol
+        for flat_index in np.flatnonzero(ok):
+            combo = [per_state[j][index[j][flat_index]] for j in range(k)]
             sigma = {s: tuple(tuple(1 if a == c else 0 for a in range(len(acts)))
                               for c, acts in zip(combo[j], game.actions_in(s)))
                      for j, s in enumerate(game.states)}
