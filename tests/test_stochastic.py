@@ -328,9 +328,9 @@ def test_pure_markov_perfect_equilibria_are_exactly_those_brute_force_finds(game
     assert found == brute
 
 
-@settings(max_examples=8, deadline=None, database=None,
+@settings(max_examples=15, deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(small_games(max_actions=2))
+@given(small_games(max_actions=3))
 def test_every_returned_equilibrium_passes_the_independent_check(game):
     result = markov_perfect(game, restarts=1, seed=1)
     assert result.pure_complete and not result.complete

@@ -494,6 +494,8 @@ class _LogitHomotopy:
         for _ in range(max_steps):
             f = self.residual(y)
             J = self.jacobian(y, f)
+            if not (np.all(np.isfinite(f)) and np.all(np.isfinite(J))):
+                return None  # the path left the numbers floats can hold
             q, _ = np.linalg.qr(J.T, mode="complete")
             tangent = q[:, -1]
             # orientation: along the last secant (at the start: lambda increasing)
@@ -506,7 +508,11 @@ class _LogitHomotopy:
                     if not np.all(np.isfinite(g)) or np.abs(g).max() < 1e-8:
                         break
                     # Newton, min-norm (the Jacobian is cheap: one batched evaluation)
-                    z = z - np.linalg.lstsq(self.jacobian(z, g) if it else J, g, rcond=None)[0]
+                    correction = _least_squares(np, self.jacobian(z, g) if it else J, g)
+                    if correction is None:
+                        g = g * np.nan  # counts as not converged: the step is halved
+                        break
+                    z = z - correction
                 moved = z - y
                 length = np.linalg.norm(moved)
                 if (np.all(np.isfinite(g)) and np.abs(g).max() < 1e-8 and z[-1] > -1e-6
@@ -539,11 +545,25 @@ class _LogitHomotopy:
         y[-1] = mu_end
         for _ in range(30):
             g = self.residual(y)
-            if np.abs(g).max() < 1e-12:
+            if np.all(np.isfinite(g)) and np.abs(g).max() < 1e-12:
                 break
-            J = self.jacobian(y, g)[:, :-1]
-            y[:-1] = y[:-1] - np.linalg.lstsq(J, g, rcond=None)[0]
-        return y
+            correction = _least_squares(np, self.jacobian(y, g)[:, :-1], g)
+            if correction is None:
+                return None
+            y[:-1] = y[:-1] - correction
+        return y if np.all(np.isfinite(y)) else None
+
+
+def _least_squares(np, J, g, rcond=None):
+    """The min-norm least-squares step ``J^+ g``, or None when the numbers are not finite
+    (LAPACK's SVD fails on them)."""
+    if not (np.all(np.isfinite(J)) and np.all(np.isfinite(g))):
+        return None
+    try:
+        step = np.linalg.lstsq(J, g, rcond=rcond)[0]
+    except np.linalg.LinAlgError:
+        return None
+    return step if np.all(np.isfinite(step)) else None
 
 
 def _candidates(game, restarts, seed, max_steps=600):
@@ -829,7 +849,10 @@ class _IndifferenceSystem:
                     h = 1e-7 * (1 + abs(x[c]))
                     y[c] += h
                     J[:, c] = (np.array(self.residual(list(y), float)) - f) / h
-                x = x - np.linalg.lstsq(J, f, rcond=1e-12)[0]
+                correction = _least_squares(np, J, f, rcond=1e-12)
+                if correction is None:
+                    return None
+                x = x - correction
             else:
                 return None
             out = [repr(float(v)) for v in x]
