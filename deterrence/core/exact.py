@@ -81,6 +81,27 @@ def flint():
     return _FLINT[0]
 
 
+def ball_arithmetic():
+    """The ``flint`` module for ball arithmetic (``arb``), even within :func:`fraction_only`:
+    interval certificates are not an exact-solve path, so the switch does not apply to them.
+
+    >>> with fraction_only():
+    ...     ball_arithmetic().arb(1) + 1
+    2.00000000000000
+    """
+    if not _FLINT:
+        with_switch = _FRACTION_ONLY[0]
+        _FRACTION_ONLY[0] = 0
+        try:
+            flint()
+        finally:
+            _FRACTION_ONLY[0] = with_switch
+    if _FLINT[0] is None:  # pragma: no cover - python-flint is a required dependency
+        from deterrence.errors import SolverError
+        raise SolverError("interval certificates need python-flint (pip install python-flint)")
+    return _FLINT[0]
+
+
 @contextmanager
 def fraction_only():
     """Within the block every exact answer takes the pure-Python path (ints and Fractions), as

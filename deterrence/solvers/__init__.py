@@ -60,6 +60,7 @@ GAME_TYPES = {
     "normal_form": ("deterrence.core.normal_form.NormalFormGame", "normal-form games"),
     "tree": ("deterrence.core.tree.GameTree", "game trees"),
     "repeated": ("deterrence.core.repeated.RepeatedGame", "repeated games"),
+    "stochastic": ("deterrence.core.stochastic.StochasticGame", "stochastic games"),
 }
 
 #: method name -> Method(module, function, game types it accepts)
@@ -70,6 +71,7 @@ METHODS = {
     "zero_sum": Method("deterrence.solvers.normal_form.zero_sum", "zero_sum_equilibrium", ("normal_form",)),
     "subgame_perfect": Method("deterrence.solvers.tree.backward_induction", "subgame_perfect", ("tree",)),
     "tree_nash": Method("deterrence.solvers.tree.reduced_normal_form", "tree_nash", ("tree",)),
+    "markov_perfect": Method("deterrence.solvers.stochastic.markov_perfect", "markov_perfect", ("stochastic",)),
 }
 ALIASES = {"spe": "subgame_perfect", "backward_induction": "subgame_perfect", "all": "enumerate",
            "vertex": "enumerate", "lh": "lemke_howson", "lp": "zero_sum"}
@@ -83,6 +85,7 @@ def _normal_form_default(game) -> str:
 DEFAULT_METHODS = {
     "normal_form": _normal_form_default,
     "tree": "subgame_perfect",
+    "stochastic": "markov_perfect",
 }
 
 
