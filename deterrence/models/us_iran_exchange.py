@@ -1,0 +1,401 @@
+"""The US–Iran exchange of fire as a stochastic game: regular limited strikes that stay limited.
+
+Players US and Iran (acting through its militias). A round is one week
+(:mod:`deterrence.models.us_iran_calibration`). The state of a round has two
+parts:
+
+* what is **pending** from last week: ``calm`` (nothing), ``hit`` (a militia
+  strike hit US forces and killed no American), ``crisis`` (a militia strike
+  killed Americans), ``answered`` (the US struck the militias);
+* the week's **outside shock**, drawn afresh each week: ``israel`` (Israel struck
+  Iranian assets in Syria, probability ``israeli_strike_rate``), ``motive`` (the
+  militias have a motive of their own to strike, probability ``motive_rate`` in
+  the other weeks), or ``quiet``;
+
+plus two absorbing states, ``war`` (all-out war) and ``withdrawn`` (US forces
+have left Iraq and Syria). Actions: **hold**, **retaliate** (a limited strike,
+whether it answers an attack or opens one), **escalate** (a major attack across
+the red lines) and, for the US, **withdraw**.
+
+Noise (intended -> realised): a militia strike misfires into an escalation with
+probability ``misfire`` (claim 5: the militias' strikes are imprecise); US
+strikes are precise (``us_misfire = 0``). A realised militia strike kills
+Americans with probability ``deadly_fraction`` (the next state is ``crisis``).
+
+Transitions on the *realised* profile: any escalation -> ``war``; a US
+withdrawal -> ``withdrawn``; a militia strike -> ``crisis`` or ``hit``; else a
+US strike -> ``answered``; else ``calm``; the shock is drawn independently.
+
+Payoffs per round (realised actions), the stage game's ingredients: a limited
+strike gains its author ``b`` (the US only when it answers an attack: its value
+is restoring deterrence) and costs its target ``c``; an escalation gains ``2b``,
+costs the target ``2c`` and costs both sides ``W`` (the round war breaks out);
+each US strike costs the US ``k_us``; a militia strike in a ``motive`` week is
+worth ``m`` more to Iran; holding costs Iran ``A`` in an ``israel`` week or
+after a US strike (absorbing a blow without answer), and costs the US ``a_us``
+after a ``hit`` and ``D`` after a ``crisis``. In ``war`` each round pays the
+stage payoff of mutual escalation, ``2b - 2c - W``; in ``withdrawn`` the US
+loses ``presence_value`` and Iran gains ``withdrawal_gain`` per round.
+
+**War** means one thing here: the absorbing ``war`` state; every war risk is
+the probability of reaching it.
+
+Sources: Shapley (1953), "Stochastic games", PNAS 39; Maskin and Tirole (2001),
+"Markov perfect equilibrium I", JET 100 (Markov perfect equilibrium: no
+profitable one-shot deviation in any state, given the continuation values);
+the case brief (shared/brief.md).
+
+Steps: (1) build the states, payoffs, transitions and noise from the
+calibration; (2) value a stationary profile exactly by solving
+``(I - delta P) V = r`` over the rationals; (3) check every one-shot deviation
+in every state under the model's noise; (4) find Markov perfect equilibria by
+best-response iteration from the contained profile, the war profile and
+all-hold, keeping only verified fixed points.
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from fractions import Fraction
+
+from deterrence.models.us_iran_calibration import calibration_values, delta_per_round
+
+PLAYERS = ("US", "Iran")
+PENDING = ("calm", "hit", "crisis", "answered")
+SHOCKS = ("quiet", "israel", "motive")
+TRANSIENT = tuple(f"{p}/{s}" for p in PENDING for s in SHOCKS)
+STATES = TRANSIENT + ("war", "withdrawn")
+ACTIONS = {"US": ("hold", "retaliate", "escalate", "withdraw"), "Iran": ("hold", "retaliate", "escalate")}
+START = "calm/quiet"
+
+
+def _split(state):
+    pending, shock = state.split("/")
+    return pending, shock
+
+
+def contained_profile() -> dict:
+    """The contained profile: the militias strike in Israeli and motive weeks and answer US
+    strikes; the US answers attacks that killed Americans; nobody escalates or withdraws.
+
+    >>> contained_profile()["crisis/quiet"], contained_profile()["calm/israel"]
+    (('retaliate', 'hold'), ('hold', 'retaliate'))
+    """
+    out = {}
+    for s in TRANSIENT:
+        pending, shock = _split(s)
+        iran = "retaliate" if shock != "quiet" or pending == "answered" else "hold"
+        us = "retaliate" if pending == "crisis" else "hold"
+        out[s] = (us, iran)
+    return out
+
+
+def war_profile() -> dict:
+    """Both sides escalate in every state.
+
+    >>> set(war_profile().values())
+    {('escalate', 'escalate')}
+    """
+    return {s: ("escalate", "escalate") for s in TRANSIENT}
+
+
+@dataclass(frozen=True)
+class ExchangeModel:
+    """The stochastic game of the exchange at given (exact) parameter values."""
+
+    values: tuple  # sorted (name, value) pairs
+
+    @property
+    def v(self) -> dict:
+        return dict(self.values)
+
+    @property
+    def delta(self) -> Fraction:
+        return delta_per_round(self.v)
+
+    # -- the game ---------------------------------------------------------------
+    def realised(self, player, action) -> dict:
+        """Noise: intended action -> {realised action: probability}.
+
+        >>> exchange_model().realised("Iran", "retaliate")
+        {'retaliate': Fraction(1599, 1600), 'escalate': Fraction(1, 1600)}
+        """
+        eta = self.v["misfire"] if player == "Iran" else self.v["us_misfire"]
+        if action == "retaliate" and eta:
+            return {"retaliate": 1 - Fraction(eta), "escalate": Fraction(eta)}
+        return {action: Fraction(1)}
+
+    def payoff(self, state, us, iran) -> tuple:
+        """Per-round payoffs (US, Iran) of a realised profile in a state.
+
+        >>> exchange_model().payoff("crisis/quiet", "retaliate", "hold")
+        (Fraction(-1, 2), -3)
+        >>> exchange_model().payoff("war", "hold", "hold")
+        (-22, -52)
+        """
+        v = self.v
+        if state == "war":
+            return (2 * v["b_us"] - 2 * v["c_us"] - v["W_us"], 2 * v["b_iran"] - 2 * v["c_iran"] - v["W_iran"])
+        if state == "withdrawn":
+            return (-v["presence_value"], v["withdrawal_gain"])
+        pending, shock = _split(state)
+        u = i = 0
+        answering = pending in ("hit", "crisis")
+        if us == "retaliate":
+            u += (v["b_us"] if answering else 0) - v["k_us"]
+            i -= v["c_iran"]
+        elif us == "escalate":
+            u += 2 * v["b_us"] - v["k_us"]
+            i -= 2 * v["c_iran"]
+        if iran == "retaliate":
+            i += v["b_iran"] + (v["m"] if shock == "motive" else 0)
+            u -= v["c_us"]
+        elif iran == "escalate":
+            i += 2 * v["b_iran"] + (v["m"] if shock == "motive" else 0)
+            u -= 2 * v["c_us"]
+        if "escalate" in (us, iran):
+            u -= v["W_us"]
+            i -= v["W_iran"]
+        if iran == "hold" and (shock == "israel" or pending == "answered"):
+            i -= v["A"]
+        if us in ("hold", "withdraw"):
+            u -= {"hit": v["a_us"], "crisis": v["D"]}.get(pending, 0)
+        return (u, i)
+
+    def shock_distribution(self) -> dict:
+        lam, sig = Fraction(self.v["israeli_strike_rate"]), Fraction(self.v["motive_rate"])
+        return {"israel": lam, "motive": (1 - lam) * sig, "quiet": (1 - lam) * (1 - sig)}
+
+    def transition(self, state, us, iran) -> dict:
+        """Next-state distribution after a realised profile.
+
+        >>> exchange_model().transition("calm/quiet", "hold", "retaliate")["crisis/israel"]
+        Fraction(1, 40)
+        """
+        if state in ("war", "withdrawn"):
+            return {state: Fraction(1)}
+        if "escalate" in (us, iran):
+            return {"war": Fraction(1)}
+        if us == "withdraw":
+            return {"withdrawn": Fraction(1)}
+        if iran == "retaliate":
+            eps = Fraction(self.v["deadly_fraction"])
+            pending = {"crisis": eps, "hit": 1 - eps}
+        elif us == "retaliate":
+            pending = {"answered": Fraction(1)}
+        else:
+            pending = {"calm": Fraction(1)}
+        out = {}
+        for p, pp in pending.items():
+            for s, ps in self.shock_distribution().items():
+                if pp * ps:
+                    out[f"{p}/{s}"] = out.get(f"{p}/{s}", 0) + pp * ps
+        return out
+
+    def outcomes(self, state, us_intended, iran_intended) -> list:
+        """[(probability, realised US, realised Iran)] under the noise."""
+        return [(pu * pi, ru, ri) for ru, pu in self.realised("US", us_intended).items()
+                for ri, pi in self.realised("Iran", iran_intended).items()]
+
+    # -- exact values -------------------------------------------------------------
+    def expected_step(self, state, us, iran):
+        """(expected payoff per player, next-state distribution) of intended actions."""
+        pay = [Fraction(0), Fraction(0)]
+        nxt = {}
+        for p, ru, ri in self.outcomes(state, us, iran):
+            r = self.payoff(state, ru, ri)
+            pay[0] += p * r[0]
+            pay[1] += p * r[1]
+            for s, q in self.transition(state, ru, ri).items():
+                nxt[s] = nxt.get(s, 0) + p * q
+        return tuple(pay), nxt
+
+    def values_of(self, profile) -> dict:
+        """Exact discounted values ``{state: (V_US, V_Iran)}`` of a pure stationary profile.
+
+        >>> vals = exchange_model().values_of(contained_profile())
+        >>> vals["war"] == (Fraction(-22 * 737, 7), Fraction(-52 * 737, 7))
+        True
+        """
+        import flint
+        d = self.delta
+        index = {s: k for k, s in enumerate(STATES)}
+        n = len(STATES)
+        M = [[Fraction(int(i == j)) for j in range(n)] for i in range(n)]
+        R = [[Fraction(0), Fraction(0)] for _ in range(n)]
+        for s in STATES:
+            k = index[s]
+            acts = profile.get(s, ("hold", "hold"))
+            pay, nxt = self.expected_step(s, *acts)
+            R[k] = list(pay)
+            for t, q in nxt.items():
+                M[k][index[t]] -= d * q
+        A = flint.fmpq_mat(n, n, [flint.fmpq(x.numerator, x.denominator) for row in M for x in row])
+        B = flint.fmpq_mat(n, 2, [flint.fmpq(x.numerator, x.denominator) for row in R for x in row])
+        X = A.solve(B)
+        return {s: tuple(Fraction(int(X[index[s], j].p), int(X[index[s], j].q)) for j in range(2))
+                for s in STATES}
+
+    def action_value(self, values, state, player, action, profile) -> Fraction:
+        """Expected payoff of ``player`` taking ``action`` once in ``state``, then following values."""
+        k = PLAYERS.index(player)
+        acts = list(profile[state])
+        acts[k] = action
+        pay, nxt = self.expected_step(state, *acts)
+        return pay[k] + self.delta * sum(q * values[t][k] for t, q in nxt.items())
+
+    def deviation_gains(self, profile) -> dict:
+        """``{(state, player, action): gain}`` of every one-shot deviation (exact, under the noise)."""
+        vals = self.values_of(profile)
+        out = {}
+        for s in TRANSIENT:
+            for k, p in enumerate(PLAYERS):
+                for a in ACTIONS[p]:
+                    if a != profile[s][k]:
+                        out[(s, p, a)] = self.action_value(vals, s, p, a, profile) - vals[s][k]
+        return out
+
+    def best_response(self, profile, player) -> dict:
+        """Policy iteration for one player against the other's fixed profile (exact)."""
+        k = PLAYERS.index(player)
+        current = dict(profile)
+        for _ in range(50):
+            vals = self.values_of(current)
+            changed = False
+            for s in TRANSIENT:
+                here = current[s][k]
+                best, best_v = here, self.action_value(vals, s, player, here, current)
+                for a in ACTIONS[player]:
+                    q = self.action_value(vals, s, player, a, current)
+                    if q > best_v:
+                        best, best_v = a, q
+                if best != here:
+                    acts = list(current[s])
+                    acts[k] = best
+                    current[s] = tuple(acts)
+                    changed = True
+            if not changed:
+                return current
+        raise RuntimeError("policy iteration did not converge")  # pragma: no cover (finite MDP)
+
+
+@dataclass(frozen=True)
+class MarkovPerfect:
+    """A pure Markov perfect equilibrium, verified under the model's noise."""
+
+    name: str
+    profile: tuple          # ((state, (US action, Iran action)), ...)
+    values: tuple           # ((state, (V_US, V_Iran)), ...)
+    min_margin: tuple       # (US, Iran): smallest loss from any one-shot deviation
+    verified_under_noise: bool
+
+    @property
+    def actions(self) -> dict:
+        return dict(self.profile)
+
+
+def exchange_model(**overrides) -> ExchangeModel:
+    """The model at the calibration, with ``overrides`` (e.g. ``W_iran=60``).
+
+    >>> exchange_model().delta
+    Fraction(730, 737)
+    """
+    return ExchangeModel(tuple(sorted(calibration_values(**overrides).items())))
+
+
+def verify(model: ExchangeModel, profile: dict) -> MarkovPerfect:
+    """Check a pure stationary profile: no profitable one-shot deviation in any state.
+
+    >>> verify(exchange_model(), contained_profile()).verified_under_noise
+    True
+    """
+    gains = model.deviation_gains(profile)
+    margins = tuple(-max(g for (s, p, a), g in gains.items() if p == player) for player in PLAYERS)
+    vals = model.values_of(profile)
+    name = _name(profile)
+    return MarkovPerfect(name, tuple(sorted(profile.items())), tuple(sorted(vals.items())), margins,
+                         all(m >= 0 for m in margins))
+
+
+def _name(profile) -> str:
+    if profile == contained_profile():
+        return "contained exchange"
+    if all(a == ("escalate", "escalate") for a in profile.values()):
+        return "war"
+    if any("escalate" in a for a in profile.values()):
+        return "escalation"
+    if any("withdraw" in a for a in profile.values()):
+        return "US withdrawal"
+    if all(a == ("hold", "hold") for a in profile.values()):
+        return "mutual restraint"
+    return "other limited strikes"
+
+
+def markov_perfect_equilibria(model: ExchangeModel) -> tuple:
+    """Pure Markov perfect equilibria found by alternating best responses from three starts
+    (contained, war, all-hold); each returned one is verified under the noise.
+
+    >>> [e.name for e in markov_perfect_equilibria(exchange_model())]
+    ['contained exchange', 'war']
+    """
+    starts = [contained_profile(), war_profile(), {s: ("hold", "hold") for s in TRANSIENT}]
+    found = []
+    for prof in starts:
+        for _ in range(20):
+            new = model.best_response(prof, "US")
+            new = model.best_response(new, "Iran")
+            if new == prof:
+                break
+            prof = new
+        eq = verify(model, prof)
+        if eq.verified_under_noise and eq.profile not in [e.profile for e in found]:
+            found.append(eq)
+    return tuple(found)
+
+
+# -- the Markov chain of play (floats: horizons of hundreds of weeks) ------------------
+def chain(model: ExchangeModel, profile: dict):
+    """(transition matrix P, attack vector, answer vector) of play under ``profile`` with noise.
+
+    ``attack[s]``: probability that a militia strike (limited or misfired) lands in a round
+    spent in ``s``; ``answer[s]``: probability that the US strikes an answer to an attack.
+    """
+    import numpy as np
+    index = {s: k for k, s in enumerate(STATES)}
+    n = len(STATES)
+    P = np.zeros((n, n))
+    attack, answer = np.zeros(n), np.zeros(n)
+    for s in STATES:
+        acts = profile.get(s, ("hold", "hold"))
+        for p, ru, ri in model.outcomes(s, *acts):
+            if s in TRANSIENT:
+                attack[index[s]] += float(p) * (ri in ("retaliate", "escalate"))
+                answer[index[s]] += float(p) * (ru == "retaliate" and _split(s)[0] in ("hit", "crisis"))
+            for t, q in model.transition(s, ru, ri).items():
+                P[index[s], index[t]] += float(p * q)
+    return P, attack, answer
+
+
+def play_statistics(model: ExchangeModel, profile: dict, rounds: int, start: str = START) -> dict:
+    """Expected attacks and answers in the first ``rounds`` weeks and P(war), P(withdrawal) by then.
+
+    >>> st = play_statistics(exchange_model(), contained_profile(), 113)
+    >>> 0.6 < st["attacks"] / 113 < 0.9 and st["war"] < 0.1
+    True
+    """
+    import numpy as np
+    P, attack, answer = chain(model, profile)
+    x = np.zeros(len(STATES))
+    x[STATES.index(start)] = 1.0
+    attacks = answers = 0.0
+    for _ in range(rounds):
+        attacks += float(x @ attack)
+        answers += float(x @ answer)
+        x = x @ P
+    return {"attacks": attacks, "answers": answers, "war": float(x[STATES.index("war")]),
+            "withdrawn": float(x[STATES.index("withdrawn")]), "rounds": rounds}
+
+
+__all__ = ["ExchangeModel", "MarkovPerfect", "exchange_model", "contained_profile", "war_profile",
+           "verify", "markov_perfect_equilibria", "play_statistics", "chain", "STATES", "TRANSIENT",
+           "PLAYERS", "ACTIONS", "START"]
