@@ -80,4 +80,4 @@ def normal_form_catalogue_files():
     import tomllib
     from deterrence.io.catalogue import catalogue_dir
     return [p for p in sorted(catalogue_dir().glob("*.toml"))
-            if "tree" not in tomllib.loads(p.read_text(encoding="utf-8"))]
+            if not {"tree", "stochastic"} & set(tomllib.loads(p.read_text(encoding="utf-8")))]

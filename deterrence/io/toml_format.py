@@ -94,6 +94,9 @@ def _load(text, file, tree_source):
     if "tree" in data:
         # a game tree: the tree reader gets the path (or text) and reads it whole
         return _read_tree(tree_source, file)
+    if "stochastic" in data:  # a stochastic game: its own reader, on the parsed file
+        from deterrence.io.stochastic_toml import stochastic_game
+        return stochastic_game(text, data, file)
     return _Reader(text, data, file).game()
 
 

@@ -1,0 +1,760 @@
+"""StochasticGame: an immutable discounted stochastic game with states, noise and absorbing states.
+
+A stochastic game (Shapley 1953) is played in rounds. In each round the game is
+in one *state*; every player picks an action (the actions may depend on the
+state); each player's *intended* action is turned into a *realised* action by
+that player's implementation noise (a militia's limited strike can misfire into
+an escalation); the realised profile gives every player a per-round payoff and
+a probability distribution over the next round's state. Outside shocks (an
+Israeli strike on Iranian assets with probability ``p`` per round) are simply
+part of these distributions. An *absorbing* state (``war``) is never left; it
+has its own per-round payoff. Payoffs are discounted by ``delta`` per round.
+
+Sources: L. S. Shapley, "Stochastic games", PNAS 39 (1953) 1095-1100;
+J. Filar and K. Vrieze, *Competitive Markov Decision Processes*, Springer 1997,
+ch. 3 and 4 (discounted stochastic games, stationary strategies);
+E. Maskin and J. Tirole, "Markov perfect equilibrium I. Observable actions",
+J. Econ. Theory 100 (2001) 191-219.
+
+The carrier holds (all exact: ``int``/``Fraction`` by the rule of
+:mod:`deterrence.core.numbers`, or sympy formulas over declared parameters,
+read only by :func:`deterrence.core.symbolic.parse_expression`):
+
+* ``players`` (one or more names), ``states`` (names, in order), ``start`` (a
+  state; the first by default), ``absorbing`` (states never left);
+* the actions of each player in each state (by default the same everywhere);
+* ``payoff(state, realised profile)``: one per-round payoff per player;
+* ``transition(state, realised profile)``: a distribution over next states
+  (absorbing states have none: they stay where they are);
+* ``noise_in(state, player)``: intended action -> distribution over realised
+  actions (actions not listed are realised as intended);
+* ``delta``, the discount factor per round, with ``0 <= delta < 1``.
+
+Discounting from an annual rate (the documented exact rule)
+-----------------------------------------------------------
+A round of ``d`` days and an annual discount rate ``r`` give
+``delta = 1 / (1 + r * d / 365)`` (:func:`discount_factor_per_round`): simple
+interest over the round, exact for rational ``r`` and ``d``. The compound rule
+``(1 - r)^(d/365)`` is irrational in general; for short rounds the two agree
+to first order in ``r*d/365``.
+
+Profile keys and wildcards (most specific wins)
+-----------------------------------------------
+Payoffs and transitions are given per realised profile by keys ``"a, b"``
+(one label per player, in player order) or tuples. A label ``*`` matches every
+action of that player. For each profile the matching key with the fewest
+``*`` gives the value; two such keys with equal counts must give equal values
+(otherwise the profile is ambiguous: give it its own entry). Every profile of
+every state must be covered.
+
+Validation: every probability is between 0 and 1 and every distribution sums
+to 1 once the game is exact (symbolic sums must simplify to 1); unknown
+states, players and actions are named in :class:`~deterrence.errors.GameError`
+messages.
+
+>>> g = StochasticGame(
+...     ["A", "B"], ["calm", "war"], [["hold", "fight"], ["hold", "fight"]],
+...     payoffs={"calm": {"hold, hold": [1, 1], "fight, hold": [2, -1],
+...                       "hold, fight": [-1, 2], "fight, fight": [0, 0]},
+...              "war": {"*, *": [-5, -5]}},
+...     transitions={"calm": {"hold, hold": {"calm": 1}, "*, *": {"war": 1}}},
+...     absorbing=["war"], delta="9/10")
+>>> g.transition("calm", ("hold", "fight"))
+{'war': 1}
+>>> g.payoff("war", ("hold", "fight"))
+(-5, -5)
+"""
+from __future__ import annotations
+
+import itertools
+import re
+from fractions import Fraction
+from typing import Mapping, Sequence
+
+from deterrence.core.numbers import format_exact, is_symbolic, to_exact
+from deterrence.errors import GameError
+
+WILDCARD = "*"
+
+
+def discount_factor_per_round(annual_rate, round_days):
+    """The exact per-round discount factor ``1 / (1 + r * d / 365)``.
+
+    Simple interest over a round of ``d`` days at the annual rate ``r``; exact
+    for rational inputs (the compound rule ``(1 - r)^(d/365)`` is irrational).
+
+    >>> discount_factor_per_round("1/10", 7)
+    Fraction(3650, 3657)
+    >>> discount_factor_per_round(0, 30)
+    1
+    """
+    rate = to_exact(annual_rate, "annual discount rate")
+    days = to_exact(round_days, "round length in days")
+    if rate < 0:
+        raise GameError(f"annual discount rate {format_exact(rate)} is negative")
+    if days <= 0:
+        raise GameError(f"round length of {format_exact(days)} days is not positive")
+    return to_exact(1 / (1 + Fraction(rate) * Fraction(days) / 365))
+
+
+class StochasticGame:
+    """An immutable discounted stochastic game (see the module docstring).
+
+    Parameters
+    ----------
+    players : names, in order.
+    states : state names, in order.
+    actions : one list of action labels per player, used in every state
+        unless ``state_actions[state]`` gives that state's own lists.
+    payoffs : ``{state: {profile key: [payoff per player]}}`` (wildcards allowed).
+    transitions : ``{state: {profile key: {next state: probability}}}`` for
+        every state that is not absorbing.
+    delta : discount factor per round (or give ``annual_discount_rate`` and
+        ``round_days``).
+    noise : ``{player: {intended: {realised: probability}}}`` in every state
+        where the intended action exists; ``state_noise[state][player]``
+        replaces it in one state.
+    parameters : declared parameters and default values (``None``: no
+        default); without it the names used in formulas are declared.
+
+    >>> pd = StochasticGame(["A", "B"], ["s"], [["C", "D"], ["C", "D"]],
+    ...     payoffs={"s": {"C, C": [3, 3], "C, D": [0, 5], "D, C": [5, 0], "D, D": [1, 1]}},
+    ...     transitions={"s": {"*, *": {"s": 1}}}, delta="1/2")
+    >>> pd
+    StochasticGame(A, B; 1 state; delta 1/2; exact)
+    """
+
+    __slots__ = ("_players", "_states", "_start", "_absorbing", "_actions", "_payoffs",
+                 "_transitions", "_noise", "_delta", "_round_days", "_annual_rate",
+                 "_parameters", "_declared", "_symbolic", "_title", "_description",
+                 "_sources", "_claims", "_extra", "_spec", "_tables")
+
+    default_method = "markov_perfect"
+
+    def __init__(self, players: Sequence[str], states: Sequence[str], actions: Sequence[Sequence[str]],
+                 payoffs: Mapping, transitions: Mapping | None = None, *, delta=None,
+                 start: str | None = None, absorbing: Sequence[str] = (),
+                 state_actions: Mapping | None = None, noise: Mapping | None = None,
+                 state_noise: Mapping | None = None, round_days=None, annual_discount_rate=None,
+                 parameters: Mapping | None = None, title: str = "", description: str = "",
+                 sources: Sequence[str] = (), claims: Mapping | None = None,
+                 extra: Mapping | None = None):
+        self._spec = dict(players=players, states=states, actions=actions, payoffs=payoffs,
+                          transitions=transitions, delta=delta, start=start, absorbing=absorbing,
+                          state_actions=state_actions, noise=noise, state_noise=state_noise,
+                          round_days=round_days, annual_discount_rate=annual_discount_rate)
+        self._players = _names(players, "player")
+        self._states = _names(states, "state")
+        self._declared = None if parameters is None else {
+            str(k): (None if v is None else to_exact(v, f"value of parameter {k}"))
+            for k, v in parameters.items()}
+        self._parameters = dict(self._declared or {})
+        self._symbolic = False
+        self._title, self._description = title or "", description or ""
+        self._sources, self._claims, self._extra = tuple(sources), dict(claims or {}), dict(extra or {})
+        self._tables = {}
+
+        self._start = self._states[0] if start is None else self._state(start, "start state")
+        self._absorbing = tuple(s for s in self._states
+                                if s in {self._state(a, "absorbing state") for a in absorbing})
+        self._actions = self._read_actions(actions, state_actions or {})
+        self._payoffs = {s: self._read_payoffs(s, (payoffs or {}).get(s)) for s in self._states}
+        for s in payoffs or {}:
+            self._state(s, "state in payoffs")
+        transitions = dict(transitions or {})
+        for s in transitions:
+            if self._state(s, "state in transitions") in self._absorbing:
+                raise GameError(f"state {s!r} is absorbing: it has no transitions (it is never left)")
+        self._transitions = {s: self._read_transitions(s, transitions.get(s)) for s in self._states}
+        self._noise = self._read_noise(noise or {}, state_noise or {})
+        self._round_days = None if round_days is None else to_exact(round_days, "round length in days")
+        if self._round_days is not None and self._round_days <= 0:
+            raise GameError(f"round length of {format_exact(self._round_days)} days is not positive")
+        self._annual_rate = (None if annual_discount_rate is None
+                             else to_exact(annual_discount_rate, "annual discount rate"))
+        if delta is None:
+            if self._annual_rate is None or self._round_days is None:
+                raise GameError("give the discount factor per round (delta), or an annual discount "
+                                "rate together with the round length in days")
+            delta = discount_factor_per_round(self._annual_rate, self._round_days)
+        elif self._annual_rate is not None:
+            raise GameError("give either delta or an annual discount rate, not both")
+        self._delta = self._value(delta, "discount factor delta")
+        if not is_symbolic(self._delta) and not 0 <= self._delta < 1:
+            raise GameError(f"discount factor delta = {format_exact(self._delta)} must be at least 0 "
+                            "and below 1")
+
+    # -- construction helpers ---------------------------------------------------
+    def _state(self, name, what="state"):
+        if name not in self._states:
+            raise GameError(f"unknown {what} {name!r}; states are {', '.join(self._states)}")
+        return name
+
+    def _player(self, name) -> int:
+        if isinstance(name, int) and not isinstance(name, bool):
+            if 0 <= name < len(self._players):
+                return name
+            raise GameError(f"player index {name} out of range: the game has {len(self._players)} players")
+        if name not in self._players:
+            raise GameError(f"unknown player {name!r}; players are {', '.join(self._players)}")
+        return self._players.index(name)
+
+    def _value(self, value, what):
+        if isinstance(value, str):
+            from deterrence.core.symbolic import FUNCTIONS, parse_expression
+            names = (list(self._parameters) if self._declared is not None
+                     else [n for n in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", value) if n not in FUNCTIONS])
+            try:
+                value = parse_expression(value, names)
+            except GameError as exc:
+                raise GameError(f"{what}: {getattr(exc, 'reason', exc)}") from None
+            if not is_symbolic(value):
+                return to_exact(value, what)
+        if is_symbolic(value):
+            unknown = {str(s) for s in value.free_symbols} - set(self._parameters)
+            if unknown and self._declared is not None:
+                raise GameError(f"{what} uses undeclared parameter(s) {', '.join(sorted(unknown))}")
+            for name in unknown:
+                self._parameters.setdefault(name, None)
+            self._symbolic = True
+            return value
+        return to_exact(value, what)
+
+    def _read_actions(self, actions, state_actions):
+        n = len(self._players)
+        for s in state_actions:
+            self._state(s, "state in state_actions")
+        out = {}
+        for s in self._states:
+            given = state_actions.get(s, actions)
+            if given is None or len(given) != n:
+                raise GameError(f"state {s}: action lists given for {0 if given is None else len(given)} "
+                                f"players, the game has {n} ({', '.join(self._players)})")
+            acts = tuple(_names(a, f"action of {p} in state {s}") for p, a in zip(self._players, given))
+            for label in (a for row in acts for a in row):
+                if label == WILDCARD or "," in label:
+                    raise GameError(f"state {s}: action label {label!r} may not be '*' or contain a comma")
+            out[s] = acts
+        return out
+
+    def _profiles(self, state):
+        return itertools.product(*(range(len(a)) for a in self._actions[state]))
+
+    def _resolve(self, state, entries, what):
+        """``{index profile: value}`` from keys with wildcards (most specific wins)."""
+        acts = self._actions[state]
+        n = len(self._players)
+        if not isinstance(entries, Mapping) or not entries:
+            raise GameError(f"state {state}: no {what} given (a table: profile -> value)")
+        keyed = []
+        for key, value in entries.items():
+            labels = (tuple(x.strip() for x in key.split(",")) if isinstance(key, str)
+                      else tuple(key))
+            if len(labels) != n:
+                raise GameError(f"state {state}: {what} key {key!r} names {len(labels)} action(s); "
+                                f"write one per player ({', '.join(self._players)})")
+            pattern = []
+            for p, a, lab in zip(self._players, acts, labels):
+                if lab == WILDCARD:
+                    pattern.append(None)
+                elif lab in a:
+                    pattern.append(a.index(lab))
+                else:
+                    raise GameError(f"state {state}: {what} key {key!r}: unknown action {lab!r} of "
+                                    f"{p}; actions there are {', '.join(a)}")
+            keyed.append((key, tuple(pattern), value))
+        out = {}
+        for prof in self._profiles(state):
+            best, chosen = None, []
+            for key, pattern, value in keyed:
+                if all(q is None or q == i for q, i in zip(pattern, prof)):
+                    stars = sum(q is None for q in pattern)
+                    if best is None or stars < best:
+                        best, chosen = stars, [(key, value)]
+                    elif stars == best:
+                        chosen.append((key, value))
+            label = ", ".join(a[i] for a, i in zip(acts, prof))
+            if not chosen:
+                raise GameError(f"state {state}: no {what} for profile ({label})")
+            out[prof] = chosen
+        return out
+
+    def _read_payoffs(self, state, entries):
+        n = len(self._players)
+        out = {}
+        for prof, chosen in self._resolve(state, entries, "payoffs").items():
+            label = ", ".join(a[i] for a, i in zip(self._actions[state], prof))
+            values = None
+            for key, raw in chosen:
+                if isinstance(raw, (str, bytes)) or not hasattr(raw, "__len__") or len(raw) != n:
+                    raise GameError(f"state {state}: payoffs {key!r} need one value per player "
+                                    f"({', '.join(self._players)})")
+                vals = tuple(self._value(v, f"state {state}: payoff of {p} at ({label})")
+                             for p, v in zip(self._players, raw))
+                if values is not None and vals != values:
+                    raise GameError(f"state {state}: profile ({label}) is matched by "
+                                    f"{', '.join(repr(k) for k, _ in chosen)} with different payoffs; "
+                                    "give it its own entry")
+                values = vals
+            out[prof] = values
+        return out
+
+    def _distribution(self, raw, names, what):
+        if not isinstance(raw, Mapping) or not raw:
+            raise GameError(f"{what}: expected a table of outcome = probability")
+        dist = {}
+        for name, p in raw.items():
+            if name not in names:
+                raise GameError(f"{what}: unknown outcome {name!r}; choose from {', '.join(names)}")
+            dist[name] = self._value(p, f"{what}: probability of {name!r}")
+        _check_distribution(dist, what)
+        # in the order of the names; zero probabilities dropped
+        return tuple((k, dist[k]) for k in names if k in dist and not (not is_symbolic(dist[k]) and dist[k] == 0))
+
+    def _read_transitions(self, state, entries):
+        if state in self._absorbing:
+            return {prof: ((state, 1),) for prof in self._profiles(state)}
+        if entries is None:
+            raise GameError(f"state {state}: no transitions given (a state that is never left "
+                            "is listed as absorbing)")
+        out = {}
+        for prof, chosen in self._resolve(state, entries, "transitions").items():
+            label = ", ".join(a[i] for a, i in zip(self._actions[state], prof))
+            dist = None
+            for key, raw in chosen:
+                d = self._distribution(raw, self._states, f"state {state}: transition at ({label})")
+                if dist is not None and d != dist:
+                    raise GameError(f"state {state}: profile ({label}) is matched by "
+                                    f"{', '.join(repr(k) for k, _ in chosen)} with different "
+                                    "transitions; give it its own entry")
+                dist = d
+            out[prof] = dist
+        return out
+
+    def _read_noise(self, noise, state_noise):
+        for p in noise:
+            self._player(p)
+        for s, table in state_noise.items():
+            self._state(s, "state in state_noise")
+            for p in table:
+                self._player(p)
+        out = {}
+        for s in self._states:
+            per_player = []
+            for i, p in enumerate(self._players):
+                acts = self._actions[s][i]
+                own = s in state_noise and p in state_noise[s]
+                table = state_noise[s][p] if own else noise.get(p, {})
+                rows = []
+                for j, a in enumerate(acts):
+                    if a in table:
+                        what = f"state {s}: noise of {p} when intending {a!r}"
+                        rows.append(tuple((acts.index(b), q) for b, q in
+                                          self._distribution(table[a], acts, what)))
+                    else:
+                        rows.append(((j, 1),))
+                if own:
+                    for a in table:
+                        if a not in acts:
+                            raise GameError(f"state {s}: noise of {p} names unknown action {a!r}; "
+                                            f"actions there are {', '.join(acts)}")
+                per_player.append(tuple(rows))
+            out[s] = tuple(per_player)
+        for p, table in noise.items():
+            if not any(a in self._actions[s][self._player(p)] for s in self._states for a in table):
+                raise GameError(f"noise of {p} names no action {p} has in any state "
+                                f"({', '.join(map(repr, table))})")
+        return out
+
+    # -- named constructors -------------------------------------------------------
+    @classmethod
+    def from_stage_game(cls, game, delta, *, state: str = "stage", **kwargs) -> "StochasticGame":
+        """A repeated game as a one-state stochastic game (the stage game every round).
+
+        >>> from deterrence.core.normal_form import NormalFormGame
+        >>> pd = NormalFormGame.from_arrays([[3, 0], [5, 1]], [[3, 5], [0, 1]],
+        ...                                 actions=[["C", "D"], ["C", "D"]])
+        >>> StochasticGame.from_stage_game(pd, "9/10").payoff("stage", ("D", "C"))
+        (5, 0)
+        """
+        payoffs = {}
+        for prof in itertools.product(*(range(len(a)) for a in game.actions)):
+            payoffs[tuple(a[i] for a, i in zip(game.actions, prof))] = game.payoff(prof)
+        params = game.parameters if game.is_symbolic else None
+        return cls(game.players, [state], game.actions, {state: payoffs},
+                   {state: {(WILDCARD,) * len(game.players): {state: 1}}}, delta=delta,
+                   parameters=params, title=kwargs.pop("title", game.title), **kwargs)
+
+    # -- properties ---------------------------------------------------------------
+    players = property(lambda self: self._players, doc="Player names, in order.")
+    states = property(lambda self: self._states, doc="State names, in order.")
+    start = property(lambda self: self._start, doc="The state of the first round.")
+    absorbing = property(lambda self: self._absorbing, doc="States that are never left.")
+    delta = property(lambda self: self._delta, doc="Discount factor per round.")
+    round_days = property(lambda self: self._round_days, doc="Length of a round in days (or None).")
+    annual_discount_rate = property(lambda self: self._annual_rate,
+                                    doc="The annual rate delta was built from (or None).")
+    title = property(lambda self: self._title)
+    description = property(lambda self: self._description)
+    sources = property(lambda self: self._sources)
+    claims = property(lambda self: dict(self._claims), doc="Claims a catalogue entry makes (tested).")
+    extra = property(lambda self: dict(self._extra), doc="Other sections of the game file.")
+    is_symbolic = property(lambda self: self._symbolic)
+    kind = property(lambda self: "symbolic" if self._symbolic else "exact")
+
+    @property
+    def parameters(self) -> dict:
+        """Declared parameters and their default values (``None``: no default)."""
+        return dict(self._parameters)
+
+    def player_index(self, player) -> int:
+        """Index of a player given by name or index.
+
+        >>> StochasticGame.from_stage_game(_demo_stage(), 0).player_index("Column")
+        1
+        """
+        return self._player(player)
+
+    def actions_in(self, state) -> tuple:
+        """The action labels of every player in a state (one tuple per player).
+
+        >>> StochasticGame.from_stage_game(_demo_stage(), 0).actions_in("stage")
+        (('a', 'b'), ('a', 'b'))
+        """
+        return self._actions[self._state(state)]
+
+    def _profile_index(self, state, profile) -> tuple:
+        acts = self._actions[state]
+        if len(profile) != len(self._players):
+            raise GameError(f"a profile names one action per player ({len(self._players)}), "
+                            f"got {len(profile)}")
+        out = []
+        for p, a, x in zip(self._players, acts, profile):
+            if isinstance(x, int) and not isinstance(x, bool):
+                if not 0 <= x < len(a):
+                    raise GameError(f"action index {x} out of range for {p} in state {state}")
+                out.append(x)
+            elif x in a:
+                out.append(a.index(x))
+            else:
+                raise GameError(f"unknown action {x!r} of {p} in state {state}; actions there are "
+                                f"{', '.join(a)}")
+        return tuple(out)
+
+    def payoff(self, state, profile) -> tuple:
+        """Per-round payoffs of a realised profile (labels or indices) in a state."""
+        state = self._state(state)
+        return self._payoffs[state][self._profile_index(state, profile)]
+
+    def transition(self, state, profile) -> dict:
+        """Next-state distribution after a realised profile (zero probabilities left out)."""
+        state = self._state(state)
+        return dict(self._transitions[state][self._profile_index(state, profile)])
+
+    def noise_in(self, state, player) -> dict:
+        """``{intended: {realised: probability}}`` of a player in a state (every action).
+
+        >>> StochasticGame.from_stage_game(_demo_stage(), 0).noise_in("stage", "Row")
+        {'a': {'a': 1}, 'b': {'b': 1}}
+        """
+        state, i = self._state(state), self._player(player)
+        acts = self._actions[state][i]
+        return {a: {acts[j]: q for j, q in row} for a, row in zip(acts, self._noise[state][i])}
+
+    @property
+    def has_noise(self) -> bool:
+        """True when some intended action is not always realised as intended."""
+        return any(len(row) > 1 or row[0][0] != j for s in self._states for rows in self._noise[s]
+                   for j, row in enumerate(rows))
+
+    def realised(self, state, intended) -> dict:
+        """``{realised index profile: probability}`` of an intended profile (labels or indices).
+
+        >>> g = StochasticGame(["A"], ["s"], [["x", "y"]], {"s": {"*": [0]}},
+        ...                    {"s": {"*": {"s": 1}}}, delta=0, noise={"A": {"x": {"x": "3/4", "y": "1/4"}}})
+        >>> g.realised("s", ("x",))
+        {(0,): Fraction(3, 4), (1,): Fraction(1, 4)}
+        """
+        state = self._state(state)
+        idx = self._profile_index(state, intended)
+        rows = [self._noise[state][i][j] for i, j in enumerate(idx)]
+        out = {}
+        for combo in itertools.product(*rows):
+            prob = 1
+            for _, q in combo:
+                prob = prob * q
+            key = tuple(j for j, _ in combo)
+            out[key] = out.get(key, 0) + prob
+        return out
+
+    def outcome_table(self, state) -> dict:
+        """``{intended index profile: (expected payoffs, expected next-state probabilities)}``.
+
+        The expectation is over the players' noise; the next-state probabilities are a
+        tuple in the order of :attr:`states`. Exact games only; cached (the game is
+        immutable). This is what the solvers work on.
+
+        >>> g = StochasticGame.from_stage_game(_demo_stage(), "1/2")
+        >>> g.outcome_table("stage")[(1, 0)]
+        ((0, 0), (1,))
+        """
+        state = self._state(state)
+        self._need_exact("the outcome table")
+        if state not in self._tables:
+            n, where = len(self._players), {s: k for k, s in enumerate(self._states)}
+            table = {}
+            for prof in self._profiles(state):
+                pay, nxt = [0] * n, [0] * len(self._states)
+                for real, q in self.realised(state, prof).items():
+                    for i, v in enumerate(self._payoffs[state][real]):
+                        pay[i] += q * v
+                    for s2, r in self._transitions[state][real]:
+                        nxt[where[s2]] += q * r
+                table[prof] = (tuple(to_exact(v) for v in pay), tuple(to_exact(v) for v in nxt))
+            self._tables[state] = table
+        return self._tables[state]
+
+    def stage_game(self, state):
+        """The per-round payoffs of a state as a :class:`NormalFormGame` (realised actions).
+
+        >>> StochasticGame.from_stage_game(_demo_stage(), 0).stage_game("stage").payoff(("a", "a"))
+        (1, 1)
+        """
+        from deterrence.core.normal_form import NormalFormGame
+        import numpy as np
+        state = self._state(state)
+        acts = self._actions[state]
+        shape = tuple(len(a) for a in acts)
+        arrays = [np.empty(shape, dtype=object) for _ in self._players]
+        for prof, vals in self._payoffs[state].items():
+            for arr, v in zip(arrays, vals):
+                arr[prof] = v
+        return NormalFormGame(arrays, players=self._players, actions=acts,
+                              parameters=self._parameters if self._symbolic else None,
+                              title=f"{self._title + ': ' if self._title else ''}state {state}")
+
+    # -- parameters ---------------------------------------------------------------
+    def _replace(self, mapper=None, **changes):
+        spec = dict(self._spec)
+        spec.update(changes)
+        fields = dict(parameters=self._parameters, title=self._title, description=self._description,
+                      sources=self._sources, claims=self._claims, extra=self._extra)
+        for k in list(spec):
+            if k in fields:
+                fields[k] = spec.pop(k)
+        if mapper is not None:
+            spec = _map_spec(spec, mapper)
+        return StochasticGame(**spec, **fields)
+
+    def subs(self, values: Mapping | None = None, **kw) -> "StochasticGame":
+        """Substitute parameter values (others take their defaults): an exact game.
+
+        Probabilities are checked (between 0 and 1, summing to 1) at the values.
+
+        >>> g = StochasticGame(["A"], ["s"], [["x"]], {"s": {"x": ["-c"]}}, {"s": {"x": {"s": 1}}},
+        ...                    delta="1/2", parameters={"c": 2})
+        >>> g.subs(c=5).payoff("s", ("x",)), g.with_defaults().payoff("s", ("x",))
+        ((-5,), (-2,))
+        """
+        values = dict(values or {}, **kw)
+        unknown = set(values) - set(self._parameters)
+        if unknown:
+            raise GameError(f"unknown parameter(s) {', '.join(sorted(unknown))}; "
+                            f"declared: {', '.join(sorted(self._parameters)) or 'none'}")
+        full = {k: (values[k] if k in values else v) for k, v in self._parameters.items()}
+        if not self._symbolic:
+            return self._replace(parameters=full)
+        missing = sorted(k for k, v in full.items() if v is None)
+        if missing:
+            raise GameError(f"parameter(s) {', '.join(missing)} have no value: pass them to subs()")
+        import sympy
+        from deterrence.core.symbolic import parameter_symbol
+        mapping = {parameter_symbol(k): sympy.Rational(str(to_exact(v, f"value of parameter {k}")))
+                   for k, v in full.items()}
+
+        from deterrence.core.symbolic import parse_expression
+
+        def evaluate(v):
+            if isinstance(v, str):  # the formula as given: its names are declared parameters
+                v = parse_expression(v, list(self._parameters))
+            return to_exact(v.xreplace(mapping)) if is_symbolic(v) else v
+        return self._replace(evaluate, parameters=full)
+
+    def with_parameters(self, values: Mapping | None = None, **kw) -> "StochasticGame":
+        """The same (still symbolic) game with new default values for some parameters.
+
+        >>> g = StochasticGame(["A"], ["s"], [["x"]], {"s": {"x": ["-c"]}}, {"s": {"x": {"s": 1}}},
+        ...                    delta="1/2", parameters={"c": 2})
+        >>> g.with_parameters(c=3).parameters
+        {'c': 3}
+        """
+        values = dict(values or {}, **kw)
+        unknown = set(values) - set(self._parameters)
+        if unknown:
+            raise GameError(f"unknown parameter(s) {', '.join(sorted(unknown))}")
+        return self._replace(parameters={**self._parameters, **values})
+
+    def with_defaults(self) -> "StochasticGame":
+        """The exact game at the parameters' default values."""
+        return self.subs()
+
+    def _need_exact(self, what):
+        if self._symbolic:
+            raise GameError(f"{what} needs exact numbers; call .subs(...) or .with_defaults() "
+                            f"to give values to {', '.join(sorted(self._parameters))}")
+
+    # -- comparison ---------------------------------------------------------------
+    def _canonical(self):
+        return (self._players, self._states, self._start, self._absorbing,
+                tuple(self._actions[s] for s in self._states),
+                tuple(tuple(sorted(self._payoffs[s].items())) for s in self._states),
+                tuple(tuple(sorted(self._transitions[s].items())) for s in self._states),
+                tuple(self._noise[s] for s in self._states), self._delta,
+                tuple(sorted((k, v) for k, v in self._parameters.items())))
+
+    def __eq__(self, other):
+        if not isinstance(other, StochasticGame):
+            return NotImplemented
+        return self._canonical() == other._canonical()
+
+    def __hash__(self):
+        return hash(self._canonical())
+
+    # -- display ------------------------------------------------------------------
+    def __repr__(self):
+        title = f"{self._title!r}, " if self._title else ""
+        k = len(self._states)
+        return (f"StochasticGame({title}{', '.join(self._players)}; {k} state{'s' if k != 1 else ''}; "
+                f"delta {self._delta}; {self.kind})")
+
+    def __str__(self):
+        return self.to_text()
+
+    def _describe_delta(self) -> str:
+        text = f"delta = {_fmt(self._delta)} per round"
+        if self._round_days is not None:
+            text += f" (a round is {format_exact(self._round_days)} days"
+            if self._annual_rate is not None:
+                text += f"; annual discount rate {format_exact(self._annual_rate)}, " \
+                        "delta = 1/(1 + rate*days/365)"
+            text += ")"
+        return text
+
+    def to_text(self) -> str:
+        """A plain-text description: states, payoff tables, transitions and noise.
+
+        >>> print(StochasticGame.from_stage_game(_demo_stage(), "1/2").to_text())
+        Players: Row, Column; delta = 1/2 per round
+        State stage (start)
+          Row \\ Column  a     b
+          a             1, 1  0, 0
+          b             0, 0  2, 2
+          next state: stage always
+        """
+        lines = [self._title] if self._title else []
+        lines.append(f"Players: {', '.join(self._players)}; {self._describe_delta()}")
+        for s in self._states:
+            tags = [t for t, on in (("start", s == self._start), ("absorbing", s in self._absorbing)) if on]
+            lines.append(f"State {s}" + (f" ({', '.join(tags)})" if tags else ""))
+            stage = self.stage_game(s).to_text().splitlines()[1:]
+            lines += ["  " + line for line in stage]
+            acts = self._actions[s]
+            dists = set(self._transitions[s].values())
+            if len(dists) == 1:
+                lines.append(f"  next state: {_dist_text(next(iter(dists)), always=True)}")
+            else:
+                lines.append("  next state after (realised actions):")
+                for prof, d in self._transitions[s].items():
+                    label = ", ".join(a[i] for a, i in zip(acts, prof))
+                    lines.append(f"    ({label}): {_dist_text(d)}")
+            for i, p in enumerate(self._players):
+                rows = [(acts[i][j], row) for j, row in enumerate(self._noise[s][i])
+                        if len(row) > 1 or row[0][0] != j]
+                for a, row in rows:
+                    lines.append(f"  noise: {p} intending {a} does " +
+                                 ", ".join(f"{acts[i][k]} with {_fmt(q)}" for k, q in row))
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        import html
+        cap = f"<b>{html.escape(self._title)}</b>" if self._title else ""
+        parts = [cap, f"<p>{html.escape(self._describe_delta())}</p>"]
+        for s in self._states:
+            tags = [t for t, on in (("start", s == self._start), ("absorbing", s in self._absorbing)) if on]
+            parts.append(f"<h4>State {html.escape(s)}{' (' + ', '.join(tags) + ')' if tags else ''}</h4>")
+            parts.append(self.stage_game(s)._repr_html_())
+        text = "\n".join(line for line in self.to_text().splitlines()
+                         if line.lstrip().startswith(("next", "noise", "(")))
+        parts.append(f"<pre>{html.escape(text)}</pre>")
+        return "<div class='deterrence-stochastic'>" + "".join(parts) + "</div>"
+
+
+# -- helpers ---------------------------------------------------------------------
+def _names(values, what) -> tuple:
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
+        raise GameError(f"the {what} names must be a list of strings, got {values!r}")
+    out = tuple(str(v) for v in values)
+    if not out:
+        raise GameError(f"at least one {what} is needed")
+    seen = set()
+    for v in out:
+        if not v.strip():
+            raise GameError(f"empty {what} name")
+        if v in seen:
+            raise GameError(f"duplicate {what} name {v!r}")
+        seen.add(v)
+    return out
+
+
+def _check_distribution(dist, what):
+    values = list(dist.values())
+    exact = [v for v in values if not is_symbolic(v)]
+    for name, v in dist.items():
+        if not is_symbolic(v) and not 0 <= v <= 1:
+            raise GameError(f"{what}: probability of {name!r} is {format_exact(v)}, not between 0 and 1")
+    total = sum(values[1:], values[0])
+    if len(exact) == len(values):
+        if total != 1:
+            raise GameError(f"{what}: probabilities sum to {format_exact(total)}, not 1")
+        return
+    import sympy
+    if sympy.expand(total - 1) != 0 and sympy.simplify(total - 1) != 0:
+        raise GameError(f"{what}: probabilities sum to {total}, not 1")
+
+
+def _map_spec(spec, fn):
+    """The constructor arguments with every payoff, probability and delta passed through ``fn``."""
+    spec = dict(spec)
+
+    def dist(d):
+        return {k: fn(v) for k, v in d.items()}
+    spec["payoffs"] = {s: {k: [fn(v) for v in vals] for k, vals in t.items()}
+                       for s, t in (spec["payoffs"] or {}).items()}
+    spec["transitions"] = {s: {k: dist(d) for k, d in t.items()}
+                           for s, t in (spec["transitions"] or {}).items()}
+    spec["noise"] = {p: {a: dist(d) for a, d in t.items()} for p, t in (spec["noise"] or {}).items()}
+    spec["state_noise"] = {s: {p: {a: dist(d) for a, d in t.items()} for p, t in pt.items()}
+                           for s, pt in (spec["state_noise"] or {}).items()}
+    if spec["delta"] is not None:
+        spec["delta"] = fn(spec["delta"])
+    return spec
+
+
+def _fmt(value) -> str:
+    return str(value) if is_symbolic(value) else format_exact(value)
+
+
+def _dist_text(dist, always=False) -> str:
+    if len(dist) == 1 and (is_symbolic(dist[0][1]) or dist[0][1] == 1):
+        return f"{dist[0][0]}" + (" always" if always else "")
+    return ", ".join(f"{s} {_fmt(q)}" for s, q in dist)
+
+
+def _demo_stage():
+    """A 2x2 coordination game for the doctests."""
+    from deterrence.core.normal_form import NormalFormGame
+    return NormalFormGame.from_arrays([[1, 0], [0, 2]], [[1, 0], [0, 2]],
+                                      actions=[["a", "b"], ["a", "b"]])
+
+
+__all__ = ["StochasticGame", "discount_factor_per_round", "WILDCARD"]
