@@ -103,7 +103,7 @@ _ROWS = [
     ("israeli_strike_rate", Fraction(1, 2), "probability per week",
      f"{_BRIEF}: 22 March 2023 Aleppo strike, 'one of several Israeli strikes ... that month'",
      "several Israeli strikes a month: one in about half of the weeks"),
-    ("motive_rate", Fraction(9, 20), "probability per week",
+    ("motive_rate", Fraction(13, 25), "probability per week",
      f"{_BRIEF}: claim 4 (militias strike for their own motives); CENTCOM count of 83 attacks",
      "default near the maximum-likelihood fit to the 83 attacks in about 26 months"),
     ("deadly_fraction", Fraction(1, 20), "probability per militia strike",
