@@ -69,6 +69,11 @@ ACTIONS = {"US": ("hold", "retaliate", "escalate", "withdraw"), "Iran": ("hold",
 START = "calm/quiet"
 
 
+def _q(x):
+    """An exact fraction, or a sympy formula left as it is (for writing the game file)."""
+    return x if hasattr(x, "free_symbols") else Fraction(x)
+
+
 def _split(state):
     pending, shock = state.split("/")
     return pending, shock
@@ -121,8 +126,8 @@ class ExchangeModel:
         {'retaliate': Fraction(1599, 1600), 'escalate': Fraction(1, 1600)}
         """
         eta = self.v["misfire"] if player == "Iran" else self.v["us_misfire"]
-        if action == "retaliate" and eta:
-            return {"retaliate": 1 - Fraction(eta), "escalate": Fraction(eta)}
+        if action == "retaliate" and (hasattr(eta, "free_symbols") or eta):
+            return {"retaliate": 1 - _q(eta), "escalate": _q(eta)}
         return {action: Fraction(1)}
 
     def payoff(self, state, us, iran) -> tuple:
@@ -163,7 +168,7 @@ class ExchangeModel:
         return (u, i)
 
     def shock_distribution(self) -> dict:
-        lam, sig = Fraction(self.v["israeli_strike_rate"]), Fraction(self.v["motive_rate"])
+        lam, sig = _q(self.v["israeli_strike_rate"]), _q(self.v["motive_rate"])
         return {"israel": lam, "motive": (1 - lam) * sig, "quiet": (1 - lam) * (1 - sig)}
 
     def transition(self, state, us, iran) -> dict:
@@ -179,7 +184,7 @@ class ExchangeModel:
         if us == "withdraw":
             return {"withdrawn": Fraction(1)}
         if iran == "retaliate":
-            eps = Fraction(self.v["deadly_fraction"])
+            eps = _q(self.v["deadly_fraction"])
             pending = {"crisis": eps, "hit": 1 - eps}
         elif us == "retaliate":
             pending = {"answered": Fraction(1)}
@@ -188,9 +193,35 @@ class ExchangeModel:
         out = {}
         for p, pp in pending.items():
             for s, ps in self.shock_distribution().items():
-                if pp * ps:
+                if hasattr(pp * ps, "free_symbols") or pp * ps:
                     out[f"{p}/{s}"] = out.get(f"{p}/{s}", 0) + pp * ps
         return out
+
+    def game(self):
+        """The model as a :class:`~deterrence.core.stochastic.StochasticGame` (exact, at its values);
+        the catalogue file ``games/us_iran_exchange.toml`` is the same game with formulas.
+
+        >>> exchange_model().game().transition("calm/quiet", ("escalate", "hold"))
+        {'war': 1}
+        """
+        from deterrence.core.stochastic import StochasticGame
+        payoffs, transitions = {}, {}
+        for s in STATES:
+            if s in TRANSIENT:
+                payoffs[s] = {f"{u}, {i}": list(self.payoff(s, u, i))
+                              for u in ACTIONS["US"] for i in ACTIONS["Iran"]}
+                transitions[s] = {f"{u}, {i}": self.transition(s, u, i)
+                                  for u in ACTIONS["US"] for i in ACTIONS["Iran"]}
+            else:
+                payoffs[s] = {"*, *": list(self.payoff(s, "hold", "hold"))}
+        v = self.v
+        return StochasticGame(list(PLAYERS), list(STATES), [list(ACTIONS["US"]), list(ACTIONS["Iran"])],
+                              payoffs, transitions, start=START, absorbing=["war", "withdrawn"],
+                              state_actions={s: [["hold"], ["hold"]] for s in ("war", "withdrawn")},
+                              noise={"US": {"retaliate": self.realised("US", "retaliate")},
+                                     "Iran": {"retaliate": self.realised("Iran", "retaliate")}},
+                              annual_discount_rate=v["annual_discount_rate"], round_days=v["round_days"],
+                              title="The US-Iran exchange of fire (weekly rounds)")
 
     def outcomes(self, state, us_intended, iran_intended) -> list:
         """[(probability, realised US, realised Iran)] under the noise."""
@@ -277,6 +308,95 @@ class ExchangeModel:
             if not changed:
                 return current
         raise RuntimeError("policy iteration did not converge")  # pragma: no cover (finite MDP)
+
+
+FILE_HEAD = '''title = "The US-Iran exchange of fire: regular limited strikes that stay limited"
+description = """
+A stochastic game of the exchange between US forces in Iraq and Syria and
+Iran-backed militias, one round a week (written by
+deterrence.models.us_iran_exchange.exchange_game_toml from the calibration in
+deterrence/models/us_iran_calibration.py: do not edit by hand).
+
+A state is what is pending from last week (calm; hit: a militia strike that
+killed no American; crisis: one that did; answered: the US struck the
+militias) and this week's outside shock (quiet; israel: Israel struck Iranian
+assets; motive: the militias have a motive of their own), plus the absorbing
+states war and withdrawn. A militia strike misfires across the red line
+(realised escalate) with probability misfire; US strikes are precise. Any
+realised escalation is war.
+
+At the calibration the contained exchange is a Markov perfect equilibrium
+under this noise: the militias strike after Israeli strikes and on their own
+motives and answer US strikes; the US answers the attacks that kill
+Americans; nobody escalates or withdraws. Mutual escalation (war) is an
+equilibrium too; the contained one risk-dominates it.
+"""
+sources = [
+  "Case brief (shared/brief.md): 83 attacks on US personnel, 21 January 2021 to March 2023 (US Central Command); 22-30 March 2023; January 2020; the six expert claims.",
+  "Shapley, L. S. (1953). Stochastic games. PNAS 39, 1095-1100.",
+  "Maskin, E. and Tirole, J. (2001). Markov perfect equilibrium I. Observable actions. Journal of Economic Theory 100, 191-219.",
+]
+players = ["US", "Iran"]
+'''
+
+
+def exchange_game_toml() -> str:
+    """The text of ``games/us_iran_exchange.toml``: the game with formulas over the calibration.
+
+    >>> "[stochastic.states.war.payoffs]" in exchange_game_toml()
+    True
+    """
+    import sympy
+    from deterrence.models.us_iran_calibration import CALIBRATION
+    time_keys = ("annual_discount_rate", "round_days")
+    names = [k for k in CALIBRATION if k not in time_keys]
+    sym = ExchangeModel(tuple(sorted({**{k: sympy.Symbol(k) for k in names},
+                                      **{k: CALIBRATION[k].value for k in time_keys}}.items())))
+
+    def fmt(x):
+        x = sympy.sympify(x)
+        return str(x) if x.free_symbols else f'"{x}"' if not x.is_Integer else str(x)
+
+    def quoted(x):
+        x = sympy.sympify(x)
+        return f'"{x}"' if (x.free_symbols or not x.is_Integer) else str(x)
+
+    out = [FILE_HEAD, "[parameters]"]
+    for k in names:
+        c = CALIBRATION[k]
+        value = c.value if isinstance(c.value, int) else f'"{c.value}"'
+        out.append(f'{k} = {{ value = {value}, about = "{c.reason.replace(chr(34), chr(39))}; unit: {c.unit}" }}')
+    out += ["", "[stochastic]", f'start = "{START}"', 'absorbing = ["war", "withdrawn"]',
+            f'annual_discount_rate = "{CALIBRATION["annual_discount_rate"].value}"',
+            f'round_days = {CALIBRATION["round_days"].value}', "", "[stochastic.actions]"]
+    out += [f"{p} = [{', '.join(chr(34) + a + chr(34) for a in ACTIONS[p])}]" for p in PLAYERS]
+    for p in PLAYERS:
+        dist = sym.realised(p, "retaliate")
+        out += ["", f"[stochastic.noise.{p}]",
+                "retaliate = { " + ", ".join(f"{r} = {quoted(q)}" for r, q in dist.items()) + " }"]
+    for s in STATES:
+        out += ["", f'[stochastic.states."{s}"]']
+        if s not in TRANSIENT:
+            out += ['actions = { US = ["hold"], Iran = ["hold"] }', "", f'[stochastic.states."{s}".payoffs]',
+                    f'"*, *" = [{", ".join(quoted(x) for x in sym.payoff(s, "hold", "hold"))}]']
+            continue
+        out += [f'[stochastic.states."{s}".payoffs]']
+        for u in ACTIONS["US"]:
+            for i in ACTIONS["Iran"]:
+                out.append(f'"{u}, {i}" = [{", ".join(quoted(sympy.expand(x)) for x in sym.payoff(s, u, i))}]')
+        out += [f'[stochastic.states."{s}".transitions]']
+        for u in ACTIONS["US"]:
+            for i in ACTIONS["Iran"]:
+                dist = sym.transition(s, u, i)
+                out.append(f'"{u}, {i}" = {{ ' + ", ".join(f'"{t}" = {quoted(q)}'
+                                                             for t, q in dist.items()) + " }")
+    out += ["", "[claims]",
+            "# the contained exchange, (US, Iran) intended actions per state: a Markov perfect equilibrium",
+            "# under the noise at the defaults; so is mutual escalation (war); contained risk-dominates war",
+            "contained_markov_perfect = { " + ", ".join(f'"{s}" = ["{a}", "{b}"]'
+                                                      for s, (a, b) in contained_profile().items()) + " }",
+            "war_markov_perfect = true", 'risk_dominant = "contained"']
+    return "\n".join(out) + "\n"
 
 
 @dataclass(frozen=True)
@@ -396,6 +516,6 @@ def play_statistics(model: ExchangeModel, profile: dict, rounds: int, start: str
             "withdrawn": float(x[STATES.index("withdrawn")]), "rounds": rounds}
 
 
-__all__ = ["ExchangeModel", "MarkovPerfect", "exchange_model", "contained_profile", "war_profile",
+__all__ = ["exchange_game_toml", "ExchangeModel", "MarkovPerfect", "exchange_model", "contained_profile", "war_profile",
            "verify", "markov_perfect_equilibria", "play_statistics", "chain", "STATES", "TRANSIENT",
            "PLAYERS", "ACTIONS", "START"]
