@@ -407,7 +407,7 @@ def parse_events(data, *, file: str = "<events>", mapping=None, players=None, ac
     >>> parse_events("date,actor,event_type\\n2023-03-23,militia,picnic\\n", file="e.csv")
     Traceback (most recent call last):
     ...
-    deterrence.errors.GameFileError: e.csv:2: unknown event type 'picnic' (map it with mapping={'picnic': 'hold'|'retaliate'|'escalate'}; known: air strike, airstrike, artillery strike, assassination, attack, ...)
+    deterrence.errors.GameFileError: e.csv:2: unknown event type 'picnic' (map it with mapping={'picnic': 'hold'|'retaliate'|'escalate'}; known: agreement, air strike, air/drone strike, airstrike, armed clash, ...)
     """
     players = tuple(players) if players is not None else ("US", "Iran")
     if len(players) != 2 or len(set(players)) != 2 or not all(isinstance(p, str) and p for p in players):

@@ -134,7 +134,7 @@ class ExchangeModel:
         """Per-round payoffs (US, Iran) of a realised profile in a state.
 
         >>> exchange_model().payoff("crisis/quiet", "retaliate", "hold")
-        (Fraction(-1, 2), -3)
+        (Fraction(-4, 3), -3)
         >>> exchange_model().payoff("war", "hold", "hold")
         (-22, -52)
         """
@@ -343,7 +343,7 @@ players = ["US", "Iran"]
 def exchange_game_toml() -> str:
     """The text of ``games/us_iran_exchange.toml``: the game with formulas over the calibration.
 
-    >>> "[stochastic.states.war.payoffs]" in exchange_game_toml()
+    >>> '[stochastic.states."war".payoffs]' in exchange_game_toml()
     True
     """
     import sympy
