@@ -448,7 +448,13 @@ def _name(profile) -> str:
         return "US withdrawal"
     if all(a == ("hold", "hold") for a in profile.values()):
         return "mutual restraint"
-    return "other limited strikes"
+    answered = {s for s, a in profile.items() if a[0] == "retaliate" and _split(s)[0] in ("hit", "crisis")}
+    attacked = {s for s in profile if _split(s)[0] in ("hit", "crisis")}
+    if not answered:
+        return "limited strikes, none answered"
+    if answered == attacked:
+        return "limited strikes, every attack answered"
+    return "limited strikes, some attacks answered"
 
 
 def markov_perfect_equilibria(model: ExchangeModel) -> tuple:

@@ -55,6 +55,13 @@ def _combine(us_profile, iran_profile):
     return {s: (us_profile[s][0], iran_profile[s][1]) for s in TRANSIENT}
 
 
+def _selected(eqs):
+    """The equilibrium the predictions follow: contained if it is one, else the first that is not war."""
+    contained = [e for e in eqs if e.name == "contained exchange"]
+    others = [e for e in eqs if e.name != "war"]
+    return (contained or others or list(eqs))[0]
+
+
 # -- claim 1 -----------------------------------------------------------------------------
 def contained_violence(model: ExchangeModel) -> dict:
     """Why the contained equilibrium and not the war equilibrium: margins and selection.
@@ -121,14 +128,15 @@ def target_substitution(model: ExchangeModel, rates=(0, Fraction(1, 4), Fraction
     rows = []
     for lam in rates:
         m = exchange_model(**{**model.v, "israeli_strike_rate": lam})
-        eq = verify(m, contained_profile())
-        st = play_statistics(m, contained_profile(), SPAN_WEEKS)
-        rows.append((lam, eq.verified_under_noise, st["attacks"] / SPAN_WEEKS * WEEKS_PER_MONTH))
+        eq = _selected(markov_perfect_equilibria(m))
+        st = play_statistics(m, dict(eq.profile), SPAN_WEEKS)
+        rows.append((lam, eq.name, st["attacks"] / SPAN_WEEKS * WEEKS_PER_MONTH))
     slope = (rows[-1][2] - rows[0][2]) / (float(rates[-1] - rates[0]) * WEEKS_PER_MONTH)
     C = contained_profile()
     return {"israeli_strike_rate_per_week": [str(r) for r, _, _ in rows],
             "israeli_strikes_per_month": [_f(float(r) * WEEKS_PER_MONTH, 2) for r, _, _ in rows],
-            "contained_equilibrium_holds": [ok for _, ok, _ in rows],
+            "equilibrium": [name for _, name, _ in rows],
+            "contained_equilibrium_holds": [name == "contained exchange" for _, name, _ in rows],
             "attacks_per_month": [_f(a, 2) for _, _, a in rows],
             "extra_attacks_per_extra_israeli_strike_week": _f(slope),
             "strike_after_israeli_strike": all(C[f"{p}/israel"][1] == "retaliate" for p in ("calm", "hit", "crisis")),
@@ -150,7 +158,7 @@ def motives_short_of_war(model: ExchangeModel, stats10, values) -> dict:
     ell = Fraction(model.v["presence_value"])
     # a withdrawal leads to the withdrawn state for sure: its gain falls by delta/(1-delta) per unit of ell
     thresholds = [ell + g * (1 - d) / d for (s, p, a), g in gains.items() if a == "withdraw"]
-    tip = min(thresholds)
+    tip = max(thresholds)    # withdrawing pays in some state as soon as ell falls below that state's threshold
     attacks_per_week = stats10["attacks"] / TEN_YEARS_WEEKS
     return {"us_cost_of_strikes_per_week": _f(attacks_per_week * float(model.v["c_us"]), 2),
             "iran_signalling_value_per_week": _f(float(model.v["m"]) * float(model.shock_distribution()["motive"]), 2),
@@ -307,13 +315,9 @@ def analyse_exchange(model: ExchangeModel | None = None, *, fit=None, claims: bo
     from deterrence.io.events_csv import read_aggregate_record
     model = exchange_model() if model is None else model
     eqs = markov_perfect_equilibria(model)
-    contained = next((e for e in eqs if e.name == "contained exchange"), None)
-    if contained is not None:
-        selected, regime = contained, "contained"
-    elif eqs:
-        non_war = [e for e in eqs if e.name != "war"]
-        selected = non_war[0] if non_war else eqs[0]
-        regime = "war" if selected.name == "war" else selected.name
+    if eqs:
+        selected = _selected(eqs)
+        regime = {"contained exchange": "contained"}.get(selected.name, selected.name)
     else:
         selected, regime = verify(model, contained_profile()), "no pure equilibrium found"
     prof = dict(selected.profile)
@@ -449,8 +453,9 @@ def exchange_report(analysis: ExchangeAnalysis):
         ts = c["target_substitution"]
         secs.append(Section("target_substitution", "3. Proxy target substitution", (
             f"after an Israeli strike on Iranian assets the militias strike US forces: {ts['strike_after_israeli_strike']}",
-            "Israeli strikes a month -> attacks on US forces a month: " + ", ".join(
-                f"{x} -> {y}" for x, y in zip(ts["israeli_strikes_per_month"], ts["attacks_per_month"])),
+            "Israeli strikes a month -> attacks on US forces a month (equilibrium): " + ", ".join(
+                f"{x} -> {y} ({e})" for x, y, e in zip(ts["israeli_strikes_per_month"], ts["attacks_per_month"],
+                                                       ts["equilibrium"])),
             f"each extra week a month with an Israeli strike adds {ts['extra_attacks_per_extra_israeli_strike_week']} "
             "attacks a month"), ts))
         ms = c["motives_short_of_war"]
