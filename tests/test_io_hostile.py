@@ -15,6 +15,7 @@ import pytest
 import sympy  # noqa: F401  (imported up front: its first import is not part of any timing)
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+from deterrence.core.stochastic import StochasticGame
 from deterrence import NormalFormGame
 from deterrence.errors import ExpressionError, GameError, GameFileError
 from deterrence.io import load_game
@@ -184,7 +185,7 @@ def check(kind, data, how):
     except GameError as exc:
         assert str(exc).startswith(f"fuzz.{kind}:"), str(exc)
     else:
-        assert isinstance(result, NormalFormGame) or result == "tree"
+        assert isinstance(result, (NormalFormGame, StochasticGame)) or result == "tree"
         COUNTS[f"{kind} {how}: read as a game"] += 1
     finally:
         if saved is None:
