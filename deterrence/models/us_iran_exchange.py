@@ -46,17 +46,24 @@ profitable one-shot deviation in any state, given the continuation values);
 the case brief (shared/brief.md).
 
 Steps: (1) build the states, payoffs, transitions and noise from the
-calibration; (2) value a stationary profile exactly by solving
-``(I - delta P) V = r`` over the rationals; (3) check every one-shot deviation
-in every state under the model's noise; (4) find Markov perfect equilibria by
-best-response iteration from the contained profile, the war profile and
-all-hold, keeping only verified fixed points.
+calibration into a :class:`~deterrence.core.stochastic.StochasticGame` (the
+catalogue file ``games/us_iran_exchange.toml`` is the same game with formulas);
+(2) value a stationary profile exactly with the toolkit
+(:func:`deterrence.solvers.stochastic.markov_chain.markov_values`); (3) check
+every one-shot deviation in every state under the model's noise
+(:func:`deterrence.solvers.stochastic.markov_perfect.verify_markov_perfect`);
+(4) find Markov perfect equilibria by alternating best responses (policy
+iteration on the exact one-shot gains) from the contained profile, the war
+profile and all-hold, keeping only verified fixed points. The toolkit's complete
+enumeration of pure profiles (``markov_perfect``) is out of reach here: the
+game has 4^12 * 3^12 (about 9 * 10^12) pure stationary profiles; so the list
+found is not claimed complete.
 """
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
 
 from deterrence.models.us_iran_calibration import calibration_values, delta_per_round
 
@@ -77,6 +84,11 @@ def _q(x):
 def _split(state):
     pending, shock = state.split("/")
     return pending, shock
+
+
+def _strategy(profile) -> dict:
+    """A pure profile ``{state: (US, Iran)}`` as the solvers' Markov strategy (absorbing states: hold)."""
+    return {s: tuple(profile.get(s, ("hold", "hold"))) for s in TRANSIENT}
 
 
 def contained_profile() -> dict:
@@ -223,91 +235,58 @@ class ExchangeModel:
                               annual_discount_rate=v["annual_discount_rate"], round_days=v["round_days"],
                               title="The US-Iran exchange of fire (weekly rounds)")
 
-    def outcomes(self, state, us_intended, iran_intended) -> list:
-        """[(probability, realised US, realised Iran)] under the noise."""
-        return [(pu * pi, ru, ri) for ru, pu in self.realised("US", us_intended).items()
-                for ri, pi in self.realised("Iran", iran_intended).items()]
-
-    # -- exact values -------------------------------------------------------------
-    def expected_step(self, state, us, iran):
-        """(expected payoff per player, next-state distribution) of intended actions."""
-        pay = [Fraction(0), Fraction(0)]
-        nxt = {}
-        for p, ru, ri in self.outcomes(state, us, iran):
-            r = self.payoff(state, ru, ri)
-            pay[0] += p * r[0]
-            pay[1] += p * r[1]
-            for s, q in self.transition(state, ru, ri).items():
-                nxt[s] = nxt.get(s, 0) + p * q
-        return tuple(pay), nxt
+    @cached_property
+    def stochastic_game(self):
+        """:meth:`game`, built once for this value (the solvers cache their tables on it)."""
+        return self.game()
 
     def values_of(self, profile) -> dict:
-        """Exact discounted values ``{state: (V_US, V_Iran)}`` of a pure stationary profile.
+        """Exact discounted values ``{state: (V_US, V_Iran)}`` of a pure stationary profile
+        (:func:`deterrence.solvers.stochastic.markov_chain.markov_values`).
 
         >>> vals = exchange_model().values_of(contained_profile())
         >>> vals["war"] == (Fraction(-22 * 737, 7), Fraction(-52 * 737, 7))
         True
         """
-        import flint
-        d = self.delta
-        index = {s: k for k, s in enumerate(STATES)}
-        n = len(STATES)
-        M = [[Fraction(int(i == j)) for j in range(n)] for i in range(n)]
-        R = [[Fraction(0), Fraction(0)] for _ in range(n)]
-        for s in STATES:
-            k = index[s]
-            acts = profile.get(s, ("hold", "hold"))
-            pay, nxt = self.expected_step(s, *acts)
-            R[k] = list(pay)
-            for t, q in nxt.items():
-                M[k][index[t]] -= d * q
-        A = flint.fmpq_mat(n, n, [flint.fmpq(x.numerator, x.denominator) for row in M for x in row])
-        B = flint.fmpq_mat(n, 2, [flint.fmpq(x.numerator, x.denominator) for row in R for x in row])
-        X = A.solve(B)
-        return {s: tuple(Fraction(int(X[index[s], j].p), int(X[index[s], j].q)) for j in range(2))
-                for s in STATES}
-
-    def action_value(self, values, state, player, action, profile) -> Fraction:
-        """Expected payoff of ``player`` taking ``action`` once in ``state``, then following values."""
-        k = PLAYERS.index(player)
-        acts = list(profile[state])
-        acts[k] = action
-        pay, nxt = self.expected_step(state, *acts)
-        return pay[k] + self.delta * sum(q * values[t][k] for t, q in nxt.items())
+        from deterrence.solvers.stochastic.markov_chain import markov_values
+        return markov_values(self.stochastic_game, _strategy(profile))
 
     def deviation_gains(self, profile) -> dict:
-        """``{(state, player, action): gain}`` of every one-shot deviation (exact, under the noise)."""
-        vals = self.values_of(profile)
-        out = {}
-        for s in TRANSIENT:
-            for k, p in enumerate(PLAYERS):
-                for a in ACTIONS[p]:
-                    if a != profile[s][k]:
-                        out[(s, p, a)] = self.action_value(vals, s, p, a, profile) - vals[s][k]
-        return out
+        """``{(state, player, action): gain}`` of every one-shot deviation from a pure profile
+        (exact, under the noise; :func:`deterrence.solvers.stochastic.markov_perfect.one_shot_gains`).
+
+        >>> max(exchange_model().deviation_gains(contained_profile()).values()) < 0
+        True
+        """
+        from deterrence.solvers.stochastic.markov_perfect import one_shot_gains
+        gains = one_shot_gains(self.stochastic_game, _strategy(profile))
+        return {(s, p, a): g for (s, p, a), g in gains.items()
+                if s in TRANSIENT and a != profile[s][PLAYERS.index(p)]}
 
     def best_response(self, profile, player) -> dict:
-        """Policy iteration for one player against the other's fixed profile (exact)."""
+        """Policy iteration for one player against the other's fixed pure profile (exact):
+        switch to the most profitable one-shot deviation in every state until none pays.
+
+        >>> exchange_model().best_response(contained_profile(), "US") == contained_profile()
+        True
+        """
         k = PLAYERS.index(player)
         current = dict(profile)
-        for _ in range(50):
-            vals = self.values_of(current)
+        for _ in range(100):
+            gains = self.deviation_gains(current)
             changed = False
             for s in TRANSIENT:
-                here = current[s][k]
-                best, best_v = here, self.action_value(vals, s, player, here, current)
-                for a in ACTIONS[player]:
-                    q = self.action_value(vals, s, player, a, current)
-                    if q > best_v:
-                        best, best_v = a, q
-                if best != here:
+                best = max(((g, a) for (t, p, a), g in gains.items() if t == s and p == player),
+                           default=(0, None))
+                if best[0] > 0:
                     acts = list(current[s])
-                    acts[k] = best
+                    acts[k] = best[1]
                     current[s] = tuple(acts)
                     changed = True
             if not changed:
                 return current
         raise RuntimeError("policy iteration did not converge")  # pragma: no cover (finite MDP)
+
 
 
 FILE_HEAD = '''title = "The US-Iran exchange of fire: regular limited strikes that stay limited"
@@ -424,17 +403,19 @@ def exchange_model(**overrides) -> ExchangeModel:
 
 
 def verify(model: ExchangeModel, profile: dict) -> MarkovPerfect:
-    """Check a pure stationary profile: no profitable one-shot deviation in any state.
+    """Check a pure stationary profile with the toolkit's exact check
+    (:func:`deterrence.solvers.stochastic.markov_perfect.verify_markov_perfect`): no profitable
+    one-shot deviation in any state, under the model's noise; also the smallest deviation losses.
 
     >>> verify(exchange_model(), contained_profile()).verified_under_noise
     True
     """
+    from deterrence.solvers.stochastic.markov_perfect import verify_markov_perfect
+    ok, _ = verify_markov_perfect(model.stochastic_game, _strategy(profile))
     gains = model.deviation_gains(profile)
     margins = tuple(-max(g for (s, p, a), g in gains.items() if p == player) for player in PLAYERS)
     vals = model.values_of(profile)
-    name = _name(profile)
-    return MarkovPerfect(name, tuple(sorted(profile.items())), tuple(sorted(vals.items())), margins,
-                         all(m >= 0 for m in margins))
+    return MarkovPerfect(_name(profile), tuple(sorted(profile.items())), tuple(sorted(vals.items())), margins, ok)
 
 
 def _name(profile) -> str:
@@ -479,49 +460,31 @@ def markov_perfect_equilibria(model: ExchangeModel) -> tuple:
     return tuple(found)
 
 
-# -- the Markov chain of play (floats: horizons of hundreds of weeks) ------------------
-def chain(model: ExchangeModel, profile: dict):
-    """(transition matrix P, attack vector, answer vector) of play under ``profile`` with noise.
-
-    ``attack[s]``: probability that a militia strike (limited or misfired) lands in a round
-    spent in ``s``; ``answer[s]``: probability that the US strikes an answer to an attack.
-    """
-    import numpy as np
-    index = {s: k for k, s in enumerate(STATES)}
-    n = len(STATES)
-    P = np.zeros((n, n))
-    attack, answer = np.zeros(n), np.zeros(n)
-    for s in STATES:
-        acts = profile.get(s, ("hold", "hold"))
-        for p, ru, ri in model.outcomes(s, *acts):
-            if s in TRANSIENT:
-                attack[index[s]] += float(p) * (ri in ("retaliate", "escalate"))
-                answer[index[s]] += float(p) * (ru == "retaliate" and _split(s)[0] in ("hit", "crisis"))
-            for t, q in model.transition(s, ru, ri).items():
-                P[index[s], index[t]] += float(p * q)
-    return P, attack, answer
-
-
+# -- the chain of play (deterrence.solvers.stochastic.markov_chain) -------------------------
 def play_statistics(model: ExchangeModel, profile: dict, rounds: int, start: str = START) -> dict:
-    """Expected attacks and answers in the first ``rounds`` weeks and P(war), P(withdrawal) by then.
+    """Expected attacks and US answers in the first ``rounds`` weeks, and P(war), P(withdrawal)
+    by then, from the toolkit's chain (floats: horizons of hundreds of weeks).
+
+    An attack is a realised militia strike (limited or misfired); an answer is a US strike in
+    a week after an attack.
 
     >>> st = play_statistics(exchange_model(), contained_profile(), 113)
     >>> 0.6 < st["attacks"] / 113 < 0.9 and st["war"] < 0.1
     True
     """
-    import numpy as np
-    P, attack, answer = chain(model, profile)
-    x = np.zeros(len(STATES))
-    x[STATES.index(start)] = 1.0
-    attacks = answers = 0.0
-    for _ in range(rounds):
-        attacks += float(x @ attack)
-        answers += float(x @ answer)
-        x = x @ P
-    return {"attacks": attacks, "answers": answers, "war": float(x[STATES.index("war")]),
-            "withdrawn": float(x[STATES.index("withdrawn")]), "rounds": rounds}
+    from deterrence.solvers.stochastic.markov_chain import (absorption_probability, expected_visits,
+                                                            realised_action_probabilities)
+    game, strategy = model.stochastic_game, _strategy(profile)
+    visits = expected_visits(game, strategy, rounds, start=start, exact=False)
+    seen = realised_action_probabilities(game, strategy)
+    attacks = sum(visits[s] * float(seen[s]["Iran"]["retaliate"] + seen[s]["Iran"]["escalate"]) for s in TRANSIENT)
+    answers = sum(visits[s] * float(seen[s]["US"]["retaliate"]) for s in TRANSIENT
+                  if _split(s)[0] in ("hit", "crisis"))
+    war, withdrawn = (float(absorption_probability(game, strategy, rounds, states=[x], start=start, exact=False))
+                      for x in ("war", "withdrawn"))
+    return {"attacks": attacks, "answers": answers, "war": war, "withdrawn": withdrawn, "rounds": rounds}
 
 
 __all__ = ["exchange_game_toml", "ExchangeModel", "MarkovPerfect", "exchange_model", "contained_profile", "war_profile",
-           "verify", "markov_perfect_equilibria", "play_statistics", "chain", "STATES", "TRANSIENT",
+           "verify", "markov_perfect_equilibria", "play_statistics", "STATES", "TRANSIENT",
            "PLAYERS", "ACTIONS", "START"]
