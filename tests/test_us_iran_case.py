@@ -22,7 +22,7 @@ from deterrence.models.us_iran_exchange import (ACTIONS, PLAYERS, START, STATES,
                                                 exchange_game_toml, exchange_model, markov_perfect_equilibria,
                                                 play_statistics, verify, war_profile)
 from deterrence.models.us_iran_exchange_fit import fit_to_record
-from deterrence.models.us_iran_exchange_report import (analyse_exchange, contained_violence, exchange_report,
+from deterrence.models.us_iran_exchange_report import (analyse_exchange, exchange_report,
                                                        tipping_points, us_iran_exchange_model)
 from deterrence.io.catalogue import catalogue_dir
 
