@@ -302,7 +302,8 @@ class ExchangeAnalysis:
     predicted: dict
     claims: dict
     fit: object = None
-    record: tuple = ()
+    record: tuple = ()           # ((name, count, start, end, source), ...): the aggregate record
+    dated_events: tuple = ()     # ((date, actor, action), ...): 22-24 March 2023
 
 
 def analyse_exchange(model: ExchangeModel | None = None, *, fit=None, claims: bool = True) -> ExchangeAnalysis:
@@ -345,7 +346,19 @@ def analyse_exchange(model: ExchangeModel | None = None, *, fit=None, claims: bo
                "motives_short_of_war": motives_short_of_war(model, ten, values),
                "miscalculation": miscalculation(model, year, ten),
                "change_of_heart": change_of_heart(model, year, tips)}
-    return ExchangeAnalysis(model.values, regime, eqs, selected, predicted, out, fit, record)
+    if out:
+        predicted["attack_response_to_israeli_strikes"] = {
+            "value": out["target_substitution"]["extra_attacks_per_extra_israeli_strike_week"],
+            "unit": "extra attacks on US forces a month per extra week a month with an Israeli strike"}
+    return ExchangeAnalysis(model.values, regime, eqs, selected, predicted, out, fit, record, _march_2023())
+
+
+def _march_2023() -> tuple:
+    """The dated events of 22-24 March 2023 (events_2023.csv): (date, actor, action)."""
+    from deterrence.io.events_csv import load_example_events
+    h = load_example_events().between("2023-03-22", "2023-03-24")
+    return tuple((e.date.isoformat(), e.actor, e.action if e.side else "third party: " + e.event_type)
+                 for e in h.events if e.event_type != "statement")
 
 
 # -- the report ------------------------------------------------------------------------------
@@ -402,13 +415,19 @@ def exchange_report(analysis: ExchangeAnalysis):
     secs.append(Section("calibration", "Calibration (one week per round)",
                         tuple(f"{k} = {c['value']} {c['unit']} — {c['source']}" for k, c in cal.items()), cal))
     rec = {k: {"count": c, "start": s, "end": e, "source": src} for k, c, s, e, src in a.record}
-    secs.append(Section("record", "The record",
-                        tuple(f"{k}: {r['count']} from {r['start']} to {r['end']} ({r['source']})" for k, r in rec.items()),
-                        rec))
+    seq = a.dated_events
+    rec_lines = tuple(f"{k}: {r['count']} from {r['start']} to {r['end']} ({r['source']})" for k, r in rec.items())
+    if seq:
+        rec["march_2023_sequence"] = [{"date": d, "actor": who, "action": act} for d, who, act in seq]
+        rec_lines += ("22-24 March 2023 (events_2023.csv): " + "; ".join(f"{d} {who}: {act}" for d, who, act in seq),)
+    secs.append(Section("record", "The record", rec_lines, rec))
     pl = [f"attacks on US forces: {pred['attacks_per_month']} a month ({pred['attacks_in_26_months']} in 26 months; "
           f"record 83)",
           f"US answers per attack: {pred['answers_per_attack']} (record: 4 of 83 = {4 / 83:.3f})",
           f"probability of war within 26 months: {war26:.2%}; within ten years: {war10:.1%}"]
+    if "attack_response_to_israeli_strikes" in pred:
+        pl.append(f"uptick leads to uptick: each extra week a month with an Israeli strike adds "
+                  f"{pred['attack_response_to_israeli_strikes']['value']} attacks on US forces a month")
     if a.regime == "contained":
         ok_rate = abs(pred["attacks_in_26_months"] - 83) <= 0.25 * 83
         pl.append("targets: attacks within 25% of 83 in 26 months: " + ("met" if ok_rate else "MISSED") +
