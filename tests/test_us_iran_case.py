@@ -408,3 +408,26 @@ def test_no_two_sections_disagree(values):
         assert "contained_violence" not in doc
     assert eq["name"] == pred["equilibrium"]
     assert all(e["verified_under_noise"] for e in eq["equilibria"])
+
+
+def test_game_file_claims_hold():
+    from deterrence.solvers.stochastic.markov_perfect import verify_markov_perfect
+    game = dt.load_game("us_iran_exchange")
+    claims = game.claims
+    exact = game.with_defaults()
+    contained = {s: tuple(a) for s, a in claims["contained_markov_perfect"].items()}
+    assert contained == contained_profile()
+    assert verify_markov_perfect(exact, contained)[0]
+    assert verify_markov_perfect(exact, war_profile())[0] == claims["war_markov_perfect"]
+    assert contained_violence_claim() == claims["risk_dominant"]
+
+
+def contained_violence_claim():
+    from deterrence.models.us_iran_exchange_report import contained_violence
+    return contained_violence(MODEL)["risk_dominant"]
+
+
+def test_public_names():
+    model = dt.us_iran_exchange_model(fitted=False)
+    assert model.model.v["W_iran"] == 50
+    assert dt.read_aggregate_record()["attacks_on_us_personnel"].count == 83

@@ -394,7 +394,7 @@ def exchange_report(analysis: ExchangeAnalysis):
     war10 = pred["war_probability_10_years"]["value"]
     verified = bool(a.selected.verified_under_noise)
     if a.regime == "contained" and verified:
-        title = "Why the US and Iran trade limited strikes and stay below all-out war"
+        title = "Why the US and Iran trade limited strikes and, barring a misfire, stay below all-out war"
         summary = (f"Under the model's own noise (militia misfires {v['misfire']} per strike), the contained "
                    f"exchange is a Markov perfect equilibrium: the militias strike about "
                    f"{pred['attacks_per_month']} times a month, the US answers about {pred['answers_per_attack']:.0%} "
@@ -465,8 +465,11 @@ def exchange_report(analysis: ExchangeAnalysis):
             f"plays war with probability above {cv['basin']['US']} (US) or {cv['basin']['Iran']} (Iran)"), cv))
         tt = c["tit_for_tat"]
         secs.append(Section("tit_for_tat", "2. Tit-for-tat cycles on the equilibrium path", (
-            f"the US answers attacks that kill Americans ({tt['us_answers_deadly_attacks']}), not others "
-            f"({not tt['us_answers_other_attacks']}); the militias answer every US strike ({tt['militias_answer_us_strikes']})",
+            ("the US answers the attacks that kill Americans" if tt["us_answers_deadly_attacks"]
+             else "the US does not answer every attack that kills Americans")
+            + (" and also other attacks" if tt["us_answers_other_attacks"] else " and leaves the others unanswered")
+            + ("; the militias answer every US strike" if tt["militias_answer_us_strikes"]
+               else "; the militias do not answer every US strike"),
             f"{tt['cycles_per_year']} attack-answer cycles a year, {tt['us_answers_per_cycle']} US answers per cycle, "
             f"about {tt['mean_cycle_days']} days each"), tt))
         ts = c["target_substitution"]
@@ -499,8 +502,12 @@ def exchange_report(analysis: ExchangeAnalysis):
                  "tipping points: " + "; ".join(f"{k} {t['direction']} {t['threshold']} (now {t['value']:g})"
                                                 for k, t in tips.items() if t.get("threshold") is not None)]
         for name, sw in ch["stance_switches"].items():
-            lines.append(f"{name} ({', '.join(f'{k}={x}' for k, x in sw['change'].items())}): equilibria "
-                         f"{', '.join(sw['equilibria']) or 'none found'}; contained survives: {sw['contained_survives']}")
+            names = sorted(set(sw["equilibria"]))
+            listed = "; ".join(f"{n} ({sw['equilibria'].count(n)} profiles)" if sw["equilibria"].count(n) > 1 else n
+                               for n in names) or "none found"
+            lines.append(f"{name} ({', '.join(f'{k}={x}' for k, x in sw['change'].items())}): equilibria: {listed}; "
+                         + ("the contained exchange survives" if sw["contained_survives"]
+                            else "the contained exchange ends"))
         secs.append(Section("change_of_heart", "6. Stability until a change of heart", tuple(lines), ch))
     secs.append(Section("glossary", "Glossary", tuple(f"{k}: {t}" for k, t in GLOSSARY.items()), dict(GLOSSARY)))
     return DeterrenceReport(title, tuple(secs), summary)
