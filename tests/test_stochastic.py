@@ -77,7 +77,8 @@ def test_good_file_reads_with_wildcards_noise_and_absorbing_state():
     assert h.transition("quiet", ("hold", "hold")) == {"quiet": Fraction(4, 5), "crisis": Fraction(1, 5)}
     # (escalate, escalate) matches "*, escalate" and "escalate, *" equally: they agree
     assert h.transition("quiet", ("escalate", "escalate")) == {"war": 1}
-    assert h.transition("war", ("hold", "hold")) == {"war": 1}
+    assert h.transition("war", ("none", "none")) == {"war": 1}
+    assert h.actions_in("war") == (("none",), ("none",))  # no choice in an absorbing state
     assert h.noise_in("crisis", "Iran")["retaliate"] == {"retaliate": Fraction(9, 10),
                                                         "escalate": Fraction(1, 10)}
     assert h.noise_in("crisis", "US")["retaliate"] == {"retaliate": 1}
@@ -188,3 +189,372 @@ def test_constructor_errors_name_state_player_and_action():
         StochasticGame(**args, noise={"A": {"x": {"x": "-1/2", "y": "3/2"}}})
     with pytest.raises(GameError, match="sum to 1/2"):
         StochasticGame(**args, state_noise={"t": {"A": {"x": {"y": "1/2"}}}})
+
+
+# -- an independent check: best responses in each player's Markov decision problem -------------
+import itertools  # noqa: E402
+import random  # noqa: E402
+
+import sympy  # noqa: E402
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+from deterrence.core.normal_form import NormalFormGame  # noqa: E402
+from deterrence.errors import TooLargeError  # noqa: E402
+from deterrence.solvers import solve  # noqa: E402
+from deterrence.solvers.stochastic import markov_chain as mc  # noqa: E402
+from deterrence.solvers.stochastic.markov_perfect import (markov_perfect, pure_markov_perfect,  # noqa: E402
+                                                          verify_markov_perfect)
+
+
+def noisy(game, state, intended):
+    """{realised profile: probability} from the carrier's own tables (no solver code)."""
+    rows = [game.noise_in(state, p)[a] for p, a in zip(game.players, intended)]
+    out = {}
+    for combo in itertools.product(*(list(r.items()) for r in rows)):
+        prob = 1
+        for _, q in combo:
+            prob *= q
+        key = tuple(b for b, _ in combo)
+        out[key] = out.get(key, 0) + prob
+    return out
+
+
+def mixed_step(game, state, sigma):
+    """Expected payoffs and next-state probabilities in a state under a profile {state: [dict]}."""
+    pay = [sympy.Integer(0)] * len(game.players)
+    nxt = {s: sympy.Integer(0) for s in game.states}
+    dists = [list(d.items()) for d in sigma[state]]
+    for combo in itertools.product(*dists):
+        w = sympy.Integer(1)
+        for _, q in combo:
+            w *= sympy.Rational(q)
+        if w == 0:
+            continue
+        for real, q in noisy(game, state, tuple(a for a, _ in combo)).items():
+            u = game.payoff(state, real)
+            for i in range(len(pay)):
+                pay[i] += w * sympy.Rational(q) * sympy.Rational(u[i])
+            for s2, t in game.transition(state, real).items():
+                nxt[s2] += w * sympy.Rational(q) * sympy.Rational(t)
+    return pay, nxt
+
+
+def values_by_sympy(game, sigma):
+    k = len(game.states)
+    d = sympy.Rational(game.delta)
+    steps = [mixed_step(game, s, sigma) for s in game.states]
+    P = sympy.Matrix(k, k, lambda a, b: steps[a][1][game.states[b]])
+    cols = []
+    for i in range(len(game.players)):
+        r = sympy.Matrix(k, 1, lambda a, _: steps[a][0][i])
+        cols.append((sympy.eye(k) - d * P).LUsolve(r))
+    return {s: [cols[i][j] for i in range(len(game.players))] for j, s in enumerate(game.states)}
+
+
+def as_dicts(game, eq):
+    return {s: [dict(zip(game.actions_in(s)[i], eq.strategies[s][i])) for i in range(len(game.players))]
+            for s in game.states}
+
+
+def best_response_gain(game, sigma):
+    """Largest gain, over players, states and ALL pure stationary policies of a deviator."""
+    base = values_by_sympy(game, sigma)
+    worst = sympy.Integer(-1)
+    for i, p in enumerate(game.players):
+        for policy in itertools.product(*(game.actions_in(s)[i] for s in game.states)):
+            dev = {s: [({a: 1} if j == i else sigma[s][j]) for j in range(len(game.players))]
+                   for s, a in zip(game.states, policy)}
+            v = values_by_sympy(game, dev)
+            worst = max(worst, max(v[s][i] - base[s][i] for s in game.states))
+    return worst
+
+
+def pure_profiles(game):
+    per_state = [list(itertools.product(*game.actions_in(s))) for s in game.states]
+    for combo in itertools.product(*per_state):
+        yield {s: [{a: 1} for a in prof] for s, prof in zip(game.states, combo)}
+
+
+def pure_key(game, sigma):
+    return tuple(tuple(next(a for a, q in d.items() if q) for d in sigma[s]) for s in game.states)
+
+
+@st.composite
+def small_games(draw, max_states=2, max_actions=2, with_noise=True):
+    n_states = draw(st.integers(1, max_states))
+    states = [f"s{j}" for j in range(n_states)]
+    sizes = [draw(st.integers(1, max_actions)) for _ in range(2)]
+    actions = [[f"a{k}" for k in range(m)] for m in sizes]
+    absorbing = [states[-1]] if n_states > 1 and draw(st.booleans()) else []
+    pays, trans = {}, {}
+    small = st.integers(-3, 3)
+    probs = st.sampled_from([0, Fraction(1, 4), Fraction(1, 3), Fraction(1, 2), 1])
+    for s in states:
+        if s in absorbing:  # no choice there: one payoff per player
+            pays[s] = {("*", "*"): [draw(small), draw(small)]}
+            continue
+        pays[s] = {(a, b): [draw(small), draw(small)] for a in actions[0] for b in actions[1]}
+        trans[s] = {}
+        for a in actions[0]:
+            for b in actions[1]:
+                first = draw(probs)
+                target = draw(st.sampled_from(states))
+                other = draw(st.sampled_from(states))
+                dist = {target: first}
+                dist[other] = dist.get(other, 0) + 1 - first
+                trans[s][(a, b)] = dist
+    noise = None
+    if with_noise and sizes[0] > 1 and draw(st.booleans()):
+        m = draw(st.sampled_from([Fraction(1, 10), Fraction(1, 3)]))
+        noise = {"A": {"a0": {"a0": 1 - m, "a1": m}}}
+    delta = draw(st.sampled_from([0, Fraction(1, 3), Fraction(1, 2), Fraction(4, 5)]))
+    return StochasticGame(["A", "B"], states, actions, pays, trans, absorbing=absorbing,
+                          noise=noise, delta=delta)
+
+
+SLOW = settings(max_examples=25, deadline=None, database=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+@SLOW
+@given(small_games())
+def test_pure_markov_perfect_equilibria_are_exactly_those_brute_force_finds(game):
+    found = {pure_key(game, as_dicts(game, e)) for e in pure_markov_perfect(game)}
+    brute = {pure_key(game, sigma) for sigma in pure_profiles(game) if best_response_gain(game, sigma) <= 0}
+    assert found == brute
+
+
+@settings(max_examples=8, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(small_games(max_actions=2))
+def test_every_returned_equilibrium_passes_the_independent_check(game):
+    result = markov_perfect(game, restarts=1, seed=1)
+    assert result.pure_complete and not result.complete
+    for eq in result:
+        gain = best_response_gain(game, as_dicts(game, eq))
+        if eq.exact:
+            assert gain <= 0 and eq.verified_under_noise and eq.epsilon == 0
+            assert verify_markov_perfect(game, as_dicts(game, eq)) == (True, [])
+        else:  # the rational point of an irrational MPE (or an epsilon-equilibrium):
+            # no policy gains more than epsilon / (1 - delta)
+            assert eq.radius > 0 if eq.verified_under_noise else eq.epsilon > 0
+            assert gain <= sympy.Rational(eq.epsilon) / (1 - sympy.Rational(game.delta))
+        values = values_by_sympy(game, as_dicts(game, eq))
+        assert all(values[s] == [sympy.Rational(v) for v in eq.values[s]] for s in game.states)
+
+
+@SLOW
+@given(st.integers(1, 3), st.integers(1, 3), st.randoms(use_true_random=False))
+def test_a_repeated_game_with_delta_zero_has_the_stage_games_pure_equilibria(rows, cols, rnd):
+    A = [[rnd.randint(-3, 3) for _ in range(cols)] for _ in range(rows)]
+    B = [[rnd.randint(-3, 3) for _ in range(cols)] for _ in range(rows)]
+    stage = NormalFormGame.from_arrays(A, B, actions=[[f"r{i}" for i in range(rows)],
+                                                      [f"c{j}" for j in range(cols)]])
+    game = StochasticGame.from_stage_game(stage, 0)
+    mpe = {tuple(e.action("stage", p) for p in game.players) for e in pure_markov_perfect(game)}
+    nash = {(e.support(0)[0], e.support(1)[0]) for e in solve(stage, "pure")}
+    assert mpe == nash
+
+
+def test_catalogue_claims_hold():
+    game = load_game("stochastic_prisoners_dilemma")
+    result = dt.solve(game)
+    assert result.method == "markov_perfect" and result.exact and result.pure_complete
+    pure = [{p: [e.action(s, p) for s in game.states] for p in game.players} for e in result.pure]
+    assert sorted(map(str, pure)) == sorted(map(str, game.claims["pure_markov_perfect"]))
+    from deterrence.core.symbolic import parse_expression, parameter_symbol
+    names = list(game.parameters)
+    conditional = parse_expression(game.claims["conditional_cooperation_from_delta"], names)
+    full = parse_expression(game.claims["full_cooperation_from_delta"], names)
+    for b1, b2, c in [(3, Fraction(3, 2), 1), (4, 1, 1), (5, 4, 2)]:
+        point = {parameter_symbol("b1"): b1, parameter_symbol("b2"): b2, parameter_symbol("c"): c}
+        t_cond, t_full = conditional.subs(point), full.subs(point)
+        for delta in [Fraction(1, 10), Fraction(1, 3), Fraction(1, 2), Fraction(2, 3), Fraction(9, 10)]:
+            g = game.subs(b1=b1, b2=b2, c=c, delta=delta)
+            keys = {tuple(tuple(e.action(s, p) for p in g.players) for s in g.states)
+                    for e in pure_markov_perfect(g)}
+            assert ((("C", "C"), ("D", "D")) in keys) == (delta >= t_cond)
+            assert ((("C", "C"), ("C", "C")) in keys) == (0 < t_full <= delta)
+            assert (("D", "D"), ("D", "D")) in keys
+
+
+def pennies(stakes):
+    return {"H, H": [stakes, -stakes], "T, T": [stakes, -stakes],
+            "H, T": [-stakes, stakes], "T, H": [-stakes, stakes]}
+
+
+def test_a_game_with_only_a_mixed_equilibrium_is_certified_exactly():
+    # zero-sum: matching pennies in two states; matching on heads moves the game
+    g = StochasticGame(["Row", "Col"], ["a", "b"], [["H", "T"], ["H", "T"]],
+                       payoffs={"a": pennies(1), "b": pennies(2)},
+                       transitions={"a": {"H, H": {"b": 1}, "*, *": {"a": 1}},
+                                    "b": {"H, H": {"a": 1}, "*, *": {"b": 1}}}, delta="1/2")
+    result = markov_perfect(g)
+    assert len(result) == 1 and not result.pure and result.exact
+    (eq,) = result
+    assert eq.verified_under_noise and best_response_gain(g, as_dicts(g, eq)) <= 0
+    assert not any(best_response_gain(g, sigma) <= 0 for sigma in pure_profiles(g))
+
+
+def test_an_irrational_equilibrium_is_proved_in_a_small_box_or_flagged_with_an_exact_epsilon():
+    g = StochasticGame(["Row", "Col"], ["a", "b"], [["H", "T"], ["H", "T"]],
+                       payoffs={"a": pennies(1), "b": {"H, H": [3, -1], "T, T": [1, -1],
+                                                       "H, T": [-1, 1], "T, H": [-1, 1]}},
+                       transitions={"a": {"H, H": {"b": 1}, "*, *": {"a": 1}},
+                                    "b": {"H, H": {"a": 1}, "*, *": {"b": 1}}}, delta="1/2")
+    result = markov_perfect(g)
+    assert len(result) >= 1 and not result.exact and "proved within a radius" in result.to_text()
+    for eq in result:
+        # Krawczyk's test: an exact MPE within 1e-40 of the listed (rational) numbers
+        assert not eq.exact and eq.verified_under_noise and eq.radius == Fraction(1, 10**40)
+        assert 0 <= eq.epsilon < Fraction(1, 10**40)
+        assert best_response_gain(g, as_dicts(g, eq)) <= sympy.Rational(eq.epsilon) * 2
+        assert eq.to_json()["radius"] == "1/" + "1" + "0" * 40
+    # without the interval test the same point is only an epsilon-equilibrium, flagged
+    flagged = markov_perfect(g, interval=False)
+    assert [e.strategies for e in flagged] == [e.strategies for e in result]
+    for eq in flagged:
+        assert not eq.exact and not eq.verified_under_noise and 0 < eq.epsilon < Fraction(1, 10**40)
+    # no rational with a small denominator solves the indifference system: the certified
+    # profile is the rational within 1e-45 of the solution
+    q = result[0].probability("b", "Col", "H")
+    assert Fraction(q).denominator > 10**20
+
+
+def retaliation_game(m):
+    """Iran gains 1 a round by retaliating or escalating; escalation means war (-10 a round)."""
+    return StochasticGame(
+        ["US", "Iran"], ["quiet", "war"], [["hold"], ["hold", "retaliate", "escalate"]],
+        payoffs={"quiet": {"hold, hold": [0, 0], "*, *": [0, 1]}, "war": {"*, *": [-10, -10]}},
+        transitions={"quiet": {"*, escalate": {"war": 1}, "*, *": {"quiet": 1}}},
+        absorbing=["war"], delta="1/2", noise={"Iran": {"retaliate": {"retaliate": 1 - m, "escalate": m}}})
+
+
+def test_verification_is_made_under_the_games_own_noise():
+    plan = {"quiet": ("hold", "retaliate")}  # no choice in war: it may be left out
+    assert verify_markov_perfect(retaliation_game(0), plan) == (True, [])
+    ok, deviations = verify_markov_perfect(retaliation_game(Fraction(1, 2)), plan)
+    # by hand: V = 1 + 1/2 (1/2 V + 1/2 (-20)), so V = -16/3; holding gives 1/2 V = -8/3
+    assert not ok and [(d.state, d.player, d.action, d.gain) for d in deviations] == \
+        [("quiet", "Iran", "hold", Fraction(8, 3))]
+    result = markov_perfect(retaliation_game(Fraction(1, 2)), mixed=False)
+    assert [e.action("quiet", "Iran") for e in result] == ["hold"]
+    assert all(e.values["quiet"] == (0, 0) for e in result)
+
+
+def test_too_many_profiles_are_refused_with_the_count():
+    g = StochasticGame(["A", "B"], [f"s{j}" for j in range(8)], [["x", "y", "z"]] * 2,
+                       payoffs={f"s{j}": {"*, *": [0, 0]} for j in range(8)},
+                       transitions={f"s{j}": {"*, *": {"s0": 1}} for j in range(8)}, delta="1/2")
+    with pytest.raises(TooLargeError, match="43046721 stationary pure profiles.*limit of 200000"):
+        pure_markov_perfect(g)
+
+
+def test_json_and_text_of_a_result():
+    result = dt.solve(load_game("stochastic_prisoners_dilemma"))
+    out = result.to_json()
+    assert out["equilibria"][0]["strategies"]["good"] == [["1", "0"], ["1", "0"]]
+    assert out["equilibria"][0]["values"]["good"] == ["20", "20"]
+    assert out["equilibria"][0]["verified_under_noise"] is True
+    assert "3 Markov perfect equilibria" in result.to_text()
+    assert "<table>" in result._repr_html_()
+
+
+def test_command_line_solves_a_stochastic_game(capsys):
+    from deterrence.cli import main
+    assert main(["solve", "stochastic_prisoners_dilemma"]) == 0
+    out = capsys.readouterr().out
+    assert "Markov perfect equilibria" in out and "good: A C, B C; poor: A D, B D" in out
+
+
+# -- the state chain ---------------------------------------------------------------------
+def test_chain_quantities_by_hand():
+    # absorption with probability 1/4 a round; Iran's limited strikes misfire with 1/10
+    p, m = Fraction(1, 4), Fraction(1, 10)
+    g = StochasticGame(["US", "Iran"], ["quiet", "war"], [["hold"], ["hold", "retaliate"]],
+                       payoffs={"quiet": {"*, *": [0, 0]}, "war": {"*, *": [0, 0]}},
+                       transitions={"quiet": {"*, *": {"quiet": 1 - p, "war": p}}},
+                       absorbing=["war"], delta="1/2",
+                       noise={"Iran": {"retaliate": {"retaliate": 1 - m, "hold": m}}})
+    plan = {"quiet": ("hold", "retaliate"), "war": ("none", "none")}
+    for T in (0, 1, 5, 26):
+        assert mc.absorption_probability(g, plan, T) == 1 - (1 - p) ** T
+        assert mc.expected_visits(g, plan, T)["quiet"] == sum((1 - p) ** t for t in range(T))
+        assert mc.expected_action_counts(g, plan, T)["Iran"]["retaliate"] == \
+            (1 - m) * sum((1 - p) ** t for t in range(T))
+    assert mc.absorption_probability(g, plan) == 1
+    assert mc.expected_rounds_to_absorption(g, plan) == 1 / p
+    assert mc.expected_visits(g, plan) == {"quiet": 1 / p}
+    assert mc.long_run_frequencies(g, plan) == {"quiet": 0, "war": 1}
+    # the float path for long horizons agrees with the exact one
+    exact = mc.absorption_probability(g, plan, 300)
+    assert abs(mc.absorption_probability(g, plan, 300, exact=False) - float(exact)) < 1e-12
+
+
+def simulate(game, plan, rounds, rnd):
+    """Monte Carlo play of a pure profile: (absorbed?, {player: {action: count}})."""
+    state = game.start
+    counts = {p: {} for p in game.players}
+    for _ in range(rounds):
+        if state in game.absorbing:
+            return True, counts
+        realised = []
+        for p, a in zip(game.players, plan[state]):
+            dist = game.noise_in(state, p)[a]
+            b = rnd.choices(list(dist), [float(q) for q in dist.values()])[0]
+            realised.append(b)
+            counts[p][b] = counts[p].get(b, 0) + 1
+        nxt = game.transition(state, tuple(realised))
+        state = rnd.choices(list(nxt), [float(q) for q in nxt.values()])[0]
+    return state in game.absorbing, counts
+
+
+def test_chain_quantities_match_a_monte_carlo_simulation():
+    g = parse_toml_game(BASE).with_defaults()
+    plan = {"quiet": ("hold", "retaliate"), "crisis": ("hold", "retaliate"), "war": ("none", "none")}
+    rounds, runs, rnd = 12, 4000, random.Random(7)
+    wars, strikes = 0, 0
+    for _ in range(runs):
+        war, counts = simulate(g, plan, rounds, rnd)
+        wars += war
+        strikes += counts["Iran"].get("retaliate", 0)
+    p = float(mc.absorption_probability(g, plan, rounds))
+    assert abs(wars / runs - p) < 4 * (p * (1 - p) / runs) ** 0.5 + 1e-9
+    expected = float(mc.expected_action_counts(g, plan, rounds)["Iran"]["retaliate"])
+    assert abs(strikes / runs - expected) < 0.05 * expected
+    # the values solve the Bellman equations of the profile
+    values = mc.markov_values(g, plan)
+    sympy_values = values_by_sympy(g, {s: [{a: 1} for a in plan[s]] for s in g.states})
+    assert all([sympy.Rational(v) for v in values[s]] == sympy_values[s] for s in g.states)
+
+
+def test_long_run_frequencies_of_a_periodic_chain():
+    g = StochasticGame(["A"], ["x", "y", "z"], [["go"]], payoffs={s: {"*": [0]} for s in "xyz"},
+                       transitions={"x": {"*": {"y": 1}}, "y": {"*": {"x": "1/2", "z": "1/2"}},
+                                    "z": {"*": {"y": 1}}}, delta=0)
+    # y is every other round; x and z share the rest equally
+    assert mc.long_run_frequencies(g, {}) == {"x": Fraction(1, 4), "y": Fraction(1, 2), "z": Fraction(1, 4)}
+    assert mc.state_distribution(g, {}, 2) == {"x": Fraction(1, 2), "y": 0, "z": Fraction(1, 2)}
+    assert mc.expected_rounds_to_absorption(g, {}, states=["z"]) == 4  # x->y, then 1/2 each pass
+
+
+def test_equilibria_on_named_supports_match_the_homotopy_and_are_certified():
+    from deterrence.solvers.stochastic.markov_perfect import markov_perfect_on_supports
+    g = StochasticGame(["Row", "Col"], ["a", "b"], [["H", "T"], ["H", "T"]],
+                       payoffs={"a": pennies(1), "b": {"H, H": [3, -1], "T, T": [1, -1],
+                                                       "H, T": [-1, 1], "T, H": [-1, 1]}},
+                       transitions={"a": {"H, H": {"b": 1}, "*, *": {"a": 1}},
+                                    "b": {"H, H": {"a": 1}, "*, *": {"b": 1}}}, delta="1/2")
+    full = {"a": {"Row": ["H", "T"], "Col": ["H", "T"]}, "b": [["H", "T"], ["H", "T"]]}
+    on_supports = markov_perfect_on_supports(g, full, starts=5)
+    assert [e.strategies for e in on_supports] == [e.strategies for e in markov_perfect(g)]
+    assert all(e.verified_under_noise for e in on_supports)
+    # Row pure in a: then Col would not mix there, so no equilibrium has these supports
+    assert markov_perfect_on_supports(g, {"a": [["H"], ["H", "T"]], "b": [["H", "T"], ["H", "T"]]},
+                                      starts=5) == []
+    with pytest.raises(GameError, match="unknown action 'X' of Col in state 'b'"):
+        markov_perfect_on_supports(g, {"a": [["H"], ["H"]], "b": [["H"], ["X"]]})
+    with pytest.raises(GameError, match="no supports given for state 'b'"):
+        markov_perfect_on_supports(g, {"a": [["H"], ["H"]]})
+    # the method takes supports too, and finds nothing new here
+    assert len(markov_perfect(g, restarts=0, supports=[full])) == 1

@@ -22,7 +22,9 @@ read only by :func:`deterrence.core.symbolic.parse_expression`):
 
 * ``players`` (one or more names), ``states`` (names, in order), ``start`` (a
   state; the first by default), ``absorbing`` (states never left);
-* the actions of each player in each state (by default the same everywhere);
+* the actions of each player in each state (by default the same everywhere,
+  except in absorbing states: there each player has the one action ``"none"``
+  unless the state lists its own actions);
 * ``payoff(state, realised profile)``: one per-round payoff per player;
 * ``transition(state, realised profile)``: a distribution over next states
   (absorbing states have none: they stay where they are);
@@ -61,8 +63,8 @@ messages.
 ...     absorbing=["war"], delta="9/10")
 >>> g.transition("calm", ("hold", "fight"))
 {'war': 1}
->>> g.payoff("war", ("hold", "fight"))
-(-5, -5)
+>>> g.payoff("war", ("none", "none")), g.actions_in("war")   # no choice in an absorbing state
+((-5, -5), (('none',), ('none',)))
 """
 from __future__ import annotations
 
@@ -75,6 +77,8 @@ from deterrence.core.numbers import format_exact, is_symbolic, to_exact
 from deterrence.errors import GameError
 
 WILDCARD = "*"
+#: The one action of every player in an absorbing state that lists no actions of its own.
+NO_CHOICE = "none"
 
 
 def discount_factor_per_round(annual_rate, round_days):
@@ -226,6 +230,9 @@ class StochasticGame:
             self._state(s, "state in state_actions")
         out = {}
         for s in self._states:
+            if s in self._absorbing and s not in state_actions:
+                out[s] = tuple((NO_CHOICE,) for _ in self._players)  # play no longer matters
+                continue
             given = state_actions.get(s, actions)
             if given is None or len(given) != n:
                 raise GameError(f"state {s}: action lists given for {0 if given is None else len(given)} "
@@ -240,8 +247,9 @@ class StochasticGame:
     def _profiles(self, state):
         return itertools.product(*(range(len(a)) for a in self._actions[state]))
 
-    def _resolve(self, state, entries, what):
-        """``{index profile: value}`` from keys with wildcards (most specific wins)."""
+    def _resolve(self, state, entries, what, convert):
+        """``{index profile: convert(key, raw value, profile label)}`` from keys with wildcards:
+        the most specific matching key wins; equally specific ones must agree."""
         acts = self._actions[state]
         n = len(self._players)
         if not isinstance(entries, Mapping) or not entries:
@@ -253,16 +261,10 @@ class StochasticGame:
             if len(labels) != n:
                 raise GameError(f"state {state}: {what} key {key!r} names {len(labels)} action(s); "
                                 f"write one per player ({', '.join(self._players)})")
-            pattern = []
-            for p, a, lab in zip(self._players, acts, labels):
-                if lab == WILDCARD:
-                    pattern.append(None)
-                elif lab in a:
-                    pattern.append(a.index(lab))
-                else:
-                    raise GameError(f"state {state}: {what} key {key!r}: unknown action {lab!r} of "
-                                    f"{p}; actions there are {', '.join(a)}")
-            keyed.append((key, tuple(pattern), value))
+            pattern = tuple(None if lab == WILDCARD else
+                            self._action(state, i, lab, f"state {state}: {what} key {key!r}: ")
+                            for i, lab in enumerate(labels))
+            keyed.append((key, pattern, value))
         out = {}
         for prof in self._profiles(state):
             best, chosen = None, []
@@ -276,28 +278,24 @@ class StochasticGame:
             label = ", ".join(a[i] for a, i in zip(acts, prof))
             if not chosen:
                 raise GameError(f"state {state}: no {what} for profile ({label})")
-            out[prof] = chosen
+            values = {convert(key, raw, label) for key, raw in chosen}
+            if len(values) > 1:
+                raise GameError(f"state {state}: profile ({label}) is matched by "
+                                f"{', '.join(repr(k) for k, _ in chosen)} with different {what}; "
+                                "give it its own entry")
+            out[prof] = values.pop()
         return out
 
     def _read_payoffs(self, state, entries):
         n = len(self._players)
-        out = {}
-        for prof, chosen in self._resolve(state, entries, "payoffs").items():
-            label = ", ".join(a[i] for a, i in zip(self._actions[state], prof))
-            values = None
-            for key, raw in chosen:
-                if isinstance(raw, (str, bytes)) or not hasattr(raw, "__len__") or len(raw) != n:
-                    raise GameError(f"state {state}: payoffs {key!r} need one value per player "
-                                    f"({', '.join(self._players)})")
-                vals = tuple(self._value(v, f"state {state}: payoff of {p} at ({label})")
-                             for p, v in zip(self._players, raw))
-                if values is not None and vals != values:
-                    raise GameError(f"state {state}: profile ({label}) is matched by "
-                                    f"{', '.join(repr(k) for k, _ in chosen)} with different payoffs; "
-                                    "give it its own entry")
-                values = vals
-            out[prof] = values
-        return out
+
+        def convert(key, raw, label):
+            if isinstance(raw, (str, bytes)) or not hasattr(raw, "__len__") or len(raw) != n:
+                raise GameError(f"state {state}: payoffs {key!r} need one value per player "
+                                f"({', '.join(self._players)})")
+            return tuple(self._value(v, f"state {state}: payoff of {p} at ({label})")
+                         for p, v in zip(self._players, raw))
+        return self._resolve(state, entries, "payoffs", convert)
 
     def _distribution(self, raw, names, what):
         if not isinstance(raw, Mapping) or not raw:
@@ -317,19 +315,8 @@ class StochasticGame:
         if entries is None:
             raise GameError(f"state {state}: no transitions given (a state that is never left "
                             "is listed as absorbing)")
-        out = {}
-        for prof, chosen in self._resolve(state, entries, "transitions").items():
-            label = ", ".join(a[i] for a, i in zip(self._actions[state], prof))
-            dist = None
-            for key, raw in chosen:
-                d = self._distribution(raw, self._states, f"state {state}: transition at ({label})")
-                if dist is not None and d != dist:
-                    raise GameError(f"state {state}: profile ({label}) is matched by "
-                                    f"{', '.join(repr(k) for k, _ in chosen)} with different "
-                                    "transitions; give it its own entry")
-                dist = d
-            out[prof] = dist
-        return out
+        return self._resolve(state, entries, "transitions", lambda key, raw, label: self._distribution(
+            raw, self._states, f"state {state}: transition at ({label})"))
 
     def _read_noise(self, noise, state_noise):
         for p in noise:
@@ -424,22 +411,20 @@ class StochasticGame:
         return self._actions[self._state(state)]
 
     def _profile_index(self, state, profile) -> tuple:
-        acts = self._actions[state]
         if len(profile) != len(self._players):
             raise GameError(f"a profile names one action per player ({len(self._players)}), "
                             f"got {len(profile)}")
-        out = []
-        for p, a, x in zip(self._players, acts, profile):
-            if isinstance(x, int) and not isinstance(x, bool):
-                if not 0 <= x < len(a):
-                    raise GameError(f"action index {x} out of range for {p} in state {state}")
-                out.append(x)
-            elif x in a:
-                out.append(a.index(x))
-            else:
-                raise GameError(f"unknown action {x!r} of {p} in state {state}; actions there are "
-                                f"{', '.join(a)}")
-        return tuple(out)
+        return tuple(self._action(state, i, x) for i, x in enumerate(profile))
+
+    def _action(self, state, i, label, prefix="") -> int:
+        """Index of player ``i``'s action (a label or an index) in a state."""
+        acts = self._actions[state][i]
+        if isinstance(label, int) and not isinstance(label, bool) and 0 <= label < len(acts):
+            return label
+        if label in acts:
+            return acts.index(label)
+        raise GameError(f"{prefix}unknown action {label!r} of {self._players[i]} in state {state}; "
+                        f"actions there are {', '.join(acts)}")
 
     def payoff(self, state, profile) -> tuple:
         """Per-round payoffs of a realised profile (labels or indices) in a state."""
@@ -556,22 +541,9 @@ class StochasticGame:
         >>> g.subs(c=5).payoff("s", ("x",)), g.with_defaults().payoff("s", ("x",))
         ((-5,), (-2,))
         """
-        values = dict(values or {}, **kw)
-        unknown = set(values) - set(self._parameters)
-        if unknown:
-            raise GameError(f"unknown parameter(s) {', '.join(sorted(unknown))}; "
-                            f"declared: {', '.join(sorted(self._parameters)) or 'none'}")
-        full = {k: (values[k] if k in values else v) for k, v in self._parameters.items()}
-        if not self._symbolic:
+        full, mapping = parameter_substitution(self._parameters, dict(values or {}, **kw), self._symbolic)
+        if mapping is None:
             return self._replace(parameters=full)
-        missing = sorted(k for k, v in full.items() if v is None)
-        if missing:
-            raise GameError(f"parameter(s) {', '.join(missing)} have no value: pass them to subs()")
-        import sympy
-        from deterrence.core.symbolic import parameter_symbol
-        mapping = {parameter_symbol(k): sympy.Rational(str(to_exact(v, f"value of parameter {k}")))
-                   for k, v in full.items()}
-
         from deterrence.core.symbolic import parse_expression
 
         def evaluate(v):
@@ -588,11 +560,8 @@ class StochasticGame:
         >>> g.with_parameters(c=3).parameters
         {'c': 3}
         """
-        values = dict(values or {}, **kw)
-        unknown = set(values) - set(self._parameters)
-        if unknown:
-            raise GameError(f"unknown parameter(s) {', '.join(sorted(unknown))}")
-        return self._replace(parameters={**self._parameters, **values})
+        full, _ = parameter_substitution(self._parameters, dict(values or {}, **kw), False)
+        return self._replace(parameters=full)
 
     def with_defaults(self) -> "StochasticGame":
         """The exact game at the parameters' default values."""
@@ -613,19 +582,17 @@ class StochasticGame:
                 tuple(sorted((k, v) for k, v in self._parameters.items())))
 
     def __eq__(self, other):
-        if not isinstance(other, StochasticGame):
-            return NotImplemented
-        return self._canonical() == other._canonical()
+        return self._canonical() == other._canonical() if isinstance(other, StochasticGame) \
+            else NotImplemented
 
     def __hash__(self):
         return hash(self._canonical())
 
     # -- display ------------------------------------------------------------------
     def __repr__(self):
-        title = f"{self._title!r}, " if self._title else ""
-        k = len(self._states)
-        return (f"StochasticGame({title}{', '.join(self._players)}; {k} state{'s' if k != 1 else ''}; "
-                f"delta {self._delta}; {self.kind})")
+        k, named = len(self._states), (repr(self._title) + ", " if self._title else "")
+        return (f"StochasticGame({named}{', '.join(self._players)}; "
+                f"{k} state{'s' if k != 1 else ''}; delta {self._delta}; {self.kind})")
 
     def __str__(self):
         return self.to_text()
@@ -690,6 +657,31 @@ class StochasticGame:
 
 
 # -- helpers ---------------------------------------------------------------------
+def parameter_substitution(parameters: Mapping, values: Mapping, symbolic: bool) -> tuple:
+    """``(new parameter values, {symbol: sympy number} or None)`` for ``subs``-like methods.
+
+    Unknown names are an error; parameters not in ``values`` keep their defaults;
+    for a symbolic game every parameter needs a value, and the mapping is returned.
+
+    >>> parameter_substitution({"c": 2, "w": None}, {"w": "1/2"}, True)[1]
+    {c: 2, w: 1/2}
+    """
+    unknown = sorted(set(values) - set(parameters))
+    if unknown:
+        raise GameError(f"unknown parameter(s) {', '.join(unknown)}; "
+                        f"declared: {', '.join(sorted(parameters)) or 'none'}")
+    full = {name: values.get(name, default) for name, default in parameters.items()}
+    if not symbolic:
+        return full, None
+    lacking = [name for name in sorted(full) if full[name] is None]
+    if lacking:
+        raise GameError(f"parameter(s) {', '.join(lacking)} have no value: pass them to subs()")
+    import sympy
+    from deterrence.core.symbolic import parameter_symbol
+    return full, {parameter_symbol(name): sympy.Rational(str(to_exact(v, f"value of parameter {name}")))
+                  for name, v in full.items()}
+
+
 def _names(values, what) -> tuple:
     if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
         raise GameError(f"the {what} names must be a list of strings, got {values!r}")
@@ -757,4 +749,5 @@ def _demo_stage():
                                       actions=[["a", "b"], ["a", "b"]])
 
 
-__all__ = ["StochasticGame", "discount_factor_per_round", "WILDCARD"]
+__all__ = ["StochasticGame", "discount_factor_per_round", "parameter_substitution", "WILDCARD",
+           "NO_CHOICE"]

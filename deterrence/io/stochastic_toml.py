@@ -32,7 +32,9 @@ see ARCHITECTURE.md) and, instead of ``[actions]`` and ``[payoffs]``, a
 The states are the tables under ``[stochastic.states]``, in the order they
 first appear in the file. A state may also hold ``actions = { US = [...] }``
 (its own action lists), ``noise = { Iran = { ... } }`` (replacing the player's
-noise there) and ``about = "..."`` (a note). Noise given under
+noise there) and ``about = "..."`` (a note). In an absorbing state each player
+has the one action ``none`` unless the state lists its own actions: play
+there no longer matters. Noise given under
 ``[stochastic.noise]`` applies in every state where the intended action
 exists; actions not listed are realised as intended.
 
@@ -59,7 +61,7 @@ from __future__ import annotations
 
 import re
 
-from deterrence.core.stochastic import WILDCARD, StochasticGame
+from deterrence.core.stochastic import NO_CHOICE, WILDCARD, StochasticGame
 from deterrence.errors import GameError, GameFileError
 from deterrence.io._common import _type_name, check_label, parameter_value, payoff_value
 
@@ -145,20 +147,15 @@ class _StochasticReader:
             else:
                 self.fail(f"unknown key {key!r}; known keys are {', '.join(HEAD_KEYS)} "
                           "(other sections must be tables)", key)
-        title = b.get("title", str, "", default="")
-        description = b.get("description", str, "", default="")
-        sources = b.strings(b.get("sources", list, "", default=[]), "sources", what="source")
-        players = b.players()
-        params, notes = b.parameters()
+        head = b.head()
+        notes = head.pop("notes")
         if notes:
             extra["parameter_notes"] = notes
-        claims = b.get("claims", dict, "", default={})
-        self.players, self.params = players, list(params)
+        self.players, self.params = head["players"], list(head["parameters"])
         spec = self.stochastic(self.table(self.data["stochastic"], "stochastic"))
         try:
-            game = StochasticGame(players, parameters=params, title=title, description=description,
-                                  sources=sources, claims=claims, extra=extra, **spec)
-            if all(v is not None for v in params.values()):
+            game = StochasticGame(**head, extra=extra, **spec)
+            if all(v is not None for v in head["parameters"].values()):
                 game.with_defaults()  # probabilities must be probabilities at the defaults too
         except GameError as exc:
             raise GameFileError(str(exc), **{**self.where(*self.locate(str(exc))), "field": None}) from None
@@ -227,7 +224,8 @@ class _StochasticReader:
                 self.fail(f"about must be a string, got {_type_name(st['about'])}", *path, "about")
             if "actions" in st:
                 spec["state_actions"][s] = self.actions(st["actions"], *path, "actions")
-            acts = spec["state_actions"].get(s, spec["actions"])
+            acts = spec["state_actions"].get(s, [[NO_CHOICE]] * len(self.players) if s in spec["absorbing"]
+                                             else spec["actions"])
             if "noise" in st:
                 spec["state_noise"][s] = self.noise(st["noise"], *path, "noise", actions=acts)
             if "payoffs" not in st:

@@ -322,6 +322,16 @@ class _Reader:
         except GameError as exc:  # the checks above should catch everything; be safe
             raise GameFileError(str(exc), file=self.file) from None
 
+    def head(self) -> dict:
+        """The head every game file shares: title, description, sources, players,
+        parameters (with ``parameter_notes``) and claims, as keyword arguments."""
+        params, notes = self.parameters()
+        return dict(title=self.get("title", str, "", default=""),
+                    description=self.get("description", str, "", default=""),
+                    sources=self.strings(self.get("sources", list, "", default=[]), "sources", what="source"),
+                    players=self.players(), parameters=params, notes=notes,
+                    claims=self.get("claims", dict, "", default={}))
+
     def players(self):
         players = self.get("players", list, 'players = ["Row", "Column"] names the players',
                            required=True)

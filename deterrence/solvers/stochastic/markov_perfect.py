@@ -27,6 +27,12 @@ References
 * S. Eibelshaeuser and D. Poensgen, "Markov quantal response equilibrium and a
   homotopy method for computing and selecting Markov perfect equilibria of
   dynamic stochastic games" (2019), arXiv:1905.03330 (the logit homotopy used here).
+* T. L. Turocy, "A dynamic homotopy interpretation of the logistic quantal response
+  equilibrium correspondence", Games Econ. Behav. 51 (2005) 243-263 (tracing in
+  log-probabilities); E. L. Allgower and K. Georg, *Numerical Continuation
+  Methods*, Springer 1990, ch. 2 (pseudo-arclength predictor-corrector).
+* R. Krawczyk, "Newton-Algorithmen zur Bestimmung von Nullstellen mit
+  Fehlerschranken", Computing 4 (1969) 187-201 (the interval existence test).
 
 Steps of :func:`markov_perfect`
 -------------------------------
@@ -41,20 +47,30 @@ Steps of :func:`markov_perfect`
 2. **Mixed MPE** (``mixed=True``). Candidates come from the logit homotopy:
    the logit Markov quantal response equilibrium ``sigma_i(s) ~ prior *
    exp(lambda Q_i(s))`` is traced from ``lambda = 0`` (uniform play, or a random
-   prior for each of ``restarts`` further runs) to ``lambda`` large, solving the
-   fixed point with scipy's ``root`` at each step from the previous one. Its
-   limit is an MPE (in floats).
+   prior for each of ``restarts`` further runs) towards ``lambda`` large, in
+   log-probabilities, by pseudo-arclength continuation (predictor along the
+   tangent, Newton corrector, step control; it passes turning points). It stops
+   when ``lambda`` is large or when the supports have settled; its end is an MPE
+   in floats. A path longer than ``max_steps`` steps, or lost, gives no candidate
+   (games with many equilibria can wind for long; symmetric games have branch
+   points where the path may be lost).
 3. **Certification.** A float candidate is never returned. Its supports are
    read off; the rationals nearest the candidate with small denominators are
    tried first, then the indifference system on those supports (each supported
    action's ``Q`` equals the value, probabilities sum to 1) is solved by
    Newton's method at 60 digits (mpmath) and rounded to rationals. A rational
    profile that passes the exact check is returned with ``exact=True`` and
-   ``verified_under_noise=True``. If the equilibrium is irrational, the rational
-   profile within ``1e-40`` of it is returned with ``exact=False``,
-   ``verified_under_noise=False`` and ``epsilon``: the exact largest one-shot
-   gain of that rational profile (an exact epsilon-equilibrium certificate).
-   Candidates that fail both are dropped.
+   ``verified_under_noise=True``. If the equilibrium is irrational, Krawczyk's
+   interval test (python-flint ``arb`` balls, exact derivatives by forward-mode
+   differentiation) proves that a box of radius ``1e-40`` around the rational
+   point holds exactly one solution of the indifference system, with positive
+   probabilities on the supports and every other action strictly worse: an
+   exact MPE. It is returned as the rational point with ``exact=False``,
+   ``verified_under_noise=True`` and ``radius=1e-40``. When the test fails
+   (degenerate supports, ties), the rational profile is returned only as an
+   epsilon-equilibrium (``verified_under_noise=False``, ``epsilon`` its exact
+   largest one-shot gain, below ``1e-30`` of the payoff scale). Candidates that
+   fail all of these are dropped.
 
 The mixed search is not guaranteed to find every mixed MPE: ``complete`` is
 True only when the search is the pure one (``mixed=False``); ``pure_complete``
@@ -98,7 +114,9 @@ class MarkovPerfectEquilibrium:
     ``strategies[state]`` holds one tuple of probabilities per player (in the
     state's action order, exact); ``values[state]`` the discounted value per
     player. ``epsilon`` is 0 for an exact equilibrium, else the exact largest
-    one-shot gain of the (rational) profile.
+    one-shot gain of the (rational) profile. An irrational equilibrium proved by the
+    interval test has ``exact=False``, ``verified_under_noise=True`` and ``radius``:
+    an exact MPE lies within ``radius`` of every listed probability and value.
     """
 
     strategies: dict
@@ -109,6 +127,7 @@ class MarkovPerfectEquilibrium:
     verified_under_noise: bool
     exact: bool = True
     epsilon: object = 0
+    radius: object = 0
 
     __hash__ = None
 
@@ -139,6 +158,8 @@ class MarkovPerfectEquilibrium:
     def describe(self) -> str:
         parts = []
         for s in self.states:
+            if all(len(a) == 1 for a in self.actions[s]):
+                continue  # no choice in this state (an absorbing state, say)
             per = []
             for i, p in enumerate(self.players):
                 used = [(a, q) for a, q in zip(self.actions[s][i], self.strategies[s][i]) if q > 0]
@@ -146,7 +167,9 @@ class MarkovPerfectEquilibrium:
                            f"{p} " + " + ".join(f"{_short(q)} {a}" for a, q in used))
             parts.append(f"{s}: " + ", ".join(per))
         start = self.values[self.states[0]]
-        tag = "" if self.exact else f"  [epsilon-equilibrium, epsilon = {float(self.epsilon):.3g}]"
+        tag = ("" if self.exact else
+               f"  [an exact MPE lies within {float(self.radius):.0e} of these numbers]" if self.verified_under_noise
+               else f"  [epsilon-equilibrium, epsilon = {float(self.epsilon):.3g}]")
         return "; ".join(parts) + f"  (values in {self.states[0]}: " + \
             ", ".join(_short(v) for v in start) + ")" + tag
 
@@ -155,7 +178,7 @@ class MarkovPerfectEquilibrium:
                                for s in self.states},
                 "values": {s: [format_exact(v) for v in self.values[s]] for s in self.states},
                 "verified_under_noise": self.verified_under_noise, "exact": self.exact,
-                "epsilon": format_exact(self.epsilon)}
+                "epsilon": format_exact(self.epsilon), "radius": format_exact(self.radius)}
 
 
 @dataclass(frozen=True)
@@ -188,8 +211,11 @@ class MarkovPerfectResult(EquilibriumSequence):
     def to_text(self) -> str:
         k = len(self.equilibria)
         what = "all" if self.complete else ("all pure, some mixed" if self.pure_complete else "some")
+        how = ("exact" if self.exact else "exact where rational; " + ", ".join(
+            sorted({"irrational ones proved within a radius" if e.verified_under_noise else
+                    "epsilon-equilibria flagged" for e in self.equilibria if not e.exact})))
         lines = [f"{k} Markov perfect equilibri{'um' if k == 1 else 'a'} ({self.method}; {what}; "
-                 f"{'exact' if self.exact else 'some epsilon-certified'}; checked under the game's noise)"]
+                 f"{how}; checked under the game's noise)"]
         lines += [f"  [{j}] {e.describe()}" for j, e in enumerate(self.equilibria)]
         lines += [f"Note: {n}" for n in self.notes]
         return "\n".join(lines)
@@ -345,93 +371,186 @@ def pure_markov_perfect(game, *, max_profiles: int = MAX_PROFILES) -> list:
 
 
 # -- mixed profiles: the logit homotopy --------------------------------------------------
-def _logit_path(game, tables, prior, lambdas):
-    """Trace the logit Markov QRE from lambda = 0 along ``lambdas``; the last point (floats)."""
-    import numpy as np
-    from scipy.optimize import root
-    k, n, delta = len(game.states), len(game.players), float(game.delta)
-    sizes = [[len(a) for a in game.actions_in(s)] for s in game.states]
-    slots = []
-    pos = 0
-    for j in range(k):
-        row = []
-        for i in range(n):
-            row.append(slice(pos, pos + sizes[j][i]))
-            pos += sizes[j][i]
-        slots.append(row)
-    n_sigma = pos
+def _contract(np, T, vector, axis):
+    """Contract axis ``axis`` of a batched tensor with a batched vector (rows aligned)."""
+    T = np.moveaxis(T, axis, -1)
+    return np.einsum("b...k,bk->b...", T, vector)
 
-    def unpack(x):
-        return [[x[slots[j][i]] for i in range(n)] for j in range(k)], x[n_sigma:].reshape(k, n)
 
-    def q_values(sig, V):
-        out = []
-        for j in range(k):
-            pay, nxt = tables[j]
+class _LogitHomotopy:
+    """The logit Markov QRE of a prior as a path ``H(y) = 0``, ``y = (z, v, mu)``.
+
+    ``z`` are the logarithms of every probability (state, player, action), ``v`` the
+    values ``V[state][player]`` divided by the payoff scale, and ``mu = lambda *
+    scale`` the precision. The equations are ``z = log prior + lambda Q - logsumexp(..)``
+    and ``v = sigma . Q / scale`` in each state for each player. In logarithms the
+    probabilities of actions that lose fall linearly in ``lambda`` (Turocy 2005,
+    "A dynamic homotopy interpretation of the logistic quantal response
+    equilibrium correspondence", Games Econ. Behav. 51: 243-263), so the path is
+    smooth and long steps are safe.
+    """
+
+    def __init__(self, game, tables, prior):
+        import numpy as np
+        self.np = np
+        self.tables, self.prior = tables, prior
+        self.k, self.n, self.delta = len(game.states), len(game.players), float(game.delta)
+        self.sizes = [[len(a) for a in game.actions_in(s)] for s in game.states]
+        self.slots, pos = [], 0
+        for j in range(self.k):
             row = []
+            for i in range(self.n):
+                row.append(slice(pos, pos + self.sizes[j][i]))
+                pos += self.sizes[j][i]
+            self.slots.append(row)
+        self.n_sigma = pos
+        self.scale = _scale(game, tables)
+        self.log_prior = [[np.log(prior[j][i]) for i in range(self.n)] for j in range(self.k)]
+
+    def strategies(self, y):
+        np = self.np
+        return [[np.exp(y[self.slots[j][i]]) for i in range(self.n)] for j in range(self.k)]
+
+    def residual(self, y):
+        return self.residuals(y[None, :])[0]
+
+    def residuals(self, Y):
+        """The residual at each row of ``Y`` (a batch: the Jacobian's columns in one call)."""
+        with self.np.errstate(all="ignore"):  # a wild Newton trial is rejected by the caller
+            return self._residuals(Y)
+
+    def _residuals(self, Y):
+        np, n, k = self.np, self.n, self.k
+        lam = Y[:, -1:] / self.scale
+        V = Y[:, self.n_sigma:-1].reshape(len(Y), k, n) * self.scale
+        out = np.empty((len(Y), Y.shape[1] - 1))
+        for j in range(k):
+            pay, nxt = self.tables[j]
+            sig = [np.exp(Y[:, self.slots[j][i]]) for i in range(n)]
             for i in range(n):
-                T = pay[..., i] + delta * nxt @ V[:, i]
-                for m in reversed(range(n)):
-                    if m != i:
-                        T = np.tensordot(T, sig[j][m], axes=([m], [0]))
-                row.append(T)
-            out.append(row)
+                # T[b, profile] = u_i + delta * E[V_i(next)] for each batch row b
+                T = pay[..., i][None] + self.delta * np.tensordot(V[:, :, i], nxt, axes=([1], [n]))
+                if n == 2:
+                    Q = np.einsum("bxy,by->bx", T, sig[1]) if i == 0 else np.einsum("bxy,bx->by", T, sig[0])
+                else:
+                    Q = T
+                    for m in reversed(range(n)):  # higher axes first: lower ones keep their place
+                        if m != i:
+                            Q = _contract(np, Q, sig[m], m + 1)
+                u = self.log_prior[j][i][None] + lam * Q
+                top = u.max(axis=1, keepdims=True)
+                sl = self.slots[j][i]
+                out[:, sl] = Y[:, sl] - (u - top - np.log(np.exp(u - top).sum(axis=1, keepdims=True)))
+                col = self.n_sigma + j * n + i
+                out[:, col] = Y[:, col] - (sig[i] * Q).sum(axis=1) / self.scale
         return out
 
-    def equations(x, lam):
-        sig, V = unpack(x)
-        Q = q_values(sig, V)
-        res = np.empty_like(x)
+    def jacobian(self, y, f):
+        np = self.np
+        h = 1e-7 * (1 + np.abs(y))
+        return ((self.residuals(y[None, :] + np.diag(h)) - f[None, :]) / h[:, None]).T
+
+    def start(self):
+        """The point at lambda = 0: play the prior; values of the prior."""
+        np, n, k = self.np, self.n, self.k
+        P, r = np.zeros((k, k)), np.zeros((k, n))
         for j in range(k):
-            for i in range(n):
-                z = lam * Q[j][i] + np.log(prior[j][i])
-                z = np.exp(z - z.max())
-                res[slots[j][i]] = sig[j][i] - z / z.sum()
-                res[n_sigma + j * n + i] = V[j, i] - sig[j][i] @ Q[j][i]
-        return res
+            for prof, w in _profile_weights([self.prior[j][i] for i in range(n)]).items():
+                P[j] += w * self.tables[j][1][prof]
+                r[j] += w * self.tables[j][0][prof]
+        V = np.linalg.solve(np.eye(k) - self.delta * P, r).reshape(-1) / self.scale
+        z = np.concatenate([self.log_prior[j][i] for j in range(k) for i in range(n)])
+        return np.concatenate([z, V, [0.0]])
 
-    x = np.concatenate([prior[j][i] for j in range(k) for i in range(n)] + [np.zeros(k * n)])
-    sig, _ = unpack(x)
-    # the values of the starting profile
-    P = np.array([np.einsum(tables[j][1], list(range(n + 1)), *sum(([sig[j][i], [i]] for i in range(n)), []), [n])
-                  for j in range(k)])
-    r = np.array([np.einsum(tables[j][0], list(range(n + 1)), *sum(([sig[j][i], [i]] for i in range(n)), []), [n])
-                  for j in range(k)])
-    x[n_sigma:] = np.linalg.solve(np.eye(k) - delta * P, r).reshape(-1)
-    done = 0.0
-    for lam in lambdas:
-        step, current = lam, done
-        for _ in range(12):  # halve the step when the solver loses the path
-            sol = root(equations, x, args=(step,), method="hybr")
-            if sol.success and np.all(np.isfinite(sol.x)):
+    def trace(self, mu_end, max_steps=600):
+        """Pseudo-arclength continuation (Allgower and Georg, *Numerical Continuation
+        Methods*, 1990, ch. 2): an Euler predictor along the tangent (the null vector of
+        the Jacobian) and Newton correctors, with step control; it follows the
+        path through turning points, where ``lambda`` goes back for a while. Returns the
+        point at ``mu = mu_end`` or where the supports have settled, or None when the
+        path is lost or longer than ``max_steps``."""
+        np = self.np
+        y = self.start()
+        step, secant, last, settled = 0.5, None, None, 0
+        self.history = []  # (mu, step, corrector iterations) of each step, for diagnosis
+        for _ in range(max_steps):
+            f = self.residual(y)
+            J = self.jacobian(y, f)
+            q, _ = np.linalg.qr(J.T, mode="complete")
+            tangent = q[:, -1]
+            # orientation: along the last secant (at the start: lambda increasing)
+            if (tangent[-1] if secant is None else tangent @ secant) < 0:
+                tangent = -tangent
+            while True:  # shrink the step until the corrector converges close to the tangent
+                z = y + step * tangent
+                for it in range(8):
+                    g = self.residual(z)
+                    if not np.all(np.isfinite(g)) or np.abs(g).max() < 1e-8:
+                        break
+                    # Newton, min-norm (the Jacobian is cheap: one batched evaluation)
+                    z = z - np.linalg.lstsq(self.jacobian(z, g) if it else J, g, rcond=None)[0]
+                moved = z - y
+                length = np.linalg.norm(moved)
+                if (np.all(np.isfinite(g)) and np.abs(g).max() < 1e-8 and z[-1] > -1e-6
+                        and length > 0 and moved @ tangent > 0.97 * length):
+                    break  # converged, and the path did not turn much within the step
+                step /= 2
+                if step < 1e-10:
+                    return None
+            secant, y = moved / length, z
+            self.history.append((y[-1], step, it))
+            if y[-1] >= mu_end:
+                return self.finish(y, mu_end)
+            # Far along, the supports show: every probability is clearly positive or
+            # vanishing (below e^-70). When that pattern has held for a while, the rest
+            # of the path only moves the mixtures, which the certification solves for.
+            logs = y[:self.n_sigma]
+            if y[-1] >= mu_end * 1e-5 and np.all((logs > math.log(1e-4)) | (logs < -70)):
+                pattern = tuple(logs > -70)
+                settled = settled + 1 if pattern == last else 0
+                last = pattern
+                if settled >= 25:
+                    return y
+            step *= 2.0 if it <= 2 else (1.3 if it <= 4 else 0.6)
+        return None
+
+    def finish(self, y, mu_end):
+        """Newton at ``mu = mu_end`` (the last step may overshoot it)."""
+        np = self.np
+        y = y.copy()
+        y[-1] = mu_end
+        for _ in range(30):
+            g = self.residual(y)
+            if np.abs(g).max() < 1e-12:
                 break
-            step = (current + step) / 2
-        else:
-            break
-        x, done = sol.x, step
-        if step < lam:
-            break
-    sig, V = unpack(x)
-    return sig, V, done
+            J = self.jacobian(y, g)[:, :-1]
+            y[:-1] = y[:-1] - np.linalg.lstsq(J, g, rcond=None)[0]
+        return y
 
 
-def _candidates(game, restarts, seed):
+def _candidates(game, restarts, seed, max_steps=600):
+    """Float candidates: the ends of the logit homotopy from the uniform prior and from
+    ``restarts`` random priors (seeded)."""
     import numpy as np
     from deterrence.core.random import rng as make_rng
     tables = _float_tables(game)
-    scale = _scale(game, tables) * (1 - float(game.delta))  # per-round payoff scale
-    lambdas = [10 ** (e / 6) / scale for e in range(-12, 43)]  # 1e-2 .. 1e7 per unit of payoff
+    per_round = _scale(game, tables) * (1 - float(game.delta))
+    # lambda up to 1e8 / (per-round payoff scale): an action that loses by a millionth of
+    # a round's payoffs keeps a probability of about exp(-100)
+    mu_end = 1e8 * _scale(game, tables) / per_round
     generator = make_rng(seed)
     priors = [[[np.full(len(a), 1 / len(a)) for a in game.actions_in(s)] for s in game.states]]
     for _ in range(restarts):
         priors.append([[generator.dirichlet(np.ones(len(a))) for a in game.actions_in(s)]
                        for s in game.states])
     for prior in priors:
-        sig, V, lam = _logit_path(game, tables, prior, lambdas)
-        yield sig, V
+        path = _LogitHomotopy(game, tables, prior)
+        y = path.trace(mu_end, max_steps)
+        if y is not None:
+            yield path.strategies(y)
 
 
-def certify_markov_perfect(game, candidate) -> MarkovPerfectEquilibrium | None:
+def certify_markov_perfect(game, candidate, *, interval: bool = True) -> MarkovPerfectEquilibrium | None:
     """An exact (or exactly epsilon-certified) MPE near a float candidate, or None.
 
     ``candidate`` is ``{state: [probabilities per player]}`` in floats (or any numbers).
@@ -465,11 +584,14 @@ def certify_markov_perfect(game, candidate) -> MarkovPerfectEquilibrium | None:
         return None
     values = markov_values(game, sigma)
     worst = max(one_shot_gains(game, sigma, values).values())
+    actions = {s: game.actions_in(s) for s in game.states}
+    if interval and system.interval_certificate(sigma, values, radius=40):
+        return MarkovPerfectEquilibrium(sigma, values, game.players, game.states, actions, True, False,
+                                        max(worst, 0), Fraction(1, 10**40))
     scale = max(abs(v) for s in game.states for (pay, _) in game.outcome_table(s).values() for v in pay) + 1
     if worst > Fraction(scale, 10**30) / (1 - game.delta):
         return None
-    return MarkovPerfectEquilibrium(sigma, values, game.players, game.states,
-                                    {s: game.actions_in(s) for s in game.states}, False, False, worst)
+    return MarkovPerfectEquilibrium(sigma, values, game.players, game.states, actions, False, False, worst)
 
 
 def _rounded(game, numbers, supports, bound):
@@ -489,6 +611,63 @@ def _rounded(game, numbers, supports, bound):
     return out
 
 
+class _Dual:
+    """A number with its gradient (a sparse map unknown -> derivative): forward-mode
+    differentiation over python-flint balls, for the interval Jacobian."""
+
+    __slots__ = ("value", "grad")
+
+    def __init__(self, value, grad=None):
+        self.value, self.grad = value, grad or {}
+
+    @staticmethod
+    def lift(other):
+        return other if isinstance(other, _Dual) else _Dual(_dual_constant(other).value)
+
+    def __add__(self, other):
+        other = _Dual.lift(other)
+        grad = dict(self.grad)
+        for k, v in other.grad.items():
+            grad[k] = grad[k] + v if k in grad else v
+        return _Dual(self.value + other.value, grad)
+
+    __radd__ = __add__
+
+    def __neg__(self):
+        return _Dual(-self.value, {k: -v for k, v in self.grad.items()})
+
+    def __sub__(self, other):
+        return self + (-_Dual.lift(other))
+
+    def __rsub__(self, other):
+        return _Dual.lift(other) - self
+
+    def __mul__(self, other):
+        other = _Dual.lift(other)
+        grad = {k: v * other.value for k, v in self.grad.items()}
+        for k, v in other.grad.items():
+            grad[k] = grad[k] + self.value * v if k in grad else self.value * v
+        return _Dual(self.value * other.value, grad)
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, other):
+        other = _Dual.lift(other)
+        if other.grad:
+            raise TypeError("division by a variable is not needed here")
+        return _Dual(self.value / other.value, {k: v / other.value for k, v in self.grad.items()})
+
+    def __eq__(self, other):  # only "is exactly zero", for skipping zero weights
+        return not self.grad and other == 0 and self.value == 0
+
+    __hash__ = None
+
+
+def _dual_constant(v):
+    import flint
+    return _Dual(flint.arb(v))
+
+
 class _IndifferenceSystem:
     """The equations of an MPE with given supports: every supported action's ``Q`` equals
     the value, and each player's probabilities sum to 1. Unknowns: the supported
@@ -500,7 +679,9 @@ class _IndifferenceSystem:
         self.layout = [(s, i, a) for s in game.states for i in range(self.n) for a in supports[s][i]]
         self.tables = {s: game.outcome_table(s) for s in game.states}
 
-    def residual(self, x, num):
+    def gains(self, x, num, everywhere=False) -> dict:
+        """``{(state, player index, action index): Q - V}`` at the point ``x``: for the
+        supported actions, or (``everywhere``) for every action."""
         game, n = self.game, self.n
         tables = self._converted(num)
         sig = {s: [[num(0)] * len(a) for a in game.actions_in(s)] for s in game.states}
@@ -508,10 +689,10 @@ class _IndifferenceSystem:
             sig[s][i][a] = v
         base = len(self.layout)
         d = tables["delta"]
-        res = []
+        out = {}
         for j, s in enumerate(game.states):
             for i in range(n):
-                for a in self.supports[s][i]:
+                for a in (range(len(game.actions_in(s)[i])) if everywhere else self.supports[s][i]):
                     q = num(0)
                     for prof, (pay, nxt) in tables[s].items():
                         if prof[i] != a:
@@ -520,13 +701,79 @@ class _IndifferenceSystem:
                         for m in range(n):
                             if m != i:
                                 w = w * sig[s][m][prof[m]]
-                        if w == 0:
+                        if w == 0:  # an action off the support: exactly zero weight
                             continue
                         cont = sum((t * x[base + jj * n + i] for jj, t in nxt), num(0))
                         q = q + w * (pay[i] + d * cont)
-                    res.append(q - x[base + j * n + i])
-                res.append(sum(sig[s][i], num(0)) - 1)
+                    out[(s, i, a)] = q - x[base + j * n + i]
+        return out
+
+    def residual(self, x, num):
+        gains = self.gains(x, num)
+        res = []
+        for s in self.game.states:
+            for i in range(self.n):
+                res += [gains[(s, i, a)] for a in self.supports[s][i]]
+                res.append(sum((x[c] for c, (s2, i2, _) in enumerate(self.layout) if (s2, i2) == (s, i)),
+                               num(0)) - 1)
         return res
+
+    def interval_certificate(self, sigma, values, radius: int = 40) -> bool:
+        """Krawczyk's test (python-flint ``arb`` balls) that the box of radius ``10^-radius``
+        around the rational point ``(sigma, values)`` holds exactly one zero of the system,
+        that its supported probabilities are positive and that every action off the support
+        gains strictly less than the value there: an exact MPE, irrational in general.
+
+        R. Krawczyk, "Newton-Algorithmen zur Bestimmung von Nullstellen mit
+        Fehlerschranken", Computing 4 (1969) 187-201; R. E. Moore, "A test for existence
+        of solutions to nonlinear systems", SIAM J. Numer. Anal. 14 (1977) 611-615.
+        """
+        import flint
+        saved = flint.ctx.prec
+        flint.ctx.prec = 64 + int(radius * 3.33) * 2
+        try:
+            def arb_of(v):
+                v = Fraction(v)
+                return flint.arb(flint.fmpq(v.numerator, v.denominator))
+
+            center = [sigma[s][i][a] for s, i, a in self.layout]
+            center += [values[s][i] for s in self.game.states for i in range(self.n)]
+            m = len(center)
+            c = [arb_of(v) for v in center]
+            width = flint.arb(0, f"1e-{radius}")
+            box = [v + width for v in c]
+            F = self.residual(c, flint.arb)
+            if len(F) != m:
+                return False
+            Jc = self._jacobian(c)
+            JX = self._jacobian(box)
+            try:
+                Y = flint.arb_mat(m, m, [v for row in Jc for v in row]).mid().inv().mid()
+            except (ZeroDivisionError, ValueError):
+                return False
+            Fc = flint.arb_mat(m, 1, F)
+            step = flint.arb_mat(m, 1, [b - v for b, v in zip(box, c)])
+            eye = flint.arb_mat(m, m)
+            for r in range(m):
+                eye[r, r] = 1
+            K = flint.arb_mat(m, 1, c) - Y * Fc + (eye - Y * flint.arb_mat(m, m, [v for row in JX for v in row])) * step
+            limit = flint.arb(f"1e-{radius}")
+            if not all(abs(K[r, 0] - c[r]) < limit for r in range(m)):
+                return False
+            if not all(box[r] > 0 for r in range(len(self.layout))):
+                return False
+            off = self.gains(box, flint.arb, everywhere=True)
+            return all(g < 0 for key, g in off.items() if key[2] not in self.supports[key[0]][key[1]])
+        finally:
+            flint.ctx.prec = saved
+
+    def _jacobian(self, point) -> list:
+        """Rows of the Jacobian of :meth:`residual` at ``point`` (arb balls), by forward-mode
+        differentiation: exact derivatives of the polynomial equations, in ball arithmetic."""
+        import flint
+        x = [_Dual(v, {r: flint.arb(1)}) for r, v in enumerate(point)]
+        rows = self.residual(x, _dual_constant)
+        return [[f.grad.get(c, flint.arb(0)) for c in range(len(point))] for f in rows]
 
     def _converted(self, num):
         cache = self.__dict__.setdefault("_cache", {})
@@ -623,10 +870,77 @@ def _float_values(game, numbers):
 
 
 # -- the method ----------------------------------------------------------------------------
-def markov_perfect(game, *, mixed: bool = True, restarts: int = 4, seed=0,
-                   max_profiles: int = MAX_PROFILES) -> MarkovPerfectResult:
+def markov_perfect_on_supports(game, supports, *, starts: int = 20, seed=0,
+                               interval: bool = True) -> list:
+    """Certified MPE whose supports are the given ones: the indifference system on those
+    supports is solved by Newton's method from ``starts`` random points (seeded), and
+    every solution is certified as in :func:`certify_markov_perfect`.
+
+    ``supports`` maps each state to one list of actions per player (a sequence, or a
+    mapping player -> list); states where every player has one action may be left out.
+    Use it when the question names the kind of play (Iran mixes hold and retaliate in
+    quiet, say) and the homotopy ends elsewhere.
+
+    >>> from deterrence.core.normal_form import NormalFormGame
+    >>> from deterrence.core.stochastic import StochasticGame
+    >>> pennies = StochasticGame.from_stage_game(NormalFormGame.zero_sum([[1, -1], [-1, 1]]), "1/2")
+    >>> [e.strategies for e in markov_perfect_on_supports(pennies, {"stage": [["0", "1"], ["0", "1"]]})]
+    [{'stage': ((Fraction(1, 2), Fraction(1, 2)), (Fraction(1, 2), Fraction(1, 2)))}]
+    >>> markov_perfect_on_supports(pennies, {"stage": [["0"], ["0", "1"]]})
+    []
+    """
+    import numpy as np
+    from deterrence.core.random import rng as make_rng
+    if getattr(game, "is_symbolic", False):
+        game = game.with_defaults()
+    index = {}
+    for s in game.states:
+        acts = game.actions_in(s)
+        entry = supports.get(s) if hasattr(supports, "get") else None
+        if entry is None:
+            if all(len(a) == 1 for a in acts):
+                index[s] = [[0] for _ in acts]
+                continue
+            raise GameError(f"no supports given for state {s!r}")
+        if hasattr(entry, "items"):
+            entry = [entry[p] for p in game.players]
+        if len(entry) != len(game.players):
+            raise GameError(f"supports in state {s!r} need one list per player")
+        index[s] = []
+        for p, own, labels in zip(game.players, acts, entry):
+            if isinstance(labels, str) or not labels:
+                raise GameError(f"the support of {p} in state {s!r} must be a non-empty list of actions")
+            for a in labels:
+                if a not in own:
+                    raise GameError(f"unknown action {a!r} of {p} in state {s!r}; actions there are "
+                                    f"{', '.join(own)}")
+            index[s].append(sorted(own.index(a) for a in set(labels)))
+    system = _IndifferenceSystem(game, index)
+    generator = make_rng(seed)
+    found, seen = [], set()
+    for _ in range(starts):
+        numbers = {s: [[0.0] * len(a) for a in game.actions_in(s)] for s in game.states}
+        for s in game.states:
+            for i, sup in enumerate(index[s]):
+                for a, q in zip(sup, generator.dirichlet(np.ones(len(sup)))):
+                    numbers[s][i][a] = float(q)
+        polished = system.polish(numbers, "float")
+        if polished is None:
+            continue
+        eq = certify_markov_perfect(game, polished, interval=interval)
+        if eq is not None and _key(eq.strategies) not in seen:
+            seen.add(_key(eq.strategies))
+            found.append(eq)
+    return found
+
+
+def markov_perfect(game, *, mixed: bool = True, restarts: int = 2, seed=0,
+                   max_profiles: int = MAX_PROFILES, interval: bool = True,
+                   max_steps: int = 600, supports=()) -> MarkovPerfectResult:
     """Markov perfect equilibria of a stochastic game: all pure ones, and mixed ones found by
-    the logit homotopy (see the module docstring), each certified under the game's noise.
+    the logit homotopy (see the module docstring), and ones on each of the given
+    ``supports`` (see :func:`markov_perfect_on_supports`), each certified under the
+    game's noise.
 
     >>> from deterrence.core.normal_form import NormalFormGame
     >>> from deterrence.core.stochastic import StochasticGame
@@ -643,14 +957,20 @@ def markov_perfect(game, *, mixed: bool = True, restarts: int = 4, seed=0,
     notes = []
     if mixed:
         seen = {_key(e.strategies) for e in found}
-        for sig, _ in _candidates(game, restarts, seed):
+        for sig in _candidates(game, restarts, seed, max_steps):
             candidate = {s: [list(d) for d in sig[j]] for j, s in enumerate(game.states)}
-            eq = certify_markov_perfect(game, candidate)
+            eq = certify_markov_perfect(game, candidate, interval=interval)
             if eq is not None and _key(eq.strategies) not in seen:
                 seen.add(_key(eq.strategies))
                 found.append(eq)
+        for spec in supports:
+            for eq in markov_perfect_on_supports(game, spec, seed=seed, interval=interval):
+                if _key(eq.strategies) not in seen:
+                    seen.add(_key(eq.strategies))
+                    found.append(eq)
         notes.append(f"every pure MPE is listed; mixed ones come from the logit homotopy "
-                     f"({1 + restarts} runs) and may not be all")
+                     f"({1 + restarts} runs)" + (f" and {len(supports)} given supports" if supports else "")
+                     + " and may not be all")
     if game.has_noise:
         notes.append("deviations are checked in intended actions, under the game's noise")
     return MarkovPerfectResult(tuple(found), "markov_perfect", all(e.exact for e in found),
@@ -662,6 +982,6 @@ def _key(strategies):
     return tuple(sorted(strategies.items()))
 
 
-__all__ = ["markov_perfect", "pure_markov_perfect", "verify_markov_perfect", "one_shot_gains",
+__all__ = ["markov_perfect", "markov_perfect_on_supports", "pure_markov_perfect", "verify_markov_perfect", "one_shot_gains",
            "certify_markov_perfect", "MarkovPerfectEquilibrium", "MarkovPerfectResult", "Deviation",
            "MAX_PROFILES"]
