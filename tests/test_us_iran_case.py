@@ -5,6 +5,7 @@ solve over the carrier's own outcome tables, war risks by enumerating paths
 exactly, strike counts by seeded simulation, tipping points by stepping across
 them, the fit by its score equations.
 """
+import datetime as dt_module
 import itertools
 import json
 import random
@@ -12,6 +13,7 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 
 import deterrence as dt
 from deterrence.core.report import render
@@ -431,3 +433,12 @@ def test_public_names():
     model = dt.us_iran_exchange_model(fitted=False)
     assert model.model.v["W_iran"] == 50
     assert dt.read_aggregate_record()["attacks_on_us_personnel"].count == 83
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(st.dates(min_value=dt_module.date(1990, 1, 1), max_value=dt_module.date(2060, 12, 31)))
+def test_acled_day_month_year_dates_read_as_iso(day):
+    acled = f"event_date,actor1,event_type,sub_event_type\n{day.day} {day.strftime('%B')} {day.year},IRGC,Battles,Armed clash\n"
+    iso = f"date,actor,event_type\n{day.isoformat()},IRGC,armed clash\n"
+    a, b = parse_events(acled), parse_events(iso)
+    assert a.rounds == b.rounds == (day,) and a.actions == b.actions == (("hold",), ("retaliate",))
