@@ -317,7 +317,7 @@ def test_claim3_attacks_rise_with_israeli_strikes(analysis):
         lam, sig = float(Fraction(lam)), float(MODEL.v["motive_rate"])
         reason = lam + (1 - lam) * sig
         # (less the first, calm week and the weeks after a war, about 5% of the span at most)
-        per_month_factor = 365.25 / 12 / 7
+        per_month_factor = 365 / 12 / 7
         assert 0.95 * reason * per_month_factor <= a <= (reason + 0.06) * per_month_factor + 0.01
 
 

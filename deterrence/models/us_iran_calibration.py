@@ -165,13 +165,4 @@ def delta_per_round(values=None) -> Fraction:
     return Fraction(1) / (1 + Fraction(v["annual_discount_rate"]) * Fraction(v["round_days"], 365))
 
 
-def weeks(days) -> Fraction:
-    """Rounds (weeks) in a span of days.
-
-    >>> weeks(791)
-    Fraction(113, 1)
-    """
-    return Fraction(days) / CALIBRATION["round_days"].value
-
-
-__all__ = ["CALIBRATION", "Calibrated", "SHARED_NAMES", "calibration_values", "delta_per_round", "weeks"]
+__all__ = ["CALIBRATION", "Calibrated", "SHARED_NAMES", "calibration_values", "delta_per_round"]

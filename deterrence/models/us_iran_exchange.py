@@ -460,6 +460,36 @@ def markov_perfect_equilibria(model: ExchangeModel) -> tuple:
     return tuple(found)
 
 
+# -- time: weeks in a span, from the game's round length (solvers.stochastic.rounds_in) -----
+def weeks_in(*, days=0, months=0, years=0) -> Fraction:
+    """Exact number of weekly rounds in a span (a month is 365/12 days, a year 365).
+
+    >>> weeks_in(months=26), weeks_in(years=1)
+    (Fraction(4745, 42), Fraction(365, 7))
+    """
+    from deterrence.solvers.stochastic.markov_chain import rounds_in
+    return rounds_in(_calibration_game(), days=days, months=months, years=years)
+
+
+def horizon_weeks(*, days=0, months=0, years=0) -> int:
+    """The smallest whole number of weeks that covers a span.
+
+    >>> horizon_weeks(months=26), horizon_weeks(years=10)
+    (113, 522)
+    """
+    import math
+    return math.ceil(weeks_in(days=days, months=months, years=years))
+
+
+_GAME_CACHE = []
+
+
+def _calibration_game():
+    if not _GAME_CACHE:
+        _GAME_CACHE.append(exchange_model().stochastic_game)
+    return _GAME_CACHE[0]
+
+
 # -- the chain of play (deterrence.solvers.stochastic.markov_chain) -------------------------
 def play_statistics(model: ExchangeModel, profile: dict, rounds: int, start: str = START) -> dict:
     """Expected attacks and US answers in the first ``rounds`` weeks, and P(war), P(withdrawal)
@@ -486,5 +516,5 @@ def play_statistics(model: ExchangeModel, profile: dict, rounds: int, start: str
 
 
 __all__ = ["exchange_game_toml", "ExchangeModel", "MarkovPerfect", "exchange_model", "contained_profile", "war_profile",
-           "verify", "markov_perfect_equilibria", "play_statistics", "STATES", "TRANSIENT",
+           "verify", "markov_perfect_equilibria", "play_statistics", "weeks_in", "horizon_weeks", "STATES", "TRANSIENT",
            "PLAYERS", "ACTIONS", "START"]

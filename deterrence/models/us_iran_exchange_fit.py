@@ -42,11 +42,10 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction
 
-from deterrence.models.us_iran_exchange import contained_profile, exchange_model, play_statistics, verify
+from deterrence.models.us_iran_exchange import (contained_profile, exchange_model, horizon_weeks, play_statistics,
+                                                verify, weeks_in)
 
 ESTIMATED = ("motive_rate", "deadly_fraction")
-WEEKS_PER_MONTH = 365.25 / 12 / 7
-TEN_YEARS_WEEKS = 522
 
 
 @dataclass(frozen=True)
@@ -92,14 +91,15 @@ def _log_likelihood(theta, base, attacks, answers, weeks):
 def _predict(theta, base, weeks):
     model = _model_at(theta, base)
     span = play_statistics(model, contained_profile(), weeks)
-    ten = play_statistics(model, contained_profile(), TEN_YEARS_WEEKS)
+    ten = play_statistics(model, contained_profile(), horizon_weeks(years=10))
     up = dict(base)
     lam = Fraction(base.get("israeli_strike_rate", exchange_model().v["israeli_strike_rate"]))
     hi = _model_at(theta, {**up, "israeli_strike_rate": min(lam + Fraction(1, 10), Fraction(99, 100))})
     span_hi = play_statistics(hi, contained_profile(), weeks)
-    per_month = span["attacks"] / weeks * WEEKS_PER_MONTH
-    per_month_hi = span_hi["attacks"] / weeks * WEEKS_PER_MONTH
-    israeli_per_month_step = 0.1 * WEEKS_PER_MONTH
+    weeks_per_month = float(weeks_in(months=1))
+    per_month = span["attacks"] / weeks * weeks_per_month
+    per_month_hi = span_hi["attacks"] / weeks * weeks_per_month
+    israeli_per_month_step = 0.1 * weeks_per_month
     return {"attacks_per_month": per_month,
             "attacks_in_span": span["attacks"],
             "answers_per_attack": span["answers"] / span["attacks"],
@@ -121,7 +121,7 @@ def fit_to_record(record=None, **calibration) -> RecordFit:
 
     rec = read_aggregate_record() if record is None else record
     att, ans = rec["attacks_on_us_personnel"], rec["us_answering_strikes"]
-    weeks = round(att.days / 7)
+    weeks = horizon_weeks(days=att.days)
     base = exchange_model(**calibration).v
     x0 = np.array([float(base[n]) for n in ESTIMATED])
 
@@ -167,4 +167,4 @@ def fit_to_record(record=None, **calibration) -> RecordFit:
                      preds, eq.verified_under_noise, ident)
 
 
-__all__ = ["RecordFit", "fit_to_record", "ESTIMATED", "WEEKS_PER_MONTH", "TEN_YEARS_WEEKS"]
+__all__ = ["RecordFit", "fit_to_record", "ESTIMATED"]

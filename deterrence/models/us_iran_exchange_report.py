@@ -38,13 +38,20 @@ from fractions import Fraction
 
 from deterrence.models.us_iran_calibration import CALIBRATION
 from deterrence.models.us_iran_exchange import (PLAYERS, TRANSIENT, ExchangeModel, contained_profile,
-                                                exchange_model, markov_perfect_equilibria, play_statistics,
-                                                verify, war_profile)
+                                                exchange_model, horizon_weeks, markov_perfect_equilibria,
+                                                play_statistics, verify, war_profile, weeks_in)
 
-WEEKS_PER_YEAR = Fraction(365, 7)
-SPAN_WEEKS = 113          # 21 January 2021 to 23 March 2023
-TEN_YEARS_WEEKS = 522
-WEEKS_PER_MONTH = 365.25 / 12 / 7
+
+def _weeks_per_month() -> float:
+    return float(weeks_in(months=1))
+
+
+def _span() -> int:
+    return horizon_weeks(months=26)      # the record's span, 21 January 2021 to 23 March 2023
+
+
+def _ten_years() -> int:
+    return horizon_weeks(years=10)
 
 
 def _f(x, digits=3):
@@ -104,7 +111,7 @@ def tit_for_tat(model: ExchangeModel, stats10) -> dict:
     """
     C = contained_profile()
     eps = Fraction(model.v["deadly_fraction"])
-    years = TEN_YEARS_WEEKS / float(WEEKS_PER_YEAR)
+    years = _ten_years() / float(weeks_in(years=1))
     answers_per_year = stats10["answers"] / years
     answers_per_cycle = 1 / (1 - eps)
     return {"us_answers_deadly_attacks": all(C[f"crisis/{s}"][0] == "retaliate" for s in ("quiet", "israel", "motive")),
@@ -129,12 +136,12 @@ def target_substitution(model: ExchangeModel, rates=(0, Fraction(1, 4), Fraction
     for lam in rates:
         m = exchange_model(**{**model.v, "israeli_strike_rate": lam})
         eq = _selected(markov_perfect_equilibria(m))
-        st = play_statistics(m, dict(eq.profile), SPAN_WEEKS)
-        rows.append((lam, eq.name, st["attacks"] / SPAN_WEEKS * WEEKS_PER_MONTH))
-    slope = (rows[-1][2] - rows[0][2]) / (float(rates[-1] - rates[0]) * WEEKS_PER_MONTH)
+        st = play_statistics(m, dict(eq.profile), _span())
+        rows.append((lam, eq.name, st["attacks"] / _span() * _weeks_per_month()))
+    slope = (rows[-1][2] - rows[0][2]) / (float(rates[-1] - rates[0]) * _weeks_per_month())
     C = contained_profile()
     return {"israeli_strike_rate_per_week": [str(r) for r, _, _ in rows],
-            "israeli_strikes_per_month": [_f(float(r) * WEEKS_PER_MONTH, 2) for r, _, _ in rows],
+            "israeli_strikes_per_month": [_f(float(r) * _weeks_per_month(), 2) for r, _, _ in rows],
             "equilibrium": [name for _, name, _ in rows],
             "contained_equilibrium_holds": [name == "contained exchange" for _, name, _ in rows],
             "attacks_per_month": [_f(a, 2) for _, _, a in rows],
@@ -159,7 +166,7 @@ def motives_short_of_war(model: ExchangeModel, stats10, values) -> dict:
     # a withdrawal leads to the withdrawn state for sure: its gain falls by delta/(1-delta) per unit of ell
     thresholds = [ell + g * (1 - d) / d for (s, p, a), g in gains.items() if a == "withdraw"]
     tip = max(thresholds)    # withdrawing pays in some state as soon as ell falls below that state's threshold
-    attacks_per_week = stats10["attacks"] / TEN_YEARS_WEEKS
+    attacks_per_week = stats10["attacks"] / _ten_years()
     return {"us_cost_of_strikes_per_week": _f(attacks_per_week * float(model.v["c_us"]), 2),
             "iran_signalling_value_per_week": _f(float(model.v["m"]) * float(model.shock_distribution()["motive"]), 2),
             "us_value_of_staying": _f(values["calm/quiet"][0], 1),
@@ -282,11 +289,11 @@ def change_of_heart(model: ExchangeModel, stats1y, tips) -> dict:
         switches[name] = {"change": {k: str(v) for k, v in change.items()},
                           "equilibria": [e.name for e in eqs], "contained_survives": contained,
                           "war_probability_per_year": _f(st["war"], 4) if st else None,
-                          "attacks_per_month": _f(st["attacks"] / 52 * WEEKS_PER_MONTH, 2) if st else None}
+                          "attacks_per_month": _f(st["attacks"] / 52 * _weeks_per_month(), 2) if st else None}
     return {"change_of_heart_per_week": str(model.v["change_of_heart_rate"]),
             "war_hazard_per_week": _f(war_hazard, 6),
-            "expected_contained_years": _f(weeks / float(WEEKS_PER_YEAR), 1),
-            "contained_survives_10_years": _f((1 - h - war_hazard) ** TEN_YEARS_WEEKS, 3),
+            "expected_contained_years": _f(weeks / float(weeks_in(years=1)), 1),
+            "contained_survives_10_years": _f((1 - h - war_hazard) ** _ten_years(), 3),
             "tipping_points": tips, "stance_switches": switches}
 
 
@@ -322,10 +329,10 @@ def analyse_exchange(model: ExchangeModel | None = None, *, fit=None, claims: bo
     else:
         selected, regime = verify(model, contained_profile()), "no pure equilibrium found"
     prof = dict(selected.profile)
-    span = play_statistics(model, prof, SPAN_WEEKS)
+    span = play_statistics(model, prof, _span())
     year = play_statistics(model, prof, 52)
-    ten = play_statistics(model, prof, TEN_YEARS_WEEKS)
-    predicted = {"attacks_per_month": _f(span["attacks"] / SPAN_WEEKS * WEEKS_PER_MONTH, 2),
+    ten = play_statistics(model, prof, _ten_years())
+    predicted = {"attacks_per_month": _f(span["attacks"] / _span() * _weeks_per_month(), 2),
                  "attacks_in_26_months": _f(span["attacks"], 1),
                  "answers_per_attack": _f(span["answers"] / span["attacks"], 3) if span["attacks"] else None,
                  "war_probability": {"value": _f(span["war"], 4), "horizon_months": 26},
@@ -376,7 +383,7 @@ GLOSSARY = {
 
 
 def _years(weeks) -> str:
-    return f"{float(weeks) / float(WEEKS_PER_YEAR):.1f} years"
+    return f"{float(weeks) / float(weeks_in(years=1)):.1f} years"
 
 
 def exchange_report(analysis: ExchangeAnalysis):
