@@ -186,6 +186,7 @@ EXAMPLES = int(os.environ.get("DETERRENCE_HYPOTHESIS_EXAMPLES", "60"))
 HYP = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 NORMAL_FORM_METHODS = ("enumerate", "pure", "lemke_howson", "zero_sum")
 TREE_METHODS = ("subgame_perfect", "tree_nash")
+STOCHASTIC_METHODS = ("markov_perfect",)
 RECORD = os.environ.get("DETERRENCE_RELIABILITY_REPORT")
 COUNTS = {"games": 0, "equilibria": 0}
 
@@ -205,7 +206,7 @@ def random_game(draw):
 
 
 def test_the_method_registry_is_the_one_tested():
-    assert set(METHODS) == set(NORMAL_FORM_METHODS) | set(TREE_METHODS)
+    assert set(METHODS) == set(NORMAL_FORM_METHODS) | set(TREE_METHODS) | set(STOCHASTIC_METHODS)
 
 
 @HYP
@@ -241,7 +242,7 @@ def test_every_returned_equilibrium_is_certified(game):
         assert not res.exact and all(isinstance(p, float) for s in eq.strategies for p in s)
         assert any(max(abs(p - q) for s, t in zip(eq.strategies, prof) for p, q in zip(s, t)) < 1e-6
                    for prof in full), (eq.strategies, full)
-    for method in TREE_METHODS:                         # tree methods refuse normal-form games cleanly
+    for method in TREE_METHODS + STOCHASTIC_METHODS:    # tree and stochastic methods refuse them cleanly
         with pytest.raises(DeterrenceError):
             solve(game, method)
     if RECORD:

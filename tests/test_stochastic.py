@@ -192,18 +192,22 @@ def test_constructor_errors_name_state_player_and_action():
 
 
 # -- an independent check: best responses in each player's Markov decision problem -------------
-import itertools  # noqa: E402
-import random  # noqa: E402
+import itertools
+import random
 
-import sympy  # noqa: E402
-from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+import sympy
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from deterrence.core.normal_form import NormalFormGame  # noqa: E402
-from deterrence.errors import TooLargeError  # noqa: E402
-from deterrence.solvers import solve  # noqa: E402
-from deterrence.solvers.stochastic import markov_chain as mc  # noqa: E402
-from deterrence.solvers.stochastic.markov_perfect import (markov_perfect, pure_markov_perfect,  # noqa: E402
-                                                          verify_markov_perfect)
+from deterrence.core.normal_form import NormalFormGame
+from deterrence.errors import TooLargeError
+from deterrence.solvers import solve
+from deterrence.solvers.stochastic import markov_chain as mc
+from deterrence.solvers.stochastic.markov_perfect import (
+    markov_perfect,
+    pure_markov_perfect,
+    verify_markov_perfect,
+)
 
 
 def noisy(game, state, intended):
@@ -362,7 +366,7 @@ def test_catalogue_claims_hold():
     assert result.method == "markov_perfect" and result.exact and result.pure_complete
     pure = [{p: [e.action(s, p) for s in game.states] for p in game.players} for e in result.pure]
     assert sorted(map(str, pure)) == sorted(map(str, game.claims["pure_markov_perfect"]))
-    from deterrence.core.symbolic import parse_expression, parameter_symbol
+    from deterrence.core.symbolic import parameter_symbol, parse_expression
     names = list(game.parameters)
     conditional = parse_expression(game.claims["conditional_cooperation_from_delta"], names)
     full = parse_expression(game.claims["full_cooperation_from_delta"], names)
@@ -446,7 +450,7 @@ def test_too_many_profiles_are_refused_with_the_count():
     g = StochasticGame(["A", "B"], [f"s{j}" for j in range(8)], [["x", "y", "z"]] * 2,
                        payoffs={f"s{j}": {"*, *": [0, 0]} for j in range(8)},
                        transitions={f"s{j}": {"*, *": {"s0": 1}} for j in range(8)}, delta="1/2")
-    with pytest.raises(TooLargeError, match="43046721 stationary pure profiles.*limit of 200000"):
+    with pytest.raises(TooLargeError, match="43046721 stationary pure profiles.*limit of 2000000"):
         pure_markov_perfect(g)
 
 

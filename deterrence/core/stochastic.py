@@ -70,8 +70,8 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
-from typing import Mapping, Sequence
 
 from deterrence.core.numbers import format_exact, is_symbolic, to_exact
 from deterrence.errors import GameError
@@ -128,10 +128,29 @@ class StochasticGame:
     StochasticGame(A, B; 1 state; delta 1/2; exact)
     """
 
-    __slots__ = ("_players", "_states", "_start", "_absorbing", "_actions", "_payoffs",
-                 "_transitions", "_noise", "_delta", "_round_days", "_annual_rate",
-                 "_parameters", "_declared", "_symbolic", "_title", "_description",
-                 "_sources", "_claims", "_extra", "_spec", "_tables")
+    __slots__ = (
+        "_absorbing",
+        "_actions",
+        "_annual_rate",
+        "_claims",
+        "_declared",
+        "_delta",
+        "_description",
+        "_extra",
+        "_noise",
+        "_parameters",
+        "_payoffs",
+        "_players",
+        "_round_days",
+        "_sources",
+        "_spec",
+        "_start",
+        "_states",
+        "_symbolic",
+        "_tables",
+        "_title",
+        "_transitions",
+    )
 
     default_method = "markov_perfect"
 
@@ -355,7 +374,7 @@ class StochasticGame:
 
     # -- named constructors -------------------------------------------------------
     @classmethod
-    def from_stage_game(cls, game, delta, *, state: str = "stage", **kwargs) -> "StochasticGame":
+    def from_stage_game(cls, game, delta, *, state: str = "stage", **kwargs) -> StochasticGame:
         """A repeated game as a one-state stochastic game (the stage game every round).
 
         >>> from deterrence.core.normal_form import NormalFormGame
@@ -505,8 +524,9 @@ class StochasticGame:
         >>> StochasticGame.from_stage_game(_demo_stage(), 0).stage_game("stage").payoff(("a", "a"))
         (1, 1)
         """
-        from deterrence.core.normal_form import NormalFormGame
         import numpy as np
+
+        from deterrence.core.normal_form import NormalFormGame
         state = self._state(state)
         acts = self._actions[state]
         shape = tuple(len(a) for a in acts)
@@ -531,7 +551,7 @@ class StochasticGame:
             spec = _map_spec(spec, mapper)
         return StochasticGame(**spec, **fields)
 
-    def subs(self, values: Mapping | None = None, **kw) -> "StochasticGame":
+    def subs(self, values: Mapping | None = None, **kw) -> StochasticGame:
         """Substitute parameter values (others take their defaults): an exact game.
 
         Probabilities are checked (between 0 and 1, summing to 1) at the values.
@@ -552,7 +572,7 @@ class StochasticGame:
             return to_exact(v.xreplace(mapping)) if is_symbolic(v) else v
         return self._replace(evaluate, parameters=full)
 
-    def with_parameters(self, values: Mapping | None = None, **kw) -> "StochasticGame":
+    def with_parameters(self, values: Mapping | None = None, **kw) -> StochasticGame:
         """The same (still symbolic) game with new default values for some parameters.
 
         >>> g = StochasticGame(["A"], ["s"], [["x"]], {"s": {"x": ["-c"]}}, {"s": {"x": {"s": 1}}},
@@ -563,7 +583,7 @@ class StochasticGame:
         full, _ = parameter_substitution(self._parameters, dict(values or {}, **kw), False)
         return self._replace(parameters=full)
 
-    def with_defaults(self) -> "StochasticGame":
+    def with_defaults(self) -> StochasticGame:
         """The exact game at the parameters' default values."""
         return self.subs()
 
@@ -677,6 +697,7 @@ def parameter_substitution(parameters: Mapping, values: Mapping, symbolic: bool)
     if lacking:
         raise GameError(f"parameter(s) {', '.join(lacking)} have no value: pass them to subs()")
     import sympy
+
     from deterrence.core.symbolic import parameter_symbol
     return full, {parameter_symbol(name): sympy.Rational(str(to_exact(v, f"value of parameter {name}")))
                   for name, v in full.items()}
@@ -749,5 +770,10 @@ def _demo_stage():
                                       actions=[["a", "b"], ["a", "b"]])
 
 
-__all__ = ["StochasticGame", "discount_factor_per_round", "parameter_substitution", "WILDCARD",
-           "NO_CHOICE"]
+__all__ = [
+    "NO_CHOICE",
+    "WILDCARD",
+    "StochasticGame",
+    "discount_factor_per_round",
+    "parameter_substitution",
+]

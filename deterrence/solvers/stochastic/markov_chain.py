@@ -487,7 +487,20 @@ def expected_action_counts(game, strategy, rounds: int | None = None, *, start=N
     return out
 
 
-__all__ = ["markov_strategy", "transition_matrix", "stage_payoffs", "markov_values",
-           "state_distribution", "absorption_probability", "expected_rounds_to_absorption",
-           "expected_visits", "long_run_frequencies", "realised_action_probabilities",
-           "expected_action_counts", "rounds_in", "EXACT_ROUNDS", "DAYS_PER_MONTH", "DAYS_PER_YEAR"]
+__all__ = [
+    "DAYS_PER_MONTH",
+    "DAYS_PER_YEAR",
+    "EXACT_ROUNDS",
+    "absorption_probability",
+    "expected_action_counts",
+    "expected_rounds_to_absorption",
+    "expected_visits",
+    "long_run_frequencies",
+    "markov_strategy",
+    "markov_values",
+    "realised_action_probabilities",
+    "rounds_in",
+    "stage_payoffs",
+    "state_distribution",
+    "transition_matrix",
+]

@@ -86,11 +86,14 @@ from fractions import Fraction
 from deterrence.core.numbers import format_exact, to_exact
 from deterrence.errors import GameError, TooLargeError
 from deterrence.solvers.result import EquilibriumSequence
-from deterrence.solvers.stochastic.markov_chain import (_profile_weights, markov_strategy,
-                                                        markov_values)
+from deterrence.solvers.stochastic.markov_chain import (
+    _profile_weights,
+    markov_strategy,
+    markov_values,
+)
 
 #: Default limit on the number of stationary pure profiles enumerated.
-MAX_PROFILES = 200_000
+MAX_PROFILES = 2_000_000
 
 
 # -- results -------------------------------------------------------------------------
@@ -342,25 +345,38 @@ def pure_markov_perfect(game, *, max_profiles: int = MAX_PROFILES) -> list:
     scale = _scale(game, tables)
     eps = np.finfo(float).eps
     tol = scale * max(1e-9, 1e3 * k * eps * (1 + delta) / (1 - delta))
+    # Per state, the joint profiles in a flat order, their payoffs and next states, and
+    # for each player the flat index of the profile with that player's action replaced.
+    shapes = [tuple(len(a) for a in game.actions_in(s)) for s in game.states]
+    pay = [tables[j][0].reshape(-1, n) for j in range(k)]
+    nxt = [tables[j][1].reshape(-1, k) for j in range(k)]
+    swap = []
+    for shape in shapes:
+        flat = np.arange(math.prod(shape)).reshape(shape)
+        per_player = []
+        for i in range(n):
+            # moving axis i last lists, for every profile, the profiles differing in i only
+            others = np.moveaxis(flat, i, -1)
+            per_player.append(np.broadcast_to(np.expand_dims(others, i), shape + (shape[i],))
+                              .reshape(-1, shape[i]))
+        swap.append(per_player)
+    sizes = [len(x) for x in per_state]
     found = []
     eye = np.eye(k)
-    for combo in itertools.product(*per_state):
-        P = np.array([tables[j][1][combo[j]] for j in range(k)])
-        r = np.array([tables[j][0][combo[j]] for j in range(k)])
-        V = np.linalg.solve(eye - delta * P, r)
-        ok = True
+    chunk = 50_000  # profiles screened together (vectorised)
+    for start in range(0, count, chunk):
+        index = np.unravel_index(np.arange(start, min(start + chunk, count)), sizes)
+        P = np.stack([nxt[j][index[j]] for j in range(k)], axis=1)         # (N, k, k)
+        r = np.stack([pay[j][index[j]] for j in range(k)], axis=1)         # (N, k, n)
+        V = np.linalg.solve(eye[None] - delta * P, r)                      # (N, k, n)
+        ok = np.ones(len(P), dtype=bool)
         for j in range(k):
-            pay, nxt = tables[j]
             for i in range(n):
-                index = list(combo[j])
-                index[i] = slice(None)
-                q = pay[tuple(index)][:, i] + delta * nxt[tuple(index)] @ V[:, i]
-                if q.max() - V[j, i] > tol:
-                    ok = False
-                    break
-            if not ok:
-                break
-        if ok:
+                alt = swap[j][i][index[j]]                                 # (N, actions of i)
+                q = pay[j][alt][..., i] + delta * np.einsum("nas,ns->na", nxt[j][alt], V[:, :, i])
+                ok &= q.max(axis=1) - V[:, j, i] <= tol
+        for flat_index in np.flatnonzero(ok):
+            combo = [per_state[j][index[j][flat_index]] for j in range(k)]
             sigma = {s: tuple(tuple(1 if a == c else 0 for a in range(len(acts)))
                               for c, acts in zip(combo[j], game.actions_in(s)))
                      for j, s in enumerate(game.states)}
@@ -423,7 +439,7 @@ class _LogitHomotopy:
         np, n, k = self.np, self.n, self.k
         lam = Y[:, -1:] / self.scale
         V = Y[:, self.n_sigma:-1].reshape(len(Y), k, n) * self.scale
-        out = np.empty((len(Y), Y.shape[1] - 1))
+        out = np.empty((len(Y), Y.shape[1] - 1), dtype=Y.dtype)
         for j in range(k):
             pay, nxt = self.tables[j]
             sig = [np.exp(Y[:, self.slots[j][i]]) for i in range(n)]
@@ -438,7 +454,7 @@ class _LogitHomotopy:
                         if m != i:
                             Q = _contract(np, Q, sig[m], m + 1)
                 u = self.log_prior[j][i][None] + lam * Q
-                top = u.max(axis=1, keepdims=True)
+                top = u.real.max(axis=1, keepdims=True)  # a shift: real, so the complex step passes
                 sl = self.slots[j][i]
                 out[:, sl] = Y[:, sl] - (u - top - np.log(np.exp(u - top).sum(axis=1, keepdims=True)))
                 col = self.n_sigma + j * n + i
@@ -446,9 +462,11 @@ class _LogitHomotopy:
         return out
 
     def jacobian(self, y, f):
+        """Exact to rounding by the complex step (Squire and Trapp, SIAM Review 40 (1998)
+        110-112): ``Im H(y + i h e_c) / h``, every column in one batched call."""
         np = self.np
-        h = 1e-7 * (1 + np.abs(y))
-        return ((self.residuals(y[None, :] + np.diag(h)) - f[None, :]) / h[:, None]).T
+        h = 1e-30
+        return (self.residuals(y[None, :] + 1j * h * np.eye(len(y))).imag / h).T
 
     def start(self):
         """The point at lambda = 0: play the prior; values of the prior."""
@@ -532,6 +550,7 @@ def _candidates(game, restarts, seed, max_steps=600):
     """Float candidates: the ends of the logit homotopy from the uniform prior and from
     ``restarts`` random priors (seeded)."""
     import numpy as np
+
     from deterrence.core.random import rng as make_rng
     tables = _float_tables(game)
     per_round = _scale(game, tables) * (1 - float(game.delta))
@@ -615,7 +634,7 @@ class _Dual:
     """A number with its gradient (a sparse map unknown -> derivative): forward-mode
     differentiation over python-flint balls, for the interval Jacobian."""
 
-    __slots__ = ("value", "grad")
+    __slots__ = ("grad", "value")
 
     def __init__(self, value, grad=None):
         self.value, self.grad = value, grad or {}
@@ -890,6 +909,7 @@ def markov_perfect_on_supports(game, supports, *, starts: int = 20, seed=0,
     []
     """
     import numpy as np
+
     from deterrence.core.random import rng as make_rng
     if getattr(game, "is_symbolic", False):
         game = game.with_defaults()
@@ -982,6 +1002,15 @@ def _key(strategies):
     return tuple(sorted(strategies.items()))
 
 
-__all__ = ["markov_perfect", "markov_perfect_on_supports", "pure_markov_perfect", "verify_markov_perfect", "one_shot_gains",
-           "certify_markov_perfect", "MarkovPerfectEquilibrium", "MarkovPerfectResult", "Deviation",
-           "MAX_PROFILES"]
+__all__ = [
+    "MAX_PROFILES",
+    "Deviation",
+    "MarkovPerfectEquilibrium",
+    "MarkovPerfectResult",
+    "certify_markov_perfect",
+    "markov_perfect",
+    "markov_perfect_on_supports",
+    "one_shot_gains",
+    "pure_markov_perfect",
+    "verify_markov_perfect",
+]
