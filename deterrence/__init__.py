@@ -119,6 +119,10 @@ _LAZY = {
     "Section": "deterrence.core.report",
     "red_lines": "deterrence.analysis.redlines",
     "us_iran_model": "deterrence.models.us_iran",
+    # the US-Iran case as a stochastic game (calibration, fit, claims, report)
+    "us_iran_exchange_model": "deterrence.models.us_iran_exchange_report",
+    "read_aggregate_record": "deterrence.io.events_csv",
+    "fit_to_record": "deterrence.models.us_iran_exchange_fit",
     "regime_map": "deterrence.analysis.maps",
     "regime_at": "deterrence.analysis.maps",
     "contained_exchange": "deterrence.analysis.maps",

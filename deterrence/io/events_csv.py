@@ -34,6 +34,18 @@ column           meaning
 ``source``       free text (optional); any other column is ignored
 ===============  =========================================================================
 
+ACLED's CSV export (the Armed Conflict Location & Event Data Project) is read as
+it comes: ``event_date`` (``2023-03-23`` or ``23 March 2023``) is the date,
+``actor1`` the actor (a trailing ``(2021-)`` or ``(Iraq)`` is ignored when the
+full name is not mapped), ``sub_event_type`` (when mapped, else ``event_type``)
+the event type, ``notes`` the description; ``actor2``, ``fatalities`` and the
+other columns are ignored.
+
+The **aggregate record** (counts over a span, such as the US Central Command
+figure of 83 attacks on US personnel from 21 January 2021 to March 2023) sits
+beside the dated events in ``deterrence/data/us_iran_record.toml`` and is read
+by :func:`read_aggregate_record`.
+
 Every problem (non-UTF-8 bytes, malformed CSV, a missing column, a bad date, an
 unknown event type or actor, a file too large) is a
 :class:`~deterrence.errors.GameFileError` whose message starts ``file:line:``.
@@ -80,6 +92,15 @@ DEFAULT_EVENT_MAP = {
     "escalate": "escalate", "missile barrage": "escalate", "ballistic missile attack": "escalate",
     "killing of a commander": "escalate", "assassination": "escalate",
     "ground offensive": "escalate", "mass-casualty attack": "escalate",
+    # ACLED event types and sub-event types (Armed Conflict Location & Event Data codebook)
+    "air/drone strike": "retaliate", "shelling/artillery/missile attack": "retaliate",
+    "remote explosive/landmine/ied": "retaliate", "grenade": "retaliate", "armed clash": "retaliate",
+    "suicide bomb": "retaliate", "explosions/remote violence": "retaliate", "battles": "retaliate",
+    "violence against civilians": "retaliate",
+    "strategic developments": "hold", "agreement": "hold", "headquarters or base established": "hold",
+    "disrupted weapons use": "hold", "arrests": "hold", "change to group/activity": "hold",
+    "other": "hold", "non-violent transfer of territory": "hold", "looting/property destruction": "hold",
+    "protests": "hold", "riots": "hold", "peaceful protest": "hold",
 }
 
 #: Actor (lower case) -> side; ``""`` marks a third party (kept, but not a move).
@@ -90,6 +111,11 @@ DEFAULT_ACTOR_MAP = {
     "iran-backed militia": "Iran", "iran-backed militias": "Iran", "militia": "Iran",
     "militias": "Iran", "iran's proxies": "Iran", "kataib hezbollah": "Iran",
     "israel": "", "russia": "",
+    # ACLED actor names (a trailing "(2021-)" or "(Iraq)" is ignored when the full name is unknown)
+    "military forces of the united states": "US", "military forces of iran": "Iran",
+    "islamic revolutionary guard corps": "Iran", "islamic resistance in iraq": "Iran",
+    "harakat hezbollah al-nujaba": "Iran", "kataib sayyid al-shuhada": "Iran",
+    "military forces of israel": "", "military forces of russia": "",
 }
 
 #: Largest file read (bytes) and largest number of rounds built.
@@ -97,7 +123,13 @@ MAX_ROUNDS = 200_000
 
 _COLUMN_ALIASES = {"date": "date", "day": "date", "actor": "actor", "side": "actor",
                    "event_type": "event_type", "type": "event_type", "event": "event_type",
-                   "description": "description", "source": "source"}
+                   "description": "description", "source": "source",
+                   # ACLED's CSV export: event_date, actor1 (who acted), notes
+                   "event_date": "date", "actor1": "actor", "notes": "description"}
+_ACLED_DATE = re.compile(r"^(\d{1,2}) ([A-Za-z]+) (\d{4})$")
+_MONTHS = {m: k + 1 for k, m in enumerate(("january", "february", "march", "april", "may", "june", "july",
+                                          "august", "september", "october", "november", "december"))}
+_SUFFIX = re.compile(r"\s*\([^()]*\)$")
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?$")
 _PERIOD = re.compile(r"^(\d*)([DWM])$")
 
@@ -274,6 +306,14 @@ def _as_date(value) -> _dt.date:
         raise GameError(f"{value!r} is not a date: {exc}") from None
 
 
+def _iso_date(text: str) -> str:
+    """ACLED's "23 March 2023" as "2023-03-23"; other text unchanged."""
+    m = _ACLED_DATE.match(text)
+    if m and m.group(2).lower() in _MONTHS:
+        return f"{int(m.group(3)):04d}-{_MONTHS[m.group(2).lower()]:02d}-{int(m.group(1)):02d}"
+    return text
+
+
 def _parse_period(period):
     m = _PERIOD.match(str(period).strip().upper())
     if not m or m.group(1) in ("0",) or (m.group(1) and int(m.group(1)) > 10_000):
@@ -368,7 +408,7 @@ def parse_events(data, *, file: str = "<events>", mapping=None, players=None, ac
     Traceback (most recent call last):
     ...
     deterrence.errors.GameFileError: e.csv:2: unknown event type 'picnic' (map it with mapping={'picnic':
-    'hold'|'retaliate'|'escalate'}; known: air strike, airstrike, artillery strike, assassination, attack, ...)
+    'hold'|'retaliate'|'escalate'}; known: agreement, air strike, air/drone strike, airstrike, armed clash, ...)
     """
     players = tuple(players) if players is not None else ("US", "Iran")
     if len(players) != 2 or len(set(players)) != 2 or not all(isinstance(p, str) and p for p in players):
@@ -409,7 +449,7 @@ def parse_events(data, *, file: str = "<events>", mapping=None, players=None, ac
 
     events = []
     for line, row in rows:
-        raw_date = row["date"].strip()
+        raw_date = _iso_date(row["date"].strip())
         m = _DATE.match(raw_date)
         if not m:
             raise GameFileError(f"date {raw_date[:40]!r} is not YYYY-MM-DD (optionally with a time)",
@@ -422,6 +462,8 @@ def parse_events(data, *, file: str = "<events>", mapping=None, players=None, ac
             raise GameFileError(f"date {raw_date!r}: {exc}", file=file, line=line) from None
         actor = row["actor"].strip()
         key = _norm(actor)
+        if key not in actor_map and _SUFFIX.search(key):   # ACLED: "... (2021-)", "... (Iraq)"
+            key = _SUFFIX.sub("", key)
         if key not in actor_map:
             raise GameFileError(f"unknown actor {actor[:60]!r} (map it with actors={{{actor[:60]!r}: "
                                 f"{players[0]!r}|{players[1]!r}|''}}; '' marks a third party)",
@@ -431,6 +473,9 @@ def parse_events(data, *, file: str = "<events>", mapping=None, players=None, ac
             raise GameFileError(f"actor {actor[:60]!r} acts for {side!r}, which is not one of the sides "
                                 f"{', '.join(players)}", file=file, line=line)
         etype = row["event_type"].strip()
+        sub = row.get("sub_event_type", "").strip()
+        if sub and _norm(sub) in events_map:   # ACLED: the sub-event type is the finer one
+            etype = sub
         ekey = _norm(etype)
         if ekey not in events_map:
             known = ", ".join(sorted(events_map)[:5])
@@ -546,5 +591,60 @@ def load_example_events(**options) -> EventHistory:
     return read_events(example_events_path(), **options)
 
 
+# -- the aggregate record ----------------------------------------------------------
+@dataclass(frozen=True)
+class AggregateCount:
+    """A count of events of one kind over a span of dates, with its source."""
+
+    name: str
+    count: int
+    start: _dt.date
+    end: _dt.date
+    about: str
+    source: str
+
+    @property
+    def days(self) -> int:
+        """Days from ``start`` to ``end``."""
+        return (self.end - self.start).days
+
+    def to_json(self) -> dict:
+        return {"count": self.count, "start": self.start.isoformat(), "end": self.end.isoformat(),
+                "days": self.days, "about": self.about, "source": self.source}
+
+
+def read_aggregate_record(path=None) -> dict:
+    """``{name: AggregateCount}`` from a record TOML file (default: the shipped
+    ``deterrence/data/us_iran_record.toml``): tables ``[counts.NAME]`` with ``count``,
+    ``start``, ``end`` (ISO dates), ``about`` and ``source``.
+
+    >>> rec = read_aggregate_record()
+    >>> rec["attacks_on_us_personnel"].count, rec["attacks_on_us_personnel"].days
+    (83, 791)
+    """
+    file = str(path if path is not None else Path(__file__).resolve().parent.parent / "data" / "us_iran_record.toml")
+    data, file = read_file_bytes(file)
+    doc = parse_toml_text(decode_text(data, file), file)
+    counts = doc.get("counts")
+    if not isinstance(counts, dict) or not counts:
+        raise GameFileError("a record file has tables [counts.NAME] (count, start, end, about, source)", file=file)
+    out = {}
+    for name, row in counts.items():
+        if not isinstance(row, dict) or set(row) - {"count", "start", "end", "about", "source"}:
+            raise GameFileError(f"[counts.{name}]: keys are count, start, end, about, source", file=file)
+        count = row.get("count")
+        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+            raise GameFileError(f"[counts.{name}]: count must be a whole number >= 0", file=file)
+        try:
+            start, end = _as_date(str(row.get("start"))), _as_date(str(row.get("end")))
+        except GameError as exc:
+            raise GameFileError(f"[counts.{name}]: {exc}", file=file) from None
+        if end < start:
+            raise GameFileError(f"[counts.{name}]: end {end} is before start {start}", file=file)
+        out[name] = AggregateCount(name, count, start, end, str(row.get("about", "")), str(row.get("source", "")))
+    return out
+
+
 __all__ = ["read_events", "parse_events", "load_example_events", "example_events_path",
-           "EventHistory", "Event", "ACTIONS", "DEFAULT_EVENT_MAP", "DEFAULT_ACTOR_MAP"]
+           "EventHistory", "Event", "ACTIONS", "DEFAULT_EVENT_MAP", "DEFAULT_ACTOR_MAP",
+           "AggregateCount", "read_aggregate_record"]

@@ -7,7 +7,9 @@ Militia strikes are imprecise: with probability ``q`` a strike goes further
 than meant (kills more than intended) and climbs two rungs instead of one: a
 chance node stands for that miscalculation. US strikes are precise.
 
-Payoffs when the exchange stops: the side that struck last gets ``b`` (the
+Payoffs are listed (US, Iran), the order of every US-Iran model; the values
+shared with the other models come from :mod:`deterrence.models.us_iran_calibration`
+(b, c, a are both sides' values there). Payoffs when the exchange stops: the side that struck last gets ``b`` (the
 value of hurting or signalling to the adversary, "the last word"); every
 strike received costs ``c``; the side that stops after being hit pays the
 audience cost ``a`` of not answering; Iran values showing that it can
@@ -31,21 +33,22 @@ from __future__ import annotations
 from deterrence.core.tree import GameTree, chance, decision, terminal
 
 PARAMETERS = {
-    "m": (4, "Iran's value of showing it can destabilize (once its militias have struck)"),
+    "m": (5, "Iran's value of showing it can destabilize (once its militias have struck)"),
     "b": (2, "value of having struck last (hurting or signalling to the adversary)"),
-    "c": (1, "cost of each strike received"),
-    "a": (2, "audience cost of not answering a strike"),
+    "c": (3, "cost of each strike received"),
+    "a": (1, "audience cost of not answering a strike"),
     "q": ("1/10", "probability that a militia strike goes further than meant (two rungs)"),
     "W_us": (20, "cost of all-out war to the US"),
-    "W_iran": (60, "cost of all-out war to Iran"),
+    "W_iran": (50, "cost of all-out war to Iran"),
 }
-PLAYERS = ("Iran", "US")
+#: Payoff order (US, Iran), as in every US-Iran model of the toolkit; Iran moves first.
+PLAYERS = ("US", "Iran")
 
 
 def _stop(last, hits, mover):
     pay = []
     for k, side in enumerate(PLAYERS):
-        terms = ["m"] if side == "Iran" and hits[1] else []
+        terms = ["m"] if side == "Iran" and hits[PLAYERS.index("US")] else []
         if last == side:
             terms.append("b")
         if hits[k]:
@@ -64,14 +67,14 @@ def escalation_ladder(rungs: int = 4, symbolic: bool = False, **values) -> GameT
     >>> t = escalation_ladder(3)
     >>> t.root.labels, t.node("strike").labels
     (('hold', 'strike'), ('as_meant', 'further'))
-    >>> t.node("strike/further/strike").payoffs   # the US crosses the red line
-    (-60, -20)
+    >>> t.node("strike/further/strike").payoffs   # the US crosses the red line: (US, Iran)
+    (-20, -50)
     """
     if rungs < 1:
         raise ValueError("an escalation ladder needs at least one rung")
     params = {k: v for k, (v, _) in PARAMETERS.items()}
     params.update(values)
-    war = terminal(["-W_iran", "-W_us"], label="war")
+    war = terminal(["-W_us", "-W_iran"], label="war")
 
     def turn(rung, mover, hits, last):
         if rung >= rungs:

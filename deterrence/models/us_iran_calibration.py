@@ -1,0 +1,168 @@
+"""One calibration of the US–Iran case: every value with its unit, source and reason.
+
+Every US–Iran model of the toolkit (the stage game ``us_iran_stage``, the
+escalation ladder, the January 2020 tree and the stochastic exchange model
+:mod:`deterrence.models.us_iran_exchange`) takes the quantities it shares
+with the others from here; ``tests/test_us_iran_case.py`` checks that the
+catalogue files agree with :data:`CALIBRATION`.
+
+Units. Time: a **round is one week** (7 days); per-round rates are
+probabilities per week. Payoffs: one unit is a fifth of the value to Iran of
+a militia strike that shows it can destabilise (``m = 5``); in these units a
+limited strike received costs ``c = 3``. ``W`` is the cost of the round in which
+all-out war breaks out (as in the stage game, which charges it in the round of
+an escalation); each further round of war costs the stage payoff of mutual
+escalation, ``2b - 2c - W`` (the war state's payoff per round).
+
+Discounting: an annual rate ``r`` and a round of ``d`` days give
+``delta = 1 / (1 + r d / 365)`` (simple interest over the round, exact for
+rational ``r`` and ``d``; the rule of :mod:`deterrence.core.stochastic`).
+
+Sources: the case brief (``shared/brief.md``: the CENTCOM count of 83 attacks
+from 21 January 2021 to March 2023, the events of 22–30 March 2023, January
+2020, the six expert claims); where the brief gives no number the reason says
+which assumption was made.
+
+>>> CALIBRATION["W_iran"].value, CALIBRATION["W_iran"].unit
+(50, 'payoff units (cost of the round war breaks out)')
+>>> delta_per_round()
+Fraction(730, 737)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+
+@dataclass(frozen=True)
+class Calibrated:
+    """One calibrated value: the number, its unit, its source in the brief, and why."""
+
+    name: str
+    value: object
+    unit: str
+    source: str
+    reason: str
+
+    def to_json(self) -> dict:
+        """The value as JSON (``value`` as an exact string).
+
+        >>> CALIBRATION["a_us"].to_json()["unit"]
+        'payoff units'
+        """
+        return {"value": str(self.value), "unit": self.unit, "source": self.source, "reason": self.reason}
+
+
+_BRIEF = "case brief (shared/brief.md)"
+_ROWS = [
+    ("round_days", 7, "days per round",
+     f"{_BRIEF}: 23 March 2023 drone, answered that evening, militia answer the next day",
+     "an attack, its answer and the answer to the answer fall within days: one round of a week "
+     "holds one step of an exchange"),
+    ("annual_discount_rate", Fraction(1, 2), "per year",
+     f"{_BRIEF}: cycles 'span administrations'; the US 'faces China and Russia'",
+     "assumption: decision makers weigh the next two years or so (a political horizon, not a "
+     "market rate); 1/(1 - delta) is about two years of rounds"),
+    ("b_us", 2, "payoff units",
+     f"{_BRIEF}: the F-15E answer of 23 March 2023 restores deterrence",
+     "US gain from a limited strike that answers an attack (stage game value)"),
+    ("b_iran", 2, "payoff units",
+     f"{_BRIEF}: militia strikes signal and hurt (claim 4)",
+     "Iran's gain from a limited strike by its militias (stage game value)"),
+    ("c_us", 3, "payoff units",
+     f"{_BRIEF}: one contractor killed, five service members wounded on 23 March 2023",
+     "cost of being hit by a limited strike, above its gain to the striker: mutual restraint beats "
+     "an exchange"),
+    ("c_iran", 3, "payoff units",
+     f"{_BRIEF}: eight militants killed by the F-15E strikes",
+     "cost to Iran when its proxies are hit by a limited strike"),
+    ("a_us", 1, "payoff units",
+     f"{_BRIEF}: Pentagon, 24 and 30 March 2023, 'will keep taking military action ... in response'",
+     "US audience cost of leaving an attack that killed no American unanswered"),
+    ("a_iran", 1, "payoff units", f"{_BRIEF}: the militias answer US strikes (claim 2)",
+     "Iran's audience cost of not answering in the one-round stage game"),
+    ("W_us", 20, "payoff units (cost of the round war breaks out)",
+     f"{_BRIEF}: war would be 'a costly distraction' for a US facing China and Russia (claim 1)",
+     "smaller than Iran's; each further week of war costs 2b - 2c - W"),
+    ("W_iran", 50, "payoff units (cost of the round war breaks out)",
+     f"{_BRIEF}: war would be 'catastrophic for Iran' (claim 1)",
+     "larger than the US's"),
+    ("m", 5, "payoff units per militia strike",
+     f"{_BRIEF}: claim 4, signalling that Iran can destabilise, a 'low bar' with a significant payoff",
+     "Iran's value of a militia strike that shows it can destabilise (the escalation ladder's m)"),
+    ("A", 4, "payoff units",
+     f"{_BRIEF}: claim 3 (Iran cannot answer Israel, so it answers on US forces); January 2020",
+     "Iran's audience cost of absorbing a strike on its assets or proxies without any answer "
+     "(the January 2020 tree's A)"),
+    ("D", 3, "payoff units", f"{_BRIEF}: 23 March 2023, a US contractor killed, answered the same evening",
+     "US audience cost of leaving an attack that killed Americans unanswered (the January 2020 tree's D)"),
+    ("k_us", Fraction(10, 3), "payoff units per US strike",
+     f"{_BRIEF}: 'we do not seek conflict/escalation with Iran' (Pentagon, March 2023)",
+     "assumption: the US's cost of carrying out a limited strike (risk to crews, strain with Baghdad); "
+     "above a_us + b_us and below D + b_us less the expected cost of the militias' answer, so that only deadly attacks are answered"),
+    ("israeli_strike_rate", Fraction(1, 2), "probability per week",
+     f"{_BRIEF}: 22 March 2023 Aleppo strike, 'one of several Israeli strikes ... that month'",
+     "several Israeli strikes a month: one in about half of the weeks"),
+    ("motive_rate", Fraction(13, 25), "probability per week",
+     f"{_BRIEF}: claim 4 (militias strike for their own motives); CENTCOM count of 83 attacks",
+     "default near the maximum-likelihood fit to the 83 attacks in about 26 months"),
+    ("deadly_fraction", Fraction(1, 20), "probability per militia strike",
+     f"{_BRIEF}: claim 5 (a strike can kill more than intended); 23 March 2023",
+     "about one attack in twenty kills Americans (and the US answers those: 4 answers to 83 "
+     "attacks in the record, see deterrence/data/us_iran_record.toml)"),
+    ("misfire", Fraction(1, 1600), "probability per militia strike",
+     f"{_BRIEF}: claim 5 (a strike can go off plan and a spiral can follow; January 2020 came close)",
+     "assumption: one near-war crisis (January 2020) in about four years of some 40 attacks a year, "
+     "and about one crisis in ten ending in war: 1/160 x 1/10 per strike"),
+    ("us_misfire", 0, "probability per US strike",
+     f"{_BRIEF}: claim 5 (the Iranian side's strikes are the imprecise ones)",
+     "US strikes are precise"),
+    ("presence_value", 5, "payoff units per week",
+     f"{_BRIEF}: claim 4 (pushing US forces out is Tehran's aim; the US stays)",
+     "assumption: the US's loss per week once it has left Iraq and Syria"),
+    ("withdrawal_gain", 5, "payoff units per week", f"{_BRIEF}: claim 4",
+     "assumption: Iran's gain per week once US forces have left"),
+    ("change_of_heart_rate", Fraction(1, 416), "probability per week",
+     f"{_BRIEF}: claim 6 (the pattern lasts unless Washington or Tehran changes its stance)",
+     "assumption: a change of political stance on one side about once in eight years (two US terms)"),
+]
+CALIBRATION = {name: Calibrated(name, value, unit, source, reason)
+               for name, value, unit, source, reason in _ROWS}
+
+# Names that other catalogue files use for the same quantity (file -> {their name: calibration name}).
+# The escalation ladder's b, c and a are symmetric: they equal both sides' values.
+SHARED_NAMES = {
+    "us_iran_stage": {n: n for n in ("b_us", "b_iran", "c_us", "c_iran", "a_us", "a_iran", "W_us", "W_iran")},
+    "us_iran_escalation_ladder": {"b": "b_us", "c": "c_us", "a": "a_us", "m": "m",
+                                  "W_us": "W_us", "W_iran": "W_iran"},
+    "january_2020": {"A": "A", "D": "D", "W_us": "W_us", "W_iran": "W_iran"},
+}
+
+
+def calibration_values(**overrides) -> dict:
+    """``{name: exact value}`` of the calibration, with ``overrides`` applied (exact numbers).
+
+    >>> calibration_values(W_iran=60)["W_iran"], calibration_values()["misfire"]
+    (60, Fraction(1, 1600))
+    """
+    from deterrence.core.numbers import to_exact
+    from deterrence.errors import GameError
+    values = {k: v.value for k, v in CALIBRATION.items()}
+    for k, v in overrides.items():
+        if k not in values:
+            raise GameError(f"unknown calibration parameter {k!r}; known: {', '.join(values)}")
+        values[k] = to_exact(v, k)
+    return values
+
+
+def delta_per_round(values=None) -> Fraction:
+    """The discount factor per round from the annual rate and the round length.
+
+    >>> delta_per_round({"annual_discount_rate": Fraction(1, 10), "round_days": 7})
+    Fraction(3650, 3657)
+    """
+    v = calibration_values() if values is None else values
+    return Fraction(1) / (1 + Fraction(v["annual_discount_rate"]) * Fraction(v["round_days"], 365))
+
+
+__all__ = ["CALIBRATION", "Calibrated", "SHARED_NAMES", "calibration_values", "delta_per_round"]

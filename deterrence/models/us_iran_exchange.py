@@ -1,0 +1,520 @@
+"""The US–Iran exchange of fire as a stochastic game: regular limited strikes that stay limited.
+
+Players US and Iran (acting through its militias). A round is one week
+(:mod:`deterrence.models.us_iran_calibration`). The state of a round has two
+parts:
+
+* what is **pending** from last week: ``calm`` (nothing), ``hit`` (a militia
+  strike hit US forces and killed no American), ``crisis`` (a militia strike
+  killed Americans), ``answered`` (the US struck the militias);
+* the week's **outside shock**, drawn afresh each week: ``israel`` (Israel struck
+  Iranian assets in Syria, probability ``israeli_strike_rate``), ``motive`` (the
+  militias have a motive of their own to strike, probability ``motive_rate`` in
+  the other weeks), or ``quiet``;
+
+plus two absorbing states, ``war`` (all-out war) and ``withdrawn`` (US forces
+have left Iraq and Syria). Actions: **hold**, **retaliate** (a limited strike,
+whether it answers an attack or opens one), **escalate** (a major attack across
+the red lines) and, for the US, **withdraw**.
+
+Noise (intended -> realised): a militia strike misfires into an escalation with
+probability ``misfire`` (claim 5: the militias' strikes are imprecise); US
+strikes are precise (``us_misfire = 0``). A realised militia strike kills
+Americans with probability ``deadly_fraction`` (the next state is ``crisis``).
+
+Transitions on the *realised* profile: any escalation -> ``war``; a US
+withdrawal -> ``withdrawn``; a militia strike -> ``crisis`` or ``hit``; else a
+US strike -> ``answered``; else ``calm``; the shock is drawn independently.
+
+Payoffs per round (realised actions), the stage game's ingredients: a limited
+strike gains its author ``b`` (the US only when it answers an attack: its value
+is restoring deterrence) and costs its target ``c``; an escalation gains ``2b``,
+costs the target ``2c`` and costs both sides ``W`` (the round war breaks out);
+each US strike costs the US ``k_us``; a militia strike in a ``motive`` week is
+worth ``m`` more to Iran; holding costs Iran ``A`` in an ``israel`` week or
+after a US strike (absorbing a blow without answer), and costs the US ``a_us``
+after a ``hit`` and ``D`` after a ``crisis``. In ``war`` each round pays the
+stage payoff of mutual escalation, ``2b - 2c - W``; in ``withdrawn`` the US
+loses ``presence_value`` and Iran gains ``withdrawal_gain`` per round.
+
+**War** means one thing here: the absorbing ``war`` state; every war risk is
+the probability of reaching it.
+
+Sources: Shapley (1953), "Stochastic games", PNAS 39; Maskin and Tirole (2001),
+"Markov perfect equilibrium I", JET 100 (Markov perfect equilibrium: no
+profitable one-shot deviation in any state, given the continuation values);
+the case brief (shared/brief.md).
+
+Steps: (1) build the states, payoffs, transitions and noise from the
+calibration into a :class:`~deterrence.core.stochastic.StochasticGame` (the
+catalogue file ``games/us_iran_exchange.toml`` is the same game with formulas);
+(2) value a stationary profile exactly with the toolkit
+(:func:`deterrence.solvers.stochastic.markov_chain.markov_values`); (3) check
+every one-shot deviation in every state under the model's noise
+(:func:`deterrence.solvers.stochastic.markov_perfect.verify_markov_perfect`);
+(4) find Markov perfect equilibria by alternating best responses (policy
+iteration on the exact one-shot gains) from the contained profile, the war
+profile and all-hold, keeping only verified fixed points. The toolkit's complete
+enumeration of pure profiles (``markov_perfect``) is out of reach here: the
+game has 4^12 * 3^12 (about 9 * 10^12) pure stationary profiles; so the list
+found is not claimed complete.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import cached_property
+
+from deterrence.models.us_iran_calibration import calibration_values, delta_per_round
+
+PLAYERS = ("US", "Iran")
+PENDING = ("calm", "hit", "crisis", "answered")
+SHOCKS = ("quiet", "israel", "motive")
+TRANSIENT = tuple(f"{p}/{s}" for p in PENDING for s in SHOCKS)
+STATES = TRANSIENT + ("war", "withdrawn")
+ACTIONS = {"US": ("hold", "retaliate", "escalate", "withdraw"), "Iran": ("hold", "retaliate", "escalate")}
+START = "calm/quiet"
+
+
+def _q(x):
+    """An exact fraction, or a sympy formula left as it is (for writing the game file)."""
+    return x if hasattr(x, "free_symbols") else Fraction(x)
+
+
+def _split(state):
+    pending, shock = state.split("/")
+    return pending, shock
+
+
+def _strategy(profile) -> dict:
+    """A pure profile ``{state: (US, Iran)}`` as the solvers' Markov strategy (absorbing states: hold)."""
+    return {s: tuple(profile.get(s, ("hold", "hold"))) for s in TRANSIENT}
+
+
+def contained_profile() -> dict:
+    """The contained profile: the militias strike in Israeli and motive weeks and answer US
+    strikes; the US answers attacks that killed Americans; nobody escalates or withdraws.
+
+    >>> contained_profile()["crisis/quiet"], contained_profile()["calm/israel"]
+    (('retaliate', 'hold'), ('hold', 'retaliate'))
+    """
+    out = {}
+    for s in TRANSIENT:
+        pending, shock = _split(s)
+        iran = "retaliate" if shock != "quiet" or pending == "answered" else "hold"
+        us = "retaliate" if pending == "crisis" else "hold"
+        out[s] = (us, iran)
+    return out
+
+
+def war_profile() -> dict:
+    """Both sides escalate in every state.
+
+    >>> set(war_profile().values())
+    {('escalate', 'escalate')}
+    """
+    return {s: ("escalate", "escalate") for s in TRANSIENT}
+
+
+@dataclass(frozen=True)
+class ExchangeModel:
+    """The stochastic game of the exchange at given (exact) parameter values."""
+
+    values: tuple  # sorted (name, value) pairs
+
+    @property
+    def v(self) -> dict:
+        return dict(self.values)
+
+    @property
+    def delta(self) -> Fraction:
+        return delta_per_round(self.v)
+
+    # -- the game ---------------------------------------------------------------
+    def realised(self, player, action) -> dict:
+        """Noise: intended action -> {realised action: probability}.
+
+        >>> exchange_model().realised("Iran", "retaliate")
+        {'retaliate': Fraction(1599, 1600), 'escalate': Fraction(1, 1600)}
+        """
+        eta = self.v["misfire"] if player == "Iran" else self.v["us_misfire"]
+        if action == "retaliate" and (hasattr(eta, "free_symbols") or eta):
+            return {"retaliate": 1 - _q(eta), "escalate": _q(eta)}
+        return {action: Fraction(1)}
+
+    def payoff(self, state, us, iran) -> tuple:
+        """Per-round payoffs (US, Iran) of a realised profile in a state.
+
+        >>> exchange_model().payoff("crisis/quiet", "retaliate", "hold")
+        (Fraction(-4, 3), -3)
+        >>> exchange_model().payoff("war", "hold", "hold")
+        (-22, -52)
+        """
+        v = self.v
+        if state == "war":
+            return (2 * v["b_us"] - 2 * v["c_us"] - v["W_us"], 2 * v["b_iran"] - 2 * v["c_iran"] - v["W_iran"])
+        if state == "withdrawn":
+            return (-v["presence_value"], v["withdrawal_gain"])
+        pending, shock = _split(state)
+        u = i = 0
+        answering = pending in ("hit", "crisis")
+        if us == "retaliate":
+            u += (v["b_us"] if answering else 0) - v["k_us"]
+            i -= v["c_iran"]
+        elif us == "escalate":
+            u += 2 * v["b_us"] - v["k_us"]
+            i -= 2 * v["c_iran"]
+        if iran == "retaliate":
+            i += v["b_iran"] + (v["m"] if shock == "motive" else 0)
+            u -= v["c_us"]
+        elif iran == "escalate":
+            i += 2 * v["b_iran"] + (v["m"] if shock == "motive" else 0)
+            u -= 2 * v["c_us"]
+        if "escalate" in (us, iran):
+            u -= v["W_us"]
+            i -= v["W_iran"]
+        if iran == "hold" and (shock == "israel" or pending == "answered"):
+            i -= v["A"]
+        if us in ("hold", "withdraw"):
+            u -= {"hit": v["a_us"], "crisis": v["D"]}.get(pending, 0)
+        return (u, i)
+
+    def shock_distribution(self) -> dict:
+        lam, sig = _q(self.v["israeli_strike_rate"]), _q(self.v["motive_rate"])
+        return {"israel": lam, "motive": (1 - lam) * sig, "quiet": (1 - lam) * (1 - sig)}
+
+    def transition(self, state, us, iran) -> dict:
+        """Next-state distribution after a realised profile.
+
+        >>> exchange_model().transition("calm/quiet", "hold", "retaliate")["crisis/israel"]
+        Fraction(1, 40)
+        """
+        if state in ("war", "withdrawn"):
+            return {state: Fraction(1)}
+        if "escalate" in (us, iran):
+            return {"war": Fraction(1)}
+        if us == "withdraw":
+            return {"withdrawn": Fraction(1)}
+        if iran == "retaliate":
+            eps = _q(self.v["deadly_fraction"])
+            pending = {"crisis": eps, "hit": 1 - eps}
+        elif us == "retaliate":
+            pending = {"answered": Fraction(1)}
+        else:
+            pending = {"calm": Fraction(1)}
+        out = {}
+        for p, pp in pending.items():
+            for s, ps in self.shock_distribution().items():
+                if hasattr(pp * ps, "free_symbols") or pp * ps:
+                    out[f"{p}/{s}"] = out.get(f"{p}/{s}", 0) + pp * ps
+        return out
+
+    def game(self):
+        """The model as a :class:`~deterrence.core.stochastic.StochasticGame` (exact, at its values);
+        the catalogue file ``games/us_iran_exchange.toml`` is the same game with formulas.
+
+        >>> exchange_model().game().transition("calm/quiet", ("escalate", "hold"))
+        {'war': 1}
+        """
+        from deterrence.core.stochastic import StochasticGame
+        payoffs, transitions = {}, {}
+        for s in STATES:
+            if s in TRANSIENT:
+                payoffs[s] = {f"{u}, {i}": list(self.payoff(s, u, i))
+                              for u in ACTIONS["US"] for i in ACTIONS["Iran"]}
+                transitions[s] = {f"{u}, {i}": self.transition(s, u, i)
+                                  for u in ACTIONS["US"] for i in ACTIONS["Iran"]}
+            else:
+                payoffs[s] = {"*, *": list(self.payoff(s, "hold", "hold"))}
+        v = self.v
+        return StochasticGame(list(PLAYERS), list(STATES), [list(ACTIONS["US"]), list(ACTIONS["Iran"])],
+                              payoffs, transitions, start=START, absorbing=["war", "withdrawn"],
+                              state_actions={s: [["hold"], ["hold"]] for s in ("war", "withdrawn")},
+                              noise={"US": {"retaliate": self.realised("US", "retaliate")},
+                                     "Iran": {"retaliate": self.realised("Iran", "retaliate")}},
+                              annual_discount_rate=v["annual_discount_rate"], round_days=v["round_days"],
+                              title="The US-Iran exchange of fire (weekly rounds)")
+
+    @cached_property
+    def stochastic_game(self):
+        """:meth:`game`, built once for this value (the solvers cache their tables on it)."""
+        return self.game()
+
+    def values_of(self, profile) -> dict:
+        """Exact discounted values ``{state: (V_US, V_Iran)}`` of a pure stationary profile
+        (:func:`deterrence.solvers.stochastic.markov_chain.markov_values`).
+
+        >>> vals = exchange_model().values_of(contained_profile())
+        >>> vals["war"] == (Fraction(-22 * 737, 7), Fraction(-52 * 737, 7))
+        True
+        """
+        from deterrence.solvers.stochastic.markov_chain import markov_values
+        return markov_values(self.stochastic_game, _strategy(profile))
+
+    def deviation_gains(self, profile) -> dict:
+        """``{(state, player, action): gain}`` of every one-shot deviation from a pure profile
+        (exact, under the noise; :func:`deterrence.solvers.stochastic.markov_perfect.one_shot_gains`).
+
+        >>> max(exchange_model().deviation_gains(contained_profile()).values()) < 0
+        True
+        """
+        from deterrence.solvers.stochastic.markov_perfect import one_shot_gains
+        gains = one_shot_gains(self.stochastic_game, _strategy(profile))
+        return {(s, p, a): g for (s, p, a), g in gains.items()
+                if s in TRANSIENT and a != profile[s][PLAYERS.index(p)]}
+
+    def best_response(self, profile, player) -> dict:
+        """Policy iteration for one player against the other's fixed pure profile (exact):
+        switch to the most profitable one-shot deviation in every state until none pays.
+
+        >>> exchange_model().best_response(contained_profile(), "US") == contained_profile()
+        True
+        """
+        k = PLAYERS.index(player)
+        current = dict(profile)
+        for _ in range(100):
+            gains = self.deviation_gains(current)
+            changed = False
+            for s in TRANSIENT:
+                best = max(((g, a) for (t, p, a), g in gains.items() if t == s and p == player),
+                           default=(0, None))
+                if best[0] > 0:
+                    acts = list(current[s])
+                    acts[k] = best[1]
+                    current[s] = tuple(acts)
+                    changed = True
+            if not changed:
+                return current
+        raise RuntimeError("policy iteration did not converge")  # pragma: no cover (finite MDP)
+
+
+
+FILE_HEAD = '''title = "The US-Iran exchange of fire: regular limited strikes that stay limited"
+description = """
+A stochastic game of the exchange between US forces in Iraq and Syria and
+Iran-backed militias, one round a week (written by
+deterrence.models.us_iran_exchange.exchange_game_toml from the calibration in
+deterrence/models/us_iran_calibration.py: do not edit by hand).
+
+A state is what is pending from last week (calm; hit: a militia strike that
+killed no American; crisis: one that did; answered: the US struck the
+militias) and this week's outside shock (quiet; israel: Israel struck Iranian
+assets; motive: the militias have a motive of their own), plus the absorbing
+states war and withdrawn. A militia strike misfires across the red line
+(realised escalate) with probability misfire; US strikes are precise. Any
+realised escalation is war.
+
+At the calibration the contained exchange is a Markov perfect equilibrium
+under this noise: the militias strike after Israeli strikes and on their own
+motives and answer US strikes; the US answers the attacks that kill
+Americans; nobody escalates or withdraws. Mutual escalation (war) is an
+equilibrium too; the contained one risk-dominates it.
+"""
+sources = [
+  "Case brief (shared/brief.md): 83 attacks on US personnel, 21 January 2021 to March 2023 (US Central Command); 22-30 March 2023; January 2020; the six expert claims.",
+  "Shapley, L. S. (1953). Stochastic games. PNAS 39, 1095-1100.",
+  "Maskin, E. and Tirole, J. (2001). Markov perfect equilibrium I. Observable actions. Journal of Economic Theory 100, 191-219.",
+]
+players = ["US", "Iran"]
+'''
+
+
+def exchange_game_toml() -> str:
+    """The text of ``games/us_iran_exchange.toml``: the game with formulas over the calibration.
+
+    >>> '[stochastic.states."war".payoffs]' in exchange_game_toml()
+    True
+    """
+    import sympy
+    from deterrence.models.us_iran_calibration import CALIBRATION
+    time_keys = ("annual_discount_rate", "round_days")
+    names = [k for k in CALIBRATION if k not in time_keys]
+    sym = ExchangeModel(tuple(sorted({**{k: sympy.Symbol(k) for k in names},
+                                      **{k: CALIBRATION[k].value for k in time_keys}}.items())))
+
+    def fmt(x):
+        x = sympy.sympify(x)
+        return str(x) if x.free_symbols else f'"{x}"' if not x.is_Integer else str(x)
+
+    def quoted(x):
+        x = sympy.sympify(x)
+        return f'"{x}"' if (x.free_symbols or not x.is_Integer) else str(x)
+
+    out = [FILE_HEAD, "[parameters]"]
+    for k in names:
+        c = CALIBRATION[k]
+        value = c.value if isinstance(c.value, int) else f'"{c.value}"'
+        out.append(f'{k} = {{ value = {value}, about = "{c.reason.replace(chr(34), chr(39))}; unit: {c.unit}" }}')
+    out += ["", "[stochastic]", f'start = "{START}"', 'absorbing = ["war", "withdrawn"]',
+            f'annual_discount_rate = "{CALIBRATION["annual_discount_rate"].value}"',
+            f'round_days = {CALIBRATION["round_days"].value}', "", "[stochastic.actions]"]
+    out += [f"{p} = [{', '.join(chr(34) + a + chr(34) for a in ACTIONS[p])}]" for p in PLAYERS]
+    for p in PLAYERS:
+        dist = sym.realised(p, "retaliate")
+        out += ["", f"[stochastic.noise.{p}]",
+                "retaliate = { " + ", ".join(f"{r} = {quoted(q)}" for r, q in dist.items()) + " }"]
+    for s in STATES:
+        out += ["", f'[stochastic.states."{s}"]']
+        if s not in TRANSIENT:
+            out += ['actions = { US = ["hold"], Iran = ["hold"] }', "", f'[stochastic.states."{s}".payoffs]',
+                    f'"*, *" = [{", ".join(quoted(x) for x in sym.payoff(s, "hold", "hold"))}]']
+            continue
+        out += [f'[stochastic.states."{s}".payoffs]']
+        for u in ACTIONS["US"]:
+            for i in ACTIONS["Iran"]:
+                out.append(f'"{u}, {i}" = [{", ".join(quoted(sympy.expand(x)) for x in sym.payoff(s, u, i))}]')
+        out += [f'[stochastic.states."{s}".transitions]']
+        for u in ACTIONS["US"]:
+            for i in ACTIONS["Iran"]:
+                dist = sym.transition(s, u, i)
+                out.append(f'"{u}, {i}" = {{ ' + ", ".join(f'"{t}" = {quoted(q)}'
+                                                             for t, q in dist.items()) + " }")
+    out += ["", "[claims]",
+            "# the contained exchange, (US, Iran) intended actions per state: a Markov perfect equilibrium",
+            "# under the noise at the defaults; so is mutual escalation (war); contained risk-dominates war",
+            "contained_markov_perfect = { " + ", ".join(f'"{s}" = ["{a}", "{b}"]'
+                                                      for s, (a, b) in contained_profile().items()) + " }",
+            "war_markov_perfect = true", 'risk_dominant = "contained"']
+    return "\n".join(out) + "\n"
+
+
+@dataclass(frozen=True)
+class MarkovPerfect:
+    """A pure Markov perfect equilibrium, verified under the model's noise."""
+
+    name: str
+    profile: tuple          # ((state, (US action, Iran action)), ...)
+    values: tuple           # ((state, (V_US, V_Iran)), ...)
+    min_margin: tuple       # (US, Iran): smallest loss from any one-shot deviation
+    verified_under_noise: bool
+
+    @property
+    def actions(self) -> dict:
+        return dict(self.profile)
+
+
+def exchange_model(**overrides) -> ExchangeModel:
+    """The model at the calibration, with ``overrides`` (e.g. ``W_iran=60``).
+
+    >>> exchange_model().delta
+    Fraction(730, 737)
+    """
+    return ExchangeModel(tuple(sorted(calibration_values(**overrides).items())))
+
+
+def verify(model: ExchangeModel, profile: dict) -> MarkovPerfect:
+    """Check a pure stationary profile with the toolkit's exact check
+    (:func:`deterrence.solvers.stochastic.markov_perfect.verify_markov_perfect`): no profitable
+    one-shot deviation in any state, under the model's noise; also the smallest deviation losses.
+
+    >>> verify(exchange_model(), contained_profile()).verified_under_noise
+    True
+    """
+    from deterrence.solvers.stochastic.markov_perfect import verify_markov_perfect
+    ok, _ = verify_markov_perfect(model.stochastic_game, _strategy(profile))
+    gains = model.deviation_gains(profile)
+    margins = tuple(-max(g for (s, p, a), g in gains.items() if p == player) for player in PLAYERS)
+    vals = model.values_of(profile)
+    return MarkovPerfect(_name(profile), tuple(sorted(profile.items())), tuple(sorted(vals.items())), margins, ok)
+
+
+def _name(profile) -> str:
+    if profile == contained_profile():
+        return "contained exchange"
+    if all(a == ("escalate", "escalate") for a in profile.values()):
+        return "war"
+    if any("escalate" in a for a in profile.values()):
+        return "escalation"
+    if any("withdraw" in a for a in profile.values()):
+        return "US withdrawal"
+    if all(a == ("hold", "hold") for a in profile.values()):
+        return "mutual restraint"
+    answered = {s for s, a in profile.items() if a[0] == "retaliate" and _split(s)[0] in ("hit", "crisis")}
+    attacked = {s for s in profile if _split(s)[0] in ("hit", "crisis")}
+    if not answered:
+        return "limited strikes, none answered"
+    if answered == attacked:
+        return "limited strikes, every attack answered"
+    return "limited strikes, some attacks answered"
+
+
+def markov_perfect_equilibria(model: ExchangeModel) -> tuple:
+    """Pure Markov perfect equilibria found by alternating best responses from three starts
+    (contained, war, all-hold); each returned one is verified under the noise.
+
+    >>> [e.name for e in markov_perfect_equilibria(exchange_model())]
+    ['contained exchange', 'war']
+    """
+    starts = [contained_profile(), war_profile(), {s: ("hold", "hold") for s in TRANSIENT}]
+    found = []
+    for prof in starts:
+        for _ in range(20):
+            new = model.best_response(prof, "US")
+            new = model.best_response(new, "Iran")
+            if new == prof:
+                break
+            prof = new
+        eq = verify(model, prof)
+        if eq.verified_under_noise and eq.profile not in [e.profile for e in found]:
+            found.append(eq)
+    return tuple(found)
+
+
+# -- time: weeks in a span, from the game's round length (solvers.stochastic.rounds_in) -----
+def weeks_in(*, days=0, months=0, years=0) -> Fraction:
+    """Exact number of weekly rounds in a span (a month is 365/12 days, a year 365).
+
+    >>> weeks_in(months=26), weeks_in(years=1)
+    (Fraction(4745, 42), Fraction(365, 7))
+    """
+    from deterrence.solvers.stochastic.markov_chain import rounds_in
+    return rounds_in(_calibration_game(), days=days, months=months, years=years)
+
+
+def horizon_weeks(*, days=0, months=0, years=0) -> int:
+    """The smallest whole number of weeks that covers a span.
+
+    >>> horizon_weeks(months=26), horizon_weeks(years=10)
+    (113, 522)
+    """
+    import math
+    return math.ceil(weeks_in(days=days, months=months, years=years))
+
+
+_GAME_CACHE = []
+
+
+def _calibration_game():
+    if not _GAME_CACHE:
+        _GAME_CACHE.append(exchange_model().stochastic_game)
+    return _GAME_CACHE[0]
+
+
+# -- the chain of play (deterrence.solvers.stochastic.markov_chain) -------------------------
+def play_statistics(model: ExchangeModel, profile: dict, rounds: int, start: str = START) -> dict:
+    """Expected attacks and US answers in the first ``rounds`` weeks, and P(war), P(withdrawal)
+    by then, from the toolkit's chain (floats: horizons of hundreds of weeks).
+
+    An attack is a realised militia strike (limited or misfired); an answer is a US strike in
+    a week after an attack.
+
+    >>> st = play_statistics(exchange_model(), contained_profile(), 113)
+    >>> 0.6 < st["attacks"] / 113 < 0.9 and st["war"] < 0.1
+    True
+    """
+    from deterrence.solvers.stochastic.markov_chain import (absorption_probability, expected_visits,
+                                                            realised_action_probabilities)
+    game, strategy = model.stochastic_game, _strategy(profile)
+    visits = expected_visits(game, strategy, rounds, start=start, exact=False)
+    seen = realised_action_probabilities(game, strategy)
+    attacks = sum(visits[s] * float(seen[s]["Iran"]["retaliate"] + seen[s]["Iran"]["escalate"]) for s in TRANSIENT)
+    answers = sum(visits[s] * float(seen[s]["US"]["retaliate"]) for s in TRANSIENT
+                  if _split(s)[0] in ("hit", "crisis"))
+    war, withdrawn = (float(absorption_probability(game, strategy, rounds, states=[x], start=start, exact=False))
+                      for x in ("war", "withdrawn"))
+    return {"attacks": attacks, "answers": answers, "war": war, "withdrawn": withdrawn, "rounds": rounds}
+
+
+__all__ = ["exchange_game_toml", "ExchangeModel", "MarkovPerfect", "exchange_model", "contained_profile", "war_profile",
+           "verify", "markov_perfect_equilibria", "play_statistics", "weeks_in", "horizon_weeks", "STATES", "TRANSIENT",
+           "PLAYERS", "ACTIONS", "START"]

@@ -1,0 +1,572 @@
+"""The six expert claims of the US–Iran case as equilibrium results, and the model's own report.
+
+:func:`analyse_exchange` computes everything once (the Markov perfect equilibria
+under the noise, the predictions, the six claims, optionally the fit to the
+record) into one frozen :class:`ExchangeAnalysis`; :func:`exchange_report`
+turns that value into a :class:`~deterrence.core.report.DeterrenceReport` and
+computes nothing itself, so no two sections can rest on different numbers.
+
+The claims (case brief, shared/brief.md), each a function of the model:
+
+1. :func:`contained_violence` – the margins by which the contained equilibrium
+   holds (smallest loss from any one-shot deviation), the war equilibrium beside
+   it, and the selection between them: Harsanyi–Selten risk dominance in the
+   2x2 game of the two equilibrium strategies, and the basin of the contained
+   equilibrium under best-response learning (the largest belief that the other
+   side plays its war strategy at which one still plays contained).
+2. :func:`tit_for_tat` – the attack -> answer -> answer cycles on the path.
+3. :func:`target_substitution` – attacks on US forces as a function of the
+   weekly Israeli strike rate.
+4. :func:`motives_short_of_war` – strikes raise the cost of US presence; the
+   value of withdrawing, its tipping point and its probability.
+5. :func:`miscalculation` – the spiral risk from misfiring militia strikes, per year.
+6. :func:`change_of_heart` – tipping points (parameter thresholds where the
+   contained equilibrium ends), stance switches, and the expected duration of
+   the contained regime.
+
+References: Harsanyi and Selten (1988), *A General Theory of Equilibrium
+Selection in Games*, MIT Press (risk dominance); Kandori, Mailath and Rob
+(1993), Econometrica 61 (basins of learning dynamics); Maskin and Tirole (2001).
+
+Steps: solve and verify the equilibria; run the chain of play over 26 months
+and ten years; compute each claim from the same equilibrium; build the sections.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from deterrence.models.us_iran_calibration import CALIBRATION
+from deterrence.models.us_iran_exchange import (PLAYERS, TRANSIENT, ExchangeModel, contained_profile,
+                                                exchange_model, horizon_weeks, markov_perfect_equilibria,
+                                                play_statistics, verify, war_profile, weeks_in)
+
+
+def _weeks_per_month() -> float:
+    return float(weeks_in(months=1))
+
+
+def _span() -> int:
+    return horizon_weeks(months=26)      # the record's span, 21 January 2021 to 23 March 2023
+
+
+def _ten_years() -> int:
+    return horizon_weeks(years=10)
+
+
+def _f(x, digits=3):
+    return round(float(x), digits)
+
+
+def _combine(us_profile, iran_profile):
+    return {s: (us_profile[s][0], iran_profile[s][1]) for s in TRANSIENT}
+
+
+def _selected(eqs):
+    """The equilibrium the predictions follow: contained if it is one, else the first that is not war."""
+    contained = [e for e in eqs if e.name == "contained exchange"]
+    others = [e for e in eqs if e.name != "war"]
+    return (contained or others or list(eqs))[0]
+
+
+# -- claim 1 -----------------------------------------------------------------------------
+def contained_violence(model: ExchangeModel) -> dict:
+    """Why the contained equilibrium and not the war equilibrium: margins and selection.
+
+    >>> c = contained_violence(exchange_model())
+    >>> c["contained_is_equilibrium"], c["war_is_equilibrium"], c["risk_dominant"]
+    (True, True, 'contained')
+    """
+    C, W = contained_profile(), war_profile()
+    c_eq, w_eq = verify(model, C), verify(model, W)
+    start = "calm/quiet"
+    V = {(a, b): model.values_of(_combine(pa, pb))[start]
+         for a, pa in (("C", C), ("W", W)) for b, pb in (("C", C), ("W", W))}
+    # loss of each player from leaving each equilibrium of the 2x2 game of the two strategies
+    us_c, iran_c = V[("C", "C")][0] - V[("W", "C")][0], V[("C", "C")][1] - V[("C", "W")][1]
+    us_w, iran_w = V[("W", "W")][0] - V[("C", "W")][0], V[("W", "W")][1] - V[("W", "C")][1]
+    risk = "contained" if us_c * iran_c > us_w * iran_w else ("war" if us_c * iran_c < us_w * iran_w else "tie")
+
+    def basin(loss_c, loss_w):   # the belief in the other's war strategy that makes one indifferent
+        return loss_c / (loss_c + loss_w) if loss_c + loss_w > 0 else Fraction(0)
+    escalate_margins = {p: min(-g for (s, q, a), g in model.deviation_gains(C).items() if q == p and a == "escalate")
+                        for p in PLAYERS} if c_eq.verified_under_noise else {}
+    return {"contained_is_equilibrium": c_eq.verified_under_noise,
+            "war_is_equilibrium": w_eq.verified_under_noise,
+            "margins": {p: _f(m) for p, m in zip(PLAYERS, c_eq.min_margin)},
+            "escalation_margins": {p: _f(m) for p, m in escalate_margins.items()},
+            "values_from_calm_week": {f"{a}{b}": [_f(x, 1) for x in v] for (a, b), v in V.items()},
+            "risk_dominant": risk,
+            "nash_products": {"contained": _f(us_c * iran_c, 1), "war": _f(us_w * iran_w, 1)},
+            "basin": {"US": _f(basin(us_c, us_w), 5), "Iran": _f(basin(iran_c, iran_w), 5)}}
+
+
+# -- claim 2 -------------------------------------------------------------------------------
+def tit_for_tat(model: ExchangeModel, stats10) -> dict:
+    """Attack -> answer -> answer cycles on the contained equilibrium's path.
+
+    >>> t = tit_for_tat(exchange_model(), play_statistics(exchange_model(), contained_profile(), 522))
+    >>> t["militias_answer_us_strikes"], t["us_answers_deadly_attacks"]
+    (True, True)
+    """
+    C = contained_profile()
+    eps = Fraction(model.v["deadly_fraction"])
+    years = _ten_years() / float(weeks_in(years=1))
+    answers_per_year = stats10["answers"] / years
+    answers_per_cycle = 1 / (1 - eps)
+    return {"us_answers_deadly_attacks": all(C[f"crisis/{s}"][0] == "retaliate" for s in ("quiet", "israel", "motive")),
+            "us_answers_other_attacks": any(C[f"hit/{s}"][0] == "retaliate" for s in ("quiet", "israel", "motive")),
+            "militias_answer_us_strikes": all(C[f"answered/{s}"][1] == "retaliate" for s in ("quiet", "israel", "motive")),
+            "answers_per_attack": _f(stats10["answers"] / stats10["attacks"]),
+            "us_answers_per_year": _f(answers_per_year, 2),
+            "cycles_per_year": _f(answers_per_year / float(answers_per_cycle), 2),
+            "us_answers_per_cycle": _f(answers_per_cycle),
+            "mean_cycle_days": _f(2 * 7 * answers_per_cycle, 1)}
+
+
+# -- claim 3 -------------------------------------------------------------------------------
+def target_substitution(model: ExchangeModel, rates=(0, Fraction(1, 4), Fraction(1, 2), Fraction(3, 4))) -> dict:
+    """Attacks on US forces per month as a function of the weekly Israeli strike rate.
+
+    >>> t = target_substitution(exchange_model())
+    >>> t["attacks_per_month"][0] < t["attacks_per_month"][-1], t["strike_after_israeli_strike"]
+    (True, True)
+    """
+    rows = []
+    for lam in rates:
+        m = exchange_model(**{**model.v, "israeli_strike_rate": lam})
+        eq = _selected(markov_perfect_equilibria(m))
+        st = play_statistics(m, dict(eq.profile), _span())
+        rows.append((lam, eq.name, st["attacks"] / _span() * _weeks_per_month()))
+    slope = (rows[-1][2] - rows[0][2]) / (float(rates[-1] - rates[0]) * _weeks_per_month())
+    C = contained_profile()
+    return {"israeli_strike_rate_per_week": [str(r) for r, _, _ in rows],
+            "israeli_strikes_per_month": [_f(float(r) * _weeks_per_month(), 2) for r, _, _ in rows],
+            "equilibrium": [name for _, name, _ in rows],
+            "contained_equilibrium_holds": [name == "contained exchange" for _, name, _ in rows],
+            "attacks_per_month": [_f(a, 2) for _, _, a in rows],
+            "extra_attacks_per_extra_israeli_strike_week": _f(slope),
+            "strike_after_israeli_strike": all(C[f"{p}/israel"][1] == "retaliate" for p in ("calm", "hit", "crisis")),
+            "strike_in_quiet_calm_week": C["calm/quiet"][1] == "retaliate"}
+
+
+# -- claim 4 -------------------------------------------------------------------------------
+def motives_short_of_war(model: ExchangeModel, stats10, values) -> dict:
+    """Strikes as attrition: the cost they add to US presence, the value of leaving, its tipping point.
+
+    >>> m = exchange_model()
+    >>> r = motives_short_of_war(m, play_statistics(m, contained_profile(), 522), m.values_of(contained_profile()))
+    >>> r["withdrawal_probability_10_years"] == 0 and r["presence_value_tipping_point"] > 0
+    True
+    """
+    d = model.delta
+    C = contained_profile()
+    gains = model.deviation_gains(C)
+    ell = Fraction(model.v["presence_value"])
+    # a withdrawal leads to the withdrawn state for sure: its gain falls by delta/(1-delta) per unit of ell
+    thresholds = [ell + g * (1 - d) / d for (s, p, a), g in gains.items() if a == "withdraw"]
+    tip = max(thresholds)    # withdrawing pays in some state as soon as ell falls below that state's threshold
+    attacks_per_week = stats10["attacks"] / _ten_years()
+    return {"us_cost_of_strikes_per_week": _f(attacks_per_week * float(model.v["c_us"]), 2),
+            "iran_signalling_value_per_week": _f(float(model.v["m"]) * float(model.shock_distribution()["motive"]), 2),
+            "us_value_of_staying": _f(values["calm/quiet"][0], 1),
+            "us_value_of_withdrawing": _f(-ell / (1 - d), 1),
+            "presence_value_per_week": str(ell),
+            "presence_value_tipping_point": _f(tip, 3),
+            "withdrawal_probability_10_years": stats10["withdrawn"],
+            "withdrawal_on_path": any(a[0] == "withdraw" for a in C.values())}
+
+
+# -- claim 5 -------------------------------------------------------------------------------
+def miscalculation(model: ExchangeModel, stats1y, stats10) -> dict:
+    """Spiral risk from imprecise militia strikes: war per year, misfires per year.
+
+    >>> m = exchange_model()
+    >>> r = miscalculation(m, play_statistics(m, contained_profile(), 52), play_statistics(m, contained_profile(), 522))
+    >>> 0 < r["war_probability_per_year"] < 0.05
+    True
+    """
+    eta = float(model.v["misfire"])
+    attacks_per_year = stats1y["attacks"]
+    return {"misfire_per_strike": str(model.v["misfire"]),
+            "us_misfire_per_strike": str(model.v["us_misfire"]),
+            "misfires_per_year": _f(attacks_per_year * eta, 4),
+            "war_probability_per_year": _f(stats1y["war"], 4),
+            "war_probability_10_years": _f(stats10["war"], 3),
+            "deadly_attacks_per_year": _f(attacks_per_year * float(model.v["deadly_fraction"]), 2),
+            "all_war_risk_from_misfires": True}
+
+
+# -- claim 6 -------------------------------------------------------------------------------
+PAYOFF_TIPPING = ("W_iran", "W_us", "A", "m", "k_us", "D")
+
+
+def tipping_points(model: ExchangeModel) -> dict:
+    """Exact thresholds of payoff parameters at which the contained equilibrium ends.
+
+    Values are linear in payoffs for a fixed profile, so every deviation gain is
+    affine in each payoff parameter: two exact evaluations give each crossing.
+
+    >>> tp = tipping_points(exchange_model())
+    >>> tp["W_iran"]["direction"], tp["W_iran"]["threshold"] < 50
+    ('below', True)
+    """
+    C = contained_profile()
+    base = model.deviation_gains(C)
+    out = {}
+    for name in PAYOFF_TIPPING:
+        x0 = Fraction(model.v[name])
+        step = Fraction(1)
+        other = exchange_model(**{**model.v, name: x0 + step}).deviation_gains(C)
+        below, above = [], []
+        for key, g0 in base.items():
+            slope = (other[key] - g0) / step
+            if slope == 0:
+                continue
+            x = x0 - g0 / slope      # where this deviation's gain crosses 0
+            (above if slope > 0 else below).append((x, key))
+        # contained holds between the nearest crossing below and above the current value
+        lo = max((x for x, _ in below if x <= x0), default=None)
+        hi = min((x for x, _ in above if x >= x0), default=None)
+        # a gain with positive slope becomes profitable above its crossing (and vice versa)
+        cand = []
+        if hi is not None:
+            cand.append(("above", hi, next(k for x, k in above if x == hi)))
+        if lo is not None:
+            cand.append(("below", lo, next(k for x, k in below if x == lo)))
+        if not cand:
+            out[name] = {"threshold": None, "direction": "none", "value": float(x0)}
+            continue
+        direction, x, key = min(cand, key=lambda c: abs(c[1] - x0) / max(abs(x0), 1))
+        out[name] = {"value": float(x0), "threshold": _f(x, 3), "direction": direction,
+                     "breaks": f"{key[1]} would {key[2]} in state {key[0]}"}
+    return out
+
+
+def misfire_tipping_point(model: ExchangeModel, hi=Fraction(1, 20)) -> float:
+    """Smallest misfire probability (bisection) at which the contained equilibrium ends.
+
+    >>> 0.001 < misfire_tipping_point(exchange_model()) < 0.05
+    True
+    """
+    C = contained_profile()
+    lo = Fraction(model.v["misfire"])
+    if not verify(exchange_model(**{**model.v, "misfire": hi}), C).verified_under_noise:
+        for _ in range(14):
+            mid = (lo + hi) / 2
+            if verify(exchange_model(**{**model.v, "misfire": mid.limit_denominator(10**6)}), C).verified_under_noise:
+                lo = mid
+            else:
+                hi = mid
+        return float(hi)
+    return float("inf")
+
+
+STANCES = {
+    "US takes the gloves off": {"k_us": 0, "a_us": 3},
+    "Iran's hawkish turn": {"W_iran": 20, "A": 8},
+}
+
+
+def change_of_heart(model: ExchangeModel, stats1y, tips) -> dict:
+    """Regime switching: each side's stance may change (rate per week); what follows; durations.
+
+    >>> m = exchange_model()
+    >>> r = change_of_heart(m, play_statistics(m, contained_profile(), 52), tipping_points(m))
+    >>> 5 < r["expected_contained_years"] < 40
+    True
+    """
+    h = float(model.v["change_of_heart_rate"])
+    war_hazard = stats1y["war"] / 52
+    weeks = 1 / (h + war_hazard)
+    switches = {}
+    for name, change in STANCES.items():
+        m2 = exchange_model(**{**model.v, **change})
+        eqs = markov_perfect_equilibria(m2)
+        contained = any(e.name == "contained exchange" for e in eqs)
+        sel = next((e for e in eqs if e.name == "contained exchange"), eqs[0] if eqs else None)
+        st = play_statistics(m2, dict(sel.profile), 52) if sel else None
+        switches[name] = {"change": {k: str(v) for k, v in change.items()},
+                          "equilibria": [e.name for e in eqs], "contained_survives": contained,
+                          "war_probability_per_year": _f(st["war"], 4) if st else None,
+                          "attacks_per_month": _f(st["attacks"] / 52 * _weeks_per_month(), 2) if st else None}
+    return {"change_of_heart_per_week": str(model.v["change_of_heart_rate"]),
+            "war_hazard_per_week": _f(war_hazard, 6),
+            "expected_contained_years": _f(weeks / float(weeks_in(years=1)), 1),
+            "contained_survives_10_years": _f((1 - h - war_hazard) ** _ten_years(), 3),
+            "tipping_points": tips, "stance_switches": switches}
+
+
+# -- the analysis value ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class ExchangeAnalysis:
+    """Everything the report says, computed once."""
+
+    values: tuple
+    regime: str                  # "contained", "war", or another equilibrium's name
+    equilibria: tuple            # MarkovPerfect values, verified under noise
+    selected: object             # the equilibrium the predictions follow
+    predicted: dict
+    claims: dict
+    fit: object = None
+    record: tuple = ()           # ((name, count, start, end, source), ...): the aggregate record
+    dated_events: tuple = ()     # ((date, actor, action), ...): 22-24 March 2023
+
+
+def analyse_exchange(model: ExchangeModel | None = None, *, fit=None, claims: bool = True) -> ExchangeAnalysis:
+    """Solve, predict and evaluate the six claims once (``fit``: a RecordFit to include).
+
+    >>> a = analyse_exchange(exchange_model(), claims=False)
+    >>> a.regime, a.selected.verified_under_noise
+    ('contained', True)
+    """
+    from deterrence.io.events_csv import read_aggregate_record
+    model = exchange_model() if model is None else model
+    eqs = markov_perfect_equilibria(model)
+    if eqs:
+        selected = _selected(eqs)
+        regime = {"contained exchange": "contained"}.get(selected.name, selected.name)
+    else:
+        selected, regime = verify(model, contained_profile()), "no pure equilibrium found"
+    prof = dict(selected.profile)
+    span = play_statistics(model, prof, _span())
+    year = play_statistics(model, prof, 52)
+    ten = play_statistics(model, prof, _ten_years())
+    predicted = {"attacks_per_month": _f(span["attacks"] / _span() * _weeks_per_month(), 2),
+                 "attacks_in_26_months": _f(span["attacks"], 1),
+                 "answers_per_attack": _f(span["answers"] / span["attacks"], 3) if span["attacks"] else None,
+                 "war_probability": {"value": _f(span["war"], 4), "horizon_months": 26},
+                 "war_probability_10_years": {"value": _f(ten["war"], 4), "horizon_months": 120},
+                 "withdrawal_probability_10_years": _f(ten["withdrawn"], 4),
+                 "equilibrium": selected.name}
+    rec = read_aggregate_record()
+    record = tuple((k, c.count, c.start.isoformat(), c.end.isoformat(), c.source) for k, c in rec.items())
+    out = {}
+    if claims and regime == "contained":
+        values = model.values_of(prof)
+        tips = tipping_points(model)
+        tips["misfire"] = {"value": float(model.v["misfire"]), "threshold": _f(misfire_tipping_point(model), 4),
+                           "direction": "above"}
+        out = {"contained_violence": contained_violence(model),
+               "tit_for_tat": tit_for_tat(model, ten),
+               "target_substitution": target_substitution(model),
+               "motives_short_of_war": motives_short_of_war(model, ten, values),
+               "miscalculation": miscalculation(model, year, ten),
+               "change_of_heart": change_of_heart(model, year, tips)}
+    if out:
+        predicted["attack_response_to_israeli_strikes"] = {
+            "value": out["target_substitution"]["extra_attacks_per_extra_israeli_strike_week"],
+            "unit": "extra attacks on US forces a month per extra week a month with an Israeli strike"}
+    return ExchangeAnalysis(model.values, regime, eqs, selected, predicted, out, fit, record, _march_2023())
+
+
+def _march_2023() -> tuple:
+    """The dated events of 22-24 March 2023 (events_2023.csv): (date, actor, action)."""
+    from deterrence.io.events_csv import load_example_events
+    h = load_example_events().between("2023-03-22", "2023-03-24")
+    return tuple((e.date.isoformat(), e.actor, e.action if e.side else "third party: " + e.event_type)
+                 for e in h.events if e.event_type != "statement")
+
+
+# -- the report ------------------------------------------------------------------------------
+GLOSSARY = {
+    "war": "the absorbing war state of the model: all-out war, entered when either side's realised action "
+           "is escalate; every war probability is the chance of reaching it",
+    "red line": "a behaviour a side will not cross: here, escalation to a major attack",
+    "tipping point": "a parameter value at which an equilibrium stops being one",
+    "restraint": "holding (no strike) where a strike was possible",
+    "limited strike": "the action retaliate: a proportionate strike, whether it answers an attack or opens one",
+    "misfire": "a militia strike that, against intent, crosses the red line (realised escalate)",
+    "contained exchange": "the Markov perfect equilibrium with regular limited strikes and no intended escalation",
+    "week": "one round of the model",
+}
+
+
+def _years(weeks) -> str:
+    return f"{float(weeks) / float(weeks_in(years=1)):.1f} years"
+
+
+def exchange_report(analysis: ExchangeAnalysis):
+    """The report of the exchange model, built from one :class:`ExchangeAnalysis` (no computing).
+
+    >>> r = exchange_report(analyse_exchange(claims=False))
+    >>> sorted(r.to_json())[:4]
+    ['calibration', 'equilibrium', 'glossary', 'predicted']
+    """
+    from deterrence.core.report import DeterrenceReport, Section
+    a = analysis
+    v = dict(a.values)
+    pred = a.predicted
+    war26 = pred["war_probability"]["value"]
+    war10 = pred["war_probability_10_years"]["value"]
+    verified = bool(a.selected.verified_under_noise)
+    if a.regime == "contained" and verified:
+        title = "Why the US and Iran trade limited strikes and, barring a misfire, stay below all-out war"
+        summary = (f"Under the model's own noise (militia misfires {v['misfire']} per strike), the contained "
+                   f"exchange is a Markov perfect equilibrium: the militias strike about "
+                   f"{pred['attacks_per_month']} times a month, the US answers about {pred['answers_per_attack']:.0%} "
+                   f"of attacks (those that kill Americans), and war has probability {war26:.1%} within 26 months ({war10:.0%} within ten years).")
+    elif a.regime == "war":
+        title = "At these values the US and Iran go to war"
+        summary = (f"The contained exchange is not an equilibrium at these values; the equilibrium found is "
+                   f"mutual escalation, and war has probability {war26:.0%} within 26 months.")
+    else:
+        title = f"At these values the exchange is not contained ({a.regime})"
+        summary = (f"The contained exchange is not an equilibrium at these values; the equilibrium found is "
+                   f"'{a.regime}' (verified under noise: {verified}); war has probability {war26:.1%} within 26 months.")
+    secs = []
+    cal = {k: {**CALIBRATION[k].to_json(), "value": str(v[k])} for k in CALIBRATION}
+    cal["delta_per_round"] = {"value": str(exchange_model(**v).delta), "unit": "per week",
+                              "source": "from annual_discount_rate and round_days",
+                              "reason": "delta = 1/(1 + r d/365)"}
+    secs.append(Section("calibration", "Calibration (one week per round)",
+                        tuple(f"{k} = {c['value']} {c['unit']} — {c['source']}" for k, c in cal.items()), cal))
+    rec = {k: {"count": c, "start": s, "end": e, "source": src} for k, c, s, e, src in a.record}
+    seq = a.dated_events
+    rec_lines = tuple(f"{k}: {r['count']} from {r['start']} to {r['end']} ({r['source']})" for k, r in rec.items())
+    if seq:
+        rec["march_2023_sequence"] = [{"date": d, "actor": who, "action": act} for d, who, act in seq]
+        rec_lines += ("22-24 March 2023 (events_2023.csv): " + "; ".join(f"{d} {who}: {act}" for d, who, act in seq),)
+    secs.append(Section("record", "The record", rec_lines, rec))
+    pl = [f"attacks on US forces: {pred['attacks_per_month']} a month ({pred['attacks_in_26_months']} in 26 months; "
+          f"record 83)",
+          f"US answers per attack: {pred['answers_per_attack']} (record: 4 of 83 = {4 / 83:.3f})",
+          f"probability of war within 26 months: {war26:.2%}; within ten years: {war10:.1%}"]
+    if "attack_response_to_israeli_strikes" in pred:
+        pl.append(f"uptick leads to uptick: each extra week a month with an Israeli strike adds "
+                  f"{pred['attack_response_to_israeli_strikes']['value']} attacks on US forces a month")
+    if a.regime == "contained":
+        ok_rate = abs(pred["attacks_in_26_months"] - 83) <= 0.25 * 83
+        pl.append("targets: attacks within 25% of 83 in 26 months: " + ("met" if ok_rate else "MISSED") +
+                  "; war within 26 months under 10%: " + ("met" if war26 < 0.10 else "MISSED"))
+    secs.append(Section("predicted", "Predictions of the equilibrium beside the record", tuple(pl), pred))
+    eq_data = {"regime": a.regime, "name": a.selected.name, "verified_under_noise": verified,
+               "noise": {"Iran": f"retaliate -> escalate with probability {v['misfire']}", "US": "none (precise)"},
+               "margins": {p: _f(m) for p, m in zip(PLAYERS, a.selected.min_margin)},
+               "equilibria": [{"name": e.name, "verified_under_noise": e.verified_under_noise} for e in a.equilibria],
+               "actions": {s: list(x) for s, x in a.selected.profile}}
+    secs.append(Section("equilibrium", "Markov perfect equilibria (weekly rounds, verified under the noise)",
+                        (f"selected: {a.selected.name} (verified under noise: {verified}; smallest deviation "
+                         f"losses US {eq_data['margins']['US']}, Iran {eq_data['margins']['Iran']})",
+                         "equilibria found: " + ", ".join(e.name for e in a.equilibria)), eq_data))
+    if a.fit is not None:
+        f = a.fit
+        fit_data = {"estimates": dict(f.estimates), "standard_errors": dict(f.standard_errors),
+                    "fixed": {n: {"value": val, "why": why} for n, val, why in f.fixed},
+                    "log_likelihood": f.log_likelihood, "identification": f.identification,
+                    "predictions": {n: {"value": val, "se": se} for n, val, se in f.predictions},
+                    "verified_under_noise": f.verified_under_noise}
+        secs.append(Section("fit", "Fit to the record (maximum likelihood)",
+                            tuple(f"{n} = {x:.3f} (standard error {s:.3f})" for (n, x), (_, s)
+                                  in zip(f.estimates, f.standard_errors)) + (f.identification,), fit_data))
+    c = a.claims
+    if c:
+        cv = c["contained_violence"]
+        secs.append(Section("contained_violence", "1. Contained violence", (
+            f"contained exchange verified under noise: {cv['contained_is_equilibrium']}; smallest deviation losses "
+            f"US {cv['margins']['US']}, Iran {cv['margins']['Iran']} (escalation: US {cv['escalation_margins'].get('US')}, "
+            f"Iran {cv['escalation_margins'].get('Iran')})",
+            f"war is also an equilibrium: {cv['war_is_equilibrium']}; risk dominant: {cv['risk_dominant']} "
+            f"(Nash products {cv['nash_products']['contained']} vs {cv['nash_products']['war']})",
+            f"basin under best-response learning: each side keeps to containment unless it believes the other "
+            f"plays war with probability above {cv['basin']['US']} (US) or {cv['basin']['Iran']} (Iran)"), cv))
+        tt = c["tit_for_tat"]
+        secs.append(Section("tit_for_tat", "2. Tit-for-tat cycles on the equilibrium path", (
+            ("the US answers the attacks that kill Americans" if tt["us_answers_deadly_attacks"]
+             else "the US does not answer every attack that kills Americans")
+            + (" and also other attacks" if tt["us_answers_other_attacks"] else " and leaves the others unanswered")
+            + ("; the militias answer every US strike" if tt["militias_answer_us_strikes"]
+               else "; the militias do not answer every US strike"),
+            f"{tt['cycles_per_year']} attack-answer cycles a year, {tt['us_answers_per_cycle']} US answers per cycle, "
+            f"about {tt['mean_cycle_days']} days each"), tt))
+        ts = c["target_substitution"]
+        secs.append(Section("target_substitution", "3. Proxy target substitution", (
+            f"after an Israeli strike on Iranian assets the militias strike US forces: {ts['strike_after_israeli_strike']}",
+            "Israeli strikes a month -> attacks on US forces a month (equilibrium): " + ", ".join(
+                f"{x} -> {y} ({e})" for x, y, e in zip(ts["israeli_strikes_per_month"], ts["attacks_per_month"],
+                                                       ts["equilibrium"])),
+            f"each extra week a month with an Israeli strike adds {ts['extra_attacks_per_extra_israeli_strike_week']} "
+            "attacks a month"), ts))
+        ms = c["motives_short_of_war"]
+        secs.append(Section("motives_short_of_war", "4. Motives short of war: attrition and withdrawal", (
+            f"militia strikes cost the US {ms['us_cost_of_strikes_per_week']} a week; staying is worth "
+            f"{ms['us_value_of_staying']} to the US, withdrawing {ms['us_value_of_withdrawing']}",
+            f"the US would withdraw if its value of presence fell below {ms['presence_value_tipping_point']} a week "
+            f"(a tipping point; now {ms['presence_value_per_week']}); probability of withdrawal within ten years: "
+            f"{ms['withdrawal_probability_10_years']:.2%}"), ms))
+        mc = c["miscalculation"]
+        secs.append(Section("miscalculation", "5. Miscalculation", (
+            f"a militia strike misfires across the red line with probability {mc['misfire_per_strike']}; US strikes "
+            f"with {mc['us_misfire_per_strike']}",
+            f"spiral (war) risk: {mc['war_probability_per_year']:.2%} a year, {mc['war_probability_10_years']:.1%} "
+            f"in ten years, all of it from misfires ({mc['misfires_per_year']} misfires expected a year)"), mc))
+        ch = c["change_of_heart"]
+        tips = ch["tipping_points"]
+        lines = [f"with a change of political stance about once in "
+                 f"{_years(1 / Fraction(ch['change_of_heart_per_week']))} and the war hazard, the contained regime "
+                 f"lasts {ch['expected_contained_years']} years on average (taking every change of stance to cross "
+                 f"a tipping point)",
+                 "tipping points: " + "; ".join(f"{k} {t['direction']} {t['threshold']} (now {t['value']:g})"
+                                                for k, t in tips.items() if t.get("threshold") is not None)]
+        for name, sw in ch["stance_switches"].items():
+            names = sorted(set(sw["equilibria"]))
+            listed = "; ".join(f"{n} ({sw['equilibria'].count(n)} profiles)" if sw["equilibria"].count(n) > 1 else n
+                               for n in names) or "none found"
+            lines.append(f"{name} ({', '.join(f'{k}={x}' for k, x in sw['change'].items())}): equilibria: {listed}; "
+                         + ("the contained exchange survives" if sw["contained_survives"]
+                            else "the contained exchange ends"))
+        secs.append(Section("change_of_heart", "6. Stability until a change of heart", tuple(lines), ch))
+    secs.append(Section("glossary", "Glossary", tuple(f"{k}: {t}" for k, t in GLOSSARY.items()), dict(GLOSSARY)))
+    return DeterrenceReport(title, tuple(secs), summary)
+
+
+@dataclass(frozen=True)
+class USIranExchange:
+    """The US–Iran case model, following the model protocol of ``deterrence.analysis.explain``:
+    ``analyse()`` computes once, ``report(analysis)`` renders.
+
+    ``fitted=True`` first fits the motive rate and the deadly fraction to the record and
+    analyses the model at the estimates (the fit is part of the report).
+
+    >>> m = us_iran_exchange_model(fitted=False)
+    >>> m.report(m.analyse()).to_json()["equilibrium"]["verified_under_noise"]
+    True
+    """
+
+    overrides: tuple = ()
+    fitted: bool = True
+
+    @property
+    def model(self) -> ExchangeModel:
+        return exchange_model(**dict(self.overrides))
+
+    def analyse(self) -> ExchangeAnalysis:
+        if not self.fitted:
+            return analyse_exchange(self.model)
+        from deterrence.models.us_iran_exchange_fit import fit_to_record
+        fit = fit_to_record(**dict(self.overrides))
+        est = {n: Fraction(x).limit_denominator(10_000) for n, x in fit.estimates}
+        return analyse_exchange(exchange_model(**{**dict(self.overrides), **est}), fit=fit)
+
+    def report(self, analysis=None, sections=None, *, title=None):
+        """The model's report (``sections``, the generic section builder, is not needed here)."""
+        rep = exchange_report(self.analyse() if analysis is None else analysis)
+        if title:
+            from deterrence.core.report import DeterrenceReport
+            rep = DeterrenceReport(title, rep.sections, rep.summary)
+        return rep
+
+
+def us_iran_exchange_model(*, fitted: bool = True, **overrides) -> USIranExchange:
+    """The case model at the calibration with ``overrides`` (e.g. ``W_iran=20``).
+
+    >>> us_iran_exchange_model(W_iran=20).model.v["W_iran"]
+    20
+    """
+    exchange_model(**overrides)   # unknown names fail here, naming the parameter
+    return USIranExchange(tuple(sorted(overrides.items())), fitted)
+
+
+__all__ = ["USIranExchange", "us_iran_exchange_model", "ExchangeAnalysis", "analyse_exchange", "exchange_report", "contained_violence", "tit_for_tat",
+           "target_substitution", "motives_short_of_war", "miscalculation", "change_of_heart",
+           "tipping_points", "misfire_tipping_point", "GLOSSARY", "STANCES"]

@@ -1,0 +1,444 @@
+"""The US–Iran case: one calibration, the exchange stochastic game, the fit, the six claims, the report.
+
+Cross-checks are independent of the code under test: values by a float linear
+solve over the carrier's own outcome tables, war risks by enumerating paths
+exactly, strike counts by seeded simulation, tipping points by stepping across
+them, the fit by its score equations.
+"""
+import datetime as dt_module
+import itertools
+import json
+import random
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import deterrence as dt
+from deterrence.core.report import render
+from deterrence.io.events_csv import parse_events, read_aggregate_record
+from deterrence.errors import GameFileError
+from deterrence.models.us_iran_calibration import CALIBRATION, SHARED_NAMES, calibration_values, delta_per_round
+from deterrence.models.us_iran_exchange import (ACTIONS, PLAYERS, START, STATES, TRANSIENT, contained_profile,
+                                                exchange_game_toml, exchange_model, markov_perfect_equilibria,
+                                                play_statistics, verify, war_profile)
+from deterrence.models.us_iran_exchange_fit import fit_to_record
+from deterrence.models.us_iran_exchange_report import (analyse_exchange, exchange_report,
+                                                       tipping_points, us_iran_exchange_model)
+from deterrence.io.catalogue import catalogue_dir
+
+MODEL = exchange_model()
+
+
+# -- 1. one calibration ---------------------------------------------------------------------
+def test_every_value_has_unit_source_and_reason():
+    for name, c in CALIBRATION.items():
+        assert c.unit and c.source and c.reason, name
+        assert "brief" in c.source, name
+
+
+def test_delta_per_week_from_the_annual_rate():
+    # simple interest over a 7-day round at 1/2 a year: 1/(1 + 7/730)
+    assert delta_per_round() == Fraction(730, 737) == MODEL.delta
+    assert MODEL.game().delta == Fraction(730, 737)
+
+
+@pytest.mark.parametrize("name", sorted(SHARED_NAMES))
+def test_catalogue_files_share_the_calibration(name):
+    game = dt.load_game(name)
+    for theirs, ours in SHARED_NAMES[name].items():
+        assert Fraction(str(game.parameters[theirs])) == Fraction(CALIBRATION[ours].value), (name, theirs)
+
+
+def test_symmetric_ladder_values_are_both_sides_values():
+    v = calibration_values()
+    assert v["b_us"] == v["b_iran"] and v["c_us"] == v["c_iran"] and v["a_us"] == v["a_iran"]
+
+
+def test_us_iran_models_list_payoffs_us_first():
+    for name in ("us_iran_stage", "us_iran_escalation_ladder", "january_2020", "us_iran_exchange"):
+        assert dt.load_game(name).players[:2] == ("US", "Iran"), name
+
+
+def test_ladder_payoffs_recomputed_by_hand():
+    # Iran strikes; as meant (9/10) the US answers (US b - c = -1) and Iran holds (-a - c + m = 1);
+    # further (1/10) the US answers (US b - 2c = -4) and Iran holds (1): (US, Iran) = (-13/10, 1)
+    (eq,) = dt.solve(dt.load_game("us_iran_escalation_ladder")).equilibria
+    v = calibration_values()
+    us = Fraction(9, 10) * (v["b_us"] - v["c_us"]) + Fraction(1, 10) * (v["b_us"] - 2 * v["c_us"])
+    iran = -v["a_iran"] - v["c_iran"] + v["m"]
+    assert tuple(eq.payoffs) == (us, iran) == (Fraction(-13, 10), 1)
+
+
+# -- 2. the stochastic game -------------------------------------------------------------------
+def test_game_file_is_the_model():
+    assert (catalogue_dir() / "us_iran_exchange.toml").read_text() == exchange_game_toml()
+    file_game = dt.load_game("us_iran_exchange").with_defaults()
+    ours = MODEL.game()
+    for s in STATES:
+        for prof in itertools.product(*file_game.actions_in(s)):
+            assert file_game.payoff(s, prof) == ours.payoff(s, prof)
+            assert file_game.transition(s, prof) == ours.transition(s, prof)
+        for p in PLAYERS:
+            assert file_game.noise_in(s, p) == ours.noise_in(s, p)
+    assert file_game.absorbing == ("war", "withdrawn") and file_game.start == START
+
+
+def test_war_is_one_state_entered_by_any_realised_escalation():
+    g = MODEL.game()
+    for s in TRANSIENT:
+        for u, i in itertools.product(ACTIONS["US"], ACTIONS["Iran"]):
+            nxt = g.transition(s, (u, i))
+            assert (nxt == {"war": 1}) == ("escalate" in (u, i))
+    # the war cost is charged in the war state (and in the round war breaks out), nowhere else
+    v = calibration_values()
+    assert g.payoff("war", ("hold", "hold")) == (2 * v["b_us"] - 2 * v["c_us"] - v["W_us"],
+                                                  2 * v["b_iran"] - 2 * v["c_iran"] - v["W_iran"])
+    for s in TRANSIENT:
+        assert all(x > -v["W_us"] for x in g.payoff(s, ("hold", "retaliate")))
+
+
+def test_militias_misfire_the_us_does_not():
+    g = MODEL.game()
+    assert g.noise_in("calm/quiet", "Iran")["retaliate"] == {"retaliate": Fraction(1599, 1600),
+                                                             "escalate": Fraction(1, 1600)}
+    assert g.noise_in("calm/quiet", "US")["retaliate"] == {"retaliate": 1}
+
+
+def _float_values(game, profile):
+    """Values of a stationary profile from the carrier's outcome tables, by numpy."""
+    n = len(game.states)
+    M, R = np.eye(n), np.zeros((n, 2))
+    d = float(game.delta)
+    for k, s in enumerate(game.states):
+        acts = profile.get(s, ("hold", "hold"))
+        idx = tuple(game.actions_in(s)[j].index(a) for j, a in enumerate(acts))
+        pay, nxt = game.outcome_table(s)[idx]
+        R[k] = [float(x) for x in pay]
+        M[k] -= d * np.array([float(x) for x in nxt])
+    return np.linalg.solve(M, R)
+
+
+@pytest.mark.parametrize("profile_of", [contained_profile, war_profile])
+def test_equilibria_cross_checked_by_an_independent_float_solve(profile_of):
+    game, profile = MODEL.game(), profile_of()
+    V = _float_values(game, profile)
+    d = float(game.delta)
+    worst = [np.inf, np.inf]
+    for k, s in enumerate(game.states):
+        if s not in TRANSIENT:
+            continue
+        for j, p in enumerate(PLAYERS):
+            for a in game.actions_in(s)[j]:
+                acts = list(profile[s])
+                acts[j] = a
+                idx = tuple(game.actions_in(s)[i].index(x) for i, x in enumerate(acts))
+                pay, nxt = game.outcome_table(s)[idx]
+                q = float(pay[j]) + d * float(np.array([float(x) for x in nxt]) @ V[:, j])
+                if a != profile[s][j]:
+                    worst[j] = min(worst[j], V[k, j] - q)
+    eq = verify(MODEL, profile)
+    assert eq.verified_under_noise and min(worst) > 0
+    assert [float(m) for m in eq.min_margin] == pytest.approx(worst, rel=1e-6)
+    exact = dict(eq.values)
+    assert [float(x) for x in exact[START]] == pytest.approx(V[game.states.index(START)], rel=1e-9)
+
+
+def test_markov_perfect_equilibria_found_are_contained_and_war():
+    eqs = markov_perfect_equilibria(MODEL)
+    assert [e.name for e in eqs] == ["contained exchange", "war"]
+    assert all(e.verified_under_noise for e in eqs)
+    # holding everywhere is not one: Iran answers Israeli strikes on US forces
+    hold = verify(MODEL, {s: ("hold", "hold") for s in TRANSIENT})
+    assert not hold.verified_under_noise
+
+
+def _exact_war_by(model, profile, weeks):
+    """P(war within ``weeks``) by enumerating every path (exact)."""
+    dist = {START: Fraction(1)}
+    game = model.game()
+    for _ in range(weeks):
+        new = {}
+        for s, p in dist.items():
+            acts = profile.get(s, ("hold", "hold"))
+            for real, q in game.realised(s, acts).items():
+                ru, ri = (game.actions_in(s)[j][real[j]] for j in range(2))
+                for t, r in model.transition(s, ru, ri).items():
+                    new[t] = new.get(t, 0) + p * q * r
+        dist = new
+    return dist.get("war", 0)
+
+
+def test_war_risk_matches_path_enumeration():
+    for weeks in (1, 2, 4):
+        exact = _exact_war_by(MODEL, contained_profile(), weeks)
+        assert play_statistics(MODEL, contained_profile(), weeks)["war"] == pytest.approx(float(exact), rel=1e-9)
+
+
+def test_attack_counts_match_a_seeded_simulation():
+    game, profile = MODEL.game(), contained_profile()
+    rng = random.Random(7)
+    runs, weeks, total = 400, 113, 0
+    for _ in range(runs):
+        s = START
+        for _ in range(weeks):
+            if s in ("war", "withdrawn"):
+                break
+            real = game.realised(s, profile[s])
+            keys = list(real)
+            r = rng.choices(keys, [float(real[k]) for k in keys])[0]
+            acts = tuple(game.actions_in(s)[j][r[j]] for j in range(2))
+            total += acts[1] in ("retaliate", "escalate")
+            nxt = game.transition(s, acts)
+            s = rng.choices(list(nxt), [float(x) for x in nxt.values()])[0]
+    expected = play_statistics(MODEL, profile, weeks)["attacks"]
+    assert total / runs == pytest.approx(expected, rel=0.02)
+
+
+# -- 3. the record and the fit ---------------------------------------------------------------
+def test_aggregate_record_beside_the_dated_events():
+    rec = read_aggregate_record()
+    att = rec["attacks_on_us_personnel"]
+    assert att.count == 83 and att.start.isoformat() == "2021-01-21" and att.days == 791   # 113 weeks
+    assert "Central Command" in att.source
+    assert rec["all_out_wars"].count == 0
+
+
+def test_record_reader_errors(tmp_path):
+    bad = tmp_path / "r.toml"
+    bad.write_text('[counts.x]\ncount = -1\nstart = "2021-01-01"\nend = "2021-02-01"\n')
+    with pytest.raises(GameFileError, match="whole number"):
+        read_aggregate_record(bad)
+    bad.write_text('[counts.x]\ncount = 1\nstart = "2021-03-01"\nend = "2021-02-01"\n')
+    with pytest.raises(GameFileError, match="before"):
+        read_aggregate_record(bad)
+
+
+@pytest.fixture(scope="module")
+def fit():
+    return fit_to_record()
+
+
+def test_fit_solves_its_score_equations(fit):
+    # Poisson and binomial scores vanish where predicted counts equal the record's
+    assert fit.prediction("attacks_in_span") == pytest.approx(83, abs=0.5)
+    assert fit.prediction("answers_per_attack") == pytest.approx(4 / 83, abs=0.002)
+    assert fit.verified_under_noise
+    assert {n for n, _, _ in fit.fixed} == {"israeli_strike_rate", "misfire"}
+
+
+def test_fit_standard_error_agrees_with_the_poisson_formula(fit):
+    # se(motive rate) ~ sqrt(mu) / (d mu / d motive rate), by an independent difference
+    sig = fit.estimate("motive_rate")
+    eps = fit.estimate("deadly_fraction")
+    h = 1e-3
+
+    def mu(x):
+        m = exchange_model(motive_rate=Fraction(x), deadly_fraction=Fraction(eps))
+        return play_statistics(m, contained_profile(), 113)["attacks"]
+    slope = (mu(sig + h) - mu(sig - h)) / (2 * h)
+    assert dict(fit.standard_errors)["motive_rate"] == pytest.approx(83 ** 0.5 / slope, rel=0.1)
+
+
+def test_fit_meets_the_targets(fit):
+    assert abs(fit.prediction("attacks_in_span") - 83) <= 0.25 * 83
+    assert fit.prediction("war_probability_26_months") < 0.10
+    assert fit.prediction("war_probability_10_years") > fit.prediction("war_probability_26_months")
+    assert fit.prediction("attack_response_to_israeli_strikes") > 0        # uptick leads to uptick
+
+
+ACLED = """event_id_cnty,event_date,year,event_type,sub_event_type,actor1,assoc_actor_1,actor2,country,fatalities,notes
+SYR1,22 March 2023,2023,Explosions/Remote violence,Air/drone strike,Military Forces of Israel (2022-),,Military Forces of Iran (1989-),Syria,0,"Strike near Aleppo airport"
+SYR2,2023-03-23,2023,Explosions/Remote violence,Air/drone strike,Islamic Resistance in Iraq,,Military Forces of the United States (2021-),Syria,1,"Drone on a base near Hasakah, a contractor killed"
+SYR3,23 March 2023,2023,Explosions/Remote violence,Air/drone strike,Military Forces of the United States (2021-),,Islamic Revolutionary Guard Corps,Syria,8,"F-15E strikes"
+SYR4,24 March 2023,2023,Explosions/Remote violence,"Shelling/artillery/missile attack",Kataib Hezbollah,,Military Forces of the United States (2021-),Syria,0,"Rockets on Green Village"
+SYR5,24 March 2023,2023,Strategic developments,Other,Military Forces of the United States (2021-),,,United States,0,"Pentagon statement"
+"""
+
+
+def test_events_reader_accepts_acled_export():
+    h = parse_events(ACLED, file="acled.csv")
+    assert [d.isoformat() for d in h.rounds] == ["2023-03-22", "2023-03-23", "2023-03-24"]
+    assert h.actions == (("hold", "retaliate", "hold"), ("hold", "retaliate", "retaliate"))
+    israel = [e for e in h.events if e.side == ""]
+    assert len(israel) == 1 and israel[0].actor.startswith("Military Forces of Israel")
+    assert h.events[1].description.startswith("Drone on a base")
+
+
+def test_acled_unknown_actor_names_the_line():
+    text = ACLED.replace("Kataib Hezbollah", "Some Group")
+    with pytest.raises(GameFileError, match=r"acled.csv:5: unknown actor 'Some Group'"):
+        parse_events(text, file="acled.csv")
+
+
+# -- 4. the six claims ---------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def analysis():
+    return analyse_exchange(MODEL)
+
+
+def test_claim1_contained_risk_dominates_war(analysis):
+    c = analysis.claims["contained_violence"]
+    assert c["contained_is_equilibrium"] and c["war_is_equilibrium"] and c["risk_dominant"] == "contained"
+    # recompute the 2x2 selection from the float values of the four strategy pairs
+    C, W = contained_profile(), war_profile()
+    game = MODEL.game()
+
+    def v(us, iran):
+        prof = {s: (us[s][0], iran[s][1]) for s in TRANSIENT}
+        return _float_values(game, prof)[game.states.index(START)]
+    cc, wc, cw, ww = v(C, C), v(W, C), v(C, W), v(W, W)
+    product_c = (cc[0] - wc[0]) * (cc[1] - cw[1])
+    product_w = (ww[0] - cw[0]) * (ww[1] - wc[1])
+    assert product_c > product_w
+    assert c["basin"]["US"] == pytest.approx((cc[0] - wc[0]) / ((cc[0] - wc[0]) + (ww[0] - cw[0])), abs=1e-4)
+    assert min(c["margins"].values()) > 0
+
+
+def test_claim2_tit_for_tat_cycles(analysis):
+    t = analysis.claims["tit_for_tat"]
+    assert t["us_answers_deadly_attacks"] and not t["us_answers_other_attacks"] and t["militias_answer_us_strikes"]
+    eps = float(MODEL.v["deadly_fraction"])
+    assert t["cycles_per_year"] == pytest.approx(t["us_answers_per_year"] * (1 - eps), abs=0.02)
+    assert t["mean_cycle_days"] == pytest.approx(14 / (1 - eps), abs=0.1)
+
+
+def test_claim3_attacks_rise_with_israeli_strikes(analysis):
+    t = analysis.claims["target_substitution"]
+    per_month = t["attacks_per_month"]
+    assert per_month == sorted(per_month) and per_month[0] < per_month[-1]
+    assert t["contained_equilibrium_holds"][2]           # the calibrated rate, 1/2 a week
+    assert t["strike_after_israeli_strike"] and not t["strike_in_quiet_calm_week"]
+    # each week with a reason to strike (Israeli strike or motive) brings one strike, answers add a few
+    for lam, a, ok in zip(t["israeli_strike_rate_per_week"], per_month, t["contained_equilibrium_holds"]):
+        if not ok:
+            continue
+        lam, sig = float(Fraction(lam)), float(MODEL.v["motive_rate"])
+        reason = lam + (1 - lam) * sig
+        # (less the first, calm week and the weeks after a war, about 5% of the span at most)
+        per_month_factor = 365 / 12 / 7
+        assert 0.95 * reason * per_month_factor <= a <= (reason + 0.06) * per_month_factor + 0.01
+
+
+def test_claim4_withdrawal_tipping_point(analysis):
+    m = analysis.claims["motives_short_of_war"]
+    assert m["withdrawal_probability_10_years"] == 0 and not m["withdrawal_on_path"]
+    tip = Fraction(m["presence_value_tipping_point"]).limit_denominator(1000)
+    above = verify(exchange_model(presence_value=tip + Fraction(1, 100)), contained_profile())
+    below = exchange_model(presence_value=tip - Fraction(1, 100))
+    assert above.verified_under_noise
+    gains = below.deviation_gains(contained_profile())
+    assert max(g for (s, p, a), g in gains.items() if a == "withdraw") > 0
+
+
+def test_claim5_spiral_risk_per_year(analysis):
+    mc = analysis.claims["miscalculation"]
+    st = play_statistics(MODEL, contained_profile(), 52)
+    eta = float(MODEL.v["misfire"])
+    # every war comes from a misfire: about 1 - (1 - eta)^(strikes in a year)
+    assert mc["war_probability_per_year"] == pytest.approx(1 - (1 - eta) ** st["attacks"], rel=0.02)
+    assert 0 < mc["war_probability_per_year"] < 0.05
+
+
+def test_claim6_tipping_points_flip_the_equilibrium(analysis):
+    tips = tipping_points(MODEL)
+    for name, t in tips.items():
+        if t["threshold"] is None:
+            continue
+        x = Fraction(t["threshold"]).limit_denominator(10 ** 4)
+        step = Fraction(1, 50)
+        inside = x + step if t["direction"] == "below" else x - step
+        outside = x - step if t["direction"] == "below" else x + step
+        assert verify(exchange_model(**{name: inside}), contained_profile()).verified_under_noise, name
+        assert not verify(exchange_model(**{name: outside}), contained_profile()).verified_under_noise, name
+    ch = analysis.claims["change_of_heart"]
+    h = float(Fraction(ch["change_of_heart_per_week"]))
+    assert ch["expected_contained_years"] == pytest.approx(1 / (h + ch["war_hazard_per_week"]) / (365 / 7), abs=0.1)
+    assert not any(sw["contained_survives"] for sw in ch["stance_switches"].values())
+
+
+# -- 5. the report --------------------------------------------------------------------------------
+def test_report_json_keys(analysis):
+    doc = json.loads(render(exchange_report(analysis), "json"))
+    for key in ("calibration", "record", "predicted", "equilibrium", "glossary", "contained_violence",
+                "tit_for_tat", "target_substitution", "motives_short_of_war", "miscalculation", "change_of_heart"):
+        assert key in doc, key
+    assert all("unit" in v and "source" in v for v in doc["calibration"].values())
+    assert doc["predicted"]["war_probability"]["horizon_months"] == 26
+    assert isinstance(doc["predicted"]["attacks_per_month"], float)
+    assert doc["equilibrium"]["verified_under_noise"] is True
+    assert doc["glossary"]["red line"].startswith("a behaviour a side will not cross")
+    assert "tipping point" in doc["glossary"]
+
+
+def test_report_speaks_in_days_months_years(analysis):
+    text = exchange_report(analysis).to_text()
+    assert " rounds" not in text.replace("weekly rounds", "").replace("per round", "")
+
+
+def test_model_protocol_with_fit():
+    model = us_iran_exchange_model()
+    rep = model.report(model.analyse())
+    doc = rep.to_json()
+    assert "fit" in doc and doc["equilibrium"]["verified_under_noise"]
+    assert "stay below all-out war" in rep.title
+
+
+GRID = [dict(), dict(W_iran=1), dict(W_iran=20), dict(misfire="1/100"), dict(k_us=0), dict(D=1),
+        dict(W_us=1, W_iran=1), dict(israeli_strike_rate=0), dict(presence_value=1)]
+
+
+@pytest.mark.parametrize("values", GRID)
+def test_no_two_sections_disagree(values):
+    model = us_iran_exchange_model(fitted=False, **values)
+    rep = model.report(model.analyse())
+    doc = rep.to_json()
+    eq, pred = doc["equilibrium"], doc["predicted"]
+    contained = eq["regime"] == "contained"
+    assert isinstance(eq["verified_under_noise"], bool)
+    # the headline claims containment exactly when the contained equilibrium holds under the noise
+    assert ("stay below all-out war" in rep.title) == (contained and eq["verified_under_noise"])
+    assert ("Markov perfect equilibrium" in rep.summary and "contained exchange is a" in rep.summary) == contained
+    if eq["regime"] == "war":
+        assert pred["war_probability"]["value"] > 0.9 and "war" in rep.title
+    if contained:
+        assert pred["war_probability"]["value"] < 0.5
+        assert doc["miscalculation"]["war_probability_10_years"] == pytest.approx(
+            pred["war_probability_10_years"]["value"], abs=1e-3)
+    else:
+        assert "contained_violence" not in doc
+    assert eq["name"] == pred["equilibrium"]
+    assert all(e["verified_under_noise"] for e in eq["equilibria"])
+
+
+def test_game_file_claims_hold():
+    from deterrence.solvers.stochastic.markov_perfect import verify_markov_perfect
+    game = dt.load_game("us_iran_exchange")
+    claims = game.claims
+    exact = game.with_defaults()
+    contained = {s: tuple(a) for s, a in claims["contained_markov_perfect"].items()}
+    assert contained == contained_profile()
+    assert verify_markov_perfect(exact, contained)[0]
+    assert verify_markov_perfect(exact, war_profile())[0] == claims["war_markov_perfect"]
+    assert contained_violence_claim() == claims["risk_dominant"]
+
+
+def contained_violence_claim():
+    from deterrence.models.us_iran_exchange_report import contained_violence
+    return contained_violence(MODEL)["risk_dominant"]
+
+
+def test_public_names():
+    model = dt.us_iran_exchange_model(fitted=False)
+    assert model.model.v["W_iran"] == 50
+    assert dt.read_aggregate_record()["attacks_on_us_personnel"].count == 83
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(st.dates(min_value=dt_module.date(1990, 1, 1), max_value=dt_module.date(2060, 12, 31)))
+def test_acled_day_month_year_dates_read_as_iso(day):
+    acled = f"event_date,actor1,event_type,sub_event_type\n{day.day} {day.strftime('%B')} {day.year},IRGC,Battles,Armed clash\n"
+    iso = f"date,actor,event_type\n{day.isoformat()},IRGC,armed clash\n"
+    a, b = parse_events(acled), parse_events(iso)
+    assert a.rounds == b.rounds == (day,) and a.actions == b.actions == (("hold",), ("retaliate",))
