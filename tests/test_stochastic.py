@@ -146,10 +146,11 @@ BAD = [
      '"escalate, *" = { crisis = 1 }\n\n[stochastic.states.crisis.payoffs]',
      "[stochastic.states.quiet.transitions]", ["matched by", "different"]),
     ('[stochastic.states.war.payoffs]\n"*, *" = [-10, -10]\n',
-     '[stochastic.states.war.payoffs]\n"*, *" = [-10, -10]\n[stochastic.states.war.transitions]\n"*, *" = { war = 1
-     }\n',
+     '[stochastic.states.war.payoffs]\n"*, *" = [-10, -10]\n[stochastic.states.war.transitions]\n'
+     '"*, *" = { war = 1 }\n',
      "[stochastic.states.war.transitions]", ["absorbing"]),
-    ('[stochastic.states.crisis.transitions]\n"*, *" = { quiet = "1/2", crisis = "1/2" }\n"escalate, *" = { war = 1 }\n',
+    ('[stochastic.states.crisis.transitions]\n"*, *" = { quiet = "1/2", crisis = "1/2" }\n'
+     '"escalate, *" = { war = 1 }\n',
      '', "[stochastic.states.crisis.payoffs]", ["no transitions"]),
     ('Iran = ["hold", "retaliate", "escalate"]', 'Iraq = ["hold"]', "Iraq", ["unknown player 'Iraq'"]),
     ('round_days = 7', 'round_days = 7\nrounds = 3', "rounds = 3", ["unknown key 'rounds'"]),

@@ -71,42 +71,27 @@ STOCHASTIC_KEYS = ("start", "absorbing", "delta", "annual_discount_rate", "round
 STATE_KEYS = ("payoffs", "transitions", "actions", "noise", "about")
 
 
-def read_stochastic_toml(source):
-    """Read a stochastic game from a path or from the text of a file.
-
-    >>> g = read_stochastic_toml(EXAMPLE)
-    >>> g.states, g.transition("calm", ("fight", "hold"))
-    (('calm', 'war'), {'war': 1})
-    >>> read_stochastic_toml(EXAMPLE.replace('war = 1', 'peace = 1'))
-    Traceback (most recent call last):
-    ...
-    deterrence.errors.GameFileError: <string>:12: stochastic.states.calm.transitions."*, *": unknown state 'peace';
-    states are calm, war
-    """
-    from deterrence.io.toml_format import parse_toml_game, read_toml
-    if isinstance(source, str) and "\n" in source:
-        game = parse_toml_game(source)
-    else:
-        game = read_toml(source)
-    if not isinstance(game, StochasticGame):
-        raise GameFileError("this file has no [stochastic] table", file=str(source)[:200])
-    return game
-
-
 def stochastic_game(text, data, file) -> StochasticGame:
     """The game of a parsed ``[stochastic]`` file (``data`` from ``tomllib``, ``text`` for lines).
 
     >>> import tomllib
-    >>> stochastic_game(EXAMPLE, tomllib.loads(EXAMPLE), "ex.toml").delta
-    Fraction(9, 10)
+    >>> g = stochastic_game(EXAMPLE, tomllib.loads(EXAMPLE), "ex.toml")
+    >>> g.delta, g.states, g.transition("calm", ("fight", "hold"))
+    (Fraction(9, 10), ('calm', 'war'), {'war': 1})
+    >>> from deterrence.io.toml_format import parse_toml_game   # how files reach it
+    >>> parse_toml_game(EXAMPLE.replace('war = 1', 'peace = 1'))
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.GameFileError: <string>:12: stochastic.states.calm.transitions."*, *": unknown state 'peace';
+    states are calm, war
     """
     return _StochasticReader(text, data, file).game()
 
 
 class _StochasticReader:
     def __init__(self, text, data, file):
-        from deterrence.io.toml_format import _Reader
-        self.base = _Reader(text, data, file)
+        from deterrence.io.toml_reader import TomlReader
+        self.base = TomlReader(text, data, file)
         self.data, self.file = data, file
 
     def fail(self, message, *path):
@@ -357,4 +342,4 @@ B = ["hold", "fight"]
 "*, *" = [-5, -5]
 """
 
-__all__ = ["read_stochastic_toml", "stochastic_game"]
+__all__ = ["stochastic_game"]
