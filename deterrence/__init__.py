@@ -80,6 +80,39 @@ _LAZY = {
     "sweep": "deterrence.analysis.sweep",
 }
 
+# --- classroom block (issue 16): names the notebooks use as dt.NAME; the "frontdoor" branch
+# exports the same names, so on merge keep ONE entry per name (this block can go).
+_LAZY.update({
+    "Chance": "deterrence.core.tree",
+    "Decision": "deterrence.core.tree",
+    "Terminal": "deterrence.core.tree",
+    "grim_trigger": "deterrence.core.strategies",
+    "tit_for_tat": "deterrence.core.strategies",
+    "profile_from_section": "deterrence.core.strategies",
+    "parameter_symbol": "deterrence.core.symbolic",
+    "parse_events": "deterrence.io.events_csv",
+    "example_events_path": "deterrence.io.events_csv",
+    "war_risk": "deterrence.solvers.repeated.noise_markov",
+    "simulate": "deterrence.solvers.repeated.simulate",
+    "play_match": "deterrence.solvers.repeated.simulate",
+    "deterrence_succeeds": "deterrence.solvers.tree.bayesian",
+    "simulate_histories": "deterrence.solvers.inference.sfem",
+    "entry_deterrence": "deterrence.models.entry_deterrence",
+    "unilateral_deterrence": "deterrence.models.zagare_kilgour",
+    "credibility_threshold_closed_form": "deterrence.models.zagare_kilgour",
+    "escalation_ladder": "deterrence.models.escalation_ladder",
+    "war_probability": "deterrence.models.escalation_ladder",
+    "january_2020": "deterrence.models.january_2020",
+    "proxy_targets": "deterrence.models.proxy_targets",
+    "low_hanging_fruit_condition": "deterrence.models.proxy_targets",
+    "lands_on_us_forces": "deterrence.models.proxy_targets",
+    "regime_at": "deterrence.analysis.maps",
+    "REGIMES": "deterrence.analysis.maps",
+    "vectorised_map": "deterrence.analysis.sweep",
+    "to_latex": "deterrence.core.latex",
+})
+# --- end of the classroom block
+
 __all__ = [
     "NormalFormGame", "load_game", "solve", "Equilibrium", "SolveResult",
     "certified_equilibrium", "is_equilibrium",
