@@ -34,7 +34,7 @@ import html
 import re
 from fractions import Fraction
 
-__all__ = ["to_latex", "typeset_text"]
+__all__ = ["to_latex", "typeset_text", "result_latex", "conditions_latex"]
 
 _GREEK = {"delta", "gamma", "alpha", "beta", "epsilon", "theta", "lambda", "mu", "pi", "sigma"}
 
@@ -198,3 +198,50 @@ def typeset_text(text: str, fmt: str = "markdown") -> str:
     else:
         open_math = close_math = "$"
     return _FRACTION.sub(lambda m: open_math + _number(Fraction(int(m.group(1)), int(m.group(2)))) + close_math, text)
+
+
+def result_latex(result) -> str:
+    """Display math for a solve result (duck-typed: ``players``, ``actions``, ``equilibria``
+    with ``strategies`` and ``payoffs``): one row per equilibrium, probabilities as fractions.
+
+    >>> from types import SimpleNamespace as NS
+    >>> r = NS(players=("US", "Iran"), actions=(("hold", "strike"), ("hold", "strike")),
+    ...        equilibria=(NS(strategies=((Fraction(1, 3), Fraction(2, 3)), (0, 1)), payoffs=(1, Fraction(-1, 2))),))
+    >>> print(result_latex(r))
+    $\\begin{array}{r|l|l|l} & \\text{US} & \\text{Iran} & \\text{payoffs} \\\\ \\hline
+    1 & \\frac{1}{3}\\,\\text{hold} + \\frac{2}{3}\\,\\text{strike} & \\text{strike} & \\left(1, -\\frac{1}{2}\\right) \\\\
+    \\end{array}$
+    """
+    def mixture(actions, probabilities):
+        used = [(a, p) for a, p in zip(actions, probabilities) if p != 0]
+        if len(used) == 1:
+            return to_latex(used[0][0])
+        return " + ".join(f"{to_latex(Fraction(p) if not hasattr(p, 'free_symbols') else p)}\\,{to_latex(a)}"
+                          for a, p in used)
+
+    players = list(result.players)
+    head = " & ".join(to_latex(str(p)) for p in players)
+    rows = [f"{k} & " + " & ".join(mixture(acts, s) for acts, s in zip(result.actions, eq.strategies))
+            + f" & {to_latex(tuple(eq.payoffs))} \\\\" for k, eq in enumerate(result.equilibria, 1)]
+    return ("$\\begin{array}{r|" + "l|" * len(players) + "l} & " + head + " & \\text{payoffs} \\\\ \\hline\n"
+            + "\n".join(rows) + "\n\\end{array}$")
+
+
+def conditions_latex(conditions) -> str:
+    """Display math for a critical-δ result (duck-typed: ``critical``, ``critical_symbolic``,
+    ``delta_set``): the threshold as a formula and a number, and the set of δ.
+
+    >>> import sympy
+    >>> from types import SimpleNamespace as NS
+    >>> a, b, c = sympy.symbols("a b c", positive=True)
+    >>> print(conditions_latex(NS(critical=Fraction(3, 4), critical_symbolic=(a + b) / (a + c),
+    ...                           delta_set=sympy.Interval.Ropen(sympy.Rational(3, 4), 1))))
+    $\\delta^* = \\frac{a + b}{a + c} = \\frac{3}{4}, \\quad \\delta \\in \\left[\\frac{3}{4}, 1\\right)$
+    """
+    parts = []
+    critical, formula = getattr(conditions, "critical", None), getattr(conditions, "critical_symbolic", None)
+    if critical is not None:
+        shown = to_latex(formula) if formula is not None and getattr(formula, "free_symbols", None) else None
+        parts.append("\\delta^* = " + (f"{shown} = " if shown else "") + to_latex(critical))
+    parts.append(to_latex(conditions.delta_set, variable="delta"))
+    return "$" + ", \\quad ".join(parts) + "$"
