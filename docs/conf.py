@@ -60,7 +60,7 @@ def _tutorials():
     if not stale:
         return
     out = DOCS / "_build" / "versions"
-    build_versions.build(out, run=True, names=stale)
+    build_versions.build(out, run=True, names=stale, kinds=("instructor",))
     target.mkdir(exist_ok=True)
     for name in stale:
         (target / f"{name}.ipynb").write_bytes((out / "instructor" / f"{name}.ipynb").read_bytes())

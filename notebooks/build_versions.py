@@ -69,8 +69,9 @@ def execute(nb, path: Path):
     return nb
 
 
-def build(out: Path, run: bool = False, names=None) -> list:
-    """Write (and optionally execute) both versions of every notebook; returns the paths written."""
+def build(out: Path, run: bool = False, names=None, kinds=("student", "instructor")) -> list:
+    """Write (and optionally execute) the versions ``kinds`` of every notebook (or of ``names``);
+    returns the paths written."""
     written = []
     sources = sorted(HERE.glob("[0-9]*.ipynb"))
     if names:
@@ -78,6 +79,8 @@ def build(out: Path, run: bool = False, names=None) -> list:
     for source in sources:
         nb = nbformat.read(source, as_version=4)
         for kind, make in (("student", student_version), ("instructor", instructor_version)):
+            if kind not in kinds:
+                continue
             version = make(nb)
             target = out / kind / source.name
             target.parent.mkdir(parents=True, exist_ok=True)
