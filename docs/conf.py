@@ -15,7 +15,7 @@ DOCS = Path(__file__).resolve().parent
 ROOT = DOCS.parent
 sys.path.insert(0, str(ROOT))
 
-import deterrence  # noqa: E402
+import deterrence
 
 project = "deterrence"
 author = "the deterrence developers"

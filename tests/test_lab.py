@@ -11,9 +11,9 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from browser import chromium
 
 import deterrence as dt
-from browser import chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -34,7 +34,7 @@ import html
 import re
 from fractions import Fraction
 
-__all__ = ["to_latex", "typeset_text", "result_latex", "conditions_latex"]
+__all__ = ["conditions_latex", "result_latex", "to_latex", "typeset_text"]
 
 _GREEK = {"delta", "gamma", "alpha", "beta", "epsilon", "theta", "lambda", "mu", "pi", "sigma"}
 

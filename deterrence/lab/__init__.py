@@ -31,8 +31,17 @@ CUSTOM = "my own payoff table"
 DELTAS = {f"{k / 100:.2f}": Fraction(k, 100) for k in range(50, 100, 5)}
 DEFAULT_TABLE = "0, 0; -4, 2\n2, -4; -1, -1"
 
-__all__ = ["make_app", "serve", "parameter_values", "parse_table", "us_iran_view", "game_view",
-           "US_IRAN", "CUSTOM", "DELTAS"]
+__all__ = [
+    "CUSTOM",
+    "DELTAS",
+    "US_IRAN",
+    "game_view",
+    "make_app",
+    "parameter_values",
+    "parse_table",
+    "serve",
+    "us_iran_view",
+]
 
 
 def parameter_values(values: dict) -> dict:
