@@ -55,6 +55,13 @@ _LAZY = {
     "tit_for_tat": "deterrence.core.strategies",
     "grim_trigger": "deterrence.core.strategies",
     "read_profile": "deterrence.core.repeated",
+    "to_latex": "deterrence.core.latex",
+    # stochastic games
+    "StochasticGame": "deterrence.core.stochastic",
+    "discount_factor_per_round": "deterrence.core.stochastic",
+    "markov_perfect": "deterrence.solvers.stochastic.markov_perfect",
+    "markov_perfect_on_supports": "deterrence.solvers.stochastic.markov_perfect",
+    "verify_markov_perfect": "deterrence.solvers.stochastic.markov_perfect",
     "war_profiles": "deterrence.core.repeated",
     "RepeatedAnalysis": "deterrence.solvers.repeated.analysis",
     "analyse_repeated": "deterrence.solvers.repeated.analysis",
@@ -130,6 +137,7 @@ _LAZY = {
     "sweep": "deterrence.analysis.sweep",
     "vectorised_map": "deterrence.analysis.sweep",
 }
+
 
 __all__ = [
     "NormalFormGame", "load_game", "solve", "Equilibrium", "SolveResult",

@@ -66,18 +66,49 @@ def test_heatmap_annotates_exact_payoffs_and_labels(tmp_path):
     save(ax, tmp_path, "heatmap")
 
 
-def test_heatmap_fractions_sum_colouring_and_symbolic_defaults(tmp_path):
+def test_heatmap_shows_each_players_incentives_and_symbolic_defaults(tmp_path):
     g = dt.NormalFormGame.from_arrays([["1/3", 0], [1, "-5/2"]], [[0, "2/3"], [1, 2]])
     ax = plot.payoff_heatmap(g)
-    assert [t.get_text() for t in ax.texts] == ["1/3, 0", "0, 2/3", "1, 1", "-5/2, 2"]
-    assert "sum of payoffs" in ax.get_title()
-    assert ax.images[0].get_array()[1, 1] == pytest.approx(-0.5)
-    save(ax, tmp_path, "heatmap_sum")
+    # each cell: the row player's payoff (lower left), then the column player's (upper right);
+    # a star on each best response, found here by brute force over the table
+    A, B = g.payoff_arrays
+    expected = []
+    for r in range(2):
+        for c in range(2):
+            expected.append(str(A[r, c]) + ("*" if A[r, c] == max(A[:, c]) else ""))
+            expected.append(str(B[r, c]) + ("*" if B[r, c] == max(B[r, :]) else ""))
+    assert [t.get_text() for t in ax.texts] == [e.replace("Fraction", "") for e in expected]
+    assert "best response" in ax.get_title()
+    # the triangles are coloured by the two players' own payoffs, cell by cell
+    colours = ax.collections[0].get_array()
+    assert np.allclose(colours, [float(v) for r in range(2) for c in range(2) for v in (A[r, c], B[r, c])])
+    # a pure equilibrium is a cell with two stars: (strike-row 1, column 1) here
+    stars = [ax.texts[k].get_text().endswith("*") and ax.texts[k + 1].get_text().endswith("*")
+             for k in range(0, 8, 2)]
+    pure = {(e.strategies[0].index(1), e.strategies[1].index(1)) for e in dt.solve(g, "pure")}
+    assert {divmod(k, 2) for k, s in enumerate(stars) if s} == pure
+    save(ax, tmp_path, "heatmap_both")
     # a symbolic game is drawn at its default values
     import sympy
     W = sympy.Symbol("W", real=True)
     sym = dt.NormalFormGame.from_arrays([[0, 1], [2, -W]], [[0, 2], [1, -W]], parameters={"W": 10})
-    assert plot.payoff_heatmap(sym, colorbar=False).texts[3].get_text() == "-10, -10"
+    assert plot.payoff_heatmap(sym, player=0, colorbar=False).texts[3].get_text() == "-10, -10"
+
+
+def test_zero_has_one_colour_in_every_payoff_figure():
+    # all-positive, all-negative and mixed-sign tables: 0 is always the middle (white) colour
+    from matplotlib import colormaps
+    middle = colormaps[plot.PAYOFF_CMAP](0.5)
+    for a in ([[0, 3], [5, 1]], [[0, -3], [-5, -1]], [[0, -3], [5, 1]]):
+        g = dt.NormalFormGame.from_arrays(a, a)
+        ax = plot.payoff_heatmap(g, player=0, colorbar=False)
+        image = ax.images[0]
+        assert np.allclose(image.cmap(image.norm(0.0)), middle)
+        ax = plot.payoff_heatmap(g, colorbar=False)
+        ax.figure.canvas.draw()          # colours are mapped at drawing time
+        tri = ax.collections[0]
+        assert np.allclose(tri.get_facecolors()[0], middle)    # cell (0, 0), payoff 0
+        plt.close("all")
 
 
 def test_heatmap_refuses_three_players():
@@ -211,7 +242,10 @@ def test_critical_delta_curve_breaks_at_missing_values(tmp_path):
     y = curve.get_ydata()
     assert np.isnan(y[2]) and np.isnan(y[5]) and np.allclose(y[[0, 1, 3, 4]], 0.5)
     bands = [p for p in ax.patches if p.get_hatch()]
-    assert [(p.get_x(), p.get_x() + p.get_width()) for p in bands] == [(2, 4), (5, 6)]
+    # the band covers the values without a δ* only (thin bands for single values), never a
+    # value that has one: δ* exists at 2 and 4, so the band around 3 stays inside (2, 4)
+    assert [round(p.get_x() + p.get_width() / 2, 9) for p in bands] == [3, 6]
+    assert all(2 < p.get_x() and p.get_x() + p.get_width() < 4 for p in bands[:1])
     assert bands[0].get_label() == "no δ* (never subgame perfect)" and bands[0].get_height() == 1
     assert "no δ* (never subgame perfect)" in [t.get_text() for t in ax.get_legend().get_texts()]
     # a leading missing value (the old test's case): no green left of the first δ*

@@ -19,6 +19,7 @@ SUBCOMMANDS = {
                  "analyse a repeated game: payoffs, subgame perfection, critical delta, war risk"),
     "report": ("deterrence.cli.report",
                "the deterrence report: why both sides stay below all-out war"),
+    "lab": ("deterrence.cli.lab", "the lab in the browser: pick a game, move sliders, see the equilibria"),
 }
 
 EXIT_OK, EXIT_USAGE = 0, 2

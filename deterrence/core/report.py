@@ -62,17 +62,38 @@ class DeterrenceReport:
                 **{s.key: s.data for s in self.sections}}
 
     def _repr_html_(self) -> str:
+        """HTML for Jupyter, with typeset math (fractions, intervals, max) in every line.
+
+        >>> r = DeterrenceReport("T", (Section("k", "K", ("delta in Interval.Ropen(3/4, 1)",)),))
+        >>> print(r._repr_html_())
+        <h3>T</h3><h4>K</h4><ul><li>δ in [\\(\\frac{3}{4}\\), 1)</li></ul>
+        """
         import html
+
+        from deterrence.core.latex import typeset_text
         parts = [f"<h3>{html.escape(self.title)}</h3>"]
         if self.summary:
-            parts.append(f"<p><b>{html.escape(self.summary)}</b></p>")
+            parts.append(f"<p><b>{typeset_text(self.summary, 'html')}</b></p>")
         for s in self.sections:
-            items = "".join(f"<li>{html.escape(line.strip())}</li>" for line in s.lines)
+            items = "".join(f"<li>{typeset_text(line.strip(), 'html')}</li>" for line in s.lines)
             parts.append(f"<h4>{html.escape(s.title)}</h4><ul>{items}</ul>")
         return "".join(parts)
 
     def _repr_markdown_(self) -> str:
-        return self.to_markdown()
+        """Markdown for Jupyter, with inline math (``$\\frac{3}{4}$``) where the text has numbers.
+
+        >>> r = DeterrenceReport("T", (Section("k", "K", ("threshold 3/4",)),), "Max(1/2, x)")
+        >>> print(r._repr_markdown_())
+        # T
+        <BLANKLINE>
+        **max($\\frac{1}{2}$, x)**
+        <BLANKLINE>
+        ## K
+        <BLANKLINE>
+        - threshold $\\frac{3}{4}$
+        """
+        from deterrence.core.latex import typeset_text
+        return typeset_text(self.to_markdown())
 
     def __str__(self):
         return self.to_text()

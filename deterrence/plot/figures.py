@@ -3,8 +3,11 @@
 This module is never imported by ``import deterrence`` (matplotlib is an
 optional dependency: ``pip install ".[plot]"``). Every function draws on the
 ``ax`` it is given, or on a new figure when ``ax`` is None, and returns the
-matplotlib ``Axes`` so that the caller can restyle or save it. Nothing here
-calls ``plt.show()``: in a notebook the figure shows itself, in a script call
+matplotlib ``Axes`` so that the caller can restyle or save it. To display a
+figure, end the cell with ``dt.plot.show(ax)`` (:func:`show`): it shows the
+figure as a PNG under any matplotlib backend (the inline backend's automatic
+display does not happen under ``MPLBACKEND=Agg``, which tests and exports
+use), and closes it so that it is never shown twice. In a script, call
 ``ax.figure.savefig(...)``.
 
 Exact numbers stay exact on the page: payoffs and equilibrium probabilities
@@ -17,7 +20,7 @@ only for positions and colours.
 >>> from deterrence import plot
 >>> pd = dt.NormalFormGame.from_arrays([[3, 0], [5, 1]], [[3, 5], [0, 1]])
 >>> plot.payoff_heatmap(pd).get_title()
-'payoff table (colour: sum of payoffs)'
+'payoff table (lower left: Row, upper right: Column; * best response)'
 """
 from __future__ import annotations
 
@@ -32,7 +35,7 @@ from deterrence.solvers.repeated.folk import convex_hull, feasible_set, individu
 
 __all__ = ["sweep_map", "payoff_heatmap", "best_response_diagram", "payoff_polygon", "payoff_sets",
            "critical_delta_curve", "deterrence_map", "war_risk_curve", "noisy_trajectory",
-           "REGIMES", "REGIME_COLORS"]
+           "REGIMES", "REGIME_COLORS", "PAYOFF_CMAP", "show"]
 
 #: The three regimes of the deterrence map, in the order of their codes 0, 1, 2.
 REGIMES = ("mutual restraint", "contained tit-for-tat", "escalation/war")
@@ -56,6 +59,49 @@ def _new_axes(ax, figsize):
     import matplotlib.pyplot as plt
     _, ax = plt.subplots(figsize=figsize, layout="constrained")
     return ax
+
+
+def show(figure_or_axes, *, dpi=100):
+    """Display a figure (given by itself or by one of its Axes) once, under any backend.
+
+    In IPython or Jupyter the figure is rendered to PNG and displayed as an
+    image, then closed: the inline backend would otherwise show it a second
+    time, and a non-interactive backend (``MPLBACKEND=Agg``) would not show it
+    at all. Outside IPython it falls back to ``matplotlib.pyplot.show()``.
+    Returns None, so that a cell ending with ``dt.plot.show(ax)`` prints nothing else.
+
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> ax = _new_axes(None, (2, 2))
+    >>> show(ax)                      # no IPython here: pyplot.show(), a no-op under Agg
+    >>> show("not a figure")
+    Traceback (most recent call last):
+    ...
+    TypeError: show needs a matplotlib Figure or Axes, not str
+    """
+    import io
+
+    import matplotlib.pyplot as plt
+
+    figure = figure_or_axes
+    while figure is not None and not hasattr(figure, "savefig"):
+        figure = getattr(figure, "figure", None)
+    if figure is None:
+        raise TypeError(f"show needs a matplotlib Figure or Axes, not {type(figure_or_axes).__name__}")
+    try:
+        from IPython import get_ipython
+        from IPython.display import Image, display
+    except ImportError:
+        get_ipython = None
+    if get_ipython is None or get_ipython() is None:
+        plt.show()
+        return None
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    plt.close(figure)
+    display(Image(data=buffer.getvalue(), format="png"))
+    return None
 
 
 def _exact_game(game, what):
@@ -84,15 +130,52 @@ def _text_colour(rgba) -> str:
 # ---------------------------------------------------------------------------
 # payoff tables
 # ---------------------------------------------------------------------------
-def payoff_heatmap(game, player=None, ax=None, *, cmap="RdYlGn", fontsize=None, colorbar=True):
-    """Draw a two-player payoff table as a heat map, each cell annotated ``"u1, u2"``.
+def _best_response_cells(A, B):
+    """Cells where the row player's payoff is a best response (column-wise maximum), and
+    where the column player's is (row-wise maximum): the textbook's underlined payoffs.
 
-    Rows are the first player's actions, columns the second's. The colour is
-    the payoff of ``player`` (name or index) or, when ``player`` is None, the
-    sum of both payoffs (how good the outcome is for the pair). Colours are
-    centred on 0 when payoffs have both signs, so losses are red and gains
-    green. Annotations are exact (``"-5/2, 1"``). Symbolic games are drawn at
-    their parameters' default values.
+    >>> rows, cols = _best_response_cells(np.array([[3, 0], [5, 1]]), np.array([[3, 5], [0, 1]]))
+    >>> rows.tolist(), cols.tolist()
+    ([[False, False], [True, True]], [[False, True], [False, True]])
+    """
+    A, B = np.asarray(A, dtype=object), np.asarray(B, dtype=object)
+    rows = np.array([[A[r, c] == max(A[:, c]) for c in range(A.shape[1])] for r in range(A.shape[0])])
+    cols = np.array([[B[r, c] == max(B[r, :]) for c in range(B.shape[1])] for r in range(B.shape[0])])
+    return rows, cols
+
+
+def _zero_centred_norm(values):
+    """The colour scale of every payoff figure: symmetric about 0, so that 0 is always the
+    neutral middle colour (white in ``RdBu``), losses red and gains blue, in every figure.
+
+    >>> n = _zero_centred_norm([-10, 2])
+    >>> float(n(0)), float(n(-10)), float(n(10))
+    (0.5, 0.0, 1.0)
+    """
+    from matplotlib import colors
+
+    half = float(np.max(np.abs(np.asarray(values, dtype=float)))) or 1.0
+    return colors.CenteredNorm(vcenter=0.0, halfrange=half)
+
+
+#: The colour map of payoffs: red losses, white 0, blue gains (colour-blind safe, diverging).
+PAYOFF_CMAP = "RdBu"
+
+
+def payoff_heatmap(game, player=None, ax=None, *, cmap=PAYOFF_CMAP, fontsize=None, colorbar=True):
+    """Draw a two-player payoff table as a heat map of each player's incentives.
+
+    Rows are the first player's actions, columns the second's. With
+    ``player=None`` (the default) every cell is split along its diagonal: the
+    lower-left triangle is coloured by the row player's payoff and carries it,
+    the upper-right triangle the column player's. A payoff marked ``*`` is a
+    best response (the largest in its column for the row player, in its row
+    for the column player): a cell with two stars is a pure Nash equilibrium.
+    With ``player`` (name or index) the whole cell is coloured by that
+    player's payoff and annotated ``"u1, u2"``. The colour scale is the same
+    in every payoff figure: centred on 0 (white), losses red, gains blue.
+    Annotations are exact (``"-5/2"``). Symbolic games are drawn at their
+    parameters' default values.
 
     >>> import matplotlib
     >>> matplotlib.use("Agg")
@@ -104,33 +187,57 @@ def payoff_heatmap(game, player=None, ax=None, *, cmap="RdYlGn", fontsize=None, 
     ['0, 0', '-1/2, 1', '1, -1/2', '-10, -10']
     >>> ax.get_xlabel(), ax.get_ylabel()
     ('Iran', 'US')
+    >>> [t.get_text() for t in payoff_heatmap(g).texts]     # (row, column) payoffs per cell
+    ['0', '0', '-1/2*', '1*', '1*', '-1/2*', '-10', '-10']
     """
-    from matplotlib import colors
-
     game = _exact_game(game, "payoff_heatmap")
     A, B = game.payoff_arrays
     if player is None:
-        values = np.array(A + B, dtype=float)
-        what = "sum of payoffs"
+        values = np.array([A, B], dtype=float)
+        what = "payoff (lower left: " + str(game.players[0]) + ", upper right: " + str(game.players[1]) + ")"
     else:
         i = game.player_index(player)
         values = np.array(game.payoff_arrays[i], dtype=float)
         what = f"payoff of {game.players[i]}"
-    m, n = values.shape
-    ax = _new_axes(ax, (1.6 + 1.5 * n, 1.0 + 0.9 * m))
-    lo, hi = float(values.min()), float(values.max())
-    if lo < 0 < hi:
-        norm = colors.TwoSlopeNorm(vcenter=0, vmin=lo, vmax=hi)
-    else:
-        norm = colors.Normalize(vmin=lo, vmax=hi if hi > lo else lo + 1)
-    image = ax.imshow(values, cmap=cmap, norm=norm, aspect="auto")
+    m, n = A.shape
+    ax = _new_axes(ax, (1.8 + 1.6 * n, 1.2 + 1.0 * m))
+    norm = _zero_centred_norm(values)
     # Long fraction labels need a smaller font in big tables.
     size = fontsize or (11 if max(m, n) <= 3 else 9)
-    for r in range(m):
-        for c in range(n):
-            ax.text(c, r, f"{format_exact(A[r, c])}, {format_exact(B[r, c])}",
-                    ha="center", va="center", fontsize=size,
-                    color=_text_colour(image.cmap(image.norm(values[r, c]))))
+    if player is None:
+        from matplotlib.collections import PolyCollection
+
+        rows_best, cols_best = _best_response_cells(A, B)
+        triangles, colours = [], []
+        for r in range(m):
+            for c in range(n):
+                # image coordinates: y grows downwards, so "lower left" has the larger y
+                triangles.append([(c - 0.5, r - 0.5), (c - 0.5, r + 0.5), (c + 0.5, r + 0.5)])
+                colours.append(values[0, r, c])
+                triangles.append([(c - 0.5, r - 0.5), (c + 0.5, r - 0.5), (c + 0.5, r + 0.5)])
+                colours.append(values[1, r, c])
+        image = PolyCollection(triangles, array=np.array(colours), cmap=cmap, norm=norm,
+                               edgecolors="white", linewidths=0.8)
+        ax.add_collection(image)
+        ax.set_xlim(-0.5, n - 0.5)
+        ax.set_ylim(m - 0.5, -0.5)
+        for r in range(m):
+            for c in range(n):
+                for k, (dx, dy, best) in enumerate(((-0.22, 0.2, rows_best[r, c]),
+                                                    (0.22, -0.2, cols_best[r, c]))):
+                    v = (A, B)[k][r, c]
+                    ax.text(c + dx, r + dy, format_exact(v) + ("*" if best else ""),
+                            ha="center", va="center", fontsize=size,
+                            fontweight="bold" if best else "normal",
+                            color=_text_colour(image.cmap(norm(values[k, r, c]))))
+        ax.set_aspect("auto")
+    else:
+        image = ax.imshow(values, cmap=cmap, norm=norm, aspect="auto")
+        for r in range(m):
+            for c in range(n):
+                ax.text(c, r, f"{format_exact(A[r, c])}, {format_exact(B[r, c])}",
+                        ha="center", va="center", fontsize=size,
+                        color=_text_colour(image.cmap(image.norm(values[r, c]))))
     ax.set_xticks(range(n), game.actions[1])
     ax.set_yticks(range(m), game.actions[0])
     # Payoff tables are read with the column player's actions on top.
@@ -147,13 +254,17 @@ def payoff_heatmap(game, player=None, ax=None, *, cmap="RdYlGn", fontsize=None, 
         spine.set_visible(False)
     import textwrap
     title = textwrap.fill(game.title, 48) + "\n" if game.title else "payoff table "
-    ax.set_title(f"{title}(colour: {what})", fontsize=10, pad=8)
+    note = "; * best response" if player is None else ""
+    ax.set_title(f"{title}(colour: {what}{note})" if player is not None else
+                 f"{title}(lower left: {game.players[0]}, upper right: {game.players[1]}{note})",
+                 fontsize=10, pad=8)
     if colorbar:
-        bar = ax.figure.colorbar(image, ax=ax, label=what, shrink=0.9)
-        if lo < 0 < hi:
-            # A two-slope scale squeezes one side: tick both ends, 0 and the middle of the longer side.
-            ticks = sorted({lo, 0.0, hi, (lo if -lo > hi else hi) / 2})
-            bar.set_ticks(ticks, labels=[f"{t:g}" for t in ticks])
+        lo, hi = float(values.min()), float(values.max())
+        bar = ax.figure.colorbar(image, ax=ax, label="payoff" if player is None else what, shrink=0.9)
+        bar.ax.set_ylim(lo if lo < 0 else 0.0, hi if hi > 0 else 0.0)   # only the payoffs there are
+        # 0 always, and each end unless it would print over the 0
+        ticks = sorted({0.0} | {t for t in (lo, hi) if abs(t) > 0.08 * ((hi - lo) or 1.0)})
+        bar.set_ticks(ticks, labels=[f"{t:g}" for t in ticks])
     return ax
 
 
@@ -281,6 +392,30 @@ def best_response_diagram(game, ax=None, *, result=None, annotate=True):
     import textwrap
     ax.set_title(textwrap.fill(game.title or "best responses", 45), fontsize=10)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2, fontsize=8, frameon=False)
+    # A mixed equilibrium close to the edge (a costly war makes the aggressive action rare)
+    # puts both correspondences along the frame: magnify its corner in an inset.
+    near = [(x, y) for x, y in points if 0 < x < 1 and 0 < y < 1
+            and min(x, 1 - x, y, 1 - y) < Fraction(1, 10)]
+    if near:
+        x, y = near[0]
+        width = max(4 * float(min(x, 1 - x, y, 1 - y)), 0.02)
+        cx = min(max(float(x), width / 2), 1 - width / 2)
+        cy = min(max(float(y), width / 2), 1 - width / 2)
+        inset = ax.inset_axes([0.22, 0.22, 0.5, 0.5])
+        for segs, flat, colour, ls, _ in styles:
+            for (x0, y0), (x1, y1) in segs:
+                inset.plot([float(x0), float(x1)], [float(y0), float(y1)], color=colour, linestyle=ls,
+                           linewidth=3 if ls == "-" else 2.5)
+        inset.scatter([float(a) for a, _ in points], [float(b) for _, b in points], s=60,
+                      color="black", edgecolor="white", zorder=5)
+        inset.annotate(f"({format_exact(x)}, {format_exact(y)})", (float(x), float(y)), xytext=(-6, -10),
+                       textcoords="offset points", fontsize=8, ha="right", va="top")
+        inset.set_xlim(cx - width / 2, cx + width / 2)
+        inset.set_ylim(cy - width / 2, cy + width / 2)
+        inset.tick_params(labelsize=7)
+        inset.set_facecolor("white")
+        inset.set_title("magnified", fontsize=7)
+        ax.indicate_inset_zoom(inset, edgecolor="0.3")
     return ax
 
 
@@ -322,15 +457,21 @@ def payoff_polygon(vertices, ax=None, label=None, **kw):
     return ax
 
 
-def payoff_sets(game, delta=None, ax=None, *, mixed=True, label_points=True):
+def payoff_sets(game, delta=None, ax=None, *, mixed=True, label_points=True, zoom=None,
+                zoom_position=(0.56, 0.06, 0.4, 0.4)):
     """Draw the folk-theorem picture of a two-player game's repeated play.
 
     Layers: the feasible set (convex hull of the pure payoff pairs), the
     individually rational part of it (each player gets at least the minmax
     value, drawn as dashed lines), the pure payoff pairs labelled by their
-    action profiles, and, when ``delta`` is given and the repeated-game layer
-    provides :func:`deterrence.solvers.repeated.payoff_set.equilibrium_payoff_set`,
-    the equilibrium payoff set at that discount factor.
+    action profiles, and, when ``delta`` is given, the equilibrium payoff set
+    at that discount factor
+    (:func:`deterrence.solvers.repeated.payoff_set.equilibrium_payoff_set`).
+
+    ``zoom=((x0, x1), (y0, y1))`` adds an inset that magnifies that window
+    (at ``zoom_position``, in axes fractions), for outcomes crammed into a
+    corner of the picture: their labels are drawn in the inset, not on the
+    main axes, and the window is outlined on the main axes.
 
     >>> import matplotlib
     >>> matplotlib.use("Agg")
@@ -340,39 +481,72 @@ def payoff_sets(game, delta=None, ax=None, *, mixed=True, label_points=True):
     >>> ax = payoff_sets(pd)
     >>> ax.get_xlabel(), [p.get_label() for p in ax.patches]
     ('payoff of US', ['feasible payoffs', 'individually rational'])
+    >>> ax = payoff_sets(pd, zoom=((2.5, 5.5), (-0.5, 3.5)))
+    >>> inset = ax.child_axes[0]
+    >>> sorted(t.get_text() for t in inset.texts)
+    ['(hold, hold)', '(strike, hold)']
     """
     game = _exact_game(game, "payoff_sets")
     ax = _new_axes(ax, (6.0, 5.5))
     A, B = game.payoff_arrays
     points = [(A[idx], B[idx]) for idx in np.ndindex(A.shape)]
+    profiles = [(game.actions[0][i], game.actions[1][j]) for i, j in np.ndindex(A.shape)]
     feasible = feasible_set(game).vertices
     minmax = minmax_values(game, mixed=mixed).values
     rational = individually_rational_set(game, mixed=mixed).vertices
-    payoff_polygon(feasible, ax=ax, label="feasible payoffs", color="#bbbbbb", alpha=0.45)
-    payoff_polygon(rational, ax=ax, label="individually rational", color=_PALETTE[3], alpha=0.45)
-    if delta is not None:
-        _draw_equilibrium_set(game, delta, ax)
+    equilibrium = _equilibrium_set(game, delta) if delta is not None else None
     kind = "mixed" if mixed else "pure"
-    ax.axvline(float(minmax[0]), color="black", linestyle="--", linewidth=1,
-               label=f"minmax ({kind}): {game.players[0]} {format_exact(minmax[0])}, "
-                     f"{game.players[1]} {format_exact(minmax[1])}")
-    ax.axhline(float(minmax[1]), color="black", linestyle="--", linewidth=1)
-    ax.scatter([float(x) for x, _ in points], [float(y) for _, y in points], color="black",
-               s=20, zorder=5, label="pure outcomes")
+
+    def layers(target, legend_labels):
+        payoff_polygon(feasible, ax=target, label="feasible payoffs" if legend_labels else None,
+                       color="#bbbbbb", alpha=0.45)
+        payoff_polygon(rational, ax=target, label="individually rational" if legend_labels else None,
+                       color=_PALETTE[3], alpha=0.45)
+        if equilibrium is not None:
+            payoff_polygon(equilibrium, ax=target, color=_PALETTE[0], alpha=0.55, hatch="..",
+                           label=f"equilibrium payoffs at δ = {format_exact(delta)}" if legend_labels else None)
+        target.axvline(float(minmax[0]), color="black", linestyle="--", linewidth=1,
+                       label=(f"minmax ({kind}): {game.players[0]} {format_exact(minmax[0])}, "
+                              f"{game.players[1]} {format_exact(minmax[1])}") if legend_labels else None)
+        target.axhline(float(minmax[1]), color="black", linestyle="--", linewidth=1)
+        target.scatter([float(x) for x, _ in points], [float(y) for _, y in points], color="black",
+                       s=20, zorder=5, label="pure outcomes" if legend_labels else None)
+
+    layers(ax, True)
     ax.margins(0.12)
     ax.set_xlabel(f"payoff of {game.players[0]}")
     ax.set_ylabel(f"payoff of {game.players[1]}")
     ax.grid(alpha=0.3)
     ax.set_title(f"{game.title or 'payoff sets'}" + (f", δ = {format_exact(delta)}" if delta is not None else ""),
                  fontsize=10)
+    inside = [False] * len(points)
+    if zoom is not None:
+        (x0, x1), (y0, y1) = [(float(lo), float(hi)) for lo, hi in zoom]
+        inside = [x0 <= float(x) <= x1 and y0 <= float(y) <= y1 for x, y in points]
+        ax.margins(0.12)
+        ax.autoscale_view()
+        ax.set_xlim(ax.get_xlim())
+        ax.set_ylim(ax.get_ylim())
+        inset = ax.inset_axes(list(zoom_position))
+        layers(inset, False)
+        inset.set_xlim(x0, x1)
+        inset.set_ylim(y0, y1)
+        inset.tick_params(labelsize=7)
+        inset.grid(alpha=0.3)
+        inset.set_facecolor("white")
+        ax.indicate_inset_zoom(inset, edgecolor="0.3")
+        if label_points:
+            _label_points(inset, [p for p, k in zip(points, inside) if k],
+                          [q for q, k in zip(profiles, inside) if k], keep_limits=True)
     # Labels last: their placement measures the final layout.
     if label_points:
-        _label_points(ax, points, [(game.actions[0][i], game.actions[1][j]) for i, j in np.ndindex(A.shape)])
-    ax.legend(fontsize=8, loc="best")
+        _label_points(ax, [p for p, k in zip(points, inside) if not k],
+                      [q for q, k in zip(profiles, inside) if not k])
+    ax.legend(fontsize=8, loc="upper left" if zoom is not None else "best")
     return ax
 
 
-def _label_points(ax, points, profiles):
+def _label_points(ax, points, profiles, keep_limits=False):
     r"""Label payoff points with their action profiles, avoiding overlapping labels.
 
     Profiles with the same payoff pair share one label. Each label tries a
@@ -390,8 +564,9 @@ def _label_points(ax, points, profiles):
     names = {}
     for pt, prof in zip(points, profiles):
         names.setdefault(pt, []).append("(" + ", ".join(prof) + ")")
-    ax.margins(0.12)
-    ax.autoscale_view()
+    if not keep_limits:
+        ax.margins(0.12)
+        ax.autoscale_view()
     ax.set_xlim(ax.get_xlim())
     ax.set_ylim(ax.get_ylim())
     ax.figure.draw_without_rendering()   # run the layout engine, so positions are final
@@ -432,28 +607,19 @@ def _label_points(ax, points, profiles):
                         textcoords="offset points", fontsize=7, zorder=6, ha=near[0][1], va=near[0][2])
 
 
-def _draw_equilibrium_set(game, delta, ax):
-    """Overlay the equilibrium payoff set at ``delta`` if the repeated-game layer offers it.
+def _equilibrium_set(game, delta):
+    """The equilibrium payoff set at ``delta`` (a polygon, segment or point), as vertices.
 
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import deterrence as dt
     >>> pd = dt.NormalFormGame.from_arrays([[3, 0], [5, 1]], [[3, 5], [0, 1]])
-    >>> ax = _new_axes(None, (4, 3))
-    >>> _draw_equilibrium_set(pd, "3/4", ax)
-    >>> [p.get_label() for p in ax.patches]
-    ['equilibrium payoffs at δ = 3/4']
+    >>> len(_equilibrium_set(pd, "3/4")) >= 3
+    True
     """
-    import warnings
-    try:
-        from deterrence.solvers.repeated.payoff_set import equilibrium_payoff_set
-    except ImportError:
-        warnings.warn("deterrence.solvers.repeated.payoff_set is not available: "
-                      "the equilibrium payoff set is not drawn", stacklevel=3)
-        return
+    from deterrence.solvers.repeated.payoff_set import equilibrium_payoff_set
+
     found = equilibrium_payoff_set(game, delta)
-    payoff_polygon(getattr(found, "polygon", found), ax=ax, color=_PALETTE[0], alpha=0.55, hatch="..",
-                   label=f"equilibrium payoffs at δ = {format_exact(delta)}")
+    found = getattr(found, "polygon", found)
+    return list(getattr(found, "vertices", found))
 
 
 def _plain(value):
@@ -502,9 +668,12 @@ def critical_delta_curve(param_values, deltas, ax=None, xlabel="parameter",
     the future at least δ*: the region above the curve (and below 1). A δ*
     of None (or above 1) means restraint is not subgame perfect for any δ at
     that parameter value: the curve and the shading stop there (nothing is
-    interpolated across such a point), and the stretch between the nearest
-    values with a δ* is covered by a grey hatched band
-    "no δ* (never subgame perfect)".
+    interpolated across such a point), and the sampled values without a δ*
+    are covered by a grey hatched band "no δ* (never subgame perfect)". The
+    band covers only those values: between the last value without a δ* and
+    the next value with one, the boundary is not known from the samples, and
+    that stretch is left blank (include the exact boundary in
+    ``param_values`` to close it).
 
     >>> import matplotlib
     >>> matplotlib.use("Agg")
@@ -540,15 +709,15 @@ def critical_delta_curve(param_values, deltas, ax=None, xlabel="parameter",
                             label="restraint sustainable (δ ≥ δ*)" if k == 0 else None)
             ax.fill_between(xs, 0.0, ys, color=REGIME_COLORS[2], alpha=0.15,
                             label="restraint breaks down (δ < δ*)" if k == 0 else None)
-    # Missing δ*: from the last value with a δ* to the next one (where exactly δ* stops
-    # existing in between is unknown), hatched over the whole range of δ.
+    # Missing δ*: hatched exactly over the sampled values that have none. Between the last
+    # value without a δ* and the next value with one the boundary is unknown: left blank,
+    # never claimed for either side (sample more finely, or mark the exact boundary).
     first = True
+    span = float(x[-1] - x[0]) or 1.0
     for a, b in _runs(~ok):
-        left = x[a - 1] if a > 0 else x[a]
-        right = x[b] if b < len(x) else x[b - 1]
-        if right == left:       # a single missing point with nothing around it
-            span = (x[-1] - x[0]) or 1.0
-            left, right = left - span / 100, right + span / 100
+        left, right = x[a], x[b - 1]
+        if right == left:       # a single missing value: a thin band, so it is still visible
+            left, right = left - span / 200, right + span / 200
         ax.add_patch(Rectangle((left, 0.0), right - left, 1.0, facecolor="0.85", edgecolor="0.45",
                                hatch="///", linewidth=0, alpha=0.8, zorder=0.5,
                                label="no δ* (never subgame perfect)" if first else None))

@@ -151,7 +151,8 @@ def draw_tree(tree: GameTree, ax=None, equilibrium=None, fontsize: int = 9):
     grey (the threats that keep play on the path), and chance moves off the
     path stay thin. Move labels sit at the middle of their edges, and the
     layout is widened (by the widths of the payoff and move labels, leaf by
-    leaf) so that no two labels overlap. A new figure is sized to fit; on
+    leaf) so that no two labels overlap. The title says in which order the
+    payoffs at the leaves are written (the tree's players). A new figure is sized to fit; on
     given ``ax`` the fonts shrink (down to 5 pt) when the axes are too narrow.
 
     >>> import matplotlib
@@ -162,6 +163,8 @@ def draw_tree(tree: GameTree, ax=None, equilibrium=None, fontsize: int = 9):
     >>> ax = draw_tree(t, equilibrium=subgame_perfect(t)[0])
     >>> "Incumbent" in [x.get_text() for x in ax.texts]
     True
+    >>> ax.get_title().splitlines()[-1]
+    'payoffs at the leaves: (Entrant, Incumbent)'
     """
     pos = tree_layout(tree)
     xs = [x for x, _ in pos.values()]
@@ -231,8 +234,9 @@ def draw_tree(tree: GameTree, ax=None, equilibrium=None, fontsize: int = 9):
         # below the tree, where it cannot cover a node or a label
         ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=2,
                   fontsize=label_size, frameon=False)
-    if tree.title:
-        ax.set_title(tree.title)
+    # Every tree says in which order its payoffs are written.
+    order = "payoffs at the leaves: (" + ", ".join(str(p) for p in tree.players) + ")"
+    ax.set_title(f"{tree.title}\n{order}" if tree.title else order, fontsize=fontsize + 1)
     ax.set_axis_off()
     ax.set_xlim(lo, hi)
     ax.set_ylim(min(ys) - 0.55, 0.45)

@@ -1,0 +1,251 @@
+"""The lab: a local web page for students who do not write Python (``deterrence lab``).
+
+One picks the US–Iran model, a two-player game of the catalogue, or a payoff
+table typed in by hand; moves sliders for the parameters (the discount factor
+and the noise too, for the US–Iran model); and sees the equilibria, the
+report's headline, the war risk and a figure (the regime map of the US–Iran
+model, the payoff heat map of any other game) update. Every number on the
+page is computed by the library's public functions (``dt.solve``,
+``dt.explain``, ``dt.regime_map``, ``dt.plot``): the lab shows what the
+library computes, nothing of its own.
+
+Built with Panel (``pip install ".[lab]"``), a well-kept framework for data
+apps on top of Bokeh; panel is imported inside the functions, so importing
+this package stays cheap.
+
+>>> values = parameter_values({"W_iran": 50.0, "b_us": 2.0})
+>>> values
+{'W_iran': 50, 'b_us': 2}
+>>> parse_table("0, 0; -4, 2\\n2, -4; -1, -1").payoff(("row 2", "column 2"))
+(-1, -1)
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+
+import deterrence as dt
+
+US_IRAN = "US–Iran model (repeated, with noise)"
+CUSTOM = "my own payoff table"
+#: Discount factors offered by the δ slider: label -> exact value.
+DELTAS = {f"{k / 100:.2f}": Fraction(k, 100) for k in range(50, 100, 5)}
+DEFAULT_TABLE = "0, 0; -4, 2\n2, -4; -1, -1"
+
+__all__ = [
+    "CUSTOM",
+    "DELTAS",
+    "US_IRAN",
+    "game_view",
+    "make_app",
+    "parameter_values",
+    "parse_table",
+    "serve",
+    "us_iran_view",
+]
+
+
+def parameter_values(values: dict) -> dict:
+    """Slider values as exact numbers (a slider gives floats: 0.1 becomes 1/10).
+
+    >>> parameter_values({"q": 0.1, "n": 3.0})
+    {'q': Fraction(1, 10), 'n': 3}
+    """
+    out = {}
+    for name, v in values.items():
+        q = Fraction(str(v)) if isinstance(v, float) else Fraction(v)
+        out[name] = q.numerator if q.denominator == 1 else q
+    return out
+
+
+def parse_table(text: str, players=("Row", "Column")):
+    """A two-player game from text: one line per row action, cells separated by ``;``,
+    the two payoffs of a cell by ``,`` (numbers or fractions such as ``3/4``).
+
+    >>> g = parse_table("3, 3; 0, 5\\n5, 0; 1, 1")
+    >>> g.shape, g.actions[0]
+    ((2, 2), ('row 1', 'row 2'))
+    >>> parse_table("1, 2; 3")
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.GameError: row 1, cell 2: write two payoffs separated by a comma, got '3'
+    """
+    rows = [line for line in text.strip().splitlines() if line.strip()]
+    first, second = [], []
+    for r, line in enumerate(rows, 1):
+        cells = [c for c in line.split(";")]
+        a, b = [], []
+        for c, cell in enumerate(cells, 1):
+            parts = [p.strip() for p in cell.split(",")]
+            if len(parts) != 2 or not all(parts):
+                raise dt.GameError(f"row {r}, cell {c}: write two payoffs separated by a comma, got {cell.strip()!r}")
+            try:
+                a.append(Fraction(parts[0]))
+                b.append(Fraction(parts[1]))
+            except ValueError:
+                raise dt.GameError(f"row {r}, cell {c}: {cell.strip()!r} is not two numbers") from None
+        first.append(a)
+        second.append(b)
+    if not rows or len({len(r) for r in first}) != 1:
+        raise dt.GameError("every row of the table needs the same number of cells")
+    m, n = len(first), len(first[0])
+    return dt.NormalFormGame.from_arrays(first, second, players=list(players),
+                                         actions=[[f"row {i + 1}" for i in range(m)],
+                                                  [f"column {j + 1}" for j in range(n)]],
+                                         title="my own payoff table")
+
+
+def _equilibria_lines(result) -> list:
+    return [eq.describe() for eq in result.equilibria]
+
+
+def us_iran_view(delta, noise_per_thousand: int, values: dict) -> dict:
+    """What the page shows for the US–Iran model: equilibria of one round, the report's
+    headline, the war risk within the model's horizon, and the regime (from ``dt.explain``).
+
+    >>> view = us_iran_view(Fraction(9, 10), 20, {})
+    >>> view["regime"], round(view["war_risk"], 4)
+    ('mutual restraint', 0.0727)
+    """
+    noise = {"execution": Fraction(noise_per_thousand, 1000)} if noise_per_thousand else None
+    model = dt.us_iran_model(delta=delta, noise=noise, **values)
+    report = dt.explain(model)
+    stage = model.stage.with_defaults()
+    risk = report.section("miscalculation").data.get("war_probability_float") if noise else 0.0
+    return {"equilibria": _equilibria_lines(dt.solve(stage)), "headline": report.summary,
+            "war_risk": 1.0 if risk is None else float(risk), "within": model.within,
+            "regime": report.section("regime").data.get("regime")}
+
+
+def game_view(game) -> dict:
+    """What the page shows for any other two-player game: its equilibria and the report's headline.
+
+    >>> game_view(dt.load_game("prisoners_dilemma"))["equilibria"]
+    ['Row: D; Column: D  (payoffs 1, 1)']
+    """
+    exact = game.with_defaults() if game.is_symbolic else game
+    report = dt.explain(exact)
+    return {"equilibria": _equilibria_lines(dt.solve(exact)), "headline": report.summary or report.title}
+
+
+def _us_iran_figure(delta, values):
+    """The regime map over δ and Iran's cost of war, the chosen point starred."""
+    from matplotlib.figure import Figure
+
+    fixed = {k: v for k, v in values.items() if k != "W_iran"}
+    deltas = [k / 100 for k in range(50, 100, 2)]
+    costs = list(range(0, 101, 4))
+    fig = Figure(figsize=(6.4, 4.6), layout="constrained")
+    ax = fig.subplots()
+    dt.plot.sweep_map(dt.regime_map(("delta", deltas), ("W_iran", costs), **fixed), "regime", ax=ax,
+                      title="regimes over δ and Iran's cost of war (★ your choice)")
+    w = values.get("W_iran", dt.load_game("us_iran_stage").parameters["W_iran"])
+    ax.plot([float(delta)], [float(w)], marker="*", color="black", markersize=16)
+    ax.set_xlabel("discount factor δ")
+    ax.set_ylabel("W_iran")
+    return fig
+
+
+def _heatmap_figure(game):
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(6.4, 4.2), layout="constrained")
+    dt.plot.payoff_heatmap(game, ax=fig.subplots())
+    return fig
+
+
+def _two_player_catalogue() -> list:
+    from deterrence.io.catalogue import catalogue_names
+
+    names = []
+    for name in catalogue_names():
+        game = dt.load_game(name)
+        if isinstance(game, dt.NormalFormGame) and game.n_players == 2:
+            names.append(name)
+    return names
+
+
+def _slider(pn, name, default):
+    """A slider for one parameter: integers step by 1, fractions by 1/20."""
+    default = Fraction(default)
+    if default.denominator == 1:
+        top = max(10, 2 * int(default))
+        lo = min(0, int(default))
+        return pn.widgets.IntSlider(name=name, start=lo, end=top, step=1, value=int(default))
+    return pn.widgets.FloatSlider(name=name, start=0.0, end=max(1.0, 2 * float(default)), step=0.05,
+                                  value=float(default))
+
+
+def make_app():
+    """The lab's page (a Panel layout), with its widgets wired to the library."""
+    import panel as pn
+
+    choices = [US_IRAN] + _two_player_catalogue() + [CUSTOM]
+    game_select = pn.widgets.Select(name="game", options=choices, value=US_IRAN)
+    delta = pn.widgets.DiscreteSlider(name="discount factor δ", options=DELTAS, value=DELTAS["0.90"])
+    noise = pn.widgets.IntSlider(name="execution noise (per thousand)", start=0, end=100, step=1, value=20)
+    table = pn.widgets.TextAreaInput(name="payoff table (row: 'a, b; a, b')", value=DEFAULT_TABLE, height=100)
+    sliders = pn.Column()
+    headline = pn.pane.HTML("", sizing_mode="stretch_width")
+    equilibria = pn.pane.HTML("", sizing_mode="stretch_width")
+    risk = pn.pane.HTML("", sizing_mode="stretch_width")
+    figure = pn.pane.Matplotlib(None, dpi=80, tight=True, interactive=False)
+    status = pn.pane.HTML("", sizing_mode="stretch_width")
+
+    def current_game():
+        if game_select.value == CUSTOM:
+            return parse_table(table.value)
+        return dt.load_game("us_iran_stage" if game_select.value == US_IRAN else game_select.value)
+
+    def rebuild_sliders(*_):
+        sliders.clear()
+        if game_select.value == CUSTOM:
+            sliders.append(table)
+        else:
+            for name, default in current_game().parameters.items():
+                s = _slider(pn, name, default)
+                s.param.watch(update, "value_throttled" if "value_throttled" in s.param else "value")
+                sliders.append(s)
+        us_iran = game_select.value == US_IRAN
+        delta.visible = noise.visible = us_iran
+        update()
+
+    def update(*_):
+        import html
+        status.object = "<i>computing…</i>"
+        try:
+            values = parameter_values({s.name: s.value for s in sliders if s is not table})
+            if game_select.value == US_IRAN:
+                view = us_iran_view(delta.value, noise.value, values)
+                risk.object = (f"<p>Probability of all-out war within {view['within']} rounds: "
+                               f"<b class='lab-war-risk'>{view['war_risk']:.4f}</b> "
+                               f"(regime: <span class='lab-regime'>{html.escape(str(view['regime']))}</span>)</p>")
+                figure.object = _us_iran_figure(delta.value, values)
+            else:
+                game = current_game().subs(**values) if values else current_game()
+                view = game_view(game)
+                risk.object = "<p>War risk: computed for the US–Iran model (pick it above).</p>"
+                figure.object = _heatmap_figure(game)
+            headline.object = f"<h3 class='lab-headline'>{html.escape(view['headline'])}</h3>"
+            equilibria.object = ("<p><b>Equilibria</b> (exact, from <code>dt.solve</code>):</p><ul class='lab-equilibria'>"
+                                 + "".join(f"<li>{html.escape(x)}</li>" for x in view["equilibria"]) + "</ul>")
+            status.object = ""
+        except dt.DeterrenceError as err:
+            status.object = f"<p style='color:#b00'>{html.escape(str(err))}</p>"
+
+    game_select.param.watch(rebuild_sliders, "value")
+    delta.param.watch(update, "value")
+    noise.param.watch(update, "value")
+    table.param.watch(update, "value")
+    rebuild_sliders()
+    controls = pn.Column("## deterrence lab", game_select, delta, noise, sliders, width=340)
+    results = pn.Column(headline, risk, equilibria, figure, status, sizing_mode="stretch_width")
+    return pn.Row(controls, results, sizing_mode="stretch_width")
+
+
+def serve(port: int = 5006, open_browser: bool = True, address: str = "127.0.0.1"):
+    """Serve the lab on ``address:port`` until interrupted (Ctrl-C)."""
+    import panel as pn
+
+    origins = [f"{address}:{port}", f"localhost:{port}", f"127.0.0.1:{port}"]
+    pn.serve({"/": make_app}, port=port, address=address, show=open_browser, title="deterrence lab",
+             allow_websocket_origin=origins, threaded=False, start=True)

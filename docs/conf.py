@@ -1,0 +1,92 @@
+"""Sphinx configuration of the deterrence documentation.
+
+Build (warnings are errors): ``sphinx-build -W --keep-going -b html docs docs/_build/html``.
+
+The tutorials are the teaching notebooks, rendered with their outputs and
+figures: before the build, ``notebooks/build_versions.py`` writes and executes
+the instructor versions into ``docs/tutorials/`` (once: a notebook is run again
+only when its source is newer), so Sphinx itself never executes a notebook.
+"""
+import os
+import sys
+from pathlib import Path
+
+DOCS = Path(__file__).resolve().parent
+ROOT = DOCS.parent
+sys.path.insert(0, str(ROOT))
+
+import deterrence
+
+project = "deterrence"
+author = "the deterrence developers"
+copyright = "the deterrence developers, BSD 3-Clause"
+release = version = deterrence.__version__
+
+extensions = [
+    "myst_nb",
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.mathjax",
+    "sphinx.ext.viewcode",
+]
+myst_enable_extensions = ["dollarmath", "colon_fence"]
+nb_execution_mode = "off"          # the build step below executes the notebooks, once
+nb_merge_streams = True
+autosummary_generate = True
+autosummary_imported_members = False
+autodoc_default_options = {"members": True, "undoc-members": False, "show-inheritance": False}
+autodoc_member_order = "bysource"
+autodoc_typehints = "signature"
+add_module_names = False
+exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "**.ipynb_checkpoints", "api/generated/*.rst.tmp"]
+templates_path = ["_templates"]
+html_theme = "pydata_sphinx_theme"
+html_title = "deterrence"
+html_theme_options = {"navigation_with_keys": False, "show_toc_level": 2}
+html_static_path = []
+suppress_warnings = ["myst.header"]
+
+
+def _tutorials():
+    """Executed instructor versions of the notebooks in docs/tutorials/ (rebuilt when a source is newer)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("build_versions", ROOT / "notebooks" / "build_versions.py")
+    build_versions = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build_versions)
+    target = DOCS / "tutorials"
+    stale = [p.stem for p in sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
+             if not (target / p.name).exists() or (target / p.name).stat().st_mtime < p.stat().st_mtime]
+    if not stale:
+        return
+    out = DOCS / "_build" / "versions"
+    build_versions.build(out, run=True, names=stale, kinds=("instructor",))
+    target.mkdir(exist_ok=True)
+    for name in stale:
+        (target / f"{name}.ipynb").write_bytes((out / "instructor" / f"{name}.ipynb").read_bytes())
+
+
+if os.environ.get("DETERRENCE_DOCS_SKIP_TUTORIALS") != "1":
+    _tutorials()
+
+
+def _headings_to_rubrics(app, what, name, obj, options, lines):
+    """Module docstrings use small headings ("Steps", "References"); as sections they would
+    collide between pages (one label "steps" each), so they are shown as rubrics."""
+    if what != "module":
+        return
+    out, k = [], 0
+    while k < len(lines):
+        line = lines[k]
+        under = lines[k + 1] if k + 1 < len(lines) else ""
+        if line.strip() and under.strip() and set(under.strip()) <= set("-=~^") and len(under.strip()) >= len(line.strip()):
+            out += [f".. rubric:: {line.strip()}", ""]
+            k += 2
+            continue
+        out.append(line)
+        k += 1
+    lines[:] = out
+
+
+def setup(app):
+    app.connect("autodoc-process-docstring", _headings_to_rubrics)

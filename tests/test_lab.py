@@ -1,0 +1,123 @@
+"""``deterrence lab`` serves a page that answers a slider move with the library's numbers:
+started on a free loopback port, driven in headless Chromium, and stopped."""
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from browser import chromium
+
+import deterrence as dt
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Elements inside Panel's shadow roots: a breadth-first search through every shadow root.
+FIND = """
+const roots = [document], out = [];
+while (roots.length) {
+  const r = roots.shift();
+  r.querySelectorAll(arguments[0]).forEach(e => out.push(e));
+  r.querySelectorAll('*').forEach(e => { if (e.shadowRoot) roots.push(e.shadowRoot); });
+}
+return out;"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab():
+    """``deterrence lab --port P --no-browser`` in its own process group; stopped afterwards."""
+    port = free_port()
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+               MPLBACKEND="Agg")
+    proc = subprocess.Popen([sys.executable, "-m", "deterrence.cli", "lab", "--port", str(port), "--no-browser"],
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(url, timeout=5) as answer:
+                    assert answer.status == 200
+                    break
+            except OSError:
+                assert proc.poll() is None, proc.stdout.read().decode()
+                assert time.monotonic() < deadline, "the lab did not answer within 120 s"
+                time.sleep(0.5)
+        yield url
+    finally:
+        os.killpg(proc.pid, signal.SIGINT)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        proc.stdout.close()
+
+
+def wait_for_text(browser, selector, predicate, timeout=120):
+    deadline = time.monotonic() + timeout
+    while True:
+        found = [e.get_attribute("textContent") for e in browser.execute_script(FIND, selector)]
+        if found and predicate(found[0]):
+            return found[0]
+        assert time.monotonic() < deadline, (selector, found)
+        time.sleep(0.5)
+
+
+def library_war_risk(per_thousand) -> float:
+    """The war risk the library computes for the US–Iran model at δ = 9/10 (the lab's default)
+    under execution noise of ``per_thousand`` per thousand."""
+    model = dt.us_iran_model(delta=Fraction(9, 10), noise={"execution": Fraction(per_thousand, 1000)})
+    return float(dt.explain(model).section("miscalculation").data["war_probability_float"])
+
+
+def test_lab_answers_a_slider_move_with_the_librarys_war_risk(lab, tmp_path):
+    from selenium.webdriver.common.keys import Keys
+
+    before, after = library_war_risk(20), library_war_risk(16)
+    assert f"{before:.4f}" != f"{after:.4f}"          # the move must change what is shown
+    with chromium() as browser:
+        browser.get(lab)
+        shown = wait_for_text(browser, ".lab-war-risk", lambda t: t.strip() != "")
+        assert shown == f"{before:.4f}"
+        # the noise slider (per thousand, at 20): four steps left with the keyboard, as a student would
+        handle = browser.execute_script(FIND, ".noUi-handle")[0]
+        browser.execute_script("arguments[0].focus();", handle)
+        for _ in range(4):
+            browser.switch_to.active_element.send_keys(Keys.ARROW_LEFT)
+            time.sleep(0.3)
+        wait_for_text(browser, ".bk-slider-title", lambda t: t == "execution noise (per thousand): 16")
+        shown = wait_for_text(browser, ".lab-war-risk", lambda t: t == f"{after:.4f}")
+        browser.save_screenshot(str(tmp_path / "lab.png"))
+    assert shown == f"{after:.4f}"
+
+
+def test_lab_view_of_the_model_is_the_librarys():
+    from deterrence.lab import us_iran_view
+    view = us_iran_view(Fraction(7, 10), 20, {"W_iran": 40})
+    report = dt.explain(dt.us_iran_model(delta=Fraction(7, 10), noise={"execution": Fraction(1, 50)}, W_iran=40))
+    assert view["headline"] == report.summary
+    assert view["regime"] == report.section("regime").data["regime"]
+    assert view["war_risk"] == pytest.approx(report.section("miscalculation").data["war_probability_float"])
+    stage = dt.load_game("us_iran_stage").subs(W_iran=40)
+    assert view["equilibria"] == [e.describe() for e in dt.solve(stage).equilibria]
+
+
+def test_lab_shows_the_equilibria_of_a_typed_payoff_table():
+    from deterrence.lab import game_view, parse_table
+    game = parse_table("3, 3; 0, 5\n5, 0; 1, 1")
+    assert game_view(game)["equilibria"] == [e.describe() for e in dt.solve(game).equilibria]
+    with pytest.raises(dt.GameError, match="row 2"):
+        parse_table("1, 1; 2, 2\n3, 3; x, 4")
