@@ -11,7 +11,7 @@ import deterrence
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = Path(deterrence.__file__).resolve().parent
 #: the layers (setup.cfg's contract), top to bottom, and what may sit beside them
-LAYERS = ("cli", "plot", "analysis", "models", "solvers", "io", "core", "errors")
+LAYERS = ("cli", "lab", "plot", "analysis", "models", "solvers", "io", "core", "errors")
 DATA_PACKAGES = ("data",)    # package data (CSV files): no code but its __init__
 
 

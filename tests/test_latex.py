@@ -12,8 +12,8 @@ PYTHON_SPELLINGS = re.compile(r"Interval|Ropen|Lopen|Fraction\(|Max\(|Min\(|Empt
 
 def test_the_critical_delta_of_contained_tit_for_tat_is_an_interval_in_reading_form():
     stage = dt.load_game("us_iran_stage")
-    contained = list(dt.profile_from_section(stage.with_defaults()))
-    found = dt.critical_delta(stage, contained)
+    contained = list(dt.read_profile(stage.with_defaults()))
+    found = dt.critical_delta(stage, contained, noise="none")     # the threshold as intended
     assert found.critical == Fraction(3, 4)
     shown = to_latex(found.delta_set, variable="delta")
     assert shown == r"\delta \in \left[\frac{3}{4}, 1\right)"
@@ -21,7 +21,7 @@ def test_the_critical_delta_of_contained_tit_for_tat_is_an_interval_in_reading_f
     assert block.startswith("$\\delta^* = ") and block.endswith("$") and r"\frac{3}{4}" in block
     assert not PYTHON_SPELLINGS.search(block)
     # the empty set of plain tit-for-tat
-    assert to_latex(dt.critical_delta(stage, "tit_for_tat").delta_set) == r"\emptyset"
+    assert to_latex(dt.critical_delta(stage, "tit_for_tat", noise="none").delta_set) == r"\emptyset"
 
 
 def test_numbers_formulas_and_conditions():

@@ -104,22 +104,21 @@ def discount_factor_per_round(annual_rate, round_days):
 class StochasticGame:
     """An immutable discounted stochastic game (see the module docstring).
 
-    Parameters
-    ----------
-    players : names, in order.
-    states : state names, in order.
-    actions : one list of action labels per player, used in every state
-        unless ``state_actions[state]`` gives that state's own lists.
-    payoffs : ``{state: {profile key: [payoff per player]}}`` (wildcards allowed).
-    transitions : ``{state: {profile key: {next state: probability}}}`` for
-        every state that is not absorbing.
-    delta : discount factor per round (or give ``annual_discount_rate`` and
-        ``round_days``).
-    noise : ``{player: {intended: {realised: probability}}}`` in every state
-        where the intended action exists; ``state_noise[state][player]``
-        replaces it in one state.
-    parameters : declared parameters and default values (``None``: no
-        default); without it the names used in formulas are declared.
+    Arguments:
+
+    * ``players``: names, in order; ``states``: state names, in order;
+    * ``actions``: one list of action labels per player, used in every state
+      unless ``state_actions[state]`` gives that state's own lists;
+    * ``payoffs``: ``{state: {profile key: [payoff per player]}}`` (wildcards allowed);
+    * ``transitions``: ``{state: {profile key: {next state: probability}}}`` for
+      every state that is not absorbing;
+    * ``delta``: discount factor per round (or give ``annual_discount_rate`` and
+      ``round_days``);
+    * ``noise``: ``{player: {intended: {realised: probability}}}`` in every state
+      where the intended action exists; ``state_noise[state][player]``
+      replaces it in one state;
+    * ``parameters``: declared parameters and default values (``None``: no
+      default); without it the names used in formulas are declared.
 
     >>> pd = StochasticGame(["A", "B"], ["s"], [["C", "D"], ["C", "D"]],
     ...     payoffs={"s": {"C, C": [3, 3], "C, D": [0, 5], "D, C": [5, 0], "D, D": [1, 1]}},

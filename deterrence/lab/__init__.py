@@ -104,7 +104,7 @@ def us_iran_view(delta, noise_per_thousand: int, values: dict) -> dict:
 
     >>> view = us_iran_view(Fraction(9, 10), 20, {})
     >>> view["regime"], round(view["war_risk"], 4)
-    ('mutual restraint', 0.0727)
+    ('mutual restraint', 0.0734)
     """
     noise = {"execution": Fraction(noise_per_thousand, 1000)} if noise_per_thousand else None
     model = dt.us_iran_model(delta=delta, noise=noise, **values)

@@ -4,23 +4,19 @@ Each method lives in its own module and is imported only when used. Every
 method returns a :class:`~deterrence.solvers.result.SolveResult` that records
 the game, the parameter values it was solved at and the options.
 
-==================  ===============  =========================================
-method              games            what it returns
-==================  ===============  =========================================
-``"enumerate"``     normal form      every Nash equilibrium of a two-player
-                                     game, exactly: extreme equilibria,
-                                     cliques and components (default for two
-                                     players)
-``"pure"``          normal form      every pure equilibrium, n players
-                                     (default for n > 2)
-``"lemke_howson"``  normal form      one equilibrium, exact, lexicographic
-                                     pivoting
-``"zero_sum"``      normal form      the value and optimal strategies of a
-                                     zero-sum game
-``"subgame_perfect"`` tree           every subgame-perfect equilibrium
-                                     (default for trees)
-``"tree_nash"``     tree             Nash equilibria of the reduced normal form
-==================  ===============  =========================================
+Methods (the game types each accepts; :data:`METHODS` is the full list):
+
+* ``"enumerate"`` (normal form): every Nash equilibrium of a two-player game,
+  exactly: extreme equilibria, cliques and components (default for two players);
+* ``"pure"`` (normal form): every pure equilibrium, n players;
+* ``"nplayer"`` (normal form): every Nash equilibrium of a small n-player game,
+  exact or algebraic (default for three or more players);
+* ``"lemke_howson"`` (normal form): one equilibrium, exact, lexicographic pivoting;
+* ``"zero_sum"`` (normal form): the value and optimal strategies of a zero-sum game;
+* ``"subgame_perfect"`` (tree): every subgame-perfect equilibrium (default for trees);
+* ``"tree_nash"`` (tree): Nash equilibria of the reduced normal form;
+* ``"markov_perfect"`` (stochastic): Markov perfect equilibria, certified under the
+  game's noise (default for stochastic games).
 
 Adding a method is one entry in :data:`METHODS` (or a call to
 :func:`register_method`): its name, the module and function (which takes the
