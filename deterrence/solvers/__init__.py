@@ -8,7 +8,11 @@ method              what it returns
 ``"enumerate"``     every Nash equilibrium of a two-player game, exactly:
                     extreme equilibria, cliques and components (default
                     for two players)
-``"pure"``          every pure equilibrium, n players (default for n > 2)
+``"pure"``          every pure equilibrium, n players
+``"nplayer"``       every Nash equilibrium of a small n-player game, exact
+                    (algebraic where irrational; default for n > 2)
+``"nplayer_logit"`` one equilibrium of a larger n-player game (logit path,
+                    certified exactly)
 ``"lemke_howson"``  one equilibrium, exact, lexicographic pivoting
 ``"zero_sum"``      the value and optimal strategies of a zero-sum game
 ==================  =====================================================
@@ -26,6 +30,8 @@ METHODS = {
     "pure": ("deterrence.solvers.normal_form.pure", "pure_equilibria"),
     "lemke_howson": ("deterrence.solvers.normal_form.lemke_howson", "lemke_howson"),
     "zero_sum": ("deterrence.solvers.normal_form.zero_sum", "zero_sum_equilibrium"),
+    "nplayer": ("deterrence.solvers.normal_form.nplayer", "nplayer_equilibria"),
+    "nplayer_logit": ("deterrence.solvers.normal_form.nplayer_logit", "logit_path_equilibrium"),
     "subgame_perfect": ("deterrence.solvers.tree.backward_induction", "subgame_perfect"),
     "tree_nash": ("deterrence.solvers.tree.reduced_normal_form", "tree_nash"),
 }
@@ -45,7 +51,7 @@ def register_method(name: str, module: str, function: str) -> None:
 
 
 def default_method(game) -> str:
-    """``"enumerate"`` for two-player games, ``"pure"`` otherwise; a tree's own default.
+    """``"enumerate"`` for two-player games, ``"nplayer"`` otherwise; a tree's own default.
 
     >>> from deterrence import load_game
     >>> default_method(load_game("chicken")), default_method(load_game("entry_deterrence"))
@@ -54,7 +60,7 @@ def default_method(game) -> str:
     if hasattr(game, "n_players") and game.n_players == 2:
         return "enumerate"
     if hasattr(game, "n_players"):
-        return "pure"
+        return "nplayer"
     return getattr(game, "default_method", "enumerate")
 
 
