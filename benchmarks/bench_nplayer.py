@@ -29,10 +29,12 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from deterrence import NormalFormGame  # noqa: E402
-from deterrence.solvers.normal_form.nplayer import nplayer_equilibria  # noqa: E402
-from deterrence.solvers.normal_form.nplayer_logit import logit_path_equilibrium  # noqa: E402
-from timing import fmt_time as fmt, timed  # noqa: E402
+from timing import fmt_time as fmt
+from timing import timed
+
+from deterrence import NormalFormGame
+from deterrence.solvers.normal_form.nplayer import nplayer_equilibria
+from deterrence.solvers.normal_form.nplayer_logit import logit_path_equilibrium
 
 try:
     import pygambit  # noqa: F401

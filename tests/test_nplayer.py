@@ -10,19 +10,23 @@ from fractions import Fraction
 import numpy as np
 import pytest
 import sympy
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from peer import EXPECTED, HAVE_PEER_GAMES, PEER_DIR
 
 import deterrence as dt
 from deterrence.cli import main
 from deterrence.errors import TooLargeError
 from deterrence.solvers.certify import regrets
 from deterrence.solvers.normal_form.enumeration import all_equilibria
-from deterrence.solvers.normal_form.nplayer import (AlgebraicEquilibrium, RealAlgebraic,
-                                                    equilibria_on_supports, nplayer_equilibria)
+from deterrence.solvers.normal_form.nplayer import (
+    AlgebraicEquilibrium,
+    RealAlgebraic,
+    equilibria_on_supports,
+    nplayer_equilibria,
+)
 from deterrence.solvers.normal_form.nplayer_logit import logit_path_equilibrium
 from deterrence.solvers.normal_form.pure import pure_equilibria
-
-from peer import EXPECTED, HAVE_PEER_GAMES, PEER_DIR
 
 
 def game_of(payoffs, **kw):
@@ -74,8 +78,8 @@ def independently_certified(game, eq) -> bool:
             all(sum(s) == 1 and min(s) >= 0 for s in eq.strategies)
     for i, s in enumerate(eq.strategies):
         assert all(p >= 0 for p in s)
-        lo, hi = enclosure(sum(Fraction(float(p)) for p in s))  # rough: the sum is near 1
-        assert abs(lo - 1) < Fraction(1, 10**12)
+        lows, highs = zip(*(enclosure(p) for p in s))
+        assert sum(lows) <= 1 <= sum(highs)
         vals = interval_payoffs(game, eq.strategies, i)
         support = [a for a, p in enumerate(s) if p > 0]
         low = max(vals[a][0] for a in support)
@@ -103,7 +107,7 @@ def sympy_support_solutions(game):
             eqs.append(sum(xs[i]) - 1)
             unknowns += xs[i]
 
-        def value(i, a):
+        def value(i, a, xs=xs):
             total = 0
             for prof in itertools.product(*[range(k) for k in game.shape]):
                 if prof[i] != a:

@@ -55,13 +55,18 @@ from __future__ import annotations
 import itertools
 import math
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
 
 from deterrence.core.numbers import format_exact
-from deterrence.errors import GameError, NotAnEquilibriumError, SolverError, TooLargeError
+from deterrence.errors import (
+    GameError,
+    NotAnEquilibriumError,
+    SolverError,
+    TooLargeError,
+)
 from deterrence.solvers.certify import certified_equilibrium
 from deterrence.solvers.result import Equilibrium, SolveResult
 
@@ -95,7 +100,7 @@ class RealAlgebraic:
     ('x**2 - 2', (Fraction(1, 1), Fraction(2, 1)))
     """
 
-    __slots__ = ("_f", "_lo", "_hi", "_g", "_cache")
+    __slots__ = ("_cache", "_f", "_g", "_hi", "_lo")
 
     def __init__(self, f, interval, g):
         self._f, self._g = f, g
@@ -243,7 +248,7 @@ class RealAlgebraic:
         """A rational interval ``(a, b)`` holding this root and no other root of
         :attr:`minimal_polynomial`."""
         if "interval" not in self._cache:
-            self.minimal_polynomial
+            _ = self.minimal_polynomial  # computes the cached minimal polynomial
             poly = self._cache["minpoly"]
             isolating = [(Fraction(int(a.p), int(a.q)), Fraction(int(b.p), int(b.q)))
                          for (a, b), _ in poly.intervals()]
@@ -462,7 +467,7 @@ def equilibria_on_supports(game, supports, *, seed: int = 0) -> tuple:
     (['Row: 1/2 0 + 1/2 1; Column: 1/2 0 + 1/2 1  (payoffs 0, 0)'], None)
     """
     game._need_numeric("equilibria_on_supports")
-    supports = [tuple(sorted(set(int(a) for a in s))) for s in supports]
+    supports = [tuple(sorted({int(a) for a in s})) for s in supports]
     if len(supports) != game.n_players or any(not s or s[-1] >= k or s[0] < 0
                                                for s, k in zip(supports, game.shape)):
         raise GameError(f"supports must give a nonempty set of action indices for each of the "
@@ -590,13 +595,13 @@ def _shape_position(basis, unknowns):
     for c in range(1, 12):
         form = t - sum((c ** k) * x for k, x in enumerate(unknowns))
         g = sympy.groebner(list(radical) + [form], *unknowns, t, order="grevlex", domain="QQ")
-        found = _read_shape(g.fglm("lex").exprs, unknowns, t, substitute=False)
+        found = _read_shape(g.fglm("lex").exprs, unknowns, t)
         if found is not None:
             return found
     return None
 
 
-def _read_shape(exprs, unknowns, t, substitute=True):
+def _read_shape(exprs, unknowns, t):
     import sympy
     polys = [sympy.Poly(e, *unknowns, *([] if t in unknowns else [t]), domain="QQ") for e in exprs]
     others = [x for x in unknowns if x != t]
@@ -651,7 +656,7 @@ def _poly_value(poly, point) -> Fraction:
 
 
 def _rational_point(game, point, check) -> list:
-    positive, _, probs, _, supports = check
+    positive, _, probs, _, _ = check
     if any(_poly_value(p, point) <= 0 for p in positive):
         return []
     profile = [[_poly_value(p, point) if p is not None else 0 for p in row] for row in probs]
@@ -731,8 +736,7 @@ def _continuum(game, payoffs, supports, unknowns, equations, basis, check, rng):
     the supports tie with the support (the boundary of the set of equilibria
     within the solution set), each completed by random values if still free.
     """
-    import sympy
-    dimension, free = _dimension(basis, unknowns)
+    dimension, _ = _dimension(basis, unknowns)
     labels = tuple(tuple(game.actions[i][a] for a in s) for i, s in enumerate(supports))
     base = [e.as_expr() for e in equations]
     ties = [d.as_expr() for d in check[1]]
@@ -769,7 +773,7 @@ def _dimension(basis, unknowns) -> tuple:
     monomial of the (grevlex) basis lies in alone (Cox, Little, O'Shea ch. 9)."""
     if basis is None:
         return len(unknowns), list(unknowns)
-    leads = [set(x for x, e in zip(unknowns, p.LM(order="grevlex").exponents) if e)
+    leads = [{x for x, e in zip(unknowns, p.LM(order="grevlex").exponents) if e}
              for p in basis.polys]
     for size in range(len(unknowns), -1, -1):
         for subset in itertools.combinations(unknowns, size):
@@ -791,5 +795,12 @@ def _simplex_sample(supports, unknowns, rng) -> dict:
     return values
 
 
-__all__ = ["nplayer_equilibria", "equilibria_on_supports", "RealAlgebraic", "AlgebraicEquilibrium", "Continuum",
-           "NPlayerResult", "DEFAULT_LIMIT"]
+__all__ = [
+    "DEFAULT_LIMIT",
+    "AlgebraicEquilibrium",
+    "Continuum",
+    "NPlayerResult",
+    "RealAlgebraic",
+    "equilibria_on_supports",
+    "nplayer_equilibria",
+]

@@ -72,8 +72,8 @@ def logit_path_equilibrium(game, *, max_lambda: float = MAX_LAMBDA) -> NPlayerRe
         if found is not None:
             return NPlayerResult(equilibria=(found,), method="nplayer_logit", exact=True,
                                  complete=False, players=game.players, actions=game.actions,
-                                 notes=(f"one equilibrium: the logit path's limit, certified exactly "
-                                        f"on its support (reached at lambda {lam:.3g})",))
+                                 notes=((f"one equilibrium: the logit path's limit, certified exactly "
+                                         f"on its support (reached at lambda {lam:.3g})"),))
     raise SolverError(f"the logit path reached lambda {max_lambda:g} without an equilibrium "
                       "that could be certified exactly; use method 'nplayer' (all equilibria)")
 
@@ -130,9 +130,7 @@ def _residual_and_jacobian(tensors, z, lam, sizes):
 def _tangent(J, previous):
     _, _, vt = np.linalg.svd(J)
     t = vt[-1]
-    if previous is not None and t @ previous < 0:
-        t = -t
-    elif previous is None and t[-1] < 0:
+    if previous is not None and t @ previous < 0 or previous is None and t[-1] < 0:
         t = -t
     return t
 
