@@ -337,3 +337,30 @@ def test_logit_path_equilibrium_is_among_all_equilibria():
     every = nplayer_equilibria(game)
     assert any(as_floats(e) == as_floats(eq) for e in every)
     assert len(logit_path_equilibrium(cycle_game())) == 1
+
+
+# ------------------------------------------- the solver of one support system
+def test_shape_position_separates_points_and_takes_radicals():
+    from deterrence.solvers.normal_form.nplayer import _shape_position
+    x, y = sympy.symbols("x y")
+    # four points (+-1, +-1): y alone does not separate them, a linear form does
+    t, coordinates, h = _shape_position(sympy.groebner([x**2 - 1, y**2 - 1], x, y, order="grevlex"), [x, y])
+    points = {(float(sympy.Poly(coordinates[0], t).eval(r)), float(sympy.Poly(coordinates[1], t).eval(r)))
+              for r in sympy.Poly(h, t).real_roots()}
+    assert points == {(1.0, 1.0), (1.0, -1.0), (-1.0, 1.0), (-1.0, -1.0)}
+    # a non-radical ideal (the origin, with multiplicity 3)
+    t, coordinates, h = _shape_position(sympy.groebner([x**2, x * y, y**2], x, y, order="grevlex"), [x, y])
+    roots = set(sympy.Poly(h, t).real_roots())
+    assert {(sympy.Poly(coordinates[0], t).eval(r), sympy.Poly(coordinates[1], t).eval(r)) for r in roots} == {(0, 0)}
+
+
+def test_real_algebraic_comparisons_and_digits():
+    t = sympy.Symbol("t")
+    f = sympy.Poly(t**2 - 2, t, domain="QQ")
+    root2 = RealAlgebraic(f, (1, 2), sympy.Poly(t, t, domain="QQ"))
+    half = RealAlgebraic(f, (1, 2), sympy.Poly(t / 2, t, domain="QQ"))          # 1/sqrt(2)
+    other = RealAlgebraic(sympy.Poly(t**2 - 3, t, domain="QQ"), (1, 2), sympy.Poly(t, t, domain="QQ"))
+    assert half < root2 < other and root2 != Fraction(7, 5) and root2 > 1
+    assert half.minimal_polynomial == "2*x**2 - 1"
+    assert str(other) == str(sympy.sqrt(3).evalf(26))[:26]
+    assert abs(float(root2) - 2 ** 0.5) < 1e-15

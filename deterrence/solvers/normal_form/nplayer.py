@@ -30,8 +30,9 @@ Steps
    (step 7); a zero-dimensional one is converted (FGLM) to a lexicographic basis
    in shape position ``x_j = g_j(t), h(t) = 0``, with ``t`` the last unknown or,
    if that does not separate the solutions, a new unknown ``t = c . x`` for
-   integer ``c``. A non-radical ideal is first made radical by adding the
-   square-free parts of its univariate eliminants (Seidenberg's lemma).
+   integer ``c``. If a few ``c`` fail (a non-radical ideal need not have a
+   shape basis), the ideal is made radical by adding the square-free parts of
+   its univariate eliminants (Seidenberg's lemma) and more ``c`` are tried.
 5. ``h`` is factored over the rationals. A linear factor gives a rational
    point (Fractions). For an irreducible factor ``f`` of degree >= 2, each real
    root is isolated in a rational interval (sympy's real root isolation), and
@@ -202,8 +203,15 @@ class RealAlgebraic:
         exponent = math.floor(math.log10(mag)) if mag else 0
         lo, hi = self.enclosure(Fraction(1, 10) ** (digits - exponent + 2))
         mid = (lo + hi) / 2
+        if mid and abs(mid) >= Fraction(10) ** (exponent + 1):
+            exponent += 1
+        elif mid and abs(mid) < Fraction(10) ** exponent:
+            exponent -= 1
         scale = Fraction(10) ** (digits - 1 - exponent)
         n = round(mid * scale)
+        if len(str(abs(n))) > digits:        # rounded up to the next power of ten
+            exponent += 1
+            n = round(n / 10)
         text = str(abs(n)).rjust(digits, "0")
         point = exponent + 1
         if point <= 0:
@@ -583,18 +591,21 @@ def _solve_zero_dimensional(game, basis, unknowns, check) -> list:
 
 
 def _shape_position(basis, unknowns):
-    """``(t, [g_j(t) per unknown], h(t))`` with ``x_j = g_j(t)`` on every solution and
-    ``h`` square-free, or None."""
+    """``(t, [g_j(t) per unknown], h(t))`` with ``x_j = g_j(t)`` on every solution,
+    or None. ``x_j - g_j(t)`` and ``h`` generate the ideal, so its solutions are
+    exactly the points ``g(t0)`` at the roots ``t0`` of ``h`` (multiplicities aside)."""
     import sympy
     lex = basis.fglm("lex")
     found = _read_shape(lex.exprs, unknowns, unknowns[-1])
     if found is not None:
         return found
-    radical = _radical(basis, unknowns)
     t = sympy.Symbol("t_sep")
-    for c in range(1, 12):
+    generators = list(basis.exprs)
+    for c in range(2, 14):
+        if c == 5:          # a non-radical ideal need not have a shape basis: use its radical
+            generators = _radical(basis, unknowns)
         form = t - sum((c ** k) * x for k, x in enumerate(unknowns))
-        g = sympy.groebner(list(radical) + [form], *unknowns, t, order="grevlex", domain="QQ")
+        g = sympy.groebner(generators + [form], *unknowns, t, order="grevlex", domain="QQ")
         found = _read_shape(g.fglm("lex").exprs, unknowns, t)
         if found is not None:
             return found
@@ -617,8 +628,6 @@ def _read_shape(exprs, unknowns, t):
             return None
         coordinates[x] = sympy.Poly(-rest.as_expr(), t, domain="QQ")
     hp = sympy.Poly(h.as_expr(), t, domain="QQ")
-    if hp.degree() > 0 and sympy.gcd(hp, hp.diff(t)).degree() > 0:
-        return None           # not radical: retry with the radical
     if t in unknowns:
         coordinates[t] = sympy.Poly(t, t, domain="QQ")
     return t, [coordinates[x] for x in unknowns], hp
