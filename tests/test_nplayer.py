@@ -364,3 +364,20 @@ def test_real_algebraic_comparisons_and_digits():
     assert half.minimal_polynomial == "2*x**2 - 1"
     assert str(other) == str(sympy.sqrt(3).evalf(26))[:26]
     assert abs(float(root2) - 2 ** 0.5) < 1e-15
+
+
+def test_flint_groebner_bases_equal_sympy_ones():
+    from deterrence.solvers.normal_form.nplayer import _groebner
+    rng = np.random.default_rng(4)
+    x = sympy.symbols("x0:4")
+    for trial in range(20):
+        m = 2 + trial % 3
+        eqs = [sum(int(rng.integers(-5, 6)) * x[i] * x[j] for i in range(m) for j in range(i, m)
+                   if rng.random() < 0.4) + sum(int(rng.integers(-3, 4)) * x[i] for i in range(m))
+               + int(rng.integers(-3, 4)) for _ in range(m)]
+        if trial % 5 == 0:
+            eqs[-1] = 2 * eqs[0]                       # a positive-dimensional system
+        ours = _groebner(eqs, list(x[:m]))
+        theirs = sympy.groebner(eqs, *x[:m], order="grevlex", domain="QQ")
+        assert ours.exprs == theirs.exprs
+        assert ours.is_zero_dimensional == theirs.is_zero_dimensional

@@ -186,6 +186,7 @@ EXAMPLES = int(os.environ.get("DETERRENCE_HYPOTHESIS_EXAMPLES", "60"))
 HYP = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 NORMAL_FORM_METHODS = ("enumerate", "pure", "lemke_howson", "zero_sum")
 TREE_METHODS = ("subgame_perfect", "tree_nash")
+N_PLAYER_METHODS = ("nplayer", "nplayer_logit")        # their property tests: tests/test_nplayer.py
 RECORD = os.environ.get("DETERRENCE_RELIABILITY_REPORT")
 COUNTS = {"games": 0, "equilibria": 0}
 
@@ -205,7 +206,7 @@ def random_game(draw):
 
 
 def test_the_method_registry_is_the_one_tested():
-    assert set(METHODS) == set(NORMAL_FORM_METHODS) | set(TREE_METHODS)
+    assert set(METHODS) == set(NORMAL_FORM_METHODS) | set(TREE_METHODS) | set(N_PLAYER_METHODS)
 
 
 @HYP
