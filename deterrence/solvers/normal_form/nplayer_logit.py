@@ -72,8 +72,8 @@ def logit_path_equilibrium(game, *, max_lambda: float = MAX_LAMBDA) -> NPlayerRe
         if found is not None:
             return NPlayerResult(equilibria=(found,), method="nplayer_logit", exact=True,
                                  complete=False, players=game.players, actions=game.actions,
-                                 notes=((f"one equilibrium: the logit path's limit, certified exactly "
-                                         f"on its support (reached at lambda {lam:.3g})"),))
+                                 notes=((f"one equilibrium, certified exactly, on the support guessed from the "
+                                         f"logit path at lambda {lam:.3g}"),))
     raise SolverError(f"the logit path reached lambda {max_lambda:g} without an equilibrium "
                       "that could be certified exactly; use method 'nplayer' (all equilibria)")
 
