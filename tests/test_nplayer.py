@@ -381,3 +381,19 @@ def test_flint_groebner_bases_equal_sympy_ones():
         theirs = sympy.groebner(eqs, *x[:m], order="grevlex", domain="QQ")
         assert ours.exprs == theirs.exprs
         assert ours.is_zero_dimensional == theirs.is_zero_dimensional
+
+
+def test_positive_dimensional_systems_without_equilibria_are_decided_by_lp():
+    # A and C are indifferent everywhere; B gains only from (A plays 1, B plays 0)
+    u = [np.zeros((2, 2, 2), dtype=object) for _ in range(3)]
+    for a, b, c in np.ndindex(2, 2, 2):
+        u[1][a, b, c] = int(a == 1 and b == 0)
+    game = dt.NormalFormGame(u, players=["A", "B", "C"])
+    result = dt.solve(game)
+    assert result.complete and any("hold no equilibrium" in n for n in result.notes)
+    # with A mixing, B playing 1 is never a best response: no continuum there
+    assert not [c for c in result.continua if len(c.supports[0]) == 2 and c.supports[1] == ("1",)]
+    for c in result.continua:
+        assert independently_certified(game, c.sample)
+    # B playing 0 with A mixing and C anything is a 2-dimensional set of equilibria
+    assert [c.dimension for c in result.continua if c.supports == (("0", "1"), ("0",), ("0", "1"))] == [2]

@@ -45,7 +45,12 @@ Steps
    since ``f`` is irreducible, ``r(t0) = 0`` exactly when ``f`` divides ``r``,
    and otherwise the sign is read from interval arithmetic on the isolating
    interval, bisected until it excludes zero (it always does eventually).
-7. A positive-dimensional system is reported as a :class:`Continuum` (its
+7. A positive-dimensional system is decided exactly when its solution set is
+   an affine space on which the conditions are linear: a linear program
+   (sympy's exact simplex) maximises the smallest support probability subject
+   to the best-response conditions; a positive optimum is an equilibrium
+   (certified), otherwise the system holds none. Otherwise, and when the LP
+   finds equilibria, the system is reported as a :class:`Continuum` (its
    support, dimension and defining equations), never dropped: a maximal set of
    independent unknowns is fixed at rational points drawn from the simplex
    (seeded), the rest solved as above, and the first sample that is a certified
@@ -438,13 +443,15 @@ def nplayer_equilibria(game, *, limit: int | None = None, seed: int = 0) -> NPla
             f"(each needs a polynomial system solved exactly); pass limit={count} to try anyway")
     payoffs = [_integer_payoffs(game.payoff_array(i)) for i in range(game.n_players)]
     rng = random.Random(seed)
-    equilibria, continua = [], []
+    equilibria, continua, empty = [], [], 0
     for supports in _support_profiles(game.shape):
         if _conditionally_dominated(payoffs, supports):
             continue
         found, continuum = _equilibria_on_support(game, payoffs, supports, rng)
         equilibria += found
-        if continuum is not None:
+        if continuum is EMPTY:
+            empty += 1
+        elif continuum is not None:
             continua.append(continuum)
     equilibria.sort(key=lambda e: [[float(p) for p in s] for s in e.strategies], reverse=True)
     complete = all(c.sample is not None for c in continua)
@@ -452,6 +459,9 @@ def nplayer_equilibria(game, *, limit: int | None = None, seed: int = 0) -> NPla
     if continua:
         notes.append(f"{len(continua)} positive-dimensional solution set(s): a degenerate game "
                      "with continua of equilibria (see continua)")
+    if empty:
+        notes.append(f"{empty} positive-dimensional support system(s) hold no equilibrium "
+                     "(decided exactly by linear programming)")
     if not complete:
         notes.append("a continuum without a sampled equilibrium may be empty: the list is "
                      "complete only up to those sets")
@@ -482,7 +492,8 @@ def equilibria_on_supports(game, supports, *, seed: int = 0) -> tuple:
         raise GameError(f"supports must give a nonempty set of action indices for each of the "
                         f"{game.n_players} players, got {supports}")
     payoffs = [_integer_payoffs(game.payoff_array(i)) for i in range(game.n_players)]
-    return _equilibria_on_support(game, payoffs, supports, random.Random(seed))
+    found, continuum = _equilibria_on_support(game, payoffs, supports, random.Random(seed))
+    return found, (None if continuum is EMPTY else continuum)
 
 
 def _integer_payoffs(arr) -> np.ndarray:
@@ -782,6 +793,12 @@ def _continuum(game, payoffs, supports, unknowns, equations, basis, check, rng):
     dimension, _ = _dimension(basis, unknowns)
     labels = tuple(tuple(game.actions[i][a] for a in s) for i, s in enumerate(supports))
     base = [e.as_expr() for e in equations]
+    decided = _linear_feasibility(game, basis, unknowns, check)
+    if decided is EMPTY:
+        return EMPTY
+    if decided is not None:
+        return Continuum(supports=labels, dimension=dimension, unknowns=tuple(map(str, unknowns)),
+                         equations=tuple(str(e) for e in base), sample=decided)
     ties = [d.as_expr() for d in check[1]]
     extras = [[]] * CONTINUUM_SAMPLES
     for r in range(1, min(dimension, len(ties)) + 1):
@@ -794,6 +811,52 @@ def _continuum(game, payoffs, supports, unknowns, equations, basis, check, rng):
             break
     return Continuum(supports=labels, dimension=dimension, unknowns=tuple(map(str, unknowns)),
                      equations=tuple(str(e) for e in base), sample=sample)
+
+
+#: Marks a positive-dimensional support system proved to hold no equilibrium.
+EMPTY = "empty"
+
+
+def _linear_feasibility(game, basis, unknowns, check):
+    """Decide exactly, by linear programming, whether a positive-dimensional system
+    holds an equilibrium, when it can: the solution set is an affine space (a
+    linear basis) on which every condition is linear. Maximise ``e`` subject to
+    each support probability ``>= e`` and each deviation ``<= 0`` (sympy's exact
+    simplex method): an equilibrium exists iff the maximum is positive, and the
+    optimal point is one (certified). Returns that equilibrium, :data:`EMPTY`,
+    or ``None`` when the test does not apply."""
+    import sympy
+    from sympy.solvers.simplex import InfeasibleLPError, lpmax
+    positive, nonpositive = check[0], check[1]
+    exprs = [] if basis is None else [p.as_expr() for p in basis.polys]
+    if any(sympy.Poly(e, *unknowns).total_degree() > 1 for e in exprs):
+        return None
+    solution = sympy.solve(exprs, unknowns, dict=True) if exprs else [{}]
+    if not solution:
+        return EMPTY
+    (solution,) = solution
+    slack = sympy.Dummy("slack")
+    constraints = [slack <= 1]
+    for p, sense in [(p, 1) for p in positive] + [(d, -1) for d in nonpositive]:
+        expr = sympy.expand(p.as_expr().subs(solution))
+        free = sorted(expr.free_symbols, key=str)
+        if free and sympy.Poly(expr, *free).total_degree() > 1:
+            return None
+        constraints.append(expr >= slack if sense == 1 else expr <= 0)
+    constraints = [c for c in constraints if c is not sympy.true]
+    if any(c is sympy.false for c in constraints):
+        return EMPTY
+    try:
+        best, point = lpmax(slack, constraints)
+    except InfeasibleLPError:
+        return EMPTY
+    if best <= 0:
+        return EMPTY
+    values = {x: sympy.sympify(solution.get(x, x)).subs(point) for x in unknowns}
+    values = {x: v.subs({y: 0 for y in v.free_symbols}) for x, v in values.items()}
+    rational = {x: Fraction(int(v.p), int(v.q)) for x, v in values.items()}
+    found = _rational_point(game, rational, check)
+    return found[0] if found else None
 
 
 def _sample(game, system, unknowns, check, rng, supports) -> list:
