@@ -56,6 +56,10 @@ _LAZY = {
     "grim_trigger": "deterrence.core.strategies",
     "read_profile": "deterrence.core.repeated",
     "to_latex": "deterrence.core.latex",
+    # n-player games
+    "nplayer_equilibria": "deterrence.solvers.normal_form.nplayer",
+    "RealAlgebraic": "deterrence.solvers.normal_form.nplayer",
+    "logit_path_equilibrium": "deterrence.solvers.normal_form.nplayer_logit",
     # stochastic games
     "StochasticGame": "deterrence.core.stochastic",
     "discount_factor_per_round": "deterrence.core.stochastic",

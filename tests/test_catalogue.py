@@ -27,7 +27,7 @@ def test_entry_claims_hold(name):
     result = dt.solve(game)
     assert result.exact and result.complete
     assert len(result.equilibria) == game.claims["num_equilibria"]
-    pure = sorted(tuple(e.support(i)[0] for i in range(2)) for e in result.pure)
+    pure = sorted(tuple(e.support(i)[0] for i in range(game.n_players)) for e in result.pure)
     assert pure == sorted(tuple(p) for p in game.claims["pure_equilibria"])
 
 

@@ -58,7 +58,7 @@ def test_method_pure_for_three_players_is_said(tmp_path, capsys):
     import numpy as np
     path = tmp_path / "three.json"
     write_game(NormalFormGame.from_payoff_arrays([np.ones((2, 2, 2), int)] * 3), path)
-    assert main(["solve", str(path)]) == 0
+    assert main(["solve", str(path), "--method", "pure"]) == 0
     assert "pure equilibria only" in capsys.readouterr().out
 
 

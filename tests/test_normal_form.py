@@ -32,8 +32,9 @@ def test_zero_sum_from_a_alone():
 def test_three_players():
     g = NormalFormGame.from_payoff_arrays([np.ones((2, 2, 2), int)] * 3)
     assert g.players == ("Player 1", "Player 2", "Player 3")
-    assert len(dt.solve(g).equilibria) == 8  # all-tied: every pure profile
-    assert "pure" in dt.solve(g).method
+    result = dt.solve(g)
+    assert len(result.equilibria) == 8  # all-tied: every pure profile, and every mixture ...
+    assert result.method == "nplayer" and len(result.continua) == 19  # ... in the continua
 
 
 def test_immutable():

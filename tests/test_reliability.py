@@ -187,6 +187,7 @@ HYP = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[Heal
 NORMAL_FORM_METHODS = ("enumerate", "pure", "lemke_howson", "zero_sum")
 TREE_METHODS = ("subgame_perfect", "tree_nash")
 STOCHASTIC_METHODS = ("markov_perfect",)
+N_PLAYER_METHODS = ("nplayer", "nplayer_logit")        # their property tests: tests/test_nplayer.py
 RECORD = os.environ.get("DETERRENCE_RELIABILITY_REPORT")
 COUNTS = {"games": 0, "equilibria": 0}
 
@@ -206,7 +207,8 @@ def random_game(draw):
 
 
 def test_the_method_registry_is_the_one_tested():
-    assert set(METHODS) == set(NORMAL_FORM_METHODS) | set(TREE_METHODS) | set(STOCHASTIC_METHODS)
+    assert set(METHODS) == (set(NORMAL_FORM_METHODS) | set(TREE_METHODS) | set(STOCHASTIC_METHODS)
+                            | set(N_PLAYER_METHODS))
 
 
 @HYP

@@ -11,6 +11,8 @@ Methods (the game types each accepts; :data:`METHODS` is the full list):
 * ``"pure"`` (normal form): every pure equilibrium, n players;
 * ``"nplayer"`` (normal form): every Nash equilibrium of a small n-player game,
   exact or algebraic (default for three or more players);
+* ``"nplayer_logit"`` (normal form): one equilibrium of a larger n-player game (logit
+  path, certified exactly);
 * ``"lemke_howson"`` (normal form): one equilibrium, exact, lexicographic pivoting;
 * ``"zero_sum"`` (normal form): the value and optimal strategies of a zero-sum game;
 * ``"subgame_perfect"`` (tree): every subgame-perfect equilibrium (default for trees);
@@ -65,6 +67,9 @@ METHODS = {
     "pure": Method("deterrence.solvers.normal_form.pure", "pure_equilibria", ("normal_form",)),
     "lemke_howson": Method("deterrence.solvers.normal_form.lemke_howson", "lemke_howson", ("normal_form",)),
     "zero_sum": Method("deterrence.solvers.normal_form.zero_sum", "zero_sum_equilibrium", ("normal_form",)),
+    "nplayer": Method("deterrence.solvers.normal_form.nplayer", "nplayer_equilibria", ("normal_form",)),
+    "nplayer_logit": Method("deterrence.solvers.normal_form.nplayer_logit", "logit_path_equilibrium",
+                            ("normal_form",)),
     "subgame_perfect": Method("deterrence.solvers.tree.backward_induction", "subgame_perfect", ("tree",)),
     "tree_nash": Method("deterrence.solvers.tree.reduced_normal_form", "tree_nash", ("tree",)),
     "markov_perfect": Method("deterrence.solvers.stochastic.markov_perfect", "markov_perfect", ("stochastic",)),
@@ -74,7 +79,7 @@ ALIASES = {"spe": "subgame_perfect", "backward_induction": "subgame_perfect", "a
 
 
 def _normal_form_default(game) -> str:
-    return "enumerate" if game.n_players == 2 else "pure"
+    return "enumerate" if game.n_players == 2 else "nplayer"
 
 
 #: game type key -> the default method's name, or a function of the game giving it
@@ -133,8 +138,8 @@ def methods_for(game) -> list:
 def default_method(game) -> str:
     """The method used when none is given, chosen by the game's type.
 
-    ``"enumerate"`` for two-player normal-form games, ``"pure"`` for more
-    players, ``"subgame_perfect"`` for trees.
+    ``"enumerate"`` for two-player normal-form games, ``"nplayer"`` for more
+    players, ``"subgame_perfect"`` for trees, ``"markov_perfect"`` for stochastic games.
 
     >>> from deterrence import load_game
     >>> default_method(load_game("chicken")), default_method(load_game("entry_deterrence"))

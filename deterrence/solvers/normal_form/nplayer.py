@@ -1,0 +1,912 @@
+"""Every Nash equilibrium of a small n-player game, exactly: support enumeration
+with the polynomial system of each support profile solved by Groebner bases.
+
+Sources: R. D. McKelvey and A. McLennan, "Computation of equilibria in finite
+games", Handbook of Computational Economics vol. 1, ch. 2 (1996), section 6
+(equilibria of n-player games as the solutions of polynomial systems, one per
+support profile); R. S. Datta, "Using computer algebra to find Nash equilibria",
+ISSAC 2003 (Groebner bases for these systems); T. Turocy's notes on Gambit's
+``enumpoly`` (the same support-by-support scheme, solved there numerically);
+R. Porter, E. Nudelman and Y. Shoham, "Simple search methods for finding a
+Nash equilibrium", Games Econ. Behav. 63 (2008) (conditional dominance to
+prune supports); D. Cox, J. Little and D. O'Shea, *Ideals, Varieties, and
+Algorithms* (the shape lemma, elimination, Seidenberg's lemma). No code was copied.
+
+Steps
+-----
+1. Scale each player's payoffs to integers (a positive affine change leaves
+   the equilibria as they are).
+2. Enumerate the support profiles ``(S_1, ..., S_n)`` (refused above ``limit``
+   profiles with :class:`~deterrence.errors.TooLargeError`); skip a profile when
+   an action in some ``S_i`` is strictly dominated by another action of player
+   ``i`` against every pure profile of the others' supports (conditional
+   dominance: such a profile has no equilibrium).
+3. Unknowns: the probabilities ``x_{i,a}`` of the support actions but the first
+   (``x_{i,first} = 1 - sum``). Equations: each player is indifferent among
+   the actions of its support, ``u_i(a, x_-i) = u_i(first, x_-i)``. The system
+   is square and polynomial (multilinear) with rational coefficients.
+4. A grevlex Groebner basis (python-flint's Buchberger algorithm over the
+   integers, handed to sympy; tested equal to sympy's own) decides the system: ``[1]`` means no
+   solution; a positive-dimensional one is a candidate continuum of equilibria
+   (step 7); a zero-dimensional one is converted (FGLM) to a lexicographic basis
+   in shape position ``x_j = g_j(t), h(t) = 0``, with ``t`` the last unknown or,
+   if that does not separate the solutions, a new unknown ``t = c . x`` for
+   integer ``c``. If a few ``c`` fail (a non-radical ideal need not have a
+   shape basis), the ideal is made radical by adding the square-free parts of
+   its univariate eliminants (Seidenberg's lemma) and more ``c`` are tried.
+5. ``h`` is factored over the rationals. A linear factor gives a rational
+   point (Fractions). For an irreducible factor ``f`` of degree >= 2, each real
+   root is isolated in a rational interval (sympy's real root isolation), and
+   each coordinate is the algebraic number ``g_j(t0)`` (:class:`RealAlgebraic`).
+6. The equilibrium conditions are decided exactly: probabilities positive on
+   the support, no action outside the support better than the support's.
+   Rational points pass :func:`~deterrence.solvers.certify.certified_equilibrium`.
+   At an irrational point each condition is the sign of a polynomial ``r(t0)``;
+   since ``f`` is irreducible, ``r(t0) = 0`` exactly when ``f`` divides ``r``,
+   and otherwise the sign is read from interval arithmetic on the isolating
+   interval, bisected until it excludes zero (it always does eventually).
+7. A positive-dimensional system is decided exactly when its solution set is
+   an affine space on which the conditions are linear: a linear program
+   (sympy's exact simplex) maximises the smallest support probability subject
+   to the best-response conditions; a positive optimum is an equilibrium
+   (certified), otherwise the system holds none. Otherwise, and when the LP
+   finds equilibria, the system is reported as a :class:`Continuum` (its
+   support, dimension and defining equations), never dropped: a maximal set of
+   independent unknowns is fixed at rational points drawn from the simplex
+   (seeded), the rest solved as above, and the first sample that is a certified
+   equilibrium is kept. Without a sample the continuum is flagged as possibly
+   empty and the result is not called complete.
+"""
+from __future__ import annotations
+
+import itertools
+import math
+import random
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+
+from deterrence.core.numbers import format_exact
+from deterrence.errors import (
+    GameError,
+    NotAnEquilibriumError,
+    SolverError,
+    TooLargeError,
+)
+from deterrence.solvers.certify import certified_equilibrium
+from deterrence.solvers.result import Equilibrium, SolveResult
+
+#: Default cap on the number of support profiles: 3x3x3 (343), 2x2x2x2 (81),
+#: 3x3x4 (735) and 2x2x2x2x2 (243) games pass; 4x4x4 (3,375) needs ``limit=``.
+DEFAULT_LIMIT = 1000
+#: Significant digits of the decimal string of an irrational number.
+DIGITS = 25
+#: Random samples tried on each positive-dimensional support system.
+CONTINUUM_SAMPLES = 12
+
+
+# --------------------------------------------------------------------- numbers
+class RealAlgebraic:
+    """A real algebraic number ``g(t0)``: ``t0`` the one root of an irreducible
+    rational polynomial ``f`` (degree >= 2) in an isolating interval ``(a, b)``,
+    ``g`` a nonzero rational polynomial of degree < deg ``f``, not constant.
+
+    Exact: comparisons with rationals and zero are decided (never equal, as ``f``
+    is irreducible) by bisecting the interval; ``str`` gives
+    :data:`DIGITS` significant digits; :attr:`minimal_polynomial` and
+    :attr:`interval` describe the number on its own.
+
+    >>> import sympy
+    >>> t = sympy.Symbol("t")
+    >>> root2 = RealAlgebraic(sympy.Poly(t**2 - 2, t, domain="QQ"), (Fraction(1), Fraction(2)),
+    ...                       sympy.Poly(t, t, domain="QQ"))
+    >>> str(root2), root2 > Fraction(141, 100), root2 < Fraction(142, 100)
+    ('1.414213562373095048801689', True, True)
+    >>> root2.minimal_polynomial, root2.interval
+    ('x**2 - 2', (Fraction(1, 1), Fraction(2, 1)))
+    """
+
+    __slots__ = ("_cache", "_f", "_g", "_hi", "_lo")
+
+    def __init__(self, f, interval, g):
+        self._f, self._g = f, g
+        self._lo, self._hi = Fraction(interval[0]), Fraction(interval[1])
+        self._cache = {}
+
+    # -- enclosures
+    def _bisect(self):
+        mid = (self._lo + self._hi) / 2
+        s_mid = _sign_at(self._f, mid)
+        if s_mid == 0:      # impossible for an irreducible f of degree >= 2
+            raise SolverError("internal: a rational root of an irreducible polynomial")
+        if s_mid == _sign_at(self._f, self._lo):
+            self._lo = mid
+        else:
+            self._hi = mid
+
+    def enclosure(self, width=Fraction(1, 10**30)) -> tuple:
+        """Rational ``(lo, hi)`` with ``lo < value < hi`` and ``hi - lo <= width``
+        (or the interval excludes zero and is that narrow relative to the value).
+
+        >>> import sympy
+        >>> t = sympy.Symbol("t")
+        >>> x = RealAlgebraic(sympy.Poly(t**2 - 2, t, domain="QQ"), (1, 2), sympy.Poly(t - 1, t, domain="QQ"))
+        >>> lo, hi = x.enclosure(Fraction(1, 1000)); float(lo) < 0.41422 < float(hi)
+        True
+        """
+        width = Fraction(width)
+        while True:
+            lo, hi = _interval_horner(self._g, self._lo, self._hi)
+            if hi - lo <= width:
+                return lo, hi
+            self._bisect()
+
+    def sign(self) -> int:
+        """+1 or -1 (never 0: see the class note).
+
+        >>> import sympy
+        >>> t = sympy.Symbol("t")
+        >>> RealAlgebraic(sympy.Poly(t**2 - 2, t, domain="QQ"), (1, 2), sympy.Poly(1 - t, t, domain="QQ")).sign()
+        -1
+        """
+        return _sign_of(self._g, self)
+
+    def _compare(self, other) -> int:
+        if isinstance(other, RealAlgebraic):
+            if other._f == self._f and _same_root(self, other):
+                return _sign_of(self._g - other._g, self)
+            for _ in range(400):
+                a, b = self.enclosure(), other.enclosure()
+                if a[1] < b[0]:
+                    return -1
+                if b[1] < a[0]:
+                    return 1
+                self._bisect(), other._bisect()
+            if (self.minimal_polynomial, self.interval) == (other.minimal_polynomial, other.interval):
+                return 0
+            raise SolverError("could not separate two algebraic numbers")
+        import sympy
+        q = Fraction(other)
+        return _sign_of(self._g - sympy.Poly(sympy.Rational(q.numerator, q.denominator),
+                                             *self._g.gens, domain="QQ"), self)
+
+    def __lt__(self, other):
+        return self._compare(other) < 0
+
+    def __le__(self, other):
+        return self._compare(other) <= 0
+
+    def __gt__(self, other):
+        return self._compare(other) > 0
+
+    def __ge__(self, other):
+        return self._compare(other) >= 0
+
+    def __eq__(self, other):
+        if isinstance(other, (int, Fraction, RealAlgebraic)):
+            return self._compare(other) == 0
+        return NotImplemented
+
+    def __hash__(self):
+        return hash((self.minimal_polynomial, self.interval))
+
+    def __float__(self):
+        lo, hi = self.enclosure(Fraction(1, 10**20))
+        return float((lo + hi) / 2)
+
+    def decimal(self, digits: int = DIGITS) -> str:
+        """The value rounded to ``digits`` significant digits (the enclosure is
+        made narrow enough that only the last digit can be off by one).
+
+        >>> import sympy
+        >>> t = sympy.Symbol("t")
+        >>> RealAlgebraic(sympy.Poly(t**2 - 2, t, domain="QQ"), (1, 2), sympy.Poly(t, t, domain="QQ")).decimal(5)
+        '1.4142'
+        """
+        lo, hi = self.enclosure(Fraction(1, 10**6))
+        mag = max(abs(lo), abs(hi))
+        exponent = math.floor(math.log10(mag)) if mag else 0
+        lo, hi = self.enclosure(Fraction(1, 10) ** (digits - exponent + 2))
+        mid = (lo + hi) / 2
+        if mid and abs(mid) >= Fraction(10) ** (exponent + 1):
+            exponent += 1
+        elif mid and abs(mid) < Fraction(10) ** exponent:
+            exponent -= 1
+        scale = Fraction(10) ** (digits - 1 - exponent)
+        n = round(mid * scale)
+        if len(str(abs(n))) > digits:        # rounded up to the next power of ten
+            exponent += 1
+            n = round(n / 10)
+        text = str(abs(n)).rjust(digits, "0")
+        point = exponent + 1
+        if point <= 0:
+            body = "0." + "0" * (-point) + text
+        elif point >= len(text):
+            body = text + "0" * (point - len(text))
+        else:
+            body = text[:point] + "." + text[point:]
+        return ("-" if n < 0 else "") + body
+
+    def __str__(self):
+        return self.decimal()
+
+    def __repr__(self):
+        return f"RealAlgebraic({self.decimal()}, root of {self.minimal_polynomial} in {self.interval})"
+
+    @property
+    def minimal_polynomial(self) -> str:
+        """The minimal polynomial of the number, in ``x``, with coprime integer coefficients."""
+        if "minpoly" not in self._cache:
+            import sympy
+            t, y = self._f.gens[0], sympy.Symbol("x")
+            res = sympy.resultant(self._f.as_expr(), y - self._g.as_expr(), t)
+            factors = sympy.factor_list(sympy.Poly(res, y, domain="QQ"))[1]
+            lo, hi = self.enclosure(Fraction(1, 10**12))
+            candidates = [p for p, _ in factors]
+            for _ in range(200):
+                candidates = [p for p in candidates if _has_root_in(p, lo, hi)]
+                if len(candidates) == 1:
+                    break
+                self._bisect()
+                lo, hi = self.enclosure((hi - lo) / 4)
+            (poly,) = candidates
+            poly = sympy.Poly(poly, y).clear_denoms()[1].primitive()[1]
+            if poly.LC() < 0:
+                poly = -poly
+            self._cache["minpoly"] = poly
+        return str(self._cache["minpoly"].as_expr())
+
+    @property
+    def interval(self) -> tuple:
+        """A rational interval ``(a, b)`` holding this root and no other root of
+        :attr:`minimal_polynomial`."""
+        if "interval" not in self._cache:
+            _ = self.minimal_polynomial  # computes the cached minimal polynomial
+            poly = self._cache["minpoly"]
+            isolating = [(Fraction(int(a.p), int(a.q)), Fraction(int(b.p), int(b.q)))
+                         for (a, b), _ in poly.intervals()]
+            lo, hi = self.enclosure(Fraction(1, 10**6))
+            while True:
+                hits = [(a, b) for a, b in isolating if not (b < lo or hi < a)]
+                if len(hits) == 1:
+                    self._cache["interval"] = hits[0]
+                    break
+                lo, hi = self.enclosure((hi - lo) / 4)
+        return self._cache["interval"]
+
+    def to_json(self) -> dict:
+        """``{"minimal_polynomial": ..., "interval": [a, b], "decimal": ...}`` (exact strings)."""
+        a, b = self.interval
+        return {"minimal_polynomial": self.minimal_polynomial,
+                "interval": [format_exact(a), format_exact(b)], "decimal": self.decimal()}
+
+
+def _same_root(x: RealAlgebraic, y: RealAlgebraic) -> bool:
+    """Whether two numbers over the same ``f`` use the same root (their intervals meet)."""
+    return not (x._hi < y._lo or y._hi < x._lo)
+
+
+def _sign(q) -> int:
+    return (q > 0) - (q < 0)
+
+
+def _const(poly) -> Fraction:
+    c = poly.LC() if not poly.is_zero else 0
+    return Fraction(int(c.p), int(c.q)) if hasattr(c, "p") else Fraction(c)
+
+
+def _qq(c) -> Fraction:
+    return Fraction(int(c.p), int(c.q)) if hasattr(c, "p") else Fraction(c)
+
+
+def _sign_at(poly, q: Fraction) -> int:
+    value = Fraction(0)
+    for c in poly.all_coeffs():
+        value = value * q + _qq(c)
+    return _sign(value)
+
+
+def _interval_horner(poly, lo: Fraction, hi: Fraction) -> tuple:
+    """An enclosure of ``poly`` over ``[lo, hi]`` by interval Horner (exact rationals)."""
+    a = b = Fraction(0)
+    for c in poly.all_coeffs():
+        products = (a * lo, a * hi, b * lo, b * hi)
+        c = _qq(c)
+        a, b = min(products) + c, max(products) + c
+    return a, b
+
+
+def _sign_of(poly, number: RealAlgebraic) -> int:
+    """The sign of ``poly(t0)`` where ``t0`` is ``number``'s root; exact.
+
+    ``poly`` is reduced modulo the irreducible ``f``: zero iff the remainder is.
+    """
+    poly = poly.rem(number._f)
+    if poly.is_zero:
+        return 0
+    if poly.degree() <= 0:
+        return _sign(_const(poly))
+    while True:
+        lo, hi = _interval_horner(poly, number._lo, number._hi)
+        if lo > 0:
+            return 1
+        if hi < 0:
+            return -1
+        number._bisect()
+
+
+def _has_root_in(poly, lo: Fraction, hi: Fraction) -> bool:
+    import sympy
+    return poly.count_roots(sympy.Rational(lo.numerator, lo.denominator),
+                            sympy.Rational(hi.numerator, hi.denominator)) > 0
+
+
+# ------------------------------------------------------------------- results
+@dataclass(frozen=True)
+class AlgebraicEquilibrium(Equilibrium):
+    """An equilibrium some of whose probabilities are irrational (:class:`RealAlgebraic`).
+
+    Its JSON adds ``"algebraic"``: for each player, for each action, ``null``
+    (rational) or the number's minimal polynomial, isolating interval and decimal.
+    """
+
+    def to_json(self) -> dict:
+        out = super().to_json()
+        out["algebraic"] = [[p.to_json() if isinstance(p, RealAlgebraic) else None for p in s]
+                            for s in self.strategies]
+        out["payoffs_algebraic"] = [v.to_json() if isinstance(v, RealAlgebraic) else None
+                                    for v in self.payoffs]
+        return out
+
+
+@dataclass(frozen=True)
+class Continuum:
+    """A positive-dimensional set of solutions of one support profile's system.
+
+    Every equilibrium with exactly these supports satisfies ``equations``
+    (polynomials in ``unknowns``, set to zero; a player's first support action
+    gets one minus the rest), has positive probabilities on the supports and no
+    better action outside them. ``sample`` is a certified equilibrium in the set
+    (``None``: no sample found, the set may be empty).
+    """
+
+    supports: tuple
+    dimension: int
+    unknowns: tuple
+    equations: tuple
+    sample: Equilibrium | None
+
+    def to_json(self) -> dict:
+        return {"supports": [list(s) for s in self.supports], "dimension": self.dimension,
+                "unknowns": list(self.unknowns), "equations": list(self.equations),
+                "sample": None if self.sample is None else self.sample.to_json()}
+
+    def describe(self) -> str:
+        sup = "; ".join("{" + ", ".join(s) + "}" for s in self.supports)
+        what = f"e.g. {self.sample.describe()}" if self.sample else "no equilibrium sampled: may be empty"
+        return f"{self.dimension}-dimensional set on supports {sup}: {what}"
+
+
+@dataclass(frozen=True)
+class NPlayerResult(SolveResult):
+    """:class:`~deterrence.solvers.result.SolveResult` with the continua of a degenerate game.
+
+    ``complete`` means every equilibrium is listed or lies in a listed continuum
+    that has a certified sample.
+    """
+
+    continua: tuple = ()
+
+    def to_json(self) -> dict:
+        out = super().to_json()
+        out["continua"] = [c.to_json() for c in self.continua]
+        return out
+
+    def to_text(self) -> str:
+        lines = [super().to_text()]
+        if self.continua:
+            lines.append("Continua of solutions (degenerate game):")
+            lines += [f"  {c.describe()}" for c in self.continua]
+        return "\n".join(lines)
+
+
+# ------------------------------------------------------------------- solver
+def nplayer_equilibria(game, *, limit: int | None = None, seed: int = 0) -> NPlayerResult:
+    """Every Nash equilibrium of a small game with any number of players, exactly.
+
+    Irrational probabilities are :class:`RealAlgebraic` numbers; continua of
+    equilibria (degenerate games) are listed in ``result.continua``. ``limit``
+    caps the number of support profiles (default :data:`DEFAULT_LIMIT`); ``seed``
+    fixes the rational sample points drawn on continua.
+
+    >>> from deterrence import NormalFormGame
+    >>> import numpy as np
+    >>> # three players, each wants to match the next one's action (a 2x2x2 cycle)
+    >>> u = [np.zeros((2, 2, 2), dtype=object) for _ in range(3)]
+    >>> for a, b, c in np.ndindex(2, 2, 2):
+    ...     u[0][a, b, c], u[1][a, b, c], u[2][a, b, c] = int(a == b), int(b == c), int(c != a)
+    >>> result = nplayer_equilibria(NormalFormGame(u, players=["A", "B", "C"]))
+    >>> [e.describe() for e in result], result.complete
+    (['A: 1/2 0 + 1/2 1; B: 1/2 0 + 1/2 1; C: 1/2 0 + 1/2 1  (payoffs 1/2, 1/2, 1/2)'], True)
+    """
+    game._need_numeric("nplayer_equilibria")
+    if limit is None:
+        limit = DEFAULT_LIMIT
+    if isinstance(limit, bool) or not isinstance(limit, (int, np.integer)) or limit < 1:
+        raise GameError(f"limit must be a positive integer, got {limit!r}")
+    count = math.prod(2 ** k - 1 for k in game.shape)
+    if count > limit:
+        shape = "x".join(map(str, game.shape))
+        raise TooLargeError(
+            f"this {shape} game has {count:,} support profiles, over the limit of {limit:,} "
+            f"(each needs a polynomial system solved exactly); pass limit={count} to try anyway")
+    payoffs = [_integer_payoffs(game.payoff_array(i)) for i in range(game.n_players)]
+    rng = random.Random(seed)
+    equilibria, continua, empty = [], [], 0
+    for supports in _support_profiles(game.shape):
+        if _conditionally_dominated(payoffs, supports):
+            continue
+        found, continuum = _equilibria_on_support(game, payoffs, supports, rng)
+        equilibria += found
+        if continuum is EMPTY:
+            empty += 1
+        elif continuum is not None:
+            continua.append(continuum)
+    equilibria.sort(key=lambda e: [[float(p) for p in s] for s in e.strategies], reverse=True)
+    complete = all(c.sample is not None for c in continua)
+    notes = []
+    if continua:
+        notes.append(f"{len(continua)} positive-dimensional solution set(s): a degenerate game "
+                     "with continua of equilibria (see continua)")
+    if empty:
+        notes.append(f"{empty} positive-dimensional support system(s) hold no equilibrium "
+                     "(decided exactly by linear programming)")
+    if not complete:
+        notes.append("a continuum without a sampled equilibrium may be empty: the list is "
+                     "complete only up to those sets")
+    if any(isinstance(e, AlgebraicEquilibrium) for e in equilibria):
+        notes.append("irrational probabilities are algebraic numbers, printed to "
+                     f"{DIGITS} significant digits (minimal polynomial and interval in the JSON)")
+    return NPlayerResult(equilibria=tuple(equilibria), method="nplayer", exact=True,
+                         complete=complete, players=game.players, actions=game.actions,
+                         notes=tuple(notes), continua=tuple(continua))
+
+
+def equilibria_on_supports(game, supports, *, seed: int = 0) -> tuple:
+    """The equilibria whose supports are exactly ``supports`` (one tuple of action
+    indices per player), certified, and the :class:`Continuum` or ``None``.
+
+    Used by the path-following method to refine a float guess exactly.
+
+    >>> from deterrence import NormalFormGame
+    >>> mp = NormalFormGame.from_arrays([[1, -1], [-1, 1]])
+    >>> found, continuum = equilibria_on_supports(mp, [(0, 1), (0, 1)])
+    >>> [e.describe() for e in found], continuum
+    (['Row: 1/2 0 + 1/2 1; Column: 1/2 0 + 1/2 1  (payoffs 0, 0)'], None)
+    """
+    game._need_numeric("equilibria_on_supports")
+    supports = [tuple(sorted({int(a) for a in s})) for s in supports]
+    if len(supports) != game.n_players or any(not s or s[-1] >= k or s[0] < 0
+                                               for s, k in zip(supports, game.shape)):
+        raise GameError(f"supports must give a nonempty set of action indices for each of the "
+                        f"{game.n_players} players, got {supports}")
+    payoffs = [_integer_payoffs(game.payoff_array(i)) for i in range(game.n_players)]
+    found, continuum = _equilibria_on_support(game, payoffs, supports, random.Random(seed))
+    return found, (None if continuum is EMPTY else continuum)
+
+
+def _integer_payoffs(arr) -> np.ndarray:
+    den = 1
+    for v in arr.flat:
+        if type(v) is not int:
+            den = math.lcm(den, Fraction(v).denominator)
+    out = np.empty(arr.shape, dtype=object)
+    for idx, v in np.ndenumerate(arr):
+        out[idx] = int(v * den)
+    return out
+
+
+def _support_profiles(shape):
+    """Support profiles, smallest total size first (pure profiles first)."""
+    per_player = [[s for r in range(1, k + 1) for s in itertools.combinations(range(k), r)]
+                  for k in shape]
+    return sorted(itertools.product(*per_player), key=lambda p: (sum(map(len, p)), p))
+
+
+def _conditionally_dominated(payoffs, supports) -> bool:
+    """True if an action of some support is strictly dominated (by any action of
+    its player) against every pure profile of the other players' supports."""
+    n = len(payoffs)
+    for i in range(n):
+        sub = np.moveaxis(payoffs[i][np.ix_(*[range(payoffs[i].shape[i]) if j == i else supports[j]
+                                               for j in range(n)])], i, 0)
+        rows = sub.reshape(sub.shape[0], -1)
+        for a in supports[i]:
+            if any(all(x > y for x, y in zip(rows[b], rows[a])) for b in range(rows.shape[0]) if b != a):
+                return True
+    return False
+
+
+def _equilibria_on_support(game, payoffs, supports, rng):
+    """The equilibria whose supports are exactly ``supports``, and the continuum
+    (or None) when the support system is positive-dimensional."""
+    import sympy
+    n = len(payoffs)
+    names = [[sympy.Symbol(f"x{i}_{a}") for a in s[1:]] for i, s in enumerate(supports)]
+    unknowns = [x for row in names for x in row]
+    if not unknowns:
+        profile = [[1 if a == s[0] else 0 for a in range(k)] for s, k in zip(supports, game.shape)]
+        return _rational_equilibrium(game, profile), None
+    probs = [[None] * k for k in game.shape]
+    for i, s in enumerate(supports):
+        rest = [sympy.Poly(x, *unknowns, domain="QQ") for x in names[i]]
+        first = sympy.Poly(1, *unknowns, domain="QQ") - sum(rest, sympy.Poly(0, *unknowns, domain="QQ"))
+        for a, p in zip(s, [first] + rest):
+            probs[i][a] = p
+    # payoff polynomials u_i(a, x_-i) for every action a of every player
+    values = []
+    for i in range(n):
+        others = [j for j in range(n) if j != i]
+        weights = {}
+        for combo in itertools.product(*(supports[j] for j in others)):
+            w = sympy.Poly(1, *unknowns, domain="QQ")
+            for j, b in zip(others, combo):
+                w = w * probs[j][b]
+            weights[combo] = w
+        row = []
+        for a in range(game.shape[i]):
+            total = sympy.Poly(0, *unknowns, domain="QQ")
+            for combo, w in weights.items():
+                idx = list(combo)
+                idx.insert(i, a)
+                c = payoffs[i][tuple(idx)]
+                if c:
+                    total = total + w * c
+            row.append(total)
+        values.append(row)
+    equations = [values[i][a] - values[i][s[0]] for i, s in enumerate(supports) for a in s[1:]]
+    equations = [e for e in equations if not e.is_zero]
+    # conditions: probabilities > 0 on the supports, deviations outside them <= 0
+    positive = [probs[i][a] for i, s in enumerate(supports) for a in s]
+    nonpositive = [values[i][a] - values[i][s[0]] for i, s in enumerate(supports)
+                   for a in range(game.shape[i]) if a not in s]
+    check = (positive, nonpositive, probs, values, supports)
+    basis = _groebner(equations, unknowns) if equations else None
+    if basis is not None and basis.exprs == [1]:
+        return [], None
+    if basis is None or not basis.is_zero_dimensional:
+        return [], _continuum(game, payoffs, supports, unknowns, equations, basis, check, rng)
+    return _solve_zero_dimensional(game, basis, unknowns, check), None
+
+
+def _groebner(polynomials, unknowns):
+    """The reduced grevlex Groebner basis (a sympy ``GroebnerBasis``) of rational
+    polynomials, computed by python-flint's Buchberger algorithm over the integers
+    (each polynomial made primitive; several times faster than sympy's here) and
+    handed to sympy made monic, for its FGLM conversion and zero-dimension test."""
+    import flint
+    import sympy
+    from sympy.polys.polytools import GroebnerBasis, parallel_poly_from_expr
+    polys, opt = parallel_poly_from_expr([sympy.sympify(p.as_expr() if hasattr(p, "as_expr") else p)
+                                          for p in polynomials], *unknowns,
+                                         order="grevlex", domain="QQ")
+    ctx = flint.fmpz_mpoly_ctx.get([f"v{k}" for k in range(len(unknowns))], "degrevlex")
+    integer = []
+    for p in polys:
+        if p.is_zero:
+            continue
+        terms = p.as_dict()
+        den = math.lcm(*(int(c.q) for c in terms.values()))
+        integer.append(ctx.from_dict({m: int(c * den) for m, c in terms.items()}))
+    if not integer:
+        return GroebnerBasis._new([], opt)
+    basis = flint.fmpz_mpoly_vec(integer, ctx).buchberger_naive().autoreduction()
+    from sympy.polys.orderings import grevlex
+    keyed = []
+    for g in basis:
+        terms = {tuple(int(e) for e in m): int(c) for m, c in zip(g.monoms(), g.coeffs())}
+        lead = max(terms, key=grevlex)
+        poly = sympy.Poly._from_dict({m: sympy.QQ(c, terms[lead]) for m, c in terms.items()}, opt)
+        keyed.append((grevlex(lead), poly))
+    out = [poly for _, poly in sorted(keyed, key=lambda pair: pair[0], reverse=True)]
+    return GroebnerBasis._new(out, opt)
+
+
+def _solve_zero_dimensional(game, basis, unknowns, check) -> list:
+    """Points of a zero-dimensional system that are equilibria (certified)."""
+    import sympy
+    shape = _shape_position(basis, unknowns)
+    if shape is None:
+        raise SolverError("could not bring a support system into shape position "
+                          f"(unknowns {', '.join(map(str, unknowns))})")
+    t, coordinates, h = shape
+    out = []
+    for f, _ in sympy.factor_list(h)[1]:
+        f = sympy.Poly(f, t, domain="QQ")
+        if f.degree() == 1:
+            root = -_qq(f.nth(0)) / _qq(f.nth(1))
+            point = {x: _eval_rational(g, root) for x, g in zip(unknowns, coordinates)}
+            out += _rational_point(game, point, check)
+            continue
+        for (a, b), _ in f.intervals():
+            interval = (Fraction(int(a.p), int(a.q)), Fraction(int(b.p), int(b.q)))
+            out += _algebraic_point(game, f, interval, coordinates, unknowns, check)
+    return out
+
+
+def _shape_position(basis, unknowns):
+    """``(t, [g_j(t) per unknown], h(t))`` with ``x_j = g_j(t)`` on every solution,
+    or None. ``x_j - g_j(t)`` and ``h`` generate the ideal, so its solutions are
+    exactly the points ``g(t0)`` at the roots ``t0`` of ``h`` (multiplicities aside)."""
+    import sympy
+    lex = basis.fglm("lex")
+    found = _read_shape(lex.exprs, unknowns, unknowns[-1])
+    if found is not None:
+        return found
+    t = sympy.Symbol("t_sep")
+    generators = list(basis.exprs)
+    for c in range(2, 14):
+        if c == 5:          # a non-radical ideal need not have a shape basis: use its radical
+            generators = _radical(basis, unknowns)
+        form = t - sum((c ** k) * x for k, x in enumerate(unknowns))
+        g = _groebner(generators + [form], [*unknowns, t])
+        found = _read_shape(g.fglm("lex").exprs, unknowns, t)
+        if found is not None:
+            return found
+    return None
+
+
+def _read_shape(exprs, unknowns, t):
+    import sympy
+    polys = [sympy.Poly(e, *unknowns, *([] if t in unknowns else [t]), domain="QQ") for e in exprs]
+    others = [x for x in unknowns if x != t]
+    if len(polys) != len(others) + 1:
+        return None
+    h = polys[-1]
+    if h.free_symbols - {t}:
+        return None
+    coordinates = {}
+    for x, p in zip(others, polys[:-1]):
+        rest = p - sympy.Poly(x, *p.gens, domain="QQ")
+        if p.LM(order="lex") != sympy.Poly(x, *p.gens).LM(order="lex") or rest.free_symbols - {t}:
+            return None
+        coordinates[x] = sympy.Poly(-rest.as_expr(), t, domain="QQ")
+    hp = sympy.Poly(h.as_expr(), t, domain="QQ")
+    if t in unknowns:
+        coordinates[t] = sympy.Poly(t, t, domain="QQ")
+    return t, [coordinates[x] for x in unknowns], hp
+
+
+def _radical(basis, unknowns):
+    """Generators of the radical of a zero-dimensional ideal: the basis plus the
+    square-free part of each unknown's univariate eliminant (Seidenberg's lemma)."""
+    import sympy
+    extra = []
+    for x in unknowns:
+        rest = [y for y in unknowns if y != x]
+        lex = sympy.groebner(basis.exprs, *rest, x, order="lex", domain="QQ")
+        eliminant = sympy.Poly(lex.exprs[-1], x, domain="QQ")
+        extra.append(sympy.sqf_part(eliminant).as_expr())
+    return list(basis.exprs) + extra
+
+
+def _eval_rational(poly, q: Fraction) -> Fraction:
+    value = Fraction(0)
+    for c in poly.all_coeffs():
+        value = value * q + _qq(c)
+    return value
+
+
+def _poly_value(poly, point) -> Fraction:
+    total = Fraction(0)
+    for monom, c in poly.terms():
+        term = _qq(c)
+        for x, e in zip(poly.gens, monom):
+            if e:
+                term *= point[x] ** e
+        total += term
+    return total
+
+
+def _rational_point(game, point, check) -> list:
+    positive, _, probs, _, _ = check
+    if any(_poly_value(p, point) <= 0 for p in positive):
+        return []
+    profile = [[_poly_value(p, point) if p is not None else 0 for p in row] for row in probs]
+    return _rational_equilibrium(game, profile)
+
+
+def _rational_equilibrium(game, profile) -> list:
+    try:
+        return [certified_equilibrium(game, profile)]
+    except NotAnEquilibriumError:
+        return []
+
+
+def _substitute(poly, coordinates, f):
+    """``poly(g_1(t), ..., g_m(t)) mod f`` for the multivariate ``poly``."""
+    import sympy
+    t = f.gens[0]
+    total = sympy.Poly(0, t, domain="QQ")
+    powers = {}
+    for monom, c in poly.terms():
+        term = sympy.Poly(c, t, domain="QQ")
+        for k, e in enumerate(monom):
+            if e:
+                if (k, e) not in powers:
+                    powers[(k, e)] = (coordinates[k] ** e).rem(f)
+                term = (term * powers[(k, e)]).rem(f)
+        total = total + term
+    return total.rem(f)
+
+
+def _algebraic_point(game, f, interval, coordinates, unknowns, check) -> list:
+    """The point ``x = g(t0)`` (``t0`` the root of ``f`` in ``interval``) if it is an
+    equilibrium, decided exactly, as an :class:`AlgebraicEquilibrium`."""
+    positive, nonpositive, probs, values, supports = check
+    coordinates = [g.rem(f) for g in coordinates]
+    root = RealAlgebraic(f, interval, None)
+    for p in positive:
+        if _sign_of(_substitute(p, coordinates, f), root) <= 0:
+            return []
+    for d in nonpositive:
+        if _sign_of(_substitute(d, coordinates, f), root) > 0:
+            return []
+
+    def number(poly):
+        reduced = _substitute(poly, coordinates, f)
+        if reduced.degree() <= 0:
+            return _simplify(_const(reduced))
+        return RealAlgebraic(f, (root._lo, root._hi), reduced)
+
+    strategies = tuple(tuple(0 if p is None else number(p) for p in row) for row in probs)
+    payoffs = tuple(_payoff_number(game, number, values, i, s[0]) for i, s in enumerate(supports))
+    return [AlgebraicEquilibrium(strategies=strategies, payoffs=payoffs, players=game.players,
+                                 actions=game.actions, exact=True)]
+
+
+def _payoff_number(game, number, values, i, first):
+    """Player ``i``'s payoff (the payoffs were scaled to integers: scale back)."""
+    arr = game.payoff_array(i)
+    den = 1
+    for v in arr.flat:
+        if type(v) is not int:
+            den = math.lcm(den, Fraction(v).denominator)
+    import sympy
+    scaled = values[i][first] * sympy.Rational(1, den) if den != 1 else values[i][first]
+    return number(scaled)
+
+
+def _simplify(q: Fraction):
+    return q.numerator if q.denominator == 1 else q
+
+
+def _continuum(game, payoffs, supports, unknowns, equations, basis, check, rng):
+    """Describe a positive-dimensional support system and look for a certified sample.
+
+    Samples: first random interior points of the simplices for a maximal set of
+    independent unknowns; then the points where one or more deviations outside
+    the supports tie with the support (the boundary of the set of equilibria
+    within the solution set), each completed by random values if still free.
+    """
+    dimension, _ = _dimension(basis, unknowns)
+    labels = tuple(tuple(game.actions[i][a] for a in s) for i, s in enumerate(supports))
+    base = [e.as_expr() for e in equations]
+    decided = _linear_feasibility(game, basis, unknowns, check)
+    if decided is EMPTY:
+        return EMPTY
+    if decided is not None:
+        return Continuum(supports=labels, dimension=dimension, unknowns=tuple(map(str, unknowns)),
+                         equations=tuple(str(e) for e in base), sample=decided)
+    ties = [d.as_expr() for d in check[1]]
+    extras = [[]] * CONTINUUM_SAMPLES
+    for r in range(1, min(dimension, len(ties)) + 1):
+        extras += [list(c) for c in itertools.combinations(ties, r)]
+    sample = None
+    for extra in extras:
+        found = _sample(game, base + extra, unknowns, check, rng, supports)
+        if found:
+            sample = found[0]
+            break
+    return Continuum(supports=labels, dimension=dimension, unknowns=tuple(map(str, unknowns)),
+                     equations=tuple(str(e) for e in base), sample=sample)
+
+
+#: Marks a positive-dimensional support system proved to hold no equilibrium.
+EMPTY = "empty"
+
+
+def _linear_feasibility(game, basis, unknowns, check):
+    """Decide exactly, by linear programming, whether a positive-dimensional system
+    holds an equilibrium, when it can: the solution set is an affine space (a
+    linear basis) on which every condition is linear. Maximise ``e`` subject to
+    each support probability ``>= e`` and each deviation ``<= 0`` (sympy's exact
+    simplex method): an equilibrium exists iff the maximum is positive, and the
+    optimal point is one (certified). Returns that equilibrium, :data:`EMPTY`,
+    or ``None`` when the test does not apply."""
+    import sympy
+    from sympy.solvers.simplex import InfeasibleLPError, lpmax
+    positive, nonpositive = check[0], check[1]
+    exprs = [] if basis is None else [p.as_expr() for p in basis.polys]
+    if any(sympy.Poly(e, *unknowns).total_degree() > 1 for e in exprs):
+        return None
+    solution = sympy.solve(exprs, unknowns, dict=True) if exprs else [{}]
+    if not solution:
+        return EMPTY
+    (solution,) = solution
+    slack = sympy.Dummy("slack")
+    constraints = [slack <= 1]
+    for p, sense in [(p, 1) for p in positive] + [(d, -1) for d in nonpositive]:
+        expr = sympy.expand(p.as_expr().subs(solution))
+        free = sorted(expr.free_symbols, key=str)
+        if free and sympy.Poly(expr, *free).total_degree() > 1:
+            return None
+        constraints.append(expr >= slack if sense == 1 else expr <= 0)
+    constraints = [c for c in constraints if c is not sympy.true]
+    if any(c is sympy.false for c in constraints):
+        return EMPTY
+    try:
+        best, point = lpmax(slack, constraints)
+    except InfeasibleLPError:
+        return EMPTY
+    if best <= 0:
+        return EMPTY
+    values = {x: sympy.sympify(solution.get(x, x)).subs(point) for x in unknowns}
+    values = {x: v.subs({y: 0 for y in v.free_symbols}) for x, v in values.items()}
+    rational = {x: Fraction(int(v.p), int(v.q)) for x, v in values.items()}
+    found = _rational_point(game, rational, check)
+    return found[0] if found else None
+
+
+def _sample(game, system, unknowns, check, rng, supports) -> list:
+    """Certified equilibria of ``system`` after fixing its free unknowns at random."""
+    import sympy
+    g = _groebner(system, unknowns) if system else None
+    while g is None or (g.exprs != [1] and not g.is_zero_dimensional):
+        _, free = _dimension(g, unknowns)
+        values = _simplex_sample(supports, unknowns, rng)
+        x = free[0]
+        system = system + [x - sympy.Rational(values[x].numerator, values[x].denominator)]
+        g = _groebner(system, unknowns)
+    if g.exprs == [1]:
+        return []
+    return _solve_zero_dimensional(game, g, unknowns, check)
+
+
+def _dimension(basis, unknowns) -> tuple:
+    """The dimension of the solution set and a largest set of unknowns no leading
+    monomial of the (grevlex) basis lies in alone (Cox, Little, O'Shea ch. 9)."""
+    if basis is None:
+        return len(unknowns), list(unknowns)
+    leads = [{x for x, e in zip(unknowns, p.LM(order="grevlex").exponents) if e}
+             for p in basis.polys]
+    for size in range(len(unknowns), -1, -1):
+        for subset in itertools.combinations(unknowns, size):
+            if not any(lead <= set(subset) for lead in leads):
+                return size, list(subset)
+    return 0, []
+
+
+def _simplex_sample(supports, unknowns, rng) -> dict:
+    """Rational values for the unknowns from a random interior point of each simplex."""
+    values = {}
+    k = 0
+    for s in supports:
+        weights = [rng.randint(1, 9) for _ in s]
+        total = sum(weights)
+        for w in weights[1:]:
+            values[unknowns[k]] = Fraction(w, total)
+            k += 1
+    return values
+
+
+__all__ = [
+    "DEFAULT_LIMIT",
+    "AlgebraicEquilibrium",
+    "Continuum",
+    "NPlayerResult",
+    "RealAlgebraic",
+    "equilibria_on_supports",
+    "nplayer_equilibria",
+]
