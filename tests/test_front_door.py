@@ -95,7 +95,7 @@ def test_the_default_method_follows_the_type_not_an_attribute():
     mine = MyTree(t.root, t.players, parameters=t.parameters)
     assert solve(mine).method == "subgame_perfect"
     three = dt.NormalFormGame.from_payoff_arrays([[[[1, 0], [0, 1]], [[0, 1], [1, 0]]]] * 3)
-    assert solve(three).method == "pure" and solve(chicken()).method == "enumerate"
+    assert solve(three).method == "nplayer" and solve(chicken()).method == "enumerate"
 
 
 def test_every_registry_entry_states_the_game_types_it_accepts():

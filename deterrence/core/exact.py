@@ -81,12 +81,13 @@ def flint():
     return _FLINT[0]
 
 
-def ball_arithmetic():
-    """The ``flint`` module for ball arithmetic (``arb``), even within :func:`fraction_only`:
-    interval certificates are not an exact-solve path, so the switch does not apply to them.
+def flint_module():
+    """The ``flint`` module even within :func:`fraction_only`, for the work the switch does not
+    cover: ball arithmetic (``arb``) in interval certificates and polynomial algebra (Groebner
+    bases); the switch is about the exact linear solves only.
 
     >>> with fraction_only():
-    ...     ball_arithmetic().arb(1) + 1
+    ...     flint_module().arb(1) + 1
     2.00000000000000
     """
     if not _FLINT:

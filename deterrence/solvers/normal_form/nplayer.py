@@ -585,9 +585,11 @@ def _groebner(polynomials, unknowns):
     polynomials, computed by python-flint's Buchberger algorithm over the integers
     (each polynomial made primitive; several times faster than sympy's here) and
     handed to sympy made monic, for its FGLM conversion and zero-dimension test."""
-    import flint
     import sympy
-    from sympy.polys.polytools import GroebnerBasis, parallel_poly_from_expr
+    from sympy.polys.polytools import GroebnerBasis
+
+    from deterrence.core.exact import flint_module
+    flint = flint_module(), parallel_poly_from_expr
     polys, opt = parallel_poly_from_expr([sympy.sympify(p.as_expr() if hasattr(p, "as_expr") else p)
                                           for p in polynomials], *unknowns,
                                          order="grevlex", domain="QQ")

@@ -83,7 +83,7 @@ import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from deterrence.core.exact import ball_arithmetic
+from deterrence.core.exact import flint_module
 from deterrence.core.numbers import format_exact, to_exact
 from deterrence.errors import GameError, TooLargeError
 from deterrence.solvers.result import EquilibriumSequence
@@ -705,7 +705,7 @@ class _Dual:
 
 
 def _dual_constant(v):
-    flint = ball_arithmetic()
+    flint = flint_module()
     return _Dual(flint.arb(v))
 
 
@@ -769,7 +769,7 @@ class _IndifferenceSystem:
         Fehlerschranken", Computing 4 (1969) 187-201; R. E. Moore, "A test for existence
         of solutions to nonlinear systems", SIAM J. Numer. Anal. 14 (1977) 611-615.
         """
-        flint = ball_arithmetic()
+        flint = flint_module()
         saved = flint.ctx.prec
         flint.ctx.prec = 64 + int(radius * 3.33) * 2
         try:
@@ -811,7 +811,7 @@ class _IndifferenceSystem:
     def _jacobian(self, point) -> list:
         """Rows of the Jacobian of :meth:`residual` at ``point`` (arb balls), by forward-mode
         differentiation: exact derivatives of the polynomial equations, in ball arithmetic."""
-        flint = ball_arithmetic()
+        flint = flint_module()
         x = [_Dual(v, {r: flint.arb(1)}) for r, v in enumerate(point)]
         rows = self.residual(x, _dual_constant)
         return [[f.grad.get(c, flint.arb(0)) for c in range(len(point))] for f in rows]
