@@ -70,6 +70,9 @@ METHODS = {
     "zero_sum": Method("deterrence.solvers.normal_form.zero_sum", "zero_sum_equilibrium", ("normal_form",)),
     "subgame_perfect": Method("deterrence.solvers.tree.backward_induction", "subgame_perfect", ("tree",)),
     "tree_nash": Method("deterrence.solvers.tree.reduced_normal_form", "tree_nash", ("tree",)),
+    "correlated": Method("deterrence.solvers.normal_form.correlated", "correlated_equilibria", ("normal_form",)),
+    "coarse_correlated": Method("deterrence.solvers.normal_form.correlated", "coarse_correlated_equilibria", ("normal_form",)),
+    "qre": Method("deterrence.solvers.normal_form.qre", "logit_qre", ("normal_form",)),
 }
 ALIASES = {"spe": "subgame_perfect", "backward_induction": "subgame_perfect", "all": "enumerate",
            "vertex": "enumerate", "lh": "lemke_howson", "lp": "zero_sum"}
