@@ -9,8 +9,12 @@ from hypothesis import strategies as st
 from deterrence import NormalFormGame, load_game, solve
 from deterrence.errors import GameError, NotAnEquilibriumError
 from deterrence.solvers.normal_form.correlated import (
-    certified_correlated, coarse_correlated_equilibria, correlated_equilibria,
-    incentive_constraints, is_correlated_equilibrium)
+    certified_correlated,
+    coarse_correlated_equilibria,
+    correlated_equilibria,
+    incentive_constraints,
+    is_correlated_equilibrium,
+)
 
 F = Fraction
 # Aumann (1974), section 4: chicken with payoffs 6,6 / 2,7 / 7,2 / 0,0 (action 0 = swerve)

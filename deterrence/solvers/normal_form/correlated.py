@@ -390,8 +390,8 @@ def _solve(game, coarse, objective, vertices, max_bases):
     value = _plain(sum((Fraction(w, den) * p for w, p in zip(weights, x)), Fraction(0)))
     return CorrelatedResult(equilibria=(eq,), method=method, objective=str(objective), value=value,
                             complete=False, players=game.players, actions=game.actions,
-                            notes=("optimal: every reduced cost of the final exact simplex tableau "
-                                   "is <= 0",))
+                            notes=(("optimal: every reduced cost of the final exact simplex tableau "
+                                   "is <= 0"),))
 
 
 def _enumerate_vertices(start, n, k, max_bases) -> list:

@@ -38,7 +38,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from itertools import product
 
 import numpy as np
 
@@ -46,7 +45,29 @@ from deterrence.core.numbers import format_short
 from deterrence.errors import GameError, NotAnEquilibriumError, SolverError
 from deterrence.solvers.result import Equilibrium, SolveResult
 
-__all__ = ["QREBranch", "logit_branch", "logit_qre", "qre_at", "limit_equilibrium"]
+__all__ = ["QREBranch", "action_values", "limit_equilibrium", "logit_branch", "logit_qre", "qre_at"]
+
+
+def _contract(array, probs, keep):
+    """A payoff array with every axis not in ``keep`` averaged over ``probs`` (floats)."""
+    out = array
+    for ax in sorted((a for a in range(array.ndim) if a not in keep), reverse=True):
+        out = np.tensordot(out, probs[ax], axes=([ax], [0]))
+    return out
+
+
+def action_values(arrays, profile) -> list:
+    """Float expected payoff of each action of each player against the others' mixed strategies.
+
+    ``arrays`` are the payoff arrays (one per player, e.g. ``game.as_float()``).
+
+    >>> from deterrence import NormalFormGame
+    >>> g = NormalFormGame.from_arrays([[1, 0], [0, 2]], [[2, 0], [0, 1]])
+    >>> [v.tolist() for v in action_values(g.as_float(), [(0.5, 0.5), (0.25, 0.75)])]
+    [[0.25, 1.5], [1.0, 0.5]]
+    """
+    probs = [np.asarray(p, dtype=float) for p in profile]
+    return [_contract(np.asarray(a, dtype=float), probs, (i,)) for i, a in enumerate(arrays)]
 
 
 @dataclass(frozen=True)
@@ -91,16 +112,9 @@ class _Homotopy:
     def split(self, y):
         return [y[self.offsets[i]:self.offsets[i + 1]] for i in range(self.n)]
 
-    def _contract(self, i, probs, keep):
-        """Player i's payoffs with every axis not in ``keep`` averaged over ``probs``."""
-        out = self.arrays[i]
-        for ax in sorted((a for a in range(self.n) if a not in keep), reverse=True):
-            out = np.tensordot(out, probs[ax], axes=([ax], [0]))
-        return out
-
     def values(self, probs):
         """u_ij: the expected payoff of each action of each player."""
-        return [self._contract(i, probs, (i,)) for i in range(self.n)]
+        return action_values(self.arrays, probs)
 
     def residual(self, z):
         y, lam = z[:-1], z[-1]
@@ -129,7 +143,7 @@ class _Homotopy:
             for k in range(self.n):
                 if k == i:
                     continue
-                D = self._contract(i, probs, (i, k))
+                D = _contract(self.arrays[i], probs, (i, k))
                 if k < i:
                     D = D.T            # axes (i, k)
                 # d u_ij / d y_kl = D[j, l] * pi_kl
@@ -333,7 +347,7 @@ def logit_qre(game, lam: float | None = None, max_lambda: float | None = None) -
     game, arrays = _float_arrays(game)
     if lam is not None:
         profile = qre_at(game, float(lam))
-        payoffs = tuple(float(v) for v in _expected(arrays, profile))
+        payoffs = tuple(float(v @ np.asarray(s)) for v, s in zip(action_values(arrays, profile), profile))
         eq = Equilibrium(strategies=profile, payoffs=payoffs, players=game.players,
                          actions=game.actions, exact=False)
         return SolveResult(equilibria=(eq,), method="qre", exact=False, complete=False,
@@ -345,18 +359,5 @@ def logit_qre(game, lam: float | None = None, max_lambda: float | None = None) -
                           f"{branch.profiles[-1]}, but no exact equilibrium near it could be certified")
     return SolveResult(equilibria=(branch.limit,), method="qre", exact=True, complete=False,
                        players=game.players, actions=game.actions, concept="logit QRE limit",
-                       notes=(f"the principal branch traced to lambda = {branch.lambdas[-1]:.6g} "
-                              f"in {len(branch)} steps",))
-
-
-def _expected(arrays, profile):
-    out = []
-    for arr in arrays:
-        total = 0.0
-        for cell in product(*(range(m) for m in arr.shape)):
-            p = 1.0
-            for s, j in zip(profile, cell):
-                p *= s[j]
-            total += p * arr[cell]
-        out.append(total)
-    return out
+                       notes=((f"the principal branch traced to lambda = {branch.lambdas[-1]:.6g} "
+                              f"in {len(branch)} steps"),))
