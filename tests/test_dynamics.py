@@ -1,4 +1,5 @@
 """Learning and evolutionary dynamics: ESS, fictitious play, best responses, Moran."""
+import itertools
 import math
 from fractions import Fraction
 
@@ -39,13 +40,16 @@ def test_two_populations_leave_the_mixed_equilibrium():
                             population="multi")
     assert t.share("Row", "straight")[-1] == pytest.approx(1.0, abs=1e-3)     # Row, bolder, wins
     assert t.share("Column", "swerve")[-1] == pytest.approx(1.0, abs=1e-3)
+    # negative payoffs must not push the shares off the simplex (the sum is an unstable
+    # direction of the raw equation when the average payoff is negative)
+    assert all(abs(sum(s) - 1) < 1e-6 for state in t.states for s in state)
 
 
 def test_n_player_replicator_matches_nashpy_on_two_players():
     from deterrence.solvers.normal_form.dynamics import _replicator_n
     g = load_game("battle_of_the_sexes").with_defaults()
     start = [np.array([0.3, 0.7]), np.array([0.6, 0.4])]
-    ours = _replicator_n(g, start, np.linspace(0, 5, 11))
+    ours = _replicator_n(g.as_float(), start, np.linspace(0, 5, 11))
     theirs = replicator_dynamics(g, start=start, t_max=5, points=11, population="multi")
     for a, b in zip(ours, theirs.states):
         assert np.allclose(np.concatenate(a), np.concatenate(b), atol=1e-5)
@@ -117,6 +121,6 @@ def test_moran_selection_matches_the_exact_formula():
     full = fixation_probability(g, N)
     assert abs(theirs - float(full)) < 4 * math.sqrt(float(full * (1 - full)) / reps)
     run = moran_process(g, N, seed=1)
-    assert run[0] == 1 and run[-1] in (0, N) and all(abs(a - b) <= 1 for a, b in zip(run, run[1:]))
+    assert run[0] == 1 and run[-1] in (0, N) and all(abs(a - b) <= 1 for a, b in itertools.pairwise(run))
     with pytest.raises(GameError):
         fixation_probability(g, N, mutant=0, resident=0)

@@ -138,38 +138,43 @@ def replicator_dynamics(game, start=None, t_max: float = 50.0, points: int = 501
         start = [start, start]
     x0 = _start(game, start)
     times = np.linspace(0.0, t_max, points)
+    # adding a constant to a player's payoffs leaves the dynamics on the simplex unchanged; with
+    # positive payoffs the (invariant) sum of shares is also numerically stable off it
+    shifted = [a - a.min() + 1.0 for a in game.as_float()]
     if single:
         import nashpy
-        A = game.as_float()[0]
+        A = shifted[0]
         xs = nashpy.Game(A, A.T).replicator_dynamics(y0=x0[0], timepoints=times)
         states = tuple((tuple(map(float, x)),) * 2 for x in xs)
         kind = "replicator (one population)"
     elif game.n_players == 2:
         import nashpy
-        A, B = game.as_float()
+        A, B = shifted
         xs, ys = nashpy.Game(A, B).asymmetric_replicator_dynamics(x0=x0[0], y0=x0[1], timepoints=times)
         states = tuple((tuple(map(float, x)), tuple(map(float, y))) for x, y in zip(xs, ys))
         kind = "replicator (one population per player)"
     else:
-        states = _replicator_n(game, x0, times)
+        states = _replicator_n(shifted, x0, times)
         kind = "replicator (one population per player)"
     return Trajectory(times=tuple(map(float, times)), states=states, players=game.players,
                       actions=game.actions, kind=kind)
 
 
-def _replicator_n(game, x0, times):
+def _replicator_n(arrays, x0, times):
     from scipy.integrate import solve_ivp
 
     from deterrence.solvers.normal_form.qre import action_values
-    arrays = game.as_float()
-    cuts = np.cumsum((0,) + game.shape)
+    shape = arrays[0].shape
+    n = len(shape)
+    cuts = np.cumsum((0,) + shape)
 
     def rhs(_t, z):
-        xs = [z[cuts[i]:cuts[i + 1]] for i in range(game.n_players)]
+        xs = [z[cuts[i]:cuts[i + 1]] for i in range(n)]
         u = action_values(arrays, xs)
-        return np.concatenate([x * (ui - x @ ui) for x, ui in zip(xs, u)])
+        # x (u - x.u / sum x): the sum of shares is conserved exactly, not just on the simplex
+        return np.concatenate([x * (ui - (x @ ui) / x.sum()) for x, ui in zip(xs, u)])
     sol = solve_ivp(rhs, (times[0], times[-1]), np.concatenate(x0), t_eval=times, rtol=1e-9, atol=1e-12)
-    return tuple(tuple(tuple(map(float, sol.y[cuts[i]:cuts[i + 1], k])) for i in range(game.n_players))
+    return tuple(tuple(tuple(map(float, sol.y[cuts[i]:cuts[i + 1], k])) for i in range(n))
                  for k in range(len(times)))
 
 
