@@ -124,3 +124,29 @@ def test_moran_selection_matches_the_exact_formula():
     assert run[0] == 1 and run[-1] in (0, N) and all(abs(a - b) <= 1 for a, b in itertools.pairwise(run))
     with pytest.raises(GameError):
         fixation_probability(g, N, mutant=0, resident=0)
+
+
+def test_plots_of_dynamics(tmp_path):
+    import matplotlib
+    matplotlib.use("Agg")
+    from deterrence.plot.dynamics import (
+        plot_basins,
+        plot_phase,
+        plot_shares,
+        plot_simplex,
+    )
+    g = load_game("stag_hunt").with_defaults()
+    ax = plot_basins(g, resolution=6, t_max=60)
+    classes = np.asarray(ax.images[0].get_array())
+    # the corner cells: near all-stag ends at (stag, stag) (class 0), near all-hare at (hare, hare) (3)
+    assert classes[-1, -1] == 0 and classes[0, 0] == 3
+    ax.figure.savefig(tmp_path / "basins.png")
+    trajectory = replicator_dynamics(load_game("chicken"), start=[(0.8, 0.2), (0.95, 0.05)],
+                                     population="multi")
+    ax = plot_phase(load_game("chicken"), [trajectory])
+    assert ax.lines[0].get_xdata()[0] == pytest.approx(0.8)
+    assert len(plot_shares(trajectory).lines) == 4
+    with pytest.raises(GameError):
+        plot_phase(load_game("rock_paper_scissors"))
+    with pytest.raises(GameError):
+        plot_simplex([trajectory])
