@@ -20,6 +20,12 @@ method              games            what it returns
 ``"subgame_perfect"`` tree           every subgame-perfect equilibrium
                                      (default for trees)
 ``"tree_nash"``     tree             Nash equilibria of the reduced normal form
+``"correlated"``    normal form      a correlated equilibrium maximising an
+                                     objective, or every vertex, exactly (its
+                                     own result type: CorrelatedResult)
+``"coarse_correlated"`` normal form  the same for coarse correlated equilibria
+``"qre"``           normal form      the limit of the logit QRE branch
+                                     (certified), or the QRE at ``lam``
 ==================  ===============  =========================================
 
 Adding a method is one entry in :data:`METHODS` (or a call to
