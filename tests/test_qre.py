@@ -119,3 +119,34 @@ def test_fit_of_a_payoff_parameter():
         fit_logit_qre(g, data, parameters=("nope",))
     with pytest.raises(GameError):
         fit_logit_qre(g, {"Inspectee": {"comply": 3}})
+
+
+def test_agent_qre_of_a_simultaneous_game_is_the_normal_form_qre():
+    from deterrence.core.tree import GameTree, decision, terminal
+    from deterrence.solvers.tree.agent_qre import agent_logit_branch, agent_qre_at
+    A, B = [[9, 0], [0, 1]], [[0, 1], [1, 0]]
+    root = decision("Row", {r: decision("Column", {c: terminal([A[i][j], B[i][j]])
+                                                   for j, c in enumerate(("L", "R"))}, infoset="c")
+                            for i, r in enumerate(("T", "D"))})
+    tree = GameTree(root, players=["Row", "Column"])
+    g = NormalFormGame.from_arrays(A, B)
+    for lam in (0.5, 2.0, 6.0):
+        q = agent_qre_at(tree, lam)
+        row, col = qre_at(g, lam)
+        assert [q[("Row", "root")][a] for a in "TD"] == pytest.approx(row, abs=1e-7)
+        assert [q[("Column", "c")][a] for a in "LR"] == pytest.approx(col, abs=1e-7)
+    assert len(agent_logit_branch(tree, max_lambda=20)) > 2
+
+
+def test_agent_qre_in_entry_deterrence_solves_the_logit_equations():
+    from deterrence.solvers.tree.agent_qre import agent_qre_at
+    tree = load_game("entry_deterrence")            # out: (0, 2); in: fight (-1, -1), accommodate (1, 1)
+    lam = 1.3
+    q = agent_qre_at(tree, lam)
+    fight = 1 / (1 + math.exp(2 * lam))             # the incumbent: -1 against 1
+    assert q[("Incumbent", "in")]["fight"] == pytest.approx(fight, abs=1e-8)
+    value_in = -fight + (1 - fight)
+    enter = 1 / (1 + math.exp(-lam * value_in))
+    assert q[("Entrant", "root")]["in"] == pytest.approx(enter, abs=1e-8)
+    with pytest.raises(GameError):
+        agent_qre_at(load_game("chicken"), 1.0)
