@@ -130,7 +130,7 @@ def test_three_players():
     assert vertices == brute_force_vertices(g)
     best = correlated_equilibria(g)
     welfare = [sum(e.payoffs) for e in correlated_equilibria(g, vertices=True)]
-    assert best.value == max(welfare)
+    assert best.value == max(welfare) == correlated_equilibria(g, warm_start=False).value
     for eq in solve(g, "pure"):
         assert is_correlated_equilibrium(g, product_distribution(eq.strategies))
 
@@ -158,5 +158,24 @@ def test_nash_inside_and_optimum_is_the_best_vertex(g):
     best = correlated_equilibria(g)
     assert best.value == max(sum(e.payoffs) for e in vertices)
     assert is_correlated_equilibrium(g, as_vector(g, best[0]))
+    # from HiGHS's basis made exact, or from phase I: the same exact optimum
+    assert correlated_equilibria(g, warm_start=False).value == best.value
+    assert coarse_correlated_equilibria(g, objective="Row").value == \
+        coarse_correlated_equilibria(g, objective="Row", warm_start=False).value
     if g.shape[0] * g.shape[1] <= 6:
         assert {as_vector(g, e) for e in vertices} == brute_force_vertices(g)
+
+
+def test_larger_games_warm_start_agrees_with_phase_one():
+    import numpy as np
+    rng = np.random.default_rng(3)
+    for shape in [(6, 6), (3, 3, 3)]:
+        g = NormalFormGame.from_payoff_arrays([rng.integers(0, 20, size=shape) for _ in shape])
+        for objective in ("welfare", g.players[1]):
+            fast = correlated_equilibria(g, objective=objective)
+            slow = correlated_equilibria(g, objective=objective, warm_start=False)
+            assert fast.value == slow.value
+            assert is_correlated_equilibrium(g, as_vector(g, fast[0]))
+        # the welfare optimum is at least the best Nash welfare (Nash equilibria are CE)
+        nash = solve(g) if len(shape) == 2 else solve(g, "pure")
+        assert all(sum(e.payoffs) <= correlated_equilibria(g).value for e in nash)

@@ -31,7 +31,10 @@ Steps
    :func:`deterrence.core.exact.bareiss_pivot`, Bland's rule) drives ``a`` to 0
    (a correlated equilibrium always exists: every Nash equilibrium is one), then
    pivots it out of the basis and drops its column.
-4. Phase II maximises the stated objective (welfare, or one player's payoff):
+4. Phase II maximises the stated objective (welfare, or one player's payoff),
+   by default from the optimal basis that SciPy's HiGHS (floating point) reports,
+   made exact by pivoting its columns into the integer tableau (steps 2-3 are
+   then skipped unless that basis is not exactly feasible):
    at the end every reduced cost is <= 0, an exact certificate of optimality.
    Or: vertex enumeration, a breadth-first search over every feasible basis by
    single pivots (those that keep the right-hand side nonnegative), each basis
@@ -73,9 +76,9 @@ class CorrelatedEquilibrium:
     payoff of each player.
 
     >>> from deterrence import load_game
-    >>> ce = correlated_equilibria(load_game("chicken").with_defaults())[0]
+    >>> ce = correlated_equilibria(load_game("chicken").subs(w=1, l=4, crash=6))[0]
     >>> ce.probability("straight", "straight"), ce.to_json()["payoffs"]
-    (0, ['0', '0'])
+    (0, ['-3/4', '-3/4'])
     """
 
     distribution: tuple
@@ -324,7 +327,7 @@ class _Tableau:
         raise TooLargeError(f"the exact simplex method did not finish in {limit} pivots")
 
 
-def _build(game, coarse):
+def _integer_rows(game, coarse):
     rows, _ = incentive_constraints(game, coarse)
     den = 1
     for row in rows:
@@ -332,23 +335,61 @@ def _build(game, coarse):
             if type(v) is not int:
                 den = math.lcm(den, Fraction(v).denominator)
     rows = [[int(v * den) for v in row] for row in rows]
-    n, k = len(rows[0]) if rows else math.prod(game.shape), len(rows)
+    return rows, math.prod(game.shape), len(rows)
+
+
+def _initial_tableau(rows, n, k):
     # columns: cells 0..n-1, slacks n..n+k-1, artificial n+k, then the right-hand side
-    T = []
-    for r, row in enumerate(rows):
-        T.append([-v for v in row] + [1 if j == r else 0 for j in range(k)] + [0, 0])
+    T = [[-v for v in row] + [1 if j == r else 0 for j in range(k)] + [0, 0] for r, row in enumerate(rows)]
     T.append([1] * n + [0] * k + [1, 1])
-    tab = _Tableau(T, list(range(n, n + k)) + [n + k])
+    return _Tableau(T, list(range(n, n + k)) + [n + k])
+
+
+def _drop_artificial(tab, n, k):
     artificial = n + k
-    phase1 = [0] * (n + k) + [-1]
-    tab.simplex(phase1, range(n + k + 1))
-    # a correlated equilibrium exists, so the artificial is 0; pivot it out if still basic
-    if artificial in tab.basis:
+    if artificial in tab.basis:       # at value 0: pivot it out (a degenerate pivot)
         r = tab.basis.index(artificial)
+        if tab.T[r][-1] != 0:
+            return None
         c = next(j for j in range(n + k) if tab.T[r][j] != 0 and j not in tab.basis)
         tab.pivot(r, c)
     tab.T = [row[:artificial] + row[artificial + 1:] for row in tab.T]
-    return tab, n, k
+    return tab
+
+
+def _build(game, coarse):
+    """A feasible tableau by phase I (the artificial driven to 0)."""
+    rows, n, k = _integer_rows(game, coarse)
+    tab = _initial_tableau(rows, n, k)
+    tab.simplex([0] * (n + k) + [-1], range(n + k + 1))
+    # a correlated equilibrium exists, so the artificial ends at 0
+    return _drop_artificial(tab, n, k), n, k
+
+
+def _warm_start(game, coarse, weights):
+    """A feasible tableau on the optimal basis HiGHS reports (floating point), made exact by
+    pivoting its positive columns in; None when that basis is not exactly feasible."""
+    from scipy.optimize import linprog
+    rows, n, k = _integer_rows(game, coarse)
+    A = np.array(rows, dtype=float).reshape(k, n)
+    res = linprog(-np.array(weights, dtype=float), A_ub=-A if k else None, b_ub=np.zeros(k) if k else None,
+                  A_eq=np.ones((1, n)), b_eq=[1.0], bounds=(0, None), method="highs-ds")
+    if res.status != 0:
+        return None
+    slack = A @ res.x if k else np.zeros(0)
+    positive = [j for j in range(n) if res.x[j] > 1e-9] + [n + r for r in range(k) if slack[r] > 1e-9]
+    keep = set(positive)
+    tab = _initial_tableau(rows, n, k)
+    for c in positive:
+        if c in tab.basis:
+            continue
+        free = [r for r, b in enumerate(tab.basis) if b not in keep and tab.T[r][c] != 0]
+        if not free:
+            return None
+        tab.pivot(max(free, key=lambda r: tab.basis[r] == n + k), c)   # the artificial first
+    if any(row[-1] < 0 for row in tab.T):
+        return None
+    return _drop_artificial(tab, n, k)
 
 
 def _vertex(tab, n) -> list:
@@ -375,15 +416,21 @@ def _objective(game, objective, n):
     return [int(Fraction(w) * den) for w in weights], den
 
 
-def _solve(game, coarse, objective, vertices, max_bases):
+def _solve(game, coarse, objective, vertices, max_bases, warm_start=True):
     method = "coarse_correlated" if coarse else "correlated"
-    tab, n, k = _build(game, coarse)
     if vertices:
+        tab, n, k = _build(game, coarse)
         found = _enumerate_vertices(tab, n, k, max_bases)
         eqs = tuple(certified_correlated(game, x, coarse) for x in found)
         return CorrelatedResult(equilibria=eqs, method=method, objective="vertices", value=None,
                                 complete=True, players=game.players, actions=game.actions)
+    n = math.prod(game.shape)
     weights, den = _objective(game, objective, n)
+    # HiGHS's optimal basis made exact (then the exact simplex only confirms it); else phase I
+    tab = _warm_start(game, coarse, weights) if warm_start else None
+    if tab is None:
+        tab, n, k = _build(game, coarse)
+    k = len(tab.basis) - 1
     tab.simplex(weights + [0] * k, range(n + k))
     x = _vertex(tab, n)
     eq = certified_correlated(game, x, coarse)
@@ -431,12 +478,16 @@ def _enumerate_vertices(start, n, k, max_bases) -> list:
 
 
 def correlated_equilibria(game, objective="welfare", vertices: bool = False,
-                          max_bases: int = 200000) -> CorrelatedResult:
+                          max_bases: int = 200000, warm_start: bool = True) -> CorrelatedResult:
     """A correlated equilibrium maximising ``objective``, or every vertex of the polytope.
 
     ``objective`` is ``"welfare"`` (the sum of payoffs) or a player's name;
     ``vertices=True`` lists every vertex of the polytope of correlated equilibria
     instead (small games: at most ``max_bases`` feasible bases are searched).
+    ``warm_start``: begin the exact simplex at the optimal basis SciPy's HiGHS
+    reports, made exact by fraction-free pivots (if it is not exactly feasible,
+    or with ``warm_start=False``, phase I starts from scratch); optimality is
+    always proved by the exact tableau's reduced costs.
 
     Aumann's chicken (catalogue chicken with ``l=4, w=1, crash=6`` is his game
     6,6 / 2,7 / 7,2 / 0,0 minus 6): the welfare maximum puts 1/2 on both swerving.
@@ -449,11 +500,11 @@ def correlated_equilibria(game, objective="welfare", vertices: bool = False,
     >>> len(correlated_equilibria(g, vertices=True))
     5
     """
-    return _solve(game, False, objective, vertices, max_bases)
+    return _solve(game, False, objective, vertices, max_bases, warm_start)
 
 
 def coarse_correlated_equilibria(game, objective="welfare", vertices: bool = False,
-                                 max_bases: int = 200000) -> CorrelatedResult:
+                                 max_bases: int = 200000, warm_start: bool = True) -> CorrelatedResult:
     """A coarse correlated (Hannan) equilibrium maximising ``objective``, or every vertex.
 
     Options as in :func:`correlated_equilibria`. Every correlated equilibrium is
@@ -464,4 +515,4 @@ def coarse_correlated_equilibria(game, objective="welfare", vertices: bool = Fal
     >>> coarse_correlated_equilibria(g).value >= correlated_equilibria(g).value
     True
     """
-    return _solve(game, True, objective, vertices, max_bases)
+    return _solve(game, True, objective, vertices, max_bases, warm_start)
