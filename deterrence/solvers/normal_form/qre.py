@@ -243,7 +243,7 @@ def limit_equilibrium(game, profile, support_tol: float = 1e-5):
     if game.is_symbolic:
         game = game.with_defaults()
     supports = [[j for j, p in enumerate(s) if p > support_tol] for s in profile]
-    candidates = []
+    candidates: list = []
     if game.n_players == 2:
         candidates.append(lambda: _two_player_support(game, supports))
     for den in (10, 100, 1000, 10 ** 4, 10 ** 6):
