@@ -74,12 +74,12 @@ def main(argv=None):
     for k, shape in enumerate(SHAPES):
         arrays = seeded_game(shape, k)
         game = NormalFormGame.from_payoff_arrays(arrays)
-        ours = median_time(lambda: logit_branch(game), args.repeats)
+        ours = median_time(lambda game=game: logit_branch(game), args.repeats)
         branch = logit_branch(game)
         theirs = gregret = diff = None
         if gbt is not None:
             g = gambit_game(gbt, arrays)
-            theirs = median_time(lambda: gbt.nash.logit_solve(g), args.repeats)
+            theirs = median_time(lambda g=g: gbt.nash.logit_solve(g), args.repeats)
             prof = gambit_profile(g, gbt.nash.logit_solve(g).equilibria[0])
             gregret = regret(arrays, prof)
             qres = gbt.qre.logit_solve_lambda(g, lam=LAMBDAS)
