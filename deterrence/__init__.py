@@ -56,6 +56,17 @@ _LAZY = {
     "grim_trigger": "deterrence.core.strategies",
     "read_profile": "deterrence.core.repeated",
     "to_latex": "deterrence.core.latex",
+    # correlated equilibria, quantal response, learning
+    "correlated_equilibria": "deterrence.solvers.normal_form.correlated",
+    "coarse_correlated_equilibria": "deterrence.solvers.normal_form.correlated",
+    "logit_branch": "deterrence.solvers.normal_form.qre",
+    "qre_at": "deterrence.solvers.normal_form.qre",
+    "fit_logit_qre": "deterrence.solvers.inference.qre_fit",
+    "replicator_dynamics": "deterrence.solvers.normal_form.dynamics",
+    "fictitious_play": "deterrence.solvers.normal_form.dynamics",
+    "best_response_dynamics": "deterrence.solvers.normal_form.dynamics",
+    "moran_process": "deterrence.solvers.normal_form.dynamics",
+    "fixation_probability": "deterrence.solvers.normal_form.dynamics",
     # n-player games
     "nplayer_equilibria": "deterrence.solvers.normal_form.nplayer",
     "RealAlgebraic": "deterrence.solvers.normal_form.nplayer",

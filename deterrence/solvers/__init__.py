@@ -17,6 +17,11 @@ Methods (the game types each accepts; :data:`METHODS` is the full list):
 * ``"zero_sum"`` (normal form): the value and optimal strategies of a zero-sum game;
 * ``"subgame_perfect"`` (tree): every subgame-perfect equilibrium (default for trees);
 * ``"tree_nash"`` (tree): Nash equilibria of the reduced normal form;
+* ``"correlated"`` (normal form): a correlated equilibrium maximising an objective, or
+  every vertex, exactly (its own result type, ``CorrelatedResult``);
+* ``"coarse_correlated"`` (normal form): the same for coarse correlated equilibria;
+* ``"qre"`` (normal form): the limit of the logit QRE branch (certified), or the QRE at
+  ``lam`` (floating point);
 * ``"markov_perfect"`` (stochastic): Markov perfect equilibria, certified under the
   game's noise (default for stochastic games).
 
@@ -67,6 +72,10 @@ METHODS = {
     "pure": Method("deterrence.solvers.normal_form.pure", "pure_equilibria", ("normal_form",)),
     "lemke_howson": Method("deterrence.solvers.normal_form.lemke_howson", "lemke_howson", ("normal_form",)),
     "zero_sum": Method("deterrence.solvers.normal_form.zero_sum", "zero_sum_equilibrium", ("normal_form",)),
+    "correlated": Method("deterrence.solvers.normal_form.correlated", "correlated_equilibria", ("normal_form",)),
+    "coarse_correlated": Method("deterrence.solvers.normal_form.correlated", "coarse_correlated_equilibria",
+                                ("normal_form",)),
+    "qre": Method("deterrence.solvers.normal_form.qre", "logit_qre", ("normal_form",)),
     "nplayer": Method("deterrence.solvers.normal_form.nplayer", "nplayer_equilibria", ("normal_form",)),
     "nplayer_logit": Method("deterrence.solvers.normal_form.nplayer_logit", "logit_path_equilibrium",
                             ("normal_form",)),

@@ -1,0 +1,363 @@
+"""Logit quantal response equilibrium: the principal branch from lambda = 0 to a Nash equilibrium.
+
+References
+----------
+* R. D. McKelvey and T. R. Palfrey, "Quantal response equilibria for normal
+  form games", Games Econ. Behav. 10 (1995) 6-38: the logit QRE
+  ``pi_ij = exp(lambda u_ij(pi)) / sum_k exp(lambda u_ik(pi))`` and its principal
+  branch, which starts at the uniform profile (lambda = 0) and, for almost every
+  game, converges to one Nash equilibrium as lambda -> infinity.
+* T. L. Turocy, "A dynamic homotopy interpretation of the logistic quantal
+  response equilibrium correspondence", Games Econ. Behav. 51 (2005) 243-263:
+  the branch as the solution curve of a homotopy, followed by predictor-corrector
+  path following in the log-probabilities.
+* E. L. Allgower and K. Georg, "Introduction to Numerical Continuation Methods"
+  (SIAM 2003), ch. 2-3: tangent predictor, Gauss-Newton (Moore-Penrose)
+  corrector, step-size adaptation.
+
+Steps
+-----
+1. Unknowns ``z = (y, lambda)`` with ``y_ij = log pi_ij``. Equations, for each
+   player ``i``: ``sum_j exp(y_ij) = 1`` and, for each action ``j > 0``,
+   ``y_ij - y_i0 - lambda (u_ij(pi) - u_i0(pi)) = 0``. ``M`` equations in ``M + 1``
+   unknowns: generically a curve through ``(log uniform, 0)``.
+2. Predictor: the unit tangent (the null vector of the Jacobian, from its SVD),
+   oriented to continue the previous one (at the start: lambda increasing).
+3. Corrector: Gauss-Newton steps ``dz = -J^+ H(z)`` (least squares) until
+   ``|H| < tol``; a step that does not contract halves the step length, an
+   easy one lengthens it. The curve may turn back in lambda; arclength
+   parametrisation follows it through such turns.
+4. Stop once lambda exceeds ``max_lambda`` (by default 10^6 over the payoff range).
+5. The limit: the support (actions with probability above ``support_tol``) gives
+   an exact equilibrium by solving the indifference equations exactly
+   (two players, :func:`deterrence.core.exact.solve_consistent`) or by rounding
+   to nearby fractions; it is returned only if
+   :func:`~deterrence.solvers.certify.certified_equilibrium` certifies it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+
+from deterrence.core.numbers import format_short
+from deterrence.errors import GameError, NotAnEquilibriumError, SolverError
+from deterrence.solvers.result import Equilibrium, SolveResult
+
+__all__ = ["QREBranch", "action_values", "limit_equilibrium", "logit_branch", "logit_qre", "qre_at"]
+
+
+def _contract(array, probs, keep):
+    """A payoff array with every axis not in ``keep`` averaged over ``probs`` (floats)."""
+    out = array
+    for ax in sorted((a for a in range(array.ndim) if a not in keep), reverse=True):
+        out = np.tensordot(out, probs[ax], axes=([ax], [0]))
+    return out
+
+
+def action_values(arrays, profile) -> list:
+    """Float expected payoff of each action of each player against the others' mixed strategies.
+
+    ``arrays`` are the payoff arrays (one per player, e.g. ``game.as_float()``).
+
+    >>> from deterrence import NormalFormGame
+    >>> g = NormalFormGame.from_arrays([[1, 0], [0, 2]], [[2, 0], [0, 1]])
+    >>> [v.tolist() for v in action_values(g.as_float(), [(0.5, 0.5), (0.25, 0.75)])]
+    [[0.25, 1.5], [1.0, 0.5]]
+    """
+    probs = [np.asarray(p, dtype=float) for p in profile]
+    return [_contract(np.asarray(a, dtype=float), probs, (i,)) for i, a in enumerate(arrays)]
+
+
+@dataclass(frozen=True)
+class QREBranch:
+    """The traced principal branch: ``lambdas[k]`` and ``profiles[k]`` (one tuple of
+    floats per player) along the curve, and ``limit``, the certified Nash equilibrium it
+    converges to (None if it could not be certified)."""
+
+    lambdas: tuple
+    profiles: tuple
+    players: tuple
+    actions: tuple
+    limit: Equilibrium | None = None
+
+    def __len__(self):
+        return len(self.lambdas)
+
+    def probabilities(self, player, action) -> np.ndarray:
+        """One action's probability along the branch, as an array."""
+        i = player if isinstance(player, int) else self.players.index(player)
+        j = self.actions[i].index(action) if isinstance(action, str) else action
+        return np.array([p[i][j] for p in self.profiles])
+
+    def to_json(self) -> dict:
+        return {"players": list(self.players), "actions": [list(a) for a in self.actions],
+                "lambdas": [float(v) for v in self.lambdas],
+                "profiles": [[list(map(float, s)) for s in p] for p in self.profiles],
+                "limit": None if self.limit is None else self.limit.to_json()}
+
+
+# ------------------------------------------------------------------ the homotopy
+class _Homotopy:
+    """``H(y, lambda)`` and its Jacobian for float payoff arrays of an n-player game."""
+
+    def __init__(self, arrays):
+        self.arrays = [np.asarray(a, dtype=float) for a in arrays]
+        self.shape = self.arrays[0].shape
+        self.n = len(self.shape)
+        self.offsets = np.cumsum((0,) + self.shape)
+        self.size = int(self.offsets[-1])
+
+    def split(self, y):
+        return [y[self.offsets[i]:self.offsets[i + 1]] for i in range(self.n)]
+
+    def values(self, probs):
+        """u_ij: the expected payoff of each action of each player."""
+        return action_values(self.arrays, probs)
+
+    def residual(self, z):
+        y, lam = z[:-1], z[-1]
+        probs = [np.exp(v) for v in self.split(y)]
+        u = self.values(probs)
+        out = []
+        for i, (yi, ui) in enumerate(zip(self.split(y), u)):
+            out.append([probs[i].sum() - 1.0])
+            out.append(yi[1:] - yi[0] - lam * (ui[1:] - ui[0]))
+        return np.concatenate(out)
+
+    def jacobian(self, z):
+        y, lam = z[:-1], z[-1]
+        probs = [np.exp(v) for v in self.split(y)]
+        u = self.values(probs)
+        J = np.zeros((self.size, self.size + 1))
+        o = self.offsets
+        for i in range(self.n):
+            r0 = o[i]
+            J[r0, o[i]:o[i + 1]] = probs[i]
+            m = self.shape[i]
+            for j in range(1, m):
+                J[r0 + j, o[i] + j] += 1.0
+                J[r0 + j, o[i]] -= 1.0
+                J[r0 + j, -1] = -(u[i][j] - u[i][0])
+            for k in range(self.n):
+                if k == i:
+                    continue
+                D = _contract(self.arrays[i], probs, (i, k))
+                if k < i:
+                    D = D.T            # axes (i, k)
+                # d u_ij / d y_kl = D[j, l] * pi_kl
+                dU = (D[1:] - D[0]) * probs[k]
+                J[r0 + 1:r0 + m, o[k]:o[k + 1]] = -lam * dU
+        return J
+
+
+def _float_arrays(game):
+    if game.is_symbolic:
+        game = game.with_defaults()
+    return game, game.as_float()
+
+
+def _tangent(J, previous=None):
+    t = np.linalg.svd(J)[2][-1]
+    if previous is None:
+        return t if t[-1] > 0 else -t
+    return t if t @ previous >= 0 else -t
+
+
+def _correct(H, z, tol, max_iter=8, fixed_lambda=False):
+    """Gauss-Newton from z; None when it does not converge (or contract)."""
+    last = np.inf
+    for _ in range(max_iter):
+        r = H.residual(z)
+        norm = np.linalg.norm(r)
+        if norm < tol:
+            return z
+        if norm > 0.5 * last and last < np.inf and norm > 1e3 * tol:
+            return None
+        last = norm
+        J = H.jacobian(z)
+        if fixed_lambda:
+            dz = np.linalg.lstsq(J[:, :-1], -r, rcond=None)[0]
+            z = z + np.append(dz, 0.0)
+        else:
+            z = z + np.linalg.lstsq(J, -r, rcond=None)[0]
+    return z if np.linalg.norm(H.residual(z)) < tol else None
+
+
+def _trace(H, max_lambda, tol=1e-10, max_steps=20000, stop_at=None):
+    """Points (z) of the branch from lambda = 0 until lambda >= max_lambda (or = stop_at)."""
+    y0 = np.concatenate([np.full(m, -np.log(m)) for m in H.shape])
+    z = np.append(y0, 0.0)
+    points = [z]
+    h, t = 0.1, None
+    target = max_lambda if stop_at is None else stop_at
+    for _ in range(max_steps):
+        t = _tangent(H.jacobian(z), t)
+        while True:
+            cand = _correct(H, z + h * t, tol)
+            if cand is not None and np.linalg.norm(cand - z) < 2 * h + 1e-12:
+                break
+            h /= 2
+            if h < 1e-12:
+                raise SolverError("logit QRE path following failed: the step length fell below 1e-12 "
+                                  f"at lambda = {z[-1]:.6g}")
+        if cand[-1] >= target:
+            if stop_at is not None:      # land on lambda = stop_at exactly
+                lam_z = z + (stop_at - z[-1]) / max(cand[-1] - z[-1], 1e-300) * (cand - z)
+                lam_z[-1] = stop_at
+                cand = _correct(H, lam_z, tol, max_iter=30, fixed_lambda=True)
+                if cand is None:
+                    raise SolverError(f"logit QRE: the corrector failed at lambda = {stop_at}")
+            points.append(cand)
+            return points
+        points.append(cand)
+        z = cand
+        h = min(h * 1.5, 1e6)
+    raise SolverError(f"logit QRE path following did not reach lambda = {target} in {max_steps} steps")
+
+
+def _default_max_lambda(arrays) -> float:
+    spread = max(float(np.ptp(a)) for a in arrays)
+    return 1e6 / (spread if spread > 0 else 1.0)
+
+
+def _profile(H, z):
+    return tuple(tuple(float(p) for p in np.exp(v)) for v in H.split(z[:-1]))
+
+
+# ------------------------------------------------------------------ the exact limit
+def limit_equilibrium(game, profile, support_tol: float = 1e-5):
+    """The certified Nash equilibrium that a float profile (a QRE at large lambda) approximates.
+
+    Two players: the indifference equations on the profile's support, solved
+    exactly; otherwise (or if that fails) the probabilities rounded to nearby
+    fractions. The answer is certified exactly; None when no candidate passes.
+
+    >>> from deterrence import NormalFormGame
+    >>> g = NormalFormGame.from_arrays([[6, 2], [7, 0]], [[6, 7], [2, 0]])
+    >>> limit_equilibrium(g, [(0.6667, 0.3333), (0.66666, 0.33334)]).strategies
+    ((Fraction(2, 3), Fraction(1, 3)), (Fraction(2, 3), Fraction(1, 3)))
+    """
+    from deterrence.solvers.certify import certified_equilibrium
+    if game.is_symbolic:
+        game = game.with_defaults()
+    supports = [[j for j, p in enumerate(s) if p > support_tol] for s in profile]
+    candidates: list = []
+    if game.n_players == 2:
+        candidates.append(lambda: _two_player_support(game, supports))
+    for den in (10, 100, 1000, 10 ** 4, 10 ** 6):
+        candidates.append(lambda den=den: _rounded(profile, supports, den))
+    for make in candidates:
+        try:
+            strategies = make()
+            if strategies is not None:
+                return certified_equilibrium(game, strategies)
+        except (NotAnEquilibriumError, GameError, ZeroDivisionError):
+            continue
+    return None
+
+
+def _rounded(profile, supports, den):
+    out = []
+    for s, sup in zip(profile, supports):
+        q = [Fraction(s[j]).limit_denominator(den) if j in sup else Fraction(0) for j in range(len(s))]
+        total = sum(q)
+        if total <= 0:
+            return None
+        out.append(tuple(v / total for v in q))
+    return out
+
+
+def _two_player_support(game, supports):
+    """x on S1 making the column player indifferent on S2, y likewise, exactly."""
+    from deterrence.core.exact import solve_consistent
+    from deterrence.solvers.certify import on_support
+    A, B = game.payoff_arrays
+    S1, S2 = supports
+    # y on S2: A[a, S2] y = v for a in S1, sum y = 1; unknowns y (|S2|) and v
+    rows = [[A[a, b] for b in S2] + [-1, 0] for a in S1] + [[1] * len(S2) + [0, 1]]
+    ysol = solve_consistent(rows, len(S2) + 1)
+    rows = [[B[a, b] for a in S1] + [-1, 0] for b in S2] + [[1] * len(S1) + [0, 1]]
+    xsol = solve_consistent(rows, len(S1) + 1)
+    if ysol is None or xsol is None:
+        return None
+    x, y = xsol[:-1], ysol[:-1]
+    if min(x) < 0 or min(y) < 0:
+        return None
+    return [on_support(S1, x, game.shape[0], 0), on_support(S2, y, game.shape[1], 0)]
+
+
+# ------------------------------------------------------------------ public entries
+def logit_branch(game, max_lambda: float | None = None, tol: float = 1e-10,
+                 max_steps: int = 20000) -> QREBranch:
+    """Trace the principal branch of the logit QRE from lambda = 0 to ``max_lambda``.
+
+    The limit is matched to a Nash equilibrium and certified exactly.
+
+    >>> from deterrence import load_game
+    >>> branch = logit_branch(load_game("chicken"))
+    >>> branch.lambdas[0], branch.profiles[0][0]
+    (0.0, (0.5, 0.5))
+    >>> branch.limit.strategies
+    ((Fraction(9, 10), Fraction(1, 10)), (Fraction(9, 10), Fraction(1, 10)))
+    """
+    game, arrays = _float_arrays(game)
+    H = _Homotopy(arrays)
+    if max_lambda is None:
+        max_lambda = _default_max_lambda(arrays)
+    points = _trace(H, max_lambda, tol, max_steps)
+    profiles = tuple(_profile(H, z) for z in points)
+    limit = limit_equilibrium(game, profiles[-1])
+    return QREBranch(lambdas=tuple(float(z[-1]) for z in points), profiles=profiles,
+                     players=game.players, actions=game.actions, limit=limit)
+
+
+def qre_at(game, lam: float, tol: float = 1e-12) -> tuple:
+    """The logit QRE on the principal branch at ``lam``: one tuple of floats per player.
+
+    >>> from deterrence import NormalFormGame
+    >>> mp = NormalFormGame.zero_sum([[1, -1], [-1, 1]])
+    >>> [round(p, 12) for p in qre_at(mp, 3.0)[0]]
+    [0.5, 0.5]
+    """
+    if lam < 0:
+        raise GameError(f"lambda must be >= 0, got {lam}")
+    game, arrays = _float_arrays(game)
+    H = _Homotopy(arrays)
+    if lam == 0:
+        return tuple(tuple([1.0 / m] * m) for m in H.shape)
+    return _profile(H, _trace(H, lam, tol, stop_at=lam)[-1])
+
+
+def logit_qre(game, lam: float | None = None, max_lambda: float | None = None) -> SolveResult:
+    """The logit QRE method of :func:`~deterrence.solvers.solve`.
+
+    Without ``lam``: the Nash equilibrium at the end of the principal branch,
+    certified exactly. With ``lam``: the QRE at that lambda, in floating point
+    (``exact=False``).
+
+    >>> from deterrence import load_game, solve
+    >>> res = solve(load_game("chicken"), "qre")
+    >>> res[0].strategies, res.exact
+    (((Fraction(9, 10), Fraction(1, 10)), (Fraction(9, 10), Fraction(1, 10))), True)
+    >>> solve(load_game("matching_pennies"), "qre", lam=2.0)[0].exact
+    False
+    """
+    game, arrays = _float_arrays(game)
+    if lam is not None:
+        profile = qre_at(game, float(lam))
+        payoffs = tuple(float(v @ np.asarray(s)) for v, s in zip(action_values(arrays, profile), profile))
+        eq = Equilibrium(strategies=profile, payoffs=payoffs, players=game.players,
+                         actions=game.actions, exact=False)
+        return SolveResult(equilibria=(eq,), method="qre", exact=False, complete=False,
+                           players=game.players, actions=game.actions,
+                           concept=f"logit QRE (lambda = {format_short(lam)})")
+    branch = logit_branch(game, max_lambda=max_lambda)
+    if branch.limit is None:
+        raise SolverError(f"the logit QRE branch reached lambda = {branch.lambdas[-1]:.6g} at "
+                          f"{branch.profiles[-1]}, but no exact equilibrium near it could be certified")
+    return SolveResult(equilibria=(branch.limit,), method="qre", exact=True, complete=False,
+                       players=game.players, actions=game.actions, concept="logit QRE limit",
+                       notes=((f"the principal branch traced to lambda = {branch.lambdas[-1]:.6g} "
+                              f"in {len(branch)} steps"),))

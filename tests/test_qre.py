@@ -1,0 +1,152 @@
+"""Logit QRE: the traced branch solves the fixed point, its limit is a certified Nash
+equilibrium, and maximum likelihood recovers lambda from simulated data."""
+import math
+from fractions import Fraction as F
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from deterrence import NormalFormGame, load_game, solve
+from deterrence.errors import GameError
+from deterrence.solvers.certify import is_equilibrium
+from deterrence.solvers.inference.qre_fit import fit_logit_qre, simulate_choices
+from deterrence.solvers.normal_form.qre import limit_equilibrium, logit_branch, qre_at
+
+
+def logit_residual(game, profile, lam):
+    """max |pi - logit(lam * u(pi))| computed directly (brute force over profiles)."""
+    arrays = game.with_defaults().as_float() if game.is_symbolic else game.as_float()
+    worst = 0.0
+    for i, arr in enumerate(arrays):
+        u = np.zeros(arr.shape[i])
+        for cell in np.ndindex(arr.shape):
+            p = math.prod(profile[k][cell[k]] for k in range(len(arrays)) if k != i)
+            u[cell[i]] += p * arr[cell]
+        w = np.exp(lam * (u - u.max()))
+        worst = max(worst, float(np.abs(w / w.sum() - np.asarray(profile[i])).max()))
+    return worst
+
+
+def test_mckelvey_palfrey_asymmetric_matching_pennies():
+    # McKelvey and Palfrey (1995), section 4: A = [[9, 0], [0, 1]] for Row, matching
+    # pennies for Column; Nash has Row mixing 1/2 and Column playing 1/10 on the left, while
+    # the QRE has Row playing the top more than half the time at every lambda > 0
+    g = NormalFormGame.from_arrays([[9, 0], [0, 1]], [[0, 1], [1, 0]])
+    branch = logit_branch(g)
+    assert branch.limit.strategies == ((F(1, 2), F(1, 2)), (F(1, 10), F(9, 10)))
+    top = branch.probabilities("Row", 0)
+    assert top[0] == pytest.approx(0.5) and (top[1:] > 0.5).all()
+    for lam, prof in list(zip(branch.lambdas, branch.profiles))[::5]:
+        assert logit_residual(g, prof, lam) < 1e-8
+
+
+def test_limits_of_the_catalogue_games_are_their_equilibria():
+    for name in ["chicken", "matching_pennies", "prisoners_dilemma", "stag_hunt", "battle_of_the_sexes",
+                 "rock_paper_scissors", "inspection_game", "us_iran_stage"]:
+        g = load_game(name)
+        res = solve(g, "qre")
+        assert res.exact and is_equilibrium(g.with_defaults(), res[0].strategies)
+        assert res[0].strategies in [e.strategies for e in solve(g)]
+
+
+def test_qre_at_and_the_front_door():
+    g = load_game("chicken")
+    for lam in (0.0, 0.3, 2.0, 17.0):
+        prof = qre_at(g, lam)
+        assert logit_residual(g, prof, lam) < 1e-9
+    res = solve(g, "qre", lam=0.3)
+    assert not res.exact and res[0].strategies == qre_at(g, 0.3)
+    with pytest.raises(GameError):
+        qre_at(g, -1)
+
+
+def test_three_player_branch():
+    rng = np.random.default_rng(5)
+    arrays = [rng.integers(-3, 4, size=(2, 2, 2)) for _ in range(3)]
+    g = NormalFormGame.from_payoff_arrays(arrays)
+    branch = logit_branch(g)
+    assert branch.limit is not None and is_equilibrium(g, branch.limit.strategies)
+    for lam, prof in list(zip(branch.lambdas, branch.profiles))[::4]:
+        assert logit_residual(g, prof, lam) < 1e-8
+
+
+def test_limit_equilibrium_refuses_a_non_equilibrium():
+    g = load_game("prisoners_dilemma")
+    assert limit_equilibrium(g, [(1.0, 0.0), (1.0, 0.0)]) is None
+
+
+@st.composite
+def bimatrix(draw):
+    m, n = draw(st.integers(2, 3)), draw(st.integers(2, 3))
+    vals = st.integers(-5, 5)
+    return NormalFormGame.from_arrays([[draw(vals) for _ in range(n)] for _ in range(m)],
+                                      [[draw(vals) for _ in range(n)] for _ in range(m)])
+
+
+@settings(max_examples=25, deadline=None)
+@given(bimatrix(), st.floats(0.05, 5.0))
+def test_branch_points_are_qre_and_limit_is_nash(g, lam):
+    prof = qre_at(g, lam)
+    assert logit_residual(g, prof, lam) < 1e-8
+    branch = logit_branch(g)
+    if branch.limit is not None:      # degenerate games may end on a continuum
+        assert is_equilibrium(g, branch.limit.strategies)
+
+
+def test_fit_recovers_lambda_within_its_standard_error():
+    g = NormalFormGame.from_arrays([[9, 0], [0, 1]], [[0, 1], [1, 0]])
+    true = 0.8
+    fit = fit_logit_qre(g, simulate_choices(g, true, 3000, seed=11))
+    assert abs(fit.lam - true) < 2 * fit.se and fit.se < 0.2 * true
+    # coverage: about 68% of 1-SE intervals and 95% of 2-SE intervals hold the truth
+    z = []
+    for seed in range(30):
+        f = fit_logit_qre(g, simulate_choices(g, true, 1500, seed=seed))
+        z.append(abs(f.lam - true) / f.se)
+    z = np.array(z)
+    assert 0.45 <= (z < 1).mean() <= 0.9 and (z < 2).mean() >= 0.8
+
+
+def test_fit_of_a_payoff_parameter():
+    g = load_game("inspection_game")       # parameters g, f, h, l
+    data = simulate_choices(g.subs(f=6), 1.0, 20000, seed=2)
+    fit = fit_logit_qre(g, data, parameters=("f",))
+    assert abs(fit.estimates["f"] - 6) < 3 * fit.standard_errors["f"]
+    assert abs(fit.lam - 1.0) < 3 * fit.standard_errors["lambda"]
+    with pytest.raises(GameError, match="no parameter"):
+        fit_logit_qre(g, data, parameters=("nope",))
+    with pytest.raises(GameError):
+        fit_logit_qre(g, {"Inspectee": {"comply": 3}})
+
+
+def test_agent_qre_of_a_simultaneous_game_is_the_normal_form_qre():
+    from deterrence.core.tree import GameTree, decision, terminal
+    from deterrence.solvers.tree.agent_qre import agent_logit_branch, agent_qre_at
+    A, B = [[9, 0], [0, 1]], [[0, 1], [1, 0]]
+    root = decision("Row", {r: decision("Column", {c: terminal([A[i][j], B[i][j]])
+                                                   for j, c in enumerate(("L", "R"))}, infoset="c")
+                            for i, r in enumerate(("T", "D"))})
+    tree = GameTree(root, players=["Row", "Column"])
+    g = NormalFormGame.from_arrays(A, B)
+    for lam in (0.5, 2.0, 6.0):
+        q = agent_qre_at(tree, lam)
+        row, col = qre_at(g, lam)
+        assert [q[("Row", "root")][a] for a in "TD"] == pytest.approx(row, abs=1e-7)
+        assert [q[("Column", "c")][a] for a in "LR"] == pytest.approx(col, abs=1e-7)
+    assert len(agent_logit_branch(tree, max_lambda=20)) > 2
+
+
+def test_agent_qre_in_entry_deterrence_solves_the_logit_equations():
+    from deterrence.solvers.tree.agent_qre import agent_qre_at
+    tree = load_game("entry_deterrence")            # out: (0, 2); in: fight (-1, -1), accommodate (1, 1)
+    lam = 1.3
+    q = agent_qre_at(tree, lam)
+    fight = 1 / (1 + math.exp(2 * lam))             # the incumbent: -1 against 1
+    assert q[("Incumbent", "in")]["fight"] == pytest.approx(fight, abs=1e-8)
+    value_in = -fight + (1 - fight)
+    enter = 1 / (1 + math.exp(-lam * value_in))
+    assert q[("Entrant", "root")]["in"] == pytest.approx(enter, abs=1e-8)
+    with pytest.raises(GameError):
+        agent_qre_at(load_game("chicken"), 1.0)
