@@ -586,10 +586,10 @@ def _groebner(polynomials, unknowns):
     (each polynomial made primitive; several times faster than sympy's here) and
     handed to sympy made monic, for its FGLM conversion and zero-dimension test."""
     import sympy
-    from sympy.polys.polytools import GroebnerBasis
+    from sympy.polys.polytools import GroebnerBasis, parallel_poly_from_expr
 
     from deterrence.core.exact import flint_module
-    flint = flint_module(), parallel_poly_from_expr
+    flint = flint_module()
     polys, opt = parallel_poly_from_expr([sympy.sympify(p.as_expr() if hasattr(p, "as_expr") else p)
                                           for p in polynomials], *unknowns,
                                          order="grevlex", domain="QQ")
