@@ -88,8 +88,12 @@ RISK_RETURN = {
 }
 
 
-def fearon_risk_return(types: int = 3, grid: int = 10, symbolic: bool = False, **values) -> GameTree:
+def fearon_risk_return(types: int = 3, grid: int = 10, demands=(5, 8), symbolic: bool = False,
+                       **values) -> GameTree:
     """A demands k/grid; chance draws B's cost among ``types`` equally likely midpoints of (0, cbar).
+
+    ``demands`` = (lowest k, highest k), or None for every k from 0 to grid;
+    the default keeps the catalogue tree small enough for its reduced normal form.
 
     >>> t = fearon_risk_return()
     >>> t.node("demand_6").labels
@@ -100,7 +104,8 @@ def fearon_risk_return(types: int = 3, grid: int = 10, symbolic: bool = False, *
             "accept": terminal([_share(k, grid), _share(grid - k, grid)]),
             "war": terminal(["p - cA", f"1 - p - cbar*{2 * j + 1}/{2 * types}"])}))
             for j in range(types)})
-    moves = {f"demand_{k}": after_demand(k) for k in range(grid + 1)}
+    low, high = (0, grid) if demands is None else demands
+    moves = {f"demand_{k}": after_demand(k) for k in range(low, high + 1)}
     return _tree(decision("A", moves), ["A", "B"], RISK_RETURN, symbolic, values,
                  "Fearon's risk-return trade-off (private information about costs)")
 
@@ -422,7 +427,7 @@ CHAIN_STORE = {
 }
 
 
-def chain_store(markets: int = 3, symbolic: bool = False, **values) -> GameTree:
+def chain_store(markets: int = 2, symbolic: bool = False, **values) -> GameTree:
     """Selten's chain store: entrants 1..n in turn stay out or enter; the incumbent fights or accommodates.
 
     >>> t = chain_store(2)
