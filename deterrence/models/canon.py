@@ -88,7 +88,7 @@ RISK_RETURN = {
 }
 
 
-def fearon_risk_return(types: int = 3, grid: int = 10, demands=(5, 8), symbolic: bool = False,
+def fearon_risk_return(types: int = 3, grid: int = 10, demands=(5, 7), symbolic: bool = False,
                        **values) -> GameTree:
     """A demands k/grid; chance draws B's cost among ``types`` equally likely midpoints of (0, cbar).
 
