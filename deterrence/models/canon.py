@@ -459,8 +459,8 @@ def reputation_threshold(k: int):
     >>> reputation_threshold(3)
     b**3
     """
-    import sympy
-    return sympy.Symbol("b") ** k
+    from deterrence.core.symbolic import parameter_symbol
+    return parameter_symbol("b") ** k
 
 
 def weak_fight_probability(mu, k: int, b):
