@@ -56,16 +56,24 @@ BARGAINING = {
 }
 
 
-def fearon_bargaining(grid: int = 10, symbolic: bool = False, **values) -> GameTree:
+def _demands(grid, demands):
+    low, high = (0, grid) if demands is None else demands
+    return range(low, high + 1)
+
+
+def fearon_bargaining(grid: int = 10, demands=(3, 8), symbolic: bool = False, **values) -> GameTree:
     """A demands a share k/grid of the pie; B accepts or goes to war.
+
+    ``demands`` = (lowest k, highest k), or None for every k from 0 to grid;
+    the default keeps the catalogue tree small enough for its reduced normal form.
 
     >>> t = fearon_bargaining()
     >>> t.root.labels[:3], t.node("demand_6/war").payoffs
-    (('demand_0', 'demand_1', 'demand_2'), (Fraction(7, 20), Fraction(7, 20)))
+    (('demand_3', 'demand_4', 'demand_5'), (Fraction(7, 20), Fraction(7, 20)))
     """
     moves = {f"demand_{k}": decision("B", {
         "accept": terminal([_share(k, grid), _share(grid - k, grid)]),
-        "war": terminal(["p - cA", "1 - p - cB"])}) for k in range(grid + 1)}
+        "war": terminal(["p - cA", "1 - p - cB"])}) for k in _demands(grid, demands)}
     return _tree(decision("A", moves), ["A", "B"], BARGAINING, symbolic, values,
                  "Fearon's bargaining model of war (complete information)")
 
@@ -104,8 +112,7 @@ def fearon_risk_return(types: int = 3, grid: int = 10, demands=(5, 7), symbolic:
             "accept": terminal([_share(k, grid), _share(grid - k, grid)]),
             "war": terminal(["p - cA", f"1 - p - cbar*{2 * j + 1}/{2 * types}"])}))
             for j in range(types)})
-    low, high = (0, grid) if demands is None else demands
-    moves = {f"demand_{k}": after_demand(k) for k in range(low, high + 1)}
+    moves = {f"demand_{k}": after_demand(k) for k in _demands(grid, demands)}
     return _tree(decision("A", moves), ["A", "B"], RISK_RETURN, symbolic, values,
                  "Fearon's risk-return trade-off (private information about costs)")
 
