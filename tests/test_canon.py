@@ -28,7 +28,8 @@ TREES = {"fearon_bargaining": C.fearon_bargaining, "fearon_risk_return": C.fearo
          "asymmetric_escalation": C.asymmetric_escalation, "reassurance_game": C.reassurance_game,
          "chain_store": C.chain_store, "extended_deterrence": C.extended_deterrence}
 NORMAL_FORM = ["arms_race", "war_of_attrition"]
-CANON = sorted(TREES) + NORMAL_FORM
+OTHER = ["crisis_resolve"]
+CANON = sorted(TREES) + NORMAL_FORM + OTHER
 
 
 def same(claim, formula, game):
@@ -345,3 +346,58 @@ def test_extended_deterrence_condition(seed):
 def test_extended_deterrence_claims():
     game = dt.load_game("extended_deterrence")
     assert C.commitment_deters(game.parameters) == game.claims["commitment_deters_at_defaults"]
+
+
+# -- 9. Strategic probit -------------------------------------------------------------------
+def test_outcome_probabilities_match_simulated_shocks():
+    # Independent computation: draw a normal shock for every payoff and let each
+    # player pick its best move; the Challenger's belief is the Defender's resisting
+    # probability (the agent QRE). The frequencies must match the closed form.
+    import numpy as np
+    from deterrence.solvers.inference.strategic_probit import outcome_probabilities
+    rng = np.random.default_rng(3)
+    theta = (-0.3, 0.7, 1.2, -0.8, 0.5)
+    for x, z in [(0.0, 0.0), (1.0, -0.5), (-1.5, 2.0)]:
+        n = 400_000
+        war_d = theta[0] + theta[1] * x
+        resists = war_d + rng.standard_normal(n) > rng.standard_normal(n)
+        q = resists.mean()
+        value = q * (theta[3] + theta[4] * z) + (1 - q) * theta[2]
+        challenges = value + rng.standard_normal(n) > rng.standard_normal(n)
+        freq = [np.mean(~challenges), np.mean(challenges & ~resists), np.mean(challenges & resists)]
+        exact = [float(p[0]) for p in outcome_probabilities(theta, np.array([x]), np.array([z]))]
+        assert np.allclose(freq, exact, atol=0.005)
+
+
+def test_fit_recovers_the_shipped_data_parameters():
+    from deterrence.solvers.inference.strategic_probit import TRUE_PARAMETERS, fit_strategic_probit
+    fit = fit_strategic_probit()
+    assert fit.converged and fit.n == 2000
+    for name, truth in TRUE_PARAMETERS.items():
+        assert abs(fit.estimates[name] - truth) < 3 * fit.standard_errors[name], name
+        assert 0 < fit.standard_errors[name] < 0.5
+    game = dt.load_game("crisis_resolve")
+    assert game.claims["true_parameters"] == TRUE_PARAMETERS
+    assert {k: float(v) for k, v in game.parameters.items()} == {k: TRUE_PARAMETERS[k] for k in ("a", "g0", "b0")}
+
+
+def test_fit_is_consistent_and_errors_are_calibrated():
+    import numpy as np
+    from deterrence.solvers.inference.strategic_probit import (NAMES, TRUE_PARAMETERS, fit_strategic_probit,
+                                                               simulate_crises)
+    fits = [fit_strategic_probit(simulate_crises(n=3000, seed=seed)) for seed in range(8)]
+    estimates = np.array([[f.estimates[k] for k in NAMES] for f in fits])
+    truth = np.array([TRUE_PARAMETERS[k] for k in NAMES])
+    spread = estimates.std(axis=0)
+    reported = np.array([[f.standard_errors[k] for k in NAMES] for f in fits]).mean(axis=0)
+    assert np.all(np.abs(estimates.mean(axis=0) - truth) < 3 * reported / np.sqrt(len(fits)) + 0.05)
+    assert np.all((spread > reported / 3) & (spread < reported * 3))
+
+
+def test_bad_crisis_data_names_the_line(tmp_path):
+    from deterrence.errors import GameError
+    from deterrence.solvers.inference.strategic_probit import load_crisis_data
+    path = tmp_path / "bad.csv"
+    path.write_text("x,z,outcome\n0.1,0.2,war\n0.3,0.4,peace\n")
+    with pytest.raises(GameError, match="line 3"):
+        load_crisis_data(path)
