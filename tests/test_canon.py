@@ -12,6 +12,7 @@ from fractions import Fraction as F
 
 import pytest
 import sympy
+from tree_helpers import real_tree_reader  # noqa: F401 (autouse fixture)
 
 import deterrence as dt
 from deterrence.cli import main
@@ -20,7 +21,6 @@ from deterrence.core.tree import GameTree, chance, decision, terminal
 from deterrence.models import canon as C
 from deterrence.solvers.tree.backward_induction import subgame_perfect
 from deterrence.solvers.tree.bayesian import perfect_bayesian_equilibria
-from tree_helpers import real_tree_reader  # noqa: F401 (autouse fixture)
 
 TREES = {"fearon_bargaining": C.fearon_bargaining, "fearon_risk_return": C.fearon_risk_return,
          "commitment_problem": C.commitment_problem, "audience_costs": C.audience_costs,
@@ -186,13 +186,13 @@ def test_brinkmanship_risk_of_disaster_by_resolve(values):
     tree = C.brinkmanship(**values)
     eq = only(dt.solve(tree))
     assert probability_of(eq, "disaster") == C.brinkmanship_disaster_risk(tree.parameters)
-    resolve_a = C.resolve("A").subs(at(tree.parameters))
+    resolve_a = C.brinkmanship_resolve("A").subs(at(tree.parameters))
     assert eq.actions["root"] == ("escalate" if tree.parameters["r"] < resolve_a else "back_down")
 
 
 def test_brinkmanship_claims():
     game = dt.load_game("brinkmanship")
-    assert same(game.claims["resolve_A"], C.resolve("A"), game)
+    assert same(game.claims["resolve_A"], C.brinkmanship_resolve("A"), game)
     assert probability_of(only(dt.solve(game)), "disaster") == F(game.claims["disaster_risk_at_defaults"])
 
 
@@ -354,6 +354,7 @@ def test_outcome_probabilities_match_simulated_shocks():
     # player pick its best move; the Challenger's belief is the Defender's resisting
     # probability (the agent QRE). The frequencies must match the closed form.
     import numpy as np
+
     from deterrence.solvers.inference.strategic_probit import outcome_probabilities
     rng = np.random.default_rng(3)
     theta = (-0.3, 0.7, 1.2, -0.8, 0.5)
@@ -370,7 +371,10 @@ def test_outcome_probabilities_match_simulated_shocks():
 
 
 def test_fit_recovers_the_shipped_data_parameters():
-    from deterrence.solvers.inference.strategic_probit import TRUE_PARAMETERS, fit_strategic_probit
+    from deterrence.solvers.inference.strategic_probit import (
+        TRUE_PARAMETERS,
+        fit_strategic_probit,
+    )
     fit = fit_strategic_probit()
     assert fit.converged and fit.n == 2000
     for name, truth in TRUE_PARAMETERS.items():
@@ -383,8 +387,13 @@ def test_fit_recovers_the_shipped_data_parameters():
 
 def test_fit_is_consistent_and_errors_are_calibrated():
     import numpy as np
-    from deterrence.solvers.inference.strategic_probit import (NAMES, TRUE_PARAMETERS, fit_strategic_probit,
-                                                               simulate_crises)
+
+    from deterrence.solvers.inference.strategic_probit import (
+        NAMES,
+        TRUE_PARAMETERS,
+        fit_strategic_probit,
+        simulate_crises,
+    )
     fits = [fit_strategic_probit(simulate_crises(n=3000, seed=seed)) for seed in range(8)]
     estimates = np.array([[f.estimates[k] for k in NAMES] for f in fits])
     truth = np.array([TRUE_PARAMETERS[k] for k in NAMES])

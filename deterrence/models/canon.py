@@ -248,10 +248,10 @@ def brinkmanship(symbolic: bool = False, **values) -> GameTree:
     return _tree(root, ["A", "B"], BRINKMANSHIP, symbolic, values, "Brinkmanship")
 
 
-def resolve(player: str = "A"):
+def brinkmanship_resolve(player: str = "A"):
     """The largest risk a side runs rather than give in: v/(v + d).
 
-    >>> resolve("A"), resolve("B")
+    >>> brinkmanship_resolve("A"), brinkmanship_resolve("B")
     (vA/(dA + vA), vB/(dB + vB))
     """
     from deterrence.core.symbolic import parse_expression
