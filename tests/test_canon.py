@@ -410,3 +410,69 @@ def test_bad_crisis_data_names_the_line(tmp_path):
     path.write_text("x,z,outcome\n0.1,0.2,war\n0.3,0.4,peace\n")
     with pytest.raises(GameError, match="line 3"):
         load_crisis_data(path)
+
+
+# -- conditions written in the files, checked against the solved games ----------------------
+def holds(condition, game, values=None):
+    """Truth of a file's condition ("x > y", "x < y", joined by "and") at the given values."""
+    point = at(dict(game.parameters) | dict(values or {}))
+    verdicts = []
+    for part in condition.split(" and "):
+        op = ">" if ">" in part else "<"
+        lhs, rhs = (parse_expression(side, game.parameters).subs(point) for side in part.split(op))
+        verdicts.append(bool(lhs > rhs) if op == ">" else bool(lhs < rhs))
+    return all(verdicts)
+
+
+def test_reputation_threshold_claim():
+    game = dt.load_game("chain_store")
+    b = parameter_symbol("b")
+    claimed = game.claims["reputation_thresholds_at_defaults"]
+    assert claimed == [str(C.reputation_threshold(k).subs(b, game.parameters["b"])) for k in (1, 2, 3)]
+
+
+@pytest.mark.parametrize("values", [{}, {"a": 4}, {"wR": -2}, {"a": "1/4", "wR": "-1/2"}])
+def test_audience_threat_credibility_condition(values):
+    game = dt.load_game("audience_costs")
+    for eq in dt.solve(game.with_parameters(**values)).equilibria:
+        fights = eq.actions["resolved/threaten/stand_firm"] == "fight"
+        assert fights == holds(game.claims["threat_credible_for_resolved"], game, values)
+
+
+def test_zagare_kilgour_file_conditions():
+    mutual = dt.load_game("mutual_deterrence")
+    assert all(holds(c, mutual) for c in mutual.claims["credibility_conditions"])
+    assert C.mutual_deterrence_outcome(mutual.parameters) == mutual.claims["outcome_at_defaults"]
+    escalation = dt.load_game("asymmetric_escalation")
+    assert C.escalation_outcome(escalation.parameters) == escalation.claims["outcome_at_defaults"]
+    for values in [{}, {"eeD": -1}, {"eeD": "1/2", "edD": 1}]:
+        eq = only(dt.solve(escalation.with_parameters(**values)))
+        assert (eq.actions["initiate/limited/escalate"] == "escalate") == \
+            holds(escalation.claims["escalation_credible"], escalation, values)
+
+
+@pytest.mark.parametrize("values", [{}, {"kT": 4}, {"kU": 1}, {"gU": 5}])
+def test_reassurance_file_condition(values):
+    game = dt.load_game("reassurance_game")
+    claimed = all(holds(c, game, values) for c in game.claims["separating_condition"])
+    assert claimed == C.separating_condition(dict(game.parameters) | values)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_extended_deterrence_file_conditions(seed):
+    rng = random.Random(seed)
+    values = {"kD": F(2 * rng.randint(0, 6) + 1, 2), "lD": rng.randint(0, 3), "rD": rng.randint(0, 3)}
+    game = dt.load_game("extended_deterrence")
+    for eq in dt.solve(game.with_parameters(**values)).equilibria:
+        assert (eq.actions["commit/attack/resist"] == "intervene") == \
+            holds(game.claims["committed_intervention_credible"], game, values)
+        assert (eq.actions["no_commit/attack/resist"] == "intervene") == \
+            holds(game.claims["uncommitted_intervention_credible"], game, values)
+
+
+@pytest.mark.parametrize("r, t, a, s", [(3, 4, 1, 0), (4, 3, 1, 0), (3, 5, 0, 1)])
+def test_arms_race_file_condition(r, t, a, s):
+    game = dt.load_game("arms_race")
+    values = dict(r=r, t=t, a=a, s=s)
+    pure = [e.support(0)[0] for e in dt.solve(game.with_parameters(**values)).pure]
+    assert (pure == [game.claims["dominant_action"]]) == holds(game.claims["dominance_condition"], game, values)
