@@ -133,6 +133,8 @@ _LAZY = {
     "trust_threshold": "deterrence.models.canon",
     "separating_condition": "deterrence.models.canon",
     "attrition_quit_probability": "deterrence.models.canon",
+    "attrition_private_resolve": "deterrence.models.canon",
+    "attrition_resolve_formulas": "deterrence.models.canon",
     "chain_store": "deterrence.models.canon",
     "reputation_threshold": "deterrence.models.canon",
     "weak_fight_probability": "deterrence.models.canon",

@@ -22,7 +22,7 @@ from deterrence.models import canon as C
 from deterrence.solvers.tree.backward_induction import subgame_perfect
 from deterrence.solvers.tree.bayesian import perfect_bayesian_equilibria
 
-TREES = {"fearon_bargaining": C.fearon_bargaining, "fearon_risk_return": C.fearon_risk_return,
+TREES = {"fearon_bargaining": C.fearon_bargaining, "attrition_private_resolve": C.attrition_private_resolve, "fearon_risk_return": C.fearon_risk_return,
          "commitment_problem": C.commitment_problem, "audience_costs": C.audience_costs,
          "brinkmanship": C.brinkmanship, "mutual_deterrence": C.mutual_deterrence,
          "asymmetric_escalation": C.asymmetric_escalation, "reassurance_game": C.reassurance_game,
@@ -476,3 +476,26 @@ def test_arms_race_file_condition(r, t, a, s):
     values = dict(r=r, t=t, a=a, s=s)
     pure = [e.support(0)[0] for e in dt.solve(game.with_parameters(**values)).pure]
     assert (pure == [game.claims["dominant_action"]]) == holds(game.claims["dominance_condition"], game, values)
+
+
+@pytest.mark.parametrize("values", [{}, {"q": "1/2"}, {"q": "4/5"}, {"q": "9/10", "VA": 20}, {"VA": 5, "cB": 3}])
+def test_attrition_with_private_resolve(values):
+    tree = C.attrition_private_resolve(**values)
+    point = at(tree.parameters)
+    threshold, quit_a, quit_normal = (f.subs(point) for f in C.attrition_resolve_formulas())
+    equilibria = dt.solve(tree).equilibria
+    if tree.parameters["q"] > threshold:
+        assert [e.strategies["A"]["A"]["quit"] for e in equilibria] == [1]
+    else:
+        (mixed,) = [e for e in equilibria if not e.is_pure]
+        assert mixed.strategies["A"]["A"]["quit"] == quit_a
+        assert mixed.strategies["B"]["B_normal"]["quit"] == quit_normal
+        assert mixed.strategies["B"]["B_resolute"]["fight"] == 1
+
+
+def test_attrition_private_resolve_claims():
+    game = dt.load_game("attrition_private_resolve")
+    threshold, quit_a, quit_normal = C.attrition_resolve_formulas()
+    assert same(game.claims["give_up_threshold"], threshold, game)
+    assert same(game.claims["quit_probability_A"], quit_a, game)
+    assert same(game.claims["quit_probability_normal_B"], quit_normal, game)

@@ -427,6 +427,52 @@ def attrition_quit_probability(player: str = "A"):
     return parse_expression(f"c{other}/(V{other} + c{other})", [f"V{other}", f"c{other}"])
 
 
+ATTRITION_RESOLVE = {
+    "q": ("1/4", "prior probability that B is resolute (always prefers to fight on)"),
+    "VA": (3, "value of the prize to A"),
+    "VB": (2, "value of the prize to a normal B"),
+    "cA": (1, "A's cost of one more round of war"),
+    "cB": (1, "a normal B's cost of one more round"),
+    "VR": (4, "value of the prize to a resolute B"),
+    "sR": (1, "a resolute B's payoff from fighting on (positive: it never quits)"),
+}
+
+
+def attrition_private_resolve(symbolic: bool = False, **values) -> GameTree:
+    """One round of the war of attrition when A does not know whether B is resolute.
+
+    Chance draws B's type; A and B then choose at the same time (A does not
+    see the type, B does not see A's move); continuing is worth 0, as in the
+    stationary equilibrium.
+
+    >>> attrition_private_resolve().node("resolute/fight/fight").payoffs
+    (-1, 1)
+    """
+    def branch(prize, both_fight, kind):
+        def b_move(a_quits):
+            return decision("B", {"quit": terminal(["VA" if not a_quits else 0, 0]),
+                                  "fight": terminal([0, prize] if a_quits else ["-cA", both_fight])},
+                            infoset=f"B_{kind}")
+        return decision("A", {"quit": b_move(True), "fight": b_move(False)}, infoset="A")
+    root = chance({"resolute": ("q", branch("VR", "sR", "resolute")),
+                   "normal": ("1 - q", branch("VB", "-cB", "normal"))})
+    return _tree(root, ["A", "B"], ATTRITION_RESOLVE, symbolic, values,
+                 "War of attrition with private information about resolve")
+
+
+def attrition_resolve_formulas():
+    """A gives up at once when q > VA/(VA + cA); below that, A quits with cB/(VB + cB)
+    and a normal B with cA/((1 - q)(VA + cA)), each keeping the other indifferent.
+
+    >>> attrition_resolve_formulas()
+    (VA/(VA + cA), cB/(VB + cB), cA/((1 - q)*(VA + cA)))
+    """
+    from deterrence.core.symbolic import parse_expression
+    names = list(ATTRITION_RESOLVE)
+    return (parse_expression("VA/(VA + cA)", names), parse_expression("cB/(VB + cB)", names),
+            parse_expression("cA/((1 - q)*(VA + cA))", names))
+
+
 # -- 7. Reputation: chain store and Kreps-Wilson ---------------------------------------------
 CHAIN_STORE = {
     "a": (2, "incumbent's profit in a market the entrant stays out of"),
