@@ -118,8 +118,16 @@ def test_report_command_default_and_json(capsys):
     from deterrence.cli import main
     assert main(["report", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert {"equilibria", "margins", "red_lines", "shadow_of_the_future", "miscalculation", "proxies"} <= set(data)
-    assert data["shadow_of_the_future"]["critical_delta"] == "3/4"
+    # the default is the fitted stochastic model of the case, with the keys issue 13 names
+    assert {"calibration", "record", "predicted", "equilibrium"} <= set(data)
+    assert all({"unit", "source"} <= set(v) for v in data["calibration"].values())
+    assert data["predicted"]["war_probability"]["horizon_months"] == 26
+    assert 0 <= data["predicted"]["war_probability"]["value"] < 1
+    assert data["equilibrium"]["verified_under_noise"] in (True, False)
+    # the prediction agrees with the fitted model's own analysis
+    from deterrence.models.us_iran_exchange_report import us_iran_exchange_model
+    m = us_iran_exchange_model()
+    assert m.analyse().predicted["attacks_per_month"] == data["predicted"]["attacks_per_month"]
     assert main(["report", "entry_deterrence"]) == 0
     assert "would not carry out" in capsys.readouterr().out
 

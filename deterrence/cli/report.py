@@ -1,7 +1,8 @@
 """``deterrence report``: the deterrence analysis, as text, Markdown or JSON.
 
-With no GAME it analyses the built-in US–Iran model
-(:func:`deterrence.models.us_iran.us_iran_model`).
+With no GAME it analyses the US–Iran case: the stochastic model fitted to the
+record (:func:`deterrence.models.us_iran_exchange_report.us_iran_exchange_model`);
+``--set NAME=VALUE`` overrides a value of its calibration.
 """
 from __future__ import annotations
 
@@ -38,8 +39,8 @@ def run(args) -> int:
     from deterrence.core.report import render
     values = _parse_sets(args.set)
     if args.game is None:
-        from deterrence.models.us_iran import us_iran_model
-        subject = us_iran_model(**values)
+        from deterrence.models.us_iran_exchange_report import us_iran_exchange_model
+        subject = us_iran_exchange_model(**values)
     else:
         from deterrence.io import load_game
         subject = load_game(args.game)

@@ -60,6 +60,53 @@ def model_figure(model, analysis=None, *, rounds=200, grid=60):
     return fig
 
 
+def exchange_figure(subject, analysis=None, *, years=10):
+    """The stochastic US–Iran model beside the record: attacks a month (model and record) and the
+    probability of war within each month up to ``years`` years, under the selected equilibrium.
+
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> from deterrence.models.us_iran_exchange_report import us_iran_exchange_model
+    >>> m = us_iran_exchange_model(fitted=False)
+    >>> fig = exchange_figure(m, m.analyse(), years=1)
+    >>> [ax.get_title() for ax in fig.axes][1]
+    'Probability of all-out war within t months'
+    """
+    import matplotlib.pyplot as plt
+    from deterrence.models.us_iran_exchange import exchange_model, horizon_weeks
+    from deterrence.solvers.stochastic.markov_chain import absorption_probability
+    analysis = subject.analyse() if analysis is None else analysis
+    model = exchange_model(**dict(analysis.values))    # the model the analysis solved (fitted values)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.6), constrained_layout=True)
+    record = {name: (count, start, end) for name, count, start, end, *_ in analysis.record}
+    months_on_record = 26
+    attacks = record.get("attacks_on_us_personnel", (83,))[0] / months_on_record
+    predicted = analysis.predicted["attacks_per_month"]
+    left.bar(["record (CENTCOM, 26 months)", "model (fitted equilibrium)"], [attacks, predicted],
+             color=["#777777", "#1f77b4"])
+    for x, v in enumerate([attacks, predicted]):
+        left.text(x, v, f"{v:.2f}", ha="center", va="bottom")
+    left.set_ylabel("attacks on US forces per month")
+    left.set_title("Attacks on US forces: model beside the record")
+    if analysis.selected is None:
+        right.text(0.5, 0.5, "no contained equilibrium: war is the outcome", ha="center", va="center")
+        right.set_axis_off()
+        return fig
+    game = model.stochastic_game
+    strategy = {s: tuple(a) for s, a in analysis.selected.actions.items()}
+    months = list(range(0, 12 * years + 1))
+    risk = [float(absorption_probability(game, strategy, horizon_weeks(months=t), states=["war"], exact=False))
+            for t in months]
+    right.plot(months, risk, color="#d62728")
+    right.axvline(months_on_record, color="#777777", linestyle="--", linewidth=1)
+    right.text(months_on_record, max(risk) * 0.95 if max(risk) > 0 else 0.01, " 26 months on record",
+               fontsize=8, va="top")
+    right.set_xlabel("months from a quiet week")
+    right.set_ylabel("probability of all-out war")
+    right.set_title("Probability of all-out war within t months")
+    right.set_ylim(bottom=0)
+    return fig
+
+
 def save_report_figures(subject, report, path, analysis=None) -> None:
     """Save the report's figure(s) to ``path`` (format from the suffix: png, pdf, svg).
 
@@ -73,8 +120,11 @@ def save_report_figures(subject, report, path, analysis=None) -> None:
     matplotlib.use("Agg")
     from deterrence.core.normal_form import NormalFormGame
     from deterrence.models.us_iran import USIranModel
+    from deterrence.models.us_iran_exchange_report import USIranExchange
     if isinstance(subject, USIranModel):
         fig = model_figure(subject, analysis)
+    elif isinstance(subject, USIranExchange):
+        fig = exchange_figure(subject, analysis)
     elif callable(getattr(subject, "analyse", None)):
         from deterrence.errors import GameError
         raise GameError(f"no report figure for a {type(subject).__name__} yet: "
