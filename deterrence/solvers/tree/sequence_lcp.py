@@ -182,14 +182,17 @@ def _evaluate(poly, eps):
     return total
 
 
-def _lemke(system: _System, basis, enter, exact: bool):
+def _lemke(system: _System, basis, enter, exact: bool, perturb: float = 1e-7):
     """Lemke's complementary pivoting from ``basis``: the final basis (row order).
 
     The tableau holds ``B^-1 [M | rhs | B0]`` (``B0``: the first basis); the
     last block breaks ties in the ratio test lexicographically (the
     right-hand side perturbed by ``B0 (eps, eps^2, ...)``), so no basis
-    repeats. ``exact=False`` pivots NumPy float64 arrays, ``exact=True``
-    Python ``Fraction`` rows. This is the module's one pivoting routine.
+    repeats. ``exact=False`` pivots NumPy float64 arrays with the right-hand
+    side perturbed at random instead (refactored every 50 pivots; a repeated
+    basis raises),
+    ``exact=True`` python-flint ``fmpq_mat`` tableaux (each pivot one
+    rank-one update in C). This is the module's one pivoting routine.
     """
     import numpy as np
     M, R = system.M, system.nrows
@@ -201,17 +204,30 @@ def _lemke(system: _System, basis, enter, exact: bool):
     if exact:
         import flint
         Bm = flint.fmpq_mat(R, R, [_q(flint, M[r][b]) for r in range(R) for b in basis])
-        Am = flint.fmpq_mat(R, len(aug[0]), [_q(flint, v) for row in aug for v in row])
-        S = Bm.solve(Am)
-        T = [[Fraction(int(S[r, c].p), int(S[r, c].q)) for c in range(len(aug[0]))] for r in range(R)]
+        T = Bm.solve(flint.fmpq_mat(R, len(aug[0]), [_q(flint, v) for row in aug for v in row]))
+        width = len(aug[0])
         tol = 0
+        lex_cols = [rhs_col] + list(range(rhs_col + 1, rhs_col + 1 + R))
     else:
-        T = np.linalg.solve(np.array(B0, dtype=float), np.array(aug, dtype=float))
-        tol = 1e-9
+        # floats: the right-hand side is perturbed at random by B0 r (r of order
+        # ``perturb``), which makes ties (degenerate pivots) improbable; the final
+        # basis is checked exactly for the unperturbed system by the caller
+        Mf = np.array(M, dtype=float)
+        B0f = np.array(B0, dtype=float)
+        rng = np.random.default_rng(len(basis))
+        rhs = np.array([float(v) for v in system.rhs_at]) + B0f @ rng.uniform(0.5, 1.0, R) * perturb
+        augf = np.column_stack([Mf, rhs])
+        T = np.linalg.solve(B0f, augf)
+        lex_cols = [rhs_col]
     basis = list(basis)
-    lex_cols = [rhs_col] + list(range(rhs_col + 1, rhs_col + 1 + R))
-    for _ in range(MAX_PIVOTS):
-        col = [T[r][enter] for r in range(R)] if exact else T[:, enter]
+    seen = {frozenset(basis)}
+    for step in range(MAX_PIVOTS):
+        if not exact and step and step % 50 == 0:
+            # refactor from the original columns now and then: rounding errors do not pile up
+            T = np.linalg.solve(Mf[:, basis], augf)
+        col = [T[r, enter] for r in range(R)]
+        if not exact:      # entries within rounding of 0, relative to the column, are 0
+            tol = 1e-9 * max(1.0, max(abs(v) for v in col))
         rows = [r for r in range(R) if basis[r] not in free and col[r] > tol]
         if not rows:
             raise SolverError("Lemke's algorithm ended on a ray (the sequence-form LCP has no "
@@ -219,7 +235,7 @@ def _lemke(system: _System, basis, enter, exact: bool):
         best = rows[0]
         for r in rows[1:]:                    # lexicographic minimum ratio
             for c in lex_cols:
-                a, b = T[r][c] * col[best], T[best][c] * col[r]
+                a, b = T[r, c] * col[best], T[best, c] * col[r]
                 if exact:
                     if a != b:
                         if a < b:
@@ -234,14 +250,12 @@ def _lemke(system: _System, basis, enter, exact: bool):
         leaving = basis[best]
         # pivot on (best, enter)
         if exact:
-            prow = T[best]
-            p = prow[enter]
-            prow = [v / p for v in prow]
-            T[best] = prow
-            for r in range(R):
-                if r != best and T[r][enter]:
-                    f = T[r][enter]
-                    T[r] = [a - f * b for a, b in zip(T[r], prow)]
+            p = col[best]
+            prow = flint.fmpq_mat(1, width, [T[best, c] / p for c in range(width)])
+            colv = flint.fmpq_mat(R, 1, [0 if r == best else col[r] for r in range(R)])
+            T = T - colv * prow
+            for c in range(width):
+                T[best, c] = prow[0, c]
         else:
             T[best] = T[best] / T[best, enter]
             factor = T[:, enter].copy()
@@ -250,6 +264,10 @@ def _lemke(system: _System, basis, enter, exact: bool):
         basis[best] = enter
         if leaving == system.Z:
             return basis
+        key = frozenset(basis)
+        if key in seen and not exact:
+            raise SolverError("floating-point Lemke pivoting cycled (rounding in a degenerate tie)")
+        seen.add(key)
         enter = system.complement[leaving]
     raise SolverError(f"Lemke's algorithm did not finish within {MAX_PIVOTS} pivots")
 
@@ -297,9 +315,12 @@ def _run(sf: SequenceForm, prior, lower=None, eps=None, exact=None):
     """Lemke on the tracing system; the basic solution as polynomials in eps."""
     system = _System(sf, prior, lower, eps)
     basis, enter = system.first_basis(prior)
-    for use_exact in ((False, True) if exact is None else (exact,)):
+    attempts = [(False, 1e-7), (False, 1e-10), (True, 0)]
+    if exact is not None:
+        attempts = [a for a in attempts if a[0] == exact]
+    for use_exact, perturb in attempts:
         try:
-            final = _lemke(system, basis, enter, use_exact)
+            final = _lemke(system, basis, enter, use_exact, perturb)
         except (SolverError, ArithmeticError, ValueError):
             if use_exact:
                 raise
