@@ -25,7 +25,8 @@ try:
 except ImportError:  # a checkout without an install
     sys.path.insert(0, str(ROOT))
 
-from timing import fmt_time as fmt, median_time
+from timing import fmt_time as fmt
+from timing import median_time
 
 from deterrence.core.tree import GameTree, chance, decision, terminal
 from deterrence.io.gambit_efg import read_efg, write_efg
@@ -83,8 +84,8 @@ def main(argv=None):
         cases.append((f"hidden rounds x{r}", tree, path, False))
     for name, tree, path, enumerate_all in cases:
         n = sum(sequence_form(tree).sizes)
-        ours = median_time(lambda: sequence_lcp(tree), args.repeats)
-        every = median_time(lambda: sequence_form_equilibria(tree), args.repeats) if enumerate_all else None
+        ours = median_time(lambda t=tree: sequence_lcp(t), args.repeats)
+        every = median_time(lambda t=tree: sequence_form_equilibria(t), args.repeats) if enumerate_all else None
         theirs = gambit_time(path, args.repeats)
         ratio = f"{theirs / ours:7.2f}" if theirs else "      -"
         print(f"{name:>22} {n:>9} {fmt(ours):>10} {fmt(every):>10} {fmt(theirs):>10} {ratio}")
