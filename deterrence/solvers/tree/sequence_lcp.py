@@ -42,13 +42,15 @@ Steps of :func:`sequence_lcp`:
    and the slacks of all other sequences; the empty sequence of player 1 and
    its slack are the one pair with neither basic;
 3. Lemke's pivoting in floating point (``x_()`` enters first; the free
-   ``u, v`` never leave; ties broken by the lexicographic rule of the
-   perturbed right-hand side), stopping when ``z0`` leaves;
-4. the final basis is solved again exactly (python-flint rationals); the
-   plans are certified exactly as a Nash equilibrium of the tree
+   ``u, v`` never leave; the right-hand side perturbed at random by a tiny
+   multiple of the first basis, so that ties, which the start is full of,
+   do not arise), stopping when ``z0`` leaves;
+4. the final basis is solved again exactly, unperturbed (python-flint
+   rationals) and must be feasible; the plans are certified exactly as a
+   Nash equilibrium of the tree
    (:func:`~deterrence.solvers.tree.sequence_form.certify_plans`); if float
    pivoting went astray, the whole path is pivoted again in exact rational
-   arithmetic (:func:`_lemke`, ``exact=True``);
+   arithmetic with the lexicographic rule (:func:`_lemke`, ``exact=True``);
 5. behaviour strategies are read off the plans; information sets a plan
    does not reach get the player's best reply.
 """
