@@ -108,3 +108,20 @@ def test_random_signalling_games(tree):
         assert match
         sent = set(sender.values())
         assert any(all(e.receiver[m][old.moves[(g.receiver, f"after_{m}")]] == 1 for m in sent) for e in match)
+
+
+def test_front_door_and_cli():
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from deterrence.solvers import solve
+    assert len(solve(load_game("beer_quiche"), "signalling_pbe")) == 2
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, "-m", "deterrence.cli", "solve", "games/beer_quiche.toml",
+                          "--method", "signalling_pbe", "--json"], capture_output=True, text=True,
+                         cwd=root, check=True)
+    data = json.loads(out.stdout)
+    assert data["complete"] is True
+    assert sorted((e["kind"], e["intuitive"]) for e in data["equilibria"]) == [("pooling", False), ("pooling", True)]

@@ -31,7 +31,7 @@ METHODS = {
     "sequence_form": ("deterrence.solvers.tree.sequence_enumeration", "sequence_form_equilibria"),
     "sequence_lcp": ("deterrence.solvers.tree.sequence_lcp", "sequence_lcp"),
     "quasi_perfect": ("deterrence.solvers.tree.quasi_perfect", "quasi_perfect"),
-    "signalling_pbe": ("deterrence.solvers.tree.signalling", "signalling_equilibria"),
+    "signalling_pbe": ("deterrence.solvers.tree.signalling", "signalling_pbe"),
 }
 ALIASES = {"spe": "subgame_perfect", "backward_induction": "subgame_perfect", "all": "enumerate", "vertex": "enumerate", "lh": "lemke_howson", "lp": "zero_sum"}
 #: game type name -> method used when none is given (normal-form: see default_method)

@@ -316,6 +316,56 @@ def signalling_equilibria(tree: GameTree) -> tuple:
     return tuple(out)
 
 
+@dataclass(frozen=True)
+class SignallingResult:
+    """What ``solve(tree, "signalling_pbe")`` returns: every PBE family (a sequence of them).
+
+    >>> from deterrence.io import load_game
+    >>> r = signalling_pbe(load_game("beer_quiche"))
+    >>> len(r), r.to_json()["complete"]
+    (2, True)
+    """
+
+    equilibria: tuple
+    players: tuple
+    method: str = "signalling_pbe"
+    exact: bool = True
+    complete: bool = True
+
+    def __len__(self):
+        return len(self.equilibria)
+
+    def __iter__(self):
+        return iter(self.equilibria)
+
+    def __getitem__(self, i):
+        return self.equilibria[i]
+
+    def to_json(self) -> dict:
+        return {"method": self.method, "exact": True, "complete": True, "players": list(self.players),
+                "equilibria": [e.to_json() for e in self.equilibria]}
+
+    def to_text(self) -> str:
+        n = len(self.equilibria)
+        lines = [(f"{n} perfect Bayesian equilibri{'um' if n == 1 else 'a'} (families; signalling_pbe; "
+                 "all; exact)")]
+        lines += [f"  [{k}] {e.describe()}" for k, e in enumerate(self.equilibria)]
+        return "\n".join(lines)
+
+    def __str__(self):
+        return self.to_text()
+
+
+def signalling_pbe(tree: GameTree) -> SignallingResult:
+    """:func:`signalling_equilibria` as a result for the ``solve`` front door and the CLI.
+
+    >>> from deterrence.io import load_game
+    >>> print(signalling_pbe(load_game("deterrence_signalling")).to_text().splitlines()[0])
+    2 perfect Bayesian equilibria (families; signalling_pbe; all; exact)
+    """
+    return SignallingResult(signalling_equilibria(tree), tree.players)
+
+
 def _check(g, qd, rd, prior):
     """Exact PBE check; returns (beliefs, off-path belief vertices, payoffs) or None."""
     T, M, R = g.types, g.messages, g.responses
