@@ -185,7 +185,8 @@ from deterrence.solvers import METHODS, solve  # noqa: E402
 EXAMPLES = int(os.environ.get("DETERRENCE_HYPOTHESIS_EXAMPLES", "60"))
 HYP = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 NORMAL_FORM_METHODS = ("enumerate", "pure", "lemke_howson", "zero_sum")
-TREE_METHODS = ("subgame_perfect", "tree_nash")
+TREE_METHODS = ("subgame_perfect", "tree_nash",
+                "sequence_form", "sequence_lcp", "quasi_perfect", "signalling_pbe")   # test_sequence_form, test_signalling
 RECORD = os.environ.get("DETERRENCE_RELIABILITY_REPORT")
 COUNTS = {"games": 0, "equilibria": 0}
 
