@@ -76,6 +76,8 @@ def signalling_game(tree: GameTree) -> SignallingGame:
     >>> g.types, g.prior, g.messages, g.responses
     (('weak', 'strong'), (Fraction(1, 10), Fraction(9, 10)), ('beer', 'quiche'), ('duel', 'no_duel'))
     """
+    if not isinstance(tree, GameTree):
+        raise GameError(f"a signalling game is a GameTree, got {type(tree).__name__}")
     if tree.is_symbolic:
         tree = tree.with_defaults()
     root = tree.root
