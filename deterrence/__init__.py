@@ -67,6 +67,11 @@ _LAZY = {
     "best_response_dynamics": "deterrence.solvers.normal_form.dynamics",
     "moran_process": "deterrence.solvers.normal_form.dynamics",
     "fixation_probability": "deterrence.solvers.normal_form.dynamics",
+    # two-player trees with imperfect information, signalling
+    "sequence_form_equilibria": "deterrence.solvers.tree.sequence_enumeration",
+    "sequence_lcp": "deterrence.solvers.tree.sequence_lcp",
+    "quasi_perfect": "deterrence.solvers.tree.quasi_perfect",
+    "signalling_pbe": "deterrence.solvers.tree.signalling",
     # n-player games
     "nplayer_equilibria": "deterrence.solvers.normal_form.nplayer",
     "RealAlgebraic": "deterrence.solvers.normal_form.nplayer",

@@ -24,7 +24,8 @@ from tree_helpers import REAL_TREE_TOML  # noqa: E402
 from unittest import mock  # noqa: E402
 
 with mock.patch.dict("sys.modules", {"deterrence.io.tree_toml": REAL_TREE_TOML}):
-    TREES = [n for n in catalogue_names() if isinstance(dt.load_game(n), GameTree)]
+    TREES = [n for n in catalogue_names() if isinstance(dt.load_game(n), GameTree)
+             and "num_subgame_perfect" in dt.load_game(n).claims]   # kuhn_poker.efg: see test_sequence_form
 MODELS = {"entry_deterrence": entry_deterrence, "unilateral_deterrence": unilateral_deterrence,
           "us_iran_escalation_ladder": lambda **kw: escalation_ladder(4, **kw),
           "january_2020": january_2020, "proxy_target_selection": proxy_targets}

@@ -17,6 +17,11 @@ Methods (the game types each accepts; :data:`METHODS` is the full list):
 * ``"zero_sum"`` (normal form): the value and optimal strategies of a zero-sum game;
 * ``"subgame_perfect"`` (tree): every subgame-perfect equilibrium (default for trees);
 * ``"tree_nash"`` (tree): Nash equilibria of the reduced normal form;
+* ``"sequence_form"`` (tree, two players): every extreme Nash equilibrium by the sequence
+  form, exact and certified; ``"sequence_lcp"``: one, by Lemke's algorithm on the
+  sequence-form LCP; ``"quasi_perfect"``: a quasi-perfect equilibrium (sensible off-path play);
+* ``"signalling_pbe"`` (signalling trees): every perfect Bayesian equilibrium with beliefs,
+  named pooling / separating / semi-separating, with the intuitive criterion's verdict;
 * ``"correlated"`` (normal form): a correlated equilibrium maximising an objective, or
   every vertex, exactly (its own result type, ``CorrelatedResult``);
 * ``"coarse_correlated"`` (normal form): the same for coarse correlated equilibria;
@@ -81,6 +86,10 @@ METHODS = {
                             ("normal_form",)),
     "subgame_perfect": Method("deterrence.solvers.tree.backward_induction", "subgame_perfect", ("tree",)),
     "tree_nash": Method("deterrence.solvers.tree.reduced_normal_form", "tree_nash", ("tree",)),
+    "sequence_form": Method("deterrence.solvers.tree.sequence_enumeration", "sequence_form_equilibria", ("tree",)),
+    "sequence_lcp": Method("deterrence.solvers.tree.sequence_lcp", "sequence_lcp", ("tree",)),
+    "quasi_perfect": Method("deterrence.solvers.tree.quasi_perfect", "quasi_perfect", ("tree",)),
+    "signalling_pbe": Method("deterrence.solvers.tree.signalling", "signalling_pbe", ("tree",)),
     "markov_perfect": Method("deterrence.solvers.stochastic.markov_perfect", "markov_perfect", ("stochastic",)),
 }
 ALIASES = {"spe": "subgame_perfect", "backward_induction": "subgame_perfect", "all": "enumerate",

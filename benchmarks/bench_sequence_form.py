@@ -1,0 +1,95 @@
+"""Benchmark: sequence-form solvers on trees, against pygambit's ``lcp_solve(rational=True)``.
+
+Inputs: Kuhn poker (games/kuhn_poker.efg) and seeded "hidden rounds" trees
+(each round chance deals H or L to player 1, who moves a0..a2; player 2, not
+seeing the card, answers b0..b2; play goes on after H, a0, b0), from about 100
+to 2,000 sequences in all. Timed, each a whole call: ``sequence_lcp`` (one
+equilibrium, exact and certified), ``sequence_form`` (every extreme equilibrium,
+Kuhn poker only) and pygambit's ``lcp_solve(game, rational=True)`` when
+pygambit is importable (otherwise timing only: the script says so). The ratio
+printed is gambit / ours (above 1: ours is faster).
+
+Run: ``python benchmarks/bench_sequence_form.py [--repeats N] [--rounds 10 40 160 330]``
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from fractions import Fraction
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+try:
+    import deterrence  # noqa: F401
+except ImportError:  # a checkout without an install
+    sys.path.insert(0, str(ROOT))
+
+from timing import fmt_time as fmt
+from timing import median_time
+
+from deterrence.core.tree import GameTree, chance, decision, terminal
+from deterrence.io.gambit_efg import read_efg, write_efg
+from deterrence.solvers.tree.sequence_enumeration import sequence_form_equilibria
+from deterrence.solvers.tree.sequence_form import sequence_form
+from deterrence.solvers.tree.sequence_lcp import sequence_lcp
+
+try:
+    import pygambit
+except ImportError:
+    pygambit = None
+
+
+def hidden_rounds(rounds, seed=7):
+    import random
+    rng = random.Random(seed)
+
+    def pay():
+        return terminal([rng.randint(-5, 5), rng.randint(-5, 5)])
+
+    def build(k):
+        if k == 0:
+            return pay()
+        return chance({h: (Fraction(1, 2), decision("P1", {
+            a: decision("P2", {b: (build(k - 1) if (h, a, b) == ("H", "a0", "b0") else pay())
+                               for b in ("b0", "b1", "b2")}, infoset=f"r{k}")
+            for a in ("a0", "a1", "a2")}, infoset=f"r{k}{h}")) for h in ("H", "L")})
+    return GameTree(build(rounds), players=["P1", "P2"])
+
+
+def gambit_time(path, repeats):
+    if pygambit is None:
+        return None
+    game = pygambit.read_efg(str(path))
+    return median_time(lambda: pygambit.nash.lcp_solve(game, rational=True), repeats)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--rounds", type=int, nargs="*", default=[10, 40, 160, 330])
+    args = ap.parse_args(argv)
+    if pygambit is None:
+        print("pygambit is not installed: timing only, no comparison")
+    else:
+        print(f"pygambit {pygambit.__version__}: lcp_solve(rational=True)")
+    print(f"{'game':>22} {'sequences':>9} {'ours lcp':>10} {'ours all':>10} {'gambit lcp':>10} {'ratio':>7}")
+    kuhn = read_efg(ROOT / "games" / "kuhn_poker.efg")
+    cases = [("Kuhn poker", kuhn, ROOT / "games" / "kuhn_poker.efg", True)]
+    tmp = Path(tempfile.mkdtemp())
+    for r in args.rounds:
+        tree = hidden_rounds(r)
+        path = tmp / f"rounds{r}.efg"
+        write_efg(tree, path)
+        cases.append((f"hidden rounds x{r}", tree, path, False))
+    for name, tree, path, enumerate_all in cases:
+        n = sum(sequence_form(tree).sizes)
+        ours = median_time(lambda t=tree: sequence_lcp(t), args.repeats)
+        every = median_time(lambda t=tree: sequence_form_equilibria(t), args.repeats) if enumerate_all else None
+        theirs = gambit_time(path, args.repeats)
+        ratio = f"{theirs / ours:7.2f}" if theirs else "      -"
+        print(f"{name:>22} {n:>9} {fmt(ours):>10} {fmt(every):>10} {fmt(theirs):>10} {ratio}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,422 @@
+"""The sequence form of a two-player game tree with perfect recall.
+
+A *sequence* of a player is the list of that player's own moves on the way to
+a node; by perfect recall it is named by its last move ``(information set,
+action)``, and the empty sequence ``()`` starts it. A *realisation plan*
+``x`` gives each sequence the probability that the player's own moves follow
+it; it is characterised by linear constraints ``E x = e, x >= 0`` (one row for
+the empty sequence, ``x_() = 1``, and one per information set ``h``:
+``x_(parent of h) = sum_a x_(h, a)``). The payoff matrices ``A`` and ``B``
+have one row per sequence of player 1 and one column per sequence of player
+2: entry ``(s, t)`` adds, over the leaves where the players' sequences are
+``s`` and ``t``, the chance probability of the leaf times the payoff. The
+expected payoffs of plans ``x, y`` are ``x^T A y`` and ``x^T B y``. Sizes are
+linear in the tree (the reduced normal form is exponential).
+
+Sources: D. Koller, N. Megiddo and B. von Stengel (1996), "Efficient
+computation of equilibria for extensive two-person games", Games and
+Economic Behavior 14: 247-259; B. von Stengel (1996), "Efficient computation
+of behavior strategies", Games and Economic Behavior 14: 220-246.
+
+Steps of :func:`sequence_form`:
+
+1. check the tree: two players, exact payoffs, perfect recall;
+2. walk the tree from the root carrying each player's current sequence and
+   the chance probability; at a decision node of information set ``h`` the
+   child's sequence is ``(h, a)`` (the set's parent sequence is recorded and
+   must be the same at every node of ``h``: perfect recall);
+3. at a leaf add ``chance * payoff`` to ``A`` and ``B`` at the pair of
+   sequences (kept sparse: one entry per leaf at most);
+4. write ``E, e`` and ``F, f`` from the information sets' parent sequences.
+
+:func:`behaviour_from_plan` turns a plan back into behaviour probabilities
+(``x_(h,a) / x_(parent of h)``), and :func:`best_response_value` computes a
+player's best payoff against a fixed plan of the other player by dynamic
+programming over the information sets (the sequence-form best-response
+linear program, solved exactly from the leaves up).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from deterrence.core.tree import Chance, Decision, GameTree, Terminal
+from deterrence.errors import GameError
+from deterrence.solvers.tree.backward_induction import TreeSolveResult
+
+
+@dataclass(frozen=True)
+class SequenceForm:
+    """The sequence form of a two-player tree (immutable).
+
+    ``sequences[i]``: player ``i``'s sequences, ``()`` first, then tuples of
+    ``(information set name, action)`` pairs (the player's own history).
+    ``infosets[i]``: tuples ``(name, parent sequence index, child sequence
+    indices)`` in order of first appearance. ``A`` and ``B``: sparse payoff
+    matrices, dicts ``(row, column) -> exact number``.
+    """
+
+    players: tuple
+    sequences: tuple
+    infosets: tuple
+    A: dict
+    B: dict
+
+    @property
+    def sizes(self) -> tuple:
+        """Number of sequences of each player."""
+        return tuple(len(s) for s in self.sequences)
+
+    def constraints(self, player: int) -> tuple:
+        """``(E, e)``: the realisation-plan constraints of a player (dense ints).
+
+        >>> from deterrence.models.entry_deterrence import entry_deterrence
+        >>> sequence_form(entry_deterrence()).constraints(0)
+        ([[1, 0, 0], [-1, 1, 1]], [1, 0])
+        """
+        n = len(self.sequences[player])
+        rows, rhs = [[1] + [0] * (n - 1)], [1]
+        for _, parent, children in self.infosets[player]:
+            row = [0] * n
+            row[parent] = -1
+            for c in children:
+                row[c] = 1
+            rows.append(row)
+            rhs.append(0)
+        return rows, rhs
+
+    def payoff_vector(self, player: int, plan) -> list:
+        """Player ``player``'s payoff per own sequence against the other's plan (``A y`` or ``B^T x``).
+
+        >>> from deterrence.models.entry_deterrence import entry_deterrence
+        >>> sf = sequence_form(entry_deterrence())
+        >>> sf.payoff_vector(0, [1, 0, 1])
+        [0, 0, 1]
+        """
+        out = [0] * len(self.sequences[player])
+        matrix = self.A if player == 0 else self.B
+        for (r, c), v in matrix.items():
+            own, other = (r, c) if player == 0 else (c, r)
+            if plan[other]:
+                out[own] += v * plan[other]
+        return out
+
+    def expected_payoffs(self, x, y) -> tuple:
+        """``(x^T A y, x^T B y)``.
+
+        >>> from deterrence.models.entry_deterrence import entry_deterrence
+        >>> sequence_form(entry_deterrence()).expected_payoffs([1, 0, 1], [1, 0, 1])
+        (1, 1)
+        """
+        a = sum((v * x[r] * y[c] for (r, c), v in self.A.items()), 0)
+        b = sum((v * x[r] * y[c] for (r, c), v in self.B.items()), 0)
+        return _norm(a), _norm(b)
+
+    def dense(self, player: int) -> list:
+        """The payoff matrix ``A`` (player 0) or ``B`` as dense lists of lists."""
+        n1, n2 = self.sizes
+        out = [[0] * n2 for _ in range(n1)]
+        for (r, c), v in (self.A if player == 0 else self.B).items():
+            out[r][c] = v
+        return out
+
+
+def _norm(v):
+    if isinstance(v, Fraction) and v.denominator == 1:
+        return v.numerator
+    return v
+
+
+def sequence_form(tree: GameTree) -> SequenceForm:
+    """The sequence form of a two-player tree with perfect recall and exact payoffs.
+
+    >>> from deterrence.models.entry_deterrence import entry_deterrence
+    >>> sf = sequence_form(entry_deterrence())
+    >>> sf.sequences[1]
+    ((), (('in', 'fight'),), (('in', 'accommodate'),))
+    >>> sorted(sf.A.items())
+    [((2, 1), -1), ((2, 2), 1)]
+    """
+    if not isinstance(tree, GameTree):
+        raise GameError(f"the sequence form needs a GameTree, got {type(tree).__name__}")
+    if tree.is_symbolic:
+        tree = tree.with_defaults()
+    if len(tree.players) != 2:
+        raise GameError(f"the sequence form is for two-player trees; this one has "
+                        f"{len(tree.players)} players ({', '.join(tree.players)})")
+    tree.check_perfect_recall("the sequence form")
+    players = tree.players
+    seqs = [[()], [()]]
+    index = [{(): 0}, {(): 0}]
+    sets = [{}, {}]                         # name -> [parent index, children]
+    A, B = {}, {}
+
+    def walk(node, path, cur, prob):
+        if isinstance(node, Terminal):
+            if prob:
+                key = (cur[0], cur[1])
+                for mat, v in ((A, node.payoffs[0]), (B, node.payoffs[1])):
+                    mat[key] = _norm(mat.get(key, 0) + prob * v)
+            return
+        if isinstance(node, Chance):
+            for m, p, child in node.moves:
+                walk(child, path + (m,), cur, prob * p)
+            return
+        i = players.index(node.player)
+        name = tree.infoset_of(path).name
+        parent_seq = seqs[i][cur[i]]
+        entry = sets[i].get(name)
+        if entry is None:
+            children = []
+            for a in node.labels:
+                s = parent_seq + ((name, a),)
+                index[i][s] = len(seqs[i])
+                seqs[i].append(s)
+                children.append(index[i][s])
+            entry = sets[i][name] = (cur[i], children)
+        elif entry[0] != cur[i]:   # check_perfect_recall makes this unreachable
+            raise GameError(f"information set {name!r} of {node.player}: perfect recall fails")
+        for k, (a, child) in enumerate(node.moves):
+            nxt = list(cur)
+            nxt[i] = entry[1][k]
+            walk(child, path + (a,), tuple(nxt), prob)
+
+    walk(tree.root, (), (0, 0), Fraction(1))
+    A = {k: v for k, v in A.items() if v != 0}
+    B = {k: v for k, v in B.items() if v != 0}
+    infosets = tuple(tuple((name, p, tuple(ch)) for name, (p, ch) in sets[i].items()) for i in range(2))
+    return SequenceForm(players, (tuple(seqs[0]), tuple(seqs[1])), infosets, A, B)
+
+
+def best_response_value(sf: SequenceForm, player: int, payoff_vector) -> tuple:
+    """A player's best payoff against a fixed plan, and a pure best-response plan.
+
+    ``payoff_vector`` is :meth:`SequenceForm.payoff_vector` of the player
+    against the other's plan. Information sets are solved from the last to
+    the first: the value of a set is the best, over its actions ``a``, of the
+    payoff at sequence ``(h, a)`` plus the values of the sets that follow it.
+    Returns ``(value, {information set name: best action index})`` (ties:
+    the first best action).
+
+    >>> from deterrence.models.entry_deterrence import entry_deterrence
+    >>> sf = sequence_form(entry_deterrence())
+    >>> best_response_value(sf, 1, sf.payoff_vector(1, [1, 0, 1]))
+    (1, {'in': 1})
+    """
+    sets = sf.infosets[player]
+    below = {}                                      # sequence index -> sets that follow it
+    for k, (_, parent, _) in enumerate(sets):
+        below.setdefault(parent, []).append(k)
+    value = [None] * len(sets)
+    choice = {}
+    # a set's children sequences were numbered after the set's parent: reverse order is bottom-up
+    for k in range(len(sets) - 1, -1, -1):
+        name, _, children = sets[k]
+        best, arg = None, 0
+        for j, c in enumerate(children):
+            v = payoff_vector[c] + sum((value[q] for q in below.get(c, ())), 0)
+            if best is None or v > best:
+                best, arg = v, j
+        value[k], choice[name] = best, arg
+    total = payoff_vector[0] + sum((value[q] for q in below.get(0, ())), 0)
+    return _norm(total), dict(reversed(list(choice.items())))
+
+
+def pure_plan(sf: SequenceForm, player: int, choice: dict) -> list:
+    """The realisation plan of a pure strategy ``{information set name: action index}``.
+
+    >>> from deterrence.models.entry_deterrence import entry_deterrence
+    >>> pure_plan(sequence_form(entry_deterrence()), 1, {"in": 1})
+    [1, 0, 1]
+    """
+    plan = [0] * len(sf.sequences[player])
+    plan[0] = 1
+    for name, parent, children in sf.infosets[player]:   # parents come before their sets
+        plan[children[choice[name]]] = plan[parent]
+    return plan
+
+
+def uniform_plan(sf: SequenceForm, player: int) -> list:
+    """The realisation plan of the behaviour strategy that mixes uniformly everywhere.
+
+    >>> from deterrence.models.entry_deterrence import entry_deterrence
+    >>> uniform_plan(sequence_form(entry_deterrence()), 0)
+    [1, Fraction(1, 2), Fraction(1, 2)]
+    """
+    plan = [0] * len(sf.sequences[player])
+    plan[0] = 1
+    for _, parent, children in sf.infosets[player]:
+        for c in children:
+            plan[c] = Fraction(plan[parent]) / len(children)
+    return plan
+
+
+def behaviour_from_plan(sf: SequenceForm, player: int, plan, off_path: dict | None = None) -> dict:
+    """Behaviour probabilities ``{information set name: {action: probability}}``.
+
+    Where the plan does not reach a set (its parent sequence has probability
+    0), the distribution is taken from ``off_path`` (``{name: {action:
+    probability}}``), or else is the first action.
+
+    >>> from deterrence.models.entry_deterrence import entry_deterrence
+    >>> sf = sequence_form(entry_deterrence())
+    >>> behaviour_from_plan(sf, 1, [1, Fraction(1, 3), Fraction(2, 3)])
+    {'in': {'fight': Fraction(1, 3), 'accommodate': Fraction(2, 3)}}
+    """
+    out = {}
+    seqs = sf.sequences[player]
+    for name, parent, children in sf.infosets[player]:
+        actions = [seqs[c][-1][1] for c in children]
+        if plan[parent]:
+            out[name] = {a: _norm(Fraction(plan[c]) / plan[parent]) for a, c in zip(actions, children)}
+        elif off_path is not None and name in off_path:
+            out[name] = dict(off_path[name])
+        else:
+            out[name] = {a: int(k == 0) for k, a in enumerate(actions)}
+    return out
+
+
+def plan_from_behaviour(sf: SequenceForm, player: int, behaviour: dict) -> list:
+    """The realisation plan of behaviour probabilities (Kuhn's theorem, sequence form).
+
+    >>> from deterrence.models.entry_deterrence import entry_deterrence
+    >>> sf = sequence_form(entry_deterrence())
+    >>> plan_from_behaviour(sf, 0, {"root": {"out": 0, "in": 1}})
+    [1, 0, 1]
+    """
+    plan = [0] * len(sf.sequences[player])
+    plan[0] = 1
+    seqs = sf.sequences[player]
+    for name, parent, children in sf.infosets[player]:
+        for c in children:
+            plan[c] = _norm(plan[parent] * Fraction(behaviour[name][seqs[c][-1][1]]))
+    return plan
+
+
+__all__ = [
+    "SequenceForm",
+    "behaviour_from_plan",
+    "best_response_value",
+    "plan_from_behaviour",
+    "pure_plan",
+    "sequence_form",
+    "uniform_plan",
+]
+
+
+# -- certification and results (shared by the sequence-form solvers) -----------------
+def certify_plans(sf: SequenceForm, x, y) -> tuple:
+    """Check exactly that plans ``x, y`` are a Nash equilibrium; return the payoffs.
+
+    Each plan must satisfy its constraints exactly, and each player's payoff
+    must equal the best payoff against the other's plan
+    (:func:`best_response_value`): no deviation, pure or mixed, gains.
+    Raises :class:`~deterrence.errors.SolverError` otherwise.
+
+    >>> from deterrence.models.entry_deterrence import entry_deterrence
+    >>> sf = sequence_form(entry_deterrence())
+    >>> certify_plans(sf, [1, 0, 1], [1, 0, 1])
+    (1, 1)
+    >>> certify_plans(sf, [1, 1, 0], [1, 0, 1])
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.SolverError: not an equilibrium: Entrant gains 1 by deviating
+    """
+    from deterrence.errors import SolverError
+    for i, plan in enumerate((x, y)):
+        E, e = sf.constraints(i)
+        if any(q < 0 for q in plan) or any(sum((a * q for a, q in zip(row, plan) if a), 0) != b
+                                           for row, b in zip(E, e)):
+            raise SolverError(f"the plan of {sf.players[i]} is not a realisation plan")
+    pay = sf.expected_payoffs(x, y)
+    for i, other in ((0, y), (1, x)):
+        best, _ = best_response_value(sf, i, sf.payoff_vector(i, other))
+        if best != pay[i]:
+            from deterrence.core.numbers import format_exact
+            raise SolverError(f"not an equilibrium: {sf.players[i]} gains "
+                              f"{format_exact(_norm(best - pay[i]))} by deviating")
+    return pay
+
+
+def best_reply_off_path(sf: SequenceForm, player: int, other_plan) -> dict:
+    """At every information set, the pure best reply against the other's plan.
+
+    These are the moves of a best-response plan computed from the last set
+    to the first: at a set the player's own plan does not reach, the move a
+    best reply would make if the player deviated to reach it.
+
+    >>> from deterrence.models.entry_deterrence import entry_deterrence
+    >>> best_reply_off_path(sequence_form(entry_deterrence()), 1, [1, 0, 1])
+    {'in': {'fight': 0, 'accommodate': 1}}
+    """
+    _, choice = best_response_value(sf, player, sf.payoff_vector(player, other_plan))
+    seqs = sf.sequences[player]
+    return {name: {seqs[c][-1][1]: int(k == choice[name]) for k, c in enumerate(children)}
+            for name, _, children in sf.infosets[player]}
+
+
+def tree_equilibrium(tree: GameTree, sf: SequenceForm, behaviours, payoffs):
+    """A :class:`~deterrence.solvers.tree.backward_induction.TreeEquilibrium` from
+    per-player behaviour dicts ``{information set name: {action: probability}}``.
+
+    >>> from deterrence.models.entry_deterrence import entry_deterrence
+    >>> t = entry_deterrence()
+    >>> sf = sequence_form(t)
+    >>> e = tree_equilibrium(t, sf, [{"root": {"out": 0, "in": 1}},
+    ...                              {"in": {"fight": 0, "accommodate": 1}}], (1, 1))
+    >>> e.describe()
+    'Entrant: in; Incumbent: accommodate  (payoffs 1, 1)'
+    """
+    from deterrence.core.tree import path_name
+    from deterrence.solvers.tree.backward_induction import (
+        TreeEquilibrium,
+        _mix_text,
+        _outcomes,
+    )
+    beh = {}
+    for s in tree.infosets.values():          # the tree's own order of information sets
+        beh[s.key] = behaviours[tree.player_index(s.player)][s.name]
+    actions = {path_name(p): _mix_text(beh[(n.player, tree.infoset_of(p).name)])
+               for p, n in tree.nodes() if isinstance(n, Decision)}
+    return TreeEquilibrium(tree.players, beh, actions, tuple(payoffs), _outcomes(tree, beh))
+
+
+def nash_equilibrium_from_plans(tree: GameTree, sf: SequenceForm, x, y):
+    """Certify plans ``x, y`` exactly and make the tree equilibrium; sets a plan does not
+    reach get the player's best reply (:func:`best_reply_off_path`).
+
+    >>> from deterrence.models.entry_deterrence import entry_deterrence
+    >>> t = entry_deterrence()
+    >>> nash_equilibrium_from_plans(t, sequence_form(t), [1, 1, 0], [1, 1, 0]).describe()
+    'Entrant: out; Incumbent: fight  (payoffs 0, 2)'
+    """
+    pay = certify_plans(sf, x, y)
+    beh = [behaviour_from_plan(sf, 0, x, best_reply_off_path(sf, 0, y)),
+           behaviour_from_plan(sf, 1, y, best_reply_off_path(sf, 1, x))]
+    return tree_equilibrium(tree, sf, beh, pay)
+
+
+@dataclass(frozen=True)
+class SequenceFormResult(TreeSolveResult):
+    """A :class:`~deterrence.solvers.tree.backward_induction.TreeSolveResult` whose
+    text names the kind of equilibrium (``kind``: "Nash", "quasi-perfect", ...);
+    ``to_json()`` is the parent's, plus ``"kind"``.
+
+    >>> SequenceFormResult((), "sequence_form", True, True, ("A", "B"), kind="Nash").to_text()
+    '0 Nash equilibria (sequence_form; all; exact)'
+    """
+
+    kind: str = "Nash"
+
+    def to_json(self) -> dict:
+        return {**super().to_json(), "kind": self.kind}
+
+    def to_text(self) -> str:
+        lines = super().to_text().splitlines()
+        n = len(self.equilibria)
+        head = (f"{n} {self.kind} equilibri{'um' if n == 1 else 'a'} ({self.method}; "
+                f"{'all' if self.complete else 'some'}; {'exact' if self.exact else 'floating point'})")
+        return "\n".join([head] + lines[1:])
+
+
+__all__ += ["SequenceFormResult", "best_reply_off_path", "certify_plans", "nash_equilibrium_from_plans", "tree_equilibrium"]

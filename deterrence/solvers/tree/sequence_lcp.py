@@ -1,0 +1,379 @@
+"""One equilibrium of a two-player tree by Lemke's algorithm on the sequence form.
+
+The equilibria of a two-player tree with perfect recall are the solutions of
+a linear complementarity problem (LCP) in the sequence form
+(:mod:`~deterrence.solvers.tree.sequence_form`): realisation plans ``x, y``
+and free "value" variables ``u, v`` with
+
+    E x = e,  x >= 0,  w1 = E^T u - A y >= 0,  x . w1 = 0,
+    F y = f,  y >= 0,  w2 = F^T v - B^T x >= 0,  y . w2 = 0.
+
+It is solved by Lemke's complementary pivoting along the path of the linear
+tracing procedure, as in von Stengel, van den Elzen and Talman (2002): a
+parameter ``z0`` runs from 1 to 0; at ``z0`` each player best responds to
+``z0`` times a starting plan (the prior) plus the other's current plan,
+scaled by ``1 - z0``. At ``z0 = 1`` the best responses to the prior are
+known; each pivot keeps the complementarity and ends when ``z0`` leaves the
+basis, at an equilibrium. With a completely mixed prior the equilibrium found
+is normal-form perfect in the generic case (vSET 2002).
+
+The same path serves the perturbed game of Miltersen and Sorensen (2010),
+in which every sequence ``s`` is played with probability at least
+``eps^len(s)``: its equilibria converge, as ``eps -> 0``, to a quasi-perfect
+equilibrium (off-path play is optimal against the other's trembles), see
+:func:`quasi_perfect`.
+
+Sources: D. Koller, N. Megiddo and B. von Stengel (1996), "Efficient
+computation of equilibria for extensive two-person games", Games and
+Economic Behavior 14: 247-259; B. von Stengel, A. van den Elzen and D.
+Talman (2002), "Computing normal form perfect equilibria for extensive
+two-person games", Econometrica 70: 693-715; P. B. Miltersen and T. B.
+Sorensen (2010), "Computing a quasi-perfect equilibrium of a two-player game",
+Economic Theory 42: 175-192. No code was copied.
+
+Steps of :func:`sequence_lcp`:
+
+1. build the sequence form and the tracing system: columns ``x, y, w1, w2,
+   u, v, z0``; rows ``E x + c z0 = e``, ``F y + d z0 = f``, ``A y + w1 - E^T u
+   + (A t) z0 = 0``, ``B^T x + w2 - F^T v + (B^T s) z0 = 0`` (``s, t``: the
+   prior, by default the uniform behaviour strategies);
+2. the first basis (``z0 = 1``): ``u, v, z0``, each player's best reply to
+   the prior (its sequences, at level 0, except player 1's empty sequence)
+   and the slacks of all other sequences; the empty sequence of player 1 and
+   its slack are the one pair with neither basic;
+3. Lemke's pivoting in floating point (``x_()`` enters first; the free
+   ``u, v`` never leave; the right-hand side perturbed at random by a tiny
+   multiple of the first basis, so that ties, which the start is full of,
+   do not arise), stopping when ``z0`` leaves;
+4. the final basis is solved again exactly, unperturbed (python-flint
+   rationals) and must be feasible; the plans are certified exactly as a
+   Nash equilibrium of the tree
+   (:func:`~deterrence.solvers.tree.sequence_form.certify_plans`); if float
+   pivoting went astray, the whole path is pivoted again in exact rational
+   arithmetic with the lexicographic rule (:func:`_lemke`, ``exact=True``);
+5. behaviour strategies are read off the plans; information sets a plan
+   does not reach get the player's best reply.
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+
+from deterrence.core.tree import GameTree
+from deterrence.errors import GameError, SolverError
+from deterrence.solvers.tree.sequence_form import (
+    SequenceForm,
+    SequenceFormResult,
+    best_response_value,
+    nash_equilibrium_from_plans,
+    sequence_form,
+    uniform_plan,
+)
+
+#: Largest number of Lemke pivots before giving up.
+MAX_PIVOTS = 100_000
+
+
+class _System:
+    """The tracing system of a (possibly perturbed) sequence form, dense.
+
+    ``lower[i]`` is a list of polynomials in ``eps`` (coefficient lists) giving
+    each sequence's lower bound; ``None`` for the unperturbed game.
+    """
+
+    def __init__(self, sf: SequenceForm, prior, lower=None, eps=None):
+        n1, n2 = sf.sizes
+        self.sf, self.n1, self.n2 = sf, n1, n2
+        (E, e), (F, f) = sf.constraints(0), sf.constraints(1)
+        k1, k2 = len(E), len(F)
+        self.k1, self.k2 = k1, k2
+        # column layout
+        self.X, self.Y = 0, n1
+        self.W1, self.W2 = n1 + n2, 2 * n1 + n2
+        self.U, self.V = 2 * n1 + 2 * n2, 2 * n1 + 2 * n2 + k1
+        self.Z = self.V + k2
+        self.ncols = self.Z + 1
+        self.nrows = k1 + k2 + n1 + n2
+        self.free = set(range(self.U, self.Z))
+        self.complement = {}
+        for j in range(n1):
+            self.complement[self.X + j], self.complement[self.W1 + j] = self.W1 + j, self.X + j
+        for j in range(n2):
+            self.complement[self.Y + j], self.complement[self.W2 + j] = self.W2 + j, self.Y + j
+        A, Bt = sf.dense(0), [list(c) for c in zip(*sf.dense(1))]
+        s, t = prior
+        degree = 0 if lower is None else max(len(p) for lo in lower for p in lo) - 1
+        # lower bounds as coefficient vectors, and their value at eps
+        lo = lower or ([[[0]] * n1, [[0]] * n2])
+        low = [[_poly(lo[i][j], degree) for j in range(len(lo[i]))] for i in range(2)]
+        at = [[_evaluate(p, eps) for p in low[i]] for i in range(2)] if lower is not None \
+            else [[0] * n1, [0] * n2]
+        s_shift = [a - b for a, b in zip(s, at[0])]
+        t_shift = [a - b for a, b in zip(t, at[1])]
+        M = [[0] * self.ncols for _ in range(self.nrows)]
+        # rhs[r] = list of coefficients of eps^0..eps^degree
+        rhs = [[0] * (degree + 1) for _ in range(self.nrows)]
+        zcol = [0] * self.nrows
+        r = 0
+        for (C, c, off, lw, ats) in ((E, e, self.X, low[0], at[0]), (F, f, self.Y, low[1], at[1])):
+            for row, b in zip(C, c):
+                for j, a in enumerate(row):
+                    if a:
+                        M[r][off + j] = a
+                poly = [b] + [0] * degree
+                for j, a in enumerate(row):
+                    if a:
+                        poly = [p - a * q for p, q in zip(poly, lw[j])]
+                rhs[r] = poly
+                zcol[r] = b - sum((a * q for a, q in zip(row, ats) if a), 0)
+                r += 1
+        for (P, own_off, opp_off, slack, dual, C, lw_opp, prior_opp, n_own, n_opp) in (
+                (A, self.X, self.Y, self.W1, self.U, E, low[1], t_shift, n1, n2),
+                (Bt, self.Y, self.X, self.W2, self.V, F, low[0], s_shift, n2, n1)):
+            for j in range(n_own):
+                row = M[r]
+                for q in range(n_opp):
+                    if P[j][q]:
+                        row[opp_off + q] = P[j][q]
+                row[slack + j] = 1
+                for h in range(len(C)):
+                    if C[h][j]:
+                        row[dual + h] = -C[h][j]
+                zcol[r] = sum((P[j][q] * prior_opp[q] for q in range(n_opp) if P[j][q]), 0)
+                poly = [0] * (degree + 1)
+                for q in range(n_opp):
+                    if P[j][q]:
+                        poly = [p - P[j][q] * c for p, c in zip(poly, lw_opp[q])]
+                rhs[r] = poly
+                r += 1
+        for r in range(self.nrows):
+            M[r][self.Z] = zcol[r]
+        self.M, self.rhs, self.degree = M, rhs, degree
+        self.rhs_at = [_evaluate(p, eps) for p in rhs] if lower is not None else [p[0] for p in rhs]
+
+    def first_basis(self, prior) -> tuple:
+        """The basis at ``z0 = 1`` (row order) and the first entering column."""
+        sf = self.sf
+        s, t = prior
+        _, c1 = best_response_value(sf, 0, sf.payoff_vector(0, t))
+        _, c2 = best_response_value(sf, 1, sf.payoff_vector(1, s))
+        on1 = {0} | {ch[c1[name]] for name, _, ch in sf.infosets[0]}
+        on2 = {0} | {ch[c2[name]] for name, _, ch in sf.infosets[1]}
+        # rows: E (z0 for row 0, then the chosen child of each set), F (y_() then chosen children),
+        # W1 (slack or u), W2 (slack or v); u / v take the rows of the tight sequences
+        basis = [self.Z] + [self.X + ch[c1[name]] for name, _, ch in sf.infosets[0]]
+        basis += [self.Y] + [self.Y + ch[c2[name]] for name, _, ch in sf.infosets[1]]
+        u_rows = iter(range(self.U, self.U + self.k1))
+        for j in range(self.n1):
+            basis.append(next(u_rows) if j in on1 else self.W1 + j)
+        v_rows = iter(range(self.V, self.V + self.k2))
+        for j in range(self.n2):
+            basis.append(next(v_rows) if j in on2 else self.W2 + j)
+        return basis, self.X
+
+
+def _poly(p, degree):
+    p = [Fraction(c) for c in p]
+    return p + [Fraction(0)] * (degree + 1 - len(p))
+
+
+def _evaluate(poly, eps):
+    total, power = Fraction(0), Fraction(1)
+    for c in poly:
+        total += c * power
+        power *= eps
+    return total
+
+
+def _lemke(system: _System, basis, enter, exact: bool, perturb: float = 1e-7):
+    """Lemke's complementary pivoting from ``basis``: the final basis (row order).
+
+    The tableau holds ``B^-1 [M | rhs | B0]`` (``B0``: the first basis); the
+    last block breaks ties in the ratio test lexicographically (the
+    right-hand side perturbed by ``B0 (eps, eps^2, ...)``), so no basis
+    repeats. ``exact=False`` pivots NumPy float64 arrays with the right-hand
+    side perturbed at random instead (refactored every 50 pivots; a repeated
+    basis raises),
+    ``exact=True`` python-flint ``fmpq_mat`` tableaux (each pivot one
+    rank-one update in C). This is the module's one pivoting routine.
+    """
+    import numpy as np
+    M, R = system.M, system.nrows
+    ncols = system.ncols
+    B0 = [[M[r][b] for b in basis] for r in range(R)]
+    aug = [M[r] + [system.rhs_at[r]] + B0[r] for r in range(R)]
+    rhs_col = ncols
+    free = system.free
+    if exact:
+        from deterrence.core.exact import flint_module
+        flint = flint_module()
+        Bm = flint.fmpq_mat(R, R, [_q(flint, M[r][b]) for r in range(R) for b in basis])
+        T = Bm.solve(flint.fmpq_mat(R, len(aug[0]), [_q(flint, v) for row in aug for v in row]))
+        width = len(aug[0])
+        tol = 0
+        lex_cols = [rhs_col] + list(range(rhs_col + 1, rhs_col + 1 + R))
+    else:
+        # floats: the right-hand side is perturbed at random by B0 r (r of order
+        # ``perturb``), which makes ties (degenerate pivots) improbable; the final
+        # basis is checked exactly for the unperturbed system by the caller
+        Mf = np.array(M, dtype=float)
+        B0f = np.array(B0, dtype=float)
+        rng = np.random.default_rng(len(basis))
+        rhs = np.array([float(v) for v in system.rhs_at]) + B0f @ rng.uniform(0.5, 1.0, R) * perturb
+        augf = np.column_stack([Mf, rhs])
+        T = np.linalg.solve(B0f, augf)
+        lex_cols = [rhs_col]
+    basis = list(basis)
+    seen = {frozenset(basis)}
+    for step in range(MAX_PIVOTS):
+        if not exact and step and step % 50 == 0:
+            # refactor from the original columns now and then: rounding errors do not pile up
+            T = np.linalg.solve(Mf[:, basis], augf)
+        col = [T[r, enter] for r in range(R)]
+        if not exact:      # entries within rounding of 0, relative to the column, are 0
+            tol = 1e-9 * max(1.0, max(abs(v) for v in col))
+        rows = [r for r in range(R) if basis[r] not in free and col[r] > tol]
+        if not rows:
+            raise SolverError("Lemke's algorithm ended on a ray (the sequence-form LCP has no "
+                              "solution on this path; internal error)")
+        best = rows[0]
+        for r in rows[1:]:                    # lexicographic minimum ratio
+            for c in lex_cols:
+                a, b = T[r, c] * col[best], T[best, c] * col[r]
+                if exact:
+                    if a != b:
+                        if a < b:
+                            best = r
+                        break
+                else:
+                    scale = max(abs(a), abs(b), 1e-300)
+                    if abs(a - b) > 1e-9 * scale and abs(a - b) > 1e-12:
+                        if a < b:
+                            best = r
+                        break
+        leaving = basis[best]
+        # pivot on (best, enter)
+        if exact:
+            p = col[best]
+            prow = flint.fmpq_mat(1, width, [T[best, c] / p for c in range(width)])
+            colv = flint.fmpq_mat(R, 1, [0 if r == best else col[r] for r in range(R)])
+            T = T - colv * prow
+            for c in range(width):
+                T[best, c] = prow[0, c]
+        else:
+            T[best] = T[best] / T[best, enter]
+            factor = T[:, enter].copy()
+            factor[best] = 0
+            T -= np.outer(factor, T[best])
+        basis[best] = enter
+        if leaving == system.Z:
+            return basis
+        key = frozenset(basis)
+        if key in seen and not exact:
+            raise SolverError("floating-point Lemke pivoting cycled (rounding in a degenerate tie)")
+        seen.add(key)
+        enter = system.complement[leaving]
+    raise SolverError(f"Lemke's algorithm did not finish within {MAX_PIVOTS} pivots")
+
+
+def _q(flint, v):
+    v = Fraction(v)
+    return flint.fmpq(v.numerator, v.denominator)
+
+
+def _solve_basis(system: _System, basis):
+    """The basic solution of ``basis``, exactly, as coefficient lists in ``eps``:
+    ``{column: [c0, c1, ...]}`` for the basic columns."""
+    from deterrence.core.exact import flint_module
+    flint = flint_module()
+    R, d = system.nrows, system.degree
+    Bm = flint.fmpq_mat(R, R, [_q(flint, system.M[r][b]) for r in range(R) for b in basis])
+    rhs = flint.fmpq_mat(R, d + 1, [_q(flint, c) for r in range(R) for c in system.rhs[r]])
+    try:
+        S = Bm.solve(rhs)
+    except ZeroDivisionError:
+        return None
+    return {b: [Fraction(int(S[r, k].p), int(S[r, k].q)) for k in range(d + 1)]
+            for r, b in enumerate(basis)}
+
+
+def _plans_at_zero(system: _System, values):
+    """The plans at ``eps = 0`` (unperturbed: the solution), or None if a basic
+    variable is negative for small ``eps`` (lexicographically)."""
+    for b, poly in values.items():
+        if b in system.free:
+            continue
+        lead = next((c for c in poly if c != 0), 0)
+        if lead < 0:
+            return None
+    x = [Fraction(0)] * system.n1
+    y = [Fraction(0)] * system.n2
+    for b, poly in values.items():
+        if system.X <= b < system.X + system.n1:
+            x[b - system.X] = poly
+        elif system.Y <= b < system.Y + system.n2:
+            y[b - system.Y] = poly
+    return x, y
+
+
+def _run(sf: SequenceForm, prior, lower=None, eps=None, exact=None):
+    """Lemke on the tracing system; the basic solution as polynomials in eps."""
+    system = _System(sf, prior, lower, eps)
+    basis, enter = system.first_basis(prior)
+    attempts = [(False, 1e-7), (False, 1e-10), (True, 0)]
+    if exact is not None:
+        attempts = [a for a in attempts if a[0] == exact]
+    for use_exact, perturb in attempts:
+        try:
+            final = _lemke(system, basis, enter, use_exact, perturb)
+        except (SolverError, ArithmeticError, ValueError):
+            if use_exact:
+                raise
+            continue
+        values = _solve_basis(system, final)
+        if values is None or system.Z in final:
+            continue
+        plans = _plans_at_zero(system, values)
+        if plans is not None:
+            return system, plans
+    raise SolverError("Lemke's algorithm on the sequence form found no certified basis")
+
+
+def _const(poly):
+    return poly[0] if isinstance(poly, list) else poly
+
+
+def sequence_lcp(tree: GameTree, *, prior=None, exact: bool | None = None):
+    """One Nash equilibrium of a two-player tree, exact and certified (Lemke, sequence form).
+
+    ``prior``: starting plans ``(s, t)`` of the tracing procedure (default: the
+    uniform behaviour strategies). ``exact=True`` pivots in rationals from the
+    start, ``False`` in floats only; the default pivots in floats and falls
+    back to rationals. Information sets a plan does not reach get the player's
+    best reply to the other's plan.
+
+    >>> from deterrence.io import load_game
+    >>> r = sequence_lcp(load_game("entry_deterrence"))
+    >>> [e.describe() for e in r]
+    ['Entrant: in; Incumbent: accommodate  (payoffs 1, 1)']
+    """
+    if not isinstance(tree, GameTree):
+        raise GameError(f"sequence_lcp needs a GameTree, got {type(tree).__name__}")
+    if tree.is_symbolic:
+        tree = tree.with_defaults()
+    sf = sequence_form(tree)
+    prior = prior or (uniform_plan(sf, 0), uniform_plan(sf, 1))
+    _, (x, y) = _run(sf, prior, exact=exact)
+    x, y = [_norm(_const(p)) for p in x], [_norm(_const(p)) for p in y]
+    eq = nash_equilibrium_from_plans(tree, sf, x, y)
+    return SequenceFormResult((eq,), "sequence_lcp", True, False, tree.players,
+                           (("one Nash equilibrium (Lemke's algorithm on the sequence form), certified "
+                            "exactly; information sets not reached by a player's own plan show that "
+                            "player's best reply"),))
+
+
+def _norm(v):
+    v = Fraction(v)
+    return v.numerator if v.denominator == 1 else v
+
+
+__all__ = ["sequence_lcp"]

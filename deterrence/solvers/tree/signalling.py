@@ -1,0 +1,407 @@
+"""Mixed perfect Bayesian equilibria of signalling games, and the intuitive criterion.
+
+A signalling game: nature draws the sender's type with a prior; the sender,
+knowing it, sends a message; the receiver sees the message (not the type)
+and responds. A perfect Bayesian equilibrium (PBE) is a sender strategy
+(a distribution over messages per type), a receiver strategy (a distribution
+over responses per message) and beliefs (over types, per message) such that
+each type's messages are optimal, each response is optimal given the belief,
+and beliefs follow Bayes' rule after every message some type sends. After an
+unsent message any belief may be held; the set of beliefs that support the
+receiver's response there is a polytope, reported by its vertices.
+
+Each PBE is named by the sender's strategy: *pooling* (every type sends the
+same message), *separating* (types send different messages, purely) or
+*semi-separating* (hybrid: some type mixes, or some types pool and others
+not). The *intuitive criterion* (Cho and Kreps 1987) rejects a PBE when, after
+an unsent message ``m``, some type ``t`` would surely gain by sending ``m``
+once the receiver rules out the types for which ``m`` is equilibrium-dominated
+(they cannot gain from ``m`` whatever the response).
+
+Sources: I.-K. Cho and D. M. Kreps (1987), "Signaling games and stable
+equilibria", Quarterly Journal of Economics 102: 179-221; D. Fudenberg and
+J. Tirole (1991), Game Theory, ch. 8; R. Gibbons (1992), Game Theory for
+Applied Economists, sec. 4.2 and 4.4.
+
+Steps of :func:`signalling_equilibria`:
+
+1. read the signalling structure from the tree (chance root over types, one
+   sender decision per type with the same messages, one receiver information
+   set per message with the same responses, terminal payoffs);
+2. for every support pattern (messages per type, responses per message) the
+   conditions decouple: the sender's probabilities must make the receiver's
+   chosen responses optimal after each sent message (linear in them), and the
+   receiver's probabilities must make each type's chosen messages optimal
+   (linear in those); the vertices of both polytopes are found exactly by
+   solving every square system of tight constraints (small games);
+3. each pair of vertices is checked exactly to be a PBE; after unsent
+   messages the supporting beliefs are the vertices of their polytope (none:
+   no PBE);
+4. PBE with the same sender strategy and the same play after sent messages
+   form one *family* (they differ off the path only); each family is named
+   and tested by the intuitive criterion.
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from fractions import Fraction
+
+from deterrence.core.numbers import format_exact
+from deterrence.core.tree import Chance, Decision, GameTree, Terminal
+from deterrence.errors import GameError, TooLargeError
+
+#: Largest number of support patterns searched.
+MAX_PATTERNS = 200_000
+
+
+@dataclass(frozen=True)
+class SignallingGame:
+    """A signalling game read from a tree: ``payoff[type][message][response] = (sender, receiver)``."""
+
+    sender: str
+    receiver: str
+    types: tuple
+    prior: tuple
+    messages: tuple
+    responses: tuple
+    payoff: dict
+
+
+def signalling_game(tree: GameTree) -> SignallingGame:
+    """Read the signalling structure of a tree (a GameError says what does not fit).
+
+    >>> from deterrence.io import load_game
+    >>> g = signalling_game(load_game("beer_quiche"))
+    >>> g.types, g.prior, g.messages, g.responses
+    (('weak', 'strong'), (Fraction(1, 10), Fraction(9, 10)), ('beer', 'quiche'), ('duel', 'no_duel'))
+    """
+    if not isinstance(tree, GameTree):
+        raise GameError(f"a signalling game is a GameTree, got {type(tree).__name__}")
+    if tree.is_symbolic:
+        tree = tree.with_defaults()
+    root = tree.root
+    if not isinstance(root, Chance) or len(tree.players) != 2:
+        raise GameError("a signalling game starts with a chance move over the sender's types "
+                        "and has two players")
+    sender = receiver = None
+    messages = responses = None
+    payoff = {}
+    for t, p, node in root.moves:
+        if not isinstance(node, Decision):
+            raise GameError(f"after type {t!r} the sender must move")
+        if sender not in (None, node.player):
+            raise GameError(f"type {t!r}: the sender must be the same player ({sender})")
+        sender = node.player
+        if messages not in (None, node.labels):
+            raise GameError(f"type {t!r}: the sender must have the same messages {messages}")
+        messages = node.labels
+        payoff[t] = {}
+        for m, child in node.moves:
+            if not isinstance(child, Decision) or child.player == sender:
+                raise GameError(f"after type {t!r} and message {m!r} the receiver must move")
+            receiver = child.player
+            if responses not in (None, child.labels):
+                raise GameError(f"message {m!r}: the receiver must have the same responses {responses}")
+            responses = child.labels
+            if tree.infoset_of((t, m)).paths != tuple((u, m) for u, _, _ in root.moves):
+                raise GameError(f"the receiver must see message {m!r} but not the type: one information "
+                                f"set per message holding every type's node")
+            payoff[t][m] = {}
+            for r, leaf in child.moves:
+                if not isinstance(leaf, Terminal):
+                    raise GameError(f"after {t}/{m}/{r} the game must end")
+                i = tree.player_index(sender)
+                payoff[t][m][r] = (leaf.payoffs[i], leaf.payoffs[1 - i])
+    return SignallingGame(sender, receiver, root.labels, tuple(Fraction(p) for p in root.probabilities),
+                          messages, responses, payoff)
+
+
+def _vertices(n, eqs, ineqs):
+    """Vertices of {z : a.z = b (eqs), a.z >= b (ineqs)} in R^n, exactly, by brute force."""
+    from deterrence.core.exact import bareiss_solve as solve_exact
+    rows = [(a, b, True) for a, b in eqs] + [(a, b, False) for a, b in ineqs]
+    out = {}
+    for pick in itertools.combinations(range(len(rows)), n):
+        z = solve_exact([list(rows[k][0]) + [rows[k][1]] for k in pick]) if n else []
+        if z is None:
+            continue
+        ok = all((sum((c * v for c, v in zip(a, z)), Fraction(0)) == b) if eq else
+                 (sum((c * v for c, v in zip(a, z)), Fraction(0)) >= b) for a, b, eq in rows)
+        if ok:
+            out[tuple(z)] = None
+    return list(out)
+
+
+def _nonempty(seq):
+    return [c for k in range(1, len(seq) + 1) for c in itertools.combinations(seq, k)]
+
+
+def _belief_vertices(g: SignallingGame, m, support, types=None):
+    """Vertices of the beliefs (over ``types``) under which every response in ``support`` is optimal."""
+    types = list(types or g.types)
+    n = len(types)
+    eqs = [([1] * n, 1)]
+    ineqs = [([int(j == k) for j in range(n)], 0) for k in range(n)]
+    for r in support:
+        for r2 in g.responses:
+            row = [g.payoff[t][m][r][1] - g.payoff[t][m][r2][1] for t in types]
+            (eqs if r2 in support else ineqs).append((row, 0))
+    return _vertices(n, eqs, ineqs)
+
+
+@dataclass(frozen=True)
+class SignallingPBE:
+    """One family of PBE: same sender strategy, same play after sent messages.
+
+    ``sender``: type -> {message: probability}; ``receiver``: sent message ->
+    {response: probability}; ``beliefs``: sent message -> {type: probability};
+    ``off_path``: unsent message -> list of ``(response distribution, belief
+    vertices)``, one per extreme response; ``payoffs``: type -> sender payoff,
+    and ``receiver_payoff``; ``kind``: pooling / separating / semi-separating;
+    ``intuitive``: whether it passes the intuitive criterion.
+    """
+
+    kind: str
+    sender: dict
+    receiver: dict
+    beliefs: dict
+    off_path: dict
+    payoffs: dict
+    receiver_payoff: object
+    intuitive: bool
+
+    def describe(self) -> str:
+        def dist(d):
+            used = [(a, q) for a, q in d.items() if q]
+            return used[0][0] if len(used) == 1 else " + ".join(f"{format_exact(q)} {a}" for a, q in used)
+        s = "; ".join(f"{t}: {dist(d)}" for t, d in self.sender.items())
+        r = "; ".join(f"after {m}: {dist(d)}" for m, d in self.receiver.items())
+        off = "; ".join(f"after {m} (unsent): " + " or ".join(dist(d) for d, _ in opts)
+                        for m, opts in self.off_path.items())
+        ic = "passes" if self.intuitive else "fails"
+        return (f"{self.kind}: sender {s}; receiver {r}" + (f"; {off}" if off else "")
+                + f"  ({ic} the intuitive criterion)")
+
+    def to_json(self) -> dict:
+        f = format_exact
+        return {"kind": self.kind, "intuitive": self.intuitive,
+                "sender": {t: {m: f(q) for m, q in d.items()} for t, d in self.sender.items()},
+                "receiver": {m: {r: f(q) for r, q in d.items()} for m, d in self.receiver.items()},
+                "beliefs": {m: {t: f(q) for t, q in d.items()} for m, d in self.beliefs.items()},
+                "off_path": {m: [{"response": {r: f(q) for r, q in d.items()},
+                                  "beliefs": [[f(q) for q in b] for b in bs]} for d, bs in opts]
+                             for m, opts in self.off_path.items()},
+                "payoffs": {t: f(v) for t, v in self.payoffs.items()},
+                "receiver_payoff": f(self.receiver_payoff)}
+
+
+def _kind(g, sender):
+    pure = all(sum(1 for q in d.values() if q) == 1 for d in sender.values())
+    if pure:
+        sent = [next(m for m, q in d.items() if q) for d in sender.values()]
+        if len(set(sent)) == 1:
+            return "pooling"
+        if len(set(sent)) == len(sent):
+            return "separating"
+    return "semi-separating"
+
+
+def _intuitive(g: SignallingGame, sender_pay: dict, unsent) -> bool:
+    """Cho-Kreps: no unsent message that some type surely gains from, once the types
+    for which it is equilibrium-dominated are ruled out."""
+    for m in unsent:
+        best_any = [r for r in g.responses if _belief_vertices(g, m, (r,))]
+        dominated = {t for t in g.types
+                     if sender_pay[t] > max(g.payoff[t][m][r][0] for r in best_any)}
+        rest = [t for t in g.types if t not in dominated]
+        if not dominated or not rest:
+            continue
+        best_rest = [r for r in g.responses if _belief_vertices(g, m, (r,), rest)]
+        for t in rest:
+            if min(g.payoff[t][m][r][0] for r in best_rest) > sender_pay[t]:
+                return False
+    return True
+
+
+def signalling_equilibria(tree: GameTree) -> tuple:
+    """Every perfect Bayesian equilibrium of a signalling game, in families, exactly.
+
+    >>> from deterrence.io import load_game
+    >>> for e in signalling_equilibria(load_game("beer_quiche")):
+    ...     print(e.kind, e.sender["weak"], e.intuitive)
+    pooling {'beer': 0, 'quiche': 1} False
+    pooling {'beer': 1, 'quiche': 0} True
+    """
+    g = signalling_game(tree)
+    T, M, R = g.types, g.messages, g.responses
+    prior = dict(zip(T, g.prior))
+    sender_sets = list(itertools.product(_nonempty(M), repeat=len(T)))
+    found = {}
+    count = 0
+    for S in sender_sets:
+        sent = [m for m in M if any(m in s for s in S)]
+        for Rs in itertools.product(_nonempty(R), repeat=len(M)):
+            count += 1
+            if count > MAX_PATTERNS:
+                raise TooLargeError(f"more than {MAX_PATTERNS} support patterns")
+            Rm = dict(zip(M, Rs))
+            # sender probabilities: receiver optimality after sent messages
+            qvars = [(t, m) for t, s in zip(T, S) for m in s]
+            n = len(qvars)
+            eqs, ineqs = [], []
+            for t in T:
+                eqs.append(([int(v[0] == t) for v in qvars], 1))
+            for k in range(n):
+                ineqs.append(([int(j == k) for j in range(n)], 0))
+            for m in sent:
+                for r in Rm[m]:
+                    for r2 in R:
+                        row = [prior[t] * (g.payoff[t][mm][r][1] - g.payoff[t][mm][r2][1]) if mm == m else 0
+                               for t, mm in qvars]
+                        (eqs if r2 in Rm[m] else ineqs).append((row, 0))
+            qs = _vertices(n, eqs, ineqs)
+            if not qs:
+                continue
+            # receiver probabilities: sender optimality
+            rvars = [(m, r) for m in M for r in Rm[m]]
+            n2 = len(rvars)
+            eqs2 = [([int(v[0] == m) for v in rvars], 1) for m in M]
+            ineqs2 = [([int(j == k) for j in range(n2)], 0) for k in range(n2)]
+            for t, s in zip(T, S):
+                for m in s:
+                    for m2 in M:
+                        if m2 == m:
+                            continue
+                        row = [(g.payoff[t][m][r][0] if mm == m else 0) - (g.payoff[t][m2][r][0] if mm == m2 else 0)
+                               for mm, r in rvars]
+                        (eqs2 if m2 in s else ineqs2).append((row, 0))
+            rhos = _vertices(n2, eqs2, ineqs2)
+            for q in qs:
+                qd = {t: {m: Fraction(0) for m in M} for t in T}
+                for (t, m), v in zip(qvars, q):
+                    qd[t][m] = v
+                if any(sum(prior[t] * qd[t][m] for t in T) == 0 for m in sent):
+                    continue          # a message of the pattern went unsent: another pattern has it
+                for rho in rhos:
+                    rd = {m: {r: Fraction(0) for r in R} for m in M}
+                    for (m, r), v in zip(rvars, rho):
+                        rd[m][r] = v
+                    key = (tuple(tuple(qd[t][m] for m in M) for t in T), tuple(tuple(rd[m][r] for r in R) for m in M))
+                    if key in found:
+                        continue
+                    pbe = _check(g, qd, rd, prior)
+                    if pbe is not None:
+                        found[key] = pbe
+    # families: same sender strategy and play after sent messages
+    families = {}
+    for (qkey, rkey), (beliefs, off, spay, rpay) in found.items():
+        sent = [m for m in M if beliefs.get(m) is not None]
+        fam = (qkey, tuple(rkey[M.index(m)] for m in sent))
+        families.setdefault(fam, []).append((rkey, beliefs, off, spay, rpay))
+    out = []
+    for (qkey, _), members in families.items():
+        rkey, beliefs, _, spay, rpay = members[0]
+        sender = {t: {m: _n(qkey[i][j]) for j, m in enumerate(M)} for i, t in enumerate(T)}
+        sent = [m for m in M if beliefs.get(m) is not None]
+        receiver = {m: {r: _n(rkey[M.index(m)][k]) for k, r in enumerate(R)} for m in sent}
+        off_path = {}
+        for rk, _, off, _, _ in members:
+            for m, verts in off.items():
+                d = {r: _n(rk[M.index(m)][k]) for k, r in enumerate(R)}
+                off_path.setdefault(m, []).append((d, verts))
+        unsent = [m for m in M if m not in sent]
+        out.append(SignallingPBE(_kind(g, sender), sender, receiver,
+                                 {m: {t: _n(v) for t, v in beliefs[m].items()} for m in sent},
+                                 off_path, spay, rpay, _intuitive(g, spay, unsent)))
+    out.sort(key=lambda e: (e.kind, [sorted(d.items()) for d in e.sender.values()]))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class SignallingResult:
+    """What ``solve(tree, "signalling_pbe")`` returns: every PBE family (a sequence of them).
+
+    >>> from deterrence.io import load_game
+    >>> r = signalling_pbe(load_game("beer_quiche"))
+    >>> len(r), r.to_json()["complete"]
+    (2, True)
+    """
+
+    equilibria: tuple
+    players: tuple
+    method: str = "signalling_pbe"
+    exact: bool = True
+    complete: bool = True
+
+    def __len__(self):
+        return len(self.equilibria)
+
+    def __iter__(self):
+        return iter(self.equilibria)
+
+    def __getitem__(self, i):
+        return self.equilibria[i]
+
+    def to_json(self) -> dict:
+        return {"method": self.method, "exact": True, "complete": True, "players": list(self.players),
+                "equilibria": [e.to_json() for e in self.equilibria]}
+
+    def to_text(self) -> str:
+        n = len(self.equilibria)
+        lines = [(f"{n} perfect Bayesian equilibri{'um' if n == 1 else 'a'} (families; signalling_pbe; "
+                 "all; exact)")]
+        lines += [f"  [{k}] {e.describe()}" for k, e in enumerate(self.equilibria)]
+        return "\n".join(lines)
+
+    def __str__(self):
+        return self.to_text()
+
+
+def signalling_pbe(tree: GameTree) -> SignallingResult:
+    """:func:`signalling_equilibria` as a result for the ``solve`` front door and the CLI.
+
+    >>> from deterrence.io import load_game
+    >>> print(signalling_pbe(load_game("deterrence_signalling")).to_text().splitlines()[0])
+    2 perfect Bayesian equilibria (families; signalling_pbe; all; exact)
+    """
+    return SignallingResult(signalling_equilibria(tree), tree.players)
+
+
+def _check(g, qd, rd, prior):
+    """Exact PBE check; returns (beliefs, off-path belief vertices, payoffs) or None."""
+    T, M, R = g.types, g.messages, g.responses
+    spay = {}
+    for t in T:
+        vals = {m: sum((rd[m][r] * g.payoff[t][m][r][0] for r in R), Fraction(0)) for m in M}
+        best = max(vals.values())
+        if any(qd[t][m] > 0 and vals[m] < best for m in M):
+            return None
+        spay[t] = _n(best)
+    beliefs, off = {}, {}
+    rpay = Fraction(0)
+    for m in M:
+        mass = sum(prior[t] * qd[t][m] for t in T)
+        support = tuple(r for r in R if rd[m][r] > 0)
+        if mass > 0:
+            mu = {t: prior[t] * qd[t][m] / mass for t in T}
+            vals = {r: sum((mu[t] * g.payoff[t][m][r][1] for t in T), Fraction(0)) for r in R}
+            if any(vals[r] < max(vals.values()) for r in support):
+                return None
+            beliefs[m] = mu
+            rpay += mass * max(vals.values())
+        else:
+            verts = _belief_vertices(g, m, support)
+            if not verts:
+                return None
+            beliefs[m] = None
+            off[m] = [tuple(_n(v) for v in b) for b in verts]
+    return beliefs, off, spay, _n(rpay)
+
+
+def _n(q):
+    q = Fraction(q)
+    return q.numerator if q.denominator == 1 else q
+
+
+__all__ = ["SignallingGame", "SignallingPBE", "signalling_equilibria", "signalling_game"]

@@ -1,0 +1,309 @@
+"""The sequence form: Lemke (one equilibrium), vertex enumeration (every extreme
+equilibrium) and the quasi-perfect refinement, cross-checked against the reduced
+normal form, backward induction, brute force and (where installed) pygambit."""
+import json
+import subprocess
+import sys
+from fractions import Fraction
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from peer import HAVE_PEER_GAMES, PEER_DIR
+from tree_helpers import real_tree_reader  # noqa: F401 (autouse fixture)
+
+from deterrence.core.tree import GameTree, chance, decision, terminal
+from deterrence.io.gambit_efg import read_efg
+from deterrence.solvers import solve
+from deterrence.solvers.certify import is_equilibrium
+from deterrence.solvers.tree.backward_induction import subgame_perfect
+from deterrence.solvers.tree.quasi_perfect import quasi_perfect
+from deterrence.solvers.tree.reduced_normal_form import (
+    expected_payoffs,
+    reduced_normal_form,
+)
+from deterrence.solvers.tree.sequence_enumeration import sequence_form_equilibria
+from deterrence.solvers.tree.sequence_form import (
+    certify_plans,
+    plan_from_behaviour,
+    sequence_form,
+)
+from deterrence.solvers.tree.sequence_lcp import sequence_lcp
+
+ROOT = Path(__file__).resolve().parents[1]
+KUHN = ROOT / "games" / "kuhn_poker.efg"
+
+
+def kuhn():
+    return read_efg(KUHN)
+
+
+# -- helpers: the reduced normal form as an independent oracle -------------------------
+def mixed_from_behaviour(tree, nf, i, behaviour):
+    """Kuhn's theorem: the mixed strategy over reduced strategies of a behaviour strategy."""
+    out = []
+    for strat in nf.extra["strategies"][i]:
+        p = Fraction(1)
+        for name, move in strat.items():
+            p *= Fraction(behaviour[(tree.players[i], name)][move])
+        out.append(p)
+    return tuple(out)
+
+
+def plan_from_mixed(sf, nf, i, mixed):
+    plan = []
+    for seq in sf.sequences[i]:
+        plan.append(sum((q for q, strat in zip(mixed, nf.extra["strategies"][i])
+                         if all(strat.get(h) == a for h, a in seq)), Fraction(0)))
+    return plan
+
+
+def check_against_normal_form(tree, result):
+    """Each equilibrium is a Nash equilibrium of the reduced normal form (exact check),
+    its payoffs are those of its behaviour strategies, and each player's best and
+    worst equilibrium payoffs agree with the normal-form enumeration."""
+    nf = reduced_normal_form(tree)
+    for eq in result:
+        assert expected_payoffs(tree, eq.behaviour) == eq.payoffs
+        mixed = [mixed_from_behaviour(tree, nf, i, eq.behaviour) for i in range(2)]
+        assert is_equilibrium(nf, mixed)
+    return nf
+
+
+# -- Kuhn poker -------------------------------------------------------------------------
+def test_kuhn_poker_every_extreme_equilibrium():
+    tree = kuhn()
+    result = sequence_form_equilibria(tree)
+    assert result.complete and result.exact and len(result) >= 1
+    sf = sequence_form(tree)
+    for eq in result:
+        assert eq.payoffs == (Fraction(-1, 18), Fraction(1, 18))
+        x = plan_from_behaviour(sf, 0, {s.name: eq.behaviour[s.key] for s in tree.infosets_of(0)})
+        y = plan_from_behaviour(sf, 1, {s.name: eq.behaviour[s.key] for s in tree.infosets_of(1)})
+        assert certify_plans(sf, x, y) == eq.payoffs
+    # Kuhn (1950): player 2's equilibrium strategy is unique; player 1 bets the Jack with any
+    # probability a in [0, 1/3], calls with the Queen with a + 1/3 and bets the King with 3a:
+    # the extreme equilibria are a = 0 and a = 1/3
+    bets = sorted(eq.behaviour[("Player 1", "1:1")]["Bet"] for eq in result)
+    assert bets == [0, Fraction(1, 3)]
+    for eq in result:
+        a = eq.behaviour[("Player 1", "1:1")]["Bet"]
+        assert eq.behaviour[("Player 1", "1:5")]["Call"] == a + Fraction(1, 3)
+        assert eq.behaviour[("Player 1", "1:3")]["Bet"] == 3 * a
+        assert eq.behaviour[("Player 2", "2:2")]["Call"] == Fraction(1, 3)   # Queen facing a bet
+        assert eq.behaviour[("Player 2", "2:4")]["Bet"] == Fraction(1, 3)    # Jack after a check
+
+
+def test_kuhn_poker_lemke_and_quasi_perfect():
+    tree = kuhn()
+    one = sequence_lcp(tree)
+    assert len(one) == 1 and one[0].payoffs == (Fraction(-1, 18), Fraction(1, 18))
+    assert expected_payoffs(tree, one[0].behaviour) == one[0].payoffs
+    qp = quasi_perfect(tree)[0]
+    assert qp.payoffs == (Fraction(-1, 18), Fraction(1, 18))
+    # never fold a King, reached or not
+    assert qp.behaviour[("Player 1", "1:6")]["Call"] == 1
+    assert qp.behaviour[("Player 2", "2:3")]["Call"] == 1
+    check_against_normal_form(tree, [qp])
+
+
+def test_cli_json_shape():
+    out = subprocess.run([sys.executable, "-m", "deterrence.cli", "solve", str(KUHN), "--method",
+                          "sequence_form", "--json"], capture_output=True, text=True, cwd=ROOT, check=True)
+    data = json.loads(out.stdout)
+    assert data["complete"] is True and data["method"] == "sequence_form"
+    assert data["equilibria"]
+    for eq in data["equilibria"]:
+        assert eq["payoffs"] == ["-1/18", "1/18"]
+        assert set(eq["strategies"]) == {"Player 1", "Player 2"}
+        keys = set(eq["strategies"]["Player 1"]["behaviour"]) | set(eq["strategies"]["Player 2"]["behaviour"])
+        assert keys == {f"{p}:{i}" for p in (1, 2) for i in range(1, 7)}
+        for dist in eq["strategies"]["Player 1"]["behaviour"].values():
+            assert sum(Fraction(v) for v in dist.values()) == 1
+    out = subprocess.run([sys.executable, "-m", "deterrence.cli", "solve", str(KUHN), "--method",
+                          "sequence_lcp", "--json"], capture_output=True, text=True, cwd=ROOT, check=True)
+    data = json.loads(out.stdout)
+    assert len(data["equilibria"]) == 1 and data["equilibria"][0]["payoffs"] == ["-1/18", "1/18"]
+    assert data["equilibria"][0]["strategies"]["Player 2"]["behaviour"]["2:3"] == {"Fold": "0", "Call": "1"}
+
+
+def test_front_door_and_bad_input():
+    import pytest
+
+    from deterrence.errors import GameError
+    assert solve(kuhn(), "sequence_lcp")[0].payoffs[0] == Fraction(-1, 18)
+    three = GameTree(decision("A", {"x": terminal([1, 2, 3])}), players=["A", "B", "C"])
+    with pytest.raises(GameError, match="two-player"):
+        sequence_lcp(three)
+
+
+# -- random trees -------------------------------------------------------------------------
+@st.composite
+def random_trees(draw, max_depth=3, perfect_information=False):
+    """Two-player trees with perfect recall: a node's information set is named by the
+    player's own history and (sometimes, or always with perfect information) the path."""
+    sizes = {}
+
+    def node(path, hist, depth):
+        kind = draw(st.sampled_from(["t", "1", "2", "c"] if depth < max_depth else ["t"]))
+        if kind == "t" or (depth == 0 and kind == "t"):
+            return terminal([draw(st.integers(-3, 3)), draw(st.integers(-3, 3))])
+        if kind == "c":
+            k = draw(st.integers(2, 2))
+            w = draw(st.integers(1, 3))
+            return chance({f"c{j}": (Fraction(w if j == 0 else 4 - w, 4), node(path + (f"c{j}",), hist, depth + 1))
+                           for j in range(k)})
+        p = int(kind) - 1
+        seen = perfect_information or draw(st.booleans())
+        name = f"{kind}|{'/'.join(hist[p])}|{'/'.join(path) if seen else ''}"
+        if name not in sizes:
+            sizes[name] = draw(st.integers(2, 3))
+        moves = {}
+        for j in range(sizes[name]):
+            a = f"a{j}"
+            new = [list(hist[0]), list(hist[1])]
+            new[p] = new[p] + [f"{name}:{a}"]
+            moves[a] = node(path + (a,), new, depth + 1)
+        return decision(f"P{kind}", moves, infoset=name)
+
+    root = node((), [[], []], 0)
+    return GameTree(root, players=["P1", "P2"])
+
+
+SLOW = settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+@SLOW
+@given(random_trees())
+def test_random_trees_agree_with_reduced_normal_form(tree):
+    every = sequence_form_equilibria(tree)
+    assert every.complete and len(every) >= 1
+    nf = check_against_normal_form(tree, every)
+    one = sequence_lcp(tree)
+    check_against_normal_form(tree, one)
+    check_against_normal_form(tree, quasi_perfect(tree))
+    # the best and worst equilibrium payoff of each player: a linear function is extreme
+    # at extreme equilibria, in either representation
+    if len(nf.actions[0]) * len(nf.actions[1]) <= 64:
+        nf_eqs = solve(nf, "enumerate")
+        sf = sequence_form(tree)
+        for e in nf_eqs:
+            x, y = (plan_from_mixed(sf, nf, i, e.strategies[i]) for i in range(2))
+            assert certify_plans(sf, x, y) == tuple(e.payoffs)
+        for i in range(2):
+            assert max(e.payoffs[i] for e in every) == max(e.payoffs[i] for e in nf_eqs)
+            assert min(e.payoffs[i] for e in every) == min(e.payoffs[i] for e in nf_eqs)
+        # the Lemke equilibrium is an extreme one: its plans are among the enumerated
+        assert one[0].payoffs in {e.payoffs for e in every}
+
+
+@SLOW
+@given(random_trees(perfect_information=True))
+def test_perfect_information_contains_backward_induction(tree):
+    every = {e.payoffs for e in sequence_form_equilibria(tree)}
+    spe = subgame_perfect(tree)
+    assert any(e.payoffs in every for e in spe)
+    # a quasi-perfect equilibrium is subgame perfect: with perfect information its moves are
+    # optimal everywhere, so its payoffs are those of a subgame-perfect equilibrium when
+    # there are no ties ... and in any case it is a Nash equilibrium of every subgame
+    qp = quasi_perfect(tree)[0]
+    from deterrence.solvers.tree.backward_induction import is_subgame_perfect
+    if qp.is_pure:
+        moves = {k: next(a for a, p in d.items() if p == 1) for k, d in qp.behaviour.items()}
+        assert is_subgame_perfect(tree, moves)
+
+
+def test_entry_deterrence_sets_and_threats():
+    from deterrence.io import load_game
+    tree = load_game("entry_deterrence")
+    every = sequence_form_equilibria(tree)
+    assert {e.payoffs for e in every} == {(1, 1), (0, 2)}
+    qp = quasi_perfect(tree)[0]
+    assert qp.move("Incumbent", "in") == "accommodate"    # the threat to fight is not credible
+
+
+def hidden_rounds(rounds, seed=7):
+    """Rounds of a hidden card: chance deals H or L to player 1, who bets a0..a2; player 2,
+    not seeing the card, answers b0..b2; play goes on after H, a0, b0 (perfect recall)."""
+    import random
+    rng = random.Random(seed)
+
+    def pay():
+        return terminal([rng.randint(-5, 5), rng.randint(-5, 5)])
+
+    def build(k):
+        if k == 0:
+            return pay()
+        return chance({h: (Fraction(1, 2), decision("P1", {
+            a: decision("P2", {b: (build(k - 1) if (h, a, b) == ("H", "a0", "b0") else pay())
+                               for b in ("b0", "b1", "b2")}, infoset=f"r{k}")
+            for a in ("a0", "a1", "a2")}, infoset=f"r{k}{h}")) for h in ("H", "L")})
+    return GameTree(build(rounds), players=["P1", "P2"])
+
+
+def test_hundreds_of_sequences_one_equilibrium():
+    tree = hidden_rounds(40)
+    sf = sequence_form(tree)
+    assert sf.sizes[0] > 200 and sf.sizes[1] > 100
+    eq = sequence_lcp(tree)[0]
+    assert expected_payoffs(tree, eq.behaviour) == eq.payoffs
+
+
+# -- pygambit, where installed --------------------------------------------------------------
+try:
+    import pygambit
+except ImportError:        # the cross-check below is defined only when pygambit is there
+    pygambit = None
+
+if pygambit is not None:
+    def gambit_lcp(game):
+        """pygambit's one LCP equilibrium (its result type varies across versions and games)."""
+        res = pygambit.nash.lcp_solve(game, rational=True)
+        eq = getattr(res, "equilibrium", None)
+        return eq if eq is not None else res.equilibria[0]
+
+    def gambit_payoff(profile, player):
+        value = profile.payoffs[player] if hasattr(profile, "payoffs") else profile.payoff(player)
+        return Fraction(str(value))
+
+    @settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(random_trees())
+    def test_pygambit_lcp_payoffs_are_an_extreme_equilibrium(tree):
+        from hypothesis import assume
+        assume(all(tree.infosets_of(p) for p in tree.players))   # pygambit's result differs otherwise
+        import tempfile
+
+        from deterrence.io.gambit_efg import write_efg
+        with tempfile.TemporaryDirectory() as d:
+            path = Path(d) / "t.efg"
+            write_efg(tree, path)
+            game = pygambit.read_efg(str(path))
+        theirs = gambit_lcp(game)
+        pay = tuple(gambit_payoff(theirs, p) for p in tree.players)
+        ours = sequence_form_equilibria(tree)
+        assert pay in {e.payoffs for e in ours}
+
+    def test_pygambit_kuhn_value():
+        game = pygambit.read_efg(str(KUHN))
+        theirs = gambit_lcp(game)
+        assert gambit_payoff(theirs, "Player 1") == sequence_lcp(kuhn())[0].payoffs[0]
+
+
+# -- the Gambit example trees, where present --------------------------------------------------
+if HAVE_PEER_GAMES:
+    def test_peer_trees_against_reduced_normal_form():
+        for name in ("poker.efg", "e04.efg", "fig4_2.efg", "sww1.efg", "entry_accommodation.efg"):
+            tree = read_efg(PEER_DIR / "gambit" / name)
+            every = sequence_form_equilibria(tree)
+            nf = check_against_normal_form(tree, every)
+            nf_eqs = solve(nf, "enumerate")
+            for i in range(2):
+                assert max(e.payoffs[i] for e in every) == max(e.payoffs[i] for e in nf_eqs), name
+                assert min(e.payoffs[i] for e in every) == min(e.payoffs[i] for e in nf_eqs), name
+            check_against_normal_form(tree, sequence_lcp(tree))
+            check_against_normal_form(tree, quasi_perfect(tree))
+
+    def test_peer_poker_value():
+        # Myerson's one-card poker: value 1/3 to Alice (Myerson 1991, sec. 4.2)
+        every = sequence_form_equilibria(read_efg(PEER_DIR / "gambit" / "poker.efg"))
+        assert {e.payoffs for e in every} == {(Fraction(1, 3), Fraction(-1, 3))}

@@ -1,0 +1,127 @@
+"""Mixed perfect Bayesian equilibria of signalling games and the intuitive criterion:
+the catalogue's textbook claims, and cross-checks against the pure-PBE search and the
+Nash equilibrium property on random signalling games."""
+from fractions import Fraction
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from tree_helpers import real_tree_reader  # noqa: F401 (autouse fixture)
+
+from deterrence.core.tree import GameTree, chance, decision, terminal
+from deterrence.io import load_game
+from deterrence.solvers.tree.bayesian import perfect_bayesian_equilibria
+from deterrence.solvers.tree.reduced_normal_form import expected_payoffs
+from deterrence.solvers.tree.sequence_form import (
+    certify_plans,
+    plan_from_behaviour,
+    sequence_form,
+)
+from deterrence.solvers.tree.signalling import signalling_equilibria, signalling_game
+
+
+def pooled_message(e):
+    return next(m for m, q in next(iter(e.sender.values())).items() if q == 1)
+
+
+def check_claims(name):
+    tree = load_game(name)
+    claims = tree.claims
+    found = signalling_equilibria(tree)
+    assert len(found) == claims["pbe_families"]
+    assert sorted(e.kind for e in found) == sorted(claims["pbe_kinds"])
+    assert sorted(pooled_message(e) for e in found if e.kind == "pooling") == sorted(claims["pooling_messages"])
+    survivors = [pooled_message(e) if e.kind == "pooling" else e.kind for e in found if e.intuitive]
+    assert survivors == claims["intuitive"]
+    return tree, found
+
+
+def as_behaviour(tree, e, off_choice=0):
+    """The tree behaviour of a PBE family (off the path: one of its extreme responses)."""
+    g = signalling_game(tree)
+    beh = {}
+    for t in g.types:
+        beh[(g.sender, tree.infoset_of((t,)).name)] = e.sender[t]
+    for m in g.messages:
+        key = (g.receiver, tree.infoset_of((g.types[0], m)).name)
+        beh[key] = e.receiver[m] if m in e.receiver else e.off_path[m][off_choice][0]
+    return beh
+
+
+def is_nash(tree, beh):
+    sf = sequence_form(tree)
+    plans = [plan_from_behaviour(sf, i, {s.name: beh[s.key] for s in tree.infosets_of(i)}) for i in range(2)]
+    return certify_plans(sf, *plans) == expected_payoffs(tree, beh)
+
+
+def test_beer_quiche_textbook_answer():
+    tree, found = check_claims("beer_quiche")
+    beer = next(e for e in found if pooled_message(e) == "beer")
+    # after quiche (unsent) B duels; duelling for sure needs a belief of at least 1/2 on weak
+    assert {tuple(v) for d, verts in beer.off_path["quiche"] for v in verts if d["duel"] == 1} \
+        == {(1, 0), (Fraction(1, 2), Fraction(1, 2))}
+    assert beer.beliefs["beer"] == {"weak": Fraction(1, 10), "strong": Fraction(9, 10)}
+    assert beer.payoffs == {"weak": 2, "strong": 3}
+    for e in found:
+        for k in range(len(next(iter(e.off_path.values())))):
+            assert is_nash(tree, as_behaviour(tree, e, k))
+
+
+def test_deterrence_signalling_textbook_answer():
+    tree, found = check_claims("deterrence_signalling")
+    sep = next(e for e in found if e.kind == "separating")
+    assert sep.sender["resolute"]["mobilise"] == 1 and sep.sender["irresolute"]["stay"] == 1
+    assert sep.receiver == {"mobilise": {"challenge": 0, "no_challenge": 1},
+                            "stay": {"challenge": 1, "no_challenge": 0}}
+    pool = next(e for e in found if e.kind == "pooling")
+    # a mobilisation must be read as irresolute enough: belief in resolve at most 1/3
+    assert max(v[0] for _, verts in pool.off_path["mobilise"] for v in verts) == Fraction(1, 3)
+    assert is_nash(tree, as_behaviour(tree, sep)) and is_nash(tree, as_behaviour(tree, pool))
+
+
+@st.composite
+def signalling_trees(draw):
+    types = ["t0", "t1"]
+    messages = ["m0", "m1"]
+    responses = ["r0", "r1"]
+    w = draw(st.integers(1, 4))
+    prior = {"t0": Fraction(w, 5), "t1": Fraction(5 - w, 5)}
+    pay = st.integers(-2, 2)
+    root = chance({t: (prior[t], decision("S", {
+        m: decision("R", {r: terminal([draw(pay), draw(pay)]) for r in responses}, infoset=f"after_{m}")
+        for m in messages}, infoset=t)) for t in types})
+    return GameTree(root, players=["S", "R"])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(signalling_trees())
+def test_random_signalling_games(tree):
+    found = signalling_equilibria(tree)
+    assert found                         # a finite game has a PBE (a sequential equilibrium)
+    for e in found:
+        for k in range(max([len(v) for v in e.off_path.values()] or [1])):
+            assert is_nash(tree, as_behaviour(tree, e, k))
+    # every pure PBE of the old pure search is in one of the families
+    g = signalling_game(tree)
+    for old in perfect_bayesian_equilibria(tree):
+        sender = {t: old.moves[(g.sender, tree.infoset_of((t,)).name)] for t in g.types}
+        match = [e for e in found if all(e.sender[t][sender[t]] == 1 for t in g.types)]
+        assert match
+        sent = set(sender.values())
+        assert any(all(e.receiver[m][old.moves[(g.receiver, f"after_{m}")]] == 1 for m in sent) for e in match)
+
+
+def test_front_door_and_cli():
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from deterrence.solvers import solve
+    assert len(solve(load_game("beer_quiche"), "signalling_pbe")) == 2
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, "-m", "deterrence.cli", "solve", "games/beer_quiche.toml",
+                          "--method", "signalling_pbe", "--json"], capture_output=True, text=True,
+                         cwd=root, check=True)
+    data = json.loads(out.stdout)
+    assert data["complete"] is True
+    assert sorted((e["kind"], e["intuitive"]) for e in data["equilibria"]) == [("pooling", False), ("pooling", True)]
