@@ -40,7 +40,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from deterrence.core.tree import Chance, Decision, GameTree, Terminal
+from deterrence.core.tree import Chance, GameTree, Terminal
 from deterrence.errors import GameError
 from deterrence.solvers.tree.backward_induction import TreeSolveResult
 
@@ -367,18 +367,11 @@ def tree_equilibrium(tree: GameTree, sf: SequenceForm, behaviours, payoffs):
     >>> e.describe()
     'Entrant: in; Incumbent: accommodate  (payoffs 1, 1)'
     """
-    from deterrence.core.tree import path_name
-    from deterrence.solvers.tree.backward_induction import (
-        TreeEquilibrium,
-        _mix_text,
-        _outcomes,
-    )
+    from deterrence.solvers.result import TreeEquilibrium
     beh = {}
     for s in tree.infosets.values():          # the tree's own order of information sets
         beh[s.key] = behaviours[tree.player_index(s.player)][s.name]
-    actions = {path_name(p): _mix_text(beh[(n.player, tree.infoset_of(p).name)])
-               for p, n in tree.nodes() if isinstance(n, Decision)}
-    return TreeEquilibrium(tree.players, beh, actions, tuple(payoffs), _outcomes(tree, beh))
+    return TreeEquilibrium.from_behaviour(tree, beh, tuple(payoffs))
 
 
 def nash_equilibrium_from_plans(tree: GameTree, sf: SequenceForm, x, y):
