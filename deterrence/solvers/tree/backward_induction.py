@@ -34,10 +34,14 @@ import itertools
 from fractions import Fraction
 
 from deterrence.core.numbers import to_exact
+from deterrence.core.symbolic import as_sympy
 from deterrence.core.tree import Chance, Decision, GameTree, Terminal, path_name
 from deterrence.errors import GameError, TooLargeError
 from deterrence.solvers.result import SolveResult, TreeEquilibrium
-from deterrence.solvers.tree.reduced_normal_form import expected_payoffs, reduced_normal_form
+from deterrence.solvers.tree.reduced_normal_form import (
+    expected_payoffs,
+    reduced_normal_form,
+)
 
 #: largest number of equilibria kept (combinations multiply quickly).
 MAX_EQUILIBRIA = 100_000
@@ -318,7 +322,7 @@ def symbolic_regimes(tree: GameTree, at=()) -> list:
             i = tree.player_index(node.player)
             for k, (m, _) in enumerate(kids):
                 mine = combo[k][2][i]
-                c = sympy.And(cond, *((sympy.sympify(mine) - sympy.sympify(combo[j][2][i])).expand() >= 0
+                c = sympy.And(cond, *((as_sympy(mine) - as_sympy(combo[j][2][i])).expand() >= 0
                                      for j in range(len(kids)) if j != k))
                 if c is sympy.false:
                     continue
