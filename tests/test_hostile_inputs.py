@@ -37,3 +37,57 @@ def test_internal_sympify_sites_go_through_the_whitelist():
                  if "sympify(" in p.read_text().replace("bare ``sympify``", "")
                  and p.name != "symbolic.py"]
     assert offenders == []
+
+
+# -- 2. no traceback: bad paths and files ----------------------------------------------
+import pytest  # noqa: E402
+
+from deterrence import load_game, write_game  # noqa: E402
+from deterrence.errors import DeterrenceError, GameFileError, TooLargeError  # noqa: E402
+
+
+@pytest.mark.parametrize("source", [None, 123, 1.5, b"\xff\xfe.toml", "a" * 100_000, "x\0y.toml",
+                                    ["chicken"], ""])
+def test_load_game_refuses_what_is_not_a_path_with_a_game_error(source):
+    with pytest.raises(GameFileError):
+        load_game(source)
+
+
+def test_load_game_reads_a_bytes_path(tmp_path):
+    path = tmp_path / "c.toml"
+    write_game(load_game("chicken"), path)
+    assert load_game(os.fsencode(path)) == load_game("chicken")
+
+
+def test_write_game_into_a_missing_folder_names_the_folder(tmp_path):
+    with pytest.raises(GameFileError, match="does not exist"):
+        write_game(load_game("chicken"), tmp_path / "missing" / "c.toml")
+    with pytest.raises(GameFileError, match="expected a file path"):
+        write_game(load_game("chicken"), None)
+
+
+# -- 4. files: only regular files, size checked before reading ------------------------
+@pytest.mark.parametrize("suffix", [".toml", ".json", ".nfg", ".efg"])
+def test_a_fifo_is_refused_without_blocking(tmp_path, suffix):
+    fifo = tmp_path / ("pipe" + suffix)
+    os.mkfifo(fifo)          # opening it for reading would block forever
+    with pytest.raises(GameFileError, match="not a regular file"):
+        load_game(fifo)
+
+
+def test_devices_are_refused_without_reading(tmp_path):
+    link = tmp_path / "zero.toml"
+    link.symlink_to("/dev/zero")   # reading it would never end
+    with pytest.raises(GameFileError, match="device"):
+        load_game(link)
+
+
+def test_an_oversized_sparse_file_is_refused_before_reading(tmp_path):
+    from deterrence.io._common import MAX_FILE_BYTES
+    big = tmp_path / "big.toml"
+    with open(big, "wb") as handle:       # 8 GB sparse: reading it would exhaust memory
+        handle.truncate(8 << 30)
+    done = run_python(["-c", f"import deterrence\ntry:\n deterrence.load_game({str(big)!r})\n"
+                             "except deterrence.DeterrenceError as e: print(e)"], memory=1 << 30)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert f"{8 << 30} bytes is larger than the limit of {MAX_FILE_BYTES}" in done.stdout

@@ -78,8 +78,9 @@ def _lines(path):
     try:
         p = Path(path)
         if p.suffix.lower() == ".toml" and p.exists():
+            from deterrence.io._common import read_file_bytes
             from deterrence.io.toml_format import key_lines
-            return str(p), key_lines(p.read_text(encoding="utf-8"))
+            return str(p), key_lines(read_file_bytes(p)[0].decode("utf-8"))
     except Exception:  # noqa: BLE001 - line numbers are a courtesy
         pass
     return None, None
