@@ -3,6 +3,7 @@
 See tests/README.md, "Hostile inputs (issue 17)", for the families and the test of each.
 """
 import os
+from fractions import Fraction
 import subprocess
 import sys
 from pathlib import Path
@@ -91,3 +92,33 @@ def test_an_oversized_sparse_file_is_refused_before_reading(tmp_path):
                              "except deterrence.DeterrenceError as e: print(e)"], memory=1 << 30)
     assert done.returncode == 0, done.stderr[-2000:]
     assert f"{8 << 30} bytes is larger than the limit of {MAX_FILE_BYTES}" in done.stdout
+
+
+# -- 2. big exact numbers: the float pre-pass scales or falls back ----------------------
+import numpy as np  # noqa: E402
+
+from deterrence import NormalFormGame, solve  # noqa: E402
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("factor", [10**308, 2**1100, 10**400])
+def test_enumeration_of_huge_payoffs_gives_the_equilibria_of_the_scaled_down_game(seed, factor):
+    # multiplying every payoff of a player by a positive constant keeps the equilibria
+    rng = np.random.default_rng(seed)
+    A, B = rng.integers(-5, 6, (3, 4)).tolist(), rng.integers(-5, 6, (3, 4)).tolist()
+    small = solve(NormalFormGame.from_arrays(A, B))
+    big = solve(NormalFormGame.from_arrays([[factor * a for a in row] for row in A],
+                                           [[factor * b for b in row] for row in B]))
+    assert [e.strategies for e in big] == [e.strategies for e in small]
+
+
+def test_enumeration_of_plus_and_minus_1e308_in_one_game():
+    game = NormalFormGame.from_arrays([[10**308, -10**308], [0, 1]], [[1, 0], [0, 1]])
+    reference = NormalFormGame.from_arrays([[1, -1], [0, Fraction(1, 10**308)]], [[1, 0], [0, 1]])
+    assert [e.strategies for e in solve(game)] == [e.strategies for e in solve(reference)]
+
+
+def test_float_methods_refuse_payoffs_beyond_the_float_range_naming_the_exact_method():
+    game = NormalFormGame.from_arrays([[2**1100, 0], [0, 1]], [[1, 0], [0, 2**1100]])
+    with pytest.raises(DeterrenceError, match="float range.*'enumerate'"):
+        solve(game, "lemke_howson")

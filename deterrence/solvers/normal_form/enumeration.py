@@ -340,8 +340,32 @@ def _exact_leaving(M, nonbasic, enter):
 def _float_polytopes(A, B, limit):
     """The label masks of the vertices of P and of Q by the float search; ``None`` for a
     polytope that is not visibly simple (degenerate)."""
-    return (_float_vertices(np.array(B, dtype=float).T, limit),
-            _float_vertices(np.array(A, dtype=float), limit))
+    P, Q = _scaled_float(B), _scaled_float(A)
+    return (None if P is None else _float_vertices(P.T, limit),
+            None if Q is None else _float_vertices(Q, limit))
+
+
+#: the largest integer payoff (in bits) the float search takes as it is; above it the
+#: matrix is divided by a power of two (the same polytope up to scale: same label masks)
+FLOAT_BITS = 1000
+
+
+def _scaled_float(M):
+    """The positive integer matrix ``M`` as float64, divided by a power of two when its
+    entries are beyond the float range; ``None`` when scaling would make an entry
+    subnormal (then the exact search takes the polytope).
+
+    >>> _scaled_float([[2**1100, 1], [3, 4]]) is None, _scaled_float([[2**1100, 2**1000]])[0, 1]
+    (True, 8.98846567431158e+307)
+    """
+    bits = max(int(v).bit_length() for row in M for v in row)
+    if bits <= FLOAT_BITS:
+        return np.array(M, dtype=float)
+    shift = bits - FLOAT_BITS
+    low = min(int(v).bit_length() for row in M for v in row)
+    if low - shift < -1000:          # an entry would lose its precision (subnormal)
+        return None
+    return np.array([[int(v) / (1 << shift) for v in row] for row in M], dtype=float)
 
 
 def _pairs_of_simple_polytopes(A, B, LP, LQ):
