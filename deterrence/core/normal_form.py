@@ -18,7 +18,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from deterrence.errors import GameError, SolverError
+from deterrence.errors import GameError
 from deterrence.core.numbers import is_symbolic, to_exact
 
 DEFAULT_PLAYERS = ("Row", "Column")
@@ -308,17 +308,7 @@ class NormalFormGame:
         """Payoff arrays as ``float64`` (exact games only), cached."""
         self._need_numeric("a float view")
         if self._float_cache is None:
-            try:
-                self._float_cache = tuple(_frozen(np.array(p, dtype=float)) for p in self._payoffs)
-            except OverflowError:
-                raise SolverError("a payoff is beyond the float range (about 1.8e308) that this "
-                                  "floating-point step needs; rescale the payoffs, or use method "
-                                  "'enumerate' (exact at any size)") from None
-            if not all(np.isfinite(p).all() for p in self._float_cache):   # huge Fractions
-                self._float_cache = None
-                raise SolverError("a payoff is beyond the float range (about 1.8e308) that this "
-                                  "floating-point step needs; rescale the payoffs, or use method "
-                                  "'enumerate' (exact at any size)")
+            self._float_cache = tuple(_frozen(np.array(p, dtype=float)) for p in self._payoffs)
         return self._float_cache
 
     def subs(self, values: Mapping[str, object] | None = None, **kw) -> "NormalFormGame":
