@@ -122,3 +122,29 @@ def test_lemke_howson_answers_payoffs_beyond_the_float_range_exactly():
     game = NormalFormGame.from_arrays([[2**1100, 0], [0, 1]], [[1, 0], [0, 2**1100]])
     found = solve(game, "lemke_howson")
     assert found.exact and found[0].strategies in {e.strategies for e in solve(game)}
+
+
+# -- 2. exact numbers of any length in JSON and text -------------------------------------
+def test_json_and_text_of_exact_numbers_beyond_4300_digits():
+    import json
+    game = NormalFormGame.from_arrays([[10**5000, 0], [0, 1]], [[1, 0], [0, 3**12000]])
+    result = solve(game)
+    data = json.loads(json.dumps(result.to_json()))
+    old = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)        # only to read the answer back here
+    try:
+        written = {tuple(Fraction(p) for s in eq["strategies"] for p in s) for eq in data["equilibria"]}
+        assert written == {tuple(p for s in e.strategies for p in s) for e in result}
+        assert str(10**5000) in str(result)
+    finally:
+        sys.set_int_max_str_digits(old)
+
+
+def test_repeated_json_with_long_exact_war_risk(tmp_path):
+    done = run_python(["-m", "deterrence.cli", "repeated", "prisoners_dilemma", "--within", "2000",
+                       "--noise", "execution=1/50", "--json"])
+    assert done.returncode == 0, done.stderr[-2000:]
+    import json
+    risk = json.loads(done.stdout)["war_probability"]
+    num, den = risk.split("/")
+    assert len(risk) > 4300 and len(num) <= len(den) and num.isdigit() and den.isdigit()

@@ -101,6 +101,7 @@ def _apply_parameters(game, values):
 def _cmd_solve(args) -> int:
     from deterrence.io import load_game
     from deterrence.solvers import solve
+    from deterrence.core.numbers import format_exact
     game = _apply_parameters(load_game(args.game), _parse_sets(args.set))
     result = solve(game, args.method)    # the result notes the parameter values it was solved at
     threats = _credibility(game, result)
@@ -108,7 +109,7 @@ def _cmd_solve(args) -> int:
         out = result.to_json()
         if threats is not None:
             out["credibility"] = [
-                {"profile": list(e.profile), "payoffs": [str(v) for v in e.payoffs],
+                {"profile": list(e.profile), "payoffs": [format_exact(v) for v in e.payoffs],
                  "subgame_perfect": e.subgame_perfect,
                  "threats": [{"node": t.node, "player": t.player, "planned": t.planned, "better": t.better,
                               "gain": str(t.gain)} for t in e.threats]} for e in threats]

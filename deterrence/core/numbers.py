@@ -79,12 +79,38 @@ def format_exact(value) -> str:
     Exact numbers (``int``, ``Fraction``, sympy rationals and expressions) print exactly;
     a float prints as its shortest round-trip repr.
 
+    Integers of any length print in full (Python's ``str`` stops at 4300 digits).
+
     >>> format_exact(Fraction(-5, 2)), format_exact(Fraction(4, 2)), format_exact(0.25)
     ('-5/2', '2', '0.25')
+    >>> len(format_exact(Fraction(10**5000, 3)))
+    5003
     """
     if isinstance(value, (float, np.floating)):
         return repr(float(value))
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return integer_text(int(value))
+    if isinstance(value, Fraction) or getattr(value, "is_Rational", False):
+        num, den = (value.numerator, value.denominator) if isinstance(value, Fraction) \
+            else (int(value.p), int(value.q))
+        return integer_text(num) if den == 1 else f"{integer_text(num)}/{integer_text(den)}"
     return str(value)
+
+
+def integer_text(n: int) -> str:
+    """The decimal digits of ``n``, of any length, without touching the interpreter's
+    global limit (``sys.set_int_max_str_digits``): long numbers are split in halves.
+
+    >>> integer_text(-10**5000)[:3], len(integer_text(3**20000))
+    ('-10', 9543)
+    """
+    if n < 0:
+        return "-" + integer_text(-n)
+    if n.bit_length() <= 12000:           # about 3600 digits: under the limit of 4300
+        return str(n)
+    half = int(n.bit_length() * 0.30102999566398) // 2
+    high, low = divmod(n, 10 ** half)
+    return integer_text(high) + integer_text(low).rjust(half, "0")
 
 
 def format_short(value, digits: int = 6) -> str:
