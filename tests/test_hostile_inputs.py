@@ -148,3 +148,82 @@ def test_repeated_json_with_long_exact_war_risk(tmp_path):
     risk = json.loads(done.stdout)["war_probability"]
     num, den = risk.split("/")
     assert len(risk) > 4300 and len(num) <= len(den) and num.isdigit() and den.isdigit()
+
+
+# -- 2./3. repeated games: bad specs refused, sizes guarded before the work -------------
+from deterrence import analyse_repeated, strategy  # noqa: E402
+from deterrence.core.repeated import Noise  # noqa: E402
+
+
+def cli(*args, timeout=300):
+    return run_python(["-m", "deterrence.cli", *args], timeout=timeout)
+
+
+@pytest.mark.parametrize("table", [5, "x", {"hold": 5}, {"hold": {"hold": 1}, 3: {}}])
+def test_noise_implementation_that_is_not_a_table_is_a_game_error(table):
+    with pytest.raises(DeterrenceError, match="noise implementation"):
+        Noise(implementation=table)
+
+
+def test_noise_implementation_5_in_a_file_is_one_line(tmp_path):
+    text = (ROOT / "games" / "prisoners_dilemma.toml").read_text()
+    text = text.split("[repeated]")[0] + '[repeated]\ndelta = "9/10"\nnoise = { implementation = 5 }\n'
+    (tmp_path / "g.toml").write_text(text)
+    done = cli("repeated", str(tmp_path / "g.toml"), "-s", "tft,tft")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "noise implementation" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_strategy_parameters_cannot_set_the_player():
+    done = cli("repeated", "prisoners_dilemma", "-s", "tft(player=1),tft")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "player cannot be given here" in done.stderr
+
+
+def test_limited_retaliation_with_a_billion_rounds_is_refused_before_building():
+    done = run_python(["-c", "import deterrence as d\ntry:\n d.strategy('limited_retaliation', "
+                             "d.load_game('us_iran_stage'), k=10**9)\nexcept d.TooLargeError as e: print(e)"],
+                      memory=1 << 30)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "1000000001 states, over the limit of 10000" in done.stdout
+
+
+def test_joint_states_within_and_horizon_are_guarded_before_the_work_and_can_be_raised():
+    from deterrence.solvers.repeated.analysis import MAX_JOINT_STATES
+    stage = load_game("us_iran_stage")
+    big = "limited_retaliation(k=10), limited_retaliation(k=10)"
+    with pytest.raises(TooLargeError, match=r"11 x 11 = 121 joint states, over the limit of 100.*max_states=121"):
+        analyse_repeated(stage, big)
+    with pytest.raises(TooLargeError, match=r"within 10000000 rounds.*max_within=10000000"):
+        analyse_repeated(stage, within=10**7)
+    with pytest.raises(TooLargeError, match=r"horizon of 10000 rounds.*max_horizon=10000"):
+        analyse_repeated(stage, horizon=10_000)
+    # raised limits let the work run: a small profile under a lowered and raised limit
+    small = "limited_retaliation(k=1), tft"
+    with pytest.raises(TooLargeError):
+        analyse_repeated(stage, small, max_states=3, critical=False)
+    assert analyse_repeated(stage, small, max_states=4, critical=False).payoffs == \
+        analyse_repeated(stage, small, critical=False).payoffs
+    assert MAX_JOINT_STATES == 100
+
+
+@pytest.mark.parametrize("args, option", [(["--within", "1000000"], "--max-within=1000000"),
+                                          (["--horizon", "10000"], "--max-horizon=10000"),
+                                          (["-s", "limited_retaliation(k=10),limited_retaliation(k=10)"],
+                                           "--max-states=121")])
+def test_cli_guards_name_the_cli_option(args, option):
+    done = cli("repeated", "us_iran_stage", *args, timeout=120)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert option in done.stderr and "max_" not in done.stderr
+
+
+# -- 7. a closed pipe ends the command quietly ------------------------------------------
+@pytest.mark.parametrize("command", [["show", "us_iran_stage"], ["list"], ["solve", "chicken"]])
+def test_a_closed_pipe_ends_quietly(command):
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen([sys.executable, "-m", "deterrence.cli", *command], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env, cwd=ROOT)
+    proc.stdout.close()       # the reader is gone before the first line
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 0
+    assert err == ""

@@ -212,14 +212,26 @@ def main(argv=None) -> int:
     except DeterrenceError as exc:
         print(f"deterrence: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:          # the reader went away (`| head`): end quietly
+        _quiet_stdout()
+        return EXIT_OK
     except (OSError, UnicodeError) as exc:
         print(f"deterrence: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("deterrence: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return EXIT_OK
+
+
+def _quiet_stdout():
+    """Point stdout at /dev/null, so that the interpreter's last flush into a closed pipe
+    prints nothing (the recipe of the Python docs, "Note on SIGPIPE")."""
+    import os
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):   # no real stdout (tests capture it)
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -67,6 +67,13 @@ class Noise:
     def __post_init__(self):
         for name in ("execution", "tremble", "perception"):
             object.__setattr__(self, name, _prob(getattr(self, name), f"noise {name}"))
+        table = self.implementation
+        if table is not None and (not isinstance(table, Mapping) or not all(
+                isinstance(a, str) and isinstance(row, Mapping) and all(isinstance(b, str) for b in row)
+                for a, row in table.items())):
+            raise GameError(f"noise implementation {table!r}: expected a table "
+                            "{intended action = {realised action = probability, ...}, ...}, "
+                            'e.g. {hold = {hold = "9/10", retaliate = "1/10"}}')
 
     @classmethod
     def from_spec(cls, spec, parameters=()) -> "Noise | None":
