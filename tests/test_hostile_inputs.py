@@ -227,3 +227,65 @@ def test_a_closed_pipe_ends_quietly(command):
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=120) == 0
     assert err == ""
+
+
+# -- 3. huge literals refused before the work, in --set, the API and files ------------
+@pytest.mark.parametrize("command", [["solve", "us_iran_stage"], ["repeated", "us_iran_stage"], ["report"],
+                                     ["solve", "entry_deterrence"]])
+@pytest.mark.parametrize("value", ["1e999999999", "1e-99999999", "1e5000", "1" * 5000])
+def test_set_of_a_huge_literal_is_refused_naming_the_value_and_the_limit(command, value):
+    name = "f" if command[-1] == "entry_deterrence" else "W_iran"
+    done = cli(*command, "--set", f"{name}={value}", timeout=60)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "over the limit of 4000 digits" in done.stderr and name in done.stderr
+
+
+def test_api_and_tree_files_refuse_huge_literals(tmp_path):
+    with pytest.raises(TooLargeError, match="about 1000000000 digits"):
+        load_game("us_iran_stage").subs(W_iran="1e999999999")
+    (tmp_path / "big.efg").write_text('EFG 2 R "x" { "A" }\nt "" 1 "o" { 1e999999999 }\n')
+    with pytest.raises(TooLargeError, match="over the limit of 4000 digits"):
+        load_game(tmp_path / "big.efg")
+    assert load_game("us_iran_stage").subs(W_iran="1e3000").parameters["W_iran"] == 10**3000
+
+
+@pytest.mark.parametrize("suffix, text", [
+    (".toml", 'title="x"\nplayers=["A","B"]\n[actions]\nA=["a"]\nB=["b"]\n[payoffs]\n"a, b" = [' + "1" * 5000 + ", 0]\n"),
+    (".json", '{"players": ["A"],\n "x": ' + "1" * 5000 + "}\n")])
+def test_long_integers_in_files_are_refused_without_python_advice(tmp_path, suffix, text):
+    (tmp_path / ("g" + suffix)).write_text(text)
+    with pytest.raises(GameFileError) as err:
+        load_game(tmp_path / ("g" + suffix))
+    assert "5000 digits, over the limit of 4300" in str(err.value)
+    assert "set_int_max_str_digits" not in str(err.value)
+
+
+# -- 3./4. trees: depth refused before recursion runs out; threats analysed on small trees --
+def chain_efg(depth):
+    lines = ['EFG 2 R "chain" { "A" "B" }', '""']
+    for i in range(depth):
+        lines += [f'p "" {i % 2 + 1} {i + 1} "" {{ "a" "b" }} 0', f't "" {i + 1} "" {{ {i}, {-i} }}']
+    return "\n".join(lines + ['t "" 99999 "" { 1, 1 }']) + "\n"
+
+
+def test_efg_chain_too_deep_is_refused_and_a_deep_allowed_chain_solves(tmp_path):
+    (tmp_path / "c499.efg").write_text(chain_efg(499))
+    done = cli("solve", str(tmp_path / "c499.efg"))
+    assert done.returncode == 2 and "Traceback" not in done.stderr and "nested too deeply" in done.stderr
+    (tmp_path / "c299.efg").write_text(chain_efg(299))
+    done = cli("solve", str(tmp_path / "c299.efg"), "--json")
+    assert done.returncode == 0, done.stderr[-2000:]
+    import json
+    out = json.loads(done.stdout)
+    assert out["equilibria"] and "add --threats" in out["credibility_note"]
+
+
+def test_credible_threats_run_on_small_trees_and_on_request():
+    done = cli("solve", "entry_deterrence")
+    assert "Which threats are credible: 2 pure Nash" in done.stdout
+
+
+def test_cli_limit_messages_name_the_cli_option():
+    done = cli("solve", "chicken", "--limit", "1")
+    assert done.returncode == 2 and "pass --limit " in done.stderr and "limit=" not in done.stderr
+    assert cli("solve", "chicken", "--limit", "100").returncode == 0

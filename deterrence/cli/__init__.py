@@ -22,6 +22,9 @@ SUBCOMMANDS = {
 }
 
 EXIT_OK, EXIT_USAGE = 0, 2
+#: ``solve`` on a tree explains which threats are credible when the tree has at most this
+#: many nodes, or when ``--threats`` asks (the analysis grows about as nodes^3.8)
+THREAT_NODES = 200
 
 
 class _Parser(argparse.ArgumentParser):
@@ -56,6 +59,11 @@ def build_parser(with_subcommand: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                    help="give a parameter a value (repeatable)")
+    p.add_argument("--limit", type=int, default=None, metavar="N",
+                   help="raise the size limit of the equilibrium enumeration (methods enumerate, tree_nash)")
+    p.add_argument("--threats", action="store_true",
+                   help=f"trees: which threats are credible, also for trees of more than "
+                        f"{THREAT_NODES} nodes (smaller trees get it anyway; the cost grows fast)")
 
     p = sub.add_parser("show", help="print a game: payoffs, parameters, description")
     p.add_argument("game", metavar="GAME")
@@ -103,10 +111,20 @@ def _cmd_solve(args) -> int:
     from deterrence.solvers import solve
     from deterrence.core.numbers import format_exact
     game = _apply_parameters(load_game(args.game), _parse_sets(args.set))
-    result = solve(game, args.method)    # the result notes the parameter values it was solved at
-    threats = _credibility(game, result)
+    options = {} if args.limit is None else {"limit": args.limit}
+    result = solve(game, args.method, **options)    # the result notes the parameter values it was solved at
+    threats = skipped = None
+    if _wants_credibility(game, result):
+        nodes = len(game.paths())
+        if nodes <= THREAT_NODES or args.threats:
+            threats = _credibility(game, result)
+        else:
+            skipped = (f"which threats are credible: not analysed for a tree of {nodes} nodes "
+                       f"(over {THREAT_NODES}; the cost grows fast); add --threats to run it")
     if args.json:
         out = result.to_json()
+        if skipped:
+            out["credibility_note"] = skipped
         if threats is not None:
             out["credibility"] = [
                 {"profile": list(e.profile), "payoffs": [format_exact(v) for v in e.payoffs],
@@ -124,14 +142,20 @@ def _cmd_solve(args) -> int:
                   f"{'um' if len(threats) == 1 else 'a'} of the reduced normal form, {good} subgame perfect:")
             for e in threats:
                 print(f"  {e.describe()}")
+        if skipped:
+            print(skipped[0].upper() + skipped[1:])
     return EXIT_OK
+
+
+def _wants_credibility(game, result) -> bool:
+    from deterrence.core.tree import GameTree
+    return isinstance(game, GameTree) and result.method == "subgame_perfect"
 
 
 def _credibility(game, result):
     """For game trees solved for subgame perfection: each pure Nash equilibrium of the
     reduced normal form, and the threats in it that would not be carried out."""
-    from deterrence.core.tree import GameTree
-    if not isinstance(game, GameTree) or result.method != "subgame_perfect":
+    if not _wants_credibility(game, result):
         return None
     from deterrence.solvers.tree.threats import noncredible_threats
     return noncredible_threats(game)
@@ -210,7 +234,9 @@ def main(argv=None) -> int:
         print(f"deterrence: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except DeterrenceError as exc:
-        print(f"deterrence: {exc}", file=sys.stderr)
+        # limits are raised on the command line by options, not by Python keywords
+        message = str(exc).replace("pass limit=", "pass --limit ")
+        print(f"deterrence: {message}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:          # the reader went away (`| head`): end quietly
         _quiet_stdout()

@@ -50,6 +50,7 @@ def to_exact(value, what: str = "payoff"):
             raise GameError(f"{what} is {value}: payoffs must be finite numbers")
         return _normal(Fraction(repr(float(value))))  # np.float64 reprs as "np.float64(...)"
     if isinstance(value, str):
+        _check_literal_size(value, what)
         try:
             return _normal(Fraction(value.strip()))
         except (ValueError, ZeroDivisionError):
@@ -67,6 +68,37 @@ def to_exact(value, what: str = "payoff"):
     if isinstance(value, numbers.Real):  # numpy floats
         return to_exact(float(value), what)
     raise GameError(f"{what} {value!r} of type {type(value).__name__} is not a number")
+
+
+#: the most decimal digits a number written as text may stand for (``"1e999999999"`` would
+#: stand for a billion): refused before it is built, in files, ``--set`` and the API alike
+MAX_LITERAL_DIGITS = 4000
+
+
+def _check_literal_size(text: str, what: str) -> None:
+    """Refuse number text that stands for more than :data:`MAX_LITERAL_DIGITS` digits
+    (counting a decimal exponent), before any number is built.
+
+    >>> to_exact("1e999999999", "value of W")
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.TooLargeError: value of W '1e999999999' stands for a number of about 1000000000 digits, over the limit of 4000 digits
+    """
+    import re
+    from deterrence.errors import TooLargeError
+    shown = text.strip() if len(text.strip()) <= 40 else text.strip()[:40] + "..."
+    total = 0
+    for part in text.split("/", 1):
+        found = re.fullmatch(r"\s*[+-]?([0-9_]*)\.?([0-9_]*)(?:[eE]([+-]?[0-9_]+))?\s*", part)
+        if not found:
+            return          # not a number: Fraction says so
+        digits = len(found.group(1)) + len(found.group(2))
+        exponent = found.group(3) or "0"
+        size = digits + (10**9 if len(exponent) > 9 else abs(int(exponent.replace("_", "") or 0)))
+        total = max(total, size)
+    if total > MAX_LITERAL_DIGITS:
+        raise TooLargeError(f"{what} {shown!r} stands for a number of about {total} digits, "
+                            f"over the limit of {MAX_LITERAL_DIGITS} digits")
 
 
 def _normal(q: Fraction):

@@ -317,7 +317,9 @@ def parse_toml_text(text: str, file) -> dict:
         raise GameFileError("not valid TOML: nested too deeply", file=file) from None
     except ValueError as exc:  # an integer of over 4300 digits: tomllib gives no line
         found = re.search(r"[0-9_]{4300,}", text)
-        raise GameFileError(f"not valid TOML: {exc}", file=file,
+        reason = (f"an integer of {found.end() - found.start()} digits, over the limit of 4300 digits"
+                  if found else str(exc))
+        raise GameFileError(f"not valid TOML: {reason}", file=file,
                             line=text.count("\n", 0, found.start()) + 1 if found else None) from None
 
 
