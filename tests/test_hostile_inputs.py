@@ -289,3 +289,46 @@ def test_cli_limit_messages_name_the_cli_option():
     done = cli("solve", "chicken", "--limit", "1")
     assert done.returncode == 2 and "pass --limit " in done.stderr and "limit=" not in done.stderr
     assert cli("solve", "chicken", "--limit", "100").returncode == 0
+
+
+# -- 7. output safety: control characters escaped, --plot checked first, labels literal ------
+ESCAPES_TOML = ('title = "evil\\u001b]0;pwned\\u0007\\u001b[2J \\u202etitle"\nplayers = ["A\\u001b[31m", "B"]\n'
+                '[actions]\n"A\\u001b[31m" = ["x"]\nB = ["y\\u001b[Kz"]\n[payoffs]\n"x, y\\u001b[Kz" = [1, 2]\n')
+
+
+@pytest.mark.parametrize("command", [["show"], ["solve"], ["report"], ["solve", "--json"]])
+def test_control_characters_from_a_file_never_reach_the_terminal(tmp_path, command):
+    (tmp_path / "esc.toml").write_text(ESCAPES_TOML)
+    done = cli(command[0], str(tmp_path / "esc.toml"), *command[1:])
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "\x1b" not in done.stdout and "\x07" not in done.stdout and "\u202e" not in done.stdout
+    assert "A\\x1b[31m" in done.stdout or "A\\u001b[31m" in done.stdout
+
+
+@pytest.mark.parametrize("target, message", [("out.txt", "unknown figure format '.txt'"),
+                                             ("out", "no figure format"),
+                                             ("missing/out.png", "does not exist")])
+def test_report_plot_refuses_a_bad_path_before_any_work(tmp_path, target, message):
+    done = cli("report", "--plot", str(tmp_path / target))
+    assert done.returncode == 2 and message in done.stderr
+    assert done.stdout == ""            # refused before the report was computed or printed
+
+
+def test_report_plot_does_not_overwrite_without_force(tmp_path):
+    figure = tmp_path / "c.png"
+    figure.write_bytes(b"keep me")
+    done = cli("report", "chicken", "--plot", str(figure))
+    assert done.returncode == 2 and "--force" in done.stderr and figure.read_bytes() == b"keep me"
+    assert cli("report", "chicken", "--plot", str(figure), "--force").returncode == 0
+    assert figure.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_labels_with_tex_markup_are_drawn_literally(tmp_path):
+    from deterrence.plot.report import save_report_figures
+    bad = ["$x^{$", "a_b$", "$\\frac{1}{0}$", "\\alpha"]
+    game = NormalFormGame.from_arrays([[3, 0], [0, 2]], [[2, 0], [0, 3]], players=[bad[0], bad[3]],
+                                      actions=[bad[:2], bad[2:]])
+    save_report_figures(game, None, tmp_path / "g.png")
+    assert (tmp_path / "g.png").read_bytes()[:4] == b"\x89PNG"
+    import matplotlib
+    assert matplotlib.rcParams["text.parse_math"]     # the rest of the process is untouched

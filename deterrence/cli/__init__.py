@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import re
 import sys
 
 #: subcommand -> (module, one-line help); modules are imported only when needed.
@@ -220,6 +221,48 @@ def main(argv=None) -> int:
     """
     from deterrence.errors import DeterrenceError
     argv = list(sys.argv[1:] if argv is None else argv)
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _EscapingWriter(stdout), _EscapingWriter(stderr)
+    try:
+        return _main(argv, DeterrenceError)
+    finally:
+        sys.stdout, sys.stderr = stdout, stderr
+
+
+def terminal_safe(text: str) -> str:
+    r"""``text`` with control characters (other than newline and tab) and bidirectional
+    overrides written as escapes, so that a title or label from a file cannot move the
+    cursor, clear the screen or reorder the line.
+
+    >>> print(terminal_safe("war\x1b[2J\u202e!\tok"))
+    war\x1b[2J\u202e!	ok
+    """
+    return "".join(_escape(ch) for ch in text) if _UNSAFE.search(text) else text
+
+
+def _escape(ch):
+    if not _UNSAFE.match(ch):
+        return ch
+    return f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"
+
+
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+class _EscapingWriter:
+    """A stream that passes text through :func:`terminal_safe` (JSON escapes them already)."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text):
+        return self._stream.write(terminal_safe(text))
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+def _main(argv, DeterrenceError) -> int:
     try:
         first = next((a for a in argv if not a.startswith("-")), None)
         parser = build_parser(first if first in SUBCOMMANDS else None)
