@@ -332,3 +332,23 @@ def test_labels_with_tex_markup_are_drawn_literally(tmp_path):
     assert (tmp_path / "g.png").read_bytes()[:4] == b"\x89PNG"
     import matplotlib
     assert matplotlib.rcParams["text.parse_math"]     # the rest of the process is untouched
+
+
+# -- 5. one rule for delta, wherever it enters ------------------------------------------
+@pytest.mark.parametrize("delta", [float("nan"), 1.5, 2, 1, -0.1, "3/2"])
+def test_regime_map_refuses_the_deltas_the_games_refuse(delta):
+    from deterrence.analysis.maps import regime_map
+    from deterrence.core.repeated import RepeatedGame
+    with pytest.raises(DeterrenceError) as by_game:
+        RepeatedGame(load_game("us_iran_stage"), delta)
+    for method in ("symbolic", "solve"):
+        with pytest.raises(DeterrenceError) as by_map:
+            regime_map(("delta", [0.5, delta]), method=method, executor="serial")
+        assert str(by_map.value) == str(by_game.value)
+
+
+def test_delta_with_a_horizon_is_told_in_terms_of_the_horizon():
+    done = cli("repeated", "prisoners_dilemma", "--delta", "2", "--horizon", "3")
+    assert done.returncode == 2 and "with a finite horizon (3 rounds)" in done.stderr
+    assert "(or [0, 1] with a finite horizon)" not in done.stderr
+    assert cli("repeated", "prisoners_dilemma", "--delta", "1", "--horizon", "3").returncode == 0

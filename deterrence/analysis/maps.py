@@ -107,6 +107,10 @@ def regime_map(x, y=None, *, method="symbolic", executor=None, max_workers=None,
     [[2.0, 1.0], [2.0, 0.0], [2.0, 0.0]]
     """
     axes = dict([x] + ([y] if y is not None else []))
+    if "delta" in axes:                  # the one rule for delta, before any work (any method)
+        from deterrence.core.repeated import check_delta
+        for value in axes["delta"]:
+            check_delta(value.item() if hasattr(value, "item") else value)
     if method == "solve":
         from deterrence.analysis.sweep import sweep
         from functools import partial

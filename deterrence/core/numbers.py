@@ -47,7 +47,7 @@ def to_exact(value, what: str = "payoff"):
         return value.numerator if value.denominator == 1 else value
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise GameError(f"{what} is {value}: payoffs must be finite numbers")
+            raise GameError(f"{what} is {value}: it must be a finite number")
         return _normal(Fraction(repr(float(value))))  # np.float64 reprs as "np.float64(...)"
     if isinstance(value, str):
         _check_literal_size(value, what)

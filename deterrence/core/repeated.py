@@ -352,10 +352,7 @@ class RepeatedGame:
             if isinstance(horizon, bool) or not isinstance(horizon, (int, np.integer)) or horizon < 1:
                 raise GameError(f"horizon must be a whole number of rounds >= 1, got {horizon!r}")
             horizon = int(horizon)
-        if not is_symbolic(delta):
-            if delta < 0 or delta > 1 or (delta == 1 and horizon is None):
-                raise GameError(f"delta = {format_exact(delta)}: the discount factor must lie in "
-                                "[0, 1) (or [0, 1] with a finite horizon)")
+        check_delta(delta, horizon)
         noise = Noise.from_spec(noise, tuple(stage.parameters))
         if noise is not None and noise.is_zero:
             noise = None
@@ -539,6 +536,35 @@ def war_profiles(stage, war=None) -> tuple:
     return tuple(out)
 
 
+def check_delta(delta, horizon=None):
+    """**The one rule for δ**, wherever it enters (games, maps, sweeps, the CLI): ``0 <= delta < 1``
+    infinitely repeated, ``0 <= delta <= 1`` with a finite ``horizon``; symbolic δ passes.
+    Returns δ exact.
+
+    >>> check_delta(0.9), check_delta(1, horizon=3)
+    (Fraction(9, 10), 1)
+    >>> check_delta(1.5)
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.GameError: delta = 3/2: the discount factor must lie in [0, 1) (or [0, 1] with a finite horizon)
+    >>> check_delta(2, horizon=3)
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.GameError: delta = 2: with a finite horizon (3 rounds) the discount factor must lie in [0, 1]
+    """
+    if is_symbolic(delta):
+        return delta
+    delta = to_exact(delta, "delta")
+    if horizon is not None:
+        if delta < 0 or delta > 1:
+            raise GameError(f"delta = {format_exact(delta)}: with a finite horizon ({horizon} rounds) "
+                            "the discount factor must lie in [0, 1]")
+    elif delta < 0 or delta >= 1:
+        raise GameError(f"delta = {format_exact(delta)}: the discount factor must lie in "
+                        "[0, 1) (or [0, 1] with a finite horizon)")
+    return delta
+
+
 def _delta(delta, stage):
     if is_symbolic(delta):
         return delta
@@ -561,5 +587,5 @@ def delta_symbol():
     return parameter_symbol("delta")
 
 
-__all__ = ["RepeatedGame", "Noise", "RepeatedSection", "repeated_section", "read_profile",
+__all__ = ["RepeatedGame", "check_delta", "Noise", "RepeatedSection", "repeated_section", "read_profile",
            "escalation_actions", "war_profiles", "delta_symbol"]
