@@ -352,3 +352,69 @@ def test_delta_with_a_horizon_is_told_in_terms_of_the_horizon():
     assert done.returncode == 2 and "with a finite horizon (3 rounds)" in done.stderr
     assert "(or [0, 1] with a finite horizon)" not in done.stderr
     assert cli("repeated", "prisoners_dilemma", "--delta", "1", "--horizon", "3").returncode == 0
+
+
+# -- 4. guards before the work: sweeps, simulations, game dimensions, tied moves ----------
+def test_sweep_and_map_grids_are_checked_before_the_grid_is_built():
+    from deterrence import regime_map, sweep, vectorised_map
+
+    def endless():                 # a lazy axis: only the first limit+1 values are ever read
+        k = 0
+        while True:
+            yield k
+            k += 1
+    with pytest.raises(TooLargeError, match=r"100000000 = 100,000,000 points.*max_points=100000000"):
+        sweep(abs, {"x": range(10**8)})
+    with pytest.raises(TooLargeError, match="over the limit of 1,000,000"):
+        sweep(abs, {"x": endless()})
+    with pytest.raises(TooLargeError, match=r"10000 x 10000"):
+        vectorised_map({"e": "x + y"}, {"x": range(10**4), "y": range(10**4)})
+    with pytest.raises(TooLargeError, match=r"10000 x 10000"):
+        regime_map(("delta", np.linspace(0, 0.9, 10**4)), ("W_iran", range(10**4)))
+    # a raised limit lets the same call run; a lowered one refuses a small grid
+    assert sweep(pow, {"base": [1, 2, 3], "exp": [2]}, executor="serial",
+                 max_points=3).values["value"].tolist() == [[1], [4], [9]]
+    with pytest.raises(TooLargeError):
+        sweep(pow, {"base": [1, 2, 3], "exp": [2]}, executor="serial", max_points=2)
+    assert vectorised_map({"e": "x"}, {"x": [1, 2]}, max_points=2).values["e"].tolist() == [1, 2]
+
+
+def test_simulate_a_billion_matches_is_refused_before_allocating():
+    from deterrence import simulate
+    done = run_python(["-c", "import deterrence as d\ntry:\n d.simulate(d.load_game('prisoners_dilemma'), "
+                             "['tft', 'tft'], matches=10**9, turns=1)\nexcept d.TooLargeError as e: print(e)"],
+                      memory=1 << 30)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "over the limit of 10,000,000 matches" in done.stdout and "max_rounds=" in done.stdout
+    with pytest.raises(TooLargeError, match="200,000,000,000 simulated rounds"):
+        simulate(load_game("prisoners_dilemma"), ["tft", "tft"], matches=10**9)
+    with pytest.raises(TooLargeError):
+        simulate(load_game("prisoners_dilemma"), ["tft", "tft"], matches=10, turns=10, max_rounds=99)
+    assert simulate(load_game("prisoners_dilemma"), ["tft", "tft"], matches=10, turns=10, seed=1,
+                    max_rounds=100).payoffs == (3.0, 3.0)
+
+
+def test_a_one_by_twenty_thousand_game_is_refused_and_a_limit_lifts_the_refusal():
+    wide = NormalFormGame.from_arrays([list(range(20_000))], [[0] * 20_000])
+    with pytest.raises(TooLargeError, match="20000 actions for one player, over the default limit of 1000"):
+        solve(wide)
+    done = cli("solve", "--json", str(ROOT / "games" / "chicken.toml"), "--limit", "10")
+    assert done.returncode == 0
+    # the same rule on a smaller game: just over the limit refused, explicit limit solves it
+    from deterrence.solvers.normal_form import enumeration
+    narrow = NormalFormGame.from_arrays([[1] * 1001], [list(range(1001))])
+    with pytest.raises(TooLargeError):
+        solve(narrow)
+    (only,) = solve(narrow, limit=10**6).equilibria     # Column's last action is its only best reply
+    assert only.strategies[1][-1] == 1 and enumeration.MAX_ACTIONS == 1000
+
+
+def test_a_tree_with_100000_tied_moves_is_refused_before_listing_the_equilibria():
+    from deterrence import GameTree, decision, terminal
+    done = run_python(["-c", "import deterrence as d\nt = d.GameTree(d.decision('A', {f'm{i}': d.terminal([0]) "
+                             "for i in range(100000)}), players=['A'])\ntry:\n d.solve(t)\n"
+                             "except d.TooLargeError as e: print(e)"], memory=2 << 30)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "100000 tied best moves (of 100000) at node root" in done.stdout
+    small = GameTree(decision("A", {f"m{i}": terminal([0]) for i in range(50)}), players=["A"])
+    assert len(solve(small).equilibria) == 50     # one per tied move, as documented

@@ -69,6 +69,8 @@ DEFAULT_LIMIT = 10**9
 #: pass, 16x16 (1,961,256; 27 s) and larger (minutes) are refused unless an
 #: explicit ``limit=`` is given.
 DEFAULT_EXACT_LIMIT = 10**6
+#: most actions a player may have when no ``limit`` is given (a 1 x 20,000 game ran out of memory)
+MAX_ACTIONS = 1000
 _TOL = 1e-11   # relative near-tie test; ~1e-15 rounding after a few dozen pivots
 #: Relative near-tie test of the compiled search's ratio tests (near-ties are then
 #: decided exactly, so this may be generous).
@@ -123,6 +125,12 @@ def all_equilibria(game, *, limit: int | None = None) -> SolveResult:
     if isinstance(limit, bool) or not isinstance(limit, (int, np.integer)) or limit < 1:
         raise GameError(f"limit must be a positive integer, got {limit!r}")
     m, n = game.shape
+    if not explicit and max(m, n) > MAX_ACTIONS:
+        raise TooLargeError(
+            f"this {m}x{n} game has {max(m, n)} actions for one player, over the default limit of "
+            f"{MAX_ACTIONS} actions a player for the enumeration (each vertex is a system of "
+            f"{m + n} equations); pass limit={vertex_bound(m, m + n) + vertex_bound(n, m + n)} "
+            "(any explicit limit lifts this one) to try anyway")
     estimate = vertex_bound(m, m + n) + vertex_bound(n, m + n)
     if estimate > limit:
         raise TooLargeError(
@@ -355,8 +363,8 @@ def _scaled_float(M):
     entries are beyond the float range; ``None`` when scaling would make an entry
     subnormal (then the exact search takes the polytope).
 
-    >>> _scaled_float([[2**1100, 1], [3, 4]]) is None, _scaled_float([[2**1100, 2**1000]])[0, 1]
-    (True, 8.98846567431158e+307)
+    >>> _scaled_float([[2**2100, 1]]) is None, _scaled_float([[2**1100, 2**1000]]).tolist()
+    (True, [[5.357543035931337e+300, 4.226356249085322e+270]])
     """
     bits = max(int(v).bit_length() for row in M for v in row)
     if bits <= FLOAT_BITS:
