@@ -418,3 +418,41 @@ def test_a_tree_with_100000_tied_moves_is_refused_before_listing_the_equilibria(
     assert "100000 tied best moves (of 100000) at node root" in done.stdout
     small = GameTree(decision("A", {f"m{i}": terminal([0]) for i in range(50)}), players=["A"])
     assert len(solve(small).equilibria) == 50     # one per tied move, as documented
+
+
+# -- 8. messages in the user's terms ----------------------------------------------------------
+def test_a_flat_sum_of_many_terms_is_not_nesting():
+    from deterrence.core.symbolic import parse_expression
+    assert str(parse_expression("+".join(["a"] * 41), ["a"])) == "41*a"
+    assert parse_expression(" - ".join(["1"] * 500), []) == -498
+    with pytest.raises(DeterrenceError, match="nests 45 deep"):
+        parse_expression("(" * 45 + "a" + ")" * 45, ["a"])
+
+
+def test_undefined_payoff_at_the_values_is_named_with_the_values(tmp_path):
+    text = ('title="x"\nplayers=["A","B"]\n[parameters]\na = 1\n[actions]\nA=["x","y"]\nB=["u","v"]\n'
+            '[payoffs]\n"x, u" = ["1/(a-1)", 0]\n"x, v" = [0, 0]\n"y, u" = [0, 0]\n"y, v" = [1, 1]\n')
+    (tmp_path / "pole.toml").write_text(text)
+    done = cli("solve", str(tmp_path / "pole.toml"))
+    assert done.returncode == 2 and "is 1/(a - 1), which is not finite at a = 1" in done.stderr
+    assert cli("solve", str(tmp_path / "pole.toml"), "--set", "a=2").returncode == 0
+
+
+def test_an_irrational_payoff_is_named_not_an_empty_parameter_list(tmp_path):
+    text = ('title="x"\nplayers=["A","B"]\n[actions]\nA=["x","y"]\nB=["u","v"]\n[payoffs]\n'
+            '"x, u" = ["sqrt(2)", 0]\n"x, v" = [0, 0]\n"y, u" = [0, 0]\n"y, v" = [1, 1]\n')
+    (tmp_path / "s.toml").write_text(text)
+    done = cli("solve", str(tmp_path / "s.toml"))
+    assert done.returncode == 2
+    assert "the payoff of A at (x, u) is sqrt(2), which is not a rational number" in done.stderr
+    assert not done.stderr.rstrip().endswith("give values to")
+
+
+def test_missing_values_name_the_cli_option_and_symbolic_delta_names_delta():
+    import sympy
+    from deterrence import one_shot_deviation
+    k = sympy.Symbol("k", real=True)
+    with pytest.raises(DeterrenceError, match=r"--set k=VALUE"):
+        solve(NormalFormGame.from_arrays([[k]], [[0]], parameters={"k": None}))
+    with pytest.raises(DeterrenceError, match=r"--delta on the command line"):
+        one_shot_deviation(load_game("prisoners_dilemma"), ["tft", "tft"], delta=sympy.Symbol("delta"))
