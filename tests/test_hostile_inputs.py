@@ -456,3 +456,25 @@ def test_missing_values_name_the_cli_option_and_symbolic_delta_names_delta():
         solve(NormalFormGame.from_arrays([[k]], [[0]], parameters={"k": None}))
     with pytest.raises(DeterrenceError, match=r"--delta on the command line"):
         one_shot_deviation(load_game("prisoners_dilemma"), ["tft", "tft"], delta=sympy.Symbol("delta"))
+
+
+def test_trees_built_in_python_deeper_than_the_limit_are_refused_before_recursing():
+    from deterrence import GameTree, decision, terminal
+    from deterrence.core.tree import MAX_DEPTH
+
+    def chain(depth):
+        node = terminal([1, 1])
+        for i in range(depth):
+            node = decision("AB"[i % 2], {"stop": terminal([i, -i]), "go": node})
+        return GameTree(node, players=["A", "B"])
+    with pytest.raises(TooLargeError, match=f"deeper than {MAX_DEPTH} levels"):
+        chain(900)
+    # just under the limit the tree solves, as backward induction done here in a loop says
+    depth = MAX_DEPTH - 10
+    value = (1, 1)
+    for i in range(depth):            # node i (0 = deepest) is moved by A when i is even
+        mover = i % 2
+        if (i, -i)[mover] > value[mover]:
+            value = (i, -i)
+    (spe,) = solve(chain(depth)).equilibria
+    assert spe.payoffs == value
