@@ -151,7 +151,7 @@ def test_repeated_json_with_long_exact_war_risk(tmp_path):
 
 
 # -- 2./3. repeated games: bad specs refused, sizes guarded before the work -------------
-from deterrence import analyse_repeated, strategy  # noqa: E402
+from deterrence import analyse_repeated  # noqa: E402
 from deterrence.core.repeated import Noise  # noqa: E402
 
 
