@@ -94,11 +94,13 @@ def _symbolic_parts(stage, parameter_key, strategies, noise_key, within):
 
 
 def regime_map(x, y=None, *, method="symbolic", executor=None, max_workers=None, progress=None,
-               **values):
+               max_points=None, **values):
     """Regime and war-risk map of the US–Iran model over one or two parameters.
 
     ``x`` and ``y`` are ``(name, values)`` pairs; names are ``"delta"`` or the
     stage game's parameters. Other ``values`` fix parameters for the whole map.
+    Grids over ``max_points`` points (default
+    :data:`deterrence.analysis.sweep.MAX_POINTS`) are refused before any work.
     Returns a :class:`deterrence.analysis.sweep.Sweep` with ``values["regime"]`` (codes
     into :data:`REGIMES`) and ``values["war_risk"]``; ``deterrence.plot.sweep_map`` draws it.
 
@@ -106,7 +108,12 @@ def regime_map(x, y=None, *, method="symbolic", executor=None, max_workers=None,
     >>> m.values["regime"].tolist()
     [[2.0, 1.0], [2.0, 0.0], [2.0, 0.0]]
     """
-    axes = dict([x] + ([y] if y is not None else []))
+    from deterrence.analysis.sweep import check_grid_size
+    axes = check_grid_size(dict([x] + ([y] if y is not None else [])), max_points)
+    if "delta" in axes:                  # the one rule for delta, before any work (any method)
+        from deterrence.core.repeated import check_delta
+        for value in axes["delta"]:
+            check_delta(value.item() if hasattr(value, "item") else value)
     if method == "solve":
         from deterrence.analysis.sweep import sweep
         from functools import partial
@@ -114,7 +121,8 @@ def regime_map(x, y=None, *, method="symbolic", executor=None, max_workers=None,
         if "delta" not in axes:
             from deterrence.models.us_iran import us_iran_model
             func = partial(regime_at, us_iran_model().delta, **values)
-        out = sweep(func, axes, executor=executor, max_workers=max_workers, progress=progress)
+        out = sweep(func, axes, executor=executor, max_workers=max_workers, progress=progress,
+                    max_points=max_points)
         return out
     if method != "symbolic":
         from deterrence.errors import GameError

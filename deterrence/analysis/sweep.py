@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import inspect
+import itertools
+import math
 import os
 from dataclasses import dataclass, field
 
@@ -102,8 +104,38 @@ def _call_chunk(func, points, seeds):
     return out
 
 
+#: the most grid points a sweep or a vectorised map evaluates unless ``max_points`` is given
+MAX_POINTS = 1_000_000
+
+
+def check_grid_size(axes: dict, max_points=None, option="max_points") -> dict:
+    """Refuse a grid of more than ``max_points`` points (default :data:`MAX_POINTS`) from the
+    lengths of its axes, before any grid is built; returns the axes (sized ones as given).
+
+    >>> check_grid_size({"a": range(10**4), "b": range(10**4)})
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.TooLargeError: a grid of 10000 x 10000 = 100,000,000 points, over the limit of 1,000,000; pass max_points=100000000 to try anyway
+    """
+    from deterrence.errors import GameError, TooLargeError
+    if not isinstance(axes, dict) or not axes:
+        raise GameError(f"axes must be a non-empty dict of name -> values, got {type(axes).__name__}")
+    limit = MAX_POINTS if max_points is None else max_points
+    sized = {}
+    for name, values in axes.items():
+        if not hasattr(values, "__len__"):
+            values = list(itertools.islice(iter(values), limit + 1))
+        sized[name] = values
+    lengths = [len(v) for v in sized.values()]
+    points = math.prod(lengths)
+    if points > limit:
+        raise TooLargeError(f"a grid of {' x '.join(str(n) for n in lengths)} = {points:,} points, over "
+                            f"the limit of {limit:,}; pass {option}={points} to try anyway")
+    return sized
+
+
 def sweep(func, axes: dict, *, executor=None, max_workers=None, seed=None, progress=None,
-          chunksize=None, _previous: Sweep | None = None) -> Sweep:
+          chunksize=None, _previous: Sweep | None = None, max_points: int | None = None) -> Sweep:
     """Evaluate ``func(**point)`` at every grid point; it returns a number or a dict of numbers.
 
     ``func`` must be picklable (a module-level function) for process and Dask
@@ -115,7 +147,8 @@ def sweep(func, axes: dict, *, executor=None, max_workers=None, seed=None, progr
     >>> s.values["value"].tolist()
     [[1.0, 1.0], [4.0, 8.0], [9.0, 27.0]]
     """
-    axes = {name: np.asarray(list(values)) for name, values in axes.items()}
+    axes = {name: np.asarray(list(values)) for name, values in
+            check_grid_size(axes, max_points, "max_points").items()}
     shape = tuple(len(v) for v in axes.values())
     takes_seed = "seed" in inspect.signature(func).parameters if callable(func) else False
     seeds = (np.random.SeedSequence(seed).spawn(int(np.prod(shape))) if takes_seed else None)
@@ -190,7 +223,8 @@ def sweep(func, axes: dict, *, executor=None, max_workers=None, seed=None, progr
     return Sweep(axes=axes, values=values, failures=tuple(failures), interrupted=interrupted, seed=seed)
 
 
-def vectorised_map(expressions: dict, axes: dict, constants: dict | None = None) -> Sweep:
+def vectorised_map(expressions: dict, axes: dict, constants: dict | None = None, *,
+                   max_points: int | None = None) -> Sweep:
     """Evaluate sympy expressions (or boolean conditions) on a whole grid at once.
 
     ``expressions`` maps an output name to a sympy expression over the axis
@@ -204,7 +238,7 @@ def vectorised_map(expressions: dict, axes: dict, constants: dict | None = None)
     """
     import sympy
     from deterrence.core.symbolic import as_sympy, parameter_symbol
-    axes = {name: np.asarray(list(values), dtype=float) for name, values in axes.items()}
+    axes = {name: np.asarray(list(values), dtype=float) for name, values in check_grid_size(axes, max_points).items()}
     grids = np.meshgrid(*axes.values(), indexing="ij")
     constants = dict(constants or {})
     names = list(axes) + list(constants)

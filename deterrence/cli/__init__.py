@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import re
 import sys
 
 #: subcommand -> (module, one-line help); modules are imported only when needed.
@@ -23,6 +24,9 @@ SUBCOMMANDS = {
 }
 
 EXIT_OK, EXIT_USAGE = 0, 2
+#: ``solve`` on a tree explains which threats are credible when the tree has at most this
+#: many nodes, or when ``--threats`` asks (the analysis grows about as nodes^3.8)
+THREAT_NODES = 200
 
 
 class _Parser(argparse.ArgumentParser):
@@ -57,6 +61,11 @@ def build_parser(with_subcommand: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                    help="give a parameter a value (repeatable)")
+    p.add_argument("--limit", type=int, default=None, metavar="N",
+                   help="raise the size limit of the equilibrium enumeration (methods enumerate, tree_nash)")
+    p.add_argument("--threats", action="store_true",
+                   help=f"trees: which threats are credible, also for trees of more than "
+                        f"{THREAT_NODES} nodes (smaller trees get it anyway; the cost grows fast)")
 
     p = sub.add_parser("show", help="print a game: payoffs, parameters, description")
     p.add_argument("game", metavar="GAME")
@@ -102,14 +111,25 @@ def _apply_parameters(game, values):
 def _cmd_solve(args) -> int:
     from deterrence.io import load_game
     from deterrence.solvers import solve
+    from deterrence.core.numbers import format_exact
     game = _apply_parameters(load_game(args.game), _parse_sets(args.set))
-    result = solve(game, args.method)    # the result notes the parameter values it was solved at
-    threats = _credibility(game, result)
+    options = {} if args.limit is None else {"limit": args.limit}
+    result = solve(game, args.method, **options)    # the result notes the parameter values it was solved at
+    threats = skipped = None
+    if _wants_credibility(game, result):
+        nodes = len(game.paths())
+        if nodes <= THREAT_NODES or args.threats:
+            threats = _credibility(game, result)
+        else:
+            skipped = (f"which threats are credible: not analysed for a tree of {nodes} nodes "
+                       f"(over {THREAT_NODES}; the cost grows fast); add --threats to run it")
     if args.json:
         out = result.to_json()
+        if skipped:
+            out["credibility_note"] = skipped
         if threats is not None:
             out["credibility"] = [
-                {"profile": list(e.profile), "payoffs": [str(v) for v in e.payoffs],
+                {"profile": list(e.profile), "payoffs": [format_exact(v) for v in e.payoffs],
                  "subgame_perfect": e.subgame_perfect,
                  "threats": [{"node": t.node, "player": t.player, "planned": t.planned, "better": t.better,
                               "gain": str(t.gain)} for t in e.threats]} for e in threats]
@@ -124,14 +144,20 @@ def _cmd_solve(args) -> int:
                   f"{'um' if len(threats) == 1 else 'a'} of the reduced normal form, {good} subgame perfect:")
             for e in threats:
                 print(f"  {e.describe()}")
+        if skipped:
+            print(skipped[0].upper() + skipped[1:])
     return EXIT_OK
+
+
+def _wants_credibility(game, result) -> bool:
+    from deterrence.core.tree import GameTree
+    return isinstance(game, GameTree) and result.method == "subgame_perfect"
 
 
 def _credibility(game, result):
     """For game trees solved for subgame perfection: each pure Nash equilibrium of the
     reduced normal form, and the threats in it that would not be carried out."""
-    from deterrence.core.tree import GameTree
-    if not isinstance(game, GameTree) or result.method != "subgame_perfect":
+    if not _wants_credibility(game, result):
         return None
     from deterrence.solvers.tree.threats import noncredible_threats
     return noncredible_threats(game)
@@ -196,6 +222,48 @@ def main(argv=None) -> int:
     """
     from deterrence.errors import DeterrenceError
     argv = list(sys.argv[1:] if argv is None else argv)
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _EscapingWriter(stdout), _EscapingWriter(stderr)
+    try:
+        return _main(argv, DeterrenceError)
+    finally:
+        sys.stdout, sys.stderr = stdout, stderr
+
+
+def terminal_safe(text: str) -> str:
+    r"""``text`` with control characters (other than newline and tab) and bidirectional
+    overrides written as escapes, so that a title or label from a file cannot move the
+    cursor, clear the screen or reorder the line.
+
+    >>> print(terminal_safe("war\x1b[2J\u202e!\tok"))
+    war\x1b[2J\u202e!	ok
+    """
+    return "".join(_escape(ch) for ch in text) if _UNSAFE.search(text) else text
+
+
+def _escape(ch):
+    if not _UNSAFE.match(ch):
+        return ch
+    return f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"
+
+
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+class _EscapingWriter:
+    """A stream that passes text through :func:`terminal_safe` (JSON escapes them already)."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text):
+        return self._stream.write(terminal_safe(text))
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+def _main(argv, DeterrenceError) -> int:
     try:
         first = next((a for a in argv if not a.startswith("-")), None)
         parser = build_parser(first if first in SUBCOMMANDS else None)
@@ -210,16 +278,30 @@ def main(argv=None) -> int:
         print(f"deterrence: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except DeterrenceError as exc:
-        print(f"deterrence: {exc}", file=sys.stderr)
+        # limits are raised on the command line by options, not by Python keywords
+        message = str(exc).replace("pass limit=", "pass --limit ")
+        print(f"deterrence: {message}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:          # the reader went away (`| head`): end quietly
+        _quiet_stdout()
+        return EXIT_OK
     except (OSError, UnicodeError) as exc:
         print(f"deterrence: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("deterrence: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return EXIT_OK
+
+
+def _quiet_stdout():
+    """Point stdout at /dev/null, so that the interpreter's last flush into a closed pipe
+    prints nothing (the recipe of the Python docs, "Note on SIGPIPE")."""
+    import os
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):   # no real stdout (tests capture it)
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -43,6 +43,12 @@ def add_arguments(parser) -> None:
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="give a stage-game parameter a value (repeatable)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--max-states", type=int, default=None, metavar="N",
+                        help="raise the limit on the joint states of the two automata (default 100)")
+    parser.add_argument("--max-within", type=int, default=None, metavar="T",
+                        help="raise the limit on --within (default 100000)")
+    parser.add_argument("--max-horizon", type=int, default=None, metavar="T",
+                        help="raise the limit on --horizon (default 200)")
 
 
 def _noise(text):
@@ -79,8 +85,9 @@ def _lines(path):
     try:
         p = Path(path)
         if p.suffix.lower() == ".toml" and p.exists():
+            from deterrence.io._common import read_file_bytes
             from deterrence.io.toml_format import key_lines
-            return str(p), key_lines(p.read_text(encoding="utf-8"))
+            return str(p), key_lines(read_file_bytes(p)[0].decode("utf-8"))
     except Exception:  # noqa: BLE001 - line numbers are a courtesy
         pass
     return None, None
@@ -109,7 +116,10 @@ def analyse(args):
         game = game.with_parameters(values) if game.is_symbolic else game.subs(values)
     file, lines = _lines(args.game)
     return analyse_repeated(game, args.strategies, delta=args.delta, noise=_noise(args.noise),
-                            horizon=args.horizon, within=args.within, file=file, lines=lines)
+                            horizon=args.horizon, within=args.within, file=file, lines=lines,
+                            max_states=args.max_states, max_within=args.max_within,
+                            max_horizon=args.max_horizon,
+                            _options=("--max-states", "--max-within", "--max-horizon"))
 
 
 def json_object(analysis) -> dict:

@@ -20,6 +20,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     parser.add_argument("--plot", metavar="FILE", default=None,
                         help="also save the report's figures to FILE (PNG, PDF or SVG)")
+    parser.add_argument("--force", action="store_true", help="let --plot overwrite an existing file")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="give a parameter a value (repeatable)")
 
@@ -38,6 +39,9 @@ def run(args) -> int:
     from deterrence.analysis.explain import explain, is_model
     from deterrence.core.report import render
     values = _parse_sets(args.set)
+    if args.plot:                      # before any work: a bad path is known at once
+        from deterrence.plot.report import check_figure_path
+        check_figure_path(args.plot, force=args.force)
     if args.game is None:
         from deterrence.models.us_iran_exchange_report import us_iran_exchange_model
         subject = us_iran_exchange_model(**values)

@@ -39,11 +39,14 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from deterrence.errors import GameError, GameFileError
+from deterrence.errors import GameError, GameFileError, TooLargeError
 from deterrence.core.numbers import format_exact, is_symbolic, to_exact
 from deterrence.core.random import rng
 
 WILDCARD = "*"
+#: the most states an automaton may have (a file, a strategy parameter): the analyses
+#: work on pairs of states, and refuse more than 100 joint states by default
+MAX_STATES = 10_000
 _RULE = re.compile(r"^\s*([^:]+?)\s*:\s*([^,]+?)\s*,\s*([^-]+?)\s*->\s*(\S+)\s*$")
 
 
@@ -107,6 +110,8 @@ class Automaton:
                 w["field"] = ".".join(x for x in (base_field, sub) if x) or None
             return w
 
+        if hasattr(states, "__len__") and len(states) > MAX_STATES:
+            raise TooLargeError(f"{label}: {len(states)} states, over the limit of {MAX_STATES}")
         states = tuple(str(s) for s in states)
         if not states:
             raise _err(f"{label}: needs at least one state", at("states"))

@@ -19,7 +19,7 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from deterrence.errors import GameError
-from deterrence.core.numbers import is_symbolic, to_exact
+from deterrence.core.numbers import format_exact, is_symbolic, to_exact
 
 DEFAULT_PLAYERS = ("Row", "Column")
 
@@ -333,7 +333,8 @@ class NormalFormGame:
             return self._replace(parameters=full)
         missing = sorted(k for k, v in full.items() if v is None)
         if missing:
-            raise GameError(f"parameter(s) {', '.join(missing)} have no value: pass them to subs()")
+            raise GameError(f"parameter(s) {', '.join(missing)} have no value: give them values "
+                            f"(subs(...) in Python; --set {missing[0]}=VALUE on the command line)")
         from deterrence.core.symbolic import parameter_symbol
         mapping = {parameter_symbol(k): _sympy_number(v, k) for k, v in full.items()}
         arrays = []
@@ -341,6 +342,15 @@ class NormalFormGame:
             out = np.empty(arr.shape, dtype=object)
             for idx, value in np.ndenumerate(arr):
                 out[idx] = value.xreplace(mapping) if is_symbolic(value) else value
+                if is_symbolic(value) and not getattr(out[idx], "is_Rational", True):
+                    from deterrence.core.symbolic import real_formula_problem
+                    problem = real_formula_problem(out[idx])
+                    if problem:            # 1/(a-1) at a = 1: say so, not "give values to a"
+                        at = ", ".join(f"{k} = {format_exact(v)}" for k, v in sorted(full.items())
+                                       if parameter_symbol(k) in value.free_symbols)
+                        profile = ", ".join(str(self._actions[i][j]) for i, j in enumerate(idx))
+                        raise GameError(f"the payoff of {player} at ({profile}) is {value}, which "
+                                        f"{problem} at {at}")
             arrays.append(out)
         return self._replace(payoffs=arrays, parameters=full)
 
@@ -478,9 +488,23 @@ class NormalFormGame:
             raise GameError(f"{what} needs a two-player game; this one has {self.n_players} players")
 
     def _need_numeric(self, what):
-        if self.is_symbolic:
-            raise GameError(f"{what} needs numeric payoffs; call .subs(...) or .with_defaults() "
-                            f"to give values to {', '.join(sorted(self._parameters))}")
+        """Refuse symbolic payoffs, naming what is missing: parameters without a value
+        (``--set`` on the command line), or a payoff that is not a rational number."""
+        if not self.is_symbolic:
+            return
+        free = sorted({str(s) for arr in self._payoffs for v in arr.flat if is_symbolic(v)
+                       for s in getattr(v, "free_symbols", ())})
+        if free:
+            raise GameError(f"{what} needs numeric payoffs; give values to {', '.join(free)} "
+                            "(.subs(...) or .with_defaults(); on the command line --set NAME=VALUE)")
+        for player, arr in zip(self._players, self._payoffs):
+            for idx, v in np.ndenumerate(arr):
+                if is_symbolic(v):
+                    profile = ", ".join(str(self._actions[i][j]) for i, j in enumerate(idx))
+                    raise GameError(f"{what} needs rational payoffs; the payoff of {player} at "
+                                    f"({profile}) is {v}, which is not a rational number "
+                                    "(write a fraction close to it)")
+        raise GameError(f"{what} needs numeric payoffs")
 
 
 def _check_unique(labels, what, where):

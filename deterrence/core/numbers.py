@@ -47,9 +47,10 @@ def to_exact(value, what: str = "payoff"):
         return value.numerator if value.denominator == 1 else value
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise GameError(f"{what} is {value}: payoffs must be finite numbers")
+            raise GameError(f"{what} is {value}: it must be a finite number")
         return _normal(Fraction(repr(float(value))))  # np.float64 reprs as "np.float64(...)"
     if isinstance(value, str):
+        _check_literal_size(value, what)
         try:
             return _normal(Fraction(value.strip()))
         except (ValueError, ZeroDivisionError):
@@ -69,6 +70,37 @@ def to_exact(value, what: str = "payoff"):
     raise GameError(f"{what} {value!r} of type {type(value).__name__} is not a number")
 
 
+#: the most decimal digits a number written as text may stand for (``"1e999999999"`` would
+#: stand for a billion): refused before it is built, in files, ``--set`` and the API alike
+MAX_LITERAL_DIGITS = 4000
+
+
+def _check_literal_size(text: str, what: str) -> None:
+    """Refuse number text that stands for more than :data:`MAX_LITERAL_DIGITS` digits
+    (counting a decimal exponent), before any number is built.
+
+    >>> to_exact("1e999999999", "value of W")
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.TooLargeError: value of W '1e999999999' stands for a number of about 1000000000 digits, over the limit of 4000 digits
+    """
+    import re
+    from deterrence.errors import TooLargeError
+    shown = text.strip() if len(text.strip()) <= 40 else text.strip()[:40] + "..."
+    total = 0
+    for part in text.split("/", 1):
+        found = re.fullmatch(r"\s*[+-]?([0-9_]*)\.?([0-9_]*)(?:[eE]([+-]?[0-9_]+))?\s*", part)
+        if not found:
+            return          # not a number: Fraction says so
+        digits = len(found.group(1)) + len(found.group(2))
+        exponent = found.group(3) or "0"
+        size = digits + (10**9 if len(exponent) > 9 else abs(int(exponent.replace("_", "") or 0)))
+        total = max(total, size)
+    if total > MAX_LITERAL_DIGITS:
+        raise TooLargeError(f"{what} {shown!r} stands for a number of about {total} digits, "
+                            f"over the limit of {MAX_LITERAL_DIGITS} digits")
+
+
 def _normal(q: Fraction):
     return q.numerator if q.denominator == 1 else q
 
@@ -79,12 +111,38 @@ def format_exact(value) -> str:
     Exact numbers (``int``, ``Fraction``, sympy rationals and expressions) print exactly;
     a float prints as its shortest round-trip repr.
 
+    Integers of any length print in full (Python's ``str`` stops at 4300 digits).
+
     >>> format_exact(Fraction(-5, 2)), format_exact(Fraction(4, 2)), format_exact(0.25)
     ('-5/2', '2', '0.25')
+    >>> len(format_exact(Fraction(10**5000, 3)))
+    5003
     """
     if isinstance(value, (float, np.floating)):
         return repr(float(value))
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return integer_text(int(value))
+    if isinstance(value, Fraction) or getattr(value, "is_Rational", False):
+        num, den = (value.numerator, value.denominator) if isinstance(value, Fraction) \
+            else (int(value.p), int(value.q))
+        return integer_text(num) if den == 1 else f"{integer_text(num)}/{integer_text(den)}"
     return str(value)
+
+
+def integer_text(n: int) -> str:
+    """The decimal digits of ``n``, of any length, without touching the interpreter's
+    global limit (``sys.set_int_max_str_digits``): long numbers are split in halves.
+
+    >>> integer_text(-10**5000)[:3], len(integer_text(3**20000))
+    ('-10', 9543)
+    """
+    if n < 0:
+        return "-" + integer_text(-n)
+    if n.bit_length() <= 12000:           # about 3600 digits: under the limit of 4300
+        return str(n)
+    half = int(n.bit_length() * 0.30102999566398) // 2
+    high, low = divmod(n, 10 ** half)
+    return integer_text(high) + integer_text(low).rjust(half, "0")
 
 
 def format_short(value, digits: int = 6) -> str:

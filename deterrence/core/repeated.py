@@ -67,6 +67,13 @@ class Noise:
     def __post_init__(self):
         for name in ("execution", "tremble", "perception"):
             object.__setattr__(self, name, _prob(getattr(self, name), f"noise {name}"))
+        table = self.implementation
+        if table is not None and (not isinstance(table, Mapping) or not all(
+                isinstance(a, str) and isinstance(row, Mapping) and all(isinstance(b, str) for b in row)
+                for a, row in table.items())):
+            raise GameError(f"noise implementation {table!r}: expected a table "
+                            "{intended action = {realised action = probability, ...}, ...}, "
+                            'e.g. {hold = {hold = "9/10", retaliate = "1/10"}}')
 
     @classmethod
     def from_spec(cls, spec, parameters=()) -> "Noise | None":
@@ -347,10 +354,7 @@ class RepeatedGame:
             if isinstance(horizon, bool) or not isinstance(horizon, (int, np.integer)) or horizon < 1:
                 raise GameError(f"horizon must be a whole number of rounds >= 1, got {horizon!r}")
             horizon = int(horizon)
-        if not is_symbolic(delta):
-            if delta < 0 or delta > 1 or (delta == 1 and horizon is None):
-                raise GameError(f"delta = {format_exact(delta)}: the discount factor must lie in "
-                                "[0, 1) (or [0, 1] with a finite horizon)")
+        check_delta(delta, horizon)
         noise = Noise.from_spec(noise, tuple(stage.parameters))
         if noise is not None and noise.is_zero:
             noise = None
@@ -534,6 +538,35 @@ def war_profiles(stage, war=None) -> tuple:
     return tuple(out)
 
 
+def check_delta(delta, horizon=None):
+    """**The one rule for δ**, wherever it enters (games, maps, sweeps, the CLI): ``0 <= delta < 1``
+    infinitely repeated, ``0 <= delta <= 1`` with a finite ``horizon``; symbolic δ passes.
+    Returns δ exact.
+
+    >>> check_delta(0.9), check_delta(1, horizon=3)
+    (Fraction(9, 10), 1)
+    >>> check_delta(1.5)
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.GameError: delta = 3/2: the discount factor must lie in [0, 1) (or [0, 1] with a finite horizon)
+    >>> check_delta(2, horizon=3)
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.GameError: delta = 2: with a finite horizon (3 rounds) the discount factor must lie in [0, 1]
+    """
+    if is_symbolic(delta):
+        return delta
+    delta = to_exact(delta, "delta")
+    if horizon is not None:
+        if delta < 0 or delta > 1:
+            raise GameError(f"delta = {format_exact(delta)}: with a finite horizon ({horizon} rounds) "
+                            "the discount factor must lie in [0, 1]")
+    elif delta < 0 or delta >= 1:
+        raise GameError(f"delta = {format_exact(delta)}: the discount factor must lie in "
+                        "[0, 1) (or [0, 1] with a finite horizon)")
+    return delta
+
+
 def _delta(delta, stage):
     if is_symbolic(delta):
         return delta
@@ -556,5 +589,5 @@ def delta_symbol():
     return parameter_symbol("delta")
 
 
-__all__ = ["RepeatedGame", "Noise", "RepeatedSection", "repeated_section", "read_profile",
+__all__ = ["RepeatedGame", "check_delta", "Noise", "RepeatedSection", "repeated_section", "read_profile",
            "escalation_actions", "war_profiles", "delta_symbol"]

@@ -35,8 +35,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from deterrence.errors import GameError
-from deterrence.core.automaton import Automaton
+from deterrence.errors import GameError, TooLargeError
+from deterrence.core.automaton import MAX_STATES, Automaton
 
 
 def _roles(game, player, hold=None, retaliate=None, escalate=None):
@@ -138,6 +138,9 @@ def limited_retaliation(game, player=0, k=2, **roles) -> Automaton:
     """
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
         raise GameError(f"limited_retaliation: k must be a whole number of rounds >= 1, got {k!r}")
+    if k >= MAX_STATES:
+        raise TooLargeError(f"limited_retaliation: k = {k} rounds would need {k + 1} states, over the "
+                            f"limit of {MAX_STATES} states of an automaton")
     own, opp, h, r, e, oh = _roles(game, player, **roles)
     states = ["calm"] + [f"strike{j}" for j in range(1, k + 1)]
     rules = [f"*: *, {b} -> strike1" for b in _strikes(opp, oh)]
@@ -307,6 +310,10 @@ def named_strategy(text: str, game, player: int):
     'limited_retaliation'
     """
     base, params = _parse_call(str(text))
+    fixed = sorted(set(params) & {"name", "game", "player"})
+    if fixed:
+        raise GameError(f"strategy {text!r}: {', '.join(fixed)} cannot be given here (the player "
+                        "is set by the strategy's place in the profile); parameters are e.g. k=3, g=1/4")
     return strategy(base, game, player, **params)
 
 

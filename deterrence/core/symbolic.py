@@ -156,6 +156,18 @@ class _Builder:
         self.conditions = conditions   # comparisons and boolean operators allowed
         self.sp = _sympy()
 
+    def apply(self, op, left, right):
+        """``left op right`` for + - * /."""
+        if isinstance(op, ast.Add):
+            return left + right
+        if isinstance(op, ast.Sub):
+            return left - right
+        if isinstance(op, ast.Mult):
+            return left * right
+        if right == 0:
+            self.fail("division by zero")
+        return left / right
+
     def fail(self, reason):
         raise ExpressionError(f"{self.text!r}: {reason}", **self.where)
 
@@ -186,10 +198,24 @@ class _Builder:
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
             operand = self.build(node.operand, depth + 1)
             return -operand if isinstance(node.op, ast.USub) else operand
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div)) \
+                and isinstance(node.left, ast.BinOp) and isinstance(node.left.op, (ast.Add, ast.Sub, ast.Mult, ast.Div)):
+            # a flat chain a + b + c + ... nests to the left in the syntax tree: walk it
+            # iteratively, so that its length does not count as nesting depth
+            chain = []
+            while isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div)):
+                chain.append(node)
+                node = node.left
+            value = self.build(node, depth + 1)
+            for link in reversed(chain):
+                value = self.apply(link.op, value, self.build(link.right, depth + 1))
+            return value
         if isinstance(node, ast.BinOp):
             left = self.build(node.left, depth + 1)
             right = self.build(node.right, depth + 1)
             op = node.op
+            if isinstance(op, (ast.Add, ast.Sub, ast.Mult, ast.Div)):
+                return self.apply(op, left, right)
             if isinstance(op, ast.Add):
                 return left + right
             if isinstance(op, ast.Sub):

@@ -47,7 +47,11 @@ from __future__ import annotations
 
 from typing import Mapping, Sequence
 
-from deterrence.errors import GameError
+from deterrence.errors import GameError, TooLargeError
+
+#: the deepest tree the toolkit takes: its algorithms recurse along paths (the readers of
+#: ``.efg`` and TOML trees refuse deeper files themselves, with the line)
+MAX_DEPTH = 300
 from deterrence.core.numbers import format_exact, is_symbolic, to_exact
 
 
@@ -210,6 +214,18 @@ def terminal(payoffs, label: str = "") -> Terminal:
     return Terminal(payoffs, label)
 
 
+def _check_depth(root) -> None:
+    """Refuse a tree deeper than :data:`MAX_DEPTH`, walking it without recursion."""
+    stack = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise TooLargeError(f"the tree is deeper than {MAX_DEPTH} levels, the limit of the "
+                                "toolkit's tree algorithms (they follow paths recursively)")
+        stack.extend((child, depth + 1) for child in getattr(node, "children", ()) or ()
+                     if isinstance(child, Node))
+
+
 def path_name(path) -> str:
     """The display name of a node path: ``"root"`` or ``"in/fight"``.
 
@@ -270,6 +286,7 @@ class GameTree:
         self._title, self._description = title or "", description or ""
         self._sources, self._claims, self._extra = tuple(sources), dict(claims or {}), dict(extra or {})
         self._symbolic = False
+        _check_depth(root)
         self._root = self._convert(root, ())
         self._index()
 

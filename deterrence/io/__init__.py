@@ -44,6 +44,9 @@ def write_game(game, path) -> str:
     >>> load_game(path) == load_game("chicken")
     True
     """
+    import os
+    if not isinstance(path, (str, os.PathLike)):
+        raise GameFileError(f"expected a file path, got {type(path).__name__}", file=repr(path)[:80])
     suffix = Path(path).suffix.lower()
     if suffix not in WRITERS:
         raise GameFileError(f"cannot write {suffix or 'a file without suffix'}; "
@@ -52,7 +55,13 @@ def write_game(game, path) -> str:
     from deterrence.core.tree import GameTree
     if suffix in TREE_WRITERS and isinstance(game, GameTree):
         module, function = TREE_WRITERS[suffix]
-    return getattr(importlib.import_module(module), function)(game, path)
+    folder = Path(path).parent
+    if not folder.is_dir():
+        raise GameFileError(f"cannot write: the folder {str(folder)!r} does not exist", file=str(path))
+    try:
+        return getattr(importlib.import_module(module), function)(game, path)
+    except OSError as exc:   # permissions, a full disk, a name too long
+        raise GameFileError(f"cannot write: {exc.strerror or exc}", file=str(path)) from None
 
 
 def load_game(source, **options):
@@ -61,13 +70,29 @@ def load_game(source, **options):
     >>> load_game("chicken").players
     ('Row', 'Column')
     """
+    import os
+    if isinstance(source, bytes):
+        try:
+            source = os.fsdecode(source)
+        except UnicodeDecodeError:
+            raise GameFileError("the path is not valid text", file=repr(source)[:80]) from None
+    if not isinstance(source, (str, os.PathLike)):
+        raise GameFileError(f"expected a file path or a catalogue name, got {type(source).__name__}",
+                            file=repr(source)[:80])
+    shown = str(source) if len(str(source)) <= 200 else str(source)[:200] + "..."
+    if "\0" in str(source) or not str(source).strip():
+        raise GameFileError("not a file path or a catalogue name", file=repr(shown))
     path = Path(source)
-    if not path.exists():
+    try:
+        exists = path.exists()
+    except (OSError, ValueError) as exc:   # e.g. a name longer than the system allows
+        raise GameFileError(f"cannot read: {getattr(exc, 'strerror', None) or exc}", file=shown) from None
+    if not exists:
         from deterrence.io.catalogue import find_entry
         found = find_entry(str(source))
         if found is None:
             raise GameFileError("no such file, and no catalogue game of that name "
-                                "(`deterrence list` shows the catalogue)", file=str(source))
+                                "(`deterrence list` shows the catalogue)", file=shown)
         path = found
     if path.is_dir():
         raise GameFileError("is a folder, not a game file", file=str(source))

@@ -245,20 +245,54 @@ def _type_name(value) -> str:
             int: "an integer", float: "a number"}.get(type(value), type(value).__name__)
 
 
-def read_file_bytes(path) -> tuple:
+def read_file_bytes(path, *, limit: int | None = None, what: str = "game file") -> tuple:
     """``(raw bytes, file name)`` of a game file; an unreadable file is a GameFileError.
+
+    The one place files are read: the path is checked with ``stat`` first, so only a
+    regular file of at most ``limit`` bytes (default :data:`MAX_FILE_BYTES`) is opened;
+    FIFOs, devices, folders and oversized files are refused without reading a byte.
 
     >>> read_file_bytes("/no/such/file.toml")
     Traceback (most recent call last):
     ...
     deterrence.errors.GameFileError: /no/such/file.toml: cannot read: No such file or directory
+    >>> read_file_bytes("/dev/zero")
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.GameFileError: /dev/zero: not a regular file (a device); give the path of a game file
     """
-    from pathlib import Path
-    file = str(path)
+    import os
+    import stat
+    limit = MAX_FILE_BYTES if limit is None else limit
     try:
-        return Path(path).read_bytes(), file
+        file = os.fsdecode(path) if isinstance(path, (str, bytes, os.PathLike)) else None
+    except (TypeError, UnicodeDecodeError):
+        file = None
+    if file is None or "\0" in file:
+        raise GameFileError(f"expected the path of a {what} (text), got {type(path).__name__}",
+                            file=repr(path)[:80])
+    shown = file if len(file) <= 200 else file[:200] + "..."
+    try:
+        info = os.stat(file)
+    except (OSError, ValueError) as exc:
+        raise GameFileError(f"cannot read: {getattr(exc, 'strerror', None) or exc}", file=shown) from None
+    if not stat.S_ISREG(info.st_mode):
+        kind = ("a folder" if stat.S_ISDIR(info.st_mode) else
+                "a pipe (FIFO)" if stat.S_ISFIFO(info.st_mode) else
+                "a device" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode) else
+                "a socket" if stat.S_ISSOCK(info.st_mode) else "not a file")
+        raise GameFileError(f"not a regular file ({kind}); give the path of a {what}", file=shown)
+    if info.st_size > limit:
+        raise GameFileError(f"file of {info.st_size} bytes is larger than the limit of "
+                            f"{limit} for a {what}", file=shown)
+    try:
+        with open(file, "rb") as handle:
+            raw = handle.read(limit + 1)    # the file may grow between stat and read
     except OSError as exc:
-        raise GameFileError(f"cannot read: {exc.strerror or exc}", file=file) from None
+        raise GameFileError(f"cannot read: {exc.strerror or exc}", file=shown) from None
+    if len(raw) > limit:
+        raise GameFileError(f"file is larger than the limit of {limit} bytes for a {what}", file=shown)
+    return raw, file
 
 
 def parse_toml_text(text: str, file) -> dict:
@@ -283,7 +317,9 @@ def parse_toml_text(text: str, file) -> dict:
         raise GameFileError("not valid TOML: nested too deeply", file=file) from None
     except ValueError as exc:  # an integer of over 4300 digits: tomllib gives no line
         found = re.search(r"[0-9_]{4300,}", text)
-        raise GameFileError(f"not valid TOML: {exc}", file=file,
+        reason = (f"an integer of {found.end() - found.start()} digits, over the limit of 4300 digits"
+                  if found else str(exc))
+        raise GameFileError(f"not valid TOML: {reason}", file=file,
                             line=text.count("\n", 0, found.start()) + 1 if found else None) from None
 
 

@@ -40,7 +40,7 @@ def find_entry(name: str):
     ('chicken.toml', None)
     """
     folder = catalogue_dir()
-    if "/" in name or "\\" in name:
+    if "/" in name or "\\" in name or "\0" in name or len(name) > 200:
         return None
     for suffix in ("",) + SUFFIXES:
         path = folder / (name + suffix)

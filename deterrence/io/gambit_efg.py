@@ -166,7 +166,7 @@ class _Parser:
 
     def node(self, players, depth=0, path=()):
         n = len(players)
-        if depth > 500:
+        if depth > 300:
             self.fail("tree nested too deeply")
         tok = self.take("word", "a node (p, c or t)")
         kind = tok[1]

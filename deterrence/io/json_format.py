@@ -96,6 +96,12 @@ def parse_json_game(text, *, file="<string>"):
     except (RecursionError, MemoryError):
         raise GameFileError("not valid JSON: nested too deeply", file=file) from None
     except ValueError as exc:  # NaN/Infinity, or an integer of over 4300 digits
+        import re
+        found = re.search(r"-?[0-9]{4300,}", text)
+        if found:
+            raise GameFileError(f"not valid JSON: an integer of {found.end() - found.start()} digits, "
+                                "over the limit of 4300 digits", file=file,
+                                line=text.count("\n", 0, found.start()) + 1) from None
         raise GameFileError(f"not valid JSON: {exc}", file=file) from None
     return game_from_json(obj, file=file)
 

@@ -30,7 +30,7 @@ from pathlib import Path
 from deterrence.core.normal_form import NormalFormGame
 from deterrence.core.numbers import is_symbolic
 from deterrence.errors import GameError, GameFileError
-from deterrence.io._common import (decode_text, parse_toml_text, _type_name, check_label, check_parameter_name,
+from deterrence.io._common import (decode_text, parse_toml_text, read_file_bytes, _type_name, check_label, check_parameter_name,
                       format_formula, payoff_value)
 from deterrence.io.toml_reader import (TomlReader, header_lines, key_lines, toml_key, toml_long_string, toml_number,
                                        toml_string, toml_value)
@@ -48,11 +48,7 @@ def read_toml(path):
     >>> read_toml(catalogue_dir() / "chicken.toml").actions[0]
     ('swerve', 'straight')
     """
-    file = str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise GameFileError(f"cannot read: {exc.strerror or exc}", file=file) from None
+    raw, file = read_file_bytes(path)
     return _load(decode_text(raw, file), file, tree_source=path)
 
 

@@ -118,6 +118,39 @@ def save_report_figures(subject, report, path, analysis=None) -> None:
     """
     import matplotlib
     matplotlib.use("Agg")
+    check_figure_path(path, force=True)
+    # labels come from game files: draw "$x^{$" or "\\alpha" as written, never as TeX
+    with matplotlib.rc_context({"text.usetex": False, "text.parse_math": False}):
+        _save_report_figures(subject, path, analysis)
+
+
+#: the figure formats ``deterrence report --plot`` writes, by file suffix
+FIGURE_SUFFIXES = (".png", ".pdf", ".svg")
+
+
+def check_figure_path(path, *, force=False) -> None:
+    """Refuse, before any work, a figure path with an unknown suffix, in a missing folder,
+    or naming a file that exists (unless ``force``).
+
+    >>> check_figure_path("out.txt")
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.GameError: --plot out.txt: unknown figure format '.txt'; use a file ending in .png, .pdf or .svg
+    """
+    from pathlib import Path
+    from deterrence.errors import GameError
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix not in FIGURE_SUFFIXES:
+        what = f"unknown figure format {suffix!r}" if suffix else "no figure format (no suffix)"
+        raise GameError(f"--plot {path}: {what}; use a file ending in .png, .pdf or .svg")
+    if not p.parent.is_dir():
+        raise GameError(f"--plot {path}: the folder {str(p.parent)!r} does not exist")
+    if p.exists() and not force:
+        raise GameError(f"--plot {path}: the file exists; add --force to overwrite it")
+
+
+def _save_report_figures(subject, path, analysis):
     from deterrence.core.normal_form import NormalFormGame
     from deterrence.models.us_iran import USIranModel
     from deterrence.models.us_iran_exchange_report import USIranExchange

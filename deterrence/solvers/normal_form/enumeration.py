@@ -69,6 +69,8 @@ DEFAULT_LIMIT = 10**9
 #: pass, 16x16 (1,961,256; 27 s) and larger (minutes) are refused unless an
 #: explicit ``limit=`` is given.
 DEFAULT_EXACT_LIMIT = 10**6
+#: most actions a player may have when no ``limit`` is given (a 1 x 20,000 game ran out of memory)
+MAX_ACTIONS = 1000
 _TOL = 1e-11   # relative near-tie test; ~1e-15 rounding after a few dozen pivots
 #: Relative near-tie test of the compiled search's ratio tests (near-ties are then
 #: decided exactly, so this may be generous).
@@ -123,6 +125,12 @@ def all_equilibria(game, *, limit: int | None = None) -> SolveResult:
     if isinstance(limit, bool) or not isinstance(limit, (int, np.integer)) or limit < 1:
         raise GameError(f"limit must be a positive integer, got {limit!r}")
     m, n = game.shape
+    if not explicit and max(m, n) > MAX_ACTIONS:
+        raise TooLargeError(
+            f"this {m}x{n} game has {max(m, n)} actions for one player, over the default limit of "
+            f"{MAX_ACTIONS} actions a player for the enumeration (each vertex is a system of "
+            f"{m + n} equations); pass limit={vertex_bound(m, m + n) + vertex_bound(n, m + n)} "
+            "(any explicit limit lifts this one) to try anyway")
     estimate = vertex_bound(m, m + n) + vertex_bound(n, m + n)
     if estimate > limit:
         raise TooLargeError(
@@ -340,8 +348,32 @@ def _exact_leaving(M, nonbasic, enter):
 def _float_polytopes(A, B, limit):
     """The label masks of the vertices of P and of Q by the float search; ``None`` for a
     polytope that is not visibly simple (degenerate)."""
-    return (_float_vertices(np.array(B, dtype=float).T, limit),
-            _float_vertices(np.array(A, dtype=float), limit))
+    P, Q = _scaled_float(B), _scaled_float(A)
+    return (None if P is None else _float_vertices(P.T, limit),
+            None if Q is None else _float_vertices(Q, limit))
+
+
+#: the largest integer payoff (in bits) the float search takes as it is; above it the
+#: matrix is divided by a power of two (the same polytope up to scale: same label masks)
+FLOAT_BITS = 1000
+
+
+def _scaled_float(M):
+    """The positive integer matrix ``M`` as float64, divided by a power of two when its
+    entries are beyond the float range; ``None`` when scaling would make an entry
+    subnormal (then the exact search takes the polytope).
+
+    >>> _scaled_float([[2**2100, 1]]) is None, _scaled_float([[2**1100, 2**1000]]).tolist()
+    (True, [[5.357543035931337e+300, 4.226356249085322e+270]])
+    """
+    bits = max(int(v).bit_length() for row in M for v in row)
+    if bits <= FLOAT_BITS:
+        return np.array(M, dtype=float)
+    shift = bits - FLOAT_BITS
+    low = min(int(v).bit_length() for row in M for v in row)
+    if low - shift < -1000:          # an entry would lose its precision (subnormal)
+        return None
+    return np.array([[int(v) / (1 << shift) for v in row] for row in M], dtype=float)
 
 
 def _pairs_of_simple_polytopes(A, B, LP, LQ):

@@ -42,7 +42,8 @@ def to_mode(x, mode):
         sp = _sp()
         if isinstance(x, Fraction):
             return sp.Rational(x.numerator, x.denominator)
-        return sp.sympify(x)
+        from deterrence.core.symbolic import as_sympy
+        return as_sympy(x)
     if isinstance(x, Fraction) and x.denominator == 1:
         return x.numerator
     return x
@@ -319,8 +320,9 @@ def solve_linear(M, b, mode):
     if mode == "symbolic":
         sp = _sp()
         from sympy.polys.matrices import DomainMatrix
-        A = DomainMatrix.from_list_sympy(n, n, [[sp.sympify(M[i][j]) for j in range(n)] for i in range(n)])
-        B = DomainMatrix.from_list_sympy(n, 1, [[sp.sympify(b[i])] for i in range(n)])
+        from deterrence.core.symbolic import as_sympy
+        A = DomainMatrix.from_list_sympy(n, n, [[as_sympy(M[i][j]) for j in range(n)] for i in range(n)])
+        B = DomainMatrix.from_list_sympy(n, 1, [[as_sympy(b[i])] for i in range(n)])
         A, B = A.unify(B)
         A, B = A.to_field(), B.to_field()
         sol = A.lu_solve(B).to_Matrix()

@@ -26,7 +26,47 @@ from dataclasses import dataclass
 
 from deterrence.core.numbers import format_exact
 from deterrence.core.repeated import RepeatedGame
-from deterrence.errors import GameError
+from deterrence.errors import GameError, TooLargeError
+
+#: default limits of :func:`analyse_repeated`, each raised by its option: the joint states
+#: of the two automata (the exact checks solve systems of that size, for every deviation:
+#: 100 take about 10 s), the rounds of the war risk (exact numbers grow with them), the
+#: horizon of a finite game (backward induction over every round)
+MAX_JOINT_STATES = 100
+MAX_WITHIN = 100_000
+MAX_HORIZON = 200
+
+
+def check_analysis_size(game, *, within=0, max_states=None, max_within=None, max_horizon=None,
+                        options=("max_states", "max_within", "max_horizon")) -> None:
+    """Refuse, before any work, an analysis over the limits (``TooLargeError`` naming the
+    size, the limit and the option that raises it; ``options`` names the options as the
+    caller calls them, e.g. the CLI's ``--max-states``).
+
+    >>> from deterrence import load_game
+    >>> g = RepeatedGame.from_game(load_game("us_iran_stage"), strategies="limited_retaliation(k=60), tft")
+    >>> check_analysis_size(g)
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.TooLargeError: the two automata have 61 x 2 = 122 joint states, over the limit of 100 ...
+    """
+    limit = MAX_JOINT_STATES if max_states is None else max_states
+    if game.strategies is not None:
+        a, b = (len(x.states) for x in game.strategies)
+        if a * b > limit:
+            raise TooLargeError(f"the two automata have {a} x {b} = {a * b} joint states, over the "
+                                f"limit of {limit} for the exact analysis (the cost grows about as "
+                                f"the cube); pass {options[0]}={a * b} (or larger) to try anyway")
+    limit = MAX_WITHIN if max_within is None else max_within
+    if within > limit:
+        raise TooLargeError(f"a war risk within {within} rounds is over the limit of {limit} rounds "
+                            f"(its exact probabilities grow with the rounds); pass "
+                            f"{options[1]}={within} (or larger) to try anyway")
+    limit = MAX_HORIZON if max_horizon is None else max_horizon
+    if game.horizon is not None and game.horizon > limit:
+        raise TooLargeError(f"a horizon of {game.horizon} rounds is over the limit of {limit} for "
+                            f"backward induction; pass {options[2]}={game.horizon} (or larger) "
+                            "to try anyway")
 
 
 @dataclass(frozen=True)
@@ -122,7 +162,8 @@ class RepeatedAnalysis:
 
 
 def analyse_repeated(game, profile=None, *, delta=None, noise=None, horizon=None, within: int = 100,
-                     critical: bool = True, file=None, lines=None) -> RepeatedAnalysis:
+                     critical: bool = True, file=None, lines=None, max_states=None, max_within=None,
+                     max_horizon=None, _options=("max_states", "max_within", "max_horizon")) -> RepeatedAnalysis:
     """Analyse a profile in a repeated game, once (module docstring).
 
     ``game``: a :class:`~deterrence.core.repeated.RepeatedGame` or a stage game
@@ -130,6 +171,9 @@ def analyse_repeated(game, profile=None, *, delta=None, noise=None, horizon=None
     at the parameter values); the other arguments override the game's (or its
     file's) values. ``critical=False`` skips δ* (maps, sweeps). ``file`` and
     ``lines`` (key paths to line numbers) let errors in the file's automata name their line.
+    ``max_states``, ``max_within``, ``max_horizon`` raise the limits checked before any
+    work (:func:`check_analysis_size`; defaults :data:`MAX_JOINT_STATES`,
+    :data:`MAX_WITHIN`, :data:`MAX_HORIZON`).
 
     >>> from deterrence import load_game
     >>> a = analyse_repeated(load_game("us_iran_stage"), within=10)
@@ -145,6 +189,8 @@ def analyse_repeated(game, profile=None, *, delta=None, noise=None, horizon=None
                                 strategies=profile, file=file, lines=lines)
     if rg.strategies is None:
         raise GameError("no strategy profile: give strategies (or profile = [...] in [repeated])")
+    check_analysis_size(rg, within=within, max_states=max_states, max_within=max_within,
+                        max_horizon=max_horizon, options=_options)
     numeric = rg.with_defaults()
     if numeric.horizon is not None:
         from deterrence.solvers.repeated.finite_horizon import finite_one_shot_deviation
@@ -168,4 +214,4 @@ def analyse_repeated(game, profile=None, *, delta=None, noise=None, horizon=None
                             noisy_check=noisy, noise=chain, within=within)
 
 
-__all__ = ["RepeatedAnalysis", "analyse_repeated"]
+__all__ = ["RepeatedAnalysis", "analyse_repeated", "check_analysis_size"]

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from deterrence.core.repeated import RepeatedGame, delta_symbol
+from deterrence.core.symbolic import as_sympy
 from deterrence.errors import GameError
 from deterrence.solvers.repeated.one_shot_deviation import Deviation, deviation_gains
 
@@ -56,6 +57,7 @@ class DeltaConditions:
         (True, False)
         """
         import sympy
+
         from deterrence.core.numbers import to_exact
         v = to_exact(delta, "delta")
         return bool(self.delta_set.contains(sympy.Rational(v.numerator, v.denominator)
@@ -70,6 +72,7 @@ class DeltaConditions:
 def _fmt(x):
     """δ* for JSON: exact; an algebraic number also with 12 digits."""
     import sympy
+
     from deterrence.core.numbers import format_exact
     if isinstance(x, sympy.Rational) or not hasattr(x, "evalf"):
         return format_exact(x)
@@ -103,14 +106,14 @@ def critical_delta(game, profile=None, *, noise=None, states="histories",
     missing = sorted(k for k, v in values.items() if v is None)
     if game.is_symbolic and missing:
         raise GameError(f"parameter(s) {', '.join(missing)} have no value: pass parameters=")
-    from deterrence.core.symbolic import parameter_symbol
     from deterrence.core.numbers import to_exact
+    from deterrence.core.symbolic import parameter_symbol
     mapping = {parameter_symbol(k): sympy.Rational(str(to_exact(v, k))) for k, v in values.items()
                if v is not None}
     numeric, every = [], []
     seen = set()
     for c in conds:
-        g = sympy.sympify(c.gain).xreplace(mapping)
+        g = as_sympy(c.gain).xreplace(mapping)
         extra = g.free_symbols - {d}
         if extra:
             raise GameError(f"condition at {c.states} for {c.player} depends on "
@@ -270,7 +273,7 @@ def _symbolic_root(conds, d, mapping, critical):
     found = []
     seen = set()
     for c in conds:
-        gain = sympy.sympify(c.gain)
+        gain = as_sympy(c.gain)
         if gain in seen:            # symmetric states give the same condition many times
             continue
         seen.add(gain)

@@ -147,7 +147,9 @@ def one_shot_deviation(game, profile=None, *, delta=None, noise=None, states="hi
     if mode == "symbolic":
         from deterrence.core.numbers import is_symbolic
         if is_symbolic(rg.delta):
-            raise GameError("delta is symbolic: use critical_delta() for the conditions on delta")
+            raise GameError(f"delta = {rg.delta} is a formula, not a number: give the discount factor "
+                            "a value (e.g. 9/10; --delta on the command line); for the conditions on "
+                            "delta use critical_delta() (the critical delta of `deterrence repeated`)")
         rg = rg.with_strategies(None).with_defaults()
         automata = tuple(a.subs(rg.stage.parameters) for a in automata)
         mode = _product.mode_of(rg, automata, float)

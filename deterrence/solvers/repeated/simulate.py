@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from deterrence.core.random import rng as make_rng
-from deterrence.errors import GameError
+from deterrence.errors import GameError, TooLargeError
 from deterrence.solvers.repeated import _product
 from deterrence.core.repeated import war_profiles
 
@@ -189,8 +189,14 @@ def _setup(game, profile, delta, noise):
     return rg, automata, d
 
 
+#: default limits of :func:`simulate` (``max_rounds=`` raises both): simulated rounds
+#: (matches x turns), and matches (arrays hold one entry a match)
+MAX_ROUNDS = 10**9
+MAX_MATCHES = 10**7
+
+
 def simulate(game, profile=None, *, matches: int = 10_000, turns: int = 200, delta=None, noise=None,
-             seed=None, war=None, chunk: int = 64) -> SimulationResult:
+             seed=None, war=None, chunk: int = 64, max_rounds: int | None = None) -> SimulationResult:
     """Monte Carlo of ``matches`` independent noisy matches of ``turns`` rounds.
 
     Each match's payoff is ``sum_{t<turns} delta**t u_t / sum_{t<turns} delta**t``
@@ -206,6 +212,14 @@ def simulate(game, profile=None, *, matches: int = 10_000, turns: int = 200, del
     for name, v in (("matches", matches), ("turns", turns), ("chunk", chunk)):
         if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
             raise GameError(f"{name} must be a whole number >= 1, got {v!r}")
+    limit = MAX_ROUNDS if max_rounds is None else max_rounds
+    if matches * turns > limit:
+        raise TooLargeError(f"{matches} matches of {turns} turns are {matches * turns:,} simulated rounds, "
+                            f"over the limit of {limit:,}; pass max_rounds={matches * turns} to try anyway")
+    if max_rounds is None and matches > MAX_MATCHES:
+        raise TooLargeError(f"{matches:,} matches need arrays of {matches:,} entries (several GB), over "
+                            f"the limit of {MAX_MATCHES:,} matches; pass max_rounds={matches * turns} "
+                            "to try anyway")
     rg, automata, d = _setup(game, profile, delta, noise)
     chain = _product.Chain(rg, automata, "float")
     compiled = CompiledMatch(chain, war)

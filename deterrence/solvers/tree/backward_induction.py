@@ -34,13 +34,20 @@ import itertools
 from fractions import Fraction
 
 from deterrence.core.numbers import to_exact
+from deterrence.core.symbolic import as_sympy
 from deterrence.core.tree import Chance, Decision, GameTree, Terminal, path_name
 from deterrence.errors import GameError, TooLargeError
 from deterrence.solvers.result import SolveResult, TreeEquilibrium
-from deterrence.solvers.tree.reduced_normal_form import expected_payoffs, reduced_normal_form
+from deterrence.solvers.tree.reduced_normal_form import (
+    expected_payoffs,
+    reduced_normal_form,
+)
 
 #: largest number of equilibria kept (combinations multiply quickly).
 MAX_EQUILIBRIA = 100_000
+#: largest number of move probabilities the tied moves of one node may produce (each tied
+#: move is an equilibrium listing every move of the node: t ties of n moves make t * n)
+MAX_TIE_ENTRIES = 1_000_000
 
 #: the result type of every solver (kept under its old name for old imports)
 TreeSolveResult = SolveResult
@@ -144,6 +151,13 @@ class _Solver:
             elif simple:
                 i = self.tree.player_index(node.player)
                 best = max(values[x + (m,)][i] for m in node.labels)
+                tied = sum(1 for m in node.labels if values[x + (m,)][i] == best)
+                if (len(results) + tied) * len(node.labels) > MAX_TIE_ENTRIES:
+                    raise TooLargeError(
+                        f"{tied} tied best moves (of {len(node.labels)}) at node {path_name(x)} give "
+                        f"{tied} subgame-perfect equilibria of {len(node.labels)} move probabilities "
+                        f"each, over the limit of {MAX_TIE_ENTRIES:,} (break the ties, or solve a "
+                        "smaller tree)")
                 key = (node.player, self.tree.infoset_of(x).name)
                 for m in node.labels:
                     if values[x + (m,)][i] == best:
@@ -318,7 +332,7 @@ def symbolic_regimes(tree: GameTree, at=()) -> list:
             i = tree.player_index(node.player)
             for k, (m, _) in enumerate(kids):
                 mine = combo[k][2][i]
-                c = sympy.And(cond, *((sympy.sympify(mine) - sympy.sympify(combo[j][2][i])).expand() >= 0
+                c = sympy.And(cond, *((as_sympy(mine) - as_sympy(combo[j][2][i])).expand() >= 0
                                      for j in range(len(kids)) if j != k))
                 if c is sympy.false:
                     continue

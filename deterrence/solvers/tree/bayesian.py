@@ -35,6 +35,7 @@ from fractions import Fraction
 
 from deterrence.core.exact import solve as solve_exactly
 from deterrence.core.numbers import format_exact
+from deterrence.core.symbolic import as_sympy
 from deterrence.core.tree import Chance, Decision, GameTree, path_name
 from deterrence.errors import GameError, TooLargeError
 from deterrence.solvers.tree.reduced_normal_form import expected_payoffs, tree_nash
@@ -183,6 +184,7 @@ def credibility_threshold(tree: GameTree, prior: str = "p", player: str = "Chall
     Fraction(2, 5)
     """
     import sympy
+
     from deterrence.core.symbolic import parameter_symbol
     from deterrence.solvers.tree.backward_induction import subgame_perfect
     numeric = tree.with_defaults() if tree.is_symbolic else tree
@@ -235,7 +237,7 @@ def credibility_threshold(tree: GameTree, prior: str = "p", player: str = "Chall
                     w = w * dict((m, pr) for m, pr, _ in node.moves)[p[k]]
             total += w * (expected_payoffs(numeric, later, p + (others[0],))[i]
                           - expected_payoffs(numeric, later, p + (deterred,))[i])
-        sol = sympy.solve(sympy.sympify(total), q)
+        sol = sympy.solve(as_sympy(total), q)
         if not sol:
             raise GameError("the challenger is never indifferent: no threshold")
         from deterrence.core.numbers import to_exact
