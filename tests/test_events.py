@@ -232,3 +232,14 @@ def test_fuzz_seed_files(tmp_path):
             read_events(path, period=rnd.choice(["D", "W", "M"]))
         except GameFileError as exc:
             assert str(exc).startswith(str(path))
+
+
+def test_events_reader_refuses_a_fifo_without_reading(tmp_path):
+    """The events reader reads through the one file reader: stat first, regular files only."""
+    import os
+    from deterrence import read_events
+    from deterrence.errors import GameFileError
+    fifo = tmp_path / "events.csv"
+    os.mkfifo(fifo)
+    with pytest.raises(GameFileError, match="not a regular file"):
+        read_events(fifo)        # would block for ever if it opened the pipe

@@ -561,13 +561,8 @@ def read_events(path, *, mapping=None, players=None, actors=None, period: str = 
     >>> [d.isoformat() for d in h.rounds], h.actions
     (['2023-03-20', '2023-03-27'], (('retaliate', 'hold'), ('retaliate', 'hold')))
     """
-    file = str(path)
-    try:
-        data = Path(path).read_bytes()
-    except IsADirectoryError:
-        raise GameFileError("is a folder, not an events file", file=file) from None
-    except OSError as exc:
-        raise GameFileError(f"cannot read: {exc.strerror or exc}", file=file) from None
+    from deterrence.io._common import read_file_bytes
+    data, file = read_file_bytes(path, what="events file")   # stat first: FIFOs, devices refused
     return parse_events(data, file=file, mapping=mapping, players=players, actors=actors,
                         period=period, start=start, end=end)
 
