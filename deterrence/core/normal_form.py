@@ -338,7 +338,7 @@ class NormalFormGame:
         from deterrence.core.symbolic import parameter_symbol
         mapping = {parameter_symbol(k): _sympy_number(v, k) for k, v in full.items()}
         arrays = []
-        for _player, arr in zip(self._players, self._payoffs):
+        for player, arr in zip(self._players, self._payoffs):
             out = np.empty(arr.shape, dtype=object)
             for idx, value in np.ndenumerate(arr):
                 out[idx] = value.xreplace(mapping) if is_symbolic(value) else value

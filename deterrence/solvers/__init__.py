@@ -170,7 +170,7 @@ def default_method(game) -> str:
     if choice is None:
         raise GameError(f"{GAME_TYPES[kind][1]} have no default method: choose one of "
                         f"{', '.join(methods_for(game)) or '(none registered)'}")
-    return choice(game) if callable(choice) else choice
+    return str(choice(game) if callable(choice) else choice)
 
 
 def _known_types() -> str:
@@ -265,7 +265,7 @@ def solve(game, /, *method, **options) -> SolveResult:
                         f"({type(game).__name__}); methods for {GAME_TYPES[kind][1]}: "
                         f"{', '.join(methods_for(game)) or 'none'}")
     check_options(name, options)
-    notes = ()
+    notes: tuple = ()
     solved = game
     if getattr(game, "is_symbolic", False):
         solved = game.with_defaults()
@@ -283,7 +283,7 @@ def solve(game, /, *method, **options) -> SolveResult:
 
 
 # what help() and editors show: the call as documented (the method may come by name or position)
-solve.__signature__ = inspect.Signature(
+solve.__signature__ = inspect.Signature(  # type: ignore[attr-defined]  # functions take __signature__
     [inspect.Parameter("game", inspect.Parameter.POSITIONAL_ONLY),
      inspect.Parameter("method", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None),
      inspect.Parameter("options", inspect.Parameter.VAR_KEYWORD)],

@@ -211,7 +211,7 @@ class TreeEquilibrium:
     @property
     def strategies(self) -> dict:
         """Per player: information set name -> {move: probability} (behaviour strategies)."""
-        out = {p: {} for p in self.players}
+        out: dict = {p: {} for p in self.players}
         for (player, name), dist in self.behaviour.items():
             out[player][name] = dict(dist)
         return out
@@ -236,7 +236,7 @@ class TreeEquilibrium:
         return out
 
     def to_json(self) -> dict:
-        strategies = {p: {"actions": {}, "behaviour": {}} for p in self.players}
+        strategies: dict = {p: {"actions": {}, "behaviour": {}} for p in self.players}
         for (player, name), dist in self.behaviour.items():
             strategies[player]["actions"][name] = mixture_text(dist)
             strategies[player]["behaviour"][name] = {a: format_exact(q) for a, q in dist.items()}
@@ -264,6 +264,8 @@ class TreeEquilibrium:
 
 class EquilibriumSequence:
     """What every solve result shares: it is a sequence of its ``equilibria``."""
+
+    equilibria: tuple
 
     def __len__(self):
         return len(self.equilibria)
