@@ -25,14 +25,14 @@ try:
 except ImportError:  # a checkout without an install
     sys.path.insert(0, str(ROOT))
 
-from timing import fmt_time as fmt
-from timing import median_time
+from timing import fmt_time as fmt  # noqa: E402 - after the path is set
+from timing import median_time  # noqa: E402 - after the path is set
 
-from deterrence.core.tree import GameTree, chance, decision, terminal
-from deterrence.io.gambit_efg import read_efg, write_efg
-from deterrence.solvers.tree.sequence_enumeration import sequence_form_equilibria
-from deterrence.solvers.tree.sequence_form import sequence_form
-from deterrence.solvers.tree.sequence_lcp import sequence_lcp
+from deterrence.core.tree import GameTree, chance, decision, terminal  # noqa: E402 - after the path is set
+from deterrence.io.gambit_efg import read_efg, write_efg  # noqa: E402 - after the path is set
+from deterrence.solvers.tree.sequence_enumeration import sequence_form_equilibria  # noqa: E402 - after the path is set
+from deterrence.solvers.tree.sequence_form import sequence_form  # noqa: E402 - after the path is set
+from deterrence.solvers.tree.sequence_lcp import sequence_lcp  # noqa: E402 - after the path is set
 
 try:
     import pygambit

@@ -321,7 +321,8 @@ def test_kreps_wilson_thresholds(b, k):
 @pytest.mark.parametrize("mu", [F(1, 5), F(2, 5), F(3, 5), F(9, 10)])
 def test_last_market_threshold_by_solving_the_bayesian_tree(mu):
     b = F(1, 2)
-    entrant = lambda incumbent: decision("Entrant", {"out": terminal([2, 0]), "in": incumbent}, infoset="entrant")
+    def entrant(incumbent):
+        return decision("Entrant", {"out": terminal([2, 0]), "in": incumbent}, infoset="entrant")
     tree = GameTree(chance({
         "tough": (mu, entrant(decision("Incumbent", {"fight": terminal([1, b - 1]), "accommodate": terminal([0, b])}))),
         "weak": (1 - mu, entrant(decision("Incumbent", {"fight": terminal([-1, b - 1]), "accommodate": terminal([0, b])})))}),

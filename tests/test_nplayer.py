@@ -61,8 +61,8 @@ def interval_payoffs(game, strategies, player):
             plo = phi = Fraction(1)
             for i in range(n):
                 if i != player:
-                    l, h = boxes[i][prof[i]]
-                    plo, phi = plo * l, phi * h          # probabilities are >= 0
+                    lin, h = boxes[i][prof[i]]
+                    plo, phi = plo * lin, phi * h          # probabilities are >= 0
             v = Fraction(arr[prof])
             lo, hi = lo + min(v * plo, v * phi), hi + max(v * plo, v * phi)
         out.append((lo, hi))
@@ -138,7 +138,8 @@ def as_floats(eq):
 
 
 def same_sets(floats_a, floats_b):
-    key = lambda prof: tuple(round(p, 9) for s in prof for p in s)
+    def key(prof):
+        return tuple(round(p, 9) for s in prof for p in s)
     return sorted(map(key, floats_a)) == sorted(map(key, floats_b))
 
 

@@ -8,6 +8,22 @@ from deterrence.core.stochastic import StochasticGame, discount_factor_per_round
 from deterrence.errors import GameError, GameFileError
 from deterrence.io import load_game
 from deterrence.io.toml_format import parse_toml_game
+import itertools
+import random
+
+import sympy
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from deterrence.core.normal_form import NormalFormGame
+from deterrence.errors import TooLargeError
+from deterrence.solvers import solve
+from deterrence.solvers.stochastic import markov_chain as mc
+from deterrence.solvers.stochastic.markov_perfect import (
+    markov_perfect,
+    pure_markov_perfect,
+    verify_markov_perfect,
+)
 
 BASE = """\
 title = "Test"
@@ -194,22 +210,6 @@ def test_constructor_errors_name_state_player_and_action():
 
 
 # -- an independent check: best responses in each player's Markov decision problem -------------
-import itertools
-import random
-
-import sympy
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
-from deterrence.core.normal_form import NormalFormGame
-from deterrence.errors import TooLargeError
-from deterrence.solvers import solve
-from deterrence.solvers.stochastic import markov_chain as mc
-from deterrence.solvers.stochastic.markov_perfect import (
-    markov_perfect,
-    pure_markov_perfect,
-    verify_markov_perfect,
-)
 
 
 def noisy(game, state, intended):
@@ -252,7 +252,7 @@ def values_by_sympy(game, sigma):
     P = sympy.Matrix(k, k, lambda a, b: steps[a][1][game.states[b]])
     cols = []
     for i in range(len(game.players)):
-        r = sympy.Matrix(k, 1, lambda a, _: steps[a][0][i])
+        r = sympy.Matrix(k, 1, lambda a, _, i=i: steps[a][0][i])
         cols.append((sympy.eye(k) - d * P).LUsolve(r))
     return {s: [cols[i][j] for i in range(len(game.players))] for j, s in enumerate(game.states)}
 
@@ -266,7 +266,7 @@ def best_response_gain(game, sigma):
     """Largest gain, over players, states and ALL pure stationary policies of a deviator."""
     base = values_by_sympy(game, sigma)
     worst = sympy.Integer(-1)
-    for i, p in enumerate(game.players):
+    for i, _p in enumerate(game.players):
         for policy in itertools.product(*(game.actions_in(s)[i] for s in game.states)):
             dev = {s: [({a: 1} if j == i else sigma[s][j]) for j in range(len(game.players))]
                    for s, a in zip(game.states, policy)}

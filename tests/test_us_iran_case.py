@@ -129,7 +129,7 @@ def test_equilibria_cross_checked_by_an_independent_float_solve(profile_of):
     for k, s in enumerate(game.states):
         if s not in TRANSIENT:
             continue
-        for j, p in enumerate(PLAYERS):
+        for j, _p in enumerate(PLAYERS):
             for a in game.actions_in(s)[j]:
                 acts = list(profile[s])
                 acts[j] = a

@@ -47,12 +47,12 @@ from __future__ import annotations
 
 from typing import Mapping, Sequence
 
+from deterrence.core.numbers import format_exact, is_symbolic, to_exact
 from deterrence.errors import GameError, TooLargeError
 
 #: the deepest tree the toolkit takes: its algorithms recurse along paths (the readers of
 #: ``.efg`` and TOML trees refuse deeper files themselves, with the line)
 MAX_DEPTH = 300
-from deterrence.core.numbers import format_exact, is_symbolic, to_exact
 
 
 # -- nodes ---------------------------------------------------------------------

@@ -402,7 +402,7 @@ def best_response_diagram(game, ax=None, *, result=None, annotate=True):
         cx = min(max(float(x), width / 2), 1 - width / 2)
         cy = min(max(float(y), width / 2), 1 - width / 2)
         inset = ax.inset_axes([0.22, 0.22, 0.5, 0.5])
-        for segs, flat, colour, ls, _ in styles:
+        for segs, _flat, colour, ls, _ in styles:
             for (x0, y0), (x1, y1) in segs:
                 inset.plot([float(x0), float(x1)], [float(y0), float(y1)], color=colour, linestyle=ls,
                            linewidth=3 if ls == "-" else 2.5)

@@ -51,7 +51,7 @@ class _TreeHomotopy:
         # the tree as flat lists, children before parents reversed: preorder
         self.kinds, self.children, self.payoff, self.set_of, self.chance_p = [], [], [], [], []
         ids = {}
-        for path, node in tree.nodes():
+        for path, _node in tree.nodes():
             ids[path] = len(ids)
         for path, node in tree.nodes():
             if isinstance(node, Terminal):

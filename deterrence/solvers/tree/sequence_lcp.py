@@ -126,7 +126,7 @@ class _System:
                 rhs[r] = poly
                 zcol[r] = b - sum((a * q for a, q in zip(row, ats) if a), 0)
                 r += 1
-        for (P, own_off, opp_off, slack, dual, C, lw_opp, prior_opp, n_own, n_opp) in (
+        for (P, _own_off, opp_off, slack, dual, C, lw_opp, prior_opp, n_own, n_opp) in (
                 (A, self.X, self.Y, self.W1, self.U, E, low[1], t_shift, n1, n2),
                 (Bt, self.Y, self.X, self.W2, self.V, F, low[0], s_shift, n2, n1)):
             for j in range(n_own):

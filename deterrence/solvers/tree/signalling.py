@@ -87,7 +87,7 @@ def signalling_game(tree: GameTree) -> SignallingGame:
     sender = receiver = None
     messages = responses = None
     payoff = {}
-    for t, p, node in root.moves:
+    for t, _p, node in root.moves:
         if not isinstance(node, Decision):
             raise GameError(f"after type {t!r} the sender must move")
         if sender not in (None, node.player):
