@@ -49,3 +49,13 @@ def test_report_in_jupyter_shows_no_python_spellings():
         assert not PYTHON_SPELLINGS.search(shown)
     assert typeset_text("delta in Interval.Ropen(3/4, 1)") == r"δ in [$\frac{3}{4}$, 1)"
     assert typeset_text("x < 1 & Fraction(2, 3)", "html") == r"x &lt; 1 &amp; \(\frac{2}{3}\)"
+
+
+def test_results_and_thresholds_typeset_themselves_in_jupyter():
+    chicken = dt.load_game("chicken")
+    shown = dt.solve(chicken)._repr_latex_()
+    assert shown.startswith("$\\begin{array}") and not PYTHON_SPELLINGS.search(shown)
+    assert dt.solve(dt.load_game("entry_deterrence"))._repr_latex_() is None      # trees: HTML
+    stage = dt.load_game("us_iran_stage")
+    found = dt.critical_delta(stage, list(dt.read_profile(stage.with_defaults())), noise="none")
+    assert found._repr_latex_() == conditions_latex(found)

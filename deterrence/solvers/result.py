@@ -361,6 +361,13 @@ class SolveResult(EquilibriumSequence):
     def __str__(self):
         return self.to_text()
 
+    def _repr_latex_(self):
+        """Typeset equilibria of normal-form games in Jupyter (fractions, not ``Fraction(1, 2)``)."""
+        if not self.actions or not all(isinstance(e, Equilibrium) for e in self.equilibria):
+            return None                   # trees and other shapes: the HTML table
+        from deterrence.core.latex import result_latex
+        return result_latex(self)
+
     def _repr_html_(self) -> str:
         import html
         head = "".join(f"<th>{html.escape(p)}</th>" for p in self.players) + "<th>payoffs</th>"

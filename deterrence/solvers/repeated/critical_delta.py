@@ -48,6 +48,11 @@ class DeltaConditions:
     conditions: tuple             # every Deviation, with gain a function of delta
     parameters: dict              # the parameter values used
 
+    def _repr_latex_(self) -> str:
+        """δ* and the set of δ, typeset in Jupyter: δ ∈ [3/4, 1), not ``Interval.Ropen(3/4, 1)``."""
+        from deterrence.core.latex import conditions_latex
+        return conditions_latex(self)
+
     def holds(self, delta) -> bool:
         """Whether the profile is subgame perfect at ``delta``.
 
