@@ -198,3 +198,10 @@ def test_parse_condition_grammar():
     for bad in ("a is b", "a in b", "lambda: 1", "a.b", "a[0]"):
         with pytest.raises(ExpressionError):
             parse_condition(bad, ["a", "b"])
+
+
+def test_min_and_max_of_complex_numbers_are_a_clear_error():
+    from deterrence.core.symbolic import parse_expression
+    from deterrence.errors import ExpressionError
+    with pytest.raises(ExpressionError, match="max of these arguments cannot be evaluated"):
+        parse_expression("max(sqrt(-1), 1)", [])

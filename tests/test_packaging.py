@@ -37,7 +37,8 @@ def test_wheel_ships_catalogue_and_command(tmp_path):
     assert int(example.stdout) > 0
     report = subprocess.run([str(bin_dir / "deterrence"), "report", "--format", "json"], cwd=outside,
                             capture_output=True, text=True, check=True, timeout=300)
-    assert json.loads(report.stdout)["shadow_of_the_future"]["critical_delta"] == "3/4"
+    shown = json.loads(report.stdout)          # the fitted model of the case, beside the record
+    assert {"calibration", "record", "predicted", "equilibrium"} <= set(shown)
     where = subprocess.run([str(bin_dir / "python"), "-c", "import deterrence; print(deterrence.__file__)"],
                            cwd=outside, capture_output=True, text=True, check=True)
     assert str(env_dir) in where.stdout

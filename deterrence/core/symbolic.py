@@ -244,7 +244,10 @@ class _Builder:
             args = [self.build(arg, depth + 1) for arg in node.args]
             name = node.func.id
             if name in ("min", "max"):
-                return (sp.Min if name == "min" else sp.Max)(*args)
+                try:               # sympy refuses to order complex numbers: max(sqrt(-1), 1)
+                    return (sp.Min if name == "min" else sp.Max)(*args)
+                except (ValueError, TypeError) as exc:
+                    self.fail(f"{name} of these arguments cannot be evaluated ({exc})")
             if len(args) != 1:
                 self.fail(f"{name} takes one argument")
             return {"sqrt": sp.sqrt, "exp": sp.exp, "log": sp.log, "abs": sp.Abs}[name](args[0])

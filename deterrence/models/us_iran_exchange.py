@@ -327,17 +327,18 @@ def exchange_game_toml() -> str:
     """
     import sympy
     from deterrence.models.us_iran_calibration import CALIBRATION
+    from deterrence.core.symbolic import as_sympy
     time_keys = ("annual_discount_rate", "round_days")
     names = [k for k in CALIBRATION if k not in time_keys]
     sym = ExchangeModel(tuple(sorted({**{k: sympy.Symbol(k) for k in names},
                                       **{k: CALIBRATION[k].value for k in time_keys}}.items())))
 
     def fmt(x):
-        x = sympy.sympify(x)
+        x = as_sympy(x)
         return str(x) if x.free_symbols else f'"{x}"' if not x.is_Integer else str(x)
 
     def quoted(x):
-        x = sympy.sympify(x)
+        x = as_sympy(x)
         return f'"{x}"' if (x.free_symbols or not x.is_Integer) else str(x)
 
     out = [FILE_HEAD, "[parameters]"]

@@ -68,6 +68,7 @@ from fractions import Fraction
 import numpy as np
 
 from deterrence.core.numbers import format_exact
+from deterrence.core.symbolic import as_sympy
 from deterrence.errors import (
     GameError,
     NotAnEquilibriumError,
@@ -590,7 +591,7 @@ def _groebner(polynomials, unknowns):
 
     from deterrence.core.exact import flint_module
     flint = flint_module()
-    polys, opt = parallel_poly_from_expr([sympy.sympify(p.as_expr() if hasattr(p, "as_expr") else p)
+    polys, opt = parallel_poly_from_expr([as_sympy(p.as_expr() if hasattr(p, "as_expr") else p)
                                           for p in polynomials], *unknowns,
                                          order="grevlex", domain="QQ")
     ctx = flint.fmpz_mpoly_ctx.get([f"v{k}" for k in range(len(unknowns))], "degrevlex")
@@ -854,7 +855,7 @@ def _linear_feasibility(game, basis, unknowns, check):
         return EMPTY
     if best <= 0:
         return EMPTY
-    values = {x: sympy.sympify(solution.get(x, x)).subs(point) for x in unknowns}
+    values = {x: as_sympy(solution.get(x, x)).subs(point) for x in unknowns}
     values = {x: v.subs({y: 0 for y in v.free_symbols}) for x, v in values.items()}
     rational = {x: Fraction(int(v.p), int(v.q)) for x, v in values.items()}
     found = _rational_point(game, rational, check)
