@@ -513,6 +513,10 @@ def reputation_threshold(k: int):
     b**3
     """
     from deterrence.core.symbolic import parameter_symbol
+    from deterrence.errors import GameError
+    # checked before sympy sees it: sympy would sympify (run) a string exponent
+    if isinstance(k, bool) or not isinstance(k, int) or k < 0:
+        raise GameError(f"k (markets to go) must be a whole number >= 0, got {k!r}")
     return parameter_symbol("b") ** k
 
 
