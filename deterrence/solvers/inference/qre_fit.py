@@ -29,6 +29,7 @@ Steps
 4. Standard errors: the inverse of the observed information, the Hessian by
    central differences. A lambda at the end of the searched range (the data
    look like exact Nash play) gets ``nan``.
+
 Note that lambda and a common scale of all payoffs are not separately
 identified: fit the scale of at most a subset of payoffs.
 """
