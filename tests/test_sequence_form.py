@@ -307,3 +307,14 @@ if HAVE_PEER_GAMES:
         # Myerson's one-card poker: value 1/3 to Alice (Myerson 1991, sec. 4.2)
         every = sequence_form_equilibria(read_efg(PEER_DIR / "gambit" / "poker.efg"))
         assert {e.payoffs for e in every} == {(Fraction(1, 3), Fraction(-1, 3))}
+
+
+def test_tree_results_carry_notes_not_actions():
+    """Tree results have no normal-form action lists: the solver's note is a note (the JSON once
+    spelled it out letter by letter as "actions")."""
+    import deterrence as dt
+    kuhn = dt.load_game("kuhn_poker")
+    for method in ("sequence_form", "sequence_lcp"):
+        result = dt.solve(kuhn, method)
+        assert result.actions == () and "actions" not in result.to_json()
+        assert result.notes and all(isinstance(n, str) and len(n) > 20 for n in result.notes)

@@ -181,7 +181,7 @@ def quasi_perfect(tree: GameTree, *, prior=None):
         note = ("quasi-perfect (Miltersen-Sorensen perturbation, Lemke's algorithm, the final basis "
                 f"found at eps = {eps} and valid for every small eps): certified a Nash equilibrium "
                 "whose every move, on or off the path, is a best reply to the other player's trembles")
-        return SequenceFormResult((eq,), "quasi_perfect", True, False, tree.players, (note,),
+        return SequenceFormResult((eq,), "quasi_perfect", True, False, tree.players, notes=(note,),
                                   kind="quasi-perfect")
     raise SolverError(f"no quasi-perfect equilibrium found for the perturbations tried ({last})")
 

@@ -265,7 +265,7 @@ def sequence_form_equilibria(tree: GameTree, *, limit: int = DEFAULT_LIMIT):
     notes = (("every extreme Nash equilibrium (vertices of the sequence-form best-response "
              "polyhedra), certified exactly; every mixture of equilibria that share a face is one "
              "too; information sets not reached by a player's own plan show that player's best reply"),)
-    return SequenceFormResult(tuple(equilibria), "sequence_form", True, True, tree.players, notes)
+    return SequenceFormResult(tuple(equilibria), "sequence_form", True, True, tree.players, notes=notes)
 
 
 __all__ = ["extreme_equilibrium_plans", "sequence_form_equilibria"]

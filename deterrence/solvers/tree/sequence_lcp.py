@@ -366,7 +366,7 @@ def sequence_lcp(tree: GameTree, *, prior=None, exact: bool | None = None):
     x, y = [_norm(_const(p)) for p in x], [_norm(_const(p)) for p in y]
     eq = nash_equilibrium_from_plans(tree, sf, x, y)
     return SequenceFormResult((eq,), "sequence_lcp", True, False, tree.players,
-                           (("one Nash equilibrium (Lemke's algorithm on the sequence form), certified "
+                              notes=(("one Nash equilibrium (Lemke's algorithm on the sequence form), certified "
                             "exactly; information sets not reached by a player's own plan show that "
                             "player's best reply"),))
 
