@@ -205,3 +205,10 @@ def test_min_and_max_of_complex_numbers_are_a_clear_error():
     from deterrence.errors import ExpressionError
     with pytest.raises(ExpressionError, match="max of these arguments cannot be evaluated"):
         parse_expression("max(sqrt(-1), 1)", [])
+
+
+def test_conditions_have_the_same_bomb_guards_as_expressions():
+    from deterrence.core.symbolic import parse_condition
+    from deterrence.errors import ExpressionError
+    with pytest.raises(ExpressionError, match="condition nests 41 deep"):
+        parse_condition("(" * 41 + "a" + ")" * 41 + " > 0", ["a"])

@@ -59,23 +59,28 @@ def parse_expression(text, parameters: Iterable[str] = (), *, file=None,
             raise ExpressionError(str(exc), **where) from None
     if not isinstance(text, str):
         raise ExpressionError(f"expected a number or a formula in quotes, got {type(text).__name__}", **where)
+    tree = _checked_tree(text, "expression", where)
+    builder = _Builder(text, frozenset(parameters), where)
+    return builder.build(tree.body, 0)
+
+
+def _checked_tree(text: str, what: str, where: dict):
+    """The AST of ``text``, after the bomb guards (length, emptiness, nesting) that run first."""
     if len(text) > MAX_LENGTH:
-        raise ExpressionError(f"expression of {len(text)} characters is longer than the limit of {MAX_LENGTH}", **where)
+        raise ExpressionError(f"{what} of {len(text)} characters is longer than the limit of {MAX_LENGTH}", **where)
     if not text.strip():
-        raise ExpressionError("empty expression", **where)
+        raise ExpressionError(f"empty {what}", **where)
     depth = deepest = 0
     for ch in text:
         depth += ch in "([{"
         depth -= ch in ")]}"
         deepest = max(deepest, depth)
     if deepest > MAX_DEPTH:
-        raise ExpressionError(f"expression nests {deepest} deep, over the limit of {MAX_DEPTH}", **where)
+        raise ExpressionError(f"{what} nests {deepest} deep, over the limit of {MAX_DEPTH}", **where)
     try:
-        tree = ast.parse(text.strip().replace("^", "**"), mode="eval")
+        return ast.parse(text.strip().replace("^", "**"), mode="eval")
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
-        raise ExpressionError(f"{text!r} is not a valid expression ({type(exc).__name__})", **where) from None
-    builder = _Builder(text, frozenset(parameters), where)
-    return builder.build(tree.body, 0)
+        raise ExpressionError(f"{text!r} is not a valid {what} ({type(exc).__name__})", **where) from None
 
 
 def parse_condition(text, parameters: Iterable[str] = (), *, file=None, line=None, field=None):
@@ -96,14 +101,7 @@ def parse_condition(text, parameters: Iterable[str] = (), *, file=None, line=Non
         return _sympy().true if text else _sympy().false
     if not isinstance(text, str):
         raise ExpressionError(f"expected a condition in quotes, got {type(text).__name__}", **where)
-    if len(text) > MAX_LENGTH:
-        raise ExpressionError(f"condition of {len(text)} characters is longer than the limit of {MAX_LENGTH}", **where)
-    if not text.strip():
-        raise ExpressionError("empty condition", **where)
-    try:
-        tree = ast.parse(text.strip().replace("^", "**"), mode="eval")
-    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
-        raise ExpressionError(f"{text!r} is not a valid condition ({type(exc).__name__})", **where) from None
+    tree = _checked_tree(text, "condition", where)
     builder = _Builder(text, frozenset(parameters), where, conditions=True)
     return builder.build(tree.body, 0)
 

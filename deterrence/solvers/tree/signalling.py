@@ -50,6 +50,7 @@ from fractions import Fraction
 from deterrence.core.numbers import format_exact
 from deterrence.core.tree import Chance, Decision, GameTree, Terminal
 from deterrence.errors import GameError, TooLargeError
+from deterrence.solvers.result import EquilibriumSequence
 
 #: Largest number of support patterns searched.
 MAX_PATTERNS = 200_000
@@ -319,7 +320,7 @@ def signalling_equilibria(tree: GameTree) -> tuple:
 
 
 @dataclass(frozen=True)
-class SignallingResult:
+class SignallingResult(EquilibriumSequence):
     """What ``solve(tree, "signalling_pbe")`` returns: every PBE family (a sequence of them).
 
     >>> from deterrence.io import load_game
@@ -333,15 +334,6 @@ class SignallingResult:
     method: str = "signalling_pbe"
     exact: bool = True
     complete: bool = True
-
-    def __len__(self):
-        return len(self.equilibria)
-
-    def __iter__(self):
-        return iter(self.equilibria)
-
-    def __getitem__(self, i):
-        return self.equilibria[i]
 
     def to_json(self) -> dict:
         return {"method": self.method, "exact": True, "complete": True, "players": list(self.players),
