@@ -107,3 +107,61 @@ def test_nothing_sits_flat_beside_the_layers():
             continue
         flat.append(path.name)
     assert not flat, f"modules outside the layers {', '.join(LAYERS)}: {', '.join(sorted(flat))}"
+
+
+def private_reaches(package_root: Path) -> list:
+    """Private names (``_x``) one subpackage takes from another: ``from A import _x`` or
+    ``A._x`` where ``A`` is a ``deterrence`` module outside the importer's own subpackage.
+
+    A private name is a promise kept inside its subpackage (``solvers.repeated`` may share
+    ``_product`` among its modules); across subpackages only public names may be used, so
+    that a helper can change without breaking another layer."""
+    import ast
+    found = []
+    for path in sorted(package_root.rglob("*.py")):
+        rel = path.relative_to(package_root.parent).with_suffix("")
+        module = ".".join(rel.parts)
+        home = module.rsplit(".", 1)[0] if path.name != "__init__.py" else module.rsplit(".", 1)[0]
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        aliases = {}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("deterrence"):
+                for alias in node.names:
+                    target = f"{node.module}.{alias.name}"
+                    aliases[alias.asname or alias.name] = target
+                    source_home = node.module if not alias.name.startswith("_") else node.module
+                    if alias.name.startswith("_") and not alias.name.startswith("__") \
+                            and not _within(home, source_home):
+                        found.append(f"{module}: from {node.module} import {alias.name}")
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.name.startswith("deterrence"):
+                        aliases[alias.asname or alias.name.split(".")[0]] = alias.name
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and node.attr.startswith("_") \
+                    and not node.attr.startswith("__") and isinstance(node.value, ast.Name) \
+                    and node.value.id in aliases:
+                target = aliases[node.value.id]
+                if not _within(home, target.rsplit(".", 1)[0] if target.split(".")[-1].startswith("_") else target):
+                    found.append(f"{module}: {node.value.id}.{node.attr}")
+    return found
+
+
+def _within(home: str, other: str) -> bool:
+    """Whether module path *other* lies in the subpackage *home* (or *home* in it)."""
+    return other == home or other.startswith(home + ".") or home.startswith(other + ".")
+
+
+def test_private_reaches_detects_a_cross_package_import(tmp_path):
+    pkg = tmp_path / "deterrence"
+    (pkg / "a").mkdir(parents=True)
+    (pkg / "b").mkdir()
+    (pkg / "a" / "x.py").write_text("def _hidden():\n    return 1\n")
+    (pkg / "a" / "y.py").write_text("from deterrence.a.x import _hidden\n")
+    (pkg / "b" / "z.py").write_text("from deterrence.a.x import _hidden\nfrom deterrence.a import x\nx._hidden()\n")
+    assert private_reaches(pkg) == ["deterrence.b.z: from deterrence.a.x import _hidden",
+                                    "deterrence.b.z: x._hidden"]
+
+
+def test_no_private_name_is_reached_across_subpackages():
+    assert private_reaches(PACKAGE) == []

@@ -221,7 +221,7 @@ class NormalFormGame:
         [[1.0, 2.0], [3.0, 4.0]]
         """
         import nashpy
-        self._need_two_players("conversion to nashpy")
+        self.require_two_players("conversion to nashpy")
         A, B = self.as_float()
         return nashpy.Game(A, B)
 
@@ -263,13 +263,13 @@ class NormalFormGame:
     @property
     def A(self) -> np.ndarray:
         """Row player's payoff matrix (two-player games)."""
-        self._need_two_players("A")
+        self.require_two_players("A")
         return self._payoffs[0]
 
     @property
     def B(self) -> np.ndarray:
         """Column player's payoff matrix (two-player games)."""
-        self._need_two_players("B")
+        self.require_two_players("B")
         return self._payoffs[1]
 
     def player_index(self, player) -> int:
@@ -306,7 +306,7 @@ class NormalFormGame:
     # -- numeric views ----------------------------------------------------
     def as_float(self) -> tuple:
         """Payoff arrays as ``float64`` (exact games only), cached."""
-        self._need_numeric("a float view")
+        self.require_numeric("a float view")
         if self._float_cache is None:
             self._float_cache = tuple(_frozen(np.array(p, dtype=float)) for p in self._payoffs)
         return self._float_cache
@@ -483,11 +483,12 @@ class NormalFormGame:
         return "\n".join(out)
 
     # -- checks -----------------------------------------------------------
-    def _need_two_players(self, what):
+    def require_two_players(self, what):
+        """Raise :class:`GameError` unless the game has two players; *what* names the caller."""
         if self.n_players != 2:
             raise GameError(f"{what} needs a two-player game; this one has {self.n_players} players")
 
-    def _need_numeric(self, what):
+    def require_numeric(self, what):
         """Refuse symbolic payoffs, naming what is missing: parameters without a value
         (``--set`` on the command line), or a payoff that is not a rational number."""
         if not self.is_symbolic:

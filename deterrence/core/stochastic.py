@@ -502,7 +502,7 @@ class StochasticGame:
         ((0, 0), (1,))
         """
         state = self._state(state)
-        self._need_exact("the outcome table")
+        self.require_exact("the outcome table")
         if state not in self._tables:
             n, where = len(self._players), {s: k for k, s in enumerate(self._states)}
             table = {}
@@ -586,7 +586,8 @@ class StochasticGame:
         """The exact game at the parameters' default values."""
         return self.subs()
 
-    def _need_exact(self, what):
+    def require_exact(self, what):
+        """Raise :class:`GameError` if the game still has symbolic parameters; *what* names the caller."""
         if self._symbolic:
             raise GameError(f"{what} needs exact numbers; call .subs(...) or .with_defaults() "
                             f"to give values to {', '.join(sorted(self._parameters))}")

@@ -586,7 +586,8 @@ class GameTree:
         """
         return self.subs()
 
-    def _need_numeric(self, what):
+    def require_numeric(self, what):
+        """Raise :class:`GameError` if the tree still has symbolic payoffs; *what* names the caller."""
         if self._symbolic:
             raise GameError(f"{what} needs numeric payoffs; call .subs(...) or .with_defaults() "
                             f"to give values to {', '.join(sorted(self._params))}")

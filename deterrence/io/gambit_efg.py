@@ -330,7 +330,7 @@ def write_efg(tree: GameTree, path=None) -> str:
     >>> parse_efg(text) == GameTree(t.root, t.players)
     True
     """
-    tree._need_numeric("writing a .efg file")
+    tree.require_numeric("writing a .efg file")
     players = tree.players
     numbers = {}
     per_player = {}

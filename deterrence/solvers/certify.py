@@ -145,7 +145,7 @@ def certified_equilibrium(game, strategies) -> Equilibrium:
     >>> certified_equilibrium(g, [(1, 0), (1, 0)]).payoffs
     (1, 1)
     """
-    game._need_numeric("certification")
+    game.require_numeric("certification")
     if game.n_players == 2:
         _check_count(game, strategies)
         wx, wy = (_exact_strategy(game, i, s)[1] for i, s in enumerate(strategies))
@@ -192,7 +192,7 @@ def certified_from_weights_many(game, profiles) -> list:
     >>> [e.payoffs for e in certified_from_weights_many(g, [([1, 0], [1, 0]), ([0, 1], [0, 1])])]
     [(3, 2), (2, 3)]
     """
-    game._need_numeric("certification")
+    game.require_numeric("certification")
     if game.n_players != 2:
         raise GameError(f"certified_from_weights needs a two-player game; this one has "
                         f"{game.n_players} players")

@@ -175,7 +175,7 @@ class CorrelatedResult:
 
 # ------------------------------------------------------------------ constraints and certificate
 def _exact_arrays(game) -> list:
-    game._need_numeric("correlated equilibria")
+    game.require_numeric("correlated equilibria")
     return [np.asarray(game.payoff_array(i), dtype=object) for i in range(game.n_players)]
 
 

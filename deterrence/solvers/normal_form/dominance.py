@@ -171,7 +171,7 @@ def dominated_actions(game, player, *, weak: bool = False, mixed: bool = True) -
     >>> dominated_actions(g, "Row", mixed=False)
     []
     """
-    game._need_numeric("dominated_actions")
+    game.require_numeric("dominated_actions")
     i = game.player_index(player)
     U = _own_matrix(game, i)
     labels = game.actions[i]
@@ -216,7 +216,7 @@ def iterated_elimination(game, *, weak: bool = False, mixed: bool = True) -> Eli
     2. Column: C is strictly dominated by D
     Surviving: Row: D; Column: D
     """
-    game._need_numeric("iterated_elimination")
+    game.require_numeric("iterated_elimination")
     if not isinstance(weak, bool) or not isinstance(mixed, bool):
         raise GameError(f"weak and mixed must be True or False, got weak={weak!r}, mixed={mixed!r}")
     kind = "weak" if weak else "strict"

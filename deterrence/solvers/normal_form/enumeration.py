@@ -115,7 +115,7 @@ def all_equilibria(game, *, limit: int | None = None) -> SolveResult:
     >>> res.cliques, res.components
     (((0,), (1,), (2,)), ((0,), (1,), (2,)))
     """
-    game._need_numeric("all_equilibria")
+    game.require_numeric("all_equilibria")
     if game.n_players != 2:
         raise GameError(f"all_equilibria (method 'enumerate') needs a two-player game; "
                         f"this one has {game.n_players} players (use method 'pure')")

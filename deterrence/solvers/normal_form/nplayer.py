@@ -431,7 +431,7 @@ def nplayer_equilibria(game, *, limit: int | None = None, seed: int = 0) -> NPla
     >>> [e.describe() for e in result], result.complete
     (['A: 1/2 0 + 1/2 1; B: 1/2 0 + 1/2 1; C: 1/2 0 + 1/2 1  (payoffs 1/2, 1/2, 1/2)'], True)
     """
-    game._need_numeric("nplayer_equilibria")
+    game.require_numeric("nplayer_equilibria")
     if limit is None:
         limit = DEFAULT_LIMIT
     if isinstance(limit, bool) or not isinstance(limit, (int, np.integer)) or limit < 1:
@@ -486,7 +486,7 @@ def equilibria_on_supports(game, supports, *, seed: int = 0) -> tuple:
     >>> [e.describe() for e in found], continuum
     (['Row: 1/2 0 + 1/2 1; Column: 1/2 0 + 1/2 1  (payoffs 0, 0)'], None)
     """
-    game._need_numeric("equilibria_on_supports")
+    game.require_numeric("equilibria_on_supports")
     supports = [tuple(sorted({int(a) for a in s})) for s in supports]
     if len(supports) != game.n_players or any(not s or s[-1] >= k or s[0] < 0
                                                for s, k in zip(supports, game.shape)):

@@ -60,7 +60,7 @@ def logit_path_equilibrium(game, *, max_lambda: float = MAX_LAMBDA) -> NPlayerRe
     >>> [e.describe() for e in logit_path_equilibrium(NormalFormGame(u))]
     ['Player 1: 1/2 0 + 1/2 1; Player 2: 1/2 0 + 1/2 1; Player 3: 1/2 0 + 1/2 1  (payoffs 1/2, 1/2, 1/2)']
     """
-    game._need_numeric("logit_path_equilibrium")
+    game.require_numeric("logit_path_equilibrium")
     tensors = _scaled_payoffs(game)
     tried = set()
     checkpoint = 10.0

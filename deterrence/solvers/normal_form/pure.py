@@ -33,7 +33,7 @@ def pure_equilibria(game) -> SolveResult:
     >>> [e.describe() for e in pure_equilibria(pd)]
     ['Row: 1; Column: 1  (payoffs 1, 1)']
     """
-    game._need_numeric("pure_equilibria")
+    game.require_numeric("pure_equilibria")
     mask = np.ones(game.shape, dtype=bool)
     for i in range(game.n_players):
         mask &= best_response_mask(game, i)

@@ -185,8 +185,12 @@ def _correct(H, z, tol, max_iter=8, fixed_lambda=False):
     return z if np.linalg.norm(H.residual(z)) < tol else None
 
 
-def _trace(H, max_lambda, tol=1e-10, max_steps=20000, stop_at=None):
-    """Points (z) of the branch from lambda = 0 until lambda >= max_lambda (or = stop_at)."""
+def trace_branch(H, max_lambda, tol=1e-10, max_steps=20000, stop_at=None):
+    """Points ``z = (y, lambda)`` of the logit branch of the homotopy *H*, from lambda = 0 until
+    lambda >= *max_lambda* (or exactly *stop_at*), by predictor-corrector path following.
+
+    Shared by the normal-form QRE here and the agent QRE of trees (``solvers.tree.agent_qre``),
+    whose homotopies offer the same ``shape``, ``__call__`` and ``jacobian``."""
     y0 = np.concatenate([np.full(m, -np.log(m)) for m in H.shape])
     z = np.append(y0, 0.0)
     points = [z]
@@ -306,7 +310,7 @@ def logit_branch(game, max_lambda: float | None = None, tol: float = 1e-10,
     H = _Homotopy(arrays)
     if max_lambda is None:
         max_lambda = _default_max_lambda(arrays)
-    points = _trace(H, max_lambda, tol, max_steps)
+    points = trace_branch(H, max_lambda, tol, max_steps)
     profiles = tuple(_profile(H, z) for z in points)
     limit = limit_equilibrium(game, profiles[-1])
     return QREBranch(lambdas=tuple(float(z[-1]) for z in points), profiles=profiles,
@@ -327,7 +331,7 @@ def qre_at(game, lam: float, tol: float = 1e-12) -> tuple:
     H = _Homotopy(arrays)
     if lam == 0:
         return tuple(tuple([1.0 / m] * m) for m in H.shape)
-    return _profile(H, _trace(H, lam, tol, stop_at=lam)[-1])
+    return _profile(H, trace_branch(H, lam, tol, stop_at=lam)[-1])
 
 
 def logit_qre(game, lam: float | None = None, max_lambda: float | None = None) -> SolveResult:

@@ -44,8 +44,8 @@ _TOL = 1e-7
 
 
 def _check_zero_sum(game, what):
-    game._need_numeric(what)
-    game._need_two_players(what)
+    game.require_numeric(what)
+    game.require_two_players(what)
     A, B = game.A, game.B
     for i, j in itertools.product(range(A.shape[0]), range(A.shape[1])):
         if A[i, j] + B[i, j] != 0:
@@ -80,8 +80,8 @@ def maxmin_lp(game) -> tuple:
     >>> round(value, 9), [round(p, 9) for p in x]
     (1.5, [0.5, 0.5])
     """
-    game._need_numeric("maxmin_lp")
-    game._need_two_players("maxmin_lp")
+    game.require_numeric("maxmin_lp")
+    game.require_two_players("maxmin_lp")
     A = game.as_float()[0]
     x, v = _lp_row_player(A)
     return float(v), [float(p) for p in x]

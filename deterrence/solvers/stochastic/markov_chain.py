@@ -154,7 +154,7 @@ def transition_matrix(game, strategy) -> tuple:
     >>> transition_matrix(g, {"good": ("C", "C"), "poor": ("D", "D")})
     ((1, 0), (0, 1))
     """
-    game._need_exact("the state chain")
+    game.require_exact("the state chain")
     sigma = markov_strategy(game, strategy)
     rows = []
     for s in game.states:
@@ -174,7 +174,7 @@ def stage_payoffs(game, strategy) -> dict:
     >>> stage_payoffs(g, {"good": ("C", "D"), "poor": ("D", "D")})["good"]
     (-1, 3)
     """
-    game._need_exact("the stage payoffs")
+    game.require_exact("the stage payoffs")
     sigma = markov_strategy(game, strategy)
     out = {}
     for s in game.states:
@@ -468,7 +468,7 @@ def realised_action_probabilities(game, strategy) -> dict:
     >>> realised_action_probabilities(g, {"s": ["x"]})
     {'s': {'A': {'x': Fraction(3, 4), 'y': Fraction(1, 4)}}}
     """
-    game._need_exact("realised actions")
+    game.require_exact("realised actions")
     sigma = markov_strategy(game, strategy)
     out = {}
     for s in game.states:

@@ -336,7 +336,7 @@ def pure_markov_perfect(game, *, max_profiles: int = MAX_PROFILES) -> list:
     ('D', 'D')}]
     """
     import numpy as np
-    game._need_exact("Markov perfect equilibria")
+    game.require_exact("Markov perfect equilibria")
     per_state = [list(itertools.product(*(range(len(a)) for a in game.actions_in(s)))) for s in game.states]
     count = math.prod(len(x) for x in per_state)
     if count > max_profiles:
@@ -603,7 +603,7 @@ def certify_markov_perfect(game, candidate, *, interval: bool = True) -> MarkovP
     >>> certify_markov_perfect(pennies, {"stage": [[0.5001, 0.4999], [0.5, 0.5]]}).strategies
     {'stage': ((Fraction(1, 2), Fraction(1, 2)), (Fraction(1, 2), Fraction(1, 2)))}
     """
-    game._need_exact("certification")
+    game.require_exact("certification")
     numbers = {s: [[float(q) for q in d] for d in candidate[s]] for s in game.states}
     supports = {s: [[a for a, q in enumerate(d) if q > 1e-6] for d in numbers[s]] for s in game.states}
     if any(not sup for s in game.states for sup in supports[s]):

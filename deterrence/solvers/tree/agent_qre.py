@@ -170,9 +170,9 @@ def agent_logit_branch(tree, max_lambda: float = 100.0, tol: float = 1e-9):
     >>> [round(p, 3) for p in branch.profiles[-1][0]], [round(p, 3) for p in branch.profiles[-1][1]]
     ([0.0, 1.0], [0.0, 1.0])
     """
-    from deterrence.solvers.normal_form.qre import _trace
+    from deterrence.solvers.normal_form.qre import trace_branch
     tree, H = _prepared(tree)
-    return _branch_value(tree, H, _trace(H, max_lambda, tol))
+    return _branch_value(tree, H, trace_branch(H, max_lambda, tol))
 
 
 def agent_qre_at(tree, lam: float, tol: float = 1e-10) -> dict:
@@ -183,12 +183,12 @@ def agent_qre_at(tree, lam: float, tol: float = 1e-10) -> dict:
     >>> q[("Incumbent", "in")]
     {'fight': 0.5, 'accommodate': 0.5}
     """
-    from deterrence.solvers.normal_form.qre import _trace
+    from deterrence.solvers.normal_form.qre import trace_branch
     if lam < 0:
         raise GameError(f"lambda must be >= 0, got {lam}")
     tree, H = _prepared(tree)
     if lam == 0:
         return {s.key: {a: 1.0 / len(s.actions) for a in s.actions} for s in H.sets}
-    z = _trace(H, lam, tol, stop_at=lam)[-1]
+    z = trace_branch(H, lam, tol, stop_at=lam)[-1]
     return {s.key: dict(zip(s.actions, (float(p) for p in np.exp(v))))
             for s, v in zip(H.sets, H.split(z[:-1]))}
