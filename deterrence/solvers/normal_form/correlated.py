@@ -50,14 +50,14 @@ strategies, so the result is its own small frozen value,
 from __future__ import annotations
 
 import math
-from collections import deque
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import partial
 from itertools import product
 
 import numpy as np
 
-from deterrence.core.exact import bareiss_pivot
+from deterrence.core.exact import bareiss_pivot, explore_bases
 from deterrence.core.numbers import format_exact
 from deterrence.errors import GameError, NotAnEquilibriumError, TooLargeError
 
@@ -442,39 +442,30 @@ def _solve(game, coarse, objective, vertices, max_bases, warm_start=True):
 
 
 def _enumerate_vertices(start, n, k, max_bases) -> list:
-    seen = {frozenset(start.basis)}
-    queue = deque([start])
-    vertices, keys = [], set()
-    while queue:
-        tab = queue.popleft()
-        x = _vertex(tab, n)
-        key = tuple(x)
-        if key not in keys:
-            keys.add(key)
-            vertices.append(x)
+    """Every vertex of the polytope: the feasible bases reachable from ``start`` (all of
+    them, degenerate pivots included, so that no vertex is missed)."""
+    def neighbours(tab):
         rhs = [row[-1] for row in tab.T]
         for j in range(n + k):
             if j in tab.basis:
                 continue
             col = [row[j] for row in tab.T]
-            ratios = [Fraction(rhs[r], col[r]) for r in range(len(col)) if col[r] > 0]
-            low = min(ratios, default=None)
+            low = min((Fraction(rhs[r], col[r]) for r in range(len(col)) if col[r] > 0), default=None)
             for r, a in enumerate(col):
-                if a == 0:
-                    continue
-                if not (rhs[r] == 0 or (a > 0 and Fraction(rhs[r], a) == low)):
-                    continue
-                basis = frozenset(tab.basis[:r] + [j] + tab.basis[r + 1:])
-                if basis in seen:
-                    continue
-                seen.add(basis)
-                if len(seen) > max_bases:
-                    raise TooLargeError(f"the correlated polytope has more than {max_bases} feasible "
-                                        "bases; maximise an objective instead, or raise max_bases")
-                new = tab.copy()
-                new.pivot(r, j)
-                queue.append(new)
-    return sorted(vertices, key=lambda v: [-p for p in v])
+                if a != 0 and (rhs[r] == 0 or (a > 0 and Fraction(rhs[r], a) == low)):
+                    yield tab.basis[:r] + [j] + tab.basis[r + 1:], partial(_pivoted, tab, r, j)
+
+    message = (f"the correlated polytope has more than {max_bases} feasible bases; "
+               "maximise an objective instead, or raise max_bases")
+    vertices = {tuple(_vertex(tab, n)) for tab in explore_bases(start, lambda t: t.basis, neighbours,
+                                                                max_bases, message)}
+    return sorted((list(v) for v in vertices), key=lambda v: [-p for p in v])
+
+
+def _pivoted(tab, r, j):
+    new = tab.copy()
+    new.pivot(r, j)
+    return new
 
 
 def correlated_equilibria(game, objective="welfare", vertices: bool = False,

@@ -48,10 +48,11 @@ Steps of :func:`sequence_form_equilibria`:
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import partial
 from math import lcm
 
 from deterrence.core.tree import GameTree
-from deterrence.errors import GameError, TooLargeError
+from deterrence.errors import GameError
 from deterrence.solvers.tree.sequence_form import (
     SequenceForm,
     SequenceFormResult,
@@ -110,7 +111,7 @@ def _vertices(M, b, basis, n_own, n_opp, free_from, limit):
     tight opponent sequences). Depth-first search over lexicographically
     feasible bases, fraction-free integer pivoting (the module's one pivoting
     routine)."""
-    from deterrence.core.exact import flint_module
+    from deterrence.core.exact import explore_bases, flint_module, lex_min_ratio
     flint = flint_module()
     R, ncols = len(M), len(M[0])
     Bm = flint.fmpz_mat(R, R, [M[r][c] for r in range(R) for c in basis])
@@ -122,15 +123,26 @@ def _vertices(M, b, basis, n_own, n_opp, free_from, limit):
     T0 = [[int(S[r, c].p) for c in range(ncols + 1)] + [det * (r == k) for k in range(R)]
           for r in range(R)]
     rhs = ncols
-    lex = [rhs] + list(range(ncols + 1, ncols + 1 + R))
+    identity = list(range(ncols + 1, ncols + 1 + R))      # d * B^-1 of the start: the lex keys
     labelled = n_own + n_opp
+
+    def neighbours(state):
+        T, bas, d = state
+        sign = 1 if d > 0 else -1                # ratios are compared with a positive pivot
+        inbasis = set(bas)
+        for c in range(labelled):
+            if c in inbasis:
+                continue
+            column = [T[r][c] * sign if bas[r] < free_from else 0 for r in range(R)]
+            best = lex_min_ratio(column, lambda r: T[r][rhs] * sign, identity,
+                                 lambda r, k: T[r][k] * sign)
+            if best is not None:                 # None: an unbounded edge
+                yield bas[:best] + [c] + bas[best + 1:], partial(_pivoted, T, bas, d, best, c)
+
+    message = f"the sequence-form vertex search passed {limit:,} bases; pass a larger limit= to continue"
     vertices = {}
-    start = frozenset(basis)
-    seen = {start}
-    todo = [(T0, list(basis), det)]
-    while todo:
-        T, bas, d = todo.pop()
-        sign = 1 if d > 0 else -1
+    for T, bas, d in explore_bases((T0, list(basis), det), lambda state: state[1], neighbours,
+                                   limit, message):
         mask = (1 << labelled) - 1
         for r, col in enumerate(bas):
             if col < labelled and T[r][rhs] != 0:
@@ -141,47 +153,19 @@ def _vertices(M, b, basis, n_own, n_opp, free_from, limit):
                 if col < n_own:
                     plan[col] = Fraction(T[r][rhs], d)
             vertices[mask] = plan
-        inbasis = set(bas)
-        for c in range(labelled):
-            if c in inbasis:
-                continue
-            best = None
-            for r in range(R):
-                if bas[r] >= free_from or T[r][c] * sign <= 0:
-                    continue
-                if best is None:
-                    best = r
-                    continue
-                a, q = T[r][c], T[best][c]
-                for k in lex:                        # compare T[r][k]/a with T[best][k]/q
-                    lhs, rhs_ = T[r][k] * q, T[best][k] * a
-                    if lhs != rhs_:
-                        if (lhs < rhs_) == (a * q > 0):
-                            best = r
-                        break
-            if best is None:
-                continue                             # an unbounded edge
-            nb = bas[:]
-            nb[best] = c
-            key = frozenset(nb)
-            if key in seen:
-                continue
-            seen.add(key)
-            if len(seen) > limit:
-                raise TooLargeError(f"the sequence-form vertex search passed {limit:,} bases; "
-                                    "pass a larger limit= to continue")
-            p = T[best][c]
-            prow = T[best]
-            N = []
-            for r, row in enumerate(T):
-                if r == best:
-                    N.append(prow)
-                else:
-                    f = row[c]
-                    N.append([(x * p - f * y) // d for x, y in zip(row, prow)] if f else
-                             [(x * p) // d for x in row])
-            todo.append((N, nb, p))
     return vertices
+
+
+def _pivoted(T, bas, d, best, c):
+    """The tableau after a fraction-free pivot on (best, c); its determinant is the pivot."""
+    p = T[best][c]
+    prow = T[best]
+    N = [prow if r == best else
+         [(x * p - row[c] * y) // d for x, y in zip(row, prow)] if row[c] else [(x * p) // d for x in row]
+         for r, row in enumerate(T)]
+    nb = bas[:]
+    nb[best] = c
+    return N, nb, p
 
 
 def _complete_pairs(P, Q, n1, n2):
