@@ -179,3 +179,12 @@ def test_larger_games_warm_start_agrees_with_phase_one():
         # the welfare optimum is at least the best Nash welfare (Nash equilibria are CE)
         nash = solve(g) if len(shape) == 2 else solve(g, "pure")
         assert all(sum(e.payoffs) <= correlated_equilibria(g).value for e in nash)
+
+
+def test_vertex_search_guard_names_its_limit():
+    from deterrence import load_game
+    from deterrence.errors import TooLargeError
+    from deterrence.solvers.normal_form.correlated import correlated_equilibria
+    g = load_game("chicken").subs(w=1, l=4, crash=6)
+    with pytest.raises(TooLargeError, match="more than 2 feasible bases"):
+        correlated_equilibria(g, vertices=True, max_bases=2)

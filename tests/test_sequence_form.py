@@ -7,6 +7,7 @@ import sys
 from fractions import Fraction
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from peer import HAVE_PEER_GAMES, PEER_DIR
@@ -318,3 +319,10 @@ def test_tree_results_carry_notes_not_actions():
         result = dt.solve(kuhn, method)
         assert result.actions == () and "actions" not in result.to_json()
         assert result.notes and all(isinstance(n, str) and len(n) > 20 for n in result.notes)
+
+
+def test_vertex_search_guard_names_its_limit():
+    from deterrence.errors import TooLargeError
+    from deterrence.solvers.tree.sequence_enumeration import sequence_form_equilibria
+    with pytest.raises(TooLargeError, match="passed 3 bases"):
+        sequence_form_equilibria(kuhn(), limit=3)
