@@ -326,3 +326,17 @@ def test_vertex_search_guard_names_its_limit():
     from deterrence.solvers.tree.sequence_enumeration import sequence_form_equilibria
     with pytest.raises(TooLargeError, match="passed 3 bases"):
         sequence_form_equilibria(kuhn(), limit=3)
+
+
+def test_default_solve_of_kuhn_poker_falls_back_to_the_sequence_form():
+    """The reduced normal form of Kuhn poker (27 x 64) is past the enumeration's guard:
+    subgame perfection (the default for trees) solves its one subgame by the sequence form."""
+    from deterrence import solve
+    from deterrence.solvers.tree.sequence_enumeration import sequence_form_equilibria
+    tree = kuhn()
+    default = solve(tree)
+    direct = sequence_form_equilibria(tree)
+    assert default.method == "subgame_perfect" and default.complete
+    assert {e.payoffs for e in default} == {(Fraction(-1, 18), Fraction(1, 18))}
+    assert sorted(map(repr, (e.behaviour for e in default))) == sorted(map(repr, (e.behaviour for e in direct)))
+    assert any("sequence form" in note for note in default.notes)

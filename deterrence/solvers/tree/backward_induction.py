@@ -189,6 +189,12 @@ class _Solver:
             result = solve(nf, self.stage_method, **self.options)
         except ImportError:  # the all-equilibria solver is not installed
             result = solve(nf, "pure")
+        except TooLargeError:
+            # the reduced normal form grows exponentially with the information sets; for two
+            # players the sequence form (linear in the tree) gives the same extreme equilibria
+            if self.stage_method is not None or len(self.tree.players) != 2:
+                raise
+            return self.stage_by_sequence_form(x, sub, rename)
         if not result.complete:
             self.complete = False
             self.notes.extend(n for n in result.notes if n not in self.notes)
@@ -217,6 +223,22 @@ class _Solver:
                     beh[rename[s.key]] = dist
             out.append((beh, tuple(eq.payoffs)))
         return out
+
+
+    def stage_by_sequence_form(self, x, sub, rename):
+        """Every extreme equilibrium of a two-player subgame by the sequence form
+        (:mod:`~deterrence.solvers.tree.sequence_enumeration`); moves at information sets
+        the equilibrium does not reach are the player's best reply there."""
+        from deterrence.solvers.tree.sequence_enumeration import sequence_form_equilibria
+        result = sequence_form_equilibria(sub)
+        note = (f"the subgame at node {path_name(x)} is too large for its reduced normal form: its "
+                "extreme equilibria come from the sequence form (off the path, best replies)")
+        if note not in self.notes:
+            self.notes.append(note)
+        if not result.complete:
+            self.complete = False
+        return [({rename[key]: dict(dist) for key, dist in eq.behaviour.items()}, tuple(eq.payoffs))
+                for eq in result.equilibria]
 
 
 def subgame_perfect(tree: GameTree, stage_method: str | None = None, **options) -> SolveResult:
