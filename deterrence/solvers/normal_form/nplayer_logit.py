@@ -145,8 +145,9 @@ def _trace(tensors, max_lambda):
         t = _tangent(J, previous)
         while True:
             trial = y + step * t
-            ok = False
-            for it in range(8):
+            ok, newton_steps = False, 0
+            for _ in range(8):
+                newton_steps += 1
                 H, J = _residual_and_jacobian(tensors, trial[:-1], trial[-1], sizes)
                 delta = np.linalg.lstsq(J, -H, rcond=None)[0]
                 trial = trial + delta
@@ -159,7 +160,8 @@ def _trace(tensors, max_lambda):
             if step < 1e-12:      # the path cannot be followed further: stop here
                 return
         y, previous = trial, t
-        step = min(step * (1.5 if it < 3 else 1.0), 10.0 + abs(y[-1]))
+        # a corrector that converged in a few steps means the path is smooth here: lengthen
+        step = min(step * (1.5 if newton_steps <= 3 else 1.0), 10.0 + abs(y[-1]))
         lam = y[-1]
         yield lam, [np.exp(v) for v in _split(y[:-1], sizes)]
         if lam > max_lambda:
