@@ -213,3 +213,30 @@ def test_tree_json_names_unnamed_efg_information_sets_by_player_and_set_number()
     assert eq["strategies"]["B"]["behaviour"] == {"2:1": {"h": "1/2", "t": "1/2"}}
     assert eq["payoffs"] == ["0", "0"] and eq["actions"] == {"root": "1/2 H + 1/2 T", "H": "1/2 h + 1/2 t",
                                                              "T": "1/2 h + 1/2 t"}
+
+
+#: one catalogue game each registered method solves (a new method must be added here)
+EXAMPLE_GAME = {"enumerate": "chicken", "pure": "chicken", "lemke_howson": "chicken",
+                "zero_sum": "matching_pennies", "correlated": "chicken", "coarse_correlated": "chicken",
+                "qre": "chicken", "nplayer": "us_iran_israel", "nplayer_logit": "us_iran_israel",
+                "subgame_perfect": "entry_deterrence", "tree_nash": "entry_deterrence",
+                "sequence_form": "entry_deterrence", "sequence_lcp": "entry_deterrence",
+                "quasi_perfect": "entry_deterrence", "signalling_pbe": "beer_quiche",
+                "markov_perfect": "stochastic_prisoners_dilemma"}
+
+
+@pytest.mark.parametrize("method", sorted(METHODS))
+def test_every_method_returns_a_result_that_records_what_was_solved(method):
+    """Whatever its own result type, each method's answer through the front door is a
+    sequence of equilibria that records the game, the parameter values and the options."""
+    from deterrence.solvers.result import EquilibriumSequence
+    assert method in EXAMPLE_GAME, f"add an example game for the new method {method!r}"
+    game = dt.load_game(EXAMPLE_GAME[method])
+    result = solve(game, method)
+    assert isinstance(result, EquilibriumSequence) and len(result) == len(list(result)) >= 1
+    assert result.game is game and result.method == method
+    solved_at = game.with_defaults().parameters if game.is_symbolic else game.parameters
+    assert result.parameters == dict(solved_at)
+    data = json.loads(json.dumps(result.to_json()))
+    assert data["method"] == method
+    assert data.get("parameters", {}) == {k: str(v) for k, v in result.parameters.items()}

@@ -51,7 +51,7 @@ import inspect
 from typing import NamedTuple
 
 from deterrence.errors import GameError
-from deterrence.solvers.result import Equilibrium, SolveResult
+from deterrence.solvers.result import Equilibrium, EquilibriumSequence, SolveResult
 
 
 class Method(NamedTuple):
@@ -272,9 +272,9 @@ def solve(game, /, *method, **options) -> SolveResult:
         shown = ", ".join(f"{k}={v}" for k, v in solved.parameters.items())
         notes = (f"solved at the parameters' default values ({shown})",)
     result = getattr(importlib.import_module(entry.module), entry.function)(solved, **options)
-    if not isinstance(result, SolveResult):
-        return result     # a method with its own result type (registered by another layer)
     import dataclasses
+    if not (isinstance(result, EquilibriumSequence) and dataclasses.is_dataclass(result)):
+        return result     # a method with its own result type (registered by another layer)
     return dataclasses.replace(
         result, game=game, parameters=dict(getattr(solved, "parameters", {}) or {}),
         options={**options, **(result.options or {})},

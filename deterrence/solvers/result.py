@@ -263,9 +263,24 @@ class TreeEquilibrium:
 
 
 class EquilibriumSequence:
-    """What every solve result shares: it is a sequence of its ``equilibria``."""
+    """What every solve result shares: it is a sequence of its ``equilibria``, and it records
+    what was solved (``game``, the ``parameters`` values, the method's ``options``; filled in by
+    :func:`deterrence.solvers.solve`), shown in its JSON by :meth:`provenance_json`."""
 
     equilibria: tuple
+    game: object
+    parameters: dict
+    options: dict
+
+    def provenance_json(self) -> dict:
+        """The ``"parameters"`` and ``"options"`` entries of the JSON form (when not empty)."""
+        out = {}
+        if self.parameters:
+            out["parameters"] = {k: (None if v is None else format_exact(v)) for k, v in self.parameters.items()}
+        if self.options:
+            out["options"] = {k: (v if isinstance(v, (bool, int, str, type(None))) else str(v))
+                              for k, v in self.options.items()}
+        return out
 
     def __len__(self):
         return len(self.equilibria)
@@ -329,11 +344,7 @@ class SolveResult(EquilibriumSequence):
             out["cliques"] = [list(c) for c in self.cliques]
         if self.components is not None:
             out["components"] = [list(c) for c in self.components]
-        if self.parameters:
-            out["parameters"] = {k: (None if v is None else format_exact(v)) for k, v in self.parameters.items()}
-        if self.options:
-            out["options"] = {k: (v if isinstance(v, (bool, int, str, type(None))) else str(v))
-                              for k, v in self.options.items()}
+        out.update(self.provenance_json())
         if self.notes:
             out["notes"] = list(self.notes)
         return out

@@ -60,6 +60,7 @@ import numpy as np
 from deterrence.core.exact import bareiss_pivot, explore_bases
 from deterrence.core.numbers import format_exact
 from deterrence.errors import GameError, NotAnEquilibriumError, TooLargeError
+from deterrence.solvers.result import EquilibriumSequence
 
 __all__ = ["CorrelatedEquilibrium", "CorrelatedResult", "certified_correlated",
            "coarse_correlated_equilibria", "correlated_equilibria", "incentive_constraints",
@@ -120,7 +121,7 @@ class CorrelatedEquilibrium:
 
 
 @dataclass(frozen=True)
-class CorrelatedResult:
+class CorrelatedResult(EquilibriumSequence):
     """What the correlated methods return: a frozen sequence of :class:`CorrelatedEquilibrium`.
 
     ``objective`` names what was maximised (``"welfare"``, a player, or ``"vertices"``
@@ -137,15 +138,9 @@ class CorrelatedResult:
     actions: tuple
     notes: tuple = field(default_factory=tuple)
     exact: bool = True
-
-    def __iter__(self):
-        return iter(self.equilibria)
-
-    def __len__(self):
-        return len(self.equilibria)
-
-    def __getitem__(self, k):
-        return self.equilibria[k]
+    game: object = field(default=None, repr=False, compare=False)
+    parameters: dict = field(default_factory=dict, hash=False, compare=False)
+    options: dict = field(default_factory=dict, hash=False, compare=False)
 
     def to_json(self) -> dict:
         out = {"method": self.method, "exact": self.exact, "complete": self.complete,
@@ -154,6 +149,7 @@ class CorrelatedResult:
                "equilibria": [e.to_json() for e in self.equilibria]}
         if self.value is not None:
             out["value"] = format_exact(self.value)
+        out.update(self.provenance_json())
         if self.notes:
             out["notes"] = list(self.notes)
         return out

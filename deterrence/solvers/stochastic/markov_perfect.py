@@ -198,6 +198,9 @@ class MarkovPerfectResult(EquilibriumSequence):
     actions: dict
     pure_complete: bool = True
     notes: tuple = field(default_factory=tuple)
+    game: object = field(default=None, repr=False, compare=False)
+    parameters: dict = field(default_factory=dict, hash=False, compare=False)
+    options: dict = field(default_factory=dict, hash=False, compare=False)
 
     __hash__ = None
 
@@ -207,7 +210,7 @@ class MarkovPerfectResult(EquilibriumSequence):
                "pure_complete": self.pure_complete, "players": list(self.players),
                "states": list(self.states),
                "actions": {s: [list(a) for a in self.actions[s]] for s in self.states},
-               "equilibria": [e.to_json() for e in self.equilibria]}
+               "equilibria": [e.to_json() for e in self.equilibria], **self.provenance_json()}
         if self.notes:
             out["notes"] = list(self.notes)
         return out

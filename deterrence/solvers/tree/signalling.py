@@ -44,7 +44,7 @@ Steps of :func:`signalling_equilibria`:
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 from deterrence.core.numbers import format_exact
@@ -334,16 +334,22 @@ class SignallingResult(EquilibriumSequence):
     method: str = "signalling_pbe"
     exact: bool = True
     complete: bool = True
+    notes: tuple = ()
+    game: object = field(default=None, repr=False, compare=False)
+    parameters: dict = field(default_factory=dict, hash=False, compare=False)
+    options: dict = field(default_factory=dict, hash=False, compare=False)
 
     def to_json(self) -> dict:
         return {"method": self.method, "exact": True, "complete": True, "players": list(self.players),
-                "equilibria": [e.to_json() for e in self.equilibria]}
+                "equilibria": [e.to_json() for e in self.equilibria], **self.provenance_json(),
+                **({"notes": list(self.notes)} if self.notes else {})}
 
     def to_text(self) -> str:
         n = len(self.equilibria)
         lines = [(f"{n} perfect Bayesian equilibri{'um' if n == 1 else 'a'} (families; signalling_pbe; "
                  "all; exact)")]
         lines += [f"  [{k}] {e.describe()}" for k, e in enumerate(self.equilibria)]
+        lines += [f"Note: {n}" for n in self.notes]
         return "\n".join(lines)
 
     def __str__(self):
