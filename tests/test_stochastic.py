@@ -564,3 +564,40 @@ def test_equilibria_on_named_supports_match_the_homotopy_and_are_certified():
         markov_perfect_on_supports(g, {"a": [["H"], ["H"]]})
     # the method takes supports too, and finds nothing new here
     assert len(markov_perfect(g, restarts=0, supports=[full])) == 1
+
+
+# -- large games: the search by alternating best responses --------------------------------
+@SLOW
+@given(small_games(max_states=3, max_actions=3))
+def test_best_response_search_finds_only_true_pure_equilibria(game):
+    """Everything the search returns is among the complete enumeration's equilibria."""
+    from deterrence.solvers.stochastic.best_response_search import pure_markov_perfect_search
+    every = {pure_key(game, as_dicts(game, e)) for e in pure_markov_perfect(game)}
+    found = [pure_key(game, as_dicts(game, e)) for e in pure_markov_perfect_search(game, random_starts=3)]
+    assert len(found) == len(set(found)) and set(found) <= every
+
+
+@SLOW
+@given(small_games(max_states=3, max_actions=3), st.sampled_from(["A", "B"]))
+def test_best_response_is_optimal_against_the_others(game, player):
+    """Policy iteration ends where no one-shot deviation of the player gains (Howard)."""
+    from deterrence.solvers.stochastic.best_response_search import best_response
+    from deterrence.solvers.stochastic.markov_perfect import one_shot_gains
+    start = {s: tuple(acts[0] for acts in game.actions_in(s)) for s in game.states}
+    reply = best_response(game, start, player)
+    k = game.players.index(player)
+    assert all(reply[s][1 - k] == start[s][1 - k] for s in game.states)   # the other is untouched
+    gains = one_shot_gains(game, reply)
+    assert max(g for (_, p, _), g in gains.items() if p == player) <= 0
+
+
+def test_markov_perfect_searches_when_the_pure_profiles_are_too_many():
+    game = dt.load_game("stochastic_prisoners_dilemma").with_defaults()
+    complete = markov_perfect(game, mixed=False)
+    searched = markov_perfect(game, max_profiles=3)          # 16 pure profiles: past the limit
+    assert complete.pure_complete and not searched.pure_complete and not searched.complete
+    assert {repr(e.strategies) for e in searched} < {repr(e.strategies) for e in complete}
+    assert any("alternating best responses" in n for n in searched.notes)
+    assert any("mixed equilibria were not searched" in n for n in searched.notes)
+    with pytest.raises(TooLargeError, match="over the limit of 3"):
+        markov_perfect(game, max_profiles=3, search_when_large=False)

@@ -982,13 +982,19 @@ def markov_perfect_on_supports(game, supports, *, starts: int = 20, seed=0,
     return found
 
 
-def markov_perfect(game, *, mixed: bool = True, restarts: int = 2, seed=0,
+def markov_perfect(game, *, mixed: bool | None = None, restarts: int = 2, seed=0,
                    max_profiles: int = MAX_PROFILES, interval: bool = True,
-                   max_steps: int = 600, supports=()) -> MarkovPerfectResult:
+                   max_steps: int = 600, supports=(), search_when_large: bool = True) -> MarkovPerfectResult:
     """Markov perfect equilibria of a stochastic game: all pure ones, and mixed ones found by
     the logit homotopy (see the module docstring), and ones on each of the given
     ``supports`` (see :func:`markov_perfect_on_supports`), each certified under the
-    game's noise.
+    game's noise. A game with more than ``max_profiles`` pure stationary profiles gets
+    a search by alternating best responses instead of the enumeration
+    (:mod:`~deterrence.solvers.stochastic.best_response_search`; ``pure_complete`` is then
+    False), or a :class:`~deterrence.errors.TooLargeError` with ``search_when_large=False``.
+    ``mixed`` (default: when the pure profiles could be enumerated) runs the homotopy
+    for mixed equilibria; on large games it takes minutes, so it runs there only when
+    asked for (``mixed=True``).
 
     >>> from deterrence.core.normal_form import NormalFormGame
     >>> from deterrence.core.stochastic import StochasticGame
@@ -1001,8 +1007,25 @@ def markov_perfect(game, *, mixed: bool = True, restarts: int = 2, seed=0,
         game = game.with_defaults()
     if not hasattr(game, "outcome_table"):
         raise GameError(f"markov_perfect needs a StochasticGame, got {type(game).__name__}")
-    found = pure_markov_perfect(game, max_profiles=max_profiles)
     notes = []
+    try:
+        found = pure_markov_perfect(game, max_profiles=max_profiles)
+        pure_complete = True
+    except TooLargeError as too_many:
+        if not search_when_large:
+            raise
+        # too many pure profiles to enumerate: search from several starts instead
+        from deterrence.solvers.stochastic.best_response_search import pure_markov_perfect_search
+        found = pure_markov_perfect_search(game, seed=seed)
+        pure_complete = False
+        notes.append(f"not every pure MPE is listed: {str(too_many).split(' (')[0]}; pure ones were "
+                     "searched by alternating best responses from several starts (raise max_profiles, "
+                     "on the command line --limit, to enumerate them all)")
+    if mixed is None:
+        mixed = pure_complete
+        if not mixed:
+            notes.append("mixed equilibria were not searched (the logit homotopy takes minutes on a game "
+                         "this large): pass mixed=True")
     if mixed:
         seen = {_key(e.strategies) for e in found}
         for sig in _candidates(game, restarts, seed, max_steps):
@@ -1016,14 +1039,15 @@ def markov_perfect(game, *, mixed: bool = True, restarts: int = 2, seed=0,
                 if _key(eq.strategies) not in seen:
                     seen.add(_key(eq.strategies))
                     found.append(eq)
-        notes.append(f"every pure MPE is listed; mixed ones come from the logit homotopy "
+        notes.append(("every pure MPE is listed; " if pure_complete else "")
+                     + "mixed ones come from the logit homotopy "
                      f"({1 + restarts} runs)" + (f" and {len(supports)} given supports" if supports else "")
                      + " and may not be all")
     if game.has_noise:
         notes.append("deviations are checked in intended actions, under the game's noise")
     return MarkovPerfectResult(tuple(found), "markov_perfect", all(e.exact for e in found),
-                               not mixed, game.players, game.states,
-                               {s: game.actions_in(s) for s in game.states}, True, tuple(notes))
+                               pure_complete and not mixed, game.players, game.states,
+                               {s: game.actions_in(s) for s in game.states}, pure_complete, tuple(notes))
 
 
 def _key(strategies):
