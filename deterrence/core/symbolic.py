@@ -196,12 +196,13 @@ class _Builder:
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
             operand = self.build(node.operand, depth + 1)
             return -operand if isinstance(node.op, ast.USub) else operand
-        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div)) \
-                and isinstance(node.left, ast.BinOp) and isinstance(node.left.op, (ast.Add, ast.Sub, ast.Mult, ast.Div)):
+        arithmetic = (ast.Add, ast.Sub, ast.Mult, ast.Div)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, arithmetic) \
+                and isinstance(node.left, ast.BinOp) and isinstance(node.left.op, arithmetic):
             # a flat chain a + b + c + ... nests to the left in the syntax tree: walk it
             # iteratively, so that its length does not count as nesting depth
             chain = []
-            while isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div)):
+            while isinstance(node, ast.BinOp) and isinstance(node.op, arithmetic):
                 chain.append(node)
                 node = node.left
             value = self.build(node, depth + 1)
@@ -214,16 +215,6 @@ class _Builder:
             op = node.op
             if isinstance(op, (ast.Add, ast.Sub, ast.Mult, ast.Div)):
                 return self.apply(op, left, right)
-            if isinstance(op, ast.Add):
-                return left + right
-            if isinstance(op, ast.Sub):
-                return left - right
-            if isinstance(op, ast.Mult):
-                return left * right
-            if isinstance(op, ast.Div):
-                if right == 0:
-                    self.fail("division by zero")
-                return left / right
             if isinstance(op, ast.Pow):
                 if not right.is_Rational:
                     self.fail("exponents must be numbers")
