@@ -15,7 +15,7 @@ DOCS = Path(__file__).resolve().parent
 ROOT = DOCS.parent
 sys.path.insert(0, str(ROOT))
 
-import deterrence
+import deterrence  # noqa: E402 (the checkout, put on sys.path above)
 
 project = "deterrence"
 author = "the deterrence developers"
@@ -79,7 +79,8 @@ def _headings_to_rubrics(app, what, name, obj, options, lines):
     while k < len(lines):
         line = lines[k]
         under = lines[k + 1] if k + 1 < len(lines) else ""
-        if line.strip() and under.strip() and set(under.strip()) <= set("-=~^") and len(under.strip()) >= len(line.strip()):
+        underlined = set(under.strip()) <= set("-=~^") and len(under.strip()) >= len(line.strip())
+        if line.strip() and under.strip() and underlined:
             out += [f".. rubric:: {line.strip()}", ""]
             k += 2
             continue

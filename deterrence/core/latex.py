@@ -207,9 +207,10 @@ def result_latex(result) -> str:
     >>> from types import SimpleNamespace as NS
     >>> r = NS(players=("US", "Iran"), actions=(("hold", "strike"), ("hold", "strike")),
     ...        equilibria=(NS(strategies=((Fraction(1, 3), Fraction(2, 3)), (0, 1)), payoffs=(1, Fraction(-1, 2))),))
-    >>> print(result_latex(r))
+    >>> print(result_latex(r))  # doctest: +NORMALIZE_WHITESPACE
     $\\begin{array}{r|l|l|l} & \\text{US} & \\text{Iran} & \\text{payoffs} \\\\ \\hline
-    1 & \\frac{1}{3}\\,\\text{hold} + \\frac{2}{3}\\,\\text{strike} & \\text{strike} & \\left(1, -\\frac{1}{2}\\right) \\\\
+    1 & \\frac{1}{3}\\,\\text{hold} + \\frac{2}{3}\\,\\text{strike} & \\text{strike}
+      & \\left(1, -\\frac{1}{2}\\right) \\\\
     \\end{array}$
     """
     def mixture(actions, probabilities):

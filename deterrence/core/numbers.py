@@ -79,10 +79,11 @@ def _check_literal_size(text: str, what: str) -> None:
     """Refuse number text that stands for more than :data:`MAX_LITERAL_DIGITS` digits
     (counting a decimal exponent), before any number is built.
 
-    >>> to_exact("1e999999999", "value of W")
+    >>> to_exact("1e999999999", "value of W")  # doctest: +NORMALIZE_WHITESPACE
     Traceback (most recent call last):
     ...
-    deterrence.errors.TooLargeError: value of W '1e999999999' stands for a number of about 1000000000 digits, over the limit of 4000 digits
+    deterrence.errors.TooLargeError: value of W '1e999999999' stands for a number of about 1000000000 digits,
+    over the limit of 4000 digits
     """
     import re
     from deterrence.errors import TooLargeError

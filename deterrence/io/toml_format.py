@@ -30,8 +30,8 @@ from pathlib import Path
 from deterrence.core.normal_form import NormalFormGame
 from deterrence.core.numbers import is_symbolic
 from deterrence.errors import GameError, GameFileError
-from deterrence.io._common import (decode_text, parse_toml_text, read_file_bytes, _type_name, check_label, check_parameter_name,
-                      format_formula, payoff_value)
+from deterrence.io._common import (_type_name, check_label, check_parameter_name, decode_text, format_formula,
+                                   parse_toml_text, payoff_value, read_file_bytes)
 from deterrence.io.toml_reader import (TomlReader, header_lines, key_lines, toml_key, toml_long_string, toml_number,
                                        toml_string, toml_value)
 

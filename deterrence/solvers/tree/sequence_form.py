@@ -412,4 +412,5 @@ class SequenceFormResult(TreeSolveResult):
         return "\n".join([head] + lines[1:])
 
 
-__all__ += ["SequenceFormResult", "best_reply_off_path", "certify_plans", "nash_equilibrium_from_plans", "tree_equilibrium"]
+__all__ += ["SequenceFormResult", "best_reply_off_path", "certify_plans", "nash_equilibrium_from_plans",
+            "tree_equilibrium"]
