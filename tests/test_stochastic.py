@@ -571,7 +571,7 @@ def test_equilibria_on_named_supports_match_the_homotopy_and_are_certified():
 @given(small_games(max_states=3, max_actions=3))
 def test_best_response_search_finds_only_true_pure_equilibria(game):
     """Everything the search returns is among the complete enumeration's equilibria."""
-    from deterrence.solvers.stochastic.best_response_search import pure_markov_perfect_search
+    from deterrence.solvers.stochastic.markov_perfect import pure_markov_perfect_search
     every = {pure_key(game, as_dicts(game, e)) for e in pure_markov_perfect(game)}
     found = [pure_key(game, as_dicts(game, e)) for e in pure_markov_perfect_search(game, random_starts=3)]
     assert len(found) == len(set(found)) and set(found) <= every
@@ -581,7 +581,7 @@ def test_best_response_search_finds_only_true_pure_equilibria(game):
 @given(small_games(max_states=3, max_actions=3), st.sampled_from(["A", "B"]))
 def test_best_response_is_optimal_against_the_others(game, player):
     """Policy iteration ends where no one-shot deviation of the player gains (Howard)."""
-    from deterrence.solvers.stochastic.best_response_search import best_response
+    from deterrence.solvers.stochastic.markov_perfect import best_response
     from deterrence.solvers.stochastic.markov_perfect import one_shot_gains
     start = {s: tuple(acts[0] for acts in game.actions_in(s)) for s in game.states}
     reply = best_response(game, start, player)

@@ -46,6 +46,7 @@ takes ``**options`` checks them with :func:`check_options`.
 """
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import inspect
 from typing import NamedTuple
@@ -272,7 +273,6 @@ def solve(game, /, *method, **options) -> SolveResult:
         shown = ", ".join(f"{k}={v}" for k, v in solved.parameters.items())
         notes = (f"solved at the parameters' default values ({shown})",)
     result = getattr(importlib.import_module(entry.module), entry.function)(solved, **options)
-    import dataclasses
     if not (isinstance(result, EquilibriumSequence) and dataclasses.is_dataclass(result)):
         return result     # a method with its own result type (registered by another layer)
     return dataclasses.replace(

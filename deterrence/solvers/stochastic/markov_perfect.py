@@ -36,8 +36,9 @@ References
 
 Steps of :func:`markov_perfect`
 -------------------------------
-1. **Pure MPE, all of them.** Enumerate every stationary pure profile (refused
-   with :class:`~deterrence.errors.TooLargeError` above ``max_profiles``). A
+1. **Pure MPE, all of them.** Enumerate every stationary pure profile (above
+   ``max_profiles`` profiles, :func:`pure_markov_perfect_search` looks for some
+   by alternating best responses instead, and says it is not complete). A
    float screen solves each profile's values and keeps those whose largest
    one-shot gain is below a tolerance far above the rounding error
    (``1e3 * |S| * eps * (1 + delta) / (1 - delta)`` of the payoff scale, and at
@@ -329,6 +330,17 @@ def _scale(game, tables) -> float:
     return (top + 1.0) / (1.0 - float(game.delta))
 
 
+def pure_profile_count(game) -> int:
+    """How many stationary pure profiles the game has (the product, over states, of the
+    number of joint actions there).
+
+    >>> from deterrence.io import load_game
+    >>> pure_profile_count(load_game("stochastic_prisoners_dilemma"))
+    16
+    """
+    return math.prod(math.prod(len(a) for a in game.actions_in(s)) for s in game.states)
+
+
 def pure_markov_perfect(game, *, max_profiles: int = MAX_PROFILES) -> list:
     """Every stationary pure MPE (see the module's step 1), each certified exactly.
 
@@ -340,11 +352,11 @@ def pure_markov_perfect(game, *, max_profiles: int = MAX_PROFILES) -> list:
     """
     import numpy as np
     game.require_exact("Markov perfect equilibria")
-    per_state = [list(itertools.product(*(range(len(a)) for a in game.actions_in(s)))) for s in game.states]
-    count = math.prod(len(x) for x in per_state)
-    if count > max_profiles:
+    count = pure_profile_count(game)
+    if count > max_profiles:    # counted before any profile is listed
         raise TooLargeError(f"{count} stationary pure profiles to check, over the limit of {max_profiles} "
                             "(raise max_profiles to go on)")
+    per_state = [list(itertools.product(*(range(len(a)) for a in game.actions_in(s)))) for s in game.states]
     tables = _float_tables(game)
     k, n, delta = len(game.states), len(game.players), float(game.delta)
     scale = _scale(game, tables)
@@ -388,6 +400,90 @@ def pure_markov_perfect(game, *, max_profiles: int = MAX_PROFILES) -> list:
             eq = _certified(game, sigma)
             if eq is not None:
                 found.append(eq)
+    return found
+
+
+# -- large games: pure profiles by alternating best responses ---------------------------
+# When the pure profiles are too many to enumerate (the US-Iran exchange has about 9 * 10^12),
+# players take turns replacing their strategy by a best response (Howard's policy iteration
+# on the exact one-shot gains: in a finite discounted MDP, switching to any profitable
+# one-shot deviation strictly improves the policy, so it ends at an optimal one), from
+# every "k-th action everywhere" profile and seeded random ones. A profile no player changes
+# is certified and kept; a start that cycles for max_rounds rounds gives nothing. It finds
+# equilibria, never all of them for sure: results built on it say pure_complete=False.
+# R. A. Howard (1960), *Dynamic Programming and Markov Processes*, MIT Press.
+def best_response(game, profile: dict, player: str, *, max_iterations: int = 1000) -> dict:
+    """Player ``player``'s best response to the others' pure stationary strategies in
+    ``profile`` (``{state: tuple of action labels}``), by policy iteration (exact).
+
+    >>> from deterrence.io import load_game
+    >>> g = load_game("stochastic_prisoners_dilemma").with_defaults()
+    >>> best_response(g, {"good": ("C", "D"), "poor": ("D", "D")}, "A")
+    {'good': ('D', 'D'), 'poor': ('D', 'D')}
+    """
+    if player not in game.players:
+        raise GameError(f"unknown player {player!r}; players are {', '.join(game.players)}")
+    k = game.players.index(player)
+    current = {s: tuple(profile[s]) for s in game.states}
+    for _ in range(max_iterations):
+        best = {}       # state -> (largest positive gain, its action): the first one on ties
+        for (s, p, a), g in one_shot_gains(game, current).items():
+            if p == player and g > best.get(s, (0, None))[0]:
+                best[s] = (g, a)
+        if not best:
+            return current
+        for s, (_, a) in best.items():   # Howard: switch wherever a one-shot deviation gains
+            current[s] = current[s][:k] + (a,) + current[s][k + 1:]
+    raise GameError(f"policy iteration for {player} did not settle in {max_iterations} steps")  # pragma: no cover
+
+
+def _uniform_starts(game) -> list:
+    widest = max(len(a) for s in game.states for a in game.actions_in(s))
+    return [{s: tuple(acts[min(k, len(acts) - 1)] for acts in game.actions_in(s)) for s in game.states}
+            for k in range(widest)]
+
+
+def pure_markov_perfect_search(game, *, random_starts: int = 8, seed=0, max_rounds: int = 50) -> list:
+    """Pure Markov perfect equilibria found by alternating best responses (see the module's
+    steps), each certified exactly under the game's noise; not necessarily all of them.
+
+    >>> from deterrence.io import load_game
+    >>> g = load_game("stochastic_prisoners_dilemma").with_defaults()
+    >>> [e.action("good", "A") + e.action("poor", "A") for e in pure_markov_perfect_search(g)]
+    ['CC', 'DD']
+
+    The complete enumeration (small games only) finds a third, which no start reaches:
+
+    >>> len(pure_markov_perfect(g))
+    3
+    """
+    from deterrence.core.random import rng as make_rng
+    if getattr(game, "is_symbolic", False):
+        game = game.with_defaults()
+    game.require_exact("Markov perfect equilibria")
+    generator = make_rng(seed)
+    starts = _uniform_starts(game)
+    for _ in range(random_starts):
+        starts.append({s: tuple(acts[int(generator.integers(len(acts)))] for acts in game.actions_in(s))
+                       for s in game.states})
+    found, seen = [], set()
+    for profile in starts:
+        for _ in range(max_rounds):
+            new = profile
+            for player in game.players:
+                new = best_response(game, new, player)
+            if new == profile:
+                break
+            profile = new
+        else:
+            continue                      # no fixed point from this start
+        key = tuple(sorted(profile.items()))
+        if key in seen:
+            continue
+        seen.add(key)
+        eq = _certified(game, markov_strategy(game, profile))
+        if eq is not None:
+            found.append(eq)
     return found
 
 
@@ -990,7 +1086,7 @@ def markov_perfect(game, *, mixed: bool | None = None, restarts: int = 2, seed=0
     ``supports`` (see :func:`markov_perfect_on_supports`), each certified under the
     game's noise. A game with more than ``max_profiles`` pure stationary profiles gets
     a search by alternating best responses instead of the enumeration
-    (:mod:`~deterrence.solvers.stochastic.best_response_search`; ``pure_complete`` is then
+    (:func:`pure_markov_perfect_search`; ``pure_complete`` is then
     False), or a :class:`~deterrence.errors.TooLargeError` with ``search_when_large=False``.
     ``mixed`` (default: when the pure profiles could be enumerated) runs the homotopy
     for mixed equilibria; on large games it takes minutes, so it runs there only when
@@ -1011,16 +1107,16 @@ def markov_perfect(game, *, mixed: bool | None = None, restarts: int = 2, seed=0
     try:
         found = pure_markov_perfect(game, max_profiles=max_profiles)
         pure_complete = True
-    except TooLargeError as too_many:
+    except TooLargeError:
         if not search_when_large:
             raise
         # too many pure profiles to enumerate: search from several starts instead
-        from deterrence.solvers.stochastic.best_response_search import pure_markov_perfect_search
         found = pure_markov_perfect_search(game, seed=seed)
         pure_complete = False
-        notes.append(f"not every pure MPE is listed: {str(too_many).split(' (')[0]}; pure ones were "
-                     "searched by alternating best responses from several starts (raise max_profiles, "
-                     "on the command line --limit, to enumerate them all)")
+        notes.append(f"not every pure MPE is listed: {pure_profile_count(game)} stationary pure profiles "
+                     f"are over the limit of {max_profiles}; pure ones were "
+                     "searched by alternating best responses from several starts (raise max_profiles "
+                     "to enumerate them all)")
     if mixed is None:
         mixed = pure_complete
         if not mixed:
@@ -1055,6 +1151,7 @@ def _key(strategies):
 
 
 __all__ = [
+    "best_response", "pure_markov_perfect_search", "pure_profile_count",
     "MAX_PROFILES",
     "Deviation",
     "MarkovPerfectEquilibrium",

@@ -224,7 +224,6 @@ class _Solver:
             out.append((beh, tuple(eq.payoffs)))
         return out
 
-
     def stage_by_sequence_form(self, x, sub, rename):
         """Every extreme equilibrium of a two-player subgame by the sequence form
         (:mod:`~deterrence.solvers.tree.sequence_enumeration`); moves at information sets

@@ -42,7 +42,7 @@ from fractions import Fraction
 
 from deterrence.core.tree import Chance, GameTree, Terminal
 from deterrence.errors import GameError
-from deterrence.solvers.tree.backward_induction import TreeSolveResult
+from deterrence.solvers.result import SolveResult
 
 
 @dataclass(frozen=True)
@@ -390,8 +390,8 @@ def nash_equilibrium_from_plans(tree: GameTree, sf: SequenceForm, x, y):
 
 
 @dataclass(frozen=True)
-class SequenceFormResult(TreeSolveResult):
-    """A :class:`~deterrence.solvers.tree.backward_induction.TreeSolveResult` whose
+class SequenceFormResult(SolveResult):
+    """A :class:`~deterrence.solvers.result.SolveResult` whose
     text names the kind of equilibrium (``kind``: "Nash", "quasi-perfect", ...);
     ``to_json()`` is the parent's, plus ``"kind"``.
 
