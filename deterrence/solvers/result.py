@@ -274,7 +274,7 @@ class EquilibriumSequence:
 
     def provenance_json(self) -> dict:
         """The ``"parameters"`` and ``"options"`` entries of the JSON form (when not empty)."""
-        out = {}
+        out: dict[str, dict] = {}
         if self.parameters:
             out["parameters"] = {k: (None if v is None else format_exact(v)) for k, v in self.parameters.items()}
         if self.options:
