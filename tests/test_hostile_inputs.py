@@ -124,6 +124,19 @@ def test_lemke_howson_answers_payoffs_beyond_the_float_range_exactly():
     assert found.exact and found[0].strategies in {e.strategies for e in solve(game)}
 
 
+@pytest.mark.parametrize("scale, shift", [(10**400, 0), (10**400, -10**400), (1, 10**400), (2**1100, 7),
+                                          (10**400, 10**800)])
+def test_zero_sum_answers_payoffs_beyond_the_float_range_exactly(scale, shift):
+    # the LP sees the matrix shifted and divided exactly; strategies are those of the small game
+    small = [[3, -1, 0], [-2, 1, 2], [0, 2, -3]]
+    big = NormalFormGame.zero_sum([[scale * a + shift for a in row] for row in small])
+    found = solve(big, "zero_sum")
+    reference = solve(NormalFormGame.zero_sum(small), "zero_sum")
+    assert found.exact and found[0].strategies == reference[0].strategies
+    from deterrence import game_value
+    assert game_value(big) == scale * game_value(NormalFormGame.zero_sum(small)) + shift
+
+
 # -- 2. exact numbers of any length in JSON and text -------------------------------------
 def test_json_and_text_of_exact_numbers_beyond_4300_digits():
     import json

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from deterrence.core.numbers import format_exact
 from deterrence.core.tree import Chance, Decision, GameTree, Terminal
+from deterrence.plot._literal import literal_labels
 
 
 def _edge_text(node, label) -> str:
@@ -142,6 +143,7 @@ def _positive(p) -> bool:
         return True
 
 
+@literal_labels
 def draw_tree(tree: GameTree, ax=None, equilibrium=None, fontsize: int = 9):
     """Draw ``tree`` on matplotlib axes (new ones if ``ax`` is None); returns the axes.
 
