@@ -87,7 +87,8 @@ def _literal_function(label):
 
 
 def literal_labels(draw):
-    """Decorator of a figure function (returning an Axes or a Figure): its texts are literal.
+    """Decorator of a figure function (returning an Axes or a Figure): its texts are literal,
+    and it keeps the error contract of :func:`deterrence.core.validate.public_boundary`.
 
     >>> import matplotlib
     >>> matplotlib.use("Agg")
@@ -101,6 +102,9 @@ def literal_labels(draw):
     >>> ax.figure.savefig(__import__("io").BytesIO()); ax.get_title()
     '\\\\$x^{\\\\$'
     """
+    from deterrence.core.validate import public_boundary
+    draw = public_boundary(draw)                 # bad arguments: a GameError naming them
+
     @functools.wraps(draw)
     def drawn(*args, **kwargs):
         import matplotlib
