@@ -275,12 +275,12 @@ def _main(argv, DeterrenceError) -> int:
             return _load(SUBCOMMANDS[args.command][0]).run(args) or EXIT_OK
         return COMMANDS[args.command](args)
     except _UsageError as exc:
-        print(f"deterrence: {exc}", file=sys.stderr)
+        print(f"deterrence: {_one_line(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except DeterrenceError as exc:
         # limits are raised on the command line by options, not by Python keywords
         message = str(exc).replace("pass limit=", "pass --limit ")
-        print(f"deterrence: {message}", file=sys.stderr)
+        print(f"deterrence: {_one_line(message)}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:          # the reader went away (`| head`): end quietly
         _quiet_stdout()
@@ -291,6 +291,15 @@ def _main(argv, DeterrenceError) -> int:
     except KeyboardInterrupt:
         print("deterrence: interrupted", file=sys.stderr)
         return 130
+
+
+def _one_line(message: str) -> str:
+    r"""The message on one line: line breaks (from an argument or a file name) written as ``\n``.
+
+    >>> _one_line("no such file 'a\nb'\n")
+    "no such file 'a\\nb'"
+    """
+    return message.rstrip("\n").replace("\r", "\\r").replace("\n", "\\n")
 
 
 def _quiet_stdout():

@@ -292,6 +292,8 @@ def read_profile(game, names=None, *, file=None, lines=None) -> tuple:
         names = read().profile
     elif isinstance(names, (str, Automaton)):
         names = _profile_names(names) if isinstance(names, str) else (names, names)
+    elif isinstance(names, (bytes, bytearray)) or not hasattr(names, "__iter__"):
+        raise GameError(f"profile must name two strategies (names or Automaton objects), got {names!r}")
     else:
         names = list(names)
         if len(names) == 1:

@@ -154,4 +154,24 @@ def check_count(name: str, value, *, limit: int, option: str | None = None, leas
     return value
 
 
-__all__ = ["public_boundary", "boundary_init", "check_count"]
+def check_positive(name: str, value) -> float:
+    """``value`` as a finite real number above 0 (a tolerance, a time span); else a ``GameError``.
+
+    >>> check_positive("tol", 1e-9)
+    1e-09
+    >>> check_positive("tol", 1j)
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.GameError: tol must be a finite number above 0, got 1j
+    """
+    import math
+    try:
+        number = float(value) if not isinstance(value, (bool, str, bytes, complex)) else math.nan
+    except (TypeError, ValueError, OverflowError):
+        number = math.nan
+    if not (math.isfinite(number) and number > 0):
+        raise GameError(f"{name} must be a finite number above 0, got {_short(value)}")
+    return number
+
+
+__all__ = ["public_boundary", "boundary_init", "check_count", "check_positive"]

@@ -265,6 +265,9 @@ def brinkmanship_resolve(player: str = "A"):
     (vA/(dA + vA), vB/(dB + vB))
     """
     from deterrence.core.symbolic import parse_expression
+    from deterrence.errors import GameError
+    if player not in ("A", "B"):
+        raise GameError(f"player must be 'A' or 'B', got {player!r}")
     return parse_expression(f"v{player}/(v{player} + d{player})", list(BRINKMANSHIP))
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from deterrence.errors import GameError
+from deterrence.core.validate import check_count, check_positive
 from deterrence.plot._literal import literal_labels
 
 __all__ = ["plot_basins", "plot_phase", "plot_shares", "plot_simplex"]
@@ -118,6 +119,8 @@ def plot_basins(game, resolution: int = 21, t_max: float = 100.0, ax=None):
     from matplotlib.patches import Patch
 
     from deterrence.solvers.normal_form.dynamics import replicator_dynamics
+    resolution = check_count("resolution", resolution, limit=500)
+    t_max = check_positive("t_max", t_max)
     game = game.with_defaults() if game.is_symbolic else game
     _need_2x2(game)
     ax = _axes(ax, (5, 5))
