@@ -83,7 +83,8 @@ _SYNONYMS = {"profile": {"strateg"}}
 def _fillers():
     import deterrence
     stage = deterrence.load_game("prisoners_dilemma").with_defaults()
-    return {"game": stage, "stage": stage, "players": ["Row", "Column"], "tree": deterrence.entry_deterrence(), "values": {},
+    return {"game": stage, "stage": stage, "players": ["Row", "Column"], "tree": deterrence.entry_deterrence(),
+            "values": {},
             "player": 0, "delta": "9/10", "name": "tit_for_tat", "source": "prisoners_dilemma",
             "x": ("delta", [0.5, 0.9]), "axes": {"a": [1]}, "expressions": {"e": "1"}, "func": abs,
             "condition": "1 > 0", "text": "1", "point": (0, 0), "histories": [], "candidates": [],
@@ -127,8 +128,6 @@ def _call(obj, params, target, value, fillers):
 
 
 def probe_api(examples, report):
-    from hypothesis import HealthCheck, Phase, given, seed, settings
-    from deterrence.errors import DeterrenceError
     fillers = _fillers()
     strategy = bad_values()
     for qualified, obj in public_callables():
@@ -147,32 +146,40 @@ def probe_api(examples, report):
                 continue   # matplotlib's own Axes; executors and callbacks are checked by their tests
             fits = baseline_fits and (target.default is not inspect.Parameter.empty or target.name in fillers)
 
-            @settings(max_examples=examples, database=None, deadline=None,
-                      phases=[Phase.generate], suppress_health_check=list(HealthCheck))
-            @seed(zlib.crc32(f"{qualified}.{target.name}".encode()))   # other values for each argument
-            @given(value=strategy)
-            def run(value):
-                report["calls"] += 1
-                where = f"{qualified}({target.name}={value!r:.60})"
-                signal.alarm(SECONDS)
-                try:
-                    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-                        _call(obj, params, target, value, fillers)
-                except Timeout:
-                    report["slow"].append(where)
-                except DeterrenceError as exc:
-                    message = str(exc)
-                    if not message.strip() or "\n" in message.strip():
-                        report["violations"].append(f"{where}: message not one line: {message[:200]!r}")
-                    elif fits and not _names_argument(message, target.name, value):
-                        report["violations"].append(f"{where}: message does not name the argument: "
-                                                    f"{message[:200]!r}")
-                except Exception as exc:  # noqa: BLE001 - this is what the probe looks for
-                    report["violations"].append(f"{where}: {type(exc).__name__}: {str(exc)[:200]}")
-                finally:
-                    signal.alarm(0)
-                    _close_figures()
-            run()
+            _probe_argument(qualified, obj, params, target, fits, fillers, strategy, examples, report)
+
+
+def _probe_argument(qualified, obj, params, target, fits, fillers, strategy, examples, report):
+    """Call ``obj`` with bad values of the argument ``target`` (the others: fillers, defaults)."""
+    from hypothesis import HealthCheck, Phase, given, seed, settings
+    from deterrence.errors import DeterrenceError
+
+    @settings(max_examples=examples, database=None, deadline=None,
+              phases=[Phase.generate], suppress_health_check=list(HealthCheck))
+    @seed(zlib.crc32(f"{qualified}.{target.name}".encode()))   # other values for each argument
+    @given(value=strategy)
+    def run(value):
+        report["calls"] += 1
+        where = f"{qualified}({target.name}={value!r:.60})"
+        signal.alarm(SECONDS)
+        try:
+            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+                _call(obj, params, target, value, fillers)
+        except Timeout:
+            report["slow"].append(where)
+        except DeterrenceError as exc:
+            message = str(exc)
+            if not message.strip() or "\n" in message.strip():
+                report["violations"].append(f"{where}: message not one line: {message[:200]!r}")
+            elif fits and not _names_argument(message, target.name, value):
+                report["violations"].append(f"{where}: message does not name the argument: "
+                                            f"{message[:200]!r}")
+        except Exception as exc:  # noqa: BLE001 - this is what the probe looks for
+            report["violations"].append(f"{where}: {type(exc).__name__}: {str(exc)[:200]}")
+        finally:
+            signal.alarm(0)
+            _close_figures()
+    run()
 
 
 def _baseline(obj, params, fillers):
@@ -222,9 +229,56 @@ def _cli_text(value):
     return str(value).replace("\x00", "\\0")       # argv cannot hold NUL
 
 
-def probe_cli(examples, report):
+def _probe_option(command, option, takes, base, strategy, examples, report):
+    """Run ``deterrence COMMAND ... OPTION value`` with bad values."""
     from hypothesis import HealthCheck, Phase, given, seed, settings
     from deterrence.cli import main
+
+    @settings(max_examples=examples, database=None, deadline=None,
+              phases=[Phase.generate], suppress_health_check=list(HealthCheck))
+    @seed(zlib.crc32(f"{command}.{option}".encode()))
+    @given(value=strategy)
+    def run(value):
+        text = _cli_text(value)
+        if option is None:
+            argv = [command, text] + (base[command] or [])[1:]
+        elif takes:
+            argv = [command] + (base[command] or []) + [option, text]
+        else:
+            argv = [command] + (base[command] or []) + [option, text]   # a flag given a value
+        if command == "lab":
+            argv = ["lab", "--port", text, "--no-browser", "--help-not-an-option"]
+        if "--plot" in argv:
+            argv.append("--force")
+        report["cli_calls"] += 1
+        out, err = io.StringIO(), io.StringIO()
+        where = f"deterrence {' '.join(repr(a) for a in argv)}"
+        signal.alarm(SECONDS * 2)
+        try:
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                code = main(argv)
+        except Timeout:
+            report["slow"].append(where)
+            return
+        except SystemExit as exc:   # --help and --version exit 0 through argparse
+            code = exc.code
+        except BaseException as exc:  # noqa: BLE001 - this is what the probe looks for
+            report["violations"].append(f"{where}: {type(exc).__name__} out of main: {str(exc)[:200]}")
+            return
+        finally:
+            signal.alarm(0)
+            _close_figures()
+        lines = err.getvalue().splitlines()
+        if code not in (0, 2):
+            report["violations"].append(f"{where}: exit code {code}")
+        elif code == 2 and (len(lines) != 1 or not lines[0].startswith("deterrence: ")):
+            report["violations"].append(f"{where}: stderr is not one line: {err.getvalue()[:300]!r}")
+        elif "Traceback" in err.getvalue():
+            report["violations"].append(f"{where}: traceback on stderr")
+    run()
+
+
+def probe_cli(examples, report):
     strategy = bad_values()
     base = {"solve": ["prisoners_dilemma"], "show": ["prisoners_dilemma"], "list": [],
             "repeated": ["prisoners_dilemma", "--delta", "9/10"], "report": ["chicken"], "lab": None}
@@ -232,48 +286,7 @@ def probe_cli(examples, report):
         if base.get(command) is None:       # the lab serves until stopped: only its argument parsing
             options = [(o, t) for o, t in options if o == "--port"]
         for option, takes in options:
-            @settings(max_examples=examples, database=None, deadline=None,
-                      phases=[Phase.generate], suppress_health_check=list(HealthCheck))
-            @seed(zlib.crc32(f"{command}.{option}".encode()))
-            @given(value=strategy)
-            def run(value):
-                text = _cli_text(value)
-                if option is None:
-                    argv = [command, text] + (base[command] or [])[1:]
-                elif takes:
-                    argv = [command] + (base[command] or []) + [option, text]
-                else:
-                    argv = [command] + (base[command] or []) + [option, text]   # a flag given a value
-                if command == "lab":
-                    argv = ["lab", "--port", text, "--no-browser", "--help-not-an-option"]
-                if "--plot" in argv:
-                    argv.append("--force")
-                report["cli_calls"] += 1
-                out, err = io.StringIO(), io.StringIO()
-                where = f"deterrence {' '.join(repr(a) for a in argv)}"
-                signal.alarm(SECONDS * 2)
-                try:
-                    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-                        code = main(argv)
-                except Timeout:
-                    report["slow"].append(where)
-                    return
-                except SystemExit as exc:   # --help and --version exit 0 through argparse
-                    code = exc.code
-                except BaseException as exc:  # noqa: BLE001 - this is what the probe looks for
-                    report["violations"].append(f"{where}: {type(exc).__name__} out of main: {str(exc)[:200]}")
-                    return
-                finally:
-                    signal.alarm(0)
-                    _close_figures()
-                lines = err.getvalue().splitlines()
-                if code not in (0, 2):
-                    report["violations"].append(f"{where}: exit code {code}")
-                elif code == 2 and (len(lines) != 1 or not lines[0].startswith("deterrence: ")):
-                    report["violations"].append(f"{where}: stderr is not one line: {err.getvalue()[:300]!r}")
-                elif "Traceback" in err.getvalue():
-                    report["violations"].append(f"{where}: traceback on stderr")
-            run()
+            _probe_option(command, option, takes, base, strategy, examples, report)
 
 
 def main(examples):

@@ -17,7 +17,7 @@ GAMES = {"normal_form": "chicken", "tree": "kuhn_poker", "stochastic": "stochast
 def _size_options():
     for method, entry in METHODS.items():
         function = getattr(importlib.import_module(entry.module), entry.function)
-        for name, parameter in inspect.signature(function).parameters.items():
+        for name in inspect.signature(function).parameters:
             if (name == "limit" or name.startswith("max_")) and name != "max_lambda":
                 yield method, name, entry.games[0]
 

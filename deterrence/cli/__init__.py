@@ -148,7 +148,8 @@ def _cmd_solve(args) -> int:
     from deterrence.solvers import solve
     from deterrence.core.numbers import format_exact
     game = _apply_parameters(load_game(args.game), _parse_sets(args.set))
-    result = solve(game, args.method, **_parse_limits(args.limit))    # the result notes the parameter values it was solved at
+    # the result notes the parameter values it was solved at
+    result = solve(game, args.method, **_parse_limits(args.limit))
     threats = skipped = None
     if _wants_credibility(game, result):
         nodes = len(game.paths())
