@@ -28,6 +28,7 @@ from deterrence.io import load_game
 from deterrence.solvers import solve
 from deterrence.solvers.result import Equilibrium, SolveResult
 from deterrence.solvers.certify import certified_equilibrium, is_equilibrium
+from deterrence.core.validate import public_boundary
 
 #: public name -> module that defines it (imported on first access)
 _LAZY = {
@@ -198,6 +199,17 @@ __all__ = [
 ] + sorted(_LAZY)
 
 
+def _public(value, name):
+    """Functions of the public API keep the error contract (core/validate.py): a bad
+    argument is a ``GameError`` naming it, never a stray ``TypeError``."""
+    import inspect
+    return public_boundary(value, name) if inspect.isfunction(value) else value
+
+
+load_game, solve = _public(load_game, "load_game"), _public(solve, "solve")
+certified_equilibrium = _public(certified_equilibrium, "certified_equilibrium")
+is_equilibrium = _public(is_equilibrium, "is_equilibrium")
+
 #: documented subpackages reachable as attributes (``dt.plot.payoff_heatmap``)
 _SUBPACKAGES = ("plot",)
 
@@ -206,7 +218,7 @@ def __getattr__(name):
     if name in _SUBPACKAGES:
         return importlib.import_module(f"deterrence.{name}")
     if name in _LAZY:
-        value = getattr(importlib.import_module(_LAZY[name]), name)
+        value = _public(getattr(importlib.import_module(_LAZY[name]), name), name)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'deterrence' has no attribute {name!r}")

@@ -27,6 +27,8 @@ class GameFileError(GameError):
     def __init__(self, message: str, *, file: str | None = None,
                  line: int | None = None, field: str | None = None):
         self.file, self.line, self.field, self.reason = file, line, field, message
+        if isinstance(file, str):        # a name with a line break would split the one-line message
+            file = file.replace("\n", "\\n").replace("\r", "\\r")
         where = ""
         if file is not None:
             where = f"{file}:{line}: " if line is not None else f"{file}: "

@@ -310,3 +310,27 @@ def test_valid_seeds_read():
     for kind, seeds in SEEDS.items():
         for data in seeds:
             check(kind, data, "seed files")
+
+
+def test_fuzz_script_runs_every_reader_on_mutated_seeds(tmp_path):
+    # tests/fuzz_readers.py without atheris (--smoke): TOML (with trees and stochastic games),
+    # JSON, .nfg, .efg and the events CSV (ours and ACLED's layout), seeds and 300 mutations
+    import resource
+    import subprocess
+    from pathlib import Path
+    script = Path(__file__).resolve().parent / "fuzz_readers.py"
+
+    def cap():
+        resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
+    sys.path.insert(0, str(script.parent))
+    try:
+        import fuzz_readers
+        kinds = collections.Counter(data[0] for _, data in fuzz_readers.seed_files())
+    finally:
+        sys.path.remove(str(script.parent))
+    assert set(kinds) == {0, 1, 2, 3, 4} and kinds[3] >= 5 and kinds[4] == 2
+    done = subprocess.run([sys.executable, str(script), "--smoke", "300", "7"], capture_output=True, text=True,
+                          cwd=tmp_path, preexec_fn=cap, timeout=600,
+                          env={**os.environ, "PYTHONPATH": str(script.parents[1])})
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip() == f"fuzz_readers: {300 + sum(kinds.values())} inputs run"

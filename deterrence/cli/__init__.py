@@ -61,8 +61,10 @@ def build_parser(with_subcommand: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                    help="give a parameter a value (repeatable)")
-    p.add_argument("--limit", type=int, default=None, metavar="N",
-                   help="raise the size limit of the equilibrium enumeration (methods enumerate, tree_nash)")
+    p.add_argument("--limit", action="append", default=[], metavar="[NAME=]N",
+                   help="raise a size limit of the method: N alone is its limit (enumerate, nplayer, "
+                        "sequence_form); NAME=N any of its max_ options (lemke_howson max_pivots, "
+                        "correlated max_bases, markov_perfect max_profiles, max_steps); repeatable")
     p.add_argument("--threats", action="store_true",
                    help=f"trees: which threats are credible, also for trees of more than "
                         f"{THREAT_NODES} nodes (smaller trees get it anyway; the cost grows fast)")
@@ -99,6 +101,39 @@ def _parse_sets(pairs):
     return values
 
 
+def _parse_limits(pairs):
+    """``--limit`` values: ``["5000", "max_pivots=10"]`` -> ``{"limit": 5000, "max_pivots": 10}``.
+
+    >>> _parse_limits(["5000", "max_pivots=10"])
+    {'limit': 5000, 'max_pivots': 10}
+    """
+    from deterrence.errors import GameError
+    limits = {}
+    for pair in pairs:
+        name, sep, value = pair.rpartition("=")
+        name = name.strip() if sep else "limit"
+        if name != "limit" and not name.startswith("max_"):
+            raise GameError(f"--limit {pair}: NAME must be limit or a max_ option of the method, got {name!r}")
+        value = value.strip()
+        if not value.isascii() or not value.isdigit() or len(value) > 30:
+            raise GameError(f"--limit {pair}: the limit must be a whole number (at most 30 digits)")
+        limits[name] = int(value)
+    return limits
+
+
+def _cli_terms(message: str) -> str:
+    """A library message in the CLI's terms: limits are raised by ``--limit``, not by keywords.
+
+    >>> _cli_terms("over the limit; pass limit=5000 (or larger)")
+    'over the limit; pass --limit 5000 (or larger)'
+    >>> _cli_terms("more than 100 bases; raise max_bases")
+    'more than 100 bases; raise it with --limit max_bases=N'
+    """
+    message = message.replace("pass limit=", "pass --limit ")
+    message = re.sub(r"\bpass (max_[a-z_]+)=", r"pass --limit \1=", message)
+    return re.sub(r"\braise (max_[a-z_]+)\b", r"raise it with --limit \1=N", message)
+
+
 def _apply_parameters(game, values):
     from deterrence.errors import GameError
     if not values:
@@ -113,8 +148,8 @@ def _cmd_solve(args) -> int:
     from deterrence.solvers import solve
     from deterrence.core.numbers import format_exact
     game = _apply_parameters(load_game(args.game), _parse_sets(args.set))
-    options = {} if args.limit is None else {"limit": args.limit}
-    result = solve(game, args.method, **options)    # the result notes the parameter values it was solved at
+    # the result notes the parameter values it was solved at
+    result = solve(game, args.method, **_parse_limits(args.limit))
     threats = skipped = None
     if _wants_credibility(game, result):
         nodes = len(game.paths())
@@ -275,12 +310,12 @@ def _main(argv, DeterrenceError) -> int:
             return _load(SUBCOMMANDS[args.command][0]).run(args) or EXIT_OK
         return COMMANDS[args.command](args)
     except _UsageError as exc:
-        print(f"deterrence: {exc}", file=sys.stderr)
+        print(f"deterrence: {_one_line(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except DeterrenceError as exc:
         # limits are raised on the command line by options, not by Python keywords
-        message = str(exc).replace("pass limit=", "pass --limit ")
-        print(f"deterrence: {message}", file=sys.stderr)
+        message = _cli_terms(str(exc))
+        print(f"deterrence: {_one_line(message)}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:          # the reader went away (`| head`): end quietly
         _quiet_stdout()
@@ -291,6 +326,15 @@ def _main(argv, DeterrenceError) -> int:
     except KeyboardInterrupt:
         print("deterrence: interrupted", file=sys.stderr)
         return 130
+
+
+def _one_line(message: str) -> str:
+    r"""The message on one line: line breaks (from an argument or a file name) written as ``\n``.
+
+    >>> _one_line("no such file 'a\nb'\n")
+    "no such file 'a\\nb'"
+    """
+    return message.rstrip("\n").replace("\r", "\\r").replace("\n", "\\n")
 
 
 def _quiet_stdout():

@@ -42,6 +42,7 @@ import numpy as np
 from deterrence.errors import GameError, GameFileError, TooLargeError
 from deterrence.core.numbers import format_exact, is_symbolic, to_exact
 from deterrence.core.random import rng
+from deterrence.core.validate import boundary_init
 
 WILDCARD = "*"
 #: the most states an automaton may have (a file, a strategy parameter): the analyses
@@ -76,6 +77,7 @@ def _probability(value, what, parameters, where):
     return p
 
 
+@boundary_init
 class Automaton:
     """An immutable finite-state strategy of one player in a repeated two-player game.
 

@@ -20,6 +20,7 @@ import numpy as np
 
 from deterrence.errors import GameError
 from deterrence.core.numbers import format_exact, is_symbolic, to_exact
+from deterrence.core.validate import boundary_init
 
 DEFAULT_PLAYERS = ("Row", "Column")
 
@@ -29,6 +30,7 @@ def _frozen(array: np.ndarray) -> np.ndarray:
     return array
 
 
+@boundary_init
 class NormalFormGame:
     """An immutable normal-form game with named players and labelled actions.
 

@@ -33,6 +33,7 @@ import numpy as np
 
 from deterrence.errors import GameError
 from deterrence.core.numbers import format_exact, is_symbolic, to_exact
+from deterrence.core.validate import boundary_init
 
 
 def _prob(value, what, parameters=()):
@@ -50,6 +51,7 @@ def _prob(value, what, parameters=()):
     return p
 
 
+@boundary_init
 @dataclass(frozen=True)
 class Noise:
     """Implementation and perception errors (see the module docstring).
@@ -290,6 +292,8 @@ def read_profile(game, names=None, *, file=None, lines=None) -> tuple:
         names = read().profile
     elif isinstance(names, (str, Automaton)):
         names = _profile_names(names) if isinstance(names, str) else (names, names)
+    elif isinstance(names, (bytes, bytearray)) or not hasattr(names, "__iter__"):
+        raise GameError(f"profile must name two strategies (names or Automaton objects), got {names!r}")
     else:
         names = list(names)
         if len(names) == 1:
@@ -319,6 +323,7 @@ def read_profile(game, names=None, *, file=None, lines=None) -> tuple:
     return tuple(out)
 
 
+@boundary_init
 class RepeatedGame:
     """An immutable repeated game: stage game, δ, horizon, noise and (optionally) a strategy profile.
 
@@ -389,6 +394,9 @@ class RepeatedGame:
                        game.horizon if horizon is None else horizon,
                        game.noise if noise is None else noise,
                        game.strategies if strategies is None else strategies)
+        if not hasattr(game, "payoff_arrays") and not hasattr(game, "A"):
+            raise GameError(f"game must be a normal-form stage game or a RepeatedGame, "
+                            f"got {type(game).__name__}")
         section = repeated_section(game)
         if delta is None:
             delta = section.delta if section.delta is not None else default_delta

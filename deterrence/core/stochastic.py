@@ -75,6 +75,7 @@ from fractions import Fraction
 
 from deterrence.core.numbers import format_exact, is_symbolic, to_exact
 from deterrence.errors import GameError
+from deterrence.core.validate import boundary_init
 
 WILDCARD = "*"
 #: The one action of every player in an absorbing state that lists no actions of its own.
@@ -101,6 +102,7 @@ def discount_factor_per_round(annual_rate, round_days):
     return to_exact(1 / (1 + Fraction(rate) * Fraction(days) / 365))
 
 
+@boundary_init
 class StochasticGame:
     """An immutable discounted stochastic game (see the module docstring).
 

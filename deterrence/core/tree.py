@@ -49,6 +49,7 @@ from typing import Mapping, Sequence
 
 from deterrence.core.numbers import format_exact, is_symbolic, to_exact
 from deterrence.errors import GameError, TooLargeError
+from deterrence.core.validate import boundary_init
 
 #: the deepest tree the toolkit takes: its algorithms recurse along paths (the readers of
 #: ``.efg`` and TOML trees refuse deeper files themselves, with the line)
@@ -70,6 +71,7 @@ class Node:
             object.__setattr__(self, k, v)
 
 
+@boundary_init
 class Terminal(Node):
     """An end of play: ``payoffs`` (tuple, or mapping player -> payoff), ``label``."""
 
@@ -94,6 +96,7 @@ class Terminal(Node):
         return f"terminal({self.payoffs!r})"
 
 
+@boundary_init
 class Decision(Node):
     """A move by ``player``: ``moves`` is a tuple of (label, child)."""
 
@@ -121,6 +124,7 @@ class Decision(Node):
         return f"decision({self.player!r}, {dict(self.moves)!r})"
 
 
+@boundary_init
 class Chance(Node):
     """A move by nature: ``moves`` is a tuple of (label, probability, child)."""
 
@@ -252,6 +256,7 @@ class Infoset:
 
 
 # -- the tree ------------------------------------------------------------------
+@boundary_init
 class GameTree:
     """An immutable game tree with named players and declared parameters.
 

@@ -35,7 +35,7 @@ from pathlib import Path
 
 from deterrence.core.numbers import format_exact, to_exact
 from deterrence.core.tree import Decision, GameTree, Terminal, chance, decision, path_name
-from deterrence.errors import GameError, GameFileError
+from deterrence.errors import GameError, GameFileError, TooLargeError
 from deterrence.io._common import decode_text, read_file_bytes
 
 _TOKEN = re.compile(r'("(?:[^"\\]|\\.)*")|([{}])|(,)|([^\s{},"]+)|(\s+)|(.)', re.S)
@@ -88,6 +88,9 @@ class _Parser:
         tok = self.take("word", what)
         try:
             return to_exact(tok[1], what)
+        except TooLargeError as exc:     # a literal of a billion digits: refused with its line
+            self.k -= 1
+            self.fail(str(exc))
         except GameError:
             self.k -= 1
             self.fail(f"{what}: {tok[1]!r} is not a number")

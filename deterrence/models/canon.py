@@ -33,6 +33,11 @@ from __future__ import annotations
 from fractions import Fraction
 
 from deterrence.core.tree import GameTree, chance, decision, terminal
+from deterrence.core.validate import check_count
+
+#: the largest ``grid`` and ``types`` the bargaining trees are built with (a tree of
+#: about grid x types nodes)
+MAX_GRID = MAX_TYPES = 1000
 
 
 def _tree(root, players, parameters, symbolic, values, title):
@@ -71,6 +76,7 @@ def fearon_bargaining(grid: int = 10, demands=(3, 8), symbolic: bool = False, **
     >>> t.root.labels[:3], t.node("demand_6/war").payoffs
     (('demand_3', 'demand_4', 'demand_5'), (Fraction(7, 20), Fraction(7, 20)))
     """
+    grid = check_count("grid", grid, limit=MAX_GRID)
     moves = {f"demand_{k}": decision("B", {
         "accept": terminal([_share(k, grid), _share(grid - k, grid)]),
         "war": terminal(["p - cA", "1 - p - cB"])}) for k in _demands(grid, demands)}
@@ -107,6 +113,9 @@ def fearon_risk_return(types: int = 3, grid: int = 10, demands=(5, 7), symbolic:
     >>> t.node("demand_6").labels
     ('cost_1', 'cost_2', 'cost_3')
     """
+    types = check_count("types", types, limit=MAX_TYPES)
+    grid = check_count("grid", grid, limit=MAX_GRID)
+
     def after_demand(k):
         return chance({f"cost_{j + 1}": (f"1/{types}", decision("B", {
             "accept": terminal([_share(k, grid), _share(grid - k, grid)]),
@@ -148,6 +157,7 @@ def commitment_problem(grid: int = 4, symbolic: bool = False, **values) -> GameT
     >>> commitment_problem().node("offer_4/accept").payoffs
     (Fraction(109, 100), Fraction(81, 100))
     """
+    grid = check_count("grid", grid, limit=MAX_GRID)
     moves = {f"offer_{k}": decision("Declining", {
         "accept": terminal([f"{_share(k, grid)} + delta*(p2 - cA)",
                             f"{_share(grid - k, grid)} + delta*(1 - p2 + cA)"]),
@@ -255,6 +265,9 @@ def brinkmanship_resolve(player: str = "A"):
     (vA/(dA + vA), vB/(dB + vB))
     """
     from deterrence.core.symbolic import parse_expression
+    from deterrence.errors import GameError
+    if player not in ("A", "B"):
+        raise GameError(f"player must be 'A' or 'B', got {player!r}")
     return parse_expression(f"v{player}/(v{player} + d{player})", list(BRINKMANSHIP))
 
 

@@ -31,6 +31,7 @@ by each side), with symbolic payoffs; a chance node after every militia strike.
 from __future__ import annotations
 
 from deterrence.core.tree import GameTree, chance, decision, terminal
+from deterrence.errors import GameError, TooLargeError
 
 PARAMETERS = {
     "m": (5, "Iran's value of showing it can destabilize (once its militias have struck)"),
@@ -59,6 +60,10 @@ def _stop(last, hits, mover):
     return terminal(pay)
 
 
+#: the most rungs :func:`escalation_ladder` builds (the tree then has about 40,000 nodes)
+MAX_RUNGS = 30
+
+
 def escalation_ladder(rungs: int = 4, symbolic: bool = False, **values) -> GameTree:
     """The escalation ladder with ``rungs`` rungs below the red line.
 
@@ -70,8 +75,13 @@ def escalation_ladder(rungs: int = 4, symbolic: bool = False, **values) -> GameT
     >>> t.node("strike/further/strike").payoffs   # the US crosses the red line: (US, Iran)
     (-20, -50)
     """
+    if isinstance(rungs, bool) or not isinstance(rungs, int):
+        raise GameError(f"rungs must be a whole number of rungs, got {rungs!r}")
     if rungs < 1:
-        raise ValueError("an escalation ladder needs at least one rung")
+        raise GameError(f"rungs={rungs}: an escalation ladder needs at least one rung")
+    if rungs > MAX_RUNGS:            # the tree grows about 1.33 times a rung (565 nodes at 15)
+        raise TooLargeError(f"rungs={rungs}: a ladder of more than {MAX_RUNGS} rungs has over 40,000 "
+                            f"nodes (about 1.33 times more for each rung)")
     params = {k: v for k, (v, _) in PARAMETERS.items()}
     params.update(values)
     war = terminal(["-W_us", "-W_iran"], label="war")

@@ -108,8 +108,80 @@ def _predict(theta, base, weeks):
             "attack_response_to_israeli_strikes": (per_month_hi - per_month) / israeli_per_month_step}
 
 
-def fit_to_record(record=None, **calibration) -> RecordFit:
+class _Evaluations:
+    """The likelihood and prediction values computed so far, by exact point (``float.hex``),
+    kept in a checkpoint file when one is given (JSON, rewritten atomically after each new
+    value), so that an interrupted fit resumes where it stopped, in this process or another.
+
+    The optimiser is deterministic: run again from the same start it asks for the same
+    points, which the stored values answer at once; the answer is the uninterrupted one.
+    """
+
+    def __init__(self, checkpoint, identity, progress):
+        self.path, self.identity, self.progress = checkpoint, identity, progress
+        self.values, self.fresh = {"nll": {}, "predict": {}}, 0
+        if checkpoint is not None:
+            self._load()
+
+    def _load(self):
+        import json
+        from pathlib import Path
+        from deterrence.errors import GameFileError
+        path = Path(self.path)
+        if not path.exists():
+            return
+        from deterrence.io._common import read_file_bytes
+        try:
+            data = json.loads(read_file_bytes(path)[0].decode("utf-8"))
+        except (ValueError, UnicodeError) as exc:
+            raise GameFileError(f"not a fit checkpoint ({exc})", file=str(path)) from None
+        if not isinstance(data, dict) or data.get("fit") != self.identity:
+            raise GameFileError("checkpoint of another fit (other record or calibration): give another "
+                                "file, or delete this one", file=str(path))
+        self.values = {"nll": dict(data.get("nll", {})), "predict": dict(data.get("predict", {}))}
+
+    def _save(self):
+        import json
+        import os
+        tmp = f"{self.path}.tmp"
+        with open(tmp, "w", encoding="utf-8") as out:
+            json.dump({"fit": self.identity, **self.values}, out)
+        os.replace(tmp, self.path)
+
+    def value(self, kind, x, compute):
+        key = ",".join(float(v).hex() for v in x)
+        store = self.values[kind]
+        if key not in store:
+            store[key] = compute(x)
+            self.fresh += 1
+            if self.path is not None:
+                self._save()
+            if self.progress is not None:
+                total = len(self.values["nll"]) + len(self.values["predict"])
+                self.progress(f"fit_to_record: {total} model evaluations ({self.fresh} new; "
+                              f"about 40 for the estimate and 8 for the errors of the predictions)")
+        return store[key]
+
+
+def _progress_printer(progress):
+    if progress is None or progress is False:
+        return None
+    if progress is True:
+        import sys
+        return lambda message: print(message, file=sys.stderr, flush=True)
+    if callable(progress):
+        return progress
+    from deterrence.errors import GameError
+    raise GameError(f"progress must be True, False or a function of one message, got {progress!r}")
+
+
+def fit_to_record(record=None, *, checkpoint=None, progress=None, **calibration) -> RecordFit:
     """Maximum-likelihood fit of the motive rate and the deadly fraction to the record.
+
+    ``checkpoint`` (a file path) keeps every model evaluation as it is made: a fit
+    interrupted (Ctrl-C, SIGINT, a killed process) and run again with the same file
+    resumes where it stopped and gives exactly the uninterrupted answer. ``progress``
+    (``True``: lines on stderr, or a function of one message) reports the evaluations.
 
     >>> f = fit_to_record()
     >>> round(f.prediction("attacks_in_span")), f.verified_under_noise
@@ -124,9 +196,15 @@ def fit_to_record(record=None, **calibration) -> RecordFit:
     weeks = horizon_weeks(days=att.days)
     base = exchange_model(**calibration).v
     x0 = np.array([float(base[n]) for n in ESTIMATED])
+    identity = {"record": [att.count, ans.count, weeks],
+                "calibration": {k: str(v) for k, v in sorted(base.items())}}
+    memo = _Evaluations(checkpoint, identity, _progress_printer(progress))
 
     def nll(x):
-        return -_log_likelihood(x, base, att.count, ans.count, weeks)
+        return memo.value("nll", x, lambda y: -_log_likelihood(y, base, att.count, ans.count, weeks))
+
+    def predict(x):
+        return memo.value("predict", x, lambda y: _predict(y, base, weeks))
 
     res = minimize(nll, x0, method="L-BFGS-B", bounds=[(1e-4, 0.99), (1e-4, 0.5)],
                    options={"eps": 1e-7, "ftol": 1e-13, "gtol": 1e-9})
@@ -141,11 +219,11 @@ def fit_to_record(record=None, **calibration) -> RecordFit:
                        + nll(theta - ei - ej)) / (4 * h * h)
     cov = np.linalg.inv(H)
     se = np.sqrt(np.diag(cov))
-    pred = _predict(theta, base, weeks)
+    pred = predict(theta)
     grads = {}
     for i in range(k):
         step = np.eye(k)[i] * 1e-4
-        up, down = _predict(theta + step, base, weeks), _predict(theta - step, base, weeks)
+        up, down = predict(theta + step), predict(theta - step)
         for name in pred:
             grads.setdefault(name, np.zeros(k))[i] = (up[name] - down[name]) / 2e-4
     preds = tuple((n, float(v), float(math.sqrt(max(grads[n] @ cov @ grads[n], 0.0)))) for n, v in pred.items())

@@ -15,6 +15,8 @@ from __future__ import annotations
 import numpy as np
 
 from deterrence.errors import GameError
+from deterrence.core.validate import check_count, check_positive
+from deterrence.plot._literal import literal_labels
 
 __all__ = ["plot_basins", "plot_phase", "plot_shares", "plot_simplex"]
 
@@ -26,6 +28,7 @@ def _axes(ax, figsize=(5.5, 4.5)):
     return plt.subplots(figsize=figsize)[1]
 
 
+@literal_labels
 def plot_shares(trajectory, ax=None, players=None):
     """Each action's share (probability, frequency) against time, one line per player and action.
 
@@ -57,6 +60,7 @@ def _need_2x2(game):
         raise GameError(f"a phase portrait needs a 2x2 game; this one has shape {game.shape}")
 
 
+@literal_labels
 def plot_phase(game, trajectories=(), ax=None, field: bool = True, density: int = 15):
     """Phase portrait of a 2x2 game: x = Row's first action, y = Column's first action,
     with the two-population replicator field and the given trajectories.
@@ -98,6 +102,7 @@ def plot_phase(game, trajectories=(), ax=None, field: bool = True, density: int 
     return ax
 
 
+@literal_labels
 def plot_basins(game, resolution: int = 21, t_max: float = 100.0, ax=None):
     """Basins of attraction of the two-population replicator dynamics of a 2x2 game: each
     start on a grid is coloured by the profile its path ends near (a pure profile, or
@@ -114,6 +119,8 @@ def plot_basins(game, resolution: int = 21, t_max: float = 100.0, ax=None):
     from matplotlib.patches import Patch
 
     from deterrence.solvers.normal_form.dynamics import replicator_dynamics
+    resolution = check_count("resolution", resolution, limit=500)
+    t_max = check_positive("t_max", t_max)
     game = game.with_defaults() if game.is_symbolic else game
     _need_2x2(game)
     ax = _axes(ax, (5, 5))
@@ -141,6 +148,7 @@ def plot_basins(game, resolution: int = 21, t_max: float = 100.0, ax=None):
     return ax
 
 
+@literal_labels
 def plot_simplex(trajectories, ax=None, player=0):
     """Paths of one player's three-action shares on the triangle (barycentric coordinates).
 

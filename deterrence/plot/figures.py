@@ -32,6 +32,7 @@ import numpy as np
 from deterrence.core.numbers import format_exact
 from deterrence.errors import GameError
 from deterrence.solvers.repeated.folk import convex_hull, feasible_set, individually_rational_set, minmax_values
+from deterrence.plot._literal import literal_labels
 
 __all__ = ["sweep_map", "payoff_heatmap", "best_response_diagram", "payoff_polygon", "payoff_sets",
            "critical_delta_curve", "deterrence_map", "war_risk_curve", "noisy_trajectory",
@@ -162,6 +163,7 @@ def _zero_centred_norm(values):
 PAYOFF_CMAP = "RdBu"
 
 
+@literal_labels
 def payoff_heatmap(game, player=None, ax=None, *, cmap=PAYOFF_CMAP, fontsize=None, colorbar=True):
     """Draw a two-player payoff table as a heat map of each player's incentives.
 
@@ -309,6 +311,7 @@ def _br_segments(d0, d1, horizontal):
     return segs, False
 
 
+@literal_labels
 def best_response_diagram(game, ax=None, *, result=None, annotate=True):
     """Draw both players' best-response correspondences of a 2×2 game, equilibria marked.
 
@@ -419,6 +422,7 @@ def best_response_diagram(game, ax=None, *, result=None, annotate=True):
     return ax
 
 
+@literal_labels
 def payoff_polygon(vertices, ax=None, label=None, **kw):
     """Draw a convex payoff set given by its vertices (a polygon, a segment or a point).
 
@@ -457,6 +461,7 @@ def payoff_polygon(vertices, ax=None, label=None, **kw):
     return ax
 
 
+@literal_labels
 def payoff_sets(game, delta=None, ax=None, *, mixed=True, label_points=True, zoom=None,
                 zoom_position=(0.56, 0.06, 0.4, 0.4)):
     """Draw the folk-theorem picture of a two-player game's repeated play.
@@ -660,6 +665,7 @@ def _runs(mask):
     return out
 
 
+@literal_labels
 def critical_delta_curve(param_values, deltas, ax=None, xlabel="parameter",
                          ylabel="critical discount factor δ*", label="δ*", shade=True):
     """Plot the critical discount factor δ* against a parameter, shading where restraint holds.
@@ -734,6 +740,7 @@ def critical_delta_curve(param_values, deltas, ax=None, xlabel="parameter",
     return ax
 
 
+@literal_labels
 def deterrence_map(values, x, y, ax=None, regimes=None, *, xlabel="x", ylabel="y",
                    war_risk=None, risk_levels=(0.01, 0.05, 0.2), colors=None, title=None):
     """Draw a 2-D map of regimes (mutual restraint, contained tit-for-tat, escalation/war).
@@ -794,6 +801,7 @@ def deterrence_map(values, x, y, ax=None, regimes=None, *, xlabel="x", ylabel="y
     return ax
 
 
+@literal_labels
 def sweep_map(sweep, name=None, ax=None, **kw):
     """Draw one value of a two-axis :class:`deterrence.analysis.sweep.Sweep` with :func:`deterrence_map`.
 
@@ -820,6 +828,7 @@ def sweep_map(sweep, name=None, ax=None, **kw):
 # ---------------------------------------------------------------------------
 # noisy play
 # ---------------------------------------------------------------------------
+@literal_labels
 def war_risk_curve(rounds, probabilities, ax=None, labels=None, *, xlabel="round",
                    ylabel="probability of all-out war by this round"):
     """Plot one or several curves of war risk (or any probability) over rounds.
@@ -857,6 +866,7 @@ def war_risk_curve(rounds, probabilities, ax=None, labels=None, *, xlabel="round
     return ax
 
 
+@literal_labels
 def noisy_trajectory(actions_history, ax=None, action_labels=None, *, players=None,
                      mistakes=None, xlabel="round"):
     """Draw a history of play as coloured strips: one row per player, one column per round.

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from deterrence.core.numbers import format_exact
 from deterrence.core.tree import Chance, Decision, GameTree, Terminal
+from deterrence.core.validate import public_boundary
+from deterrence.plot._literal import literal_labels
 
 
 def _edge_text(node, label) -> str:
@@ -46,6 +48,7 @@ _CHAR = 0.62
 _PAD = 2.0
 
 
+@public_boundary
 def tree_layout(tree: GameTree) -> dict:
     """Positions ``path -> (x, y)``; x in characters of the label font, depth as -y.
 
@@ -142,6 +145,7 @@ def _positive(p) -> bool:
         return True
 
 
+@literal_labels
 def draw_tree(tree: GameTree, ax=None, equilibrium=None, fontsize: int = 9):
     """Draw ``tree`` on matplotlib axes (new ones if ``ax`` is None); returns the axes.
 

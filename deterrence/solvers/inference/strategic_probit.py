@@ -100,9 +100,18 @@ def load_crisis_data(path=None) -> dict:
     (2000, True)
     """
     import numpy as np
+    import io
+
+    from deterrence.errors import GameFileError
+    from deterrence.io._common import read_file_bytes
     path = Path(path) if path is not None else DATA_FILE
     xs, zs, codes = [], [], []
-    with open(path, newline="") as handle:
+    raw = read_file_bytes(path, what="crisis data file")[0]      # stat first: no device, no FIFO
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeError:
+        raise GameFileError("not UTF-8 text", file=str(path)) from None
+    with io.StringIO(text, newline="") as handle:
         for line, row in enumerate(csv.DictReader(handle), start=2):
             if row.get("outcome") not in OUTCOMES:
                 raise GameError(f"{path}, line {line}: outcome must be one of {', '.join(OUTCOMES)}, "

@@ -53,6 +53,10 @@ from fractions import Fraction
 import numpy as np
 
 from deterrence.errors import GameError
+from deterrence.core.validate import check_count
+
+#: the most rounds of fictitious play (one array row a round)
+MAX_ITERATIONS = 10_000_000
 
 __all__ = ["Trajectory", "best_response_dynamics", "fictitious_play", "fixation_probability",
            "moran_process", "replicator_dynamics", "simulate_fixation"]
@@ -194,6 +198,7 @@ def fictitious_play(game, iterations: int = 1000, seed=None, start_counts=None) 
     >>> [bool(abs(p - 0.5) < 0.05) for p in t.final[0]]
     [True, True]
     """
+    iterations = check_count("iterations", iterations, limit=MAX_ITERATIONS, least=0)
     from deterrence.core.random import rng
     from deterrence.solvers.normal_form.qre import action_values
     game = _numeric(game)
@@ -239,6 +244,8 @@ def best_response_dynamics(game, start=None, max_steps: int = 1000, seed=None) -
     if start is None:
         profile = [int(gen.integers(m)) for m in game.shape]
     else:
+        if isinstance(start, (str, bytes)) or len(start) != n:
+            raise GameError(f"start must give one action a player ({n}), got {start!r}")
         profile = [game.action_index(i, a) if isinstance(a, str) else int(a) for i, a in enumerate(start)]
     path = [tuple(profile)]
     seen = {(tuple(profile), 0)}

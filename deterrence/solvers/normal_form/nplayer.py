@@ -77,6 +77,7 @@ from deterrence.errors import (
 )
 from deterrence.solvers.certify import certified_equilibrium
 from deterrence.solvers.result import Equilibrium, SolveResult
+from deterrence.core.validate import boundary_init
 
 #: Default cap on the number of support profiles: 3x3x3 (343), 2x2x2x2 (81),
 #: 3x3x4 (735) and 2x2x2x2x2 (243) games pass; 4x4x4 (3,375) needs ``limit=``.
@@ -88,6 +89,7 @@ CONTINUUM_SAMPLES = 12
 
 
 # --------------------------------------------------------------------- numbers
+@boundary_init
 class RealAlgebraic:
     """A real algebraic number ``g(t0)``: ``t0`` the one root of an irreducible
     rational polynomial ``f`` (degree >= 2) in an isolating interval ``(a, b)``,

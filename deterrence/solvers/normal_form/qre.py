@@ -42,6 +42,7 @@ from fractions import Fraction
 import numpy as np
 
 from deterrence.core.numbers import format_short
+from deterrence.core.validate import check_positive
 from deterrence.errors import GameError, NotAnEquilibriumError, SolverError
 from deterrence.solvers.result import Equilibrium, SolveResult
 
@@ -306,6 +307,7 @@ def logit_branch(game, max_lambda: float | None = None, tol: float = 1e-10,
     >>> branch.limit.strategies
     ((Fraction(9, 10), Fraction(1, 10)), (Fraction(9, 10), Fraction(1, 10)))
     """
+    tol = check_positive("tol", tol)
     game, arrays = _float_arrays(game)
     H = _Homotopy(arrays)
     if max_lambda is None:
@@ -325,6 +327,7 @@ def qre_at(game, lam: float, tol: float = 1e-12) -> tuple:
     >>> [round(p, 12) for p in qre_at(mp, 3.0)[0]]
     [0.5, 0.5]
     """
+    tol = check_positive("tol", tol)
     if lam < 0:
         raise GameError(f"lambda must be >= 0, got {lam}")
     game, arrays = _float_arrays(game)

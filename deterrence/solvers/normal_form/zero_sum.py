@@ -72,6 +72,23 @@ def _lp_row_player(A):
     return res.x[:m], res.x[-1]
 
 
+def _lp_matrix(A) -> np.ndarray:
+    """The exact matrix ``A`` as the LP sees it: shifted by its smallest entry and divided
+    by the largest shifted entry, exactly, before the conversion to float (the same optimal
+    strategies). So huge payoffs such as ``2**70 + k`` keep their differences, and payoffs
+    beyond the float range (``10**400``) do not overflow.
+
+    >>> _lp_matrix(np.array([[10**400, 0], [0, 2 * 10**400]], dtype=object)).tolist()
+    [[0.5, 0.0], [0.0, 1.0]]
+    """
+    low = min(A.flat)
+    top = max(A.flat) - low
+    if top == 0:
+        return np.zeros(A.shape)
+    top = Fraction(top)
+    return np.array([[float((Fraction(a) - low) / top) for a in row] for row in A], dtype=float)
+
+
 def maxmin_lp(game) -> tuple:
     """Floating-point max-min value and mix of the row player, straight from HiGHS.
 
@@ -99,9 +116,7 @@ def zero_sum_equilibrium(game) -> SolveResult:
     'value of the game (to Row): 1/5'
     """
     _check_zero_sum(game, "zero_sum_equilibrium")
-    # the LP sees A shifted exactly by its smallest entry (same optimal strategies), so
-    # huge payoffs such as 2**70 + k neither overflow HiGHS nor lose their differences
-    A = np.array(game.A - min(game.A.flat), dtype=float)
+    A = _lp_matrix(game.A)
     x, v = _lp_row_player(A)
     y, w = _lp_row_player(-A.T)           # column player maximises -A^T
     notes = []

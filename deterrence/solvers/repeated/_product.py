@@ -75,6 +75,8 @@ def resolve_profile(rg, profile):
     from deterrence.core.strategies import strategy
     if isinstance(profile, str):
         profile = [p.strip() for p in profile.split(",")]
+    if isinstance(profile, (bytes, bytearray)) or not hasattr(profile, "__iter__"):
+        raise GameError(f"profile must name two strategies (names or Automaton objects), got {profile!r}")
     profile = list(profile)
     if len(profile) == 1:
         profile = profile * 2

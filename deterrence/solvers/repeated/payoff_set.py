@@ -358,6 +358,8 @@ def payoff_in_equilibrium_set(point, game, delta, *, result: PayoffSetResult | N
     """
     if result is None:
         result = equilibrium_payoff_set(game, delta, **options)
+    if isinstance(point, (str, bytes)):
+        raise GameError(f"point must be a pair of payoffs, got {point!r}")
     pt = tuple(to_exact(c, "payoff coordinate") for c in point)
     if len(pt) != 2:
         raise GameError(f"a payoff point of a two-player game has 2 coordinates, got {len(pt)}")

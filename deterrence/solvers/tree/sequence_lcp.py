@@ -362,6 +362,8 @@ def sequence_lcp(tree: GameTree, *, prior=None, exact: bool | None = None):
         tree = tree.with_defaults()
     sf = sequence_form(tree)
     prior = prior or (uniform_plan(sf, 0), uniform_plan(sf, 1))
+    if exact is not None and not isinstance(exact, bool):
+        raise GameError(f"exact must be True, False or None (automatic), got {exact!r}")
     _, (x, y) = _run(sf, prior, exact=exact)
     x, y = [_norm(_const(p)) for p in x], [_norm(_const(p)) for p in y]
     eq = nash_equilibrium_from_plans(tree, sf, x, y)

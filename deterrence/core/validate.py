@@ -1,0 +1,177 @@
+"""The error contract at the public boundary: a bad argument is a ``GameError`` that names it.
+
+Every public function and class of ``deterrence`` (``deterrence.__all__``, the figures of
+``deterrence.plot``) is wrapped by :func:`public_boundary` (issue 17, deliver 6). The
+functions check what they know how to check and raise
+:class:`~deterrence.errors.DeterrenceError` subclasses; the boundary makes sure that
+nothing else leaves the library when an argument is of the wrong kind: an exception that
+Python, numpy or sympy raise on a value they cannot use (``TypeError``, ``AttributeError``,
+``ValueError``, ``IndexError``, ``KeyError``, ``OverflowError``, ``ZeroDivisionError``,
+numpy's ``LinAlgError``) becomes a :class:`~deterrence.errors.GameError` whose one-line
+message names the function, the argument (the one whose value the reason mentions, else
+every argument the caller gave) and the reason. The original exception stays attached
+(``__cause__``) for whoever debugs.
+
+A path that cannot be read or written (an ``OSError`` other than a broken pipe) becomes a
+:class:`~deterrence.errors.GameFileError` naming the argument and the file.
+
+Steps: (1) bind the call to the signature (a call that does not fit it is refused with
+Python's own reason, naming the function); (2) switches (arguments whose default is
+``True`` or ``False``) take only a bool or None; (3) run the function; (4) translate the
+stray exceptions above, leaving ``DeterrenceError``, ``KeyboardInterrupt``, ``MemoryError``
+and ``RecursionError`` as they are. Wrapping is idempotent.
+"""
+from __future__ import annotations
+
+import functools
+import inspect
+
+from deterrence.errors import DeterrenceError, GameError, GameFileError
+
+#: exceptions that mean "an argument was of a kind this code cannot use"
+_STRAY = (TypeError, AttributeError, ValueError, IndexError, KeyError, OverflowError, ZeroDivisionError,
+          ArithmeticError, LookupError)
+
+
+def _short(value) -> str:
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001 - a value whose repr fails is named by its type
+        text = f"<{type(value).__name__}>"
+    text = text.replace("\n", " ")
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _blame(bound, reason: str) -> list:
+    """The arguments to name: those whose value or type the reason mentions, else every one given."""
+    given = [(k, v) for k, v in bound.arguments.items() if k not in ("self", "cls")]
+    named = [(k, v) for k, v in given
+             if (_short(v) in reason and len(_short(v)) > 2) or f"'{type(v).__name__}'" in reason]
+    return named if len(named) == 1 else given
+
+
+def _check_switches(title, signature, bound) -> None:
+    """Arguments whose default is ``True`` or ``False`` are switches: only a bool (or None) turns them."""
+    for key, value in bound.arguments.items():
+        parameter = signature.parameters[key]
+        if isinstance(parameter.default, bool) and value is not None \
+                and not isinstance(value, bool) and type(value).__name__ != "bool_":
+            raise GameError(f"{title}: {key} must be True or False, got {_short(value)}")
+
+
+def public_boundary(function, name: str | None = None):
+    """``function`` with the error contract above (``name``: how the message calls it).
+
+    >>> def halve(n):
+    ...     return n // 2
+    >>> public_boundary(halve)(None)
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.GameError: halve: bad argument n=None: TypeError: unsupported operand type(s) for //: ...
+    >>> public_boundary(halve)(7)
+    3
+    """
+    if getattr(function, "__deterrence_boundary__", False):
+        return function
+    title = name or getattr(function, "__qualname__", getattr(function, "__name__", "function"))
+    try:
+        signature = inspect.signature(function)
+    except (TypeError, ValueError):
+        signature = None
+
+    @functools.wraps(function)
+    def checked(*args, **kwargs):
+        bound = None
+        if signature is not None:
+            try:
+                bound = signature.bind(*args, **kwargs)
+            except TypeError as exc:
+                raise GameError(f"{title}: {exc}") from None
+            _check_switches(title, signature, bound)
+        try:
+            return function(*args, **kwargs)
+        except DeterrenceError:
+            raise
+        except BrokenPipeError:           # the reader went away: the caller's business (the CLI)
+            raise
+        except OSError as exc:            # a path that cannot be read or written
+            blamed = _blame(bound, str(exc)) if bound is not None else []
+            what = ", ".join(f"{k}={_short(v)}" for k, v in blamed) or "(a path)"
+            reason = exc.strerror or type(exc).__name__
+            raise GameFileError(f"{title}: {what}: {reason}",
+                                file=None if exc.filename is None else str(exc.filename)) from exc
+        except _STRAY as exc:
+            if isinstance(exc, (RecursionError, MemoryError)):
+                raise
+            reason = " ".join(f"{type(exc).__name__}: {exc}".split())
+            if len(reason) > 300:
+                reason = reason[:297] + "..."
+            blamed = _blame(bound, reason) if bound is not None else []
+            what = ", ".join(f"{k}={_short(v)}" for k, v in blamed) or "(the arguments)"
+            plural = "s" if len(blamed) > 1 else ""
+            raise GameError(f"{title}: bad argument{plural} {what}: {reason}") from exc
+
+    checked.__deterrence_boundary__ = True
+    return checked
+
+
+def boundary_init(cls):
+    """Class decorator: the class's ``__init__`` keeps the error contract (messages name the class).
+
+    >>> @boundary_init
+    ... class Pair:
+    ...     def __init__(self, a):
+    ...         self.a = a + 1
+    >>> Pair("x")
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.GameError: Pair: bad argument a='x': TypeError: can only concatenate str (not "int") to str
+    """
+    cls.__init__ = public_boundary(cls.__init__, cls.__name__)
+    return cls
+
+
+def check_count(name: str, value, *, limit: int, option: str | None = None, least: int = 1) -> int:
+    """``value`` as a whole number from ``least`` to ``limit``; else a ``GameError`` naming
+    ``name`` (or ``TooLargeError`` naming the limit and ``option``, which raises it).
+
+    >>> check_count("grid", 10, limit=1000)
+    10
+    >>> check_count("grid", 10**6, limit=1000, option="max_grid")
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.TooLargeError: grid=1000000 is over the limit of 1000 (pass max_grid= to raise it)
+    """
+    from deterrence.errors import TooLargeError
+    if isinstance(value, bool) or not hasattr(value, "__index__"):
+        raise GameError(f"{name} must be a whole number, got {_short(value)}")
+    value = int(value.__index__())
+    if value < least:
+        raise GameError(f"{name} must be at least {least}, got {value}")
+    if value > limit:
+        raise TooLargeError(f"{name}={value} is over the limit of {limit}"
+                            + (f" (pass {option}= to raise it)" if option else ""))
+    return value
+
+
+def check_positive(name: str, value) -> float:
+    """``value`` as a finite real number above 0 (a tolerance, a time span); else a ``GameError``.
+
+    >>> check_positive("tol", 1e-9)
+    1e-09
+    >>> check_positive("tol", 1j)
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.GameError: tol must be a finite number above 0, got 1j
+    """
+    import math
+    try:
+        number = float(value) if not isinstance(value, (bool, str, bytes, complex)) else math.nan
+    except (TypeError, ValueError, OverflowError):
+        number = math.nan
+    if not (math.isfinite(number) and number > 0):
+        raise GameError(f"{name} must be a finite number above 0, got {_short(value)}")
+    return number
+
+
+__all__ = ["public_boundary", "boundary_init", "check_count", "check_positive"]
