@@ -172,7 +172,7 @@ def _cmd_solve(args) -> int:
     else:
         if getattr(game, "title", ""):
             print(game.title)
-        print(result.to_text())
+        print(_cli_terms(result.to_text()))
         if threats is not None:
             good = sum(1 for e in threats if e.subgame_perfect)
             print(f"Which threats are credible: {len(threats)} pure Nash equilibri"

@@ -30,7 +30,8 @@ class _FloatBreakdown(SolverError):
 
 
 def _out_of_pivots(init, max_pivots):
-    return SolverError(f"Lemke–Howson from label {init} did not finish within max_pivots={max_pivots} pivots")
+    return SolverError(f"Lemke–Howson from label {init} did not finish within "
+                       f"max_pivots={max_pivots} pivots (raise max_pivots to go on)")
 
 
 def _follow_path(init, m, max_pivots, step):
