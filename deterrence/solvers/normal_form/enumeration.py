@@ -484,7 +484,69 @@ def _unit_weights(M):
 
 # -- step 3, exact path -----------------------------------------------------------
 def _exact_vertices(M, limit):
-    """All vertices of {z >= 0 : M z <= 1} (M positive ints): {label mask: z as Fractions}.
+    """All vertices of {z >= 0 : M z <= 1} (M positive ints) as ``(masks, points)``:
+    their label masks (bit ``v``: variable ``v`` is zero, structural variables first)
+    and, in the same order, each vertex ``z`` as the smallest proportional
+    nonnegative integers (all zero for the origin).
+
+    The compiled search (:mod:`~deterrence.solvers.normal_form._lex_numba`) runs
+    when numba is installed and allowed (:func:`_use_compiled_exact`) and its int64
+    arithmetic suffices; otherwise, or if it reports an overflow, the Python-int
+    search (:func:`_exact_vertices_python`). Both visit the same lexicographic bases.
+
+    >>> masks, points = _exact_vertices([[2, 1], [1, 3]], 100)
+    >>> sorted((int(mask), [int(v) for v in z]) for mask, z in zip(masks, points))
+    [(3, [0, 0]), (6, [1, 0]), (9, [0, 1]), (12, [2, 1])]
+    """
+    k, d = len(M), len(M[0])
+    if d + k <= 64 and _use_compiled_exact(vertex_bound(d, d + k)):
+        found = _compiled_exact_vertices(M, limit)
+        if found is not None:
+            return found
+    return _exact_vertices_python(M, limit)
+
+
+#: Use the compiled exact search (numba installed) for polytopes whose McMullen bound
+#: exceeds this (12x12 games and up: the Python search takes about a second there,
+#: more than importing numba) or, at every size, when numba is already imported.
+_COMPILED_EXACT_ABOVE = 20_000
+
+
+def _use_compiled_exact(size: int) -> bool:
+    return numba_allowed(size > _COMPILED_EXACT_ABOVE or numba_loaded())
+
+
+def _lex_kernels():
+    """The compiled kernels module, or ``None`` if numba is missing or cannot compile here."""
+    try:
+        from deterrence.solvers.normal_form import _lex_numba as nb
+    except Exception:                # numba cannot compile or cache here
+        return None
+    return None if nb.lex_search is None else nb
+
+
+def _compiled_exact_vertices(M, limit):
+    """:func:`_exact_vertices` by the compiled search; ``None`` when numba is missing or
+    the int64 arithmetic cannot stay exact (then the Python-int search runs)."""
+    if max(int(v) for row in M for v in row) >= 1 << 62:
+        return None
+    nb = _lex_kernels()
+    if nb is None:
+        return None
+    try:
+        masks, points, status = nb.lex_search(np.array(M, dtype=np.int64), int(limit), 64)
+    except Exception:                # e.g. numba cannot compile or cache here
+        return None
+    if status == nb.TOO_LARGE:
+        raise TooLargeError(f"exact vertex enumeration passed {limit:,} bases; "
+                            f"pass a larger limit= to continue")
+    if status != nb.OK:
+        return None                  # an entry beyond int64: the Python ints take over
+    return masks, points
+
+
+def _exact_vertices_python(M, limit):
+    """:func:`_exact_vertices` in Python ints.
 
     Depth-first search over lexicographically feasible bases with
     fraction-free integer pivoting; the slack columns hold det * B^-1, which
@@ -507,11 +569,12 @@ def _exact_vertices(M, limit):
                 zero |= 1 << b
         mask = (full ^ key) | zero
         if mask not in vertices:
-            z = [Fraction(0)] * d
+            z = [0] * d
             for r, b in enumerate(basis):
-                if b < d and T[r][nv]:
-                    z[b] = Fraction(T[r][nv], det)
-            vertices[mask] = z
+                if b < d:
+                    z[b] = T[r][nv]          # the vertex is (rhs / det): keep the numerators
+            g = math.gcd(*z) or 1
+            vertices[mask] = [v // g for v in z]
         rhs = [row[nv] for row in T]
         slacks = range(d, nv)              # det * B^-1 columns: the lexicographic tie-break
 
@@ -535,7 +598,7 @@ def _exact_vertices(M, limit):
             N = T[:]                       # bareiss_pivot replaces rows, so T stays as it is
             p = bareiss_pivot(N, r, c, det)
             todo.append((N, nb, nkey, p))
-    return vertices
+    return list(vertices), list(vertices.values())
 
 
 def _exact_pairs(A, B, limit, LP=None, LQ=None):
@@ -546,52 +609,61 @@ def _exact_pairs(A, B, limit, LP=None, LQ=None):
     searched exactly.
     """
     m, n = len(A), len(A[0])
+    xs = ys = None
     if LP is None:
-        P = _exact_vertices([[B[i][j] for i in range(m)] for j in range(n)], limit)
+        px, xs = _exact_vertices([[B[i][j] for i in range(m)] for j in range(n)], limit)
     else:
-        P = dict.fromkeys(LP.tolist())
-    Q = {}
-    for mask, y in (_exact_vertices(A, limit).items() if LQ is None
-                    else ((mask, None) for mask in LQ.tolist())):
-        Q[((mask & ((1 << n) - 1)) << m) | (mask >> n)] = y
-    full = (1 << (m + n)) - 1
-    px, qy = list(P), list(Q)
-    pairs = []
+        px = LP
+    if LQ is None:
+        qmasks, ys = _exact_vertices(A, limit)
+    else:
+        qmasks = LQ
+    # Q's masks in the game's label order (rows first)
     if m + n <= 64:
-        ax = np.array(px, dtype=np.uint64)
-        ay = np.array(qy, dtype=np.uint64)
-        fu = np.uint64(full)
-        for start in range(0, len(ax), 4096):       # chunked superset test
-            hit = np.nonzero((ax[start:start + 4096, None] | ay[None, :]) == fu)
-            for i, j in zip(*hit):
-                pairs.append((px[start + i], qy[j]))
+        q = np.asarray(qmasks, dtype=np.uint64)
+        qy = ((q & np.uint64((1 << n) - 1)) << np.uint64(m)) | (q >> np.uint64(n))
+        px = np.asarray(px, dtype=np.uint64)
     else:
-        pairs = [(lx, ly) for lx in px for ly in qy if lx | ly == full]
+        qy = [((mask & ((1 << n) - 1)) << m) | (mask >> n) for mask in qmasks]
     out = []
-    for lx, ly in pairs:
-        x, y = P[lx], Q[ly]
-        x_zero = not _bits(~lx & ((1 << m) - 1)) if x is None else not any(x)
-        y_zero = not _bits(~ly >> m & ((1 << n) - 1)) if y is None else not any(y)
-        if x_zero or y_zero:
+    rows, cols = (1 << m) - 1, (1 << n) - 1
+    for i, j in _complementary_pairs(px, qy, m + n):
+        lx, ly = int(px[i]), int(qy[j])
+        if lx & rows == rows or (ly >> m) & cols == cols:
             continue                     # a pair with the origin is no equilibrium
-        x = _x_weights(B, lx, m, n) if x is None else _weights(x)
-        y = _y_weights(A, ly, m, n) if y is None else _weights(y)
+        x = _x_weights(B, lx, m, n) if xs is None else [int(v) for v in xs[i]]
+        y = _y_weights(A, ly, m, n) if ys is None else [int(v) for v in ys[j]]
         if x is None or y is None:       # a float vertex its labels do not determine:
             return _exact_pairs(A, B, limit)   # search both polytopes exactly after all
         out.append((lx, ly, x, y))
     return out
 
 
-def _weights(z) -> list:
-    """Fractions, not all zero, as the smallest proportional integers (same signs).
+def _complementary_pairs(px, qy, nbits):
+    """Index pairs ``(i, j)`` with ``px[i] | qy[j]`` all ``nbits`` labels (a superset test).
 
-    >>> _weights([Fraction(1, 2), Fraction(0), Fraction(3, 4)])
-    [2, 0, 3]
+    uint64 arrays (``nbits <= 64``): the compiled inverted-index search when numba is
+    allowed, else a chunked NumPy test of every pair; lists of Python ints otherwise.
+
+    >>> [tuple(map(int, p)) for p in _complementary_pairs(np.array([3, 5], dtype=np.uint64),
+    ...                                                    np.array([4, 6], dtype=np.uint64), 3)]
+    [(0, 0), (0, 1), (1, 1)]
     """
-    den = math.lcm(*(v.denominator for v in z))
-    w = [v.numerator * (den // v.denominator) for v in z]
-    g = math.gcd(*w)
-    return [v // g for v in w]
+    if nbits > 64:
+        return [(i, j) for i, lx in enumerate(px) for j, ly in enumerate(qy)
+                if lx | ly == (1 << nbits) - 1]
+    nb = _lex_kernels() if _use_compiled_exact(len(px) * len(qy) // 1000) else None
+    if nb is not None:
+        try:
+            return list(zip(*nb.complementary(px, qy, nbits)))
+        except Exception:            # numba cannot compile or cache here: use numpy
+            pass
+    fu = np.uint64((1 << nbits) - 1)
+    pairs = []
+    for start in range(0, len(px), 4096):       # chunked superset test
+        hit = np.nonzero((px[start:start + 4096, None] | qy[None, :]) == fu)
+        pairs.extend(zip((hit[0] + start).tolist(), hit[1].tolist()))
+    return pairs
 
 
 # -- step 5 --------------------------------------------------------------------
