@@ -38,7 +38,8 @@ from deterrence.solvers._compiled import jit
 
 OK, TOO_LARGE, OVERFLOW = 0, 1, 2
 
-_SMALL = 1 << 31           # entries below this: products and their differences fit in int64
+_EXACT_FLOAT = float(1 << 26)   # entries below this: float64 pivots are exact
+_SMALL = float(1 << 31)    # entries below this: products and their differences fit in int64
 _HUGE = float(1 << 62)     # entries at or above this: OVERFLOW
 _ERR = 2.0 ** -49          # float error bound factor (about 5 roundings of 2**-53, with margin)
 _M32 = 0xFFFFFFFF
@@ -115,34 +116,49 @@ def _lex_leaving(T, c, d, nv, small):
     return best
 
 
-def _pivot(T, r, c, det, small):
-    """Bareiss pivot of ``T`` in place on ``(r, c)``; returns the largest absolute entry
-    afterwards, or ``-1.0`` if an entry could not be computed exactly in int64."""
+def _pivot(T, r, c, det, top):
+    """Bareiss pivot of ``T`` in place on ``(r, c)``; ``top`` bounds the absolute
+    entries. Returns the largest absolute entry afterwards, or ``-1.0`` if an entry
+    could not be computed exactly in int64."""
     k, w = T.shape
     p = T[r, c]
-    top = 0.0
-    for j in range(w):
-        top = max(top, abs(float(T[r, j])))
+    fp = float(p)
     fd = float(det)
+    new_top = 0.0
+    for j in range(w):
+        new_top = max(new_top, abs(float(T[r, j])))
     for i in range(k):
         if i == r:
             continue
         f = T[i, c]
-        for j in range(w):
-            v = T[i, j]
-            if small:
-                q = (p * v - f * T[r, j]) // det
-            else:
-                x = float(p) * float(v)
-                y = float(f) * float(T[r, j])
+        if f == 0 and p == det:
+            for j in range(w):              # the row stays as it is
+                new_top = max(new_top, abs(float(T[i, j])))
+            continue
+        ff = float(f)
+        if top < _EXACT_FLOAT:
+            # products below 2**52 and an integer quotient: every float step is exact
+            for j in range(w):
+                q = (fp * float(T[i, j]) - ff * float(T[r, j])) / fd
+                T[i, j] = np.int64(q)
+                new_top = max(new_top, abs(q))
+        elif top < _SMALL:
+            for j in range(w):
+                q = (p * T[i, j] - f * T[r, j]) // det
+                T[i, j] = q
+                new_top = max(new_top, abs(float(q)))
+        else:
+            for j in range(w):
+                x = fp * float(T[i, j])
+                y = ff * float(T[r, j])
                 qf = (x - y) / fd
                 err = (abs(x) + abs(y)) * _ERR / abs(fd)
                 if err >= 0.25 or abs(qf) >= _HUGE:
                     return -1.0      # not provably exact in float64: the caller falls back
                 q = np.int64(round(qf))
-            T[i, j] = q
-            top = max(top, abs(float(q)))
-    return top
+                T[i, j] = q
+                new_top = max(new_top, abs(float(q)))
+    return new_top
 
 
 def _insert(table, key):
@@ -198,10 +214,10 @@ def _lex_search(M, limit, maxdepth):
     key = np.uint64(0)
     for i in range(k):
         key |= one << np.uint64(d + i)
-    seen = np.zeros(1 << 12, dtype=np.uint64)
-    vset = np.zeros(1 << 10, dtype=np.uint64)
-    masks = np.empty(1 << 10, dtype=np.uint64)
-    points = np.zeros((1 << 10, d), dtype=np.int64)
+    seen = np.zeros(1 << 8, dtype=np.uint64)
+    vset = np.zeros(1 << 8, dtype=np.uint64)
+    masks = np.empty(1 << 7, dtype=np.uint64)
+    points = np.zeros((1 << 7, d), dtype=np.int64)
     nseen = 0
     nvert = 0
     det = np.int64(1)
@@ -250,8 +266,7 @@ def _lex_search(M, limit, maxdepth):
             if depth == 0:
                 break
             r = prow[depth]
-            small = top < _SMALL
-            top = pivot(T, r, pleave[depth], det, small)
+            top = pivot(T, r, pleave[depth], det, top)
             if top < 0.0:
                 return masks[:nvert], points[:nvert], OVERFLOW
             basis[r] = pleave[depth]
@@ -280,7 +295,7 @@ def _lex_search(M, limit, maxdepth):
             pleave = np.concatenate((pleave, np.zeros_like(pleave)))
             pdet = np.concatenate((pdet, np.zeros_like(pdet)))
         newdet = T[r, c]
-        top = pivot(T, r, c, det, small)
+        top = pivot(T, r, c, det, top)
         if top < 0.0:
             return masks[:nvert], points[:nvert], OVERFLOW
         depth += 1
@@ -315,8 +330,8 @@ def _complementary(px, qy, nbits):
                 index[b, j >> 6] |= one << np.uint64(j & 63)
                 count[b] += 1
     full = (one << np.uint64(nbits)) - one if nbits < 64 else ~np.uint64(0)
-    out_i = np.empty(1024, dtype=np.int64)
-    out_j = np.empty(1024, dtype=np.int64)
+    out_i = np.empty(64, dtype=np.int64)
+    out_j = np.empty(64, dtype=np.int64)
     n_out = 0
     need = np.empty(nbits, dtype=np.int64)
     acc = np.empty(words, dtype=np.uint64)

@@ -349,8 +349,34 @@ def _float_polytopes(A, B, limit):
     """The label masks of the vertices of P and of Q by the float search; ``None`` for a
     polytope that is not visibly simple (degenerate)."""
     P, Q = _scaled_float(B), _scaled_float(A)
-    return (None if P is None else _float_vertices(P.T, limit),
-            None if Q is None else _float_vertices(Q, limit))
+    return (None if P is None or _tied_best_response(B) else _float_vertices(P.T, limit),
+            None if Q is None or _tied_best_response(np.transpose(A)) else _float_vertices(Q, limit))
+
+
+def _int64_or_object(M) -> np.ndarray:
+    """The integer matrix ``M`` as an int64 array, or an object array if an entry is too large.
+
+    >>> _int64_or_object([[1, 2]]).dtype, _int64_or_object([[1, 2**70]]).dtype
+    (dtype('int64'), dtype('O'))
+    """
+    try:
+        return np.array(M, dtype=np.int64)
+    except OverflowError:
+        return np.array(M, dtype=object)
+
+
+def _tied_best_response(M) -> bool:
+    """Whether some row of the integer matrix ``M`` has its maximum twice: then a pure
+    strategy has two pure best responses, so the polytope ``{z >= 0 : M^T z <= 1}`` has
+    a vertex (``e_i / max M[i]``) with one label too many and is degenerate. An exact
+    test that spares the float search a run that could only end in ``None``.
+
+    >>> _tied_best_response([[1, 3, 3], [2, 1, 0]]), _tied_best_response([[1, 3, 2]])
+    (True, False)
+    """
+    M = _int64_or_object(M)
+    top = M.max(axis=1)
+    return bool(((M == top[:, None]).sum(axis=1) > 1).any())
 
 
 #: the largest integer payoff (in bits) the float search takes as it is; above it the
@@ -528,13 +554,14 @@ def _lex_kernels():
 def _compiled_exact_vertices(M, limit):
     """:func:`_exact_vertices` by the compiled search; ``None`` when numba is missing or
     the int64 arithmetic cannot stay exact (then the Python-int search runs)."""
-    if max(int(v) for row in M for v in row) >= 1 << 62:
+    M = _int64_or_object(M)
+    if M.dtype == object or M.max() >= 1 << 62:
         return None
     nb = _lex_kernels()
     if nb is None:
         return None
     try:
-        masks, points, status = nb.lex_search(np.array(M, dtype=np.int64), int(limit), 64)
+        masks, points, status = nb.lex_search(M, int(limit), 64)
     except Exception:                # e.g. numba cannot compile or cache here
         return None
     if status == nb.TOO_LARGE:
@@ -631,8 +658,8 @@ def _exact_pairs(A, B, limit, LP=None, LQ=None):
         lx, ly = int(px[i]), int(qy[j])
         if lx & rows == rows or (ly >> m) & cols == cols:
             continue                     # a pair with the origin is no equilibrium
-        x = _x_weights(B, lx, m, n) if xs is None else [int(v) for v in xs[i]]
-        y = _y_weights(A, ly, m, n) if ys is None else [int(v) for v in ys[j]]
+        x = _x_weights(B, lx, m, n) if xs is None else list(map(int, xs[i]))
+        y = _y_weights(A, ly, m, n) if ys is None else list(map(int, ys[j]))
         if x is None or y is None:       # a float vertex its labels do not determine:
             return _exact_pairs(A, B, limit)   # search both polytopes exactly after all
         out.append((lx, ly, x, y))
