@@ -348,9 +348,10 @@ def _exact_leaving(M, nonbasic, enter):
 def _float_polytopes(A, B, limit):
     """The label masks of the vertices of P and of Q by the float search; ``None`` for a
     polytope that is not visibly simple (degenerate)."""
-    P, Q = _scaled_float(B), _scaled_float(A)
-    return (None if P is None or _tied_best_response(B) else _float_vertices(P.T, limit),
-            None if Q is None or _tied_best_response(np.transpose(A)) else _float_vertices(Q, limit))
+    P = None if _tied_best_response(B) else _scaled_float(B)
+    Q = None if _tied_best_response(np.transpose(A)) else _scaled_float(A)
+    return (None if P is None else _float_vertices(P.T, limit),
+            None if Q is None else _float_vertices(Q, limit))
 
 
 def _int64_or_object(M) -> np.ndarray:
