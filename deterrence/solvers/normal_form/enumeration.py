@@ -163,8 +163,9 @@ def all_equilibria(game, *, limit: int | None = None) -> SolveResult:
         found[(tuple(x), tuple(y))] = (xi, yi)
     # the weights are nonnegative ints with positive sums by construction: skip the
     # argument checks of certified_from_weights_many, not the equilibrium check
-    certified = certify_weights(game, [x for x, _ in found], [y for _, y in found])
-    order = sorted(range(len(certified)), key=lambda k: certified[k].strategies)
+    wxs, wys = [x for x, _ in found], [y for _, y in found]
+    certified = certify_weights(game, wxs, wys)
+    order = sorted(range(len(certified)), key=_profile_order(wxs, wys))
     equilibria = tuple(certified[k] for k in order)
     masks = list(found.values())
     edges = [masks[k] for k in order]
@@ -173,6 +174,24 @@ def all_equilibria(game, *, limit: int | None = None) -> SolveResult:
     return SolveResult(equilibria=equilibria, method="enumerate", exact=True, complete=True,
                        players=game.players, actions=game.actions,
                        cliques=cliques, components=components)
+
+
+def _profile_order(wxs, wys):
+    """Sort key for profile ``k`` given by integer weights: the order of its probabilities
+    ``(x, y)`` (as the equilibria's ``strategies`` sort), in integers: each player's weights
+    scaled to the least common multiple of the sums, instead of comparing Fractions.
+
+    >>> key = _profile_order([[1, 1], [1, 0]], [[0, 1], [2, 1]])
+    >>> key(0), key(1)                 # (1/2, 1/2; 0, 1) and (1, 0; 2/3, 1/3)
+    ((1, 1, 0, 3), (2, 0, 2, 1))
+    """
+    lx = math.lcm(*map(sum, wxs)) if wxs else 1
+    ly = math.lcm(*map(sum, wys)) if wys else 1
+
+    def key(k):
+        fx, fy = lx // sum(wxs[k]), ly // sum(wys[k])
+        return tuple([v * fx for v in wxs[k]] + [v * fy for v in wys[k]])
+    return key
 
 
 def vertex_bound(d: int, f: int) -> int:
