@@ -116,39 +116,49 @@ def _lex_leaving(T, c, d, nv, small):
     return best
 
 
-def _pivot(T, r, c, det, top):
+def _pivot(T, r, c, det, top, cols, basis):
     """Bareiss pivot of ``T`` in place on ``(r, c)``; ``top`` bounds the absolute
-    entries. Returns the largest absolute entry afterwards, or ``-1.0`` if an entry
-    could not be computed exactly in int64."""
-    k, w = T.shape
+    entries. ``cols``: the columns that are nonbasic after the pivot, then the
+    right-hand side; ``basis``: the basic variable of each row after the pivot.
+    Returns the largest absolute entry afterwards, or ``-1.0`` if an entry could not
+    be computed exactly in int64.
+
+    Only the ``cols`` are computed: a basic column is ``p`` times a unit vector
+    (``p`` the new determinant), so it is written, not computed (half the work).
+    """
+    k = T.shape[0]
+    ncols = cols.shape[0]
     p = T[r, c]
     fp = float(p)
     fd = float(det)
-    new_top = 0.0
-    for j in range(w):
-        new_top = max(new_top, abs(float(T[r, j])))
+    new_top = abs(fp)
+    for t in range(ncols):
+        new_top = max(new_top, abs(float(T[r, cols[t]])))
     for i in range(k):
         if i == r:
             continue
         f = T[i, c]
         if f == 0 and p == det:
-            for j in range(w):              # the row stays as it is
-                new_top = max(new_top, abs(float(T[i, j])))
+            for t in range(ncols):          # the row stays as it is
+                new_top = max(new_top, abs(float(T[i, cols[t]])))
             continue
         ff = float(f)
         if top < _EXACT_FLOAT:
             # products below 2**52 and an integer quotient: every float step is exact
-            for j in range(w):
+            for t in range(ncols):
+                j = cols[t]
                 q = (fp * float(T[i, j]) - ff * float(T[r, j])) / fd
                 T[i, j] = np.int64(q)
                 new_top = max(new_top, abs(q))
         elif top < _SMALL:
-            for j in range(w):
+            for t in range(ncols):
+                j = cols[t]
                 q = (p * T[i, j] - f * T[r, j]) // det
                 T[i, j] = q
                 new_top = max(new_top, abs(float(q)))
         else:
-            for j in range(w):
+            for t in range(ncols):
+                j = cols[t]
                 x = fp * float(T[i, j])
                 y = ff * float(T[r, j])
                 qf = (x - y) / fd
@@ -158,7 +168,21 @@ def _pivot(T, r, c, det, top):
                 q = np.int64(round(qf))
                 T[i, j] = q
                 new_top = max(new_top, abs(float(q)))
+        T[i, c] = 0
+        T[i, basis[i]] = p
     return new_top
+
+
+def _nonbasic_columns(key, nv, cols):
+    """Fill ``cols`` with the variables not in the basis bitmask ``key``, then ``nv``
+    (the right-hand side column)."""
+    t = 0
+    one = np.uint64(1)
+    for v in range(nv):
+        if not key >> np.uint64(v) & one:
+            cols[t] = v
+            t += 1
+    cols[t] = nv
 
 
 def _insert(table, key):
@@ -195,6 +219,12 @@ def _lex_search(M, limit, maxdepth):
     integers (a row of ``points``; zeros for the origin), and a status code: ``OK``,
     ``TOO_LARGE`` (more than ``limit`` bases) or ``OVERFLOW``. ``maxdepth``: the
     initial size of the search stack (it grows).
+
+    >>> M = np.array([[2, 1], [1, 3]], dtype=np.int64)   # vertices 0, (1/2, 0), (0, 1/3), (2/5, 1/5)
+    >>> lex_search is None or sorted(zip(lex_search(M, 100, 4)[0].tolist(),
+    ...                                  lex_search(M, 100, 4)[1].tolist())) == [
+    ...     (3, [0, 0]), (6, [1, 0]), (9, [0, 1]), (12, [2, 1])]
+    True
     """
     k, d = M.shape
     nv = d + k
@@ -210,6 +240,7 @@ def _lex_search(M, limit, maxdepth):
     basis = np.empty(k, dtype=np.int64)
     for i in range(k):
         basis[i] = d + i
+    cols = np.empty(d + 1, dtype=np.int64)
     full = (one << np.uint64(nv)) - one if nv < 64 else ~np.uint64(0)
     key = np.uint64(0)
     for i in range(k):
@@ -266,10 +297,11 @@ def _lex_search(M, limit, maxdepth):
             if depth == 0:
                 break
             r = prow[depth]
-            top = pivot(T, r, pleave[depth], det, top)
+            basis[r] = pleave[depth]
+            nonbasic_columns(keys[depth - 1], nv, cols)
+            top = pivot(T, r, pleave[depth], det, top, cols, basis)
             if top < 0.0:
                 return masks[:nvert], points[:nvert], OVERFLOW
-            basis[r] = pleave[depth]
             det = pdet[depth]
             depth -= 1
             key = keys[depth]
@@ -295,14 +327,16 @@ def _lex_search(M, limit, maxdepth):
             pleave = np.concatenate((pleave, np.zeros_like(pleave)))
             pdet = np.concatenate((pdet, np.zeros_like(pdet)))
         newdet = T[r, c]
-        top = pivot(T, r, c, det, top)
+        leaving = basis[r]
+        basis[r] = c
+        nonbasic_columns(nkey, nv, cols)
+        top = pivot(T, r, c, det, top, cols, basis)
         if top < 0.0:
             return masks[:nvert], points[:nvert], OVERFLOW
         depth += 1
         prow[depth] = r
-        pleave[depth] = basis[r]
+        pleave[depth] = leaving
         pdet[depth] = det
-        basis[r] = c
         det = newdet
         key = nkey
         keys[depth] = key
@@ -392,6 +426,7 @@ mul128 = jit(_mul128)
 cmp_products = None if mul128 is None else jit(_cmp_products)
 lex_leaving = None if cmp_products is None else jit(_lex_leaving)
 pivot = jit(_pivot)
+nonbasic_columns = jit(_nonbasic_columns)
 insert = jit(_insert)
 grown = None if insert is None else jit(_grown)
 complementary = jit(_complementary)

@@ -28,14 +28,21 @@ Steps
    Exact path: search over the lexicographically feasible bases (vertices of
    the lexicographically perturbed, hence simple, polytope; their graph is
    connected and meets every vertex) with fraction-free (Bareiss) integer
-   pivoting in Python ints and the lexicographic ratio test
+   pivoting and the lexicographic ratio test: compiled by numba in int64 with
+   proven-exact handling of large entries
+   (:mod:`~deterrence.solvers.normal_form._lex_numba`) when numba is installed,
+   else (or when an entry outgrows int64) in Python ints
    (:func:`deterrence.core.exact.bareiss_pivot`,
    :func:`~deterrence.core.exact.lex_min_ratio`). Degenerate vertices have several
-   bases and more than ``dim`` labels; they are deduplicated by their label sets.
+   bases and more than ``dim`` labels; they are deduplicated by their label sets,
+   each with its exact point (the tableau's right-hand side). A pure strategy
+   with two pure best responses (a tie at a row's maximum) marks a polytope
+   degenerate at once, so the float search is not tried on it.
 4. Extreme equilibria are the completely labelled vertex pairs
    ``L(x) | L(y) == all labels`` other than ``(0, 0)``, found by a vectorised
    superset test on the bitmasks (a sorted complement lookup when the game
-   is nondegenerate, whose number of equilibria must then be odd), then
+   is nondegenerate, whose number of equilibria must then be odd; on the
+   exact path a compiled inverted index of the labels when numba is used), then
    recomputed exactly from the tight equations as integer weights
    (:func:`deterrence.core.exact.solve_scaled`: python-flint's ``fmpz_mat.solve``), and all
    certified together in integer arithmetic by
@@ -674,43 +681,60 @@ def _exact_pairs(A, B, limit, LP=None, LQ=None):
         qy = [((mask & ((1 << n) - 1)) << m) | (mask >> n) for mask in qmasks]
     out = []
     rows, cols = (1 << m) - 1, (1 << n) - 1
-    for i, j in _complementary_pairs(px, qy, m + n):
-        lx, ly = int(px[i]), int(qy[j])
+    I, J = _complementary_pairs(px, qy, m + n)
+    LX, LY = _gather(px, I), _gather(qy, J)            # (one NumPy call each for arrays)
+    X = [None] * len(I) if xs is None else _gather(xs, I)
+    Y = [None] * len(J) if ys is None else _gather(ys, J)
+    for lx, ly, x, y in zip(LX, LY, X, Y):
         if lx & rows == rows or (ly >> m) & cols == cols:
             continue                     # a pair with the origin is no equilibrium
-        x = _x_weights(B, lx, m, n) if xs is None else list(map(int, xs[i]))
-        y = _y_weights(A, ly, m, n) if ys is None else list(map(int, ys[j]))
+        x = _x_weights(B, lx, m, n) if x is None else x
+        y = _y_weights(A, ly, m, n) if y is None else y
         if x is None or y is None:       # a float vertex its labels do not determine:
             return _exact_pairs(A, B, limit)   # search both polytopes exactly after all
         out.append((lx, ly, x, y))
     return out
 
 
+def _gather(values, index) -> list:
+    """``[values[i] for i in index]`` as Python ints (lists of them for rows).
+
+    >>> _gather(np.array([[1, 2], [3, 4]]), [1, 1]), _gather([5, 6], [0])
+    ([[3, 4], [3, 4]], [5])
+    """
+    if isinstance(values, np.ndarray):
+        return values[np.asarray(index, dtype=np.int64)].tolist()
+    return [values[i] for i in index]
+
+
 def _complementary_pairs(px, qy, nbits):
-    """Index pairs ``(i, j)`` with ``px[i] | qy[j]`` all ``nbits`` labels (a superset test).
+    """Index lists ``(I, J)`` of the pairs with ``px[i] | qy[j]`` all ``nbits`` labels (a
+    superset test), ``i`` increasing.
 
     uint64 arrays (``nbits <= 64``): the compiled inverted-index search when numba is
     allowed, else a chunked NumPy test of every pair; lists of Python ints otherwise.
 
-    >>> [tuple(map(int, p)) for p in _complementary_pairs(np.array([3, 5], dtype=np.uint64),
-    ...                                                    np.array([4, 6], dtype=np.uint64), 3)]
+    >>> I, J = _complementary_pairs(np.array([3, 5], dtype=np.uint64), np.array([4, 6], dtype=np.uint64), 3)
+    >>> [(int(i), int(j)) for i, j in zip(I, J)]
     [(0, 0), (0, 1), (1, 1)]
     """
     if nbits > 64:
-        return [(i, j) for i, lx in enumerate(px) for j, ly in enumerate(qy)
-                if lx | ly == (1 << nbits) - 1]
+        pairs = [(i, j) for i, lx in enumerate(px) for j, ly in enumerate(qy)
+                 if lx | ly == (1 << nbits) - 1]
+        return [i for i, _ in pairs], [j for _, j in pairs]
     nb = _lex_kernels() if _use_compiled_exact(len(px) * len(qy) // 1000) else None
     if nb is not None:
         try:
-            return list(zip(*nb.complementary(px, qy, nbits)))
+            return nb.complementary(px, qy, nbits)
         except Exception:            # numba cannot compile or cache here: use numpy
             pass
     fu = np.uint64((1 << nbits) - 1)
-    pairs = []
+    I, J = [], []
     for start in range(0, len(px), 4096):       # chunked superset test
         hit = np.nonzero((px[start:start + 4096, None] | qy[None, :]) == fu)
-        pairs.extend(zip((hit[0] + start).tolist(), hit[1].tolist()))
-    return pairs
+        I.extend((hit[0] + start).tolist())
+        J.extend(hit[1].tolist())
+    return I, J
 
 
 # -- step 5 --------------------------------------------------------------------
