@@ -202,8 +202,8 @@ def goal_degenerate(quick: bool):
 
     ``rows``: one list per size and payoff range (see :data:`HEAD`): size, payoffs,
     games, #eq, ours (wall), lrsnash (wall, net of process start), lrs/ours (wall),
-    lrs/ours (CPU), QuantEcon (wall), ours/QE, the share of the equilibria QE finds,
-    agree.
+    ours (CPU), lrsnash (CPU, net), lrs/ours (CPU), QuantEcon (wall), ours/QE, the share
+    of the equilibria QE finds, agree.
     ``verdicts``: ``[criterion, measured, met]`` for: faster than lrsnash at every size;
     >= 3x from 10x10; within 2x of QuantEcon; sets agree with lrsnash.
     """
@@ -219,6 +219,7 @@ def goal_degenerate(quick: bool):
             results.append(r)
             rows.append([f"{n}x{n}", f"0..{hi}", r["games"], int(r["neq"]), fmt(r["ours"]),
                          fmt(r["lrs"]), "-" if r["lrs"] is None else f"{r['lrs'] / r['ours']:.1f}x",
+                         fmt(r["ours_cpu"]), fmt(r["lrs_cpu"]),
                          "-" if r["lrs_cpu"] is None else f"{r['lrs_cpu'] / r['ours_cpu']:.1f}x",
                          fmt(r["qe"]), "-" if r["qe"] is None else f"{r['ours'] / r['qe']:.2f}",
                          "-" if r["qe_share"] is None else f"{100 * r['qe_share']:.0f}%",
@@ -249,7 +250,8 @@ def goal_degenerate(quick: bool):
     return rows, verdicts
 
 
-HEAD = ["n", "payoffs", "games", "#eq", "ours (exact)", "lrsnash (net)", "lrs/ours (wall)", "lrs/ours (CPU)",
+HEAD = ["n", "payoffs", "games", "#eq", "ours (exact, wall)", "lrsnash (wall, net)", "lrs/ours (wall)",
+        "ours (CPU)", "lrsnash (CPU, net)", "lrs/ours (CPU)",
         "QuantEcon", "ours/QE", "QE finds", "agree"]
 
 
