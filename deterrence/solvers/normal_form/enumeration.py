@@ -28,14 +28,21 @@ Steps
    Exact path: search over the lexicographically feasible bases (vertices of
    the lexicographically perturbed, hence simple, polytope; their graph is
    connected and meets every vertex) with fraction-free (Bareiss) integer
-   pivoting in Python ints and the lexicographic ratio test
+   pivoting and the lexicographic ratio test: compiled by numba in int64 with
+   proven-exact handling of large entries
+   (:mod:`~deterrence.solvers.normal_form._lex_numba`) when numba is installed,
+   else (or when an entry outgrows int64) in Python ints
    (:func:`deterrence.core.exact.bareiss_pivot`,
    :func:`~deterrence.core.exact.lex_min_ratio`). Degenerate vertices have several
-   bases and more than ``dim`` labels; they are deduplicated by their label sets.
+   bases and more than ``dim`` labels; they are deduplicated by their label sets,
+   each with its exact point (the tableau's right-hand side). A pure strategy
+   with two pure best responses (a tie at a row's maximum) marks a polytope
+   degenerate at once, so the float search is not tried on it.
 4. Extreme equilibria are the completely labelled vertex pairs
    ``L(x) | L(y) == all labels`` other than ``(0, 0)``, found by a vectorised
    superset test on the bitmasks (a sorted complement lookup when the game
-   is nondegenerate, whose number of equilibria must then be odd), then
+   is nondegenerate, whose number of equilibria must then be odd; on the
+   exact path a compiled inverted index of the labels when numba is used), then
    recomputed exactly from the tight equations as integer weights
    (:func:`deterrence.core.exact.solve_scaled`: python-flint's ``fmpz_mat.solve``), and all
    certified together in integer arithmetic by
@@ -163,8 +170,9 @@ def all_equilibria(game, *, limit: int | None = None) -> SolveResult:
         found[(tuple(x), tuple(y))] = (xi, yi)
     # the weights are nonnegative ints with positive sums by construction: skip the
     # argument checks of certified_from_weights_many, not the equilibrium check
-    certified = certify_weights(game, [x for x, _ in found], [y for _, y in found])
-    order = sorted(range(len(certified)), key=lambda k: certified[k].strategies)
+    wxs, wys = [x for x, _ in found], [y for _, y in found]
+    certified = certify_weights(game, wxs, wys)
+    order = sorted(range(len(certified)), key=_profile_order(wxs, wys))
     equilibria = tuple(certified[k] for k in order)
     masks = list(found.values())
     edges = [masks[k] for k in order]
@@ -173,6 +181,24 @@ def all_equilibria(game, *, limit: int | None = None) -> SolveResult:
     return SolveResult(equilibria=equilibria, method="enumerate", exact=True, complete=True,
                        players=game.players, actions=game.actions,
                        cliques=cliques, components=components)
+
+
+def _profile_order(wxs, wys):
+    """Sort key for profile ``k`` given by integer weights: the order of its probabilities
+    ``(x, y)`` (as the equilibria's ``strategies`` sort), in integers: each player's weights
+    scaled to the least common multiple of the sums, instead of comparing Fractions.
+
+    >>> key = _profile_order([[1, 1], [1, 0]], [[0, 1], [2, 1]])
+    >>> key(0), key(1)                 # (1/2, 1/2; 0, 1) and (1, 0; 2/3, 1/3)
+    ((1, 1, 0, 3), (2, 0, 2, 1))
+    """
+    lx = math.lcm(*map(sum, wxs)) if wxs else 1
+    ly = math.lcm(*map(sum, wys)) if wys else 1
+
+    def key(k):
+        fx, fy = lx // sum(wxs[k]), ly // sum(wys[k])
+        return tuple([v * fx for v in wxs[k]] + [v * fy for v in wys[k]])
+    return key
 
 
 def vertex_bound(d: int, f: int) -> int:
@@ -348,9 +374,36 @@ def _exact_leaving(M, nonbasic, enter):
 def _float_polytopes(A, B, limit):
     """The label masks of the vertices of P and of Q by the float search; ``None`` for a
     polytope that is not visibly simple (degenerate)."""
-    P, Q = _scaled_float(B), _scaled_float(A)
+    P = None if _tied_best_response(B) else _scaled_float(B)
+    Q = None if _tied_best_response(np.transpose(A)) else _scaled_float(A)
     return (None if P is None else _float_vertices(P.T, limit),
             None if Q is None else _float_vertices(Q, limit))
+
+
+def _int64_or_object(M) -> np.ndarray:
+    """The integer matrix ``M`` as an int64 array, or an object array if an entry is too large.
+
+    >>> _int64_or_object([[1, 2]]).dtype, _int64_or_object([[1, 2**70]]).dtype
+    (dtype('int64'), dtype('O'))
+    """
+    try:
+        return np.array(M, dtype=np.int64)
+    except OverflowError:
+        return np.array(M, dtype=object)
+
+
+def _tied_best_response(M) -> bool:
+    """Whether some row of the integer matrix ``M`` has its maximum twice: then a pure
+    strategy has two pure best responses, so the polytope ``{z >= 0 : M^T z <= 1}`` has
+    a vertex (``e_i / max M[i]``) with one label too many and is degenerate. An exact
+    test that spares the float search a run that could only end in ``None``.
+
+    >>> _tied_best_response([[1, 3, 3], [2, 1, 0]]), _tied_best_response([[1, 3, 2]])
+    (True, False)
+    """
+    M = _int64_or_object(M)
+    top = M.max(axis=1)
+    return bool(((M == top[:, None]).sum(axis=1) > 1).any())
 
 
 #: the largest integer payoff (in bits) the float search takes as it is; above it the
@@ -484,7 +537,70 @@ def _unit_weights(M):
 
 # -- step 3, exact path -----------------------------------------------------------
 def _exact_vertices(M, limit):
-    """All vertices of {z >= 0 : M z <= 1} (M positive ints): {label mask: z as Fractions}.
+    """All vertices of {z >= 0 : M z <= 1} (M positive ints) as ``(masks, points)``:
+    their label masks (bit ``v``: variable ``v`` is zero, structural variables first)
+    and, in the same order, each vertex ``z`` as the smallest proportional
+    nonnegative integers (all zero for the origin).
+
+    The compiled search (:mod:`~deterrence.solvers.normal_form._lex_numba`) runs
+    when numba is installed and allowed (:func:`_use_compiled_exact`) and its int64
+    arithmetic suffices; otherwise, or if it reports an overflow, the Python-int
+    search (:func:`_exact_vertices_python`). Both visit the same lexicographic bases.
+
+    >>> masks, points = _exact_vertices([[2, 1], [1, 3]], 100)
+    >>> sorted((int(mask), [int(v) for v in z]) for mask, z in zip(masks, points))
+    [(3, [0, 0]), (6, [1, 0]), (9, [0, 1]), (12, [2, 1])]
+    """
+    k, d = len(M), len(M[0])
+    if d + k <= 64 and _use_compiled_exact(vertex_bound(d, d + k)):
+        found = _compiled_exact_vertices(M, limit)
+        if found is not None:
+            return found
+    return _exact_vertices_python(M, limit)
+
+
+#: Use the compiled exact search (numba installed) for polytopes whose McMullen bound
+#: exceeds this (12x12 games and up: the Python search takes about a second there,
+#: more than importing numba) or, at every size, when numba is already imported.
+_COMPILED_EXACT_ABOVE = 20_000
+
+
+def _use_compiled_exact(size: int) -> bool:
+    return numba_allowed(size > _COMPILED_EXACT_ABOVE or numba_loaded())
+
+
+def _lex_kernels():
+    """The compiled kernels module, or ``None`` if numba is missing or cannot compile here."""
+    try:
+        from deterrence.solvers.normal_form import _lex_numba as nb
+    except Exception:                # numba cannot compile or cache here
+        return None
+    return None if nb.lex_search is None else nb
+
+
+def _compiled_exact_vertices(M, limit):
+    """:func:`_exact_vertices` by the compiled search; ``None`` when numba is missing or
+    the int64 arithmetic cannot stay exact (then the Python-int search runs)."""
+    M = _int64_or_object(M)
+    if M.dtype == object or M.max() >= 1 << 62:
+        return None
+    nb = _lex_kernels()
+    if nb is None:
+        return None
+    try:
+        masks, points, status = nb.lex_search(M, int(limit), 64)
+    except Exception:                # e.g. numba cannot compile or cache here
+        return None
+    if status == nb.TOO_LARGE:
+        raise TooLargeError(f"exact vertex enumeration passed {limit:,} bases; "
+                            f"pass a larger limit= to continue")
+    if status != nb.OK:
+        return None                  # an entry beyond int64: the Python ints take over
+    return masks, points
+
+
+def _exact_vertices_python(M, limit):
+    """:func:`_exact_vertices` in Python ints.
 
     Depth-first search over lexicographically feasible bases with
     fraction-free integer pivoting; the slack columns hold det * B^-1, which
@@ -507,11 +623,12 @@ def _exact_vertices(M, limit):
                 zero |= 1 << b
         mask = (full ^ key) | zero
         if mask not in vertices:
-            z = [Fraction(0)] * d
+            z = [0] * d
             for r, b in enumerate(basis):
-                if b < d and T[r][nv]:
-                    z[b] = Fraction(T[r][nv], det)
-            vertices[mask] = z
+                if b < d:
+                    z[b] = T[r][nv]          # the vertex is (rhs / det): keep the numerators
+            g = math.gcd(*z) or 1
+            vertices[mask] = [v // g for v in z]
         rhs = [row[nv] for row in T]
         slacks = range(d, nv)              # det * B^-1 columns: the lexicographic tie-break
 
@@ -535,7 +652,7 @@ def _exact_vertices(M, limit):
             N = T[:]                       # bareiss_pivot replaces rows, so T stays as it is
             p = bareiss_pivot(N, r, c, det)
             todo.append((N, nb, nkey, p))
-    return vertices
+    return list(vertices), list(vertices.values())
 
 
 def _exact_pairs(A, B, limit, LP=None, LQ=None):
@@ -546,52 +663,78 @@ def _exact_pairs(A, B, limit, LP=None, LQ=None):
     searched exactly.
     """
     m, n = len(A), len(A[0])
+    xs = ys = None
     if LP is None:
-        P = _exact_vertices([[B[i][j] for i in range(m)] for j in range(n)], limit)
+        px, xs = _exact_vertices([[B[i][j] for i in range(m)] for j in range(n)], limit)
     else:
-        P = dict.fromkeys(LP.tolist())
-    Q = {}
-    for mask, y in (_exact_vertices(A, limit).items() if LQ is None
-                    else ((mask, None) for mask in LQ.tolist())):
-        Q[((mask & ((1 << n) - 1)) << m) | (mask >> n)] = y
-    full = (1 << (m + n)) - 1
-    px, qy = list(P), list(Q)
-    pairs = []
+        px = LP
+    if LQ is None:
+        qmasks, ys = _exact_vertices(A, limit)
+    else:
+        qmasks = LQ
+    # Q's masks in the game's label order (rows first)
     if m + n <= 64:
-        ax = np.array(px, dtype=np.uint64)
-        ay = np.array(qy, dtype=np.uint64)
-        fu = np.uint64(full)
-        for start in range(0, len(ax), 4096):       # chunked superset test
-            hit = np.nonzero((ax[start:start + 4096, None] | ay[None, :]) == fu)
-            for i, j in zip(*hit):
-                pairs.append((px[start + i], qy[j]))
+        q = np.asarray(qmasks, dtype=np.uint64)
+        qy = ((q & np.uint64((1 << n) - 1)) << np.uint64(m)) | (q >> np.uint64(n))
+        px = np.asarray(px, dtype=np.uint64)
     else:
-        pairs = [(lx, ly) for lx in px for ly in qy if lx | ly == full]
+        qy = [((mask & ((1 << n) - 1)) << m) | (mask >> n) for mask in qmasks]
     out = []
-    for lx, ly in pairs:
-        x, y = P[lx], Q[ly]
-        x_zero = not _bits(~lx & ((1 << m) - 1)) if x is None else not any(x)
-        y_zero = not _bits(~ly >> m & ((1 << n) - 1)) if y is None else not any(y)
-        if x_zero or y_zero:
+    rows, cols = (1 << m) - 1, (1 << n) - 1
+    I, J = _complementary_pairs(px, qy, m + n)
+    LX, LY = _gather(px, I), _gather(qy, J)            # (one NumPy call each for arrays)
+    X = [None] * len(I) if xs is None else _gather(xs, I)
+    Y = [None] * len(J) if ys is None else _gather(ys, J)
+    for lx, ly, x, y in zip(LX, LY, X, Y):
+        if lx & rows == rows or (ly >> m) & cols == cols:
             continue                     # a pair with the origin is no equilibrium
-        x = _x_weights(B, lx, m, n) if x is None else _weights(x)
-        y = _y_weights(A, ly, m, n) if y is None else _weights(y)
+        x = _x_weights(B, lx, m, n) if x is None else x
+        y = _y_weights(A, ly, m, n) if y is None else y
         if x is None or y is None:       # a float vertex its labels do not determine:
             return _exact_pairs(A, B, limit)   # search both polytopes exactly after all
         out.append((lx, ly, x, y))
     return out
 
 
-def _weights(z) -> list:
-    """Fractions, not all zero, as the smallest proportional integers (same signs).
+def _gather(values, index) -> list:
+    """``[values[i] for i in index]`` as Python ints (lists of them for rows).
 
-    >>> _weights([Fraction(1, 2), Fraction(0), Fraction(3, 4)])
-    [2, 0, 3]
+    >>> _gather(np.array([[1, 2], [3, 4]]), [1, 1]), _gather([5, 6], [0])
+    ([[3, 4], [3, 4]], [5])
     """
-    den = math.lcm(*(v.denominator for v in z))
-    w = [v.numerator * (den // v.denominator) for v in z]
-    g = math.gcd(*w)
-    return [v // g for v in w]
+    if isinstance(values, np.ndarray):
+        return values[np.asarray(index, dtype=np.int64)].tolist()
+    return [values[i] for i in index]
+
+
+def _complementary_pairs(px, qy, nbits):
+    """Index lists ``(I, J)`` of the pairs with ``px[i] | qy[j]`` all ``nbits`` labels (a
+    superset test), ``i`` increasing.
+
+    uint64 arrays (``nbits <= 64``): the compiled inverted-index search when numba is
+    allowed, else a chunked NumPy test of every pair; lists of Python ints otherwise.
+
+    >>> I, J = _complementary_pairs(np.array([3, 5], dtype=np.uint64), np.array([4, 6], dtype=np.uint64), 3)
+    >>> [(int(i), int(j)) for i, j in zip(I, J)]
+    [(0, 0), (0, 1), (1, 1)]
+    """
+    if nbits > 64:
+        pairs = [(i, j) for i, lx in enumerate(px) for j, ly in enumerate(qy)
+                 if lx | ly == (1 << nbits) - 1]
+        return [i for i, _ in pairs], [j for _, j in pairs]
+    nb = _lex_kernels() if _use_compiled_exact(len(px) * len(qy) // 1000) else None
+    if nb is not None:
+        try:
+            return nb.complementary(px, qy, nbits)
+        except Exception:            # numba cannot compile or cache here: use numpy
+            pass
+    fu = np.uint64((1 << nbits) - 1)
+    I, J = [], []
+    for start in range(0, len(px), 4096):       # chunked superset test
+        hit = np.nonzero((px[start:start + 4096, None] | qy[None, :]) == fu)
+        I.extend((hit[0] + start).tolist())
+        J.extend(hit[1].tolist())
+    return I, J
 
 
 # -- step 5 --------------------------------------------------------------------
