@@ -333,9 +333,10 @@ def agent_qre(tree, lam: float | None = None, max_lambda: float | None = None):
         return SolveResult(equilibria=(eq,), method="agent_qre", exact=False, complete=False,
                            players=tree.players, concept=f"agent logit QRE (lambda = {format_short(lam)})")
     ends = _branch_ends(H, max_lambda)
-    for z, steps in ends:
-        eq = limit_assessment(tree, *_float_point(H, z))
+    for end in ends:
+        eq = limit_assessment(tree, *_float_point(H, end[0]))
         if eq is not None:
+            z, steps = end
             break
     else:
         raise SolverError(f"the agent logit QRE branch reached lambda = {ends[0][0][-1]:.6g}, but no exact "

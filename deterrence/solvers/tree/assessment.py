@@ -77,7 +77,8 @@ def continuation_value(tree, player, behaviour, start, best: bool = False):
     >>> from deterrence import load_game
     >>> t = load_game("entry_deterrence")
     >>> b = {("Entrant", "root"): {"out": 1, "in": 0}, ("Incumbent", "in"): {"fight": 1, "accommodate": 0}}
-    >>> continuation_value(t, "Incumbent", b, [(("in",), 1)]), continuation_value(t, "Incumbent", b, [(("in",), 1)], best=True)
+    >>> start = [(("in",), 1)]
+    >>> continuation_value(t, "Incumbent", b, start), continuation_value(t, "Incumbent", b, start, best=True)
     (-1, 1)
     """
     tree = _exact_tree(tree)
