@@ -153,7 +153,8 @@ def methods_for(game) -> list:
 
     >>> from deterrence import load_game
     >>> methods_for(load_game("entry_deterrence"))
-    ['quasi_perfect', 'sequence_form', 'sequence_lcp', 'signalling_pbe', 'subgame_perfect', 'tree_nash']
+    ['agent_qre', 'quasi_perfect', 'sequence_form', 'sequence_lcp', 'sequential', 'signalling_pbe', 'subgame_perfect',
+     'tree_nash']
     """
     kind = game_type(game)
     return sorted(m for m in METHODS if kind in _entry(m).games)
