@@ -103,7 +103,7 @@ def test_every_registry_entry_states_the_game_types_it_accepts():
         assert isinstance(entry_, Method), name
         assert entry_.games and set(entry_.games) <= set(GAME_TYPES), name
     assert set(methods_for(entry())) == TREE_METHODS | {"sequence_form", "sequence_lcp", "quasi_perfect",
-                                                        "signalling_pbe"}
+                                                        "signalling_pbe", "agent_qre", "sequential"}
 
 
 def test_adding_a_method_is_one_registry_entry():

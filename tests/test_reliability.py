@@ -187,7 +187,8 @@ HYP = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[Heal
 NORMAL_FORM_METHODS = ("enumerate", "pure", "lemke_howson", "zero_sum",
                        "correlated", "coarse_correlated", "qre")   # the last three: tests/test_correlated.py, test_qre.py
 TREE_METHODS = ("subgame_perfect", "tree_nash",
-                "sequence_form", "sequence_lcp", "quasi_perfect", "signalling_pbe")   # test_sequence_form, test_signalling
+                "sequence_form", "sequence_lcp", "quasi_perfect", "signalling_pbe",   # test_sequence_form, test_signalling
+                "agent_qre", "sequential")                                             # test_agent_qre
 STOCHASTIC_METHODS = ("markov_perfect",)
 N_PLAYER_METHODS = ("nplayer", "nplayer_logit")        # their property tests: tests/test_nplayer.py
 RECORD = os.environ.get("DETERRENCE_RELIABILITY_REPORT")

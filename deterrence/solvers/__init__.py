@@ -20,6 +20,10 @@ Methods (the game types each accepts; :data:`METHODS` is the full list):
 * ``"sequence_form"`` (tree, two players): every extreme Nash equilibrium by the sequence
   form, exact and certified; ``"sequence_lcp"``: one, by Lemke's algorithm on the
   sequence-form LCP; ``"quasi_perfect"``: a quasi-perfect equilibrium (sensible off-path play);
+* ``"agent_qre"`` (tree): the limit of the agent logit QRE branch as an exact assessment
+  (behaviour and beliefs, certified), or the agent QRE at ``lam`` (floating point);
+* ``"sequential"`` (tree): a sequential equilibrium with its consistent beliefs (two players:
+  the quasi-perfect perturbation; more: the agent QRE limit), checked exactly;
 * ``"signalling_pbe"`` (signalling trees): every perfect Bayesian equilibrium with beliefs,
   named pooling / separating / semi-separating, with the intuitive criterion's verdict;
 * ``"correlated"`` (normal form): a correlated equilibrium maximising an objective, or
@@ -91,6 +95,8 @@ METHODS = {
     "sequence_lcp": Method("deterrence.solvers.tree.sequence_lcp", "sequence_lcp", ("tree",)),
     "quasi_perfect": Method("deterrence.solvers.tree.quasi_perfect", "quasi_perfect", ("tree",)),
     "signalling_pbe": Method("deterrence.solvers.tree.signalling", "signalling_pbe", ("tree",)),
+    "agent_qre": Method("deterrence.solvers.tree.agent_qre", "agent_qre", ("tree",)),
+    "sequential": Method("deterrence.solvers.tree.sequential", "sequential_equilibrium", ("tree",)),
     "markov_perfect": Method("deterrence.solvers.stochastic.markov_perfect", "markov_perfect", ("stochastic",)),
 }
 ALIASES = {"spe": "subgame_perfect", "backward_induction": "subgame_perfect", "all": "enumerate",
@@ -148,7 +154,8 @@ def methods_for(game) -> list:
 
     >>> from deterrence import load_game
     >>> methods_for(load_game("entry_deterrence"))
-    ['quasi_perfect', 'sequence_form', 'sequence_lcp', 'signalling_pbe', 'subgame_perfect', 'tree_nash']
+    ['agent_qre', 'quasi_perfect', 'sequence_form', 'sequence_lcp', 'sequential', 'signalling_pbe', 'subgame_perfect',
+     'tree_nash']
     """
     kind = game_type(game)
     return sorted(m for m in METHODS if kind in _entry(m).games)

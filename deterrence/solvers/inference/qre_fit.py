@@ -30,6 +30,13 @@ Steps
    central differences. A lambda at the end of the searched range (the data
    look like exact Nash play) gets ``nan``.
 
+Game trees (McKelvey and Palfrey 1998, the agent QRE): the data are how often
+each move was observed at each information set, e.g. counted along observed
+plays (:func:`simulate_choices` draws plays); the likelihood is the same sum
+over information sets, ``pi`` the agent QRE in behaviour strategies
+(:func:`deterrence.solvers.tree.agent_qre.agent_qre_at`); payoff parameters of a
+symbolic tree are fitted as in Signorino's strategic probit (with logit errors).
+
 Note that lambda and a common scale of all payoffs are not separately
 identified: fit the scale of at most a subset of payoffs.
 """
@@ -49,7 +56,7 @@ __all__ = ["QREFit", "fit_logit_qre", "simulate_choices"]
 class QREFit:
     """A fitted logit QRE: estimates and standard errors (``"lambda"`` and each fitted
     parameter), the log-likelihood at the estimate, the number of observations and
-    the fitted choice probabilities (one tuple per player)."""
+    the fitted choice probabilities (one tuple per player; for a tree, per information set)."""
 
     estimates: dict = field(hash=False)
     standard_errors: dict = field(hash=False)
@@ -72,7 +79,64 @@ class QREFit:
                 "fitted": [list(s) for s in self.fitted], "notes": list(self.notes)}
 
 
+def _is_tree(game) -> bool:
+    from deterrence.core.tree import GameTree
+    return isinstance(game, GameTree)
+
+
+def _tree_counts(tree, counts) -> list:
+    """Counts per information set (the tree's order); keys ``(player, set)``, ``"player: set"``
+    or a set name that only one player uses; sets not given count 0."""
+    sets = list(tree.infosets.values())
+    names: dict = {}
+    for st in sets:
+        names.setdefault(st.name, []).append(st.key)
+    out = {st.key: np.zeros(len(st.actions)) for st in sets}
+    for key, c in counts.items():
+        if isinstance(key, str) and ": " in key and tuple(key.split(": ", 1)) in out:
+            key = tuple(key.split(": ", 1))
+        elif isinstance(key, str) and len(names.get(key, ())) == 1:
+            key = names[key][0]
+        if key not in out:
+            raise GameError(f"no information set {key!r} in the tree; its sets: "
+                            f"{', '.join(f'{p}: {n}' for p, n in out)}")
+        actions = tree.infosets[key].actions
+        if isinstance(c, dict):
+            unknown = set(c) - set(actions)
+            if unknown:
+                raise GameError(f"information set {key[1]!r} of {key[0]} has no move(s) "
+                                f"{', '.join(map(repr, sorted(unknown)))}")
+            c = [c.get(a, 0) for a in actions]
+        c = np.asarray(c, dtype=float)
+        if c.shape != (len(actions),):
+            raise GameError(f"information set {key[1]!r} of {key[0]} needs one count per move ({len(actions)})")
+        out[key] = c
+    if any((c < 0).any() for c in out.values()):
+        raise GameError("counts must be >= 0")
+    return list(out.values())
+
+
+def _model(game):
+    """``(exact game at defaults, qre_at(game, lam) -> profile, branch(game, max_lambda), payoff spread)``:
+    the logit QRE of a normal-form game, or the agent QRE of a tree (one entry per information set)."""
+    if _is_tree(game):
+        from deterrence.solvers.tree.agent_qre import agent_logit_branch, agent_qre_at
+        base = game.with_defaults() if game.is_symbolic else game
+        leaves = [float(v) for _, n in base.nodes() if not hasattr(n, "moves") for v in n.payoffs]
+        spread = (max(leaves) - min(leaves)) if leaves else 1.0
+
+        def at(g, lam):
+            return tuple(tuple(d.values()) for d in agent_qre_at(g, lam).values())
+        return base, at, agent_logit_branch, spread or 1.0
+    from deterrence.solvers.normal_form.qre import logit_branch, qre_at
+    base = game.with_defaults() if game.is_symbolic else game
+    spread = max(float(np.ptp(a)) for a in base.as_float()) or 1.0
+    return base, qre_at, logit_branch, spread
+
+
 def _counts(game, counts) -> list:
+    if _is_tree(game):
+        return _tree_counts(game, counts)
     out = []
     if isinstance(counts, dict):
         for i, player in enumerate(game.players):
@@ -104,23 +168,58 @@ def _log_likelihood(profile, counts) -> float:
 
 
 def simulate_choices(game, lam: float, n: int, seed=None) -> dict:
-    """Observed counts of ``n`` independent choices per player at the logit QRE at ``lam``.
+    """Observed counts at the logit QRE at ``lam``: ``n`` independent choices per player of a
+    normal-form game, or, for a tree, the moves seen along ``n`` independent plays of the agent
+    QRE, ``{(player, information set): {move: count}}``.
 
     >>> from deterrence import load_game
     >>> data = simulate_choices(load_game("matching_pennies"), 1.0, 10, seed=3)
     >>> sum(data["Row"].values()), data == simulate_choices(load_game("matching_pennies"), 1.0, 10, seed=3)
     (10, True)
+    >>> plays = simulate_choices(load_game("entry_deterrence"), 1.0, 50, seed=3)
+    >>> sum(plays[("Entrant", "root")].values()), sorted(plays)
+    (50, [('Entrant', 'root'), ('Incumbent', 'in')])
     """
     from deterrence.core.random import rng
-    from deterrence.solvers.normal_form.qre import qre_at
+    gen = rng(seed)
     if game.is_symbolic:
         game = game.with_defaults()
-    gen = rng(seed)
+    if _is_tree(game):
+        return _simulate_plays(game, lam, n, gen)
+    from deterrence.solvers.normal_form.qre import qre_at
     profile = qre_at(game, lam)
     out = {}
     for player, acts, s in zip(game.players, game.actions, profile):
         p = np.asarray(s) / sum(s)
         out[player] = dict(zip(acts, (int(v) for v in gen.multinomial(n, p))))
+    return out
+
+
+def _simulate_plays(tree, lam, n, gen) -> dict:
+    from deterrence.core.tree import Chance
+    from deterrence.solvers.tree.agent_qre import agent_qre_at
+    behaviour = agent_qre_at(tree, lam)
+    out = {key: dict.fromkeys(st.actions, 0) for key, st in tree.infosets.items()}
+
+    def play(node, path, count):
+        """Send ``count`` plays through ``node``: the moves split multinomially."""
+        if count == 0 or not hasattr(node, "moves"):
+            return
+        if isinstance(node, Chance):
+            labels = [m for m, _, _ in node.moves]
+            probs = np.array([float(p) for _, p, _ in node.moves])
+            children = [c for _, _, c in node.moves]
+        else:
+            key = tree.infoset_of(path).key
+            labels = [m for m, _ in node.moves]
+            probs = np.array([behaviour[key][m] for m in labels])
+            children = [c for _, c in node.moves]
+        split = gen.multinomial(count, probs / probs.sum())
+        for m, c, k in zip(labels, children, split):
+            if not isinstance(node, Chance):
+                out[key][m] += int(k)
+            play(c, path + (m,), int(k))
+    play(tree.root, (), int(n))
     return out
 
 
@@ -143,17 +242,21 @@ def _hessian(f, x, steps):
 def fit_logit_qre(game, counts, parameters=(), max_lambda: float | None = None) -> QREFit:
     """Maximum-likelihood lambda (and ``parameters`` of a symbolic game) from choice counts.
 
-    ``counts``: ``{player: {action: count}}`` or one sequence of counts per player.
+    ``counts``: ``{player: {action: count}}`` or one sequence of counts per player; for a
+    game tree, ``{(player, information set): {move: count}}`` (the agent QRE).
 
     >>> from deterrence import load_game
     >>> g = load_game("chicken")
     >>> fit = fit_logit_qre(g, simulate_choices(g, 0.5, 4000, seed=1))
     >>> abs(fit.lam - 0.5) < 3 * fit.se
     True
+    >>> t = load_game("entry_deterrence")
+    >>> fit = fit_logit_qre(t, simulate_choices(t, 1.5, 3000, seed=2))
+    >>> abs(fit.lam - 1.5) < 3 * fit.se
+    True
     """
     from scipy.optimize import minimize, minimize_scalar
 
-    from deterrence.solvers.normal_form.qre import logit_branch, qre_at
     data = _counts(game, counts)
     total = int(sum(c.sum() for c in data))
     parameters = tuple(parameters)
@@ -161,8 +264,7 @@ def fit_logit_qre(game, counts, parameters=(), max_lambda: float | None = None) 
     if unknown:
         raise GameError(f"the game has no parameter(s) {', '.join(unknown)}; "
                         f"its parameters: {', '.join(game.parameters) or 'none'}")
-    base = game.with_defaults() if game.is_symbolic else game
-    spread = max(float(np.ptp(a)) for a in base.as_float()) or 1.0
+    base, qre_at, logit_branch, spread = _model(game)
     if max_lambda is None:
         max_lambda = 200.0 / spread
 

@@ -24,10 +24,21 @@ Steps
    cancel).
 3. The same predictor-corrector tracer as the normal form, with the Jacobian
    in the log-probabilities by central differences (lambda's column exactly).
-4. The result is a :class:`~deterrence.solvers.normal_form.qre.QREBranch`
+4. The branch is a :class:`~deterrence.solvers.normal_form.qre.QREBranch`
    whose "players" are the information sets (``"player: set"``) and whose
-   profiles are the behaviour strategies; floating point, not certified
-   (``limit`` is None).
+   profiles are the behaviour strategies; floating point (``limit`` is None).
+5. The front-door method :func:`agent_qre`: at a given lambda, the QRE with
+   its beliefs (Bayes' rule, every node being reached), in floating point;
+   without one, the end of the branch (lambda of 10^6 over the payoff range)
+   made exact by :func:`limit_assessment`: behaviour and beliefs (the latter
+   from the log reach probabilities, so that off-path sets keep their limit
+   beliefs) rounded to nearby fractions, then certified exactly: a Nash
+   equilibrium (:func:`~deterrence.solvers.tree.assessment.deviation_gains`)
+   that is sequentially rational at every information set given the beliefs
+   (:func:`~deterrence.solvers.tree.assessment.sequential_violations`). The
+   beliefs are the limit of Bayes' rule along the branch's completely mixed
+   profiles, hence consistent, as far as the floating-point end of the branch
+   identifies that limit: a sequential equilibrium (McKelvey and Palfrey 1998).
 """
 from __future__ import annotations
 
@@ -35,7 +46,7 @@ import numpy as np
 
 from deterrence.errors import GameError
 
-__all__ = ["agent_logit_branch", "agent_qre_at"]
+__all__ = ["agent_logit_branch", "agent_qre", "agent_qre_at", "limit_assessment"]
 
 
 class _TreeHomotopy:
@@ -74,12 +85,17 @@ class _TreeHomotopy:
                 self.payoff.append(None)
                 self.chance_p.append(None)
         self.size = int(self.offsets[-1])
+        self.set_nodes = [[ids[p] for p in st.paths] for st in self.sets]
 
     def split(self, y):
         return [y[self.offsets[k]:self.offsets[k + 1]] for k in range(len(self.sets))]
 
-    def set_values(self, probs):
-        """v_h(a): the owner's conditional expected payoff of each move at each set."""
+    def set_values(self, probs, logs):
+        """v_h(a): the owner's conditional expected payoff of each move at each set.
+
+        The beliefs come from the log reach probabilities (:meth:`log_beliefs`): at a
+        large lambda an off-path set's reach underflows, its beliefs do not.
+        """
         count = len(self.kinds)
         value = [None] * count
         for n in reversed(range(count)):
@@ -91,30 +107,39 @@ class _TreeHomotopy:
             else:
                 b = probs[self.set_of[n]]
                 value[n] = sum(p * value[c] for p, c in zip(b, self.children[n]))
-        reach = [0.0] * count
-        reach[0] = 1.0
-        num = [np.zeros(m) for m in self.shape]
-        den = np.zeros(len(self.sets))
-        for n in range(count):
-            kind = self.kinds[n]
-            if kind == "c":
-                for p, c in zip(self.chance_p[n], self.children[n]):
-                    reach[c] = reach[n] * p
-            elif kind == "d":
-                s = self.set_of[n]
-                b = probs[s]
-                i = self.owner[s]
-                den[s] += reach[n]
-                for j, c in enumerate(self.children[n]):
-                    reach[c] = reach[n] * b[j]
-                    num[s][j] += reach[n] * value[c][i]
-        return [nm / max(d, 1e-300) for nm, d in zip(num, den)]
+        out = []
+        for s, (nodes, mu) in enumerate(zip(self.set_nodes, self.log_beliefs(logs))):
+            i = self.owner[s]
+            weights = np.exp(mu)
+            out.append(sum(w * np.array([value[c][i] for c in self.children[n]])
+                           for w, n in zip(weights, nodes)))
+        return out
+
+    def log_beliefs(self, logs):
+        """log mu(n) at every node of every set: log reach probabilities, normalised per set."""
+        count = len(self.kinds)
+        reach = np.full(count, -np.inf)
+        reach[0] = 0.0
+        with np.errstate(divide="ignore"):
+            for n in range(count):
+                if self.kinds[n] == "c":
+                    for p, c in zip(self.chance_p[n], self.children[n]):
+                        reach[c] = reach[n] + np.log(p)
+                elif self.kinds[n] == "d":
+                    for y, c in zip(logs[self.set_of[n]], self.children[n]):
+                        reach[c] = reach[n] + y
+        out = []
+        for nodes in self.set_nodes:
+            r = reach[nodes]
+            top = r.max()
+            out.append(r - top - np.log(np.exp(r - top).sum()))
+        return out
 
     def residual(self, z):
         y, lam = z[:-1], z[-1]
         logs = self.split(y)
         probs = [np.exp(v) for v in logs]
-        v = self.set_values(probs)
+        v = self.set_values(probs, logs)
         out = []
         for yi, pi, vi in zip(logs, probs, v):
             out.append([pi.sum() - 1.0])
@@ -127,8 +152,8 @@ class _TreeHomotopy:
             e = np.zeros_like(z)
             e[k] = h
             J[:, k] = (self.residual(z + e) - self.residual(z - e)) / (2 * h)
-        probs = [np.exp(v) for v in self.split(z[:-1])]
-        v = self.set_values(probs)
+        logs = self.split(z[:-1])
+        v = self.set_values([np.exp(v) for v in logs], logs)
         col = []
         for vi in v:
             col.append([0.0])
@@ -192,3 +217,132 @@ def agent_qre_at(tree, lam: float, tol: float = 1e-10) -> dict:
     z = trace_branch(H, lam, tol, stop_at=lam)[-1]
     return {s.key: dict(zip(s.actions, (float(p) for p in np.exp(v))))
             for s, v in zip(H.sets, H.split(z[:-1]))}
+
+
+def _branch_ends(H, max_lambda):
+    """Ends of the branch traced to growing lambdas (10^2, 10^3, ... over the payoff range, up
+    to ``max_lambda``, default 10^6 over it), last first: far out, where off-path beliefs
+    hang on probabilities below 1e-300, the tracer may stall; the ends reached before are kept.
+    """
+    from deterrence.errors import SolverError
+    from deterrence.solvers.normal_form.qre import _trace
+    spread = max((float(np.ptp(p)) for p in H.payoff if p is not None), default=0.0) or 1.0
+    top = 1e6 / spread if max_lambda is None else float(max_lambda)
+    targets = sorted({min(10.0 ** k / spread, top) for k in range(2, 7)} | {top})
+    ends = []
+    for target in targets:
+        try:
+            points = _trace(H, target, 1e-10)
+        except SolverError:
+            if not ends:
+                raise
+            break
+        ends.append((points[-1], len(points)))
+    return ends[::-1]
+
+
+def _float_point(H, z):
+    """Behaviour and beliefs (floats) at a point of the branch, keyed as the tree's sets."""
+    from deterrence.core.tree import path_name
+    logs = H.split(z[:-1])
+    behaviour = {st.key: dict(zip(st.actions, (float(p) for p in np.exp(v)))) for st, v in zip(H.sets, logs)}
+    beliefs = {st.key: {path_name(p): float(q) for p, q in zip(st.paths, np.exp(m))}
+               for st, m in zip(H.sets, H.log_beliefs(logs))}
+    return behaviour, beliefs
+
+
+def limit_assessment(tree, behaviour, beliefs, support_tol: float = 1e-5):
+    """An exact assessment near float ``behaviour`` and ``beliefs`` (the end of a QRE branch),
+    certified: a Nash equilibrium, sequentially rational given its beliefs at every set.
+    None when no rounding passes.
+
+    >>> from deterrence import load_game
+    >>> t = load_game("entry_deterrence")
+    >>> a = limit_assessment(t, {("Entrant", "root"): {"out": 1e-9, "in": 1.0},
+    ...                          ("Incumbent", "in"): {"fight": 2e-9, "accommodate": 1.0}},
+    ...                      {("Entrant", "root"): {"root": 1.0}, ("Incumbent", "in"): {"in": 1.0}})
+    >>> a.describe(), a.beliefs[("Incumbent", "in")]
+    ('Entrant: in; Incumbent: accommodate  (payoffs 1, 1)', {'in': 1})
+    """
+    from deterrence.solvers.normal_form.qre import _rounded
+    from deterrence.solvers.tree.assessment import Assessment, deviation_gains, sequential_violations
+    tree = tree.with_defaults() if tree.is_symbolic else tree
+
+    def rounded(table, den):
+        keys = list(table)
+        rows = [tuple(table[k].values()) for k in keys]
+        sup = [[j for j, p in enumerate(r) if p > support_tol] for r in rows]
+        exact = _rounded(rows, sup, den)
+        if exact is None:
+            return None
+        return {k: {a: (v.numerator if v.denominator == 1 else v) for a, v in zip(table[k], r)}
+                for k, r in zip(keys, exact)}
+    for den in (10, 100, 1000, 10 ** 4, 10 ** 6):
+        beh, mu = rounded(behaviour, den), rounded(beliefs, den)
+        if beh is None or mu is None or any(deviation_gains(tree, beh)):
+            continue
+        if sequential_violations(tree, beh, mu):
+            continue
+        eq = Assessment.from_behaviour(tree, beh)
+        return eq.with_beliefs(mu)
+    return None
+
+
+def _float_assessment(tree, behaviour, beliefs):
+    from deterrence.core.tree import path_name
+    from deterrence.solvers.result import mixture_text
+    from deterrence.solvers.tree.assessment import Assessment, continuation_value
+    payoffs = tuple(float(continuation_value(tree, p, behaviour, [((), 1.0)])) for p in tree.players)
+    actions = {path_name(p): mixture_text(behaviour[tree.infoset_of(p).key])
+               for p, node in tree.nodes() if hasattr(node, "player")}
+    return Assessment(tuple(tree.players), behaviour, actions, payoffs, (), False, beliefs)
+
+
+def agent_qre(tree, lam: float | None = None, max_lambda: float | None = None):
+    """The agent logit QRE method of :func:`~deterrence.solvers.solve` for game trees.
+
+    With ``lam``: the agent QRE at that lambda on the principal branch, with the
+    beliefs Bayes' rule gives (floating point, ``exact=False``). Without: the
+    end of the branch as an exact assessment, certified a Nash equilibrium that is
+    sequentially rational given its (limit) beliefs at every information set.
+    The equilibria are :class:`~deterrence.solvers.tree.assessment.Assessment`
+    values (their JSON adds ``"beliefs"``).
+
+    >>> from deterrence import load_game, solve
+    >>> r = solve(load_game("entry_deterrence"), "agent_qre")
+    >>> r[0].describe(), r.exact, r.concept
+    ('Entrant: in; Incumbent: accommodate  (payoffs 1, 1)', True, 'agent QRE limit')
+    >>> q = solve(load_game("entry_deterrence"), "agent_qre", lam=0)
+    >>> q[0].behaviour[("Incumbent", "in")], q.exact
+    ({'fight': 0.5, 'accommodate': 0.5}, False)
+    """
+    from deterrence.core.numbers import format_short
+    from deterrence.errors import SolverError
+    from deterrence.solvers.result import SolveResult
+    tree, H = _prepared(tree)
+    if lam is not None:
+        lam = float(lam)
+        if lam < 0:
+            raise GameError(f"option lam: lambda must be >= 0, got {lam}")
+        if lam == 0:
+            z = np.append(np.concatenate([np.full(m, -np.log(m)) for m in H.shape]), 0.0)
+        else:
+            from deterrence.solvers.normal_form.qre import _trace
+            z = _trace(H, lam, 1e-10, stop_at=lam)[-1]
+        eq = _float_assessment(tree, *_float_point(H, z))
+        return SolveResult(equilibria=(eq,), method="agent_qre", exact=False, complete=False,
+                           players=tree.players, concept=f"agent logit QRE (lambda = {format_short(lam)})")
+    ends = _branch_ends(H, max_lambda)
+    for end in ends:
+        eq = limit_assessment(tree, *_float_point(H, end[0]))
+        if eq is not None:
+            z, steps = end
+            break
+    else:
+        raise SolverError(f"the agent logit QRE branch reached lambda = {ends[0][0][-1]:.6g}, but no exact "
+                          "assessment near its end could be certified")
+    note = (f"the principal branch traced to lambda = {z[-1]:.6g} in {steps} steps; its end "
+            "rounded to fractions and certified exactly: a Nash equilibrium, sequentially rational at every "
+            "information set given the beliefs (the limit of Bayes' rule along the branch)")
+    return SolveResult(equilibria=(eq,), method="agent_qre", exact=True, complete=False,
+                       players=tree.players, concept="agent QRE limit", notes=(note,))

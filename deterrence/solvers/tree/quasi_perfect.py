@@ -136,16 +136,20 @@ def sequentially_optimal(sf: SequenceForm, player: int, behaviour: dict, other_p
     return True, None
 
 
-def quasi_perfect(tree: GameTree, *, prior=None):
-    """One quasi-perfect equilibrium of a two-player tree, exact and certified.
+def perturbed_plans(tree: GameTree, prior=None) -> tuple:
+    """The Miltersen-Sorensen perturbed equilibrium of a two-player tree, exact.
 
-    Every information set, on the path of play or off it, shows the limit of
-    the perturbed behaviour, which is a best reply there.
+    Returns ``(sf, x, y, behaviours, payoffs, eps)``: the sequence form, both
+    players' perturbed plans as polynomials in ``eps`` (coefficient lists,
+    constant first; completely mixed for every small ``eps > 0``), the limit
+    behaviour of each player (certified: a Nash equilibrium, every move a best
+    reply to the other's trembles), its payoffs and the ``eps`` at which the
+    final basis was found.
 
     >>> from deterrence.io import load_game
-    >>> r = quasi_perfect(load_game("entry_deterrence"))
-    >>> [e.describe() for e in r]
-    ['Entrant: in; Incumbent: accommodate  (payoffs 1, 1)']
+    >>> sf, x, y, beh, pay, eps = perturbed_plans(load_game("entry_deterrence"))
+    >>> [[int(c) for c in p] for p in y], beh[1], pay
+    ([[1, 0], [0, 1], [1, -1]], {'in': {'fight': 0, 'accommodate': 1}}, (1, 1))
     """
     from deterrence.solvers.tree.sequence_lcp import _run
     if not isinstance(tree, GameTree):
@@ -177,13 +181,80 @@ def quasi_perfect(tree: GameTree, *, prior=None):
         if not (ok0 and ok1):
             last = SolverError(f"the limit is not sequentially optimal at {bad0 or bad1}")
             continue
-        eq = tree_equilibrium(tree, sf, beh, pay)
-        note = ("quasi-perfect (Miltersen-Sorensen perturbation, Lemke's algorithm, the final basis "
-                f"found at eps = {eps} and valid for every small eps): certified a Nash equilibrium "
-                "whose every move, on or off the path, is a best reply to the other player's trembles")
-        return SequenceFormResult((eq,), "quasi_perfect", True, False, tree.players, notes=(note,),
-                                  kind="quasi-perfect")
+        return sf, x, y, beh, pay, eps
     raise SolverError(f"no quasi-perfect equilibrium found for the perturbations tried ({last})")
+
+
+def perturbed_beliefs(tree: GameTree, sf: SequenceForm, x, y) -> dict:
+    """Consistent beliefs at every information set: the limit of Bayes' rule under the
+    perturbed plans (:func:`~deterrence.solvers.tree.assessment.limit_beliefs`), a node's
+    reach being chance times both players' plans at their sequences to it.
+
+    >>> from deterrence.io import load_game
+    >>> t = load_game("entry_deterrence").with_defaults()
+    >>> sf, x, y, *_ = perturbed_plans(t)
+    >>> perturbed_beliefs(t, sf, x, y)[("Incumbent", "in")]
+    {'in': 1}
+    """
+    from deterrence.core.tree import Chance
+    from deterrence.solvers.tree.assessment import limit_beliefs, reach_product
+    index = [{s: k for k, s in enumerate(sf.sequences[i])} for i in range(2)]
+    info = {(): ((), (), Fraction(1))}           # path -> (sequence of player 0, of player 1, chance)
+    for path, node in tree.nodes():
+        if path not in info or not hasattr(node, "moves"):
+            continue
+        s0, s1, c = info[path]
+        if isinstance(node, Chance):
+            for m, p, _ in node.moves:
+                info[path + (m,)] = (s0, s1, c * p)
+        else:
+            i = tree.player_index(node.player)
+            name = tree.infoset_of(path).name
+            for m, _ in node.moves:
+                seqs = [s0, s1]
+                seqs[i] = seqs[i] + ((name, m),)
+                info[path + (m,)] = (seqs[0], seqs[1], c)
+
+    def reach(path):
+        s0, s1, c = info[path]
+        return reach_product([c], x[index[0][s0]], y[index[1][s1]])
+    return limit_beliefs(tree, reach)
+
+
+def quasi_perfect(tree: GameTree, *, prior=None):
+    """One quasi-perfect equilibrium of a two-player tree, exact and certified, with beliefs.
+
+    Every information set, on the path of play or off it, shows the limit of
+    the perturbed behaviour, which is a best reply there. The equilibrium is an
+    :class:`~deterrence.solvers.tree.assessment.Assessment`: its beliefs are the
+    limit of Bayes' rule under the perturbation (consistent), and sequential
+    rationality given them is checked exactly at every information set, so it
+    is a sequential equilibrium.
+
+    >>> from deterrence.io import load_game
+    >>> r = quasi_perfect(load_game("entry_deterrence"))
+    >>> [e.describe() for e in r], r[0].beliefs[("Incumbent", "in")]
+    (['Entrant: in; Incumbent: accommodate  (payoffs 1, 1)'], {'in': 1})
+    """
+    from deterrence.solvers.tree.assessment import Assessment, sequential_violations
+    if isinstance(tree, GameTree) and tree.is_symbolic:
+        tree = tree.with_defaults()
+    sf, x, y, beh, pay, eps = perturbed_plans(tree, prior)
+    eq = tree_equilibrium(tree, sf, beh, pay)
+    beliefs = perturbed_beliefs(tree, sf, x, y)
+    bad = sequential_violations(tree, eq.behaviour, beliefs)
+    if bad:
+        player, name, gain = bad[0]
+        raise SolverError(f"the quasi-perfect limit is not sequentially rational given its limit beliefs "
+                          f"at information set {name!r} of {player} (gain {gain})")
+    eq = Assessment(eq.players, eq.behaviour, eq.actions, eq.payoffs, eq.outcomes, eq.exact, beliefs)
+    note = ("quasi-perfect (Miltersen-Sorensen perturbation, Lemke's algorithm, the final basis "
+            f"found at eps = {eps} and valid for every small eps): certified a Nash equilibrium "
+            "whose every move, on or off the path, is a best reply to the other player's trembles; "
+            "beliefs: the limit of Bayes' rule under the perturbation, sequential rationality "
+            "given them checked exactly at every information set")
+    return SequenceFormResult((eq,), "quasi_perfect", True, False, tree.players, notes=(note,),
+                              kind="quasi-perfect")
 
 
 def _norm(v):
@@ -191,4 +262,4 @@ def _norm(v):
     return v.numerator if v.denominator == 1 else v
 
 
-__all__ = ["quasi_perfect", "sequentially_optimal"]
+__all__ = ["perturbed_beliefs", "perturbed_plans", "quasi_perfect", "sequentially_optimal"]

@@ -1,0 +1,247 @@
+"""Agent QRE on game trees and sequential equilibria with beliefs: checked against the logit
+equations computed independently, pygambit (where installed), textbook answers (Selten's horse,
+Kreps-Wilson), the Gambit peer games' oracles (where present) and simulated data."""
+import json
+import math
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+from deterrence import load_game, solve
+from deterrence.core.tree import GameTree, decision, path_name, terminal
+from deterrence.errors import GameError
+from deterrence.solvers.inference.qre_fit import fit_logit_qre, simulate_choices
+from deterrence.solvers.tree.assessment import (
+    bayes_beliefs,
+    continuation_value,
+    deviation_gains,
+    sequential_violations,
+)
+
+from peer import EXPECTED, HAVE_PEER_GAMES, PEER_DIR
+
+# Selten's horse (Selten 1975; Fudenberg and Tirole, Game Theory, fig. 8.5): player 3 cannot
+# tell whether 1 went down (D) or 1 went across and 2 went down (A/d).
+HORSE_EFG = """EFG 2 R "Selten's horse" { "P1" "P2" "P3" }
+""
+
+p "" 1 1 "root" { "D" "A" } 0
+p "" 3 1 "h3" { "L" "R" } 0
+t "" 1 "" { 3, 3, 2 }
+t "" 2 "" { 0, 0, 0 }
+p "" 2 1 "A" { "a" "d" } 0
+t "" 3 "" { 1, 1, 1 }
+p "" 3 1 "h3" { "L" "R" } 0
+t "" 4 "" { 4, 4, 0 }
+t "" 5 "" { 0, 0, 1 }
+"""
+
+
+def horse():
+    return GameTree(decision("P1", {
+        "D": decision("P3", {"L": terminal([3, 3, 2]), "R": terminal([0, 0, 0])}, "h3"),
+        "A": decision("P2", {"a": terminal([1, 1, 1]),
+                             "d": decision("P3", {"L": terminal([4, 4, 0]), "R": terminal([0, 0, 1])}, "h3")})}),
+        players=["P1", "P2", "P3"])
+
+
+def peer_tree(name):
+    return load_game(str(PEER_DIR / "gambit" / name))
+
+
+def check_logit_equations(tree, lam, eq, tol=1e-7):
+    """b_h(a) = exp(lam v_h(a)) / sum, v_h from the beliefs and the behaviour (assessment module,
+    not the homotopy that produced them)."""
+    for key, st in tree.infosets.items():
+        mu = eq.beliefs[key]
+        values = [continuation_value(tree, st.player, eq.behaviour,
+                                     [(p + (a,), mu[path_name(p)]) for p in st.paths]) for a in st.actions]
+        weights = np.exp(lam * (np.array(values, dtype=float) - max(values)))
+        expected = weights / weights.sum()
+        got = np.array([eq.behaviour[key][a] for a in st.actions])
+        assert np.abs(got - expected).max() < tol, (key, got, expected)
+    bayes = bayes_beliefs(tree, eq.behaviour)
+    assert set(bayes) == set(tree.infosets)            # a QRE reaches every set
+    for key, mu in bayes.items():
+        assert eq.beliefs[key] == pytest.approx(mu, abs=1e-9), key
+
+
+# -- the agent QRE at a given lambda ----------------------------------------------------------
+def test_lambda_zero_is_uniform_play_with_bayes_beliefs():
+    r = solve(horse(), "agent_qre", lam=0)
+    eq = r[0]
+    assert not r.exact and all(set(d.values()) == {0.5} for d in eq.behaviour.values())
+    # 1 goes down with 1/2, across then down with 1/4: player 3 believes D with 2/3
+    assert eq.beliefs[("P3", "h3")] == pytest.approx({"D": 2 / 3, "A/d": 1 / 3})
+
+
+@pytest.mark.parametrize("lam", [0.3, 2.0, 7.5])
+@pytest.mark.parametrize("make", [horse, lambda: load_game("entry_deterrence"), lambda: load_game("beer_quiche"),
+                                  lambda: load_game("crisis_resolve")])
+def test_agent_qre_solves_the_logit_equations_with_its_beliefs(make, lam):
+    tree = make()
+    exact = tree.with_defaults() if tree.is_symbolic else tree
+    check_logit_equations(exact, lam, solve(tree, "agent_qre", lam=lam)[0])
+
+
+def test_bad_lambda_and_bad_games_are_refused():
+    with pytest.raises(GameError, match="lam"):
+        solve(horse(), "agent_qre", lam=-1)
+    with pytest.raises(GameError):
+        solve(load_game("chicken"), "agent_qre")
+
+
+# -- the limit: a certified sequential equilibrium ------------------------------------------------
+def test_selten_horse_limit_is_the_textbook_sequential_equilibrium():
+    r = solve(horse(), "agent_qre")
+    eq = r[0]
+    assert r.exact and r.method == "agent_qre"
+    # Fudenberg-Tirole: 1 across, 2 across, 3 right, believing D with probability at most 1/3
+    assert eq.move("P1", "root") == "A" and eq.move("P2", "A") == "a" and eq.move("P3", "h3") == "R"
+    assert eq.beliefs[("P3", "h3")]["D"] <= Fraction(1, 3) and eq.payoffs == (1, 1, 1)
+    assert deviation_gains(horse(), eq.behaviour) == (0, 0, 0)
+    assert sequential_violations(horse(), eq.behaviour, eq.beliefs) == []
+    seq = solve(horse(), "sequential")
+    assert seq.method == "sequential" and seq[0].behaviour == eq.behaviour
+
+
+def test_the_check_tells_sequential_from_nash():
+    t = horse()
+    # (D, a, L) is a Nash equilibrium, but 2 would not go across if reached
+    b = {("P1", "root"): "D", ("P2", "A"): "a", ("P3", "h3"): "L"}
+    b = {k: {a: int(a == v) for a in t.infosets[k].actions} for k, v in b.items()}
+    assert deviation_gains(t, b) == (0, 0, 0)
+    mu = {("P1", "root"): {"root": 1}, ("P2", "A"): {"A": 1}, ("P3", "h3"): {"D": 1, "A/d": 0}}
+    assert [(p, s) for p, s, _ in sequential_violations(t, b, mu)] == [("P2", "A")]
+    # (A, a, R) needs 3 to believe D with at most 1/3: with 1/2 it is not sequentially rational
+    b = {("P1", "root"): "A", ("P2", "A"): "a", ("P3", "h3"): "R"}
+    b = {k: {a: int(a == v) for a in t.infosets[k].actions} for k, v in b.items()}
+    mu[("P3", "h3")] = {"D": Fraction(1, 2), "A/d": Fraction(1, 2)}
+    assert sequential_violations(t, b, mu) == [("P3", "h3", Fraction(1, 2))]   # L: 2 x 1/2, R: 1/2
+    mu[("P3", "h3")] = {"D": Fraction(1, 3), "A/d": Fraction(2, 3)}
+    assert sequential_violations(t, b, mu) == []
+
+
+def test_quasi_perfect_beliefs_are_bayes_on_path_and_sequentially_rational():
+    for name in ("beer_quiche", "kuhn_poker", "entry_deterrence", "deterrence_signalling"):
+        tree = load_game(name)
+        tree = tree.with_defaults() if tree.is_symbolic else tree
+        eq = solve(tree, "quasi_perfect")[0]
+        assert sequential_violations(tree, eq.behaviour, eq.beliefs) == [], name
+        for key, mu in bayes_beliefs(tree, eq.behaviour).items():
+            assert eq.beliefs[key] == mu, (name, key)
+        assert set(eq.beliefs) == set(tree.infosets)
+    # Beer-Quiche: pooling on beer; after the unsent quiche the receiver must think the sender
+    # weak with probability at least 1/2 (textbook: Cho and Kreps 1987)
+    eq = solve(load_game("beer_quiche"), "sequential")[0]
+    assert eq.move("A", "weak") == eq.move("A", "strong") == "beer"
+    assert eq.beliefs[("B", "after_quiche")]["weak/quiche"] >= Fraction(1, 2)
+
+
+def test_json_and_command_line(capsys):
+    from deterrence.cli import main
+    assert main(["solve", "entry_deterrence", "--method", "agent_qre", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["method"] == "agent_qre" and out["exact"] is True and out["complete"] is False
+    eq = out["equilibria"][0]
+    assert eq["strategies"]["Incumbent"]["behaviour"]["in"] == {"fight": "0", "accommodate": "1"}
+    assert eq["beliefs"]["Incumbent"] == {"in": {"in": "1"}} and eq["payoffs"] == ["1", "1"]
+    assert main(["solve", "beer_quiche", "--method", "sequential"]) == 0
+    assert "beliefs: after_beer" in capsys.readouterr().out
+
+
+# -- fitting lambda (and payoff parameters) to choices at information sets ------------------------
+def test_fit_recovers_lambda_from_simulated_plays_over_seeds():
+    tree = load_game("entry_deterrence")
+    hits, fits = 0, 12
+    for seed in range(fits):
+        fit = fit_logit_qre(tree, simulate_choices(tree, 1.5, 1500, seed=100 + seed))
+        assert math.isfinite(fit.se) and fit.se > 0
+        hits += abs(fit.lam - 1.5) < 1.96 * fit.se
+    assert hits >= 9          # about 95% expected; 9 of 12 fails with probability < 0.3%
+
+
+def test_fit_recovers_a_payoff_parameter_as_in_strategic_probit():
+    tree = load_game("crisis_resolve")       # b0: the Defender's payoff of war (default -1/2)
+    for seed in (1, 2):
+        fit = fit_logit_qre(tree, simulate_choices(tree, 2.0, 4000, seed=seed), parameters=("b0",))
+        assert abs(fit.estimates["lambda"] - 2.0) < 3 * fit.standard_errors["lambda"]
+        assert abs(fit.estimates["b0"] + 0.5) < 3 * fit.standard_errors["b0"]
+
+
+def test_tree_counts_are_checked_and_keyed_flexibly():
+    tree = load_game("entry_deterrence")
+    data = {"Incumbent: in": {"fight": 10, "accommodate": 30}, "root": [5, 35]}
+    fit = fit_logit_qre(tree, data)
+    same = fit_logit_qre(tree, {("Incumbent", "in"): [10, 30], ("Entrant", "root"): [5, 35]})
+    assert fit.lam == pytest.approx(same.lam) and fit.n_observations == 80
+    with pytest.raises(GameError, match="no information set"):
+        fit_logit_qre(tree, {"nowhere": [1, 2]})
+    with pytest.raises(GameError, match="no move"):
+        fit_logit_qre(tree, {"in": {"surrender": 3}})
+
+
+# -- the Gambit peer games (Kreps-Wilson), where present -------------------------------------------
+if HAVE_PEER_GAMES:
+    def test_kreps_wilson_sequential_equilibrium_against_the_oracle():
+        tree = peer_tree("e04.efg")
+        eq = solve(tree, "sequential")[0]
+        assert sequential_violations(tree, eq.behaviour, eq.beliefs) == []
+        strategies = [[eq.behaviour[k][a] for a in st.actions]
+                      for p in tree.players for k, st in tree.infosets.items() if k[0] == p]
+        oracle = [[[eval_fraction(q) for q in s] for s in e["strategies"]]
+                  for e in EXPECTED["gambit/e04.nfg"]["equilibria"]]
+        assert strategies in oracle
+        if eq.move("Player 1", "(1,1)") == "A" and eq.move("Player 2", "(2,1)") == "R":
+            # Kreps-Wilson: 2 fights only if it believes 1 chose R with probability >= 1/3
+            assert eq.beliefs[("Player 2", "(2,1)")]["R"] >= Fraction(1, 3)
+        limit = solve(tree, "agent_qre")[0]
+        limit_strategies = [[limit.behaviour[k][a] for a in st.actions]
+                            for p in tree.players for k, st in tree.infosets.items() if k[0] == p]
+        assert limit_strategies in oracle
+
+    def eval_fraction(text):
+        return Fraction(text)
+
+
+# -- pygambit, where installed ---------------------------------------------------------------------
+try:
+    import pygambit
+except ImportError:        # the cross-checks below are defined only when pygambit is there
+    pygambit = None
+
+if pygambit is not None:
+    def gambit_and_ours(tmp_path):
+        games = [("horse", pygambit.read_efg(_write(tmp_path, HORSE_EFG)), horse())]
+        if HAVE_PEER_GAMES:
+            for name in ("e04.efg", "fig4_2.efg", "entry_accommodation.efg", "poker.efg", "sww1.efg"):
+                games.append((name, pygambit.read_efg(str(PEER_DIR / "gambit" / name)), peer_tree(name)))
+        return games
+
+    def _write(tmp_path, text):
+        path = tmp_path / "game.efg"
+        path.write_text(text)
+        return str(path)
+
+    def _our_key(game, action):
+        s = action.infoset
+        player = s.player
+        number = list(game.players).index(player) + 1
+        unique = s.label and sum(1 for z in player.infosets if z.label == s.label) == 1
+        return (player.label, s.label if unique else f"{number}:{s.number + 1}")
+
+    def test_agent_qre_matches_pygambit_along_the_branch(tmp_path):
+        for name, game, tree in gambit_and_ours(tmp_path):
+            lams = [0.5, 2.0, 6.0]
+            for point, lam in zip(pygambit.qre.logit_solve_lambda(game, lams), lams):
+                ours = solve(tree, "agent_qre", lam=lam)[0].behaviour
+                for i, a in enumerate(game.actions):
+                    assert abs(ours[_our_key(game, a)][a.label] - point[i]) < 1e-7, (name, lam, a.label)
+
+    def test_branch_end_matches_pygambit_logit_solve(tmp_path):
+        for name, game, tree in gambit_and_ours(tmp_path):
+            theirs = pygambit.nash.logit_solve(game).equilibria[0]
+            ours = solve(tree, "agent_qre")[0].behaviour
+            for a in game.actions:
+                assert abs(float(ours[_our_key(game, a)][a.label]) - float(theirs[a])) < 1e-2, (name, a.label)
