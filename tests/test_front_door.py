@@ -222,7 +222,8 @@ EXAMPLE_GAME = {"enumerate": "chicken", "pure": "chicken", "lemke_howson": "chic
                 "subgame_perfect": "entry_deterrence", "tree_nash": "entry_deterrence",
                 "sequence_form": "entry_deterrence", "sequence_lcp": "entry_deterrence",
                 "quasi_perfect": "entry_deterrence", "signalling_pbe": "beer_quiche",
-                "markov_perfect": "stochastic_prisoners_dilemma"}
+                "markov_perfect": "stochastic_prisoners_dilemma", "agent_qre": "entry_deterrence",
+                "sequential": "entry_deterrence"}
 
 
 @pytest.mark.parametrize("method", sorted(METHODS))

@@ -252,7 +252,7 @@ def limit_equilibrium(game, profile, support_tol: float = 1e-5):
     if game.n_players == 2:
         candidates.append(lambda: _two_player_support(game, supports))
     for den in (10, 100, 1000, 10 ** 4, 10 ** 6):
-        candidates.append(lambda den=den: _rounded(profile, supports, den))
+        candidates.append(lambda den=den: round_to_support(profile, supports, den))
     for make in candidates:
         try:
             strategies = make()
@@ -263,7 +263,13 @@ def limit_equilibrium(game, profile, support_tol: float = 1e-5):
     return None
 
 
-def _rounded(profile, supports, den):
+def round_to_support(profile, supports, den):
+    """Each player's float strategy rounded to fractions of denominator at most *den* on its
+    support (zero elsewhere), renormalised to sum to 1; ``None`` if a support rounds to 0.
+
+    >>> round_to_support([[0.3333333, 0.6666667]], [{0, 1}], 10)
+    [(Fraction(1, 3), Fraction(2, 3))]
+    """
     out = []
     for s, sup in zip(profile, supports):
         q = [Fraction(s[j]).limit_denominator(den) if j in sup else Fraction(0) for j in range(len(s))]

@@ -225,14 +225,14 @@ def _branch_ends(H, max_lambda):
     hang on probabilities below 1e-300, the tracer may stall; the ends reached before are kept.
     """
     from deterrence.errors import SolverError
-    from deterrence.solvers.normal_form.qre import _trace
+    from deterrence.solvers.normal_form.qre import trace_branch
     spread = max((float(np.ptp(p)) for p in H.payoff if p is not None), default=0.0) or 1.0
     top = 1e6 / spread if max_lambda is None else float(max_lambda)
     targets = sorted({min(10.0 ** k / spread, top) for k in range(2, 7)} | {top})
     ends = []
     for target in targets:
         try:
-            points = _trace(H, target, 1e-10)
+            points = trace_branch(H, target, 1e-10)
         except SolverError:
             if not ends:
                 raise
@@ -264,7 +264,7 @@ def limit_assessment(tree, behaviour, beliefs, support_tol: float = 1e-5):
     >>> a.describe(), a.beliefs[("Incumbent", "in")]
     ('Entrant: in; Incumbent: accommodate  (payoffs 1, 1)', {'in': 1})
     """
-    from deterrence.solvers.normal_form.qre import _rounded
+    from deterrence.solvers.normal_form.qre import round_to_support
     from deterrence.solvers.tree.assessment import Assessment, deviation_gains, sequential_violations
     tree = tree.with_defaults() if tree.is_symbolic else tree
 
@@ -272,7 +272,7 @@ def limit_assessment(tree, behaviour, beliefs, support_tol: float = 1e-5):
         keys = list(table)
         rows = [tuple(table[k].values()) for k in keys]
         sup = [[j for j, p in enumerate(r) if p > support_tol] for r in rows]
-        exact = _rounded(rows, sup, den)
+        exact = round_to_support(rows, sup, den)
         if exact is None:
             return None
         return {k: {a: (v.numerator if v.denominator == 1 else v) for a, v in zip(table[k], r)}
@@ -327,8 +327,8 @@ def agent_qre(tree, lam: float | None = None, max_lambda: float | None = None):
         if lam == 0:
             z = np.append(np.concatenate([np.full(m, -np.log(m)) for m in H.shape]), 0.0)
         else:
-            from deterrence.solvers.normal_form.qre import _trace
-            z = _trace(H, lam, 1e-10, stop_at=lam)[-1]
+            from deterrence.solvers.normal_form.qre import trace_branch
+            z = trace_branch(H, lam, 1e-10, stop_at=lam)[-1]
         eq = _float_assessment(tree, *_float_point(H, z))
         return SolveResult(equilibria=(eq,), method="agent_qre", exact=False, complete=False,
                            players=tree.players, concept=f"agent logit QRE (lambda = {format_short(lam)})")
