@@ -341,3 +341,16 @@ def test_without_misperception_reciprocity_keeps_the_peace():
     a = analyse_noise(game, "tit_for_tat", delta="9/10", noise={"implementation": {}}, war=[("arm", "arm")],
                       within=50)
     assert a.war_probability == 0 and a.discounted_payoffs == (game.parameters["R"],) * 2
+
+
+def test_contrition_ends_the_spiral_that_reciprocity_locks_in():
+    # The file's remedy: contrite tit-for-tat (Boyd 1989) accepts the answer to its own
+    # apparent arming, so the arms race no longer lasts for ever: mutual restraint is the
+    # most frequent state in the long run and both sides do better than the arms race.
+    game = dt.load_game("spiral_model").with_defaults()
+    plain = analyse_noise(game, "tit_for_tat", war=[("arm", "arm")])
+    contrite = analyse_noise(game, "contrite_tit_for_tat", war=[("arm", "arm")])
+    assert plain.profile_frequencies[("arm", "arm")] == 1
+    frequencies = contrite.profile_frequencies
+    assert frequencies[("restrain", "restrain")] > 1 / 2 > frequencies[("arm", "arm")] > 0
+    assert contrite.long_run_payoffs[0] > game.parameters["P"] == plain.long_run_payoffs[0]

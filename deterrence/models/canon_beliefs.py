@@ -7,7 +7,7 @@ Three catalogue entries, each with its builder and its results as formulas
   Powell, R. (1987). Crisis bargaining, escalation, and MAD. APSR 81(3):
   717-735; Powell, R. (1988). Nuclear brinkmanship with two-sided incomplete
   information. APSR 82(1): 155-178; Powell, R. (1990). Nuclear Deterrence
-  Theory, ch. 3-4. Each side privately knows its resolve ``r`` (prevailing is
+  Theory. Cambridge UP. Each side privately knows its resolve ``r`` (prevailing is
   worth ``r``, backing down 0, disaster ``r - 1``: ``r`` is the largest risk of
   disaster the side would run to prevail for sure). A escalates or backs down;
   B answers; A may take the last step, after which B gives in. Every step
@@ -19,8 +19,8 @@ Three catalogue entries, each with its builder and its results as formulas
   belief that it faces a resolute state.
 * **Reputation** (``reputation_kwmr``): the chain store with a small prior
   ``delta`` that the incumbent is tough (fights every entrant). Kreps, D. M. and
-  Wilson, R. (1982). Reputation and imperfect information. JET 27: 253-279,
-  section 3 (the sequential equilibrium); Milgrom, P. and Roberts, J. (1982).
+  Wilson, R. (1982). Reputation and imperfect information. JET 27: 253-279
+  (the sequential equilibrium); Milgrom, P. and Roberts, J. (1982).
   Predation, reputation, and entry deterrence. JET 27: 280-312; the textbook
   statement in Fudenberg, D. and Tirole, J. (1991). Game Theory, ch. 9.
 * **Jervis's spiral** (``spiral_model``): two security seekers in a repeated
