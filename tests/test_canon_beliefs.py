@@ -354,3 +354,12 @@ def test_contrition_ends_the_spiral_that_reciprocity_locks_in():
     frequencies = contrite.profile_frequencies
     assert frequencies[("restrain", "restrain")] > 1 / 2 > frequencies[("arm", "arm")] > 0
     assert contrite.long_run_payoffs[0] > game.parameters["P"] == plain.long_run_payoffs[0]
+
+
+def test_subgame_perfect_lists_each_equilibrium_of_the_reputation_game_once():
+    """Two reduced-normal-form equilibria of a subgame that differ only in plans the
+    behaviour strategies cannot tell apart are one equilibrium, listed once."""
+    import deterrence as dt
+    result = dt.solve(dt.load_game("reputation_kwmr"), "subgame_perfect")
+    shown = [e.describe() for e in result]
+    assert len(shown) == len(set(shown)) == 5

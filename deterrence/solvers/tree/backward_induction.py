@@ -169,7 +169,7 @@ class _Solver:
                     results.append(({**merged, **beh}, pay))
             if len(results) > MAX_EQUILIBRIA:
                 raise TooLargeError(f"more than {MAX_EQUILIBRIA} equilibria in the subgame at node {path_name(x)}")
-        return results
+        return _distinct(results)
 
     def stage(self, x, node, values):
         """Solve a subgame without proper subgames through its reduced normal form."""
@@ -238,6 +238,18 @@ class _Solver:
             self.complete = False
         return [({rename[key]: dict(dist) for key, dist in eq.behaviour.items()}, tuple(eq.payoffs))
                 for eq in result.equilibria]
+
+
+def _distinct(results):
+    """Solutions without repeats: two reduced-normal-form equilibria of a subgame can differ
+    only in plans that behaviour strategies do not tell apart, and would print twice."""
+    seen, out = set(), []
+    for beh, pay in results:
+        key = tuple(sorted((k, tuple(sorted(v.items()))) for k, v in beh.items()))
+        if key not in seen:
+            seen.add(key)
+            out.append((beh, pay))
+    return out
 
 
 def subgame_perfect(tree: GameTree, stage_method: str | None = None, **options) -> SolveResult:
