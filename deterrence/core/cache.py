@@ -204,19 +204,33 @@ def structure_text(*parts) -> str:
     >>> structure_text(g) == structure_text(g.with_parameters(T=7)), structure_text(g) == structure_text(g.subs())
     (True, False)
     """
-    out = []
-    for part in parts:
-        if hasattr(part, "payoff_arrays") and hasattr(part, "actions") and hasattr(part, "parameters"):
+    return "; ".join(_structure_text(part) for part in parts)
+
+
+_TEXTS: dict = {}
+
+
+def _structure_text(part) -> str:
+    if hasattr(part, "payoff_arrays") and hasattr(part, "actions") and hasattr(part, "parameters"):
+        # the memo key holds the formulas themselves (sympy caches their hashes): a game at
+        # new values finds the text without printing its formulas again
+        memo = ("game", tuple(part.players), tuple(map(tuple, part.actions)), tuple(sorted(part.parameters)),
+                tuple(v for arr in part.payoff_arrays for v in arr.flat))
+        if memo not in _TEXTS:
             import sympy
-            formulas = [sympy.srepr(v) if hasattr(v, "free_symbols") else repr(v)
-                        for arr in part.payoff_arrays for v in arr.flat]
-            out.append(f"game(players={list(part.players)!r}, actions={[list(a) for a in part.actions]!r}, "
-                       f"parameters={sorted(part.parameters)!r}, payoffs={formulas!r})")
-        elif hasattr(part, "to_spec") and hasattr(part, "states"):
-            out.append(f"automaton({json.dumps(part.to_spec(), sort_keys=True)})")
-        else:
-            out.append(repr(part))
-    return "; ".join(out)
+            formulas = [sympy.srepr(v) if hasattr(v, "free_symbols") else repr(v) for v in memo[4]]
+            _TEXTS[memo] = (f"game(players={list(memo[1])!r}, actions={[list(a) for a in memo[2]]!r}, "
+                            f"parameters={list(memo[3])!r}, payoffs={formulas!r})")
+    elif hasattr(part, "to_spec") and hasattr(part, "states"):
+        memo = ("automaton", part)
+        if memo not in _TEXTS:
+            _TEXTS[memo] = f"automaton({json.dumps(part.to_spec(), sort_keys=True)})"
+    else:
+        return repr(part)
+    if len(_TEXTS) > 1024:
+        _TEXTS.clear()
+        return _structure_text(part)
+    return _TEXTS[memo]
 
 
 # -- the codec -----------------------------------------------------------------------------

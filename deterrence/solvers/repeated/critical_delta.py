@@ -304,6 +304,7 @@ def _conditions(rg, automata, states, key=None) -> tuple:
 
 
 _ROOTS: dict = {}
+_FACTORED: dict = {}
 
 
 def _numerator_roots(gain, d) -> tuple:
@@ -354,7 +355,11 @@ def _symbolic_root(conds, d, mapping, critical):
         for r in roots:
             val = sympy.N(r.xreplace(mapping), 30)
             if val.is_real and abs(val - target) < 1e-20:
-                r = sympy.factor(r)
+                if r not in _FACTORED:          # a formula: factored once a session
+                    if len(_FACTORED) >= 4096:
+                        _FACTORED.clear()
+                    _FACTORED[r] = sympy.factor(r)
+                r = _FACTORED[r]
                 if not any(sympy.cancel(r - f) == 0 for f in found):
                     found.append(r)
     if not found:
