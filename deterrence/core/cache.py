@@ -112,11 +112,8 @@ def remember(kind: str, key: str, compute, *, classes=()):
     session_key = (kind, key)
     if session_key in _SESSION:
         return _SESSION[session_key]
-    folder = cache_dir()
-    path = None
-    if folder is not None:
-        digest = hashlib.blake2b(f"{code_fingerprint()}\0{kind}\0{key}".encode(), digest_size=16).hexdigest()
-        path = folder / f"{kind}-{digest}.json"
+    path = entry_path(kind, key)
+    if path is not None:
         try:
             value = read_entry(path, kind, key, classes)
         except (OSError, CacheFileError):
@@ -136,6 +133,19 @@ def remember(kind: str, key: str, compute, *, classes=()):
 
 
 _MISSING = object()
+
+
+def entry_path(kind: str, key: str) -> Path | None:
+    """The file that holds (``kind``, ``key``) for this code, or ``None`` when the disk cache is off.
+
+    >>> entry_path("doctest", "x").name.startswith("doctest-")
+    True
+    """
+    folder = cache_dir()
+    if folder is None:
+        return None
+    digest = hashlib.blake2b(f"{code_fingerprint()}\0{kind}\0{key}".encode(), digest_size=16).hexdigest()
+    return folder / f"{kind}-{digest}.json"
 
 
 def _keep(session_key, value):
@@ -382,5 +392,5 @@ def _decode_sympy(node, depth):
     return getattr(sympy, head)(*built)
 
 
-__all__ = ["remember", "structure_text", "encode", "decode", "read_entry", "cache_dir", "code_fingerprint",
+__all__ = ["remember", "entry_path", "structure_text", "encode", "decode", "read_entry", "cache_dir", "code_fingerprint",
            "clear_session", "CacheFileError", "SYMPY_NODES", "FORMAT", "MAX_FILES"]
