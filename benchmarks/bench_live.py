@@ -44,18 +44,13 @@ import tempfile
 import time
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))     # timing.py beside this file
+from timing import median_time  # noqa: E402
 
 
 def _cpu_median(fn, repeats, warm=True):
     """Median CPU seconds of ``fn()`` over ``repeats`` calls (after one untimed call)."""
-    if warm:
-        fn()
-    times = []
-    for _ in range(repeats):
-        t = time.process_time()
-        fn()
-        times.append(time.process_time() - t)
-    return statistics.median(times)
+    return median_time(fn, repeats, warm=warm, clock=time.process_time)
 
 
 def _cold(args, env, repeats):
@@ -169,7 +164,8 @@ def goal_live(quick: bool = False) -> list:
     for criterion, measured, ok in rows:
         print(f"| {criterion} | {measured} | {'met' if ok else 'NOT MET'} |")
     print(f"\ncontext: the first `deterrence report` (empty cache) took CPU {_fmt(empty_cpu)} "
-          f"({empty_cpu / help_cpu:.1f}x --help), wall {_fmt(empty_wall)}; redraw of the us_iran_model report figure {_fmt(redraw_model)}; "
+          f"({empty_cpu / help_cpu:.1f}x --help), wall {_fmt(empty_wall)}; "
+          f"redraw of the us_iran_model report figure {_fmt(redraw_model)}; "
           f"lab update per slider move (us_iran_view: solve + explain) {_fmt(lab)}; "
           f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     sys.stdout.flush()

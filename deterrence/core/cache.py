@@ -392,5 +392,5 @@ def _decode_sympy(node, depth):
     return getattr(sympy, head)(*built)
 
 
-__all__ = ["remember", "entry_path", "structure_text", "encode", "decode", "read_entry", "cache_dir", "code_fingerprint",
-           "clear_session", "CacheFileError", "SYMPY_NODES", "FORMAT", "MAX_FILES"]
+__all__ = ["remember", "entry_path", "structure_text", "encode", "decode", "read_entry", "cache_dir",
+           "code_fingerprint", "clear_session", "CacheFileError", "SYMPY_NODES", "FORMAT", "MAX_FILES"]
