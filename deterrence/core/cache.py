@@ -64,10 +64,12 @@ def cache_dir() -> Path | None:
     """The cache folder, or ``None`` when the disk cache is off.
 
     >>> import os
+    >>> before = os.environ.get("DETERRENCE_CACHE_DIR")
     >>> os.environ["DETERRENCE_CACHE_DIR"] = "/tmp/deterrence-doctest-cache"
     >>> str(cache_dir())
     '/tmp/deterrence-doctest-cache'
-    >>> del os.environ["DETERRENCE_CACHE_DIR"]
+    >>> if before is None: del os.environ["DETERRENCE_CACHE_DIR"]
+    ... else: os.environ["DETERRENCE_CACHE_DIR"] = before
     """
     if os.environ.get("DETERRENCE_CACHE", "1").lower() in ("0", "off", "no", "false", "memory"):
         return None
