@@ -235,7 +235,7 @@ def _numeric_gains(conds, d, mapping, key) -> list:
         pn = pd = None
         if fractions is not None:
             num_cs, den_cs = fractions[k]
-            vals = [[sympy.sympify(x).xreplace(mapping) for x in cs] for cs in (num_cs, den_cs)]
+            vals = [[as_sympy(x).xreplace(mapping) for x in cs] for cs in (num_cs, den_cs)]
             if all(v.is_Rational for cs in vals for v in cs):
                 pn = sympy.Poly.from_list(vals[0], d, domain="QQ")
                 pd = sympy.Poly.from_list(vals[1], d, domain="QQ")
