@@ -180,7 +180,7 @@ def test_tree_report_has_red_lines():
     assert report.section("credibility").data["noncredible"]
 
 
-def test_explain_us_iran_computes_each_solver_result_once(monkeypatch):
+def test_explain_us_iran_computes_each_solver_result_once(monkeypatch, tmp_path):
     """One explain(us_iran_model()): the stage game is solved once, each deviation check,
     the critical delta and the noise chain once, and the carrier is not rebuilt from the file."""
     from collections import Counter
@@ -191,8 +191,10 @@ def test_explain_us_iran_computes_each_solver_result_once(monkeypatch):
     from deterrence.models.us_iran import us_iran_model
     model = us_iran_model()
     calls, keys = Counter(), Counter()
-    # critical_delta keeps its symbolic conditions for the session: start without them
-    monkeypatch.setattr(cd, "_CONDITIONS", {})
+    # critical_delta keeps its symbolic conditions (session and cache folder): start without them
+    import deterrence.core.cache as cache
+    monkeypatch.setenv("DETERRENCE_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(cache, "_SESSION", {})
     monkeypatch.setattr(cd, "_ROOTS", {})
 
     def counting(module, name):

@@ -331,7 +331,10 @@ def explain(obj, *, strategies=None, delta=None, noise=None, within=100, escalat
     from deterrence.errors import GameError
     if is_model(obj):
         sections = GenericSections(escalation, red_line_parameters)
-        return obj.report(obj.analyse() if analysis is None else analysis, sections, title=title)
+        if analysis is None:
+            from deterrence.analysis.model_cache import analyse_model
+            analysis = analyse_model(obj)
+        return obj.report(analysis, sections, title=title)
     if isinstance(obj, NormalFormGame):
         sections = stage_sections(obj, escalation=escalation, red_line_parameters=red_line_parameters)
         if strategies is not None or delta is not None or noise is not None:

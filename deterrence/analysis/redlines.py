@@ -122,22 +122,18 @@ def red_lines(game, parameters=None, *, keep_sign=True) -> tuple:
     base = game.with_defaults()
     base_set = pure_equilibrium_set(base)
     subs_all = {parameter_symbol(k): sympy.Rational(str(Fraction(v))) for k, v in values.items()}
-    gaps = list(dict.fromkeys(g for gs in deviation_gaps(game).values() for g in gs if is_symbolic(g)))
     lines = []
     for name in names:
         theta = parameter_symbol(name)
         current = Fraction(values[name])
         others = {s: v for s, v in subs_all.items() if s != theta}
         candidates = {}
-        for gap in gaps:
-            if theta not in gap.free_symbols:
-                continue
-            for root in _roots(gap, theta):
-                value = root.xreplace(others)
-                if value.is_real and value.is_Rational:
-                    q = Fraction(int(value.p), int(value.q))
-                    if q not in candidates:
-                        candidates[q] = sympy.simplify(root)
+        for root, formula in threshold_formulas(game, name):
+            value = root.xreplace(others)
+            if value.is_real and value.is_Rational:
+                q = Fraction(int(value.p), int(value.q))
+                if q not in candidates:
+                    candidates[q] = formula
         for direction in ("below", "above"):
             side = [q for q in candidates if (q < current if direction == "below" else q > current)
                     and not (keep_sign and current >= 0 and direction == "below" and q <= 0)]
@@ -156,6 +152,30 @@ def red_lines(game, parameters=None, *, keep_sign=True) -> tuple:
                                          lost=tuple(sorted(base_set - flipped))))
                     break
     return tuple(lines)
+
+
+def threshold_formulas(game, name) -> tuple:
+    """``(root, simplified root)`` of every deviation difference of ``game`` that involves
+    parameter ``name``, solved for it (the others kept symbolic), in the order of
+    :func:`deviation_gaps`.
+
+    They depend on the game's formulas, not on its parameter values: derived once per
+    structure and kept (:func:`deterrence.core.cache.remember`; in the cache folder too),
+    so that red lines at other values only substitute numbers.
+
+    >>> from deterrence import load_game
+    >>> [str(f) for _, f in threshold_formulas(load_game("prisoners_dilemma"), "R")]
+    ['T', 'T']
+    """
+    from deterrence.core.cache import remember, structure_text
+
+    def derive():
+        import sympy
+        theta = parameter_symbol(name)
+        gaps = list(dict.fromkeys(g for gs in deviation_gaps(game).values() for g in gs if is_symbolic(g)))
+        return tuple((root, sympy.simplify(root)) for gap in gaps if theta in gap.free_symbols
+                     for root in _roots(gap, theta))
+    return remember("red-line-formulas", f"{name} in {structure_text(game)}", derive)
 
 
 def _roots(gap, theta) -> list:

@@ -50,7 +50,8 @@ def run(args) -> int:
         subject = load_game(args.game)
         if values:
             subject = subject.with_parameters(values)
-    analysis = subject.analyse() if is_model(subject) else None   # once, for the text and the figure
+    from deterrence.analysis.model_cache import analyse_model
+    analysis = analyse_model(subject) if is_model(subject) else None   # once, for the text and the figure
     report = explain(subject, analysis=analysis)
     print(render(report, args.format))
     if args.plot:

@@ -237,7 +237,8 @@ class Chain:
         reward = _dot(qi, self.U_own[i] @ qj if self.mode == "float" else _matvec(self.U_own[i], qj))
         Ti, Tj = self.T[i][si], self.T[1 - i][sj]   # [b_own, b_opp, s']
         # row[s_i', s_j'] = sum_{b,d} qi[b] qj[d] Ti[b,d,s_i'] Tj[d,b,s_j']
-        row = np.einsum("b,d,bdx,dby->xy", qi, qj, Ti, Tj)
+        row = (np.einsum("b,d,bdx,dby->xy", qi, qj, Ti, Tj) if self.mode == "float"
+               else _exact_row(qi, qj, Ti, Tj))
         if i == 1:
             row = row.T
         return reward, row.reshape(self.N)
@@ -294,6 +295,29 @@ def _mm(A, B, mode):
         for j in range(B.shape[1]):
             out[i, j] = _norm(sum((A[i, t] * B[t, j] for t in range(k)), 0), mode)
     return out
+
+
+def _exact_row(qi, qj, Ti, Tj):
+    """``einsum("b,d,bdx,dby->xy", qi, qj, Ti, Tj)`` for exact (or symbolic) entries, over the
+    non-zero terms only: the tables are mostly zeros, and an object-array einsum multiplies
+    every one of them."""
+    nx, ny = Ti.shape[2], Tj.shape[2]
+    row = np.zeros((nx, ny), dtype=object)
+    for b, pb in enumerate(qi):
+        if pb == 0:
+            continue
+        for d, pd in enumerate(qj):
+            if pd == 0:
+                continue
+            w = pb * pd
+            tx, ty = Ti[b, d], Tj[d, b]
+            ys = [(y, ty[y]) for y in range(ny) if ty[y] != 0]
+            for x in range(nx):
+                if tx[x] != 0:
+                    wx = w * tx[x]
+                    for y, c in ys:
+                        row[x, y] += wx * c
+    return row
 
 
 def _matvec(A, v):

@@ -105,7 +105,9 @@ def critical_delta(game, profile=None, *, noise=None, states="histories",
     base = RepeatedGame.from_game(game, noise=noise, default_delta=0)   # its delta is not used
     rg = RepeatedGame(base.stage, d, None, base.noise)
     game = base.stage
-    conds = _conditions(rg, base.profile(profile), states)
+    automata = base.profile(profile)
+    key = _structure_key(rg, automata, states)
+    conds = _conditions(rg, automata, states, key)
     values = dict(game.parameters)
     values.update(parameters or {})
     missing = sorted(k for k, v in values.items() if v is None)
@@ -115,26 +117,16 @@ def critical_delta(game, profile=None, *, noise=None, states="histories",
     from deterrence.core.symbolic import parameter_symbol
     mapping = {parameter_symbol(k): sympy.Rational(str(to_exact(v, k))) for k, v in values.items()
                if v is not None}
-    numeric, every = [], []
-    seen = set()
-    for c in conds:
-        g = as_sympy(c.gain).xreplace(mapping)
-        extra = g.free_symbols - {d}
-        if extra:
-            raise GameError(f"condition at {c.states} for {c.player} depends on "
-                            f"{', '.join(sorted(map(str, extra)))}: give values")
-        g = sympy.cancel(sympy.together(g))
-        every.append((c, g))
-        if g in seen:
-            continue
-        seen.add(g)
-        numeric.append((c, g))
+    every = _numeric_gains(conds, d, mapping, key)
+    numeric, seen = [], set()
+    for c, key, polys_ in every:
+        if key not in seen:
+            seen.add(key)
+            numeric.append((c, polys_))
     # cut [0, 1) at every root of a numerator or denominator
     points = {sympy.Integer(0)}
     polys = []
-    for _, g in numeric:
-        num, den = sympy.fraction(g)
-        pn, pd = sympy.Poly(num, d), sympy.Poly(den, d)
+    for _, (pn, pd) in numeric:
         polys.append((pn, pd))
         for p in (pn, pd):
             if p.degree() > 0:
@@ -181,7 +173,10 @@ def critical_delta(game, profile=None, *, noise=None, states="histories",
         if kind == "point":
             truth.append(ok(lo))
         else:
-            mid = sympy.nsimplify(sympy.N((lo + hi) / 2, 40), rational=True)
+            if lo.is_Rational and hi.is_Rational:     # any point inside will do: the exact middle
+                mid = (lo + hi) / 2
+            else:
+                mid = sympy.nsimplify(sympy.N((lo + hi) / 2, 40), rational=True)
             if not (sympy.N(lo, 40) < mid < sympy.N(hi, 40)):
                 mid = (sympy.Rational(str(sympy.N(lo, 40))) + sympy.Rational(str(sympy.N(hi, 40)))) / 2
             truth.append(ok(mid))
@@ -210,37 +205,106 @@ def critical_delta(game, profile=None, *, noise=None, states="histories",
     critical_symbolic = critical
     if critical is not None and game.is_symbolic and critical != 0:
         # only the conditions that bind at delta* (their numeric gain vanishes there) give formulas
-        zero = {g for g in seen if sympy.fraction(g)[0].subs(d, critical).equals(0)}
-        binding = [c for c, g in every if g in zero]
+        unique = {key: pn for _, key, (pn, _) in every}
+        zero = {key for key, pn in unique.items() if pn.as_expr().subs(d, critical).equals(0)}
+        binding = [c for c, key, _ in every if key in zero]
         critical_symbolic = _symbolic_root(binding, d, mapping, critical)
     return DeltaConditions(delta_set=dset, kind=kind, critical=critical,
                            critical_attained=attained, critical_symbolic=critical_symbolic,
                            conditions=tuple(conds), parameters=values)
 
 
-def _conditions(rg, automata, states) -> tuple:
+def _numeric_gains(conds, d, mapping, key) -> list:
+    """``(condition, key, (numerator, denominator))`` of every gain at the parameter values:
+    polynomials in δ with rational coefficients, without common factor, the denominator
+    monic (so equal gains have equal keys).
+
+    The gains are first brought, once per structure, to one fraction with the
+    parameters symbolic (:func:`_fractions`); at given values only the coefficients
+    are evaluated and the common factor that the values may create is divided out.
+    ``DETERRENCE_CACHE=memory`` (and a denominator that vanishes at the values) take
+    the direct way instead: substitute, then ``sympy.cancel``; both give the same polynomials.
+    """
+    import os
+
+    import sympy
+    direct = os.environ.get("DETERRENCE_CACHE", "1").lower() == "memory"
+    fractions = None if direct else _fractions(conds, d, key)
+    out = []
+    for k, c in enumerate(conds):
+        pn = pd = None
+        if fractions is not None:
+            num_cs, den_cs = fractions[k]
+            vals = [[as_sympy(x).xreplace(mapping) for x in cs] for cs in (num_cs, den_cs)]
+            if all(v.is_Rational for cs in vals for v in cs):
+                pn = sympy.Poly.from_list(vals[0], d, domain="QQ")
+                pd = sympy.Poly.from_list(vals[1], d, domain="QQ")
+                if pd.is_zero:
+                    pn = pd = None
+        if pn is None:
+            g = as_sympy(c.gain).xreplace(mapping)
+            extra = g.free_symbols - {d}
+            if extra:
+                raise GameError(f"condition at {c.states} for {c.player} depends on "
+                                f"{', '.join(sorted(map(str, extra)))}: give values")
+            num, den = sympy.fraction(sympy.cancel(sympy.together(g)))
+            pn, pd = sympy.Poly(num, d, domain="QQ"), sympy.Poly(den, d, domain="QQ")
+        common = pn.gcd(pd)
+        if common.degree() > 0:
+            pn, pd = pn.quo(common), pd.quo(common)
+        lead = pd.LC()
+        pn, pd = pn.quo_ground(lead), pd.quo_ground(lead)
+        out.append((c, (tuple(pn.all_coeffs()), tuple(pd.all_coeffs())), (pn, pd)))
+    return out
+
+
+def _fractions(conds, d, key):
+    """Per condition, the coefficients (in δ, highest first) of the numerator and the
+    denominator of its gain as one fraction, with the parameters symbolic; ``None`` when
+    a gain is not a rational function of δ. Derived once per set of conditions (a pure
+    function of the formulas) and kept like :func:`_conditions`."""
+    from deterrence.core.cache import remember
+
+    def derive():
+        import sympy
+        out = []
+        for c in conds:
+            num, den = sympy.fraction(sympy.cancel(sympy.together(as_sympy(c.gain))))
+            try:
+                out.append((tuple(sympy.Poly(num, d).all_coeffs()), tuple(sympy.Poly(den, d).all_coeffs())))
+            except sympy.PolynomialError:
+                return None
+        return tuple(out)
+    return remember("deviation-condition-fractions", key, derive)
+
+
+def _structure_key(rg, automata, states) -> str:
+    """The text naming what the deviation conditions depend on: the stage game's formulas,
+    the automata, the checked states and the noise (not the parameter values)."""
+    from deterrence.core.cache import structure_text
+    noise = rg.noise
+    noise_text = None if noise is None else (tuple(sorted(noise.to_dict().items())),
+                                              repr(noise.implementation))
+    return f"{structure_text(rg.stage, *automata)}; states={states!r}; noise={noise_text!r}"
+
+
+def _conditions(rg, automata, states, key=None) -> tuple:
     """Every one-shot deviation gain as a function of δ and the payoff parameters.
 
     They depend on the stage game's formulas, the automata, the noise and the
-    checked states, not on the parameter values: kept for the session (games and
-    automata are immutable), so reports and maps at other values reuse them.
+    checked states, not on the parameter values: derived once per structure and
+    kept (:func:`deterrence.core.cache.remember`: for the session and in the cache
+    folder), so reports, maps and the lab at other values only substitute numbers.
     """
-    noise = rg.noise
-    key = (rg.stage, automata, states, None if noise is None else
-           (tuple(sorted(noise.to_dict().items())), repr(noise.implementation)))
-    try:
-        hash(key)
-    except TypeError:              # something unhashable: no reuse
-        return deviation_gains(rg, automata, states=states, simplify=False)
-    if key not in _CONDITIONS:
-        if len(_CONDITIONS) >= 32:
-            _CONDITIONS.pop(next(iter(_CONDITIONS)))
-        _CONDITIONS[key] = deviation_gains(rg, automata, states=states, simplify=False)
-    return _CONDITIONS[key]
+    from deterrence.core.cache import remember
+    key = _structure_key(rg, automata, states) if key is None else key
+    return remember("deviation-conditions", key,
+                    lambda: deviation_gains(rg, automata, states=states, simplify=False),
+                    classes=(Deviation,))
 
 
-_CONDITIONS: dict = {}
 _ROOTS: dict = {}
+_FACTORED: dict = {}
 
 
 def _numerator_roots(gain, d) -> tuple:
@@ -291,7 +355,11 @@ def _symbolic_root(conds, d, mapping, critical):
         for r in roots:
             val = sympy.N(r.xreplace(mapping), 30)
             if val.is_real and abs(val - target) < 1e-20:
-                r = sympy.factor(r)
+                if r not in _FACTORED:          # a formula: factored once a session
+                    if len(_FACTORED) >= 4096:
+                        _FACTORED.clear()
+                    _FACTORED[r] = sympy.factor(r)
+                r = _FACTORED[r]
                 if not any(sympy.cancel(r - f) == 0 for f in found):
                     found.append(r)
     if not found:

@@ -1,0 +1,61 @@
+"""A model's analysis, computed once per set of inputs and kept across processes.
+
+``deterrence report`` analyses the case model (the fit to the record, the
+Markov perfect equilibria, the six claims: seconds of exact arithmetic) in a
+fresh process every time, at the same calibration. :func:`analyse_model`
+returns ``model.analyse()`` through :func:`deterrence.core.cache.remember`:
+the first run computes and stores the analysis as JSON (exact numbers as
+text); later runs, and later calls in the same session, read it back.
+
+A model's analysis is cached only when it is listed in :func:`cacheable`
+with the key that fixes it (every input: the full calibration after the
+overrides, and whether it is fitted) and the dataclasses it is made of (the
+only classes the cache file may name). The code fingerprint in every cache
+key makes a change of the code or of the data files recompute. Other models
+(and ``DETERRENCE_CACHE=memory``) take ``model.analyse()`` as before.
+"""
+from __future__ import annotations
+
+
+def cacheable(model):
+    """``(key, classes)`` when ``model``'s analysis may be cached, else ``None``.
+
+    >>> from deterrence.models.us_iran_exchange_report import us_iran_exchange_model
+    >>> key, classes = cacheable(us_iran_exchange_model(W_iran=60))
+    >>> "W_iran=60" in key, sorted(c.__name__ for c in classes)
+    (True, ['ExchangeAnalysis', 'MarkovPerfect', 'RecordFit'])
+    >>> cacheable(object()) is None
+    True
+    """
+    from deterrence.models.us_iran_exchange_report import USIranExchange
+    if type(model) is USIranExchange:
+        from deterrence.models.us_iran_calibration import calibration_values
+        from deterrence.models.us_iran_exchange import MarkovPerfect
+        from deterrence.models.us_iran_exchange_fit import RecordFit
+        from deterrence.models.us_iran_exchange_report import ExchangeAnalysis
+        values = calibration_values(**dict(model.overrides))
+        key = (f"USIranExchange fitted={bool(model.fitted)} "
+               + " ".join(f"{k}={v}" for k, v in sorted(values.items())))
+        return key, (ExchangeAnalysis, MarkovPerfect, RecordFit)
+    return None
+
+
+def analyse_model(model):
+    """``model.analyse()``, from the cache when the model is :func:`cacheable`.
+
+    The value returned may be shared with other callers in the session: read it, do not change it.
+
+    >>> from deterrence.models.us_iran_exchange_report import us_iran_exchange_model
+    >>> m = us_iran_exchange_model(fitted=False)
+    >>> analyse_model(m) == m.analyse()
+    True
+    """
+    entry = cacheable(model)
+    if entry is None:
+        return model.analyse()
+    from deterrence.core.cache import remember
+    key, classes = entry
+    return remember("analysis", key, model.analyse, classes=classes)
+
+
+__all__ = ["analyse_model", "cacheable"]
