@@ -199,6 +199,9 @@ def test_attack_counts_match_a_seeded_simulation():
 # -- 3. the record and the fit ---------------------------------------------------------------
 def test_aggregate_record_beside_the_dated_events():
     rec = read_aggregate_record()
+    # every count is in the case brief (the brief reports one US answer in the span: 23 March 2023)
+    assert all("brief" in c.source for c in rec.values())
+    assert rec["us_answering_strikes"].count == 1 and "lower bound" in rec["us_answering_strikes"].about
     att = rec["attacks_on_us_personnel"]
     assert att.count == 83 and att.start.isoformat() == "2021-01-21" and att.days == 791   # 113 weeks
     assert "Central Command" in att.source
@@ -223,7 +226,9 @@ def fit():
 def test_fit_solves_its_score_equations(fit):
     # Poisson and binomial scores vanish where predicted counts equal the record's
     assert fit.prediction("attacks_in_span") == pytest.approx(83, abs=0.5)
-    assert fit.prediction("answers_per_attack") == pytest.approx(4 / 83, abs=0.002)
+    rec = read_aggregate_record()
+    answers = rec["us_answering_strikes"].count
+    assert fit.prediction("answers_per_attack") == pytest.approx(answers / 83, abs=0.002)
     assert fit.verified_under_noise
     assert {n for n, _, _ in fit.fixed} == {"israeli_strike_rate", "misfire"}
 
