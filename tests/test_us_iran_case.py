@@ -51,6 +51,45 @@ def test_catalogue_files_share_the_calibration(name):
         assert Fraction(str(game.parameters[theirs])) == Fraction(CALIBRATION[ours].value), (name, theirs)
 
 
+def test_every_us_iran_catalogue_model_is_checked_against_the_calibration():
+    from deterrence.io.catalogue import catalogue_names
+    us_iran = [n for n in catalogue_names() if {"US", "Iran"} <= set(getattr(dt.load_game(n), "players", ()))]
+    assert {"us_iran_stage", "us_iran_escalation_ladder", "january_2020", "proxy_target_selection",
+            "us_iran_israel", "us_iran_exchange"} <= set(us_iran)
+    for name in us_iran:
+        game = dt.load_game(name)
+        # the exchange model is generated from the calibration (test_game_file_is_the_model)
+        assert name in SHARED_NAMES or name == "us_iran_exchange", name
+        # the payoff order is stated, and two-player models list the US first
+        assert f"payoffs are listed ({', '.join(game.players)})".lower() in " ".join(game.description.lower().split()), name
+        if len(game.players) == 2:
+            assert game.players == ("US", "Iran"), name
+
+
+def test_proxy_tree_and_exchange_model_agree_on_who_answers():
+    # the proxy tree models a deadly attack (its c_us is the calibration's D): the US answers it,
+    # as the exchange model's US answers attacks that kill Americans; an attack that killed no
+    # American (us_iran_israel, audience cost a_us) goes unanswered in both
+    (spe,) = dt.solve(dt.load_game("proxy_target_selection")).equilibria
+    assert spe.actions["strike/answer_us"] == "retaliate"
+    assert contained_profile()["crisis/israel"][0] == "retaliate"
+    (eq,) = dt.solve(dt.load_game("us_iran_israel")).equilibria
+    assert eq.probability("US", "hold") == 1 and contained_profile()["hit/israel"][0] == "hold"
+
+
+def test_stage_repeated_section_states_its_unit_and_why_it_differs():
+    game = dt.load_game("us_iran_stage")
+    text = " ".join(game.description.split())
+    from deterrence.core.repeated import repeated_section
+    section = repeated_section(game)
+    delta = Fraction(section.delta)
+    assert f"1 in {1 / section.noise.execution}" in text
+    annual = (1 / delta - 1) * Fraction(365, 7)          # delta = 1/(1 + r d/365) with d = 7 days
+    assert "A round is one week" in text and f"annual rate of {annual}" in text
+    assert str(delta_per_round()) in text and str(CALIBRATION["misfire"].value).replace("1/", "1 in ") in text
+    assert "us_iran_exchange" in text
+
+
 def test_symmetric_ladder_values_are_both_sides_values():
     v = calibration_values()
     assert v["b_us"] == v["b_iran"] and v["c_us"] == v["c_iran"] and v["a_us"] == v["a_iran"]

@@ -292,7 +292,7 @@ class ExchangeModel:
 FILE_HEAD = '''title = "The US-Iran exchange of fire: regular limited strikes that stay limited"
 description = """
 A stochastic game of the exchange between US forces in Iraq and Syria and
-Iran-backed militias, one round a week (written by
+Iran-backed militias, one round a week; payoffs are listed (US, Iran) (written by
 deterrence.models.us_iran_exchange.exchange_game_toml from the calibration in
 deterrence/models/us_iran_calibration.py: do not edit by hand).
 
