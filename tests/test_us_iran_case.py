@@ -193,6 +193,30 @@ def test_markov_perfect_equilibria_found_are_contained_and_war():
     assert not hold.verified_under_noise
 
 
+def test_equilibrium_search_is_stated_and_each_start_reaches_a_verified_fixed_point():
+    from deterrence.models.us_iran_exchange import SEARCH, search_starts
+    starts = search_starts()
+    assert len(starts) == 6 and all(set(p) == set(TRANSIENT) for p in starts.values())
+    assert "not claimed complete" in SEARCH and "mixed profiles are not searched" in SEARCH
+    doc = us_iran_exchange_model(fitted=False).report(analyse_exchange(MODEL, claims=False)).to_json()
+    search = doc["equilibrium"]["search"]
+    assert search["complete"] is False and search["mixed"] is False and search["starts"] == list(starts)
+    # every equilibrium listed is a fixed point of both players' exact best responses
+    for eq in markov_perfect_equilibria(MODEL):
+        prof = eq.actions
+        assert MODEL.best_response(prof, "US") == prof and MODEL.best_response(prof, "Iran") == prof
+
+
+def test_logit_homotopy_from_uniform_play_ends_at_the_contained_exchange():
+    # the toolkit's mixed-capable search (logit homotopy, certified exactly under the noise)
+    # selects the contained exchange at the calibration: an equilibrium selection for claim 1
+    from deterrence.models.us_iran_exchange import homotopy_selection
+    from deterrence.solvers.stochastic.markov_perfect import verify_markov_perfect
+    name, eq = homotopy_selection(MODEL)
+    assert name == "contained exchange" and eq.verified_under_noise
+    assert verify_markov_perfect(MODEL.stochastic_game, eq.strategies)[0]
+
+
 def _exact_war_by(model, profile, weeks):
     """P(war within ``weeks``) by enumerating every path (exact)."""
     dist = {START: Fraction(1)}

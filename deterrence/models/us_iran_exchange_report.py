@@ -37,9 +37,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from deterrence.models.us_iran_calibration import CALIBRATION
-from deterrence.models.us_iran_exchange import (PLAYERS, TRANSIENT, ExchangeModel, contained_profile,
+from deterrence.models.us_iran_exchange import (PLAYERS, SEARCH, TRANSIENT, ExchangeModel, contained_profile,
                                                 exchange_model, horizon_weeks, markov_perfect_equilibria,
-                                                play_statistics, verify, war_profile, weeks_in)
+                                                play_statistics, search_starts, verify, war_profile, weeks_in)
 
 
 def _weeks_per_month() -> float:
@@ -449,11 +449,14 @@ def exchange_report(analysis: ExchangeAnalysis):
                "noise": {"Iran": f"retaliate -> escalate with probability {v['misfire']}", "US": "none (precise)"},
                "margins": {p: _f(m) for p, m in zip(PLAYERS, a.selected.min_margin)},
                "equilibria": [{"name": e.name, "verified_under_noise": e.verified_under_noise} for e in a.equilibria],
-               "actions": {s: list(x) for s, x in a.selected.profile}}
+               "actions": {s: list(x) for s, x in a.selected.profile},
+               "search": {"pure": True, "mixed": False, "complete": False, "starts": list(search_starts()),
+                          "description": SEARCH}}
     secs.append(Section("equilibrium", "Markov perfect equilibria (weekly rounds, verified under the noise)",
                         (f"selected: {a.selected.name} (verified under noise: {verified}; smallest deviation "
                          f"losses US {eq_data['margins']['US']}, Iran {eq_data['margins']['Iran']})",
-                         "equilibria found: " + ", ".join(e.name for e in a.equilibria)), eq_data))
+                         "equilibria found: " + (", ".join(e.name for e in a.equilibria) or "none"),
+                         f"searched: {SEARCH}"), eq_data))
     if a.fit is not None:
         f = a.fit
         fit_data = {"estimates": dict(f.estimates), "standard_errors": dict(f.standard_errors),
