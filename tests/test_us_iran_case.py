@@ -453,6 +453,50 @@ def test_model_protocol_with_fit():
     assert "stay below all-out war" in rep.title
 
 
+def test_headline_formulas_agree_with_the_chain(analysis):
+    formulas = {n: x for n, _, _, x in analysis.formulas}
+    assert formulas["delta"] == delta_per_round() == MODEL.delta
+    # the long-run attack rate at peace: the chain without misfires over a long horizon
+    quiet = exchange_model(misfire=0)
+    weeks = 4000
+    chain = play_statistics(quiet, contained_profile(), weeks)["attacks"] / weeks
+    assert float(formulas["s"]) == pytest.approx(chain, rel=2e-3)
+    assert formulas["h"] == MODEL.v["misfire"] * formulas["s"]
+    # and the hazard gives about the chain's war risk in a year (from a calm week: a little less)
+    year = play_statistics(MODEL, contained_profile(), 52)["war"]
+    assert year == pytest.approx(1 - (1 - float(formulas["h"])) ** 52, rel=0.05)
+
+
+def test_formulas_plain_in_the_terminal_latex_in_markdown_and_jupyter(analysis):
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.dollarmath import dollarmath_plugin
+    rep = exchange_report(analysis)
+    text = rep.to_text()
+    assert "$" not in text and "\\frac" not in text and "δ = 1/(1 + r·d/365)" in text
+    md = rep.to_markdown()
+    section = md[md.index("## How the numbers follow"):md.index("## Markov perfect")]
+    tokens = MarkdownIt("commonmark").use(dollarmath_plugin).parse(md)
+    maths, leaks = [], []
+
+    def walk(ts):
+        for t in ts:
+            if t.type.startswith("math"):
+                maths.append(t.content)
+            elif t.type == "text" and ("\\" in t.content or "$" in t.content):
+                leaks.append(t.content)
+            walk(t.children or [])
+    walk(tokens)
+    assert not leaks and any(m.startswith("\\delta = \\frac{1}{1 + r d/365}") for m in maths)
+    assert section.count("$") % 2 == 0 and "\\frac{730}{737}" in section
+    # no emphasis produced by the underscores of parameter names or the LaTeX
+    html = MarkdownIt("commonmark").use(dollarmath_plugin).render(md)
+    assert "<em>" not in html
+    # Jupyter: the LaTeX lines are not typeset a second time; HTML uses \( \)
+    jup = rep._repr_markdown_()
+    assert "\\frac{730}{737}$ a week" in jup and "$$" not in jup
+    assert "\\(\\delta = \\frac{1}{1 + r d/365}" in rep._repr_html_()
+
+
 GRID = [dict(), dict(W_iran=1), dict(W_iran=20), dict(misfire="1/100"), dict(k_us=0), dict(D=1),
         dict(W_us=1, W_iran=1), dict(israeli_strike_rate=0), dict(presence_value=1)]
 
@@ -478,6 +522,50 @@ def test_no_two_sections_disagree(values):
         assert "contained_violence" not in doc
     assert eq["name"] == pred["equilibrium"]
     assert all(e["verified_under_noise"] for e in eq["equilibria"])
+    _targets_and_overrides_agree(rep, doc, values)
+
+
+def _targets_and_overrides_agree(rep, doc, values):
+    eq, pred = doc["equilibrium"], doc["predicted"]
+    targets = pred["targets"]
+    assert targets["war_within_26_months_under_10_percent"] == (pred["war_probability"]["value"] < 0.10)
+    line = next(x for x in rep.section("predicted").lines if x.startswith("targets:"))
+    assert ("MISSED" in line) == (not all(targets.values()))
+    if "MISSED" in line:
+        assert "(" in line.split("MISSED")[-1] or "MISSED (" in line     # it says why
+    # every value set for the run is marked as such, beside its calibrated value
+    for name in values:
+        assert doc["calibration"][name]["this_run"] in ("set for this run", "fitted to the record"), name
+    # the search is stated whatever the regime
+    assert doc["equilibrium"]["search"]["complete"] is False
+    if eq["regime"] != "contained":
+        assert "formulas" not in doc or set(doc["formulas"]["formulas"]) == {"delta"}
+
+
+FITTED_GRID = [dict(), dict(W_iran=1), dict(k_us=0)]
+
+
+@pytest.mark.parametrize("values", FITTED_GRID)
+def test_no_two_sections_disagree_in_the_fitted_report(values):
+    # the report `deterrence report` prints: the model fitted to the record first
+    model = us_iran_exchange_model(**values)
+    rep = model.report(model.analyse())
+    doc = rep.to_json()
+    eq, fit = doc["equilibrium"], doc["fit"]
+    contained = eq["regime"] == "contained" and eq["verified_under_noise"]
+    assert ("stay below all-out war" in rep.title) == contained
+    assert fit["verified_under_noise"] == (eq["regime"] == "contained")
+    caveat = any("fit assumes the contained exchange" in x for x in rep.section("fit").lines)
+    assert caveat == (not fit["verified_under_noise"])
+    for name in ("motive_rate", "deadly_fraction"):
+        assert doc["calibration"][name]["value"] == str(Fraction(fit["estimates"][name]).limit_denominator(10_000))
+    if contained:
+        assert doc["miscalculation"]["war_probability_10_years"] == pytest.approx(
+            doc["predicted"]["war_probability_10_years"]["value"], abs=1e-3)
+        assert all(doc["predicted"]["targets"].values())
+    else:
+        assert "contained_violence" not in doc
+    _targets_and_overrides_agree(rep, doc, values)
 
 
 def test_game_file_claims_hold():
