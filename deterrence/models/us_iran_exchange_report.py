@@ -453,7 +453,7 @@ def exchange_report(analysis: ExchangeAnalysis):
 
     >>> r = exchange_report(analyse_exchange(claims=False))
     >>> sorted(r.to_json())[:4]
-    ['calibration', 'equilibrium', 'glossary', 'predicted']
+    ['calibration', 'equilibrium', 'formulas', 'glossary']
     """
     from deterrence.core.report import DeterrenceReport, Section
     a = analysis
