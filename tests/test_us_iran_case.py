@@ -410,16 +410,20 @@ def test_claim5_spiral_risk_per_year(analysis):
 
 
 def test_claim6_tipping_points_flip_the_equilibrium(analysis):
+    from deterrence.models.us_iran_exchange_report import misfire_tipping_points
     tips = tipping_points(MODEL)
+    lower, upper = misfire_tipping_points(MODEL)
+    tips["misfire"] = {"lower": lower, "upper": upper}
+    assert lower is not None and upper is not None     # too few misfires end it as well as too many
     for name, t in tips.items():
-        if t["threshold"] is None:
-            continue
-        x = Fraction(t["threshold"]).limit_denominator(10 ** 4)
-        step = Fraction(1, 50)
-        inside = x + step if t["direction"] == "below" else x - step
-        outside = x - step if t["direction"] == "below" else x + step
-        assert verify(exchange_model(**{name: inside}), contained_profile()).verified_under_noise, name
-        assert not verify(exchange_model(**{name: outside}), contained_profile()).verified_under_noise, name
+        for side, sign in (("lower", -1), ("upper", 1)):
+            if t.get(side) is None:
+                continue
+            x = Fraction(t[side]).limit_denominator(10 ** 7)
+            step = x / 20 if name == "misfire" else Fraction(1, 50)
+            inside, outside = x - sign * step, x + sign * step
+            assert verify(exchange_model(**{name: inside}), contained_profile()).verified_under_noise, (name, side)
+            assert not verify(exchange_model(**{name: outside}), contained_profile()).verified_under_noise, (name, side)
     ch = analysis.claims["change_of_heart"]
     h = float(Fraction(ch["change_of_heart_per_week"]))
     assert ch["expected_contained_years"] == pytest.approx(1 / (h + ch["war_hazard_per_week"]) / (365 / 7), abs=0.1)
@@ -598,3 +602,34 @@ def test_acled_day_month_year_dates_read_as_iso(day):
     iso = f"date,actor,event_type\n{day.isoformat()},IRGC,armed clash\n"
     a, b = parse_events(acled), parse_events(iso)
     assert a.rounds == b.rounds == (day,) and a.actions == b.actions == (("hold",), ("retaliate",))
+
+
+def test_report_figure_per_player_one_colour_meaning_and_a_labelled_war_risk_bar():
+    import matplotlib
+    matplotlib.use("Agg")
+    from matplotlib.patches import Rectangle
+    from deterrence.plot.report import EQUILIBRIUM_COLOURS, exchange_figure, war_risk_grid
+    model = us_iran_exchange_model(fitted=False)
+    analysis = model.analyse()
+    fig = exchange_figure(model, analysis, years=1, grid=2)
+    record_ax, pay_ax, curve_ax, map_ax, bar_ax = fig.axes
+    # per-player payoffs: one tick per player, one bar per player and equilibrium, coloured by equilibrium
+    assert [t.get_text() for t in pay_ax.get_xticklabels()] == list(PLAYERS)
+    bars = pay_ax.patches
+    assert len(bars) == len(PLAYERS) * len(analysis.equilibria)
+    colours = {matplotlib.colors.to_hex(b.get_facecolor()) for b in bars}
+    assert colours == {EQUILIBRIUM_COLOURS[e.name] for e in analysis.equilibria}
+    # the same colour means the same equilibrium in the other panels
+    assert matplotlib.colors.to_hex(record_ax.patches[1].get_facecolor()) == EQUILIBRIUM_COLOURS["contained exchange"]
+    assert matplotlib.colors.to_hex(curve_ax.lines[0].get_color()) == EQUILIBRIUM_COLOURS["contained exchange"]
+    # the colour bar names its horizon and spans exactly the values the map takes
+    assert "within 26 months" in bar_ax.get_ylabel()
+    mesh = map_ax.collections[0]
+    data = np.asarray(mesh.get_array())
+    assert mesh.norm.vmin == pytest.approx(data.min()) and mesh.norm.vmax == pytest.approx(data.max())
+    # hatched cells are exactly those where the contained exchange is not an equilibrium
+    hatched = [p for p in map_ax.patches if isinstance(p, Rectangle) and p.get_hatch()]
+    assert 0 < len(hatched) < data.size       # at the calibration it holds in part of the map only
+    risk, holds = war_risk_grid(MODEL, [Fraction(1, 6400), Fraction(1, 1600)], [Fraction(1, 2)], 113)
+    assert holds.tolist() == [[False, True]] and risk[0, 0] < risk[0, 1]
+

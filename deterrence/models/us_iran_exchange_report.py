@@ -235,31 +235,69 @@ def tipping_points(model: ExchangeModel) -> dict:
         if lo is not None:
             cand.append(("below", lo, next(k for x, k in below if x == lo)))
         if not cand:
-            out[name] = {"threshold": None, "direction": "none", "value": float(x0)}
+            out[name] = {"threshold": None, "direction": "none", "value": float(x0), "lower": None, "upper": None}
             continue
         direction, x, key = min(cand, key=lambda c: abs(c[1] - x0) / max(abs(x0), 1))
+        # the nearest crossing (threshold, direction) and both ends of the interval where it holds
         out[name] = {"value": float(x0), "threshold": _f(x, 3), "direction": direction,
-                     "breaks": f"{key[1]} would {key[2]} in state {key[0]}"}
+                     "breaks": f"{key[1]} would {key[2]} in state {key[0]}",
+                     "lower": None if lo is None else _f(lo, 3), "upper": None if hi is None else _f(hi, 3)}
     return out
 
 
+def tipping_text(name, tip) -> str:
+    """One tipping point in words: where the contained exchange ends, on either side.
+
+    >>> tipping_text("k_us", {"value": 10/3, "lower": 3.0, "upper": 3.4})
+    'k_us below 3 or above 3.4 (now 3.333)'
+    """
+    sides = [f"{side} {tip[key]:g}" for side, key in (("below", "lower"), ("above", "upper"))
+             if tip.get(key) is not None]
+    return f"{name} {' or '.join(sides)} (now {tip['value']:.4g})"
+
+
+def _bisect_misfire(model, good, bad, steps=14):
+    """The misfire probability between ``good`` (contained holds) and ``bad`` (it fails) where it ends."""
+    C = contained_profile()
+    for _ in range(steps):
+        mid = ((good + bad) / 2).limit_denominator(10 ** 7)
+        if verify(exchange_model(**{**model.v, "misfire": mid}), C).verified_under_noise:
+            good = mid
+        else:
+            bad = mid
+    return float(bad)
+
+
+def misfire_tipping_points(model: ExchangeModel, hi=Fraction(1, 20)) -> tuple:
+    """``(lower, upper)``: the misfire probabilities (bisection, exact checks) below and above
+    which the contained exchange ends (None: it holds all the way to 0, or to ``hi``). Too few
+    misfires end it too: the spiral risk is what keeps the militias from striking in quiet weeks.
+
+    >>> lower, upper = misfire_tipping_points(exchange_model())
+    >>> 0 < lower < 1 / 1600 < upper < 0.05
+    True
+    """
+    C = contained_profile()
+    x0 = Fraction(model.v["misfire"])
+    holds = verify(model, C).verified_under_noise
+    if not holds:
+        return None, None
+    lower = (None if verify(exchange_model(**{**model.v, "misfire": 0}), C).verified_under_noise
+             else _bisect_misfire(model, x0, Fraction(0)))
+    upper = (None if verify(exchange_model(**{**model.v, "misfire": hi}), C).verified_under_noise
+             else _bisect_misfire(model, x0, hi))
+    return lower, upper
+
+
 def misfire_tipping_point(model: ExchangeModel, hi=Fraction(1, 20)) -> float:
-    """Smallest misfire probability (bisection) at which the contained equilibrium ends.
+    """Smallest misfire probability above the model's at which the contained equilibrium ends
+    (the upper end of :func:`misfire_tipping_points`; infinity when there is none).
 
     >>> 0.001 < misfire_tipping_point(exchange_model()) < 0.05
     True
     """
-    C = contained_profile()
-    lo = Fraction(model.v["misfire"])
-    if not verify(exchange_model(**{**model.v, "misfire": hi}), C).verified_under_noise:
-        for _ in range(14):
-            mid = (lo + hi) / 2
-            if verify(exchange_model(**{**model.v, "misfire": mid.limit_denominator(10**6)}), C).verified_under_noise:
-                lo = mid
-            else:
-                hi = mid
-        return float(hi)
-    return float("inf")
+    upper = misfire_tipping_points(model, hi)[1]
+    return float("inf") if upper is None else upper
 
 
 STANCES = {
@@ -406,8 +444,13 @@ def analyse_exchange(model: ExchangeModel | None = None, *, fit=None, claims: bo
     if claims and regime == "contained":
         values = model.values_of(prof)
         tips = tipping_points(model)
-        tips["misfire"] = {"value": float(model.v["misfire"]), "threshold": _f(misfire_tipping_point(model), 4),
-                           "direction": "above"}
+        lower, upper = misfire_tipping_points(model)
+        near = min((x for x in (lower, upper) if x is not None),
+                   key=lambda x: abs(x - float(model.v["misfire"])), default=None)
+        tips["misfire"] = {"value": float(model.v["misfire"]), "threshold": None if near is None else _f(near, 6),
+                           "direction": "none" if near is None else "below" if near == lower else "above",
+                           "lower": None if lower is None else _f(lower, 6),
+                           "upper": None if upper is None else _f(upper, 6)}
         out = {"contained_violence": contained_violence(model),
                "tit_for_tat": tit_for_tat(model, ten),
                "target_substitution": target_substitution(model),
@@ -446,6 +489,20 @@ GLOSSARY = {
 
 def _years(weeks) -> str:
     return f"{float(weeks) / float(weeks_in(years=1)):.1f} years"
+
+
+def _misfire_window(tip) -> tuple:
+    """The misfire tipping points in words for the miscalculation section (empty when unknown)."""
+    lower, upper = tip.get("lower"), tip.get("upper")
+    if lower is None and upper is None:
+        return ()
+    parts = []
+    if lower is not None:
+        parts.append(f"below {lower:g} per strike the spiral risk no longer keeps the militias from striking "
+                     "in quiet weeks")
+    if upper is not None:
+        parts.append(f"above {upper:g} per strike it ends too")
+    return ("the contained exchange needs the misfire risk in a window: " + "; ".join(parts),)
 
 
 def exchange_report(analysis: ExchangeAnalysis):
@@ -597,15 +654,16 @@ def exchange_report(analysis: ExchangeAnalysis):
             f"a militia strike misfires across the red line with probability {mc['misfire_per_strike']}; US strikes "
             f"with {mc['us_misfire_per_strike']}",
             f"spiral (war) risk: {mc['war_probability_per_year']:.2%} a year, {mc['war_probability_10_years']:.1%} "
-            f"in ten years, all of it from misfires ({mc['misfires_per_year']} misfires expected a year)"), mc))
+            f"in ten years, all of it from misfires ({mc['misfires_per_year']} misfires expected a year)")
+            + _misfire_window(c["change_of_heart"]["tipping_points"].get("misfire", {})), mc))
         ch = c["change_of_heart"]
         tips = ch["tipping_points"]
         lines = [f"with a change of political stance about once in "
                  f"{_years(1 / Fraction(ch['change_of_heart_per_week']))} and the war hazard, the contained regime "
                  f"lasts {ch['expected_contained_years']} years on average (taking every change of stance to cross "
                  f"a tipping point)",
-                 "tipping points: " + "; ".join(f"{k} {t['direction']} {t['threshold']} (now {t['value']:g})"
-                                                for k, t in tips.items() if t.get("threshold") is not None)]
+                 "tipping points (where the contained exchange ends): " + "; ".join(
+                     tipping_text(k, t) for k, t in tips.items() if t.get("threshold") is not None)]
         for name, sw in ch["stance_switches"].items():
             names = sorted(set(sw["equilibria"]))
             listed = "; ".join(f"{n} ({sw['equilibria'].count(n)} profiles)" if sw["equilibria"].count(n) > 1 else n
@@ -667,4 +725,4 @@ def us_iran_exchange_model(*, fitted: bool = True, **overrides) -> USIranExchang
 
 __all__ = ["USIranExchange", "us_iran_exchange_model", "ExchangeAnalysis", "analyse_exchange", "exchange_report", "contained_violence", "tit_for_tat",
            "target_substitution", "motives_short_of_war", "miscalculation", "change_of_heart",
-           "tipping_points", "misfire_tipping_point", "GLOSSARY", "STANCES", "headline_formulas"]
+           "tipping_points", "tipping_text", "misfire_tipping_point", "misfire_tipping_points", "GLOSSARY", "STANCES", "headline_formulas"]
