@@ -633,3 +633,35 @@ def test_report_figure_per_player_one_colour_meaning_and_a_labelled_war_risk_bar
     risk, holds = war_risk_grid(MODEL, [Fraction(1, 6400), Fraction(1, 1600)], [Fraction(1, 2)], 113)
     assert holds.tolist() == [[False, True]] and risk[0, 0] < risk[0, 1]
 
+
+
+def test_done_when_of_issue_13(capsys):
+    """The issue's "Done when", item by item, through the command a user runs."""
+    from deterrence.cli import main
+    assert main(["report"]) == 0
+    text = capsys.readouterr().out
+    # the fitted model's predictions beside the record, with the targets met (or a stated miss)
+    section = text[text.index("Predictions of the equilibrium beside the record"):]
+    assert "record 83" in section and "Fit to the record (maximum likelihood)" in text
+    targets = next(line for line in section.splitlines() if line.startswith("targets:"))
+    assert targets.count("met") == 2 and "MISSED" not in targets
+    assert main(["report", "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    pred = doc["predicted"]
+    assert abs(pred["attacks_in_26_months"] - 83) <= 0.25 * 83 and pred["war_probability"]["value"] < 0.10
+    # the JSON keys, each calibration value with its unit and source
+    assert all({"unit", "source"} <= set(v) for v in doc["calibration"].values())
+    assert {"attacks_on_us_personnel", "all_out_wars"} <= set(doc["record"])
+    assert isinstance(pred["attacks_per_month"], float) and pred["war_probability"]["horizon_months"] == 26
+    # every equilibrium it names is verified under its own noise
+    assert doc["equilibrium"]["verified_under_noise"] is True
+    assert all(e["verified_under_noise"] is True for e in doc["equilibrium"]["equilibria"])
+    for line in text.splitlines():
+        if line.startswith("equilibria found:"):
+            assert set(line.split(": ", 1)[1].split(", ")) == {e["name"] for e in doc["equilibrium"]["equilibria"]}
+    # the six claims, each a section (each has its own test of numbers above: test_claim1 .. test_claim6)
+    for key, title in (("contained_violence", "1. Contained violence"), ("tit_for_tat", "2. Tit-for-tat"),
+                       ("target_substitution", "3. Proxy target substitution"),
+                       ("motives_short_of_war", "4. Motives short of war"), ("miscalculation", "5. Miscalculation"),
+                       ("change_of_heart", "6. Stability until a change of heart")):
+        assert key in doc and title in text
