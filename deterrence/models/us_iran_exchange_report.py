@@ -242,6 +242,10 @@ def tipping_points(model: ExchangeModel) -> dict:
         out[name] = {"value": float(x0), "threshold": _f(x, 3), "direction": direction,
                      "breaks": f"{key[1]} would {key[2]} in state {key[0]}",
                      "lower": None if lo is None else _f(lo, 3), "upper": None if hi is None else _f(hi, 3)}
+        for side, x, crossings in (("lower", lo, below), ("upper", hi, above)):
+            if x is not None:
+                k = next(k for y, k in crossings if y == x)
+                out[name][f"breaks_{side}"] = f"{k[1]} would {k[2]} in state {k[0]}"
     return out
 
 
@@ -251,8 +255,8 @@ def tipping_text(name, tip) -> str:
     >>> tipping_text("k_us", {"value": 10/3, "lower": 3.0, "upper": 3.4})
     'k_us below 3 or above 3.4 (now 3.333)'
     """
-    sides = [f"{side} {tip[key]:g}" for side, key in (("below", "lower"), ("above", "upper"))
-             if tip.get(key) is not None]
+    sides = [f"{side} {tip[key]:g}" + (f" ({tip['breaks_' + key]})" if tip.get("breaks_" + key) else "")
+             for side, key in (("below", "lower"), ("above", "upper")) if tip.get(key) is not None]
     return f"{name} {' or '.join(sides)} (now {tip['value']:.4g})"
 
 
