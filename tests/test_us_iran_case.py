@@ -61,7 +61,8 @@ def test_every_us_iran_catalogue_model_is_checked_against_the_calibration():
         # the exchange model is generated from the calibration (test_game_file_is_the_model)
         assert name in SHARED_NAMES or name == "us_iran_exchange", name
         # the payoff order is stated, and two-player models list the US first
-        assert f"payoffs are listed ({', '.join(game.players)})".lower() in " ".join(game.description.lower().split()), name
+        stated = f"payoffs are listed ({', '.join(game.players)})".lower()
+        assert stated in " ".join(game.description.lower().split()), name
         if len(game.players) == 2:
             assert game.players == ("US", "Iran"), name
 

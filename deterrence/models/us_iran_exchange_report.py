@@ -580,7 +580,8 @@ def exchange_report(analysis: ExchangeAnalysis):
     if not all(targets.values()):
         why = (f" (at these values the equilibrium played is '{a.selected.name}', not the contained exchange the "
                "record shows)" if a.regime != "contained" else
-               " (the contained exchange at these values does not reproduce the record: refit, or see the tipping points)")
+               " (the contained exchange at these values does not reproduce the record: refit, or see the "
+               "tipping points)")
     pl.append(f"targets: attacks within 25% of {n_att} in 26 months: " + ("met" if ok_rate else "MISSED") +
               "; war within 26 months under 10%: " + ("met" if war26 < 0.10 else "MISSED") + why)
     pred = {**pred, "targets": targets}
