@@ -79,7 +79,7 @@ def war_risk_grid(model, misfires, israeli_rates, weeks):
     >>> from fractions import Fraction
     >>> from deterrence.models.us_iran_exchange import exchange_model
     >>> risk, holds = war_risk_grid(exchange_model(), [Fraction(1, 1600)], [Fraction(1, 2)], 113)
-    >>> bool(holds[0, 0]), 0 < risk[0, 0] < 0.1
+    >>> bool(holds[0, 0]), bool(0 < risk[0, 0] < 0.1)
     (True, True)
     """
     from deterrence.models.us_iran_exchange import contained_profile, exchange_model, play_statistics, verify
