@@ -213,7 +213,7 @@ def test_cli_json_gives_every_equilibrium_with_exact_or_long_decimal_strings(cap
     assert main(["solve", "us_iran_israel", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["complete"] is True
-    assert data["equilibria"][0]["strategies"] == [["1", "0"], ["1/4", "0", "3/4"], ["3/4", "1/4"]]
+    assert data["equilibria"][0]["strategies"] == [["1", "0"], ["1", "0", "0"], ["0", "1"]]
 
 
 def test_us_iran_israel_claims():
@@ -221,11 +221,14 @@ def test_us_iran_israel_claims():
     assert game.players == ("Israel", "Iran", "US")
     assert all(game.parameters) and game.is_symbolic
     result = dt.solve(game)
-    assert len(result) == game.claims["num_equilibria"] and len(result.pure) == 0
+    assert len(result) == game.claims["num_equilibria"] == len(result.pure)
     (eq,) = result
-    for player, probs in game.claims["mixed_equilibrium"].items():
-        for action, p in probs.items():
-            assert eq.probability(player, action) == Fraction(p)
+    for player, action in zip(game.players, game.claims["pure_equilibria"][0]):
+        assert eq.probability(player, action) == 1
+    # the US-Iran calibration's values: the US leaves an attack that killed no American unanswered
+    # (answering costs k_us > a_us + b_us), as in the contained exchange of the stochastic model
+    from deterrence.models.us_iran_exchange import contained_profile
+    assert contained_profile()["hit/israel"] == ("hold", "retaliate")
     assert same_sets([as_floats(e) for e in result], sympy_support_solutions(game.with_defaults()))
     # proxy target substitution: Iran never answers on Israel directly
     assert eq.probability("Iran", "hit_israel") == 0

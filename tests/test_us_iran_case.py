@@ -51,6 +51,46 @@ def test_catalogue_files_share_the_calibration(name):
         assert Fraction(str(game.parameters[theirs])) == Fraction(CALIBRATION[ours].value), (name, theirs)
 
 
+def test_every_us_iran_catalogue_model_is_checked_against_the_calibration():
+    from deterrence.io.catalogue import catalogue_names
+    us_iran = [n for n in catalogue_names() if {"US", "Iran"} <= set(getattr(dt.load_game(n), "players", ()))]
+    assert {"us_iran_stage", "us_iran_escalation_ladder", "january_2020", "proxy_target_selection",
+            "us_iran_israel", "us_iran_exchange"} <= set(us_iran)
+    for name in us_iran:
+        game = dt.load_game(name)
+        # the exchange model is generated from the calibration (test_game_file_is_the_model)
+        assert name in SHARED_NAMES or name == "us_iran_exchange", name
+        # the payoff order is stated, and two-player models list the US first
+        stated = f"payoffs are listed ({', '.join(game.players)})".lower()
+        assert stated in " ".join(game.description.lower().split()), name
+        if len(game.players) == 2:
+            assert game.players == ("US", "Iran"), name
+
+
+def test_proxy_tree_and_exchange_model_agree_on_who_answers():
+    # the proxy tree models a deadly attack (its c_us is the calibration's D): the US answers it,
+    # as the exchange model's US answers attacks that kill Americans; an attack that killed no
+    # American (us_iran_israel, audience cost a_us) goes unanswered in both
+    (spe,) = dt.solve(dt.load_game("proxy_target_selection")).equilibria
+    assert spe.actions["strike/answer_us"] == "retaliate"
+    assert contained_profile()["crisis/israel"][0] == "retaliate"
+    (eq,) = dt.solve(dt.load_game("us_iran_israel")).equilibria
+    assert eq.probability("US", "hold") == 1 and contained_profile()["hit/israel"][0] == "hold"
+
+
+def test_stage_repeated_section_states_its_unit_and_why_it_differs():
+    game = dt.load_game("us_iran_stage")
+    text = " ".join(game.description.split())
+    from deterrence.core.repeated import repeated_section
+    section = repeated_section(game)
+    delta = Fraction(section.delta)
+    assert f"1 in {1 / section.noise.execution}" in text
+    annual = (1 / delta - 1) * Fraction(365, 7)          # delta = 1/(1 + r d/365) with d = 7 days
+    assert "A round is one week" in text and f"annual rate of {annual}" in text
+    assert str(delta_per_round()) in text and str(CALIBRATION["misfire"].value).replace("1/", "1 in ") in text
+    assert "us_iran_exchange" in text
+
+
 def test_symmetric_ladder_values_are_both_sides_values():
     v = calibration_values()
     assert v["b_us"] == v["b_iran"] and v["c_us"] == v["c_iran"] and v["a_us"] == v["a_iran"]
@@ -154,6 +194,30 @@ def test_markov_perfect_equilibria_found_are_contained_and_war():
     assert not hold.verified_under_noise
 
 
+def test_equilibrium_search_is_stated_and_each_start_reaches_a_verified_fixed_point():
+    from deterrence.models.us_iran_exchange import SEARCH, search_starts
+    starts = search_starts()
+    assert len(starts) == 6 and all(set(p) == set(TRANSIENT) for p in starts.values())
+    assert "not claimed complete" in SEARCH and "mixed profiles are not searched" in SEARCH
+    doc = us_iran_exchange_model(fitted=False).report(analyse_exchange(MODEL, claims=False)).to_json()
+    search = doc["equilibrium"]["search"]
+    assert search["complete"] is False and search["mixed"] is False and search["starts"] == list(starts)
+    # every equilibrium listed is a fixed point of both players' exact best responses
+    for eq in markov_perfect_equilibria(MODEL):
+        prof = eq.actions
+        assert MODEL.best_response(prof, "US") == prof and MODEL.best_response(prof, "Iran") == prof
+
+
+def test_logit_homotopy_from_uniform_play_ends_at_the_contained_exchange():
+    # the toolkit's mixed-capable search (logit homotopy, certified exactly under the noise)
+    # selects the contained exchange at the calibration: an equilibrium selection for claim 1
+    from deterrence.models.us_iran_exchange import homotopy_selection
+    from deterrence.solvers.stochastic.markov_perfect import verify_markov_perfect
+    name, eq = homotopy_selection(MODEL)
+    assert name == "contained exchange" and eq.verified_under_noise
+    assert verify_markov_perfect(MODEL.stochastic_game, eq.strategies)[0]
+
+
 def _exact_war_by(model, profile, weeks):
     """P(war within ``weeks``) by enumerating every path (exact)."""
     dist = {START: Fraction(1)}
@@ -199,6 +263,9 @@ def test_attack_counts_match_a_seeded_simulation():
 # -- 3. the record and the fit ---------------------------------------------------------------
 def test_aggregate_record_beside_the_dated_events():
     rec = read_aggregate_record()
+    # every count is in the case brief (the brief reports one US answer in the span: 23 March 2023)
+    assert all("brief" in c.source for c in rec.values())
+    assert rec["us_answering_strikes"].count == 1 and "lower bound" in rec["us_answering_strikes"].about
     att = rec["attacks_on_us_personnel"]
     assert att.count == 83 and att.start.isoformat() == "2021-01-21" and att.days == 791   # 113 weeks
     assert "Central Command" in att.source
@@ -223,7 +290,9 @@ def fit():
 def test_fit_solves_its_score_equations(fit):
     # Poisson and binomial scores vanish where predicted counts equal the record's
     assert fit.prediction("attacks_in_span") == pytest.approx(83, abs=0.5)
-    assert fit.prediction("answers_per_attack") == pytest.approx(4 / 83, abs=0.002)
+    rec = read_aggregate_record()
+    answers = rec["us_answering_strikes"].count
+    assert fit.prediction("answers_per_attack") == pytest.approx(answers / 83, abs=0.002)
     assert fit.verified_under_noise
     assert {n for n, _, _ in fit.fixed} == {"israeli_strike_rate", "misfire"}
 
@@ -342,16 +411,20 @@ def test_claim5_spiral_risk_per_year(analysis):
 
 
 def test_claim6_tipping_points_flip_the_equilibrium(analysis):
+    from deterrence.models.us_iran_exchange_report import misfire_tipping_points
     tips = tipping_points(MODEL)
+    lower, upper = misfire_tipping_points(MODEL)
+    tips["misfire"] = {"lower": lower, "upper": upper}
+    assert lower is not None and upper is not None     # too few misfires end it as well as too many
     for name, t in tips.items():
-        if t["threshold"] is None:
-            continue
-        x = Fraction(t["threshold"]).limit_denominator(10 ** 4)
-        step = Fraction(1, 50)
-        inside = x + step if t["direction"] == "below" else x - step
-        outside = x - step if t["direction"] == "below" else x + step
-        assert verify(exchange_model(**{name: inside}), contained_profile()).verified_under_noise, name
-        assert not verify(exchange_model(**{name: outside}), contained_profile()).verified_under_noise, name
+        for side, sign in (("lower", -1), ("upper", 1)):
+            if t.get(side) is None:
+                continue
+            x = Fraction(t[side]).limit_denominator(10 ** 7)
+            step = x / 20 if name == "misfire" else Fraction(1, 50)
+            inside, outside = x - sign * step, x + sign * step
+            assert verify(exchange_model(**{name: inside}), contained_profile()).verified_under_noise, (name, side)
+            assert not verify(exchange_model(**{name: outside}), contained_profile()).verified_under_noise, (name, side)
     ch = analysis.claims["change_of_heart"]
     h = float(Fraction(ch["change_of_heart_per_week"]))
     assert ch["expected_contained_years"] == pytest.approx(1 / (h + ch["war_hazard_per_week"]) / (365 / 7), abs=0.1)
@@ -385,6 +458,50 @@ def test_model_protocol_with_fit():
     assert "stay below all-out war" in rep.title
 
 
+def test_headline_formulas_agree_with_the_chain(analysis):
+    formulas = {n: x for n, _, _, x in analysis.formulas}
+    assert formulas["delta"] == delta_per_round() == MODEL.delta
+    # the long-run attack rate at peace: the chain without misfires over a long horizon
+    quiet = exchange_model(misfire=0)
+    weeks = 4000
+    chain = play_statistics(quiet, contained_profile(), weeks)["attacks"] / weeks
+    assert float(formulas["s"]) == pytest.approx(chain, rel=2e-3)
+    assert formulas["h"] == MODEL.v["misfire"] * formulas["s"]
+    # and the hazard gives about the chain's war risk in a year (from a calm week: a little less)
+    year = play_statistics(MODEL, contained_profile(), 52)["war"]
+    assert year == pytest.approx(1 - (1 - float(formulas["h"])) ** 52, rel=0.05)
+
+
+def test_formulas_plain_in_the_terminal_latex_in_markdown_and_jupyter(analysis):
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.dollarmath import dollarmath_plugin
+    rep = exchange_report(analysis)
+    text = rep.to_text()
+    assert "$" not in text and "\\frac" not in text and "δ = 1/(1 + r·d/365)" in text
+    md = rep.to_markdown()
+    section = md[md.index("## How the numbers follow"):md.index("## Markov perfect")]
+    tokens = MarkdownIt("commonmark").use(dollarmath_plugin).parse(md)
+    maths, leaks = [], []
+
+    def walk(ts):
+        for t in ts:
+            if t.type.startswith("math"):
+                maths.append(t.content)
+            elif t.type == "text" and ("\\" in t.content or "$" in t.content):
+                leaks.append(t.content)
+            walk(t.children or [])
+    walk(tokens)
+    assert not leaks and any(m.startswith("\\delta = \\frac{1}{1 + r d/365}") for m in maths)
+    assert section.count("$") % 2 == 0 and "\\frac{730}{737}" in section
+    # no emphasis produced by the underscores of parameter names or the LaTeX
+    html = MarkdownIt("commonmark").use(dollarmath_plugin).render(md)
+    assert "<em>" not in html
+    # Jupyter: the LaTeX lines are not typeset a second time; HTML uses \( \)
+    jup = rep._repr_markdown_()
+    assert "\\frac{730}{737}$ a week" in jup and "$$" not in jup
+    assert "\\(\\delta = \\frac{1}{1 + r d/365}" in rep._repr_html_()
+
+
 GRID = [dict(), dict(W_iran=1), dict(W_iran=20), dict(misfire="1/100"), dict(k_us=0), dict(D=1),
         dict(W_us=1, W_iran=1), dict(israeli_strike_rate=0), dict(presence_value=1)]
 
@@ -410,6 +527,50 @@ def test_no_two_sections_disagree(values):
         assert "contained_violence" not in doc
     assert eq["name"] == pred["equilibrium"]
     assert all(e["verified_under_noise"] for e in eq["equilibria"])
+    _targets_and_overrides_agree(rep, doc, values)
+
+
+def _targets_and_overrides_agree(rep, doc, values):
+    eq, pred = doc["equilibrium"], doc["predicted"]
+    targets = pred["targets"]
+    assert targets["war_within_26_months_under_10_percent"] == (pred["war_probability"]["value"] < 0.10)
+    line = next(x for x in rep.section("predicted").lines if x.startswith("targets:"))
+    assert ("MISSED" in line) == (not all(targets.values()))
+    if "MISSED" in line:
+        assert "(" in line.split("MISSED")[-1] or "MISSED (" in line     # it says why
+    # every value set for the run is marked as such, beside its calibrated value
+    for name in values:
+        assert doc["calibration"][name]["this_run"] in ("set for this run", "fitted to the record"), name
+    # the search is stated whatever the regime
+    assert doc["equilibrium"]["search"]["complete"] is False
+    if eq["regime"] != "contained":
+        assert "formulas" not in doc or set(doc["formulas"]["formulas"]) == {"delta"}
+
+
+FITTED_GRID = [dict(), dict(W_iran=1), dict(k_us=0)]
+
+
+@pytest.mark.parametrize("values", FITTED_GRID)
+def test_no_two_sections_disagree_in_the_fitted_report(values):
+    # the report `deterrence report` prints: the model fitted to the record first
+    model = us_iran_exchange_model(**values)
+    rep = model.report(model.analyse())
+    doc = rep.to_json()
+    eq, fit = doc["equilibrium"], doc["fit"]
+    contained = eq["regime"] == "contained" and eq["verified_under_noise"]
+    assert ("stay below all-out war" in rep.title) == contained
+    assert fit["verified_under_noise"] == (eq["regime"] == "contained")
+    caveat = any("fit assumes the contained exchange" in x for x in rep.section("fit").lines)
+    assert caveat == (not fit["verified_under_noise"])
+    for name in ("motive_rate", "deadly_fraction"):
+        assert doc["calibration"][name]["value"] == str(Fraction(fit["estimates"][name]).limit_denominator(10_000))
+    if contained:
+        assert doc["miscalculation"]["war_probability_10_years"] == pytest.approx(
+            doc["predicted"]["war_probability_10_years"]["value"], abs=1e-3)
+        assert all(doc["predicted"]["targets"].values())
+    else:
+        assert "contained_violence" not in doc
+    _targets_and_overrides_agree(rep, doc, values)
 
 
 def test_game_file_claims_hold():
@@ -442,3 +603,66 @@ def test_acled_day_month_year_dates_read_as_iso(day):
     iso = f"date,actor,event_type\n{day.isoformat()},IRGC,armed clash\n"
     a, b = parse_events(acled), parse_events(iso)
     assert a.rounds == b.rounds == (day,) and a.actions == b.actions == (("hold",), ("retaliate",))
+
+
+def test_report_figure_per_player_one_colour_meaning_and_a_labelled_war_risk_bar():
+    import matplotlib
+    matplotlib.use("Agg")
+    from matplotlib.patches import Rectangle
+    from deterrence.plot.report import EQUILIBRIUM_COLOURS, exchange_figure, war_risk_grid
+    model = us_iran_exchange_model(fitted=False)
+    analysis = model.analyse()
+    fig = exchange_figure(model, analysis, years=1, grid=2)
+    record_ax, pay_ax, curve_ax, map_ax, bar_ax = fig.axes
+    # per-player payoffs: one tick per player, one bar per player and equilibrium, coloured by equilibrium
+    assert [t.get_text() for t in pay_ax.get_xticklabels()] == list(PLAYERS)
+    bars = pay_ax.patches
+    assert len(bars) == len(PLAYERS) * len(analysis.equilibria)
+    colours = {matplotlib.colors.to_hex(b.get_facecolor()) for b in bars}
+    assert colours == {EQUILIBRIUM_COLOURS[e.name] for e in analysis.equilibria}
+    # the same colour means the same equilibrium in the other panels
+    assert matplotlib.colors.to_hex(record_ax.patches[1].get_facecolor()) == EQUILIBRIUM_COLOURS["contained exchange"]
+    assert matplotlib.colors.to_hex(curve_ax.lines[0].get_color()) == EQUILIBRIUM_COLOURS["contained exchange"]
+    # the colour bar names its horizon and spans exactly the values the map takes
+    assert "within 26 months" in bar_ax.get_ylabel()
+    mesh = map_ax.collections[0]
+    data = np.asarray(mesh.get_array())
+    assert mesh.norm.vmin == pytest.approx(data.min()) and mesh.norm.vmax == pytest.approx(data.max())
+    # hatched cells are exactly those where the contained exchange is not an equilibrium
+    hatched = [p for p in map_ax.patches if isinstance(p, Rectangle) and p.get_hatch()]
+    assert 0 < len(hatched) < data.size       # at the calibration it holds in part of the map only
+    risk, holds = war_risk_grid(MODEL, [Fraction(1, 6400), Fraction(1, 1600)], [Fraction(1, 2)], 113)
+    assert holds.tolist() == [[False, True]] and risk[0, 0] < risk[0, 1]
+
+
+
+def test_done_when_of_issue_13(capsys):
+    """The issue's "Done when", item by item, through the command a user runs."""
+    from deterrence.cli import main
+    assert main(["report"]) == 0
+    text = capsys.readouterr().out
+    # the fitted model's predictions beside the record, with the targets met (or a stated miss)
+    section = text[text.index("Predictions of the equilibrium beside the record"):]
+    assert "record 83" in section and "Fit to the record (maximum likelihood)" in text
+    targets = next(line for line in section.splitlines() if line.startswith("targets:"))
+    assert targets.count("met") == 2 and "MISSED" not in targets
+    assert main(["report", "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    pred = doc["predicted"]
+    assert abs(pred["attacks_in_26_months"] - 83) <= 0.25 * 83 and pred["war_probability"]["value"] < 0.10
+    # the JSON keys, each calibration value with its unit and source
+    assert all({"unit", "source"} <= set(v) for v in doc["calibration"].values())
+    assert {"attacks_on_us_personnel", "all_out_wars"} <= set(doc["record"])
+    assert isinstance(pred["attacks_per_month"], float) and pred["war_probability"]["horizon_months"] == 26
+    # every equilibrium it names is verified under its own noise
+    assert doc["equilibrium"]["verified_under_noise"] is True
+    assert all(e["verified_under_noise"] is True for e in doc["equilibrium"]["equilibria"])
+    for line in text.splitlines():
+        if line.startswith("equilibria found:"):
+            assert set(line.split(": ", 1)[1].split(", ")) == {e["name"] for e in doc["equilibrium"]["equilibria"]}
+    # the six claims, each a section (each has its own test of numbers above: test_claim1 .. test_claim6)
+    for key, title in (("contained_violence", "1. Contained violence"), ("tit_for_tat", "2. Tit-for-tat"),
+                       ("target_substitution", "3. Proxy target substitution"),
+                       ("motives_short_of_war", "4. Motives short of war"), ("miscalculation", "5. Miscalculation"),
+                       ("change_of_heart", "6. Stability until a change of heart")):
+        assert key in doc and title in text

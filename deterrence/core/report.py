@@ -18,12 +18,26 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Section:
-    """One part of a report: a key (for JSON), a title, sentences and data."""
+    """One part of a report: a key (for JSON), a title, sentences and data.
+
+    ``latex``: optionally, for each line, the same sentence with its formulas as inline
+    LaTeX math (``$...$``; an empty string keeps the plain line): Markdown and Jupyter show
+    these, the terminal the plain ``lines``.
+    """
 
     key: str
     title: str
     lines: tuple
     data: dict = field(default_factory=dict)
+    latex: tuple = ()
+
+    def markdown_line(self, i: int):
+        """The ``i``-th line for Markdown: its LaTeX form when it has one, else None.
+
+        >>> Section("k", "K", ("d = x^2", "x = 1"), latex=("$d = x^{2}$", "")).markdown_line(0)
+        '$d = x^{2}$'
+        """
+        return self.latex[i] if i < len(self.latex) and self.latex[i] else None
 
 
 @dataclass(frozen=True)
@@ -53,8 +67,10 @@ class DeterrenceReport:
         if self.summary:
             out += ["", f"**{self.summary}**"]
         for s in self.sections:
-            out += ["", f"## {s.title}", ""] + [f"- {line.strip()}" if not line.startswith("    ") else line
-                                                  for line in s.lines]
+            out += ["", f"## {s.title}", ""] + [
+                f"- {s.markdown_line(i)}" if s.markdown_line(i)
+                else f"- {line.strip()}" if not line.startswith("    ") else line
+                for i, line in enumerate(s.lines)]
         return "\n".join(out)
 
     def to_json(self) -> dict:
@@ -74,8 +90,16 @@ class DeterrenceReport:
         parts = [f"<h3>{html.escape(self.title)}</h3>"]
         if self.summary:
             parts.append(f"<p><b>{typeset_text(self.summary, 'html')}</b></p>")
+        def item(section, i, line):
+            math = section.markdown_line(i)
+            if math is None:
+                return typeset_text(line.strip(), "html")
+            parts = math.split("$")        # even parts are text, odd parts LaTeX math
+            return "".join(html.escape(p) if k % 2 == 0 else r"\(" + html.escape(p) + r"\)"
+                           for k, p in enumerate(parts))
+
         for s in self.sections:
-            items = "".join(f"<li>{typeset_text(line.strip(), 'html')}</li>" for line in s.lines)
+            items = "".join(f"<li>{item(s, i, line)}</li>" for i, line in enumerate(s.lines))
             parts.append(f"<h4>{html.escape(s.title)}</h4><ul>{items}</ul>")
         return "".join(parts)
 
@@ -93,7 +117,15 @@ class DeterrenceReport:
         - threshold $\\frac{3}{4}$
         """
         from deterrence.core.latex import typeset_text
-        return typeset_text(self.to_markdown())
+        out = [f"# {self.title}"]
+        if self.summary:
+            out += ["", f"**{typeset_text(self.summary)}**"]
+        for s in self.sections:
+            out += ["", f"## {s.title}", ""] + [
+                f"- {s.markdown_line(i)}" if s.markdown_line(i)      # already LaTeX: not typeset again
+                else f"- {typeset_text(line.strip())}" if not line.startswith("    ") else typeset_text(line)
+                for i, line in enumerate(s.lines)]
+        return "\n".join(out)
 
     def __str__(self):
         return self.to_text()

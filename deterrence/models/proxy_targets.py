@@ -6,7 +6,11 @@ militias). The target that was hit then **retaliates** or **holds**. Iran's
 answer against Israel is less effective (success ``e_is``, Israel's air
 defences) and Israel retaliates hard (``r_is``); US forces in Iraq and Syria
 are exposed (success ``e_us``) and the US answers with limited strikes
-(``r_us``) because it seeks no wider war. US forces are the "low-hanging
+(``r_us``) because it seeks no wider war. Payoffs are listed (Israel, Iran, US);
+the values that the US–Iran case calibration names
+(:mod:`deterrence.models.us_iran_calibration`: ``c_us``, ``c_iran``, ``b_us``,
+``b_iran``, ``k_us``, ``A``, ``D``) are its values, under this tree's names
+(:data:`deterrence.models.us_iran_calibration.SHARED_NAMES`). US forces are the "low-hanging
 fruit" when Iran's answer lands on them in the subgame-perfect equilibrium:
 :func:`low_hanging_fruit_condition` gives the condition on the parameters,
 symbolically (every regime of backward induction in which Iran chooses
@@ -26,18 +30,20 @@ from deterrence.core.tree import GameTree, decision, terminal
 PARAMETERS = {
     "d": (2, "damage to Iran from the Israeli strike"),
     "g_is": (2, "Israel's gain from striking Iranian assets"),
-    "a": (2, "Iran's audience cost of absorbing without answer"),
-    "s": (3, "Iran's value of a successful answer"),
+    "a": (4, "Iran's audience cost of absorbing without answer (the case calibration's A)"),
+    "s": (2, "Iran's value of a successful answer (the case calibration's b_iran, a limited strike's gain)"),
     "e_is": ("1/4", "chance that an answer against Israel succeeds (air defences)"),
     "e_us": ("3/4", "chance that an answer against exposed US forces succeeds"),
     "r_is": (4, "cost to Iran of Israel's retaliation"),
-    "r_us": (1, "cost to Iran of a limited US retaliation"),
+    "r_us": (3, "cost to Iran of a limited US retaliation (the case calibration's c_iran)"),
     "k_is": (1, "Israel's cost of carrying out a retaliation"),
-    "k_us": (1, "US cost of carrying out a limited retaliation (risk of escalation)"),
+    "k_us": ("10/3", "US cost of carrying out a limited retaliation (the case calibration's k_us)"),
+    "b_us": (2, "US gain from a limited strike that answers an attack (the case calibration's b_us)"),
     "h_is": (3, "cost to Israel of being hit"),
-    "h_us": (2, "cost to the US of being hit"),
+    "h_us": (3, "cost to the US of being hit (the case calibration's c_us)"),
     "c_is": (3, "Israel's audience cost of not answering"),
-    "c_us": (2, "US audience cost of not answering"),
+    "c_us": (3, "US audience cost of leaving unanswered an attack like that of 23 March 2023, which killed "
+                "an American (the case calibration's D)"),
 }
 
 
@@ -58,7 +64,7 @@ def proxy_targets(symbolic: bool = False, **values) -> GameTree:
                 "hold": terminal(["g_is - e_is*h_is - c_is", "-d + e_is*s", 0]),
             }),
             "answer_us": decision("US", {
-                "retaliate": terminal(["g_is", "-d + e_us*s - r_us", "-e_us*h_us - k_us"]),
+                "retaliate": terminal(["g_is", "-d + e_us*s - r_us", "b_us - e_us*h_us - k_us"]),
                 "hold": terminal(["g_is", "-d + e_us*s", "-e_us*h_us - c_us"]),
             }),
         }),

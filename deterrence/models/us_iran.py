@@ -4,10 +4,13 @@ It puts together three catalogue pieces, each a game users can open and edit:
 
 * ``us_iran_stage``: one round of hold / retaliate / escalate, with symbolic
   payoffs whose defaults are argued from the case brief;
-* its ``[repeated]`` section: the discount factor (9/10), the contained
+* its ``[repeated]`` section: the discount factor (9/10 a week), the contained
   tit-for-tat automaton played by both sides (contrite tit-for-tat on limited
   strikes, all-out war once anyone escalates), and the miscalculation noise
-  (1 in 50 intended actions comes out one rung higher);
+  (1 in 50 intended actions comes out one rung higher, on both sides). These
+  are teaching values, not the case's calibration (730/737 a week; militia
+  misfires 1 in 1600, US strikes precise): the file's description says why;
+  the calibrated model of the case is :mod:`deterrence.models.us_iran_exchange`;
 * the proxy target-selection tree (:mod:`deterrence.models.proxy_targets`):
   Israel strikes, Iran answers against Israel or against the exposed US forces.
 

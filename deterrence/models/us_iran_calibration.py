@@ -106,10 +106,11 @@ _ROWS = [
     ("motive_rate", Fraction(13, 25), "probability per week",
      f"{_BRIEF}: claim 4 (militias strike for their own motives); CENTCOM count of 83 attacks",
      "default near the maximum-likelihood fit to the 83 attacks in about 26 months"),
-    ("deadly_fraction", Fraction(1, 20), "probability per militia strike",
-     f"{_BRIEF}: claim 5 (a strike can kill more than intended); 23 March 2023",
-     "about one attack in twenty kills Americans (and the US answers those: 4 answers to 83 "
-     "attacks in the record, see deterrence/data/us_iran_record.toml)"),
+    ("deadly_fraction", Fraction(1, 83), "probability per militia strike",
+     f"{_BRIEF}: claim 5 (a strike can kill more than intended); 23 March 2023, the one attack of the 83 "
+     "that the brief reports killing an American",
+     "one attack in 83 killed an American and was answered (the brief's one reported US answer, "
+     "deterrence/data/us_iran_record.toml); the brief gives no total of answers, so this is a lower bound"),
     ("misfire", Fraction(1, 1600), "probability per militia strike",
      f"{_BRIEF}: claim 5 (a strike can go off plan and a spiral can follow; January 2020 came close)",
      "assumption: one near-war crisis (January 2020) in about four years of some 40 attacks a year, "
@@ -136,6 +137,12 @@ SHARED_NAMES = {
     "us_iran_escalation_ladder": {"b": "b_us", "c": "c_us", "a": "a_us", "m": "m",
                                   "W_us": "W_us", "W_iran": "W_iran"},
     "january_2020": {"A": "A", "D": "D", "W_us": "W_us", "W_iran": "W_iran"},
+    # the proxy tree (Israel, Iran, US): h_us is the cost of being hit, c_us the audience cost of
+    # leaving an attack that killed an American unanswered (the tree's answer is the 23 March kind)
+    "proxy_target_selection": {"h_us": "c_us", "r_us": "c_iran", "s": "b_iran", "b_us": "b_us",
+                               "k_us": "k_us", "a": "A", "c_us": "D"},
+    "us_iran_israel": {"c_us": "c_us", "a_us": "a_us", "k_us": "k_us", "r_us": "b_us",
+                       "c_iran": "c_iran", "a_iran": "A", "g_us": "b_iran"},
 }
 
 

@@ -53,8 +53,10 @@ catalogue file ``games/us_iran_exchange.toml`` is the same game with formulas);
 every one-shot deviation in every state under the model's noise
 (:func:`deterrence.solvers.stochastic.markov_perfect.verify_markov_perfect`);
 (4) find Markov perfect equilibria by alternating best responses (policy
-iteration on the exact one-shot gains) from the contained profile, the war
-profile and all-hold, keeping only verified fixed points. The toolkit's complete
+iteration on the exact one-shot gains) from six pure starts
+(:func:`search_starts`), keeping only verified fixed points; (5) optionally
+(:func:`homotopy_selection`, slow) trace the toolkit's logit homotopy from
+uniform play to a certified, possibly mixed, equilibrium. The toolkit's complete
 enumeration of pure profiles (``markov_perfect``) is out of reach here: the
 game has 4^12 * 3^12 (about 9 * 10^12) pure stationary profiles; so the list
 found is not claimed complete.
@@ -187,7 +189,7 @@ class ExchangeModel:
         """Next-state distribution after a realised profile.
 
         >>> exchange_model().transition("calm/quiet", "hold", "retaliate")["crisis/israel"]
-        Fraction(1, 40)
+        Fraction(1, 166)
         """
         if state in ("war", "withdrawn"):
             return {state: Fraction(1)}
@@ -292,7 +294,7 @@ class ExchangeModel:
 FILE_HEAD = '''title = "The US-Iran exchange of fire: regular limited strikes that stay limited"
 description = """
 A stochastic game of the exchange between US forces in Iraq and Syria and
-Iran-backed militias, one round a week (written by
+Iran-backed militias, one round a week; payoffs are listed (US, Iran) (written by
 deterrence.models.us_iran_exchange.exchange_game_toml from the calibration in
 deterrence/models/us_iran_calibration.py: do not edit by hand).
 
@@ -439,16 +441,39 @@ def _name(profile) -> str:
     return "limited strikes, some attacks answered"
 
 
+def search_starts() -> dict:
+    """The pure profiles the equilibrium search starts from (:func:`markov_perfect_equilibria`).
+
+    >>> list(search_starts())
+    ['contained exchange', 'war', 'mutual restraint', 'every attack answered', 'no attack answered', 'US withdrawal']
+    """
+    contained = contained_profile()
+
+    def with_us(rule):
+        return {s: (rule(s), contained[s][1]) for s in TRANSIENT}
+    return {"contained exchange": contained, "war": war_profile(),
+            "mutual restraint": {s: ("hold", "hold") for s in TRANSIENT},
+            "every attack answered": with_us(lambda s: "retaliate" if _split(s)[0] in ("hit", "crisis") else "hold"),
+            "no attack answered": with_us(lambda s: "hold"),
+            "US withdrawal": with_us(lambda s: "withdraw")}
+
+
+#: What :func:`markov_perfect_equilibria` searches, for the report (it is not a complete search).
+SEARCH = ("pure stationary profiles only, reached by alternating exact best responses (policy iteration on "
+          "the one-shot gains under the noise) from six starts: " + ", ".join(search_starts()) + "; "
+          "mixed profiles are not searched here (homotopy_selection runs the toolkit's logit homotopy); "
+          "the list is not claimed complete: the game has about 9 * 10^12 pure stationary profiles")
+
+
 def markov_perfect_equilibria(model: ExchangeModel) -> tuple:
-    """Pure Markov perfect equilibria found by alternating best responses from three starts
-    (contained, war, all-hold); each returned one is verified under the noise.
+    """Pure Markov perfect equilibria found by alternating best responses from the starts of
+    :func:`search_starts` (see :data:`SEARCH`); each returned one is verified under the noise.
 
     >>> [e.name for e in markov_perfect_equilibria(exchange_model())]
     ['contained exchange', 'war']
     """
-    starts = [contained_profile(), war_profile(), {s: ("hold", "hold") for s in TRANSIENT}]
     found = []
-    for prof in starts:
+    for prof in search_starts().values():
         for _ in range(20):
             new = model.best_response(prof, "US")
             new = model.best_response(new, "Iran")
@@ -459,6 +484,35 @@ def markov_perfect_equilibria(model: ExchangeModel) -> tuple:
         if eq.verified_under_noise and eq.profile not in [e.profile for e in found]:
             found.append(eq)
     return tuple(found)
+
+
+def homotopy_selection(model: ExchangeModel, *, max_steps: int = 600):
+    """The Markov perfect equilibrium at the end of the toolkit's logit homotopy from uniform
+    play (an equilibrium selection: Herings and Peeters 2004; Eibelshaeuser and Poensgen 2019),
+    certified exactly under the noise, as ``(name, equilibrium)``; ``(None, None)`` when the
+    path is lost or its end fails the certificate. Mixed profiles can be its end; a pure end is
+    named as in the report. Slow (about a minute at the calibration): the report does not run it.
+
+    At the calibration the path ends at the contained exchange (a test checks it: about a
+    minute); a path cut short after ``max_steps`` steps gives no equilibrium:
+
+    >>> homotopy_selection(exchange_model(), max_steps=1)
+    (None, None)
+    """
+    from deterrence.solvers.stochastic.markov_perfect import _candidates, certify_markov_perfect
+    game = model.stochastic_game
+    for sig in _candidates(game, 0, 0, max_steps):
+        candidate = {s: [list(d) for d in sig[j]] for j, s in enumerate(game.states)}
+        eq = certify_markov_perfect(game, candidate)
+        if eq is None:
+            return None, None
+        pure = all(all(x in (0, 1) for x in d) for s in TRANSIENT for d in eq.strategies[s])
+        if not pure:
+            return "mixed", eq
+        profile = {s: tuple(ACTIONS[p][list(d).index(1)] for p, d in zip(PLAYERS, eq.strategies[s]))
+                   for s in TRANSIENT}
+        return _name(profile), eq
+    return None, None
 
 
 # -- time: weeks in a span, from the game's round length (solvers.stochastic.rounds_in) -----
@@ -517,5 +571,5 @@ def play_statistics(model: ExchangeModel, profile: dict, rounds: int, start: str
 
 
 __all__ = ["exchange_game_toml", "ExchangeModel", "MarkovPerfect", "exchange_model", "contained_profile", "war_profile",
-           "verify", "markov_perfect_equilibria", "play_statistics", "weeks_in", "horizon_weeks", "STATES", "TRANSIENT",
+           "verify", "markov_perfect_equilibria", "search_starts", "SEARCH", "homotopy_selection", "play_statistics", "weeks_in", "horizon_weeks", "STATES", "TRANSIENT",
            "PLAYERS", "ACTIONS", "START"]

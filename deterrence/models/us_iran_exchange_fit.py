@@ -2,7 +2,8 @@
 
 The record (:func:`deterrence.io.events_csv.read_aggregate_record`): 83 attacks on
 US personnel in 113 weeks (21 January 2021 to 23 March 2023, US Central Command),
-4 US answering strikes in the same span, no war.
+the one US answering strike that the brief reports in the span (23 March 2023: a
+lower bound, as the brief gives no total), no war.
 
 Likelihood, under the contained Markov perfect equilibrium of
 :mod:`deterrence.models.us_iran_exchange` played from a calm week:

@@ -37,9 +37,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from deterrence.models.us_iran_calibration import CALIBRATION
-from deterrence.models.us_iran_exchange import (PLAYERS, TRANSIENT, ExchangeModel, contained_profile,
+from deterrence.models.us_iran_exchange import (PLAYERS, SEARCH, TRANSIENT, ExchangeModel, contained_profile,
                                                 exchange_model, horizon_weeks, markov_perfect_equilibria,
-                                                play_statistics, verify, war_profile, weeks_in)
+                                                play_statistics, search_starts, verify, war_profile, weeks_in)
 
 
 def _weeks_per_month() -> float:
@@ -235,31 +235,73 @@ def tipping_points(model: ExchangeModel) -> dict:
         if lo is not None:
             cand.append(("below", lo, next(k for x, k in below if x == lo)))
         if not cand:
-            out[name] = {"threshold": None, "direction": "none", "value": float(x0)}
+            out[name] = {"threshold": None, "direction": "none", "value": float(x0), "lower": None, "upper": None}
             continue
         direction, x, key = min(cand, key=lambda c: abs(c[1] - x0) / max(abs(x0), 1))
+        # the nearest crossing (threshold, direction) and both ends of the interval where it holds
         out[name] = {"value": float(x0), "threshold": _f(x, 3), "direction": direction,
-                     "breaks": f"{key[1]} would {key[2]} in state {key[0]}"}
+                     "breaks": f"{key[1]} would {key[2]} in state {key[0]}",
+                     "lower": None if lo is None else _f(lo, 3), "upper": None if hi is None else _f(hi, 3)}
+        for side, x, crossings in (("lower", lo, below), ("upper", hi, above)):
+            if x is not None:
+                k = next(k for y, k in crossings if y == x)
+                out[name][f"breaks_{side}"] = f"{k[1]} would {k[2]} in state {k[0]}"
     return out
 
 
+def tipping_text(name, tip) -> str:
+    """One tipping point in words: where the contained exchange ends, on either side.
+
+    >>> tipping_text("k_us", {"value": 10/3, "lower": 3.0, "upper": 3.4})
+    'k_us below 3 or above 3.4 (now 3.333)'
+    """
+    sides = [f"{side} {tip[key]:g}" + (f" ({tip['breaks_' + key]})" if tip.get("breaks_" + key) else "")
+             for side, key in (("below", "lower"), ("above", "upper")) if tip.get(key) is not None]
+    return f"{name} {' or '.join(sides)} (now {tip['value']:.4g})"
+
+
+def _bisect_misfire(model, good, bad, steps=14):
+    """The misfire probability between ``good`` (contained holds) and ``bad`` (it fails) where it ends."""
+    C = contained_profile()
+    for _ in range(steps):
+        mid = ((good + bad) / 2).limit_denominator(10 ** 7)
+        if verify(exchange_model(**{**model.v, "misfire": mid}), C).verified_under_noise:
+            good = mid
+        else:
+            bad = mid
+    return float(bad)
+
+
+def misfire_tipping_points(model: ExchangeModel, hi=Fraction(1, 20)) -> tuple:
+    """``(lower, upper)``: the misfire probabilities (bisection, exact checks) below and above
+    which the contained exchange ends (None: it holds all the way to 0, or to ``hi``). Too few
+    misfires end it too: the spiral risk is what keeps the militias from striking in quiet weeks.
+
+    >>> lower, upper = misfire_tipping_points(exchange_model())
+    >>> 0 < lower < 1 / 1600 < upper < 0.05
+    True
+    """
+    C = contained_profile()
+    x0 = Fraction(model.v["misfire"])
+    holds = verify(model, C).verified_under_noise
+    if not holds:
+        return None, None
+    lower = (None if verify(exchange_model(**{**model.v, "misfire": 0}), C).verified_under_noise
+             else _bisect_misfire(model, x0, Fraction(0)))
+    upper = (None if verify(exchange_model(**{**model.v, "misfire": hi}), C).verified_under_noise
+             else _bisect_misfire(model, x0, hi))
+    return lower, upper
+
+
 def misfire_tipping_point(model: ExchangeModel, hi=Fraction(1, 20)) -> float:
-    """Smallest misfire probability (bisection) at which the contained equilibrium ends.
+    """Smallest misfire probability above the model's at which the contained equilibrium ends
+    (the upper end of :func:`misfire_tipping_points`; infinity when there is none).
 
     >>> 0.001 < misfire_tipping_point(exchange_model()) < 0.05
     True
     """
-    C = contained_profile()
-    lo = Fraction(model.v["misfire"])
-    if not verify(exchange_model(**{**model.v, "misfire": hi}), C).verified_under_noise:
-        for _ in range(14):
-            mid = (lo + hi) / 2
-            if verify(exchange_model(**{**model.v, "misfire": mid.limit_denominator(10**6)}), C).verified_under_noise:
-                lo = mid
-            else:
-                hi = mid
-        return float(hi)
-    return float("inf")
+    upper = misfire_tipping_points(model, hi)[1]
+    return float("inf") if upper is None else upper
 
 
 STANCES = {
@@ -297,6 +339,66 @@ def change_of_heart(model: ExchangeModel, stats1y, tips) -> dict:
             "tipping_points": tips, "stance_switches": switches}
 
 
+# -- the formulas behind the headline ---------------------------------------------------------
+def _num(x, digits=4) -> str:
+    """An exact number as a short fraction when it has one (denominator up to 2000), else a decimal."""
+    q = Fraction(x)
+    return str(q) if q.denominator <= 2_000 else f"{float(q):.{digits}g}"
+
+
+def headline_formulas(model: ExchangeModel, contained: bool) -> tuple:
+    """The formulas behind the headline, at the model's values: ``(name, text, latex, value)``.
+
+    The discount factor per week always; with the contained exchange in play also the chance
+    of a reason to strike in a week (``q``), the long-run attack rate at peace (``s``: a
+    militia strike comes with a reason, or answers a US strike, which answers a deadly strike
+    two weeks before unless a new strike came first) and the war hazard from misfires.
+
+    >>> [f[0] for f in headline_formulas(exchange_model(), True)]
+    ['delta', 'q', 's', 'h']
+    >>> headline_formulas(exchange_model(), True)[0][3]
+    Fraction(730, 737)
+    """
+    v = model.v
+    r, d = Fraction(v["annual_discount_rate"]), Fraction(v["round_days"])
+    delta = model.delta
+    out = [("delta",
+            f"δ = 1/(1 + r·d/365) = 1/(1 + {r} · {d}/365) = {delta} a week (r: annual_discount_rate, d: round_days)",
+            rf"$\delta = \frac{{1}}{{1 + r d/365}} = \frac{{1}}{{1 + {_tex(r)} \cdot {_tex(d)}/365}} = {_tex(delta)}$"
+            " a week ($r$: annual discount rate, $d$: days per round)", delta)]
+    if not contained:
+        return tuple(out)
+    lam, sig, eps, eta = (Fraction(v[k]) for k in ("israeli_strike_rate", "motive_rate", "deadly_fraction", "misfire"))
+    q = lam + (1 - lam) * sig
+    rate = q / (1 - (1 - q) ** 2 * eps)
+    hazard = eta * rate
+    weeks_a_year = Fraction(365, 7)
+    year = 1 - (1 - float(hazard)) ** float(weeks_a_year)
+    per_month = float(rate) * _weeks_per_month()
+    out += [
+        ("q", f"q = λ + (1 − λ)·σ = {_num(lam)} + (1 − {_num(lam)})·{_num(sig)} = {_num(q)}: the chance that a week "
+              "gives the militias a reason to strike (λ: israeli_strike_rate, σ: motive_rate)",
+         rf"$q = \lambda + (1 - \lambda)\sigma = {_tex(lam)} + (1 - {_tex(lam)}) \cdot {_tex(sig)} = {_tex(q)}$: "
+         r"the chance that a week gives the militias a reason to strike ($\lambda$: Israeli strike rate, "
+         r"$\sigma$: motive rate)", q),
+        ("s", f"s = q/(1 − (1 − q)²·ε) = {float(rate):.4f} attacks a week at peace in the long run "
+              f"({per_month:.2f} a month; ε: deadly_fraction)",
+         rf"$s = \frac{{q}}{{1 - (1 - q)^{{2}} \varepsilon}} = {float(rate):.4f}$ attacks a week at peace in the "
+         rf"long run ({per_month:.2f} a month; $\varepsilon$: deadly fraction)", rate),
+        ("h", f"h = η·s = {_num(eta)} · {float(rate):.4f} = {float(hazard):.6f} a week: the war hazard at peace "
+              f"(η: misfire); P(war within a year) ≈ 1 − (1 − h)^(365/7) = {year:.2%}",
+         rf"$h = \eta s = {_tex(eta)} \cdot {float(rate):.4f} = {float(hazard):.6f}$ a week: the war hazard at "
+         rf"peace ($\eta$: misfire); $P(\text{{war within a year}}) \approx 1 - (1 - h)^{{365/7}} = {100 * year:.2f}$%",
+         hazard)]
+    return tuple(out)
+
+
+def _tex(x) -> str:
+    from deterrence.core.latex import to_latex
+    q = Fraction(x)
+    return to_latex(q) if q.denominator <= 2_000 else f"{float(q):.4g}"
+
+
 # -- the analysis value ----------------------------------------------------------------------
 @dataclass(frozen=True)
 class ExchangeAnalysis:
@@ -309,8 +411,9 @@ class ExchangeAnalysis:
     predicted: dict
     claims: dict
     fit: object = None
-    record: tuple = ()           # ((name, count, start, end, source), ...): the aggregate record
+    record: tuple = ()           # ((name, count, start, end, source, about), ...): the aggregate record
     dated_events: tuple = ()     # ((date, actor, action), ...): 22-24 March 2023
+    formulas: tuple = ()         # headline_formulas: ((name, text, latex, value), ...)
 
 
 def analyse_exchange(model: ExchangeModel | None = None, *, fit=None, claims: bool = True) -> ExchangeAnalysis:
@@ -340,13 +443,18 @@ def analyse_exchange(model: ExchangeModel | None = None, *, fit=None, claims: bo
                  "withdrawal_probability_10_years": _f(ten["withdrawn"], 4),
                  "equilibrium": selected.name}
     rec = read_aggregate_record()
-    record = tuple((k, c.count, c.start.isoformat(), c.end.isoformat(), c.source) for k, c in rec.items())
+    record = tuple((k, c.count, c.start.isoformat(), c.end.isoformat(), c.source, c.about) for k, c in rec.items())
     out = {}
     if claims and regime == "contained":
         values = model.values_of(prof)
         tips = tipping_points(model)
-        tips["misfire"] = {"value": float(model.v["misfire"]), "threshold": _f(misfire_tipping_point(model), 4),
-                           "direction": "above"}
+        lower, upper = misfire_tipping_points(model)
+        near = min((x for x in (lower, upper) if x is not None),
+                   key=lambda x: abs(x - float(model.v["misfire"])), default=None)
+        tips["misfire"] = {"value": float(model.v["misfire"]), "threshold": None if near is None else _f(near, 6),
+                           "direction": "none" if near is None else "below" if near == lower else "above",
+                           "lower": None if lower is None else _f(lower, 6),
+                           "upper": None if upper is None else _f(upper, 6)}
         out = {"contained_violence": contained_violence(model),
                "tit_for_tat": tit_for_tat(model, ten),
                "target_substitution": target_substitution(model),
@@ -357,7 +465,8 @@ def analyse_exchange(model: ExchangeModel | None = None, *, fit=None, claims: bo
         predicted["attack_response_to_israeli_strikes"] = {
             "value": out["target_substitution"]["extra_attacks_per_extra_israeli_strike_week"],
             "unit": "extra attacks on US forces a month per extra week a month with an Israeli strike"}
-    return ExchangeAnalysis(model.values, regime, eqs, selected, predicted, out, fit, record, _march_2023())
+    formulas = headline_formulas(model, selected.name == "contained exchange")
+    return ExchangeAnalysis(model.values, regime, eqs, selected, predicted, out, fit, record, _march_2023(), formulas)
 
 
 def _march_2023() -> tuple:
@@ -386,12 +495,26 @@ def _years(weeks) -> str:
     return f"{float(weeks) / float(weeks_in(years=1)):.1f} years"
 
 
+def _misfire_window(tip) -> tuple:
+    """The misfire tipping points in words for the miscalculation section (empty when unknown)."""
+    lower, upper = tip.get("lower"), tip.get("upper")
+    if lower is None and upper is None:
+        return ()
+    parts = []
+    if lower is not None:
+        parts.append(f"below {lower:g} per strike the spiral risk no longer keeps the militias from striking "
+                     "in quiet weeks")
+    if upper is not None:
+        parts.append(f"above {upper:g} per strike it ends too")
+    return ("the contained exchange needs the misfire risk in a window: " + "; ".join(parts),)
+
+
 def exchange_report(analysis: ExchangeAnalysis):
     """The report of the exchange model, built from one :class:`ExchangeAnalysis` (no computing).
 
     >>> r = exchange_report(analyse_exchange(claims=False))
     >>> sorted(r.to_json())[:4]
-    ['calibration', 'equilibrium', 'glossary', 'predicted']
+    ['calibration', 'equilibrium', 'formulas', 'glossary']
     """
     from deterrence.core.report import DeterrenceReport, Section
     a = analysis
@@ -404,7 +527,7 @@ def exchange_report(analysis: ExchangeAnalysis):
         title = "Why the US and Iran trade limited strikes and, barring a misfire, stay below all-out war"
         summary = (f"Under the model's own noise (militia misfires {v['misfire']} per strike), the contained "
                    f"exchange is a Markov perfect equilibrium: the militias strike about "
-                   f"{pred['attacks_per_month']} times a month, the US answers about {pred['answers_per_attack']:.0%} "
+                   f"{pred['attacks_per_month']} times a month, the US answers about {pred['answers_per_attack']:.1%} "
                    f"of attacks (those that kill Americans), and war has probability {war26:.1%} within 26 months ({war10:.0%} within ten years).")
     elif a.regime == "war":
         title = "At these values the US and Iran go to war"
@@ -415,40 +538,74 @@ def exchange_report(analysis: ExchangeAnalysis):
         summary = (f"The contained exchange is not an equilibrium at these values; the equilibrium found is "
                    f"'{a.regime}' (verified under noise: {verified}); war has probability {war26:.1%} within 26 months.")
     secs = []
-    cal = {k: {**CALIBRATION[k].to_json(), "value": str(v[k])} for k in CALIBRATION}
+    fitted = {n for n, _ in a.fit.estimates} if a.fit is not None else set()
+    cal = {}
+    for k in CALIBRATION:
+        cal[k] = {**CALIBRATION[k].to_json(), "value": str(v[k])}
+        if Fraction(v[k]) != Fraction(CALIBRATION[k].value):     # this run's value is not the calibrated one
+            cal[k]["this_run"] = "fitted to the record" if k in fitted else "set for this run"
+            cal[k]["calibrated_value"] = str(CALIBRATION[k].value)
     cal["delta_per_round"] = {"value": str(exchange_model(**v).delta), "unit": "per week",
                               "source": "from annual_discount_rate and round_days",
                               "reason": "delta = 1/(1 + r d/365)"}
+
+    def cal_line(k, c):
+        shown = _num(Fraction(c["value"]))
+        run = f" ({c['this_run']}; calibrated value {c['calibrated_value']})" if "this_run" in c else ""
+        return f"{k} = {shown} {c['unit']}{run} — {c['source']}"
     secs.append(Section("calibration", "Calibration (one week per round)",
-                        tuple(f"{k} = {c['value']} {c['unit']} — {c['source']}" for k, c in cal.items()), cal))
-    rec = {k: {"count": c, "start": s, "end": e, "source": src} for k, c, s, e, src in a.record}
+                        tuple(cal_line(k, c) for k, c in cal.items()), cal))
+    rec = {k: {"count": c, "start": s, "end": e, "source": src, "about": about}
+           for k, c, s, e, src, about in a.record}
     seq = a.dated_events
-    rec_lines = tuple(f"{k}: {r['count']} from {r['start']} to {r['end']} ({r['source']})" for k, r in rec.items())
+    rec_lines = tuple(f"{k}: {r['count']} from {r['start']} to {r['end']}: {r['about']} (source: {r['source']})"
+                      for k, r in rec.items())
     if seq:
         rec["march_2023_sequence"] = [{"date": d, "actor": who, "action": act} for d, who, act in seq]
         rec_lines += ("22-24 March 2023 (events_2023.csv): " + "; ".join(f"{d} {who}: {act}" for d, who, act in seq),)
     secs.append(Section("record", "The record", rec_lines, rec))
+    n_att = rec["attacks_on_us_personnel"]["count"]
+    n_ans = rec["us_answering_strikes"]["count"]
     pl = [f"attacks on US forces: {pred['attacks_per_month']} a month ({pred['attacks_in_26_months']} in 26 months; "
-          f"record 83)",
-          f"US answers per attack: {pred['answers_per_attack']} (record: 4 of 83 = {4 / 83:.3f})",
+          f"record {n_att})",
+          f"US answers per attack: {pred['answers_per_attack']} (record: {n_ans} of {n_att} = {n_ans / n_att:.3f}, "
+          "the answers the brief reports: a lower bound)",
           f"probability of war within 26 months: {war26:.2%}; within ten years: {war10:.1%}"]
     if "attack_response_to_israeli_strikes" in pred:
         pl.append(f"uptick leads to uptick: each extra week a month with an Israeli strike adds "
                   f"{pred['attack_response_to_israeli_strikes']['value']} attacks on US forces a month")
-    if a.regime == "contained":
-        ok_rate = abs(pred["attacks_in_26_months"] - 83) <= 0.25 * 83
-        pl.append("targets: attacks within 25% of 83 in 26 months: " + ("met" if ok_rate else "MISSED") +
-                  "; war within 26 months under 10%: " + ("met" if war26 < 0.10 else "MISSED"))
+    ok_rate = abs(pred["attacks_in_26_months"] - n_att) <= 0.25 * n_att
+    targets = {"attacks_within_25_percent": ok_rate, "war_within_26_months_under_10_percent": war26 < 0.10}
+    why = ""
+    if not all(targets.values()):
+        why = (f" (at these values the equilibrium played is '{a.selected.name}', not the contained exchange the "
+               "record shows)" if a.regime != "contained" else
+               " (the contained exchange at these values does not reproduce the record: refit, or see the "
+               "tipping points)")
+    pl.append(f"targets: attacks within 25% of {n_att} in 26 months: " + ("met" if ok_rate else "MISSED") +
+              "; war within 26 months under 10%: " + ("met" if war26 < 0.10 else "MISSED") + why)
+    pred = {**pred, "targets": targets}
     secs.append(Section("predicted", "Predictions of the equilibrium beside the record", tuple(pl), pred))
+    if len(a.formulas) > 1:
+        note = ("long-run values at peace; the predictions above follow the chain of play from a calm week over "
+                "the stated span, so they differ a little")
+        secs.append(Section("formulas", "How the numbers follow (formulas at these values)",
+                            tuple(t for _, t, _, _ in a.formulas) + (note,),
+                            {"formulas": {n: {"text": t, "latex": tex, "value": str(x)} for n, t, tex, x in a.formulas},
+                             "note": note},
+                            latex=tuple(tex for _, _, tex, _ in a.formulas) + ("",)))
     eq_data = {"regime": a.regime, "name": a.selected.name, "verified_under_noise": verified,
                "noise": {"Iran": f"retaliate -> escalate with probability {v['misfire']}", "US": "none (precise)"},
                "margins": {p: _f(m) for p, m in zip(PLAYERS, a.selected.min_margin)},
                "equilibria": [{"name": e.name, "verified_under_noise": e.verified_under_noise} for e in a.equilibria],
-               "actions": {s: list(x) for s, x in a.selected.profile}}
+               "actions": {s: list(x) for s, x in a.selected.profile},
+               "search": {"pure": True, "mixed": False, "complete": False, "starts": list(search_starts()),
+                          "description": SEARCH}}
     secs.append(Section("equilibrium", "Markov perfect equilibria (weekly rounds, verified under the noise)",
                         (f"selected: {a.selected.name} (verified under noise: {verified}; smallest deviation "
                          f"losses US {eq_data['margins']['US']}, Iran {eq_data['margins']['Iran']})",
-                         "equilibria found: " + ", ".join(e.name for e in a.equilibria)), eq_data))
+                         "equilibria found: " + (", ".join(e.name for e in a.equilibria) or "none"),
+                         f"searched: {SEARCH}"), eq_data))
     if a.fit is not None:
         f = a.fit
         fit_data = {"estimates": dict(f.estimates), "standard_errors": dict(f.standard_errors),
@@ -456,9 +613,12 @@ def exchange_report(analysis: ExchangeAnalysis):
                     "log_likelihood": f.log_likelihood, "identification": f.identification,
                     "predictions": {n: {"value": val, "se": se} for n, val, se in f.predictions},
                     "verified_under_noise": f.verified_under_noise}
+        caveat = () if f.verified_under_noise else (
+            "the fit assumes the contained exchange is played; at these values it is not an equilibrium under the "
+            "noise, so the fitted values describe the record, not the equilibrium this report follows",)
         secs.append(Section("fit", "Fit to the record (maximum likelihood)",
                             tuple(f"{n} = {x:.3f} (standard error {s:.3f})" for (n, x), (_, s)
-                                  in zip(f.estimates, f.standard_errors)) + (f.identification,), fit_data))
+                                  in zip(f.estimates, f.standard_errors)) + (f.identification,) + caveat, fit_data))
     c = a.claims
     if c:
         cv = c["contained_violence"]
@@ -499,15 +659,16 @@ def exchange_report(analysis: ExchangeAnalysis):
             f"a militia strike misfires across the red line with probability {mc['misfire_per_strike']}; US strikes "
             f"with {mc['us_misfire_per_strike']}",
             f"spiral (war) risk: {mc['war_probability_per_year']:.2%} a year, {mc['war_probability_10_years']:.1%} "
-            f"in ten years, all of it from misfires ({mc['misfires_per_year']} misfires expected a year)"), mc))
+            f"in ten years, all of it from misfires ({mc['misfires_per_year']} misfires expected a year)")
+            + _misfire_window(c["change_of_heart"]["tipping_points"].get("misfire", {})), mc))
         ch = c["change_of_heart"]
         tips = ch["tipping_points"]
         lines = [f"with a change of political stance about once in "
                  f"{_years(1 / Fraction(ch['change_of_heart_per_week']))} and the war hazard, the contained regime "
                  f"lasts {ch['expected_contained_years']} years on average (taking every change of stance to cross "
                  f"a tipping point)",
-                 "tipping points: " + "; ".join(f"{k} {t['direction']} {t['threshold']} (now {t['value']:g})"
-                                                for k, t in tips.items() if t.get("threshold") is not None)]
+                 "tipping points (where the contained exchange ends): " + "; ".join(
+                     tipping_text(k, t) for k, t in tips.items() if t.get("threshold") is not None)]
         for name, sw in ch["stance_switches"].items():
             names = sorted(set(sw["equilibria"]))
             listed = "; ".join(f"{n} ({sw['equilibria'].count(n)} profiles)" if sw["equilibria"].count(n) > 1 else n
@@ -569,4 +730,4 @@ def us_iran_exchange_model(*, fitted: bool = True, **overrides) -> USIranExchang
 
 __all__ = ["USIranExchange", "us_iran_exchange_model", "ExchangeAnalysis", "analyse_exchange", "exchange_report", "contained_violence", "tit_for_tat",
            "target_substitution", "motives_short_of_war", "miscalculation", "change_of_heart",
-           "tipping_points", "misfire_tipping_point", "GLOSSARY", "STANCES"]
+           "tipping_points", "tipping_text", "misfire_tipping_point", "misfire_tipping_points", "GLOSSARY", "STANCES", "headline_formulas"]

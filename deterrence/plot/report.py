@@ -1,8 +1,10 @@
 """Figures of a deterrence report (``deterrence report --plot FILE``).
 
-For the US–Iran model: the stage game's payoff heat map, the deterrence map
-(δ against Iran's cost of war, with war-risk contours), and war-risk curves
-for contained tit-for-tat and a standing exchange of limited strikes. For a
+For the stochastic US–Iran model (the default of ``deterrence report``): the
+record beside the model, each side's payoff per equilibrium, the war risk over
+time and a war-risk map (:func:`exchange_figure`). For the repeated-game
+US–Iran model: the stage game's payoff heat map, the deterrence map (δ
+against Iran's cost of war, with war-risk contours), and war-risk curves. For a
 stage game: its heat map (and best-response diagram for 2 x 2 games); for a
 tree: its drawing. Every function returns the figure.
 """
@@ -60,50 +62,157 @@ def model_figure(model, analysis=None, *, rounds=200, grid=60):
     return fig
 
 
-def exchange_figure(subject, analysis=None, *, years=10):
-    """The stochastic US–Iran model beside the record: attacks a month (model and record) and the
-    probability of war within each month up to ``years`` years, under the selected equilibrium.
+#: one colour per equilibrium of the exchange model, the same in every panel (other names: grey-blue)
+EQUILIBRIUM_COLOURS = {"contained exchange": "#1f77b4", "war": "#d62728", "US withdrawal": "#9467bd"}
+RECORD_COLOUR = "#777777"
+
+
+def _equilibrium_colour(name):
+    return EQUILIBRIUM_COLOURS.get(name, "#8c9fb3")
+
+
+def war_risk_grid(model, misfires, israeli_rates, weeks):
+    """P(war within ``weeks``) under the contained exchange over a grid of militia misfire
+    probabilities (columns) and weekly Israeli strike rates (rows), and where the contained
+    exchange is a Markov perfect equilibrium under that noise (``(risk, holds)``, arrays).
+
+    >>> from fractions import Fraction
+    >>> from deterrence.models.us_iran_exchange import exchange_model
+    >>> risk, holds = war_risk_grid(exchange_model(), [Fraction(1, 1600)], [Fraction(1, 2)], 113)
+    >>> bool(holds[0, 0]), bool(0 < risk[0, 0] < 0.1)
+    (True, True)
+    """
+    from deterrence.models.us_iran_exchange import contained_profile, exchange_model, play_statistics, verify
+    base = model.v
+    risk = np.zeros((len(israeli_rates), len(misfires)))
+    holds = np.zeros(risk.shape, dtype=bool)
+    for i, lam in enumerate(israeli_rates):
+        for j, eta in enumerate(misfires):
+            m = exchange_model(**{**base, "misfire": eta, "israeli_strike_rate": lam})
+            holds[i, j] = verify(m, contained_profile()).verified_under_noise
+            risk[i, j] = play_statistics(m, contained_profile(), weeks)["war"]
+    return risk, holds
+
+
+def _edges(centres, back):
+    """Cell edges around grid centres (midpoints; ``back`` maps a log scale back)."""
+    mids = (centres[1:] + centres[:-1]) / 2 if len(centres) > 1 else np.array([])
+    first = centres[0] - (mids[0] - centres[0] if len(mids) else 0.5)
+    last = centres[-1] + (centres[-1] - mids[-1] if len(mids) else 0.5)
+    return back(np.concatenate([[first], mids, [last]]))
+
+
+def exchange_figure(subject, analysis=None, *, years=10, grid=9):
+    """The stochastic US–Iran model beside the record, in four panels with one colour per
+    equilibrium throughout (blue: contained exchange, red: war):
+
+    * attacks on US forces a month, the record (grey) beside the equilibrium played;
+    * each player's payoff per week in each equilibrium found (US and Iran side by side, not
+      their sum);
+    * the probability of war within each month up to ``years`` years;
+    * a map of the probability of war within 26 months (the record's span; the colour bar
+      says so) over the militias' misfire probability and the rate of Israeli strikes, under
+      the contained exchange, hatched where it is not an equilibrium under that noise; the
+      colour bar spans only the values the map takes.
 
     >>> import matplotlib; matplotlib.use("Agg")
     >>> from deterrence.models.us_iran_exchange_report import us_iran_exchange_model
     >>> m = us_iran_exchange_model(fitted=False)
-    >>> fig = exchange_figure(m, m.analyse(), years=1)
-    >>> [ax.get_title() for ax in fig.axes][1]
+    >>> fig = exchange_figure(m, m.analyse(), years=1, grid=2)
+    >>> [ax.get_title() for ax in fig.axes][2]
     'Probability of all-out war within t months'
     """
     import matplotlib.pyplot as plt
-    from deterrence.models.us_iran_exchange import exchange_model, horizon_weeks
+    from fractions import Fraction
+    from deterrence.models.us_iran_exchange import PLAYERS, exchange_model, horizon_weeks, weeks_in
     from deterrence.solvers.stochastic.markov_chain import absorption_probability
     analysis = subject.analyse() if analysis is None else analysis
     model = exchange_model(**dict(analysis.values))    # the model the analysis solved (fitted values)
-    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.6), constrained_layout=True)
+    fig, axes = plt.subplots(2, 2, figsize=(13, 9.5), constrained_layout=True)
+    (left, pay), (curve, mapax) = axes
+    selected = analysis.selected
+    played = _equilibrium_colour(selected.name) if selected is not None else RECORD_COLOUR
     record = {name: (count, start, end) for name, count, start, end, *_ in analysis.record}
     months_on_record = 26
     attacks = record.get("attacks_on_us_personnel", (83,))[0] / months_on_record
     predicted = analysis.predicted["attacks_per_month"]
-    left.bar(["record (CENTCOM, 26 months)", "model (fitted equilibrium)"], [attacks, predicted],
-             color=["#777777", "#1f77b4"])
+    label = selected.name if selected is not None else "model"
+    left.bar(["record (CENTCOM, 26 months)", f"model: {label}"], [attacks, predicted], color=[RECORD_COLOUR, played])
     for x, v in enumerate([attacks, predicted]):
         left.text(x, v, f"{v:.2f}", ha="center", va="bottom")
     left.set_ylabel("attacks on US forces per month")
     left.set_title("Attacks on US forces: model beside the record")
-    if analysis.selected is None:
-        right.text(0.5, 0.5, "no contained equilibrium: war is the outcome", ha="center", va="center")
-        right.set_axis_off()
-        return fig
-    game = model.stochastic_game
-    strategy = {s: tuple(a) for s, a in analysis.selected.actions.items()}
-    months = list(range(0, 12 * years + 1))
-    risk = [float(absorption_probability(game, strategy, horizon_weeks(months=t), states=["war"], exact=False))
-            for t in months]
-    right.plot(months, risk, color="#d62728")
-    right.axvline(months_on_record, color="#777777", linestyle="--", linewidth=1)
-    right.text(months_on_record, max(risk) * 0.95 if max(risk) > 0 else 0.01, " 26 months on record",
-               fontsize=8, va="top")
-    right.set_xlabel("months from a quiet week")
-    right.set_ylabel("probability of all-out war")
-    right.set_title("Probability of all-out war within t months")
-    right.set_ylim(bottom=0)
+
+    # each player's payoff per week, (1 - delta) V from a calm week, in each equilibrium found
+    start = "calm/quiet"
+    width = 0.8 / max(len(analysis.equilibria), 1)
+    for k, eq in enumerate(analysis.equilibria):
+        per_week = [float((1 - model.delta) * dict(eq.values)[start][j]) for j in range(len(PLAYERS))]
+        xs = np.arange(len(PLAYERS)) + (k - (len(analysis.equilibria) - 1) / 2) * width
+        pay.bar(xs, per_week, width=width, color=_equilibrium_colour(eq.name), label=eq.name)
+        for x, v in zip(xs, per_week):
+            pay.text(x, v, f"{v:.1f}", ha="center", va="bottom" if v >= 0 else "top", fontsize=8)
+    pay.axhline(0, color="black", linewidth=0.8)
+    pay.set_xticks(np.arange(len(PLAYERS)), PLAYERS)
+    pay.set_ylabel("payoff per week (average discounted, from a calm week)")
+    pay.set_title("Each side's payoff in each equilibrium")
+    if analysis.equilibria:
+        pay.legend(title="equilibrium", fontsize=8)
+
+    if selected is None:
+        curve.text(0.5, 0.5, "no equilibrium found", ha="center", va="center")
+        curve.set_axis_off()
+    else:
+        game = model.stochastic_game
+        strategy = {s: tuple(a) for s, a in selected.actions.items()}
+        months = list(range(0, 12 * years + 1))
+        risk = [float(absorption_probability(game, strategy, horizon_weeks(months=t), states=["war"], exact=False))
+                for t in months]
+        curve.plot(months, risk, color=played, label=f"under the {selected.name}")
+        curve.axvline(months_on_record, color=RECORD_COLOUR, linestyle="--", linewidth=1)
+        curve.text(months_on_record, max(max(risk), 0.01) * 0.95, " 26 months on record", fontsize=8, va="top")
+        curve.set_xlabel("months from a quiet week")
+        curve.set_ylabel("probability of all-out war")
+        curve.legend(fontsize=8, loc="lower right")
+        curve.set_ylim(bottom=0)
+    curve.set_title("Probability of all-out war within t months")
+
+    # the war-risk map: misfire per strike (log scale) against Israeli strikes a month
+    v = model.v
+    eta0, lam0 = Fraction(v["misfire"]), Fraction(v["israeli_strike_rate"])
+    halves = range(-4, 7)          # misfire from a quarter of the model's to eight times it, in half-octaves
+    misfires = [Fraction(eta0 * Fraction(2) ** (k // 2) * (Fraction(99, 70) if k % 2 else 1)).limit_denominator(10 ** 7)
+                for k in halves]
+    rates = [Fraction(x).limit_denominator(100) for x in np.linspace(0, 0.9, grid)]
+    weeks = horizon_weeks(months=months_on_record)
+    risk_map, holds = war_risk_grid(model, misfires, rates, weeks)
+    per_month = float(weeks_in(months=1))
+    xs, ys = [float(m) for m in misfires], [float(r) * per_month for r in rates]
+    lo, hi = float(risk_map.min()), float(risk_map.max())
+    mesh = mapax.pcolormesh(xs, ys, risk_map, shading="nearest", cmap="viridis", vmin=lo, vmax=hi)
+    bar = fig.colorbar(mesh, ax=mapax)
+    bar.set_label(f"P(all-out war within {months_on_record} months) under the contained exchange")
+    mapax.set_xscale("log")
+    if not holds.all():                # hatch each cell (as drawn) where the contained exchange fails
+        from matplotlib.patches import Patch, Rectangle
+        x_edges = _edges(np.log(xs), np.exp)
+        y_edges = _edges(np.array(ys), lambda e: e)
+        for i, j in zip(*np.nonzero(~holds)):
+            mapax.add_patch(Rectangle((x_edges[j], y_edges[i]), x_edges[j + 1] - x_edges[j],
+                                      y_edges[i + 1] - y_edges[i], fill=False, hatch="///",
+                                      edgecolor="white", linewidth=0))
+        mapax.legend(handles=[Patch(facecolor="none", edgecolor="black", hatch="///",
+                                    label="the contained exchange is not an equilibrium")],
+                     fontsize=8, loc="upper left")
+    x_edges = _edges(np.log(xs), np.exp)
+    mapax.set_xlim(x_edges[0], x_edges[-1])
+    mapax.set_xticks(xs[::2], [f"1/{round(1 / x)}" if x < 1 else "1" for x in xs[::2]])
+    mapax.minorticks_off()
+    mapax.plot([float(eta0)], [float(lam0) * per_month], marker="*", color="white", markeredgecolor="black",
+               markersize=15, linestyle="none")
+    mapax.set_xlabel("militia misfire probability per strike (star: the model)")
+    mapax.set_ylabel("Israeli strikes a month")
+    mapax.set_title("War risk over 26 months (the record's span)")
     return fig
 
 
