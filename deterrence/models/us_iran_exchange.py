@@ -499,9 +499,10 @@ def homotopy_selection(model: ExchangeModel, *, max_steps: int = 600):
     >>> homotopy_selection(exchange_model(), max_steps=1)
     (None, None)
     """
-    from deterrence.solvers.stochastic.markov_perfect import _candidates, certify_markov_perfect
+    from deterrence.solvers.stochastic.markov_perfect import (certify_markov_perfect,
+                                                             logit_homotopy_candidates)
     game = model.stochastic_game
-    for sig in _candidates(game, 0, 0, max_steps):
+    for sig in logit_homotopy_candidates(game, 0, 0, max_steps):
         candidate = {s: [list(d) for d in sig[j]] for j, s in enumerate(game.states)}
         eq = certify_markov_perfect(game, candidate)
         if eq is None:

@@ -667,9 +667,11 @@ def _least_squares(np, J, g, rcond=None):
     return step if np.all(np.isfinite(step)) else None
 
 
-def _candidates(game, restarts, seed, max_steps=600):
-    """Float candidates: the ends of the logit homotopy from the uniform prior and from
-    ``restarts`` random priors (seeded)."""
+def logit_homotopy_candidates(game, restarts, seed, max_steps=600):
+    """Float candidates (per state, one float strategy per player) for
+    :func:`certify_markov_perfect`: the ends of the logit homotopy from the uniform prior and
+    from ``restarts`` random priors (seeded); a prior whose path does not end in ``max_steps``
+    steps gives none."""
     import numpy as np
 
     from deterrence.core.random import rng as make_rng
@@ -1124,7 +1126,7 @@ def markov_perfect(game, *, mixed: bool | None = None, restarts: int = 2, seed=0
                          "this large): pass mixed=True")
     if mixed:
         seen = {_key(e.strategies) for e in found}
-        for sig in _candidates(game, restarts, seed, max_steps):
+        for sig in logit_homotopy_candidates(game, restarts, seed, max_steps):
             candidate = {s: [list(d) for d in sig[j]] for j, s in enumerate(game.states)}
             eq = certify_markov_perfect(game, candidate, interval=interval)
             if eq is not None and _key(eq.strategies) not in seen:
