@@ -20,7 +20,7 @@ CELL_TIMEOUT = 180  # seconds per cell: no cell waits on a widget (DETERRENCE_ST
 # panels shows one figure). The student versions lack the figures of worked solutions.
 EXPECTED_FIGURES = {
     "01_payoff_matrices": {"instructor": 3, "student": 2},
-    "02_equilibria": {"instructor": 4, "student": 3},
+    "02_equilibria": {"instructor": 5, "student": 4},
     "03_credible_threats": {"instructor": 5, "student": 5},
     "04_shadow_of_the_future": {"instructor": 3, "student": 3},
     "05_miscalculation": {"instructor": 3, "student": 3},
