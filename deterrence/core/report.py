@@ -25,6 +25,18 @@ class Section:
     lines: tuple
     data: dict = field(default_factory=dict)
 
+    def _repr_markdown_(self) -> str:
+        """Markdown for Jupyter: the section alone, its numbers and sets typeset like the report's.
+
+        >>> print(Section("k", "Shadow", ("delta* = 3/4 = Max(a, b) on", "delta in Interval.Ropen(3/4, 1)"))._repr_markdown_())
+        ### Shadow
+        <BLANKLINE>
+        - δ* = $\\frac{3}{4}$ = max(a, b) on
+        - δ in [$\\frac{3}{4}$, 1)
+        """
+        from deterrence.core.latex import typeset_text
+        return typeset_text("\n".join([f"### {self.title}", ""] + [f"- {line.strip()}" for line in self.lines]))
+
 
 @dataclass(frozen=True)
 class DeterrenceReport:
