@@ -111,10 +111,12 @@ def plain_texts(cell):
 
 def test_the_plain_text_check_sees_python_spellings():
     cell = nbformat.v4.new_code_cell()
-    cell.outputs = [nbformat.v4.new_output("stream", text="delta in Interval.Ropen(3/4, 1)\n"),
-                    nbformat.v4.new_output("execute_result", data={"text/plain": "(Fraction(1, 2), 3)"}),
-                    nbformat.v4.new_output("display_data", data={"text/plain": "Max(a, b)", "text/latex": "$\\max(a, b)$"})]
-    assert [m.group(0) for t in plain_texts(cell) for m in PYTHON_SPELLING.finditer(t)] == ["Interval.Ropen(", "Fraction("]
+    out = nbformat.v4.new_output
+    cell.outputs = [out("stream", text="delta in Interval.Ropen(3/4, 1)\n"),
+                    out("execute_result", data={"text/plain": "(Fraction(1, 2), 3)"}),
+                    out("display_data", data={"text/plain": "Max(a, b)", "text/latex": "$\\max(a, b)$"})]
+    found = [m.group(0) for t in plain_texts(cell) for m in PYTHON_SPELLING.finditer(t)]
+    assert found == ["Interval.Ropen(", "Fraction("]
 
 
 def test_no_widget_waits_under_nbclient(monkeypatch):

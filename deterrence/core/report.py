@@ -28,7 +28,8 @@ class Section:
     def _repr_markdown_(self) -> str:
         """Markdown for Jupyter: the section alone, its numbers and sets typeset like the report's.
 
-        >>> print(Section("k", "Shadow", ("delta* = 3/4 = Max(a, b) on", "delta in Interval.Ropen(3/4, 1)"))._repr_markdown_())
+        >>> s = Section("k", "Shadow", ("delta* = 3/4 = Max(a, b) on", "delta in Interval.Ropen(3/4, 1)"))
+        >>> print(s._repr_markdown_())
         ### Shadow
         <BLANKLINE>
         - δ* = $\\frac{3}{4}$ = max(a, b) on
