@@ -20,7 +20,7 @@ CELL_TIMEOUT = 180  # seconds per cell: no cell waits on a widget (DETERRENCE_ST
 # panels shows one figure). The student versions lack the figures of worked solutions.
 EXPECTED_FIGURES = {
     "01_payoff_matrices": {"instructor": 3, "student": 2},
-    "02_equilibria": {"instructor": 4, "student": 3},
+    "02_equilibria": {"instructor": 5, "student": 4},
     "03_credible_threats": {"instructor": 5, "student": 5},
     "04_shadow_of_the_future": {"instructor": 3, "student": 3},
     "05_miscalculation": {"instructor": 3, "student": 3},
@@ -30,7 +30,7 @@ EXPECTED_FIGURES = {
     "09_build_your_own": {"instructor": 2, "student": 2},
     "10_the_canon": {"instructor": 13, "student": 13},
 }
-PLOTTING = re.compile(r"dt\.plot\.(?!show)\w+\(|plt\.subplots\(")
+PLOTTING = re.compile(r"dt\.plot\.(?!show\(|widgets_live\()\w+\(|plt\.subplots\(")
 
 
 def _build_module():
@@ -87,6 +87,78 @@ def test_version_runs_and_shows_its_figures(path, kind, versions, monkeypatch):
     texts = [o.get("text", "") + str(o.get("data", {}).get("text/plain", ""))
              for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     assert not any("<Figure size" in t for t in texts)
+    # results, conditions and thresholds are typeset, never shown as the Python objects behind them
+    shown = [text for c in nb.cells if c.cell_type == "code" for text in plain_texts(c)]
+    leaks = [m.group(0) for text in shown for m in PYTHON_SPELLING.finditer(text)]
+    assert leaks == [], (path.name, leaks[:5])
+
+
+# How sympy and Python spell values that a reader should see typeset: δ ∈ [3/4, 1), 1/2, max(a, b).
+PYTHON_SPELLING = re.compile(r"Interval\.\w+\(|Interval\(|Fraction\(|\bMax\(|\bMin\(|Piecewise\(|sqrt\(|"
+                             r"EmptySet|FiniteSet\(|Rational\(|CRootOf\(")
+
+
+def plain_texts(cell):
+    """What a reader sees as plain text in a cell's outputs: printed streams, and values that have
+    no richer display (a value with LaTeX, Markdown, HTML or an image shows that instead)."""
+    for o in cell.outputs:
+        if "text" in o:
+            yield o["text"]
+        data = o.get("data", {})
+        if "text/plain" in data and not {"text/latex", "text/markdown", "text/html", "image/png"} & set(data):
+            yield data["text/plain"]
+
+
+def test_the_plain_text_check_sees_python_spellings():
+    cell = nbformat.v4.new_code_cell()
+    out = nbformat.v4.new_output
+    cell.outputs = [out("stream", text="delta in Interval.Ropen(3/4, 1)\n"),
+                    out("execute_result", data={"text/plain": "(Fraction(1, 2), 3)"}),
+                    out("display_data", data={"text/plain": "Max(a, b)", "text/latex": "$\\max(a, b)$"})]
+    found = [m.group(0) for t in plain_texts(cell) for m in PYTHON_SPELLING.finditer(t)]
+    assert found == ["Interval.Ropen(", "Fraction("]
+
+
+def test_no_widget_waits_under_nbclient(monkeypatch):
+    """Without a Jupyter server session (nbclient, nbconvert --execute, a docs build) the notebooks'
+    sliders are off even when DETERRENCE_STATIC is not set, so no cell waits on a widget comm."""
+    monkeypatch.delenv("DETERRENCE_STATIC", raising=False)
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    monkeypatch.delenv("DETERRENCE_LIVE", raising=False)
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    setups = {p.stem: next(c.source for c in nbformat.read(p, as_version=4).cells if c.cell_type == "code")
+              for p in NOTEBOOKS}
+    with_sliders = {name for name, setup in setups.items() if "LIVE = dt.plot.widgets_live()" in setup}
+    users = {p.stem for p in NOTEBOOKS if "interact(" in p.read_text()}
+    assert users <= with_sliders and users, (users, with_sliders)
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(setups[min(users)] + "\nprint('LIVE', LIVE)")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3").execute()
+    printed = "".join(o.get("text", "") for o in nb.cells[0].outputs)
+    assert "LIVE False" in printed, printed
+
+
+def test_binder_environment_installs_the_notebooks_needs():
+    """binder/ states the notebook environment: every run-time and notebook requirement of setup.cfg
+    is in requirements.txt, postBuild installs this package with its notebook extra, and the Python
+    version is one the package supports."""
+    import configparser
+
+    cfg = configparser.ConfigParser()
+    cfg.read(ROOT / "setup.cfg")
+    def names(block):
+        return {re.split(r"[<>=!~\[ ]", line.strip())[0].lower() for line in block.strip().splitlines() if line.strip()}
+    needed = names(cfg["options"]["install_requires"]) | names(cfg["options.extras_require"]["notebooks"])
+    listed = names("\n".join(line for line in (ROOT / "binder" / "requirements.txt").read_text().splitlines()
+                             if not line.startswith("#")))
+    assert needed <= listed, needed - listed
+    post = (ROOT / "binder" / "postBuild").read_text()
+    assert 'pip install ".[notebooks]"' in post and os.access(ROOT / "binder" / "postBuild", os.X_OK)
+    runtime = (ROOT / "binder" / "runtime.txt").read_text().strip()
+    major_minor = tuple(int(x) for x in runtime.removeprefix("python-").split("."))
+    low = tuple(int(x) for x in cfg["options"]["python_requires"].strip().removeprefix(">=").split("."))
+    assert major_minor >= low
 
 
 def test_student_version_drops_exactly_the_solutions(versions):
@@ -144,6 +216,7 @@ def test_notebook_is_committed_clean(path):
     for c in code:
         if "interact(" in c.source:
             assert "if LIVE:" in c.source and "else:" in c.source, c.source
+            assert any("LIVE = dt.plot.widgets_live()" in d.source for d in code), path.name
 
 
 def test_readme_lists_every_notebook():

@@ -135,6 +135,9 @@ def to_latex(value, *, variable: str | None = None) -> str:
     'a_{\\\\mathrm{iran}} > 2'
     >>> to_latex((Fraction(1, 2), 3))
     '\\\\left(\\\\frac{1}{2}, 3\\\\right)'
+    >>> import numpy as np
+    >>> to_latex(np.array([[Fraction(49, 50), Fraction(1, 50)], [0, 1]], dtype=object))
+    '\\\\begin{pmatrix}\\\\frac{49}{50} & \\\\frac{1}{50} \\\\\\\\ 0 & 1\\\\end{pmatrix}'
     >>> to_latex("hold & strike")
     '\\\\text{hold \\\\& strike}'
     """
@@ -148,6 +151,11 @@ def to_latex(value, *, variable: str | None = None) -> str:
         return repr(value)
     if isinstance(value, str):
         return r"\text{" + re.sub(r"([&%$#_{}])", r"\\\1", value) + "}"
+    if getattr(value, "ndim", None) == 2:          # a numpy matrix (exact entries stay exact)
+        rows = [" & ".join(to_latex(v) for v in row) for row in value.tolist()]
+        return r"\begin{pmatrix}" + r" \\ ".join(rows) + r"\end{pmatrix}"
+    if getattr(value, "ndim", None) == 1:
+        value = tuple(value.tolist())
     if isinstance(value, (tuple, list)):
         return r"\left(" + ", ".join(to_latex(v) for v in value) + r"\right)"
     import sympy

@@ -39,6 +39,19 @@ class Section:
         """
         return self.latex[i] if i < len(self.latex) and self.latex[i] else None
 
+    def _repr_markdown_(self) -> str:
+        """Markdown for Jupyter: the section alone, its numbers and sets typeset like the report's.
+
+        >>> s = Section("k", "Shadow", ("delta* = 3/4 = Max(a, b) on", "delta in Interval.Ropen(3/4, 1)"))
+        >>> print(s._repr_markdown_())
+        ### Shadow
+        <BLANKLINE>
+        - δ* = $\\frac{3}{4}$ = max(a, b) on
+        - δ in [$\\frac{3}{4}$, 1)
+        """
+        from deterrence.core.latex import typeset_text
+        return typeset_text("\n".join([f"### {self.title}", ""] + [f"- {line.strip()}" for line in self.lines]))
+
 
 @dataclass(frozen=True)
 class DeterrenceReport:

@@ -36,7 +36,7 @@ from deterrence.plot._literal import literal_labels
 
 __all__ = ["sweep_map", "payoff_heatmap", "best_response_diagram", "payoff_polygon", "payoff_sets",
            "critical_delta_curve", "deterrence_map", "war_risk_curve", "noisy_trajectory",
-           "REGIMES", "REGIME_COLORS", "PAYOFF_CMAP", "show"]
+           "REGIMES", "REGIME_COLORS", "PAYOFF_CMAP", "show", "widgets_live"]
 
 #: The three regimes of the deterrence map, in the order of their codes 0, 1, 2.
 REGIMES = ("mutual restraint", "contained tit-for-tat", "escalation/war")
@@ -103,6 +103,33 @@ def show(figure_or_axes, *, dpi=100):
     plt.close(figure)
     display(Image(data=buffer.getvalue(), format="png"))
     return None
+
+
+def widgets_live(environ=None) -> bool:
+    """Whether sliders (ipywidgets) may be shown: only to a live Jupyter front end.
+
+    A widget cell executed without a front end (nbclient, ``nbconvert --execute``,
+    a documentation build) can wait on widget messages that nobody answers; that
+    race in nbclient (jupyter/nbclient#312, jupyter/nbconvert#2029) is where a
+    cell can stall until its timeout. So the teaching notebooks draw the default
+    value instead unless a front end is known to be there: the kernel was started
+    by a Jupyter server session (JupyterLab, Notebook 7, Binder: they set
+    ``JPY_SESSION_NAME``), or ``DETERRENCE_LIVE=1`` says so (other front ends).
+    ``DETERRENCE_STATIC=1`` always draws the default value; ipywidgets must be installed.
+
+    >>> widgets_live({"DETERRENCE_STATIC": "1", "JPY_SESSION_NAME": "01.ipynb"})
+    False
+    >>> widgets_live({})            # nbclient and friends set neither variable
+    False
+    """
+    import importlib.util
+    import os
+
+    environ = os.environ if environ is None else environ
+    if environ.get("DETERRENCE_STATIC") == "1":
+        return False
+    front_end = bool(environ.get("JPY_SESSION_NAME")) or environ.get("DETERRENCE_LIVE") == "1"
+    return front_end and importlib.util.find_spec("ipywidgets") is not None
 
 
 def _exact_game(game, what):

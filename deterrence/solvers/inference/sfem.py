@@ -99,9 +99,21 @@ class SFEMResult:
             lines.append(f"{s:<{w}}  {p:7.3f}  {_fmt(e):>7}")
         how = "estimated" if self.gamma_estimated else "fixed"
         lines.append(f"{'tremble gamma':<{w}}  {self.gamma:7.3f}  {_fmt(self.gamma_se):>7}  ({how})")
-        lines.append(f"log-likelihood {self.loglik:.3f}   AIC {self.aic:.2f}   BIC {self.bic:.2f}")
+        lines.append(f"log-likelihood {self.loglik:.3f}   AIC {self.aic:.2f}   {self._bic_text()}")
         lines.extend(f"note: {n}" for n in self.notes)
         return "\n".join(lines)
+
+    def _bic_text(self) -> str:
+        """BIC, or why it is not shown: with one match its penalty k·log(1) is zero.
+
+        >>> SFEMResult(("tit_for_tat",), (1.0,), (0.0,), 0.1, 0.01, True, -3.0, 8.0, 8.0, 1, 5, "US")._bic_text()
+        'BIC n/a (one match: its penalty k·log 1 is 0; compare fits by AIC)'
+        >>> SFEMResult(("tit_for_tat",), (1.0,), (0.0,), 0.1, 0.01, True, -3.0, 8.0, 8.5, 3, 15, "US")._bic_text()
+        'BIC 8.50'
+        """
+        if self.n_matches == 1:
+            return "BIC n/a (one match: its penalty k·log 1 is 0; compare fits by AIC)"
+        return f"BIC {self.bic:.2f}"
 
     def to_json(self) -> dict:
         """A JSON-ready dict (``nan`` standard errors become ``None``).
@@ -134,7 +146,7 @@ class SFEMResult:
                 f"<table><tr><th>strategy</th><th>share</th><th>s.e.</th><th></th></tr>{rows}"
                 f"<tr><td>tremble &gamma; ({how})</td><td>{self.gamma:.3f}</td><td>{_fmt(self.gamma_se)}"
                 f"</td><td></td></tr></table>log-likelihood {self.loglik:.3f}, AIC {self.aic:.2f}, "
-                f"BIC {self.bic:.2f}{notes}</div>")
+                f"{html.escape(self._bic_text())}{notes}</div>")
 
 
 def _fmt(x):
