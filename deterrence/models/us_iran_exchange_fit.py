@@ -41,6 +41,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import partial
 
 from deterrence.models.us_iran_exchange import (contained_profile, exchange_model, horizon_weeks, play_statistics,
                                                 verify, weeks_in)
@@ -88,6 +89,20 @@ def _log_likelihood(theta, base, attacks, answers, weeks):
     return ll + math.log1p(-st["war"])
 
 
+def _negative_log_likelihood(theta, base, attacks, answers, weeks):
+    """A module-level function (not a closure), so that process and Dask executors can pickle it."""
+    return -_log_likelihood(theta, base, attacks, answers, weeks)
+
+
+def _map(executor, func, items):
+    """``func`` over ``items`` in order: serially, on a ``concurrent.futures`` executor, or on a
+    Dask ``distributed.Client`` (through its ``get_executor()``)."""
+    if executor is None:
+        return [func(x) for x in items]
+    pool = executor.get_executor() if hasattr(executor, "get_executor") else executor
+    return list(pool.map(func, list(items)))  # Dask maps lists, not iterators
+
+
 def _predict(theta, base, weeks):
     model = _model_at(theta, base)
     span = play_statistics(model, contained_profile(), weeks)
@@ -108,8 +123,12 @@ def _predict(theta, base, weeks):
             "attack_response_to_israeli_strikes": (per_month_hi - per_month) / israeli_per_month_step}
 
 
-def fit_to_record(record=None, **calibration) -> RecordFit:
+def fit_to_record(record=None, *, executor=None, **calibration) -> RecordFit:
     """Maximum-likelihood fit of the motive rate and the deadly fraction to the record.
+
+    ``executor`` (optional): a ``concurrent.futures`` executor or a Dask ``distributed.Client``;
+    the independent likelihood evaluations of the Hessian and the model solves of the
+    delta-method predictions then run on it (the same numbers as serially, in the same order).
 
     >>> f = fit_to_record()
     >>> round(f.prediction("attacks_in_span")), f.verified_under_noise
@@ -125,27 +144,26 @@ def fit_to_record(record=None, **calibration) -> RecordFit:
     base = exchange_model(**calibration).v
     x0 = np.array([float(base[n]) for n in ESTIMATED])
 
-    def nll(x):
-        return -_log_likelihood(x, base, att.count, ans.count, weeks)
+    nll = partial(_negative_log_likelihood, base=base, attacks=att.count, answers=ans.count, weeks=weeks)
 
-    res = minimize(nll, x0, method="L-BFGS-B", bounds=[(1e-4, 0.99), (1e-4, 0.5)],
-                   options={"eps": 1e-7, "ftol": 1e-13, "gtol": 1e-9})
+    options = {"eps": 1e-7, "ftol": 1e-13, "gtol": 1e-9}
+    if executor is not None:             # the finite-difference gradient's evaluations too (scipy >= 1.16)
+        options["workers"] = partial(_map, executor)
+    res = minimize(nll, x0, method="L-BFGS-B", bounds=[(1e-4, 0.99), (1e-4, 0.5)], options=options)
     theta = res.x
     h = 1e-4
     k = len(theta)
-    H = np.zeros((k, k))
-    for i in range(k):
-        for j in range(k):
-            ei, ej = np.eye(k)[i] * h, np.eye(k)[j] * h
-            H[i, j] = (nll(theta + ei + ej) - nll(theta + ei - ej) - nll(theta - ei + ej)
-                       + nll(theta - ei - ej)) / (4 * h * h)
+    steps = [(np.eye(k)[i] * h, np.eye(k)[j] * h) for i in range(k) for j in range(k)]
+    corners = [theta + si * ei + sj * ej for ei, ej in steps for si, sj in ((1, 1), (1, -1), (-1, 1), (-1, -1))]
+    f = np.reshape(_map(executor, nll, corners), (k, k, 4))
+    H = (f[..., 0] - f[..., 1] - f[..., 2] + f[..., 3]) / (4 * h * h)
     cov = np.linalg.inv(H)
     se = np.sqrt(np.diag(cov))
-    pred = _predict(theta, base, weeks)
+    shifted = [theta] + [theta + sign * np.eye(k)[i] * 1e-4 for i in range(k) for sign in (1, -1)]
+    pred, *around = _map(executor, partial(_predict, base=base, weeks=weeks), shifted)
     grads = {}
     for i in range(k):
-        step = np.eye(k)[i] * 1e-4
-        up, down = _predict(theta + step, base, weeks), _predict(theta - step, base, weeks)
+        up, down = around[2 * i], around[2 * i + 1]
         for name in pred:
             grads.setdefault(name, np.zeros(k))[i] = (up[name] - down[name]) / 2e-4
     preds = tuple((n, float(v), float(math.sqrt(max(grads[n] @ cov @ grads[n], 0.0)))) for n, v in pred.items())
