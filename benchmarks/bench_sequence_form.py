@@ -1,15 +1,19 @@
 """Benchmark: sequence-form solvers on trees, against pygambit's ``lcp_solve(rational=True)``.
 
-Inputs: Kuhn poker (games/kuhn_poker.efg) and seeded "hidden rounds" trees
-(each round chance deals H or L to player 1, who moves a0..a2; player 2, not
-seeing the card, answers b0..b2; play goes on after H, a0, b0), from about 100
-to 2,000 sequences in all. Timed, each a whole call: ``sequence_lcp`` (one
+Inputs: Kuhn poker (games/kuhn_poker.efg) and seeded random two-player trees
+of "hidden rounds" (each round chance deals H or L to player 1, who moves a0..a2;
+player 2, not seeing the card, answers b0..b2). In :func:`hidden_rounds` play goes
+on after (H, a0, b0) only (a chain of rounds: 9 sequences a round, but the depth
+limit of 300 levels stops it near 800 sequences); in :func:`branching_rounds` it
+goes on after (H, a0, b0) and after (L, a1, b1) (a binary tree of rounds, depth
+3 levels a round): 137, 281, 569, 1,145 and 2,297 sequences at depth 4 to 8.
+Timed, each a whole call: ``sequence_lcp`` (one
 equilibrium, exact and certified), ``sequence_form`` (every extreme equilibrium,
 Kuhn poker only) and pygambit's ``lcp_solve(game, rational=True)`` when
 pygambit is importable (otherwise timing only: the script says so). The ratio
 printed is gambit / ours (above 1: ours is faster).
 
-Run: ``python benchmarks/bench_sequence_form.py [--repeats N] [--rounds 10 40 160 330]``
+Run: ``python benchmarks/bench_sequence_form.py [--repeats N] [--rounds 10 40] [--depths 4 5 6 7]``
 """
 from __future__ import annotations
 
@@ -57,6 +61,28 @@ def hidden_rounds(rounds, seed=7):
     return GameTree(build(rounds), players=["P1", "P2"])
 
 
+def branching_rounds(depth, seed=7):
+    """A binary tree of hidden rounds ``depth`` deep; each round node has its own information
+    sets (player 2 remembers the earlier rounds: perfect recall)."""
+    import random
+    rng = random.Random(seed)
+    names = iter(range(10**9))
+    go_on = {("H", "a0", "b0"), ("L", "a1", "b1")}
+
+    def pay():
+        return terminal([rng.randint(-5, 5), rng.randint(-5, 5)])
+
+    def build(k):
+        if k == 0:
+            return pay()
+        node = next(names)
+        return chance({h: (Fraction(1, 2), decision("P1", {
+            a: decision("P2", {b: (build(k - 1) if (h, a, b) in go_on else pay())
+                               for b in ("b0", "b1", "b2")}, infoset=f"n{node}")
+            for a in ("a0", "a1", "a2")}, infoset=f"n{node}{h}")) for h in ("H", "L")})
+    return GameTree(build(depth), players=["P1", "P2"])
+
+
 def gambit_time(path, repeats):
     if pygambit is None:
         return None
@@ -67,7 +93,8 @@ def gambit_time(path, repeats):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeats", type=int, default=3)
-    ap.add_argument("--rounds", type=int, nargs="*", default=[10, 40, 160, 330])
+    ap.add_argument("--rounds", type=int, nargs="*", default=[10, 40])
+    ap.add_argument("--depths", type=int, nargs="*", default=[4, 5, 6, 7])
     args = ap.parse_args(argv)
     if pygambit is None:
         print("pygambit is not installed: timing only, no comparison")
@@ -82,6 +109,11 @@ def main(argv=None):
         path = tmp / f"rounds{r}.efg"
         write_efg(tree, path)
         cases.append((f"hidden rounds x{r}", tree, path, False))
+    for d in args.depths:
+        tree = branching_rounds(d)
+        path = tmp / f"depth{d}.efg"
+        write_efg(tree, path)
+        cases.append((f"branching rounds, depth {d}", tree, path, False))
     for name, tree, path, enumerate_all in cases:
         n = sum(sequence_form(tree).sizes)
         ours = median_time(lambda t=tree: sequence_lcp(t), args.repeats)

@@ -42,6 +42,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import partial
 
 from deterrence.models.us_iran_exchange import (contained_profile, exchange_model, horizon_weeks, play_statistics,
                                                 verify, weeks_in)
@@ -87,6 +88,20 @@ def _log_likelihood(theta, base, attacks, answers, weeks):
     ll += (math.lgamma(attacks + 1) - math.lgamma(answers + 1) - math.lgamma(attacks - answers + 1)
            + answers * math.log(rho) + (attacks - answers) * math.log1p(-rho))
     return ll + math.log1p(-st["war"])
+
+
+def _negative_log_likelihood(theta, base, attacks, answers, weeks):
+    """A module-level function (not a closure), so that process and Dask executors can pickle it."""
+    return -_log_likelihood(theta, base, attacks, answers, weeks)
+
+
+def _map(executor, func, items):
+    """``func`` over ``items`` in order: serially, on a ``concurrent.futures`` executor, or on a
+    Dask ``distributed.Client`` (through its ``get_executor()``)."""
+    if executor is None:
+        return [func(x) for x in items]
+    pool = executor.get_executor() if hasattr(executor, "get_executor") else executor
+    return list(pool.map(func, list(items)))  # Dask maps lists, not iterators
 
 
 def _predict(theta, base, weeks):
@@ -150,10 +165,15 @@ class _Evaluations:
         os.replace(tmp, self.path)
 
     def value(self, kind, x, compute):
-        key = ",".join(float(v).hex() for v in x)
+        return self.many(kind, [x], compute)[0]
+
+    def many(self, kind, points, compute, executor=None):
+        """The values at *points*, computing (on *executor* when given) only those not known."""
+        keys = [",".join(float(v).hex() for v in x) for x in points]
         store = self.values[kind]
-        if key not in store:
-            store[key] = compute(x)
+        missing = {k: x for k, x in zip(keys, points) if k not in store}
+        for k, value in zip(missing, _map(executor, compute, list(missing.values()))):
+            store[k] = value
             self.fresh += 1
             if self.path is not None:
                 self._save()
@@ -161,7 +181,7 @@ class _Evaluations:
                 total = len(self.values["nll"]) + len(self.values["predict"])
                 self.progress(f"fit_to_record: {total} model evaluations ({self.fresh} new; "
                               f"about 40 for the estimate and 8 for the errors of the predictions)")
-        return store[key]
+        return [store[k] for k in keys]
 
 
 def _progress_printer(progress):
@@ -176,13 +196,17 @@ def _progress_printer(progress):
     raise GameError(f"progress must be True, False or a function of one message, got {progress!r}")
 
 
-def fit_to_record(record=None, *, checkpoint=None, progress=None, **calibration) -> RecordFit:
+def fit_to_record(record=None, *, checkpoint=None, progress=None, executor=None, **calibration) -> RecordFit:
     """Maximum-likelihood fit of the motive rate and the deadly fraction to the record.
 
     ``checkpoint`` (a file path) keeps every model evaluation as it is made: a fit
     interrupted (Ctrl-C, SIGINT, a killed process) and run again with the same file
     resumes where it stopped and gives exactly the uninterrupted answer. ``progress``
     (``True``: lines on stderr, or a function of one message) reports the evaluations.
+
+    ``executor`` (optional): a ``concurrent.futures`` executor or a Dask ``distributed.Client``;
+    the independent likelihood evaluations of the Hessian and the model solves of the
+    delta-method predictions then run on it (the same numbers as serially, in the same order).
 
     >>> f = fit_to_record()
     >>> round(f.prediction("attacks_in_span")), f.verified_under_noise
@@ -201,30 +225,32 @@ def fit_to_record(record=None, *, checkpoint=None, progress=None, **calibration)
                 "calibration": {k: str(v) for k, v in sorted(base.items())}}
     memo = _Evaluations(checkpoint, identity, _progress_printer(progress))
 
+    likelihood = partial(_negative_log_likelihood, base=base, attacks=att.count, answers=ans.count, weeks=weeks)
+    model_predictions = partial(_predict, base=base, weeks=weeks)
+
     def nll(x):
-        return memo.value("nll", x, lambda y: -_log_likelihood(y, base, att.count, ans.count, weeks))
+        return memo.value("nll", x, likelihood)
 
-    def predict(x):
-        return memo.value("predict", x, lambda y: _predict(y, base, weeks))
-
-    res = minimize(nll, x0, method="L-BFGS-B", bounds=[(1e-4, 0.99), (1e-4, 0.5)],
-                   options={"eps": 1e-7, "ftol": 1e-13, "gtol": 1e-9})
+    options = {"eps": 1e-7, "ftol": 1e-13, "gtol": 1e-9}
+    if executor is not None and checkpoint is None:
+        # the finite-difference gradient's evaluations too (scipy >= 1.16); not with a
+        # checkpoint, whose file only this process writes (the remote copies of nll would too)
+        options["workers"] = partial(_map, executor)
+    res = minimize(nll, x0, method="L-BFGS-B", bounds=[(1e-4, 0.99), (1e-4, 0.5)], options=options)
     theta = res.x
     h = 1e-4
     k = len(theta)
-    H = np.zeros((k, k))
-    for i in range(k):
-        for j in range(k):
-            ei, ej = np.eye(k)[i] * h, np.eye(k)[j] * h
-            H[i, j] = (nll(theta + ei + ej) - nll(theta + ei - ej) - nll(theta - ei + ej)
-                       + nll(theta - ei - ej)) / (4 * h * h)
+    steps = [(np.eye(k)[i] * h, np.eye(k)[j] * h) for i in range(k) for j in range(k)]
+    corners = [theta + si * ei + sj * ej for ei, ej in steps for si, sj in ((1, 1), (1, -1), (-1, 1), (-1, -1))]
+    f = np.reshape(memo.many("nll", corners, likelihood, executor), (k, k, 4))
+    H = (f[..., 0] - f[..., 1] - f[..., 2] + f[..., 3]) / (4 * h * h)
     cov = np.linalg.inv(H)
     se = np.sqrt(np.diag(cov))
-    pred = predict(theta)
+    shifted = [theta] + [theta + sign * np.eye(k)[i] * 1e-4 for i in range(k) for sign in (1, -1)]
+    pred, *around = memo.many("predict", shifted, model_predictions, executor)
     grads = {}
     for i in range(k):
-        step = np.eye(k)[i] * 1e-4
-        up, down = predict(theta + step), predict(theta - step)
+        up, down = around[2 * i], around[2 * i + 1]
         for name in pred:
             grads.setdefault(name, np.zeros(k))[i] = (up[name] - down[name]) / 2e-4
     preds = tuple((n, float(v), float(math.sqrt(max(grads[n] @ cov @ grads[n], 0.0)))) for n, v in pred.items())
