@@ -94,9 +94,13 @@ def critical_risk(resolve: str = "r", now: str = "rho1", then: str = "rho2"):
     >>> critical_risk("rAL", "rho1", "rho2")
     (rAL - rho1)/((1 - rho1)*(rAL*(1 - rho2) + rho2))
     """
-    from deterrence.core.symbolic import parse_expression
-    names = list(HIDDEN_RESOLVE) + [resolve, now, then]
-    return parse_expression(f"({resolve} - {now})/((1 - {now})*({then} + {resolve}*(1 - {then})))", names)
+    from deterrence.core.symbolic import parameter_symbol
+    from deterrence.errors import GameError
+    for argument, name in (("resolve", resolve), ("now", now), ("then", then)):
+        if not isinstance(name, str) or not name.isidentifier():
+            raise GameError(f"critical_risk: {argument} must be a parameter name such as 'rho1', got {name!r}")
+    r, p_now, p_then = (parameter_symbol(n) for n in (resolve, now, then))
+    return (r - p_now) / ((1 - p_now) * (p_then + r * (1 - p_then)))
 
 
 def hidden_resolve_thresholds():

@@ -124,8 +124,13 @@ def widgets_live(environ=None) -> bool:
     """
     import importlib.util
     import os
+    from collections.abc import Mapping
 
+    from deterrence.errors import GameError
     environ = os.environ if environ is None else environ
+    if not isinstance(environ, Mapping):
+        raise GameError(f"widgets_live: environ must be a mapping of environment variables (like os.environ), "
+                        f"got {type(environ).__name__}")
     if environ.get("DETERRENCE_STATIC") == "1":
         return False
     front_end = bool(environ.get("JPY_SESSION_NAME")) or environ.get("DETERRENCE_LIVE") == "1"
