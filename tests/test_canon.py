@@ -22,7 +22,8 @@ from deterrence.models import canon as C
 from deterrence.solvers.tree.backward_induction import subgame_perfect
 from deterrence.solvers.tree.bayesian import perfect_bayesian_equilibria
 
-TREES = {"fearon_bargaining": C.fearon_bargaining, "attrition_private_resolve": C.attrition_private_resolve, "fearon_risk_return": C.fearon_risk_return,
+TREES = {"fearon_bargaining": C.fearon_bargaining, "attrition_private_resolve": C.attrition_private_resolve,
+         "fearon_risk_return": C.fearon_risk_return,
          "commitment_problem": C.commitment_problem, "audience_costs": C.audience_costs,
          "brinkmanship": C.brinkmanship, "mutual_deterrence": C.mutual_deterrence,
          "asymmetric_escalation": C.asymmetric_escalation, "reassurance_game": C.reassurance_game,
@@ -323,12 +324,13 @@ def test_last_market_threshold_by_solving_the_bayesian_tree(mu):
     b = F(1, 2)
     def entrant(incumbent):
         return decision("Entrant", {"out": terminal([2, 0]), "in": incumbent}, infoset="entrant")
-    tree = GameTree(chance({
-        "tough": (mu, entrant(decision("Incumbent", {"fight": terminal([1, b - 1]), "accommodate": terminal([0, b])}))),
-        "weak": (1 - mu, entrant(decision("Incumbent", {"fight": terminal([-1, b - 1]), "accommodate": terminal([0, b])})))}),
-        players=["Incumbent", "Entrant"])
+    def incumbent(fight):
+        return decision("Incumbent", {"fight": terminal([fight, b - 1]), "accommodate": terminal([0, b])})
+    tree = GameTree(chance({"tough": (mu, entrant(incumbent(1))), "weak": (1 - mu, entrant(incumbent(-1)))}),
+                    players=["Incumbent", "Entrant"])
     eq = only(subgame_perfect(tree))
-    assert eq.strategies["Entrant"]["entrant"]["out"] == (1 if mu > C.reputation_threshold(1).subs(parameter_symbol("b"), b) else 0)
+    threshold = C.reputation_threshold(1).subs(parameter_symbol("b"), b)
+    assert eq.strategies["Entrant"]["entrant"]["out"] == (1 if mu > threshold else 0)
 
 
 # -- 8. Extended deterrence ----------------------------------------------------------------

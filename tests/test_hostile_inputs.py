@@ -263,7 +263,8 @@ def test_api_and_tree_files_refuse_huge_literals(tmp_path):
 
 
 @pytest.mark.parametrize("suffix, text", [
-    (".toml", 'title="x"\nplayers=["A","B"]\n[actions]\nA=["a"]\nB=["b"]\n[payoffs]\n"a, b" = [' + "1" * 5000 + ", 0]\n"),
+    (".toml", 'title="x"\nplayers=["A","B"]\n[actions]\nA=["a"]\nB=["b"]\n[payoffs]\n"a, b" = ['
+     + "1" * 5000 + ", 0]\n"),
     (".json", '{"players": ["A"],\n "x": ' + "1" * 5000 + "}\n")])
 def test_long_integers_in_files_are_refused_without_python_advice(tmp_path, suffix, text):
     (tmp_path / ("g" + suffix)).write_text(text)

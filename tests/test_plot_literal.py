@@ -72,7 +72,8 @@ def _regime(**point):
 
 def test_every_figure_function_is_in_the_list():
     # the list above is checked against the package: a new figure function must join it
-    public = {n for n in plot.__all__ if callable(getattr(plot, n)) and n not in ("show", "tree_layout", "widgets_live")}
+    helpers = ("show", "tree_layout", "widgets_live")
+    public = {n for n in plot.__all__ if callable(getattr(plot, n)) and n not in helpers}
     public |= set(dynamics.__all__)
     assert public == set(_calls())
 

@@ -185,10 +185,11 @@ from deterrence.solvers import METHODS, solve  # noqa: E402
 EXAMPLES = int(os.environ.get("DETERRENCE_HYPOTHESIS_EXAMPLES", "60"))
 HYP = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 NORMAL_FORM_METHODS = ("enumerate", "pure", "lemke_howson", "zero_sum",
-                       "correlated", "coarse_correlated", "qre")   # the last three: tests/test_correlated.py, test_qre.py
+                       "correlated", "coarse_correlated", "qre")   # last three: test_correlated, test_qre
+# the methods after tree_nash are also tested in test_sequence_form, test_signalling, test_agent_qre
 TREE_METHODS = ("subgame_perfect", "tree_nash",
-                "sequence_form", "sequence_lcp", "quasi_perfect", "signalling_pbe",   # test_sequence_form, test_signalling
-                "agent_qre", "sequential")                                             # test_agent_qre
+                "sequence_form", "sequence_lcp", "quasi_perfect", "signalling_pbe",
+                "agent_qre", "sequential")
 STOCHASTIC_METHODS = ("markov_perfect",)
 N_PLAYER_METHODS = ("nplayer", "nplayer_logit")        # their property tests: tests/test_nplayer.py
 RECORD = os.environ.get("DETERRENCE_RELIABILITY_REPORT")

@@ -115,7 +115,8 @@ def check_grid_size(axes: dict, max_points=None, option="max_points") -> dict:
     >>> check_grid_size({"a": range(10**4), "b": range(10**4)})
     Traceback (most recent call last):
     ...
-    deterrence.errors.TooLargeError: a grid of 10000 x 10000 = 100,000,000 points, over the limit of 1,000,000; pass max_points=100000000 to try anyway
+    deterrence.errors.TooLargeError: a grid of 10000 x 10000 = 100,000,000 points, over the limit of
+    1,000,000; pass max_points=100000000 to try anyway
     """
     from deterrence.errors import GameError, TooLargeError
     if not isinstance(axes, dict) or not axes:

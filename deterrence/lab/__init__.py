@@ -226,7 +226,8 @@ def make_app():
                 risk.object = "<p>War risk: computed for the US–Iran model (pick it above).</p>"
                 figure.object = _heatmap_figure(game)
             headline.object = f"<h3 class='lab-headline'>{html.escape(view['headline'])}</h3>"
-            equilibria.object = ("<p><b>Equilibria</b> (exact, from <code>dt.solve</code>):</p><ul class='lab-equilibria'>"
+            equilibria.object = ("<p><b>Equilibria</b> (exact, from <code>dt.solve</code>):</p>"
+                                 "<ul class='lab-equilibria'>"
                                  + "".join(f"<li>{html.escape(x)}</li>" for x in view["equilibria"]) + "</ul>")
             status.object = ""
         except dt.DeterrenceError as err:

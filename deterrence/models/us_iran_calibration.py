@@ -99,7 +99,8 @@ _ROWS = [
     ("k_us", Fraction(10, 3), "payoff units per US strike",
      f"{_BRIEF}: 'we do not seek conflict/escalation with Iran' (Pentagon, March 2023)",
      "assumption: the US's cost of carrying out a limited strike (risk to crews, strain with Baghdad); "
-     "above a_us + b_us and below D + b_us less the expected cost of the militias' answer, so that only deadly attacks are answered"),
+     "above a_us + b_us and below D + b_us less the expected cost of the militias' answer, "
+     "so that only deadly attacks are answered"),
     ("israeli_strike_rate", Fraction(1, 2), "probability per week",
      f"{_BRIEF}: 22 March 2023 Aleppo strike, 'one of several Israeli strikes ... that month'",
      "several Israeli strikes a month: one in about half of the weeks"),

@@ -313,9 +313,10 @@ Americans; nobody escalates or withdraws. Mutual escalation (war) is an
 equilibrium too; the contained one risk-dominates it.
 """
 sources = [
-  "Case brief (shared/brief.md): 83 attacks on US personnel, 21 January 2021 to March 2023 (US Central Command); 22-30 March 2023; January 2020; the six expert claims.",
+  "Case brief (shared/brief.md): 83 attacks on US personnel, 21 January 2021 to March 2023 (US Central Command).",
+  "Case brief (shared/brief.md): 22-30 March 2023; January 2020; the six expert claims.",
   "Shapley, L. S. (1953). Stochastic games. PNAS 39, 1095-1100.",
-  "Maskin, E. and Tirole, J. (2001). Markov perfect equilibrium I. Observable actions. Journal of Economic Theory 100, 191-219.",
+  "Maskin, E. and Tirole, J. (2001). Markov perfect equilibrium I. Observable actions. J. Econ. Theory 100, 191-219.",
 ]
 players = ["US", "Iran"]
 '''
@@ -572,5 +573,5 @@ def play_statistics(model: ExchangeModel, profile: dict, rounds: int, start: str
 
 
 __all__ = ["exchange_game_toml", "ExchangeModel", "MarkovPerfect", "exchange_model", "contained_profile", "war_profile",
-           "verify", "markov_perfect_equilibria", "search_starts", "SEARCH", "homotopy_selection", "play_statistics", "weeks_in", "horizon_weeks", "STATES", "TRANSIENT",
-           "PLAYERS", "ACTIONS", "START"]
+           "verify", "markov_perfect_equilibria", "search_starts", "SEARCH", "homotopy_selection", "play_statistics",
+           "weeks_in", "horizon_weeks", "STATES", "TRANSIENT", "PLAYERS", "ACTIONS", "START"]

@@ -116,7 +116,8 @@ def tit_for_tat(model: ExchangeModel, stats10) -> dict:
     answers_per_cycle = 1 / (1 - eps)
     return {"us_answers_deadly_attacks": all(C[f"crisis/{s}"][0] == "retaliate" for s in ("quiet", "israel", "motive")),
             "us_answers_other_attacks": any(C[f"hit/{s}"][0] == "retaliate" for s in ("quiet", "israel", "motive")),
-            "militias_answer_us_strikes": all(C[f"answered/{s}"][1] == "retaliate" for s in ("quiet", "israel", "motive")),
+            "militias_answer_us_strikes": all(C[f"answered/{s}"][1] == "retaliate"
+                                              for s in ("quiet", "israel", "motive")),
             "answers_per_attack": _f(stats10["answers"] / stats10["attacks"]),
             "us_answers_per_year": _f(answers_per_year, 2),
             "cycles_per_year": _f(answers_per_year / float(answers_per_cycle), 2),
@@ -528,7 +529,8 @@ def exchange_report(analysis: ExchangeAnalysis):
         summary = (f"Under the model's own noise (militia misfires {v['misfire']} per strike), the contained "
                    f"exchange is a Markov perfect equilibrium: the militias strike about "
                    f"{pred['attacks_per_month']} times a month, the US answers about {pred['answers_per_attack']:.1%} "
-                   f"of attacks (those that kill Americans), and war has probability {war26:.1%} within 26 months ({war10:.0%} within ten years).")
+                   f"of attacks (those that kill Americans), and war has probability {war26:.1%} within 26 months "
+                   f"({war10:.0%} within ten years).")
     elif a.regime == "war":
         title = "At these values the US and Iran go to war"
         summary = (f"The contained exchange is not an equilibrium at these values; the equilibrium found is "
@@ -536,7 +538,8 @@ def exchange_report(analysis: ExchangeAnalysis):
     else:
         title = f"At these values the exchange is not contained ({a.regime})"
         summary = (f"The contained exchange is not an equilibrium at these values; the equilibrium found is "
-                   f"'{a.regime}' (verified under noise: {verified}); war has probability {war26:.1%} within 26 months.")
+                   f"'{a.regime}' (verified under noise: {verified}); war has probability {war26:.1%} "
+                   "within 26 months.")
     secs = []
     fitted = {n for n, _ in a.fit.estimates} if a.fit is not None else set()
     cal = {}
@@ -624,7 +627,8 @@ def exchange_report(analysis: ExchangeAnalysis):
         cv = c["contained_violence"]
         secs.append(Section("contained_violence", "1. Contained violence", (
             f"contained exchange verified under noise: {cv['contained_is_equilibrium']}; smallest deviation losses "
-            f"US {cv['margins']['US']}, Iran {cv['margins']['Iran']} (escalation: US {cv['escalation_margins'].get('US')}, "
+            f"US {cv['margins']['US']}, Iran {cv['margins']['Iran']} "
+            f"(escalation: US {cv['escalation_margins'].get('US')}, "
             f"Iran {cv['escalation_margins'].get('Iran')})",
             f"war is also an equilibrium: {cv['war_is_equilibrium']}; risk dominant: {cv['risk_dominant']} "
             f"(Nash products {cv['nash_products']['contained']} vs {cv['nash_products']['war']})",
@@ -641,7 +645,8 @@ def exchange_report(analysis: ExchangeAnalysis):
             f"about {tt['mean_cycle_days']} days each"), tt))
         ts = c["target_substitution"]
         secs.append(Section("target_substitution", "3. Proxy target substitution", (
-            f"after an Israeli strike on Iranian assets the militias strike US forces: {ts['strike_after_israeli_strike']}",
+            "after an Israeli strike on Iranian assets the militias strike US forces: "
+            f"{ts['strike_after_israeli_strike']}",
             "Israeli strikes a month -> attacks on US forces a month (equilibrium): " + ", ".join(
                 f"{x} -> {y} ({e})" for x, y, e in zip(ts["israeli_strikes_per_month"], ts["attacks_per_month"],
                                                        ts["equilibrium"])),
@@ -728,6 +733,7 @@ def us_iran_exchange_model(*, fitted: bool = True, **overrides) -> USIranExchang
     return USIranExchange(tuple(sorted(overrides.items())), fitted)
 
 
-__all__ = ["USIranExchange", "us_iran_exchange_model", "ExchangeAnalysis", "analyse_exchange", "exchange_report", "contained_violence", "tit_for_tat",
-           "target_substitution", "motives_short_of_war", "miscalculation", "change_of_heart",
-           "tipping_points", "tipping_text", "misfire_tipping_point", "misfire_tipping_points", "GLOSSARY", "STANCES", "headline_formulas"]
+__all__ = ["USIranExchange", "us_iran_exchange_model", "ExchangeAnalysis", "analyse_exchange", "exchange_report",
+           "contained_violence", "tit_for_tat", "target_substitution", "motives_short_of_war", "miscalculation",
+           "change_of_heart", "tipping_points", "tipping_text", "misfire_tipping_point", "misfire_tipping_points",
+           "GLOSSARY", "STANCES", "headline_formulas"]

@@ -681,10 +681,10 @@ def _exact_pairs(A, B, limit, LP=None, LQ=None):
         qy = [((mask & ((1 << n) - 1)) << m) | (mask >> n) for mask in qmasks]
     out = []
     rows, cols = (1 << m) - 1, (1 << n) - 1
-    I, J = _complementary_pairs(px, qy, m + n)
-    LX, LY = _gather(px, I), _gather(qy, J)            # (one NumPy call each for arrays)
-    X = [None] * len(I) if xs is None else _gather(xs, I)
-    Y = [None] * len(J) if ys is None else _gather(ys, J)
+    rows_x, rows_y = _complementary_pairs(px, qy, m + n)
+    LX, LY = _gather(px, rows_x), _gather(qy, rows_y)            # (one NumPy call each for arrays)
+    X = [None] * len(rows_x) if xs is None else _gather(xs, rows_x)
+    Y = [None] * len(rows_y) if ys is None else _gather(ys, rows_y)
     for lx, ly, x, y in zip(LX, LY, X, Y):
         if lx & rows == rows or (ly >> m) & cols == cols:
             continue                     # a pair with the origin is no equilibrium
@@ -729,12 +729,12 @@ def _complementary_pairs(px, qy, nbits):
         except Exception:            # numba cannot compile or cache here: use numpy
             pass
     fu = np.uint64((1 << nbits) - 1)
-    I, J = [], []
+    rows_x, rows_y = [], []
     for start in range(0, len(px), 4096):       # chunked superset test
         hit = np.nonzero((px[start:start + 4096, None] | qy[None, :]) == fu)
-        I.extend((hit[0] + start).tolist())
-        J.extend(hit[1].tolist())
-    return I, J
+        rows_x.extend((hit[0] + start).tolist())
+        rows_y.extend(hit[1].tolist())
+    return rows_x, rows_y
 
 
 # -- step 5 --------------------------------------------------------------------
