@@ -6,12 +6,11 @@ induction (with mixed equilibria in simultaneous subgames) and the outcome
 compared with what the formula predicts.
 """
 import random
-import subprocess
-import sys
 from fractions import Fraction as F
 
 import pytest
 import sympy
+from catalogue_helpers import assert_entry_is_its_builder, listed_names
 from tree_helpers import real_tree_reader  # noqa: F401 (autouse fixture)
 
 import deterrence as dt
@@ -55,18 +54,11 @@ def only(result):
 # -- every entry ---------------------------------------------------------------------------
 @pytest.mark.parametrize("name", sorted(TREES))
 def test_entry_is_its_builder(name):
-    game = dt.load_game(name)
-    assert game == TREES[name](symbolic=True)
-    assert game.with_defaults() == TREES[name]()
-    assert game.description.strip() and game.sources and game.claims
-    assert set(game.extra["parameter_notes"]) == set(game.parameters)
+    assert_entry_is_its_builder(name, TREES[name])
 
 
 def test_cli_lists_every_entry():
-    listing = subprocess.run([sys.executable, "-m", "deterrence.cli", "list"],
-                             capture_output=True, text=True, check=True).stdout
-    names = {line.split()[0] for line in listing.splitlines() if line.strip()}
-    assert set(CANON) <= names
+    assert set(CANON) <= listed_names()
 
 
 @pytest.mark.parametrize("name", CANON)

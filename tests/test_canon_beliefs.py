@@ -3,12 +3,11 @@ resolve, Kreps-Wilson reputation, Jervis's spiral. Each closed form is checked a
 solvers (sequence form, quasi-perfect, reduced normal form, agent QRE, the exact Markov chain
 of noisy play) at several parameter points, and each file's claims against the formulas.
 """
-import subprocess
-import sys
 from fractions import Fraction as F
 
 import pytest
 import sympy
+from catalogue_helpers import assert_entry_is_its_builder, listed_names
 from tree_helpers import real_tree_reader  # noqa: F401 (autouse fixture)
 
 import deterrence as dt
@@ -38,17 +37,11 @@ def probability_of(equilibrium, last_move):
 # -- every entry ---------------------------------------------------------------------------
 @pytest.mark.parametrize("name", sorted(TREES))
 def test_entry_is_its_builder(name):
-    game = dt.load_game(name)
-    assert game == TREES[name](symbolic=True)
-    assert game.with_defaults() == TREES[name]()
-    assert game.description.strip() and game.sources and game.claims
-    assert set(game.extra["parameter_notes"]) == set(game.parameters)
+    assert_entry_is_its_builder(name, TREES[name])
 
 
 def test_cli_lists_the_entries():
-    listing = subprocess.run([sys.executable, "-m", "deterrence.cli", "list"],
-                             capture_output=True, text=True, check=True).stdout
-    assert set(ENTRIES) <= {line.split()[0] for line in listing.splitlines() if line.strip()}
+    assert set(ENTRIES) <= listed_names()
 
 
 @pytest.mark.parametrize("name", ENTRIES)
