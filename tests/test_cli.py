@@ -151,3 +151,13 @@ def test_solve_json_carries_the_provenance_once():
     code, out, err = run("solve", "us_iran_stage", "--json", "--set", "W_iran=1")
     data = json.loads(out)
     assert data["parameters"]["W_iran"] == "1" and not any("default values" in n for n in data.get("notes", []))
+
+
+def test_solve_help_names_every_registered_method(capsys):
+    # the help is built from the registry: a new method shows up without editing the CLI
+    from deterrence.solvers import METHODS
+    with pytest.raises(SystemExit):
+        main(["solve", "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    assert all(name in shown for name in METHODS)
+    assert "subgame_perfect (default)" in shown and "markov_perfect (default)" in shown

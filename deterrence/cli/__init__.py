@@ -55,9 +55,7 @@ def build_parser(with_subcommand: str | None = None) -> argparse.ArgumentParser:
 
     p = sub.add_parser("solve", help="compute the equilibria of a game")
     p.add_argument("game", metavar="GAME", help="file (TOML, JSON, .nfg, .efg) or catalogue name")
-    p.add_argument("--method", "-m", default=None,
-                   help="normal-form games: enumerate (all, two players; default), pure (default for "
-                        "more players), lemke_howson, zero_sum; trees: subgame_perfect (default), tree_nash")
+    p.add_argument("--method", "-m", default=None, help=_method_help())
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                    help="give a parameter a value (repeatable)")
@@ -99,6 +97,25 @@ def _parse_sets(pairs):
             raise GameError(f"--set expects NAME=VALUE, got {pair!r}")
         values[name.strip()] = value.strip()
     return values
+
+
+def _method_help() -> str:
+    """The methods of ``solve --method`` by game type, from the solver registry (defaults marked).
+
+    >>> print(_method_help())  # doctest: +ELLIPSIS
+    normal-form games: enumerate (default, two players), pure, ...; game trees: subgame_perfect (default), ...
+    """
+    from deterrence.solvers import DEFAULT_METHODS, GAME_TYPES, METHODS
+    defaults = {"normal_form": {"enumerate": "default, two players", "nplayer": "default, more players"}}
+    parts = []
+    for kind, (_, called) in GAME_TYPES.items():
+        names = [n for n, m in METHODS.items() if kind in getattr(m, "games", ("normal_form",))]
+        if not names:
+            continue
+        marks = defaults.get(kind) or {DEFAULT_METHODS.get(kind): "default"}
+        shown = [f"{n} ({marks[n]})" if n in marks else n for n in names]
+        parts.append(f"{called}: {', '.join(shown)}")
+    return "; ".join(parts)
 
 
 def _parse_limits(pairs):
