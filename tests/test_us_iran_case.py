@@ -540,6 +540,10 @@ def test_no_two_sections_disagree(values):
 
 def _targets_and_overrides_agree(rep, doc, values):
     eq, pred = doc["equilibrium"], doc["predicted"]
+    # the headline and the predictions write the same war probability the same way
+    shown = [x for x in rep.section("predicted").lines if "probability of war within 26 months" in x]
+    stated = shown[0].split("within 26 months: ")[1].split(";")[0]
+    assert f"probability {stated} within" in rep.summary, (stated, rep.summary)
     targets = pred["targets"]
     assert targets["war_within_26_months_under_10_percent"] == (pred["war_probability"]["value"] < 0.10)
     line = next(x for x in rep.section("predicted").lines if x.startswith("targets:"))

@@ -510,6 +510,16 @@ def _misfire_window(tip) -> tuple:
     return ("the contained exchange needs the misfire risk in a window: " + "; ".join(parts),)
 
 
+
+def _percent(p: float) -> str:
+    """A probability as a percentage, written the same way in every section (two decimals
+    below 10%, one above), so that the headline and the predictions show the same number.
+
+    >>> _percent(0.0006), _percent(0.0518), _percent(0.43)
+    ('0.06%', '5.18%', '43.0%')
+    """
+    return f"{p:.2%}" if p < 0.10 else f"{p:.1%}"
+
 def exchange_report(analysis: ExchangeAnalysis):
     """The report of the exchange model, built from one :class:`ExchangeAnalysis` (no computing).
 
@@ -529,16 +539,16 @@ def exchange_report(analysis: ExchangeAnalysis):
         summary = (f"Under the model's own noise (militia misfires {v['misfire']} per strike), the contained "
                    f"exchange is a Markov perfect equilibrium: the militias strike about "
                    f"{pred['attacks_per_month']} times a month, the US answers about {pred['answers_per_attack']:.1%} "
-                   f"of attacks (those that kill Americans), and war has probability {war26:.1%} within 26 months "
-                   f"({war10:.0%} within ten years).")
+                   f"of attacks (those that kill Americans), and war has probability {_percent(war26)} within "
+                   f"26 months ({_percent(war10)} within ten years).")
     elif a.regime == "war":
         title = "At these values the US and Iran go to war"
         summary = (f"The contained exchange is not an equilibrium at these values; the equilibrium found is "
-                   f"mutual escalation, and war has probability {war26:.0%} within 26 months.")
+                   f"mutual escalation, and war has probability {_percent(war26)} within 26 months.")
     else:
         title = f"At these values the exchange is not contained ({a.regime})"
         summary = (f"The contained exchange is not an equilibrium at these values; the equilibrium found is "
-                   f"'{a.regime}' (verified under noise: {verified}); war has probability {war26:.1%} "
+                   f"'{a.regime}' (verified under noise: {verified}); war has probability {_percent(war26)} "
                    "within 26 months.")
     secs = []
     fitted = {n for n, _ in a.fit.estimates} if a.fit is not None else set()
@@ -573,7 +583,7 @@ def exchange_report(analysis: ExchangeAnalysis):
           f"record {n_att})",
           f"US answers per attack: {pred['answers_per_attack']} (record: {n_ans} of {n_att} = {n_ans / n_att:.3f}, "
           "the answers the brief reports: a lower bound)",
-          f"probability of war within 26 months: {war26:.2%}; within ten years: {war10:.1%}"]
+          f"probability of war within 26 months: {_percent(war26)}; within ten years: {_percent(war10)}"]
     if "attack_response_to_israeli_strikes" in pred:
         pl.append(f"uptick leads to uptick: each extra week a month with an Israeli strike adds "
                   f"{pred['attack_response_to_israeli_strikes']['value']} attacks on US forces a month")
