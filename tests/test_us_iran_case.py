@@ -679,3 +679,11 @@ def test_done_when_of_issue_13(capsys):
                        ("motives_short_of_war", "4. Motives short of war"), ("miscalculation", "5. Miscalculation"),
                        ("change_of_heart", "6. Stability until a change of heart")):
         assert key in doc and title in text
+
+
+def test_round_length_cannot_be_changed_behind_the_weekly_rates(capsys):
+    # the rates are per week: a report at round_days=1 would mislabel and mis-time every horizon
+    from deterrence.cli import main as cli_main
+    assert cli_main(["report", "--set", "round_days=1"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "round_days" in err and "per week" in err

@@ -152,6 +152,11 @@ def calibration_values(**overrides) -> dict:
 
     >>> calibration_values(W_iran=60)["W_iran"], calibration_values()["misfire"]
     (60, Fraction(1, 1600))
+    >>> calibration_values(round_days=1)
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.GameError: round_days is fixed at 7: the calibration's rates (israeli_strike_rate,
+    motive_rate, ...) are per week-long round; set those instead
     """
     from deterrence.core.numbers import to_exact
     from deterrence.errors import GameError
@@ -160,6 +165,11 @@ def calibration_values(**overrides) -> dict:
         if k not in values:
             raise GameError(f"unknown calibration parameter {k!r}; known: {', '.join(values)}")
         values[k] = to_exact(v, k)
+    if values["round_days"] != CALIBRATION["round_days"].value:
+        # every rate of the calibration (Israeli strikes, militia motives, answers) is per
+        # round of a week: another round length would silently mean other rates
+        raise GameError(f"round_days is fixed at {CALIBRATION['round_days'].value}: the calibration's rates "
+                        "(israeli_strike_rate, motive_rate, ...) are per week-long round; set those instead")
     return values
 
 
