@@ -11,6 +11,23 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
+# run inside the fresh environment: `deterrence solve NAME --json` and `deterrence show NAME`
+# for every catalogue entry; prints {name: [command, exit code, last error line]} of failures
+EVERY_ENTRY = """
+import contextlib, io, json
+from deterrence.cli import main
+from deterrence.io.catalogue import catalogue_names
+failures = {}
+for name in catalogue_names():
+    for command in (["solve", name, "--json"], ["show", name]):
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(command)
+        if code != 0:
+            failures[name] = [command[0], code, (err.getvalue().strip().splitlines() or [""])[-1]]
+print(json.dumps(failures))
+"""
+
 
 def test_wheel_ships_catalogue_and_command(tmp_path):
     dist = tmp_path / "dist"
@@ -39,6 +56,12 @@ def test_wheel_ships_catalogue_and_command(tmp_path):
                             capture_output=True, text=True, check=True, timeout=300)
     shown = json.loads(report.stdout)          # the fitted model of the case, beside the record
     assert {"calibration", "record", "predicted", "equilibrium"} <= set(shown)
+    # every catalogue entry solves and shows from the installed files alone (one process, the
+    # command's own entry point; exit codes and any error line per entry)
+    every = subprocess.run([str(bin_dir / "python"), "-c", EVERY_ENTRY], cwd=outside,
+                           capture_output=True, text=True, check=True, timeout=1200)
+    failures = json.loads(every.stdout.strip().splitlines()[-1])
+    assert failures == {}, failures
     where = subprocess.run([str(bin_dir / "python"), "-c", "import deterrence; print(deterrence.__file__)"],
                            cwd=outside, capture_output=True, text=True, check=True)
     assert str(env_dir) in where.stdout
