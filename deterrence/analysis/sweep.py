@@ -7,7 +7,9 @@ Two paths:
   the default), ``"thread"``, ``"serial"``, any ``Executor``, or a Dask
   ``distributed.Client`` (its ``get_executor()`` is used). Points that fail are
   recorded with the reason, an interrupted sweep (Ctrl-C) keeps what it has,
-  and :meth:`Sweep.resume` computes only what is missing. Each point gets its
+  and :meth:`Sweep.resume` computes only what is missing; with ``checkpoint=``
+  (a JSON file) what is computed is kept on disk as it comes, so that a sweep
+  killed in one process resumes in another. Each point gets its
   own seed from ``numpy.random.SeedSequence(seed).spawn``, so results do not
   depend on the number of workers.
 * :func:`vectorised_map` turns symbolic expressions into NumPy functions with
@@ -136,7 +138,8 @@ def check_grid_size(axes: dict, max_points=None, option="max_points") -> dict:
 
 
 def sweep(func, axes: dict, *, executor=None, max_workers=None, seed=None, progress=None,
-          chunksize=None, _previous: Sweep | None = None, max_points: int | None = None) -> Sweep:
+          chunksize=None, _previous: Sweep | None = None, max_points: int | None = None,
+          checkpoint=None) -> Sweep:
     """Evaluate ``func(**point)`` at every grid point; it returns a number or a dict of numbers.
 
     ``func`` must be picklable (a module-level function) for process and Dask
@@ -144,12 +147,22 @@ def sweep(func, axes: dict, *, executor=None, max_workers=None, seed=None, progr
     Points go to the executor in chunks (default: about four chunks a worker),
     so that cheap points are not swamped by the cost of a task.
 
+    ``checkpoint`` (a file path): the values computed so far are written there as
+    JSON (atomically, at most about once a second, and at the end); a sweep run
+    again with the same file, function, axes and seed computes only the points the
+    file does not hold, in this process or another. A file of another sweep is a
+    :class:`~deterrence.errors.GameFileError`.
+
     >>> s = sweep(pow, {"base": [1, 2, 3], "exp": [2, 3]}, executor="serial")
     >>> s.values["value"].tolist()
     [[1.0, 1.0], [4.0, 8.0], [9.0, 27.0]]
     """
     axes = {name: np.asarray(list(values)) for name, values in
             check_grid_size(axes, max_points, "max_points").items()}
+    saver = None
+    if checkpoint is not None:
+        saver = _Checkpoint(checkpoint, func, axes, seed)
+        _previous = saver.load() or _previous
     shape = tuple(len(v) for v in axes.values())
     takes_seed = "seed" in inspect.signature(func).parameters if callable(func) else False
     seeds = (np.random.SeedSequence(seed).spawn(int(np.prod(shape))) if takes_seed else None)
@@ -170,6 +183,8 @@ def sweep(func, axes: dict, *, executor=None, max_workers=None, seed=None, progr
             if key not in values:
                 values[key] = np.full(shape, np.nan)
             values[key][idx] = float(val)
+        if saver:
+            saver.save(values, finished=False)
 
     bar = None
     if progress or (progress is None and len(todo) >= 400):
@@ -219,9 +234,58 @@ def sweep(func, axes: dict, *, executor=None, max_workers=None, seed=None, progr
             bar.close()
         if owned:
             pool.shutdown(wait=not interrupted, cancel_futures=True)
+    if saver:
+        saver.save(values, finished=True)
     for key in list(values):
         values[key].setflags(write=False)
     return Sweep(axes=axes, values=values, failures=tuple(failures), interrupted=interrupted, seed=seed)
+
+
+class _Checkpoint:
+    """The JSON file of a sweep's values so far: ``{"sweep": identity, "values": {...}}``, NaN
+    as null. The identity (function, axes, seed) keeps one sweep's file from feeding another."""
+
+    def __init__(self, path, func, axes, seed):
+        self.path = os.fspath(path)
+        name = f"{getattr(func, '__module__', '?')}.{getattr(func, '__qualname__', type(func).__name__)}"
+        self.identity = {"function": name, "axes": {k: np.asarray(v).tolist() for k, v in axes.items()},
+                         "seed": None if seed is None else str(seed)}
+        self.axes, self.last = axes, 0.0
+
+    def load(self) -> Sweep | None:
+        import json
+
+        from deterrence.errors import GameFileError
+        from deterrence.io._common import read_file_bytes
+        if not os.path.exists(self.path):
+            return None
+        try:
+            data = json.loads(read_file_bytes(self.path, what="sweep checkpoint")[0].decode("utf-8"))
+            same = isinstance(data, dict) and data.get("sweep") == self.identity
+            values = {k: np.array(v, dtype=float) for k, v in data["values"].items()} if same else None
+        except (ValueError, UnicodeError, KeyError, TypeError, AttributeError) as exc:
+            raise GameFileError(f"not a sweep checkpoint ({exc})", file=self.path) from None
+        if not same:
+            raise GameFileError("checkpoint of another sweep (other function, axes or seed): give another "
+                                "file, or delete this one", file=self.path)
+        shape = tuple(len(v) for v in self.axes.values())
+        if any(v.shape != shape for v in values.values()):
+            raise GameFileError(f"checkpoint values do not have the grid's shape {shape}", file=self.path)
+        return Sweep(axes=self.axes, values=values)
+
+    def save(self, values, *, finished):
+        import json
+        import time
+        now = time.monotonic()
+        if not finished and now - self.last < 1.0:
+            return                     # a write per point would cost more than small points do
+        self.last = now
+        data = {"sweep": self.identity,
+                "values": {k: np.where(np.isnan(v), None, v).tolist() for k, v in values.items()}}
+        tmp = f"{self.path}.tmp"
+        with open(tmp, "w", encoding="utf-8") as out:
+            json.dump(data, out)
+        os.replace(tmp, self.path)
 
 
 def vectorised_map(expressions: dict, axes: dict, constants: dict | None = None, *,
