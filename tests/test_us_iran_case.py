@@ -687,3 +687,20 @@ def test_round_length_cannot_be_changed_behind_the_weekly_rates(capsys):
     assert cli_main(["report", "--set", "round_days=1"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "round_days" in err and "per week" in err
+
+
+def test_the_reports_search_and_the_front_doors_agree_on_what_else_there_is():
+    # the report names two equilibria (contained, war) and says the front door's wider search
+    # finds more, each planning escalation in some states: check that against dt.solve
+    import deterrence as dt
+    from deterrence.models.us_iran_exchange import SEARCH, TRANSIENT, _name
+    found = dt.solve(dt.load_game("us_iran_exchange"))
+    names = []
+    for eq in found:
+        assert eq.verified_under_noise and eq.is_pure
+        profile = {s: tuple(eq.action(s, p) for p in ("US", "Iran")) for s in TRANSIENT}
+        names.append(_name(profile))
+        if _name(profile) not in ("contained exchange", "war"):
+            assert any("escalate" in a for a in profile.values())
+    assert {"contained exchange", "war"} <= set(names) and len(names) > 2
+    assert "each of those plans escalation in some states" in SEARCH

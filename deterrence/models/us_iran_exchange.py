@@ -463,7 +463,9 @@ def search_starts() -> dict:
 SEARCH = ("pure stationary profiles only, reached by alternating exact best responses (policy iteration on "
           "the one-shot gains under the noise) from six starts: " + ", ".join(search_starts()) + "; "
           "mixed profiles are not searched here (homotopy_selection runs the toolkit's logit homotopy); "
-          "the list is not claimed complete: the game has about 9 * 10^12 pure stationary profiles")
+          "the list is not claimed complete: the game has about 9 * 10^12 pure stationary profiles; "
+          "the front door's search from random starts too (deterrence solve us_iran_exchange) finds more "
+          "pure MPE, and at the calibration each of those plans escalation in some states")
 
 
 def markov_perfect_equilibria(model: ExchangeModel) -> tuple:
