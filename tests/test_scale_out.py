@@ -12,15 +12,22 @@ def _same_fit(a, b):
     assert a.predictions == b.predictions and a.log_likelihood == b.log_likelihood
 
 
-def test_map_and_fit_on_a_dask_local_cluster_equal_serial():
+def test_map_and_fit_on_a_dask_local_cluster_equal_serial(capsys):
     from dask.distributed import Client, LocalCluster
     grid = (("delta", [0.5, 0.8, 0.95]), ("W_iran", [1, 20, 50]))
     serial_map = regime_map(*grid, method="solve", executor="serial")
     serial_fit = fit_to_record()
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster, \
             Client(cluster) as client:
+        capsys.readouterr()
         remote_map = regime_map(*grid, method="solve", executor=client, progress=True)
-        remote_fit = fit_to_record(executor=client)
+        shown = capsys.readouterr().err
+        remote_fit = fit_to_record(executor=client, progress=True)
+        reported = capsys.readouterr().err
+    # progress while the cluster works: the map's bar over its 9 points moves (tqdm redraws it
+    # with carriage returns, and clears it at the end), the fit counts its model evaluations
+    assert "sweep:" in shown and "/9 [" in shown and shown.count("\r") >= 3
+    assert "model evaluations" in reported and reported.count("\n") > 10
     assert np.array_equal(serial_map.values["regime"], remote_map.values["regime"])
     assert np.array_equal(serial_map.values["war_risk"], remote_map.values["war_risk"])
     # all three regimes on this grid, so the comparison is not between two constant maps
