@@ -150,3 +150,27 @@ def test_plots_of_dynamics(tmp_path):
         plot_phase(load_game("rock_paper_scissors"))
     with pytest.raises(GameError):
         plot_simplex([trajectory])
+
+
+def test_three_player_fictitious_play_and_best_responses_end_at_the_solvers_equilibria():
+    # the US / Iran / Israel game of the catalogue (three players): where best-response dynamics
+    # stop, and where fictitious play's frequencies settle, is a pure equilibrium that the
+    # exact n-player solver also lists
+    import deterrence as dt
+    game = load_game("us_iran_israel").with_defaults()
+    pure = {tuple(game.actions[i][s.index(1)] for i, s in enumerate(e.strategies))
+            for e in dt.solve(game, "nplayer") if all(max(s) == 1 for s in e.strategies)}
+    assert pure
+    for seed in range(5):
+        path, done = best_response_dynamics(game, seed=seed)
+        assert done and path[-1] in pure
+        t = fictitious_play(game, 400, seed=seed)
+        settled = tuple(game.actions[i][int(np.argmax(s))] for i, s in enumerate(t.final))
+        assert min(max(s) for s in t.final) > 0.9 and settled in pure
+    # three-player coordination: from each pure start a best-responding player joins a match
+    arr = np.zeros((2, 2, 2))
+    arr[0, 0, 0] = arr[1, 1, 1] = 1
+    g = NormalFormGame.from_payoff_arrays([arr, arr, arr])
+    for start in [(0, 0, 1), (1, 0, 0), (0, 1, 1)]:
+        path, done = best_response_dynamics(g, start=start)
+        assert done and len(set(path[-1])) == 1

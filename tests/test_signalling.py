@@ -125,3 +125,30 @@ def test_front_door_and_cli():
     data = json.loads(out.stdout)
     assert data["complete"] is True
     assert sorted((e["kind"], e["intuitive"]) for e in data["equilibria"]) == [("pooling", False), ("pooling", True)]
+
+
+def test_a_semi_separating_equilibrium_mixes_to_the_receivers_indifference():
+    # Type t2 (prior 1/3) always gains from m2 when it is answered with a; type t1 gets 1 from m1
+    # and 2 from an m2 answered with a. The receiver answers m2 with a only if t2 is at least
+    # as likely as t1. By hand: t1 sends m2 with probability 1/2 (belief in t2 after m2 = 1/2),
+    # the receiver answers a with probability 1/2 (t1 indifferent: 2 * 1/2 = 1); and pooling on
+    # m1 with m2 answered by b (every type would gain from m2 at best, so it is intuitive).
+    def receiver(m, t):
+        if m == "m1":      # m1 is answered by b in any case (a costs the receiver 1)
+            sender = {"t1": 1, "t2": 0}[t]
+            return {"a": terminal([sender, -1]), "b": terminal([sender, 0])}
+        return {"a": terminal([2, 1 if t == "t2" else -1]), "b": terminal([0, 0])}
+    prior = {"t1": Fraction(2, 3), "t2": Fraction(1, 3)}
+    root = chance({t: (prior[t], decision("S", {m: decision("R", receiver(m, t), infoset=f"after_{m}")
+                                                for m in ("m1", "m2")}, infoset=t)) for t in prior})
+    tree = GameTree(root, players=["S", "R"])
+    found = signalling_equilibria(tree)
+    assert sorted(e.kind for e in found) == ["pooling", "semi-separating"]
+    semi = next(e for e in found if e.kind == "semi-separating")
+    half = Fraction(1, 2)
+    assert semi.sender["t1"] == {"m1": half, "m2": half} and semi.sender["t2"]["m2"] == 1
+    assert semi.receiver["m2"]["a"] == half and semi.receiver["m1"]["b"] == 1
+    assert semi.beliefs["m2"]["t2"] == half
+    pool = next(e for e in found if e.kind == "pooling")
+    assert pooled_message(pool) == "m1" and pool.intuitive
+    assert is_nash(tree, as_behaviour(tree, semi)) and is_nash(tree, as_behaviour(tree, pool))
