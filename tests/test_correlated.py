@@ -188,3 +188,10 @@ def test_vertex_search_guard_names_its_limit():
     g = load_game("chicken").subs(w=1, l=4, crash=6)
     with pytest.raises(TooLargeError, match="more than 2 feasible bases"):
         correlated_equilibria(g, vertices=True, max_bases=2)
+
+
+def test_catalogue_chicken_states_its_correlated_answers_as_claims():
+    game = load_game("chicken")
+    claims, at_defaults = game.claims, game.with_defaults()
+    assert correlated_equilibria(at_defaults).value == F(claims["correlated_welfare_max"])
+    assert len(correlated_equilibria(at_defaults, vertices=True)) == claims["correlated_vertices"]
