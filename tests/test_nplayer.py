@@ -401,3 +401,26 @@ def test_positive_dimensional_systems_without_equilibria_are_decided_by_lp():
         assert independently_certified(game, c.sample)
     # B playing 0 with A mixing and C anything is a 2-dimensional set of equilibria
     assert [c.dimension for c in result.continua if c.supports == (("0", "1"), ("0",), ("0", "1"))] == [2]
+
+
+# -- pygambit, where installed --------------------------------------------------------------
+try:
+    import pygambit
+except ImportError:        # the cross-check below is defined only when pygambit is there
+    pygambit = None
+
+if pygambit is not None:
+    @pytest.mark.parametrize("shape, seed", [((2, 2, 2), s) for s in range(4)] + [((2, 2, 3), s) for s in range(3)])
+    def test_every_equilibrium_gambits_enumpoly_finds_is_one_of_ours(shape, seed):
+        # enumpoly (floats, not certified) may miss equilibria; what it finds must be among ours
+        rng = np.random.default_rng(seed)
+        size = int(np.prod(shape))
+        arrays = [rng.permutation(4 * size)[:size].reshape(shape) for _ in shape]
+        ours = [[float(p) for s in e.strategies for p in s]
+                for e in nplayer_equilibria(dt.NormalFormGame([a.astype(object) for a in arrays]))]
+        game = pygambit.Game.from_arrays(*[a.astype(int) for a in arrays])
+        theirs = [[float(eq[s]) for player in game.players for s in player.strategies]
+                  for eq in pygambit.nash.enumpoly_solve(game, use_strategic=True).equilibria]
+        assert ours and theirs
+        for profile in theirs:
+            assert any(max(abs(x - y) for x, y in zip(profile, mine)) < 1e-6 for mine in ours), profile

@@ -150,3 +150,32 @@ def test_agent_qre_in_entry_deterrence_solves_the_logit_equations():
     assert q[("Entrant", "root")]["in"] == pytest.approx(enter, abs=1e-8)
     with pytest.raises(GameError):
         agent_qre_at(load_game("chicken"), 1.0)
+
+
+# -- pygambit, where installed --------------------------------------------------------------
+try:
+    import pygambit
+except ImportError:        # the cross-check below is defined only when pygambit is there
+    pygambit = None
+
+if pygambit is not None:
+    @pytest.mark.parametrize("shape, index", [((2, 2), 0), ((3, 3), 1), ((4, 4), 2), ((2, 2, 2), 3)])
+    def test_our_logit_branch_is_gambits(shape, index):
+        # the same branch: the QRE at fixed lambdas agree with logit_solve_lambda, and the end of
+        # Gambit's logit_solve (a float Nash approximation) is our certified limit
+        rng = np.random.default_rng(2024 + index)
+        arrays = [rng.integers(0, 10, size=shape) for _ in shape]
+        game = NormalFormGame.from_payoff_arrays(arrays)
+        g = pygambit.Game.from_arrays(*[np.asarray(a) for a in arrays])
+
+        def flat(profile):
+            return np.array([float(profile[s]) for p in g.players for s in p.strategies])
+        lambdas = [0.5, 2.0, 8.0]
+        for lam, theirs in zip(lambdas, pygambit.qre.logit_solve_lambda(g, lam=lambdas)):
+            assert np.abs(np.concatenate(qre_at(game, lam)) - flat(theirs.profile)).max() < 1e-5
+        limit = logit_branch(game).limit
+        assert limit is not None and is_equilibrium(game, limit.strategies)
+        end = flat(pygambit.nash.logit_solve(g).equilibria[0])
+        # Gambit stops at a large finite lambda: its end is near the limit (3e-4 seen at 2x2x2),
+        # ours is the limit itself, certified exactly
+        assert np.abs(np.array([float(p) for s in limit.strategies for p in s]) - end).max() < 1e-3
