@@ -21,6 +21,8 @@ SUBCOMMANDS = {
     "report": ("deterrence.cli.report",
                "the deterrence report: why both sides stay below all-out war"),
     "lab": ("deterrence.cli.lab", "the lab in the browser: pick a game, move sliders, see the equilibria"),
+    "dynamics": ("deterrence.cli.dynamics",
+                 "learning dynamics on a normal-form game: replicator, fictitious play, best responses"),
 }
 
 EXIT_OK, EXIT_USAGE = 0, 2
