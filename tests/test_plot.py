@@ -307,3 +307,21 @@ def test_functions_draw_on_a_given_axes(tmp_path):
     assert plot.payoff_polygon([(0, 0), (1, 0), (0, 1)], ax=axes[2]) is axes[2]
     assert len(fig.axes) == 3
     fig.savefig(tmp_path / "grid.png", dpi=50)
+
+
+def test_a_mixed_equilibrium_near_the_edge_is_magnified_in_an_inset():
+    # a costly crash makes going straight rare: the mixed equilibrium sits near a corner, where
+    # both correspondences run along the frame (notebook 09's Cuban crisis at N = 100)
+    near_edge = dt.load_game("chicken").subs(crash=100)
+    mixed = [e for e in dt.solve(near_edge) if 0 < e.strategies[0][0] < 1]
+    (p, q) = (mixed[0].strategies[0][0], mixed[0].strategies[1][0])
+    assert min(p, 1 - p, q, 1 - q) < F(1, 10)
+    ax = plot.best_response_diagram(near_edge)
+    (inset,) = ax.child_axes
+    assert inset.get_title() == "magnified"
+    x0, x1 = inset.get_xlim()
+    y0, y1 = inset.get_ylim()
+    assert x0 < p < x1 and y0 < q < y1 and x1 - x0 < 0.5         # the corner, enlarged
+    assert [t.get_text() for t in inset.texts] == [f"({p}, {q})"]
+    # an equilibrium away from the frame needs no inset
+    assert plot.best_response_diagram(dt.load_game("matching_pennies")).child_axes == []
