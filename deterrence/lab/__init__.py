@@ -198,10 +198,13 @@ def _heatmap_figure(game):
 
 
 def _tree_figure(tree, equilibrium):
-    """The tree, the moves of ``equilibrium`` drawn thick (its path of play in black)."""
+    """The tree, the moves of ``equilibrium`` drawn thick (its path of play in black); wider
+    for more leaves (up to the page's width), so that the labels keep a readable size."""
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(7.2, 4.6), layout="constrained")
+    from deterrence.core.tree import Terminal
+    leaves = sum(1 for _, node in tree.nodes() if isinstance(node, Terminal))
+    fig = Figure(figsize=(min(12.0, max(7.2, 0.9 * leaves)), 4.6), layout="constrained")
     dt.plot.draw_tree(tree, ax=fig.subplots(), equilibrium=equilibrium)
     return fig
 
