@@ -121,3 +121,99 @@ def test_lab_shows_the_equilibria_of_a_typed_payoff_table():
     assert game_view(game)["equilibria"] == [e.describe() for e in dt.solve(game).equilibria]
     with pytest.raises(dt.GameError, match="row 2"):
         parse_table("1, 1; 2, 2\n3, 3; x, 4")
+
+
+# The shadow root holding the slider titled arguments[0] ("d: 1" is titled "d"): its noUi handle.
+SLIDER_HANDLE = """
+const roots = [document];
+while (roots.length) {
+  const r = roots.shift();
+  const title = r.querySelector('.bk-slider-title'), handle = r.querySelector('.noUi-handle');
+  if (title && handle && title.textContent.split(':')[0].trim() === arguments[0]) return handle;
+  r.querySelectorAll('*').forEach(e => { if (e.shadowRoot) roots.push(e.shadowRoot); });
+}
+return null;"""
+
+
+def library_equilibria(name, **values) -> list:
+    """The library's subgame-perfect equilibria of catalogue tree ``name`` at ``values``, as text."""
+    return [e.describe() for e in dt.solve(dt.load_game(name).subs(**values), "subgame_perfect").equilibria]
+
+
+def shown_equilibria(browser) -> list:
+    return [e.get_attribute("textContent") for e in browser.execute_script(FIND, ".lab-equilibrium")]
+
+
+def test_lab_answers_a_slider_move_on_a_game_tree_with_the_librarys_equilibria(lab, tmp_path):
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import Select
+
+    tree = dt.load_game("entry_deterrence")
+    before = library_equilibria("entry_deterrence", **tree.parameters)
+    after = library_equilibria("entry_deterrence", **dict(tree.parameters, d=tree.parameters["d"] - 1))
+    assert before != after                                   # the move must change what is shown
+    with chromium() as browser:
+        browser.get(lab)
+        wait_for_text(browser, ".lab-war-risk", lambda t: t.strip() != "")   # the page is live
+        select = browser.execute_script(FIND, "select")[0]
+        Select(select).select_by_visible_text("entry_deterrence")
+        wait_for_text(browser, ".lab-headline", lambda t: t == tree.title)
+        deadline = time.monotonic() + 120
+        while shown_equilibria(browser) != before:
+            assert time.monotonic() < deadline, shown_equilibria(browser)
+            time.sleep(0.5)
+        # the entrant's payoff from accommodation d, one step left with the keyboard
+        handle = browser.execute_script(SLIDER_HANDLE, "d")
+        browser.execute_script("arguments[0].focus();", handle)
+        browser.switch_to.active_element.send_keys(Keys.ARROW_LEFT)
+        deadline = time.monotonic() + 120
+        while shown_equilibria(browser) != after:
+            assert time.monotonic() < deadline, shown_equilibria(browser)
+            time.sleep(0.5)
+        shown = shown_equilibria(browser)
+        play = [e.get_attribute("textContent") for e in browser.execute_script(FIND, ".lab-play")]
+        browser.save_screenshot(str(tmp_path / "lab_tree.png"))
+    assert shown == after
+    moved = tree.subs(**dict(tree.parameters, d=tree.parameters["d"] - 1))
+    assert play == [e.details()[0] for e in dt.solve(moved).equilibria]
+
+
+def test_lab_view_of_a_tree_follows_the_library_as_a_parameter_moves():
+    from deterrence.lab import tree_view
+    for name, parameter in [("entry_deterrence", "d"), ("mutual_deterrence", "sq1"), ("fearon_bargaining", "p")]:
+        tree = dt.load_game(name)
+        default = tree.parameters[parameter]
+        shown = []
+        for value in (default, default - 1 if isinstance(default, int) else default - Fraction(1, 10)):
+            values = dict(tree.parameters, **{parameter: value})
+            view = tree_view(tree.subs(**values))
+            library = dt.solve(tree.subs(values), "subgame_perfect")
+            assert view["equilibria"] == [e.describe() for e in library.equilibria]
+            # where play ends, with the library's probabilities
+            assert view["play"] == ["play ends at: " + ", ".join(
+                path if q == 1 else f"{path} ({dt.format_exact(q)})" for path, q in e.outcomes)
+                for e in library.equilibria]
+            report = dt.explain(tree.subs(values))
+            assert view["headline"] == (report.summary or report.title)
+            shown.append(view["equilibria"])
+        assert shown[0] != shown[1], name                  # the move changes what the page shows
+
+
+def test_lab_refuses_a_tree_over_its_size_guard_in_words(monkeypatch):
+    import functools
+    import html
+
+    import deterrence.lab as lab_module
+    with pytest.raises(dt.TooLargeError, match="5 nodes, over the lab's limit of 4"):
+        lab_module.tree_view(dt.load_game("entry_deterrence"), max_nodes=4)
+    # on the page: the refusal is shown as text, and nothing of the game
+    monkeypatch.setattr(lab_module, "tree_view", functools.partial(lab_module.tree_view, max_nodes=4))
+    controls, results = lab_module.make_app()
+    game_select = controls[1]
+    game_select.value = "crisis_resolve"                 # 5 nodes too
+    page = {html.unescape(pane.object) if isinstance(pane.object, str) else None for pane in results}
+    assert any(text and "5 nodes, over the lab's limit of 4" in text and "lab-error" in text for text in page)
+    assert not any(text and "lab-equilibrium" in text for text in page)
+    game_select.value = "prisoners_dilemma"              # a normal-form game is not a tree: no guard
+    assert any(text and "lab-equilibrium" in text for text in
+               (pane.object if isinstance(pane.object, str) else None for pane in results))

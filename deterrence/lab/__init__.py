@@ -1,10 +1,13 @@
 """The lab: a local web page for students who do not write Python (``deterrence lab``).
 
-One picks the US–Iran model, a two-player game of the catalogue, or a payoff
-table typed in by hand; moves sliders for the parameters (the discount factor
-and the noise too, for the US–Iran model); and sees the equilibria, the
+One picks the US–Iran model, a two-player game of the catalogue, a game tree
+of the catalogue (``entry_deterrence``, ``fearon_bargaining``, ...), or a
+payoff table typed in by hand; moves sliders for the parameters (the discount
+factor and the noise too, for the US–Iran model); and sees the equilibria, the
 report's headline, the war risk and a figure (the regime map of the US–Iran
-model, the payoff heat map of any other game) update. Every number on the
+model, the tree with its subgame-perfect play drawn thick, the payoff heat map
+of any other game) update. For a tree the page shows its subgame-perfect
+equilibria and where each one's play ends. Every number on the
 page is computed by the library's public functions (``dt.solve``,
 ``dt.explain``, ``dt.regime_map``, ``dt.plot``): the lab shows what the
 library computes, nothing of its own.
@@ -30,29 +33,40 @@ CUSTOM = "my own payoff table"
 #: Discount factors offered by the δ slider: label -> exact value.
 DELTAS = {f"{k / 100:.2f}": Fraction(k, 100) for k in range(50, 100, 5)}
 DEFAULT_TABLE = "0, 0; -4, 2\n2, -4; -1, -1"
+#: The solution concept the lab shows for a game tree.
+TREE_METHOD = "subgame_perfect"
+#: The lab's size guard: a tree with more nodes is refused (solve it in Python instead),
+#: so that a slider move stays quick.
+MAX_TREE_NODES = 2000
+#: Trees with at most this many nodes are drawn; bigger drawings are unreadable on the page.
+MAX_DRAWN_NODES = 80
 
 __all__ = [
     "CUSTOM",
     "DELTAS",
+    "MAX_TREE_NODES",
+    "TREE_METHOD",
     "US_IRAN",
     "game_view",
     "make_app",
     "parameter_values",
     "parse_table",
     "serve",
+    "tree_view",
     "us_iran_view",
 ]
 
 
 def parameter_values(values: dict) -> dict:
-    """Slider values as exact numbers (a slider gives floats: 0.1 becomes 1/10).
+    """Slider values as exact numbers (a slider gives floats: 0.1 becomes 1/10; the browser's
+    rounding noise in the last digits, as in 0.15000000000000002, is dropped).
 
-    >>> parameter_values({"q": 0.1, "n": 3.0})
-    {'q': Fraction(1, 10), 'n': 3}
+    >>> parameter_values({"q": 0.1, "n": 3.0, "p": 0.15000000000000002})
+    {'q': Fraction(1, 10), 'n': 3, 'p': Fraction(3, 20)}
     """
     out = {}
     for name, v in values.items():
-        q = Fraction(str(v)) if isinstance(v, float) else Fraction(v)
+        q = Fraction(str(round(v, 9))) if isinstance(v, float) else Fraction(v)
         out[name] = q.numerator if q.denominator == 1 else q
     return out
 
@@ -127,6 +141,36 @@ def game_view(game) -> dict:
     return {"equilibria": _equilibria_lines(dt.solve(exact)), "headline": report.summary or report.title}
 
 
+def tree_view(tree, max_nodes: int = MAX_TREE_NODES) -> dict:
+    """What the page shows for a game tree: its equilibria from ``dt.solve`` (subgame perfect,
+    :data:`TREE_METHOD`), where each one's play ends, and the report's headline.
+
+    A symbolic tree is solved at its default values (give a tree with the sliders' values
+    substituted, ``tree.subs(...)``); ``"tree"`` is the exact tree solved and ``"result"``
+    the library's result, for the drawing. A tree with more than ``max_nodes`` nodes is refused
+    with :class:`deterrence.errors.TooLargeError`, as are trees the solver itself refuses.
+
+    >>> view = tree_view(dt.load_game("entry_deterrence").subs(d=0))
+    >>> view["equilibria"][0], view["play"][0]
+    ('Entrant: out; Incumbent: accommodate  (payoffs 0, 2)', 'play ends at: out')
+    >>> tree_view(dt.load_game("entry_deterrence"), max_nodes=3)
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.TooLargeError: Entry deterrence: 5 nodes, over the lab's limit of 3 (solve it in Python: dt.solve)
+    """
+    size = len(tree.paths())
+    if size > max_nodes:
+        raise dt.TooLargeError(f"{tree.title}: {size} nodes, over the lab's limit of {max_nodes} "
+                               "(solve it in Python: dt.solve)")
+    exact = tree.with_defaults() if tree.is_symbolic else tree
+    result = dt.solve(exact, TREE_METHOD)
+    report = dt.explain(exact)       # cheap on an exact tree: no red-line scan
+    # details()[0] is the library's "play ends at: ..." line (present whenever play reaches a leaf)
+    return {"equilibria": _equilibria_lines(result), "method": result.method,
+            "play": [eq.details()[0] if eq.outcomes else "" for eq in result.equilibria],
+            "headline": report.summary or report.title, "result": result, "tree": exact}
+
+
 def _us_iran_figure(delta, values):
     """The regime map over δ and Iran's cost of war, the chosen point starred."""
     from matplotlib.figure import Figure
@@ -153,6 +197,18 @@ def _heatmap_figure(game):
     return fig
 
 
+def _tree_figure(tree, equilibrium):
+    """The tree, the moves of ``equilibrium`` drawn thick (its path of play in black); wider
+    for more leaves (up to the page's width), so that the labels keep a readable size."""
+    from matplotlib.figure import Figure
+
+    from deterrence.core.tree import Terminal
+    leaves = sum(1 for _, node in tree.nodes() if isinstance(node, Terminal))
+    fig = Figure(figsize=(min(12.0, max(7.2, 0.9 * leaves)), 4.6), layout="constrained")
+    dt.plot.draw_tree(tree, ax=fig.subplots(), equilibrium=equilibrium)
+    return fig
+
+
 def _two_player_catalogue() -> list:
     from deterrence.io.catalogue import catalogue_names
 
@@ -164,23 +220,33 @@ def _two_player_catalogue() -> list:
     return names
 
 
+def _tree_catalogue() -> list:
+    """The catalogue's game trees (by name)."""
+    from deterrence.io.catalogue import catalogue_names
+
+    return [name for name in catalogue_names() if isinstance(dt.load_game(name), dt.GameTree)]
+
+
 def _slider(pn, name, default):
-    """A slider for one parameter: integers step by 1, fractions by 1/20."""
+    """A slider for one parameter: integers step by 1, fractions by 1/20; a negative default
+    (a cost written as a negative payoff) gets room below it too."""
     default = Fraction(default)
     if default.denominator == 1:
         top = max(10, 2 * int(default))
-        lo = min(0, int(default))
+        lo = min(0, 2 * int(default))
         return pn.widgets.IntSlider(name=name, start=lo, end=top, step=1, value=int(default))
-    return pn.widgets.FloatSlider(name=name, start=0.0, end=max(1.0, 2 * float(default)), step=0.05,
-                                  value=float(default))
+    return pn.widgets.FloatSlider(name=name, start=min(0.0, 2 * float(default)), end=max(1.0, 2 * float(default)),
+                                  step=0.05, value=float(default))
 
 
 def make_app():
     """The lab's page (a Panel layout), with its widgets wired to the library."""
     import panel as pn
 
-    choices = [US_IRAN] + _two_player_catalogue() + [CUSTOM]
-    game_select = pn.widgets.Select(name="game", options=choices, value=US_IRAN)
+    trees = set(_tree_catalogue())
+    groups = {"the US–Iran model": [US_IRAN], "two-player games": _two_player_catalogue(),
+              "game trees": sorted(trees), "by hand": [CUSTOM]}
+    game_select = pn.widgets.Select(name="game", groups=groups, value=US_IRAN)
     delta = pn.widgets.DiscreteSlider(name="discount factor δ", options=DELTAS, value=DELTAS["0.90"])
     noise = pn.widgets.IntSlider(name="execution noise (per thousand)", start=0, end=100, step=1, value=20)
     table = pn.widgets.TextAreaInput(name="payoff table (row: 'a, b; a, b')", value=DEFAULT_TABLE, height=100)
@@ -222,16 +288,31 @@ def make_app():
                 figure.object = _us_iran_figure(delta.value, values)
             else:
                 game = current_game().subs(**values) if values else current_game()
-                view = game_view(game)
                 risk.object = "<p>War risk: computed for the US–Iran model (pick it above).</p>"
-                figure.object = _heatmap_figure(game)
+                if game_select.value in trees:
+                    view = tree_view(game)
+                    shown = view["result"].equilibria
+                    figure.object = (_tree_figure(view["tree"], shown[0])
+                                     if shown and len(game.paths()) <= MAX_DRAWN_NODES else None)
+                else:
+                    view = game_view(game)
+                    figure.object = _heatmap_figure(game)
             headline.object = f"<h3 class='lab-headline'>{html.escape(view['headline'])}</h3>"
-            equilibria.object = ("<p><b>Equilibria</b> (exact, from <code>dt.solve</code>):</p>"
+            kind = "Subgame-perfect equilibria" if "play" in view else "Equilibria"
+            plays = view.get("play", [""] * len(view["equilibria"]))
+            equilibria.object = (f"<p><b>{kind}</b> (exact, from <code>dt.solve</code>):</p>"
                                  "<ul class='lab-equilibria'>"
-                                 + "".join(f"<li>{html.escape(x)}</li>" for x in view["equilibria"]) + "</ul>")
+                                 + "".join(f"<li><span class='lab-equilibrium'>{html.escape(x)}</span>"
+                                           + (f"<br><span class='lab-play'>{html.escape(p)}</span>" if p else "")
+                                           + "</li>" for x, p in zip(view["equilibria"], plays)) + "</ul>"
+                                 + ("<p><i>The drawing shows the first of them.</i></p>"
+                                    if "play" in view and len(plays) > 1 and figure.object is not None else ""))
             status.object = ""
         except dt.DeterrenceError as err:
-            status.object = f"<p style='color:#b00'>{html.escape(str(err))}</p>"
+            # the library's refusal or complaint, in words; nothing of the previous game stays shown
+            headline.object = equilibria.object = ""
+            figure.object = None
+            status.object = f"<p class='lab-error' style='color:#b00'>{html.escape(str(err))}</p>"
 
     game_select.param.watch(rebuild_sliders, "value")
     delta.param.watch(update, "value")
