@@ -288,7 +288,8 @@ def make_app():
                 figure.object = _us_iran_figure(delta.value, values)
             else:
                 game = current_game().subs(**values) if values else current_game()
-                risk.object = "<p>War risk: computed for the US–Iran model (pick it above).</p>"
+                risk.object = ("" if game_select.value in trees else
+                               "<p>War risk: computed for the US–Iran model (pick it above).</p>")
                 if game_select.value in trees:
                     view = tree_view(game)
                     shown = view["result"].equilibria
