@@ -56,7 +56,7 @@ def model_figure(model, analysis=None, *, rounds=200, grid=60):
     curves = [war_risk_by_round(stage, list(model.strategies), model.noise, ts),
               war_risk_by_round(stage, exchange, model.noise, ts)]
     war_risk_curve(ts, curves, ax=axes[2], labels=["contained tit-for-tat (restraint)",
-                                                    "standing exchange of limited strikes"])
+                                                    "contained exchange (a limited strike every round)"])
     noise = ", ".join(f"{k} {v}" for k, v in model.noise.to_dict().items()) if model.noise else "none"
     axes[2].set_title(f"Risk of a spiral (noise: {noise})")
     return fig
