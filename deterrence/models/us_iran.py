@@ -146,14 +146,14 @@ class USIranModel:
         stage = numeric.stage
         result = solve(stage)
         esc = escalation_actions(stage)
-        restraint_exists = any(all(eq.strategies[i][esc[i]] == 0 for i in range(2))
+        escalation_free = any(all(eq.strategies[i][esc[i]] == 0 for i in range(2))
                                for eq in result.equilibria)
         check = one_shot_deviation(numeric.with_noise(None))
         crit = None
         if critical:
             from deterrence.solvers.repeated.critical_delta import critical_delta
             crit = critical_delta(rg.with_noise(None))
-        regime = 2 if not restraint_exists else (0 if check.subgame_perfect else 1)
+        regime = 2 if not escalation_free else (0 if check.subgame_perfect else 1)
         restraint = RepeatedAnalysis(game=numeric.with_noise(None), check=check, critical=crit,
                                      within=self.within)
         played = None
