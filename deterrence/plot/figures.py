@@ -861,11 +861,12 @@ def sweep_map(sweep, name=None, ax=None, **kw):
 # ---------------------------------------------------------------------------
 @literal_labels
 def war_risk_curve(rounds, probabilities, ax=None, labels=None, *, xlabel="round",
-                   ylabel="probability of all-out war by this round"):
+                   ylabel="probability of all-out war by this round", colors=None):
     """Plot one or several curves of war risk (or any probability) over rounds.
 
     ``probabilities`` is one sequence, or a list of sequences (one per
-    scenario, named by ``labels``).
+    scenario, named by ``labels``). ``colors``: one colour per curve (by default the
+    colour-blind-safe palette), so that a curve can wear the colour of its regime on a map.
 
     >>> import matplotlib
     >>> matplotlib.use("Agg")
@@ -885,7 +886,8 @@ def war_risk_curve(rounds, probabilities, ax=None, labels=None, *, xlabel="round
         raise GameError(f"{len(labels)} labels for {len(probs)} curves")
     ax = _new_axes(ax, (6.0, 4.0))
     for k, row in enumerate(probs):
-        ax.plot(r, row, color=_PALETTE[k % len(_PALETTE)], linewidth=2,
+        colour = colors[k % len(colors)] if colors else _PALETTE[k % len(_PALETTE)]
+        ax.plot(r, row, color=colour, linewidth=2,
                 label=None if labels is None else labels[k])
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
