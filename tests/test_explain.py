@@ -59,8 +59,8 @@ def test_red_lines_flip_exactly_at_their_thresholds(us_iran):
 def test_renderings(us_iran):
     report = explain(us_iran)
     text = render(report, "text")
-    assert "Margins against escalation" in text and "Red lines" in text
-    assert "## Red lines" in render(report, "markdown")
+    assert "Margins against escalation" in text and "Tipping points" in text and "Red lines" not in text
+    assert "## Tipping points" in render(report, "markdown")
     assert json.loads(render(report, "json"))["margins"]["players"][0]["player"] == "US"
     assert "<h4>Equilibria</h4>" in report._repr_html_()
 
@@ -143,7 +143,7 @@ def test_report_plot_writes_a_figure(tmp_path, capsys, game):
 def test_model_report_follows_the_regime():
     from deterrence.analysis.maps import regime_at
     from deterrence.models.us_iran import us_iran_model
-    for delta, W, regime in [("9/10", 50, "mutual restraint"), ("1/2", 50, "contained tit-for-tat"),
+    for delta, W, regime in [("9/10", 50, "mutual restraint"), ("1/2", 50, "contained exchange"),
                              ("9/10", 1, "escalation/war")]:
         report = explain(us_iran_model(delta=delta, W_iran=W))
         assert report.section("regime").data["regime"] == regime
@@ -254,3 +254,95 @@ def test_explain_dispatches_on_the_model_protocol_not_on_a_class():
     for case_code in ("isinstance(obj, USIranModel)", "Israeli strike", '"answer_us"',
                       "from deterrence.analysis.explain import"):
         assert case_code not in source, case_code
+
+
+# --- one meaning per word: the generic report against the glossary of the case report ---
+
+_GLOSSARY_POINTS = [{}, {"delta": "1/2"}, {"W_iran": 1}, {"delta": "1/2", "W_iran": 1}]
+# wording that states a parameter threshold (a tipping point in the glossary)
+_THRESHOLD_WORDS = ("rises above", "falls below", "delta*", "threshold", "stops being")
+
+
+def _model_reports():
+    from deterrence.models.us_iran import us_iran_model
+    return [dt.explain(us_iran_model(**values)) for values in _GLOSSARY_POINTS]
+
+
+def _cli_report_text(capsys, *args):
+    from deterrence.cli import main
+    capsys.readouterr()
+    assert main(["report", *args]) == 0
+    return capsys.readouterr().out
+
+
+def _lines(report):
+    """Every sentence-bearing line of a report: title, headline, section titles and lines."""
+    return [report.title, report.summary or ""] + [t for s in report.sections for t in (s.title, *s.lines)]
+
+
+def test_the_generic_report_uses_each_glossary_word_in_its_one_meaning(capsys):
+    from deterrence.models.us_iran_exchange_report import GLOSSARY
+    # the meanings this test holds the old report to are the glossary's
+    assert "holding" in GLOSSARY["restraint"]
+    assert GLOSSARY["red line"].startswith("a behaviour a side will not cross")
+    assert GLOSSARY["tipping point"].startswith("a parameter value at which an equilibrium stops")
+    assert "regular limited strikes" in GLOSSARY["contained exchange"]
+    texts = [line for report in _model_reports() for line in _lines(report)]
+    texts += _cli_report_text(capsys, "us_iran_stage").splitlines()
+    texts += _cli_report_text(capsys, "proxy_target_selection").splitlines()
+    for line in texts:
+        low = line.lower()
+        if "restraint" in low:        # restraint is holding, never the exchange of strikes
+            assert "retaliate, retaliate" not in low and "us: retaliate; iran: retaliate" not in low, line
+        if "red line" in low:         # a red line is a behaviour; parameter thresholds are tipping points
+            assert not any(w in low for w in _THRESHOLD_WORDS), line
+    # the sections of parameter thresholds carry the glossary's name
+    for report in _model_reports() + [explain(dt.load_game("us_iran_stage")),
+                                      explain(dt.load_game("proxy_target_selection"))]:
+        assert report.section("red_lines").title == "Tipping points"
+        assert all("red line" not in s.title.lower() for s in report.sections)
+
+
+def test_the_model_report_names_regimes_and_headlines_by_what_holds_under_its_noise():
+    from deterrence.models.us_iran import REGIMES
+    from deterrence.models.us_iran_exchange_report import GLOSSARY
+    assert "tit-for-tat" not in REGIMES[1] and REGIMES[1] in GLOSSARY
+    for values, report in zip(_GLOSSARY_POINTS, _model_reports()):
+        regime = report.section("regime").data
+        shadow = report.section("shadow_of_the_future").data
+        noise = report.section("miscalculation").data
+        # a regime named after a profile is one where that profile is subgame perfect (without noise)
+        if "tit-for-tat" in regime["regime"]:
+            assert shadow["subgame_perfect"], values
+        if regime["regime"] == REGIMES[1]:
+            assert noise["strategies"] == ["contained_exchange", "contained_exchange"]
+        gains = [d for d in noise.get("deviations_under_noise", []) if Fraction(d["gain"]) > 0]
+        assert bool(gains) == (noise.get("subgame_perfect_under_noise") is False), values
+        if gains:
+            # the headline calls nothing subgame perfect without saying "without noise" ...
+            for sentence in report.summary.split(". "):
+                if "subgame perfect" in sentence and " not " not in sentence:
+                    assert "without noise" in sentence, (values, sentence)
+            # ... and gives the gains the miscalculation section reports
+            for d in gains:
+                best = max(Fraction(e["gain"]) for e in gains if e["player"] == d["player"])
+                assert f"{d['player']} +{float(best):.2f}" in report.summary, (values, report.summary)
+            assert "stay below all-out war" not in report.title, values
+        # the title follows the regime
+        if regime["regime"] == "escalation/war":
+            assert "war" in report.title and "stay below" not in report.title, values
+
+
+def test_the_model_report_gives_times_in_days_months_years():
+    from deterrence.models.us_iran import us_iran_model
+    model = us_iran_model()
+    noise = dt.explain(model).section("miscalculation")
+    text = " ".join(noise.lines)
+    assert "Expected rounds until war" not in text and "years" in text and "months" in text
+    rounds = Fraction(noise.data["expected_rounds_to_war"])
+    assert noise.data["round_days"] == model.round_days == 7
+    assert noise.data["expected_years_to_war"] == pytest.approx(float(rounds) * 7 / 365.25)
+    assert f"{float(rounds) * 7 / 365.25:.1f} years" in text
+    # a game that gives a round no length in time says so, and counts rounds
+    plain = dt.explain(dt.load_game("us_iran_stage"), delta="9/10").section("miscalculation")
+    assert plain.data["round_days"] is None and "no length in time" in " ".join(plain.lines)

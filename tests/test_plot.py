@@ -325,3 +325,21 @@ def test_a_mixed_equilibrium_near_the_edge_is_magnified_in_an_inset():
     assert [t.get_text() for t in inset.texts] == [f"({p}, {q})"]
     # an equilibrium away from the frame needs no inset
     assert plot.best_response_diagram(dt.load_game("matching_pennies")).child_axes == []
+
+
+def test_model_figure_gives_each_regime_one_colour_across_panels():
+    """The spiral panel's curves wear the colours of their regimes on the map beside them."""
+    from matplotlib.colors import to_hex
+    from deterrence.models.us_iran import REGIMES, us_iran_model
+    from deterrence.plot.report import model_figure
+    fig = model_figure(us_iran_model(), rounds=5, grid=6)
+    map_ax, risk_ax = fig.axes[1], fig.axes[2]
+    legend = map_ax.get_legend() or fig.legends[0]
+    patch_colour = {t.get_text(): to_hex(h.get_facecolor())
+                    for t, h in zip(legend.get_texts(), legend.legend_handles)}
+    lines = risk_ax.get_lines()
+    assert len(lines) == 2
+    for line in lines:
+        regime = next(r for r in REGIMES if r in line.get_label())
+        assert to_hex(line.get_color()) == patch_colour[regime], (line.get_label(), regime)
+    assert "7 days" in risk_ax.get_xlabel()

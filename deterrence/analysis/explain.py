@@ -9,19 +9,25 @@ Stage-game sections:
 
 * **equilibria**: every equilibrium (exact), and whether any puts weight on
   escalation;
-* **margins**: at the restraint equilibrium (the one with no weight on
+* **margins**: at the equilibrium without escalation (the one with no weight on
   escalation; the pure one first), how much each side loses by escalating,
   against its best alternative, in payoff units and as a share of that side's
   payoff range in the game;
-* **red lines**: for each parameter, the value at which the set of pure
-  equilibria changes (:mod:`deterrence.analysis.redlines`), with its formula.
+* **tipping points** (section key ``red_lines``, kept for the code that reads it):
+  for each parameter, the value at which the set of pure equilibria changes
+  (:mod:`deterrence.analysis.redlines`), with its formula. The words follow the
+  glossary of the US–Iran case report: a *tipping point* is a parameter value at
+  which an equilibrium stops being one; a *red line* is a behaviour a side will
+  not cross; *restraint* is holding where a strike was possible.
 
 Repeated-game sections render one
 :class:`~deterrence.solvers.repeated.analysis.RepeatedAnalysis` (computed once by
 :func:`~deterrence.solvers.repeated.analysis.analyse_repeated`, shared with
 ``deterrence repeated`` and the plots): **the shadow of the future** (payoffs,
-subgame perfection, δ* and its formula) and, with noise, **miscalculation**
-(war risk, expected rounds to war, subgame perfection under noise).
+subgame perfection without noise, δ* and its formula) and, with noise,
+**miscalculation** (war risk, expected time to war in rounds, or in days and
+years when the model says how long a round is, and subgame perfection under
+noise with the gain of each profitable deviation).
 
 The escalation action of each player is the one labelled ``escalate`` if there
 is one, otherwise the last action; pass ``escalation={"US": "strike"}`` to choose.
@@ -38,12 +44,12 @@ is a *model*, and ``explain(model)`` returns
 ``model.report(model.analyse(), sections, title=title)``. ``sections`` is a
 :class:`GenericSections` bound to ``explain``'s options, with which a model
 builds the generic parts of its report without importing this module:
-``sections.stage(game, result=None)`` (equilibria, margins, red lines; pass the
+``sections.stage(game, result=None)`` (equilibria, margins, tipping points; pass the
 stage :class:`~deterrence.solvers.result.SolveResult` already in the analysis
 so that it is not solved again), ``sections.repeated(repeated_analysis)``
 (the shadow of the future, plus miscalculation when it has noise),
 ``sections.shadow(repeated_analysis)`` and
-``sections.noise(repeated_analysis, note=None)`` (one section each). The case's own wording
+``sections.noise(repeated_analysis, note=None, round_days=None)`` (one section each). The case's own wording
 (regimes, summaries, proxies) stays in the model's module:
 :class:`deterrence.models.us_iran.USIranModel` is the reference example.
 """
@@ -57,7 +63,7 @@ from deterrence.core.report import DeterrenceReport, Section
 
 
 def stage_sections(game, *, escalation=None, red_line_parameters=None, result=None) -> list:
-    """The equilibrium, margin and red-line sections for a stage game.
+    """The equilibrium, margin and tipping-point sections for a stage game.
 
     ``result``: the game's equilibria (at its defaults) when already solved.
 
@@ -94,7 +100,7 @@ def stage_sections(game, *, escalation=None, red_line_parameters=None, result=No
         pure_first = sorted(restraint, key=lambda k: not result.equilibria[k].is_pure)
         k = pure_first[0]
         eq = result.equilibria[k]
-        margin_lines, margin_data = [f"At the restraint equilibrium [{k}] ({eq.describe()}):"], []
+        margin_lines, margin_data = [f"At the equilibrium without escalation [{k}] ({eq.describe()}):"], []
         for i, player in enumerate(numeric.players):
             values = expected_payoffs_against(numeric, eq.strategies, i)
             best_alt = max((v, a) for a, v in enumerate(values) if a != esc[i])
@@ -114,14 +120,15 @@ def stage_sections(game, *, escalation=None, red_line_parameters=None, result=No
                                 {"equilibrium": k, "players": margin_data}))
     else:
         sections.append(Section("margins", "Margins against escalation",
-                                ("No equilibrium is free of escalation: there is no restraint to measure.",),
+                                ("No equilibrium is free of escalation: there is no margin to measure.",),
                                 {"equilibrium": None, "players": []}))
 
     if game.is_symbolic:
         from deterrence.analysis.redlines import red_lines
         lines_ = red_lines(game, red_line_parameters)
         text = tuple(line_.describe() for line_ in lines_) or ("No parameter change within reach flips the result.",)
-        sections.append(Section("red_lines", "Red lines", text, {"red_lines": [line_.to_json() for line_ in lines_]}))
+        sections.append(Section("red_lines", "Tipping points", text,
+                                {"red_lines": [line_.to_json() for line_ in lines_]}))
     return sections
 
 
@@ -177,32 +184,39 @@ def shadow_section(analysis) -> Section:
         approx = "" if _is_rational(star) else f" (about {float(star):.4f})"
         formula = ("" if format_exact(crit.critical_symbolic) == format_exact(star)
                    else f" = {crit.critical_symbolic}")
-        lines.append(f"Restraint by this profile is subgame perfect from delta* = {format_exact(star)}"
+        lines.append(f"Without noise, this profile is subgame perfect from delta* = {format_exact(star)}"
                      f"{approx}{formula} on.")
         distance = (Fraction(delta) - Fraction(str(star)) if _is_rational(star)
                     else float(delta) - float(star))
         data["distance"] = format_exact(distance)
-        verdict = "holds" if check.subgame_perfect else "fails"
-        lines.append(f"At delta = {format_exact(delta)} it {verdict}: the future weighs "
+        verdict = "is" if check.subgame_perfect else "is not"
+        lines.append(f"At delta = {format_exact(delta)} it {verdict} (without noise): the future weighs "
                      f"{format_exact(distance)} {'above' if distance >= 0 else 'below'} the threshold. "
-                     f"Red line: if delta falls below {format_exact(star)}, restraint is no longer credible.")
+                     f"Tipping point: below delta = {format_exact(star)} this profile stops being "
+                     "subgame perfect.")
     for d in check.deviations[:4]:
-        lines.append(f"Profitable deviation: {d.player} plays {d.action} at states {d.states} "
+        lines.append(f"Profitable deviation (without noise): {d.player} plays {d.action} at states {d.states} "
                      f"(gain {format_exact(d.gain)}).")
     return Section("shadow_of_the_future", "The shadow of the future", tuple(lines), data)
 
 
-def noise_section(analysis, strategies=None, delta=None, noise=None, *, within=100, note=None) -> Section:
-    """The risk of a spiral: war within ``within`` rounds and expected rounds to war, under noise.
+def noise_section(analysis, strategies=None, delta=None, noise=None, *, within=100, note=None,
+                  round_days=None) -> Section:
+    """The risk of a spiral: war within ``within`` rounds and the expected time to war, under noise.
 
     ``analysis``: a :class:`~deterrence.solvers.repeated.analysis.RepeatedAnalysis`
     with noise (or, old form, ``stage, strategies, delta, noise``). War is any
-    round in which either side escalates.
+    round in which either side escalates. ``round_days``, the length of a round
+    in days when the model has one, puts the times in weeks, days and years;
+    without it they stay in rounds, and the section says what a round is. When
+    the profile is not subgame perfect under the noise, the section gives each
+    profitable deviation and its gain.
 
     >>> from deterrence.models.us_iran import us_iran_model
     >>> m = us_iran_model()
-    >>> noise_section(m.stage.with_defaults(), m.strategies, m.delta, m.noise).data["within"]
-    100
+    >>> s = noise_section(m.stage.with_defaults(), m.strategies, m.delta, m.noise, round_days=7)
+    >>> s.data["within"], s.data["round_days"], [d["player"] for d in s.data["deviations_under_noise"]]
+    (100, 7, ['US', 'Iran'])
     """
     from deterrence.solvers.repeated.analysis import RepeatedAnalysis, analyse_repeated
     if not isinstance(analysis, RepeatedAnalysis):
@@ -213,25 +227,57 @@ def noise_section(analysis, strategies=None, delta=None, noise=None, *, within=1
     rounds = a.expected_rounds_to_war
     names = " and ".join(analysis.strategies)
     noise_text = ", ".join(f"{k} {v}" for k, v in analysis.game.noise.to_dict().items())
+    if round_days is None:
+        horizon = f"{within} rounds"
+        expected = ("Expected number of rounds until the first round of war: "
+                    + (f"{float(rounds):.1f}" if rounds is not None else "never certain")
+                    + " (a round is one play of the stage game; the game gives it no length in time).")
+    else:
+        horizon = f"{within} rounds of {round_days} days ({_span(within, round_days)})"
+        expected = ("Expected time until the first round of war: "
+                    + (f"{float(rounds):.1f} rounds of {round_days} days ({_span(rounds, round_days)})"
+                       if rounds is not None else "never certain") + ".")
+    deviations = [{"player": d.player, "action": d.action, "states": list(d.states),
+                   "gain": format_exact(d.gain), "gain_float": float(d.gain)} for d in noisy.deviations]
+    verdict = (f"Under this noise the profile is {'still' if noisy.subgame_perfect else 'no longer'} "
+               f"subgame perfect at delta = {format_exact(analysis.delta)}")
+    if not noisy.subgame_perfect:
+        gains = "; ".join(f"{d['player']} gains {d['gain_float']:.2f} by playing {d['action']} "
+                          f"at states {tuple(d['states'])}" for d in deviations[:4])
+        verdict += (": a limited strike may misfire into war, so the side due to answer gains by holding"
+                    if any(d["action"] == "hold" for d in deviations) else "") + (f" ({gains})" if gains else "")
     lines = ([note] if note else []) + [
         f"Noise: {noise_text}; play: {names}.",
-        f"Probability of war (a round in which either side escalates) within {within} rounds: "
+        f"Probability of war (a round in which either side escalates) within {horizon}: "
         f"{float(a.war_probability):.4f}.",
-        "Expected rounds until war: " + (f"{float(rounds):.1f}" if rounds is not None else "never certain") + ".",
-        f"Under this noise the profile is {'still' if noisy.subgame_perfect else 'no longer'} "
-        f"subgame perfect at delta = {format_exact(analysis.delta)}"
-        + ("." if noisy.subgame_perfect else
-           ": a limited strike may misfire into war, so the side due to retaliate would rather hold.")]
+        expected, verdict + "."]
     return Section("miscalculation", "Miscalculation: the risk of a spiral", tuple(lines), {
         "strategies": list(analysis.strategies),
-        "noise": analysis.game.noise.to_dict(), "within": within,
+        "noise": analysis.game.noise.to_dict(), "within": within, "round_days": round_days,
         "war_profiles": [list(p) for p in a.war_profiles],
         "war_probability": format_exact(a.war_probability),
         "war_probability_float": float(a.war_probability),
         "expected_rounds_to_war": None if rounds is None else format_exact(rounds),
         "expected_rounds_to_war_float": None if rounds is None else float(rounds),
+        "expected_years_to_war": (None if rounds is None or round_days is None
+                                  else float(rounds) * round_days / 365.25),
         "subgame_perfect_under_noise": noisy.subgame_perfect,
+        "deviations_under_noise": deviations,
         "long_run_payoffs": [format_exact(v) for v in a.long_run_payoffs]})
+
+
+def _span(rounds, round_days) -> str:
+    """A number of rounds of ``round_days`` days in the largest unit that reads well.
+
+    >>> _span(1000, 7), _span(100, 7), _span(2, 7)
+    ('about 19.2 years', 'about 23.0 months', '14 days')
+    """
+    days = float(rounds) * round_days
+    if days < 60:
+        return f"{days:g} days"
+    if days < 730:
+        return f"about {days / 30.44:.1f} months"
+    return f"about {days / 365.25:.1f} years"
 
 
 def tree_sections(tree) -> list:
@@ -251,7 +297,7 @@ def tree_sections(tree) -> list:
     if getattr(tree, "is_symbolic", False):
         from deterrence.analysis.redlines import tree_red_lines
         lines_ = tree_red_lines(tree)
-        sections.append(Section("red_lines", "Red lines", tuple(line_.describe() for line_ in lines_)
+        sections.append(Section("red_lines", "Tipping points", tuple(line_.describe() for line_ in lines_)
                                 or ("No parameter change within reach changes the equilibrium play.",),
                                 {"red_lines": [line_.to_json() for line_ in lines_],
                                  "method": "scan and exact bisection; formula from the symbolic conditions"}))
@@ -290,8 +336,8 @@ class GenericSections:
     def shadow(self, analysis) -> Section:
         return shadow_section(analysis)
 
-    def noise(self, analysis, note=None) -> Section:
-        return noise_section(analysis, note=note)
+    def noise(self, analysis, note=None, round_days=None) -> Section:
+        return noise_section(analysis, note=note, round_days=round_days)
 
 
 def is_model(obj) -> bool:
@@ -342,7 +388,7 @@ def explain(obj, *, strategies=None, delta=None, noise=None, within=100, escalat
             sections += repeated_sections(analyse_repeated(obj, strategies, delta=delta, noise=noise,
                                                            within=within))
         eq = sections[0].data
-        summary = ("Restraint is an equilibrium: some equilibria put no weight on escalation."
+        summary = ("Escalation can be deterred: some equilibria put no weight on escalation."
                    if eq["restraint_equilibria"] else "Every equilibrium puts weight on escalation.")
         return DeterrenceReport(title or obj.title or "Deterrence analysis", tuple(sections), summary)
     if isinstance(obj, RepeatedGame):

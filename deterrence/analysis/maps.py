@@ -3,13 +3,13 @@
 The regimes and their classification belong to the model
 (:data:`deterrence.models.us_iran.REGIMES`, :meth:`USIranModel.regime`,
 :meth:`USIranModel.analyse`); this module only sweeps a model over a grid.
-For the US–Iran model: 0 mutual restraint, 1 contained tit-for-tat, 2
-escalation/war.
+For the US–Iran model: 0 mutual restraint, 1 contained exchange, 2
+escalation/war (classified without noise).
 
 The war risk at each point is the probability of war (a round in which either
 side escalates) within the model's horizon under its noise: for the contained
-tit-for-tat profile in regime 0, for a standing exchange of limited strikes in
-regime 1, and 1 in regime 2.
+tit-for-tat profile in regime 0, for the contained exchange (a limited strike
+every round) in regime 1, and 1 in regime 2.
 
 Two paths give the same map (the tests check it on coarse grids):
 

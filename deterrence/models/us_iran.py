@@ -21,14 +21,22 @@ of the profile in play and the proxy equilibria (a frozen
 :class:`USIranAnalysis`); :meth:`USIranModel.report` renders them, with the
 case's wording, around the generic sections ``explain`` hands it.
 
-Regimes (codes index :data:`REGIMES`):
+Regimes (codes index :data:`REGIMES`), classified without noise:
 
-0. **mutual restraint**: contained tit-for-tat is subgame perfect (δ ≥ δ*), so
-   both hold, and strikes are answered in kind and then forgiven;
-1. **contained tit-for-tat**: restraint is not credible (δ < δ*), but a limited
-   exchange (retaliate, retaliate) is still a stage equilibrium: regular
-   limited strikes, as in 2023 (played: :func:`contained_exchange`);
+0. **mutual restraint**: contained tit-for-tat is subgame perfect without noise
+   (δ ≥ δ*), so both hold, and strikes are answered in kind and then forgiven;
+1. **contained exchange**: contained tit-for-tat is not subgame perfect
+   (δ < δ*), but a limited exchange (retaliate, retaliate) is still a stage
+   equilibrium, so the profile in play is :func:`contained_exchange` (a limited
+   strike every round, war after any escalation), which is subgame perfect:
+   regular limited strikes, as in 2023 (the same name and meaning as the
+   glossary of :mod:`deterrence.models.us_iran_exchange_report`);
 2. **escalation/war**: no stage equilibrium is free of escalation.
+
+The report says, besides, whether the profile in play stays subgame perfect
+under the model's own noise: its title and headline claim only what holds
+there (for mutual restraint at the file's noise of 1/50 it does not: the side
+due to answer gains by holding, since its answer may misfire into war).
 
 War is one outcome everywhere: a round in which either side escalates
 (:func:`deterrence.core.repeated.war_profiles`).
@@ -43,7 +51,7 @@ from deterrence.core.numbers import to_exact
 from deterrence.errors import GameError
 
 
-REGIMES = ("mutual restraint", "contained tit-for-tat", "escalation/war")
+REGIMES = ("mutual restraint", "contained exchange", "escalation/war")
 
 
 def contained_exchange(game, player=0):
@@ -98,7 +106,8 @@ class USIranModel:
     noise: object          # deterrence.core.repeated.Noise or None
     proxy: object          # symbolic GameTree (defaults = the model's values)
     within: int = 100      # horizon for the war probability
-    title: str = "Why the US and Iran stay below all-out war"
+    title: object = None   # None: the title follows the regime (see :func:`regime_headline`)
+    round_days: int = 7    # a round is one week (the file's description; the calibration's round_days)
 
     def repeated_game(self):
         """The carrier: stage game, δ, noise and the model's profile (no horizon).
@@ -137,14 +146,14 @@ class USIranModel:
         stage = numeric.stage
         result = solve(stage)
         esc = escalation_actions(stage)
-        restraint_exists = any(all(eq.strategies[i][esc[i]] == 0 for i in range(2))
+        escalation_free = any(all(eq.strategies[i][esc[i]] == 0 for i in range(2))
                                for eq in result.equilibria)
         check = one_shot_deviation(numeric.with_noise(None))
         crit = None
         if critical:
             from deterrence.solvers.repeated.critical_delta import critical_delta
             crit = critical_delta(rg.with_noise(None))
-        regime = 2 if not restraint_exists else (0 if check.subgame_perfect else 1)
+        regime = 2 if not escalation_free else (0 if check.subgame_perfect else 1)
         restraint = RepeatedAnalysis(game=numeric.with_noise(None), check=check, critical=crit,
                                      within=self.within)
         played = None
@@ -181,7 +190,6 @@ class USIranModel:
         """
         from deterrence.core.report import DeterrenceReport, Section
         from deterrence.models.proxy_targets import proxy_sections
-        from deterrence.core.numbers import format_exact
         parts = list(sections.stage(self.stage, result=analysis.stage_result))
         parts.append(sections.shadow(analysis.restraint))
         regime = analysis.regime
@@ -190,26 +198,86 @@ class USIranModel:
                                  ("No equilibrium of the round is free of escalation: war is the expected "
                                   "outcome, not a risk.",), {"war_probability": "1", "war_probability_float": 1.0}))
         elif analysis.played is not None and analysis.played.noise is not None:
-            note = (None if regime == 0 else "Restraint is not credible at this discount factor, so both sides "
-                    "trade limited strikes every round (the contained exchange), and each strike may misfire.")
-            parts.append(sections.noise(analysis.played, note=note))
+            note = (None if regime == 0 else "Contained tit-for-tat is not subgame perfect at this discount "
+                    "factor, so both sides trade limited strikes every round (the contained exchange), and "
+                    "each strike may misfire.")
+            parts.append(sections.noise(analysis.played, note=note, round_days=self.round_days))
         if analysis.proxy_equilibria is not None:
             parts += proxy_sections(self.proxy, analysis.proxy_equilibria, analysis.proxy_condition)
-        star = analysis.restraint.critical_delta
-        star_text = "not computed" if star is None else format_exact(star)
-        delta = format_exact(self.delta)
-        summaries = {
-            0: (f"Mutual restraint: contained tit-for-tat is subgame perfect from delta* = "
-                f"{star_text} on, and delta = {delta}; escalating costs each side more than "
-                f"it gains; proxies answer Israel by hitting the exposed US forces."),
-            1: (f"Contained tit-for-tat: restraint is not credible (delta = {delta} is below delta* = "
-                f"{star_text}), but a limited exchange of strikes is an equilibrium of each round, "
-                f"so the sides trade limited strikes below all-out war."),
-            2: "Escalation/war: no equilibrium of the round is free of escalation.",
-        }
-        parts.insert(0, Section("regime", "Regime", (summaries[regime],),
-                                {"regime": REGIMES[regime], "code": regime}))
-        return DeterrenceReport(title or self.title, tuple(parts), summaries[regime])
+        heading, summary = regime_headline(analysis)
+        parts.insert(0, Section("regime", "Regime", (summary,),
+                                {"regime": REGIMES[regime], "code": regime,
+                                 "subgame_perfect_under_noise": _holds_under_noise(analysis)}))
+        return DeterrenceReport(title or self.title or heading, tuple(parts), summary)
+
+
+def _holds_under_noise(analysis):
+    """Whether the profile in play is subgame perfect under the model's noise (``None``: not computed)."""
+    played = analysis.played
+    if analysis.regime == 2 or played is None:
+        return None
+    if played.noise is None:
+        return bool(played.check.subgame_perfect)
+    return bool(played.noisy_check.subgame_perfect)
+
+
+def _gains_text(played) -> str:
+    """The profitable deviations under noise, e.g. ``US +0.23, Iran +0.83``."""
+    best = {}
+    for d in played.noisy_check.deviations:
+        best[d.player] = max(best.get(d.player, 0), d.gain)
+    return ", ".join(f"{player} +{float(gain):.2f}" for player, gain in best.items())
+
+
+def regime_headline(analysis: USIranAnalysis) -> tuple:
+    """``(title, headline)`` of the report: both follow the regime and claim only what holds
+    under the model's own noise.
+
+    >>> title, headline = regime_headline(us_iran_model().analyse(proxies=False))
+    >>> print(title)
+    US and Iran: mutual restraint is an equilibrium without noise, not under the model's noise
+    >>> "the side due to answer gains by holding (US +0.23, Iran +0.83)" in headline
+    True
+    """
+    from deterrence.core.numbers import format_exact
+    model, regime, played = analysis.model, analysis.regime, analysis.played
+    star = analysis.restraint.critical_delta
+    star_text = "not computed" if star is None else format_exact(star)
+    delta = format_exact(model.delta)
+    holds = _holds_under_noise(analysis)
+    noise = (", ".join(f"{k} {v}" for k, v in model.noise.to_dict().items())
+             if model.noise is not None else None)
+    if regime == 2:
+        headline = "Escalation/war: no equilibrium of the round is free of escalation."
+        if analysis.restraint.check.subgame_perfect:
+            # the regime counts the round's equilibria; the repeated game may still hold without noise
+            headline += (f" Contained tit-for-tat is still subgame perfect without noise at delta = {delta} "
+                         f"(delta* = {star_text}): holding rests on the shadow of the future alone.")
+        return "At these values every equilibrium of the round escalates to war", headline
+    if holds is None:
+        under_noise = "Its play under the model's noise was not computed."
+    elif noise is None:
+        under_noise = "The model has no noise."
+    elif holds:
+        under_noise = f"Under the model's noise ({noise}) it stays subgame perfect."
+    else:
+        under_noise = (f"Under the model's noise ({noise}) it is not: a limited strike may misfire into war, "
+                       f"so the side due to answer gains by holding ({_gains_text(played)}).")
+    if regime == 0:
+        title = ("Why the US and Iran stay below all-out war" if holds or noise is None else
+                 "US and Iran: mutual restraint is an equilibrium without noise, not under the model's noise")
+        headline = (f"Mutual restraint: contained tit-for-tat is subgame perfect without noise from "
+                    f"delta* = {star_text} on, and delta = {delta}. {under_noise} In the round, escalating "
+                    f"costs each side more than it gains; proxies answer Israel by hitting the exposed US forces.")
+        return title, headline
+    title = ("Why the US and Iran trade limited strikes below all-out war" if holds or noise is None else
+             "US and Iran trade limited strikes, but not as an equilibrium under the model's noise")
+    intended = ("is" if played is not None and played.check.subgame_perfect else "is not")
+    headline = (f"Contained exchange: contained tit-for-tat is not subgame perfect (delta = {delta} is below "
+                f"delta* = {star_text}), but a limited exchange of strikes (retaliate, retaliate) is an "
+                f"equilibrium of each round, and the contained exchange (a limited strike every round, war "
+                f"after any escalation) {intended} subgame perfect without noise. {under_noise}")
+    return title, headline
 
 
 @lru_cache(maxsize=1)

@@ -33,13 +33,12 @@ from deterrence.core.numbers import format_exact
 from deterrence.errors import GameError
 from deterrence.solvers.repeated.folk import convex_hull, feasible_set, individually_rational_set, minmax_values
 from deterrence.plot._literal import literal_labels
+from deterrence.models.us_iran import REGIMES  # one list of regime names, the model's own
 
 __all__ = ["sweep_map", "payoff_heatmap", "best_response_diagram", "payoff_polygon", "payoff_sets",
            "critical_delta_curve", "deterrence_map", "war_risk_curve", "noisy_trajectory",
            "REGIMES", "REGIME_COLORS", "PAYOFF_CMAP", "show", "widgets_live"]
 
-#: The three regimes of the deterrence map, in the order of their codes 0, 1, 2.
-REGIMES = ("mutual restraint", "contained tit-for-tat", "escalation/war")
 #: Colours of the regimes: calm green, amber for contained violence, red for war.
 REGIME_COLORS = ("#4daf4a", "#ffb000", "#d7301f")
 # Colour-blind-safe qualitative colours for actions and curves (Okabe-Ito).
@@ -775,7 +774,7 @@ def critical_delta_curve(param_values, deltas, ax=None, xlabel="parameter",
 @literal_labels
 def deterrence_map(values, x, y, ax=None, regimes=None, *, xlabel="x", ylabel="y",
                    war_risk=None, risk_levels=(0.01, 0.05, 0.2), colors=None, title=None):
-    """Draw a 2-D map of regimes (mutual restraint, contained tit-for-tat, escalation/war).
+    """Draw a 2-D map of regimes (mutual restraint, contained exchange, escalation/war).
 
     ``values[i][j]`` is the regime at ``(x[j], y[i])``: either a code (index
     into ``regimes``) or a regime name. ``regimes`` defaults to
@@ -787,7 +786,7 @@ def deterrence_map(values, x, y, ax=None, regimes=None, *, xlabel="x", ylabel="y
     >>> ax = deterrence_map([[0, 1], [1, 2]], x=[10, 50], y=[0.5, 0.9],
     ...                     xlabel="W_iran", ylabel="δ")
     >>> [t.get_text() for t in ax.get_legend().get_texts()]
-    ['mutual restraint', 'contained tit-for-tat', 'escalation/war']
+    ['mutual restraint', 'contained exchange', 'escalation/war']
     """
     from matplotlib.colors import BoundaryNorm, ListedColormap
     from matplotlib.patches import Patch
@@ -862,11 +861,12 @@ def sweep_map(sweep, name=None, ax=None, **kw):
 # ---------------------------------------------------------------------------
 @literal_labels
 def war_risk_curve(rounds, probabilities, ax=None, labels=None, *, xlabel="round",
-                   ylabel="probability of all-out war by this round"):
+                   ylabel="probability of all-out war by this round", colors=None):
     """Plot one or several curves of war risk (or any probability) over rounds.
 
     ``probabilities`` is one sequence, or a list of sequences (one per
-    scenario, named by ``labels``).
+    scenario, named by ``labels``). ``colors``: one colour per curve (by default the
+    colour-blind-safe palette), so that a curve can wear the colour of its regime on a map.
 
     >>> import matplotlib
     >>> matplotlib.use("Agg")
@@ -886,7 +886,8 @@ def war_risk_curve(rounds, probabilities, ax=None, labels=None, *, xlabel="round
         raise GameError(f"{len(labels)} labels for {len(probs)} curves")
     ax = _new_axes(ax, (6.0, 4.0))
     for k, row in enumerate(probs):
-        ax.plot(r, row, color=_PALETTE[k % len(_PALETTE)], linewidth=2,
+        colour = colors[k % len(colors)] if colors else _PALETTE[k % len(_PALETTE)]
+        ax.plot(r, row, color=colour, linewidth=2,
                 label=None if labels is None else labels[k])
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)

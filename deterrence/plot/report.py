@@ -40,7 +40,7 @@ def model_figure(model, analysis=None, *, rounds=200, grid=60):
     import matplotlib.pyplot as plt
     from deterrence.analysis.maps import regime_map
     from deterrence.models.us_iran import contained_exchange
-    from deterrence.plot.figures import payoff_heatmap, sweep_map, war_risk_curve
+    from deterrence.plot.figures import REGIME_COLORS, payoff_heatmap, sweep_map, war_risk_curve
     if analysis is None:
         analysis = model.analyse(critical=False, proxies=False, noise=False)
     stage = model.stage.with_defaults()
@@ -55,8 +55,10 @@ def model_figure(model, analysis=None, *, rounds=200, grid=60):
     exchange = [contained_exchange(stage, 0), contained_exchange(stage, 1)]
     curves = [war_risk_by_round(stage, list(model.strategies), model.noise, ts),
               war_risk_by_round(stage, exchange, model.noise, ts)]
-    war_risk_curve(ts, curves, ax=axes[2], labels=["contained tit-for-tat (restraint)",
-                                                    "standing exchange of limited strikes"])
+    # each curve wears the colour of its regime on the map beside it: one colour, one meaning
+    war_risk_curve(ts, curves, ax=axes[2], labels=["contained tit-for-tat (mutual restraint)",
+                                                    "contained exchange (a limited strike every round)"],
+                   colors=REGIME_COLORS[:2], xlabel=f"round ({model.round_days} days)")
     noise = ", ".join(f"{k} {v}" for k, v in model.noise.to_dict().items()) if model.noise else "none"
     axes[2].set_title(f"Risk of a spiral (noise: {noise})")
     return fig
