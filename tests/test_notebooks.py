@@ -198,14 +198,13 @@ def test_notebook_is_committed_clean(path):
     # a title, learning goals and prerequisites first; exercises, solutions and a summary
     assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
     assert "Learning goals" in nb.cells[0].source and "Prerequisites" in nb.cells[0].source
-    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
-    assert "## Summary" in text
+    assert summary_problems(path.stem, nb.cells) == []
     tags = [c.metadata.get("tags", []) for c in nb.cells]
     assert sum("exercise" in t for t in tags) >= 2 and sum("solution" in t for t in tags) >= 2
-    # only the public API: `import deterrence as dt`, then dt.name and dt.plot.name
+    # only the public API: `import deterrence as dt`, then dt.name and dt.plot.name; the text
+    # points readers to public names too, never to a module path or a private module
+    assert public_api_problems(nb.cells) == []
     for c in code:
-        deep_import = r"^\s*(from deterrence[\w.]* import|import deterrence\.)"
-        assert not re.search(deep_import, c.source, re.MULTILINE), c.source
         assert "plt.show()" not in c.source, "display figures with dt.plot.show(fig) (any backend)"
         ast.parse(c.source)
     # every cell that draws at top level displays its figure explicitly
@@ -221,6 +220,207 @@ def test_notebook_is_committed_clean(path):
 
 
 def test_readme_lists_every_notebook():
+    """Every notebook has a row of its own in the README's table of notebooks (a row starts with
+    its name in backticks), not just a mention somewhere in the text."""
+    assert readme_table_missing((ROOT / "README.md").read_text()) == []
+
+
+def readme_table_missing(readme):
+    rows = {m.group(1) for m in re.finditer(r"^\| `(\d\d_\w+\.ipynb)` \|", readme, re.MULTILINE)}
+    return [path.name for path in NOTEBOOKS if path.name not in rows]
+
+
+def test_readme_check_sees_a_missing_row():
     readme = (ROOT / "README.md").read_text()
-    for path in NOTEBOOKS:
-        assert f"`{path.name}`" in readme, path.name
+    row = next(line for line in readme.splitlines() if line.startswith("| `08_reading_strategies.ipynb` |"))
+    mentioned_only = readme.replace(row + "\n", "") + "\nSee also `08_reading_strategies.ipynb`.\n"
+    assert readme_table_missing(mentioned_only) == ["08_reading_strategies.ipynb"]
+
+
+# ---- where the summary sits ----------------------------------------------------------------
+
+# Notebooks whose last markdown cell points to the next notebook ("**Next:** ..."): their summary
+# is the last-but-one markdown cell. Every other notebook ends with its summary.
+ENDS_WITH_NEXT = {"01_payoff_matrices"}
+
+
+def summary_problems(stem, cells):
+    """Why the summary is not where a reader looks for it: the last markdown cell (the last but
+    one, before a "Next" cell, in ENDS_WITH_NEXT), starting "## Summary", in both versions."""
+    markdown = [c for c in cells if c.cell_type == "markdown"]
+    problems = []
+    if stem in ENDS_WITH_NEXT:
+        if not markdown[-1].source.startswith("**Next:**"):
+            problems.append("the last markdown cell is not the 'Next' cell")
+        summary = markdown[-2] if len(markdown) > 1 else None
+    else:
+        if markdown[-1].source.startswith("**Next:**"):
+            problems.append("a 'Next' cell after the summary: add the notebook to ENDS_WITH_NEXT")
+        summary = markdown[-1]
+    if summary is None or not summary.source.startswith("## Summary"):
+        problems.append("the summary is not where it belongs")
+    elif {"exercise", "solution"} & set(summary.metadata.get("tags", [])):
+        problems.append("the summary is tagged: one of the versions would lose it")
+    if sum(c.source.startswith("## Summary") for c in markdown) != 1:
+        problems.append("not exactly one summary")
+    return problems
+
+
+def test_summary_check_sees_a_misplaced_summary():
+    cells = list(nbformat.read(ROOT / "notebooks" / "03_credible_threats.ipynb", as_version=4).cells)
+    assert summary_problems("03_credible_threats", cells) == []
+    moved = cells[:-1]
+    moved.insert(len(moved) - 3, cells[-1])                        # the summary before the last exercise
+    assert summary_problems("03_credible_threats", moved) == ["the summary is not where it belongs"]
+    with_next = cells + [nbformat.v4.new_markdown_cell("**Next:** notebook 04.")]
+    assert summary_problems("03_credible_threats", with_next) == \
+        ["a 'Next' cell after the summary: add the notebook to ENDS_WITH_NEXT", "the summary is not where it belongs"]
+    first = list(nbformat.read(ROOT / "notebooks" / "01_payoff_matrices.ipynb", as_version=4).cells)
+    assert summary_problems("01_payoff_matrices", first) == []
+    assert summary_problems("01_payoff_matrices", first[:-1]) == ["the last markdown cell is not the 'Next' cell",
+                                                                 "the summary is not where it belongs"]
+
+
+# ---- the public API only ---------------------------------------------------------------------
+
+# `dt.<name>.<attribute>` is fine for a public name (a class's constructor, say) and for the
+# plotting namespace dt.plot; a path through a submodule is not. No exception is needed today.
+ALLOWED_SUBMODULE_PATHS: dict = {}      # "dt.sub.name": "why the public API has no name for it"
+DEEP_IMPORT = re.compile(r"^\s*(from deterrence[\w.]* import|import deterrence\.)", re.MULTILINE)
+DOTTED = re.compile(r"\b(?:dt|deterrence)((?:\.\w+)+)")
+FILE_OF_PRIVATE_MODULE = re.compile(r"deterrence/(?:\w+/)*_\w+\.py")
+
+
+def _submodules():
+    import pkgutil
+
+    import deterrence
+    return {m.name for m in pkgutil.iter_modules(deterrence.__path__)}
+
+
+def public_api_problems(cells):
+    """The places where code reaches past the public API (a deep import, ``dt.<submodule>.<name>``
+    other than dt.plot, a private ``_name``) or the text points a reader to a module path."""
+    import deterrence
+    public, submodules = set(deterrence.__all__), _submodules()
+    problems = []
+    for c in cells:
+        if c.cell_type == "code" and DEEP_IMPORT.search(c.source):
+            problems.append(("deep import", c.source.split("\n")[0]))
+        if c.cell_type == "markdown":
+            problems += [("private module file", m.group(0)) for m in FILE_OF_PRIVATE_MODULE.finditer(c.source)]
+        for m in DOTTED.finditer(c.source):
+            parts = m.group(1).lstrip(".").split(".")
+            path = m.group(0)
+            if any(part.startswith("_") and not part.startswith("__") for part in parts):
+                problems.append(("private name", path))
+            elif c.cell_type == "markdown" and m.group(0).startswith("deterrence.") and parts[0] in submodules:
+                problems.append(("module path in the text", path))
+            elif len(parts) > 1 and parts[0] != "plot" and parts[0] not in public \
+                    and ".".join(["dt"] + parts[:2]) not in ALLOWED_SUBMODULE_PATHS:
+                problems.append(("submodule path", path))
+    return problems
+
+
+def test_public_api_check_sees_each_kind_of_reach():
+    new = nbformat.v4
+    planted = [(new.new_code_cell("from deterrence.analysis.sweep import sweep"), "deep import"),
+               (new.new_code_cell("import deterrence.models"), "deep import"),
+               (new.new_code_cell("grid = dt.analysis.sweep(f, axes)"), "submodule path"),
+               (new.new_code_cell("value = dt._lazy_thing(3)"), "private name"),
+               (new.new_markdown_cell("The sweep is `deterrence.analysis.sweep.sweep`."), "module path in the text"),
+               (new.new_markdown_cell("See `deterrence.core._tables.pretty`."), "private name"),
+               (new.new_markdown_cell("See `deterrence/core/_tables.py`."), "private module file")]
+    for cell, kind in planted:
+        assert kind in [k for k, _ in public_api_problems([cell])], (cell.source, kind)
+    fine = [new.new_code_cell("g = dt.NormalFormGame.from_mapping(m)\ndt.plot.show(dt.plot.heatmap(g))\n"
+                              "print(dt.__version__, dt.sweep, dt.regime_map)"),
+            new.new_markdown_cell("Sweep with `dt.sweep`; the example file `deterrence/data/events_2023.csv`.")]
+    assert public_api_problems(fine) == []
+
+
+# ---- the errata of issue 16 (deliver 3), each by a key phrase ----------------------------------
+
+def _markdown(cells):
+    return [c.source for c in cells if c.cell_type == "markdown"]
+
+
+def _sentences(text):
+    return re.split(r"(?<=[.!?])\s+", text)
+
+
+def errata_problems(stem, cells):
+    """The errata the reviewer found, asserted where they were: an empty list when all are fixed."""
+    text = "\n".join(_markdown(cells))
+    everything = "\n".join(c.source for c in cells)
+    problems = []
+    if stem == "02_equilibria":
+        if re.search(r"older versions?", everything, re.IGNORECASE) or "hasattr(dt" in everything:
+            problems.append("02: a fallback for older versions of the toolkit")
+    if stem == "03_credible_threats":
+        if not re.search(r"simplified Zagare[–-]Kilgour", text):
+            problems.append("03: the model is not called a simplified Zagare-Kilgour game")
+        chance = [s for s in _sentences(text) if "leaves something to chance" in s]
+        if any(not re.search(r"\bnot\b", s) for s in chance):
+            problems.append("03: self-deterrence called Schelling's threat that leaves something to chance")
+        if not any("self-deterred" in s and "not Schelling" in s for s in _markdown(cells)):
+            problems.append("03: the contrast with Schelling's threat is gone")
+    if stem == "04_shadow_of_the_future":
+        solution3 = [s for s in _markdown(cells) if s.startswith("**Solution 3")]
+        if len(solution3) != 1 or "renegotiation-proof" not in solution3[0] or "not credible" in solution3[0]:
+            problems.append("04: Solution 3 does not say renegotiation-proof")
+        if not any("(own, other)" in s and "`gb`" in s for s in _markdown(cells)):
+            problems.append("04: the (own, other) state labels are not explained")
+        if not any("knife edge" in s and "default" in s for s in _markdown(cells)):
+            problems.append("04: the tit-for-tat SPE set is not called a knife edge (empty only at the defaults)")
+    if stem == "05_miscalculation":
+        main = "\n".join(c.source for c in cells if c.cell_type == "markdown"
+                         and not {"exercise", "solution"} & set(c.metadata.get("tags", [])))
+        if "3/8 of the gain from cooperation" not in main:
+            problems.append("05: noise does not cost tit-for-tat 3/8 of the gain from cooperation")
+        if re.search(r"three[ -]quarters|3/4 of the gain", everything, re.IGNORECASE):
+            problems.append("05: three quarters of the gain from cooperation")
+    return problems
+
+
+ERRATA = ["02_equilibria", "03_credible_threats", "04_shadow_of_the_future", "05_miscalculation"]
+
+
+@pytest.mark.parametrize("stem", ERRATA)
+def test_errata_of_issue_16_stay_fixed(stem):
+    assert errata_problems(stem, nbformat.read(ROOT / "notebooks" / f"{stem}.ipynb", as_version=4).cells) == []
+
+
+def _with(stem, old, new):
+    """The notebook's cells with ``old`` replaced by ``new`` wherever it occurs (at least once)."""
+    cells = nbformat.read(ROOT / "notebooks" / f"{stem}.ipynb", as_version=4).cells
+    assert any(old in c.source for c in cells), (stem, old)
+    for c in cells:
+        c.source = c.source.replace(old, new)
+    return cells
+
+
+def test_errata_check_sees_each_erratum_come_back():
+    planted = {
+        ("02_equilibria", "02: a fallback for older versions of the toolkit"):
+            ("## Summary", "(Older versions of the toolkit lack this.)\n\n## Summary"),
+        ("03_credible_threats", "03: the model is not called a simplified Zagare-Kilgour game"):
+            ("simplified Zagare–Kilgour", "Zagare–Kilgour"),
+        ("03_credible_threats", "03: self-deterrence called Schelling's threat that leaves something to chance"):
+            ("**self-deterred by their own misfire risk**.",
+             "**self-deterred by their own misfire risk**. It is Schelling's threat that leaves something to chance."),
+        ("04_shadow_of_the_future", "04: Solution 3 does not say renegotiation-proof"):
+            ("it is not **renegotiation-proof**", "it is not **credible**"),
+        ("04_shadow_of_the_future", "04: the (own, other) state labels are not explained"):
+            ("A state name is read **(own, other)**", "A state name is read"),
+        ("05_miscalculation", "05: three quarters of the gain from cooperation"):
+            ("Derive the share", "Derive the three quarters share"),
+    }
+    for (stem, problem), (old, new) in planted.items():
+        assert problem in errata_problems(stem, _with(stem, old, new)), (stem, problem)
+    cells = nbformat.read(ROOT / "notebooks" / "05_miscalculation.ipynb", as_version=4).cells
+    for c in cells:
+        c.source = c.source.replace("3/8 of the gain from cooperation", "three quarters of the gain from cooperation")
+    assert errata_problems("05_miscalculation", cells) == [
+        "05: noise does not cost tit-for-tat 3/8 of the gain from cooperation",
+        "05: three quarters of the gain from cooperation"]
