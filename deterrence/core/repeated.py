@@ -37,18 +37,10 @@ from deterrence.core.validate import boundary_init
 
 
 def _prob(value, what, parameters=()):
-    if is_symbolic(value):
-        return value
-    if isinstance(value, str):
-        import re
-        if re.search(r"[A-Za-z_]", value):
-            from deterrence.core.symbolic import parse_expression
-            expr = parse_expression(value, parameters, field=what)
-            return expr if is_symbolic(expr) else to_exact(expr, what)
-    p = to_exact(value, what)
-    if not 0 <= p <= 1:
-        raise GameError(f"{what} is {format_exact(p)}: a probability lies in [0, 1]")
-    return p
+    """A probability by the automata's one rule: a number, a fraction or a formula, checked to
+    lie in [0, 1] once it is a number; a formula over parameters passes until they have values."""
+    from deterrence.core.automaton import _probability
+    return _probability(value, what, parameters, None)
 
 
 @boundary_init
