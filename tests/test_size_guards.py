@@ -50,3 +50,74 @@ def test_formulas_have_a_smaller_horizon_limit_that_says_how_to_avoid_it():
 def test_max_horizon_must_be_a_whole_number(bad):
     with pytest.raises(GameError, match="max_horizon"):
         finite_one_shot_deviation(PD, "alld", horizon=3, delta=1, max_horizon=bad)
+
+
+# -- the depth of a game tree: MAX_DEPTH by default, max_depth= to raise it ------------------
+def _chain(depth, end=(1, 1)):
+    from deterrence import decision, terminal
+    node = terminal(list(end))
+    for i in range(depth):
+        node = decision("AB"[i % 2], {"stop": terminal([i, -i]), "go": node})
+    return node
+
+
+def _backward_induction_by_loop(depth):
+    """The payoffs of the chain's subgame-perfect play, by a loop (node i = i levels above the end)."""
+    value = (1, 1)
+    for i in range(depth):
+        mover = i % 2
+        if (i, -i)[mover] > value[mover]:
+            value = (i, -i)
+    return value
+
+
+def _efg_chain(depth, path):
+    lines = ['EFG 2 R "chain" { "A" "B" }', '""']
+    for i in reversed(range(depth)):      # the root is the deepest level of _chain
+        lines.append(f'p "" {i % 2 + 1} {depth - i} "" {{ "stop" "go" }} 0')
+        lines.append(f't "" {depth - i} "" {{ {i}, {-i} }}')
+    lines.append(f't "" {depth + 1} "" {{ 1, 1 }}')
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_tree_depth_limit_is_raised_by_max_depth_in_the_api(tmp_path):
+    from deterrence import GameTree, solve
+    from deterrence.core.tree import MAX_DEPTH
+    depth = MAX_DEPTH + 100
+    with pytest.raises(TooLargeError, match=rf"deeper than {MAX_DEPTH} levels.*max_depth="):
+        GameTree(_chain(depth), players=["A", "B"])
+    tree = GameTree(_chain(depth), players=["A", "B"], max_depth=depth)
+    (spe,) = solve(tree).equilibria
+    assert spe.payoffs == _backward_induction_by_loop(depth)
+    # trees made from it keep the limit: a parameter's value is put in by building a new tree
+    symbolic = GameTree(_chain(depth, end=("c", 1)), players=["A", "B"], parameters={"c": 1}, max_depth=depth)
+    assert symbolic.is_symbolic and solve(symbolic.with_defaults()).equilibria[0].payoffs == spe.payoffs
+    with pytest.raises(TooLargeError, match="deeper than 350 levels"):
+        GameTree(_chain(depth), players=["A", "B"], max_depth=350)
+    # the readers: refused with the line by default, read and solved with max_depth
+    path = _efg_chain(depth, tmp_path / "chain.efg")
+    with pytest.raises(GameError, match=r"chain.efg:\d+: tree nested too deeply \(over 300 levels\).*max_depth="):
+        load_game(path)
+    (spe,) = solve(load_game(path, max_depth=depth)).equilibria
+    assert spe.payoffs == _backward_induction_by_loop(depth)
+
+
+@pytest.mark.parametrize("bad", [0, -3, "400", 2.5, True])
+def test_max_depth_must_be_a_whole_number(bad):
+    from deterrence import GameTree
+    with pytest.raises(GameError, match="max_depth"):
+        GameTree(_chain(3), players=["A", "B"], max_depth=bad)
+
+
+def test_cli_raises_the_tree_depth_with_limit_max_depth(tmp_path, capsys):
+    from deterrence.cli import main
+    path = _efg_chain(400, tmp_path / "chain.efg")
+    assert main(["solve", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "tree nested too deeply" in err and "--limit max_depth=N" in err and "pass max_depth" not in err
+    assert main(["solve", str(path), "--limit", "max_depth=400", "--json"]) == 0
+    import json
+    out = json.loads(capsys.readouterr().out)
+    payoffs = [int(v) for v in out["equilibria"][0]["payoffs"]]
+    assert tuple(payoffs) == _backward_induction_by_loop(400)
