@@ -67,3 +67,14 @@ def test_noise_subs_checks_the_range_and_names_the_parameter():
     stage = load_game("prisoners_dilemma").with_parameters(R=3)
     game = RepeatedGame(stage, "1/2", noise={"execution": "R/30"})
     assert game.with_defaults().noise.execution == Noise(execution="1/10").execution
+
+
+def test_an_automaton_probability_out_of_range_names_the_parameter():
+    from deterrence.core.automaton import Automaton
+    spec = {"states": ["s"], "start": "s", "play": {"s": {"C": "g", "D": "1 - g"}}, "transitions": ["*: *, * -> s"]}
+    mixed = Automaton.from_spec(spec, ["C", "D"], name="mixed", parameters=("g",))
+    assert mixed.subs({"g": "1/3"}).probabilities("s") == Automaton.from_spec(
+        {**spec, "play": {"s": {"C": "1/3", "D": "2/3"}}}, ["C", "D"]).probabilities("s")
+    with pytest.raises(GameError, match=r"probability of 'C' in state 's' is 2: probabilities lie in \[0, 1\] "
+                                        r"\(the formula g with g = 2\)"):
+        mixed.subs({"g": 2})
