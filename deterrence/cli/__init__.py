@@ -64,7 +64,8 @@ def build_parser(with_subcommand: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--limit", action="append", default=[], metavar="[NAME=]N",
                    help="raise a size limit of the method: N alone is its limit (enumerate, nplayer, "
                         "sequence_form); NAME=N any of its max_ options (lemke_howson max_pivots, "
-                        "correlated max_bases, markov_perfect max_profiles, max_steps); repeatable")
+                        "correlated max_bases, markov_perfect max_profiles, max_steps), or max_depth of "
+                        "a game tree (read from a file); repeatable")
     p.add_argument("--threats", action="store_true",
                    help=f"trees: which threats are credible, also for trees of more than "
                         f"{THREAT_NODES} nodes (smaller trees get it anyway; the cost grows fast)")
@@ -166,9 +167,12 @@ def _cmd_solve(args) -> int:
     from deterrence.io import load_game
     from deterrence.solvers import solve
     from deterrence.core.numbers import format_exact
-    game = _apply_parameters(load_game(args.game), _parse_sets(args.set))
+    limits = _parse_limits(args.limit)
+    # the depth of a tree is checked as the file is read: --limit max_depth=N goes to the reader
+    depth = {"max_depth": limits.pop("max_depth")} if "max_depth" in limits else {}
+    game = _apply_parameters(load_game(args.game, **depth), _parse_sets(args.set))
     # the result notes the parameter values it was solved at
-    result = solve(game, args.method, **_parse_limits(args.limit))
+    result = solve(game, args.method, **limits)
     threats = skipped = None
     if _wants_credibility(game, result):
         nodes = len(game.paths())

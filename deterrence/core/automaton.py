@@ -367,13 +367,26 @@ class Automaton:
         import sympy
         mapping = {parameter_symbol(k): sympy.Rational(str(to_exact(v, f"value of {k}")))
                    for k, v in values.items()}
-        play = {}
+        play, outside = {}, []
         for s, row in zip(self._states, self._probs):
-            play[s] = {a: (to_exact(p.xreplace(mapping)) if is_symbolic(p) and
-                           not p.xreplace(mapping).free_symbols else p)
-                       for a, p in zip(self._actions, row)}
-        return Automaton(self._states, self._start, play, self._rule_table(), self._actions,
-                         self._opp, name=self._name, description=self._description)
+            play[s] = {}
+            for a, p in zip(self._actions, row):
+                if is_symbolic(p) and not p.xreplace(mapping).free_symbols:
+                    value = to_exact(p.xreplace(mapping))
+                    if not 0 <= value <= 1:
+                        outside.append(p)
+                    p = value
+                play[s][a] = p
+        try:
+            return Automaton(self._states, self._start, play, self._rule_table(), self._actions,
+                             self._opp, name=self._name, description=self._description)
+        except GameError as exc:
+            if not outside:
+                raise
+            # the check names the state and action; the user gave parameter values: name them too
+            names = sorted(str(n) for n in outside[0].free_symbols)
+            shown = ", ".join(f"{n} = {format_exact(to_exact(values[n]))}" for n in names if n in values)
+            raise _err(f"{exc} (the formula {outside[0]} with {shown})", None) from None
 
     def _rule_table(self) -> dict:
         return {(self._states[x], self._actions[y], self._opp[z]): self._states[self._next[x, y, z]]

@@ -37,18 +37,30 @@ from deterrence.core.validate import boundary_init
 
 
 def _prob(value, what, parameters=()):
-    if is_symbolic(value):
-        return value
-    if isinstance(value, str):
-        import re
-        if re.search(r"[A-Za-z_]", value):
-            from deterrence.core.symbolic import parse_expression
-            expr = parse_expression(value, parameters, field=what)
-            return expr if is_symbolic(expr) else to_exact(expr, what)
-    p = to_exact(value, what)
-    if not 0 <= p <= 1:
-        raise GameError(f"{what} is {format_exact(p)}: a probability lies in [0, 1]")
-    return p
+    """A probability by the automata's one rule: a number, a fraction or a formula, checked to
+    lie in [0, 1] once it is a number; a formula over parameters passes until they have values."""
+    from deterrence.core.automaton import _probability
+    return _probability(value, what, parameters, None)
+
+
+def _substituted(formula, values: Mapping, what: str):
+    """A probability formula at parameter ``values``: checked by :func:`_prob`, and a refusal
+    (or a parameter without a value) names the parameters."""
+    from deterrence.core.symbolic import parameter_symbol
+    names = sorted(str(n) for n in formula.free_symbols)
+    lacking = [n for n in names if values.get(n) is None]
+    if lacking:
+        raise GameError(f"{what} is {formula}, and {', '.join(lacking)} has no value: give "
+                        f"{'it' if len(lacking) == 1 else 'them'} a value (a value in [parameters], "
+                        f"--set {lacking[0]}=VALUE on the command line, or subs())")
+    import sympy
+    mapping = {parameter_symbol(n): sympy.Rational(str(to_exact(values[n], f"value of parameter {n}")))
+               for n in names}
+    try:
+        return _prob(formula.xreplace(mapping), what)
+    except GameError as exc:
+        shown = ", ".join(f"{n} = {format_exact(to_exact(values[n]))}" for n in names)
+        raise GameError(f"{exc} (the formula {formula} with {shown})") from None
 
 
 @boundary_init
@@ -106,6 +118,25 @@ class Noise:
         raise GameError(f"noise {spec!r}: a bare number is ambiguous; name its kind with one of the "
                         "keys execution (one rung up), tremble (a uniformly chosen other action) or "
                         "perception (the opponent's action misread), e.g. {execution = \"1/50\"}")
+
+    def subs(self, values: Mapping) -> "Noise":
+        """The noise with parameter ``values`` put into its formulas, each result checked to be a
+        probability (the refusal names the parameters and their values).
+
+        >>> Noise.from_spec({"execution": "e/2"}, ("e",)).subs({"e": "1/5"}).execution
+        Fraction(1, 10)
+        >>> Noise.from_spec({"execution": "e/2"}, ("e",)).subs({"e": 4})
+        Traceback (most recent call last):
+        ...
+        deterrence.errors.GameError: noise execution is 2: probabilities lie in [0, 1] (the formula e/2 with e = 4)
+        """
+        kw = {}
+        for name in ("execution", "tremble", "perception"):
+            value = getattr(self, name)
+            if is_symbolic(value):
+                value = _substituted(value, values, f"noise {name}")
+            kw[name] = value
+        return Noise(implementation=self.implementation, **kw)
 
     @property
     def is_zero(self) -> bool:
@@ -468,13 +499,17 @@ class RepeatedGame:
         return RepeatedGame(self._stage, self._delta, self._horizon, self._noise, strategies)
 
     def with_defaults(self) -> "RepeatedGame":
-        """The game at its stage game's parameter values (automata substituted too)."""
+        """The game at its stage game's parameter values (automata and noise substituted too)."""
+        noise = self._noise
+        if noise is not None and noise.is_symbolic:
+            noise = noise.subs(getattr(self._stage, "parameters", {}) or {})
         if not self._stage.is_symbolic:
-            return self
+            return self if noise is self._noise else RepeatedGame(
+                self._stage, self._delta, self._horizon, noise, self._strategies)
         stage = self._stage.with_defaults()
         strategies = (None if self._strategies is None
                       else tuple(a.subs(stage.parameters) for a in self._strategies))
-        return RepeatedGame(stage, self._delta, self._horizon, self._noise, strategies)
+        return RepeatedGame(stage, self._delta, self._horizon, noise, strategies)
 
     def noise_matrices(self):
         """``(E1, E2, O1, O2)``: implementation matrices and perception matrices.

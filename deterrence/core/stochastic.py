@@ -540,7 +540,7 @@ class StochasticGame:
                               title=f"{self._title + ': ' if self._title else ''}state {state}")
 
     # -- parameters ---------------------------------------------------------------
-    def _replace(self, mapper=None, **changes):
+    def _replace(self, mapper=None, probability_mapper=None, **changes):
         spec = dict(self._spec)
         spec.update(changes)
         fields = dict(parameters=self._parameters, title=self._title, description=self._description,
@@ -549,7 +549,7 @@ class StochasticGame:
             if k in fields:
                 fields[k] = spec.pop(k)
         if mapper is not None:
-            spec = _map_spec(spec, mapper)
+            spec = _map_spec(spec, mapper, probability_mapper)
         return StochasticGame(**spec, **fields)
 
     def subs(self, values: Mapping | None = None, **kw) -> StochasticGame:
@@ -571,7 +571,21 @@ class StochasticGame:
             if isinstance(v, str):  # the formula as given: its names are declared parameters
                 v = parse_expression(v, list(self._parameters))
             return to_exact(v.xreplace(mapping)) if is_symbolic(v) else v
-        return self._replace(evaluate, parameters=full)
+
+        outside = []     # (formula, value) of the probabilities the values put outside [0, 1]
+
+        def probability(v):
+            p = evaluate(v)
+            if not 0 <= p <= 1:
+                outside.append((v, p))
+            return p
+        try:
+            return self._replace(evaluate, probability, parameters=full)
+        except GameError as exc:
+            if not outside:
+                raise
+            # the check names the state and outcome; the user set parameters: name them too
+            raise GameError(f"{exc} ({_at_values(outside[0][0], full)})") from None
 
     def with_parameters(self, values: Mapping | None = None, **kw) -> StochasticGame:
         """The same (still symbolic) game with new default values for some parameters.
@@ -737,12 +751,26 @@ def _check_distribution(dist, what):
         raise GameError(f"{what}: probabilities sum to {total}, not 1")
 
 
-def _map_spec(spec, fn):
-    """The constructor arguments with every payoff, probability and delta passed through ``fn``."""
+def _at_values(formula, values) -> str:
+    """``"1 - misfire with misfire = 2"``: a formula and the values of the parameters it uses.
+
+    >>> _at_values("1 - misfire", {"misfire": 2, "c": 1})
+    'the probability 1 - misfire with misfire = 2'
+    """
+    from deterrence.core.symbolic import parse_expression
+    expr = parse_expression(formula, list(values)) if isinstance(formula, str) else formula
+    names = sorted(str(n) for n in getattr(expr, "free_symbols", ()))
+    used = ", ".join(f"{n} = {_fmt(values[n])}" for n in names if n in values)
+    return f"the probability {_fmt(expr)}" + (f" with {used}" if used else "")
+
+
+def _map_spec(spec, fn, probability_fn=None):
+    """The constructor arguments with every payoff, probability and delta passed through ``fn``
+    (probabilities through ``probability_fn`` when given)."""
     spec = dict(spec)
 
     def dist(d):
-        return {k: fn(v) for k, v in d.items()}
+        return {k: (probability_fn or fn)(v) for k, v in d.items()}
     spec["payoffs"] = {s: {k: [fn(v) for v in vals] for k, vals in t.items()}
                        for s, t in (spec["payoffs"] or {}).items()}
     spec["transitions"] = {s: {k: dist(d) for k, d in t.items()}

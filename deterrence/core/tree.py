@@ -51,9 +51,15 @@ from deterrence.core.numbers import format_exact, is_symbolic, to_exact
 from deterrence.errors import GameError, TooLargeError
 from deterrence.core.validate import boundary_init
 
-#: the deepest tree the toolkit takes: its algorithms recurse along paths (the readers of
-#: ``.efg`` and TOML trees refuse deeper files themselves, with the line)
+#: the deepest tree the toolkit takes by default: its algorithms recurse along paths (the
+#: readers of ``.efg`` and TOML trees refuse deeper files themselves, with the line). Raised
+#: by the option ``max_depth`` of :class:`GameTree`, of the tree readers and of
+#: :func:`~deterrence.io.load_game` (on the command line ``--limit max_depth=N``).
 MAX_DEPTH = 300
+#: interpreter frames a level of a tree may take in the recursive algorithms: a tree deeper
+#: than :data:`MAX_DEPTH`, allowed by ``max_depth``, raises Python's recursion limit to this
+#: many frames a level (it is never lowered; the work grows about as the square of the depth)
+FRAMES_PER_LEVEL = 4
 
 
 # -- nodes ---------------------------------------------------------------------
@@ -218,16 +224,48 @@ def terminal(payoffs, label: str = "") -> Terminal:
     return Terminal(payoffs, label)
 
 
-def _check_depth(root) -> None:
-    """Refuse a tree deeper than :data:`MAX_DEPTH`, walking it without recursion."""
-    stack = [(root, 0)]
+def check_depth_limit(max_depth) -> int:
+    """The depth limit that ``max_depth`` asks for: :data:`MAX_DEPTH` when ``None``.
+
+    >>> check_depth_limit(None), check_depth_limit(1000)
+    (300, 1000)
+    """
+    if max_depth is None:
+        return MAX_DEPTH
+    if isinstance(max_depth, bool) or not hasattr(max_depth, "__index__") or max_depth < 1:
+        raise GameError(f"max_depth must be a whole number of levels >= 1, got {max_depth!r}")
+    return int(max_depth.__index__())
+
+
+def _check_depth(root, max_depth=None) -> None:
+    """Refuse a tree deeper than the limit (:data:`MAX_DEPTH` or ``max_depth``), walking it
+    without recursion; a deeper tree that ``max_depth`` allows gets the recursion it needs."""
+    limit = check_depth_limit(max_depth)
+    deepest, stack = 0, [(root, 0)]
     while stack:
         node, depth = stack.pop()
-        if depth > MAX_DEPTH:
-            raise TooLargeError(f"the tree is deeper than {MAX_DEPTH} levels, the limit of the "
-                                "toolkit's tree algorithms (they follow paths recursively)")
+        deepest = max(deepest, depth)
+        if depth > limit:
+            raise TooLargeError(f"the tree is deeper than {limit} levels, the limit of the toolkit's "
+                                "tree algorithms (they follow paths recursively, and the work grows about "
+                                "as the square of the depth); pass max_depth=N (or larger) to try anyway")
         stack.extend((child, depth + 1) for child in getattr(node, "children", ()) or ()
                      if isinstance(child, Node))
+    allow_recursion(deepest)
+
+
+def allow_recursion(levels: int) -> None:
+    """Let the recursive tree algorithms go ``levels`` deep: Python's recursion limit is
+    raised (never lowered) when ``levels`` is over :data:`MAX_DEPTH`, which the default
+    limit allows.
+
+    >>> import sys
+    >>> before = sys.getrecursionlimit(); allow_recursion(10); sys.getrecursionlimit() == before
+    True
+    """
+    import sys
+    if levels > MAX_DEPTH:
+        sys.setrecursionlimit(max(sys.getrecursionlimit(), FRAMES_PER_LEVEL * levels + 1000))
 
 
 def path_name(path) -> str:
@@ -263,6 +301,8 @@ class GameTree:
     ``parameters`` maps names to default values (``None``: no default).
     String payoffs and probabilities are read with
     :func:`deterrence.core.symbolic.parse_expression` over those names.
+    A tree deeper than :data:`MAX_DEPTH` levels is refused (``TooLargeError``) unless
+    ``max_depth`` allows it; trees made from this one keep its ``max_depth``.
 
     >>> t = GameTree(chance({"hard": ("p", terminal([1, 2])), "soft": ("1 - p", terminal([0, 1]))}),
     ...              players=["C", "D"], parameters={"p": "1/3"})
@@ -274,7 +314,7 @@ class GameTree:
 
     def __init__(self, root: Node, players: Sequence[str], *, parameters: Mapping | None = None,
                  title: str = "", description: str = "", sources: Sequence[str] = (),
-                 claims: Mapping | None = None, extra: Mapping | None = None):
+                 claims: Mapping | None = None, extra: Mapping | None = None, max_depth=None):
         if not isinstance(root, Node):
             raise GameError(f"the root must be a node (decision, chance or terminal), got {type(root).__name__}")
         players = tuple(str(p) for p in players)
@@ -291,7 +331,8 @@ class GameTree:
         self._title, self._description = title or "", description or ""
         self._sources, self._claims, self._extra = tuple(sources), dict(claims or {}), dict(extra or {})
         self._symbolic = False
-        _check_depth(root)
+        _check_depth(root, max_depth)
+        self._max_depth = max_depth
         self._root = self._convert(root, ())
         self._index()
 
@@ -542,7 +583,7 @@ class GameTree:
     def _replace(self, root=None, **changes):
         fields = dict(players=self._players, parameters=self._params, title=self._title,
                       description=self._description, sources=self._sources,
-                      claims=self._claims, extra=self._extra)
+                      claims=self._claims, extra=self._extra, max_depth=self._max_depth)
         fields.update(changes)
         return GameTree(self._root if root is None else root, fields.pop("players"), **fields)
 

@@ -34,7 +34,8 @@ from fractions import Fraction
 from pathlib import Path
 
 from deterrence.core.numbers import format_exact, to_exact
-from deterrence.core.tree import Decision, GameTree, Terminal, chance, decision, path_name
+from deterrence.core.tree import (Decision, GameTree, Terminal, allow_recursion, chance, check_depth_limit, decision,
+                                  path_name)
 from deterrence.errors import GameError, GameFileError, TooLargeError
 from deterrence.io._common import decode_text, read_file_bytes
 
@@ -58,8 +59,10 @@ def _tokenize(text, file):
 
 
 class _Parser:
-    def __init__(self, tokens, file):
+    def __init__(self, tokens, file, max_depth=None):
         self.tokens, self.k, self.file = tokens, 0, file
+        self.max_depth = check_depth_limit(max_depth)
+        allow_recursion(self.max_depth)
         self.infosets = {}   # (player number, set number) -> (name, actions)
         self.chance_sets = {}
         self.outcomes = {}   # number -> (name, payoffs)
@@ -169,8 +172,9 @@ class _Parser:
 
     def node(self, players, depth=0, path=()):
         n = len(players)
-        if depth > 300:
-            self.fail("tree nested too deeply")
+        if depth > self.max_depth:
+            self.fail(f"tree nested too deeply (over {self.max_depth} levels); "
+                      "pass max_depth=N (or larger) to try anyway")
         tok = self.take("word", "a node (p, c or t)")
         kind = tok[1]
         label = self.take("str", "the node name in quotes")[1]
@@ -244,8 +248,10 @@ def _add(node, pay):
     return (node[0], node[1], [_add(c, pay) for c in node[2]], node[3])
 
 
-def parse_efg(text, file="<string>") -> GameTree:
+def parse_efg(text, file="<string>", *, max_depth=None) -> GameTree:
     """Read a game tree from the text of a Gambit ``.efg`` file.
+
+    ``max_depth`` raises the depth limit (:data:`deterrence.core.tree.MAX_DEPTH`).
 
     >>> t = parse_efg('''EFG 2 R "Entry" { "Entrant" "Incumbent" }
     ... p "" 1 1 "" { "out" "in" } 0
@@ -262,7 +268,7 @@ def parse_efg(text, file="<string>") -> GameTree:
     tokens = _tokenize(text, file)
     if not tokens:
         raise GameFileError("empty file: a .efg file starts with 'EFG 2 R'", file=file, line=1)
-    parser = _Parser(tokens, file)
+    parser = _Parser(tokens, file, max_depth)
     title, players, comment = parser.header()
     raw = parser.node(players)
     if parser.k < len(tokens):
@@ -293,15 +299,16 @@ def parse_efg(text, file="<string>") -> GameTree:
 
     try:
         return GameTree(build(raw), players, title=title, description=comment,
-                        extra={"format": "efg"})
+                        extra={"format": "efg"}, max_depth=max_depth)
     except GameError as exc:
         if isinstance(exc, GameFileError):
             raise
         raise GameFileError(str(exc), file=file) from None
 
 
-def read_efg(path, **options) -> GameTree:
-    """Read a Gambit ``.efg`` file (errors name the file and line).
+def read_efg(path, *, max_depth=None) -> GameTree:
+    """Read a Gambit ``.efg`` file (errors name the file and line; ``max_depth``: see
+    :func:`parse_efg`).
 
     >>> import os, tempfile
     >>> path = os.path.join(tempfile.mkdtemp(), "one.efg")
@@ -313,7 +320,7 @@ def read_efg(path, **options) -> GameTree:
     """
     raw, file = read_file_bytes(path)
     text = decode_text(raw, file, fallback="latin-1")  # older Gambit files are Latin-1
-    return parse_efg(text, file=file)
+    return parse_efg(text, file=file, max_depth=max_depth)
 
 
 def _q(s) -> str:

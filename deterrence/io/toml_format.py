@@ -41,15 +41,16 @@ KNOWN_KEYS = ("title", "description", "sources", "players", "actions", "paramete
 
 
 # -- reading -------------------------------------------------------------------
-def read_toml(path):
-    """Read a game from a TOML file (a ``[tree]`` file gives a game tree).
+def read_toml(path, *, max_depth=None):
+    """Read a game from a TOML file (a ``[tree]`` file gives a game tree, deeper than
+    :data:`deterrence.core.tree.MAX_DEPTH` levels only when ``max_depth`` allows it).
 
     >>> from deterrence.io.catalogue import catalogue_dir
     >>> read_toml(catalogue_dir() / "chicken.toml").actions[0]
     ('swerve', 'straight')
     """
     raw, file = read_file_bytes(path)
-    return _load(decode_text(raw, file), file, tree_source=path)
+    return _load(decode_text(raw, file), file, tree_source=path, max_depth=max_depth)
 
 
 def parse_toml_game(text, *, file="<string>"):
@@ -79,7 +80,7 @@ def parse_toml_game(text, *, file="<string>"):
     return _load(text, file, tree_source=text)
 
 
-def _load(text, file, tree_source):
+def _load(text, file, tree_source, max_depth=None):
     if text.startswith("\ufeff"):  # a byte-order mark some editors add
         text = text[1:]
     if not text.strip():
@@ -87,14 +88,14 @@ def _load(text, file, tree_source):
     data = parse_toml_text(text, file)
     if "tree" in data:
         # a game tree: the tree reader gets the path (or text) and reads it whole
-        return _read_tree(tree_source, file)
+        return _read_tree(tree_source, file, max_depth)
     if "stochastic" in data:  # a stochastic game: its own reader, on the parsed file
         from deterrence.io.stochastic_toml import stochastic_game
         return stochastic_game(text, data, file)
     return _Reader(text, data, file).game()
 
 
-def _read_tree(source, file):
+def _read_tree(source, file, max_depth=None):
     try:
         from deterrence.io.tree_toml import read_tree_toml
     except ImportError as exc:
@@ -102,7 +103,7 @@ def _read_tree(source, file):
             raise
         raise GameFileError("this file has a [tree] section (a game tree), but the tree "
                             "reader deterrence.io.tree_toml is not available", file=file) from None
-    return read_tree_toml(source, file=file)
+    return read_tree_toml(source, file=file, **({} if max_depth is None else {"max_depth": max_depth}))
 
 
 class _Reader(TomlReader):

@@ -55,18 +55,23 @@ import re
 from pathlib import Path
 
 from deterrence.core.numbers import is_symbolic
-from deterrence.core.tree import Chance, Decision, GameTree, Terminal, path_name
+from deterrence.core.tree import (Chance, Decision, GameTree, Terminal, allow_recursion, check_depth_limit,
+                                  path_name)
 from deterrence.errors import GameError, GameFileError
 from deterrence.io._common import (_type_name, check_label, decode_text, format_formula, parse_toml_text,
                                    payoff_value, read_file_bytes)
 from deterrence.io.toml_reader import TomlReader, header_lines, toml_key, toml_number, toml_string, toml_value
 
 NODE_KEYS = ("player", "moves", "infoset", "probabilities", "payoffs", "outcome", "label")
+#: the deepest TOML tree read by default (each level costs the reader more frames than the
+#: tree algorithms); ``max_depth`` raises it
+TOML_MAX_DEPTH = 200
 HEAD_KEYS = ("title", "description", "sources", "players", "parameters", "tree", "claims")
 
 
-def read_tree_toml(path_or_text, file=None) -> GameTree:
-    """Read a tree game file (a path, or the text of the file).
+def read_tree_toml(path_or_text, file=None, *, max_depth=None) -> GameTree:
+    """Read a tree game file (a path, or the text of the file); ``max_depth`` raises the
+    depth limit (:data:`deterrence.core.tree.MAX_DEPTH`).
 
     >>> t = read_tree_toml(\'\'\'
     ... players = ["Entrant", "Incumbent"]
@@ -99,7 +104,7 @@ def read_tree_toml(path_or_text, file=None) -> GameTree:
     if text.startswith("\ufeff"):
         text = text[1:]
     data = parse_toml_text(text, file)
-    return _TreeReader(text, data, file).tree()
+    return _TreeReader(text, data, file, max_depth).tree()
 
 
 def tree_from_data(data: dict, file: str = "<data>") -> GameTree:
@@ -122,7 +127,10 @@ def _is_file(text: str) -> bool:
 
 
 class _TreeReader:
-    def __init__(self, text, data, file):
+    def __init__(self, text, data, file, max_depth=None):
+        self.max_depth = TOML_MAX_DEPTH if max_depth is None else check_depth_limit(max_depth)
+        self.asked_depth = max_depth
+        allow_recursion(self.max_depth)
         self.base = TomlReader(text, data, file)
         self.data, self.file = data, file
         self.node_keys = {}
@@ -155,7 +163,7 @@ class _TreeReader:
         root = self.node(root_table, ("tree",), (), 0)
         try:
             return GameTree(root, players, parameters=params, title=title, description=description,
-                            sources=sources, claims=claims, extra=extra)
+                            sources=sources, claims=claims, extra=extra, max_depth=self.asked_depth)
         except GameError as exc:
             found = re.search(r"node (\S+)", str(exc))
             keys = self.node_keys.get(found.group(1).rstrip(":,"), ("tree",)) if found else ("tree",)
@@ -167,8 +175,9 @@ class _TreeReader:
         return payoff_value(v, self.params, **self.base.where(*keys))
 
     def node(self, table, keys, path, depth):
-        if depth > 200:
-            self.fail("tree nested too deeply (over 200 levels)", *keys)
+        if depth > self.max_depth:
+            self.fail(f"tree nested too deeply (over {self.max_depth} levels); "
+                      "pass max_depth=N (or larger) to try anyway", *keys)
         self.node_keys[path_name(path)] = keys
         if isinstance(table, list):
             table = {"payoffs": table}

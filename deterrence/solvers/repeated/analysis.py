@@ -27,14 +27,15 @@ from dataclasses import dataclass
 from deterrence.core.numbers import format_exact
 from deterrence.core.repeated import RepeatedGame
 from deterrence.errors import GameError, TooLargeError
+from deterrence.solvers.repeated.finite_horizon import check_horizon
+from deterrence.solvers.repeated.finite_horizon import MAX_HORIZON  # noqa: F401 - the horizon's default
 
 #: default limits of :func:`analyse_repeated`, each raised by its option: the joint states
 #: of the two automata (the exact checks solve systems of that size, for every deviation:
-#: 100 take about 10 s), the rounds of the war risk (exact numbers grow with them), the
-#: horizon of a finite game (backward induction over every round)
+#: 100 take about 10 s), the rounds of the war risk (exact numbers grow with them); the
+#: horizon of a finite game is checked by :func:`.finite_horizon.check_horizon` (``MAX_HORIZON``)
 MAX_JOINT_STATES = 100
 MAX_WITHIN = 100_000
-MAX_HORIZON = 200
 
 
 def check_analysis_size(game, *, within=0, max_states=None, max_within=None, max_horizon=None,
@@ -62,11 +63,7 @@ def check_analysis_size(game, *, within=0, max_states=None, max_within=None, max
         raise TooLargeError(f"a war risk within {within} rounds is over the limit of {limit} rounds "
                             f"(its exact probabilities grow with the rounds); pass "
                             f"{options[1]}={within} (or larger) to try anyway")
-    limit = MAX_HORIZON if max_horizon is None else max_horizon
-    if game.horizon is not None and game.horizon > limit:
-        raise TooLargeError(f"a horizon of {game.horizon} rounds is over the limit of {limit} for "
-                            f"backward induction; pass {options[2]}={game.horizon} (or larger) "
-                            "to try anyway")
+    check_horizon(game.horizon, max_horizon, option=options[2])
 
 
 @dataclass(frozen=True)
@@ -194,7 +191,8 @@ def analyse_repeated(game, profile=None, *, delta=None, noise=None, horizon=None
     numeric = rg.with_defaults()
     if numeric.horizon is not None:
         from deterrence.solvers.repeated.finite_horizon import finite_one_shot_deviation
-        return RepeatedAnalysis(game=numeric, check=finite_one_shot_deviation(numeric), within=within)
+        return RepeatedAnalysis(game=numeric, check=finite_one_shot_deviation(numeric, max_horizon=max_horizon),
+                                within=within)
     check = one_shot_deviation(numeric.with_noise(None))
     crit, note = None, None
     if critical:

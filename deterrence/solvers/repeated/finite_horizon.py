@@ -33,6 +33,42 @@ from deterrence.core.numbers import format_exact
 from deterrence.errors import GameError, TooLargeError
 
 MAX_PAYOFF_VECTORS = 200_000
+#: the longest finite horizon worked through by default, raised by ``max_horizon``: backward
+#: induction and value iteration go round by round, with exact numbers that grow with the rounds
+MAX_HORIZON = 200
+#: the same for values left as formulas (parameters without values, a symbolic δ): the
+#: formulas grow much faster (60 rounds of ``us_iran_stage`` take about 100 s)
+MAX_SYMBOLIC_HORIZON = 20
+
+
+def check_horizon(horizon, max_horizon=None, *, option: str = "max_horizon", symbolic: bool = False,
+                  work: str = "backward induction") -> None:
+    """Refuse, before any work, a finite ``horizon`` over the limit (``TooLargeError`` naming
+    the horizon, the limit and ``option``, which raises it): ``max_horizon`` if given, else
+    :data:`MAX_HORIZON` (:data:`MAX_SYMBOLIC_HORIZON` when the values are formulas).
+
+    >>> check_horizon(150)
+    >>> check_horizon(10**6)
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.TooLargeError: a horizon of 1000000 rounds is over the limit of 200 for backward induction;
+    pass max_horizon=1000000 (or larger) to try anyway
+    >>> check_horizon(10**60, 10**60)
+    """
+    if max_horizon is not None and (isinstance(max_horizon, bool) or not hasattr(max_horizon, "__index__")
+                                    or max_horizon < 1):
+        raise GameError(f"{option} must be a whole number of rounds >= 1, got {max_horizon!r}")
+    limit = (MAX_SYMBOLIC_HORIZON if symbolic else MAX_HORIZON) if max_horizon is None else max_horizon
+    if horizon is not None and horizon > limit:
+        shown = format_exact(horizon)
+        if len(shown) > 40:
+            shown = f"{shown[:4]}...{shown[-3:]} ({len(shown)} digits)"
+        formulas = symbolic and max_horizon is None
+        raise TooLargeError(f"a horizon of {shown} rounds is over the limit of {limit} for {work}"
+                            f"{' with values left as formulas' if formulas else ''}; "
+                            f"{'give the parameters values first, or ' if formulas else ''}"
+                            f"pass {option}={horizon if len(str(horizon)) <= 40 else 'N'} "
+                            "(or larger) to try anyway")
 
 
 @dataclass(frozen=True)
@@ -158,7 +194,7 @@ def _n(x):
     return x
 
 
-__all__ = ["finite_horizon_spe", "FiniteHorizonResult"]
+__all__ = ["finite_horizon_spe", "FiniteHorizonResult", "check_horizon", "MAX_HORIZON"]
 
 
 @dataclass(frozen=True)
@@ -176,13 +212,16 @@ class FiniteCheck:
                                 "gain": format_exact(g)} for k, s, p, a, g in self.deviations]}
 
 
-def finite_one_shot_deviation(game, profile=None, horizon=None, delta=None, noise=None) -> FiniteCheck:
+def finite_one_shot_deviation(game, profile=None, horizon=None, delta=None, noise=None, *,
+                              max_horizon=None) -> FiniteCheck:
     """SPE check of two automata in the finitely repeated game, by backward induction.
 
     Values to go ``W_k`` (k rounds left) and, at every k, every one-round deviation
     at every product state that a history of exactly ``T - k`` rounds reaches
     (the state pairs that can occur with k rounds left). Gains are in the
     normalised units of :class:`~deterrence.core.repeated.RepeatedGame`.
+    A horizon over :data:`MAX_HORIZON` is refused before the work unless ``max_horizon``
+    allows it (:func:`check_horizon`).
 
     >>> from deterrence import load_game
     >>> pd = load_game("prisoners_dilemma")
@@ -197,6 +236,7 @@ def finite_one_shot_deviation(game, profile=None, horizon=None, delta=None, nois
     rg = RepeatedGame.from_game(game, delta=delta, horizon=horizon, noise=noise, default_delta=1)
     if rg.horizon is None:
         raise GameError("give a finite horizon")
+    check_horizon(rg.horizon, max_horizon)
     automata = rg.profile(profile)
     rg = rg.with_strategies(None)
     if rg.stage.is_symbolic:

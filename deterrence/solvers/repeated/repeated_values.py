@@ -30,6 +30,7 @@ from deterrence.core.numbers import format_exact
 from deterrence.core.repeated import RepeatedGame
 from deterrence.errors import GameError
 from deterrence.solvers.repeated import _product
+from deterrence.solvers.repeated.finite_horizon import check_horizon
 
 
 @dataclass(frozen=True)
@@ -73,12 +74,16 @@ def repeated_game_and_profile(game, profile=None, *, delta=None, horizon=None, n
 
 
 def discounted_values(game, profile=None, *, delta=None, horizon=None, noise=None,
-                      float: bool = False) -> RepeatedValues:
+                      float: bool = False, max_horizon=None) -> RepeatedValues:
     """Average discounted payoffs of two automata (objects or strategy names).
 
     ``game`` is a :class:`~deterrence.core.repeated.RepeatedGame`, or a stage
     game plus ``delta`` (``horizon`` and ``noise`` optional); what is not given
     comes from the game file's ``[repeated]`` section, the profile too.
+    A finite horizon goes round by round: one over
+    :data:`~deterrence.solvers.repeated.finite_horizon.MAX_HORIZON` (over
+    :data:`~deterrence.solvers.repeated.finite_horizon.MAX_SYMBOLIC_HORIZON` when the values
+    are formulas) is refused before the work unless ``max_horizon`` allows it.
 
     >>> from deterrence import load_game
     >>> pd = load_game("prisoners_dilemma")
@@ -93,6 +98,7 @@ def discounted_values(game, profile=None, *, delta=None, horizon=None, noise=Non
     """
     rg, automata = repeated_game_and_profile(game, profile, delta=delta, horizon=horizon, noise=noise)
     mode = _product.mode_of(rg, automata, float)
+    check_horizon(rg.horizon, max_horizon, symbolic=mode == "symbolic", work="computing the values round by round")
     if rg.horizon is None and mode != "symbolic" and rg.delta == 1:
         raise GameError("delta = 1 needs a finite horizon")
     chain = _product.Chain(rg, automata, mode)

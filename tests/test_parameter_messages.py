@@ -1,0 +1,80 @@
+"""Messages in the user's terms (issue 17, deliver 8): a probability that a parameter's value
+puts outside [0, 1] names the parameter and its value; a ``[repeated]`` noise written as a
+parameter takes the parameter's default and ``--set`` values."""
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from deterrence import load_game
+from deterrence.cli import main
+from deterrence.core.repeated import Noise, RepeatedGame
+from deterrence.errors import GameError
+
+PD = (Path(__file__).resolve().parents[1] / "games" / "prisoners_dilemma.toml").read_text()
+
+
+def _pd_with_noise_parameter(tmp_path, default):
+    """The prisoner's dilemma file with a parameter ``e`` and ``noise = { execution = "e" }``."""
+    value = "" if default is None else f'value = "{default}", '
+    text = PD.replace("[payoffs]", f'e = {{ {value}about = "execution error" }}\n\n[payoffs]', 1)
+    text = re.sub(r'strategies = \[.*\]', 'strategies = ["tit_for_tat", "tit_for_tat"]\nnoise = { execution = "e" }',
+                  text)
+    path = tmp_path / f"pd_e_{default is not None}.toml"
+    path.write_text(text)
+    return path
+
+
+def _repeated_json(capsys, *args):
+    assert main(["repeated", *args, "--json", "--within", "10"]) == 0, capsys.readouterr().err
+    return json.loads(capsys.readouterr().out)
+
+
+def test_a_stochastic_probability_out_of_range_names_the_parameter(capsys):
+    assert main(["solve", "us_iran_exchange", "--set", "misfire=2"]) == 2
+    err = capsys.readouterr().err
+    assert "is -1, not between 0 and 1" in err and "1 - misfire with misfire = 2" in err
+    with pytest.raises(GameError, match=r"is 3/2, not between 0 and 1 \(the probability 1 - misfire "
+                                        r"with misfire = -1/2\)"):
+        load_game("us_iran_exchange").subs(misfire="-1/2")
+
+
+def test_noise_written_as_a_parameter_takes_its_default_and_set_values(tmp_path, capsys):
+    path = str(_pd_with_noise_parameter(tmp_path, "1/10"))
+    plain = str(_pd_with_noise_parameter(tmp_path, None))
+    # the default of e, and --set e=..., give what the same noise written as a number gives
+    by_default = _repeated_json(capsys, path)
+    assert by_default == _repeated_json(capsys, path, "--noise", "execution=1/10")
+    by_set = _repeated_json(capsys, path, "--set", "e=1/5")
+    assert by_set == _repeated_json(capsys, path, "--noise", "execution=1/5")
+    assert by_set != by_default
+    # a parameter without a default gets its value from --set, and is named when it has none
+    assert _repeated_json(capsys, plain, "--set", "e=1/5") == by_set
+    assert main(["repeated", plain]) == 2
+    err = capsys.readouterr().err
+    assert "noise execution is e, and e has no value" in err and "--set e=VALUE" in err
+    # a value that is not a probability is named with the parameter
+    assert main(["repeated", path, "--set", "e=2"]) == 2
+    assert "noise execution is 2: probabilities lie in [0, 1] (the formula e with e = 2)" in capsys.readouterr().err
+
+
+def test_noise_subs_checks_the_range_and_names_the_parameter():
+    noise = Noise.from_spec({"tremble": "t/2", "perception": "1 - t"}, ("t",))
+    assert noise.subs({"t": "1/2"}) == Noise(tremble="1/4", perception="1/2")
+    with pytest.raises(GameError, match=r"noise perception is -1: .*\(the formula 1 - t with t = 2\)"):
+        noise.subs({"t": 2})
+    stage = load_game("prisoners_dilemma").with_parameters(R=3)
+    game = RepeatedGame(stage, "1/2", noise={"execution": "R/30"})
+    assert game.with_defaults().noise.execution == Noise(execution="1/10").execution
+
+
+def test_an_automaton_probability_out_of_range_names_the_parameter():
+    from deterrence.core.automaton import Automaton
+    spec = {"states": ["s"], "start": "s", "play": {"s": {"C": "g", "D": "1 - g"}}, "transitions": ["*: *, * -> s"]}
+    mixed = Automaton.from_spec(spec, ["C", "D"], name="mixed", parameters=("g",))
+    assert mixed.subs({"g": "1/3"}).probabilities("s") == Automaton.from_spec(
+        {**spec, "play": {"s": {"C": "1/3", "D": "2/3"}}}, ["C", "D"]).probabilities("s")
+    with pytest.raises(GameError, match=r"probability of 'C' in state 's' is 2: probabilities lie in \[0, 1\] "
+                                        r"\(the formula g with g = 2\)"):
+        mixed.subs({"g": 2})
