@@ -121,3 +121,11 @@ def test_cli_raises_the_tree_depth_with_limit_max_depth(tmp_path, capsys):
     out = json.loads(capsys.readouterr().out)
     payoffs = [int(v) for v in out["equilibria"][0]["payoffs"]]
     assert tuple(payoffs) == _backward_induction_by_loop(400)
+
+
+def test_max_depth_has_a_ceiling_the_recursion_can_take():
+    from deterrence.core.tree import DEEPEST_ALLOWED, GameTree
+    from deterrence.errors import TooLargeError
+    with pytest.raises(TooLargeError, match="recursive tree algorithms"):
+        GameTree(_chain(3), players=["A", "B"], max_depth=DEEPEST_ALLOWED + 1)
+    assert GameTree(_chain(3), players=["A", "B"], max_depth=DEEPEST_ALLOWED)

@@ -224,16 +224,30 @@ def terminal(payoffs, label: str = "") -> Terminal:
     return Terminal(payoffs, label)
 
 
+#: the largest ``max_depth`` accepted (the tree algorithms are recursive)
+DEEPEST_ALLOWED = 10_000
+
+
 def check_depth_limit(max_depth) -> int:
     """The depth limit that ``max_depth`` asks for: :data:`MAX_DEPTH` when ``None``.
 
     >>> check_depth_limit(None), check_depth_limit(1000)
     (300, 1000)
+    >>> check_depth_limit(10**9)
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.TooLargeError: max_depth=1000000000 is over 10,000 levels, as deep as the toolkit's
+    recursive tree algorithms go
     """
     if max_depth is None:
         return MAX_DEPTH
     if isinstance(max_depth, bool) or not hasattr(max_depth, "__index__") or max_depth < 1:
         raise GameError(f"max_depth must be a whole number of levels >= 1, got {max_depth!r}")
+    if max_depth > DEEPEST_ALLOWED:
+        # the tree algorithms recurse: far deeper, Python's own stack would overflow (a crash,
+        # not an error); 8,000 levels were solved in tests, in minutes
+        raise TooLargeError(f"max_depth={max_depth} is over {DEEPEST_ALLOWED:,} levels, as deep as the "
+                            "toolkit's recursive tree algorithms go")
     return int(max_depth.__index__())
 
 
