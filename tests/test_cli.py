@@ -161,3 +161,13 @@ def test_solve_help_names_every_registered_method(capsys):
     shown = " ".join(capsys.readouterr().out.split())
     assert all(name in shown for name in METHODS)
     assert "subgame_perfect (default)" in shown and "markov_perfect (default)" in shown
+
+
+def test_report_of_the_case_entry_is_the_case_report_and_other_stochastic_games_are_pointed_to_solve(capsys):
+    assert main(["report", "us_iran_exchange", "--format", "json"]) == 0
+    named = json.loads(capsys.readouterr().out)
+    assert main(["report", "--format", "json"]) == 0
+    assert named == json.loads(capsys.readouterr().out)
+    assert main(["report", "stochastic_prisoners_dilemma"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "deterrence solve stochastic_prisoners_dilemma" in err

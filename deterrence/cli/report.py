@@ -6,6 +6,9 @@ record (:func:`deterrence.models.us_iran_exchange_report.us_iran_exchange_model`
 """
 from __future__ import annotations
 
+#: the catalogue entry whose report is the case report (the file is the model's stochastic game)
+CASE_ENTRY = "us_iran_exchange"
+
 
 def add_arguments(parser) -> None:
     """Arguments of ``deterrence report``.
@@ -42,12 +45,17 @@ def run(args) -> int:
     if args.plot:                      # before any work: a bad path is known at once
         from deterrence.plot.report import check_figure_path
         check_figure_path(args.plot, force=args.force)
-    if args.game is None:
+    if args.game in (None, CASE_ENTRY):     # the case's catalogue entry is the case model's game
         from deterrence.models.us_iran_exchange_report import us_iran_exchange_model
         subject = us_iran_exchange_model(**values)
     else:
         from deterrence.io import load_game
         subject = load_game(args.game)
+        if type(subject).__name__ == "StochasticGame":
+            from deterrence.errors import GameError
+            raise GameError(f"{args.game}: the report covers stage games, repeated games, trees and the "
+                            f"US-Iran case ({CASE_ENTRY}); for a stochastic game run "
+                            f"'deterrence solve {args.game}' (its Markov perfect equilibria)")
         if values:
             subject = subject.with_parameters(values)
     from deterrence.analysis.model_cache import analyse_model
