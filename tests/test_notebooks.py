@@ -424,3 +424,24 @@ def test_errata_check_sees_each_erratum_come_back():
     assert errata_problems("05_miscalculation", cells) == [
         "05: noise does not cost tit-for-tat 3/8 of the gain from cooperation",
         "05: three quarters of the gain from cooperation"]
+
+
+@pytest.mark.parametrize("stem", ["01_payoff_matrices", "02_equilibria"])
+def test_first_notebooks_go_from_2x2_to_3x3(stem):
+    # issue 16.3: ideas come first on 2x2 games; the 3x3 US-Iran stage game only from the
+    # section that says so
+    import deterrence as dt
+    nb = nbformat.read(ROOT / "notebooks" / f"{stem}.ipynb", as_version=4)
+    turn = next(i for i, c in enumerate(nb.cells)
+                if c.cell_type == "markdown" and c.source.startswith("## ") and "From 2×2 to 3×3" in c.source)
+    shapes = []
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        for name in re.findall(r'load_game\("(\w+)"\)', cell.source):
+            shapes.append((i, dt.load_game(name).with_defaults().shape))
+    assert all(shape == (2, 2) for i, shape in shapes if i < turn)
+    assert any(shape == (3, 3) for i, shape in shapes if i > turn)
+    # the case's 3x3 game is not used before the turn, whatever builds the games there
+    case = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and "us_iran" in c.source]
+    assert case and min(case) > turn
