@@ -365,6 +365,10 @@ def errata_problems(stem, cells):
             problems.append("03: self-deterrence called Schelling's threat that leaves something to chance")
         if not any("self-deterred" in s and "not Schelling" in s for s in _markdown(cells)):
             problems.append("03: the contrast with Schelling's threat is gone")
+        # January 2020: after 'restrain' the game ends; 'missiles' is Iran's plan off the path
+        if not any(c.cell_type == "code" and '== "restrain"' in c.source and "game over" in c.source
+                   and "off-path plan" in c.source for c in cells):
+            problems.append("03: the January 2020 path goes on after 'restrain'")
     if stem == "04_shadow_of_the_future":
         solution3 = [s for s in _markdown(cells) if s.startswith("**Solution 3")]
         if len(solution3) != 1 or "renegotiation-proof" not in solution3[0] or "not credible" in solution3[0]:
@@ -409,6 +413,8 @@ def test_errata_check_sees_each_erratum_come_back():
         ("03_credible_threats", "03: self-deterrence called Schelling's threat that leaves something to chance"):
             ("**self-deterred by their own misfire risk**.",
              "**self-deterred by their own misfire risk**. It is Schelling's threat that leaves something to chance."),
+        ("03_credible_threats", "03: the January 2020 path goes on after 'restrain'"):
+            ("(game over; Iran's off-path plan after a strike:", "(then Iran plays"),
         ("04_shadow_of_the_future", "04: Solution 3 does not say renegotiation-proof"):
             ("it is not **renegotiation-proof**", "it is not **credible**"),
         ("04_shadow_of_the_future", "04: the (own, other) state labels are not explained"):
