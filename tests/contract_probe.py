@@ -109,7 +109,10 @@ def public_callables():
     return out
 
 
-def _call(obj, params, target, value, fillers):
+def call_arguments(params, target, value, fillers, default):
+    """``(args, kwargs)`` of a call that gives ``value`` to the parameter ``target``, a filler
+    (by name, else ``default``) to every other required one, and leaves the rest at their
+    defaults; ``*args`` and ``**kwargs`` stay empty (also used by ``payload_probe.py``)."""
     args, kwargs = [], {}
     for p in params:
         if p.kind in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD):
@@ -119,11 +122,16 @@ def _call(obj, params, target, value, fillers):
         elif p.default is not inspect.Parameter.empty:
             continue
         else:
-            v = fillers.get(p.name, fillers["game"])
+            v = fillers.get(p.name, default)
         if p.kind is inspect.Parameter.POSITIONAL_ONLY:
             args.append(v)
         else:
             kwargs[p.name] = v
+    return args, kwargs
+
+
+def _call(obj, params, target, value, fillers):
+    args, kwargs = call_arguments(params, target, value, fillers, fillers["game"])
     return obj(*args, **kwargs)
 
 

@@ -13,6 +13,8 @@ import inspect
 import signal
 import sys
 
+from contract_probe import call_arguments
+
 
 def main(marker):
     import deterrence
@@ -56,25 +58,9 @@ def main(marker):
                         continue
                     value = {"text": payload, "dict": {"x": payload, payload: 1},
                              "list": [payload], "kwargs": None}[shape]
-                    args, kwargs = [], {}
-                    for p in params:
-                        if p.kind is inspect.Parameter.VAR_POSITIONAL:
-                            continue
-                        if p.kind is inspect.Parameter.VAR_KEYWORD:
-                            if p is target:
-                                kwargs["W_iran"] = payload
-                                kwargs["x"] = payload
-                            continue
-                        if p is target:
-                            v = value
-                        elif p.default is not inspect.Parameter.empty:
-                            continue
-                        else:
-                            v = fillers.get(p.name, stage)
-                        if p.kind is inspect.Parameter.POSITIONAL_ONLY:
-                            args.append(v)
-                        else:
-                            kwargs[p.name] = v
+                    args, kwargs = call_arguments(params, target, value, fillers, stage)
+                    if target.kind is inspect.Parameter.VAR_KEYWORD:
+                        kwargs.update(W_iran=payload, x=payload)
                     calls += 1
                     signal.alarm(5)
                     try:

@@ -55,7 +55,7 @@ def _start(text, game, rule):
                 raise GameError(f"--start: {game.players[i]} has no action {label!r}; "
                                 f"choose one of {', '.join(game.actions[i])}")
         return tuple(labels)
-    parts = [p for p in text.split(";")]
+    parts = text.split(";")
     if len(parts) != game.n_players:
         raise GameError(f"--start {text!r}: give one mixed strategy a player ({game.n_players}), "
                         "separated by ';'")
@@ -90,7 +90,8 @@ def run(args) -> int:
         from deterrence.plot.report import check_figure_path
         check_figure_path(args.plot, force=args.force)
     game = load_game(args.game)
-    if not hasattr(game, "payoff_arrays"):
+    from deterrence.solvers import game_type
+    if game_type(game) != "normal_form":
         raise GameError(f"dynamics needs a normal-form game; {args.game!r} is a {type(game).__name__}")
     values = _parse_sets(args.set)
     if values:

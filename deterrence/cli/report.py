@@ -51,7 +51,8 @@ def run(args) -> int:
     else:
         from deterrence.io import load_game
         subject = load_game(args.game)
-        if type(subject).__name__ == "StochasticGame":
+        from deterrence.solvers import game_type
+        if game_type(subject) == "stochastic":
             from deterrence.errors import GameError
             raise GameError(f"{args.game}: the report covers stage games, repeated games, trees and the "
                             f"US-Iran case ({CASE_ENTRY}); for a stochastic game run "
