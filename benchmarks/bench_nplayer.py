@@ -132,26 +132,33 @@ def part_all(shapes, games, timeout):
               f"{n_eq:>7} {n_missed if HAVE_GAMBIT else '-':>11} {n_extra if HAVE_GAMBIT else '-':>10}")
 
 
+def time_one_equilibrium(shape, games, gambit_timer=None):
+    """``(ours, gnm, simpdiv, peer failures)``: median seconds for one equilibrium of ``games``
+    seeded games of ``shape`` (a peer's median is None when it was not timed);
+    ``gambit_timer(name, arrays)`` gives ``(seconds or None, profiles)`` for a peer."""
+    t_ours, t_gnm, t_simp, fails = [], [], [], 0
+    for g in range(games):
+        arrays = random_arrays(shape, 7000 + 100 * sum(shape) + g)
+        t, _ = timed(ours_one, arrays)
+        t_ours.append(t)
+        if gambit_timer is not None:
+            for name, store in (("gnm", t_gnm), ("simpdiv", t_simp)):
+                tp, theirs = gambit_timer(name, arrays)
+                if tp is None or not theirs:
+                    fails += 1
+                else:
+                    store.append(tp)
+    return (statistics.median(t_ours), statistics.median(t_gnm) if t_gnm else None,
+            statistics.median(t_simp) if t_simp else None, fails)
+
+
 def part_one(shapes, games, timeout):
     print("\nOne equilibrium (ours: nplayer_logit, certified exactly; gambit: gnm, simpdiv)")
     print(f"{'shape':>7} {'games':>5} {'ours':>10} {'gnm':>10} {'gnm/ours':>8} {'simpdiv':>10} "
           f"{'simpdiv/ours':>12} {'peer fails':>10}")
     for shape in shapes:
-        t_ours, t_gnm, t_simp, fails = [], [], [], 0
-        for g in range(games):
-            arrays = random_arrays(shape, 7000 + 100 * sum(shape) + g)
-            t, _ = timed(ours_one, arrays)
-            t_ours.append(t)
-            if HAVE_GAMBIT:
-                for name, store in (("gnm", t_gnm), ("simpdiv", t_simp)):
-                    tp, theirs = gambit_timed(name, arrays, timeout)
-                    if tp is None or not theirs:
-                        fails += 1
-                    else:
-                        store.append(tp)
-        mo = statistics.median(t_ours)
-        mg = statistics.median(t_gnm) if t_gnm else None
-        ms = statistics.median(t_simp) if t_simp else None
+        mo, mg, ms, fails = time_one_equilibrium(
+            shape, games, (lambda name, arrays: gambit_timed(name, arrays, timeout)) if HAVE_GAMBIT else None)
         print(f"{'x'.join(map(str, shape)):>7} {games:>5} {fmt(mo):>10} {fmt(mg):>10} "
               f"{(f'{mg / mo:.2f}' if mg else '-'):>8} {fmt(ms):>10} {(f'{ms / mo:.2f}' if ms else '-'):>12} "
               f"{fails if HAVE_GAMBIT else '-':>10}")

@@ -559,21 +559,9 @@ def goal_nplayer(quick):
                                 "here). Closing it: python-flint polynomials instead of sympy Poly")])
     rows, worst_one = [], {}
     for shape in one_shapes:
-        t_o, t_g, t_s, fails = [], [], [], 0
-        for g in range(games):
-            arrays = bnp.random_arrays(shape, 7000 + 100 * sum(shape) + g)
-            t, _ = bnp.timed(bnp.ours_one, arrays)
-            t_o.append(t)
-            if gb:
-                for name, store in (("gnm", t_g), ("simpdiv", t_s)):
-                    tp, theirs = in_child(_gambit_nplayer, name, arrays, timeout=60)
-                    if tp is None or not theirs:
-                        fails += 1
-                    else:
-                        store.append(tp)
-        mo = statistics.median(t_o)
-        mg = statistics.median(t_g) if t_g else None
-        ms = statistics.median(t_s) if t_s else None
+        mo, mg, ms, fails = bnp.time_one_equilibrium(
+            shape, games,
+            (lambda name, arrays: in_child(_gambit_nplayer, name, arrays, timeout=60)) if gb else None)
         label = "x".join(map(str, shape))
         for peer, mt in (("gnm", mg), ("simpdiv", ms)):
             if mt is not None:
