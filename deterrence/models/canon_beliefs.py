@@ -114,8 +114,10 @@ def hidden_resolve_thresholds():
     return critical_risk("rAL", "rho1", "rho2"), critical_risk("rBH", "rho2", "rho3")
 
 
-def _values(values: dict) -> dict:
-    return {k: Fraction(values[k]) if k in values else Fraction(d) for k, (d, _) in HIDDEN_RESOLVE.items()}
+def _values(values: dict, parameters=None) -> dict:
+    """Exact values of ``parameters`` (default the hidden-resolve game's): given, else defaults."""
+    table = HIDDEN_RESOLVE if parameters is None else parameters
+    return {k: Fraction(values.get(k, d)) for k, (d, _) in table.items()}
 
 
 def hidden_resolve_equilibrium(values: dict) -> dict:
@@ -253,7 +255,7 @@ def reputation_equilibrium(markets: int, values: dict) -> dict:
     >>> e[("Incumbent", "weak/in")], e[("Entrant2", "E2_fight")]
     ({'fight': Fraction(1, 4), 'accommodate': Fraction(3, 4)}, {'out': Fraction(1, 2), 'in': Fraction(1, 2)})
     """
-    v = {k: Fraction(values.get(k, d)) for k, (d, _) in REPUTATION.items()}
+    v = _values(values, REPUTATION)
     a, b, n = v["a"], v["b"], markets
     behaviour = {}
 

@@ -442,26 +442,30 @@ def _name(profile) -> str:
     return "limited strikes, some attacks answered"
 
 
+#: the names of the search's starting profiles, in order (:func:`search_starts`)
+START_NAMES = ("contained exchange", "war", "mutual restraint", "every attack answered", "no attack answered",
+               "US withdrawal")
+
+
 def search_starts() -> dict:
     """The pure profiles the equilibrium search starts from (:func:`markov_perfect_equilibria`).
 
-    >>> list(search_starts())
-    ['contained exchange', 'war', 'mutual restraint', 'every attack answered', 'no attack answered', 'US withdrawal']
+    >>> list(search_starts()) == list(START_NAMES)
+    True
     """
     contained = contained_profile()
 
     def with_us(rule):
         return {s: (rule(s), contained[s][1]) for s in TRANSIENT}
-    return {"contained exchange": contained, "war": war_profile(),
-            "mutual restraint": {s: ("hold", "hold") for s in TRANSIENT},
-            "every attack answered": with_us(lambda s: "retaliate" if _split(s)[0] in ("hit", "crisis") else "hold"),
-            "no attack answered": with_us(lambda s: "hold"),
-            "US withdrawal": with_us(lambda s: "withdraw")}
+    profiles = (contained, war_profile(), {s: ("hold", "hold") for s in TRANSIENT},
+                with_us(lambda s: "retaliate" if _split(s)[0] in ("hit", "crisis") else "hold"),
+                with_us(lambda s: "hold"), with_us(lambda s: "withdraw"))
+    return dict(zip(START_NAMES, profiles))
 
 
 #: What :func:`markov_perfect_equilibria` searches, for the report (it is not a complete search).
 SEARCH = ("pure stationary profiles only, reached by alternating exact best responses (policy iteration on "
-          "the one-shot gains under the noise) from six starts: " + ", ".join(search_starts()) + "; "
+          f"the one-shot gains under the noise) from {len(START_NAMES)} starts: " + ", ".join(START_NAMES) + "; "
           "mixed profiles are not searched here (homotopy_selection runs the toolkit's logit homotopy); "
           "the list is not claimed complete: the game has about 9 * 10^12 pure stationary profiles; "
           "the front door's search from random starts too (deterrence solve us_iran_exchange) finds more "
@@ -575,5 +579,6 @@ def play_statistics(model: ExchangeModel, profile: dict, rounds: int, start: str
 
 
 __all__ = ["exchange_game_toml", "ExchangeModel", "MarkovPerfect", "exchange_model", "contained_profile", "war_profile",
-           "verify", "markov_perfect_equilibria", "search_starts", "SEARCH", "homotopy_selection", "play_statistics",
+           "verify", "markov_perfect_equilibria", "search_starts", "START_NAMES", "SEARCH", "homotopy_selection",
+           "play_statistics",
            "weeks_in", "horizon_weeks", "STATES", "TRANSIENT", "PLAYERS", "ACTIONS", "START"]

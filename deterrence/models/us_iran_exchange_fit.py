@@ -175,12 +175,14 @@ class _Evaluations:
         for k, value in zip(missing, _map(executor, compute, list(missing.values()))):
             store[k] = value
             self.fresh += 1
-            if self.path is not None:
-                self._save()
+            if self.path is not None and executor is None:
+                self._save()              # serially, each value as it comes (an interrupt keeps it)
             if self.progress is not None:
                 total = len(self.values["nll"]) + len(self.values["predict"])
                 self.progress(f"fit_to_record: {total} model evaluations ({self.fresh} new; "
                               f"about 40 for the estimate and 8 for the errors of the predictions)")
+        if missing and self.path is not None and executor is not None:
+            self._save()                  # a batch on an executor arrives whole: one write
         return [store[k] for k in keys]
 
 

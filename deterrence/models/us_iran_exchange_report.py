@@ -341,10 +341,16 @@ def change_of_heart(model: ExchangeModel, stats1y, tips) -> dict:
 
 
 # -- the formulas behind the headline ---------------------------------------------------------
-def _num(x, digits=4) -> str:
-    """An exact number as a short fraction when it has one (denominator up to 2000), else a decimal."""
+def _num(x, digits=4, latex=False) -> str:
+    """An exact number as a short fraction when it has one (denominator up to 2000), else a
+    decimal; with ``latex``, the fraction typeset."""
     q = Fraction(x)
-    return str(q) if q.denominator <= 2_000 else f"{float(q):.{digits}g}"
+    if q.denominator > 2_000:
+        return f"{float(q):.{digits}g}"
+    if latex:
+        from deterrence.core.latex import to_latex
+        return to_latex(q)
+    return str(q)
 
 
 def headline_formulas(model: ExchangeModel, contained: bool) -> tuple:
@@ -395,9 +401,7 @@ def headline_formulas(model: ExchangeModel, contained: bool) -> tuple:
 
 
 def _tex(x) -> str:
-    from deterrence.core.latex import to_latex
-    q = Fraction(x)
-    return to_latex(q) if q.denominator <= 2_000 else f"{float(q):.4g}"
+    return _num(x, latex=True)
 
 
 # -- the analysis value ----------------------------------------------------------------------
