@@ -82,7 +82,7 @@ def run(args) -> int:
     """
     import json
 
-    from deterrence.cli import _parse_sets
+    from deterrence.cli import _apply_parameters, _parse_sets
     from deterrence.io import load_game
     from deterrence.solvers.normal_form import dynamics
     from deterrence.errors import GameError
@@ -93,9 +93,7 @@ def run(args) -> int:
     from deterrence.solvers import game_type
     if game_type(game) != "normal_form":
         raise GameError(f"dynamics needs a normal-form game; {args.game!r} is a {type(game).__name__}")
-    values = _parse_sets(args.set)
-    if values:
-        game = game.with_parameters(values)
+    game = _apply_parameters(game, _parse_sets(args.set))     # as `deterrence solve` does
     if game.is_symbolic:
         game = game.with_defaults()
     if args.steps is not None and args.steps < 1:
