@@ -174,3 +174,146 @@ def test_mutual_refuses_thresholds_and_other_orderings():
         Z.mutual_deterrence_equilibria({"p2": "1/2"})
     with pytest.raises(GameError, match="lose1H < war1"):
         Z.mutual_deterrence_equilibria({"lose1S": "3/2"})
+
+
+# -- the asymmetric escalation game -------------------------------------------------------------
+ESCALATION = "asymmetric_escalation_incomplete"
+# pCh_star = 1/2, pDef_star = 1/2 (limited response) or 1/(4 - (1 - pCh)) (escalation) at the
+# default payoffs; points on both sides of each, and with other payoffs
+ESCALATION_POINTS = [{}, {"pDef": "1/3"}, {"pDef": "3/5"}, {"pDef": "2/5", "pCh": "9/10"},
+                     {"pDef": "1/5", "pCh": "1/3"}, {"pDef": "1/3", "pCh": "1/3"}, {"pDef": "1/4", "pCh": "1/3"},
+                     {"pDef": "9/10", "pCh": "1/10"}, {"pDef": "1/10", "pCh": "1/10"},
+                     {"edD": 1, "ddD": 4, "deD": "17/4", "eeD": 2, "pDef": "1/3", "pCh": "1/2"},
+                     {"edD": 1, "ddD": 4, "deD": "17/4", "eeD": 2, "pDef": "1/2", "pCh": "1/20"},
+                     {"dcC": 5, "ddC": "5/2", "pDef": "2/3", "pCh": "3/4"},
+                     {"dcC": 5, "ddC": "5/2", "pDef": "9/10", "pCh": "3/4"}]
+
+
+def escalation_moves(eq):
+    return {s: max(d, key=d.get) for player in eq.strategies.values() for s, d in player.items()
+            if max(d.values()) == 1}
+
+
+def region_of(probabilities):
+    """The region the outcome probabilities of a solved tree fall in (as escalation_equilibrium)."""
+    if probabilities.get("status_quo", 0) == 1:
+        return "status_quo"
+    if probabilities.get("all_out_conflict", 0) > 0:
+        return "all_out_conflict"
+    if probabilities.get("limited_conflict", 0) > 0:
+        return "limited_conflict"
+    return max(probabilities, key=probabilities.get)
+
+
+NAMED_OUTCOMES = {("status_quo",): "status_quo", ("concede",): "defender_concedes", ("hold",): "limited_conflict",
+                  ("limited", "back_down"): "defender_backs_down", ("escalate", "escalate"): "all_out_conflict",
+                  ("escalate", "back_down"): "challenger_backs_down", ("limited", "escalate"): "all_out_conflict"}
+
+
+def solved_outcomes(eq):
+    """Outcome name -> probability, read from the terminal paths of a solved tree."""
+    out = {}
+    for path, q in eq.outcomes:
+        moves = [m for m in path.split("/") if m not in ("D_hard", "D_soft", "C_hard", "C_soft", "initiate")]
+        key = tuple(moves[-1:]) if moves[-1] in ("status_quo", "concede", "hold") else \
+            (moves[0], moves[-1])
+        name = NAMED_OUTCOMES[key]
+        out[name] = out.get(name, F(0)) + q
+    return out
+
+
+def test_escalation_entry_is_its_builder_and_is_listed(capsys):
+    assert_entry_is_its_builder(ESCALATION, Z.asymmetric_escalation_incomplete)
+    assert ESCALATION in listed_names()
+    game = dt.load_game(ESCALATION)
+    for command in (["show", ESCALATION], ["solve", ESCALATION, "-m", "sequential"], ["solve", ESCALATION]):
+        assert main(command) == 0
+        assert game.title in capsys.readouterr().out
+    assert main(["solve", ESCALATION, "-m", "sequential", "--json"]) == 0
+    import json
+    (eq,) = json.loads(capsys.readouterr().out)["equilibria"]
+    assert eq["strategies"]["Challenger"]["actions"]["C"] == "status_quo"
+
+
+@pytest.mark.parametrize("values", ESCALATION_POINTS)
+def test_escalation_solver_is_the_backward_induction(values):
+    tree = Z.asymmetric_escalation_incomplete(**values)
+    predicted = Z.escalation_equilibrium(values)
+    (eq,) = dt.solve(tree, "sequential").equilibria
+    assert escalation_moves(eq) == predicted["moves"]
+    outcomes = solved_outcomes(eq)
+    assert {k: q for k, q in predicted["outcomes"].items() if q} == outcomes
+    assert region_of(outcomes) == predicted["region"]
+    # the formula's profile passes the exact check of sequential rationality (no payoff after
+    # any set depends on the other's type, so any beliefs do), and a changed move fails it
+    behaviour = {key: {m: F(int(m == predicted["moves"][key[1]])) for m in s.actions}
+                 for key, s in tree.infosets.items()}
+
+    def uniform(key, s):
+        return {path_name(p): F(1, len(s.paths)) for p in s.paths}
+    assert sequential_violations(tree, behaviour, supporting_beliefs(tree, behaviour, uniform)) == []
+    changed = dict(behaviour)
+    changed[("Challenger", "C")] = {m: 1 - q for m, q in behaviour[("Challenger", "C")].items()}
+    assert sequential_violations(tree, changed, supporting_beliefs(tree, changed, uniform))
+
+
+@pytest.mark.parametrize("values", ESCALATION_POINTS)
+def test_escalation_thresholds_decide_the_region(values):
+    # The formulas alone (where the Challenger holds after a limited response, as at these
+    # points): deterrence iff pDef exceeds the threshold for the Hard Defender's response;
+    # below it, limited or all-out conflict by pCh against pCh_star.
+    v = Z.asymmetric_escalation_incomplete(**values).parameters
+    point = at(v)
+    pch_star, pdef_limited, pdef_escalation = (f.subs(point) for f in Z.escalation_thresholds())
+    assert v["eeD"] > v["edD"] and v["ddC"] > v["eeC"]
+    responds_in_kind = v["pCh"] > pch_star
+    threshold = pdef_limited if responds_in_kind else pdef_escalation
+    expected = "status_quo" if v["pDef"] > threshold else (
+        "limited_conflict" if responds_in_kind else "all_out_conflict")
+    predicted = Z.escalation_equilibrium(values)
+    assert predicted["region"] == expected
+    if expected == "all_out_conflict":
+        assert predicted["outcomes"]["all_out_conflict"] == v["pDef"] * v["pCh"]
+
+
+def test_escalation_points_sweep_both_sides_of_each_threshold():
+    sides = set()
+    for values in ESCALATION_POINTS:
+        v = Z.asymmetric_escalation_incomplete(**values).parameters
+        pch_star, pdef_limited, pdef_escalation = (f.subs(at(v)) for f in Z.escalation_thresholds())
+        in_kind = v["pCh"] > pch_star
+        sides.add((in_kind, v["pDef"] > (pdef_limited if in_kind else pdef_escalation)))
+    assert sides == {(True, True), (True, False), (False, True), (False, False)}
+
+
+def test_escalation_claims():
+    game = dt.load_game(ESCALATION)
+    names = list(game.parameters)
+    c = game.claims
+    pch_star, pdef_limited, pdef_escalation = Z.escalation_thresholds()
+    condition = c["hard_defender_responds_in_kind_iff"]
+    assert condition.startswith("pCh > ") and same(condition[len("pCh > "):], pch_star, names)
+    assert same(c["deterrence_threshold_limited_response"], pdef_limited, names)
+    assert same(c["deterrence_threshold_escalation"], pdef_escalation, names)
+    point = at(game.parameters)
+    assert [str(f.subs(point)) for f in (pch_star, pdef_limited, pdef_escalation)] == c["thresholds_at_defaults"]
+    (eq,) = dt.solve(game, "sequential").equilibria
+    assert region_of(solved_outcomes(eq)) == c["region_at_defaults"]
+    for where, region in c["region_at"].items():
+        values = dict(part.split(" = ") for part in where.split(", "))
+        (eq,) = dt.solve(game.with_parameters(**values), "sequential").equilibria
+        outcomes = solved_outcomes(eq)
+        assert region_of(outcomes) == region, where
+        if values == {"pDef": "1/3"}:
+            assert outcomes["limited_conflict"] == F(c["limited_conflict_probability_at_pDef_1_3"])
+        if values == {"pDef": "1/5", "pCh": "1/3"}:
+            assert outcomes["all_out_conflict"] == F(c["all_out_conflict_probability_at_pDef_1_5_pCh_1_3"])
+            assert outcomes["all_out_conflict"] == parse_expression(
+                c["all_out_conflict_probability_when_defender_escalates"], names).subs(at(values))
+
+
+def test_escalation_refuses_ties_and_other_types():
+    with pytest.raises(GameError, match="indifferent"):
+        Z.escalation_equilibrium({"pCh": "1/2"})
+    with pytest.raises(GameError, match="deCH < eeC < deCS"):
+        Z.escalation_equilibrium({"deCH": 1, "deCS": -1})

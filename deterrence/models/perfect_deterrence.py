@@ -177,3 +177,148 @@ def mutual_deterrence_equilibria(values: dict) -> dict:
     else:
         out["attack"] = {"behaviour": _profile(Fraction(0), Fraction(0), Fraction(1)), "belief": Fraction(0)}
     return out
+
+
+# -- the asymmetric escalation game ------------------------------------------------------------
+ESCALATION_INCOMPLETE = {
+    "pDef": ("2/3", "probability that the Defender is Hard: it resists a challenge rather than concede"),
+    "pCh": ("2/3", "probability that the Challenger is Hard: it answers the Defender's escalation in kind"),
+    "sqC": (3, "Challenger: status quo"), "dcC": (4, "Challenger: the Defender concedes"),
+    "ddC": (2, "Challenger: limited conflict"), "edC": (5, "Challenger escalates, the Defender backs down"),
+    "eeC": (0, "Challenger: all-out conflict"),
+    "deCH": (-1, "a Hard Challenger backing down after the Defender escalates (below all-out conflict)"),
+    "deCS": (1, "a Soft Challenger backing down after the Defender escalates (above all-out conflict)"),
+    "sqD": (5, "Defender: status quo"),
+    "dcDH": (1, "a Hard Defender's payoff from conceding (below limited and all-out conflict)"),
+    "dcDS": ("9/2", "a Soft Defender's payoff from conceding (above every way of resisting)"),
+    "ddD": (3, "Defender: limited conflict"), "edD": (0, "Defender backs down after the Challenger escalates"),
+    "deD": (4, "Defender escalates and the Challenger backs down"), "eeD": (2, "Defender: all-out conflict"),
+}
+
+
+def asymmetric_escalation_incomplete(symbolic: bool = False, **values):
+    """Chance makes the Defender Hard or Soft (it knows, the Challenger does not); the Challenger
+    keeps the status quo or initiates; the Defender concedes, responds in kind (limited) or
+    escalates; after a limited response the Challenger holds or escalates and the Defender
+    answers; after the Defender's escalation chance settles whether the Challenger is Hard (it
+    learns it then) and it counter-escalates or backs down.
+
+    >>> t = asymmetric_escalation_incomplete()
+    >>> t.infoset_of(("D_soft",)).name, t.node("D_hard/initiate/escalate").labels
+    ('C', ('C_hard', 'C_soft'))
+    """
+    def game(d_type):
+        tag = d_type[0].upper()
+        c_last = {t: decision("Challenger", {"back_down": terminal([f"deC{t[0].upper()}", "deD"]),
+                                             "escalate": terminal(["eeC", "eeD"])}, infoset=f"C_{t}_last")
+                  for t in TYPES}
+        d_last = decision("Defender", {"back_down": terminal(["edC", "edD"]), "escalate": terminal(["eeC", "eeD"])},
+                          infoset=f"D_{d_type}_last")
+        limited = decision("Challenger", {"hold": terminal(["ddC", "ddD"]), "escalate": d_last},
+                           infoset="C_after_limited")
+        response = decision("Defender", {
+            "concede": terminal(["dcC", f"dcD{tag}"]), "limited": limited,
+            "escalate": chance({"C_hard": ("pCh", c_last["hard"]), "C_soft": ("1 - pCh", c_last["soft"])})},
+            infoset=f"D_{d_type}")
+        return decision("Challenger", {"status_quo": terminal(["sqC", "sqD"]), "initiate": response}, infoset="C")
+    root = chance({"D_hard": ("pDef", game("hard")), "D_soft": ("1 - pDef", game("soft"))})
+    return _tree(root, ["Challenger", "Defender"], ESCALATION_INCOMPLETE, symbolic, values,
+                 "Asymmetric escalation with Hard and Soft types (Zagare-Kilgour)")
+
+
+def escalation_thresholds():
+    """``(pCh_star, pDef_star_limited, pDef_star_escalation)`` where the Challenger holds after a
+    limited response (``eeD > edD``, ``ddC > eeC``: the Defender would answer escalation in kind):
+
+    * the Hard Defender responds in kind iff ``pCh > pCh_star = (deD - ddD)/(deD - eeD)``, else it
+      escalates (``pCh eeD + (1 - pCh) deD`` against ``ddD``);
+    * the Challenger is deterred iff ``pDef`` exceeds ``(dcC - sqC)/(dcC - W)``, with ``W`` its
+      payoff from the Hard Defender's response: ``ddC`` (limited), or
+      ``pCh eeC + (1 - pCh) deCS`` (escalation): ``(1 - pDef) dcC + pDef W < sqC``.
+
+    >>> escalation_thresholds()[:2]
+    ((-ddD + deD)/(deD - eeD), (dcC - sqC)/(dcC - ddC))
+    >>> escalation_thresholds()[2]
+    (dcC - sqC)/(dcC - deCS*(1 - pCh) - eeC*pCh)
+    """
+    from deterrence.core.symbolic import parse_expression
+    names = list(ESCALATION_INCOMPLETE)
+    return tuple(parse_expression(f, names) for f in (
+        "(deD - ddD)/(deD - eeD)", "(dcC - sqC)/(dcC - ddC)", "(dcC - sqC)/(dcC - pCh*eeC - (1 - pCh)*deCS)"))
+
+
+def _best(options: dict, where: str):
+    """The move with the highest value; a tie (several equilibria) is refused."""
+    from deterrence.errors import GameError
+    best = max(options.values())
+    moves = [m for m, x in options.items() if x == best]
+    if len(moves) > 1:
+        raise GameError(f"escalation_equilibrium: {where} is indifferent between {' and '.join(moves)}")
+    return moves[0]
+
+
+def escalation_equilibrium(values: dict) -> dict:
+    """The perfect Bayesian equilibrium by backward induction, exactly: ``{"moves": {set: move},
+    "outcomes": {outcome: probability}, "region": name}``.
+
+    Beliefs never change a choice here: after a limited response the Challenger's payoffs do
+    not depend on the Defender's type (the types differ only in what conceding is worth), and
+    the Challenger learns its own type only when the Defender escalates. Outcomes:
+    ``status_quo``, ``defender_concedes``, ``limited_conflict``, ``defender_backs_down``,
+    ``all_out_conflict``, ``challenger_backs_down``; the region is ``"status_quo"``,
+    ``"all_out_conflict"`` when all-out conflict has positive probability, else
+    ``"limited_conflict"`` or the most likely outcome. Refuses values at which some player is
+    indifferent, and types that are not Hard and Soft (``deCH < eeC < deCS``; ``dcDH`` below
+    limited and all-out conflict, ``dcDS`` above every way of resisting).
+
+    >>> escalation_equilibrium({})["region"], escalation_equilibrium({"pDef": "1/3"})["region"]
+    ('status_quo', 'limited_conflict')
+    >>> escalation_equilibrium({"pDef": "1/5", "pCh": "1/3"})["outcomes"]["all_out_conflict"]
+    Fraction(1, 15)
+    """
+    from deterrence.errors import GameError
+    v = _values(values, ESCALATION_INCOMPLETE)
+    resisting = [v["ddD"], v["edD"], v["deD"], v["eeD"]]
+    if not (v["deCH"] < v["eeC"] < v["deCS"] and v["dcDS"] > max(resisting) and v["dcDH"] < min(v["ddD"], v["eeD"])):
+        raise GameError("escalation_equilibrium covers deCH < eeC < deCS, dcDH < ddD, eeD and dcDS above "
+                        "ddD, edD, deD, eeD")
+    if not (0 < v["pDef"] < 1 and 0 < v["pCh"] < 1):
+        raise GameError("escalation_equilibrium covers pDef and pCh strictly between 0 and 1")
+    pCh, pDef = v["pCh"], v["pDef"]
+    moves = {"C_hard_last": "escalate", "C_soft_last": "back_down"}
+    d_last = _best({"back_down": v["edD"], "escalate": v["eeD"]}, "the Defender after escalation")
+    moves["D_hard_last"] = moves["D_soft_last"] = d_last
+    after_escalation = {"back_down": (v["edC"], v["edD"], "defender_backs_down"),
+                        "escalate": (v["eeC"], v["eeD"], "all_out_conflict")}[d_last]
+    c_limited = _best({"hold": v["ddC"], "escalate": after_escalation[0]}, "the Challenger after a limited response")
+    moves["C_after_limited"] = c_limited
+    limited = (v["ddC"], v["ddD"], {"limited_conflict": 1}) if c_limited == "hold" else \
+        (after_escalation[0], after_escalation[1], {after_escalation[2]: 1})
+    escalated = (pCh * v["eeC"] + (1 - pCh) * v["deCS"], pCh * v["eeD"] + (1 - pCh) * v["deD"],
+                 {"all_out_conflict": pCh, "challenger_backs_down": 1 - pCh})
+    responses = {}
+    for d_type in TYPES:
+        options = {"concede": (v["dcC"], v[f"dcD{d_type[0].upper()}"], {"defender_concedes": 1}),
+                   "limited": limited, "escalate": escalated}
+        move = _best({m: o[1] for m, o in options.items()}, f"the {d_type} Defender")
+        moves[f"D_{d_type}"] = move
+        responses[d_type] = options[move]
+    initiate = pDef * responses["hard"][0] + (1 - pDef) * responses["soft"][0]
+    moves["C"] = _best({"status_quo": v["sqC"], "initiate": initiate}, "the Challenger")
+    outcomes = dict.fromkeys(("status_quo", "defender_concedes", "limited_conflict", "defender_backs_down",
+                              "all_out_conflict", "challenger_backs_down"), Fraction(0))
+    if moves["C"] == "status_quo":
+        outcomes["status_quo"] = Fraction(1)
+    else:
+        for d_type, weight in (("hard", pDef), ("soft", 1 - pDef)):
+            for name, q in responses[d_type][2].items():
+                outcomes[name] += weight * q
+    if outcomes["status_quo"] == 1:
+        region = "status_quo"
+    elif outcomes["all_out_conflict"] > 0:
+        region = "all_out_conflict"
+    elif outcomes["limited_conflict"] > 0:
+        region = "limited_conflict"
+    else:
+        region = max(outcomes, key=outcomes.get)
+    return {"moves": moves, "outcomes": outcomes, "region": region}
