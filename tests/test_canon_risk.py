@@ -133,7 +133,7 @@ def test_continuous_risk_is_the_resolve_of_the_type_compelled():
     for pB in ("1/10", "1/3", "1/2", "3/5", "4/5"):
         v = defaults(pB=pB)
 
-        def value(rho):
+        def value(rho, v=v):
             firm = v["pB"] * (v["rBH"] > rho) + (1 - v["pB"]) * (v["rBL"] > rho)
             disaster = rho + firm * (1 - rho) * rho
             return disaster * (v["rA"] - 1) + (1 - rho) * (1 - firm) * v["rA"]
