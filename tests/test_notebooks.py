@@ -28,7 +28,7 @@ EXPECTED_FIGURES = {
     "07_report_and_maps": {"instructor": 3, "student": 3},
     "08_reading_strategies": {"instructor": 2, "student": 2},
     "09_build_your_own": {"instructor": 2, "student": 2},
-    "10_the_canon": {"instructor": 13, "student": 13},
+    "10_the_canon": {"instructor": 15, "student": 15},
 }
 PLOTTING = re.compile(r"dt\.plot\.(?!show\(|widgets_live\()\w+\(|plt\.subplots\(")
 
