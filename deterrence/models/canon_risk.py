@@ -3,10 +3,10 @@
 Schelling's *threat that leaves something to chance*: a state cannot credibly
 threaten a disaster it would never choose, but it can create a risk of one that
 neither side fully controls, and choose how large that risk is. Powell's models
-of brinkmanship give the logic a form: the challenger picks the risk, the
-defender, who alone knows its resolve, stands firm or backs down, and the
-challenger trades the chance of compelling the defender against the risk it
-runs itself.
+of brinkmanship formalise the logic with resolve as private information. In the
+game below the challenger picks the risk, the defender, who alone knows its
+resolve, stands firm or backs down, and the challenger trades the chance of
+compelling the defender against the risk it runs itself.
 
 Sources: Schelling, T. C. (1960). The Strategy of Conflict, ch. 8. Harvard UP;
 Schelling, T. C. (1966). Arms and Influence, ch. 3. Yale UP; Powell, R. (1987).
