@@ -20,7 +20,7 @@ end, certify it exactly as a sequential assessment) and our ``agent_logit_branch
 lambda = 100 (tracing alone) against pygambit's ``logit_solve`` on the extensive game
 (its agent logit branch, stopped at regret 10^-8 of the payoff range; floats, not
 certified). Each call runs in a spawned child process with a time limit
-(:func:`in_child`), the time taken inside the child after its imports.
+(``timing.in_child``), the time taken inside the child after its imports.
 
 Run: ``python benchmarks/bench_qre.py [--repeats N] [--trees] [--timeout S]``
 """
@@ -38,7 +38,7 @@ except ImportError:  # a checkout without an install
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from timing import fmt_time as fmt
-from timing import median_time
+from timing import in_child, median_time
 
 from deterrence import NormalFormGame
 from deterrence.solvers.normal_form.qre import action_values, logit_branch, qre_at
@@ -112,34 +112,6 @@ def gambit_agent_logit(path):
     import pygambit
     game = pygambit.read_efg(str(path))
     return float(pygambit.nash.logit_solve(game).equilibria[0].max_regret())
-
-
-def _child(queue, fn, args):
-    import time
-    try:
-        t = time.perf_counter()
-        out = fn(*args)
-        queue.put((time.perf_counter() - t, out))
-    except Exception as exc:  # noqa: BLE001 - reported as a failure of that solver
-        queue.put((None, f"{type(exc).__name__}: {exc}"))
-
-
-def in_child(fn, *args, timeout=300.0):
-    """``(seconds, result)`` of ``fn(*args)`` timed inside a spawned child process (imports done
-    before the clock starts, by the module-level names), or ``(None, reason)`` on a time-out or error."""
-    import multiprocessing as mp
-    ctx = mp.get_context("spawn")
-    queue = ctx.Queue()
-    proc = ctx.Process(target=_child, args=(queue, fn, args))
-    proc.start()
-    try:
-        return queue.get(timeout=timeout)
-    except Exception:  # noqa: BLE001 - queue.Empty: the time limit
-        return None, f"no answer within {timeout:.0f} s"
-    finally:
-        if proc.is_alive():
-            proc.terminate()
-        proc.join()
 
 
 def tree_rows(timeout=300.0, cases=None):

@@ -66,6 +66,7 @@ except ImportError:
 sys.path.insert(0, str(HERE))          # the bench_*.py pieces
 
 from timing import fmt_time as fmt_t, median_time  # noqa: E402
+from timing import in_child as timing_in_child  # noqa: E402
 
 RESULTS = []              # (goal, criterion, measured ratio, met, context, cause) for the summary
 
@@ -84,33 +85,11 @@ def ratio_text(r, digits=2):
     return "-" if r is None else f"{r:.{digits}f}x"
 
 
-def _child(queue, fn, args):
-    try:
-        if have("pygambit"):           # the peer's import is not part of its time
-            import bench_nplayer  # noqa: F401
-        t = time.perf_counter()
-        out = fn(*args)
-        queue.put((time.perf_counter() - t, out))
-    except Exception as exc:  # noqa: BLE001 - reported as a peer failure
-        queue.put((None, f"{type(exc).__name__}: {exc}"))
-
-
 def in_child(fn, *args, timeout=120.0):
     """``(seconds, result)`` of ``fn(*args)`` timed inside a spawned child, or ``(None, reason)``
-    on a time-out or an exception (peers that can hang: gambit's gnm, enumpoly, large LCPs)."""
-    import multiprocessing as mp
-    ctx = mp.get_context("spawn")        # fork after numpy/flint threads can deadlock the child
-    queue = ctx.Queue()
-    proc = ctx.Process(target=_child, args=(queue, fn, args))
-    proc.start()
-    try:
-        return queue.get(timeout=timeout)
-    except Exception:  # noqa: BLE001 - queue.Empty: the time limit
-        return None, f"no answer within {timeout:.0f} s"
-    finally:
-        if proc.is_alive():
-            proc.terminate()
-        proc.join()
+    on a time-out or an exception (peers that can hang: gambit's gnm, enumpoly, large LCPs);
+    pygambit is imported before the clock starts."""
+    return timing_in_child(fn, *args, timeout=timeout, prepare="bench_nplayer" if have("pygambit") else None)
 
 
 def table(title, head, rows):
