@@ -129,6 +129,11 @@ def test_bad_tree_counts_and_options(tmp_path, capsys):
     (tmp_path / "c.csv").write_text("player,action,count\nRow,swerve,3\n")
     code, _, err = _run(capsys, "chicken", "--data", str(tmp_path / "c.csv"), "--parameter", "nope")
     assert code == 2 and "no parameter(s) nope" in err
+    for bad in ("0", "inf", "nan"):
+        code, _, err = _run(capsys, "chicken", "--data", str(tmp_path / "c.csv"), "--max-lambda", bad)
+        assert code == 2 and "--max-lambda must be a finite number above 0" in err
+    code, _, err = _run(capsys, "us_iran_exchange", "--data", str(tmp_path / "c.csv"))
+    assert code == 2 and "fit needs a normal-form game or a game tree" in err
 
 
 @pytest.mark.parametrize("text, message", [

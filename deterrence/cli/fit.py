@@ -62,7 +62,11 @@ def run(args) -> int:
     from deterrence.cli import _apply_parameters, _parse_sets
     from deterrence.errors import GameError
     from deterrence.io import load_game
-    game = _apply_parameters(load_game(args.game), _parse_sets(args.set))
+    from deterrence.solvers import game_type
+    game = load_game(args.game)
+    if game_type(game) not in ("normal_form", "tree"):
+        raise GameError(f"fit needs a normal-form game or a game tree; {args.game!r} is a {type(game).__name__}")
+    game = _apply_parameters(game, _parse_sets(args.set))
     title = getattr(game, "title", "") or args.game
     if args.model == "strategic_probit":
         if args.parameter or args.max_lambda is not None:
@@ -71,8 +75,8 @@ def run(args) -> int:
     if args.data is None:
         raise GameError("--data FILE is needed: a CSV with the columns player,action,count "
                         "(and information_set for a game tree)")
-    if args.max_lambda is not None and not args.max_lambda > 0:
-        raise GameError(f"--max-lambda must be a number above 0, got {args.max_lambda}")
+    if args.max_lambda is not None and not 0 < args.max_lambda < float("inf"):
+        raise GameError(f"--max-lambda must be a finite number above 0, got {args.max_lambda}")
     from deterrence.io.choice_data import read_choice_counts
     from deterrence.solvers.inference.qre_fit import fit_logit_qre
     counts = read_choice_counts(args.data, game)
