@@ -13,6 +13,11 @@ Kuhn poker only) and pygambit's ``lcp_solve(game, rational=True)`` when
 pygambit is importable (otherwise timing only: the script says so). The ratio
 printed is gambit / ours (above 1: ours is faster).
 
+Refinements (:func:`refinement_rows`): our ``quasi_perfect`` (the perturbed sequence
+form, exact) and ``sequential`` (the quasi-perfect equilibrium with its consistent
+beliefs, checked exactly) against ``lcp_solve(rational=True)``, Gambit's closest method
+on a tree (it returns one Nash equilibrium of the sequence form and refines nothing).
+
 Run: ``python benchmarks/bench_sequence_form.py [--repeats N] [--rounds 10 40] [--depths 4 5 6 7]``
 """
 from __future__ import annotations
@@ -88,6 +93,30 @@ def gambit_time(path, repeats):
         return None
     game = pygambit.read_efg(str(path))
     return median_time(lambda: pygambit.nash.lcp_solve(game, rational=True), repeats)
+
+
+def ours_refinement(path, method):
+    """Our ``quasi_perfect`` or ``sequential`` equilibrium of the tree in ``path`` (exact, checked):
+    player 1's payoff as a string."""
+    from deterrence.solvers import solve
+    return str(solve(read_efg(path), method)[0].payoffs[0])
+
+
+def gambit_lcp_rational(path):
+    """pygambit's lcp_solve(rational=True) on the tree in ``path``: its number of equilibria."""
+    import pygambit
+    return len(pygambit.nash.lcp_solve(pygambit.read_efg(str(path)), rational=True).equilibria)
+
+
+def refinement_cases(depths=(4,)):
+    """``[(name, tree, path)]``: Kuhn poker and the seeded branching trees written as .efg files."""
+    cases = [("Kuhn poker", read_efg(ROOT / "games" / "kuhn_poker.efg"), ROOT / "games" / "kuhn_poker.efg")]
+    tmp = Path(tempfile.mkdtemp())
+    for d in depths:
+        tree = branching_rounds(d)
+        write_efg(tree, tmp / f"depth{d}.efg")
+        cases.append((f"random tree, depth {d} (seed 7)", tree, tmp / f"depth{d}.efg"))
+    return cases
 
 
 def main(argv=None):

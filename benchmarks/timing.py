@@ -35,3 +35,33 @@ def fmt_time(t):
     if t < 1:
         return f"{t * 1e3:.2f} ms"
     return f"{t:.2f} s"
+
+
+def _child(queue, fn, args, prepare):
+    try:
+        if prepare:                    # imports that are not part of the time (a peer's module)
+            __import__(prepare)
+        t = time.perf_counter()
+        out = fn(*args)
+        queue.put((time.perf_counter() - t, out))
+    except Exception as exc:  # noqa: BLE001 - reported as a failure of that solver
+        queue.put((None, f"{type(exc).__name__}: {exc}"))
+
+
+def in_child(fn, *args, timeout=120.0, prepare=None):
+    """``(seconds, result)`` of ``fn(*args)`` timed inside a spawned child process (after importing
+    the module ``prepare``), or ``(None, reason)`` on a time-out or an exception: for peers and
+    solvers that can hang or take minutes."""
+    import multiprocessing as mp
+    ctx = mp.get_context("spawn")        # fork after numpy/flint threads can deadlock the child
+    queue = ctx.Queue()
+    proc = ctx.Process(target=_child, args=(queue, fn, args, prepare))
+    proc.start()
+    try:
+        return queue.get(timeout=timeout)
+    except Exception:  # noqa: BLE001 - queue.Empty: the time limit
+        return None, f"no answer within {timeout:.0f} s"
+    finally:
+        if proc.is_alive():
+            proc.terminate()
+        proc.join()

@@ -403,7 +403,7 @@ def test_bad_crisis_data_names_the_line(tmp_path):
     from deterrence.solvers.inference.strategic_probit import load_crisis_data
     path = tmp_path / "bad.csv"
     path.write_text("x,z,outcome\n0.1,0.2,war\n0.3,0.4,peace\n")
-    with pytest.raises(GameError, match="line 3"):
+    with pytest.raises(GameError, match=r"bad\.csv:3: column .outcome.: must be one of"):
         load_crisis_data(path)
 
 

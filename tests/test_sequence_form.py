@@ -340,3 +340,68 @@ def test_default_solve_of_kuhn_poker_falls_back_to_the_sequence_form():
     assert {e.payoffs for e in default} == {(Fraction(-1, 18), Fraction(1, 18))}
     assert sorted(map(repr, (e.behaviour for e in default))) == sorted(map(repr, (e.behaviour for e in direct)))
     assert any("sequence form" in note for note in default.notes)
+
+
+def hidden_round_tree(depth):
+    """A binary tree of hidden rounds (chance deals H or L to P1, who moves a0..a2; P2 answers
+    b0..b2 unseeing; play goes on after (H, a0, b0) and (L, a1, b1)): 137 sequences at depth 4."""
+    counter = iter(range(10**6))
+
+    def build(k):
+        if k == 0:
+            return terminal([next(counter) % 7 - 3, next(counter) % 5 - 2])
+        node = next(counter)
+        return chance({h: (Fraction(1, 2), decision("P1", {
+            a: decision("P2", {b: (build(k - 1) if (h, a, b) in {("H", "a0", "b0"), ("L", "a1", "b1")}
+                                   else terminal([next(counter) % 7 - 3, next(counter) % 5 - 2]))
+                               for b in ("b0", "b1", "b2")}, infoset=f"n{node}")
+            for a in ("a0", "a1", "a2")}, infoset=f"n{node}{h}")) for h in ("H", "L")})
+    return GameTree(build(depth), players=["P1", "P2"])
+
+
+def test_size_guard_refuses_hopeless_trees_before_any_pivot(monkeypatch):
+    """A 137-sequence tree (over 20,000 bases in each polyhedron, minutes) is refused at once by the
+    estimate, naming the limit that lifts the guard; an explicit limit starts the search."""
+    from deterrence.errors import GameError, TooLargeError
+    from deterrence.solvers.tree import sequence_enumeration
+    tree = hidden_round_tree(4)
+    sf = sequence_form(tree)
+    assert sum(sf.sizes) == 137
+    estimate = sequence_enumeration.search_estimate(sf)
+    assert estimate > sequence_enumeration.DEFAULT_ESTIMATE
+
+    def no_search(*args):
+        raise AssertionError("the guard let the vertex search start")
+    monkeypatch.setattr(sequence_enumeration, "_vertices", no_search)
+    with pytest.raises(TooLargeError, match=f"137 sequences.*up to {estimate:,} vertices.*limit={estimate}"):
+        sequence_form_equilibria(tree)
+    monkeypatch.undo()
+    with pytest.raises(TooLargeError, match="passed 40 bases"):      # an explicit limit lifts the guard
+        sequence_form_equilibria(tree, limit=40)
+    with pytest.raises(GameError, match="positive integer"):
+        sequence_form_equilibria(tree, limit=0)
+    assert sequence_enumeration.search_estimate(sequence_form(kuhn())) <= sequence_enumeration.DEFAULT_ESTIMATE
+
+
+def test_size_guard_from_the_command_line(tmp_path, capsys):
+    from deterrence.cli import main
+    from deterrence.io.gambit_efg import write_efg
+    path = tmp_path / "rounds.efg"
+    write_efg(hidden_round_tree(3), path)
+    assert main(["solve", str(path), "--method", "sequence_form"]) == 2
+    err = capsys.readouterr().err
+    assert "65 sequences" in err and "pass --limit " in err and "sequence_lcp" in err
+
+
+@SLOW
+@given(random_trees())
+def test_search_estimate_bounds_the_vertices_found(tree):
+    """McMullen's bound, the guard's estimate, is an upper bound on the vertices the search finds."""
+    from deterrence.solvers.tree import sequence_enumeration as se
+    sf = sequence_form(tree)
+    found = 0
+    for own in (0, 1):
+        M, b, n_own, n_opp, k_opp, _ = se._polyhedron(sf, own)
+        basis = se._first_basis(sf, own, n_own, n_opp, k_opp)
+        found += len(se._vertices(M, b, basis, n_own, n_opp, n_own + n_opp, se.DEFAULT_LIMIT))
+    assert found <= se.search_estimate(sf)

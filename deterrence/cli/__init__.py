@@ -23,6 +23,8 @@ SUBCOMMANDS = {
     "lab": ("deterrence.cli.lab", "the lab in the browser: pick a game, move sliders, see the equilibria"),
     "dynamics": ("deterrence.cli.dynamics",
                  "learning dynamics on a normal-form game: replicator, fictitious play, best responses"),
+    "fit": ("deterrence.cli.fit",
+            "estimate the logit QRE's lambda (and payoffs) from observed choices, with standard errors"),
 }
 
 EXIT_OK, EXIT_USAGE = 0, 2

@@ -93,32 +93,37 @@ def simulate_crises(theta=None, n: int = 1000, seed: int = 0) -> dict:
 
 
 def load_crisis_data(path=None) -> dict:
-    """The shipped synthetic data set (or a CSV with columns x, z, outcome).
+    """The shipped synthetic data set (or a CSV with columns x, z, outcome; see
+    :mod:`deterrence.io.choice_data`). Errors name the file, line and column.
 
     >>> d = load_crisis_data()
     >>> len(d["x"]), set(d["outcome"].tolist()) == {0, 1, 2}
     (2000, True)
     """
+    import math
+
     import numpy as np
-    import io
 
     from deterrence.errors import GameFileError
-    from deterrence.io._common import read_file_bytes
+    from deterrence.io._common import decode_text, read_file_bytes
+    from deterrence.io.choice_data import csv_records
     path = Path(path) if path is not None else DATA_FILE
+    raw, file = read_file_bytes(path, what="crisis data file")     # stat first: no device, no FIFO
     xs, zs, codes = [], [], []
-    raw = read_file_bytes(path, what="crisis data file")[0]      # stat first: no device, no FIFO
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeError:
-        raise GameFileError("not UTF-8 text", file=str(path)) from None
-    with io.StringIO(text, newline="") as handle:
-        for line, row in enumerate(csv.DictReader(handle), start=2):
-            if row.get("outcome") not in OUTCOMES:
-                raise GameError(f"{path}, line {line}: outcome must be one of {', '.join(OUTCOMES)}, "
-                                f"got {row.get('outcome')!r}")
-            xs.append(float(row["x"]))
-            zs.append(float(row["z"]))
-            codes.append(OUTCOMES.index(row["outcome"]))
+    for line, row in csv_records(decode_text(raw, file), file=file, required=("x", "z", "outcome")):
+        if row["outcome"] not in OUTCOMES:
+            raise GameFileError(f"must be one of {', '.join(OUTCOMES)}, got {row['outcome'][:40]!r}",
+                                file=file, line=line, field="column 'outcome'")
+        for column, values in (("x", xs), ("z", zs)):
+            try:
+                value = float(row[column])
+            except ValueError:
+                value = math.nan
+            if not math.isfinite(value):
+                raise GameFileError(f"must be a finite number, got {row[column][:40]!r}",
+                                    file=file, line=line, field=f"column {column!r}")
+            values.append(value)
+        codes.append(OUTCOMES.index(row["outcome"]))
     return {"x": np.array(xs), "z": np.array(zs), "outcome": np.array(codes)}
 
 

@@ -31,6 +31,15 @@ games", International Game Theory Review 11: 437-451; D. Avis and K. Fukuda
 
 Steps of :func:`sequence_form_equilibria`:
 
+0. size guard: the number of vertices is exponential in the sequences, so
+   before any pivot the cost is estimated by McMullen's upper bound on the
+   vertices of each polyhedron (dimension ``n_own - k_own + k_opp``, at most
+   ``n1 + n2`` facets, one more for the unbounded direction); without an
+   explicit ``limit`` an estimate over :data:`DEFAULT_ESTIMATE` is refused
+   with :class:`~deterrence.errors.TooLargeError` (measured: Kuhn poker,
+   estimate 1.6e5, 1,451 bases in 0.2 s of CPU; a random 29-sequence tree,
+   estimate 6.4e5, 17,218 bases in 3.6 s; a 137-sequence tree, estimate
+   8.5e27, over 20,000 bases in each polyhedron after minutes);
 1. build the sequence form; write each polyhedron in equation form with
    slack columns, rows scaled to integers;
 2. a first vertex: a pure plan (the first action everywhere) and the other
@@ -52,7 +61,7 @@ from functools import partial
 from math import lcm
 
 from deterrence.core.tree import GameTree
-from deterrence.errors import GameError
+from deterrence.errors import GameError, TooLargeError
 from deterrence.solvers.tree.sequence_form import (
     SequenceForm,
     SequenceFormResult,
@@ -64,6 +73,26 @@ from deterrence.solvers.tree.sequence_form import (
 
 #: Largest number of bases searched in one polyhedron (raise with ``limit=``).
 DEFAULT_LIMIT = 2_000_000
+#: Largest estimated search (McMullen's bound on the vertices of both polyhedra) tried without an
+#: explicit ``limit=``: Kuhn poker (1.6e5) and trees of about 30 sequences (6.4e5, seconds) pass;
+#: a 65-sequence random tree (1.3e13) is refused at once instead of running for many minutes.
+DEFAULT_ESTIMATE = 5_000_000
+
+
+def search_estimate(sf: SequenceForm) -> int:
+    """McMullen's upper bound on the vertices of the two sequence-form best-response
+    polyhedra (each a pointed polyhedron of dimension ``n_own - k_own + k_opp`` with at
+    most ``n1 + n2`` facets, bounded by one facet more): the size guard's estimate.
+
+    >>> from deterrence.io import load_game
+    >>> search_estimate(sequence_form(load_game("entry_deterrence")))
+    20
+    """
+    from deterrence.solvers.normal_form.enumeration import vertex_bound
+    n1, n2 = sf.sizes
+    k1, k2 = len(sf.constraints(0)[0]), len(sf.constraints(1)[0])
+    facets = n1 + n2 + 1
+    return vertex_bound(n1 - k1 + k2, facets) + vertex_bound(n2 - k2 + k1, facets)
 
 
 def _polyhedron(sf: SequenceForm, own: int):
@@ -224,11 +253,16 @@ def _norm(v):
     return v.numerator if v.denominator == 1 else v
 
 
-def sequence_form_equilibria(tree: GameTree, *, limit: int = DEFAULT_LIMIT):
+def sequence_form_equilibria(tree: GameTree, *, limit: int | None = None):
     """Every extreme Nash equilibrium of a two-player tree, exact and certified.
 
     Each equilibrium gives behaviour strategies; information sets that a
     player's own plan does not reach show the player's best reply there.
+    ``limit`` caps the bases searched in each polyhedron (default
+    :data:`DEFAULT_LIMIT`); without it, a tree whose estimated search
+    (:func:`search_estimate`) is over :data:`DEFAULT_ESTIMATE` is refused
+    before any work with :class:`~deterrence.errors.TooLargeError` (an explicit
+    ``limit`` lifts that guard).
 
     >>> from deterrence.io import load_game
     >>> r = sequence_form_equilibria(load_game("entry_deterrence"))
@@ -242,6 +276,18 @@ def sequence_form_equilibria(tree: GameTree, *, limit: int = DEFAULT_LIMIT):
     if tree.is_symbolic:
         tree = tree.with_defaults()
     sf = sequence_form(tree)
+    if limit is None:
+        estimate = search_estimate(sf)
+        if estimate > DEFAULT_ESTIMATE:
+            raise TooLargeError(
+                f"enumerating every extreme equilibrium of this tree ({sum(sf.sizes)} sequences) may visit "
+                f"up to {estimate:,} vertices of the sequence-form best-response polyhedra (McMullen's upper "
+                f"bound; the search grows exponentially with the sequences), over the default limit of "
+                f"{DEFAULT_ESTIMATE:,}; use method sequence_lcp for one equilibrium, or pass limit={estimate} "
+                "(or larger) to try anyway")
+        limit = DEFAULT_LIMIT
+    elif isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise GameError(f"limit must be a positive integer, got {limit!r}")
     plans = extreme_equilibrium_plans(sf, limit)
     equilibria = [nash_equilibrium_from_plans(tree, sf, x, y) for x, y in plans]
     equilibria.sort(key=lambda e: (tuple(-v for v in e.payoffs),
@@ -252,4 +298,4 @@ def sequence_form_equilibria(tree: GameTree, *, limit: int = DEFAULT_LIMIT):
     return SequenceFormResult(tuple(equilibria), "sequence_form", True, True, tree.players, notes=notes)
 
 
-__all__ = ["extreme_equilibrium_plans", "sequence_form_equilibria"]
+__all__ = ["extreme_equilibrium_plans", "search_estimate", "sequence_form_equilibria"]

@@ -1,0 +1,146 @@
+"""``deterrence fit``: estimate a game's error scale (and payoffs) from observed choices.
+
+Two models (:mod:`deterrence.solvers.inference`):
+
+* ``--model qre`` (the default): the logit quantal response equilibrium of GAME
+  (the agent QRE for a game tree) fitted by maximum likelihood to the choice counts
+  in ``--data`` (columns ``player,action,count`` and, for a tree,
+  ``information_set``: :mod:`deterrence.io.choice_data`); it estimates lambda and,
+  with ``--parameter NAME`` (repeatable), payoff parameters of a symbolic game
+  (:func:`deterrence.solvers.inference.qre_fit.fit_logit_qre`).
+* ``--model strategic_probit``: Signorino's strategic probit of the crisis game
+  ``crisis_resolve`` fitted to crisis outcomes (columns ``x,z,outcome``; without
+  ``--data`` the shipped synthetic data set)
+  (:func:`deterrence.solvers.inference.strategic_probit.fit_strategic_probit`).
+
+Each estimate is printed with its standard error (the observed information);
+``--json`` prints one JSON object for machines.
+"""
+from __future__ import annotations
+
+MODELS = ("qre", "strategic_probit")
+#: the crisis game of the strategic probit: information set -> moves
+PROBIT_GAME = {("Challenger", "root"): ("status_quo", "challenge"),
+               ("Defender", "challenge"): ("concede", "resist")}
+
+
+def add_arguments(parser) -> None:
+    """Arguments of ``deterrence fit``.
+
+    >>> import argparse
+    >>> p = argparse.ArgumentParser(); add_arguments(p)
+    >>> args = p.parse_args(["chicken", "--data", "c.csv", "--parameter", "crash"])
+    >>> args.model, args.parameter
+    ('qre', ['crash'])
+    """
+    parser.add_argument("game", metavar="GAME", help="catalogue name or file (normal-form game or tree)")
+    parser.add_argument("--data", metavar="FILE", default=None,
+                        help="CSV of observed choices: player,action,count[,information_set] for qre; "
+                             "x,z,outcome for strategic_probit (default: the shipped crisis data)")
+    parser.add_argument("--model", choices=MODELS, default="qre",
+                        help="qre (default): logit QRE / agent QRE; strategic_probit: the crisis game")
+    parser.add_argument("--parameter", action="append", default=[], metavar="NAME",
+                        help="qre: also estimate this payoff parameter of a symbolic game (repeatable)")
+    parser.add_argument("--max-lambda", type=float, default=None, metavar="X",
+                        help="qre: the largest lambda searched (default 200 / the payoff spread)")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="give a parameter a value before fitting (repeatable)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def run(args) -> int:
+    """Run ``deterrence fit``; returns the exit code (0).
+
+    >>> import argparse
+    >>> p = argparse.ArgumentParser(); add_arguments(p)
+    >>> run(p.parse_args(["crisis_resolve", "--model", "strategic_probit"]))  # doctest: +ELLIPSIS
+    Crisis ...: strategic probit fitted to 2000 crises (crisis_synthetic.csv)
+    b0 = -0.50...  (se 0.05...)
+    ...
+    0
+    """
+    from deterrence.cli import _apply_parameters, _parse_sets
+    from deterrence.errors import GameError
+    from deterrence.io import load_game
+    from deterrence.solvers import game_type
+    game = load_game(args.game)
+    if game_type(game) not in ("normal_form", "tree"):
+        raise GameError(f"fit needs a normal-form game or a game tree; {args.game!r} is a {type(game).__name__}")
+    game = _apply_parameters(game, _parse_sets(args.set))
+    title = getattr(game, "title", "") or args.game
+    if args.model == "strategic_probit":
+        if args.parameter or args.max_lambda is not None:
+            raise GameError("--parameter and --max-lambda are options of --model qre")
+        return _probit(game, args, title)
+    if args.data is None:
+        raise GameError("--data FILE is needed: a CSV with the columns player,action,count "
+                        "(and information_set for a game tree)")
+    if args.max_lambda is not None and not 0 < args.max_lambda < float("inf"):
+        raise GameError(f"--max-lambda must be a finite number above 0, got {args.max_lambda}")
+    from deterrence.io.choice_data import read_choice_counts
+    from deterrence.solvers.inference.qre_fit import fit_logit_qre
+    counts = read_choice_counts(args.data, game)
+    if not sum(sum(c.values()) for c in counts.values()) > 0:
+        raise GameError(f"{args.data}: every count is 0; there is nothing to fit")
+    fit = fit_logit_qre(game, counts, parameters=tuple(args.parameter), max_lambda=args.max_lambda)
+    keys = list(counts)
+    if args.json:
+        _print_json({"model": "logit_qre", "game": title, "data": str(args.data), **fit.to_json(),
+                     "fitted": {_label(k): dict(zip(counts[k], p)) for k, p in zip(keys, fit.fitted)}})
+        return 0
+    what = "agent QRE" if isinstance(keys[0], tuple) else "logit QRE"
+    print(f"{title}: {what} fitted to {fit.n_observations:g} observed choices ({_name(args.data)})")
+    _print_estimates(fit.estimates, fit.standard_errors)
+    print(f"log-likelihood {fit.log_likelihood:.4f}")
+    print("fitted choice probabilities:")
+    for k, p in zip(keys, fit.fitted):
+        print(f"  {_label(k)}: " + ", ".join(f"{a} {v:.4f}" for a, v in zip(counts[k], p)))
+    for note in fit.notes:
+        print(f"note: {note}")
+    return 0
+
+
+def _probit(game, args, title) -> int:
+    from deterrence.errors import GameError
+    from deterrence.solvers.inference.strategic_probit import DATA_FILE, fit_strategic_probit, load_crisis_data
+    shape = {k: tuple(s.actions) for k, s in getattr(game, "infosets", {}).items()}
+    if shape != PROBIT_GAME:
+        raise GameError(f"--model strategic_probit fits the crisis game crisis_resolve (Challenger: "
+                        f"status_quo/challenge, then Defender: concede/resist); {args.game!r} is another game")
+    fit = fit_strategic_probit(load_crisis_data(args.data))
+    data = args.data if args.data is not None else DATA_FILE
+    if args.json:
+        _print_json({"model": "strategic_probit", "game": title, "data": str(data),
+                     "estimates": fit.estimates, "standard_errors": fit.standard_errors,
+                     "log_likelihood": fit.log_likelihood, "n_observations": fit.n,
+                     "converged": fit.converged})
+        return 0
+    print(f"{title}: strategic probit fitted to {fit.n} crises ({_name(data)})")
+    _print_estimates(fit.estimates, fit.standard_errors)
+    print(f"log-likelihood {fit.log_likelihood:.4f}" + ("" if fit.converged else " (the optimiser did not converge)"))
+    return 0
+
+
+def _print_estimates(estimates, errors):
+    width = max(map(len, estimates))
+    for name, value in estimates.items():
+        print(f"{name:>{width}} = {value: .6g}  (se {errors[name]:.3g})")
+
+
+def _print_json(payload):
+    import json
+    import math
+    # a standard error that cannot be computed (lambda at the end of the range) is null, not NaN
+    clean = {k: ({n: (None if isinstance(v, float) and not math.isfinite(v) else v) for n, v in val.items()}
+                 if k == "standard_errors" else val) for k, val in payload.items()}
+    print(json.dumps(clean, indent=2))
+
+
+def _label(key) -> str:
+    """A player, or ``"player: information set"`` for a tree (the key fit_logit_qre also takes)."""
+    return f"{key[0]}: {key[1]}" if isinstance(key, tuple) else key
+
+
+def _name(path) -> str:
+    from pathlib import Path
+    return Path(str(path)).name
