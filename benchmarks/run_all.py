@@ -693,7 +693,8 @@ def mpe_point(W_iran, annual_discount_rate):
 
 def goal_stochastic_map(quick):
     import numpy as np
-    from deterrence.analysis.maps import _symbolic_parts, regime_at, regime_map
+    from deterrence.analysis.maps import regime_at, regime_map
+    from deterrence.models.us_iran import _symbolic_classifier   # the model derives its formulas
     side = 4 if quick else 8
     ws, rates = np.linspace(5, 60, side), np.linspace(0.1, 0.9, side)
     mpe_point(30, 0.5)                                      # imports
@@ -703,7 +704,7 @@ def goal_stochastic_map(quick):
             mpe_point(float(w), float(a))
     per_mpe = (time.perf_counter() - t) / side ** 2
     deltas, wars = np.linspace(0.01, 0.99, 100), np.linspace(0, 60, 100)
-    _symbolic_parts.cache_clear()
+    _symbolic_classifier.cache_clear()
     t = time.perf_counter()
     regime_map(("delta", deltas), ("W_iran", wars))
     t_sym = time.perf_counter() - t                        # cold: derivation included

@@ -206,8 +206,8 @@ _LAZY = {
     "fit_to_record": "deterrence.models.us_iran_exchange_fit",
     "regime_map": "deterrence.analysis.maps",
     "regime_at": "deterrence.analysis.maps",
-    "contained_exchange": "deterrence.analysis.maps",
-    "REGIMES": "deterrence.analysis.maps",
+    "contained_exchange": "deterrence.models.us_iran",
+    "REGIMES": "deterrence.models.us_iran",
     "sweep": "deterrence.analysis.sweep",
     "vectorised_map": "deterrence.analysis.sweep",
 }

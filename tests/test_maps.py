@@ -63,3 +63,102 @@ def test_plot_with_war_risk_on_a_non_square_grid():
     m = regime_map(("delta", np.linspace(0.5, 0.99, 7)), ("W_iran", np.linspace(0, 10, 4)))
     ax = plot.sweep_map(m, "regime", war_risk=True)
     assert ax.get_xlabel() == "delta" and ax.get_ylabel() == "W_iran"
+
+
+# --- the map is generic: any model with the protocol of deterrence.core.regime_model ---
+
+def test_maps_module_names_no_case_model():
+    # today's maps.py imported the US-Iran model and restated its classification
+    import ast
+    import inspect
+    import deterrence.analysis.maps as maps
+    tree = ast.parse(inspect.getsource(maps))
+    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                  if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef)) and node.body
+                  and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
+    words = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            words.append(node.id)
+        elif isinstance(node, ast.Attribute):
+            words.append(node.attr)
+        elif isinstance(node, ast.alias):
+            words.append(node.name)
+        elif isinstance(node, ast.ImportFrom):
+            words.append(node.module or "")
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+            words.append(node.value)
+    case_words = ("iran", "contained", "restraint", "escalat", "proxy", "deviation_gains", "war_risk(")
+    found = sorted({w for w in words for c in case_words if c in w.lower()})
+    assert found == [], found
+
+
+def test_the_exchange_model_maps_point_by_point_as_its_own_analysis_says():
+    from deterrence.models.us_iran_exchange import (REGIMES as EXCHANGE_REGIMES, contained_profile,
+                                                    exchange_model, verify)
+    from deterrence.models.us_iran_exchange_report import analyse_exchange
+    from deterrence.analysis.maps import regime_at
+    from deterrence.errors import GameError
+    misfires = ["1/1600", "1/10"]      # exact values (the sweep passes strings as they are)
+    m = regime_map(("W_iran", [10, 60]), ("misfire", misfires), model=exchange_model, executor="serial")
+    assert m.meta["regimes"] == EXCHANGE_REGIMES and m.complete
+    codes = set()
+    for i, w in enumerate([10, 60]):
+        for j, misfire in enumerate(misfires):
+            model = exchange_model(W_iran=w, misfire=misfire)
+            report = analyse_exchange(model, claims=False)      # the case report's own analysis
+            expected = {"contained": 0, "war": 2, "no pure equilibrium found": 3}.get(report.regime, 1)
+            assert m.values["regime"][i, j] == expected
+            assert (expected == 0) == verify(model, contained_profile()).verified_under_noise
+            assert m.values["war_risk"][i, j] == pytest.approx(report.predicted["war_probability"]["value"],
+                                                               abs=5e-5)
+            assert regime_at(model=exchange_model, W_iran=w, misfire=misfire) == {
+                "regime": expected, "war_risk": m.values["war_risk"][i, j]}
+            codes.add(expected)
+    assert len(codes) >= 2                       # the grid crosses a regime boundary
+    with pytest.raises(GameError, match="no symbolic_classifier"):
+        regime_map(("W_iran", [10]), model=exchange_model, method="symbolic")
+
+
+class _Threshold:
+    """A toy regime model: regime 1 when p + q > 1, with a symbolic classifier."""
+
+    REGIMES = ("below", "above")
+
+    def __init__(self, p=0.0, q=0.5):
+        self.p, self.q = float(p), float(q)
+
+    def classify(self):
+        above = self.p + self.q > 1
+        return int(above), 0.25 if above else 0.0
+
+    def symbolic_classifier(self):
+        import sympy
+        from deterrence.core.regime_model import SymbolicClassifier
+        p, q = sympy.symbols("p q")
+
+        def decide(evaluated, shape):
+            regime = np.where(np.broadcast_to(evaluated["excess"], shape) > 0, 1.0, 0.0)
+            return regime, np.where(regime == 1, 0.25, 0.0)
+        return SymbolicClassifier((("p", p, self.p), ("q", q, self.q)), (("excess", p + q - 1),), decide)
+
+
+def test_a_model_of_ones_own_maps_by_formula_and_point_by_point_alike():
+    from deterrence.core.regime_model import RegimeModel
+    assert isinstance(_Threshold(), RegimeModel)
+    grid = (("p", [0.0, 0.3, 0.8]), ("q", [0.1, 0.6, 0.9]))
+    fast = regime_map(*grid, model=_Threshold)
+    slow = regime_map(*grid, model=_Threshold, method="solve", executor="serial")
+    assert fast.meta["regimes"] == slow.meta["regimes"] == ("below", "above")
+    assert np.array_equal(fast.values["regime"], slow.values["regime"])
+    assert np.array_equal(fast.values["war_risk"], slow.values["war_risk"])
+    assert fast.values["regime"].tolist() == [[float(p + q > 1) for q in (0.1, 0.6, 0.9)] for p in (0.0, 0.3, 0.8)]
+    one_axis = regime_map(("p", [0.2, 0.7]), model=_Threshold, q=0.4)   # q fixed for the map
+    assert one_axis.values["regime"].tolist() == [0.0, 1.0]
+
+
+def test_plot_names_the_regimes_of_the_mapped_model():
+    import matplotlib
+    matplotlib.use("Agg")
+    ax = plot.sweep_map(regime_map(("p", [0.0, 0.8]), ("q", [0.1, 0.9]), model=_Threshold), "regime")
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["below", "above"]

@@ -1,171 +1,137 @@
-"""Deterrence maps: which regime holds where, over one or two parameters.
+"""Deterrence maps: which regime holds where, over one or two parameters, for any regime model.
 
-The regimes and their classification belong to the model
-(:data:`deterrence.models.us_iran.REGIMES`, :meth:`USIranModel.regime`,
-:meth:`USIranModel.analyse`); this module only sweeps a model over a grid.
-For the US–Iran model: 0 mutual restraint, 1 contained exchange, 2
-escalation/war (classified without noise).
+The map knows no case. A model says everything through the protocol of
+:mod:`deterrence.core.regime_model`: a builder callable makes the model at a
+point from keyword values; the model names its regimes (``REGIMES``; a regime
+code indexes them), classifies itself (``classify()``: regime code and war
+risk) and may give the same classification as formulas
+(``symbolic_classifier()``). The default model is the one
+:func:`deterrence.models.default_map_model` names, the US–Iran repeated model
+(:func:`deterrence.models.us_iran.us_iran_model`: 0 mutual restraint, 1
+contained exchange, 2 escalation/war); the stochastic exchange model
+(:func:`deterrence.models.us_iran_exchange.exchange_model`) is another.
 
-The war risk at each point is the probability of war (a round in which either
-side escalates) within the model's horizon under its noise: for the contained
-tit-for-tat profile in regime 0, for the contained exchange (a limited strike
-every round) in regime 1, and 1 in regime 2.
+The war risk at each point is the model's: for the US–Iran repeated model the
+probability of war within its horizon under its noise in the regime's play.
 
-Two paths give the same map (the tests check it on coarse grids):
+Steps. (1) Check the grid's size, and every δ on a ``delta`` axis by the one
+rule of :func:`deterrence.core.repeated.check_delta`, before any work.
+(2) Then one of two paths, which give the same map (the tests check it on
+coarse grids):
 
-* ``method="symbolic"``: every one-shot deviation gain (a function of δ and
-  the parameters) and the stage conditions come once as formulas (sympy), are
-  compiled with ``lambdify``, and are evaluated on the whole grid;
-* ``method="solve"``: every point is solved from scratch (all equilibria, the
-  one-shot deviation check, the noise chain) through
-  :func:`deterrence.analysis.sweep.sweep`, on any ``concurrent.futures`` executor or a
-  Dask client.
+* ``method="symbolic"`` (the default when the model has a symbolic classifier):
+  the model derives its classification once as formulas (for the US–Iran model
+  every one-shot deviation gain, a function of δ and the parameters, and the
+  stage condition of restraint), which are compiled with ``sympy.lambdify`` and
+  evaluated on the whole grid;
+* ``method="solve"`` (the default otherwise): the model is built and classified
+  from scratch at every point, through :func:`deterrence.analysis.sweep.sweep`,
+  on any ``concurrent.futures`` executor or a Dask client.
+
+Reference: Meurer et al. (2017), "SymPy: symbolic computing in Python", PeerJ
+Computer Science 3:e103 (``lambdify``).
+
+>>> m = regime_map(("delta", [0.5, 0.9]))
+>>> [m.meta["regimes"][int(code)] for code in m.values["regime"]]
+['contained exchange', 'mutual restraint']
 """
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 
-from deterrence.models.us_iran import REGIMES, contained_exchange  # noqa: F401 - REGIMES re-exported for notebooks
+from deterrence.models import default_map_model
 
 
-def model_regime(model) -> tuple:
-    """``(regime code, profile)`` of a model: the code indexes :data:`REGIMES`; the profile
-    is the pair of automata played in that regime (None for war). The model classifies.
-
-    >>> from deterrence.models.us_iran import us_iran_model
-    >>> model_regime(us_iran_model())[0], model_regime(us_iran_model(delta="1/2"))[0]
-    (0, 1)
-    """
-    regime = model.regime()
-    if regime == 2:
-        return 2, None
-    if regime == 0:
-        return 0, tuple(model.strategies)
-    stage = model.stage.with_defaults()
-    return 1, (contained_exchange(stage, 0), contained_exchange(stage, 1))
+def __getattr__(name):
+    # ``REGIMES`` here is the default model's regime names (kept for notebooks that read it here)
+    if name == "REGIMES":
+        return type(default_map_model()).REGIMES
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def regime_at(delta, seed=None, **values) -> dict:
-    """Regime code and war risk of the US–Iran model at one point, solved from scratch.
+def regime_at(delta=None, seed=None, *, model=None, **values) -> dict:
+    """Regime code and war risk of a model at one point, solved from scratch.
+
+    ``model`` is the model's builder (default :func:`deterrence.models.default_map_model`);
+    ``delta`` (if given) and ``values`` are its keywords. ``seed`` is unused (the models
+    are exact); :func:`deterrence.analysis.sweep.sweep` passes one to functions that take it.
 
     >>> regime_at(0.9), regime_at(0.5)["regime"], regime_at(0.9, W_iran=1)["regime"]  # doctest: +ELLIPSIS
     ({'regime': 0, 'war_risk': 0.07339...}, 1, 2)
     """
-    from deterrence.core.numbers import to_exact
-    from deterrence.models.us_iran import us_iran_model
-    from deterrence.solvers.repeated.noise_markov import war_risk
-    model = us_iran_model(delta=to_exact(delta, "delta"), **values)
-    regime, profile = model_regime(model)
-    if regime == 2:
-        return {"regime": 2, "war_risk": 1.0}
-    risk = war_risk(model.stage.with_defaults(), list(profile), noise=model.noise,
-                    within=model.within)[0] if model.noise else 0.0
-    return {"regime": regime, "war_risk": float(risk)}
+    if delta is not None:
+        values["delta"] = delta
+    regime, risk = (default_map_model if model is None else model)(**values).classify()
+    return {"regime": int(regime), "war_risk": float(risk)}
 
 
-@lru_cache(maxsize=16)
-def _symbolic_parts(stage, parameter_key, strategies, noise_key, within):
-    """Formulas (every deviation gain, the restraint condition) and the two regime war risks.
-
-    Subgame perfection is tested on the grid by the sign of every one-shot
-    deviation gain (a function of δ and the parameters), not by one δ* root:
-    which deviation binds can change across the map.
-    """
-    import sympy
-    from deterrence.core.repeated import Noise, delta_symbol, escalation_actions
-    from deterrence.solvers.repeated.noise_markov import war_risk
-    from deterrence.solvers.repeated.one_shot_deviation import deviation_gains
-    from deterrence.solvers.normal_form.symbolic_conditions import pure_equilibrium_conditions
-    numeric = stage.with_defaults()
-    gains = sorted({sympy.cancel(sympy.together(d.gain))
-                    for d in deviation_gains(stage, list(strategies), delta=delta_symbol(), noise="none")},
-                   key=str)
-    esc = escalation_actions(numeric)
-    conditions = pure_equilibrium_conditions(stage)
-    restraint = sympy.Or(*[c for prof, c in conditions.items()
-                           if all(numeric.actions[i].index(a) != esc[i] for i, a in enumerate(prof))])
-    noise = Noise.from_spec(dict(noise_key)) if noise_key else None
-    exchange = [contained_exchange(numeric, 0), contained_exchange(numeric, 1)]
-    risk0 = war_risk(numeric, list(strategies), noise=noise, within=within)[0] if noise else 0.0
-    risk1 = war_risk(numeric, exchange, noise=noise, within=within)[0] if noise else 0.0
-    return tuple(gains), restraint, float(risk0), float(risk1)
-
-
-def regime_map(x, y=None, *, method="symbolic", executor=None, max_workers=None, progress=None,
+def regime_map(x, y=None, *, model=None, method=None, executor=None, max_workers=None, progress=None,
                max_points=None, **values):
-    """Regime and war-risk map of the US–Iran model over one or two parameters.
+    """Regime and war-risk map of a model over one or two parameters.
 
-    ``x`` and ``y`` are ``(name, values)`` pairs; names are ``"delta"`` or the
-    stage game's parameters. Other ``values`` fix parameters for the whole map.
-    Grids over ``max_points`` points (default
-    :data:`deterrence.analysis.sweep.MAX_POINTS`) are refused before any work.
-    Returns a :class:`deterrence.analysis.sweep.Sweep` with ``values["regime"]`` (codes
-    into :data:`REGIMES`) and ``values["war_risk"]``; ``deterrence.plot.sweep_map`` draws it.
+    ``x`` and ``y`` are ``(name, values)`` pairs; names are keywords of the
+    model's builder (for the default model ``"delta"`` or the stage game's
+    parameters). Other ``values`` fix keywords for the whole map. ``model``:
+    the builder, a callable taking keyword values and returning a model with
+    ``REGIMES`` and ``classify()`` (:class:`deterrence.core.regime_model.RegimeModel`);
+    default :func:`deterrence.models.default_map_model`. ``method``:
+    ``"symbolic"`` or ``"solve"`` (see the module); by default symbolic when
+    the model has ``symbolic_classifier()``. Grids over ``max_points`` points
+    (default :data:`deterrence.analysis.sweep.MAX_POINTS`) are refused before
+    any work. Returns a :class:`deterrence.analysis.sweep.Sweep` with
+    ``values["regime"]`` (codes into ``meta["regimes"]``, the model's
+    ``REGIMES``) and ``values["war_risk"]``; ``deterrence.plot.sweep_map``
+    draws it.
 
     >>> m = regime_map(("delta", [0.5, 0.8, 0.95]), ("W_iran", [1, 50]))
     >>> m.values["regime"].tolist()
     [[2.0, 1.0], [2.0, 0.0], [2.0, 0.0]]
+    >>> m.meta["regimes"]
+    ('mutual restraint', 'contained exchange', 'escalation/war')
     """
     from deterrence.analysis.sweep import check_grid_size
+    from deterrence.errors import GameError
     axes = check_grid_size(dict([x] + ([y] if y is not None else [])), max_points)
     if "delta" in axes:                  # the one rule for delta, before any work (any method)
         from deterrence.core.repeated import check_delta
         for value in axes["delta"]:
             check_delta(value.item() if hasattr(value, "item") else value)
-    if method == "solve":
-        from deterrence.analysis.sweep import sweep
-        from functools import partial
-        func = partial(regime_at, **values) if values else regime_at
-        if "delta" not in axes:
-            from deterrence.models.us_iran import us_iran_model
-            func = partial(regime_at, us_iran_model().delta, **values)
-        out = sweep(func, axes, executor=executor, max_workers=max_workers, progress=progress,
-                    max_points=max_points)
-        return out
-    if method != "symbolic":
-        from deterrence.errors import GameError
+    build = default_map_model if model is None else model
+    if method not in (None, "symbolic", "solve"):
         raise GameError(f"method must be 'symbolic' or 'solve', got {method!r}")
-    return _symbolic_map(axes, values)
+    at_values = build(**values)
+    regimes = tuple(type(at_values).REGIMES)
+    if method is None:
+        method = "symbolic" if hasattr(at_values, "symbolic_classifier") else "solve"
+    if method == "symbolic":
+        if not hasattr(at_values, "symbolic_classifier"):
+            raise GameError(f"method='symbolic': the model {type(at_values).__name__} has no "
+                            "symbolic_classifier(); use method='solve'")
+        return _symbolic_map(at_values.symbolic_classifier(), axes, regimes)
+    from dataclasses import replace
+    from functools import partial
+    from deterrence.analysis.sweep import sweep
+    fixed = dict(values, model=model) if model is not None else values
+    func = partial(regime_at, **fixed) if fixed else regime_at
+    out = sweep(func, axes, executor=executor, max_workers=max_workers, progress=progress,
+                max_points=max_points)
+    return replace(out, meta={**out.meta, "regimes": regimes})
 
 
-def _symbolic_map(axes, values):
-    import sympy
-    from deterrence.core.symbolic import parameter_symbol
-    from deterrence.errors import GameError
-    from deterrence.models.us_iran import us_iran_model
+def _symbolic_map(classifier, axes, regimes):
+    """The map from a model's symbolic classifier, evaluated on the whole grid at once."""
     from deterrence.analysis.sweep import Sweep
-    model = us_iran_model(**values)
-    stage = model.stage
-    names = list(stage.parameters)
+    from deterrence.errors import GameError
     for name in axes:
-        if name != "delta" and name not in names:
-            raise GameError(f"unknown map axis {name!r}; use 'delta' or one of {', '.join(names)} "
-                            "(for the noise or the proxy parameters use method='solve')")
-    noise_key = tuple(sorted(model.noise.to_dict().items())) if model.noise else ()
-    # the defaults are part of the key: which deviation binds in delta* may depend on them
-    gains, restraint, risk0, risk1 = _symbolic_parts(
-        stage, tuple(sorted(stage.parameters.items())), tuple(model.strategies),
-        noise_key, model.within)
+        if name not in classifier.names:
+            raise GameError(f"unknown map axis {name!r}; the symbolic path takes one of "
+                            f"{', '.join(classifier.names)} (for other parameters use method='solve')")
     grid_axes = {n: np.asarray(list(v), dtype=float) for n, v in axes.items()}
     grids = np.meshgrid(*grid_axes.values(), indexing="ij")
-    env = {n: g for n, g in zip(grid_axes, grids)}
+    out = classifier.evaluate(dict(zip(grid_axes, grids)))
     shape = grids[0].shape
-    args, symbols = [], []
-    for n in names:
-        symbols.append(parameter_symbol(n))
-        args.append(env.get(n, np.full(shape, float(stage.parameters[n]))))
-    from deterrence.core.repeated import delta_symbol
-    delta = env.get("delta", np.full(shape, float(model.delta)))
-    gain_f = sympy.lambdify([delta_symbol()] + symbols, list(gains), "numpy")
-    spe = np.ones(shape, dtype=bool)
-    for g in gain_f(delta, *args):
-        spe &= np.broadcast_to(np.asarray(g, dtype=float), shape) <= 1e-12
-    restraint_f = np.broadcast_to(np.asarray(sympy.lambdify(symbols, restraint, "numpy")(*args), dtype=bool), shape)
-    regime = np.where(~restraint_f, 2, np.where(spe, 0, 1)).astype(float)
-    risk = np.where(regime == 2, 1.0, np.where(regime == 0, risk0, risk1))
+    regime, risk = (np.array(np.broadcast_to(out[k], shape), dtype=float) for k in ("regime", "war_risk"))
     for arr in (regime, risk):
         arr.setflags(write=False)
     return Sweep(axes=grid_axes, values={"regime": regime, "war_risk": risk},
-                 meta={"deviation_conditions": len(gains), "restraint_condition": str(restraint)})
+                 meta={**classifier.meta, "regimes": regimes})

@@ -19,7 +19,11 @@ The model owns its analysis and its report (the protocol of
 computes, once, the stage equilibria, the regime, the repeated-game analysis
 of the profile in play and the proxy equilibria (a frozen
 :class:`USIranAnalysis`); :meth:`USIranModel.report` renders them, with the
-case's wording, around the generic sections ``explain`` hands it.
+case's wording, around the generic sections ``explain`` hands it. It is also a
+regime model (the protocol of :mod:`deterrence.core.regime_model`, which
+:func:`deterrence.analysis.maps.regime_map` sweeps): :meth:`USIranModel.classify`
+at a point, and :meth:`USIranModel.symbolic_classifier`, the same
+classification as formulas derived once.
 
 Regimes (codes index :data:`REGIMES`), classified without noise:
 
@@ -98,7 +102,14 @@ class USIranAnalysis:
 
 @dataclass(frozen=True)
 class USIranModel:
-    """The pieces of the US–Iran analysis (all immutable values)."""
+    """The pieces of the US–Iran analysis (all immutable values).
+
+    It is a regime model (:class:`deterrence.core.regime_model.RegimeModel`): ``REGIMES``,
+    :meth:`classify` and :meth:`symbolic_classifier`, built at each point of a map by
+    :func:`us_iran_model`.
+    """
+
+    REGIMES = REGIMES      # the regime names (class attribute, not a field)
 
     stage: object          # symbolic NormalFormGame (defaults = the model's values)
     delta: Fraction
@@ -125,6 +136,50 @@ class USIranModel:
         (0, 1, 2)
         """
         return self.analyse(critical=False, proxies=False, noise=False).regime
+
+    def classify(self) -> tuple:
+        """``(regime code, war risk)``, solved from scratch: the regime map's protocol
+        (:class:`deterrence.core.regime_model.RegimeModel`). The war risk is P(war within
+        ``within`` rounds) under the noise in the regime's play: the profile in regime 0, the
+        contained exchange in regime 1, and 1 in war.
+
+        >>> us_iran_model().classify()  # doctest: +ELLIPSIS
+        (0, 0.07339...)
+        >>> us_iran_model(W_iran=1).classify(), us_iran_model(delta="1/2", noise="none").classify()
+        ((2, 1.0), (1, 0.0))
+        """
+        regime = self.regime()
+        if regime == 2:
+            return 2, 1.0
+        if not self.noise:
+            return regime, 0.0
+        from deterrence.solvers.repeated.noise_markov import war_risk
+        stage = self.stage.with_defaults()
+        profile = _profile_in_play(stage, regime, self.strategies)
+        return regime, float(war_risk(stage, list(profile), noise=self.noise, within=self.within)[0])
+
+    def symbolic_classifier(self):
+        """The regimes as formulas of δ and the stage game's parameters, derived once (cached by
+        the model's values): the regime map's fast path
+        (:class:`deterrence.core.regime_model.SymbolicClassifier`).
+
+        Subgame perfection of the profile is the sign of every one-shot deviation gain (a
+        function of δ and the parameters) without noise, not one δ* root: which deviation binds
+        can change across a map. Restraint is the stage condition that some pure equilibrium is
+        free of escalation. The war risks of regimes 0 and 1 do not depend on the payoffs or δ
+        (the noise chain's probability of reaching war), so each is one number.
+
+        >>> c = us_iran_model().symbolic_classifier()
+        >>> c.names[0], "W_iran" in c.names, c.meta["deviation_conditions"] > 0
+        ('delta', True, True)
+        >>> import numpy as np
+        >>> c.evaluate({"delta": np.array([0.5, 0.9])})["regime"].tolist()
+        [1.0, 0.0]
+        """
+        noise_key = tuple(sorted(self.noise.to_dict().items())) if self.noise else ()
+        # the defaults are part of the key: which deviation binds may depend on them
+        return _symbolic_classifier(self.stage, tuple(sorted(self.stage.parameters.items())), self.delta,
+                                    tuple(self.strategies), noise_key, self.within)
 
     def analyse(self, *, critical: bool = True, proxies: bool = True, noise: bool = True) -> USIranAnalysis:
         """Solve every piece once: stage equilibria, regime, repeated game, noise, proxies.
@@ -169,9 +224,8 @@ class USIranModel:
                                           within=self.within)
                 restraint = played
         elif regime == 1:
-            exchange = (contained_exchange(stage, 0), contained_exchange(stage, 1))
-            played = analyse_repeated(numeric.with_strategies(exchange), within=self.within,
-                                      critical=False)
+            played = analyse_repeated(numeric.with_strategies(_profile_in_play(stage, 1, self.strategies)),
+                                      within=self.within, critical=False)
         spe = condition = None
         if proxies:
             from deterrence.models.proxy_targets import low_hanging_fruit_condition
@@ -209,6 +263,52 @@ class USIranModel:
                                 {"regime": REGIMES[regime], "code": regime,
                                  "subgame_perfect_under_noise": _holds_under_noise(analysis)}))
         return DeterrenceReport(title or self.title or heading, tuple(parts), summary)
+
+
+def _profile_in_play(stage, regime, strategies) -> tuple:
+    """The pair of automata played in a regime below war: the model's profile in regime 0,
+    the contained exchange in regime 1 (``stage`` at numeric values)."""
+    if regime == 0:
+        return tuple(strategies)
+    return contained_exchange(stage, 0), contained_exchange(stage, 1)
+
+
+@lru_cache(maxsize=16)
+def _symbolic_classifier(stage, parameter_key, delta, strategies, noise_key, within):
+    """The classifier of :meth:`USIranModel.symbolic_classifier` (one derivation per key)."""
+    import numpy as np
+    import sympy
+    from deterrence.core.regime_model import SymbolicClassifier
+    from deterrence.core.repeated import Noise, delta_symbol, escalation_actions
+    from deterrence.core.symbolic import parameter_symbol
+    from deterrence.solvers.normal_form.symbolic_conditions import pure_equilibrium_conditions
+    from deterrence.solvers.repeated.noise_markov import war_risk
+    from deterrence.solvers.repeated.one_shot_deviation import deviation_gains
+    numeric = stage.with_defaults()
+    gains = sorted({sympy.cancel(sympy.together(d.gain))
+                    for d in deviation_gains(stage, list(strategies), delta=delta_symbol(), noise="none")},
+                   key=str)
+    esc = escalation_actions(numeric)
+    conditions = pure_equilibrium_conditions(stage)
+    restraint = sympy.Or(*[c for prof, c in conditions.items()
+                           if all(numeric.actions[i].index(a) != esc[i] for i, a in enumerate(prof))])
+    noise = Noise.from_spec(dict(noise_key)) if noise_key else None
+    risks = [float(war_risk(numeric, list(_profile_in_play(numeric, regime, strategies)), noise=noise,
+                            within=within)[0]) if noise else 0.0 for regime in (0, 1)]
+
+    def decide(evaluated, shape):
+        spe = np.ones(shape, dtype=bool)
+        for gain in evaluated["gains"]:
+            spe &= np.broadcast_to(np.asarray(gain, dtype=float), shape) <= 1e-12
+        holds = np.broadcast_to(np.asarray(evaluated["restraint"], dtype=bool), shape)
+        regime = np.where(~holds, 2, np.where(spe, 0, 1)).astype(float)
+        return regime, np.where(regime == 2, 1.0, np.where(regime == 0, risks[0], risks[1]))
+
+    variables = (("delta", delta_symbol(), delta),) + tuple(
+        (name, parameter_symbol(name), value) for name, value in stage.parameters.items())
+    return SymbolicClassifier(variables=variables, formulas=(("gains", list(gains)), ("restraint", restraint)),
+                              decide=decide, meta={"deviation_conditions": len(gains),
+                                                   "restraint_condition": str(restraint)})
 
 
 def _holds_under_noise(analysis):

@@ -117,12 +117,39 @@ def war_profile() -> dict:
     """
     return {s: ("escalate", "escalate") for s in TRANSIENT}
 
+#: The regimes of :meth:`ExchangeModel.classify`: the selected Markov perfect equilibrium is the
+#: contained exchange, another pure equilibrium short of war, or war (no other one was found);
+#: or the search found no pure equilibrium (then the war risk is the contained profile's, as in the report).
+REGIMES = ("contained exchange", "another equilibrium short of war", "war", "no pure equilibrium found")
+
 
 @dataclass(frozen=True)
 class ExchangeModel:
-    """The stochastic game of the exchange at given (exact) parameter values."""
+    """The stochastic game of the exchange at given (exact) parameter values.
+
+    It is a regime model (:class:`deterrence.core.regime_model.RegimeModel`, built at
+    each point of a map by :func:`exchange_model`): :data:`REGIMES` and :meth:`classify`.
+    """
 
     values: tuple  # sorted (name, value) pairs
+
+    REGIMES = REGIMES  # the regime names of :meth:`classify` (class attribute, not a field)
+
+    def classify(self) -> tuple:
+        """``(regime code, war risk)``: the regime of the equilibrium the predictions follow
+        (:func:`selected_equilibrium` among :func:`markov_perfect_equilibria`; codes index
+        :data:`REGIMES`), and its P(war) from calm within 26 months (113 weeks: the record's span, as in the report).
+
+        >>> code, risk = exchange_model().classify()
+        >>> REGIMES[code], 0 < risk < 0.1
+        ('contained exchange', True)
+        """
+        found = markov_perfect_equilibria(self)
+        if not found:   # as the report: the predictions follow the contained profile, not an equilibrium
+            return 3, float(play_statistics(self, contained_profile(), horizon_weeks(months=26))["war"])
+        chosen = selected_equilibrium(found)
+        code = 0 if chosen.name == "contained exchange" else 2 if chosen.name == "war" else 1
+        return code, float(play_statistics(self, chosen.actions, horizon_weeks(months=26))["war"])
 
     @property
     def v(self) -> dict:
@@ -493,6 +520,18 @@ def markov_perfect_equilibria(model: ExchangeModel) -> tuple:
     return tuple(found)
 
 
+def selected_equilibrium(equilibria):
+    """The equilibrium the predictions follow: the contained exchange if it is one, else the
+    first found that is not war, else the first.
+
+    >>> selected_equilibrium(markov_perfect_equilibria(exchange_model())).name
+    'contained exchange'
+    """
+    contained = [e for e in equilibria if e.name == "contained exchange"]
+    others = [e for e in equilibria if e.name != "war"]
+    return (contained or others or list(equilibria))[0]
+
+
 def homotopy_selection(model: ExchangeModel, *, max_steps: int = 600):
     """The Markov perfect equilibrium at the end of the toolkit's logit homotopy from uniform
     play (an equilibrium selection: Herings and Peeters 2004; Eibelshaeuser and Poensgen 2019),
@@ -579,6 +618,7 @@ def play_statistics(model: ExchangeModel, profile: dict, rounds: int, start: str
 
 
 __all__ = ["exchange_game_toml", "ExchangeModel", "MarkovPerfect", "exchange_model", "contained_profile", "war_profile",
-           "verify", "markov_perfect_equilibria", "search_starts", "START_NAMES", "SEARCH", "homotopy_selection",
+           "verify", "markov_perfect_equilibria",
+           "selected_equilibrium", "REGIMES", "search_starts", "START_NAMES", "SEARCH", "homotopy_selection",
            "play_statistics",
            "weeks_in", "horizon_weeks", "STATES", "TRANSIENT", "PLAYERS", "ACTIONS", "START"]

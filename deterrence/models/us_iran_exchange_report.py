@@ -39,7 +39,8 @@ from fractions import Fraction
 from deterrence.models.us_iran_calibration import CALIBRATION
 from deterrence.models.us_iran_exchange import (PLAYERS, SEARCH, TRANSIENT, ExchangeModel, contained_profile,
                                                 exchange_model, horizon_weeks, markov_perfect_equilibria,
-                                                play_statistics, search_starts, verify, war_profile, weeks_in)
+                                                play_statistics, search_starts, selected_equilibrium, verify,
+                                                war_profile, weeks_in)
 
 
 def _weeks_per_month() -> float:
@@ -60,13 +61,6 @@ def _f(x, digits=3):
 
 def _combine(us_profile, iran_profile):
     return {s: (us_profile[s][0], iran_profile[s][1]) for s in TRANSIENT}
-
-
-def _selected(eqs):
-    """The equilibrium the predictions follow: contained if it is one, else the first that is not war."""
-    contained = [e for e in eqs if e.name == "contained exchange"]
-    others = [e for e in eqs if e.name != "war"]
-    return (contained or others or list(eqs))[0]
 
 
 # -- claim 1 -----------------------------------------------------------------------------
@@ -136,7 +130,7 @@ def target_substitution(model: ExchangeModel, rates=(0, Fraction(1, 4), Fraction
     rows = []
     for lam in rates:
         m = exchange_model(**{**model.v, "israeli_strike_rate": lam})
-        eq = _selected(markov_perfect_equilibria(m))
+        eq = selected_equilibrium(markov_perfect_equilibria(m))
         st = play_statistics(m, dict(eq.profile), _span())
         rows.append((lam, eq.name, st["attacks"] / _span() * _weeks_per_month()))
     slope = (rows[-1][2] - rows[0][2]) / (float(rates[-1] - rates[0]) * _weeks_per_month())
@@ -432,7 +426,7 @@ def analyse_exchange(model: ExchangeModel | None = None, *, fit=None, claims: bo
     model = exchange_model() if model is None else model
     eqs = markov_perfect_equilibria(model)
     if eqs:
-        selected = _selected(eqs)
+        selected = selected_equilibrium(eqs)
         regime = {"contained exchange": "contained"}.get(selected.name, selected.name)
     else:
         selected, regime = verify(model, contained_profile()), "no pure equilibrium found"

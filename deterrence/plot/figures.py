@@ -836,7 +836,8 @@ def deterrence_map(values, x, y, ax=None, regimes=None, *, xlabel="x", ylabel="y
 def sweep_map(sweep, name=None, ax=None, **kw):
     """Draw one value of a two-axis :class:`deterrence.analysis.sweep.Sweep` with :func:`deterrence_map`.
 
-    ``war_risk=True`` draws the sweep's own ``war_risk`` values as contours.
+    ``war_risk=True`` draws the sweep's own ``war_risk`` values as contours. The regime
+    names are the sweep's own (``meta["regimes"]``, which a regime map records) unless given.
 
     >>> import matplotlib
     >>> matplotlib.use("Agg")
@@ -853,6 +854,8 @@ def sweep_map(sweep, name=None, ax=None, **kw):
         kw["war_risk"] = np.asarray(kw["war_risk"]).T  # rows are y, like the regimes
     kw.setdefault("xlabel", xn)
     kw.setdefault("ylabel", yn)
+    if kw.get("regimes") is None and "regimes" in sweep.meta:
+        kw["regimes"] = sweep.meta["regimes"]
     return deterrence_map(np.asarray(sweep.values[name]).T, xv, yv, ax=ax, **kw)
 
 

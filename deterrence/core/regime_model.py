@@ -1,0 +1,118 @@
+"""What a regime map needs of a model: the protocol, and the carrier of a symbolic classifier.
+
+A regime map (:func:`deterrence.analysis.maps.regime_map`) sweeps a model over
+one or two parameters and labels every point with a regime and a war risk. The
+map knows nothing about the case; the model says everything, through this
+protocol:
+
+* a **builder**: a callable that takes the values of a point as keywords
+  (``delta`` and the model's parameters) and returns the model there, for
+  example :func:`deterrence.models.us_iran.us_iran_model` or
+  :func:`deterrence.models.us_iran_exchange.exchange_model`;
+* the model's ``REGIMES``: the regime names; a regime code indexes them;
+* ``model.classify()``: ``(regime code, war risk)`` at the model's point,
+  solved from scratch (the war risk is the model's own: the probability of war
+  within its horizon in the play of the regime);
+* optionally ``model.symbolic_classifier()``: a :class:`SymbolicClassifier`,
+  the classification as formulas of the parameters, derived once and evaluated
+  on a whole grid with ``sympy.lambdify``.
+
+Steps of :meth:`SymbolicClassifier.evaluate`: (1) every variable not on the
+grid takes the model's value; (2) each formula is compiled once with
+``sympy.lambdify`` (numpy) and evaluated on the grid; (3) the model's
+``decide`` turns the evaluated formulas into regime codes and war risks.
+Reference: Meurer et al. (2017), "SymPy: symbolic computing in Python",
+PeerJ Computer Science 3:e103 (``lambdify``).
+
+>>> import sympy, numpy as np
+>>> x = sympy.Symbol("x")
+>>> above = SymbolicClassifier(variables=(("x", x, 0.0),), formulas=(("margin", x - 1),),
+...                            decide=lambda v, shape: (np.where(v["margin"] > 0, 1.0, 0.0),
+...                                                     np.zeros(shape)))
+>>> above.evaluate({"x": np.array([0.5, 2.0])})["regime"].tolist()
+[0.0, 1.0]
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Callable, Protocol, runtime_checkable
+
+
+@runtime_checkable
+class RegimeModel(Protocol):
+    """A model a regime map can sweep (built at each point by a builder callable).
+
+    ``symbolic_classifier()`` is optional: without it a map solves point by point.
+
+    >>> class Coin:
+    ...     REGIMES = ("heads", "tails")
+    ...     def classify(self):
+    ...         return 0, 0.0
+    >>> isinstance(Coin(), RegimeModel), Coin.REGIMES[Coin().classify()[0]]
+    (True, 'heads')
+    """
+
+    REGIMES: tuple
+
+    def classify(self) -> tuple:
+        """``(regime code, war risk)`` at the model's point, solved from scratch."""
+
+
+@dataclass(frozen=True, eq=False)
+class SymbolicClassifier:
+    """A model's classification as formulas, derived once, and the rule that reads them.
+
+    ``variables``: ``(name, sympy symbol, the model's value)`` triples, every
+    name a possible map axis; ``formulas``: ``(name, sympy expression or list of
+    expressions)`` pairs in those symbols; ``decide(evaluated, shape)`` takes
+    the formulas' values on the grid (a dict of numpy arrays or lists of them,
+    by formula name) and returns ``(regime codes, war risks)``, float arrays of
+    ``shape``; ``meta``: what the map records about the formulas.
+
+    >>> import sympy, numpy as np
+    >>> d = sympy.Symbol("d")
+    >>> c = SymbolicClassifier((("d", d, 0.25),), (("gain", 1 - 2 * d),),
+    ...                        lambda v, shape: (np.where(v["gain"] <= 0, 0.0, 1.0), np.zeros(shape)))
+    >>> c.names, c.evaluate({})["regime"].tolist()
+    (('d',), 1.0)
+    """
+
+    variables: tuple
+    formulas: tuple
+    decide: Callable[[dict, tuple], tuple]
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def names(self) -> tuple:
+        """The variables' names: the axes a symbolic map may take."""
+        return tuple(name for name, _, _ in self.variables)
+
+    @cached_property
+    def _compiled(self) -> dict:
+        import sympy
+        symbols = [symbol for _, symbol, _ in self.variables]
+        return {name: sympy.lambdify(symbols, formula, "numpy") for name, formula in self.formulas}
+
+    def evaluate(self, grid: dict) -> dict:
+        """``{"regime": codes, "war_risk": risks}`` on a grid: ``grid`` maps variable names
+        to arrays of one shape (``numpy.meshgrid``); the other variables keep their values.
+
+        >>> import sympy, numpy as np
+        >>> x, y = sympy.symbols("x y")
+        >>> c = SymbolicClassifier((("x", x, 0.0), ("y", y, 1.0)), (("sum", x + y),),
+        ...                        lambda v, shape: (np.where(v["sum"] > 1, 1.0, 0.0), np.full(shape, 0.5)))
+        >>> c.evaluate({"x": np.array([[0.0, 1.0]])})["regime"].tolist()
+        [[0.0, 1.0]]
+        """
+        import numpy as np
+        arrays = [np.asarray(a, dtype=float) for a in grid.values()]
+        shape = np.broadcast_shapes(*(a.shape for a in arrays)) if arrays else ()
+        args = [np.asarray(grid[name], dtype=float) if name in grid else np.full(shape, float(value))
+                for name, _, value in self.variables]
+        evaluated: dict[str, Any] = {name: f(*args) for name, f in self._compiled.items()}
+        regime, risk = self.decide(evaluated, shape)
+        return {"regime": np.asarray(regime, dtype=float), "war_risk": np.asarray(risk, dtype=float)}
+
+
+__all__ = ["RegimeModel", "SymbolicClassifier"]
