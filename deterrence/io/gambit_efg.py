@@ -316,8 +316,9 @@ def parse_efg(text, file="<string>", *, max_depth=None) -> GameTree:
         return [(str(k), c) for k, c in enumerate(kids)]
 
     try:
-        return GameTree(fold_tree(raw, lambda node, path: node, build, branches=branches), players, title=title, description=comment,
-                        extra={"format": "efg"}, max_depth=max_depth)
+        root = fold_tree(raw, lambda node, path: node, build, branches=branches)
+        return GameTree(root, players, title=title, description=comment, extra={"format": "efg"},
+                        max_depth=max_depth)
     except GameError as exc:
         if isinstance(exc, GameFileError):
             raise
