@@ -79,6 +79,8 @@ class Terminal(Node):
 
     __slots__ = ("payoffs", "label")
     kind = "terminal"
+    payoffs: tuple | dict       # a mapping player -> payoff until the tree reads it
+    label: str
 
     def __init__(self, payoffs, label: str = ""):
         if isinstance(payoffs, Mapping):
@@ -104,6 +106,10 @@ class Decision(Node):
 
     __slots__ = ("player", "moves", "infoset", "label")
     kind = "decision"
+    player: str
+    moves: tuple
+    infoset: str | None
+    label: str
 
     def __init__(self, player, moves, infoset=None, label: str = ""):
         moves = _move_items(moves, "decision", lambda items: _node_name(f"decision node of {player}", label, items))
@@ -132,6 +138,8 @@ class Chance(Node):
 
     __slots__ = ("moves", "label")
     kind = "chance"
+    moves: tuple
+    label: str
 
     def __init__(self, moves, label: str = ""):
         items = _move_items(moves, "chance", lambda items: _node_name("chance node", label, items))

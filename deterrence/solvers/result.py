@@ -187,7 +187,7 @@ class TreeEquilibrium:
         node_moves, outcomes = {}, []
         totals = [Fraction(0)] * len(tree.players)
 
-        stack = [(tree.root, (), Fraction(1))]      # preorder without recursion
+        stack: list = [(tree.root, (), Fraction(1))]      # preorder without recursion
         while stack:
             node, path, prob = stack.pop()
             if isinstance(node, Terminal):
