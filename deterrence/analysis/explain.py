@@ -289,7 +289,7 @@ def tree_sections(tree) -> list:
     'Incumbent'
     """
     from deterrence.solvers.tree.backward_induction import subgame_perfect
-    from deterrence.solvers.tree.threats import noncredible_threats
+    from deterrence.solvers.tree.threats import THREAT_NODES, noncredible_threats
     numeric = tree.with_defaults() if getattr(tree, "is_symbolic", False) else tree
     spe = subgame_perfect(numeric)
     lines = [str(e.describe() if hasattr(e, "describe") else e) for e in spe.equilibria]
@@ -301,6 +301,13 @@ def tree_sections(tree) -> list:
                                 or ("No parameter change within reach changes the equilibrium play.",),
                                 {"red_lines": [line_.to_json() for line_ in lines_],
                                  "method": "scan and exact bisection; formula from the symbolic conditions"}))
+    nodes = len(numeric.paths())
+    if nodes > THREAT_NODES:       # the analysis grows about as nodes^3.8: asked for, not always run
+        note = (f"Not analysed for a tree of {nodes} nodes (over {THREAT_NODES}; the cost grows fast): "
+                "noncredible_threats(tree) runs it, or 'deterrence solve GAME --threats'.")
+        sections.append(Section("credibility", "Which threats are credible", (note,),
+                                {"noncredible": None, "note": note}))
+        return sections
     explanations = noncredible_threats(numeric)
     tl = [e.describe() for e in explanations] or ["No pure Nash equilibrium to compare."]
     sections.append(Section("credibility", "Which threats are credible", tuple(tl), {

@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from deterrence.core.progress import progress_bar
+
 
 @dataclass(frozen=True)
 class Sweep:
@@ -151,7 +153,9 @@ def sweep(func, axes: dict, *, executor=None, max_workers=None, seed=None, progr
     JSON (atomically, at most about once a second, and at the end); a sweep run
     again with the same file, function, axes and seed computes only the points the
     file does not hold, in this process or another. A file of another sweep is a
-    :class:`~deterrence.errors.GameFileError`.
+    :class:`~deterrence.errors.GameFileError`. ``progress``: a bar on standard error
+    (:func:`~deterrence.core.progress.progress_bar`; by default for 400 points or more
+    when standard error is a terminal).
 
     >>> s = sweep(pow, {"base": [1, 2, 3], "exp": [2, 3]}, executor="serial")
     >>> s.values["value"].tolist()
@@ -186,10 +190,7 @@ def sweep(func, axes: dict, *, executor=None, max_workers=None, seed=None, progr
         if saver:
             saver.save(values, finished=False)
 
-    bar = None
-    if progress or (progress is None and len(todo) >= 400):
-        from tqdm.auto import tqdm
-        bar = tqdm(total=len(todo), desc="sweep", leave=False)
+    bar = progress_bar(len(todo), "sweep", progress, large=len(todo) >= 400, unit="point")
     pool, owned = _executor(executor, max_workers)
     interrupted = False
     try:
@@ -201,8 +202,7 @@ def sweep(func, axes: dict, *, executor=None, max_workers=None, seed=None, progr
                     raise
                 except Exception as exc:
                     failures.append((point_of(idx), f"{type(exc).__name__}: {exc}"))
-                if bar:
-                    bar.update()
+                bar.update()
         else:
             workers = max_workers or os.cpu_count() or 1
             size = chunksize or max(1, -(-len(todo) // (4 * workers)))
@@ -221,8 +221,7 @@ def sweep(func, axes: dict, *, executor=None, max_workers=None, seed=None, progr
                             store(idx, out)
                         else:
                             failures.append((point_of(idx), out))
-                    if bar:
-                        bar.update(len(chunk))
+                    bar.update(len(chunk))
             except KeyboardInterrupt:
                 for fut in futures:
                     fut.cancel()
@@ -230,8 +229,7 @@ def sweep(func, axes: dict, *, executor=None, max_workers=None, seed=None, progr
     except KeyboardInterrupt:
         interrupted = True
     finally:
-        if bar:
-            bar.close()
+        bar.close()
         if owned:
             pool.shutdown(wait=not interrupted, cancel_futures=True)
     if saver:
@@ -247,8 +245,7 @@ class _Checkpoint:
 
     def __init__(self, path, func, axes, seed):
         self.path = os.fspath(path)
-        name = f"{getattr(func, '__module__', '?')}.{getattr(func, '__qualname__', type(func).__name__)}"
-        self.identity = {"function": name, "axes": {k: np.asarray(v).tolist() for k, v in axes.items()},
+        self.identity = {**_function_identity(func), "axes": {k: np.asarray(v).tolist() for k, v in axes.items()},
                          "seed": None if seed is None else str(seed)}
         self.axes, self.last = axes, 0.0
 
@@ -286,6 +283,22 @@ class _Checkpoint:
         with open(tmp, "w", encoding="utf-8") as out:
             json.dump(data, out)
         os.replace(tmp, self.path)
+
+
+def _function_identity(func) -> dict:
+    """How a checkpoint names a sweep's function: its module and name, and for a
+    ``functools.partial`` the arguments it fixes too (as text), so that two sweeps of one
+    function with other fixed values do not share a file.
+
+    >>> import functools
+    >>> _function_identity(functools.partial(pow, exp=2))
+    {'function': 'builtins.pow', 'arguments': "() [('exp', 2)]"}
+    """
+    import functools
+    if isinstance(func, functools.partial):
+        return {**_function_identity(func.func),
+                "arguments": f"{func.args!r} {sorted(func.keywords.items())!r}"}
+    return {"function": f"{getattr(func, '__module__', '?')}.{getattr(func, '__qualname__', type(func).__name__)}"}
 
 
 def vectorised_map(expressions: dict, axes: dict, constants: dict | None = None, *,

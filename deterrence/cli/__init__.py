@@ -28,9 +28,6 @@ SUBCOMMANDS = {
 }
 
 EXIT_OK, EXIT_USAGE = 0, 2
-#: ``solve`` on a tree explains which threats are credible when the tree has at most this
-#: many nodes, or when ``--threats`` asks (the analysis grows about as nodes^3.8)
-THREAT_NODES = 200
 
 
 class _Parser(argparse.ArgumentParser):
@@ -51,6 +48,8 @@ def build_parser(with_subcommand: str | None = None) -> argparse.ArgumentParser:
     'deterrence'
     """
     from deterrence import __version__
+    # solve on a tree explains which threats are credible up to this many nodes, or with --threats
+    from deterrence.solvers.tree.threats import THREAT_NODES
     parser = _Parser(prog="deterrence",
                      description="Game theory of strategic deterrence: exact equilibria, "
                                  "repeated games, game trees and deterrence reports.")
@@ -75,6 +74,7 @@ def build_parser(with_subcommand: str | None = None) -> argparse.ArgumentParser:
     p = sub.add_parser("show", help="print a game: payoffs, parameters, description")
     p.add_argument("game", metavar="GAME")
     p.add_argument("--json", action="store_true", help="print the game as JSON (normal-form games and trees)")
+    add_limit_option(p, SHOW_LIMITS)
 
     p = sub.add_parser("list", help="list the catalogue of ready games")
     p.add_argument("--json", action="store_true")
@@ -143,6 +143,43 @@ def _parse_limits(pairs):
     return limits
 
 
+#: the ``--limit`` names of ``show`` (``solve`` takes its method's too; see :func:`command_limits`)
+SHOW_LIMITS = {"max_depth": "the depth of a game tree read from a file"}
+
+
+def add_limit_option(parser, names: dict) -> None:
+    """The ``--limit NAME=N`` option of a subcommand that takes the size limits ``names``
+    (name -> what it limits): one spelling for every command's limits.
+
+    >>> p = argparse.ArgumentParser(); add_limit_option(p, SHOW_LIMITS)
+    >>> p.parse_args(["--limit", "max_depth=500"]).limit
+    ['max_depth=500']
+    """
+    listed = "; ".join(f"{n}=N: {what}" for n, what in names.items())
+    parser.add_argument("--limit", action="append", default=[], metavar="NAME=N",
+                        help=f"raise a size limit ({listed}); repeatable")
+
+
+def command_limits(pairs, names) -> dict:
+    """The ``--limit`` values of a subcommand that takes only the limits ``names``.
+
+    >>> command_limits(["max_depth=500"], SHOW_LIMITS)
+    {'max_depth': 500}
+    >>> command_limits(["max_pivots=5"], SHOW_LIMITS)
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.GameError: --limit max_pivots=5: this command's limits are max_depth=N
+    """
+    from deterrence.errors import GameError
+    limits = _parse_limits(pairs)
+    for name, value in limits.items():
+        if name not in names:
+            shown = f"{name}={value}" if name != "limit" else str(value)
+            raise GameError(f"--limit {shown}: this command's limits are "
+                            f"{', '.join(n + '=N' for n in names)}")
+    return limits
+
+
 def _cli_terms(message: str) -> str:
     """A library message in the CLI's terms: limits are raised by ``--limit``, not by keywords.
 
@@ -169,6 +206,7 @@ def _cmd_solve(args) -> int:
     from deterrence.io import load_game
     from deterrence.solvers import solve
     from deterrence.core.numbers import format_exact
+    from deterrence.solvers.tree.threats import THREAT_NODES
     limits = _parse_limits(args.limit)
     # the depth of a tree is checked as the file is read: --limit max_depth=N goes to the reader
     depth = {"max_depth": limits.pop("max_depth")} if "max_depth" in limits else {}
@@ -225,7 +263,7 @@ def _credibility(game, result):
 
 def _cmd_show(args) -> int:
     from deterrence.io import load_game
-    game = load_game(args.game)
+    game = load_game(args.game, **command_limits(args.limit, SHOW_LIMITS))
     if args.json:
         from deterrence.io.json_format import game_to_json
         print(json.dumps(game_to_json(game), indent=2))

@@ -20,6 +20,11 @@ from deterrence.core.numbers import format_exact
 from deterrence.errors import GameError
 
 
+#: the size limits of ``deterrence repeated`` (``--limit NAME=N``, or ``--max-states`` etc.)
+REPEATED_LIMITS = {"max_states": "joint states of the two automata", "max_within": "--within",
+                   "max_horizon": "--horizon"}
+
+
 def add_arguments(parser) -> None:
     """Arguments of ``deterrence repeated``.
 
@@ -49,6 +54,8 @@ def add_arguments(parser) -> None:
                         help="raise the limit on --within (default 100000)")
     parser.add_argument("--max-horizon", type=int, default=None, metavar="T",
                         help="raise the limit on --horizon (default 200)")
+    from deterrence.cli import add_limit_option
+    add_limit_option(parser, REPEATED_LIMITS)
 
 
 def _noise(text):
@@ -106,6 +113,10 @@ def analyse(args):
     from deterrence.io import load_game
     from deterrence.solvers.repeated.analysis import analyse_repeated
 
+    from deterrence.cli import command_limits
+    # --limit max_states=N is --max-states N (one spelling for every command's limits)
+    limits = {name: getattr(args, name, None) for name in REPEATED_LIMITS}
+    limits.update(command_limits(getattr(args, "limit", []), REPEATED_LIMITS))
     game = load_game(args.game)
     if getattr(game, "n_players", None) != 2:
         raise GameError(f"{args.game}: repeated-game analysis needs a two-player normal-form game")
@@ -117,8 +128,7 @@ def analyse(args):
     file, lines = _lines(args.game)
     return analyse_repeated(game, args.strategies, delta=args.delta, noise=_noise(args.noise),
                             horizon=args.horizon, within=args.within, file=file, lines=lines,
-                            max_states=args.max_states, max_within=args.max_within,
-                            max_horizon=args.max_horizon,
+                            **limits,
                             _options=("--max-states", "--max-within", "--max-horizon"))
 
 

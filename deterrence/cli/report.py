@@ -26,6 +26,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--force", action="store_true", help="let --plot overwrite an existing file")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="give a parameter a value (repeatable)")
+    from deterrence.cli import SHOW_LIMITS, add_limit_option
+    add_limit_option(parser, SHOW_LIMITS)
 
 
 def run(args) -> int:
@@ -38,10 +40,11 @@ def run(args) -> int:
     ...
     0
     """
-    from deterrence.cli import _parse_sets
+    from deterrence.cli import SHOW_LIMITS, _parse_sets, command_limits
     from deterrence.analysis.explain import explain, is_model
     from deterrence.core.report import render
     values = _parse_sets(args.set)
+    limits = command_limits(args.limit, SHOW_LIMITS)       # checked before any work, as --plot
     if args.plot:                      # before any work: a bad path is known at once
         from deterrence.plot.report import check_figure_path
         check_figure_path(args.plot, force=args.force)
@@ -50,7 +53,7 @@ def run(args) -> int:
         subject = us_iran_exchange_model(**values)
     else:
         from deterrence.io import load_game
-        subject = load_game(args.game)
+        subject = load_game(args.game, **limits)
         from deterrence.solvers import game_type
         if game_type(subject) == "stochastic":
             from deterrence.errors import GameError

@@ -51,15 +51,11 @@ from deterrence.core.numbers import format_exact, is_symbolic, to_exact
 from deterrence.errors import GameError, TooLargeError
 from deterrence.core.validate import boundary_init
 
-#: the deepest tree the toolkit takes by default: its algorithms recurse along paths (the
-#: readers of ``.efg`` and TOML trees refuse deeper files themselves, with the line). Raised
-#: by the option ``max_depth`` of :class:`GameTree`, of the tree readers and of
-#: :func:`~deterrence.io.load_game` (on the command line ``--limit max_depth=N``).
+#: the deepest tree the toolkit takes by default (the readers of ``.efg`` and TOML trees refuse
+#: deeper files themselves, with the line). Raised by the option ``max_depth`` of
+#: :class:`GameTree`, of the tree readers and of :func:`~deterrence.io.load_game` (on the
+#: command line ``--limit max_depth=N``), up to :data:`DEEPEST_ALLOWED`.
 MAX_DEPTH = 300
-#: interpreter frames a level of a tree may take in the recursive algorithms: a tree deeper
-#: than :data:`MAX_DEPTH`, allowed by ``max_depth``, raises Python's recursion limit to this
-#: many frames a level (it is never lowered; the work grows about as the square of the depth)
-FRAMES_PER_LEVEL = 4
 
 
 # -- nodes ---------------------------------------------------------------------
@@ -83,6 +79,8 @@ class Terminal(Node):
 
     __slots__ = ("payoffs", "label")
     kind = "terminal"
+    payoffs: tuple | dict       # a mapping player -> payoff until the tree reads it
+    label: str
 
     def __init__(self, payoffs, label: str = ""):
         if isinstance(payoffs, Mapping):
@@ -108,6 +106,10 @@ class Decision(Node):
 
     __slots__ = ("player", "moves", "infoset", "label")
     kind = "decision"
+    player: str
+    moves: tuple
+    infoset: str | None
+    label: str
 
     def __init__(self, player, moves, infoset=None, label: str = ""):
         moves = _move_items(moves, "decision", lambda items: _node_name(f"decision node of {player}", label, items))
@@ -136,6 +138,8 @@ class Chance(Node):
 
     __slots__ = ("moves", "label")
     kind = "chance"
+    moves: tuple
+    label: str
 
     def __init__(self, moves, label: str = ""):
         items = _move_items(moves, "chance", lambda items: _node_name("chance node", label, items))
@@ -224,8 +228,16 @@ def terminal(payoffs, label: str = "") -> Terminal:
     return Terminal(payoffs, label)
 
 
-#: the largest ``max_depth`` accepted (the tree algorithms are recursive)
+#: the largest ``max_depth`` accepted. The tree algorithms walk the tree with explicit stacks
+#: (no recursion), but every node keeps its path from the root, so memory and work grow about
+#: as the square of the depth: a chain of 10,000 levels (20,001 nodes) holds about 10^8 path
+#: entries (about 1.8 GB measured, solved in under a minute)
 DEEPEST_ALLOWED = 10_000
+#: the depth up to which the few algorithms that still recurse (tree figures, assessments'
+#: continuation values, ``symbolic_regimes``, ``war_probability``, the JSON text of a tree)
+#: run: Python's default recursion limit (1,000 frames) leaves room for about three frames a
+#: level; deeper trees are refused by :func:`require_recursion_room` before they start
+RECURSIVE_DEPTH = MAX_DEPTH
 
 
 def check_depth_limit(max_depth) -> int:
@@ -236,24 +248,23 @@ def check_depth_limit(max_depth) -> int:
     >>> check_depth_limit(10**9)
     Traceback (most recent call last):
     ...
-    deterrence.errors.TooLargeError: max_depth=1000000000 is over 10,000 levels, as deep as the toolkit's
-    recursive tree algorithms go
+    deterrence.errors.TooLargeError: max_depth=1000000000 is over 10,000 levels, the deepest tree the toolkit
+    takes (every node keeps its path, so memory grows as the square of the depth)
     """
     if max_depth is None:
         return MAX_DEPTH
     if isinstance(max_depth, bool) or not hasattr(max_depth, "__index__") or max_depth < 1:
         raise GameError(f"max_depth must be a whole number of levels >= 1, got {max_depth!r}")
     if max_depth > DEEPEST_ALLOWED:
-        # the tree algorithms recurse: far deeper, Python's own stack would overflow (a crash,
-        # not an error); 8,000 levels were solved in tests, in minutes
-        raise TooLargeError(f"max_depth={max_depth} is over {DEEPEST_ALLOWED:,} levels, as deep as the "
-                            "toolkit's recursive tree algorithms go")
+        raise TooLargeError(f"max_depth={max_depth} is over {DEEPEST_ALLOWED:,} levels, the deepest tree "
+                            "the toolkit takes (every node keeps its path, so memory grows as the square "
+                            "of the depth)")
     return int(max_depth.__index__())
 
 
-def _check_depth(root, max_depth=None) -> None:
-    """Refuse a tree deeper than the limit (:data:`MAX_DEPTH` or ``max_depth``), walking it
-    without recursion; a deeper tree that ``max_depth`` allows gets the recursion it needs."""
+def _check_depth(root, max_depth=None) -> int:
+    """The depth of the tree at ``root``, walked without recursion; a tree deeper than the
+    limit (:data:`MAX_DEPTH` or ``max_depth``) is refused."""
     limit = check_depth_limit(max_depth)
     deepest, stack = 0, [(root, 0)]
     while stack:
@@ -261,25 +272,76 @@ def _check_depth(root, max_depth=None) -> None:
         deepest = max(deepest, depth)
         if depth > limit:
             raise TooLargeError(f"the tree is deeper than {limit} levels, the limit of the toolkit's "
-                                "tree algorithms (they follow paths recursively, and the work grows about "
+                                "tree algorithms (every node keeps its path, so the work grows about "
                                 "as the square of the depth); pass max_depth=N (or larger) to try anyway")
         stack.extend((child, depth + 1) for child in getattr(node, "children", ()) or ()
                      if isinstance(child, Node))
-    allow_recursion(deepest)
+    return deepest
 
 
-def allow_recursion(levels: int) -> None:
-    """Let the recursive tree algorithms go ``levels`` deep: Python's recursion limit is
-    raised (never lowered) when ``levels`` is over :data:`MAX_DEPTH`, which the default
-    limit allows.
+def require_recursion_room(tree, what: str) -> None:
+    """Refuse, before it starts, an algorithm that follows the tree's paths recursively on a
+    tree deeper than :data:`RECURSIVE_DEPTH` levels (Python's stack would run out).
 
-    >>> import sys
-    >>> before = sys.getrecursionlimit(); allow_recursion(10); sys.getrecursionlimit() == before
-    True
+    >>> require_recursion_room(GameTree(terminal([1]), players=["A"]), "a figure")
     """
-    import sys
-    if levels > MAX_DEPTH:
-        sys.setrecursionlimit(max(sys.getrecursionlimit(), FRAMES_PER_LEVEL * levels + 1000))
+    if tree.depth > RECURSIVE_DEPTH:
+        raise TooLargeError(f"{what} follows the tree recursively and takes trees of at most "
+                            f"{RECURSIVE_DEPTH} levels; this one has {tree.depth}")
+
+
+def preorder(root, path=()):
+    """Pairs (path, node) of the subtree at ``root`` in preorder (moves in order), without
+    recursion; ``path`` is the root's own path.
+
+    >>> [p for p, _ in preorder(decision("A", {"x": terminal([1]), "y": decision("B", {"z": terminal([0])})}))]
+    [(), ('x',), ('y',), ('y', 'z')]
+    """
+    stack = [(tuple(path), root)]
+    while stack:
+        at, node = stack.pop()
+        yield at, node
+        labels = getattr(node, "labels", ())
+        stack.extend((at + (m,), c) for m, c in zip(reversed(labels), reversed(node.children)))
+
+
+def fold_tree(root, leaf, combine, *, enter=None, branches=None, path=()):
+    """Fold the subtree at ``root`` from the leaves up, without recursion.
+
+    ``leaf(node, path)`` gives the value of a terminal node; ``combine(node, path, below,
+    values)`` the value of another node from ``below`` (the ``(label, child)`` pairs
+    descended into, by default every move: ``branches(node, path)`` may choose fewer) and
+    their ``values``, in order. ``enter(node, path)``, when given, is called when a node
+    other than a terminal is first reached (to check it before its subtree). Children are
+    visited in move order, so the calls come in the order of the recursive definition.
+
+    >>> t = decision("A", {"x": terminal([1]), "y": chance({"h": ("1/2", terminal([4])), "t": ("1/2", terminal([0]))})})
+    >>> fold_tree(t, lambda n, p: 1, lambda n, p, below, values: sum(values))   # count the leaves
+    3
+    """
+    branches = branches or _moves
+    values, stack = [], [(root, tuple(path), None)]
+    while stack:
+        node, at, below = stack.pop()
+        if below is not None:                  # second visit: the children's values are on top
+            k = len(below)
+            mine = values[len(values) - k:] if k else []
+            if k:
+                del values[len(values) - k:]
+            values.append(combine(node, at, below, mine))
+        elif isinstance(node, Terminal):
+            values.append(leaf(node, at))
+        else:
+            if enter is not None:
+                enter(node, at)
+            below = list(branches(node, at))
+            stack.append((node, at, below))
+            stack.extend((c, at + (m,), None) for m, c in reversed(below))
+    return values[0]
+
+
+def _moves(node, path):
+    return zip(node.labels, node.children)
 
 
 def path_name(path) -> str:
@@ -345,7 +407,7 @@ class GameTree:
         self._title, self._description = title or "", description or ""
         self._sources, self._claims, self._extra = tuple(sources), dict(claims or {}), dict(extra or {})
         self._symbolic = False
-        _check_depth(root, max_depth)
+        self._depth = _check_depth(root, max_depth)
         self._max_depth = max_depth
         self._root = self._convert(root, ())
         self._index()
@@ -376,39 +438,34 @@ class GameTree:
             return value
         return to_exact(value, what)
 
-    def _convert(self, node, path):
-        where = path_name(path)
-        if isinstance(node, Terminal):
-            pay = node.payoffs
-            if isinstance(pay, dict):
-                unknown = set(pay) - set(self._players)
-                if unknown:
-                    names = ", ".join(map(str, sorted(unknown)))
-                    raise GameError(f"node {where}: payoff for unknown player(s) {names}")
-                missing = [p for p in self._players if p not in pay]
-                if missing:
-                    raise GameError(f"node {where}: no payoff for {', '.join(missing)}")
-                pay = tuple(pay[p] for p in self._players)
-            if len(pay) != len(self._players):
-                raise GameError(f"node {where}: {len(pay)} payoffs given, the game has "
-                                f"{len(self._players)} players ({', '.join(self._players)})")
-            vals = tuple(self._value(v, f"node {where}: payoff of {p}") for p, v in zip(self._players, pay))
-            return Terminal(vals, node.label)
-        if isinstance(node, Decision):
-            if node.player not in self._players:
-                raise GameError(f"node {where}: unknown player {node.player!r}; players are "
-                                f"{', '.join(self._players)}")
-            moves = [(m, self._convert(c, path + (m,))) for m, c in node.moves]
-            return Decision(node.player, moves, node.infoset, node.label)
-        if isinstance(node, Chance):
-            moves, probs = [], []
-            for m, p, c in node.moves:
-                q = self._value(p, f"node {where}: probability of {m!r}")
-                if not is_symbolic(q) and not 0 <= q <= 1:
-                    raise GameError(f"node {where}: probability of {m!r} is {format_exact(q)}, "
-                                    "not between 0 and 1")
-                probs.append(q)
-                moves.append((m, (q, self._convert(c, path + (m,)))))
+    def _convert(self, root, path):
+        """The tree at ``root`` with values read and checked (one pass from the leaves up,
+        without recursion; a chance node's probabilities are checked before its subtrees)."""
+        probabilities = {}
+
+        def enter(node, at):
+            where = path_name(at)
+            if isinstance(node, Decision):
+                if node.player not in self._players:
+                    raise GameError(f"node {where}: unknown player {node.player!r}; players are "
+                                    f"{', '.join(self._players)}")
+            elif isinstance(node, Chance):
+                probs = []
+                for m, p, _ in node.moves:
+                    q = self._value(p, f"node {where}: probability of {m!r}")
+                    if not is_symbolic(q) and not 0 <= q <= 1:
+                        raise GameError(f"node {where}: probability of {m!r} is {format_exact(q)}, "
+                                        "not between 0 and 1")
+                    probs.append(q)
+                probabilities[at] = probs
+            else:
+                raise GameError(f"node {where}: not a tree node: {node!r}")
+
+        def combine(node, at, below, children):
+            if isinstance(node, Decision):
+                return Decision(node.player, list(zip(node.labels, children)), node.infoset, node.label)
+            where = path_name(at)
+            probs = probabilities.pop(at)
             total = sum(probs[1:], probs[0])
             if any(is_symbolic(q) for q in probs):
                 import sympy
@@ -416,14 +473,33 @@ class GameTree:
                     raise GameError(f"node {where}: probabilities sum to {total}, not 1")
             elif total != 1:
                 raise GameError(f"node {where}: probabilities sum to {format_exact(total)}, not 1")
-            return Chance(moves, node.label)
-        raise GameError(f"node {where}: not a tree node: {node!r}")
+            return Chance([(m, (q, c)) for m, q, c in zip(node.labels, probs, children)], node.label)
+
+        return fold_tree(root, self._terminal, combine, enter=enter, path=path)
+
+    def _terminal(self, node, path):
+        where = path_name(path)
+        pay = node.payoffs
+        if isinstance(pay, dict):
+            unknown = set(pay) - set(self._players)
+            if unknown:
+                names = ", ".join(map(str, sorted(unknown)))
+                raise GameError(f"node {where}: payoff for unknown player(s) {names}")
+            missing = [p for p in self._players if p not in pay]
+            if missing:
+                raise GameError(f"node {where}: no payoff for {', '.join(missing)}")
+            pay = tuple(pay[p] for p in self._players)
+        if len(pay) != len(self._players):
+            raise GameError(f"node {where}: {len(pay)} payoffs given, the game has "
+                            f"{len(self._players)} players ({', '.join(self._players)})")
+        vals = tuple(self._value(v, f"node {where}: payoff of {p}") for p, v in zip(self._players, pay))
+        return Terminal(vals, node.label)
 
     def _index(self):
         nodes, order = {}, []
         members = {}
 
-        def walk(node, path):
+        for path, node in preorder(self._root):
             if path in nodes:
                 raise GameError(f"node {path_name(path)} appears twice")
             nodes[path] = node
@@ -431,13 +507,6 @@ class GameTree:
             if isinstance(node, Decision):
                 key = (node.player, node.infoset if node.infoset is not None else path_name(path))
                 members.setdefault(key, []).append(path)
-                for m, c in node.moves:
-                    walk(c, path + (m,))
-            elif isinstance(node, Chance):
-                for m, _, c in node.moves:
-                    walk(c, path + (m,))
-
-        walk(self._root, ())
         infosets = {}
         for key, paths in members.items():
             first = nodes[paths[0]]
@@ -466,6 +535,7 @@ class GameTree:
     extra = property(lambda self: dict(self._extra))
     kind = property(lambda self: "symbolic" if self._symbolic else "exact")
     is_symbolic = property(lambda self: self._symbolic)
+    depth = property(lambda self: self._depth, doc="The number of moves on the longest path from the root.")
 
     @property
     def parameters(self) -> dict:
@@ -586,13 +656,12 @@ class GameTree:
 
     # -- parameters ---------------------------------------------------------------
     def _map(self, fn):
-        def conv(node):
-            if isinstance(node, Terminal):
-                return Terminal(tuple(fn(v) for v in node.payoffs), node.label)
+        def combine(node, path, below, children):
             if isinstance(node, Decision):
-                return Decision(node.player, [(m, conv(c)) for m, c in node.moves], node.infoset, node.label)
-            return Chance([(m, (fn(p), conv(c))) for m, p, c in node.moves], node.label)
-        return conv(self._root)
+                return Decision(node.player, list(zip(node.labels, children)), node.infoset, node.label)
+            return Chance([(m, (fn(p), c)) for (m, p, _), c in zip(node.moves, children)], node.label)
+        return fold_tree(self._root, lambda node, path: Terminal(tuple(fn(v) for v in node.payoffs), node.label),
+                         combine)
 
     def _replace(self, root=None, **changes):
         fields = dict(players=self._players, parameters=self._params, title=self._title,
@@ -654,18 +723,21 @@ class GameTree:
 
     # -- comparison -------------------------------------------------------------
     def _canonical(self):
-        names = {}
-
-        def canon(node, path):
+        """The tree as a flat tuple (nodes in preorder, each with its moves, so the shape is
+        determined): flat, so that comparing and hashing deep trees needs no deep recursion."""
+        names, out = {}, []
+        for path in self._order:
+            node = self._nodes[path]
             if isinstance(node, Terminal):
-                return ("t", node.payoffs)
-            if isinstance(node, Decision):
+                out.append(("t", node.payoffs))
+            elif isinstance(node, Decision):
                 key = self._node_infoset[path]
                 own = names.setdefault(node.player, {})
                 idx = own.setdefault(key, len(own))
-                return ("d", node.player, idx, tuple((m, canon(c, path + (m,))) for m, c in node.moves))
-            return ("c", tuple((m, p, canon(c, path + (m,))) for m, p, c in node.moves))
-        return (self._players, canon(self._root, ()))
+                out.append(("d", node.player, idx, node.labels))
+            else:
+                out.append(("c", tuple((m, p) for m, p, _ in node.moves)))
+        return (self._players, tuple(out))
 
     def __eq__(self, other):
         """Same players, nodes, information sets and parameter values (defaults included).
@@ -710,19 +782,20 @@ class GameTree:
           b [1/2]: (0)
         """
         lines = [self._title] if self._title else []
-
-        def walk(node, path, indent):
+        # preorder without recursion: a move's line, then its subtree
+        stack = [((), self._root, "")]
+        while stack:
+            path, node, head = stack.pop()
+            lines.append(head + self._describe(path, node))
             if isinstance(node, Decision):
-                for m, c in node.moves:
-                    lines.append("  " * indent + f"{m}: " + self._describe(path + (m,), c))
-                    walk(c, path + (m,), indent + 1)
+                heads = [f"{m}: " for m in node.labels]
             elif isinstance(node, Chance):
-                for m, p, c in node.moves:
-                    lines.append("  " * indent + f"{m} [{p}]: " + self._describe(path + (m,), c))
-                    walk(c, path + (m,), indent + 1)
-
-        lines.append(self._describe((), self._root))
-        walk(self._root, (), 1)
+                heads = [f"{m} [{q}]: " for m, q, _ in node.moves]
+            else:
+                continue
+            indent = "  " * (len(path) + 1)
+            stack.extend((path + (m,), c, indent + h)
+                         for m, h, c in zip(reversed(node.labels), reversed(heads), reversed(node.children)))
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
@@ -738,4 +811,4 @@ def _names_in(text):
 
 
 __all__ = ["GameTree", "Node", "Decision", "Chance", "Terminal", "Infoset",
-           "decision", "chance", "terminal", "path_name"]
+           "decision", "chance", "terminal", "path_name", "preorder", "fold_tree"]

@@ -34,7 +34,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from deterrence.core.numbers import format_exact, to_exact
-from deterrence.core.tree import (Decision, GameTree, Terminal, allow_recursion, chance, check_depth_limit, decision,
+from deterrence.core.tree import (Decision, GameTree, Terminal, chance, check_depth_limit, decision, fold_tree,
                                   path_name)
 from deterrence.errors import GameError, GameFileError, TooLargeError
 from deterrence.io._common import decode_text, read_file_bytes
@@ -62,7 +62,6 @@ class _Parser:
     def __init__(self, tokens, file, max_depth=None):
         self.tokens, self.k, self.file = tokens, 0, file
         self.max_depth = check_depth_limit(max_depth)
-        allow_recursion(self.max_depth)
         self.infosets = {}   # (player number, set number) -> (name, actions)
         self.chance_sets = {}
         self.outcomes = {}   # number -> (name, payoffs)
@@ -170,7 +169,37 @@ class _Parser:
                                     "separates the moves of a node path (as in 'in/fight'): rename the move",
                                     file=self.file, line=line)
 
-    def node(self, players, depth=0, path=()):
+    def tree(self, players):
+        """The nodes, read with an explicit stack (no recursion, whatever the depth): a
+        terminal, or ``("p", player, set, moves, children, label)`` /
+        ``("c", moves, children, label)``. The payoffs of an outcome on an interior node
+        are added to every terminal below it (carried down the path)."""
+        n = len(players)
+        stack = []            # open nodes: [head, moves, children, path, depth, carried]
+        path, depth, carried = (), 0, (0,) * n
+        while True:
+            value = self.node(players, depth, path, carried)
+            if not isinstance(value, Terminal):
+                head, moves, opay = value
+                total = carried if all(v == 0 for v in opay) else tuple(a + b for a, b in zip(carried, opay))
+                stack.append([head, moves, [], path, depth, total])
+                path, depth, carried = path + (moves[0],), depth + 1, total
+                continue
+            while stack:
+                frame = stack[-1]
+                frame[2].append(value)
+                if len(frame[2]) < len(frame[1]):
+                    path, depth, carried = frame[3] + (frame[1][len(frame[2])],), frame[4] + 1, frame[5]
+                    break
+                stack.pop()
+                head, children = frame[0], frame[2]
+                value = head[:4] + (children,) + head[4:] if head[0] == "p" else (head[0], head[1], children, head[2])
+            else:
+                return value
+
+    def node(self, players, depth, path, carried):
+        """One node: a terminal (with the payoffs ``carried`` from the outcomes above it
+        added), or ``(head, move labels, outcome payoffs)`` of a player or chance node."""
         n = len(players)
         if depth > self.max_depth:
             self.fail(f"tree nested too deeply (over {self.max_depth} levels); "
@@ -180,6 +209,8 @@ class _Parser:
         label = self.take("str", "the node name in quotes")[1]
         if kind == "t":
             name, pays = self.outcome(n, allow_missing=False)
+            if not all(v == 0 for v in carried):
+                pays = tuple(a + b for a, b in zip(pays, carried))
             return Terminal(pays, name or label)
         if kind == "p":
             pl = self.integer("player number")
@@ -207,9 +238,7 @@ class _Parser:
                 self.fail(f"information set {iset} of player {pl} has no moves")
             self.check_moves(actions, path, line)
             oname, opay = self.outcome(n, allow_missing=True)
-            children = [self.node(players, depth + 1, path + (a,)) for a in actions]
-            children = [_add(c, opay) for c in children]
-            return ("p", pl, iset, actions, children, label)
+            return ("p", pl, iset, actions, label), actions, opay
         if kind == "c":
             line = self.line()
             iset = self.integer("information set number")
@@ -231,21 +260,9 @@ class _Parser:
             if total != 1:
                 self.fail(f"chance probabilities sum to {format_exact(total)}, not 1")
             oname, opay = self.outcome(n, allow_missing=True)
-            children = [_add(self.node(players, depth + 1, path + (m,)), opay) for m, _ in moves]
-            return ("c", moves, children, label)
+            return ("c", moves, label), [m for m, _ in moves], opay
         self.k -= 1
         self.fail(f"unknown node type {kind!r} (expected p, c or t)")
-
-
-def _add(node, pay):
-    """Add an outcome's payoffs on an interior node to every terminal below."""
-    if all(v == 0 for v in pay):
-        return node
-    if isinstance(node, Terminal):
-        return Terminal(tuple(a + b for a, b in zip(node.payoffs, pay)), node.label)
-    if node[0] == "p":
-        return node[:4] + ([_add(c, pay) for c in node[4]],) + node[5:]
-    return (node[0], node[1], [_add(c, pay) for c in node[2]], node[3])
 
 
 def parse_efg(text, file="<string>", *, max_depth=None) -> GameTree:
@@ -270,7 +287,7 @@ def parse_efg(text, file="<string>", *, max_depth=None) -> GameTree:
         raise GameFileError("empty file: a .efg file starts with 'EFG 2 R'", file=file, line=1)
     parser = _Parser(tokens, file, max_depth)
     title, players, comment = parser.header()
-    raw = parser.node(players)
+    raw = parser.tree(players)
     if parser.k < len(tokens):
         parser.fail(f"unexpected {tokens[parser.k][1]!r} after the last node of the tree")
     # information-set names: the Gambit name if it is unique for the player, else p:k
@@ -285,21 +302,23 @@ def parse_efg(text, file="<string>", *, max_depth=None) -> GameTree:
         for key, iname in items:
             names[key] = iname if iname and counts[iname] == 1 else f"{key[0]}:{key[1]}"
 
-    def build(node):
-        if isinstance(node, Terminal):
-            return node
+    def build(node, path, below, children):
         if node[0] == "p":
-            _, pl, iset, actions, children, label = node
+            _, pl, iset, actions, _, label = node
             if len(set(actions)) != len(actions):
                 raise GameFileError(f"information set {iset} of player {pl} repeats a move label", file=file)
-            return decision(players[pl - 1], dict(zip(actions, map(build, children))),
-                            infoset=names[(pl, iset)], label=label)
-        _, moves, children, label = node
-        return chance({m: (p, build(c)) for (m, p), c in zip(moves, children)}, label=label)
+            return decision(players[pl - 1], dict(zip(actions, children)), infoset=names[(pl, iset)], label=label)
+        _, moves, _, label = node
+        return chance({m: (p, c) for (m, p), c in zip(moves, children)}, label=label)
+
+    def branches(node, path):      # the parsed nodes' children, by position
+        kids = node[4] if node[0] == "p" else node[2]
+        return [(str(k), c) for k, c in enumerate(kids)]
 
     try:
-        return GameTree(build(raw), players, title=title, description=comment,
-                        extra={"format": "efg"}, max_depth=max_depth)
+        root = fold_tree(raw, lambda node, path: node, build, branches=branches)
+        return GameTree(root, players, title=title, description=comment, extra={"format": "efg"},
+                        max_depth=max_depth)
     except GameError as exc:
         if isinstance(exc, GameFileError):
             raise
@@ -349,30 +368,22 @@ def write_efg(tree: GameTree, path=None) -> str:
         numbers[s.key] = per_player[s.player]
     lines = [f"EFG 2 R {_q(tree.title)} {{ " + " ".join(_q(p) for p in players) + " }",
              _q(tree.description), ""]
-    state = {"outcome": 0, "chance": 0}
-
-    def walk(node, path):
+    outcomes = chances = 0
+    for at, node in tree.nodes():          # preorder, as the format lists the nodes
         if isinstance(node, Terminal):
-            state["outcome"] += 1
-            lines.append(f't "" {state["outcome"]} {_q(node.label)} {{ '
+            outcomes += 1
+            lines.append(f't "" {outcomes} {_q(node.label)} {{ '
                          + ", ".join(format_exact(v) for v in node.payoffs) + " }")
-            return
-        if isinstance(node, Decision):
-            s = tree.infoset_of(path)
+        elif isinstance(node, Decision):
+            s = tree.infoset_of(at)
             name = "" if node.infoset is None or re.fullmatch(r"\d+:\d+", s.name) else s.name
             moves = "{ " + " ".join(_q(m) for m in node.labels) + " } "
             lines.append(f"p {_q(node.label)} {players.index(node.player) + 1} {numbers[s.key]} "
                          f"{_q(name)} {moves}0")
-            for m, c in node.moves:
-                walk(c, path + (m,))
-            return
-        state["chance"] += 1
-        lines.append(f"c {_q(node.label)} {state['chance']} \"\" {{ "
-                     + " ".join(f"{_q(m)} {format_exact(p)}" for m, p, _ in node.moves) + " } 0")
-        for m, _, c in node.moves:
-            walk(c, path + (m,))
-
-    walk(tree.root, ())
+        else:
+            chances += 1
+            lines.append(f"c {_q(node.label)} {chances} \"\" {{ "
+                         + " ".join(f"{_q(m)} {format_exact(p)}" for m, p, _ in node.moves) + " } 0")
     text = "\n".join(lines) + "\n"
     if path is not None:
         Path(path).write_text(text, encoding="utf-8")

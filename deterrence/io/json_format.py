@@ -156,26 +156,28 @@ def tree_to_json(tree) -> dict:
     >>> game_from_json(d) == entry_deterrence(symbolic=True)
     True
     """
-    from deterrence.core.tree import Decision, Terminal
+    from deterrence.core.tree import Decision, fold_tree, require_recursion_room
 
+    # one nested object a move, and Python's json module reads and writes them recursively
+    require_recursion_room(tree, "the JSON form of a tree (one nested object a move)")
     notes = tree.extra.get("parameter_notes", {}) or {}
 
-    def node(n, path):
+    def leaf(n, path):
+        out = {"payoffs": [_payoff(v) for v in n.payoffs]}
+        if n.label:
+            out["outcome"] = n.label
+        return out
+
+    def node(n, path, below, children):
         out = {"label": n.label} if n.label else {}
-        if isinstance(n, Terminal):
-            out = {"payoffs": [_payoff(v) for v in n.payoffs]}
-            if n.label:
-                out["outcome"] = n.label
-            return out
         if isinstance(n, Decision):
             out["player"] = n.player
             s = tree.infoset_of(path)
             if len(s.paths) > 1 or n.infoset is not None:
                 out["infoset"] = s.name
-            out["moves"] = {m: node(c, path + (m,)) for m, c in n.moves}
-            return out
-        out["probabilities"] = {m: _payoff(q) for m, q, _ in n.moves}
-        out["moves"] = {m: node(c, path + (m,)) for m, _, c in n.moves}
+        else:
+            out["probabilities"] = {m: _payoff(q) for m, q, _ in n.moves}
+        out["moves"] = dict(zip(n.labels, children))
         return out
 
     params = {}
@@ -186,7 +188,7 @@ def tree_to_json(tree) -> dict:
         params[k] = spec
     out = {"format": TREE_FORMAT, "version": VERSION, "title": tree.title,
            "description": tree.description, "sources": list(tree.sources), "players": list(tree.players),
-           "parameters": params, "tree": node(tree.root, ())}
+           "parameters": params, "tree": fold_tree(tree.root, leaf, node)}
     if tree.claims:
         out["claims"] = _jsonable(tree.claims)
     extra = {k: v for k, v in tree.extra.items() if k not in ("parameter_notes", "format")}

@@ -55,7 +55,7 @@ import re
 from pathlib import Path
 
 from deterrence.core.numbers import is_symbolic
-from deterrence.core.tree import (Chance, Decision, GameTree, Terminal, allow_recursion, check_depth_limit,
+from deterrence.core.tree import (Chance, Decision, GameTree, Terminal, check_depth_limit, fold_tree,
                                   path_name)
 from deterrence.errors import GameError, GameFileError
 from deterrence.io._common import (_type_name, check_label, decode_text, format_formula, parse_toml_text,
@@ -130,7 +130,6 @@ class _TreeReader:
     def __init__(self, text, data, file, max_depth=None):
         self.max_depth = TOML_MAX_DEPTH if max_depth is None else check_depth_limit(max_depth)
         self.asked_depth = max_depth
-        allow_recursion(self.max_depth)
         self.base = TomlReader(text, data, file)
         self.data, self.file = data, file
         self.node_keys = {}
@@ -160,7 +159,7 @@ class _TreeReader:
         claims = b.get("claims", dict, "", default={})
         root_table = b.get("tree", dict, "the [tree] table is the root node")
         self.players, self.params = players, list(params)
-        root = self.node(root_table, ("tree",), (), 0)
+        root = self.nodes(root_table)
         try:
             return GameTree(root, players, parameters=params, title=title, description=description,
                             sources=sources, claims=claims, extra=extra, max_depth=self.asked_depth)
@@ -174,7 +173,38 @@ class _TreeReader:
     def value(self, v, *keys):
         return payoff_value(v, self.params, **self.base.where(*keys))
 
+    def nodes(self, root_table):
+        """The tree under ``[tree]``, read with an explicit stack (no recursion): each table
+        is checked before its moves are read, and its node is made after them."""
+        made = {}     # path -> the terminal, or the checked (kind, detail, label) of the node
+
+        def keys_of(path):
+            return ("tree",) + tuple(k for m in path for k in ("moves", m))
+
+        def branches(table, path):
+            made[path] = checked = self.node(table, keys_of(path), path, len(path))
+            if isinstance(checked, Terminal):
+                return []
+            return list(checked[3].items())
+
+        def combine(table, path, below, children):
+            checked = made.pop(path)
+            if isinstance(checked, Terminal):
+                return checked
+            kind, detail, label, _ = checked
+            pairs = [m for m, _ in below]
+            if kind == "chance":
+                keys = keys_of(path)
+                return Chance([(m, (self.value(detail[m], *keys, "probabilities", m), c))
+                               for m, c in zip(pairs, children)], label)
+            player, infoset = detail
+            return Decision(player, list(zip(pairs, children)), infoset, label)
+
+        return fold_tree(root_table, None, combine, branches=branches)
+
     def node(self, table, keys, path, depth):
+        """Check one node's table: a :class:`Terminal`, or ``(kind, detail, label, moves)``
+        of a chance node (detail: the probabilities) or a decision node (player, infoset)."""
         if depth > self.max_depth:
             self.fail(f"tree nested too deeply (over {self.max_depth} levels); "
                       "pass max_depth=N (or larger) to try anyway", *keys)
@@ -225,7 +255,6 @@ class _TreeReader:
             check_label(m, "move", **self.base.where(*keys, "moves", m))
             if "/" in m:
                 self.fail(f"move label {m!r} may not contain '/' (it separates node paths)", *keys, "moves", m)
-        children = [(m, self.node(c, keys + ("moves", m), path + (m,), depth + 1)) for m, c in moves.items()]
         if "probabilities" in table:
             if "player" in table or "infoset" in table:
                 self.fail("a chance node (with probabilities) has no player or infoset", *keys, "probabilities")
@@ -235,7 +264,7 @@ class _TreeReader:
             if set(probs) != set(moves):
                 self.fail(f"probabilities are given for {', '.join(probs)} but the moves are "
                           f"{', '.join(moves)}", *keys, "probabilities")
-            return Chance([(m, (self.value(probs[m], *keys, "probabilities", m), c)) for m, c in children], label)
+            return ("chance", probs, label, moves)
         player = table.get("player")
         if not isinstance(player, str):
             self.fail("a decision node needs player = \"name\" (or probabilities for a chance node)",
@@ -245,7 +274,7 @@ class _TreeReader:
         infoset = table.get("infoset")
         if infoset is not None and not isinstance(infoset, str):
             self.fail(f"infoset must be a string, got {_type_name(infoset)}", *keys, "infoset")
-        return Decision(player, children, infoset, label)
+        return ("decision", (player, infoset), label, moves)
 
 
 # -- writing -------------------------------------------------------------------
@@ -273,6 +302,7 @@ def write_tree_toml(tree: GameTree, path=None) -> str:
         return toml_string(format_formula(v)) if is_symbolic(v) else toml_number(v)
 
     def table(node, keys, p):
+        """The lines of one node's table; returns the subtrees that get tables of their own."""
         out.extend(["", "[" + ".".join(toml_key(k) for k in keys) + "]"])
         if node.label:
             out.append(f"label = {toml_string(node.label)}")
@@ -295,20 +325,26 @@ def write_tree_toml(tree: GameTree, path=None) -> str:
                     out.append(f"moves.{toml_key(m)} = {pays}")
             else:
                 later.append((m, c))
-        for m, c in later:   # in order: a terminal after a subtree gets its own table
-            if isinstance(c, Terminal):
-                out.extend(["", "[" + ".".join(toml_key(k) for k in keys + ("moves", m)) + "]",
-                            "payoffs = [" + ", ".join(val(v) for v in c.payoffs) + "]"])
-                if c.label:
-                    out.append(f"outcome = {toml_string(c.label)}")
+        return [(c, keys + ("moves", m), p + (m,)) for m, c in later]
+
+    def tables(root):
+        """Every table, in order (a node, then its later moves' subtrees), without recursion."""
+        stack = [(root, ("tree",), ())]
+        while stack:
+            node, keys, p = stack.pop()
+            if isinstance(node, Terminal):   # a terminal after a subtree gets its own table
+                out.extend(["", "[" + ".".join(toml_key(k) for k in keys) + "]",
+                            "payoffs = [" + ", ".join(val(v) for v in node.payoffs) + "]"])
+                if node.label:
+                    out.append(f"outcome = {toml_string(node.label)}")
             else:
-                table(c, keys + ("moves", m), p + (m,))
+                stack.extend(reversed(table(node, keys, p)))
 
     root = tree.root
     if isinstance(root, Terminal):
         out += ["", "[tree]", "payoffs = [" + ", ".join(val(v) for v in root.payoffs) + "]"]
     else:
-        table(root, ("tree",), ())
+        tables(root)
     if tree.claims:
         out += ["", "[claims]"] + [f"{toml_key(k)} = {toml_value(v)}" for k, v in tree.claims.items()]
     for name, t in extra.items():

@@ -121,7 +121,8 @@ def war_probability(tree: GameTree, equilibrium) -> object:
     0
     """
     from fractions import Fraction
-    from deterrence.core.tree import Chance, Terminal
+    from deterrence.core.tree import Chance, Terminal, require_recursion_room
+    require_recursion_room(tree, "war_probability")
 
     def walk(node, path):
         if isinstance(node, Terminal):

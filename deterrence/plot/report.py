@@ -73,10 +73,18 @@ def _equilibrium_colour(name):
     return EQUILIBRIUM_COLOURS.get(name, "#8c9fb3")
 
 
-def war_risk_grid(model, misfires, israeli_rates, weeks):
+def war_risk_grid(model, misfires, israeli_rates, weeks, *, checkpoint=None, progress=None,
+                  executor="serial"):
     """P(war within ``weeks``) under the contained exchange over a grid of militia misfire
     probabilities (columns) and weekly Israeli strike rates (rows), and where the contained
     exchange is a Markov perfect equilibrium under that noise (``(risk, holds)``, arrays).
+
+    The cells are computed by :func:`~deterrence.analysis.sweep.sweep` (``executor``: as
+    there; one at a time by default). ``checkpoint`` (a file path) keeps the cells as they
+    come: a grid stopped by Ctrl-C (``KeyboardInterrupt`` is raised once what was computed
+    is on disk) or killed is resumed by the same call with the same file, in this process
+    or another, and gives the uninterrupted answer. ``progress``: a bar of the cells
+    (:func:`~deterrence.core.progress.progress_bar`).
 
     >>> from fractions import Fraction
     >>> from deterrence.models.us_iran_exchange import exchange_model
@@ -84,16 +92,42 @@ def war_risk_grid(model, misfires, israeli_rates, weeks):
     >>> bool(holds[0, 0]), bool(0 < risk[0, 0] < 0.1)
     (True, True)
     """
+    import functools
+
+    from deterrence.analysis.sweep import sweep
+    from deterrence.errors import GameError
+    misfires, israeli_rates = tuple(misfires), tuple(israeli_rates)
+    # the cells by position: the values reach the model as given, and the checkpoint's
+    # identity holds the model, the horizon and both lists (the partial's arguments)
+    cell = functools.partial(war_risk_cell, values=tuple(model.values), weeks=weeks, misfires=misfires,
+                             israeli_rates=israeli_rates)
+    axes = {"israeli_rate": range(len(israeli_rates)), "misfire": range(len(misfires))}
+    grid = sweep(cell, axes, executor=executor, progress=progress, checkpoint=checkpoint)
+    if grid.interrupted:
+        raise KeyboardInterrupt("war_risk_grid interrupted" + (f"; the cells computed are kept in {checkpoint}"
+                                                               if checkpoint is not None else ""))
+    if grid.failures:
+        point, reason = grid.failures[0]
+        raise GameError(f"war_risk_grid: the cell misfire={misfires[point['misfire']]}, israeli_strike_rate="
+                        f"{israeli_rates[point['israeli_rate']]} failed: {reason}")
+    return np.array(grid.values["risk"]), np.array(grid.values["holds"]) == 1.0
+
+
+def war_risk_cell(israeli_rate, misfire, *, values, weeks, misfires, israeli_rates) -> dict:
+    """One cell of :func:`war_risk_grid` (the positions of its misfire probability and
+    Israeli strike rate in the lists): ``{"risk": P(war within weeks), "holds": 1.0 or 0.0}``.
+
+    >>> from fractions import Fraction
+    >>> from deterrence.models.us_iran_exchange import exchange_model
+    >>> war_risk_cell(0, 0, values=exchange_model().values, weeks=113, misfires=[Fraction(1, 1600)],
+    ...               israeli_rates=[Fraction(1, 2)])["holds"]
+    1.0
+    """
     from deterrence.models.us_iran_exchange import contained_profile, exchange_model, play_statistics, verify
-    base = model.v
-    risk = np.zeros((len(israeli_rates), len(misfires)))
-    holds = np.zeros(risk.shape, dtype=bool)
-    for i, lam in enumerate(israeli_rates):
-        for j, eta in enumerate(misfires):
-            m = exchange_model(**{**base, "misfire": eta, "israeli_strike_rate": lam})
-            holds[i, j] = verify(m, contained_profile()).verified_under_noise
-            risk[i, j] = play_statistics(m, contained_profile(), weeks)["war"]
-    return risk, holds
+    m = exchange_model(**{**dict(values), "misfire": misfires[misfire],
+                          "israeli_strike_rate": israeli_rates[israeli_rate]})
+    holds = verify(m, contained_profile()).verified_under_noise
+    return {"risk": play_statistics(m, contained_profile(), weeks)["war"], "holds": 1.0 if holds else 0.0}
 
 
 def _edges(centres, back):

@@ -20,7 +20,7 @@ function, so ``import deterrence`` stays light.
 from __future__ import annotations
 
 from deterrence.core.numbers import format_exact
-from deterrence.core.tree import Chance, Decision, GameTree, Terminal
+from deterrence.core.tree import Chance, Decision, GameTree, Terminal, require_recursion_room
 from deterrence.core.validate import public_boundary
 from deterrence.plot._literal import literal_labels
 
@@ -63,6 +63,7 @@ def tree_layout(tree: GameTree) -> dict:
     >>> pos[()][1], pos[("in",)][1], pos[("out",)][0] < pos[()][0] < pos[("in",)][0]
     (0, -1, True)
     """
+    require_recursion_room(tree, "drawing a tree")
     pos = {}
 
     def own_width(node):
@@ -120,6 +121,7 @@ def _reach(tree: GameTree, equilibrium) -> dict:
     >>> r[("in", "fight")], r[("in", "accommodate")]
     (0, 1)
     """
+    require_recursion_room(tree, "drawing a tree")
     reach = {}
 
     def walk(node, path, p):

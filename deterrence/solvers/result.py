@@ -187,23 +187,22 @@ class TreeEquilibrium:
         node_moves, outcomes = {}, []
         totals = [Fraction(0)] * len(tree.players)
 
-        def walk(node, path, prob):
+        stack: list = [(tree.root, (), Fraction(1))]      # preorder without recursion
+        while stack:
+            node, path, prob = stack.pop()
             if isinstance(node, Terminal):
                 if prob:
                     outcomes.append((path_name(path), to_exact(Fraction(prob))))
                     for i, v in enumerate(node.payoffs):
                         totals[i] += prob * v
-                return
+                continue
             if isinstance(node, Chance):
                 moves = list(node.moves)
             else:
                 dist = ordered[(node.player, tree.infoset_of(path).name)]
                 node_moves[path_name(path)] = mixture_text(dist)
                 moves = [(m, dist[m], c) for m, c in node.moves]
-            for m, p, c in moves:
-                walk(c, path + (m,), prob * p)
-
-        walk(tree.root, (), Fraction(1))
+            stack.extend((c, path + (m,), prob * p) for m, p, c in reversed(moves))
         if payoffs is None:
             payoffs = tuple(to_exact(v) for v in totals)
         return cls(tuple(tree.players), ordered, node_moves, tuple(payoffs), tuple(outcomes), exact)

@@ -37,6 +37,7 @@ import numpy as np
 
 from deterrence.core.exact import flint as load_flint, from_fmpq, solve_flint
 from deterrence.core.numbers import format_exact, plain_number as _num
+from deterrence.core.progress import check_progress, progress_bar
 from deterrence.errors import GameError
 from deterrence.solvers.repeated import _product
 from deterrence.core.repeated import war_profiles
@@ -127,12 +128,18 @@ def _long_run_distribution(P, start, mode):
     return mu
 
 
+#: horizons (rounds) from which the war-risk analysis shows its progress unasked
+LONG_HORIZON = 10_000
+
+
 def analyse_noise(game, profile=None, *, delta=None, noise=None, war=None, within: int = 100,
-                  float: bool = False) -> NoiseAnalysis:
+                  float: bool = False, progress=None) -> NoiseAnalysis:
     """Exact analysis of a (noisy) match between two automata.
 
     ``game``: a RepeatedGame, or a stage game with ``delta`` (optional here:
-    without it only long-run figures are given) and ``noise``.
+    without it only long-run figures are given) and ``noise``. ``progress``: a bar of
+    the rounds of ``within`` (:func:`~deterrence.core.progress.progress_bar`; by default
+    from :data:`LONG_HORIZON` rounds when standard error is a terminal).
 
     >>> from deterrence import load_game
     >>> pd = load_game("prisoners_dilemma").with_defaults()
@@ -148,24 +155,29 @@ def analyse_noise(game, profile=None, *, delta=None, noise=None, war=None, withi
     rg = rg.with_horizon(None).with_strategies(None).with_defaults()
     if isinstance(within, bool) or not isinstance(within, (int, np.integer)) or within < 0:
         raise GameError(f"within must be a whole number of rounds >= 0, got {within!r}")
+    check_progress(progress)
     automata = tuple(a.subs(rg.stage.parameters) for a in automata)
     mode = _product.mode_of(rg, automata, float)
     if mode == "symbolic":
         raise GameError("noise analysis needs numbers: give delta, noise and probabilities values")
     chain = _product.Chain(rg, automata, mode)
-    if mode == "exact" and load_flint() is not None:
-        try:
-            return _analyse_exact(chain, rg, automata, war, int(within), has_delta)
-        except TypeError:          # some number is not an exact rational: the general path
-            pass
-    disc = None
-    if has_delta:
-        V = _product.values(chain)
-        disc = (_num(V[0][chain.start()]), _num(V[1][chain.start()]))
-    return _analyse(chain, rg, automata, mode, war, int(within), disc)
+    bar = progress_bar(int(within), "war risk", progress, large=within >= LONG_HORIZON, unit="round")
+    try:
+        if mode == "exact" and load_flint() is not None:
+            try:
+                return _analyse_exact(chain, rg, automata, war, int(within), has_delta, bar)
+            except TypeError:          # some number is not an exact rational: the general path
+                pass
+        disc = None
+        if has_delta:
+            V = _product.values(chain)
+            disc = (_num(V[0][chain.start()]), _num(V[1][chain.start()]))
+        return _analyse(chain, rg, automata, mode, war, int(within), disc, bar)
+    finally:
+        bar.close()
 
 
-def _analyse(chain, rg, automata, mode, war, within, disc):
+def _analyse(chain, rg, automata, mode, war, within, disc, bar=None):
     stage = rg.stage
     P, r = chain.P(), chain.r()
     x0 = chain.start()
@@ -179,7 +191,7 @@ def _analyse(chain, rg, automata, mode, war, within, disc):
             freq[(a1[b1], a2[b2])] = _num(sum((mu[x] * F[x, b1, b2] for x in mu), zero))
     lr = tuple(_num(sum((mu[x] * r[k][x] for x in mu), zero)) for k in range(2))
     wp = war_profiles(stage, war)
-    prob, ever, rounds = war_risk_arrays(chain, wp, within)
+    prob, ever, rounds = war_risk_arrays(chain, wp, within, bar)
     return NoiseAnalysis(players=stage.players, strategies=tuple(a.name for a in automata),
                          discounted_payoffs=disc, long_run_payoffs=lr, profile_frequencies=freq,
                          war_profiles=wp, within=within, war_probability=_num(prob),
@@ -187,7 +199,7 @@ def _analyse(chain, rg, automata, mode, war, within, disc):
                          exact=mode != "float")
 
 
-def _analyse_exact(chain, rg, automata, war, within, has_delta):
+def _analyse_exact(chain, rg, automata, war, within, has_delta, bar=None):
     """:func:`analyse_noise` in integers (python-flint), on the states reachable from the start.
 
     ``W`` on the reachable states is read once (its nonzeros): the discounted system, the
@@ -228,7 +240,7 @@ def _analyse_exact(chain, rg, automata, war, within, has_delta):
     lr = tuple(ratio(_product.profile_sum(S, ic.U, k), ic.Dr) for k in range(2))
     wp = war_profiles(stage, war)
     Ww = ic.war_weights(_war_mask(stage, wp))[idx[:, None], idx]
-    prob, ever, rounds = _war_core(WR - Ww, Ww.sum(axis=1), k0, ic.D, within, irreducible)
+    prob, ever, rounds = _war_core(WR - Ww, Ww.sum(axis=1), k0, ic.D, within, irreducible, bar)
     return NoiseAnalysis(players=stage.players, strategies=tuple(a.name for a in automata),
                          discounted_payoffs=disc, long_run_payoffs=lr, profile_frequencies=freq,
                          war_profiles=wp, within=within, war_probability=prob,
@@ -305,14 +317,14 @@ def _war_mask(stage, wp):
     return mask
 
 
-def _war_risk_exact(chain, wp, within):
+def _war_risk_exact(chain, wp, within, bar=None):
     """:func:`war_risk_arrays` in integers (python-flint); exact mode only."""
     ic = chain.integers()
     Ww = ic.war_weights(_war_mask(chain.stage, wp))
-    return _war_core(ic.W - Ww, Ww.sum(axis=1), chain.start(), ic.D, within)
+    return _war_core(ic.W - Ww, Ww.sum(axis=1), chain.start(), ic.D, within, bar=bar)
 
 
-def _war_core(Q, w, x0, D, within, irreducible=False):
+def _war_core(Q, w, x0, D, within, irreducible=False, bar=None):
     """War risk from state ``x0`` of an integer chain ``W / D`` (rows closed under its
     successors) split as ``W = Q + W_war``, ``w`` the row sums of ``W_war``.
 
@@ -386,8 +398,8 @@ def _war_core(Q, w, x0, D, within, irreducible=False):
         Ak = A * A
         if k == 4:
             Ak = Ak * Ak
-    u = _vector_power(u, A, a, Ak, k)
-    v = _vector_power(v, A.transpose(), within - a, None if Ak is None else Ak.transpose(), k)
+    u = _vector_power(u, A, a, Ak, k, bar)
+    v = _vector_power(v, A.transpose(), within - a, None if Ak is None else Ak.transpose(), k, bar)
     top = (u * v.transpose())[0, 0]
     prob = from_fmpq(flint.fmpq(top, flint.fmpz(D) ** within))
     if n < len(S):
@@ -399,19 +411,23 @@ def _war_core(Q, w, x0, D, within, irreducible=False):
     return prob, 1, from_fmpq(X[k0, 0])
 
 
-def _vector_power(v, A, t, Ak=None, k=1):
+def _vector_power(v, A, t, Ak=None, k=1, bar=None):
     """The row vector ``v A^t`` (flint ``fmpz_mat``), ``k`` rounds a product when
-    ``Ak = A^k`` is given."""
+    ``Ak = A^k`` is given; ``bar`` (a progress bar) is moved on by the rounds."""
     if Ak is not None:
         for _ in range(t // k):
             v = v * Ak
+            if bar is not None:
+                bar.update(k)
         t %= k
     for _ in range(t):
         v = v * A
+        if bar is not None:
+            bar.update()
     return v
 
 
-def war_risk_arrays(chain, wp, within):
+def war_risk_arrays(chain, wp, within, bar=None):
     """(P(war within `within` rounds), P(war ever), expected rounds to war or None).
 
     ``chain`` is a product chain (``deterrence.solvers.repeated._product.Chain``); most
@@ -428,7 +444,7 @@ def war_risk_arrays(chain, wp, within):
     mode = chain.mode
     if mode == "exact" and load_flint() is not None:
         try:
-            return _war_risk_exact(chain, wp, within)
+            return _war_risk_exact(chain, wp, within, bar)
         except TypeError:          # some number is not an exact rational: the general path
             pass
     mask = _war_mask(chain.stage, wp).astype(float if mode == "float" else int)
@@ -459,6 +475,8 @@ def war_risk_arrays(chain, wp, within):
         v[x0] = one
         prob = zero
         for _ in range(within):
+            if bar is not None:
+                bar.update()
             prob = prob + _product._dot(v, w)
             v = np.array([sum((v[x] * Q[x, y] for x in range(chain.N) if v[x] != 0 and Q[x, y] != 0), zero)
                           for y in range(chain.N)], dtype=object)

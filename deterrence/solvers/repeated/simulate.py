@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from deterrence.core.progress import check_progress, progress_bar
 from deterrence.core.random import rng as make_rng
 from deterrence.errors import GameError, TooLargeError
 from deterrence.solvers.repeated import _product
@@ -122,8 +123,9 @@ class CompiledMatch:
         self.start_base = chain.start() * K
         self.deterministic = K == 1
 
-    def run(self, matches, turns, generator, delta=1.0, chunk=64, track_war=True):
-        """Simulate; returns (payoff sums per match (2 arrays), first war round or -1 per match)."""
+    def run(self, matches, turns, generator, delta=1.0, chunk=64, track_war=True, bar=None):
+        """Simulate; returns (payoff sums per match (2 arrays), first war round or -1 per match);
+        ``bar`` (a progress bar) is moved on by the turns played."""
         # every per-turn array is uint32: no casting in the inner loop
         base = np.full(matches, self.start_base, dtype=np.uint32)
         s1 = np.zeros(matches)
@@ -157,6 +159,8 @@ class CompiledMatch:
                     out |= keep
                 take(self.next_base, out, out=base)
             codes = buf[:c]
+            if bar is not None:
+                bar.update(c)
             w = (delta ** np.arange(t, t + c)) if delta != 1.0 else np.ones(c)
             s1 += w @ take(self.pay[0], codes)
             s2 += w @ take(self.pay[1], codes)
@@ -189,6 +193,8 @@ def _setup(game, profile, delta, noise):
     return rg, automata, d
 
 
+#: simulated rounds over which :func:`simulate` and :func:`tournament` show progress unasked
+LONG_WORK = 10 ** 8
 #: default limits of :func:`simulate` (``max_rounds=`` raises both): simulated rounds
 #: (matches x turns), and matches (arrays hold one entry a match)
 MAX_ROUNDS = 10**9
@@ -196,12 +202,15 @@ MAX_MATCHES = 10**7
 
 
 def simulate(game, profile=None, *, matches: int = 10_000, turns: int = 200, delta=None, noise=None,
-             seed=None, war=None, chunk: int = 64, max_rounds: int | None = None) -> SimulationResult:
+             seed=None, war=None, chunk: int = 64, max_rounds: int | None = None,
+             progress=None) -> SimulationResult:
     """Monte Carlo of ``matches`` independent noisy matches of ``turns`` rounds.
 
     Each match's payoff is ``sum_{t<turns} delta**t u_t / sum_{t<turns} delta**t``
     (plain average when ``delta`` is 1, the default for a stage game; a
-    RepeatedGame's own delta otherwise).
+    RepeatedGame's own delta otherwise). ``progress``: a bar of the turns played, on
+    standard error (:func:`~deterrence.core.progress.progress_bar`; by default for over
+    10^8 simulated rounds when standard error is a terminal).
 
     >>> from deterrence import load_game
     >>> pd = load_game("prisoners_dilemma")
@@ -220,12 +229,17 @@ def simulate(game, profile=None, *, matches: int = 10_000, turns: int = 200, del
         raise TooLargeError(f"{matches:,} matches need arrays of {matches:,} entries (several GB), over "
                             f"the limit of {MAX_MATCHES:,} matches; pass max_rounds={matches * turns} "
                             "to try anyway")
+    check_progress(progress)
     rg, automata, d = _setup(game, profile, delta, noise)
     chain = _product.Chain(rg, automata, "float")
     compiled = CompiledMatch(chain, war)
     gen = make_rng(seed)
     t0 = time.perf_counter()
-    s1, s2, first = compiled.run(int(matches), int(turns), gen, d, int(chunk))
+    bar = progress_bar(int(turns), "simulate", progress, large=matches * turns > LONG_WORK, unit="turn")
+    try:
+        s1, s2, first = compiled.run(int(matches), int(turns), gen, d, int(chunk), bar=bar)
+    finally:
+        bar.close()
     elapsed = time.perf_counter() - t0
     norm = turns if d == 1 else (1 - d ** turns) / (1 - d)
     p1, p2 = s1 / norm, s2 / norm
@@ -377,7 +391,8 @@ def tournament(game, strategies, *, matches: int = 200, turns: int = 200, delta=
                seed=None, progress=None, resume: TournamentResult | None = None) -> TournamentResult:
     """Round robin (Axelrod 1984): every ordered pair of strategies, self-play included.
 
-    ``progress``: show a tqdm bar (default: only for long runs, over 10^8 turns).
+    ``progress``: a bar of the pairs played (:func:`~deterrence.core.progress.progress_bar`;
+    by default for over 10^8 turns when standard error is a terminal).
     Ctrl-C stops after the pair being played and returns what was played
     (``interrupted=True``); a pair that fails is recorded with the reason. Pass
     the partial result as ``resume=`` (same arguments) to play only the missing
@@ -399,11 +414,8 @@ def tournament(game, strategies, *, matches: int = 200, turns: int = 200, delta=
         raise GameError("a tournament needs at least two strategies")
     seeds = _seed_sequence(seed).spawn(len(names) ** 2)
     total = len(names) ** 2 * matches * turns
-    show = (total > 10 ** 8) if progress is None else bool(progress)
     pairs = [(i, j) for i in range(len(names)) for j in range(len(names))]
-    if show:
-        from tqdm.auto import tqdm
-        pairs = tqdm(pairs, desc="tournament", unit="pair")
+    bar = progress_bar(len(pairs), "tournament", progress, large=total > LONG_WORK, unit="pair")
     n = len(names)
     nan = float("nan")
     row = [list(r) for r in resume.row_scores] if resume else [[nan] * n for _ in range(n)]
@@ -411,19 +423,22 @@ def tournament(game, strategies, *, matches: int = 200, turns: int = 200, delta=
     failures, interrupted = [], False
     try:
         for k, (i, j) in enumerate(pairs):
+            bar.update()
             if row[i][j] == row[i][j]:  # played before the stop
                 continue
             try:
                 a = strategies[i] if not isinstance(strategies[i], str) else strategy(strategies[i], stage, 0)
                 b = strategies[j] if not isinstance(strategies[j], str) else strategy(strategies[j], stage, 1)
                 r = simulate(game, [a, b], matches=matches, turns=turns, delta=delta, noise=noise,
-                             seed=seeds[k])
+                             seed=seeds[k], progress=False)
             except GameError as exc:  # a strategy that does not fit: keep the rest
                 failures.append(((names[i], names[j]), str(exc)))
                 continue
             row[i][j], colsc[i][j] = r.payoffs
     except KeyboardInterrupt:
         interrupted = True
+    finally:
+        bar.close()
     names = [strategy(s, stage, 0).name if isinstance(s, str) else s.name for s in strategies]
     scores = tuple(sum(row[i][j] + colsc[j][i] for j in range(n)) / (2 * n) for i in range(n))
     ranking = tuple(names[i] for i in sorted(range(n), key=lambda i: -scores[i]))

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from deterrence.core.numbers import format_exact
-from deterrence.core.tree import Chance, Terminal, path_name
+from deterrence.core.tree import Chance, Terminal, path_name, require_recursion_room
 from deterrence.errors import GameError
 from deterrence.solvers.result import TreeEquilibrium
 
@@ -82,6 +82,7 @@ def continuation_value(tree, player, behaviour, start, best: bool = False):
     (-1, 1)
     """
     tree = _exact_tree(tree)
+    require_recursion_room(tree, "the continuation values of an assessment")
     i = tree.player_index(player)
     name = tree.players[i]
     total = 0

@@ -35,7 +35,7 @@ from fractions import Fraction
 
 from deterrence.core.numbers import to_exact
 from deterrence.core.symbolic import as_sympy
-from deterrence.core.tree import Chance, Decision, GameTree, Terminal, path_name
+from deterrence.core.tree import Chance, Decision, GameTree, Terminal, fold_tree, path_name, require_recursion_room
 from deterrence.errors import GameError, TooLargeError
 from deterrence.solvers.result import SolveResult, TreeEquilibrium
 from deterrence.solvers.tree.reduced_normal_form import (
@@ -92,12 +92,19 @@ def _truncate(node, path, cut, names):
     """
     if path in cut:
         return Terminal(cut[path])
-    if isinstance(node, Terminal):
-        return node
-    if isinstance(node, Decision):
-        return Decision(node.player, [(m, _truncate(c, path + (m,), cut, names)) for m, c in node.moves],
-                        names[path], node.label)
-    return Chance([(m, (p, _truncate(c, path + (m,), cut, names))) for m, p, c in node.moves], node.label)
+
+    def branches(n, at):       # below a cut node nothing is copied: it is replaced
+        return [] if at in cut else zip(n.labels, n.children)
+
+    def combine(n, at, below, children):
+        if at in cut:
+            return Terminal(cut[at])
+        if isinstance(n, Decision):
+            return Decision(n.player, list(zip(n.labels, children)), names[at], n.label)
+        return Chance([(m, (p, c)) for (m, p, _), c in zip(n.moves, children)], n.label)
+
+    return fold_tree(node, lambda n, at: Terminal(cut[at]) if at in cut else n, combine,
+                     branches=branches, path=path)
 
 
 class _Solver:
@@ -108,25 +115,37 @@ class _Solver:
         self.complete = True
 
     def frontier(self, x):
-        out = []
-
-        def walk(path):
+        """The subgame roots and terminals just below ``x``, in preorder (without recursion)."""
+        out, stack = [], [x]
+        while stack:
+            path = stack.pop()
             node = self.tree.node(path)
             if path != x and (path in self.roots or isinstance(node, Terminal)):
                 out.append(path)
-                return
-            for m in node.labels:
-                walk(path + (m,))
-        walk(x)
+                continue
+            stack.extend(path + (m,) for m in reversed(node.labels))
         return out
 
     def solve(self, x):
-        """List of (behaviour, payoffs) for the subgame at ``x``."""
-        node = self.tree.node(x)
-        if isinstance(node, Terminal):
-            return [({}, node.payoffs)]
-        front = self.frontier(x)
-        below = [self.solve(y) for y in front]
+        """List of (behaviour, payoffs) for the subgame at ``x``: the subgames below are
+        solved first, from the bottom, with an explicit stack (no recursion, whatever the
+        depth), in the order of the recursive definition."""
+        solved, stack = {}, [(x, None)]
+        while stack:
+            y, front = stack.pop()
+            node = self.tree.node(y)
+            if isinstance(node, Terminal):
+                solved[y] = [({}, node.payoffs)]
+            elif front is None:
+                front = self.frontier(y)
+                stack.append((y, front))
+                stack.extend((z, None) for z in reversed(front))
+            else:
+                solved[y] = self.combine(y, node, front, [solved.pop(z) for z in front])
+        return solved[x]
+
+    def combine(self, x, node, front, below):
+        """The solutions of the subgame at ``x`` from those of the subgames at ``front``."""
         count = 1
         for b in below:
             count *= len(b)
@@ -177,7 +196,7 @@ class _Solver:
         cut = {y[len(x):]: pay for y, pay in values.items()}
         names = {p[len(x):]: self.tree.infoset_of(p).name for p, n in self.tree.nodes()
                  if isinstance(n, Decision) and p[:len(x)] == x}
-        sub = GameTree(_truncate(node, (), cut, names), self.tree.players)
+        sub = GameTree(_truncate(node, (), cut, names), self.tree.players, max_depth=max(self.tree.depth, 1))
         # the truncated tree names singleton sets by its own paths: map back
         rename = {}
         for s in sub.infosets.values():
@@ -243,6 +262,8 @@ class _Solver:
 def _distinct(results):
     """Solutions without repeats: two reduced-normal-form equilibria of a subgame can differ
     only in plans that behaviour strategies do not tell apart, and would print twice."""
+    if len(results) < 2:       # nothing to compare (and a deep chain would sort its plan at every level)
+        return results
     seen, out = set(), []
     for beh, pay in results:
         key = tuple(sorted((k, tuple(sorted(v.items()))) for k, v in beh.items()))
@@ -342,6 +363,7 @@ def symbolic_regimes(tree: GameTree, at=()) -> list:
     import sympy
     if not tree.is_perfect_information:
         raise GameError("symbolic_regimes needs a perfect-information tree")
+    require_recursion_room(tree, "symbolic_regimes")
     at = tuple(at) if not isinstance(at, str) else (() if at in ("", "root") else tuple(at.split("/")))
 
     def solve(path):

@@ -28,7 +28,7 @@ import itertools
 from fractions import Fraction
 
 from deterrence.core.numbers import is_symbolic
-from deterrence.core.tree import Chance, GameTree, Terminal, path_name
+from deterrence.core.tree import Chance, GameTree, fold_tree, path_name
 from deterrence.errors import GameError, TooLargeError
 
 #: largest number of profiles (cells) a reduced normal form may have.
@@ -84,12 +84,12 @@ def expected_payoffs(tree: GameTree, behaviour: dict, at=()) -> tuple:
     (-1, -1)
     """
     n = len(tree.players)
+    weights = {}              # path -> the probabilities of the moves played there
 
-    def value(node, path):
-        if isinstance(node, Terminal):
-            return node.payoffs
+    def branches(node, path):
+        """The moves play can take (probability not 0), with their probabilities kept."""
         if isinstance(node, Chance):
-            moves = [(p, path + (m,), c) for m, p, c in node.moves]
+            probs = node.probabilities
         else:
             key = (node.player, tree.infoset_of(path).name)
             if key not in behaviour:
@@ -97,17 +97,19 @@ def expected_payoffs(tree: GameTree, behaviour: dict, at=()) -> tuple:
                                 f"(information set {key[1]!r})")
             b = behaviour[key]
             dist = {b: 1} if isinstance(b, str) else b
-            moves = [(dist.get(m, 0), path + (m,), c) for m, c in node.moves]
+            probs = [dist.get(m, 0) for m in node.labels]
+        kept = [(p, m, c) for p, m, c in zip(probs, node.labels, node.children) if is_symbolic(p) or p != 0]
+        weights[path] = [p for p, _, _ in kept]
+        return [(m, c) for _, m, c in kept]
+
+    def combine(node, path, below, values):
         total = [0] * n
-        for p, cpath, child in moves:
-            if (not is_symbolic(p)) and p == 0:
-                continue
-            vals = value(child, cpath)
+        for p, vals in zip(weights.pop(path), values):
             total = [t + p * v for t, v in zip(total, vals)]
         return tuple(_simplify(v) for v in total)
 
-    return value(tree.node(at), tuple(at) if not isinstance(at, str) else
-                 (() if at in ("", "root") else tuple(at.split("/"))))
+    at = tuple(at) if not isinstance(at, str) else (() if at in ("", "root") else tuple(at.split("/")))
+    return fold_tree(tree.node(at), lambda node, path: node.payoffs, combine, branches=branches, path=at)
 
 
 def _simplify(v):

@@ -151,17 +151,18 @@ def sequence_form(tree: GameTree) -> SequenceForm:
     sets = [{}, {}]                         # name -> [parent index, children]
     A, B = {}, {}
 
-    def walk(node, path, cur, prob):
+    stack = [(tree.root, (), (0, 0), Fraction(1))]    # preorder without recursion
+    while stack:
+        node, path, cur, prob = stack.pop()
         if isinstance(node, Terminal):
             if prob:
                 key = (cur[0], cur[1])
                 for mat, v in ((A, node.payoffs[0]), (B, node.payoffs[1])):
                     mat[key] = _norm(mat.get(key, 0) + prob * v)
-            return
+            continue
         if isinstance(node, Chance):
-            for m, p, child in node.moves:
-                walk(child, path + (m,), cur, prob * p)
-            return
+            stack.extend((child, path + (m,), cur, prob * p) for m, p, child in reversed(node.moves))
+            continue
         i = players.index(node.player)
         name = tree.infoset_of(path).name
         parent_seq = seqs[i][cur[i]]
@@ -176,12 +177,12 @@ def sequence_form(tree: GameTree) -> SequenceForm:
             entry = sets[i][name] = (cur[i], children)
         elif entry[0] != cur[i]:   # check_perfect_recall makes this unreachable
             raise GameError(f"information set {name!r} of {node.player}: perfect recall fails")
+        below = []
         for k, (a, child) in enumerate(node.moves):
             nxt = list(cur)
             nxt[i] = entry[1][k]
-            walk(child, path + (a,), tuple(nxt), prob)
-
-    walk(tree.root, (), (0, 0), Fraction(1))
+            below.append((child, path + (a,), tuple(nxt), prob))
+        stack.extend(reversed(below))
     A = {k: v for k, v in A.items() if v != 0}
     B = {k: v for k, v in B.items() if v != 0}
     infosets = tuple(tuple((name, p, tuple(ch)) for name, (p, ch) in sets[i].items()) for i in range(2))
