@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from deterrence.core.progress import progress_bar
+
 
 @dataclass(frozen=True)
 class Sweep:
@@ -186,10 +188,7 @@ def sweep(func, axes: dict, *, executor=None, max_workers=None, seed=None, progr
         if saver:
             saver.save(values, finished=False)
 
-    bar = None
-    if progress or (progress is None and len(todo) >= 400):
-        from tqdm.auto import tqdm
-        bar = tqdm(total=len(todo), desc="sweep", leave=False)
+    bar = progress_bar(len(todo), enabled=progress, desc="sweep")
     pool, owned = _executor(executor, max_workers)
     interrupted = False
     try:
@@ -201,8 +200,7 @@ def sweep(func, axes: dict, *, executor=None, max_workers=None, seed=None, progr
                     raise
                 except Exception as exc:
                     failures.append((point_of(idx), f"{type(exc).__name__}: {exc}"))
-                if bar:
-                    bar.update()
+                bar.update()
         else:
             workers = max_workers or os.cpu_count() or 1
             size = chunksize or max(1, -(-len(todo) // (4 * workers)))
@@ -221,8 +219,7 @@ def sweep(func, axes: dict, *, executor=None, max_workers=None, seed=None, progr
                             store(idx, out)
                         else:
                             failures.append((point_of(idx), out))
-                    if bar:
-                        bar.update(len(chunk))
+                    bar.update(len(chunk))
             except KeyboardInterrupt:
                 for fut in futures:
                     fut.cancel()
@@ -230,8 +227,7 @@ def sweep(func, axes: dict, *, executor=None, max_workers=None, seed=None, progr
     except KeyboardInterrupt:
         interrupted = True
     finally:
-        if bar:
-            bar.close()
+        bar.close()
         if owned:
             pool.shutdown(wait=not interrupted, cancel_futures=True)
     if saver:
