@@ -49,3 +49,11 @@ def test_a_second_axis_that_changes_the_transitions_and_other_payoff_parameters(
 def test_the_first_axis_must_be_a_payoff_parameter():
     with pytest.raises(GameError, match="misfire is not a payoff parameter"):
         markov_perfect_map(("misfire", ["1/100"]), ("annual_discount_rate", ["1/10"]))
+
+
+def test_grids_too_large_or_with_one_parameter_twice_are_refused():
+    from deterrence.errors import TooLargeError
+    with pytest.raises(TooLargeError, match="pass max_points=6"):
+        markov_perfect_map(("W_iran", [1, 2, 3]), ("annual_discount_rate", ["1/10", "1/5"]), max_points=5)
+    with pytest.raises(GameError, match="both W_iran"):
+        markov_perfect_map(("W_iran", [1]), ("W_iran", [2]))

@@ -26,10 +26,12 @@ Steps:
    batched ``numpy.linalg.solve`` for the values and array contractions for the gains. A
    decision that the floats cannot settle (a gain within a tolerance of zero or of another
    action's gain) marks the point undecided.
-3. Exact certification: for every row and every profile the search ended at, the values in
+3. The searches with a doubtful decision run again exactly, each from its start at its point
+   (:func:`~deterrence.models.us_iran_exchange.search_end`, as the point-by-point search does).
+4. Exact certification: for every row and every profile a search ended at, the values in
    python-flint rationals (``fmpq_mat``), the exact gains ``g0 + x g1`` and the exact interval
-   of ``x`` on which none is positive; each grid point is checked against it exactly.
-4. Undecided points are searched point by point, exactly (``markov_perfect_equilibria``).
+   of ``x`` on which none is positive; each grid point is checked against it exactly, and the
+   equilibria at a point are listed in the order of the starts that reached them.
 
 So every equilibrium reported is certified in exact arithmetic, and the map equals the
 point-by-point search (``tests/test_us_iran_exchange_map.py`` cross-checks a grid).
@@ -46,6 +48,9 @@ from deterrence.models.us_iran_exchange import ACTIONS, PLAYERS, STATES, TRANSIE
 #: (1 - delta) the size of the values; the float gains' error, measured against the exact ones on
 #: 100 x 100 grids (annual rates 0.01-0.9), was at most 3.4e-17 * scale / (1 - delta): a margin of 100
 ROUNDING = 4e-15
+#: the largest grid by default (``max_points=`` raises it); the search keeps every start's
+#: profile at every point (6 x 2 x 14 indices: 1.3 KB a point) beside its working chunk
+MAX_POINTS = 250_000
 #: searches run through the float search at once
 CHUNK = 1 << 16
 #: rows of one matrix product: OpenBLAS threads larger ones, which on a loaded machine made
@@ -62,7 +67,7 @@ class MarkovPerfectMap:
     by state (the ``profile`` of :class:`~deterrence.models.us_iran_exchange.MarkovPerfect`).
     ``found[i][j]``: indices into ``profiles`` of the equilibria at point ``(i, j)``, in the
     order ``markov_perfect_equilibria`` returns them. ``exact_searches``: how many
-    searches (a start at a point) step 4 ran exactly.
+    searches (a start at a point) step 3 ran exactly.
     """
 
     axes: tuple
@@ -177,11 +182,12 @@ class _Row:
         self.delta = exchange_model(**overrides).delta
 
 
-def markov_perfect_map(x, y, **overrides) -> MarkovPerfectMap:
+def markov_perfect_map(x, y, *, max_points: int = MAX_POINTS, **overrides) -> MarkovPerfectMap:
     """The pure Markov perfect equilibria that ``markov_perfect_equilibria`` finds, at every
-    point of the grid ``x`` (a payoff parameter) by ``y`` (any calibration value), each
+    point of the grid ``x`` (a payoff parameter) by ``y`` (any other calibration value), each
     certified exactly. ``x`` and ``y`` are ``(name, values)``; values are read exactly
-    (``0.1`` is ``1/10``); ``overrides`` set other calibration values.
+    (``0.1`` is ``1/10``); ``overrides`` set other calibration values. A grid of more than
+    ``max_points`` points is a :class:`~deterrence.errors.TooLargeError`.
 
     >>> m = markov_perfect_map(("W_iran", [1, 50]), ("annual_discount_rate", ["1/10", "1/2"]))
     >>> m.counts().tolist()
@@ -190,22 +196,29 @@ def markov_perfect_map(x, y, **overrides) -> MarkovPerfectMap:
     >>> m.at(1, 1)[0] == contained_profile()       # at the calibration: the contained exchange first
     True
     """
+    import bisect
+
     import numpy as np
 
     from deterrence.core.numbers import to_exact
+    from deterrence.errors import GameError, TooLargeError
     from deterrence.models.us_iran_exchange import search_end, search_starts
     (xname, xs), (yname, ys) = x, y
     xs, ys = [to_exact(v) for v in xs], [to_exact(v) for v in ys]
+    if xname == yname:
+        raise GameError(f"the two axes are both {xname}: give two different parameters")
+    if len(xs) * len(ys) > max_points:
+        raise TooLargeError(f"a grid of {len(xs)} x {len(ys)} = {len(xs) * len(ys):,} points, over the limit of "
+                            f"{max_points:,}; pass max_points={len(xs) * len(ys)} to try anyway")
     shared: dict = {}
     rows = [_Row(xname, {**overrides, yname: yv}, shared) for yv in ys]
     ends, undecided = _float_search(rows, xs)
-    # step 4: the searches the floats could not settle, exactly (only those starts at those points)
+    # step 3: the searches the floats could not settle, exactly (only those starts at those points)
     starts = list(search_starts().values())
     for k, j, i in zip(*undecided.nonzero()):
         model = exchange_model(**{**overrides, xname: xs[i], yname: ys[j]})
         ends[k, j, i] = _encode_codes(search_end(model, starts[k]))
-    # step 3: each row's distinct end profiles, their exact intervals, and the points inside them
-    import bisect
+    # step 4: each row's distinct end profiles, their exact intervals, and the points inside them
     order = sorted(range(len(xs)), key=xs.__getitem__)
     in_order = [xs[i] for i in order]
     rank = np.empty(len(xs), dtype=int)
@@ -222,9 +235,9 @@ def markov_perfect_map(x, y, **overrides) -> MarkovPerfectMap:
             if interval is None:
                 continue
             lo, hi = interval
-            first = 0 if lo is None else bisect.bisect_left(in_order, lo)
-            last = len(xs) if hi is None else bisect.bisect_right(in_order, hi)
-            inside[u] = (rank >= first) & (rank < last)
+            low = 0 if lo is None else bisect.bisect_left(in_order, lo)
+            high = len(xs) if hi is None else bisect.bisect_right(in_order, hi)
+            inside[u] = (rank >= low) & (rank < high)
         inverse = inverse.reshape(len(starts), len(xs))
         for i in range(len(xs)):
             cell = []
