@@ -5,10 +5,9 @@
 >>> len(dt.solve(pd).equilibria)
 1
 
-The core (games, solving, results) is imported at once; everything else is
-imported on first use (``dt.explain``, ``dt.GameTree``, ...), so that
-``import deterrence`` stays fast and heavy modules (sympy's solvers,
-matplotlib, Dask) load only when needed.
+Every name is imported on first use (``dt.solve``, ``dt.explain``, ``dt.GameTree``,
+...), so that ``import deterrence`` stays fast: it loads neither numpy nor the
+heavy modules (sympy, scipy, matplotlib, python-flint, Dask) until a name needs them.
 
 The public API is ``__all__`` (every name a class, a function or a constant;
 none is also the name of a submodule) and the documented subpackage
@@ -23,15 +22,28 @@ __version__ = "0.1.0"
 
 from deterrence.errors import (DeterrenceError, ExpressionError, GameError, GameFileError,
                      NotAnEquilibriumError, SolverError, TooLargeError)
-from deterrence.core.normal_form import NormalFormGame
-from deterrence.io import load_game
-from deterrence.solvers import solve
-from deterrence.solvers.result import Equilibrium, SolveResult
-from deterrence.solvers.certify import certified_equilibrium, is_equilibrium
-from deterrence.core.validate import public_boundary
+
+TYPE_CHECKING = False      # without importing typing; type checkers take it as True
+if TYPE_CHECKING:          # type checkers and editors see the core's real signatures
+    from deterrence.core.normal_form import NormalFormGame as NormalFormGame
+    from deterrence.io import load_game as load_game
+    from deterrence.solvers import solve as solve
+    from deterrence.solvers.certify import certified_equilibrium as certified_equilibrium
+    from deterrence.solvers.certify import is_equilibrium as is_equilibrium
+    from deterrence.solvers.result import Equilibrium as Equilibrium
+    from deterrence.solvers.result import SolveResult as SolveResult
+del TYPE_CHECKING
 
 #: public name -> module that defines it (imported on first access)
 _LAZY = {
+    # the core: games, solving, results (lazy too: they import numpy)
+    "NormalFormGame": "deterrence.core.normal_form",
+    "load_game": "deterrence.io",
+    "solve": "deterrence.solvers",
+    "Equilibrium": "deterrence.solvers.result",
+    "SolveResult": "deterrence.solvers.result",
+    "certified_equilibrium": "deterrence.solvers.certify",
+    "is_equilibrium": "deterrence.solvers.certify",
     # writing games
     "write_game": "deterrence.io",
     # stage-game solvers
@@ -214,8 +226,6 @@ _LAZY = {
 
 
 __all__ = [
-    "NormalFormGame", "load_game", "solve", "Equilibrium", "SolveResult",
-    "certified_equilibrium", "is_equilibrium",
     "DeterrenceError", "GameError", "GameFileError", "ExpressionError", "SolverError",
     "TooLargeError", "NotAnEquilibriumError", "__version__",
 ] + sorted(_LAZY)
@@ -225,12 +235,10 @@ def _public(value, name):
     """Functions of the public API keep the error contract (core/validate.py): a bad
     argument is a ``GameError`` naming it, never a stray ``TypeError``."""
     import inspect
+
+    from deterrence.core.validate import public_boundary
     return public_boundary(value, name) if inspect.isfunction(value) else value
 
-
-load_game, solve = _public(load_game, "load_game"), _public(solve, "solve")
-certified_equilibrium = _public(certified_equilibrium, "certified_equilibrium")
-is_equilibrium = _public(is_equilibrium, "is_equilibrium")
 
 #: documented subpackages reachable as attributes (``dt.plot.payoff_heatmap``)
 _SUBPACKAGES = ("plot",)

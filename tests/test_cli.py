@@ -99,7 +99,8 @@ def test_help_is_fast_to_load():
     assert code == 0 and "solve" in out and "repeated" in out
     probe = subprocess.run([sys.executable, "-c",
                             "import sys, deterrence.cli; deterrence.cli.build_parser();"
-                            "print(sorted(m for m in ('sympy', 'matplotlib', 'scipy', 'dask') if m in sys.modules))"],
+                            "print(sorted(m for m in ('numpy', 'sympy', 'matplotlib', 'scipy', 'dask') "
+                            "if m in sys.modules))"],
                            capture_output=True, text=True, timeout=60)
     assert probe.stdout.strip() == "[]"
 

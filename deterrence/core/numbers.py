@@ -12,11 +12,18 @@ from __future__ import annotations
 
 import math
 import numbers
+import sys
 from fractions import Fraction
 
-import numpy as np
-
 from deterrence.errors import GameError
+
+
+def _numpy_scalar(value, kind: str) -> bool:
+    """Whether *value* is a NumPy scalar of *kind* (``"floating"``, ``"integer"``), without
+    importing NumPy: when it is not loaded, no value can be one (``import deterrence`` and
+    ``deterrence --help`` load no NumPy)."""
+    np = sys.modules.get("numpy")
+    return np is not None and isinstance(value, getattr(np, kind))
 
 
 def is_symbolic(value) -> bool:
@@ -119,9 +126,9 @@ def format_exact(value) -> str:
     >>> len(format_exact(Fraction(10**5000, 3)))
     5003
     """
-    if isinstance(value, (float, np.floating)):
+    if isinstance(value, float) or _numpy_scalar(value, "floating"):
         return repr(float(value))
-    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+    if (isinstance(value, int) or _numpy_scalar(value, "integer")) and not isinstance(value, bool):
         return integer_text(int(value))
     if isinstance(value, Fraction) or getattr(value, "is_Rational", False):
         num, den = (value.numerator, value.denominator) if isinstance(value, Fraction) \
@@ -164,10 +171,11 @@ def plain_number(value):
     """A computed number in its plainest type: a NumPy float becomes a ``float``, a whole
     ``Fraction`` an ``int``; anything else is returned as it is.
 
+    >>> import numpy as np
     >>> plain_number(np.float64(0.5)), plain_number(Fraction(4, 2)), plain_number(Fraction(1, 2))
     (0.5, 2, Fraction(1, 2))
     """
-    if isinstance(value, np.floating):
+    if _numpy_scalar(value, "floating"):
         return float(value)
     if isinstance(value, Fraction) and value.denominator == 1:
         return value.numerator

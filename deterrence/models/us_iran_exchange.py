@@ -499,6 +499,22 @@ SEARCH = ("pure stationary profiles only, reached by alternating exact best resp
           "pure MPE, and at the calibration each of those plans escalation in some states")
 
 
+def search_end(model: ExchangeModel, profile: dict) -> dict:
+    """Where the search of :func:`markov_perfect_equilibria` goes from one start: alternating
+    exact best responses, the US's then Iran's, until a round changes nothing (at most 20 rounds).
+
+    >>> search_end(exchange_model(), contained_profile()) == contained_profile()
+    True
+    """
+    for _ in range(20):
+        new = model.best_response(profile, "US")
+        new = model.best_response(new, "Iran")
+        if new == profile:
+            break
+        profile = new
+    return profile
+
+
 def markov_perfect_equilibria(model: ExchangeModel) -> tuple:
     """Pure Markov perfect equilibria found by alternating best responses from the starts of
     :func:`search_starts` (see :data:`SEARCH`); each returned one is verified under the noise.
@@ -507,14 +523,8 @@ def markov_perfect_equilibria(model: ExchangeModel) -> tuple:
     ['contained exchange', 'war']
     """
     found = []
-    for prof in search_starts().values():
-        for _ in range(20):
-            new = model.best_response(prof, "US")
-            new = model.best_response(new, "Iran")
-            if new == prof:
-                break
-            prof = new
-        eq = verify(model, prof)
+    for start in search_starts().values():
+        eq = verify(model, search_end(model, start))
         if eq.verified_under_noise and eq.profile not in [e.profile for e in found]:
             found.append(eq)
     return tuple(found)
@@ -618,7 +628,7 @@ def play_statistics(model: ExchangeModel, profile: dict, rounds: int, start: str
 
 
 __all__ = ["exchange_game_toml", "ExchangeModel", "MarkovPerfect", "exchange_model", "contained_profile", "war_profile",
-           "verify", "markov_perfect_equilibria",
+           "verify", "markov_perfect_equilibria", "search_end",
            "selected_equilibrium", "REGIMES", "search_starts", "START_NAMES", "SEARCH", "homotopy_selection",
            "play_statistics",
            "weeks_in", "horizon_weeks", "STATES", "TRANSIENT", "PLAYERS", "ACTIONS", "START"]

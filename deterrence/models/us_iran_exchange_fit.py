@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import partial
 
+from deterrence.core.progress import SilentBar, check_progress, progress_bar
 from deterrence.models.us_iran_exchange import (contained_profile, exchange_model, horizon_weeks, play_statistics,
                                                 verify, weeks_in)
 
@@ -131,13 +132,36 @@ class _Evaluations:
 
     The optimiser is deterministic: run again from the same start it asks for the same
     points, which the stored values answer at once; the answer is the uninterrupted one.
+    ``bar`` (a :func:`~deterrence.core.progress.progress_bar`) counts the evaluations, with
+    how many are new and how many came from the checkpoint.
     """
 
-    def __init__(self, checkpoint, identity, progress):
-        self.path, self.identity, self.progress = checkpoint, identity, progress
+    def __init__(self, checkpoint, identity):
+        self.path, self.identity, self.bar = checkpoint, identity, None
         self.values, self.fresh = {"nll": {}, "predict": {}}, 0
         if checkpoint is not None:
             self._load()
+        self.stored = self.count()
+
+    def attach(self, bar):
+        """Report to *bar*, which starts at the evaluations read from the checkpoint."""
+        self.bar = bar
+        self._show(refresh=True)
+
+    def __getstate__(self):
+        # the optimiser's gradient ships copies of ``nll`` (and so of this object) to an
+        # executor's workers: they report to no bar (a bar holds a lock and a stream)
+        return {**self.__dict__, "bar": None}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self.bar = SilentBar()
+
+    def count(self):
+        return len(self.values["nll"]) + len(self.values["predict"])
+
+    def _show(self, refresh=False):
+        self.bar.set_postfix_str(f"{self.fresh} new, {self.stored} from the checkpoint", refresh=refresh)
 
     def _load(self):
         import json
@@ -164,12 +188,22 @@ class _Evaluations:
             json.dump({"fit": self.identity, **self.values}, out)
         os.replace(tmp, self.path)
 
+    @staticmethod
+    def _keys(points):
+        return [",".join(float(v).hex() for v in x) for x in points]
+
+    def expect(self, batches):
+        """Once the remaining evaluations are known (``(kind, points)`` pairs), give the bar its total."""
+        todo = sum(len(set(self._keys(points)) - set(self.values[kind])) for kind, points in batches)
+        self.bar.total = self.count() + todo
+        self.bar.refresh()
+
     def value(self, kind, x, compute):
         return self.many(kind, [x], compute)[0]
 
     def many(self, kind, points, compute, executor=None):
         """The values at *points*, computing (on *executor* when given) only those not known."""
-        keys = [",".join(float(v).hex() for v in x) for x in points]
+        keys = self._keys(points)
         store = self.values[kind]
         missing = {k: x for k, x in zip(keys, points) if k not in store}
         for k, value in zip(missing, _map(executor, compute, list(missing.values()))):
@@ -177,25 +211,11 @@ class _Evaluations:
             self.fresh += 1
             if self.path is not None and executor is None:
                 self._save()              # serially, each value as it comes (an interrupt keeps it)
-            if self.progress is not None:
-                total = len(self.values["nll"]) + len(self.values["predict"])
-                self.progress(f"fit_to_record: {total} model evaluations ({self.fresh} new; "
-                              f"about 40 for the estimate and 8 for the errors of the predictions)")
+            self._show()
+            self.bar.update()             # redraws (at most every 0.1 s) with the new counts
         if missing and self.path is not None and executor is not None:
             self._save()                  # a batch on an executor arrives whole: one write
         return [store[k] for k in keys]
-
-
-def _progress_printer(progress):
-    if progress is None or progress is False:
-        return None
-    if progress is True:
-        import sys
-        return lambda message: print(message, file=sys.stderr, flush=True)
-    if callable(progress):
-        return progress
-    from deterrence.errors import GameError
-    raise GameError(f"progress must be True, False or a function of one message, got {progress!r}")
 
 
 def fit_to_record(record=None, *, checkpoint=None, progress=None, executor=None, **calibration) -> RecordFit:
@@ -203,8 +223,9 @@ def fit_to_record(record=None, *, checkpoint=None, progress=None, executor=None,
 
     ``checkpoint`` (a file path) keeps every model evaluation as it is made: a fit
     interrupted (Ctrl-C, SIGINT, a killed process) and run again with the same file
-    resumes where it stopped and gives exactly the uninterrupted answer. ``progress``
-    (``True``: lines on stderr, or a function of one message) reports the evaluations.
+    resumes where it stopped and gives exactly the uninterrupted answer. ``progress=True``
+    shows a tqdm bar of the model evaluations (on stderr; how many are new and how many
+    came from the checkpoint beside it; its total once the optimiser has converged).
 
     ``executor`` (optional): a ``concurrent.futures`` executor or a Dask ``distributed.Client``;
     the independent likelihood evaluations of the Hessian and the model solves of the
@@ -215,7 +236,6 @@ def fit_to_record(record=None, *, checkpoint=None, progress=None, executor=None,
     (83, True)
     """
     import numpy as np
-    from scipy.optimize import minimize
     from deterrence.io.events_csv import read_aggregate_record
 
     rec = read_aggregate_record() if record is None else record
@@ -225,7 +245,19 @@ def fit_to_record(record=None, *, checkpoint=None, progress=None, executor=None,
     x0 = np.array([float(base[n]) for n in ESTIMATED])
     identity = {"record": [att.count, ans.count, weeks],
                 "calibration": {k: str(v) for k, v in sorted(base.items())}}
-    memo = _Evaluations(checkpoint, identity, _progress_printer(progress))
+    check_progress(progress)
+    memo = _Evaluations(checkpoint, identity)
+    with progress_bar(None, "fit_to_record", bool(progress), unit=" model evaluations",
+                      initial=memo.stored, leave=True) as bar:
+        memo.attach(bar)
+        return _fit(memo, base, rec, weeks, x0, checkpoint, executor)
+
+
+def _fit(memo, base, rec, weeks, x0, checkpoint, executor) -> RecordFit:
+    """The fit itself, every model evaluation through *memo*."""
+    import numpy as np
+    from scipy.optimize import minimize
+    att, ans = rec["attacks_on_us_personnel"], rec["us_answering_strikes"]
 
     likelihood = partial(_negative_log_likelihood, base=base, attacks=att.count, answers=ans.count, weeks=weeks)
     model_predictions = partial(_predict, base=base, weeks=weeks)
@@ -244,11 +276,12 @@ def fit_to_record(record=None, *, checkpoint=None, progress=None, executor=None,
     k = len(theta)
     steps = [(np.eye(k)[i] * h, np.eye(k)[j] * h) for i in range(k) for j in range(k)]
     corners = [theta + si * ei + sj * ej for ei, ej in steps for si, sj in ((1, 1), (1, -1), (-1, 1), (-1, -1))]
+    shifted = [theta] + [theta + sign * np.eye(k)[i] * 1e-4 for i in range(k) for sign in (1, -1)]
+    memo.expect([("nll", corners), ("predict", shifted)])
     f = np.reshape(memo.many("nll", corners, likelihood, executor), (k, k, 4))
     H = (f[..., 0] - f[..., 1] - f[..., 2] + f[..., 3]) / (4 * h * h)
     cov = np.linalg.inv(H)
     se = np.sqrt(np.diag(cov))
-    shifted = [theta] + [theta + sign * np.eye(k)[i] * 1e-4 for i in range(k) for sign in (1, -1)]
     pred, *around = memo.many("predict", shifted, model_predictions, executor)
     grads = {}
     for i in range(k):
