@@ -24,7 +24,8 @@ from deterrence.solvers.stochastic.regime_switching import (regime_duration, reg
 
 def calm_war(gain, cost, fight_noise=0):
     """Two players; fighting in calm starts a war costing ``cost`` a round (absorbing)."""
-    noise = {"A": {"hold": {"hold": 1 - Fraction(fight_noise), "fight": Fraction(fight_noise)}}} if fight_noise else None
+    slip = Fraction(fight_noise)
+    noise = {"A": {"hold": {"hold": 1 - slip, "fight": slip}}} if fight_noise else None
     return StochasticGame(
         ["A", "B"], ["calm", "tense", "war"], [["hold", "fight"], ["hold", "fight"]],
         {"calm": {"hold, hold": [1, 1], "fight, *": [gain, -1], "hold, fight": [-1, gain]},
@@ -54,7 +55,8 @@ def _chain(game, profile):
 def test_product_transitions_are_the_base_transitions_times_the_switching_rows():
     games = {"dove": calm_war(2, 10), "hawk": calm_war(3, 1)}
     rs = regime_switching(games, ROWS)
-    R = {"dove": {"dove": Fraction(4, 5), "hawk": Fraction(1, 5)}, "hawk": {"hawk": Fraction(9, 10), "dove": Fraction(1, 10)}}
+    R = {"dove": {"dove": Fraction(4, 5), "hawk": Fraction(1, 5)},
+         "hawk": {"hawk": Fraction(9, 10), "dove": Fraction(1, 10)}}
     for k, s in itertools.product(games, ("calm", "tense")):
         for prof in itertools.product(("hold", "fight"), repeat=2):
             got = rs.game.transition(rs.state(k, s), prof)
@@ -127,8 +129,9 @@ def test_stances_as_parameter_values_of_the_catalogue_game_are_the_models_games(
 def test_state_dependent_switching_rows():
     games = {"dove": calm_war(2, 10), "hawk": calm_war(3, 1)}
     rs = regime_switching(games, {}, state_switching={"tense": {"dove": {"hawk": "1/2"}}})
-    assert rs.game.transition("dove:calm", ("hold", "hold")) == {"dove:calm": Fraction(2, 3), "dove:tense": Fraction(1, 3)}
-    assert rs.game.transition("dove:tense", ("hold", "hold")) == {"dove:calm": Fraction(1, 2), "hawk:calm": Fraction(1, 2)}
+    half, third = Fraction(1, 2), Fraction(1, 3)
+    assert rs.game.transition("dove:calm", ("hold", "hold")) == {"dove:calm": 2 * third, "dove:tense": third}
+    assert rs.game.transition("dove:tense", ("hold", "hold")) == {"dove:calm": half, "hawk:calm": half}
     assert rs.switch_rows("tense")["dove"] == {"dove": Fraction(1, 2), "hawk": Fraction(1, 2)}
 
 
@@ -156,7 +159,8 @@ def test_equilibria_found_are_verified_and_anticipate_switching():
 
 
 @settings(max_examples=25, deadline=None, derandomize=True)
-@given(st.fractions(min_value=0, max_value=1, max_denominator=20), st.fractions(min_value=0, max_value=1, max_denominator=20))
+@given(st.fractions(min_value=0, max_value=1, max_denominator=20),
+       st.fractions(min_value=0, max_value=1, max_denominator=20))
 def test_time_in_a_regime_matches_numpy(to_hawk, to_dove):
     games = {"dove": calm_war(2, 10, "1/9"), "hawk": calm_war(3, 1)}
     rs = regime_switching(games, {"dove": {"hawk": to_hawk}, "hawk": {"dove": to_dove}})
