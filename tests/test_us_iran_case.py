@@ -435,6 +435,7 @@ def test_claim4_attrition_withdrawal_probability_from_the_equilibrium(analysis):
     # the stances' values carry their unit and source, rates per week from rates per year
     for name in ("low_support_presence_value", "support_loss_per_deadly_strike", "support_recovery_rate"):
         assert STANCE_CALIBRATION[name].unit and "brief" in STANCE_CALIBRATION[name].source
+        assert at["calibration"][name]["unit"] == STANCE_CALIBRATION[name].unit
     assert STANCE_CALIBRATION["support_recovery_rate"].value == Fraction(1, 2) * Fraction(7, 365)
     # the play: contained with high support, withdrawal everywhere with low support; verified exactly
     rs = support_game(MODEL)

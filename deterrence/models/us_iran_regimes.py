@@ -222,6 +222,11 @@ def hawkish_cost_tipping_point(model: ExchangeModel, values=None):
     return None if x is None else float(x)
 
 
+def _sourced(values, names) -> dict:
+    """The stance values used, each with its unit, source and reason (as in the report's calibration)."""
+    return {n: {**STANCE_CALIBRATION[n].to_json(), "value": str(values[n])} for n in names}
+
+
 def _f(x, digits=3):
     return round(float(x), digits)
 
@@ -247,7 +252,9 @@ def change_of_heart_regimes(model: ExchangeModel, single_stance: dict | None = N
     found = regime_switching_equilibria(rs, starts)
     chosen = next((p for p in found if STATUS_QUO in _contained_in(rs, p)), found[0] if found else None)
     weeks_a_year = float(weeks_in(years=1))
-    out = {"stances": {k: {n: str(x) for n, x in c.items()} for k, c in stances(sv).items()},
+    out = {"calibration": _sourced(sv, ("hawkish_W_iran", "hawkish_A", "gloves_off_k_us", "gloves_off_a_us",
+                                        "stance_reversal_rate")),
+           "stances": {k: {n: str(x) for n, x in c.items()} for k, c in stances(sv).items()},
            "switching_per_week": {"status quo to each other stance": str(Fraction(model.v["change_of_heart_rate"]) / 2),
                                   "back to the status quo": str(sv["stance_reversal_rate"])},
            "states": len(rs.game.states),
@@ -380,7 +387,9 @@ def attrition(model: ExchangeModel, strikes_per_week: float, values=None) -> dic
     found = regime_switching_equilibria(rs, [{SUPPORT_HIGH: C, SUPPORT_LOW: _withdrawing_profile()},
                                              {SUPPORT_HIGH: C, SUPPORT_LOW: C}])
     chosen = next((p for p in found if SUPPORT_HIGH in _contained_in(rs, p)), found[0] if found else None)
-    out = {"stances": {SUPPORT_HIGH: {"presence_value": str(model.v["presence_value"])},
+    out = {"calibration": _sourced(sv, ("low_support_presence_value", "support_loss_per_deadly_strike",
+                                        "support_recovery_rate")),
+           "stances": {SUPPORT_HIGH: {"presence_value": str(model.v["presence_value"])},
                        SUPPORT_LOW: {"presence_value": str(sv["low_support_presence_value"])}},
            "support_loss_per_deadly_strike": str(sv["support_loss_per_deadly_strike"]),
            "deadly_fraction": str(model.v["deadly_fraction"]),
