@@ -95,6 +95,8 @@ _LAZY = {
     "markov_perfect": "deterrence.solvers.stochastic.markov_perfect",
     "markov_perfect_on_supports": "deterrence.solvers.stochastic.markov_perfect",
     "verify_markov_perfect": "deterrence.solvers.stochastic.markov_perfect",
+    "regime_switching": "deterrence.solvers.stochastic.regime_switching",
+    "regime_switching_equilibria": "deterrence.solvers.stochastic.regime_switching",
     "war_profiles": "deterrence.core.repeated",
     "RepeatedAnalysis": "deterrence.solvers.repeated.analysis",
     "analyse_repeated": "deterrence.solvers.repeated.analysis",

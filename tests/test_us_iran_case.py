@@ -24,7 +24,7 @@ from deterrence.models.us_iran_exchange import (ACTIONS, PLAYERS, START, STATES,
                                                 exchange_game_toml, exchange_model, markov_perfect_equilibria,
                                                 play_statistics, verify, war_profile)
 from deterrence.models.us_iran_exchange_fit import fit_to_record
-from deterrence.models.us_iran_exchange_report import (analyse_exchange, exchange_report,
+from deterrence.models.us_iran_exchange_report import (_percent, analyse_exchange, exchange_report,
                                                        tipping_points, us_iran_exchange_model)
 from deterrence.io.catalogue import catalogue_dir
 
@@ -409,6 +409,75 @@ def test_claim4_withdrawal_tipping_point(analysis):
     assert max(g for (s, p, a), g in gains.items() if a == "withdraw") > 0
 
 
+def _support_chain(rs, profile):
+    """Transition matrix of the support game under a pure profile, from its public accessors."""
+    game = rs.game
+    n = len(game.states)
+    P = np.zeros((n, n))
+    for k, s in enumerate(game.states):
+        if s in game.absorbing:
+            P[k, k] = 1
+            continue
+        for real, q in game.realised(s, profile[s]).items():
+            labels = tuple(game.actions_in(s)[j][x] for j, x in enumerate(real))
+            for t, p in game.transition(s, labels).items():
+                P[k, game.states.index(t)] += float(q) * float(p)
+    return P
+
+
+def test_claim4_attrition_withdrawal_probability_from_the_equilibrium(analysis):
+    from deterrence.models.us_iran_calibration import STANCE_CALIBRATION
+    from deterrence.models.us_iran_regimes import SUPPORT_HIGH, SUPPORT_LOW, support_game
+    from deterrence.solvers.stochastic.markov_perfect import verify_markov_perfect
+    at = analysis.claims["motives_short_of_war"]["attrition"]
+    assert at["verified_under_noise"] and at["withdraws_when_support_is_low"]
+    assert at["selected"] == {SUPPORT_HIGH: "contained exchange", SUPPORT_LOW: "US withdrawal"}
+    # the stances' values carry their unit and source, rates per week from rates per year
+    for name in ("low_support_presence_value", "support_loss_per_deadly_strike", "support_recovery_rate"):
+        assert STANCE_CALIBRATION[name].unit and "brief" in STANCE_CALIBRATION[name].source
+        assert at["calibration"][name]["unit"] == STANCE_CALIBRATION[name].unit
+    assert STANCE_CALIBRATION["support_recovery_rate"].value == Fraction(1, 2) * Fraction(7, 365)
+    # the play: contained with high support, withdrawal everywhere with low support; verified exactly
+    rs = support_game(MODEL)
+    low = {s: ("withdraw", contained_profile()[s][1]) for s in TRANSIENT}
+    profile = rs.lift({SUPPORT_HIGH: contained_profile(), SUPPORT_LOW: low})
+    assert verify_markov_perfect(rs.game, profile)[0]
+    # withdrawal within 26 months and ten years: numpy's matrix powers of the chain
+    P = _support_chain(rs, profile)
+    start = rs.game.states.index(rs.state(SUPPORT_HIGH, START))
+    withdrawn = [rs.game.states.index(s) for s in rs.product_states("withdrawn")]
+    for weeks, key in ((113, "withdrawal_probability_26_months"), (522, "withdrawal_probability_10_years")):
+        assert at[key] == pytest.approx(np.linalg.matrix_power(P, weeks)[start, withdrawn].sum(), abs=1e-4)
+    # the hazard formula: a deadly strike (eps of the strikes) turns support low with rho, and the
+    # US leaves the next week; it tracks the chain over ten years (war and recovery compete a little)
+    lam = at["strikes_per_week"] * float(MODEL.v["deadly_fraction"]) / 4
+    assert at["hazard_per_week"] == pytest.approx(lam, rel=1e-3)
+    assert at["withdrawal_probability_10_years"] == pytest.approx(1 - (1 - lam) ** 522, rel=0.08)
+    # it rises with the militias' strike rate: linear in the weekly hazard
+    by_rate = at["hazard_per_year_by_strike_rate"]
+    assert by_rate["1/2"] < at["hazard_per_year"] == by_rate["1"] < by_rate["2"]
+    assert by_rate["2"] == pytest.approx(1 - (1 - 2 * lam) ** (365 / 7), rel=1e-3)
+    # the record (US forces still there in March 2023) against the model
+    war26 = np.linalg.matrix_power(P, 113)[start, [rs.game.states.index(s) for s in rs.product_states("war")]].sum()
+    present = 1 - at["withdrawal_probability_26_months"] - war26
+    assert at["probability_still_present_after_26_months"] == pytest.approx(present, abs=1e-3)
+    assert at["record_consistent"] == (present >= 0.05) and at["record_consistent"]
+
+
+def test_claim4_low_support_tipping_point_by_stepping_across_it(analysis):
+    from deterrence.models.us_iran_regimes import SUPPORT_HIGH, SUPPORT_LOW, support_game
+    from deterrence.solvers.stochastic.markov_perfect import verify_markov_perfect
+    tip = analysis.claims["motives_short_of_war"]["attrition"]["low_presence_value_tipping_point"]
+    assert 1 < tip < 5
+    stay = {SUPPORT_HIGH: contained_profile(), SUPPORT_LOW: contained_profile()}
+    above = support_game(MODEL, low_presence_value=Fraction(tip).limit_denominator(10 ** 6) + Fraction(1, 100))
+    below = support_game(MODEL, low_presence_value=Fraction(tip).limit_denominator(10 ** 6) - Fraction(1, 100))
+    # above it staying for good with low support is an equilibrium; below it withdrawing pays somewhere
+    assert verify_markov_perfect(above.game, above.lift(stay))[0]
+    ok, deviations = verify_markov_perfect(below.game, below.lift(stay))
+    assert not ok and any(d.action == "withdraw" and d.state.startswith(SUPPORT_LOW) for d in deviations)
+
+
 def test_claim5_spiral_risk_per_year(analysis):
     mc = analysis.claims["miscalculation"]
     st = play_statistics(MODEL, contained_profile(), 52)
@@ -434,9 +503,64 @@ def test_claim6_tipping_points_flip_the_equilibrium(analysis):
             assert verify(exchange_model(**{name: inside}), contained_profile()).verified_under_noise, (name, side)
             assert not verify(exchange_model(**{name: outside}), contained_profile()).verified_under_noise, (name, side)
     ch = analysis.claims["change_of_heart"]
-    h = float(Fraction(ch["change_of_heart_per_week"]))
-    assert ch["expected_contained_years"] == pytest.approx(1 / (h + ch["war_hazard_per_week"]) / (365 / 7), abs=0.1)
+    # without anticipation (each stance's own game for ever) both changes of heart end it
     assert not any(sw["contained_survives"] for sw in ch["stance_switches"].values())
+
+
+def test_claim6_regime_switching_duration_and_survival_from_the_chain(analysis):
+    from deterrence.models.us_iran_regimes import (IRAN_HAWKISH, STATUS_QUO, US_GLOVES_OFF,
+                                                   change_of_heart_game)
+    from deterrence.solvers.stochastic.markov_perfect import verify_markov_perfect
+    ch = analysis.claims["change_of_heart"]
+    rs_data = ch["regime_switching"]
+    assert rs_data["verified_under_noise"] and rs_data["selected"][STATUS_QUO] == "contained exchange"
+    rs = change_of_heart_game(MODEL)
+    profile = {s: tuple(a) for s, a in rs_data["profile"].items()}
+    profile = rs.lift({k: {rs.base_state(s): a for s, a in profile.items() if rs.stance_of(s) == k}
+                       for k in rs.stances})
+    assert verify_markov_perfect(rs.game, profile)[0]
+    # the switching rows: each side turns at half the change-of-heart rate, back at the reversal rate
+    h = Fraction(ch["change_of_heart_per_week"])
+    row = rs.switch_rows("calm/quiet")
+    assert row[STATUS_QUO][IRAN_HAWKISH] == row[STATUS_QUO][US_GLOVES_OFF] == h / 2
+    assert row[IRAN_HAWKISH][STATUS_QUO] == Fraction(1, 4) * Fraction(7, 365)
+    # expected duration and ten-year survival of the contained regime, by numpy over the chain
+    P = _support_chain(rs, profile)
+    inside = [rs.game.states.index(s) for k in rs_data["contained_in"] for s in rs.states_of(k)
+              if rs.base_state(s) in TRANSIENT]
+    Q = P[np.ix_(inside, inside)]
+    start = inside.index(rs.game.states.index(rs.state(STATUS_QUO, START)))
+    weeks = np.linalg.solve(np.eye(len(Q)) - Q, np.ones(len(Q)))[start]
+    assert float(Fraction(rs_data["expected_contained_weeks"])) == pytest.approx(weeks, rel=1e-9)
+    assert ch["expected_contained_years"] == pytest.approx(weeks / (365 / 7), abs=0.01)
+    assert ch["contained_survives_10_years"] == pytest.approx(np.linalg.matrix_power(Q, 522)[start].sum(), abs=1e-4)
+    # bounds: the regime ends at the latest with the US's change of heart or a war
+    war_hazard = ch["war_hazard_per_week"]
+    assert weeks < 1 / float(h / 2) and weeks > 1 / (float(h) + 2 * war_hazard)
+
+
+def test_claim6_tipping_points_of_the_switching_by_stepping_across_them(analysis):
+    from deterrence.models.us_iran_regimes import (IRAN_HAWKISH, US_GLOVES_OFF, change_of_heart_game,
+                                                   stance_values)
+    from deterrence.solvers.stochastic.markov_perfect import verify_markov_perfect
+    rs_data = analysis.claims["change_of_heart"]["regime_switching"]
+
+    def contained_everywhere(stance, values=None, weeks=None):
+        rs = change_of_heart_game(MODEL, values, kept=(stance,),
+                                  reversal_rate=None if weeks is None else Fraction(1, weeks))
+        return verify_markov_perfect(rs.game, rs.lift({k: contained_profile() for k in rs.stances}))[0]
+    # the hawkish turn ends the contained exchange only if expected to last longer than the tipping point
+    w = rs_data["reversal_tipping_points"][IRAN_HAWKISH]["longest_expected_weeks"]
+    assert contained_everywhere(IRAN_HAWKISH, weeks=w)
+    assert not contained_everywhere(IRAN_HAWKISH, weeks=int(w * 1.04) + 1)
+    assert contained_everywhere(IRAN_HAWKISH)          # now (four years) it survives the hawkish turn
+    # the US taking the gloves off ends it even for a week
+    assert rs_data["reversal_tipping_points"][US_GLOVES_OFF]["longest_expected_weeks"] == 0
+    assert not contained_everywhere(US_GLOVES_OFF, weeks=1)
+    # the hawkish W_iran below which it ends
+    x = Fraction(rs_data["hawkish_W_iran_tipping_point"]).limit_denominator(10 ** 6)
+    assert contained_everywhere(IRAN_HAWKISH, stance_values(hawkish_W_iran=x + Fraction(1, 100)))
+    assert not contained_everywhere(IRAN_HAWKISH, stance_values(hawkish_W_iran=x - Fraction(1, 100)))
 
 
 # -- 5. the report --------------------------------------------------------------------------------
@@ -536,6 +660,36 @@ def test_no_two_sections_disagree(values):
     assert eq["name"] == pred["equilibrium"]
     assert all(e["verified_under_noise"] for e in eq["equilibria"])
     _targets_and_overrides_agree(rep, doc, values)
+    if "motives_short_of_war" in doc:
+        _claims_4_and_6_agree(rep, doc)
+
+
+def _claims_4_and_6_agree(rep, doc):
+    eq, pred = doc["equilibrium"], doc["predicted"]
+    ms, ch = doc["motives_short_of_war"], doc["change_of_heart"]
+    # with support fixed, claim 4 is the equilibrium's own play and chain
+    assert ms["withdrawal_probability_10_years"] == pytest.approx(pred["withdrawal_probability_10_years"], abs=1e-4)
+    assert ms["withdrawal_on_path"] == any(a[0] == "withdraw" for a in eq["actions"].values())
+    at = ms["attrition"]
+    if at["verified_under_noise"]:
+        # high support is the exchange game itself: it plays the report's equilibrium
+        assert at["selected"]["support high"] == eq["name"]
+        assert (at["withdrawal_probability_10_years"] > 0) == at["withdraws_when_support_is_low"]
+        assert at["withdrawal_probability_26_months"] <= at["withdrawal_probability_10_years"]
+        shown = _percent(at["withdrawal_probability_26_months"])
+        assert any(f"{shown} within 26 months" in x for x in rep.section("motives_short_of_war").lines) == \
+            at["withdraws_when_support_is_low"]
+    rs = ch["regime_switching"]
+    if rs["verified_under_noise"]:
+        # the status quo is the exchange game itself: it plays the report's equilibrium
+        assert rs["selected"]["status quo"] == eq["name"]
+        assert ("status quo" in rs["contained_in"]) == (eq["regime"] == "contained")
+        assert 0 <= ch["contained_survives_10_years"] <= 1 and ch["expected_contained_years"] > 0
+        # a stance that ends the contained exchange in its own game and survives with switching is said so
+        for sw in ch["stance_switches"].values():
+            assert sw["contained_survives_with_switching"] == (sw["stance"] in rs["contained_in"])
+    text = "\n".join(rep.section("change_of_heart").lines)
+    assert f"lasts {ch['expected_contained_years']} years" in text
 
 
 def _targets_and_overrides_agree(rep, doc, values):
@@ -580,6 +734,7 @@ def test_no_two_sections_disagree_in_the_fitted_report(values):
         assert doc["miscalculation"]["war_probability_10_years"] == pytest.approx(
             doc["predicted"]["war_probability_10_years"]["value"], abs=1e-3)
         assert all(doc["predicted"]["targets"].values())
+        _claims_4_and_6_agree(rep, doc)
     else:
         assert "contained_violence" not in doc
     _targets_and_overrides_agree(rep, doc, values)

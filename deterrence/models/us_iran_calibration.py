@@ -131,6 +131,55 @@ _ROWS = [
 CALIBRATION = {name: Calibrated(name, value, unit, source, reason)
                for name, value, unit, source, reason in _ROWS}
 
+
+def per_week(per_year) -> Fraction:
+    """A rate per year as a probability per weekly round: ``rate * 7/365`` (exact).
+
+    >>> per_week(Fraction(1, 4))
+    Fraction(7, 1460)
+    """
+    return Fraction(per_year) * Fraction(7, 365)
+
+
+# The stances of the regime-switching models (claims 4 and 6,
+# deterrence.models.us_iran_regimes): payoff values that hold while a stance is in force,
+# and the rates at which stances switch. Kept apart from CALIBRATION: the exchange game
+# (and its catalogue file) does not use them; each stance is the same game at other values.
+_STANCE_ROWS = [
+    ("hawkish_W_iran", 20, "payoff units (cost of the round war breaks out)",
+     f"{_BRIEF}: claim 6 (Tehran 'takes the gloves off'); claim 1 (war 'catastrophic for Iran')",
+     "assumption: a hawkish leadership in Tehran fears war less: 20 instead of 50, below the contained "
+     "exchange's tipping point for W_iran (about 26.6) in the game without switching"),
+    ("hawkish_A", 8, "payoff units",
+     f"{_BRIEF}: claim 4 (a 'low bar' with a significant payoff, sharpened after Soleimani's death)",
+     "assumption: a hawkish Tehran pays twice the audience cost (4) for absorbing a blow without answer"),
+    ("gloves_off_k_us", 0, "payoff units per US strike",
+     f"{_BRIEF}: claim 6 (Washington 'takes the gloves off')",
+     "assumption: a US that takes the gloves off no longer counts the cost of a limited strike (10/3)"),
+    ("gloves_off_a_us", 3, "payoff units",
+     f"{_BRIEF}: claim 6; Pentagon, 24 and 30 March 2023 ('will keep taking military action')",
+     "assumption: it pays the audience cost of a deadly attack (D = 3) for any attack left unanswered"),
+    ("stance_reversal_rate", per_week(Fraction(1, 4)), "probability per week",
+     f"{_BRIEF}: claim 2 (cycles 'span administrations'); claim 6",
+     "assumption: a changed stance lasts one four-year term on average: 1/4 a year = 7/1460 a week "
+     "(rate per year x 7/365)"),
+    ("low_support_presence_value", 1, "payoff units per week",
+     f"{_BRIEF}: claim 4 ('making life uncomfortable for the small US presence', 'slowly pushing US "
+     "forces out')",
+     "assumption: once US public support has turned, the presence is worth a fifth of its value (1, not 5), "
+     "less than the strikes cost the US a week (about 2)"),
+    ("support_loss_per_deadly_strike", Fraction(1, 4), "probability per militia strike that kills Americans",
+     f"{_BRIEF}: 23 March 2023 (one contractor killed; the US stayed and answered); claim 4",
+     "assumption: one deadly attack in four turns US public support against the presence (the one "
+     "deadly attack of the record did not); other attacks do not"),
+    ("support_recovery_rate", per_week(Fraction(1, 2)), "probability per week",
+     f"{_BRIEF}: claim 2 (cycles 'span administrations')",
+     "assumption: lost support returns in about two years (an election cycle): 1/2 a year = 7/730 a week"),
+]
+STANCE_CALIBRATION = {name: Calibrated(name, value, unit, source, reason)
+                      for name, value, unit, source, reason in _STANCE_ROWS}
+
+
 # Names that other catalogue files use for the same quantity (file -> {their name: calibration name}).
 # The escalation ladder's b, c and a are symmetric: they equal both sides' values.
 SHARED_NAMES = {
@@ -183,4 +232,5 @@ def delta_per_round(values=None) -> Fraction:
     return Fraction(1) / (1 + Fraction(v["annual_discount_rate"]) * Fraction(v["round_days"], 365))
 
 
-__all__ = ["CALIBRATION", "Calibrated", "SHARED_NAMES", "calibration_values", "delta_per_round"]
+__all__ = ["CALIBRATION", "Calibrated", "SHARED_NAMES", "STANCE_CALIBRATION", "calibration_values", "delta_per_round",
+           "per_week"]

@@ -147,13 +147,20 @@ def target_substitution(model: ExchangeModel, rates=(0, Fraction(1, 4), Fraction
 
 # -- claim 4 -------------------------------------------------------------------------------
 def motives_short_of_war(model: ExchangeModel, stats10, values) -> dict:
-    """Strikes as attrition: the cost they add to US presence, the value of leaving, its tipping point.
+    """Strikes as attrition. In the exchange game (US support fixed): the cost strikes add to US
+    presence, the value of leaving and its tipping point, and withdrawal's probability there (0).
+    With US public support as a stance that deadly strikes erode
+    (:func:`deterrence.models.us_iran_regimes.attrition`, under ``"attrition"``): the equilibrium,
+    the probability of withdrawal within 26 months and ten years, the hazard formula and the record.
 
     >>> m = exchange_model()
     >>> r = motives_short_of_war(m, play_statistics(m, contained_profile(), 522), m.values_of(contained_profile()))
     >>> r["withdrawal_probability_10_years"] == 0 and r["presence_value_tipping_point"] > 0
     True
+    >>> 0 < r["attrition"]["withdrawal_probability_10_years"] < 1
+    True
     """
+    from deterrence.models.us_iran_regimes import attrition
     d = model.delta
     C = contained_profile()
     gains = model.deviation_gains(C)
@@ -169,7 +176,8 @@ def motives_short_of_war(model: ExchangeModel, stats10, values) -> dict:
             "presence_value_per_week": str(ell),
             "presence_value_tipping_point": _f(tip, 3),
             "withdrawal_probability_10_years": stats10["withdrawn"],
-            "withdrawal_on_path": any(a[0] == "withdraw" for a in C.values())}
+            "withdrawal_on_path": any(a[0] == "withdraw" for a in C.values()),
+            "attrition": attrition(model, attacks_per_week)}
 
 
 # -- claim 5 -------------------------------------------------------------------------------
@@ -299,39 +307,53 @@ def misfire_tipping_point(model: ExchangeModel, hi=Fraction(1, 20)) -> float:
     return float("inf") if upper is None else upper
 
 
-STANCES = {
-    "US takes the gloves off": {"k_us": 0, "a_us": 3},
-    "Iran's hawkish turn": {"W_iran": 20, "A": 8},
-}
+def _stances():
+    """The report's names of the changes of heart and the regime-switching stances they are."""
+    from deterrence.models.us_iran_regimes import IRAN_HAWKISH, US_GLOVES_OFF, stances
+    changes = stances()
+    return {"US takes the gloves off": (US_GLOVES_OFF, changes[US_GLOVES_OFF]),
+            "Iran's hawkish turn": (IRAN_HAWKISH, changes[IRAN_HAWKISH])}
+
+
+#: The changes of heart, each game's values while it is in force (from the stance calibration).
+STANCES = {name: change for name, (_, change) in _stances().items()}
 
 
 def change_of_heart(model: ExchangeModel, stats1y, tips) -> dict:
-    """Regime switching: each side's stance may change (rate per week); what follows; durations.
+    """Regime switching: each side's stance may change (rate per week), and the players know it.
+
+    ``regime_switching`` is the product game of
+    :func:`deterrence.models.us_iran_regimes.change_of_heart_regimes` (the stances as states,
+    switches anticipated); ``expected_contained_years`` and ``contained_survives_10_years`` come
+    from its equilibrium's chain. ``stance_switches`` solves each stance's own game, as if the
+    stance were for ever (no anticipation).
 
     >>> m = exchange_model()
     >>> r = change_of_heart(m, play_statistics(m, contained_profile(), 52), tipping_points(m))
     >>> 5 < r["expected_contained_years"] < 40
     True
     """
-    h = float(model.v["change_of_heart_rate"])
-    war_hazard = stats1y["war"] / 52
-    weeks = 1 / (h + war_hazard)
-    switches = {}
-    for name, change in STANCES.items():
+    from deterrence.models.us_iran_regimes import change_of_heart_regimes
+    switches, single = {}, {}
+    for name, (stance, change) in _stances().items():
         m2 = exchange_model(**{**model.v, **change})
         eqs = markov_perfect_equilibria(m2)
+        single[stance] = [dict(e.profile) for e in eqs]
         contained = any(e.name == "contained exchange" for e in eqs)
         sel = next((e for e in eqs if e.name == "contained exchange"), eqs[0] if eqs else None)
         st = play_statistics(m2, dict(sel.profile), 52) if sel else None
-        switches[name] = {"change": {k: str(v) for k, v in change.items()},
+        switches[name] = {"change": {k: str(v) for k, v in change.items()}, "stance": stance,
                           "equilibria": [e.name for e in eqs], "contained_survives": contained,
                           "war_probability_per_year": _f(st["war"], 4) if st else None,
                           "attacks_per_month": _f(st["attacks"] / 52 * _weeks_per_month(), 2) if st else None}
+    regimes = change_of_heart_regimes(model, single)
+    for sw in switches.values():
+        sw["contained_survives_with_switching"] = sw["stance"] in regimes.get("contained_in", ())
     return {"change_of_heart_per_week": str(model.v["change_of_heart_rate"]),
-            "war_hazard_per_week": _f(war_hazard, 6),
-            "expected_contained_years": _f(weeks / float(weeks_in(years=1)), 1),
-            "contained_survives_10_years": _f((1 - h - war_hazard) ** _ten_years(), 3),
-            "tipping_points": tips, "stance_switches": switches}
+            "war_hazard_per_week": _f(stats1y["war"] / 52, 6),
+            "expected_contained_years": regimes.get("expected_contained_years"),
+            "contained_survives_10_years": regimes.get("contained_survives_10_years"),
+            "tipping_points": tips, "stance_switches": switches, "regime_switching": regimes}
 
 
 # -- the formulas behind the headline ---------------------------------------------------------
@@ -518,6 +540,113 @@ def _percent(p: float) -> str:
     """
     return f"{p:.2%}" if p < 0.10 else f"{p:.1%}"
 
+def _play_text(play: dict) -> str:
+    """``{stance: play}`` in words: ``"status quo: contained exchange; ..."``."""
+    return "; ".join(f"{k}: {v}" for k, v in play.items())
+
+
+def _attrition_lines(ms) -> tuple:
+    """The lines (plain, and LaTeX where a formula is shown) of claim 4's section."""
+    lines = [f"with US support fixed (the exchange game): militia strikes cost the US "
+             f"{ms['us_cost_of_strikes_per_week']} a week; staying is worth {ms['us_value_of_staying']} to the US, "
+             f"withdrawing {ms['us_value_of_withdrawing']}",
+             f"the US would withdraw if its value of presence fell below {ms['presence_value_tipping_point']} a week "
+             f"(a tipping point; now {ms['presence_value_per_week']}); probability of withdrawal within ten years "
+             f"with support fixed: {ms['withdrawal_probability_10_years']:.2%}"]
+    at = ms.get("attrition") or {}
+    if not at.get("verified_under_noise"):
+        lines.append("attrition (US support eroded by deadly strikes): no Markov perfect equilibrium found")
+        return tuple(lines), ()
+    high, low = at["stances"]["support high"]["presence_value"], at["stances"]["support low"]["presence_value"]
+    lines += [f"attrition, as the model assumes it: a militia strike that kills Americans turns US public support "
+              f"low with probability {at['support_loss_per_deadly_strike']}; low support returns with probability "
+              f"{at['support_recovery_per_week']} a week ({_years(1 / Fraction(at['support_recovery_per_week']))} on "
+              f"average); while support is low the presence is worth {low} a week to the US instead of {high}; both "
+              "sides see the support and anticipate its changes",
+              "Markov perfect equilibrium of that game (verified under noise in every state): "
+              + _play_text(at["selected"])]
+    latex = ["", "", "", ""]
+    if at["withdraws_when_support_is_low"]:
+        s, eps, rho = (at["strikes_per_week"], Fraction(at["deadly_fraction"]),
+                       Fraction(at["support_loss_per_deadly_strike"]))
+        by_rate = at["hazard_per_year_by_strike_rate"]
+        lines += [f"probability that the US withdraws: {_percent(at['withdrawal_probability_26_months'])} within 26 "
+                  f"months, {_percent(at['withdrawal_probability_10_years'])} within ten years (the equilibrium's "
+                  "chain)",
+                  f"withdrawal hazard λ = s·ε·ρ = {s:g} · {eps} · {rho} = {at['hazard_per_week']:g} a week, "
+                  f"1 − (1 − λ)^(365/7) = {_percent(at['hazard_per_year'])} a year (s: militia strikes a week, "
+                  "ε: deadly_fraction, ρ: support lost per deadly strike): it rises with the militias' strike rate, "
+                  f"{_percent(by_rate['1/2'])} a year at half the rate, {_percent(by_rate['2'])} at double",
+                  f"record: US forces were still present in March 2023; the model gives that probability "
+                  f"{_percent(at['probability_still_present_after_26_months'])} after 26 months: "
+                  + ("consistent" if at["record_consistent"] else "NOT consistent (below 5%)"),
+                  f"the prospect of pushing US forces out is worth {at['iran_value_of_attrition']} to Iran (its value "
+                  "from a calm week, over the game with support fixed); "
+                  + (f"the US stops withdrawing when support is low if its presence is then worth more than "
+                     f"{at['low_presence_value_tipping_point']:.3f} a week (a tipping point; now {low})"
+                     if at["low_presence_value_tipping_point"] is not None else "no tipping point found for it")]
+        latex += ["", rf"withdrawal hazard $\lambda = s \varepsilon \rho = {s:g} \cdot {_tex(eps)} \cdot {_tex(rho)} = "
+                      rf"{at['hazard_per_week']:g}$ a week, $1 - (1 - \lambda)^{{365/7}} = "
+                      rf"{_percent(at['hazard_per_year'])[:-1]}$% a year ($s$: militia strikes a week, "
+                      rf"$\varepsilon$: deadly fraction, $\rho$: support lost per deadly strike): it rises with the "
+                      rf"militias' strike rate, "
+                      rf"{_percent(by_rate['1/2'])} a year at half the rate, {_percent(by_rate['2'])} at double",
+                  "", ""]
+    else:
+        lines.append("in that equilibrium the US stays even when support is low: withdrawal has probability 0")
+        latex.append("")
+    return tuple(lines), tuple(latex)
+
+
+def _regime_lines(ch) -> tuple:
+    """The lines of claim 6's section."""
+    rs = ch.get("regime_switching") or {}
+    sw = rs.get("switching_per_week", {})
+    lines = []
+    if rs:
+        out, back = Fraction(sw["status quo to each other stance"]), Fraction(sw["back to the status quo"])
+        lines.append(f"regime switching: from the status quo each side changes its stance with probability {out} a "
+                     f"week (once in {_years(1 / out)}), a changed stance returns with {back} a week (it lasts "
+                     f"{_years(1 / back)} on average); stances: " + "; ".join(
+                         f"{k} ({', '.join(f'{n}={x}' for n, x in c.items())})" for k, c in rs["stances"].items() if c)
+                     + f"; the stance is part of the state ({rs['states']} states), so the players anticipate switches")
+    if rs.get("verified_under_noise"):
+        lines += ["Markov perfect equilibrium of the switching game (verified under noise in every state): "
+                  + _play_text(rs["selected"]),
+                  f"the contained regime (the contained exchange played: {', '.join(rs['contained_in'])}) lasts "
+                  f"{rs['expected_contained_years']} years on average from a calm week (the exact expected time until "
+                  f"the chain of play leaves it: a switch to a stance that ends it, or war) and survives ten years "
+                  f"with probability {_percent(rs['contained_survives_10_years'])}"]
+        parts = []
+        for k, tp in rs["reversal_tipping_points"].items():
+            w = tp["longest_expected_weeks"]
+            if w == 0:
+                parts.append(f"{k} ends the contained exchange however briefly it lasts")
+            elif w is None:
+                parts.append(f"{k} never ends it (up to 100 years)")
+            else:
+                parts.append(f"{k} ends it if expected to last more than {tp['longest_expected_years']} years "
+                             f"(now {tp['now_expected_years']})")
+        w_tip = rs.get("hawkish_W_iran_tipping_point")
+        if w_tip is not None:
+            now = rs["stances"]["Iran hawkish"]["W_iran"]
+            parts.append(f"Iran hawkish ends it if its W_iran falls below {w_tip:.3f} (now {now})")
+        lines.append("tipping points of the switching (where the contained regime ends): " + "; ".join(parts))
+    elif rs:
+        lines.append("no Markov perfect equilibrium of the switching game found from the starts searched")
+    lines.append("tipping points of the calibration (where the contained exchange ends): " + "; ".join(
+        tipping_text(k, t) for k, t in ch["tipping_points"].items() if t.get("threshold") is not None))
+    for name, s in ch["stance_switches"].items():
+        names = sorted(set(s["equilibria"]))
+        listed = "; ".join(f"{n} ({s['equilibria'].count(n)} profiles)" if s["equilibria"].count(n) > 1 else n
+                           for n in names) or "none found"
+        lines.append(f"{name} for ever, without switching ({', '.join(f'{k}={x}' for k, x in s['change'].items())}): "
+                     f"equilibria: {listed}; " + ("the contained exchange survives" if s["contained_survives"]
+                                                  else "the contained exchange ends")
+                     + ("; with switching it survives" if s.get("contained_survives_with_switching") else ""))
+    return tuple(lines)
+
+
 def exchange_report(analysis: ExchangeAnalysis):
     """The report of the exchange model, built from one :class:`ExchangeAnalysis` (no computing).
 
@@ -661,12 +790,9 @@ def exchange_report(analysis: ExchangeAnalysis):
             f"each extra week a month with an Israeli strike adds {ts['extra_attacks_per_extra_israeli_strike_week']} "
             "attacks a month"), ts))
         ms = c["motives_short_of_war"]
-        secs.append(Section("motives_short_of_war", "4. Motives short of war: attrition and withdrawal", (
-            f"militia strikes cost the US {ms['us_cost_of_strikes_per_week']} a week; staying is worth "
-            f"{ms['us_value_of_staying']} to the US, withdrawing {ms['us_value_of_withdrawing']}",
-            f"the US would withdraw if its value of presence fell below {ms['presence_value_tipping_point']} a week "
-            f"(a tipping point; now {ms['presence_value_per_week']}); probability of withdrawal within ten years: "
-            f"{ms['withdrawal_probability_10_years']:.2%}"), ms))
+        lines4, latex4 = _attrition_lines(ms)
+        secs.append(Section("motives_short_of_war", "4. Motives short of war: attrition and withdrawal",
+                            lines4, ms, latex=latex4))
         mc = c["miscalculation"]
         secs.append(Section("miscalculation", "5. Miscalculation", (
             f"a militia strike misfires across the red line with probability {mc['misfire_per_strike']}; US strikes "
@@ -675,21 +801,7 @@ def exchange_report(analysis: ExchangeAnalysis):
             f"in ten years, all of it from misfires ({mc['misfires_per_year']} misfires expected a year)")
             + _misfire_window(c["change_of_heart"]["tipping_points"].get("misfire", {})), mc))
         ch = c["change_of_heart"]
-        tips = ch["tipping_points"]
-        lines = [f"with a change of political stance about once in "
-                 f"{_years(1 / Fraction(ch['change_of_heart_per_week']))} and the war hazard, the contained regime "
-                 f"lasts {ch['expected_contained_years']} years on average (taking every change of stance to cross "
-                 f"a tipping point)",
-                 "tipping points (where the contained exchange ends): " + "; ".join(
-                     tipping_text(k, t) for k, t in tips.items() if t.get("threshold") is not None)]
-        for name, sw in ch["stance_switches"].items():
-            names = sorted(set(sw["equilibria"]))
-            listed = "; ".join(f"{n} ({sw['equilibria'].count(n)} profiles)" if sw["equilibria"].count(n) > 1 else n
-                               for n in names) or "none found"
-            lines.append(f"{name} ({', '.join(f'{k}={x}' for k, x in sw['change'].items())}): equilibria: {listed}; "
-                         + ("the contained exchange survives" if sw["contained_survives"]
-                            else "the contained exchange ends"))
-        secs.append(Section("change_of_heart", "6. Stability until a change of heart", tuple(lines), ch))
+        secs.append(Section("change_of_heart", "6. Stability until a change of heart", _regime_lines(ch), ch))
     secs.append(Section("glossary", "Glossary", tuple(f"{k}: {t}" for k, t in GLOSSARY.items()), dict(GLOSSARY)))
     return DeterrenceReport(title, tuple(secs), summary)
 

@@ -331,6 +331,29 @@ def absorption_probability(game, strategy, rounds: int | None = None, *, states=
     return _hitting(transition_matrix(game, strategy), targets)[_start(game, start)]
 
 
+def hitting_probability(game, strategy, rounds: int | None = None, *, states, start=None, exact=None):
+    """Probability that play enters one of ``states`` within ``rounds`` rounds (or ever, with
+    ``rounds=None``); unlike :func:`absorption_probability` the targets need not be absorbing
+    (they are made absorbing for the count: the first entry is what is counted).
+
+    >>> from deterrence.io import load_game
+    >>> g = load_game("stochastic_prisoners_dilemma").with_defaults()
+    >>> half = {"good": {"A": "C", "B": ["1/2", "1/2"]}, "poor": ("C", "C")}   # poor is left again
+    >>> hitting_probability(g, half, 2, states=["poor"]), hitting_probability(g, half, states=["poor"])
+    (Fraction(3, 4), 1)
+    """
+    P = transition_matrix(game, strategy)
+    targets = _targets(game, states)
+    i = _start(game, start)
+    if rounds is None:
+        return _hitting(P, targets)[i]
+    exact = _use_exact(rounds, exact)
+    stopped = [tuple(int(a == b) for b in range(len(P))) if a in targets else row for a, row in enumerate(P)]
+    power, _ = _power_and_sum(stopped, rounds, exact)
+    row = _row(power, i, exact)
+    return to_exact(sum(row[t] for t in targets)) if exact else sum(row[t] for t in targets)
+
+
 def _reach(P, targets):
     """States from which some target can be reached (targets included)."""
     k = len(P)
@@ -514,6 +537,7 @@ __all__ = [
     "expected_action_counts",
     "expected_rounds_to_absorption",
     "expected_visits",
+    "hitting_probability",
     "long_run_frequencies",
     "markov_strategy",
     "markov_values",

@@ -1,0 +1,441 @@
+"""Claims 4 and 6 of the US–Iran case as regime switching: stances that change, anticipated.
+
+Both claims are about play that changes when a side's stance changes; both are
+built with the toolkit's regime-switching product
+(:func:`deterrence.solvers.stochastic.regime_switching.regime_switching`): the
+exchange game of :mod:`deterrence.models.us_iran_exchange` once per stance,
+its states paired with the stance in force, so that the players see the stance
+and anticipate switches. Markov perfect equilibria of the product are found by
+the toolkit's alternating exact best responses from lifted starts and verified
+under the noise in every state
+(:func:`~deterrence.solvers.stochastic.regime_switching.regime_switching_equilibria`).
+The stances' values and rates, with units and sources, are
+:data:`deterrence.models.us_iran_calibration.STANCE_CALIBRATION`.
+
+**Claim 6, stability until a change of heart** (:func:`change_of_heart_regimes`).
+Stances: the status quo (the calibration), ``Iran hawkish`` (``W_iran`` and ``A``
+at their hawkish values) and ``US gloves off`` (``k_us`` and ``a_us``). From the
+status quo each side turns at half the ``change_of_heart_rate`` per week; a
+changed stance returns to the status quo at ``stance_reversal_rate`` per week.
+The *contained regime* is the set of product states of the stances in which the
+equilibrium plays the contained exchange; its expected duration from a calm
+week is the exact expected hitting time of the other states (the absorbing war
+and withdrawal states among them), and its ten-year survival the chance of not
+hitting them within 522 weeks. Tipping points: how long a changed stance must be
+expected to last for the contained exchange to end in it (a switching rate),
+and the hawkish ``W_iran`` below which it ends (a stance parameter), each by
+bisection with the exact check of the product profile that plays the contained
+exchange in both stances.
+
+**Claim 4, motives short of war: attrition** (:func:`attrition`). US public
+support for the presence is a stance: ``support high`` (the calibration) and
+``support low`` (the US's presence worth ``low_support_presence_value`` a week
+instead of ``presence_value``). A militia strike that kills Americans (the
+``crisis`` states) turns support low with probability
+``support_loss_per_deadly_strike``; low support returns at
+``support_recovery_rate`` per week. Strikes thus raise the cost of the
+presence; in equilibrium the US withdraws when support is low, and the
+probabilities of withdrawal within 26 months and ten years are absorption
+probabilities of the equilibrium's chain. With the long-run strike rate ``s``
+a week, the deadly fraction ``eps`` and the loss probability ``rho``, the US
+withdrawal hazard is about ``lambda = s * eps * rho`` a week, ``1 - (1 -
+lambda)^(365/7)`` a year: linear in the militias' strike rate.
+
+References: Hamilton (1989), Econometrica 57 (regime switching); Maskin and
+Tirole (2001), JET 100 (Markov perfect equilibrium); Fudenberg and Tirole
+(1986), "A theory of exit in duopoly", Econometrica 54 (exit when a
+player's value of staying turns negative: the war of attrition); the case brief
+(shared/brief.md), claims 4 and 6.
+
+Steps: build the product; search its equilibria from the lifted per-stance
+equilibria; select the one that plays the contained exchange in the status quo
+(resp. high support); compute the chain quantities; bisect the tipping points.
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+from functools import lru_cache
+
+from deterrence.models.us_iran_calibration import STANCE_CALIBRATION
+from deterrence.models.us_iran_exchange import (START, TRANSIENT, ExchangeModel, _name, contained_profile,
+                                                exchange_model, horizon_weeks, weeks_in)
+
+STATUS_QUO = "status quo"
+IRAN_HAWKISH = "Iran hawkish"
+US_GLOVES_OFF = "US gloves off"
+SUPPORT_HIGH = "support high"
+SUPPORT_LOW = "support low"
+
+
+def stance_values(**overrides) -> dict:
+    """``{name: value}`` of :data:`~deterrence.models.us_iran_calibration.STANCE_CALIBRATION`
+    with ``overrides``.
+
+    >>> stance_values()["stance_reversal_rate"], stance_values(hawkish_W_iran=10)["hawkish_W_iran"]
+    (Fraction(7, 1460), 10)
+    """
+    from deterrence.core.numbers import to_exact
+    from deterrence.errors import GameError
+    values = {k: c.value for k, c in STANCE_CALIBRATION.items()}
+    for k, v in overrides.items():
+        if k not in values:
+            raise GameError(f"unknown stance parameter {k!r}; known: {', '.join(values)}")
+        values[k] = to_exact(v, k)
+    return values
+
+
+def stances(values=None) -> dict:
+    """The changes of heart: ``{stance: {calibration name: value}}`` (the status quo changes nothing).
+
+    >>> stances()[IRAN_HAWKISH]
+    {'W_iran': 20, 'A': 8}
+    """
+    sv = stance_values() if values is None else values
+    return {STATUS_QUO: {},
+            IRAN_HAWKISH: {"W_iran": sv["hawkish_W_iran"], "A": sv["hawkish_A"]},
+            US_GLOVES_OFF: {"k_us": sv["gloves_off_k_us"], "a_us": sv["gloves_off_a_us"]}}
+
+
+@lru_cache(maxsize=64)
+def _game_at(values: tuple):
+    """The exchange game at sorted ``(name, value)`` pairs, built once (bisections revisit stances)."""
+    return exchange_model(**dict(values)).stochastic_game
+
+
+def _stance_game(model, changes):
+    return _game_at(tuple(sorted({**model.v, **changes}.items())))
+
+
+def _contained_in(switching, profile) -> list:
+    """The stances whose part of ``profile`` is the contained exchange."""
+    C = contained_profile()
+    return [k for k in switching.stances
+            if all(switching.restrict(profile, k).get(s) == C[s] for s in TRANSIENT)]
+
+
+def play_names(switching, profile) -> dict:
+    """``{stance: name of the play}`` of a product profile (names as in the report).
+
+    >>> rs = change_of_heart_game(exchange_model())
+    >>> play_names(rs, rs.lift({k: contained_profile() for k in rs.stances}))[IRAN_HAWKISH]
+    'contained exchange'
+    """
+    return {k: _name({s: a for s, a in switching.restrict(profile, k).items() if s in TRANSIENT})
+            for k in switching.stances}
+
+
+def change_of_heart_game(model: ExchangeModel, values=None, *, kept=None, reversal_rate=None):
+    """The product game of claim 6: the stances of :func:`stances` (or those in ``kept``),
+    switching from the status quo at half the ``change_of_heart_rate`` a week each and back at
+    ``reversal_rate`` (default ``stance_reversal_rate``).
+
+    >>> rs = change_of_heart_game(exchange_model())
+    >>> rs.stances
+    ('status quo', 'Iran hawkish', 'US gloves off')
+
+    A quiet week ((1 - 1/2)(1 - 13/25) = 6/25) and the US's change of heart (1/832):
+
+    >>> after = rs.game.transition("status quo:calm/quiet", ("hold", "hold"))
+    >>> after["US gloves off:calm/quiet"] == Fraction(6, 25) / 832
+    True
+    """
+    from deterrence.solvers.stochastic.regime_switching import regime_switching
+    sv = stance_values() if values is None else values
+    changes = {k: c for k, c in stances(sv).items() if kept is None or k in kept or k == STATUS_QUO}
+    h = Fraction(model.v["change_of_heart_rate"])
+    r = Fraction(sv["stance_reversal_rate"] if reversal_rate is None else reversal_rate)
+    others = [k for k in changes if k != STATUS_QUO]
+    switching = {STATUS_QUO: {k: h / 2 for k in others}, **{k: {STATUS_QUO: r} for k in others}}
+    games = {k: _stance_game(model, c) for k, c in changes.items()}
+    return regime_switching(games, switching, title="The US-Iran exchange with changes of heart")
+
+
+def _all_contained_holds(model, values, kept, reversal_rate=None) -> bool:
+    from deterrence.solvers.stochastic.markov_perfect import verify_markov_perfect
+    rs = change_of_heart_game(model, values, kept=kept, reversal_rate=reversal_rate)
+    return verify_markov_perfect(rs.game, rs.lift({k: contained_profile() for k in rs.stances}))[0]
+
+
+def reversal_tipping_point(model: ExchangeModel, stance: str, values=None, *, longest_weeks=5200):
+    """The longest expected duration of ``stance`` (weeks, a whole number) at which the contained
+    exchange is still played in it, in a switch between the status quo and that stance alone
+    (the reversal rate is one over it); ``0`` if it ends however short the stance, ``None`` if it
+    survives up to ``longest_weeks``. Bisection on a log scale (to within 3%) with exact checks;
+    the condition is taken to be monotone in the duration.
+
+    >>> 200 < reversal_tipping_point(exchange_model(), IRAN_HAWKISH) < 416
+    True
+    """
+    sv = stance_values() if values is None else values
+
+    def holds(weeks):
+        return _all_contained_holds(model, sv, (stance,), Fraction(1, weeks))
+    if not holds(1):
+        return 0
+    if holds(longest_weeks):
+        return None
+    good, bad = 1, longest_weeks
+    while bad > good * 1.03 and bad - good > 1:     # on a log scale: to within 3%
+        mid = round((good * bad) ** 0.5)
+        mid = min(max(mid, good + 1), bad - 1)
+        good, bad = (mid, bad) if holds(mid) else (good, mid)
+    return good
+
+
+def _crossing(gains_at, x0, x1, side):
+    """The nearest value beyond ``x0`` (``side``: "below" or "above") at which some one-shot
+    deviation gain, affine in the parameter (values are linear in the payoffs for a fixed
+    profile), turns positive; two exact evaluations (at ``x0`` and ``x1``) give every line.
+    ``(value, [deviations that turn profitable there])``, or ``(None, [])`` when none does."""
+    g0, g1 = gains_at(x0), gains_at(x1)
+    found = []
+    for key, a in g0.items():
+        slope = (g1[key] - a) / (x1 - x0)
+        if slope == 0:
+            continue
+        x = x0 - a / slope
+        if side == "below" and slope < 0 and x <= x0 or side == "above" and slope > 0 and x >= x0:
+            found.append((x, key))
+    if not found:
+        return None, []
+    x = max(x for x, _ in found) if side == "below" else min(x for x, _ in found)
+    return x, [key for y, key in found if y == x]
+
+
+def hawkish_cost_tipping_point(model: ExchangeModel, values=None):
+    """The hawkish ``W_iran`` below which the contained exchange ends in the hawkish stance, with
+    switching between the status quo and that stance (``None``: it holds down to minus infinity).
+    Exact: the deviation gains of the profile that plays the contained exchange in both stances
+    are affine in the hawkish ``W_iran`` (the stage payoffs and the war annuity are).
+
+    >>> 0 < hawkish_cost_tipping_point(exchange_model()) < 20
+    True
+    """
+    from deterrence.solvers.stochastic.markov_perfect import one_shot_gains
+    sv = stance_values() if values is None else values
+
+    def gains_at(w):
+        rs = change_of_heart_game(model, {**sv, "hawkish_W_iran": w}, kept=(IRAN_HAWKISH,))
+        return one_shot_gains(rs.game, rs.lift({k: contained_profile() for k in rs.stances}))
+    x0 = Fraction(sv["hawkish_W_iran"])
+    x, _ = _crossing(gains_at, x0, x0 + 1, "below")
+    return None if x is None else float(x)
+
+
+def _sourced(values, names) -> dict:
+    """The stance values used, each with its unit, source and reason (as in the report's calibration)."""
+    return {n: {**STANCE_CALIBRATION[n].to_json(), "value": str(values[n])} for n in names}
+
+
+def _f(x, digits=3):
+    return round(float(x), digits)
+
+
+def change_of_heart_regimes(model: ExchangeModel, single_stance: dict | None = None, values=None) -> dict:
+    """Claim 6 in the product game (see the module docstring): the equilibria found, the one
+    selected, the expected duration of the contained regime, its ten-year survival and the
+    tipping points. ``single_stance``: ``{stance: [pure profiles]}``, equilibria of each stance's
+    own game, used as further starts.
+
+    >>> r = change_of_heart_regimes(exchange_model())
+    >>> r["selected"][STATUS_QUO], r["verified_under_noise"], 5 < r["expected_contained_years"] < 40
+    ('contained exchange', True, True)
+    """
+    from deterrence.solvers.stochastic.regime_switching import (regime_duration, regime_survival,
+                                                                regime_switching_equilibria)
+    sv = stance_values() if values is None else values
+    rs = change_of_heart_game(model, sv)
+    C = contained_profile()
+    base = {k: C for k in rs.stances}
+    starts = [base] + [{**base, k: dict(p)} for k, profiles in (single_stance or {}).items() for p in profiles
+                       if k in rs.stances and k != STATUS_QUO]
+    found = regime_switching_equilibria(rs, starts)
+    chosen = next((p for p in found if STATUS_QUO in _contained_in(rs, p)), found[0] if found else None)
+    weeks_a_year = float(weeks_in(years=1))
+    out = {"calibration": _sourced(sv, ("hawkish_W_iran", "hawkish_A", "gloves_off_k_us", "gloves_off_a_us",
+                                        "stance_reversal_rate")),
+           "stances": {k: {n: str(x) for n, x in c.items()} for k, c in stances(sv).items()},
+           "switching_per_week": {"status quo to each other stance": str(Fraction(model.v["change_of_heart_rate"]) / 2),
+                                  "back to the status quo": str(sv["stance_reversal_rate"])},
+           "states": len(rs.game.states),
+           "equilibria": [play_names(rs, p) for p in found],
+           "selected": None if chosen is None else play_names(rs, chosen),
+           "verified_under_noise": chosen is not None}
+    if chosen is None:
+        return out
+    contained_in = _contained_in(rs, chosen)
+    regime = [s for k in contained_in for s in rs.states_of(k) if rs.base_state(s) in TRANSIENT]
+    start = rs.state(STATUS_QUO, START)
+    weeks = regime_duration(rs, chosen, regime, start=start)
+    survival = regime_survival(rs, chosen, regime, horizon_weeks(years=10), start=start, exact=False)
+    tips = {}
+    for k in rs.stances:
+        if k == STATUS_QUO:
+            continue
+        w = reversal_tipping_point(model, k, sv)
+        tips[k] = {"longest_expected_weeks": w,
+                   "longest_expected_years": None if w is None else _f(w / weeks_a_year, 2),
+                   "reversal_rate_per_week": None if not w else str(Fraction(1, w)),
+                   "now_expected_years": _f(1 / float(sv["stance_reversal_rate"]) / weeks_a_year, 2)}
+    out.update({"contained_in": contained_in,
+                "expected_contained_weeks": str(weeks),
+                "expected_contained_years": _f(float(weeks) / weeks_a_year, 2),
+                "contained_survives_10_years": _f(survival, 4),
+                "reversal_tipping_points": tips,
+                "hawkish_W_iran_tipping_point": hawkish_cost_tipping_point(model, sv),
+                "profile": {s: list(a) for s, a in chosen.items() if rs.base_state(s) in TRANSIENT}})
+    return out
+
+
+# -- claim 4 -----------------------------------------------------------------------------------
+def support_game(model: ExchangeModel, values=None, *, low_presence_value=None):
+    """The product game of claim 4: US public support high or low; a deadly strike (the
+    ``crisis`` states) turns it low with ``support_loss_per_deadly_strike``; it returns at
+    ``support_recovery_rate`` a week.
+
+    >>> rs = support_game(exchange_model())
+    >>> rs.game.transition("support high:crisis/quiet", ("retaliate", "hold"))["support low:answered/quiet"]
+    Fraction(3, 50)
+
+    (A quiet week, 6/25, times the loss of support, 1/4.)
+    """
+    from deterrence.solvers.stochastic.regime_switching import regime_switching
+    sv = stance_values() if values is None else values
+    low = sv["low_support_presence_value"] if low_presence_value is None else low_presence_value
+    rho, back = Fraction(sv["support_loss_per_deadly_strike"]), Fraction(sv["support_recovery_rate"])
+    games = {SUPPORT_HIGH: _stance_game(model, {}), SUPPORT_LOW: _stance_game(model, {"presence_value": low})}
+    after_deadly = {f"crisis/{x}": {SUPPORT_HIGH: {SUPPORT_LOW: rho}, SUPPORT_LOW: {SUPPORT_HIGH: back}}
+                    for x in ("quiet", "israel", "motive")}
+    return regime_switching(games, {SUPPORT_LOW: {SUPPORT_HIGH: back}}, state_switching=after_deadly,
+                            title="The US-Iran exchange with US public support that strikes erode")
+
+
+def _withdrawing_profile():
+    C = contained_profile()
+    return {s: ("withdraw", C[s][1]) for s in TRANSIENT}
+
+
+def low_presence_tipping_point(model: ExchangeModel, profiles, values=None, *, pieces=12):
+    """The presence value in low support (per week) above which the US no longer withdraws in
+    any state of low support, following the equilibrium ``profiles`` (``{stance: profile}``) as
+    the value rises (``None``: not within ``pieces`` pieces, or never).
+
+    Exact piecewise continuation: for a fixed profile every one-shot gain is affine in the value
+    (it enters only the withdrawn state's annuity), so two exact evaluations give the next value
+    at which a deviation turns profitable; there the deviating player switches to it (both are
+    equilibria at that value) and the next piece starts.
+
+    >>> m = exchange_model()
+    >>> 1 < low_presence_tipping_point(m, {SUPPORT_HIGH: contained_profile(),
+    ...                                    SUPPORT_LOW: _withdrawing_profile()}) < 5
+    True
+    """
+    from deterrence.solvers.stochastic.markov_perfect import one_shot_gains
+    from deterrence.models.us_iran_exchange import PLAYERS
+    sv = stance_values() if values is None else values
+    present = Fraction(model.v["presence_value"])
+    play = {k: dict(p) for k, p in profiles.items()}
+
+    def gains_at(x):
+        rs = support_game(model, sv, low_presence_value=x)
+        gains = one_shot_gains(rs.game, rs.lift(play))
+        # one key per (stance, state): the withdrawn states merge when the two values agree
+        return {(rs.stance_of(s), rs.base_state(s), p, a): g for (s, p, a), g in gains.items()
+                if rs.stance_of(s) is not None and rs.base_state(s) in TRANSIENT}
+    x = Fraction(sv["low_support_presence_value"])
+    for _ in range(pieces):
+        if not any(a[0] == "withdraw" for a in play[SUPPORT_LOW].values()):
+            return float(x)
+        step = 1 if x + 1 != present else Fraction(1, 2)
+        crossing, keys = _crossing(gains_at, x, x + step, "above")
+        if crossing is None:
+            return None
+        for stance, state, player, action in keys:
+            acts = list(play[stance][state])
+            acts[PLAYERS.index(player)] = action
+            play[stance][state] = tuple(acts)
+        x = crossing
+    return None
+
+
+def withdrawal_hazard(strikes_per_week, deadly_fraction, support_loss) -> tuple:
+    """``(per week, per year)``: the US withdrawal hazard when the US leaves as soon as support
+    is low, ``lambda = s * eps * rho`` a week and ``1 - (1 - lambda)^(365/7)`` a year.
+
+    >>> withdrawal_hazard(0.7, Fraction(1, 83), Fraction(1, 4))[0] == 0.7 / 83 / 4
+    True
+    """
+    lam = float(strikes_per_week) * float(deadly_fraction) * float(support_loss)
+    return lam, 1 - (1 - lam) ** (365 / 7)
+
+
+def attrition(model: ExchangeModel, strikes_per_week: float, values=None) -> dict:
+    """Claim 4 in the product game of :func:`support_game`: the equilibrium, the probability of
+    withdrawal within 26 months and ten years, the hazard formula and its rise with the strike
+    rate, the record's consistency and the presence-value tipping point. ``strikes_per_week``:
+    the long-run militia strike rate at peace (the report's formula ``s``).
+
+    >>> a = attrition(exchange_model(), 0.74)
+    >>> a["selected"][SUPPORT_LOW], 0 < a["withdrawal_probability_26_months"] < a["withdrawal_probability_10_years"]
+    ('US withdrawal', True)
+    """
+    from deterrence.solvers.stochastic.markov_chain import absorption_probability, markov_values
+    from deterrence.solvers.stochastic.regime_switching import regime_switching_equilibria
+    sv = stance_values() if values is None else values
+    rs = support_game(model, sv)
+    C = contained_profile()
+    found = regime_switching_equilibria(rs, [{SUPPORT_HIGH: C, SUPPORT_LOW: _withdrawing_profile()},
+                                             {SUPPORT_HIGH: C, SUPPORT_LOW: C}])
+    chosen = next((p for p in found if SUPPORT_HIGH in _contained_in(rs, p)), found[0] if found else None)
+    out = {"calibration": _sourced(sv, ("low_support_presence_value", "support_loss_per_deadly_strike",
+                                        "support_recovery_rate")),
+           "stances": {SUPPORT_HIGH: {"presence_value": str(model.v["presence_value"])},
+                       SUPPORT_LOW: {"presence_value": str(sv["low_support_presence_value"])}},
+           "support_loss_per_deadly_strike": str(sv["support_loss_per_deadly_strike"]),
+           "deadly_fraction": str(model.v["deadly_fraction"]),
+           "support_recovery_per_week": str(sv["support_recovery_rate"]),
+           "equilibria": [play_names(rs, p) for p in found],
+           "selected": None if chosen is None else play_names(rs, chosen),
+           "verified_under_noise": chosen is not None}
+    if chosen is None:
+        return out
+    start = rs.state(SUPPORT_HIGH, START)
+    withdrawn, war = rs.product_states("withdrawn"), rs.product_states("war")
+
+    def absorbed(states, weeks):
+        return float(absorption_probability(rs.game, chosen, weeks, states=states, start=start, exact=False))
+    span, ten = horizon_weeks(months=26), horizon_weeks(years=10)
+    w26, w10, war26 = absorbed(withdrawn, span), absorbed(withdrawn, ten), absorbed(war, span)
+    eps, rho = model.v["deadly_fraction"], sv["support_loss_per_deadly_strike"]
+    lam, per_year = withdrawal_hazard(strikes_per_week, eps, rho)
+    withdraws_when_low = any(a[0] == "withdraw" for a in rs.restrict(chosen, SUPPORT_LOW).values())
+    present = 1 - w26 - war26
+    values_support = markov_values(rs.game, chosen)[start]
+    values_fixed = model.values_of(C)[START]
+    out.update({
+        "withdraws_when_support_is_low": withdraws_when_low,
+        "withdrawal_probability_26_months": _f(w26, 4),
+        "withdrawal_probability_10_years": _f(w10, 4),
+        "hazard_per_week": _f(lam, 6) if withdraws_when_low else 0.0,
+        "hazard_per_year": _f(per_year, 4) if withdraws_when_low else 0.0,
+        "hazard_formula": "lambda = s * eps * rho a week; 1 - (1 - lambda)^(365/7) a year "
+                          "(s: militia strikes a week, eps: deadly_fraction, rho: support_loss_per_deadly_strike)",
+        "strikes_per_week": _f(strikes_per_week, 4),
+        "hazard_per_year_by_strike_rate": {
+            str(k): _f(withdrawal_hazard(k * strikes_per_week, eps, rho)[1], 4) if withdraws_when_low else 0.0
+            for k in (Fraction(1, 2), 1, 2)},
+        "probability_still_present_after_26_months": _f(present, 4),
+        "record_us_present_march_2023": True,
+        "record_consistent": present >= 0.05,
+        "iran_value_of_attrition": _f(values_support[1] - values_fixed[1], 2),
+        "us_cost_of_attrition": _f(values_fixed[0] - values_support[0], 2),
+        "low_presence_value_tipping_point": low_presence_tipping_point(
+            model, {k: rs.restrict(chosen, k) for k in rs.stances}, sv) if withdraws_when_low
+        else None})
+    return out
+
+
+__all__ = ["STATUS_QUO", "IRAN_HAWKISH", "US_GLOVES_OFF", "SUPPORT_HIGH", "SUPPORT_LOW", "stance_values", "stances",
+           "play_names", "change_of_heart_game", "change_of_heart_regimes", "reversal_tipping_point",
+           "hawkish_cost_tipping_point", "support_game", "attrition", "withdrawal_hazard",
+           "low_presence_tipping_point"]
