@@ -226,7 +226,7 @@ def noise_section(analysis, strategies=None, delta=None, noise=None, *, within=1
     a, noisy, within = analysis.noise, analysis.noisy_check, analysis.within
     rounds = a.expected_rounds_to_war
     names = " and ".join(analysis.strategies)
-    noise_text = ", ".join(f"{k} {v}" for k, v in analysis.game.noise.to_dict().items())
+    noise_text = analysis.game.noise.describe()
     if round_days is None:
         horizon = f"{within} rounds"
         expected = ("Expected number of rounds until the first round of war: "

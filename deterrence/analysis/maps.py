@@ -66,7 +66,7 @@ def regime_at(delta, seed=None, **values) -> dict:
 
 
 @lru_cache(maxsize=16)
-def _symbolic_parts(stage, parameter_key, strategies, noise_key, within):
+def _symbolic_parts(stage, parameter_key, strategies, noise, within):
     """Formulas (every deviation gain, the restraint condition) and the two regime war risks.
 
     Subgame perfection is tested on the grid by the sign of every one-shot
@@ -74,7 +74,7 @@ def _symbolic_parts(stage, parameter_key, strategies, noise_key, within):
     which deviation binds can change across the map.
     """
     import sympy
-    from deterrence.core.repeated import Noise, delta_symbol, escalation_actions
+    from deterrence.core.repeated import delta_symbol, escalation_actions
     from deterrence.solvers.repeated.noise_markov import war_risk
     from deterrence.solvers.repeated.one_shot_deviation import deviation_gains
     from deterrence.solvers.normal_form.symbolic_conditions import pure_equilibrium_conditions
@@ -86,7 +86,6 @@ def _symbolic_parts(stage, parameter_key, strategies, noise_key, within):
     conditions = pure_equilibrium_conditions(stage)
     restraint = sympy.Or(*[c for prof, c in conditions.items()
                            if all(numeric.actions[i].index(a) != esc[i] for i, a in enumerate(prof))])
-    noise = Noise.from_spec(dict(noise_key)) if noise_key else None
     exchange = [contained_exchange(numeric, 0), contained_exchange(numeric, 1)]
     risk0 = war_risk(numeric, list(strategies), noise=noise, within=within)[0] if noise else 0.0
     risk1 = war_risk(numeric, exchange, noise=noise, within=within)[0] if noise else 0.0
@@ -143,11 +142,10 @@ def _symbolic_map(axes, values):
         if name != "delta" and name not in names:
             raise GameError(f"unknown map axis {name!r}; use 'delta' or one of {', '.join(names)} "
                             "(for the noise or the proxy parameters use method='solve')")
-    noise_key = tuple(sorted(model.noise.to_dict().items())) if model.noise else ()
     # the defaults are part of the key: which deviation binds in delta* may depend on them
     gains, restraint, risk0, risk1 = _symbolic_parts(
         stage, tuple(sorted(stage.parameters.items())), tuple(model.strategies),
-        noise_key, model.within)
+        model.noise, model.within)      # the Noise itself (hashable): every field, each player's own noise
     grid_axes = {n: np.asarray(list(v), dtype=float) for n, v in axes.items()}
     grids = np.meshgrid(*grid_axes.values(), indexing="ij")
     env = {n: g for n, g in zip(grid_axes, grids)}

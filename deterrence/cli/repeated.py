@@ -159,7 +159,7 @@ def run(args) -> int:
     print(f"Repeated game {args.game}: {p1} plays {s1}, {p2} plays {s2}, delta = {format_exact(a.delta)}"
           + (f", {rg.horizon} rounds" if rg.horizon is not None else ""))
     if rg.noise is not None:
-        print(f"noise: {', '.join(f'{k} = {v}' for k, v in rg.noise.to_dict().items())}")
+        print(f"noise: {rg.noise.describe()}")
     pay = ", ".join(f"{p} {format_exact(v)} (~{float(v):.6g})" for p, v in zip(a.players, a.payoffs))
     print(f"payoffs (average discounted{', expected under noise' if rg.noise else ''}): {pay}")
     label = "subgame perfect (as intended, without noise)" if rg.noise is not None else "subgame perfect"

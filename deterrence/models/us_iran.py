@@ -245,8 +245,7 @@ def regime_headline(analysis: USIranAnalysis) -> tuple:
     star_text = "not computed" if star is None else format_exact(star)
     delta = format_exact(model.delta)
     holds = _holds_under_noise(analysis)
-    noise = (", ".join(f"{k} {v}" for k, v in model.noise.to_dict().items())
-             if model.noise is not None else None)
+    noise = model.noise.describe() if model.noise is not None else None
     if regime == 2:
         headline = "Escalation/war: no equilibrium of the round is free of escalation."
         if analysis.restraint.check.subgame_perfect:
