@@ -185,7 +185,18 @@ def test_noise_on_one_side_only_never_changes_the_others_actions():
 
 def test_noise_per_player_in_a_game_file_and_its_refusals(tmp_path):
     from deterrence.core.repeated import Noise
-    text = (US_FILE.read_text(encoding="utf-8").replace('noise = { execution = "1/50" }', "")
+    from deterrence.models.us_iran_calibration import CALIBRATION
+    own = US_FILE.read_text(encoding="utf-8")
+    own_noise = ('[repeated.noise.Iran]\n'
+                 'implementation = { retaliate = { retaliate = "1599/1600", escalate = "1/1600" } }\n')
+    assert own_noise in own
+    # the file's noise is the calibration's: militia strikes misfire, US strikes are precise
+    file_noise = RepeatedGame.from_game(load_game("us_iran_stage")).noise
+    E_us, E_iran, _, _ = RepeatedGame.from_game(load_game("us_iran_stage")).noise_matrices()
+    assert E_iran[1, 2] == Fraction(CALIBRATION["misfire"].value) and E_iran[0, 1] == 0
+    assert (E_us == np.eye(3, dtype=int)).all() and Fraction(CALIBRATION["us_misfire"].value) == 0
+    assert file_noise.describe() == "Iran: retaliate -> escalate 1/1600"
+    text = (own.replace(own_noise, "")
             + '\n[repeated.noise.Iran]\nexecution = "1/40"\n[repeated.noise.US]\nperception = "1/30"\n')
     path = tmp_path / "per_player.toml"
     path.write_text(text, encoding="utf-8")

@@ -213,7 +213,7 @@ def noise_section(analysis, strategies=None, delta=None, noise=None, *, within=1
     profitable deviation and its gain.
 
     >>> from deterrence.models.us_iran import us_iran_model
-    >>> m = us_iran_model()
+    >>> m = us_iran_model(noise={"execution": "1/50"})     # execution errors on both sides
     >>> s = noise_section(m.stage.with_defaults(), m.strategies, m.delta, m.noise, round_days=7)
     >>> s.data["within"], s.data["round_days"], [d["player"] for d in s.data["deviations_under_noise"]]
     (100, 7, ['US', 'Iran'])

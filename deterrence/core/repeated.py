@@ -344,8 +344,8 @@ def repeated_section(game) -> RepeatedSection:
 
     >>> from deterrence import load_game
     >>> s = repeated_section(load_game("us_iran_stage"))
-    >>> s.delta, s.profile, s.noise.execution
-    ('9/10', ('contained_tit_for_tat', 'contained_tit_for_tat'), Fraction(1, 50))
+    >>> s.delta, s.profile, s.noise.for_player("Iran").implementation["retaliate"]["escalate"]
+    ('9/10', ('contained_tit_for_tat', 'contained_tit_for_tat'), '1/1600')
     """
     raw = (getattr(game, "extra", None) or {}).get("repeated") or {}
     if not isinstance(raw, Mapping):
@@ -476,8 +476,8 @@ class RepeatedGame:
     >>> rg = RepeatedGame(load_game("prisoners_dilemma"), "9/10")
     >>> rg
     RepeatedGame(Row: C, D; Column: C, D; delta=9/10)
-    >>> RepeatedGame.from_game(load_game("us_iran_stage"), delta="1/2").noise.execution
-    Fraction(1, 50)
+    >>> RepeatedGame.from_game(load_game("us_iran_stage"), delta="1/2").noise.describe()
+    'Iran: retaliate -> escalate 1/1600'
     """
 
     __slots__ = ("_stage", "_delta", "_horizon", "_noise", "_strategies", "_frozen")

@@ -6,11 +6,12 @@ It puts together three catalogue pieces, each a game users can open and edit:
   payoffs whose defaults are argued from the case brief;
 * its ``[repeated]`` section: the discount factor (9/10 a week), the contained
   tit-for-tat automaton played by both sides (contrite tit-for-tat on limited
-  strikes, all-out war once anyone escalates), and the miscalculation noise
-  (1 in 50 intended actions comes out one rung higher, on both sides). These
-  are teaching values, not the case's calibration (730/737 a week; militia
-  misfires 1 in 1600, US strikes precise): the file's description says why;
-  the calibrated model of the case is :mod:`deterrence.models.us_iran_exchange`;
+  strikes, all-out war once anyone escalates), and the miscalculation noise,
+  the calibration's: a militia strike misfires into an escalation 1 time in
+  1600, US strikes are precise (noise per player,
+  :class:`deterrence.core.repeated.Noise`). δ is a teaching value, not the
+  case's calibration (730/737 a week): the file's description says why; the
+  calibrated model of the case is :mod:`deterrence.models.us_iran_exchange`;
 * the proxy target-selection tree (:mod:`deterrence.models.proxy_targets`):
   Israel strikes, Iran answers against Israel or against the exposed US forces.
 
@@ -35,8 +36,10 @@ Regimes (codes index :data:`REGIMES`), classified without noise:
 
 The report says, besides, whether the profile in play stays subgame perfect
 under the model's own noise: its title and headline claim only what holds
-there (for mutual restraint at the file's noise of 1/50 it does not: the side
-due to answer gains by holding, since its answer may misfire into war).
+there. Under the file's noise mutual restraint does (contained tit-for-tat
+never intends a militia strike on its path, so nothing misfires); with
+execution errors on both sides (``noise={"execution": "1/50"}``) it does not:
+the side due to answer gains by holding, since its answer may misfire into war.
 
 War is one outcome everywhere: a round in which either side escalates
 (:func:`deterrence.core.repeated.war_profiles`).
@@ -135,7 +138,7 @@ class USIranModel:
 
         >>> a = us_iran_model().analyse()
         >>> a.regime_name, a.restraint.critical_delta, a.played.subgame_perfect_under_noise
-        ('mutual restraint', 3/4, False)
+        ('mutual restraint', 3/4, True)
         """
         from deterrence.core.repeated import escalation_actions
         from deterrence.solvers import solve
@@ -233,7 +236,10 @@ def regime_headline(analysis: USIranAnalysis) -> tuple:
     """``(title, headline)`` of the report: both follow the regime and claim only what holds
     under the model's own noise.
 
-    >>> title, headline = regime_headline(us_iran_model().analyse(proxies=False))
+    >>> print(regime_headline(us_iran_model().analyse(proxies=False))[0])
+    Why the US and Iran stay below all-out war
+    >>> both = us_iran_model(noise={"execution": "1/50"})     # execution errors on both sides
+    >>> title, headline = regime_headline(both.analyse(proxies=False))
     >>> print(title)
     US and Iran: mutual restraint is an equilibrium without noise, not under the model's noise
     >>> "the side due to answer gains by holding (US +0.23, Iran +0.83)" in headline

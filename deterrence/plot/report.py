@@ -18,7 +18,7 @@ def war_risk_by_round(stage, profile, noise, rounds) -> np.ndarray:
 
     >>> from deterrence.models.us_iran import us_iran_model
     >>> m = us_iran_model()
-    >>> r = war_risk_by_round(m.stage.with_defaults(), list(m.strategies), m.noise, [1, 10, 100])
+    >>> r = war_risk_by_round(m.stage.with_defaults(), list(m.strategies), {"execution": "1/50"}, [1, 10, 100])
     >>> bool(r[0] < r[1] < r[2] < 1)
     True
     """
