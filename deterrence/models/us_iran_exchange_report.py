@@ -812,9 +812,19 @@ def us_iran_exchange_model(*, fitted: bool = True, record=None, progress=None, *
     """
     exchange_model(**overrides)   # unknown names fail here, naming the parameter
     if record is not None and not isinstance(record, dict):
+        import os
+        from deterrence.errors import GameError
         from deterrence.io.events_csv import read_record
+        if not isinstance(record, (str, os.PathLike)) or not str(record).strip():
+            raise GameError(f"us_iran_exchange_model: record must be the path of an events CSV or a record TOML "
+                            f"(or its {{name: AggregateCount}}), got {record!r:.60}")
         record = read_record(record)
     counts = tuple(record.values()) if record else ()
+    from deterrence.io.events_csv import AggregateCount
+    if not all(isinstance(c, AggregateCount) for c in counts):
+        from deterrence.errors import GameError
+        raise GameError("us_iran_exchange_model: record must map each count's name to an AggregateCount "
+                        "(as read_record gives)")
     return USIranExchange(tuple(sorted(overrides.items())), fitted, counts, progress)
 
 
