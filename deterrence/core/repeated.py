@@ -267,13 +267,18 @@ class Noise:
         return obs
 
     def to_dict(self) -> dict:
-        """The error rates that are not zero (a player's own noise under its name).
+        """The error rates that are not zero, the implementation table if any, and a player's own
+        noise under its name (JSON-ready).
 
         >>> Noise(execution="1/50", by_player={"Iran": Noise(tremble="1/10")}).to_dict()
         {'execution': '1/50', 'Iran': {'tremble': '1/10'}}
+        >>> Noise(by_player={"Iran": Noise(implementation={"retaliate": {"escalate": "1/1600"}})}).to_dict()
+        {'Iran': {'implementation': {'retaliate': {'escalate': '1/1600'}}}}
         """
         out = {k: format_exact(getattr(self, k)) for k in ("execution", "tremble", "perception")
                if getattr(self, k) != 0}
+        if self.implementation:
+            out["implementation"] = {a: {b: str(p) for b, p in row.items()} for a, row in self.implementation.items()}
         out.update({p: n.to_dict() for p, n in self.by_player})
         return out
 
