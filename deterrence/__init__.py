@@ -217,6 +217,8 @@ _LAZY = {
     # the US-Iran case as a stochastic game (calibration, fit, claims, report)
     "us_iran_exchange_model": "deterrence.models.us_iran_exchange_report",
     "read_aggregate_record": "deterrence.io.events_csv",
+    "read_record": "deterrence.io.events_csv",
+    "aggregate_record": "deterrence.io.events_csv",
     "fit_to_record": "deterrence.models.us_iran_exchange_fit",
     "regime_map": "deterrence.analysis.maps",
     "regime_at": "deterrence.analysis.maps",

@@ -149,7 +149,8 @@ def test_cli_json_contract(capsys):
     assert set(out) == {"payoffs", "subgame_perfect", "critical_delta", "deviations"}
     assert out["critical_delta"] == "1/2" and out["subgame_perfect"] is False
     assert out["deviations"][0]["gain"] == "2/3"
-    assert main(["repeated", "us_iran_stage", "--json", "--within", "10"]) == 0
+    # with execution errors on both sides (the file's noise before it became the militias' alone)
+    assert main(["repeated", "us_iran_stage", "--json", "--within", "10", "--noise", "execution=1/50"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert set(out) >= {"payoffs", "subgame_perfect", "critical_delta", "deviations",
                         "war_probability", "expected_rounds_to_war"}
@@ -158,6 +159,24 @@ def test_cli_json_contract(capsys):
     # from its critical delta on, with its war risk under noise
     assert out["subgame_perfect"] is True and out["critical_delta"] == "3/4"
     assert out["subgame_perfect_under_noise"] is False and out["deviations_under_noise"]
+    # the file's own noise misfires only militia strikes, which contained tit-for-tat never
+    # intends on its path: no war, and subgame perfect under that noise too
+    assert main(["repeated", "us_iran_stage", "--json", "--within", "10"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert Fraction(out["war_probability"]) == 0 and out["subgame_perfect_under_noise"] is True
+    # one side's noise alone, from the command line: no war either. Under contained tit-for-tat
+    # a side intends a strike only to answer the other's unintended one, so a spiral (an
+    # intended strike that misfires into escalation) needs errors on both sides
+    from deterrence import load_game
+    from deterrence.solvers.repeated.noise_markov import analyse_noise
+    stage = load_game("us_iran_stage").with_defaults()
+    for player in ("US", "Iran"):
+        assert main(["repeated", "us_iran_stage", "--json", "--within", "10",
+                     "--noise", f"{player}.execution=1/50"]) == 0
+        one = json.loads(capsys.readouterr().out)
+        assert Fraction(one["war_probability"]) == analyse_noise(
+            stage, "contained_tit_for_tat", noise={player: {"execution": "1/50"}}, within=10).war_probability
+        assert Fraction(one["war_probability"]) == 0
     assert main(["repeated", "prisoners_dilemma", "--delta", "1/2", "-s", "tft,nope"]) == 2
     assert "unknown strategy 'nope'" in capsys.readouterr().err
     assert main(["repeated", "prisoners_dilemma", "--delta", "5"]) == 2

@@ -124,3 +124,94 @@ def test_errors():
         analyse_noise(US, "tft", within=-1)
     assert war_profiles(PD) == (("C", "D"), ("D", "C"), ("D", "D"))   # either side escalates
     assert len(war_profiles(US, "any")) == 5
+
+
+# -- noise per player ------------------------------------------------------------------------
+def _war_by_enumeration(rg, eps, within):
+    """P(first (D,D) within ``within`` rounds) of TFT vs TFT when player i's action flips with
+    probability ``eps[i]``: brute force over realised histories."""
+    a1, a2 = _product.resolve_profile(rg, "tft")
+    total = Fraction(0)
+    for k in range(1, within + 1):
+        for hist in itertools.product(range(4), repeat=k):
+            if any(c == 3 for c in hist[:-1]) or hist[-1] != 3:
+                continue
+            s1, s2, p = a1.start, a2.start, Fraction(1)
+            for code in hist:
+                b1, b2 = divmod(code, 2)
+                i1 = a1.actions.index(next(iter(a1.output(s1))))
+                i2 = a2.actions.index(next(iter(a2.output(s2))))
+                p *= (1 - eps[0] if b1 == i1 else eps[0]) * (1 - eps[1] if b2 == i2 else eps[1])
+                s1, s2 = (a1.next_state(s1, a1.actions[b1], a2.actions[b2]),
+                          a2.next_state(s2, a2.actions[b2], a1.actions[b1]))
+            total += p
+    return total
+
+
+@pytest.mark.parametrize("eps", [(Fraction(1, 10), Fraction(0)), (Fraction(0), Fraction(1, 7)),
+                                 (Fraction(1, 10), Fraction(1, 4))])
+def test_noise_per_player_matches_brute_force(eps):
+    noise = {"Row": {"tremble": eps[0]}, "Column": {"tremble": eps[1]}}
+    rg = RepeatedGame(PD, "1/2", noise=noise)
+    exact = analyse_noise(rg, "tft", war=[("D", "D")], within=3).war_probability
+    assert exact == _war_by_enumeration(rg, eps, 3)
+
+
+def test_the_same_noise_for_each_player_is_the_common_noise():
+    eps = Fraction(1, 20)
+    one = analyse_noise(US, "contained_tit_for_tat", noise={"execution": eps}, within=20)
+    each = analyse_noise(US, "contained_tit_for_tat",
+                         noise={"US": {"execution": eps}, "Iran": {"execution": eps}}, within=20)
+    assert (one.war_probability, one.long_run_payoffs) == (each.war_probability, each.long_run_payoffs)
+    # a listed player has its own noise, the others the common part
+    mixed = analyse_noise(US, "contained_tit_for_tat", noise={"execution": eps, "Iran": {"execution": eps}},
+                          within=20)
+    assert mixed.war_probability == one.war_probability
+
+
+def test_noise_on_one_side_only_never_changes_the_others_actions():
+    from deterrence.solvers.repeated.simulate import play_match
+    noise = {"Iran": {"execution": "1/5"}}
+    match = play_match(US, "tit_for_tat", turns=60, noise=noise, seed=3)
+    us = [(i[0], r[0]) for i, r in zip(match.intended, match.realised)]
+    iran = [(i[1], r[1]) for i, r in zip(match.intended, match.realised)]
+    assert all(a == b for a, b in us)
+    assert any(a != b for a, b in iran)
+    # mirrored in a symmetric game: Row's noise alone and Column's noise alone give the same war risk
+    row = analyse_noise(PD, "tft", noise={"Row": {"tremble": "1/10"}}, war=[("D", "D")], within=6)
+    column = analyse_noise(PD, "tft", noise={"Column": {"tremble": "1/10"}}, war=[("D", "D")], within=6)
+    assert row.war_probability == column.war_probability > 0
+
+
+def test_noise_per_player_in_a_game_file_and_its_refusals(tmp_path):
+    from deterrence.core.repeated import Noise
+    from deterrence.models.us_iran_calibration import CALIBRATION
+    own = US_FILE.read_text(encoding="utf-8")
+    own_noise = ('[repeated.noise.Iran]\n'
+                 'implementation = { retaliate = { retaliate = "1599/1600", escalate = "1/1600" } }\n')
+    assert own_noise in own
+    # the file's noise is the calibration's: militia strikes misfire, US strikes are precise
+    file_noise = RepeatedGame.from_game(load_game("us_iran_stage")).noise
+    E_us, E_iran, _, _ = RepeatedGame.from_game(load_game("us_iran_stage")).noise_matrices()
+    assert E_iran[1, 2] == Fraction(CALIBRATION["misfire"].value) and E_iran[0, 1] == 0
+    assert (E_us == np.eye(3, dtype=int)).all() and Fraction(CALIBRATION["us_misfire"].value) == 0
+    assert file_noise.describe() == "Iran: retaliate -> escalate 1/1600"
+    text = (own.replace(own_noise, "")
+            + '\n[repeated.noise.Iran]\nexecution = "1/40"\n[repeated.noise.US]\nperception = "1/30"\n')
+    path = tmp_path / "per_player.toml"
+    path.write_text(text, encoding="utf-8")
+    rg = RepeatedGame.from_game(load_game(str(path)))
+    assert rg.noise == Noise(by_player={"Iran": Noise(execution="1/40"), "US": Noise(perception="1/30")})
+    assert rg.noise.describe() == "Iran: execution 1/40; US: perception 1/30"
+    E1, E2, O1, O2 = rg.noise_matrices()
+    assert E1[1, 2] == 0 and E2[1, 2] == Fraction(1, 40)            # only Iran's strikes misfire
+    assert O1[1, 0] == Fraction(1, 60) and O2[1, 0] == 0             # only the US misreads
+    with pytest.raises(GameError, match="unknown player 'Irn'; players are US, Iran"):
+        RepeatedGame(US, "9/10", noise={"Irn": {"execution": "1/40"}})
+    with pytest.raises(GameError, match="unknown noise key"):
+        RepeatedGame(US, "9/10", noise={"executon": "1/40"})
+    with pytest.raises(GameError, match="names no players"):
+        Noise.from_spec({"Iran": {"US": {"execution": "1/40"}}})
+
+
+US_FILE = __import__("pathlib").Path(__file__).resolve().parent.parent / "games" / "us_iran_stage.toml"

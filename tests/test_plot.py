@@ -343,3 +343,14 @@ def test_model_figure_gives_each_regime_one_colour_across_panels():
         regime = next(r for r in REGIMES if r in line.get_label())
         assert to_hex(line.get_color()) == patch_colour[regime], (line.get_label(), regime)
     assert "7 days" in risk_ax.get_xlabel()
+
+
+def test_model_figure_says_the_regimes_are_classified_without_noise():
+    """The map's regimes ignore the noise (its war-risk contours do not): the title and the
+    legend say so, so that 'mutual restraint' is not read as an equilibrium under the noise."""
+    from deterrence.models.us_iran import us_iran_model
+    from deterrence.plot.report import model_figure
+    map_ax = model_figure(us_iran_model(), rounds=5, grid=6).axes[1]
+    assert "classified without noise" in map_ax.get_title()
+    assert "contours under the noise" in map_ax.get_title()
+    assert "classified without noise" in map_ax.get_legend().get_title().get_text()

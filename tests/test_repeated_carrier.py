@@ -45,15 +45,25 @@ def test_explicit_delta_keeps_the_files_noise(us):
     profile = read_profile(us)
     from_file = discounted_values(us, profile).payoffs
     explicit = discounted_values(us, profile, delta="9/10").payoffs
-    spelled_out = discounted_values(RepeatedGame(us, "9/10", noise={"execution": "1/50"}), profile).payoffs
+    misfire = {"retaliate": {"retaliate": "1599/1600", "escalate": "1/1600"}}    # militia strikes only
+    spelled_out = discounted_values(RepeatedGame(us, "9/10", noise={"Iran": {"implementation": misfire}}),
+                                    profile).payoffs
     assert from_file == explicit == spelled_out
-    noiseless = discounted_values(us, profile, delta="9/10", noise="none").payoffs
-    assert noiseless != explicit          # the noise matters, so the equality above is not vacuous
+    # the file's noise misfires militia strikes only, which the file's profile never intends on
+    # its path; under the contained exchange (a limited strike every round) it matters, so the
+    # equalities are not vacuous
+    from deterrence.models.us_iran import contained_exchange
+    exchange = [contained_exchange(us.with_defaults(), i) for i in (0, 1)]
+    with_file_noise = discounted_values(us, exchange, delta="9/10").payoffs
+    assert with_file_noise == discounted_values(
+        RepeatedGame(us, "9/10", noise={"Iran": {"implementation": misfire}}), exchange).payoffs
+    assert with_file_noise != discounted_values(us, exchange, delta="9/10", noise="none").payoffs
     # the other functions agree however delta and noise reach them
     numeric = discounted_values(us.with_defaults(), profile, delta="9/10").payoffs
     assert (one_shot_deviation(us, delta="9/10").payoffs == one_shot_deviation(us).payoffs
             == one_shot_deviation(RepeatedGame.from_game(us)).payoffs == numeric)
-    assert numeric != discounted_values(us.with_defaults(), profile, delta="9/10", noise="none").payoffs
+    assert (discounted_values(us.with_defaults(), exchange, delta="9/10").payoffs
+            != discounted_values(us.with_defaults(), exchange, delta="9/10", noise="none").payoffs)
 
 
 def test_explain_with_delta_has_the_miscalculation_section_of_the_command(us, capsys):

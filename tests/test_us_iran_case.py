@@ -84,7 +84,10 @@ def test_stage_repeated_section_states_its_unit_and_why_it_differs():
     from deterrence.core.repeated import repeated_section
     section = repeated_section(game)
     delta = Fraction(section.delta)
-    assert f"1 in {1 / section.noise.execution}" in text
+    # the file's noise is the calibration's: militia strikes misfire, US strikes are precise
+    misfire = Fraction(section.noise.for_player("Iran").implementation["retaliate"]["escalate"])
+    assert misfire == Fraction(CALIBRATION["misfire"].value) and f"1 in {1 / misfire}" in text
+    assert section.noise.for_player("US").is_zero and Fraction(CALIBRATION["us_misfire"].value) == 0
     annual = (1 / delta - 1) * Fraction(365, 7)          # delta = 1/(1 + r d/365) with d = 7 days
     assert "A round is one week" in text and f"annual rate of {annual}" in text
     assert str(delta_per_round()) in text and str(CALIBRATION["misfire"].value).replace("1/", "1 in ") in text

@@ -213,7 +213,7 @@ def noise_section(analysis, strategies=None, delta=None, noise=None, *, within=1
     profitable deviation and its gain.
 
     >>> from deterrence.models.us_iran import us_iran_model
-    >>> m = us_iran_model()
+    >>> m = us_iran_model(noise={"execution": "1/50"})     # execution errors on both sides
     >>> s = noise_section(m.stage.with_defaults(), m.strategies, m.delta, m.noise, round_days=7)
     >>> s.data["within"], s.data["round_days"], [d["player"] for d in s.data["deviations_under_noise"]]
     (100, 7, ['US', 'Iran'])
@@ -226,7 +226,7 @@ def noise_section(analysis, strategies=None, delta=None, noise=None, *, within=1
     a, noisy, within = analysis.noise, analysis.noisy_check, analysis.within
     rounds = a.expected_rounds_to_war
     names = " and ".join(analysis.strategies)
-    noise_text = ", ".join(f"{k} {v}" for k, v in analysis.game.noise.to_dict().items())
+    noise_text = analysis.game.noise.describe()
     if round_days is None:
         horizon = f"{within} rounds"
         expected = ("Expected number of rounds until the first round of war: "

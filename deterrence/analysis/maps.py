@@ -56,8 +56,11 @@ def regime_at(delta=None, seed=None, *, model=None, **values) -> dict:
     ``delta`` (if given) and ``values`` are its keywords. ``seed`` is unused (the models
     are exact); :func:`deterrence.analysis.sweep.sweep` passes one to functions that take it.
 
-    >>> regime_at(0.9), regime_at(0.5)["regime"], regime_at(0.9, W_iran=1)["regime"]  # doctest: +ELLIPSIS
-    ({'regime': 0, 'war_risk': 0.07339...}, 1, 2)
+    >>> regime_at(0.9), regime_at(0.5)["regime"], regime_at(0.9, W_iran=1)["regime"]
+    ({'regime': 0, 'war_risk': 0.0}, 1, 2)
+
+    (No war under mutual restraint: the model's noise misfires only militia strikes, which
+    contained tit-for-tat never intends on its path.)
     """
     if delta is not None:
         values["delta"] = delta

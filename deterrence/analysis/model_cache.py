@@ -9,7 +9,7 @@ text); later runs, and later calls in the same session, read it back.
 
 A model's analysis is cached only when it is listed in :func:`cacheable`
 with the key that fixes it (every input: the full calibration after the
-overrides, and whether it is fitted) and the dataclasses it is made of (the
+overrides, whether it is fitted, and the record it is fitted to) and the dataclasses it is made of (the
 only classes the cache file may name). The code fingerprint in every cache
 key makes a change of the code or of the data files recompute. Other models
 (and ``DETERRENCE_CACHE=memory``) take ``model.analyse()`` as before.
@@ -35,7 +35,9 @@ def cacheable(model):
         from deterrence.models.us_iran_exchange_report import ExchangeAnalysis
         values = calibration_values(**dict(model.overrides))
         key = (f"USIranExchange fitted={bool(model.fitted)} "
-               + " ".join(f"{k}={v}" for k, v in sorted(values.items())))
+               + " ".join(f"{k}={v}" for k, v in sorted(values.items()))
+               + "".join(f" record.{c.name}={c.count},{c.start},{c.end},{c.source!r},{c.about!r}"
+                         for c in model.record))
         return key, (ExchangeAnalysis, MarkovPerfect, RecordFit)
     return None
 

@@ -41,7 +41,8 @@ def add_arguments(parser) -> None:
                              "defined in the file); default: [repeated] strategies")
     parser.add_argument("--noise", "-e", default=None, metavar="KIND=E",
                         help="key=value pairs execution=..,tremble=..,perception=.. "
-                             "(e.g. execution=1/50); 0 or none for none; default: [repeated] noise")
+                             "(e.g. execution=1/50), PLAYER.execution=.. for one player's own noise "
+                             "(e.g. Iran.execution=1/50); 0 or none for none; default: [repeated] noise")
     parser.add_argument("--horizon", "-T", type=int, default=None, help="number of rounds (finite game)")
     parser.add_argument("--within", type=int, default=100, metavar="T",
                         help="rounds for the war probability (default 100)")
@@ -63,6 +64,8 @@ def _noise(text):
 
     >>> _noise("execution=1/50, perception=1/100")
     {'execution': '1/50', 'perception': '1/100'}
+    >>> _noise("Iran.execution=1/50")        # one player's own noise
+    {'Iran': {'execution': '1/50'}}
     >>> _noise("1/50")
     Traceback (most recent call last):
     ...
@@ -82,8 +85,14 @@ def _noise(text):
     for item in text.split(","):
         k, _, v = item.partition("=")
         k = k.strip()
+        player, dot, kind = k.rpartition(".")
+        if dot and player.strip() and kind.strip() in ("execution", "tremble", "perception"):
+            # PLAYER.kind=E: that player's own noise (the others keep the common part, if any)
+            out.setdefault(player.strip(), {})[kind.strip()] = v.strip()
+            continue
         if k not in ("execution", "tremble", "perception"):
-            raise GameError(f"--noise: unknown key {k!r}; use execution, tremble or perception")
+            raise GameError(f"--noise: unknown key {k!r}; use execution, tremble or perception, or "
+                            "PLAYER.execution (and so on) for one player's own noise")
         out[k] = v.strip()
     return out
 
@@ -169,7 +178,7 @@ def run(args) -> int:
     print(f"Repeated game {args.game}: {p1} plays {s1}, {p2} plays {s2}, delta = {format_exact(a.delta)}"
           + (f", {rg.horizon} rounds" if rg.horizon is not None else ""))
     if rg.noise is not None:
-        print(f"noise: {', '.join(f'{k} = {v}' for k, v in rg.noise.to_dict().items())}")
+        print(f"noise: {rg.noise.describe()}")
     pay = ", ".join(f"{p} {format_exact(v)} (~{float(v):.6g})" for p, v in zip(a.players, a.payoffs))
     print(f"payoffs (average discounted{', expected under noise' if rg.noise else ''}): {pay}")
     label = "subgame perfect (as intended, without noise)" if rg.noise is not None else "subgame perfect"

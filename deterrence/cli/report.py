@@ -2,7 +2,10 @@
 
 With no GAME it analyses the US–Iran case: the stochastic model fitted to the
 record (:func:`deterrence.models.us_iran_exchange_report.us_iran_exchange_model`);
-``--set NAME=VALUE`` overrides a value of its calibration.
+``--set NAME=VALUE`` overrides a value of its calibration; ``--record FILE``
+refits it to another record (an events CSV, such as ACLED's export, counted by
+:func:`deterrence.io.events_csv.aggregate_record`, or a record TOML) and sets the
+predictions beside that record.
 """
 from __future__ import annotations
 
@@ -26,6 +29,10 @@ def add_arguments(parser) -> None:
     parser.add_argument("--force", action="store_true", help="let --plot overwrite an existing file")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="give a parameter a value (repeatable)")
+    parser.add_argument("--record", metavar="FILE", default=None,
+                        help="refit the US-Iran model to this record: an events CSV (ACLED's export, or "
+                             "date,actor,event_type) or a record TOML like deterrence/data/us_iran_record.toml; "
+                             "the fit's progress goes to stderr")
     from deterrence.cli import SHOW_LIMITS, add_limit_option
     add_limit_option(parser, SHOW_LIMITS)
 
@@ -50,7 +57,12 @@ def run(args) -> int:
         check_figure_path(args.plot, force=args.force)
     if args.game in (None, CASE_ENTRY):     # the case's catalogue entry is the case model's game
         from deterrence.models.us_iran_exchange_report import us_iran_exchange_model
-        subject = us_iran_exchange_model(**values)
+        # a record file is read (and refused) here, before the fit
+        subject = (us_iran_exchange_model(record=args.record, progress=True, **values) if args.record
+                   else us_iran_exchange_model(**values))
+    elif args.record:
+        from deterrence.errors import GameError
+        raise GameError(f"--record refits the US-Iran case model ({CASE_ENTRY}); {args.game} has no record to fit")
     else:
         from deterrence.io import load_game
         subject = load_game(args.game, **limits)

@@ -22,6 +22,13 @@ dilemma", J. Conflict Resolution 39, 1995):
 * perception errors: ``perception = e``: each player misreads the opponent's
   realised action, as a uniformly chosen other action, with probability ``e``.
   Each player sees its own realised action correctly.
+
+The noise is one for both players, or **per player**: ``by_player`` gives a
+player its own noise (its implementation errors, and its misreadings of the
+other's actions); a player not listed has the common part. In a game file::
+
+    [repeated.noise.Iran]          # the militias' strikes are imprecise
+    execution = "1/1600"           # the US, not listed, has no noise
 """
 from __future__ import annotations
 
@@ -77,6 +84,7 @@ class Noise:
     tremble: object = 0
     perception: object = 0
     implementation: Mapping | None = None
+    by_player: tuple = ()      # ((player, Noise), ...): a player's own noise (module docstring)
 
     def __post_init__(self):
         for name in ("execution", "tremble", "perception"):
@@ -88,15 +96,62 @@ class Noise:
             raise GameError(f"noise implementation {table!r}: expected a table "
                             "{intended action = {realised action = probability, ...}, ...}, "
                             'e.g. {hold = {hold = "9/10", retaliate = "1/10"}}')
+        pairs = tuple(dict(self.by_player).items()) if isinstance(self.by_player, Mapping) else self.by_player
+        if not isinstance(pairs, tuple) or not all(
+                isinstance(p, tuple) and len(p) == 2 and isinstance(p[0], str) and isinstance(p[1], Noise)
+                and not p[1].by_player for p in pairs):
+            raise GameError(f"noise by_player {self.by_player!r}: expected pairs (player, Noise), "
+                            "each Noise without players of its own")
+        if len({name for name, _ in pairs}) != len(pairs):
+            raise GameError("noise by_player names a player twice")
+        object.__setattr__(self, "by_player", tuple(sorted(pairs)))
+
+    def __hash__(self):
+        table = None if self.implementation is None else tuple(
+            (a, tuple(sorted((b, str(p)) for b, p in row.items()))) for a, row in sorted(self.implementation.items()))
+        return hash((self.execution, self.tremble, self.perception, table, self.by_player))
+
+    @property
+    def common(self) -> "Noise":
+        """The noise of every player not listed in ``by_player``.
+
+        >>> Noise(execution="1/50", by_player={"Iran": Noise(tremble="1/10")}).common
+        Noise(execution=Fraction(1, 50), tremble=0, perception=0, implementation=None, by_player=())
+        """
+        return Noise(self.execution, self.tremble, self.perception, self.implementation) if self.by_player else self
+
+    def for_player(self, player) -> "Noise":
+        """The noise of one player (its own, else the common part).
+
+        >>> n = Noise(by_player={"Iran": Noise(execution="1/1600")})
+        >>> n.for_player("Iran").execution, n.for_player("US").is_zero
+        (Fraction(1, 1600), True)
+        """
+        return dict(self.by_player).get(player, self.common)
+
+    def check_players(self, players) -> None:
+        """Refuse a ``by_player`` entry for a player the game does not have.
+
+        >>> Noise(by_player={"Irn": Noise(execution="1/50")}).check_players(("US", "Iran"))
+        Traceback (most recent call last):
+        ...
+        deterrence.errors.GameError: noise for unknown player 'Irn'; players are US, Iran
+        """
+        for name, _ in self.by_player:
+            if name not in players:
+                raise GameError(f"noise for unknown player {name!r}; players are {', '.join(players)}")
 
     @classmethod
     def from_spec(cls, spec, parameters=()) -> "Noise | None":
-        """From a table ``{execution=, tremble=, perception=, implementation=}`` (or ``"none"``).
+        """From a table ``{execution=, tremble=, perception=, implementation=}`` (or ``"none"``);
+        any other key names a player, whose own noise is such a table (or ``"none"``).
 
         A bare number is refused: it could mean any of the three kinds of error.
 
         >>> Noise.from_spec({"tremble": 0.1}).tremble
         Fraction(1, 10)
+        >>> Noise.from_spec({"Iran": {"execution": "1/1600"}, "US": "none"}).for_player("Iran").execution
+        Fraction(1, 1600)
         >>> Noise.from_spec(0.02)
         Traceback (most recent call last):
         ...
@@ -107,12 +162,24 @@ class Noise:
         if spec is None or isinstance(spec, Noise):
             return spec
         if isinstance(spec, Mapping):
-            unknown = set(spec) - {"execution", "tremble", "perception", "implementation"}
+            kinds = {"execution", "tremble", "perception", "implementation"}
+            # any other key is a player's own noise: a table (or "none", or a Noise)
+            unknown = [k for k, v in spec.items() if k not in kinds and not (
+                isinstance(v, (Mapping, Noise)) or (isinstance(v, str) and v.strip().lower() == "none"))]
             if unknown:
-                raise GameError(f"unknown noise key(s) {', '.join(sorted(unknown))}; "
-                                "known: execution, tremble, perception, implementation")
-            kw = {k: _prob(v, f"noise {k}", parameters) for k, v in spec.items() if k != "implementation"}
-            return cls(implementation=spec.get("implementation"), **kw)
+                raise GameError(f"unknown noise key(s) {', '.join(sorted(map(str, unknown)))}; "
+                                "known: execution, tremble, perception, implementation, or a player's name "
+                                "with a table of its own noise")
+            players = []
+            for name, own in spec.items():
+                if name in kinds:
+                    continue
+                own = cls.from_spec(own, parameters)
+                if own.by_player:
+                    raise GameError(f"noise of player {name}: a player's noise names no players")
+                players.append((str(name), own))
+            kw = {k: _prob(v, f"noise {k}", parameters) for k, v in spec.items() if k in kinds - {"implementation"}}
+            return cls(implementation=spec.get("implementation"), by_player=tuple(players), **kw)
         if isinstance(spec, str) and spec.strip().lower() == "none":
             return cls()
         raise GameError(f"noise {spec!r}: a bare number is ambiguous; name its kind with one of the "
@@ -136,16 +203,23 @@ class Noise:
             if is_symbolic(value):
                 value = _substituted(value, values, f"noise {name}")
             kw[name] = value
-        return Noise(implementation=self.implementation, **kw)
+        return Noise(implementation=self.implementation, by_player=tuple(
+            (p, n.subs(values)) for p, n in self.by_player), **kw)
 
     @property
     def is_zero(self) -> bool:
         return (self.execution == 0 and self.tremble == 0 and self.perception == 0
-                and not self.implementation)
+                and not self.implementation and all(n.is_zero for _, n in self.by_player))
 
     @property
     def is_symbolic(self) -> bool:
-        return any(is_symbolic(getattr(self, k)) for k in ("execution", "tremble", "perception"))
+        return (any(is_symbolic(getattr(self, k)) for k in ("execution", "tremble", "perception"))
+                or any(n.is_symbolic for _, n in self.by_player))
+
+    @property
+    def has_perception(self) -> bool:
+        """Whether any player misreads the other's actions."""
+        return self.perception != 0 or any(n.perception != 0 for _, n in self.by_player)
 
     def implementation_matrix(self, actions) -> np.ndarray:
         """``E[intended, realised]`` over an action ladder (object array, rows sum to 1)."""
@@ -193,8 +267,39 @@ class Noise:
         return obs
 
     def to_dict(self) -> dict:
-        return {k: format_exact(getattr(self, k)) for k in ("execution", "tremble", "perception")
-                if getattr(self, k) != 0}
+        """The error rates that are not zero, the implementation table if any, and a player's own
+        noise under its name (JSON-ready).
+
+        >>> Noise(execution="1/50", by_player={"Iran": Noise(tremble="1/10")}).to_dict()
+        {'execution': '1/50', 'Iran': {'tremble': '1/10'}}
+        >>> Noise(by_player={"Iran": Noise(implementation={"retaliate": {"escalate": "1/1600"}})}).to_dict()
+        {'Iran': {'implementation': {'retaliate': {'escalate': '1/1600'}}}}
+        """
+        out = {k: format_exact(getattr(self, k)) for k in ("execution", "tremble", "perception")
+               if getattr(self, k) != 0}
+        if self.implementation:
+            out["implementation"] = {a: {b: str(p) for b, p in row.items()} for a, row in self.implementation.items()}
+        out.update({p: n.to_dict() for p, n in self.by_player})
+        return out
+
+    def describe(self) -> str:
+        """The noise in words, for titles and reports.
+
+        >>> Noise(execution="1/50").describe()
+        'execution 1/50'
+        >>> Noise(by_player={"Iran": Noise(execution="1/1600"), "US": Noise()}).describe()
+        'Iran: execution 1/1600; US: none'
+        >>> Noise(implementation={"retaliate": {"retaliate": "49/50", "escalate": "1/50"}}).describe()
+        'retaliate -> escalate 1/50'
+        """
+        rates = [f"{k} {v}" for k, v in self.to_dict().items() if k in ("execution", "tremble", "perception")]
+        rates += [f"{a} -> {b} {p}" for a, row in (self.implementation or {}).items()
+                  for b, p in row.items() if b != a and str(p).strip() not in ("0", "0/1")]
+        common = ", ".join(rates) or "none"
+        if not self.by_player:
+            return common
+        own = "; ".join(f"{p}: {n.describe()}" for p, n in self.by_player)
+        return own if common == "none" else f"{own}; others: {common}"
 
 
 def _div(x, n):
@@ -244,8 +349,8 @@ def repeated_section(game) -> RepeatedSection:
 
     >>> from deterrence import load_game
     >>> s = repeated_section(load_game("us_iran_stage"))
-    >>> s.delta, s.profile, s.noise.execution
-    ('9/10', ('contained_tit_for_tat', 'contained_tit_for_tat'), Fraction(1, 50))
+    >>> s.delta, s.profile, s.noise.for_player("Iran").implementation["retaliate"]["escalate"]
+    ('9/10', ('contained_tit_for_tat', 'contained_tit_for_tat'), '1/1600')
     """
     raw = (getattr(game, "extra", None) or {}).get("repeated") or {}
     if not isinstance(raw, Mapping):
@@ -376,8 +481,8 @@ class RepeatedGame:
     >>> rg = RepeatedGame(load_game("prisoners_dilemma"), "9/10")
     >>> rg
     RepeatedGame(Row: C, D; Column: C, D; delta=9/10)
-    >>> RepeatedGame.from_game(load_game("us_iran_stage"), delta="1/2").noise.execution
-    Fraction(1, 50)
+    >>> RepeatedGame.from_game(load_game("us_iran_stage"), delta="1/2").noise.describe()
+    'Iran: retaliate -> escalate 1/1600'
     """
 
     __slots__ = ("_stage", "_delta", "_horizon", "_noise", "_strategies", "_frozen")
@@ -394,6 +499,8 @@ class RepeatedGame:
         noise = Noise.from_spec(noise, tuple(stage.parameters))
         if noise is not None and noise.is_zero:
             noise = None
+        if noise is not None:
+            noise.check_players(tuple(stage.players))
         self._stage, self._delta, self._horizon, self._noise = stage, delta, horizon, noise
         self._strategies = None if strategies is None else read_profile(stage, strategies)
         self._frozen = True
@@ -518,14 +625,16 @@ class RepeatedGame:
         """
         a1, a2 = self._stage.actions
         noise = self._noise or Noise()
-        return (noise.implementation_matrix(a1), noise.implementation_matrix(a2),
-                noise.perception_matrix(a2), noise.perception_matrix(a1))
+        n1, n2 = (noise.for_player(p) for p in self._stage.players)
+        # each player's own errors: its actions come out wrong, and it misreads the other's
+        return (n1.implementation_matrix(a1), n2.implementation_matrix(a2),
+                n1.perception_matrix(a2), n2.perception_matrix(a1))
 
     def __repr__(self):
         body = "; ".join(f"{p}: {', '.join(a)}" for p, a in zip(self.players, self.actions))
         extra = f", horizon={self._horizon}" if self._horizon else ""
         if self._noise is not None and not self._noise.is_zero:
-            extra += f", noise={self._noise.to_dict()}"
+            extra += f", noise={self._noise.describe()}"
         if self._strategies is not None:
             extra += f", strategies=({self._strategies[0].name}, {self._strategies[1].name})"
         return f"RepeatedGame({body}; delta={format_exact(self._delta)}{extra})"

@@ -37,14 +37,18 @@ column           meaning
 ACLED's CSV export (the Armed Conflict Location & Event Data Project) is read as
 it comes: ``event_date`` (``2023-03-23`` or ``23 March 2023``) is the date,
 ``actor1`` the actor (a trailing ``(2021-)`` or ``(Iraq)`` is ignored when the
-full name is not mapped), ``sub_event_type`` (when mapped, else ``event_type``)
-the event type, ``notes`` the description; ``actor2``, ``fatalities`` and the
-other columns are ignored.
+full name is not mapped), ``actor2`` the target (optional; a ``target`` column
+in the plain layout), ``sub_event_type`` (when mapped, else ``event_type``)
+the event type, ``notes`` the description; ``fatalities`` and the other
+columns are ignored.
 
 The **aggregate record** (counts over a span, such as the US Central Command
 figure of 83 attacks on US personnel from 21 January 2021 to March 2023) sits
 beside the dated events in ``deterrence/data/us_iran_record.toml`` and is read
-by :func:`read_aggregate_record`.
+by :func:`read_aggregate_record`. :func:`read_record` reads either kind of file
+into the record the case model is fitted to (:func:`aggregate_record` counts an
+events history: attacks on US forces, US answers, the span), so that an analyst
+can refit the model to a newer record (``deterrence report --record FILE``).
 
 Every problem (non-UTF-8 bytes, malformed CSV, a missing column, a bad date, an
 unknown event type or actor, a file too large) is a
@@ -125,7 +129,8 @@ _COLUMN_ALIASES = {"date": "date", "day": "date", "actor": "actor", "side": "act
                    "event_type": "event_type", "type": "event_type", "event": "event_type",
                    "description": "description", "source": "source",
                    # ACLED's CSV export: event_date, actor1 (who acted), notes
-                   "event_date": "date", "actor1": "actor", "notes": "description"}
+                   "event_date": "date", "actor1": "actor", "notes": "description",
+                   "target": "target", "actor2": "target"}
 _ACLED_DATE = re.compile(r"^(\d{1,2}) ([A-Za-z]+) (\d{4})$")
 _MONTHS = {m: k + 1 for k, m in enumerate(("january", "february", "march", "april", "may", "june", "july",
                                           "august", "september", "october", "november", "december"))}
@@ -141,7 +146,8 @@ def _norm(text) -> str:
 @dataclass(frozen=True)
 class Event:
     """One row of an events file: date, actor, the side it maps to (``""``: third party),
-    event type, the action it maps to, description and the line it came from."""
+    event type, the action it maps to, description, the line it came from, and the target
+    (ACLED's ``actor2``) with the side it maps to (``""``: none given, a third party or unknown)."""
 
     date: _dt.date
     actor: str
@@ -150,6 +156,8 @@ class Event:
     action: str
     description: str = ""
     line: int | None = None
+    target: str = ""
+    target_side: str = ""
 
     def to_json(self) -> dict:
         """A JSON-ready dict (third parties have side ``None``).
@@ -159,7 +167,8 @@ class Event:
         """
         return {"date": self.date.isoformat(), "actor": self.actor, "side": self.side or None,
                 "event_type": self.event_type, "action": self.action,
-                "description": self.description, "line": self.line}
+                "description": self.description, "line": self.line,
+                "target": self.target or None, "target_side": self.target_side or None}
 
 
 @dataclass(frozen=True)
@@ -461,9 +470,7 @@ def parse_events(data, *, file: str = "<events>", mapping=None, players=None, ac
         except ValueError as exc:
             raise GameFileError(f"date {raw_date!r}: {exc}", file=file, line=line) from None
         actor = row["actor"].strip()
-        key = _norm(actor)
-        if key not in actor_map and _SUFFIX.search(key):   # ACLED: "... (2021-)", "... (Iraq)"
-            key = _SUFFIX.sub("", key)
+        key = _actor_key(actor, actor_map)
         if key not in actor_map:
             raise GameFileError(f"unknown actor {actor[:60]!r} (map it with actors={{{actor[:60]!r}: "
                                 f"{players[0]!r}|{players[1]!r}|''}}; '' marks a third party)",
@@ -481,8 +488,9 @@ def parse_events(data, *, file: str = "<events>", mapping=None, players=None, ac
             known = ", ".join(sorted(events_map)[:5])
             raise GameFileError(f"unknown event type {etype[:60]!r} (map it with mapping={{{etype[:60]!r}: "
                                 f"'hold'|'retaliate'|'escalate'}}; known: {known}, ...)", file=file, line=line)
+        target = row.get("target", "").strip()
         events.append(Event(date, actor, side, etype, events_map[ekey],
-                            row.get("description", "").strip(), line))
+                            row.get("description", "").strip(), line, target, _side_of(target, actor_map, players)))
     events.sort(key=lambda e: (e.date, e.line))
     lo = _period_start(_as_date(start) if start is not None else events[0].date, period)
     hi = _as_date(end) if end is not None else events[-1].date
@@ -521,6 +529,22 @@ def parse_events(data, *, file: str = "<events>", mapping=None, players=None, ac
     actions = tuple(tuple(ACTIONS[k] for k in row) for row in acts)
     return EventHistory(players, tuple(rounds), actions, tuple(kept), period,
                         None if file == "<events>" else file)
+
+
+def _actor_key(actor, actor_map) -> str:
+    """The actor's key in the map: its normalised name, without a trailing ACLED suffix such as
+    ``(2021-)`` or ``(Iraq)`` when the full name is not mapped."""
+    key = _norm(actor)
+    if key not in actor_map and _SUFFIX.search(key):
+        key = _SUFFIX.sub("", key)
+    return key
+
+
+def _side_of(actor, actor_map, players) -> str:
+    """The side an actor name maps to, ``""`` for none (empty, unknown or a third party): a target
+    may be anyone (civilians, local forces), so an unknown one is not an error."""
+    side = actor_map.get(_actor_key(actor, actor_map), "")
+    return side if side in players else ""
 
 
 def _round_of(date, rounds, index, lo, n, unit):
@@ -640,6 +664,116 @@ def read_aggregate_record(path=None) -> dict:
     return out
 
 
-__all__ = ["read_events", "parse_events", "load_example_events", "example_events_path",
+#: The counts the case model's fit reads from a record (:func:`read_record` checks them).
+RECORD_COUNTS = ("attacks_on_us_personnel", "us_answering_strikes", "all_out_wars")
+
+
+def _strikes_at(history, side, other) -> int:
+    """Strikes (limited or escalated) by ``side``, except those whose named target is not ``other``."""
+    return sum(1 for e in history.events if e.side == side and e.action != "hold"
+               and (not e.target or e.target_side == other))
+
+
+def aggregate_record(history: EventHistory, source: str | None = None) -> dict:
+    """The record the case model is fitted to, counted from dated events: ``{name: AggregateCount}``
+    with the counts of :data:`RECORD_COUNTS`, over the span from the first to the last event.
+
+    * ``attacks_on_us_personnel``: strikes (``retaliate`` or ``escalate``) by the side
+      ``Iran`` (the militias);
+    * ``us_answering_strikes``: strikes by the side ``US`` (in the model every US strike
+      answers an attack);
+    * ``all_out_wars``: 0: an events file lists strikes, not wars (the fit takes the span
+      to have had none).
+
+    A strike whose target (ACLED's ``actor2``) is named and is not the other side (an attack on
+    local forces, on civilians, or by Israel) is not counted; a strike without a named target is.
+    ``source`` (default: the history's file) is each count's source.
+
+    >>> text = ("event_date,actor1,actor2,event_type,sub_event_type\\n"
+    ...         "2023-01-02,Islamic Resistance in Iraq,Military Forces of the United States,"
+    ...         "Explosions/Remote violence,Air/drone strike\\n"
+    ...         "2023-01-09,Islamic Resistance in Iraq,Civilians (Iraq),Violence against civilians,Attack\\n"
+    ...         "2023-01-30,Military Forces of the United States,Islamic Resistance in Iraq,"
+    ...         "Explosions/Remote violence,Air/drone strike\\n")
+    >>> rec = aggregate_record(parse_events(text, file="acled.csv"))
+    >>> [(k, c.count) for k, c in rec.items()], rec["attacks_on_us_personnel"].days
+    ([('attacks_on_us_personnel', 1), ('us_answering_strikes', 1), ('all_out_wars', 0)], 28)
+    """
+    if set(history.players) != {"US", "Iran"}:
+        raise GameError(f"the record counts the sides US and Iran; this history has {', '.join(history.players)}")
+    source = source or history.file or "<events>"
+    if not history.events:
+        raise GameFileError("no events: the record needs a span of dated events", file=source)
+    start = min(e.date for e in history.events)
+    end = max(e.date for e in history.events)
+    span = f"(events from {start} to {end})"
+    counts = (("attacks_on_us_personnel", _strikes_at(history, "Iran", "US"),
+               f"strikes by Iran-backed militias on US forces in the events file {span}"),
+              ("us_answering_strikes", _strikes_at(history, "US", "Iran"),
+               f"US strikes on Iran-backed forces in the events file {span}"),
+              ("all_out_wars", 0, "outbreaks of all-out war: an events file lists strikes, not wars; none is "
+                                  "assumed (escalations in the file are counted as strikes)"))
+    return {name: AggregateCount(name, n, start, end, about, source) for name, n, about in counts}
+
+
+def _record_kind(path, data) -> str:
+    """``"toml"`` or ``"csv"``: by the file's suffix, else by its first line that is not blank
+    or a comment (a table header ``[...]`` or a ``key =`` line: TOML; commas: CSV)."""
+    suffix = Path(str(path)).suffix.lower()
+    if suffix == ".toml":
+        return "toml"
+    if suffix == ".csv":
+        return "csv"
+    text = decode_text(data, str(path))
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if stripped.startswith("[") or re.match(r"^[A-Za-z0-9_.\"-]+\s*=", stripped):
+            return "toml"
+        if "," in stripped:
+            return "csv"
+        raise GameFileError(f"neither an events CSV (a header such as event_date,actor1,actor2,event_type or "
+                            f"date,actor,event_type) nor a record TOML ([counts.NAME] tables): "
+                            f"{stripped[:40]!r}", file=str(path), line=number)
+    raise GameFileError("empty: expected an events CSV or a record TOML", file=str(path), line=1)
+
+
+def read_record(path, **options) -> dict:
+    """The record the case model is fitted to, ``{name: AggregateCount}``, from ``path``: an
+    events CSV (ACLED's export or the plain layout; counted by :func:`aggregate_record`,
+    each count's source is the file) or a record TOML like ``deterrence/data/us_iran_record.toml``
+    (:func:`read_aggregate_record`). Told apart by the suffix (``.csv``, ``.toml``), else by
+    the first line. The counts of :data:`RECORD_COUNTS` must be there, with a span of at
+    least a week and no more answers than attacks. ``options`` go to :func:`parse_events`
+    (``mapping``, ``actors``).
+
+    >>> rec = read_record(example_events_path())
+    >>> rec["attacks_on_us_personnel"].count, rec["us_answering_strikes"].source.endswith("events_2023.csv")
+    (4, True)
+    >>> read_record(Path(__file__).resolve().parent.parent / "data" / "us_iran_record.toml")["all_out_wars"].count
+    0
+    """
+    data, file = read_file_bytes(path, what="record file")
+    if _record_kind(file, data) == "toml":
+        record = read_aggregate_record(file)
+    else:
+        record = aggregate_record(parse_events(data, file=file, **options))
+    missing = [name for name in RECORD_COUNTS if name not in record]
+    if missing:
+        raise GameFileError(f"the record lacks {', '.join(f'[counts.{n}]' for n in missing)} (the fit reads "
+                            f"{', '.join(RECORD_COUNTS)})", file=file)
+    attacks, answers = record["attacks_on_us_personnel"], record["us_answering_strikes"]
+    if attacks.days < 7:
+        raise GameFileError(f"the record spans {attacks.days} days ({attacks.start} to {attacks.end}); the fit "
+                            "needs at least a week", file=file)
+    if answers.count > attacks.count:
+        raise GameFileError(f"{answers.count} US answers but only {attacks.count} attacks: the fit takes each "
+                            "answer to follow an attack", file=file)
+    return record
+
+
+__all__ = ["read_record", "aggregate_record", "RECORD_COUNTS",
+           "read_events", "parse_events", "load_example_events", "example_events_path",
            "EventHistory", "Event", "ACTIONS", "DEFAULT_EVENT_MAP", "DEFAULT_ACTOR_MAP",
            "AggregateCount", "read_aggregate_record"]

@@ -6,11 +6,12 @@ It puts together three catalogue pieces, each a game users can open and edit:
   payoffs whose defaults are argued from the case brief;
 * its ``[repeated]`` section: the discount factor (9/10 a week), the contained
   tit-for-tat automaton played by both sides (contrite tit-for-tat on limited
-  strikes, all-out war once anyone escalates), and the miscalculation noise
-  (1 in 50 intended actions comes out one rung higher, on both sides). These
-  are teaching values, not the case's calibration (730/737 a week; militia
-  misfires 1 in 1600, US strikes precise): the file's description says why;
-  the calibrated model of the case is :mod:`deterrence.models.us_iran_exchange`;
+  strikes, all-out war once anyone escalates), and the miscalculation noise,
+  the calibration's: a militia strike misfires into an escalation 1 time in
+  1600, US strikes are precise (noise per player,
+  :class:`deterrence.core.repeated.Noise`). δ is a teaching value, not the
+  case's calibration (730/737 a week): the file's description says why; the
+  calibrated model of the case is :mod:`deterrence.models.us_iran_exchange`;
 * the proxy target-selection tree (:mod:`deterrence.models.proxy_targets`):
   Israel strikes, Iran answers against Israel or against the exposed US forces.
 
@@ -39,8 +40,10 @@ Regimes (codes index :data:`REGIMES`), classified without noise:
 
 The report says, besides, whether the profile in play stays subgame perfect
 under the model's own noise: its title and headline claim only what holds
-there (for mutual restraint at the file's noise of 1/50 it does not: the side
-due to answer gains by holding, since its answer may misfire into war).
+there. Under the file's noise mutual restraint does (contained tit-for-tat
+never intends a militia strike on its path, so nothing misfires); with
+execution errors on both sides (``noise={"execution": "1/50"}``) it does not:
+the side due to answer gains by holding, since its answer may misfire into war.
 
 War is one outcome everywhere: a round in which either side escalates
 (:func:`deterrence.core.repeated.war_profiles`).
@@ -143,7 +146,9 @@ class USIranModel:
         ``within`` rounds) under the noise in the regime's play: the profile in regime 0, the
         contained exchange in regime 1, and 1 in war.
 
-        >>> us_iran_model().classify()  # doctest: +ELLIPSIS
+        >>> us_iran_model().classify()         # only militia strikes misfire: none on this path
+        (0, 0.0)
+        >>> us_iran_model(noise={"execution": "1/50"}).classify()  # doctest: +ELLIPSIS
         (0, 0.07339...)
         >>> us_iran_model(W_iran=1).classify(), us_iran_model(delta="1/2", noise="none").classify()
         ((2, 1.0), (1, 0.0))
@@ -176,10 +181,10 @@ class USIranModel:
         >>> c.evaluate({"delta": np.array([0.5, 0.9])})["regime"].tolist()
         [1.0, 0.0]
         """
-        noise_key = tuple(sorted(self.noise.to_dict().items())) if self.noise else ()
-        # the defaults are part of the key: which deviation binds may depend on them
+        # the defaults are part of the key: which deviation binds may depend on them; the Noise
+        # itself (hashable: every field, each player's own noise) keys the war risks
         return _symbolic_classifier(self.stage, tuple(sorted(self.stage.parameters.items())), self.delta,
-                                    tuple(self.strategies), noise_key, self.within)
+                                    tuple(self.strategies), self.noise, self.within)
 
     def analyse(self, *, critical: bool = True, proxies: bool = True, noise: bool = True) -> USIranAnalysis:
         """Solve every piece once: stage equilibria, regime, repeated game, noise, proxies.
@@ -190,7 +195,7 @@ class USIranModel:
 
         >>> a = us_iran_model().analyse()
         >>> a.regime_name, a.restraint.critical_delta, a.played.subgame_perfect_under_noise
-        ('mutual restraint', 3/4, False)
+        ('mutual restraint', 3/4, True)
         """
         from deterrence.core.repeated import escalation_actions
         from deterrence.solvers import solve
@@ -274,12 +279,12 @@ def _profile_in_play(stage, regime, strategies) -> tuple:
 
 
 @lru_cache(maxsize=16)
-def _symbolic_classifier(stage, parameter_key, delta, strategies, noise_key, within):
+def _symbolic_classifier(stage, parameter_key, delta, strategies, noise, within):
     """The classifier of :meth:`USIranModel.symbolic_classifier` (one derivation per key)."""
     import numpy as np
     import sympy
     from deterrence.core.regime_model import SymbolicClassifier
-    from deterrence.core.repeated import Noise, delta_symbol, escalation_actions
+    from deterrence.core.repeated import delta_symbol, escalation_actions
     from deterrence.core.symbolic import parameter_symbol
     from deterrence.solvers.normal_form.symbolic_conditions import pure_equilibrium_conditions
     from deterrence.solvers.repeated.noise_markov import war_risk
@@ -292,7 +297,6 @@ def _symbolic_classifier(stage, parameter_key, delta, strategies, noise_key, wit
     conditions = pure_equilibrium_conditions(stage)
     restraint = sympy.Or(*[c for prof, c in conditions.items()
                            if all(numeric.actions[i].index(a) != esc[i] for i, a in enumerate(prof))])
-    noise = Noise.from_spec(dict(noise_key)) if noise_key else None
     risks = [float(war_risk(numeric, list(_profile_in_play(numeric, regime, strategies)), noise=noise,
                             within=within)[0]) if noise else 0.0 for regime in (0, 1)]
 
@@ -333,7 +337,10 @@ def regime_headline(analysis: USIranAnalysis) -> tuple:
     """``(title, headline)`` of the report: both follow the regime and claim only what holds
     under the model's own noise.
 
-    >>> title, headline = regime_headline(us_iran_model().analyse(proxies=False))
+    >>> print(regime_headline(us_iran_model().analyse(proxies=False))[0])
+    Why the US and Iran stay below all-out war
+    >>> both = us_iran_model(noise={"execution": "1/50"})     # execution errors on both sides
+    >>> title, headline = regime_headline(both.analyse(proxies=False))
     >>> print(title)
     US and Iran: mutual restraint is an equilibrium without noise, not under the model's noise
     >>> "the side due to answer gains by holding (US +0.23, Iran +0.83)" in headline
@@ -345,8 +352,7 @@ def regime_headline(analysis: USIranAnalysis) -> tuple:
     star_text = "not computed" if star is None else format_exact(star)
     delta = format_exact(model.delta)
     holds = _holds_under_noise(analysis)
-    noise = (", ".join(f"{k} {v}" for k, v in model.noise.to_dict().items())
-             if model.noise is not None else None)
+    noise = model.noise.describe() if model.noise is not None else None
     if regime == 2:
         headline = "Escalation/war: no equilibrium of the round is free of escalation."
         if analysis.restraint.check.subgame_perfect:

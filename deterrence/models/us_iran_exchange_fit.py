@@ -28,7 +28,9 @@ bounds it by 3/83 per strike at 95%).
 
 Standard errors: the inverse of the observed information (the Hessian of the
 negative log-likelihood by central differences) at the estimate; predictions
-get theirs by the delta method. Reference: Y. Pawitan, *In All Likelihood*,
+get theirs by the delta method. An estimate on the bound of its range (a record
+with fewer attacks than the Israeli strikes alone would bring) has none (NaN):
+the information is taken over the other parameters. Reference: Y. Pawitan, *In All Likelihood*,
 Oxford UP 2001, ch. 2–4 and 8 (observed information, the delta method).
 
 Steps: (1) read the record; (2) maximise the log-likelihood over (motive rate,
@@ -270,25 +272,32 @@ def _fit(memo, base, rec, weeks, x0, checkpoint, executor) -> RecordFit:
         # the finite-difference gradient's evaluations too (scipy >= 1.16); not with a
         # checkpoint, whose file only this process writes (the remote copies of nll would too)
         options["workers"] = partial(_map, executor)
-    res = minimize(nll, x0, method="L-BFGS-B", bounds=[(1e-4, 0.99), (1e-4, 0.5)], options=options)
+    bounds = [(1e-4, 0.99), (1e-4, 0.5)]
+    res = minimize(nll, x0, method="L-BFGS-B", bounds=bounds, options=options)
     theta = res.x
     h = 1e-4
-    k = len(theta)
-    steps = [(np.eye(k)[i] * h, np.eye(k)[j] * h) for i in range(k) for j in range(k)]
+    # an estimate on its bound (e.g. fewer attacks than the Israeli strikes alone give) has no standard
+    # error: the information is taken over the others, and the difference steps stay inside the bounds
+    free = [i for i, (lo, hi) in enumerate(bounds) if lo + 2 * h <= theta[i] <= hi - 2 * h]
+    k, n_free = len(theta), len(free)
+    unit = np.eye(k)[free]
+    steps = [(unit[i] * h, unit[j] * h) for i in range(n_free) for j in range(n_free)]
     corners = [theta + si * ei + sj * ej for ei, ej in steps for si, sj in ((1, 1), (1, -1), (-1, 1), (-1, -1))]
-    shifted = [theta] + [theta + sign * np.eye(k)[i] * 1e-4 for i in range(k) for sign in (1, -1)]
+    shifted = [theta] + [theta + sign * unit[i] * 1e-4 for i in range(n_free) for sign in (1, -1)]
     memo.expect([("nll", corners), ("predict", shifted)])
-    f = np.reshape(memo.many("nll", corners, likelihood, executor), (k, k, 4))
+    f = np.reshape(memo.many("nll", corners, likelihood, executor), (n_free, n_free, 4))
     H = (f[..., 0] - f[..., 1] - f[..., 2] + f[..., 3]) / (4 * h * h)
-    cov = np.linalg.inv(H)
-    se = np.sqrt(np.diag(cov))
+    cov = np.linalg.inv(H) if n_free else np.zeros((0, 0))
+    se = np.full(k, math.nan)
+    se[free] = np.sqrt(np.diag(cov))
     pred, *around = memo.many("predict", shifted, model_predictions, executor)
     grads = {}
-    for i in range(k):
+    for i in range(n_free):
         up, down = around[2 * i], around[2 * i + 1]
         for name in pred:
-            grads.setdefault(name, np.zeros(k))[i] = (up[name] - down[name]) / 2e-4
-    preds = tuple((n, float(v), float(math.sqrt(max(grads[n] @ cov @ grads[n], 0.0)))) for n, v in pred.items())
+            grads.setdefault(name, np.zeros(n_free))[i] = (up[name] - down[name]) / 2e-4
+    preds = tuple((n, float(v), float(math.sqrt(max(grads[n] @ cov @ grads[n], 0.0))) if n_free else math.nan)
+                  for n, v in pred.items())
     fitted = _model_at(theta, base, rounded=True)
     eq = verify(fitted, contained_profile())
     fixed = (("israeli_strike_rate", str(base["israeli_strike_rate"]),

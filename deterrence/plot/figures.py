@@ -773,13 +773,14 @@ def critical_delta_curve(param_values, deltas, ax=None, xlabel="parameter",
 
 @literal_labels
 def deterrence_map(values, x, y, ax=None, regimes=None, *, xlabel="x", ylabel="y",
-                   war_risk=None, risk_levels=(0.01, 0.05, 0.2), colors=None, title=None):
+                   war_risk=None, risk_levels=(0.01, 0.05, 0.2), colors=None, title=None, legend_title=None):
     """Draw a 2-D map of regimes (mutual restraint, contained exchange, escalation/war).
 
     ``values[i][j]`` is the regime at ``(x[j], y[i])``: either a code (index
     into ``regimes``) or a regime name. ``regimes`` defaults to
     :data:`REGIMES`. ``war_risk``, an array of the same shape, adds labelled
-    contour lines of the probability of war.
+    contour lines of the probability of war. ``legend_title`` heads the legend
+    of the regimes (e.g. how they were classified).
 
     >>> import matplotlib
     >>> matplotlib.use("Agg")
@@ -828,7 +829,7 @@ def deterrence_map(values, x, y, ax=None, regimes=None, *, xlabel="x", ylabel="y
     handles = [Patch(facecolor=c, edgecolor="black", label=r) for r, c in zip(regimes, colours)]
     # Below the map, so that long regime names are never cut at the figure's edge.
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=len(regimes),
-              fontsize=8, frameon=False)
+              fontsize=8, frameon=False, title=legend_title, title_fontsize=8)
     return ax
 
 

@@ -18,7 +18,7 @@ def war_risk_by_round(stage, profile, noise, rounds) -> np.ndarray:
 
     >>> from deterrence.models.us_iran import us_iran_model
     >>> m = us_iran_model()
-    >>> r = war_risk_by_round(m.stage.with_defaults(), list(m.strategies), m.noise, [1, 10, 100])
+    >>> r = war_risk_by_round(m.stage.with_defaults(), list(m.strategies), {"execution": "1/50"}, [1, 10, 100])
     >>> bool(r[0] < r[1] < r[2] < 1)
     True
     """
@@ -48,8 +48,12 @@ def model_figure(model, analysis=None, *, rounds=200, grid=60):
     payoff_heatmap(stage, ax=axes[0])
     w = float(model.stage.parameters["W_iran"])
     m = regime_map(("delta", np.linspace(0.3, 0.99, grid)), ("W_iran", np.linspace(0, max(2 * w, 10), grid)))
+    # the regimes are classified without noise (the stage game and delta*), the war-risk contours
+    # under the model's noise: the title and the legend say so, so that neither is read as the other
     sweep_map(m, "regime", ax=axes[1], war_risk=True,
-              title=f"Deterrence map (regime and war risk); here: {analysis.regime_name}")
+              title=f"Deterrence map (here: {analysis.regime_name})\nregimes classified without noise; "
+                    "war-risk contours under the noise",
+              legend_title="regime (classified without noise)")
     axes[1].plot([float(model.delta)], [w], marker="*", color="black", markersize=14, linestyle="none")
     ts = np.arange(1, rounds + 1)
     exchange = [contained_exchange(stage, 0), contained_exchange(stage, 1)]
@@ -59,7 +63,7 @@ def model_figure(model, analysis=None, *, rounds=200, grid=60):
     war_risk_curve(ts, curves, ax=axes[2], labels=["contained tit-for-tat (mutual restraint)",
                                                     "contained exchange (a limited strike every round)"],
                    colors=REGIME_COLORS[:2], xlabel=f"round ({model.round_days} days)")
-    noise = ", ".join(f"{k} {v}" for k, v in model.noise.to_dict().items()) if model.noise else "none"
+    noise = model.noise.describe() if model.noise else "none"
     axes[2].set_title(f"Risk of a spiral (noise: {noise})")
     return fig
 
@@ -146,7 +150,7 @@ def exchange_figure(subject, analysis=None, *, years=10, grid=9):
     * each player's payoff per week in each equilibrium found (US and Iran side by side, not
       their sum);
     * the probability of war within each month up to ``years`` years;
-    * a map of the probability of war within 26 months (the record's span; the colour bar
+    * a map of the probability of war within the record's span (26 months; the colour bar
       says so) over the militias' misfire probability and the rate of Israeli strikes, under
       the contained exchange, hatched where it is not an equilibrium under that noise; the
       colour bar spans only the values the map takes.
@@ -158,6 +162,7 @@ def exchange_figure(subject, analysis=None, *, years=10, grid=9):
     >>> [ax.get_title() for ax in fig.axes][2]
     'Probability of all-out war within t months'
     """
+    import datetime
     import matplotlib.pyplot as plt
     from fractions import Fraction
     from deterrence.models.us_iran_exchange import PLAYERS, exchange_model, horizon_weeks, weeks_in
@@ -169,11 +174,14 @@ def exchange_figure(subject, analysis=None, *, years=10, grid=9):
     selected = analysis.selected
     played = _equilibrium_colour(selected.name) if selected is not None else RECORD_COLOUR
     record = {name: (count, start, end) for name, count, start, end, *_ in analysis.record}
-    months_on_record = 26
-    attacks = record.get("attacks_on_us_personnel", (83,))[0] / months_on_record
+    count, first, last = record["attacks_on_us_personnel"]
+    days = (datetime.date.fromisoformat(last) - datetime.date.fromisoformat(first)).days
+    months_on_record = float(weeks_in(days=days) / weeks_in(months=1))
+    attacks = count / months_on_record
     predicted = analysis.predicted["attacks_per_month"]
     label = selected.name if selected is not None else "model"
-    left.bar(["record (CENTCOM, 26 months)", f"model: {label}"], [attacks, predicted], color=[RECORD_COLOUR, played])
+    left.bar([f"record ({months_on_record:.0f} months)", f"model: {label}"], [attacks, predicted],
+             color=[RECORD_COLOUR, played])
     for x, v in enumerate([attacks, predicted]):
         left.text(x, v, f"{v:.2f}", ha="center", va="bottom")
     left.set_ylabel("attacks on US forces per month")
@@ -206,7 +214,8 @@ def exchange_figure(subject, analysis=None, *, years=10, grid=9):
                 for t in months]
         curve.plot(months, risk, color=played, label=f"under the {selected.name}")
         curve.axvline(months_on_record, color=RECORD_COLOUR, linestyle="--", linewidth=1)
-        curve.text(months_on_record, max(max(risk), 0.01) * 0.95, " 26 months on record", fontsize=8, va="top")
+        curve.text(months_on_record, max(max(risk), 0.01) * 0.95, f" {months_on_record:.0f} months on record",
+                   fontsize=8, va="top")
         curve.set_xlabel("months from a quiet week")
         curve.set_ylabel("probability of all-out war")
         curve.legend(fontsize=8, loc="lower right")
@@ -220,14 +229,14 @@ def exchange_figure(subject, analysis=None, *, years=10, grid=9):
     misfires = [Fraction(eta0 * Fraction(2) ** (k // 2) * (Fraction(99, 70) if k % 2 else 1)).limit_denominator(10 ** 7)
                 for k in halves]
     rates = [Fraction(x).limit_denominator(100) for x in np.linspace(0, 0.9, grid)]
-    weeks = horizon_weeks(months=months_on_record)
+    weeks = horizon_weeks(days=days)
     risk_map, holds = war_risk_grid(model, misfires, rates, weeks)
     per_month = float(weeks_in(months=1))
     xs, ys = [float(m) for m in misfires], [float(r) * per_month for r in rates]
     lo, hi = float(risk_map.min()), float(risk_map.max())
     mesh = mapax.pcolormesh(xs, ys, risk_map, shading="nearest", cmap="viridis", vmin=lo, vmax=hi)
     bar = fig.colorbar(mesh, ax=mapax)
-    bar.set_label(f"P(all-out war within {months_on_record} months) under the contained exchange")
+    bar.set_label(f"P(all-out war within {months_on_record:.0f} months) under the contained exchange")
     mapax.set_xscale("log")
     if not holds.all():                # hatch each cell (as drawn) where the contained exchange fails
         from matplotlib.patches import Patch, Rectangle
@@ -248,7 +257,7 @@ def exchange_figure(subject, analysis=None, *, years=10, grid=9):
                markersize=15, linestyle="none")
     mapax.set_xlabel("militia misfire probability per strike (star: the model)")
     mapax.set_ylabel("Israeli strikes a month")
-    mapax.set_title("War risk over 26 months (the record's span)")
+    mapax.set_title(f"War risk over {months_on_record:.0f} months (the record's span)")
     return fig
 
 

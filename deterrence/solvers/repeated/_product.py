@@ -129,7 +129,7 @@ class Chain:
             probs.append(arr(rows, mode))
         self.p = tuple(probs)
         self.delta = to_mode(rg.delta if delta is None else delta, mode)
-        self.noisy_perception = rg.noise is not None and rg.noise.perception != 0
+        self.noisy_perception = rg.noise is not None and rg.noise.has_perception
         self._P = None
         self._r = None
         self._ints = None
@@ -279,11 +279,11 @@ def _noise_in_mode(rg, mode):
             for M in pair:
                 M.setflags(write=False)
         return out
-    return _cached(_NOISE_CACHE, (rg.noise, rg.stage.actions, mode), build)
+    return _cached(_NOISE_CACHE, (rg.noise, rg.stage.players, rg.stage.actions, mode), build)
 
 
 def _noise_matrices(rg):
-    return _cached(_NOISE_CACHE, (rg.noise, rg.stage.actions), rg.noise_matrices)
+    return _cached(_NOISE_CACHE, (rg.noise, rg.stage.players, rg.stage.actions), rg.noise_matrices)
 
 
 def _mm(A, B, mode):

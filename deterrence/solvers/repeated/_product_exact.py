@@ -75,7 +75,7 @@ def _scaled_noise(chain):
     def scale():
         return tuple((_over_common_denominator(chain.E[i]), _over_common_denominator(chain.O[i]))
                      for i in range(2))
-    return _cached(_SCALED_NOISE, (chain.rg.noise, chain.stage.actions), scale)
+    return _cached(_SCALED_NOISE, (chain.rg.noise, chain.stage.players, chain.stage.actions), scale)
 
 
 def _cached(cache: dict, key, build):

@@ -175,7 +175,7 @@ def analyse_repeated(game, profile=None, *, delta=None, noise=None, horizon=None
     >>> from deterrence import load_game
     >>> a = analyse_repeated(load_game("us_iran_stage"), within=10)
     >>> a.strategies, a.subgame_perfect, a.critical_delta, a.subgame_perfect_under_noise
-    (('contained_tit_for_tat', 'contained_tit_for_tat'), True, 3/4, False)
+    (('contained_tit_for_tat', 'contained_tit_for_tat'), True, 3/4, True)
     >>> a.payoffs == analyse_repeated(load_game("us_iran_stage"), delta="9/10", critical=False).payoffs
     True
     """

@@ -283,8 +283,7 @@ def _structure_key(rg, automata, states) -> str:
     the automata, the checked states and the noise (not the parameter values)."""
     from deterrence.core.cache import structure_text
     noise = rg.noise
-    noise_text = None if noise is None else (tuple(sorted(noise.to_dict().items())),
-                                              repr(noise.implementation))
+    noise_text = None if noise is None else repr(noise)     # every field, each player's own noise too
     return f"{structure_text(rg.stage, *automata)}; states={states!r}; noise={noise_text!r}"
 
 

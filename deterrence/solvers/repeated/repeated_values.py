@@ -65,8 +65,8 @@ def repeated_game_and_profile(game, profile=None, *, delta=None, horizon=None, n
 
     >>> from deterrence import load_game
     >>> rg, prof = repeated_game_and_profile(load_game("us_iran_stage"), delta="9/10")
-    >>> rg.noise.execution, prof[0].name
-    (Fraction(1, 50), 'contained_tit_for_tat')
+    >>> rg.noise.describe(), prof[0].name
+    ('Iran: retaliate -> escalate 1/1600', 'contained_tit_for_tat')
     """
     rg = RepeatedGame.from_game(game, delta=delta, horizon=horizon, noise=noise,
                                 default_delta=default_delta)
