@@ -478,7 +478,8 @@ def case_model_problems(stem, cells):
             problems.append("05: the generic repeated-game lessons are not said to be generic")
     if stem == "07_report_and_maps":
         for sentence in _sentences(main_text):
-            if re.search(r"restraint", sentence, re.IGNORECASE) and re.search(r"\b(not|no longer) credible", sentence) and \
+            says_not_credible = re.search(r"\b(not|no longer) credible", sentence)
+            if re.search(r"restraint", sentence, re.IGNORECASE) and says_not_credible and \
                     not re.search(r"not the same|every equilibrium|does not say|one profile", sentence):
                 problems.append(f"07: restraint called not credible where one profile fails: {sentence[:80]}")
             if "war costlier" in sentence and "contained tit-for-tat" not in sentence and "case model" not in sentence:
@@ -519,8 +520,9 @@ def test_case_model_check_sees_the_old_notebooks_come_back():
                   "Contained tit-for-tat is no longer subgame perfect, so restraint is not credible.\n\n"
                   "## 7.3 What would take the gloves off?")
     assert any("restraint called not credible" in p for p in case_model_problems("07_report_and_maps", cells))
-    cells = _with("07_report_and_maps", "## 7.3 What would take the gloves off?",
-                  "Making war costlier does not make restraint more credible.\n\n## 7.3 What would take the gloves off?")
+    heading = "## 7.3 What would take the gloves off?"
+    unqualified = "Making war costlier does not make restraint more credible.\n\n"
+    cells = _with("07_report_and_maps", heading, unqualified + heading)
     assert any("unqualified lesson" in p for p in case_model_problems("07_report_and_maps", cells))
 
 
