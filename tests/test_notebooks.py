@@ -432,6 +432,100 @@ def test_errata_check_sees_each_erratum_come_back():
         "05: three quarters of the gain from cooperation"]
 
 
+# ---- issue 13 (deliver 6): notebooks 05 and 07 teach the case from the stochastic exchange model ----
+
+CASE_NOTEBOOKS = ["05_miscalculation", "07_report_and_maps"]
+# A number in the running text that a code cell should print instead: a decimal or a percentage.
+# (A section number such as 5.2 is neither: one digit after the point, and not 0.)
+WRITTEN_NUMBER = re.compile(r"(?<![\w./`])(?:0\.\d+|\d+\.\d{2,})(?![\w/])|\b\d+(?:\.\d+)?\s?%")
+# The old meaning of war: a week (a round) in which either side escalates, instead of the absorbing state.
+WAR_AS_A_WEEK = re.compile(r"(week|round) in which either side escalates|\*\*war\*\* when either side escalates",
+                           re.IGNORECASE)
+
+
+def _main(cells, kind):
+    """The cells of one kind that are neither exercises nor solutions (what every version shows)."""
+    return [c.source for c in cells if c.cell_type == kind
+            and not {"exercise", "solution"} & set(c.metadata.get("tags", []))]
+
+
+def case_model_problems(stem, cells):
+    """Why the notebook does not teach the case from the exchange model (an empty list when it does)."""
+    main_code, main_text = "\n".join(_main(cells, "code")), "\n".join(_main(cells, "markdown"))
+    text = "\n".join(_markdown(cells))
+    problems = []
+    if "dt.us_iran_exchange_model(" not in main_code:
+        problems.append(f"{stem}: the case does not come from dt.us_iran_exchange_model()")
+    for old in ("dt.us_iran_model(", "us_iran_stage", "dt.regime_map(", "dt.war_profiles("):
+        if old in main_code:
+            problems.append(f"{stem}: the case comes from the repeated game ({old})")
+    if "absorbing" not in main_text or WAR_AS_A_WEEK.search(text):
+        problems.append(f"{stem}: war is not the absorbing war state")
+    if not re.search(r"\b(months|years)\b", main_text) or re.search(r"\b\d+ (weeks|rounds)\b", text):
+        problems.append(f"{stem}: times are not in months and years")
+    if "dt.verify_markov_perfect(" not in main_code:
+        problems.append(f"{stem}: no equilibrium is checked under the noise")
+    written = [m.group(0) for source in _main(cells, "markdown") + [c.source for c in cells if c.cell_type == "markdown"
+               and "solution" in c.metadata.get("tags", [])] for m in WRITTEN_NUMBER.finditer(source)]
+    if written:
+        problems.append(f"{stem}: numbers written into the text instead of printed by a cell: {written[:3]}")
+    if stem == "05_miscalculation":
+        if not all(f in main_code for f in ("dt.absorption_probability(", "dt.expected_rounds_to_absorption(")):
+            problems.append("05: the war risks are not computed from the exchange model's chain")
+        if not ("26 months" in main_text and "ten years" in main_text and "red line" in main_text):
+            problems.append("05: the price of a red line is not weighed within 26 months and ten years")
+        if "repeated games in general" not in main_text:
+            problems.append("05: the generic repeated-game lessons are not said to be generic")
+    if stem == "07_report_and_maps":
+        for sentence in _sentences(main_text):
+            says_not_credible = re.search(r"\b(not|no longer) credible", sentence)
+            if re.search(r"restraint", sentence, re.IGNORECASE) and says_not_credible and \
+                    not re.search(r"not the same|every equilibrium|does not say|one profile", sentence):
+                problems.append(f"07: restraint called not credible where one profile fails: {sentence[:80]}")
+            if "war costlier" in sentence and "contained tit-for-tat" not in sentence and "case model" not in sentence:
+                problems.append(f"07: an unqualified lesson on the cost of war: {sentence[:80]}")
+        if "dt.rounds_in(" not in main_code:
+            problems.append("07: the horizons are not converted from months")
+    return problems
+
+
+@pytest.mark.parametrize("stem", CASE_NOTEBOOKS)
+def test_case_notebooks_use_the_exchange_model(stem):
+    cells = nbformat.read(ROOT / "notebooks" / f"{stem}.ipynb", as_version=4).cells
+    assert case_model_problems(stem, cells) == []
+
+
+def test_case_model_check_sees_the_old_notebooks_come_back():
+    planted = {
+        ("05_miscalculation", "05_miscalculation: the case does not come from dt.us_iran_exchange_model()"):
+            ("dt.us_iran_exchange_model(", "dt.us_iran_model("),
+        ("05_miscalculation", "05_miscalculation: the case comes from the repeated game (us_iran_stage)"):
+            ("pd = dt.load_game(", 'stage = dt.load_game("us_iran_stage")\npd = dt.load_game('),
+        ("05_miscalculation", "05_miscalculation: war is not the absorbing war state"):
+            ("## 5.4 Policies", "A week is **war** when either side escalates.\n\n## 5.4 Policies"),
+        ("05_miscalculation", "05_miscalculation: times are not in months and years"):
+            ("## 5.4 Policies", "P(war in 100 weeks).\n\n## 5.4 Policies"),
+        ("07_report_and_maps", "07_report_and_maps: the case comes from the repeated game (dt.us_iran_model()"):
+            ("case = dt.us_iran_exchange_model()", "case = dt.us_iran_exchange_model()\nmodel = dt.us_iran_model()"),
+        ("07_report_and_maps", "07_report_and_maps: the case comes from the repeated game (dt.regime_map()"):
+            ("grid = contained_map(parameter, values)", "grid = dt.regime_map(parameter, values)"),
+    }
+    for (stem, problem), (old, new) in planted.items():
+        assert problem in case_model_problems(stem, _with(stem, old, new)), (stem, problem)
+    # the old sentences, each put back into the text
+    cells = _with("05_miscalculation", "## 5.2 The echo effect",
+                  "Contrition cures execution errors almost completely (2.98 of 3).\n\n## 5.2 The echo effect")
+    assert any("numbers written into the text" in p for p in case_model_problems("05_miscalculation", cells))
+    cells = _with("07_report_and_maps", "## 7.3 What would take the gloves off?",
+                  "Contained tit-for-tat is no longer subgame perfect, so restraint is not credible.\n\n"
+                  "## 7.3 What would take the gloves off?")
+    assert any("restraint called not credible" in p for p in case_model_problems("07_report_and_maps", cells))
+    heading = "## 7.3 What would take the gloves off?"
+    unqualified = "Making war costlier does not make restraint more credible.\n\n"
+    cells = _with("07_report_and_maps", heading, unqualified + heading)
+    assert any("unqualified lesson" in p for p in case_model_problems("07_report_and_maps", cells))
+
+
 @pytest.mark.parametrize("stem", ["01_payoff_matrices", "02_equilibria"])
 def test_first_notebooks_go_from_2x2_to_3x3(stem):
     # issue 16.3: ideas come first on 2x2 games; the 3x3 US-Iran stage game only from the
