@@ -437,6 +437,28 @@ def best_response(game, profile: dict, player: str, *, max_iterations: int = 100
     raise GameError(f"policy iteration for {player} did not settle in {max_iterations} steps")  # pragma: no cover
 
 
+def best_response_fixed_point(game, profile: dict, *, max_rounds: int = 50) -> dict | None:
+    """The pure profile that alternating best responses (each player in turn, from
+    ``profile``) reach and do not leave, or None if none is reached within ``max_rounds``
+    rounds. A fixed point is a candidate: every player's strategy is a best response to the
+    others' in every state; callers certify it.
+
+    >>> from deterrence.io import load_game
+    >>> g = load_game("us_iran_exchange").with_defaults()
+    >>> start = {s: tuple(a[0] for a in g.actions_in(s)) for s in g.states}
+    >>> best_response_fixed_point(g, start) is not None
+    True
+    """
+    for _ in range(max_rounds):
+        new = profile
+        for player in game.players:
+            new = best_response(game, new, player)
+        if new == profile:
+            return profile
+        profile = new
+    return None
+
+
 def _uniform_starts(game) -> list:
     widest = max(len(a) for s in game.states for a in game.actions_in(s))
     return [{s: tuple(acts[min(k, len(acts) - 1)] for acts in game.actions_in(s)) for s in game.states}
@@ -467,15 +489,9 @@ def pure_markov_perfect_search(game, *, random_starts: int = 8, seed=0, max_roun
         starts.append({s: tuple(acts[int(generator.integers(len(acts)))] for acts in game.actions_in(s))
                        for s in game.states})
     found, seen = [], set()
-    for profile in starts:
-        for _ in range(max_rounds):
-            new = profile
-            for player in game.players:
-                new = best_response(game, new, player)
-            if new == profile:
-                break
-            profile = new
-        else:
+    for start in starts:
+        profile = best_response_fixed_point(game, start, max_rounds=max_rounds)
+        if profile is None:
             continue                      # no fixed point from this start
         key = tuple(sorted(profile.items()))
         if key in seen:
@@ -1153,7 +1169,7 @@ def _key(strategies):
 
 
 __all__ = [
-    "best_response", "pure_markov_perfect_search", "pure_profile_count",
+    "best_response", "best_response_fixed_point", "pure_markov_perfect_search", "pure_profile_count",
     "MAX_PROFILES",
     "Deviation",
     "MarkovPerfectEquilibrium",
