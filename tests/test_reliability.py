@@ -157,7 +157,7 @@ def test_cli_turns_sigint_into_exit_130_with_one_line(tmp_path):
     assert proc.poll() is None, proc.communicate()
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=30)
-    assert proc.returncode == 130
+    assert proc.returncode == 130, (out[-500:], err[-500:])       # what it did instead, if it ever fails
     assert err.strip() == "deterrence: interrupted"
     assert "Traceback" not in err and "Traceback" not in out
 
