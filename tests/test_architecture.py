@@ -96,6 +96,8 @@ def test_nothing_sits_flat_beside_the_layers():
     for path in PACKAGE.iterdir():
         if path.name.startswith((".", "__pycache__")) or path.name == "__init__.py":
             continue
+        if path.name == "__main__.py" and "from deterrence.cli import main" in path.read_text():
+            continue                       # `python -m deterrence`: the command, nothing else
         name = path.stem if path.suffix == ".py" else path.name
         if path.is_dir() and not (path / "__init__.py").exists():
             continue                       # not a package (e.g. a cache folder)

@@ -172,3 +172,15 @@ def test_report_of_the_case_entry_is_the_case_report_and_other_stochastic_games_
     assert main(["report", "stochastic_prisoners_dilemma"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "deterrence solve stochastic_prisoners_dilemma" in err
+
+
+def test_python_dash_m_deterrence_is_the_command():
+    # `python -m deterrence ...` runs the same command as `deterrence ...` and `python -m deterrence.cli ...`
+    proc = subprocess.run([sys.executable, "-m", "deterrence", "solve", "us_iran_stage", "--json"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    code, out, err = run("solve", "us_iran_stage", "--json")
+    assert code == 0 and json.loads(proc.stdout) == json.loads(out)
+    bad = subprocess.run([sys.executable, "-m", "deterrence", "no-such-command"], capture_output=True, text=True,
+                         timeout=120)
+    assert bad.returncode != 0 and "no-such-command" in bad.stderr

@@ -545,3 +545,12 @@ def test_first_notebooks_go_from_2x2_to_3x3(stem):
     # the case's 3x3 game is not used before the turn, whatever builds the games there
     case = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and "us_iran" in c.source]
     assert case and min(case) > turn
+
+
+def test_notebook_02_ties_the_one_round_war_to_the_exchange_models_war_state():
+    # issue 13: 02 on the single war definition and the stochastic model: its one-round war
+    # (either side escalates) is read off the exchange model's absorbing war state
+    cells = nbformat.read(ROOT / "notebooks" / "02_equilibria.ipynb", as_version=4).cells
+    main_code, main_text = "\n".join(_main(cells, "code")), "\n".join(_main(cells, "markdown"))
+    assert "dt.us_iran_exchange_model(" in main_code and "one_week == p_war" in main_code
+    assert "absorbing" in main_text and not WAR_AS_A_WEEK.search(main_text)

@@ -9,6 +9,7 @@ import datetime as dt_module
 import itertools
 import json
 import random
+import re
 from fractions import Fraction
 
 import numpy as np
@@ -638,7 +639,7 @@ def test_formulas_plain_in_the_terminal_latex_in_markdown_and_jupyter(analysis):
 
 
 GRID = [dict(), dict(W_iran=1), dict(W_iran=20), dict(misfire="1/100"), dict(k_us=0), dict(D=1),
-        dict(W_us=1, W_iran=1), dict(israeli_strike_rate=0), dict(presence_value=1)]
+        dict(W_us=1, W_iran=1), dict(israeli_strike_rate=0), dict(presence_value=1), dict(m=1)]
 
 
 @pytest.mark.parametrize("values", GRID)
@@ -665,6 +666,32 @@ def test_no_two_sections_disagree(values):
     _targets_and_overrides_agree(rep, doc, values)
     if "motives_short_of_war" in doc:
         _claims_4_and_6_agree(rep, doc)
+    _names_agree_with_the_path(rep, doc)
+
+
+def _names_agree_with_the_path(rep, doc):
+    # the name of the equilibrium played promises nothing its path of play does not hold, and the
+    # title names it whenever it is not the contained exchange
+    eq, pred = doc["equilibrium"], doc["predicted"]
+    name, attacks, war = eq["name"], pred["attacks_per_month"], pred["war_probability"]["value"]
+    if name.startswith("limited strikes") or name == "contained exchange":
+        assert attacks > 0, (name, attacks)
+    if name.startswith("mutual restraint"):
+        assert attacks == 0 and pred["answers_per_attack"] is None and war == 0, (name, attacks, war)
+    if name in ("escalation", "war"):
+        assert war > 0, (name, war)
+    if eq["regime"] != "contained":
+        assert name in rep.title
+    # each name once in the list of equilibria found; no Python None printed anywhere
+    found = next(x for x in rep.section("equilibrium").lines if x.startswith("equilibria found: "))
+    names, rest = [e["name"] for e in eq["equilibria"]], found[len("equilibria found: "):]
+    for n in sorted(set(names), key=len, reverse=True):      # longest first: "war" is inside other names
+        assert rest.count(n) >= 1, (n, found)
+        if names.count(n) > 1:
+            assert f"{n} ({names.count(n)} profiles)" in rest, found
+        rest = rest.replace(n, "", 1)
+    assert re.sub(r"\(\d+ profiles\)|,|\s", "", rest) == "", found     # each name once
+    assert "None" not in render(rep, "text")
 
 
 def _claims_4_and_6_agree(rep, doc):
@@ -806,6 +833,28 @@ def test_report_figure_per_player_one_colour_meaning_and_a_labelled_war_risk_bar
     assert holds.tolist() == [[False, True]] and risk[0, 0] < risk[0, 1]
 
 
+@pytest.mark.parametrize("values", [dict(), dict(W_us=1)])
+def test_report_figure_the_stars_cell_is_the_report_s_model(values):
+    # the map's star (the model's misfire and Israeli strike rate) sits in a cell computed at
+    # exactly those values: hatched exactly when the report says the contained exchange fails
+    import matplotlib
+    matplotlib.use("Agg")
+    from matplotlib.patches import Rectangle
+    from deterrence.plot.report import exchange_figure
+    model = us_iran_exchange_model(fitted=False, **values)
+    analysis = model.analyse()
+    fig = exchange_figure(model, analysis, years=1, grid=2)
+    record_ax, _, _, map_ax, _ = fig.axes
+    (star,) = [ln for ln in map_ax.lines if ln.get_marker() == "*"]
+    x, y = star.get_xdata()[0], star.get_ydata()[0]
+    hatched = [p for p in map_ax.patches if isinstance(p, Rectangle) and p.get_hatch()
+               and p.get_x() < x < p.get_x() + p.get_width() and p.get_y() < y < p.get_y() + p.get_height()]
+    assert bool(hatched) == (analysis.regime != "contained"), (values, analysis.regime)
+    # the bar's label names the equilibrium played, on lines short enough not to run into the record's
+    label = record_ax.get_xticklabels()[1].get_text()
+    assert analysis.selected.name in " ".join(label.split()) and max(map(len, label.splitlines())) <= 28
+
+
 
 def test_done_when_of_issue_13(capsys):
     """The issue's "Done when", item by item, through the command a user runs."""
@@ -862,3 +911,23 @@ def test_the_reports_search_and_the_front_doors_agree_on_what_else_there_is():
             assert any("escalate" in a for a in profile.values())
     assert {"contained exchange", "war"} <= set(names) and len(names) > 2
     assert "each of those plans escalation in some states" in SEARCH
+
+
+@pytest.mark.parametrize("values", [dict(), dict(W_us=1), dict(misfire="1/100"), dict(m=1)])
+def test_equilibrium_names_read_the_path_the_chain_visits(values):
+    # reached_states (a walk over the transitions) against the chain's expected visits over ten
+    # years; the names of the equilibria found follow the actions in the states visited
+    from deterrence.models.us_iran_exchange import _strategy, exchange_model, markov_perfect_equilibria, \
+        reached_states
+    from deterrence.solvers.stochastic.markov_chain import expected_visits
+    model = exchange_model(**{k: Fraction(v) for k, v in values.items()})
+    for eq in markov_perfect_equilibria(model):
+        profile = eq.actions
+        visits = expected_visits(model.stochastic_game, _strategy(profile), 522, start=START, exact=False)
+        visited = {s for s in TRANSIENT if visits[s] > 0}
+        assert reached_states(model, profile) == visited, eq.name
+        iran_strikes = any(profile[s][1] != "hold" for s in visited)
+        assert eq.name.startswith("mutual restraint") == (not iran_strikes and
+                                                          all(profile[s] == ("hold", "hold") for s in visited))
+        if eq.name.startswith("limited strikes"):
+            assert iran_strikes and not any("escalate" in profile[s] for s in visited)

@@ -446,22 +446,54 @@ def verify(model: ExchangeModel, profile: dict) -> MarkovPerfect:
     gains = model.deviation_gains(profile)
     margins = tuple(-max(g for (s, p, a), g in gains.items() if p == player) for player in PLAYERS)
     vals = model.values_of(profile)
-    return MarkovPerfect(_name(profile), tuple(sorted(profile.items())), tuple(sorted(vals.items())), margins, ok)
+    return MarkovPerfect(_name(profile, reached_states(model, profile)), tuple(sorted(profile.items())),
+                         tuple(sorted(vals.items())), margins, ok)
 
 
-def _name(profile) -> str:
+def reached_states(model: ExchangeModel, profile: dict) -> frozenset:
+    """The transient states that play reaches with positive probability from :data:`START`
+    under a pure profile and the model's noise (exact; the rest of the profile is off the path).
+
+    >>> sorted(reached_states(exchange_model(), {s: ("hold", "hold") for s in TRANSIENT}))
+    ['calm/israel', 'calm/motive', 'calm/quiet']
+    >>> len(reached_states(exchange_model(), contained_profile())) == len(TRANSIENT)
+    True
+    """
+    seen, todo = {START}, [START]
+    while todo:
+        s = todo.pop()
+        us, iran = profile[s]
+        for ru, pu in model.realised("US", us).items():
+            for ri, pi in model.realised("Iran", iran).items():
+                if not pu * pi:
+                    continue
+                for t, q in model.transition(s, ru, ri).items():
+                    if q and t in TRANSIENT and t not in seen:
+                        seen.add(t)
+                        todo.append(t)
+    return frozenset(seen)
+
+
+def _name(profile, reached=None) -> str:
+    """The name of a pure profile, from what it plays in the ``reached`` states (all, when
+    None): a name never promises strikes, answers or escalation that the path of play does
+    not hold; a threat of war kept off the path is named as such."""
     if profile == contained_profile():
         return "contained exchange"
     if all(a == ("escalate", "escalate") for a in profile.values()):
         return "war"
-    if any("escalate" in a for a in profile.values()):
+    on_path = {s: a for s, a in profile.items() if reached is None or s in reached}
+    if any("escalate" in a for a in on_path.values()):
         return "escalation"
-    if any("withdraw" in a for a in profile.values()):
+    if any("withdraw" in a for a in on_path.values()):
         return "US withdrawal"
-    if all(a == ("hold", "hold") for a in profile.values()):
-        return "mutual restraint"
-    answered = {s for s, a in profile.items() if a[0] == "retaliate" and _split(s)[0] in ("hit", "crisis")}
-    attacked = {s for s in profile if _split(s)[0] in ("hit", "crisis")}
+    if all(a == ("hold", "hold") for a in on_path.values()):
+        threat = any("escalate" in a for a in profile.values())
+        return "mutual restraint (war threatened if attacked)" if threat else "mutual restraint"
+    if all(a[1] == "hold" for a in on_path.values()):
+        return "limited US strikes, no militia attacks"
+    answered = {s for s, a in on_path.items() if a[0] == "retaliate" and _split(s)[0] in ("hit", "crisis")}
+    attacked = {s for s in on_path if _split(s)[0] in ("hit", "crisis")}
     if not answered:
         return "limited strikes, none answered"
     if answered == attacked:
@@ -568,7 +600,7 @@ def homotopy_selection(model: ExchangeModel, *, max_steps: int = 600):
             return "mixed", eq
         profile = {s: tuple(ACTIONS[p][list(d).index(1)] for p, d in zip(PLAYERS, eq.strategies[s]))
                    for s in TRANSIENT}
-        return _name(profile), eq
+        return _name(profile, reached_states(model, profile)), eq
     return None, None
 
 
@@ -628,7 +660,7 @@ def play_statistics(model: ExchangeModel, profile: dict, rounds: int, start: str
 
 
 __all__ = ["exchange_game_toml", "ExchangeModel", "MarkovPerfect", "exchange_model", "contained_profile", "war_profile",
-           "verify", "markov_perfect_equilibria", "search_end",
+           "verify", "reached_states", "markov_perfect_equilibria", "search_end",
            "selected_equilibrium", "REGIMES", "search_starts", "START_NAMES", "SEARCH", "homotopy_selection",
            "play_statistics",
            "weeks_in", "horizon_weeks", "STATES", "TRANSIENT", "PLAYERS", "ACTIONS", "START"]

@@ -551,7 +551,13 @@ GLOSSARY = {
     "restraint": "holding (no strike) where a strike was possible",
     "limited strike": "the action retaliate: a proportionate strike, whether it answers an attack or opens one",
     "misfire": "a militia strike that, against intent, crosses the red line (realised escalate)",
-    "contained exchange": "the Markov perfect equilibrium with regular limited strikes and no intended escalation",
+    "contained exchange": "regular limited strikes and no intended escalation; in this model the profile in which "
+                          "the militias strike after Israeli strikes and on motives of their own and answer US "
+                          "strikes, the US answers the attacks that kill Americans, and nobody escalates or "
+                          "withdraws (the Markov perfect equilibrium at the calibration)",
+    "other equilibria": "named by the play on their path: who strikes and which attacks the US answers (limited "
+                        "strikes, ...), mutual restraint (nobody strikes; war threatened if attacked: escalation "
+                        "planned only off the path), escalation (a side intends it on the path), US withdrawal",
     "week": "one round of the model",
 }
 
@@ -583,6 +589,15 @@ def _percent(p: float) -> str:
     ('0.06%', '5.18%', '43.0%')
     """
     return f"{p:.2%}" if p < 0.10 else f"{p:.1%}"
+
+def _listed(names, sep=", ") -> str:
+    """Equilibrium names, each once, with the number of profiles where several share it.
+
+    >>> _listed(["war", "limited strikes", "limited strikes"])
+    'war, limited strikes (2 profiles)'
+    """
+    return sep.join(f"{n} ({names.count(n)} profiles)" if names.count(n) > 1 else n for n in dict.fromkeys(names))
+
 
 def _play_text(play: dict) -> str:
     """``{stance: play}`` in words: ``"status quo: contained exchange; ..."``."""
@@ -681,9 +696,7 @@ def _regime_lines(ch) -> tuple:
     lines.append("tipping points of the calibration (where the contained exchange ends): " + "; ".join(
         tipping_text(k, t) for k, t in ch["tipping_points"].items() if t.get("threshold") is not None))
     for name, s in ch["stance_switches"].items():
-        names = sorted(set(s["equilibria"]))
-        listed = "; ".join(f"{n} ({s['equilibria'].count(n)} profiles)" if s["equilibria"].count(n) > 1 else n
-                           for n in names) or "none found"
+        listed = _listed(sorted(s["equilibria"]), "; ") or "none found"
         lines.append(f"{name} for ever, without switching ({', '.join(f'{k}={x}' for k, x in s['change'].items())}): "
                      f"equilibria: {listed}; " + ("the contained exchange survives" if s["contained_survives"]
                                                   else "the contained exchange ends")
@@ -716,10 +729,17 @@ def exchange_report(analysis: ExchangeAnalysis):
         title = "At these values the US and Iran go to war"
         summary = (f"The contained exchange is not an equilibrium at these values; the equilibrium found is "
                    f"mutual escalation, and war has probability {_percent(war26)} within 26 months.")
+    elif not a.equilibria:
+        title = "At these values the contained exchange is not an equilibrium, and no other was found"
+        summary = ("No pure Markov perfect equilibrium was found from the starts searched (mixed ones are not "
+                   "searched here: homotopy_selection runs the toolkit's logit homotopy); the numbers below follow "
+                   f"the contained profile, which is not an equilibrium here: war has probability {_percent(war26)} "
+                   "within 26 months under it.")
     else:
-        title = f"At these values the exchange is not contained ({a.regime})"
+        title = f"At these values the contained exchange is not an equilibrium: {a.regime}"
         summary = (f"The contained exchange is not an equilibrium at these values; the equilibrium found is "
-                   f"'{a.regime}' (verified under noise: {verified}); war has probability {_percent(war26)} "
+                   f"'{a.regime}' (verified under noise: {verified}): the militias strike about "
+                   f"{pred['attacks_per_month']} times a month, and war has probability {_percent(war26)} "
                    "within 26 months.")
     secs = []
     fitted = {n for n, _ in a.fit.estimates} if a.fit is not None else set()
@@ -753,7 +773,8 @@ def exchange_report(analysis: ExchangeAnalysis):
     on_record = pred["attacks_in_record_span"]
     pl = [f"attacks on US forces: {pred['attacks_per_month']} a month ({on_record['value']} in the record's "
           f"{on_record['months']:g} months; record {n_att})",
-          f"US answers per attack: {pred['answers_per_attack']} (record: {n_ans} of {n_att}"
+          ("US answers per attack: none (no attacks)" if pred["answers_per_attack"] is None
+           else f"US answers per attack: {pred['answers_per_attack']}") + f" (record: {n_ans} of {n_att}"
           + (f" = {n_ans / n_att:.3f}" if n_att else "")
           + (", the answers the brief reports: a lower bound)" if "lower bound" in
              rec["us_answering_strikes"]["about"] else ")"),
@@ -795,7 +816,7 @@ def exchange_report(analysis: ExchangeAnalysis):
     secs.append(Section("equilibrium", "Markov perfect equilibria (weekly rounds, verified under the noise)",
                         (f"selected: {a.selected.name} (verified under noise: {verified}; smallest deviation "
                          f"losses US {eq_data['margins']['US']}, Iran {eq_data['margins']['Iran']})",
-                         "equilibria found: " + (", ".join(e.name for e in a.equilibria) or "none"),
+                         "equilibria found: " + (_listed([e.name for e in a.equilibria]) or "none"),
                          f"searched: {SEARCH}"), eq_data))
     if a.fit is not None:
         f = a.fit

@@ -152,8 +152,8 @@ def exchange_figure(subject, analysis=None, *, years=10, grid=9):
     * the probability of war within each month up to ``years`` years;
     * a map of the probability of war within the record's span (26 months; the colour bar
       says so) over the militias' misfire probability and the rate of Israeli strikes, under
-      the contained exchange, hatched where it is not an equilibrium under that noise; the
-      colour bar spans only the values the map takes.
+      the contained exchange, hatched where it is not an equilibrium under that noise (the
+      model's own values are a cell: the star's); the colour bar spans only the values the map takes.
 
     >>> import matplotlib; matplotlib.use("Agg")
     >>> from deterrence.models.us_iran_exchange_report import us_iran_exchange_model
@@ -180,7 +180,8 @@ def exchange_figure(subject, analysis=None, *, years=10, grid=9):
     attacks = count / months_on_record
     predicted = analysis.predicted["attacks_per_month"]
     label = selected.name if selected is not None else "model"
-    left.bar([f"record ({months_on_record:.0f} months)", f"model: {label}"], [attacks, predicted],
+    import textwrap
+    left.bar([f"record ({months_on_record:.0f} months)", textwrap.fill(f"model: {label}", 28)], [attacks, predicted],
              color=[RECORD_COLOUR, played])
     for x, v in enumerate([attacks, predicted]):
         left.text(x, v, f"{v:.2f}", ha="center", va="bottom")
@@ -228,7 +229,8 @@ def exchange_figure(subject, analysis=None, *, years=10, grid=9):
     halves = range(-4, 7)          # misfire from a quarter of the model's to eight times it, in half-octaves
     misfires = [Fraction(eta0 * Fraction(2) ** (k // 2) * (Fraction(99, 70) if k % 2 else 1)).limit_denominator(10 ** 7)
                 for k in halves]
-    rates = [Fraction(x).limit_denominator(100) for x in np.linspace(0, 0.9, grid)]
+    # the model's own rate is a row, so that the star's cell is the model the report speaks of
+    rates = sorted({Fraction(x).limit_denominator(100) for x in np.linspace(0, 0.9, grid)} | {lam0})
     weeks = horizon_weeks(days=days)
     risk_map, holds = war_risk_grid(model, misfires, rates, weeks)
     per_month = float(weeks_in(months=1))
