@@ -81,6 +81,18 @@ def test_a_method_option_named_method_reaches_the_wrapper():
         solve(chicken(), "pure", "enumerate")
 
 
+def test_the_public_door_passes_a_wrapper_its_method_option():
+    # dt.solve is solve behind the error contract's boundary (core/validate.py), which bound the
+    # call to the signature help() shows and refused this one ("multiple values for argument 'method'")
+    public = dt.solve(entry(), "tree_nash", method="pure")
+    assert public.options == {"method": "pure"}
+    assert [e.strategies for e in public] == [e.strategies for e in tree_nash(entry(), "pure")]
+    with pytest.raises(GameError, match="no option 'limit'"):
+        dt.solve(entry(), "tree_nash", method="pure", limit=3)
+    with pytest.raises(GameError, match="at most one method"):
+        dt.solve(chicken(), "pure", "enumerate")
+
+
 def test_the_default_method_follows_the_type_not_an_attribute():
     class LooksLikeAGame:             # has the attributes the old door tested for
         players = ("A", "B")
