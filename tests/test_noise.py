@@ -43,23 +43,8 @@ def test_war_within_T_by_enumeration():
     """P(first (D,D) within 3 rounds) of noisy TFT: brute force over realised histories."""
     eps = Fraction(1, 10)
     rg = RepeatedGame(PD, "1/2", noise={"tremble": eps})
-    a1, a2 = _product.resolve_profile(rg, "tft")
     exact = analyse_noise(rg, "tft", war=[("D", "D")], within=3).war_probability
-    brute = Fraction(0)
-    for k in (1, 2, 3):
-        for hist in itertools.product(range(4), repeat=k):
-            if any(c == 3 for c in hist[:-1]) or hist[-1] != 3:
-                continue
-            s1, s2, p = a1.start, a2.start, Fraction(1)
-            for code in hist:
-                b1, b2 = divmod(code, 2)
-                i1 = a1.actions.index(next(iter(a1.output(s1))))
-                i2 = a2.actions.index(next(iter(a2.output(s2))))
-                p *= (1 - eps if b1 == i1 else eps) * (1 - eps if b2 == i2 else eps)
-                s1, s2 = (a1.next_state(s1, a1.actions[b1], a2.actions[b2]),
-                          a2.next_state(s2, a2.actions[b2], a1.actions[b1]))
-            brute += p
-    assert exact == brute
+    assert exact == _war_by_enumeration(rg, (eps, eps), 3)
 
 
 def test_expected_rounds_geometric_case():

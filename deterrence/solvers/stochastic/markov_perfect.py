@@ -443,6 +443,19 @@ def _uniform_starts(game) -> list:
             for k in range(widest)]
 
 
+def _alternating_best_responses(game, profile, max_rounds: int):
+    """The pure profile where alternating exact best responses (each player in turn, every
+    state at once) from ``profile`` stop changing it, or ``None`` after ``max_rounds`` rounds."""
+    for _ in range(max_rounds):
+        new = profile
+        for player in game.players:
+            new = best_response(game, new, player)
+        if new == profile:
+            return profile
+        profile = new
+    return None
+
+
 def pure_markov_perfect_search(game, *, random_starts: int = 8, seed=0, max_rounds: int = 50) -> list:
     """Pure Markov perfect equilibria found by alternating best responses (see the module's
     steps), each certified exactly under the game's noise; not necessarily all of them.
@@ -467,15 +480,9 @@ def pure_markov_perfect_search(game, *, random_starts: int = 8, seed=0, max_roun
         starts.append({s: tuple(acts[int(generator.integers(len(acts)))] for acts in game.actions_in(s))
                        for s in game.states})
     found, seen = [], set()
-    for profile in starts:
-        for _ in range(max_rounds):
-            new = profile
-            for player in game.players:
-                new = best_response(game, new, player)
-            if new == profile:
-                break
-            profile = new
-        else:
+    for start in starts:
+        profile = _alternating_best_responses(game, start, max_rounds)
+        if profile is None:
             continue                      # no fixed point from this start
         key = tuple(sorted(profile.items()))
         if key in seen:

@@ -367,19 +367,12 @@ def regime_switching_equilibria(switching: RegimeSwitching, starts: Sequence[Map
     >>> regime_switching_equilibria(rs, [{"dove": {"calm": ("fight",)}, "hawk": {"calm": ("hold",)}}])[0]["dove:calm"]
     ('hold',)
     """
-    from deterrence.solvers.stochastic.markov_perfect import best_response, verify_markov_perfect
+    from deterrence.solvers.stochastic.markov_perfect import _alternating_best_responses, verify_markov_perfect
     game = switching.game
     found = []
     for start in starts:
-        profile = switching.lift(start)
-        for _ in range(max_rounds):
-            new = profile
-            for player in game.players:
-                new = best_response(game, new, player)
-            if new == profile:
-                break
-            profile = new
-        else:
+        profile = _alternating_best_responses(game, switching.lift(start), max_rounds)
+        if profile is None:
             continue                     # no fixed point from this start
         if profile not in found and verify_markov_perfect(game, profile)[0]:
             found.append(profile)
