@@ -1,5 +1,7 @@
 """Layers you can see, checked: the import-linter contract holds, the import graph of
-``deterrence`` has no circle, and nothing sits flat in the package outside the layers."""
+``deterrence`` has no circle, nothing sits flat in the package outside the layers, and
+ARCHITECTURE.md names only modules that exist."""
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -167,3 +169,71 @@ def test_private_reaches_detects_a_cross_package_import(tmp_path):
 
 def test_no_private_name_is_reached_across_subpackages():
     assert private_reaches(PACKAGE) == []
+
+
+LAYER_NAMES = set(LAYERS) | {"deterrence"}
+
+
+def stale_module_names(text: str) -> list:
+    """The module paths that a Markdown text names in backticks (``core/exact.py``,
+    ``solvers/tree/threats.py``, ``solvers.tree.threats``, ``analysis/model_cache.analyse_model``)
+    and that do not exist: a file path must be a module of the package (a bare file name, one in
+    any subpackage), a dotted path a module followed by attributes it has."""
+    import importlib
+    files = {p.relative_to(PACKAGE).with_suffix("").as_posix() for p in PACKAGE.rglob("*.py")}
+    stale = []
+
+    def dotted_exists(parts):
+        for k in range(len(parts), 0, -1):
+            try:
+                module = importlib.import_module(".".join(["deterrence", *parts[:k]]))
+            except ImportError:
+                continue
+            try:
+                _walk(module, parts[k:])
+            except AttributeError:
+                return False
+            return True
+        return False
+
+    prose = re.sub(r"^```.*?^```", "", text, flags=re.MULTILINE | re.DOTALL)     # no fenced blocks
+    for code in re.findall(r"`([^`]+)`", prose):
+        for token in re.findall(r"(?<![\"'\w])[A-Za-z_][\w/.]*", code):
+            token = token.rstrip("./")
+            if token.endswith(".py"):
+                path = token[:-3].removeprefix("deterrence/")
+                if "/" not in path:            # a bare file name: any subpackage's
+                    if not any(f.rsplit("/", 1)[-1] == path for f in files):
+                        stale.append(token)
+                elif path.split("/")[0] in LAYER_NAMES and not any(f == path or f.endswith("/" + path)
+                                                                  for f in files):
+                    stale.append(token)
+                continue
+            parts = [p for p in token.replace("/", ".").split(".") if p and p != "__init__"]
+            if parts and parts[0] == "deterrence":
+                parts = parts[1:]
+            if len(parts) < 2 or parts[0] not in LAYER_NAMES or ("/" not in token and "." not in token):
+                continue
+            if not dotted_exists(parts):
+                stale.append(token)
+    return stale
+
+
+def _walk(obj, names):
+    for name in names:
+        obj = getattr(obj, name)
+    return obj
+
+
+def test_stale_module_names_are_found():
+    text = ("`core/exact.py`, `solvers/tree/threats.py`, `solvers.tree.threats.noncredible_threats`, "
+            "`analysis/model_cache.analyse_model`, `lemke_howson.py`, `\"deterrence.tree\"` and "
+            "`solvers/backward_induction.py`, `solvers.reduced_normal_form`, `plot_tree.py`, "
+            "`core.repeated.no_such_name`")
+    assert stale_module_names(text) == ["solvers/backward_induction.py", "solvers.reduced_normal_form",
+                                        "plot_tree.py", "core.repeated.no_such_name"]
+
+
+def test_architecture_md_names_only_modules_that_exist():
+    # ARCHITECTURE.md describes the house as it is: no module that is gone or moved
+    assert stale_module_names((ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")) == []

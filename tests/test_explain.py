@@ -186,6 +186,26 @@ def test_tree_report_has_red_lines():
     assert report.section("credibility").data["noncredible"]
 
 
+@pytest.mark.parametrize("name", ["entry_deterrence", "us_iran_escalation_ladder", "proxy_target_selection"])
+def test_a_noncredible_threat_has_one_json_form_in_the_report_and_the_command(name, capsys):
+    # the command and the report wrote their own JSON of a threat and disagreed (issue 12: the
+    # command gave payoffs, the report did not; str against format_exact for the gain)
+    from deterrence.cli import main
+    from deterrence.solvers.tree.threats import noncredible_threats
+    tree = dt.load_game(name)
+    assert main(["solve", name, "--json"]) == 0
+    command = json.loads(capsys.readouterr().out)["credibility"]
+    report = explain(tree).section("credibility").data["noncredible"]
+    assert command == report
+    explanations = noncredible_threats(tree)
+    assert [e["profile"] for e in report] == [list(e.profile) for e in explanations]
+    for entry, e in zip(report, explanations):
+        assert entry["payoffs"] == [dt.format_exact(v) for v in e.payoffs]
+        for shown, t in zip(entry["threats"], e.threats):
+            # the gain is what breaking the threat is worth: the better move's payoff less the planned one's
+            assert Fraction(shown["gain"]) == Fraction(str(t.better_payoff)) - Fraction(str(t.planned_payoff)) > 0
+
+
 def test_explain_us_iran_computes_each_solver_result_once(monkeypatch, tmp_path):
     """One explain(us_iran_model()): the stage game is solved once, each deviation check,
     the critical delta and the noise chain once, and the carrier is not rebuilt from the file."""

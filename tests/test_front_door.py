@@ -81,6 +81,31 @@ def test_a_method_option_named_method_reaches_the_wrapper():
         solve(chicken(), "pure", "enumerate")
 
 
+def test_the_public_door_passes_a_wrapper_its_method_option():
+    # dt.solve is solve behind the error contract's boundary (core/validate.py), which bound the
+    # call to the signature help() shows and refused this one ("multiple values for argument 'method'")
+    public = dt.solve(entry(), "tree_nash", method="pure")
+    assert public.options == {"method": "pure"}
+    assert [e.strategies for e in public] == [e.strategies for e in tree_nash(entry(), "pure")]
+    with pytest.raises(GameError, match="no option 'limit'"):
+        dt.solve(entry(), "tree_nash", method="pure", limit=3)
+    with pytest.raises(GameError, match="at most one method"):
+        dt.solve(chicken(), "pure", "enumerate")
+
+
+def test_a_repeated_game_at_the_door_is_sent_to_its_analysis():
+    # solve(repeated game) said "choose one of (none registered)": no method, and no way on
+    repeated = dt.RepeatedGame.from_game(dt.load_game("us_iran_stage"))
+    for call in (lambda: dt.solve(repeated), lambda: dt.solve(repeated, "pure")):
+        with pytest.raises(GameError, match="repeated games") as err:
+            call()
+        assert "analyse_repeated(game)" in str(err.value) and "none registered" not in str(err.value)
+    # the names it points to are public and take the game
+    analysis = dt.analyse_repeated(repeated)
+    assert analysis.game == repeated.with_defaults()          # analysed at the parameters' defaults
+    assert dt.one_shot_deviation(repeated).subgame_perfect
+
+
 def test_the_default_method_follows_the_type_not_an_attribute():
     class LooksLikeAGame:             # has the attributes the old door tested for
         players = ("A", "B")

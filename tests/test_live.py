@@ -243,3 +243,26 @@ def test_session_cache_does_not_leak_between_kinds(fresh_cache):
     assert cache.remember("one", "k", lambda: 1) == 1
     assert cache.remember("two", "k", lambda: 2) == 2
     assert os.path.basename(str(cache.entry_path("one", "k"))) != os.path.basename(str(cache.entry_path("two", "k")))
+
+
+def test_any_model_that_names_its_inputs_is_cached_and_the_cache_knows_no_model(fresh_cache, monkeypatch):
+    # the cache once recognised the case model by its class; now a model names its inputs (cache_key)
+    from deterrence.models.us_iran_exchange_report import USIranExchange
+    calls = []
+
+    class Tiny:
+        def analyse(self):
+            calls.append(1)
+            return {"answer": Fraction(1, 3)}
+
+        def cache_key(self):
+            return "tiny model, no inputs", ()
+
+    assert analyse_model(Tiny()) == {"answer": Fraction(1, 3)}
+    monkeypatch.setattr(cache, "_SESSION", {})               # a new process: read from the file
+    assert analyse_model(Tiny()) == {"answer": Fraction(1, 3)} and calls == [1]
+
+    class Variant(USIranExchange):       # a subclass may analyse differently: not cached as the case
+        pass
+    assert cacheable(Variant()) is None and cacheable(USIranExchange()) is not None
+    assert cacheable(object()) is None

@@ -129,3 +129,21 @@ def test_the_command_s_help_loads_no_heavy_module():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert "usage: deterrence" in out.stdout and "solve" in out.stdout   # the help was printed
     assert out.stdout.strip().endswith("loaded []"), out.stdout[-300:]
+
+
+def test_the_repeated_game_functions_the_docs_name_are_public():
+    # issue 12: simulate, tournament, play_match and finite_horizon_spe were advertised but not
+    # exported; they are public now, each behind the boundary, and each runs on a catalogue game
+    pd = dt.load_game("prisoners_dilemma")
+    for name in ("simulate", "tournament", "play_match", "finite_horizon_spe"):
+        assert name in dt.__all__ and getattr(dt, name).__deterrence_boundary__, name
+    # a finitely repeated prisoner's dilemma unravels: its one SPE plays the stage equilibrium
+    # (D, D) in both rounds, so the average payoffs are the stage equilibrium's
+    (d_d,) = [e.payoffs for e in dt.pure_equilibria(pd.with_defaults()).equilibria]
+    assert dt.finite_horizon_spe(pd, 2, delta=1).spe_payoffs == (d_d,)
+    match = dt.play_match(pd, ["tft", "alld"], turns=3, seed=1)
+    assert len(match.realised) == 3
+    # tit for tat against always-defect: cooperate once, then both defect
+    assert [tuple(r) for r in match.realised][1:] == [("D", "D")] * 2 and match.realised[0][1] == "D"
+    assert len(dt.tournament(pd, ["tft", "alld"], matches=2, turns=5, seed=1).strategies) == 2
+    assert dt.simulate(pd, ["tft", "alld"], matches=4, turns=3, seed=1).matches == 4

@@ -311,10 +311,7 @@ def tree_sections(tree) -> list:
     explanations = noncredible_threats(numeric)
     tl = [e.describe() for e in explanations] or ["No pure Nash equilibrium to compare."]
     sections.append(Section("credibility", "Which threats are credible", tuple(tl), {
-        "noncredible": [{"profile": list(e.profile), "subgame_perfect": e.subgame_perfect,
-                         "threats": [{"node": t.node, "player": t.player, "planned": t.planned,
-                                      "better": t.better, "gain": format_exact(t.gain)}
-                                     for t in e.threats]} for e in explanations]}))
+        "noncredible": [e.to_json() for e in explanations]}))
     return sections
 
 

@@ -7,18 +7,20 @@ returns ``model.analyse()`` through :func:`deterrence.core.cache.remember`:
 the first run computes and stores the analysis as JSON (exact numbers as
 text); later runs, and later calls in the same session, read it back.
 
-A model's analysis is cached only when it is listed in :func:`cacheable`
-with the key that fixes it (every input: the full calibration after the
-overrides, whether it is fitted, and the record it is fitted to) and the dataclasses it is made of (the
-only classes the cache file may name). The code fingerprint in every cache
-key makes a change of the code or of the data files recompute. Other models
-(and ``DETERRENCE_CACHE=memory``) take ``model.analyse()`` as before.
+A model's analysis is cached only when the model says what fixes it: a
+method ``cache_key()`` returning ``(key, classes)``, the key naming every input
+(for the case model: the full calibration after the overrides, whether it is
+fitted, and the record it is fitted to) and the dataclasses the analysis is
+made of (the only classes the cache file may name), or ``None``. This module
+knows no model. The code fingerprint in every cache key makes a change of the
+code or of the data files recompute. Other models (and
+``DETERRENCE_CACHE=memory``) take ``model.analyse()`` as before.
 """
 from __future__ import annotations
 
 
 def cacheable(model):
-    """``(key, classes)`` when ``model``'s analysis may be cached, else ``None``.
+    """``(key, classes)`` when ``model``'s analysis may be cached (its ``cache_key()``), else ``None``.
 
     >>> from deterrence.models.us_iran_exchange_report import us_iran_exchange_model
     >>> key, classes = cacheable(us_iran_exchange_model(W_iran=60))
@@ -27,19 +29,8 @@ def cacheable(model):
     >>> cacheable(object()) is None
     True
     """
-    from deterrence.models.us_iran_exchange_report import USIranExchange
-    if type(model) is USIranExchange:
-        from deterrence.models.us_iran_calibration import calibration_values
-        from deterrence.models.us_iran_exchange import MarkovPerfect
-        from deterrence.models.us_iran_exchange_fit import RecordFit
-        from deterrence.models.us_iran_exchange_report import ExchangeAnalysis
-        values = calibration_values(**dict(model.overrides))
-        key = (f"USIranExchange fitted={bool(model.fitted)} "
-               + " ".join(f"{k}={v}" for k, v in sorted(values.items()))
-               + "".join(f" record.{c.name}={c.count},{c.start},{c.end},{c.source!r},{c.about!r}"
-                         for c in model.record))
-        return key, (ExchangeAnalysis, MarkovPerfect, RecordFit)
-    return None
+    key_of = getattr(model, "cache_key", None)
+    return key_of() if callable(key_of) else None
 
 
 def analyse_model(model):

@@ -205,7 +205,6 @@ def _apply_parameters(game, values):
 def _cmd_solve(args) -> int:
     from deterrence.io import load_game
     from deterrence.solvers import solve
-    from deterrence.core.numbers import format_exact
     from deterrence.solvers.tree.threats import THREAT_NODES
     limits = _parse_limits(args.limit)
     # the depth of a tree is checked as the file is read: --limit max_depth=N goes to the reader
@@ -226,11 +225,7 @@ def _cmd_solve(args) -> int:
         if skipped:
             out["credibility_note"] = skipped
         if threats is not None:
-            out["credibility"] = [
-                {"profile": list(e.profile), "payoffs": [format_exact(v) for v in e.payoffs],
-                 "subgame_perfect": e.subgame_perfect,
-                 "threats": [{"node": t.node, "player": t.player, "planned": t.planned, "better": t.better,
-                              "gain": str(t.gain)} for t in e.threats]} for e in threats]
+            out["credibility"] = [e.to_json() for e in threats]
         print(json.dumps(out, indent=2))
     else:
         if getattr(game, "title", ""):

@@ -434,7 +434,7 @@ class NormalFormGame:
         lines = [self._title] if self._title else []
         if self.n_players == 2:
             rows, cols = self._actions
-            cells = [[", ".join(_fmt(arr[i, j]) for arr in self._payoffs) for j in range(len(cols))]
+            cells = [[", ".join(format_exact(arr[i, j]) for arr in self._payoffs) for j in range(len(cols))]
                      for i in range(len(rows))]
             head = [f"{self._players[0]} \\ {self._players[1]}"] + list(cols)
             table = [head] + [[r] + c for r, c in zip(rows, cells)]
@@ -444,7 +444,7 @@ class NormalFormGame:
         else:
             for prof in itertools.product(*(range(k) for k in self.shape)):
                 labels = ", ".join(a[i] for a, i in zip(self._actions, prof))
-                lines.append(f"({labels}): " + ", ".join(_fmt(arr[prof]) for arr in self._payoffs))
+                lines.append(f"({labels}): " + ", ".join(format_exact(arr[prof]) for arr in self._payoffs))
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
@@ -454,7 +454,7 @@ class NormalFormGame:
         if self.n_players != 2:
             rows = "".join(
                 "<tr><td>" + esc(", ".join(a[i] for a, i in zip(self._actions, prof))) + "</td><td>"
-                + esc(", ".join(_fmt(arr[prof]) for arr in self._payoffs)) + "</td></tr>"
+                + esc(", ".join(format_exact(arr[prof]) for arr in self._payoffs)) + "</td></tr>"
                 for prof in itertools.product(*(range(k) for k in self.shape)))
             head = "<tr><th>" + esc(", ".join(self._players)) + "</th><th>payoffs</th></tr>"
             return f"<table class='deterrence-game'>{cap}{head}{rows}</table>"
@@ -463,7 +463,7 @@ class NormalFormGame:
                 + "".join(f"<th>{esc(c)}</th>" for c in cols_l) + "</tr>")
         body = "".join(
             f"<tr><th>{esc(r)}</th>" + "".join(
-                f"<td>{esc(_fmt(self._payoffs[0][i, j]))}, {esc(_fmt(self._payoffs[1][i, j]))}</td>"
+                f"<td>{esc(format_exact(self._payoffs[0][i, j]))}, {esc(format_exact(self._payoffs[1][i, j]))}</td>"
                 for j in range(len(cols_l))) + "</tr>"
             for i, r in enumerate(rows_l))
         return f"<table class='deterrence-game'>{cap}{head}{body}</table>"
@@ -548,10 +548,6 @@ def _sympy_number(value, name):
     import sympy
     exact = to_exact(value, f"value of parameter {name}")
     return sympy.Rational(exact.numerator, exact.denominator) if isinstance(exact, Fraction) else sympy.Integer(exact)
-
-
-def _fmt(value) -> str:
-    return str(value)
 
 
 def _latex(value) -> str:

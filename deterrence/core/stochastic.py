@@ -634,7 +634,7 @@ class StochasticGame:
         return self.to_text()
 
     def _describe_delta(self) -> str:
-        text = f"delta = {_fmt(self._delta)} per round"
+        text = f"delta = {format_exact(self._delta)} per round"
         if self._round_days is not None:
             text += f" (a round is {format_exact(self._round_days)} days"
             if self._annual_rate is not None:
@@ -675,7 +675,7 @@ class StochasticGame:
                         if len(row) > 1 or row[0][0] != j]
                 for a, row in rows:
                     lines.append(f"  noise: {p} intending {a} does " +
-                                 ", ".join(f"{acts[i][k]} with {_fmt(q)}" for k, q in row))
+                                 ", ".join(f"{acts[i][k]} with {format_exact(q)}" for k, q in row))
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
@@ -760,8 +760,8 @@ def _at_values(formula, values) -> str:
     from deterrence.core.symbolic import parse_expression
     expr = parse_expression(formula, list(values)) if isinstance(formula, str) else formula
     names = sorted(str(n) for n in getattr(expr, "free_symbols", ()))
-    used = ", ".join(f"{n} = {_fmt(values[n])}" for n in names if n in values)
-    return f"the probability {_fmt(expr)}" + (f" with {used}" if used else "")
+    used = ", ".join(f"{n} = {format_exact(values[n])}" for n in names if n in values)
+    return f"the probability {format_exact(expr)}" + (f" with {used}" if used else "")
 
 
 def _map_spec(spec, fn, probability_fn=None):
@@ -783,14 +783,10 @@ def _map_spec(spec, fn, probability_fn=None):
     return spec
 
 
-def _fmt(value) -> str:
-    return str(value) if is_symbolic(value) else format_exact(value)
-
-
 def _dist_text(dist, always=False) -> str:
     if len(dist) == 1 and (is_symbolic(dist[0][1]) or dist[0][1] == 1):
         return f"{dist[0][0]}" + (" always" if always else "")
-    return ", ".join(f"{s} {_fmt(q)}" for s, q in dist)
+    return ", ".join(f"{s} {format_exact(q)}" for s, q in dist)
 
 
 def _demo_stage():

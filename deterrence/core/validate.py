@@ -59,6 +59,29 @@ def _check_switches(title, signature, bound) -> None:
             raise GameError(f"{title}: {key} must be True or False, got {_short(value)}")
 
 
+def _binding_signature(function):
+    """The signature Python binds a call of ``function`` to.
+
+    A function may show help() a simpler signature through ``__signature__``
+    (``solve(game, method=None, **options)``, whose real form ``solve(game, /, *method,
+    **options)`` also takes ``solve(tree, "tree_nash", method="pure")``); binding to the
+    shown one would refuse calls the function accepts, so the boundary reads the code's own.
+
+    >>> def f(game, /, *method, **options):
+    ...     return method, options
+    >>> f.__signature__ = inspect.signature(lambda game, method=None, **options: None)
+    >>> str(_binding_signature(f)), str(inspect.signature(f))
+    ('(game, /, *method, **options)', '(game, method=None, **options)')
+    """
+    if not (inspect.isfunction(function) and "__signature__" in function.__dict__):
+        return inspect.signature(function)
+    import types
+    bare = types.FunctionType(function.__code__, function.__globals__, function.__name__,
+                              function.__defaults__, function.__closure__)
+    bare.__kwdefaults__ = function.__kwdefaults__
+    return inspect.signature(bare)
+
+
 def public_boundary(function, name: str | None = None):
     """``function`` with the error contract above (``name``: how the message calls it).
 
@@ -75,7 +98,7 @@ def public_boundary(function, name: str | None = None):
         return function
     title = name or getattr(function, "__qualname__", getattr(function, "__name__", "function"))
     try:
-        signature = inspect.signature(function)
+        signature = _binding_signature(function)
     except (TypeError, ValueError):
         signature = None
 

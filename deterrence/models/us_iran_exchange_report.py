@@ -916,6 +916,28 @@ class USIranExchange:
         est = {n: Fraction(x).limit_denominator(10_000) for n, x in fit.estimates}
         return analyse_exchange(exchange_model(**{**dict(self.overrides), **est}), fit=fit, record=record)
 
+    def cache_key(self):
+        """``(key, classes)`` for :func:`deterrence.analysis.model_cache.analyse_model`: a key
+        that fixes the analysis (every input: the full calibration after the overrides, whether
+        it is fitted, the record) and the dataclasses the analysis is made of (the only classes
+        its cache file may name); ``None`` for a subclass, whose analysis may differ.
+
+        >>> key, classes = us_iran_exchange_model(W_iran=60).cache_key()
+        >>> "W_iran=60" in key, sorted(c.__name__ for c in classes)
+        (True, ['ExchangeAnalysis', 'MarkovPerfect', 'RecordFit'])
+        """
+        if type(self) is not USIranExchange:
+            return None
+        from deterrence.models.us_iran_calibration import calibration_values
+        from deterrence.models.us_iran_exchange import MarkovPerfect
+        from deterrence.models.us_iran_exchange_fit import RecordFit
+        values = calibration_values(**dict(self.overrides))
+        key = (f"USIranExchange fitted={bool(self.fitted)} "
+               + " ".join(f"{k}={v}" for k, v in sorted(values.items()))
+               + "".join(f" record.{c.name}={c.count},{c.start},{c.end},{c.source!r},{c.about!r}"
+                         for c in self.record))
+        return key, (ExchangeAnalysis, MarkovPerfect, RecordFit)
+
     def report(self, analysis=None, sections=None, *, title=None):
         """The model's report (``sections``, the generic section builder, is not needed here)."""
         rep = exchange_report(self.analyse() if analysis is None else analysis)

@@ -107,6 +107,13 @@ def _normal_form_default(game) -> str:
     return "enumerate" if game.n_players == 2 else "nplayer"
 
 
+#: game type key -> where to turn for a game type that solve has no method for
+ANALYSES = {
+    "repeated": "analyse it with analyse_repeated(game) (the check as intended, the critical "
+                "delta, the check and the war risk under noise), or one_shot_deviation(game), "
+                "critical_delta(game), finite_horizon_spe(game)",
+}
+
 #: game type key -> the default method's name, or a function of the game giving it
 DEFAULT_METHODS = {
     "normal_form": _normal_form_default,
@@ -176,8 +183,11 @@ def default_method(game) -> str:
         raise GameError(f"solve needs a game ({_known_types()}), got {type(game).__name__}")
     choice = DEFAULT_METHODS.get(kind)
     if choice is None:
-        raise GameError(f"{GAME_TYPES[kind][1]} have no default method: choose one of "
-                        f"{', '.join(methods_for(game)) or '(none registered)'}")
+        methods = methods_for(game)
+        if not methods:
+            raise GameError(f"solve has no method for {GAME_TYPES[kind][1]}"
+                            + (f"; {ANALYSES[kind]}" if kind in ANALYSES else ""))
+        raise GameError(f"{GAME_TYPES[kind][1]} have no default method: choose one of {', '.join(methods)}")
     return str(choice(game) if callable(choice) else choice)
 
 
@@ -271,7 +281,8 @@ def solve(game, /, *method, **options) -> SolveResult:
         solves = " or ".join(GAME_TYPES[g][1] for g in entry.games if g in GAME_TYPES) or "other games"
         raise GameError(f"method {name!r} solves {solves}, not {GAME_TYPES[kind][1]} "
                         f"({type(game).__name__}); methods for {GAME_TYPES[kind][1]}: "
-                        f"{', '.join(methods_for(game)) or 'none'}")
+                        f"{', '.join(methods_for(game)) or 'none'}"
+                        + (f"; {ANALYSES[kind]}" if kind in ANALYSES and not methods_for(game) else ""))
     check_options(name, options)
     notes: tuple = ()
     solved = game
@@ -297,6 +308,7 @@ solve.__signature__ = inspect.Signature(  # type: ignore[attr-defined]  # functi
     return_annotation="SolveResult")
 
 __all__ = [
+    "ANALYSES",
     "DEFAULT_METHODS",
     "GAME_TYPES",
     "METHODS",

@@ -50,6 +50,15 @@ class Threat:
     planned_payoff: object
     better_payoff: object
 
+    def to_json(self) -> dict:
+        """The one JSON form of a threat (``deterrence solve --json`` and the report use it).
+
+        >>> Threat("in", "Incumbent", "fight", "accommodate", 2, -1, 1).to_json()["gain"]
+        '2'
+        """
+        return {"node": self.node, "player": self.player, "planned": self.planned, "better": self.better,
+                "gain": format_exact(self.gain)}
+
     def describe(self) -> str:
         where = self.node if self.node.startswith("information set") else f"node {self.node}"
         return (f"at {where}, {self.player} would not carry out {self.planned!r}: "
@@ -65,6 +74,17 @@ class NashExplanation:
     payoffs: tuple
     subgame_perfect: bool
     threats: tuple
+
+    def to_json(self) -> dict:
+        """The one JSON form of a pure equilibrium and its threats: ``profile``, ``payoffs``
+        (exact strings), ``subgame_perfect``, ``threats`` (:meth:`Threat.to_json` each).
+
+        >>> from deterrence.models.entry_deterrence import entry_deterrence
+        >>> noncredible_threats(entry_deterrence())[0].to_json()["threats"][0]["better"]
+        'accommodate'
+        """
+        return {"profile": list(self.profile), "payoffs": [format_exact(v) for v in self.payoffs],
+                "subgame_perfect": self.subgame_perfect, "threats": [t.to_json() for t in self.threats]}
 
     def describe(self) -> str:
         head = "(" + ", ".join(self.profile) + ")"
