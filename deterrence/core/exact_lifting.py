@@ -22,11 +22,12 @@ Steps (``A X = B``, ``A`` an ``n x n`` integer matrix given by its nonzeros, ``B
 integer columns; ``alpha = 2**32``):
 
 1. Factor ``A`` once in floating point (SuperLU, sparse).
-2. With ``r_0 = B``: ``d_k = round(alpha A^-1 r_k)`` from the factorisation, and the
-   exact residual ``r_{k+1} = alpha r_k - A d_k`` (sparse, in int64; the sizes are
-   checked so that nothing overflows). Then ``alpha^k X = N_k + A^-1 r_k`` with
-   ``N_k = sum_j d_j alpha^(k-1-j)``: every step adds about 32 correct bits, as long
-   as the residual stays small (it is ``A e`` with ``e`` the rounding error).
+2. The integer part first: ``d_0 = round(A^-1 B)``, ``r_1 = B - A d_0``. Then
+   ``d_k = round(alpha A^-1 r_k)`` from the factorisation, and the exact residual
+   ``r_{k+1} = alpha r_k - A d_k`` (sparse, in int64; the sizes are checked so that
+   nothing overflows). So ``alpha^k X = N_k + A^-1 r_{k+1}`` with
+   ``N_k = sum_j d_j alpha^(k-j)``: every step adds about 32 correct bits, as long as
+   the residual stays small (it is ``A e`` with ``e`` the rounding error).
 3. Every few steps: the common denominator from a random combination of the
    components (the short vector of a two-dimensional lattice, FLINT's LLL), the
    numerators by rounding, and the exact check ``A N = den B`` in Python integers
@@ -77,7 +78,7 @@ def solve_sparse_lifting(n, nonzeros, diag, B):
     m = len(B)
     if flint is None or n == 0 or m == 0:
         return None
-    if not _fits(vals, 31) or not _fits([diag], 31) or not all(_fits(c, 30) for c in B):
+    if not _fits(vals, 31) or not _fits([diag], 31) or not all(_fits(c, 52) for c in B):
         return None
     rows += list(range(n))
     cols += list(range(n))
@@ -110,13 +111,15 @@ def solve_sparse_lifting(n, nonzeros, diag, B):
     # first attempt at 0.8 of the Hadamard bound (the denominator is usually a large part
     # of det A, and needs twice its bits), then 6% more digits each time
     next_attempt = max(ATTEMPT_EVERY, int(0.8 * log_h) // DIGIT_BITS)
-    for k in range(1, max_steps + 1):
+    for k in range(max_steps + 1):
+        # step 0: the integer part (scale 1), so that large right-hand sides leave a small
+        # residual; then 32 bits a step
         x = lu.solve(r.astype(float))
-        d = np.rint(x * alpha)
+        d = np.rint(x * alpha) if k else np.rint(x)
         if not np.all(np.abs(d) < digit_limit):      # also catches inf and nan
             return None
         d = d.astype(np.int64)
-        r = alpha * r - csr @ d
+        r = (alpha * r if k else r) - csr @ d
         if np.abs(r).max(initial=0) > r_bound:
             return None
         flat = d.reshape(-1)
@@ -170,7 +173,7 @@ def _attempt(flint, combined, steps, exact_rows, B_cols):
     """``(numerators row-major, den)`` from the digits ``steps`` (one int64 array of the
     ``n * m`` components a step; ``combined``: their weighted sum as an integer) when
     they pass the exact check, else ``None``."""
-    T = DIGIT_BITS * len(steps)
+    T = DIGIT_BITS * (len(steps) - 1)        # the first step is the integer part
     m = len(B_cols)
     den = _denominator(flint, combined, T)
     if den is None or den.bit_length() > T // 2 - 20:
