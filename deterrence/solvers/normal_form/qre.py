@@ -133,6 +133,13 @@ class _Homotopy:
                 Dm[o[i] + j, o[i]] = -1.0
         self._Dm, self._S = Dm, S
         self._ones = (S.sum(axis=1) > 0).astype(float)     # 1 in the rows o_i
+        if n == 2:      # two players: the value differences u_ij - u_i0 are linear maps
+            A, B = self.arrays
+            self._A_diff = A[1:] - A[0]                        # rows j >= 1 of player 1
+            self._B_diff = (B[:, 1:] - B[:, :1]).T             # rows j >= 1 of player 2
+            J0 = np.zeros((M, M + 1))
+            J0[:, :-1] = Dm
+            self._J0 = J0
         self._last = (None, b"", None, None)
 
     def split(self, y):
@@ -170,6 +177,21 @@ class _Homotopy:
             u[sl[i]] = D.sum(axis=0 if k < i else 1)
         return u, dU
 
+    def _evaluate_two(self, y, lam, p):
+        """:meth:`evaluate` for two players, with the difference matrices made once."""
+        m = self.shape[0]
+        P, Q = p[:m], p[m:]
+        Ad, Bd = self._A_diff, self._B_diff
+        du = np.concatenate([[0.0], Ad @ Q, [0.0], Bd @ P])      # rows o_i: no value term
+        r = self._Dm @ y - lam * du + self._S @ p - self._ones
+        J = self._J0.copy()
+        J[0, :m] = P
+        J[m, m:-1] = Q
+        J[1:m, m:-1] = -lam * (Ad * Q)
+        J[m + 1:, :m] = -lam * (Bd * P)
+        J[:, -1] = -du
+        return r, J
+
     def evaluate(self, z):
         """``(H(z), J(z))``."""
         key = z.tobytes()
@@ -178,6 +200,10 @@ class _Homotopy:
             return last[2], last[3]
         y, lam = z[:-1], z[-1]
         p = np.exp(y)
+        if self.n == 2:
+            r, J = self._evaluate_two(y, lam, p)
+            self._last = (z, key, r, J)
+            return r, J
         if self.n == 1:
             u, dU = self.arrays[0].copy(), np.zeros((self.size, self.size))
         else:
