@@ -433,7 +433,8 @@ def logit_branch(game, max_lambda: float | None = None, tol: float = 1e-10,
     if max_lambda is None:
         max_lambda = _default_max_lambda(arrays)
     points = trace_branch(H, max_lambda, tol, max_steps)
-    profiles = tuple(_profile(H, z) for z in points)
+    probs = np.exp(np.array(points)[:, :-1])         # every point at once
+    profiles = tuple(tuple(tuple(row[s]) for s in H._slices) for row in probs.tolist())
     limit = limit_equilibrium(game, profiles[-1])
     return QREBranch(lambdas=tuple(float(z[-1]) for z in points), profiles=profiles,
                      players=game.players, actions=game.actions, limit=limit)
