@@ -5,7 +5,8 @@ strategy probabilities are rationals with small denominators, so every exact
 system of a chain is an integer matrix over one common denominator
 (:class:`IntegerChain`: ``W = D * P``). python-flint solves those (fraction-free /
 p-adic lifting in C) far faster than elimination in Fractions; the solves
-themselves go through :mod:`deterrence.core.exact` (:func:`~deterrence.core.exact.solve_flint`),
+themselves go through :mod:`deterrence.core.exact` (:func:`~deterrence.core.exact.solve_flint`;
+from :data:`LIFTING_FROM` states :func:`solve_sparse`, sparse numeric lifting, first),
 and the callers take this path only when :func:`deterrence.core.exact.flint` gives the
 module (outside :func:`~deterrence.core.exact.fraction_only`), else the pure-Fraction path
 of :func:`._product.values`. Graph helpers of the chain's support (reachability, strongly

@@ -25,7 +25,9 @@ TFT has long-run average ``(R + S + T + P)/4`` for any symmetric error rate in (
 
 Exact answers are computed in integers: the chain is ``W / D`` with ``W`` an integer
 matrix (:class:`._product.IntegerChain`), every linear system is scaled to integers
-and solved by python-flint, on the states reachable from the start only. The
+and solved exactly on the states reachable from the start only: by python-flint, and
+from 100 states by sparse numeric lifting with an exact check
+(:mod:`deterrence.core.exact_lifting`). The
 ``Fraction`` path below is the fallback when flint cannot be imported, and the
 reference the tests hold the integer path to (``tests/test_exact_markov.py``).
 """
