@@ -179,3 +179,27 @@ if pygambit is not None:
         # Gambit stops at a large finite lambda: its end is near the limit (3e-4 seen at 2x2x2),
         # ours is the limit itself, certified exactly
         assert np.abs(np.array([float(p) for s in limit.strategies for p in s]) - end).max() < 1e-3
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(1, 4), min_size=1, max_size=4), st.integers(0, 2**32 - 1))
+def test_homotopy_residual_and_jacobian_against_the_definition(shape, seed):
+    """H(y, lambda) of the tracer equals the logit equations written out with action_values,
+    and its Jacobian equals central differences of H (every player count, both code paths)."""
+    from deterrence.solvers.normal_form.qre import _Homotopy, action_values
+    rng = np.random.default_rng(seed)
+    arrays = [rng.normal(size=shape) for _ in shape]
+    H = _Homotopy(arrays)
+    z = np.append(rng.normal(size=H.size) - 1.0, rng.uniform(0, 5))
+    y, lam = z[:-1], z[-1]
+    probs = [np.exp(v) for v in H.split(y)]
+    u = action_values(arrays, probs)
+    expected = np.concatenate([np.concatenate([[p.sum() - 1.0], v[1:] - v[0] - lam * (w[1:] - w[0])])
+                               for p, v, w in zip(probs, H.split(y), u)])
+    r, J = H.evaluate(z)
+    assert np.allclose(r, expected, atol=1e-12)
+    eps = 1e-6
+    numeric = np.column_stack([(H.residual(z + eps * e) - H.residual(z - eps * e)) / (2 * eps)
+                               for e in np.eye(H.size + 1)])
+    assert np.allclose(J, numeric, atol=1e-5)
+    assert np.array_equal(H.jacobian(z), J)             # the cached evaluation at the same point

@@ -110,20 +110,26 @@ class RealAlgebraic:
     ('x**2 - 2', (Fraction(1, 1), Fraction(2, 1)))
     """
 
-    __slots__ = ("_cache", "_f", "_g", "_hi", "_lo")
+    __slots__ = ("_cache", "_f", "_g", "_hi", "_lo", "_f_coeffs", "_g_coeffs", "_sign_lo")
 
     def __init__(self, f, interval, g):
         self._f, self._g = f, g
         self._lo, self._hi = Fraction(interval[0]), Fraction(interval[1])
         self._cache = {}
+        # coefficients as Fractions once, and f's sign at lo (bisection reads them each step)
+        self._f_coeffs = self._g_coeffs = self._sign_lo = None
 
     # -- enclosures
     def _bisect(self):
+        if self._f_coeffs is None:
+            self._f_coeffs = [_qq(c) for c in self._f.all_coeffs()]
+        if self._sign_lo is None:
+            self._sign_lo = _sign_of_value(self._f_coeffs, self._lo)
         mid = (self._lo + self._hi) / 2
-        s_mid = _sign_at(self._f, mid)
+        s_mid = _sign_of_value(self._f_coeffs, mid)
         if s_mid == 0:      # impossible for an irreducible f of degree >= 2
             raise SolverError("internal: a rational root of an irreducible polynomial")
-        if s_mid == _sign_at(self._f, self._lo):
+        if s_mid == self._sign_lo:
             self._lo = mid
         else:
             self._hi = mid
@@ -139,8 +145,10 @@ class RealAlgebraic:
         True
         """
         width = Fraction(width)
+        if self._g_coeffs is None:
+            self._g_coeffs = [_qq(c) for c in self._g.all_coeffs()]
         while True:
-            lo, hi = _interval_horner(self._g, self._lo, self._hi)
+            lo, hi = _horner_enclosure(self._g_coeffs, self._lo, self._hi)
             if hi - lo <= width:
                 return lo, hi
             self._bisect()
@@ -304,18 +312,27 @@ def _qq(c) -> Fraction:
 
 
 def _sign_at(poly, q: Fraction) -> int:
+    return _sign_of_value([_qq(c) for c in poly.all_coeffs()], q)
+
+
+def _sign_of_value(coeffs, q: Fraction) -> int:
+    """The sign of the polynomial with these Fraction coefficients (highest first) at ``q``."""
     value = Fraction(0)
-    for c in poly.all_coeffs():
-        value = value * q + _qq(c)
+    for c in coeffs:
+        value = value * q + c
     return _sign(value)
 
 
 def _interval_horner(poly, lo: Fraction, hi: Fraction) -> tuple:
     """An enclosure of ``poly`` over ``[lo, hi]`` by interval Horner (exact rationals)."""
+    return _horner_enclosure([_qq(c) for c in poly.all_coeffs()], lo, hi)
+
+
+def _horner_enclosure(coeffs, lo: Fraction, hi: Fraction) -> tuple:
+    """:func:`_interval_horner` with the coefficients as Fractions (highest first)."""
     a = b = Fraction(0)
-    for c in poly.all_coeffs():
+    for c in coeffs:
         products = (a * lo, a * hi, b * lo, b * hi)
-        c = _qq(c)
         a, b = min(products) + c, max(products) + c
     return a, b
 

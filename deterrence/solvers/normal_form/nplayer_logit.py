@@ -85,76 +85,36 @@ def _scaled_payoffs(game) -> list:
     return [(a - low) / (span or 1.0) for a in arrays]
 
 
-def _contract(tensor, x, keep) -> np.ndarray:
-    """Contract ``tensor`` with every strategy in ``x`` except the players in ``keep``."""
-    out = tensor
-    for j in range(len(x) - 1, -1, -1):
-        if j not in keep:
-            out = np.tensordot(out, x[j], axes=([j], [0]))
-    return out
-
-
 def _split(z, sizes) -> list:
     return np.split(z, np.cumsum(sizes)[:-1])
 
 
-def _residual_and_jacobian(tensors, z, lam, sizes):
-    n = len(sizes)
-    x = [np.exp(v) for v in _split(z, sizes)]
-    offsets = np.concatenate([[0], np.cumsum(sizes)])
-    N = offsets[-1]
-    H = np.zeros(N)
-    J = np.zeros((N, N + 1))
-    for i in range(n):
-        o, k = offsets[i], sizes[i]
-        u = _contract(tensors[i], x, {i})
-        rows = range(o + 1, o + k)
-        H[o] = x[i].sum() - 1.0
-        J[o, o:o + k] = x[i]
-        for a, r in zip(range(1, k), rows):
-            H[r] = z[o + a] - z[o] - lam * (u[a] - u[0])
-            J[r, o + a] += 1.0
-            J[r, o] -= 1.0
-            J[r, N] = -(u[a] - u[0])
-        for j in range(n):
-            if j == i:
-                continue
-            D = _contract(tensors[i], x, {i, j})           # axes (i, j) in player order
-            D = D if i < j else D.T                        # rows: i's actions, columns: j's
-            oj = offsets[j]
-            for a, r in zip(range(1, k), rows):
-                J[r, oj:oj + sizes[j]] -= lam * (D[a] - D[0]) * x[j]
-    return H, J
-
-
-def _tangent(J, previous):
-    _, _, vt = np.linalg.svd(J)
-    t = vt[-1]
-    if previous is not None and t @ previous < 0 or previous is None and t[-1] < 0:
-        t = -t
-    return t
-
-
 def _trace(tensors, max_lambda):
-    """Yield ``(lambda, strategies)`` along the principal logit branch."""
-    sizes = [t.shape[i] for i, t in enumerate(tensors)]
+    """Yield ``(lambda, strategies)`` along the principal logit branch (the homotopy of
+    :mod:`.qre`: one evaluation gives the residual and the Jacobian)."""
+    from deterrence.solvers.normal_form.qre import _Homotopy, _tangent
+    H = _Homotopy(tensors)
+    sizes = list(H.shape)
     y = np.concatenate([np.full(k, -np.log(k)) for k in sizes] + [[0.0]])
     step, previous = 0.05, None
     for _ in range(MAX_STEPS):
-        H, J = _residual_and_jacobian(tensors, y[:-1], y[-1], sizes)
-        t = _tangent(J, previous)
+        t = _tangent(H.jacobian(y), previous)
         while True:
             trial = y + step * t
             ok, newton_steps = False, 0
             for _ in range(8):
                 newton_steps += 1
-                H, J = _residual_and_jacobian(tensors, trial[:-1], trial[-1], sizes)
-                delta = np.linalg.lstsq(J, -H, rcond=None)[0]
+                H_value, J = H.evaluate(trial)
+                try:      # the update orthogonal to the tangent (a square solve)
+                    delta = np.linalg.solve(np.vstack([J, t]), np.append(-H_value, 0.0))
+                except np.linalg.LinAlgError:
+                    delta = np.linalg.lstsq(J, -H_value, rcond=None)[0]
                 trial = trial + delta
-                if np.linalg.norm(delta) < 1e-10:
+                if np.sqrt(delta @ delta) < 1e-10:
                     ok = True
                     break
-            if ok and np.all(np.isfinite(trial)) and np.linalg.norm(trial - y) < 2.5 * step:
+            moved = trial - y
+            if ok and np.all(np.isfinite(trial)) and np.sqrt(moved @ moved) < 2.5 * step:
                 break
             step /= 2
             if step < 1e-12:      # the path cannot be followed further: stop here
@@ -179,6 +139,8 @@ def _certify_near(game, x, tried):
         found, continuum = equilibria_on_supports(game, supports)
         if continuum is not None and continuum.sample is not None:
             found = list(found) + [continuum.sample]
+        if len(found) == 1:          # no need for floats of algebraic numbers
+            return found[0]
         if found:
             return min(found, key=lambda e: sum(float(np.abs(np.array([float(v) for v in s]) - p).sum())
                                                for s, p in zip(e.strategies, x)))

@@ -26,7 +26,7 @@ from deterrence.core.numbers import is_symbolic
 from deterrence.errors import GameError
 from deterrence.solvers.repeated._product_exact import (  # noqa: F401 (the integer path, re-exported)
     IntegerChain, _cached, _factors, _regroup, exact_values, fmpz_from_nonzeros, fmpz_rows,
-    fmpz_system, nonzeros, profile_sum, reach, start_values, strong_components,
+    fmpz_system, nonzeros, profile_sum, reach, solve_sparse, start_values, strong_components,
     values_rest, values_solution)
 
 

@@ -25,7 +25,9 @@ TFT has long-run average ``(R + S + T + P)/4`` for any symmetric error rate in (
 
 Exact answers are computed in integers: the chain is ``W / D`` with ``W`` an integer
 matrix (:class:`._product.IntegerChain`), every linear system is scaled to integers
-and solved by python-flint, on the states reachable from the start only. The
+and solved exactly on the states reachable from the start only: by python-flint, and
+from 100 states by sparse numeric lifting with an exact check
+(:mod:`deterrence.core.exact_lifting`). The
 ``Fraction`` path below is the fallback when flint cannot be imported, and the
 reference the tests hold the integer path to (``tests/test_exact_markov.py``).
 """
@@ -251,17 +253,12 @@ def _stationary(n, nz, D):
     """Stationary distribution of an irreducible chain ``W / D`` (``nz``: the nonzeros of
     ``W``) as ``(mu, den)``: ``(D I - W)^T pi = 0`` with the last equation replaced by
     ``sum(pi) = 1``."""
-    flint = load_flint()
     rows, cols, vals = nz
-    A = flint.fmpz_mat(n, n)
-    for i, j, v in zip(rows, cols, vals):
-        if j != n - 1:                    # transposed: entry (j, i); row n - 1 is the sum
-            A[j, i] = -v
-    for i in range(n - 1):
-        A[i, i] += D
-    for j in range(n):
-        A[n - 1, j] = 1
-    pi, den = solve_flint(A, [[0] * (n - 1) + [1]]).numer_denom()
+    keep = [k for k, j in enumerate(cols) if j != n - 1]      # transposed; row n - 1 is the sum
+    entries = ([cols[k] for k in keep] + [n - 1] * n + list(range(n - 1)),
+               [rows[k] for k in keep] + list(range(n)) + list(range(n - 1)),
+               [-vals[k] for k in keep] + [1] * n + [D] * (n - 1))
+    pi, den = _product.solve_sparse(n, entries, 0, [[0] * (n - 1) + [1]])
     return pi.transpose(), den
 
 
