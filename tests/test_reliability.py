@@ -336,3 +336,27 @@ def test_tournament_interrupted_keeps_pairs_and_resumes(monkeypatch):
     done = sim.tournament(pd, names, resume=partial, **kw)
     assert done.complete and not done.interrupted
     assert done.to_json()["row_scores"] == full.to_json()["row_scores"]
+
+
+def test_a_compiled_kernel_finishes_before_ctrl_c_is_raised():
+    """A SIGINT during numba's machine code crashed the interpreter or was lost (seen about
+    once in ten Ctrl-C's during a solve): compiled kernels run with it held back, and
+    ``KeyboardInterrupt`` comes when the kernel returns."""
+    from deterrence.solvers._compiled import run_compiled, sigint_deferred
+    before = signal.getsignal(signal.SIGINT)
+    finished = []
+
+    def kernel(x):
+        os.kill(os.getpid(), signal.SIGINT)     # Ctrl-C in the middle of the kernel
+        time.sleep(0.05)
+        finished.append(x)
+        return x
+
+    with pytest.raises(KeyboardInterrupt):
+        run_compiled(kernel, 7)
+    assert finished == [7]
+    assert run_compiled(abs, -3) == 3            # no interrupt: the kernel's answer
+    with pytest.raises(KeyboardInterrupt):      # an interrupt during numba's import is kept, not lost
+        with sigint_deferred():
+            os.kill(os.getpid(), signal.SIGINT)
+    assert signal.getsignal(signal.SIGINT) is before

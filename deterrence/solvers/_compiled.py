@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import contextmanager
 
 
 def numba_loaded() -> bool:
@@ -48,7 +49,55 @@ def jit(func):
     True
     """
     try:
-        import numba
-        return numba.njit(cache=True)(func)
+        with sigint_deferred():      # numba's import swallows an interrupt that lands in it
+            import numba
+            return numba.njit(cache=True)(func)
     except Exception:  # numba not installed, or cannot compile/cache here
         return None
+
+
+
+@contextmanager
+def sigint_deferred():
+    """Hold Ctrl-C back for the block and raise ``KeyboardInterrupt`` when it ends.
+
+    Why: a SIGINT that lands while the main thread runs numba's machine code crashed the
+    interpreter (a segmentation fault), and one that lands while numba is imported or loads
+    a kernel was raised inside code that swallows it (llvmlite's callbacks: the command then
+    ran to its end): together about one Ctrl-C in ten during a solve. In the block SIGINT
+    is blocked in this thread and Python's handler only records it. Outside the main thread,
+    or without ``signal.pthread_sigmask`` (Windows), the block runs as is.
+
+    >>> with sigint_deferred():
+    ...     pass
+    """
+    import signal
+    import threading
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    interrupted = []
+    handler = signal.signal(signal.SIGINT, lambda signum, frame: interrupted.append(signum))
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        signal.signal(signal.SIGINT, handler)
+    if interrupted:
+        raise KeyboardInterrupt
+
+
+def run_compiled(kernel, *args):
+    """``kernel(*args)`` for a :func:`jit` kernel, Ctrl-C held back until it returns
+    (:func:`sigint_deferred`). Each kernel call is bounded by its solver's size limit (bases,
+    pivots or iterations), so the wait is too.
+
+    >>> def double(x):
+    ...     return 2 * x
+    >>> f = jit(double)
+    >>> f is None or run_compiled(f, 3) == 6
+    True
+    """
+    with sigint_deferred():
+        return kernel(*args)

@@ -17,7 +17,7 @@ import numpy as np
 
 from deterrence.errors import SolverError
 from deterrence.solvers.result import Equilibrium
-from deterrence.solvers._compiled import jit, numba_allowed, numba_loaded
+from deterrence.solvers._compiled import jit, run_compiled, numba_allowed, numba_loaded
 
 _TOL = 1e-9
 
@@ -129,7 +129,8 @@ def _float_run(game, init, max_pivots, backend=None):
         x = np.empty(m)
         y = np.empty(n)
         ranges = np.empty(4)
-        status = kernels[0](A, B, init, max_pivots, _TOL, basis0, basis1, x, y, ranges)
+        args = (A, B, init, max_pivots, _TOL, basis0, basis1, x, y, ranges)
+        status = kernels[0](*args) if backend == "python" else run_compiled(kernels[0], *args)
         if status == 1:
             raise _out_of_pivots(init, max_pivots)
         if status == 2:

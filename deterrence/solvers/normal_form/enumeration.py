@@ -64,7 +64,7 @@ import numpy as np
 from deterrence.core.exact import bareiss_pivot, lex_min_ratio, positive_integer_matrix, solve, solve_scaled
 from deterrence.errors import GameError, SolverError, TooLargeError
 from deterrence.solvers.certify import certify_weights, on_support
-from deterrence.solvers._compiled import numba_allowed, numba_loaded
+from deterrence.solvers._compiled import numba_allowed, numba_loaded, run_compiled
 from deterrence.solvers.result import SolveResult
 
 #: Default limit on the estimated number of vertices (McMullen's upper bound,
@@ -326,8 +326,8 @@ def _compiled_vertices(M, c, limit):
     info = np.zeros(2, dtype=np.uint64)
     for _ in range(8):
         try:
-            masks, status = nb.reverse_search(
-                Ms, c, _TOL, _TIE_TOL, int(limit), 16 * M.shape[1] + 64,
+            masks, status = run_compiled(
+                nb.reverse_search, Ms, c, _TOL, _TIE_TOL, int(limit), 16 * M.shape[1] + 64,
                 np.array(ov_mask, dtype=np.uint64), np.array(ov_enter, dtype=np.int64),
                 np.array(ov_leave, dtype=np.int64), info)
         except Exception:            # e.g. numba cannot compile or cache here: use numpy
@@ -588,7 +588,7 @@ def _compiled_exact_vertices(M, limit):
     if nb is None:
         return None
     try:
-        masks, points, status = nb.lex_search(M, int(limit), 64)
+        masks, points, status = run_compiled(nb.lex_search, M, int(limit), 64)
     except Exception:                # e.g. numba cannot compile or cache here
         return None
     if status == nb.TOO_LARGE:

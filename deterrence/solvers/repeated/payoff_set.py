@@ -78,6 +78,7 @@ import numpy as np
 
 from deterrence.core.numbers import format_exact, to_exact
 from deterrence.errors import GameError, SolverError, TooLargeError
+from deterrence.solvers._compiled import run_compiled
 from deterrence.solvers.repeated.folk import Polygon, convex_hull
 from deterrence.solvers.repeated._payoff_set_exact import _certify, _snap  # noqa: F401 (re-exported)
 from deterrence.solvers.repeated._payoff_set_kernels import (  # noqa: F401 (re-exported)
@@ -274,7 +275,8 @@ def equilibrium_payoff_set(game, delta, *, tol=1e-10, max_iter=2000, exact=True)
     kernel, status = _compiled_loop(), 3
     if kernel is not None:
         out_P, dbuf = np.empty((5 * N + 8, 2)), np.empty(max_iter)
-        K, it, status, u_0, u_1 = kernel(u0, g, gains, omd_g, d, eps, tol, max_iter, out_P, dbuf)
+        args = (u0, g, gains, omd_g, d, eps, tol, max_iter, out_P, dbuf)
+        K, it, status, u_0, u_1 = run_compiled(kernel, *args)
         P, u, diffs, converged = out_P[:K].copy(), np.array([u_0, u_1]), dbuf[:it].tolist(), status == 1
     if status == 3:
         # W0 in floats (the iteration is in floats; the certificate is exact on its own)
