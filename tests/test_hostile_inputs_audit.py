@@ -1,0 +1,52 @@
+"""Issue 17's families re-run as an adversarial user (the acceptance audit of 4 Dec 2026):
+the gaps it found, each with the test that failed before its fix."""
+import os
+import subprocess
+import sys
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from deterrence import load_game
+from deterrence.errors import DeterrenceError, GameError, TooLargeError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_python(args, *, timeout=300, memory=1 << 30):
+    """Python in a child process with a memory cap."""
+    def cap():
+        import resource
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    return subprocess.run([sys.executable, *args], capture_output=True, text=True, timeout=timeout,
+                          env=env, cwd=ROOT, preexec_fn=cap)
+
+
+def cli(*args, timeout=300, memory=3 << 30):
+    return run_python(["-m", "deterrence.cli", *args], timeout=timeout, memory=memory)
+
+
+def assert_one_line_refusal(done, *words):
+    assert done.returncode == 2, (done.returncode, done.stderr[-2000:])
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("deterrence: "), done.stderr[-2000:]
+    for word in words:
+        assert word in lines[0], lines[0]
+
+
+# -- deliver 4: the tournament's size (its seeds alone were n^2 objects) ---------------
+def test_a_tournament_of_thousands_of_strategies_is_refused_before_the_seeds_are_made():
+    from deterrence import tournament
+    done = run_python(["-c", "import deterrence as d\ntry:\n d.tournament(d.load_game('prisoners_dilemma'), "
+                             "['tft'] * 30000, matches=1, turns=1)\nexcept d.TooLargeError as e: print(e)"])
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "900,000,000 pairs" in done.stdout and "max_rounds=" in done.stdout
+    pd = load_game("prisoners_dilemma")
+    with pytest.raises(TooLargeError, match="over the limit of 1,000,000,000; pass max_rounds="):
+        tournament(pd, ["tft"] * 200)            # 40 000 pairs of 200 matches of 200 turns
+    with pytest.raises(TooLargeError):
+        tournament(pd, ["tft", "alld"], matches=10, turns=10, max_rounds=399)
+    small = tournament(pd, ["tft", "alld"], matches=10, turns=10, seed=1, max_rounds=400)
+    assert small.ranking == tournament(pd, ["tft", "alld"], matches=10, turns=10, seed=1).ranking
