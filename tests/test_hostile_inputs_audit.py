@@ -50,3 +50,26 @@ def test_a_tournament_of_thousands_of_strategies_is_refused_before_the_seeds_are
         tournament(pd, ["tft", "alld"], matches=10, turns=10, max_rounds=399)
     small = tournament(pd, ["tft", "alld"], matches=10, turns=10, seed=1, max_rounds=400)
     assert small.ranking == tournament(pd, ["tft", "alld"], matches=10, turns=10, seed=1).ranking
+
+
+# -- deliver 2/3: the symbolic regime map read NaN, inf and 1e400 as floats ---------------
+@pytest.mark.parametrize("method", [None, "solve"])
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), "1e400", 10**400, "1e999999999"],
+                         ids=["nan", "inf", "1e400 text", "10**400", "1e999999999"])
+def test_regime_map_refuses_values_the_model_refuses_on_either_path(bad, method):
+    # before: the symbolic path gave W_iran = nan the regime 'escalation/war' with war risk 1,
+    # inf and "1e400" regime 0; 10**400 a stray OverflowError behind "bad arguments"
+    from deterrence import regime_map
+    with pytest.raises(DeterrenceError, match="W_iran") as refused:
+        regime_map(("W_iran", [1, bad]), ("delta", [0.9]), method=method)
+    assert "bad argument" not in str(refused.value)
+    with pytest.raises(DeterrenceError, match="W_iran") as refused:
+        regime_map(("delta", [0.9]), method=method, W_iran=bad)
+    assert "bad argument" not in str(refused.value)
+
+
+def test_regime_map_reads_axis_values_exactly_on_the_symbolic_path():
+    from deterrence import regime_map
+    by_text = regime_map(("W_iran", ["1/2", "50"]), ("delta", ["9/10"]))
+    by_number = regime_map(("W_iran", [0.5, 50]), ("delta", [0.9]))
+    assert by_text.values["regime"].tolist() == by_number.values["regime"].tolist()

@@ -95,6 +95,10 @@ def regime_map(x, y=None, *, model=None, method=None, executor=None, max_workers
     from deterrence.analysis.sweep import check_grid_size
     from deterrence.errors import GameError
     axes = check_grid_size(dict([x] + ([y] if y is not None else [])), max_points)
+    for name, axis in axes.items():      # before any work (any method): finite, in float range
+        axes[name] = [_checked_number(name, value) for value in axis]
+    for name, value in values.items():
+        values[name] = _checked_number(name, value)
     if "delta" in axes:                  # the one rule for delta, before any work (any method)
         from deterrence.core.repeated import check_delta
         for value in axes["delta"]:
@@ -121,6 +125,44 @@ def regime_map(x, y=None, *, model=None, method=None, executor=None, max_workers
     return replace(out, meta={**out.meta, "regimes": regimes})
 
 
+def _checked_number(name, value):
+    """``value`` (a map's axis value or fixed value) when it is fine: NaN, infinities, literals
+    over the size limit and numbers beyond the float range (the maps' war risks and the
+    symbolic classifier are computed in floats) are refused naming ``name``; what is not a
+    number (a noise table, say) is left to the model.
+
+    >>> _checked_number("W_iran", "1/2"), _checked_number("noise", {"execution": "1/50"})
+    ('1/2', {'execution': '1/50'})
+    >>> _checked_number("W_iran", 10**400)
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.TooLargeError: W_iran = 1.00000e+400 is beyond the float range (about 1.8e+308) in which maps are computed
+    """
+    import sys
+    from fractions import Fraction
+
+    from deterrence.core.numbers import to_exact
+    from deterrence.errors import GameError, TooLargeError
+    number = value.item() if hasattr(value, "item") and getattr(value, "ndim", None) == 0 else value
+    if isinstance(number, str):
+        try:
+            number = to_exact(number, name)
+        except TooLargeError:
+            raise
+        except GameError:                    # text that is not a number: the model reads it
+            return value
+    if isinstance(number, bool) or not isinstance(number, (int, float, Fraction)):
+        return value
+    number = to_exact(number, name)          # NaN and infinities refused, naming the value
+    if abs(number) > sys.float_info.max:
+        from decimal import Context, Decimal
+        shown = format(Context(prec=6).divide(Decimal(number.numerator), Decimal(number.denominator))
+                       if isinstance(number, Fraction) else Context(prec=6).plus(Decimal(number)), ".5e")
+        raise TooLargeError(f"{name} = {shown} is beyond the float range (about 1.8e+308) in which "
+                            "maps are computed")
+    return value
+
+
 def _symbolic_map(classifier, axes, regimes):
     """The map from a model's symbolic classifier, evaluated on the whole grid at once."""
     from deterrence.analysis.sweep import Sweep
@@ -129,7 +171,9 @@ def _symbolic_map(classifier, axes, regimes):
         if name not in classifier.names:
             raise GameError(f"unknown map axis {name!r}; the symbolic path takes one of "
                             f"{', '.join(classifier.names)} (for other parameters use method='solve')")
-    grid_axes = {n: np.asarray(list(v), dtype=float) for n, v in axes.items()}
+    from deterrence.core.numbers import to_exact
+    grid_axes = {n: np.asarray([float(to_exact(x.item() if hasattr(x, "item") else x, n)) for x in v],
+                               dtype=float) for n, v in axes.items()}
     grids = np.meshgrid(*grid_axes.values(), indexing="ij")
     out = classifier.evaluate(dict(zip(grid_axes, grids)))
     shape = grids[0].shape
