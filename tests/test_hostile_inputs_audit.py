@@ -73,3 +73,22 @@ def test_regime_map_reads_axis_values_exactly_on_the_symbolic_path():
     by_text = regime_map(("W_iran", ["1/2", "50"]), ("delta", ["9/10"]))
     by_number = regime_map(("W_iran", [0.5, 50]), ("delta", [0.9]))
     assert by_text.values["regime"].tolist() == by_number.values["regime"].tolist()
+
+
+# -- deliver 3: exact answers beyond the float range were printed through float() ----------
+@pytest.mark.parametrize("argv", [
+    ("repeated", "us_iran_stage", "--set", "W_iran=1e400"),
+    ("repeated", "prisoners_dilemma", "--set", "T=1e400", "--noise", "execution=1/50"),
+    ("solve", "us_iran_exchange", "--set", "W_iran=1e400"),
+], ids=["repeated us_iran_stage", "repeated with noise", "solve stochastic"])
+def test_exact_results_beyond_the_float_range_are_printed(argv):
+    done = cli(*argv)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "Traceback" not in done.stderr
+
+
+def test_approximate_display_of_numbers_beyond_the_float_range():
+    from deterrence.core.numbers import format_approx
+    assert format_approx(10**400) == "1e+400"
+    assert format_approx(-Fraction(2 * 10**5000, 3), 4) == "-6.667e+4999"
+    assert format_approx(Fraction(1, 3), 4, "f") == format(1 / 3, ".4f")

@@ -136,7 +136,7 @@ def _checked_number(name, value):
     >>> _checked_number("W_iran", 10**400)
     Traceback (most recent call last):
     ...
-    deterrence.errors.TooLargeError: W_iran = 1.00000e+400 is beyond the float range (about 1.8e+308) in which maps are computed
+    deterrence.errors.TooLargeError: W_iran = 1e+400 is beyond the float range of maps (about 1.8e+308)
     """
     import sys
     from fractions import Fraction
@@ -155,11 +155,8 @@ def _checked_number(name, value):
         return value
     number = to_exact(number, name)          # NaN and infinities refused, naming the value
     if abs(number) > sys.float_info.max:
-        from decimal import Context, Decimal
-        shown = format(Context(prec=6).divide(Decimal(number.numerator), Decimal(number.denominator))
-                       if isinstance(number, Fraction) else Context(prec=6).plus(Decimal(number)), ".5e")
-        raise TooLargeError(f"{name} = {shown} is beyond the float range (about 1.8e+308) in which "
-                            "maps are computed")
+        from deterrence.core.numbers import format_approx
+        raise TooLargeError(f"{name} = {format_approx(number)} is beyond the float range of maps (about 1.8e+308)")
     return value
 
 

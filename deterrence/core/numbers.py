@@ -167,6 +167,28 @@ def format_short(value, digits: int = 6) -> str:
     return f"{float(value):.{digits}g}"
 
 
+def format_approx(value, digits: int = 6, style: str = "g") -> str:
+    """``format(float(value), f".{digits}{style}")`` for any real number: an exact number
+    beyond the float range (``10**400``, a Fraction of thousands of digits) is rounded in
+    decimal instead of raising ``OverflowError``.
+
+    >>> format_approx(Fraction(1, 3)), format_approx(10**400), format_approx(-Fraction(10**5000, 3), 3)
+    ('0.333333', '1e+400', '-3.33e+4999')
+    >>> format_approx(Fraction(2, 3), 4, "f")
+    '0.6667'
+    """
+    try:
+        return format(float(value), f".{digits}{style}")
+    except OverflowError:
+        from decimal import Context, Decimal
+        q = Fraction(int(value.p), int(value.q)) if getattr(value, "is_Rational", False) else Fraction(value)
+        if style == "g":                       # as float's "g": no trailing zeros
+            context = Context(prec=max(digits, 1))
+            return format(context.divide(Decimal(q.numerator), Decimal(q.denominator)).normalize(context), "g")
+        rounded = Context(prec=digits + 3).divide(Decimal(q.numerator), Decimal(q.denominator))
+        return format(rounded, f".{digits}{style}")
+
+
 def plain_number(value):
     """A computed number in its plainest type: a NumPy float becomes a ``float``, a whole
     ``Fraction`` an ``int``; anything else is returned as it is.

@@ -85,7 +85,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from deterrence.core.exact import flint_module
-from deterrence.core.numbers import format_exact, to_exact
+from deterrence.core.numbers import format_approx, format_exact, to_exact
 from deterrence.errors import GameError, TooLargeError
 from deterrence.solvers.result import EquilibriumSequence
 from deterrence.solvers.stochastic.markov_chain import (
@@ -173,8 +173,9 @@ class MarkovPerfectEquilibrium:
             parts.append(f"{s}: " + ", ".join(per))
         start = self.values[self.states[0]]
         tag = ("" if self.exact else
-               f"  [an exact MPE lies within {float(self.radius):.0e} of these numbers]" if self.verified_under_noise
-               else f"  [epsilon-equilibrium, epsilon = {float(self.epsilon):.3g}]")
+               f"  [an exact MPE lies within {format_approx(self.radius, 0, 'e')} of these numbers]"
+               if self.verified_under_noise
+               else f"  [epsilon-equilibrium, epsilon = {format_approx(self.epsilon, 3)}]")
         return "; ".join(parts) + f"  (values in {self.states[0]}: " + \
             ", ".join(_short(v) for v in start) + ")" + tag
 
@@ -249,7 +250,7 @@ class MarkovPerfectResult(EquilibriumSequence):
 
 def _short(v) -> str:
     text = format_exact(v)
-    return text if len(text) <= 20 else f"{float(v):.6g}"
+    return text if len(text) <= 20 else f"{format_approx(v, 6)}"
 
 
 # -- the exact check -------------------------------------------------------------------
