@@ -92,3 +92,31 @@ def test_approximate_display_of_numbers_beyond_the_float_range():
     assert format_approx(10**400) == "1e+400"
     assert format_approx(-Fraction(2 * 10**5000, 3), 4) == "-6.667e+4999"
     assert format_approx(Fraction(1, 3), 4, "f") == format(1 / 3, ".4f")
+
+
+# -- deliver 3: float methods given payoffs beyond the float range ---------------------------
+@pytest.mark.parametrize("argv", [
+    ("solve", "prisoners_dilemma", "--set", "T=1e400", "--method", "qre"),
+    ("dynamics", "prisoners_dilemma", "--set", "T=1e400"),
+    ("fit", "prisoners_dilemma", "--set", "T=1e400", "--data", "{data}"),
+], ids=["qre", "dynamics", "fit"])
+def test_float_methods_refuse_payoffs_beyond_the_float_range_in_one_line(argv, tmp_path):
+    # before: OverflowError tracebacks from NormalFormGame.as_float
+    data = tmp_path / "choices.csv"
+    data.write_text("player,action,count\nRow,C,10\nRow,D,30\nColumn,C,12\nColumn,D,28\n")
+    done = cli(*(a.format(data=data) for a in argv))
+    assert_one_line_refusal(done, "1e+400", "float")
+
+
+def test_as_float_refuses_with_a_too_large_error_and_exact_methods_still_answer():
+    from deterrence import NormalFormGame, solve
+    game = NormalFormGame.from_arrays([[3 * 10**400, 0], [5 * 10**400, 10**400]],
+                                      [[3 * 10**400, 5 * 10**400], [0, 10**400]])
+    with pytest.raises(TooLargeError, match="beyond the float range"):
+        game.as_float()
+    with pytest.raises(TooLargeError, match="beyond the float range"):
+        solve(game, "qre")
+    (eq,) = solve(game, "lemke_howson").equilibria     # falls back to exact pivoting
+    small = NormalFormGame.from_arrays([[3, 0], [5, 1]], [[3, 5], [0, 1]])
+    (expected,) = solve(small, "lemke_howson").equilibria
+    assert eq.strategies == expected.strategies and eq.payoffs == (10**400, 10**400)

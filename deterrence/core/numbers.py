@@ -15,7 +15,7 @@ import numbers
 import sys
 from fractions import Fraction
 
-from deterrence.errors import GameError
+from deterrence.errors import GameError, TooLargeError
 
 
 def _numpy_scalar(value, kind: str) -> bool:
@@ -165,6 +165,36 @@ def format_short(value, digits: int = 6) -> str:
             or getattr(value, "is_Rational", False):
         return format_exact(value)
     return f"{float(value):.{digits}g}"
+
+
+class FloatRangeError(TooLargeError, OverflowError):
+    """Exact numbers beyond the float range reached a computation done in floating point.
+
+    A :class:`~deterrence.errors.TooLargeError` for callers and the CLI, and an
+    ``OverflowError`` for the solvers that fall back to exact arithmetic on one.
+    """
+
+
+def float_array(values, what: str = "payoffs"):
+    """``np.array(values, dtype=float)``, or a :class:`FloatRangeError` naming the largest
+    value when one is beyond the float range (about 1.8e+308).
+
+    >>> float_array([1, Fraction(1, 2)]).tolist()
+    [1.0, 0.5]
+    >>> float_array([1, 10**400])
+    Traceback (most recent call last):
+    ...
+    deterrence.core.numbers.FloatRangeError: payoffs beyond the float range (about 1.8e+308), up to 1e+400: this computation is done in floating point; scale them down or use an exact method
+    """
+    import numpy as np
+    try:
+        return np.array(values, dtype=float)
+    except OverflowError:
+        flat = np.asarray(values, dtype=object).ravel()
+        largest = max(flat, key=lambda v: abs(Fraction(v)) if isinstance(v, (int, Fraction)) else 0)
+        raise FloatRangeError(f"{what} beyond the float range (about 1.8e+308), up to {format_approx(largest)}: "
+                              "this computation is done in floating point; scale them down or use an "
+                              "exact method") from None
 
 
 def format_approx(value, digits: int = 6, style: str = "g") -> str:
