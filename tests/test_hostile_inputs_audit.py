@@ -120,3 +120,27 @@ def test_as_float_refuses_with_a_too_large_error_and_exact_methods_still_answer(
     small = NormalFormGame.from_arrays([[3, 0], [5, 1]], [[3, 5], [0, 1]])
     (expected,) = solve(small, "lemke_howson").equilibria
     assert eq.strategies == expected.strategies and eq.payoffs == (10**400, 10**400)
+
+
+# -- deliver 2/3: the case model's calibration -------------------------------------------
+@pytest.mark.parametrize("rate", [-1, 0, "-1/2"])
+def test_an_annual_discount_rate_that_is_not_positive_is_refused(rate):
+    # before: -1 gave the per-round discount factor 365/358 > 1, and markov_perfect_map answered
+    from deterrence.models.us_iran_exchange import exchange_model
+    from deterrence.models.us_iran_exchange_map import markov_perfect_map
+    with pytest.raises(GameError, match="annual_discount_rate"):
+        exchange_model(annual_discount_rate=rate)
+    with pytest.raises(GameError, match="annual_discount_rate"):
+        markov_perfect_map(("W_iran", [1, 50]), ("annual_discount_rate", [Fraction(1, 10), rate]))
+
+
+def test_calibration_values_beyond_the_stated_magnitude_are_refused_in_the_api_and_the_report():
+    from deterrence.models.us_iran_calibration import MAX_MAGNITUDE, calibration_values
+    from deterrence.models.us_iran_exchange_map import markov_perfect_map
+    assert calibration_values(W_iran=MAX_MAGNITUDE)["W_iran"] == MAX_MAGNITUDE
+    with pytest.raises(TooLargeError, match="W_iran = 1e\\+400 .*limit"):
+        calibration_values(W_iran=10**400)
+    with pytest.raises(TooLargeError, match="W_iran"):        # before: OverflowError
+        markov_perfect_map(("W_iran", [1, 10**400]), ("misfire", [Fraction(1, 10)]))
+    done = cli("report", "--set", "W_iran=1e400")             # before: a traceback
+    assert_one_line_refusal(done, "W_iran", "limit")
