@@ -144,3 +144,21 @@ def test_calibration_values_beyond_the_stated_magnitude_are_refused_in_the_api_a
         markov_perfect_map(("W_iran", [1, 10**400]), ("misfire", [Fraction(1, 10)]))
     done = cli("report", "--set", "W_iran=1e400")             # before: a traceback
     assert_one_line_refusal(done, "W_iran", "limit")
+
+
+# -- deliver 6/7: CLI arguments that were accepted, ignored or crashed late -------------------
+@pytest.mark.parametrize("argv, words", [
+    (("report", "--plot", "/proc/report.png"), ["--plot", "cannot write"]),     # the report printed first
+    (("dynamics", "prisoners_dilemma", "--plot", "/proc/shares.png"), ["--plot", "cannot write"]),
+    (("report", "--plot", "{tmp}/figure.png"), ["--plot", "is a folder"]),
+    (("report", "--plot", ""), ["--plot"]),                                       # was ignored
+    (("report", "--record", ""), ["record"]),                                     # was ignored
+    (("lab", "--port", "99999999"), ["--port", "65535"]),                         # AssertionError traceback
+    (("lab", "--port", "-5"), ["--port", "65535"]),
+], ids=["report unwritable", "dynamics unwritable", "plot folder", "plot empty", "record empty",
+        "port huge", "port negative"])
+def test_cli_arguments_refused_before_any_work_in_one_line(argv, words, tmp_path):
+    (tmp_path / "figure.png").mkdir()
+    done = cli(*(a.format(tmp=tmp_path) for a in argv), timeout=120)
+    assert_one_line_refusal(done, *words)
+    assert done.stdout == ""

@@ -184,7 +184,7 @@ def float_array(values, what: str = "payoffs"):
     >>> float_array([1, 10**400])
     Traceback (most recent call last):
     ...
-    deterrence.core.numbers.FloatRangeError: payoffs beyond the float range (about 1.8e+308), up to 1e+400: this computation is done in floating point; scale them down or use an exact method
+    deterrence.core.numbers.FloatRangeError: payoffs beyond the float range (about 1.8e+308), up to 1e+400: ...
     """
     import numpy as np
     try:
