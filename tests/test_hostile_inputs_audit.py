@@ -162,3 +162,35 @@ def test_cli_arguments_refused_before_any_work_in_one_line(argv, words, tmp_path
     done = cli(*(a.format(tmp=tmp_path) for a in argv), timeout=120)
     assert_one_line_refusal(done, *words)
     assert done.stdout == ""
+
+
+# -- deliver 9: regime maps keep their points in a checkpoint and resume ----------------------
+CALLS: list = []
+INTERRUPT_AT: list = [None]
+
+
+def counting_model(**values):
+    """The default map model, counting its builds and raising Ctrl-C at the chosen one."""
+    from deterrence.models import default_map_model
+    CALLS.append(values)
+    if len(CALLS) == INTERRUPT_AT[0]:
+        raise KeyboardInterrupt
+    return default_map_model(**values)
+
+
+def test_an_interrupted_regime_map_resumes_from_its_checkpoint(tmp_path):
+    from deterrence import regime_map
+    axes = (("delta", [0.5, 0.8, 0.95]), ("W_iran", [1, 50]))
+    file = tmp_path / "map.json"
+    whole = regime_map(*axes, model=counting_model, method="solve", executor="serial")
+    CALLS.clear()
+    INTERRUPT_AT[0] = 4                  # the model at the values, two points, then Ctrl-C
+    stopped = regime_map(*axes, model=counting_model, method="solve", executor="serial", checkpoint=file)
+    assert stopped.interrupted and file.exists()
+    CALLS.clear()
+    INTERRUPT_AT[0] = None
+    resumed = regime_map(*axes, model=counting_model, method="solve", executor="serial", checkpoint=file)
+    assert len(CALLS) == 1 + 4           # the model at the values, then only the 4 missing points
+    assert not resumed.interrupted
+    assert resumed.values["regime"].tolist() == whole.values["regime"].tolist()
+    assert resumed.values["war_risk"].tolist() == whole.values["war_risk"].tolist()

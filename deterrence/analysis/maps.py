@@ -69,7 +69,7 @@ def regime_at(delta=None, seed=None, *, model=None, **values) -> dict:
 
 
 def regime_map(x, y=None, *, model=None, method=None, executor=None, max_workers=None, progress=None,
-               max_points=None, **values):
+               max_points=None, checkpoint=None, **values):
     """Regime and war-risk map of a model over one or two parameters.
 
     ``x`` and ``y`` are ``(name, values)`` pairs; names are keywords of the
@@ -84,7 +84,10 @@ def regime_map(x, y=None, *, model=None, method=None, executor=None, max_workers
     any work. Returns a :class:`deterrence.analysis.sweep.Sweep` with
     ``values["regime"]`` (codes into ``meta["regimes"]``, the model's
     ``REGIMES``) and ``values["war_risk"]``; ``deterrence.plot.sweep_map``
-    draws it.
+    draws it. ``checkpoint`` (a file path, ``method="solve"``): the points solved are kept
+    there as they come (:func:`deterrence.analysis.sweep.sweep`); a map stopped by Ctrl-C
+    (returned with ``interrupted=True``) or killed is finished by the same call with the same
+    file, in this process or another (the symbolic map is computed at once and keeps none).
 
     >>> m = regime_map(("delta", [0.5, 0.8, 0.95]), ("W_iran", [1, 50]))
     >>> m.values["regime"].tolist()
@@ -121,7 +124,7 @@ def regime_map(x, y=None, *, model=None, method=None, executor=None, max_workers
     fixed = dict(values, model=model) if model is not None else values
     func = partial(regime_at, **fixed) if fixed else regime_at
     out = sweep(func, axes, executor=executor, max_workers=max_workers, progress=progress,
-                max_points=max_points)
+                max_points=max_points, checkpoint=checkpoint)
     return replace(out, meta={**out.meta, "regimes": regimes})
 
 
