@@ -194,3 +194,39 @@ def test_an_interrupted_regime_map_resumes_from_its_checkpoint(tmp_path):
     assert not resumed.interrupted
     assert resumed.values["regime"].tolist() == whole.values["regime"].tolist()
     assert resumed.values["war_risk"].tolist() == whole.values["war_risk"].tolist()
+
+
+# -- deliver 5: this session's readers refuse what is not a small regular file ----------------
+def _not_a_small_file(tmp_path, kind):
+    if kind == "fifo":
+        path = tmp_path / "pipe.csv"
+        os.mkfifo(path)                  # opening it for reading would block for ever
+        return path, "FIFO"
+    if kind == "device":
+        return Path("/dev/zero"), "device"
+    path = tmp_path / "huge.csv"
+    with open(path, "wb") as out:        # sparse: 8 GB that take no disk and no memory
+        out.truncate(8 << 30)
+    return path, "larger than the limit"
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "oversized"])
+@pytest.mark.parametrize("argv", [
+    ("fit", "prisoners_dilemma", "--data", "{file}"),
+    ("fit", "crisis_resolve", "--model", "strategic_probit", "--data", "{file}"),
+    ("report", "--record", "{file}"),
+], ids=["fit qre", "fit strategic_probit", "report --record"])
+def test_fit_data_and_record_files_are_checked_before_reading(argv, kind, tmp_path):
+    path, words = _not_a_small_file(tmp_path, kind)
+    done = cli(*(a.format(file=path) for a in argv), timeout=60, memory=1 << 30)
+    assert_one_line_refusal(done, str(path), words)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "oversized"])
+def test_record_readers_refuse_what_is_not_a_small_regular_file(kind, tmp_path):
+    from deterrence import read_aggregate_record, read_record
+    from deterrence.io.events_csv import read_events
+    path, words = _not_a_small_file(tmp_path, kind)
+    for reader in (read_record, read_aggregate_record, read_events):
+        with pytest.raises(GameError, match=words):
+            reader(path)
