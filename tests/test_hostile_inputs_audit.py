@@ -230,3 +230,20 @@ def test_record_readers_refuse_what_is_not_a_small_regular_file(kind, tmp_path):
     for reader in (read_record, read_aggregate_record, read_events):
         with pytest.raises(GameError, match=words):
             reader(path)
+
+
+# -- deliver 4: the tree-width guard (tied moves) can be raised, in the API and the CLI --------
+def test_the_tied_moves_guard_is_raised_by_max_tie_entries(tmp_path):
+    from deterrence import GameTree, decision, solve, terminal
+    wide = GameTree(decision("A", {f"m{i}": terminal([0]) for i in range(1100)}), players=["A"])
+    with pytest.raises(TooLargeError, match="max_tie_entries=1210000"):
+        solve(wide)
+    assert len(solve(wide, max_tie_entries=1210000).equilibria) == 1100
+    lines = ['EFG 2 R "wide" { "A" }', '""',
+             'p "" 1 1 "" { ' + " ".join(f'"m{i}"' for i in range(1100)) + " } 0"]
+    lines += [f't "" {i + 1} "" {{ 0 }}' for i in range(1100)]
+    path = tmp_path / "wide.efg"
+    path.write_text("\n".join(lines) + "\n")
+    assert_one_line_refusal(cli("solve", str(path)), "--limit max_tie_entries=")
+    done = cli("solve", str(path), "--limit", "max_tie_entries=1210000")
+    assert done.returncode == 0, done.stderr[-2000:]
