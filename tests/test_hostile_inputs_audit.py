@@ -247,3 +247,13 @@ def test_the_tied_moves_guard_is_raised_by_max_tie_entries(tmp_path):
     assert_one_line_refusal(cli("solve", str(path)), "--limit max_tie_entries=")
     done = cli("solve", str(path), "--limit", "max_tie_entries=1210000")
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_simulations_refuse_payoffs_beyond_the_float_range_naming_them():
+    # before: "simulate: bad arguments ...: OverflowError: int too large to convert to float"
+    from deterrence import simulate, tournament
+    game = load_game("prisoners_dilemma").subs(T=10**400)
+    with pytest.raises(TooLargeError, match="beyond the float range.*1e\\+400"):
+        simulate(game, ("tft", "tft"), matches=10, turns=10, noise={"tremble": "1/10"}, seed=1)
+    with pytest.raises(TooLargeError, match="beyond the float range"):
+        tournament(game, ["tft", "alld"], matches=10, turns=10, seed=1)
