@@ -257,3 +257,19 @@ def test_simulations_refuse_payoffs_beyond_the_float_range_naming_them():
         simulate(game, ("tft", "tft"), matches=10, turns=10, noise={"tremble": "1/10"}, seed=1)
     with pytest.raises(TooLargeError, match="beyond the float range"):
         tournament(game, ["tft", "alld"], matches=10, turns=10, seed=1)
+
+
+# -- deliver 4/7: the progress bar is not escaped with the text -------------------------------
+def test_the_progress_bar_of_report_record_is_not_written_as_escapes():
+    # before: the CLI's escaping stderr turned the bar's carriage returns into "\x0d" text
+    record = ROOT / "deterrence" / "data" / "us_iran_record.toml"
+    done = cli("report", "--record", str(record), "--format", "json")
+    assert done.returncode == 0, done.stderr[-2000:]
+    # (text mode reads the bar's carriage returns as line ends)
+    assert done.stderr.count("fit_to_record") >= 2
+    assert "\\x0d" not in done.stderr and "\\x1b" not in done.stderr
+
+
+def test_the_cli_still_escapes_control_characters_on_stderr():
+    done = cli("solve", "no_such_game_\x1b[2J")
+    assert_one_line_refusal(done, "\\x1b[2J")
