@@ -273,3 +273,12 @@ def test_the_progress_bar_of_report_record_is_not_written_as_escapes():
 def test_the_cli_still_escapes_control_characters_on_stderr():
     done = cli("solve", "no_such_game_\x1b[2J")
     assert_one_line_refusal(done, "\\x1b[2J")
+
+
+def test_stochastic_games_beyond_the_float_range_are_searched_exactly():
+    # before: an OverflowError traceback from the float tables of the pure MPE enumeration;
+    # now the exact best-response search answers, and the note says why it was used
+    done = cli("solve", "stochastic_prisoners_dilemma", "--set", "b1=1e400")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "good: A C, B C; poor: A C, B C" in done.stdout and "good: A D, B D; poor: A D, B D" in done.stdout
+    assert "beyond the float range" in done.stdout and "over the limit" not in done.stdout
