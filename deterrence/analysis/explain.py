@@ -57,7 +57,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from deterrence.core.numbers import format_exact
+from deterrence.core.numbers import format_approx, format_exact
 from deterrence.core.repeated import escalation_actions
 from deterrence.core.report import DeterrenceReport, Section
 
@@ -181,7 +181,7 @@ def shadow_section(analysis) -> Section:
     elif star is None:
         lines.append(f"This profile is not subgame perfect for any delta near 1 (the set is {crit.delta_set}).")
     else:
-        approx = "" if _is_rational(star) else f" (about {float(star):.4f})"
+        approx = "" if _is_rational(star) else f" (about {format_approx(star, 4, 'f')})"
         formula = ("" if format_exact(crit.critical_symbolic) == format_exact(star)
                    else f" = {crit.critical_symbolic}")
         lines.append(f"Without noise, this profile is subgame perfect from delta* = {format_exact(star)}"
@@ -230,12 +230,12 @@ def noise_section(analysis, strategies=None, delta=None, noise=None, *, within=1
     if round_days is None:
         horizon = f"{within} rounds"
         expected = ("Expected number of rounds until the first round of war: "
-                    + (f"{float(rounds):.1f}" if rounds is not None else "never certain")
+                    + (f"{format_approx(rounds, 1, 'f')}" if rounds is not None else "never certain")
                     + " (a round is one play of the stage game; the game gives it no length in time).")
     else:
         horizon = f"{within} rounds of {round_days} days ({_span(within, round_days)})"
         expected = ("Expected time until the first round of war: "
-                    + (f"{float(rounds):.1f} rounds of {round_days} days ({_span(rounds, round_days)})"
+                    + (f"{format_approx(rounds, 1, 'f')} rounds of {round_days} days ({_span(rounds, round_days)})"
                        if rounds is not None else "never certain") + ".")
     deviations = [{"player": d.player, "action": d.action, "states": list(d.states),
                    "gain": format_exact(d.gain), "gain_float": float(d.gain)} for d in noisy.deviations]
@@ -249,7 +249,7 @@ def noise_section(analysis, strategies=None, delta=None, noise=None, *, within=1
     lines = ([note] if note else []) + [
         f"Noise: {noise_text}; play: {names}.",
         f"Probability of war (a round in which either side escalates) within {horizon}: "
-        f"{float(a.war_probability):.4f}.",
+        f"{format_approx(a.war_probability, 4, 'f')}.",
         expected, verdict + "."]
     return Section("miscalculation", "Miscalculation: the risk of a spiral", tuple(lines), {
         "strategies": list(analysis.strategies),

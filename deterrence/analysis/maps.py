@@ -69,7 +69,7 @@ def regime_at(delta=None, seed=None, *, model=None, **values) -> dict:
 
 
 def regime_map(x, y=None, *, model=None, method=None, executor=None, max_workers=None, progress=None,
-               max_points=None, **values):
+               max_points=None, checkpoint=None, **values):
     """Regime and war-risk map of a model over one or two parameters.
 
     ``x`` and ``y`` are ``(name, values)`` pairs; names are keywords of the
@@ -84,7 +84,10 @@ def regime_map(x, y=None, *, model=None, method=None, executor=None, max_workers
     any work. Returns a :class:`deterrence.analysis.sweep.Sweep` with
     ``values["regime"]`` (codes into ``meta["regimes"]``, the model's
     ``REGIMES``) and ``values["war_risk"]``; ``deterrence.plot.sweep_map``
-    draws it.
+    draws it. ``checkpoint`` (a file path, ``method="solve"``): the points solved are kept
+    there as they come (:func:`deterrence.analysis.sweep.sweep`); a map stopped by Ctrl-C
+    (returned with ``interrupted=True``) or killed is finished by the same call with the same
+    file, in this process or another (the symbolic map is computed at once and keeps none).
 
     >>> m = regime_map(("delta", [0.5, 0.8, 0.95]), ("W_iran", [1, 50]))
     >>> m.values["regime"].tolist()
@@ -95,6 +98,10 @@ def regime_map(x, y=None, *, model=None, method=None, executor=None, max_workers
     from deterrence.analysis.sweep import check_grid_size
     from deterrence.errors import GameError
     axes = check_grid_size(dict([x] + ([y] if y is not None else [])), max_points)
+    for name, axis in axes.items():      # before any work (any method): finite, in float range
+        axes[name] = [_checked_number(name, value) for value in axis]
+    for name, value in values.items():
+        values[name] = _checked_number(name, value)
     if "delta" in axes:                  # the one rule for delta, before any work (any method)
         from deterrence.core.repeated import check_delta
         for value in axes["delta"]:
@@ -117,8 +124,43 @@ def regime_map(x, y=None, *, model=None, method=None, executor=None, max_workers
     fixed = dict(values, model=model) if model is not None else values
     func = partial(regime_at, **fixed) if fixed else regime_at
     out = sweep(func, axes, executor=executor, max_workers=max_workers, progress=progress,
-                max_points=max_points)
+                max_points=max_points, checkpoint=checkpoint)
     return replace(out, meta={**out.meta, "regimes": regimes})
+
+
+def _checked_number(name, value):
+    """``value`` (a map's axis value or fixed value) when it is fine: NaN, infinities, literals
+    over the size limit and numbers beyond the float range (the maps' war risks and the
+    symbolic classifier are computed in floats) are refused naming ``name``; what is not a
+    number (a noise table, say) is left to the model.
+
+    >>> _checked_number("W_iran", "1/2"), _checked_number("noise", {"execution": "1/50"})
+    ('1/2', {'execution': '1/50'})
+    >>> _checked_number("W_iran", 10**400)
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.TooLargeError: W_iran = 1e+400 is beyond the float range of maps (about 1.8e+308)
+    """
+    import sys
+    from fractions import Fraction
+
+    from deterrence.core.numbers import to_exact
+    from deterrence.errors import GameError, TooLargeError
+    number = value.item() if hasattr(value, "item") and getattr(value, "ndim", None) == 0 else value
+    if isinstance(number, str):
+        try:
+            number = to_exact(number, name)
+        except TooLargeError:
+            raise
+        except GameError:                    # text that is not a number: the model reads it
+            return value
+    if isinstance(number, bool) or not isinstance(number, (int, float, Fraction)):
+        return value
+    number = to_exact(number, name)          # NaN and infinities refused, naming the value
+    if abs(number) > sys.float_info.max:
+        from deterrence.core.numbers import format_approx
+        raise TooLargeError(f"{name} = {format_approx(number)} is beyond the float range of maps (about 1.8e+308)")
+    return value
 
 
 def _symbolic_map(classifier, axes, regimes):
@@ -129,7 +171,9 @@ def _symbolic_map(classifier, axes, regimes):
         if name not in classifier.names:
             raise GameError(f"unknown map axis {name!r}; the symbolic path takes one of "
                             f"{', '.join(classifier.names)} (for other parameters use method='solve')")
-    grid_axes = {n: np.asarray(list(v), dtype=float) for n, v in axes.items()}
+    from deterrence.core.numbers import to_exact
+    grid_axes = {n: np.asarray([float(to_exact(x.item() if hasattr(x, "item") else x, n)) for x in v],
+                               dtype=float) for n, v in axes.items()}
     grids = np.meshgrid(*grid_axes.values(), indexing="ij")
     out = classifier.evaluate(dict(zip(grid_axes, grids)))
     shape = grids[0].shape

@@ -352,6 +352,11 @@ class _EscapingWriter:
     def write(self, text):
         return self._stream.write(terminal_safe(text))
 
+    @property
+    def unescaped(self):
+        """The stream itself, for progress bars (their carriage returns redraw the bar)."""
+        return self._stream
+
     def __getattr__(self, name):
         return getattr(self._stream, name)
 

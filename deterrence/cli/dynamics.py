@@ -86,7 +86,7 @@ def run(args) -> int:
     from deterrence.io import load_game
     from deterrence.solvers.normal_form import dynamics
     from deterrence.errors import GameError
-    if args.plot:                      # before any work: a bad path is known at once
+    if args.plot is not None:          # before any work: a bad path is known at once
         from deterrence.plot.report import check_figure_path
         check_figure_path(args.plot, force=args.force)
     game = load_game(args.game)
@@ -101,7 +101,7 @@ def run(args) -> int:
     start = _start(args.start, game, args.rule)
     title = getattr(game, "title", "") or args.game
     if args.rule == "best_response":
-        if args.plot:
+        if args.plot is not None:
             raise GameError("--plot draws shares over time: use it with --rule replicator or fictitious_play")
         path, converged = dynamics.best_response_dynamics(
             game, start=start, seed=args.seed, **({} if args.steps is None else {"max_steps": args.steps}))
@@ -131,7 +131,7 @@ def run(args) -> int:
         for player, actions, state in zip(trajectory.players, trajectory.actions, trajectory.final):
             shares = ", ".join(f"{a} {max(p, 0.0):.4f}" for a, p in zip(actions, state))  # no -0.0000
             print(f"{player}: {shares}")
-    if args.plot:
+    if args.plot is not None:
         from deterrence.plot.dynamics import plot_shares
         ax = plot_shares(trajectory)
         ax.set_title(f"{title}: {trajectory.kind}")

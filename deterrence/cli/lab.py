@@ -13,8 +13,24 @@ def add_arguments(parser) -> None:
     >>> a = p.parse_args(["--port", "8080", "--no-browser"]); a.port, a.no_browser
     (8080, True)
     """
-    parser.add_argument("--port", type=int, default=5006, help="port to serve on (default 5006)")
+    parser.add_argument("--port", type=_port, default=5006, help="port to serve on (default 5006)")
     parser.add_argument("--no-browser", action="store_true", help="do not open a browser window")
+
+
+def _port(text: str) -> int:
+    """A TCP port, 1 to 65535 (argparse prints the refusal as one line).
+
+    >>> _port("8080")
+    8080
+    >>> _port("99999999")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: a port is a whole number from 1 to 65535, got '99999999'
+    """
+    import argparse
+    if not (text.isascii() and text.isdigit() and 1 <= int(text) <= 65535):
+        raise argparse.ArgumentTypeError(f"a port is a whole number from 1 to 65535, got {text!r}")
+    return int(text)
 
 
 def run(args) -> int:

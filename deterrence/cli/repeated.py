@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from deterrence.core.numbers import format_exact
+from deterrence.core.numbers import format_approx, format_exact
 from deterrence.errors import GameError
 
 
@@ -179,7 +179,7 @@ def run(args) -> int:
           + (f", {rg.horizon} rounds" if rg.horizon is not None else ""))
     if rg.noise is not None:
         print(f"noise: {rg.noise.describe()}")
-    pay = ", ".join(f"{p} {format_exact(v)} (~{float(v):.6g})" for p, v in zip(a.players, a.payoffs))
+    pay = ", ".join(f"{p} {format_exact(v)} (~{format_approx(v, 6)})" for p, v in zip(a.players, a.payoffs))
     print(f"payoffs (average discounted{', expected under noise' if rg.noise else ''}): {pay}")
     label = "subgame perfect (as intended, without noise)" if rg.noise is not None else "subgame perfect"
     nash = getattr(a.check, "nash", None)
@@ -205,14 +205,14 @@ def run(args) -> int:
               f"{'yes' if a.noisy_check.subgame_perfect else 'no'}")
         for d in a.noisy_check.deviations[:4]:
             print(f"  under noise, {d.player} would play {d.action} at states {tuple(d.states)}: "
-                  f"gain {float(d.gain):.6g}")
+                  f"gain {format_approx(d.gain, 6)}")
     if a.noise is not None:
         n = a.noise
         wp = " or ".join("(" + ", ".join(p) + ")" for p in n.war_profiles)
-        print(f"war (a round with {wp}) within {a.within} rounds: probability {float(n.war_probability):.6g}")
+        print(f"war (a round with {wp}) within {a.within} rounds: probability {format_approx(n.war_probability, 6)}")
         er = n.expected_rounds_to_war
-        print(f"expected rounds until war: {'never certain' if er is None else f'{float(er):.6g}'}")
-        print(f"long-run average payoffs: {', '.join(f'{float(v):.6g}' for v in n.long_run_payoffs)}")
+        print(f"expected rounds until war: {'never certain' if er is None else f'{format_approx(er, 6)}'}")
+        print(f"long-run average payoffs: {', '.join(f'{format_approx(v, 6)}' for v in n.long_run_payoffs)}")
     return 0
 
 

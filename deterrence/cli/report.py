@@ -52,15 +52,15 @@ def run(args) -> int:
     from deterrence.core.report import render
     values = _parse_sets(args.set)
     limits = command_limits(args.limit, SHOW_LIMITS)       # checked before any work, as --plot
-    if args.plot:                      # before any work: a bad path is known at once
+    if args.plot is not None:          # before any work: a bad path is known at once
         from deterrence.plot.report import check_figure_path
         check_figure_path(args.plot, force=args.force)
     if args.game in (None, CASE_ENTRY):     # the case's catalogue entry is the case model's game
         from deterrence.models.us_iran_exchange_report import us_iran_exchange_model
         # a record file is read (and refused) here, before the fit
-        subject = (us_iran_exchange_model(record=args.record, progress=True, **values) if args.record
+        subject = (us_iran_exchange_model(record=args.record, progress=True, **values) if args.record is not None
                    else us_iran_exchange_model(**values))
-    elif args.record:
+    elif args.record is not None:
         from deterrence.errors import GameError
         raise GameError(f"--record refits the US-Iran case model ({CASE_ENTRY}); {args.game} has no record to fit")
     else:
@@ -78,7 +78,7 @@ def run(args) -> int:
     analysis = analyse_model(subject) if is_model(subject) else None   # once, for the text and the figure
     report = explain(subject, analysis=analysis)
     print(render(report, args.format))
-    if args.plot:
+    if args.plot is not None:
         from deterrence.plot.report import save_report_figures
         save_report_figures(subject, report, args.plot, analysis=analysis)
     return 0

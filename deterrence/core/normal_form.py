@@ -19,7 +19,7 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from deterrence.errors import GameError
-from deterrence.core.numbers import format_exact, is_symbolic, to_exact
+from deterrence.core.numbers import float_array, format_exact, is_symbolic, to_exact
 from deterrence.core.validate import boundary_init
 
 DEFAULT_PLAYERS = ("Row", "Column")
@@ -310,7 +310,7 @@ class NormalFormGame:
         """Payoff arrays as ``float64`` (exact games only), cached."""
         self.require_numeric("a float view")
         if self._float_cache is None:
-            self._float_cache = tuple(_frozen(np.array(p, dtype=float)) for p in self._payoffs)
+            self._float_cache = tuple(_frozen(float_array(p)) for p in self._payoffs)
         return self._float_cache
 
     def subs(self, values: Mapping[str, object] | None = None, **kw) -> "NormalFormGame":

@@ -15,7 +15,7 @@ import numbers
 import sys
 from fractions import Fraction
 
-from deterrence.errors import GameError
+from deterrence.errors import GameError, TooLargeError
 
 
 def _numpy_scalar(value, kind: str) -> bool:
@@ -165,6 +165,58 @@ def format_short(value, digits: int = 6) -> str:
             or getattr(value, "is_Rational", False):
         return format_exact(value)
     return f"{float(value):.{digits}g}"
+
+
+class FloatRangeError(TooLargeError, OverflowError):
+    """Exact numbers beyond the float range reached a computation done in floating point.
+
+    A :class:`~deterrence.errors.TooLargeError` for callers and the CLI, and an
+    ``OverflowError`` for the solvers that fall back to exact arithmetic on one.
+    """
+
+
+def float_array(values, what: str = "payoffs"):
+    """``np.array(values, dtype=float)``, or a :class:`FloatRangeError` naming the largest
+    value when one is beyond the float range (about 1.8e+308).
+
+    >>> float_array([1, Fraction(1, 2)]).tolist()
+    [1.0, 0.5]
+    >>> float_array([1, 10**400])
+    Traceback (most recent call last):
+    ...
+    deterrence.core.numbers.FloatRangeError: payoffs beyond the float range (about 1.8e+308), up to 1e+400: ...
+    """
+    import numpy as np
+    try:
+        return np.array(values, dtype=float)
+    except OverflowError:
+        flat = np.asarray(values, dtype=object).ravel()
+        largest = max(flat, key=lambda v: abs(Fraction(v)) if isinstance(v, (int, Fraction)) else 0)
+        raise FloatRangeError(f"{what} beyond the float range (about 1.8e+308), up to {format_approx(largest)}: "
+                              "this computation is done in floating point; scale them down or use an "
+                              "exact method") from None
+
+
+def format_approx(value, digits: int = 6, style: str = "g") -> str:
+    """``format(float(value), f".{digits}{style}")`` for any real number: an exact number
+    beyond the float range (``10**400``, a Fraction of thousands of digits) is rounded in
+    decimal instead of raising ``OverflowError``.
+
+    >>> format_approx(Fraction(1, 3)), format_approx(10**400), format_approx(-Fraction(10**5000, 3), 3)
+    ('0.333333', '1e+400', '-3.33e+4999')
+    >>> format_approx(Fraction(2, 3), 4, "f")
+    '0.6667'
+    """
+    try:
+        return format(float(value), f".{digits}{style}")
+    except OverflowError:
+        from decimal import Context, Decimal
+        q = Fraction(int(value.p), int(value.q)) if getattr(value, "is_Rational", False) else Fraction(value)
+        if style == "g":                       # as float's "g": no trailing zeros
+            context = Context(prec=max(digits, 1))
+            return format(context.divide(Decimal(q.numerator), Decimal(q.denominator)).normalize(context), "g")
+        rounded = Context(prec=digits + 3).divide(Decimal(q.numerator), Decimal(q.denominator))
+        return format(rounded, f".{digits}{style}")
 
 
 def plain_number(value):

@@ -64,8 +64,11 @@ def progress_bar(total, desc: str = "", progress=None, *, large: bool = False, u
         from tqdm import tqdm
     else:
         from tqdm.auto import tqdm
-    return tqdm(total=total, desc=desc, unit=unit, leave=leave, file=sys.stderr if file is None else file,
-                initial=initial, dynamic_ncols=True)
+    # the CLI escapes control characters on stderr (a label from a file may hold some); the
+    # bar's own carriage returns must reach the terminal as they are
+    stream = getattr(sys.stderr, "unescaped", sys.stderr) if file is None else file
+    return tqdm(total=total, desc=desc, unit=unit, leave=leave, file=stream, initial=initial,
+                dynamic_ncols=True)
 
 
 def _is_terminal(stream) -> bool:

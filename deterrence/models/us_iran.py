@@ -54,7 +54,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
 
-from deterrence.core.numbers import to_exact
+from deterrence.core.numbers import format_approx, to_exact
 from deterrence.errors import GameError
 
 
@@ -330,7 +330,7 @@ def _gains_text(played) -> str:
     best = {}
     for d in played.noisy_check.deviations:
         best[d.player] = max(best.get(d.player, 0), d.gain)
-    return ", ".join(f"{player} +{float(gain):.2f}" for player, gain in best.items())
+    return ", ".join(f"{player} +{format_approx(gain, 2, 'f')}" for player, gain in best.items())
 
 
 def regime_headline(analysis: USIranAnalysis) -> tuple:

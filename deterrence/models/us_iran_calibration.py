@@ -196,6 +196,11 @@ SHARED_NAMES = {
 }
 
 
+#: the largest magnitude of a calibration value: the case model's statistics and its
+#: float searches multiply payoffs by probabilities and horizons, well inside the float range
+MAX_MAGNITUDE = 10**100
+
+
 def calibration_values(**overrides) -> dict:
     """``{name: exact value}`` of the calibration, with ``overrides`` applied (exact numbers).
 
@@ -209,11 +214,20 @@ def calibration_values(**overrides) -> dict:
     """
     from deterrence.core.numbers import to_exact
     from deterrence.errors import GameError
+    from deterrence.core.numbers import format_approx, is_symbolic
+    from deterrence.errors import TooLargeError
     values = {k: v.value for k, v in CALIBRATION.items()}
     for k, v in overrides.items():
         if k not in values:
             raise GameError(f"unknown calibration parameter {k!r}; known: {', '.join(values)}")
         values[k] = to_exact(v, k)
+        if not is_symbolic(values[k]) and abs(values[k]) > MAX_MAGNITUDE:
+            raise TooLargeError(f"{k} = {format_approx(values[k])} is over the limit of 1e+100 for a "
+                                "value of the case model")
+    rate = values["annual_discount_rate"]
+    if not is_symbolic(rate) and rate <= 0:
+        raise GameError(f"annual_discount_rate = {rate} must be above 0 (the discount factor per "
+                        "round, 1 / (1 + rate * round_days / 365), must be below 1)")
     if values["round_days"] != CALIBRATION["round_days"].value:
         # every rate of the calibration (Israeli strikes, militia motives, answers) is per
         # round of a week: another round length would silently mean other rates

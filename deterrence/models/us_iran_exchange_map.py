@@ -203,10 +203,17 @@ def markov_perfect_map(x, y, *, max_points: int = MAX_POINTS, **overrides) -> Ma
     from deterrence.core.numbers import to_exact
     from deterrence.errors import GameError, TooLargeError
     from deterrence.models.us_iran_exchange import search_end, search_starts
+    for label, axis in (("x", x), ("y", y)):
+        if not isinstance(axis, (tuple, list)) or len(axis) != 2 or not isinstance(axis[0], str):
+            raise GameError(f"markov_perfect_map: {label} must be a pair (parameter name, values), got {axis!r:.80}")
     (xname, xs), (yname, ys) = x, y
-    xs, ys = [to_exact(v) for v in xs], [to_exact(v) for v in ys]
+    xs, ys = [to_exact(v, xname) for v in xs], [to_exact(v, yname) for v in ys]
     if xname == yname:
         raise GameError(f"the two axes are both {xname}: give two different parameters")
+    from deterrence.models.us_iran_calibration import calibration_values
+    for name, values in ((xname, xs), (yname, ys)):    # names, ranges and sizes, before any work
+        for value in values:
+            calibration_values(**{**overrides, name: value})
     if len(xs) * len(ys) > max_points:
         raise TooLargeError(f"a grid of {len(xs)} x {len(ys)} = {len(xs) * len(ys):,} points, over the limit of "
                             f"{max_points:,}; pass max_points={len(xs) * len(ys)} to try anyway")

@@ -302,8 +302,17 @@ def check_figure_path(path, *, force=False) -> None:
         raise GameError(f"--plot {path}: {what}; use a file ending in .png, .pdf or .svg")
     if not p.parent.is_dir():
         raise GameError(f"--plot {path}: the folder {str(p.parent)!r} does not exist")
+    if p.is_dir():
+        raise GameError(f"--plot {path}: is a folder; give a file name ending in .png, .pdf or .svg")
     if p.exists() and not force:
         raise GameError(f"--plot {path}: the file exists; add --force to overwrite it")
+    import tempfile
+    try:                               # a file made and removed now: the figure can be written later
+        with tempfile.TemporaryFile(dir=p.parent):
+            pass
+    except OSError as exc:
+        raise GameError(f"--plot {path}: cannot write in the folder {str(p.parent)!r}: "
+                        f"{exc.strerror or type(exc).__name__}") from None
 
 
 def _save_report_figures(subject, path, analysis):

@@ -22,7 +22,7 @@ import numpy as np
 
 from deterrence.core.automaton import Automaton
 from deterrence.core.exact import flint as load_flint, solve as solve_exactly
-from deterrence.core.numbers import is_symbolic
+from deterrence.core.numbers import float_array, is_symbolic
 from deterrence.errors import GameError
 from deterrence.solvers.repeated._product_exact import (  # noqa: F401 (the integer path, re-exported)
     IntegerChain, _cached, _factors, _regroup, exact_values, fmpz_from_nonzeros, fmpz_rows,
@@ -52,7 +52,11 @@ def to_mode(x, mode):
 def arr(a, mode):
     a = np.asarray(a, dtype=object)
     if mode == "float":
-        return np.array([float(v) for v in a.flat], dtype=float).reshape(a.shape)
+        try:
+            return np.array([float(v) for v in a.flat], dtype=float).reshape(a.shape)
+        except OverflowError:        # exact numbers beyond the float range: a named refusal
+            float_array(list(a.flat), "numbers")
+            raise
     out = np.empty(a.size, dtype=object)
     if mode == "exact":     # ints (payoffs, 0/1 probabilities) pass through unchanged
         out[:] = [v if type(v) is int else to_mode(v, mode) for v in a.ravel().tolist()]

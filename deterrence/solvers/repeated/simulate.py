@@ -199,6 +199,9 @@ LONG_WORK = 10 ** 8
 #: (matches x turns), and matches (arrays hold one entry a match)
 MAX_ROUNDS = 10**9
 MAX_MATCHES = 10**7
+#: default limit of :func:`tournament` on ordered pairs (each has its own seed and result;
+#: ``max_rounds=`` raises it with the rounds)
+MAX_PAIRS = 10**5
 
 
 def simulate(game, profile=None, *, matches: int = 10_000, turns: int = 200, delta=None, noise=None,
@@ -388,8 +391,14 @@ class TournamentResult:
 
 
 def tournament(game, strategies, *, matches: int = 200, turns: int = 200, delta=None, noise=None,
-               seed=None, progress=None, resume: TournamentResult | None = None) -> TournamentResult:
+               seed=None, progress=None, resume: TournamentResult | None = None,
+               max_rounds: int | None = None) -> TournamentResult:
     """Round robin (Axelrod 1984): every ordered pair of strategies, self-play included.
+
+    A tournament of more than ``max_rounds`` simulated rounds in all (pairs x matches x
+    turns; default :data:`MAX_ROUNDS`) or, unless ``max_rounds`` is given, more than
+    :data:`MAX_PAIRS` pairs is refused (:class:`~deterrence.errors.TooLargeError`) before
+    any pair is played.
 
     ``progress``: a bar of the pairs played (:func:`~deterrence.core.progress.progress_bar`;
     by default for over 10^8 turns when standard error is a terminal).
@@ -412,8 +421,19 @@ def tournament(game, strategies, *, matches: int = 200, turns: int = 200, delta=
     names = [s if isinstance(s, str) else s.name for s in strategies]
     if len(names) < 2:
         raise GameError("a tournament needs at least two strategies")
-    seeds = _seed_sequence(seed).spawn(len(names) ** 2)
-    total = len(names) ** 2 * matches * turns
+    for label, v in (("matches", matches), ("turns", turns)):
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
+            raise GameError(f"{label} must be a whole number >= 1, got {v!r}")
+    pairs_count = len(names) ** 2
+    total = pairs_count * matches * turns
+    limit = MAX_ROUNDS if max_rounds is None else max_rounds
+    if total > limit or (max_rounds is None and pairs_count > MAX_PAIRS):
+        over = (f"over the limit of {limit:,}" if total > limit else
+                f"over the limit of {MAX_PAIRS:,} pairs")
+        raise TooLargeError(f"a tournament of {len(names)} strategies is {pairs_count:,} pairs of {matches} "
+                            f"matches of {turns} turns, {total:,} simulated rounds, {over}; pass "
+                            f"max_rounds={total} to try anyway")
+    seeds = _seed_sequence(seed).spawn(pairs_count)
     pairs = [(i, j) for i in range(len(names)) for j in range(len(names))]
     bar = progress_bar(len(pairs), "tournament", progress, large=total > LONG_WORK, unit="pair")
     n = len(names)

@@ -85,7 +85,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from deterrence.core.exact import flint_module
-from deterrence.core.numbers import format_exact, to_exact
+from deterrence.core.numbers import float_array, format_approx, format_exact, to_exact
 from deterrence.errors import GameError, TooLargeError
 from deterrence.solvers.result import EquilibriumSequence
 from deterrence.solvers.stochastic.markov_chain import (
@@ -173,8 +173,9 @@ class MarkovPerfectEquilibrium:
             parts.append(f"{s}: " + ", ".join(per))
         start = self.values[self.states[0]]
         tag = ("" if self.exact else
-               f"  [an exact MPE lies within {float(self.radius):.0e} of these numbers]" if self.verified_under_noise
-               else f"  [epsilon-equilibrium, epsilon = {float(self.epsilon):.3g}]")
+               f"  [an exact MPE lies within {format_approx(self.radius, 0, 'e')} of these numbers]"
+               if self.verified_under_noise
+               else f"  [epsilon-equilibrium, epsilon = {format_approx(self.epsilon, 3)}]")
         return "; ".join(parts) + f"  (values in {self.states[0]}: " + \
             ", ".join(_short(v) for v in start) + ")" + tag
 
@@ -249,7 +250,7 @@ class MarkovPerfectResult(EquilibriumSequence):
 
 def _short(v) -> str:
     text = format_exact(v)
-    return text if len(text) <= 20 else f"{float(v):.6g}"
+    return text if len(text) <= 20 else f"{format_approx(v, 6)}"
 
 
 # -- the exact check -------------------------------------------------------------------
@@ -319,7 +320,7 @@ def _float_tables(game):
         pay = np.zeros(shape + (len(game.players),))
         nxt = np.zeros(shape + (len(game.states),))
         for prof, (p, t) in game.outcome_table(s).items():
-            pay[prof] = [float(v) for v in p]
+            pay[prof] = float_array(list(p))     # beyond the float range: a named refusal
             nxt[prof] = [float(v) for v in t]
         tables.append((pay, nxt))
     return tables
@@ -1125,16 +1126,22 @@ def markov_perfect(game, *, mixed: bool | None = None, restarts: int = 2, seed=0
     try:
         found = pure_markov_perfect(game, max_profiles=max_profiles)
         pure_complete = True
-    except TooLargeError:
+    except TooLargeError as exc:
         if not search_when_large:
             raise
-        # too many pure profiles to enumerate: search from several starts instead
+        # too many pure profiles to enumerate (or payoffs beyond the float range of its
+        # tables): search from several starts instead
         found = pure_markov_perfect_search(game, seed=seed)
         pure_complete = False
-        notes.append(f"not every pure MPE is listed: {pure_profile_count(game)} stationary pure profiles "
-                     f"are over the limit of {max_profiles}; pure ones were "
-                     "searched by alternating best responses from several starts (raise max_profiles "
-                     "to enumerate them all)")
+        if isinstance(exc, OverflowError):
+            notes.append("not every pure MPE is listed: payoffs beyond the float range (about 1.8e+308) "
+                         "rule out the enumeration, which works in floats; pure ones were searched by "
+                         "alternating best responses from several starts")
+        else:
+            notes.append(f"not every pure MPE is listed: {pure_profile_count(game)} stationary pure profiles "
+                         f"are over the limit of {max_profiles}; pure ones were "
+                         "searched by alternating best responses from several starts (raise max_profiles "
+                         "to enumerate them all)")
     if mixed is None:
         mixed = pure_complete
         if not mixed:

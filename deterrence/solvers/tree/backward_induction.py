@@ -108,8 +108,9 @@ def _truncate(node, path, cut, names):
 
 
 class _Solver:
-    def __init__(self, tree, stage_method, options):
+    def __init__(self, tree, stage_method, options, max_tie_entries=None):
         self.tree, self.stage_method, self.options = tree, stage_method, options
+        self.max_tie_entries = MAX_TIE_ENTRIES if max_tie_entries is None else max_tie_entries
         self.roots = set(subgame_roots(tree))
         self.notes = []
         self.complete = True
@@ -171,12 +172,13 @@ class _Solver:
                 i = self.tree.player_index(node.player)
                 best = max(values[x + (m,)][i] for m in node.labels)
                 tied = sum(1 for m in node.labels if values[x + (m,)][i] == best)
-                if (len(results) + tied) * len(node.labels) > MAX_TIE_ENTRIES:
+                entries = (len(results) + tied) * len(node.labels)
+                if entries > self.max_tie_entries:
                     raise TooLargeError(
                         f"{tied} tied best moves (of {len(node.labels)}) at node {path_name(x)} give "
                         f"{tied} subgame-perfect equilibria of {len(node.labels)} move probabilities "
-                        f"each, over the limit of {MAX_TIE_ENTRIES:,} (break the ties, or solve a "
-                        "smaller tree)")
+                        f"each, over the limit of {self.max_tie_entries:,} (break the ties, or pass "
+                        f"max_tie_entries={entries} to try anyway)")
                 key = (node.player, self.tree.infoset_of(x).name)
                 for m in node.labels:
                     if values[x + (m,)][i] == best:
@@ -273,11 +275,15 @@ def _distinct(results):
     return out
 
 
-def subgame_perfect(tree: GameTree, stage_method: str | None = None, **options) -> SolveResult:
+def subgame_perfect(tree: GameTree, stage_method: str | None = None, *, max_tie_entries: int | None = None,
+                    **options) -> SolveResult:
     """Every subgame-perfect equilibrium (pure ones in perfect-information trees; ties in full).
 
     ``stage_method`` names the solver for subgames with simultaneous moves or
-    hidden information (default: as :func:`deterrence.solvers.solve`).
+    hidden information (default: as :func:`deterrence.solvers.solve`). Tied moves
+    whose equilibria would list more than ``max_tie_entries`` move probabilities
+    (default :data:`MAX_TIE_ENTRIES`) are refused with
+    :class:`~deterrence.errors.TooLargeError` before they are listed.
 
     >>> from deterrence.models.entry_deterrence import entry_deterrence
     >>> r = subgame_perfect(entry_deterrence())
@@ -302,7 +308,10 @@ def subgame_perfect(tree: GameTree, stage_method: str | None = None, **options) 
     given = tree
     if tree.is_symbolic:
         tree = tree.with_defaults()
-    solver = _Solver(tree, stage_method, options)
+    if max_tie_entries is not None and (isinstance(max_tie_entries, bool) or not isinstance(max_tie_entries, int)
+                                        or max_tie_entries < 1):
+        raise GameError(f"max_tie_entries must be a whole number >= 1, got {max_tie_entries!r}")
+    solver = _Solver(tree, stage_method, options, max_tie_entries)
     solutions = solver.solve(())
     equilibria = tuple(TreeEquilibrium.from_behaviour(tree, beh, tuple(pay)) for beh, pay in solutions)
     notes = list(solver.notes)
