@@ -311,7 +311,8 @@ def sequence_form_equilibria(tree: GameTree, *, limit: int | None = None):
                                    [sorted(d.items()) for d in e.behaviour.values()]))
     notes = (("every extreme Nash equilibrium (complementary vertex pairs of the sequence-form "
              "best-response polyhedra, found by branching on complementarity), certified exactly; "
-             "every mixture of equilibria that share a face is one too; information sets not reached by a player's own plan show that player's best reply"),)
+             "every mixture of equilibria that share a face is one too; information sets not reached "
+             "by a player's own plan show that player's best reply"),)
     return SequenceFormResult(tuple(equilibria), "sequence_form", True, True, tree.players, notes=notes)
 
 
