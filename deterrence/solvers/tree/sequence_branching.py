@@ -30,14 +30,23 @@ Steps of :func:`branching_equilibrium_plans`:
 
 1. write both polyhedra in equation form ``M z = b`` (integer rows; columns:
    own plan, opponent slacks, free values), as the vertex enumeration does;
-2. depth first over the sequences (player 1's and player 2's, in the order of
-   the sequence form), three children each: tight in ``P`` and strictly
-   positive in ``Q``, the reverse, tight in both;
+2. depth first, the supports: for each sequence of either player, two
+   children: played with positive probability (strictly positive in its own
+   polyhedron, its best-response slack tight in the other: complementarity)
+   or not (zero in its own polyhedron; the slack in the other stays open).
+   The next sequence is the one whose float points (below) break
+   complementarity most, plan and slack both positive (Audet et al.'s
+   rule), else the first undecided from the root down. At a support pair's
+   leaf the two polyhedra are independent: for each, depth first over its
+   open slacks (tight, or strictly positive), deepest sequences first,
+   collecting the own plans of its vertices; once the tight columns fix the
+   own plan (exact ranks), one vertex is enough: a float basic optimum over
+   the face, confirmed exactly at step 4, else the search goes on;
 3. prune a child when a polyhedron has more strictly positive labels than it
    has rows left for them (a vertex has at most ``rank M`` nonzero columns,
    exact and free), or when the face with the child's tight labels has no
    point with the strict labels positive. That test is a floating-point LP
-   (SciPy's HiGHS: maximise ``tau`` with the strict labels at least ``tau``,
+   (HiGHS: maximise ``tau`` with the strict labels at least ``tau``,
    violations of ``M z = b`` penalised); a float point that already satisfies
    the child's constraints is reused without an LP. A branch is pruned only
    on an exact certificate: the LP's row duals, rounded to fractions, must
@@ -45,7 +54,11 @@ Steps of :func:`branching_equilibrium_plans`:
    labels not tight, ``w b <= 0`` and (``w b < 0`` or ``w M > 0`` on a strict
    label), which no point of the face with strict labels positive can
    satisfy (``w b = w M z``). Without such a certificate the branch is kept
-   (slower, never wrong);
+   (slower, never wrong). Exact consequences of ``E x = e, x >= 0`` (a
+   sequence after an unplayed one is unplayed; a played set plays some
+   action) prune without an LP. The float LPs are kept in one highspy model
+   per polyhedron whose bounds change from probe to probe (warm starts);
+   without highspy, SciPy's ``linprog`` solves each from scratch;
 4. at a leaf every label of each polyhedron is decided: the pair is a pair of
    vertices exactly when ``M z = b`` with the tight columns at zero has one
    solution (exact rational elimination, python-flint) and that solution is
@@ -424,13 +437,28 @@ def branching_equilibrium_plans(sf: SequenceForm, limit: int = DEFAULT_NODES) ->
     search = _Search(limit)
     found: dict = {}
 
+    undecided_labels = list(range(len(plan_labels)))
+
+    def next_label(points):
+        """The undecided plan label whose float points break complementarity most (positive in
+        its own polyhedron with a positive slack in the other: Audet et al.'s rule), else the
+        first undecided from the root down."""
+        best, worst = undecided_labels[0], 1e-9
+        if points[0] is not None and points[1] is not None:
+            for i in undecided_labels:
+                k, col, other_col = plan_labels[i]
+                violation = points[k][col] * points[1 - k][other_col]
+                if violation > worst:
+                    best, worst = i, violation
+        return best
+
     def supports(depth, points):
         search.count()
         if depth == len(plan_labels):
             plans = []
             for k in (0, 1):
                 side = sides[k]
-                undecided = [c for c in range(side.n_own, side.labelled) if c not in tight[k]]
+                undecided = [c for c in range(side.labelled - 1, side.n_own - 1, -1) if c not in tight[k]]
                 plans.append(_vertex_plans(side, set(tight[k]), set(strict[k]), undecided, points[k], search))
                 if not plans[-1]:
                     return
@@ -438,7 +466,9 @@ def branching_equilibrium_plans(sf: SequenceForm, limit: int = DEFAULT_NODES) ->
                 for y in plans[1]:
                     found[(x, y)] = None
             return
-        k, col, other_col = plan_labels[depth]
+        index = next_label(points)
+        undecided_labels.remove(index)
+        k, col, other_col = plan_labels[index]
         other = 1 - k
         # positive: strict in its own polyhedron, its best-response slack tight in the other
         good, own_point = _can_take(sides[k], tight[k], strict[k], col, False, points[k])
@@ -465,6 +495,8 @@ def branching_equilibrium_plans(sf: SequenceForm, limit: int = DEFAULT_NODES) ->
             supports(depth + 1, child)
             if added:
                 tight[k].discard(col)
+        undecided_labels.insert(0, index)
+        undecided_labels.sort()
 
     supports(0, [None, None])
     return [(list(x), list(y)) for x, y in found]
