@@ -200,9 +200,14 @@ class _Polyhedron:
         return positive
 
     def plan_is_fixed(self, tight) -> bool:
-        """Whether ``M z = b`` with the ``tight`` columns at zero leaves the own plan one value
-        (its columns are independent of the others' and of each other), exactly."""
-        key = ("fixed", frozenset(tight))
+        """Whether ``M z = b`` with the ``tight`` columns at zero leaves the own plan one value,
+        exactly."""
+        return self.plan_freedom(tight) == 0
+
+    def plan_freedom(self, tight) -> int:
+        """The dimension of the own plans of ``M z = b`` with the ``tight`` columns at zero
+        (exact ranks: the plan columns independent of the others count)."""
+        key = ("freedom", frozenset(tight))
         if key not in self.leaves:
             from deterrence.core.exact import flint_module
             flint = flint_module()
@@ -214,7 +219,19 @@ class _Polyhedron:
                     return 0
                 return flint.fmpz_mat(self.rows, len(cols), [self.M[r][c] for r in range(self.rows)
                                                              for c in cols]).rank()
-            self.leaves[key] = rank(keep) - rank(rest) == len(keep) - len(rest)
+            self.leaves[key] = (len(keep) - len(rest)) - (rank(keep) - rank(rest))
+        return self.leaves[key]
+
+    def independent(self, strict) -> bool:
+        """Whether the ``strict`` columns and the free ones are linearly independent, exactly: a
+        vertex's nonzero columns are, so a face whose strict columns are not has no vertex."""
+        key = ("independent", frozenset(strict))
+        if key not in self.leaves:
+            from deterrence.core.exact import flint_module
+            flint = flint_module()
+            cols = sorted(strict) + list(range(self.labelled, self.ncols))
+            self.leaves[key] = len(cols) <= self.rows and flint.fmpz_mat(
+                self.rows, len(cols), [self.M[r][c] for r in range(self.rows) for c in cols]).rank() == len(cols)
         return self.leaves[key]
 
     # -- leaves: exact ----------------------------------------------------------------------
@@ -375,7 +392,7 @@ def _can_take(side, tight, strict, col, make_tight, point):
         return True, point
     if make_tight and col in strict or not make_tight and col in tight:
         return False, None
-    if not make_tight and len(strict) + 1 > side.room:
+    if not make_tight and (len(strict) + 1 > side.room or not side.independent(strict | {col})):
         return False, None
     if col < side.n_own:            # exact consequences of the plan's constraints E x = e, x >= 0
         parent = side.parent[col]
@@ -459,6 +476,11 @@ def branching_equilibrium_plans(sf: SequenceForm, limit: int = DEFAULT_NODES) ->
             for k in (0, 1):
                 side = sides[k]
                 undecided = [c for c in range(side.labelled - 1, side.n_own - 1, -1) if c not in tight[k]]
+                # the slacks that, tight, pin the plan down further come first: once the plan
+                # is fixed one vertex is enough, so the others are seldom branched on
+                freedom = side.plan_freedom(tight[k])
+                undecided.sort(key=lambda c, side=side, k=k, freedom=freedom:
+                               side.plan_freedom(tight[k] | {c}) == freedom)
                 plans.append(_vertex_plans(side, set(tight[k]), set(strict[k]), undecided, points[k], search))
                 if not plans[-1]:
                     return
