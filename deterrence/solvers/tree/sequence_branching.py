@@ -42,9 +42,9 @@ Steps of :func:`branching_equilibrium_plans`:
    collecting the own plans of its vertices; once the tight columns fix the
    own plan (exact ranks), one vertex is enough: a float basic optimum over
    the face, confirmed exactly at step 4, else the search goes on;
-3. prune a child when a polyhedron has more strictly positive labels than it
-   has rows left for them (a vertex has at most ``rank M`` nonzero columns,
-   exact and free), or when the face with the child's tight labels has no
+3. prune a child when a polyhedron's strictly positive columns and free ones
+   are linearly dependent (exact rank: a vertex's are independent), or when
+   the face with the child's tight labels has no
    point with the strict labels positive. That test is a floating-point LP
    (HiGHS: maximise ``tau`` with the strict labels at least ``tau``,
    violations of ``M z = b`` penalised); a float point that already satisfies
@@ -222,6 +222,18 @@ class _Polyhedron:
             self.leaves[key] = (len(keep) - len(rest)) - (rank(keep) - rank(rest))
         return self.leaves[key]
 
+    def float_rank(self, cols) -> int:
+        """The rank of the columns ``cols`` in floating point (SVD): it decides only what is safe
+        to get wrong (the search order, keeping a branch)."""
+        import numpy as np
+        return int(np.linalg.matrix_rank(self.Mf[:, cols])) if cols else 0
+
+    def float_freedom(self, tight) -> int:
+        """:meth:`plan_freedom` in floating point: for the search order only."""
+        keep = [c for c in range(self.ncols) if c not in tight]
+        rest = [c for c in keep if c >= self.n_own]
+        return (len(keep) - len(rest)) - (self.float_rank(keep) - self.float_rank(rest))
+
     def independent(self, strict) -> bool:
         """Whether the ``strict`` columns and the free ones are linearly independent, exactly: a
         vertex's nonzero columns are, so a face whose strict columns are not has no vertex."""
@@ -230,8 +242,15 @@ class _Polyhedron:
             from deterrence.core.exact import flint_module
             flint = flint_module()
             cols = sorted(strict) + list(range(self.labelled, self.ncols))
-            self.leaves[key] = len(cols) <= self.rows and flint.fmpz_mat(
-                self.rows, len(cols), [self.M[r][c] for r in range(self.rows) for c in cols]).rank() == len(cols)
+            if len(cols) > self.rows:
+                self.leaves[key] = False
+            elif self.float_rank(cols) == len(cols):
+                # kept on the float answer: a wrong "independent" only costs search time; a
+                # prune (dependent) is decided exactly below
+                self.leaves[key] = True
+            else:
+                self.leaves[key] = flint.fmpz_mat(self.rows, len(cols), [
+                    self.M[r][c] for r in range(self.rows) for c in cols]).rank() == len(cols)
         return self.leaves[key]
 
     # -- leaves: exact ----------------------------------------------------------------------
@@ -478,9 +497,9 @@ def branching_equilibrium_plans(sf: SequenceForm, limit: int = DEFAULT_NODES) ->
                 undecided = [c for c in range(side.labelled - 1, side.n_own - 1, -1) if c not in tight[k]]
                 # the slacks that, tight, pin the plan down further come first: once the plan
                 # is fixed one vertex is enough, so the others are seldom branched on
-                freedom = side.plan_freedom(tight[k])
+                freedom = side.float_freedom(tight[k])
                 undecided.sort(key=lambda c, side=side, k=k, freedom=freedom:
-                               side.plan_freedom(tight[k] | {c}) == freedom)
+                               side.float_freedom(tight[k] | {c}) == freedom)
                 plans.append(_vertex_plans(side, set(tight[k]), set(strict[k]), undecided, points[k], search))
                 if not plans[-1]:
                     return
