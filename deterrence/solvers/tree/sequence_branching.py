@@ -500,7 +500,11 @@ def branching_equilibrium_plans(sf: SequenceForm, limit: int = DEFAULT_NODES) ->
                 freedom = side.float_freedom(tight[k])
                 undecided.sort(key=lambda c, side=side, k=k, freedom=freedom:
                                side.float_freedom(tight[k] | {c}) == freedom)
-                plans.append(_vertex_plans(side, set(tight[k]), set(strict[k]), undecided, points[k], search))
+                key = ("plans", frozenset(tight[k]), frozenset(strict[k]))
+                if key not in side.leaves:      # support pairs that share one player's face
+                    side.leaves[key] = _vertex_plans(side, set(tight[k]), set(strict[k]), undecided,
+                                                     points[k], search)
+                plans.append(side.leaves[key])
                 if not plans[-1]:
                     return
             for x in plans[0]:
