@@ -9,7 +9,7 @@ goes on after (H, a0, b0) and after (L, a1, b1) (a binary tree of rounds, depth
 3 levels a round): 137, 281, 569, 1,145 and 2,297 sequences at depth 4 to 8.
 Timed, each a whole call: ``sequence_lcp`` (one
 equilibrium, exact and certified), ``sequence_form`` (every extreme equilibrium,
-Kuhn poker only) and pygambit's ``lcp_solve(game, rational=True)`` when
+on the trees within its default size guard) and pygambit's ``lcp_solve(game, rational=True)`` when
 pygambit is importable (otherwise timing only: the script says so). The ratio
 printed is gambit / ours (above 1: ours is faster).
 
@@ -39,7 +39,11 @@ from timing import median_time  # noqa: E402 - after the path is set
 
 from deterrence.core.tree import GameTree, chance, decision, terminal  # noqa: E402 - after the path is set
 from deterrence.io.gambit_efg import read_efg, write_efg  # noqa: E402 - after the path is set
-from deterrence.solvers.tree.sequence_enumeration import sequence_form_equilibria  # noqa: E402 - after the path is set
+from deterrence.solvers.tree.sequence_enumeration import (  # noqa: E402 - after the path is set
+    DEFAULT_ESTIMATE,
+    search_estimate,
+    sequence_form_equilibria,
+)
 from deterrence.solvers.tree.sequence_form import sequence_form  # noqa: E402 - after the path is set
 from deterrence.solvers.tree.sequence_lcp import sequence_lcp  # noqa: E402 - after the path is set
 
@@ -144,7 +148,9 @@ def main(argv=None):
         write_efg(tree, path)
         cases.append((f"branching rounds, depth {d}", tree, path, False))
     for name, tree, path, enumerate_all in cases:
-        n = sum(sequence_form(tree).sizes)
+        sf = sequence_form(tree)
+        n = sum(sf.sizes)
+        enumerate_all = enumerate_all or search_estimate(sf) <= DEFAULT_ESTIMATE
         ours = median_time(lambda t=tree: sequence_lcp(t), args.repeats)
         every = median_time(lambda t=tree: sequence_form_equilibria(t), args.repeats) if enumerate_all else None
         theirs = gambit_time(path, args.repeats)

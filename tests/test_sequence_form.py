@@ -324,7 +324,7 @@ def test_tree_results_carry_notes_not_actions():
 def test_vertex_search_guard_names_its_limit():
     from deterrence.errors import TooLargeError
     from deterrence.solvers.tree.sequence_enumeration import sequence_form_equilibria
-    with pytest.raises(TooLargeError, match="passed 3 bases"):
+    with pytest.raises(TooLargeError, match="passed 3 nodes"):
         sequence_form_equilibria(kuhn(), limit=3)
 
 
@@ -360,10 +360,10 @@ def hidden_round_tree(depth):
 
 
 def test_size_guard_refuses_hopeless_trees_before_any_pivot(monkeypatch):
-    """A 137-sequence tree (over 20,000 bases in each polyhedron, minutes) is refused at once by the
-    estimate, naming the limit that lifts the guard; an explicit limit starts the search."""
+    """A 137-sequence tree is refused at once by the estimate, naming the limit that lifts the
+    guard; an explicit limit starts the search."""
     from deterrence.errors import GameError, TooLargeError
-    from deterrence.solvers.tree import sequence_enumeration
+    from deterrence.solvers.tree import sequence_branching, sequence_enumeration
     tree = hidden_round_tree(4)
     sf = sequence_form(tree)
     assert sum(sf.sizes) == 137
@@ -371,12 +371,12 @@ def test_size_guard_refuses_hopeless_trees_before_any_pivot(monkeypatch):
     assert estimate > sequence_enumeration.DEFAULT_ESTIMATE
 
     def no_search(*args):
-        raise AssertionError("the guard let the vertex search start")
-    monkeypatch.setattr(sequence_enumeration, "_vertices", no_search)
-    with pytest.raises(TooLargeError, match=f"137 sequences.*up to {estimate:,} vertices.*limit={estimate}"):
+        raise AssertionError("the guard let the search start")
+    monkeypatch.setattr(sequence_branching, "branching_equilibrium_plans", no_search)
+    with pytest.raises(TooLargeError, match=f"137 sequences.*up to {estimate:,} pairs of supports.*limit="):
         sequence_form_equilibria(tree)
     monkeypatch.undo()
-    with pytest.raises(TooLargeError, match="passed 40 bases"):      # an explicit limit lifts the guard
+    with pytest.raises(TooLargeError, match="passed 40 nodes"):      # an explicit limit lifts the guard
         sequence_form_equilibria(tree, limit=40)
     with pytest.raises(GameError, match="positive integer"):
         sequence_form_equilibria(tree, limit=0)
@@ -395,13 +395,19 @@ def test_size_guard_from_the_command_line(tmp_path, capsys):
 
 @SLOW
 @given(random_trees())
-def test_search_estimate_bounds_the_vertices_found(tree):
-    """McMullen's bound, the guard's estimate, is an upper bound on the vertices the search finds."""
+def test_search_estimate_counts_the_support_pairs(tree):
+    """The guard's estimate counts the pairs of supports the plans can have: at least the
+    supports of the extreme equilibria found."""
     from deterrence.solvers.tree import sequence_enumeration as se
     sf = sequence_form(tree)
-    found = 0
-    for own in (0, 1):
-        M, b, n_own, n_opp, k_opp, _ = se._polyhedron(sf, own)
-        basis = se._first_basis(sf, own, n_own, n_opp, k_opp)
-        found += len(se._vertices(M, b, basis, n_own, n_opp, n_own + n_opp, se.DEFAULT_LIMIT))
-    assert found <= se.search_estimate(sf)
+    found = {tuple(tuple(v > 0 for v in plan) for plan in pair)
+             for pair in se.extreme_equilibrium_plans(sf)}
+    assert 1 <= len(found) <= se.search_estimate(sf)
+
+
+def test_search_estimate_of_kuhn_poker_by_hand():
+    """Player 1, each card: bet, or check and then fold, call or either (1 + 3 + 3 = 7
+    supports); player 2, each card: after a bet fold, call or either, after a check the same
+    (3 x 3): 7**3 * 9**3."""
+    from deterrence.solvers.tree.sequence_enumeration import search_estimate
+    assert search_estimate(sequence_form(kuhn())) == 7**3 * 9**3

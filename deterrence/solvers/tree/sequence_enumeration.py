@@ -29,17 +29,20 @@ enumeration and refinement of all extreme Nash equilibria for extensive form
 games", International Game Theory Review 11: 437-451; D. Avis and K. Fukuda
 (1992) for lexicographic pivoting over bases. No code was copied.
 
-Steps of :func:`sequence_form_equilibria`:
+Steps of :func:`sequence_form_equilibria`: a size guard (before any work,
+:func:`search_estimate` counts the pairs of supports the two plans can have;
+without an explicit ``limit`` an estimate over :data:`DEFAULT_ESTIMATE` is
+refused with :class:`~deterrence.errors.TooLargeError`), then the branching
+search of :mod:`~deterrence.solvers.tree.sequence_branching` (the
+completely labelled vertex pairs without enumerating every vertex: their
+number grows exponentially with the sequences, 2,716 and 225 vertices for
+21 extreme equilibria on a 29-sequence tree), then each plan pair certified
+exactly and read as behaviour strategies (sets a plan does not reach: the
+player's best reply).
 
-0. size guard: the number of vertices is exponential in the sequences, so
-   before any pivot the cost is estimated by McMullen's upper bound on the
-   vertices of each polyhedron (dimension ``n_own - k_own + k_opp``, at most
-   ``n1 + n2`` facets, one more for the unbounded direction); without an
-   explicit ``limit`` an estimate over :data:`DEFAULT_ESTIMATE` is refused
-   with :class:`~deterrence.errors.TooLargeError` (measured: Kuhn poker,
-   estimate 1.6e5, 1,451 bases in 0.2 s of CPU; a random 29-sequence tree,
-   estimate 6.4e5, 17,218 bases in 3.6 s; a 137-sequence tree, estimate
-   8.5e27, over 20,000 bases in each polyhedron after minutes);
+Steps of :func:`extreme_equilibrium_plans`, the vertex enumeration kept as
+the branching search's cross-check:
+
 1. build the sequence form; write each polyhedron in equation form with
    slack columns, rows scaled to integers;
 2. a first vertex: a pure plan (the first action everywhere) and the other
@@ -50,9 +53,7 @@ Steps of :func:`sequence_form_equilibria`:
    vertex; unbounded edges are skipped) depth first, pivoting fraction-free
    in Python integers (Bareiss); each vertex is keyed by its label set;
 4. completely labelled pairs (a bitmask superset test, vectorised with
-   NumPy), their plans deduplicated, each certified exactly
-   (:func:`~deterrence.solvers.tree.sequence_form.certify_plans`), behaviour
-   strategies read off (sets a plan does not reach: the player's best reply).
+   NumPy), their plans deduplicated.
 """
 from __future__ import annotations
 
@@ -62,6 +63,7 @@ from math import lcm
 
 from deterrence.core.tree import GameTree
 from deterrence.errors import GameError, TooLargeError
+from deterrence.solvers.tree.sequence_branching import DEFAULT_NODES
 from deterrence.solvers.tree.sequence_form import (
     SequenceForm,
     SequenceFormResult,
@@ -71,28 +73,41 @@ from deterrence.solvers.tree.sequence_form import (
     sequence_form,
 )
 
-#: Largest number of bases searched in one polyhedron (raise with ``limit=``).
+#: Largest number of bases searched in one polyhedron by :func:`extreme_equilibrium_plans`.
 DEFAULT_LIMIT = 2_000_000
-#: Largest estimated search (McMullen's bound on the vertices of both polyhedra) tried without an
-#: explicit ``limit=``: Kuhn poker (1.6e5) and trees of about 30 sequences (6.4e5, seconds) pass;
-#: a 65-sequence random tree (1.3e13) is refused at once instead of running for many minutes.
-DEFAULT_ESTIMATE = 5_000_000
+#: Largest estimated search (:func:`search_estimate`: the pairs of supports the branching search
+#: may meet) tried without an explicit ``limit=``: Kuhn poker (2.5e5, under a second), the
+#: 29-sequence random tree (5.0e6, seconds) pass; the 65-sequence random tree (8.2e14) is
+#: refused at once (see benchmarks/README.md for its measured cost).
+DEFAULT_ESTIMATE = 10_000_000
 
 
 def search_estimate(sf: SequenceForm) -> int:
-    """McMullen's upper bound on the vertices of the two sequence-form best-response
-    polyhedra (each a pointed polyhedron of dimension ``n_own - k_own + k_opp`` with at
-    most ``n1 + n2`` facets, bounded by one facet more): the size guard's estimate.
+    """The size guard's estimate: how many pairs of supports (which sequences each plan plays
+    with positive probability) the two players' plans can have. The branching search decides
+    the supports first, so its leaves are at most this many; each information set a support
+    reaches plays a nonempty subset of its actions.
 
     >>> from deterrence.io import load_game
-    >>> search_estimate(sequence_form(load_game("entry_deterrence")))
-    20
+    >>> search_estimate(sequence_form(load_game("entry_deterrence")))   # 3 supports each
+    9
     """
-    from deterrence.solvers.normal_form.enumeration import vertex_bound
-    n1, n2 = sf.sizes
-    k1, k2 = len(sf.constraints(0)[0]), len(sf.constraints(1)[0])
-    facets = n1 + n2 + 1
-    return vertex_bound(n1 - k1 + k2, facets) + vertex_bound(n2 - k2 + k1, facets)
+    total = 1
+    for player in (0, 1):
+        following: dict = {}
+        for _, parent, children in sf.infosets[player]:
+            following.setdefault(parent, []).append(children)
+
+        def supports(seq, following=following):
+            count = 1
+            for children in following.get(seq, ()):
+                subsets = 1
+                for child in children:
+                    subsets *= 1 + supports(child)
+                count *= subsets - 1            # a nonempty subset of the set's actions
+            return count
+        total *= supports(0)
+    return total
 
 
 def _polyhedron(sf: SequenceForm, own: int):
@@ -258,8 +273,9 @@ def sequence_form_equilibria(tree: GameTree, *, limit: int | None = None):
 
     Each equilibrium gives behaviour strategies; information sets that a
     player's own plan does not reach show the player's best reply there.
-    ``limit`` caps the bases searched in each polyhedron (default
-    :data:`DEFAULT_LIMIT`); without it, a tree whose estimated search
+    The search is :func:`~deterrence.solvers.tree.sequence_branching.branching_equilibrium_plans`
+    (it finds the same plans as :func:`extreme_equilibrium_plans`, without visiting every
+    vertex). ``limit`` caps its nodes (default :data:`DEFAULT_NODES`); without it, a tree whose estimated search
     (:func:`search_estimate`) is over :data:`DEFAULT_ESTIMATE` is refused
     before any work with :class:`~deterrence.errors.TooLargeError` (an explicit
     ``limit`` lifts that guard).
@@ -280,21 +296,23 @@ def sequence_form_equilibria(tree: GameTree, *, limit: int | None = None):
         estimate = search_estimate(sf)
         if estimate > DEFAULT_ESTIMATE:
             raise TooLargeError(
-                f"enumerating every extreme equilibrium of this tree ({sum(sf.sizes)} sequences) may visit "
-                f"up to {estimate:,} vertices of the sequence-form best-response polyhedra (McMullen's upper "
-                f"bound; the search grows exponentially with the sequences), over the default limit of "
-                f"{DEFAULT_ESTIMATE:,}; use method sequence_lcp for one equilibrium, or pass limit={estimate} "
-                "(or larger) to try anyway")
-        limit = DEFAULT_LIMIT
+                f"enumerating every extreme equilibrium of this tree ({sum(sf.sizes)} sequences) may meet "
+                f"up to {estimate:,} pairs of supports in the branching search (the search grows "
+                f"exponentially with the sequences), over the default limit of {DEFAULT_ESTIMATE:,}; use "
+                f"method sequence_lcp for one equilibrium, or pass limit={100 * DEFAULT_NODES} (the most "
+                "nodes to search; any positive number) to try anyway")
+        limit = DEFAULT_NODES
     elif isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
         raise GameError(f"limit must be a positive integer, got {limit!r}")
-    plans = extreme_equilibrium_plans(sf, limit)
+    from deterrence.solvers.tree.sequence_branching import branching_equilibrium_plans
+    plans = branching_equilibrium_plans(sf, limit)
     equilibria = [nash_equilibrium_from_plans(tree, sf, x, y) for x, y in plans]
     equilibria.sort(key=lambda e: (tuple(-v for v in e.payoffs),
                                    [sorted(d.items()) for d in e.behaviour.values()]))
-    notes = (("every extreme Nash equilibrium (vertices of the sequence-form best-response "
-             "polyhedra), certified exactly; every mixture of equilibria that share a face is one "
-             "too; information sets not reached by a player's own plan show that player's best reply"),)
+    notes = (("every extreme Nash equilibrium (complementary vertex pairs of the sequence-form "
+             "best-response polyhedra, found by branching on complementarity), certified exactly; "
+             "every mixture of equilibria that share a face is one too; information sets not reached "
+             "by a player's own plan show that player's best reply"),)
     return SequenceFormResult(tuple(equilibria), "sequence_form", True, True, tree.players, notes=notes)
 
 

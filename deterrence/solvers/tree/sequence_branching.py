@@ -1,0 +1,554 @@
+"""Every extreme equilibrium of a two-player tree by branching on complementarity.
+
+The sequence-form best-response polyhedra ``P`` (player 1's plan ``x`` and
+player 2's values ``v``) and ``Q`` (player 2's plan ``y`` and player 1's
+values ``u``) and their labels are those of
+:mod:`~deterrence.solvers.tree.sequence_enumeration`: a sequence of either
+player is a label of a point of ``P`` when the point makes it tight there
+(``x_s = 0`` for player 1's sequence ``s``, a zero best-response slack for
+player 2's sequence ``t``), and symmetrically in ``Q``. The extreme
+equilibria are the pairs of vertices ``(p, q)`` whose labels together are
+every sequence. Instead of enumerating every vertex of both polyhedra (their
+number grows exponentially with the sequences, while the equilibria stay
+few), this module searches the pairs directly, as Audet, Hansen, Jaumard and
+Savard's EEE does: depth first, one sequence at a time, it decides whether
+the sequence is tight in ``P`` only, in ``Q`` only, or in both (a pair's
+exact label sets, so every pair is met at one leaf only), and prunes a branch
+as soon as one polyhedron has no point that is tight on its tight sequences
+and strictly positive on its others.
+
+Sources: C. Audet, P. Hansen, B. Jaumard and G. Savard (2001), "Enumeration
+of all extreme equilibria of bimatrix games", SIAM Journal on Scientific
+Computing 23: 323-338; C. Audet, S. Belhaiza and P. Hansen (2009), "A new
+sequence form approach for the enumeration and refinement of all extreme
+Nash equilibria for extensive form games", International Game Theory Review
+11: 437-451; D. Koller, N. Megiddo and B. von Stengel (1996) for the
+sequence form; T. Motzkin's transposition theorem for the certificates. No
+code was copied.
+
+Steps of :func:`branching_equilibrium_plans`:
+
+1. write both polyhedra in equation form ``M z = b`` (integer rows; columns:
+   own plan, opponent slacks, free values), as the vertex enumeration does;
+2. depth first, the supports: for each sequence of either player, two
+   children: played with positive probability (strictly positive in its own
+   polyhedron, its best-response slack tight in the other: complementarity)
+   or not (zero in its own polyhedron; the slack in the other stays open).
+   The next sequence is the one whose float points (below) break
+   complementarity most, plan and slack both positive (Audet et al.'s
+   rule), else the first undecided from the root down. At a support pair's
+   leaf the two polyhedra are independent: for each, depth first over its
+   open slacks (tight, or strictly positive), deepest sequences first,
+   collecting the own plans of its vertices; once the tight columns fix the
+   own plan (exact ranks), one vertex is enough: a float basic optimum over
+   the face, confirmed exactly at step 4, else the search goes on;
+3. prune a child when a polyhedron's strictly positive columns and free ones
+   are linearly dependent (exact rank: a vertex's are independent), or when
+   the face with the child's tight labels has no
+   point with the strict labels positive. That test is a floating-point LP
+   (HiGHS: maximise ``tau`` with the strict labels at least ``tau``,
+   violations of ``M z = b`` penalised); a float point that already satisfies
+   the child's constraints is reused without an LP. A branch is pruned only
+   on an exact certificate: the LP's row duals, rounded to fractions, must
+   give ``w`` with ``w M = 0`` on the free columns, ``w M >= 0`` on the
+   labels not tight, ``w b <= 0`` and (``w b < 0`` or ``w M > 0`` on a strict
+   label), which no point of the face with strict labels positive can
+   satisfy (``w b = w M z``). Without such a certificate the branch is kept
+   (slower, never wrong). Exact consequences of ``E x = e, x >= 0`` (a
+   sequence after an unplayed one is unplayed; a played set plays some
+   action) prune without an LP. The float LPs are kept in one highspy model
+   per polyhedron whose bounds change from probe to probe (warm starts);
+   without highspy, SciPy's ``linprog`` solves each from scratch;
+4. at a leaf every label of each polyhedron is decided: the pair is a pair of
+   vertices exactly when ``M z = b`` with the tight columns at zero has one
+   solution (exact rational elimination, python-flint) and that solution is
+   strictly positive on the other labels. The plans are returned for exact
+   certification (:func:`~deterrence.solvers.tree.sequence_form.certify_plans`).
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+
+from deterrence.errors import TooLargeError
+from deterrence.solvers.tree.sequence_form import SequenceForm
+
+#: Largest number of search nodes tried without an explicit ``limit=``.
+DEFAULT_NODES = 2_000_000
+_PENALTY = 100.0        # weight of a violation of M z = b against tau in the float LP
+_POSITIVE = 1e-7        # a float tau above this (and no violation) is a witness point
+_ZERO = 1e-12           # a witness coordinate at most this serves as tight
+
+
+class _Polyhedron:
+    """One best-response polyhedron: the integer equation form, its float copy, its leaf cache."""
+
+    def __init__(self, sf: SequenceForm, own: int):
+        import numpy as np
+
+        from deterrence.solvers.tree.sequence_enumeration import _polyhedron
+        M, b, n_own, n_opp, k_opp, ncols = _polyhedron(sf, own)
+        self.M, self.b, self.n_own = M, b, n_own
+        self.rows, self.ncols, self.labelled = len(M), ncols, n_own + n_opp
+        n1 = sf.sizes[0]
+        # global label (player 1's sequences, then player 2's) -> column
+        self.column = {}
+        for c in range(self.labelled):
+            if own == 0:
+                self.column[c] = c
+            else:
+                self.column[n1 + c if c < n_own else c - n_own] = c
+        # the plan's tree: x_parent = sum of x over the sequences of each set it leads to
+        self.parent, self.siblings = {0: None}, {0: ()}
+        for _, parent, children in sf.infosets[own]:
+            for c in children:
+                self.parent[c], self.siblings[c] = parent, tuple(ch for ch in children if ch != c)
+        self.nonzero = [[(r, M[r][c]) for r in range(self.rows) if M[r][c]] for c in range(ncols)]
+        self.room = self.rows - (ncols - self.labelled)     # most strict labels a vertex can have
+        self.Mf = np.array(M, dtype=float)
+        self.bf = np.array(b, dtype=float)
+        self.leaves: dict = {}
+        self._highs = None
+
+    # -- the float test and its exact certificate ------------------------------------------
+    def probe(self, tight, strict):
+        """``(True, point or None)`` unless a certificate proves no point of the face with
+        labels ``tight`` at zero has the labels ``strict`` positive: then ``(False, None)``."""
+        if self._highs is None:
+            self._highs = _HighsModel(self) if _have_highspy() else False
+        if self._highs:
+            z, tau, violation, duals = self._highs.solve(tight, strict)
+        else:
+            z, tau, violation, duals = self._linprog(tight, strict)
+        if z is not None and tau > _POSITIVE and violation < 1e-9:
+            return True, z
+        if duals is not None and self._certified(duals, tight, strict):
+            return False, None
+        return True, None
+
+    def some_vertex(self, tight, strict):
+        """The own plan of a vertex whose tight labels include ``tight`` and exclude ``strict``,
+        found by a float LP (a basic optimum is a vertex) and confirmed exactly by
+        :meth:`vertex`; None when there is no highspy or the confirmation fails."""
+        if self._highs is None:
+            self._highs = _HighsModel(self) if _have_highspy() else False
+        if not self._highs:
+            return None
+        z = self._highs.basic_point(tight)
+        if z is None:
+            return None
+        near = {c for c in range(self.labelled) if c not in tight and abs(z[c]) < 1e-9}
+        if near & set(strict):
+            return None
+        return self.vertex(set(tight) | near)
+
+    def _linprog(self, tight, strict):
+        """The float LP by SciPy's ``linprog`` (without highspy): point, tau, violation, duals."""
+        import numpy as np
+        from scipy.optimize import linprog
+        R, C = self.rows, self.ncols
+        strict = sorted(strict)
+        nvar = C + 1 + 2 * R
+        cost = np.zeros(nvar)
+        cost[C] = -1.0
+        cost[C + 1:] = _PENALTY
+        A_eq = np.hstack([self.Mf, np.zeros((R, 1)), np.eye(R), -np.eye(R)])
+        bounds = [(0, 0) if c in tight else (0, None) for c in range(self.labelled)]
+        bounds += [(None, None)] * (C - self.labelled) + [(None, 1.0)] + [(0, None)] * (2 * R)
+        A_ub = b_ub = None
+        if strict:
+            A_ub = np.zeros((len(strict), nvar))
+            for i, c in enumerate(strict):
+                A_ub[i, c], A_ub[i, C] = -1.0, 1.0
+            b_ub = np.zeros(len(strict))
+        res = linprog(cost, A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=self.bf, bounds=bounds, method="highs")
+        if res.status != 0:
+            return None, 0.0, 1.0, None
+        return res.x[:C], res.x[C], res.x[C + 1:].sum(), res.eqlin.marginals
+
+    def _certified(self, duals, tight, strict) -> bool:
+        scale = max(abs(float(v)) for v in duals) if len(duals) else 0.0
+        if scale == 0.0:
+            return False
+        for denominator in (10**4, 10**6, 10**9):
+            w = [Fraction(float(v) / scale).limit_denominator(denominator) for v in duals]
+            common = 1
+            for q in w:
+                common = common * q.denominator // _gcd(common, q.denominator)
+            W = [int(q * common) for q in w]
+            for sign in (1, -1):
+                if self._is_certificate([sign * v for v in W], tight, strict):
+                    return True
+        return False
+
+    def _is_certificate(self, w, tight, strict) -> bool:
+        """Motzkin's alternative, checked in integers (see the module's step 3)."""
+        wb = sum(wr * br for wr, br in zip(w, self.b))
+        if wb > 0:
+            return False
+        positive = wb < 0
+        for c in range(self.ncols):
+            if c < self.labelled and c in tight:
+                continue
+            wm = sum(w[r] * v for r, v in self.nonzero[c])
+            if c >= self.labelled:
+                if wm != 0:
+                    return False
+            elif wm < 0:
+                return False
+            elif wm > 0 and c in strict:
+                positive = True
+        return positive
+
+    def plan_is_fixed(self, tight) -> bool:
+        """Whether ``M z = b`` with the ``tight`` columns at zero leaves the own plan one value,
+        exactly."""
+        return self.plan_freedom(tight) == 0
+
+    def plan_freedom(self, tight) -> int:
+        """The dimension of the own plans of ``M z = b`` with the ``tight`` columns at zero
+        (exact ranks: the plan columns independent of the others count)."""
+        key = ("freedom", frozenset(tight))
+        if key not in self.leaves:
+            from deterrence.core.exact import flint_module
+            flint = flint_module()
+            keep = [c for c in range(self.ncols) if c not in tight]
+            rest = [c for c in keep if c >= self.n_own]
+
+            def rank(cols):
+                if not cols:
+                    return 0
+                return flint.fmpz_mat(self.rows, len(cols), [self.M[r][c] for r in range(self.rows)
+                                                             for c in cols]).rank()
+            self.leaves[key] = (len(keep) - len(rest)) - (rank(keep) - rank(rest))
+        return self.leaves[key]
+
+    def float_rank(self, cols) -> int:
+        """The rank of the columns ``cols`` in floating point (SVD): it decides only what is safe
+        to get wrong (the search order, keeping a branch)."""
+        import numpy as np
+        return int(np.linalg.matrix_rank(self.Mf[:, cols])) if cols else 0
+
+    def float_freedom(self, tight) -> int:
+        """:meth:`plan_freedom` in floating point: for the search order only."""
+        keep = [c for c in range(self.ncols) if c not in tight]
+        rest = [c for c in keep if c >= self.n_own]
+        return (len(keep) - len(rest)) - (self.float_rank(keep) - self.float_rank(rest))
+
+    def independent(self, strict) -> bool:
+        """Whether the ``strict`` columns and the free ones are linearly independent, exactly: a
+        vertex's nonzero columns are, so a face whose strict columns are not has no vertex."""
+        key = ("independent", frozenset(strict))
+        if key not in self.leaves:
+            from deterrence.core.exact import flint_module
+            flint = flint_module()
+            cols = sorted(strict) + list(range(self.labelled, self.ncols))
+            if len(cols) > self.rows:
+                self.leaves[key] = False
+            elif self.float_rank(cols) == len(cols):
+                # kept on the float answer: a wrong "independent" only costs search time; a
+                # prune (dependent) is decided exactly below
+                self.leaves[key] = True
+            else:
+                self.leaves[key] = flint.fmpz_mat(self.rows, len(cols), [
+                    self.M[r][c] for r in range(self.rows) for c in cols]).rank() == len(cols)
+        return self.leaves[key]
+
+    # -- leaves: exact ----------------------------------------------------------------------
+    def vertex(self, tight):
+        """The vertex whose tight labels are exactly ``tight`` (its own plan), or None."""
+        key = frozenset(tight)
+        if key in self.leaves:
+            return self.leaves[key]
+        from deterrence.core.exact import flint_module
+        flint = flint_module()
+        keep = [c for c in range(self.ncols) if c not in key]
+        plan = None
+        if len(keep) <= self.rows:
+            aug = flint.fmpq_mat(self.rows, len(keep) + 1,
+                                 [v for r in range(self.rows) for v in [self.M[r][c] for c in keep] + [self.b[r]]])
+            red, rank = aug.rref()
+            pivots = []
+            for r in range(rank):
+                pivots.append(next(c for c in range(len(keep) + 1) if red[r, c] != 0))
+            if rank == len(keep) and pivots == list(range(len(keep))):
+                value = {c: Fraction(int(red[r, len(keep)].p), int(red[r, len(keep)].q))
+                         for r, c in enumerate(keep)}
+                if all(value[c] > 0 for c in keep if c < self.labelled):
+                    plan = [value.get(c, Fraction(0)) for c in range(self.n_own)]
+        self.leaves[key] = plan
+        return plan
+
+
+def _have_highspy() -> bool:
+    try:
+        import highspy  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _quiet_highs():
+    """A ``highspy.Highs`` without its banner: HiGHS prints it from C on the first
+    construction, straight to file descriptor 1, where it would spoil ``--json`` output."""
+    import os
+    import sys
+
+    import highspy
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 1)
+            h = highspy.Highs()
+            h.setOptionValue("output_flag", False)
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    return h
+
+
+class _HighsModel:
+    """The float LP of one polyhedron kept in a highspy model: a probe changes the bounds of
+    the columns and rows whose labels changed, so HiGHS starts from the last basis.
+
+    Columns: ``z`` (the polyhedron's), ``tau`` (at most 1), violations ``a+, a-`` (at least 0);
+    rows: ``M z + a+ - a- = b``, then ``tau - z_c <= 0`` for each label ``c``, switched on
+    while ``c`` is strict."""
+
+    def __init__(self, side):
+        import highspy
+        import numpy as np
+        R, C, L = side.rows, side.ncols, side.labelled
+        self.R, self.C, self.L = R, C, L
+        inf = highspy.kHighsInf
+        h = _quiet_highs()
+        nvar = C + 1 + 2 * R
+        cost = np.zeros(nvar)
+        cost[C] = -1.0
+        cost[C + 1:] = _PENALTY
+        lower = np.array([0.0] * L + [-inf] * (C - L) + [-inf] + [0.0] * (2 * R))
+        upper = np.array([inf] * C + [1.0] + [inf] * (2 * R))
+        h.addVars(nvar, lower, upper)
+        h.changeColsCost(nvar, np.arange(nvar, dtype=np.int32), cost)
+        for r in range(R):
+            idx = [c for c in range(C) if side.M[r][c]] + [C + 1 + r, C + 1 + R + r]
+            val = [float(side.M[r][c]) for c in range(C) if side.M[r][c]] + [1.0, -1.0]
+            h.addRow(float(side.b[r]), float(side.b[r]), len(idx), np.array(idx, dtype=np.int32),
+                     np.array(val))
+        for c in range(L):
+            h.addRow(-inf, inf, 2, np.array([c, C], dtype=np.int32), np.array([-1.0, 1.0]))
+        self.h, self.inf = h, inf
+        self.tight: set = set()
+        self.strict: set = set()
+
+    def solve(self, tight, strict, run=True):
+        h, inf = self.h, self.inf
+        for c in self.tight - tight:
+            h.changeColBounds(c, 0.0, inf)
+        for c in tight - self.tight:
+            h.changeColBounds(c, 0.0, 0.0)
+        for c in self.strict - strict:
+            h.changeRowBounds(self.R + c, -inf, inf)
+        for c in strict - self.strict:
+            h.changeRowBounds(self.R + c, -inf, 0.0)
+        self.tight, self.strict = set(tight), set(strict)
+        if not run:
+            return None
+        h.run()
+        import highspy
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            h.clearSolver()
+            h.run()
+            if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                return None, 0.0, 1.0, None
+        sol = h.getSolution()
+        col = sol.col_value
+        return (list(col[:self.C]), col[self.C], sum(col[self.C + 1:]),
+                list(sol.row_dual[:self.R]))
+
+
+    def basic_point(self, tight):
+        """A basic optimum of ``min sum of the labels`` over the face with ``tight`` at zero
+        (no strict rows): a vertex of the face in floating point, or None."""
+        import highspy
+        import numpy as np
+        h, C = self.h, self.C
+        self.solve(tight, set(), run=False)
+        labels = np.arange(self.L, dtype=np.int32)
+        h.changeColsCost(self.L, labels, np.ones(self.L))
+        h.changeColCost(C, 0.0)
+        h.run()
+        ok = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+        z = list(h.getSolution().col_value) if ok else None
+        h.changeColsCost(self.L, labels, np.zeros(self.L))
+        h.changeColCost(C, -1.0)
+        if z is None or sum(z[C + 1:]) > 1e-9:
+            return None
+        return z[:C]
+
+
+def _gcd(a, b):
+    from math import gcd
+    return gcd(a, b)
+
+
+class _Search:
+    """The depth-first search: one polyhedron's tight and strict columns, the node count."""
+
+    def __init__(self, limit):
+        self.limit, self.nodes = limit, 0
+
+    def count(self):
+        self.nodes += 1
+        if self.nodes > self.limit:
+            raise TooLargeError(f"the sequence-form branching search passed {self.limit:,} nodes; "
+                                "pass a larger limit= to continue")
+
+
+def _can_take(side, tight, strict, col, make_tight, point):
+    """``(feasible, point)``: can the face keep column ``col`` tight (or strictly positive)?"""
+    if make_tight and col in tight or not make_tight and col in strict:
+        return True, point
+    if make_tight and col in strict or not make_tight and col in tight:
+        return False, None
+    if not make_tight and (len(strict) + 1 > side.room or not side.independent(strict | {col})):
+        return False, None
+    if col < side.n_own:            # exact consequences of the plan's constraints E x = e, x >= 0
+        parent = side.parent[col]
+        if make_tight and (parent is None or parent in strict
+                           and all(c in tight for c in side.siblings[col])):
+            return False, None
+        if not make_tight and parent is not None and parent in tight:
+            return False, None
+    if point is not None and (point[col] <= _ZERO if make_tight else point[col] > _POSITIVE):
+        return True, point
+    if make_tight:
+        return side.probe(tight | {col}, strict)
+    return side.probe(tight, strict | {col})
+
+
+def _vertex_plans(side, tight, strict, undecided, point, search) -> set:
+    """The own plans of the vertices of ``side`` whose tight labels are ``tight`` plus some of
+    ``undecided`` and whose other labels are positive (two children per undecided label)."""
+    search.count()
+    if not undecided:
+        plan = side.vertex(tight)
+        return set() if plan is None else {tuple(_norm(v) for v in plan)}
+    fixed = side.plan_is_fixed(tight)
+    if fixed:
+        plan = side.some_vertex(tight, strict)
+        if plan is not None:        # the one plan every vertex below has
+            return {tuple(_norm(v) for v in plan)}
+    col, rest = undecided[0], undecided[1:]
+    plans = set()
+    for make_tight in (True, False):
+        good, child_point = _can_take(side, tight, strict, col, make_tight, point)
+        if good:
+            (tight if make_tight else strict).add(col)
+            plans |= _vertex_plans(side, tight, strict, rest, child_point, search)
+            (tight if make_tight else strict).discard(col)
+            if fixed and plans:         # every vertex below has the same plan: one is enough
+                return plans
+    return plans
+
+
+def branching_equilibrium_plans(sf: SequenceForm, limit: int = DEFAULT_NODES) -> list:
+    """The realisation plans ``(x, y)`` of every extreme equilibrium, by the branching search
+    (not yet certified; the same set as
+    :func:`~deterrence.solvers.tree.sequence_enumeration.extreme_equilibrium_plans`).
+
+    >>> from deterrence.io import load_game
+    >>> from deterrence.solvers.tree.sequence_form import sequence_form
+    >>> sf = sequence_form(load_game("entry_deterrence"))
+    >>> sorted(branching_equilibrium_plans(sf))
+    [([1, 0, 1], [1, 0, 1]), ([1, 1, 0], [1, Fraction(1, 2), Fraction(1, 2)]), ([1, 1, 0], [1, 1, 0])]
+    """
+    sides = (_Polyhedron(sf, 0), _Polyhedron(sf, 1))
+    n1, n2 = sf.sizes
+    # the plan labels: (polyhedron, its plan column, the other polyhedron's slack column)
+    plan_labels = [(0, s, sides[1].column[s]) for s in range(n1)]
+    plan_labels += [(1, t, sides[0].column[n1 + t]) for t in range(n2)]
+    plan_labels.sort(key=lambda item: (item[1], item[0]))    # both plans from the root down
+    tight, strict = [set(), set()], [set(), set()]
+    search = _Search(limit)
+    found: dict = {}
+
+    undecided_labels = list(range(len(plan_labels)))
+
+    def next_label(points):
+        """The undecided plan label whose float points break complementarity most (positive in
+        its own polyhedron with a positive slack in the other: Audet et al.'s rule), else the
+        first undecided from the root down."""
+        best, worst = undecided_labels[0], 1e-9
+        if points[0] is not None and points[1] is not None:
+            for i in undecided_labels:
+                k, col, other_col = plan_labels[i]
+                violation = points[k][col] * points[1 - k][other_col]
+                if violation > worst:
+                    best, worst = i, violation
+        return best
+
+    def supports(depth, points):
+        search.count()
+        if depth == len(plan_labels):
+            plans = []
+            for k in (0, 1):
+                side = sides[k]
+                undecided = [c for c in range(side.labelled - 1, side.n_own - 1, -1) if c not in tight[k]]
+                # the slacks that, tight, pin the plan down further come first: once the plan
+                # is fixed one vertex is enough, so the others are seldom branched on
+                freedom = side.float_freedom(tight[k])
+                undecided.sort(key=lambda c, side=side, k=k, freedom=freedom:
+                               side.float_freedom(tight[k] | {c}) == freedom)
+                key = ("plans", frozenset(tight[k]), frozenset(strict[k]))
+                if key not in side.leaves:      # support pairs that share one player's face
+                    side.leaves[key] = _vertex_plans(side, set(tight[k]), set(strict[k]), undecided,
+                                                     points[k], search)
+                plans.append(side.leaves[key])
+                if not plans[-1]:
+                    return
+            for x in plans[0]:
+                for y in plans[1]:
+                    found[(x, y)] = None
+            return
+        index = next_label(points)
+        undecided_labels.remove(index)
+        k, col, other_col = plan_labels[index]
+        other = 1 - k
+        # positive: strict in its own polyhedron, its best-response slack tight in the other
+        good, own_point = _can_take(sides[k], tight[k], strict[k], col, False, points[k])
+        if good:
+            good, other_point = _can_take(sides[other], tight[other], strict[other], other_col, True,
+                                          points[other])
+            if good:
+                added = [(strict[k], col), (tight[other], other_col)]
+                added = [(group, c) for group, c in added if c not in group]
+                for group, c in added:
+                    group.add(c)
+                child = [None, None]
+                child[k], child[other] = own_point, other_point
+                supports(depth + 1, child)
+                for group, c in added:
+                    group.discard(c)
+        # zero: tight in its own polyhedron (the slack in the other is then free)
+        good, own_point = _can_take(sides[k], tight[k], strict[k], col, True, points[k])
+        if good:
+            added = col not in tight[k]
+            tight[k].add(col)
+            child = [None, None]
+            child[k], child[other] = own_point, points[other]
+            supports(depth + 1, child)
+            if added:
+                tight[k].discard(col)
+        undecided_labels.insert(0, index)
+        undecided_labels.sort()
+
+    supports(0, [None, None])
+    return [(list(x), list(y)) for x, y in found]
+
+
+def _norm(v):
+    return v.numerator if v.denominator == 1 else v
+
+
+__all__ = ["DEFAULT_NODES", "branching_equilibrium_plans"]
