@@ -848,7 +848,7 @@ def _linear_feasibility(game, basis, unknowns, check):
     optimal point is one (certified). Returns that equilibrium, :data:`EMPTY`,
     or ``None`` when the test does not apply."""
     import sympy
-    from sympy.solvers.simplex import InfeasibleLPError, lpmax
+    from sympy.solvers.simplex import InfeasibleLPError, linprog
     positive, nonpositive = check[0], check[1]
     exprs = [] if basis is None else [p.as_expr() for p in basis.polys]
     if any(sympy.Poly(e, *unknowns).total_degree() > 1 for e in exprs):
@@ -857,23 +857,35 @@ def _linear_feasibility(game, basis, unknowns, check):
     if not solution:
         return EMPTY
     (solution,) = solution
-    slack = sympy.Dummy("slack")
-    constraints = [slack <= 1]
-    for p, sense in [(p, 1) for p in positive] + [(d, -1) for d in nonpositive]:
-        expr = sympy.expand(p.as_expr().subs(solution))
-        free = sorted(expr.free_symbols, key=str)
-        if free and sympy.Poly(expr, *free).total_degree() > 1:
+    rows = [(sympy.expand(p.as_expr().subs(solution)), 1) for p in positive]
+    rows += [(sympy.expand(d.as_expr().subs(solution)), -1) for d in nonpositive]
+    symbols = sorted(set().union(*(e.free_symbols for e, _ in rows)), key=str)
+    # the LP in matrix form (sympy's exact simplex): lpmax on relations rewrites each
+    # one-variable relation through sympy's inequality solver, minutes on three-player trees
+    A, b = [], []
+    for expr, sense in rows:
+        poly = sympy.Poly(expr, *symbols) if symbols else None
+        if poly is not None and poly.total_degree() > 1:
             return None
-        constraints.append(expr >= slack if sense == 1 else expr <= 0)
-    constraints = [c for c in constraints if c is not sympy.true]
-    if any(c is sympy.false for c in constraints):
-        return EMPTY
+        coeffs = [poly.coeff_monomial(x) for x in symbols] if poly is not None else []
+        constant = poly.coeff_monomial(1) if poly is not None else expr
+        if sense == 1:               # expr >= slack:  slack - coeffs.x <= constant
+            A.append([-c for c in coeffs] + [1])
+            b.append(constant)
+        else:                        # expr <= 0:  coeffs.x <= -constant
+            A.append(list(coeffs) + [0])
+            b.append(-constant)
+    A.append([0] * len(symbols) + [1])     # slack <= 1
+    b.append(1)
+    objective = [0] * len(symbols) + [-1]  # maximise the slack
     try:
-        best, point = lpmax(slack, constraints)
+        lowest, optimum = linprog(sympy.Matrix([objective]), sympy.Matrix(A), sympy.Matrix(b),
+                                  bounds=(None, None))
     except InfeasibleLPError:
         return EMPTY
-    if best <= 0:
+    if -lowest <= 0:
         return EMPTY
+    point = dict(zip(symbols, optimum))
     values = {x: as_sympy(solution.get(x, x)).subs(point) for x in unknowns}
     values = {x: v.subs({y: 0 for y in v.free_symbols}) for x, v in values.items()}
     rational = {x: Fraction(int(v.p), int(v.q)) for x, v in values.items()}
