@@ -85,8 +85,8 @@ class _Polyhedron:
     def __init__(self, sf: SequenceForm, own: int):
         import numpy as np
 
-        from deterrence.solvers.tree.sequence_enumeration import _polyhedron
-        M, b, n_own, n_opp, k_opp, ncols = _polyhedron(sf, own)
+        from deterrence.solvers.tree.sequence_form import best_response_polyhedron
+        M, b, n_own, n_opp, k_opp, ncols = best_response_polyhedron(sf, own)
         self.M, self.b, self.n_own = M, b, n_own
         self.rows, self.ncols, self.labelled = len(M), ncols, n_own + n_opp
         n1 = sf.sizes[0]

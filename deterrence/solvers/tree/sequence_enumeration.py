@@ -59,12 +59,12 @@ from __future__ import annotations
 
 from fractions import Fraction
 from functools import partial
-from math import lcm
 
 from deterrence.core.tree import GameTree
 from deterrence.errors import GameError, TooLargeError
 from deterrence.solvers.tree.sequence_branching import DEFAULT_NODES
 from deterrence.solvers.tree.sequence_form import (
+    best_response_polyhedron,
     SequenceForm,
     SequenceFormResult,
     best_response_value,
@@ -108,35 +108,6 @@ def search_estimate(sf: SequenceForm) -> int:
             return count
         total *= supports(0)
     return total
-
-
-def _polyhedron(sf: SequenceForm, own: int):
-    """Equation form of the best-response polyhedron of player ``own``:
-    integer rows ``M`` (columns: own plan, slacks, free duals), rhs ``b``."""
-    opp = 1 - own
-    n_own, n_opp = sf.sizes[own], sf.sizes[opp]
-    C, c = sf.constraints(own)
-    D, _ = sf.constraints(opp)
-    k_opp = len(D)
-    ncols = n_own + n_opp + k_opp
-    M, b = [], []
-    for row, rhs in zip(C, c):
-        M.append(list(row) + [0] * (n_opp + k_opp))
-        b.append(rhs)
-    pay = [[Fraction(0)] * n_own for _ in range(n_opp)]    # the opponent's payoff, opp x own
-    for (r, col), v in (sf.B if own == 0 else sf.A).items():
-        i, j = (col, r) if own == 0 else (r, col)           # (opp seq, own seq)
-        pay[i][j] = Fraction(v)
-    for t in range(n_opp):
-        scale = lcm(*(q.denominator for q in pay[t])) if n_own else 1
-        row = [int(q * scale) for q in pay[t]] + [0] * (n_opp + k_opp)
-        row[n_own + t] = scale
-        for h in range(k_opp):
-            if D[h][t]:
-                row[n_own + n_opp + h] = -D[h][t] * scale
-        M.append(row)
-        b.append(0)
-    return M, b, n_own, n_opp, k_opp, ncols
 
 
 def _first_basis(sf, own, n_own, n_opp, k_opp):
@@ -248,7 +219,7 @@ def extreme_equilibrium_plans(sf: SequenceForm, limit: int = DEFAULT_LIMIT) -> l
     n1, n2 = sf.sizes
     vert = []
     for own in (0, 1):
-        M, b, n_own, n_opp, k_opp, _ = _polyhedron(sf, own)
+        M, b, n_own, n_opp, k_opp, _ = best_response_polyhedron(sf, own)
         basis = _first_basis(sf, own, n_own, n_opp, k_opp)
         vert.append(_vertices(M, b, basis, n_own, n_opp, n_own + n_opp, limit))
     P = vert[0]                                   # global labels: player 1's sequences, then 2's

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from math import lcm
 
 from deterrence.core.tree import Chance, GameTree, Terminal
 from deterrence.errors import GameError
@@ -294,7 +295,45 @@ def plan_from_behaviour(sf: SequenceForm, player: int, behaviour: dict) -> list:
     return plan
 
 
+def best_response_polyhedron(sf: SequenceForm, own: int):
+    """Equation form of the best-response polyhedron of player ``own`` (von Stengel 1996):
+    integer rows ``M`` (columns: own plan, slacks, free duals), rhs ``b``; returns
+    ``(M, b, n_own, n_opp, k_opp, ncols)``. Shared by the vertex enumeration and the
+    branching search.
+
+    >>> from deterrence import load_game
+    >>> M, b, n_own, n_opp, k_opp, ncols = best_response_polyhedron(sequence_form(load_game("kuhn_poker")), 0)
+    >>> ncols == n_own + n_opp + k_opp and len(M) == len(b)
+    True
+    """
+    opp = 1 - own
+    n_own, n_opp = sf.sizes[own], sf.sizes[opp]
+    C, c = sf.constraints(own)
+    D, _ = sf.constraints(opp)
+    k_opp = len(D)
+    ncols = n_own + n_opp + k_opp
+    M, b = [], []
+    for row, rhs in zip(C, c):
+        M.append(list(row) + [0] * (n_opp + k_opp))
+        b.append(rhs)
+    pay = [[Fraction(0)] * n_own for _ in range(n_opp)]    # the opponent's payoff, opp x own
+    for (r, col), v in (sf.B if own == 0 else sf.A).items():
+        i, j = (col, r) if own == 0 else (r, col)           # (opp seq, own seq)
+        pay[i][j] = Fraction(v)
+    for t in range(n_opp):
+        scale = lcm(*(q.denominator for q in pay[t])) if n_own else 1
+        row = [int(q * scale) for q in pay[t]] + [0] * (n_opp + k_opp)
+        row[n_own + t] = scale
+        for h in range(k_opp):
+            if D[h][t]:
+                row[n_own + n_opp + h] = -D[h][t] * scale
+        M.append(row)
+        b.append(0)
+    return M, b, n_own, n_opp, k_opp, ncols
+
+
 __all__ = [
+    "best_response_polyhedron",
     "SequenceForm",
     "behaviour_from_plan",
     "best_response_value",
