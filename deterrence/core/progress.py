@@ -39,13 +39,14 @@ def check_progress(progress) -> None:
 
 
 def progress_bar(total, desc: str = "", progress=None, *, large: bool = False, unit: str = "it",
-                 file=None, initial: int = 0, leave: bool = False):
+                 file=None, initial: int = 0, leave: bool = False, delay: float = 0):
     """A bar for ``total`` steps (``None``: unknown, the bar counts) named ``desc``: a tqdm
     bar on standard error, or a silent stand-in when it is not shown (``progress``: see the
     module docstring; ``large`` says whether the work is long enough to show it unasked).
     ``file``: the stream (a given stream gets the text bar even in a notebook);
     ``initial``: steps already done (resumed from a checkpoint); ``leave``: keep the
-    finished bar on screen.
+    finished bar on screen; ``delay``: seconds before the bar appears (work whose length is
+    not known in advance shows nothing when it ends sooner).
 
     >>> progress_bar(10, "sweep", None, large=True).__class__.__name__   # stderr is not a terminal here
     'SilentBar'
