@@ -56,6 +56,12 @@ def progress_bar(total, desc: str = "", progress=None, *, large: bool = False, u
     ...     bar.update(3)
     >>> "demo: 100%" in out.getvalue() and "3/3" in out.getvalue()
     True
+    >>> late = io.StringIO()
+    >>> with progress_bar(3, "late", True, file=late, delay=60) as bar:   # ends before it would show
+    ...     bar.update(3)
+    >>> late.getvalue()
+    ''
+
     """
     check_progress(progress)
     show = progress if progress is not None else (large and _is_terminal(sys.stderr))
@@ -69,7 +75,7 @@ def progress_bar(total, desc: str = "", progress=None, *, large: bool = False, u
     # bar's own carriage returns must reach the terminal as they are
     stream = getattr(sys.stderr, "unescaped", sys.stderr) if file is None else file
     return tqdm(total=total, desc=desc, unit=unit, leave=leave, file=stream, initial=initial,
-                dynamic_ncols=True)
+                dynamic_ncols=True, delay=delay)
 
 
 def _is_terminal(stream) -> bool:
