@@ -282,3 +282,12 @@ def test_stochastic_games_beyond_the_float_range_are_searched_exactly():
     assert done.returncode == 0, done.stderr[-2000:]
     assert "good: A C, B C; poor: A C, B C" in done.stdout and "good: A D, B D; poor: A D, B D" in done.stdout
     assert "beyond the float range" in done.stdout and "over the limit" not in done.stdout
+
+
+def test_a_refused_file_is_named_by_its_kind_with_its_article(tmp_path):
+    from deterrence.errors import GameFileError
+    from deterrence.io.events_csv import read_aggregate_record, read_events
+    for reader, kind in ((read_events, "an events file"), (read_aggregate_record, "a record file")):
+        with pytest.raises(GameFileError) as info:
+            reader(str(tmp_path))                 # a folder
+        assert str(info.value).endswith(f"give the path of {kind}")

@@ -68,3 +68,16 @@ def test_the_war_risk_map_shows_its_cells(capsys):
     war_risk_grid(exchange_model(), [Fraction(1, 1600)], [Fraction(0), Fraction(1, 2)], 20, progress=True)
     err = capsys.readouterr().err
     assert "sweep" in err and "0/2" in err
+
+
+def test_the_tipping_points_of_a_tree_show_their_scans(capsys):
+    """The tree report's tipping points solve the tree again at every step (a minute on the
+    larger canon trees): a bar of the scans, on a terminal after two seconds, or when asked."""
+    from deterrence.analysis.redlines import tree_red_lines
+    tree = load_game("entry_deterrence")
+    quiet = tree_red_lines(tree, ["d"], progress=False)
+    assert capsys.readouterr().err == ""
+    shown = tree_red_lines(tree, ["d"], progress=True)
+    err = capsys.readouterr().err
+    assert "tipping points" in err and "0/2" in err
+    assert shown == quiet

@@ -203,3 +203,24 @@ def test_homotopy_residual_and_jacobian_against_the_definition(shape, seed):
                                for e in np.eye(H.size + 1)])
     assert np.allclose(J, numeric, atol=1e-5)
     assert np.array_equal(H.jacobian(z), J)             # the cached evaluation at the same point
+
+
+@pytest.mark.parametrize("scale", [10**12, 10**50, 10**300, F(1, 10**9)], ids=["1e12", "1e50", "1e300", "1e-9"])
+def test_the_logit_branch_and_the_fit_do_not_depend_on_the_payoffs_units(scale):
+    """The logit response depends on lambda times the payoffs only: payoffs times ``scale``
+    give the same branch at lambda / scale. The tracer steps in lambda units, so before,
+    payoffs spread over 10^12 were fitted wrongly (C 0.3168 for an observed 0.328) and over
+    10^50 not at all (the step length fell below 1e-12)."""
+    from deterrence.solvers.normal_form.qre import logit_branch, qre_at
+    chicken = load_game("chicken").with_defaults()
+    A, B = (np.array([[F(v) for v in row] for row in arr.tolist()], dtype=object) for arr in chicken.as_float())
+    big = NormalFormGame.from_arrays(A * scale, B * scale, players=chicken.players, actions=chicken.actions)
+    for lam in (0.3, 2.0):
+        assert np.allclose(qre_at(big, lam / float(scale)), qre_at(chicken, lam), atol=1e-9)
+    assert logit_branch(big).limit.strategies == logit_branch(chicken).limit.strategies
+    counts = simulate_choices(chicken, 0.5, 4000, seed=1)
+    small, large = fit_logit_qre(chicken, counts), fit_logit_qre(big, counts)
+    assert large.lam * float(scale) == pytest.approx(small.lam, rel=1e-6)
+    assert np.allclose(large.fitted, small.fitted, atol=1e-8)
+    if scale < 10**100:                         # the curvature in lambda is a float there
+        assert large.se * float(scale) == pytest.approx(small.se, rel=1e-3)

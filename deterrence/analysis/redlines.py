@@ -240,7 +240,8 @@ def _outcome_text(conclusion) -> tuple:
     return tuple(sorted(" or ".join(sorted(o)) for o in conclusion))
 
 
-def tree_red_lines(tree, parameters=None, *, span=4, steps=12, iterations=40, keep_sign=True) -> tuple:
+def tree_red_lines(tree, parameters=None, *, span=4, steps=12, iterations=40, keep_sign=True,
+                   progress=None) -> tuple:
     """Red lines of a symbolic game tree: where the subgame-perfect outcome changes.
 
     For each parameter, values are scanned away from the current one (down to
@@ -249,7 +250,10 @@ def tree_red_lines(tree, parameters=None, *, span=4, steps=12, iterations=40, ke
     rational that still separates the two outcomes. When the tree has perfect
     information, the threshold is matched to a formula from the symbolic
     backward-induction conditions. ``gained``/``lost`` hold the outcomes (where
-    play ends) that appear or vanish past the line.
+    play ends) that appear or vanish past the line. Every step solves the tree again, a
+    minute on the larger canon trees: ``progress`` shows a bar of the parameters and
+    directions scanned (:func:`~deterrence.core.progress.progress_bar`; by default on a
+    terminal once the scan has run two seconds).
 
     >>> from deterrence import load_game
     >>> [l.describe() for l in tree_red_lines(load_game("entry_deterrence"), ["d"])]
@@ -264,11 +268,20 @@ def tree_red_lines(tree, parameters=None, *, span=4, steps=12, iterations=40, ke
         from deterrence.solvers.tree.backward_induction import symbolic_regimes
         for cond, _, _ in symbolic_regimes(tree):
             atoms += [a.lhs - a.rhs for a in cond.atoms(sympy.core.relational.Relational)]
+    from deterrence.core.progress import progress_bar
+    with progress_bar(2 * len(names), "tipping points", progress, large=True, unit="scan",
+                      delay=2 if progress is None else 0) as bar:
+        return tuple(_scan(tree, names, base, atoms, values, span, steps, iterations, keep_sign, bar))
+
+
+def _scan(tree, names, base, atoms, values, span, steps, iterations, keep_sign, bar):
+    """The red lines of :func:`tree_red_lines`, one parameter and direction at a time."""
     lines = []
     for name in names:
         current = Fraction(values[name])
         scale = max(abs(current), Fraction(1))
         for direction in ("below", "above"):
+            bar.update()
             if direction == "below":
                 if keep_sign and current <= 0:
                     continue

@@ -39,13 +39,14 @@ def check_progress(progress) -> None:
 
 
 def progress_bar(total, desc: str = "", progress=None, *, large: bool = False, unit: str = "it",
-                 file=None, initial: int = 0, leave: bool = False):
+                 file=None, initial: int = 0, leave: bool = False, delay: float = 0):
     """A bar for ``total`` steps (``None``: unknown, the bar counts) named ``desc``: a tqdm
     bar on standard error, or a silent stand-in when it is not shown (``progress``: see the
     module docstring; ``large`` says whether the work is long enough to show it unasked).
     ``file``: the stream (a given stream gets the text bar even in a notebook);
     ``initial``: steps already done (resumed from a checkpoint); ``leave``: keep the
-    finished bar on screen.
+    finished bar on screen; ``delay``: seconds before the bar appears (work whose length is
+    not known in advance shows nothing when it ends sooner).
 
     >>> progress_bar(10, "sweep", None, large=True).__class__.__name__   # stderr is not a terminal here
     'SilentBar'
@@ -55,6 +56,12 @@ def progress_bar(total, desc: str = "", progress=None, *, large: bool = False, u
     ...     bar.update(3)
     >>> "demo: 100%" in out.getvalue() and "3/3" in out.getvalue()
     True
+    >>> late = io.StringIO()
+    >>> with progress_bar(3, "late", True, file=late, delay=60) as bar:   # ends before it would show
+    ...     bar.update(3)
+    >>> late.getvalue()
+    ''
+
     """
     check_progress(progress)
     show = progress if progress is not None else (large and _is_terminal(sys.stderr))
@@ -68,7 +75,7 @@ def progress_bar(total, desc: str = "", progress=None, *, large: bool = False, u
     # bar's own carriage returns must reach the terminal as they are
     stream = getattr(sys.stderr, "unescaped", sys.stderr) if file is None else file
     return tqdm(total=total, desc=desc, unit=unit, leave=leave, file=stream, initial=initial,
-                dynamic_ncols=True)
+                dynamic_ncols=True, delay=delay)
 
 
 def _is_terminal(stream) -> bool:

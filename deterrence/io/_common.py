@@ -264,12 +264,13 @@ def read_file_bytes(path, *, limit: int | None = None, what: str = "game file") 
     import os
     import stat
     limit = MAX_FILE_BYTES if limit is None else limit
+    what = ("an " if what[:1] in "aeiou" else "a ") + what      # "an events file", "a game file"
     try:
         file = os.fsdecode(path) if isinstance(path, (str, bytes, os.PathLike)) else None
     except (TypeError, UnicodeDecodeError):
         file = None
     if file is None or "\0" in file:
-        raise GameFileError(f"expected the path of a {what} (text), got {type(path).__name__}",
+        raise GameFileError(f"expected the path of {what} (text), got {type(path).__name__}",
                             file=repr(path)[:80])
     shown = file if len(file) <= 200 else file[:200] + "..."
     try:
@@ -281,17 +282,17 @@ def read_file_bytes(path, *, limit: int | None = None, what: str = "game file") 
                 "a pipe (FIFO)" if stat.S_ISFIFO(info.st_mode) else
                 "a device" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode) else
                 "a socket" if stat.S_ISSOCK(info.st_mode) else "not a file")
-        raise GameFileError(f"not a regular file ({kind}); give the path of a {what}", file=shown)
+        raise GameFileError(f"not a regular file ({kind}); give the path of {what}", file=shown)
     if info.st_size > limit:
         raise GameFileError(f"file of {info.st_size} bytes is larger than the limit of "
-                            f"{limit} for a {what}", file=shown)
+                            f"{limit} for {what}", file=shown)
     try:
         with open(file, "rb") as handle:
             raw = handle.read(limit + 1)    # the file may grow between stat and read
     except OSError as exc:
         raise GameFileError(f"cannot read: {exc.strerror or exc}", file=shown) from None
     if len(raw) > limit:
-        raise GameFileError(f"file is larger than the limit of {limit} bytes for a {what}", file=shown)
+        raise GameFileError(f"file is larger than the limit of {limit} bytes for {what}", file=shown)
     return raw, file
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import sys
 
 from deterrence.errors import GameError, GameFileError
 
@@ -87,6 +88,10 @@ def parse_count(text: str, *, file: str, line: int, column: str = "count") -> fl
 
     >>> parse_count("12", file="d.csv", line=2)
     12.0
+    >>> parse_count("9" * 400, file="d.csv", line=3)
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.GameFileError: d.csv:3: column 'count': a count of 400 characters is beyond the float range ...
     >>> parse_count("-3", file="d.csv", line=4)
     Traceback (most recent call last):
     ...
@@ -96,6 +101,11 @@ def parse_count(text: str, *, file: str, line: int, column: str = "count") -> fl
         value = float(text)
     except ValueError:
         value = math.nan
+    if math.isinf(value) and value > 0 and text.strip().lstrip("+").lower() not in ("inf", "infinity"):
+        shown = text.strip()
+        raise GameFileError(f"a count of {len(shown)} characters is beyond the float range "
+                            f"(counts are at most {sys.float_info.max:.3g}), got {shown[:40]!r}...",
+                            file=file, line=line, field=f"column {column!r}")
     if not math.isfinite(value) or value < 0:
         raise GameFileError(f"must be a number at least 0, got {text[:40]!r}", file=file, line=line,
                             field=f"column {column!r}")

@@ -392,7 +392,7 @@ def _mapping_error(message, source):
 
 
 def _read_mapping_toml(path):
-    data, file = read_file_bytes(path)
+    data, file = read_file_bytes(path, what="mapping file")
     doc = parse_toml_text(decode_text(data, file), file)
     unknown = set(doc) - {"events", "actors"}
     if unknown or not all(isinstance(v, dict) for v in doc.values()):
@@ -642,7 +642,7 @@ def read_aggregate_record(path=None) -> dict:
     (83, 791)
     """
     file = str(path if path is not None else Path(__file__).resolve().parent.parent / "data" / "us_iran_record.toml")
-    data, file = read_file_bytes(file)
+    data, file = read_file_bytes(file, what="record file")
     doc = parse_toml_text(decode_text(data, file), file)
     counts = doc.get("counts")
     if not isinstance(counts, dict) or not counts:

@@ -230,7 +230,7 @@ def _hessian(f, x, steps):
     for a in range(k):
         ea = np.zeros(k)
         ea[a] = steps[a]
-        H[a, a] = (f(x + ea) - 2 * fx + f(x - ea)) / steps[a] ** 2
+        H[a, a] = (f(x + ea) - 2 * fx + f(x - ea)) / steps[a] / steps[a]
         for b in range(a + 1, k):
             eb = np.zeros(k)
             eb[b] = steps[b]
@@ -280,8 +280,9 @@ def fit_logit_qre(game, counts, parameters=(), max_lambda: float | None = None) 
     if k == len(values) - 1:
         notes.append(f"the likelihood still rises at lambda = {hi:.6g}: the data look like "
                      "Nash play; lambda is at the end of the searched range")
+    # the tolerance is relative: lambda scales as 1/payoffs
     lam = float(minimize_scalar(lambda v: -loglik(v), bounds=(lo, hi), method="bounded",
-                                options={"xatol": 1e-10 * max(1.0, hi)}).x) if hi > lo else lo
+                                options={"xatol": 1e-10 * hi}).x) if hi > lo else lo
     names = ("lambda",) + parameters
     x = np.array([lam])
     if parameters:
@@ -301,11 +302,14 @@ def fit_logit_qre(game, counts, parameters=(), max_lambda: float | None = None) 
     else:
         def f(v):
             return loglik(v[0])
-    steps = [1e-4 * max(1.0, abs(v)) for v in x]
+    steps = [1e-4 * (abs(v) if v else 1.0) for v in x]      # relative, as lambda scales as 1/payoffs
     if x[0] - steps[0] < 0 or k == len(values) - 1:
         ses = [float("nan")] * len(x)
     else:
-        info = -_hessian(f, x, steps)
+        with np.errstate(all="ignore"):      # a lambda near 1e-300 (payoffs near 1e300): no curvature in floats
+            info = -_hessian(f, x, steps)
+        if not np.all(np.isfinite(info)):
+            info = np.full_like(info, np.nan)
         try:
             ses = [float(math.sqrt(v)) if v > 0 else float("nan") for v in np.diag(np.linalg.inv(info))]
         except np.linalg.LinAlgError:

@@ -385,7 +385,14 @@ def _int64_or_object(M) -> np.ndarray:
 
     >>> _int64_or_object([[1, 2]]).dtype, _int64_or_object([[1, 2**70]]).dtype
     (dtype('int64'), dtype('O'))
+    >>> _int64_or_object(np.array([[1.5e19, 1.0]]))[0, 0] == 15 * 10**18
+    True
     """
+    if isinstance(M, np.ndarray) and M.dtype.kind == "f":
+        # a float matrix (integral values) casts to int64 silently wrong beyond 2**63
+        if np.all(np.abs(M) < 2.0 ** 63):
+            return M.astype(np.int64)
+        return np.array([[int(v) for v in row] for row in M.tolist()], dtype=object)
     try:
         return np.array(M, dtype=np.int64)
     except OverflowError:

@@ -224,6 +224,27 @@ def _float_arrays(game):
     return game, game.as_float()
 
 
+#: Payoff spreads outside this band are traced in rescaled units (see :func:`_scaled_homotopy`).
+SPREAD_BAND = (1e-2, 1e2)
+
+
+def _scaled_homotopy(arrays):
+    """``(homotopy, scale)``: the homotopy of ``arrays / scale``, whose branch at
+    ``lambda * scale`` is the branch of ``arrays`` at ``lambda`` (the logit response depends
+    on lambda times the payoffs only). The tracer's steps are in lambda units, so a game whose
+    payoffs spread over 10^12 was traced in steps far too long for it (a wrong fit), and one
+    over 10^50 not at all; spreads outside :data:`SPREAD_BAND` are therefore divided by the
+    spread, and other games are traced as they are.
+
+    >>> H, scale = _scaled_homotopy([np.array([[0.0, 2e12]]), np.array([[1.0, 0.0]])])
+    >>> scale
+    2000000000000.0
+    """
+    spread = max(float(np.ptp(a)) for a in arrays)
+    scale = spread if spread > 0 and not SPREAD_BAND[0] <= spread <= SPREAD_BAND[1] else 1.0
+    return _Homotopy([a / scale for a in arrays] if scale != 1.0 else arrays), scale
+
+
 def _tangent(J, previous=None):
     """The unit tangent of the curve (null vector of ``J``), oriented along ``previous``.
 
@@ -429,14 +450,14 @@ def logit_branch(game, max_lambda: float | None = None, tol: float = 1e-10,
     """
     tol = check_positive("tol", tol)
     game, arrays = _float_arrays(game)
-    H = _Homotopy(arrays)
+    H, scale = _scaled_homotopy(arrays)
     if max_lambda is None:
         max_lambda = _default_max_lambda(arrays)
-    points = trace_branch(H, max_lambda, tol, max_steps)
+    points = trace_branch(H, max_lambda * scale, tol, max_steps)
     probs = np.exp(np.array(points)[:, :-1])         # every point at once
     profiles = tuple(tuple(tuple(row[s]) for s in H._slices) for row in probs.tolist())
     limit = limit_equilibrium(game, profiles[-1])
-    return QREBranch(lambdas=tuple(float(z[-1]) for z in points), profiles=profiles,
+    return QREBranch(lambdas=tuple(float(z[-1]) / scale for z in points), profiles=profiles,
                      players=game.players, actions=game.actions, limit=limit)
 
 
@@ -452,10 +473,10 @@ def qre_at(game, lam: float, tol: float = 1e-12) -> tuple:
     if lam < 0:
         raise GameError(f"lambda must be >= 0, got {lam}")
     game, arrays = _float_arrays(game)
-    H = _Homotopy(arrays)
+    H, scale = _scaled_homotopy(arrays)
     if lam == 0:
         return tuple(tuple([1.0 / m] * m) for m in H.shape)
-    return _profile(H, trace_branch(H, lam, tol, stop_at=lam)[-1])
+    return _profile(H, trace_branch(H, lam * scale, tol, stop_at=lam * scale)[-1])
 
 
 def logit_qre(game, lam: float | None = None, max_lambda: float | None = None) -> SolveResult:
