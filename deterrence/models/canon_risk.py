@@ -65,10 +65,11 @@ A's resolve differs from every level and B's from the level it would use
 With a continuous choice of risk B counter-escalates exactly to A's resolve (A
 backs down when indifferent): the more resolute side prevails, and A challenges
 iff the probability that ``rB > rA`` is below
-``(rA - rho1)/((1 - rho1) rA (2 - rA))``. A larger first risk would not help A:
-B's choice depends on ``rA`` and ``rB`` only, so A's first risk adds danger and
-no compellence, and A's menu is the brink at ``rho1`` (A's choice of risk
-level is the game above).
+``(rA - rho1)/((1 - rho1) rA (2 - rA))``. A larger first risk would not help A
+(were B's counter-escalation bound to be at least A's risk): up to ``rA`` it
+leaves B's choice as it is and adds danger; above ``rA`` A's value is at most
+``rA - r1 < 0``. So A's menu is the brink at ``rho1`` (A's choice among risk
+levels is the game above).
 """
 from __future__ import annotations
 
