@@ -296,9 +296,28 @@ def _function_identity(func) -> dict:
     """
     import functools
     if isinstance(func, functools.partial):
-        return {**_function_identity(func.func),
-                "arguments": f"{func.args!r} {sorted(func.keywords.items())!r}"}
-    return {"function": f"{getattr(func, '__module__', '?')}.{getattr(func, '__qualname__', type(func).__name__)}"}
+        args = [_argument_text(a) for a in func.args]
+        keywords = [(k, _argument_text(v)) for k, v in sorted(func.keywords.items())]
+        return {**_function_identity(func.func), "arguments": f"{tuple(args)!r} {keywords!r}"}
+    return {"function": _callable_name(func)}
+
+
+def _callable_name(func) -> str:
+    return f"{getattr(func, '__module__', '?')}.{getattr(func, '__qualname__', type(func).__name__)}"
+
+
+def _argument_text(value):
+    """A fixed argument as the checkpoint names it: a function (a map's model builder, say) by
+    its module and name, since its repr holds a memory address that differs between processes;
+    other values as they are (their repr).
+
+    >>> _argument_text(pow), _argument_text(2)
+    ('builtins.pow', 2)
+    """
+    import functools
+    if isinstance(value, functools.partial):
+        return repr(_function_identity(value))
+    return _callable_name(value) if callable(value) and not isinstance(value, type) else value
 
 
 def vectorised_map(expressions: dict, axes: dict, constants: dict | None = None, *,

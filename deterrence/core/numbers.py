@@ -164,7 +164,7 @@ def format_short(value, digits: int = 6) -> str:
     if isinstance(value, (int, Fraction)) and not isinstance(value, bool) \
             or getattr(value, "is_Rational", False):
         return format_exact(value)
-    return f"{float(value):.{digits}g}"
+    return format_approx(value, digits)
 
 
 class FloatRangeError(TooLargeError, OverflowError):

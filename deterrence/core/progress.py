@@ -61,7 +61,6 @@ def progress_bar(total, desc: str = "", progress=None, *, large: bool = False, u
     ...     bar.update(3)
     >>> late.getvalue()
     ''
-
     """
     check_progress(progress)
     show = progress if progress is not None else (large and _is_terminal(sys.stderr))

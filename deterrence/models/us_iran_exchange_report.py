@@ -356,10 +356,6 @@ def _stances():
             "Iran's hawkish turn": (IRAN_HAWKISH, changes[IRAN_HAWKISH])}
 
 
-#: The changes of heart, each game's values while it is in force (from the stance calibration).
-STANCES = {name: change for name, (_, change) in _stances().items()}
-
-
 def change_of_heart(model: ExchangeModel, stats1y, tips) -> dict:
     """Regime switching: each side's stance may change (rate per week), and the players know it.
 
@@ -981,4 +977,4 @@ __all__ = ["USIranExchange", "us_iran_exchange_model", "ExchangeAnalysis", "anal
            "contained_violence", "tit_for_tat", "target_substitution", "motives_short_of_war", "miscalculation",
            "change_of_heart", "tipping_points", "tipping_entry", "tipping_text", "misfire_tipping_point",
            "misfire_tipping_points", "misfire_tipping_entry",
-           "GLOSSARY", "STANCES", "headline_formulas"]
+           "GLOSSARY", "headline_formulas"]

@@ -89,9 +89,9 @@ def sigint_deferred():
 
 
 def run_compiled(kernel, *args):
-    """``kernel(*args)`` for a :func:`jit` kernel, Ctrl-C held back until it returns
-    (:func:`sigint_deferred`). Each kernel call is bounded by its solver's size limit (bases,
-    pivots or iterations), so the wait is too.
+    """``kernel(*args)`` for a :func:`jit` kernel (or its plain Python twin, which callers need
+    not tell apart), Ctrl-C held back until it returns (:func:`sigint_deferred`). Each kernel
+    call is bounded by its solver's size limit (bases, pivots or iterations), so the wait is too.
 
     >>> def double(x):
     ...     return 2 * x

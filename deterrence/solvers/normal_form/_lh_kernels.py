@@ -130,7 +130,7 @@ def _float_run(game, init, max_pivots, backend=None):
         y = np.empty(n)
         ranges = np.empty(4)
         args = (A, B, init, max_pivots, _TOL, basis0, basis1, x, y, ranges)
-        status = kernels[0](*args) if backend == "python" else run_compiled(kernels[0], *args)
+        status = run_compiled(kernels[0], *args)
         if status == 1:
             raise _out_of_pivots(init, max_pivots)
         if status == 2:

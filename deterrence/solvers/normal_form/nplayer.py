@@ -311,10 +311,6 @@ def _qq(c) -> Fraction:
     return Fraction(int(c.p), int(c.q)) if hasattr(c, "p") else Fraction(c)
 
 
-def _sign_at(poly, q: Fraction) -> int:
-    return _sign_of_value([_qq(c) for c in poly.all_coeffs()], q)
-
-
 def _sign_of_value(coeffs, q: Fraction) -> int:
     """The sign of the polynomial with these Fraction coefficients (highest first) at ``q``."""
     value = Fraction(0)

@@ -145,10 +145,6 @@ class _Homotopy:
     def split(self, y):
         return [y[self.offsets[i]:self.offsets[i + 1]] for i in range(self.n)]
 
-    def values(self, probs):
-        """u_ij: the expected payoff of each action of each player."""
-        return action_values(self.arrays, probs)
-
     def residual(self, z):
         return self.evaluate(z)[0]
 

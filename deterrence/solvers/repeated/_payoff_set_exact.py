@@ -241,7 +241,7 @@ def _fixed_point_fast(poly, u, g_exact, gains_exact, delta, gf, gainsf, gscale=N
     status = np.zeros((len(icf), 3), dtype=np.int64)
     kernel = _compiled_classify() or _classify_kernel   # only called with numba: see _certify
     args = (poly.Vf, gf, icf, float(delta), float(1 - delta), e0, ecr, 1e-6 * S, poly.scale, status)
-    if (kernel(*args) if kernel is _classify_kernel else run_compiled(kernel, *args)) < 0:
+    if run_compiled(kernel, *args) < 0:
         return None                   # an image point is outside V: not a fixed point
     todo = [(p, -row[0] if row[0] else col - 1)
             for p, row in enumerate(status.tolist()) if any(row) for col in (0, 1, 2) if row[col]]

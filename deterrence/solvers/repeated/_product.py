@@ -51,12 +51,8 @@ def to_mode(x, mode):
 
 def arr(a, mode):
     a = np.asarray(a, dtype=object)
-    if mode == "float":
-        try:
-            return np.array([float(v) for v in a.flat], dtype=float).reshape(a.shape)
-        except OverflowError:        # exact numbers beyond the float range: a named refusal
-            float_array(list(a.flat), "numbers")
-            raise
+    if mode == "float":                # exact numbers beyond the float range: a named refusal
+        return float_array(a, "numbers")
     out = np.empty(a.size, dtype=object)
     if mode == "exact":     # ints (payoffs, 0/1 probabilities) pass through unchanged
         out[:] = [v if type(v) is int else to_mode(v, mode) for v in a.ravel().tolist()]

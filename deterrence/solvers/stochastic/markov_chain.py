@@ -319,16 +319,15 @@ def absorption_probability(game, strategy, rounds: int | None = None, *, states=
     (Fraction(7, 8), 1)
     """
     targets = _targets(game, states)
-    if rounds is not None:
-        dist = list(state_distribution(game, strategy, rounds, start=start, exact=exact).values())
-        if states is not None:
-            P = transition_matrix(game, strategy)
-            for t in targets:
-                if P[t][t] != 1:
-                    raise GameError(f"state {game.states[t]!r} is left again under this profile: "
-                                    "within-T probabilities need absorbing target states")
-        return sum(dist[t] for t in targets)
-    return _hitting(transition_matrix(game, strategy), targets)[_start(game, start)]
+    if rounds is not None and states is not None:
+        P = transition_matrix(game, strategy)
+        for t in targets:
+            if P[t][t] != 1:
+                raise GameError(f"state {game.states[t]!r} is left again under this profile: "
+                                "within-T probabilities need absorbing target states")
+    # absorbing targets: reaching them is entering them (the first entry is what is counted)
+    return hitting_probability(game, strategy, rounds, states=[game.states[t] for t in targets],
+                               start=start, exact=exact)
 
 
 def hitting_probability(game, strategy, rounds: int | None = None, *, states, start=None, exact=None):

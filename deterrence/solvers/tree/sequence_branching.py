@@ -68,6 +68,7 @@ Steps of :func:`branching_equilibrium_plans`:
 from __future__ import annotations
 
 from fractions import Fraction
+from math import lcm
 
 from deterrence.errors import TooLargeError
 from deterrence.solvers.tree.sequence_form import SequenceForm
@@ -171,9 +172,7 @@ class _Polyhedron:
             return False
         for denominator in (10**4, 10**6, 10**9):
             w = [Fraction(float(v) / scale).limit_denominator(denominator) for v in duals]
-            common = 1
-            for q in w:
-                common = common * q.denominator // _gcd(common, q.denominator)
+            common = lcm(*(q.denominator for q in w))
             W = [int(q * common) for q in w]
             for sign in (1, -1):
                 if self._is_certificate([sign * v for v in W], tight, strict):
@@ -385,11 +384,6 @@ class _HighsModel:
         if z is None or sum(z[C + 1:]) > 1e-9:
             return None
         return z[:C]
-
-
-def _gcd(a, b):
-    from math import gcd
-    return gcd(a, b)
 
 
 class _Search:
