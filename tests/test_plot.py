@@ -11,6 +11,7 @@ import pytest  # noqa: E402
 
 import deterrence as dt  # noqa: E402
 from deterrence import plot  # noqa: E402
+from deterrence.errors import GameError  # noqa: E402
 from deterrence.solvers.result import SolveResult  # noqa: E402
 
 ACTS = ["hold", "retaliate", "escalate"]
@@ -354,3 +355,32 @@ def test_model_figure_says_the_regimes_are_classified_without_noise():
     assert "classified without noise" in map_ax.get_title()
     assert "contours under the noise" in map_ax.get_title()
     assert "classified without noise" in map_ax.get_legend().get_title().get_text()
+
+
+def test_a_map_legend_of_long_regime_names_is_one_column_inside_the_figure():
+    long_names = ("contained exchange holds", "fails: a side would hold", "fails: a side would strike more or leave")
+    for regimes, columns in ((("calm", "strikes", "war"), 3), (long_names, 1)):
+        ax = plot.deterrence_map([[0, 1, 2]], x=[1, 2, 3], y=[1], regimes=regimes)
+        legend = ax.get_legend()
+        assert legend._ncols == columns
+        ax.figure.canvas.draw()
+        box = legend.get_window_extent()
+        figure_box = ax.figure.bbox
+        assert columns == 3 or (box.x0 >= figure_box.x0 and box.x1 <= figure_box.x1)
+        plt.close(ax.figure)
+
+
+def test_add_to_legend_keeps_the_map_entries_and_needs_labels():
+    ax = plot.deterrence_map([[0, 1]], x=[1, 2], y=[1], regimes=("calm", "war"), legend_title="classified by")
+    star, = ax.plot([1], [1], marker="*", linestyle="none", label="the model")
+    plot.add_to_legend(ax, star)
+    legend = ax.get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["calm", "war", "the model"]
+    assert legend.get_title().get_text() == "classified by"
+    unlabelled, = ax.plot([2], [1])
+    with pytest.raises(GameError, match="no label"):
+        plot.add_to_legend(ax, unlabelled)
+    _, bare = plt.subplots()
+    with pytest.raises(GameError, match="already have a legend"):
+        plot.add_to_legend(bare, star)
+    plt.close("all")

@@ -42,6 +42,7 @@ def _calls():
         "deterrence_map": lambda ax: plot.deterrence_map([[0, 1], [1, 2]], [1, 2], [1, 2], ax=ax, xlabel=BAD,
                                                           ylabel=OTHER[2], title=OTHER[1],
                                                           regimes=(BAD, OTHER[0], OTHER[3])),
+        "add_to_legend": _map_with_a_marked_point,
         "sweep_map": lambda ax: plot.sweep_map(_pow_sweep(), ax=ax),
         "war_risk_curve": lambda ax: plot.war_risk_curve([1, 2, 3], [[0, 0.1, 0.2], [0, 0.2, 0.3]], ax=ax,
                                                           labels=[BAD, OTHER[1]], xlabel=OTHER[2], ylabel=BAD),
@@ -54,6 +55,11 @@ def _calls():
         "plot_simplex": lambda ax: dynamics.plot_simplex([replicator_dynamics(_rps(), start=((0.5, 0.3, 0.2),) * 2)],
                                                          ax=ax),
     }
+
+
+def _map_with_a_marked_point(ax):
+    ax = plot.deterrence_map([[0, 1]], [1, 2], [1], ax=ax, regimes=(BAD, OTHER[0]), legend_title=OTHER[1])
+    return plot.add_to_legend(ax, *ax.plot([1], [1], label=BAD))
 
 
 def _legend(ax):

@@ -36,7 +36,7 @@ from deterrence.plot._literal import literal_labels
 from deterrence.models.us_iran import REGIMES  # one list of regime names, the model's own
 
 __all__ = ["sweep_map", "payoff_heatmap", "best_response_diagram", "payoff_polygon", "payoff_sets",
-           "critical_delta_curve", "deterrence_map", "war_risk_curve", "noisy_trajectory",
+           "critical_delta_curve", "deterrence_map", "add_to_legend", "war_risk_curve", "noisy_trajectory",
            "REGIMES", "REGIME_COLORS", "PAYOFF_CMAP", "show", "widgets_live"]
 
 #: Colours of the regimes: calm green, amber for contained violence, red for war.
@@ -442,8 +442,12 @@ def best_response_diagram(game, ax=None, *, result=None, annotate=True):
                            linewidth=3 if ls == "-" else 2.5)
         inset.scatter([float(a) for a, _ in points], [float(b) for _, b in points], s=60,
                       color="black", edgecolor="white", zorder=5)
-        inset.annotate(f"({format_exact(x)}, {format_exact(y)})", (float(x), float(y)), xytext=(-6, -10),
-                       textcoords="offset points", fontsize=8, ha="right", va="top")
+        # The label goes to the side of the point with more room, clear of the tick labels.
+        right = float(x) < cx
+        upper = float(y) < cy
+        inset.annotate(f"({format_exact(x)}, {format_exact(y)})", (float(x), float(y)),
+                       xytext=(6 if right else -6, 8 if upper else -10), textcoords="offset points",
+                       fontsize=8, ha="left" if right else "right", va="bottom" if upper else "top")
         inset.set_xlim(cx - width / 2, cx + width / 2)
         inset.set_ylim(cy - width / 2, cy + width / 2)
         inset.tick_params(labelsize=7)
@@ -827,9 +831,45 @@ def deterrence_map(values, x, y, ax=None, regimes=None, *, xlabel="x", ylabel="y
     if title:
         ax.set_title(title, fontsize=10)
     handles = [Patch(facecolor=c, edgecolor="black", label=r) for r, c in zip(regimes, colours)]
-    # Below the map, so that long regime names are never cut at the figure's edge.
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=len(regimes),
-              fontsize=8, frameon=False, title=legend_title, title_fontsize=8)
+    _legend_below(ax, handles, legend_title)
+    return ax
+
+
+def _legend_below(ax, handles, title=None):
+    """The legend of a map, below its axes: one row when the labels are short, else one a row.
+
+    Below the map and in one column for long names, so that no label is cut at the
+    figure's edge (a row of three 40-letter names is wider than the figure).
+    """
+    labels = [h.get_label() for h in handles]
+    ncol = len(handles) if sum(len(t) for t in labels) <= 60 else 1
+    ax.legend(handles=handles, labels=labels, loc="upper center", bbox_to_anchor=(0.5, -0.14),
+              ncol=ncol, fontsize=8, frameon=False, title=title, title_fontsize=8)
+
+
+@literal_labels
+def add_to_legend(ax, *artists):
+    """Add labelled artists (a marker for the model, tipping-point bars) to a map's legend.
+
+    The legend keeps its place below the map and its title; each artist's label is its entry.
+
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> ax = deterrence_map([[0, 1], [1, 2]], x=[10, 50], y=[0.5, 0.9])
+    >>> star, = ax.plot([10], [0.5], marker="*", linestyle="none", label="the model")
+    >>> ax = add_to_legend(ax, star)
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]
+    ['mutual restraint', 'contained exchange', 'escalation/war', 'the model']
+    """
+    legend = ax.get_legend()
+    if legend is None:
+        raise GameError("add_to_legend needs axes that already have a legend (draw the map first)")
+    unlabelled = [a for a in artists if not a.get_label() or a.get_label().startswith("_")]
+    if unlabelled:
+        raise GameError(f"add_to_legend: {len(unlabelled)} artist(s) have no label; pass label=... when drawing them")
+    handles = list(legend.legend_handles)       # copies of the drawn artists, with their labels as given
+    title = legend.get_title().get_text() or None
+    _legend_below(ax, handles + list(artists), title)
     return ax
 
 
