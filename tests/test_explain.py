@@ -372,3 +372,27 @@ def test_the_model_report_gives_times_in_days_months_years():
     # a game that gives a round no length in time says so, and counts rounds
     plain = dt.explain(dt.load_game("us_iran_stage"), delta="9/10").section("miscalculation")
     assert plain.data["round_days"] is None and "no length in time" in " ".join(plain.lines)
+
+
+def test_an_irrational_tree_tipping_point_is_given_by_its_formula_not_a_long_fraction():
+    import mpmath
+    from deterrence.analysis.redlines import _threshold_in, _tree_conclusion, tree_red_lines
+    from deterrence.core.tree import GameTree, decision, terminal
+    tree = GameTree(decision("A", {"in": terminal(["x**2", "0"]), "out": terminal(["2", "0"])}),
+                    players=["A", "B"], parameters={"x": 1})
+    line, = tree_red_lines(tree, ["x"])
+    assert (line.exact, line.formula, line.direction) == (False, "sqrt(2)", "above")
+    with mpmath.workdps(30):
+        assert line.to_json()["threshold"] == mpmath.nstr(mpmath.sqrt(2), 20) == "1.4142135623730950488"
+    assert "≈ 1.414213562 (= sqrt(2))" in line.describe()
+    base = _tree_conclusion(tree.with_defaults())
+    eps = Fraction(1, 10 ** 9)
+    assert _tree_conclusion(tree.subs({"x": line.threshold - eps})) == base
+    assert _tree_conclusion(tree.subs({"x": line.threshold + eps})) != base
+    # without a formula (imperfect information), a bracket too narrow for a simple fraction:
+    # the midpoint, inexact, shown to the 12 digits the bisection knows
+    lo, hi = Fraction(141421356237, 10 ** 11), Fraction(141421356238, 10 ** 11)
+    threshold, formula, exact = _threshold_in(lo, hi, [], "x", {"x": 1})
+    assert (formula, exact) == ("", False) and lo <= threshold <= hi
+    rational, formula, exact = _threshold_in(Fraction(1, 3) - eps, Fraction(1, 3) + eps, [], "x", {"x": 1})
+    assert (rational, formula, exact) == (Fraction(1, 3), "1/3", True)

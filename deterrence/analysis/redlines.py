@@ -29,7 +29,11 @@ class RedLine:
 
     ``direction`` is ``"below"`` or ``"above"``: the change happens when the
     parameter goes past ``threshold`` in that direction from ``current``.
-    ``formula`` is the threshold in terms of the other parameters.
+    ``formula`` is the threshold in terms of the other parameters. ``exact`` is
+    False when the threshold was only bracketed (an irrational value found by
+    bisection): ``threshold`` is then a rational close to it, shown with "≈" and,
+    in JSON, as a decimal string: 20 digits when ``formula`` gives its exact value,
+    12 when it was only bracketed by bisection.
     """
 
     parameter: str
@@ -39,11 +43,22 @@ class RedLine:
     formula: str
     gained: tuple  # pure profiles (labels) that become equilibria past the line
     lost: tuple    # pure profiles that stop being equilibria past the line
+    exact: bool = True
+
+    def _threshold_text(self, digits: int) -> str:
+        if self.exact:
+            return format_exact(self.threshold)
+        import mpmath
+        if not self.formula:                 # only bracketed by bisection: 12 digits are known
+            digits = min(digits, 12)
+        with mpmath.workdps(40):
+            return mpmath.nstr(mpmath.mpf(self.threshold.numerator) / self.threshold.denominator, digits)
 
     def describe(self) -> str:
         """One sentence, e.g. "if W_iran falls below 2 (= b_iran): ..."."""
         verb = "falls below" if self.direction == "below" else "rises above"
-        formula = "" if self.formula == format_exact(self.threshold) else f" (= {self.formula})"
+        shown = self._threshold_text(10) if self.exact else "≈ " + self._threshold_text(10)
+        formula = "" if self.formula in (format_exact(self.threshold), shown) else f" (= {self.formula})"
         changes = []
         if self.lost:
             changes.append(" and ".join(_profile(p) for p in self.lost) + " stop"
@@ -51,12 +66,12 @@ class RedLine:
         if self.gained:
             changes.append(" and ".join(_profile(p) for p in self.gained) + " become"
                            + ("s" if len(self.gained) == 1 else "") + " an equilibrium")
-        return (f"if {self.parameter} {verb} {format_exact(self.threshold)}{formula} "
+        return (f"if {self.parameter} {verb} {shown}{formula} "
                 f"(now {format_exact(self.current)}): " + "; ".join(changes))
 
     def to_json(self) -> dict:
         return {"parameter": self.parameter, "current": format_exact(self.current),
-                "threshold": format_exact(self.threshold), "direction": self.direction,
+                "threshold": self._threshold_text(20), "exact": self.exact, "direction": self.direction,
                 "formula": self.formula, "gained": [list(p) for p in self.gained],
                 "lost": [list(p) for p in self.lost]}
 
@@ -308,34 +323,60 @@ def _scan(tree, names, base, atoms, values, span, steps, iterations, keep_sign, 
                     same = mid
                 else:
                     changed = mid
-            threshold = _simplest_between(same, changed)
-            formula = _matching_formula(atoms, name, threshold, values) or format_exact(to_exact(threshold))
+            threshold, formula, exact = _threshold_in(same, changed, atoms, name, values)
             lines.append(RedLine(parameter=name, current=to_exact(current), threshold=to_exact(threshold),
-                                 direction=direction, formula=formula,
+                                 direction=direction, formula=formula, exact=exact,
                                  gained=tuple((f"play ending at {o}",) for o in _outcome_text(flipped - base)),
                                  lost=tuple((f"play ending at {o}",) for o in _outcome_text(base - flipped))))
     return tuple(lines)
 
 
-def _simplest_between(a, b):
-    """The rational with the smallest denominator in the closed interval between a and b."""
-    lo, hi = min(a, b), max(a, b)
+def _threshold_in(same, changed, atoms, name, values):
+    """``(threshold, formula, exact)`` for the flip bracketed between ``same`` and ``changed``.
+
+    A root of a backward-induction condition inside the bracket gives the formula and, when
+    it is rational, the exact value; otherwise the simplest rational in the bracket (a
+    denominator up to 10,000) is taken as exact. Failing both, the flip is irrational (or of
+    a larger denominator than any tree payoff suggests): the bracket's midpoint, marked inexact.
+    """
+    lo, hi = min(same, changed), max(same, changed)
+    root = _root_in(atoms, name, lo, hi, values)
+    if root is not None:
+        value = root[1]
+        if value.is_Rational:
+            return Fraction(int(value.p), int(value.q)), root[0], True
+        return Fraction(str(value.evalf(30))), root[0], False
+    simplest = _simplest_between(lo, hi)
+    if simplest is not None:
+        return simplest, format_exact(simplest), True
+    return (lo + hi) / 2, "", False
+
+
+def _simplest_between(lo, hi):
+    """The rational with the smallest denominator (at most 10,000) in ``[lo, hi]``, or None."""
     for den in range(1, 10_001):
         num = -((-lo * den).__floor__())  # ceil(lo * den)
         if Fraction(num, den) <= hi:
             return Fraction(num, den)
-    return (lo + hi) / 2
+    return None
 
 
-def _matching_formula(atoms, name, threshold, values):
+def _root_in(atoms, name, lo, hi, values):
+    """``(formula, value)`` of a root of a condition ``atom = 0`` in ``name`` lying in ``[lo, hi]``."""
     import sympy
     theta = parameter_symbol(name)
     others = {parameter_symbol(k): sympy.Rational(str(Fraction(v))) for k, v in values.items()
               if k != name and v is not None}
+    low, high = sympy.Rational(lo.numerator, lo.denominator), sympy.Rational(hi.numerator, hi.denominator)
     for atom in atoms:
         if theta not in atom.free_symbols:
             continue
         for root in sympy.solve(sympy.Eq(atom, 0), theta):
-            if root.xreplace(others) == sympy.Rational(threshold.numerator, threshold.denominator):
-                return str(sympy.simplify(root))
+            value = root.xreplace(others)
+            try:
+                inside = value.is_real and bool(low <= value) and bool(value <= high)
+            except TypeError:                # a comparison sympy cannot decide: not this root
+                inside = False
+            if inside:
+                return str(sympy.simplify(root)), value
     return None
