@@ -188,3 +188,13 @@ def test_a_tree_json_with_a_bad_node_names_the_field():
     data["format"] = "deterrence.other"
     with pytest.raises(GameFileError, match="format"):
         game_from_json(data, file="t.json")
+
+
+def test_a_formula_the_parser_would_rewrite_round_trips_unchanged():
+    # 1/(2*(a + 1)) prints that way but parses to 1/(2*a + 2): it is written out in parentheses
+    from deterrence.core.symbolic import parse_expression
+    half = parse_expression("(1/2) * (a + 1)^(-1)", ["a"])
+    g = NormalFormGame.from_arrays([[half, 0]], [[0, 1]], parameters={"a": None})
+    back = parse_json_game(write_json(g))
+    assert back.payoff_arrays[0][0, 0] == half
+    same_game(back, g)

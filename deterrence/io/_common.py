@@ -12,7 +12,7 @@ import re
 from fractions import Fraction
 
 from deterrence.core.numbers import is_symbolic, to_exact
-from deterrence.core.symbolic import FUNCTIONS, parse_expression, real_formula_problem
+from deterrence.core.symbolic import FUNCTIONS, parameter_symbol, parse_expression, real_formula_problem
 from deterrence.errors import ExpressionError, GameError, GameFileError
 
 #: Bytes above which a game file is refused before parsing (a game file is a few kB).
@@ -208,11 +208,60 @@ def format_formula(expr) -> str:
 
     sympy's own printer writes ``Abs``, ``Min``, ``Max`` and ``E``, which are
     not in the grammar; this one writes ``abs``, ``min``, ``max``, ``exp(1)``.
+    Where the usual text would read back to another (equal) form, e.g.
+    ``1/(2*(a + 1))``, whose product the parser distributes into ``1/(2*a + 2)``,
+    every operation is written out in parentheses, so a game written to a file
+    and read again is the same game.
 
     >>> from deterrence.core.symbolic import parse_expression
     >>> format_formula(parse_expression("abs(a) + max(a, 2)", ["a"]))
     'abs(a) + max(2, a)'
+    >>> half = parse_expression("(1/2) * (a + 1)^(-1)", ["a"])
+    >>> text = format_formula(half)
+    >>> text, parse_expression(text, ["a"]) == half
+    ('(1/2)*((1 + a)^(-1))', True)
     """
+    text = _READABLE.doprint(expr)
+    names = sorted(str(s) for s in expr.free_symbols)
+    try:
+        back = parse_expression(text, names)
+    except ExpressionError:
+        back = None
+    if back is not None:
+        same_symbols = {parameter_symbol(n): s for n, s in ((str(s), s) for s in expr.free_symbols)}
+        if back.xreplace(same_symbols) == expr:
+            return text
+    return _written_out(expr, top=True)
+
+
+def _written_out(expr, top=False) -> str:
+    """``expr`` with every sum, product and power in parentheses: the parser rebuilds its tree."""
+    import sympy
+
+    def wrap(text):
+        return text if top else f"({text})"
+
+    if expr.is_Integer:
+        return str(expr) if expr >= 0 or top else f"({expr})"
+    if expr.is_Rational:
+        return wrap(f"{expr.p}/{expr.q}")
+    if expr.is_Symbol:
+        return expr.name
+    if expr.is_Add:
+        return wrap(" + ".join(_written_out(a) for a in expr.args))
+    if expr.is_Mul:
+        return wrap("*".join(_written_out(a) for a in expr.args))
+    if expr.is_Pow:
+        return wrap(f"{_written_out(expr.base)}^{_written_out(expr.exp)}")
+    if isinstance(expr, (sympy.Min, sympy.Max, sympy.Abs)):
+        name = {sympy.Min: "min", sympy.Max: "max", sympy.Abs: "abs"}[type(expr)]
+        return f"{name}(" + ", ".join(_written_out(a, top=True) for a in expr.args) + ")"
+    if isinstance(expr, sympy.exp):
+        return f"exp({_written_out(expr.args[0], top=True)})"
+    return wrap(_READABLE.doprint(expr))
+
+
+def _readable_printer():
     from sympy.printing.str import StrPrinter
 
     class _Printer(StrPrinter):
@@ -228,7 +277,20 @@ def format_formula(expr) -> str:
         def _print_Exp1(self, e):
             return "exp(1)"
 
-    return _Printer().doprint(expr)
+    return _Printer()
+
+
+class _LazyPrinter:
+    """The readable printer, built on first use (sympy's printers load slowly)."""
+    printer = None
+
+    def doprint(self, expr) -> str:
+        if _LazyPrinter.printer is None:
+            _LazyPrinter.printer = _readable_printer()
+        return _LazyPrinter.printer.doprint(expr)
+
+
+_READABLE = _LazyPrinter()
 
 
 def format_number(value) -> str:
@@ -346,3 +408,39 @@ def decode_text(raw: bytes, file, *, fallback: str | None = None) -> str:
         raise GameFileError(f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
                             file=file, line=line) from None
     return text[1:] if text.startswith("\ufeff") else text
+
+
+def csv_rows(text: str, *, file, header) -> tuple:
+    """``(columns, [(line, {column: field})])`` of a CSV text, each row numbered by its first line.
+
+    Blank records and records whose first field starts with ``#`` are skipped. The first
+    other record goes to ``header(record, line)``, which returns the column names (and
+    refuses a bad header); a row with another number of fields than the header is refused,
+    as is malformed CSV. ``columns`` is None when the text has no header.
+
+    >>> csv_rows("a,b\\n# note\\n1,2\\n", file="d.csv", header=lambda record, line: record)
+    (['a', 'b'], [(3, {'a': '1', 'b': '2'})])
+    >>> csv_rows("a,b\\n1\\n", file="d.csv", header=lambda record, line: record)
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.GameFileError: d.csv:2: 1 fields, but the header has 2 (a, b)
+    """
+    import csv
+    import io
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    columns, rows, last = None, [], 0
+    try:
+        for record in reader:
+            line, last = last + 1, reader.line_num
+            if not record or all(not f.strip() for f in record) or record[0].lstrip().startswith("#"):
+                continue
+            if columns is None:
+                columns = header(record, line)
+                continue
+            if len(record) != len(columns):
+                raise GameFileError(f"{len(record)} fields, but the header has {len(columns)} "
+                                    f"({', '.join(c or '?' for c in columns)})", file=file, line=line)
+            rows.append((line, dict(zip(columns, record))))
+    except csv.Error as exc:
+        raise GameFileError(f"malformed CSV: {exc}", file=file, line=reader.line_num or None) from None
+    return columns, rows

@@ -21,12 +21,11 @@ Every error names the file, the line and the column (``counts.csv:4: column
 """
 from __future__ import annotations
 
-import csv
-import io
 import math
 import sys
 
 from deterrence.errors import GameError, GameFileError
+from deterrence.io._common import csv_rows
 
 __all__ = ["COUNT_COLUMNS", "csv_records", "parse_choice_counts", "read_choice_counts"]
 
@@ -45,23 +44,13 @@ def csv_records(text: str, *, file: str, required, optional=()) -> list:
     ...
     deterrence.errors.GameFileError: d.csv:1: no column 'b' in the header (it needs a, b)
     """
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    columns, records, line = None, [], 0
-    try:
-        for record in reader:
-            line = reader.line_num
-            if not record or all(not f.strip() for f in record) or record[0].lstrip().startswith("#"):
-                continue
-            if columns is None:
-                columns = [c.strip() for c in record]
-                _check_header(columns, required, optional, file, line)
-                continue
-            if len(record) != len(columns):
-                raise GameFileError(f"{len(record)} fields, but the header has {len(columns)} "
-                                    f"({', '.join(columns)})", file=file, line=line)
-            records.append((line, {c: v.strip() for c, v in zip(columns, record)}))
-    except csv.Error as exc:
-        raise GameFileError(f"malformed CSV: {exc}", file=file, line=reader.line_num or None) from None
+    def header(record, line):
+        columns = [c.strip() for c in record]
+        _check_header(columns, required, optional, file, line)
+        return columns
+
+    columns, rows = csv_rows(text, file=file, header=header)
+    records = [(line, {c: v.strip() for c, v in row.items()}) for line, row in rows]
     if columns is None:
         raise GameFileError(f"no header line (expected the columns {', '.join(required)})", file=file, line=1)
     if not records:

@@ -67,16 +67,14 @@ conflict-cooperation scale for WEIS events data", J. Conflict Resolution 36
 """
 from __future__ import annotations
 
-import csv
 import datetime as _dt
 import html
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
-from deterrence.io._common import MAX_FILE_BYTES, decode_text, parse_toml_text, read_file_bytes
+from deterrence.io._common import MAX_FILE_BYTES, csv_rows, decode_text, parse_toml_text, read_file_bytes
 from deterrence.errors import GameError, GameFileError
 
 #: The action ladder every event is mapped onto (the stage game ``us_iran_stage``).
@@ -434,22 +432,7 @@ def parse_events(data, *, file: str = "<events>", mapping=None, players=None, ac
     else:
         raise GameError(f"events data must be text or bytes, not {type(data).__name__}")
 
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    columns, rows, last = None, [], 0
-    try:
-        for record in reader:
-            line, last = last + 1, reader.line_num
-            if not record or all(not f.strip() for f in record) or record[0].lstrip().startswith("#"):
-                continue
-            if columns is None:
-                columns = _header(record, file, line)
-                continue
-            if len(record) != len(columns):
-                raise GameFileError(f"{len(record)} fields, but the header has {len(columns)} "
-                                    f"({', '.join(c or '?' for c in columns)})", file=file, line=line)
-            rows.append((line, dict(zip(columns, record))))
-    except csv.Error as exc:
-        raise GameFileError(f"malformed CSV: {exc}", file=file, line=reader.line_num or None) from None
+    columns, rows = csv_rows(text, file=file, header=lambda record, line: _header(record, file, line))
     if columns is None:
         raise GameFileError("no header line (expected columns date,actor,event_type[,description])",
                             file=file, line=1)
