@@ -88,37 +88,39 @@ class _TreeHomotopy:
         self.set_nodes = [[ids[p] for p in st.paths] for st in self.sets]
 
     def split(self, y):
-        return [y[self.offsets[k]:self.offsets[k + 1]] for k in range(len(self.sets))]
+        return [y[..., self.offsets[k]:self.offsets[k + 1]] for k in range(len(self.sets))]
 
     def set_values(self, probs, logs):
-        """v_h(a): the owner's conditional expected payoff of each move at each set.
+        """v_h(a): the owner's conditional expected payoff of each move at each set, for a
+        batch of points (``probs`` and ``logs`` per set of shape ``(batch, moves)``).
 
         The beliefs come from the log reach probabilities (:meth:`log_beliefs`): at a
         large lambda an off-path set's reach underflows, its beliefs do not.
         """
         count = len(self.kinds)
+        batch = probs[0].shape[0]
         value = [None] * count
         for n in reversed(range(count)):
             kind = self.kinds[n]
             if kind == "t":
-                value[n] = self.payoff[n]
-            elif kind == "c":
-                value[n] = sum(p * value[c] for p, c in zip(self.chance_p[n], self.children[n]))
+                value[n] = np.broadcast_to(self.payoff[n], (batch, self.n_players))
             else:
-                b = probs[self.set_of[n]]
-                value[n] = sum(p * value[c] for p, c in zip(b, self.children[n]))
+                below = np.stack([value[c] for c in self.children[n]], axis=1)
+                weights = self.chance_p[n][None, :] if kind == "c" else probs[self.set_of[n]]
+                value[n] = np.einsum("bm,bmp->bp", np.broadcast_to(weights, below.shape[:2]), below)
         out = []
         for s, (nodes, mu) in enumerate(zip(self.set_nodes, self.log_beliefs(logs))):
             i = self.owner[s]
-            weights = np.exp(mu)
-            out.append(sum(w * np.array([value[c][i] for c in self.children[n]])
-                           for w, n in zip(weights, nodes)))
+            moves = np.stack([np.stack([value[c][:, i] for c in self.children[n]], axis=1) for n in nodes])
+            out.append(np.einsum("kb,kbm->bm", np.exp(mu), moves))
         return out
 
     def log_beliefs(self, logs):
-        """log mu(n) at every node of every set: log reach probabilities, normalised per set."""
+        """log mu(n) at every node of every set (shape ``(nodes, batch)`` per set): log reach
+        probabilities, normalised per set."""
         count = len(self.kinds)
-        reach = np.full(count, -np.inf)
+        batch = logs[0].shape[0]
+        reach = np.full((count, batch), -np.inf)
         reach[0] = 0.0
         with np.errstate(divide="ignore"):
             for n in range(count):
@@ -126,39 +128,44 @@ class _TreeHomotopy:
                     for p, c in zip(self.chance_p[n], self.children[n]):
                         reach[c] = reach[n] + np.log(p)
                 elif self.kinds[n] == "d":
-                    for y, c in zip(logs[self.set_of[n]], self.children[n]):
-                        reach[c] = reach[n] + y
+                    for j, c in enumerate(self.children[n]):
+                        reach[c] = reach[n] + logs[self.set_of[n]][:, j]
         out = []
         for nodes in self.set_nodes:
             r = reach[nodes]
-            top = r.max()
-            out.append(r - top - np.log(np.exp(r - top).sum()))
+            top = r.max(axis=0)
+            out.append(r - top - np.log(np.exp(r - top).sum(axis=0)))
         return out
 
-    def residual(self, z):
-        y, lam = z[:-1], z[-1]
-        logs = self.split(y)
+    def _residuals(self, Z):
+        """The residuals at a batch of points ``Z`` (rows ``(y, lambda)``), and the value
+        differences ``v_h(a) - v_h(0)`` (lambda's column of the Jacobian, negated)."""
+        logs = self.split(Z[:, :-1])
         probs = [np.exp(v) for v in logs]
-        v = self.set_values(probs, logs)
-        out = []
-        for yi, pi, vi in zip(logs, probs, v):
-            out.append([pi.sum() - 1.0])
-            out.append(yi[1:] - yi[0] - lam * (vi[1:] - vi[0]))
-        return np.concatenate(out)
+        lam = Z[:, -1:]
+        out, gaps = [], []
+        for yi, pi, vi in zip(logs, probs, self.set_values(probs, logs)):
+            gap = vi[:, 1:] - vi[:, :1]
+            out.append(pi.sum(axis=1, keepdims=True) - 1.0)
+            out.append(yi[:, 1:] - yi[:, :1] - lam * gap)
+            gaps.append(np.zeros((len(Z), 1)))
+            gaps.append(gap)
+        return np.concatenate(out, axis=1), np.concatenate(gaps, axis=1)
+
+    def residual(self, z):
+        return self._residuals(z[None, :])[0][0]
 
     def jacobian(self, z, h=1e-7):
-        J = np.zeros((self.size, self.size + 1))
-        for k in range(self.size):
-            e = np.zeros_like(z)
-            e[k] = h
-            J[:, k] = (self.residual(z + e) - self.residual(z - e)) / (2 * h)
-        logs = self.split(z[:-1])
-        v = self.set_values([np.exp(v) for v in logs], logs)
-        col = []
-        for vi in v:
-            col.append([0.0])
-            col.append(-(vi[1:] - vi[0]))
-        J[:, -1] = np.concatenate(col)
+        """By central differences in the log-probabilities, all perturbed points evaluated as one
+        batch (one pass over the tree); lambda's column exactly."""
+        steps = np.zeros((2 * self.size + 1, self.size + 1))
+        eye = np.arange(self.size)
+        steps[eye, eye] = h
+        steps[self.size + eye, eye] = -h
+        values, gaps = self._residuals(z[None, :] + steps)
+        J = np.empty((self.size, self.size + 1))
+        J[:, :-1] = ((values[:self.size] - values[self.size:2 * self.size]) / (2 * h)).T
+        J[:, -1] = -gaps[-1]
         return J
 
 
@@ -220,24 +227,36 @@ def agent_qre_at(tree, lam: float, tol: float = 1e-10) -> dict:
 
 
 def _branch_ends(H, max_lambda):
-    """Ends of the branch traced to growing lambdas (10^2, 10^3, ... over the payoff range, up
-    to ``max_lambda``, default 10^6 over it), last first: far out, where off-path beliefs
-    hang on probabilities below 1e-300, the tracer may stall; the ends reached before are kept.
+    """Ends of the branch at growing lambdas (the first points past 10^2, 10^3, ... over the
+    payoff range, up to ``max_lambda``, default 10^6 over it), last first, as ``(point, steps)``.
+
+    One trace to the top gives them all (a trace to a smaller target is a prefix of it). Far
+    out, where off-path beliefs hang on probabilities below 1e-300, the tracer may stall;
+    then the branch is traced to the growing targets one by one and the ends reached before
+    the stall are kept.
     """
     from deterrence.errors import SolverError
     from deterrence.solvers.normal_form.qre import trace_branch
     spread = max((float(np.ptp(p)) for p in H.payoff if p is not None), default=0.0) or 1.0
     top = 1e6 / spread if max_lambda is None else float(max_lambda)
     targets = sorted({min(10.0 ** k / spread, top) for k in range(2, 7)} | {top})
+    try:
+        points = trace_branch(H, top, 1e-10)
+    except SolverError:
+        points = None
     ends = []
     for target in targets:
+        if points is not None:
+            k = next(k for k, z in enumerate(points) if z[-1] >= target or k == len(points) - 1)
+            ends.append((points[k], k + 1))
+            continue
         try:
-            points = trace_branch(H, target, 1e-10)
+            part = trace_branch(H, target, 1e-10)
         except SolverError:
             if not ends:
                 raise
             break
-        ends.append((points[-1], len(points)))
+        ends.append((part[-1], len(part)))
     return ends[::-1]
 
 
@@ -246,8 +265,8 @@ def _float_point(H, z):
     from deterrence.core.tree import path_name
     logs = H.split(z[:-1])
     behaviour = {st.key: dict(zip(st.actions, (float(p) for p in np.exp(v)))) for st, v in zip(H.sets, logs)}
-    beliefs = {st.key: {path_name(p): float(q) for p, q in zip(st.paths, np.exp(m))}
-               for st, m in zip(H.sets, H.log_beliefs(logs))}
+    beliefs = {st.key: {path_name(p): float(q) for p, q in zip(st.paths, np.exp(m[:, 0]))}
+               for st, m in zip(H.sets, H.log_beliefs([v[None, :] for v in logs]))}
     return behaviour, beliefs
 
 
