@@ -270,6 +270,154 @@ def _float_point(H, z):
     return behaviour, beliefs
 
 
+#: largest difference between a certified limit's behaviour and the float end of the branch
+LIMIT_TOLERANCE = 1e-3
+#: value gaps (times the payoff range) under which a move left out of the support is taken as
+#: tied with the support as well (one more guess each); None: the support's moves alone
+TIE_GAPS = (None, 1e-6, 1e-4, 1e-3)
+
+
+def _float_plans(sf, names, behaviour):
+    """Each player's realisation plan of float ``behaviour`` (sequence form order)."""
+    plans = []
+    for i, sets in enumerate(sf.infosets):
+        plan = [0.0] * sf.sizes[i]
+        plan[0] = 1.0
+        for name, parent, children in sets:
+            dist = behaviour[(names[i], name)]
+            for c in children:
+                plan[c] = plan[parent] * dist[sf.sequences[i][c][-1][1]]
+        plans.append(plan)
+    return plans
+
+
+def _support_system(sf, own, names, behaviour, plans, support_tol, tie_gap, spread):
+    """The linear equations of an equilibrium on the guessed support, for player ``own``'s
+    optimality: unknowns the other player's plan ``p`` and ``own``'s values ``w`` per set.
+
+    Rows: ``p`` is a realisation plan (:meth:`SequenceForm.constraints`), zero on every
+    sequence whose last move is outside the support; at each set ``h`` of ``own``, for every
+    move ``a`` in the support (or tied within ``tie_gap`` at the float point),
+    ``w_h = (payoff of (h, a) against p) + sum of w over the sets after (h, a)`` (the
+    sequence-form best reply, von Stengel 1996). Returns the augmented rows (exact) and the
+    float guess ``(p, w)`` at the end of the branch.
+    """
+    opp = 1 - own
+    n_opp = sf.sizes[opp]
+    sets = sf.infosets[own]
+    pay: list = [dict() for _ in range(sf.sizes[own])]
+    for (r, c), v in (sf.A if own == 0 else sf.B).items():
+        mine, theirs = (r, c) if own == 0 else (c, r)
+        pay[mine][theirs] = v
+    below: dict = {}
+    for k, (_, parent, _) in enumerate(sets):
+        below.setdefault(parent, []).append(k)
+    width = n_opp + len(sets)
+    rows = []
+    E, e = sf.constraints(opp)
+    for row, rhs in zip(E, e):
+        rows.append(list(row) + [0] * len(sets) + [rhs])
+    for name, _, children in sf.infosets[opp]:
+        dist = behaviour[(names[opp], name)]
+        for c in children:
+            if dist[sf.sequences[opp][c][-1][1]] <= support_tol:
+                row = [0] * (width + 1)
+                row[c] = 1
+                rows.append(row)
+    p = plans[opp]
+    w = [0.0] * len(sets)
+    exprs = {}
+    for k in range(len(sets) - 1, -1, -1):          # bottom-up, as best_response_value
+        _, _, children = sets[k]
+        for c in children:
+            exprs[c] = sum(float(v) * p[t] for t, v in pay[c].items()) + sum(w[q] for q in below.get(c, ()))
+        w[k] = max(exprs[c] for c in children)
+    for k, (name, _, children) in enumerate(sets):
+        dist = behaviour[(names[own], name)]
+        for c in children:
+            tied = dist[sf.sequences[own][c][-1][1]] > support_tol
+            if not tied and tie_gap is not None:
+                tied = exprs[c] >= w[k] - tie_gap * spread
+            if tied:
+                row = [0] * (width + 1)
+                row[n_opp + k] = 1
+                for t, v in pay[c].items():
+                    row[t] -= v
+                for q in below.get(c, ()):
+                    row[n_opp + q] -= 1
+                rows.append(row)
+    return rows, list(p) + w
+
+
+def _near_solution(rows, guess, den):
+    """An exact solution of the augmented ``rows`` whose free unknowns are ``guess`` rounded to
+    denominators at most ``den`` (the others then follow), or None when there is none."""
+    from fractions import Fraction
+
+    from deterrence.core.exact import solve_consistent
+    width = len(guess)
+    g = [Fraction(x).limit_denominator(den) for x in guess]
+    shifted = [row[:width] + [row[width] - sum((a * b for a, b in zip(row[:width], g) if a), 0)] for row in rows]
+    d = solve_consistent(shifted, width)
+    return None if d is None else [a + b for a, b in zip(g, d)]
+
+
+def _support_assessment(tree, behaviour, beliefs, support_tol):
+    """Two players: an exact sequential assessment on the support of the float end (a sketch
+    in :func:`limit_assessment`), or None."""
+    from fractions import Fraction
+
+    from deterrence.solvers.normal_form.qre import round_to_support
+    from deterrence.solvers.tree.assessment import (Assessment, bayes_beliefs, deviation_gains,
+                                                    sequential_violations)
+    from deterrence.solvers.tree.sequence_form import behaviour_from_plan, sequence_form
+    try:
+        sf = sequence_form(tree)
+    except GameError:
+        return None
+    names = tuple(tree.players)
+    plans = _float_plans(sf, names, behaviour)
+    spread = max((abs(float(v)) for v in list(sf.A.values()) + list(sf.B.values())), default=1.0) or 1.0
+    keys = list(behaviour)
+    belief_keys = list(beliefs)
+
+    def rounded(table, order, den):
+        rows = [tuple(table[k].values()) for k in order]
+        exact = round_to_support(rows, [[j for j, x in enumerate(r) if x > support_tol] for r in rows], den)
+        return None if exact is None else {k: dict(zip(table[k], r)) for k, r in zip(order, exact)}
+
+    tried = set()
+    for tie_gap in TIE_GAPS:
+        systems = [_support_system(sf, own, names, behaviour, plans, support_tol, tie_gap, spread)
+                   for own in (0, 1)]
+        signature = tuple(tuple(map(tuple, rows)) for rows, _ in systems)
+        if signature in tried:
+            continue
+        tried.add(signature)
+        for den in (10, 100, 1000, 10 ** 4, 10 ** 6):
+            solved = [_near_solution(rows, guess, den) for rows, guess in systems]
+            off_path, mu_off = rounded(behaviour, keys, den), rounded(beliefs, belief_keys, den)
+            if None in solved or off_path is None or mu_off is None:
+                continue
+            exact_plans = (solved[1][:sf.sizes[0]], solved[0][:sf.sizes[1]])
+            if any(v < 0 for plan in exact_plans for v in plan):
+                continue
+            beh = {}
+            for i, plan in enumerate(exact_plans):
+                own_off = {name: off_path[(names[i], name)] for name, _, _ in sf.infosets[i]}
+                for name, dist in behaviour_from_plan(sf, i, plan, own_off).items():
+                    beh[(names[i], name)] = {a: (v.numerator if isinstance(v, Fraction) and v.denominator == 1 else v)
+                                             for a, v in dist.items()}
+            if max(abs(float(beh[k][a]) - behaviour[k][a]) for k in keys for a in behaviour[k]) > LIMIT_TOLERANCE:
+                continue
+            mu = dict(mu_off)
+            mu.update(bayes_beliefs(tree, beh))
+            if any(deviation_gains(tree, beh)) or sequential_violations(tree, beh, mu):
+                continue
+            return Assessment.from_behaviour(tree, beh).with_beliefs({k: mu[k] for k in belief_keys})
+    return None
+
+
 def limit_assessment(tree, behaviour, beliefs, support_tol: float = 1e-5):
     """An exact assessment near float ``behaviour`` and ``beliefs`` (the end of a QRE branch),
     certified: a Nash equilibrium, sequentially rational given its beliefs at every set.
@@ -286,6 +434,10 @@ def limit_assessment(tree, behaviour, beliefs, support_tol: float = 1e-5):
     from deterrence.solvers.normal_form.qre import round_to_support
     from deterrence.solvers.tree.assessment import Assessment, deviation_gains, sequential_violations
     tree = tree.with_defaults() if tree.is_symbolic else tree
+    if len(tree.players) == 2:
+        found = _support_assessment(tree, behaviour, beliefs, support_tol)
+        if found is not None:
+            return found
 
     def rounded(table, den):
         keys = list(table)
