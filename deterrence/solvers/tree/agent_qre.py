@@ -17,7 +17,9 @@ Steps
 -----
 1. Unknowns: the log-probability of every move at every information set, and
    lambda. Equations per information set: the probabilities sum to 1, and
-   ``y_a - y_0 = lambda (v_h(a) - v_h(0))``.
+   ``y_a - y_0 = lambda (v_h(a) - v_h(0))``, divided by ``1 + lambda`` (the
+   log-probabilities grow like lambda; unscaled, their rounding errors alone
+   exceed the corrector's tolerance far out).
 2. ``v_h`` from one pass over the tree: reach probabilities top-down, expected
    payoffs bottom-up; ``v_h(a) = sum_n reach(n) value(n a) / sum_n reach(n)``
    over the nodes ``n`` of ``h`` (perfect recall makes the owner's own moves
@@ -138,19 +140,24 @@ class _TreeHomotopy:
         return out
 
     def _residuals(self, Z):
-        """The residuals at a batch of points ``Z`` (rows ``(y, lambda)``), and the value
-        differences ``v_h(a) - v_h(0)`` (lambda's column of the Jacobian, negated)."""
+        """The residuals at a batch of points ``Z`` (rows ``(y, lambda)``), and their derivatives
+        in lambda (its column of the Jacobian).
+
+        The logit rows are divided by ``1 + lambda`` (same zeros, same branch): far out the
+        log-probabilities reach -10^4, and unscaled rows carried rounding errors of 10^-12
+        each, so that the corrector could not meet its tolerance and the tracer stalled."""
         logs = self.split(Z[:, :-1])
         probs = [np.exp(v) for v in logs]
         lam = Z[:, -1:]
-        out, gaps = [], []
+        out, slopes = [], []
         for yi, pi, vi in zip(logs, probs, self.set_values(probs, logs)):
             gap = vi[:, 1:] - vi[:, :1]
+            spread = yi[:, 1:] - yi[:, :1]
             out.append(pi.sum(axis=1, keepdims=True) - 1.0)
-            out.append(yi[:, 1:] - yi[:, :1] - lam * gap)
-            gaps.append(np.zeros((len(Z), 1)))
-            gaps.append(gap)
-        return np.concatenate(out, axis=1), np.concatenate(gaps, axis=1)
+            out.append((spread - lam * gap) / (1.0 + lam))
+            slopes.append(np.zeros((len(Z), 1)))
+            slopes.append(-(spread + gap) / (1.0 + lam) ** 2)
+        return np.concatenate(out, axis=1), np.concatenate(slopes, axis=1)
 
     def residual(self, z):
         return self._residuals(z[None, :])[0][0]
@@ -162,10 +169,10 @@ class _TreeHomotopy:
         eye = np.arange(self.size)
         steps[eye, eye] = h
         steps[self.size + eye, eye] = -h
-        values, gaps = self._residuals(z[None, :] + steps)
+        values, slopes = self._residuals(z[None, :] + steps)
         J = np.empty((self.size, self.size + 1))
         J[:, :-1] = ((values[:self.size] - values[self.size:2 * self.size]) / (2 * h)).T
-        J[:, -1] = -gaps[-1]
+        J[:, -1] = slopes[-1]
         return J
 
 
