@@ -25,22 +25,41 @@ Steps
    over the nodes ``n`` of ``h`` (perfect recall makes the owner's own moves
    cancel).
 3. The same predictor-corrector tracer as the normal form, with the Jacobian
-   in the log-probabilities by central differences (lambda's column exactly).
+   in the log-probabilities by central differences, all the perturbed points
+   evaluated as one numpy batch in one pass over the tree (lambda's column
+   exactly). One trace to the top; the ends at 10^2 ... 10^6 over the payoff
+   range are read off it.
 4. The branch is a :class:`~deterrence.solvers.normal_form.qre.QREBranch`
    whose "players" are the information sets (``"player: set"``) and whose
    profiles are the behaviour strategies; floating point (``limit`` is None).
 5. The front-door method :func:`agent_qre`: at a given lambda, the QRE with
    its beliefs (Bayes' rule, every node being reached), in floating point;
    without one, the end of the branch (lambda of 10^6 over the payoff range)
-   made exact by :func:`limit_assessment`: behaviour and beliefs (the latter
-   from the log reach probabilities, so that off-path sets keep their limit
-   beliefs) rounded to nearby fractions, then certified exactly: a Nash
-   equilibrium (:func:`~deterrence.solvers.tree.assessment.deviation_gains`)
-   that is sequentially rational at every information set given the beliefs
+   made exact by :func:`limit_assessment`. Two players (von Stengel 1996's
+   sequence form): the support is guessed from the end (moves with
+   probability over 10^-5, then also moves whose value is within a gap of the
+   best), and the linear equations of an equilibrium on that support (each
+   player's plan zero off the support, the other indifferent among the
+   support's moves at every one of its sets, by the sequence-form best-reply
+   values) are solved exactly, the free unknowns set to the end's values
+   rounded to small denominators; the plans give the behaviour, Bayes' rule
+   the beliefs wherever the behaviour reaches. On a continuum of equilibria
+   (Kuhn poker) this picks an exact point of the face the branch converges to,
+   which rounding alone cannot hit. Otherwise (or when that fails): behaviour
+   and beliefs rounded to nearby fractions. Beliefs at sets the behaviour
+   does not reach are the end's (from the log reach probabilities, so that
+   off-path sets keep their limit beliefs), rounded. Either way the
+   assessment is certified exactly before it is returned: within 10^-3 of the
+   end (support path), a Nash equilibrium
+   (:func:`~deterrence.solvers.tree.assessment.deviation_gains`) that is
+   sequentially rational at every information set given the beliefs
    (:func:`~deterrence.solvers.tree.assessment.sequential_violations`). The
    beliefs are the limit of Bayes' rule along the branch's completely mixed
    profiles, hence consistent, as far as the floating-point end of the branch
    identifies that limit: a sequential equilibrium (McKelvey and Palfrey 1998).
+
+B. von Stengel (1996), "Efficient computation of behavior strategies", Games
+and Economic Behavior 14: 220-246, for the sequence form.
 """
 from __future__ import annotations
 
@@ -428,7 +447,9 @@ def _support_assessment(tree, behaviour, beliefs, support_tol):
 def limit_assessment(tree, behaviour, beliefs, support_tol: float = 1e-5):
     """An exact assessment near float ``behaviour`` and ``beliefs`` (the end of a QRE branch),
     certified: a Nash equilibrium, sequentially rational given its beliefs at every set.
-    None when no rounding passes.
+    Two players: first the equilibrium equations on the guessed support, solved exactly
+    (module docstring, step 5); then (and otherwise) the floats rounded to fractions.
+    None when no candidate passes.
 
     >>> from deterrence import load_game
     >>> t = load_game("entry_deterrence")
@@ -519,8 +540,10 @@ def agent_qre(tree, lam: float | None = None, max_lambda: float | None = None):
     else:
         raise SolverError(f"the agent logit QRE branch reached lambda = {ends[0][0][-1]:.6g}, but no exact "
                           "assessment near its end could be certified")
-    note = (f"the principal branch traced to lambda = {z[-1]:.6g} in {steps} steps; its end "
-            "rounded to fractions and certified exactly: a Nash equilibrium, sequentially rational at every "
+    note = (f"the principal branch traced to lambda = {z[-1]:.6g} in {steps} steps; its end made exact "
+            "(two players: the equilibrium equations on its guessed support solved near it; else, or "
+            "failing that, rounded to fractions) and "
+            "certified exactly: a Nash equilibrium, sequentially rational at every "
             "information set given the beliefs (the limit of Bayes' rule along the branch)")
     return SolveResult(equilibria=(eq,), method="agent_qre", exact=True, complete=False,
                        players=tree.players, concept="agent QRE limit", notes=(note,))
