@@ -15,8 +15,8 @@ For each game it prints
 
 Trees (the agent QRE, McKelvey and Palfrey 1998): Kuhn poker and small seeded random
 trees (``bench_sequence_form.branching_rounds``), the same ``.efg`` file read by both:
-our ``agent_qre`` (trace the agent branch to lambda = 10^6 / payoff range, round its
-end, certify it exactly as a sequential assessment) and our ``agent_logit_branch`` to
+our ``agent_qre`` (trace the agent branch to lambda = 10^6 / payoff range, make its
+end exact, certify it as a sequential assessment) and our ``agent_logit_branch`` to
 lambda = 100 (tracing alone) against pygambit's ``logit_solve`` on the extensive game
 (its agent logit branch, stopped at regret 10^-8 of the payoff range; floats, not
 certified). Each call runs in a spawned child process with a time limit
@@ -94,7 +94,7 @@ def tree_cases(depths=TREE_DEPTHS):
 
 
 def ours_agent_qre(path):
-    """Our agent QRE limit (trace, round, certify): True when an exact assessment came out."""
+    """Our agent QRE limit (trace, make exact, certify): True when an exact assessment came out."""
     from deterrence.io.gambit_efg import read_efg
     from deterrence.solvers.tree.agent_qre import agent_qre
     return agent_qre(read_efg(path)).exact

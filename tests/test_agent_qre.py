@@ -7,6 +7,8 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as hs
 
 from deterrence import load_game, solve
 from deterrence.core.tree import GameTree, decision, path_name, terminal
@@ -245,3 +247,85 @@ if pygambit is not None:
             ours = solve(tree, "agent_qre")[0].behaviour
             for a in game.actions:
                 assert abs(float(ours[_our_key(game, a)][a.label]) - float(theirs[a])) < 1e-2, (name, a.label)
+
+
+# -- the exact limit on the branch's support (two players) -------------------------------------------
+def signalling_tree(prior, payoffs, k1, k2):
+    """Chance draws the sender's type (H with probability ``prior``); the sender picks one of
+    ``k1`` signals; the receiver sees the signal only and picks one of ``k2`` replies."""
+    from deterrence.core.tree import chance
+    rows = iter(payoffs)
+    return GameTree(chance({t: (p, decision("S", {
+        f"s{i}": decision("R", {f"r{j}": terminal(list(next(rows))) for j in range(k2)}, infoset=f"after_s{i}")
+        for i in range(k1)}, infoset=f"type_{t}")) for t, p in (("H", prior), ("L", 1 - prior))}),
+        players=["S", "R"])
+
+
+@hs.composite
+def signalling_trees(draw):
+    k1, k2 = draw(hs.integers(2, 3)), draw(hs.integers(2, 3))
+    prior = Fraction(draw(hs.integers(1, 4)), 5)
+    pays = draw(hs.lists(hs.tuples(hs.integers(-5, 5), hs.integers(-5, 5)), min_size=2 * k1 * k2,
+                         max_size=2 * k1 * k2))
+    return signalling_tree(prior, pays, k1, k2)
+
+
+def assert_certified_limit(tree, eq):
+    from deterrence.solvers.tree.agent_qre import LIMIT_TOLERANCE, _branch_ends, _float_point, _prepared
+    assert all(g == 0 for g in deviation_gains(tree, eq.behaviour))          # Nash, exactly
+    assert sequential_violations(tree, eq.behaviour, eq.beliefs) == []       # rational at every set
+    for key, mu in bayes_beliefs(tree, eq.behaviour).items():               # Bayes wherever reached
+        assert eq.beliefs[key] == mu, key
+    # the limit lies within LIMIT_TOLERANCE of a float end of the branch (traced independently here)
+    _, H = _prepared(tree)
+    ends = [_float_point(H, z)[0] for z, _ in _branch_ends(H, None)]
+    assert min(max(abs(float(eq.behaviour[k][a]) - p) for k, d in b.items() for a, p in d.items())
+               for b in ends) <= LIMIT_TOLERANCE
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(signalling_trees())
+def test_the_limit_on_the_support_is_a_sequential_equilibrium_near_the_branch_end(tree):
+    from deterrence.solvers.tree.agent_qre import _branch_ends, _float_point, _prepared, _support_assessment
+    r = solve(tree, "agent_qre")
+    assert r.exact
+    assert_certified_limit(tree, r[0])
+    # the support path itself (not the rounding fallback) certifies the top end of the branch
+    _, H = _prepared(tree)
+    top = _support_assessment(tree, *_float_point(H, _branch_ends(H, None)[0][0]), support_tol=1e-5)
+    assert top is not None
+    assert_certified_limit(tree, top)
+
+
+def test_kuhn_poker_limit_is_in_the_published_family_of_equilibria():
+    # Kuhn (1950): player 1 bets a jack with some alpha in [0, 1/3], a king with 3 alpha, calls
+    # with a queen with alpha + 1/3; player 2 calls a bet with a queen and bets a jack after a
+    # check with 1/3 each; the game is worth -1/18 to player 1. The branch picks one alpha
+    # (a continuum of equilibria): the limit must be exactly one of the family.
+    tree = load_game("kuhn_poker")
+    eq = solve(tree, "agent_qre")[0]
+    b = {k[1]: d for k, d in eq.behaviour.items()}
+    alpha = b["1:1"]["Bet"]
+    assert 0 <= alpha <= Fraction(1, 3)
+    assert b["1:3"]["Bet"] == 3 * alpha and b["1:5"]["Call"] == alpha + Fraction(1, 3)
+    assert b["1:2"]["Bet"] == 0 and b["2:2"]["Call"] == Fraction(1, 3) and b["2:4"]["Bet"] == Fraction(1, 3)
+    assert eq.payoffs == (Fraction(-1, 18), Fraction(1, 18))
+    assert_certified_limit(tree, eq)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_limit_has_the_outcome_of_an_extreme_equilibrium_of_a_generic_tree(seed):
+    # generic payoffs (seeded, spread over -50..50): finitely many equilibrium outcomes (Kreps
+    # and Wilson 1982), each that of an extreme equilibrium; the limit's play must end as in
+    # one of those every-extreme-equilibrium enumeration (another solver) finds (off the path
+    # the receiver's replies may form a continuum)
+    import random
+
+    from deterrence.solvers.tree.sequence_enumeration import sequence_form_equilibria
+    rng = random.Random(seed)
+    tree = signalling_tree(Fraction(rng.randint(1, 4), 5),
+                           [(rng.randint(-50, 50), rng.randint(-50, 50)) for _ in range(2 * 3 * 2)], 3, 2)
+    eq = solve(tree, "agent_qre")[0]
+    assert_certified_limit(tree, eq)
+    outcomes = {tuple(e.outcomes) for e in sequence_form_equilibria(tree)}
+    assert tuple(eq.outcomes) in outcomes

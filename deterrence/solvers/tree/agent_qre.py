@@ -17,28 +17,49 @@ Steps
 -----
 1. Unknowns: the log-probability of every move at every information set, and
    lambda. Equations per information set: the probabilities sum to 1, and
-   ``y_a - y_0 = lambda (v_h(a) - v_h(0))``.
+   ``y_a - y_0 = lambda (v_h(a) - v_h(0))``, divided by ``1 + lambda`` (the
+   log-probabilities grow like lambda; unscaled, their rounding errors alone
+   exceed the corrector's tolerance far out).
 2. ``v_h`` from one pass over the tree: reach probabilities top-down, expected
    payoffs bottom-up; ``v_h(a) = sum_n reach(n) value(n a) / sum_n reach(n)``
    over the nodes ``n`` of ``h`` (perfect recall makes the owner's own moves
    cancel).
 3. The same predictor-corrector tracer as the normal form, with the Jacobian
-   in the log-probabilities by central differences (lambda's column exactly).
+   in the log-probabilities by central differences, all the perturbed points
+   evaluated as one numpy batch in one pass over the tree (lambda's column
+   exactly). One trace to the top; the ends at 10^2 ... 10^6 over the payoff
+   range are read off it.
 4. The branch is a :class:`~deterrence.solvers.normal_form.qre.QREBranch`
    whose "players" are the information sets (``"player: set"``) and whose
    profiles are the behaviour strategies; floating point (``limit`` is None).
 5. The front-door method :func:`agent_qre`: at a given lambda, the QRE with
    its beliefs (Bayes' rule, every node being reached), in floating point;
    without one, the end of the branch (lambda of 10^6 over the payoff range)
-   made exact by :func:`limit_assessment`: behaviour and beliefs (the latter
-   from the log reach probabilities, so that off-path sets keep their limit
-   beliefs) rounded to nearby fractions, then certified exactly: a Nash
-   equilibrium (:func:`~deterrence.solvers.tree.assessment.deviation_gains`)
-   that is sequentially rational at every information set given the beliefs
+   made exact by :func:`limit_assessment`. Two players (von Stengel 1996's
+   sequence form): the support is guessed from the end (moves with
+   probability over 10^-5, then also moves whose value is within a gap of the
+   best), and the linear equations of an equilibrium on that support (each
+   player's plan zero off the support, the other indifferent among the
+   support's moves at every one of its sets, by the sequence-form best-reply
+   values) are solved exactly, the free unknowns set to the end's values
+   rounded to small denominators; the plans give the behaviour, Bayes' rule
+   the beliefs wherever the behaviour reaches. On a continuum of equilibria
+   (Kuhn poker) this picks an exact point of the face the branch converges to,
+   which rounding alone cannot hit. Otherwise (or when that fails): behaviour
+   and beliefs rounded to nearby fractions. Beliefs at sets the behaviour
+   does not reach are the end's (from the log reach probabilities, so that
+   off-path sets keep their limit beliefs), rounded. Either way the
+   assessment is certified exactly before it is returned: within 10^-3 of the
+   end (support path), a Nash equilibrium
+   (:func:`~deterrence.solvers.tree.assessment.deviation_gains`) that is
+   sequentially rational at every information set given the beliefs
    (:func:`~deterrence.solvers.tree.assessment.sequential_violations`). The
    beliefs are the limit of Bayes' rule along the branch's completely mixed
    profiles, hence consistent, as far as the floating-point end of the branch
    identifies that limit: a sequential equilibrium (McKelvey and Palfrey 1998).
+
+B. von Stengel (1996), "Efficient computation of behavior strategies", Games
+and Economic Behavior 14: 220-246, for the sequence form.
 """
 from __future__ import annotations
 
@@ -88,37 +109,39 @@ class _TreeHomotopy:
         self.set_nodes = [[ids[p] for p in st.paths] for st in self.sets]
 
     def split(self, y):
-        return [y[self.offsets[k]:self.offsets[k + 1]] for k in range(len(self.sets))]
+        return [y[..., self.offsets[k]:self.offsets[k + 1]] for k in range(len(self.sets))]
 
     def set_values(self, probs, logs):
-        """v_h(a): the owner's conditional expected payoff of each move at each set.
+        """v_h(a): the owner's conditional expected payoff of each move at each set, for a
+        batch of points (``probs`` and ``logs`` per set of shape ``(batch, moves)``).
 
         The beliefs come from the log reach probabilities (:meth:`log_beliefs`): at a
         large lambda an off-path set's reach underflows, its beliefs do not.
         """
         count = len(self.kinds)
+        batch = probs[0].shape[0]
         value = [None] * count
         for n in reversed(range(count)):
             kind = self.kinds[n]
             if kind == "t":
-                value[n] = self.payoff[n]
-            elif kind == "c":
-                value[n] = sum(p * value[c] for p, c in zip(self.chance_p[n], self.children[n]))
+                value[n] = np.broadcast_to(self.payoff[n], (batch, self.n_players))
             else:
-                b = probs[self.set_of[n]]
-                value[n] = sum(p * value[c] for p, c in zip(b, self.children[n]))
+                below = np.stack([value[c] for c in self.children[n]], axis=1)
+                weights = self.chance_p[n][None, :] if kind == "c" else probs[self.set_of[n]]
+                value[n] = np.einsum("bm,bmp->bp", np.broadcast_to(weights, below.shape[:2]), below)
         out = []
         for s, (nodes, mu) in enumerate(zip(self.set_nodes, self.log_beliefs(logs))):
             i = self.owner[s]
-            weights = np.exp(mu)
-            out.append(sum(w * np.array([value[c][i] for c in self.children[n]])
-                           for w, n in zip(weights, nodes)))
+            moves = np.stack([np.stack([value[c][:, i] for c in self.children[n]], axis=1) for n in nodes])
+            out.append(np.einsum("kb,kbm->bm", np.exp(mu), moves))
         return out
 
     def log_beliefs(self, logs):
-        """log mu(n) at every node of every set: log reach probabilities, normalised per set."""
+        """log mu(n) at every node of every set (shape ``(nodes, batch)`` per set): log reach
+        probabilities, normalised per set."""
         count = len(self.kinds)
-        reach = np.full(count, -np.inf)
+        batch = logs[0].shape[0]
+        reach = np.full((count, batch), -np.inf)
         reach[0] = 0.0
         with np.errstate(divide="ignore"):
             for n in range(count):
@@ -126,39 +149,49 @@ class _TreeHomotopy:
                     for p, c in zip(self.chance_p[n], self.children[n]):
                         reach[c] = reach[n] + np.log(p)
                 elif self.kinds[n] == "d":
-                    for y, c in zip(logs[self.set_of[n]], self.children[n]):
-                        reach[c] = reach[n] + y
+                    for j, c in enumerate(self.children[n]):
+                        reach[c] = reach[n] + logs[self.set_of[n]][:, j]
         out = []
         for nodes in self.set_nodes:
             r = reach[nodes]
-            top = r.max()
-            out.append(r - top - np.log(np.exp(r - top).sum()))
+            top = r.max(axis=0)
+            out.append(r - top - np.log(np.exp(r - top).sum(axis=0)))
         return out
 
-    def residual(self, z):
-        y, lam = z[:-1], z[-1]
-        logs = self.split(y)
+    def _residuals(self, Z):
+        """The residuals at a batch of points ``Z`` (rows ``(y, lambda)``), and their derivatives
+        in lambda (its column of the Jacobian).
+
+        The logit rows are divided by ``1 + lambda`` (same zeros, same branch): far out the
+        log-probabilities reach -10^4, and unscaled rows carried rounding errors of 10^-12
+        each, so that the corrector could not meet its tolerance and the tracer stalled."""
+        logs = self.split(Z[:, :-1])
         probs = [np.exp(v) for v in logs]
-        v = self.set_values(probs, logs)
-        out = []
-        for yi, pi, vi in zip(logs, probs, v):
-            out.append([pi.sum() - 1.0])
-            out.append(yi[1:] - yi[0] - lam * (vi[1:] - vi[0]))
-        return np.concatenate(out)
+        lam = Z[:, -1:]
+        out, slopes = [], []
+        for yi, pi, vi in zip(logs, probs, self.set_values(probs, logs)):
+            gap = vi[:, 1:] - vi[:, :1]
+            spread = yi[:, 1:] - yi[:, :1]
+            out.append(pi.sum(axis=1, keepdims=True) - 1.0)
+            out.append((spread - lam * gap) / (1.0 + lam))
+            slopes.append(np.zeros((len(Z), 1)))
+            slopes.append(-(spread + gap) / (1.0 + lam) ** 2)
+        return np.concatenate(out, axis=1), np.concatenate(slopes, axis=1)
+
+    def residual(self, z):
+        return self._residuals(z[None, :])[0][0]
 
     def jacobian(self, z, h=1e-7):
-        J = np.zeros((self.size, self.size + 1))
-        for k in range(self.size):
-            e = np.zeros_like(z)
-            e[k] = h
-            J[:, k] = (self.residual(z + e) - self.residual(z - e)) / (2 * h)
-        logs = self.split(z[:-1])
-        v = self.set_values([np.exp(v) for v in logs], logs)
-        col = []
-        for vi in v:
-            col.append([0.0])
-            col.append(-(vi[1:] - vi[0]))
-        J[:, -1] = np.concatenate(col)
+        """By central differences in the log-probabilities, all perturbed points evaluated as one
+        batch (one pass over the tree); lambda's column exactly."""
+        steps = np.zeros((2 * self.size + 1, self.size + 1))
+        eye = np.arange(self.size)
+        steps[eye, eye] = h
+        steps[self.size + eye, eye] = -h
+        values, slopes = self._residuals(z[None, :] + steps)
+        J = np.empty((self.size, self.size + 1))
+        J[:, :-1] = ((values[:self.size] - values[self.size:2 * self.size]) / (2 * h)).T
+        J[:, -1] = slopes[-1]
         return J
 
 
@@ -220,24 +253,36 @@ def agent_qre_at(tree, lam: float, tol: float = 1e-10) -> dict:
 
 
 def _branch_ends(H, max_lambda):
-    """Ends of the branch traced to growing lambdas (10^2, 10^3, ... over the payoff range, up
-    to ``max_lambda``, default 10^6 over it), last first: far out, where off-path beliefs
-    hang on probabilities below 1e-300, the tracer may stall; the ends reached before are kept.
+    """Ends of the branch at growing lambdas (the first points past 10^2, 10^3, ... over the
+    payoff range, up to ``max_lambda``, default 10^6 over it), last first, as ``(point, steps)``.
+
+    One trace to the top gives them all (a trace to a smaller target is a prefix of it). Far
+    out, where off-path beliefs hang on probabilities below 1e-300, the tracer may stall;
+    then the branch is traced to the growing targets one by one and the ends reached before
+    the stall are kept.
     """
     from deterrence.errors import SolverError
     from deterrence.solvers.normal_form.qre import trace_branch
     spread = max((float(np.ptp(p)) for p in H.payoff if p is not None), default=0.0) or 1.0
     top = 1e6 / spread if max_lambda is None else float(max_lambda)
     targets = sorted({min(10.0 ** k / spread, top) for k in range(2, 7)} | {top})
+    try:
+        points = trace_branch(H, top, 1e-10)
+    except SolverError:
+        points = None
     ends = []
     for target in targets:
+        if points is not None:
+            k = next(k for k, z in enumerate(points) if z[-1] >= target or k == len(points) - 1)
+            ends.append((points[k], k + 1))
+            continue
         try:
-            points = trace_branch(H, target, 1e-10)
+            part = trace_branch(H, target, 1e-10)
         except SolverError:
             if not ends:
                 raise
             break
-        ends.append((points[-1], len(points)))
+        ends.append((part[-1], len(part)))
     return ends[::-1]
 
 
@@ -246,15 +291,165 @@ def _float_point(H, z):
     from deterrence.core.tree import path_name
     logs = H.split(z[:-1])
     behaviour = {st.key: dict(zip(st.actions, (float(p) for p in np.exp(v)))) for st, v in zip(H.sets, logs)}
-    beliefs = {st.key: {path_name(p): float(q) for p, q in zip(st.paths, np.exp(m))}
-               for st, m in zip(H.sets, H.log_beliefs(logs))}
+    beliefs = {st.key: {path_name(p): float(q) for p, q in zip(st.paths, np.exp(m[:, 0]))}
+               for st, m in zip(H.sets, H.log_beliefs([v[None, :] for v in logs]))}
     return behaviour, beliefs
+
+
+#: largest difference between a certified limit's behaviour and the float end of the branch
+LIMIT_TOLERANCE = 1e-3
+#: value gaps (times the payoff range) under which a move left out of the support is taken as
+#: tied with the support as well (one more guess each); None: the support's moves alone
+TIE_GAPS = (None, 1e-6, 1e-4, 1e-3)
+
+
+def _float_plans(sf, names, behaviour):
+    """Each player's realisation plan of float ``behaviour`` (sequence form order)."""
+    plans = []
+    for i, sets in enumerate(sf.infosets):
+        plan = [0.0] * sf.sizes[i]
+        plan[0] = 1.0
+        for name, parent, children in sets:
+            dist = behaviour[(names[i], name)]
+            for c in children:
+                plan[c] = plan[parent] * dist[sf.sequences[i][c][-1][1]]
+        plans.append(plan)
+    return plans
+
+
+def _support_system(sf, own, names, behaviour, plans, support_tol, tie_gap, spread):
+    """The linear equations of an equilibrium on the guessed support, for player ``own``'s
+    optimality: unknowns the other player's plan ``p`` and ``own``'s values ``w`` per set.
+
+    Rows: ``p`` is a realisation plan (:meth:`SequenceForm.constraints`), zero on every
+    sequence whose last move is outside the support; at each set ``h`` of ``own``, for every
+    move ``a`` in the support (or tied within ``tie_gap`` at the float point),
+    ``w_h = (payoff of (h, a) against p) + sum of w over the sets after (h, a)`` (the
+    sequence-form best reply, von Stengel 1996). Returns the augmented rows (exact) and the
+    float guess ``(p, w)`` at the end of the branch.
+    """
+    opp = 1 - own
+    n_opp = sf.sizes[opp]
+    sets = sf.infosets[own]
+    pay: list = [dict() for _ in range(sf.sizes[own])]
+    for (r, c), v in (sf.A if own == 0 else sf.B).items():
+        mine, theirs = (r, c) if own == 0 else (c, r)
+        pay[mine][theirs] = v
+    below: dict = {}
+    for k, (_, parent, _) in enumerate(sets):
+        below.setdefault(parent, []).append(k)
+    width = n_opp + len(sets)
+    rows = []
+    E, e = sf.constraints(opp)
+    for row, rhs in zip(E, e):
+        rows.append(list(row) + [0] * len(sets) + [rhs])
+    for name, _, children in sf.infosets[opp]:
+        dist = behaviour[(names[opp], name)]
+        for c in children:
+            if dist[sf.sequences[opp][c][-1][1]] <= support_tol:
+                row = [0] * (width + 1)
+                row[c] = 1
+                rows.append(row)
+    p = plans[opp]
+    w = [0.0] * len(sets)
+    exprs = {}
+    for k in range(len(sets) - 1, -1, -1):          # bottom-up, as best_response_value
+        _, _, children = sets[k]
+        for c in children:
+            exprs[c] = sum(float(v) * p[t] for t, v in pay[c].items()) + sum(w[q] for q in below.get(c, ()))
+        w[k] = max(exprs[c] for c in children)
+    for k, (name, _, children) in enumerate(sets):
+        dist = behaviour[(names[own], name)]
+        for c in children:
+            tied = dist[sf.sequences[own][c][-1][1]] > support_tol
+            if not tied and tie_gap is not None:
+                tied = exprs[c] >= w[k] - tie_gap * spread
+            if tied:
+                row = [0] * (width + 1)
+                row[n_opp + k] = 1
+                for t, v in pay[c].items():
+                    row[t] -= v
+                for q in below.get(c, ()):
+                    row[n_opp + q] -= 1
+                rows.append(row)
+    return rows, list(p) + w
+
+
+def _near_solution(rows, guess, den):
+    """An exact solution of the augmented ``rows`` whose free unknowns are ``guess`` rounded to
+    denominators at most ``den`` (the others then follow), or None when there is none."""
+    from fractions import Fraction
+
+    from deterrence.core.exact import solve_consistent
+    width = len(guess)
+    g = [Fraction(x).limit_denominator(den) for x in guess]
+    shifted = [row[:width] + [row[width] - sum((a * b for a, b in zip(row[:width], g) if a), 0)] for row in rows]
+    d = solve_consistent(shifted, width)
+    return None if d is None else [a + b for a, b in zip(g, d)]
+
+
+def _support_assessment(tree, behaviour, beliefs, support_tol):
+    """Two players: an exact sequential assessment on the support of the float end (a sketch
+    in :func:`limit_assessment`), or None."""
+    from fractions import Fraction
+
+    from deterrence.solvers.normal_form.qre import round_to_support
+    from deterrence.solvers.tree.assessment import (Assessment, bayes_beliefs, deviation_gains,
+                                                    sequential_violations)
+    from deterrence.solvers.tree.sequence_form import behaviour_from_plan, sequence_form
+    try:
+        sf = sequence_form(tree)
+    except GameError:
+        return None
+    names = tuple(tree.players)
+    plans = _float_plans(sf, names, behaviour)
+    spread = max((abs(float(v)) for v in list(sf.A.values()) + list(sf.B.values())), default=1.0) or 1.0
+    keys = list(behaviour)
+    belief_keys = list(beliefs)
+
+    def rounded(table, order, den):
+        rows = [tuple(table[k].values()) for k in order]
+        exact = round_to_support(rows, [[j for j, x in enumerate(r) if x > support_tol] for r in rows], den)
+        return None if exact is None else {k: dict(zip(table[k], r)) for k, r in zip(order, exact)}
+
+    tried = set()
+    for tie_gap in TIE_GAPS:
+        systems = [_support_system(sf, own, names, behaviour, plans, support_tol, tie_gap, spread)
+                   for own in (0, 1)]
+        signature = tuple(tuple(map(tuple, rows)) for rows, _ in systems)
+        if signature in tried:
+            continue
+        tried.add(signature)
+        for den in (10, 100, 1000, 10 ** 4, 10 ** 6):
+            solved = [_near_solution(rows, guess, den) for rows, guess in systems]
+            off_path, mu_off = rounded(behaviour, keys, den), rounded(beliefs, belief_keys, den)
+            if None in solved or off_path is None or mu_off is None:
+                continue
+            exact_plans = (solved[1][:sf.sizes[0]], solved[0][:sf.sizes[1]])
+            if any(v < 0 for plan in exact_plans for v in plan):
+                continue
+            beh = {}
+            for i, plan in enumerate(exact_plans):
+                own_off = {name: off_path[(names[i], name)] for name, _, _ in sf.infosets[i]}
+                for name, dist in behaviour_from_plan(sf, i, plan, own_off).items():
+                    beh[(names[i], name)] = {a: (v.numerator if isinstance(v, Fraction) and v.denominator == 1 else v)
+                                             for a, v in dist.items()}
+            if max(abs(float(beh[k][a]) - behaviour[k][a]) for k in keys for a in behaviour[k]) > LIMIT_TOLERANCE:
+                continue
+            mu = dict(mu_off)
+            mu.update(bayes_beliefs(tree, beh))
+            if any(deviation_gains(tree, beh)) or sequential_violations(tree, beh, mu):
+                continue
+            return Assessment.from_behaviour(tree, beh).with_beliefs({k: mu[k] for k in belief_keys})
+    return None
 
 
 def limit_assessment(tree, behaviour, beliefs, support_tol: float = 1e-5):
     """An exact assessment near float ``behaviour`` and ``beliefs`` (the end of a QRE branch),
     certified: a Nash equilibrium, sequentially rational given its beliefs at every set.
-    None when no rounding passes.
+    Two players: first the equilibrium equations on the guessed support, solved exactly
+    (module docstring, step 5); then (and otherwise) the floats rounded to fractions.
+    None when no candidate passes.
 
     >>> from deterrence import load_game
     >>> t = load_game("entry_deterrence")
@@ -267,6 +462,10 @@ def limit_assessment(tree, behaviour, beliefs, support_tol: float = 1e-5):
     from deterrence.solvers.normal_form.qre import round_to_support
     from deterrence.solvers.tree.assessment import Assessment, deviation_gains, sequential_violations
     tree = tree.with_defaults() if tree.is_symbolic else tree
+    if len(tree.players) == 2:
+        found = _support_assessment(tree, behaviour, beliefs, support_tol)
+        if found is not None:
+            return found
 
     def rounded(table, den):
         keys = list(table)
@@ -341,8 +540,10 @@ def agent_qre(tree, lam: float | None = None, max_lambda: float | None = None):
     else:
         raise SolverError(f"the agent logit QRE branch reached lambda = {ends[0][0][-1]:.6g}, but no exact "
                           "assessment near its end could be certified")
-    note = (f"the principal branch traced to lambda = {z[-1]:.6g} in {steps} steps; its end "
-            "rounded to fractions and certified exactly: a Nash equilibrium, sequentially rational at every "
+    note = (f"the principal branch traced to lambda = {z[-1]:.6g} in {steps} steps; its end made exact "
+            "(two players: the equilibrium equations on its guessed support solved near it; else, or "
+            "failing that, rounded to fractions) and "
+            "certified exactly: a Nash equilibrium, sequentially rational at every "
             "information set given the beliefs (the limit of Bayes' rule along the branch)")
     return SolveResult(equilibria=(eq,), method="agent_qre", exact=True, complete=False,
                        players=tree.players, concept="agent QRE limit", notes=(note,))
