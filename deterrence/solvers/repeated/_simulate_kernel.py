@@ -88,9 +88,10 @@ def compiled_turns(rounds: int, force: bool = False):
     (``DETERRENCE_NUMBA=0`` still refuses).
 
     >>> import os
-    >>> os.environ["DETERRENCE_NUMBA"] = "0"; compiled_turns(10 ** 12) is None
+    >>> from unittest import mock
+    >>> with mock.patch.dict(os.environ, {"DETERRENCE_NUMBA": "0"}):
+    ...     compiled_turns(10 ** 12, force=True) is None
     True
-    >>> del os.environ["DETERRENCE_NUMBA"]
     """
     if not numba_allowed(force or numba_loaded() or rounds >= COMPILED_ROUNDS):
         return None
