@@ -127,3 +127,15 @@ def test_the_switch_decides_the_monte_carlo_kernel(monkeypatch):
     assert _simulate_kernel.compiled_turns(10 ** 12, force=True) is None
     monkeypatch.setenv("DETERRENCE_NUMBA", "1")
     assert (_simulate_kernel.compiled_turns(1) is not None) == HAVE_NUMBA
+
+
+def test_without_numba_the_numpy_path_plays(monkeypatch):
+    """``jit`` gives ``None`` when numba is missing or broken: asked for the kernel, the run
+    takes the NumPy path (the driver of the compiled path is never entered)."""
+    monkeypatch.setattr(_simulate_kernel, "_KERNEL", [None])
+    monkeypatch.setattr(CompiledMatch, "_run_compiled", None)
+    cm = _compiled(US, "gtft", {"execution": "1/10"})
+    forced = cm.run(301, 20, np.random.default_rng(5), 0.9, compiled=True)
+    _assert_same_play(forced, cm.run(301, 20, np.random.default_rng(5), 0.9, compiled=False))
+    r = simulate(US, "gtft", matches=301, turns=20, noise={"execution": "1/10"}, seed=5)
+    assert r.matches == 301 and all(np.isfinite(r.payoffs))
