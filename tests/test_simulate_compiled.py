@@ -89,6 +89,7 @@ def test_the_word_buffer_split_does_not_change_the_play(monkeypatch):
 
 def test_simulate_gives_the_same_result_with_and_without_numba(monkeypatch):
     calls = []
+    monkeypatch.setenv("DETERRENCE_NUMBA", "1")
     kernel = _simulate_kernel.compiled_turns(0, force=True)
     monkeypatch.setattr(CompiledMatch, "_run_compiled",
                         lambda self, *a, original=CompiledMatch._run_compiled: calls.append(a[0]) or
