@@ -368,7 +368,7 @@ def goal_noise(quick):
                 f"{r_ours / 1e6:.1f} M vs {r_np / 1e6:.1f} M turns/s ("
                 f"{'numba kernel' if kernel else 'NumPy path: numba missing or DETERRENCE_NUMBA=0'})",
                 ("not measured: the kernel keeps each match's state in registers and its blocks of "
-                 "matches in cache, and was 3-6x the loop in every run of 2026-12-04 (load 2.5-9); "
+                 "matches in cache, and was 3.7-11x the loop in every run of 2026-12-04 (load 2.4-13); "
                  "profile the kernel against the random-word draws" if kernel else
                  "ours ran without its numba kernel (numba missing, or DETERRENCE_NUMBA=0): its NumPy "
                  "path, like the loop, makes memory-bound passes over all 50,000 matches a turn, and the "
