@@ -4,7 +4,8 @@ Run: ``python benchmarks/bench_noise.py`` (about half a minute on one core).
 
 1. Turns per second of noisy TFT vs TFT (US-Iran stage game, execution errors
    1/50): ours (:func:`deterrence.solvers.repeated.simulate.simulate`: alias tables on
-   the product chain, one random word per turn) against a plain NumPy loop
+   the product chain, one random word per turn, each match's turns played by a numba
+   kernel; its NumPy path, used without numba, as context) against a plain NumPy loop
    (vectorised across matches, but one draw per player per turn and the state
    machine written out), and against axelrod's ``Match`` when axelrod is
    importable (it is not installed by this project).
@@ -40,14 +41,17 @@ NOISE = {"execution": "1/50"}
 E = 1 / 50
 
 
-def ours(matches, turns, track_war=True):
+def ours(matches, turns, track_war=True, compiled=None):
+    """``CompiledMatch.run`` by its own policy (``compiled=None``): the warm-up loads the numba
+    kernel, as a first large run (10^8 simulated rounds) or any earlier import of numba does, so
+    the timed run plays compiled when numba is installed; ``compiled=False``: the NumPy path."""
     rg = RepeatedGame(US, "9/10", noise=NOISE)
     autos = _product.resolve_profile(rg, "tft")
     cm = CompiledMatch(_product.Chain(rg, autos, "float"))
     gen = np.random.default_rng(1)
-    cm.run(1000, 10, gen)                        # warm up
+    cm.run(1000, 10, gen, compiled=compiled is not False)          # warm up (loads the kernel)
     t0 = time.perf_counter()
-    s1, s2, first = cm.run(matches, turns, gen, 1.0, 64, track_war)
+    s1, s2, first = cm.run(matches, turns, gen, 1.0, 64, track_war, compiled=compiled)
     dt = time.perf_counter() - t0
     return matches * turns / dt, s1.sum() / (matches * turns)
 
@@ -94,9 +98,12 @@ def main():
     r_ours, m_ours = best(ours, matches, turns, False)
     r_war, _ = best(ours, matches, turns, True)
     r_np, m_np = best(plain_numpy, matches, turns)
-    exact = discounted_values(US, "tft", delta=1, horizon=turns, noise=NOISE, float=True).payoffs[0]
+    r_fallback, _ = best(ours, matches, turns, False, False)
+    exact = discounted_values(US, "tft", delta=1, horizon=turns, noise=NOISE, float=True,
+                              max_horizon=turns).payoffs[0]
     print(f"ours (alias tables)       : {r_ours / 1e6:8.1f} M turns/s   (mean US payoff {m_ours:.4f})")
     print(f"ours + first-war tracking : {r_war / 1e6:8.1f} M turns/s")
+    print(f"ours, NumPy path (no numba): {r_fallback / 1e6:7.1f} M turns/s")
     print(f"plain NumPy loop          : {r_np / 1e6:8.1f} M turns/s   (mean US payoff {m_np:.4f})")
     print(f"exact {turns}-round average : {exact:.4f}   (best of 3 runs each, {matches} matches x {turns})")
     print(f"ratio ours / plain NumPy  : {r_ours / r_np:8.2f}x")

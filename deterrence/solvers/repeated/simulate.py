@@ -1,17 +1,24 @@
 """Seeded, vectorised Monte Carlo of noisy repeated matches, and round-robin tournaments.
 
-Design, for speed (tens of millions of turns per second on one core): the two
-automata and the noise are compiled into ONE table over product states. For a
-product state ``x`` every outcome ``(realised profile, next product state)`` of
-positive probability is listed, and Walker's alias method (A. J. Walker,
-"An efficient method for generating discrete random variables with general
-distributions", ACM TOMS 3, 1977; M. D. Vose, IEEE TSE 17, 1991) draws one
-of them from a single 64-bit random word: the low 32 bits choose a column, the
-high 32 bits accept it or take its alias. Each turn is then a handful of NumPy
-integer operations over all matches at once (table look-ups on integer codes);
-payoffs are summed afterwards, chunk by chunk, with one matrix-vector product.
-Randomness comes from :func:`deterrence.core.random.rng` (PCG64 by default),
-so results are reproducible from ``seed``.
+Design, for speed (hundreds of millions of turns per second on one core with
+numba, tens of millions without): the two automata and the noise are compiled
+into ONE table over product states. For a product state ``x`` every outcome
+``(realised profile, next product state)`` of positive probability is listed,
+and Walker's alias method (A. J. Walker, "An efficient method for generating
+discrete random variables with general distributions", ACM TOMS 3, 1977;
+M. D. Vose, IEEE TSE 17, 1991) draws one of them from a single 32-bit random
+word (half of a 64-bit draw): its low bits choose a column, and the whole
+word, compared with the column's threshold, accepts it or takes its alias (a
+bias below K / 2**32 for K columns). With numba (the ``fast`` extra; policy in
+:mod:`deterrence.solvers.repeated._simulate_kernel`) a compiled loop plays the
+turns of blocks of matches, each match's state and sums kept in registers;
+without it each turn is a handful of NumPy integer operations over all matches
+at once (table look-ups on integer codes), payoffs summed afterwards, chunk by
+chunk, with one matrix-vector product. Randomness comes from
+:func:`deterrence.core.random.rng` (PCG64 by default), and both paths draw the
+same words in the same order, so results are reproducible from ``seed`` and do
+not depend on whether numba is used (the payoff sums up to the last bits of
+float rounding).
 
 The tournament is the round robin of R. Axelrod, *The Evolution of
 Cooperation* (1984): every strategy meets every strategy (itself included) in
@@ -27,7 +34,8 @@ import numpy as np
 from deterrence.core.progress import check_progress, progress_bar
 from deterrence.core.random import rng as make_rng
 from deterrence.errors import GameError, TooLargeError
-from deterrence.solvers.repeated import _product
+from deterrence.solvers._compiled import run_compiled
+from deterrence.solvers.repeated import _product, _simulate_kernel
 from deterrence.core.repeated import war_profiles
 
 
@@ -123,9 +131,28 @@ class CompiledMatch:
         self.start_base = chain.start() * K
         self.deterministic = K == 1
 
-    def run(self, matches, turns, generator, delta=1.0, chunk=64, track_war=True, bar=None):
+    def run(self, matches, turns, generator, delta=1.0, chunk=64, track_war=True, bar=None, compiled=None):
         """Simulate; returns (payoff sums per match (2 arrays), first war round or -1 per match);
-        ``bar`` (a progress bar) is moved on by the turns played."""
+        ``bar`` (a progress bar) is moved on by the turns played, ``chunk`` turns at a time.
+
+        ``compiled``: play with the numba kernel
+        (:mod:`deterrence.solvers.repeated._simulate_kernel`) when ``True``, with NumPy
+        when ``False``, by that module's policy when ``None``. Both draw the same
+        random words from ``generator``, so they play the same matches; only the payoff
+        sums may differ in the last bits (the order of float additions).
+
+        >>> from deterrence import load_game
+        >>> from deterrence.core.repeated import RepeatedGame
+        >>> rg = RepeatedGame(load_game("prisoners_dilemma"), 0, noise={"tremble": "1/10"})
+        >>> m = CompiledMatch(_product.Chain(rg, _product.resolve_profile(rg, "tft"), "float"))
+        >>> plays = [m.run(7, 30, np.random.default_rng(1), 0.9, compiled=c) for c in (False, True)]
+        >>> all(np.allclose(a, b, rtol=1e-12) for a, b in zip(*plays))
+        True
+        """
+        kernel = None if compiled is False else _simulate_kernel.compiled_turns(
+            matches * turns, force=bool(compiled))
+        if kernel is not None:
+            return self._run_compiled(kernel, matches, turns, generator, delta, chunk, track_war, bar)
         # every per-turn array is uint32: no casting in the inner loop
         base = np.full(matches, self.start_base, dtype=np.uint32)
         s1 = np.zeros(matches)
@@ -173,6 +200,42 @@ class CompiledMatch:
                     first[cols[new]] = t + rows[new] + 1
             t += c
         return s1, s2, first
+
+    def _run_compiled(self, kernel, matches, turns, generator, delta, chunk, track_war, bar):
+        """:meth:`run` with the compiled kernel: the same random words as the NumPy path, drawn
+        a few turns at a time (about :data:`WORDS_AT_ONCE` words, or 8 turns' worth) and played by
+        ``kernel`` (each call through ``run_compiled``, so Ctrl-C waits for one short call)."""
+        base = np.full(matches, self.start_base, dtype=np.uint32)
+        s1 = np.zeros(matches)
+        s2 = np.zeros(matches)
+        first = np.full(matches, -1, dtype=np.int64)
+        half = (matches + 1) // 2
+        # turns drawn at once: the words fit in cache, and at least 8 so that the state arrays
+        # (28 bytes a match) are read and written once for 8 turns when the matches are many
+        step = max(8, WORDS_AT_ONCE // (2 * half))
+        bitgen = generator.bit_generator
+        no_words = np.zeros((0, 0), dtype=np.uint32)
+        kmask = self.K - 1
+        t = 0
+        while t < turns:
+            c = min(chunk, turns - t)
+            for u in range(t, t + c, step):
+                s = min(step, t + c - u)
+                # the NumPy path's draws exactly: half 64-bit words a turn, read as 2 * half
+                # 32-bit words of which the first `matches` are used
+                words = no_words if self.deterministic else \
+                    bitgen.random_raw(s * half).view(np.uint32).reshape(s, 2 * half)
+                w = (delta ** np.arange(u, u + s)) if delta != 1.0 else np.ones(s)
+                run_compiled(kernel, words, self.deterministic, base, s1, s2, first, w, u, self.thr,
+                             self.next_base, self.pay[0], self.pay[1], self.war, kmask, bool(track_war))
+            if bar is not None:
+                bar.update(c)
+            t += c
+        return s1, s2, first
+
+
+#: random 32-bit words the compiled path holds at once (1 MiB: they stay in cache)
+WORDS_AT_ONCE = 2 ** 18
 
 
 def _setup(game, profile, delta, noise):
@@ -434,6 +497,8 @@ def tournament(game, strategies, *, matches: int = 200, turns: int = 200, delta=
                             f"matches of {turns} turns, {total:,} simulated rounds, {over}; pass "
                             f"max_rounds={total} to try anyway")
     seeds = _seed_sequence(seed).spawn(pairs_count)
+    # a long tournament loads the compiled kernel once (each pair's run then finds numba loaded)
+    _simulate_kernel.compiled_turns(total)
     pairs = [(i, j) for i in range(len(names)) for j in range(len(names))]
     bar = progress_bar(len(pairs), "tournament", progress, large=total > LONG_WORK, unit="pair")
     n = len(names)
