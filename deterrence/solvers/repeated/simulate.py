@@ -284,9 +284,7 @@ def simulate(game, profile=None, *, matches: int = 10_000, turns: int = 200, del
     >>> abs(r.payoffs[0] - 2.25) < 5 * r.standard_errors[0] + 0.05
     True
     """
-    for name, v in (("matches", matches), ("turns", turns), ("chunk", chunk)):
-        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
-            raise GameError(f"{name} must be a whole number >= 1, got {v!r}")
+    _check_counts(matches=matches, turns=turns, chunk=chunk)
     limit = MAX_ROUNDS if max_rounds is None else max_rounds
     if matches * turns > limit:
         raise TooLargeError(f"{matches} matches of {turns} turns are {matches * turns:,} simulated rounds, "
@@ -484,9 +482,7 @@ def tournament(game, strategies, *, matches: int = 200, turns: int = 200, delta=
     names = [s if isinstance(s, str) else s.name for s in strategies]
     if len(names) < 2:
         raise GameError("a tournament needs at least two strategies")
-    for label, v in (("matches", matches), ("turns", turns)):
-        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
-            raise GameError(f"{label} must be a whole number >= 1, got {v!r}")
+    _check_counts(matches=matches, turns=turns)
     pairs_count = len(names) ** 2
     total = pairs_count * matches * turns
     limit = MAX_ROUNDS if max_rounds is None else max_rounds
@@ -534,6 +530,13 @@ def tournament(game, strategies, *, matches: int = 200, turns: int = 200, delta=
 
 __all__ = ["simulate", "SimulationResult", "play_match", "MatchHistory", "tournament", "TournamentResult",
            "CompiledMatch"]
+
+
+def _check_counts(**counts):
+    """Refuse a count (matches, turns, chunk) that is not a whole number >= 1, naming it."""
+    for name, v in counts.items():
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
+            raise GameError(f"{name} must be a whole number >= 1, got {v!r}")
 
 
 def _seed_sequence(seed) -> np.random.SeedSequence:
