@@ -25,6 +25,13 @@ Steps
    (``x_{i,first} = 1 - sum``). Equations: each player is indifferent among
    the actions of its support, ``u_i(a, x_-i) = u_i(first, x_-i)``. The system
    is square and polynomial (multilinear) with rational coefficients.
+   Most profiles are decided first by the quotient-ring path of
+   :mod:`~deterrence.solvers.normal_form.nplayer_quotient` (python-flint: the
+   multiplication matrix of a separating linear form, its characteristic
+   polynomial factored, rational roots certified, irrational real roots not
+   rejected by ball arithmetic decided exactly as in step 6); the steps below
+   decide what it leaves open (positive-dimensional systems, a quotient without
+   a cyclic vector).
 4. A grevlex Groebner basis (python-flint's Buchberger algorithm over the
    integers, handed to sympy; tested equal to sympy's own) decides the system: ``[1]`` means no
    solution; a positive-dimensional one is a candidate continuum of equilibria
@@ -546,14 +553,56 @@ def _conditionally_dominated(payoffs, supports) -> bool:
 
 def _equilibria_on_support(game, payoffs, supports, rng):
     """The equilibria whose supports are exactly ``supports``, and the continuum
-    (or None) when the support system is positive-dimensional."""
+    (or None) when the support system is positive-dimensional.
+
+    The quotient-ring path (:mod:`~deterrence.solvers.normal_form.nplayer_quotient`)
+    decides most profiles; its irrational candidates are decided exactly here
+    (step 6) and what it leaves open goes to :func:`_groebner_on_support`."""
+    from deterrence.solvers.normal_form.nplayer_quotient import quotient_solve
+    decided = quotient_solve(game, payoffs, supports)
+    if decided is None:
+        return _groebner_on_support(game, payoffs, supports, rng)
+    found, candidates = decided
+    if candidates:
+        import sympy
+        unknowns, equations, check = _support_system(game, payoffs, supports)
+        t = sympy.Symbol("t_sep")
+        for factor, interval, coordinates in candidates:
+            f = _sympy_univariate(factor, t)
+            polys = [_sympy_univariate(g, t) for g in coordinates]
+            found += _algebraic_point(game, f, interval, polys, unknowns, check)
+    return found, None
+
+
+def _sympy_univariate(poly, t):
+    """A python-flint ``fmpq_poly`` as a sympy ``Poly`` in ``t`` over QQ."""
+    import sympy
+    coeffs = [sympy.Rational(int(c.p), int(c.q)) for c in poly.coeffs()]
+    return sympy.Poly(list(reversed(coeffs)) or [0], t, domain="QQ")
+
+
+def _groebner_on_support(game, payoffs, supports, rng):
+    """:func:`_equilibria_on_support` by the Groebner path alone (steps 3-7)."""
+    unknowns, equations, check = _support_system(game, payoffs, supports)
+    if not unknowns:
+        profile = [[1 if a == s[0] else 0 for a in range(k)] for s, k in zip(supports, game.shape)]
+        return _rational_equilibrium(game, profile), None
+    basis = _groebner(equations, unknowns) if equations else None
+    if basis is not None and basis.exprs == [1]:
+        return [], None
+    if basis is None or not basis.is_zero_dimensional:
+        return [], _continuum(game, payoffs, supports, unknowns, equations, basis, check, rng)
+    return _solve_zero_dimensional(game, basis, unknowns, check), None
+
+
+def _support_system(game, payoffs, supports):
+    """``(unknowns, equations, check)`` of a support profile in sympy (step 3)."""
     import sympy
     n = len(payoffs)
     names = [[sympy.Symbol(f"x{i}_{a}") for a in s[1:]] for i, s in enumerate(supports)]
     unknowns = [x for row in names for x in row]
     if not unknowns:
-        profile = [[1 if a == s[0] else 0 for a in range(k)] for s, k in zip(supports, game.shape)]
-        return _rational_equilibrium(game, profile), None
+        return unknowns, [], None
     probs = [[None] * k for k in game.shape]
     for i, s in enumerate(supports):
         rest = [sympy.Poly(x, *unknowns, domain="QQ") for x in names[i]]
@@ -588,12 +637,7 @@ def _equilibria_on_support(game, payoffs, supports, rng):
     nonpositive = [values[i][a] - values[i][s[0]] for i, s in enumerate(supports)
                    for a in range(game.shape[i]) if a not in s]
     check = (positive, nonpositive, probs, values, supports)
-    basis = _groebner(equations, unknowns) if equations else None
-    if basis is not None and basis.exprs == [1]:
-        return [], None
-    if basis is None or not basis.is_zero_dimensional:
-        return [], _continuum(game, payoffs, supports, unknowns, equations, basis, check, rng)
-    return _solve_zero_dimensional(game, basis, unknowns, check), None
+    return unknowns, equations, check
 
 
 def _groebner(polynomials, unknowns):
