@@ -563,15 +563,79 @@ def _equilibria_on_support(game, payoffs, supports, rng):
     if decided is None:
         return _groebner_on_support(game, payoffs, supports, rng)
     found, candidates = decided
-    if candidates:
-        import sympy
-        unknowns, equations, check = _support_system(game, payoffs, supports)
-        t = sympy.Symbol("t_sep")
-        for factor, interval, coordinates in candidates:
-            f = _sympy_univariate(factor, t)
-            polys = [_sympy_univariate(g, t) for g in coordinates]
-            found += _algebraic_point(game, f, interval, polys, unknowns, check)
+    for factor, interval, coordinates in candidates:
+        found += _candidate_point(game, payoffs, supports, factor, interval, coordinates)
     return found, None
+
+
+def _candidate_point(game, payoffs, supports, factor, interval, coordinates) -> list:
+    """Step 6 for a point ``x = g(t0)`` of the quotient-ring path (``t0`` the root
+    of the irreducible ``factor`` in ``interval``; python-flint ``fmpq_poly``):
+    each probability and payoff reduced modulo ``factor`` in flint, each condition
+    the exact sign of one such polynomial at ``t0`` (:class:`RealAlgebraic`)."""
+    import sympy
+    n = len(payoffs)
+    t = sympy.Symbol("t_sep")
+    f = _sympy_univariate(factor, t)
+    root = RealAlgebraic(f, interval, None)
+    probs, k = [], 0
+    for s, size in zip(supports, game.shape):
+        row = [None] * size
+        rest = [g % factor for g in coordinates[k:k + len(s) - 1]]
+        k += len(s) - 1
+        row[s[0]] = 1 - sum(rest, 0 * factor)
+        for a, g in zip(s[1:], rest):
+            row[a] = g
+        probs.append(row)
+
+    def sign(poly):
+        poly = poly % factor
+        if poly.is_zero():
+            return 0
+        return _sign_of(_sympy_univariate(poly, t), root)
+
+    if any(sign(probs[i][a]) <= 0 for i, s in enumerate(supports) for a in s):
+        return []
+    values = []
+    for i in range(n):
+        others = [j for j in range(n) if j != i]
+        row = []
+        for a in range(game.shape[i]):
+            total = 0 * factor
+            for combo in itertools.product(*(supports[j] for j in others)):
+                idx = list(combo)
+                idx.insert(i, a)
+                c = int(payoffs[i][tuple(idx)])
+                if c:
+                    w = factor * 0 + c
+                    for j, b in zip(others, combo):
+                        w = (w * probs[j][b]) % factor
+                    total += w
+            row.append(total)
+        if any(sign(row[b] - row[supports[i][0]]) > 0 for b in range(game.shape[i])
+               if b not in supports[i]):
+            return []
+        values.append(row)
+
+    def number(poly, scale=1):
+        poly = (poly % factor) / scale
+        if poly.degree() <= 0:
+            return _simplify(_qq(poly[0]))
+        return RealAlgebraic(f, (root._lo, root._hi), _sympy_univariate(poly, t))
+
+    strategies = tuple(tuple(0 if p is None else number(p) for p in row) for row in probs)
+    payoffs_out = tuple(number(values[i][s[0]], _payoff_scale(game, i)) for i, s in enumerate(supports))
+    return [AlgebraicEquilibrium(strategies=strategies, payoffs=payoffs_out, players=game.players,
+                                 actions=game.actions, exact=True)]
+
+
+def _payoff_scale(game, i) -> int:
+    """The factor that made player ``i``'s payoffs integers (step 1)."""
+    den = 1
+    for v in game.payoff_array(i).flat:
+        if type(v) is not int:
+            den = math.lcm(den, Fraction(v).denominator)
+    return den
 
 
 def _sympy_univariate(poly, t):
@@ -830,11 +894,7 @@ def _algebraic_point(game, f, interval, coordinates, unknowns, check) -> list:
 
 def _payoff_number(game, number, values, i, first):
     """Player ``i``'s payoff (the payoffs were scaled to integers: scale back)."""
-    arr = game.payoff_array(i)
-    den = 1
-    for v in arr.flat:
-        if type(v) is not int:
-            den = math.lcm(den, Fraction(v).denominator)
+    den = _payoff_scale(game, i)
     import sympy
     scaled = values[i][first] * sympy.Rational(1, den) if den != 1 else values[i][first]
     return number(scaled)

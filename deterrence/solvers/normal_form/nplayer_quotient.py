@@ -102,8 +102,10 @@ def quotient_solve(game, payoffs, supports):
     qbasis = [qctx.from_dict(g.to_dict()) for g in basis]
     gens = qctx.gens()
     shape = None
-    for c in SEPARATING_TRIES:
-        shape = _shape(flint, qctx, qbasis, standard, [c ** k for k in range(m)], gens)
+    forms = [[int(k == j) for k in range(m)] for j in reversed(range(m))]
+    forms += [[c ** k for k in range(m)] for c in SEPARATING_TRIES]
+    for weights in forms:
+        shape = _shape(flint, qctx, qbasis, standard, weights, gens)
         if shape is not None:
             break
     if shape is None:
