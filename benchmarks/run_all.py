@@ -546,6 +546,7 @@ def goal_nplayer(quick):
     all_shapes = [(2, 2, 2), (2, 2, 3), (2, 3, 3), (3, 3, 3)]
     one_shapes = [(4, 4, 4), (5, 5, 5)]
     bnp.ours_all(bnp.random_arrays((2, 2, 2), 1))          # imports and first-call caches
+    bnp.ours_all(bnp.random_arrays((2, 2, 2), 2009))       # an irrational equilibrium: sympy imported
     bnp.ours_one(bnp.random_arrays((3, 3, 3), 1))
     rows, verdicts, worst_all = [], [], None
     for shape in all_shapes:

@@ -467,8 +467,9 @@ def nplayer_equilibria(game, *, limit: int | None = None, seed: int = 0) -> NPla
     payoffs = [_integer_payoffs(game.payoff_array(i)) for i in range(game.n_players)]
     rng = random.Random(seed)
     equilibria, continua, empty = [], [], 0
+    dominated = _ConditionalDominance(payoffs)
     for supports in _support_profiles(game.shape):
-        if _conditionally_dominated(payoffs, supports):
+        if dominated(supports):
             continue
         found, continuum = _equilibria_on_support(game, payoffs, supports, rng)
         equilibria += found
@@ -537,18 +538,34 @@ def _support_profiles(shape):
     return sorted(itertools.product(*per_player), key=lambda p: (sum(map(len, p)), p))
 
 
-def _conditionally_dominated(payoffs, supports) -> bool:
-    """True if an action of some support is strictly dominated (by any action of
-    its player) against every pure profile of the other players' supports."""
-    n = len(payoffs)
-    for i in range(n):
-        sub = np.moveaxis(payoffs[i][np.ix_(*[range(payoffs[i].shape[i]) if j == i else supports[j]
-                                               for j in range(n)])], i, 0)
-        rows = sub.reshape(sub.shape[0], -1)
-        for a in supports[i]:
-            if any(all(x > y for x, y in zip(rows[b], rows[a])) for b in range(rows.shape[0]) if b != a):
+class _ConditionalDominance:
+    """Step 2's test, ``table(supports)``: True if an action of some support is
+    strictly dominated (by any action of its player) against every pure profile
+    of the other players' supports. Each player's dominated actions are computed
+    once per profile of the others' supports (numpy, int64 when the payoffs fit)."""
+
+    def __init__(self, payoffs):
+        arrays = []
+        for i, arr in enumerate(payoffs):
+            if all(abs(int(v)) < 2 ** 62 for v in arr.flat):
+                arr = arr.astype(np.int64)
+            arrays.append(np.moveaxis(arr, i, 0))
+        self._arrays, self._cache = arrays, {}
+
+    def __call__(self, supports) -> bool:
+        n = len(supports)
+        for i in range(n):
+            others = tuple(tuple(supports[j]) for j in range(n) if j != i)
+            dominated = self._cache.get((i, others))
+            if dominated is None:
+                arr = self._arrays[i]
+                rows = arr[(slice(None),) + np.ix_(*others)].reshape(arr.shape[0], -1)
+                better = (rows[:, None, :] > rows[None, :, :]).all(axis=2)   # [b, a]: b beats a
+                dominated = frozenset(int(a) for a in np.flatnonzero(better.any(axis=0)))
+                self._cache[(i, others)] = dominated
+            if any(a in dominated for a in supports[i]):
                 return True
-    return False
+        return False
 
 
 def _equilibria_on_support(game, payoffs, supports, rng):

@@ -91,7 +91,8 @@ def quotient_solve(game, payoffs, supports):
     equations = [e for e in equations if not e.is_zero()]
     if not equations:
         return None
-    basis = list(flint.fmpz_mpoly_vec(equations, ctx).buchberger_naive().autoreduction())
+    basis = list(flint.fmpz_mpoly_vec(_interreduced(flint, ctx, equations), ctx)
+                 .buchberger_naive().autoreduction())
     if any(g.is_constant() for g in basis):
         return [], []
     leads = [g.monoms()[0] for g in basis]
@@ -171,6 +172,26 @@ def support_polynomials(ctx, payoffs, supports, shape) -> tuple:
             row.append(total)
         values.append(row)
     return probs, values
+
+
+def _interreduced(flint, ctx, equations) -> list:
+    """The equations' row echelon form over their monomials (the same ideal; distinct
+    leading terms spare Buchberger's algorithm many pairs), made primitive integers."""
+    if len(equations) < 2:
+        return equations
+    terms = [e.to_dict() for e in equations]
+    monomials = sorted({monom for t in terms for monom in t},
+                       key=lambda monom: (sum(monom), tuple(-e for e in reversed(monom))),
+                       reverse=True)
+    matrix = flint.fmpq_mat(len(terms), len(monomials),
+                            [t.get(monom, 0) for t in terms for monom in monomials])
+    echelon, rank = matrix.rref()
+    out = []
+    for r in range(rank):
+        row = {monom: echelon[r, j] for j, monom in enumerate(monomials) if echelon[r, j] != 0}
+        den = math.lcm(*(int(c.q) for c in row.values()))
+        out.append(ctx.from_dict({monom: int(c * den) for monom, c in row.items()}))
+    return out
 
 
 def _standard_monomials(leads, m) -> list:
