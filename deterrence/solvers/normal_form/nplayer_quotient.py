@@ -99,6 +99,8 @@ def quotient_solve(game, payoffs, supports):
     if not all(any(lead[k] and sum(lead) == lead[k] for lead in leads) for k in range(m)):
         return None
     standard = _standard_monomials(leads, m)
+    if standard is None:
+        return None
     qctx = flint.fmpq_mpoly_ctx.get([f"x{k}" for k in range(m)], "degrevlex")
     qbasis = [qctx.from_dict(g.to_dict()) for g in basis]
     gens = qctx.gens()
@@ -195,22 +197,15 @@ def _interreduced(flint, ctx, equations) -> list:
 
 
 def _standard_monomials(leads, m) -> list:
-    """Monomials divisible by no leading monomial (finite: zero-dimensional)."""
-    def divisible(monom):
-        return any(all(e >= f for e, f in zip(monom, lead)) for lead in leads)
-    out, frontier = [], [(0,) * m]
-    seen = set(frontier)
-    while frontier:
-        monom = frontier.pop()
-        if divisible(monom):
-            continue
-        out.append(monom)
-        for k in range(m):
-            nxt = monom[:k] + (monom[k] + 1,) + monom[k + 1:]
-            if nxt not in seen:
-                seen.add(nxt)
-                frontier.append(nxt)
-    return sorted(out)
+    """Monomials divisible by no leading monomial (finite: zero-dimensional), in
+    the box below each unknown's pure-power leading monomial."""
+    import numpy as np
+    bounds = [min(lead[k] for lead in leads if lead[k] and sum(lead) == lead[k]) for k in range(m)]
+    if math.prod(bounds) > 10 ** 5:        # not decided here (the Groebner path will)
+        return None
+    box = np.array(list(itertools.product(*(range(b) for b in bounds))), dtype=np.int64)
+    divisible = (box[:, None, :] >= np.array(leads, dtype=np.int64)[None, :, :]).all(axis=2).any(axis=1)
+    return [tuple(int(e) for e in row) for row in box[~divisible]]
 
 
 def _normal_form(p, basis):
