@@ -335,3 +335,6 @@ def _rejected(flint, point, payoffs, supports, shape) -> bool:
         if any(v - first > 0 for v in values):
             return True
     return False
+
+
+__all__ = ["quotient_solve", "support_polynomials"]
