@@ -179,7 +179,7 @@ def support_polynomials(ctx, payoffs, supports, shape) -> tuple:
 def _interreduced(flint, ctx, equations) -> list:
     """The equations' row echelon form over their monomials (the same ideal; distinct
     leading terms spare Buchberger's algorithm many pairs), made primitive integers."""
-    if len(equations) < 2:
+    if len(equations) < 6:          # small systems: the echelon form costs more than it saves
         return equations
     terms = [e.to_dict() for e in equations]
     monomials = sorted({monom for t in terms for monom in t},
@@ -243,11 +243,12 @@ def _shape(flint, qctx, basis, standard, weights, gens):
     for _ in range(size - 1):
         krylov.append(M * krylov[-1])
     K = flint.fmpq_mat(size, size, [krylov[j][r, 0] for r in range(size) for j in range(size)])
-    if K.det() == 0:
-        return None
     W = [coordinates(_normal_form(x, basis)) for x in gens]
-    G = K.solve(flint.fmpq_mat(size, len(gens), [W[k][r] for r in range(size)
-                                                 for k in range(len(gens))]))
+    try:
+        G = K.solve(flint.fmpq_mat(size, len(gens), [W[k][r] for r in range(size)
+                                                     for k in range(len(gens))]))
+    except ZeroDivisionError:       # K singular: 1, t, ..., t^(D-1) is no basis
+        return None
     g = [flint.fmpq_poly([G[r, k] for r in range(size)]) for k in range(len(gens))]
     return M.charpoly(), g
 
