@@ -90,3 +90,20 @@ def test_irrational_candidates_are_decided_exactly():
                                                             for s in e.strategies])) < 1e-9
             return
     raise AssertionError("no game with an irrational candidate among the 40 drawn")
+
+
+def test_whole_solver_agrees_with_the_groebner_path_on_2x3x3_and_3x3x3_games(monkeypatch):
+    rng = np.random.default_rng(18)
+    games = [dt.NormalFormGame([np.vectorize(int, otypes=[object])(rng.permutation(4 * math.prod(shape))
+                                                                   [:math.prod(shape)].reshape(shape))
+                                for _ in shape])
+             for shape in [(2, 3, 3), (3, 2, 3), (3, 3, 3)]]
+    fast = [nplayer.nplayer_equilibria(game) for game in games]
+    monkeypatch.setattr(nplayer, "_equilibria_on_support", nplayer._groebner_on_support)
+    slow = [nplayer.nplayer_equilibria(game) for game in games]
+    for game, a, b in zip(games, fast, slow):
+        assert same_equilibria(a.equilibria, b.equilibria)
+        assert a.complete and b.complete and not a.continua and not b.continua
+        for e in a:
+            assert max(float(r) for r in regrets(game, [[float(p) for p in s]
+                                                        for s in e.strategies])) < 1e-9
