@@ -579,8 +579,8 @@ def goal_nplayer(quick):
                                 f"({worst_all[0]})", worst_all[1] >= 1,
                                 f"ours {fmt_t(worst_all[2])}, gambit {fmt_t(worst_all[3])}",
                                 "since the quotient-ring path (python-flint) each surviving support "
-                                "profile costs ~0.2-0.6 ms CPU (full 3x3x3 support ~30 ms, half of it "
-                                "flint's naive Buchberger algorithm), spread over building the "
+                                "profile costs ~0.2-0.6 ms CPU (full 3x3x3 support ~20-30 ms, about "
+                                "half of it flint's naive Buchberger algorithm), spread over building the "
                                 "equations, the Groebner basis, the multiplication matrix, root "
                                 "isolation and exact certification; enumpoly is C++ in floats and "
                                 "certifies nothing (it missed equilibria here). Closing it: fewer "
