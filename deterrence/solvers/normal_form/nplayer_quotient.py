@@ -103,12 +103,12 @@ def quotient_solve(game, payoffs, supports):
         return None
     qctx = flint.fmpq_mpoly_ctx.get([f"x{k}" for k in range(m)], "degrevlex")
     qbasis = [qctx.from_dict(g.to_dict()) for g in basis]
-    gens = qctx.gens()
     shape = None
     forms = [[int(k == j) for k in range(m)] for j in reversed(range(m))]
     forms += [[c ** k for k in range(m)] for c in SEPARATING_TRIES]
+    column = _Coordinates(qctx, qbasis, standard)
     for weights in forms:
-        shape = _shape(flint, qctx, qbasis, standard, weights, gens)
+        shape = _shape(flint, column, standard, weights)
         if shape is not None:
             break
     if shape is None:
@@ -219,37 +219,55 @@ def _normal_form(p, basis):
             return p
 
 
-def _shape(flint, qctx, basis, standard, weights, gens):
-    """``(h, [g_k])`` for ``t = sum weights[k] x_k`` when ``1, t, ..., t^(D-1)``
-    is a basis of the quotient, else None."""
-    index = {monom: j for j, monom in enumerate(standard)}
-    size = len(standard)
-    t = qctx.from_dict({})
-    for w, x in zip(weights, gens):
-        t = t + w * x
+class _Coordinates:
+    """``column(monomial)``: the coordinates of a monomial's normal form on the
+    standard monomials (a unit vector for a standard one), each computed once."""
 
-    def coordinates(poly):
-        column = [0] * size
-        for monom, coeff in poly.to_dict().items():
-            column[index[monom]] = coeff
+    def __init__(self, qctx, basis, standard):
+        self._qctx, self._basis = qctx, basis
+        self._index = {monom: j for j, monom in enumerate(standard)}
+        self._cache = {}
+
+    def __call__(self, monom) -> list:
+        column = self._cache.get(monom)
+        if column is None:
+            column = [0] * len(self._index)
+            if monom in self._index:
+                column[self._index[monom]] = 1
+            else:
+                remainder = _normal_form(self._qctx.from_dict({monom: 1}), self._basis)
+                for term, coeff in remainder.to_dict().items():
+                    column[self._index[term]] = coeff
+            self._cache[monom] = column
         return column
 
-    columns = [coordinates(_normal_form(t * qctx.from_dict({monom: 1}), basis))
-               for monom in standard]
-    entries = [columns[j][r] for r in range(size) for j in range(size)]
-    M = flint.fmpq_mat(size, size, entries)
-    v = flint.fmpq_mat(size, 1, [1 if monom == (0,) * len(gens) else 0 for monom in standard])
+
+def _shape(flint, column, standard, weights):
+    """``(h, [g_k])`` for ``t = sum weights[k] x_k`` when ``1, t, ..., t^(D-1)``
+    is a basis of the quotient, else None."""
+    size, m = len(standard), len(weights)
+    units = [tuple(int(k == j) for k in range(m)) for j in range(m)]
+    columns = []
+    for monom in standard:
+        total = [0] * size
+        for w, unit in zip(weights, units):
+            if w:
+                shifted = column(tuple(a + b for a, b in zip(monom, unit)))
+                total = [x + w * y for x, y in zip(total, shifted)]
+        columns.append(total)
+    M = flint.fmpq_mat(size, size, [columns[j][r] for r in range(size) for j in range(size)])
+    v = flint.fmpq_mat(size, 1, [1 if monom == (0,) * m else 0 for monom in standard])
     krylov = [v]
     for _ in range(size - 1):
         krylov.append(M * krylov[-1])
     K = flint.fmpq_mat(size, size, [krylov[j][r, 0] for r in range(size) for j in range(size)])
-    W = [coordinates(_normal_form(x, basis)) for x in gens]
+    W = [column(unit) for unit in units]
     try:
-        G = K.solve(flint.fmpq_mat(size, len(gens), [W[k][r] for r in range(size)
-                                                     for k in range(len(gens))]))
+        G = K.solve(flint.fmpq_mat(size, m, [W[k][r] for r in range(size) for k in range(m)]),
+                    algorithm="dixon")
     except ZeroDivisionError:       # K singular: 1, t, ..., t^(D-1) is no basis
         return None
-    g = [flint.fmpq_poly([G[r, k] for r in range(size)]) for k in range(len(gens))]
+    g = [flint.fmpq_poly([G[r, k] for r in range(size)]) for k in range(m)]
     return M.charpoly(), g
 
 
