@@ -25,6 +25,13 @@ Steps
    (``x_{i,first} = 1 - sum``). Equations: each player is indifferent among
    the actions of its support, ``u_i(a, x_-i) = u_i(first, x_-i)``. The system
    is square and polynomial (multilinear) with rational coefficients.
+   Most profiles are decided first by the quotient-ring path of
+   :mod:`~deterrence.solvers.normal_form.nplayer_quotient` (python-flint: the
+   multiplication matrix of a separating linear form, its characteristic
+   polynomial factored, rational roots certified, irrational real roots not
+   rejected by ball arithmetic decided exactly as in step 6); the steps below
+   decide what it leaves open (positive-dimensional systems, a quotient without
+   a cyclic vector).
 4. A grevlex Groebner basis (python-flint's Buchberger algorithm over the
    integers, handed to sympy; tested equal to sympy's own) decides the system: ``[1]`` means no
    solution; a positive-dimensional one is a candidate continuum of equilibria
@@ -460,8 +467,9 @@ def nplayer_equilibria(game, *, limit: int | None = None, seed: int = 0) -> NPla
     payoffs = [_integer_payoffs(game.payoff_array(i)) for i in range(game.n_players)]
     rng = random.Random(seed)
     equilibria, continua, empty = [], [], 0
+    dominated = _ConditionalDominance(payoffs)
     for supports in _support_profiles(game.shape):
-        if _conditionally_dominated(payoffs, supports):
+        if dominated(supports):
             continue
         found, continuum = _equilibria_on_support(game, payoffs, supports, rng)
         equilibria += found
@@ -530,30 +538,152 @@ def _support_profiles(shape):
     return sorted(itertools.product(*per_player), key=lambda p: (sum(map(len, p)), p))
 
 
-def _conditionally_dominated(payoffs, supports) -> bool:
-    """True if an action of some support is strictly dominated (by any action of
-    its player) against every pure profile of the other players' supports."""
-    n = len(payoffs)
-    for i in range(n):
-        sub = np.moveaxis(payoffs[i][np.ix_(*[range(payoffs[i].shape[i]) if j == i else supports[j]
-                                               for j in range(n)])], i, 0)
-        rows = sub.reshape(sub.shape[0], -1)
-        for a in supports[i]:
-            if any(all(x > y for x, y in zip(rows[b], rows[a])) for b in range(rows.shape[0]) if b != a):
+class _ConditionalDominance:
+    """Step 2's test, ``table(supports)``: True if an action of some support is
+    strictly dominated (by any action of its player) against every pure profile
+    of the other players' supports. Each player's dominated actions are computed
+    once per profile of the others' supports (numpy, int64 when the payoffs fit)."""
+
+    def __init__(self, payoffs):
+        arrays = []
+        for i, arr in enumerate(payoffs):
+            if all(abs(int(v)) < 2 ** 62 for v in arr.flat):
+                arr = arr.astype(np.int64)
+            arrays.append(np.moveaxis(arr, i, 0))
+        self._arrays, self._cache = arrays, {}
+
+    def __call__(self, supports) -> bool:
+        n = len(supports)
+        for i in range(n):
+            others = tuple(tuple(supports[j]) for j in range(n) if j != i)
+            dominated = self._cache.get((i, others))
+            if dominated is None:
+                arr = self._arrays[i]
+                rows = arr[(slice(None),) + np.ix_(*others)].reshape(arr.shape[0], -1)
+                better = (rows[:, None, :] > rows[None, :, :]).all(axis=2)   # [b, a]: b beats a
+                dominated = frozenset(int(a) for a in np.flatnonzero(better.any(axis=0)))
+                self._cache[(i, others)] = dominated
+            if any(a in dominated for a in supports[i]):
                 return True
-    return False
+        return False
 
 
 def _equilibria_on_support(game, payoffs, supports, rng):
     """The equilibria whose supports are exactly ``supports``, and the continuum
-    (or None) when the support system is positive-dimensional."""
+    (or None) when the support system is positive-dimensional.
+
+    The quotient-ring path (:mod:`~deterrence.solvers.normal_form.nplayer_quotient`)
+    decides most profiles; its irrational candidates are decided exactly here
+    (step 6) and what it leaves open goes to :func:`_groebner_on_support`."""
+    from deterrence.solvers.normal_form.nplayer_quotient import quotient_solve
+    decided = quotient_solve(game, payoffs, supports)
+    if decided is None:
+        return _groebner_on_support(game, payoffs, supports, rng)
+    found, candidates = decided
+    for factor, interval, coordinates in candidates:
+        found += _candidate_point(game, payoffs, supports, factor, interval, coordinates)
+    return found, None
+
+
+def _candidate_point(game, payoffs, supports, factor, interval, coordinates) -> list:
+    """Step 6 for a point ``x = g(t0)`` of the quotient-ring path (``t0`` the root
+    of the irreducible ``factor`` in ``interval``; python-flint ``fmpq_poly``):
+    each probability and payoff reduced modulo ``factor`` in flint, each condition
+    the exact sign of one such polynomial at ``t0`` (:class:`RealAlgebraic`)."""
+    import sympy
+    n = len(payoffs)
+    t = sympy.Symbol("t_sep")
+    f = _sympy_univariate(factor, t)
+    root = RealAlgebraic(f, interval, None)
+    probs, k = [], 0
+    for s, size in zip(supports, game.shape):
+        row = [None] * size
+        rest = [g % factor for g in coordinates[k:k + len(s) - 1]]
+        k += len(s) - 1
+        row[s[0]] = 1 - sum(rest, 0 * factor)
+        for a, g in zip(s[1:], rest):
+            row[a] = g
+        probs.append(row)
+
+    def sign(poly):
+        poly = poly % factor
+        if poly.is_zero():
+            return 0
+        return _sign_of(_sympy_univariate(poly, t), root)
+
+    if any(sign(probs[i][a]) <= 0 for i, s in enumerate(supports) for a in s):
+        return []
+    values = []
+    for i in range(n):
+        others = [j for j in range(n) if j != i]
+        row = []
+        for a in range(game.shape[i]):
+            total = 0 * factor
+            for combo in itertools.product(*(supports[j] for j in others)):
+                idx = list(combo)
+                idx.insert(i, a)
+                c = int(payoffs[i][tuple(idx)])
+                if c:
+                    w = factor * 0 + c
+                    for j, b in zip(others, combo):
+                        w = (w * probs[j][b]) % factor
+                    total += w
+            row.append(total)
+        if any(sign(row[b] - row[supports[i][0]]) > 0 for b in range(game.shape[i])
+               if b not in supports[i]):
+            return []
+        values.append(row)
+
+    def number(poly, scale=1):
+        poly = (poly % factor) / scale
+        if poly.degree() <= 0:
+            return _simplify(_qq(poly[0]))
+        return RealAlgebraic(f, (root._lo, root._hi), _sympy_univariate(poly, t))
+
+    strategies = tuple(tuple(0 if p is None else number(p) for p in row) for row in probs)
+    payoffs_out = tuple(number(values[i][s[0]], _payoff_scale(game, i)) for i, s in enumerate(supports))
+    return [AlgebraicEquilibrium(strategies=strategies, payoffs=payoffs_out, players=game.players,
+                                 actions=game.actions, exact=True)]
+
+
+def _payoff_scale(game, i) -> int:
+    """The factor that made player ``i``'s payoffs integers (step 1)."""
+    den = 1
+    for v in game.payoff_array(i).flat:
+        if type(v) is not int:
+            den = math.lcm(den, Fraction(v).denominator)
+    return den
+
+
+def _sympy_univariate(poly, t):
+    """A python-flint ``fmpq_poly`` as a sympy ``Poly`` in ``t`` over QQ."""
+    import sympy
+    coeffs = [sympy.Rational(int(c.p), int(c.q)) for c in poly.coeffs()]
+    return sympy.Poly(list(reversed(coeffs)) or [0], t, domain="QQ")
+
+
+def _groebner_on_support(game, payoffs, supports, rng):
+    """:func:`_equilibria_on_support` by the Groebner path alone (steps 3-7)."""
+    unknowns, equations, check = _support_system(game, payoffs, supports)
+    if not unknowns:
+        profile = [[1 if a == s[0] else 0 for a in range(k)] for s, k in zip(supports, game.shape)]
+        return _rational_equilibrium(game, profile), None
+    basis = _groebner(equations, unknowns) if equations else None
+    if basis is not None and basis.exprs == [1]:
+        return [], None
+    if basis is None or not basis.is_zero_dimensional:
+        return [], _continuum(game, payoffs, supports, unknowns, equations, basis, check, rng)
+    return _solve_zero_dimensional(game, basis, unknowns, check), None
+
+
+def _support_system(game, payoffs, supports):
+    """``(unknowns, equations, check)`` of a support profile in sympy (step 3)."""
     import sympy
     n = len(payoffs)
     names = [[sympy.Symbol(f"x{i}_{a}") for a in s[1:]] for i, s in enumerate(supports)]
     unknowns = [x for row in names for x in row]
     if not unknowns:
-        profile = [[1 if a == s[0] else 0 for a in range(k)] for s, k in zip(supports, game.shape)]
-        return _rational_equilibrium(game, profile), None
+        return unknowns, [], None
     probs = [[None] * k for k in game.shape]
     for i, s in enumerate(supports):
         rest = [sympy.Poly(x, *unknowns, domain="QQ") for x in names[i]]
@@ -588,12 +718,7 @@ def _equilibria_on_support(game, payoffs, supports, rng):
     nonpositive = [values[i][a] - values[i][s[0]] for i, s in enumerate(supports)
                    for a in range(game.shape[i]) if a not in s]
     check = (positive, nonpositive, probs, values, supports)
-    basis = _groebner(equations, unknowns) if equations else None
-    if basis is not None and basis.exprs == [1]:
-        return [], None
-    if basis is None or not basis.is_zero_dimensional:
-        return [], _continuum(game, payoffs, supports, unknowns, equations, basis, check, rng)
-    return _solve_zero_dimensional(game, basis, unknowns, check), None
+    return unknowns, equations, check
 
 
 def _groebner(polynomials, unknowns):
@@ -786,11 +911,7 @@ def _algebraic_point(game, f, interval, coordinates, unknowns, check) -> list:
 
 def _payoff_number(game, number, values, i, first):
     """Player ``i``'s payoff (the payoffs were scaled to integers: scale back)."""
-    arr = game.payoff_array(i)
-    den = 1
-    for v in arr.flat:
-        if type(v) is not int:
-            den = math.lcm(den, Fraction(v).denominator)
+    den = _payoff_scale(game, i)
     import sympy
     scaled = values[i][first] * sympy.Rational(1, den) if den != 1 else values[i][first]
     return number(scaled)
