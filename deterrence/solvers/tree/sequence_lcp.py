@@ -29,7 +29,10 @@ Economic Behavior 14: 247-259; B. von Stengel, A. van den Elzen and D.
 Talman (2002), "Computing normal form perfect equilibria for extensive
 two-person games", Econometrica 70: 693-715; P. B. Miltersen and T. B.
 Sorensen (2010), "Computing a quasi-perfect equilibrium of a two-player game",
-Economic Theory 42: 175-192. No code was copied.
+Economic Theory 42: 175-192. The float pivoting keeps the inverse of the basis
+in product form (G. B. Dantzig and W. Orchard-Hays (1954), "The product form
+for the inverse in the simplex method", Mathematical Tables and Other Aids to
+Computation 8: 64-67). No code was copied.
 
 Steps of :func:`sequence_lcp`:
 
@@ -41,16 +44,25 @@ Steps of :func:`sequence_lcp`:
    the prior (its sequences, at level 0, except player 1's empty sequence)
    and the slacks of all other sequences; the empty sequence of player 1 and
    its slack are the one pair with neither basic;
-3. Lemke's pivoting in floating point (``x_()`` enters first; the free
-   ``u, v`` never leave; the right-hand side perturbed at random by a tiny
-   multiple of the first basis, so that ties, which the start is full of,
-   do not arise), stopping when ``z0`` leaves;
-4. the final basis is solved again exactly, unperturbed (python-flint
-   rationals) and must be feasible; the plans are certified exactly as a
-   Nash equilibrium of the tree
-   (:func:`~deterrence.solvers.tree.sequence_form.certify_plans`); if float
-   pivoting went astray, the whole path is pivoted again in exact rational
-   arithmetic with the lexicographic rule (:func:`_lemke`, ``exact=True``);
+3. Lemke's pivoting in floating point, revised (:func:`_lemke_float`): the
+   system is built sparse from the sequence form (:class:`_FloatSystem`; a
+   dense array up to ``DENSE_ROWS`` rows), and only the basic values and the
+   inverse of the basis are kept (sparse LU factors with one eta column a
+   pivot, or a small explicit inverse), not the tableau; the ratio test is one
+   vectorised minimum. ``x_()`` enters first; the free ``u, v`` never leave;
+   the right-hand side is perturbed at random by a tiny multiple of the first
+   basis, so that ties, which the start is full of, do not arise; it stops when
+   ``z0`` leaves;
+4. the final basis is solved again unperturbed, each plan entry read as the
+   nearest fraction of small denominator, and the plans are certified exactly
+   as a Nash equilibrium of the tree
+   (:func:`~deterrence.solvers.tree.sequence_form.certify_plans`: realisation
+   plans, and no deviation gains). If that fails, the older dense path runs:
+   float pivoting of the whole tableau, the final basis solved exactly
+   (python-flint rationals), which must be feasible, then certified; and if
+   float pivoting went astray there too, the whole path is pivoted again in
+   exact rational arithmetic with the lexicographic rule (:func:`_lemke`,
+   ``exact=True``);
 5. behaviour strategies are read off the plans; information sets a plan
    does not reach get the player's best reply.
 """
@@ -290,12 +302,10 @@ class _DenseInverse:
 
     def pivot(self, row, column):
         """The basis column ``row`` replaced by one whose solve is ``column``."""
-        import numpy as np
         inv = self.inverse
-        inv[row] /= column[row]
-        factor = column.copy()
-        factor[row] = 0.0
-        inv -= np.outer(factor, inv[row])
+        new_row = inv[row] / column[row]
+        inv -= column[:, None] * new_row
+        inv[row] = new_row
 
 
 class _SparseFactors:
@@ -344,15 +354,14 @@ def _lemke_float(system: _FloatSystem, basis, enter, perturb: float):
             inverse = system.factor(basis)
             values = inverse.solve(rhs)
         col = inverse.solve(system.column(enter))
-        tol = 1e-9 * max(1.0, float(np.abs(col).max()))   # within rounding of 0: 0
+        tol = 1e-9 * max(1.0, col.max(), -col.min())   # within rounding of 0: 0
         rows = leavable & (col > tol)
-        if not rows.any():
+        ratios = np.divide(values, col, out=np.full(R, np.inf), where=rows)
+        best = int(ratios.argmin())
+        theta = ratios[best]
+        if theta == np.inf:
             raise SolverError("Lemke's algorithm ended on a ray (the sequence-form LCP has no "
                               "solution on this path; internal error)")
-        ratios = np.full(R, np.inf)
-        ratios[rows] = values[rows] / col[rows]
-        best = int(np.argmin(ratios))
-        theta = ratios[best]
         values -= theta * col
         values[best] = theta
         inverse.pivot(best, col)
@@ -396,7 +405,11 @@ def _float_plans(sf: SequenceForm, prior, perturbs=(1e-7, 1e-10)):
 
 def _rationals(values, max_denominator=10**7):
     """Floats read as exact numbers: ints where within rounding of one, else the nearest
-    fraction of denominator at most ``max_denominator``; None if one is clearly negative."""
+    fraction of denominator at most ``max_denominator``; None if one is clearly negative
+    (or not finite)."""
+    import numpy as np
+    if not np.all(np.isfinite(values)):
+        return None
     out = []
     for v in values.tolist():
         if v < -1e-9:
@@ -429,7 +442,8 @@ def _lemke(system: _System, basis, enter, exact: bool, perturb: float = 1e-7):
     side perturbed at random instead (refactored every 50 pivots; a repeated
     basis raises),
     ``exact=True`` python-flint ``fmpq_mat`` tableaux (each pivot one
-    rank-one update in C). This is the module's one pivoting routine.
+    rank-one update in C). The fallback of :func:`_lemke_float` (which keeps no
+    tableau), and the pivoting of the perturbed game (:func:`quasi_perfect`).
     """
     import numpy as np
     M, R = system.M, system.nrows
