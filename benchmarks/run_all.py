@@ -480,11 +480,11 @@ def goal_sequence_form(quick):
     if ratios:
         worst = min(ratios, key=lambda x: x[2])
         ok = worst[2] >= 10
-        cause = ("the tracing system is dense (profile at 569 sequences: building it ~15%, two dense float "
-                 "solves of rows x rows ~20%, one rank-one update of the whole tableau a pivot with a Python "
-                 "ratio test; the exact recovery, a float guess checked exactly, is small since this wave); "
-                 "on Kuhn poker a fixed ~10 ms of Python set-up. Closing it: a sparse tableau (sparse LU "
-                 "updates) and a compiled ratio test")
+        cause = ("since the sparse float path (2026-12-04) Kuhn poker has the least margin: of its ~1.5 ms "
+                 "about half is exact work in Python Fractions that any certified answer needs (the sequence "
+                 "form, the prior's payoff vectors, the exact certificate, the equilibrium's walk of the tree) "
+                 "and a quarter the ~17 revised Lemke pivots (about 15 NumPy calls each). Closing it: the "
+                 "certificate and the tree walk in integers or python-flint, or the pivots compiled")
         table("Goal 7: verdicts", ["criterion", "measured", "verdict"], [
             ["one equilibrium >= 10x faster than gambit lcp_solve rational, every tree",
              f"least gambit/ours = {worst[2]:.1f}x ({worst[0]}, {worst[1]} sequences)",

@@ -362,20 +362,31 @@ def certify_plans(sf: SequenceForm, x, y) -> tuple:
     ...
     deterrence.errors.SolverError: not an equilibrium: Entrant gains 1 by deviating
     """
+    return _certified(sf, x, y)[0]
+
+
+def _certified(sf: SequenceForm, x, y) -> tuple:
+    """:func:`certify_plans`, and each player's pure best reply to the other's plan
+    (the choices of :func:`best_response_value`), computed on the way."""
     from deterrence.errors import SolverError
     for i, plan in enumerate((x, y)):
-        E, e = sf.constraints(i)
-        if any(q < 0 for q in plan) or any(sum((a * q for a, q in zip(row, plan) if a), 0) != b
-                                           for row, b in zip(E, e)):
+        # the rows of E x = e (constraints): x_() = 1 and x_(parent of h) = sum_a x_(h, a)
+        if any(q < 0 for q in plan) or plan[0] != 1 or any(
+                sum((plan[c] for c in children), 0) != plan[parent] for _, parent, children in sf.infosets[i]):
             raise SolverError(f"the plan of {sf.players[i]} is not a realisation plan")
-    pay = sf.expected_payoffs(x, y)
-    for i, other in ((0, y), (1, x)):
-        best, _ = best_response_value(sf, i, sf.payoff_vector(i, other))
+    vectors = (sf.payoff_vector(0, y), sf.payoff_vector(1, x))
+    # x^T A y = x . (A y) and x^T B y = y . (B^T x)
+    pay = tuple(_norm(sum((q * v for q, v in zip(plan, vector) if q and v), 0))
+                for plan, vector in ((x, vectors[0]), (y, vectors[1])))
+    choices = []
+    for i in range(2):
+        best, choice = best_response_value(sf, i, vectors[i])
         if best != pay[i]:
             from deterrence.core.numbers import format_exact
             raise SolverError(f"not an equilibrium: {sf.players[i]} gains "
                               f"{format_exact(_norm(best - pay[i]))} by deviating")
-    return pay
+        choices.append(choice)
+    return pay, choices
 
 
 def best_reply_off_path(sf: SequenceForm, player: int, other_plan) -> dict:
@@ -390,6 +401,11 @@ def best_reply_off_path(sf: SequenceForm, player: int, other_plan) -> dict:
     {'in': {'fight': 0, 'accommodate': 1}}
     """
     _, choice = best_response_value(sf, player, sf.payoff_vector(player, other_plan))
+    return _pure_reply(sf, player, choice)
+
+
+def _pure_reply(sf: SequenceForm, player: int, choice: dict) -> dict:
+    """The behaviour of a pure choice ``{information set name: action index}``."""
     seqs = sf.sequences[player]
     return {name: {seqs[c][-1][1]: int(k == choice[name]) for k, c in enumerate(children)}
             for name, _, children in sf.infosets[player]}
@@ -423,9 +439,9 @@ def nash_equilibrium_from_plans(tree: GameTree, sf: SequenceForm, x, y):
     >>> nash_equilibrium_from_plans(t, sequence_form(t), [1, 1, 0], [1, 1, 0]).describe()
     'Entrant: out; Incumbent: fight  (payoffs 0, 2)'
     """
-    pay = certify_plans(sf, x, y)
-    beh = [behaviour_from_plan(sf, 0, x, best_reply_off_path(sf, 0, y)),
-           behaviour_from_plan(sf, 1, y, best_reply_off_path(sf, 1, x))]
+    pay, choices = _certified(sf, x, y)          # the best replies of best_reply_off_path
+    beh = [behaviour_from_plan(sf, 0, x, _pure_reply(sf, 0, choices[0])),
+           behaviour_from_plan(sf, 1, y, _pure_reply(sf, 1, choices[1]))]
     return tree_equilibrium(tree, sf, beh, pay)
 
 

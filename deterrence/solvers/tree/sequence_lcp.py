@@ -29,7 +29,10 @@ Economic Behavior 14: 247-259; B. von Stengel, A. van den Elzen and D.
 Talman (2002), "Computing normal form perfect equilibria for extensive
 two-person games", Econometrica 70: 693-715; P. B. Miltersen and T. B.
 Sorensen (2010), "Computing a quasi-perfect equilibrium of a two-player game",
-Economic Theory 42: 175-192. No code was copied.
+Economic Theory 42: 175-192. The float pivoting keeps the inverse of the basis
+in product form (G. B. Dantzig and W. Orchard-Hays (1954), "The product form
+for the inverse in the simplex method", Mathematical Tables and Other Aids to
+Computation 8: 64-67). No code was copied.
 
 Steps of :func:`sequence_lcp`:
 
@@ -41,16 +44,25 @@ Steps of :func:`sequence_lcp`:
    the prior (its sequences, at level 0, except player 1's empty sequence)
    and the slacks of all other sequences; the empty sequence of player 1 and
    its slack are the one pair with neither basic;
-3. Lemke's pivoting in floating point (``x_()`` enters first; the free
-   ``u, v`` never leave; the right-hand side perturbed at random by a tiny
-   multiple of the first basis, so that ties, which the start is full of,
-   do not arise), stopping when ``z0`` leaves;
-4. the final basis is solved again exactly, unperturbed (python-flint
-   rationals) and must be feasible; the plans are certified exactly as a
-   Nash equilibrium of the tree
-   (:func:`~deterrence.solvers.tree.sequence_form.certify_plans`); if float
-   pivoting went astray, the whole path is pivoted again in exact rational
-   arithmetic with the lexicographic rule (:func:`_lemke`, ``exact=True``);
+3. Lemke's pivoting in floating point, revised (:func:`_lemke_float`): the
+   system is built sparse from the sequence form (:class:`_FloatSystem`; a
+   dense array up to ``DENSE_ROWS`` rows), and only the basic values and the
+   inverse of the basis are kept (sparse LU factors with one eta column a
+   pivot, or a small explicit inverse), not the tableau; the ratio test is one
+   vectorised minimum. ``x_()`` enters first; the free ``u, v`` never leave;
+   the right-hand side is perturbed at random by a tiny multiple of the first
+   basis, so that ties, which the start is full of, do not arise; it stops when
+   ``z0`` leaves;
+4. the final basis is solved again unperturbed, each plan entry read as the
+   nearest fraction of small denominator, and the plans are certified exactly
+   as a Nash equilibrium of the tree
+   (:func:`~deterrence.solvers.tree.sequence_form.certify_plans`: realisation
+   plans, and no deviation gains). If that fails, the older dense path runs:
+   float pivoting of the whole tableau, the final basis solved exactly
+   (python-flint rationals), which must be feasible, then certified; and if
+   float pivoting went astray there too, the whole path is pivoted again in
+   exact rational arithmetic with the lexicographic rule (:func:`_lemke`,
+   ``exact=True``);
 5. behaviour strategies are read off the plans; information sets a plan
    does not reach get the player's best reply.
 """
@@ -73,18 +85,14 @@ from deterrence.solvers.tree.sequence_form import (
 MAX_PIVOTS = 100_000
 
 
-class _System:
-    """The tracing system of a (possibly perturbed) sequence form, dense.
+class _Layout:
+    """The columns of the tracing system and their complementarity (shared by the dense
+    exact system :class:`_System` and the float one :class:`_FloatSystem`)."""
 
-    ``lower[i]`` is a list of polynomials in ``eps`` (coefficient lists) giving
-    each sequence's lower bound; ``None`` for the unperturbed game.
-    """
-
-    def __init__(self, sf: SequenceForm, prior, lower=None, eps=None):
+    def __init__(self, sf: SequenceForm):
         n1, n2 = sf.sizes
         self.sf, self.n1, self.n2 = sf, n1, n2
-        (E, e), (F, f) = sf.constraints(0), sf.constraints(1)
-        k1, k2 = len(E), len(F)
+        k1, k2 = 1 + len(sf.infosets[0]), 1 + len(sf.infosets[1])
         self.k1, self.k2 = k1, k2
         # column layout
         self.X, self.Y = 0, n1
@@ -99,6 +107,43 @@ class _System:
             self.complement[self.X + j], self.complement[self.W1 + j] = self.W1 + j, self.X + j
         for j in range(n2):
             self.complement[self.Y + j], self.complement[self.W2 + j] = self.W2 + j, self.Y + j
+
+    def first_basis(self, prior, vectors=None) -> tuple:
+        """The basis at ``z0 = 1`` (row order) and the first entering column.
+
+        ``vectors``: each player's payoff per sequence against the other's prior
+        (``A t, B^T s``), if the caller has them already."""
+        sf = self.sf
+        s, t = prior
+        a_t, bt_s = vectors or (sf.payoff_vector(0, t), sf.payoff_vector(1, s))
+        _, c1 = best_response_value(sf, 0, a_t)
+        _, c2 = best_response_value(sf, 1, bt_s)
+        on1 = {0} | {ch[c1[name]] for name, _, ch in sf.infosets[0]}
+        on2 = {0} | {ch[c2[name]] for name, _, ch in sf.infosets[1]}
+        # rows: E (z0 for row 0, then the chosen child of each set), F (y_() then chosen children),
+        # W1 (slack or u), W2 (slack or v); u / v take the rows of the tight sequences
+        basis = [self.Z] + [self.X + ch[c1[name]] for name, _, ch in sf.infosets[0]]
+        basis += [self.Y] + [self.Y + ch[c2[name]] for name, _, ch in sf.infosets[1]]
+        u_rows = iter(range(self.U, self.U + self.k1))
+        for j in range(self.n1):
+            basis.append(next(u_rows) if j in on1 else self.W1 + j)
+        v_rows = iter(range(self.V, self.V + self.k2))
+        for j in range(self.n2):
+            basis.append(next(v_rows) if j in on2 else self.W2 + j)
+        return basis, self.X
+
+
+class _System(_Layout):
+    """The tracing system of a (possibly perturbed) sequence form, dense.
+
+    ``lower[i]`` is a list of polynomials in ``eps`` (coefficient lists) giving
+    each sequence's lower bound; ``None`` for the unperturbed game.
+    """
+
+    def __init__(self, sf: SequenceForm, prior, lower=None, eps=None):
+        super().__init__(sf)
+        n1, n2 = self.n1, self.n2
+        (E, e), (F, f) = sf.constraints(0), sf.constraints(1)
         A, Bt = sf.dense(0), [list(c) for c in zip(*sf.dense(1))]
         s, t = prior
         degree = 0 if lower is None else max(len(p) for lo in lower for p in lo) - 1
@@ -150,25 +195,228 @@ class _System:
         self.M, self.rhs, self.degree = M, rhs, degree
         self.rhs_at = [_evaluate(p, eps) for p in rhs] if lower is not None else [p[0] for p in rhs]
 
-    def first_basis(self, prior) -> tuple:
-        """The basis at ``z0 = 1`` (row order) and the first entering column."""
-        sf = self.sf
+
+#: Up to this many rows the float system is a dense NumPy array with an explicit inverse of
+#: the basis (Kuhn poker: 40 rows); above it, a SciPy sparse matrix and SuperLU factors
+#: (a dense inverse of 100 rows, multithreaded by OpenBLAS, took 10-140 ms on a loaded machine).
+DENSE_ROWS = 64
+
+
+class _FloatSystem(_Layout):
+    """The tracing system of the unperturbed sequence form in floating point: ``rhs`` and
+    the columns, dense (``nrows <= DENSE_ROWS``) or SciPy CSC (a few entries a column).
+
+    The same rows as :class:`_System` (whose exact entries it mirrors), built from
+    the sparse payoffs and the information sets without a dense list of lists.
+    ``vectors``: each player's payoff per sequence against the other's prior,
+    exact (for :meth:`first_basis`).
+    """
+
+    def __init__(self, sf: SequenceForm, prior):
+        import numpy as np
+        super().__init__(sf)
+        n1, n2, k1, k2 = self.n1, self.n2, self.k1, self.k2
         s, t = prior
-        _, c1 = best_response_value(sf, 0, sf.payoff_vector(0, t))
-        _, c2 = best_response_value(sf, 1, sf.payoff_vector(1, s))
-        on1 = {0} | {ch[c1[name]] for name, _, ch in sf.infosets[0]}
-        on2 = {0} | {ch[c2[name]] for name, _, ch in sf.infosets[1]}
-        # rows: E (z0 for row 0, then the chosen child of each set), F (y_() then chosen children),
-        # W1 (slack or u), W2 (slack or v); u / v take the rows of the tight sequences
-        basis = [self.Z] + [self.X + ch[c1[name]] for name, _, ch in sf.infosets[0]]
-        basis += [self.Y] + [self.Y + ch[c2[name]] for name, _, ch in sf.infosets[1]]
-        u_rows = iter(range(self.U, self.U + self.k1))
-        for j in range(self.n1):
-            basis.append(next(u_rows) if j in on1 else self.W1 + j)
-        v_rows = iter(range(self.V, self.V + self.k2))
-        for j in range(self.n2):
-            basis.append(next(v_rows) if j in on2 else self.W2 + j)
-        return basis, self.X
+        # exact, so that the first basis breaks ties as the exact system's does
+        self.vectors = (sf.payoff_vector(0, t), sf.payoff_vector(1, s))
+        base = (k1 + k2, k1 + k2 + n1)          # first row of each player's payoff rows
+        rows, cols, vals = [0, k1], [self.X, self.Y], [1.0, 1.0]    # x_() = 1, y_() = 1
+        for player, (off, dual, first) in enumerate(((self.X, self.U, 0), (self.Y, self.V, k1))):
+            # E x (rows first + h) and -E^T u in the payoff rows (base + j, dual + h)
+            for h, (_, parent, children) in enumerate(sf.infosets[player], start=1):
+                for j, a in ((parent, -1.0), *((c, 1.0) for c in children)):
+                    rows += (first + h, base[player] + j)
+                    cols += (off + j, dual + h)
+                    vals += (a, -a)
+            rows.append(base[player])                     # -u_0 / -v_0 in the empty sequence's row
+            cols.append(dual)
+            vals.append(-1.0)
+        for (r, c), v in sf.A.items():                    # A y in player 1's rows
+            v = float(v)
+            rows.append(base[0] + r)
+            cols.append(self.Y + c)
+            vals.append(v)
+        for (r, c), v in sf.B.items():                    # B^T x in player 2's rows
+            v = float(v)
+            rows.append(base[1] + c)
+            cols.append(self.X + r)
+            vals.append(v)
+        for player, (slack, n) in enumerate(((self.W1, n1), (self.W2, n2))):
+            rows += range(base[player], base[player] + n)
+            cols += range(slack, slack + n)
+            vals += [1.0] * n
+            for j, v in enumerate(self.vectors[player]):     # z0 column: A t, B^T s
+                if v:
+                    rows.append(base[player] + j)
+                    cols.append(self.Z)
+                    vals.append(float(v))
+        rows += [0, k1]
+        cols += [self.Z, self.Z]
+        vals += [1.0, 1.0]
+        R = self.nrows
+        self.rhs = np.zeros(R)
+        self.rhs[0] = self.rhs[k1] = 1.0
+        self.dense = R <= DENSE_ROWS
+        if self.dense:                # no position repeats: a plain assignment
+            self.columns = np.zeros((R, self.ncols))
+            self.columns[rows, cols] = vals
+        else:
+            from scipy.sparse import csc_matrix
+            self.columns = csc_matrix((np.array(vals), (np.array(rows), np.array(cols))),
+                                      shape=(R, self.ncols))
+
+    def column(self, j):
+        """Column ``j`` as a dense float vector."""
+        import numpy as np
+        cols = self.columns
+        if self.dense:
+            return cols[:, j]
+        out = np.zeros(self.nrows)
+        lo, hi = cols.indptr[j], cols.indptr[j + 1]
+        out[cols.indices[lo:hi]] = cols.data[lo:hi]
+        return out
+
+    def factor(self, basis):
+        """The inverse of the basis matrix, to solve with and update by pivots
+        (:class:`_DenseInverse` or :class:`_SparseFactors`); ``RuntimeError`` or
+        ``LinAlgError`` if it is singular."""
+        return (_DenseInverse if self.dense else _SparseFactors)(self.columns[:, basis])
+
+    def basic_solution(self, basis):
+        """The basic solution of ``basis`` for the unperturbed right-hand side, one fresh solve."""
+        import numpy as np
+        if self.dense:
+            return np.linalg.solve(self.columns[:, basis], self.rhs)
+        return _SparseFactors(self.columns[:, basis]).solve(self.rhs)
+
+
+class _DenseInverse:
+    """The explicit inverse of a small dense basis matrix, updated in place by each pivot."""
+
+    def __init__(self, matrix):
+        import numpy as np
+        self.inverse = np.linalg.inv(matrix)
+
+    def solve(self, v):
+        return self.inverse @ v
+
+    def pivot(self, row, column):
+        """The basis column ``row`` replaced by one whose solve is ``column``."""
+        inv = self.inverse
+        new_row = inv[row] / column[row]
+        inv -= column[:, None] * new_row
+        inv[row] = new_row
+
+
+class _SparseFactors:
+    """Sparse LU factors (SuperLU) and the eta columns of the pivots since (the product form
+    of the inverse)."""
+
+    def __init__(self, matrix):
+        from scipy.sparse.linalg import splu
+        self.lu, self.etas = splu(matrix.tocsc()), []
+
+    def solve(self, v):
+        x = self.lu.solve(v)
+        for row, eta in self.etas:
+            if x[row]:
+                x += eta * x[row]
+        return x
+
+    def pivot(self, row, column):
+        eta = column / -column[row]
+        eta[row] = 1.0 / column[row] - 1.0
+        self.etas.append((row, eta))
+
+
+def _lemke_float(system: _FloatSystem, basis, enter, perturb: float):
+    """Lemke's complementary pivoting in floating point, revised: the final basis (row order).
+
+    Only the basic values and the inverse of the basis are kept, not the tableau
+    (:meth:`_FloatSystem.factor`: explicit and updated by each pivot when small;
+    else sparse LU factors and one eta column a pivot), refactored every 50
+    pivots. The right-hand side is perturbed at random by ``B0 r`` (``r`` of
+    order ``perturb``, as in :func:`_lemke`), which makes ties improbable; the
+    ratio test is one vectorised minimum. A repeated basis raises; the final
+    basis is checked exactly by the caller.
+    """
+    import numpy as np
+    R = system.nrows
+    basis = list(basis)
+    rng = np.random.default_rng(len(basis))
+    shift = rng.uniform(0.5, 1.0, R) * perturb
+    rhs = system.rhs + system.columns[:, basis] @ shift      # B0 (B0^-1 rhs + shift)
+    leavable = np.array([b not in system.free for b in basis])
+    seen = {frozenset(basis)}
+    inverse = values = None
+    for step in range(MAX_PIVOTS):
+        if step % 50 == 0:   # (re)factor from the original columns: rounding errors do not pile up
+            inverse = system.factor(basis)
+            values = inverse.solve(rhs)
+        col = inverse.solve(system.column(enter))
+        tol = 1e-9 * max(1.0, col.max(), -col.min())   # within rounding of 0: 0
+        rows = leavable & (col > tol)
+        ratios = np.divide(values, col, out=np.full(R, np.inf), where=rows)
+        best = int(ratios.argmin())
+        theta = ratios[best]
+        if theta == np.inf:
+            raise SolverError("Lemke's algorithm ended on a ray (the sequence-form LCP has no "
+                              "solution on this path; internal error)")
+        values -= theta * col
+        values[best] = theta
+        inverse.pivot(best, col)
+        leaving = basis[best]
+        basis[best] = enter
+        leavable[best] = True               # x, y or a slack: never a free u, v
+        if leaving == system.Z:
+            return basis
+        key = frozenset(basis)
+        if key in seen:
+            raise SolverError("floating-point Lemke pivoting cycled (rounding in a degenerate tie)")
+        seen.add(key)
+        enter = system.complement[leaving]
+    raise SolverError(f"Lemke's algorithm did not finish within {MAX_PIVOTS} pivots")
+
+
+def _float_plans(sf: SequenceForm, prior, perturbs=(1e-7, 1e-10)):
+    """Candidate plans ``(x, y)`` from the float path (:func:`_lemke_float`), one for each perturbation
+    that reaches a final basis: the basic solution solved again unperturbed and each
+    entry read as the nearest fraction of small denominator. Not certified: the
+    caller checks them exactly (:func:`~deterrence.solvers.tree.sequence_form.certify_plans`)."""
+    import numpy as np
+    system = _FloatSystem(sf, prior)
+    basis, enter = system.first_basis(prior, system.vectors)
+    for perturb in perturbs:
+        try:
+            final = _lemke_float(system, basis, enter, perturb)
+            values = system.basic_solution(final)
+        except (SolverError, ArithmeticError, ValueError, RuntimeError, np.linalg.LinAlgError):
+            continue
+        final = np.array(final)
+        plans = []
+        for off, n in ((system.X, system.n1), (system.Y, system.n2)):
+            plan = np.zeros(n)
+            on = (final >= off) & (final < off + n)
+            plan[final[on] - off] = values[on]
+            plans.append(_rationals(plan))
+        if None not in plans:
+            yield tuple(plans)
+
+
+def _rationals(values, max_denominator=10**7):
+    """Floats read as exact numbers: ints where within rounding of one, else the nearest
+    fraction of denominator at most ``max_denominator``; None if one is clearly negative
+    (or not finite)."""
+    import numpy as np
+    if not np.all(np.isfinite(values)):
+        return None
+    out = []
+    for v in values.tolist():
+        if v < -1e-9:
+            return None
+        n = round(v)
+        out.append(n if abs(v - n) < 1e-11 else _norm(Fraction(v).limit_denominator(max_denominator)))
+    return out
 
 
 def _poly(p, degree):
@@ -194,7 +442,8 @@ def _lemke(system: _System, basis, enter, exact: bool, perturb: float = 1e-7):
     side perturbed at random instead (refactored every 50 pivots; a repeated
     basis raises),
     ``exact=True`` python-flint ``fmpq_mat`` tableaux (each pivot one
-    rank-one update in C). This is the module's one pivoting routine.
+    rank-one update in C). The fallback of :func:`_lemke_float` (which keeps no
+    tableau), and the pivoting of the perturbed game (:func:`quasi_perfect`).
     """
     import numpy as np
     M, R = system.M, system.nrows
@@ -403,9 +652,18 @@ def sequence_lcp(tree: GameTree, *, prior=None, exact: bool | None = None):
     prior = prior or (uniform_plan(sf, 0), uniform_plan(sf, 1))
     if exact is not None and not isinstance(exact, bool):
         raise GameError(f"exact must be True, False or None (automatic), got {exact!r}")
-    _, (x, y) = _run(sf, prior, exact=exact)
-    x, y = [_norm(_const(p)) for p in x], [_norm(_const(p)) for p in y]
-    eq = nash_equilibrium_from_plans(tree, sf, x, y)
+    eq = None
+    if exact is not True:
+        for x, y in _float_plans(sf, prior):
+            try:
+                eq = nash_equilibrium_from_plans(tree, sf, x, y)     # certified exactly
+                break
+            except SolverError:
+                continue
+    if eq is None:        # the float path went astray: the dense path, then exact pivoting
+        _, (x, y) = _run(sf, prior, exact=exact)
+        x, y = [_norm(_const(p)) for p in x], [_norm(_const(p)) for p in y]
+        eq = nash_equilibrium_from_plans(tree, sf, x, y)
     return SequenceFormResult((eq,), "sequence_lcp", True, False, tree.players,
                               notes=(("one Nash equilibrium (Lemke's algorithm on the sequence form), certified "
                             "exactly; information sets not reached by a player's own plan show that "
