@@ -6,6 +6,7 @@ from fractions import Fraction
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_sequence_form import hidden_round_tree, kuhn, random_trees
 from tree_helpers import real_tree_reader  # noqa: F401 (autouse fixture)
 
@@ -79,3 +80,27 @@ def test_certificates_are_checked_exactly():
 @given(random_trees())
 def test_random_trees_same_as_vertex_enumeration(tree):
     same_as_vertex_enumeration(tree)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(-50, 50), min_size=1, max_size=12).filter(any),
+       st.sampled_from([1, 2, 3, 6, 7, 12, 360]), st.floats(0.01, 100))
+def test_rounded_duals_recover_the_integer_direction(w, denominator, scale):
+    """Float duals that are a multiple of an integer vector (as LP duals of integer data are)
+    give, among the candidates tried as certificates, a positive multiple of that vector; every
+    candidate is an integer vector, so the certificate check stays exact."""
+    from math import gcd
+    duals = [scale * v / denominator for v in w]
+    g = 0
+    for v in w:
+        g = gcd(g, v)
+    primitive = [v // g for v in w]
+    candidates = list(sequence_branching._integer_candidates(duals))
+    assert all(isinstance(v, int) for c in candidates for v in c)
+
+    def direction(c):
+        h = 0
+        for v in c:
+            h = gcd(h, v)
+        return [v // h for v in c] if h else c
+    assert primitive in [direction(c) for c in candidates]

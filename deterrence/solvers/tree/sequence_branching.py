@@ -53,7 +53,9 @@ Steps of :func:`branching_equilibrium_plans`:
    give ``w`` with ``w M = 0`` on the free columns, ``w M >= 0`` on the
    labels not tight, ``w b <= 0`` and (``w b < 0`` or ``w M > 0`` on a strict
    label), which no point of the face with strict labels positive can
-   satisfy (``w b = w M z``). Without such a certificate the branch is kept
+   satisfy (``w b = w M z``); the duals are tried first times small common
+   denominators (exact when they are such fractions, as they mostly are), then
+   as continued-fraction roundings. Without such a certificate the branch is kept
    (slower, never wrong). Exact consequences of ``E x = e, x >= 0`` (a
    sequence after an unplayed one is unplayed; a played set plays some
    action) prune without an LP. The float LPs are kept in one highspy model
@@ -167,13 +169,7 @@ class _Polyhedron:
         return res.x[:C], res.x[C], res.x[C + 1:].sum(), res.eqlin.marginals
 
     def _certified(self, duals, tight, strict) -> bool:
-        scale = max(abs(float(v)) for v in duals) if len(duals) else 0.0
-        if scale == 0.0:
-            return False
-        for denominator in (10**4, 10**6, 10**9):
-            w = [Fraction(float(v) / scale).limit_denominator(denominator) for v in duals]
-            common = lcm(*(q.denominator for q in w))
-            W = [int(q * common) for q in w]
+        for W in _integer_candidates(duals):
             for sign in (1, -1):
                 if self._is_certificate([sign * v for v in W], tight, strict):
                     return True
@@ -222,10 +218,13 @@ class _Polyhedron:
         return self.leaves[key]
 
     def float_rank(self, cols) -> int:
-        """The rank of the columns ``cols`` in floating point (SVD): it decides only what is safe
-        to get wrong (the search order, keeping a branch)."""
+        """The rank of the columns ``cols`` in floating point (SVD, memoised): it decides only what
+        is safe to get wrong (the search order, keeping a branch)."""
         import numpy as np
-        return int(np.linalg.matrix_rank(self.Mf[:, cols])) if cols else 0
+        key = ("float rank", tuple(cols))
+        if key not in self.leaves:
+            self.leaves[key] = int(np.linalg.matrix_rank(self.Mf[:, cols])) if cols else 0
+        return self.leaves[key]
 
     def float_freedom(self, tight) -> int:
         """:meth:`plan_freedom` in floating point: for the search order only."""
@@ -276,6 +275,37 @@ class _Polyhedron:
                     plan = [value.get(c, Fraction(0)) for c in range(self.n_own)]
         self.leaves[key] = plan
         return plan
+
+
+#: Common denominators tried first when float duals are rounded to an exact certificate.
+_DENOMINATORS = (1, 2, 4, 6, 8, 12, 24, 36, 48, 60, 72, 120, 144, 240, 360, 720, 2520, 5040, 720720)
+
+
+def _integer_candidates(duals):
+    """Integer vectors near the direction of float ``duals``, to be checked exactly as
+    certificates: first the duals times a small common denominator when that makes every entry
+    an integer to within 1e-7 (fast, NumPy), then continued-fraction roundings
+    (``limit_denominator`` at 10^4, 10^6, 10^9) of the duals scaled to at most 1.
+
+    >>> next(_integer_candidates([0.5, -1 / 3, 0.0]))
+    [3, -2, 0]
+    """
+    import numpy as np
+    d = np.asarray(duals, dtype=float)
+    scale = float(np.max(np.abs(d))) if d.size else 0.0
+    if scale == 0.0:
+        return
+    for base in (d, d / scale):
+        for denominator in _DENOMINATORS:
+            scaled = base * denominator
+            rounded = np.rint(scaled)
+            if np.max(np.abs(scaled - rounded)) < 1e-7 and np.any(rounded):
+                yield [int(v) for v in rounded]
+                break
+    for denominator in (10**4, 10**6, 10**9):
+        w = [Fraction(float(v) / scale).limit_denominator(denominator) for v in d]
+        common = lcm(*(q.denominator for q in w))
+        yield [int(q * common) for q in w]
 
 
 def _have_highspy() -> bool:
