@@ -63,6 +63,7 @@ found is not claimed complete.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
@@ -277,6 +278,8 @@ class ExchangeModel:
         >>> vals["war"] == (Fraction(-22 * 737, 7), Fraction(-52 * 737, 7))
         True
         """
+        if _fast(self):
+            return _exact_solution(self, profile)[0]
         from deterrence.solvers.stochastic.markov_chain import markov_values
         return markov_values(self.stochastic_game, _strategy(profile))
 
@@ -287,8 +290,11 @@ class ExchangeModel:
         >>> max(exchange_model().deviation_gains(contained_profile()).values()) < 0
         True
         """
-        from deterrence.solvers.stochastic.markov_perfect import one_shot_gains
-        gains = one_shot_gains(self.stochastic_game, _strategy(profile))
+        if _fast(self):
+            gains = _exact_solution(self, profile)[1]
+        else:
+            from deterrence.solvers.stochastic.markov_perfect import one_shot_gains
+            gains = one_shot_gains(self.stochastic_game, _strategy(profile))
         return {(s, p, a): g for (s, p, a), g in gains.items()
                 if s in TRANSIENT and a != profile[s][PLAYERS.index(p)]}
 
@@ -316,6 +322,154 @@ class ExchangeModel:
                 return current
         raise RuntimeError("policy iteration did not converge")  # pragma: no cover (finite MDP)
 
+
+
+# -- the exact check at speed: the model's outcome tables in python-flint rationals ------------
+#: the calibration values the chain of play depends on (its transitions and noise); the payoffs
+#: and the discount rate do not enter it (a test perturbs every other value and checks it)
+CHAIN_PARAMETERS = ("deadly_fraction", "israeli_strike_rate", "misfire", "motive_rate", "round_days", "us_misfire")
+
+_REFERENCE = [0]        # depth of nested reference_path() blocks
+_TABLES: dict = {}      # model values -> flint outcome tables (oldest dropped first)
+_CHAIN_GAMES: dict = {}  # chain_key -> a StochasticGame with that chain
+CACHE_SIZE = 512
+
+
+@contextmanager
+def reference_path():
+    """Within the block the model takes its reference path, as before the fast one: every model
+    builds its own :class:`~deterrence.core.stochastic.StochasticGame`, values and one-shot gains
+    come from the toolkit's generic exact solvers
+    (:func:`~deterrence.solvers.stochastic.markov_chain.markov_values`,
+    :func:`~deterrence.solvers.stochastic.markov_perfect.one_shot_gains`,
+    :func:`~deterrence.solvers.stochastic.markov_perfect.verify_markov_perfect`), and the fit to the
+    record is not reused. Both paths are exact and give the same numbers (tests compare them).
+
+    >>> with reference_path():
+    ...     verify(exchange_model(), contained_profile()).verified_under_noise
+    True
+    """
+    _REFERENCE[0] += 1
+    try:
+        yield
+    finally:
+        _REFERENCE[0] -= 1
+
+
+def reference_path_on() -> bool:
+    """Whether :func:`reference_path` is on (or python-flint is switched off: ``fraction_only``).
+
+    >>> reference_path_on()
+    False
+    """
+    from deterrence.core.exact import flint
+    return bool(_REFERENCE[0]) or flint() is None
+
+
+def chain_key(values) -> tuple:
+    """The values of :data:`CHAIN_PARAMETERS` (of a model or a ``{name: value}`` dict): two models
+    with the same key have the same chain of play under every profile.
+
+    >>> chain_key(exchange_model(W_iran=60)) == chain_key(exchange_model())
+    True
+    """
+    v = values.v if isinstance(values, ExchangeModel) else values
+    return tuple((k, v[k]) for k in CHAIN_PARAMETERS)
+
+
+def _remember(store, key, make):
+    """``store[key]``, made by ``make()`` when missing; the oldest entry goes past CACHE_SIZE."""
+    value = store.get(key)
+    if value is None:
+        value = store[key] = make()
+        while len(store) > CACHE_SIZE:
+            store.pop(next(iter(store)))
+    return value
+
+
+def _chain_game(model):
+    """A stochastic game with the model's chain of play (transitions and noise), shared by the
+    models that differ only in payoffs (the chain statistics need no payoffs)."""
+    if reference_path_on() or not _fast(model):
+        return model.stochastic_game
+    return _remember(_CHAIN_GAMES, chain_key(model), lambda: model.stochastic_game)
+
+
+def _fast(model) -> bool:
+    return not reference_path_on() and not any(hasattr(x, "free_symbols") for _, x in model.values)
+
+
+_FLAT = {(s, u, i): (k * len(ACTIONS["US"]) + a) * len(ACTIONS["Iran"]) + b
+         for k, s in enumerate(STATES) for a, u in enumerate(ACTIONS["US"]) for b, i in enumerate(ACTIONS["Iran"])}
+
+
+def _outcome_tables(model):
+    """``(flint, delta, pay, nxt)``: the outcome tables of the model's game (payoffs and next-state
+    probabilities of intended actions, expected over the noise: what
+    :meth:`~deterrence.core.stochastic.StochasticGame.outcome_table` gives), flattened over
+    ``(state, US action, Iran action)`` (:data:`_FLAT`), in python-flint rationals: ``pay[k]`` is
+    ``(US, Iran)``, ``nxt[k]`` the ``(state index, probability)`` pairs with a probability. An
+    absorbing state repeats its one outcome. Built from the model's own rules, without the
+    generic game (a test checks them against the game's tables)."""
+    from deterrence.core.exact import flint
+    fl = flint()
+
+    def q(x):
+        x = Fraction(x)
+        return fl.fmpq(x.numerator, x.denominator)
+    index = {s: k for k, s in enumerate(STATES)}
+    pay, nxt = [], []
+    for s in STATES:
+        absorbing = s not in TRANSIENT
+        for u in ACTIONS["US"]:
+            for i in ACTIONS["Iran"]:
+                if absorbing:
+                    pay.append(tuple(q(x) for x in model.payoff(s, "hold", "hold")))
+                    nxt.append(((index[s], q(1)),))
+                    continue
+                p_us = p_iran = 0
+                moves = {}
+                for ru, pu in model.realised("US", u).items():
+                    for ri, pi in model.realised("Iran", i).items():
+                        w = pu * pi
+                        if not w:
+                            continue
+                        a, b = model.payoff(s, ru, ri)
+                        p_us, p_iran = p_us + w * a, p_iran + w * b
+                        for t, r in model.transition(s, ru, ri).items():
+                            moves[index[t]] = moves.get(index[t], 0) + w * r
+                pay.append((q(p_us), q(p_iran)))
+                nxt.append(tuple((t, q(r)) for t, r in sorted(moves.items()) if r))
+    return fl, q(model.delta), pay, nxt
+
+
+def _exact_solution(model, profile) -> tuple:
+    """``(values, gains)`` of a pure profile, exact: ``{state: (V_US, V_Iran)}`` from
+    ``(I - delta P) V = r`` (one python-flint solve, two right-hand sides) and
+    ``{(state, player, action): Q - V}`` for every action of each player in every transient state
+    (what :func:`~deterrence.solvers.stochastic.markov_chain.markov_values` and
+    :func:`~deterrence.solvers.stochastic.markov_perfect.one_shot_gains` give on the game)."""
+    from deterrence.core.exact import from_fmpq
+    fl, delta, pay, nxt = _remember(_TABLES, model.values, lambda: _outcome_tables(model))
+    n = len(STATES)
+    profile = {s: tuple(profile.get(s, ("hold", "hold"))) for s in TRANSIENT}
+    played = [_FLAT[(s, *profile[s])] if s in TRANSIENT else _FLAT[(s, "hold", "hold")] for s in STATES]
+    M = [fl.fmpq(int(a == b)) for a in range(n) for b in range(n)]
+    for a, k in enumerate(played):
+        for t, prob in nxt[k]:
+            M[a * n + t] -= delta * prob
+    V = fl.fmpq_mat(n, n, M).solve(fl.fmpq_mat(n, 2, [v for k in played for v in pay[k]])).table()
+    dV = [[delta * v for v in row] for row in V]
+    gains = {}
+    for j, s in enumerate(STATES[:len(TRANSIENT)]):
+        us, iran = profile[s]
+        for p, player in enumerate(PLAYERS):
+            for a in ACTIONS[player]:
+                k = _FLAT[(s, a, iran) if p == 0 else (s, us, a)]
+                g = pay[k][p] + sum((prob * dV[t][p] for t, prob in nxt[k]), fl.fmpq()) - V[j][p]
+                gains[(s, player, a)] = from_fmpq(g)
+    values = {s: (from_fmpq(V[j][0]), from_fmpq(V[j][1])) for j, s in enumerate(STATES)}
+    return values, gains
 
 
 FILE_HEAD = '''title = "The US-Iran exchange of fire: regular limited strikes that stay limited"
@@ -441,9 +595,12 @@ def verify(model: ExchangeModel, profile: dict) -> MarkovPerfect:
     >>> verify(exchange_model(), contained_profile()).verified_under_noise
     True
     """
-    from deterrence.solvers.stochastic.markov_perfect import verify_markov_perfect
-    ok, _ = verify_markov_perfect(model.stochastic_game, _strategy(profile))
     gains = model.deviation_gains(profile)
+    if _fast(model):     # the same exact check on the model's own tables (see _exact_solution)
+        ok = all(g <= 0 for g in gains.values())
+    else:
+        from deterrence.solvers.stochastic.markov_perfect import verify_markov_perfect
+        ok, _ = verify_markov_perfect(model.stochastic_game, _strategy(profile))
     margins = tuple(-max(g for (s, p, a), g in gains.items() if p == player) for player in PLAYERS)
     vals = model.values_of(profile)
     return MarkovPerfect(_name(profile, reached_states(model, profile)), tuple(sorted(profile.items())),
@@ -648,7 +805,7 @@ def play_statistics(model: ExchangeModel, profile: dict, rounds: int, start: str
     """
     from deterrence.solvers.stochastic.markov_chain import (absorption_probability, expected_visits,
                                                             realised_action_probabilities)
-    game, strategy = model.stochastic_game, _strategy(profile)
+    game, strategy = _chain_game(model), _strategy(profile)
     visits = expected_visits(game, strategy, rounds, start=start, exact=False)
     seen = realised_action_probabilities(game, strategy)
     attacks = sum(visits[s] * float(seen[s]["Iran"]["retaliate"] + seen[s]["Iran"]["escalate"]) for s in TRANSIENT)
@@ -659,7 +816,8 @@ def play_statistics(model: ExchangeModel, profile: dict, rounds: int, start: str
     return {"attacks": attacks, "answers": answers, "war": war, "withdrawn": withdrawn, "rounds": rounds}
 
 
-__all__ = ["exchange_game_toml", "ExchangeModel", "MarkovPerfect", "exchange_model", "contained_profile", "war_profile",
+__all__ = ["exchange_game_toml", "CHAIN_PARAMETERS", "chain_key", "reference_path", "reference_path_on",
+           "ExchangeModel", "MarkovPerfect", "exchange_model", "contained_profile", "war_profile",
            "verify", "reached_states", "markov_perfect_equilibria", "search_end",
            "selected_equilibrium", "REGIMES", "search_starts", "START_NAMES", "SEARCH", "homotopy_selection",
            "play_statistics",
