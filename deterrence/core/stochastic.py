@@ -519,6 +519,25 @@ class StochasticGame:
             self._tables[state] = table
         return self._tables[state]
 
+    def outcome_table_fmpq(self, state) -> dict:
+        """:meth:`outcome_table` in python-flint rationals, for exact solvers that run on them:
+        ``{intended index profile: (payoffs as fmpq, ((next state index, fmpq), ...))}``, the next
+        states with a positive probability only. Cached beside the outcome table.
+
+        >>> g = StochasticGame.from_stage_game(_demo_stage(), "1/2")
+        >>> g.outcome_table_fmpq("stage")[(1, 0)]
+        ((0, 0), ((0, 1),))
+        """
+        from deterrence.core.exact import flint_module, to_fmpq
+        key = (self._state(state), "fmpq")
+        if key not in self._tables:
+            fmpq = flint_module().fmpq
+            self._tables[key] = {
+                prof: (tuple(to_fmpq(v, fmpq) for v in pay),
+                       tuple((k, to_fmpq(q, fmpq)) for k, q in enumerate(nxt) if q))
+                for prof, (pay, nxt) in self.outcome_table(key[0]).items()}
+        return self._tables[key]
+
     def stage_game(self, state):
         """The per-round payoffs of a state as a :class:`NormalFormGame` (realised actions).
 

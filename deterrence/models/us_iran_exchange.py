@@ -156,6 +156,11 @@ class ExchangeModel:
     def v(self) -> dict:
         return dict(self.values)
 
+    @cached_property
+    def _v(self) -> dict:
+        """:attr:`v`, made once, for the game's rules (read only: :attr:`v` gives a copy to change)."""
+        return dict(self.values)
+
     @property
     def delta(self) -> Fraction:
         return delta_per_round(self.v)
@@ -167,7 +172,7 @@ class ExchangeModel:
         >>> exchange_model().realised("Iran", "retaliate")
         {'retaliate': Fraction(1599, 1600), 'escalate': Fraction(1, 1600)}
         """
-        eta = self.v["misfire"] if player == "Iran" else self.v["us_misfire"]
+        eta = self._v["misfire"] if player == "Iran" else self._v["us_misfire"]
         if action == "retaliate" and (hasattr(eta, "free_symbols") or eta):
             return {"retaliate": 1 - _q(eta), "escalate": _q(eta)}
         return {action: Fraction(1)}
@@ -180,7 +185,7 @@ class ExchangeModel:
         >>> exchange_model().payoff("war", "hold", "hold")
         (-22, -52)
         """
-        v = self.v
+        v = self._v
         if state == "war":
             return (2 * v["b_us"] - 2 * v["c_us"] - v["W_us"], 2 * v["b_iran"] - 2 * v["c_iran"] - v["W_iran"])
         if state == "withdrawn":
@@ -210,7 +215,7 @@ class ExchangeModel:
         return (u, i)
 
     def shock_distribution(self) -> dict:
-        lam, sig = _q(self.v["israeli_strike_rate"]), _q(self.v["motive_rate"])
+        lam, sig = _q(self._v["israeli_strike_rate"]), _q(self._v["motive_rate"])
         return {"israel": lam, "motive": (1 - lam) * sig, "quiet": (1 - lam) * (1 - sig)}
 
     def transition(self, state, us, iran) -> dict:
@@ -226,7 +231,7 @@ class ExchangeModel:
         if us == "withdraw":
             return {"withdrawn": Fraction(1)}
         if iran == "retaliate":
-            eps = _q(self.v["deadly_fraction"])
+            eps = _q(self._v["deadly_fraction"])
             pending = {"crisis": eps, "hit": 1 - eps}
         elif us == "retaliate":
             pending = {"answered": Fraction(1)}
@@ -332,6 +337,7 @@ CHAIN_PARAMETERS = ("deadly_fraction", "israeli_strike_rate", "misfire", "motive
 _REFERENCE = [0]        # depth of nested reference_path() blocks
 _TABLES: dict = {}      # model values -> flint outcome tables (oldest dropped first)
 _CHAIN_GAMES: dict = {}  # chain_key -> a StochasticGame with that chain
+_SOLUTIONS: dict = {}   # (model values, profile) -> (values, gains)
 CACHE_SIZE = 512
 
 
@@ -377,12 +383,12 @@ def chain_key(values) -> tuple:
     return tuple((k, v[k]) for k in CHAIN_PARAMETERS)
 
 
-def _remember(store, key, make):
-    """``store[key]``, made by ``make()`` when missing; the oldest entry goes past CACHE_SIZE."""
+def _remember(store, key, make, size=CACHE_SIZE):
+    """``store[key]``, made by ``make()`` when missing; the oldest entries go past ``size``."""
     value = store.get(key)
     if value is None:
         value = store[key] = make()
-        while len(store) > CACHE_SIZE:
+        while len(store) > size:
             store.pop(next(iter(store)))
     return value
 
@@ -449,10 +455,19 @@ def _exact_solution(model, profile) -> tuple:
     ``{(state, player, action): Q - V}`` for every action of each player in every transient state
     (what :func:`~deterrence.solvers.stochastic.markov_chain.markov_values` and
     :func:`~deterrence.solvers.stochastic.markov_perfect.one_shot_gains` give on the game)."""
+    profile = {s: tuple(profile.get(s, ("hold", "hold"))) for s in TRANSIENT}
+    # the search asks again for profiles it has solved (a best response's last round is the next
+    # one's first; the end is verified): solutions are kept by values and profile (fresh dicts out)
+    values, gains = _remember(_SOLUTIONS, (model.values, tuple(profile.values())),
+                              lambda: _solve_exactly(model, profile), 8 * CACHE_SIZE)
+    return dict(values), dict(gains)
+
+
+def _solve_exactly(model, profile) -> tuple:
+    """:func:`_exact_solution`, computed."""
     from deterrence.core.exact import from_fmpq
     fl, delta, pay, nxt = _remember(_TABLES, model.values, lambda: _outcome_tables(model))
     n = len(STATES)
-    profile = {s: tuple(profile.get(s, ("hold", "hold"))) for s in TRANSIENT}
     played = [_FLAT[(s, *profile[s])] if s in TRANSIENT else _FLAT[(s, "hold", "hold")] for s in STATES]
     M = [fl.fmpq(int(a == b)) for a in range(n) for b in range(n)]
     for a, k in enumerate(played):
