@@ -95,13 +95,17 @@ def _fmt(t):
     return f"{t * 1e3:.0f} ms" if t < 1 else f"{t:.2f} s"
 
 
-#: measured with cProfile on explain(us_iran_exchange_model(W_iran=61)), cache off, 2026-12-04
+#: measured with cProfile and timers on explain(us_iran_exchange_model(W_iran=61)), cache off, 2026-12-04 (live13)
 EXCHANGE_SLIDER_CAUSE = (
-    "new values mean a new model: about 40% of the time re-fits it to the record (fit_to_record: ~80 "
-    "likelihood evaluations, each building the 14-state stochastic game in Fractions and verifying its "
-    "equilibrium) and about 40% searches its Markov perfect equilibria with exact one-shot gains "
-    "(markov_chain.transition_matrix in Fractions). Closing it: float likelihoods and searches with only the "
-    "final equilibrium certified exactly, or the fit cached per calibration apart from the slider's values")
+    'new values mean new models: the fit to the record is reused (it depends only on the chain of play, n'
+    'ot on payoffs) and the 14-state model is solved exactly in python-flint rationals, so about 60% of w'
+    "hat is left is claim 6's and claim 4's regime-switching product games (27 and 40 states): about 24 o"
+    'f them are built per call through the generic StochasticGame (key resolution, outcome tables in Frac'
+    'tions), one per bisection step of the reversal tipping points and per piece of the low-presence cont'
+    "inuation, each for one exact check; and about 15% the misfire tipping bisection (about 30 models' ou"
+    "tcome tables). Closing it: the product game's outcome tables composed directly from the stance table"
+    's and the switching rows (fmpq), without building a StochasticGame per bisection step, or those tipp'
+    "ing points derived once per calibration apart from the slider's value")
 
 
 def goal_live(quick: bool = False) -> list:

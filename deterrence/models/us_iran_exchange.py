@@ -338,6 +338,7 @@ _REFERENCE = [0]        # depth of nested reference_path() blocks
 _TABLES: dict = {}      # model values -> flint outcome tables (oldest dropped first)
 _CHAIN_GAMES: dict = {}  # chain_key -> a StochasticGame with that chain
 _SOLUTIONS: dict = {}   # (model values, profile) -> (values, gains)
+_NEXT_STATES: dict = {}  # chain_key -> the next-state part of the outcome tables
 CACHE_SIZE = 512
 
 
@@ -416,37 +417,52 @@ def _outcome_tables(model):
     ``(state, US action, Iran action)`` (:data:`_FLAT`), in python-flint rationals: ``pay[k]`` is
     ``(US, Iran)``, ``nxt[k]`` the ``(state index, probability)`` pairs with a probability. An
     absorbing state repeats its one outcome. Built from the model's own rules, without the
-    generic game (a test checks them against the game's tables)."""
+    generic game (a test checks them against the game's tables); the next states, which depend
+    only on :data:`CHAIN_PARAMETERS`, are shared by the models with the same chain."""
     from deterrence.core.exact import flint
     fl = flint()
 
     def q(x):
-        x = Fraction(x)
-        return fl.fmpq(x.numerator, x.denominator)
-    index = {s: k for k, s in enumerate(STATES)}
-    pay, nxt = [], []
+        return fl.fmpq(x) if isinstance(x, int) else fl.fmpq(x.numerator, x.denominator)
+    mixes = {(u, i): [(ru, ri, pu * pi) for ru, pu in model.realised("US", u).items()
+                      for ri, pi in model.realised("Iran", i).items() if pu * pi]
+             for u in ACTIONS["US"] for i in ACTIONS["Iran"]}
+    pay = []
     for s in STATES:
-        absorbing = s not in TRANSIENT
-        for u in ACTIONS["US"]:
-            for i in ACTIONS["Iran"]:
-                if absorbing:
-                    pay.append(tuple(q(x) for x in model.payoff(s, "hold", "hold")))
-                    nxt.append(((index[s], q(1)),))
-                    continue
-                p_us = p_iran = 0
-                moves = {}
-                for ru, pu in model.realised("US", u).items():
-                    for ri, pi in model.realised("Iran", i).items():
-                        w = pu * pi
-                        if not w:
-                            continue
-                        a, b = model.payoff(s, ru, ri)
-                        p_us, p_iran = p_us + w * a, p_iran + w * b
-                        for t, r in model.transition(s, ru, ri).items():
-                            moves[index[t]] = moves.get(index[t], 0) + w * r
-                pay.append((q(p_us), q(p_iran)))
-                nxt.append(tuple((t, q(r)) for t, r in sorted(moves.items()) if r))
+        if s not in TRANSIENT:
+            pay += [tuple(q(x) for x in model.payoff(s, "hold", "hold"))] * len(mixes)
+            continue
+        realised = {}
+        for mix in mixes.values():
+            p_us = p_iran = 0
+            for ru, ri, w in mix:
+                if (ru, ri) not in realised:
+                    realised[(ru, ri)] = model.payoff(s, ru, ri)
+                a, b = realised[(ru, ri)]
+                p_us, p_iran = p_us + w * a, p_iran + w * b
+            pay.append((q(Fraction(p_us)), q(Fraction(p_iran))))
+    nxt = _remember(_NEXT_STATES, chain_key(model), lambda: _next_states(model, mixes, q))
     return fl, q(model.delta), pay, nxt
+
+
+def _next_states(model, mixes, q) -> list:
+    """The ``nxt`` part of :func:`_outcome_tables` (it depends on the chain parameters only)."""
+    index = {s: k for k, s in enumerate(STATES)}
+    nxt = []
+    for s in STATES:
+        if s not in TRANSIENT:
+            nxt += [((index[s], q(1)),)] * len(mixes)
+            continue
+        realised = {}
+        for mix in mixes.values():
+            moves = {}
+            for ru, ri, w in mix:
+                if (ru, ri) not in realised:
+                    realised[(ru, ri)] = model.transition(s, ru, ri)
+                for t, r in realised[(ru, ri)].items():
+                    moves[index[t]] = moves.get(index[t], 0) + w * r
+            nxt.append(tuple((t, q(Fraction(r))) for t, r in sorted(moves.items()) if r))
+    return nxt
 
 
 def _exact_solution(model, profile) -> tuple:
