@@ -233,6 +233,11 @@ def fit_to_record(record=None, *, checkpoint=None, progress=None, executor=None,
     the independent likelihood evaluations of the Hessian and the model solves of the
     delta-method predictions then run on it (the same numbers as serially, in the same order).
 
+    A fit without ``checkpoint``, ``executor`` or ``progress`` is kept in this process by its
+    record and the values of :data:`~deterrence.models.us_iran_exchange.CHAIN_PARAMETERS`, all
+    the likelihood depends on: a fit at other payoff values (a slider) reuses it and checks
+    only ``verified_under_noise`` again.
+
     >>> f = fit_to_record()
     >>> round(f.prediction("attacks_in_span")), f.verified_under_noise
     (83, True)
@@ -249,9 +254,11 @@ def fit_to_record(record=None, *, checkpoint=None, progress=None, executor=None,
                 "calibration": {k: str(v) for k, v in sorted(base.items())}}
     check_progress(progress)
     # the likelihood sees only the chain of play (transitions and noise), not the payoffs: a fit
-    # is kept by the record and the chain's parameters, and a slider over a payoff reuses it
+    # is kept by the record and the chain's parameters, and a slider over a payoff reuses it (not
+    # when the caller asks to watch, resume or distribute the evaluations: those run them)
     key = (att.name, att.count, ans.name, ans.count, rec["all_out_wars"].count, weeks, chain_key(base))
-    known = _FITS.get(key) if checkpoint is None and not reference_path_on() else None
+    reuse = checkpoint is None and executor is None and not progress and not reference_path_on()
+    known = _FITS.get(key) if reuse else None
     if known is None:
         memo = _Evaluations(checkpoint, identity)
         with progress_bar(None, "fit_to_record", bool(progress), unit=" model evaluations",
