@@ -30,12 +30,9 @@ Latest run (2 shared cores, load average 3-9, CPU seconds, medians of 7): warm
 ``explain(us_iran_model())`` 36 ms (same call) and 37 ms (new values each call)
 against a redraw of 53 ms: 0.68x and 0.70x, met; ``us_iran_exchange_model()``
 again: 0 ms (the session keeps its analysis), met; at new values 1.48 s, 28x,
-NOT MET (the fit and about 190 exact one-shot checks of the 14-state chain in
-``Fraction`` arithmetic, in :mod:`deterrence.models.us_iran_exchange_fit` and
-:func:`deterrence.solvers.stochastic.markov_perfect.one_shot_gains`; what would
-close it: search and fit in floats and certify only the final equilibrium
-exactly, or the chain's values as rational functions of the four probabilities
-derived once); cold ``deterrence report`` 162 ms against ``--help`` 143 ms,
+NOT MET (since then 1.36 s against a redraw of 268 ms, 5.1x, at load average 13:
+the fit is reused across payoffs and the 14-state model solved in python-flint
+rationals; what remains is :data:`EXCHANGE_SLIDER_CAUSE`); cold ``deterrence report`` 162 ms against ``--help`` 143 ms,
 1.13x, met (the first run, with an empty cache, 2.61 s: 18x).
 
 What makes it fast: the deviation conditions, their fractions and the red-line
