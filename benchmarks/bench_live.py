@@ -30,12 +30,9 @@ Latest run (2 shared cores, load average 3-9, CPU seconds, medians of 7): warm
 ``explain(us_iran_model())`` 36 ms (same call) and 37 ms (new values each call)
 against a redraw of 53 ms: 0.68x and 0.70x, met; ``us_iran_exchange_model()``
 again: 0 ms (the session keeps its analysis), met; at new values 1.48 s, 28x,
-NOT MET (the fit and about 190 exact one-shot checks of the 14-state chain in
-``Fraction`` arithmetic, in :mod:`deterrence.models.us_iran_exchange_fit` and
-:func:`deterrence.solvers.stochastic.markov_perfect.one_shot_gains`; what would
-close it: search and fit in floats and certify only the final equilibrium
-exactly, or the chain's values as rational functions of the four probabilities
-derived once); cold ``deterrence report`` 162 ms against ``--help`` 143 ms,
+NOT MET (since then 1.36 s against a redraw of 268 ms, 5.1x, at load average 13:
+the fit is reused across payoffs and the 14-state model solved in python-flint
+rationals; what remains is :data:`EXCHANGE_SLIDER_CAUSE`); cold ``deterrence report`` 162 ms against ``--help`` 143 ms,
 1.13x, met (the first run, with an empty cache, 2.61 s: 18x).
 
 What makes it fast: the deviation conditions, their fractions and the red-line
@@ -95,13 +92,17 @@ def _fmt(t):
     return f"{t * 1e3:.0f} ms" if t < 1 else f"{t:.2f} s"
 
 
-#: measured with cProfile on explain(us_iran_exchange_model(W_iran=61)), cache off, 2026-12-04
+#: measured with cProfile and timers on explain(us_iran_exchange_model(W_iran=61)), cache off, 2026-12-04 (live13)
 EXCHANGE_SLIDER_CAUSE = (
-    "new values mean a new model: about 40% of the time re-fits it to the record (fit_to_record: ~80 "
-    "likelihood evaluations, each building the 14-state stochastic game in Fractions and verifying its "
-    "equilibrium) and about 40% searches its Markov perfect equilibria with exact one-shot gains "
-    "(markov_chain.transition_matrix in Fractions). Closing it: float likelihoods and searches with only the "
-    "final equilibrium certified exactly, or the fit cached per calibration apart from the slider's values")
+    'new values mean new models: the fit to the record is reused (it depends only on the chain of play, n'
+    'ot on payoffs) and the 14-state model is solved exactly in python-flint rationals, so about 60% of w'
+    "hat is left is claim 6's and claim 4's regime-switching product games (27 and 40 states): about 24 o"
+    'f them are built per call through the generic StochasticGame (key resolution, outcome tables in Frac'
+    'tions), one per bisection step of the reversal tipping points and per piece of the low-presence cont'
+    "inuation, each for one exact check; and about 15% the misfire tipping bisection (about 30 models' ou"
+    "tcome tables). Closing it: the product game's outcome tables composed directly from the stance table"
+    's and the switching rows (fmpq), without building a StochasticGame per bisection step, or those tipp'
+    "ing points derived once per calibration apart from the slider's value")
 
 
 def goal_live(quick: bool = False) -> list:

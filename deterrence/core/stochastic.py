@@ -286,6 +286,15 @@ class StochasticGame:
                             for i, lab in enumerate(labels))
             keyed.append((key, pattern, value))
         out = {}
+        exact = {pattern: (key, value) for key, pattern, value in keyed if None not in pattern}
+        if len(exact) == len(keyed):     # no wildcard, no profile named twice: each key is its own
+            for prof in self._profiles(state):
+                label = ", ".join(a[i] for a, i in zip(acts, prof))
+                if prof not in exact:
+                    raise GameError(f"state {state}: no {what} for profile ({label})")
+                key, raw = exact[prof]
+                out[prof] = convert(key, raw, label)
+            return out
         for prof in self._profiles(state):
             best, chosen = None, []
             for key, pattern, value in keyed:
@@ -518,6 +527,27 @@ class StochasticGame:
                 table[prof] = (tuple(to_exact(v) for v in pay), tuple(to_exact(v) for v in nxt))
             self._tables[state] = table
         return self._tables[state]
+
+    def outcome_table_fmpq(self, state) -> dict:
+        """:meth:`outcome_table` in python-flint rationals, for exact solvers that run on them:
+        ``{intended index profile: (payoffs as fmpq, ((next state index, fmpq), ...))}``, the next
+        states with a positive probability only. Cached beside the outcome table.
+
+        >>> g = StochasticGame.from_stage_game(_demo_stage(), "1/2")
+        >>> g.outcome_table_fmpq("stage")[(1, 0)]
+        ((0, 0), ((0, 1),))
+        """
+        from deterrence.core.exact import flint_module
+        key = (self._state(state), "fmpq")
+        if key not in self._tables:
+            fmpq = flint_module().fmpq
+
+            def q(v):        # the table holds ints and Fractions (to_exact)
+                return fmpq(v) if isinstance(v, int) else fmpq(v.numerator, v.denominator)
+            self._tables[key] = {
+                prof: (tuple(q(v) for v in pay), tuple((k, q(p)) for k, p in enumerate(nxt) if p))
+                for prof, (pay, nxt) in self.outcome_table(key[0]).items()}
+        return self._tables[key]
 
     def stage_game(self, state):
         """The per-round payoffs of a state as a :class:`NormalFormGame` (realised actions).

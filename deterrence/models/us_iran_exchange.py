@@ -63,6 +63,7 @@ found is not claimed complete.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
@@ -155,6 +156,11 @@ class ExchangeModel:
     def v(self) -> dict:
         return dict(self.values)
 
+    @cached_property
+    def _v(self) -> dict:
+        """:attr:`v`, made once, for the game's rules (read only: :attr:`v` gives a copy to change)."""
+        return dict(self.values)
+
     @property
     def delta(self) -> Fraction:
         return delta_per_round(self.v)
@@ -166,7 +172,7 @@ class ExchangeModel:
         >>> exchange_model().realised("Iran", "retaliate")
         {'retaliate': Fraction(1599, 1600), 'escalate': Fraction(1, 1600)}
         """
-        eta = self.v["misfire"] if player == "Iran" else self.v["us_misfire"]
+        eta = self._v["misfire"] if player == "Iran" else self._v["us_misfire"]
         if action == "retaliate" and (hasattr(eta, "free_symbols") or eta):
             return {"retaliate": 1 - _q(eta), "escalate": _q(eta)}
         return {action: Fraction(1)}
@@ -179,7 +185,7 @@ class ExchangeModel:
         >>> exchange_model().payoff("war", "hold", "hold")
         (-22, -52)
         """
-        v = self.v
+        v = self._v
         if state == "war":
             return (2 * v["b_us"] - 2 * v["c_us"] - v["W_us"], 2 * v["b_iran"] - 2 * v["c_iran"] - v["W_iran"])
         if state == "withdrawn":
@@ -209,7 +215,7 @@ class ExchangeModel:
         return (u, i)
 
     def shock_distribution(self) -> dict:
-        lam, sig = _q(self.v["israeli_strike_rate"]), _q(self.v["motive_rate"])
+        lam, sig = _q(self._v["israeli_strike_rate"]), _q(self._v["motive_rate"])
         return {"israel": lam, "motive": (1 - lam) * sig, "quiet": (1 - lam) * (1 - sig)}
 
     def transition(self, state, us, iran) -> dict:
@@ -225,7 +231,7 @@ class ExchangeModel:
         if us == "withdraw":
             return {"withdrawn": Fraction(1)}
         if iran == "retaliate":
-            eps = _q(self.v["deadly_fraction"])
+            eps = _q(self._v["deadly_fraction"])
             pending = {"crisis": eps, "hit": 1 - eps}
         elif us == "retaliate":
             pending = {"answered": Fraction(1)}
@@ -277,6 +283,8 @@ class ExchangeModel:
         >>> vals["war"] == (Fraction(-22 * 737, 7), Fraction(-52 * 737, 7))
         True
         """
+        if _fast(self):
+            return _exact_solution(self, profile)[0]
         from deterrence.solvers.stochastic.markov_chain import markov_values
         return markov_values(self.stochastic_game, _strategy(profile))
 
@@ -287,8 +295,11 @@ class ExchangeModel:
         >>> max(exchange_model().deviation_gains(contained_profile()).values()) < 0
         True
         """
-        from deterrence.solvers.stochastic.markov_perfect import one_shot_gains
-        gains = one_shot_gains(self.stochastic_game, _strategy(profile))
+        if _fast(self):
+            gains = _exact_solution(self, profile)[1]
+        else:
+            from deterrence.solvers.stochastic.markov_perfect import one_shot_gains
+            gains = one_shot_gains(self.stochastic_game, _strategy(profile))
         return {(s, p, a): g for (s, p, a), g in gains.items()
                 if s in TRANSIENT and a != profile[s][PLAYERS.index(p)]}
 
@@ -316,6 +327,180 @@ class ExchangeModel:
                 return current
         raise RuntimeError("policy iteration did not converge")  # pragma: no cover (finite MDP)
 
+
+
+# -- the exact check at speed: the model's outcome tables in python-flint rationals ------------
+#: the calibration values the chain of play depends on (its transitions and noise); the payoffs
+#: and the discount rate do not enter it (a test perturbs every other value and checks it)
+CHAIN_PARAMETERS = ("deadly_fraction", "israeli_strike_rate", "misfire", "motive_rate", "round_days", "us_misfire")
+
+_REFERENCE = [0]        # depth of nested reference_path() blocks
+_TABLES: dict = {}      # model values -> flint outcome tables (oldest dropped first)
+_CHAIN_GAMES: dict = {}  # chain_key -> a StochasticGame with that chain
+_SOLUTIONS: dict = {}   # (model values, profile) -> (values, gains)
+_NEXT_STATES: dict = {}  # chain_key -> the next-state part of the outcome tables
+CACHE_SIZE = 512
+
+
+@contextmanager
+def reference_path():
+    """Within the block the model takes its reference path, as before the fast one: every model
+    builds its own :class:`~deterrence.core.stochastic.StochasticGame`, values and one-shot gains
+    come from the toolkit's generic exact solvers
+    (:func:`~deterrence.solvers.stochastic.markov_chain.markov_values`,
+    :func:`~deterrence.solvers.stochastic.markov_perfect.one_shot_gains`,
+    :func:`~deterrence.solvers.stochastic.markov_perfect.verify_markov_perfect`), and the fit to the
+    record is not reused. Both paths are exact and give the same numbers (tests compare them).
+
+    >>> with reference_path():
+    ...     verify(exchange_model(), contained_profile()).verified_under_noise
+    True
+    """
+    _REFERENCE[0] += 1
+    try:
+        yield
+    finally:
+        _REFERENCE[0] -= 1
+
+
+def reference_path_on() -> bool:
+    """Whether :func:`reference_path` is on (or python-flint is switched off: ``fraction_only``).
+
+    >>> reference_path_on()
+    False
+    """
+    from deterrence.core.exact import flint
+    return bool(_REFERENCE[0]) or flint() is None
+
+
+def chain_key(values) -> tuple:
+    """The values of :data:`CHAIN_PARAMETERS` (of a model or a ``{name: value}`` dict): two models
+    with the same key have the same chain of play under every profile.
+
+    >>> chain_key(exchange_model(W_iran=60)) == chain_key(exchange_model())
+    True
+    """
+    v = values.v if isinstance(values, ExchangeModel) else values
+    return tuple((k, v[k]) for k in CHAIN_PARAMETERS)
+
+
+def _remember(store, key, make, size=CACHE_SIZE):
+    """``store[key]``, made by ``make()`` when missing; the oldest entries go past ``size``."""
+    value = store.get(key)
+    if value is None:
+        value = store[key] = make()
+        while len(store) > size:
+            store.pop(next(iter(store)))
+    return value
+
+
+def _chain_game(model):
+    """A stochastic game with the model's chain of play (transitions and noise), shared by the
+    models that differ only in payoffs (the chain statistics need no payoffs)."""
+    if reference_path_on() or not _fast(model):
+        return model.stochastic_game
+    return _remember(_CHAIN_GAMES, chain_key(model), lambda: model.stochastic_game)
+
+
+def _fast(model) -> bool:
+    return not reference_path_on() and not any(hasattr(x, "free_symbols") for _, x in model.values)
+
+
+_FLAT = {(s, u, i): (k * len(ACTIONS["US"]) + a) * len(ACTIONS["Iran"]) + b
+         for k, s in enumerate(STATES) for a, u in enumerate(ACTIONS["US"]) for b, i in enumerate(ACTIONS["Iran"])}
+
+
+def _outcome_tables(model):
+    """``(flint, delta, pay, nxt)``: the outcome tables of the model's game (payoffs and next-state
+    probabilities of intended actions, expected over the noise: what
+    :meth:`~deterrence.core.stochastic.StochasticGame.outcome_table` gives), flattened over
+    ``(state, US action, Iran action)`` (:data:`_FLAT`), in python-flint rationals: ``pay[k]`` is
+    ``(US, Iran)``, ``nxt[k]`` the ``(state index, probability)`` pairs with a probability. An
+    absorbing state repeats its one outcome. Built from the model's own rules, without the
+    generic game (a test checks them against the game's tables); the next states, which depend
+    only on :data:`CHAIN_PARAMETERS`, are shared by the models with the same chain."""
+    from deterrence.core.exact import flint
+    fl = flint()
+
+    def q(x):
+        return fl.fmpq(x) if isinstance(x, int) else fl.fmpq(x.numerator, x.denominator)
+    mixes = {(u, i): [(ru, ri, pu * pi) for ru, pu in model.realised("US", u).items()
+                      for ri, pi in model.realised("Iran", i).items() if pu * pi]
+             for u in ACTIONS["US"] for i in ACTIONS["Iran"]}
+    pay = []
+    for s in STATES:
+        if s not in TRANSIENT:
+            pay += [tuple(q(x) for x in model.payoff(s, "hold", "hold"))] * len(mixes)
+            continue
+        realised = {}
+        for mix in mixes.values():
+            p_us = p_iran = 0
+            for ru, ri, w in mix:
+                if (ru, ri) not in realised:
+                    realised[(ru, ri)] = model.payoff(s, ru, ri)
+                a, b = realised[(ru, ri)]
+                p_us, p_iran = p_us + w * a, p_iran + w * b
+            pay.append((q(Fraction(p_us)), q(Fraction(p_iran))))
+    nxt = _remember(_NEXT_STATES, chain_key(model), lambda: _next_states(model, mixes, q))
+    return fl, q(model.delta), pay, nxt
+
+
+def _next_states(model, mixes, q) -> list:
+    """The ``nxt`` part of :func:`_outcome_tables` (it depends on the chain parameters only)."""
+    index = {s: k for k, s in enumerate(STATES)}
+    nxt = []
+    for s in STATES:
+        if s not in TRANSIENT:
+            nxt += [((index[s], q(1)),)] * len(mixes)
+            continue
+        realised = {}
+        for mix in mixes.values():
+            moves = {}
+            for ru, ri, w in mix:
+                if (ru, ri) not in realised:
+                    realised[(ru, ri)] = model.transition(s, ru, ri)
+                for t, r in realised[(ru, ri)].items():
+                    moves[index[t]] = moves.get(index[t], 0) + w * r
+            nxt.append(tuple((t, q(Fraction(r))) for t, r in sorted(moves.items()) if r))
+    return nxt
+
+
+def _exact_solution(model, profile) -> tuple:
+    """``(values, gains)`` of a pure profile, exact: ``{state: (V_US, V_Iran)}`` from
+    ``(I - delta P) V = r`` (one python-flint solve, two right-hand sides) and
+    ``{(state, player, action): Q - V}`` for every action of each player in every transient state
+    (what :func:`~deterrence.solvers.stochastic.markov_chain.markov_values` and
+    :func:`~deterrence.solvers.stochastic.markov_perfect.one_shot_gains` give on the game)."""
+    profile = {s: tuple(profile.get(s, ("hold", "hold"))) for s in TRANSIENT}
+    # the search asks again for profiles it has solved (a best response's last round is the next
+    # one's first; the end is verified): solutions are kept by values and profile (fresh dicts out)
+    values, gains = _remember(_SOLUTIONS, (model.values, tuple(profile.values())),
+                              lambda: _solve_exactly(model, profile), 8 * CACHE_SIZE)
+    return dict(values), dict(gains)
+
+
+def _solve_exactly(model, profile) -> tuple:
+    """:func:`_exact_solution`, computed."""
+    from deterrence.core.exact import from_fmpq
+    fl, delta, pay, nxt = _remember(_TABLES, model.values, lambda: _outcome_tables(model))
+    n = len(STATES)
+    played = [_FLAT[(s, *profile[s])] if s in TRANSIENT else _FLAT[(s, "hold", "hold")] for s in STATES]
+    M = [fl.fmpq(int(a == b)) for a in range(n) for b in range(n)]
+    for a, k in enumerate(played):
+        for t, prob in nxt[k]:
+            M[a * n + t] -= delta * prob
+    V = fl.fmpq_mat(n, n, M).solve(fl.fmpq_mat(n, 2, [v for k in played for v in pay[k]])).table()
+    dV = [[delta * v for v in row] for row in V]
+    gains = {}
+    for j, s in enumerate(STATES[:len(TRANSIENT)]):
+        us, iran = profile[s]
+        for p, player in enumerate(PLAYERS):
+            for a in ACTIONS[player]:
+                k = _FLAT[(s, a, iran) if p == 0 else (s, us, a)]
+                g = pay[k][p] + sum((prob * dV[t][p] for t, prob in nxt[k]), fl.fmpq()) - V[j][p]
+                gains[(s, player, a)] = from_fmpq(g)
+    values = {s: (from_fmpq(V[j][0]), from_fmpq(V[j][1])) for j, s in enumerate(STATES)}
+    return values, gains
 
 
 FILE_HEAD = '''title = "The US-Iran exchange of fire: regular limited strikes that stay limited"
@@ -441,9 +626,12 @@ def verify(model: ExchangeModel, profile: dict) -> MarkovPerfect:
     >>> verify(exchange_model(), contained_profile()).verified_under_noise
     True
     """
-    from deterrence.solvers.stochastic.markov_perfect import verify_markov_perfect
-    ok, _ = verify_markov_perfect(model.stochastic_game, _strategy(profile))
     gains = model.deviation_gains(profile)
+    if _fast(model):     # the same exact check on the model's own tables (see _exact_solution)
+        ok = all(g <= 0 for g in gains.values())
+    else:
+        from deterrence.solvers.stochastic.markov_perfect import verify_markov_perfect
+        ok, _ = verify_markov_perfect(model.stochastic_game, _strategy(profile))
     margins = tuple(-max(g for (s, p, a), g in gains.items() if p == player) for player in PLAYERS)
     vals = model.values_of(profile)
     return MarkovPerfect(_name(profile, reached_states(model, profile)), tuple(sorted(profile.items())),
@@ -648,7 +836,7 @@ def play_statistics(model: ExchangeModel, profile: dict, rounds: int, start: str
     """
     from deterrence.solvers.stochastic.markov_chain import (absorption_probability, expected_visits,
                                                             realised_action_probabilities)
-    game, strategy = model.stochastic_game, _strategy(profile)
+    game, strategy = _chain_game(model), _strategy(profile)
     visits = expected_visits(game, strategy, rounds, start=start, exact=False)
     seen = realised_action_probabilities(game, strategy)
     attacks = sum(visits[s] * float(seen[s]["Iran"]["retaliate"] + seen[s]["Iran"]["escalate"]) for s in TRANSIENT)
@@ -659,7 +847,8 @@ def play_statistics(model: ExchangeModel, profile: dict, rounds: int, start: str
     return {"attacks": attacks, "answers": answers, "war": war, "withdrawn": withdrawn, "rounds": rounds}
 
 
-__all__ = ["exchange_game_toml", "ExchangeModel", "MarkovPerfect", "exchange_model", "contained_profile", "war_profile",
+__all__ = ["exchange_game_toml", "CHAIN_PARAMETERS", "chain_key", "reference_path", "reference_path_on",
+           "ExchangeModel", "MarkovPerfect", "exchange_model", "contained_profile", "war_profile",
            "verify", "reached_states", "markov_perfect_equilibria", "search_end",
            "selected_equilibrium", "REGIMES", "search_starts", "START_NAMES", "SEARCH", "homotopy_selection",
            "play_statistics",

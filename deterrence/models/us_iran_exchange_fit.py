@@ -42,13 +42,13 @@ delta-method errors.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from functools import partial
 
 from deterrence.core.progress import SilentBar, check_progress, progress_bar
-from deterrence.models.us_iran_exchange import (contained_profile, exchange_model, horizon_weeks, play_statistics,
-                                                verify, weeks_in)
+from deterrence.models.us_iran_exchange import (chain_key, contained_profile, exchange_model, horizon_weeks,
+                                                play_statistics, reference_path_on, verify, weeks_in)
 
 ESTIMATED = ("motive_rate", "deadly_fraction")
 
@@ -233,6 +233,11 @@ def fit_to_record(record=None, *, checkpoint=None, progress=None, executor=None,
     the independent likelihood evaluations of the Hessian and the model solves of the
     delta-method predictions then run on it (the same numbers as serially, in the same order).
 
+    A fit without ``checkpoint``, ``executor`` or ``progress`` is kept in this process by its
+    record and the values of :data:`~deterrence.models.us_iran_exchange.CHAIN_PARAMETERS`, all
+    the likelihood depends on: a fit at other payoff values (a slider) reuses it and checks
+    only ``verified_under_noise`` again.
+
     >>> f = fit_to_record()
     >>> round(f.prediction("attacks_in_span")), f.verified_under_noise
     (83, True)
@@ -248,15 +253,35 @@ def fit_to_record(record=None, *, checkpoint=None, progress=None, executor=None,
     identity = {"record": [att.count, ans.count, weeks],
                 "calibration": {k: str(v) for k, v in sorted(base.items())}}
     check_progress(progress)
-    memo = _Evaluations(checkpoint, identity)
-    with progress_bar(None, "fit_to_record", bool(progress), unit=" model evaluations",
-                      initial=memo.stored, leave=True) as bar:
-        memo.attach(bar)
-        return _fit(memo, base, rec, weeks, x0, checkpoint, executor)
+    # the likelihood sees only the chain of play (transitions and noise), not the payoffs: a fit
+    # is kept by the record and the chain's parameters, and a slider over a payoff reuses it (not
+    # when the caller asks to watch, resume or distribute the evaluations: those run them)
+    key = (att.name, att.count, ans.name, ans.count, rec["all_out_wars"].count, weeks, chain_key(base))
+    reuse = checkpoint is None and executor is None and not progress and not reference_path_on()
+    known = _FITS.get(key) if reuse else None
+    if known is None:
+        memo = _Evaluations(checkpoint, identity)
+        with progress_bar(None, "fit_to_record", bool(progress), unit=" model evaluations",
+                          initial=memo.stored, leave=True) as bar:
+            memo.attach(bar)
+            known = _fit(memo, base, rec, weeks, x0, checkpoint, executor)
+        _FITS[key] = known
+        while len(_FITS) > FIT_CACHE_SIZE:
+            _FITS.pop(next(iter(_FITS)))
+    fit, theta = known
+    # whether the contained exchange is an equilibrium at the estimates depends on the payoffs too
+    verified = verify(_model_at(theta, base, rounded=True), contained_profile()).verified_under_noise
+    return replace(fit, verified_under_noise=verified)
 
 
-def _fit(memo, base, rec, weeks, x0, checkpoint, executor) -> RecordFit:
-    """The fit itself, every model evaluation through *memo*."""
+#: fits kept in this process, by record and chain parameters (oldest dropped first)
+FIT_CACHE_SIZE = 64
+_FITS: dict = {}
+
+
+def _fit(memo, base, rec, weeks, x0, checkpoint, executor) -> tuple:
+    """The fit itself, every model evaluation through *memo*: ``(RecordFit, estimates)``, the
+    fit's ``verified_under_noise`` left to the caller (it depends on the payoffs)."""
     import numpy as np
     from scipy.optimize import minimize
     att, ans = rec["attacks_on_us_personnel"], rec["us_answering_strikes"]
@@ -298,8 +323,6 @@ def _fit(memo, base, rec, weeks, x0, checkpoint, executor) -> RecordFit:
             grads.setdefault(name, np.zeros(n_free))[i] = (up[name] - down[name]) / 2e-4
     preds = tuple((n, float(v), float(math.sqrt(max(grads[n] @ cov @ grads[n], 0.0))) if n_free else math.nan)
                   for n, v in pred.items())
-    fitted = _model_at(theta, base, rounded=True)
-    eq = verify(fitted, contained_profile())
     fixed = (("israeli_strike_rate", str(base["israeli_strike_rate"]),
               "not separable from the motive rate with one aggregate count: fixed from the brief"),
              ("misfire", str(base["misfire"]),
@@ -313,7 +336,7 @@ def _fit(memo, base, rec, weeks, x0, checkpoint, executor) -> RecordFit:
                      tuple((n, float(s)) for n, s in zip(ESTIMATED, se)), fixed, float(-res.fun),
                      ((att.name, att.count, weeks), (ans.name, ans.count, weeks),
                       ("all_out_wars", rec["all_out_wars"].count, weeks)),
-                     preds, eq.verified_under_noise, ident)
+                     preds, None, ident), tuple(float(x) for x in theta)
 
 
 __all__ = ["RecordFit", "fit_to_record", "ESTIMATED"]

@@ -84,7 +84,7 @@ import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from deterrence.core.exact import flint_module
+from deterrence.core.exact import flint, flint_module
 from deterrence.core.numbers import float_array, format_approx, format_exact, to_exact
 from deterrence.errors import GameError, TooLargeError
 from deterrence.solvers.result import EquilibriumSequence
@@ -266,6 +266,9 @@ def one_shot_gains(game, strategy, values=None) -> dict:
     -17
     """
     sigma = markov_strategy(game, strategy)
+    if flint() is not None and (values is None or all(isinstance(x, (int, Fraction))
+                                                      for v in values.values() for x in v)):
+        return _one_shot_gains_flint(game, sigma, values)
     values = markov_values(game, sigma) if values is None else values
     delta = game.delta
     out = {}
@@ -281,6 +284,46 @@ def one_shot_gains(game, strategy, values=None) -> dict:
                     pay, nxt = table[prof]
                     q += w * (pay[i] + delta * sum(t * values[s2][i] for s2, t in zip(game.states, nxt) if t))
                 out[(s, p, a)] = to_exact(q - values[s][i])
+    return out
+
+
+def _one_shot_gains_flint(game, sigma, values=None) -> dict:
+    """:func:`one_shot_gains` in python-flint rationals (the same exact numbers, faster): the
+    values (when not given) from one solve of ``(I - delta P) V = r`` with a right-hand side per
+    player, the gains from the outcome tables in fmpq (:meth:`StochasticGame.outcome_table_fmpq`)."""
+    from deterrence.core.exact import from_fmpq, to_fmpq
+    fl = flint()
+    fmpq, states, n_players = fl.fmpq, game.states, len(game.players)
+    n = len(states)
+    delta = to_fmpq(game.delta, fmpq)
+    tables = [game.outcome_table_fmpq(s) for s in states]
+    weights = [{prof: to_fmpq(w, fmpq) for prof, w in _profile_weights(sigma[s]).items()} for s in states]
+    if values is None:
+        M = [fmpq(int(a == b)) for a in range(n) for b in range(n)]
+        r = [fmpq(0)] * (n * n_players)
+        for a in range(n):
+            for prof, w in weights[a].items():
+                pay, nxt = tables[a][prof]
+                for i in range(n_players):
+                    r[a * n_players + i] += w * pay[i]
+                for t, q in nxt:
+                    M[a * n + t] -= delta * w * q
+        V = fl.fmpq_mat(n, n, M).solve(fl.fmpq_mat(n, n_players, r)).table()
+    else:
+        V = [[to_fmpq(values[s][i], fmpq) for i in range(n_players)] for s in states]
+    dV = [[delta * v for v in row] for row in V]
+    out = {}
+    for a, s in enumerate(states):
+        table, acts = tables[a], game.actions_in(s)
+        for i, p in enumerate(game.players):
+            others = [d if j != i else (1,) for j, d in enumerate(sigma[s])]
+            base = [(prof, to_fmpq(w, fmpq)) for prof, w in _profile_weights(others).items()]
+            for a_index, act in enumerate(acts[i]):
+                q = fmpq(0)
+                for prof, w in base:
+                    pay, nxt = table[prof[:i] + (a_index,) + prof[i + 1:]]
+                    q += w * (pay[i] + sum((t * dV[k][i] for k, t in nxt), fmpq(0)))
+                out[(s, p, act)] = from_fmpq(q - V[a][i])
     return out
 
 

@@ -1,0 +1,114 @@
+"""The fast path of the US–Iran exchange model against its reference path (issue 18, goal 13a).
+
+The fast path solves each model on its own outcome tables in python-flint rationals, shares
+the chain of play between models that differ only in payoffs, and reuses the fit to the
+record across payoff values; ``reference_path()`` gives the toolkit's generic exact solvers
+on each model's own game, as before. Both are exact: every number must agree.
+"""
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from deterrence.models.us_iran_calibration import CALIBRATION
+from deterrence.models.us_iran_exchange import (ACTIONS, CHAIN_PARAMETERS, STATES, TRANSIENT, _FLAT,
+                                                _outcome_tables, contained_profile, exchange_model,
+                                                markov_perfect_equilibria, play_statistics, reference_path,
+                                                verify, war_profile)
+
+fractions = st.fractions(min_value=0, max_value=1, max_denominator=400)
+calibrations = st.fixed_dictionaries({
+    "W_iran": st.integers(-5, 120), "W_us": st.integers(0, 60), "A": st.fractions(0, 10, max_denominator=7),
+    "k_us": st.fractions(0, 6, max_denominator=9), "misfire": fractions.filter(lambda x: x < 1),
+    "deadly_fraction": fractions, "israeli_strike_rate": fractions.filter(lambda x: x < 1),
+    "motive_rate": fractions, "annual_discount_rate": st.fractions(Fraction(1, 100), 2, max_denominator=100)})
+profiles = st.fixed_dictionaries({s: st.tuples(st.sampled_from(ACTIONS["US"]), st.sampled_from(ACTIONS["Iran"]))
+                                  for s in TRANSIENT})
+
+
+@settings(max_examples=25, deadline=None)
+@given(calibrations)
+def test_outcome_tables_are_the_games(values):
+    """The tables built from the model's rules equal the generic game's (expected over the noise)."""
+    model = exchange_model(**values)
+    fl, delta, pay, nxt = _outcome_tables(model)
+    assert Fraction(int(delta.p), int(delta.q)) == model.delta
+    game = model.stochastic_game
+    for s in STATES:
+        table = game.outcome_table(s)
+        for u in ACTIONS["US"]:
+            for i in ACTIONS["Iran"]:
+                prof = (ACTIONS["US"].index(u), ACTIONS["Iran"].index(i)) if s in TRANSIENT else (0, 0)
+                want_pay, want_next = table[prof]
+                flat = _FLAT[(s, u, i)]
+                assert [Fraction(int(x.p), int(x.q)) for x in pay[flat]] == [Fraction(x) for x in want_pay]
+                got_next = [0] * len(STATES)
+                for t, q in nxt[flat]:
+                    got_next[t] = Fraction(int(q.p), int(q.q))
+                assert got_next == [Fraction(x) for x in want_next]
+
+
+@settings(max_examples=25, deadline=None)
+@given(calibrations, profiles)
+def test_values_gains_and_verification_agree_with_the_reference_path(values, profile):
+    for prof in (profile, contained_profile(), war_profile()):
+        model = exchange_model(**values)
+        fast = (model.values_of(prof), model.deviation_gains(prof), verify(model, prof))
+        with reference_path():
+            model = exchange_model(**values)      # a fresh model: no table kept from the fast path
+            assert (model.values_of(prof), model.deviation_gains(prof), verify(model, prof)) == fast
+
+
+@settings(max_examples=10, deadline=None)
+@given(calibrations)
+def test_equilibrium_search_and_chain_agree_with_the_reference_path(values):
+    fast = markov_perfect_equilibria(exchange_model(**values))
+    stats = play_statistics(exchange_model(**values), contained_profile(), 113)
+    with reference_path():
+        assert markov_perfect_equilibria(exchange_model(**values)) == fast
+        assert play_statistics(exchange_model(**values), contained_profile(), 113) == stats
+
+
+@pytest.mark.parametrize("name", sorted(set(CALIBRATION) - set(CHAIN_PARAMETERS) - {"round_days"}))
+def test_chain_parameters_are_all_the_chain_depends_on(name):
+    """Changing any other calibration value leaves every transition and the noise as they are,
+    so models with the same chain_key may share the chain of play and the fit to the record."""
+    base = exchange_model()
+    x = base.v[name]
+    other = exchange_model(**{name: x + 1 if name != "annual_discount_rate" else x / 2})
+    assert other.v[name] != x
+    for s in STATES:
+        for u in ACTIONS["US"]:
+            for i in ACTIONS["Iran"]:
+                assert other.transition(s, u, i) == base.transition(s, u, i)
+    for player in ACTIONS:
+        for a in ACTIONS[player]:
+            assert other.realised(player, a) == base.realised(player, a)
+
+
+@pytest.mark.parametrize("overrides", [{"W_iran": 15}, {"W_iran": 61, "m": 7}])
+def test_fitted_report_is_the_reference_paths_at_slider_values(overrides):
+    """The report of the fitted case model (what ``explain`` prints), at payoff values other than
+    the calibration's, with the fit reused: every number and every line as on the reference path."""
+    from deterrence.models.us_iran_exchange_report import us_iran_exchange_model
+    us_iran_exchange_model().analyse()         # the calibration's fit, which the slider values reuse
+    model = us_iran_exchange_model(**overrides)
+    fast = model.report(model.analyse())
+    with reference_path():
+        reference = model.report(model.analyse())
+    assert json.dumps(fast.to_json(), sort_keys=True) == json.dumps(reference.to_json(), sort_keys=True)
+    assert fast.to_text() == reference.to_text()
+
+
+def test_fit_is_reused_across_payoffs_but_not_across_the_chain():
+    from deterrence.models import us_iran_exchange_fit as fit_module
+    first = fit_module.fit_to_record(W_iran=33)
+    assert fit_module.fit_to_record(W_iran=34).estimates == first.estimates
+    with reference_path():
+        reference = fit_module.fit_to_record(W_iran=34)
+    assert fit_module.fit_to_record(W_iran=34) == reference
+    assert fit_module.fit_to_record(W_iran=34, misfire="1/800").estimates != first.estimates
