@@ -66,6 +66,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from dataclasses import dataclass
 from fractions import Fraction
+import threading
 from functools import cached_property
 
 from deterrence.models.us_iran_calibration import calibration_values, delta_per_round
@@ -384,13 +385,20 @@ def chain_key(values) -> tuple:
     return tuple((k, v[k]) for k in CHAIN_PARAMETERS)
 
 
+_EVICTING = threading.Lock()
+
+
 def _remember(store, key, make, size=CACHE_SIZE):
     """``store[key]``, made by ``make()`` when missing; the oldest entries go past ``size``."""
     value = store.get(key)
     if value is None:
         value = store[key] = make()
-        while len(store) > size:
-            store.pop(next(iter(store)))
+        with _EVICTING:       # the lab's callbacks run in threads: one eviction at a time
+            while len(store) > size:
+                try:
+                    store.pop(next(iter(store)), None)
+                except RuntimeError:      # another thread added an entry meanwhile: next call
+                    break
     return value
 
 

@@ -47,7 +47,7 @@ from fractions import Fraction
 from functools import partial
 
 from deterrence.core.progress import SilentBar, check_progress, progress_bar
-from deterrence.models.us_iran_exchange import (chain_key, contained_profile, exchange_model, horizon_weeks,
+from deterrence.models.us_iran_exchange import (_remember, chain_key, contained_profile, exchange_model, horizon_weeks,
                                                 play_statistics, reference_path_on, verify, weeks_in)
 
 ESTIMATED = ("motive_rate", "deadly_fraction")
@@ -265,9 +265,8 @@ def fit_to_record(record=None, *, checkpoint=None, progress=None, executor=None,
                           initial=memo.stored, leave=True) as bar:
             memo.attach(bar)
             known = _fit(memo, base, rec, weeks, x0, checkpoint, executor)
-        _FITS[key] = known
-        while len(_FITS) > FIT_CACHE_SIZE:
-            _FITS.pop(next(iter(_FITS)))
+        computed = known
+        _remember(_FITS, key, lambda: computed, FIT_CACHE_SIZE)
     fit, theta = known
     # whether the contained exchange is an equilibrium at the estimates depends on the payoffs too
     verified = verify(_model_at(theta, base, rounded=True), contained_profile()).verified_under_noise
