@@ -41,7 +41,9 @@ Steps of :func:`quasi_perfect`:
 """
 from __future__ import annotations
 
+import math
 from fractions import Fraction
+from functools import partial
 
 from deterrence.core.tree import GameTree
 from deterrence.errors import GameError, SolverError
@@ -136,6 +138,155 @@ def sequentially_optimal(sf: SequenceForm, player: int, behaviour: dict, other_p
     return True, None
 
 
+def _integer_rows(system) -> list:
+    """``(den, ints)`` for each row of the tracing matrix: the row times its least common
+    denominator ``den``, as ints. ``int`` and ``Fraction`` both have ``numerator`` and
+    ``denominator``, so no ``Fraction`` is built."""
+    out = []
+    for row in system.M:
+        den = 1
+        for v in row:
+            if v.denominator != 1:
+                den = math.lcm(den, v.denominator)
+        out.append((den, [v.numerator * (den // v.denominator) for v in row]))
+    return out
+
+
+def _scaled(den, ints, extra) -> list:
+    """``ints`` (a row over ``den``) and the rationals ``extra`` as one row of ints with the
+    same ratios (the row times the least common denominator)."""
+    full = den
+    for v in extra:
+        if v.denominator != 1:
+            full = math.lcm(full, v.denominator)
+    if full != den:
+        k = full // den
+        ints = [v * k for v in ints]
+    return ints + [v.numerator * (full // v.denominator) for v in extra]
+
+
+def _lemke_fraction_free(system, basis, enter, integer_rows):
+    """The final basis of Lemke's pivoting with the lexicographic rule: the same path as
+    :mod:`~deterrence.solvers.tree.sequence_lcp`'s exact pivoting (``_lemke`` with
+    ``exact=True``), in integers and revised form.
+
+    With the rows scaled to integers, ``T = adj(B) [rhs | I]`` is kept with the divisor
+    ``D = det(B)``: ``T / D`` is ``B^-1 [rhs | I]``. The entering column of the tableau is
+    ``T [0; M_e]``, and the lexicographic tie-break columns ``B^-1 B0`` are
+    ``T [0; B0]``, computed only for the rows that tie. Each pivot is one fraction-free
+    (Bareiss) update ``(p T - column row) / D`` by python-flint's ``fmpz_mat`` in C.
+    Ratios are compared by cross-multiplication, signs made positive by the sign of
+    ``D`` (:func:`~deterrence.core.exact.lex_min_ratio`: the rhs column, then the
+    columns of ``B^-1 B0``), so every choice, and the final basis, are those of the
+    rational tableau.
+    """
+    from deterrence.core.exact import flint_module, lex_min_ratio
+    from deterrence.solvers.tree.sequence_lcp import MAX_PIVOTS
+    flint = flint_module()
+    R = system.nrows
+    rows = [_scaled(den, ints, [Fraction(system.rhs_at[r])]) for r, (den, ints) in enumerate(integer_rows)]
+    B = flint.fmpz_mat(R, R, [row[b] for row in rows for b in basis])
+    D = B.det()
+    if D == 0:
+        raise SolverError("the first basis of Lemke's algorithm is singular (internal error)")
+    right = flint.fmpz_mat(R, R + 1, [v for r in range(R) for v in [rows[r][-1]] + [0] * r + [1] + [0] * (R - 1 - r)])
+    num, den = B.solve(right).numer_denom()
+    T = num * (D // den)                   # adj(B) [rhs | I]: den divides det(B)
+    lex = flint.fmpz_mat(R + 1, R, [0] * R + B.entries())      # [0; B0]
+    free = system.free
+    basis = list(basis)
+    first = flint.fmpz_mat(R + 1, 1, [1] + [0] * R)
+    for _ in range(MAX_PIVOTS):
+        entering = flint.fmpz_mat(R + 1, 1, [0] + [row[enter] for row in rows])
+        col = (T * entering).entries()
+        sign = 1 if D > 0 else -1
+        positive = [0 if basis[r] in free else sign * col[r] for r in range(R)]
+        rhs = [sign * v for v in (T * first).entries()]
+        best = lex_min_ratio(positive, rhs, range(R), partial(_lex_entry, {}, T, lex, sign))
+        if best is None:
+            raise SolverError("Lemke's algorithm ended on a ray (the sequence-form LCP has no "
+                              "solution on this path; internal error)")
+        p = col[best]
+        col[best] = p - D                 # the pivot row comes out unchanged: (p - (p - D)) / D = 1
+        T = (T * p - flint.fmpz_mat(R, 1, col) * _row(T, best)) / D
+        D = p
+        leaving = basis[best]
+        basis[best] = enter
+        if leaving == system.Z:
+            return basis
+        enter = system.complement[leaving]
+    raise SolverError(f"Lemke's algorithm did not finish within {MAX_PIVOTS} pivots")
+
+
+def _row(T, r):
+    """Row ``r`` of the flint matrix ``T`` as a 1-row matrix (a product in C)."""
+    pick = type(T)(1, T.nrows())
+    pick[0, r] = 1
+    return pick * T
+
+
+def _lex_entry(cache, T, lex, sign, r, k):
+    """Entry ``(r, k)`` of ``sign T lex`` (the tie-break columns), each row computed once."""
+    if r not in cache:
+        cache[r] = (_row(T, r) * lex).entries()
+    return sign * cache[r][k]
+
+
+def _basis_polynomials(system, basis, integer_rows):
+    """The basic solution of ``basis`` exactly, as coefficient lists in ``eps``
+    (``{column: [c0, c1, ...]}``), or None when the basis matrix is singular: the values of
+    :mod:`~deterrence.solvers.tree.sequence_lcp`'s ``_solve_basis``, from one
+    fraction-free solve of the integer-scaled rows (python-flint) with every power of
+    ``eps`` a right-hand side."""
+    from deterrence.core.exact import flint_module
+    flint = flint_module()
+    R, d = system.nrows, system.degree + 1
+    rows = [_scaled(den, [ints[b] for b in basis], [Fraction(c) for c in system.rhs[r]])
+            for r, (den, ints) in enumerate(integer_rows)]
+    A = flint.fmpz_mat(R, R, [v for row in rows for v in row[:R]])
+    rhs = flint.fmpz_mat(R, d, [v for row in rows for v in row[R:]])
+    try:
+        num, den = A.solve(rhs).numer_denom()
+    except ZeroDivisionError:
+        return None
+    den = int(den)
+    entries = [int(v) for v in num.entries()]
+    return {b: [Fraction(v, den) for v in entries[r * d:(r + 1) * d]] for r, b in enumerate(basis)}
+
+
+def _run_fast(sf: SequenceForm, prior, lower, eps):
+    """:mod:`~deterrence.solvers.tree.sequence_lcp`'s ``_run`` on the perturbed tracing
+    system, with the same attempts in the same order and so the same answer: float
+    pivoting (two perturbations), then exact lexicographic pivoting; each final basis
+    solved exactly in ``eps`` and kept when every basic variable is non-negative for all
+    small ``eps``. Faster: a basis already rejected is not solved again, the exact
+    pivots are fraction-free in C (:func:`_lemke_fraction_free`) and the basis is solved
+    by one integer solve (:func:`_basis_polynomials`)."""
+    from deterrence.solvers.tree.sequence_lcp import _lemke, _plans_at_zero, _System
+    system = _System(sf, prior, lower, eps)
+    basis, enter = system.first_basis(prior)
+    integer_rows = _integer_rows(system)
+    rejected = set()
+    for use_exact, perturb in ((False, 1e-7), (False, 1e-10), (True, 0)):
+        try:
+            final = _lemke_fraction_free(system, basis, enter, integer_rows) if use_exact \
+                else _lemke(system, basis, enter, False, perturb)
+        except (SolverError, ArithmeticError, ValueError):
+            if use_exact:
+                raise
+            continue
+        key = frozenset(final)
+        if key in rejected:
+            continue
+        values = _basis_polynomials(system, final, integer_rows)
+        if values is not None and system.Z not in final:
+            plans = _plans_at_zero(system, values)
+            if plans is not None:
+                return system, plans
+        rejected.add(key)
+    raise SolverError("Lemke's algorithm on the sequence form found no certified basis")
+
+
 def perturbed_plans(tree: GameTree, prior=None) -> tuple:
     """The Miltersen-Sorensen perturbed equilibrium of a two-player tree, exact.
 
@@ -151,7 +302,12 @@ def perturbed_plans(tree: GameTree, prior=None) -> tuple:
     >>> [[int(c) for c in p] for p in y], beh[1], pay
     ([[1, 0], [0, 1], [1, -1]], {'in': {'fight': 0, 'accommodate': 1}}, (1, 1))
     """
-    from deterrence.solvers.tree.sequence_lcp import _run
+    return _perturbed_plans(tree, prior, _run_fast)
+
+
+def _perturbed_plans(tree: GameTree, prior, run) -> tuple:
+    """:func:`perturbed_plans` with the LCP step ``run(sf, prior, lower, eps)``:
+    :func:`_run_fast`, or sequence_lcp's ``_run`` (the reference the tests compare with)."""
     if not isinstance(tree, GameTree):
         raise GameError(f"quasi_perfect needs a GameTree, got {type(tree).__name__}")
     if tree.is_symbolic:
@@ -165,7 +321,7 @@ def perturbed_plans(tree: GameTree, prior=None) -> tuple:
             continue
         prior = prior or (uniform_plan(sf, 0), uniform_plan(sf, 1))
         try:
-            _, (xt, yt) = _run(sf, prior, lower, eps)
+            _, (xt, yt) = run(sf, prior, lower, eps)
         except SolverError as exc:
             last = exc
             continue
