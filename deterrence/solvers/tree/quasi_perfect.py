@@ -59,6 +59,12 @@ from deterrence.solvers.tree.sequence_form import (
 #: The perturbation sizes tried, in order.
 EPSILONS = tuple(Fraction(1, 10 ** k) for k in (1, 2, 3, 5, 8))
 
+#: Largest tracing system (rows) whose exact pivots are fraction-free (:func:`_lemke_fraction_free`);
+#: larger ones use sequence_lcp's rational tableau, whose entries stay small while the minors
+#: of the integer tableau grow with the rows (measured: 2x faster at 40 rows, even near 80,
+#: 4x slower at 184).
+FRACTION_FREE_ROWS = 64
+
 
 def _add(p, q):
     n = max(len(p), len(q))
@@ -170,7 +176,8 @@ def _lemke_fraction_free(system, basis, enter, integer_rows):
     :mod:`~deterrence.solvers.tree.sequence_lcp`'s exact pivoting (``_lemke`` with
     ``exact=True``), in integers and revised form.
 
-    With the rows scaled to integers, ``T = adj(B) [rhs | I]`` is kept with the divisor
+    With the rows scaled to integers (and the rhs column by one more constant),
+    ``T = adj(B) [rhs | I]`` is kept with the divisor
     ``D = det(B)``: ``T / D`` is ``B^-1 [rhs | I]``. The entering column of the tableau is
     ``T [0; M_e]``, and the lexicographic tie-break columns ``B^-1 B0`` are
     ``T [0; B0]``, computed only for the rows that tie. Each pivot is one fraction-free
@@ -184,12 +191,16 @@ def _lemke_fraction_free(system, basis, enter, integer_rows):
     from deterrence.solvers.tree.sequence_lcp import MAX_PIVOTS
     flint = flint_module()
     R = system.nrows
-    rows = [_scaled(den, ints, [Fraction(system.rhs_at[r])]) for r, (den, ints) in enumerate(integer_rows)]
+    rows = [ints for _, ints in integer_rows]
+    # the rhs column times one positive constant (the ratio test compares ratios of rows)
+    rhs = [Fraction(v) * den for v, (den, _) in zip(system.rhs_at, integer_rows)]
+    common = math.lcm(*(v.denominator for v in rhs))
+    rhs = [v.numerator * (common // v.denominator) for v in rhs]
     B = flint.fmpz_mat(R, R, [row[b] for row in rows for b in basis])
     D = B.det()
     if D == 0:
         raise SolverError("the first basis of Lemke's algorithm is singular (internal error)")
-    right = flint.fmpz_mat(R, R + 1, [v for r in range(R) for v in [rows[r][-1]] + [0] * r + [1] + [0] * (R - 1 - r)])
+    right = flint.fmpz_mat(R, R + 1, [v for r in range(R) for v in [rhs[r]] + [0] * r + [1] + [0] * (R - 1 - r)])
     num, den = B.solve(right).numer_denom()
     T = num * (D // den)                   # adj(B) [rhs | I]: den divides det(B)
     lex = flint.fmpz_mat(R + 1, R, [0] * R + B.entries())      # [0; B0]
@@ -260,8 +271,9 @@ def _run_fast(sf: SequenceForm, prior, lower, eps):
     pivoting (two perturbations), then exact lexicographic pivoting; each final basis
     solved exactly in ``eps`` and kept when every basic variable is non-negative for all
     small ``eps``. Faster: a basis already rejected is not solved again, the exact
-    pivots are fraction-free in C (:func:`_lemke_fraction_free`) and the basis is solved
-    by one integer solve (:func:`_basis_polynomials`)."""
+    pivots of a small system are fraction-free in C (:func:`_lemke_fraction_free`, up to
+    :data:`FRACTION_FREE_ROWS` rows) and the basis is solved by one integer solve
+    (:func:`_basis_polynomials`)."""
     from deterrence.solvers.tree.sequence_lcp import _lemke, _plans_at_zero, _System
     system = _System(sf, prior, lower, eps)
     basis, enter = system.first_basis(prior)
@@ -269,8 +281,10 @@ def _run_fast(sf: SequenceForm, prior, lower, eps):
     rejected = set()
     for use_exact, perturb in ((False, 1e-7), (False, 1e-10), (True, 0)):
         try:
-            final = _lemke_fraction_free(system, basis, enter, integer_rows) if use_exact \
-                else _lemke(system, basis, enter, False, perturb)
+            if use_exact and system.nrows <= FRACTION_FREE_ROWS:
+                final = _lemke_fraction_free(system, basis, enter, integer_rows)
+            else:
+                final = _lemke(system, basis, enter, use_exact, perturb)
         except (SolverError, ArithmeticError, ValueError):
             if use_exact:
                 raise
