@@ -51,8 +51,9 @@ def exact_paths_agree(tree, eps):
         with pytest.raises(type(exc)):
             qp._lemke_fraction_free(system, basis, enter, rows)
         return
-    assert qp._lemke_fraction_free(system, basis, enter, rows) == reference
-    assert qp._basis_polynomials(system, reference, rows) == sl._solve_basis(system, reference)
+    final, values = qp._lemke_fraction_free(system, basis, enter, rows)
+    assert final == reference
+    assert values == qp._basis_polynomials(system, reference, rows) == sl._solve_basis(system, reference)
 
 
 def test_kuhn_poker_fast_path_is_the_reference():

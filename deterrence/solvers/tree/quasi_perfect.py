@@ -172,7 +172,8 @@ def _scaled(den, ints, extra) -> list:
 
 
 def _lemke_fraction_free(system, basis, enter, integer_rows):
-    """The final basis of Lemke's pivoting with the lexicographic rule: the same path as
+    """The final basis of Lemke's pivoting with the lexicographic rule, and its basic
+    solution as polynomials in ``eps`` (:func:`_final_values`): the same path as
     :mod:`~deterrence.solvers.tree.sequence_lcp`'s exact pivoting (``_lemke`` with
     ``exact=True``), in integers and revised form.
 
@@ -224,9 +225,22 @@ def _lemke_fraction_free(system, basis, enter, integer_rows):
         leaving = basis[best]
         basis[best] = enter
         if leaving == system.Z:
-            return basis
+            return basis, _final_values(system, basis, integer_rows, T, D)
         enter = system.complement[leaving]
     raise SolverError(f"Lemke's algorithm did not finish within {MAX_PIVOTS} pivots")
+
+
+def _final_values(system, basis, integer_rows, T, D):
+    """The basic solution as polynomials in ``eps`` (as :func:`_basis_polynomials`) read
+    off the final integer tableau: ``adj(B) (rhs polynomials) / D``, no new solve."""
+    flint = type(T)
+    R, d = system.nrows, system.degree + 1
+    scaled = [Fraction(c) * den for (den, _), poly in zip(integer_rows, system.rhs) for c in poly]
+    common = math.lcm(*(v.denominator for v in scaled))
+    rhs = flint(R + 1, d, [0] * d + [v.numerator * (common // v.denominator) for v in scaled])
+    num = (T * rhs).entries()
+    scale = int(D) * common
+    return {b: [Fraction(int(v), scale) for v in num[r * d:(r + 1) * d]] for r, b in enumerate(basis)}
 
 
 def _row(T, r):
@@ -281,8 +295,9 @@ def _run_fast(sf: SequenceForm, prior, lower, eps):
     rejected = set()
     for use_exact, perturb in ((False, 1e-7), (False, 1e-10), (True, 0)):
         try:
+            values = None
             if use_exact and system.nrows <= FRACTION_FREE_ROWS:
-                final = _lemke_fraction_free(system, basis, enter, integer_rows)
+                final, values = _lemke_fraction_free(system, basis, enter, integer_rows)
             else:
                 final = _lemke(system, basis, enter, use_exact, perturb)
         except (SolverError, ArithmeticError, ValueError):
@@ -292,7 +307,8 @@ def _run_fast(sf: SequenceForm, prior, lower, eps):
         key = frozenset(final)
         if key in rejected:
             continue
-        values = _basis_polynomials(system, final, integer_rows)
+        if values is None:
+            values = _basis_polynomials(system, final, integer_rows)
         if values is not None and system.Z not in final:
             plans = _plans_at_zero(system, values)
             if plans is not None:
