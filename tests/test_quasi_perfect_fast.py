@@ -1,7 +1,8 @@
 """The fast path of the quasi-perfect equilibrium (fraction-free exact pivots, one integer
 solve of each basis, a rejected basis not solved twice) gives exactly the answer of the
 reference path (sequence_lcp's ``_run``: rational tableau, ``_solve_basis``): on Kuhn poker,
-the catalogue's two-player trees and random trees."""
+the catalogue's two-player trees and random trees. The check that every move is a best
+reply for all small eps (flint polynomials) against exact values at one tiny eps."""
 from fractions import Fraction
 
 import pytest
@@ -93,3 +94,47 @@ def test_random_trees_fraction_free_pivots_are_the_rational_ones(tree, eps):
     most = max([len(ch) for i in range(2) for _, _, ch in sequence_form(tree).infosets[i]] or [1])
     if eps * most < 1:
         exact_paths_agree(tree, eps)
+
+
+def oracle_sequentially_optimal(sf, player, behaviour, other_plan, eps=Fraction(1, 10**40)):
+    """The check by exact values at one tiny eps (the polynomials' coefficients here are far
+    smaller than 1/eps, so their order for all small eps is their order at this eps)."""
+    at = [sum(Fraction(c) * eps ** k for k, c in enumerate(p)) for p in other_plan]
+    g = [Fraction(0)] * len(sf.sequences[player])
+    for (r, c), v in (sf.A if player == 0 else sf.B).items():
+        own, other = (r, c) if player == 0 else (c, r)
+        g[own] += v * at[other]
+    sets, seqs = sf.infosets[player], sf.sequences[player]
+    value = [None] * len(sets)
+    for k in range(len(sets) - 1, -1, -1):
+        name, _, children = sets[k]
+        vals = [g[c] + sum(value[q] for q, (_, parent, _) in enumerate(sets) if parent == c) for c in children]
+        value[k] = max(vals)
+        for c, v in zip(children, vals):
+            if behaviour[name][seqs[c][-1][1]] > 0 and v < value[k]:
+                return False, (name, seqs[c][-1][1])
+    return True, None
+
+
+@SETTINGS
+@given(random_trees(), st.randoms(use_true_random=False))
+def test_sequentially_optimal_against_exact_values_at_a_tiny_eps(tree, rng):
+    """Random behaviour against random polynomials in eps (constant terms often 0, so that
+    the order is decided by higher terms), and the limit of the perturbed plans."""
+    sf = sequence_form(tree)
+    for player in range(2):
+        behaviour = {name: {seqs_action: 0 for seqs_action in
+                            (sf.sequences[player][c][-1][1] for c in children)}
+                     for name, _, children in sf.infosets[player]}
+        for moves in behaviour.values():
+            moves[rng.choice(sorted(moves))] = 1
+        other = [[rng.choice([0, 0, 1, Fraction(1, 2)])] + [rng.randint(-2, 2) for _ in range(rng.randint(0, 2))]
+                 for _ in sf.sequences[1 - player]]
+        assert qp.sequentially_optimal(sf, player, behaviour, other) == \
+            oracle_sequentially_optimal(sf, player, behaviour, other)
+    try:
+        sf, x, y, limit, *_ = qp.perturbed_plans(tree)
+    except DeterrenceError:
+        return
+    for player, plan in ((0, y), (1, x)):
+        assert oracle_sequentially_optimal(sf, player, limit[player], plan) == (True, None)

@@ -28,7 +28,9 @@ Steps of :func:`quasi_perfect`:
 
 1. the sequence form and the lower bounds ``eps^len(s)`` as polynomials;
 2. Lemke's algorithm on the perturbed tracing system at a concrete ``eps``
-   (1/10, then smaller when needed);
+   (1/10, then smaller when needed): in floats, then, if no float basis
+   passes step 3, exactly with the lexicographic rule (fraction-free integer
+   pivots in python-flint on small systems, :func:`_lemke_fraction_free`);
 3. the final basis solved exactly with polynomial right-hand sides; kept only
    if every basic variable is lexicographically non-negative (valid for all
    small ``eps``), else ``eps`` shrinks and step 2 repeats;
@@ -71,20 +73,6 @@ def _add(p, q):
     return [(p[k] if k < len(p) else 0) + (q[k] if k < len(q) else 0) for k in range(n)]
 
 
-def _key(p):
-    """Order of polynomials as eps -> 0+: compare coefficients from the constant up."""
-    out = list(p)
-    while out and out[-1] == 0:
-        out.pop()
-    return out
-
-
-def _less(p, q) -> bool:
-    d = _add(p, [-c for c in q])
-    lead = next((c for c in d if c != 0), 0)
-    return lead < 0
-
-
 def _limit_behaviour(sf: SequenceForm, player: int, plan) -> dict:
     """Limit of ``plan(h, a) / plan(parent of h)`` as eps -> 0 at every set."""
     seqs = sf.sequences[player]
@@ -113,12 +101,14 @@ def sequentially_optimal(sf: SequenceForm, player: int, behaviour: dict, other_p
     >>> sequentially_optimal(sf, 1, fight, [[1], [0, 1], [1, -1]])
     (False, ('in', 'fight'))
     """
-    n = len(sf.sequences[player])
-    g = [[0] for _ in range(n)]
+    from deterrence.core.exact import flint_module
+    fmpq, poly = flint_module().fmpq, flint_module().fmpq_poly     # polynomial sums in C
+    other_poly = [poly([fmpq(c.numerator, c.denominator) for c in p]) for p in other_plan]
+    g = [poly() for _ in sf.sequences[player]]
     matrix = sf.A if player == 0 else sf.B
     for (r, c), v in matrix.items():
         own, other = (r, c) if player == 0 else (c, r)
-        g[own] = _add(g[own], [v * q for q in other_plan[other]])
+        g[own] += fmpq(v.numerator, v.denominator) * other_poly[other]
     sets = sf.infosets[player]
     below = {}
     for k, (_, parent, _) in enumerate(sets):
@@ -131,17 +121,23 @@ def sequentially_optimal(sf: SequenceForm, player: int, behaviour: dict, other_p
         for c in children:
             v = g[c]
             for q in below.get(c, ()):
-                v = _add(v, value[q])
+                v = v + value[q]
             vals.append(v)
         best = vals[0]
         for v in vals[1:]:
-            if _less(best, v):
+            if _negative_near_zero(best - v):
                 best = v
         value[k] = best
         for c, v in zip(children, vals):
-            if behaviour[name][seqs[c][-1][1]] > 0 and _less(v, best):
+            if behaviour[name][seqs[c][-1][1]] > 0 and _negative_near_zero(v - best):
                 return False, (name, seqs[c][-1][1])
     return True, None
+
+
+def _negative_near_zero(p) -> bool:
+    """Whether the flint polynomial ``p`` is negative for every small ``eps > 0``: its
+    lowest nonzero coefficient is negative."""
+    return next((c for c in p.coeffs() if c != 0), 0) < 0
 
 
 def _integer_rows(system) -> list:
@@ -198,11 +194,9 @@ def _lemke_fraction_free(system, basis, enter, integer_rows):
     common = math.lcm(*(v.denominator for v in rhs))
     rhs = [v.numerator * (common // v.denominator) for v in rhs]
     B = flint.fmpz_mat(R, R, [row[b] for row in rows for b in basis])
-    D = B.det()
-    if D == 0:
-        raise SolverError("the first basis of Lemke's algorithm is singular (internal error)")
     right = flint.fmpz_mat(R, R + 1, [v for r in range(R) for v in [rhs[r]] + [0] * r + [1] + [0] * (R - 1 - r)])
-    num, den = B.solve(right).numer_denom()
+    num, den = B.solve(right).numer_denom()      # ZeroDivisionError if singular, as the rational solve
+    D = B.det()
     T = num * (D // den)                   # adj(B) [rhs | I]: den divides det(B)
     lex = flint.fmpz_mat(R + 1, R, [0] * R + B.entries())      # [0; B0]
     free = system.free
