@@ -52,6 +52,15 @@ try:
 except ImportError:
     pygambit = None
 
+# The refinement solvers and python-flint, which they load on first use, imported here, outside
+# the time a benchmark child takes of one call (timing.in_child), as pygambit is for Gambit's.
+import deterrence.solvers.tree.assessment  # noqa: E402,F401 - after the path is set
+import deterrence.solvers.tree.quasi_perfect  # noqa: E402,F401 - after the path is set
+import deterrence.solvers.tree.sequential  # noqa: E402,F401 - after the path is set
+from deterrence.core.exact import flint as _load_flint  # noqa: E402 - after the path is set
+
+_load_flint()
+
 
 def hidden_rounds(rounds, seed=7):
     import random

@@ -532,8 +532,10 @@ def goal_refinements(quick):
              f"least gambit/ours = {worst[1]:.2f}x ({worst[0]})",
              record(7, "quasi-perfect / sequential >= lcp_solve(rational) speed", f"least {worst[1]:.2f}x "
                     f"({worst[0]})", worst[1] >= 1, f"ours {fmt_t(worst[2])}, gambit {fmt_t(worst[3])}",
-                    "the perturbed LCP is solved in exact polynomials of eps (each pivot a polynomial "
-                    "division), and the sequential check walks every information set exactly")]])
+                    "on Kuhn poker a fixed ~10 ms of exact work: the float bases are degenerate at "
+                    "eps = 1/10, so the exact lexicographic pivots run (fraction-free, in C) after two "
+                    "float attempts; the tracing system is built in Fractions and the sequential "
+                    "check walks every information set exactly")]])
 
 
 # --------------------------------------------------------------------------- goal 8

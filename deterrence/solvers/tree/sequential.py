@@ -49,7 +49,6 @@ def sequential_equilibrium(tree: GameTree):
     >>> r[0].beliefs[("B", "after_quiche")], r.method, r.concept
     ({'weak/quiche': Fraction(1, 2), 'strong/quiche': Fraction(1, 2)}, 'sequential', 'sequential')
     """
-    from deterrence.solvers.tree.agent_qre import agent_qre
     from deterrence.solvers.tree.quasi_perfect import quasi_perfect
     if not isinstance(tree, GameTree):
         raise GameError(f"a sequential equilibrium needs a GameTree, got {type(tree).__name__}")
@@ -62,6 +61,7 @@ def sequential_equilibrium(tree: GameTree):
                            notes=(how,) + tuple(res.notes))
         except SolverError as exc:
             notes = (f"the quasi-perfect perturbation failed ({exc}); the agent QRE limit instead",)
+    from deterrence.solvers.tree.agent_qre import agent_qre   # only here: its import is not free
     res = agent_qre(tree)
     return replace(res, method="sequential", concept="sequential",
                    notes=notes + ("the end of the agent logit QRE branch",) + tuple(res.notes))
