@@ -224,3 +224,14 @@ def test_the_logit_branch_and_the_fit_do_not_depend_on_the_payoffs_units(scale):
     assert np.allclose(large.fitted, small.fitted, atol=1e-8)
     if scale < 10**100:                         # the curvature in lambda is a float there
         assert large.se * float(scale) == pytest.approx(small.se, rel=1e-3)
+
+
+def test_a_branch_that_bends_back_in_lambda_is_followed_to_its_nash_limit():
+    # found by hypothesis: the branch turns back near lambda = 9.7; a long step across the bend
+    # landed on a branch at negative lambda, which the tracer then followed towards -10^6
+    g = NormalFormGame.from_arrays([[-5, 2], [-4, -5], [-5, 3]], [[0, 4], [5, 0], [-4, -5]])
+    branch = logit_branch(g)
+    assert min(branch.lambdas[1:]) > 0
+    assert any(a > b for a, b in zip(branch.lambdas, branch.lambdas[1:]))     # it does bend back
+    assert branch.limit.strategies == ((0, 1, 0), (1, 0))
+    assert is_equilibrium(g, branch.limit.strategies)

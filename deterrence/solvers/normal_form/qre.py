@@ -321,7 +321,10 @@ def trace_branch(H, max_lambda, tol=1e-10, max_steps=20000, stop_at=None):
         while True:
             step = z + h * t
             cand = _correct(H, step, tol, tangent=t)
-            if cand is not None:
+            # the branch meets lambda = 0 only at its start (the centroid is the one QRE there), so
+            # a point at lambda <= 0 lies on another branch (or runs back), reached by a long step
+            # across a bend (seen where the branch turns back in lambda)
+            if cand is not None and cand[-1] > 0:
                 moved = cand - z
                 if np.sqrt(moved @ moved) < 2 * h + 1e-12:
                     # the next tangent turned by less than ~26 degrees: the step stayed on
