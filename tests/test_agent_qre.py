@@ -329,3 +329,20 @@ def test_the_limit_has_the_outcome_of_an_extreme_equilibrium_of_a_generic_tree(s
     assert_certified_limit(tree, eq)
     outcomes = {tuple(e.outcomes) for e in sequence_form_equilibria(tree)}
     assert tuple(eq.outcomes) in outcomes
+
+
+@pytest.mark.parametrize("scale", [Fraction(1, 10 ** 9), 10 ** 12])
+def test_payoffs_scaled_by_a_tiny_or_huge_factor_give_the_same_branch_and_limit(scale):
+    # the logit response depends on lambda times the payoffs only: payoffs times c have the
+    # branch at lambda / c and the same limit (payoffs of 10^-9 once stalled the tracer)
+    def tree(c):
+        return GameTree(decision("A", {"out": terminal([0, 2 * c]), "in": decision("B", {
+            "fight": terminal([-c, -c]), "accommodate": terminal([c, c])})}), players=["A", "B"])
+    plain, scaled = solve(tree(1), "agent_qre")[0], solve(tree(scale), "agent_qre")[0]
+    assert scaled.behaviour == plain.behaviour and scaled.beliefs == plain.beliefs
+    assert scaled.payoffs == tuple(scale * v for v in plain.payoffs)
+    assert_certified_limit(tree(scale), scaled)
+    at = solve(tree(scale), "agent_qre", lam=float(Fraction(3, 2) / scale))[0].behaviour
+    expected = solve(tree(1), "agent_qre", lam=1.5)[0].behaviour
+    for key, dist in expected.items():
+        assert at[key] == pytest.approx(dist, abs=1e-8), key

@@ -107,6 +107,18 @@ class _TreeHomotopy:
                 self.chance_p.append(None)
         self.size = int(self.offsets[-1])
         self.set_nodes = [[ids[p] for p in st.paths] for st in self.sets]
+        # The tracer's steps are in lambda units (capped), so a tree whose payoffs spread over
+        # 10^-9 could not reach lambda = 10^6 / range in its steps, and one over 10^12 was
+        # traced in steps far too long for it; as in the normal form, payoffs spread outside
+        # SPREAD_BAND are divided by their spread (the branch of payoffs / scale at lambda *
+        # scale is the tree's at lambda: the logit response depends on lambda times payoffs).
+        from deterrence.solvers.normal_form.qre import SPREAD_BAND
+        outcomes = np.array([p for p in self.payoff if p is not None])
+        spread = float(np.ptp(outcomes, axis=0).max()) if len(outcomes) else 0.0
+        self.scale = spread if spread > 0 and not SPREAD_BAND[0] <= spread <= SPREAD_BAND[1] else 1.0
+        self.payoff = [None if p is None else p / self.scale for p in self.payoff]
+        #: the largest range of one player's payoffs over the outcomes, in the traced units
+        self.spread = spread / self.scale or 1.0
 
     def split(self, y):
         return [y[..., self.offsets[k]:self.offsets[k + 1]] for k in range(len(self.sets))]
@@ -210,7 +222,7 @@ def _branch_value(tree, H, points):
     from deterrence.solvers.normal_form.qre import QREBranch
     names = tuple(f"{s.player}: {s.name}" for s in H.sets)
     profiles = tuple(tuple(tuple(float(p) for p in np.exp(v)) for v in H.split(z[:-1])) for z in points)
-    return QREBranch(lambdas=tuple(float(z[-1]) for z in points), profiles=profiles, players=names,
+    return QREBranch(lambdas=tuple(float(z[-1]) / H.scale for z in points), profiles=profiles, players=names,
                      actions=tuple(s.actions for s in H.sets), limit=None)
 
 
@@ -230,7 +242,7 @@ def agent_logit_branch(tree, max_lambda: float = 100.0, tol: float = 1e-9):
     """
     from deterrence.solvers.normal_form.qre import trace_branch
     tree, H = _prepared(tree)
-    return _branch_value(tree, H, trace_branch(H, max_lambda, tol))
+    return _branch_value(tree, H, trace_branch(H, max_lambda * H.scale, tol))
 
 
 def agent_qre_at(tree, lam: float, tol: float = 1e-10) -> dict:
@@ -247,14 +259,15 @@ def agent_qre_at(tree, lam: float, tol: float = 1e-10) -> dict:
     tree, H = _prepared(tree)
     if lam == 0:
         return {s.key: {a: 1.0 / len(s.actions) for a in s.actions} for s in H.sets}
-    z = trace_branch(H, lam, tol, stop_at=lam)[-1]
+    z = trace_branch(H, lam * H.scale, tol, stop_at=lam * H.scale)[-1]
     return {s.key: dict(zip(s.actions, (float(p) for p in np.exp(v))))
             for s, v in zip(H.sets, H.split(z[:-1]))}
 
 
 def _branch_ends(H, max_lambda):
     """Ends of the branch at growing lambdas (the first points past 10^2, 10^3, ... over the
-    payoff range, up to ``max_lambda``, default 10^6 over it), last first, as ``(point, steps)``.
+    payoff range, up to ``max_lambda``, default 10^6 over it), last first, as ``(point, steps)``;
+    the points' lambdas are in the traced units (times ``H.scale``).
 
     One trace to the top gives them all (a trace to a smaller target is a prefix of it). Far
     out, where off-path beliefs hang on probabilities below 1e-300, the tracer may stall;
@@ -263,8 +276,8 @@ def _branch_ends(H, max_lambda):
     """
     from deterrence.errors import SolverError
     from deterrence.solvers.normal_form.qre import trace_branch
-    spread = max((float(np.ptp(p)) for p in H.payoff if p is not None), default=0.0) or 1.0
-    top = 1e6 / spread if max_lambda is None else float(max_lambda)
+    spread = H.spread
+    top = 1e6 / spread if max_lambda is None else float(max_lambda) * H.scale
     targets = sorted({min(10.0 ** k / spread, top) for k in range(2, 7)} | {top})
     try:
         points = trace_branch(H, top, 1e-10)
@@ -527,7 +540,7 @@ def agent_qre(tree, lam: float | None = None, max_lambda: float | None = None):
             z = np.append(np.concatenate([np.full(m, -np.log(m)) for m in H.shape]), 0.0)
         else:
             from deterrence.solvers.normal_form.qre import trace_branch
-            z = trace_branch(H, lam, 1e-10, stop_at=lam)[-1]
+            z = trace_branch(H, lam * H.scale, 1e-10, stop_at=lam * H.scale)[-1]
         eq = _float_assessment(tree, *_float_point(H, z))
         return SolveResult(equilibria=(eq,), method="agent_qre", exact=False, complete=False,
                            players=tree.players, concept=f"agent logit QRE (lambda = {format_short(lam)})")
@@ -538,9 +551,9 @@ def agent_qre(tree, lam: float | None = None, max_lambda: float | None = None):
             z, steps = end
             break
     else:
-        raise SolverError(f"the agent logit QRE branch reached lambda = {ends[0][0][-1]:.6g}, but no exact "
+        raise SolverError(f"the agent logit QRE branch reached lambda = {ends[0][0][-1] / H.scale:.6g}, but no exact "
                           "assessment near its end could be certified")
-    note = (f"the principal branch traced to lambda = {z[-1]:.6g} in {steps} steps; its end made exact "
+    note = (f"the principal branch traced to lambda = {z[-1] / H.scale:.6g} in {steps} steps; its end made exact "
             "(two players: the equilibrium equations on its guessed support solved near it; else, or "
             "failing that, rounded to fractions) and "
             "certified exactly: a Nash equilibrium, sequentially rational at every "
