@@ -90,6 +90,13 @@ def test_agent_qre_solves_the_logit_equations_with_its_beliefs(make, lam):
 def test_bad_lambda_and_bad_games_are_refused():
     with pytest.raises(GameError, match="lam"):
         solve(horse(), "agent_qre", lam=-1)
+    # a NaN or infinite lambda, a max_lambda that is not above 0: named, before any tracing
+    for bad in (math.nan, math.inf, "high"):
+        with pytest.raises(GameError, match="option lam"):
+            solve(horse(), "agent_qre", lam=bad)
+    for bad in (-1, 0, math.nan):
+        with pytest.raises(GameError, match="option max_lambda"):
+            solve(horse(), "agent_qre", max_lambda=bad)
     with pytest.raises(GameError):
         solve(load_game("chicken"), "agent_qre")
 

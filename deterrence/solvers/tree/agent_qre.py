@@ -218,6 +218,19 @@ def _prepared(tree):
     return tree, _TreeHomotopy(tree)
 
 
+def _lambda_at(option, lam):
+    """``lam`` as a finite float >= 0, else a ``GameError`` naming ``option`` (a NaN or an
+    infinite lambda used to run the tracer for its 20000 steps before failing)."""
+    import math
+    try:
+        value = math.nan if isinstance(lam, (bool, str, bytes, complex)) else float(lam)
+    except (TypeError, ValueError, OverflowError):
+        value = math.nan
+    if not (math.isfinite(value) and value >= 0):
+        raise GameError(f"{option} must be a finite number >= 0, got {lam!r}")
+    return value
+
+
 def _branch_value(tree, H, points):
     from deterrence.solvers.normal_form.qre import QREBranch
     names = tuple(f"{s.player}: {s.name}" for s in H.sets)
@@ -240,7 +253,9 @@ def agent_logit_branch(tree, max_lambda: float = 100.0, tol: float = 1e-9):
     >>> [round(p, 3) for p in branch.profiles[-1][0]], [round(p, 3) for p in branch.profiles[-1][1]]
     ([0.0, 1.0], [0.0, 1.0])
     """
+    from deterrence.core.validate import check_positive
     from deterrence.solvers.normal_form.qre import trace_branch
+    max_lambda = check_positive("max_lambda", max_lambda)
     tree, H = _prepared(tree)
     return _branch_value(tree, H, trace_branch(H, max_lambda * H.scale, tol))
 
@@ -254,8 +269,7 @@ def agent_qre_at(tree, lam: float, tol: float = 1e-10) -> dict:
     {'fight': 0.5, 'accommodate': 0.5}
     """
     from deterrence.solvers.normal_form.qre import trace_branch
-    if lam < 0:
-        raise GameError(f"lambda must be >= 0, got {lam}")
+    lam = _lambda_at("lambda", lam)
     tree, H = _prepared(tree)
     if lam == 0:
         return {s.key: {a: 1.0 / len(s.actions) for a in s.actions} for s in H.sets}
@@ -533,9 +547,7 @@ def agent_qre(tree, lam: float | None = None, max_lambda: float | None = None):
     from deterrence.solvers.result import SolveResult
     tree, H = _prepared(tree)
     if lam is not None:
-        lam = float(lam)
-        if lam < 0:
-            raise GameError(f"option lam: lambda must be >= 0, got {lam}")
+        lam = _lambda_at("option lam", lam)
         if lam == 0:
             z = np.append(np.concatenate([np.full(m, -np.log(m)) for m in H.shape]), 0.0)
         else:
@@ -544,6 +556,9 @@ def agent_qre(tree, lam: float | None = None, max_lambda: float | None = None):
         eq = _float_assessment(tree, *_float_point(H, z))
         return SolveResult(equilibria=(eq,), method="agent_qre", exact=False, complete=False,
                            players=tree.players, concept=f"agent logit QRE (lambda = {format_short(lam)})")
+    if max_lambda is not None:
+        from deterrence.core.validate import check_positive
+        max_lambda = check_positive("option max_lambda", max_lambda)
     ends = _branch_ends(H, max_lambda)
     for end in ends:
         eq = limit_assessment(tree, *_float_point(H, end[0]))
