@@ -353,3 +353,17 @@ def test_payoffs_scaled_by_a_tiny_or_huge_factor_give_the_same_branch_and_limit(
     expected = solve(tree(1), "agent_qre", lam=1.5)[0].behaviour
     for key, dist in expected.items():
         assert at[key] == pytest.approx(dist, abs=1e-8), key
+
+
+def test_the_rounded_limit_stays_within_the_tolerance_of_the_branch_end():
+    # three players (no sequence-form support path): C is indifferent, so any mix is
+    # certified; 0.37 must not come back as 3/8 (the first, coarsest rounding), which is no
+    # limit of a branch ending at 0.37
+    from deterrence.solvers.tree.agent_qre import LIMIT_TOLERANCE, limit_assessment
+    tree = GameTree(decision("A", {"go": decision("B", {"on": decision("C", {
+        "x": terminal([1, 1, 0]), "y": terminal([1, 1, 0])}, "c")}, "b")}, "a"), players=["A", "B", "C"])
+    behaviour = {("A", "a"): {"go": 1.0}, ("B", "b"): {"on": 1.0}, ("C", "c"): {"x": 0.37, "y": 0.63}}
+    beliefs = {("A", "a"): {"root": 1.0}, ("B", "b"): {"go": 1.0}, ("C", "c"): {"go/on": 1.0}}
+    eq = limit_assessment(tree, behaviour, beliefs)
+    assert abs(eq.behaviour[("C", "c")]["x"] - Fraction(37, 100)) <= LIMIT_TOLERANCE
+    assert sequential_violations(tree, eq.behaviour, eq.beliefs) == []

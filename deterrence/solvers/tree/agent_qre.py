@@ -330,6 +330,11 @@ LIMIT_TOLERANCE = 1e-3
 TIE_GAPS = (None, 1e-6, 1e-4, 1e-3)
 
 
+def _distance(exact, floats):
+    """The largest difference between two tables ``{key: {label: number}}`` with the same keys."""
+    return max((abs(float(exact[k][a]) - x) for k, row in floats.items() for a, x in row.items()), default=0.0)
+
+
 def _float_plans(sf, names, behaviour):
     """Each player's realisation plan of float ``behaviour`` (sequence form order)."""
     plans = []
@@ -461,7 +466,7 @@ def _support_assessment(tree, behaviour, beliefs, support_tol):
                 for name, dist in behaviour_from_plan(sf, i, plan, own_off).items():
                     beh[(names[i], name)] = {a: (v.numerator if isinstance(v, Fraction) and v.denominator == 1 else v)
                                              for a, v in dist.items()}
-            if max(abs(float(beh[k][a]) - behaviour[k][a]) for k in keys for a in behaviour[k]) > LIMIT_TOLERANCE:
+            if _distance(beh, behaviour) > LIMIT_TOLERANCE:
                 continue
             mu = dict(mu_off)
             mu.update(bayes_beliefs(tree, beh))
@@ -505,7 +510,12 @@ def limit_assessment(tree, behaviour, beliefs, support_tol: float = 1e-5):
                 for k, r in zip(keys, exact)}
     for den in (10, 100, 1000, 10 ** 4, 10 ** 6):
         beh, mu = rounded(behaviour, den), rounded(beliefs, den)
-        if beh is None or mu is None or any(deviation_gains(tree, beh)):
+        if beh is None or mu is None or _distance(beh, behaviour) > LIMIT_TOLERANCE \
+                or _distance(mu, beliefs) > LIMIT_TOLERANCE:
+            # a coarse rounding (0.37 to 3/8) of a move both sides of which are optimal is
+            # certified as well, but is no limit of the branch: a finer one is tried
+            continue
+        if any(deviation_gains(tree, beh)):
             continue
         if sequential_violations(tree, beh, mu):
             continue
