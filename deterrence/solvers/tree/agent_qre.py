@@ -183,11 +183,11 @@ class _TreeHomotopy:
         out, slopes = [], []
         for yi, pi, vi in zip(logs, probs, self.set_values(probs, logs)):
             gap = vi[:, 1:] - vi[:, :1]
-            spread = yi[:, 1:] - yi[:, :1]
+            log_ratio = yi[:, 1:] - yi[:, :1]
             out.append(pi.sum(axis=1, keepdims=True) - 1.0)
-            out.append((spread - lam * gap) / (1.0 + lam))
+            out.append((log_ratio - lam * gap) / (1.0 + lam))
             slopes.append(np.zeros((len(Z), 1)))
-            slopes.append(-(spread + gap) / (1.0 + lam) ** 2)
+            slopes.append(-(log_ratio + gap) / (1.0 + lam) ** 2)
         return np.concatenate(out, axis=1), np.concatenate(slopes, axis=1)
 
     def residual(self, z):
