@@ -90,6 +90,13 @@ def test_agent_qre_solves_the_logit_equations_with_its_beliefs(make, lam):
 def test_bad_lambda_and_bad_games_are_refused():
     with pytest.raises(GameError, match="lam"):
         solve(horse(), "agent_qre", lam=-1)
+    # a NaN or infinite lambda, a max_lambda that is not above 0: named, before any tracing
+    for bad in (math.nan, math.inf, "high"):
+        with pytest.raises(GameError, match="option lam"):
+            solve(horse(), "agent_qre", lam=bad)
+    for bad in (-1, 0, math.nan):
+        with pytest.raises(GameError, match="option max_lambda"):
+            solve(horse(), "agent_qre", max_lambda=bad)
     with pytest.raises(GameError):
         solve(load_game("chicken"), "agent_qre")
 
@@ -329,3 +336,34 @@ def test_the_limit_has_the_outcome_of_an_extreme_equilibrium_of_a_generic_tree(s
     assert_certified_limit(tree, eq)
     outcomes = {tuple(e.outcomes) for e in sequence_form_equilibria(tree)}
     assert tuple(eq.outcomes) in outcomes
+
+
+@pytest.mark.parametrize("scale", [Fraction(1, 10 ** 9), 10 ** 12])
+def test_payoffs_scaled_by_a_tiny_or_huge_factor_give_the_same_branch_and_limit(scale):
+    # the logit response depends on lambda times the payoffs only: payoffs times c have the
+    # branch at lambda / c and the same limit (payoffs of 10^-9 once stalled the tracer)
+    def tree(c):
+        return GameTree(decision("A", {"out": terminal([0, 2 * c]), "in": decision("B", {
+            "fight": terminal([-c, -c]), "accommodate": terminal([c, c])})}), players=["A", "B"])
+    plain, scaled = solve(tree(1), "agent_qre")[0], solve(tree(scale), "agent_qre")[0]
+    assert scaled.behaviour == plain.behaviour and scaled.beliefs == plain.beliefs
+    assert scaled.payoffs == tuple(scale * v for v in plain.payoffs)
+    assert_certified_limit(tree(scale), scaled)
+    at = solve(tree(scale), "agent_qre", lam=float(Fraction(3, 2) / scale))[0].behaviour
+    expected = solve(tree(1), "agent_qre", lam=1.5)[0].behaviour
+    for key, dist in expected.items():
+        assert at[key] == pytest.approx(dist, abs=1e-8), key
+
+
+def test_the_rounded_limit_stays_within_the_tolerance_of_the_branch_end():
+    # three players (no sequence-form support path): C is indifferent, so any mix is
+    # certified; 0.37 must not come back as 3/8 (the first, coarsest rounding), which is no
+    # limit of a branch ending at 0.37
+    from deterrence.solvers.tree.agent_qre import LIMIT_TOLERANCE, limit_assessment
+    tree = GameTree(decision("A", {"go": decision("B", {"on": decision("C", {
+        "x": terminal([1, 1, 0]), "y": terminal([1, 1, 0])}, "c")}, "b")}, "a"), players=["A", "B", "C"])
+    behaviour = {("A", "a"): {"go": 1.0}, ("B", "b"): {"on": 1.0}, ("C", "c"): {"x": 0.37, "y": 0.63}}
+    beliefs = {("A", "a"): {"root": 1.0}, ("B", "b"): {"go": 1.0}, ("C", "c"): {"go/on": 1.0}}
+    eq = limit_assessment(tree, behaviour, beliefs)
+    assert abs(eq.behaviour[("C", "c")]["x"] - Fraction(37, 100)) <= LIMIT_TOLERANCE
+    assert sequential_violations(tree, eq.behaviour, eq.beliefs) == []

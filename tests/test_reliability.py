@@ -360,3 +360,28 @@ def test_a_compiled_kernel_finishes_before_ctrl_c_is_raised():
         with sigint_deferred():
             os.kill(os.getpid(), signal.SIGINT)
     assert signal.getsignal(signal.SIGINT) is before
+
+
+def test_a_compiled_kernel_keeps_an_ignored_ctrl_c_ignored_and_a_callers_handler_called():
+    # under nohup or as a script's background job SIGINT is ignored: the compiled path must
+    # not turn it into a KeyboardInterrupt (it did: a simulate run stopped, the NumPy one not)
+    from deterrence.solvers._compiled import run_compiled
+
+    def kernel(x):
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.05)
+        return x
+
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        assert run_compiled(kernel, 5) == 5
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+        seen = []
+
+        def mine(signum, frame):
+            seen.append(signum)
+        signal.signal(signal.SIGINT, mine)
+        assert run_compiled(kernel, 6) == 6 and seen == [signal.SIGINT]
+        assert signal.getsignal(signal.SIGINT) is mine
+    finally:
+        signal.signal(signal.SIGINT, before)

@@ -66,7 +66,9 @@ def sigint_deferred():
     a kernel was raised inside code that swallows it (llvmlite's callbacks: the command then
     ran to its end): together about one Ctrl-C in ten during a solve. In the block SIGINT
     is blocked in this thread and Python's handler only records it. Outside the main thread,
-    or without ``signal.pthread_sigmask`` (Windows), the block runs as is.
+    or without ``signal.pthread_sigmask`` (Windows), the block runs as is. When SIGINT is
+    ignored (``nohup``, a background job of a script) it stays ignored, and a handler the
+    caller installed gets the deferred signal (not a ``KeyboardInterrupt`` it did not ask for).
 
     >>> with sigint_deferred():
     ...     pass
@@ -74,6 +76,9 @@ def sigint_deferred():
     import signal
     import threading
     if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
         yield
         return
     interrupted = []
@@ -85,7 +90,10 @@ def sigint_deferred():
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         signal.signal(signal.SIGINT, handler)
     if interrupted:
-        raise KeyboardInterrupt
+        if callable(handler) and handler is not signal.default_int_handler:
+            handler(signal.SIGINT, None)
+        else:
+            raise KeyboardInterrupt
 
 
 def run_compiled(kernel, *args):

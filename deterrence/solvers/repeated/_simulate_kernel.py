@@ -4,10 +4,10 @@ The NumPy path of :meth:`CompiledMatch.run` makes several passes over all matche
 a turn (draw, column, threshold, accept, next state), each an array of 50,000
 entries or more: memory-bound, so it slows down whenever another process
 competes for the memory bus. This kernel plays the same alias-table walk
-(Walker 1977, see :mod:`~deterrence.solvers.repeated.simulate`) with each
-match's state, payoff sums and first-war round read once and kept in
-registers for a block of turns, turn by turn over blocks of matches that stay
-in the first-level cache.
+(Walker 1977, see :mod:`~deterrence.solvers.repeated.simulate`) turn by turn
+over blocks of :data:`BLOCK` matches, whose states, payoff sums and first-war
+rounds stay in the first-level cache for the turns of a call (each turn's
+random words are read once).
 
 Same random words, same play: the caller draws the words with the same
 ``random_raw`` calls as the NumPy path, in the same order (turn by turn, the

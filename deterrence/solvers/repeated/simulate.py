@@ -11,7 +11,7 @@ word (half of a 64-bit draw): its low bits choose a column, and the whole
 word, compared with the column's threshold, accepts it or takes its alias (a
 bias below K / 2**32 for K columns). With numba (the ``fast`` extra; policy in
 :mod:`deterrence.solvers.repeated._simulate_kernel`) a compiled loop plays the
-turns of blocks of matches, each match's state and sums kept in registers;
+turns of blocks of matches whose states and sums stay in the first-level cache;
 without it each turn is a handful of NumPy integer operations over all matches
 at once (table look-ups on integer codes), payoffs summed afterwards, chunk by
 chunk, with one matrix-vector product. Randomness comes from

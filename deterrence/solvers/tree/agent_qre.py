@@ -107,6 +107,18 @@ class _TreeHomotopy:
                 self.chance_p.append(None)
         self.size = int(self.offsets[-1])
         self.set_nodes = [[ids[p] for p in st.paths] for st in self.sets]
+        # The tracer's steps are in lambda units (capped), so a tree whose payoffs spread over
+        # 10^-9 could not reach lambda = 10^6 / range in its steps, and one over 10^12 was
+        # traced in steps far too long for it; as in the normal form, payoffs spread outside
+        # SPREAD_BAND are divided by their spread (the branch of payoffs / scale at lambda *
+        # scale is the tree's at lambda: the logit response depends on lambda times payoffs).
+        from deterrence.solvers.normal_form.qre import SPREAD_BAND
+        outcomes = np.array([p for p in self.payoff if p is not None])
+        spread = float(np.ptp(outcomes, axis=0).max()) if len(outcomes) else 0.0
+        self.scale = spread if spread > 0 and not SPREAD_BAND[0] <= spread <= SPREAD_BAND[1] else 1.0
+        self.payoff = [None if p is None else p / self.scale for p in self.payoff]
+        #: the largest range of one player's payoffs over the outcomes, in the traced units
+        self.spread = spread / self.scale or 1.0
 
     def split(self, y):
         return [y[..., self.offsets[k]:self.offsets[k + 1]] for k in range(len(self.sets))]
@@ -171,11 +183,11 @@ class _TreeHomotopy:
         out, slopes = [], []
         for yi, pi, vi in zip(logs, probs, self.set_values(probs, logs)):
             gap = vi[:, 1:] - vi[:, :1]
-            spread = yi[:, 1:] - yi[:, :1]
+            log_ratio = yi[:, 1:] - yi[:, :1]
             out.append(pi.sum(axis=1, keepdims=True) - 1.0)
-            out.append((spread - lam * gap) / (1.0 + lam))
+            out.append((log_ratio - lam * gap) / (1.0 + lam))
             slopes.append(np.zeros((len(Z), 1)))
-            slopes.append(-(spread + gap) / (1.0 + lam) ** 2)
+            slopes.append(-(log_ratio + gap) / (1.0 + lam) ** 2)
         return np.concatenate(out, axis=1), np.concatenate(slopes, axis=1)
 
     def residual(self, z):
@@ -206,11 +218,24 @@ def _prepared(tree):
     return tree, _TreeHomotopy(tree)
 
 
+def _lambda_at(option, lam):
+    """``lam`` as a finite float >= 0, else a ``GameError`` naming ``option`` (a NaN or an
+    infinite lambda used to run the tracer for its 20000 steps before failing)."""
+    import math
+    try:
+        value = math.nan if isinstance(lam, (bool, str, bytes, complex)) else float(lam)
+    except (TypeError, ValueError, OverflowError):
+        value = math.nan
+    if not (math.isfinite(value) and value >= 0):
+        raise GameError(f"{option} must be a finite number >= 0, got {lam!r}")
+    return value
+
+
 def _branch_value(tree, H, points):
     from deterrence.solvers.normal_form.qre import QREBranch
     names = tuple(f"{s.player}: {s.name}" for s in H.sets)
     profiles = tuple(tuple(tuple(float(p) for p in np.exp(v)) for v in H.split(z[:-1])) for z in points)
-    return QREBranch(lambdas=tuple(float(z[-1]) for z in points), profiles=profiles, players=names,
+    return QREBranch(lambdas=tuple(float(z[-1]) / H.scale for z in points), profiles=profiles, players=names,
                      actions=tuple(s.actions for s in H.sets), limit=None)
 
 
@@ -228,9 +253,11 @@ def agent_logit_branch(tree, max_lambda: float = 100.0, tol: float = 1e-9):
     >>> [round(p, 3) for p in branch.profiles[-1][0]], [round(p, 3) for p in branch.profiles[-1][1]]
     ([0.0, 1.0], [0.0, 1.0])
     """
+    from deterrence.core.validate import check_positive
     from deterrence.solvers.normal_form.qre import trace_branch
+    max_lambda = check_positive("max_lambda", max_lambda)
     tree, H = _prepared(tree)
-    return _branch_value(tree, H, trace_branch(H, max_lambda, tol))
+    return _branch_value(tree, H, trace_branch(H, max_lambda * H.scale, tol))
 
 
 def agent_qre_at(tree, lam: float, tol: float = 1e-10) -> dict:
@@ -242,19 +269,19 @@ def agent_qre_at(tree, lam: float, tol: float = 1e-10) -> dict:
     {'fight': 0.5, 'accommodate': 0.5}
     """
     from deterrence.solvers.normal_form.qre import trace_branch
-    if lam < 0:
-        raise GameError(f"lambda must be >= 0, got {lam}")
+    lam = _lambda_at("lambda", lam)
     tree, H = _prepared(tree)
     if lam == 0:
         return {s.key: {a: 1.0 / len(s.actions) for a in s.actions} for s in H.sets}
-    z = trace_branch(H, lam, tol, stop_at=lam)[-1]
+    z = trace_branch(H, lam * H.scale, tol, stop_at=lam * H.scale)[-1]
     return {s.key: dict(zip(s.actions, (float(p) for p in np.exp(v))))
             for s, v in zip(H.sets, H.split(z[:-1]))}
 
 
 def _branch_ends(H, max_lambda):
     """Ends of the branch at growing lambdas (the first points past 10^2, 10^3, ... over the
-    payoff range, up to ``max_lambda``, default 10^6 over it), last first, as ``(point, steps)``.
+    payoff range, up to ``max_lambda``, default 10^6 over it), last first, as ``(point, steps)``;
+    the points' lambdas are in the traced units (times ``H.scale``).
 
     One trace to the top gives them all (a trace to a smaller target is a prefix of it). Far
     out, where off-path beliefs hang on probabilities below 1e-300, the tracer may stall;
@@ -263,8 +290,8 @@ def _branch_ends(H, max_lambda):
     """
     from deterrence.errors import SolverError
     from deterrence.solvers.normal_form.qre import trace_branch
-    spread = max((float(np.ptp(p)) for p in H.payoff if p is not None), default=0.0) or 1.0
-    top = 1e6 / spread if max_lambda is None else float(max_lambda)
+    spread = H.spread
+    top = 1e6 / spread if max_lambda is None else float(max_lambda) * H.scale
     targets = sorted({min(10.0 ** k / spread, top) for k in range(2, 7)} | {top})
     try:
         points = trace_branch(H, top, 1e-10)
@@ -301,6 +328,11 @@ LIMIT_TOLERANCE = 1e-3
 #: value gaps (times the payoff range) under which a move left out of the support is taken as
 #: tied with the support as well (one more guess each); None: the support's moves alone
 TIE_GAPS = (None, 1e-6, 1e-4, 1e-3)
+
+
+def _distance(exact, floats):
+    """The largest difference between two tables ``{key: {label: number}}`` with the same keys."""
+    return max((abs(float(exact[k][a]) - x) for k, row in floats.items() for a, x in row.items()), default=0.0)
 
 
 def _float_plans(sf, names, behaviour):
@@ -434,7 +466,7 @@ def _support_assessment(tree, behaviour, beliefs, support_tol):
                 for name, dist in behaviour_from_plan(sf, i, plan, own_off).items():
                     beh[(names[i], name)] = {a: (v.numerator if isinstance(v, Fraction) and v.denominator == 1 else v)
                                              for a, v in dist.items()}
-            if max(abs(float(beh[k][a]) - behaviour[k][a]) for k in keys for a in behaviour[k]) > LIMIT_TOLERANCE:
+            if _distance(beh, behaviour) > LIMIT_TOLERANCE:
                 continue
             mu = dict(mu_off)
             mu.update(bayes_beliefs(tree, beh))
@@ -478,7 +510,12 @@ def limit_assessment(tree, behaviour, beliefs, support_tol: float = 1e-5):
                 for k, r in zip(keys, exact)}
     for den in (10, 100, 1000, 10 ** 4, 10 ** 6):
         beh, mu = rounded(behaviour, den), rounded(beliefs, den)
-        if beh is None or mu is None or any(deviation_gains(tree, beh)):
+        if beh is None or mu is None or _distance(beh, behaviour) > LIMIT_TOLERANCE \
+                or _distance(mu, beliefs) > LIMIT_TOLERANCE:
+            # a coarse rounding (0.37 to 3/8) of a move both sides of which are optimal is
+            # certified as well, but is no limit of the branch: a finer one is tried
+            continue
+        if any(deviation_gains(tree, beh)):
             continue
         if sequential_violations(tree, beh, mu):
             continue
@@ -520,17 +557,18 @@ def agent_qre(tree, lam: float | None = None, max_lambda: float | None = None):
     from deterrence.solvers.result import SolveResult
     tree, H = _prepared(tree)
     if lam is not None:
-        lam = float(lam)
-        if lam < 0:
-            raise GameError(f"option lam: lambda must be >= 0, got {lam}")
+        lam = _lambda_at("option lam", lam)
         if lam == 0:
             z = np.append(np.concatenate([np.full(m, -np.log(m)) for m in H.shape]), 0.0)
         else:
             from deterrence.solvers.normal_form.qre import trace_branch
-            z = trace_branch(H, lam, 1e-10, stop_at=lam)[-1]
+            z = trace_branch(H, lam * H.scale, 1e-10, stop_at=lam * H.scale)[-1]
         eq = _float_assessment(tree, *_float_point(H, z))
         return SolveResult(equilibria=(eq,), method="agent_qre", exact=False, complete=False,
                            players=tree.players, concept=f"agent logit QRE (lambda = {format_short(lam)})")
+    if max_lambda is not None:
+        from deterrence.core.validate import check_positive
+        max_lambda = check_positive("option max_lambda", max_lambda)
     ends = _branch_ends(H, max_lambda)
     for end in ends:
         eq = limit_assessment(tree, *_float_point(H, end[0]))
@@ -538,9 +576,9 @@ def agent_qre(tree, lam: float | None = None, max_lambda: float | None = None):
             z, steps = end
             break
     else:
-        raise SolverError(f"the agent logit QRE branch reached lambda = {ends[0][0][-1]:.6g}, but no exact "
+        raise SolverError(f"the agent logit QRE branch reached lambda = {ends[0][0][-1] / H.scale:.6g}, but no exact "
                           "assessment near its end could be certified")
-    note = (f"the principal branch traced to lambda = {z[-1]:.6g} in {steps} steps; its end made exact "
+    note = (f"the principal branch traced to lambda = {z[-1] / H.scale:.6g} in {steps} steps; its end made exact "
             "(two players: the equilibrium equations on its guessed support solved near it; else, or "
             "failing that, rounded to fractions) and "
             "certified exactly: a Nash equilibrium, sequentially rational at every "
