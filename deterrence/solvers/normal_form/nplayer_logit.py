@@ -36,8 +36,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from deterrence.errors import SolverError
+from deterrence.errors import NotAnEquilibriumError, SolverError
+from deterrence.solvers.certify import certified_equilibrium
+from deterrence.solvers.normal_form.box_certify import BoxEquilibrium, certify_on_support
 from deterrence.solvers.normal_form.nplayer import NPlayerResult, equilibria_on_supports
+from deterrence.solvers.normal_form.support_search import candidate_equilibria
 
 #: Largest lambda (payoffs scaled to [0, 1]) before the path is given up.
 MAX_LAMBDA = 1e7
@@ -47,6 +50,8 @@ MAX_STEPS = 20000
 THRESHOLDS = (1e-2, 1e-3, 1e-5, 1e-8)
 #: Largest guessed support (in unknown probabilities) whose system is solved exactly.
 MAX_UNKNOWNS = 6
+#: Most float candidates of the small-support search certified before the path is traced.
+MAX_CANDIDATES = 20
 
 
 def logit_path_equilibrium(game, *, max_lambda: float = MAX_LAMBDA) -> NPlayerResult:
@@ -61,6 +66,10 @@ def logit_path_equilibrium(game, *, max_lambda: float = MAX_LAMBDA) -> NPlayerRe
     ['Player 1: 1/2 0 + 1/2 1; Player 2: 1/2 0 + 1/2 1; Player 3: 1/2 0 + 1/2 1  (payoffs 1/2, 1/2, 1/2)']
     """
     game.require_numeric("logit_path_equilibrium")
+    found = _support_search(game)
+    if found is not None:
+        return _result(game, found, "one equilibrium, certified, found by the small-support search "
+                       f"on supports of sizes {_sizes(found)}")
     tensors = _scaled_payoffs(game)
     tried = set()
     checkpoint = 10.0
@@ -70,12 +79,43 @@ def logit_path_equilibrium(game, *, max_lambda: float = MAX_LAMBDA) -> NPlayerRe
         checkpoint = lam * 1.5
         found = _certify_near(game, x, tried)
         if found is not None:
-            return NPlayerResult(equilibria=(found,), method="nplayer_logit", exact=True,
-                                 complete=False, players=game.players, actions=game.actions,
-                                 notes=((f"one equilibrium, certified exactly, on the support guessed from the "
-                                         f"logit path at lambda {lam:.3g}"),))
+            return _result(game, found, "one equilibrium, certified, on the support guessed from the "
+                           f"logit path at lambda {lam:.3g}")
     raise SolverError(f"the logit path reached lambda {max_lambda:g} without an equilibrium "
                       "that could be certified exactly; use method 'nplayer' (all equilibria)")
+
+
+def _sizes(equilibrium) -> str:
+    return "x".join(str(sum(1 for p in s if p != 0)) for s in equilibrium.strategies)
+
+
+def _result(game, equilibrium, note) -> NPlayerResult:
+    notes = [note]
+    if isinstance(equilibrium, BoxEquilibrium):
+        notes.append("irrational (or unrecognised) probabilities are enclosed in certified balls "
+                     "(Krawczyk test in arb ball arithmetic), printed to 25 significant digits; "
+                     "exact end points in the JSON (enclosures)")
+    return NPlayerResult(equilibria=(equilibrium,), method="nplayer_logit", exact=True,
+                         complete=False, players=game.players, actions=game.actions,
+                         notes=tuple(notes))
+
+
+def _support_search(game):
+    """The first candidate of the small-support search that certifies, or None."""
+    arrays = [np.asarray(game.payoff_array(i), dtype=float) for i in range(game.n_players)]
+    for tried, (supports, strategies) in enumerate(candidate_equilibria(arrays)):
+        if tried >= MAX_CANDIDATES:
+            return None
+        if all(len(s) == 1 for s in supports):
+            try:
+                return certified_equilibrium(game, [tuple(int(a == s[0]) for a in range(k))
+                                                    for s, k in zip(supports, game.shape)])
+            except NotAnEquilibriumError:
+                continue
+        found = certify_on_support(game, supports, strategies)
+        if found is not None:
+            return found
+    return None
 
 
 def _scaled_payoffs(game) -> list:
@@ -136,6 +176,9 @@ def _certify_near(game, x, tried):
         if supports in tried or sum(len(s) - 1 for s in supports) > MAX_UNKNOWNS:
             continue
         tried.add(supports)
+        found = certify_on_support(game, supports, x)
+        if found is not None:
+            return found
         found, continuum = equilibria_on_supports(game, supports)
         if continuum is not None and continuum.sample is not None:
             found = list(found) + [continuum.sample]
