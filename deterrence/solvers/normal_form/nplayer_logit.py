@@ -1,36 +1,53 @@
-"""One Nash equilibrium of an n-player game, fast: follow the logit quantal
-response path to its Nash limit in floating point, then certify exactly.
+"""One Nash equilibrium of an n-player game, fast: a small-support search, then the
+logit quantal response path to its Nash limit, each guess certified before it leaves.
 
-Sources: R. D. McKelvey and T. R. Palfrey, "Quantal response equilibria for
-normal form games", Games Econ. Behav. 10 (1995) 6-38 (the logit equilibrium
-correspondence, whose principal branch runs from the centroid at lambda = 0 to a
-Nash equilibrium as lambda grows); T. L. Turocy, "A dynamic homotopy
-interpretation of the logistic quantal response equilibrium correspondence",
-Games Econ. Behav. 51 (2005) 243-263 (tracing it, as Gambit's ``logit``
-does); E. L. Allgower and K. Georg, *Introduction to Numerical Continuation
-Methods* (1990), ch. 2 (the predictor-corrector scheme). No code was copied.
+Sources: R. Porter, E. Nudelman and Y. Shoham, "Simple search methods for
+finding a Nash equilibrium", Games Econ. Behav. 63 (2008) 642-662 (small,
+balanced supports first); R. D. McKelvey and T. R. Palfrey, "Quantal response
+equilibria for normal form games", Games Econ. Behav. 10 (1995) 6-38 (the logit
+equilibrium correspondence, whose principal branch runs from the centroid at
+lambda = 0 to a Nash equilibrium as lambda grows); T. L. Turocy, "A dynamic
+homotopy interpretation of the logistic quantal response equilibrium
+correspondence", Games Econ. Behav. 51 (2005) 243-263 (tracing it, as Gambit's
+``logit`` does); E. L. Allgower and K. Georg, *Introduction to Numerical
+Continuation Methods* (1990), ch. 2 (the predictor-corrector scheme); R.
+Krawczyk (1969) and R. E. Moore, R. B. Kearfott and M. J. Cloud, *Introduction
+to Interval Analysis* (2009) (the box test of
+:mod:`~deterrence.solvers.normal_form.box_certify`). No code was copied.
 
 Steps
 -----
-1. Scale the payoffs to [0, 1] (the path's lambda is then comparable across
-   games). Unknowns: the log-probabilities ``z`` of every action and lambda.
-   Equations: ``z_ia - z_i0 = lambda (u_ia(x) - u_i0(x))`` and
-   ``sum_a exp(z_ia) = 1`` for each player: one fewer than the unknowns, so
-   the solutions form curves; the branch through the centroid at lambda = 0 is
-   followed.
-2. Predictor-corrector by arc length: the tangent is the null vector of the
-   Jacobian (oriented as the previous one); an Euler step; Newton corrections
-   with the minimum-norm update. Steps grow after easy corrections and shrink
-   after hard ones.
-3. Certification, the only way an answer leaves: at lambda checkpoints the
-   actions with probability above a threshold (several thresholds) give a
-   guessed support profile; the exact polynomial system on that support is
+1. Small supports first (:mod:`~deterrence.solvers.normal_form.support_search`):
+   pure profiles, then (three players) one player pure and two mixing over two
+   actions, all three mixing over two, one pure and two mixing over three,
+   every support profile of a class solved at once in NumPy. The first
+   :data:`MAX_CANDIDATES` float candidates are certified in turn (step 4).
+2. Otherwise the logit path. Scale the payoffs to [0, 1] (the path's lambda is
+   then comparable across games). Unknowns: the log-probabilities ``z`` of every
+   action and lambda. Equations: ``z_ia - z_i0 = lambda (u_ia(x) - u_i0(x))`` and
+   ``sum_a exp(z_ia) = 1`` for each player: one fewer than the unknowns, so the
+   solutions form curves; the branch through the centroid at lambda = 0 is
+   followed by predictor-corrector steps in arc length (the tangent is the null
+   vector of the Jacobian, oriented as the previous one; an Euler step; Newton
+   corrections orthogonal to the tangent; steps grow after easy corrections and
+   shrink after hard ones).
+3. At lambda checkpoints the actions with probability above a threshold
+   (several thresholds) give a guessed support profile, certified as in step 4;
+   if the box test declines, the exact polynomial system on that support is
    solved by :func:`~deterrence.solvers.normal_form.nplayer.equilibria_on_supports`
-   (Groebner bases, exact signs) and an exactly certified equilibrium on it
-   (the one nearest the float point) is returned. Guessed supports with more
-   than :data:`MAX_UNKNOWNS` unknown probabilities are not tried. If none is certified by the
-   end of the path, :class:`~deterrence.errors.SolverError` is raised: a float
-   profile is never returned.
+   (Groebner bases, exact signs) and the certified equilibrium on it nearest
+   the float point is taken. Guessed supports with more than
+   :data:`MAX_UNKNOWNS` unknown probabilities are not tried.
+4. Certification (:func:`~deterrence.solvers.normal_form.box_certify.certify_on_support`),
+   the only way an answer leaves: a rational point is checked exactly
+   (:func:`~deterrence.solvers.certify.certified_equilibrium`); an irrational one
+   is proved by the Krawczyk test in ball arithmetic to be the unique solution
+   of its support's system in a box of width below 1e-38, on which every support
+   probability is positive and every other action earns strictly less: a
+   :class:`~deterrence.solvers.normal_form.box_certify.BoxEquilibrium`, printed
+   to 25 significant digits. If nothing is certified by the end of the path,
+   :class:`~deterrence.errors.SolverError` is raised: a float profile is never
+   returned.
 """
 from __future__ import annotations
 
