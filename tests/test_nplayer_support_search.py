@@ -112,11 +112,12 @@ def test_degenerate_games_give_a_certified_equilibrium(shape, high, seed):
         assert all(r == 0 for r in dt.solvers.certify.regrets(game, eq.strategies))
 
 
-@pytest.mark.parametrize("shape,seed", [((4, 4, 4), 3), ((5, 5, 5), 1), ((5, 5, 5), 6), ((4, 5, 3), 8)])
-def test_larger_games_without_pure_equilibria(shape, seed):
+@pytest.mark.parametrize("shape,start", [((4, 4, 4), 0), ((5, 5, 5), 0), ((5, 5, 5), 20), ((4, 5, 3), 0)])
+def test_larger_games_without_pure_equilibria(shape, start):
+    seed = next(s for s in itertools.count(start)
+                if not len(dt.solve(game_of(distinct_payoffs(shape, s)), "pure")))
     game = game_of(distinct_payoffs(shape, seed))
-    result = logit_path_equilibrium(game)
-    (eq,) = result
+    (eq,) = logit_path_equilibrium(game)
     assert not all(len(s) == 1 for s in supports_of(eq))
     assert max(regret_bounds(game, eq)) < 1e-30
 

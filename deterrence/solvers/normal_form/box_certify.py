@@ -278,7 +278,7 @@ def certify_on_support(game, supports, strategies):
     y = _float_point(system, strategies)
     if y is None:
         return None
-    exact = _rational_point(game, system, y, FLOAT_DENOMINATOR)
+    exact = _rational_point(game, system, y, FLOAT_DENOMINATOR, Fraction(1, 10**12))
     if exact is not None:
         return exact
     F, J = system.float_system(y)
@@ -299,7 +299,8 @@ def certify_on_support(game, supports, strategies):
                 break
         else:
             return None
-        exact = _rational_point(game, system, [_fraction(m) for m in mid], MAX_DENOMINATOR)
+        exact = _rational_point(game, system, [_fraction(m) for m in mid], MAX_DENOMINATOR,
+                               Fraction(1, 10**44))
         if exact is not None:
             return exact
         scale = max(1.0, max(abs(float(m)) for m in mid))
@@ -361,15 +362,18 @@ def _float_point(system, strategies):
     return None
 
 
-def _rational_point(game, system, point, max_denominator):
+def _rational_point(game, system, point, max_denominator, tolerance):
     """The exact equilibrium whose probabilities are the nearest fractions (denominators
-    at most ``max_denominator``) to ``point``, if it certifies; else None."""
+    at most ``max_denominator``) to ``point``, if they are within ``tolerance`` (relative)
+    and it certifies; else None."""
     profile = []
     for i, s in enumerate(system.supports):
         probs = [Fraction(0)] * game.shape[i]
         for a, m in zip(s, system.split(point)[i]):
-            q = Fraction(m).limit_denominator(max_denominator)
-            if q <= 0:
+            m = Fraction(m)
+            q = m.limit_denominator(max_denominator)
+            # a fraction this far from the point cannot be the solution: skip the exact check
+            if q <= 0 or abs(q - m) > tolerance * max(1, abs(m)):
                 return None
             probs[a] = q
         if sum(probs) != 1:

@@ -70,21 +70,24 @@ def _pure(arrays, tol):
 
 
 def _screen(arrays, strategies, tol):
-    """Which rows of the batched profiles ``strategies`` (one (N, k_i) array per player)
+    """The rows of the batched profiles ``strategies`` (one (N, k_i) array per player) that
     are float equilibria: nonnegative, every used action within ``tol`` of the best."""
-    ok = np.all([np.all(s > -tol, axis=1) for s in strategies], axis=0)
+    keep = np.all([np.all(s > -tol, axis=1) for s in strategies], axis=0)
+    rows = np.nonzero(keep)[0]
+    x, y, z = (s[rows] for s in strategies)
     a0, a1, a2 = arrays
-    x, y, z = strategies
-    values = [np.einsum("abc,nb,nc->na", a0, y, z), np.einsum("abc,na,nc->nb", a1, x, z),
-              np.einsum("abc,na,nb->nc", a2, x, y)]
-    for v, s in zip(values, strategies):
-        current = np.einsum("na,na->n", v, s)
-        ok &= v.max(axis=1) <= current + tol
-    return ok
+    # u_i(a) against the others' mixtures, by two contractions each (BLAS, not einsum's loops)
+    values = [(np.tensordot(z, a0, axes=([1], [2])) * y[:, None, :]).sum(axis=2),
+              (np.tensordot(z, a1, axes=([1], [2])) * x[:, :, None]).sum(axis=1),
+              (np.tensordot(y, a2, axes=([1], [1])) * x[:, :, None]).sum(axis=1)]
+    ok = np.ones(len(rows), dtype=bool)
+    for v, s in zip(values, (x, y, z)):
+        ok &= v.max(axis=1) <= (v * s).sum(axis=1) + tol
+    return rows[ok]
 
 
-def _emit(arrays, strategies, ok, tol):
-    for row in np.nonzero(ok)[0]:
+def _emit(strategies, rows, tol):
+    for row in rows:
         profile = tuple(s[row] for s in strategies)
         supports = tuple(tuple(int(a) for a in np.nonzero(p > tol)[0]) for p in profile)
         yield supports, profile
@@ -113,15 +116,12 @@ def _one_pure(arrays, m, tol):
             continue
         n = len(combos)
         full = {i: np.zeros((n, shape[i])), j: np.zeros((n, shape[j])), k: np.zeros((n, shape[k]))}
-        np.put_along_axis(full[i], si_idx, x, axis=1)
-        np.put_along_axis(full[j], sj_idx, y, axis=1)
+        np.put_along_axis(full[i], si_idx, np.nan_to_num(x), axis=1)
+        np.put_along_axis(full[j], sj_idx, np.nan_to_num(y), axis=1)
         full[k][np.arange(n), c_idx] = 1.0
-        strategies = [full[0], full[1], full[2]]
-        ok = np.all(np.isfinite(x), axis=1) & np.all(np.isfinite(y), axis=1)
-        strategies = [np.nan_to_num(s) for s in strategies]
-        ok &= np.all(x > tol, axis=1) & np.all(y > tol, axis=1)
-        ok &= _screen(arrays, strategies, tol)
-        yield from _emit(arrays, strategies, ok, tol)
+        ok = np.all(x > tol, axis=1) & np.all(y > tol, axis=1)     # false on NaN rows
+        strategies = [s[ok] for s in (full[0], full[1], full[2])]
+        yield from _emit(strategies, _screen(arrays, strategies, tol), tol)
 
 
 def _indifference(B):
@@ -189,14 +189,12 @@ def _two_two_two(arrays, tol):
             ok &= (p > tol) & (p < 1 - tol) & (q > tol) & (q < 1 - tol) & (r > tol) & (r < 1 - tol)
             if not ok.any():
                 continue
-            n = len(grid)
+            n = int(ok.sum())
             strategies = [np.zeros((n, k)) for k in shape]
             for s, P, prob in zip(strategies, (P1, P2, P3), (p, q, r)):
-                prob = np.nan_to_num(prob)
-                s[np.arange(n), P[:, 0]] = prob
-                s[np.arange(n), P[:, 1]] = 1 - prob
-            ok &= _screen(arrays, strategies, tol)
-            yield from _emit(arrays, strategies, ok, tol)
+                s[np.arange(n), P[ok, 0]] = prob[ok]
+                s[np.arange(n), P[ok, 1]] = 1 - prob[ok]
+            yield from _emit(strategies, _screen(arrays, strategies, tol), tol)
 
 
 __all__ = ["candidate_equilibria"]
