@@ -54,6 +54,8 @@ PRECISION = 256
 RADIUS = 1e-40
 #: Largest denominator tried when reading a rational point off the refined balls.
 MAX_DENOMINATOR = 10**18
+#: Most float Newton steps polishing a point (it converges in a few from a good guess).
+MAX_NEWTON = 12
 #: Largest denominator tried on the float point (about the square root of 1/eps: safe).
 FLOAT_DENOMINATOR = 10**7
 #: Significant digits printed for an enclosed number (as for algebraic numbers).
@@ -276,7 +278,7 @@ def certify_on_support(game, supports, strategies):
     from flint import arb, arb_mat, ctx
     system = _SupportSystem(game, supports)
     y = _float_point(system, strategies)
-    if y is None:
+    if y is None or not _float_signs_hold(system, y):
         return None
     exact = _rational_point(game, system, y, FLOAT_DENOMINATOR, Fraction(1, 10**12))
     if exact is not None:
@@ -348,7 +350,7 @@ def _float_point(system, strategies):
             T = np.tensordot(T, full[k], axes=([k], [0]))
         values.append(float(T[list(s)] @ xs[i]))
     y = np.concatenate(xs + [np.array(values)])
-    for _ in range(30):
+    for _ in range(MAX_NEWTON):
         F, J = system.float_system(y)
         try:
             step = np.linalg.solve(J, -F)
@@ -360,6 +362,25 @@ def _float_point(system, strategies):
         if np.abs(step).max() < 1e-14 * max(1.0, np.abs(y).max()):
             return y
     return None
+
+
+def _float_signs_hold(system, y) -> bool:
+    """Whether the float point has positive support probabilities and every other action
+    earning less: if not, the box test would fail (it proves these signs), so skip it."""
+    xs = system.split(y)
+    if any(np.any(x <= 0) for x in xs):
+        return False
+    full = [np.zeros(k) for k in system.game.shape]
+    for i, s in enumerate(system.supports):
+        full[i][list(s)] = xs[i]
+    for i, s in enumerate(system.supports):
+        T = system.floats[i]
+        for k in sorted((k for k in range(system.n) if k != i), reverse=True):
+            T = np.tensordot(T, full[k], axes=([k], [0]))
+        off = np.delete(T, list(s))
+        if off.size and off.max() >= y[system.offsets[-1] + i]:
+            return False
+    return True
 
 
 def _rational_point(game, system, point, max_denominator, tolerance):

@@ -33,8 +33,9 @@ Steps
    shrink after hard ones).
 3. At lambda checkpoints the actions with probability above a threshold
    (several thresholds) give a guessed support profile, certified as in step 4;
-   if the box test declines, the exact polynomial system on that support is
-   solved by :func:`~deterrence.solvers.normal_form.nplayer.equilibria_on_supports`
+   if the box test declines (from lambda :data:`EXACT_LAMBDA` on, or for every
+   declined support once the path has ended, latest first), the exact
+   polynomial system on that support is solved by :func:`~deterrence.solvers.normal_form.nplayer.equilibria_on_supports`
    (Groebner bases, exact signs) and the certified equilibrium on it nearest
    the float point is taken. Guessed supports with more than
    :data:`MAX_UNKNOWNS` unknown probabilities are not tried.
@@ -67,6 +68,9 @@ MAX_STEPS = 20000
 THRESHOLDS = (1e-2, 1e-3, 1e-5, 1e-8)
 #: Largest guessed support (in unknown probabilities) whose system is solved exactly.
 MAX_UNKNOWNS = 6
+#: Smallest lambda at which a guessed support the box test declines is solved exactly
+#: (Groebner); before it the guesses change quickly and the box test is far cheaper.
+EXACT_LAMBDA = 1e4
 #: Most float candidates of the small-support search certified before the path is traced.
 MAX_CANDIDATES = 20
 
@@ -88,16 +92,22 @@ def logit_path_equilibrium(game, *, max_lambda: float = MAX_LAMBDA) -> NPlayerRe
         return _result(game, found, "one equilibrium, certified, found by the small-support search "
                        f"on supports of sizes {_sizes(found)}")
     tensors = _scaled_payoffs(game)
-    tried = set()
+    boxed, solved = {}, set()     # supports tried by the box test (with the float point), exactly
     checkpoint = 10.0
     for lam, x in _trace(tensors, max_lambda):
         if lam < checkpoint:
             continue
         checkpoint = lam * 1.5
-        found = _certify_near(game, x, tried)
+        found = _certify_near(game, x, boxed, solved, exact=lam >= EXACT_LAMBDA)
         if found is not None:
             return _result(game, found, "one equilibrium, certified, on the support guessed from the "
                            f"logit path at lambda {lam:.3g}")
+    # the path ended: every support the box test declined is solved exactly, latest first
+    for supports, x in reversed(list(boxed.items())):
+        found = _exact_on_support(game, supports, x, solved)
+        if found is not None:
+            return _result(game, found, "one equilibrium, certified exactly, on a support guessed from "
+                           "the logit path")
     raise SolverError(f"the logit path reached lambda {max_lambda:g} without an equilibrium "
                       "that could be certified exactly; use method 'nplayer' (all equilibria)")
 
@@ -185,25 +195,37 @@ def _trace(tensors, max_lambda):
             return
 
 
-def _certify_near(game, x, tried):
-    """An exactly certified equilibrium on a support guessed from ``x`` (nearest to
-    ``x``), or None."""
+def _certify_near(game, x, boxed, solved, exact):
+    """A certified equilibrium on a support guessed from ``x`` by the box test, or (when
+    ``exact``) by the exact solve of the support (the one nearest ``x``), or None."""
     for threshold in THRESHOLDS:
         supports = tuple(tuple(int(a) for a in np.nonzero(p >= threshold * p.max())[0]) for p in x)
-        if supports in tried or sum(len(s) - 1 for s in supports) > MAX_UNKNOWNS:
-            continue
-        tried.add(supports)
-        found = certify_on_support(game, supports, x)
-        if found is not None:
-            return found
-        found, continuum = equilibria_on_supports(game, supports)
-        if continuum is not None and continuum.sample is not None:
-            found = list(found) + [continuum.sample]
-        if len(found) == 1:          # no need for floats of algebraic numbers
-            return found[0]
-        if found:
-            return min(found, key=lambda e: sum(float(np.abs(np.array([float(v) for v in s]) - p).sum())
-                                               for s, p in zip(e.strategies, x)))
+        if supports not in boxed:
+            boxed[supports] = x
+            found = certify_on_support(game, supports, x)
+            if found is not None:
+                return found
+        if exact:
+            found = _exact_on_support(game, supports, x, solved)
+            if found is not None:
+                return found
+    return None
+
+
+def _exact_on_support(game, supports, x, solved):
+    """The certified equilibrium with these supports nearest ``x`` by the exact (Groebner)
+    solve, or None; each support is solved once, and not above :data:`MAX_UNKNOWNS`."""
+    if supports in solved or sum(len(s) - 1 for s in supports) > MAX_UNKNOWNS:
+        return None
+    solved.add(supports)
+    found, continuum = equilibria_on_supports(game, supports)
+    if continuum is not None and continuum.sample is not None:
+        found = list(found) + [continuum.sample]
+    if len(found) == 1:          # no need for floats of algebraic numbers
+        return found[0]
+    if found:
+        return min(found, key=lambda e: sum(float(np.abs(np.array([float(v) for v in s]) - p).sum())
+                                           for s, p in zip(e.strategies, x)))
     return None
 
 
