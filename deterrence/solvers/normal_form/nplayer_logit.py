@@ -76,7 +76,10 @@ MAX_CANDIDATES = 20
 
 
 def logit_path_equilibrium(game, *, max_lambda: float = MAX_LAMBDA) -> NPlayerResult:
-    """One Nash equilibrium (exact, certified) by following the logit QRE path.
+    """One certified Nash equilibrium: the small-support search, then the logit QRE path.
+
+    Rational answers are exact; irrational ones are a
+    :class:`~deterrence.solvers.normal_form.box_certify.BoxEquilibrium`.
 
     >>> from deterrence import NormalFormGame
     >>> import numpy as np
