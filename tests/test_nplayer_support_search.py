@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 import deterrence as dt
 from deterrence.solvers.normal_form.box_certify import BoxEquilibrium, EnclosedReal, certify_on_support
-from deterrence.solvers.normal_form.nplayer import RealAlgebraic, nplayer_equilibria
+from deterrence.solvers.normal_form.nplayer import RealAlgebraic, equilibria_on_supports, nplayer_equilibria
 from deterrence.solvers.normal_form.nplayer_logit import logit_path_equilibrium
 from deterrence.solvers.normal_form.support_search import candidate_equilibria
 from deterrence.solvers.result import Equilibrium
@@ -184,3 +184,23 @@ def test_candidates_screen_correctly():
     for _, strategies in candidate_equilibria(arrays):
         point = np.concatenate(strategies)
         assert any(np.allclose(point, e, atol=1e-6) for e in exact)
+
+
+# ------------------------------------------------------------ the path as fallback
+def test_a_game_beyond_the_small_supports_goes_to_the_path_and_its_box():
+    """A 5x5x5 game (seed found by scanning the benchmark's games) whose small supports hold
+    no equilibrium: the logit path guesses a larger support, the box certifies it, and the
+    enclosures hold the exact algebraic solution of that support found by Groebner bases."""
+    game = game_of(distinct_payoffs((5, 5, 5), 8537))
+    arrays = [np.asarray(game.payoff_array(i), dtype=float) for i in range(3)]
+    small = [s for s, _ in candidate_equilibria(arrays)]
+    result = logit_path_equilibrium(game)
+    (eq,) = result
+    assert "logit path" in result.notes[0] and isinstance(eq, BoxEquilibrium)
+    assert tuple(supports_of(eq)) not in {tuple(s) for s in small}
+    assert max(regret_bounds(game, eq)) < 1e-30
+    exact, _ = equilibria_on_supports(game, supports_of(eq))
+    inside = [e for e in exact if all(q == 0 and p == 0 or isinstance(q, EnclosedReal)
+                                      and q.bounds()[0] < p < q.bounds()[1]
+                                      for s, t in zip(e.strategies, eq.strategies) for p, q in zip(s, t))]
+    assert len(inside) == 1
