@@ -43,6 +43,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from deterrence.core.exact import flint_module
 from deterrence.core.numbers import format_exact
 from deterrence.errors import NotAnEquilibriumError
 from deterrence.solvers.certify import certified_equilibrium
@@ -210,7 +211,7 @@ class _SupportSystem:
         """``(F, J, gaps)`` over arb balls ``y``: the residual, the Jacobian (lists), and for
         each player the ``u_i(b, x_-i) - v_i`` of every action outside the support
         (only when ``all_actions``)."""
-        from flint import arb
+        arb = flint_module().arb
         n, xs = self.n, self.split(y)
         values = y[self.offsets[-1]:]
         F = [None] * self.size
@@ -275,7 +276,8 @@ def certify_on_support(game, supports, strategies):
     >>> certify_on_support(mp, [(0, 1), (0, 1)], [(0.66, 0.34), (0.34, 0.66)]).describe()
     'Row: 2/3 0 + 1/3 1; Column: 1/3 0 + 2/3 1  (payoffs 2/3, 2/3)'
     """
-    from flint import arb, arb_mat, ctx
+    flint = flint_module()
+    arb, arb_mat, ctx = flint.arb, flint.arb_mat, flint.ctx
     system = _SupportSystem(game, supports)
     y = _float_point(system, strategies)
     if y is None or not _float_signs_hold(system, y):
