@@ -10,9 +10,11 @@ point, PHCpack-free polynomial solver). Prints the median time per shape,
 peer/ours, and how many of our equilibria the peer missed (matched to 1e-6).
 
 Part 2, one equilibrium: seeded random 4x4x4 and 5x5x5 games, ours (method
-``nplayer_logit``: logit path, then certified exactly on its support) vs
-pygambit's ``gnm_solve`` (global Newton) and ``simpdiv_solve`` (simplicial
-subdivision, rational). Prints times and peer/ours.
+``nplayer_logit``: small supports, then the logit path, each guess certified on
+its support) vs pygambit's ``gnm_solve`` (global Newton) and ``simpdiv_solve``
+(simplicial subdivision, rational). Prints times and peer/ours, for the seeded
+games and (rows marked ``m``) for the first seeded games without a pure
+equilibrium (the seeded games mostly have one, found by a glance at the arrays).
 
 pygambit is only used when installed (``pip install pygambit``); it is never a
 dependency of the package. Each peer call runs in a child process with a time
@@ -132,13 +134,33 @@ def part_all(shapes, games, timeout):
               f"{n_eq:>7} {n_missed if HAVE_GAMBIT else '-':>11} {n_extra if HAVE_GAMBIT else '-':>10}")
 
 
-def time_one_equilibrium(shape, games, gambit_timer=None):
+def has_pure_equilibrium(arrays):
+    """Whether some pure profile is a Nash equilibrium (integer payoffs: exact)."""
+    mask = np.ones(arrays[0].shape, dtype=bool)
+    for i, a in enumerate(arrays):
+        mask &= a >= a.max(axis=i, keepdims=True)
+    return bool(mask.any())
+
+
+def one_equilibrium_games(shape, games, mixed_only=False):
+    """The seeded games of ``shape`` for one equilibrium; ``mixed_only``: the first
+    ``games`` of the seeded sequence that have no pure equilibrium (about 40% of them)."""
+    out, g = [], 0
+    while len(out) < games:
+        arrays = random_arrays(shape, 7000 + 100 * sum(shape) + g)
+        g += 1
+        if not (mixed_only and has_pure_equilibrium(arrays)):
+            out.append(arrays)
+    return out
+
+
+def time_one_equilibrium(shape, games, gambit_timer=None, mixed_only=False):
     """``(ours, gnm, simpdiv, peer failures)``: median seconds for one equilibrium of ``games``
     seeded games of ``shape`` (a peer's median is None when it was not timed);
-    ``gambit_timer(name, arrays)`` gives ``(seconds or None, profiles)`` for a peer."""
+    ``gambit_timer(name, arrays)`` gives ``(seconds or None, profiles)`` for a peer;
+    ``mixed_only``: games without a pure equilibrium only."""
     t_ours, t_gnm, t_simp, fails = [], [], [], 0
-    for g in range(games):
-        arrays = random_arrays(shape, 7000 + 100 * sum(shape) + g)
+    for arrays in one_equilibrium_games(shape, games, mixed_only):
         t, _ = timed(ours_one, arrays)
         t_ours.append(t)
         if gambit_timer is not None:
@@ -156,10 +178,12 @@ def part_one(shapes, games, timeout):
     print("\nOne equilibrium (ours: nplayer_logit, certified exactly; gambit: gnm, simpdiv)")
     print(f"{'shape':>7} {'games':>5} {'ours':>10} {'gnm':>10} {'gnm/ours':>8} {'simpdiv':>10} "
           f"{'simpdiv/ours':>12} {'peer fails':>10}")
-    for shape in shapes:
+    for shape, mixed_only in [(shape, m) for shape in shapes for m in (False, True)]:
         mo, mg, ms, fails = time_one_equilibrium(
-            shape, games, (lambda name, arrays: gambit_timed(name, arrays, timeout)) if HAVE_GAMBIT else None)
-        print(f"{'x'.join(map(str, shape)):>7} {games:>5} {fmt(mo):>10} {fmt(mg):>10} "
+            shape, games, (lambda name, arrays: gambit_timed(name, arrays, timeout)) if HAVE_GAMBIT else None,
+            mixed_only)
+        label = "x".join(map(str, shape)) + ("m" if mixed_only else "")
+        print(f"{label:>7} {games:>5} {fmt(mo):>10} {fmt(mg):>10} "
               f"{(f'{mg / mo:.2f}' if mg else '-'):>8} {fmt(ms):>10} {(f'{ms / mo:.2f}' if ms else '-'):>12} "
               f"{fails if HAVE_GAMBIT else '-':>10}")
 
