@@ -88,6 +88,7 @@ _LAZY = {
     # n-player games
     "nplayer_equilibria": "deterrence.solvers.normal_form.nplayer",
     "RealAlgebraic": "deterrence.solvers.normal_form.nplayer",
+    "EnclosedReal": "deterrence.solvers.normal_form.box_certify",
     "logit_path_equilibrium": "deterrence.solvers.normal_form.nplayer_logit",
     # stochastic games
     "StochasticGame": "deterrence.core.stochastic",
