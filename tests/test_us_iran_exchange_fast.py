@@ -112,3 +112,15 @@ def test_fit_is_reused_across_payoffs_but_not_across_the_chain():
         reference = fit_module.fit_to_record(W_iran=34)
     assert fit_module.fit_to_record(W_iran=34) == reference
     assert fit_module.fit_to_record(W_iran=34, misfire="1/800").estimates != first.estimates
+
+
+@pytest.mark.parametrize("override", [{"motive_rate": Fraction(3, 2)}, {"deadly_fraction": 2}, {"misfire": -1}])
+def test_fast_path_refuses_probabilities_outside_0_1_as_the_reference_path_does(override):
+    """A chain parameter that is no probability is a GameError on both paths (the fast path's own
+    tables had given a verification at motive_rate = 3/2)."""
+    from deterrence.errors import GameError
+    with reference_path(), pytest.raises(GameError) as reference:
+        verify(exchange_model(**override), contained_profile())
+    with pytest.raises(GameError) as fast:
+        verify(exchange_model(**override), contained_profile())
+    assert str(fast.value) == str(reference.value)

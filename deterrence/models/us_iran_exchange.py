@@ -428,6 +428,9 @@ def _outcome_tables(model):
     generic game (a test checks them against the game's tables); the next states, which depend
     only on :data:`CHAIN_PARAMETERS`, are shared by the models with the same chain."""
     from deterrence.core.exact import flint
+    # the model's generic game (one per chain, kept) checks that every transition and noise is a
+    # probability: the tables below would solve a chain with probabilities outside [0, 1]
+    _chain_game(model)
     fl = flint()
 
     def q(x):
