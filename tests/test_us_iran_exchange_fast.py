@@ -124,3 +124,16 @@ def test_fast_path_refuses_probabilities_outside_0_1_as_the_reference_path_does(
     with pytest.raises(GameError) as fast:
         verify(exchange_model(**override), contained_profile())
     assert str(fast.value) == str(reference.value)
+
+
+@pytest.mark.parametrize("acts", [("nuke", "hold"), ("hold",), ("hold", "hold", "hold")])
+def test_fast_path_names_a_bad_action_as_the_reference_path_does(acts):
+    """An unknown action or a wrong number of them in a profile is the reference path's
+    GameError on the fast path too (its tables had raised a bare KeyError)."""
+    from deterrence.errors import GameError
+    profile = {**contained_profile(), "calm/quiet": acts}
+    with reference_path(), pytest.raises(GameError) as reference:
+        verify(exchange_model(), profile)
+    with pytest.raises(GameError) as fast:
+        verify(exchange_model(), profile)
+    assert str(fast.value) == str(reference.value)

@@ -482,7 +482,12 @@ def _exact_solution(model, profile) -> tuple:
     ``{(state, player, action): Q - V}`` for every action of each player in every transient state
     (what :func:`~deterrence.solvers.stochastic.markov_chain.markov_values` and
     :func:`~deterrence.solvers.stochastic.markov_perfect.one_shot_gains` give on the game)."""
-    profile = {s: tuple(profile.get(s, ("hold", "hold"))) for s in TRANSIENT}
+    profile = _strategy(profile)
+    if any(len(acts) != len(PLAYERS) or any(a not in ACTIONS[p] for p, a in zip(PLAYERS, acts))
+           for acts in profile.values()):
+        # the game's own check names the state, player and action (the tables would raise KeyError)
+        from deterrence.solvers.stochastic.markov_perfect import markov_strategy
+        markov_strategy(_chain_game(model), profile)
     # the search asks again for profiles it has solved (a best response's last round is the next
     # one's first; the end is verified): solutions are kept by values and profile (fresh dicts out)
     values, gains = _remember(_SOLUTIONS, (model.values, tuple(profile.values())),
