@@ -137,3 +137,17 @@ def test_fast_path_names_a_bad_action_as_the_reference_path_does(acts):
     with pytest.raises(GameError) as fast:
         verify(exchange_model(), profile)
     assert str(fast.value) == str(reference.value)
+
+
+def test_a_model_built_from_floats_is_the_exact_models_on_both_paths():
+    """ExchangeModel built directly with float values holds exact ones (0.1 is 1/10, as
+    exchange_model reads it): the fast path's tables had failed on a float (review)."""
+    from deterrence.models.us_iran_exchange import ExchangeModel
+    exact = exchange_model(misfire=Fraction(1, 10), b_us=3)
+    floats = ExchangeModel(tuple((k, 0.1 if k == "misfire" else 3.0 if k == "b_us" else v)
+                                 for k, v in reversed(exact.values)))
+    assert floats.values == exact.values and floats == exact
+    assert all(type(v) is not float for _, v in floats.values)
+    fast = floats.values_of(contained_profile())
+    with reference_path():
+        assert floats.values_of(contained_profile()) == fast == exact.values_of(contained_profile())

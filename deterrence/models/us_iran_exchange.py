@@ -137,6 +137,14 @@ class ExchangeModel:
 
     REGIMES = REGIMES  # the regime names of :meth:`classify` (class attribute, not a field)
 
+    def __post_init__(self):
+        # exact numbers, as exchange_model gives: the fast path's tables and caches take
+        # ints and Fractions (a float 0.1 is 1/10 on both paths, and one cache entry)
+        from deterrence.core.numbers import is_symbolic, to_exact
+        exact = tuple(sorted(((k, v if is_symbolic(v) else to_exact(v, k)) for k, v in self.values),
+                             key=lambda kv: kv[0]))
+        object.__setattr__(self, "values", exact)
+
     def classify(self) -> tuple:
         """``(regime code, war risk)``: the regime of the equilibrium the predictions follow
         (:func:`selected_equilibrium` among :func:`markov_perfect_equilibria`; codes index
