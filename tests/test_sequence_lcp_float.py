@@ -146,6 +146,22 @@ def test_certificate_refuses_what_it_refused_before():
             certify_plans(sf, bad, y)
 
 
+def test_certificate_refuses_float_and_misshapen_plans():
+    """A plan of floats equal to an equilibrium's (entry deterrence: 1.0, 0.0) had been
+    certified with a float payoff; a plan with too many entries had been certified on its
+    first ones (review)."""
+    from deterrence.models.entry_deterrence import entry_deterrence
+    sf = sequence_form(entry_deterrence())
+    assert certify_plans(sf, [1, 1, 0], [1, 1, 0]) == (0, 2)
+    with pytest.raises(SolverError, match="float"):
+        certify_plans(sf, [1.0, 1.0, 0.0], [1, 1, 0])
+    with pytest.raises(SolverError, match="float"):
+        certify_plans(sf, [1, 1, 0], np.array([1.0, 1.0, 0.0]))
+    for x in ([1, 1], [1, 1, 0, 5]):
+        with pytest.raises(SolverError, match="entries"):
+            certify_plans(sf, x, [1, 1, 0])
+
+
 @SLOW
 @given(random_trees())
 def test_best_replies_reused_by_the_certificate(tree):

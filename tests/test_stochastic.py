@@ -601,3 +601,15 @@ def test_markov_perfect_searches_when_the_pure_profiles_are_too_many():
     assert any("mixed equilibria were not searched" in n for n in searched.notes)
     with pytest.raises(TooLargeError, match="over the limit of 3"):
         markov_perfect(game, max_profiles=3, search_when_large=False)
+
+
+def test_one_shot_gains_of_a_symbolic_game_is_a_clear_error():
+    """The python-flint path had raised a bare TypeError on a symbolic discount factor (review):
+    the message names the parameter to give a value to, as the reference path's does."""
+    from deterrence.core.stochastic import _demo_stage
+    from deterrence.solvers.stochastic.markov_perfect import one_shot_gains
+    game = StochasticGame.from_stage_game(_demo_stage(), "d")
+    with pytest.raises(GameError, match="give values to d"):
+        one_shot_gains(game, {"stage": ((1, 0), (1, 0))})
+    numeric = one_shot_gains(game.subs({"d": Fraction(1, 2)}), {"stage": ((1, 0), (1, 0))})
+    assert all(isinstance(g, (int, Fraction)) for g in numeric.values())

@@ -112,3 +112,42 @@ def test_fit_is_reused_across_payoffs_but_not_across_the_chain():
         reference = fit_module.fit_to_record(W_iran=34)
     assert fit_module.fit_to_record(W_iran=34) == reference
     assert fit_module.fit_to_record(W_iran=34, misfire="1/800").estimates != first.estimates
+
+
+@pytest.mark.parametrize("override", [{"motive_rate": Fraction(3, 2)}, {"deadly_fraction": 2}, {"misfire": -1}])
+def test_fast_path_refuses_probabilities_outside_0_1_as_the_reference_path_does(override):
+    """A chain parameter that is no probability is a GameError on both paths (the fast path's own
+    tables had given a verification at motive_rate = 3/2)."""
+    from deterrence.errors import GameError
+    with reference_path(), pytest.raises(GameError) as reference:
+        verify(exchange_model(**override), contained_profile())
+    with pytest.raises(GameError) as fast:
+        verify(exchange_model(**override), contained_profile())
+    assert str(fast.value) == str(reference.value)
+
+
+@pytest.mark.parametrize("acts", [("nuke", "hold"), ("hold",), ("hold", "hold", "hold")])
+def test_fast_path_names_a_bad_action_as_the_reference_path_does(acts):
+    """An unknown action or a wrong number of them in a profile is the reference path's
+    GameError on the fast path too (its tables had raised a bare KeyError)."""
+    from deterrence.errors import GameError
+    profile = {**contained_profile(), "calm/quiet": acts}
+    with reference_path(), pytest.raises(GameError) as reference:
+        verify(exchange_model(), profile)
+    with pytest.raises(GameError) as fast:
+        verify(exchange_model(), profile)
+    assert str(fast.value) == str(reference.value)
+
+
+def test_a_model_built_from_floats_is_the_exact_models_on_both_paths():
+    """ExchangeModel built directly with float values holds exact ones (0.1 is 1/10, as
+    exchange_model reads it): the fast path's tables had failed on a float (review)."""
+    from deterrence.models.us_iran_exchange import ExchangeModel
+    exact = exchange_model(misfire=Fraction(1, 10), b_us=3)
+    floats = ExchangeModel(tuple((k, 0.1 if k == "misfire" else 3.0 if k == "b_us" else v)
+                                 for k, v in reversed(exact.values)))
+    assert floats.values == exact.values and floats == exact
+    assert all(type(v) is not float for _, v in floats.values)
+    fast = floats.values_of(contained_profile())
+    with reference_path():
+        assert floats.values_of(contained_profile()) == fast == exact.values_of(contained_profile())

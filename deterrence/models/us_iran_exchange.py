@@ -137,6 +137,14 @@ class ExchangeModel:
 
     REGIMES = REGIMES  # the regime names of :meth:`classify` (class attribute, not a field)
 
+    def __post_init__(self):
+        # exact numbers, as exchange_model gives: the fast path's tables and caches take
+        # ints and Fractions (a float 0.1 is 1/10 on both paths, and one cache entry)
+        from deterrence.core.numbers import is_symbolic, to_exact
+        exact = tuple(sorted(((k, v if is_symbolic(v) else to_exact(v, k)) for k, v in self.values),
+                             key=lambda kv: kv[0]))
+        object.__setattr__(self, "values", exact)
+
     def classify(self) -> tuple:
         """``(regime code, war risk)``: the regime of the equilibrium the predictions follow
         (:func:`selected_equilibrium` among :func:`markov_perfect_equilibria`; codes index
@@ -428,6 +436,9 @@ def _outcome_tables(model):
     generic game (a test checks them against the game's tables); the next states, which depend
     only on :data:`CHAIN_PARAMETERS`, are shared by the models with the same chain."""
     from deterrence.core.exact import flint
+    # the model's generic game (one per chain, kept) checks that every transition and noise is a
+    # probability: the tables below would solve a chain with probabilities outside [0, 1]
+    _chain_game(model)
     fl = flint()
 
     def q(x):
@@ -479,7 +490,12 @@ def _exact_solution(model, profile) -> tuple:
     ``{(state, player, action): Q - V}`` for every action of each player in every transient state
     (what :func:`~deterrence.solvers.stochastic.markov_chain.markov_values` and
     :func:`~deterrence.solvers.stochastic.markov_perfect.one_shot_gains` give on the game)."""
-    profile = {s: tuple(profile.get(s, ("hold", "hold"))) for s in TRANSIENT}
+    profile = _strategy(profile)
+    if any(len(acts) != len(PLAYERS) or any(a not in ACTIONS[p] for p, a in zip(PLAYERS, acts))
+           for acts in profile.values()):
+        # the game's own check names the state, player and action (the tables would raise KeyError)
+        from deterrence.solvers.stochastic.markov_perfect import markov_strategy
+        markov_strategy(_chain_game(model), profile)
     # the search asks again for profiles it has solved (a best response's last round is the next
     # one's first; the end is verified): solutions are kept by values and profile (fresh dicts out)
     values, gains = _remember(_SOLUTIONS, (model.values, tuple(profile.values())),

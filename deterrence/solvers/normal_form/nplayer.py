@@ -78,11 +78,10 @@ from deterrence.core.numbers import format_exact
 from deterrence.core.symbolic import as_sympy
 from deterrence.errors import (
     GameError,
-    NotAnEquilibriumError,
     SolverError,
     TooLargeError,
 )
-from deterrence.solvers.certify import certified_equilibrium
+from deterrence.solvers.normal_form.nplayer_quotient import certified_or_nothing as _rational_equilibrium
 from deterrence.solvers.result import Equilibrium, SolveResult
 from deterrence.core.validate import boundary_init
 
@@ -858,13 +857,6 @@ def _rational_point(game, point, check) -> list:
         return []
     profile = [[_poly_value(p, point) if p is not None else 0 for p in row] for row in probs]
     return _rational_equilibrium(game, profile)
-
-
-def _rational_equilibrium(game, profile) -> list:
-    try:
-        return [certified_equilibrium(game, profile)]
-    except NotAnEquilibriumError:
-        return []
 
 
 def _substitute(poly, coordinates, f):

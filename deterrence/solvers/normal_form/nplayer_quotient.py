@@ -84,7 +84,7 @@ def quotient_solve(game, payoffs, supports):
     m = sum(sizes)
     if m == 0:
         profile = [[1 if a == s[0] else 0 for a in range(k)] for s, k in zip(supports, game.shape)]
-        return _certified(game, profile), []
+        return certified_or_nothing(game, profile), []
     ctx = flint.fmpz_mpoly_ctx.get([f"x{k}" for k in range(m)], "degrevlex")
     probs, values = support_polynomials(ctx, payoffs, supports, game.shape)
     equations = [values[i][a] - values[i][s[0]] for i, s in enumerate(supports) for a in s[1:]]
@@ -293,10 +293,21 @@ def _rational_point(game, supports, point) -> list:
     profile = _profile(supports, game.shape, point)
     if any(profile[i][a] <= 0 for i, s in enumerate(supports) for a in s):
         return []
-    return _certified(game, profile)
+    return certified_or_nothing(game, profile)
 
 
-def _certified(game, profile) -> list:
+def certified_or_nothing(game, profile) -> list:
+    """``[the certified equilibrium]`` of an exact profile, or ``[]`` when it is none
+    (shared with :mod:`~deterrence.solvers.normal_form.nplayer`'s Groebner path).
+
+    >>> from deterrence import NormalFormGame
+    >>> mp = NormalFormGame.from_arrays([[1, -1], [-1, 1]])
+    >>> certified_or_nothing(mp, [[1, 0], [1, 0]])
+    []
+    >>> half = Fraction(1, 2)
+    >>> [e.describe() for e in certified_or_nothing(mp, [[half, half], [half, half]])]
+    ['Row: 1/2 0 + 1/2 1; Column: 1/2 0 + 1/2 1  (payoffs 0, 0)']
+    """
     try:
         return [certified_equilibrium(game, profile)]
     except NotAnEquilibriumError:
@@ -356,4 +367,4 @@ def _rejected(flint, point, payoffs, supports, shape) -> bool:
     return False
 
 
-__all__ = ["quotient_solve", "support_polynomials"]
+__all__ = ["certified_or_nothing", "quotient_solve", "support_polynomials"]

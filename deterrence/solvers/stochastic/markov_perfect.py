@@ -266,7 +266,7 @@ def one_shot_gains(game, strategy, values=None) -> dict:
     -17
     """
     sigma = markov_strategy(game, strategy)
-    if flint() is not None and (values is None or all(isinstance(x, (int, Fraction))
+    if flint() is not None and not game.is_symbolic and (values is None or all(isinstance(x, (int, Fraction))
                                                       for v in values.values() for x in v)):
         return _one_shot_gains_flint(game, sigma, values)
     values = markov_values(game, sigma) if values is None else values

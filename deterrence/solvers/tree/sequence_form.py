@@ -370,6 +370,13 @@ def _certified(sf: SequenceForm, x, y) -> tuple:
     (the choices of :func:`best_response_value`), computed on the way."""
     from deterrence.errors import SolverError
     for i, plan in enumerate((x, y)):
+        if len(plan) != len(sf.sequences[i]):
+            raise SolverError(f"the plan of {sf.players[i]} has {len(plan)} entries, not one for each of "
+                              f"its {len(sf.sequences[i])} sequences")
+        if any(isinstance(q, float) or hasattr(q, "dtype") and q.dtype.kind in "fc" for q in plan):
+            # a float passing the exact checks would make float payoffs look certified
+            raise SolverError(f"the plan of {sf.players[i]} has a float entry: an exact certificate "
+                              "needs ints or Fractions")
         # the rows of E x = e (constraints): x_() = 1 and x_(parent of h) = sum_a x_(h, a)
         if any(q < 0 for q in plan) or plan[0] != 1 or any(
                 sum((plan[c] for c in children), 0) != plan[parent] for _, parent, children in sf.infosets[i]):
