@@ -98,7 +98,7 @@ _LAZY = {
     "verify_markov_perfect": "deterrence.solvers.stochastic.markov_perfect",
     "regime_switching": "deterrence.solvers.stochastic.regime_switching",
     "regime_switching_equilibria": "deterrence.solvers.stochastic.regime_switching",
-    "rounds_in": "deterrence.solvers.stochastic.markov_chain",
+    "rounds_in": "deterrence.core.stochastic",
     "absorption_probability": "deterrence.solvers.stochastic.markov_chain",
     "expected_rounds_to_absorption": "deterrence.solvers.stochastic.markov_chain",
     "expected_action_counts": "deterrence.solvers.stochastic.markov_chain",

@@ -184,3 +184,20 @@ def test_python_dash_m_deterrence_is_the_command():
     bad = subprocess.run([sys.executable, "-m", "deterrence", "no-such-command"], capture_output=True, text=True,
                          timeout=120)
     assert bad.returncode != 0 and "no-such-command" in bad.stderr
+
+
+def test_a_cached_report_loads_no_numpy(tmp_path):
+    # issue 18, deliver 1 (b): a cold `deterrence report` with its analysis cached costs little
+    # more than --help: no NumPy, SciPy or sympy (the round length once built the whole game)
+    import os
+    env = {k: v for k, v in os.environ.items() if k != "DETERRENCE_CACHE"}
+    env["DETERRENCE_CACHE_DIR"] = str(tmp_path)
+    probe = ("import contextlib, io, sys, deterrence.cli\n"
+             "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+             "    code = deterrence.cli.main(['report'])\n"
+             "print(code, 'attacks' in out.getvalue(), sorted(m for m in ('numpy', 'sympy', 'scipy', "
+             "'matplotlib') if m in sys.modules))")
+    first = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=600)
+    assert first.stdout.split(" ", 2)[:2] == ["0", "True"], first.stderr[-2000:]
+    cached = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=120)
+    assert cached.stdout.strip() == "0 True []", cached.stderr[-2000:]

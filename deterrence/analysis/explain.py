@@ -376,15 +376,15 @@ def explain(obj, *, strategies=None, delta=None, noise=None, within=100, escalat
     >>> "miscalculation" in [s.key for s in explain(load_game("us_iran_stage"), delta="9/10").sections]
     True
     """
-    from deterrence.core.normal_form import NormalFormGame
-    from deterrence.core.repeated import RepeatedGame
     from deterrence.errors import GameError
-    if is_model(obj):
+    if is_model(obj):    # before the game classes: a model's cached report needs no NumPy
         sections = GenericSections(escalation, red_line_parameters)
         if analysis is None:
             from deterrence.analysis.model_cache import analyse_model
             analysis = analyse_model(obj)
         return obj.report(analysis, sections, title=title)
+    from deterrence.core.normal_form import NormalFormGame
+    from deterrence.core.repeated import RepeatedGame
     if isinstance(obj, NormalFormGame):
         sections = stage_sections(obj, escalation=escalation, red_line_parameters=red_line_parameters)
         if strategies is not None or delta is not None or noise is not None:

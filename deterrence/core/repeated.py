@@ -34,9 +34,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy
+
 
 from deterrence.errors import GameError
 from deterrence.core.numbers import format_exact, is_symbolic, to_exact
@@ -221,8 +223,9 @@ class Noise:
         """Whether any player misreads the other's actions."""
         return self.perception != 0 or any(n.perception != 0 for _, n in self.by_player)
 
-    def implementation_matrix(self, actions) -> np.ndarray:
+    def implementation_matrix(self, actions) -> "numpy.ndarray":
         """``E[intended, realised]`` over an action ladder (object array, rows sum to 1)."""
+        import numpy as np
         k = len(actions)
         E = np.empty((k, k), dtype=object)
         E[...] = 0
@@ -255,8 +258,9 @@ class Noise:
             E = _matmul(E, tr)
         return E
 
-    def perception_matrix(self, actions) -> np.ndarray:
+    def perception_matrix(self, actions) -> "numpy.ndarray":
         """``obs[realised, observed]`` for the actions of the player being watched."""
+        import numpy as np
         k = len(actions)
         obs = np.empty((k, k), dtype=object)
         p = self.perception
@@ -307,6 +311,7 @@ def _div(x, n):
 
 
 def _matmul(A, B):
+    import numpy as np
     n, m = A.shape[0], B.shape[1]
     out = np.empty((n, m), dtype=object)
     for i in range(n):
@@ -488,6 +493,7 @@ class RepeatedGame:
     __slots__ = ("_stage", "_delta", "_horizon", "_noise", "_strategies", "_frozen")
 
     def __init__(self, stage, delta, horizon: int | None = None, noise=None, strategies=None):
+        import numpy as np
         if getattr(stage, "n_players", None) != 2:
             raise GameError("a repeated game needs a two-player normal-form stage game")
         delta = _delta(delta, stage)

@@ -826,7 +826,32 @@ def _demo_stage():
                                       actions=[["a", "b"], ["a", "b"]])
 
 
+#: Days in a month and in a year, for converting horizons into rounds (365/12 and 365).
+DAYS_PER_MONTH = Fraction(365, 12)
+DAYS_PER_YEAR = 365
+
+
+def rounds_in(game, *, days=0, months=0, years=0):
+    """The exact number of rounds in a span of time, from the game's ``round_days``
+    (a month is 365/12 days, a year 365). Round it as the question needs.
+
+    >>> g = StochasticGame(["A"], ["s"], [["x"]], {"s": {"x": [0]}}, {"s": {"x": {"s": 1}}},
+    ...                    delta="99/100", round_days=7)
+    >>> import math
+    >>> rounds_in(g, months=26), math.ceil(rounds_in(g, years=10))
+    (Fraction(4745, 42), 522)
+    """
+    if game.round_days is None:
+        raise GameError("the game does not say how long a round is (round_days)")
+    span = to_exact(days, "days") + to_exact(months, "months") * DAYS_PER_MONTH \
+        + to_exact(years, "years") * DAYS_PER_YEAR
+    return to_exact(Fraction(span) / Fraction(game.round_days))
+
+
 __all__ = [
+    "DAYS_PER_MONTH",
+    "DAYS_PER_YEAR",
+    "rounds_in",
     "NO_CHOICE",
     "WILDCARD",
     "StochasticGame",

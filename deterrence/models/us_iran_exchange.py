@@ -816,15 +816,15 @@ def homotopy_selection(model: ExchangeModel, *, max_steps: int = 600):
     return None, None
 
 
-# -- time: weeks in a span, from the game's round length (solvers.stochastic.rounds_in) -----
+# -- time: weeks in a span, from the game's round length (core.stochastic.rounds_in) -----------------
 def weeks_in(*, days=0, months=0, years=0) -> Fraction:
     """Exact number of weekly rounds in a span (a month is 365/12 days, a year 365).
 
     >>> weeks_in(months=26), weeks_in(years=1)
     (Fraction(4745, 42), Fraction(365, 7))
     """
-    from deterrence.solvers.stochastic.markov_chain import rounds_in
-    return rounds_in(_calibration_game(), days=days, months=months, years=years)
+    from deterrence.core.stochastic import rounds_in
+    return rounds_in(_calibration_round(), days=days, months=months, years=years)
 
 
 def horizon_weeks(*, days=0, months=0, years=0) -> int:
@@ -837,13 +837,16 @@ def horizon_weeks(*, days=0, months=0, years=0) -> int:
     return math.ceil(weeks_in(days=days, months=months, years=years))
 
 
-_GAME_CACHE = []
+class _CalibrationRound:
+    """The round length of the calibrated game, all that ``rounds_in`` reads of a game: building
+    the whole stochastic game for it cost a cached ``deterrence report`` NumPy and SciPy."""
+    round_days = None
 
 
-def _calibration_game():
-    if not _GAME_CACHE:
-        _GAME_CACHE.append(exchange_model().stochastic_game)
-    return _GAME_CACHE[0]
+def _calibration_round():
+    if _CalibrationRound.round_days is None:
+        _CalibrationRound.round_days = dict(exchange_model().values)["round_days"]
+    return _CalibrationRound
 
 
 # -- the chain of play (deterrence.solvers.stochastic.markov_chain) -------------------------

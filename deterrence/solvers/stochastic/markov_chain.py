@@ -51,26 +51,8 @@ from deterrence.errors import GameError
 EXACT_ROUNDS = 5000
 
 
-#: Days in a month and in a year, for converting horizons into rounds (365/12 and 365).
-DAYS_PER_MONTH = Fraction(365, 12)
-DAYS_PER_YEAR = 365
-
-
-def rounds_in(game, *, days=0, months=0, years=0):
-    """The exact number of rounds in a span of time, from the game's ``round_days``
-    (a month is 365/12 days, a year 365). Round it as the question needs.
-
-    >>> from deterrence.core.stochastic import StochasticGame
-    >>> g = StochasticGame(["A"], ["s"], [["x"]], {"s": {"x": [0]}}, {"s": {"x": {"s": 1}}},
-    ...                    delta="99/100", round_days=7)
-    >>> rounds_in(g, months=26), math.ceil(rounds_in(g, years=10))
-    (Fraction(4745, 42), 522)
-    """
-    if game.round_days is None:
-        raise GameError("the game does not say how long a round is (round_days)")
-    span = to_exact(days, "days") + to_exact(months, "months") * DAYS_PER_MONTH \
-        + to_exact(years, "years") * DAYS_PER_YEAR
-    return to_exact(Fraction(span) / Fraction(game.round_days))
+# the time conversion lives with the game's round length (core.stochastic); kept importable here
+from deterrence.core.stochastic import DAYS_PER_MONTH, DAYS_PER_YEAR, rounds_in  # noqa: E402,F401
 
 
 # -- strategies ---------------------------------------------------------------------
