@@ -73,17 +73,20 @@ def sigint_deferred():
     >>> with sigint_deferred():
     ...     pass
     """
-    import signal
+    try:       # the C module: signal's wrappers make an enum of every number they pass, which
+        import _signal as signal   # cost ~10 us a call (a third of a small payoff-set solve)
+    except ImportError:                                   # another Python implementation
+        import signal
     import threading
     if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
         yield
         return
-    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
         yield
         return
     interrupted = []
     handler = signal.signal(signal.SIGINT, lambda signum, frame: interrupted.append(signum))
-    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, (signal.SIGINT,))
     try:
         yield
     finally:
