@@ -7,6 +7,7 @@ whitelist parser :func:`deterrence.core.symbolic.parse_expression` (never
 """
 from __future__ import annotations
 
+import functools
 import keyword
 import re
 from fractions import Fraction
@@ -221,7 +222,7 @@ def format_formula(expr) -> str:
     >>> text, parse_expression(text, ["a"]) == half
     ('(1/2)*((1 + a)^(-1))', True)
     """
-    text = _READABLE.doprint(expr)
+    text = _readable_printer().doprint(expr)
     names = sorted(str(s) for s in expr.free_symbols)
     try:
         back = parse_expression(text, names)
@@ -258,10 +259,12 @@ def _written_out(expr, top=False) -> str:
         return f"{name}(" + ", ".join(_written_out(a, top=True) for a in expr.args) + ")"
     if isinstance(expr, sympy.exp):
         return f"exp({_written_out(expr.args[0], top=True)})"
-    return wrap(_READABLE.doprint(expr))
+    return wrap(_readable_printer().doprint(expr))
 
 
+@functools.cache
 def _readable_printer():
+    """The printer of :func:`format_formula`, built once on first use (sympy's printers load slowly)."""
     from sympy.printing.str import StrPrinter
 
     class _Printer(StrPrinter):
@@ -278,19 +281,6 @@ def _readable_printer():
             return "exp(1)"
 
     return _Printer()
-
-
-class _LazyPrinter:
-    """The readable printer, built on first use (sympy's printers load slowly)."""
-    printer = None
-
-    def doprint(self, expr) -> str:
-        if _LazyPrinter.printer is None:
-            _LazyPrinter.printer = _readable_printer()
-        return _LazyPrinter.printer.doprint(expr)
-
-
-_READABLE = _LazyPrinter()
 
 
 def format_number(value) -> str:

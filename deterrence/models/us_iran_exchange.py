@@ -63,10 +63,11 @@ found is not claimed complete.
 """
 from __future__ import annotations
 
+import functools
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from fractions import Fraction
-import threading
 from functools import cached_property
 
 from deterrence.models.us_iran_calibration import calibration_values, delta_per_round
@@ -837,16 +838,12 @@ def horizon_weeks(*, days=0, months=0, years=0) -> int:
     return math.ceil(weeks_in(days=days, months=months, years=years))
 
 
-class _CalibrationRound:
+@functools.cache
+def _calibration_round():
     """The round length of the calibrated game, all that ``rounds_in`` reads of a game: building
     the whole stochastic game for it cost a cached ``deterrence report`` NumPy and SciPy."""
-    round_days = None
-
-
-def _calibration_round():
-    if _CalibrationRound.round_days is None:
-        _CalibrationRound.round_days = dict(exchange_model().values)["round_days"]
-    return _CalibrationRound
+    from types import SimpleNamespace
+    return SimpleNamespace(round_days=dict(exchange_model().values)["round_days"])
 
 
 # -- the chain of play (deterrence.solvers.stochastic.markov_chain) -------------------------

@@ -92,6 +92,15 @@ class Equilibrium:
         return {"strategies": [[format_exact(p) for p in s] for s in self.strategies],
                 "payoffs": [format_exact(v) for v in self.payoffs]}
 
+    def _json_with(self, kind, key) -> dict:
+        """:meth:`to_json` plus, under ``key`` and ``"payoffs_" + key``, the JSON of each
+        probability and payoff that is a ``kind`` number (``None`` for the exact rationals):
+        how equilibria with irrational numbers say what those numbers are."""
+        out = Equilibrium.to_json(self)
+        out[key] = [[p.to_json() if isinstance(p, kind) else None for p in s] for s in self.strategies]
+        out["payoffs_" + key] = [v.to_json() if isinstance(v, kind) else None for v in self.payoffs]
+        return out
+
     def player_text(self) -> dict:
         """Player -> the strategy as text (``"1/3 hold + 2/3 retaliate"``): a rendering."""
         out = {}

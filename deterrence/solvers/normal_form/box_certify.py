@@ -149,12 +149,7 @@ class BoxEquilibrium(Equilibrium):
     """
 
     def to_json(self) -> dict:
-        out = super().to_json()
-        out["enclosures"] = [[p.to_json() if isinstance(p, EnclosedReal) else None for p in s]
-                             for s in self.strategies]
-        out["payoffs_enclosures"] = [v.to_json() if isinstance(v, EnclosedReal) else None
-                                     for v in self.payoffs]
-        return out
+        return self._json_with(EnclosedReal, "enclosures")
 
 
 def _fraction(value) -> Fraction:

@@ -374,12 +374,7 @@ class AlgebraicEquilibrium(Equilibrium):
     """
 
     def to_json(self) -> dict:
-        out = super().to_json()
-        out["algebraic"] = [[p.to_json() if isinstance(p, RealAlgebraic) else None for p in s]
-                            for s in self.strategies]
-        out["payoffs_algebraic"] = [v.to_json() if isinstance(v, RealAlgebraic) else None
-                                    for v in self.payoffs]
-        return out
+        return self._json_with(RealAlgebraic, "algebraic")
 
 
 @dataclass(frozen=True)
