@@ -204,3 +204,14 @@ def test_a_game_beyond_the_small_supports_goes_to_the_path_and_its_box():
                                       and q.bounds()[0] < p < q.bounds()[1]
                                       for s, t in zip(e.strategies, eq.strategies) for p, q in zip(s, t))]
     assert len(inside) == 1
+
+
+def test_an_enclosure_around_zero_prints_its_known_digits():
+    # a payoff of 0 in an irrational equilibrium printed as arb's "0e-59" before
+    from flint import arb
+    assert str(EnclosedReal(arb(0, 1e-45))) == "0." + "0" * 25
+    assert EnclosedReal(arb(0, 1e-45)).to_json()["decimal"] == "0." + "0" * 25
+    # a small number known to be nonzero keeps its significant digits
+    assert str(EnclosedReal(arb("1e-30"))).startswith("1.0000")
+    # a wide ball around 0 is not written as 25 known zeros
+    assert str(EnclosedReal(arb(0, 1e-3))) != "0." + "0" * 25

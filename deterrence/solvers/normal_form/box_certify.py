@@ -79,6 +79,8 @@ class EnclosedReal:
     ('0.7071067811865475244008444', True, True, 0.7071067811865476)
     >>> x.to_json()["decimal"]
     '0.7071067811865475244008444'
+    >>> str(EnclosedReal(arb(0, 1e-45)))          # near 0: the known digits, not "0e-44"
+    '0.0000000000000000000000000'
     """
 
     ball: object
@@ -126,6 +128,10 @@ class EnclosedReal:
         return float(self.ball.mid())
 
     def __str__(self):
+        lo, hi = self.bounds()
+        if lo <= 0 <= hi and hi - lo < Fraction(1, 10 ** DIGITS):
+            # arb prints a ball around 0 as "0e-59": write the digits that are known
+            return "0." + "0" * DIGITS
         return self.ball.str(DIGITS, radius=False)
 
     def to_json(self) -> dict:
