@@ -337,3 +337,16 @@ def test_two_sided_refuses_ties_and_bad_names():
         R.two_sided_values("1 + x")
     with pytest.raises(GameError, match="parameter name"):
         R.two_sided_disaster("rho 2")
+
+
+@pytest.mark.parametrize("call, function, argument", [
+    (lambda: R.chosen_risk_values("rho + 1"), "chosen_risk_values", "risk"),
+    (lambda: R.chosen_risk_thresholds("rho1", 3), "chosen_risk_thresholds", "high"),
+    (lambda: R.two_sided_values("1/2"), "two_sided_values", "level"),
+    (lambda: R.two_sided_disaster(None), "two_sided_disaster", "level"),
+    (lambda: R.two_sided_threshold("x y"), "critical_risk", "then"),
+])
+def test_a_risk_argument_that_is_no_parameter_name_is_refused_by_name(call, function, argument):
+    # these take parameter names, never formulas: the error names the function and its argument
+    with pytest.raises(GameError, match=f"{function}: {argument} must be a parameter name"):
+        call()

@@ -94,13 +94,19 @@ def critical_risk(resolve: str = "r", now: str = "rho1", then: str = "rho2"):
     >>> critical_risk("rAL", "rho1", "rho2")
     (rAL - rho1)/((1 - rho1)*(rAL*(1 - rho2) + rho2))
     """
+    r, p_now, p_then = (_named_symbol("critical_risk", argument, name)
+                        for argument, name in (("resolve", resolve), ("now", now), ("then", then)))
+    return (r - p_now) / ((1 - p_now) * (p_then + r * (1 - p_then)))
+
+
+def _named_symbol(function: str, argument: str, name):
+    """The symbol of parameter ``name`` passed as ``argument`` of ``function``; a clear error
+    when it is no parameter name (these functions take names, never formulas)."""
     from deterrence.core.symbolic import parameter_symbol
     from deterrence.errors import GameError
-    for argument, name in (("resolve", resolve), ("now", now), ("then", then)):
-        if not isinstance(name, str) or not name.isidentifier():
-            raise GameError(f"critical_risk: {argument} must be a parameter name such as 'rho1', got {name!r}")
-    r, p_now, p_then = (parameter_symbol(n) for n in (resolve, now, then))
-    return (r - p_now) / ((1 - p_now) * (p_then + r * (1 - p_then)))
+    if not isinstance(name, str) or not name.isidentifier():
+        raise GameError(f"{function}: {argument} must be a parameter name such as 'rho1', got {name!r}")
+    return parameter_symbol(name)
 
 
 def hidden_resolve_thresholds():

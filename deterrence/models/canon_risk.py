@@ -77,7 +77,7 @@ from fractions import Fraction
 
 from deterrence.core.tree import chance, decision, terminal
 from deterrence.models.canon import _tree
-from deterrence.models.canon_beliefs import _values, critical_risk
+from deterrence.models.canon_beliefs import _named_symbol, _values, critical_risk
 
 CHOSEN_RISK = {
     "rA": ("3/5", "A's resolve (prevailing rA, backing down 0, disaster rA - 1)"),
@@ -128,10 +128,8 @@ def chosen_risk_values(risk: str = "rho"):
     (rA - rho, rho*(rA - 1) + (1 - rho)*(pB*rho*(rA - 1) + rA*(1 - pB)))
     """
     from deterrence.core.symbolic import parameter_symbol
-    from deterrence.errors import GameError
-    if not isinstance(risk, str) or not risk.isidentifier():
-        raise GameError(f"chosen_risk_values: risk must be a parameter name such as 'rho1', got {risk!r}")
-    rho, rA, pB = (parameter_symbol(n) for n in (risk, "rA", "pB"))
+    rho = _named_symbol("chosen_risk_values", "risk", risk)
+    rA, pB = parameter_symbol("rA"), parameter_symbol("pB")
     both = rA - rho
     irresolute = rho * (rA - 1) + (1 - rho) * ((1 - pB) * rA + pB * rho * (rA - 1))
     return both, irresolute
@@ -151,12 +149,10 @@ def chosen_risk_thresholds(low: str = "rho1", high: str = "rho2"):
     ((rA - rho1)/((1 - rho1)*(rA*(1 - rho1) + rho1)), (-rho1 + rho2)/((1 - rho1)*(rA*(1 - rho1) + rho1)))
     """
     from deterrence.core.symbolic import parameter_symbol
-    from deterrence.errors import GameError
-    for argument, name in (("low", low), ("high", high)):
-        if not isinstance(name, str) or not name.isidentifier():
-            raise GameError(f"chosen_risk_thresholds: {argument} must be a parameter name, got {name!r}")
-    rho, rA = parameter_symbol(low), parameter_symbol("rA")
-    return critical_risk("rA", low, low), (parameter_symbol(high) - rho) / ((1 - rho) * (rA * (1 - rho) + rho))
+    rho, rho_high = (_named_symbol("chosen_risk_thresholds", argument, name)
+                     for argument, name in (("low", low), ("high", high)))
+    rA = parameter_symbol("rA")
+    return critical_risk("rA", low, low), (rho_high - rho) / ((1 - rho) * (rA * (1 - rho) + rho))
 
 
 def chosen_risk_equilibrium(values: dict) -> dict:
@@ -264,10 +260,8 @@ def two_sided_values(level: str = "s"):
     rho1*(rA - 1) + (1 - rho1)*(pB*s*(rA - 1) + rA*(1 - pB))
     """
     from deterrence.core.symbolic import parameter_symbol
-    from deterrence.errors import GameError
-    if not isinstance(level, str) or not level.isidentifier():
-        raise GameError(f"two_sided_values: level must be a parameter name such as 'rho2', got {level!r}")
-    s, rA, pB, rho1 = (parameter_symbol(n) for n in (level, "rA", "pB", "rho1"))
+    s = _named_symbol("two_sided_values", "level", level)
+    rA, pB, rho1 = (parameter_symbol(n) for n in ("rA", "pB", "rho1"))
 
     def value(x):
         return rho1 * (rA - 1) + (1 - rho1) * ((1 - x) * rA + x * s * (rA - 1))
@@ -293,10 +287,8 @@ def two_sided_disaster(level: str = "rho2"):
     pB*rho2*(1 - rho1) + rho1
     """
     from deterrence.core.symbolic import parameter_symbol
-    from deterrence.errors import GameError
-    if not isinstance(level, str) or not level.isidentifier():
-        raise GameError(f"two_sided_disaster: level must be a parameter name such as 'rho2', got {level!r}")
-    s, pB, rho1 = (parameter_symbol(n) for n in (level, "pB", "rho1"))
+    s = _named_symbol("two_sided_disaster", "level", level)
+    pB, rho1 = parameter_symbol("pB"), parameter_symbol("rho1")
     return rho1 + (1 - rho1) * pB * s
 
 
