@@ -591,10 +591,152 @@ def _classify_kernel(Vf, gf, icf, df, omdf, e0, ecr, steep, S, status):
 _CLASSIFY = []
 
 
-def _compiled_classify():
-    """:func:`_classify_kernel` compiled by numba (the policy of :func:`_compiled_loop` decides the first time)."""
-    if not _CLASSIFY:
+def _compiled_like_loop(store, kernel):
+    """``kernel`` compiled by numba and kept in ``store``, or ``None`` (the policy of :func:`_compiled_loop`
+    decides the first time)."""
+    if not store:
         if _compiled_loop() is None:
             return None
-        _CLASSIFY.append(jit(_classify_kernel))
-    return _CLASSIFY[0]
+        store.append(jit(kernel))
+    return store[0]
+
+
+def _compiled_classify():
+    """:func:`_classify_kernel` compiled by numba, or ``None``."""
+    return _compiled_like_loop(_CLASSIFY, _classify_kernel)
+
+
+# ---------------------------------------------------------------------------
+# the exact fixed-point proof in integers (plain Python that numba compiles)
+# ---------------------------------------------------------------------------
+def _fixed_point_int_kernel(v, Ga, Gb, L, D, dp, dq, U0, U1, start):
+    """Exact: is the polygon ``v`` a fixed point of the Abreu-Sannikov operator? All in integers.
+
+    ``v``: the vertices times ``L`` (ccw, as the float iteration gives them); ``Ga``,
+    ``Gb``: the payoff matrices times ``D``; ``(U0, U1)``: the threat points times
+    ``L D``; ``delta = dp/dq``. Everything is scaled by ``S = L D dp`` to be integral:
+    the vertices ``X``, the stage payoffs ``G`` and the incentive thresholds ``IC = u +
+    (1 - delta)/delta * gain`` of every profile (row-major). The image point of profile
+    ``p`` with continuation ``w`` is ``((dq - dp) G_p + dp W) / (S dq)`` (``W = S w``),
+    and a chord end is a rational ``(num, den)`` over ``S``. The caller bounds every
+    product that arises below ``2^62`` (:func:`~._payoff_set_exact._integer_certificate`),
+    so the int64 arithmetic (compiled, or NumPy's uncompiled) is exact.
+
+    The same decisions as the rational operator (``_exact_step``): a profile is
+    stationary when ``G_p >= IC_p`` and ``G_p`` is in the polygon; otherwise each line
+    ``w[axis] = IC_p[axis]`` gives the ends of its chord of the polygon above
+    ``IC_p[other]`` (vertices on the line, crossings of edges with ends strictly on both
+    sides). Returns -1 when ``v`` is not a strictly convex polygon (each turn strictly
+    left, one revolution in all), 0 when some image point is outside it or a vertex is
+    no image point, 1 when it is a fixed point (every image point inside, every vertex
+    one). ``start[0]`` gets the index of the lowest-leftmost vertex.
+    """
+    K, n, m = v.shape[0], Ga.shape[0], Ga.shape[1]
+    N = n * m
+    if K < 3:
+        return -1
+    X = v * (D * dp)
+    G = np.empty((N, 2), dtype=np.int64)
+    IC = np.empty((N, 2), dtype=np.int64)
+    f = (dq - dp) * L
+    for i in range(n):
+        for j in range(m):
+            best_a, best_b = Ga[0, j], Gb[i, 0]
+            for r in range(n):
+                best_a = max(best_a, Ga[r, j])
+            for c in range(m):
+                best_b = max(best_b, Gb[i, c])
+            p = i * m + j
+            G[p, 0], G[p, 1] = Ga[i, j] * (L * dp), Gb[i, j] * (L * dp)
+            IC[p, 0], IC[p, 1] = U0 * dp + f * (best_a - Ga[i, j]), U1 * dp + f * (best_b - Gb[i, j])
+    turn = 0.0
+    low = 0
+    for k in range(K):
+        a, b = k - 2 if k >= 2 else k - 2 + K, k - 1 if k >= 1 else K - 1
+        e0x, e0y = X[b, 0] - X[a, 0], X[b, 1] - X[a, 1]
+        e1x, e1y = X[k, 0] - X[b, 0], X[k, 1] - X[b, 1]
+        cr = e0x * e1y - e0y * e1x
+        if cr <= 0:
+            return -1
+        # floats suffice to tell one revolution (2 pi) from two or more (each turn < pi)
+        turn += math.atan2(float(cr), float(e0x * e1x + e0y * e1y))
+        if X[k, 1] < X[low, 1] or (X[k, 1] == X[low, 1] and X[k, 0] < X[low, 0]):
+            low = k
+    if abs(turn - 2 * math.pi) > 1.0:
+        return -1
+    start[0] = low
+    found = np.zeros(K, dtype=np.bool_)
+    omd = dq - dp
+    for p in range(N):
+        g0, g1, c0, c1 = G[p, 0], G[p, 1], IC[p, 0], IC[p, 1]
+        if g0 >= c0 and g1 >= c1:
+            inside = True
+            for k in range(K):
+                k1 = k + 1 if k + 1 < K else 0
+                if (X[k1, 0] - X[k, 0]) * (g1 - X[k, 1]) - (X[k1, 1] - X[k, 1]) * (g0 - X[k, 0]) < 0:
+                    inside = False
+                    break
+            if inside:                 # stationary: the image point is g itself, in the polygon
+                for k in range(K):
+                    if X[k, 0] == g0 and X[k, 1] == g1:
+                        found[k] = True
+                continue
+        for axis in range(2):
+            o = 1 - axis
+            c = c0 if axis == 0 else c1
+            c_o = c1 if axis == 0 else c0
+            # the chord: least and greatest crossing (num, den > 0)
+            lo_n, lo_d, hi_n, hi_d, hit = 0, 1, 0, 1, False
+            for k in range(K):
+                k1 = k + 1 if k + 1 < K else 0
+                da, db = X[k, axis] - c, X[k1, axis] - c
+                if da == 0:
+                    yn, yd = X[k, o], 1
+                elif (da < 0 < db) or (db < 0 < da):
+                    yd = db - da
+                    yn = X[k, o] * yd - da * (X[k1, o] - X[k, o])
+                    if yd < 0:
+                        yn, yd = -yn, -yd
+                else:
+                    continue
+                if not hit:
+                    lo_n, lo_d, hi_n, hi_d, hit = yn, yd, yn, yd, True
+                else:
+                    if yn * lo_d < lo_n * yd:
+                        lo_n, lo_d = yn, yd
+                    if yn * hi_d > hi_n * yd:
+                        hi_n, hi_d = yn, yd
+            if not hit:
+                continue
+            if lo_n < c_o * lo_d:      # above the other player's threshold
+                lo_n, lo_d = c_o, 1
+            if lo_n * hi_d > hi_n * lo_d:
+                continue               # no continuation satisfies both constraints
+            own = omd * (g0 if axis == 0 else g1) + dp * c
+            g_o = g1 if axis == 0 else g0
+            for end in range(2):
+                if end == 1 and lo_n * hi_d == hi_n * lo_d:
+                    break              # one point: the chord is a point
+                yn, yd = (lo_n, lo_d) if end == 0 else (hi_n, hi_d)
+                # the image point over the denominator S dq yd
+                q_own, q_o = own * yd, omd * g_o * yd + dp * yn
+                qx, qy = (q_own, q_o) if axis == 0 else (q_o, q_own)
+                for k in range(K):      # inside: left of every edge (the edges times dq > 0)
+                    k1 = k + 1 if k + 1 < K else 0
+                    ax, ay = dq * X[k, 0] * yd, dq * X[k, 1] * yd
+                    if (X[k1, 0] - X[k, 0]) * (qy - ay) - (X[k1, 1] - X[k, 1]) * (qx - ax) < 0:
+                        return 0
+                    if qx == ax and qy == ay:
+                        found[k] = True
+    for k in range(K):
+        if not found[k]:
+            return 0
+    return 1
+
+
+_FIXED_INT = []
+
+
+def _compiled_fixed_point_int():
+    """:func:`_fixed_point_int_kernel` compiled by numba, or ``None``."""
+    return _compiled_like_loop(_FIXED_INT, _fixed_point_int_kernel)

@@ -51,9 +51,14 @@ Steps
    point is itself a vertex), so the fixed-point equations are polynomial,
    and player 1's threat point is the root 1.1256823955... of the
    irreducible cubic ``3495 u^3 - 79764 u^2 + 201281 u - 130490``.
-   The proof of the fixed point (with numba) first evaluates the image in
-   floats with error bounds (:func:`_classify_kernel`): whatever is inside
-   the polygon by more than its error bound needs no exact work; only
+   With numba, the fixed point is first proved in integers: vertices,
+   payoffs, threat points and incentive thresholds times one common
+   denominator, the operator applied once in compiled int64 arithmetic
+   (the same decisions as in rationals, no rational number built), declined
+   when a bound on its largest product reaches 2^62. When that declines or
+   finds no fixed point, the rational proof decides: it first evaluates the
+   image in floats with error bounds (:func:`_classify_kernel`): whatever is
+   inside the polygon by more than its error bound needs no exact work; only
    image points near the boundary (every vertex among them) are recomputed
    exactly.
 5. Error bound (stated on the result): 0 when step 4 proves an exact fixed
