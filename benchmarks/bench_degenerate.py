@@ -205,9 +205,10 @@ def goal_degenerate(quick: bool):
     ours (CPU), lrsnash (CPU, net), lrs/ours (CPU), QuantEcon (wall), ours/QE, the share
     of the equilibria QE finds, agree.
     ``verdicts``: ``[criterion, measured, met]`` for: faster than lrsnash at every size;
-    >= 3x from 10x10; within 2x of QuantEcon; sets agree with lrsnash.
+    >= 3x from 10x10; within 2x of QuantEcon; sets agree with lrsnash. Sizes: every n from
+    6 to 14 (``quick``: 6, 8, 10, 12), each with payoffs in 0..3 and in 0..9.
     """
-    sizes = [6, 8, 10, 12] if quick else [6, 8, 10, 12, 14]
+    sizes = [6, 8, 10, 12] if quick else list(range(6, 15))     # the goal: every size, 6x6 to 14x14
     games = 3 if quick else 5
     repeat = 3
     qe = quantecon_available()
@@ -225,13 +226,14 @@ def goal_degenerate(quick: bool):
                          "-" if r["qe_share"] is None else f"{100 * r['qe_share']:.0f}%",
                          {None: "-", True: "yes", False: "NO"}[r["agree"]]])
     verdicts = []
+    covered = f"n = {', '.join(str(n) for n in sizes)}; payoffs 0..3 and 0..9"
     lrs = [(r["lrs_cpu"] / r["ours_cpu"], r) for r in results if r["lrs_cpu"]]
     if lrs:
         worst = min(lrs, key=lambda t: t[0])
         wall = worst[1]["lrs"] / worst[1]["ours"]
         verdicts.append(["faster than lrsnash at every size (CPU time)",
                          f"least lrs/ours {worst[0]:.1f}x ({worst[1]['n']}x{worst[1]['n']}, "
-                         f"0..{worst[1]['hi']}; wall {wall:.1f}x)", worst[0] > 1.0])
+                         f"0..{worst[1]['hi']}; wall {wall:.1f}x; {covered})", worst[0] > 1.0])
         big = [t for t in lrs if t[1]["n"] >= 10]
         if big:
             wb = min(big, key=lambda t: t[0])
@@ -257,7 +259,7 @@ HEAD = ["n", "payoffs", "games", "#eq", "ours (exact, wall)", "lrsnash (wall, ne
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="sizes 6..12, 3 games each")
+    ap.add_argument("--quick", action="store_true", help="sizes 6, 8, 10, 12, 3 games each")
     args = ap.parse_args(argv)
     print("load average:", open("/proc/loadavg").read().split()[:3])
     print("lrsnash:", LRSNASH or "not found", "  quantecon:", "yes" if quantecon_available() else "no")
