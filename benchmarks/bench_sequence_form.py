@@ -82,31 +82,16 @@ def hidden_rounds(rounds, seed=7):
 
 def branching_rounds(depth, seed=7):
     """A binary tree of hidden rounds ``depth`` deep; each round node has its own information
-    sets (player 2 remembers the earlier rounds: perfect recall)."""
-    import random
-    rng = random.Random(seed)
-    names = iter(range(10**9))
-    go_on = {("H", "a0", "b0"), ("L", "a1", "b1")}
-
-    def pay():
-        return terminal([rng.randint(-5, 5), rng.randint(-5, 5)])
-
-    def build(k):
-        if k == 0:
-            return pay()
-        node = next(names)
-        return chance({h: (Fraction(1, 2), decision("P1", {
-            a: decision("P2", {b: (build(k - 1) if (h, a, b) in go_on else pay())
-                               for b in ("b0", "b1", "b2")}, infoset=f"n{node}")
-            for a in ("a0", "a1", "a2")}, infoset=f"n{node}{h}")) for h in ("H", "L")})
-    return GameTree(build(depth), players=["P1", "P2"])
+    sets (player 2 remembers the earlier rounds: perfect recall): ``sized_rounds(2**depth - 1)``."""
+    return sized_rounds(2 ** depth - 1, seed)
 
 
 def sized_rounds(rounds, seed=7):
     """A tree of ``rounds`` hidden rounds (``9 * rounds + 2`` sequences; 222 rounds: 2,000), the
     rounds after each round split as evenly as they go between the two ways on, (H, a0, b0) and
     (L, a1, b1), as in :func:`branching_rounds` (which has ``2**depth - 1`` rounds): a tree of any
-    size in between, still about ``log2(rounds)`` rounds deep."""
+    size in between, still about ``log2(rounds)`` rounds deep (``2**depth - 1`` rounds: the same
+    tree, the same payoffs, as ``branching_rounds(depth)``)."""
     import random
     rng = random.Random(seed)
     names = iter(range(10**9))
