@@ -500,8 +500,9 @@ def goal_sequence_form(quick):
                     == {_plans(p) for p in extreme_equilibrium_plans(sf)})
             every_eq.append((name, n, f"{n_all} in {fmt_t(t_all)}", same))
         elif search_estimate(sf) > DEFAULT_ESTIMATE:            # what sequence_form_equilibria refuses
-            every_eq.append((name, n, f"refused by the size guard (estimate {search_estimate(sf):.1e} "
-                             f"pairs of supports, over {DEFAULT_ESTIMATE:.0e})", False))
+            digits = len(str(search_estimate(sf))) - 1         # beyond a float's range from 569 sequences
+            every_eq.append((name, n, f"refused by the size guard (estimate about 10^{digits} pairs of "
+                             f"supports, over {DEFAULT_ESTIMATE:,})", False))
         else:                                                  # within the guard: in a child, limited
             t_all, n_all = timing_in_child(_count_extreme_equilibria, path, timeout=300)
             every_eq.append((name, n, f"{n_all} in {fmt_t(t_all)}" if t_all else f"not finished: {n_all}",
