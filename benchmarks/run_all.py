@@ -539,10 +539,20 @@ def goal_sequence_form(quick):
                     f"ours {fmt_t(worst[3])}, gambit {fmt_t(worst[4])}", cause)])
     else:
         not_measured(7, "sequence form one equilibrium >= 10x pygambit lcp_solve(rational)", "pygambit")
-    for name, n, measured, ok in every_eq:
-        verdicts.append([f"all extreme equilibria reported (Gambit has no such method): {name}", measured,
-                         record(7, f"all extreme equilibria reported, {name} ({n} sequences)", measured, ok, "",
-                                SEQUENCE_ALL_CAUSE if measured.startswith(("refused", "not finished")) else
+    # one verdict for Kuhn poker, one for the random trees together (one cause)
+    for label, group in (("Kuhn poker", [e for e in every_eq if e[0] == "Kuhn poker"]),
+                         ("random trees", [e for e in every_eq if e[0] != "Kuhn poker"])):
+        if not group:
+            continue
+        sizes = f"{min(e[1] for e in group)}-{max(e[1] for e in group)}" if len(group) > 1 else f"{group[0][1]}"
+        ok = all(e[3] for e in group)
+        measured = "; ".join(f"{e[1]} sequences: {e[2]}" for e in group)
+        verdicts.append([f"all extreme equilibria reported (Gambit has no such method), {label}", measured,
+                         record(7, f"all extreme equilibria reported, {label} ({sizes} sequences)",
+                                f"{sum(e[3] for e in group)} of {len(group)} trees" if len(group) > 1 else measured,
+                                ok, measured if len(group) > 1 else "",
+                                SEQUENCE_ALL_CAUSE if any(e[2].startswith(("refused", "not finished"))
+                                                          for e in group) else
                                 "the branching search and the vertex enumeration disagree, or the answer is "
                                 "not exact and complete: a correctness bug, to be investigated first")])
     table("Goal 7: verdicts", ["criterion", "measured", "verdict"], verdicts)
