@@ -501,6 +501,7 @@ def goal_sequence_form(quick):
             every_eq.append((name, n, f"{n_all} in {fmt_t(t_all)}", same))
         elif search_estimate(sf) > DEFAULT_ESTIMATE:            # what sequence_form_equilibria refuses
             digits = len(str(search_estimate(sf))) - 1         # beyond a float's range from 569 sequences
+            n_all = "refused by the size guard"
             every_eq.append((name, n, f"refused by the size guard (estimate about 10^{digits} pairs of "
                              f"supports, over {DEFAULT_ESTIMATE:,})", False))
         else:                                                  # within the guard: in a child, limited
