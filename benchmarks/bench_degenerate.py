@@ -195,6 +195,10 @@ def warm_up(qe):
         ours(A, B)
         if qe:
             peer_quantecon(A, B)
+    # and the compiled float search of the simple polytopes (one of the two is often simple at
+    # payoffs 0..9), which a degenerate 8x8 game with payoffs 0..3 may never reach
+    rng = np.random.default_rng(10**6)
+    ours(*(rng.permutation(256)[:64].reshape(8, 8) for _ in range(2)))
 
 
 def goal_degenerate(quick: bool):
