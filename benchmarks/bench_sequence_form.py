@@ -6,7 +6,8 @@ player 2, not seeing the card, answers b0..b2). In :func:`hidden_rounds` play go
 on after (H, a0, b0) only (a chain of rounds: 9 sequences a round, but the depth
 limit of 300 levels stops it near 800 sequences); in :func:`branching_rounds` it
 goes on after (H, a0, b0) and after (L, a1, b1) (a binary tree of rounds, depth
-3 levels a round): 137, 281, 569, 1,145 and 2,297 sequences at depth 4 to 8.
+3 levels a round): 137, 281, 569, 1,145 and 2,297 sequences at depth 4 to 8; :func:`sized_rounds`
+splits a given number of rounds the same way (222 rounds: 2,000 sequences).
 Timed, each a whole call: ``sequence_lcp`` (one
 equilibrium, exact and certified), ``sequence_form`` (every extreme equilibrium,
 on the trees within its default size guard) and pygambit's ``lcp_solve(game, rational=True)`` when
@@ -81,11 +82,19 @@ def hidden_rounds(rounds, seed=7):
 
 def branching_rounds(depth, seed=7):
     """A binary tree of hidden rounds ``depth`` deep; each round node has its own information
-    sets (player 2 remembers the earlier rounds: perfect recall)."""
+    sets (player 2 remembers the earlier rounds: perfect recall): ``sized_rounds(2**depth - 1)``."""
+    return sized_rounds(2 ** depth - 1, seed)
+
+
+def sized_rounds(rounds, seed=7):
+    """A tree of ``rounds`` hidden rounds (``9 * rounds + 2`` sequences; 222 rounds: 2,000), the
+    rounds after each round split as evenly as they go between the two ways on, (H, a0, b0) and
+    (L, a1, b1), as in :func:`branching_rounds` (which has ``2**depth - 1`` rounds): a tree of any
+    size in between, still about ``log2(rounds)`` rounds deep (``2**depth - 1`` rounds: the same
+    tree, the same payoffs, as ``branching_rounds(depth)``)."""
     import random
     rng = random.Random(seed)
     names = iter(range(10**9))
-    go_on = {("H", "a0", "b0"), ("L", "a1", "b1")}
 
     def pay():
         return terminal([rng.randint(-5, 5), rng.randint(-5, 5)])
@@ -94,11 +103,12 @@ def branching_rounds(depth, seed=7):
         if k == 0:
             return pay()
         node = next(names)
+        on = {("H", "a0", "b0"): k // 2, ("L", "a1", "b1"): (k - 1) // 2}
         return chance({h: (Fraction(1, 2), decision("P1", {
-            a: decision("P2", {b: (build(k - 1) if (h, a, b) in go_on else pay())
+            a: decision("P2", {b: (build(on[h, a, b]) if (h, a, b) in on else pay())
                                for b in ("b0", "b1", "b2")}, infoset=f"n{node}")
             for a in ("a0", "a1", "a2")}, infoset=f"n{node}{h}")) for h in ("H", "L")})
-    return GameTree(build(depth), players=["P1", "P2"])
+    return GameTree(build(rounds), players=["P1", "P2"])
 
 
 def gambit_time(path, repeats):

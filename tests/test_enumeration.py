@@ -284,6 +284,7 @@ except ImportError:
 def use_numpy_search(monkeypatch, en):
     monkeypatch.setattr(en, "_COMPILED_ABOVE", 10**18)
     monkeypatch.setattr(en, "_COMPILED_WHEN_LOADED_ABOVE", 10**18)
+    monkeypatch.setattr(en, "_compiled_search_loaded", lambda: False)
 
 
 def use_compiled_search(monkeypatch, en):
@@ -295,6 +296,8 @@ if HAVE_NUMBA:
     def test_games_from_8x8_take_the_compiled_search_once_numba_is_imported(monkeypatch):
         from deterrence.solvers.normal_form import enumeration as en
         monkeypatch.delenv("DETERRENCE_NUMBA", raising=False)   # the default policy
+        # as in a process where the compiled search has not run yet (see the test below)
+        monkeypatch.setattr(en, "_compiled_search_loaded", lambda: False)
         calls = []
         compiled = en._compiled_vertices
         monkeypatch.setattr(en, "_compiled_vertices", lambda *a: calls.append(a) or compiled(*a))
@@ -315,6 +318,35 @@ if HAVE_NUMBA:
             monkeypatch.setattr(en, "_COMPILED_WHEN_LOADED_ABOVE", defaults[1])
             assert default.equilibria == slow.equilibria == fast.equilibria
             assert default.cliques == slow.cliques == fast.cliques
+
+    def test_small_games_take_the_compiled_search_once_it_has_run(monkeypatch):
+        # below 8x8 loading the compiled search costs more than the NumPy one; once it has run in
+        # this process it is faster at every size (issue 18, goal 12's 6x6 games), same answers
+        from deterrence.solvers.normal_form import enumeration as en
+        monkeypatch.delenv("DETERRENCE_NUMBA", raising=False)   # the default policy
+        rng = np.random.default_rng(5)
+        big = rng.permutation(4 * 64)[:64].reshape(8, 8)
+        en._compiled_vertices(np.array(en.positive_integer_matrix(big), dtype=float),
+                              np.ones(8), 10**6)                # it has run
+        assert en._compiled_search_loaded()
+        calls = []
+        compiled = en._compiled_vertices
+        monkeypatch.setattr(en, "_compiled_vertices", lambda *a: calls.append(a) or compiled(*a))
+        for n in (2, 3, 6, 7):
+            A = rng.permutation(4 * n * n)[:n * n].reshape(n, n)
+            B = rng.permutation(4 * n * n)[:n * n].reshape(n, n)
+            game = NormalFormGame.from_arrays(A.tolist(), B.tolist())
+            calls.clear()
+            default = all_equilibria(game)
+            assert len(calls) == 2
+            use_numpy_search(monkeypatch, en)
+            calls.clear()
+            slow = all_equilibria(game)
+            assert calls == []
+            monkeypatch.undo()
+            monkeypatch.delenv("DETERRENCE_NUMBA", raising=False)
+            monkeypatch.setattr(en, "_compiled_vertices", lambda *a: calls.append(a) or compiled(*a))
+            assert default.equilibria == slow.equilibria and default.cliques == slow.cliques
 
     def test_compiled_search_matches_numpy_search(monkeypatch):
         from deterrence.solvers.normal_form import enumeration as en

@@ -42,3 +42,25 @@ def test_map_and_fit_on_a_dask_local_cluster_equal_serial(capsys):
 def test_fit_on_a_thread_pool_equals_serial():
     with cf.ThreadPoolExecutor(max_workers=2) as pool:
         _same_fit(fit_to_record(), fit_to_record(executor=pool))
+
+
+def test_map_and_fit_on_a_process_pool_equal_serial(tmp_path):
+    # "any concurrent.futures executor" (issue 18, deliver 5): the fit's gradient had handed
+    # scipy's wrapper of a closure to the pool, which a process pool cannot pickle
+    from deterrence.models import us_iran_exchange_fit
+    grid = (("delta", [0.5, 0.95]), ("W_iran", [1, 50]))
+    serial_map = regime_map(*grid, method="solve", executor="serial")
+    serial_fit = fit_to_record()
+    us_iran_exchange_fit._FITS.clear()          # the pool computes it, not the fit cache
+    with cf.ProcessPoolExecutor(max_workers=2) as pool:
+        pool_map = regime_map(*grid, method="solve", executor=pool)
+        pool_fit = fit_to_record(executor=pool)
+        # with a checkpoint too: the gradient's points are kept in this process's file
+        checkpoint = tmp_path / "fit.json"
+        kept_fit = fit_to_record(executor=pool, checkpoint=checkpoint)
+    assert np.array_equal(serial_map.values["regime"], pool_map.values["regime"])
+    assert np.array_equal(serial_map.values["war_risk"], pool_map.values["war_risk"])
+    _same_fit(serial_fit, pool_fit)
+    _same_fit(serial_fit, kept_fit)
+    resumed = fit_to_record(checkpoint=checkpoint, progress=False)     # every point read back
+    _same_fit(serial_fit, resumed)

@@ -46,7 +46,7 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 from functools import partial
 
-from deterrence.core.progress import SilentBar, check_progress, progress_bar
+from deterrence.core.progress import check_progress, progress_bar
 from deterrence.models.us_iran_exchange import (_remember, chain_key, contained_profile, exchange_model, horizon_weeks,
                                                 play_statistics, reference_path_on, verify, weeks_in)
 
@@ -107,6 +107,19 @@ def _map(executor, func, items):
     return list(pool.map(func, list(items)))  # Dask maps lists, not iterators
 
 
+def _gradient_points(memo, likelihood, executor, wrapped_nll, points):
+    """scipy's ``workers`` for the finite-difference gradient: the likelihood at its points,
+    the new ones on *executor*, each kept in *memo* (its checkpoint and progress bar) here.
+
+    scipy hands over its wrapper of ``nll``, a closure over the memo, which a
+    ``concurrent.futures.ProcessPoolExecutor`` cannot pickle (Dask's cloudpickle could, and
+    then each worker filled a copy of the memo). ``nll(x)`` is ``memo.value("nll", x,
+    likelihood)``, so the values are those of ``memo.many`` with the picklable ``likelihood``,
+    returned as the wrapper returns them (arrays of one number)."""
+    import numpy as np
+    return [np.atleast_1d(value) for value in memo.many("nll", list(points), likelihood, executor)]
+
+
 def _predict(theta, base, weeks):
     model = _model_at(theta, base)
     span = play_statistics(model, contained_profile(), weeks)
@@ -149,15 +162,6 @@ class _Evaluations:
         """Report to *bar*, which starts at the evaluations read from the checkpoint."""
         self.bar = bar
         self._show(refresh=True)
-
-    def __getstate__(self):
-        # the optimiser's gradient ships copies of ``nll`` (and so of this object) to an
-        # executor's workers: they report to no bar (a bar holds a lock and a stream)
-        return {**self.__dict__, "bar": None}
-
-    def __setstate__(self, state):
-        self.__dict__.update(state)
-        self.bar = SilentBar()
 
     def count(self):
         return len(self.values["nll"]) + len(self.values["predict"])
@@ -292,10 +296,9 @@ def _fit(memo, base, rec, weeks, x0, checkpoint, executor) -> tuple:
         return memo.value("nll", x, likelihood)
 
     options = {"eps": 1e-7, "ftol": 1e-13, "gtol": 1e-9}
-    if executor is not None and checkpoint is None:
-        # the finite-difference gradient's evaluations too (scipy >= 1.16); not with a
-        # checkpoint, whose file only this process writes (the remote copies of nll would too)
-        options["workers"] = partial(_map, executor)
+    if executor is not None:
+        # the finite-difference gradient's evaluations too (scipy >= 1.16), through the memo here
+        options["workers"] = partial(_gradient_points, memo, likelihood, executor)
     bounds = [(1e-4, 0.99), (1e-4, 0.5)]
     res = minimize(nll, x0, method="L-BFGS-B", bounds=bounds, options=options)
     theta = res.x
