@@ -152,3 +152,21 @@ def test_a_semi_separating_equilibrium_mixes_to_the_receivers_indifference():
     pool = next(e for e in found if e.kind == "pooling")
     assert pooled_message(pool) == "m1" and pool.intuitive
     assert is_nash(tree, as_behaviour(tree, semi)) and is_nash(tree, as_behaviour(tree, pool))
+
+
+def test_text_and_json_show_the_receivers_beliefs_by_type():
+    """The CLI's text names the beliefs (Bayes' rule after a sent message, the supporting
+    range after an unsent one), and the JSON keys every belief by type: the text had shown
+    no beliefs at all, and the JSON's off-path beliefs were bare lists in an unstated order."""
+    import json
+
+    from deterrence.solvers import solve
+    result = solve(load_game("beer_quiche"), "signalling_pbe")
+    text = result.to_text()
+    beer = next(e for e in result if pooled_message(e) == "beer")
+    assert "after beer: no_duel (believing 1/10 weak + 9/10 strong)" in beer.describe()
+    assert "after quiche (unsent): duel (believing weak up to 1/2 weak + 1/2 strong)" in text
+    shown = next(e for e in json.loads(json.dumps(result.to_json()))["equilibria"] if e["intuitive"])
+    duel = next(o for o in shown["off_path"]["quiche"] if o["response"]["duel"] == "1")
+    assert duel["beliefs"] == [{"weak": "1", "strong": "0"}, {"weak": "1/2", "strong": "1/2"}]
+    assert shown["beliefs"] == {"beer": {"weak": "1/10", "strong": "9/10"}}

@@ -173,13 +173,26 @@ class SignallingPBE:
     intuitive: bool
 
     def describe(self) -> str:
-        def dist(d):
-            used = [(a, q) for a, q in d.items() if q]
-            return used[0][0] if len(used) == 1 else " + ".join(f"{format_exact(q)} {a}" for a, q in used)
-        s = "; ".join(f"{t}: {dist(d)}" for t, d in self.sender.items())
-        r = "; ".join(f"after {m}: {dist(d)}" for m, d in self.receiver.items())
-        off = "; ".join(f"after {m} (unsent): " + " or ".join(dist(d) for d, _ in opts)
-                        for m, opts in self.off_path.items())
+        """One line: the sender's and receiver's play, the receiver's beliefs after each
+        message (Bayes' rule after a sent one; after an unsent one, the beliefs that support
+        each extreme response), and the intuitive criterion's verdict.
+
+        >>> from deterrence.io import load_game
+        >>> line = signalling_equilibria(load_game("beer_quiche"))[1].describe()
+        >>> print(line.replace("; ", "\\n").replace(" or ", "\\n  or "))
+        pooling: sender weak: beer
+        strong: beer
+        receiver after beer: no_duel (believing 1/10 weak + 9/10 strong)
+        after quiche (unsent): duel (believing weak up to 1/2 weak + 1/2 strong)
+          or 1/2 duel + 1/2 no_duel (believing 1/2 weak + 1/2 strong)  (passes the intuitive criterion)
+        """
+        types = tuple(self.payoffs)          # the types, in the order of the belief vertices
+        s = "; ".join(f"{t}: {_mixture(d)}" for t, d in self.sender.items())
+        r = "; ".join(f"after {m}: {_mixture(d)} (believing {_mixture(self.beliefs[m])})"
+                      for m, d in self.receiver.items())
+        off = "; ".join(f"after {m} (unsent): " + " or ".join(
+            f"{_mixture(d)} ({_belief_range(types, vertices)})" for d, vertices in opts)
+            for m, opts in self.off_path.items())
         ic = "passes" if self.intuitive else "fails"
         return (f"{self.kind}: sender {s}; receiver {r}" + (f"; {off}" if off else "")
                 + f"  ({ic} the intuitive criterion)")
@@ -190,11 +203,30 @@ class SignallingPBE:
                 "sender": {t: {m: f(q) for m, q in d.items()} for t, d in self.sender.items()},
                 "receiver": {m: {r: f(q) for r, q in d.items()} for m, d in self.receiver.items()},
                 "beliefs": {m: {t: f(q) for t, q in d.items()} for m, d in self.beliefs.items()},
+                # each supporting belief keyed by type, as the beliefs after sent messages are
                 "off_path": {m: [{"response": {r: f(q) for r, q in d.items()},
-                                  "beliefs": [[f(q) for q in b] for b in bs]} for d, bs in opts]
+                                  "beliefs": [dict(zip(self.payoffs, map(f, b))) for b in bs]}
+                                 for d, bs in opts]
                              for m, opts in self.off_path.items()},
                 "payoffs": {t: f(v) for t, v in self.payoffs.items()},
                 "receiver_payoff": f(self.receiver_payoff)}
+
+
+def _mixture(d) -> str:
+    """``{"a": 1, "b": 0}`` -> ``a``; ``{"a": 1/2, "b": 1/2}`` -> ``1/2 a + 1/2 b``."""
+    used = [(a, q) for a, q in d.items() if q]
+    return used[0][0] if len(used) == 1 and used[0][1] == 1 else \
+        " + ".join(f"{format_exact(q)} {a}" for a, q in used)
+
+
+def _belief_range(types, vertices) -> str:
+    """The beliefs (vertices of their polytope) that support an off-path response, in words."""
+    shown = [_mixture(dict(zip(types, b))) for b in vertices]
+    if len(shown) == 1:
+        return f"believing {shown[0]}"
+    if len(shown) == 2:
+        return f"believing {shown[0]} up to {shown[1]}"
+    return "believing any mixture of " + ", ".join(shown[:-1]) + " and " + shown[-1]
 
 
 def _kind(g, sender):
