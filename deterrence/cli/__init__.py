@@ -22,7 +22,8 @@ SUBCOMMANDS = {
                "the deterrence report: why both sides stay below all-out war"),
     "lab": ("deterrence.cli.lab", "the lab in the browser: pick a game, move sliders, see the equilibria"),
     "dynamics": ("deterrence.cli.dynamics",
-                 "learning dynamics on a normal-form game: replicator, fictitious play, best responses"),
+                 "learning dynamics on a normal-form game: replicator, fictitious play, best responses, "
+                 "Moran process; figures of paths and basins"),
     "fit": ("deterrence.cli.fit",
             "estimate the logit QRE's lambda (and payoffs) from observed choices, with standard errors"),
 }
