@@ -53,7 +53,7 @@ def test_the_figure_is_drawn_and_not_overwritten(capsys, tmp_path):
 
 
 @pytest.mark.parametrize("args, words", [
-    (["entry_deterrence"], "normal-form game"),
+    (["us_iran_exchange"], "dynamics needs a normal-form game or a game tree"),
     (["chicken", "--start", "1/2,1/3;1,0"], "adding up to 1"),
     (["chicken", "--start", "1,0"], "one mixed strategy a player"),
     (["chicken", "--rule", "best_response", "--start", "swerve,fly"], "no action 'fly'"),
@@ -123,3 +123,15 @@ def test_figures_that_do_not_fit_the_game_are_refused(capsys, tmp_path):
     code, _, err = _run(capsys, "stag_hunt", "--figure", "basins", "--plot", str(tmp_path / "f.png"),
                         "--rule", "best_response")
     assert code == 0 and (tmp_path / "f.png").exists()
+
+
+def test_a_tree_is_played_in_its_reduced_normal_form(capsys):
+    """"On any of our games": a tree had been refused; now its learning runs over its reduced
+    strategies, with the library's numbers on that game, and the text says so."""
+    from deterrence.solvers.tree.reduced_normal_form import reduced_normal_form
+    code, out, err = _run(capsys, "entry_deterrence", "--rule", "fictitious_play", "--steps", "200", "--json")
+    assert code == 0, err
+    nf = reduced_normal_form(dt.load_game("entry_deterrence").with_defaults())
+    assert json.loads(out)["states"] == fictitious_play(nf, 200, seed=0).to_json()["states"]
+    code, out, _ = _run(capsys, "beer_quiche", "--rule", "best_response", "--start", "beer/beer,no_duel/duel")
+    assert code == 0 and "reduced normal form" in out and "ends at a pure equilibrium: yes" in out

@@ -10,7 +10,7 @@ default, ``--json`` for machines, ``--plot FILE`` for a figure: the shares over 
 (``--figure shares``, the default), the phase portrait or the basins of attraction of a 2x2
 game (``phase``, ``basins``), or the path on the triangle of a three-action player
 (``simplex``). Symbolic games are played at their default values (``--set NAME=VALUE``
-changes them).
+changes them). A game tree is played in its reduced normal form.
 """
 from __future__ import annotations
 
@@ -110,11 +110,19 @@ def run(args) -> int:
         check_figure_path(args.plot, force=args.force)
     game = load_game(args.game)
     from deterrence.solvers import game_type
-    if game_type(game) != "normal_form":
-        raise GameError(f"dynamics needs a normal-form game; {args.game!r} is a {type(game).__name__}")
+    kind = game_type(game)
+    if kind not in ("normal_form", "tree"):
+        raise GameError(f"dynamics needs a normal-form game or a game tree; {args.game!r} is a "
+                        f"{type(game).__name__}")
     game = _apply_parameters(game, _parse_sets(args.set))     # as `deterrence solve` does
     if game.is_symbolic:
         game = game.with_defaults()
+    if kind == "tree":
+        # learning is over whole plans: a tree is played in its reduced normal form (as tree_nash)
+        from deterrence.solvers.tree.reduced_normal_form import reduced_normal_form
+        game = reduced_normal_form(game)
+        if not args.json:
+            print("(a game tree: played in its reduced normal form, one action a reduced strategy)")
     if args.steps is not None and args.steps < 1:
         raise GameError(f"--steps must be at least 1, got {args.steps}")
     title = getattr(game, "title", "") or args.game
