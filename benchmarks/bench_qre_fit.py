@@ -23,8 +23,6 @@ import math
 import sys
 from pathlib import Path
 
-import numpy as np
-
 try:
     import deterrence  # noqa: F401
 except ImportError:  # a checkout without an install
@@ -73,7 +71,7 @@ def main(argv=None):
             data = simulate_choices(ours_game, lam, args.n, seed=1000 * index + int(10 * lam))
             counts = [list(data[p].values()) for p in ours_game.players]
             fit = fit_logit_qre(ours_game, counts)
-            t_ours = median_time(lambda: fit_logit_qre(ours_game, counts), args.repeats)
+            t_ours = median_time(lambda g=ours_game, c=counts: fit_logit_qre(g, c), args.repeats)
             ll_ours = log_likelihood(counts, fit.fitted)
             row = [f"{'x'.join(map(str, shape))}", f"{lam}", f"{fit.lam:.4f} ({fit.se:.4f})"]
             if gbt is None:
@@ -81,7 +79,7 @@ def main(argv=None):
             else:
                 g = gambit_game(gbt, arrays)
                 lam_g, prof_g = gambit_fit(gbt, g, counts)
-                t_g = median_time(lambda: gambit_fit(gbt, g, counts), args.repeats)
+                t_g = median_time(lambda g=g, c=counts: gambit_fit(gbt, g, c), args.repeats)
                 row += [f"{lam_g:.4f}", f"{abs(fit.lam - lam_g) / fit.se:.3f}", f"{ll_ours:.2f}",
                         f"{log_likelihood(counts, prof_g):.2f}", fmt(t_ours), fmt(t_g), f"{t_g / t_ours:.2f}x"]
             print("| " + " | ".join(row) + " |")
