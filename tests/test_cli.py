@@ -201,3 +201,27 @@ def test_a_cached_report_loads_no_numpy(tmp_path):
     assert first.stdout.split(" ", 2)[:2] == ["0", "True"], first.stderr[-2000:]
     cached = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=120)
     assert cached.stdout.strip() == "0 True []", cached.stderr[-2000:]
+
+
+def test_solve_passes_a_methods_options_typed_by_their_defaults(capsys):
+    """`solve --option NAME=VALUE` reaches what only the library reached before: the correlated
+    polytope's vertices and another objective, a QRE at a given lambda."""
+    from deterrence import load_game
+    from deterrence.solvers.normal_form.correlated import correlated_equilibria
+    chicken = load_game("chicken")
+    assert main(["solve", "chicken", "-m", "correlated", "--option", "vertices=true", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    library = correlated_equilibria(chicken.with_defaults(), vertices=True)
+    assert len(shown["equilibria"]) == chicken.claims["correlated_vertices"] == len(library)
+    assert shown["equilibria"] == [e.to_json() for e in library] and shown["options"] == {"vertices": True}
+    assert main(["solve", "chicken", "-m", "correlated", "-o", "objective=Row", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["value"] == "1"         # Row's best: (straight, swerve)
+    assert main(["solve", "chicken", "-m", "qre", "-o", "lam=1/2", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["options"] == {"lam": "1/2"}
+    for option, message in [("vertices=maybe", "--option vertices: must be true or false, got 'maybe'"),
+                            ("colour=red", "method 'correlated' has no option 'colour'; its options are"),
+                            ("vertices", "--option expects NAME=VALUE"),
+                            ("max_bases=5", "max_bases is given twice")]:
+        extra = ["--limit", "max_bases=9"] if option.startswith("max_bases") else []
+        assert main(["solve", "chicken", "-m", "correlated", "-o", option, *extra]) == 2
+        assert message in capsys.readouterr().err

@@ -53,7 +53,7 @@ def test_the_figure_is_drawn_and_not_overwritten(capsys, tmp_path):
 
 
 @pytest.mark.parametrize("args, words", [
-    (["entry_deterrence"], "normal-form game"),
+    (["us_iran_exchange"], "dynamics needs a normal-form game or a game tree"),
     (["chicken", "--start", "1/2,1/3;1,0"], "adding up to 1"),
     (["chicken", "--start", "1,0"], "one mixed strategy a player"),
     (["chicken", "--rule", "best_response", "--start", "swerve,fly"], "no action 'fly'"),
@@ -64,3 +64,74 @@ def test_the_figure_is_drawn_and_not_overwritten(capsys, tmp_path):
 def test_bad_input_is_one_line_naming_it(capsys, args, words):
     code, _, err = _run(capsys, *args)
     assert code == 2 and err.count("\n") == 1 and words in err
+
+
+def test_moran_process_from_the_command_line_is_the_librarys(capsys, tmp_path):
+    """The Moran process had no command (the library only): its exact fixation probability,
+    the neutral 1/N beside it, one seeded run, and the figure of the mutants' share."""
+    from fractions import Fraction
+
+    from deterrence.solvers.normal_form.dynamics import fixation_probability, moran_process
+    game = dt.load_game("chicken").with_defaults()
+    code, out, err = _run(capsys, "chicken", "--rule", "moran", "--population", "12", "--intensity", "1/20",
+                          "--seed", "3", "--json", "--plot", str(tmp_path / "moran.png"))
+    assert code == 0, err
+    shown = json.loads(out)
+    exact = fixation_probability(game, 12, "swerve", "straight", Fraction(1, 20))
+    assert Fraction(shown["fixation_probability"]) == exact and shown["neutral"] == "1/12"
+    assert shown["run"] == moran_process(game, 12, "swerve", "straight", intensity=0.05, seed=3)
+    assert (tmp_path / "moran.png").stat().st_size > 0
+    # a neutral game: every mutant fixes with 1/N, and the text says so
+    (tmp_path / "flat.toml").write_text('players = ["A", "B"]\n[actions]\nA = ["x", "y"]\nB = ["x", "y"]\n'
+                                        '[payoffs]\n"x, x" = [1, 1]\n"x, y" = [1, 1]\n"y, x" = [1, 1]\n'
+                                        '"y, y" = [1, 1]\n')
+    code, out, _ = _run(capsys, str(tmp_path / "flat.toml"), "--rule", "moran", "--population", "7")
+    assert code == 0 and "fixation probability of the x mutant: 1/7" in out and "neutral" in out
+    # chicken's crash (-10) makes fitness negative at intensity 1: the message says how far to go
+    code, _, err = _run(capsys, "chicken", "--rule", "moran")
+    assert code == 2 and "give --intensity below 1/11" in err
+    code, _, err = _run(capsys, "chicken", "--rule", "moran", "--mutant", "dive", "--intensity", "1/20")
+    assert code == 2 and "--mutant: Row has no action 'dive'" in err
+    code, _, err = _run(capsys, "us_iran_israel", "--rule", "moran")
+    assert code == 2 and "two-player game" in err
+
+
+@pytest.mark.parametrize("game, args, kind", [
+    ("stag_hunt", ["--figure", "basins"], "basins of attraction"),
+    ("chicken", ["--start", "3/10,7/10;6/10,4/10", "--figure", "phase"], "phase portrait"),
+    ("us_iran_israel", ["--figure", "simplex"], "Iran: replicator"),
+])
+def test_phase_basins_and_simplex_figures_from_the_command_line(capsys, tmp_path, monkeypatch, game, args, kind):
+    """`--plot` had drawn only the shares over time: the phase portrait, the basins of
+    attraction and the simplex were the library's alone."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.figure
+    titles = []
+    monkeypatch.setattr(matplotlib.figure.Figure, "savefig",
+                        lambda fig, path, **kw: titles.extend(ax.get_title() for ax in fig.axes))
+    code, _, err = _run(capsys, game, *args, "--plot", str(tmp_path / "f.png"))
+    assert code == 0, err
+    assert len(titles) == 1 and kind in titles[0]
+
+
+def test_figures_that_do_not_fit_the_game_are_refused(capsys, tmp_path):
+    code, _, err = _run(capsys, "us_iran_israel", "--figure", "phase", "--plot", str(tmp_path / "f.png"))
+    assert code == 2 and "--figure phase needs a 2x2 game" in err
+    code, _, err = _run(capsys, "chicken", "--figure", "simplex", "--plot", str(tmp_path / "f.png"))
+    assert code == 2 and "--figure simplex needs a player with three actions" in err
+    code, _, err = _run(capsys, "stag_hunt", "--figure", "basins", "--plot", str(tmp_path / "f.png"),
+                        "--rule", "best_response")
+    assert code == 0 and (tmp_path / "f.png").exists()
+
+
+def test_a_tree_is_played_in_its_reduced_normal_form(capsys):
+    """"On any of our games": a tree had been refused; now its learning runs over its reduced
+    strategies, with the library's numbers on that game, and the text says so."""
+    from deterrence.solvers.tree.reduced_normal_form import reduced_normal_form
+    code, out, err = _run(capsys, "entry_deterrence", "--rule", "fictitious_play", "--steps", "200", "--json")
+    assert code == 0, err
+    nf = reduced_normal_form(dt.load_game("entry_deterrence").with_defaults())
+    assert json.loads(out)["states"] == fictitious_play(nf, 200, seed=0).to_json()["states"]
+    code, out, _ = _run(capsys, "beer_quiche", "--rule", "best_response", "--start", "beer/beer,no_duel/duel")
+    assert code == 0 and "reduced normal form" in out and "ends at a pure equilibrium: yes" in out

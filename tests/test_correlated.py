@@ -5,6 +5,7 @@ from itertools import combinations, product
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from peer import EXPECTED, HAVE_PEER_GAMES, PEER_DIR
 
 from deterrence import NormalFormGame, load_game, solve
 from deterrence.errors import GameError, NotAnEquilibriumError
@@ -195,3 +196,23 @@ def test_catalogue_chicken_states_its_correlated_answers_as_claims():
     claims, at_defaults = game.claims, game.with_defaults()
     assert correlated_equilibria(at_defaults).value == F(claims["correlated_welfare_max"])
     assert len(correlated_equilibria(at_defaults, vertices=True)) == claims["correlated_vertices"]
+
+
+if HAVE_PEER_GAMES:
+    @pytest.mark.parametrize("name", sorted(EXPECTED))
+    def test_peer_games_every_expected_nash_equilibrium_is_correlated(name):
+        """Gambit's example games with their oracle answers (lrsnash and enummixed; the
+        3-player game's pure equilibria): each listed Nash equilibrium, as a product
+        distribution, passes the exact incentive constraints, and the welfare optimum of the
+        correlated (and, larger still, the coarse correlated) equilibria reaches at least the
+        best Nash welfare."""
+        game = load_game(str(PEER_DIR / name))
+        nash = EXPECTED[name]["equilibria"]
+        for eq in nash:
+            distribution = product_distribution([[F(p) for p in s] for s in eq["strategies"]])
+            assert is_correlated_equilibrium(game, distribution), (name, eq)
+            assert is_correlated_equilibrium(game, distribution, coarse=True), (name, eq)
+        best_nash = max(sum(F(v) for v in eq["payoffs"]) for eq in nash)
+        best = correlated_equilibria(game)
+        assert best.value >= best_nash and coarse_correlated_equilibria(game).value >= best.value
+        assert best.value == sum(best[0].payoffs)

@@ -174,3 +174,22 @@ def test_three_player_fictitious_play_and_best_responses_end_at_the_solvers_equi
     for start in [(0, 0, 1), (1, 0, 0), (0, 1, 1)]:
         path, done = best_response_dynamics(g, start=start)
         assert done and len(set(path[-1])) == 1
+
+
+def test_figures_say_what_their_lines_and_markers_are():
+    """One population is drawn once, as the population's shares (it had been drawn twice, as
+    "Row" and "Column", one copy hiding the other); the phase portrait and the simplex say
+    which path is which and that a circle is the start and a square the end."""
+    import matplotlib
+    matplotlib.use("Agg")
+    from deterrence.plot.dynamics import plot_phase, plot_shares, plot_simplex
+    one = replicator_dynamics(load_game("chicken"), start=(0.3, 0.7))
+    assert [line.get_label() for line in plot_shares(one).lines] == ["population: swerve", "population: straight"]
+    two = replicator_dynamics(load_game("chicken"), start=[(0.3, 0.7), (0.6, 0.4)], population="multi")
+    assert len(plot_shares(two).lines) == 4
+    legend = [t.get_text() for t in plot_phase(load_game("chicken"), [two, one]).get_legend().get_texts()]
+    assert legend == ["path 1", "path 2", "start", "end"]
+    rps = load_game("rock_paper_scissors")
+    ax = plot_simplex([replicator_dynamics(rps, start=(0.5, 0.3, 0.2))])
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["path 1", "start", "end"]
+    assert ax.get_title() == "replicator (one population)"

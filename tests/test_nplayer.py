@@ -260,6 +260,10 @@ def test_size_guard_names_the_count_and_the_limit():
     game = dt.NormalFormGame([np.zeros((4, 4, 4), dtype=object)] * 3)
     with pytest.raises(TooLargeError, match=r"3,375 support profiles, over the limit of 1,000.*limit=3375"):
         nplayer_equilibria(game)
+    # beyond the guard the message names the fast method for one equilibrium, and it answers
+    with pytest.raises(TooLargeError, match="or use the method nplayer_logit for one certified equilibrium"):
+        dt.solve(game)
+    assert len(dt.solve(game, "nplayer_logit")) == 1
     with pytest.raises(TooLargeError, match="over the limit of 10"):
         nplayer_equilibria(cycle_game(), limit=10)
 

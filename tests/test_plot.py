@@ -384,3 +384,20 @@ def test_add_to_legend_keeps_the_map_entries_and_needs_labels():
     with pytest.raises(GameError, match="already have a legend"):
         plot.add_to_legend(bare, star)
     plt.close("all")
+
+
+def test_tree_figure_names_information_sets_and_mixed_moves():
+    """Beer-Quiche's receiver has two information sets side by side: each gets its own colour
+    and name (one dashed line had joined all four nodes, as if one set), and the
+    equilibrium's mixed moves show their probabilities (two thick edges said nothing of 1/2)."""
+    from deterrence.plot import draw_tree
+    bq = dt.load_game("beer_quiche")
+    ax = draw_tree(bq, equilibrium=dt.solve(bq, "sequential")[0])
+    texts = {t.get_text(): t for t in ax.texts}
+    assert {"B (after_beer)", "B (after_quiche)", "A", "duel [1/2]", "no_duel [1/2]"} <= set(texts)
+    assert texts["B (after_beer)"].get_color() != texts["B (after_quiche)"].get_color()
+    dashed = [line for line in ax.lines if line.get_linestyle() == "--"]
+    assert sorted(line.get_color() for line in dashed) == sorted(
+        {texts["B (after_beer)"].get_color(), texts["B (after_quiche)"].get_color()})
+    assert len({tuple(line.get_ydata()) for line in dashed}) == 2      # at two heights, not one line
+    plt.close("all")

@@ -28,6 +28,11 @@ def _rps():
                                       players=[BAD, "c"], actions=[[BAD, "p", "s"], ["r", "p", "s"]])
 
 
+def _branch():
+    from deterrence.solvers.normal_form.qre import logit_branch
+    return logit_branch(_game())
+
+
 def _calls():
     from deterrence.solvers.normal_form.dynamics import fictitious_play, replicator_dynamics
     tree = GameTree(decision(BAD, {OTHER[0]: terminal([1, 2]), OTHER[1]: decision(
@@ -52,6 +57,7 @@ def _calls():
         "plot_shares": lambda ax: dynamics.plot_shares(fictitious_play(_game(), 20, seed=1), ax=ax),
         "plot_phase": lambda ax: dynamics.plot_phase(_game(), ax=ax),
         "plot_basins": lambda ax: dynamics.plot_basins(_game(), resolution=5, t_max=5.0, ax=ax),
+        "plot_qre_branch": lambda ax: plot.plot_qre_branch(_branch(), ax=ax),
         "plot_simplex": lambda ax: dynamics.plot_simplex([replicator_dynamics(_rps(), start=((0.5, 0.3, 0.2),) * 2)],
                                                          ax=ax),
     }

@@ -235,3 +235,20 @@ def test_a_branch_that_bends_back_in_lambda_is_followed_to_its_nash_limit():
     assert any(a > b for a, b in zip(branch.lambdas, branch.lambdas[1:]))     # it does bend back
     assert branch.limit.strategies == ((0, 1, 0), (1, 0))
     assert is_equilibrium(g, branch.limit.strategies)
+
+
+def test_the_branch_figure_ends_at_the_certified_limit():
+    """The traced branch as McKelvey and Palfrey draw it (there was no figure of it): one line
+    per player and action from the centroid, ending in a square at the exact Nash limit."""
+    import matplotlib
+    matplotlib.use("Agg")
+    from deterrence.plot import plot_qre_branch
+    branch = logit_branch(load_game("chicken"))
+    ax = plot_qre_branch(branch)
+    curves = [line for line in ax.lines if len(line.get_xdata()) > 1]
+    assert [line.get_label() for line in curves] == ["Row: swerve", "Row: straight", "Column: swerve",
+                                                     "Column: straight"]
+    assert all(line.get_ydata()[0] == pytest.approx(0.5) for line in curves)
+    ends = sorted(line.get_ydata()[0] for line in ax.lines if len(line.get_xdata()) == 1)
+    assert ends == pytest.approx([0.1, 0.1, 0.9, 0.9])
+    assert sorted(t.get_text() for t in ax.texts) == ["1/10", "1/10", "9/10", "9/10"]

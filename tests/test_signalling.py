@@ -5,6 +5,7 @@ from fractions import Fraction
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from peer import HAVE_PEER_GAMES, PEER_DIR
 from tree_helpers import real_tree_reader  # noqa: F401 (autouse fixture)
 
 from deterrence.core.tree import GameTree, chance, decision, terminal
@@ -152,3 +153,83 @@ def test_a_semi_separating_equilibrium_mixes_to_the_receivers_indifference():
     pool = next(e for e in found if e.kind == "pooling")
     assert pooled_message(pool) == "m1" and pool.intuitive
     assert is_nash(tree, as_behaviour(tree, semi)) and is_nash(tree, as_behaviour(tree, pool))
+
+
+def test_text_and_json_show_the_receivers_beliefs_by_type():
+    """The CLI's text names the beliefs (Bayes' rule after a sent message, the supporting
+    range after an unsent one), and the JSON keys every belief by type: the text had shown
+    no beliefs at all, and the JSON's off-path beliefs were bare lists in an unstated order."""
+    import json
+
+    from deterrence.solvers import solve
+    result = solve(load_game("beer_quiche"), "signalling_pbe")
+    text = result.to_text()
+    beer = next(e for e in result if pooled_message(e) == "beer")
+    assert "after beer: no_duel (believing 1/10 weak + 9/10 strong)" in beer.describe()
+    assert "after quiche (unsent): duel (believing weak up to 1/2 weak + 1/2 strong)" in text
+    shown = next(e for e in json.loads(json.dumps(result.to_json()))["equilibria"] if e["intuitive"])
+    duel = next(o for o in shown["off_path"]["quiche"] if o["response"]["duel"] == "1")
+    assert duel["beliefs"] == [{"weak": "1", "strong": "0"}, {"weak": "1/2", "strong": "1/2"}]
+    assert shown["beliefs"] == {"beer": {"weak": "1/10", "strong": "9/10"}}
+
+
+@st.composite
+def trees_with_a_message_that_ends_the_game(draw):
+    """Like signalling_trees, but message m1 ends the game (the receiver never sees it)."""
+    w = draw(st.integers(1, 4))
+    prior = {"t0": Fraction(w, 5), "t1": Fraction(5 - w, 5)}
+    pay = st.integers(-2, 2)
+    root = chance({t: (prior[t], decision("S", {
+        "m0": decision("R", {r: terminal([draw(pay), draw(pay)]) for r in ("r0", "r1")}, infoset="after_m0"),
+        "m1": terminal([draw(pay), draw(pay)])}, infoset=t)) for t in ("t0", "t1")})
+    return GameTree(root, players=["S", "R"])
+
+
+def as_behaviour_ending(tree, e, off_choice=0):
+    """The tree behaviour of a PBE family whose message m1 ends the game."""
+    beh = {("S", t): e.sender[t] for t in ("t0", "t1")}
+    beh[("R", "after_m0")] = e.receiver["m0"] if "m0" in e.receiver else e.off_path["m0"][off_choice][0]
+    return beh
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(trees_with_a_message_that_ends_the_game())
+def test_a_message_that_ends_the_game(tree):
+    """A message after which the receiver does not move (fold, stay out) had been refused
+    ("the receiver must move"); its PBE are Nash equilibria of the tree, the receiver has no
+    response or belief there, and every PBE family's payoffs are certified by the sequence form."""
+    found = signalling_equilibria(tree)
+    assert found
+    for e in found:
+        assert "m1" not in e.receiver and "m1" not in e.beliefs and "m1" not in e.off_path
+        for k in range(max([len(v) for v in e.off_path.values()] or [1])):
+            assert is_nash(tree, as_behaviour_ending(tree, e, k))
+
+
+def test_a_message_must_end_the_game_for_every_type_or_none():
+    import pytest
+
+    from deterrence.errors import GameError
+    root = chance({"t0": ("1/2", decision("S", {"m0": decision("R", {"r": terminal([0, 0])}, infoset="a0"),
+                                                "m1": terminal([1, 1])}, infoset="t0")),
+                   "t1": ("1/2", decision("S", {"m0": decision("R", {"r": terminal([0, 0])}, infoset="a0"),
+                                                "m1": decision("R", {"r": terminal([0, 0])}, infoset="a1")},
+                                          infoset="t1"))})
+    with pytest.raises(GameError, match="message 'm1' ends the game for some types but not after type 't1'"):
+        signalling_equilibria(GameTree(root, players=["S", "R"]))
+
+
+if HAVE_PEER_GAMES:
+    def test_myersons_one_card_poker_is_a_signalling_game():
+        """Gambit's poker.efg (Myerson 1991, sec. 4.2): Alice raises with the King, bluffs with
+        the Queen 1/3 of the time, Bob meets 2/3 of raises believing King with 3/4; Alice's
+        value 1/3, as the sequence form finds. It had been refused (a fold ends the game)."""
+        tree = load_game(str(PEER_DIR / "gambit" / "poker.efg"))
+        (e,) = signalling_equilibria(tree)
+        assert e.kind == "semi-separating" and e.intuitive
+        assert e.sender == {"King": {"Raise": 1, "Fold": 0},
+                            "Queen": {"Raise": Fraction(1, 3), "Fold": Fraction(2, 3)}}
+        assert e.receiver == {"Raise": {"Meet": Fraction(2, 3), "Pass": Fraction(1, 3)}}
+        assert e.beliefs == {"Raise": {"King": Fraction(3, 4), "Queen": Fraction(1, 4)}}
+        prior = signalling_game(tree).prior
+        assert sum(p * e.payoffs[t] for t, p in zip(("King", "Queen"), prior)) == Fraction(1, 3)

@@ -159,7 +159,7 @@ def test_draw_tree_agg(tmp_path):
     t = simultaneous()
     ax = draw_tree(t, equilibrium=subgame_perfect(t)[0])
     texts = [x.get_text() for x in ax.texts]
-    assert "A" in texts and "(1, -1)" in texts
+    assert "A" in texts and "B (B)" in texts and "(1, -1)" in texts   # B names its set of two nodes
     assert any(line.get_linestyle() == "--" for line in ax.lines)      # the information set
     ax.figure.savefig(tmp_path / "tree.png")
     assert (tmp_path / "tree.png").stat().st_size > 0
@@ -284,3 +284,33 @@ def test_a_payoff_formula_that_is_not_a_finite_real_is_refused(payoff):
     # sqrt(-3) + a used to be accepted and written as "a + sqrt(3)*I", which no reader takes back
     with pytest.raises(GameError, match="node root: payoff of A"):
         GameTree(terminal([payoff]), players=["A"], parameters={"a": 1})
+
+
+def test_trees_with_information_sets_and_mixed_moves_draw_without_collisions():
+    """The signalling and poker trees, with their set names on the nodes and mixed moves'
+    probabilities on the edges: no two labels overlap (the layout had counted the whole figure's
+    width for the tree, but the axes get only part of it, so the deterrence signalling game's
+    'challenge' and 'no_challenge' ran together even without an equilibrium)."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import deterrence as dt
+    from deterrence.plot.tree import draw_tree
+    for name, method in (("deterrence_signalling", "quasi_perfect"), ("beer_quiche", "sequential"),
+                         ("kuhn_poker", "sequence_lcp")):
+        tree = dt.load_game(name)
+        for ax in (draw_tree(tree), draw_tree(tree, equilibrium=dt.solve(tree, method)[0])):
+            assert _overlaps(ax) == [] and _too_close(ax) == [], name
+        plt.close("all")
+
+
+def _too_close(ax):
+    """Labels on one row with less than a space between them: they read as one word."""
+    fig = ax.figure
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    boxes = [(t.get_text(), t.get_window_extent(r), t.get_fontsize()) for t in ax.texts if t.get_text()]
+    space = lambda size: 0.6 * size * fig.dpi / 72   # a space and the white boxes' pads  # noqa: E731
+    return [(a, b) for k, (a, ba, sa) in enumerate(boxes) for b, bb, sb in boxes[k + 1:]
+            if min(ba.y1, bb.y1) > max(ba.y0, bb.y0)                   # on one row
+            and max(ba.x0, bb.x0) - min(ba.x1, bb.x1) < space(min(sa, sb))]

@@ -22,7 +22,8 @@ SUBCOMMANDS = {
                "the deterrence report: why both sides stay below all-out war"),
     "lab": ("deterrence.cli.lab", "the lab in the browser: pick a game, move sliders, see the equilibria"),
     "dynamics": ("deterrence.cli.dynamics",
-                 "learning dynamics on a normal-form game: replicator, fictitious play, best responses"),
+                 "learning dynamics on a normal-form game: replicator, fictitious play, best responses, "
+                 "Moran process; figures of paths and basins"),
     "fit": ("deterrence.cli.fit",
             "estimate the logit QRE's lambda (and payoffs) from observed choices, with standard errors"),
 }
@@ -67,6 +68,10 @@ def build_parser(with_subcommand: str | None = None) -> argparse.ArgumentParser:
                         "sequence_form); NAME=N any of its max_ options (lemke_howson max_pivots, "
                         "correlated max_bases, markov_perfect max_profiles, max_steps), or max_depth of "
                         "a game tree (read from a file); repeatable")
+    p.add_argument("--option", "-o", action="append", default=[], metavar="NAME=VALUE",
+                   help="an option of the method (repeatable): e.g. correlated vertices=true (every "
+                        "vertex of the polytope) or objective=PLAYER, qre / agent_qre lam=2, "
+                        "lemke_howson initial_label=3; true/false, exact numbers (1/3) or text")
     p.add_argument("--threats", action="store_true",
                    help=f"trees: which threats are credible, also for trees of more than "
                         f"{THREAT_NODES} nodes (smaller trees get it anyway; the cost grows fast)")
@@ -193,6 +198,52 @@ def _cli_terms(message: str) -> str:
     return re.sub(r"\braise (max_[a-z_]+)\b", r"raise it with --limit \1=N", message)
 
 
+#: options that take Python values (plans, callables), not text: the library's, not the command line's
+_NOT_ON_THE_COMMAND_LINE = ("prior", "start_counts")
+
+
+def _parse_options(pairs, method: str) -> dict:
+    """``--option`` values for ``method``, typed by the option's default: text where the
+    default is text (``objective=1`` names a player ``1``), ``true``/``false`` as booleans,
+    numbers exact (``lam=1/2``); the front door then refuses an option the method lacks.
+
+    >>> _parse_options(["vertices=true", "objective=Row"], "correlated")
+    {'vertices': True, 'objective': 'Row'}
+    >>> _parse_options(["lam=1/2"], "qre")
+    {'lam': Fraction(1, 2)}
+    >>> _parse_options(["vertices"], "correlated")
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.GameError: --option expects NAME=VALUE, got 'vertices'
+    """
+    from deterrence.core.numbers import to_exact
+    from deterrence.errors import GameError
+    from deterrence.solvers import METHODS, option_default
+    options = {}
+    for pair in pairs:
+        name, sep, text = pair.partition("=")
+        name, text = name.strip(), text.strip()
+        if not sep or not name or not text:
+            raise GameError(f"--option expects NAME=VALUE, got {pair!r}")
+        if name in _NOT_ON_THE_COMMAND_LINE:
+            raise GameError(f"--option {name}: this option takes a Python value; use the library's solve()")
+        default = option_default(method, name) if method in METHODS else None
+        if isinstance(default, str):
+            options[name] = text
+        elif text.lower() in ("true", "false"):
+            options[name] = text.lower() == "true"
+        elif isinstance(default, bool):
+            raise GameError(f"--option {name}: must be true or false, got {text!r}")
+        else:
+            try:
+                options[name] = to_exact(text, f"--option {name}")
+            except GameError:
+                if default is not None:       # a number by default: text will not do
+                    raise
+                options[name] = text
+    return options
+
+
 def _apply_parameters(game, values):
     from deterrence.errors import GameError
     if not values:
@@ -203,6 +254,7 @@ def _apply_parameters(game, values):
 
 
 def _cmd_solve(args) -> int:
+    from deterrence.errors import GameError
     from deterrence.io import load_game
     from deterrence.solvers import solve
     from deterrence.solvers.tree.threats import THREAT_NODES
@@ -210,8 +262,13 @@ def _cmd_solve(args) -> int:
     # the depth of a tree is checked as the file is read: --limit max_depth=N goes to the reader
     depth = {"max_depth": limits.pop("max_depth")} if "max_depth" in limits else {}
     game = _apply_parameters(load_game(args.game, **depth), _parse_sets(args.set))
+    from deterrence.solvers import default_method
+    method = args.method or default_method(game)
+    options = _parse_options(args.option, method)
+    for name in set(options) & set(limits):
+        raise GameError(f"{name} is given twice, by --option and by --limit")
     # the result notes the parameter values it was solved at
-    result = solve(game, args.method, **limits)
+    result = solve(game, method, **limits, **options)
     threats = skipped = None
     if _wants_credibility(game, result):
         nodes = len(game.paths())

@@ -41,18 +41,38 @@ def plot_shares(trajectory, ax=None, players=None):
     """
     ax = _axes(ax)
     t = np.asarray(trajectory.times)
-    chosen = trajectory.players if players is None else players
+    # one population is one set of shares: the players' copies of it would hide each other
+    chosen = (trajectory.players[:1] if _one_population(trajectory) else trajectory.players) \
+        if players is None else players
     styles = ["-", "--", ":", "-."]
     for k, player in enumerate(chosen):
         i = trajectory.players.index(player)
         for action in trajectory.actions[i]:
-            ax.plot(t, trajectory.share(i, action), styles[k % len(styles)], label=f"{player}: {action}")
+            ax.plot(t, trajectory.share(i, action), styles[k % len(styles)],
+                    label=f"{_population(trajectory, i)}: {action}")
     ax.set_xlabel("time" if "replicator" in trajectory.kind else "round")
     ax.set_ylabel("share")
     ax.set_ylim(-0.02, 1.02)
     ax.set_title(trajectory.kind)
     ax.legend(fontsize="small")
     return ax
+
+
+def _one_population(trajectory) -> bool:
+    return "one population)" in trajectory.kind
+
+
+def _population(trajectory, i) -> str:
+    """Whose shares: the player's, or (one population of a symmetric game) the population's."""
+    return "population" if _one_population(trajectory) else str(trajectory.players[i])
+
+
+def _start_end_legend(ax, paths, **where):
+    """A legend that says which path is which and what the circle and the square mean."""
+    from matplotlib.lines import Line2D
+    handles = list(paths) + [Line2D([], [], marker="o", ls="", color="0.3", label="start"),
+                             Line2D([], [], marker="s", ls="", color="0.3", label="end")]
+    ax.legend(handles=handles, fontsize="small", **where)
 
 
 def _need_2x2(game):
@@ -88,11 +108,15 @@ def plot_phase(game, trajectories=(), ax=None, field: bool = True, density: int 
         speed = np.hypot(U, V)
         speed[speed == 0] = 1
         ax.quiver(X, Y, U / speed, V / speed, speed, cmap="Greys", alpha=0.6, angles="xy")
+    paths = []
     for k, traj in enumerate(trajectories):
         x, y = traj.share(0, 0), traj.share(1, 0)
-        line, = ax.plot(x, y, lw=1.8, label=f"path {k}")
+        line, = ax.plot(x, y, lw=1.8, label=f"path {k + 1}")
         ax.plot(x[0], y[0], "o", color=line.get_color())
         ax.plot(x[-1], y[-1], "s", color=line.get_color(), ms=8, clip_on=False)
+        paths.append(line)
+    if paths:      # beside the square: a legend inside could cover a path's end in a corner
+        _start_end_legend(ax, paths, loc="upper left", bbox_to_anchor=(1.02, 1))
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.set_aspect("equal")
@@ -168,12 +192,17 @@ def plot_simplex(trajectories, ax=None, player=0):
     ax.plot(*np.vstack([corners, corners[:1]]).T, color="black", lw=1)
     for name, (x, y), dy in zip(trajectories[0].actions[player], corners, (-0.06, -0.06, 0.03)):
         ax.text(x, y + dy, name, ha="center")
+    paths = []
     for k, traj in enumerate(trajectories):
         pts = np.array([s[player] for s in traj.states]) @ corners
-        line, = ax.plot(pts[:, 0], pts[:, 1], lw=1.4, label=f"path {k}")
+        line, = ax.plot(pts[:, 0], pts[:, 1], lw=1.4, label=f"path {k + 1}")
         ax.plot(*pts[0], "o", color=line.get_color())
         ax.plot(*pts[-1], "s", color=line.get_color())
+        paths.append(line)
+    _start_end_legend(ax, paths, loc="upper left", bbox_to_anchor=(0.0, 1.0))
     ax.set_aspect("equal")
     ax.axis("off")
-    ax.set_title(f"{trajectories[0].players[player]}: {trajectories[0].kind}")
+    # the top corner's label sits just under the title: give the title room
+    first = trajectories[0]
+    ax.set_title(first.kind if _one_population(first) else f"{first.players[player]}: {first.kind}", pad=16)
     return ax

@@ -19,8 +19,8 @@ function, so ``import deterrence`` stays light.
 """
 from __future__ import annotations
 
-from deterrence.core.numbers import format_exact
-from deterrence.core.tree import Chance, Decision, GameTree, Terminal, require_recursion_room
+from deterrence.core.numbers import format_exact, format_short
+from deterrence.core.tree import Chance, Decision, GameTree, Terminal, path_name, require_recursion_room
 from deterrence.core.validate import public_boundary
 from deterrence.plot._literal import literal_labels
 
@@ -38,6 +38,39 @@ def _edge_text(node, label) -> str:
     return label
 
 
+def _move_text(tree, path, node, label, equilibrium) -> str:
+    """The text on an edge, and with an ``equilibrium`` the probability of a move it mixes,
+    in the brackets of a chance move's probability: a student sees ``duel [1/2]`` where two
+    thick edges would otherwise leave the mixture unsaid.
+
+    >>> from deterrence.io import load_game
+    >>> from deterrence.solvers import solve
+    >>> bq = load_game("beer_quiche")
+    >>> e = solve(bq, "sequential")[0]
+    >>> _move_text(bq, ("weak", "quiche"), bq.node(("weak", "quiche")), "duel", e)
+    'duel [1/2]'
+    """
+    text = _edge_text(node, label)
+    if equilibrium is None or not isinstance(node, Decision):
+        return text
+    q = equilibrium.behaviour[(node.player, tree.infoset_of(path).name)].get(label, 0)
+    return text if q in (0, 1) else f"{text} [{format_short(q)}]"
+
+
+def _node_text(tree, path, node) -> str:
+    """A decision node's label: its player, and where the tree has information sets of
+    several nodes, the set's name too (the ``P:I`` of an ``.efg`` file, as the solvers'
+    text and JSON name the sets), so the figure and the printed strategies meet."""
+    if isinstance(node, Chance):
+        return "chance"
+    own = tree.infoset_of(path)
+    # a one-node set named after its node (no name in the file) needs no name in the figure
+    if not any(len(s.paths) > 1 for s in tree.infosets.values()) or \
+            (len(own.paths) == 1 and own.name == path_name(path)):
+        return str(node.player)
+    return f"{node.player} ({own.name})"
+
+
 def _payoff_text(node) -> str:
     return "(" + ", ".join(str(v) for v in node.payoffs) + ")"
 
@@ -46,10 +79,12 @@ def _payoff_text(node) -> str:
 _CHAR = 0.62
 #: Horizontal gap between neighbouring labels, in characters.
 _PAD = 2.0
+#: Width of a node label's character (bold, one point larger) in characters of the label font.
+_NODE_FONT = 1.3
 
 
 @public_boundary
-def tree_layout(tree: GameTree) -> dict:
+def tree_layout(tree: GameTree, equilibrium=None) -> dict:
     """Positions ``path -> (x, y)``; x in characters of the label font, depth as -y.
 
     Leaves are placed left to right, each as wide as its payoff text, and
@@ -66,10 +101,11 @@ def tree_layout(tree: GameTree) -> dict:
     require_recursion_room(tree, "drawing a tree")
     pos = {}
 
-    def own_width(node):
+    def own_width(node, path):
         if isinstance(node, Terminal):
             return len(_payoff_text(node)) + _PAD
-        return len("chance" if isinstance(node, Chance) else str(node.player)) + _PAD
+        # node labels are bold and a point larger than the move and payoff labels
+        return _NODE_FONT * len(_node_text(tree, path, node)) + _PAD
 
     def shift(path, node, dx):
         x, y = pos[path]
@@ -81,11 +117,11 @@ def tree_layout(tree: GameTree) -> dict:
     def place(node, path, left):
         """Place the subtree with its left edge at ``left``; returns (x, right edge)."""
         if isinstance(node, Terminal):
-            w = own_width(node)
+            w = own_width(node, path)
             pos[path] = (left + w / 2, -len(path))
             return left + w / 2, left + w
         xs, right = [], left
-        texts = [_edge_text(node, m) for m in node.labels]
+        texts = [_move_text(tree, path, node, m, equilibrium) for m in node.labels]
         for k, (m, c) in enumerate(zip(node.labels, node.children)):
             x, r = place(c, path + (m,), right)
             if k:
@@ -98,7 +134,7 @@ def tree_layout(tree: GameTree) -> dict:
             xs.append(x)
             right = r
         x = (xs[0] + xs[-1]) / 2
-        w = own_width(node)
+        w = own_width(node, path)
         if right - left < w:               # a node wider than its subtree: centre the subtree
             d = (w - (right - left)) / 2
             for m, c in zip(node.labels, node.children):
@@ -172,7 +208,7 @@ def draw_tree(tree: GameTree, ax=None, equilibrium=None, fontsize: int = 9):
     >>> ax.get_title().splitlines()[-1]
     'payoffs at the leaves: (Entrant, Incumbent)'
     """
-    pos = tree_layout(tree)
+    pos = tree_layout(tree, equilibrium)
     xs = [x for x, _ in pos.values()]
     ys = [y for _, y in pos.values()]
     lo = min(x - len(_payoff_text(n)) / 2 for p, n in tree.nodes() if isinstance(n, Terminal) for x in [pos[p][0]])
@@ -184,7 +220,9 @@ def draw_tree(tree: GameTree, ax=None, equilibrium=None, fontsize: int = 9):
     needed = (hi - lo) * _CHAR * label_size / 72
     if ax is None:
         import matplotlib.pyplot as plt
-        _, ax = plt.subplots(figsize=(max(4.0, needed + 0.4), max(2.5, 1.1 * depth + 1.3)))
+        fig, ax = plt.subplots(figsize=(max(4.0, needed + 0.4), max(2.5, 1.1 * depth + 1.3)))
+        # the layout's widths are for the whole figure: the axes (no frame, no ticks) take it all
+        fig.subplots_adjust(left=0.01, right=0.99)
     else:
         width = ax.get_position().width * ax.figure.get_figwidth()
         if width < needed:
@@ -199,6 +237,10 @@ def draw_tree(tree: GameTree, ax=None, equilibrium=None, fontsize: int = 9):
                 dist = equilibrium.behaviour[(node.player, tree.infoset_of(path).name)]
                 planned |= {path + (m,) for m, q in dist.items() if _positive(q)}
     box = dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.9)
+    shared = [s for s in tree.infosets.values() if len(s.paths) > 1]
+    # colourblind-safe (Okabe-Ito), dark enough to read as text on white
+    palette = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#882255", "#117733")
+    colours = {s.key: palette[k % len(palette)] for k, s in enumerate(shared)}
     off_path_plans = False
     for path, node in tree.nodes():
         x, y = pos[path]
@@ -218,7 +260,8 @@ def draw_tree(tree: GameTree, ax=None, equilibrium=None, fontsize: int = 9):
             else:
                 style = dict(color="black", linewidth=0.8)
             ax.plot([x, cx], [y, cy], zorder=1, solid_capstyle="round", **style)
-            ax.text((x + cx) / 2, (y + cy) / 2, _edge_text(node, m), ha="center", va="center",
+            ax.text((x + cx) / 2, (y + cy) / 2, _move_text(tree, path, node, m, equilibrium),
+                    ha="center", va="center",
                     fontsize=label_size, bbox=box, zorder=3)
         if isinstance(node, Chance):
             ax.plot([x], [y], marker="s", markersize=9, color="0.6", zorder=2)
@@ -226,12 +269,22 @@ def draw_tree(tree: GameTree, ax=None, equilibrium=None, fontsize: int = 9):
                     bbox=dict(boxstyle="square,pad=0.05", fc="white", ec="none"))
         else:
             ax.plot([x], [y], marker="o", markersize=9, color="white", markeredgecolor="black", zorder=2)
-            ax.text(x, y + 0.1, node.player, ha="center", va="bottom", fontsize=fontsize, zorder=3,
-                    fontweight="bold", bbox=dict(boxstyle="square,pad=0.05", fc="white", ec="none"))
-    for s in tree.infosets.values():
-        if len(s.paths) > 1:
-            pts = sorted(pos[p] for p in s.paths)
-            ax.plot([p[0] for p in pts], [p[1] for p in pts], linestyle="--", color="tab:blue", zorder=0)
+            ax.text(x, y + 0.1, _node_text(tree, path, node), ha="center", va="bottom", fontsize=fontsize,
+                    zorder=3, fontweight="bold", color=colours.get(tree.infoset_of(path).key, "black"),
+                    bbox=dict(boxstyle="square,pad=0.05", fc="white", ec="none"))
+    # Sets that share a row would draw over each other on one line (Beer-Quiche's two sets
+    # of B looked like one): each set has its colour, also on its nodes' labels, and its
+    # own height just under the nodes, with a short tick down from each of its nodes.
+    row_count: dict = {}
+    for s in shared:
+        pts = sorted(pos[p] for p in s.paths)
+        depth = pts[0][1]
+        k = row_count[depth] = row_count.get(depth, -1) + 1
+        level = depth - 0.06 * k
+        colour = colours[s.key]
+        for px, py in pts:
+            ax.plot([px, px], [py, level], color=colour, lw=1, zorder=0)
+        ax.plot([pts[0][0], pts[-1][0]], [level, level], linestyle="--", color=colour, zorder=0)
     if equilibrium is not None:
         from matplotlib.lines import Line2D
         handles = [Line2D([], [], color="black", linewidth=2.6, label="equilibrium path")]

@@ -217,6 +217,20 @@ def method_options(name: str):
     return _OPTIONS[name]
 
 
+def option_default(name: str, option: str):
+    """The default value of one option of a method (from its function's signature; None when
+    it has none), so that a command line can read ``objective=1`` as text where the default is
+    text and as a number where it is a number.
+
+    >>> option_default("correlated", "objective"), option_default("correlated", "vertices")
+    ('welfare', False)
+    """
+    entry = _entry(ALIASES.get(name, name))
+    fn = getattr(importlib.import_module(entry.module), entry.function)
+    param = inspect.signature(fn).parameters.get(option)
+    return None if param is None or param.default is param.empty else param.default
+
+
 def check_options(name: str, options, passed_by: str = "") -> None:
     """Refuse options that method ``name`` does not take, naming the ones it does.
 
@@ -320,6 +334,7 @@ __all__ = [
     "game_type",
     "method_options",
     "methods_for",
+    "option_default",
     "register_method",
     "solve",
 ]

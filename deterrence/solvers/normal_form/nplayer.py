@@ -457,7 +457,8 @@ def nplayer_equilibria(game, *, limit: int | None = None, seed: int = 0) -> NPla
         shape = "x".join(map(str, game.shape))
         raise TooLargeError(
             f"this {shape} game has {count:,} support profiles, over the limit of {limit:,} "
-            f"(each needs a polynomial system solved exactly); pass limit={count} to try anyway")
+            f"(each needs a polynomial system solved exactly); pass limit={count} to try anyway, "
+            f"or use the method nplayer_logit for one certified equilibrium")
     payoffs = [_integer_payoffs(game.payoff_array(i)) for i in range(game.n_players)]
     rng = random.Random(seed)
     equilibria, continua, empty = [], [], 0

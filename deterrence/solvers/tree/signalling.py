@@ -27,7 +27,9 @@ Steps of :func:`signalling_equilibria`:
 
 1. read the signalling structure from the tree (chance root over types, one
    sender decision per type with the same messages, one receiver information
-   set per message with the same responses, terminal payoffs);
+   set per message with the same responses, terminal payoffs; a message may
+   instead end the game for every type, as a fold does in poker: the receiver
+   then has no move, no belief and no off-path response there);
 2. for every support pattern (messages per type, responses per message) the
    conditions decouple: the sender's probabilities must make the receiver's
    chosen responses optimal after each sent message (linear in them), and the
@@ -67,6 +69,9 @@ class SignallingGame:
     messages: tuple
     responses: tuple
     payoff: dict
+    #: messages after which the game ends (the receiver does not move): every response is
+    #: given the terminal's payoffs, and only the first is ever played
+    final: frozenset = frozenset()
 
 
 def signalling_game(tree: GameTree) -> SignallingGame:
@@ -88,6 +93,7 @@ def signalling_game(tree: GameTree) -> SignallingGame:
     sender = receiver = None
     messages = responses = None
     payoff = {}
+    _same_ending(root)
     for t, _p, node in root.moves:
         if not isinstance(node, Decision):
             raise GameError(f"after type {t!r} the sender must move")
@@ -99,8 +105,12 @@ def signalling_game(tree: GameTree) -> SignallingGame:
         messages = node.labels
         payoff[t] = {}
         for m, child in node.moves:
+            if isinstance(child, Terminal):      # the game ends: filled in below, once responses are known
+                payoff[t][m] = child
+                continue
             if not isinstance(child, Decision) or child.player == sender:
-                raise GameError(f"after type {t!r} and message {m!r} the receiver must move")
+                raise GameError(f"after type {t!r} and message {m!r} the receiver must move "
+                                f"(or the game end for every type)")
             receiver = child.player
             if responses not in (None, child.labels):
                 raise GameError(f"message {m!r}: the receiver must have the same responses {responses}")
@@ -114,8 +124,26 @@ def signalling_game(tree: GameTree) -> SignallingGame:
                     raise GameError(f"after {t}/{m}/{r} the game must end")
                 i = tree.player_index(sender)
                 payoff[t][m][r] = (leaf.payoffs[i], leaf.payoffs[1 - i])
+    final = frozenset(m for m in messages if any(isinstance(payoff[t][m], Terminal) for t in payoff))
+    if responses is None:
+        raise GameError("the receiver never moves: after every message the game ends")
+    i = tree.player_index(sender)
+    for m in final:
+        for t in payoff:
+            leaf = payoff[t][m]
+            payoff[t][m] = dict.fromkeys(responses, (leaf.payoffs[i], leaf.payoffs[1 - i]))
     return SignallingGame(sender, receiver, root.labels, tuple(Fraction(p) for p in root.probabilities),
-                          messages, responses, payoff)
+                          messages, responses, payoff, final)
+
+
+def _same_ending(root) -> None:
+    """A message ends the game after every type or after none (the receiver sees it or not)."""
+    ends = {}
+    for t, _p, node in root.moves:
+        for m, child in node.moves if isinstance(node, Decision) else ():
+            if ends.setdefault(m, isinstance(child, Terminal)) != isinstance(child, Terminal):
+                raise GameError(f"message {m!r} ends the game for some types but not after type {t!r}: "
+                                f"the receiver must see it for every type or for none")
 
 
 def _vertices(n, eqs, ineqs):
@@ -173,13 +201,26 @@ class SignallingPBE:
     intuitive: bool
 
     def describe(self) -> str:
-        def dist(d):
-            used = [(a, q) for a, q in d.items() if q]
-            return used[0][0] if len(used) == 1 else " + ".join(f"{format_exact(q)} {a}" for a, q in used)
-        s = "; ".join(f"{t}: {dist(d)}" for t, d in self.sender.items())
-        r = "; ".join(f"after {m}: {dist(d)}" for m, d in self.receiver.items())
-        off = "; ".join(f"after {m} (unsent): " + " or ".join(dist(d) for d, _ in opts)
-                        for m, opts in self.off_path.items())
+        """One line: the sender's and receiver's play, the receiver's beliefs after each
+        message (Bayes' rule after a sent one; after an unsent one, the beliefs that support
+        each extreme response), and the intuitive criterion's verdict.
+
+        >>> from deterrence.io import load_game
+        >>> line = signalling_equilibria(load_game("beer_quiche"))[1].describe()
+        >>> print(line.replace("; ", "\\n").replace(" or ", "\\n  or "))
+        pooling: sender weak: beer
+        strong: beer
+        receiver after beer: no_duel (believing 1/10 weak + 9/10 strong)
+        after quiche (unsent): duel (believing weak up to 1/2 weak + 1/2 strong)
+          or 1/2 duel + 1/2 no_duel (believing 1/2 weak + 1/2 strong)  (passes the intuitive criterion)
+        """
+        types = tuple(self.payoffs)          # the types, in the order of the belief vertices
+        s = "; ".join(f"{t}: {_mixture(d)}" for t, d in self.sender.items())
+        r = "; ".join(f"after {m}: {_mixture(d)} (believing {_mixture(self.beliefs[m])})"
+                      for m, d in self.receiver.items())
+        off = "; ".join(f"after {m} (unsent): " + " or ".join(
+            f"{_mixture(d)} ({_belief_range(types, vertices)})" for d, vertices in opts)
+            for m, opts in self.off_path.items())
         ic = "passes" if self.intuitive else "fails"
         return (f"{self.kind}: sender {s}; receiver {r}" + (f"; {off}" if off else "")
                 + f"  ({ic} the intuitive criterion)")
@@ -190,11 +231,30 @@ class SignallingPBE:
                 "sender": {t: {m: f(q) for m, q in d.items()} for t, d in self.sender.items()},
                 "receiver": {m: {r: f(q) for r, q in d.items()} for m, d in self.receiver.items()},
                 "beliefs": {m: {t: f(q) for t, q in d.items()} for m, d in self.beliefs.items()},
+                # each supporting belief keyed by type, as the beliefs after sent messages are
                 "off_path": {m: [{"response": {r: f(q) for r, q in d.items()},
-                                  "beliefs": [[f(q) for q in b] for b in bs]} for d, bs in opts]
+                                  "beliefs": [dict(zip(self.payoffs, map(f, b))) for b in bs]}
+                                 for d, bs in opts]
                              for m, opts in self.off_path.items()},
                 "payoffs": {t: f(v) for t, v in self.payoffs.items()},
                 "receiver_payoff": f(self.receiver_payoff)}
+
+
+def _mixture(d) -> str:
+    """``{"a": 1, "b": 0}`` -> ``a``; ``{"a": 1/2, "b": 1/2}`` -> ``1/2 a + 1/2 b``."""
+    used = [(a, q) for a, q in d.items() if q]
+    return used[0][0] if len(used) == 1 and used[0][1] == 1 else \
+        " + ".join(f"{format_exact(q)} {a}" for a, q in used)
+
+
+def _belief_range(types, vertices) -> str:
+    """The beliefs (vertices of their polytope) that support an off-path response, in words."""
+    shown = [_mixture(dict(zip(types, b))) for b in vertices]
+    if len(shown) == 1:
+        return f"believing {shown[0]}"
+    if len(shown) == 2:
+        return f"believing {shown[0]} up to {shown[1]}"
+    return "believing any mixture of " + ", ".join(shown[:-1]) + " and " + shown[-1]
 
 
 def _kind(g, sender):
@@ -242,7 +302,8 @@ def signalling_equilibria(tree: GameTree) -> tuple:
     count = 0
     for S in sender_sets:
         sent = [m for m in M if any(m in s for s in S)]
-        for Rs in itertools.product(_nonempty(R), repeat=len(M)):
+        # after a message that ends the game the "response" is a placeholder: only the first
+        for Rs in itertools.product(*[[(R[0],)] if m in g.final else _nonempty(R) for m in M]):
             count += 1
             if count > MAX_PATTERNS:
                 raise TooLargeError(f"more than {MAX_PATTERNS} support patterns")
@@ -305,15 +366,18 @@ def signalling_equilibria(tree: GameTree) -> tuple:
         rkey, beliefs, _, spay, rpay = members[0]
         sender = {t: {m: _n(qkey[i][j]) for j, m in enumerate(M)} for i, t in enumerate(T)}
         sent = [m for m in M if beliefs.get(m) is not None]
-        receiver = {m: {r: _n(rkey[M.index(m)][k]) for k, r in enumerate(R)} for m in sent}
+        # the receiver moves, and holds beliefs worth showing, only after messages that do not end the game
+        receiver = {m: {r: _n(rkey[M.index(m)][k]) for k, r in enumerate(R)} for m in sent if m not in g.final}
         off_path = {}
         for rk, _, off, _, _ in members:
             for m, verts in off.items():
+                if m in g.final:
+                    continue
                 d = {r: _n(rk[M.index(m)][k]) for k, r in enumerate(R)}
                 off_path.setdefault(m, []).append((d, verts))
         unsent = [m for m in M if m not in sent]
         out.append(SignallingPBE(_kind(g, sender), sender, receiver,
-                                 {m: {t: _n(v) for t, v in beliefs[m].items()} for m in sent},
+                                 {m: {t: _n(v) for t, v in beliefs[m].items()} for m in sent if m not in g.final},
                                  off_path, spay, rpay, _intuitive(g, spay, unsent)))
     out.sort(key=lambda e: (e.kind, [sorted(d.items()) for d in e.sender.values()]))
     return tuple(out)
