@@ -25,7 +25,12 @@ Steps
    (``x_{i,first} = 1 - sum``). Equations: each player is indifferent among
    the actions of its support, ``u_i(a, x_-i) = u_i(first, x_-i)``. The system
    is square and polynomial (multilinear) with rational coefficients.
-   Most profiles are decided first by the quotient-ring path of
+   Three-player profiles where two players have supports of one size and the
+   third mixes over at most two actions (and the 3x3x3 full support, when balls
+   reject every candidate) are decided first by the linear elimination of
+   :mod:`~deterrence.solvers.normal_form.nplayer_elimination` (two mixtures as
+   kernel vectors of the third's, a univariate polynomial); it hands back what
+   it cannot decide. Most other profiles are decided by the quotient-ring path of
    :mod:`~deterrence.solvers.normal_form.nplayer_quotient` (python-flint: the
    multiplication matrix of a separating linear form, its characteristic
    polynomial factored, rational roots certified, irrational real roots not
@@ -569,8 +574,11 @@ def _equilibria_on_support(game, payoffs, supports, rng):
     The quotient-ring path (:mod:`~deterrence.solvers.normal_form.nplayer_quotient`)
     decides most profiles; its irrational candidates are decided exactly here
     (step 6) and what it leaves open goes to :func:`_groebner_on_support`."""
+    from deterrence.solvers.normal_form.nplayer_elimination import elimination_solve
     from deterrence.solvers.normal_form.nplayer_quotient import quotient_solve
-    decided = quotient_solve(game, payoffs, supports)
+    decided = elimination_solve(game, payoffs, supports)
+    if decided is None:
+        decided = quotient_solve(game, payoffs, supports)
     if decided is None:
         return _groebner_on_support(game, payoffs, supports, rng)
     found, candidates = decided

@@ -91,10 +91,37 @@ def quotient_solve(game, payoffs, supports):
     equations = [e for e in equations if not e.is_zero()]
     if not equations:
         return None
+    shape = _univariate_shape(flint, ctx, equations, m)
+    if shape is NO_SOLUTION:
+        return [], []
+    if shape is None:
+        return None
+    h, coordinates = shape
+    found, candidates = [], []
+    for factor, _ in h.factor()[1]:
+        if factor.degree() == 1:
+            a0, a1 = factor.coeffs()
+            root = -a0 / a1
+            point = [_fraction(g(root)) for g in coordinates]
+            found += _rational_point(game, supports, point)
+            continue
+        candidates += _real_candidates(flint, factor, coordinates, payoffs, supports, game.shape)
+    return found, candidates
+
+
+#: :func:`_univariate_shape`'s answer for a system without solutions.
+NO_SOLUTION = "no solution"
+
+
+def _univariate_shape(flint, ctx, equations, m):
+    """Steps 2-4 for integer polynomials (``fmpz_mpoly`` in ``ctx``, ``m`` unknowns):
+    ``(h, [g_k])`` with the solutions exactly the points ``x_k = g_k(t0)`` at the
+    roots ``t0`` of ``h`` (``fmpq_poly``), :data:`NO_SOLUTION`, or ``None`` when
+    not decided here (positive-dimensional, no cyclic quotient)."""
     basis = list(flint.fmpz_mpoly_vec(_interreduced(flint, ctx, equations), ctx)
                  .buchberger_naive().autoreduction())
     if any(g.is_constant() for g in basis):
-        return [], []
+        return NO_SOLUTION
     leads = [g.monoms()[0] for g in basis]
     if not all(any(lead[k] and sum(lead) == lead[k] for lead in leads) for k in range(m)):
         return None
@@ -111,19 +138,7 @@ def quotient_solve(game, payoffs, supports):
         shape = _shape(flint, column, standard, weights)
         if shape is not None:
             break
-    if shape is None:
-        return None
-    h, coordinates = shape
-    found, candidates = [], []
-    for factor, _ in h.factor()[1]:
-        if factor.degree() == 1:
-            a0, a1 = factor.coeffs()
-            root = -a0 / a1
-            point = [_fraction(g(root)) for g in coordinates]
-            found += _rational_point(game, supports, point)
-            continue
-        candidates += _real_candidates(flint, factor, coordinates, payoffs, supports, game.shape)
-    return found, candidates
+    return shape
 
 
 def support_polynomials(ctx, payoffs, supports, shape) -> tuple:

@@ -1,0 +1,142 @@
+"""The linear-elimination path of the three-player solver against the Groebner path,
+profile by profile: the same equilibria wherever it decides, on random games
+(generic, with ties, with irrational equilibria)."""
+import math
+import random
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import deterrence as dt
+from deterrence.solvers.certify import regrets
+from deterrence.solvers.normal_form import nplayer
+from deterrence.solvers.normal_form.nplayer_elimination import elimination_solve
+from deterrence.solvers.normal_form.nplayer_quotient import quotient_solve
+
+
+def random_game(shape, values):
+    size = math.prod(shape)
+    return dt.NormalFormGame([np.array(values[i * size:(i + 1) * size], dtype=object).reshape(shape)
+                              for i in range(len(shape))])
+
+
+def same_equilibria(left, right) -> bool:
+    def ordered(found):
+        return sorted(found, key=lambda e: [float(p) for s in e.strategies for p in s])
+    left, right = ordered(left), ordered(right)
+    return len(left) == len(right) and all(
+        a.strategies == b.strategies and a.payoffs == b.payoffs for a, b in zip(left, right))
+
+
+def decided_by_elimination(game, payoffs, supports):
+    """The equilibria of the elimination path with its candidates decided exactly, or None."""
+    decided = elimination_solve(game, payoffs, supports)
+    if decided is None:
+        return None
+    found, candidates = decided
+    for factor, interval, coordinates in candidates:
+        found = found + nplayer._candidate_point(game, payoffs, supports, factor, interval, coordinates)
+    return found
+
+
+def assert_agrees_with_groebner(game) -> dict:
+    """Every profile elimination decides has the Groebner path's equilibria (and no continuum);
+    returns how many profiles it decided and how many equilibria were irrational."""
+    payoffs = [nplayer._integer_payoffs(game.payoff_array(i)) for i in range(game.n_players)]
+    counts = {"decided": 0, "irrational": 0}
+    for supports in nplayer._support_profiles(game.shape):
+        fast = decided_by_elimination(game, payoffs, supports)
+        if fast is None:
+            continue
+        slow, continuum = nplayer._groebner_on_support(game, payoffs, supports, random.Random(0))
+        assert continuum is None or continuum == nplayer.EMPTY, supports
+        assert same_equilibria(fast, slow), supports
+        counts["decided"] += 1
+        counts["irrational"] += sum(isinstance(e, nplayer.AlgebraicEquilibrium) for e in fast)
+    return counts
+
+
+@settings(max_examples=10, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from([(2, 2, 2), (2, 3, 3), (3, 2, 3), (3, 3, 2)]).flatmap(
+    lambda shape: st.tuples(st.just(shape), st.permutations(list(range(3 * math.prod(shape)))))))
+def test_elimination_agrees_with_groebner_on_generic_games(case):
+    shape, values = case
+    counts = assert_agrees_with_groebner(random_game(shape, values))
+    # generic: every (1, m, m) and (2, m, m) profile in any order is decided here
+    assert counts["decided"] >= 7
+
+
+@settings(max_examples=12, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.integers(0, 2), min_size=24, max_size=24))
+def test_elimination_agrees_with_groebner_on_degenerate_games(values):
+    # payoffs 0..2: ties, continua, kernels that drop rank (handed back, never guessed)
+    assert_agrees_with_groebner(random_game((2, 2, 2), values))
+
+
+@settings(max_examples=5, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.integers(-3, 3), min_size=54, max_size=54))
+def test_elimination_agrees_with_groebner_on_small_range_2x3x3_games(values):
+    assert_agrees_with_groebner(random_game((2, 3, 3), values))
+
+
+def test_irrational_equilibria_from_elimination_are_exact():
+    rng = np.random.default_rng(7)
+    irrational = 0
+    for _ in range(40):
+        game = dt.NormalFormGame([np.vectorize(int, otypes=[object])(rng.integers(0, 9, (2, 3, 3)))
+                                  for _ in range(3)])
+        irrational += assert_agrees_with_groebner(game)["irrational"]
+        if irrational >= 2:
+            break
+    assert irrational >= 2
+
+
+def test_a_kernel_that_drops_rank_is_handed_back():
+    # player 2's payoffs do not depend on player 3's action: with player 1 mixing over
+    # (1 - t, t), player 2's condition on player 3's mixture vanishes at one t for every mixture
+    u = [np.zeros((2, 2, 2), dtype=object) for _ in range(3)]
+    for a, b, c in np.ndindex(2, 2, 2):
+        u[0][a, b, c], u[1][a, b, c], u[2][a, b, c] = 3 * (a == b) + c, 2 * (a == b), 5 * (c == a) + b
+    game = dt.NormalFormGame(u)
+    payoffs = [nplayer._integer_payoffs(game.payoff_array(i)) for i in range(3)]
+    assert elimination_solve(game, payoffs, [(0, 1), (0, 1), (0, 1)]) is None
+    found, _ = nplayer.equilibria_on_supports(game, [(0, 1), (0, 1), (0, 1)])
+    slow, _ = nplayer._groebner_on_support(game, payoffs, [(0, 1), (0, 1), (0, 1)], random.Random(0))
+    assert same_equilibria(found, slow)
+
+
+def test_whole_solver_with_elimination_matches_groebner_on_seeded_games(monkeypatch):
+    rng = np.random.default_rng(88)
+    games = [dt.NormalFormGame([np.vectorize(int, otypes=[object])(rng.permutation(4 * math.prod(shape))
+                                                                   [:math.prod(shape)].reshape(shape))
+                                for _ in shape])
+             for shape in [(2, 2, 2), (2, 3, 3), (3, 3, 3)]]
+    fast = [nplayer.nplayer_equilibria(game) for game in games]
+    monkeypatch.setattr(nplayer, "_equilibria_on_support", nplayer._groebner_on_support)
+    slow = [nplayer.nplayer_equilibria(game) for game in games]
+    for game, a, b in zip(games, fast, slow):
+        assert same_equilibria(a.equilibria, b.equilibria)
+        assert a.complete and b.complete
+        for e in a:
+            assert max(float(r) for r in regrets(game, [[float(p) for p in s]
+                                                        for s in e.strategies])) < 1e-9
+
+
+@settings(max_examples=8, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(st.permutations(list(range(81))), st.lists(st.integers(-2, 2), min_size=81, max_size=81)))
+def test_full_support_rejection_agrees_with_the_quotient_path(values):
+    # the 3x3x3 full support: balls reject every root pair only when the exact path finds nothing
+    game = random_game((3, 3, 3), values)
+    payoffs = [nplayer._integer_payoffs(game.payoff_array(i)) for i in range(3)]
+    full = [(0, 1, 2)] * 3
+    exact = quotient_solve(game, payoffs, full)
+    exact_found = None if exact is None else exact[0] + [
+        e for c in exact[1] for e in nplayer._candidate_point(game, payoffs, full, *c)]
+    if elimination_solve(game, payoffs, full) is not None:
+        assert exact_found == [] or (exact is None and not nplayer._groebner_on_support(
+            game, payoffs, full, random.Random(0))[0])
