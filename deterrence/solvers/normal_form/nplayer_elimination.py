@@ -74,9 +74,15 @@ def elimination_solve(game, payoffs, supports):
     if len(supports) != 3:
         return None
     sizes = [len(s) for s in supports]
-    choices = [k for k in range(3) if (sizes[k] <= 2 or sizes == [3, 3, 3])
-               and sizes[(k + 1) % 3] == sizes[(k + 2) % 3] <= LARGEST_KERNEL]
-    if not choices or sum(sizes) == 3:
+    choices = [k for k in range(3) if sizes[(k + 1) % 3] == sizes[(k + 2) % 3] <= LARGEST_KERNEL
+               and (sizes[k] <= 2 or sizes == [3, 3, 3])]
+    if sum(sizes) == 3:
+        return None
+    if not choices:
+        for k in range(3):
+            i, j = sorted(((k + 1) % 3, (k + 2) % 3), key=lambda p: sizes[p])
+            if sizes[k] <= 2 and sizes[i] <= 2 and sizes[j] == sizes[i] + 1:
+                return _determinantal(flint_module(), game, payoffs, supports, i, j, k)
         return None
     k = min(choices, key=lambda c: sizes[c])
     i, j = (k + 1) % 3, (k + 2) % 3
@@ -97,7 +103,7 @@ def elimination_solve(game, payoffs, supports):
         point = {k: [Fraction(1)]}
         for player, (kernel, total) in mixtures.items():
             point[player] = [Fraction(int(v[0]), int(total[0])) for v in kernel]
-        return _rational_point(game, supports, _unknowns(point)), []
+        return _rational_point(game, supports, _unknowns(point), payoffs), []
     # k's one condition u_k(second) = u_k(first), bilinear in x_i and x_j
     (h,) = _conditions_of_k(payoffs[k], supports, i, j, k, kernel_i, kernel_j, zero)
     if h.is_zero():
@@ -112,7 +118,7 @@ def elimination_solve(game, payoffs, supports):
             for player, (kernel, total) in mixtures.items():
                 scale = _value(total, root)
                 point[player] = [_value(v, root) / scale for v in kernel]
-            found += _rational_point(game, supports, _unknowns(point))
+            found += _rational_point(game, supports, _unknowns(point), payoffs)
             continue
         f = flint.fmpq_poly(factor)
         t = flint.fmpq_poly([0, 1])
@@ -124,14 +130,71 @@ def elimination_solve(game, payoffs, supports):
     return found, candidates
 
 
+def _determinantal(flint, game, payoffs, supports, i, j, k):
+    """:func:`elimination_solve` when ``j`` mixes over one action more than ``i``
+    (``i`` over 1 or 2) and ``k`` over at most two, ``(1 - t, t)``: ``j``'s conditions
+    are a square matrix ``B_j(t)`` on ``i``'s mixture, so ``det B_j(t) = 0`` (a
+    univariate polynomial; with ``k`` pure a constant: nonzero means no solution).
+    At each root ``x_i`` spans the kernel of ``B_j``, and ``x_j`` that of ``i``'s
+    conditions stacked with ``k``'s (linear in ``x_j`` once ``x_i`` is known); a
+    kernel of dimension above one is handed back (``None``)."""
+    zero, one = flint.fmpz_poly(0), flint.fmpz_poly(1)
+    rows_j = _matrix(payoffs[j], supports, j, i, k, flint.fmpz_poly)     # square, on x_i
+    determinant = _determinant(rows_j, zero, one)
+    if determinant.is_zero():
+        return None
+    if len(supports[k]) == 1:
+        if determinant.degree() == 0:
+            return [], []
+        return None                 # cannot happen: the entries are constants
+    rows_i = _matrix(payoffs[i], supports, i, j, k, flint.fmpz_poly)     # (m_i - 1) x m_j, on x_j
+    (difference,) = [_differences(payoffs[k], supports, i, j, k, a) for a in supports[k][1:]]
+    found, candidates = [], []
+    for factor, _ in determinant.factor()[1]:
+        f = flint.fmpq_poly(factor)
+        t = flint.fmpq_poly([0, 1])
+        reduced = [[flint.fmpq_poly(e) % f for e in row] for row in rows_j]
+        # x_i: the kernel of the singular B_j (rank m_i - 1): minors of a row set of that rank
+        if len(reduced) == 1:
+            x_i = [f * 0 + 1]
+        else:
+            nonzero = [row for row in reduced if any(not e.is_zero() for e in row)]
+            if not nonzero:
+                return None         # B_j vanishes: a kernel of dimension 2
+            x_i = [nonzero[0][1], -nonzero[0][0]]
+        stacked = [[flint.fmpq_poly(e) % f for e in row] for row in rows_i]
+        stacked.append([sum((difference[r][c] * x_i[r] for r in range(len(x_i))), f * 0) % f
+                        for c in range(len(supports[j]))])
+        x_j = [v % f for v in _minors(stacked, f * 0, f * 0 + 1)]
+        if all(v.is_zero() for v in x_j):
+            return None             # the stacked conditions drop rank: a line of solutions or more
+        sum_i, sum_j = sum(x_i, f * 0) % f, sum(x_j, f * 0) % f
+        if sum_i.is_zero() or sum_j.is_zero():
+            continue                # the kernel line misses the simplex's hyperplane there
+        inverse_i, inverse_j = _inverse_mod(sum_i, f), _inverse_mod(sum_j, f)
+        point = {k: [(1 - t) % f, t % f], i: [(v * inverse_i) % f for v in x_i],
+                 j: [(v * inverse_j) % f for v in x_j]}
+        if f.degree() == 1:
+            found += _rational_point(game, supports, [_fraction(p[0]) for p in _unknowns(point)], payoffs)
+        else:
+            candidates += _real_candidates(flint, f, _unknowns(point), payoffs, supports, game.shape)
+    return found, candidates
+
+
+def _fraction(q) -> Fraction:
+    return Fraction(int(q.p), int(q.q))
+
+
 def _full_support(flint, game, payoffs, supports, i, j, k):
-    """The 3x3x3 full support: ``k`` plays ``(1 - t0 - t1, t0, t1)`` and its two
-    conditions ``H_1(t) = H_2(t) = 0`` are bivariate. Every real solution ``(a, b)``
-    has ``a`` a real root of ``Res_t1(H_1, H_2)`` and ``b`` one of ``Res_t0(H_1, H_2)``;
-    each pair of such roots (Arb balls) is rejected when balls prove it is no
-    equilibrium: ``H`` nonzero, a probability negative or a deviation profitable,
-    or (at a point where ``i``'s conditions may drop rank) a maximal minor of the
-    conditions still linear in ``j``'s mixture nonzero. Returns ``([], [])`` when
+    """The 3x3x3 full support (the code allows ``i`` and ``j`` mixing over any ``m``
+    actions; for 2x2x3 profiles the quotient-ring path is faster): ``k`` plays
+    ``(1 - t0 - t1, t0, t1)`` and its two conditions ``H_1(t) = H_2(t) = 0`` are
+    bivariate. Every real solution ``(a, b)`` has ``a`` a real root of
+    ``Res_t1(H_1, H_2)`` and ``b`` one of ``Res_t0(H_1, H_2)``; each pair of such
+    roots (Arb balls) is rejected when balls prove it is no equilibrium: ``H``
+    nonzero, a probability negative or a deviation profitable, or (where a kernel
+    vector may vanish) a maximal minor of the conditions still linear in the other
+    mixture nonzero. Returns ``([], [])`` when
     every pair is rejected, else ``None`` (the exact paths decide)."""
     ctx = flint.fmpz_mpoly_ctx.get(["t0", "t1"], "degrevlex")
     zero, one = ctx.from_dict({}), ctx.from_dict({(0, 0): 1})
@@ -179,17 +242,19 @@ def _pair_rejected(flint, payoffs, supports, shape, players, t, kernels, rows, d
                      i: [v / sum_i for v in k_i], j: [v / sum_j for v in k_j]}
             return _rejected(flint, _unknowns(point), payoffs, supports, shape)
     # x_i is K_i(t) up to scale where K_i does not vanish; then x_j solves i's conditions and
-    # k's (linear in x_j): a solution needs every 3x3 minor of those stacked rows to vanish
+    # k's (linear in x_j): a solution needs every m x m minor of those stacked rows to vanish
+    m = len(k_i)
     for known, rows_on_other, transpose in ((k_i, rows[0], False), (k_j, rows[1], True)):
         if not any(v != 0 for v in known):
             continue
         matrix = [[_ball(e, t, flint) for e in row] for row in rows_on_other]
         for d in differences:
             if transpose:
-                matrix.append([sum(d[r][c] * known[c] for c in range(3)) for r in range(3)])
+                matrix.append([sum(d[r][c] * known[c] for c in range(m)) for r in range(m)])
             else:
-                matrix.append([sum(d[r][c] * known[r] for r in range(3)) for c in range(3)])
-        if any(_determinant([matrix[r] for r in chosen], 0, 1) != 0 for chosen in combinations(range(4), 3)):
+                matrix.append([sum(d[r][c] * known[r] for r in range(m)) for c in range(m)])
+        if any(_determinant([matrix[r] for r in chosen], 0, 1) != 0
+               for chosen in combinations(range(len(matrix)), m)):
             return True
     return False
 

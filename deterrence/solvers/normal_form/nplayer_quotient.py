@@ -84,6 +84,8 @@ def quotient_solve(game, payoffs, supports):
     m = sum(sizes)
     if m == 0:
         profile = [[1 if a == s[0] else 0 for a in range(k)] for s, k in zip(supports, game.shape)]
+        if _deviation_pays(payoffs, supports, profile):
+            return [], []
         return certified_or_nothing(game, profile), []
     ctx = flint.fmpz_mpoly_ctx.get([f"x{k}" for k in range(m)], "degrevlex")
     probs, values = support_polynomials(ctx, payoffs, supports, game.shape)
@@ -103,7 +105,7 @@ def quotient_solve(game, payoffs, supports):
             a0, a1 = factor.coeffs()
             root = -a0 / a1
             point = [_fraction(g(root)) for g in coordinates]
-            found += _rational_point(game, supports, point)
+            found += _rational_point(game, supports, point, payoffs)
             continue
         candidates += _real_candidates(flint, factor, coordinates, payoffs, supports, game.shape)
     return found, candidates
@@ -304,11 +306,43 @@ def _profile(supports, shape, point) -> list:
     return profile
 
 
-def _rational_point(game, supports, point) -> list:
+def _rational_point(game, supports, point, payoffs) -> list:
     profile = _profile(supports, game.shape, point)
     if any(profile[i][a] <= 0 for i, s in enumerate(supports) for a in s):
         return []
+    if _deviation_pays(payoffs, supports, profile):
+        return []           # most points fail here, before the certificate's Fractions
     return certified_or_nothing(game, profile)
+
+
+def _deviation_pays(payoffs, supports, profile) -> bool:
+    """Whether some player gains, exactly, by leaving the first action of its support:
+    integer arithmetic on the integer payoffs and each player's probabilities scaled
+    by their common denominator (a positive factor, so comparisons are unchanged)."""
+    weights = []
+    for row in profile:
+        scale = math.lcm(*(Fraction(p).denominator for p in row))
+        weights.append([int(Fraction(p) * scale) for p in row])
+    n = len(payoffs)
+    for i in range(n):
+        others = [j for j in range(n) if j != i]
+        combos = []
+        for combo in itertools.product(*(supports[j] for j in others)):
+            w = 1
+            for j, b in zip(others, combo):
+                w *= weights[j][b]
+            combos.append((combo, w))
+        values = []
+        for a in range(len(profile[i])):
+            total = 0
+            for combo, w in combos:
+                idx = list(combo)
+                idx.insert(i, a)
+                total += int(payoffs[i][tuple(idx)]) * w
+            values.append(total)
+        if max(values) > values[supports[i][0]]:
+            return True
+    return False
 
 
 def certified_or_nothing(game, profile) -> list:
