@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import deterrence as dt
-from deterrence.solvers.certify import regrets
+from deterrence.solvers.certify import expected_payoffs_against, regrets
 from deterrence.solvers.normal_form import nplayer
 from deterrence.solvers.normal_form.nplayer_elimination import elimination_solve
 from deterrence.solvers.normal_form.nplayer_quotient import quotient_solve
@@ -140,3 +140,73 @@ def test_full_support_rejection_agrees_with_the_quotient_path(values):
     if elimination_solve(game, payoffs, full) is not None:
         assert exact_found == [] or (exact is None and not nplayer._groebner_on_support(
             game, payoffs, full, random.Random(0))[0])
+
+
+@settings(max_examples=25, deadline=None, derandomize=True)
+@given(st.lists(st.integers(-3, 3), min_size=54, max_size=54),
+       st.lists(st.tuples(st.integers(1, 5), st.integers(1, 5), st.integers(1, 5)), min_size=3, max_size=3))
+def test_integer_deviation_test_agrees_with_the_certificate(values, weights):
+    from fractions import Fraction
+
+    from deterrence.solvers.normal_form.nplayer_quotient import _deviation_pays, certified_or_nothing
+    game = random_game((2, 3, 3), values)
+    payoffs = [nplayer._integer_payoffs(game.payoff_array(i)) for i in range(3)]
+    profile = [[Fraction(w, sum(row[:k])) for w in row[:k]] for row, k in zip(weights, game.shape)]
+    # every player's first action is in its support; the support is every action
+    supports = [tuple(range(k)) for k in game.shape]
+    pays = _deviation_pays(payoffs, supports, profile)
+    certified = certified_or_nothing(game, profile)
+    if certified:
+        assert not pays
+    if not pays:
+        # no action beats the first: the certificate fails only when the support is not tied
+        values_of = [expected_payoffs_against(game, profile, i) for i in range(3)]
+        assert bool(certified) == all(len(set(v)) == 1 for v in values_of)
+
+
+@settings(max_examples=20, deadline=None, derandomize=True)
+@given(st.lists(st.integers(0, 3), min_size=54, max_size=54))
+def test_conditional_dominance_matches_its_definition(values):
+    import itertools
+    game = random_game((2, 3, 3), values)
+    payoffs = [nplayer._integer_payoffs(game.payoff_array(i)) for i in range(3)]
+    dominated = nplayer._ConditionalDominance(payoffs)
+    for supports in nplayer._support_profiles(game.shape):
+        expected = False
+        for i in range(3):
+            others = [supports[j] for j in range(3) if j != i]
+            for a in supports[i]:
+                for b in range(game.shape[i]):
+                    if all(payoff_at(payoffs, i, b, c) > payoff_at(payoffs, i, a, c)
+                           for c in itertools.product(*others)):
+                        expected = True
+        assert dominated(supports) == expected, supports
+
+
+def payoff_at(payoffs, i, action, combo):
+    idx = list(combo)
+    idx.insert(i, action)
+    return payoffs[i][tuple(idx)]
+
+
+def test_float_of_an_algebraic_number_from_arb_matches_the_exact_enclosure():
+    import sympy
+    from fractions import Fraction
+    t = sympy.Symbol("t")
+    rng = np.random.default_rng(3)
+    checked = 0
+    for _ in range(30):
+        f = sympy.Poly(list(map(int, rng.integers(-9, 10, 4))) + [int(rng.integers(1, 9)) * (-1) ** checked], t,
+                       domain="QQ")
+        if f.degree() < 2 or not f.is_irreducible:
+            continue
+        g = sympy.Poly(list(map(int, rng.integers(-5, 6, 3))), t, domain="QQ")
+        if g.degree() < 1:
+            continue
+        for (a, b), _ in f.intervals():
+            number = nplayer.RealAlgebraic(f, (Fraction(int(a.p), int(a.q)), Fraction(int(b.p), int(b.q))), g)
+            lo, hi = number.enclosure(Fraction(1, 10**30))
+            exact = float((lo + hi) / 2)
+            assert abs(float(number) - exact) <= 4e-16 * max(1.0, abs(exact))
+            checked += 1
+    assert checked >= 10
