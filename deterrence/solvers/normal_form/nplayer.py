@@ -96,6 +96,8 @@ from deterrence.core.validate import boundary_init
 DEFAULT_LIMIT = 1000
 #: Significant digits of the decimal string of an irrational number.
 DIGITS = 25
+#: Bits of the Arb balls that give ``float`` of an irrational number.
+ARB_PRECISION = 128
 #: Random samples tried on each positive-dimensional support system.
 CONTINUUM_SAMPLES = 12
 
@@ -322,11 +324,16 @@ def _float_by_arb(number: RealAlgebraic):
         return None
     lo = flint.fmpq(number._lo.numerator, number._lo.denominator)
     hi = flint.fmpq(number._hi.numerator, number._hi.denominator)
-    inside = [r for r in _real_roots_by_arb(tuple(number._f_coeffs)) if r > lo and r < hi]
-    if len(inside) != 1:
-        return None
-    g = flint.arb_poly([flint.arb(flint.fmpq(c.numerator, c.denominator)) for c in reversed(number._g_coeffs)])
-    value = g(inside[0])
+    precision, flint.ctx.prec = flint.ctx.prec, ARB_PRECISION
+    try:
+        inside = [r for r in _real_roots_by_arb(tuple(number._f_coeffs)) if r > lo and r < hi]
+        if len(inside) != 1:
+            return None
+        g = flint.arb_poly([flint.arb(flint.fmpq(c.numerator, c.denominator))
+                            for c in reversed(number._g_coeffs)])
+        value = g(inside[0])
+    finally:
+        flint.ctx.prec = precision
     mid, rad = float(value.mid()), float(value.rad())
     if mid == 0 or rad > abs(mid) * 1e-16:
         return None
@@ -335,7 +342,8 @@ def _float_by_arb(number: RealAlgebraic):
 
 @functools.lru_cache(maxsize=64)
 def _real_roots_by_arb(coeffs: tuple) -> list:
-    """The real roots of a rational polynomial (coefficients highest first) as Arb balls."""
+    """The real roots of a rational polynomial (coefficients highest first) as Arb balls
+    (called at :data:`ARB_PRECISION` bits)."""
     from deterrence.core.exact import flint_module
     flint = flint_module()
     den = math.lcm(*(c.denominator for c in coeffs))
