@@ -208,6 +208,8 @@ def _full_support(flint, game, payoffs, supports, i, j, k):
     conditions = _conditions_of_k(payoffs[k], supports, i, j, k, kernel_i, kernel_j, zero)
     if any(c.is_zero() for c in conditions):
         return None
+    if any(all(c.degrees()[var] == 0 for c in conditions) for var in (0, 1)):
+        return None                 # both free of one unknown: the resultant would be 1, not their gcd
     first, second = conditions
     roots = []
     for var in ("t1", "t0"):
