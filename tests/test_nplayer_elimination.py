@@ -9,24 +9,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import deterrence as dt
-from deterrence.solvers.certify import expected_payoffs_against, regrets
+from deterrence.solvers.certify import expected_payoffs_against
 from deterrence.solvers.normal_form import nplayer
 from deterrence.solvers.normal_form.nplayer_elimination import elimination_solve
 from deterrence.solvers.normal_form.nplayer_quotient import quotient_solve
-
-
-def random_game(shape, values):
-    size = math.prod(shape)
-    return dt.NormalFormGame([np.array(values[i * size:(i + 1) * size], dtype=object).reshape(shape)
-                              for i in range(len(shape))])
-
-
-def same_equilibria(left, right) -> bool:
-    def ordered(found):
-        return sorted(found, key=lambda e: [float(p) for s in e.strategies for p in s])
-    left, right = ordered(left), ordered(right)
-    return len(left) == len(right) and all(
-        a.strategies == b.strategies and a.payoffs == b.payoffs for a, b in zip(left, right))
+from test_nplayer_quotient import random_game, same_equilibria  # degenerate 2x2x2 games: tested there
 
 
 def decided_by_elimination(game, payoffs, supports):
@@ -68,14 +55,6 @@ def test_elimination_agrees_with_groebner_on_generic_games(case):
     assert counts["decided"] >= 7
 
 
-@settings(max_examples=12, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.integers(0, 2), min_size=24, max_size=24))
-def test_elimination_agrees_with_groebner_on_degenerate_games(values):
-    # payoffs 0..2: ties, continua, kernels that drop rank (handed back, never guessed)
-    assert_agrees_with_groebner(random_game((2, 2, 2), values))
-
-
 @settings(max_examples=5, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.integers(-3, 3), min_size=54, max_size=54))
@@ -107,23 +86,6 @@ def test_a_kernel_that_drops_rank_is_handed_back():
     found, _ = nplayer.equilibria_on_supports(game, [(0, 1), (0, 1), (0, 1)])
     slow, _ = nplayer._groebner_on_support(game, payoffs, [(0, 1), (0, 1), (0, 1)], random.Random(0))
     assert same_equilibria(found, slow)
-
-
-def test_whole_solver_with_elimination_matches_groebner_on_seeded_games(monkeypatch):
-    rng = np.random.default_rng(88)
-    games = [dt.NormalFormGame([np.vectorize(int, otypes=[object])(rng.permutation(4 * math.prod(shape))
-                                                                   [:math.prod(shape)].reshape(shape))
-                                for _ in shape])
-             for shape in [(2, 2, 2), (2, 3, 3), (3, 3, 3)]]
-    fast = [nplayer.nplayer_equilibria(game) for game in games]
-    monkeypatch.setattr(nplayer, "_equilibria_on_support", nplayer._groebner_on_support)
-    slow = [nplayer.nplayer_equilibria(game) for game in games]
-    for game, a, b in zip(games, fast, slow):
-        assert same_equilibria(a.equilibria, b.equilibria)
-        assert a.complete and b.complete
-        for e in a:
-            assert max(float(r) for r in regrets(game, [[float(p) for p in s]
-                                                        for s in e.strategies])) < 1e-9
 
 
 @settings(max_examples=8, deadline=None, derandomize=True,
