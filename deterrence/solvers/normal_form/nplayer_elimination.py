@@ -5,8 +5,10 @@ indifference then a univariate polynomial (python-flint throughout).
 The fastest path of :mod:`deterrence.solvers.normal_form.nplayer`: it decides the
 support profiles where two players ``i, j`` have supports of one size ``m`` and
 the third, ``k``, mixes over at most two actions (``(2, 2, 2)``, ``(2, 3, 3)``,
-``(1, m, m)`` in any order), and hands back (``None``) whatever it cannot decide
-with certainty, so the quotient-ring and Groebner paths still see it.
+``(1, m, m)`` in any order, steps 1-3), those of sizes ``(2, 2, 3)`` and
+``(1, 2, 3)`` in any order (step 4) and the 3x3x3 full support when it holds no
+equilibrium (step 5), and hands back (``None``) whatever it cannot decide with
+certainty, so the quotient-ring and Groebner paths still see it.
 
 Sources: R. D. McKelvey and A. McLennan, "Computation of equilibria in finite
 games", Handbook of Computational Economics vol. 1, ch. 2 (1996), section 6 (each
@@ -39,6 +41,17 @@ Steps
    modulo ``f`` (``sum K`` inverted modulo the irreducible ``f``), and the real
    roots go through the same ball test and exact decision as the quotient-ring
    path's candidates.
+4. Sizes ``m_j = m_i + 1`` (``m_i <= 2``): ``j``'s conditions are a square matrix
+   on ``x_i``, whose determinant must vanish (univariate in ``t``). At each of
+   its irreducible factors ``x_i`` spans that matrix's kernel and ``x_j`` the
+   kernel of ``i``'s conditions stacked with ``k``'s (linear in ``x_j`` once
+   ``x_i`` is known), both modulo the factor; then as step 3.
+5. 3x3x3: ``k`` plays ``(1 - t0 - t1, t0, t1)`` and its two conditions
+   ``H_1 = H_2 = 0`` are bivariate (step 2). Every real solution pairs a real
+   root of ``Res_t1(H_1, H_2)`` with one of ``Res_t0(H_1, H_2)`` (Arb); a pair is
+   rejected when balls prove a condition nonzero, a probability negative, a
+   deviation profitable, or (where a kernel vector may vanish) a maximal minor of
+   the conditions that stay linear nonzero. All rejected: no equilibrium.
 """
 from __future__ import annotations
 
