@@ -366,15 +366,19 @@ def certified_or_nothing(game, profile) -> list:
 def _real_candidates(flint, factor, coordinates, payoffs, supports, shape) -> list:
     """Real roots of an irreducible ``factor`` (degree >= 2) that ball arithmetic
     does not reject, as ``(factor, interval, coordinates)``."""
+    if factor.degree() == 2 and factor.discriminant() < 0:
+        return []                   # two complex roots: no need to isolate them
     den = math.lcm(*(int(c.q) for c in factor.coeffs()))
     integer = flint.fmpz_poly([int(c * den) for c in factor.coeffs()])
-    out = []
+    out, balls = [], None
     for root, _ in integer.complex_roots():
         if root.imag != 0:
             continue
         x = root.real
-        point = [flint.arb_poly([flint.arb(c) for c in g.coeffs()])(x) if g.degree() >= 0
-                 else flint.arb(0) for g in coordinates]
+        if balls is None:           # the coordinates as Arb polynomials, once per factor
+            balls = [flint.arb_poly([flint.arb(c) for c in g.coeffs()]) if g.degree() >= 0 else None
+                     for g in coordinates]
+        point = [flint.arb(0) if g is None else g(x) for g in balls]
         if _rejected(flint, point, payoffs, supports, shape):
             continue
         mid, rad = _arb_fraction(x.mid()), _arb_fraction(x.rad())
