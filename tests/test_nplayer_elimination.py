@@ -172,3 +172,18 @@ def test_float_of_an_algebraic_number_from_arb_matches_the_exact_enclosure():
             assert abs(float(number) - exact) <= 4e-16 * max(1.0, abs(exact))
             checked += 1
     assert checked >= 10
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(st.lists(st.integers(-20, 20), min_size=2, max_size=8).filter(lambda c: any(c[1:])))
+def test_no_root_in_the_unit_interval_is_never_claimed_wrongly(coeffs):
+    from deterrence.core.exact import flint_module
+    from deterrence.solvers.normal_form.nplayer_elimination import _no_root_in_unit_interval
+    flint = flint_module()
+    p = flint.fmpz_poly(coeffs)
+    if _no_root_in_unit_interval(flint, p):
+        for root, _ in p.complex_roots():
+            assert not (root.imag == 0 and root.real > 0 and root.real < 1), (coeffs, root)
+    # a root inside is never missed, and one clear case is claimed
+    assert not _no_root_in_unit_interval(flint, flint.fmpz_poly([-1, 3]))       # 3t - 1
+    assert _no_root_in_unit_interval(flint, flint.fmpz_poly([2, -3, 1]))         # (t - 1)(t - 2)

@@ -121,6 +121,8 @@ def elimination_solve(game, payoffs, supports):
     (h,) = _conditions_of_k(payoffs[k], supports, i, j, k, kernel_i, kernel_j, zero)
     if h.is_zero():
         return None
+    if _no_root_in_unit_interval(flint, h):
+        return [], []               # k's probability t must lie in (0, 1)
     found, candidates = [], []
     for factor, _ in h.factor()[1]:
         if sum_i.gcd(factor).degree() > 0 or sum_j.gcd(factor).degree() > 0:
@@ -160,6 +162,8 @@ def _determinantal(flint, game, payoffs, supports, i, j, k):
         if determinant.degree() == 0:
             return [], []
         return None                 # cannot happen: the entries are constants
+    if _no_root_in_unit_interval(flint, determinant):
+        return [], []               # k's probability t must lie in (0, 1)
     rows_i = _matrix(payoffs[i], supports, i, j, k, flint.fmpz_poly)     # (m_i - 1) x m_j, on x_j
     (difference,) = [_differences(payoffs[k], supports, i, j, k, a) for a in supports[k][1:]]
     found, candidates = [], []
@@ -224,13 +228,16 @@ def _full_support(flint, game, payoffs, supports, i, j, k):
     if any(all(c.degrees()[var] == 0 for c in conditions) for var in (0, 1)):
         return None                 # both free of one unknown: the resultant would be 1, not their gcd
     first, second = conditions
-    roots = []
+    eliminants = []
     for var in ("t1", "t0"):
         eliminant = first.resultant(second, var)
         if eliminant.is_zero():
             return None             # a common factor: positive-dimensional
-        univariate = _as_univariate(flint, eliminant)
-        roots.append([r.real for r, _ in univariate.complex_roots() if r.imag == 0])
+        eliminants.append(_as_univariate(flint, eliminant))
+    if any(_no_root_in_unit_interval(flint, e) for e in eliminants):
+        return [], []               # k's probabilities t0 and t1 must lie in (0, 1)
+    roots = [[r.real for r, _ in e.complex_roots() if r.imag == 0 and r.real > 0 and r.real < 1]
+             for e in eliminants]
     for a in roots[0]:
         for b in roots[1]:
             t = (a, b)
@@ -272,6 +279,15 @@ def _pair_rejected(flint, payoffs, supports, shape, players, t, kernels, rows, d
                for chosen in combinations(range(len(matrix)), m)):
             return True
     return False
+
+
+def _no_root_in_unit_interval(flint, p) -> bool:
+    """Whether the nonzero integer polynomial ``p`` provably has no root in ``(0, 1)``:
+    Descartes' rule of signs for ``(1 + y)^n p(1 / (1 + y))``, whose positive roots
+    are the images of ``p``'s roots in ``(0, 1)`` (no sign change: none)."""
+    reversed_p = flint.fmpz_poly(list(reversed(p.coeffs())))
+    signs = [c > 0 for c in reversed_p(flint.fmpz_poly([1, 1])).coeffs() if c != 0]
+    return all(sign == signs[0] for sign in signs)
 
 
 def _as_univariate(flint, p):
