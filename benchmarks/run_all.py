@@ -700,15 +700,17 @@ def goal_nplayer(quick):
                          record(8, "n-player all equilibria >= enumpoly_solve speed", f"least {worst_all[1]:.2f}x "
                                 f"({worst_all[0]})", worst_all[1] >= 1,
                                 f"ours {fmt_t(worst_all[2])}, gambit {fmt_t(worst_all[3])}",
-                                "since the quotient-ring path (python-flint) each surviving support "
-                                "profile costs ~0.2-0.6 ms CPU (full 3x3x3 support ~20-30 ms, about "
-                                "half of it flint's naive Buchberger algorithm), spread over building the "
-                                "equations, the Groebner basis, the multiplication matrix, root "
-                                "isolation and exact certification; enumpoly is C++ in floats and "
-                                "certifies nothing (it missed equilibria here). Closing it: fewer "
-                                "profiles reaching algebra (an exact mixed-dominance or LP test), the "
-                                "block-bilinear structure solved by resultants instead of Buchberger, "
-                                "and the per-profile steps batched or compiled")])
+                                "three-player profiles go through linear elimination (two mixtures as "
+                                "polynomial kernel vectors of the third's, one univariate polynomial or "
+                                "determinant; the 3x3x3 full support's resultant root pairs rejected in "
+                                "Arb balls), the rest through the quotient ring; what is left per 3x3x3 "
+                                "game (~15 ms CPU) is Python overhead spread over ~70 surviving profiles "
+                                "(~0.1-0.3 ms each: matrices of flint polynomials, Arb root isolation and "
+                                "ball tests of irrational candidates, exact certificates) and the full "
+                                "support (~3 ms: two resultants of degree 16 and their real roots); "
+                                "enumpoly is C++ in floats and certifies nothing (it missed equilibria "
+                                "here). Closing it: the per-profile steps batched over profiles of one "
+                                "shape, or compiled")])
     else:
         not_measured(8, "n-player all equilibria >= enumpoly_solve speed", "pygambit")
     rows, worst_one = [], {}

@@ -4,6 +4,7 @@ import math
 import random
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -92,8 +93,9 @@ def test_irrational_candidates_are_decided_exactly():
     raise AssertionError("no game with an irrational candidate among the 40 drawn")
 
 
-def test_whole_solver_agrees_with_the_groebner_path_on_2x3x3_and_3x3x3_games(monkeypatch):
-    rng = np.random.default_rng(18)
+@pytest.mark.parametrize("seed", [18, 88])     # 88: also through the elimination path's full support
+def test_whole_solver_agrees_with_the_groebner_path_on_2x3x3_and_3x3x3_games(monkeypatch, seed):
+    rng = np.random.default_rng(seed)
     games = [dt.NormalFormGame([np.vectorize(int, otypes=[object])(rng.permutation(4 * math.prod(shape))
                                                                    [:math.prod(shape)].reshape(shape))
                                 for _ in shape])

@@ -25,7 +25,12 @@ Steps
    (``x_{i,first} = 1 - sum``). Equations: each player is indifferent among
    the actions of its support, ``u_i(a, x_-i) = u_i(first, x_-i)``. The system
    is square and polynomial (multilinear) with rational coefficients.
-   Most profiles are decided first by the quotient-ring path of
+   Three-player profiles where two players have supports of one size and the
+   third mixes over at most two actions (and the 3x3x3 full support, when balls
+   reject every candidate) are decided first by the linear elimination of
+   :mod:`~deterrence.solvers.normal_form.nplayer_elimination` (two mixtures as
+   kernel vectors of the third's, a univariate polynomial); it hands back what
+   it cannot decide. Most other profiles are decided by the quotient-ring path of
    :mod:`~deterrence.solvers.normal_form.nplayer_quotient` (python-flint: the
    multiplication matrix of a separating linear form, its characteristic
    polynomial factored, rational roots certified, irrational real roots not
@@ -66,6 +71,7 @@ Steps
 """
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import random
@@ -90,6 +96,8 @@ from deterrence.core.validate import boundary_init
 DEFAULT_LIMIT = 1000
 #: Significant digits of the decimal string of an irrational number.
 DIGITS = 25
+#: Bits of the Arb balls that give ``float`` of an irrational number.
+ARB_PRECISION = 128
 #: Random samples tried on each positive-dimensional support system.
 CONTINUUM_SAMPLES = 12
 
@@ -209,6 +217,9 @@ class RealAlgebraic:
         return hash((self.minimal_polynomial, self.interval))
 
     def __float__(self):
+        fast = _float_by_arb(self)
+        if fast is not None:
+            return fast
         lo, hi = self.enclosure(Fraction(1, 10**20))
         return float((lo + hi) / 2)
 
@@ -297,6 +308,47 @@ class RealAlgebraic:
         a, b = self.interval
         return {"minimal_polynomial": self.minimal_polynomial,
                 "interval": [format_exact(a), format_exact(b)], "decimal": self.decimal()}
+
+
+def _float_by_arb(number: RealAlgebraic):
+    """``float(number)`` from Arb: the one real root of ``f`` that balls prove inside the
+    isolating interval, ``g`` evaluated there; ``None`` when the balls do not settle it
+    (then the exact bisection answers)."""
+    if number._f_coeffs is None:
+        number._f_coeffs = [_qq(c) for c in number._f.all_coeffs()]
+    if number._g_coeffs is None:
+        number._g_coeffs = [_qq(c) for c in number._g.all_coeffs()]
+    from deterrence.core.exact import flint_module
+    flint = flint_module()
+    if flint is None:
+        return None
+    lo = flint.fmpq(number._lo.numerator, number._lo.denominator)
+    hi = flint.fmpq(number._hi.numerator, number._hi.denominator)
+    precision, flint.ctx.prec = flint.ctx.prec, ARB_PRECISION
+    try:
+        inside = [r for r in _real_roots_by_arb(tuple(number._f_coeffs)) if r > lo and r < hi]
+        if len(inside) != 1:
+            return None
+        g = flint.arb_poly([flint.arb(flint.fmpq(c.numerator, c.denominator))
+                            for c in reversed(number._g_coeffs)])
+        value = g(inside[0])
+    finally:
+        flint.ctx.prec = precision
+    mid, rad = float(value.mid()), float(value.rad())
+    if mid == 0 or rad > abs(mid) * 1e-16:
+        return None
+    return mid
+
+
+@functools.lru_cache(maxsize=64)
+def _real_roots_by_arb(coeffs: tuple) -> list:
+    """The real roots of a rational polynomial (coefficients highest first) as Arb balls
+    (called at :data:`ARB_PRECISION` bits)."""
+    from deterrence.core.exact import flint_module
+    flint = flint_module()
+    den = math.lcm(*(c.denominator for c in coeffs))
+    integer = flint.fmpz_poly([int(c * den) for c in reversed(coeffs)])
+    return [r.real for r, _ in integer.complex_roots() if r.imag == 0]
 
 
 def _same_root(x: RealAlgebraic, y: RealAlgebraic) -> bool:
@@ -536,30 +588,44 @@ def _support_profiles(shape):
 class _ConditionalDominance:
     """Step 2's test, ``table(supports)``: True if an action of some support is
     strictly dominated (by any action of its player) against every pure profile
-    of the other players' supports. Each player's dominated actions are computed
-    once per profile of the others' supports (numpy, int64 when the payoffs fit)."""
+    of the other players' supports. For each player and each pair of its actions
+    ``(b, a)`` the pure profiles of the others where ``b`` beats ``a`` are one
+    integer bit mask (numpy, once); a profile's test is then a few integer ``&``:
+    ``a`` is dominated when some ``b`` beats it on every bit of the supports' mask."""
 
     def __init__(self, payoffs):
-        arrays = []
+        self._better, self._others = [], []
         for i, arr in enumerate(payoffs):
-            if all(abs(int(v)) < 2 ** 62 for v in arr.flat):
-                arr = arr.astype(np.int64)
-            arrays.append(np.moveaxis(arr, i, 0))
-        self._arrays, self._cache = arrays, {}
+            rows = np.moveaxis(arr, i, 0).reshape(arr.shape[i], -1)
+            beats = [[int(sum(1 << c for c in np.flatnonzero(rows[b] > rows[a])))
+                      for a in range(arr.shape[i])] for b in range(arr.shape[i])]
+            self._better.append(beats)
+            self._others.append([k for j, k in enumerate(arr.shape) if j != i])
+        self._masks = {}
+
+    def _mask(self, i, others) -> int:
+        """The bit mask of the others' pure profiles within their supports (C order)."""
+        key = (i, others)
+        mask = self._masks.get(key)
+        if mask is None:
+            sizes = self._others[i]
+            mask = 0
+            for combo in itertools.product(*others):
+                index = 0
+                for a, k in zip(combo, sizes):
+                    index = index * k + a
+                mask |= 1 << index
+            self._masks[key] = mask
+        return mask
 
     def __call__(self, supports) -> bool:
         n = len(supports)
         for i in range(n):
-            others = tuple(tuple(supports[j]) for j in range(n) if j != i)
-            dominated = self._cache.get((i, others))
-            if dominated is None:
-                arr = self._arrays[i]
-                rows = arr[(slice(None),) + np.ix_(*others)].reshape(arr.shape[0], -1)
-                better = (rows[:, None, :] > rows[None, :, :]).all(axis=2)   # [b, a]: b beats a
-                dominated = frozenset(int(a) for a in np.flatnonzero(better.any(axis=0)))
-                self._cache[(i, others)] = dominated
-            if any(a in dominated for a in supports[i]):
-                return True
+            mask = self._mask(i, tuple(supports[j] for j in range(n) if j != i))
+            beats = self._better[i]
+            for a in supports[i]:
+                if any(row[a] & mask == mask for row in beats):
+                    return True
         return False
 
 
@@ -570,8 +636,11 @@ def _equilibria_on_support(game, payoffs, supports, rng):
     The quotient-ring path (:mod:`~deterrence.solvers.normal_form.nplayer_quotient`)
     decides most profiles; its irrational candidates are decided exactly here
     (step 6) and what it leaves open goes to :func:`_groebner_on_support`."""
+    from deterrence.solvers.normal_form.nplayer_elimination import elimination_solve
     from deterrence.solvers.normal_form.nplayer_quotient import quotient_solve
-    decided = quotient_solve(game, payoffs, supports)
+    decided = elimination_solve(game, payoffs, supports)
+    if decided is None:
+        decided = quotient_solve(game, payoffs, supports)
     if decided is None:
         return _groebner_on_support(game, payoffs, supports, rng)
     found, candidates = decided
@@ -590,6 +659,7 @@ def _candidate_point(game, payoffs, supports, factor, interval, coordinates) -> 
     t = sympy.Symbol("t_sep")
     f = _sympy_univariate(factor, t)
     root = RealAlgebraic(f, interval, None)
+    isolation = _FlintIsolation(factor, interval)
     probs, k = [], 0
     for s, size in zip(supports, game.shape):
         row = [None] * size
@@ -604,7 +674,10 @@ def _candidate_point(game, payoffs, supports, factor, interval, coordinates) -> 
         poly = poly % factor
         if poly.is_zero():
             return 0
-        return _sign_of(_sympy_univariate(poly, t), root)
+        decided = isolation.sign(poly)
+        if decided is None:         # not decided in 53-bit balls: exact interval arithmetic
+            return _sign_of(_sympy_univariate(poly, t), root)
+        return decided
 
     if any(sign(probs[i][a]) <= 0 for i, s in enumerate(supports) for a in s):
         return []
@@ -633,7 +706,8 @@ def _candidate_point(game, payoffs, supports, factor, interval, coordinates) -> 
         poly = (poly % factor) / scale
         if poly.degree() <= 0:
             return _simplify(_qq(poly[0]))
-        return RealAlgebraic(f, (root._lo, root._hi), _sympy_univariate(poly, t))
+        lo, hi = max(root._lo, isolation.lo), min(root._hi, isolation.hi)
+        return RealAlgebraic(f, (lo, hi), _sympy_univariate(poly, t))
 
     strategies = tuple(tuple(0 if p is None else number(p) for p in row) for row in probs)
     payoffs_out = tuple(number(values[i][s[0]], _payoff_scale(game, i)) for i, s in enumerate(supports))
@@ -651,10 +725,52 @@ def _payoff_scale(game, i) -> int:
 
 
 def _sympy_univariate(poly, t):
-    """A python-flint ``fmpq_poly`` as a sympy ``Poly`` in ``t`` over QQ."""
+    """A python-flint ``fmpq_poly`` as a sympy ``Poly`` in ``t`` over QQ (built from its
+    dense representation: ``Poly(list, ...)`` spends ~20 us on option processing)."""
     import sympy
-    coeffs = [sympy.Rational(int(c.p), int(c.q)) for c in poly.coeffs()]
-    return sympy.Poly(list(reversed(coeffs)) or [0], t, domain="QQ")
+    from sympy.polys.polyclasses import DMP
+    coeffs = [sympy.QQ(int(c.p), int(c.q)) for c in reversed(poly.coeffs())]
+    return sympy.Poly.new(DMP.from_list(coeffs, 0, sympy.QQ), t)
+
+
+class _FlintIsolation:
+    """The root ``t0`` of an irreducible ``fmpq_poly`` ``f`` (degree >= 2) in a rational
+    interval, for signs of polynomials at ``t0``: Arb evaluates them on the interval,
+    bisected exactly (the sign of ``f`` at a rational midpoint, in flint) until the
+    ball excludes zero; after :attr:`STEPS` bisections ``sign`` gives up (``None``)."""
+
+    STEPS = 60
+
+    def __init__(self, f, interval):
+        from deterrence.core.exact import flint_module
+        self._flint, self._f = flint_module(), f
+        self.lo, self.hi = Fraction(interval[0]), Fraction(interval[1])
+        self._sign_lo = self._sign_at(self.lo)
+
+    def _sign_at(self, q) -> int:
+        value = self._f(self._flint.fmpq(q.numerator, q.denominator))
+        return (value > 0) - (value < 0)
+
+    def sign(self, poly):
+        flint = self._flint
+        coeffs = flint.arb_poly([flint.arb(c) for c in poly.coeffs()])
+        for _ in range(self.STEPS):
+            ball = flint.arb(flint.fmpq(self.lo.numerator, self.lo.denominator)).union(
+                flint.arb(flint.fmpq(self.hi.numerator, self.hi.denominator)))
+            value = coeffs(ball)
+            if value > 0:
+                return 1
+            if value < 0:
+                return -1
+            mid = (self.lo + self.hi) / 2
+            at_mid = self._sign_at(mid)
+            if at_mid == 0:
+                raise SolverError("internal: a rational root of an irreducible polynomial")
+            if at_mid == self._sign_lo:
+                self.lo = mid
+            else:
+                self.hi = mid
+        return None
 
 
 def _groebner_on_support(game, payoffs, supports, rng):

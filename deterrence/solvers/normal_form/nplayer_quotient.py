@@ -84,6 +84,8 @@ def quotient_solve(game, payoffs, supports):
     m = sum(sizes)
     if m == 0:
         profile = [[1 if a == s[0] else 0 for a in range(k)] for s, k in zip(supports, game.shape)]
+        if _deviation_pays(payoffs, supports, profile):
+            return [], []
         return certified_or_nothing(game, profile), []
     ctx = flint.fmpz_mpoly_ctx.get([f"x{k}" for k in range(m)], "degrevlex")
     probs, values = support_polynomials(ctx, payoffs, supports, game.shape)
@@ -91,10 +93,37 @@ def quotient_solve(game, payoffs, supports):
     equations = [e for e in equations if not e.is_zero()]
     if not equations:
         return None
+    shape = _univariate_shape(flint, ctx, equations, m)
+    if shape is NO_SOLUTION:
+        return [], []
+    if shape is None:
+        return None
+    h, coordinates = shape
+    found, candidates = [], []
+    for factor, _ in h.factor()[1]:
+        if factor.degree() == 1:
+            a0, a1 = factor.coeffs()
+            root = -a0 / a1
+            point = [_fraction(g(root)) for g in coordinates]
+            found += _rational_point(game, supports, point, payoffs)
+            continue
+        candidates += _real_candidates(flint, factor, coordinates, payoffs, supports, game.shape)
+    return found, candidates
+
+
+#: :func:`_univariate_shape`'s answer for a system without solutions.
+NO_SOLUTION = "no solution"
+
+
+def _univariate_shape(flint, ctx, equations, m):
+    """Steps 2-4 for integer polynomials (``fmpz_mpoly`` in ``ctx``, ``m`` unknowns):
+    ``(h, [g_k])`` with the solutions exactly the points ``x_k = g_k(t0)`` at the
+    roots ``t0`` of ``h`` (``fmpq_poly``), :data:`NO_SOLUTION`, or ``None`` when
+    not decided here (positive-dimensional, no cyclic quotient)."""
     basis = list(flint.fmpz_mpoly_vec(_interreduced(flint, ctx, equations), ctx)
                  .buchberger_naive().autoreduction())
     if any(g.is_constant() for g in basis):
-        return [], []
+        return NO_SOLUTION
     leads = [g.monoms()[0] for g in basis]
     if not all(any(lead[k] and sum(lead) == lead[k] for lead in leads) for k in range(m)):
         return None
@@ -111,19 +140,7 @@ def quotient_solve(game, payoffs, supports):
         shape = _shape(flint, column, standard, weights)
         if shape is not None:
             break
-    if shape is None:
-        return None
-    h, coordinates = shape
-    found, candidates = [], []
-    for factor, _ in h.factor()[1]:
-        if factor.degree() == 1:
-            a0, a1 = factor.coeffs()
-            root = -a0 / a1
-            point = [_fraction(g(root)) for g in coordinates]
-            found += _rational_point(game, supports, point)
-            continue
-        candidates += _real_candidates(flint, factor, coordinates, payoffs, supports, game.shape)
-    return found, candidates
+    return shape
 
 
 def support_polynomials(ctx, payoffs, supports, shape) -> tuple:
@@ -289,11 +306,43 @@ def _profile(supports, shape, point) -> list:
     return profile
 
 
-def _rational_point(game, supports, point) -> list:
+def _rational_point(game, supports, point, payoffs) -> list:
     profile = _profile(supports, game.shape, point)
     if any(profile[i][a] <= 0 for i, s in enumerate(supports) for a in s):
         return []
+    if _deviation_pays(payoffs, supports, profile):
+        return []           # most points fail here, before the certificate's Fractions
     return certified_or_nothing(game, profile)
+
+
+def _deviation_pays(payoffs, supports, profile) -> bool:
+    """Whether some player gains, exactly, by leaving the first action of its support:
+    integer arithmetic on the integer payoffs and each player's probabilities scaled
+    by their common denominator (a positive factor, so comparisons are unchanged)."""
+    weights = []
+    for row in profile:
+        scale = math.lcm(*(Fraction(p).denominator for p in row))
+        weights.append([int(Fraction(p) * scale) for p in row])
+    n = len(payoffs)
+    for i in range(n):
+        others = [j for j in range(n) if j != i]
+        combos = []
+        for combo in itertools.product(*(supports[j] for j in others)):
+            w = 1
+            for j, b in zip(others, combo):
+                w *= weights[j][b]
+            combos.append((combo, w))
+        values = []
+        for a in range(len(profile[i])):
+            total = 0
+            for combo, w in combos:
+                idx = list(combo)
+                idx.insert(i, a)
+                total += int(payoffs[i][tuple(idx)]) * w
+            values.append(total)
+        if max(values) > values[supports[i][0]]:
+            return True
+    return False
 
 
 def certified_or_nothing(game, profile) -> list:
@@ -317,15 +366,19 @@ def certified_or_nothing(game, profile) -> list:
 def _real_candidates(flint, factor, coordinates, payoffs, supports, shape) -> list:
     """Real roots of an irreducible ``factor`` (degree >= 2) that ball arithmetic
     does not reject, as ``(factor, interval, coordinates)``."""
+    if factor.degree() == 2 and factor.discriminant() < 0:
+        return []                   # two complex roots: no need to isolate them
     den = math.lcm(*(int(c.q) for c in factor.coeffs()))
     integer = flint.fmpz_poly([int(c * den) for c in factor.coeffs()])
-    out = []
+    out, balls = [], None
     for root, _ in integer.complex_roots():
         if root.imag != 0:
             continue
         x = root.real
-        point = [flint.arb_poly([flint.arb(c) for c in g.coeffs()])(x) if g.degree() >= 0
-                 else flint.arb(0) for g in coordinates]
+        if balls is None:           # the coordinates as Arb polynomials, once per factor
+            balls = [flint.arb_poly([flint.arb(c) for c in g.coeffs()]) if g.degree() >= 0 else None
+                     for g in coordinates]
+        point = [flint.arb(0) if g is None else g(x) for g in balls]
         if _rejected(flint, point, payoffs, supports, shape):
             continue
         mid, rad = _arb_fraction(x.mid()), _arb_fraction(x.rad())
