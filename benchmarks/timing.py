@@ -19,11 +19,12 @@ def median_time(fn, repeats, warm=True, clock=time.perf_counter):
     return statistics.median(times)
 
 
-def timed(fn, *args):
-    """``(seconds, fn(*args))`` for one call."""
-    t = time.perf_counter()
+def timed(fn, *args, clock=time.perf_counter):
+    """``(seconds, fn(*args))`` for one call, read on ``clock`` (wall time by default;
+    ``time.process_time`` gives CPU seconds, less disturbed by other work on the machine)."""
+    t = clock()
     out = fn(*args)
-    return time.perf_counter() - t, out
+    return clock() - t, out
 
 
 def fmt_time(t):
@@ -37,25 +38,26 @@ def fmt_time(t):
     return f"{t:.2f} s"
 
 
-def _child(queue, fn, args, prepare):
+def _child(queue, fn, args, prepare, clock):
     try:
         if prepare:                    # imports that are not part of the time (a peer's module)
             __import__(prepare)
-        t = time.perf_counter()
+        t = clock()
         out = fn(*args)
-        queue.put((time.perf_counter() - t, out))
+        queue.put((clock() - t, out))
     except Exception as exc:  # noqa: BLE001 - reported as a failure of that solver
         queue.put((None, f"{type(exc).__name__}: {exc}"))
 
 
-def in_child(fn, *args, timeout=120.0, prepare=None):
-    """``(seconds, result)`` of ``fn(*args)`` timed inside a spawned child process (after importing
-    the module ``prepare``), or ``(None, reason)`` on a time-out or an exception: for peers and
-    solvers that can hang or take minutes."""
+def in_child(fn, *args, timeout=120.0, prepare=None, clock=time.perf_counter):
+    """``(seconds, result)`` of ``fn(*args)`` timed on ``clock`` inside a spawned child process
+    (after importing the module ``prepare``), or ``(None, reason)`` on a time-out or an exception:
+    for peers and solvers that can hang or take minutes. ``clock=time.process_time`` gives the
+    child's CPU seconds."""
     import multiprocessing as mp
     ctx = mp.get_context("spawn")        # fork after numpy/flint threads can deadlock the child
     queue = ctx.Queue()
-    proc = ctx.Process(target=_child, args=(queue, fn, args, prepare))
+    proc = ctx.Process(target=_child, args=(queue, fn, args, prepare, clock))
     proc.start()
     try:
         return queue.get(timeout=timeout)
