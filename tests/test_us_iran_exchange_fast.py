@@ -151,3 +151,68 @@ def test_a_model_built_from_floats_is_the_exact_models_on_both_paths():
     fast = floats.values_of(contained_profile())
     with reference_path():
         assert floats.values_of(contained_profile()) == fast == exact.values_of(contained_profile())
+
+
+# -- claims 4 and 6: the regime-switching products composed from the stances' tables ------------
+stance_overrides = st.fixed_dictionaries({
+    "hawkish_W_iran": st.integers(-5, 80), "hawkish_A": st.fractions(0, 12, max_denominator=5),
+    "gloves_off_k_us": st.fractions(0, 6, max_denominator=7), "stance_reversal_rate": fractions,
+    "low_support_presence_value": st.fractions(-3, 8, max_denominator=5),
+    "support_loss_per_deadly_strike": fractions, "support_recovery_rate": fractions})
+
+
+@settings(max_examples=15, deadline=None)
+@given(calibrations, stance_overrides, profiles, profiles)
+def test_product_gains_are_the_product_games(values, stance, first, second):
+    """Every one-shot gain composed from the stances' tables equals ``one_shot_gains`` of the
+    product game built by ``regime_switching``, in the same order (claims 6 and 4, any profiles)."""
+    from deterrence.models import us_iran_regimes as regimes
+    from deterrence.models.us_iran_product import product_gains, switching_rows
+    from deterrence.solvers.stochastic.markov_perfect import one_shot_gains
+    model = exchange_model(**values)
+    sv = regimes.stance_values(**stance)
+    rs = regimes.change_of_heart_game(model, sv)
+    play = dict(zip(rs.stances, (first, second, contained_profile())))
+    changes, switching = regimes._change_of_heart_parts(model, sv, None, None)
+    models = {k: exchange_model(**{**model.v, **c}) for k, c in changes.items()}
+    rows = switching_rows(models, switching)
+    fast = product_gains(models, lambda s: rows, play)
+    reference = one_shot_gains(rs.game, rs.lift(play))
+    assert list(fast.items()) == [(k, g) for k, g in reference.items() if k[0] in {s for s, _, _ in fast}]
+    assert len({s for s, _, _ in fast}) == 3 * len(TRANSIENT)
+    play = {regimes.SUPPORT_HIGH: first, regimes.SUPPORT_LOW: second}
+    fast = regimes._support_gains(model, sv, sv["low_support_presence_value"], play)
+    with reference_path():
+        assert regimes._support_gains(model, sv, sv["low_support_presence_value"], play) == fast
+
+
+@settings(max_examples=5, deadline=None)
+@given(calibrations, stance_overrides)
+def test_regime_tipping_points_agree_with_the_reference_path(values, stance):
+    """The reversal and hawkish-cost tipping points (claim 6) and the low-presence continuation
+    (claim 4): bisection steps and pieces checked on composed tables, as on the product games."""
+    from deterrence.models import us_iran_regimes as regimes
+    model = exchange_model(**values)
+    sv = regimes.stance_values(**stance)
+    withdrawing = {s: ("withdraw", a[1]) for s, a in contained_profile().items()}
+    profiles = {regimes.SUPPORT_HIGH: contained_profile(), regimes.SUPPORT_LOW: withdrawing}
+
+    def tips():
+        return (regimes.reversal_tipping_point(model, regimes.IRAN_HAWKISH, sv, longest_weeks=400),
+                regimes.hawkish_cost_tipping_point(model, sv),
+                regimes.low_presence_tipping_point(model, profiles, sv, pieces=4))
+    fast = tips()
+    with reference_path():
+        assert tips() == fast
+
+
+@pytest.mark.parametrize("w_iran", [20, 21])
+def test_hawkish_tipping_point_where_the_war_states_merge(w_iran):
+    """At W_iran = 20 (the hawkish value) the two stances' wars are worth the same and the product
+    merges them, at 21 (the second evaluation) it does not: the gains had different keys and the
+    crossing raised KeyError ('war', 'US', 'hold'), so the report failed at these slider values."""
+    from deterrence.models import us_iran_regimes as regimes
+    fast = regimes.hawkish_cost_tipping_point(exchange_model(W_iran=w_iran))
+    with reference_path():
+        assert regimes.hawkish_cost_tipping_point(exchange_model(W_iran=w_iran)) == fast
+    assert fast < 20      # a crossing below the hawkish value (20)

@@ -140,20 +140,46 @@ def change_of_heart_game(model: ExchangeModel, values=None, *, kept=None, revers
     True
     """
     from deterrence.solvers.stochastic.regime_switching import regime_switching
+    changes, switching = _change_of_heart_parts(model, values, kept, reversal_rate)
+    games = {k: _stance_game(model, c) for k, c in changes.items()}
+    return regime_switching(games, switching, title="The US-Iran exchange with changes of heart")
+
+
+def _change_of_heart_parts(model, values, kept, reversal_rate):
+    """``(changes, switching)`` of :func:`change_of_heart_game`: each kept stance's changes of the
+    calibration and the switching table ``{from: {to: probability}}``."""
     sv = stance_values() if values is None else values
     changes = {k: c for k, c in stances(sv).items() if kept is None or k in kept or k == STATUS_QUO}
     h = Fraction(model.v["change_of_heart_rate"])
     r = Fraction(sv["stance_reversal_rate"] if reversal_rate is None else reversal_rate)
     others = [k for k in changes if k != STATUS_QUO]
-    switching = {STATUS_QUO: {k: h / 2 for k in others}, **{k: {STATUS_QUO: r} for k in others}}
-    games = {k: _stance_game(model, c) for k, c in changes.items()}
-    return regime_switching(games, switching, title="The US-Iran exchange with changes of heart")
+    return changes, {STATUS_QUO: {k: h / 2 for k in others}, **{k: {STATUS_QUO: r} for k in others}}
+
+
+def _contained_gains(model, values, kept, reversal_rate=None) -> dict:
+    """One-shot gains of the profile that plays the contained exchange in every stance of
+    :func:`change_of_heart_game`: composed from the stances' tables
+    (:func:`~deterrence.models.us_iran_product.product_gains`) when the model takes the fast path
+    and the switching rows are probabilities, else from the product game (its check names a bad
+    row); the transient product states only, on both paths."""
+    from deterrence.models.us_iran_product import fast_products, product_gains, switching_rows
+    changes, switching = _change_of_heart_parts(model, values, kept, reversal_rate)
+    models = {k: exchange_model(**{**model.v, **c}) for k, c in changes.items()}
+    rows = switching_rows(models, switching) if fast_products(*models.values()) else None
+    C = contained_profile()
+    if rows is not None:
+        return product_gains(models, lambda s: rows, {k: C for k in models})
+    from deterrence.solvers.stochastic.markov_perfect import one_shot_gains
+    rs = change_of_heart_game(model, values, kept=kept, reversal_rate=reversal_rate)
+    # the transient states only: the absorbing ones (one action, gain 0) are merged at some
+    # values and not at others, so their keys differ between two evaluations (_crossing)
+    return {(s, p, a): g for (s, p, a), g in one_shot_gains(rs.game, rs.lift({k: C for k in rs.stances})).items()
+            if rs.stance_of(s) is not None and rs.base_state(s) in TRANSIENT}
 
 
 def _all_contained_holds(model, values, kept, reversal_rate=None) -> bool:
-    from deterrence.solvers.stochastic.markov_perfect import verify_markov_perfect
-    rs = change_of_heart_game(model, values, kept=kept, reversal_rate=reversal_rate)
-    return verify_markov_perfect(rs.game, rs.lift({k: contained_profile() for k in rs.stances}))[0]
+    # verify_markov_perfect's test: no one-shot deviation gains (absorbing states have one action)
+    return all(g <= 0 for g in _contained_gains(model, values, kept, reversal_rate).values())
 
 
 def reversal_tipping_point(model: ExchangeModel, stance: str, values=None, *, longest_weeks=5200):
@@ -211,12 +237,10 @@ def hawkish_cost_tipping_point(model: ExchangeModel, values=None):
     >>> 0 < hawkish_cost_tipping_point(exchange_model()) < 20
     True
     """
-    from deterrence.solvers.stochastic.markov_perfect import one_shot_gains
     sv = stance_values() if values is None else values
 
     def gains_at(w):
-        rs = change_of_heart_game(model, {**sv, "hawkish_W_iran": w}, kept=(IRAN_HAWKISH,))
-        return one_shot_gains(rs.game, rs.lift({k: contained_profile() for k in rs.stances}))
+        return _contained_gains(model, {**sv, "hawkish_W_iran": w}, (IRAN_HAWKISH,))
     x0 = Fraction(sv["hawkish_W_iran"])
     x, _ = _crossing(gains_at, x0, x0 + 1, "below")
     return None if x is None else float(x)
@@ -300,14 +324,43 @@ def support_game(model: ExchangeModel, values=None, *, low_presence_value=None):
     (A quiet week, 6/25, times the loss of support, 1/4.)
     """
     from deterrence.solvers.stochastic.regime_switching import regime_switching
+    changes, switching, after_deadly = _support_parts(values, low_presence_value)
+    games = {k: _stance_game(model, c) for k, c in changes.items()}
+    return regime_switching(games, switching, state_switching=after_deadly,
+                            title="The US-Iran exchange with US public support that strikes erode")
+
+
+def _support_parts(values, low_presence_value):
+    """``(changes, switching, state_switching)`` of :func:`support_game`."""
     sv = stance_values() if values is None else values
     low = sv["low_support_presence_value"] if low_presence_value is None else low_presence_value
     rho, back = Fraction(sv["support_loss_per_deadly_strike"]), Fraction(sv["support_recovery_rate"])
-    games = {SUPPORT_HIGH: _stance_game(model, {}), SUPPORT_LOW: _stance_game(model, {"presence_value": low})}
     after_deadly = {f"crisis/{x}": {SUPPORT_HIGH: {SUPPORT_LOW: rho}, SUPPORT_LOW: {SUPPORT_HIGH: back}}
                     for x in ("quiet", "israel", "motive")}
-    return regime_switching(games, {SUPPORT_LOW: {SUPPORT_HIGH: back}}, state_switching=after_deadly,
-                            title="The US-Iran exchange with US public support that strikes erode")
+    return ({SUPPORT_HIGH: {}, SUPPORT_LOW: {"presence_value": low}}, {SUPPORT_LOW: {SUPPORT_HIGH: back}},
+            after_deadly)
+
+
+def _support_gains(model, values, low_presence_value, play) -> dict:
+    """``{(stance, state, player, action): gain}`` of ``play`` (``{stance: profile}``) in the
+    transient states of :func:`support_game` with that low-support presence value: composed from
+    the stances' tables when the model takes the fast path and the rows are probabilities
+    (:func:`~deterrence.models.us_iran_product.product_gains`), else from the product game. One key
+    per (stance, state): the withdrawn states merge when the two presence values agree."""
+    from deterrence.models.us_iran_product import SEPARATOR, fast_products, product_gains, switching_rows
+    changes, switching, after_deadly = _support_parts(values, low_presence_value)
+    models = {k: exchange_model(**{**model.v, **c}) for k, c in changes.items()}
+    if fast_products(*models.values()):
+        rows = switching_rows(models, switching)
+        deadly = {s: switching_rows(models, table) for s, table in after_deadly.items()}
+        if rows is not None and all(r is not None for r in deadly.values()):
+            gains = product_gains(models, lambda s: deadly.get(s, rows), play)
+            return {(*ps.split(SEPARATOR, 1), p, a): g for (ps, p, a), g in gains.items()}
+    from deterrence.solvers.stochastic.markov_perfect import one_shot_gains
+    rs = support_game(model, values, low_presence_value=low_presence_value)
+    gains = one_shot_gains(rs.game, rs.lift(play))
+    return {(rs.stance_of(s), rs.base_state(s), p, a): g for (s, p, a), g in gains.items()
+            if rs.stance_of(s) is not None and rs.base_state(s) in TRANSIENT}
 
 
 def _withdrawing_profile():
@@ -330,18 +383,13 @@ def low_presence_tipping_point(model: ExchangeModel, profiles, values=None, *, p
     ...                                    SUPPORT_LOW: _withdrawing_profile()}) < 5
     True
     """
-    from deterrence.solvers.stochastic.markov_perfect import one_shot_gains
     from deterrence.models.us_iran_exchange import PLAYERS
     sv = stance_values() if values is None else values
     present = Fraction(model.v["presence_value"])
     play = {k: dict(p) for k, p in profiles.items()}
 
     def gains_at(x):
-        rs = support_game(model, sv, low_presence_value=x)
-        gains = one_shot_gains(rs.game, rs.lift(play))
-        # one key per (stance, state): the withdrawn states merge when the two values agree
-        return {(rs.stance_of(s), rs.base_state(s), p, a): g for (s, p, a), g in gains.items()
-                if rs.stance_of(s) is not None and rs.base_state(s) in TRANSIENT}
+        return _support_gains(model, sv, x, play)
     x = Fraction(sv["low_support_presence_value"])
     for _ in range(pieces):
         if not any(a[0] == "withdraw" for a in play[SUPPORT_LOW].values()):
