@@ -436,10 +436,11 @@ def _outcome_tables(model):
     absorbing state repeats its one outcome. Built from the model's own rules, without the
     generic game (a test checks them against the game's tables); the next states, which depend
     only on :data:`CHAIN_PARAMETERS`, are shared by the models with the same chain."""
+    from types import SimpleNamespace
+
     from deterrence.core.exact import flint
-    # the model's generic game (one per chain, kept) checks that every transition and noise is a
-    # probability: the tables below would solve a chain with probabilities outside [0, 1]
-    _chain_game(model)
+    # the tables below would solve a chain with probabilities outside [0, 1]: checked first
+    _check_chain(model)
     fl = flint()
 
     def q(x):
@@ -447,41 +448,66 @@ def _outcome_tables(model):
     mixes = {(u, i): [(ru, ri, pu * pi) for ru, pu in model.realised("US", u).items()
                       for ri, pi in model.realised("Iran", i).items() if pu * pi]
              for u in ACTIONS["US"] for i in ACTIONS["Iran"]}
+    # the model's own payoff rules, read on its values in fmpq (they read nothing but ``_v``)
+    in_fmpq = SimpleNamespace(_v={k: q(x) for k, x in model._v.items()})
+    weights = {(u, i): [(ru, ri, q(w)) for ru, ri, w in mix] for (u, i), mix in mixes.items()}
     pay = []
     for s in STATES:
         if s not in TRANSIENT:
-            pay += [tuple(q(x) for x in model.payoff(s, "hold", "hold"))] * len(mixes)
+            pay += [tuple(ExchangeModel.payoff(in_fmpq, s, "hold", "hold"))] * len(mixes)
             continue
         realised = {}
-        for mix in mixes.values():
-            p_us = p_iran = 0
+        for mix in weights.values():
+            p_us = p_iran = fl.fmpq()
             for ru, ri, w in mix:
                 if (ru, ri) not in realised:
-                    realised[(ru, ri)] = model.payoff(s, ru, ri)
+                    realised[(ru, ri)] = ExchangeModel.payoff(in_fmpq, s, ru, ri)
                 a, b = realised[(ru, ri)]
                 p_us, p_iran = p_us + w * a, p_iran + w * b
-            pay.append((q(Fraction(p_us)), q(Fraction(p_iran))))
+            pay.append((p_us, p_iran))
     nxt = _remember(_NEXT_STATES, chain_key(model), lambda: _next_states(model, mixes, q))
     return fl, q(model.delta), pay, nxt
+
+
+#: the chain parameters that are probabilities (all but the round length)
+PROBABILITY_PARAMETERS = tuple(k for k in CHAIN_PARAMETERS if k != "round_days")
+_CHECKED_CHAINS: dict = {}   # chain_key -> True: chains known to be chains of probabilities
+
+
+def _check_chain(model):
+    """Refuse a chain whose transitions or noise are not probabilities, as the model's generic
+    game does (its GameError names the state and profile). The generic game is built once per
+    chain, except for a chain that differs from one already checked only in its probabilities,
+    each in [0, 1]: every transition and noise is then a product of these numbers and their
+    complements, a probability (the misfire tipping bisection builds about 30 such chains)."""
+    key = chain_key(model)
+    if key in _CHECKED_CHAINS:
+        return
+    v = model._v
+    if not (all(0 <= v[k] <= 1 for k in PROBABILITY_PARAMETERS)
+            and any(dict(k)["round_days"] == v["round_days"] for k in list(_CHECKED_CHAINS))):
+        _chain_game(model)
+    _remember(_CHECKED_CHAINS, key, lambda: True)
 
 
 def _next_states(model, mixes, q) -> list:
     """The ``nxt`` part of :func:`_outcome_tables` (it depends on the chain parameters only)."""
     index = {s: k for k, s in enumerate(STATES)}
     nxt = []
+    # from a transient state the next state depends on the realised profile only (the module
+    # docstring: what is pending comes from this week's actions, the shock is drawn afresh), so
+    # one row per intended profile serves every transient state
+    realised, rows = {}, []
+    for mix in mixes.values():
+        moves = {}
+        for ru, ri, w in mix:
+            if (ru, ri) not in realised:
+                realised[(ru, ri)] = model.transition(TRANSIENT[0], ru, ri)
+            for t, r in realised[(ru, ri)].items():
+                moves[index[t]] = moves.get(index[t], 0) + w * r
+        rows.append(tuple((t, q(Fraction(r))) for t, r in sorted(moves.items()) if r))
     for s in STATES:
-        if s not in TRANSIENT:
-            nxt += [((index[s], q(1)),)] * len(mixes)
-            continue
-        realised = {}
-        for mix in mixes.values():
-            moves = {}
-            for ru, ri, w in mix:
-                if (ru, ri) not in realised:
-                    realised[(ru, ri)] = model.transition(s, ru, ri)
-                for t, r in realised[(ru, ri)].items():
-                    moves[index[t]] = moves.get(index[t], 0) + w * r
-            nxt.append(tuple((t, q(Fraction(r))) for t, r in sorted(moves.items()) if r))
+        nxt += rows if s in TRANSIENT else [((index[s], q(1)),)] * len(mixes)
     return nxt
 
 
