@@ -216,3 +216,26 @@ def test_hawkish_tipping_point_where_the_war_states_merge(w_iran):
     with reference_path():
         assert regimes.hawkish_cost_tipping_point(exchange_model(W_iran=w_iran)) == fast
     assert fast < 20      # a crossing below the hawkish value (20)
+
+
+@settings(max_examples=8, deadline=None)
+@given(calibrations, stance_overrides, profiles)
+def test_product_equilibrium_search_is_the_toolkits(values, stance, other):
+    """The equilibrium search of claims 6 and 4 on composed gains finds what
+    regime_switching_equilibria finds on the product games, in the same order."""
+    from deterrence.models import us_iran_regimes as regimes
+    from deterrence.solvers.stochastic.regime_switching import regime_switching_equilibria
+    model = exchange_model(**values)
+    sv = regimes.stance_values(**stance)
+    C = contained_profile()
+    rs = regimes.change_of_heart_game(model, sv)
+    starts = [{k: C for k in rs.stances}, {k: other for k in rs.stances},
+              {regimes.STATUS_QUO: C, regimes.IRAN_HAWKISH: war_profile(), regimes.US_GLOVES_OFF: other}]
+    changes, switching = regimes._change_of_heart_parts(model, sv, None, None)
+    assert regimes._equilibria(rs, model, changes, switching, {}, starts) == regime_switching_equilibria(rs, starts)
+    rs = regimes.support_game(model, sv)
+    starts = [{regimes.SUPPORT_HIGH: C, regimes.SUPPORT_LOW: regimes._withdrawing_profile()},
+              {regimes.SUPPORT_HIGH: other, regimes.SUPPORT_LOW: C}]
+    changes, switching, after_deadly = regimes._support_parts(sv, None)
+    assert (regimes._equilibria(rs, model, changes, switching, after_deadly, starts)
+            == regime_switching_equilibria(rs, starts))

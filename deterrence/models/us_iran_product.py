@@ -52,7 +52,7 @@ def switching_rows(stances, switching) -> dict | None:
     the caller then builds the product game, whose check names the stance.
 
     >>> switching_rows({"a": 0, "b": 0}, {"a": {"b": Fraction(1, 4)}})
-    {'a': {'a': Fraction(3, 4), 'b': Fraction(1, 4)}, 'b': {'b': Fraction(1, 1)}}
+    {'a': {'a': Fraction(3, 4), 'b': Fraction(1, 4)}, 'b': {'b': 1}}
     >>> switching_rows({"a": 0, "b": 0}, {"a": {"b": 2}}) is None
     True
     """
@@ -90,7 +90,14 @@ def product_gains(stances, rows_after, profiles) -> dict:
     that state of the exchange game (:func:`switching_rows`); ``profiles``: ``{stance: {state:
     (US, Iran)}}``. Product states are named ``"stance:state"`` as in the product game (:data:`SEPARATOR`).
     """
-    from deterrence.core.exact import flint, from_fmpq
+    from deterrence.core.exact import from_fmpq
+    return {key: from_fmpq(g) for key, g in product_solution(stances, rows_after, profiles)[1].items()}
+
+
+def product_solution(stances, rows_after, profiles) -> tuple:
+    """``(values, gains)`` of :func:`product_gains` in python-flint rationals: ``values[(stance,
+    state)]`` the pair (US, Iran) of every transient product state, ``gains`` as there (fmpq)."""
+    from deterrence.core.exact import flint
     fl = flint()
     fmpq = fl.fmpq
     names = list(stances)
@@ -99,6 +106,7 @@ def product_gains(stances, rows_after, profiles) -> dict:
     index = {k: i for i, k in enumerate(names)}
     T, nk = len(TRANSIENT), len(names)
     n = nk * T
+    zero = fmpq()
 
     def q(x):
         return fmpq(x.numerator, x.denominator) if isinstance(x, Fraction) else fmpq(x)
@@ -109,60 +117,127 @@ def product_gains(stances, rows_after, profiles) -> dict:
         rows = rows_after(s)
         M = [fmpq(int(a == b)) - delta * q(rows[a].get(b, 0)) for a in names for b in names]
         u = [x for k in names for x in tables[k][2][_FLAT[(s, "hold", "hold")]]]
-        V = fl.fmpq_mat(nk, nk, M).solve(fl.fmpq_mat(nk, 2, u)).table()
-        absorbing[t] = V
-    # (3) the transient system
-    row_of = {}
+        absorbing[t] = fl.fmpq_mat(nk, nk, M).solve(fl.fmpq_mat(nk, 2, u)).table()
+    # (3) the transient system; the switching rows are shared by many states (one table object),
+    # so their parts are kept by the row's identity
+    row_of, abs_part = {}, {}
     for s in TRANSIENT:
         rows = rows_after(s)
-        row_of[s] = {k: [(index[k2], q(p)) for k2, p in rows[k].items()] for k in names}
+        row_of[s] = {}
+        for k in names:
+            key = (id(rows), k)
+            if key not in abs_part:
+                row = [(index[k2], q(p)) for k2, p in rows[k].items()]
+                abs_part[key] = (row, {t: [sum((p * absorbing[t][k2][i] for k2, p in row), zero) for i in (0, 1)]
+                                       for t in absorbing})
+            row_of[s][k] = key
     M = [fmpq(int(a == b)) for a in range(n) for b in range(n)]
-    r = [fmpq(0)] * (2 * n)
-    cont_abs = {}       # (stance, state) -> {absorbing index: (US, Iran) expected over the switch}
+    r = [zero] * (2 * n)
     for k in names:
         ki = index[k]
         _, _, pay, nxt = tables[k]
         for j, s in enumerate(TRANSIENT):
             a = ki * T + j
-            row = row_of[s][k]
-            cont_abs[(k, s)] = {t: [sum((p * absorbing[t][k2][i] for k2, p in row), fmpq(0)) for i in (0, 1)]
-                                for t in absorbing}
+            row, ca = abs_part[row_of[s][k]]
             f = _FLAT[(s, *profiles[k][s])]
-            r[2 * a], r[2 * a + 1] = pay[f]
+            r_us, r_iran = pay[f]
             for t, prob in nxt[f]:
                 dq = delta * prob
                 if t >= T:
-                    ca = cont_abs[(k, s)][t]
-                    r[2 * a] += dq * ca[0]
-                    r[2 * a + 1] += dq * ca[1]
+                    r_us += dq * ca[t][0]
+                    r_iran += dq * ca[t][1]
                     continue
                 for k2, p in row:
                     M[a * n + k2 * T + t] -= dq * p
+            r[2 * a], r[2 * a + 1] = r_us, r_iran
     V = fl.fmpq_mat(n, n, M).solve(fl.fmpq_mat(n, 2, r)).table()
-    # (4) the gains
-    gains = {}
+    # (4) the gains: the discounted continuation of a next-state row, kept by (switching row, next row)
+    expected = {}
+
+    def continuation(key, nxt_row):
+        if (key, id(nxt_row)) not in expected:
+            row, ca = abs_part[key]
+            out = [zero, zero]
+            for t, prob in nxt_row:
+                for i in (0, 1):
+                    w = ca[t][i] if t >= T else sum((p * V[k2 * T + t][i] for k2, p in row), zero)
+                    out[i] += prob * w
+            expected[(key, id(nxt_row))] = (delta * out[0], delta * out[1])
+        return expected[(key, id(nxt_row))]
+    gains, values = {}, {}
     for k in names:
         ki = index[k]
         _, _, pay, nxt = tables[k]
         for j, s in enumerate(TRANSIENT):
             a = ki * T + j
-            row = row_of[s][k]
-            ca = cont_abs[(k, s)]
-            cont = {}
-
-            def continuation(t, i):
-                if t >= T:
-                    return ca[t][i]
-                if (t, i) not in cont:
-                    cont[(t, i)] = sum((p * V[k2 * T + t][i] for k2, p in row), fmpq(0))
-                return cont[(t, i)]
+            key = row_of[s][k]
+            values[(k, s)] = (V[a][0], V[a][1])
             us, iran = profiles[k][s]
             for i, player in enumerate(PLAYERS):
                 for act in ACTIONS[player]:
                     f = _FLAT[(s, act, iran) if i == 0 else (s, us, act)]
-                    value = pay[f][i] + delta * sum((prob * continuation(t, i) for t, prob in nxt[f]), fmpq(0))
-                    gains[(f"{k}{SEPARATOR}{s}", player, act)] = from_fmpq(value - V[a][i])
-    return gains
+                    gains[(f"{k}{SEPARATOR}{s}", player, act)] = pay[f][i] + continuation(key, nxt[f])[i] - V[a][i]
+    return values, gains
 
 
-__all__ = ["product_gains", "switching_rows", "fast_products"]
+def product_equilibria(switching, stances, rows_after, starts, *, max_rounds: int = 50) -> list:
+    """What :func:`~deterrence.solvers.stochastic.regime_switching.regime_switching_equilibria`
+    finds in ``switching`` (the product game of ``stances`` and ``rows_after``, as for
+    :func:`product_gains`), with the same steps on the composed gains: each start lifted, then
+    alternating exact best responses (Howard's policy iteration: every state switches to its
+    largest positive one-shot gain, the first on ties) until a round changes nothing, each fixed
+    point verified (no gain above 0); product profiles without repeats, in the order found.
+
+    >>> from deterrence.models.us_iran_regimes import change_of_heart_game
+    >>> from deterrence.models.us_iran_exchange import contained_profile, exchange_model
+    >>> rs = change_of_heart_game(exchange_model())
+    >>> stances = {k: exchange_model(**c) for k, c in (("status quo", {}), ("Iran hawkish", {"W_iran": 20, "A": 8}),
+    ...                                              ("US gloves off", {"k_us": 6, "a_us": 2}))}
+    >>> rows = dict(rs.switching)[""]
+    >>> rows = {k: dict(r) for k, r in rows}
+    >>> found = product_equilibria(rs, stances, lambda s: rows, [{k: contained_profile() for k in stances}])
+    >>> len(found), found[0]["status quo:calm/israel"]
+    (1, ('hold', 'retaliate'))
+    """
+    solved = {}
+
+    def gains_of(profile):
+        key = tuple(profile.values())
+        if key not in solved:
+            per_stance = {k: {s: profile[switching.state(k, s)] for s in TRANSIENT} for k in stances}
+            solved[key] = product_solution(stances, rows_after, per_stance)[1]
+        return solved[key]
+
+    def best_response(profile, player):
+        k = PLAYERS.index(player)
+        current = dict(profile)
+        for _ in range(1000):
+            best = {}
+            for (s, p, a), g in gains_of(current).items():
+                if p == player and g > best.get(s, (0, None))[0]:
+                    best[s] = (g, a)
+            if not best:
+                return current
+            for s, (_, a) in best.items():
+                current[s] = current[s][:k] + (a,) + current[s][k + 1:]
+        from deterrence.errors import GameError
+        raise GameError(f"policy iteration for {player} did not settle in 1000 steps")  # pragma: no cover
+
+    found = []
+    for start in starts:
+        profile = switching.lift(start)
+        for _ in range(max_rounds):
+            new = profile
+            for player in PLAYERS:
+                new = best_response(new, player)
+            if new == profile:
+                break
+            profile = new
+        else:
+            continue                     # no fixed point from this start
+        if profile not in found and all(g <= 0 for g in gains_of(profile).values()):
+            found.append(profile)
+    return found
+
+
+__all__ = ["product_gains", "product_solution", "product_equilibria", "switching_rows", "fast_products"]

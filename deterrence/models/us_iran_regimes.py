@@ -177,6 +177,22 @@ def _contained_gains(model, values, kept, reversal_rate=None) -> dict:
             if rs.stance_of(s) is not None and rs.base_state(s) in TRANSIENT}
 
 
+def _equilibria(switching, model, changes, rows, state_rows, starts) -> list:
+    """``regime_switching_equilibria(switching, starts)`` of a product built from ``changes`` of
+    the model's values, switching ``rows`` and ``state_rows`` (``{state: rows}``): on the stances'
+    composed tables (:func:`~deterrence.models.us_iran_product.product_equilibria`, the same steps)
+    when the model takes the fast path, else on the product game."""
+    from deterrence.models.us_iran_product import fast_products, product_equilibria, switching_rows
+    models = {k: exchange_model(**{**model.v, **c}) for k, c in changes.items()}
+    if fast_products(*models.values()):
+        default = switching_rows(models, rows)
+        by_state = {s: switching_rows(models, table) for s, table in state_rows.items()}
+        if default is not None and all(r is not None for r in by_state.values()):
+            return product_equilibria(switching, models, lambda s: by_state.get(s, default), starts)
+    from deterrence.solvers.stochastic.regime_switching import regime_switching_equilibria
+    return regime_switching_equilibria(switching, starts)
+
+
 def _all_contained_holds(model, values, kept, reversal_rate=None) -> bool:
     # verify_markov_perfect's test: no one-shot deviation gains (absorbing states have one action)
     return all(g <= 0 for g in _contained_gains(model, values, kept, reversal_rate).values())
@@ -265,15 +281,15 @@ def change_of_heart_regimes(model: ExchangeModel, single_stance: dict | None = N
     >>> r["selected"][STATUS_QUO], r["verified_under_noise"], 5 < r["expected_contained_years"] < 40
     ('contained exchange', True, True)
     """
-    from deterrence.solvers.stochastic.regime_switching import (regime_duration, regime_survival,
-                                                                regime_switching_equilibria)
+    from deterrence.solvers.stochastic.regime_switching import regime_duration, regime_survival
     sv = stance_values() if values is None else values
     rs = change_of_heart_game(model, sv)
     C = contained_profile()
     base = {k: C for k in rs.stances}
     starts = [base] + [{**base, k: dict(p)} for k, profiles in (single_stance or {}).items() for p in profiles
                        if k in rs.stances and k != STATUS_QUO]
-    found = regime_switching_equilibria(rs, starts)
+    changes, switching = _change_of_heart_parts(model, sv, None, None)
+    found = _equilibria(rs, model, changes, switching, {}, starts)
     chosen = next((p for p in found if STATUS_QUO in _contained_in(rs, p)), found[0] if found else None)
     weeks_a_year = float(weeks_in(years=1))
     out = {"calibration": _sourced(sv, ("hawkish_W_iran", "hawkish_A", "gloves_off_k_us", "gloves_off_a_us",
@@ -428,12 +444,12 @@ def attrition(model: ExchangeModel, strikes_per_week: float, values=None) -> dic
     ('US withdrawal', True)
     """
     from deterrence.solvers.stochastic.markov_chain import absorption_probability, markov_values
-    from deterrence.solvers.stochastic.regime_switching import regime_switching_equilibria
     sv = stance_values() if values is None else values
     rs = support_game(model, sv)
     C = contained_profile()
-    found = regime_switching_equilibria(rs, [{SUPPORT_HIGH: C, SUPPORT_LOW: _withdrawing_profile()},
-                                             {SUPPORT_HIGH: C, SUPPORT_LOW: C}])
+    changes, switching, after_deadly = _support_parts(sv, None)
+    found = _equilibria(rs, model, changes, switching, after_deadly,
+                        [{SUPPORT_HIGH: C, SUPPORT_LOW: _withdrawing_profile()}, {SUPPORT_HIGH: C, SUPPORT_LOW: C}])
     chosen = next((p for p in found if SUPPORT_HIGH in _contained_in(rs, p)), found[0] if found else None)
     out = {"calibration": _sourced(sv, ("low_support_presence_value", "support_loss_per_deadly_strike",
                                         "support_recovery_rate")),
