@@ -349,6 +349,8 @@ _TABLES: dict = {}      # model values -> flint outcome tables (oldest dropped f
 _CHAIN_GAMES: dict = {}  # chain_key -> a StochasticGame with that chain
 _SOLUTIONS: dict = {}   # (model values, profile) -> (values, gains)
 _NEXT_STATES: dict = {}  # chain_key -> the next-state part of the outcome tables
+_REACHED: dict = {}     # (chain_key, profile) -> reached_states
+_STATISTICS: dict = {}  # (chain_key, profile, rounds, start) -> play_statistics
 CACHE_SIZE = 512
 
 
@@ -698,6 +700,14 @@ def reached_states(model: ExchangeModel, profile: dict) -> frozenset:
     >>> len(reached_states(exchange_model(), contained_profile())) == len(TRANSIENT)
     True
     """
+    if _fast(model):     # the noise and transitions are the chain's: kept per chain and profile
+        key = (chain_key(model), tuple((s, tuple(a)) for s, a in profile.items()))
+        return _remember(_REACHED, key, lambda: _reached_states(model, profile))
+    return _reached_states(model, profile)
+
+
+def _reached_states(model, profile) -> frozenset:
+    """:func:`reached_states`, computed."""
     seen, todo = {START}, [START]
     while todo:
         s = todo.pop()
@@ -884,6 +894,14 @@ def play_statistics(model: ExchangeModel, profile: dict, rounds: int, start: str
     >>> 0.6 < st["attacks"] / 113 < 0.9 and st["war"] < 0.1
     True
     """
+    if _fast(model):     # the chain game is the chain's (payoffs do not enter): kept per chain
+        key = (chain_key(model), tuple(_strategy(profile).items()), rounds, start)
+        return dict(_remember(_STATISTICS, key, lambda: _play_statistics(model, profile, rounds, start)))
+    return _play_statistics(model, profile, rounds, start)
+
+
+def _play_statistics(model, profile, rounds, start) -> dict:
+    """:func:`play_statistics`, computed."""
     from deterrence.solvers.stochastic.markov_chain import (absorption_probability, expected_visits,
                                                             realised_action_probabilities)
     game, strategy = _chain_game(model), _strategy(profile)
