@@ -239,3 +239,15 @@ def test_product_equilibrium_search_is_the_toolkits(values, stance, other):
     changes, switching, after_deadly = regimes._support_parts(sv, None)
     assert (regimes._equilibria(rs, model, changes, switching, after_deadly, starts)
             == regime_switching_equilibria(rs, starts))
+
+
+def test_claims_4_and_6_share_a_product_game_across_payoffs_as_the_reference_path_computes_them():
+    """One product game serves every model with the same chain, rows and merged states (payoffs
+    read from the stances' tables): claims 6 and 4 at W_iran 40, then 41 (shared), then 20 (the
+    wars merge: another structure) equal the reference path's, which builds every product."""
+    from deterrence.models import us_iran_regimes as regimes
+    for w in (40, 41, 20):
+        model = exchange_model(W_iran=w)
+        fast = (regimes.change_of_heart_regimes(model), regimes.attrition(model, 0.74))
+        with reference_path():
+            assert (regimes.change_of_heart_regimes(model), regimes.attrition(model, 0.74)) == fast

@@ -94,6 +94,45 @@ def product_gains(stances, rows_after, profiles) -> dict:
     return {key: from_fmpq(g) for key, g in product_solution(stances, rows_after, profiles)[1].items()}
 
 
+def _absorbing_values(tables, rows_after) -> dict:
+    """``{state index: [[V_US, V_Iran] per stance]}`` of the absorbing states:
+    ``(I - delta R_s) V = u_s`` (the stance keeps switching while each round pays ``u_s``)."""
+    from deterrence.core.exact import flint
+    fl = flint()
+    names = list(tables)
+    delta, nk = tables[names[0]][1], len(names)
+    out = {}
+    for t in range(len(TRANSIENT), len(STATES)):
+        s = STATES[t]
+        rows = rows_after(s)
+        M = [fl.fmpq(int(a == b)) - delta * _q(fl, rows[a].get(b, 0)) for a in names for b in names]
+        u = [x for k in names for x in tables[k][2][_FLAT[(s, "hold", "hold")]]]
+        out[t] = fl.fmpq_mat(nk, nk, M).solve(fl.fmpq_mat(nk, 2, u)).table()
+    return out
+
+
+def _q(fl, x):
+    return fl.fmpq(x.numerator, x.denominator) if isinstance(x, Fraction) else fl.fmpq(x)
+
+
+def _tables(stances) -> dict:
+    return {k: _remember(_TABLES, m.values, lambda m=m: _outcome_tables(m)) for k, m in stances.items()}
+
+
+def merged_absorbing(stances, rows_after) -> tuple:
+    """The absorbing states that the product game keeps as one state: those worth the same in
+    every stance (their annuities agree), in the order of the exchange game's states.
+
+    >>> from deterrence.models.us_iran_exchange import exchange_model
+    >>> stances = {"calm": exchange_model(), "hawk": exchange_model(W_iran=20)}
+    >>> rows = switching_rows(stances, {"calm": {"hawk": Fraction(1, 100)}, "hawk": {"calm": Fraction(1, 50)}})
+    >>> merged_absorbing(stances, lambda s: rows)
+    ('withdrawn',)
+    """
+    values = _absorbing_values(_tables(stances), rows_after)
+    return tuple(STATES[t] for t, V in values.items() if all(row == V[0] for row in V))
+
+
 def product_solution(stances, rows_after, profiles) -> tuple:
     """``(values, gains)`` of :func:`product_gains` in python-flint rationals: ``values[(stance,
     state)]`` the pair (US, Iran) of every transient product state, ``gains`` as there (fmpq)."""
@@ -101,23 +140,13 @@ def product_solution(stances, rows_after, profiles) -> tuple:
     fl = flint()
     fmpq = fl.fmpq
     names = list(stances)
-    tables = {k: _remember(_TABLES, m.values, lambda m=m: _outcome_tables(m)) for k, m in stances.items()}
+    tables = _tables(stances)
     delta = tables[names[0]][1]
     index = {k: i for i, k in enumerate(names)}
     T, nk = len(TRANSIENT), len(names)
     n = nk * T
     zero = fmpq()
-
-    def q(x):
-        return fmpq(x.numerator, x.denominator) if isinstance(x, Fraction) else fmpq(x)
-    # (2) the absorbing states' values per stance: (I - delta R_s) V = u_s
-    absorbing = {}
-    for t in range(T, len(STATES)):
-        s = STATES[t]
-        rows = rows_after(s)
-        M = [fmpq(int(a == b)) - delta * q(rows[a].get(b, 0)) for a in names for b in names]
-        u = [x for k in names for x in tables[k][2][_FLAT[(s, "hold", "hold")]]]
-        absorbing[t] = fl.fmpq_mat(nk, nk, M).solve(fl.fmpq_mat(nk, 2, u)).table()
+    absorbing = _absorbing_values(tables, rows_after)       # (2)
     # (3) the transient system; the switching rows are shared by many states (one table object),
     # so their parts are kept by the row's identity
     row_of, abs_part = {}, {}
@@ -127,7 +156,7 @@ def product_solution(stances, rows_after, profiles) -> tuple:
         for k in names:
             key = (id(rows), k)
             if key not in abs_part:
-                row = [(index[k2], q(p)) for k2, p in rows[k].items()]
+                row = [(index[k2], _q(fl, p)) for k2, p in rows[k].items()]
                 abs_part[key] = (row, {t: [sum((p * absorbing[t][k2][i] for k2, p in row), zero) for i in (0, 1)]
                                        for t in absorbing})
             row_of[s][k] = key
@@ -240,4 +269,4 @@ def product_equilibria(switching, stances, rows_after, starts, *, max_rounds: in
     return found
 
 
-__all__ = ["product_gains", "product_solution", "product_equilibria", "switching_rows", "fast_products"]
+__all__ = ["product_gains", "product_solution", "product_equilibria", "merged_absorbing", "switching_rows", "fast_products"]

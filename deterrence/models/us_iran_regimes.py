@@ -57,8 +57,8 @@ from fractions import Fraction
 from functools import lru_cache
 
 from deterrence.models.us_iran_calibration import STANCE_CALIBRATION
-from deterrence.models.us_iran_exchange import (START, TRANSIENT, ExchangeModel, _name, contained_profile,
-                                                exchange_model, horizon_weeks, weeks_in)
+from deterrence.models.us_iran_exchange import (START, TRANSIENT, ExchangeModel, _name, _remember,
+                                                contained_profile, exchange_model, horizon_weeks, weeks_in)
 
 STATUS_QUO = "status quo"
 IRAN_HAWKISH = "Iran hawkish"
@@ -177,6 +177,51 @@ def _contained_gains(model, values, kept, reversal_rate=None) -> dict:
             if rs.stance_of(s) is not None and rs.base_state(s) in TRANSIENT}
 
 
+_PRODUCTS: dict = {}       # _shared_key -> a product game with that structure and chain
+_CHAIN_STATISTICS: dict = {}
+
+
+def _shared_key(kind, model, changes, rows, state_rows=None):
+    """A key that fixes everything of a product game but its payoffs: the stances, the exchange
+    model's chain (:func:`~deterrence.models.us_iran_exchange.chain_key`), the completed switching
+    rows and which absorbing states merge (:func:`~deterrence.models.us_iran_product.merged_absorbing`);
+    so its states, actions, noise and transitions. ``None`` on the reference path or when a row is
+    no probability (the product game is then built, and checked, every time)."""
+    from deterrence.models.us_iran_exchange import chain_key
+    from deterrence.models.us_iran_product import fast_products, merged_absorbing, switching_rows
+    models = {k: exchange_model(**{**model.v, **c}) for k, c in changes.items()}
+    if not fast_products(*models.values()):
+        return None
+    default = switching_rows(models, rows)
+    by_state = {s: switching_rows(models, table) for s, table in (state_rows or {}).items()}
+    if default is None or any(r is None for r in by_state.values()):
+        return None
+
+    def frozen(r):
+        return tuple((k, tuple(row.items())) for k, row in r.items())
+    merged = merged_absorbing(models, lambda s: by_state.get(s, default))
+    return (kind, chain_key(model), tuple(models), frozen(default),
+            tuple((s, frozen(r)) for s, r in by_state.items()), merged)
+
+
+def _shared_product(key, build):
+    """The product game of a :func:`_shared_key`, built once per key (``build()`` each time when
+    the key is ``None``). Its payoffs are those of the first model with that key: read it only
+    for its states and its chain of play (the lift, regimes, durations, absorption), never for
+    values or gains (those come from the stances' own tables)."""
+    if key is None:
+        return build()
+    return _remember(_PRODUCTS, key, build, 64)
+
+
+def _chain_statistic(key, compute):
+    """A statistic of the chain of play of a shared product game (``key`` starts with its
+    :func:`_shared_key`; ``None`` there: computed every time)."""
+    if key[0] is None:
+        return compute()
+    return _remember(_CHAIN_STATISTICS, key, compute)
+
+
 def _equilibria(switching, model, changes, rows, state_rows, starts) -> list:
     """``regime_switching_equilibria(switching, starts)`` of a product built from ``changes`` of
     the model's values, switching ``rows`` and ``state_rows`` (``{state: rows}``): on the stances'
@@ -283,7 +328,8 @@ def change_of_heart_regimes(model: ExchangeModel, single_stance: dict | None = N
     """
     from deterrence.solvers.stochastic.regime_switching import regime_duration, regime_survival
     sv = stance_values() if values is None else values
-    rs = change_of_heart_game(model, sv)
+    shared = _shared_key("change of heart", model, *_change_of_heart_parts(model, sv, None, None), {})
+    rs = _shared_product(shared, lambda: change_of_heart_game(model, sv))
     C = contained_profile()
     base = {k: C for k in rs.stances}
     starts = [base] + [{**base, k: dict(p)} for k, profiles in (single_stance or {}).items() for p in profiles
@@ -306,8 +352,10 @@ def change_of_heart_regimes(model: ExchangeModel, single_stance: dict | None = N
     contained_in = _contained_in(rs, chosen)
     regime = [s for k in contained_in for s in rs.states_of(k) if rs.base_state(s) in TRANSIENT]
     start = rs.state(STATUS_QUO, START)
-    weeks = regime_duration(rs, chosen, regime, start=start)
-    survival = regime_survival(rs, chosen, regime, horizon_weeks(years=10), start=start, exact=False)
+    on = (shared, tuple(chosen.items()), tuple(regime), start)
+    weeks = _chain_statistic(on + ("duration",), lambda: regime_duration(rs, chosen, regime, start=start))
+    survival = _chain_statistic(on + ("survival",), lambda: regime_survival(
+        rs, chosen, regime, horizon_weeks(years=10), start=start, exact=False))
     tips = {}
     for k in rs.stances:
         if k == STATUS_QUO:
@@ -445,7 +493,8 @@ def attrition(model: ExchangeModel, strikes_per_week: float, values=None) -> dic
     """
     from deterrence.solvers.stochastic.markov_chain import absorption_probability, markov_values
     sv = stance_values() if values is None else values
-    rs = support_game(model, sv)
+    shared = _shared_key("support", model, *_support_parts(sv, None))
+    rs = _shared_product(shared, lambda: support_game(model, sv))
     C = contained_profile()
     changes, switching, after_deadly = _support_parts(sv, None)
     found = _equilibria(rs, model, changes, switching, after_deadly,
@@ -467,14 +516,24 @@ def attrition(model: ExchangeModel, strikes_per_week: float, values=None) -> dic
     withdrawn, war = rs.product_states("withdrawn"), rs.product_states("war")
 
     def absorbed(states, weeks):
-        return float(absorption_probability(rs.game, chosen, weeks, states=states, start=start, exact=False))
+        return _chain_statistic((shared, tuple(chosen.items()), tuple(states), start, weeks), lambda: float(
+            absorption_probability(rs.game, chosen, weeks, states=states, start=start, exact=False)))
     span, ten = horizon_weeks(months=26), horizon_weeks(years=10)
     w26, w10, war26 = absorbed(withdrawn, span), absorbed(withdrawn, ten), absorbed(war, span)
     eps, rho = model.v["deadly_fraction"], sv["support_loss_per_deadly_strike"]
     lam, per_year = withdrawal_hazard(strikes_per_week, eps, rho)
     withdraws_when_low = any(a[0] == "withdraw" for a in rs.restrict(chosen, SUPPORT_LOW).values())
     present = 1 - w26 - war26
-    values_support = markov_values(rs.game, chosen)[start]
+    if shared is None:
+        values_support = markov_values(rs.game, chosen)[start]
+    else:       # the shared game's payoffs may be another model's: the values from the stances' tables
+        from deterrence.core.exact import from_fmpq
+        from deterrence.models.us_iran_product import product_solution
+        models = {k: exchange_model(**{**model.v, **c}) for k, c in changes.items()}
+        by_state = {s: {k: dict(r) for k, r in rows} for s, rows in rs.switching}
+        solved = product_solution(models, lambda s: by_state.get(s, by_state[""]),
+                                  {k: rs.restrict(chosen, k) for k in rs.stances})[0]
+        values_support = tuple(from_fmpq(x) for x in solved[(SUPPORT_HIGH, START)])
     values_fixed = model.values_of(C)[START]
     out.update({
         "withdraws_when_support_is_low": withdraws_when_low,
