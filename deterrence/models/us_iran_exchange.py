@@ -323,11 +323,13 @@ class ExchangeModel:
         k = PLAYERS.index(player)
         current = dict(profile)
         for _ in range(100):
-            gains = self.deviation_gains(current)
+            options = {}        # state -> [(gain, action)] of this player's deviations there
+            for (t, p, a), g in self.deviation_gains(current).items():
+                if p == player:
+                    options.setdefault(t, []).append((g, a))
             changed = False
             for s in TRANSIENT:
-                best = max(((g, a) for (t, p, a), g in gains.items() if t == s and p == player),
-                           default=(0, None))
+                best = max(options.get(s, ()), default=(0, None))
                 if best[0] > 0:
                     acts = list(current[s])
                     acts[k] = best[1]
@@ -544,14 +546,17 @@ def _solve_exactly(model, profile) -> tuple:
             M[a * n + t] -= delta * prob
     V = fl.fmpq_mat(n, n, M).solve(fl.fmpq_mat(n, 2, [v for k in played for v in pay[k]])).table()
     dV = [[delta * v for v in row] for row in V]
-    gains = {}
+    gains, expected = {}, {}
     for j, s in enumerate(STATES[:len(TRANSIENT)]):
         us, iran = profile[s]
         for p, player in enumerate(PLAYERS):
             for a in ACTIONS[player]:
                 k = _FLAT[(s, a, iran) if p == 0 else (s, us, a)]
-                g = pay[k][p] + sum((prob * dV[t][p] for t, prob in nxt[k]), fl.fmpq()) - V[j][p]
-                gains[(s, player, a)] = from_fmpq(g)
+                # the transient states share their next-state rows (one tuple per intended profile)
+                key = (id(nxt[k]), p)
+                if key not in expected:
+                    expected[key] = sum((prob * dV[t][p] for t, prob in nxt[k]), fl.fmpq())
+                gains[(s, player, a)] = from_fmpq(pay[k][p] + expected[key] - V[j][p])
     values = {s: (from_fmpq(V[j][0]), from_fmpq(V[j][1])) for j, s in enumerate(STATES)}
     return values, gains
 
