@@ -251,3 +251,15 @@ def test_claims_4_and_6_share_a_product_game_across_payoffs_as_the_reference_pat
         fast = (regimes.change_of_heart_regimes(model), regimes.attrition(model, 0.74))
         with reference_path():
             assert (regimes.change_of_heart_regimes(model), regimes.attrition(model, 0.74)) == fast
+
+
+@settings(max_examples=6, deadline=None)
+@given(calibrations)
+def test_misfire_tipping_point_agrees_with_the_reference_path(values):
+    """The misfire bisection (about 30 new chains, each checked without a generic game when its
+    probabilities are in [0, 1], and without naming the profile) ends where the reference path's does."""
+    from deterrence.models.us_iran_exchange_report import misfire_tipping_entry
+    model = exchange_model(**values)
+    fast = misfire_tipping_entry(model)
+    with reference_path():
+        assert misfire_tipping_entry(exchange_model(**values)) == fast

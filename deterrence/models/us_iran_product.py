@@ -269,4 +269,5 @@ def product_equilibria(switching, stances, rows_after, starts, *, max_rounds: in
     return found
 
 
-__all__ = ["product_gains", "product_solution", "product_equilibria", "merged_absorbing", "switching_rows", "fast_products"]
+__all__ = ["product_gains", "product_solution", "product_equilibria", "merged_absorbing", "switching_rows",
+           "fast_products"]
