@@ -15,7 +15,8 @@ Goals:
 (b) a cold ``deterrence report`` (a fresh process) takes at most 3x a cold
     ``deterrence --help``.
 
-How. In-process times are CPU seconds (``time.process_time``), less disturbed than
+How. In-process times are CPU seconds (``time.process_time``; medians of 7, 3 with
+``--quick``, the exchange model's slider too since g13a), less disturbed than
 wall time by the other jobs of a shared machine; a redraw is
 ``figure.canvas.draw()`` with the Agg backend. Cold commands run in subprocesses
 (``python -m deterrence.cli``); their time is the CPU time of the child
@@ -33,7 +34,7 @@ again: 0 ms (the session keeps its analysis), met; at new values 1.48 s, 28x,
 NOT MET (since then 1.36 s against a redraw of 268 ms, 5.1x, at load average 13:
 the fit is reused across payoffs and the 14-state model solved in python-flint
 rationals; then, branch g13a, 172 ms against a redraw of 209 ms, 0.8x, met, at load
-average 7.4: claims 4 and 6's product games composed from the stances' tables, the
+average 7.4, and 159 ms against 291 ms in ``run_all.py --goals 13``: claims 4 and 6's product games composed from the stances' tables, the
 chain statistics kept per chain; what remains is :data:`EXCHANGE_SLIDER_CAUSE`);
 cold ``deterrence report`` 162 ms against ``--help`` 143 ms,
 1.13x, met (the first run, with an empty cache, 2.61 s: 18x).
@@ -162,8 +163,12 @@ def goal_live(quick: bool = False) -> list:
 
     exchange_same = _cpu_median(lambda: explain(us_iran_exchange_model()), repeats)
     exchange_moves = iter(range(51, 99))
+    # a new value each call, the first move after the calibration included (it fills the caches of
+    # the new payoffs' chain statistics); medians of as many moves as the other rows since g13a
+    # (3 moves had been the affordable count at 1.3 s a move; a full garbage collection of the
+    # session's ~700,000 objects, ~0.3 s, lands in one of the first moves)
     exchange_slider = _cpu_median(lambda: explain(us_iran_exchange_model(W_iran=next(exchange_moves))),
-                                  1 if quick else 3, warm=False)
+                                  repeats, warm=False)
 
     rows = []
 
