@@ -34,7 +34,8 @@ again: 0 ms (the session keeps its analysis), met; at new values 1.48 s, 28x,
 NOT MET (since then 1.36 s against a redraw of 268 ms, 5.1x, at load average 13:
 the fit is reused across payoffs and the 14-state model solved in python-flint
 rationals; then, branch g13a, 172 ms against a redraw of 209 ms, 0.8x, met, at load
-average 7.4, and 159 ms against 291 ms in ``run_all.py --goals 13``: claims 4 and 6's product games composed from the stances' tables, the
+average 7.4, and 159 ms against 291 ms in ``run_all.py --goals 13``: claims 4 and 6's
+product games composed from the stances' tables, the
 chain statistics kept per chain; what remains is :data:`EXCHANGE_SLIDER_CAUSE`);
 cold ``deterrence report`` 162 ms against ``--help`` 143 ms,
 1.13x, met (the first run, with an empty cache, 2.61 s: 18x).
