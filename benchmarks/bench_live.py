@@ -15,7 +15,8 @@ Goals:
 (b) a cold ``deterrence report`` (a fresh process) takes at most 3x a cold
     ``deterrence --help``.
 
-How. In-process times are CPU seconds (``time.process_time``), less disturbed than
+How. In-process times are CPU seconds (``time.process_time``; medians of 7, 3 with
+``--quick``, the exchange model's slider too since g13a), less disturbed than
 wall time by the other jobs of a shared machine; a redraw is
 ``figure.canvas.draw()`` with the Agg backend. Cold commands run in subprocesses
 (``python -m deterrence.cli``); their time is the CPU time of the child
@@ -32,7 +33,11 @@ against a redraw of 53 ms: 0.68x and 0.70x, met; ``us_iran_exchange_model()``
 again: 0 ms (the session keeps its analysis), met; at new values 1.48 s, 28x,
 NOT MET (since then 1.36 s against a redraw of 268 ms, 5.1x, at load average 13:
 the fit is reused across payoffs and the 14-state model solved in python-flint
-rationals; what remains is :data:`EXCHANGE_SLIDER_CAUSE`); cold ``deterrence report`` 162 ms against ``--help`` 143 ms,
+rationals; then, branch g13a, 172 ms against a redraw of 209 ms, 0.8x, met, at load
+average 7.4, and 159 ms against 291 ms in ``run_all.py --goals 13``: claims 4 and 6's
+product games composed from the stances' tables, the
+chain statistics kept per chain; what remains is :data:`EXCHANGE_SLIDER_CAUSE`);
+cold ``deterrence report`` 162 ms against ``--help`` 143 ms,
 1.13x, met (the first run, with an empty cache, 2.61 s: 18x).
 
 What makes it fast: the deviation conditions, their fractions and the red-line
@@ -92,17 +97,18 @@ def _fmt(t):
     return f"{t * 1e3:.0f} ms" if t < 1 else f"{t:.2f} s"
 
 
-#: measured with cProfile and timers on explain(us_iran_exchange_model(W_iran=61)), cache off, 2026-12-04 (live13)
+#: measured with timers and cProfile on explain(us_iran_exchange_model(W_iran=61..64)), cache off,
+#: 2026-12-04 (g13a, load average 8): printed only when the goal is missed
 EXCHANGE_SLIDER_CAUSE = (
-    'new values mean new models: the fit to the record is reused (it depends only on the chain of play, n'
-    'ot on payoffs) and the 14-state model is solved exactly in python-flint rationals, so about 60% of w'
-    "hat is left is claim 6's and claim 4's regime-switching product games (27 and 40 states): about 24 o"
-    'f them are built per call through the generic StochasticGame (key resolution, outcome tables in Frac'
-    'tions), one per bisection step of the reversal tipping points and per piece of the low-presence cont'
-    "inuation, each for one exact check; and about 15% the misfire tipping bisection (about 30 models' ou"
-    "tcome tables). Closing it: the product game's outcome tables composed directly from the stance table"
-    's and the switching rows (fmpq), without building a StochasticGame per bisection step, or those tipp'
-    "ing points derived once per calibration apart from the slider's value")
+    "new values mean new models; since g13a (0.15-0.17 s CPU a move at load 8, against 1.1 s before) "
+    "the product games of claims 6 and 4 are composed from the stances' fmpq tables and the chain "
+    "statistics are kept per chain, so what is left is about a third the seven exact equilibrium "
+    "searches of 14-state models (the model, four Israeli strike rates, two stances; ~0.3 ms an "
+    "fmpq solve), a quarter claim 6's product search and reversal bisection, a fifth the misfire "
+    "bisection (about 30 new chains), a sixth claim 4's low-presence continuation; the first move "
+    "after the calibration costs about 0.1 s more (each cache's first entry). Closing the rest: the "
+    "values of a fixed profile and chain as a linear map of the payoffs (kept per chain and "
+    "profile), so that a payoff slider solves nothing twice")
 
 
 #: measured with cProfile on 20 slider moves of explain(us_iran_model(W_iran=...)), 2026-12-04 (aud18):
@@ -178,8 +184,12 @@ def goal_live(quick: bool = False) -> list:
 
     exchange_same = _cpu_median(lambda: explain(us_iran_exchange_model()), repeats)
     exchange_moves = iter(range(51, 99))
+    # a new value each call, the first move after the calibration included (it fills the caches of
+    # the new payoffs' chain statistics); medians of as many moves as the other rows since g13a
+    # (3 moves had been the affordable count at 1.3 s a move; a full garbage collection of the
+    # session's ~700,000 objects, ~0.3 s, lands in one of the first moves)
     exchange_slider = _cpu_median(lambda: explain(us_iran_exchange_model(W_iran=next(exchange_moves))),
-                                  1 if quick else 3, warm=False)
+                                  repeats, warm=False)
 
     rows = []
 

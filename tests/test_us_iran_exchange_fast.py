@@ -151,3 +151,115 @@ def test_a_model_built_from_floats_is_the_exact_models_on_both_paths():
     fast = floats.values_of(contained_profile())
     with reference_path():
         assert floats.values_of(contained_profile()) == fast == exact.values_of(contained_profile())
+
+
+# -- claims 4 and 6: the regime-switching products composed from the stances' tables ------------
+stance_overrides = st.fixed_dictionaries({
+    "hawkish_W_iran": st.integers(-5, 80), "hawkish_A": st.fractions(0, 12, max_denominator=5),
+    "gloves_off_k_us": st.fractions(0, 6, max_denominator=7), "stance_reversal_rate": fractions,
+    "low_support_presence_value": st.fractions(-3, 8, max_denominator=5),
+    "support_loss_per_deadly_strike": fractions, "support_recovery_rate": fractions})
+
+
+@settings(max_examples=15, deadline=None)
+@given(calibrations, stance_overrides, profiles, profiles)
+def test_product_gains_are_the_product_games(values, stance, first, second):
+    """Every one-shot gain composed from the stances' tables equals ``one_shot_gains`` of the
+    product game built by ``regime_switching``, in the same order (claims 6 and 4, any profiles)."""
+    from deterrence.models import us_iran_regimes as regimes
+    from deterrence.models.us_iran_product import product_gains, switching_rows
+    from deterrence.solvers.stochastic.markov_perfect import one_shot_gains
+    model = exchange_model(**values)
+    sv = regimes.stance_values(**stance)
+    rs = regimes.change_of_heart_game(model, sv)
+    play = dict(zip(rs.stances, (first, second, contained_profile())))
+    changes, switching = regimes._change_of_heart_parts(model, sv, None, None)
+    models = {k: exchange_model(**{**model.v, **c}) for k, c in changes.items()}
+    rows = switching_rows(models, switching)
+    fast = product_gains(models, lambda s: rows, play)
+    reference = one_shot_gains(rs.game, rs.lift(play))
+    assert list(fast.items()) == [(k, g) for k, g in reference.items() if k[0] in {s for s, _, _ in fast}]
+    assert len({s for s, _, _ in fast}) == 3 * len(TRANSIENT)
+    play = {regimes.SUPPORT_HIGH: first, regimes.SUPPORT_LOW: second}
+    fast = regimes._support_gains(model, sv, sv["low_support_presence_value"], play)
+    with reference_path():
+        assert regimes._support_gains(model, sv, sv["low_support_presence_value"], play) == fast
+
+
+@settings(max_examples=5, deadline=None)
+@given(calibrations, stance_overrides)
+def test_regime_tipping_points_agree_with_the_reference_path(values, stance):
+    """The reversal and hawkish-cost tipping points (claim 6) and the low-presence continuation
+    (claim 4): bisection steps and pieces checked on composed tables, as on the product games."""
+    from deterrence.models import us_iran_regimes as regimes
+    model = exchange_model(**values)
+    sv = regimes.stance_values(**stance)
+    withdrawing = {s: ("withdraw", a[1]) for s, a in contained_profile().items()}
+    profiles = {regimes.SUPPORT_HIGH: contained_profile(), regimes.SUPPORT_LOW: withdrawing}
+
+    def tips():
+        return (regimes.reversal_tipping_point(model, regimes.IRAN_HAWKISH, sv, longest_weeks=400),
+                regimes.hawkish_cost_tipping_point(model, sv),
+                regimes.low_presence_tipping_point(model, profiles, sv, pieces=4))
+    fast = tips()
+    with reference_path():
+        assert tips() == fast
+
+
+@pytest.mark.parametrize("w_iran", [20, 21])
+def test_hawkish_tipping_point_where_the_war_states_merge(w_iran):
+    """At W_iran = 20 (the hawkish value) the two stances' wars are worth the same and the product
+    merges them, at 21 (the second evaluation) it does not: the gains had different keys and the
+    crossing raised KeyError ('war', 'US', 'hold'), so the report failed at these slider values."""
+    from deterrence.models import us_iran_regimes as regimes
+    fast = regimes.hawkish_cost_tipping_point(exchange_model(W_iran=w_iran))
+    with reference_path():
+        assert regimes.hawkish_cost_tipping_point(exchange_model(W_iran=w_iran)) == fast
+    assert fast < 20      # a crossing below the hawkish value (20)
+
+
+@settings(max_examples=8, deadline=None)
+@given(calibrations, stance_overrides, profiles)
+def test_product_equilibrium_search_is_the_toolkits(values, stance, other):
+    """The equilibrium search of claims 6 and 4 on composed gains finds what
+    regime_switching_equilibria finds on the product games, in the same order."""
+    from deterrence.models import us_iran_regimes as regimes
+    from deterrence.solvers.stochastic.regime_switching import regime_switching_equilibria
+    model = exchange_model(**values)
+    sv = regimes.stance_values(**stance)
+    C = contained_profile()
+    rs = regimes.change_of_heart_game(model, sv)
+    starts = [{k: C for k in rs.stances}, {k: other for k in rs.stances},
+              {regimes.STATUS_QUO: C, regimes.IRAN_HAWKISH: war_profile(), regimes.US_GLOVES_OFF: other}]
+    changes, switching = regimes._change_of_heart_parts(model, sv, None, None)
+    assert regimes._equilibria(rs, model, changes, switching, {}, starts) == regime_switching_equilibria(rs, starts)
+    rs = regimes.support_game(model, sv)
+    starts = [{regimes.SUPPORT_HIGH: C, regimes.SUPPORT_LOW: regimes._withdrawing_profile()},
+              {regimes.SUPPORT_HIGH: other, regimes.SUPPORT_LOW: C}]
+    changes, switching, after_deadly = regimes._support_parts(sv, None)
+    assert (regimes._equilibria(rs, model, changes, switching, after_deadly, starts)
+            == regime_switching_equilibria(rs, starts))
+
+
+def test_claims_4_and_6_share_a_product_game_across_payoffs_as_the_reference_path_computes_them():
+    """One product game serves every model with the same chain, rows and merged states (payoffs
+    read from the stances' tables): claims 6 and 4 at W_iran 40, then 41 (shared), then 20 (the
+    wars merge: another structure) equal the reference path's, which builds every product."""
+    from deterrence.models import us_iran_regimes as regimes
+    for w in (40, 41, 20):
+        model = exchange_model(W_iran=w)
+        fast = (regimes.change_of_heart_regimes(model), regimes.attrition(model, 0.74))
+        with reference_path():
+            assert (regimes.change_of_heart_regimes(model), regimes.attrition(model, 0.74)) == fast
+
+
+@settings(max_examples=6, deadline=None)
+@given(calibrations)
+def test_misfire_tipping_point_agrees_with_the_reference_path(values):
+    """The misfire bisection (about 30 new chains, each checked without a generic game when its
+    probabilities are in [0, 1], and without naming the profile) ends where the reference path's does."""
+    from deterrence.models.us_iran_exchange_report import misfire_tipping_entry
+    model = exchange_model(**values)
+    fast = misfire_tipping_entry(model)
+    with reference_path():
+        assert misfire_tipping_entry(exchange_model(**values)) == fast

@@ -323,11 +323,13 @@ class ExchangeModel:
         k = PLAYERS.index(player)
         current = dict(profile)
         for _ in range(100):
-            gains = self.deviation_gains(current)
+            options = {}        # state -> [(gain, action)] of this player's deviations there
+            for (t, p, a), g in self.deviation_gains(current).items():
+                if p == player:
+                    options.setdefault(t, []).append((g, a))
             changed = False
             for s in TRANSIENT:
-                best = max(((g, a) for (t, p, a), g in gains.items() if t == s and p == player),
-                           default=(0, None))
+                best = max(options.get(s, ()), default=(0, None))
                 if best[0] > 0:
                     acts = list(current[s])
                     acts[k] = best[1]
@@ -349,6 +351,8 @@ _TABLES: dict = {}      # model values -> flint outcome tables (oldest dropped f
 _CHAIN_GAMES: dict = {}  # chain_key -> a StochasticGame with that chain
 _SOLUTIONS: dict = {}   # (model values, profile) -> (values, gains)
 _NEXT_STATES: dict = {}  # chain_key -> the next-state part of the outcome tables
+_REACHED: dict = {}     # (chain_key, profile) -> reached_states
+_STATISTICS: dict = {}  # (chain_key, profile, rounds, start) -> play_statistics
 CACHE_SIZE = 512
 
 
@@ -436,10 +440,11 @@ def _outcome_tables(model):
     absorbing state repeats its one outcome. Built from the model's own rules, without the
     generic game (a test checks them against the game's tables); the next states, which depend
     only on :data:`CHAIN_PARAMETERS`, are shared by the models with the same chain."""
+    from types import SimpleNamespace
+
     from deterrence.core.exact import flint
-    # the model's generic game (one per chain, kept) checks that every transition and noise is a
-    # probability: the tables below would solve a chain with probabilities outside [0, 1]
-    _chain_game(model)
+    # the tables below would solve a chain with probabilities outside [0, 1]: checked first
+    _check_chain(model)
     fl = flint()
 
     def q(x):
@@ -447,41 +452,66 @@ def _outcome_tables(model):
     mixes = {(u, i): [(ru, ri, pu * pi) for ru, pu in model.realised("US", u).items()
                       for ri, pi in model.realised("Iran", i).items() if pu * pi]
              for u in ACTIONS["US"] for i in ACTIONS["Iran"]}
+    # the model's own payoff rules, read on its values in fmpq (they read nothing but ``_v``)
+    in_fmpq = SimpleNamespace(_v={k: q(x) for k, x in model._v.items()})
+    weights = {(u, i): [(ru, ri, q(w)) for ru, ri, w in mix] for (u, i), mix in mixes.items()}
     pay = []
     for s in STATES:
         if s not in TRANSIENT:
-            pay += [tuple(q(x) for x in model.payoff(s, "hold", "hold"))] * len(mixes)
+            pay += [tuple(ExchangeModel.payoff(in_fmpq, s, "hold", "hold"))] * len(mixes)
             continue
         realised = {}
-        for mix in mixes.values():
-            p_us = p_iran = 0
+        for mix in weights.values():
+            p_us = p_iran = fl.fmpq()
             for ru, ri, w in mix:
                 if (ru, ri) not in realised:
-                    realised[(ru, ri)] = model.payoff(s, ru, ri)
+                    realised[(ru, ri)] = ExchangeModel.payoff(in_fmpq, s, ru, ri)
                 a, b = realised[(ru, ri)]
                 p_us, p_iran = p_us + w * a, p_iran + w * b
-            pay.append((q(Fraction(p_us)), q(Fraction(p_iran))))
+            pay.append((p_us, p_iran))
     nxt = _remember(_NEXT_STATES, chain_key(model), lambda: _next_states(model, mixes, q))
     return fl, q(model.delta), pay, nxt
+
+
+#: the chain parameters that are probabilities (all but the round length)
+PROBABILITY_PARAMETERS = tuple(k for k in CHAIN_PARAMETERS if k != "round_days")
+_CHECKED_CHAINS: dict = {}   # chain_key -> True: chains known to be chains of probabilities
+
+
+def _check_chain(model):
+    """Refuse a chain whose transitions or noise are not probabilities, as the model's generic
+    game does (its GameError names the state and profile). The generic game is built once per
+    chain, except for a chain that differs from one already checked only in its probabilities,
+    each in [0, 1]: every transition and noise is then a product of these numbers and their
+    complements, a probability (the misfire tipping bisection builds about 30 such chains)."""
+    key = chain_key(model)
+    if key in _CHECKED_CHAINS:
+        return
+    v = model._v
+    if not (all(0 <= v[k] <= 1 for k in PROBABILITY_PARAMETERS)
+            and any(dict(k)["round_days"] == v["round_days"] for k in list(_CHECKED_CHAINS))):
+        _chain_game(model)
+    _remember(_CHECKED_CHAINS, key, lambda: True)
 
 
 def _next_states(model, mixes, q) -> list:
     """The ``nxt`` part of :func:`_outcome_tables` (it depends on the chain parameters only)."""
     index = {s: k for k, s in enumerate(STATES)}
     nxt = []
+    # from a transient state the next state depends on the realised profile only (the module
+    # docstring: what is pending comes from this week's actions, the shock is drawn afresh), so
+    # one row per intended profile serves every transient state
+    realised, rows = {}, []
+    for mix in mixes.values():
+        moves = {}
+        for ru, ri, w in mix:
+            if (ru, ri) not in realised:
+                realised[(ru, ri)] = model.transition(TRANSIENT[0], ru, ri)
+            for t, r in realised[(ru, ri)].items():
+                moves[index[t]] = moves.get(index[t], 0) + w * r
+        rows.append(tuple((t, q(Fraction(r))) for t, r in sorted(moves.items()) if r))
     for s in STATES:
-        if s not in TRANSIENT:
-            nxt += [((index[s], q(1)),)] * len(mixes)
-            continue
-        realised = {}
-        for mix in mixes.values():
-            moves = {}
-            for ru, ri, w in mix:
-                if (ru, ri) not in realised:
-                    realised[(ru, ri)] = model.transition(s, ru, ri)
-                for t, r in realised[(ru, ri)].items():
-                    moves[index[t]] = moves.get(index[t], 0) + w * r
-            nxt.append(tuple((t, q(Fraction(r))) for t, r in sorted(moves.items()) if r))
+        nxt += rows if s in TRANSIENT else [((index[s], q(1)),)] * len(mixes)
     return nxt
 
 
@@ -516,14 +546,17 @@ def _solve_exactly(model, profile) -> tuple:
             M[a * n + t] -= delta * prob
     V = fl.fmpq_mat(n, n, M).solve(fl.fmpq_mat(n, 2, [v for k in played for v in pay[k]])).table()
     dV = [[delta * v for v in row] for row in V]
-    gains = {}
+    gains, expected = {}, {}
     for j, s in enumerate(STATES[:len(TRANSIENT)]):
         us, iran = profile[s]
         for p, player in enumerate(PLAYERS):
             for a in ACTIONS[player]:
                 k = _FLAT[(s, a, iran) if p == 0 else (s, us, a)]
-                g = pay[k][p] + sum((prob * dV[t][p] for t, prob in nxt[k]), fl.fmpq()) - V[j][p]
-                gains[(s, player, a)] = from_fmpq(g)
+                # the transient states share their next-state rows (one tuple per intended profile)
+                key = (id(nxt[k]), p)
+                if key not in expected:
+                    expected[key] = sum((prob * dV[t][p] for t, prob in nxt[k]), fl.fmpq())
+                gains[(s, player, a)] = from_fmpq(pay[k][p] + expected[key] - V[j][p])
     values = {s: (from_fmpq(V[j][0]), from_fmpq(V[j][1])) for j, s in enumerate(STATES)}
     return values, gains
 
@@ -672,6 +705,14 @@ def reached_states(model: ExchangeModel, profile: dict) -> frozenset:
     >>> len(reached_states(exchange_model(), contained_profile())) == len(TRANSIENT)
     True
     """
+    if _fast(model):     # the noise and transitions are the chain's: kept per chain and profile
+        key = (chain_key(model), tuple((s, tuple(a)) for s, a in profile.items()))
+        return _remember(_REACHED, key, lambda: _reached_states(model, profile))
+    return _reached_states(model, profile)
+
+
+def _reached_states(model, profile) -> frozenset:
+    """:func:`reached_states`, computed."""
     seen, todo = {START}, [START]
     while todo:
         s = todo.pop()
@@ -858,6 +899,14 @@ def play_statistics(model: ExchangeModel, profile: dict, rounds: int, start: str
     >>> 0.6 < st["attacks"] / 113 < 0.9 and st["war"] < 0.1
     True
     """
+    if _fast(model):     # the chain game is the chain's (payoffs do not enter): kept per chain
+        key = (chain_key(model), tuple(_strategy(profile).items()), rounds, start)
+        return dict(_remember(_STATISTICS, key, lambda: _play_statistics(model, profile, rounds, start)))
+    return _play_statistics(model, profile, rounds, start)
+
+
+def _play_statistics(model, profile, rounds, start) -> dict:
+    """:func:`play_statistics`, computed."""
     from deterrence.solvers.stochastic.markov_chain import (absorption_probability, expected_visits,
                                                             realised_action_probabilities)
     game, strategy = _chain_game(model), _strategy(profile)

@@ -57,8 +57,8 @@ from fractions import Fraction
 from functools import lru_cache
 
 from deterrence.models.us_iran_calibration import STANCE_CALIBRATION
-from deterrence.models.us_iran_exchange import (START, TRANSIENT, ExchangeModel, _name, contained_profile,
-                                                exchange_model, horizon_weeks, weeks_in)
+from deterrence.models.us_iran_exchange import (START, TRANSIENT, ExchangeModel, _name, _remember,
+                                                contained_profile, exchange_model, horizon_weeks, weeks_in)
 
 STATUS_QUO = "status quo"
 IRAN_HAWKISH = "Iran hawkish"
@@ -140,20 +140,107 @@ def change_of_heart_game(model: ExchangeModel, values=None, *, kept=None, revers
     True
     """
     from deterrence.solvers.stochastic.regime_switching import regime_switching
+    changes, switching = _change_of_heart_parts(model, values, kept, reversal_rate)
+    games = {k: _stance_game(model, c) for k, c in changes.items()}
+    return regime_switching(games, switching, title="The US-Iran exchange with changes of heart")
+
+
+def _change_of_heart_parts(model, values, kept, reversal_rate):
+    """``(changes, switching)`` of :func:`change_of_heart_game`: each kept stance's changes of the
+    calibration and the switching table ``{from: {to: probability}}``."""
     sv = stance_values() if values is None else values
     changes = {k: c for k, c in stances(sv).items() if kept is None or k in kept or k == STATUS_QUO}
     h = Fraction(model.v["change_of_heart_rate"])
     r = Fraction(sv["stance_reversal_rate"] if reversal_rate is None else reversal_rate)
     others = [k for k in changes if k != STATUS_QUO]
-    switching = {STATUS_QUO: {k: h / 2 for k in others}, **{k: {STATUS_QUO: r} for k in others}}
-    games = {k: _stance_game(model, c) for k, c in changes.items()}
-    return regime_switching(games, switching, title="The US-Iran exchange with changes of heart")
+    return changes, {STATUS_QUO: {k: h / 2 for k in others}, **{k: {STATUS_QUO: r} for k in others}}
+
+
+def _contained_gains(model, values, kept, reversal_rate=None) -> dict:
+    """One-shot gains of the profile that plays the contained exchange in every stance of
+    :func:`change_of_heart_game`: composed from the stances' tables
+    (:func:`~deterrence.models.us_iran_product.product_gains`) when the model takes the fast path
+    and the switching rows are probabilities, else from the product game (its check names a bad
+    row); the transient product states only, on both paths."""
+    from deterrence.models.us_iran_product import fast_products, product_gains, switching_rows
+    changes, switching = _change_of_heart_parts(model, values, kept, reversal_rate)
+    models = {k: exchange_model(**{**model.v, **c}) for k, c in changes.items()}
+    rows = switching_rows(models, switching) if fast_products(*models.values()) else None
+    C = contained_profile()
+    if rows is not None:
+        return product_gains(models, lambda s: rows, {k: C for k in models})
+    from deterrence.solvers.stochastic.markov_perfect import one_shot_gains
+    rs = change_of_heart_game(model, values, kept=kept, reversal_rate=reversal_rate)
+    # the transient states only: the absorbing ones (one action, gain 0) are merged at some
+    # values and not at others, so their keys differ between two evaluations (_crossing)
+    return {(s, p, a): g for (s, p, a), g in one_shot_gains(rs.game, rs.lift({k: C for k in rs.stances})).items()
+            if rs.stance_of(s) is not None and rs.base_state(s) in TRANSIENT}
+
+
+_PRODUCTS: dict = {}       # _shared_key -> a product game with that structure and chain
+_CHAIN_STATISTICS: dict = {}
+
+
+def _shared_key(kind, model, changes, rows, state_rows=None):
+    """A key that fixes everything of a product game but its payoffs: the stances, the exchange
+    model's chain (:func:`~deterrence.models.us_iran_exchange.chain_key`), the completed switching
+    rows and which absorbing states merge (:func:`~deterrence.models.us_iran_product.merged_absorbing`);
+    so its states, actions, noise and transitions. ``None`` on the reference path or when a row is
+    no probability (the product game is then built, and checked, every time)."""
+    from deterrence.models.us_iran_exchange import chain_key
+    from deterrence.models.us_iran_product import fast_products, merged_absorbing, switching_rows
+    models = {k: exchange_model(**{**model.v, **c}) for k, c in changes.items()}
+    if not fast_products(*models.values()):
+        return None
+    default = switching_rows(models, rows)
+    by_state = {s: switching_rows(models, table) for s, table in (state_rows or {}).items()}
+    if default is None or any(r is None for r in by_state.values()):
+        return None
+
+    def frozen(r):
+        return tuple((k, tuple(row.items())) for k, row in r.items())
+    merged = merged_absorbing(models, lambda s: by_state.get(s, default))
+    return (kind, chain_key(model), tuple(models), frozen(default),
+            tuple((s, frozen(r)) for s, r in by_state.items()), merged)
+
+
+def _shared_product(key, build):
+    """The product game of a :func:`_shared_key`, built once per key (``build()`` each time when
+    the key is ``None``). Its payoffs are those of the first model with that key: read it only
+    for its states and its chain of play (the lift, regimes, durations, absorption), never for
+    values or gains (those come from the stances' own tables)."""
+    if key is None:
+        return build()
+    return _remember(_PRODUCTS, key, build, 64)
+
+
+def _chain_statistic(key, compute):
+    """A statistic of the chain of play of a shared product game (``key`` starts with its
+    :func:`_shared_key`; ``None`` there: computed every time)."""
+    if key[0] is None:
+        return compute()
+    return _remember(_CHAIN_STATISTICS, key, compute)
+
+
+def _equilibria(switching, model, changes, rows, state_rows, starts) -> list:
+    """``regime_switching_equilibria(switching, starts)`` of a product built from ``changes`` of
+    the model's values, switching ``rows`` and ``state_rows`` (``{state: rows}``): on the stances'
+    composed tables (:func:`~deterrence.models.us_iran_product.product_equilibria`, the same steps)
+    when the model takes the fast path, else on the product game."""
+    from deterrence.models.us_iran_product import fast_products, product_equilibria, switching_rows
+    models = {k: exchange_model(**{**model.v, **c}) for k, c in changes.items()}
+    if fast_products(*models.values()):
+        default = switching_rows(models, rows)
+        by_state = {s: switching_rows(models, table) for s, table in state_rows.items()}
+        if default is not None and all(r is not None for r in by_state.values()):
+            return product_equilibria(switching, models, lambda s: by_state.get(s, default), starts)
+    from deterrence.solvers.stochastic.regime_switching import regime_switching_equilibria
+    return regime_switching_equilibria(switching, starts)
 
 
 def _all_contained_holds(model, values, kept, reversal_rate=None) -> bool:
-    from deterrence.solvers.stochastic.markov_perfect import verify_markov_perfect
-    rs = change_of_heart_game(model, values, kept=kept, reversal_rate=reversal_rate)
-    return verify_markov_perfect(rs.game, rs.lift({k: contained_profile() for k in rs.stances}))[0]
+    # verify_markov_perfect's test: no one-shot deviation gains (absorbing states have one action)
+    return all(g <= 0 for g in _contained_gains(model, values, kept, reversal_rate).values())
 
 
 def reversal_tipping_point(model: ExchangeModel, stance: str, values=None, *, longest_weeks=5200):
@@ -211,12 +298,10 @@ def hawkish_cost_tipping_point(model: ExchangeModel, values=None):
     >>> 0 < hawkish_cost_tipping_point(exchange_model()) < 20
     True
     """
-    from deterrence.solvers.stochastic.markov_perfect import one_shot_gains
     sv = stance_values() if values is None else values
 
     def gains_at(w):
-        rs = change_of_heart_game(model, {**sv, "hawkish_W_iran": w}, kept=(IRAN_HAWKISH,))
-        return one_shot_gains(rs.game, rs.lift({k: contained_profile() for k in rs.stances}))
+        return _contained_gains(model, {**sv, "hawkish_W_iran": w}, (IRAN_HAWKISH,))
     x0 = Fraction(sv["hawkish_W_iran"])
     x, _ = _crossing(gains_at, x0, x0 + 1, "below")
     return None if x is None else float(x)
@@ -241,15 +326,16 @@ def change_of_heart_regimes(model: ExchangeModel, single_stance: dict | None = N
     >>> r["selected"][STATUS_QUO], r["verified_under_noise"], 5 < r["expected_contained_years"] < 40
     ('contained exchange', True, True)
     """
-    from deterrence.solvers.stochastic.regime_switching import (regime_duration, regime_survival,
-                                                                regime_switching_equilibria)
+    from deterrence.solvers.stochastic.regime_switching import regime_duration, regime_survival
     sv = stance_values() if values is None else values
-    rs = change_of_heart_game(model, sv)
+    shared = _shared_key("change of heart", model, *_change_of_heart_parts(model, sv, None, None), {})
+    rs = _shared_product(shared, lambda: change_of_heart_game(model, sv))
     C = contained_profile()
     base = {k: C for k in rs.stances}
     starts = [base] + [{**base, k: dict(p)} for k, profiles in (single_stance or {}).items() for p in profiles
                        if k in rs.stances and k != STATUS_QUO]
-    found = regime_switching_equilibria(rs, starts)
+    changes, switching = _change_of_heart_parts(model, sv, None, None)
+    found = _equilibria(rs, model, changes, switching, {}, starts)
     chosen = next((p for p in found if STATUS_QUO in _contained_in(rs, p)), found[0] if found else None)
     weeks_a_year = float(weeks_in(years=1))
     out = {"calibration": _sourced(sv, ("hawkish_W_iran", "hawkish_A", "gloves_off_k_us", "gloves_off_a_us",
@@ -266,8 +352,10 @@ def change_of_heart_regimes(model: ExchangeModel, single_stance: dict | None = N
     contained_in = _contained_in(rs, chosen)
     regime = [s for k in contained_in for s in rs.states_of(k) if rs.base_state(s) in TRANSIENT]
     start = rs.state(STATUS_QUO, START)
-    weeks = regime_duration(rs, chosen, regime, start=start)
-    survival = regime_survival(rs, chosen, regime, horizon_weeks(years=10), start=start, exact=False)
+    on = (shared, tuple(chosen.items()), tuple(regime), start)
+    weeks = _chain_statistic(on + ("duration",), lambda: regime_duration(rs, chosen, regime, start=start))
+    survival = _chain_statistic(on + ("survival",), lambda: regime_survival(
+        rs, chosen, regime, horizon_weeks(years=10), start=start, exact=False))
     tips = {}
     for k in rs.stances:
         if k == STATUS_QUO:
@@ -300,14 +388,43 @@ def support_game(model: ExchangeModel, values=None, *, low_presence_value=None):
     (A quiet week, 6/25, times the loss of support, 1/4.)
     """
     from deterrence.solvers.stochastic.regime_switching import regime_switching
+    changes, switching, after_deadly = _support_parts(values, low_presence_value)
+    games = {k: _stance_game(model, c) for k, c in changes.items()}
+    return regime_switching(games, switching, state_switching=after_deadly,
+                            title="The US-Iran exchange with US public support that strikes erode")
+
+
+def _support_parts(values, low_presence_value):
+    """``(changes, switching, state_switching)`` of :func:`support_game`."""
     sv = stance_values() if values is None else values
     low = sv["low_support_presence_value"] if low_presence_value is None else low_presence_value
     rho, back = Fraction(sv["support_loss_per_deadly_strike"]), Fraction(sv["support_recovery_rate"])
-    games = {SUPPORT_HIGH: _stance_game(model, {}), SUPPORT_LOW: _stance_game(model, {"presence_value": low})}
     after_deadly = {f"crisis/{x}": {SUPPORT_HIGH: {SUPPORT_LOW: rho}, SUPPORT_LOW: {SUPPORT_HIGH: back}}
                     for x in ("quiet", "israel", "motive")}
-    return regime_switching(games, {SUPPORT_LOW: {SUPPORT_HIGH: back}}, state_switching=after_deadly,
-                            title="The US-Iran exchange with US public support that strikes erode")
+    return ({SUPPORT_HIGH: {}, SUPPORT_LOW: {"presence_value": low}}, {SUPPORT_LOW: {SUPPORT_HIGH: back}},
+            after_deadly)
+
+
+def _support_gains(model, values, low_presence_value, play) -> dict:
+    """``{(stance, state, player, action): gain}`` of ``play`` (``{stance: profile}``) in the
+    transient states of :func:`support_game` with that low-support presence value: composed from
+    the stances' tables when the model takes the fast path and the rows are probabilities
+    (:func:`~deterrence.models.us_iran_product.product_gains`), else from the product game. One key
+    per (stance, state): the withdrawn states merge when the two presence values agree."""
+    from deterrence.models.us_iran_product import SEPARATOR, fast_products, product_gains, switching_rows
+    changes, switching, after_deadly = _support_parts(values, low_presence_value)
+    models = {k: exchange_model(**{**model.v, **c}) for k, c in changes.items()}
+    if fast_products(*models.values()):
+        rows = switching_rows(models, switching)
+        deadly = {s: switching_rows(models, table) for s, table in after_deadly.items()}
+        if rows is not None and all(r is not None for r in deadly.values()):
+            gains = product_gains(models, lambda s: deadly.get(s, rows), play)
+            return {(*ps.split(SEPARATOR, 1), p, a): g for (ps, p, a), g in gains.items()}
+    from deterrence.solvers.stochastic.markov_perfect import one_shot_gains
+    rs = support_game(model, values, low_presence_value=low_presence_value)
+    gains = one_shot_gains(rs.game, rs.lift(play))
+    return {(rs.stance_of(s), rs.base_state(s), p, a): g for (s, p, a), g in gains.items()
+            if rs.stance_of(s) is not None and rs.base_state(s) in TRANSIENT}
 
 
 def _withdrawing_profile():
@@ -330,18 +447,13 @@ def low_presence_tipping_point(model: ExchangeModel, profiles, values=None, *, p
     ...                                    SUPPORT_LOW: _withdrawing_profile()}) < 5
     True
     """
-    from deterrence.solvers.stochastic.markov_perfect import one_shot_gains
     from deterrence.models.us_iran_exchange import PLAYERS
     sv = stance_values() if values is None else values
     present = Fraction(model.v["presence_value"])
     play = {k: dict(p) for k, p in profiles.items()}
 
     def gains_at(x):
-        rs = support_game(model, sv, low_presence_value=x)
-        gains = one_shot_gains(rs.game, rs.lift(play))
-        # one key per (stance, state): the withdrawn states merge when the two values agree
-        return {(rs.stance_of(s), rs.base_state(s), p, a): g for (s, p, a), g in gains.items()
-                if rs.stance_of(s) is not None and rs.base_state(s) in TRANSIENT}
+        return _support_gains(model, sv, x, play)
     x = Fraction(sv["low_support_presence_value"])
     for _ in range(pieces):
         if not any(a[0] == "withdraw" for a in play[SUPPORT_LOW].values()):
@@ -380,12 +492,13 @@ def attrition(model: ExchangeModel, strikes_per_week: float, values=None) -> dic
     ('US withdrawal', True)
     """
     from deterrence.solvers.stochastic.markov_chain import absorption_probability, markov_values
-    from deterrence.solvers.stochastic.regime_switching import regime_switching_equilibria
     sv = stance_values() if values is None else values
-    rs = support_game(model, sv)
+    shared = _shared_key("support", model, *_support_parts(sv, None))
+    rs = _shared_product(shared, lambda: support_game(model, sv))
     C = contained_profile()
-    found = regime_switching_equilibria(rs, [{SUPPORT_HIGH: C, SUPPORT_LOW: _withdrawing_profile()},
-                                             {SUPPORT_HIGH: C, SUPPORT_LOW: C}])
+    changes, switching, after_deadly = _support_parts(sv, None)
+    found = _equilibria(rs, model, changes, switching, after_deadly,
+                        [{SUPPORT_HIGH: C, SUPPORT_LOW: _withdrawing_profile()}, {SUPPORT_HIGH: C, SUPPORT_LOW: C}])
     chosen = next((p for p in found if SUPPORT_HIGH in _contained_in(rs, p)), found[0] if found else None)
     out = {"calibration": _sourced(sv, ("low_support_presence_value", "support_loss_per_deadly_strike",
                                         "support_recovery_rate")),
@@ -403,14 +516,24 @@ def attrition(model: ExchangeModel, strikes_per_week: float, values=None) -> dic
     withdrawn, war = rs.product_states("withdrawn"), rs.product_states("war")
 
     def absorbed(states, weeks):
-        return float(absorption_probability(rs.game, chosen, weeks, states=states, start=start, exact=False))
+        return _chain_statistic((shared, tuple(chosen.items()), tuple(states), start, weeks), lambda: float(
+            absorption_probability(rs.game, chosen, weeks, states=states, start=start, exact=False)))
     span, ten = horizon_weeks(months=26), horizon_weeks(years=10)
     w26, w10, war26 = absorbed(withdrawn, span), absorbed(withdrawn, ten), absorbed(war, span)
     eps, rho = model.v["deadly_fraction"], sv["support_loss_per_deadly_strike"]
     lam, per_year = withdrawal_hazard(strikes_per_week, eps, rho)
     withdraws_when_low = any(a[0] == "withdraw" for a in rs.restrict(chosen, SUPPORT_LOW).values())
     present = 1 - w26 - war26
-    values_support = markov_values(rs.game, chosen)[start]
+    if shared is None:
+        values_support = markov_values(rs.game, chosen)[start]
+    else:       # the shared game's payoffs may be another model's: the values from the stances' tables
+        from deterrence.core.exact import from_fmpq
+        from deterrence.models.us_iran_product import product_solution
+        models = {k: exchange_model(**{**model.v, **c}) for k, c in changes.items()}
+        by_state = {s: {k: dict(r) for k, r in rows} for s, rows in rs.switching}
+        solved = product_solution(models, lambda s: by_state.get(s, by_state[""]),
+                                  {k: rs.restrict(chosen, k) for k in rs.stances})[0]
+        values_support = tuple(from_fmpq(x) for x in solved[(SUPPORT_HIGH, START)])
     values_fixed = model.values_of(C)[START]
     out.update({
         "withdraws_when_support_is_low": withdraws_when_low,
