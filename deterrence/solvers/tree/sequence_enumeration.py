@@ -126,17 +126,9 @@ def _vertices(M, b, basis, n_own, n_opp, free_from, limit):
     tight opponent sequences). Depth-first search over lexicographically
     feasible bases, fraction-free integer pivoting (the module's one pivoting
     routine)."""
-    from deterrence.core.exact import explore_bases, flint_module, lex_min_ratio
-    flint = flint_module()
+    from deterrence.core.exact import explore_bases, lex_min_ratio
     R, ncols = len(M), len(M[0])
-    Bm = flint.fmpz_mat(R, R, [M[r][c] for r in range(R) for c in basis])
-    det = int(Bm.det())
-    if det == 0:
-        raise GameError("internal error: the first basis of the sequence-form polyhedron is singular")
-    aug = flint.fmpq_mat(R, ncols + 1, [v for r in range(R) for v in M[r] + [b[r]]])
-    S = flint.fmpq_mat(Bm).solve(aug) * det
-    T0 = [[int(S[r, c].p) for c in range(ncols + 1)] + [det * (r == k) for k in range(R)]
-          for r in range(R)]
+    T0, det = _tableau(M, b, basis)
     rhs = ncols
     identity = list(range(ncols + 1, ncols + 1 + R))      # d * B^-1 of the start: the lex keys
     labelled = n_own + n_opp
@@ -169,6 +161,24 @@ def _vertices(M, b, basis, n_own, n_opp, free_from, limit):
                     plan[col] = Fraction(T[r][rhs], d)
             vertices[mask] = plan
     return vertices
+
+
+def _tableau(M, b, basis):
+    """``(T, d)``: the fraction-free tableau ``d [B^-1 M | B^-1 b | B^-1]`` of a basis (its
+    columns ``basis``, in row order) and ``d = det B``; the last ``len(M)`` columns (``d`` times
+    the start's inverse) are the keys of the lexicographic ratio test."""
+    from deterrence.core.exact import flint_module
+    flint = flint_module()
+    R, ncols = len(M), len(M[0])
+    Bm = flint.fmpz_mat(R, R, [M[r][c] for r in range(R) for c in basis])
+    det = int(Bm.det())
+    if det == 0:
+        raise GameError("internal error: the first basis of the sequence-form polyhedron is singular")
+    aug = flint.fmpq_mat(R, ncols + 1, [v for r in range(R) for v in M[r] + [b[r]]])
+    S = flint.fmpq_mat(Bm).solve(aug) * det
+    T0 = [[int(S[r, c].p) for c in range(ncols + 1)] + [det * (r == k) for k in range(R)]
+          for r in range(R)]
+    return T0, det
 
 
 def _pivoted(T, bas, d, best, c):
@@ -239,14 +249,21 @@ def _norm(v):
     return v.numerator if v.denominator == 1 else v
 
 
-def sequence_form_equilibria(tree: GameTree, *, limit: int | None = None):
+def sequence_form_equilibria(tree: GameTree, *, limit: int | None = None, search: str = "auto"):
     """Every extreme Nash equilibrium of a two-player tree, exact and certified.
 
     Each equilibrium gives behaviour strategies; information sets that a
     player's own plan does not reach show the player's best reply there.
     The search is :func:`~deterrence.solvers.tree.sequence_branching.branching_equilibrium_plans`
     (it finds the same plans as :func:`extreme_equilibrium_plans`, without visiting every
-    vertex). ``limit`` caps its nodes (default :data:`DEFAULT_NODES`); without it, a tree whose estimated search
+    vertex). A zero-sum tree (``search="auto"``) is solved instead by
+    :func:`~deterrence.solvers.tree.sequence_zero_sum.optimal_face_plans`: its equilibria
+    are the pairs of optimal plans, so only the vertices of two optimal faces are searched
+    (``limit``: the most bases in a face, default
+    :data:`~deterrence.solvers.tree.sequence_zero_sum.DEFAULT_FACE_BASES`; more pairs than
+    :data:`~deterrence.solvers.tree.sequence_zero_sum.DEFAULT_PAIRS`, or than an explicit
+    larger ``limit``, are refused with their exact count); ``search="branching"`` takes the
+    branching search for every tree (the cross-check). ``limit`` caps its nodes (default :data:`DEFAULT_NODES`); without it, a tree whose estimated search
     (:func:`search_estimate`) is over :data:`DEFAULT_ESTIMATE` is refused
     before any work with :class:`~deterrence.errors.TooLargeError` (an explicit
     ``limit`` lifts that guard).
@@ -263,6 +280,11 @@ def sequence_form_equilibria(tree: GameTree, *, limit: int | None = None):
     if tree.is_symbolic:
         tree = tree.with_defaults()
     sf = sequence_form(tree)
+    if search not in ("auto", "branching"):
+        raise GameError(f"search must be 'auto' or 'branching', got {search!r}")
+    from deterrence.solvers.tree.sequence_zero_sum import is_zero_sum
+    if search == "auto" and is_zero_sum(sf):
+        return _zero_sum_equilibria(tree, sf, limit)
     if limit is None:
         estimate = search_estimate(sf)
         if estimate > DEFAULT_ESTIMATE:
@@ -284,6 +306,42 @@ def sequence_form_equilibria(tree: GameTree, *, limit: int | None = None):
              "best-response polyhedra, found by branching on complementarity), certified exactly; "
              "every mixture of equilibria that share a face is one too; information sets not reached "
              "by a player's own plan show that player's best reply"),)
+    return SequenceFormResult(tuple(equilibria), "sequence_form", True, True, tree.players, notes=notes)
+
+
+def _zero_sum_equilibria(tree, sf, limit):
+    """The zero-sum path of :func:`sequence_form_equilibria`: the vertex plans of the two
+    optimal faces (:mod:`~deterrence.solvers.tree.sequence_zero_sum`), every pair certified."""
+    from deterrence.solvers.tree.sequence_form import _pure_reply, behaviour_from_plan, tree_equilibrium
+    from deterrence.solvers.tree.sequence_zero_sum import (
+        DEFAULT_FACE_BASES,
+        DEFAULT_PAIRS,
+        certify_optimal_plans,
+        optimal_face_plans,
+    )
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+        raise GameError(f"limit must be a positive integer, got {limit!r}")
+    xs, ys = optimal_face_plans(sf, DEFAULT_FACE_BASES if limit is None else limit)
+    pairs = len(xs) * len(ys)
+    if pairs > (DEFAULT_PAIRS if limit is None else max(limit, DEFAULT_PAIRS)):
+        raise TooLargeError(
+            f"this zero-sum tree ({sum(sf.sizes)} sequences) has exactly {pairs:,} extreme equilibria: "
+            f"{len(xs):,} extreme optimal plans of {tree.players[0]} times {len(ys):,} of "
+            f"{tree.players[1]} (every pair is an equilibrium), over the {DEFAULT_PAIRS:,} listed by "
+            f"default; use method sequence_lcp for one equilibrium, or pass limit={pairs} to list them")
+    payoffs, (replies_1, replies_2) = certify_optimal_plans(sf, xs, ys)
+    off_1 = [_pure_reply(sf, 0, choice) for choice in replies_1]      # player 1's reply to each y
+    off_2 = [_pure_reply(sf, 1, choice) for choice in replies_2]      # player 2's reply to each x
+    equilibria = [tree_equilibrium(tree, sf, [behaviour_from_plan(sf, 0, x, off_1[j]),
+                                              behaviour_from_plan(sf, 1, y, off_2[i])], payoffs)
+                  for i, x in enumerate(xs) for j, y in enumerate(ys)]
+    equilibria.sort(key=lambda e: (tuple(-v for v in e.payoffs),
+                                   [sorted(d.items()) for d in e.behaviour.values()]))
+    notes = ((f"every extreme Nash equilibrium of a zero-sum tree: each of the {len(xs)} vertex plans of "
+              f"{tree.players[0]}'s optimal face with each of the {len(ys)} of {tree.players[1]}'s (the "
+              "equilibria are the pairs of optimal plans), certified exactly; every mixture of them is an "
+              "equilibrium too; information sets not reached by a player's own plan show that player's "
+              "best reply"),)
     return SequenceFormResult(tuple(equilibria), "sequence_form", True, True, tree.players, notes=notes)
 
 
