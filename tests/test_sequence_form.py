@@ -327,7 +327,7 @@ def test_vertex_search_guard_names_its_limit():
     from deterrence.errors import TooLargeError
     from deterrence.solvers.tree.sequence_enumeration import sequence_form_equilibria
     with pytest.raises(TooLargeError, match="passed 3 nodes"):
-        sequence_form_equilibria(kuhn(), limit=3)
+        sequence_form_equilibria(kuhn(), limit=3, search="branching")
 
 
 def test_default_solve_of_kuhn_poker_falls_back_to_the_sequence_form():

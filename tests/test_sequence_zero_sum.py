@@ -107,9 +107,43 @@ def test_guards_name_their_limits(monkeypatch):
     with pytest.raises(TooLargeError, match="over 5 bases"):
         sequence_form_equilibria(tree, limit=5)
     monkeypatch.setattr(sequence_zero_sum, "DEFAULT_PAIRS", 100)
-    with pytest.raises(TooLargeError, match=r"exactly 388 extreme equilibria: 194 .* times 2 .*limit=388"):
+    with pytest.raises(TooLargeError, match=r"exactly 388 extreme equilibria: 194 .* times 2 .*limit=200000"):
         sequence_form_equilibria(tree)
-    assert len(sequence_form_equilibria(tree, limit=388)) == 388
+    assert len(sequence_form_equilibria(tree, limit=200_000)) == 388
+
+
+def test_size_guard_refuses_by_its_estimate_before_the_search(monkeypatch):
+    """16-card poker (130 sequences; the search takes a minute and finds 1,080,450 extreme
+    equilibria) and a zero-sum random tree of 65 sequences (not finished in 250 s) are refused by
+    McMullen's bound on their optimal faces before any face is searched; 12-card poker passes."""
+    from test_sequence_form import hidden_round_tree
+    assert sequence_zero_sum.face_estimate(
+        [sequence_zero_sum._Face(sequence_form(generalised_kuhn_poker(12)), k) for k in (0, 1)]
+    ) <= sequence_zero_sum.DEFAULT_ESTIMATE
+
+    def no_search(*args):
+        raise AssertionError("the guard let the search start")
+    monkeypatch.setattr(sequence_zero_sum._Face, "vertices", no_search)
+    with pytest.raises(TooLargeError, match=r"130 sequences.*McMullen.*limit="):
+        sequence_form_equilibria(generalised_kuhn_poker(16))
+    zero_sum_rounds = zero_sum_copy(hidden_round_tree(3))
+    assert sum(sequence_form(zero_sum_rounds).sizes) == 65
+    with pytest.raises(TooLargeError, match=r"65 sequences.*McMullen"):
+        sequence_form_equilibria(zero_sum_rounds)
+
+
+def zero_sum_copy(tree):
+    """The tree with player 2's payoffs replaced by minus player 1's."""
+    from deterrence.core.tree import Chance, GameTree, Terminal, chance, decision, terminal
+
+    def copy(node, path):
+        if isinstance(node, Terminal):
+            return terminal([node.payoffs[0], -node.payoffs[0]])
+        if isinstance(node, Chance):
+            return chance({m: (p, copy(child, path + (m,))) for m, p, child in node.moves})
+        return decision(node.player, {m: copy(child, path + (m,)) for m, child in node.moves},
+                        infoset=tree.infoset_of(path).name)
+    return GameTree(copy(tree.root, ()), players=tree.players)
 
 
 def test_certificate_refuses_a_plan_that_is_not_optimal():

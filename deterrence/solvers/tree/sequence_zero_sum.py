@@ -60,6 +60,10 @@ from deterrence.solvers.tree.sequence_form import SequenceForm, best_response_po
 
 #: Largest number of bases searched in one optimal face without an explicit ``limit=``.
 DEFAULT_FACE_BASES = 200_000
+#: Largest estimate (:func:`face_estimate`) searched without an explicit ``limit=``: generalised
+#: Kuhn poker up to 12 cards (98 sequences, 5.9e5) passes; 16 cards (2.9e8: a minute, and
+#: 1,080,450 extreme equilibria) and the zero-sum random tree of 65 sequences (8.7e10) are refused.
+DEFAULT_ESTIMATE = 10_000_000
 #: Most extreme equilibria (pairs of optimal plans) listed without an explicit ``limit=``.
 DEFAULT_PAIRS = 100_000
 
@@ -79,7 +83,7 @@ def _optimal_basis(M, b, basis, free_from, root):
     """The lexicographic simplex method from a feasible ``basis``, minimising column ``root``
     (a free column, always basic): ``(tableau, basis, determinant)`` of an optimal basis."""
     from deterrence.core.exact import lex_min_ratio
-    from deterrence.solvers.tree.sequence_enumeration import _pivoted, _tableau
+    from deterrence.solvers.tree._sequence_vertices import _pivoted, _tableau
     T, d = _tableau(M, b, basis)
     bas, R, rhs = list(basis), len(M), len(M[0])
     identity = list(range(rhs + 1, rhs + 1 + R))           # d * B^-1 of the start: the lex keys
@@ -93,8 +97,8 @@ def _optimal_basis(M, b, basis, free_from, root):
             return T, bas, d
         _, c = max(gains)
         column = [T[r][c] * sign if bas[r] < free_from else 0 for r in range(R)]
-        best = lex_min_ratio(column, lambda r, T=T: T[r][rhs] * sign, identity,
-                             lambda r, k, T=T: T[r][k] * sign)
+        best = lex_min_ratio(column, lambda r, T=T, s=sign: T[r][rhs] * s, identity,
+                             lambda r, k, T=T, s=sign: T[r][k] * s)
         if best is None:
             raise SolverError("internal error: the sequence-form root value is unbounded below")
         T, bas, d = _pivoted(T, bas, d, best, c)
@@ -105,7 +109,7 @@ class _Face:
     ``v_0 = optimum`` appended, and the exact point of the optimal basis found by the simplex."""
 
     def __init__(self, sf: SequenceForm, own: int):
-        from deterrence.solvers.tree.sequence_enumeration import _first_basis
+        from deterrence.solvers.tree._sequence_vertices import _first_basis
         M, b, self.n_own, self.n_opp, k_opp, self.ncols = best_response_polyhedron(sf, own)
         self.free_from = self.n_own + self.n_opp
         root = self.free_from            # the other player's value at its root row: f^T v = v_0
@@ -134,15 +138,14 @@ class _Face:
         """The face's vertex plans and the union of their positive labels, searching only the
         columns not in ``zero`` (columns proved zero on the whole face)."""
         from deterrence.core.exact import flint_module
-        from deterrence.solvers.tree.sequence_enumeration import _vertices
+        from deterrence.solvers.tree._sequence_vertices import _vertices
         flint = flint_module()
         keep = [c for c in range(self.ncols) if c not in zero]
         if any(self.point[c] for c in zero):
             raise SolverError("internal error: a column proved zero on the optimal face is not")
         rows = [[row[c] for c in keep] for row in self.M]
         # the independent rows (deleting columns can make rows such as 0 = 0 redundant)
-        _, rank = flint.fmpq_mat(len(keep), len(rows), [r[i] for i in range(len(keep)) for r in rows]).rref()
-        ref, _ = flint.fmpq_mat(len(keep), len(rows), [r[i] for i in range(len(keep)) for r in rows]).rref()
+        ref, rank = flint.fmpq_mat(len(keep), len(rows), [r[i] for i in range(len(keep)) for r in rows]).rref()
         independent = [next(j for j in range(len(rows)) if ref[i, j] != 0) for i in range(rank)]
         M = [rows[r] for r in independent]
         b = [self.b[r] for r in independent]
@@ -166,7 +169,25 @@ class _Face:
         return [list(p) for p in plans], positive
 
 
-def optimal_face_plans(sf: SequenceForm, limit: int) -> tuple:
+def face_estimate(faces) -> int:
+    """The size guard's estimate for the two optimal faces: the larger of McMullen's upper bounds
+    on their vertices, each face with the columns removed that the other face's optimal point
+    sets to zero (its dimension: the remaining columns less the rank of its rows; its facets: the
+    remaining plan and slack columns)."""
+    from deterrence.core.exact import flint_module
+    from deterrence.solvers.normal_form.enumeration import vertex_bound
+    flint = flint_module()
+    bounds = []
+    for k in (0, 1):
+        face, other = faces[k], faces[1 - k]
+        zero = {other.partner(c) for c in other.positive(other.point)}
+        keep = [c for c in range(face.ncols) if c not in zero]
+        rank = flint.fmpz_mat(len(face.M), len(keep), [row[c] for row in face.M for c in keep]).rank()
+        bounds.append(vertex_bound(len(keep) - rank, sum(c < face.free_from for c in keep)))
+    return max(bounds)
+
+
+def optimal_face_plans(sf: SequenceForm, limit: int, *, max_estimate: int | None = None) -> tuple:
     """``(xs, ys)``: each player's distinct plans at the vertices of its optimal face (zero-sum
     trees only: the caller checks :func:`is_zero_sum`). Each face's search leaves out the columns
     that complementarity sets to zero on the whole face: a label positive at a known point of
@@ -180,9 +201,20 @@ def optimal_face_plans(sf: SequenceForm, limit: int) -> tuple:
     >>> xs, ys = optimal_face_plans(sequence_form(load_game("kuhn_poker")), 10_000)
     >>> len(xs), len(ys)
     (2, 1)
+
+    With ``max_estimate``, the faces whose estimate (:func:`face_estimate`) is larger are refused
+    with :class:`~deterrence.errors.TooLargeError` before their search.
     """
     from deterrence.errors import TooLargeError
     faces = (_Face(sf, 0), _Face(sf, 1))
+    if max_estimate is not None:
+        estimate = face_estimate(faces)
+        if estimate > max_estimate:
+            raise TooLargeError(
+                f"enumerating every extreme equilibrium of this zero-sum tree ({sum(sf.sizes)} sequences) "
+                f"may meet up to {estimate:,} vertices of an optimal face (McMullen's bound), over the default "
+                f"limit of {max_estimate:,}; use method sequence_lcp for one equilibrium, or pass "
+                f"limit={DEFAULT_FACE_BASES * 10} (the most bases to search in a face) to try anyway")
     budget = min(limit, 4_000)
     while True:
         for first in (0, 1):
@@ -269,4 +301,4 @@ def _norm(v):
     return v.numerator if v.denominator == 1 else v
 
 
-__all__ = ["certify_optimal_plans", "is_zero_sum", "optimal_face_plans", "zero_sum_equilibrium_plans"]
+__all__ = ["certify_optimal_plans", "face_estimate", "is_zero_sum", "optimal_face_plans", "zero_sum_equilibrium_plans"]
