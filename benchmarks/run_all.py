@@ -532,12 +532,15 @@ def goal_every_extreme(quick):
           "optimal faces, every equilibrium certified exactly; CPU time, time.process_time)",
           ["tree", "sequences", "extreme equilibria", "distinct plans of P1", "complete", "CPU"], rows)
     cards, n, count, cpu = largest
+    # issue 14 asks for trees with hundreds of sequences: not met (see the README's measured cause)
     table("Goal 7: every extreme equilibrium, verdict", ["criterion", "measured", "verdict"], [
-        ["every extreme equilibrium listed, the largest tree", f"{n} sequences ({cards}-card Kuhn poker): "
-         f"{count:,} in {cpu:.1f} s CPU",
-         record(7, "every extreme equilibrium: largest tree listed", f"{n} sequences, {count:,} equilibria",
-                True, f"{cpu:.1f} s CPU",
-                "general-sum random trees of 65+ sequences: still refused by the size guard")]])
+        ["every extreme equilibrium listed on a tree of 200+ sequences (issue 14)",
+         f"largest listed: {n} sequences ({cards}-card Kuhn poker), {count:,} in {cpu:.1f} s CPU",
+         record(7, "every extreme equilibrium, 200+ sequences", f"largest listed {n} sequences, {count:,} "
+                "equilibria", n >= 200, f"{cpu:.1f} s CPU",
+                "the extreme equilibria multiply: 16-card Kuhn poker (130 sequences) has 1,080,450 "
+                "(22,050 x 49 optimal plans); off-path freedom multiplies them in random trees, and "
+                "general-sum random trees of 65+ sequences are refused by the size guard")]])
 
 
 
