@@ -10,7 +10,8 @@ goes on after (H, a0, b0) and after (L, a1, b1) (a binary tree of rounds, depth
 splits a given number of rounds the same way (222 rounds: 2,000 sequences).
 Timed, each a whole call: ``sequence_lcp`` (one
 equilibrium, exact and certified), ``sequence_form`` (every extreme equilibrium,
-on the trees within its default size guard) and pygambit's ``lcp_solve(game, rational=True)`` when
+on the trees within its default size guard; zero-sum trees such as generalised Kuhn poker
+by the vertices of the two optimal faces) and pygambit's ``lcp_solve(game, rational=True)`` when
 pygambit is importable (otherwise timing only: the script says so). The ratio
 printed is gambit / ours (above 1: ours is faster).
 
@@ -19,7 +20,7 @@ form, exact) and ``sequential`` (the quasi-perfect equilibrium with its consiste
 beliefs, checked exactly) against ``lcp_solve(rational=True)``, Gambit's closest method
 on a tree (it returns one Nash equilibrium of the sequence form and refines nothing).
 
-Run: ``python benchmarks/bench_sequence_form.py [--repeats N] [--rounds 10 40] [--depths 4 5 6 7]``
+Run: ``python benchmarks/bench_sequence_form.py [--repeats N] [--rounds 10 40] [--depths 4 5 6 7] [--cards 8 10 12]``
 """
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ from timing import median_time  # noqa: E402 - after the path is set
 
 from deterrence.core.tree import GameTree, chance, decision, terminal  # noqa: E402 - after the path is set
 from deterrence.io.gambit_efg import read_efg, write_efg  # noqa: E402 - after the path is set
+from deterrence.models.kuhn_poker import generalised_kuhn_poker  # noqa: E402 - after the path is set
 from deterrence.solvers.tree.sequence_enumeration import (  # noqa: E402 - after the path is set
     DEFAULT_ESTIMATE,
     search_estimate,
@@ -147,15 +149,22 @@ def main(argv=None):
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--rounds", type=int, nargs="*", default=[10, 40])
     ap.add_argument("--depths", type=int, nargs="*", default=[4, 5, 6, 7])
+    ap.add_argument("--cards", type=int, nargs="*", default=[8, 10, 12],
+                    help="generalised Kuhn poker with these numbers of cards (every extreme equilibrium listed)")
     args = ap.parse_args(argv)
     if pygambit is None:
         print("pygambit is not installed: timing only, no comparison")
     else:
         print(f"pygambit {pygambit.__version__}: lcp_solve(rational=True)")
-    print(f"{'game':>22} {'sequences':>9} {'ours lcp':>10} {'ours all':>10} {'gambit lcp':>10} {'ratio':>7}")
+    print(f"{'game':>26} {'sequences':>9} {'ours lcp':>10} {'ours all':>10} {'gambit lcp':>10} {'ratio':>7}")
     kuhn = read_efg(ROOT / "games" / "kuhn_poker.efg")
     cases = [("Kuhn poker", kuhn, ROOT / "games" / "kuhn_poker.efg", True)]
     tmp = Path(tempfile.mkdtemp())
+    for cards in args.cards:
+        tree = generalised_kuhn_poker(cards)
+        path = tmp / f"kuhn{cards}.efg"
+        write_efg(tree, path)
+        cases.append((f"Kuhn poker, {cards} cards", tree, path, True))
     for r in args.rounds:
         tree = hidden_rounds(r)
         path = tmp / f"rounds{r}.efg"
@@ -170,11 +179,14 @@ def main(argv=None):
         sf = sequence_form(tree)
         n = sum(sf.sizes)
         enumerate_all = enumerate_all or search_estimate(sf) <= DEFAULT_ESTIMATE
+        if enumerate_all:
+            count = len(sequence_form_equilibria(tree))
         ours = median_time(lambda t=tree: sequence_lcp(t), args.repeats)
         every = median_time(lambda t=tree: sequence_form_equilibria(t), args.repeats) if enumerate_all else None
         theirs = gambit_time(path, args.repeats)
         ratio = f"{theirs / ours:7.2f}" if theirs else "      -"
-        print(f"{name:>22} {n:>9} {fmt(ours):>10} {fmt(every):>10} {fmt(theirs):>10} {ratio}")
+        listed = f"{count} extreme equilibria" if enumerate_all else ""
+        print(f"{name:>26} {n:>9} {fmt(ours):>10} {fmt(every):>10} {fmt(theirs):>10} {ratio}  {listed}")
 
 
 if __name__ == "__main__":

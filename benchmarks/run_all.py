@@ -48,6 +48,7 @@ run in a fresh (spawned) child process with a time limit.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import shutil
@@ -558,6 +559,7 @@ def goal_sequence_form(quick):
                                 "the branching search and the vertex enumeration disagree, or the answer is "
                                 "not exact and complete: a correctness bug, to be investigated first")])
     table("Goal 7: verdicts", ["criterion", "measured", "verdict"], verdicts)
+    goal_every_extreme(quick)
     goal_refinements(quick)
 
 
@@ -587,6 +589,39 @@ SEQUENCE_ALL_CAUSE = (
     "every random tree of 100+ sequences before any work (issue 14). Closing it: a search whose leaves "
     "are vertices (complementary pivoting over the degenerate bases from each equilibrium), or a "
     "decomposition by the tree's subgames")
+
+
+def goal_every_extreme(quick):
+    """Goal 7, every extreme equilibrium (issue 14): generalised Kuhn poker, zero-sum, by the two
+    optimal faces; the largest tree listed and its CPU time (the random general-sum trees of 65+
+    sequences are refused by the size guard: see the README)."""
+    from deterrence.models.kuhn_poker import generalised_kuhn_poker
+    from deterrence.solvers.tree.sequence_enumeration import sequence_form_equilibria
+    from deterrence.solvers.tree.sequence_form import sequence_form
+    rows, largest = [], None
+    for cards in ([8, 10] if quick else [8, 10, 12]):
+        tree = generalised_kuhn_poker(cards)
+        n = sum(sequence_form(tree).sizes)
+        start = time.process_time()
+        result = sequence_form_equilibria(tree)
+        cpu = time.process_time() - start
+        xs = len({json.dumps(e.to_json()["strategies"]["P1"], sort_keys=True) for e in result})
+        rows.append([f"generalised Kuhn poker, {cards} cards", n, len(result), xs, result.complete,
+                     f"{cpu:.2f} s"])
+        largest = (cards, n, len(result), cpu)
+    table("Goal 7: every extreme equilibrium (sequence_form; zero-sum trees by the vertices of the two "
+          "optimal faces, every equilibrium certified exactly; CPU time, time.process_time)",
+          ["tree", "sequences", "extreme equilibria", "distinct plans of P1", "complete", "CPU"], rows)
+    cards, n, count, cpu = largest
+    # issue 14 asks for trees with hundreds of sequences: not met (see the README's measured cause)
+    table("Goal 7: every extreme equilibrium, verdict", ["criterion", "measured", "verdict"], [
+        ["every extreme equilibrium listed on a tree of 200+ sequences (issue 14)",
+         f"largest listed: {n} sequences ({cards}-card Kuhn poker), {count:,} in {cpu:.1f} s CPU",
+         record(7, "every extreme equilibrium, 200+ sequences", f"largest listed {n} sequences, {count:,} "
+                "equilibria", n >= 200, f"{cpu:.1f} s CPU",
+                "the extreme equilibria multiply: 16-card Kuhn poker (130 sequences) has 1,080,450 "
+                "(22,050 x 49 optimal plans); off-path freedom multiplies them in random trees, and "
+                "general-sum random trees of 65+ sequences are refused by the size guard")]])
 
 
 def goal_refinements(quick):

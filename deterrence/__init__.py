@@ -152,6 +152,7 @@ _LAZY = {
     "simulate_histories": "deterrence.solvers.inference.sfem",
     # models
     "entry_deterrence": "deterrence.models.entry_deterrence",
+    "generalised_kuhn_poker": "deterrence.models.kuhn_poker",
     "unilateral_deterrence": "deterrence.models.zagare_kilgour",
     "credibility_threshold_closed_form": "deterrence.models.zagare_kilgour",
     "escalation_ladder": "deterrence.models.escalation_ladder",

@@ -140,15 +140,17 @@ def test_front_door_and_bad_input():
 
 # -- random trees -------------------------------------------------------------------------
 @st.composite
-def random_trees(draw, max_depth=3, perfect_information=False):
+def random_trees(draw, max_depth=3, perfect_information=False, zero_sum=False):
     """Two-player trees with perfect recall: a node's information set is named by the
-    player's own history and (sometimes, or always with perfect information) the path."""
+    player's own history and (sometimes, or always with perfect information) the path;
+    ``zero_sum``: player 2's payoff is minus player 1's."""
     sizes = {}
 
     def node(path, hist, depth):
         kind = draw(st.sampled_from(["t", "1", "2", "c"] if depth < max_depth else ["t"]))
         if kind == "t" or (depth == 0 and kind == "t"):
-            return terminal([draw(st.integers(-3, 3)), draw(st.integers(-3, 3))])
+            first = draw(st.integers(-3, 3))
+            return terminal([first, -first if zero_sum else draw(st.integers(-3, 3))])
         if kind == "c":
             k = draw(st.integers(2, 2))
             w = draw(st.integers(1, 3))
@@ -325,7 +327,7 @@ def test_vertex_search_guard_names_its_limit():
     from deterrence.errors import TooLargeError
     from deterrence.solvers.tree.sequence_enumeration import sequence_form_equilibria
     with pytest.raises(TooLargeError, match="passed 3 nodes"):
-        sequence_form_equilibria(kuhn(), limit=3)
+        sequence_form_equilibria(kuhn(), limit=3, search="branching")
 
 
 def test_default_solve_of_kuhn_poker_falls_back_to_the_sequence_form():

@@ -18,7 +18,8 @@ Methods (the game types each accepts; :data:`METHODS` is the full list):
 * ``"subgame_perfect"`` (tree): every subgame-perfect equilibrium (default for trees);
 * ``"tree_nash"`` (tree): Nash equilibria of the reduced normal form;
 * ``"sequence_form"`` (tree, two players): every extreme Nash equilibrium by the sequence
-  form, exact and certified; ``"sequence_lcp"``: one, by Lemke's algorithm on the
+  form, exact and certified (zero-sum trees: the vertices of the two optimal faces);
+  ``"sequence_lcp"``: one, by Lemke's algorithm on the
   sequence-form LCP; ``"quasi_perfect"``: a quasi-perfect equilibrium (sensible off-path play);
 * ``"agent_qre"`` (tree): the limit of the agent logit QRE branch as an exact assessment
   (behaviour and beliefs, certified), or the agent QRE at ``lam`` (floating point);

@@ -57,19 +57,16 @@ the branching search's cross-check:
 """
 from __future__ import annotations
 
-from fractions import Fraction
-from functools import partial
 
 from deterrence.core.tree import GameTree
 from deterrence.errors import GameError, TooLargeError
+from deterrence.solvers.tree._sequence_vertices import _first_basis, _vertices
 from deterrence.solvers.tree.sequence_branching import DEFAULT_NODES
 from deterrence.solvers.tree.sequence_form import (
     best_response_polyhedron,
     SequenceForm,
     SequenceFormResult,
-    best_response_value,
     nash_equilibrium_from_plans,
-    pure_plan,
     sequence_form,
 )
 
@@ -108,79 +105,6 @@ def search_estimate(sf: SequenceForm) -> int:
             return count
         total *= supports(0)
     return total
-
-
-def _first_basis(sf, own, n_own, n_opp, k_opp):
-    opp = 1 - own
-    plan = pure_plan(sf, own, {name: 0 for name, _, _ in sf.infosets[own]})
-    _, choice = best_response_value(sf, opp, sf.payoff_vector(opp, plan))
-    tight = {0} | {ch[choice[name]] for name, _, ch in sf.infosets[opp]}
-    basis = [0] + [ch[0] for _, _, ch in sf.infosets[own]]
-    duals = iter(range(n_own + n_opp, n_own + n_opp + k_opp))
-    basis += [next(duals) if t in tight else n_own + t for t in range(n_opp)]
-    return basis
-
-
-def _vertices(M, b, basis, n_own, n_opp, free_from, limit):
-    """All vertices: ``{label mask: own plan}`` (labels: own zero sequences, then
-    tight opponent sequences). Depth-first search over lexicographically
-    feasible bases, fraction-free integer pivoting (the module's one pivoting
-    routine)."""
-    from deterrence.core.exact import explore_bases, flint_module, lex_min_ratio
-    flint = flint_module()
-    R, ncols = len(M), len(M[0])
-    Bm = flint.fmpz_mat(R, R, [M[r][c] for r in range(R) for c in basis])
-    det = int(Bm.det())
-    if det == 0:
-        raise GameError("internal error: the first basis of the sequence-form polyhedron is singular")
-    aug = flint.fmpq_mat(R, ncols + 1, [v for r in range(R) for v in M[r] + [b[r]]])
-    S = flint.fmpq_mat(Bm).solve(aug) * det
-    T0 = [[int(S[r, c].p) for c in range(ncols + 1)] + [det * (r == k) for k in range(R)]
-          for r in range(R)]
-    rhs = ncols
-    identity = list(range(ncols + 1, ncols + 1 + R))      # d * B^-1 of the start: the lex keys
-    labelled = n_own + n_opp
-
-    def neighbours(state):
-        T, bas, d = state
-        sign = 1 if d > 0 else -1                # ratios are compared with a positive pivot
-        inbasis = set(bas)
-        for c in range(labelled):
-            if c in inbasis:
-                continue
-            column = [T[r][c] * sign if bas[r] < free_from else 0 for r in range(R)]
-            best = lex_min_ratio(column, lambda r: T[r][rhs] * sign, identity,
-                                 lambda r, k: T[r][k] * sign)
-            if best is not None:                 # None: an unbounded edge
-                yield bas[:best] + [c] + bas[best + 1:], partial(_pivoted, T, bas, d, best, c)
-
-    message = f"the sequence-form vertex search passed {limit:,} bases; pass a larger limit= to continue"
-    vertices = {}
-    for T, bas, d in explore_bases((T0, list(basis), det), lambda state: state[1], neighbours,
-                                   limit, message):
-        mask = (1 << labelled) - 1
-        for r, col in enumerate(bas):
-            if col < labelled and T[r][rhs] != 0:
-                mask &= ~(1 << col)
-        if mask not in vertices:
-            plan = [Fraction(0)] * n_own
-            for r, col in enumerate(bas):
-                if col < n_own:
-                    plan[col] = Fraction(T[r][rhs], d)
-            vertices[mask] = plan
-    return vertices
-
-
-def _pivoted(T, bas, d, best, c):
-    """The tableau after a fraction-free pivot on (best, c); its determinant is the pivot."""
-    p = T[best][c]
-    prow = T[best]
-    N = [prow if r == best else
-         [(x * p - row[c] * y) // d for x, y in zip(row, prow)] if row[c] else [(x * p) // d for x in row]
-         for r, row in enumerate(T)]
-    nb = bas[:]
-    nb[best] = c
-    return N, nb, p
 
 
 def _complete_pairs(P, Q, n1, n2):
@@ -239,14 +163,24 @@ def _norm(v):
     return v.numerator if v.denominator == 1 else v
 
 
-def sequence_form_equilibria(tree: GameTree, *, limit: int | None = None):
+def sequence_form_equilibria(tree: GameTree, *, limit: int | None = None, search: str = "auto"):
     """Every extreme Nash equilibrium of a two-player tree, exact and certified.
 
     Each equilibrium gives behaviour strategies; information sets that a
     player's own plan does not reach show the player's best reply there.
     The search is :func:`~deterrence.solvers.tree.sequence_branching.branching_equilibrium_plans`
     (it finds the same plans as :func:`extreme_equilibrium_plans`, without visiting every
-    vertex). ``limit`` caps its nodes (default :data:`DEFAULT_NODES`); without it, a tree whose estimated search
+    vertex). A zero-sum tree (``search="auto"``) is solved instead by
+    :func:`~deterrence.solvers.tree.sequence_zero_sum.optimal_face_plans`: its equilibria
+    are the pairs of optimal plans, so only the vertices of two optimal faces are searched
+    (a size guard first: :func:`~deterrence.solvers.tree.sequence_zero_sum.face_estimate` over
+    :data:`~deterrence.solvers.tree.sequence_zero_sum.DEFAULT_ESTIMATE` is refused without an
+    explicit ``limit``; ``limit``: the most bases in a face, default
+    :data:`~deterrence.solvers.tree.sequence_zero_sum.DEFAULT_FACE_BASES`; more pairs than
+    :data:`~deterrence.solvers.tree.sequence_zero_sum.DEFAULT_PAIRS`, or than an explicit
+    larger ``limit``, are refused with their exact count); ``search="branching"`` takes the
+    branching search for every tree (the cross-check). ``limit`` caps its nodes (default
+    :data:`DEFAULT_NODES`); without it, a tree whose estimated search
     (:func:`search_estimate`) is over :data:`DEFAULT_ESTIMATE` is refused
     before any work with :class:`~deterrence.errors.TooLargeError` (an explicit
     ``limit`` lifts that guard).
@@ -263,6 +197,11 @@ def sequence_form_equilibria(tree: GameTree, *, limit: int | None = None):
     if tree.is_symbolic:
         tree = tree.with_defaults()
     sf = sequence_form(tree)
+    if search not in ("auto", "branching"):
+        raise GameError(f"search must be 'auto' or 'branching', got {search!r}")
+    from deterrence.solvers.tree.sequence_zero_sum import is_zero_sum
+    if search == "auto" and is_zero_sum(sf):
+        return _zero_sum_equilibria(tree, sf, limit)
     if limit is None:
         estimate = search_estimate(sf)
         if estimate > DEFAULT_ESTIMATE:
@@ -284,6 +223,45 @@ def sequence_form_equilibria(tree: GameTree, *, limit: int | None = None):
              "best-response polyhedra, found by branching on complementarity), certified exactly; "
              "every mixture of equilibria that share a face is one too; information sets not reached "
              "by a player's own plan show that player's best reply"),)
+    return SequenceFormResult(tuple(equilibria), "sequence_form", True, True, tree.players, notes=notes)
+
+
+def _zero_sum_equilibria(tree, sf, limit):
+    """The zero-sum path of :func:`sequence_form_equilibria`: the vertex plans of the two
+    optimal faces (:mod:`~deterrence.solvers.tree.sequence_zero_sum`), every pair certified."""
+    from deterrence.solvers.tree.sequence_form import _pure_reply, behaviour_from_plan, tree_equilibrium
+    from deterrence.solvers.tree.sequence_zero_sum import (
+        DEFAULT_ESTIMATE as ZERO_SUM_ESTIMATE,
+        DEFAULT_FACE_BASES,
+        DEFAULT_PAIRS,
+        certify_optimal_plans,
+        optimal_face_plans,
+    )
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+        raise GameError(f"limit must be a positive integer, got {limit!r}")
+    xs, ys = optimal_face_plans(sf, DEFAULT_FACE_BASES if limit is None else limit,
+                                max_estimate=ZERO_SUM_ESTIMATE if limit is None else None)
+    pairs = len(xs) * len(ys)
+    if pairs > (DEFAULT_PAIRS if limit is None else max(limit, DEFAULT_PAIRS)):
+        raise TooLargeError(
+            f"this zero-sum tree ({sum(sf.sizes)} sequences) has exactly {pairs:,} extreme equilibria: "
+            f"{len(xs):,} extreme optimal plans of {tree.players[0]} times {len(ys):,} of "
+            f"{tree.players[1]} (every pair is an equilibrium), over the {DEFAULT_PAIRS:,} listed by "
+            f"default; use method sequence_lcp for one equilibrium, or pass limit={max(pairs, DEFAULT_FACE_BASES)} "
+            "to list them")
+    payoffs, (replies_1, replies_2) = certify_optimal_plans(sf, xs, ys)
+    off_1 = [_pure_reply(sf, 0, choice) for choice in replies_1]      # player 1's reply to each y
+    off_2 = [_pure_reply(sf, 1, choice) for choice in replies_2]      # player 2's reply to each x
+    equilibria = [tree_equilibrium(tree, sf, [behaviour_from_plan(sf, 0, x, off_1[j]),
+                                              behaviour_from_plan(sf, 1, y, off_2[i])], payoffs)
+                  for i, x in enumerate(xs) for j, y in enumerate(ys)]
+    equilibria.sort(key=lambda e: (tuple(-v for v in e.payoffs),
+                                   [sorted(d.items()) for d in e.behaviour.values()]))
+    notes = ((f"every extreme Nash equilibrium of a zero-sum tree: each of the {len(xs)} vertex plans of "
+              f"{tree.players[0]}'s optimal face with each of the {len(ys)} of {tree.players[1]}'s (the "
+              "equilibria are the pairs of optimal plans), certified exactly; every mixture of them is an "
+              "equilibrium too; information sets not reached by a player's own plan show that player's "
+              "best reply"),)
     return SequenceFormResult(tuple(equilibria), "sequence_form", True, True, tree.players, notes=notes)
 
 
