@@ -29,6 +29,7 @@ EXPECTED_FIGURES = {
     "08_reading_strategies": {"instructor": 2, "student": 2},
     "09_build_your_own": {"instructor": 2, "student": 2},
     "10_the_canon": {"instructor": 15, "student": 15},
+    "11_uncertainty_and_three_actors": {"instructor": 4, "student": 4},
 }
 PLOTTING = re.compile(r"dt\.plot\.(?!show\(|widgets_live\()\w+\(|plt\.subplots\(")
 
