@@ -931,3 +931,14 @@ def test_equilibrium_names_read_the_path_the_chain_visits(values):
                                                           all(profile[s] == ("hold", "hold") for s in visited))
         if eq.name.startswith("limited strikes"):
             assert iran_strikes and not any("escalate" in profile[s] for s in visited)
+
+
+def test_report_without_changes_of_heart_says_the_status_quo_never_changes():
+    """``--set change_of_heart_rate=0`` (no switching out of the status quo) made claim 6's text
+    divide by the rate: ZeroDivisionError, a traceback instead of a report."""
+    from deterrence.models.us_iran_exchange_report import us_iran_exchange_model
+    model = us_iran_exchange_model(fitted=False, change_of_heart_rate=0)
+    text = render(model.report(model.analyse()), "text")
+    line = next(x for x in text.splitlines() if "regime switching: from the status quo" in x)
+    assert "with probability 0 a week (never)" in line
+    assert "it lasts" in line and "years on average" in line     # the way back still has its rate

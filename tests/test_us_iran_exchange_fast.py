@@ -263,3 +263,18 @@ def test_misfire_tipping_point_agrees_with_the_reference_path(values):
     fast = misfire_tipping_entry(model)
     with reference_path():
         assert misfire_tipping_entry(exchange_model(**values)) == fast
+
+
+@pytest.mark.parametrize("edge", [{"misfire": 1}, {"us_misfire": 1}, {"misfire": 0, "us_misfire": 0},
+                                  {"deadly_fraction": 0}, {"deadly_fraction": 1}, {"israeli_strike_rate": 0},
+                                  {"israeli_strike_rate": 1}, {"motive_rate": 0}, {"motive_rate": 1},
+                                  {"change_of_heart_rate": 1}])
+def test_whole_analysis_at_the_ends_of_the_probabilities_is_the_reference_paths(edge):
+    """The random calibrations above stop short of misfire 1 (every militia strike escalates:
+    retaliate and escalate tie for Iran, the searches' tie rules decide) and rarely reach a
+    probability's ends, where states drop out of the chain: the whole analysis, claims included,
+    on both paths."""
+    from deterrence.models.us_iran_exchange_report import us_iran_exchange_model
+    fast = us_iran_exchange_model(fitted=False, **edge).analyse()
+    with reference_path():
+        assert us_iran_exchange_model(fitted=False, **edge).analyse() == fast

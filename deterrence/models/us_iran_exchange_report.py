@@ -671,8 +671,9 @@ def _regime_lines(ch) -> tuple:
     if rs:
         out, back = Fraction(sw["status quo to each other stance"]), Fraction(sw["back to the status quo"])
         lines.append(f"regime switching: from the status quo each side changes its stance with probability {out} a "
-                     f"week (once in {_years(1 / out)}), a changed stance returns with {back} a week (it lasts "
-                     f"{_years(1 / back)} on average); stances: " + "; ".join(
+                     f"week ({f'once in {_years(1 / out)}' if out else 'never'}), a changed stance returns with "
+                     f"{back} a week ({f'it lasts {_years(1 / back)} on average' if back else 'it never returns'}); "
+                     "stances: " + "; ".join(
                          f"{k} ({', '.join(f'{n}={x}' for n, x in c.items())})" for k, c in rs["stances"].items() if c)
                      + f"; the stance is part of the state ({rs['states']} states), so the players anticipate switches")
     if rs.get("verified_under_noise"):
