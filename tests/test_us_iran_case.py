@@ -942,3 +942,38 @@ def test_report_without_changes_of_heart_says_the_status_quo_never_changes():
     line = next(x for x in text.splitlines() if "regime switching: from the status quo" in x)
     assert "with probability 0 a week (never)" in line
     assert "it lasts" in line and "years on average" in line     # the way back still has its rate
+
+
+def test_a_record_the_model_cannot_produce_is_refused_by_the_fit_with_a_reason(capsys):
+    """``--set misfire=1`` (every strike misfires into war) made the likelihood take log(0): a
+    traceback (math domain error) instead of a message."""
+    from deterrence.cli import main as cli_main
+    assert cli_main(["report", "--set", "misfire=1"]) == 2
+    err = capsys.readouterr().err
+    assert "has probability 0 in this model (misfire=1" in err and "--no-fit" in err
+    # unfitted, the same values give a report: war comes at once
+    assert cli_main(["report", "--no-fit", "--set", "misfire=1", "--format", "json"]) == 0
+
+
+def test_a_parameter_the_record_does_not_inform_has_no_standard_error():
+    """With an Israeli strike every week the attack count says nothing of the militias' own motive:
+    the likelihood is flat in it, and inverting the whole Hessian raised LinAlgError."""
+    fit = fit_to_record(israeli_strike_rate=1)
+    se = dict(fit.standard_errors)
+    assert se["motive_rate"] != se["motive_rate"]            # NaN: not informed
+    assert 0 < se["deadly_fraction"] < 1                      # the answers still inform this one
+    baseline = dict(fit_to_record().standard_errors)["deadly_fraction"]
+    assert se["deadly_fraction"] == pytest.approx(baseline, rel=0.2)
+
+
+def test_setting_a_fitted_parameter_asks_for_the_unfitted_model(capsys):
+    """``--set deadly_fraction=...`` on the fitted model was silently replaced by the fit (even
+    ``-1``, exit 0): now refused, naming the parameter; ``--no-fit`` takes it."""
+    from deterrence.cli import main as cli_main
+    assert cli_main(["report", "--set", "deadly_fraction=-1"]) == 2
+    assert "deadly_fraction is estimated from the record" in capsys.readouterr().err
+    assert cli_main(["report", "--no-fit", "--set", "deadly_fraction=1/50", "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert "deadly_fraction" in json.dumps(report) and "1/50" in json.dumps(report)
+    assert cli_main(["report", "chicken", "--no-fit"]) == 2
+    assert cli_main(["report", "--no-fit", "--record", "x.csv"]) == 2

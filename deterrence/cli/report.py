@@ -29,6 +29,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--force", action="store_true", help="let --plot overwrite an existing file")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="give a parameter a value (repeatable)")
+    parser.add_argument("--no-fit", action="store_true",
+                        help="the US-Iran model at its calibration, not fitted to the record (then --set may "
+                             "give the fitted parameters motive_rate and deadly_fraction)")
     parser.add_argument("--record", metavar="FILE", default=None,
                         help="refit the US-Iran model to this record: an events CSV (ACLED's export, or "
                              "date,actor,event_type) or a record TOML like deterrence/data/us_iran_record.toml; "
@@ -58,8 +61,14 @@ def run(args) -> int:
     if args.game in (None, CASE_ENTRY):     # the case's catalogue entry is the case model's game
         from deterrence.models.us_iran_exchange_report import us_iran_exchange_model
         # a record file is read (and refused) here, before the fit
+        if args.no_fit and args.record is not None:
+            from deterrence.errors import GameError
+            raise GameError("--no-fit and --record: a record is only read to fit the model to it")
         subject = (us_iran_exchange_model(record=args.record, progress=True, **values) if args.record is not None
-                   else us_iran_exchange_model(**values))
+                   else us_iran_exchange_model(fitted=not args.no_fit, **values))
+    elif args.no_fit:
+        from deterrence.errors import GameError
+        raise GameError(f"--no-fit is for the US-Iran case model ({CASE_ENTRY}); {args.game} is not fitted")
     elif args.record is not None:
         from deterrence.errors import GameError
         raise GameError(f"--record refits the US-Iran case model ({CASE_ENTRY}); {args.game} has no record to fit")

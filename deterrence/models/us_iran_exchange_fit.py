@@ -86,7 +86,13 @@ def _model_at(theta, base, rounded=False):
 def _log_likelihood(theta, base, attacks, answers, weeks):
     model = _model_at(theta, base)
     st = play_statistics(model, contained_profile(), weeks)
-    mu, rho = st["attacks"], st["answers"] / st["attacks"]
+    mu = st["attacks"]
+    rho = st["answers"] / mu if mu > 0 else 0.0
+    # a record the chain cannot produce (no war when every strike misfires into it; attacks the model
+    # never makes; answers it never gives) has likelihood 0: log -inf, not a math domain error
+    if (st["war"] >= 1 or (attacks and mu <= 0) or (answers and rho <= 0)
+            or (attacks > answers and rho >= 1)):
+        return -math.inf
     ll = attacks * math.log(mu) - mu - math.lgamma(attacks + 1)
     ll += (math.lgamma(attacks + 1) - math.lgamma(answers + 1) - math.lgamma(attacks - answers + 1)
            + answers * math.log(rho) + (attacks - answers) * math.log1p(-rho))
@@ -295,6 +301,15 @@ def _fit(memo, base, rec, weeks, x0, checkpoint, executor) -> tuple:
     def nll(x):
         return memo.value("nll", x, likelihood)
 
+    if not math.isfinite(nll(x0)):
+        from deterrence.errors import GameError
+        changed = ", ".join(f"{n}={base[n]}" for n in ("misfire", "us_misfire", "israeli_strike_rate")
+                            if n in base)
+        raise GameError(f"fit_to_record: the record ({att.count} attacks, {ans.count} US "
+                        f"answer{'' if ans.count == 1 else 's'}, "
+                        f"{rec['all_out_wars'].count} wars in {weeks} weeks) has probability 0 in this model "
+                        f"({changed}): nothing to fit; fix the model's values, or run it unfitted (fitted=False, "
+                        f"deterrence report --no-fit)")
     options = {"eps": 1e-7, "ftol": 1e-13, "gtol": 1e-9}
     if executor is not None:
         # the finite-difference gradient's evaluations too (scipy >= 1.16), through the memo here
@@ -314,9 +329,18 @@ def _fit(memo, base, rec, weeks, x0, checkpoint, executor) -> tuple:
     memo.expect([("nll", corners), ("predict", shifted)])
     f = np.reshape(memo.many("nll", corners, likelihood, executor), (n_free, n_free, 4))
     H = (f[..., 0] - f[..., 1] - f[..., 2] + f[..., 3]) / (4 * h * h)
-    cov = np.linalg.inv(H) if n_free else np.zeros((0, 0))
+    # a parameter the record does not inform (no curvature: the motive rate when every week brings an
+    # Israeli strike) has no standard error either; the others' come from their own block of H
+    scale = max(1.0, float(np.abs(H).max())) if n_free else 1.0
+    informed = [j for j in range(n_free) if H[j, j] > 1e-9 * scale]
+    cov = np.zeros((n_free, n_free))
+    try:
+        cov[np.ix_(informed, informed)] = np.linalg.inv(H[np.ix_(informed, informed)])
+    except np.linalg.LinAlgError:
+        informed = []
+        cov = np.zeros((n_free, n_free))
     se = np.full(k, math.nan)
-    se[free] = np.sqrt(np.diag(cov))
+    se[[free[j] for j in informed]] = np.sqrt(np.diag(cov)[informed])
     pred, *around = memo.many("predict", shifted, model_predictions, executor)
     grads = {}
     for i in range(n_free):

@@ -827,7 +827,7 @@ def exchange_report(analysis: ExchangeAnalysis):
                          f"searched: {SEARCH}"), eq_data))
     if a.fit is not None:
         f = a.fit
-        def known(se):        # NaN: an estimate on its bound has no standard error (JSON null)
+        def known(se):        # NaN: an estimate on its bound, or one the record does not inform (JSON null)
             return None if se != se else se
         fit_data = {"estimates": dict(f.estimates), "standard_errors": {n: known(se) for n, se in f.standard_errors},
                     "fixed": {n: {"value": val, "why": why} for n, val, why in f.fixed},
@@ -838,7 +838,8 @@ def exchange_report(analysis: ExchangeAnalysis):
             "the fit assumes the contained exchange is played; at these values it is not an equilibrium under the "
             "noise, so the fitted values describe the record, not the equilibrium this report follows",)
         estimates = tuple(f"{n} = {x:.3f} " + (f"(standard error {s:.3f})" if known(s) is not None else
-                                               "(on the bound of its range: no standard error)")
+                                               "(no standard error: on the bound of its range, or not "
+                                               "informed by the record)")
                           for (n, x), (_, s) in zip(f.estimates, f.standard_errors))
         secs.append(Section("fit", "Fit to the record (maximum likelihood)",
                             estimates + (f.identification,) + caveat, fit_data))
@@ -967,6 +968,15 @@ def us_iran_exchange_model(*, fitted: bool = True, record=None, progress=None, *
     4
     """
     exchange_model(**overrides)   # unknown names fail here, naming the parameter
+    from deterrence.models.us_iran_exchange_fit import ESTIMATED
+    estimated = [n for n in ESTIMATED if n in overrides]
+    if fitted and estimated:
+        # the fit would replace the value silently (it only started from it)
+        from deterrence.errors import GameError
+        raise GameError(f"us_iran_exchange_model: {', '.join(estimated)} "
+                        f"{'is' if len(estimated) == 1 else 'are'} estimated from the record in the fitted "
+                        f"model; to set {'it' if len(estimated) == 1 else 'them'}, run the model unfitted "
+                        f"(fitted=False; deterrence report --no-fit)")
     if record is not None and not isinstance(record, dict):
         import os
         from deterrence.errors import GameError
