@@ -87,6 +87,8 @@ def elimination_solve(game, payoffs, supports):
     if len(supports) != 3:
         return None
     sizes = [len(s) for s in supports]
+    # k: a player whose two others share one support size m (steps 1-3: k mixes over at
+    # most two actions; step 5: the 3x3x3 full support); none: step 4 or handed back
     choices = [k for k in range(3) if sizes[(k + 1) % 3] == sizes[(k + 2) % 3] <= LARGEST_KERNEL
                and (sizes[k] <= 2 or sizes == [3, 3, 3])]
     if sum(sizes) == 3:
