@@ -428,3 +428,15 @@ if pygambit is not None:
         assert ours and theirs
         for profile in theirs:
             assert any(max(abs(x - y) for x, y in zip(profile, mine)) < 1e-6 for mine in ours), profile
+
+
+@pytest.mark.parametrize("scale, expected", [(1, "1.000000000000000000000000"),
+                                             (10, "10.00000000000000000000000"),
+                                             (-1, "-1.000000000000000000000000")])
+def test_decimal_of_a_number_just_below_a_power_of_ten_rounds_up_exactly(scale, expected):
+    # scale * (1 - sqrt(2) / 10**40): its 25 digits round up to a power of ten (the rounded
+    # integer was once divided by 10 in floats: 0.999999999999999983222784)
+    t = sympy.Symbol("t")
+    number = RealAlgebraic(sympy.Poly(t**2 - 2, t, domain="QQ"), (1, 2),
+                           sympy.Poly(scale - scale * t / 10**40, t, domain="QQ"))
+    assert number.decimal() == expected

@@ -187,3 +187,21 @@ def test_no_root_in_the_unit_interval_is_never_claimed_wrongly(coeffs):
     # a root inside is never missed, and one clear case is claimed
     assert not _no_root_in_unit_interval(flint, flint.fmpz_poly([-1, 3]))       # 3t - 1
     assert _no_root_in_unit_interval(flint, flint.fmpz_poly([2, -3, 1]))         # (t - 1)(t - 2)
+
+
+def test_a_root_of_an_eliminant_just_below_one_is_kept():
+    # Arb isolates roots to a relative precision: the root 1 - 10^-40 (a probability in a
+    # game with payoffs near 10^40) comes as a ball touching 1, and had been dropped as
+    # outside (0, 1), so a full support with that equilibrium was declared empty
+    import flint
+
+    from deterrence.solvers.normal_form.nplayer_elimination import (
+        _real_roots_not_outside_unit_interval,
+    )
+    near_one = flint.fmpz_poly([-(10**40 - 1), 10**40]) * flint.fmpz_poly([-3, 1])
+    (root,) = _real_roots_not_outside_unit_interval(near_one)
+    assert root.overlaps(flint.arb(flint.fmpq(10**40 - 1, 10**40))) and root < 2
+    # roots exactly at the ends, or provably outside, are not kept
+    ends = flint.fmpz_poly([0, 1]) * flint.fmpz_poly([-1, 1]) ** 2 * flint.fmpz_poly([-1, 2])
+    (half,) = _real_roots_not_outside_unit_interval(ends * flint.fmpz_poly([2, 1]))
+    assert half.overlaps(flint.arb(flint.fmpq(1, 2)))

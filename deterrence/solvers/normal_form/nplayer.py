@@ -245,7 +245,7 @@ class RealAlgebraic:
         n = round(mid * scale)
         if len(str(abs(n))) > digits:        # rounded up to the next power of ten
             exponent += 1
-            n = round(n / 10)
+            n //= 10                         # n is +-10**digits: exact (n / 10 went through a float)
         text = str(abs(n)).rjust(digits, "0")
         point = exponent + 1
         if point <= 0:

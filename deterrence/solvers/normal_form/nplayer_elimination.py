@@ -87,6 +87,8 @@ def elimination_solve(game, payoffs, supports):
     if len(supports) != 3:
         return None
     sizes = [len(s) for s in supports]
+    # k: a player whose two others share one support size m (steps 1-3: k mixes over at
+    # most two actions; step 5: the 3x3x3 full support); none: step 4 or handed back
     choices = [k for k in range(3) if sizes[(k + 1) % 3] == sizes[(k + 2) % 3] <= LARGEST_KERNEL
                and (sizes[k] <= 2 or sizes == [3, 3, 3])]
     if sum(sizes) == 3:
@@ -236,8 +238,7 @@ def _full_support(flint, game, payoffs, supports, i, j, k):
         eliminants.append(_as_univariate(flint, eliminant))
     if any(_no_root_in_unit_interval(flint, e) for e in eliminants):
         return [], []               # k's probabilities t0 and t1 must lie in (0, 1)
-    roots = [[r.real for r, _ in e.complex_roots() if r.imag == 0 and r.real > 0 and r.real < 1]
-             for e in eliminants]
+    roots = [_real_roots_not_outside_unit_interval(e) for e in eliminants]
     for a in roots[0]:
         for b in roots[1]:
             t = (a, b)
@@ -288,6 +289,22 @@ def _no_root_in_unit_interval(flint, p) -> bool:
     reversed_p = flint.fmpz_poly(list(reversed(p.coeffs())))
     signs = [c > 0 for c in reversed_p(flint.fmpz_poly([1, 1])).coeffs() if c != 0]
     return all(sign == signs[0] for sign in signs)
+
+
+def _real_roots_not_outside_unit_interval(p) -> list:
+    """The real roots of the integer polynomial ``p`` (Arb balls) except those the balls
+    prove outside ``(0, 1)``. A ball is kept when it merely touches 0 or 1: Arb isolates
+    roots to a relative precision, so a root ``1 - 10^-40`` (a probability in a game with
+    payoffs near ``10^40``) comes as ``[1 +/- 3e-20]``, and keeping only balls certainly
+    inside ``(0, 1)`` dropped it and declared a support with an equilibrium empty.
+    Roots exactly at 0 or 1 are divided out first (exactly), so that their balls,
+    which touch the ends too, do not keep pairs that cannot be equilibria."""
+    for end in (0, 1):
+        divisor = p.__class__([-end, 1])
+        while not p.is_zero() and p(end) == 0:
+            p = p // divisor
+    return [r.real for r, _ in p.complex_roots()
+            if r.imag == 0 and not r.real <= 0 and not r.real >= 1]
 
 
 def _as_univariate(flint, p):
