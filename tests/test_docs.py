@@ -13,6 +13,11 @@ import deterrence as dt
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# One worker under pytest-xdist (`--dist loadgroup`): the build writes into the source tree
+# (docs/tutorials, docs/api/generated), so two workers' builds would race, and each would
+# pay for the whole site.
+pytestmark = pytest.mark.xdist_group("docs")
+
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory):
@@ -28,6 +33,14 @@ def site(tmp_path_factory):
 
 def test_the_readme_gives_the_docs_command():
     assert "sphinx-build -W --keep-going -b html docs docs/_build/html" in (ROOT / "README.md").read_text()
+
+
+def test_the_readme_gives_the_command_ci_runs():
+    """README's test command is the one `.ci/run` runs, word for word."""
+    ci_run = (ROOT / ".ci" / "run").read_text().splitlines()
+    (command,) = [line for line in ci_run if "python -m pytest" in line]
+    assert command.startswith("python3 -m venv .venv && ") and " -n auto " in command
+    assert command in (ROOT / "README.md").read_text().splitlines()
 
 
 def test_api_page_of_solve_renders(site, tmp_path):

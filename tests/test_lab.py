@@ -17,6 +17,9 @@ import deterrence as dt
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# One worker under pytest-xdist (`--dist loadgroup`): one lab server for the module's tests.
+pytestmark = pytest.mark.xdist_group("lab")
+
 # Elements inside Panel's shadow roots: a breadth-first search through every shadow root.
 FIND = """
 const roots = [document], out = [];
