@@ -3,6 +3,7 @@ import time
 from fractions import Fraction
 
 import pytest
+from hang_guard import HANG_SECONDS
 import sympy
 from hypothesis import HealthCheck, given, settings
 
@@ -114,7 +115,7 @@ def test_bombs_refused_quickly(text):
     start = time.perf_counter()
     with pytest.raises(ExpressionError) as info:
         payoff_value(text, ["W"], file="g.toml", line=3)
-    assert time.perf_counter() - start < 5
+    assert time.perf_counter() - start < HANG_SECONDS
     assert str(info.value).startswith("g.toml:3: ")
 
 
@@ -159,7 +160,7 @@ def test_nested_power_bombs_are_refused_quickly():
         start = time.perf_counter()
         with pytest.raises(ExpressionError, match="over the limit"):
             parse_expression(text, ["x"])
-        assert time.perf_counter() - start < 2
+        assert time.perf_counter() - start < HANG_SECONDS
     assert str(parse_expression("(x^8)^8", ["x"])) == "x**64"
 
 

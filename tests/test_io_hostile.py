@@ -12,6 +12,7 @@ import time
 import types
 
 import pytest
+from hang_guard import HANG_SECONDS
 import sympy  # noqa: F401  (imported up front: its first import is not part of any timing)
 from hypothesis import HealthCheck, given, settings, strategies as st
 
@@ -133,7 +134,7 @@ def test_bombs_in_a_file_are_refused_quickly(bomb):
     start = time.perf_counter()
     with pytest.raises(GameFileError) as info:
         parse_toml_game(TEMPLATE.format(payload=bomb), file="bomb.toml")
-    assert time.perf_counter() - start < 5
+    assert time.perf_counter() - start < HANG_SECONDS
     assert str(info.value).startswith("bomb.toml:12: "), str(info.value)
 
 
@@ -155,7 +156,7 @@ def test_structural_bombs_are_refused_quickly():
         start = time.perf_counter()
         with pytest.raises(GameFileError):
             reader(text, file="big")
-        assert time.perf_counter() - start < 5, text[:60]
+        assert time.perf_counter() - start < HANG_SECONDS, text[:60]
 
 
 # -- fuzzing --------------------------------------------------------------------
@@ -192,7 +193,7 @@ def check(kind, data, how):
             sys.modules.pop(TREE_MODULE, None)
         else:
             sys.modules[TREE_MODULE] = saved
-    assert time.perf_counter() - start < 5
+    assert time.perf_counter() - start < HANG_SECONDS
 
 
 @pytest.fixture(scope="module", autouse=True)

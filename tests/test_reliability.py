@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hang_guard import HANG_SECONDS
 
 from deterrence import NormalFormGame
 from deterrence.errors import DeterrenceError, SolverError, TooLargeError
@@ -44,7 +45,7 @@ def test_big_degenerate_games_are_refused_quickly_with_the_estimate(n):
     start = time.perf_counter()
     with pytest.raises(TooLargeError) as err:
         all_equilibria(game)
-    assert time.perf_counter() - start < 5
+    assert time.perf_counter() - start < HANG_SECONDS
     msg = str(err.value)
     assert f"{estimate(n, n):,}" in msg and f"limit={estimate(n, n)}" in msg
     assert "degenerate" in msg or "limit" in msg
@@ -86,14 +87,14 @@ def test_payoff_set_with_tiny_delta_gap_is_refused():
         start = time.perf_counter()
         with pytest.raises(TooLargeError, match="iterations"):
             equilibrium_payoff_set(game, 1 - gap, max_iter=10**9)
-        assert time.perf_counter() - start < 1
+        assert time.perf_counter() - start < HANG_SECONDS
     # with the default max_iter the work is bounded: a result or a SolverError, quickly
     start = time.perf_counter()
     try:
         equilibrium_payoff_set(game, 1 - Fraction(1, 10**12))
     except SolverError:
         pass
-    assert time.perf_counter() - start < 20
+    assert time.perf_counter() - start < HANG_SECONDS
 
 
 # -- sweeps: Ctrl-C and failures -------------------------------------------------
