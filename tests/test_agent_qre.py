@@ -367,3 +367,34 @@ def test_the_rounded_limit_stays_within_the_tolerance_of_the_branch_end():
     eq = limit_assessment(tree, behaviour, beliefs)
     assert abs(eq.behaviour[("C", "c")]["x"] - Fraction(37, 100)) <= LIMIT_TOLERANCE
     assert sequential_violations(tree, eq.behaviour, eq.beliefs) == []
+
+
+# Signalling trees with tied payoffs (found by a random search; hypothesis drew one in CI, where the
+# test then ran for 50 minutes): the branch's tracer crept at lambda ~ 675,870 (460 accepted steps
+# moved it by 0.003) through its 20,000 steps. A stalled trace now stops and the ends reached before
+# it are used.
+TIED_SIGNALLING_TREES = [
+    (Fraction(3, 5), [(0, 1), (1, 1), (0, 1), (1, 1), (0, 1), (1, 0), (0, 1), (1, 0), (0, 0), (1, 0), (1, 0),
+                      (1, 1), (0, 1), (0, 1), (1, 1), (1, 1), (1, 1), (0, 0)], 3, 3),
+    (Fraction(2, 5), [(0, 1), (1, 0), (0, 0), (1, 0), (0, 0), (1, 1), (1, 1), (0, 1), (1, 1), (1, 0), (0, 1),
+                      (0, 0)], 3, 2),
+    (Fraction(3, 5), [(0, -1), (0, 0), (0, 1), (-1, 0), (-1, -1), (1, 0), (-1, -1), (1, 1), (-1, 1), (1, 0), (0, 1),
+                      (-1, 1)], 2, 3),
+]
+
+
+@pytest.mark.parametrize("prior, pays, k1, k2", TIED_SIGNALLING_TREES)
+def test_a_stalling_branch_still_gives_a_certified_limit(prior, pays, k1, k2):
+    tree = signalling_tree(prior, pays, k1, k2)
+    r = solve(tree, "agent_qre")
+    assert r.exact
+    assert_certified_limit(tree, r[0])
+
+
+def test_the_tracer_reports_a_stall_instead_of_creeping():
+    from deterrence.errors import SolverError
+    from deterrence.solvers.normal_form.qre import STALL_WINDOW, trace_branch
+    from deterrence.solvers.tree.agent_qre import _prepared
+    _, H = _prepared(signalling_tree(*TIED_SIGNALLING_TREES[1]))
+    with pytest.raises(SolverError, match=f"stalled at lambda = .*: {STALL_WINDOW} steps moved it"):
+        trace_branch(H, 1e6 / H.spread, 1e-10)
