@@ -674,14 +674,10 @@ def goal_refinements(quick):
 
 
 def _clear_fit_caches():
-    """Empty the case model's caches of fits and of chain statistics (kept per chain of play, so a
-    second fit of the same record is a lookup): goal 11 times the fit's model evaluations."""
-    from deterrence.models import us_iran_exchange, us_iran_exchange_fit, us_iran_regimes
-    for cache in (us_iran_exchange_fit._FITS, us_iran_exchange._TABLES, us_iran_exchange._CHAIN_GAMES,
-                  us_iran_exchange._SOLUTIONS, us_iran_exchange._NEXT_STATES, us_iran_exchange._REACHED,
-                  us_iran_exchange._STATISTICS, us_iran_exchange._CHECKED_CHAINS, us_iran_regimes._PRODUCTS,
-                  us_iran_regimes._CHAIN_STATISTICS):
-        cache.clear()
+    """Empty the case model's caches (a second fit of the same record is a lookup of chain
+    statistics): goal 11 times the fit's model evaluations."""
+    from deterrence.models.us_iran_exchange_report import clear_model_caches
+    clear_model_caches()
 
 
 # --------------------------------------------------------------------------- goal 8

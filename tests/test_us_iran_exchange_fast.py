@@ -278,3 +278,14 @@ def test_whole_analysis_at_the_ends_of_the_probabilities_is_the_reference_paths(
     fast = us_iran_exchange_model(fitted=False, **edge).analyse()
     with reference_path():
         assert us_iran_exchange_model(fitted=False, **edge).analyse() == fast
+
+
+def test_clear_model_caches_empties_every_cache_the_slider_fills():
+    from deterrence.models import us_iran_exchange, us_iran_exchange_fit
+    from deterrence.models.us_iran_exchange_fit import fit_to_record
+    from deterrence.models.us_iran_exchange_report import clear_model_caches
+    first = fit_to_record()
+    assert us_iran_exchange_fit._FITS and us_iran_exchange._STATISTICS
+    clear_model_caches()
+    assert not us_iran_exchange_fit._FITS and not us_iran_exchange._STATISTICS and not us_iran_exchange._TABLES
+    assert fit_to_record() == first                       # computed again, the same fit

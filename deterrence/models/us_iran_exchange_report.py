@@ -994,7 +994,23 @@ def us_iran_exchange_model(*, fitted: bool = True, record=None, progress=None, *
     return USIranExchange(tuple(sorted(overrides.items())), fitted, counts, progress)
 
 
-__all__ = ["USIranExchange", "us_iran_exchange_model", "ExchangeAnalysis", "analyse_exchange", "exchange_report",
+def clear_model_caches() -> None:
+    """Empty the case model's in-process caches: the fits to the record, the outcome tables and
+    solutions, the chain statistics and the product games (kept so that a slider reuses them;
+    bounded, but a long session or a timing of cold work may want them gone).
+
+    >>> clear_model_caches()
+    """
+    from deterrence.models import us_iran_exchange, us_iran_exchange_fit, us_iran_regimes
+    for cache in (us_iran_exchange_fit._FITS, us_iran_exchange._TABLES, us_iran_exchange._CHAIN_GAMES,
+                  us_iran_exchange._SOLUTIONS, us_iran_exchange._NEXT_STATES, us_iran_exchange._REACHED,
+                  us_iran_exchange._STATISTICS, us_iran_exchange._CHECKED_CHAINS, us_iran_regimes._PRODUCTS,
+                  us_iran_regimes._CHAIN_STATISTICS):
+        cache.clear()
+
+
+__all__ = ["USIranExchange", "us_iran_exchange_model", "clear_model_caches",
+           "ExchangeAnalysis", "analyse_exchange", "exchange_report",
            "contained_violence", "tit_for_tat", "target_substitution", "motives_short_of_war", "miscalculation",
            "change_of_heart", "tipping_points", "tipping_entry", "tipping_text", "misfire_tipping_point",
            "misfire_tipping_points", "misfire_tipping_entry",

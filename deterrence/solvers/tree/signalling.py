@@ -122,18 +122,21 @@ def signalling_game(tree: GameTree) -> SignallingGame:
             for r, leaf in child.moves:
                 if not isinstance(leaf, Terminal):
                     raise GameError(f"after {t}/{m}/{r} the game must end")
-                i = tree.player_index(sender)
-                payoff[t][m][r] = (leaf.payoffs[i], leaf.payoffs[1 - i])
+                payoff[t][m][r] = _sender_first(tree, sender, leaf)
     final = frozenset(m for m in messages if any(isinstance(payoff[t][m], Terminal) for t in payoff))
     if responses is None:
         raise GameError("the receiver never moves: after every message the game ends")
-    i = tree.player_index(sender)
     for m in final:
         for t in payoff:
-            leaf = payoff[t][m]
-            payoff[t][m] = dict.fromkeys(responses, (leaf.payoffs[i], leaf.payoffs[1 - i]))
+            payoff[t][m] = dict.fromkeys(responses, _sender_first(tree, sender, payoff[t][m]))
     return SignallingGame(sender, receiver, root.labels, tuple(Fraction(p) for p in root.probabilities),
                           messages, responses, payoff, final)
+
+
+def _sender_first(tree, sender, leaf) -> tuple:
+    """A leaf's payoffs as ``(sender, receiver)``."""
+    i = tree.player_index(sender)
+    return leaf.payoffs[i], leaf.payoffs[1 - i]
 
 
 def _same_ending(root) -> None:
@@ -302,7 +305,8 @@ def signalling_equilibria(tree: GameTree) -> tuple:
     count = 0
     for S in sender_sets:
         sent = [m for m in M if any(m in s for s in S)]
-        # after a message that ends the game the "response" is a placeholder: only the first
+        # after a message that ends the game every response pays the same (the receiver does not
+        # move there): one pattern, with the first response standing for all, is enough
         for Rs in itertools.product(*[[(R[0],)] if m in g.final else _nonempty(R) for m in M]):
             count += 1
             if count > MAX_PATTERNS:
