@@ -197,3 +197,12 @@ if pygambit is not None:
             lp = linprog(np.zeros(len(plans)), A_eq=np.vstack([vertices, np.ones(len(plans))]),
                          b_eq=np.append(theirs, 1.0), bounds=(0, None), method="highs")
             assert lp.status == 0, player
+
+
+def test_a_poker_with_too_many_cards_is_refused_by_its_size():
+    # the error contract's fuzzing asked for 4 x 10^59 cards: a MemoryError before this limit
+    from deterrence.errors import TooLargeError
+    from deterrence.models.kuhn_poker import MAX_CARDS
+    assert len(generalised_kuhn_poker(MAX_CARDS).root.moves) == MAX_CARDS * (MAX_CARDS - 1)
+    with pytest.raises(TooLargeError, match=f"at most {MAX_CARDS} cards"):
+        generalised_kuhn_poker(4 * 10**59)

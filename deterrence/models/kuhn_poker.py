@@ -26,7 +26,12 @@ from __future__ import annotations
 from fractions import Fraction
 
 from deterrence.core.tree import GameTree, chance, decision, terminal
-from deterrence.errors import GameError
+from deterrence.errors import GameError, TooLargeError
+
+#: most cards: the tree has ``cards * (cards - 1)`` deals of 9 nodes each (100 cards: 89,100
+#: nodes, 802 sequences, about 2 s to build), far past what the sequence-form search can list
+#: (16 cards are refused by its guard); one equilibrium (sequence_lcp) still runs there
+MAX_CARDS = 100
 
 
 def generalised_kuhn_poker(cards: int = 3) -> GameTree:
@@ -39,6 +44,9 @@ def generalised_kuhn_poker(cards: int = 3) -> GameTree:
     """
     if isinstance(cards, bool) or not isinstance(cards, int) or cards < 2:
         raise GameError(f"generalised Kuhn poker needs at least 2 cards (an integer), got {cards!r}")
+    if cards > MAX_CARDS:
+        raise TooLargeError(f"generalised Kuhn poker with {cards} cards has {cards * (cards - 1):,} deals; "
+                            f"at most {MAX_CARDS} cards are built")
     deal = Fraction(1, cards * (cards - 1))
     deals = {}
     for mine in range(cards):
@@ -61,4 +69,4 @@ def generalised_kuhn_poker(cards: int = 3) -> GameTree:
                     title=f"Generalised Kuhn poker, {cards} cards")
 
 
-__all__ = ["generalised_kuhn_poker"]
+__all__ = ["generalised_kuhn_poker", "MAX_CARDS"]
