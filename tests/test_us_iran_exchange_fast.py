@@ -289,3 +289,24 @@ def test_clear_model_caches_empties_every_cache_the_slider_fills():
     clear_model_caches()
     assert not us_iran_exchange_fit._FITS and not us_iran_exchange._STATISTICS and not us_iran_exchange._TABLES
     assert fit_to_record() == first                       # computed again, the same fit
+
+
+def test_product_gains_do_not_depend_on_the_identity_of_the_rows():
+    """``product_solution`` keeps each switching row's parts by the row's ``id()``: rows built
+    anew on every call (one freed while the next is built, so CPython may hand a later one the
+    same address) give the same gains as shared ones, with rows that differ by state (claim 4's
+    support game: other rows after a deadly strike)."""
+    import copy
+    from deterrence.models import us_iran_regimes as regimes
+    from deterrence.models.us_iran_product import product_gains, switching_rows
+    model = exchange_model()
+    sv = regimes.stance_values()
+    changes, switching, after_deadly = regimes._support_parts(sv, sv["low_support_presence_value"])
+    models = {k: exchange_model(**{**model.v, **c}) for k, c in changes.items()}
+    rows = switching_rows(models, switching)
+    deadly = {s: switching_rows(models, table) for s, table in after_deadly.items()}
+    assert deadly and all(r != rows for r in deadly.values())      # the rows do differ by state
+    play = {k: contained_profile() for k in models}
+    shared = product_gains(models, lambda s: deadly.get(s, rows), play)
+    fresh = product_gains(models, lambda s: copy.deepcopy(deadly.get(s, rows)), play)
+    assert fresh == shared

@@ -150,8 +150,10 @@ def product_solution(stances, rows_after, profiles) -> tuple:
     # (3) the transient system; the switching rows are shared by many states (one table object),
     # so their parts are kept by the row's identity
     row_of, abs_part = {}, {}
+    alive = []          # every rows object stays referenced, so no two can share an id() here
     for s in TRANSIENT:
         rows = rows_after(s)
+        alive.append(rows)
         row_of[s] = {}
         for k in names:
             key = (id(rows), k)
