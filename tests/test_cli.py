@@ -225,3 +225,47 @@ def test_solve_passes_a_methods_options_typed_by_their_defaults(capsys):
         extra = ["--limit", "max_bases=9"] if option.startswith("max_bases") else []
         assert main(["solve", "chicken", "-m", "correlated", "-o", option, *extra]) == 2
         assert message in capsys.readouterr().err
+
+
+# -- Ctrl-C before the command has started -------------------------------------------------
+def _interrupt(*args, **kwargs):
+    raise KeyboardInterrupt
+
+
+def _exit_code(argv):
+    try:
+        return main(argv)
+    except KeyboardInterrupt:     # (not left to stop the test session)
+        pytest.fail("the KeyboardInterrupt left main: the user sees a traceback")
+
+
+def test_ctrl_c_while_main_sets_up_its_streams_is_one_line_and_exit_130(monkeypatch, capsys):
+    # the first thing main does, before the command's own try: a Ctrl-C there printed a traceback
+    import deterrence.cli as cli
+    streams = sys.stdout, sys.stderr
+    monkeypatch.setattr(cli, "_EscapingWriter", _interrupt)
+    assert _exit_code(["list"]) == 130
+    out, err = capsys.readouterr()
+    assert (out, err) == ("", "deterrence: interrupted\n")
+    assert (sys.stdout, sys.stderr) == streams          # the streams are given back
+
+
+def test_ctrl_c_during_an_import_inside_main_is_one_line_and_exit_130(monkeypatch, capsys):
+    import builtins
+    real_import = builtins.__import__
+
+    def importing(name, *args, **kwargs):
+        if name == "deterrence.errors":      # main's first line: outside the command's try before
+            raise KeyboardInterrupt
+        return real_import(name, *args, **kwargs)
+    monkeypatch.setattr(builtins, "__import__", importing)
+    assert _exit_code(["list"]) == 130
+    assert capsys.readouterr() == ("", "deterrence: interrupted\n")
+
+
+
+def test_ctrl_c_while_an_error_is_reported_is_one_line_and_exit_130(monkeypatch, capsys):
+    import deterrence.cli as cli
+    monkeypatch.setattr(cli, "_cli_terms", _interrupt)     # inside the handler of a DeterrenceError
+    assert _exit_code(["solve", "no_such_game"]) == 130
+    assert capsys.readouterr() == ("", "deterrence: interrupted\n")

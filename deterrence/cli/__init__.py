@@ -4,7 +4,9 @@
 :data:`SUBCOMMANDS` (each a module ``cli_<name>.py`` with ``add_arguments`` and
 ``run``). GAME is a file path (TOML, JSON, ``.nfg``, ``.efg``) or a catalogue
 name. A bad file or argument prints one line, ``deterrence: <problem>``, and
-exits with code 2; never a traceback.
+exits with code 2; never a traceback. Ctrl-C anywhere in :func:`main` prints
+``deterrence: interrupted`` and exits with code 130 (a Ctrl-C while the console
+script is still importing this module, before :func:`main` runs, is Python's).
 """
 from __future__ import annotations
 
@@ -28,7 +30,7 @@ SUBCOMMANDS = {
             "estimate the logit QRE's lambda (and payoffs) from observed choices, with standard errors"),
 }
 
-EXIT_OK, EXIT_USAGE = 0, 2
+EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED = 0, 2, 130
 
 
 class _Parser(argparse.ArgumentParser):
@@ -370,12 +372,16 @@ def main(argv=None) -> int:
     ...
     0
     """
-    from deterrence.errors import DeterrenceError
-    argv = list(sys.argv[1:] if argv is None else argv)
     stdout, stderr = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = _EscapingWriter(stdout), _EscapingWriter(stderr)
     try:
+        from deterrence.errors import DeterrenceError
+        argv = list(sys.argv[1:] if argv is None else argv)
+        sys.stdout, sys.stderr = _EscapingWriter(stdout), _EscapingWriter(stderr)
         return _main(argv, DeterrenceError)
+    except KeyboardInterrupt:      # anywhere: the imports, the streams, the command, its error messages
+        sys.stdout, sys.stderr = stdout, stderr
+        print("deterrence: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     finally:
         sys.stdout, sys.stderr = stdout, stderr
 
@@ -443,9 +449,6 @@ def _main(argv, DeterrenceError) -> int:
     except (OSError, UnicodeError) as exc:
         print(f"deterrence: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:
-        print("deterrence: interrupted", file=sys.stderr)
-        return 130
 
 
 def _one_line(message: str) -> str:
