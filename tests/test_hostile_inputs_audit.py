@@ -182,15 +182,17 @@ def test_an_interrupted_regime_map_resumes_from_its_checkpoint(tmp_path):
     from deterrence import regime_map
     axes = (("delta", [0.5, 0.8, 0.95]), ("W_iran", [1, 50]))
     file = tmp_path / "map.json"
-    whole = regime_map(*axes, model=counting_model, method="solve", executor="serial")
     CALLS.clear()
-    INTERRUPT_AT[0] = 4                  # the model at the values, two points, then Ctrl-C
+    whole = regime_map(*axes, model=counting_model, method="solve", executor="serial")
+    before = len(CALLS) - 6              # the builds before the points: the axes' check, the model at the values
+    CALLS.clear()
+    INTERRUPT_AT[0] = before + 3         # two points, then Ctrl-C
     stopped = regime_map(*axes, model=counting_model, method="solve", executor="serial", checkpoint=file)
     assert stopped.interrupted and file.exists()
     CALLS.clear()
     INTERRUPT_AT[0] = None
     resumed = regime_map(*axes, model=counting_model, method="solve", executor="serial", checkpoint=file)
-    assert len(CALLS) == 1 + 4           # the model at the values, then only the 4 missing points
+    assert len(CALLS) == before + 4      # then only the 4 missing points
     assert not resumed.interrupted
     assert resumed.values["regime"].tolist() == whole.values["regime"].tolist()
     assert resumed.values["war_risk"].tolist() == whole.values["war_risk"].tolist()

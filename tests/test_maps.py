@@ -45,7 +45,9 @@ def test_dask_path_gives_the_same_map():
 
 def test_bad_axis_is_named():
     from deterrence.errors import GameError
-    with pytest.raises(GameError, match="unknown map axis 'noise'"):
+    with pytest.raises(GameError, match="unknown map axis 'noise'"):     # a noise table: not on the symbolic path
+        regime_map(("noise", [{"execution": "1/50"}]))
+    with pytest.raises(GameError, match="noise 0.1: a bare number is ambiguous"):   # the model's own check
         regime_map(("noise", [0.1]))
 
 
@@ -162,3 +164,53 @@ def test_plot_names_the_regimes_of_the_mapped_model():
     matplotlib.use("Agg")
     ax = plot.sweep_map(regime_map(("p", [0.0, 0.8]), ("q", [0.1, 0.9]), model=_Threshold), "regime")
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["below", "above"]
+
+
+class _Counted(_Threshold):
+    """The toy model, counting the points it classifies."""
+
+    classified = 0
+
+    def classify(self):
+        type(self).classified += 1
+        return super().classify()
+
+
+BAD_AXES = [
+    (("p", 0.5), None, {}, r"regime_map: x \(p\): the values must be a list, a range or an array, got float"),
+    (("p", "0.5"), None, {}, r"regime_map: x \(p\): the values must be a list, a range or an array, got str"),
+    ("p", None, {}, r"regime_map: x must be a pair \(parameter name, values\), got 'p'"),
+    (("p", [0.1], 2), None, {}, r"regime_map: x must be a pair"),
+    ((3, [0.1]), None, {}, r"regime_map: x must be a pair"),
+    (("p", []), None, {}, r"regime_map: x \(p\) has no values"),
+    (("p", [0.1]), ("q", iter(())), {}, r"regime_map: y \(q\) has no values"),
+    (("p", [0.1]), ("p", [0.2]), {}, r"regime_map: x and y are both 'p': give two different parameters"),
+    (("p", [0.1]), ("q", [0.2]), {"q": 0.3}, r"regime_map: q is the y axis and a fixed value \(q=0.3\): give it once"),
+    (("p", [0.1]), ("r", [0.2]), {}, r"regime_map: y: the model takes no parameter 'r'"),
+    (("p", [0.1, float("nan")]), None, {}, r"^p is nan: it must be a finite number"),
+    (("p", range(2000)), ("q", range(1000)), {}, r"a grid of 2000 x 1000 = 2,000,000 points, over the limit"),
+]
+
+
+@pytest.mark.parametrize("method", ["symbolic", "solve"])
+@pytest.mark.parametrize("x, y, fixed, message", BAD_AXES)
+def test_each_bad_axis_is_refused_once_before_any_point_with_a_clear_message(x, y, fixed, message, method):
+    from deterrence.errors import DeterrenceError
+    _Counted.classified = 0
+    with pytest.raises(DeterrenceError, match=message):
+        regime_map(x, y, model=_Counted, method=method, executor="serial", **fixed)
+    assert _Counted.classified == 0          # refused before any point is classified, on either path
+
+
+def test_an_axis_the_model_does_not_know_is_refused_once_not_at_every_point():
+    # before: the point-by-point path classified every point, each failing the same way, and
+    # returned a map with no regimes and one failure a point
+    from deterrence.errors import GameError
+    from deterrence.models.us_iran_exchange import exchange_model
+    with pytest.raises(GameError, match="unknown calibration parameter 'W_irn'"):
+        regime_map(("W_irn", [10, 20, 30]), ("misfire", ["1/1600"]), model=exchange_model, executor="serial")
+    with pytest.raises(GameError, match="unknown parameter 'W_irn'"):
+        regime_map(("delta", [0.5, 0.9]), ("W_irn", [1, 2]), method="solve", executor="serial")
+    # the model's own range, at an axis's extremes: a negative delta among the values
+    with pytest.raises(GameError, match="delta = -1/2"):
+        regime_map(("delta", [0.5, "-1/2", 0.9]), method="solve", executor="serial")

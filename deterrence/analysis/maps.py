@@ -14,8 +14,10 @@ contained exchange, 2 escalation/war); the stochastic exchange model
 The war risk at each point is the model's: for the US–Iran repeated model the
 probability of war within its horizon under its noise in the regime's play.
 
-Steps. (1) Check the grid's size, and every δ on a ``delta`` axis by the one
-rule of :func:`deterrence.core.repeated.check_delta`, before any work.
+Steps. (1) Check the axes once, before any work (:func:`_checked_axes`): their
+shape, names and grid size, every value (δ on a ``delta`` axis by the one rule
+of :func:`deterrence.core.repeated.check_delta`), and the model's own names and
+ranges at each axis's extremes.
 (2) Then one of two paths, which give the same map (the tests check it on
 coarse grids):
 
@@ -95,20 +97,11 @@ def regime_map(x, y=None, *, model=None, method=None, executor=None, max_workers
     >>> m.meta["regimes"]
     ('mutual restraint', 'contained exchange', 'escalation/war')
     """
-    from deterrence.analysis.sweep import check_grid_size
     from deterrence.errors import GameError
-    axes = check_grid_size(dict([x] + ([y] if y is not None else [])), max_points)
-    for name, axis in axes.items():      # before any work (any method): finite, in float range
-        axes[name] = [_checked_number(name, value) for value in axis]
-    for name, value in values.items():
-        values[name] = _checked_number(name, value)
-    if "delta" in axes:                  # the one rule for delta, before any work (any method)
-        from deterrence.core.repeated import check_delta
-        for value in axes["delta"]:
-            check_delta(value.item() if hasattr(value, "item") else value)
-    build = default_map_model if model is None else model
     if method not in (None, "symbolic", "solve"):
         raise GameError(f"method must be 'symbolic' or 'solve', got {method!r}")
+    build = default_map_model if model is None else model
+    axes = _checked_axes(x, y, values, build, max_points)     # the one check of the axes, before any work
     at_values = build(**values)
     regimes = tuple(type(at_values).REGIMES)
     if method is None:
@@ -126,6 +119,93 @@ def regime_map(x, y=None, *, model=None, method=None, executor=None, max_workers
     out = sweep(func, axes, executor=executor, max_workers=max_workers, progress=progress,
                 max_points=max_points, checkpoint=checkpoint)
     return replace(out, meta={**out.meta, "regimes": regimes})
+
+
+def _checked_axes(x, y, values: dict, build, max_points=None) -> dict:
+    """The axes of a map, ``{name: values}``, checked once before any work, whatever the method:
+    each of ``x`` and ``y`` a pair (parameter name, values) with at least one value; two different
+    names, neither also among the fixed ``values``; the grid's size (by
+    :func:`deterrence.analysis.sweep.check_grid_size`, before a lazy axis is read further);
+    every value and fixed value a finite number in the float range (or what the model reads,
+    such as a noise table), and ``delta`` by the one rule of
+    :func:`deterrence.core.repeated.check_delta`; and the name and range of each axis by the
+    model itself, built by ``build`` at the fixed values and each axis's smallest and largest
+    value (a model's ranges are intervals, so the values between pass too) and at each value
+    that is not a number. Each error names the option (``x``, ``y``) or the parameter.
+
+    >>> from deterrence.models import default_map_model
+    >>> _checked_axes(("delta", [0.5, 0.9]), None, {}, default_map_model)
+    {'delta': [0.5, 0.9]}
+    >>> _checked_axes(("delta", [0.5]), ("delta", [0.9]), {}, default_map_model)
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.GameError: regime_map: x and y are both 'delta': give two different parameters
+    >>> _checked_axes(("W_iran", []), None, {}, default_map_model)
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.GameError: regime_map: x (W_iran) has no values
+    """
+    from deterrence.analysis.sweep import check_grid_size
+    from deterrence.errors import GameError
+    named = {}
+    for option, axis in (("x", x), ("y", y)):
+        if axis is None and option == "y":
+            continue
+        if not (isinstance(axis, (tuple, list)) and len(axis) == 2 and isinstance(axis[0], str)
+                and axis[0].strip()):
+            raise GameError(f"regime_map: {option} must be a pair (parameter name, values), got {axis!r:.80}")
+        name, points = axis
+        if isinstance(points, (str, bytes, dict)) or not hasattr(points, "__iter__"):
+            raise GameError(f"regime_map: {option} ({name}): the values must be a list, a range or an array, "
+                            f"got {type(points).__name__} {points!r:.40}")
+        if name in named.values():
+            raise GameError(f"regime_map: x and y are both {name!r}: give two different parameters")
+        if name in values:
+            raise GameError(f"regime_map: {name} is the {option} axis and a fixed value ({name}={values[name]!r:.40}): "
+                            "give it once")
+        named[option] = name
+    axes = check_grid_size({named[o]: a[1] for o, a in (("x", x), ("y", y)) if o in named}, max_points)
+    for option, name in named.items():
+        if not len(axes[name]):
+            raise GameError(f"regime_map: {option} ({name}) has no values")
+        axes[name] = [_checked_number(name, value) for value in axes[name]]   # finite, in float range
+    for name, value in values.items():
+        values[name] = _checked_number(name, value)
+    if "delta" in axes:                  # the one rule for delta
+        from deterrence.core.repeated import check_delta
+        for value in axes["delta"]:
+            check_delta(value.item() if hasattr(value, "item") else value)
+    for option, name in named.items():   # the model's own names and ranges
+        for value in _extremes(axes[name], name):
+            try:
+                build(**values, **{name: value})
+            except TypeError as exc:     # a builder without that keyword
+                if "keyword" not in str(exc):
+                    raise
+                raise GameError(f"regime_map: {option}: the model takes no parameter {name!r} ({exc})") from None
+    return axes
+
+
+def _extremes(points, name) -> list:
+    """The values of an axis the model is built at to check its range: the smallest and the
+    largest number (exactly compared) and every value that is not a number."""
+    from fractions import Fraction
+
+    from deterrence.core.numbers import to_exact
+    from deterrence.errors import GameError
+    numbers, others = [], []
+    for value in points:
+        plain = value.item() if hasattr(value, "item") and getattr(value, "ndim", None) == 0 else value
+        try:
+            exact = to_exact(plain, name) if isinstance(plain, (int, float, Fraction, str)) else None
+        except GameError:
+            exact = None
+        (numbers if exact is not None else others).append((exact, value))
+    ends = []
+    if numbers:
+        (low, at_low), (high, at_high) = min(numbers, key=lambda p: p[0]), max(numbers, key=lambda p: p[0])
+        ends = [at_low] if low == high else [at_low, at_high]
+    return ends + [value for _, value in others]
 
 
 def _checked_number(name, value):
