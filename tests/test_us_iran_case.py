@@ -639,14 +639,17 @@ def test_formulas_plain_in_the_terminal_latex_in_markdown_and_jupyter(analysis):
 
 
 GRID = [dict(), dict(W_iran=1), dict(W_iran=20), dict(misfire="1/100"), dict(k_us=0), dict(D=1),
-        dict(W_us=1, W_iran=1), dict(israeli_strike_rate=0), dict(presence_value=1), dict(m=1)]
+        dict(W_us=1, W_iran=1), dict(israeli_strike_rate=0), dict(presence_value=1), dict(m=1),
+        dict(W_iran=100), dict(W_iran=1000)]       # a large W_iran: another equilibrium is selected
 
 
 @pytest.mark.parametrize("values", GRID)
 def test_no_two_sections_disagree(values):
     model = us_iran_exchange_model(fitted=False, **values)
-    rep = model.report(model.analyse())
+    analysis = model.analyse()
+    rep = model.report(analysis)
     doc = rep.to_json()
+    _one_selection(analysis, rep, doc, model.model)
     eq, pred = doc["equilibrium"], doc["predicted"]
     contained = eq["regime"] == "contained"
     assert isinstance(eq["verified_under_noise"], bool)
@@ -667,6 +670,60 @@ def test_no_two_sections_disagree(values):
     if "motives_short_of_war" in doc:
         _claims_4_and_6_agree(rep, doc)
     _names_agree_with_the_path(rep, doc)
+
+
+def _one_selection(analysis, rep, doc, model):
+    # the play the predictions follow is chosen once: the map's regime, the analysis, the text and
+    # the JSON all name the same equilibrium and regime
+    chosen = analysis.selection
+    code, risk = model.classify()
+    assert code == chosen.regime and risk == pytest.approx(doc["predicted"]["war_probability"]["value"], abs=5e-5)
+    eq = doc["equilibrium"]
+    assert eq["regime"] == chosen.label == analysis.regime
+    assert eq["name"] == doc["predicted"]["equilibrium"] == chosen.followed.name == analysis.selected.name
+    assert eq["actions"] == {s: list(a) for s, a in chosen.followed.profile}
+    assert eq["verified_under_noise"] == chosen.followed.verified_under_noise == chosen.found
+    assert ("stay below all-out war" in rep.title) == chosen.contained == ("contained_violence" in doc)
+    assert rep.section("equilibrium").lines[0].startswith(
+        f"selected: {eq['name']} (verified under noise: {eq['verified_under_noise']};")
+    if not chosen.contained:
+        assert (eq["name"] if chosen.found else "no other was found") in rep.title
+    ts = doc.get("target_substitution")
+    rate = str(Fraction(dict(analysis.values)["israeli_strike_rate"]))
+    if ts is not None and rate in ts["israeli_strike_rate_per_week"]:    # the model's own row: the same choice
+        row = ts["israeli_strike_rate_per_week"].index(rate)
+        assert ts["equilibrium"][row] == eq["name"] and ts["contained_equilibrium_holds"][row]
+
+
+def test_every_reader_follows_the_one_selection(monkeypatch):
+    # pins the single place: a different rule of selection (here: war, the last equilibrium found at
+    # the calibration) moves the map's regime, the analysis, the text and the JSON together
+    from deterrence.models import us_iran_exchange
+    monkeypatch.setattr(us_iran_exchange, "selected_equilibrium", lambda found: list(found)[-1])
+    model = us_iran_exchange_model(fitted=False)
+    analysis = model.analyse()
+    assert analysis.selection.war and analysis.selected.name == "war"
+    rep = model.report(analysis)
+    doc = rep.to_json()
+    _one_selection(analysis, rep, doc, model.model)
+    assert doc["equilibrium"]["regime"] == "war" and "go to war" in rep.title
+
+
+def test_report_text_and_json_follow_one_selection_on_the_command_line(capsys):
+    # `deterrence report` with a --set that changes the selected equilibrium: text and JSON agree
+    from deterrence.cli import main as cli_main
+    args = ["report", "--no-fit", "--set", "W_iran=1000"]
+    assert cli_main(args) == 0
+    text = capsys.readouterr().out
+    assert cli_main(args + ["--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    eq = doc["equilibrium"]
+    assert eq["regime"] == eq["name"] == doc["predicted"]["equilibrium"] == "mutual restraint"
+    assert text.splitlines()[0] == doc["title"] == f"At these values the contained exchange is not an equilibrium: " \
+        f"{eq['name']}"
+    assert f"selected: {eq['name']} (verified under noise: True;" in text
+    assert doc["summary"] in text
+    assert "contained_violence" not in doc and "1. Contained violence" not in text
 
 
 def _names_agree_with_the_path(rep, doc):

@@ -147,20 +147,16 @@ class ExchangeModel:
         object.__setattr__(self, "values", exact)
 
     def classify(self) -> tuple:
-        """``(regime code, war risk)``: the regime of the equilibrium the predictions follow
-        (:func:`selected_equilibrium` among :func:`markov_perfect_equilibria`; codes index
-        :data:`REGIMES`), and its P(war) from calm within 26 months (113 weeks: the record's span, as in the report).
+        """``(regime code, war risk)``: the regime of the play the predictions follow (the report's
+        one choice, :func:`select`; codes index :data:`REGIMES`), and its P(war) from calm within
+        26 months (113 weeks: the record's span, as in the report).
 
         >>> code, risk = exchange_model().classify()
         >>> REGIMES[code], 0 < risk < 0.1
         ('contained exchange', True)
         """
-        found = markov_perfect_equilibria(self)
-        if not found:   # as the report: the predictions follow the contained profile, not an equilibrium
-            return 3, float(play_statistics(self, contained_profile(), horizon_weeks(months=26))["war"])
-        chosen = selected_equilibrium(found)
-        code = 0 if chosen.name == "contained exchange" else 2 if chosen.name == "war" else 1
-        return code, float(play_statistics(self, chosen.actions, horizon_weeks(months=26))["war"])
+        chosen = select(self)
+        return chosen.regime, float(play_statistics(self, chosen.followed.actions, horizon_weeks(months=26))["war"])
 
     @property
     def v(self) -> dict:
@@ -817,8 +813,8 @@ def markov_perfect_equilibria(model: ExchangeModel) -> tuple:
 
 
 def selected_equilibrium(equilibria):
-    """The equilibrium the predictions follow: the contained exchange if it is one, else the
-    first found that is not war, else the first.
+    """The rule of :func:`select` (the one choice the predictions follow) among equilibria
+    found: the contained exchange if it is one, else the first found that is not war, else the first.
 
     >>> selected_equilibrium(markov_perfect_equilibria(exchange_model())).name
     'contained exchange'
@@ -826,6 +822,64 @@ def selected_equilibrium(equilibria):
     contained = [e for e in equilibria if e.name == "contained exchange"]
     others = [e for e in equilibria if e.name != "war"]
     return (contained or others or list(equilibria))[0]
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The play the predictions of the case follow, chosen once (:func:`select`) and read by
+    everything that speaks of it: the map's regime (:meth:`ExchangeModel.classify`), the
+    analysis and every section and JSON key of the report.
+
+    ``followed``: the selected Markov perfect equilibrium; when the search found none, the
+    contained profile, checked (``verified_under_noise`` is false: it is not an equilibrium).
+    ``regime``: its index in :data:`REGIMES`.
+    """
+
+    followed: MarkovPerfect
+    regime: int
+
+    @property
+    def found(self) -> bool:
+        """Whether the search found an equilibrium (else the contained profile is followed)."""
+        return REGIMES[self.regime] != "no pure equilibrium found"
+
+    @property
+    def contained(self) -> bool:
+        """Whether the contained exchange is the equilibrium followed."""
+        return REGIMES[self.regime] == "contained exchange"
+
+    @property
+    def war(self) -> bool:
+        """Whether war is the equilibrium followed (no other was found)."""
+        return REGIMES[self.regime] == "war"
+
+    @property
+    def label(self) -> str:
+        """The report's word for the regime: ``"contained"``, ``"war"``, the name of another
+        equilibrium followed, or ``"no pure equilibrium found"``."""
+        if self.contained:
+            return "contained"
+        return self.followed.name if self.found else REGIMES[self.regime]
+
+
+def select(model: ExchangeModel, equilibria=None) -> Selection:
+    """The one choice of the play the predictions follow: :func:`selected_equilibrium` among
+    ``equilibria`` (default :func:`markov_perfect_equilibria`), or, when there is none, the
+    contained profile (checked, and not an equilibrium), with its regime in :data:`REGIMES`.
+
+    >>> chosen = select(exchange_model())
+    >>> chosen.followed.name, REGIMES[chosen.regime], chosen.label
+    ('contained exchange', 'contained exchange', 'contained')
+    >>> select(exchange_model(W_iran=1000)).label
+    'mutual restraint'
+    """
+    found = markov_perfect_equilibria(model) if equilibria is None else tuple(equilibria)
+    if not found:
+        return Selection(verify(model, contained_profile()), REGIMES.index("no pure equilibrium found"))
+    chosen = selected_equilibrium(found)
+    regime = ("contained exchange" if chosen.name == "contained exchange" else
+              "war" if chosen.name == "war" else "another equilibrium short of war")
+    return Selection(chosen, REGIMES.index(regime))
 
 
 def homotopy_selection(model: ExchangeModel, *, max_steps: int = 600):
@@ -923,6 +977,6 @@ def _play_statistics(model, profile, rounds, start) -> dict:
 __all__ = ["exchange_game_toml", "CHAIN_PARAMETERS", "chain_key", "reference_path", "reference_path_on",
            "ExchangeModel", "MarkovPerfect", "exchange_model", "contained_profile", "war_profile",
            "verify", "reached_states", "markov_perfect_equilibria", "search_end",
-           "selected_equilibrium", "REGIMES", "search_starts", "START_NAMES", "SEARCH", "homotopy_selection",
-           "play_statistics",
+           "selected_equilibrium", "Selection", "select", "REGIMES", "search_starts", "START_NAMES", "SEARCH",
+           "homotopy_selection", "play_statistics",
            "weeks_in", "horizon_weeks", "STATES", "TRANSIENT", "PLAYERS", "ACTIONS", "START"]

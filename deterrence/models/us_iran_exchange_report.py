@@ -37,10 +37,10 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from deterrence.models.us_iran_calibration import CALIBRATION
-from deterrence.models.us_iran_exchange import (PLAYERS, SEARCH, TRANSIENT, ExchangeModel, contained_profile,
-                                                exchange_model, horizon_weeks, markov_perfect_equilibria,
-                                                play_statistics, search_starts, selected_equilibrium, verify,
-                                                war_profile, weeks_in)
+from deterrence.models.us_iran_exchange import (PLAYERS, SEARCH, TRANSIENT, ExchangeModel, Selection,
+                                                contained_profile, exchange_model, horizon_weeks,
+                                                markov_perfect_equilibria, play_statistics, search_starts, select,
+                                                verify, war_profile, weeks_in)
 
 
 def _weeks_per_month() -> float:
@@ -130,15 +130,15 @@ def target_substitution(model: ExchangeModel, rates=(0, Fraction(1, 4), Fraction
     rows = []
     for lam in rates:
         m = exchange_model(**{**model.v, "israeli_strike_rate": lam})
-        eq = selected_equilibrium(markov_perfect_equilibria(m))
-        st = play_statistics(m, dict(eq.profile), _span())
-        rows.append((lam, eq.name, st["attacks"] / _span() * _weeks_per_month()))
+        chosen = select(m)        # the report's choice at each rate (the contained profile when none is found)
+        st = play_statistics(m, chosen.followed.actions, _span())
+        rows.append((lam, chosen, st["attacks"] / _span() * _weeks_per_month()))
     slope = (rows[-1][2] - rows[0][2]) / (float(rates[-1] - rates[0]) * _weeks_per_month())
     C = contained_profile()
     return {"israeli_strike_rate_per_week": [str(r) for r, _, _ in rows],
             "israeli_strikes_per_month": [_f(float(r) * _weeks_per_month(), 2) for r, _, _ in rows],
-            "equilibrium": [name for _, name, _ in rows],
-            "contained_equilibrium_holds": [name == "contained exchange" for _, name, _ in rows],
+            "equilibrium": [c.followed.name if c.found else c.label for _, c, _ in rows],
+            "contained_equilibrium_holds": [c.contained for _, c, _ in rows],
             "attacks_per_month": [_f(a, 2) for _, _, a in rows],
             "extra_attacks_per_extra_israeli_strike_week": _f(slope),
             "strike_after_israeli_strike": all(C[f"{p}/israel"][1] == "retaliate" for p in ("calm", "hit", "crisis")),
@@ -473,15 +473,25 @@ class ExchangeAnalysis:
     """Everything the report says, computed once."""
 
     values: tuple
-    regime: str                  # "contained", "war", or another equilibrium's name
     equilibria: tuple            # MarkovPerfect values, verified under noise
-    selected: object             # the equilibrium the predictions follow
+    selection: Selection         # the play the predictions follow: chosen once, read by every section
     predicted: dict
     claims: dict
     fit: object = None
     record: tuple = ()           # ((name, count, start, end, source, about), ...): the aggregate record
     dated_events: tuple = ()     # ((date, actor, action), ...): 22-24 March 2023
     formulas: tuple = ()         # headline_formulas: ((name, text, latex, value), ...)
+
+    @property
+    def selected(self):
+        """The equilibrium the predictions follow (``selection.followed``)."""
+        return self.selection.followed
+
+    @property
+    def regime(self) -> str:
+        """``"contained"``, ``"war"``, another equilibrium's name, or ``"no pure equilibrium found"``
+        (``selection.label``)."""
+        return self.selection.label
 
 
 def analyse_exchange(model: ExchangeModel | None = None, *, fit=None, claims: bool = True,
@@ -497,12 +507,9 @@ def analyse_exchange(model: ExchangeModel | None = None, *, fit=None, claims: bo
     from deterrence.io.events_csv import read_aggregate_record
     model = exchange_model() if model is None else model
     eqs = markov_perfect_equilibria(model)
-    if eqs:
-        selected = selected_equilibrium(eqs)
-        regime = {"contained exchange": "contained"}.get(selected.name, selected.name)
-    else:
-        selected, regime = verify(model, contained_profile()), "no pure equilibrium found"
-    prof = dict(selected.profile)
+    selection = select(model, eqs)
+    selected = selection.followed
+    prof = selected.actions
     rec = read_aggregate_record() if record is None else dict(record)
     span = play_statistics(model, prof, _span())
     record_weeks = horizon_weeks(days=rec["attacks_on_us_personnel"].days)
@@ -521,7 +528,7 @@ def analyse_exchange(model: ExchangeModel | None = None, *, fit=None, claims: bo
                  "equilibrium": selected.name}
     record = tuple((k, c.count, c.start.isoformat(), c.end.isoformat(), c.source, c.about) for k, c in rec.items())
     out = {}
-    if claims and regime == "contained":
+    if claims and selection.contained:
         values = model.values_of(prof)
         tips = tipping_points(model)
         # the contained exchange is the equilibrium selected here: it holds at the model's misfire
@@ -536,8 +543,10 @@ def analyse_exchange(model: ExchangeModel | None = None, *, fit=None, claims: bo
         predicted["attack_response_to_israeli_strikes"] = {
             "value": out["target_substitution"]["extra_attacks_per_extra_israeli_strike_week"],
             "unit": "extra attacks on US forces a month per extra week a month with an Israeli strike"}
+    # the contained exchange's formulas whenever the predictions follow its play (also when no
+    # equilibrium was found and the contained profile is followed)
     formulas = headline_formulas(model, selected.name == "contained exchange")
-    return ExchangeAnalysis(model.values, regime, eqs, selected, predicted, out, fit, record, _march_2023(), formulas)
+    return ExchangeAnalysis(model.values, eqs, selection, predicted, out, fit, record, _march_2023(), formulas)
 
 
 def _march_2023() -> tuple:
@@ -724,28 +733,29 @@ def exchange_report(analysis: ExchangeAnalysis):
     pred = a.predicted
     war26 = pred["war_probability"]["value"]
     war10 = pred["war_probability_10_years"]["value"]
-    verified = bool(a.selected.verified_under_noise)
-    if a.regime == "contained" and verified:
+    chosen = a.selection
+    verified = bool(chosen.followed.verified_under_noise)
+    if chosen.contained:
         title = "Why the US and Iran trade limited strikes and, barring a misfire, stay below all-out war"
         summary = (f"Under the model's own noise (militia misfires {v['misfire']} per strike), the contained "
                    f"exchange is a Markov perfect equilibrium: the militias strike about "
                    f"{pred['attacks_per_month']} times a month, the US answers about {pred['answers_per_attack']:.1%} "
                    f"of attacks (those that kill Americans), and war has probability {_percent(war26)} within "
                    f"26 months ({_percent(war10)} within ten years).")
-    elif a.regime == "war":
+    elif chosen.war:
         title = "At these values the US and Iran go to war"
         summary = (f"The contained exchange is not an equilibrium at these values; the equilibrium found is "
                    f"mutual escalation, and war has probability {_percent(war26)} within 26 months.")
-    elif not a.equilibria:
+    elif not chosen.found:
         title = "At these values the contained exchange is not an equilibrium, and no other was found"
         summary = ("No pure Markov perfect equilibrium was found from the starts searched (mixed ones are not "
                    "searched here: homotopy_selection runs the toolkit's logit homotopy); the numbers below follow "
                    f"the contained profile, which is not an equilibrium here: war has probability {_percent(war26)} "
                    "within 26 months under it.")
     else:
-        title = f"At these values the contained exchange is not an equilibrium: {a.regime}"
+        title = f"At these values the contained exchange is not an equilibrium: {chosen.label}"
         summary = (f"The contained exchange is not an equilibrium at these values; the equilibrium found is "
-                   f"'{a.regime}' (verified under noise: {verified}): the militias strike about "
+                   f"'{chosen.label}' (verified under noise: {verified}): the militias strike about "
                    f"{pred['attacks_per_month']} times a month, and war has probability {_percent(war26)} "
                    "within 26 months.")
     secs = []
@@ -793,8 +803,8 @@ def exchange_report(analysis: ExchangeAnalysis):
     targets = {"attacks_within_25_percent": ok_rate, "war_within_26_months_under_10_percent": war26 < 0.10}
     why = ""
     if not all(targets.values()):
-        why = (f" (at these values the equilibrium played is '{a.selected.name}', not the contained exchange the "
-               "record shows)" if a.regime != "contained" else
+        why = (f" (at these values the equilibrium played is '{chosen.followed.name}', not the contained exchange "
+               "the record shows)" if not chosen.contained else
                " (the contained exchange at these values does not reproduce the record: refit, or see the "
                "tipping points)")
     if not ok_rate and n_att > on_record["weeks"]:
@@ -813,15 +823,15 @@ def exchange_report(analysis: ExchangeAnalysis):
                             {"formulas": {n: {"text": t, "latex": tex, "value": str(x)} for n, t, tex, x in a.formulas},
                              "note": note},
                             latex=tuple(tex for _, _, tex, _ in a.formulas) + ("",)))
-    eq_data = {"regime": a.regime, "name": a.selected.name, "verified_under_noise": verified,
+    eq_data = {"regime": chosen.label, "name": chosen.followed.name, "verified_under_noise": verified,
                "noise": {"Iran": f"retaliate -> escalate with probability {v['misfire']}", "US": "none (precise)"},
-               "margins": {p: _f(m) for p, m in zip(PLAYERS, a.selected.min_margin)},
+               "margins": {p: _f(m) for p, m in zip(PLAYERS, chosen.followed.min_margin)},
                "equilibria": [{"name": e.name, "verified_under_noise": e.verified_under_noise} for e in a.equilibria],
-               "actions": {s: list(x) for s, x in a.selected.profile},
+               "actions": {s: list(x) for s, x in chosen.followed.profile},
                "search": {"pure": True, "mixed": False, "complete": False, "starts": list(search_starts()),
                           "description": SEARCH}}
     secs.append(Section("equilibrium", "Markov perfect equilibria (weekly rounds, verified under the noise)",
-                        (f"selected: {a.selected.name} (verified under noise: {verified}; smallest deviation "
+                        (f"selected: {chosen.followed.name} (verified under noise: {verified}; smallest deviation "
                          f"losses US {eq_data['margins']['US']}, Iran {eq_data['margins']['Iran']})",
                          "equilibria found: " + (_listed([e.name for e in a.equilibria]) or "none"),
                          f"searched: {SEARCH}"), eq_data))
@@ -932,7 +942,7 @@ class USIranExchange:
 
         >>> key, classes = us_iran_exchange_model(W_iran=60).cache_key()
         >>> "W_iran=60" in key, sorted(c.__name__ for c in classes)
-        (True, ['ExchangeAnalysis', 'MarkovPerfect', 'RecordFit'])
+        (True, ['ExchangeAnalysis', 'MarkovPerfect', 'RecordFit', 'Selection'])
         """
         if type(self) is not USIranExchange:
             return None
@@ -944,7 +954,7 @@ class USIranExchange:
                + " ".join(f"{k}={v}" for k, v in sorted(values.items()))
                + "".join(f" record.{c.name}={c.count},{c.start},{c.end},{c.source!r},{c.about!r}"
                          for c in self.record))
-        return key, (ExchangeAnalysis, MarkovPerfect, RecordFit)
+        return key, (ExchangeAnalysis, MarkovPerfect, RecordFit, Selection)
 
     def report(self, analysis=None, sections=None, *, title=None):
         """The model's report (``sections``, the generic section builder, is not needed here)."""
