@@ -175,20 +175,31 @@ def _checked_axes(x, y, values: dict, build, max_points=None) -> dict:
         from deterrence.core.repeated import check_delta
         for value in axes["delta"]:
             check_delta(value.item() if hasattr(value, "item") else value)
-    for option, name in named.items():   # the model's own names and ranges
-        for value in _extremes(axes[name], name):
-            try:
-                build(**values, **{name: value})
-            except TypeError as exc:     # a builder without that keyword
-                if "keyword" not in str(exc):
-                    raise
-                raise GameError(f"regime_map: {option}: the model takes no parameter {name!r} ({exc})") from None
+    # the model's own names and ranges: built at the corner of the smallest values and the corner of
+    # the largest (two builds, whatever the axes), and at each value that is not a number
+    ends = {name: _extremes(axes[name], name) for name in named.values()}
+    points = [{n: low for n, (low, _, _) in ends.items()}, {n: high for n, (_, high, _) in ends.items()}]
+    points += [{n: v} for n, (_, _, others) in ends.items() for v in others]
+    checked = []
+    for point in ({n: v for n, v in p.items() if v is not None} for p in points):
+        if not point or point in checked:
+            continue
+        checked.append(point)
+        try:
+            build(**values, **point)
+        except TypeError as exc:         # a builder without that keyword
+            if "keyword" not in str(exc):
+                raise
+            option = next((o for o, n in named.items() if repr(n) in str(exc)), "x or y")
+            raise GameError(f"regime_map: {option}: the model takes no parameter "
+                            f"{next((n for n in point if repr(n) in str(exc)), '')!r} ({exc})") from None
     return axes
 
 
-def _extremes(points, name) -> list:
-    """The values of an axis the model is built at to check its range: the smallest and the
-    largest number (exactly compared) and every value that is not a number."""
+def _extremes(points, name) -> tuple:
+    """``(smallest, largest, others)`` of an axis, for checking its range: the values of the
+    smallest and the largest number (exactly compared; ``None`` when there is no number) and
+    every value that is not a number."""
     from fractions import Fraction
 
     from deterrence.core.numbers import to_exact
@@ -200,12 +211,13 @@ def _extremes(points, name) -> list:
             exact = to_exact(plain, name) if isinstance(plain, (int, float, Fraction, str)) else None
         except GameError:
             exact = None
-        (numbers if exact is not None else others).append((exact, value))
-    ends = []
-    if numbers:
-        (low, at_low), (high, at_high) = min(numbers, key=lambda p: p[0]), max(numbers, key=lambda p: p[0])
-        ends = [at_low] if low == high else [at_low, at_high]
-    return ends + [value for _, value in others]
+        if exact is None:
+            others.append(value)
+        else:
+            numbers.append((exact, value))
+    if not numbers:
+        return None, None, others
+    return min(numbers, key=lambda p: p[0])[1], max(numbers, key=lambda p: p[0])[1], others
 
 
 def _checked_number(name, value):
