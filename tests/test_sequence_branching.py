@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from test_sequence_form import hidden_round_tree, kuhn, random_trees
 from tree_helpers import real_tree_reader  # noqa: F401 (autouse fixture)
 
+from deterrence.core.tree import GameTree, chance, decision, terminal
 from deterrence.errors import TooLargeError
 from deterrence.solvers.tree import sequence_branching
 from deterrence.solvers.tree.sequence_branching import branching_equilibrium_plans
@@ -104,3 +105,121 @@ def test_rounded_duals_recover_the_integer_direction(w, denominator, scale):
             h = gcd(h, v)
         return [v // h for v in c] if h else c
     assert primitive in [direction(c) for c in candidates]
+
+
+# -- the covering rules and the product faces (2026-12-05) ---------------------------------
+@st.composite
+def subgame_trees(draw):
+    """Trees of hidden rounds with proper subgames below some outcomes (as the benchmark's
+    random trees, smaller): each round chance deals H or L to P1, who moves a0/a1; P2 answers
+    b0/b1 without seeing the card; play goes on after the outcomes drawn. Payoffs in -2..2,
+    so ties (degenerate polyhedra) are common."""
+    names = iter(range(10**6))
+
+    def pay():
+        return terminal([draw(st.integers(-2, 2)), draw(st.integers(-2, 2))])
+
+    def build(k):
+        if k == 0:
+            return pay()
+        node = next(names)
+        on = set(draw(st.lists(st.sampled_from([(h, a, b) for h in "HL" for a in ("a0", "a1")
+                                                 for b in ("b0", "b1")]), max_size=2)))
+        return chance({h: (Fraction(1, 2), decision("P1", {
+            a: decision("P2", {b: (build(k - 1) if (h, a, b) in on else pay()) for b in ("b0", "b1")},
+                        infoset=f"n{node}")
+            for a in ("a0", "a1")}, infoset=f"n{node}{h}")) for h in "HL"})
+    return GameTree(build(draw(st.integers(1, 3))), players=["P1", "P2"])
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
+@given(subgame_trees())
+def test_trees_with_subgames_same_as_vertex_enumeration(tree):
+    """Off-path subgames are where the covering rules and the product faces act."""
+    same_as_vertex_enumeration(tree)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(random_trees(max_depth=3, perfect_information=True))
+def test_perfect_information_trees_same_as_vertex_enumeration(tree):
+    """Every node a subgame of its own: the covering rules nest."""
+    same_as_vertex_enumeration(tree)
+
+
+def seeded_round_tree(rounds, seed=7):
+    """Rounds as in :func:`subgame_trees` with three actions each and payoffs in -5..5 from a
+    seeded generator; play goes on after (H, a0, b0) and (L, a1, b1), the rounds split between
+    them (the benchmark's ``sized_rounds``: three rounds, 29 sequences, 21 extreme equilibria)."""
+    import random
+    rng = random.Random(seed)
+    names = iter(range(10**6))
+
+    def pay():
+        return terminal([rng.randint(-5, 5), rng.randint(-5, 5)])
+
+    def build(k):
+        if k == 0:
+            return pay()
+        node = next(names)
+        on = {("H", "a0", "b0"): k // 2, ("L", "a1", "b1"): (k - 1) // 2}
+        return chance({h: (Fraction(1, 2), decision("P1", {
+            a: decision("P2", {b: (build(on[h, a, b]) if (h, a, b) in on else pay())
+                               for b in ("b0", "b1", "b2")}, infoset=f"n{node}")
+            for a in ("a0", "a1", "a2")}, infoset=f"n{node}{h}")) for h in ("H", "L")})
+    return GameTree(build(rounds), players=["P1", "P2"])
+
+
+def count_nodes(monkeypatch, sf):
+    nodes = []
+    real = sequence_branching._Search.count
+
+    def count(self):
+        real(self)
+        nodes.append(1)
+    monkeypatch.setattr(sequence_branching._Search, "count", count)
+    plans = branching_equilibrium_plans(sf)
+    monkeypatch.setattr(sequence_branching._Search, "count", real)
+    return plan_set(plans), len(nodes)
+
+
+def test_covering_rules_spare_the_search_without_changing_its_answer(monkeypatch):
+    """On a tree of three hidden rounds (29 sequences) the search without the covering rules
+    and the product faces finds the same plans (those of the vertex enumeration) with more
+    nodes."""
+    sf = sequence_form(hidden_round_tree(2))
+    with_rules, n_with = count_nodes(monkeypatch, sf)
+    monkeypatch.setattr(sequence_branching, "_covering_rules", lambda sf: [])
+    monkeypatch.setattr(sequence_branching._Polyhedron, "split",
+                        lambda self, tight, columns: ([list(columns)], set(), set()))
+    without, n_without = count_nodes(monkeypatch, sf)
+    assert with_rules == without == plan_set(extreme_equilibrium_plans(sf))
+    assert n_with < n_without
+
+
+def test_product_faces_have_the_vertices_of_the_whole_face(monkeypatch):
+    """Every leaf face that the search takes apart into groups (:meth:`_Polyhedron.split`)
+    gives the same vertex plans as the branching over all its open columns at once, and no
+    equation of the face joins two of its groups."""
+    sf = sequence_form(seeded_round_tree(3))
+    leaves = []
+    real = sequence_branching._leaf_plans
+
+    def record(side, tight, strict, undecided, point, search):
+        leaves.append((side, set(tight), set(strict), list(undecided)))
+        return real(side, tight, strict, undecided, point, search)
+    monkeypatch.setattr(sequence_branching, "_leaf_plans", record)
+    branching_equilibrium_plans(sf)
+    taken_apart = 0
+    for side, tight, strict, undecided in leaves:
+        split = side.split(tight, undecided)
+        if split is None or len(split[0]) < 2:
+            continue
+        taken_apart += 1
+        groups, zero, positive = split
+        where = {c: g for g, group in enumerate(groups) for c in group}
+        for row in side.row_nonzero:
+            assert len({where[c] for c, _ in row if c in where and c not in zero | positive}) <= 1
+        search = sequence_branching._Search(10**6)
+        assert real(side, tight, strict, undecided, None, search) == sequence_branching._vertex_plans(
+            side, set(tight), set(strict), undecided, None, search)
+    assert taken_apart > 0

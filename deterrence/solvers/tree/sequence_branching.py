@@ -36,12 +36,26 @@ Steps of :func:`branching_equilibrium_plans`:
    or not (zero in its own polyhedron; the slack in the other stays open).
    The next sequence is the one whose float points (below) break
    complementarity most, plan and slack both positive (Audet et al.'s
-   rule), else the first undecided from the root down. At a support pair's
-   leaf the two polyhedra are independent: for each, depth first over its
-   open slacks (tight, or strictly positive), deepest sequences first,
-   collecting the own plans of its vertices; once the tight columns fix the
-   own plan (exact ranks), one vertex is enough: a float basic optimum over
-   the face, confirmed exactly at step 4, else the search goes on;
+   rule), else the first undecided from the root down. Covering rules
+   (:func:`_covering_rules`) take sequences out of the search: once a
+   player's sequence leading to an information set is played and the
+   opponent plays none of the sequences that meet the set's continuation at
+   a payoff, every complementary point has the opponent's values there at
+   zero, so the continuation's labels are the opponent polyhedron's (their
+   slacks tight) and the player's plan there is left to the leaf (the
+   off-path subgames that one player enters and the other does not: without
+   the rule every support of the entering player's plan there was a branch).
+   At a support pair's leaf the two polyhedra are independent: for each, the
+   face is first taken apart (:meth:`_Polyhedron.split`: the coordinates
+   fixed on its affine hull decided, the open columns grouped so that no
+   equation joins two groups; the face is the product of the groups, so
+   each group is searched with the others held at one vertex and the
+   vertices are every combination, each confirmed exactly), then depth
+   first over its open columns (tight, or strictly positive), deepest
+   sequences first, collecting the own plans of its vertices; once the
+   tight columns fix the own plan (exact ranks), one vertex is enough: a
+   float basic optimum over the face, confirmed exactly at step 4, else the
+   search goes on;
 3. prune a child when a polyhedron's strictly positive columns and free ones
    are linearly dependent (exact rank: a vertex's are independent), or when
    the face with the child's tight labels has no
@@ -72,7 +86,7 @@ from __future__ import annotations
 from fractions import Fraction
 from math import lcm
 
-from deterrence.errors import TooLargeError
+from deterrence.errors import SolverError, TooLargeError
 from deterrence.solvers.tree.sequence_form import SequenceForm
 
 #: Largest number of search nodes tried without an explicit ``limit=``.
@@ -106,6 +120,7 @@ class _Polyhedron:
             for c in children:
                 self.parent[c], self.siblings[c] = parent, tuple(ch for ch in children if ch != c)
         self.nonzero = [[(r, M[r][c]) for r in range(self.rows) if M[r][c]] for c in range(ncols)]
+        self.row_nonzero = [[(c, v) for c, v in enumerate(row) if v] for row in M]
         self.room = self.rows - (ncols - self.labelled)     # most strict labels a vertex can have
         self.Mf = np.array(M, dtype=float)
         self.bf = np.array(b, dtype=float)
@@ -193,6 +208,55 @@ class _Polyhedron:
             elif wm > 0 and c in strict:
                 positive = True
         return positive
+
+    def split(self, tight, open_columns):
+        """The face with ``tight`` at zero, taken apart: ``(groups, zero, positive)``, or None
+        when the face is empty. ``zero`` and ``positive``: the labelled columns whose value is
+        the same on the whole affine hull of the face (exact reduced row echelon form of
+        ``M z = b``), zero or positive there; ``groups``: the other ``open_columns``, grouped so
+        that no equation joins two groups once the fixed coordinates are set apart. The face is
+        the product of one polyhedron per group: its vertices are every choice of one vertex
+        per group."""
+        key = ("split", frozenset(tight), tuple(open_columns))
+        if key not in self.leaves:
+            self.leaves[key] = self._split(tight, open_columns)
+        return self.leaves[key]
+
+    def _split(self, tight, open_columns):
+        from deterrence.core.exact import flint_module
+        flint = flint_module()
+        keep = [c for c in range(self.ncols) if c not in tight]
+        n = len(keep)
+        ref, rank = flint.fmpq_mat(self.rows, n + 1, [v for r in range(self.rows)
+                                                     for v in [self.M[r][c] for c in keep] + [self.b[r]]]).rref()
+        fixed = {}
+        for i in range(rank):
+            nonzero = [j for j in range(n) if ref[i, j] != 0]
+            if not nonzero:                      # 0 = 1: no point at all
+                return None
+            if len(nonzero) == 1:
+                fixed[keep[nonzero[0]]] = ref[i, n] / ref[i, nonzero[0]]
+        if any(value < 0 for c, value in fixed.items() if c < self.labelled):
+            return None
+        zero = {c for c, value in fixed.items() if c < self.labelled and value == 0}
+        positive = {c for c, value in fixed.items() if c < self.labelled and value > 0}
+        # union-find over the columns that vary, joined by the rows of M
+        root = {c: c for c in keep if c not in fixed}
+
+        def find(c):
+            while root[c] != c:
+                root[c] = root[root[c]]
+                c = root[c]
+            return c
+        for r in range(self.rows):
+            cols = [c for c, _ in self.row_nonzero[r] if c in root]
+            for c in cols[1:]:
+                root[find(c)] = find(cols[0])
+        groups: dict = {}
+        for c in open_columns:
+            if c in root:
+                groups.setdefault(find(c), []).append(c)
+        return list(groups.values()), zero, positive
 
     def plan_is_fixed(self, tight) -> bool:
         """Whether ``M z = b`` with the ``tight`` columns at zero leaves the own plan one value,
@@ -476,6 +540,130 @@ def _vertex_plans(side, tight, strict, undecided, point, search) -> set:
     return plans
 
 
+def _leaf_plans(side, tight, strict, undecided, point, search) -> set:
+    """The own plans of the vertices of a leaf's face (as :func:`_vertex_plans`), group by
+    group when the face is a product (:meth:`_Polyhedron.blocks`): one vertex of the face
+    first, then each group's vertices with the other groups held at that vertex's labels, and
+    every combination, each confirmed a vertex exactly. The search then costs the sum of the
+    groups' searches, not their product (off-path subgames that the covering rules leave open
+    are independent groups)."""
+    split = side.split(tight, undecided)
+    if split is None:
+        return set()
+    blocks, zero, positive = split
+    if zero & set(strict) or positive & set(tight):
+        return set()
+    # the columns fixed on the face are decided: zero ones tight, positive ones strict
+    tight, strict = set(tight) | zero, set(strict) | positive
+    undecided = [c for c in undecided if c not in zero and c not in positive]
+    if len(blocks) < 2:
+        return _vertex_plans(side, tight, strict, undecided, point, search)
+    start = _first_vertex(side, set(tight), set(strict), list(undecided), point, search)
+    if start is None:
+        return set()
+    alternatives = []
+    for group in blocks:
+        others = [c for c in undecided if c not in group]
+        held_tight = set(tight) | {c for c in others if c in start}
+        held_strict = set(strict) | {c for c in others if c not in start}
+        options = _vertex_tights(side, held_tight, held_strict, list(group), search)
+        alternatives.append([frozenset(t & set(group)) for t in options])
+    base = set(start).difference(*blocks)          # tight, and the columns fixed on the face
+    plans = set()
+    from itertools import product
+    for choice in product(*alternatives):
+        plan = side.vertex(base.union(*choice))
+        if plan is None:
+            raise SolverError("internal error: a combination of the groups' vertices is not a vertex")
+        plans.add(tuple(_norm(v) for v in plan))
+    return plans
+
+
+def _first_vertex(side, tight, strict, undecided, point, search):
+    """The tight labels of one vertex of the face (``tight`` plus some of ``undecided``, the
+    rest positive, ``strict`` positive), depth first; None when there is none."""
+    search.count()
+    if not undecided:
+        return frozenset(tight) if side.vertex(tight) is not None else None
+    col, rest = undecided[0], undecided[1:]
+    for make_tight in (True, False):
+        good, child_point = _can_take(side, tight, strict, col, make_tight, point)
+        if good:
+            (tight if make_tight else strict).add(col)
+            found = _first_vertex(side, tight, strict, rest, child_point, search)
+            (tight if make_tight else strict).discard(col)
+            if found is not None:
+                return found
+    return None
+
+
+def _vertex_tights(side, tight, strict, undecided, search) -> list:
+    """The tight label sets of every vertex of the face (``tight`` plus some of ``undecided``,
+    the rest positive), depth first (:func:`_vertex_plans` without its one-plan shortcut: a
+    group's vertices are told apart by their labels)."""
+    search.count()
+    if not undecided:
+        return [frozenset(tight)] if side.vertex(tight) is not None else []
+    col, rest = undecided[0], undecided[1:]
+    out = []
+    for make_tight in (True, False):
+        good, _ = _can_take(side, tight, strict, col, make_tight, None)
+        if good:
+            (tight if make_tight else strict).add(col)
+            out += _vertex_tights(side, tight, strict, rest, search)
+            (tight if make_tight else strict).discard(col)
+    return out
+
+
+def _covering_rules(sf: SequenceForm) -> list:
+    """``[(k, parent, zero, covered)]``: one rule per information set of either player ``k``.
+
+    ``covered``: player ``k``'s sequences at the set and after it; ``parent``: the sequence that
+    leads to the set; ``zero``: the other player's sequences that meet ``covered`` at a leaf with
+    a nonzero payoff for ``k``'s opponent. Once ``parent`` is positive in ``k``'s polyhedron and
+    every ``zero`` sequence is zero in the other polyhedron, every point of the other
+    polyhedron that is complementary to a point of this branch has the slacks of all of
+    ``covered`` at zero: so those labels need no branching, the slacks are tight, and
+    ``k``'s plan on ``covered`` is left to the vertex enumeration of the leaf.
+
+    Why (say ``k`` is player 2, the other polyhedron ``P``): with ``zero`` unplayed,
+    ``(B^T x)_t = 0`` for ``t`` in ``covered``, so the rows give ``v_J >= sum of v_J'`` over
+    the sets ``J'`` after ``t`` and ``v >= 0`` there, bottom up. If some ``v_J > 0``, each
+    sequence ``t`` of ``J`` either has a positive slack (its label is not in ``P``, so
+    ``y_t = 0`` in the complementary point) or is tight and leads to a set with a positive
+    value; by induction from the deepest such set, ``y`` is zero on every sequence of ``J``
+    and so on ``J``'s parent sequence. The parent is positive: every ``v`` in ``covered`` is
+    zero and every row there is tight. (The off-path subgames of a tree, where one player does
+    not enter and the other does, are the case that matters: without the rule the search
+    branches on every support the entering player's plan can have there.)
+
+    >>> from deterrence.io import load_game
+    >>> from deterrence.solvers.tree.sequence_form import sequence_form
+    >>> rules = _covering_rules(sequence_form(load_game("entry_deterrence")))
+    >>> [(k, parent, sorted(zero), covered) for k, parent, zero, covered in rules]
+    [(0, 0, [1, 2], (1, 2)), (1, 0, [2], (1, 2))]
+    """
+    rules = []
+    for k in (0, 1):
+        pay = sf.A if k == 0 else sf.B          # the payoffs in the rows of the other polyhedron
+        meets: dict = {}
+        for (s, t) in pay:
+            own, opp = (s, t) if k == 0 else (t, s)
+            meets.setdefault(own, set()).add(opp)
+        below: dict = {}                        # sequence -> the information sets it leads to
+        for _, parent, children in sf.infosets[k]:
+            below.setdefault(parent, []).append(children)
+        for _, parent, children in sf.infosets[k]:
+            covered, stack = [], [children]
+            while stack:
+                for c in stack.pop():
+                    covered.append(c)
+                    stack.extend(below.get(c, ()))
+            zero = set().union(*(meets.get(c, set()) for c in covered))
+            rules.append((k, parent, frozenset(zero), tuple(sorted(covered))))
+    return rules
+
+
 def branching_equilibrium_plans(sf: SequenceForm, limit: int = DEFAULT_NODES) -> list:
     """The realisation plans ``(x, y)`` of every extreme equilibrium, by the branching search
     (not yet certified; the same set as
@@ -498,6 +686,56 @@ def branching_equilibrium_plans(sf: SequenceForm, limit: int = DEFAULT_NODES) ->
     found: dict = {}
 
     undecided_labels = list(range(len(plan_labels)))
+    label_of = {(k, col): i for i, (k, col, _) in enumerate(plan_labels)}
+    rules = _covering_rules(sf)
+    applied = [False] * len(rules)
+
+    def is_zero(k, col):
+        """Whether own column ``col`` of polyhedron ``k`` is zero on the face: it, or a sequence
+        before it, is tight (``E x = e, x >= 0``: an unplayed sequence's continuations are unplayed)."""
+        while col is not None:
+            if col in tight[k]:
+                return True
+            col = sides[k].parent[col]
+        return False
+
+    def cover():
+        """Apply every covering rule that now holds (see :func:`_covering_rules`): the slacks it
+        proves tight join the other polyhedron's tight set, its labels leave the search. Returns
+        ``(rules applied, slacks added, labels removed)``, or None when a polyhedron's face became
+        empty (certified)."""
+        done, added, removed = [], [[], []], []
+        for r, (k, parent, zero, covered) in enumerate(rules):
+            if applied[r] or not (parent == 0 or parent in strict[k]):
+                continue
+            if not all(is_zero(1 - k, c) for c in zero):
+                continue
+            applied[r] = True
+            done.append(r)
+            other = 1 - k
+            for c in covered:
+                slack = sides[other].column[c if k == 0 else n1 + c]
+                if slack not in tight[other]:
+                    tight[other].add(slack)
+                    added[other].append(slack)
+                i = label_of[(k, c)]
+                if i in undecided_labels:
+                    undecided_labels.remove(i)
+                    removed.append(i)
+        for side in (0, 1):
+            if added[side] and not sides[side].probe(tight[side], strict[side])[0]:
+                uncover((done, added, removed))
+                return None
+        return done, added, removed
+
+    def uncover(change):
+        done, added, removed = change
+        for r in done:
+            applied[r] = False
+        for side in (0, 1):
+            tight[side].difference_update(added[side])
+        undecided_labels.extend(removed)
+        undecided_labels.sort()
 
     def next_label(points):
         """The undecided plan label whose float points break complementarity most (positive in
@@ -514,11 +752,25 @@ def branching_equilibrium_plans(sf: SequenceForm, limit: int = DEFAULT_NODES) ->
 
     def supports(depth, points):
         search.count()
-        if depth == len(plan_labels):
+        change = cover()
+        if change is None:
+            return
+        if change[0]:
+            points = [None if change[1][k] else points[k] for k in (0, 1)]
+        try:
+            decide(depth, points)
+        finally:
+            if change[0]:
+                uncover(change)
+
+    def decide(depth, points):
+        if not undecided_labels:
             plans = []
             for k in (0, 1):
                 side = sides[k]
                 undecided = [c for c in range(side.labelled - 1, side.n_own - 1, -1) if c not in tight[k]]
+                # the own sequences a covering rule left open (another polyhedron has their labels)
+                undecided += [c for c in range(side.n_own - 1, -1, -1) if c not in tight[k] and c not in strict[k]]
                 # the slacks that, tight, pin the plan down further come first: once the plan
                 # is fixed one vertex is enough, so the others are seldom branched on
                 freedom = side.float_freedom(tight[k])
@@ -526,8 +778,7 @@ def branching_equilibrium_plans(sf: SequenceForm, limit: int = DEFAULT_NODES) ->
                                side.float_freedom(tight[k] | {c}) == freedom)
                 key = ("plans", frozenset(tight[k]), frozenset(strict[k]))
                 if key not in side.leaves:      # support pairs that share one player's face
-                    side.leaves[key] = _vertex_plans(side, set(tight[k]), set(strict[k]), undecided,
-                                                     points[k], search)
+                    side.leaves[key] = _leaf_plans(side, tight[k], strict[k], undecided, points[k], search)
                 plans.append(side.leaves[key])
                 if not plans[-1]:
                     return

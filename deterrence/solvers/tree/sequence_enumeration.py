@@ -73,10 +73,13 @@ from deterrence.solvers.tree.sequence_form import (
 #: Largest number of bases searched in one polyhedron by :func:`extreme_equilibrium_plans`.
 DEFAULT_LIMIT = 2_000_000
 #: Largest estimated search (:func:`search_estimate`: the pairs of supports the branching search
-#: may meet) tried without an explicit ``limit=``: Kuhn poker (2.5e5, under a second), the
-#: 29-sequence random tree (5.0e6, seconds) pass; the 65-sequence random tree (8.2e14) is
-#: refused at once (see benchmarks/README.md for its measured cost).
-DEFAULT_ESTIMATE = 10_000_000
+#: may meet) tried without an explicit ``limit=``: Kuhn poker (2.5e5, under a second) and the
+#: benchmark's random trees of hidden rounds up to 47 sequences pass (29: 5.0e6, 0.3 s; 38:
+#: 5.7e8, 7 s; 47: 6.4e10, 43 s of CPU since the covering rules and product faces of
+#: 2026-12-05; 1e7 before them, when the 38-sequence tree took 275 s); 56 sequences (7.2e12,
+#: 110 s) and the 65-sequence tree (8.2e14) are refused at once. The estimate ignores what the
+#: search prunes, so the node limit stays the backstop.
+DEFAULT_ESTIMATE = 10**11
 
 
 def search_estimate(sf: SequenceForm) -> int:
