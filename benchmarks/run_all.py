@@ -588,7 +588,8 @@ SEQUENCE_ALL_CAUSE = (
     "trees of subgames: the random trees of 38, 47 and 56 sequences list their 144, 212 and 156 extreme "
     "equilibria in about 7, 43 and 110 s of CPU (the 38-sequence tree took 275 s before), but the nodes "
     "still grow about 4.5x a round (16,000, 74,000, ...), so the size guard refuses every random tree of "
-    "65+ sequences before any work (issue 14). The counts stay small on these trees (the equilibria do not "
+    "56+ sequences before any work (issue 14; with an explicit limit the 56-sequence tree lists in "
+    "110 s). The counts stay small on these trees (the equilibria do not "
     "multiply); the search does. Zero-sum trees go by their two optimal faces instead (12-card Kuhn poker, "
     "98 sequences, 13,440 in 60 s), where the counts do explode: 16-card Kuhn poker (130 sequences) has "
     "1,080,450 extreme equilibria. Closing it: a decomposition by the tree's subgames for the on-path ones "
@@ -638,7 +639,8 @@ def goal_every_extreme(quick):
                 "equilibria", n >= 200, f"{cpu:.1f} s CPU",
                 "the extreme equilibria multiply: 16-card Kuhn poker (130 sequences) has 1,080,450 "
                 "(22,050 x 49 optimal plans); off-path freedom multiplies them in random trees, and "
-                "general-sum random trees of 65+ sequences are refused by the size guard")]])
+                "general-sum random trees of 56+ sequences are refused by the size guard (the 56-sequence tree "
+                "lists its 156 in ~110 s CPU with an explicit limit; the nodes grow ~4.5x a round)")]])
 
 
 def _every_extreme_of_rounds(rounds):
