@@ -223,3 +223,13 @@ def test_product_faces_have_the_vertices_of_the_whole_face(monkeypatch):
         assert real(side, tight, strict, undecided, None, search) == sequence_branching._vertex_plans(
             side, set(tight), set(strict), undecided, None, search)
     assert taken_apart > 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.floats(-1, 1, allow_nan=False), st.sampled_from([1, 7, 10**4, 10**6, 10**9]))
+def test_closest_fraction_is_limit_denominator(v, denominator):
+    """The integer continued fraction of the certificates' candidates gives what
+    ``Fraction.limit_denominator`` gives, for any float (the candidates must not change)."""
+    n, d = v.as_integer_ratio()
+    expected = Fraction(n, d).limit_denominator(denominator)
+    assert sequence_branching._closest_fraction(n, d, denominator) == (expected.numerator, expected.denominator)
