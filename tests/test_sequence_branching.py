@@ -146,29 +146,6 @@ def test_perfect_information_trees_same_as_vertex_enumeration(tree):
     same_as_vertex_enumeration(tree)
 
 
-def seeded_round_tree(rounds, seed=7):
-    """Rounds as in :func:`subgame_trees` with three actions each and payoffs in -5..5 from a
-    seeded generator; play goes on after (H, a0, b0) and (L, a1, b1), the rounds split between
-    them (the benchmark's ``sized_rounds``: three rounds, 29 sequences, 21 extreme equilibria)."""
-    import random
-    rng = random.Random(seed)
-    names = iter(range(10**6))
-
-    def pay():
-        return terminal([rng.randint(-5, 5), rng.randint(-5, 5)])
-
-    def build(k):
-        if k == 0:
-            return pay()
-        node = next(names)
-        on = {("H", "a0", "b0"): k // 2, ("L", "a1", "b1"): (k - 1) // 2}
-        return chance({h: (Fraction(1, 2), decision("P1", {
-            a: decision("P2", {b: (build(on[h, a, b]) if (h, a, b) in on else pay())
-                               for b in ("b0", "b1", "b2")}, infoset=f"n{node}")
-            for a in ("a0", "a1", "a2")}, infoset=f"n{node}{h}")) for h in ("H", "L")})
-    return GameTree(build(rounds), players=["P1", "P2"])
-
-
 def count_nodes(monkeypatch, sf):
     nodes = []
     real = sequence_branching._Search.count
@@ -200,7 +177,9 @@ def test_product_faces_have_the_vertices_of_the_whole_face(monkeypatch):
     """Every leaf face that the search takes apart into groups (:meth:`_Polyhedron.split`)
     gives the same vertex plans as the branching over all its open columns at once, and no
     equation of the face joins two of its groups."""
-    sf = sequence_form(seeded_round_tree(3))
+    import random
+    rng = random.Random(7)              # the benchmark's branching_rounds(2): 29 sequences
+    sf = sequence_form(hidden_round_tree(2, payoff=lambda: [rng.randint(-5, 5), rng.randint(-5, 5)]))
     leaves = []
     real = sequence_branching._leaf_plans
 

@@ -344,18 +344,23 @@ def test_default_solve_of_kuhn_poker_falls_back_to_the_sequence_form():
     assert any("sequence form" in note for note in default.notes)
 
 
-def hidden_round_tree(depth):
+def hidden_round_tree(depth, payoff=None):
     """A binary tree of hidden rounds (chance deals H or L to P1, who moves a0..a2; P2 answers
-    b0..b2 unseeing; play goes on after (H, a0, b0) and (L, a1, b1)): 137 sequences at depth 4."""
+    b0..b2 unseeing; play goes on after (H, a0, b0) and (L, a1, b1)): 137 sequences at depth 4.
+    ``payoff()``: the next leaf's pair (default: a fixed cycle of small integers); with
+    ``random.Random(7)``'s ``randint(-5, 5)`` twice it is the benchmark's ``branching_rounds(depth)``."""
     counter = iter(range(10**6))
+    if payoff is None:
+        def payoff():
+            return [next(counter) % 7 - 3, next(counter) % 5 - 2]
 
     def build(k):
         if k == 0:
-            return terminal([next(counter) % 7 - 3, next(counter) % 5 - 2])
+            return terminal(payoff())
         node = next(counter)
         return chance({h: (Fraction(1, 2), decision("P1", {
             a: decision("P2", {b: (build(k - 1) if (h, a, b) in {("H", "a0", "b0"), ("L", "a1", "b1")}
-                                   else terminal([next(counter) % 7 - 3, next(counter) % 5 - 2]))
+                                   else terminal(payoff()))
                                for b in ("b0", "b1", "b2")}, infoset=f"n{node}")
             for a in ("a0", "a1", "a2")}, infoset=f"n{node}{h}")) for h in ("H", "L")})
     return GameTree(build(depth), players=["P1", "P2"])

@@ -84,7 +84,8 @@ Steps of :func:`branching_equilibrium_plans`:
 from __future__ import annotations
 
 from fractions import Fraction
-from math import lcm
+from itertools import product
+from math import gcd, lcm
 
 from deterrence.errors import SolverError, TooLargeError
 from deterrence.solvers.tree.sequence_form import SequenceForm
@@ -382,7 +383,6 @@ def _closest_fraction(n: int, d: int, max_denominator: int) -> tuple:
     >>> _closest_fraction(*(3.141592653589793).as_integer_ratio(), 1000)
     (355, 113)
     """
-    from math import gcd
     g = gcd(n, d)
     n0, d0 = n // g, d // g
     if d0 <= max_denominator:
@@ -574,7 +574,7 @@ def _vertex_plans(side, tight, strict, undecided, point, search) -> set:
 
 def _leaf_plans(side, tight, strict, undecided, point, search) -> set:
     """The own plans of the vertices of a leaf's face (as :func:`_vertex_plans`), group by
-    group when the face is a product (:meth:`_Polyhedron.blocks`): one vertex of the face
+    group when the face is a product (:meth:`_Polyhedron.split`): one vertex of the face
     first, then each group's vertices with the other groups held at that vertex's labels, and
     every combination, each confirmed a vertex exactly. The search then costs the sum of the
     groups' searches, not their product (off-path subgames that the covering rules leave open
@@ -583,7 +583,7 @@ def _leaf_plans(side, tight, strict, undecided, point, search) -> set:
     if split is None:
         return set()
     blocks, zero, positive = split
-    if zero & set(strict) or positive & set(tight):
+    if zero & set(strict):              # a column that must be positive is zero on the face
         return set()
     # the columns fixed on the face are decided: zero ones tight, positive ones strict
     tight, strict = set(tight) | zero, set(strict) | positive
@@ -602,7 +602,6 @@ def _leaf_plans(side, tight, strict, undecided, point, search) -> set:
         alternatives.append([frozenset(t & set(group)) for t in options])
     base = set(start).difference(*blocks)          # tight, and the columns fixed on the face
     plans = set()
-    from itertools import product
     for choice in product(*alternatives):
         plan = side.vertex(base.union(*choice))
         if plan is None:
