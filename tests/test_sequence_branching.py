@@ -18,7 +18,7 @@ from deterrence.solvers.tree.sequence_enumeration import (
     extreme_equilibrium_plans,
     sequence_form_equilibria,
 )
-from deterrence.solvers.tree.sequence_form import certify_plans, sequence_form
+from deterrence.solvers.tree.sequence_form import certify_plans, plan_from_behaviour, sequence_form
 
 
 def plan_set(plans):
@@ -212,3 +212,74 @@ def test_closest_fraction_is_limit_denominator(v, denominator):
     n, d = v.as_integer_ratio()
     expected = Fraction(n, d).limit_denominator(denominator)
     assert sequence_branching._closest_fraction(n, d, denominator) == (expected.numerator, expected.denominator)
+
+
+# -- maximal Nash subsets (cliques) and components of a tree's extreme equilibria ---------------
+def test_entry_deterrence_cliques_and_components():
+    """The entrant stays out against fight, or against a mix with fight at least 1/2: one
+    maximal Nash subset of two extreme equilibria; entry with accommodation is alone."""
+    from deterrence.io import load_game
+    every = sequence_form_equilibria(load_game("entry_deterrence"))
+    outs = tuple(k for k, e in enumerate(every) if e.payoffs == (0, 2))
+    assert len(outs) == 2
+    assert set(every.cliques) == {outs, tuple(k for k in range(3) if k not in outs)}
+    assert every.components == tuple(sorted(every.cliques))
+    assert every.to_json()["cliques"] == [list(c) for c in every.cliques]
+    assert "Maximal Nash subsets" in every.to_text()
+
+
+CLIQUE_TREES = settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+@CLIQUE_TREES
+@given(random_trees(), st.randoms(use_true_random=False))
+def test_cliques_mix_maximal_and_as_many_as_the_reduced_normal_form(tree, rnd):
+    check_cliques(tree, rnd)
+
+
+@CLIQUE_TREES
+@given(random_trees(zero_sum=True), st.randoms(use_true_random=False))
+def test_zero_sum_trees_have_one_clique(tree, rnd):
+    """A zero-sum tree's equilibria are the pairs of optimal plans: one clique, one component
+    (the zero-sum path sets them without the graph)."""
+    every = check_cliques(tree, rnd)
+    assert every.cliques == every.components == (tuple(range(len(every))),)
+
+
+def check_cliques(tree, rnd):
+    """Every mixture of a clique's plans is an equilibrium (exact); no other extreme
+    equilibrium's plans can join a clique; and the maximal Nash subsets and components are as
+    many as those of the reduced normal form (the map from mixed strategies to plans is linear
+    and onto, and an equilibrium depends on the plans only, so each maximal Nash subset of the
+    normal form is the preimage of one of the tree's)."""
+    from deterrence.solvers import solve
+    from deterrence.solvers.tree.reduced_normal_form import reduced_normal_form
+    every = sequence_form_equilibria(tree)
+    sf = sequence_form(tree)
+    plans = branching_equilibrium_plans(sf)
+    key = {(tuple(Fraction(v) for v in x), tuple(Fraction(v) for v in y)) for x, y in plans}
+    as_plans = []
+    for e in every:                         # each equilibrium's plans, read back from its behaviour
+        x, y = (tuple(Fraction(v) for v in plan_from_behaviour(sf, i, e.strategies[p]))
+                for i, p in enumerate(tree.players))
+        assert (x, y) in key
+        as_plans.append((x, y))
+    for clique in every.cliques:
+        xs = sorted({as_plans[k][0] for k in clique})
+        ys = sorted({as_plans[k][1] for k in clique})
+        assert len(xs) * len(ys) == len(clique)
+        weights = [Fraction(rnd.randint(0, 3)) for _ in xs], [Fraction(rnd.randint(0, 3)) for _ in ys]
+        for w in weights:
+            w[0] += 1                           # weights not all zero
+        x = [sum(w * p[s] for w, p in zip(weights[0], xs)) / sum(weights[0]) for s in range(len(xs[0]))]
+        y = [sum(w * p[s] for w, p in zip(weights[1], ys)) / sum(weights[1]) for s in range(len(ys[0]))]
+        certify_plans(sf, x, y)                 # raises unless an equilibrium, exactly
+        for k in set(range(len(every))) - set(clique):
+            bigger_xs, bigger_ys = set(xs) | {as_plans[k][0]}, set(ys) | {as_plans[k][1]}
+            assert not all((a, b) in key for a in bigger_xs for b in bigger_ys)
+    nf = reduced_normal_form(tree)
+    if len(nf.actions[0]) * len(nf.actions[1]) <= 64:
+        theirs = solve(nf, "enumerate")
+        assert len(every.cliques) == len(theirs.cliques)
+        assert len(every.components) == len(theirs.components)
+    return every

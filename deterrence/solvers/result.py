@@ -310,8 +310,9 @@ class SolveResult(EquilibriumSequence):
     """What every solver returns: the equilibria, how they were found, and of what.
 
     ``cliques`` and ``components`` (lists of index tuples into
-    ``equilibria``) are set by methods that find every equilibrium of a
-    two-player game; ``None`` otherwise. ``actions`` holds the action labels
+    ``equilibria``: :mod:`~deterrence.solvers.nash_subsets`) are set by the
+    methods that find every extreme equilibrium of a two-player game
+    (``enumerate``, and ``sequence_form`` on trees); ``None`` otherwise. ``actions`` holds the action labels
     of a normal-form game (empty for trees). ``concept`` names the
     refinement (``"subgame-perfect"``; empty for Nash equilibria).
     ``game`` is the game as given, ``parameters`` the parameter values it was

@@ -52,7 +52,8 @@ Steps
    subgraphs of the graph whose edges are the equilibrium vertex pairs: the
    closed pairs ``(X, Y)`` with ``Y`` the common neighbours of ``X`` and vice
    versa, found by closing the neighbourhoods under intersection. Components
-   are connected components of the union of the cliques.
+   are connected components of the union of the cliques
+   (:mod:`~deterrence.solvers.nash_subsets`, shared with the trees' sequence form).
 """
 from __future__ import annotations
 
@@ -66,6 +67,7 @@ from deterrence.core.exact import bareiss_pivot, lex_min_ratio, positive_integer
 from deterrence.errors import GameError, SolverError, TooLargeError
 from deterrence.solvers.certify import certify_weights, on_support
 from deterrence.solvers._compiled import numba_allowed, numba_loaded, run_compiled
+from deterrence.solvers.nash_subsets import maximal_nash_subsets, nash_components
 from deterrence.solvers.result import SolveResult
 
 #: Default limit on the estimated number of vertices (McMullen's upper bound,
@@ -179,8 +181,8 @@ def all_equilibria(game, *, limit: int | None = None) -> SolveResult:
     equilibria = tuple(certified[k] for k in order)
     masks = list(found.values())
     edges = [masks[k] for k in order]
-    cliques = _cliques(edges)
-    components = _components(cliques, len(edges))
+    cliques = maximal_nash_subsets(edges)
+    components = nash_components(cliques, len(edges))
     return SolveResult(equilibria=equilibria, method="enumerate", exact=True, complete=True,
                        players=game.players, actions=game.actions,
                        cliques=cliques, components=components)
@@ -760,56 +762,3 @@ def _complementary_pairs(px, qy, nbits):
         rows_x.extend((hit[0] + start).tolist())
         rows_y.extend(hit[1].tolist())
     return rows_x, rows_y
-
-
-# -- step 5 --------------------------------------------------------------------
-def _cliques(edges) -> tuple:
-    """Maximal bicliques of the bipartite graph with the given (x, y) edges.
-
-    Returns sorted tuples of edge indices (edge k = equilibrium k).
-
-    >>> _cliques([(1, 5), (2, 5), (1, 6), (3, 7)])
-    ((0, 1), (0, 2), (3,))
-    """
-    if len({x for x, _ in edges}) == len(edges) == len({y for _, y in edges}):
-        return tuple((k,) for k in range(len(edges)))   # a matching (any nondegenerate game)
-    xs = sorted({x for x, _ in edges})
-    ys = sorted({y for _, y in edges})
-    xi = {x: i for i, x in enumerate(xs)}
-    yi = {y: i for i, y in enumerate(ys)}
-    nbr = [0] * len(xs)
-    for x, y in edges:
-        nbr[xi[x]] |= 1 << yi[y]
-    # closed Y-sets: all nonempty intersections of neighbourhoods
-    closed = set()
-    for nb in nbr:
-        closed |= {s & nb for s in closed if s & nb}
-        closed.add(nb)
-    edge_index = {(xi[x], yi[y]): k for k, (x, y) in enumerate(edges)}
-    out = []
-    for Y in closed:
-        X = [i for i, nb in enumerate(nbr) if nb & Y == Y]
-        members = [edge_index[(i, j)] for i in X for j in range(len(ys)) if Y >> j & 1]
-        out.append(tuple(sorted(members)))
-    return tuple(sorted(set(out)))
-
-
-def _components(cliques, count) -> tuple:
-    """Connected components of the union of cliques (sorted index tuples)."""
-    if len(cliques) == count and all(len(c) == 1 for c in cliques):
-        return cliques                  # isolated equilibria (any nondegenerate game)
-    parent = list(range(count))
-
-    def find(a):
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
-
-    for c in cliques:
-        for k in c[1:]:
-            parent[find(k)] = find(c[0])
-    groups = {}
-    for k in range(count):
-        groups.setdefault(find(k), []).append(k)
-    return tuple(sorted(tuple(g) for g in groups.values()))

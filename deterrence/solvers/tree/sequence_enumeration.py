@@ -38,7 +38,8 @@ completely labelled vertex pairs without enumerating every vertex: their
 number grows exponentially with the sequences, 2,716 and 225 vertices for
 21 extreme equilibria on a 29-sequence tree), then each plan pair certified
 exactly and read as behaviour strategies (sets a plan does not reach: the
-player's best reply).
+player's best reply), and the pairs grouped into maximal Nash subsets
+(cliques) and components (:mod:`~deterrence.solvers.nash_subsets`).
 
 Steps of :func:`extreme_equilibrium_plans`, the vertex enumeration kept as
 the branching search's cross-check:
@@ -60,6 +61,7 @@ from __future__ import annotations
 
 from deterrence.core.tree import GameTree
 from deterrence.errors import GameError, TooLargeError
+from deterrence.solvers.nash_subsets import maximal_nash_subsets, nash_components
 from deterrence.solvers.tree._sequence_vertices import _first_basis, _vertices
 from deterrence.solvers.tree.sequence_branching import DEFAULT_NODES
 from deterrence.solvers.tree.sequence_form import (
@@ -170,7 +172,10 @@ def sequence_form_equilibria(tree: GameTree, *, limit: int | None = None, search
     """Every extreme Nash equilibrium of a two-player tree, exact and certified.
 
     Each equilibrium gives behaviour strategies; information sets that a
-    player's own plan does not reach show the player's best reply there.
+    player's own plan does not reach show the player's best reply there. The
+    result's ``cliques`` and ``components`` group the equilibria
+    (:mod:`~deterrence.solvers.nash_subsets`): every mixture of the plans of a
+    clique is an equilibrium.
     The search is :func:`~deterrence.solvers.tree.sequence_branching.branching_equilibrium_plans`
     (it finds the same plans as :func:`extreme_equilibrium_plans`, without visiting every
     vertex). A zero-sum tree (``search="auto"``) is solved instead by
@@ -194,6 +199,8 @@ def sequence_form_equilibria(tree: GameTree, *, limit: int | None = None, search
     Entrant: in; Incumbent: accommodate  (payoffs 1, 1)
     Entrant: out; Incumbent: fight  (payoffs 0, 2)
     Entrant: out; Incumbent: 1/2 fight + 1/2 accommodate  (payoffs 0, 2)
+    >>> r.cliques          # maximal Nash subsets: out, against any mix between the two threats
+    ((0,), (1, 2))
     """
     if not isinstance(tree, GameTree):
         raise GameError(f"the sequence_form method needs a GameTree, got {type(tree).__name__}")
@@ -219,14 +226,21 @@ def sequence_form_equilibria(tree: GameTree, *, limit: int | None = None, search
         raise GameError(f"limit must be a positive integer, got {limit!r}")
     from deterrence.solvers.tree.sequence_branching import branching_equilibrium_plans
     plans = branching_equilibrium_plans(sf, limit)
-    equilibria = [nash_equilibrium_from_plans(tree, sf, x, y) for x, y in plans]
-    equilibria.sort(key=lambda e: (tuple(-v for v in e.payoffs),
-                                   [sorted(d.items()) for d in e.behaviour.values()]))
+    found = sorted(((nash_equilibrium_from_plans(tree, sf, x, y), (tuple(x), tuple(y))) for x, y in plans),
+                   key=lambda item: _equilibrium_order(item[0]))
+    cliques = maximal_nash_subsets([xy for _, xy in found])
     notes = (("every extreme Nash equilibrium (complementary vertex pairs of the sequence-form "
              "best-response polyhedra, found by branching on complementarity), certified exactly; "
-             "every mixture of equilibria that share a face is one too; information sets not reached "
+             "every mixture of the realisation plans of a maximal Nash subset (a clique: each player's "
+             "plans there paired with every plan of the other's) is one too; information sets not reached "
              "by a player's own plan show that player's best reply"),)
-    return SequenceFormResult(tuple(equilibria), "sequence_form", True, True, tree.players, notes=notes)
+    return SequenceFormResult(tuple(e for e, _ in found), "sequence_form", True, True, tree.players,
+                              cliques=cliques, components=nash_components(cliques, len(found)), notes=notes)
+
+
+def _equilibrium_order(e):
+    """The listing order of tree equilibria: payoffs high to low, then the behaviour."""
+    return tuple(-v for v in e.payoffs), [sorted(d.items()) for d in e.behaviour.values()]
 
 
 def _zero_sum_equilibria(tree, sf, limit):
@@ -258,14 +272,16 @@ def _zero_sum_equilibria(tree, sf, limit):
     equilibria = [tree_equilibrium(tree, sf, [behaviour_from_plan(sf, 0, x, off_1[j]),
                                               behaviour_from_plan(sf, 1, y, off_2[i])], payoffs)
                   for i, x in enumerate(xs) for j, y in enumerate(ys)]
-    equilibria.sort(key=lambda e: (tuple(-v for v in e.payoffs),
-                                   [sorted(d.items()) for d in e.behaviour.values()]))
+    equilibria.sort(key=_equilibrium_order)
+    # every optimal plan of one player with every optimal plan of the other: one clique
+    everything = (tuple(range(len(equilibria))),) if equilibria else ()
     notes = ((f"every extreme Nash equilibrium of a zero-sum tree: each of the {len(xs)} vertex plans of "
               f"{tree.players[0]}'s optimal face with each of the {len(ys)} of {tree.players[1]}'s (the "
               "equilibria are the pairs of optimal plans), certified exactly; every mixture of them is an "
               "equilibrium too; information sets not reached by a player's own plan show that player's "
               "best reply"),)
-    return SequenceFormResult(tuple(equilibria), "sequence_form", True, True, tree.players, notes=notes)
+    return SequenceFormResult(tuple(equilibria), "sequence_form", True, True, tree.players,
+                              cliques=everything, components=everything, notes=notes)
 
 
 __all__ = ["extreme_equilibrium_plans", "search_estimate", "sequence_form_equilibria"]
