@@ -70,7 +70,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
 
-from deterrence.models.us_iran_calibration import calibration_values, delta_per_round
+from deterrence.models.us_iran_calibration import CALIBRATION, calibration_values, delta_per_round
 
 PLAYERS = ("US", "Iran")
 PENDING = ("calm", "hit", "crisis", "answered")
@@ -137,6 +137,9 @@ class ExchangeModel:
     values: tuple  # sorted (name, value) pairs
 
     REGIMES = REGIMES  # the regime names of :meth:`classify` (class attribute, not a field)
+    #: the closed ranges a map's axis must keep to (the calibration's probabilities, [0, 1]):
+    #: a map refuses a value outside before any point (:func:`deterrence.core.map_axes.check_map_axes`)
+    PARAMETER_RANGES = {name: c.bounds for name, c in CALIBRATION.items() if c.bounds is not None}
 
     def __post_init__(self):
         # exact numbers, as exchange_model gives: the fast path's tables and caches take
@@ -595,7 +598,6 @@ def exchange_game_toml() -> str:
     True
     """
     import sympy
-    from deterrence.models.us_iran_calibration import CALIBRATION
     from deterrence.core.symbolic import as_sympy
     time_keys = ("annual_discount_rate", "round_days")
     names = [k for k in CALIBRATION if k not in time_keys]
