@@ -125,6 +125,11 @@ def war_profile() -> dict:
 #: or the search found no pure equilibrium (then the war risk is the contained profile's, as in the report).
 REGIMES = ("contained exchange", "another equilibrium short of war", "war", "no pure equilibrium found")
 
+#: The name of the play the predictions follow when the search finds no pure equilibrium
+#: (:func:`select`): the contained profile, checked and not an equilibrium. Never "contained
+#: exchange", which names the equilibrium: one word, one meaning in every section and JSON key.
+NOT_AN_EQUILIBRIUM = "contained profile, not an equilibrium"
+
 
 @dataclass(frozen=True)
 class ExchangeModel:
@@ -833,7 +838,8 @@ class Selection:
     analysis and every section and JSON key of the report.
 
     ``followed``: the selected Markov perfect equilibrium; when the search found none, the
-    contained profile, checked (``verified_under_noise`` is false: it is not an equilibrium).
+    contained profile, checked (``verified_under_noise`` is false: it is not an equilibrium)
+    and named :data:`NOT_AN_EQUILIBRIUM`, so that no reader calls it the contained exchange.
     ``regime``: its index in :data:`REGIMES`.
     """
 
@@ -874,10 +880,15 @@ def select(model: ExchangeModel, equilibria=None) -> Selection:
     ('contained exchange', 'contained exchange', 'contained')
     >>> select(exchange_model(W_iran=1000)).label
     'mutual restraint'
+    >>> none = select(exchange_model(b_us=20, c_iran=2, k_us=80, israeli_strike_rate=0))
+    >>> none.label, none.followed.name, none.followed.verified_under_noise
+    ('no pure equilibrium found', 'contained profile, not an equilibrium', False)
     """
+    from dataclasses import replace
     found = markov_perfect_equilibria(model) if equilibria is None else tuple(equilibria)
     if not found:
-        return Selection(verify(model, contained_profile()), REGIMES.index("no pure equilibrium found"))
+        checked = verify(model, contained_profile())
+        return Selection(replace(checked, name=NOT_AN_EQUILIBRIUM), REGIMES.index("no pure equilibrium found"))
     chosen = selected_equilibrium(found)
     regime = ("contained exchange" if chosen.name == "contained exchange" else
               "war" if chosen.name == "war" else "another equilibrium short of war")
@@ -979,6 +990,7 @@ def _play_statistics(model, profile, rounds, start) -> dict:
 __all__ = ["exchange_game_toml", "CHAIN_PARAMETERS", "chain_key", "reference_path", "reference_path_on",
            "ExchangeModel", "MarkovPerfect", "exchange_model", "contained_profile", "war_profile",
            "verify", "reached_states", "markov_perfect_equilibria", "search_end",
-           "selected_equilibrium", "Selection", "select", "REGIMES", "search_starts", "START_NAMES", "SEARCH",
+           "selected_equilibrium", "Selection", "select", "REGIMES", "NOT_AN_EQUILIBRIUM", "search_starts",
+           "START_NAMES", "SEARCH",
            "homotopy_selection", "play_statistics",
            "weeks_in", "horizon_weeks", "STATES", "TRANSIENT", "PLAYERS", "ACTIONS", "START"]
