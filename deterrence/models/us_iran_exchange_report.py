@@ -980,16 +980,17 @@ def us_iran_exchange_model(*, fitted: bool = True, record=None, progress=None, *
     >>> us_iran_exchange_model(record=example_events_path()).record[0].count
     4
     """
-    exchange_model(**overrides)   # unknown names fail here, naming the parameter
     from deterrence.models.us_iran_exchange_fit import ESTIMATED
     estimated = [n for n in ESTIMATED if n in overrides]
     if fitted and estimated:
-        # the fit would replace the value silently (it only started from it)
+        # the fit would replace the value silently (it only started from it); said before the value's
+        # own checks, since the fitted model never reads it
         from deterrence.errors import GameError
         raise GameError(f"us_iran_exchange_model: {', '.join(estimated)} "
                         f"{'is' if len(estimated) == 1 else 'are'} estimated from the record in the fitted "
                         f"model; to set {'it' if len(estimated) == 1 else 'them'}, run the model unfitted "
                         f"(fitted=False; deterrence report --no-fit)")
+    exchange_model(**overrides)   # unknown names and values out of range fail here, naming the parameter
     if record is not None and not isinstance(record, dict):
         import os
         from deterrence.errors import GameError
