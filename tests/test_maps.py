@@ -249,3 +249,16 @@ def test_the_exchange_models_probabilities_are_refused_up_front_not_as_failed_po
         exchange_model(deadly_fraction="3/2")
     probabilities = {n for n, c in CALIBRATION.items() if c.unit.startswith("probability")}
     assert set(ExchangeModel.PARAMETER_RANGES) == probabilities and len(probabilities) == 6
+
+
+@pytest.mark.parametrize("method", ["symbolic", "solve"])
+def test_the_default_models_chances_are_refused_up_front(method):
+    # before: e_us = 2 (the chance that an answer on US forces succeeds) mapped silently
+    from deterrence.errors import GameError
+    from deterrence.models.proxy_targets import proxy_targets
+    with pytest.raises(GameError, match=r"^regime_map: x \(e_us\) = 2 is outside the range of e_us, \[0, 1\]"):
+        regime_map(("e_us", [0.5, 2, -1]), method=method, executor="serial")
+    with pytest.raises(GameError, match=r"^regime_map: y \(proxy_e_is\) = -1/4 is outside"):
+        regime_map(("delta", [0.5]), ("proxy_e_is", [0, "-1/4"]), method=method, executor="serial")
+    with pytest.raises(GameError, match=r"^e_is = 5/4 is not a probability"):
+        proxy_targets(e_is="5/4")
