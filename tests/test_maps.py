@@ -214,3 +214,51 @@ def test_an_axis_the_model_does_not_know_is_refused_once_not_at_every_point():
     # the model's own range, at an axis's extremes: a negative delta among the values
     with pytest.raises(GameError, match="delta = -1/2"):
         regime_map(("delta", [0.5, "-1/2", 0.9]), method="solve", executor="serial")
+
+
+class _Chance(_Counted):
+    """The toy model with p declared a probability."""
+
+    PARAMETER_RANGES = {"p": (0, 1)}
+
+
+@pytest.mark.parametrize("method", ["symbolic", "solve"])
+def test_a_value_outside_a_declared_range_is_refused_before_any_point(method):
+    from deterrence.errors import GameError
+    _Chance.classified = 0
+    with pytest.raises(GameError) as refused:
+        regime_map(("q", [0.1]), ("p", [0.5, 1.5, -1]), model=_Chance, method=method, executor="serial")
+    assert str(refused.value) == "regime_map: y (p) = 1.5 is outside the range of p, [0, 1]; no point was computed"
+    assert _Chance.classified == 0
+    # the ends of the range are in it; an undeclared parameter has none
+    assert regime_map(("p", [0, 1]), ("q", [-5, 5]), model=_Chance, method=method,
+                      executor="serial").values["regime"].shape == (2, 2)
+
+
+def test_the_exchange_models_probabilities_are_refused_up_front_not_as_failed_points():
+    # before: misfire = 2 and israeli_strike_rate = -1/2 were failed points of the map (NaN regimes)
+    from deterrence.errors import GameError
+    from deterrence.models.us_iran_calibration import CALIBRATION
+    from deterrence.models.us_iran_exchange import ExchangeModel, exchange_model
+    with pytest.raises(GameError, match=r"^regime_map: x \(misfire\) = 2 is outside the range of misfire, \[0, 1\]"):
+        regime_map(("misfire", [0, "1/2", 2, 3]), model=exchange_model, executor="serial")
+    with pytest.raises(GameError, match=r"^regime_map: y \(israeli_strike_rate\) = -1/2 is outside"):
+        regime_map(("W_iran", [50]), ("israeli_strike_rate", ["-1/2", 0]), model=exchange_model, executor="serial")
+    # the model itself refuses one too, wherever it is built
+    with pytest.raises(GameError, match=r"deadly_fraction = 3/2 is not a probability"):
+        exchange_model(deadly_fraction="3/2")
+    probabilities = {n for n, c in CALIBRATION.items() if c.unit.startswith("probability")}
+    assert set(ExchangeModel.PARAMETER_RANGES) == probabilities and len(probabilities) == 6
+
+
+@pytest.mark.parametrize("method", ["symbolic", "solve"])
+def test_the_default_models_chances_are_refused_up_front(method):
+    # before: e_us = 2 (the chance that an answer on US forces succeeds) mapped silently
+    from deterrence.errors import GameError
+    from deterrence.models.proxy_targets import proxy_targets
+    with pytest.raises(GameError, match=r"^regime_map: x \(e_us\) = 2 is outside the range of e_us, \[0, 1\]"):
+        regime_map(("e_us", [0.5, 2, -1]), method=method, executor="serial")
+    with pytest.raises(GameError, match=r"^regime_map: y \(proxy_e_is\) = -1/4 is outside"):
+        regime_map(("delta", [0.5]), ("proxy_e_is", [0, "-1/4"]), method=method, executor="serial")
+    with pytest.raises(GameError, match=r"^e_is = 5/4 is not a probability"):
+        proxy_targets(e_is="5/4")

@@ -21,9 +21,9 @@ from deterrence.core.report import render
 from deterrence.io.events_csv import parse_events, read_aggregate_record
 from deterrence.errors import GameFileError
 from deterrence.models.us_iran_calibration import CALIBRATION, SHARED_NAMES, calibration_values, delta_per_round
-from deterrence.models.us_iran_exchange import (ACTIONS, PLAYERS, START, STATES, TRANSIENT, contained_profile,
-                                                exchange_game_toml, exchange_model, markov_perfect_equilibria,
-                                                play_statistics, verify, war_profile)
+from deterrence.models.us_iran_exchange import (ACTIONS, NOT_AN_EQUILIBRIUM, PLAYERS, START, STATES, TRANSIENT,
+                                                contained_profile, exchange_game_toml, exchange_model,
+                                                markov_perfect_equilibria, play_statistics, verify, war_profile)
 from deterrence.models.us_iran_exchange_fit import fit_to_record
 from deterrence.models.us_iran_exchange_report import (_percent, analyse_exchange, exchange_report,
                                                        tipping_points, us_iran_exchange_model)
@@ -688,7 +688,11 @@ def _one_selection(analysis, rep, doc, model):
     assert rep.section("equilibrium").lines[0].startswith(
         f"selected: {eq['name']} (verified under noise: {eq['verified_under_noise']};")
     if not chosen.contained:
-        assert (eq["name"] if chosen.found else "no other was found") in rep.title
+        assert eq["name"] in rep.title
+    # one word, one meaning: "contained exchange" names the selection only when it is the equilibrium
+    # followed; when none was found the name says what is followed (the contained profile, not an equilibrium)
+    assert (eq["name"] == "contained exchange") == chosen.contained
+    assert (eq["name"] == NOT_AN_EQUILIBRIUM) == (not chosen.found) == (eq["regime"] == "no pure equilibrium found")
     ts = doc.get("target_substitution")
     rate = str(Fraction(dict(analysis.values)["israeli_strike_rate"]))
     if ts is not None and rate in ts["israeli_strike_rate_per_week"]:    # the model's own row: the same choice
@@ -725,6 +729,44 @@ def test_report_text_and_json_follow_one_selection_on_the_command_line(capsys):
     assert f"selected: {eq['name']} (verified under noise: True;" in text
     assert doc["summary"] in text
     assert "contained_violence" not in doc and "1. Contained violence" not in text
+
+
+#: parameters at which the search finds no pure equilibrium (the last point of GRID)
+NONE_FOUND = dict(b_us=20, c_iran=2, k_us=80, israeli_strike_rate=0)
+
+
+def test_the_play_followed_when_no_equilibrium_is_found_has_one_name_on_the_command_line(capsys):
+    # before: the JSON's "name" (and predicted.equilibrium, the "selected:" line and the targets' reason)
+    # said "contained exchange", an equilibrium's name, while "regime" said "no pure equilibrium found"
+    from deterrence.cli import main as cli_main
+    args = ["report", "--no-fit"] + [a for k, v in NONE_FOUND.items() for a in ("--set", f"{k}={v}")]
+    assert cli_main(args) == 0
+    text = capsys.readouterr().out
+    assert cli_main(args + ["--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    eq = doc["equilibrium"]
+    assert eq["regime"] == "no pure equilibrium found" and eq["verified_under_noise"] is False
+    assert eq["name"] == doc["predicted"]["equilibrium"] == NOT_AN_EQUILIBRIUM
+    assert NOT_AN_EQUILIBRIUM == "contained profile, not an equilibrium"
+    assert eq["actions"] == {s: list(a) for s, a in contained_profile().items()}
+    assert text.splitlines()[0] == doc["title"] and NOT_AN_EQUILIBRIUM in doc["title"]
+    assert f"selected: {NOT_AN_EQUILIBRIUM} (verified under noise: False;" in text
+    assert f"Predictions of the {NOT_AN_EQUILIBRIUM}, beside the record" in text
+    assert "equilibria found: none" in text
+    targets = next(x for x in text.splitlines() if x.startswith("targets:"))
+    assert "no pure equilibrium was found" in targets and "equilibrium played" not in targets
+    assert "'contained exchange'" not in text and "selected: contained exchange" not in text
+
+
+def test_the_target_substitution_rows_name_the_play_followed_as_the_report_does():
+    from deterrence.models.us_iran_exchange import select
+    from deterrence.models.us_iran_exchange_report import target_substitution
+    model = exchange_model(**NONE_FOUND)
+    assert not select(model).found
+    rows = target_substitution(model, rates=(0, Fraction(1, 2)))
+    assert rows["equilibrium"][0] == NOT_AN_EQUILIBRIUM and not rows["contained_equilibrium_holds"][0]
+    at_half = exchange_model(**{**NONE_FOUND, "israeli_strike_rate": "1/2"})
+    assert rows["equilibrium"][1] == select(at_half).followed.name
 
 
 def _names_agree_with_the_path(rep, doc):
@@ -797,7 +839,8 @@ def _targets_and_overrides_agree(rep, doc, values):
         assert doc["calibration"][name]["this_run"] in ("set for this run", "fitted to the record"), name
     # the search is stated whatever the regime
     assert doc["equilibrium"]["search"]["complete"] is False
-    if eq["name"] != "contained exchange":      # the formulas of contained play only when it is the play followed
+    if eq["actions"] != {s: list(a) for s, a in contained_profile().items()}:   # contained play's formulas only
+                                                                                  # when it is the play followed
         assert "formulas" not in doc or set(doc["formulas"]["formulas"]) == {"delta"}
 
 

@@ -79,7 +79,9 @@ def test_chain_parameters_are_all_the_chain_depends_on(name):
     so models with the same chain_key may share the chain of play and the fit to the record."""
     base = exchange_model()
     x = base.v[name]
-    other = exchange_model(**{name: x + 1 if name != "annual_discount_rate" else x / 2})
+    # another value in the parameter's range (a probability stays in [0, 1])
+    halved = name == "annual_discount_rate" or CALIBRATION[name].bounds is not None
+    other = exchange_model(**{name: x / 2 if halved else x + 1})
     assert other.v[name] != x
     for s in STATES:
         for u in ACTIONS["US"]:

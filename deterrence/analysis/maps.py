@@ -14,10 +14,13 @@ contained exchange, 2 escalation/war); the stochastic exchange model
 The war risk at each point is the model's: for the US–Iran repeated model the
 probability of war within its horizon under its noise in the regime's play.
 
-Steps. (1) Check the axes once, before any work (:func:`_checked_axes`): their
-shape, names and grid size, every value (δ on a ``delta`` axis by the one rule
-of :func:`deterrence.core.repeated.check_delta`), and the model's own names and
-ranges at each axis's extremes.
+Steps. (1) Check the axes once, before any work, by the toolkit's one check of a
+map's axes (:func:`deterrence.core.map_axes.check_map_axes`, which the exchange
+model's Markov perfect map uses too): their shape, names and grid size, every
+value (δ on a ``delta`` axis by the one rule of
+:func:`deterrence.core.repeated.check_delta`), every value within the ranges the
+model declares (``PARAMETER_RANGES``), and the model's own names and ranges at
+each axis's extremes.
 (2) Then one of two paths, which give the same map (the tests check it on
 coarse grids):
 
@@ -101,7 +104,8 @@ def regime_map(x, y=None, *, model=None, method=None, executor=None, max_workers
     if method not in (None, "symbolic", "solve"):
         raise GameError(f"method must be 'symbolic' or 'solve', got {method!r}")
     build = default_map_model if model is None else model
-    axes = _checked_axes(x, y, values, build, max_points)     # the one check of the axes, before any work
+    from deterrence.core.map_axes import check_map_axes
+    axes = check_map_axes(x, y, values, build, max_points)     # the one check of the axes, before any work
     at_values = build(**values)
     regimes = tuple(type(at_values).REGIMES)
     if method is None:
@@ -119,140 +123,6 @@ def regime_map(x, y=None, *, model=None, method=None, executor=None, max_workers
     out = sweep(func, axes, executor=executor, max_workers=max_workers, progress=progress,
                 max_points=max_points, checkpoint=checkpoint)
     return replace(out, meta={**out.meta, "regimes": regimes})
-
-
-def _checked_axes(x, y, values: dict, build, max_points=None) -> dict:
-    """The axes of a map, ``{name: values}``, checked once before any work, whatever the method:
-    each of ``x`` and ``y`` a pair (parameter name, values) with at least one value; two different
-    names, neither also among the fixed ``values``; the grid's size (by
-    :func:`deterrence.analysis.sweep.check_grid_size`, before a lazy axis is read further);
-    every value and fixed value a finite number in the float range (or what the model reads,
-    such as a noise table), and ``delta`` by the one rule of
-    :func:`deterrence.core.repeated.check_delta`; and the name and range of each axis by the
-    model itself, built by ``build`` at the fixed values and each axis's smallest and largest
-    value (a model's ranges are intervals, so the values between pass too) and at each value
-    that is not a number. Each error names the option (``x``, ``y``) or the parameter.
-
-    >>> from deterrence.models import default_map_model
-    >>> _checked_axes(("delta", [0.5, 0.9]), None, {}, default_map_model)
-    {'delta': [0.5, 0.9]}
-    >>> _checked_axes(("delta", [0.5]), ("delta", [0.9]), {}, default_map_model)
-    Traceback (most recent call last):
-    ...
-    deterrence.errors.GameError: regime_map: x and y are both 'delta': give two different parameters
-    >>> _checked_axes(("W_iran", []), None, {}, default_map_model)
-    Traceback (most recent call last):
-    ...
-    deterrence.errors.GameError: regime_map: x (W_iran) has no values
-    """
-    from deterrence.analysis.sweep import check_grid_size
-    from deterrence.errors import GameError
-    named = {}
-    for option, axis in (("x", x), ("y", y)):
-        if axis is None and option == "y":
-            continue
-        if not (isinstance(axis, (tuple, list)) and len(axis) == 2 and isinstance(axis[0], str)
-                and axis[0].strip()):
-            raise GameError(f"regime_map: {option} must be a pair (parameter name, values), got {axis!r:.80}")
-        name, points = axis
-        if isinstance(points, (str, bytes, dict)) or not hasattr(points, "__iter__"):
-            raise GameError(f"regime_map: {option} ({name}): the values must be a list, a range or an array, "
-                            f"got {type(points).__name__} {points!r:.40}")
-        if name in named.values():
-            raise GameError(f"regime_map: x and y are both {name!r}: give two different parameters")
-        if name in values:
-            raise GameError(f"regime_map: {name} is the {option} axis and a fixed value ({name}={values[name]!r:.40}): "
-                            "give it once")
-        named[option] = name
-    axes = check_grid_size({named[o]: a[1] for o, a in (("x", x), ("y", y)) if o in named}, max_points)
-    for option, name in named.items():
-        if not len(axes[name]):
-            raise GameError(f"regime_map: {option} ({name}) has no values")
-        axes[name] = [_checked_number(name, value) for value in axes[name]]   # finite, in float range
-    for name, value in values.items():
-        values[name] = _checked_number(name, value)
-    if "delta" in axes:                  # the one rule for delta
-        from deterrence.core.repeated import check_delta
-        for value in axes["delta"]:
-            check_delta(value.item() if hasattr(value, "item") else value)
-    # the model's own names and ranges: built at the corner of the smallest values and the corner of
-    # the largest (two builds, whatever the axes), and at each value that is not a number
-    ends = {name: _extremes(axes[name], name) for name in named.values()}
-    points = [{n: low for n, (low, _, _) in ends.items()}, {n: high for n, (_, high, _) in ends.items()}]
-    points += [{n: v} for n, (_, _, others) in ends.items() for v in others]
-    checked = []
-    for point in ({n: v for n, v in p.items() if v is not None} for p in points):
-        if not point or point in checked:
-            continue
-        checked.append(point)
-        try:
-            build(**values, **point)
-        except TypeError as exc:         # a builder without that keyword
-            if "keyword" not in str(exc):
-                raise
-            option = next((o for o, n in named.items() if repr(n) in str(exc)), "x or y")
-            raise GameError(f"regime_map: {option}: the model takes no parameter "
-                            f"{next((n for n in point if repr(n) in str(exc)), '')!r} ({exc})") from None
-    return axes
-
-
-def _extremes(points, name) -> tuple:
-    """``(smallest, largest, others)`` of an axis, for checking its range: the values of the
-    smallest and the largest number (exactly compared; ``None`` when there is no number) and
-    every value that is not a number."""
-    from fractions import Fraction
-
-    from deterrence.core.numbers import to_exact
-    from deterrence.errors import GameError
-    numbers, others = [], []
-    for value in points:
-        plain = value.item() if hasattr(value, "item") and getattr(value, "ndim", None) == 0 else value
-        try:
-            exact = to_exact(plain, name) if isinstance(plain, (int, float, Fraction, str)) else None
-        except GameError:
-            exact = None
-        if exact is None:
-            others.append(value)
-        else:
-            numbers.append((exact, value))
-    if not numbers:
-        return None, None, others
-    return min(numbers, key=lambda p: p[0])[1], max(numbers, key=lambda p: p[0])[1], others
-
-
-def _checked_number(name, value):
-    """``value`` (a map's axis value or fixed value) when it is fine: NaN, infinities, literals
-    over the size limit and numbers beyond the float range (the maps' war risks and the
-    symbolic classifier are computed in floats) are refused naming ``name``; what is not a
-    number (a noise table, say) is left to the model.
-
-    >>> _checked_number("W_iran", "1/2"), _checked_number("noise", {"execution": "1/50"})
-    ('1/2', {'execution': '1/50'})
-    >>> _checked_number("W_iran", 10**400)
-    Traceback (most recent call last):
-    ...
-    deterrence.errors.TooLargeError: W_iran = 1e+400 is beyond the float range of maps (about 1.8e+308)
-    """
-    import sys
-    from fractions import Fraction
-
-    from deterrence.core.numbers import to_exact
-    from deterrence.errors import GameError, TooLargeError
-    number = value.item() if hasattr(value, "item") and getattr(value, "ndim", None) == 0 else value
-    if isinstance(number, str):
-        try:
-            number = to_exact(number, name)
-        except TooLargeError:
-            raise
-        except GameError:                    # text that is not a number: the model reads it
-            return value
-    if isinstance(number, bool) or not isinstance(number, (int, float, Fraction)):
-        return value
-    number = to_exact(number, name)          # NaN and infinities refused, naming the value
-    if abs(number) > sys.float_info.max:
-        from deterrence.core.numbers import format_approx
-        raise TooLargeError(f"{name} = {format_approx(number)} is beyond the float range of maps (about 1.8e+308)")
-    return value
 
 
 def _symbolic_map(classifier, axes, regimes):

@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import inspect
-import itertools
-import math
 import os
 from dataclasses import dataclass, field
 
 import numpy as np
 
+# the grid's size limit (MAX_POINTS, check_grid_size) is part of the maps' one check of their axes:
+# sweeps, regime maps and the exchange model's map refuse the same grids with the same words
+from deterrence.core.map_axes import MAX_POINTS as MAX_POINTS, check_grid_size as check_grid_size
 from deterrence.core.progress import progress_bar
 
 
@@ -106,37 +107,6 @@ def _call_chunk(func, points, seeds):
         except Exception as exc:  # reported per point by the caller
             out.append((False, f"{type(exc).__name__}: {exc}"))
     return out
-
-
-#: the most grid points a sweep or a vectorised map evaluates unless ``max_points`` is given
-MAX_POINTS = 1_000_000
-
-
-def check_grid_size(axes: dict, max_points=None, option="max_points") -> dict:
-    """Refuse a grid of more than ``max_points`` points (default :data:`MAX_POINTS`) from the
-    lengths of its axes, before any grid is built; returns the axes (sized ones as given).
-
-    >>> check_grid_size({"a": range(10**4), "b": range(10**4)})
-    Traceback (most recent call last):
-    ...
-    deterrence.errors.TooLargeError: a grid of 10000 x 10000 = 100,000,000 points, over the limit of
-    1,000,000; pass max_points=100000000 to try anyway
-    """
-    from deterrence.errors import GameError, TooLargeError
-    if not isinstance(axes, dict) or not axes:
-        raise GameError(f"axes must be a non-empty dict of name -> values, got {type(axes).__name__}")
-    limit = MAX_POINTS if max_points is None else max_points
-    sized = {}
-    for name, values in axes.items():
-        if not hasattr(values, "__len__"):
-            values = list(itertools.islice(iter(values), limit + 1))
-        sized[name] = values
-    lengths = [len(v) for v in sized.values()]
-    points = math.prod(lengths)
-    if points > limit:
-        raise TooLargeError(f"a grid of {' x '.join(str(n) for n in lengths)} = {points:,} points, over "
-                            f"the limit of {limit:,}; pass {option}={points} to try anyway")
-    return sized
 
 
 def sweep(func, axes: dict, *, executor=None, max_workers=None, seed=None, progress=None,

@@ -16,6 +16,10 @@ protocol:
 * optionally ``model.symbolic_classifier()``: a :class:`SymbolicClassifier`,
   the classification as formulas of the parameters, derived once and evaluated
   on a whole grid with ``sympy.lambdify``.
+* optionally ``PARAMETER_RANGES`` (a class attribute, like ``REGIMES``):
+  ``{name: (low, high)}``, the closed ranges of parameters such as probabilities;
+  a map refuses an axis with a value outside before any point
+  (:func:`deterrence.core.map_axes.check_map_axes`).
 
 Steps of :meth:`SymbolicClassifier.evaluate`: (1) every variable not on the
 grid takes the model's value; (2) each formula is compiled once with

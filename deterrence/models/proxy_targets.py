@@ -47,12 +47,34 @@ PARAMETERS = {
 }
 
 
+#: the closed ranges of the parameters that are chances (an answer's success): [0, 1]
+RANGES = {"e_is": (0, 1), "e_us": (0, 1)}
+
+
 def proxy_targets(symbolic: bool = False, **values) -> GameTree:
-    """The proxy target-selection tree (players Israel, Iran, US).
+    """The proxy target-selection tree (players Israel, Iran, US). A chance outside its range
+    (:data:`RANGES`) is refused.
 
     >>> proxy_targets().node("strike").labels
     ('absorb', 'answer_israel', 'answer_us')
+    >>> proxy_targets(e_us=2)
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.GameError: e_us = 2 is not a probability (chance that an answer against exposed US forces
+    succeeds): it must be from 0 to 1
     """
+    from deterrence.core.numbers import to_exact
+    from deterrence.errors import GameError
+    for name, (low, high) in RANGES.items():
+        if name not in values:
+            continue
+        try:
+            value = to_exact(values[name], name)
+        except (GameError, TypeError):       # a formula: the tree reads it
+            continue
+        if not low <= value <= high:
+            raise GameError(f"{name} = {value} is not a probability ({PARAMETERS[name][1]}): it must be "
+                            f"from {low} to {high}")
     params = {k: v for k, (v, _) in PARAMETERS.items()}
     params.update(values)
     tree = GameTree(decision("Israel", {

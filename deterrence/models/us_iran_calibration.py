@@ -44,6 +44,17 @@ class Calibrated:
     source: str
     reason: str
 
+    @property
+    def bounds(self):
+        """The closed range of the value: ``(0, 1)`` for a probability (its unit says so: it
+        starts with "probability"), else ``None`` (payoffs and rates whose only limits are
+        checked by :func:`calibration_values`).
+
+        >>> CALIBRATION["misfire"].bounds, CALIBRATION["W_iran"].bounds
+        ((0, 1), None)
+        """
+        return (0, 1) if self.unit.startswith("probability") else None
+
     def to_json(self) -> dict:
         """The value as JSON (``value`` as an exact string).
 
@@ -206,6 +217,11 @@ def calibration_values(**overrides) -> dict:
 
     >>> calibration_values(W_iran=60)["W_iran"], calibration_values()["misfire"]
     (60, Fraction(1, 1600))
+    >>> calibration_values(misfire="3/2")
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.GameError: misfire = 3/2 is not a probability (probability per militia strike): it must
+    be from 0 to 1
     >>> calibration_values(round_days=1)
     Traceback (most recent call last):
     ...
@@ -224,6 +240,10 @@ def calibration_values(**overrides) -> dict:
         if not is_symbolic(values[k]) and abs(values[k]) > MAX_MAGNITUDE:
             raise TooLargeError(f"{k} = {format_approx(values[k])} is over the limit of 1e+100 for a "
                                 "value of the case model")
+        bounds = CALIBRATION[k].bounds
+        if bounds is not None and not is_symbolic(values[k]) and not bounds[0] <= values[k] <= bounds[1]:
+            raise GameError(f"{k} = {values[k]} is not a probability ({CALIBRATION[k].unit}): it must be "
+                            f"from {bounds[0]} to {bounds[1]}")
     rate = values["annual_discount_rate"]
     if not is_symbolic(rate) and rate <= 0:
         raise GameError(f"annual_discount_rate = {rate} must be above 0 (the discount factor per "

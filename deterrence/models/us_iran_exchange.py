@@ -70,7 +70,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
 
-from deterrence.models.us_iran_calibration import calibration_values, delta_per_round
+from deterrence.models.us_iran_calibration import CALIBRATION, calibration_values, delta_per_round
 
 PLAYERS = ("US", "Iran")
 PENDING = ("calm", "hit", "crisis", "answered")
@@ -125,6 +125,11 @@ def war_profile() -> dict:
 #: or the search found no pure equilibrium (then the war risk is the contained profile's, as in the report).
 REGIMES = ("contained exchange", "another equilibrium short of war", "war", "no pure equilibrium found")
 
+#: The name of the play the predictions follow when the search finds no pure equilibrium
+#: (:func:`select`): the contained profile, checked and not an equilibrium. Never "contained
+#: exchange", which names the equilibrium: one word, one meaning in every section and JSON key.
+NOT_AN_EQUILIBRIUM = "contained profile, not an equilibrium"
+
 
 @dataclass(frozen=True)
 class ExchangeModel:
@@ -137,6 +142,9 @@ class ExchangeModel:
     values: tuple  # sorted (name, value) pairs
 
     REGIMES = REGIMES  # the regime names of :meth:`classify` (class attribute, not a field)
+    #: the closed ranges a map's axis must keep to (the calibration's probabilities, [0, 1]):
+    #: a map refuses a value outside before any point (:func:`deterrence.core.map_axes.check_map_axes`)
+    PARAMETER_RANGES = {name: c.bounds for name, c in CALIBRATION.items() if c.bounds is not None}
 
     def __post_init__(self):
         # exact numbers, as exchange_model gives: the fast path's tables and caches take
@@ -595,7 +603,6 @@ def exchange_game_toml() -> str:
     True
     """
     import sympy
-    from deterrence.models.us_iran_calibration import CALIBRATION
     from deterrence.core.symbolic import as_sympy
     time_keys = ("annual_discount_rate", "round_days")
     names = [k for k in CALIBRATION if k not in time_keys]
@@ -831,7 +838,8 @@ class Selection:
     analysis and every section and JSON key of the report.
 
     ``followed``: the selected Markov perfect equilibrium; when the search found none, the
-    contained profile, checked (``verified_under_noise`` is false: it is not an equilibrium).
+    contained profile, checked (``verified_under_noise`` is false: it is not an equilibrium)
+    and named :data:`NOT_AN_EQUILIBRIUM`, so that no reader calls it the contained exchange.
     ``regime``: its index in :data:`REGIMES`.
     """
 
@@ -872,10 +880,15 @@ def select(model: ExchangeModel, equilibria=None) -> Selection:
     ('contained exchange', 'contained exchange', 'contained')
     >>> select(exchange_model(W_iran=1000)).label
     'mutual restraint'
+    >>> none = select(exchange_model(b_us=20, c_iran=2, k_us=80, israeli_strike_rate=0))
+    >>> none.label, none.followed.name, none.followed.verified_under_noise
+    ('no pure equilibrium found', 'contained profile, not an equilibrium', False)
     """
+    from dataclasses import replace
     found = markov_perfect_equilibria(model) if equilibria is None else tuple(equilibria)
     if not found:
-        return Selection(verify(model, contained_profile()), REGIMES.index("no pure equilibrium found"))
+        checked = verify(model, contained_profile())
+        return Selection(replace(checked, name=NOT_AN_EQUILIBRIUM), REGIMES.index("no pure equilibrium found"))
     chosen = selected_equilibrium(found)
     regime = ("contained exchange" if chosen.name == "contained exchange" else
               "war" if chosen.name == "war" else "another equilibrium short of war")
@@ -977,6 +990,7 @@ def _play_statistics(model, profile, rounds, start) -> dict:
 __all__ = ["exchange_game_toml", "CHAIN_PARAMETERS", "chain_key", "reference_path", "reference_path_on",
            "ExchangeModel", "MarkovPerfect", "exchange_model", "contained_profile", "war_profile",
            "verify", "reached_states", "markov_perfect_equilibria", "search_end",
-           "selected_equilibrium", "Selection", "select", "REGIMES", "search_starts", "START_NAMES", "SEARCH",
+           "selected_equilibrium", "Selection", "select", "REGIMES", "NOT_AN_EQUILIBRIUM", "search_starts",
+           "START_NAMES", "SEARCH",
            "homotopy_selection", "play_statistics",
            "weeks_in", "horizon_weeks", "STATES", "TRANSIENT", "PLAYERS", "ACTIONS", "START"]

@@ -186,8 +186,12 @@ def markov_perfect_map(x, y, *, max_points: int = MAX_POINTS, **overrides) -> Ma
     """The pure Markov perfect equilibria that ``markov_perfect_equilibria`` finds, at every
     point of the grid ``x`` (a payoff parameter) by ``y`` (any other calibration value), each
     certified exactly. ``x`` and ``y`` are ``(name, values)``; values are read exactly
-    (``0.1`` is ``1/10``); ``overrides`` set other calibration values. A grid of more than
-    ``max_points`` points is a :class:`~deterrence.errors.TooLargeError`.
+    (``0.1`` is ``1/10``); ``overrides`` set other calibration values. The axes are checked
+    before any point by the one check of a map's axes,
+    :func:`~deterrence.core.map_axes.check_map_axes` (the messages of
+    :func:`~deterrence.analysis.maps.regime_map`, starting ``markov_perfect_map:``): a grid of
+    more than ``max_points`` points is a :class:`~deterrence.errors.TooLargeError`; a
+    probability outside [0, 1] is refused, naming the axis and its first value outside.
 
     >>> m = markov_perfect_map(("W_iran", [1, 50]), ("annual_discount_rate", ["1/10", "1/2"]))
     >>> m.counts().tolist()
@@ -200,23 +204,15 @@ def markov_perfect_map(x, y, *, max_points: int = MAX_POINTS, **overrides) -> Ma
 
     import numpy as np
 
+    from deterrence.core.map_axes import check_map_axes
     from deterrence.core.numbers import to_exact
-    from deterrence.errors import GameError, TooLargeError
     from deterrence.models.us_iran_exchange import search_end, search_starts
-    for label, axis in (("x", x), ("y", y)):
-        if not isinstance(axis, (tuple, list)) or len(axis) != 2 or not isinstance(axis[0], str):
-            raise GameError(f"markov_perfect_map: {label} must be a pair (parameter name, values), got {axis!r:.80}")
-    (xname, xs), (yname, ys) = x, y
-    xs, ys = [to_exact(v, xname) for v in xs], [to_exact(v, yname) for v in ys]
-    if xname == yname:
-        raise GameError(f"the two axes are both {xname}: give two different parameters")
-    from deterrence.models.us_iran_calibration import calibration_values
-    for name, values in ((xname, xs), (yname, ys)):    # names, ranges and sizes, before any work
-        for value in values:
-            calibration_values(**{**overrides, name: value})
-    if len(xs) * len(ys) > max_points:
-        raise TooLargeError(f"a grid of {len(xs)} x {len(ys)} = {len(xs) * len(ys):,} points, over the limit of "
-                            f"{max_points:,}; pass max_points={len(xs) * len(ys)} to try anyway")
+    # the one check of a map's axes (regime_map's): shape, names, size, values and the model's
+    # ranges, with the same messages, before any point
+    axes = check_map_axes(x, y, overrides, exchange_model, max_points, caller="markov_perfect_map",
+                          y_required=True)
+    (xname, xs), (yname, ys) = ((name, [to_exact(v.item() if hasattr(v, "item") else v, name) for v in values])
+                                for name, values in axes.items())
     shared: dict = {}
     rows = [_Row(xname, {**overrides, yname: yv}, shared) for yv in ys]
     ends, undecided = _float_search(rows, xs)

@@ -137,7 +137,7 @@ def target_substitution(model: ExchangeModel, rates=(0, Fraction(1, 4), Fraction
     C = contained_profile()
     return {"israeli_strike_rate_per_week": [str(r) for r, _, _ in rows],
             "israeli_strikes_per_month": [_f(float(r) * _weeks_per_month(), 2) for r, _, _ in rows],
-            "equilibrium": [c.followed.name if c.found else c.label for _, c, _ in rows],
+            "equilibrium": [c.followed.name for _, c, _ in rows],     # the report's one name of each choice
             "contained_equilibrium_holds": [c.contained for _, c, _ in rows],
             "attacks_per_month": [_f(a, 2) for _, _, a in rows],
             "extra_attacks_per_extra_israeli_strike_week": _f(slope),
@@ -545,7 +545,7 @@ def analyse_exchange(model: ExchangeModel | None = None, *, fit=None, claims: bo
             "unit": "extra attacks on US forces a month per extra week a month with an Israeli strike"}
     # the contained exchange's formulas whenever the predictions follow its play (also when no
     # equilibrium was found and the contained profile is followed)
-    formulas = headline_formulas(model, selected.name == "contained exchange")
+    formulas = headline_formulas(model, prof == contained_profile())
     return ExchangeAnalysis(model.values, eqs, selection, predicted, out, fit, record, _march_2023(), formulas)
 
 
@@ -747,7 +747,7 @@ def exchange_report(analysis: ExchangeAnalysis):
         summary = (f"The contained exchange is not an equilibrium at these values; the equilibrium found is "
                    f"mutual escalation, and war has probability {_percent(war26)} within 26 months.")
     elif not chosen.found:
-        title = "At these values the contained exchange is not an equilibrium, and no other was found"
+        title = f"At these values no pure equilibrium was found: the numbers follow the {chosen.followed.name}"
         summary = ("No pure Markov perfect equilibrium was found from the starts searched (mixed ones are not "
                    "searched here: homotopy_selection runs the toolkit's logit homotopy); the numbers below follow "
                    f"the contained profile, which is not an equilibrium here: war has probability {_percent(war26)} "
@@ -803,10 +803,12 @@ def exchange_report(analysis: ExchangeAnalysis):
     targets = {"attacks_within_25_percent": ok_rate, "war_within_26_months_under_10_percent": war26 < 0.10}
     why = ""
     if not all(targets.values()):
-        why = (f" (at these values the equilibrium played is '{chosen.followed.name}', not the contained exchange "
-               "the record shows)" if not chosen.contained else
-               " (the contained exchange at these values does not reproduce the record: refit, or see the "
-               "tipping points)")
+        why = (" (the contained exchange at these values does not reproduce the record: refit, or see the "
+               "tipping points)" if chosen.contained else
+               f" (at these values the equilibrium played is '{chosen.followed.name}', not the contained exchange "
+               "the record shows)" if chosen.found else
+               f" (at these values no pure equilibrium was found: the numbers follow the {chosen.followed.name}, "
+               "while the record shows the contained exchange)")
     if not ok_rate and n_att > on_record["weeks"]:
         why += (f" ({n_att} attacks in {on_record['weeks']} weeks: more than the one militia strike a week that "
                 "the model's weekly rounds allow)")
@@ -814,7 +816,8 @@ def exchange_report(analysis: ExchangeAnalysis):
               + ("met" if ok_rate else "MISSED") + "; war within 26 months under 10%: "
               + ("met" if war26 < 0.10 else "MISSED") + why)
     pred = {**pred, "targets": targets}
-    secs.append(Section("predicted", "Predictions of the equilibrium beside the record", tuple(pl), pred))
+    played = "the equilibrium" if chosen.found else f"the {chosen.followed.name},"
+    secs.append(Section("predicted", f"Predictions of {played} beside the record", tuple(pl), pred))
     if len(a.formulas) > 1:
         note = ("long-run values at peace; the predictions above follow the chain of play from a calm week over "
                 "the stated span, so they differ a little")
@@ -977,16 +980,17 @@ def us_iran_exchange_model(*, fitted: bool = True, record=None, progress=None, *
     >>> us_iran_exchange_model(record=example_events_path()).record[0].count
     4
     """
-    exchange_model(**overrides)   # unknown names fail here, naming the parameter
     from deterrence.models.us_iran_exchange_fit import ESTIMATED
     estimated = [n for n in ESTIMATED if n in overrides]
     if fitted and estimated:
-        # the fit would replace the value silently (it only started from it)
+        # the fit would replace the value silently (it only started from it); said before the value's
+        # own checks, since the fitted model never reads it
         from deterrence.errors import GameError
         raise GameError(f"us_iran_exchange_model: {', '.join(estimated)} "
                         f"{'is' if len(estimated) == 1 else 'are'} estimated from the record in the fitted "
                         f"model; to set {'it' if len(estimated) == 1 else 'them'}, run the model unfitted "
                         f"(fitted=False; deterrence report --no-fit)")
+    exchange_model(**overrides)   # unknown names and values out of range fail here, naming the parameter
     if record is not None and not isinstance(record, dict):
         import os
         from deterrence.errors import GameError
