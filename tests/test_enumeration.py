@@ -386,6 +386,41 @@ if HAVE_NUMBA:
         # an exact tie is reported as degenerate
         assert en._exact_leaving(np.array([[1.0, 1.0], [1.0, 1.0]]), 0b0011, 0) is None
 
+    # Payoffs 0, 1, 2 moved by multiples of 1e-12 (tests/test_numerics.py's near-tie games).
+    # The compiled search decided a near-tie exactly and went on in floats into the
+    # near-degenerate vertex behind it, where slacks of 1e-13 made its ratio tests wrong: the
+    # first game lost 3 of P's 6 vertices and 2 of its 3 equilibria, the zero-sum game of the
+    # second's A every equilibrium; the third kept a vertex that does not exist (certification
+    # then raised) once pivot entries below 1e-11 were no longer skipped
+    NEAR_TIE_GAMES = [
+        ([[1.0, 0.9999999999994], [9e-13, 1.9999999999988], [1.4999999999999999e-12, 2.0]],
+         [[1.0000000000021, 0.9999999999976], [2.7e-12, 2.000000000003], [2.0000000000033, 2.0000000000036]]),
+        ([[1.000000000001, 2e-12, 2.000000000003], [1.999999999996, 1.000000000005, 1.000000000006],
+          [2.000000000007, 1.000000000008, 1.0]],
+         [[1e-11, -1.0999999999999999e-11, -1.2e-11], [1.3e-11, 2.000000000014, 2.000000000015],
+          [2.0, 0.0, -1.8e-11]]),
+        ([[-3e-13, 2.0], [0.9999999999991, -1.2e-12], [0.9999999999985, 0.0]],
+         [[0.0, 2.0000000000024], [-2.7e-12, 2.0], [1.0000000000033, 1.0]]),
+    ]
+
+    def _near_tie_game(rng):
+        m, n = rng.integers(2, 4, size=2)
+        eps = rng.choice([1e-12, 1e-15, 3e-13])
+        vals = [int(b) + int(s) * eps * (k + 1)
+                for k, (b, s) in enumerate(zip(rng.integers(0, 3, 2 * m * n), rng.integers(-1, 2, 2 * m * n)))]
+        return np.reshape(vals[:m * n], (m, n)).tolist(), np.reshape(vals[m * n:], (m, n)).tolist()
+
+    def test_compiled_search_on_near_degenerate_games_gives_the_exact_answer(monkeypatch):
+        from deterrence.solvers.normal_form import enumeration as en
+        monkeypatch.delenv("DETERRENCE_NUMBA", raising=False)
+        use_compiled_search(monkeypatch, en)
+        rng = np.random.default_rng(101)
+        for A, B in NEAR_TIE_GAMES + [_near_tie_game(rng) for _ in range(300)]:
+            for game in (NormalFormGame.from_arrays(A, B), NormalFormGame.zero_sum(A)):
+                got, ref = all_equilibria(game), _fully_exact(monkeypatch, game)
+                assert got.equilibria == ref.equilibria, (A, B)
+                assert got.cliques == ref.cliques
+
 
 def test_both_matchings_of_complementary_labels_agree(monkeypatch):
     from deterrence.solvers.normal_form import enumeration as en

@@ -70,7 +70,9 @@ def _reverse_search(M, c, tol, tie, limit, maxdepth, ov_mask, ov_enter, ov_leave
         best, second, r = -1.0, -1.0, -1
         for i in range(k):
             a = D[depth, i, j]
-            x = a * inv[depth, i] if a > 1e-11 else -1.0   # a select, not a branch
+            # every positive entry is a candidate, as in the NumPy twin: a tiny entry over a
+            # tiny right-hand side (a near-degenerate vertex) can be the nearest blocking row
+            x = a * inv[depth, i] if a > 0.0 else -1.0     # a select, not a branch
             if x > second:                                # rarely true: predictable
                 if x > best:
                     second = best
@@ -78,7 +80,7 @@ def _reverse_search(M, c, tol, tie, limit, maxdepth, ov_mask, ov_enter, ov_leave
                     r = i
                 else:
                     second = x
-        if r < 0:
+        if r < 0 or best <= 1e-11:
             return masks[:count], DEGENERATE     # unbounded: cannot happen
         if second * (1.0 + tie) >= best:        # ratio (near-)tie
             e = N[depth, j]

@@ -219,8 +219,12 @@ def vertex_bound(d: int, f: int) -> int:
 
 # -- step 1 --------------------------------------------------------------------
 # -- step 3, fast path ------------------------------------------------------------
-def _float_vertices(M: np.ndarray, limit: int):
+def _float_vertices(M: np.ndarray, limit: int, exact=None):
     """Label masks (bit v: variable v is zero) of all vertices of {z >= 0 : M z <= 1}.
+
+    ``exact``: the integer matrix ``M`` stands for (rows of ints; by default ``M``'s
+    values), which decides the compiled search's near-ties: ``M`` itself may be rounded
+    (entries beyond 2**53) or scaled (:func:`_scaled_float`).
 
     Variables are ``z_0..z_{d-1}`` then the slacks. Reverse search (Avis and
     Fukuda 1992): the parent of a vertex is its neighbour by Bland's rule for
@@ -239,7 +243,7 @@ def _float_vertices(M: np.ndarray, limit: int):
     bound = vertex_bound(d, nv)
     if numba_allowed(bound > _COMPILED_ABOVE or (numba_loaded() and (bound > _COMPILED_WHEN_LOADED_ABOVE
                                                                     or _compiled_search_loaded()))):
-        masks = _compiled_vertices(M, c, limit)
+        masks = _compiled_vertices(M, c, limit, exact)
         if masks is not False:
             return masks
     bits = np.uint64(1) << np.arange(nv, dtype=np.uint64)
@@ -328,12 +332,13 @@ def _compiled_search_loaded() -> bool:
     return nb is not None and bool(getattr(nb.reverse_search, "signatures", None))
 
 
-def _compiled_vertices(M, c, limit):
+def _compiled_vertices(M, c, limit, exact=None):
     """The same reverse search compiled by numba (if installed); ``False`` if unavailable.
 
-    A near-tie in a ratio test is decided exactly (:func:`_exact_leaving`) and
-    the search rerun with that decision; an exact tie means a degenerate
-    polytope (``None``).
+    A near-tie in a ratio test is decided exactly (:func:`_exact_leaving`, on the integer
+    matrix ``exact``, by default ``M``'s values) and the search rerun with that decision;
+    an exact tie, or ratios too close for the float search to go on from (a
+    near-degenerate neighbour), means the polytope is not visibly simple (``None``).
     """
     try:
         from deterrence.solvers.normal_form import _enum_numba as nb
@@ -353,9 +358,9 @@ def _compiled_vertices(M, c, limit):
         except Exception:            # e.g. numba cannot compile or cache here: use numpy
             return False
         if status == nb.NEAR_TIE:
-            leave = _exact_leaving(M, int(info[0]), int(info[1]))
+            leave = _exact_leaving(M if exact is None else exact, int(info[0]), int(info[1]))
             if leave is None:
-                return None          # an exact tie: degenerate
+                return None          # an exact tie or a near-degenerate neighbour
             ov_mask.append(int(info[0]))
             ov_enter.append(int(info[1]))
             ov_leave.append(leave)
@@ -371,10 +376,27 @@ def _compiled_vertices(M, c, limit):
     return None
 
 
+#: Least relative gap between the two smallest exact ratios for which a near-tie of the
+#: compiled search is decided and the search goes on. Below it the step leads to a
+#: near-degenerate vertex: the runner-up row's slack there is this fraction of its value
+#: before, a difference of nearly equal floats, and the later float ratio tests and signs
+#: that involve it are no longer reliable (a 3x2 game with payoffs 1 +- 1e-12 lost three
+#: of its six vertices, and with them two of its three equilibria): the exact path decides.
+_OVERRIDE_GAP = 1e-6
+
+
 def _exact_leaving(M, nonbasic, enter):
     """Exact ratio test of {z >= 0 : M z <= 1} (M integral) at the basis given by its
-    nonbasic mask: the leaving variable, or ``None`` on an exact tie."""
-    k, d = M.shape
+    nonbasic mask: the leaving variable, or ``None`` on an exact tie or when the two
+    smallest ratios are within :data:`_OVERRIDE_GAP` of each other (relatively).
+
+    >>> M = np.array([[2.0, 1.0], [1.0, 3.0]])
+    >>> _exact_leaving(M, 0b0011, 0), _exact_leaving(M, 0b0011, 1)   # from the origin
+    (2, 3)
+    >>> _exact_leaving([[10**12, 1], [10**12 + 1, 1]], 0b0011, 0) is None   # gap 1e-12
+    True
+    """
+    k, d = len(M), len(M[0])
     Mi = [[int(v) for v in row] for row in M]
     basic = [v for v in range(d + k) if not nonbasic >> v & 1]
 
@@ -385,10 +407,10 @@ def _exact_leaving(M, nonbasic, enter):
     Bmat = [[cols[c][i] for c in range(k)] for i in range(k)]
     rhs = solve(Bmat, [1] * k)
     col = solve(Bmat, column(enter))
-    ratios = [(Fraction(rhs[i]) / col[i], basic[i]) for i in range(k) if col[i] > 0]
-    low = min(r for r, _ in ratios)
-    rows = [v for r, v in ratios if r == low]
-    return rows[0] if len(rows) == 1 else None
+    ratios = sorted((Fraction(rhs[i]) / col[i], basic[i]) for i in range(k) if col[i] > 0)
+    if len(ratios) > 1 and ratios[1][0] - ratios[0][0] <= _OVERRIDE_GAP * ratios[1][0]:
+        return None
+    return ratios[0][1]
 
 
 def _float_polytopes(A, B, limit):
@@ -396,8 +418,9 @@ def _float_polytopes(A, B, limit):
     polytope that is not visibly simple (degenerate)."""
     P = None if _tied_best_response(B) else _scaled_float(B)
     Q = None if _tied_best_response(np.transpose(A)) else _scaled_float(A)
-    return (None if P is None else _float_vertices(P.T, limit),
-            None if Q is None else _float_vertices(Q, limit))
+    Bt = [list(col) for col in zip(*B)]
+    return (None if P is None else _float_vertices(P.T, limit, Bt),
+            None if Q is None else _float_vertices(Q, limit, A))
 
 
 def _int64_or_object(M) -> np.ndarray:
