@@ -586,16 +586,16 @@ SEQUENCE_ALL_CAUSE = (
     "Since 2026-12-05 covering rules (an off-path continuation that one player enters and the other never "
     "reaches needs no branching) and product faces (a leaf's face searched group by group) cut it on these "
     "trees of subgames: the random trees of 38, 47 and 56 sequences list their 144, 212 and 156 extreme "
-    "equilibria in about 7, 43 and 110 s of CPU (the 38-sequence tree took 275 s before), but the nodes "
-    "still grow about 4.5x a round (16,000, 74,000, ...), so the size guard refuses every random tree of "
-    "56+ sequences before any work (issue 14; with an explicit limit the 56-sequence tree lists in "
-    "110 s). The counts stay small on these trees (the equilibria do not "
-    "multiply); the search does. Zero-sum trees go by their two optimal faces instead (12-card Kuhn poker, "
-    "98 sequences, 13,440 in 60 s), where the counts do explode: 16-card Kuhn poker (130 sequences) has "
-    "1,080,450 extreme equilibria. Closing it: a decomposition by the tree's subgames for the on-path ones "
-    "too (each on-path subgame's equilibria found once, not once per branch of the rest of the tree), "
-    "exact certificates without Python Fractions (most of the search's time), and a compact answer "
-    "(products of vertex sets) where counts explode")
+    "equilibria in about 7, 43 and 110 s of CPU (the 38-sequence tree took 275 s before), so the size guard "
+    "refuses every random tree of 56+ sequences before any work (issue 14). Measured since with an explicit "
+    "limit (README, 'Goal 7 at 56 and 65 sequences'): the counts explode at 65 sequences, 107,012 extreme "
+    "equilibria (1,521 plans of P1 times 78 of P2, in 4 maximal Nash subsets and 2 components, 196 s), so "
+    "on the goal's trees of 137+ sequences no list of every extreme equilibrium can be printed at all; and "
+    "the time is in listing the leaf faces' vertices (at 56 sequences 198,589 of 201,496 nodes, 174,546 in "
+    "one face whose partial patterns mostly hold no vertex). Zero-sum trees go by their two optimal faces "
+    "instead (12-card Kuhn poker, 98 sequences, 13,440 in 60 s; 16-card Kuhn poker has 1,080,450). "
+    "Closing it: the answer as its cliques (products of plan sets, now in the result), a vertex listing of "
+    "the leaf faces that grows with their vertices, and a decomposition by the tree's subgames")
 
 
 def goal_every_extreme(quick):
