@@ -199,7 +199,7 @@ def sequence_form_equilibria(tree: GameTree, *, limit: int | None = None, search
     Entrant: in; Incumbent: accommodate  (payoffs 1, 1)
     Entrant: out; Incumbent: fight  (payoffs 0, 2)
     Entrant: out; Incumbent: 1/2 fight + 1/2 accommodate  (payoffs 0, 2)
-    >>> r.cliques          # maximal Nash subsets: out, against any mix between the two threats
+    >>> r.cliques          # out, against a fight with any probability from 1/2 to 1: one clique
     ((0,), (1, 2))
     """
     if not isinstance(tree, GameTree):
