@@ -283,3 +283,14 @@ def check_cliques(tree, rnd):
         assert len(every.cliques) == len(theirs.cliques)
         assert len(every.components) == len(theirs.components)
     return every
+
+
+def test_the_tutorials_cliques():
+    """What notebook 11 says of the cliques: Kuhn poker's two extreme equilibria are one maximal
+    Nash subset; in the deterrence signalling game the two where no defender mobilises are one,
+    the challenger's answer to a mobilisation anywhere from a coin toss to a sure challenge."""
+    from deterrence.io import load_game
+    assert sequence_form_equilibria(kuhn()).cliques == ((0, 1),)
+    signalling = sequence_form_equilibria(load_game("deterrence_signalling"))
+    assert signalling.cliques == ((0,), (1, 2))
+    assert {e.payoffs for e in (signalling[1], signalling[2])} == {(Fraction(-3, 4), Fraction(1, 4))}
