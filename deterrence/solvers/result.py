@@ -305,6 +305,23 @@ class EquilibriumSequence:
         return tuple(e for e in self.equilibria if e.is_pure)
 
 
+def _index_set(indices) -> str:
+    """A set of equilibrium indices as text, runs of four or more written ``first-last`` (a
+    zero-sum tree's one clique holds every equilibrium).
+
+    >>> _index_set((0, 1, 2)), _index_set((0, 1, 2, 3, 4, 7, 9, 10, 11, 12))
+    ('{0, 1, 2}', '{0-4, 7, 9-12}')
+    """
+    parts, start = [], 0
+    indices = list(indices)
+    for k in range(1, len(indices) + 1):
+        if k == len(indices) or indices[k] != indices[k - 1] + 1:
+            run = indices[start:k]
+            parts += [f"{run[0]}-{run[-1]}"] if len(run) >= 4 else [str(i) for i in run]
+            start = k
+    return "{" + ", ".join(parts) + "}"
+
+
 @dataclass(frozen=True)
 class SolveResult(EquilibriumSequence):
     """What every solver returns: the equilibria, how they were found, and of what.
@@ -371,10 +388,9 @@ class SolveResult(EquilibriumSequence):
             lines += [f"      {line}" for line in eq.details()]
         if self.cliques is not None and any(len(c) > 1 for c in self.cliques):
             lines.append("Maximal Nash subsets (every mixture of the listed extreme equilibria is one):")
-            lines += [f"  {{{', '.join(map(str, c))}}}" for c in self.cliques]
+            lines += [f"  {_index_set(c)}" for c in self.cliques]
         if self.components is not None and len(self.components) != len(self.equilibria):
-            lines.append("Connected components: " + "; ".join("{" + ", ".join(map(str, c)) + "}"
-                                                             for c in self.components))
+            lines.append("Connected components: " + "; ".join(_index_set(c) for c in self.components))
         lines += [f"Note: {n}" for n in self.notes]
         return "\n".join(lines)
 
