@@ -324,8 +324,13 @@ def _ball(p, t, flint):
     return total
 
 
-def _payoff(array, actions) -> int:
-    return int(array[actions[0], actions[1], actions[2]])
+def _payoff_table(array, i, j, k):
+    """``at(a, b, c)``: the integer payoff when players ``i, j, k`` play ``a, b, c`` (read from
+    the array's flat list: indexing an object array with a tuple costs several times more)."""
+    flat = array.ravel().tolist()
+    strides = (array.shape[1] * array.shape[2], array.shape[2], 1)
+    s_i, s_j, s_k = strides[i], strides[j], strides[k]
+    return lambda a, b, c: int(flat[a * s_i + b * s_j + c * s_k])
 
 
 def _matrix(array, supports, i, j, k, entry) -> list:
@@ -334,11 +339,12 @@ def _matrix(array, supports, i, j, k, entry) -> list:
     integer coefficients ``[c_0, c_1, ...]``, the value ``c_0 + sum c_l t_l`` when
     ``k`` plays ``(1 - sum t, t_1, ...)`` (a pure ``k``: the constant ``[c_0]``)."""
     s_i, s_j, s_k = supports[i], supports[j], supports[k]
+    payoff = _payoff_table(array, i, j, k)
     rows = []
     for a in s_i[1:]:
         row = []
         for b in s_j:
-            at = [_payoff(array, {i: a, j: b, k: c}) - _payoff(array, {i: s_i[0], j: b, k: c}) for c in s_k]
+            at = [payoff(a, b, c) - payoff(s_i[0], b, c) for c in s_k]
             row.append(entry([at[0]] + [v - at[0] for v in at[1:]]))
         rows.append(row)
     return rows
@@ -347,8 +353,8 @@ def _matrix(array, supports, i, j, k, entry) -> list:
 def _differences(array, supports, i, j, k, a) -> list:
     """``k``'s payoff of action ``a`` less that of its first support action, over ``i``'s and ``j``'s supports."""
     first = supports[k][0]
-    return [[_payoff(array, {k: a, i: b, j: c}) - _payoff(array, {k: first, i: b, j: c}) for c in supports[j]]
-            for b in supports[i]]
+    payoff = _payoff_table(array, k, i, j)
+    return [[payoff(a, b, c) - payoff(first, b, c) for c in supports[j]] for b in supports[i]]
 
 
 def _conditions_of_k(array, supports, i, j, k, kernel_i, kernel_j, zero) -> list:
