@@ -3,6 +3,7 @@ Fraction reference: same verdicts, same payoffs, same error naming the player an
 import math
 from fractions import Fraction
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -10,7 +11,8 @@ from hypothesis import strategies as st
 from deterrence import NormalFormGame
 from deterrence.errors import GameError, NotAnEquilibriumError
 from deterrence.solvers.certify import (certified_equilibrium, certified_from_weights,
-                                        certified_from_weights_many, is_equilibrium)
+                                        certified_from_weights_many, expected_payoffs_against,
+                                        is_equilibrium)
 from deterrence.solvers.normal_form.enumeration import all_equilibria
 
 F = Fraction
@@ -156,3 +158,54 @@ def test_three_players_still_certified():
     assert certified_equilibrium(g, [half, half, (1, 0)]).payoffs == (0, 0, 0)
     with pytest.raises(NotAnEquilibriumError, match="Player 1 gains"):
         certified_equilibrium(g, [half, (1, 0), (1, 0)])
+
+
+@st.composite
+def three_player_profiles(draw):
+    shape = tuple(draw(st.integers(1, 3)) for _ in range(3))
+    size = math.prod(shape)
+    arrays = [np.array(draw(st.lists(payoff, min_size=size, max_size=size)), dtype=object).reshape(shape)
+              for _ in range(3)]
+    # weights 0 often, so supports vary; ties (equilibria) from small payoffs
+    profile = [normalised(draw(st.lists(st.sampled_from([0, 0, 1, 2, 3, 2**64 + 1]), min_size=k,
+                                        max_size=k).filter(any))) for k in shape]
+    return NormalFormGame.from_payoff_arrays(arrays), profile
+
+
+def reference_n(game, profile):
+    """Each player's payoff and (regret, first best deviation), in Fractions, from scratch."""
+    out = []
+    for i in range(game.n_players):
+        vals = []
+        for a in range(game.shape[i]):
+            total = F(0)
+            for idx in np.ndindex(*game.shape):
+                if idx[i] == a:
+                    weight = math.prod(F(profile[j][idx[j]]) for j in range(game.n_players) if j != i)
+                    total += F(game.payoff_array(i)[idx]) * weight
+            vals.append(total)
+        current = sum((v * p for v, p in zip(vals, profile[i])), F(0))
+        out.append((vals, current, max(vals) - current, vals.index(max(vals))))
+    return out
+
+
+@SETTINGS
+@given(three_player_profiles())
+def test_three_player_certificate_matches_the_fraction_reference(case):
+    # the n-player check sums integers over scaled probabilities: same verdict, payoffs, message
+    game, profile = case
+    ref = reference_n(game, profile)
+    for i, (vals, *_rest) in enumerate(ref):
+        assert expected_payoffs_against(game, profile, i) == vals
+    losers = [(i, gain, dev) for i, (_, _, gain, dev) in enumerate(ref) if gain > 0]
+    if losers:
+        i, gain, dev = losers[0]
+        with pytest.raises(NotAnEquilibriumError) as err:
+            certified_equilibrium(game, profile)
+        assert str(err.value) == (f"not an equilibrium: {game.players[i]} gains {gain} "
+                                  f"by switching to {game.actions[i][dev]!r}")
+    else:
+        eq = certified_equilibrium(game, profile)
+        assert eq.payoffs == tuple(current for _, current, _, _ in ref)
+        assert eq.strategies == tuple(tuple(s) for s in profile)
+        assert all(type(v) is int for s in eq.strategies for v in s if F(v).denominator == 1)

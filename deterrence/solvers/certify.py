@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
-from itertools import product
 
 import numpy as np
 
@@ -51,17 +50,36 @@ def expected_payoffs_against(game, strategies, player) -> list:
             acc = sum(int(v * scale) * w for v, w in zip(row, weights))
             values.append(Fraction(acc, total))
         return values
-    for a in range(game.shape[player]):
-        total = Fraction(0)
-        for combo in product(*(supports[i] for i in others)):
-            idx, prob = [0] * n, Fraction(1)
-            idx[player] = a
-            for i, (j, p) in zip(others, combo):
-                idx[i] = j
-                prob *= p
-            total += arr[tuple(idx)] * prob
-        values.append(total)
-    return values
+    weights = {}
+    for i in others:
+        den = 1
+        for _, p in supports[i]:
+            den = math.lcm(den, Fraction(p).denominator)
+        weights[i] = [(j, int(Fraction(p) * den)) for j, p in supports[i]]
+    sums, total = _scaled_values(game, player, weights)
+    return [Fraction(acc, total) if type(acc) is int else Fraction(acc) / total for acc in sums]
+
+
+def _scaled_values(game, player, weights) -> tuple:
+    """``(sums, total)``: ``sums[a] / total`` is ``player``'s exact expected payoff of action
+    ``a`` when each other player ``i`` plays its actions ``j`` with integer weights
+    ``weights[i] = [(j, w_j), ...]`` (``total`` the product of their sums). One integer sum
+    per action, the payoffs read from the flat array at offsets built once per pure
+    profile of the others: Fractions cost far more (the check runs on every equilibrium)."""
+    n = game.n_players
+    strides = [1] * n
+    for i in reversed(range(n - 1)):
+        strides[i] = strides[i + 1] * game.shape[i + 1]
+    combos, total = [(0, 1)], 1
+    for i in range(n):
+        if i != player:
+            total *= sum(w for _, w in weights[i])
+            scaled = [(j * strides[i], w) for j, w in weights[i] if w]
+            combos = [(offset + step, w * v) for offset, w in combos for step, v in scaled]
+    flat = game.payoff_array(player).ravel().tolist()
+    stride = strides[player]
+    return [sum(flat[a * stride + offset] * w for offset, w in combos)
+            for a in range(game.shape[player])], total
 
 
 def on_support(indices, values, size, zero=Fraction(0)) -> list:
@@ -150,18 +168,23 @@ def certified_equilibrium(game, strategies) -> Equilibrium:
         _check_count(game, strategies)
         wx, wy = (_exact_strategy(game, i, s)[1] for i, s in enumerate(strategies))
         return certify_weights(game, [wx], [wy])[0]
-    profile = _normalise(game, strategies)
+    _check_count(game, strategies)
+    exact = [_exact_strategy(game, i, s) for i, s in enumerate(strategies)]
+    weights = {i: list(enumerate(w)) for i, (_, w) in enumerate(exact)}
     payoffs = []
     for i in range(game.n_players):
-        vals = expected_payoffs_against(game, profile, i)
-        current = sum((v * p for v, p in zip(vals, profile[i])), Fraction(0))
-        best = max(vals)
-        if best > current:
-            dev = game.actions[i][vals.index(best)]
+        # in integers: action a is worth sums[a] / total, the mixture current / (total * den)
+        sums, total = _scaled_values(game, i, weights)
+        den = sum(exact[i][1])
+        current = sum(v * w for v, w in zip(sums, exact[i][1]))
+        best = max(sums)
+        if best * den > current:
+            dev = game.actions[i][sums.index(best)]
+            gain = Fraction(best) / total - Fraction(current) / (total * den)
             raise NotAnEquilibriumError(
-                f"not an equilibrium: {game.players[i]} gains {best - current} by switching to {dev!r}")
-        payoffs.append(_simplify(current))
-    strategies = tuple(tuple(_simplify(p) for p in s) for s in profile)
+                f"not an equilibrium: {game.players[i]} gains {gain} by switching to {dev!r}")
+        payoffs.append(_simplify(Fraction(current) / (total * den)))
+    strategies = tuple(tuple(_simplify(Fraction(p)) for p in s) for s, _ in exact)
     return Equilibrium(strategies=strategies, payoffs=tuple(payoffs),
                        players=game.players, actions=game.actions, exact=True)
 

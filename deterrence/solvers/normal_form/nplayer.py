@@ -87,6 +87,7 @@ from deterrence.errors import (
     SolverError,
     TooLargeError,
 )
+from deterrence.solvers.normal_form.nplayer_quotient import action_values
 from deterrence.solvers.normal_form.nplayer_quotient import certified_or_nothing as _rational_equilibrium
 from deterrence.solvers.result import Equilibrium, SolveResult
 from deterrence.core.validate import boundary_init
@@ -127,11 +128,23 @@ class RealAlgebraic:
     __slots__ = ("_cache", "_f", "_g", "_hi", "_lo", "_f_coeffs", "_g_coeffs", "_sign_lo")
 
     def __init__(self, f, interval, g):
+        self._setup(f, interval, g)
+
+    def _setup(self, f, interval, g):
         self._f, self._g = f, g
         self._lo, self._hi = Fraction(interval[0]), Fraction(interval[1])
         self._cache = {}
         # coefficients as Fractions once, and f's sign at lo (bisection reads them each step)
         self._f_coeffs = self._g_coeffs = self._sign_lo = None
+
+    @classmethod
+    def _from_solver(cls, f, interval, g):
+        """The number built by the solver from its own sympy polynomials: without the
+        public constructor's argument check (a signature bind per number, a quarter of
+        an irrational support's time), which guards what users pass."""
+        number = cls.__new__(cls)
+        number._setup(f, interval, g)
+        return number
 
     # -- enclosures
     def _bisect(self):
@@ -217,11 +230,14 @@ class RealAlgebraic:
         return hash((self.minimal_polynomial, self.interval))
 
     def __float__(self):
-        fast = _float_by_arb(self)
-        if fast is not None:
-            return fast
-        lo, hi = self.enclosure(Fraction(1, 10**20))
-        return float((lo + hi) / 2)
+        value = self._cache.get("float")      # read again by sorting and by every caller's float()
+        if value is None:
+            value = _float_by_arb(self)
+            if value is None:
+                lo, hi = self.enclosure(Fraction(1, 10**20))
+                value = float((lo + hi) / 2)
+            self._cache["float"] = value
+        return value
 
     def decimal(self, digits: int = DIGITS) -> str:
         """The value rounded to ``digits`` significant digits (the enclosure is
@@ -578,11 +594,13 @@ def _integer_payoffs(arr) -> np.ndarray:
     return out
 
 
-def _support_profiles(shape):
-    """Support profiles, smallest total size first (pure profiles first)."""
+@functools.lru_cache(maxsize=16)
+def _support_profiles(shape) -> tuple:
+    """Support profiles, smallest total size first (pure profiles first); one tuple per
+    shape (``shape`` a tuple), kept: every game of that shape walks the same list."""
     per_player = [[s for r in range(1, k + 1) for s in itertools.combinations(range(k), r)]
                   for k in shape]
-    return sorted(itertools.product(*per_player), key=lambda p: (sum(map(len, p)), p))
+    return tuple(sorted(itertools.product(*per_player), key=lambda p: (sum(map(len, p)), p)))
 
 
 class _ConditionalDominance:
@@ -590,43 +608,63 @@ class _ConditionalDominance:
     strictly dominated (by any action of its player) against every pure profile
     of the other players' supports. For each player and each pair of its actions
     ``(b, a)`` the pure profiles of the others where ``b`` beats ``a`` are one
-    integer bit mask (numpy, once); a profile's test is then a few integer ``&``:
-    ``a`` is dominated when some ``b`` beats it on every bit of the supports' mask."""
+    integer bit mask (once per game); ``a`` is dominated when some ``b`` beats it on
+    every bit of the others' supports' mask, and the dominated actions of each player
+    are one bit set per supports of the others (once each): a profile's test is then
+    one integer ``&`` per player."""
 
     def __init__(self, payoffs):
         self._better, self._others = [], []
         for i, arr in enumerate(payoffs):
-            rows = np.moveaxis(arr, i, 0).reshape(arr.shape[i], -1)
-            beats = [[int(sum(1 << c for c in np.flatnonzero(rows[b] > rows[a])))
+            rows = np.moveaxis(arr, i, 0).reshape(arr.shape[i], -1).tolist()
+            beats = [[sum(1 << c for c, (x, y) in enumerate(zip(rows[b], rows[a])) if x > y)
                       for a in range(arr.shape[i])] for b in range(arr.shape[i])]
             self._better.append(beats)
-            self._others.append([k for j, k in enumerate(arr.shape) if j != i])
-        self._masks = {}
+            self._others.append(tuple(k for j, k in enumerate(arr.shape) if j != i))
+        # per player: the others' supports -> the bit set of its dominated actions
+        self._dominated_sets = [{} for _ in payoffs]
+        self._bits = {}
 
-    def _mask(self, i, others) -> int:
-        """The bit mask of the others' pure profiles within their supports (C order)."""
-        key = (i, others)
-        mask = self._masks.get(key)
-        if mask is None:
-            sizes = self._others[i]
-            mask = 0
-            for combo in itertools.product(*others):
-                index = 0
-                for a, k in zip(combo, sizes):
-                    index = index * k + a
-                mask |= 1 << index
-            self._masks[key] = mask
-        return mask
+    def _dominated(self, i, others) -> int:
+        """The bit set of player ``i``'s actions dominated against the others' supports
+        (computed once per player and supports of the others: a profile's test is then
+        one ``&`` per player)."""
+        mask = _profiles_mask(self._others[i], others)
+        beats = self._better[i]
+        dominated = 0
+        for a in range(len(beats)):
+            if any(row[a] & mask == mask for row in beats):
+                dominated |= 1 << a
+        self._dominated_sets[i][others] = dominated
+        return dominated
 
     def __call__(self, supports) -> bool:
-        n = len(supports)
-        for i in range(n):
-            mask = self._mask(i, tuple(supports[j] for j in range(n) if j != i))
-            beats = self._better[i]
-            for a in supports[i]:
-                if any(row[a] & mask == mask for row in beats):
+        supports, bits = tuple(supports), self._bits
+        for i, known in enumerate(self._dominated_sets):
+            others = supports[:i] + supports[i + 1:]
+            dominated = known.get(others)
+            if dominated is None:
+                dominated = self._dominated(i, others)
+            if dominated:
+                own = bits.get(supports[i])
+                if own is None:
+                    own = bits[supports[i]] = sum(1 << a for a in supports[i])
+                if dominated & own:
                     return True
         return False
+
+
+@functools.lru_cache(maxsize=4096)
+def _profiles_mask(sizes, others) -> int:
+    """The bit mask of the pure profiles within the supports ``others`` (C order over
+    action counts ``sizes``): the same for every game of a shape, so kept."""
+    mask = 0
+    for combo in itertools.product(*others):
+        index = 0
+        for a, k in zip(combo, sizes):
+            index = index * k + a
+        mask |= 1 << index
+    return mask
 
 
 def _equilibria_on_support(game, payoffs, supports, rng):
@@ -658,7 +696,7 @@ def _candidate_point(game, payoffs, supports, factor, interval, coordinates) -> 
     n = len(payoffs)
     t = sympy.Symbol("t_sep")
     f = _sympy_univariate(factor, t)
-    root = RealAlgebraic(f, interval, None)
+    root = RealAlgebraic._from_solver(f, interval, None)
     isolation = _FlintIsolation(factor, interval)
     probs, k = [], 0
     for s, size in zip(supports, game.shape):
@@ -683,20 +721,8 @@ def _candidate_point(game, payoffs, supports, factor, interval, coordinates) -> 
         return []
     values = []
     for i in range(n):
-        others = [j for j in range(n) if j != i]
-        row = []
-        for a in range(game.shape[i]):
-            total = 0 * factor
-            for combo in itertools.product(*(supports[j] for j in others)):
-                idx = list(combo)
-                idx.insert(i, a)
-                c = int(payoffs[i][tuple(idx)])
-                if c:
-                    w = factor * 0 + c
-                    for j, b in zip(others, combo):
-                        w = (w * probs[j][b]) % factor
-                    total += w
-            row.append(total)
+        row = action_values(payoffs, supports, i, probs, factor * 0 + 1, factor * 0,
+                            lambda w: w % factor)
         if any(sign(row[b] - row[supports[i][0]]) > 0 for b in range(game.shape[i])
                if b not in supports[i]):
             return []
@@ -707,7 +733,7 @@ def _candidate_point(game, payoffs, supports, factor, interval, coordinates) -> 
         if poly.degree() <= 0:
             return _simplify(_qq(poly[0]))
         lo, hi = max(root._lo, isolation.lo), min(root._hi, isolation.hi)
-        return RealAlgebraic(f, (lo, hi), _sympy_univariate(poly, t))
+        return RealAlgebraic._from_solver(f, (lo, hi), _sympy_univariate(poly, t))
 
     strategies = tuple(tuple(0 if p is None else number(p) for p in row) for row in probs)
     payoffs_out = tuple(number(values[i][s[0]], _payoff_scale(game, i)) for i, s in enumerate(supports))
@@ -993,7 +1019,7 @@ def _algebraic_point(game, f, interval, coordinates, unknowns, check) -> list:
     equilibrium, decided exactly, as an :class:`AlgebraicEquilibrium`."""
     positive, nonpositive, probs, values, supports = check
     coordinates = [g.rem(f) for g in coordinates]
-    root = RealAlgebraic(f, interval, None)
+    root = RealAlgebraic._from_solver(f, interval, None)
     for p in positive:
         if _sign_of(_substitute(p, coordinates, f), root) <= 0:
             return []
@@ -1005,7 +1031,7 @@ def _algebraic_point(game, f, interval, coordinates, unknowns, check) -> list:
         reduced = _substitute(poly, coordinates, f)
         if reduced.degree() <= 0:
             return _simplify(_const(reduced))
-        return RealAlgebraic(f, (root._lo, root._hi), reduced)
+        return RealAlgebraic._from_solver(f, (root._lo, root._hi), reduced)
 
     strategies = tuple(tuple(0 if p is None else number(p) for p in row) for row in probs)
     payoffs = tuple(_payoff_number(game, number, values, i, s[0]) for i, s in enumerate(supports))

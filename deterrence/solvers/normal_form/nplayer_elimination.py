@@ -104,6 +104,8 @@ def elimination_solve(game, payoffs, supports):
     flint = flint_module()
     if sizes[k] == 3:
         return _full_support(flint, game, payoffs, supports, i, j, k)
+    if sizes[k] == 1:
+        return _pure_third(game, payoffs, supports, i, j, k)
     one, zero = flint.fmpz_poly(1), flint.fmpz_poly(0)
     # K_j spans the kernel of i's conditions (they are linear in j's mixture), K_i of j's
     kernel_j = _kernel(_matrix(payoffs[i], supports, i, j, k, flint.fmpz_poly), zero, one)
@@ -112,13 +114,6 @@ def elimination_solve(game, payoffs, supports):
         return None
     sum_i, sum_j = sum(kernel_i, zero), sum(kernel_j, zero)
     mixtures = {i: (kernel_i, sum_i), j: (kernel_j, sum_j)}
-    if sizes[k] == 1:
-        if sum_i.is_zero() or sum_j.is_zero():
-            return [], []
-        point = {k: [Fraction(1)]}
-        for player, (kernel, total) in mixtures.items():
-            point[player] = [Fraction(int(v[0]), int(total[0])) for v in kernel]
-        return _rational_point(game, supports, _unknowns(point), payoffs), []
     # k's one condition u_k(second) = u_k(first), bilinear in x_i and x_j
     (h,) = _conditions_of_k(payoffs[k], supports, i, j, k, kernel_i, kernel_j, zero)
     if h.is_zero():
@@ -145,6 +140,27 @@ def elimination_solve(game, payoffs, supports):
             point[player] = [(flint.fmpq_poly(v) * inverse) % f for v in kernel]
         candidates += _real_candidates(flint, f, _unknowns(point), payoffs, supports, game.shape)
     return found, candidates
+
+
+def _pure_third(game, payoffs, supports, i, j, k):
+    """Steps 1-2 when ``k`` plays one action: the matrices are integers, so the kernel
+    vectors are integer minors (no polynomials) and the one candidate point is rational;
+    ``None`` when a kernel vector vanishes (the rank drops: not decided here)."""
+    kernel_j = _minors(_matrix(payoffs[i], supports, i, j, k, _constant), 0, 1)
+    kernel_i = _minors(_matrix(payoffs[j], supports, j, i, k, _constant), 0, 1)
+    if not any(kernel_i) or not any(kernel_j):
+        return None
+    sum_i, sum_j = sum(kernel_i), sum(kernel_j)
+    if sum_i == 0 or sum_j == 0:
+        return [], []               # the kernel line misses the simplex's hyperplane
+    point = {k: [Fraction(1)], i: [Fraction(v, sum_i) for v in kernel_i],
+             j: [Fraction(v, sum_j) for v in kernel_j]}
+    return _rational_point(game, supports, _unknowns(point), payoffs), []
+
+
+def _constant(coefficients) -> int:
+    """A matrix entry when ``k`` is pure: its one coefficient, an integer."""
+    return coefficients[0]
 
 
 def _determinantal(flint, game, payoffs, supports, i, j, k):
@@ -324,8 +340,13 @@ def _ball(p, t, flint):
     return total
 
 
-def _payoff(array, actions) -> int:
-    return int(array[actions[0], actions[1], actions[2]])
+def _payoff_table(array, i, j, k):
+    """``at(a, b, c)``: the integer payoff when players ``i, j, k`` play ``a, b, c`` (read from
+    the array's flat list: indexing an object array with a tuple costs several times more)."""
+    flat = array.ravel().tolist()
+    strides = (array.shape[1] * array.shape[2], array.shape[2], 1)
+    s_i, s_j, s_k = strides[i], strides[j], strides[k]
+    return lambda a, b, c: int(flat[a * s_i + b * s_j + c * s_k])
 
 
 def _matrix(array, supports, i, j, k, entry) -> list:
@@ -334,11 +355,12 @@ def _matrix(array, supports, i, j, k, entry) -> list:
     integer coefficients ``[c_0, c_1, ...]``, the value ``c_0 + sum c_l t_l`` when
     ``k`` plays ``(1 - sum t, t_1, ...)`` (a pure ``k``: the constant ``[c_0]``)."""
     s_i, s_j, s_k = supports[i], supports[j], supports[k]
+    payoff = _payoff_table(array, i, j, k)
     rows = []
     for a in s_i[1:]:
         row = []
         for b in s_j:
-            at = [_payoff(array, {i: a, j: b, k: c}) - _payoff(array, {i: s_i[0], j: b, k: c}) for c in s_k]
+            at = [payoff(a, b, c) - payoff(s_i[0], b, c) for c in s_k]
             row.append(entry([at[0]] + [v - at[0] for v in at[1:]]))
         rows.append(row)
     return rows
@@ -347,8 +369,8 @@ def _matrix(array, supports, i, j, k, entry) -> list:
 def _differences(array, supports, i, j, k, a) -> list:
     """``k``'s payoff of action ``a`` less that of its first support action, over ``i``'s and ``j``'s supports."""
     first = supports[k][0]
-    return [[_payoff(array, {k: a, i: b, j: c}) - _payoff(array, {k: first, i: b, j: c}) for c in supports[j]]
-            for b in supports[i]]
+    payoff = _payoff_table(array, k, i, j)
+    return [[payoff(a, b, c) - payoff(first, b, c) for c in supports[j]] for b in supports[i]]
 
 
 def _conditions_of_k(array, supports, i, j, k, kernel_i, kernel_j, zero) -> list:

@@ -318,31 +318,58 @@ def _rational_point(game, supports, point, payoffs) -> list:
 def _deviation_pays(payoffs, supports, profile) -> bool:
     """Whether some player gains, exactly, by leaving the first action of its support:
     integer arithmetic on the integer payoffs and each player's probabilities scaled
-    by their common denominator (a positive factor, so comparisons are unchanged)."""
+    by their common denominator (a positive factor, so comparisons are unchanged).
+    Most points fail here, so this runs far more often than the certificate."""
     weights = []
     for row in profile:
-        scale = math.lcm(*(Fraction(p).denominator for p in row))
-        weights.append([int(Fraction(p) * scale) for p in row])
-    n = len(payoffs)
-    for i in range(n):
-        others = [j for j in range(n) if j != i]
-        combos = []
-        for combo in itertools.product(*(supports[j] for j in others)):
-            w = 1
-            for j, b in zip(others, combo):
-                w *= weights[j][b]
-            combos.append((combo, w))
-        values = []
-        for a in range(len(profile[i])):
-            total = 0
-            for combo, w in combos:
-                idx = list(combo)
-                idx.insert(i, a)
-                total += int(payoffs[i][tuple(idx)]) * w
-            values.append(total)
+        row = [p if type(p) in (int, Fraction) else Fraction(p) for p in row]
+        scale = 1
+        for p in row:
+            if type(p) is Fraction:
+                scale = math.lcm(scale, p.denominator)
+        weights.append([p.numerator * (scale // p.denominator) if type(p) is Fraction else p * scale
+                        for p in row])
+    for i in range(len(payoffs)):
+        values = action_values(payoffs, supports, i, weights, 1, 0)
         if max(values) > values[supports[i][0]]:
             return True
     return False
+
+
+def action_values(payoffs, supports, i, probs, one, zero, reduce=None) -> list:
+    """Player ``i``'s expected payoff of each of its actions when the others play
+    ``probs[j][b]`` on their supports (numbers, balls or polynomials: ``one`` and
+    ``zero`` of their kind; ``reduce``, if given, applied to each product, such as the
+    remainder modulo a polynomial). Each pure profile of the others is weighted once,
+    its product of probabilities shared by all of ``i``'s actions.
+
+    >>> import numpy as np
+    >>> from fractions import Fraction
+    >>> mp = [np.array([[1, -1], [-1, 1]], dtype=object), np.array([[-1, 1], [1, -1]], dtype=object)]
+    >>> action_values(mp, [(0, 1), (0, 1)], 0, [None, [Fraction(1, 4), Fraction(3, 4)]], 1, 0)
+    [Fraction(-1, 2), Fraction(1, 2)]
+    """
+    arr = payoffs[i]
+    n, shape = len(payoffs), arr.shape
+    strides = [1] * n
+    for j in reversed(range(n - 1)):
+        strides[j] = strides[j + 1] * shape[j + 1]
+    combos = [(0, one)]             # (flat offset, product of probabilities) per pure profile
+    for j in range(n):
+        if j != i:
+            row, stride = probs[j], strides[j]
+            combos = [(offset + b * stride, w * row[b] if reduce is None else reduce(w * row[b]))
+                      for offset, w in combos for b in supports[j]]
+    flat = arr.ravel().tolist()
+    values = []
+    for a in range(shape[i]):
+        start, total = a * strides[i], zero
+        for offset, w in combos:
+            c = int(flat[start + offset])
+            if c:
+                total = total + w * c
+        values.append(total)
+    return values
 
 
 def certified_or_nothing(game, profile) -> list:
@@ -398,26 +425,12 @@ def _rejected(flint, point, payoffs, supports, shape) -> bool:
     profile = _profile(supports, shape, point)
     if any(profile[i][a] < 0 for i, s in enumerate(supports) for a in s):
         return True
-    n = len(payoffs)
-    for i in range(n):
-        others = [j for j in range(n) if j != i]
-        values = []
-        for a in range(shape[i]):
-            total = flint.arb(0)
-            for combo in itertools.product(*(supports[j] for j in others)):
-                idx = list(combo)
-                idx.insert(i, a)
-                c = int(payoffs[i][tuple(idx)])
-                if c:
-                    w = flint.arb(c)
-                    for j, b in zip(others, combo):
-                        w = w * profile[j][b]
-                    total = total + w
-            values.append(total)
+    for i in range(len(payoffs)):
+        values = action_values(payoffs, supports, i, profile, flint.arb(1), flint.arb(0))
         first = values[supports[i][0]]
         if any(v - first > 0 for v in values):
             return True
     return False
 
 
-__all__ = ["certified_or_nothing", "quotient_solve", "support_polynomials"]
+__all__ = ["action_values", "certified_or_nothing", "quotient_solve", "support_polynomials"]
