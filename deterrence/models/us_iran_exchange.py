@@ -309,6 +309,15 @@ class ExchangeModel:
         >>> max(exchange_model().deviation_gains(contained_profile()).values()) < 0
         True
         """
+        gains = self._deviation_gains(profile)
+        if not _fast(self):
+            return gains
+        from deterrence.core.exact import from_fmpq
+        return {key: from_fmpq(g) for key, g in gains.items()}
+
+    def _deviation_gains(self, profile) -> dict:
+        """:meth:`deviation_gains` with the gains as computed: python-flint ``fmpq`` on the fast
+        path (exact; the searches only compare them, at C speed, and convert what they report)."""
         if _fast(self):
             gains = _exact_solution(self, profile)[1]
         else:
@@ -328,7 +337,7 @@ class ExchangeModel:
         current = dict(profile)
         for _ in range(100):
             options = {}        # state -> [(gain, action)] of this player's deviations there
-            for (t, p, a), g in self.deviation_gains(current).items():
+            for (t, p, a), g in self._deviation_gains(current).items():
                 if p == player:
                     options.setdefault(t, []).append((g, a))
             changed = False
@@ -355,6 +364,7 @@ _TABLES: dict = {}      # model values -> flint outcome tables (oldest dropped f
 _CHAIN_GAMES: dict = {}  # chain_key -> a StochasticGame with that chain
 _SOLUTIONS: dict = {}   # (model values, profile) -> (values, gains)
 _NEXT_STATES: dict = {}  # chain_key -> the next-state part of the outcome tables
+_MIXES: dict = {}       # chain_key -> the noise's realised profiles (Fraction and fmpq weights)
 _REACHED: dict = {}     # (chain_key, profile) -> reached_states
 _STATISTICS: dict = {}  # (chain_key, profile, rounds, start) -> play_statistics
 CACHE_SIZE = 512
@@ -453,12 +463,10 @@ def _outcome_tables(model):
 
     def q(x):
         return fl.fmpq(x) if isinstance(x, int) else fl.fmpq(x.numerator, x.denominator)
-    mixes = {(u, i): [(ru, ri, pu * pi) for ru, pu in model.realised("US", u).items()
-                      for ri, pi in model.realised("Iran", i).items() if pu * pi]
-             for u in ACTIONS["US"] for i in ACTIONS["Iran"]}
+    # the noise depends on the chain only (a slider on a payoff keeps it): kept per chain
+    mixes, weights = _remember(_MIXES, chain_key(model), lambda: _noise_mixes(model, q))
     # the model's own payoff rules, read on its values in fmpq (they read nothing but ``_v``)
     in_fmpq = SimpleNamespace(_v={k: q(x) for k, x in model._v.items()})
-    weights = {(u, i): [(ru, ri, q(w)) for ru, ri, w in mix] for (u, i), mix in mixes.items()}
     pay = []
     for s in STATES:
         if s not in TRANSIENT:
@@ -498,6 +506,17 @@ def _check_chain(model):
     _remember(_CHECKED_CHAINS, key, lambda: True)
 
 
+def _noise_mixes(model, q) -> tuple:
+    """``(mixes, weights)`` of :func:`_outcome_tables`: for each intended profile the realised
+    profiles with their probabilities under the noise, as ``Fraction`` and as ``fmpq`` (the
+    noise reads only :data:`CHAIN_PARAMETERS`)."""
+    mixes = {(u, i): [(ru, ri, pu * pi) for ru, pu in model.realised("US", u).items()
+                      for ri, pi in model.realised("Iran", i).items() if pu * pi]
+             for u in ACTIONS["US"] for i in ACTIONS["Iran"]}
+    weights = {(u, i): [(ru, ri, q(w)) for ru, ri, w in mix] for (u, i), mix in mixes.items()}
+    return mixes, weights
+
+
 def _next_states(model, mixes, q) -> list:
     """The ``nxt`` part of :func:`_outcome_tables` (it depends on the chain parameters only)."""
     index = {s: k for k, s in enumerate(STATES)}
@@ -535,8 +554,18 @@ def _exact_solution(model, profile) -> tuple:
     # one's first; the end is verified): solutions are kept by values and profile (fresh dicts out)
     values, gains = _remember(_SOLUTIONS, (model.values, tuple(profile.values())),
                               lambda: _solve_exactly(model, profile), 8 * CACHE_SIZE)
-    return dict(values), dict(gains)
+    return dict(values), dict(gains)     # gains in fmpq (immutable): converted by whoever reports them
 
+
+_IDENTITIES: dict = {}      # n -> the n x n identity as a flat tuple of fmpq
+
+
+def _identity(fl, n) -> tuple:
+    """The ``n x n`` identity matrix, row by row, in python-flint rationals (made once per size)."""
+    if n not in _IDENTITIES:
+        one, zero = fl.fmpq(1), fl.fmpq()
+        _IDENTITIES[n] = tuple(one if a == b else zero for a in range(n) for b in range(n))
+    return _IDENTITIES[n]
 
 def _solve_exactly(model, profile) -> tuple:
     """:func:`_exact_solution`, computed."""
@@ -544,7 +573,7 @@ def _solve_exactly(model, profile) -> tuple:
     fl, delta, pay, nxt = _remember(_TABLES, model.values, lambda: _outcome_tables(model))
     n = len(STATES)
     played = [_FLAT[(s, *profile[s])] if s in TRANSIENT else _FLAT[(s, "hold", "hold")] for s in STATES]
-    M = [fl.fmpq(int(a == b)) for a in range(n) for b in range(n)]
+    M = list(_identity(fl, n))      # fmpq are immutable: the entries below are rebound, not changed
     for a, k in enumerate(played):
         for t, prob in nxt[k]:
             M[a * n + t] -= delta * prob
@@ -560,7 +589,7 @@ def _solve_exactly(model, profile) -> tuple:
                 key = (id(nxt[k]), p)
                 if key not in expected:
                     expected[key] = sum((prob * dV[t][p] for t, prob in nxt[k]), fl.fmpq())
-                gains[(s, player, a)] = from_fmpq(pay[k][p] + expected[key] - V[j][p])
+                gains[(s, player, a)] = pay[k][p] + expected[key] - V[j][p]
     values = {s: (from_fmpq(V[j][0]), from_fmpq(V[j][1])) for j, s in enumerate(STATES)}
     return values, gains
 
@@ -687,13 +716,17 @@ def verify(model: ExchangeModel, profile: dict) -> MarkovPerfect:
     >>> verify(exchange_model(), contained_profile()).verified_under_noise
     True
     """
-    gains = model.deviation_gains(profile)
-    if _fast(model):     # the same exact check on the model's own tables (see _exact_solution)
+    from deterrence.core.exact import from_fmpq
+    gains = model._deviation_gains(profile)      # exact (fmpq on the fast path): compared, 2 converted
+    fast = _fast(model)
+    if fast:     # the same exact check on the model's own tables (see _exact_solution)
         ok = all(g <= 0 for g in gains.values())
     else:
         from deterrence.solvers.stochastic.markov_perfect import verify_markov_perfect
         ok, _ = verify_markov_perfect(model.stochastic_game, _strategy(profile))
     margins = tuple(-max(g for (s, p, a), g in gains.items() if p == player) for player in PLAYERS)
+    if fast:
+        margins = tuple(from_fmpq(m) for m in margins)
     vals = model.values_of(profile)
     return MarkovPerfect(_name(profile, reached_states(model, profile)), tuple(sorted(profile.items())),
                          tuple(sorted(vals.items())), margins, ok)
