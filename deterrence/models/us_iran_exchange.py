@@ -318,11 +318,10 @@ class ExchangeModel:
     def _deviation_gains(self, profile) -> dict:
         """:meth:`deviation_gains` with the gains as computed: python-flint ``fmpq`` on the fast
         path (exact; the searches only compare them, at C speed, and convert what they report)."""
-        if _fast(self):
-            gains = _exact_solution(self, profile)[1]
-        else:
-            from deterrence.solvers.stochastic.markov_perfect import one_shot_gains
-            gains = one_shot_gains(self.stochastic_game, _strategy(profile))
+        if _fast(self):     # already the deviations in the transient states
+            return _exact_solution(self, profile)[1]
+        from deterrence.solvers.stochastic.markov_perfect import one_shot_gains
+        gains = one_shot_gains(self.stochastic_game, _strategy(profile))
         return {(s, p, a): g for (s, p, a), g in gains.items()
                 if s in TRANSIENT and a != profile[s][PLAYERS.index(p)]}
 
@@ -365,6 +364,7 @@ _CHAIN_GAMES: dict = {}  # chain_key -> a StochasticGame with that chain
 _SOLUTIONS: dict = {}   # (model values, profile) -> (values, gains)
 _NEXT_STATES: dict = {}  # chain_key -> the next-state part of the outcome tables
 _MIXES: dict = {}       # chain_key -> the noise's realised profiles (Fraction and fmpq weights)
+_REALISED_PAYOFFS: dict = {}  # the values but the chain's -> {(state, US, Iran): realised payoffs in fmpq}
 _REACHED: dict = {}     # (chain_key, profile) -> reached_states
 _STATISTICS: dict = {}  # (chain_key, profile, rounds, start) -> play_statistics
 CACHE_SIZE = 512
@@ -465,20 +465,27 @@ def _outcome_tables(model):
         return fl.fmpq(x) if isinstance(x, int) else fl.fmpq(x.numerator, x.denominator)
     # the noise depends on the chain only (a slider on a payoff keeps it): kept per chain
     mixes, weights = _remember(_MIXES, chain_key(model), lambda: _noise_mixes(model, q))
-    # the model's own payoff rules, read on its values in fmpq (they read nothing but ``_v``)
-    in_fmpq = SimpleNamespace(_v={k: q(x) for k, x in model._v.items()})
+    # the model's own payoff rules, read on its values in fmpq (they read nothing but ``_v``, and
+    # none of the chain's values: a test checks it), so the realised payoffs are kept per payoff
+    # values, shared by the chains of the misfire bisection; filled as the noise asks for them
+    key = tuple((k, x) for k, x in model.values if k not in CHAIN_PARAMETERS)
+    realised = _remember(_REALISED_PAYOFFS, key, dict)
+    in_fmpq = None
     pay = []
     for s in STATES:
         if s not in TRANSIENT:
-            pay += [tuple(ExchangeModel.payoff(in_fmpq, s, "hold", "hold"))] * len(mixes)
+            if (s, "hold", "hold") not in realised:
+                in_fmpq = in_fmpq or SimpleNamespace(_v={k: q(x) for k, x in model._v.items()})
+                realised[(s, "hold", "hold")] = tuple(ExchangeModel.payoff(in_fmpq, s, "hold", "hold"))
+            pay += [realised[(s, "hold", "hold")]] * len(mixes)
             continue
-        realised = {}
         for mix in weights.values():
             p_us = p_iran = fl.fmpq()
             for ru, ri, w in mix:
-                if (ru, ri) not in realised:
-                    realised[(ru, ri)] = ExchangeModel.payoff(in_fmpq, s, ru, ri)
-                a, b = realised[(ru, ri)]
+                if (s, ru, ri) not in realised:
+                    in_fmpq = in_fmpq or SimpleNamespace(_v={k: q(x) for k, x in model._v.items()})
+                    realised[(s, ru, ri)] = ExchangeModel.payoff(in_fmpq, s, ru, ri)
+                a, b = realised[(s, ru, ri)]
                 p_us, p_iran = p_us + w * a, p_iran + w * b
             pay.append((p_us, p_iran))
     nxt = _remember(_NEXT_STATES, chain_key(model), lambda: _next_states(model, mixes, q))
@@ -541,7 +548,8 @@ def _next_states(model, mixes, q) -> list:
 def _exact_solution(model, profile) -> tuple:
     """``(values, gains)`` of a pure profile, exact: ``{state: (V_US, V_Iran)}`` from
     ``(I - delta P) V = r`` (one python-flint solve, two right-hand sides) and
-    ``{(state, player, action): Q - V}`` for every action of each player in every transient state
+    ``{(state, player, action): Q - V}`` for every other action of each player in every transient
+    state (the one-shot deviations, in python-flint rationals; the action played gains 0)
     (what :func:`~deterrence.solvers.stochastic.markov_chain.markov_values` and
     :func:`~deterrence.solvers.stochastic.markov_perfect.one_shot_gains` give on the game)."""
     profile = _strategy(profile)
@@ -567,6 +575,7 @@ def _identity(fl, n) -> tuple:
         _IDENTITIES[n] = tuple(one if a == b else zero for a in range(n) for b in range(n))
     return _IDENTITIES[n]
 
+
 def _solve_exactly(model, profile) -> tuple:
     """:func:`_exact_solution`, computed."""
     from deterrence.core.exact import from_fmpq
@@ -583,7 +592,10 @@ def _solve_exactly(model, profile) -> tuple:
     for j, s in enumerate(STATES[:len(TRANSIENT)]):
         us, iran = profile[s]
         for p, player in enumerate(PLAYERS):
+            own = profile[s][p]
             for a in ACTIONS[player]:
+                if a == own:        # not a deviation (its gain is 0): left out, as deviation_gains does
+                    continue
                 k = _FLAT[(s, a, iran) if p == 0 else (s, us, a)]
                 # the transient states share their next-state rows (one tuple per intended profile)
                 key = (id(nxt[k]), p)
