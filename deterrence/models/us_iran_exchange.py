@@ -553,15 +553,20 @@ def _exact_solution(model, profile) -> tuple:
     (what :func:`~deterrence.solvers.stochastic.markov_chain.markov_values` and
     :func:`~deterrence.solvers.stochastic.markov_perfect.one_shot_gains` give on the game)."""
     profile = _strategy(profile)
-    if any(len(acts) != len(PLAYERS) or any(a not in ACTIONS[p] for p, a in zip(PLAYERS, acts))
-           for acts in profile.values()):
-        # the game's own check names the state, player and action (the tables would raise KeyError)
-        from deterrence.solvers.stochastic.markov_perfect import markov_strategy
-        markov_strategy(_chain_game(model), profile)
+
+    def checked_and_solved():
+        # checked only when not yet solved: the key holds every state's actions in a fixed order,
+        # so a profile with a bad action never matches a solved one
+        if any(len(acts) != len(PLAYERS) or any(a not in ACTIONS[p] for p, a in zip(PLAYERS, acts))
+               for acts in profile.values()):
+            # the game's own check names the state, player and action (the tables would raise KeyError)
+            from deterrence.solvers.stochastic.markov_perfect import markov_strategy
+            markov_strategy(_chain_game(model), profile)
+        return _solve_exactly(model, profile)
     # the search asks again for profiles it has solved (a best response's last round is the next
     # one's first; the end is verified): solutions are kept by values and profile (fresh dicts out)
-    values, gains = _remember(_SOLUTIONS, (model.values, tuple(profile.values())),
-                              lambda: _solve_exactly(model, profile), 8 * CACHE_SIZE)
+    values, gains = _remember(_SOLUTIONS, (model.values, tuple(profile.values())), checked_and_solved,
+                              8 * CACHE_SIZE)
     return dict(values), dict(gains)     # gains in fmpq (immutable): converted by whoever reports them
 
 
