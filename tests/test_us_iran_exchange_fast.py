@@ -312,3 +312,38 @@ def test_product_gains_do_not_depend_on_the_identity_of_the_rows():
     shared = product_gains(models, lambda s: deadly.get(s, rows), play)
     fresh = product_gains(models, lambda s: copy.deepcopy(deadly.get(s, rows)), play)
     assert fresh == shared
+
+
+def test_payoffs_read_none_of_the_chains_values():
+    """The realised payoffs are kept per payoff values, shared by models whose chains differ (the
+    misfire bisection's): that holds only while the payoff rules read no chain value. Read
+    without them, every payoff is the model's own."""
+    from types import SimpleNamespace
+
+    from deterrence.models.us_iran_exchange import ExchangeModel
+    model = exchange_model(W_iran=37, misfire=Fraction(1, 30))
+    without_chain = SimpleNamespace(_v={k: x for k, x in model._v.items() if k not in CHAIN_PARAMETERS})
+    for s in STATES:
+        for u in ACTIONS["US"]:
+            for i in ACTIONS["Iran"]:
+                assert ExchangeModel.payoff(without_chain, s, u, i) == model.payoff(s, u, i)
+
+
+@pytest.mark.parametrize("misfire", [Fraction(0), Fraction(1, 7), Fraction(1, 20)])
+def test_outcome_tables_of_chains_sharing_their_payoffs_are_the_games(misfire):
+    """Models that differ only in the noise share their realised payoffs: each one's tables are
+    still its own game's, whichever filled the shared payoffs first (with misfire 0 no retaliation
+    misfires, so the later ones ask for realised profiles the first did not)."""
+    from deterrence.models import us_iran_exchange
+    first = exchange_model(W_iran=41, misfire=Fraction(0))
+    _outcome_tables(first)
+    model = exchange_model(W_iran=41, misfire=misfire)
+    fl, delta, pay, nxt = _outcome_tables(model)
+    assert us_iran_exchange._REALISED_PAYOFFS
+    game = model.stochastic_game
+    for s in TRANSIENT:
+        table = game.outcome_table(s)
+        for u in ACTIONS["US"]:
+            for i in ACTIONS["Iran"]:
+                want_pay, _ = table[(ACTIONS["US"].index(u), ACTIONS["Iran"].index(i))]
+                assert [Fraction(int(x.p), int(x.q)) for x in pay[_FLAT[(s, u, i)]]] == [Fraction(x) for x in want_pay]

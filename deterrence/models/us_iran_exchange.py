@@ -309,11 +309,19 @@ class ExchangeModel:
         >>> max(exchange_model().deviation_gains(contained_profile()).values()) < 0
         True
         """
-        if _fast(self):
-            gains = _exact_solution(self, profile)[1]
-        else:
-            from deterrence.solvers.stochastic.markov_perfect import one_shot_gains
-            gains = one_shot_gains(self.stochastic_game, _strategy(profile))
+        gains = self._deviation_gains(profile)
+        if not _fast(self):
+            return gains
+        from deterrence.core.exact import from_fmpq
+        return {key: from_fmpq(g) for key, g in gains.items()}
+
+    def _deviation_gains(self, profile) -> dict:
+        """:meth:`deviation_gains` with the gains as computed: python-flint ``fmpq`` on the fast
+        path (exact; the searches only compare them, at C speed, and convert what they report)."""
+        if _fast(self):     # already the deviations in the transient states
+            return _exact_solution(self, profile)[1]
+        from deterrence.solvers.stochastic.markov_perfect import one_shot_gains
+        gains = one_shot_gains(self.stochastic_game, _strategy(profile))
         return {(s, p, a): g for (s, p, a), g in gains.items()
                 if s in TRANSIENT and a != profile[s][PLAYERS.index(p)]}
 
@@ -328,7 +336,7 @@ class ExchangeModel:
         current = dict(profile)
         for _ in range(100):
             options = {}        # state -> [(gain, action)] of this player's deviations there
-            for (t, p, a), g in self.deviation_gains(current).items():
+            for (t, p, a), g in self._deviation_gains(current).items():
                 if p == player:
                     options.setdefault(t, []).append((g, a))
             changed = False
@@ -355,6 +363,8 @@ _TABLES: dict = {}      # model values -> flint outcome tables (oldest dropped f
 _CHAIN_GAMES: dict = {}  # chain_key -> a StochasticGame with that chain
 _SOLUTIONS: dict = {}   # (model values, profile) -> (values, gains)
 _NEXT_STATES: dict = {}  # chain_key -> the next-state part of the outcome tables
+_MIXES: dict = {}       # chain_key -> the noise's realised profiles (Fraction and fmpq weights)
+_REALISED_PAYOFFS: dict = {}  # the values but the chain's -> {(state, US, Iran): realised payoffs in fmpq}
 _REACHED: dict = {}     # (chain_key, profile) -> reached_states
 _STATISTICS: dict = {}  # (chain_key, profile, rounds, start) -> play_statistics
 CACHE_SIZE = 512
@@ -453,24 +463,29 @@ def _outcome_tables(model):
 
     def q(x):
         return fl.fmpq(x) if isinstance(x, int) else fl.fmpq(x.numerator, x.denominator)
-    mixes = {(u, i): [(ru, ri, pu * pi) for ru, pu in model.realised("US", u).items()
-                      for ri, pi in model.realised("Iran", i).items() if pu * pi]
-             for u in ACTIONS["US"] for i in ACTIONS["Iran"]}
-    # the model's own payoff rules, read on its values in fmpq (they read nothing but ``_v``)
-    in_fmpq = SimpleNamespace(_v={k: q(x) for k, x in model._v.items()})
-    weights = {(u, i): [(ru, ri, q(w)) for ru, ri, w in mix] for (u, i), mix in mixes.items()}
+    # the noise depends on the chain only (a slider on a payoff keeps it): kept per chain
+    mixes, weights = _remember(_MIXES, chain_key(model), lambda: _noise_mixes(model, q))
+    # the model's own payoff rules, read on its values in fmpq (they read nothing but ``_v``, and
+    # none of the chain's values: a test checks it), so the realised payoffs are kept per payoff
+    # values, shared by the chains of the misfire bisection; filled as the noise asks for them
+    key = tuple((k, x) for k, x in model.values if k not in CHAIN_PARAMETERS)
+    realised = _remember(_REALISED_PAYOFFS, key, dict)
+    in_fmpq = None
     pay = []
     for s in STATES:
         if s not in TRANSIENT:
-            pay += [tuple(ExchangeModel.payoff(in_fmpq, s, "hold", "hold"))] * len(mixes)
+            if (s, "hold", "hold") not in realised:
+                in_fmpq = in_fmpq or SimpleNamespace(_v={k: q(x) for k, x in model._v.items()})
+                realised[(s, "hold", "hold")] = tuple(ExchangeModel.payoff(in_fmpq, s, "hold", "hold"))
+            pay += [realised[(s, "hold", "hold")]] * len(mixes)
             continue
-        realised = {}
         for mix in weights.values():
             p_us = p_iran = fl.fmpq()
             for ru, ri, w in mix:
-                if (ru, ri) not in realised:
-                    realised[(ru, ri)] = ExchangeModel.payoff(in_fmpq, s, ru, ri)
-                a, b = realised[(ru, ri)]
+                if (s, ru, ri) not in realised:
+                    in_fmpq = in_fmpq or SimpleNamespace(_v={k: q(x) for k, x in model._v.items()})
+                    realised[(s, ru, ri)] = ExchangeModel.payoff(in_fmpq, s, ru, ri)
+                a, b = realised[(s, ru, ri)]
                 p_us, p_iran = p_us + w * a, p_iran + w * b
             pay.append((p_us, p_iran))
     nxt = _remember(_NEXT_STATES, chain_key(model), lambda: _next_states(model, mixes, q))
@@ -498,6 +513,17 @@ def _check_chain(model):
     _remember(_CHECKED_CHAINS, key, lambda: True)
 
 
+def _noise_mixes(model, q) -> tuple:
+    """``(mixes, weights)`` of :func:`_outcome_tables`: for each intended profile the realised
+    profiles with their probabilities under the noise, as ``Fraction`` and as ``fmpq`` (the
+    noise reads only :data:`CHAIN_PARAMETERS`)."""
+    mixes = {(u, i): [(ru, ri, pu * pi) for ru, pu in model.realised("US", u).items()
+                      for ri, pi in model.realised("Iran", i).items() if pu * pi]
+             for u in ACTIONS["US"] for i in ACTIONS["Iran"]}
+    weights = {(u, i): [(ru, ri, q(w)) for ru, ri, w in mix] for (u, i), mix in mixes.items()}
+    return mixes, weights
+
+
 def _next_states(model, mixes, q) -> list:
     """The ``nxt`` part of :func:`_outcome_tables` (it depends on the chain parameters only)."""
     index = {s: k for k, s in enumerate(STATES)}
@@ -522,20 +548,37 @@ def _next_states(model, mixes, q) -> list:
 def _exact_solution(model, profile) -> tuple:
     """``(values, gains)`` of a pure profile, exact: ``{state: (V_US, V_Iran)}`` from
     ``(I - delta P) V = r`` (one python-flint solve, two right-hand sides) and
-    ``{(state, player, action): Q - V}`` for every action of each player in every transient state
+    ``{(state, player, action): Q - V}`` for every other action of each player in every transient
+    state (the one-shot deviations, in python-flint rationals; the action played gains 0)
     (what :func:`~deterrence.solvers.stochastic.markov_chain.markov_values` and
     :func:`~deterrence.solvers.stochastic.markov_perfect.one_shot_gains` give on the game)."""
     profile = _strategy(profile)
-    if any(len(acts) != len(PLAYERS) or any(a not in ACTIONS[p] for p, a in zip(PLAYERS, acts))
-           for acts in profile.values()):
-        # the game's own check names the state, player and action (the tables would raise KeyError)
-        from deterrence.solvers.stochastic.markov_perfect import markov_strategy
-        markov_strategy(_chain_game(model), profile)
+
+    def checked_and_solved():
+        # checked only when not yet solved: the key holds every state's actions in a fixed order,
+        # so a profile with a bad action never matches a solved one
+        if any(len(acts) != len(PLAYERS) or any(a not in ACTIONS[p] for p, a in zip(PLAYERS, acts))
+               for acts in profile.values()):
+            # the game's own check names the state, player and action (the tables would raise KeyError)
+            from deterrence.solvers.stochastic.markov_perfect import markov_strategy
+            markov_strategy(_chain_game(model), profile)
+        return _solve_exactly(model, profile)
     # the search asks again for profiles it has solved (a best response's last round is the next
     # one's first; the end is verified): solutions are kept by values and profile (fresh dicts out)
-    values, gains = _remember(_SOLUTIONS, (model.values, tuple(profile.values())),
-                              lambda: _solve_exactly(model, profile), 8 * CACHE_SIZE)
-    return dict(values), dict(gains)
+    values, gains = _remember(_SOLUTIONS, (model.values, tuple(profile.values())), checked_and_solved,
+                              8 * CACHE_SIZE)
+    return dict(values), dict(gains)     # gains in fmpq (immutable): converted by whoever reports them
+
+
+_IDENTITIES: dict = {}      # n -> the n x n identity as a flat tuple of fmpq
+
+
+def _identity(fl, n) -> tuple:
+    """The ``n x n`` identity matrix, row by row, in python-flint rationals (made once per size)."""
+    if n not in _IDENTITIES:
+        one, zero = fl.fmpq(1), fl.fmpq()
+        _IDENTITIES[n] = tuple(one if a == b else zero for a in range(n) for b in range(n))
+    return _IDENTITIES[n]
 
 
 def _solve_exactly(model, profile) -> tuple:
@@ -544,7 +587,7 @@ def _solve_exactly(model, profile) -> tuple:
     fl, delta, pay, nxt = _remember(_TABLES, model.values, lambda: _outcome_tables(model))
     n = len(STATES)
     played = [_FLAT[(s, *profile[s])] if s in TRANSIENT else _FLAT[(s, "hold", "hold")] for s in STATES]
-    M = [fl.fmpq(int(a == b)) for a in range(n) for b in range(n)]
+    M = list(_identity(fl, n))      # fmpq are immutable: the entries below are rebound, not changed
     for a, k in enumerate(played):
         for t, prob in nxt[k]:
             M[a * n + t] -= delta * prob
@@ -554,13 +597,16 @@ def _solve_exactly(model, profile) -> tuple:
     for j, s in enumerate(STATES[:len(TRANSIENT)]):
         us, iran = profile[s]
         for p, player in enumerate(PLAYERS):
+            own = profile[s][p]
             for a in ACTIONS[player]:
+                if a == own:        # not a deviation (its gain is 0): left out, as deviation_gains does
+                    continue
                 k = _FLAT[(s, a, iran) if p == 0 else (s, us, a)]
                 # the transient states share their next-state rows (one tuple per intended profile)
                 key = (id(nxt[k]), p)
                 if key not in expected:
                     expected[key] = sum((prob * dV[t][p] for t, prob in nxt[k]), fl.fmpq())
-                gains[(s, player, a)] = from_fmpq(pay[k][p] + expected[key] - V[j][p])
+                gains[(s, player, a)] = pay[k][p] + expected[key] - V[j][p]
     values = {s: (from_fmpq(V[j][0]), from_fmpq(V[j][1])) for j, s in enumerate(STATES)}
     return values, gains
 
@@ -687,13 +733,17 @@ def verify(model: ExchangeModel, profile: dict) -> MarkovPerfect:
     >>> verify(exchange_model(), contained_profile()).verified_under_noise
     True
     """
-    gains = model.deviation_gains(profile)
-    if _fast(model):     # the same exact check on the model's own tables (see _exact_solution)
+    from deterrence.core.exact import from_fmpq
+    gains = model._deviation_gains(profile)      # exact (fmpq on the fast path): compared, 2 converted
+    fast = _fast(model)
+    if fast:     # the same exact check on the model's own tables (see _exact_solution)
         ok = all(g <= 0 for g in gains.values())
     else:
         from deterrence.solvers.stochastic.markov_perfect import verify_markov_perfect
         ok, _ = verify_markov_perfect(model.stochastic_game, _strategy(profile))
     margins = tuple(-max(g for (s, p, a), g in gains.items() if p == player) for player in PLAYERS)
+    if fast:
+        margins = tuple(from_fmpq(m) for m in margins)
     vals = model.values_of(profile)
     return MarkovPerfect(_name(profile, reached_states(model, profile)), tuple(sorted(profile.items())),
                          tuple(sorted(vals.items())), margins, ok)

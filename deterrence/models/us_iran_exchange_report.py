@@ -289,7 +289,7 @@ def _contained_holds(model) -> bool:
     from deterrence.models.us_iran_exchange import _fast
     if not _fast(model):
         return verify(model, contained_profile()).verified_under_noise
-    return all(g <= 0 for g in model.deviation_gains(contained_profile()).values())
+    return all(g <= 0 for g in model._deviation_gains(contained_profile()).values())   # exact, unconverted
 
 
 def _bisect_misfire(model, good, bad, steps=14):
@@ -1017,9 +1017,10 @@ def clear_model_caches() -> None:
     """
     from deterrence.models import us_iran_exchange, us_iran_exchange_fit, us_iran_regimes
     for cache in (us_iran_exchange_fit._FITS, us_iran_exchange._TABLES, us_iran_exchange._CHAIN_GAMES,
-                  us_iran_exchange._SOLUTIONS, us_iran_exchange._NEXT_STATES, us_iran_exchange._REACHED,
-                  us_iran_exchange._STATISTICS, us_iran_exchange._CHECKED_CHAINS, us_iran_regimes._PRODUCTS,
-                  us_iran_regimes._CHAIN_STATISTICS):
+                  us_iran_exchange._SOLUTIONS, us_iran_exchange._NEXT_STATES, us_iran_exchange._MIXES,
+                  us_iran_exchange._REALISED_PAYOFFS,
+                  us_iran_exchange._REACHED, us_iran_exchange._STATISTICS, us_iran_exchange._CHECKED_CHAINS,
+                  us_iran_regimes._PRODUCTS, us_iran_regimes._CHAIN_STATISTICS):
         cache.clear()
 
 

@@ -41,7 +41,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from deterrence.models.us_iran_exchange import (_FLAT, _TABLES, ACTIONS, PLAYERS, STATES, TRANSIENT, _fast,
+from deterrence.models.us_iran_exchange import (_FLAT, _TABLES, ACTIONS, PLAYERS, STATES, TRANSIENT, _fast, _identity,
                                                 _outcome_tables, _remember)
 from deterrence.solvers.stochastic.regime_switching import SEPARATOR
 
@@ -162,7 +162,7 @@ def product_solution(stances, rows_after, profiles) -> tuple:
                 abs_part[key] = (row, {t: [sum((p * absorbing[t][k2][i] for k2, p in row), zero) for i in (0, 1)]
                                        for t in absorbing})
             row_of[s][k] = key
-    M = [fmpq(int(a == b)) for a in range(n) for b in range(n)]
+    M = list(_identity(fl, n))      # fmpq are immutable: the entries below are rebound, not changed
     r = [zero] * (2 * n)
     for k in names:
         ki = index[k]
@@ -182,19 +182,22 @@ def product_solution(stances, rows_after, profiles) -> tuple:
                     M[a * n + k2 * T + t] -= dq * p
             r[2 * a], r[2 * a + 1] = r_us, r_iran
     V = fl.fmpq_mat(n, n, M).solve(fl.fmpq_mat(n, 2, r)).table()
-    # (4) the gains: the discounted continuation of a next-state row, kept by (switching row, next row)
-    expected = {}
+    # (4) the gains: the discounted continuation of a next-state row, kept by (switching row, next
+    # row); what each next state is worth after a switching row is computed once per row (a row
+    # serves many next-state rows, and each next state appears in many of them)
+    worth, expected = {}, {}
 
     def continuation(key, nxt_row):
-        if (key, id(nxt_row)) not in expected:
-            row, ca = abs_part[key]
-            out = [zero, zero]
-            for t, prob in nxt_row:
-                for i in (0, 1):
-                    w = ca[t][i] if t >= T else sum((p * V[k2 * T + t][i] for k2, p in row), zero)
-                    out[i] += prob * w
-            expected[(key, id(nxt_row))] = (delta * out[0], delta * out[1])
-        return expected[(key, id(nxt_row))]
+        got = expected.get((key, id(nxt_row)))
+        if got is None:
+            if key not in worth:
+                row, ca = abs_part[key]
+                worth[key] = [[sum((p * V[k2 * T + t][i] for k2, p in row), zero) for i in (0, 1)]
+                              for t in range(T)] + [ca[t] for t in range(T, len(STATES))]
+            w = worth[key]
+            got = expected[(key, id(nxt_row))] = (delta * sum((prob * w[t][0] for t, prob in nxt_row), zero),
+                                                  delta * sum((prob * w[t][1] for t, prob in nxt_row), zero))
+        return got
     gains, values = {}, {}
     for k in names:
         ki = index[k]
@@ -204,11 +207,14 @@ def product_solution(stances, rows_after, profiles) -> tuple:
             key = row_of[s][k]
             values[(k, s)] = (V[a][0], V[a][1])
             us, iran = profiles[k][s]
+            state = f"{k}{SEPARATOR}{s}"
             for i, player in enumerate(PLAYERS):
+                v = V[a][i]
                 for act in ACTIONS[player]:
                     f = _FLAT[(s, act, iran) if i == 0 else (s, us, act)]
-                    gains[(f"{k}{SEPARATOR}{s}", player, act)] = pay[f][i] + continuation(key, nxt[f])[i] - V[a][i]
+                    gains[(state, player, act)] = pay[f][i] + continuation(key, nxt[f])[i] - v
     return values, gains
+
 
 
 def product_equilibria(switching, stances, rows_after, starts, *, max_rounds: int = 50) -> list:

@@ -156,18 +156,21 @@ def _change_of_heart_parts(model, values, kept, reversal_rate):
     return changes, {STATUS_QUO: {k: h / 2 for k in others}, **{k: {STATUS_QUO: r} for k in others}}
 
 
-def _contained_gains(model, values, kept, reversal_rate=None) -> dict:
+def _contained_gains(model, values, kept, reversal_rate=None, *, compared_only=False) -> dict:
     """One-shot gains of the profile that plays the contained exchange in every stance of
     :func:`change_of_heart_game`: composed from the stances' tables
     (:func:`~deterrence.models.us_iran_product.product_gains`) when the model takes the fast path
     and the switching rows are probabilities, else from the product game (its check names a bad
-    row); the transient product states only, on both paths."""
-    from deterrence.models.us_iran_product import fast_products, product_gains, switching_rows
+    row); the transient product states only, on both paths. ``compared_only``: the caller only
+    compares the gains with 0, so the fast path's exact fmpq gains come unconverted."""
+    from deterrence.models.us_iran_product import fast_products, product_gains, product_solution, switching_rows
     changes, switching = _change_of_heart_parts(model, values, kept, reversal_rate)
     models = {k: exchange_model(**{**model.v, **c}) for k, c in changes.items()}
     rows = switching_rows(models, switching) if fast_products(*models.values()) else None
     C = contained_profile()
     if rows is not None:
+        if compared_only:
+            return product_solution(models, lambda s: rows, {k: C for k in models})[1]
         return product_gains(models, lambda s: rows, {k: C for k in models})
     from deterrence.solvers.stochastic.markov_perfect import one_shot_gains
     rs = change_of_heart_game(model, values, kept=kept, reversal_rate=reversal_rate)
@@ -240,7 +243,7 @@ def _equilibria(switching, model, changes, rows, state_rows, starts) -> list:
 
 def _all_contained_holds(model, values, kept, reversal_rate=None) -> bool:
     # verify_markov_perfect's test: no one-shot deviation gains (absorbing states have one action)
-    return all(g <= 0 for g in _contained_gains(model, values, kept, reversal_rate).values())
+    return all(g <= 0 for g in _contained_gains(model, values, kept, reversal_rate, compared_only=True).values())
 
 
 def reversal_tipping_point(model: ExchangeModel, stance: str, values=None, *, longest_weeks=5200):
