@@ -36,7 +36,10 @@ the fit is reused across payoffs and the 14-state model solved in python-flint
 rationals; then, branch g13a, 172 ms against a redraw of 209 ms, 0.8x, met, at load
 average 7.4, and 159 ms against 291 ms in ``run_all.py --goals 13``: claims 4 and 6's
 product games composed from the stances' tables, the
-chain statistics kept per chain; what remains is :data:`EXCHANGE_SLIDER_CAUSE`);
+chain statistics kept per chain; then, branch g13 of 2026-12-05, 119 ms against a
+redraw of 163 ms, 0.7x, at load average 3.6: exact gains kept in python-flint
+rationals, each next state's worth once per switching row, realised payoffs shared by
+the misfire bisection's chains; what remains is :data:`EXCHANGE_SLIDER_CAUSE`);
 cold ``deterrence report`` 162 ms against ``--help`` 143 ms,
 1.13x, met (the first run, with an empty cache, 2.61 s: 18x).
 
@@ -102,13 +105,13 @@ def _fmt(t):
 EXCHANGE_SLIDER_CAUSE = (
     "new values mean new models; since g13a (0.15-0.17 s CPU a move at load 8, against 1.1 s before) "
     "the product games of claims 6 and 4 are composed from the stances' fmpq tables and the chain "
-    "statistics are kept per chain, so what is left is about a third the seven exact equilibrium "
-    "searches of 14-state models (the model, four Israeli strike rates, two stances; ~0.3 ms an "
-    "fmpq solve), a quarter claim 6's product search and reversal bisection, a fifth the misfire "
-    "bisection (about 30 new chains), a sixth claim 4's low-presence continuation; the first move "
-    "after the calibration costs about 0.1 s more (each cache's first entry). Closing the rest: the "
-    "values of a fixed profile and chain as a linear map of the payoffs (kept per chain and "
-    "profile), so that a payoff slider solves nothing twice")
+    "statistics are kept per chain, and since g13 (2026-12-05: 0.11-0.12 s a move at load 4-5) the "
+    "searches keep exact gains in fmpq, compute each next state's worth once per switching row and "
+    "share realised payoffs across the misfire bisection's chains. What is left is the exact rational "
+    "solves themselves (36x36 for the product games, 14x14 for the model's seven equilibrium searches), "
+    "big-rational continuation arithmetic and the first move after the calibration (each cache's first "
+    "entry, about 0.1 s more). Closing the rest: the values of a fixed profile and chain as a linear map "
+    "of the payoffs (kept per chain and profile), so that a payoff slider solves nothing twice")
 
 
 #: measured with cProfile on 20 slider moves of explain(us_iran_model(W_iran=...)), 2026-12-04 (aud18):
