@@ -63,23 +63,51 @@ def expected_payoffs_against(game, strategies, player) -> list:
 def _scaled_values(game, player, weights) -> tuple:
     """``(sums, total)``: ``sums[a] / total`` is ``player``'s exact expected payoff of action
     ``a`` when each other player ``i`` plays its actions ``j`` with integer weights
-    ``weights[i] = [(j, w_j), ...]`` (``total`` the product of their sums). One integer sum
-    per action, the payoffs read from the flat array at offsets built once per pure
-    profile of the others: Fractions cost far more (the check runs on every equilibrium)."""
-    n = game.n_players
-    strides = [1] * n
-    for i in reversed(range(n - 1)):
-        strides[i] = strides[i + 1] * game.shape[i + 1]
-    combos, total = [(0, 1)], 1
-    for i in range(n):
+    ``weights[i] = [(j, w_j), ...]`` (``total`` the product of their sums): integer weights,
+    because Fractions cost far more (the check runs on every equilibrium)."""
+    supports, probs, total = [()] * game.n_players, [None] * game.n_players, 1
+    for i, row in weights.items():
         if i != player:
-            total *= sum(w for _, w in weights[i])
-            scaled = [(j * strides[i], w) for j, w in weights[i] if w]
-            combos = [(offset + step, w * v) for offset, w in combos for step, v in scaled]
-    flat = game.payoff_array(player).ravel().tolist()
-    stride = strides[player]
-    return [sum(flat[a * stride + offset] * w for offset, w in combos)
-            for a in range(game.shape[player])], total
+            total *= sum(w for _, w in row)
+            supports[i] = [j for j, w in row if w]
+            probs[i] = dict(row)
+    return support_action_values(game.payoff_array(player), supports, player, probs, 1, 0), total
+
+
+def support_action_values(payoffs, supports, i, probs, one, zero, reduce=None) -> list:
+    """Player ``i``'s expected payoff of each of its actions (``payoffs``: its array) when each
+    other player ``j`` plays ``probs[j][b]`` on the actions ``b`` of ``supports[j]``: numbers,
+    integer weights, balls or polynomials (``one`` and ``zero`` of their kind; ``reduce``, if
+    given, applied to each product, such as the remainder modulo a polynomial). Each pure
+    profile of the others is weighted once, its product shared by all of ``i``'s actions, and
+    the payoffs are read from the flat array at offsets built once.
+
+    >>> import numpy as np
+    >>> mp = np.array([[1, -1], [-1, 1]], dtype=object)
+    >>> support_action_values(mp, [(0, 1), (0, 1)], 0, [None, [Fraction(1, 4), Fraction(3, 4)]], 1, 0)
+    [Fraction(-1, 2), Fraction(1, 2)]
+    """
+    shape = payoffs.shape
+    n = len(shape)
+    strides = [1] * n
+    for j in reversed(range(n - 1)):
+        strides[j] = strides[j + 1] * shape[j + 1]
+    combos = [(0, one)]             # (flat offset, product of probabilities) per pure profile
+    for j in range(n):
+        if j != i:
+            row, stride = probs[j], strides[j]
+            combos = [(offset + b * stride, w * row[b] if reduce is None else reduce(w * row[b]))
+                      for offset, w in combos for b in supports[j]]
+    flat = payoffs.ravel().tolist()
+    values = []
+    for a in range(shape[i]):
+        start, total = a * strides[i], zero
+        for offset, w in combos:
+            c = flat[start + offset]
+            if c:
+                total = total + w * c
+        values.append(total)
+    return values
 
 
 def on_support(indices, values, size, zero=Fraction(0)) -> list:

@@ -87,7 +87,7 @@ from deterrence.errors import (
     SolverError,
     TooLargeError,
 )
-from deterrence.solvers.normal_form.nplayer_quotient import action_values
+from deterrence.solvers.certify import support_action_values
 from deterrence.solvers.normal_form.nplayer_quotient import certified_or_nothing as _rational_equilibrium
 from deterrence.solvers.result import Equilibrium, SolveResult
 from deterrence.core.validate import boundary_init
@@ -721,7 +721,7 @@ def _candidate_point(game, payoffs, supports, factor, interval, coordinates) -> 
         return []
     values = []
     for i in range(n):
-        row = action_values(payoffs, supports, i, probs, factor * 0 + 1, factor * 0,
+        row = support_action_values(payoffs[i], supports, i, probs, factor * 0 + 1, factor * 0,
                             lambda w: w % factor)
         if any(sign(row[b] - row[supports[i][0]]) > 0 for b in range(game.shape[i])
                if b not in supports[i]):

@@ -53,7 +53,7 @@ from fractions import Fraction
 
 from deterrence.core.exact import flint_module
 from deterrence.errors import NotAnEquilibriumError
-from deterrence.solvers.certify import certified_equilibrium
+from deterrence.solvers.certify import certified_equilibrium, support_action_values
 
 #: Linear forms ``t = sum c**k x_k`` tried before the system is handed back.
 SEPARATING_TRIES = (1, 2, 3)
@@ -330,46 +330,10 @@ def _deviation_pays(payoffs, supports, profile) -> bool:
         weights.append([p.numerator * (scale // p.denominator) if type(p) is Fraction else p * scale
                         for p in row])
     for i in range(len(payoffs)):
-        values = action_values(payoffs, supports, i, weights, 1, 0)
+        values = support_action_values(payoffs[i], supports, i, weights, 1, 0)
         if max(values) > values[supports[i][0]]:
             return True
     return False
-
-
-def action_values(payoffs, supports, i, probs, one, zero, reduce=None) -> list:
-    """Player ``i``'s expected payoff of each of its actions when the others play
-    ``probs[j][b]`` on their supports (numbers, balls or polynomials: ``one`` and
-    ``zero`` of their kind; ``reduce``, if given, applied to each product, such as the
-    remainder modulo a polynomial). Each pure profile of the others is weighted once,
-    its product of probabilities shared by all of ``i``'s actions.
-
-    >>> import numpy as np
-    >>> from fractions import Fraction
-    >>> mp = [np.array([[1, -1], [-1, 1]], dtype=object), np.array([[-1, 1], [1, -1]], dtype=object)]
-    >>> action_values(mp, [(0, 1), (0, 1)], 0, [None, [Fraction(1, 4), Fraction(3, 4)]], 1, 0)
-    [Fraction(-1, 2), Fraction(1, 2)]
-    """
-    arr = payoffs[i]
-    n, shape = len(payoffs), arr.shape
-    strides = [1] * n
-    for j in reversed(range(n - 1)):
-        strides[j] = strides[j + 1] * shape[j + 1]
-    combos = [(0, one)]             # (flat offset, product of probabilities) per pure profile
-    for j in range(n):
-        if j != i:
-            row, stride = probs[j], strides[j]
-            combos = [(offset + b * stride, w * row[b] if reduce is None else reduce(w * row[b]))
-                      for offset, w in combos for b in supports[j]]
-    flat = arr.ravel().tolist()
-    values = []
-    for a in range(shape[i]):
-        start, total = a * strides[i], zero
-        for offset, w in combos:
-            c = int(flat[start + offset])
-            if c:
-                total = total + w * c
-        values.append(total)
-    return values
 
 
 def certified_or_nothing(game, profile) -> list:
@@ -426,11 +390,11 @@ def _rejected(flint, point, payoffs, supports, shape) -> bool:
     if any(profile[i][a] < 0 for i, s in enumerate(supports) for a in s):
         return True
     for i in range(len(payoffs)):
-        values = action_values(payoffs, supports, i, profile, flint.arb(1), flint.arb(0))
+        values = support_action_values(payoffs[i], supports, i, profile, flint.arb(1), flint.arb(0))
         first = values[supports[i][0]]
         if any(v - first > 0 for v in values):
             return True
     return False
 
 
-__all__ = ["action_values", "certified_or_nothing", "quotient_solve", "support_polynomials"]
+__all__ = ["certified_or_nothing", "quotient_solve", "support_polynomials"]

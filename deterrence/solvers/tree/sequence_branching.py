@@ -590,9 +590,10 @@ def _leaf_plans(side, tight, strict, undecided, point, search) -> set:
     undecided = [c for c in undecided if c not in zero and c not in positive]
     if len(blocks) < 2:
         return _vertex_plans(side, tight, strict, undecided, point, search)
-    start = _first_vertex(side, set(tight), set(strict), list(undecided), point, search)
-    if start is None:
+    found = _vertex_tights(side, set(tight), set(strict), list(undecided), search, point, first=True)
+    if not found:
         return set()
+    start = found[0]
     alternatives = []
     for group in blocks:
         others = [c for c in undecided if c not in group]
@@ -610,39 +611,26 @@ def _leaf_plans(side, tight, strict, undecided, point, search) -> set:
     return plans
 
 
-def _first_vertex(side, tight, strict, undecided, point, search):
-    """The tight labels of one vertex of the face (``tight`` plus some of ``undecided``, the
-    rest positive, ``strict`` positive), depth first; None when there is none."""
-    search.count()
-    if not undecided:
-        return frozenset(tight) if side.vertex(tight) is not None else None
-    col, rest = undecided[0], undecided[1:]
-    for make_tight in (True, False):
-        good, child_point = _can_take(side, tight, strict, col, make_tight, point)
-        if good:
-            (tight if make_tight else strict).add(col)
-            found = _first_vertex(side, tight, strict, rest, child_point, search)
-            (tight if make_tight else strict).discard(col)
-            if found is not None:
-                return found
-    return None
-
-
-def _vertex_tights(side, tight, strict, undecided, search) -> list:
+def _vertex_tights(side, tight, strict, undecided, search, point=None, first=False) -> list:
     """The tight label sets of every vertex of the face (``tight`` plus some of ``undecided``,
     the rest positive), depth first (:func:`_vertex_plans` without its one-plan shortcut: a
-    group's vertices are told apart by their labels)."""
+    group's vertices are told apart by their labels); ``first``: stop at the first one, with
+    the float ``point`` of each probe reused below it (the full listing probes afresh: the
+    order of the float LPs sets their warm starts, and with them which certificates round
+    exactly)."""
     search.count()
     if not undecided:
         return [frozenset(tight)] if side.vertex(tight) is not None else []
     col, rest = undecided[0], undecided[1:]
     out = []
     for make_tight in (True, False):
-        good, _ = _can_take(side, tight, strict, col, make_tight, None)
+        good, child_point = _can_take(side, tight, strict, col, make_tight, point)
         if good:
             (tight if make_tight else strict).add(col)
-            out += _vertex_tights(side, tight, strict, rest, search)
+            out += _vertex_tights(side, tight, strict, rest, search, child_point if first else None, first)
             (tight if make_tight else strict).discard(col)
+            if first and out:
+                return out
     return out
 
 
