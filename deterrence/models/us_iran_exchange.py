@@ -471,21 +471,22 @@ def _outcome_tables(model):
     key = tuple((k, x) for k, x in model.values if k not in CHAIN_PARAMETERS)
     realised = _remember(_REALISED_PAYOFFS, key, dict)
     in_fmpq = None
+
+    def realised_payoff(s, us, iran):
+        nonlocal in_fmpq
+        if (s, us, iran) not in realised:
+            in_fmpq = in_fmpq or SimpleNamespace(_v={k: q(x) for k, x in model._v.items()})
+            realised[(s, us, iran)] = tuple(ExchangeModel.payoff(in_fmpq, s, us, iran))
+        return realised[(s, us, iran)]
     pay = []
     for s in STATES:
         if s not in TRANSIENT:
-            if (s, "hold", "hold") not in realised:
-                in_fmpq = in_fmpq or SimpleNamespace(_v={k: q(x) for k, x in model._v.items()})
-                realised[(s, "hold", "hold")] = tuple(ExchangeModel.payoff(in_fmpq, s, "hold", "hold"))
-            pay += [realised[(s, "hold", "hold")]] * len(mixes)
+            pay += [realised_payoff(s, "hold", "hold")] * len(mixes)
             continue
         for mix in weights.values():
             p_us = p_iran = fl.fmpq()
             for ru, ri, w in mix:
-                if (s, ru, ri) not in realised:
-                    in_fmpq = in_fmpq or SimpleNamespace(_v={k: q(x) for k, x in model._v.items()})
-                    realised[(s, ru, ri)] = ExchangeModel.payoff(in_fmpq, s, ru, ri)
-                a, b = realised[(s, ru, ri)]
+                a, b = realised_payoff(s, ru, ri)
                 p_us, p_iran = p_us + w * a, p_iran + w * b
             pay.append((p_us, p_iran))
     nxt = _remember(_NEXT_STATES, chain_key(model), lambda: _next_states(model, mixes, q))
