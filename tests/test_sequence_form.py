@@ -140,17 +140,17 @@ def test_front_door_and_bad_input():
 
 # -- random trees -------------------------------------------------------------------------
 @st.composite
-def random_trees(draw, max_depth=3, perfect_information=False, zero_sum=False):
+def random_trees(draw, max_depth=3, perfect_information=False, zero_sum=False, bound=3):
     """Two-player trees with perfect recall: a node's information set is named by the
     player's own history and (sometimes, or always with perfect information) the path;
-    ``zero_sum``: player 2's payoff is minus player 1's."""
+    ``zero_sum``: player 2's payoff is minus player 1's; payoffs in ``-bound..bound``."""
     sizes = {}
 
     def node(path, hist, depth):
         kind = draw(st.sampled_from(["t", "1", "2", "c"] if depth < max_depth else ["t"]))
         if kind == "t" or (depth == 0 and kind == "t"):
-            first = draw(st.integers(-3, 3))
-            return terminal([first, -first if zero_sum else draw(st.integers(-3, 3))])
+            first = draw(st.integers(-bound, bound))
+            return terminal([first, -first if zero_sum else draw(st.integers(-bound, bound))])
         if kind == "c":
             k = draw(st.integers(2, 2))
             w = draw(st.integers(1, 3))

@@ -69,7 +69,11 @@ Steps of :func:`branching_equilibrium_plans`:
    label), which no point of the face with strict labels positive can
    satisfy (``w b = w M z``); the duals are tried first times small common
    denominators (exact when they are such fractions, as they mostly are), then
-   as continued-fraction roundings. Without such a certificate the branch is kept
+   as continued-fraction roundings, and last exactly from the LP's optimal
+   basis (:meth:`_HighsModel.basis_duals`: the duals whose reduced costs are
+   zero on the basic columns, solved over the rationals; with payoffs in the
+   thousands the roundings miss most certificates and this finds them).
+   Without such a certificate the branch is kept
    (slower, never wrong). Exact consequences of ``E x = e, x >= 0`` (a
    sequence after an unplayed one is unplayed; a played set plays some
    action) prune without an LP. The float LPs are kept in one highspy model
@@ -189,7 +193,12 @@ class _Polyhedron:
             for sign in (1, -1):
                 if self._is_certificate([sign * v for v in W], tight, strict):
                     return True
-        return False
+        # the roundings fail when the certificate's entries have large denominators (payoffs
+        # in the hundreds, or fractions): each entry rounded alone breaks w M = 0 by a little;
+        # the LP's own basis gives its duals exactly
+        W = self._highs.basis_duals() if self._highs else None
+        return W is not None and any(self._is_certificate([sign * v for v in W], tight, strict)
+                                     for sign in (1, -1))
 
     def _is_certificate(self, w, tight, strict) -> bool:
         """Motzkin's alternative, checked in integers (see the module's step 3)."""
@@ -462,7 +471,7 @@ class _HighsModel:
                      np.array(val))
         for c in range(L):
             h.addRow(-inf, inf, 2, np.array([c, C], dtype=np.int32), np.array([-1.0, 1.0]))
-        self.h, self.inf = h, inf
+        self.h, self.inf, self.side = h, inf, side
         self.tight: set = set()
         self.strict: set = set()
 
@@ -491,6 +500,61 @@ class _HighsModel:
         return (list(col[:self.C]), col[self.C], sum(col[self.C + 1:]),
                 list(sol.row_dual[:self.R]))
 
+
+    def basis_duals(self):
+        """The row duals of ``M z + a+ - a- = b`` at the last solve's optimal basis, exactly (an
+        integer multiple): the square system "reduced cost zero on every basic column" solved
+        over the duals of the rows not basic (python-flint). None when the basis is not a
+        usable one (its system singular). The float duals are these rounded, so a certificate
+        that the roundings of :func:`_integer_candidates` miss (large denominators) is found."""
+        import highspy
+
+        from deterrence.core.exact import flint_module
+        flint = flint_module()
+        basis = self.h.getBasis()
+        basic = highspy.HighsBasisStatus.kBasic
+        R, C, L = self.R, self.C, self.L
+        side = self.side
+        # unknowns: duals of the equation rows and of the strict rows that are not basic
+        unknowns = [("row", r) for r in range(R) if basis.row_status[r] != basic]
+        unknowns += [("strict", c) for c in sorted(self.strict) if basis.row_status[R + c] != basic]
+        where = {u: i for i, u in enumerate(unknowns)}
+        equations = []                  # (coefficients by unknown, right-hand side)
+        for j, status in enumerate(basis.col_status):
+            if status != basic:
+                continue
+            if j < C:                   # z_j: sum_r M[r][j] y_r - mu_j = 0
+                coefficients = {where[("row", r)]: v for r, v in side.nonzero[j] if ("row", r) in where}
+                if j < L and ("strict", j) in where:
+                    coefficients[where[("strict", j)]] = -1
+                equations.append((coefficients, 0))
+            elif j == C:                # tau: sum of mu = -1
+                equations.append(({where[u]: 1 for u in unknowns if u[0] == "strict"}, -1))
+            else:                       # a+ (y_r = penalty) or a- (y_r = -penalty)
+                r = (j - C - 1) % R
+                sign = 1 if j - C - 1 < R else -1
+                if ("row", r) not in where:
+                    return None
+                equations.append(({where[("row", r)]: 1}, sign * int(_PENALTY)))
+        n = len(unknowns)
+        if n == 0 or len(equations) != n:
+            return None
+        A = flint.fmpq_mat(n, n)
+        rhs = flint.fmpq_mat(n, 1)
+        for i, (coefficients, value) in enumerate(equations):
+            for k, v in coefficients.items():
+                A[i, k] = v
+            rhs[i, 0] = value
+        try:
+            solution = A.solve(rhs)
+        except ZeroDivisionError:       # singular: not a basis this system can use
+            return None
+        duals = [0] * R
+        for (kind, r), i in where.items():
+            if kind == "row":
+                duals[r] = solution[i, 0]
+        common = lcm(*(int(v.q) for v in duals if v != 0)) if any(v != 0 for v in duals) else 1
+        return [int(v * common) for v in duals] if any(v != 0 for v in duals) else None
 
     def basic_point(self, tight):
         """A basic optimum of ``min sum of the labels`` over the face with ``tight`` at zero
