@@ -586,22 +586,26 @@ SEQUENCE_ALL_CAUSE = (
     "Since 2026-12-05 covering rules (an off-path continuation that one player enters and the other never "
     "reaches needs no branching) and product faces (a leaf's face searched group by group) cut it on these "
     "trees of subgames: the random trees of 38, 47 and 56 sequences list their 144, 212 and 156 extreme "
-    "equilibria in about 7, 43 and 110 s of CPU (the 38-sequence tree took 275 s before), so the size guard "
-    "refuses every random tree of 56+ sequences before any work (issue 14). Measured since with an explicit "
-    "limit (README, 'Goal 7 at 56 and 65 sequences'): the counts explode at 65 sequences, 107,012 extreme "
-    "equilibria (1,521 plans of P1 times 78 of P2, in 4 maximal Nash subsets and 2 components, 196 s), so "
-    "on the goal's trees of 137+ sequences no list of every extreme equilibrium can be printed at all; and "
-    "the time is in listing the leaf faces' vertices (at 56 sequences 198,589 of 201,496 nodes, 174,546 in "
-    "one face whose partial patterns mostly hold no vertex). Zero-sum trees go by their two optimal faces "
-    "instead (12-card Kuhn poker, 98 sequences, 13,440 in 60 s; 16-card Kuhn poker has 1,080,450). "
-    "Closing it: the answer as its cliques (products of plan sets, now in the result), a vertex listing of "
-    "the leaf faces that grows with their vertices, and a decomposition by the tree's subgames")
+    "equilibria (CPU in this run's table 'Goal 7: every extreme equilibrium'; the 38-sequence tree took "
+    "275 s before), but the size guard refuses every random tree of 56+ sequences before any work "
+    "(issue 14). Measured with an explicit limit (README, 'Goal 7 at 56 and 65 sequences'): the counts "
+    "explode at 65 sequences, 107,012 extreme equilibria (1,521 plans of P1 times 78 of P2, in 4 maximal "
+    "Nash subsets and 2 components, 218 s), so on the goal's trees of 137+ sequences no list of every "
+    "extreme equilibrium can be printed at all; and the time is in listing the leaf faces' vertices (at 56 "
+    "sequences 198,589 of 201,496 nodes, 174,546 in one face whose partial patterns mostly hold no vertex; "
+    "Debian's lrs lists that whole face, 2,855 vertices, in 5 s against the search's 91 s, but on the "
+    "next leaves, where the support selects few of a face's vertices, it is slower than the search). "
+    "Zero-sum trees go by their two optimal faces instead (12-card Kuhn poker, 98 sequences, 13,440 in "
+    "about 55 s; 16-card Kuhn poker has 1,080,450). Closing it: the answer as its cliques (products of "
+    "plan sets, now in the result), a vertex listing of the leaf faces that grows with the vertices of "
+    "the leaf's support (a reverse search restricted to it), and a decomposition by the tree's subgames")
 
 
 def goal_every_extreme(quick):
     """Goal 7, every extreme equilibrium (issue 14): generalised Kuhn poker, zero-sum, by the two
-    optimal faces; the largest tree listed and its CPU time (the random general-sum trees of 65+
-    sequences are refused by the size guard: see the README)."""
+    optimal faces; the largest tree listed and its CPU time (the random general-sum trees of 56+
+    sequences are refused by the size guard and listed here with an explicit node limit: see the
+    README)."""
     from deterrence.models.kuhn_poker import generalised_kuhn_poker
     from deterrence.solvers.tree.sequence_enumeration import sequence_form_equilibria
     from deterrence.solvers.tree.sequence_form import sequence_form
