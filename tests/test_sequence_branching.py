@@ -213,20 +213,23 @@ def uncertified_probes(monkeypatch):
 
     def probe(self, tight, strict):
         answer = real(self, tight, strict)
-        if answer == (True, None):
+        if answer[0] and answer[1] is None:
             kept.append((frozenset(tight), frozenset(strict)))
         return answer
     monkeypatch.setattr(sequence_branching._Polyhedron, "probe", probe)
     return kept
 
 
-def test_prunes_are_certified_with_payoffs_in_the_thousands(monkeypatch):
+@pytest.mark.parametrize("highspy", [True, False], ids=["highspy", "scipy"])
+def test_prunes_are_certified_with_payoffs_in_the_thousands(monkeypatch, highspy):
     """Payoffs in -1000..1000 make certificates with large denominators, which the roundings
     of the float duals miss (each entry rounded alone breaks ``w M = 0`` by a little): before
-    the exact duals of the LP's basis, 28,802 of the 29-sequence tree's probes kept their
-    branch and the search passed 30,000 nodes. Now every probe without a witness point is
-    certified, and the answer is the vertex enumeration's."""
+    the exact duals, 28,802 of the 29-sequence tree's probes kept their branch and the search
+    passed 30,000 nodes. Now every probe without a witness point is certified, with HiGHS's
+    duals and with SciPy's alike, and the answer is the vertex enumeration's."""
     import random
+    if not highspy:
+        monkeypatch.setattr(sequence_branching, "_have_highspy", lambda: False)
     rng = random.Random(7)
     sf = sequence_form(hidden_round_tree(2, payoff=lambda: [rng.randint(-1000, 1000), rng.randint(-1000, 1000)]))
     kept = uncertified_probes(monkeypatch)
@@ -242,16 +245,21 @@ def test_random_trees_with_large_payoffs_same_as_vertex_enumeration(tree):
     same_as_vertex_enumeration(tree)
 
 
-def test_basis_duals_are_the_float_duals_exactly():
-    """At an infeasible probe, the exact duals of the LP's basis are (up to a positive
-    factor) the float row duals HiGHS reports, and they are a Motzkin certificate."""
+@pytest.mark.parametrize("highspy", [True, False], ids=["highspy", "scipy"])
+def test_exact_duals_are_the_float_duals_exactly(monkeypatch, highspy):
+    """At an infeasible probe, the exact duals are (up to a positive factor) the float row
+    duals of the LP, and they are a Motzkin certificate."""
     import numpy as np
+    if not highspy:
+        monkeypatch.setattr(sequence_branching, "_have_highspy", lambda: False)
     sf = sequence_form(kuhn())
     side = sequence_branching._Polyhedron(sf, 0)
-    assert side.probe({0}, set()) == (False, None)          # x_root = 0: no point at all
-    z, tau, violation, duals = side._highs.solve({0}, set())
-    exact = side._highs.basis_duals()
-    assert exact is not None and side._is_certificate([-v for v in exact], {0}, set())
+    assert side.probe({0}, {5}) == (False, None)            # x_root = 0: no point at all
+    solve = side._highs.solve if side._highs else side._linprog
+    z, tau, violation, duals, strict_duals = solve({0}, {5})
+    exact = side.exact_duals(duals, strict_duals)
+    assert exact is not None and any(side._is_certificate([sign * v for v in exact], {0}, {5})
+                                     for sign in (1, -1))
     d = np.array(duals, dtype=float)
     w = np.array(exact, dtype=float)
     factor = float(d @ w) / float(w @ w)

@@ -70,9 +70,10 @@ Steps of :func:`branching_equilibrium_plans`:
    satisfy (``w b = w M z``); the duals are tried first times small common
    denominators (exact when they are such fractions, as they mostly are), then
    as continued-fraction roundings, and last exactly from the LP's optimal
-   basis (:meth:`_HighsModel.basis_duals`: the duals whose reduced costs are
-   zero on the basic columns, solved over the rationals; with payoffs in the
-   thousands the roundings miss most certificates and this finds them).
+   basis (:meth:`_Polyhedron.exact_duals`: the duals whose reduced costs are
+   zero on the columns where the float ones are, solved over the rationals;
+   with payoffs in the thousands the roundings miss most certificates and
+   this finds them).
    Without such a certificate the branch is kept
    (slower, never wrong). Exact consequences of ``E x = e, x >= 0`` (a
    sequence after an unplayed one is unplayed; a played set plays some
@@ -139,12 +140,13 @@ class _Polyhedron:
         if self._highs is None:
             self._highs = _HighsModel(self) if _have_highspy() else False
         if self._highs:
-            z, tau, violation, duals = self._highs.solve(tight, strict)
+            z, tau, violation, duals, strict_duals = self._highs.solve(tight, strict)
         else:
-            z, tau, violation, duals = self._linprog(tight, strict)
+            z, tau, violation, duals, strict_duals = self._linprog(tight, strict)
         if z is not None and tau > _POSITIVE and violation < 1e-9:
             return True, z
-        if duals is not None and self._certified(duals, tight, strict):
+        if duals is not None and self._certified(duals, strict_duals, tight, strict,
+                                                 self._highs.basis if self._highs else None):
             return False, None
         return True, None
 
@@ -165,7 +167,8 @@ class _Polyhedron:
         return self.vertex(set(tight) | near)
 
     def _linprog(self, tight, strict):
-        """The float LP by SciPy's ``linprog`` (without highspy): point, tau, violation, duals."""
+        """The float LP by SciPy's ``linprog`` (without highspy): point, tau, violation, the row
+        duals of ``M z + a+ - a- = b`` and those of the strict rows (``{label: dual}``)."""
         import numpy as np
         from scipy.optimize import linprog
         R, C = self.rows, self.ncols
@@ -185,20 +188,94 @@ class _Polyhedron:
             b_ub = np.zeros(len(strict))
         res = linprog(cost, A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=self.bf, bounds=bounds, method="highs")
         if res.status != 0:
-            return None, 0.0, 1.0, None
-        return res.x[:C], res.x[C], res.x[C + 1:].sum(), res.eqlin.marginals
+            return None, 0.0, 1.0, None, None
+        strict_duals = dict(zip(strict, res.ineqlin.marginals)) if strict else {}
+        return res.x[:C], res.x[C], res.x[C + 1:].sum(), res.eqlin.marginals, strict_duals
 
-    def _certified(self, duals, tight, strict) -> bool:
+    def _certified(self, duals, strict_duals, tight, strict, basis=None) -> bool:
         for W in _integer_candidates(duals):
             for sign in (1, -1):
                 if self._is_certificate([sign * v for v in W], tight, strict):
                     return True
         # the roundings fail when the certificate's entries have large denominators (payoffs
         # in the hundreds, or fractions): each entry rounded alone breaks w M = 0 by a little;
-        # the LP's own basis gives its duals exactly
-        W = self._highs.basis_duals() if self._highs else None
+        # the equations the float duals satisfy give them exactly
+        W = self.exact_duals(duals, strict_duals, basis() if basis else None)
         return W is not None and any(self._is_certificate([sign * v for v in W], tight, strict)
                                      for sign in (1, -1))
+
+    def exact_duals(self, duals, strict_duals, basis=None):
+        """The float LP's row duals made exact (an integer multiple), or None.
+
+        A basic optimum's duals are the one solution of "reduced cost zero" on its basic
+        columns, with the duals of its basic rows zero. ``basis``: ``(basic columns, basic
+        rows)`` of the LP as the solver reports it (HiGHS); without it (SciPy reports none)
+        the columns whose float reduced cost is zero and the rows whose float dual is zero
+        stand in. The equations are solved over the rationals (python-flint). The LP's columns
+        and their costs: ``z_c`` (0; ``M`` above, -1 in the strict row of ``c``), ``tau`` (-1;
+        1 in every strict row), ``a+_r`` and ``a-_r`` (the penalty; +-1 in row ``r``), in
+        that order; its rows: ``M``'s, then one per label. When the equations are
+        inconsistent or leave more than one solution, None: the branch is then kept.
+        :meth:`_is_certificate` decides whether the answer is a certificate."""
+        import numpy as np
+
+        from deterrence.core.exact import flint_module
+        y = np.asarray(duals, dtype=float)
+        mu = {c: float(v) for c, v in (strict_duals or {}).items()}
+        scale = max([1.0, float(np.max(np.abs(y))) if y.size else 0.0] + [abs(v) for v in mu.values()])
+        R, C = self.rows, self.ncols
+        if basis is None:               # stand-ins from the floats: zero duals, zero reduced costs
+            small = 1e-9 * scale
+            tolerance = small * max(1.0, float(np.max(np.abs(self.Mf))))
+            reduced = y @ self.Mf
+            basic_rows = {r for r in range(R) if abs(y[r]) <= small}
+            basic_rows |= {R + c for c in mu if abs(mu[c]) <= small}
+            basic = {c for c in range(C) if abs(reduced[c] - mu.get(c, 0.0)) <= tolerance}
+            if mu and abs(sum(mu.values()) + 1.0) <= tolerance:
+                basic.add(C)
+            basic |= {C + 1 + r for r in range(R) if abs(y[r] - _PENALTY) <= tolerance}
+            basic |= {C + 1 + R + r for r in range(R) if abs(y[r] + _PENALTY) <= tolerance}
+        else:
+            basic, basic_rows = basis
+        unknowns = [("row", r) for r in range(R) if r not in basic_rows]
+        unknowns += [("strict", c) for c in sorted(mu) if R + c not in basic_rows]
+        if not unknowns:
+            return None
+        where = {u: i for i, u in enumerate(unknowns)}
+        equations = []                  # (coefficients by unknown, right-hand side)
+        for j in sorted(basic):
+            if j < C:                   # z_j: sum_r M[r][j] y_r - mu_j = 0
+                coefficients = {where[("row", r)]: v for r, v in self.nonzero[j] if ("row", r) in where}
+                if ("strict", j) in where:
+                    coefficients[where[("strict", j)]] = -1
+                equations.append((coefficients, 0))
+            elif j == C:                # tau: sum of mu = -1
+                equations.append(({where[u]: 1 for u in unknowns if u[0] == "strict"}, -1))
+            else:                       # a+_r (y_r = penalty) or a-_r (y_r = -penalty)
+                r, sign = (j - C - 1, 1) if j - C - 1 < R else (j - C - 1 - R, -1)
+                equations.append(({where[("row", r)]: 1} if ("row", r) in where else {},
+                                  sign * int(_PENALTY)))
+        n = len(unknowns)
+        if len(equations) < n:
+            return None
+        flint = flint_module()
+        A = flint.fmpq_mat(len(equations), n + 1)
+        for i, (coefficients, value) in enumerate(equations):
+            for k, v in coefficients.items():
+                A[i, k] = v
+            A[i, n] = value
+        R, rank = A.rref()
+        # consistent, and one solution: the pivots are the first n columns, none in the last
+        if rank != n or any(R[i, i] != 1 for i in range(n)):
+            return None
+        exact = [0] * self.rows
+        for (kind, r), i in where.items():
+            if kind == "row":
+                exact[r] = R[i, n]
+        if not any(v != 0 for v in exact):
+            return None
+        common = lcm(*(int(v.q) for v in exact if v != 0))
+        return [int(v * common) for v in exact]
 
     def _is_certificate(self, w, tight, strict) -> bool:
         """Motzkin's alternative, checked in integers (see the module's step 3)."""
@@ -471,7 +548,7 @@ class _HighsModel:
                      np.array(val))
         for c in range(L):
             h.addRow(-inf, inf, 2, np.array([c, C], dtype=np.int32), np.array([-1.0, 1.0]))
-        self.h, self.inf, self.side = h, inf, side
+        self.h, self.inf = h, inf
         self.tight: set = set()
         self.strict: set = set()
 
@@ -494,67 +571,21 @@ class _HighsModel:
             h.clearSolver()
             h.run()
             if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-                return None, 0.0, 1.0, None
+                return None, 0.0, 1.0, None, None
         sol = h.getSolution()
         col = sol.col_value
         return (list(col[:self.C]), col[self.C], sum(col[self.C + 1:]),
-                list(sol.row_dual[:self.R]))
+                list(sol.row_dual[:self.R]), {c: sol.row_dual[self.R + c] for c in self.strict})
 
 
-    def basis_duals(self):
-        """The row duals of ``M z + a+ - a- = b`` at the last solve's optimal basis, exactly (an
-        integer multiple): the square system "reduced cost zero on every basic column" solved
-        over the duals of the rows not basic (python-flint). None when the basis is not a
-        usable one (its system singular). The float duals are these rounded, so a certificate
-        that the roundings of :func:`_integer_candidates` miss (large denominators) is found."""
+    def basis(self):
+        """``(basic columns, basic rows)`` of the last solve, as HiGHS reports them (for
+        :meth:`_Polyhedron.exact_duals`)."""
         import highspy
-
-        from deterrence.core.exact import flint_module
-        flint = flint_module()
-        basis = self.h.getBasis()
+        status = self.h.getBasis()
         basic = highspy.HighsBasisStatus.kBasic
-        R, C, L = self.R, self.C, self.L
-        side = self.side
-        # unknowns: duals of the equation rows and of the strict rows that are not basic
-        unknowns = [("row", r) for r in range(R) if basis.row_status[r] != basic]
-        unknowns += [("strict", c) for c in sorted(self.strict) if basis.row_status[R + c] != basic]
-        where = {u: i for i, u in enumerate(unknowns)}
-        equations = []                  # (coefficients by unknown, right-hand side)
-        for j, status in enumerate(basis.col_status):
-            if status != basic:
-                continue
-            if j < C:                   # z_j: sum_r M[r][j] y_r - mu_j = 0
-                coefficients = {where[("row", r)]: v for r, v in side.nonzero[j] if ("row", r) in where}
-                if j < L and ("strict", j) in where:
-                    coefficients[where[("strict", j)]] = -1
-                equations.append((coefficients, 0))
-            elif j == C:                # tau: sum of mu = -1
-                equations.append(({where[u]: 1 for u in unknowns if u[0] == "strict"}, -1))
-            else:                       # a+ (y_r = penalty) or a- (y_r = -penalty)
-                r = (j - C - 1) % R
-                sign = 1 if j - C - 1 < R else -1
-                if ("row", r) not in where:
-                    return None
-                equations.append(({where[("row", r)]: 1}, sign * int(_PENALTY)))
-        n = len(unknowns)
-        if n == 0 or len(equations) != n:
-            return None
-        A = flint.fmpq_mat(n, n)
-        rhs = flint.fmpq_mat(n, 1)
-        for i, (coefficients, value) in enumerate(equations):
-            for k, v in coefficients.items():
-                A[i, k] = v
-            rhs[i, 0] = value
-        try:
-            solution = A.solve(rhs)
-        except ZeroDivisionError:       # singular: not a basis this system can use
-            return None
-        duals = [0] * R
-        for (kind, r), i in where.items():
-            if kind == "row":
-                duals[r] = solution[i, 0]
-        common = lcm(*(int(v.q) for v in duals if v != 0)) if any(v != 0 for v in duals) else 1
-        return [int(v * common) for v in duals] if any(v != 0 for v in duals) else None
+        return ({j for j, v in enumerate(status.col_status) if v == basic},
+                {i for i, v in enumerate(status.row_status) if v == basic})
 
     def basic_point(self, tight):
         """A basic optimum of ``min sum of the labels`` over the face with ``tight`` at zero
