@@ -71,9 +71,10 @@ Steps of :func:`branching_equilibrium_plans`:
    denominators (exact when they are such fractions, as they mostly are), then
    as continued-fraction roundings, and last exactly from the LP's optimal
    basis (:meth:`_Polyhedron.exact_duals`: the duals whose reduced costs are
-   zero on the columns where the float ones are, solved over the rationals;
-   with payoffs in the thousands the roundings miss most certificates and
-   this finds them).
+   zero on the basic columns, solved over the rationals; HiGHS reports the
+   basis, and without highspy the columns whose float reduced cost is zero
+   stand in; with payoffs in the thousands the roundings miss most
+   certificates and this finds them).
    Without such a certificate the branch is kept
    (slower, never wrong). Exact consequences of ``E x = e, x >= 0`` (a
    sequence after an unplayed one is unplayed; a played set plays some
@@ -264,14 +265,14 @@ class _Polyhedron:
             for k, v in coefficients.items():
                 A[i, k] = v
             A[i, n] = value
-        R, rank = A.rref()
+        echelon, rank = A.rref()
         # consistent, and one solution: the pivots are the first n columns, none in the last
-        if rank != n or any(R[i, i] != 1 for i in range(n)):
+        if rank != n or any(echelon[i, i] != 1 for i in range(n)):
             return None
         exact = [0] * self.rows
         for (kind, r), i in where.items():
             if kind == "row":
-                exact[r] = R[i, n]
+                exact[r] = echelon[i, n]
         if not any(v != 0 for v in exact):
             return None
         common = lcm(*(int(v.q) for v in exact if v != 0))
@@ -576,7 +577,6 @@ class _HighsModel:
         col = sol.col_value
         return (list(col[:self.C]), col[self.C], sum(col[self.C + 1:]),
                 list(sol.row_dual[:self.R]), {c: sol.row_dual[self.R + c] for c in self.strict})
-
 
     def basis(self):
         """``(basic columns, basic rows)`` of the last solve, as HiGHS reports them (for
