@@ -18,9 +18,12 @@ Steps
    ``sum sigma = 1``, ``sigma >= 0`` over the player's other actions (strict:
    dominated iff ``eps > 0``); for weak domination the LP maximises the total
    slack with every slack ``>= 0``. The LP (SciPy ``linprog``, HiGHS) only
-   proposes a mix: it is rounded to nearby fractions and the domination is
-   VERIFIED EXACTLY in Fractions before the action is removed. An action
-   whose domination cannot be verified exactly is kept.
+   proposes a mix. Its vertex is first solved exactly from the constraints the
+   float answer makes tight (:func:`_exact_vertex`: the mix's zeros and the
+   slacks at their least, with ``sum sigma = 1``); then it is rounded to nearby
+   fractions. Either way the domination is VERIFIED EXACTLY in Fractions
+   before the action is removed. An action whose domination cannot be
+   verified exactly is kept.
 4. Iterate. Order rule: each step scans the players in order and each
    player's remaining actions in order, and removes the FIRST dominated action
    found; then it starts again on the smaller game. For strict domination the
@@ -143,6 +146,45 @@ def _mixed_candidate(U, a, weak):
     return {k: float(res.x[i]) for i, k in enumerate(others)}
 
 
+def _exact_vertex(U, a, weak, candidate):
+    """The LP's vertex near the float ``candidate``, exactly: the mix (dict row -> Fraction)
+    solving ``sum sigma = 1``, ``sigma_k = 0`` where the float weight is zero and, on every
+    column where the float slack is at its least, slack = ``eps`` (strict; ``eps`` unknown)
+    or 0 (weak), over the rationals; None when those equations do not fix one mix.
+    Rounding each weight alone misses the mix when its denominators are large (payoffs in
+    the hundreds give denominators in the millions), which an exact solve does not.
+
+    >>> U = np.array([[3, 0], [0, 3], [1, 1]], dtype=object)
+    >>> _exact_vertex(U, 2, False, {0: 0.5000000001, 1: 0.4999999999})
+    {0: Fraction(1, 2), 1: Fraction(1, 2)}
+    """
+    from deterrence.core.exact import flint_module
+    others = sorted(candidate)
+    D = np.asarray(U, dtype=object)[others].T - np.asarray(U, dtype=object)[a][:, None]
+    Df = np.array(D, dtype=float)
+    sigma = np.array([candidate[k] for k in others])
+    slack = Df @ sigma
+    scale = max(1.0, float(np.abs(Df).max()))
+    least = 0.0 if weak else float(slack.min())
+    free = [i for i in range(len(others)) if sigma[i] > _TOL]
+    tight = [j for j in range(len(slack)) if abs(slack[j] - least) <= _TOL * scale]
+    n = len(free) + (0 if weak else 1)              # the free weights, and eps when strict
+    rows = [[1] * len(free) + ([] if weak else [0]) + [1]]
+    rows += [[D[j, i] for i in free] + ([] if weak else [-1]) + [0] for j in tight]
+    if len(rows) < n:
+        return None
+    flint = flint_module()
+    entries = [Fraction(v) for row in rows for v in row]
+    echelon, rank = flint.fmpq_mat(len(rows), n + 1, [flint.fmpq(v.numerator, v.denominator)
+                                                      for v in entries]).rref()
+    if rank != n or any(echelon[i, i] != 1 for i in range(n)):     # not one solution
+        return None
+    weights = {others[i]: Fraction(int(echelon[k, n].p), int(echelon[k, n].q)) for k, i in enumerate(free)}
+    if any(w < 0 for w in weights.values()):
+        return None
+    return {k: w for k, w in weights.items() if w != 0}
+
+
 def _rationalised(candidate):
     """Nearby exact mixes to try: fractions with growing denominators, then uniform on the support."""
     support = [k for k, w in candidate.items() if w > 1e-9]
@@ -193,7 +235,8 @@ def _dominated_by(U, a, weak, mixed):
     candidate = _mixed_candidate(U, a, weak)
     if candidate is None:
         return None
-    for weights in _rationalised(candidate):
+    vertex = _exact_vertex(U, a, weak, candidate)
+    for weights in ([vertex] if vertex else []) + _rationalised(candidate):
         if _dominates(U, weights, a, weak):
             return weights
     return None
