@@ -129,11 +129,17 @@ def test_solve_consistent_against_sympy_gauss_jordan(system):
         sol, params = A.gauss_jordan_solve(rhs)
         ref = [Fraction(str(v)) for v in sol.subs({p: 0 for p in params})]   # free unknowns 0
     except ValueError:                        # inconsistent
-        ref = None
+        ref, params = None, ()
     got = solve_consistent(aug, k)
     with fraction_only():
         slow = solve_consistent(aug, k)
     assert got == slow == ref
+    # unique=True: the same answer when no unknown is free, else None (flint's rref and the
+    # Fractions' Gauss-Jordan alike)
+    one = ref if ref is not None and len(params) == 0 else None
+    with fraction_only():
+        slow_one = solve_consistent(aug, k, unique=True)
+    assert solve_consistent(aug, k, unique=True) == slow_one == one
 
 
 def lex_reference(column, rhs, keys, entry):

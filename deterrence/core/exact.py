@@ -33,8 +33,9 @@ Paths and the switch
    ``fmpz_mat.solve`` with flint, else :func:`bareiss_solve` (fraction-free
    Gauss–Jordan in Python ints). Both are exact, so they give the same answer.
 3. General systems (:func:`solve_consistent`: over- or under-determined, free
-   unknowns set to 0): the square solve when it applies, else Gauss–Jordan in
-   Fractions.
+   unknowns set to 0, or refused with ``unique=True``): the square solve when it
+   applies, else the reduced row echelon form (``fmpq_mat.rref`` with flint,
+   Gauss–Jordan in Fractions without).
 4. Pivoting methods use :func:`bareiss_pivot` (one fraction-free pivot on a
    tableau of ints) and :func:`lex_min_ratio` (the exact lexicographic
    minimum-ratio test); vertex enumerations walk the graph of feasible bases
@@ -307,15 +308,22 @@ def solve_scaled(M, b) -> tuple:
     return [v.numerator * (den // v.denominator) for v in x], den
 
 
-def solve_consistent(aug, k):
+def solve_consistent(aug, k, unique=False):
     """An exact solution of a linear system in ``k`` unknowns given as augmented rows (any
-    number of rows), or ``None`` when it is inconsistent. Free unknowns are set to 0.
+    number of rows), or ``None`` when it is inconsistent. Free unknowns are set to 0;
+    ``unique``: ``None`` also when some unknown is free (the solutions are not one point),
+    so the answer is the system's one solution.
 
-    A square nonsingular system goes to :func:`solve`; any other, to Gauss–Jordan
-    elimination in Fractions.
+    A square nonsingular system goes to :func:`solve`; any other, to the reduced row
+    echelon form (python-flint's ``rref``; without flint, Gauss–Jordan elimination in
+    Fractions: the same form, so the same answer).
 
     >>> solve_consistent([[1, 1, 2], [2, 2, 4]], 2)      # x + y = 2 twice: y is free
     [2, 0]
+    >>> solve_consistent([[1, 1, 2], [2, 2, 4]], 2, unique=True) is None
+    True
+    >>> solve_consistent([[1, 0, 1], [0, 1, 2], [1, 1, 3]], 2, unique=True)   # 3 rows, 1 point
+    [1, 2]
     >>> solve_consistent([[1, 0, 1], [0, 1, 2], [1, 1, 4]], 2) is None
     True
     """
@@ -323,11 +331,33 @@ def solve_consistent(aug, k):
         try:
             return solve([row[:k] for row in aug], [row[k] for row in aug])
         except ZeroDivisionError:
-            pass
-    rows = [[Fraction(v) for v in r] for r in aug]
+            if unique:                      # singular: not one point, whether consistent or not
+                return None
+    fl = flint()
+    if fl is not None and aug:
+        entries = [v if isinstance(v, int) else to_fmpq(v, fl.fmpq) for row in aug for v in row]
+        echelon, rank = fl.fmpq_mat(len(aug), k + 1, entries).rref()
+        pivots = [next(c for c in range(k + 1) if echelon[i, c] != 0) for i in range(rank)]
+        values = [echelon[i, k] for i in range(rank)]
+    else:
+        pivots, values = _gauss_jordan([[Fraction(v) for v in r] for r in aug], k)
+    if pivots and pivots[-1] == k:          # a row 0 = nonzero
+        return None
+    if unique and len(pivots) != k:
+        return None
+    sol = [0] * k
+    for c, v in zip(pivots, values):
+        sol[c] = from_fmpq(v)
+    return sol
+
+
+def _gauss_jordan(rows, k):
+    """The reduced row echelon form of augmented Fraction ``rows`` (changed in place), as its
+    pivot columns (the last one ``k`` when the system is inconsistent) and the right-hand
+    sides of the pivot rows."""
     pivots = []
     r = 0
-    for c in range(k):
+    for c in range(k + 1):
         piv = next((i for i in range(r, len(rows)) if rows[i][c] != 0), None)
         if piv is None:
             continue
@@ -342,12 +372,7 @@ def solve_consistent(aug, k):
         r += 1
         if r == len(rows):
             break
-    if any(all(a == 0 for a in row[:k]) and row[k] != 0 for row in rows[r:]):
-        return None
-    sol = [0] * k
-    for i, c in enumerate(pivots):
-        sol[c] = _plain(rows[i][k])
-    return sol
+    return pivots, [rows[i][k] for i in range(len(pivots))]
 
 
 def solve_flint(A, B):

@@ -115,16 +115,20 @@ def _describe(weights, labels):
     return " + ".join(f"{format_exact(w)} {labels[k]}" for k, w in used)
 
 
+def _differences(U, a, others):
+    """``D[s, i] = U[others[i], s] - U[a, s]``, exactly (an object array): differenced before
+    any float view, so that payoffs such as 2**70 + 1 and 2**70 (equal as floats) still
+    differ by 1."""
+    return np.asarray(U, dtype=object)[others].T - np.asarray(U, dtype=object)[a][:, None]
+
+
 def _mixed_candidate(U, a, weak):
     """LP proposal of a dominating mix over the other rows (floats), or None."""
     from scipy.optimize import linprog
     others = [k for k in range(U.shape[0]) if k != a]
     if not others:
         return None
-    # D[s, k] = U[k, s] - U[a, s], differenced exactly before the float view, so that
-    # payoffs such as 2**70 + 1 and 2**70 (equal as floats) still differ by 1
-    D = np.array(np.asarray(U, dtype=object)[others].T - np.asarray(U, dtype=object)[a][:, None],
-                 dtype=float)
+    D = np.array(_differences(U, a, others), dtype=float)
     ns, nk = D.shape
     scale = max(1.0, float(np.abs(D).max()))
     if not weak:
@@ -158,9 +162,9 @@ def _exact_vertex(U, a, weak, candidate):
     >>> _exact_vertex(U, 2, False, {0: 0.5000000001, 1: 0.4999999999})
     {0: Fraction(1, 2), 1: Fraction(1, 2)}
     """
-    from deterrence.core.exact import flint_module
+    from deterrence.core.exact import solve_consistent
     others = sorted(candidate)
-    D = np.asarray(U, dtype=object)[others].T - np.asarray(U, dtype=object)[a][:, None]
+    D = _differences(U, a, others)
     Df = np.array(D, dtype=float)
     sigma = np.array([candidate[k] for k in others])
     slack = Df @ sigma
@@ -171,15 +175,10 @@ def _exact_vertex(U, a, weak, candidate):
     n = len(free) + (0 if weak else 1)              # the free weights, and eps when strict
     rows = [[1] * len(free) + ([] if weak else [0]) + [1]]
     rows += [[D[j, i] for i in free] + ([] if weak else [-1]) + [0] for j in tight]
-    if len(rows) < n:
+    solution = solve_consistent(rows, n, unique=True)
+    if solution is None:                            # not one mix
         return None
-    flint = flint_module()
-    entries = [Fraction(v) for row in rows for v in row]
-    echelon, rank = flint.fmpq_mat(len(rows), n + 1, [flint.fmpq(v.numerator, v.denominator)
-                                                      for v in entries]).rref()
-    if rank != n or any(echelon[i, i] != 1 for i in range(n)):     # not one solution
-        return None
-    weights = {others[i]: Fraction(int(echelon[k, n].p), int(echelon[k, n].q)) for k, i in enumerate(free)}
+    weights = {others[i]: Fraction(solution[k]) for k, i in enumerate(free)}
     if any(w < 0 for w in weights.values()):
         return None
     return {k: w for k, w in weights.items() if w != 0}

@@ -212,7 +212,7 @@ class _Polyhedron:
         columns, with the duals of its basic rows zero. ``basis``: ``(basic columns, basic
         rows)`` of the LP as the solver reports it (HiGHS); without it (SciPy reports none)
         the columns whose float reduced cost is zero and the rows whose float dual is zero
-        stand in. The equations are solved over the rationals (python-flint). The LP's columns
+        stand in. The equations are solved exactly (:func:`~deterrence.core.exact.solve_consistent`). The LP's columns
         and their costs: ``z_c`` (0; ``M`` above, -1 in the strict row of ``c``), ``tau`` (-1;
         1 in every strict row), ``a+_r`` and ``a-_r`` (the penalty; +-1 in row ``r``), in
         that order; its rows: ``M``'s, then one per label. When the equations are
@@ -220,7 +220,7 @@ class _Polyhedron:
         :meth:`_is_certificate` decides whether the answer is a certificate."""
         import numpy as np
 
-        from deterrence.core.exact import flint_module
+        from deterrence.core.exact import solve_consistent
         y = np.asarray(duals, dtype=float)
         mu = {c: float(v) for c, v in (strict_duals or {}).items()}
         scale = max([1.0, float(np.max(np.abs(y))) if y.size else 0.0] + [abs(v) for v in mu.values()])
@@ -243,39 +243,40 @@ class _Polyhedron:
         if not unknowns:
             return None
         where = {u: i for i, u in enumerate(unknowns)}
-        equations = []                  # (coefficients by unknown, right-hand side)
+        n = len(unknowns)
+        rows = []                       # the equations, augmented: coefficients by unknown, value
+
+        def equation(value):
+            rows.append([0] * n + [value])
+            return rows[-1]
         for j in sorted(basic):
             if j < C:                   # z_j: sum_r M[r][j] y_r - mu_j = 0
-                coefficients = {where[("row", r)]: v for r, v in self.nonzero[j] if ("row", r) in where}
+                row = equation(0)
+                for r, v in self.nonzero[j]:
+                    if ("row", r) in where:
+                        row[where[("row", r)]] = v
                 if ("strict", j) in where:
-                    coefficients[where[("strict", j)]] = -1
-                equations.append((coefficients, 0))
+                    row[where[("strict", j)]] = -1
             elif j == C:                # tau: sum of mu = -1
-                equations.append(({where[u]: 1 for u in unknowns if u[0] == "strict"}, -1))
+                row = equation(-1)
+                for u in unknowns:
+                    if u[0] == "strict":
+                        row[where[u]] = 1
             else:                       # a+_r (y_r = penalty) or a-_r (y_r = -penalty)
                 r, sign = (j - C - 1, 1) if j - C - 1 < R else (j - C - 1 - R, -1)
-                equations.append(({where[("row", r)]: 1} if ("row", r) in where else {},
-                                  sign * int(_PENALTY)))
-        n = len(unknowns)
-        if len(equations) < n:
-            return None
-        flint = flint_module()
-        A = flint.fmpq_mat(len(equations), n + 1)
-        for i, (coefficients, value) in enumerate(equations):
-            for k, v in coefficients.items():
-                A[i, k] = v
-            A[i, n] = value
-        echelon, rank = A.rref()
-        # consistent, and one solution: the pivots are the first n columns, none in the last
-        if rank != n or any(echelon[i, i] != 1 for i in range(n)):
+                row = equation(sign * int(_PENALTY))
+                if ("row", r) in where:
+                    row[where[("row", r)]] = 1
+        solution = solve_consistent(rows, n, unique=True)
+        if solution is None:
             return None
         exact = [0] * self.rows
         for (kind, r), i in where.items():
             if kind == "row":
-                exact[r] = echelon[i, n]
-        if not any(v != 0 for v in exact):
+                exact[r] = solution[i]
+        if not any(exact):
             return None
-        common = lcm(*(int(v.q) for v in exact if v != 0))
+        common = lcm(*(Fraction(v).denominator for v in exact))
         return [int(v * common) for v in exact]
 
     def _is_certificate(self, w, tight, strict) -> bool:
