@@ -38,6 +38,22 @@ def is_symbolic(value) -> bool:
     return not getattr(value, "is_Number", False)
 
 
+def check_probability(name: str, value, unit: str, bounds=(0, 1)) -> None:
+    """Refuse a number ``value`` of parameter ``name`` outside ``bounds`` (a probability's
+    [0, 1] by default), naming it and what it means (``unit``); a formula is left to its
+    reader.
+
+    >>> check_probability("e_us", Fraction(1, 2), "a chance of success")
+    >>> check_probability("e_us", 2, "a chance of success")
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.GameError: e_us = 2 is not a probability (a chance of success): it must be from 0 to 1
+    """
+    if not is_symbolic(value) and not bounds[0] <= value <= bounds[1]:
+        raise GameError(f"{name} = {value} is not a probability ({unit}): it must be "
+                        f"from {bounds[0]} to {bounds[1]}")
+
+
 def to_exact(value, what: str = "payoff"):
     """Turn a number into an ``int`` or ``Fraction`` by the module's rule.
 

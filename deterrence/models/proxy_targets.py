@@ -63,18 +63,16 @@ def proxy_targets(symbolic: bool = False, **values) -> GameTree:
     deterrence.errors.GameError: e_us = 2 is not a probability (chance that an answer against exposed US forces
     succeeds): it must be from 0 to 1
     """
-    from deterrence.core.numbers import to_exact
+    from deterrence.core.numbers import check_probability, to_exact
     from deterrence.errors import GameError
-    for name, (low, high) in RANGES.items():
+    for name, bounds in RANGES.items():
         if name not in values:
             continue
         try:
             value = to_exact(values[name], name)
         except (GameError, TypeError):       # a formula: the tree reads it
             continue
-        if not low <= value <= high:
-            raise GameError(f"{name} = {value} is not a probability ({PARAMETERS[name][1]}): it must be "
-                            f"from {low} to {high}")
+        check_probability(name, value, PARAMETERS[name][1], bounds)
     params = {k: v for k, (v, _) in PARAMETERS.items()}
     params.update(values)
     tree = GameTree(decision("Israel", {

@@ -230,7 +230,7 @@ def calibration_values(**overrides) -> dict:
     """
     from deterrence.core.numbers import to_exact
     from deterrence.errors import GameError
-    from deterrence.core.numbers import format_approx, is_symbolic
+    from deterrence.core.numbers import check_probability, format_approx, is_symbolic
     from deterrence.errors import TooLargeError
     values = {k: v.value for k, v in CALIBRATION.items()}
     for k, v in overrides.items():
@@ -240,10 +240,8 @@ def calibration_values(**overrides) -> dict:
         if not is_symbolic(values[k]) and abs(values[k]) > MAX_MAGNITUDE:
             raise TooLargeError(f"{k} = {format_approx(values[k])} is over the limit of 1e+100 for a "
                                 "value of the case model")
-        bounds = CALIBRATION[k].bounds
-        if bounds is not None and not is_symbolic(values[k]) and not bounds[0] <= values[k] <= bounds[1]:
-            raise GameError(f"{k} = {values[k]} is not a probability ({CALIBRATION[k].unit}): it must be "
-                            f"from {bounds[0]} to {bounds[1]}")
+        if CALIBRATION[k].bounds is not None:
+            check_probability(k, values[k], CALIBRATION[k].unit, CALIBRATION[k].bounds)
     rate = values["annual_discount_rate"]
     if not is_symbolic(rate) and rate <= 0:
         raise GameError(f"annual_discount_rate = {rate} must be above 0 (the discount factor per "
