@@ -362,8 +362,7 @@ _REFERENCE = [0]        # depth of nested reference_path() blocks
 _TABLES: dict = {}      # model values -> flint outcome tables (oldest dropped first)
 _CHAIN_GAMES: dict = {}  # chain_key -> a StochasticGame with that chain
 _SOLUTIONS: dict = {}   # (model values, profile) -> (values, gains)
-_NEXT_STATES: dict = {}  # chain_key -> the next-state part of the outcome tables
-_MIXES: dict = {}       # chain_key -> the noise's realised profiles (Fraction and fmpq weights)
+_CHAIN_TABLES: dict = {}  # chain_key -> the noise's realised profiles and the next states
 _REALISED_PAYOFFS: dict = {}  # the values but the chain's -> {(state, US, Iran): realised payoffs in fmpq}
 _REACHED: dict = {}     # (chain_key, profile) -> reached_states
 _STATISTICS: dict = {}  # (chain_key, profile, rounds, start) -> play_statistics
@@ -463,8 +462,8 @@ def _outcome_tables(model):
 
     def q(x):
         return fl.fmpq(x) if isinstance(x, int) else fl.fmpq(x.numerator, x.denominator)
-    # the noise depends on the chain only (a slider on a payoff keeps it): kept per chain
-    mixes, weights = _remember(_MIXES, chain_key(model), lambda: _noise_mixes(model, q))
+    # the noise and the next states depend on the chain only (a slider on a payoff keeps them)
+    mixes, weights, nxt = _remember(_CHAIN_TABLES, chain_key(model), lambda: _chain_tables(model, q))
     # the model's own payoff rules, read on its values in fmpq (they read nothing but ``_v``, and
     # none of the chain's values: a test checks it), so the realised payoffs are kept per payoff
     # values, shared by the chains of the misfire bisection; filled as the noise asks for them
@@ -489,7 +488,6 @@ def _outcome_tables(model):
                 a, b = realised_payoff(s, ru, ri)
                 p_us, p_iran = p_us + w * a, p_iran + w * b
             pay.append((p_us, p_iran))
-    nxt = _remember(_NEXT_STATES, chain_key(model), lambda: _next_states(model, mixes, q))
     return fl, q(model.delta), pay, nxt
 
 
@@ -512,6 +510,13 @@ def _check_chain(model):
             and any(dict(k)["round_days"] == v["round_days"] for k in list(_CHECKED_CHAINS))):
         _chain_game(model)
     _remember(_CHECKED_CHAINS, key, lambda: True)
+
+
+def _chain_tables(model, q) -> tuple:
+    """``(mixes, weights, nxt)`` of :func:`_outcome_tables`: what depends on the chain only
+    (:func:`_noise_mixes`, :func:`_next_states`), kept per chain."""
+    mixes, weights = _noise_mixes(model, q)
+    return mixes, weights, _next_states(model, mixes, q)
 
 
 def _noise_mixes(model, q) -> tuple:

@@ -1017,7 +1017,7 @@ def clear_model_caches() -> None:
     """
     from deterrence.models import us_iran_exchange, us_iran_exchange_fit, us_iran_regimes
     for cache in (us_iran_exchange_fit._FITS, us_iran_exchange._TABLES, us_iran_exchange._CHAIN_GAMES,
-                  us_iran_exchange._SOLUTIONS, us_iran_exchange._NEXT_STATES, us_iran_exchange._MIXES,
+                  us_iran_exchange._SOLUTIONS, us_iran_exchange._CHAIN_TABLES,
                   us_iran_exchange._REALISED_PAYOFFS,
                   us_iran_exchange._REACHED, us_iran_exchange._STATISTICS, us_iran_exchange._CHECKED_CHAINS,
                   us_iran_regimes._PRODUCTS, us_iran_regimes._CHAIN_STATISTICS):
