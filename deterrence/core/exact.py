@@ -56,7 +56,7 @@ from functools import partial
 
 import numpy as np
 
-__all__ = ["flint", "fraction_only", "from_fmpq", "to_fmpq", "positive_integer_matrix",
+__all__ = ["flint", "fraction_only", "from_fmpq", "to_fmpq", "positive_integer_matrix", "integer_row",
            "solve", "solve_scaled", "solve_consistent", "solve_flint", "bareiss_solve",
            "bareiss_pivot", "lex_min_ratio", "explore_bases"]
 
@@ -187,11 +187,16 @@ def positive_integer_matrix(arr) -> list:
     return [[v - low for v in row] for row in rows]
 
 
-def _integer_row(row) -> list:
-    """A row of rationals times the least common denominator, as ints (same solutions)."""
+def integer_row(row) -> list:
+    """A row of rationals times the least common denominator, as ints: the same solutions of
+    an equation, the same ratios of weights (a positive factor), in integer arithmetic.
+
+    >>> integer_row([Fraction(1, 2), Fraction(1, 3), 1])
+    [3, 2, 6]
+    """
     if all(type(v) is int for v in row):
         return list(row)
-    qs = [Fraction(v) for v in row]
+    qs = [v if type(v) in (int, Fraction) else Fraction(v) for v in row]
     den = math.lcm(*(q.denominator for q in qs))
     return [q.numerator * (den // q.denominator) for q in qs]
 
@@ -238,7 +243,7 @@ def bareiss_solve(aug):
     >>> bareiss_solve([[1, 2, 3], [2, 4, 6]]) is None
     True
     """
-    rows = [_integer_row(row) for row in aug]
+    rows = [integer_row(row) for row in aug]
     size = len(rows)
     d = 1
     used = [False] * size

@@ -10,6 +10,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from deterrence.core.exact import integer_row
 from deterrence.core.numbers import to_exact
 from deterrence.errors import GameError, NotAnEquilibriumError
 from deterrence.solvers.result import Equilibrium
@@ -35,10 +36,8 @@ def expected_payoffs_against(game, strategies, player) -> list:
         cols = [j for j, _ in support]
         # One integer dot product per action over a common denominator is much
         # cheaper than summing Fractions (the check runs on every equilibrium).
-        den = 1
-        for _, p in support:
-            den = math.lcm(den, Fraction(p).denominator)
-        weights = [int(Fraction(p) * den) for _, p in support]
+        weights = integer_row([p for _, p in support])
+        den = math.lcm(*(Fraction(p).denominator for _, p in support))     # weights / den: the mix
         sub = M[:, cols]
         scale = 1
         for v in sub.flat:
@@ -50,12 +49,8 @@ def expected_payoffs_against(game, strategies, player) -> list:
             acc = sum(int(v * scale) * w for v, w in zip(row, weights))
             values.append(Fraction(acc, total))
         return values
-    weights = {}
-    for i in others:
-        den = 1
-        for _, p in supports[i]:
-            den = math.lcm(den, Fraction(p).denominator)
-        weights[i] = [(j, int(Fraction(p) * den)) for j, p in supports[i]]
+    weights = {i: list(zip([j for j, _ in supports[i]], integer_row([p for _, p in supports[i]])))
+               for i in others}
     sums, total = _scaled_values(game, player, weights)
     return [Fraction(acc, total) if type(acc) is int else Fraction(acc) / total for acc in sums]
 

@@ -51,7 +51,7 @@ import itertools
 import math
 from fractions import Fraction
 
-from deterrence.core.exact import flint_module
+from deterrence.core.exact import flint_module, integer_row
 from deterrence.errors import NotAnEquilibriumError
 from deterrence.solvers.certify import certified_equilibrium, support_action_values
 
@@ -320,15 +320,7 @@ def _deviation_pays(payoffs, supports, profile) -> bool:
     integer arithmetic on the integer payoffs and each player's probabilities scaled
     by their common denominator (a positive factor, so comparisons are unchanged).
     Most points fail here, so this runs far more often than the certificate."""
-    weights = []
-    for row in profile:
-        row = [p if type(p) in (int, Fraction) else Fraction(p) for p in row]
-        scale = 1
-        for p in row:
-            if type(p) is Fraction:
-                scale = math.lcm(scale, p.denominator)
-        weights.append([p.numerator * (scale // p.denominator) if type(p) is Fraction else p * scale
-                        for p in row])
+    weights = [integer_row(row) for row in profile]
     for i in range(len(payoffs)):
         values = support_action_values(payoffs[i], supports, i, weights, 1, 0)
         if max(values) > values[supports[i][0]]:
