@@ -418,8 +418,8 @@ def _float_polytopes(A, B, limit):
     polytope that is not visibly simple (degenerate)."""
     P = None if _tied_best_response(B) else _scaled_float(B)
     Q = None if _tied_best_response(np.transpose(A)) else _scaled_float(A)
-    Bt = [list(col) for col in zip(*B)]
-    return (None if P is None else _float_vertices(P.T, limit, Bt),
+    # the exact rows of P's constraints (B transposed) are read only on a near-tie: a view
+    return (None if P is None else _float_vertices(P.T, limit, np.transpose(B)),
             None if Q is None else _float_vertices(Q, limit, A))
 
 
