@@ -204,6 +204,63 @@ def test_product_faces_have_the_vertices_of_the_whole_face(monkeypatch):
     assert taken_apart > 0
 
 
+# -- values raised above the best reply are not searched (2026-12-05, stop 29) --------------------
+def test_raised_value_rules_name_each_set_and_the_sequence_before_it():
+    """In each polyhedron, the rule of each opponent information set below the root holds the
+    slacks of the set's actions and the slack of the opponent's sequence leading to the set."""
+    sf = sequence_form(kuhn())
+    for own in (0, 1):
+        side = sequence_branching._Polyhedron(sf, own)
+        expected = {}
+        for _, parent, children in sf.infosets[1 - own]:
+            actions = frozenset(side.n_own + c for c in children)
+            for c in children:
+                expected[side.n_own + c] = (actions, side.n_own + parent)
+        assert {col: (frozenset(actions), before) for col, (actions, before) in side.raised.items()} \
+            == expected
+
+
+@pytest.mark.parametrize("seed", [0, 4])
+def test_raised_values_are_left_out_without_losing_a_plan(monkeypatch, seed):
+    """A leaf face's vertices whose opponent value at a set is raised above every action there
+    (held only by the sequence before it) are not searched: every leaf face of a 29-sequence
+    tree of hidden rounds (payoffs in -5..5) gives the same own plans with the rule as without
+    it, the rule leaves out some patterns, and the answer is the vertex enumeration's."""
+    import random
+    rng = random.Random(seed)
+    sf = sequence_form(hidden_round_tree(2, payoff=lambda: [rng.randint(-5, 5), rng.randint(-5, 5)]))
+    leaves, left_out = [], []
+    real_leaf, real_take = sequence_branching._leaf_plans, sequence_branching._can_take
+
+    def record(side, tight, strict, undecided, point, search):
+        leaves.append((side, set(tight), set(strict), list(undecided)))
+        return real_leaf(side, tight, strict, undecided, point, search)
+
+    def take(side, tight, strict, col, make_tight, point):
+        answer = real_take(side, tight, strict, col, make_tight, point)
+        if not answer[0] and not make_tight and side.open is not None and col in side.raised:
+            rules = side.raised
+            side.raised = {}                     # the same question without the rule
+            if real_take(side, tight, strict, col, make_tight, point)[0]:
+                left_out.append(col)
+            side.raised = rules
+        return answer
+    monkeypatch.setattr(sequence_branching, "_leaf_plans", record)
+    monkeypatch.setattr(sequence_branching, "_can_take", take)
+    plans = branching_equilibrium_plans(sf)
+    assert plan_set(plans) == plan_set(extreme_equilibrium_plans(sf))
+    assert left_out
+    monkeypatch.setattr(sequence_branching, "_can_take", real_take)
+    for side, tight, strict, undecided in leaves:
+        with_rule = real_leaf(side, set(tight), set(strict), list(undecided), None,
+                              sequence_branching._Search(10**6))
+        rules, side.raised = side.raised, {}
+        without = real_leaf(side, set(tight), set(strict), list(undecided), None,
+                            sequence_branching._Search(10**6))
+        side.raised = rules
+        assert with_rule == without
+
+
 # -- payoffs in the thousands: the certificates from the LP's basis (2026-12-05) ---------------
 def uncertified_probes(monkeypatch):
     """A list that gets one entry for every probe that found no witness point and no
