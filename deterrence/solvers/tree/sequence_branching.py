@@ -948,6 +948,11 @@ def branching_equilibrium_plans(sf: SequenceForm, limit: int = DEFAULT_NODES) ->
                 freedom = side.float_freedom(tight[k])
                 undecided.sort(key=lambda c, side=side, k=k, freedom=freedom:
                                side.float_freedom(tight[k] | {c}) == freedom)
+                # and the opponent's slacks before the own plan: which of the opponent's sequences
+                # are best replies pins the plan sooner, now that raised values are not searched
+                # (CPU on the benchmark's trees of 47, 56 and 65 sequences: 5.9, 10.8 and 128 s
+                # with the plan first; 6.2, 6.8 and 94 s so)
+                undecided.sort(key=lambda c, side=side: c < side.n_own)
                 key = ("plans", frozenset(tight[k]), frozenset(strict[k]))
                 if key not in side.leaves:      # support pairs that share one player's face
                     side.leaves[key] = _leaf_plans(side, tight[k], strict[k], undecided, points[k], search)
