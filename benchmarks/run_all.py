@@ -583,22 +583,23 @@ def _plans(pair):
 #: "Every extreme equilibrium beyond Kuhn poker")
 SEQUENCE_ALL_CAUSE = (
     "the branching search over the plans' supports (exact, complete) is exponential in the sequences. "
-    "Since 2026-12-05 covering rules (an off-path continuation that one player enters and the other never "
-    "reaches needs no branching) and product faces (a leaf's face searched group by group) cut it on these "
-    "trees of subgames: the random trees of 38, 47 and 56 sequences list their 144, 212 and 156 extreme "
-    "equilibria (CPU in this run's table 'Goal 7: every extreme equilibrium'; the 38-sequence tree took "
-    "275 s before), but the size guard refuses every random tree of 56+ sequences before any work "
-    "(issue 14). Measured with an explicit limit (README, 'Goal 7 at 56 and 65 sequences'): the counts "
-    "explode at 65 sequences, 107,012 extreme equilibria (1,521 plans of P1 times 78 of P2, in 4 maximal "
-    "Nash subsets and 2 components, 218 s), so on the goal's trees of 137+ sequences no list of every "
-    "extreme equilibrium can be printed at all; and the time is in listing the leaf faces' vertices (at 56 "
-    "sequences 198,589 of 201,496 nodes, 174,546 in one face whose partial patterns mostly hold no vertex; "
-    "Debian's lrs lists that whole face, 2,855 vertices, in 5 s against the search's 91 s, but on the "
-    "next leaves, where the support selects few of a face's vertices, it is slower than the search). "
-    "Zero-sum trees go by their two optimal faces instead (12-card Kuhn poker, 98 sequences, 13,440 in "
-    "about 55 s; 16-card Kuhn poker has 1,080,450). Closing it: the answer as its cliques (products of "
-    "plan sets, now in the result), a vertex listing of the leaf faces that grows with the vertices of "
-    "the leaf's support (a reverse search restricted to it), and a decomposition by the tree's subgames")
+    "Covering rules and product faces (2026-12-05) and, since stop 29, raised values left out of the leaf "
+    "faces (a vertex whose opponent value at a set sits above every action there has the plan of another "
+    "vertex) cut it on these trees of subgames: the random trees of 38, 47 and 56 sequences list their 144, "
+    "212 and 156 extreme equilibria in seconds (CPU in this run's table 'Goal 7: every extreme "
+    "equilibrium'; the 56-sequence tree took 110 s before stop 29), but the size guard refuses every "
+    "random tree of 56+ sequences before any work (issue 14). Measured with an explicit limit (README, "
+    "'Raised values left out of the leaf faces'): the counts explode at 65 sequences, 107,012 extreme "
+    "equilibria (1,521 plans of P1 times 78 of P2, in 4 maximal Nash subsets and 2 components; 94 s of "
+    "search, 216 s before stop 29), so on the goal's trees of 137+ sequences a list of every extreme "
+    "equilibrium is the wrong shape of answer, and the 137-sequence tree did not finish in 20 minutes. The "
+    "time is in the leaf faces: partial tight/strict patterns whose face has a point but no vertex (the "
+    "largest leaf at 65 sequences, 162 plans, takes about 17,000 nodes). Zero-sum trees go by their two "
+    "optimal faces instead (12-card Kuhn poker, 98 sequences, 13,440 in about 55 s; 16-card Kuhn poker "
+    "has 1,080,450). Closing it: the answer as its cliques (products of plan sets, now in the result), a "
+    "decomposition by the tree's subgames (the plans of the subgames one player enters and the other "
+    "does not multiply), and an exact test for a vertex below a partial pattern that is cheaper than "
+    "branching on it")
 
 
 def goal_every_extreme(quick):
@@ -643,8 +644,9 @@ def goal_every_extreme(quick):
                 "equilibria", n >= 200, f"{cpu:.1f} s CPU",
                 "the extreme equilibria multiply: 16-card Kuhn poker (130 sequences) has 1,080,450 "
                 "(22,050 x 49 optimal plans); off-path freedom multiplies them in random trees, and "
-                "general-sum random trees of 56+ sequences are refused by the size guard (the 56-sequence tree "
-                "lists its 156 in ~110 s CPU with an explicit limit; the nodes grow ~4.5x a round)")]])
+                "general-sum random trees of 56+ sequences are refused by the size guard (with an explicit limit "
+                "the 56-sequence tree lists its 156 in about 7 s of search since stop 29, 110 s before; the "
+                "65-sequence tree has 107,012)")]])
 
 
 def _every_extreme_of_rounds(rounds):

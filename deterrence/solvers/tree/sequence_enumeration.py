@@ -76,11 +76,13 @@ from deterrence.solvers.tree.sequence_form import (
 DEFAULT_LIMIT = 2_000_000
 #: Largest estimated search (:func:`search_estimate`: the pairs of supports the branching search
 #: may meet) tried without an explicit ``limit=``: Kuhn poker (2.5e5, under a second) and the
-#: benchmark's random trees of hidden rounds up to 47 sequences pass (29: 5.0e6, 0.3 s; 38:
-#: 5.7e8, 7 s; 47: 6.4e10, 43 s of CPU since the covering rules and product faces of
-#: 2026-12-05; 1e7 before them, when the 38-sequence tree took 275 s); 56 sequences (7.2e12,
-#: 110 s) and the 65-sequence tree (8.2e14) are refused at once. The estimate ignores what the
-#: search prunes, so the node limit stays the backstop.
+#: benchmark's random trees of hidden rounds up to 47 sequences pass (29: 5.0e6, 0.2 s; 38:
+#: 5.7e8, 2 s; 47: 6.4e10, 6 s of CPU since raised values are left out of the leaf faces, stop
+#: 29; 1e7 before the covering rules and product faces of 2026-12-05, when the 38-sequence tree
+#: took 275 s); 56 sequences (7.2e12, 7 s) and the 65-sequence tree (8.2e14, 94 s and 107,012
+#: equilibria) are refused at once. The estimate ignores how the equilibria multiply: the chain
+#: of five rounds, ``hidden_rounds(5)`` (47 sequences, 6.3e10), passes and did not finish in 15
+#: minutes (its four rounds have 1,109 extreme equilibria), so the node limit stays the backstop.
 DEFAULT_ESTIMATE = 10**11
 
 
