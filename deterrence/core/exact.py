@@ -463,16 +463,22 @@ def explore_bases(start, basis_of, neighbours, limit: int, too_large: str):
     [(0,), (2,), (3,), (1,)]
     """
     from deterrence.errors import TooLargeError
-    seen = {frozenset(basis_of(start))}
-    todo = [start]
+
+    def key(basis):         # a basis as one integer bitmask: a few bytes where a frozenset took kilobytes
+        return sum(1 << c for c in set(basis))
+    seen = {key(basis_of(start))}
+    # the pivots wait on the stack, not their tableaux: a tableau is built when its basis is
+    # visited, so the stack holds one parent tableau per waiting family, not one per basis
+    # (a 65-sequence zero-sum face filled 21 GB holding them)
+    todo = [lambda: start]
     while todo:
-        state = todo.pop()
+        state = todo.pop()()
         yield state
         for basis, pivot in neighbours(state):
-            key = frozenset(basis)
-            if key in seen:
+            mask = key(basis)
+            if mask in seen:
                 continue
-            seen.add(key)
+            seen.add(mask)
             if len(seen) > limit:
                 raise TooLargeError(too_large)
-            todo.append(pivot())
+            todo.append(pivot)
