@@ -105,6 +105,7 @@ from deterrence.solvers.tree.sequence_form import SequenceForm
 
 #: Largest number of search nodes tried without an explicit ``limit=``.
 DEFAULT_NODES = 2_000_000
+_BAR_STEP = 1000        # nodes between two updates of the progress bar
 _PENALTY = 100.0        # weight of a violation of M z = b against tau in the float LP
 _POSITIVE = 1e-7        # a float tau above this (and no violation) is a witness point
 _ZERO = 1e-12           # a witness coordinate at most this serves as tight
@@ -650,13 +651,17 @@ class _HighsModel:
 
 
 class _Search:
-    """The depth-first search: one polyhedron's tight and strict columns, the node count."""
+    """The depth-first search: one polyhedron's tight and strict columns, the node count (and
+    the progress bar that shows it, every :data:`_BAR_STEP` nodes)."""
 
-    def __init__(self, limit):
-        self.limit, self.nodes = limit, 0
+    def __init__(self, limit, bar=None, found=None):
+        self.limit, self.nodes, self.bar, self.found = limit, 0, bar, found
 
     def count(self):
         self.nodes += 1
+        if self.bar is not None and self.nodes % _BAR_STEP == 0:
+            self.bar.set_postfix_str(f"{len(self.found):,} equilibria so far", refresh=False)
+            self.bar.update(_BAR_STEP)
         if self.nodes > self.limit:
             raise TooLargeError(f"the sequence-form branching search passed {self.limit:,} nodes; "
                                 "pass a larger limit= to continue")
@@ -836,10 +841,13 @@ def _covering_rules(sf: SequenceForm) -> list:
     return rules
 
 
-def branching_equilibrium_plans(sf: SequenceForm, limit: int = DEFAULT_NODES) -> list:
+def branching_equilibrium_plans(sf: SequenceForm, limit: int = DEFAULT_NODES, progress=None) -> list:
     """The realisation plans ``(x, y)`` of every extreme equilibrium, by the branching search
     (not yet certified; the same set as
     :func:`~deterrence.solvers.tree.sequence_enumeration.extreme_equilibrium_plans`).
+    ``progress``: a bar of the search's nodes against ``limit``, with the equilibria found so
+    far (:mod:`~deterrence.core.progress`; ``None``: on a terminal, once the search has run for
+    two seconds).
 
     >>> from deterrence.io import load_game
     >>> from deterrence.solvers.tree.sequence_form import sequence_form
@@ -854,7 +862,6 @@ def branching_equilibrium_plans(sf: SequenceForm, limit: int = DEFAULT_NODES) ->
     plan_labels += [(1, t, sides[0].column[n1 + t]) for t in range(n2)]
     plan_labels.sort(key=lambda item: (item[1], item[0]))    # both plans from the root down
     tight, strict = [set(), set()], [set(), set()]
-    search = _Search(limit)
     found: dict = {}
 
     undecided_labels = list(range(len(plan_labels)))
@@ -995,7 +1002,11 @@ def branching_equilibrium_plans(sf: SequenceForm, limit: int = DEFAULT_NODES) ->
         undecided_labels.insert(0, index)
         undecided_labels.sort()
 
-    supports(0, [None, None])
+    from deterrence.core.progress import progress_bar
+    with progress_bar(limit, "sequence_form: search nodes", progress, large=True, unit="node",
+                      delay=0 if progress else 2) as bar:
+        search = _Search(limit, bar, found)
+        supports(0, [None, None])
     return [(list(x), list(y)) for x, y in found]
 
 

@@ -170,7 +170,7 @@ def _norm(v):
     return v.numerator if v.denominator == 1 else v
 
 
-def sequence_form_equilibria(tree: GameTree, *, limit: int | None = None, search: str = "auto"):
+def sequence_form_equilibria(tree: GameTree, *, limit: int | None = None, search: str = "auto", progress=None):
     """Every extreme Nash equilibrium of a two-player tree, exact and certified.
 
     Each equilibrium gives behaviour strategies; information sets that a
@@ -193,7 +193,9 @@ def sequence_form_equilibria(tree: GameTree, *, limit: int | None = None, search
     :data:`DEFAULT_NODES`); without it, a tree whose estimated search
     (:func:`search_estimate`) is over :data:`DEFAULT_ESTIMATE` is refused
     before any work with :class:`~deterrence.errors.TooLargeError` (an explicit
-    ``limit`` lifts that guard).
+    ``limit`` lifts that guard). ``progress``: a bar of the branching search's nodes against
+    its limit, with the equilibria found so far (``True``, ``False``, or ``None``: shown on a
+    terminal once the search has run for two seconds; the zero-sum path shows none).
 
     >>> from deterrence.io import load_game
     >>> r = sequence_form_equilibria(load_game("entry_deterrence"))
@@ -211,6 +213,8 @@ def sequence_form_equilibria(tree: GameTree, *, limit: int | None = None, search
     sf = sequence_form(tree)
     if search not in ("auto", "branching"):
         raise GameError(f"search must be 'auto' or 'branching', got {search!r}")
+    from deterrence.core.progress import check_progress
+    check_progress(progress)
     from deterrence.solvers.tree.sequence_zero_sum import is_zero_sum
     if search == "auto" and is_zero_sum(sf):
         return _zero_sum_equilibria(tree, sf, limit)
@@ -227,7 +231,7 @@ def sequence_form_equilibria(tree: GameTree, *, limit: int | None = None, search
     elif isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
         raise GameError(f"limit must be a positive integer, got {limit!r}")
     from deterrence.solvers.tree.sequence_branching import branching_equilibrium_plans
-    plans = branching_equilibrium_plans(sf, limit)
+    plans = branching_equilibrium_plans(sf, limit, progress)
     found = sorted(((nash_equilibrium_from_plans(tree, sf, x, y), (tuple(x), tuple(y))) for x, y in plans),
                    key=lambda item: _equilibrium_order(item[0]))
     cliques = maximal_nash_subsets([xy for _, xy in found])
