@@ -417,14 +417,14 @@ def test_the_tutorials_cliques():
 
 # -- progress on long searches (stop 29) -------------------------------------------------------
 def test_the_search_shows_its_nodes_and_equilibria_when_asked(capsys):
-    """``progress=True`` draws a bar of the search's nodes against its limit with the equilibria
+    """``progress=True`` counts the search's nodes (its limit in the label) with the equilibria
     found so far (on standard error); ``False`` draws nothing, and the answer is the same."""
     import random
     rng = random.Random(4)
     tree = hidden_round_tree(2, payoff=lambda: [rng.randint(-5, 5), rng.randint(-5, 5)])
     shown = sequence_form_equilibria(tree, progress=True)
     err = capsys.readouterr().err
-    assert "sequence_form: search nodes" in err and "/2000000" in err       # the default node limit
+    assert "sequence_form: search nodes (limit 2,000,000)" in err          # the default node limit
     assert "equilibria so far" in err
     quiet = sequence_form_equilibria(tree, progress=False)
     assert capsys.readouterr().err == ""

@@ -845,8 +845,8 @@ def branching_equilibrium_plans(sf: SequenceForm, limit: int = DEFAULT_NODES, pr
     """The realisation plans ``(x, y)`` of every extreme equilibrium, by the branching search
     (not yet certified; the same set as
     :func:`~deterrence.solvers.tree.sequence_enumeration.extreme_equilibrium_plans`).
-    ``progress``: a bar of the search's nodes against ``limit``, with the equilibria found so
-    far (:mod:`~deterrence.core.progress`; ``None``: on a terminal, once the search has run for
+    ``progress``: a count of the search's nodes (``limit`` in its label), with the equilibria
+    found so far (:mod:`~deterrence.core.progress`; ``None``: on a terminal, once the search has run for
     two seconds).
 
     >>> from deterrence.io import load_game
@@ -1003,8 +1003,9 @@ def branching_equilibrium_plans(sf: SequenceForm, limit: int = DEFAULT_NODES, pr
         undecided_labels.sort()
 
     from deterrence.core.progress import progress_bar
-    with progress_bar(limit, "sequence_form: search nodes", progress, large=True, unit="node",
-                      delay=0 if progress else 2) as bar:
+    # no total: the node limit is a backstop, and a bar against it would promise its time
+    with progress_bar(None, f"sequence_form: search nodes (limit {limit:,})", progress, large=True,
+                      unit=" nodes", delay=0 if progress else 2) as bar:
         search = _Search(limit, bar, found)
         supports(0, [None, None])
     return [(list(x), list(y)) for x, y in found]

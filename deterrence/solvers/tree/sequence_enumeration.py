@@ -193,8 +193,8 @@ def sequence_form_equilibria(tree: GameTree, *, limit: int | None = None, search
     :data:`DEFAULT_NODES`); without it, a tree whose estimated search
     (:func:`search_estimate`) is over :data:`DEFAULT_ESTIMATE` is refused
     before any work with :class:`~deterrence.errors.TooLargeError` (an explicit
-    ``limit`` lifts that guard). ``progress``: a bar of the branching search's nodes against
-    its limit, with the equilibria found so far (``True``, ``False``, or ``None``: shown on a
+    ``limit`` lifts that guard). ``progress``: a count of the branching search's nodes (its
+    limit in the label), with the equilibria found so far (``True``, ``False``, or ``None``: shown on a
     terminal once the search has run for two seconds; the zero-sum path shows none).
 
     >>> from deterrence.io import load_game
