@@ -416,18 +416,49 @@ def test_the_tutorials_cliques():
 
 
 # -- progress on long searches (stop 29) -------------------------------------------------------
-def test_the_search_shows_its_nodes_and_equilibria_when_asked(capsys):
+def test_the_search_shows_its_nodes_and_equilibria_when_asked(capsys, monkeypatch):
     """``progress=True`` counts the search's nodes (its limit in the label) with the equilibria
-    found so far (on standard error); ``False`` draws nothing, and the answer is the same."""
+    found so far: every node is counted once and the last figure is the number of equilibria
+    (a recording bar, so no timing is involved); a real bar writes its label to standard error;
+    ``False`` writes nothing, the answers are the same, and a bad value is refused."""
     import random
+
+    from deterrence.core import progress as progress_module
     rng = random.Random(4)
     tree = hidden_round_tree(2, payoff=lambda: [rng.randint(-5, 5), rng.randint(-5, 5)])
     shown = sequence_form_equilibria(tree, progress=True)
     err = capsys.readouterr().err
-    assert "sequence_form: search nodes (limit 2,000,000)" in err          # the default node limit
-    assert "equilibria so far" in err
+    assert "sequence_form: search nodes (limit 2,000,000)" in err        # the default node limit
     quiet = sequence_form_equilibria(tree, progress=False)
     assert capsys.readouterr().err == ""
     assert [e.to_json() for e in shown] == [e.to_json() for e in quiet]
+
+    class Recording(progress_module.SilentBar):
+        def __init__(self, *args, **kwargs):
+            self.steps, self.postfixes = [], []
+
+        def update(self, n=1):
+            self.steps.append(n)
+
+        def set_postfix_str(self, s="", refresh=True):
+            self.postfixes.append(s)
+    bars = []
+
+    def record(*args, **kwargs):
+        bars.append(Recording())
+        return bars[-1]
+    monkeypatch.setattr(progress_module, "progress_bar", record)
+    nodes = []
+    real = sequence_branching._Search.count
+
+    def count(self):
+        real(self)
+        nodes.append(1)
+    monkeypatch.setattr(sequence_branching._Search, "count", count)
+    assert plan_set(branching_equilibrium_plans(sequence_form(tree), progress=True)) == \
+        plan_set(extreme_equilibrium_plans(sequence_form(tree)))
+    assert sum(bars[0].steps) == len(nodes) > sequence_branching._BAR_STEP
+    assert bars[0].postfixes[0].endswith("equilibria so far")
+    assert bars[0].postfixes[-1] == f"{len(shown)} equilibria"
     with pytest.raises(Exception, match="progress must be True, False or None"):
         sequence_form_equilibria(tree, progress="yes")

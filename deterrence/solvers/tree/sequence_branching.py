@@ -156,7 +156,9 @@ class _Polyhedron:
         open in the leaf's search, lowering ``v`` to the best reply gives a vertex of the same face
         with the same own plan (``v`` is in no other row, so the rows that fixed the other
         coordinates still fix them, and the best action's row now fixes ``v``): such patterns are
-        not searched (:func:`_can_take`)."""
+        not searched (:func:`_can_take`). For a set right after the root the pattern holds no
+        vertex at all (the root's value would absorb the change), so there the rule only cuts
+        empty branches."""
         slack_of_row = {}
         for r, row in enumerate(self.row_nonzero):
             slacks = [c for c, _ in row if self.n_own <= c < self.labelled]
@@ -1008,6 +1010,8 @@ def branching_equilibrium_plans(sf: SequenceForm, limit: int = DEFAULT_NODES, pr
                       unit=" nodes", delay=0 if progress else 2) as bar:
         search = _Search(limit, bar, found)
         supports(0, [None, None])
+        bar.set_postfix_str(f"{len(found):,} equilibria", refresh=False)
+        bar.update(search.nodes % _BAR_STEP)            # the nodes since the last step
     return [(list(x), list(y)) for x, y in found]
 
 
