@@ -146,7 +146,8 @@ def test_perfect_information_trees_same_as_vertex_enumeration(tree):
     same_as_vertex_enumeration(tree)
 
 
-def count_nodes(monkeypatch, sf):
+def count_nodes(monkeypatch, sf, **options):
+    """The plan set of ``branching_equilibrium_plans(sf, **options)`` and its search's nodes."""
     nodes = []
     real = sequence_branching._Search.count
 
@@ -154,7 +155,7 @@ def count_nodes(monkeypatch, sf):
         real(self)
         nodes.append(1)
     monkeypatch.setattr(sequence_branching._Search, "count", count)
-    plans = branching_equilibrium_plans(sf)
+    plans = branching_equilibrium_plans(sf, **options)
     monkeypatch.setattr(sequence_branching._Search, "count", real)
     return plan_set(plans), len(nodes)
 
@@ -448,16 +449,9 @@ def test_the_search_shows_its_nodes_and_equilibria_when_asked(capsys, monkeypatc
         bars.append(Recording())
         return bars[-1]
     monkeypatch.setattr(progress_module, "progress_bar", record)
-    nodes = []
-    real = sequence_branching._Search.count
-
-    def count(self):
-        real(self)
-        nodes.append(1)
-    monkeypatch.setattr(sequence_branching._Search, "count", count)
-    assert plan_set(branching_equilibrium_plans(sequence_form(tree), progress=True)) == \
-        plan_set(extreme_equilibrium_plans(sequence_form(tree)))
-    assert sum(bars[0].steps) == len(nodes) > sequence_branching._BAR_STEP
+    plans, nodes = count_nodes(monkeypatch, sequence_form(tree), progress=True)
+    assert plans == plan_set(extreme_equilibrium_plans(sequence_form(tree)))
+    assert sum(bars[0].steps) == nodes > sequence_branching._BAR_STEP
     assert bars[0].postfixes[0].endswith("equilibria so far")
     assert bars[0].postfixes[-1] == f"{len(shown)} equilibria"
     with pytest.raises(Exception, match="progress must be True, False or None"):
