@@ -949,21 +949,21 @@ def branching_equilibrium_plans(sf: SequenceForm, limit: int = DEFAULT_NODES, pr
             plans = []
             for k in (0, 1):
                 side = sides[k]
-                undecided = [c for c in range(side.labelled - 1, side.n_own - 1, -1) if c not in tight[k]]
-                # the own sequences a covering rule left open (another polyhedron has their labels)
-                undecided += [c for c in range(side.n_own - 1, -1, -1) if c not in tight[k] and c not in strict[k]]
-                # the slacks that, tight, pin the plan down further come first: once the plan
-                # is fixed one vertex is enough, so the others are seldom branched on
-                freedom = side.float_freedom(tight[k])
-                undecided.sort(key=lambda c, side=side, k=k, freedom=freedom:
-                               side.float_freedom(tight[k] | {c}) == freedom)
-                # and the opponent's slacks before the own plan: which of the opponent's sequences
-                # are best replies pins the plan sooner, now that raised values are not searched
-                # (CPU on the benchmark's trees of 47, 56 and 65 sequences: 5.9, 10.8 and 128 s
-                # with the plan first; 6.2, 6.8 and 94 s so)
-                undecided.sort(key=lambda c, side=side: c < side.n_own)
                 key = ("plans", frozenset(tight[k]), frozenset(strict[k]))
                 if key not in side.leaves:      # support pairs that share one player's face
+                    undecided = [c for c in range(side.labelled - 1, side.n_own - 1, -1) if c not in tight[k]]
+                    # the own sequences a covering rule left open (another polyhedron has their labels)
+                    undecided += [c for c in range(side.n_own - 1, -1, -1)
+                                  if c not in tight[k] and c not in strict[k]]
+                    # the opponent's slacks before the own plan: which of the opponent's sequences
+                    # are best replies pins the plan sooner, now that raised values are not searched
+                    # (CPU on the benchmark's trees of 47, 56 and 65 sequences: 5.9, 10.8 and 128 s
+                    # with the plan first; 6.2, 6.8 and 94 s so); within each, the columns that,
+                    # tight, pin the plan down further come first: once the plan is fixed one vertex
+                    # is enough, so the others are seldom branched on
+                    freedom = side.float_freedom(tight[k])
+                    undecided.sort(key=lambda c, side=side, k=k, freedom=freedom:
+                                   (c < side.n_own, side.float_freedom(tight[k] | {c}) == freedom))
                     side.leaves[key] = _leaf_plans(side, tight[k], strict[k], undecided, points[k], search)
                 plans.append(side.leaves[key])
                 if not plans[-1]:
