@@ -288,6 +288,7 @@ def use_numpy_search(monkeypatch, en):
 
 
 def use_compiled_search(monkeypatch, en):
+    monkeypatch.delenv("DETERRENCE_NUMBA", raising=False)     # DETERRENCE_NUMBA=0 would overrule the sizes
     monkeypatch.setattr(en, "_COMPILED_ABOVE", 0)
     monkeypatch.setattr(en, "_COMPILED_WHEN_LOADED_ABOVE", 0)
 

@@ -119,7 +119,7 @@ def check_map_axes(x, y, values: dict, build, max_points=None, *, caller: str = 
             raise GameError(f"{caller}: {option} ({name}) has no values")
         axes[name] = [_checked_number(name, value) for value in axes[name]]   # finite, in float range
     for name, value in values.items():
-        values[name] = _checked_number(name, value)
+        _checked_number(name, value)     # refuses a bad fixed value; the caller's dict is left as it is
     if "delta" in axes:                  # the one rule for delta
         from deterrence.core.repeated import check_delta
         for value in axes["delta"]:
