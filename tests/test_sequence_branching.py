@@ -262,6 +262,60 @@ def test_raised_values_are_left_out_without_losing_a_plan(monkeypatch, seed):
         assert with_rule == without
 
 
+# -- conflict-directed backjumping (2026-12-05) ------------------------------------------------
+def test_a_refusal_rests_on_its_culprits_alone(monkeypatch):
+    """Every certificate the search finds (29-sequence tree of hidden rounds, payoffs in -5..5)
+    still proves its face empty with only its culprits kept: the tight labels outside them
+    opened, the strict ones outside them dropped; and no tight culprit can be opened (the
+    certificate needs it). Some certificates have ``w b = 0`` and so rest on strict labels."""
+    import random
+    rng = random.Random(5)
+    sf = sequence_form(hidden_round_tree(2, payoff=lambda: [rng.randint(-5, 5), rng.randint(-5, 5)]))
+    records = []
+    real = sequence_branching._Polyhedron._rests_on
+
+    def record(self, w, tight, strict):
+        culprits = real(self, w, tight, strict)
+        records.append((self, w, set(tight), set(strict), culprits))
+        return culprits
+    monkeypatch.setattr(sequence_branching._Polyhedron, "_rests_on", record)
+    branching_equilibrium_plans(sf)
+    assert len(records) > 10
+    assert any(len(culprits) < len(tight) for _, _, tight, _, culprits in records)
+    assert any(culprits & strict for _, _, _, strict, culprits in records)
+    for side, w, tight, strict, culprits in records:
+        assert culprits <= tight | strict
+        assert side._is_certificate(w, tight & culprits, strict & culprits)
+        for c in culprits & tight:
+            assert not side._is_certificate(w, (tight & culprits) - {c}, strict & culprits)
+
+
+@pytest.mark.parametrize("seed", [0, 5])
+def test_backjumping_skips_branches_without_losing_a_plan(monkeypatch, seed):
+    """A branch whose emptiness rests on earlier decisions only is not followed by its sibling
+    (Prosser's conflict-directed backjumping, in the support search and the leaf faces). On
+    29-sequence trees of hidden rounds (payoffs in -5..5) the search skips branches and finds the
+    plans of the search without backjumping and of the vertex enumeration."""
+    import random
+    rng = random.Random(seed)
+    sf = sequence_form(hidden_round_tree(2, payoff=lambda: [rng.randint(-5, 5), rng.randint(-5, 5)]))
+    searches = []
+
+    class Recording(sequence_branching._Search):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            searches.append(self)
+    monkeypatch.setattr(sequence_branching, "_Search", Recording)
+    with_jumps = plan_set(branching_equilibrium_plans(sf))
+    assert searches[-1].jumps > 0
+    # no refusal names its culprits: every branch rests on every decision, and none is skipped
+    monkeypatch.setattr(sequence_branching._Polyhedron, "culprits",
+                        property(lambda self: None, lambda self, value: None), raising=False)
+    without = plan_set(branching_equilibrium_plans(sf))
+    assert searches[-1].jumps == 0
+    assert with_jumps == without == plan_set(extreme_equilibrium_plans(sf))
+
+
 # -- payoffs in the thousands: the certificates from the LP's basis (2026-12-05) ---------------
 def uncertified_probes(monkeypatch):
     """A list that gets one entry for every probe that found no witness point and no
