@@ -79,10 +79,11 @@ DEFAULT_LIMIT = 2_000_000
 #: benchmark's random trees of hidden rounds up to 47 sequences pass (29: 5.0e6, 0.2 s; 38:
 #: 5.7e8, 2 s; 47: 6.4e10, 6 s of CPU since raised values are left out of the leaf faces, stop
 #: 29; 1e7 before the covering rules and product faces of 2026-12-05, when the 38-sequence tree
-#: took 275 s); 56 sequences (7.2e12, 7 s) and the 65-sequence tree (8.2e14, 94 s and 107,012
+#: took 275 s); 56 sequences (7.2e12, 7 s) and the 65-sequence tree (8.2e14, 72 s and 107,012
 #: equilibria) are refused at once. The estimate ignores how the equilibria multiply: the chain
-#: of five rounds, ``hidden_rounds(5)`` (47 sequences, 6.3e10), passes and did not finish in 15
-#: minutes (its four rounds have 1,109 extreme equilibria), so the node limit stays the backstop.
+#: of five rounds, ``hidden_rounds(5)`` (47 sequences, 6.3e10), passes and takes about 15
+#: minutes of CPU (16,781 extreme equilibria in 1,998,125 nodes, just inside the node limit; its
+#: four rounds have 1,109), so the node limit stays the backstop.
 DEFAULT_ESTIMATE = 10**11
 
 
