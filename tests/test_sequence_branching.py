@@ -113,15 +113,19 @@ def subgame_trees(draw):
     """Trees of hidden rounds with proper subgames below some outcomes (as the benchmark's
     random trees, smaller): each round chance deals H or L to P1, who moves a0/a1; P2 answers
     b0/b1 without seeing the card; play goes on after the outcomes drawn. Payoffs in -2..2,
-    so ties (degenerate polyhedra) are common."""
+    so ties (degenerate polyhedra) are common. At most six rounds (38 sequences): the
+    reference, the vertex enumeration of both polyhedra, took 215 s on one drawn tree of seven
+    (44 sequences) and at most 17 s on those of six."""
     names = iter(range(10**6))
+    rounds_left = [6]
 
     def pay():
         return terminal([draw(st.integers(-2, 2)), draw(st.integers(-2, 2))])
 
     def build(k):
-        if k == 0:
+        if k == 0 or not rounds_left[0]:
             return pay()
+        rounds_left[0] -= 1
         node = next(names)
         on = set(draw(st.lists(st.sampled_from([(h, a, b) for h in "HL" for a in ("a0", "a1")
                                                  for b in ("b0", "b1")]), max_size=2)))
