@@ -320,6 +320,47 @@ def test_backjumping_skips_branches_without_losing_a_plan(monkeypatch, seed):
     assert with_jumps == without == plan_set(extreme_equilibrium_plans(sf))
 
 
+@pytest.mark.parametrize("bound, seed", [(1, 1), (2, 3), (5, 5)])
+def test_every_face_conflict_holds_no_vertex(monkeypatch, bound, seed):
+    """Each set of decisions a leaf face search returns as the reason a branch is empty (the
+    given columns and the decisions at the returned levels) is met by no vertex of the
+    polyhedron: every vertex, listed exactly (the lexicographic search of both polyhedra),
+    breaks it. A conflict set that left out a needed decision would name a pattern that some
+    vertex meets. 29-sequence trees of hidden rounds, payoffs in -bound..bound."""
+    import random
+
+    from deterrence.solvers.tree._sequence_vertices import _first_basis, _vertices
+    from deterrence.solvers.tree.sequence_form import best_response_polyhedron
+    rng = random.Random(seed)
+    sf = sequence_form(hidden_round_tree(2, payoff=lambda: [rng.randint(-bound, bound),
+                                                             rng.randint(-bound, bound)]))
+    conflicts = []
+
+    def recording(real):
+        def search(*args):              # (side, tight, strict, ..., at): both face searches
+            side, tight, strict, at = args[0], set(args[1]), set(args[2]), dict(args[-1])
+            found, levels = real(*args)
+            if levels is not None:
+                kept = {c for c, level in at.items() if level in levels}
+                conflicts.append((side.n_own, {c for c in tight if c not in at or c in kept},
+                                  {c for c in strict if c not in at or c in kept}))
+            return found, levels
+        return search
+    for name in ("_face_plans", "_face_tights"):
+        monkeypatch.setattr(sequence_branching, name, recording(getattr(sequence_branching, name)))
+    branching_equilibrium_plans(sf)
+    assert len(conflicts) > 100
+    masks = {}
+    for own in (0, 1):
+        M, b, n_own, n_opp, k_opp, _ = best_response_polyhedron(sf, own)
+        basis = _first_basis(sf, own, n_own, n_opp, k_opp)
+        masks[n_own] = list(_vertices(M, b, basis, n_own, n_opp, n_own + n_opp, 10**7))
+    assert sf.sizes[0] != sf.sizes[1]           # the polyhedra told apart by their own sizes
+    for n_own, tight, strict in conflicts:
+        for mask in masks[n_own]:                # bit c: label c tight at the vertex
+            assert not (all(mask >> c & 1 for c in tight) and not any(mask >> c & 1 for c in strict))
+
+
 # -- payoffs in the thousands: the certificates from the LP's basis (2026-12-05) ---------------
 def uncertified_probes(monkeypatch):
     """A list that gets one entry for every probe that found no witness point and no

@@ -198,7 +198,9 @@ class _Polyhedron:
     # -- the float test and its exact certificate ------------------------------------------
     def probe(self, tight, strict):
         """``(True, point or None)`` unless a certificate proves no point of the face with
-        labels ``tight`` at zero has the labels ``strict`` positive: then ``(False, None)``."""
+        labels ``tight`` at zero has the labels ``strict`` positive: then ``(False, None)``, and
+        :attr:`culprits` names the labels the certificate rests on."""
+        self.culprits = None            # a refusal sets it (_certified); never a stale one
         if self._highs is None:
             self._highs = _HighsModel(self) if _have_highspy() else False
         if self._highs:
