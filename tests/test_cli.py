@@ -186,6 +186,17 @@ def test_python_dash_m_deterrence_is_the_command():
     assert bad.returncode != 0 and "no-such-command" in bad.stderr
 
 
+@pytest.mark.parametrize("module", ["deterrence.__main__", "deterrence.cli.__main__"])
+def test_importing_the_main_modules_runs_nothing(module, monkeypatch, capsys):
+    # Sphinx's recursive autosummary imports every module: with another program's arguments in
+    # sys.argv the command ran and printed "invalid choice: 'html'" into the docs build
+    import importlib
+    monkeypatch.setattr(sys, "argv", ["sphinx-build", "-b", "html", "docs", "out"])
+    monkeypatch.delitem(sys.modules, module, raising=False)
+    importlib.import_module(module)
+    assert capsys.readouterr() == ("", "")
+
+
 def test_a_cached_report_loads_no_numpy(tmp_path):
     # issue 18, deliver 1 (b): a cold `deterrence report` with its analysis cached costs little
     # more than --help: no NumPy, SciPy or sympy (the round length once built the whole game)

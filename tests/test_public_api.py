@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def _all_submodules():
     names = []
     for info in pkgutil.walk_packages(dt.__path__, "deterrence."):
-        if info.name.rsplit(".", 1)[-1] == "__main__":   # runs the command when imported
+        if info.name.rsplit(".", 1)[-1] == "__main__":   # the command: tested on its own below
             continue
         names.append(info.name)
         importlib.import_module(info.name)

@@ -3,4 +3,5 @@ import sys
 
 from deterrence.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":     # importing the module (Sphinx's autosummary does) runs nothing
+    sys.exit(main())
