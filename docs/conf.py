@@ -43,7 +43,8 @@ templates_path = ["_templates"]
 html_theme = "pydata_sphinx_theme"
 html_title = "deterrence"
 html_theme_options = {"navigation_with_keys": False, "show_toc_level": 2}
-html_static_path = []
+html_static_path = ["_static"]
+html_css_files = ["titles.css"]     # long module titles wrap instead of being cut off
 suppress_warnings = ["myst.header"]
 
 

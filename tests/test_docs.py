@@ -60,6 +60,19 @@ def test_api_page_of_solve_renders(site, tmp_path):
     assert (tmp_path / "api.png").stat().st_size > 10_000
 
 
+def test_long_module_titles_wrap_inside_the_column(site):
+    """A module page's title, its dotted path (one long word), wraps instead of running past the
+    content column, where the theme cut it off (docs/_static/titles.css)."""
+    pages = [site / "api" / "generated" / "deterrence.solvers.tree.sequence_branching.html",
+             site / "explanation" / "game-trees" / "sequence_branching.html"]
+    with chromium() as browser:
+        for page in pages:
+            browser.get(page.as_uri())
+            widths = browser.execute_script(
+                "const h = document.querySelector('main h1'); return [h.scrollWidth, h.clientWidth];")
+            assert widths[0] <= widths[1], (page.name, widths)
+
+
 def test_tutorial_page_renders_its_figures(site, tmp_path):
     page = site / "tutorials" / "04_shadow_of_the_future.html"
     assert page.exists()
