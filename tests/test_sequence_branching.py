@@ -337,17 +337,16 @@ def test_every_face_conflict_holds_no_vertex(monkeypatch, bound, seed):
     conflicts = []
 
     def recording(real):
-        def search(*args):              # (side, tight, strict, ..., at): both face searches
+        def search(*args):              # (side, tight, strict, ..., at): every face search
             side, tight, strict, at = args[0], set(args[1]), set(args[2]), dict(args[-1])
             found, levels = real(*args)
             if levels is not None:
-                kept = {c for c, level in at.items() if level in levels}
+                kept = {c for c, decided in at.items() if levels.intersection(decided)}
                 conflicts.append((side.n_own, {c for c in tight if c not in at or c in kept},
                                   {c for c in strict if c not in at or c in kept}))
             return found, levels
         return search
-    for name in ("_face_plans", "_face_tights"):
-        monkeypatch.setattr(sequence_branching, name, recording(getattr(sequence_branching, name)))
+    monkeypatch.setattr(sequence_branching, "_face_search", recording(sequence_branching._face_search))
     branching_equilibrium_plans(sf)
     assert len(conflicts) > 100
     masks = {}

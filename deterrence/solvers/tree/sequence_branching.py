@@ -259,23 +259,20 @@ class _Polyhedron:
     def _certified(self, duals, strict_duals, tight, strict, basis=None) -> bool:
         """Whether the duals give a certificate (:meth:`_is_certificate`); when they do,
         :attr:`culprits` is set to the labels it rests on (:meth:`_rests_on`)."""
-        for W in _integer_candidates(duals):
+        def candidates():
+            yield from _integer_candidates(duals)
+            # the roundings fail when the certificate's entries have large denominators (payoffs
+            # in the hundreds, or fractions): each entry rounded alone breaks w M = 0 by a little;
+            # the equations the float duals satisfy give them exactly
+            exact = self.exact_duals(duals, strict_duals, basis() if basis else None)
+            if exact is not None:
+                yield exact
+        for W in candidates():
             for sign in (1, -1):
                 w = [sign * v for v in W]
                 if self._is_certificate(w, tight, strict):
                     self.culprits = self._rests_on(w, tight, strict)
                     return True
-        # the roundings fail when the certificate's entries have large denominators (payoffs
-        # in the hundreds, or fractions): each entry rounded alone breaks w M = 0 by a little;
-        # the equations the float duals satisfy give them exactly
-        W = self.exact_duals(duals, strict_duals, basis() if basis else None)
-        if W is None:
-            return False
-        for sign in (1, -1):
-            w = [sign * v for v in W]
-            if self._is_certificate(w, tight, strict):
-                self.culprits = self._rests_on(w, tight, strict)
-                return True
         return False
 
     def _rests_on(self, w, tight, strict) -> set:
@@ -746,71 +743,79 @@ def _can_take(side, tight, strict, col, make_tight, point):
     if point is not None and (point[col] <= _ZERO if make_tight else point[col] > _POSITIVE):
         return True, point
     if make_tight:
-        good, point = side.probe(tight | {col}, strict)
-    else:
-        good, point = side.probe(tight, strict | {col})
-    if good:
-        side.culprits = None
-    return good, point
+        return side.probe(tight | {col}, strict)
+    return side.probe(tight, strict | {col})
 
 
-def _levels(side, at, col, depth):
-    """The levels of a face search (``at``: column -> the depth that decided it; ``col``, tried
-    at ``depth``) that the last refusal of :func:`_can_take` in ``side`` rests on, or None (all:
-    no jump). Columns outside ``at`` are given for the whole face search."""
+def _levels(side, decided, col=None, depth=None):
+    """The levels (search depths) that the last refusal in ``side`` rests on: those of its
+    culprit columns in ``decided`` (column -> the levels that decided it), and ``depth`` when
+    ``col``, the column tried there, is one of them; None (all levels: no jump) when the refusal
+    named no culprits. Columns outside ``decided`` are given for the whole search (a leaf's
+    face search: the support search's decisions; the support search has none)."""
     if side.culprits is None:
         return None
-    levels = {at[c] for c in side.culprits if c in at}
+    levels = set().union(*(decided[c] for c in side.culprits if c in decided))
     return levels | {depth} if col in side.culprits else levels
 
 
 def _vertex_plans(side, tight, strict, undecided, point, search) -> set:
     """The own plans of the vertices of ``side`` whose tight labels are ``tight`` plus some of
     ``undecided`` and whose other labels are positive (two children per undecided label)."""
-    return _face_plans(side, tight, strict, undecided, point, search, {})[0]
+    return _face_search(side, tight, strict, undecided, search, point, "plans", {})[0]
 
 
-def _face_plans(side, tight, strict, undecided, point, search, at) -> tuple:
-    """``(plans, levels)``: :func:`_vertex_plans` with conflict-directed backjumping (as the
-    support search: a branch without a vertex returns the levels of ``at`` its emptiness rests
-    on, and a decision outside them is not revisited; None when it has one, or may)."""
+def _face_search(side, tight, strict, undecided, search, point, mode, at) -> tuple:
+    """``(found, levels)``: the vertices of ``side``'s face with tight labels ``tight`` plus some
+    of ``undecided`` and the others positive, depth first (each open column tight, then strictly
+    positive). ``mode``: ``"plans"``, the set of their own plans (one vertex is enough once the
+    tight columns fix the plan); ``"tights"``, the list of their tight label sets; ``"first"``, the
+    first of those, the float ``point`` of each probe reused below it (the full listing probes
+    afresh: the order of the float LPs sets their warm starts, and with them which certificates
+    round exactly). Conflict-directed backjumping, as the support search: a branch without a
+    vertex returns the levels of ``at`` (column -> the levels that decided it) its emptiness
+    rests on, and a decision outside them is not revisited; ``levels`` is None when the branch
+    has a vertex, or may."""
     search.count()
     if not undecided:
-        plan = side.vertex(tight)
-        return (set(), None) if plan is None else ({tuple(_norm(v) for v in plan)}, None)
-    fixed = side.plan_is_fixed(tight)
+        if mode == "plans":
+            plan = side.vertex(tight)
+            return (set() if plan is None else {tuple(_norm(v) for v in plan)}), None
+        return ([frozenset(tight)] if side.vertex(tight) is not None else []), None
+    fixed = mode == "plans" and side.plan_is_fixed(tight)
     if fixed:
         plan = side.some_vertex(tight, strict)
         if plan is not None:        # the one plan every vertex below has
             return {tuple(_norm(v) for v in plan)}, None
     col, rest = undecided[0], undecided[1:]
     depth = len(at)
-    plans, conflicts = set(), set()
+    found, conflicts = (set() if mode == "plans" else []), set()
     for make_tight in (True, False):
         good, child_point = _can_take(side, tight, strict, col, make_tight, point)
         if not good:
             levels = _levels(side, at, col, depth)
         else:
             (tight if make_tight else strict).add(col)
-            at[col] = depth
-            below, levels = _face_plans(side, tight, strict, rest, child_point, search, at)
+            at[col] = (depth,)
+            below, levels = _face_search(side, tight, strict, rest, search,
+                                         None if mode == "tights" else child_point, mode, at)
             (tight if make_tight else strict).discard(col)
             del at[col]
             if below:
-                plans |= below
+                found.update(below) if mode == "plans" else found.extend(below)
                 levels = None
-                if fixed:           # every vertex below has the same plan: one is enough
-                    return plans, None
+                if fixed or mode == "first":    # fixed: every vertex below has the same plan
+                    return found, None
         if levels is None:
             conflicts = None
         elif make_tight and depth not in levels:
             search.jumps += 1
-            return set(), levels    # the other branch is empty for the same reason: jump back
+            return found, levels    # the other branch is empty for the same reason: jump back
         elif conflicts is not None:
             conflicts |= levels
-    if plans or conflicts is None:
-        return plans, None
-    return plans, conflicts - {depth}
+    if found or conflicts is None:
+        return found, None
+    return found, conflicts - {depth}
 
 
 def _leaf_plans(side, tight, strict, undecided, point, search) -> set:
@@ -870,44 +875,7 @@ def _vertex_tights(side, tight, strict, undecided, search, point=None, first=Fal
     the float ``point`` of each probe reused below it (the full listing probes afresh: the
     order of the float LPs sets their warm starts, and with them which certificates round
     exactly)."""
-    return _face_tights(side, tight, strict, undecided, search, point, first, {})[0]
-
-
-def _face_tights(side, tight, strict, undecided, search, point, first, at) -> tuple:
-    """``(tight label sets, levels)``: :func:`_vertex_tights` with the backjumping of
-    :func:`_face_plans`."""
-    search.count()
-    if not undecided:
-        return ([frozenset(tight)], None) if side.vertex(tight) is not None else ([], None)
-    col, rest = undecided[0], undecided[1:]
-    depth = len(at)
-    out, conflicts = [], set()
-    for make_tight in (True, False):
-        good, child_point = _can_take(side, tight, strict, col, make_tight, point)
-        if not good:
-            levels = _levels(side, at, col, depth)
-        else:
-            (tight if make_tight else strict).add(col)
-            at[col] = depth
-            below, levels = _face_tights(side, tight, strict, rest, search, child_point if first else None,
-                                         first, at)
-            (tight if make_tight else strict).discard(col)
-            del at[col]
-            if below:
-                out += below
-                levels = None
-                if first:
-                    return out, None
-        if levels is None:
-            conflicts = None
-        elif make_tight and depth not in levels:
-            search.jumps += 1
-            return [], levels       # the other branch is empty for the same reason: jump back
-        elif conflicts is not None:
-            conflicts |= levels
-    if out or conflicts is None:
-        return out, None
-    return out, conflicts - {depth}
+    return _face_search(side, tight, strict, undecided, search, point, "first" if first else "tights", {})[0]
 
 
 def _covering_rules(sf: SequenceForm) -> list:
@@ -1000,22 +968,6 @@ def branching_equilibrium_plans(sf: SequenceForm, limit: int = DEFAULT_NODES, pr
             col = sides[k].parent[col]
         return None
 
-    def conflict(k, at=None, col=None):
-        """The levels behind the last refusal in polyhedron ``k`` (its culprit columns; ``col``,
-        the column being tried, at level ``at``), or None (all levels: no jump)."""
-        culprits = sides[k].culprits
-        if culprits is None:
-            return None
-        levels = set()
-        for c in culprits:
-            if c == col:
-                levels.add(at)
-            if c in reason[k]:
-                levels |= reason[k][c]
-            elif c != col:
-                return None
-        return levels
-
     def cover():
         """Apply every covering rule that now holds (see :func:`_covering_rules`): the slacks it
         proves tight join the other polyhedron's tight set, its labels leave the search. Returns
@@ -1047,7 +999,7 @@ def branching_equilibrium_plans(sf: SequenceForm, limit: int = DEFAULT_NODES, pr
                         removed.append(i)
         for side in (0, 1):
             if added[side] and not sides[side].probe(tight[side], strict[side])[0]:
-                levels = conflict(side)
+                levels = _levels(sides[side], reason[side])
                 uncover((done, added, removed))
                 return None, levels
         return (done, added, removed), None
@@ -1128,12 +1080,12 @@ def branching_equilibrium_plans(sf: SequenceForm, limit: int = DEFAULT_NODES, pr
             # positive: strict in its own polyhedron, its best-response slack tight in the other
             good, own_point = _can_take(sides[k], tight[k], strict[k], col, False, points[k])
             if not good:
-                levels = conflict(k, depth, col)
+                levels = _levels(sides[k], reason[k], col, depth)
             else:
                 good, other_point = _can_take(sides[other], tight[other], strict[other], other_col, True,
                                               points[other])
                 if not good:
-                    levels = conflict(other, depth, other_col)
+                    levels = _levels(sides[other], reason[other], other_col, depth)
                 else:
                     added = [(strict[k], reason[k], col), (tight[other], reason[other], other_col)]
                     added = [(group, why, c) for group, why, c in added if c not in group]
@@ -1152,7 +1104,7 @@ def branching_equilibrium_plans(sf: SequenceForm, limit: int = DEFAULT_NODES, pr
             # zero: tight in its own polyhedron (the slack in the other is then free)
             good, own_point = _can_take(sides[k], tight[k], strict[k], col, True, points[k])
             if not good:
-                other_levels = conflict(k, depth, col)
+                other_levels = _levels(sides[k], reason[k], col, depth)
             else:
                 added = col not in tight[k]
                 tight[k].add(col)
