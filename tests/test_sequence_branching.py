@@ -25,6 +25,14 @@ def plan_set(plans):
     return {(tuple(Fraction(v) for v in x), tuple(Fraction(v) for v in y)) for x, y in plans}
 
 
+def seeded_rounds(seed, bound=5):
+    """``hidden_round_tree(2)`` (29 sequences) with payoffs drawn in ``-bound..bound`` by
+    ``random.Random(seed)`` (seed 7, bound 5: the benchmark's ``branching_rounds(2)``)."""
+    import random
+    rng = random.Random(seed)
+    return hidden_round_tree(2, payoff=lambda: [rng.randint(-bound, bound), rng.randint(-bound, bound)])
+
+
 def same_as_vertex_enumeration(tree):
     sf = sequence_form(tree)
     new = branching_equilibrium_plans(sf)
@@ -182,9 +190,7 @@ def test_product_faces_have_the_vertices_of_the_whole_face(monkeypatch):
     """Every leaf face that the search takes apart into groups (:meth:`_Polyhedron.split`)
     gives the same vertex plans as the branching over all its open columns at once, and no
     equation of the face joins two of its groups."""
-    import random
-    rng = random.Random(7)              # the benchmark's branching_rounds(2): 29 sequences
-    sf = sequence_form(hidden_round_tree(2, payoff=lambda: [rng.randint(-5, 5), rng.randint(-5, 5)]))
+    sf = sequence_form(seeded_rounds(7))
     leaves = []
     real = sequence_branching._leaf_plans
 
@@ -231,9 +237,7 @@ def test_raised_values_are_left_out_without_losing_a_plan(monkeypatch, seed):
     (held only by the sequence before it) are not searched: every leaf face of a 29-sequence
     tree of hidden rounds (payoffs in -5..5) gives the same own plans with the rule as without
     it, the rule leaves out some patterns, and the answer is the vertex enumeration's."""
-    import random
-    rng = random.Random(seed)
-    sf = sequence_form(hidden_round_tree(2, payoff=lambda: [rng.randint(-5, 5), rng.randint(-5, 5)]))
+    sf = sequence_form(seeded_rounds(seed))
     leaves, left_out = [], []
     real_leaf, real_take = sequence_branching._leaf_plans, sequence_branching._can_take
 
@@ -272,9 +276,7 @@ def test_a_refusal_rests_on_its_culprits_alone(monkeypatch):
     still proves its face empty with only its culprits kept: the tight labels outside them
     opened, the strict ones outside them dropped; and no tight culprit can be opened (the
     certificate needs it). Some certificates have ``w b = 0`` and so rest on strict labels."""
-    import random
-    rng = random.Random(5)
-    sf = sequence_form(hidden_round_tree(2, payoff=lambda: [rng.randint(-5, 5), rng.randint(-5, 5)]))
+    sf = sequence_form(seeded_rounds(5))
     records = []
     real = sequence_branching._Polyhedron._rests_on
 
@@ -300,9 +302,7 @@ def test_backjumping_skips_branches_without_losing_a_plan(monkeypatch, seed):
     (Prosser's conflict-directed backjumping, in the support search and the leaf faces). On
     29-sequence trees of hidden rounds (payoffs in -5..5) the search skips branches and finds the
     plans of the search without backjumping and of the vertex enumeration."""
-    import random
-    rng = random.Random(seed)
-    sf = sequence_form(hidden_round_tree(2, payoff=lambda: [rng.randint(-5, 5), rng.randint(-5, 5)]))
+    sf = sequence_form(seeded_rounds(seed))
     searches = []
 
     class Recording(sequence_branching._Search):
@@ -327,13 +327,9 @@ def test_every_face_conflict_holds_no_vertex(monkeypatch, bound, seed):
     polyhedron: every vertex, listed exactly (the lexicographic search of both polyhedra),
     breaks it. A conflict set that left out a needed decision would name a pattern that some
     vertex meets. 29-sequence trees of hidden rounds, payoffs in -bound..bound."""
-    import random
-
     from deterrence.solvers.tree._sequence_vertices import _first_basis, _vertices
     from deterrence.solvers.tree.sequence_form import best_response_polyhedron
-    rng = random.Random(seed)
-    sf = sequence_form(hidden_round_tree(2, payoff=lambda: [rng.randint(-bound, bound),
-                                                             rng.randint(-bound, bound)]))
+    sf = sequence_form(seeded_rounds(seed, bound))
     conflicts = []
 
     def recording(real):
@@ -383,11 +379,9 @@ def test_prunes_are_certified_with_payoffs_in_the_thousands(monkeypatch, highspy
     the exact duals, 28,802 of the 29-sequence tree's probes kept their branch and the search
     passed 30,000 nodes. Now every probe without a witness point is certified, with HiGHS's
     duals and with SciPy's alike, and the answer is the vertex enumeration's."""
-    import random
     if not highspy:
         monkeypatch.setattr(sequence_branching, "_have_highspy", lambda: False)
-    rng = random.Random(7)
-    sf = sequence_form(hidden_round_tree(2, payoff=lambda: [rng.randint(-1000, 1000), rng.randint(-1000, 1000)]))
+    sf = sequence_form(seeded_rounds(7, 1000))
     kept = uncertified_probes(monkeypatch)
     plans, nodes = count_nodes(monkeypatch, sf)
     assert kept == []
@@ -520,11 +514,8 @@ def test_the_search_shows_its_nodes_and_equilibria_when_asked(capsys, monkeypatc
     found so far: every node is counted once and the last figure is the number of equilibria
     (a recording bar, so no timing is involved); a real bar writes its label to standard error;
     ``False`` writes nothing, the answers are the same, and a bad value is refused."""
-    import random
-
     from deterrence.core import progress as progress_module
-    rng = random.Random(4)
-    tree = hidden_round_tree(2, payoff=lambda: [rng.randint(-5, 5), rng.randint(-5, 5)])
+    tree = seeded_rounds(4)
     shown = sequence_form_equilibria(tree, progress=True)
     err = capsys.readouterr().err
     assert "sequence_form: search nodes (limit 2,000,000)" in err        # the default node limit
