@@ -465,7 +465,7 @@ def goal_sequence_form(quick):
     import bench_sequence_form as bs
     from deterrence.io.gambit_efg import read_efg, write_efg
     from deterrence.solvers.tree.sequence_branching import branching_equilibrium_plans
-    from deterrence.solvers.tree.sequence_enumeration import (DEFAULT_ESTIMATE, extreme_equilibrium_plans,
+    from deterrence.solvers.tree.sequence_enumeration import (TRIAL_ESTIMATE, extreme_equilibrium_plans,
                                                               search_estimate, sequence_form_equilibria)
     from deterrence.solvers.tree.sequence_form import sequence_form
     from deterrence.solvers.tree.sequence_lcp import sequence_lcp
@@ -501,11 +501,11 @@ def goal_sequence_form(quick):
             same = (found.exact and found.complete and {_plans(p) for p in branching_equilibrium_plans(sf)}
                     == {_plans(p) for p in extreme_equilibrium_plans(sf)})
             every_eq.append((name, n, f"{n_all} in {fmt_t(t_all)}", same))
-        elif search_estimate(sf) > DEFAULT_ESTIMATE:            # what sequence_form_equilibria refuses
+        elif search_estimate(sf) > TRIAL_ESTIMATE:              # what sequence_form_equilibria refuses
             digits = len(str(search_estimate(sf))) - 1         # beyond a float's range from 569 sequences
             n_all = "refused by the size guard"
             every_eq.append((name, n, f"refused by the size guard (estimate about 10^{digits} pairs of "
-                             f"supports, over {DEFAULT_ESTIMATE:,})", False))
+                             f"supports, over {TRIAL_ESTIMATE:,})", False))
         else:                                                  # within the guard: in a child, limited
             t_all, n_all = timing_in_child(_count_extreme_equilibria, path, timeout=300)
             every_eq.append((name, n, f"{n_all} in {fmt_t(t_all)}" if t_all else f"not finished: {n_all}",
@@ -587,8 +587,10 @@ SEQUENCE_ALL_CAUSE = (
     "faces (a vertex whose opponent value at a set sits above every action there has the plan of another "
     "vertex) cut it on these trees of subgames: the random trees of 38, 47 and 56 sequences list their 144, "
     "212 and 156 extreme equilibria in seconds (CPU in this run's table 'Goal 7: every extreme "
-    "equilibrium'; the 56-sequence tree took 110 s before stop 29), but the size guard refuses every "
-    "random tree of 56+ sequences before any work (issue 14). Measured with an explicit limit (README, "
+    "equilibrium'; the 56-sequence tree took 110 s before stop 29); since stop 31 the size guard gives "
+    "estimates over 10^11 a trial of 50,000 nodes instead of refusing them at once, so the 56-sequence tree "
+    "is listed with the default limits, and trees of 74+ sequences are refused at once. Measured with an "
+    "explicit limit (README, "
     "'Raised values left out of the leaf faces'): the counts explode at 65 sequences, 107,012 extreme "
     "equilibria (1,521 plans of P1 times 78 of P2, in 4 maximal Nash subsets and 2 components; 72 s of "
     "search since stop 30, 94 s at stop 29, 216 s before), so on the goal's trees of 137+ sequences a "
@@ -598,7 +600,8 @@ SEQUENCE_ALL_CAUSE = (
     "support search backjumps (a branch's sibling is skipped when the branch is empty for reasons above "
     "it) and reaches the 137-sequence tree's first leaf after 1,388 nodes (none after 62,016 without), "
     "but that leaf's face, 98 open columns in one group, showed no vertex in 90 s of CPU (README, "
-    "'Backjumping'). Zero-sum trees go by their two "
+    "'Backjumping'; Debian's lrs, exact reverse search, printed one vertex of that face, of dimension 48, "
+    "in 3 minutes: a listing of the face is no way round). Zero-sum trees go by their two "
     "optimal faces instead (12-card Kuhn poker, 98 sequences, 13,440 in about 55 s; 16-card Kuhn poker "
     "has 1,080,450). Closing it: the answer as its cliques (products of plan sets, now in the result), a "
     "decomposition by the tree's subgames (the plans of the subgames one player enters and the other "
@@ -608,9 +611,9 @@ SEQUENCE_ALL_CAUSE = (
 
 def goal_every_extreme(quick):
     """Goal 7, every extreme equilibrium (issue 14): generalised Kuhn poker, zero-sum, by the two
-    optimal faces; the largest tree listed and its CPU time (the random general-sum trees of 56+
-    sequences are refused by the size guard and listed here with an explicit node limit: see the
-    README)."""
+    optimal faces; the largest tree listed and its CPU time; the random general-sum trees of up
+    to 56 sequences, with the default limits (the 56-sequence tree by the trial the size guard
+    gives estimates over DEFAULT_ESTIMATE)."""
     from deterrence.models.kuhn_poker import generalised_kuhn_poker
     from deterrence.solvers.tree.sequence_enumeration import sequence_form_equilibria
     from deterrence.solvers.tree.sequence_form import sequence_form
@@ -626,7 +629,7 @@ def goal_every_extreme(quick):
                      f"{cpu:.2f} s"])
         largest = (cards, n, len(result), cpu)
     # general-sum: the benchmark's random trees of hidden rounds, small enough for the branching
-    # search (the size guard's estimate is lifted with an explicit node limit), in a child process
+    # search with its default limits, in a child process
     import bench_sequence_form as bs
     for rounds in ([3, 4] if quick else [3, 4, 5, 6]):
         tree = bs.sized_rounds(rounds)
@@ -647,18 +650,19 @@ def goal_every_extreme(quick):
          record(7, "every extreme equilibrium, 200+ sequences", f"largest listed {n} sequences, {count:,} "
                 "equilibria", n >= 200, f"{cpu:.1f} s CPU",
                 "the extreme equilibria multiply: 16-card Kuhn poker (130 sequences) has 1,080,450 "
-                "(22,050 x 49 optimal plans); off-path freedom multiplies them in random trees, and "
-                "general-sum random trees of 56+ sequences are refused by the size guard (with an explicit limit "
-                "the 56-sequence tree lists its 156 in about 7 s of search since stop 29, 110 s before; the "
-                "65-sequence tree has 107,012)")]])
+                "(22,050 x 49 optimal plans); off-path freedom multiplies them in random trees: the "
+                "general-sum random tree of 56 sequences lists its 156 with the default limits (since stop 31, "
+                "by the size guard's trial of 50,000 nodes), the 65-sequence tree has 107,012 (over the "
+                "100,000 listed by default: 72 s of search, then 100 s and 2.5 GB to certify them), and "
+                "those of 74+ sequences are refused by the size guard at once")]])
 
 
 def _every_extreme_of_rounds(rounds):
-    """``(extreme equilibria, distinct plans of P1)`` of ``sized_rounds(rounds)``, exact and complete."""
+    """``(extreme equilibria, distinct plans of P1)`` of ``sized_rounds(rounds)``, exact and complete
+    (the default limits)."""
     import bench_sequence_form as bs
-    from deterrence.solvers.tree.sequence_branching import DEFAULT_NODES
     from deterrence.solvers.tree.sequence_enumeration import sequence_form_equilibria
-    result = sequence_form_equilibria(bs.sized_rounds(rounds), limit=DEFAULT_NODES)
+    result = sequence_form_equilibria(bs.sized_rounds(rounds))
     if not (result.exact and result.complete):
         raise ValueError("not exact and complete")
     return len(result), len({json.dumps(e.to_json()["strategies"]["P1"], sort_keys=True) for e in result})

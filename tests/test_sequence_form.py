@@ -375,7 +375,7 @@ def test_size_guard_refuses_hopeless_trees_before_any_pivot(monkeypatch):
     sf = sequence_form(tree)
     assert sum(sf.sizes) == 137
     estimate = sequence_enumeration.search_estimate(sf)
-    assert estimate > sequence_enumeration.DEFAULT_ESTIMATE
+    assert estimate > sequence_enumeration.TRIAL_ESTIMATE
 
     def no_search(*args):
         raise AssertionError("the guard let the search start")
@@ -394,10 +394,55 @@ def test_size_guard_from_the_command_line(tmp_path, capsys):
     from deterrence.cli import main
     from deterrence.io.gambit_efg import write_efg
     path = tmp_path / "rounds.efg"
-    write_efg(hidden_round_tree(3), path)
+    write_efg(hidden_round_tree(4), path)
     assert main(["solve", str(path), "--method", "sequence_form"]) == 2
     err = capsys.readouterr().err
-    assert "65 sequences" in err and "pass --limit " in err and "sequence_lcp" in err
+    assert "137 sequences" in err and "pass --limit " in err and "sequence_lcp" in err
+
+
+def test_a_tree_over_the_estimate_is_tried_with_the_trial_limit(monkeypatch):
+    """An estimate between DEFAULT_ESTIMATE and TRIAL_ESTIMATE is not refused at once: the
+    search runs with TRIAL_NODES nodes and, when it finishes, gives the default answer; when
+    it does not, the refusal says that the trial ran out and how to search further."""
+    from deterrence.errors import TooLargeError
+    from deterrence.solvers.tree import sequence_branching, sequence_enumeration
+    tree = hidden_round_tree(2)
+    estimate = sequence_enumeration.search_estimate(sequence_form(tree))
+    assert estimate <= sequence_enumeration.DEFAULT_ESTIMATE
+    expected = sequence_form_equilibria(tree)
+    limits = []
+    real = sequence_branching.branching_equilibrium_plans
+
+    def recorded(sf, limit, progress=None):
+        limits.append(limit)
+        return real(sf, limit, progress)
+    monkeypatch.setattr(sequence_branching, "branching_equilibrium_plans", recorded)
+    monkeypatch.setattr(sequence_enumeration, "DEFAULT_ESTIMATE", estimate - 1)     # now over it
+    tried = sequence_form_equilibria(tree)
+    assert limits == [sequence_enumeration.TRIAL_NODES]
+    assert [e.behaviour for e in tried] == [e.behaviour for e in expected] and tried.complete
+    monkeypatch.setattr(sequence_enumeration, "TRIAL_NODES", 5)
+    with pytest.raises(TooLargeError, match=r"\(29 sequences\).*trial of 5 nodes.*did not finish.*limit="):
+        sequence_form_equilibria(tree)
+    monkeypatch.setattr(sequence_enumeration, "TRIAL_ESTIMATE", estimate - 1)      # over both: at once
+    limits.clear()
+    with pytest.raises(TooLargeError, match="may meet up to"):
+        sequence_form_equilibria(tree)
+    assert limits == []
+
+
+def test_more_equilibria_than_listed_by_default_are_refused_with_their_count(monkeypatch):
+    """Over DEFAULT_PAIRS extreme equilibria are refused with their count before they are
+    certified; an explicit limit (nodes, and as many equilibria) lists them."""
+    from deterrence.errors import TooLargeError
+    from deterrence.io import load_game
+    from deterrence.solvers.tree import sequence_enumeration
+    tree = load_game("entry_deterrence")
+    assert len(sequence_form_equilibria(tree)) == 3
+    monkeypatch.setattr(sequence_enumeration, "DEFAULT_PAIRS", 2)
+    with pytest.raises(TooLargeError, match="has 3 extreme equilibria.*over the 2 certified.*limit="):
+        sequence_form_equilibria(tree)
+    assert len(sequence_form_equilibria(tree, limit=1000)) == 3       # limit: nodes, and the count
 
 
 @SLOW

@@ -31,8 +31,10 @@ games", International Game Theory Review 11: 437-451; D. Avis and K. Fukuda
 
 Steps of :func:`sequence_form_equilibria`: a size guard (before any work,
 :func:`search_estimate` counts the pairs of supports the two plans can have;
-without an explicit ``limit`` an estimate over :data:`DEFAULT_ESTIMATE` is
-refused with :class:`~deterrence.errors.TooLargeError`), then the branching
+without an explicit ``limit`` an estimate up to :data:`DEFAULT_ESTIMATE` is
+searched with the default node limit, one up to :data:`TRIAL_ESTIMATE` is tried
+with :data:`TRIAL_NODES` nodes, and a larger one is refused with
+:class:`~deterrence.errors.TooLargeError` at once), then the branching
 search of :mod:`~deterrence.solvers.tree.sequence_branching` (the
 completely labelled vertex pairs without enumerating every vertex: their
 number grows exponentially with the sequences, 2,716 and 225 vertices for
@@ -79,12 +81,27 @@ DEFAULT_LIMIT = 2_000_000
 #: benchmark's random trees of hidden rounds up to 47 sequences pass (29: 5.0e6, 0.2 s; 38:
 #: 5.7e8, 2 s; 47: 6.4e10, 6 s of CPU since raised values are left out of the leaf faces, stop
 #: 29; 1e7 before the covering rules and product faces of 2026-12-05, when the 38-sequence tree
-#: took 275 s); 56 sequences (7.2e12, 7 s) and the 65-sequence tree (8.2e14, 72 s and 107,012
-#: equilibria) are refused at once. The estimate ignores how the equilibria multiply: the chain
+#: took 275 s); above it, the trial of :data:`TRIAL_NODES` (56 sequences: 7.2e12, 7 s; the
+#: 65-sequence tree, 8.2e14, needs 138,021 nodes, 72 s, for 107,012 equilibria, and is refused
+#: when the trial ends). The estimate ignores how the equilibria multiply: the chain
 #: of five rounds, ``hidden_rounds(5)`` (47 sequences, 6.3e10), passes and takes about 15
 #: minutes of CPU (16,781 extreme equilibria in 1,998,125 nodes, just inside the node limit; its
 #: four rounds have 1,109), so the node limit stays the backstop.
 DEFAULT_ESTIMATE = 10**11
+#: Largest estimated search tried without an explicit ``limit=`` at all: an estimate between
+#: :data:`DEFAULT_ESTIMATE` and this one gets a trial of :data:`TRIAL_NODES` nodes, since the
+#: estimate misjudges both ways (it ignores the covering rules, the product faces and how the
+#: equilibria multiply). Measured (CPU, 2026-12-05): the random tree of 56 sequences (7.2e12)
+#: lists its 156 extreme equilibria in 15,618 nodes, 7 s; the chain of six rounds (56
+#: sequences, 7.0e12) is refused when the trial ends, about 25 s; the random trees of 74+
+#: sequences (9.2e16 and up; 137 sequences: about 1e31) are refused at once.
+TRIAL_ESTIMATE = 10**16
+#: The node limit of that trial (about 2,000 nodes a second of CPU at 56-65 sequences).
+TRIAL_NODES = 50_000
+#: Most extreme equilibria certified and listed without an explicit ``limit=`` (the zero-sum
+#: path's :data:`~deterrence.solvers.tree.sequence_zero_sum.DEFAULT_PAIRS`): the random tree of 65
+#: sequences has 107,012, which take 100 s and 2.5 GB to certify after the search's 72 s.
+DEFAULT_PAIRS = 100_000
 
 
 def search_estimate(sf: SequenceForm) -> int:
@@ -190,11 +207,13 @@ def sequence_form_equilibria(tree: GameTree, *, limit: int | None = None, search
     :data:`~deterrence.solvers.tree.sequence_zero_sum.DEFAULT_FACE_BASES`; more pairs than
     :data:`~deterrence.solvers.tree.sequence_zero_sum.DEFAULT_PAIRS`, or than an explicit
     larger ``limit``, are refused with their exact count); ``search="branching"`` takes the
-    branching search for every tree (the cross-check). ``limit`` caps its nodes (default
-    :data:`DEFAULT_NODES`); without it, a tree whose estimated search
-    (:func:`search_estimate`) is over :data:`DEFAULT_ESTIMATE` is refused
-    before any work with :class:`~deterrence.errors.TooLargeError` (an explicit
-    ``limit`` lifts that guard). ``progress``: a count of the branching search's nodes (its
+    branching search for every tree (the cross-check). ``limit`` caps its nodes and the
+    equilibria listed; without it, a tree whose estimated search (:func:`search_estimate`)
+    is at most :data:`DEFAULT_ESTIMATE` is searched up to :data:`DEFAULT_NODES` nodes, one
+    up to :data:`TRIAL_ESTIMATE` up to :data:`TRIAL_NODES`, a larger one is refused before
+    any work, and more than :data:`DEFAULT_PAIRS` equilibria are refused with their count,
+    each with :class:`~deterrence.errors.TooLargeError` (an explicit ``limit`` lifts the
+    guard and raises the count to ``limit``). ``progress``: a count of the branching search's nodes (its
     limit in the label), with the equilibria found so far (``True``, ``False``, or ``None``: shown on a
     terminal once the search has run for two seconds; the zero-sum path shows none).
 
@@ -219,20 +238,39 @@ def sequence_form_equilibria(tree: GameTree, *, limit: int | None = None, search
     from deterrence.solvers.tree.sequence_zero_sum import is_zero_sum
     if search == "auto" and is_zero_sum(sf):
         return _zero_sum_equilibria(tree, sf, limit)
+    explicit = limit is not None
+    trial = False
     if limit is None:
         estimate = search_estimate(sf)
-        if estimate > DEFAULT_ESTIMATE:
+        if estimate > TRIAL_ESTIMATE:
             raise TooLargeError(
                 f"enumerating every extreme equilibrium of this tree ({sum(sf.sizes)} sequences) may meet "
                 f"up to {estimate:,} pairs of supports in the branching search (the search grows "
-                f"exponentially with the sequences), over the default limit of {DEFAULT_ESTIMATE:,}; use "
+                f"exponentially with the sequences), over the default limit of {TRIAL_ESTIMATE:,}; use "
                 f"method sequence_lcp for one equilibrium, or pass limit={100 * DEFAULT_NODES} (the most "
                 "nodes to search; any positive number) to try anyway")
-        limit = DEFAULT_NODES
+        trial = estimate > DEFAULT_ESTIMATE
+        limit = TRIAL_NODES if trial else DEFAULT_NODES
     elif isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
         raise GameError(f"limit must be a positive integer, got {limit!r}")
     from deterrence.solvers.tree.sequence_branching import branching_equilibrium_plans
-    plans = branching_equilibrium_plans(sf, limit, progress)
+    try:
+        plans = branching_equilibrium_plans(sf, limit, progress)
+    except TooLargeError:
+        if not trial:
+            raise
+        raise TooLargeError(
+            f"enumerating every extreme equilibrium of this tree ({sum(sf.sizes)} sequences): its "
+            f"estimated search, up to {estimate:,} pairs of supports, is over {DEFAULT_ESTIMATE:,}, and the "
+            f"trial of {TRIAL_NODES:,} nodes of the branching search given such trees by default did not "
+            f"finish; use method sequence_lcp for one equilibrium, or pass limit={100 * DEFAULT_NODES} (the "
+            "most nodes to search; any positive number) to search further") from None
+    if len(plans) > max(DEFAULT_PAIRS, limit if explicit else 0):
+        raise TooLargeError(
+            f"this tree ({sum(sf.sizes)} sequences) has {len(plans):,} extreme equilibria (the branching "
+            f"search's pairs of plans, not yet certified), over the {DEFAULT_PAIRS:,} certified and listed "
+            f"by default; use method sequence_lcp for one equilibrium, or pass limit={max(len(plans), limit)} "
+            "to list them")
     found = sorted(((nash_equilibrium_from_plans(tree, sf, x, y), (tuple(x), tuple(y))) for x, y in plans),
                    key=lambda item: _equilibrium_order(item[0]))
     cliques = maximal_nash_subsets([xy for _, xy in found])
