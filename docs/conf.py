@@ -45,6 +45,23 @@ html_title = "deterrence"
 html_theme_options = {"navigation_with_keys": False, "show_toc_level": 2}
 html_static_path = ["_static"]
 html_css_files = ["titles.css"]     # long module titles wrap instead of being cut off
+
+
+def _local_mathjax():
+    """The ``es5`` folder of MathJax 3 shipped as package data by django-static-mathjax (no
+    Django needed, only its files), or None: with it the formulas are typeset without a
+    network (a classroom offline, a site opened from disk); without it Sphinx's default CDN."""
+    try:
+        import mathjax
+    except ImportError:
+        return None
+    es5 = Path(mathjax.__file__).resolve().parent / "static" / "mathjax" / "es5"
+    return es5 if (es5 / "tex-mml-chtml.js").is_file() else None
+
+
+_MATHJAX = _local_mathjax()
+if _MATHJAX is not None:
+    mathjax_path = "mathjax/tex-mml-chtml.js"      # relative: under _static, copied at the build's end
 suppress_warnings = ["myst.header"]
 
 
@@ -90,5 +107,21 @@ def _headings_to_rubrics(app, what, name, obj, options, lines):
     lines[:] = out
 
 
+def _copy_mathjax(app, exception):
+    """Copy the local MathJax into the site's _static/mathjax: the combined TeX/MathML component
+    with its fonts and the parts it loads on demand (TeX extensions, the menu, accessibility),
+    not the other combined components nor the SVG output (about 8 of its 24 MB)."""
+    if exception is not None or _MATHJAX is None or app.builder.format != "html":
+        return
+    import shutil
+
+    def unused(folder, names):
+        if Path(folder) == _MATHJAX:
+            return [n for n in names if n.endswith(".js") and n != "tex-mml-chtml.js"]
+        return ["svg"] if Path(folder) == _MATHJAX / "output" else []
+    shutil.copytree(_MATHJAX, Path(app.outdir) / "_static" / "mathjax", ignore=unused, dirs_exist_ok=True)
+
+
 def setup(app):
     app.connect("autodoc-process-docstring", _headings_to_rubrics)
+    app.connect("build-finished", _copy_mathjax)

@@ -87,6 +87,32 @@ def test_tutorial_page_renders_its_figures(site, tmp_path):
     assert (tmp_path / "tutorial.png").stat().st_size > 10_000
 
 
+def test_formulas_are_typeset_without_a_network(site):
+    """The site carries its own MathJax (docs/conf.py, from django-static-mathjax), so a page's
+    formulas are typeset when it is opened from disk with no network, as in a classroom offline
+    (with the CDN's script, which CI cannot reach either, they stayed raw TeX such as \\(\\lambda\\))."""
+    import time
+    page = site / "tutorials" / "10_the_canon.html"
+    assert 'src="../_static/mathjax/tex-mml-chtml.js"' in page.read_text()
+    assert (site / "_static" / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2").is_dir()
+    with chromium() as browser:
+        browser.get(page.as_uri())
+        count = "return document.querySelectorAll('main mjx-container').length;"
+        for _ in range(100):            # MathJax typesets after the page has loaded
+            if browser.execute_script(count):
+                break
+            time.sleep(0.1)
+        typeset = browser.execute_script(count)
+        raw = browser.execute_script(
+            "return Array.from(document.querySelectorAll('main .math')).filter("
+            "m => !m.querySelector('mjx-container')).map(m => m.textContent);")
+        # the fonts of the formulas loaded from _static (a missing font leaves boxes)
+        fonts = browser.execute_script(
+            "return Array.from(document.fonts).filter(f => f.family.includes('MJX') && f.status === 'loaded').length;")
+    assert typeset > 50 and raw == [], (typeset, raw[:3])
+    assert fonts > 0
+
+
 def test_every_notebook_is_a_tutorial_page(site):
     for source in sorted((ROOT / "notebooks").glob("[0-9]*.ipynb")):
         assert (site / "tutorials" / f"{source.stem}.html").exists(), source.name
