@@ -532,13 +532,14 @@ def _integer_candidates(duals):
     scale = float(np.max(np.abs(d))) if d.size else 0.0
     if scale == 0.0:
         return
+    column = np.array(_DENOMINATORS, dtype=float)[:, None]
     for base in (d, d / scale):
-        for denominator in _DENOMINATORS:
-            scaled = base * denominator
-            rounded = np.rint(scaled)
-            if np.max(np.abs(scaled - rounded)) < 1e-7 and np.any(rounded):
-                yield [int(v) for v in rounded]
-                break
+        # every denominator at once (one row each): the first that rounds every entry
+        scaled = column * base
+        rounded = np.rint(scaled)
+        good = (np.abs(scaled - rounded).max(axis=1) < 1e-7) & rounded.any(axis=1)
+        if good.any():
+            yield [int(v) for v in rounded[int(np.argmax(good))]]
     ratios = [(float(v) / scale).as_integer_ratio() for v in d]
     for denominator in (10**4, 10**6, 10**9):
         w = [_closest_fraction(n, q, denominator) for n, q in ratios]
