@@ -280,8 +280,8 @@ def test_a_refusal_rests_on_its_culprits_alone(monkeypatch):
     records = []
     real = sequence_branching._Polyhedron._rests_on
 
-    def record(self, w, tight, strict):
-        culprits = real(self, w, tight, strict)
+    def record(self, w, tight, strict, products=None):
+        culprits = real(self, w, tight, strict, products)
         records.append((self, w, set(tight), set(strict), culprits))
         return culprits
     monkeypatch.setattr(sequence_branching._Polyhedron, "_rests_on", record)
@@ -294,6 +294,22 @@ def test_a_refusal_rests_on_its_culprits_alone(monkeypatch):
         assert side._is_certificate(w, tight & culprits, strict & culprits)
         for c in culprits & tight:
             assert not side._is_certificate(w, (tight & culprits) - {c}, strict & culprits)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_certificate_products_are_exact_in_int64_and_in_python_integers(data):
+    """``w M`` and ``w b``, as the certificate checks read them, equal the sums in Python
+    integers: by int64 NumPy when no sum can overflow, by Python integers when the entries are
+    large (up to 2**80 here), on both polyhedra of a 29-sequence tree."""
+    sf = sequence_form(seeded_rounds(5))
+    side = sequence_branching._Polyhedron(sf, data.draw(st.sampled_from([0, 1])))
+    bound = data.draw(st.sampled_from([3, 10**6, 2**40, 2**80]))
+    w = data.draw(st.lists(st.integers(-bound, bound), min_size=side.rows, max_size=side.rows))
+    wm, wb = side._products(w)
+    assert wm == [sum(w[r] * side.M[r][c] for r in range(side.rows)) for c in range(side.ncols)]
+    assert wb == sum(w[r] * side.b[r] for r in range(side.rows))
+    assert all(type(v) is int for v in wm) and type(wb) is int
 
 
 @pytest.mark.parametrize("seed", [0, 5])

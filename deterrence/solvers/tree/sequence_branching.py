@@ -155,6 +155,10 @@ class _Polyhedron:
         self.room = self.rows - (ncols - self.labelled)     # most strict labels a vertex can have
         self.Mf = np.array(M, dtype=float)
         self.bf = np.array(b, dtype=float)
+        # for w M and w b in int64 (exact while no sum can pass 2**62: see _products)
+        self._norm = max([sum(abs(v) for _, v in col) for col in self.nonzero] + [sum(abs(v) for v in b)])
+        self._Mi, self._bi = ((np.array(M, dtype=np.int64), np.array(b, dtype=np.int64))
+                              if self._norm < 2**62 else (None, None))
         self.leaves: dict = {}
         self._highs = None
         self.raised = self._raised_value_rules()
@@ -270,23 +274,34 @@ class _Polyhedron:
         for W in candidates():
             for sign in (1, -1):
                 w = [sign * v for v in W]
-                if self._is_certificate(w, tight, strict):
-                    self.culprits = self._rests_on(w, tight, strict)
+                products = self._products(w)
+                if self._is_certificate(w, tight, strict, products):
+                    self.culprits = self._rests_on(w, tight, strict, products)
                     return True
         return False
 
-    def _rests_on(self, w, tight, strict) -> set:
+    def _products(self, w) -> tuple:
+        """``(w M, w b)`` of an integer vector ``w``, exactly: in int64 NumPy when no sum can
+        overflow (``max |w_r|`` times the largest column norm below ``2**62``: the usual
+        certificate has small entries), else in Python integers."""
+        import numpy as np
+        if self._Mi is not None and max(map(abs, w), default=0) * self._norm < 2**62:
+            wv = np.array(w, dtype=np.int64)
+            return (wv @ self._Mi).tolist(), int(wv @ self._bi)
+        return ([sum(w[r] * v for r, v in col) for col in self.nonzero],
+                sum(wr * br for wr, br in zip(w, self.b)))
+
+    def _rests_on(self, w, tight, strict, products=None) -> set:
         """The labels a certificate ``w`` needs: the tight ones with ``(w M)_c < 0`` (open, ``z_c``
         could be positive and pay for ``w b``) and, when ``w b = 0``, the strict ones with
         ``(w M)_c > 0`` (the strict inequality comes from them). The others can be open and
         ``w`` still proves the face empty, so a branch that differs from this one only in them
-        is empty too (the search's backjumping, step 4 of the module)."""
-        needed = set()
-        for c in tight:
-            if c < self.labelled and sum(w[r] * v for r, v in self.nonzero[c]) < 0:
-                needed.add(c)
-        if sum(wr * br for wr, br in zip(w, self.b)) == 0:
-            needed |= {c for c in strict if sum(w[r] * v for r, v in self.nonzero[c]) > 0}
+        is empty too (the search's backjumping, step 4 of the module). ``products``: ``w``'s
+        :meth:`_products`, when known."""
+        wm, wb = self._products(w) if products is None else products
+        needed = {c for c in tight if c < self.labelled and wm[c] < 0}
+        if wb == 0:
+            needed |= {c for c in strict if wm[c] > 0}
         return needed
 
     def exact_duals(self, duals, strict_duals, basis=None):
@@ -363,22 +378,19 @@ class _Polyhedron:
         common = lcm(*(Fraction(v).denominator for v in exact))
         return [int(v * common) for v in exact]
 
-    def _is_certificate(self, w, tight, strict) -> bool:
-        """Motzkin's alternative, checked in integers (see the module's step 3)."""
-        wb = sum(wr * br for wr, br in zip(w, self.b))
-        if wb > 0:
+    def _is_certificate(self, w, tight, strict, products=None) -> bool:
+        """Motzkin's alternative, checked in integers (see the module's step 3). ``products``:
+        ``w``'s :meth:`_products`, when known."""
+        wm, wb = self._products(w) if products is None else products
+        if wb > 0 or any(wm[c] != 0 for c in range(self.labelled, self.ncols)):
             return False
         positive = wb < 0
-        for c in range(self.ncols):
-            if c < self.labelled and c in tight:
+        for c in range(self.labelled):
+            if c in tight:
                 continue
-            wm = sum(w[r] * v for r, v in self.nonzero[c])
-            if c >= self.labelled:
-                if wm != 0:
-                    return False
-            elif wm < 0:
+            if wm[c] < 0:
                 return False
-            elif wm > 0 and c in strict:
+            if wm[c] > 0 and c in strict:
                 positive = True
         return positive
 
