@@ -30,6 +30,10 @@ extensions = [
     "sphinx.ext.viewcode",
 ]
 myst_enable_extensions = ["dollarmath", "colon_fence"]
+# MathJax typesets the notebooks' HTML outputs too (myst-nb's "text_html" blocks): the report's
+# formulas (Report._repr_html_, \(...\)) are TeX, as Jupyter renders them; MyST's default
+# classes stop at its own math and Jupyter's "output_area"
+myst_mathjax_classes = "tex2jax_process|mathjax_process|math|output_area|text_html"
 nb_execution_mode = "off"          # the build step below executes the notebooks, once
 nb_merge_streams = True
 autosummary_generate = True
@@ -123,5 +127,8 @@ def _copy_mathjax(app, exception):
 
 
 def setup(app):
+    # MathJax on every page, not only those with MyST math: a notebook's HTML output (the
+    # report) can carry formulas that Sphinx does not see
+    app.set_html_assets_policy("always")
     app.connect("autodoc-process-docstring", _headings_to_rubrics)
     app.connect("build-finished", _copy_mathjax)
