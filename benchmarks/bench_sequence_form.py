@@ -9,9 +9,10 @@ goes on after (H, a0, b0) and after (L, a1, b1) (a binary tree of rounds, depth
 3 levels a round): 137, 281, 569, 1,145 and 2,297 sequences at depth 4 to 8; :func:`sized_rounds`
 splits a given number of rounds the same way (222 rounds: 2,000 sequences).
 Timed, each a whole call: ``sequence_lcp`` (one
-equilibrium, exact and certified), ``sequence_form`` (every extreme equilibrium,
-on the trees within its default size guard; zero-sum trees such as generalised Kuhn poker
-by the vertices of the two optimal faces) and pygambit's ``lcp_solve(game, rational=True)`` when
+equilibrium, exact and certified), ``sequence_form`` (every extreme equilibrium, on the
+trees its size guard searches without a trial, an estimate up to ``DEFAULT_ESTIMATE``;
+zero-sum trees such as generalised Kuhn poker by the vertices of the two optimal faces) and
+pygambit's ``lcp_solve(game, rational=True)`` when
 pygambit is importable (otherwise timing only: the script says so). The ratio
 printed is gambit / ours (above 1: ours is faster).
 

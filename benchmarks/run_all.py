@@ -652,9 +652,9 @@ def goal_every_extreme(quick):
                 "the extreme equilibria multiply: 16-card Kuhn poker (130 sequences) has 1,080,450 "
                 "(22,050 x 49 optimal plans); off-path freedom multiplies them in random trees: the "
                 "general-sum random tree of 56 sequences lists its 156 with the default limits (since stop 31, "
-                "by the size guard's trial of 50,000 nodes), the 65-sequence tree has 107,012 (over the "
-                "100,000 listed by default: 72 s of search, then 100 s and 2.5 GB to certify them), and "
-                "those of 74+ sequences are refused by the size guard at once")]])
+                "by the size guard's trial of 50,000 nodes), the 65-sequence tree is refused when that "
+                "trial ends (with an explicit limit its 107,012 take 138,021 nodes, 72 s of search, then 100 s "
+                "and 2.5 GB to certify), and those of 74+ sequences are refused by the size guard at once")]])
 
 
 def _every_extreme_of_rounds(rounds):

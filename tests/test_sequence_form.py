@@ -400,6 +400,20 @@ def test_size_guard_from_the_command_line(tmp_path, capsys):
     assert "137 sequences" in err and "pass --limit " in err and "sequence_lcp" in err
 
 
+def test_the_trial_refusal_from_the_command_line(tmp_path, capsys, monkeypatch):
+    """A tree given a trial that runs out: the command line names the trial and --limit."""
+    from deterrence.cli import main
+    from deterrence.io.gambit_efg import write_efg
+    from deterrence.solvers.tree import sequence_enumeration
+    path = tmp_path / "rounds.efg"
+    write_efg(hidden_round_tree(2), path)
+    monkeypatch.setattr(sequence_enumeration, "DEFAULT_ESTIMATE", 10)
+    monkeypatch.setattr(sequence_enumeration, "TRIAL_NODES", 5)
+    assert main(["solve", str(path), "--method", "sequence_form"]) == 2
+    err = capsys.readouterr().err
+    assert "29 sequences" in err and "trial of 5 nodes" in err and "pass --limit " in err and "limit=" not in err
+
+
 def test_a_tree_over_the_estimate_is_tried_with_the_trial_limit(monkeypatch):
     """An estimate between DEFAULT_ESTIMATE and TRIAL_ESTIMATE is not refused at once: the
     search runs with TRIAL_NODES nodes and, when it finishes, gives the default answer; when
@@ -440,9 +454,23 @@ def test_more_equilibria_than_listed_by_default_are_refused_with_their_count(mon
     tree = load_game("entry_deterrence")
     assert len(sequence_form_equilibria(tree)) == 3
     monkeypatch.setattr(sequence_enumeration, "DEFAULT_PAIRS", 2)
-    with pytest.raises(TooLargeError, match="has 3 extreme equilibria.*over the 2 certified.*limit="):
+    real = sequence_enumeration.nash_equilibrium_from_plans
+
+    def no_certificate(*args):
+        raise AssertionError("certified before the count was checked")
+    monkeypatch.setattr(sequence_enumeration, "nash_equilibrium_from_plans", no_certificate)
+    with pytest.raises(TooLargeError, match="has 3 extreme equilibria.*over the 2 certified.*by default.*limit="):
         sequence_form_equilibria(tree)
+    monkeypatch.setattr(sequence_enumeration, "nash_equilibrium_from_plans", real)
     assert len(sequence_form_equilibria(tree, limit=1000)) == 3       # limit: nodes, and the count
+    # an explicit limit under the count (the search let finish here): the cap it sets is named
+    from deterrence.solvers.tree import sequence_branching
+    real_search = sequence_branching.branching_equilibrium_plans
+    monkeypatch.setattr(sequence_branching, "branching_equilibrium_plans",
+                        lambda sf, limit, progress=None: real_search(sf, 1000, progress))
+    monkeypatch.setattr(sequence_enumeration, "DEFAULT_PAIRS", 1)
+    with pytest.raises(TooLargeError, match="over the 2 certified and listed with this limit.*limit=3"):
+        sequence_form_equilibria(tree, limit=2)
 
 
 @SLOW

@@ -66,6 +66,8 @@ from deterrence.errors import GameError, TooLargeError
 from deterrence.solvers.nash_subsets import maximal_nash_subsets, nash_components
 from deterrence.solvers.tree._sequence_vertices import _first_basis, _vertices
 from deterrence.solvers.tree.sequence_branching import DEFAULT_NODES
+# the most extreme equilibria certified and listed without an explicit limit, on both paths
+from deterrence.solvers.tree.sequence_zero_sum import DEFAULT_PAIRS
 from deterrence.solvers.tree.sequence_form import (
     best_response_polyhedron,
     SequenceForm,
@@ -81,7 +83,7 @@ DEFAULT_LIMIT = 2_000_000
 #: benchmark's random trees of hidden rounds up to 47 sequences pass (29: 5.0e6, 0.2 s; 38:
 #: 5.7e8, 2 s; 47: 6.4e10, 6 s of CPU since raised values are left out of the leaf faces, stop
 #: 29; 1e7 before the covering rules and product faces of 2026-12-05, when the 38-sequence tree
-#: took 275 s); above it, the trial of :data:`TRIAL_NODES` (56 sequences: 7.2e12, 7 s; the
+#: took 275 s); above it, the trial of :data:`TRIAL_NODES` (56 sequences: 7.2e12, 8 s; the
 #: 65-sequence tree, 8.2e14, needs 138,021 nodes, 72 s, for 107,012 equilibria, and is refused
 #: when the trial ends). The estimate ignores how the equilibria multiply: the chain
 #: of five rounds, ``hidden_rounds(5)`` (47 sequences, 6.3e10), passes and takes about 15
@@ -92,16 +94,12 @@ DEFAULT_ESTIMATE = 10**11
 #: :data:`DEFAULT_ESTIMATE` and this one gets a trial of :data:`TRIAL_NODES` nodes, since the
 #: estimate misjudges both ways (it ignores the covering rules, the product faces and how the
 #: equilibria multiply). Measured (CPU, 2026-12-05): the random tree of 56 sequences (7.2e12)
-#: lists its 156 extreme equilibria in 15,618 nodes, 7 s; the chain of six rounds (56
-#: sequences, 7.0e12) is refused when the trial ends, about 25 s; the random trees of 74+
+#: lists its 156 extreme equilibria in 15,618 nodes, 8 s; the chain of six rounds (56
+#: sequences, 7.0e12) is refused when the trial ends, about 20 s; the random trees of 74+
 #: sequences (9.2e16 and up; 137 sequences: about 1e31) are refused at once.
 TRIAL_ESTIMATE = 10**16
 #: The node limit of that trial (about 2,000 nodes a second of CPU at 56-65 sequences).
 TRIAL_NODES = 50_000
-#: Most extreme equilibria certified and listed without an explicit ``limit=`` (the zero-sum
-#: path's :data:`~deterrence.solvers.tree.sequence_zero_sum.DEFAULT_PAIRS`): the random tree of 65
-#: sequences has 107,012, which take 100 s and 2.5 GB to certify after the search's 72 s.
-DEFAULT_PAIRS = 100_000
 
 
 def search_estimate(sf: SequenceForm) -> int:
@@ -211,7 +209,9 @@ def sequence_form_equilibria(tree: GameTree, *, limit: int | None = None, search
     equilibria listed; without it, a tree whose estimated search (:func:`search_estimate`)
     is at most :data:`DEFAULT_ESTIMATE` is searched up to :data:`DEFAULT_NODES` nodes, one
     up to :data:`TRIAL_ESTIMATE` up to :data:`TRIAL_NODES`, a larger one is refused before
-    any work, and more than :data:`DEFAULT_PAIRS` equilibria are refused with their count,
+    any work, and more than
+    :data:`~deterrence.solvers.tree.sequence_zero_sum.DEFAULT_PAIRS` equilibria are refused
+    with their count before they are certified,
     each with :class:`~deterrence.errors.TooLargeError` (an explicit ``limit`` lifts the
     guard and raises the count to ``limit``). ``progress``: a count of the branching search's nodes (its
     limit in the label), with the equilibria found so far (``True``, ``False``, or ``None``: shown on a
@@ -265,12 +265,15 @@ def sequence_form_equilibria(tree: GameTree, *, limit: int | None = None, search
             f"trial of {TRIAL_NODES:,} nodes of the branching search given such trees by default did not "
             f"finish; use method sequence_lcp for one equilibrium, or pass limit={100 * DEFAULT_NODES} (the "
             "most nodes to search; any positive number) to search further") from None
-    if len(plans) > max(DEFAULT_PAIRS, limit if explicit else 0):
+    # a count to certify and list (each takes memory: the 65-sequence tree's 107,012 took 100 s
+    # and 2.5 GB after its search) within what the default, or the explicit limit, allows
+    most = max(DEFAULT_PAIRS, limit) if explicit else DEFAULT_PAIRS
+    if len(plans) > most:
         raise TooLargeError(
             f"this tree ({sum(sf.sizes)} sequences) has {len(plans):,} extreme equilibria (the branching "
-            f"search's pairs of plans, not yet certified), over the {DEFAULT_PAIRS:,} certified and listed "
-            f"by default; use method sequence_lcp for one equilibrium, or pass limit={max(len(plans), limit)} "
-            "to list them")
+            f"search's pairs of plans, not yet certified), over the {most:,} certified and listed "
+            f"{'with this limit' if explicit else 'by default'}; use method sequence_lcp for one "
+            f"equilibrium, or pass limit={max(len(plans), limit)} to list them")
     found = sorted(((nash_equilibrium_from_plans(tree, sf, x, y), (tuple(x), tuple(y))) for x, y in plans),
                    key=lambda item: _equilibrium_order(item[0]))
     cliques = maximal_nash_subsets([xy for _, xy in found])
@@ -295,7 +298,6 @@ def _zero_sum_equilibria(tree, sf, limit):
     from deterrence.solvers.tree.sequence_zero_sum import (
         DEFAULT_ESTIMATE as ZERO_SUM_ESTIMATE,
         DEFAULT_FACE_BASES,
-        DEFAULT_PAIRS,
         certify_optimal_plans,
         optimal_face_plans,
     )
