@@ -115,15 +115,17 @@ def _copy_mathjax(app, exception):
     """Copy the local MathJax into the site's _static/mathjax: the combined TeX/MathML component
     with its fonts and the parts it loads on demand (TeX extensions, the menu, accessibility),
     not the other combined components nor the SVG output (about 8 of its 24 MB)."""
-    if exception is not None or _MATHJAX is None or app.builder.format != "html":
+    if exception is not None or _MATHJAX is None or app.builder.name not in ("html", "dirhtml", "singlehtml"):
         return
     import shutil
 
     def unused(folder, names):
         if Path(folder) == _MATHJAX:
             return [n for n in names if n.endswith(".js") and n != "tex-mml-chtml.js"]
-        return ["svg"] if Path(folder) == _MATHJAX / "output" else []
-    shutil.copytree(_MATHJAX, Path(app.outdir) / "_static" / "mathjax", ignore=unused, dirs_exist_ok=True)
+        return ["svg", "svg.js"] if Path(folder) == _MATHJAX / "output" else []
+    target = Path(app.outdir) / "_static" / "mathjax"
+    shutil.copytree(_MATHJAX, target, ignore=unused, dirs_exist_ok=True)
+    shutil.copy2(_MATHJAX.parent / "LICENSE", target / "LICENSE")      # MathJax's, Apache 2.0
 
 
 def setup(app):

@@ -94,20 +94,16 @@ def test_formulas_are_typeset_without_a_network(site):
     the notebooks' Markdown formulas (tutorial 10) and those in a notebook's HTML output, the
     deterrence report's (tutorial 7, a page without Markdown math, where MathJax was not loaded
     at all and the report showed "militia misfires \\(\\frac{1}{1600}\\) per strike")."""
-    import time
     assert (site / "_static" / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2").is_dir()
+    assert "Apache License" in (site / "_static" / "mathjax" / "LICENSE").read_text()
     pages = {"10_the_canon": "main .math", "07_report_and_maps": "main .text_html"}
     with chromium() as browser:
         for name, blocks in pages.items():
             page = site / "tutorials" / f"{name}.html"
             assert 'src="../_static/mathjax/tex-mml-chtml.js"' in page.read_text(), name
             browser.get(page.as_uri())
-            count = f"return document.querySelectorAll('{blocks} mjx-container').length;"
-            for _ in range(100):            # MathJax typesets after the page has loaded
-                if browser.execute_script(count):
-                    break
-                time.sleep(0.1)
-            typeset = browser.execute_script(count)
+            _typeset(browser)
+            typeset = browser.execute_script(f"return document.querySelectorAll('{blocks} mjx-container').length;")
             raw = browser.execute_script(
                 f"return Array.from(document.querySelectorAll('{blocks}')).map(m => m.textContent)"
                 ".filter(t => t.includes('\\\\(') || t.includes('\\\\frac'));")
@@ -117,6 +113,36 @@ def test_formulas_are_typeset_without_a_network(site):
                 "f.status === 'loaded').length;")
             assert typeset > 20 and raw == [], (name, typeset, [t[:80] for t in raw[:3]])
             assert fonts > 0, name
+
+
+def _typeset(browser):
+    """Wait until MathJax has typeset the page and its fonts have loaded (at most 30 s); a page
+    that does not load MathJax is not waited for."""
+    browser.set_script_timeout(30)
+    browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "if (!document.querySelector('script[src*=\"mathjax\"]')) { done(false); return; }"
+        "const wait = () => window.MathJax && MathJax.startup && MathJax.startup.promise"
+        "  ? MathJax.startup.promise.then(() => document.fonts.ready).then(() => done(true))"
+        "  : setTimeout(wait, 50);"
+        "wait();")
+
+
+def test_display_formulas_fit_the_column(site):
+    """No displayed formula of a tutorial is wider than the text column (tutorial 6's regimes,
+    four conjunctions on one line each, ran to 729 px in a 613 px column, each with its own
+    scroll bar; they now take one clause a line)."""
+    with chromium() as browser:
+        wide = {}
+        for page in sorted((site / "tutorials").glob("[0-9]*.html")):
+            browser.get(page.as_uri())
+            _typeset(browser)
+            too_wide = browser.execute_script(
+                "return Array.from(document.querySelectorAll('main mjx-container[display=\"true\"]'))"
+                ".filter(m => m.scrollWidth > m.clientWidth + 1).map(m => m.textContent.slice(0, 40));")
+            if too_wide:
+                wide[page.stem] = too_wide
+    assert wide == {}
 
 
 def test_every_notebook_is_a_tutorial_page(site):
