@@ -48,7 +48,8 @@ html_theme = "pydata_sphinx_theme"
 html_title = "deterrence"
 html_theme_options = {"navigation_with_keys": False, "show_toc_level": 2}
 html_static_path = ["_static"]
-html_css_files = ["titles.css"]     # long module titles wrap instead of being cut off
+html_css_files = ["titles.css", "zoom.css"]   # long module titles wrap; the cursor over a shrunk figure
+html_js_files = ["zoom.js"]         # a figure shrunk to the column opens at full size on a click
 
 
 def _local_mathjax():

@@ -145,6 +145,26 @@ def test_display_formulas_fit_the_column(site):
     assert wide == {}
 
 
+def test_a_shrunk_figure_opens_at_full_size(site):
+    """A figure wider than the text column (tutorial 6's three-panel map, 1,611 px drawn in about
+    613) is a link to its image file, so a click shows its labels at full size; a figure that
+    fits is not (docs/_static/zoom.js)."""
+    page = site / "tutorials" / "06_proxies.html"
+    with chromium() as browser:
+        browser.get(page.as_uri())
+        browser.set_script_timeout(30)
+        images = browser.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "const imgs = Array.from(document.querySelectorAll('main .cell_output img'));"
+            "Promise.all(imgs.map(i => i.complete ? 0 : new Promise(r => i.addEventListener('load', r))))"
+            ".then(() => setTimeout(() => done(imgs.map(i => [i.naturalWidth, i.clientWidth,"
+            " i.closest('a.figure-zoom') ? i.closest('a').href : null, i.src])), 100));")
+    shrunk = [(href, src) for natural, shown, href, src in images if natural > 1.1 * shown]
+    fitting = [href for natural, shown, href, _ in images if natural <= 1.1 * shown]
+    assert shrunk and all(href == src for href, src in shrunk), images
+    assert all(href is None for href in fitting), images
+
+
 def test_every_notebook_is_a_tutorial_page(site):
     for source in sorted((ROOT / "notebooks").glob("[0-9]*.ipynb")):
         assert (site / "tutorials" / f"{source.stem}.html").exists(), source.name
