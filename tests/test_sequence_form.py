@@ -450,10 +450,10 @@ def test_more_equilibria_than_listed_by_default_are_refused_with_their_count(mon
     certified; an explicit limit (nodes, and as many equilibria) lists them."""
     from deterrence.errors import TooLargeError
     from deterrence.io import load_game
-    from deterrence.solvers.tree import sequence_enumeration
+    from deterrence.solvers.tree import sequence_enumeration, sequence_zero_sum
     tree = load_game("entry_deterrence")
     assert len(sequence_form_equilibria(tree)) == 3
-    monkeypatch.setattr(sequence_enumeration, "DEFAULT_PAIRS", 2)
+    monkeypatch.setattr(sequence_zero_sum, "DEFAULT_PAIRS", 2)
     real = sequence_enumeration.nash_equilibrium_from_plans
 
     def no_certificate(*args):
@@ -468,7 +468,7 @@ def test_more_equilibria_than_listed_by_default_are_refused_with_their_count(mon
     real_search = sequence_branching.branching_equilibrium_plans
     monkeypatch.setattr(sequence_branching, "branching_equilibrium_plans",
                         lambda sf, limit, progress=None: real_search(sf, 1000, progress))
-    monkeypatch.setattr(sequence_enumeration, "DEFAULT_PAIRS", 1)
+    monkeypatch.setattr(sequence_zero_sum, "DEFAULT_PAIRS", 1)
     with pytest.raises(TooLargeError, match="over the 2 certified and listed with this limit.*limit=3"):
         sequence_form_equilibria(tree, limit=2)
 

@@ -66,8 +66,6 @@ from deterrence.errors import GameError, TooLargeError
 from deterrence.solvers.nash_subsets import maximal_nash_subsets, nash_components
 from deterrence.solvers.tree._sequence_vertices import _first_basis, _vertices
 from deterrence.solvers.tree.sequence_branching import DEFAULT_NODES
-# the most extreme equilibria certified and listed without an explicit limit, on both paths
-from deterrence.solvers.tree.sequence_zero_sum import DEFAULT_PAIRS
 from deterrence.solvers.tree.sequence_form import (
     best_response_polyhedron,
     SequenceForm,
@@ -235,7 +233,9 @@ def sequence_form_equilibria(tree: GameTree, *, limit: int | None = None, search
         raise GameError(f"search must be 'auto' or 'branching', got {search!r}")
     from deterrence.core.progress import check_progress
     check_progress(progress)
-    from deterrence.solvers.tree.sequence_zero_sum import is_zero_sum
+    # DEFAULT_PAIRS: the most extreme equilibria certified and listed without an explicit limit,
+    # on both paths (read here, when called, as the zero-sum path does)
+    from deterrence.solvers.tree.sequence_zero_sum import DEFAULT_PAIRS, is_zero_sum
     if search == "auto" and is_zero_sum(sf):
         return _zero_sum_equilibria(tree, sf, limit)
     explicit = limit is not None
@@ -298,6 +298,7 @@ def _zero_sum_equilibria(tree, sf, limit):
     from deterrence.solvers.tree.sequence_zero_sum import (
         DEFAULT_ESTIMATE as ZERO_SUM_ESTIMATE,
         DEFAULT_FACE_BASES,
+        DEFAULT_PAIRS,
         certify_optimal_plans,
         optimal_face_plans,
     )
