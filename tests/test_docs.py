@@ -87,6 +87,19 @@ def test_tutorial_page_renders_its_figures(site, tmp_path):
     assert (tmp_path / "tutorial.png").stat().st_size > 10_000
 
 
+def _typeset(browser):
+    """Wait until MathJax has typeset the page and its fonts have loaded (at most 30 s); a page
+    that does not load MathJax is not waited for."""
+    browser.set_script_timeout(30)
+    browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "if (!document.querySelector('script[src*=\"mathjax\"]')) { done(false); return; }"
+        "const wait = () => window.MathJax && MathJax.startup && MathJax.startup.promise"
+        "  ? MathJax.startup.promise.then(() => document.fonts.ready).then(() => done(true))"
+        "  : setTimeout(wait, 50);"
+        "wait();")
+
+
 def test_formulas_are_typeset_without_a_network(site):
     """The site carries its own MathJax (docs/conf.py, from django-static-mathjax), so a page's
     formulas are typeset when it is opened from disk with no network, as in a classroom offline
@@ -113,19 +126,6 @@ def test_formulas_are_typeset_without_a_network(site):
                 "f.status === 'loaded').length;")
             assert typeset > 20 and raw == [], (name, typeset, [t[:80] for t in raw[:3]])
             assert fonts > 0, name
-
-
-def _typeset(browser):
-    """Wait until MathJax has typeset the page and its fonts have loaded (at most 30 s); a page
-    that does not load MathJax is not waited for."""
-    browser.set_script_timeout(30)
-    browser.execute_async_script(
-        "const done = arguments[arguments.length - 1];"
-        "if (!document.querySelector('script[src*=\"mathjax\"]')) { done(false); return; }"
-        "const wait = () => window.MathJax && MathJax.startup && MathJax.startup.promise"
-        "  ? MathJax.startup.promise.then(() => document.fonts.ready).then(() => done(true))"
-        "  : setTimeout(wait, 50);"
-        "wait();")
 
 
 def test_display_formulas_fit_the_column(site):

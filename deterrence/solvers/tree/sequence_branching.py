@@ -815,7 +815,10 @@ def _face_search(side, tight, strict, undecided, search, point, mode, at) -> tup
             (tight if make_tight else strict).discard(col)
             del at[col]
             if below:
-                found.update(below) if mode == "plans" else found.extend(below)
+                if mode == "plans":
+                    found |= below
+                else:
+                    found += below
                 levels = None
                 if fixed or mode == "first":    # fixed: every vertex below has the same plan
                     return found, None

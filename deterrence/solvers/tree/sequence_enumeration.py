@@ -100,6 +100,12 @@ TRIAL_ESTIMATE = 10**16
 TRIAL_NODES = 50_000
 
 
+#: The end of every refusal of the branching search: what to do instead (the CLI reads
+#: ``limit=N`` as ``--limit N``).
+_OTHERWISE = ("use method sequence_lcp for one equilibrium, or pass limit={limit} (the most nodes to search; "
+              "any positive number) to {then}")
+
+
 def search_estimate(sf: SequenceForm) -> int:
     """The size guard's estimate: how many pairs of supports (which sequences each plan plays
     with positive probability) the two players' plans can have. The branching search decides
@@ -246,9 +252,8 @@ def sequence_form_equilibria(tree: GameTree, *, limit: int | None = None, search
             raise TooLargeError(
                 f"enumerating every extreme equilibrium of this tree ({sum(sf.sizes)} sequences) may meet "
                 f"up to {estimate:,} pairs of supports in the branching search (the search grows "
-                f"exponentially with the sequences), over the default limit of {TRIAL_ESTIMATE:,}; use "
-                f"method sequence_lcp for one equilibrium, or pass limit={100 * DEFAULT_NODES} (the most "
-                "nodes to search; any positive number) to try anyway")
+                f"exponentially with the sequences), over the default limit of {TRIAL_ESTIMATE:,}; "
+                + _OTHERWISE.format(limit=100 * DEFAULT_NODES, then="try anyway"))
         trial = estimate > DEFAULT_ESTIMATE
         limit = TRIAL_NODES if trial else DEFAULT_NODES
     elif isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
@@ -263,8 +268,7 @@ def sequence_form_equilibria(tree: GameTree, *, limit: int | None = None, search
             f"enumerating every extreme equilibrium of this tree ({sum(sf.sizes)} sequences): its "
             f"estimated search, up to {estimate:,} pairs of supports, is over {DEFAULT_ESTIMATE:,}, and the "
             f"trial of {TRIAL_NODES:,} nodes of the branching search given such trees by default did not "
-            f"finish; use method sequence_lcp for one equilibrium, or pass limit={100 * DEFAULT_NODES} (the "
-            "most nodes to search; any positive number) to search further") from None
+            "finish; " + _OTHERWISE.format(limit=100 * DEFAULT_NODES, then="search further")) from None
     # a count to certify and list (each takes memory: the 65-sequence tree's 107,012 took 100 s
     # and 2.5 GB after its search) within what the default, or the explicit limit, allows
     most = max(DEFAULT_PAIRS, limit) if explicit else DEFAULT_PAIRS
