@@ -129,9 +129,53 @@ def _copy_mathjax(app, exception):
     shutil.copy2(_MATHJAX.parent / "LICENSE", target / "LICENSE")      # MathJax's, Apache 2.0
 
 
+def _no_index_entries(doctree):
+    """The Python objects a page documents with ``:no-index:`` (the API page's front door repeats
+    five functions whose own entries are on their modules' pages)."""
+    from sphinx import addnodes
+
+    return [desc for desc in doctree.findall(addnodes.desc) if desc.get("domain") == "py" and desc.get("no-index")]
+
+
+def _viewcode_targets_before(app, doctree):
+    """Remember where each object's "[docs]" link of the source view points before
+    sphinx.ext.viewcode reads this page (see _viewcode_targets_restored)."""
+    modules = getattr(app.env, "_viewcode_modules", {}) if _no_index_entries(doctree) else {}
+    app.env.viewcode_targets_before = {modname: dict(entry[2]) for modname, entry in modules.items() if entry}
+
+
+def _viewcode_targets_restored(app, doctree):
+    """sphinx.ext.viewcode points an object's "[docs]" link (``_modules/...html``) at the last
+    page that describes it, ``:no-index:`` or not; a ``:no-index:`` entry has no anchor, so the
+    link landed at the top of the API page instead of at the object. Give the link back to the
+    page that indexes the object (or to none yet, if that page is read later); the no-index
+    entry keeps its own "[source]" link."""
+    from sphinx.ext.viewcode import OUTPUT_DIRNAME, viewcode_anchor
+
+    modules = getattr(app.env, "_viewcode_modules", {})
+    before = getattr(app.env, "viewcode_targets_before", {})
+    docname = app.env.current_document.docname
+    for desc in _no_index_entries(doctree):
+        for anchor in desc.findall(viewcode_anchor):
+            modname = anchor["reftarget"].removeprefix(OUTPUT_DIRNAME + "/").replace("/", ".")
+            name = anchor["refid"]
+            entry = modules.get(modname)
+            if not entry or entry[2].get(name) != docname:
+                continue
+            if name in before.get(modname, {}):
+                entry[2][name] = before[modname][name]
+            else:
+                del entry[2][name]
+            if not entry[2] and modname not in before:
+                del modules[modname]    # created here: the indexing page makes it anew, with its module name
+
+
 def setup(app):
     # MathJax on every page, not only those with MyST math: a notebook's HTML output (the
     # report) can carry formulas that Sphinx does not see
     app.set_html_assets_policy("always")
     app.connect("autodoc-process-docstring", _headings_to_rubrics)
     app.connect("build-finished", _copy_mathjax)
+    # around sphinx.ext.viewcode's own "doctree-read" handler (priority 500)
+    app.connect("doctree-read", _viewcode_targets_before, priority=499)
+    app.connect("doctree-read", _viewcode_targets_restored, priority=501)

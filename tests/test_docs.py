@@ -4,7 +4,9 @@ import inspect
 import os
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urldefrag
 
 import pytest
 from browser import chromium
@@ -71,6 +73,66 @@ def test_long_module_titles_wrap_inside_the_column(site):
             widths = browser.execute_script(
                 "const h = document.querySelector('main h1'); return [h.scrollWidth, h.clientWidth];")
             assert widths[0] <= widths[1], (page.name, widths)
+
+
+class _Links(HTMLParser):
+    """A page's ids, its "[docs]" links (sphinx.ext.viewcode's ``a.viewcode-back``, on the source
+    view) and its "[source]" links (an ``a`` around a ``span.viewcode-link``, on the docs)."""
+
+    def __init__(self):
+        super().__init__()
+        self.ids, self.docs, self.source, self._href = set(), [], [], None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        classes = (attrs.get("class") or "").split()
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        if tag == "a":
+            self._href = attrs.get("href")
+            if "viewcode-back" in classes:
+                self.docs.append(self._href)
+        if tag == "span" and "viewcode-link" in classes and self._href:
+            self.source.append(self._href)
+
+    def handle_endtag(self, tag):
+        if tag == "a":
+            self._href = None
+
+
+def _parsed(page):
+    links = _Links()
+    links.feed(page.read_text())
+    return links
+
+
+def _unresolved(site, links):
+    """Those of the links (page, href) whose file or ``#id`` does not exist."""
+    ids, broken = {}, []
+    for page, href in links:
+        url, fragment = urldefrag(href)
+        target = (page.parent / url).resolve()
+        if target not in ids:
+            ids[target] = _parsed(target).ids if target.is_file() else set()
+        if fragment not in ids[target]:
+            broken.append((str(page.relative_to(site)), href))
+    return broken
+
+
+def test_source_view_links_land_on_their_objects(site):
+    """Every "[docs]" link of the source view (sphinx.ext.viewcode, _modules/...html) leads to
+    its object's entry: five led to ids that the API page's front door does not have (its
+    entries are ``:no-index:``), so they landed at the top of that page (docs/conf.py gives
+    these links back to the modules' pages). And every "[source]" link leads to its code."""
+    modules = sorted((site / "_modules").rglob("*.html"))
+    docs = [(page, href) for page in modules for href in _parsed(page).docs]
+    # every module's source page links back to its documentation, but the list of them
+    assert len({page for page, _ in docs}) == len(modules) - 1
+    assert _unresolved(site, docs) == [], len(docs)
+    pages = sorted(p for p in site.rglob("*.html") if "_modules" not in p.relative_to(site).parts)
+    source = [(page, href) for page in pages for href in _parsed(page).source]
+    assert len(source) >= len(docs)     # the front door's five too
+    assert _unresolved(site, source) == [], len(source)
 
 
 def test_tutorial_page_renders_its_figures(site, tmp_path):
