@@ -48,8 +48,9 @@ html_theme = "pydata_sphinx_theme"
 html_title = "deterrence"
 html_theme_options = {"navigation_with_keys": False, "show_toc_level": 2}
 html_static_path = ["_static"]
-html_css_files = ["titles.css", "zoom.css"]   # long module titles wrap; the cursor over a shrunk figure
-html_js_files = ["zoom.js"]         # a figure shrunk to the column opens at full size on a click
+html_css_files = ["titles.css", "zoom.css"]   # module names wrap at their dots; the cursor over a shrunk figure
+# a <wbr> after each dot of a module name (titles.css); a figure shrunk to the column opens at full size on a click
+html_js_files = ["dotted_names.js", "zoom.js"]
 
 
 def _local_mathjax():

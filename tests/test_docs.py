@@ -62,10 +62,41 @@ def test_api_page_of_solve_renders(site, tmp_path):
     assert (tmp_path / "api.png").stat().st_size > 10_000
 
 
-def test_long_module_titles_wrap_inside_the_column(site):
-    """A module page's title, its dotted path (one long word), wraps instead of running past the
-    content column, where the theme cut it off (docs/_static/titles.css)."""
-    pages = [site / "api" / "generated" / "deterrence.solvers.tree.sequence_branching.html",
+# Where the lines of some elements' texts break, as (the character before the break, the one after,
+# the text), from the rendered boxes of their characters (a heading's "#" link left out).
+_LINE_BREAKS = """
+const breaks = [];
+for (const element of arguments[0]) {
+  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT,
+    {acceptNode: t => t.parentElement.closest('.headerlink') ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT});
+  let last = null, previous = null;
+  while (walker.nextNode()) {
+    const text = walker.currentNode;
+    for (let k = 0; k < text.data.length; k++) {
+      const range = document.createRange();
+      range.setStart(text, k);
+      range.setEnd(text, k + 1);
+      const box = range.getClientRects()[0];
+      if (box && box.width > 0) {               // not a space collapsed at a line's end
+        if (last && box.top > last.top + last.height / 2)
+          breaks.push([previous, text.data[k], element.textContent.trim()]);
+        last = {top: box.top, height: box.height};
+      }
+      previous = text.data[k];
+    }
+  }
+}
+return breaks;
+"""
+
+
+def test_long_module_names_wrap_at_their_dots(site):
+    """A module's name is one long dotted word: the left sidebar cut it off at its edge (in code
+    font, on the explanation pages) or broke it inside a word ("tree.s" / "equence_enumeration"),
+    and so did the page titles. Now the sidebar's links and the title fit their boxes and break
+    after a dot only (or at a space, in prose), and the title does wrap there
+    (docs/_static/dotted_names.js, titles.css)."""
+    pages = [site / "api" / "generated" / "deterrence.solvers.tree.sequence_enumeration.html",
              site / "explanation" / "game-trees" / "sequence_branching.html"]
     with chromium() as browser:
         for page in pages:
@@ -73,6 +104,20 @@ def test_long_module_titles_wrap_inside_the_column(site):
             widths = browser.execute_script(
                 "const h = document.querySelector('main h1'); return [h.scrollWidth, h.clientWidth];")
             assert widths[0] <= widths[1], (page.name, widths)
+            overflowing = browser.execute_script(
+                "const side = document.querySelector('.bd-sidebar-primary').getBoundingClientRect();"
+                "return Array.from(document.querySelectorAll('.bd-sidebar-primary a')).filter(a => a.offsetParent"
+                "  && (a.scrollWidth > a.clientWidth || a.getBoundingClientRect().right > side.right))"
+                ".map(a => [a.textContent.trim(), a.scrollWidth, a.clientWidth]);")
+            assert overflowing == [], (page.name, overflowing)
+            links = browser.execute_script(
+                "return Array.from(document.querySelectorAll('.bd-sidebar-primary a')).filter(a => a.offsetParent);")
+            title = browser.execute_script(_LINE_BREAKS, [browser.find_element("css selector", "main h1")])
+            inside_words = [(before, after, text) for before, after, text
+                            in title + browser.execute_script(_LINE_BREAKS, links)
+                            if before != "." and not before.isspace() and not after.isspace()]
+            assert inside_words == [], (page.name, inside_words)
+            assert [before for before, _, _ in title] == ["."], (page.name, title)     # it does wrap, once
 
 
 class _Links(HTMLParser):

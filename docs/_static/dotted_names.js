@@ -1,0 +1,24 @@
+// A module's name is one long dotted word to the browser (deterrence.solvers.tree.sequence_enumeration):
+// in the left sidebar it was cut off at the edge (in code font) or broken inside a word
+// ("tree.s" / "equence_enumeration"), and so were the page titles. A <wbr> after each dot of a
+// dotted name lets it wrap there, and only there while a segment fits (docs/_static/titles.css).
+// A <wbr> is not copied with the text, unlike a zero-width space, so a copied name stays whole.
+const DOTTED = /(?<=[A-Za-z_]\w*\.)(?=[A-Za-z_])/;
+
+function breakAfterDots(element) {
+  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+  const texts = [];
+  while (walker.nextNode()) texts.push(walker.currentNode);
+  for (const text of texts) {
+    const parts = text.data.split(DOTTED);
+    if (parts.length < 2) continue;
+    const pieces = parts.flatMap((part, k) => (k ? [document.createElement("wbr"), part] : [part]));
+    text.replaceWith(...pieces);
+  }
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  for (const element of document.querySelectorAll(".bd-sidebar-primary a, .bd-breadcrumbs, main h1")) {
+    breakAfterDots(element);
+  }
+});
