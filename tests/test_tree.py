@@ -314,3 +314,136 @@ def _too_close(ax):
     return [(a, b) for k, (a, ba, sa) in enumerate(boxes) for b, bb, sb in boxes[k + 1:]
             if min(ba.y1, bb.y1) > max(ba.y0, bb.y0)                   # on one row
             and max(ba.x0, bb.x0) - min(ba.x1, bb.x1) < space(min(sa, sb))]
+
+
+def _drawn_segments(line):
+    """The segments (start, end), in display pixels, that a Line2D draws: its polyline, or for
+    a line of markers the marker's path at each of its points."""
+    import numpy as np
+    from matplotlib.markers import MarkerStyle
+    points = line.get_transform().transform(np.asarray(line.get_xydata(), dtype=float))
+    if line.get_linestyle() not in ("None", "none", " ", ""):
+        return list(zip(points[:-1], points[1:]))
+    marker = MarkerStyle(line.get_marker())
+    shape = marker.get_path().transformed(marker.get_transform()).vertices
+    shape = shape * line.get_markersize() * line.figure.dpi / 72
+    return [(p + a, p + b) for p in points for a, b in zip(shape[:-1], shape[1:])]
+
+
+def _distance(point, segment):
+    import numpy as np
+    a, b = segment
+    ab = b - a
+    t = 0.0 if not ab.any() else min(1.0, max(0.0, float(np.dot(point - a, ab) / np.dot(ab, ab))))
+    return float(np.hypot(*(point - (a + t * ab))))
+
+
+def _information_set_contacts(tree, ax, equilibrium=None):
+    """Checks the connectors of the information sets of several nodes drawn on ``ax``, in display
+    pixels: (set, node) pairs where a connector of the set touches a node outside it (comes
+    within the node's circle, its edge and half the connector's width), and the sets whose drawn
+    connectors do not reach each of their nodes."""
+    import numpy as np
+    from deterrence.plot.tree import tree_layout
+    ax.figure.canvas.draw()
+    pos = tree_layout(tree, equilibrium)
+    centre = {p: ax.transData.transform(xy) for p, xy in pos.items()}
+    pixels = ax.figure.dpi / 72
+    touches, unjoined = [], []
+    for s in tree.infosets.values():
+        if len(s.paths) < 2:
+            continue
+        lines = [line for line in ax.lines if line.get_gid() == f"information set {s.player}:{s.name}"]
+        segments = [(seg, line.get_linewidth() if line.get_linestyle() != "None" else line.get_markeredgewidth())
+                    for line in lines for seg in _drawn_segments(line)]
+        # every node of the set is reached by a connector (the circle's centre, under its white face)
+        if any(min((_distance(centre[p], seg) for seg, _ in segments), default=np.inf) > 0.5 for p in s.paths):
+            unjoined.append(s.name)
+        for p in pos:
+            if p in s.paths:
+                continue
+            for seg, width in segments:
+                if _distance(centre[p], seg) <= (9 / 2 + 0.5 + width / 2) * pixels:
+                    touches.append((s.name, p))
+    return touches, unjoined
+
+
+@st.composite
+def interleaved_trees(draw):
+    """Two rows of decision nodes whose information sets are drawn from small pools, so that
+    sets interleave with each other, with one-node sets and with leaves on the same row."""
+    counter = [0]
+
+    def leaf():
+        counter[0] += 1
+        return terminal([counter[0], -counter[0]])
+
+    def lower():
+        kind = draw(st.sampled_from(["leaf", "j0", "j1", "j2", None]))
+        if kind == "leaf":
+            return leaf()
+        return decision("C", {"u": leaf(), "v": leaf()}, infoset=kind)
+
+    def upper():
+        kind = draw(st.sampled_from(["leaf", "i0", "i1", "i2", None]))
+        if kind == "leaf":
+            return leaf()
+        return decision("B", {"l": lower(), "r": lower()}, infoset=kind)
+
+    n = draw(st.integers(3, 6))
+    return GameTree(chance({f"c{k}": (Fraction(1, n), upper()) for k in range(n)}), players=["B", "C"])
+
+
+def test_tutorial_signalling_tree_connectors_avoid_other_sets_nodes():
+    """Tutorial 11's signalling tree: the dashed line of the challenger's set 'after_mobilise'
+    ran through the circle of the 'after_stay' node between its two nodes (and the other set's
+    line under the next one), so that a reader could take three nodes for one set."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from deterrence.plot.tree import draw_tree
+    for name, method in (("deterrence_signalling", "quasi_perfect"), ("beer_quiche", "sequential")):
+        tree = dt.load_game(name)
+        fig, ax = plt.subplots(figsize=(10, 4.5))            # the tutorial's axes
+        draw_tree(tree, ax=ax)
+        assert _information_set_contacts(tree, ax) == ([], []), name
+        equilibrium = dt.solve(tree, method)[0]
+        ax = draw_tree(tree, equilibrium=equilibrium)       # a figure of its own size
+        assert _information_set_contacts(tree, ax, equilibrium) == ([], []), name
+        ax.figure.set_dpi(200)                               # points, not pixels: another dpi keeps the gaps
+        assert _information_set_contacts(tree, ax, equilibrium) == ([], []), name
+        plt.close("all")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(interleaved_trees())
+def test_interleaved_information_sets_never_run_through_other_nodes(tree):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from deterrence.plot.tree import draw_tree
+    ax = draw_tree(tree)
+    assert _information_set_contacts(tree, ax) == ([], [])
+    plt.close("all")
+
+
+def test_interleaved_sets_hand_built():
+    """B's sets x = {1, 3} and y = {2, 4} interleave, and z = {5, 8} has a leaf (6) and a one-node
+    set (7) between its nodes: none of them is drawn through another node; the adjacent nodes of
+    w = {9, 10} keep the textbook straight line through their centres."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from deterrence.plot.tree import draw_tree
+
+    def b(name):
+        return decision("B", {"l": terminal([0, 1]), "r": terminal([1, 0])}, infoset=name)
+
+    nodes = [b("x"), b("y"), b("x"), b("y"), b("z"), terminal([2, 2]), b(None), b("z"), b("w"), b("w")]
+    tree = GameTree(chance({f"c{k}": ("1/10", node) for k, node in enumerate(nodes, start=1)}), players=["A", "B"])
+    ax = draw_tree(tree)
+    assert _information_set_contacts(tree, ax) == ([], [])
+    straight = [line for line in ax.lines if line.get_gid() == "information set B:w"]
+    assert len(straight) == 1 and list(straight[0].get_ydata()) == [-1, -1]
+    assert straight[0].get_transform() is ax.transData
+    plt.close("all")

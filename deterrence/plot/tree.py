@@ -3,7 +3,8 @@
 Decision nodes are circles labelled with the player, chance nodes grey
 squares, terminals show their payoffs; edges carry the move labels (and the
 probabilities of chance moves); nodes of one information set are joined by a
-dashed line. Given an equilibrium (from
+dashed line, or, where another node lies between them, by a bracket under
+their row. Given an equilibrium (from
 :func:`deterrence.solvers.tree.backward_induction.subgame_perfect`), the moves it
 plays are drawn thick: black on its path of play, grey where it is never
 reached.
@@ -14,7 +15,8 @@ Game Theory, ch. 6 and 11, and of Gambit's tree view.
 Steps: lay out leaves left to right (each as wide as its payoff text, siblings
 pushed apart until their edge labels fit), place every interior node above
 the middle of its children, depth by depth downward; draw edges, nodes,
-labels, then information-set links. matplotlib is imported inside the
+labels, then information-set links (a bracket under the row where another
+node lies between a set's nodes). matplotlib is imported inside the
 function, so ``import deterrence`` stays light.
 """
 from __future__ import annotations
@@ -81,6 +83,13 @@ _CHAR = 0.62
 _PAD = 2.0
 #: Width of a node label's character (bold, one point larger) in characters of the label font.
 _NODE_FONT = 1.3
+
+
+#: Marker size of decision and chance nodes, in points (the circle's diameter).
+_NODE_SIZE = 9
+#: How far under its row the first bracket of an information set runs (clear of the nodes'
+#: circles by 5 points), and how much deeper each further bracket of the row, in points.
+_BRACKET_CLEAR, _BRACKET_STEP = _NODE_SIZE / 2 + 5.0, 4.0
 
 
 @public_boundary
@@ -183,6 +192,49 @@ def _positive(p) -> bool:
         return True
 
 
+def _draw_information_sets(ax, tree, pos, shared, colours) -> None:
+    """Join the nodes of each information set of several nodes, row by row, in its colour.
+
+    Nodes of a set with no other node between them on their row are joined by a straight
+    dashed line through their centres (the textbook drawing). A set with another node
+    between its own (interleaved sets, as in Beer-Quiche: one dashed line through a node of
+    the other set read as one set of three) is joined by a bracket under the row instead: a
+    short solid tick down from each of its nodes and a dashed line under them, a fixed
+    number of points below the row (clear of the circles whatever the axes' size), one
+    level per bracket that would overlap another of the row. Every connector carries the
+    gid ``information set <player>:<name>``. (A set whose nodes lie on several rows, which
+    no catalogue game has, is joined on each row; its colour and name on every node say the rest.)
+    """
+    from matplotlib.path import Path
+    from matplotlib.transforms import ScaledTranslation
+
+    # a marker is scaled into a unit cell: this path is a tick half its marker size long, downward
+    tick = Path([(0.0, 0.0), (0.0, -1.0)])
+    row_of: dict = {}
+    for path, (_, y) in pos.items():
+        row_of.setdefault(y, []).append(path)
+    groups = []
+    for s in shared:
+        by_row: dict = {}
+        for path in s.paths:
+            by_row.setdefault(pos[path][1], []).append(path)
+        groups += [(y, sorted(pos[p][0] for p in paths), s) for y, paths in by_row.items() if len(paths) > 1]
+    bracket_ends: dict = {}     # row -> right end of the last bracket at each level under it
+    for y, xs, s in sorted(groups, key=lambda g: (g[0], g[1][0])):
+        style = dict(color=colours[s.key], zorder=1.5, gid=f"information set {s.player}:{s.name}")
+        members = set(s.paths)
+        if not any(xs[0] < pos[p][0] < xs[-1] for p in row_of[y] if p not in members):
+            ax.plot([xs[0], xs[-1]], [y, y], linestyle="--", **style)
+            continue
+        ends = bracket_ends.setdefault(y, [])
+        level = next((k for k, end in enumerate(ends) if end < xs[0]), len(ends))
+        ends[level:level + 1] = [xs[-1]]
+        drop = _BRACKET_CLEAR + _BRACKET_STEP * level
+        below = ax.transData + ScaledTranslation(0, -drop / 72, ax.figure.dpi_scale_trans)
+        ax.plot([xs[0], xs[-1]], [y, y], linestyle="--", transform=below, **style)
+        ax.plot(xs, [y] * len(xs), linestyle="none", marker=tick, markersize=2 * drop, markeredgewidth=1, **style)
+
+
 @literal_labels
 def draw_tree(tree: GameTree, ax=None, equilibrium=None, fontsize: int = 9):
     """Draw ``tree`` on matplotlib axes (new ones if ``ax`` is None); returns the axes.
@@ -245,7 +297,9 @@ def draw_tree(tree: GameTree, ax=None, equilibrium=None, fontsize: int = 9):
     for path, node in tree.nodes():
         x, y = pos[path]
         if isinstance(node, Terminal):
-            ax.text(x, y - 0.1, _payoff_text(node), ha="center", va="top", fontsize=label_size)
+            # on white like the move labels: an information set's bracket may run behind it
+            ax.text(x, y - 0.1, _payoff_text(node), ha="center", va="top", fontsize=label_size,
+                    bbox=box, zorder=3)
             ax.plot([x], [y], marker="o", markersize=3, color="black")
             continue
         for m in node.labels:
@@ -264,27 +318,15 @@ def draw_tree(tree: GameTree, ax=None, equilibrium=None, fontsize: int = 9):
                     ha="center", va="center",
                     fontsize=label_size, bbox=box, zorder=3)
         if isinstance(node, Chance):
-            ax.plot([x], [y], marker="s", markersize=9, color="0.6", zorder=2)
+            ax.plot([x], [y], marker="s", markersize=_NODE_SIZE, color="0.6", zorder=2)
             ax.text(x, y + 0.1, "chance", ha="center", va="bottom", fontsize=fontsize, zorder=3,
                     bbox=dict(boxstyle="square,pad=0.05", fc="white", ec="none"))
         else:
-            ax.plot([x], [y], marker="o", markersize=9, color="white", markeredgecolor="black", zorder=2)
+            ax.plot([x], [y], marker="o", markersize=_NODE_SIZE, color="white", markeredgecolor="black", zorder=2)
             ax.text(x, y + 0.1, _node_text(tree, path, node), ha="center", va="bottom", fontsize=fontsize,
                     zorder=3, fontweight="bold", color=colours.get(tree.infoset_of(path).key, "black"),
                     bbox=dict(boxstyle="square,pad=0.05", fc="white", ec="none"))
-    # Sets that share a row would draw over each other on one line (Beer-Quiche's two sets
-    # of B looked like one): each set has its colour, also on its nodes' labels, and its
-    # own height just under the nodes, with a short tick down from each of its nodes.
-    row_count: dict = {}
-    for s in shared:
-        pts = sorted(pos[p] for p in s.paths)
-        depth = pts[0][1]
-        k = row_count[depth] = row_count.get(depth, -1) + 1
-        level = depth - 0.06 * k
-        colour = colours[s.key]
-        for px, py in pts:
-            ax.plot([px, px], [py, level], color=colour, lw=1, zorder=0)
-        ax.plot([pts[0][0], pts[-1][0]], [level, level], linestyle="--", color=colour, zorder=0)
+    _draw_information_sets(ax, tree, pos, shared, colours)
     if equilibrium is not None:
         from matplotlib.lines import Line2D
         handles = [Line2D([], [], color="black", linewidth=2.6, label="equilibrium path")]
