@@ -328,6 +328,56 @@ def test_a_mixed_equilibrium_near_the_edge_is_magnified_in_an_inset():
     assert plot.best_response_diagram(dt.load_game("matching_pennies")).child_axes == []
 
 
+
+def _mirrors(game):
+    """The eight images of a 2×2 game under reversing either player's actions and swapping the
+    players: its equilibria visit the matching places of the square (p -> 1 - p, q -> 1 - q, p <-> q)."""
+    A, B = game.payoff_arrays
+    images = []
+    for swap in (False, True):
+        for flip_rows in (False, True):
+            for flip_columns in (False, True):
+                a, b, actions, players = A, B, [list(game.actions[0]), list(game.actions[1])], list(game.players)
+                if flip_rows:
+                    a, b, actions = a[::-1], b[::-1], [actions[0][::-1], actions[1]]
+                if flip_columns:
+                    a, b, actions = a[:, ::-1], b[:, ::-1], [actions[0], actions[1][::-1]]
+                if swap:
+                    a, b, actions, players = b.T, a.T, actions[::-1], players[::-1]
+                images.append(dt.NormalFormGame.from_arrays(a, b, players=players, actions=actions))
+    return images
+
+
+def test_labels_keep_clear_of_the_inset_and_its_lines():
+    """Tutorial 2: the label "(1/25, 1/10)" of the reduced US-Iran game's mixed equilibrium,
+    near the corner (0, 0), crossed the lines from its magnified window to the inset (and the
+    window's outline and the inset's tick labels). On that game mirrored to every corner and
+    edge, and on Chicken with costly crashes: no label's box meets the lines, the outline or
+    the inset, and each equilibrium is labelled once (the magnified ones in the inset)."""
+    from deterrence.core.numbers import format_exact
+    reduced = dt.iterated_elimination(dt.load_game("us_iran_stage").with_defaults()).reduced
+    for game in _mirrors(reduced) + [dt.load_game("chicken").subs(crash=c) for c in (20, 100)]:
+        ax = plot.best_response_diagram(game)
+        fig = ax.figure
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        (inset,) = ax.child_axes
+        (indicator,) = [c for c in ax.get_children() if hasattr(c, "connectors")]
+        drawn = [p.get_path().transformed(p.get_transform())
+                 for p in (indicator.rectangle, *indicator.connectors) if p.get_visible()]
+        assert len(drawn) == 3                      # the outline and two lines to the inset
+        inset_box = inset.get_tightbbox(renderer)
+        for text in ax.texts + inset.texts:
+            white = text.get_bbox_patch()
+            box = (white or text).get_window_extent(renderer)
+            assert not any(line.intersects_bbox(box, filled=False) for line in drawn), text.get_text()
+            if text in ax.texts:
+                assert not box.overlaps(inset_box), text.get_text()
+        points = [(e.strategies[0][0], e.strategies[1][0]) for e in dt.solve(game)]
+        assert sorted(t.get_text() for t in ax.texts + inset.texts) == \
+            sorted(f"({format_exact(p)}, {format_exact(q)})" for p, q in points)
+        plt.close("all")
+
 def test_model_figure_gives_each_regime_one_colour_across_panels():
     """The spiral panel's curves wear the colours of their regimes on the map beside them."""
     from matplotlib.colors import to_hex

@@ -351,7 +351,9 @@ def best_response_diagram(game, ax=None, *, result=None, annotate=True):
     plays its first action. The equilibria are where the two correspondences
     cross; they come from ``result`` or, by default, ``dt.solve(game)`` (all
     equilibria, exact). A continuum of equilibria (a clique with several
-    extreme points) is drawn as the segment or rectangle joining them.
+    extreme points) is drawn as the segment or rectangle joining them. A mixed equilibrium
+    within 1/10 of the frame is magnified in an inset; the points of the magnified window are
+    labelled there, and the other labels keep clear of the inset and of its lines.
 
     >>> import matplotlib
     >>> matplotlib.use("Agg")
@@ -406,15 +408,6 @@ def best_response_diagram(game, ax=None, *, result=None, annotate=True):
     if points:
         ax.scatter([float(x) for x, _ in points], [float(y) for _, y in points], s=90,
                    color="black", edgecolor="white", zorder=5, label="Nash equilibria")
-    if annotate:
-        for x, y in points:
-            # Keep labels inside the unit square.
-            dx = -8 if x > Fraction(1, 2) else 8
-            dy = -12 if y > Fraction(1, 2) else 8
-            ax.annotate(f"({format_exact(x)}, {format_exact(y)})", (float(x), float(y)),
-                        xytext=(dx, dy), textcoords="offset points", fontsize=9,
-                        ha="right" if dx < 0 else "left", zorder=6,
-                        bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none", alpha=0.8))
     ax.set_xlim(-0.05, 1.05)
     ax.set_ylim(-0.05, 1.05)
     ax.set_aspect("equal")
@@ -430,11 +423,12 @@ def best_response_diagram(game, ax=None, *, result=None, annotate=True):
     # puts both correspondences along the frame: magnify its corner in an inset.
     near = [(x, y) for x, y in points if 0 < x < 1 and 0 < y < 1
             and min(x, 1 - x, y, 1 - y) < Fraction(1, 10)]
+    magnified, avoid = [], {}
     if near:
         x, y = near[0]
         width = max(4 * float(min(x, 1 - x, y, 1 - y)), 0.02)
-        cx = min(max(float(x), width / 2), 1 - width / 2)
-        cy = min(max(float(y), width / 2), 1 - width / 2)
+        (left, right), (bottom, top) = _magnified_range(float(x), width), _magnified_range(float(y), width)
+        cx, cy = (left + right) / 2, (bottom + top) / 2
         inset = ax.inset_axes([0.22, 0.22, 0.5, 0.5])
         for segs, _flat, colour, ls, _ in styles:
             for (x0, y0), (x1, y1) in segs:
@@ -442,19 +436,144 @@ def best_response_diagram(game, ax=None, *, result=None, annotate=True):
                            linewidth=3 if ls == "-" else 2.5)
         inset.scatter([float(a) for a, _ in points], [float(b) for _, b in points], s=60,
                       color="black", edgecolor="white", zorder=5)
-        # The label goes to the side of the point with more room, clear of the tick labels.
-        right = float(x) < cx
-        upper = float(y) < cy
-        inset.annotate(f"({format_exact(x)}, {format_exact(y)})", (float(x), float(y)),
-                       xytext=(6 if right else -6, 8 if upper else -10), textcoords="offset points",
-                       fontsize=8, ha="left" if right else "right", va="bottom" if upper else "top")
-        inset.set_xlim(cx - width / 2, cx + width / 2)
-        inset.set_ylim(cy - width / 2, cy + width / 2)
+        # The points in the magnified window are labelled in the inset only: on the main axes
+        # their labels would cross the window's outline and the lines to the inset.
+        magnified = [(a, b) for a, b in points if left <= a <= right and bottom <= b <= top]
+        if annotate:
+            for a, b in magnified:
+                # The label goes to the side of the point with more room, clear of the tick labels.
+                rightward = float(a) < cx
+                upper = float(b) < cy
+                inset.annotate(f"({format_exact(a)}, {format_exact(b)})", (float(a), float(b)),
+                               xytext=(6 if rightward else -6, 8 if upper else -10), textcoords="offset points",
+                               fontsize=8, ha="left" if rightward else "right", va="bottom" if upper else "top")
+        inset.set_xlim(left, right)
+        inset.set_ylim(bottom, top)
         inset.tick_params(labelsize=7)
         inset.set_facecolor("white")
         inset.set_title("magnified", fontsize=7)
-        ax.indicate_inset_zoom(inset, edgecolor="0.3")
+        avoid = dict(inset=inset, indicator=ax.indicate_inset_zoom(inset, edgecolor="0.3"))
+    if annotate:
+        _label_equilibria(ax, [pt for pt in points if pt not in magnified], **avoid)
     return ax
+
+
+def _magnified_range(c: float, width: float) -> tuple:
+    """The range of one axis that an inset magnifies around ``c``: ``width`` wide and inside
+    [0, 1], or, where it would stop short of the frame by less than a quarter of its width,
+    reaching past the frame by a twentieth of its width (as the main axes do). A pure
+    equilibrium at the frame beside the mixed one is then magnified too, instead of having its
+    label wedged under the window's outline (the reduced US-Iran game's war at (0, 0), 1/50
+    under the window around its mixed equilibrium (1/25, 1/10)).
+
+    >>> [round(v, 3) for v in _magnified_range(0.1, 0.16)]      # would stop 0.02 short of 0
+    [-0.008, 0.152]
+    >>> [round(v, 3) for v in _magnified_range(0.5, 0.2)], [round(v, 3) for v in _magnified_range(0.99, 0.04)]
+    ([0.4, 0.6], [0.962, 1.002])
+    """
+    lo = min(max(c - width / 2, 0.0), 1 - width)
+    if lo < width / 4:
+        lo = -width / 20
+    elif 1 - (lo + width) < width / 4:
+        lo = 1 + width / 20 - width
+    return lo, lo + width
+
+def _inset_lines(indicator) -> tuple:
+    """The outline of the magnified window and the lines to the inset that ``indicator`` (what
+    ``Axes.indicate_inset_zoom`` returned) draws: an ``InsetIndicator`` since matplotlib 3.10,
+    the pair (outline, lines) before.
+
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> ax = _new_axes(None, (3, 3))
+    >>> inset = ax.inset_axes([0.5, 0.5, 0.4, 0.4]); _ = inset.set_xlim(0, 0.1), inset.set_ylim(0, 0.1)
+    >>> outline, lines = _inset_lines(ax.indicate_inset_zoom(inset))
+    >>> type(outline).__name__, len(lines)
+    ('Rectangle', 4)
+    """
+    if hasattr(indicator, "connectors"):
+        return indicator.rectangle, tuple(indicator.connectors)
+    outline, lines = indicator
+    return outline, tuple(lines)
+
+
+def _label_equilibria(ax, points, inset=None, indicator=None) -> None:
+    """Write each point's exact coordinates ``(p, q)`` beside it on the unit square of ``ax``.
+
+    The label goes to the corner of its point toward the middle of the square (so it stays
+    inside). With an ``inset`` (Axes) and the ``indicator`` of the window it magnifies, that
+    corner is kept only when the label's box there stays in the axes, clear of the inset (with
+    its tick labels and title), of the window's outline and the lines to the inset, of the
+    other points and of the labels placed before; otherwise the label goes to the first of the
+    other three corners (on the same side first) where it is clear, preferring one outside the
+    window too (a label there would seem to belong to what the inset magnifies), and to the
+    first corner when none is clear. Boxes are measured with the figure's renderer; a canvas
+    that cannot measure keeps the first corner. Without an inset nothing is measured, so the
+    figure is not laid out early (an extra pass of a constrained layout moves the axes by a
+    few pixels: figures without an inset stay exactly as they were).
+
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> ax = _new_axes(None, (3, 3))
+    >>> _ = ax.set_xlim(-0.05, 1.05), ax.set_ylim(-0.05, 1.05)
+    >>> block = ax.inset_axes([0.5, 0.5, 0.4, 0.4])      # up and to the right of (1/2, 1/2)
+    >>> block.set_axis_off()                              # (no tick labels beside it)
+    >>> _label_equilibria(ax, [(Fraction(1, 2), Fraction(1, 2))], inset=block)
+    >>> label, = ax.texts
+    >>> label.get_text(), label.xyann, label.get_ha()    # under the point, not on the inset
+    ('(1/2, 1/2)', (8, -12), 'left')
+    """
+    from matplotlib.transforms import Bbox
+
+    renderer = None
+    if inset is not None:
+        ax.set_xlim(ax.get_xlim())
+        ax.set_ylim(ax.get_ylim())
+        ax.figure.draw_without_rendering()   # runs the layout engine and places the indicator's lines
+        get_renderer = getattr(ax.figure.canvas, "get_renderer", None)
+        renderer = get_renderer() if get_renderer is not None else None   # only Agg-like canvases measure
+    pixels = ax.figure.dpi / 72          # per point
+    pad = 0.2 * 9 * pixels               # the white box around a label's text (pad 0.2, 9 pt)
+    if renderer is not None:
+        frame = ax.get_window_extent(renderer)
+        taken = [inset.get_tightbbox(renderer)]
+        outline, connectors = _inset_lines(indicator) if indicator is not None else (None, ())
+        lines = [patch.get_path().transformed(patch.get_transform())
+                 for patch in (outline, *connectors) if patch is not None and patch.get_visible()]
+        window = outline.get_window_extent(renderer) if outline is not None else None
+        radius = 5 * pixels              # the equilibria's dots (s=90: 4.7 points from centre to edge)
+        dots = {}
+        for x, y in points:
+            px, py = ax.transData.transform((float(x), float(y)))
+            dots[(x, y)] = Bbox.from_extents(px - radius, py - radius, px + radius, py + radius)
+
+    def badness(box, point):
+        """0: clear; 1: clear but inside the magnified window; 2: in the way of something."""
+        if not (frame.contains(box.x0, box.y0) and frame.contains(box.x1, box.y1)) \
+                or any(box.overlaps(b) for b in taken) \
+                or any(box.overlaps(b) for other, b in dots.items() if other != point) \
+                or any(line.intersects_bbox(box, filled=False) for line in lines):
+            return 2
+        return 1 if window is not None and box.overlaps(window) else 0
+
+    def put(label, corner):
+        """Move ``label`` to ``corner``; its box with the white pad, in pixels."""
+        label.xyann = corner
+        label.set_ha("right" if corner[0] < 0 else "left")
+        return label.get_window_extent(renderer).padded(pad)
+
+    flip = {8: -12, -12: 8}              # above the point: baseline 8 points up; below: 12 down
+    for x, y in points:
+        dx, dy = -8 if x > Fraction(1, 2) else 8, -12 if y > Fraction(1, 2) else 8
+        corners = [(dx, dy), (dx, flip[dy]), (-dx, dy), (-dx, flip[dy])]
+        label = ax.annotate(f"({format_exact(x)}, {format_exact(y)})", (float(x), float(y)),
+                            xytext=corners[0], textcoords="offset points", fontsize=9,
+                            ha="right" if dx < 0 else "left", zorder=6,
+                            bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none", alpha=0.8))
+        if renderer is None:
+            continue
+        ranks = [badness(put(label, corner), (x, y)) for corner in corners]
+        taken.append(put(label, corners[ranks.index(min(ranks))]))     # all in the way: the first
 
 
 @literal_labels
