@@ -3,10 +3,12 @@ import itertools
 import json
 from fractions import Fraction
 
+import pytest
 from hypothesis import given, settings, strategies as st, HealthCheck
 
 import deterrence as dt
 from deterrence.core.tree import GameTree, chance, decision, terminal
+from deterrence.errors import TooLargeError
 from deterrence.models.entry_deterrence import entry_deterrence
 from deterrence.solvers.tree.backward_induction import (TreeSolveResult, is_subgame_perfect,
                                                     subgame_perfect, subgame_roots)
@@ -175,3 +177,34 @@ def test_noncredible_threat_in_a_simultaneous_subgame():
     (threat,) = found[("out/*", "hard")].threats
     assert (threat.player, threat.planned, threat.better, threat.gain) == ("Incumbent", "hard", "soft", 3)
     assert threat.describe().startswith("at information set 'i' (subgame at in), Incumbent would not carry out 'hard'")
+
+
+def _coordination_rounds(k):
+    """Chance picks one of ``k`` coordination games (each with two pure equilibria and a mixed
+    one), each a subgame: 3**k subgame-perfect equilibria, most subgames' stages alike."""
+    def stage(i):
+        return decision("A", {a: decision("B", {b: terminal([2 if a == b == "x" else 1 if a == b else 0] * 2)
+                                                 for b in ("x", "y")}, infoset=f"b{i}")
+                              for a in ("x", "y")}, infoset=f"a{i}")
+    return GameTree(chance({f"g{i}": (Fraction(1, k), stage(i)) for i in range(k)}), players=["A", "B"])
+
+
+def test_every_combination_of_subgame_solutions_is_listed_once():
+    tree = _coordination_rounds(4)
+    result = subgame_perfect(tree)
+    assert len(result.equilibria) == 3 ** 4
+    keys = {tuple(sorted((k, tuple(sorted(d.items()))) for k, d in eq.behaviour.items())) for eq in result}
+    assert len(keys) == 3 ** 4
+    assert all(is_subgame_perfect(tree, eq.behaviour) for eq in result if eq.is_pure)
+    for eq in result:                    # a move named at every decision node, reached or not
+        assert set(eq.actions) == {f"g{i}" for i in range(4)} | {f"g{i}/{a}" for i in range(4) for a in "xy"}
+        reached = [name for name, _ in eq.outcomes]
+        assert all(p > 0 for _, p in eq.outcomes) and len(reached) == len(set(reached))
+        assert sum(p for _, p in eq.outcomes) == 1
+
+
+def test_too_many_combinations_are_refused_with_their_count(monkeypatch):
+    import deterrence.solvers.tree.backward_induction as bi
+    monkeypatch.setattr(bi, "MAX_EQUILIBRIA", 50)
+    with pytest.raises(TooLargeError, match=r"^81 combinations of subgame solutions at node root, more than the 50 "):
+        subgame_perfect(_coordination_rounds(4))

@@ -583,6 +583,19 @@ class GameTree:
         """
         return [(p, self._nodes[p]) for p in self._order]
 
+    def decision_nodes(self) -> tuple:
+        """``(path, information set key)`` of every decision node, in preorder (made once: the
+        tree is immutable, and a solver that lists 10^5 equilibria names a move at each node).
+
+        >>> GameTree(decision("A", {"x": terminal([1])}, infoset="h"), players=["A"]).decision_nodes()
+        (((), ('A', 'h')),)
+        """
+        found = self.__dict__.get("_decision_nodes")
+        if found is None:
+            found = tuple((p, self._node_infoset[p]) for p in self._order if p in self._node_infoset)
+            self.__dict__["_decision_nodes"] = found
+        return found
+
     @property
     def infosets(self) -> dict:
         """Information sets keyed by (player, name); singletons are named by node path."""

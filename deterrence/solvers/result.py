@@ -193,25 +193,27 @@ class TreeEquilibrium:
         if missing:
             raise GameError(f"no behaviour given at information set {missing[0][1]!r} of {missing[0][0]}")
         ordered = {k: norm[k] for k in tree.infosets}
-        node_moves, outcomes = {}, []
+        texts = {key: mixture_text(dist) for key, dist in ordered.items()}
+        node_moves = {path_name(path): texts[key] for path, key in tree.decision_nodes()}
+        outcomes = []
         totals = [Fraction(0)] * len(tree.players)
 
-        stack: list = [(tree.root, (), Fraction(1))]      # preorder without recursion
+        # preorder without recursion, over the reached nodes only (subgame_perfect builds 10^5
+        # equilibria of a large tree, most of whose nodes each leaves unreached)
+        stack: list = [(tree.root, (), Fraction(1))]
         while stack:
             node, path, prob = stack.pop()
             if isinstance(node, Terminal):
-                if prob:
-                    outcomes.append((path_name(path), to_exact(Fraction(prob))))
-                    for i, v in enumerate(node.payoffs):
-                        totals[i] += prob * v
+                outcomes.append((path_name(path), to_exact(Fraction(prob))))
+                for i, v in enumerate(node.payoffs):
+                    totals[i] += prob * v
                 continue
             if isinstance(node, Chance):
                 moves = list(node.moves)
             else:
                 dist = ordered[(node.player, tree.infoset_of(path).name)]
-                node_moves[path_name(path)] = mixture_text(dist)
                 moves = [(m, dist[m], c) for m, c in node.moves]
-            stack.extend((c, path + (m,), prob * p) for m, p, c in reversed(moves))
+            stack.extend((c, path + (m,), prob * p if p != 1 else prob) for m, p, c in reversed(moves) if p)
         if payoffs is None:
             payoffs = tuple(to_exact(v) for v in totals)
         return cls(tuple(tree.players), ordered, node_moves, tuple(payoffs), tuple(outcomes), exact)

@@ -114,6 +114,10 @@ class _Solver:
         self.roots = set(subgame_roots(tree))
         self.notes = []
         self.complete = True
+        # a truncated subgame's solutions depend only on the payoffs put at its cut nodes, and
+        # many combinations of the subgames' solutions put the same ones (14 random rounds:
+        # 94,176 combinations at the root, far fewer distinct payoffs), so each is solved once
+        self._stages: dict = {}
 
     def frontier(self, x):
         """The subgame roots and terminals just below ``x``, in preorder (without recursion)."""
@@ -151,8 +155,8 @@ class _Solver:
         for b in below:
             count *= len(b)
         if count > MAX_EQUILIBRIA:
-            raise TooLargeError(f"more than {MAX_EQUILIBRIA} combinations of subgame solutions at node "
-                                f"{path_name(x)}")
+            raise TooLargeError(f"{count:,} combinations of subgame solutions at node {path_name(x)}, more "
+                                f"than the {MAX_EQUILIBRIA:,} kept")
         results = []
         simple = set(front) == {x + (m,) for m in node.labels}
         if isinstance(node, Decision) and len(self.tree.infoset_of(x).paths) != 1:
@@ -186,11 +190,17 @@ class _Solver:
                         beh[key] = {a: (1 if a == m else 0) for a in node.labels}
                         results.append((beh, values[x + (m,)]))
             else:
-                for beh, pay in self.stage(x, node, values):
+                key = (x, tuple(values[y] for y in front))
+                if key not in self._stages:
+                    # repeats come from the stage alone (two reduced-normal-form equilibria with one
+                    # behaviour): the subgames below have disjoint information sets and repeat-free
+                    # lists, so the combinations need no second pass
+                    self._stages[key] = _distinct(self.stage(x, node, values))
+                for beh, pay in self._stages[key]:
                     results.append(({**merged, **beh}, pay))
             if len(results) > MAX_EQUILIBRIA:
-                raise TooLargeError(f"more than {MAX_EQUILIBRIA} equilibria in the subgame at node {path_name(x)}")
-        return _distinct(results)
+                raise TooLargeError(f"more than {MAX_EQUILIBRIA:,} equilibria in the subgame at node {path_name(x)}")
+        return results
 
     def stage(self, x, node, values):
         """Solve a subgame without proper subgames through its reduced normal form."""
