@@ -252,3 +252,68 @@ def test_the_branch_figure_ends_at_the_certified_limit():
     ends = sorted(line.get_ydata()[0] for line in ax.lines if len(line.get_xdata()) == 1)
     assert ends == pytest.approx([0.1, 0.1, 0.9, 0.9])
     assert sorted(t.get_text() for t in ax.texts) == ["1/10", "1/10", "9/10", "9/10"]
+
+
+def _general_path(arrays):
+    """The homotopy of ``arrays`` evaluated through the value tensors (any player count), not
+    the fixed arrays of two and three players."""
+    from deterrence.solvers.normal_form.qre import _Homotopy
+    H = _Homotopy(arrays)
+    H._small = False
+    return H
+
+
+def _ends(H, lambdas, top):
+    """The branch's points at each of ``lambdas`` and its end at ``top``, or the tracer's
+    failure (degenerate games can stall or lose the corrector, on either path alike)."""
+    from deterrence.errors import SolverError
+    from deterrence.solvers.normal_form.qre import trace_branch
+    try:
+        return [trace_branch(H, lam, stop_at=lam)[-1] for lam in lambdas] + [trace_branch(H, top)[-1]]
+    except SolverError as exc:
+        return str(exc).split(" at lambda")[0]
+
+
+def _same_branch(arrays, draw_points):
+    """The shorter evaluation of two and three players gives H and J of the general path (at
+    lambda up to 10^6, where differences are taken first), the same QRE at fixed lambdas, and
+    the same certified limit (or the same failure)."""
+    from deterrence.solvers.normal_form.qre import _Homotopy
+    floats = [np.asarray(a, dtype=float) for a in arrays]
+    fast, general = _Homotopy(floats), _general_path(floats)
+    assert fast._small and not general._small
+    spread = max(float(np.ptp(a)) for a in floats) or 1.0
+    for lam, z in draw_points(fast.size):
+        (r1, J1), (r0, J0) = fast.evaluate(z), general.evaluate(z)
+        scale = 1.0 + lam * spread
+        assert np.abs(r1 - r0).max() < 1e-12 * scale and np.abs(J1 - J0).max() < 1e-12 * scale
+    ends = [_ends(H, (0.5, 2.0, 8.0), 1e6 / spread) for H in (fast, general)]
+    if isinstance(ends[0], str) or isinstance(ends[1], str):
+        assert ends[0] == ends[1]
+        return
+    for e1, e0 in zip(ends[0][:-1], ends[1][:-1]):
+        assert np.abs(np.exp(e1[:-1]) - np.exp(e0[:-1])).max() < 1e-8
+    game = NormalFormGame.from_payoff_arrays(arrays)
+    limits = [limit_equilibrium(game, [tuple(np.exp(v)) for v in H.split(e[-1][:-1])])
+              for H, e in zip((fast, general), ends)]
+    assert (limits[0] is None) == (limits[1] is None)
+    if limits[0] is not None:
+        assert limits[0].strategies == limits[1].strategies
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.sampled_from([(2, 2), (3, 3), (2, 4), (5, 3), (2, 2, 2), (3, 2, 2), (3, 3, 3), (2, 3, 4)]),
+       st.integers(0, 2**32 - 1), st.sampled_from([3, 9, 99]))
+def test_the_two_and_three_player_evaluation_traces_the_branch_of_the_general_one(shape, seed, top):
+    rng = np.random.default_rng(seed)
+    _same_branch([rng.integers(0, top + 1, size=shape) for _ in shape],
+                 lambda size: [(lam, np.append(rng.normal(size=size) - 2.0, lam)) for lam in (0.0, 2.5, 1e3, 1e6)])
+
+
+@pytest.mark.parametrize("index", range(6))
+def test_the_benchmark_games_trace_the_branch_of_the_general_evaluation(index):
+    """The seeded games of ``benchmarks/bench_qre.py`` (2x2 ... 3x3x3, payoffs 0..9)."""
+    shape = [(2, 2), (3, 3), (5, 5), (8, 8), (2, 2, 2), (3, 3, 3)][index]
+    rng = np.random.default_rng(2024 + index)
+    arrays = [rng.integers(0, 10, size=shape) for _ in shape]
+    _same_branch(arrays, lambda size: [(1e6, np.append(np.full(size, -1.0), 1e6))])
