@@ -356,13 +356,24 @@ def trace_branch(H, max_lambda, tol=1e-10, max_steps=20000, stop_at=None):
     lambda >= *max_lambda* (or exactly *stop_at*), by predictor-corrector path following.
 
     Shared by the normal-form QRE here and the agent QRE of trees (``solvers.tree.agent_qre``),
-    whose homotopies offer the same ``shape``, ``residual`` and ``jacobian``."""
+    whose homotopies offer the same ``shape``, ``residual`` and ``jacobian``. Two- and
+    three-player games evaluated from fixed arrays (``H._small``) are traced by the compiled
+    twin of this loop (:mod:`._qre_kernels`) when numba's policy allows it
+    (:func:`~deterrence.solvers._compiled.numba_allowed`); anything but reaching the target
+    there is traced again here."""
     y0 = np.concatenate([np.full(m, -np.log(m)) for m in H.shape])
     z = np.append(y0, 0.0)
     points = [z]
     h, t = 0.1, None
     target = max_lambda if stop_at is None else stop_at
     t = _tangent(H.jacobian(z))
+    if getattr(H, "_small", False):
+        from deterrence.solvers.normal_form._qre_kernels import compiled_trace, run_trace
+        kernel = compiled_trace()
+        if kernel is not None:
+            found = run_trace(kernel, H, z, t, target, tol, max_steps, _KERNEL_CONSTANTS)
+            if found is not None:
+                return found if stop_at is None else found[:-1] + [_land(H, found[-2], found[-1], stop_at, tol)]
     for _ in range(max_steps):
         while True:
             step = z + h * t
@@ -383,13 +394,7 @@ def trace_branch(H, max_lambda, tol=1e-10, max_steps=20000, stop_at=None):
                 raise SolverError("logit QRE path following failed: the step length fell below 1e-12 "
                                   f"at lambda = {z[-1]:.6g}")
         if cand[-1] >= target:
-            if stop_at is not None:      # land on lambda = stop_at exactly
-                lam_z = z + (stop_at - z[-1]) / max(cand[-1] - z[-1], 1e-300) * (cand - z)
-                lam_z[-1] = stop_at
-                cand = _correct(H, lam_z, tol, max_iter=30, fixed_lambda=True)
-                if cand is None:
-                    raise SolverError(f"logit QRE: the corrector failed at lambda = {stop_at}")
-            points.append(cand)
+            points.append(cand if stop_at is None else _land(H, z, cand, stop_at, tol))
             return points
         points.append(cand)
         z, t = cand, t_next
@@ -405,6 +410,20 @@ def trace_branch(H, max_lambda, tol=1e-10, max_steps=20000, stop_at=None):
         ratio = math.sqrt(off @ off) / h
         h = min(h * (GROWTH_STRAIGHT if ratio < STRAIGHT else GROWTH), 1e6)
     raise SolverError(f"logit QRE path following did not reach lambda = {target} in {max_steps} steps")
+
+
+#: the step control and stop rules above, in the order the compiled loop takes them
+_KERNEL_CONSTANTS = (GROWTH, GROWTH_STRAIGHT, STRAIGHT, MIN_COSINE, STALL_WINDOW, STALL_PROGRESS)
+
+
+def _land(H, z, cand, stop_at, tol):
+    """The branch's point at lambda = *stop_at* exactly, between the points *z* and *cand*."""
+    lam_z = z + (stop_at - z[-1]) / max(cand[-1] - z[-1], 1e-300) * (cand - z)
+    lam_z[-1] = stop_at
+    landed = _correct(H, lam_z, tol, max_iter=30, fixed_lambda=True)
+    if landed is None:
+        raise SolverError(f"logit QRE: the corrector failed at lambda = {stop_at}")
+    return landed
 
 
 def _default_max_lambda(arrays) -> float:

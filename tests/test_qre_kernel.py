@@ -1,0 +1,140 @@
+"""The compiled logit-branch tracer (``normal_form._qre_kernels``) follows the branch of the NumPy
+path: the same points (within the corrector's tolerance), the same QRE at fixed lambdas, the same
+certified limit; anything it does not finish is traced again by the NumPy path."""
+import os
+from contextlib import contextmanager
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from deterrence import NormalFormGame
+from deterrence.errors import SolverError
+from deterrence.solvers.normal_form import _qre_kernels as qk
+from deterrence.solvers.normal_form.qre import (_KERNEL_CONSTANTS, _Homotopy, _tangent, limit_equilibrium,
+                                                logit_branch, qre_at, trace_branch)
+
+
+@contextmanager
+def numba_setting(value):
+    """DETERRENCE_NUMBA set to *value* for the block (hypothesis tests take no monkeypatch)."""
+    before = os.environ.get("DETERRENCE_NUMBA")
+    os.environ["DETERRENCE_NUMBA"] = value
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["DETERRENCE_NUMBA"]
+        else:
+            os.environ["DETERRENCE_NUMBA"] = before
+
+
+def kernel_points(kernel, H, top):
+    """The kernel's branch of *H* to lambda = *top*, or None where it hands back to NumPy."""
+    z0 = np.append(np.concatenate([np.full(m, -np.log(m)) for m in H.shape]), 0.0)
+    return qk.run_trace(kernel, H, z0, _tangent(H.jacobian(z0)), top, 1e-10, 20000, _KERNEL_CONSTANTS)
+
+
+def numpy_points(H, top, stop_at=None):
+    with numba_setting("0"):
+        try:
+            return trace_branch(H, top, stop_at=stop_at)
+        except SolverError as exc:
+            return str(exc)
+
+
+def check_same_branch(arrays, kernel):
+    """The kernel's branch against the NumPy path's: each point solves H = 0 (the NumPy
+    evaluation), the branches agree point for point while they take the same steps, and at
+    every kernel point the NumPy branch, landed at that lambda, is within 1e-8; the limit is
+    the same. Returns whether the kernel finished."""
+    floats = [np.asarray(a, dtype=float) for a in arrays]
+    H = _Homotopy(floats)
+    top = 1e6 / (max(float(np.ptp(a)) for a in floats) or 1.0)
+    ours, theirs = kernel_points(kernel, H, top), numpy_points(H, top)
+    if ours is None:
+        return False
+    assert not isinstance(theirs, str), theirs          # the kernel finished a branch NumPy could not
+    for z in ours:      # the corrector's tolerance, plus the rounding of y far out (|y| ~ lambda)
+        assert np.sqrt(H.residual(z) @ H.residual(z)) < 1e-10 + 1e-15 * np.abs(z).max()
+    same = next((k for k, (a, b) in enumerate(zip(ours, theirs)) if abs(a[-1] - b[-1]) > 1e-6 * max(1, abs(b[-1]))),
+                min(len(ours), len(theirs)))
+    for a, b in zip(ours[:same], theirs[:same]):
+        assert np.abs(np.exp(a[:-1]) - np.exp(b[:-1])).max() < 1e-8
+    for z in ours[1:-1:3]:
+        if z[-1] < 1e3:                     # far out the profile is flat: NumPy's landing only confirms it
+            landed = numpy_points(H, z[-1], stop_at=z[-1])
+            assert np.abs(np.exp(z[:-1]) - np.exp(landed[-1][:-1])).max() < 1e-8
+    game = NormalFormGame.from_payoff_arrays(arrays)
+    limits = [limit_equilibrium(game, [tuple(np.exp(v)) for v in H.split(e[-1][:-1])]) for e in (ours, theirs)]
+    assert (limits[0] is None) == (limits[1] is None)
+    assert limits[0] is None or limits[0].strategies == limits[1].strategies
+    return True
+
+
+SHAPES = [(2, 2), (3, 3), (2, 4), (5, 3), (2, 2, 2), (3, 2, 2), (3, 3, 3), (2, 3, 4)]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(SHAPES), st.integers(0, 2**32 - 1), st.sampled_from([3, 9, 99]))
+def test_the_compiled_tracer_follows_the_numpy_branch(shape, seed, top):
+    rng = np.random.default_rng(seed)
+    with numba_setting("1"):
+        kernel = qk.compiled_trace()
+    check_same_branch([rng.integers(0, top + 1, size=shape) for _ in shape], kernel or qk._trace_kernel)
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.sampled_from(SHAPES[:6]), st.integers(0, 2**32 - 1))
+def test_the_uncompiled_kernel_follows_the_numpy_branch(shape, seed):
+    """The kernel as plain Python (what runs where numba is missing, in tests only)."""
+    rng = np.random.default_rng(seed)
+    check_same_branch([rng.integers(0, 10, size=shape) for _ in shape], qk._trace_kernel)
+
+
+@pytest.mark.parametrize("index", range(6))
+def test_the_compiled_tracer_on_the_benchmark_games(index):
+    """The seeded games of ``benchmarks/bench_qre.py`` (2x2 ... 3x3x3, payoffs 0..9): the kernel
+    finishes each, with the NumPy path's limit (or lack of one); the front door gives the same QRE
+    and limit either way."""
+    shape = [(2, 2), (3, 3), (5, 5), (8, 8), (2, 2, 2), (3, 3, 3)][index]
+    rng = np.random.default_rng(2024 + index)
+    arrays = [rng.integers(0, 10, size=shape) for _ in shape]
+    with numba_setting("1"):
+        kernel = qk.compiled_trace()
+    assert check_same_branch(arrays, kernel or qk._trace_kernel)
+    game = NormalFormGame.from_payoff_arrays(arrays)
+    with numba_setting("0"):
+        plain = logit_branch(game), [qre_at(game, lam) for lam in (0.5, 2.0, 8.0)]
+    with numba_setting("1"):
+        fast = logit_branch(game), [qre_at(game, lam) for lam in (0.5, 2.0, 8.0)]
+    strategies = [None if b.limit is None else b.limit.strategies for b in (fast[0], plain[0])]
+    assert strategies[0] == strategies[1]               # 3x3x3: None both ways (an irrational limit)
+    for a, b in zip(fast[1], plain[1]):
+        assert np.abs(np.concatenate(a) - np.concatenate(b)).max() < 1e-8
+
+
+def test_what_the_kernel_does_not_finish_is_traced_by_numpy():
+    """A degenerate 3x3x3 game whose corrector fails at lambda = 2 (both paths) and one whose
+    trace stalls: the front door raises the NumPy path's error with the kernel on or off."""
+    errors = {}
+    for setting in ("0", "1"):
+        with numba_setting(setting):
+            rng = np.random.default_rng(1)
+            game = NormalFormGame.from_payoff_arrays([rng.integers(0, 4, size=(3, 3, 3)) for _ in range(3)])
+            with pytest.raises(SolverError) as info:
+                qre_at(game, 2.0)
+            errors[setting] = str(info.value)
+    assert errors["0"] == errors["1"] == "logit QRE: the corrector failed at lambda = 2.0"
+
+
+def test_the_switch_decides_the_qre_kernel():
+    with numba_setting("0"):
+        assert qk.compiled_trace() is None
+    with numba_setting("1"):
+        try:
+            import numba  # noqa: F401
+            assert qk.compiled_trace() is not None
+        except ImportError:
+            assert qk.compiled_trace() is None
