@@ -28,6 +28,9 @@ Steps
    easy one lengthens it. The curve may turn back in lambda; arclength
    parametrisation follows it through such turns.
 4. Stop once lambda exceeds ``max_lambda`` (by default 10^6 over the payoff range).
+   Two- and three-player games run steps 2-4 in a numba-compiled twin of the loop
+   (:mod:`._qre_kernels`, same rules) when numba is already imported or
+   ``DETERRENCE_NUMBA=1``; whatever it does not finish is traced again in NumPy.
 5. The limit: the support (actions with probability above ``support_tol``) gives
    an exact equilibrium by solving the indifference equations exactly
    (two players, :func:`deterrence.core.exact.solve_consistent`) or by rounding
