@@ -8,7 +8,7 @@ from hypothesis import given, settings, strategies as st, HealthCheck
 
 import deterrence as dt
 from deterrence.core.tree import GameTree, chance, decision, terminal
-from deterrence.errors import TooLargeError
+from deterrence.errors import GameError, TooLargeError
 from deterrence.models.entry_deterrence import entry_deterrence
 from deterrence.solvers.tree.backward_induction import (TreeSolveResult, is_subgame_perfect,
                                                     subgame_perfect, subgame_roots)
@@ -203,8 +203,12 @@ def test_every_combination_of_subgame_solutions_is_listed_once():
         assert sum(p for _, p in eq.outcomes) == 1
 
 
-def test_too_many_combinations_are_refused_with_their_count(monkeypatch):
-    import deterrence.solvers.tree.backward_induction as bi
-    monkeypatch.setattr(bi, "MAX_EQUILIBRIA", 50)
-    with pytest.raises(TooLargeError, match=r"^81 combinations of subgame solutions at node root, more than the 50 "):
-        subgame_perfect(_coordination_rounds(4))
+def test_too_many_combinations_are_refused_with_their_count():
+    tree = _coordination_rounds(4)
+    with pytest.raises(TooLargeError, match=r"^81 combinations of subgame solutions at node root, more than the "
+                                            r"80 kept \(pass max_equilibria=81 to list them\)"):
+        subgame_perfect(tree, max_equilibria=80)
+    assert len(subgame_perfect(tree, max_equilibria=81).equilibria) == 81
+    assert len(dt.solve(tree, "subgame_perfect", max_equilibria=81).equilibria) == 81
+    with pytest.raises(GameError, match="max_equilibria must be a whole number >= 1, got 0"):
+        subgame_perfect(tree, max_equilibria=0)

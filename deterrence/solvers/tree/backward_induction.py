@@ -23,10 +23,12 @@ Steps:
 2. solve from the bottom: for a subgame root, solve the subgames just below
    it (recursively), replace each by the payoffs of one of its solutions, and
    solve the truncated game (one decision: every best move; chance: expected
-   payoffs; anything else: reduced normal form and the stage solvers, mixed
-   equilibria turned into behaviour strategies by Kuhn's theorem);
-3. keep every combination, and report each equilibrium's move at every
-   information set and node, behaviour probabilities and payoffs, exactly.
+   payoffs; anything else: reduced normal form and the stage solvers, once for
+   each set of payoffs at the cut nodes, mixed equilibria turned into behaviour
+   strategies by Kuhn's theorem);
+3. keep every combination (more than ``max_equilibria`` are refused with
+   their count before they are built), and report each equilibrium's move at
+   every information set and node, behaviour probabilities and payoffs, exactly.
 """
 from __future__ import annotations
 
@@ -108,9 +110,10 @@ def _truncate(node, path, cut, names):
 
 
 class _Solver:
-    def __init__(self, tree, stage_method, options, max_tie_entries=None):
+    def __init__(self, tree, stage_method, options, max_tie_entries=None, max_equilibria=None):
         self.tree, self.stage_method, self.options = tree, stage_method, options
         self.max_tie_entries = MAX_TIE_ENTRIES if max_tie_entries is None else max_tie_entries
+        self.max_equilibria = MAX_EQUILIBRIA if max_equilibria is None else max_equilibria
         self.roots = set(subgame_roots(tree))
         self.notes = []
         self.complete = True
@@ -154,9 +157,10 @@ class _Solver:
         count = 1
         for b in below:
             count *= len(b)
-        if count > MAX_EQUILIBRIA:
+        if count > self.max_equilibria:
             raise TooLargeError(f"{count:,} combinations of subgame solutions at node {path_name(x)}, more "
-                                f"than the {MAX_EQUILIBRIA:,} kept")
+                                f"than the {self.max_equilibria:,} kept (pass max_equilibria={count} to "
+                                "list them)")
         results = []
         simple = set(front) == {x + (m,) for m in node.labels}
         if isinstance(node, Decision) and len(self.tree.infoset_of(x).paths) != 1:
@@ -198,8 +202,9 @@ class _Solver:
                     self._stages[key] = _distinct(self.stage(x, node, values))
                 for beh, pay in self._stages[key]:
                     results.append(({**merged, **beh}, pay))
-            if len(results) > MAX_EQUILIBRIA:
-                raise TooLargeError(f"more than {MAX_EQUILIBRIA:,} equilibria in the subgame at node {path_name(x)}")
+            if len(results) > self.max_equilibria:
+                raise TooLargeError(f"more than {self.max_equilibria:,} equilibria in the subgame at node "
+                                    f"{path_name(x)} (pass a larger max_equilibria= to list them)")
         return results
 
     def stage(self, x, node, values):
@@ -286,14 +291,16 @@ def _distinct(results):
 
 
 def subgame_perfect(tree: GameTree, stage_method: str | None = None, *, max_tie_entries: int | None = None,
-                    **options) -> SolveResult:
+                    max_equilibria: int | None = None, **options) -> SolveResult:
     """Every subgame-perfect equilibrium (pure ones in perfect-information trees; ties in full).
 
     ``stage_method`` names the solver for subgames with simultaneous moves or
     hidden information (default: as :func:`deterrence.solvers.solve`). Tied moves
     whose equilibria would list more than ``max_tie_entries`` move probabilities
     (default :data:`MAX_TIE_ENTRIES`) are refused with
-    :class:`~deterrence.errors.TooLargeError` before they are listed.
+    :class:`~deterrence.errors.TooLargeError` before they are listed, and so are
+    more than ``max_equilibria`` equilibria (default :data:`MAX_EQUILIBRIA`), with
+    their count when it is known before they are built.
 
     >>> from deterrence.models.entry_deterrence import entry_deterrence
     >>> r = subgame_perfect(entry_deterrence())
@@ -318,10 +325,10 @@ def subgame_perfect(tree: GameTree, stage_method: str | None = None, *, max_tie_
     given = tree
     if tree.is_symbolic:
         tree = tree.with_defaults()
-    if max_tie_entries is not None and (isinstance(max_tie_entries, bool) or not isinstance(max_tie_entries, int)
-                                        or max_tie_entries < 1):
-        raise GameError(f"max_tie_entries must be a whole number >= 1, got {max_tie_entries!r}")
-    solver = _Solver(tree, stage_method, options, max_tie_entries)
+    for name, value in (("max_tie_entries", max_tie_entries), ("max_equilibria", max_equilibria)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+            raise GameError(f"{name} must be a whole number >= 1, got {value!r}")
+    solver = _Solver(tree, stage_method, options, max_tie_entries, max_equilibria)
     solutions = solver.solve(())
     equilibria = tuple(TreeEquilibrium.from_behaviour(tree, beh, tuple(pay)) for beh, pay in solutions)
     notes = list(solver.notes)
