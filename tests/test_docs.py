@@ -97,7 +97,8 @@ def test_long_module_names_wrap_at_their_dots(site):
     after a dot only (or at a space, in prose), and the title does wrap there
     (docs/_static/dotted_names.js, titles.css)."""
     pages = [site / "api" / "generated" / "deterrence.solvers.tree.sequence_enumeration.html",
-             site / "explanation" / "game-trees" / "sequence_branching.html"]
+             site / "explanation" / "game-trees" / "sequence_branching.html",
+             site / "explanation" / "game-trees" / "backward_induction.html"]
     with chromium() as browser:
         for page in pages:
             browser.get(page.as_uri())
@@ -110,8 +111,17 @@ def test_long_module_names_wrap_at_their_dots(site):
                 "  && (a.scrollWidth > a.clientWidth || a.getBoundingClientRect().right > side.right))"
                 ".map(a => [a.textContent.trim(), a.scrollWidth, a.clientWidth]);")
             assert overflowing == [], (page.name, overflowing)
+            # the footer's links to the previous and next pages (cut off at the column's edge)
+            footer = browser.execute_script(
+                "const main = document.querySelector('.bd-article-container').getBoundingClientRect();"
+                "return Array.from(document.querySelectorAll('.prev-next-title')).filter(t => t.offsetParent)"
+                ".map(t => [t.textContent.trim(), Math.max(...Array.from(t.getClientRects()).concat("
+                "  ...Array.from(t.querySelectorAll('code')).map(c => Array.from(c.getClientRects())))"
+                "  .map(r => r.right)), main.right]).filter(([, right, edge]) => right > edge + 1);")
+            assert footer == [], (page.name, footer)
             links = browser.execute_script(
-                "return Array.from(document.querySelectorAll('.bd-sidebar-primary a')).filter(a => a.offsetParent);")
+                "return Array.from(document.querySelectorAll('.bd-sidebar-primary a, .prev-next-title'))"
+                ".filter(a => a.offsetParent);")
             title = browser.execute_script(_LINE_BREAKS, [browser.find_element("css selector", "main h1")])
             inside_words = [(before, after, text) for before, after, text
                             in title + browser.execute_script(_LINE_BREAKS, links)

@@ -1,6 +1,7 @@
 // A module's name is one long dotted word to the browser (deterrence.solvers.tree.sequence_enumeration):
 // in the left sidebar it was cut off at the edge (in code font) or broken inside a word
-// ("tree.s" / "equence_enumeration"), and so were the page titles. A <wbr> after each dot of a
+// ("tree.s" / "equence_enumeration"), and so were the page titles and the footer's links to the
+// previous and next pages. A <wbr> after each dot of a
 // dotted name lets it wrap there, and only there while a segment fits (docs/_static/titles.css).
 // A <wbr> is not copied with the text, unlike a zero-width space, so a copied name stays whole.
 const DOTTED = /(?<=[A-Za-z_]\w*\.)(?=[A-Za-z_])/;
@@ -18,7 +19,7 @@ function breakAfterDots(element) {
 }
 
 document.addEventListener("DOMContentLoaded", () => {
-  for (const element of document.querySelectorAll(".bd-sidebar-primary a, .bd-breadcrumbs, main h1")) {
+  for (const element of document.querySelectorAll(".bd-sidebar-primary a, .bd-breadcrumbs, main h1, .prev-next-title")) {
     breakAfterDots(element);
   }
 });
