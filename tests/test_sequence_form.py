@@ -491,3 +491,27 @@ def test_search_estimate_of_kuhn_poker_by_hand():
     (3 x 3): 7**3 * 9**3."""
     from deterrence.solvers.tree.sequence_enumeration import search_estimate
     assert search_estimate(sequence_form(kuhn())) == 7**3 * 9**3
+
+
+def _independent_coordination_games(k):
+    """Chance picks one of ``k`` copies of a 2x2 coordination game, each a subgame that chance
+    alone reaches: 4k + 2 sequences."""
+    def stage(i):
+        return decision("A", {a: decision("B", {b: terminal([2 if a == b == "x" else 1 if a == b else 0] * 2)
+                                                 for b in "xy"}, infoset=f"b{i}") for a in "xy"}, infoset=f"a{i}")
+    return GameTree(chance({f"g{i}": (Fraction(1, k), stage(i)) for i in range(k)}), players=["A", "B"])
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 4])
+def test_extreme_equilibria_of_independent_subgames_multiply(k):
+    """Why no method can list every extreme equilibrium of every tree with hundreds of
+    sequences: with each copy reached by chance alone, the best-response polyhedra are products
+    of the copies' and so are their completely labelled vertex pairs, 3 ** k of them (two pure
+    equilibria and a mixed one a copy): 3 ** 50, about 7e23, at 202 sequences."""
+    tree = _independent_coordination_games(k)
+    assert sum(sequence_form(tree).sizes) == 4 * k + 2
+    result = sequence_form_equilibria(tree)
+    assert result.complete and len(result.equilibria) == 3 ** k
+    per_copy = {tuple(sorted((name, tuple(sorted(d.items()))) for (_, name), d in eq.behaviour.items()
+                             if name.endswith(str(i)))) for eq in result for i in range(k)}
+    assert len(per_copy) == 3 * k                     # every combination of the copies' three
