@@ -872,16 +872,19 @@ def goal_qre(quick):
           ["shape", "ours", "gambit logit_solve", "gambit/ours (>= 1)", "our limit certified",
            "gambit regret (float)"], rows)
     if worst:
+        from deterrence.solvers.normal_form._qre_kernels import compiled_trace
+        loop = "compiled" if compiled_trace(actions=2) is not None else "NumPy"
         table("Goal 9: verdict", ["criterion", "measured", "verdict"], [
             ["logit QRE tracing at least as fast as logit_solve, every shape",
-             f"least gambit/ours = {worst[1]:.2f}x ({worst[0]})",
+             f"least gambit/ours = {worst[1]:.2f}x ({worst[0]}; {loop} loop)",
              record(9, "QRE tracing >= logit_solve speed", f"least {worst[1]:.2f}x ({worst[0]})", worst[1] >= 1,
                     f"ours {fmt_t(worst[2])}, gambit {fmt_t(worst[3])}",
                     "on small games a fixed cost a step: 11-25 predictor-corrector steps, each ~3 "
                     "evaluations of residual and Jacobian and 2-3 small dense solves; in NumPy "
-                    "(numba not imported) ~60 us a step on 2x2, in the compiled twin of the loop "
-                    "(_qre_kernels, used once numba is imported, as here) ~10 us, plus ~0.05 ms for "
-                    "the exact certification of the limit; gambit's path is C++")]])
+                    "~60 us a step on 2x2, in the compiled twin of the loop (_qre_kernels: on small "
+                    "games only with DETERRENCE_NUMBA=1, which goal 3 sets for the rest of a full "
+                    "run, or once loaded; it costs ~0.3 s to load once a process) ~10 us, plus "
+                    "~0.05 ms for the exact certification of the limit; gambit's path is C++")]])
     else:
         not_measured(9, "QRE tracing >= logit_solve speed", "pygambit")
     goal_agent_qre(quick)

@@ -138,3 +138,31 @@ def test_the_switch_decides_the_qre_kernel():
             assert qk.compiled_trace() is not None
         except ImportError:
             assert qk.compiled_trace() is None
+
+
+def test_a_kernel_that_fails_leaves_the_branch_to_numpy(monkeypatch):
+    """numba compiles on the first call: an error there (or in the loop) is a hand-back too."""
+    game = NormalFormGame.from_payoff_arrays([np.array([[3, 0], [5, 1]]), np.array([[3, 5], [0, 1]])])
+    with numba_setting("0"):
+        reference = logit_branch(game)
+
+    def broken(*args):
+        raise RuntimeError("cannot compile here")
+    monkeypatch.setattr(qk, "compiled_trace", lambda force=False, actions=None: broken)
+    got = logit_branch(game)
+    assert got.lambdas == reference.lambdas and got.profiles == reference.profiles
+    assert got.limit is not None and got.limit.strategies == reference.limit.strategies
+
+
+def test_small_games_use_the_kernel_only_once_it_is_loaded(monkeypatch):
+    """Loading the kernel costs about 0.3 s (5 s to compile) against about 1 ms for a small trace:
+    by default a small game takes it only once it is loaded, a large one loads it."""
+    monkeypatch.delenv("DETERRENCE_NUMBA", raising=False)
+    monkeypatch.setattr(qk, "numba_loaded", lambda: True)
+    monkeypatch.setattr(qk, "jit", lambda func: func)        # the uncompiled kernel stands in
+    monkeypatch.setattr(qk, "_KERNEL", [])
+    assert qk.compiled_trace(actions=4) is None
+    assert qk.compiled_trace(actions=qk.NUMBA_ACTIONS) is qk._trace_kernel
+    assert qk.compiled_trace(actions=4) is qk._trace_kernel        # loaded now
+    monkeypatch.setattr(qk, "numba_loaded", lambda: False)
+    assert qk.compiled_trace(actions=10 * qk.NUMBA_ACTIONS) is None

@@ -13,9 +13,10 @@ algorithm, unblocked), so points agree with the NumPy path to rounding, not bit 
 Anything unusual (a singular system, a step length below 1e-12, a stall, too many steps)
 returns a status instead of a point list, and the caller traces again with the NumPy path,
 which then gives its answer or its error; so the kernel only ever returns a branch the
-NumPy path could have traced. Used only when :func:`~deterrence.solvers._compiled.numba_allowed`
-says so (numba already imported, or ``DETERRENCE_NUMBA=1``): importing numba costs more than
-tracing a small game. The kernel also runs uncompiled (tests, without numba).
+NumPy path could have traced. An exception in it (numba compiles on the first call) is
+such a stop too. Used only when :func:`compiled_trace` allows it (numba already imported and
+the kernel loaded or the game large, or ``DETERRENCE_NUMBA=1``): importing numba, or loading the
+kernel, costs more than tracing a small game. The kernel also runs uncompiled (tests, without numba).
 """
 from __future__ import annotations
 
@@ -214,12 +215,20 @@ def _trace_kernel(three, Dm, S, ones, G, W, mask, z0, t0, target, tol, max_steps
 
 
 _KERNEL = []
+#: games with at least this many actions in all use the kernel by default (when numba is imported):
+#: loading it from numba's cache costs about 0.3 s and compiling it about 5 s, once a process,
+#: while a NumPy trace of a small game takes about 1 ms (2x2), so below this it is used only once
+#: it is loaded (or with ``DETERRENCE_NUMBA=1``), as the Lemke-Howson kernels are
+NUMBA_ACTIONS = 40
 
 
-def compiled_trace(force=False):
-    """The compiled :func:`_trace_kernel`, or ``None`` (numba absent, or not allowed: by default
-    only when numba is already imported in the process; ``DETERRENCE_NUMBA=1`` always)."""
-    if not numba_allowed(force or numba_loaded()):
+def compiled_trace(force=False, actions=None):
+    """The compiled :func:`_trace_kernel`, or ``None``: numba absent, or not allowed. By default
+    it is allowed when numba is already imported in the process and either the kernel is loaded
+    already or the game has at least :data:`NUMBA_ACTIONS` actions in all (``actions``; ``None``:
+    no size given); ``DETERRENCE_NUMBA=1`` always, ``0`` never."""
+    if not numba_allowed(force or (numba_loaded() and (
+            bool(_KERNEL) or actions is None or actions >= NUMBA_ACTIONS))):
         return None
     if not _KERNEL:
         _KERNEL.append(jit(_trace_kernel))
@@ -241,7 +250,10 @@ def run_trace(kernel, H, z0, t0, target, tol, max_steps, constants):
     """
     three = H.n == 3
     empty = np.zeros((1, 1))
-    points, status = run_compiled(kernel, three, H._Dm, H._S, H._ones, empty if three else H._G,
-                                  H._W if three else empty, H._mask if three else empty, z0, t0,
-                                  float(target), float(tol), int(max_steps), *constants)
+    try:
+        points, status = run_compiled(kernel, three, H._Dm, H._S, H._ones, empty if three else H._G,
+                                      H._W if three else empty, H._mask if three else empty, z0, t0,
+                                      float(target), float(tol), int(max_steps), *constants)
+    except Exception:       # noqa: BLE001 - numba compiles on the first call: any failure there or
+        return None         # in the loop leaves the branch to the NumPy path, which is the reference
     return list(points) if status == REACHED else None

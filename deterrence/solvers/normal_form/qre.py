@@ -29,8 +29,9 @@ Steps
    parametrisation follows it through such turns.
 4. Stop once lambda exceeds ``max_lambda`` (by default 10^6 over the payoff range).
    Two- and three-player games run steps 2-4 in a numba-compiled twin of the loop
-   (:mod:`._qre_kernels`, same rules) when numba is already imported or
-   ``DETERRENCE_NUMBA=1``; whatever it does not finish is traced again in NumPy.
+   (:mod:`._qre_kernels`, same rules) when numba is already imported and the kernel is
+   loaded or the game large, or with ``DETERRENCE_NUMBA=1``; whatever it does not finish is
+   traced again in NumPy.
 5. The limit: the support (actions with probability above ``support_tol``) gives
    an exact equilibrium by solving the indifference equations exactly
    (two players, :func:`deterrence.core.exact.solve_consistent`) or by rounding
@@ -361,9 +362,9 @@ def trace_branch(H, max_lambda, tol=1e-10, max_steps=20000, stop_at=None):
     Shared by the normal-form QRE here and the agent QRE of trees (``solvers.tree.agent_qre``),
     whose homotopies offer the same ``shape``, ``residual`` and ``jacobian``. Two- and
     three-player games evaluated from fixed arrays (``H._small``) are traced by the compiled
-    twin of this loop (:mod:`._qre_kernels`) when numba's policy allows it
-    (:func:`~deterrence.solvers._compiled.numba_allowed`); anything but reaching the target
-    there is traced again here."""
+    twin of this loop (:mod:`._qre_kernels`) when its policy allows it
+    (:func:`~deterrence.solvers.normal_form._qre_kernels.compiled_trace`); anything but reaching
+    the target there is traced again here."""
     y0 = np.concatenate([np.full(m, -np.log(m)) for m in H.shape])
     z = np.append(y0, 0.0)
     points = [z]
@@ -372,7 +373,7 @@ def trace_branch(H, max_lambda, tol=1e-10, max_steps=20000, stop_at=None):
     t = _tangent(H.jacobian(z))
     if getattr(H, "_small", False):
         from deterrence.solvers.normal_form._qre_kernels import compiled_trace, run_trace
-        kernel = compiled_trace()
+        kernel = compiled_trace(actions=H.size)
         if kernel is not None:
             found = run_trace(kernel, H, z, t, target, tol, max_steps, _KERNEL_CONSTANTS)
             if found is not None:
