@@ -72,15 +72,19 @@ suppress_warnings = ["myst.header"]
 
 
 def _tutorials():
-    """Executed instructor versions of the notebooks in docs/tutorials/ (rebuilt when a source is newer)."""
+    """Executed instructor versions of the notebooks in docs/tutorials/, rebuilt when their notebook
+    or the library (deterrence/, games/) is newer: a figure's code changes without its notebook."""
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("build_versions", ROOT / "notebooks" / "build_versions.py")
     build_versions = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(build_versions)
     target = DOCS / "tutorials"
+    library = max(p.stat().st_mtime for folder in ("deterrence", "games") for p in (ROOT / folder).rglob("*")
+                  if p.is_file() and "__pycache__" not in p.parts)
     stale = [p.stem for p in sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
-             if not (target / p.name).exists() or (target / p.name).stat().st_mtime < p.stat().st_mtime]
+             if not (target / p.name).exists()
+             or (target / p.name).stat().st_mtime < max(p.stat().st_mtime, library)]
     if not stale:
         return
     out = DOCS / "_build" / "versions"
@@ -155,7 +159,7 @@ def _viewcode_targets_restored(app, doctree):
 
     modules = getattr(app.env, "_viewcode_modules", {})
     before = getattr(app.env, "viewcode_targets_before", {})
-    docname = app.env.current_document.docname
+    docname = app.env.path2doc(doctree["source"])     # on every Sphinx (current_document: 8.2+)
     for desc in _no_index_entries(doctree):
         for anchor in desc.findall(viewcode_anchor):
             modname = anchor["reftarget"].removeprefix(OUTPUT_DIRNAME + "/").replace("/", ".")
