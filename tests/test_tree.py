@@ -338,12 +338,26 @@ def _distance(point, segment):
     return float(np.hypot(*(point - (a + t * ab))))
 
 
+def _one_piece(segments, reached):
+    """Whether the segments, joined where an end of one lies on another (within a pixel), connect
+    every set of segments in ``reached`` (those at one node of the set)."""
+    piece = set(reached[0])
+    grown = True
+    while grown:
+        grown = False
+        for k, seg in enumerate(segments):
+            if k not in piece and any(min(_distance(end, segments[j]) for end in seg) <= 1.0
+                                      or min(_distance(end, seg) for end in segments[j]) <= 1.0 for j in piece):
+                piece.add(k)
+                grown = True
+    return all(piece & r for r in reached)
+
+
 def _information_set_contacts(tree, ax, equilibrium=None):
     """Checks the connectors of the information sets of several nodes drawn on ``ax``, in display
     pixels: (set, node) pairs where a connector of the set touches a node outside it (comes
     within the node's circle, its edge and half the connector's width), and the sets whose drawn
-    connectors do not reach each of their nodes."""
-    import numpy as np
+    connectors do not reach each of their nodes or do not join them all in one piece."""
     from deterrence.plot.tree import tree_layout
     ax.figure.canvas.draw()
     pos = tree_layout(tree, equilibrium)
@@ -356,8 +370,10 @@ def _information_set_contacts(tree, ax, equilibrium=None):
         lines = [line for line in ax.lines if line.get_gid() == f"information set {s.player}:{s.name}"]
         segments = [(seg, line.get_linewidth() if line.get_linestyle() != "None" else line.get_markeredgewidth())
                     for line in lines for seg in _drawn_segments(line)]
-        # every node of the set is reached by a connector (the circle's centre, under its white face)
-        if any(min((_distance(centre[p], seg) for seg, _ in segments), default=np.inf) > 0.5 for p in s.paths):
+        # every node of the set is reached by a connector (the circle's centre, under its white face),
+        # and the connectors with the nodes they reach form one piece: no node is left on its own
+        reached = [{k for k, (seg, _) in enumerate(segments) if _distance(centre[p], seg) <= 0.5} for p in s.paths]
+        if not all(reached) or not _one_piece([seg for seg, _ in segments], reached):
             unjoined.append(s.name)
         for p in pos:
             if p in s.paths:
@@ -447,3 +463,38 @@ def test_interleaved_sets_hand_built():
     assert len(straight) == 1 and list(straight[0].get_ydata()) == [-1, -1]
     assert straight[0].get_transform() is ax.transData
     plt.close("all")
+
+
+def test_information_sets_across_rows_hand_built():
+    """A set whose nodes lie on different rows is joined across them (commit 3c489b1 drew no
+    connector at all for it): chance -> A at h and B -> A at h a row lower (a leaf of the first
+    A lies between them); two and three rows apart with B's nodes in between; two nodes on one
+    row and one on the next; nodes on three rows. Every node is joined to the others and no
+    connector comes within another node's circle, at two resolutions."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from deterrence.plot.tree import draw_tree
+
+    def a(name):
+        return decision("A", {"x": terminal([0, 1]), "y": terminal([1, 0])}, infoset=name)
+
+    def b(*children):
+        return decision("B", {f"b{k}": c for k, c in enumerate(children)})
+
+    def game(*children):
+        return GameTree(chance({f"c{k}": (Fraction(1, len(children)), c) for k, c in enumerate(children)}),
+                        players=["A", "B"])
+
+    trees = [game(a("h"), b(a("h"), terminal([2, 2]))),
+             game(a("h"), b(terminal([3, 3]), b(a("h"), terminal([2, 2])), terminal([4, 4])), a(None)),
+             game(b(b(a("h"), terminal([1, 1])), terminal([2, 2])), b(terminal([3, 3]), a("h"))),
+             game(a("h"), a("h"), b(a("h"), terminal([5, 5]))),
+             game(a("h"), b(b(b(a("h"), terminal([6, 6])))), a("h")),
+             game(b(a("h")), a("h"), b(terminal([7, 7]), b(a("h"))))]
+    for k, tree in enumerate(trees):
+        ax = draw_tree(tree)
+        assert _information_set_contacts(tree, ax) == ([], []), k
+        ax.figure.set_dpi(200)
+        assert _information_set_contacts(tree, ax) == ([], []), k
+        plt.close("all")

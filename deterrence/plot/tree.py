@@ -4,7 +4,7 @@ Decision nodes are circles labelled with the player, chance nodes grey
 squares, terminals show their payoffs; edges carry the move labels (and the
 probabilities of chance moves); nodes of one information set are joined by a
 dashed line, or, where another node lies between them, by a bracket under
-their row. Given an equilibrium (from
+their row, and across rows by a dashed path around the nodes between. Given an equilibrium (from
 :func:`deterrence.solvers.tree.backward_induction.subgame_perfect`), the moves it
 plays are drawn thick: black on its path of play, grey where it is never
 reached.
@@ -16,7 +16,8 @@ Steps: lay out leaves left to right (each as wide as its payoff text, siblings
 pushed apart until their edge labels fit), place every interior node above
 the middle of its children, depth by depth downward; draw edges, nodes,
 labels, then information-set links (a bracket under the row where another
-node lies between a set's nodes). matplotlib is imported inside the
+node lies between a set's nodes; a path through a gap between the nodes from
+one row to the next). matplotlib is imported inside the
 function, so ``import deterrence`` stays light.
 """
 from __future__ import annotations
@@ -90,6 +91,10 @@ _NODE_SIZE = 9
 #: How far under its row the first bracket of an information set runs (clear of the nodes'
 #: circles by 5 points), and how much deeper each further bracket of the row, in points.
 _BRACKET_CLEAR, _BRACKET_STEP = _NODE_SIZE / 2 + 5.0, 4.0
+#: Half the gap between nodes (in characters of the label font) wanted for the vertical line that
+#: joins an information set's nodes on different rows: a character is about 5 points, two keep
+#: the line clear of a 4.5-point circle and the line's width.
+_CROSS_CLEAR = 2.0
 
 
 @public_boundary
@@ -193,17 +198,22 @@ def _positive(p) -> bool:
 
 
 def _draw_information_sets(ax, tree, pos, shared, colours) -> None:
-    """Join the nodes of each information set of several nodes, row by row, in its colour.
+    """Join the nodes of each information set of several nodes, in its colour.
 
-    Nodes of a set with no other node between them on their row are joined by a straight
+    On a row, nodes of a set with no other node between them are joined by a straight
     dashed line through their centres (the textbook drawing). A set with another node
-    between its own (interleaved sets, as in Beer-Quiche: one dashed line through a node of
-    the other set read as one set of three) is joined by a bracket under the row instead: a
-    short solid tick down from each of its nodes and a dashed line under them, a fixed
-    number of points below the row (clear of the circles whatever the axes' size), one
-    level per bracket that would overlap another of the row. Every connector carries the
-    gid ``information set <player>:<name>``. (A set whose nodes lie on several rows, which
-    no catalogue game has, is joined on each row; its colour and name on every node say the rest.)
+    between its own on the row (interleaved sets, as in Beer-Quiche: one dashed line through
+    a node of the other set read as one set of three) is joined by a bracket under the row
+    instead: a short solid tick down from each of its nodes and a dashed line under them, a
+    fixed number of points below the row (clear of the circles whatever the axes' size), one
+    level per bracket that would overlap another of the row. A set whose nodes lie on several
+    rows is joined across them too, each row to the next by its two nearest nodes. A straight
+    line would run through or close by the upper node's children (on the next row, one of them
+    toward the lower node), so the join goes around: a tick down from
+    the upper node to a free level under its row, along it to a gap between the nodes of the
+    rows spanned, down a vertical line there to the same level under the lower row, along it
+    and up a tick to the lower node (every part clear of the circles). Every connector carries the
+    gid ``information set <player>:<name>``.
     """
     from matplotlib.path import Path
     from matplotlib.transforms import ScaledTranslation
@@ -213,26 +223,59 @@ def _draw_information_sets(ax, tree, pos, shared, colours) -> None:
     row_of: dict = {}
     for path, (_, y) in pos.items():
         row_of.setdefault(y, []).append(path)
-    groups = []
+    lanes: dict = {}            # row -> the x-intervals taken at each level of brackets under it
+
+    def free_level(rows, lo, hi):
+        """The first level under every row of ``rows`` with no bracket overlapping [lo, hi]; taken."""
+        level = 0
+        while any(a <= hi and lo <= b for y in rows for a, b in taken_at(y, level)):
+            level += 1
+        for y in rows:
+            taken_at(y, level).append((lo, hi))
+        return level
+
+    def taken_at(y, level):
+        taken = lanes.setdefault(y, [])
+        taken += [[] for _ in range(level + 1 - len(taken))]
+        return taken[level]
+
+    def below(level):
+        drop = _BRACKET_CLEAR + _BRACKET_STEP * level
+        return drop, ax.transData + ScaledTranslation(0, -drop / 72, ax.figure.dpi_scale_trans)
+
+    groups, crossings = [], []
     for s in shared:
         by_row: dict = {}
         for path in s.paths:
             by_row.setdefault(pos[path][1], []).append(path)
         groups += [(y, sorted(pos[p][0] for p in paths), s) for y, paths in by_row.items() if len(paths) > 1]
-    bracket_ends: dict = {}     # row -> right end of the last bracket at each level under it
+        rows = sorted(by_row, reverse=True)
+        for upper, lower in zip(rows, rows[1:]):
+            a, b = min(((p, q) for p in by_row[upper] for q in by_row[lower]),
+                       key=lambda pq: abs(pos[pq[0]][0] - pos[pq[1]][0]))
+            crossings.append((s, pos[a], pos[b]))
     for y, xs, s in sorted(groups, key=lambda g: (g[0], g[1][0])):
         style = dict(color=colours[s.key], zorder=1.5, gid=f"information set {s.player}:{s.name}")
         members = set(s.paths)
         if not any(xs[0] < pos[p][0] < xs[-1] for p in row_of[y] if p not in members):
             ax.plot([xs[0], xs[-1]], [y, y], linestyle="--", **style)
             continue
-        ends = bracket_ends.setdefault(y, [])
-        level = next((k for k, end in enumerate(ends) if end < xs[0]), len(ends))
-        ends[level:level + 1] = [xs[-1]]
-        drop = _BRACKET_CLEAR + _BRACKET_STEP * level
-        below = ax.transData + ScaledTranslation(0, -drop / 72, ax.figure.dpi_scale_trans)
-        ax.plot([xs[0], xs[-1]], [y, y], linestyle="--", transform=below, **style)
+        drop, shifted = below(free_level([y], xs[0], xs[-1]))
+        ax.plot([xs[0], xs[-1]], [y, y], linestyle="--", transform=shifted, **style)
         ax.plot(xs, [y] * len(xs), linestyle="none", marker=tick, markersize=2 * drop, markeredgewidth=1, **style)
+    for s, (xa, ya), (xb, yb) in crossings:
+        style = dict(color=colours[s.key], zorder=1.5, gid=f"information set {s.player}:{s.name}")
+        # a gap between the nodes of the rows spanned (both ends' rows included) wide enough for
+        # the vertical line, the one nearest the pair; failing that the widest
+        xs = sorted({pos[p][0] for y, paths in row_of.items() if yb <= y <= ya for p in paths})
+        gaps = list(zip(xs, xs[1:])) or [(xs[0] - 2 * _CROSS_CLEAR, xs[0])]
+        wide = [g for g in gaps if g[1] - g[0] >= 2 * _CROSS_CLEAR]
+        left, right = min(wide, key=lambda g: abs(g[0] + g[1] - xa - xb)) if wide else \
+            max(gaps, key=lambda g: g[1] - g[0])
+        xv = (left + right) / 2
+        drop, shifted = below(free_level([ya, yb], min(xa, xb, xv), max(xa, xb, xv)))
+        ax.plot([xa, xv, xv, xb], [ya, ya, yb, yb], linestyle="--", transform=shifted, **style)
+        ax.plot([xa, xb], [ya, yb], linestyle="none", marker=tick, markersize=2 * drop, markeredgewidth=1, **style)
 
 
 @literal_labels
