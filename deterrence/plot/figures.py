@@ -478,6 +478,7 @@ def _magnified_range(c: float, width: float) -> tuple:
         lo = 1 + width / 20 - width
     return lo, lo + width
 
+
 def _inset_lines(indicator) -> tuple:
     """The outline of the magnified window and the lines to the inset that ``indicator`` (what
     ``Axes.indicate_inset_zoom`` returned) draws: an ``InsetIndicator`` since matplotlib 3.10,
