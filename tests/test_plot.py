@@ -328,7 +328,6 @@ def test_a_mixed_equilibrium_near_the_edge_is_magnified_in_an_inset():
     assert plot.best_response_diagram(dt.load_game("matching_pennies")).child_axes == []
 
 
-
 def _mirrors(game):
     """The eight images of a 2×2 game under reversing either player's actions and swapping the
     players: its equilibria visit the matching places of the square (p -> 1 - p, q -> 1 - q, p <-> q)."""
@@ -377,6 +376,43 @@ def test_labels_keep_clear_of_the_inset_and_its_lines():
         assert sorted(t.get_text() for t in ax.texts + inset.texts) == \
             sorted(f"({format_exact(p)}, {format_exact(q)})" for p, q in points)
         plt.close("all")
+
+
+def test_a_label_whose_first_corner_crosses_a_line_to_the_inset_goes_to_another_corner():
+    """The check that a label keeps clear of the lines to the inset decides where it goes (in
+    the diagrams above it never does: best_response_diagram labels on its main axes only the
+    equilibria at the square's corners, where no corner but the first stays in the frame, so
+    dropping the check passed every test). Here the line from the window's lower right corner
+    to the inset's passes just above (3/5, 3/10): its first corner, up and to the left, is
+    crossed; the label goes to one that is clear."""
+    from deterrence.plot.figures import _inset_lines, _label_equilibria, _new_axes
+    ax = _new_axes(None, (5.2, 5.0))                 # the unit square of best_response_diagram
+    ax.set_xlim(-0.05, 1.05)
+    ax.set_ylim(-0.05, 1.05)
+    ax.set_aspect("equal")
+    inset = ax.inset_axes([0.62, 0.62, 0.34, 0.34])
+    inset.set_xlim(0.1, 0.2)
+    inset.set_ylim(0.1, 0.2)
+    indicator = ax.indicate_inset_zoom(inset, edgecolor="0.3")
+    _label_equilibria(ax, [(F(3, 5), F(3, 10))], inset=inset, indicator=indicator)
+    (label,) = ax.texts
+    fig = ax.figure
+    renderer = fig.canvas.get_renderer()
+    outline, connectors = _inset_lines(indicator)
+    drawn = [p.get_path().transformed(p.get_transform()) for p in (outline, *connectors) if p.get_visible()]
+
+    def crossed(corner):
+        label.xyann = corner
+        label.set_ha("right" if corner[0] < 0 else "left")
+        fig.canvas.draw()
+        box = label.get_bbox_patch().get_window_extent(renderer)
+        return any(line.intersects_bbox(box, filled=False) for line in drawn), box
+
+    placed = label.xyann
+    assert placed != (-8, 8) and crossed((-8, 8))[0]          # the first corner is in the way
+    clear, box = crossed(placed)
+    assert not clear and not box.overlaps(inset.get_tightbbox(renderer))
+
 
 def test_model_figure_gives_each_regime_one_colour_across_panels():
     """The spiral panel's curves wear the colours of their regimes on the map beside them."""
