@@ -410,6 +410,41 @@ def interleaved_trees(draw):
     return GameTree(chance({f"c{k}": (Fraction(1, n), upper()) for k in range(n)}), players=["B", "C"])
 
 
+@st.composite
+def cross_row_trees(draw):
+    """A's nodes (leaves below them, so A never forgets a move of its own) at several depths
+    under chance and B's nodes of one node each, in information sets drawn from a small pool:
+    sets whose nodes lie on several rows, among other nodes and leaves."""
+    counter = [0]
+
+    def leaf():
+        counter[0] += 1
+        return terminal([counter[0], -counter[0]])
+
+    def node(depth):
+        kind = draw(st.sampled_from(["leaf", "h0", "h1", None, "B", "B"] if depth < 3 else ["leaf", "h0", "h1"]))
+        if kind == "leaf":
+            return leaf()
+        if kind == "B":
+            return decision("B", {f"b{k}": node(depth + 1) for k in range(draw(st.integers(1, 3)))})
+        return decision("A", {"x": leaf(), "y": leaf()}, infoset=kind)
+
+    n = draw(st.integers(2, 4))
+    return GameTree(chance({f"c{k}": (Fraction(1, n), node(1)) for k in range(n)}), players=["A", "B"])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cross_row_trees())
+def test_information_sets_across_rows_are_joined_clear_of_other_nodes(tree):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from deterrence.plot.tree import draw_tree
+    ax = draw_tree(tree)
+    assert _information_set_contacts(tree, ax) == ([], [])
+    plt.close("all")
+
+
 def test_tutorial_signalling_tree_connectors_avoid_other_sets_nodes():
     """Tutorial 11's signalling tree: the dashed line of the challenger's set 'after_mobilise'
     ran through the circle of the 'after_stay' node between its two nodes (and the other set's
