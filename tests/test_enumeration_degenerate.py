@@ -157,6 +157,23 @@ if HAVE_NUMBA:
         game = NormalFormGame.from_arrays([[2**80, 2**80], [0, 1]], [[1, 1], [1, 2**80]])
         assert len(all_equilibria(game)) >= 1
 
+    @settings(max_examples=20, deadline=None)
+    @given(st.integers(5, 9), st.integers(0, 2**32 - 1), st.integers(1, 8))
+    def test_searches_that_outgrow_their_arrays_resume_exactly(n, seed, depth):
+        # up to hundreds of vertices and bases from a stack of 1..8 levels: the compiled
+        # search stops whenever an array (visited bases, vertices, stack) is full, and
+        # resumes after it is doubled; the answer is the Python-int search's
+        M = np.random.default_rng(seed).integers(1, 5, (n, n))
+        masks, points, status = nb.lex_search(M.astype(np.int64), 10**6, depth)
+        assert status == nb.OK
+        assert as_dict((masks, points)) == as_dict(en._exact_vertices_python(M.tolist(), 10**6))
+
+    def test_a_search_past_256_vertices_from_a_one_level_stack_is_exact():
+        M = np.random.default_rng(1).integers(1, 5, (9, 9))       # 310 vertices
+        masks, points, status = nb.lex_search(M.astype(np.int64), 10**6, 1)
+        assert status == nb.OK and len(masks) > 256
+        assert as_dict((masks, points)) == as_dict(en._exact_vertices_python(M.tolist(), 10**6))
+
     def test_too_many_bases_is_refused():
         M = [[1] * 6 for _ in range(6)]                 # one vertex, many bases
         try:
