@@ -115,6 +115,25 @@ if HAVE_NUMBA:
         want = sorted(zip(*np.nonzero((px[:, None] | qy[None, :]) == np.uint64(4095))))
         assert got == [tuple(map(int, p)) for p in want] and got
 
+    @settings(max_examples=40, deadline=None)
+    @given(st.integers(1, 64), st.integers(0, 300), st.integers(0, 300), st.floats(0.3, 1.0),
+           st.integers(0, 2**32 - 1))
+    def test_complementary_pairs_match_the_numpy_test_past_their_first_arrays(nbits, nx, ny,
+                                                                           density, seed):
+        # dense masks give hundreds or thousands of pairs: the search stops when its output
+        # arrays are full, and redoes the row it was in after they are doubled
+        rng = np.random.default_rng(seed)
+        weights = np.uint64(1) << np.arange(nbits, dtype=np.uint64)
+
+        def masks(count):
+            bits = rng.random((count, nbits)) < density
+            return np.array([int(weights[row].sum()) for row in bits], dtype=np.uint64)
+        px, qy = masks(nx), masks(ny)
+        full = np.uint64((1 << nbits) - 1) if nbits < 64 else ~np.uint64(0)
+        got = list(zip(*(a.tolist() for a in nb.complementary(px, qy, nbits))))
+        want = list(zip(*np.nonzero((px[:, None] | qy[None, :]) == full)))
+        assert got == [tuple(map(int, p)) for p in want]
+
     @settings(max_examples=25, deadline=None)
     @given(st.integers(2, 5), st.integers(2, 5), st.integers(34, 45), st.data())
     def test_large_entries_take_the_checked_arithmetic_and_stay_exact(k, d, bits, data):

@@ -427,22 +427,47 @@ def _complementary(px, qy, nbits):
             if v >> np.uint64(b) & one:
                 index[b, j >> 6] |= one << np.uint64(j & 63)
                 count[b] += 1
-    full = (one << np.uint64(nbits)) - one if nbits < 64 else ~np.uint64(0)
     out_i = np.empty(64, dtype=np.int64)
     out_j = np.empty(64, dtype=np.int64)
-    n_out = 0
+    # rows done and pairs found, kept across resumptions (see _complementary_rows)
+    state = np.zeros(2, dtype=np.int64)
+    while not complementary_rows(px, qy.shape[0], nbits, index, count, out_i, out_j, state):
+        out_i = np.concatenate((out_i, np.empty_like(out_i)))
+        out_j = np.concatenate((out_j, np.empty_like(out_j)))
+    return out_i[:state[1]], out_j[:state[1]]
+
+
+def _complementary_rows(px, nq, nbits, index, count, out_i, out_j, state):
+    """The search of :func:`_complementary` from row ``state[0]`` with ``state[1]`` pairs
+    found; ``False`` when ``out_i`` / ``out_j`` are full (``state`` then names the row to
+    redo, its pairs dropped), ``True`` when every row is done. Why a separate function: out
+    arrays reassigned in the loop made numba take and drop references (atomic operations)
+    on every row (see :func:`_lex_search`)."""
+    words = index.shape[1]
+    one = np.uint64(1)
+    full = (one << np.uint64(nbits)) - one if nbits < 64 else ~np.uint64(0)
+    n_out = state[1]
     need = np.empty(nbits, dtype=np.int64)
+    order = np.empty(nbits, dtype=np.int64)
     acc = np.empty(words, dtype=np.uint64)
     live = np.empty(words, dtype=np.int64)
-    for i in range(px.shape[0]):
+    for i in range(state[0], px.shape[0]):
+        row_start = n_out
         lack = full ^ px[i]
         nn = 0
         for b in range(nbits):
             if lack >> np.uint64(b) & one:
                 need[nn] = b
                 nn += 1
-        # rarest labels first: few candidates survive the first intersection
-        order = np.argsort(count[need[:nn]])
+        # rarest labels first: few candidates survive the first intersection (an insertion
+        # sort into a preallocated array: np.argsort allocated two arrays per row)
+        for t in range(nn):
+            b = need[t]
+            u = t
+            while u > 0 and count[need[order[u - 1]]] > count[b]:
+                order[u] = order[u - 1]
+                u -= 1
+            order[u] = t
         nl = 0
         if nn == 0:
             for w in range(words):
@@ -478,12 +503,15 @@ def _complementary(px, qy, nbits):
                     if j >= nq:
                         break
                     if n_out == out_i.shape[0]:
-                        out_i = np.concatenate((out_i, np.empty_like(out_i)))
-                        out_j = np.concatenate((out_j, np.empty_like(out_j)))
+                        state[0] = i
+                        state[1] = row_start
+                        return False
                     out_i[n_out] = i
                     out_j[n_out] = j
                     n_out += 1
-    return out_i[:n_out], out_j[:n_out]
+    state[0] = px.shape[0]
+    state[1] = n_out
+    return True
 
 
 mul128 = jit(_mul128)
@@ -493,6 +521,7 @@ pivot = jit(_pivot)
 nonbasic_columns = jit(_nonbasic_columns)
 insert = jit(_insert)
 grown = None if insert is None else jit(_grown)
-complementary = jit(_complementary)
+complementary_rows = jit(_complementary_rows)
+complementary = None if complementary_rows is None else jit(_complementary)
 search_steps = None if None in (lex_leaving, pivot, grown) else jit(_search_steps)
 lex_search = None if search_steps is None else jit(_lex_search)
