@@ -90,6 +90,17 @@ return breaks;
 """
 
 
+def _extents(browser, selector, container):
+    """``[(text, scrollWidth, clientWidth, right edge of its rendered lines, container's right
+    edge)]`` for the visible elements matching ``selector`` (pixels)."""
+    return [tuple(row) for row in browser.execute_script(
+        "const edge = document.querySelector(arguments[1]).getBoundingClientRect().right;"
+        "return Array.from(document.querySelectorAll(arguments[0])).filter(e => e.offsetParent)"
+        ".map(e => [e.textContent.trim(), e.scrollWidth, e.clientWidth, Math.max(...Array.from("
+        "  e.getClientRects()).concat(...Array.from(e.querySelectorAll('code')).map("
+        "  c => Array.from(c.getClientRects()))).map(r => r.right)), edge]);", selector, container)]
+
+
 def test_long_module_names_wrap_at_their_dots(site):
     """A module's name is one long dotted word: the left sidebar cut it off at its edge (in code
     font, on the explanation pages) or broke it inside a word ("tree.s" / "equence_enumeration"),
@@ -105,19 +116,14 @@ def test_long_module_names_wrap_at_their_dots(site):
             widths = browser.execute_script(
                 "const h = document.querySelector('main h1'); return [h.scrollWidth, h.clientWidth];")
             assert widths[0] <= widths[1], (page.name, widths)
-            overflowing = browser.execute_script(
-                "const side = document.querySelector('.bd-sidebar-primary').getBoundingClientRect();"
-                "return Array.from(document.querySelectorAll('.bd-sidebar-primary a')).filter(a => a.offsetParent"
-                "  && (a.scrollWidth > a.clientWidth || a.getBoundingClientRect().right > side.right))"
-                ".map(a => [a.textContent.trim(), a.scrollWidth, a.clientWidth]);")
+            sidebar = _extents(browser, ".bd-sidebar-primary a", ".bd-sidebar-primary")
+            overflowing = [(text, scroll, client) for text, scroll, client, right, edge in sidebar
+                           if scroll > client or right > edge]
             assert overflowing == [], (page.name, overflowing)
-            # the footer's links to the previous and next pages (cut off at the column's edge)
-            footer = browser.execute_script(
-                "const main = document.querySelector('.bd-article-container').getBoundingClientRect();"
-                "return Array.from(document.querySelectorAll('.prev-next-title')).filter(t => t.offsetParent)"
-                ".map(t => [t.textContent.trim(), Math.max(...Array.from(t.getClientRects()).concat("
-                "  ...Array.from(t.querySelectorAll('code')).map(c => Array.from(c.getClientRects())))"
-                "  .map(r => r.right)), main.right]).filter(([, right, edge]) => right > edge + 1);")
+            # the footer's links to the previous and next pages (cut off at the column's edge;
+            # their code boxes' padding makes scrollWidth exceed clientWidth by a pixel or two)
+            footer = [(text, right, edge) for text, _, _, right, edge
+                      in _extents(browser, ".prev-next-title", ".bd-article-container") if right > edge + 1]
             assert footer == [], (page.name, footer)
             links = browser.execute_script(
                 "return Array.from(document.querySelectorAll('.bd-sidebar-primary a, .prev-next-title'))"
