@@ -613,3 +613,33 @@ def test_one_shot_gains_of_a_symbolic_game_is_a_clear_error():
         one_shot_gains(game, {"stage": ((1, 0), (1, 0))})
     numeric = one_shot_gains(game.subs({"d": Fraction(1, 2)}), {"stage": ((1, 0), (1, 0))})
     assert all(isinstance(g, (int, Fraction)) for g in numeric.values())
+
+
+def test_the_logit_path_goes_on_when_rounding_leaves_a_residual_just_over_the_tolerance():
+    """Far along the path the terms lambda * Q are large and their rounding leaves a residual of
+    about 1e-8 that Newton cannot reduce (the US-Iran calibration stalled so with one BLAS).
+    Noise of 2e-8 added to every residual evaluation stands in for it: the corrector must
+    accept the stalled point, and the path must still end at the equilibrium."""
+    import numpy as np
+    from deterrence.solvers.stochastic import markov_perfect as mp
+    g = StochasticGame(["Row", "Col"], ["a", "b"], [["H", "T"], ["H", "T"]],
+                       payoffs={"a": pennies(1), "b": pennies(2)},
+                       transitions={"a": {"H, H": {"b": 1}, "*, *": {"a": 1}},
+                                    "b": {"H, H": {"a": 1}, "*, *": {"b": 1}}}, delta="1/2")
+    tables = mp._float_tables(g)
+    prior = [[np.full(2, 0.5), np.full(2, 0.5)] for _ in g.states]
+    noise = np.random.default_rng(3)
+
+    class Rounded(mp._LogitHomotopy):
+        def residuals(self, Y):
+            out = super().residuals(Y)
+            return out + 2e-8 * noise.choice([-1.0, 1.0], size=out.shape)   # real part only
+
+    path = Rounded(g, tables, prior)
+    scale = mp._scale(g, tables)
+    y = path.trace(1e8 * scale / (scale * (1 - float(g.delta))), 600)
+    assert y is not None
+    exact = mp.certify_markov_perfect(g, {s: [list(d) for d in path.strategies(y)[j]]
+                                          for j, s in enumerate(g.states)})
+    assert exact is not None and exact.verified_under_noise
+    assert best_response_gain(g, as_dicts(g, exact)) <= 0
