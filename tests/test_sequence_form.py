@@ -507,10 +507,11 @@ def test_extreme_equilibria_of_independent_subgames_multiply(k):
     """Why no method can list every extreme equilibrium of every tree with hundreds of
     sequences: with each copy reached by chance alone, the best-response polyhedra are products
     of the copies' and so are their completely labelled vertex pairs, 3 ** k of them (two pure
-    equilibria and a mixed one a copy): 3 ** 50, about 7e23, at 202 sequences."""
+    equilibria and a mixed one a copy): 3 ** 50, about 7e23, at 202 sequences. The whole
+    tree's search (not split into parts: test_independent_parts) finds the product."""
     tree = _independent_coordination_games(k)
     assert sum(sequence_form(tree).sizes) == 4 * k + 2
-    result = sequence_form_equilibria(tree)
+    result = sequence_form_equilibria(tree, search="branching")
     assert result.complete and len(result.equilibria) == 3 ** k
     per_copy = {tuple(sorted((name, tuple(sorted(d.items()))) for (_, name), d in eq.behaviour.items()
                              if name.endswith(str(i)))) for eq in result for i in range(k)}

@@ -29,7 +29,10 @@ enumeration and refinement of all extreme Nash equilibria for extensive form
 games", International Game Theory Review 11: 437-451; D. Avis and K. Fukuda
 (1992) for lexicographic pivoting over bases. No code was copied.
 
-Steps of :func:`sequence_form_equilibria`: a size guard (before any work,
+Steps of :func:`sequence_form_equilibria`: a tree that chance's first moves split into
+parts sharing no information set is solved part by part
+(:mod:`~deterrence.solvers.tree.independent_parts`: its extreme equilibria are every
+combination of the parts'); otherwise a size guard (before any work,
 :func:`search_estimate` counts the pairs of supports the two plans can have;
 without an explicit ``limit`` an estimate up to :data:`DEFAULT_ESTIMATE` is
 searched with the default node limit, one up to :data:`TRIAL_ESTIMATE` is tried
@@ -60,6 +63,8 @@ the branching search's cross-check:
 """
 from __future__ import annotations
 
+
+from fractions import Fraction
 
 from deterrence.core.tree import GameTree
 from deterrence.errors import GameError, TooLargeError
@@ -198,6 +203,12 @@ def sequence_form_equilibria(tree: GameTree, *, limit: int | None = None, search
     result's ``cliques`` and ``components`` group the equilibria
     (:mod:`~deterrence.solvers.nash_subsets`): every mixture of the plans of a
     clique is an equilibrium.
+    A tree that chance splits into independent parts
+    (:mod:`~deterrence.solvers.tree.independent_parts`, ``search="auto"``) is solved part by
+    part: the result's ``parts`` hold each part's list and ``count`` the number of
+    combinations, each an extreme equilibrium of the tree; they are listed, certified on the
+    whole tree, only when there are no more than the cap below (otherwise ``equilibria`` is
+    empty and the parts' lists are the answer).
     The search is :func:`~deterrence.solvers.tree.sequence_branching.branching_equilibrium_plans`
     (it finds the same plans as :func:`extreme_equilibrium_plans`, without visiting every
     vertex). A zero-sum tree (``search="auto"``) is solved instead by
@@ -242,6 +253,13 @@ def sequence_form_equilibria(tree: GameTree, *, limit: int | None = None, search
     # DEFAULT_PAIRS: the most extreme equilibria certified and listed without an explicit limit,
     # on both paths (read here, when called, as the zero-sum path does)
     from deterrence.solvers.tree.sequence_zero_sum import DEFAULT_PAIRS, is_zero_sum
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+        raise GameError(f"limit must be a positive integer, got {limit!r}")
+    if search == "auto":
+        from deterrence.solvers.tree.independent_parts import independent_parts
+        parts = independent_parts(tree)
+        if len(parts) > 1:
+            return _equilibria_by_parts(tree, sf, parts, limit, progress)
     if search == "auto" and is_zero_sum(sf):
         return _zero_sum_equilibria(tree, sf, limit)
     explicit = limit is not None
@@ -256,8 +274,6 @@ def sequence_form_equilibria(tree: GameTree, *, limit: int | None = None, search
                 + _OTHERWISE.format(limit=100 * DEFAULT_NODES, then="try anyway"))
         trial = estimate > DEFAULT_ESTIMATE
         limit = TRIAL_NODES if trial else DEFAULT_NODES
-    elif isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        raise GameError(f"limit must be a positive integer, got {limit!r}")
     from deterrence.solvers.tree.sequence_branching import branching_equilibrium_plans
     try:
         plans = branching_equilibrium_plans(sf, limit, progress)
@@ -288,6 +304,66 @@ def sequence_form_equilibria(tree: GameTree, *, limit: int | None = None, search
              "by a player's own plan show that player's best reply"),)
     return SequenceFormResult(tuple(e for e, _ in found), "sequence_form", True, True, tree.players,
                               cliques=cliques, components=nash_components(cliques, len(found)), notes=notes)
+
+
+def _equilibria_by_parts(tree, sf, parts, limit, progress):
+    """:func:`sequence_form_equilibria` of a tree that chance splits into independent parts
+    (:mod:`~deterrence.solvers.tree.independent_parts`): every extreme equilibrium of each
+    part, then, when their number of combinations is within the cap on listed equilibria,
+    every combination made into a plan pair of the whole tree and certified there."""
+    from math import prod
+    from deterrence.core.tree import path_name
+    from deterrence.solvers.tree.sequence_zero_sum import DEFAULT_PAIRS
+    found_parts = []
+    for k, part in enumerate(parts, 1):
+        try:
+            found_parts.append(sequence_form_equilibria(part.tree, limit=limit, progress=progress))
+        except TooLargeError as exc:
+            where = ", ".join(path_name(p) for p in part.paths)
+            raise TooLargeError(f"part {k} of the {len(parts)} independent parts of this tree (the play "
+                                f"from node {where}): {exc}") from None
+    count = prod(len(r.equilibria) for r in found_parts)
+    most = DEFAULT_PAIRS if limit is None else max(DEFAULT_PAIRS, limit)
+    counts = [len(r.equilibria) for r in found_parts]
+    product_text = (" × ".join(map(str, counts)) if len(counts) <= 6 else
+                    " × ".join(f"{c}^{counts.count(c)}" if counts.count(c) > 1 else str(c)
+                               for c in sorted(set(counts), reverse=True)))
+    notes = ((f"chance splits this tree into {len(parts)} independent parts (no information set "
+              "spans two): every extreme Nash equilibrium is one extreme equilibrium of each part, "
+              f"{product_text} = {count:,} combinations, and each maximal Nash subset is a product "
+              "of the parts' (each part's list is under parts: its payoffs are the part's own, and the "
+              "tree's add each part's weighted by the probability that chance reaches it, and what any "
+              "terminal node that chance reaches before anyone moves gives)"),)
+    if count > most:
+        notes += (f"the {count:,} combinations are not listed (over the {most:,} certified and listed "
+                  f"{'with this limit' if limit is not None else 'by default'}; pass limit={count} to list "
+                  "them): each part's extreme equilibria are listed and certified",)
+        return SequenceFormResult((), "sequence_form", True, True, tree.players, notes=notes,
+                                  parts=tuple(zip(parts, found_parts)), count=count)
+    from itertools import product
+    found = []
+    for combination in product(*(r.equilibria for r in found_parts)):
+        behaviour = {key: moves for e in combination for key, moves in e.behaviour.items()}
+        x, y = (_plan(sf, i, behaviour) for i in (0, 1))
+        found.append((nash_equilibrium_from_plans(tree, sf, x, y), (tuple(x), tuple(y))))
+    found.sort(key=lambda item: _equilibrium_order(item[0]))
+    cliques = maximal_nash_subsets([xy for _, xy in found])
+    return SequenceFormResult(tuple(e for e, _ in found), "sequence_form", True, True, tree.players,
+                              cliques=cliques, components=nash_components(cliques, len(found)),
+                              notes=notes, parts=tuple(zip(parts, found_parts)), count=count)
+
+
+def _plan(sf, player, behaviour) -> list:
+    """A player's realisation plan in ``sf`` from behaviour keyed ``(player, information set)``:
+    each sequence's probability is the product of its moves'."""
+    name = sf.players[player]
+    out = []
+    for seq in sf.sequences[player]:
+        p = Fraction(1)
+        for infoset, action in seq:
+            p *= behaviour[name, infoset][action]
+        out.append(p)
+    return out
 
 
 def _equilibrium_order(e):

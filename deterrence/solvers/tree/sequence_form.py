@@ -458,21 +458,68 @@ class SequenceFormResult(SolveResult):
     text names the kind of equilibrium (``kind``: "Nash", "quasi-perfect", ...);
     ``to_json()`` is the parent's, plus ``"kind"``.
 
+    A tree that chance splits into independent parts
+    (:mod:`~deterrence.solvers.tree.independent_parts`) also has ``parts``: pairs
+    ``(part, result)`` of each :class:`~deterrence.solvers.tree.independent_parts.TreePart` and
+    its own result, and ``count``, the number of the tree's extreme equilibria (every
+    combination of one per part). When that number is over the cap on listed equilibria,
+    ``equilibria`` is empty and the parts' lists are the answer: JSON ``"count"`` (an exact
+    integer string) and ``"parts"`` (each with ``"weight"``, ``"paths"`` and its own
+    ``"equilibria"``, ``"cliques"`` and ``"components"``).
+
     >>> SequenceFormResult((), "sequence_form", True, True, ("A", "B"), kind="Nash").to_text()
     '0 Nash equilibria (sequence_form; all; exact)'
     """
 
     kind: str = "Nash"
+    parts: tuple = ()
+    count: int | None = None
+
+    @property
+    def listed(self) -> bool:
+        """Whether ``equilibria`` lists every equilibrium found (not so when only the parts'
+        lists are given: ``count`` combinations are too many)."""
+        return self.count is None or self.count == len(self.equilibria)
 
     def to_json(self) -> dict:
-        return {**super().to_json(), "kind": self.kind}
+        out = {**super().to_json(), "kind": self.kind}
+        if self.parts:
+            out["count"] = str(self.count)
+            out["parts"] = [{**part.to_json(), **{k: v for k, v in result.to_json().items()
+                                                  if k in ("equilibria", "cliques", "components")}}
+                            for part, result in self.parts]
+        return out
 
     def to_text(self) -> str:
         lines = super().to_text().splitlines()
         n = len(self.equilibria)
-        head = (f"{n} {self.kind} equilibri{'um' if n == 1 else 'a'} ({self.method}; "
-                f"{'all' if self.complete else 'some'}; {'exact' if self.exact else 'floating point'})")
-        return "\n".join([head] + lines[1:])
+        how = f"{'all' if self.complete else 'some'}; {'exact' if self.exact else 'floating point'}"
+        if self.listed:
+            head = f"{n} {self.kind} equilibri{'um' if n == 1 else 'a'} ({self.method}; {how})"
+        else:
+            head = (f"{self.count:,} {self.kind} equilibria, one from each of {len(self.parts)} independent "
+                    f"parts' lists ({self.method}; {how})")
+        lines = [head] + lines[1:]
+        if not self.listed:
+            from deterrence.core.tree import path_name
+            for k, (part, result) in enumerate(self.parts, 1):
+                where = ", ".join(path_name(p) for p in part.paths)
+                lines.append(f"Part {k} (chance reaches it with probability {part.weight}; "
+                             f"play from node {where}):")
+                lines += [f"  {line}" for line in result.to_text().splitlines()]
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        if self.listed:
+            return super()._repr_html_()
+        import html
+        from deterrence.core.tree import path_name
+        out = [f"<p>{html.escape(self.to_text().splitlines()[0])}</p>"]
+        for k, (part, result) in enumerate(self.parts, 1):
+            where = ", ".join(path_name(p) for p in part.paths)
+            out.append(f"<p>Part {k} (chance reaches it with probability {html.escape(str(part.weight))}; "
+                       f"play from node {html.escape(where)})</p>{result._repr_html_()}")
+        return "".join(out)
 
 
 __all__ += ["SequenceFormResult", "best_reply_off_path", "certify_plans", "nash_equilibrium_from_plans",
