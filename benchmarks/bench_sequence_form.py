@@ -114,6 +114,18 @@ def sized_rounds(rounds, seed=7):
     return GameTree(build(rounds), players=["P1", "P2"])
 
 
+def coordination_copies(k):
+    """Chance picks one of ``k`` copies of a 2x2 coordination game (payoffs 2, 1 or 0 to both),
+    each with probability ``1/k``: ``4k + 2`` sequences, ``3**k`` extreme equilibria (two pure
+    and a mixed one a copy), and ``k`` independent parts
+    (:mod:`deterrence.solvers.tree.independent_parts`)."""
+    def stage(i):
+        return decision("P1", {a: decision("P2", {b: terminal([2 if a == b == "x" else 1 if a == b else 0] * 2)
+                                                   for b in "xy"}, infoset=f"b{i}")
+                               for a in "xy"}, infoset=f"a{i}")
+    return GameTree(chance({f"g{i}": (Fraction(1, k), stage(i)) for i in range(k)}), players=["P1", "P2"])
+
+
 def gambit_time(path, repeats):
     if pygambit is None:
         return None
