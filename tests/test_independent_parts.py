@@ -190,3 +190,35 @@ def test_the_parts_in_jupyter_and_on_the_command_line(tmp_path, capsys):
     assert main(["solve", str(path), "--method", "sequence_form"]) == 0
     text = capsys.readouterr().out
     assert "pass --limit 531441 to list them" in text and "Part 12 " in text
+
+
+def test_a_subgame_whose_parts_combine_past_the_cap_is_refused_by_subgame_perfect():
+    """subgame_perfect takes a subgame to the sequence form when its reduced normal form is too
+    large (here 2**20 plans a player); when that subgame splits into parts whose combinations
+    are not listed, it says so instead of returning none. Each part is two deals of one
+    chance move that share both players' information sets, so no part is a subgame."""
+    def deal(i):
+        return decision("A", {a: decision("B", {b: terminal([2 if a == b == "x" else 1 if a == b else 0] * 2)
+                                                 for b in "xy"}, infoset=f"b{i}") for a in "xy"}, infoset=f"a{i}")
+
+    def deals(k):
+        return GameTree(chance({f"d{i}{h}": (Fraction(1, 2 * k), deal(i)) for i in range(k) for h in "01"}),
+                        players=["A", "B"])
+    assert [p.paths for p in independent_parts(deals(2))] == [(("d00",), ("d01",)), (("d10",), ("d11",))]
+    with pytest.raises(TooLargeError, match=r"the subgame at node root has 3,486,784,401 extreme equilibria "
+                                            r"\(every combination of its 20 independent parts' lists\)"):
+        solve(deals(20), "subgame_perfect")
+    assert len(solve(deals(3), "subgame_perfect")) == 27          # by the reduced normal form
+
+
+def test_a_stage_whose_reduced_normal_form_is_too_large_goes_to_the_sequence_form():
+    """20 parts of a dominance-solvable 2x2 game (A's x and B's x dominant): 2**20 plans a player
+    in the reduced normal form, which making it refuses; the sequence form, part by part, finds
+    the one equilibrium."""
+    def deal(i):
+        return decision("A", {a: decision("B", {b: terminal([(a == "x") + (b == "x")] * 2) for b in "xy"},
+                                          infoset=f"b{i}") for a in "xy"}, infoset=f"a{i}")
+    tree = GameTree(chance({f"d{i}{h}": (Fraction(1, 40), deal(i)) for i in range(20) for h in "01"}),
+                    players=["A", "B"])
+    (eq,) = solve(tree, "subgame_perfect")
+    assert eq.payoffs == (2, 2) and all(moves == {"x": 1, "y": 0} for moves in eq.behaviour.values())

@@ -220,8 +220,8 @@ class _Solver:
             orig = self.tree.infoset_of(x + s.paths[0])
             rename[s.key] = orig.key
         sub.check_perfect_recall(f"solving the subgame at node {path_name(x)}")
-        nf = reduced_normal_form(sub)
         try:
+            nf = reduced_normal_form(sub)      # itself too large for a stage of 2**20 plans a player
             result = solve(nf, self.stage_method, **self.options)
         except ImportError:  # the all-equilibria solver is not installed
             result = solve(nf, "pure")
@@ -270,6 +270,10 @@ class _Solver:
                 "extreme equilibria come from the sequence form (off the path, best replies)")
         if note not in self.notes:
             self.notes.append(note)
+        if not result.listed:     # only its independent parts' lists: too many combinations
+            raise TooLargeError(f"the subgame at node {path_name(x)} has {result.count:,} extreme "
+                                f"equilibria (every combination of its {len(result.parts)} independent "
+                                "parts' lists), more than are listed; solve it with method sequence_form")
         if not result.complete:
             self.complete = False
         return [({rename[key]: dict(dist) for key, dist in eq.behaviour.items()}, tuple(eq.payoffs))
