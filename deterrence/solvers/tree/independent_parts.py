@@ -3,8 +3,8 @@
 When the first moves of a tree are chance's, the branches it reaches before any player moves
 are played by the same players but may be separate games. Join two branches when some
 information set has nodes in both; each group of joined branches is a *part*. A part is its
-own game (its branches under one chance node, their probabilities scaled to sum to one), and
-the players' plans in different parts are chosen independently: a plan of the whole tree is
+own game (the tree without the other parts' branches, chance's probabilities reweighted to sum
+to one), and the players' plans in different parts are chosen independently: a plan of the whole tree is
 one plan in each part, and its payoff is the chance-weighted sum of the parts' payoffs. So
 each player's sequence-form best-response polyhedron is the product of the parts'
 polyhedra, and
@@ -32,11 +32,15 @@ A tree with a chance move of probability zero on the way, or whose root is not a
 node, has one part (the tree itself) and is not split: branches that chance never reaches
 leave every plan there an equilibrium, and the whole tree's search lists them as it always has.
 
+Two crises that chance draws, each a 2×2 coordination game with its own information sets:
+
 >>> from deterrence.core.tree import GameTree, chance, decision, terminal
->>> game = lambda s: decision("A", {"x": decision("B", {"l": terminal([1, 1]), "r": terminal([0, 0])}, f"b{s}"),
-...                                 "y": decision("B", {"l": terminal([0, 0]), "r": terminal([1, 1])}, f"b{s}")},
-...                           f"a{s}")
->>> t = GameTree(chance({"one": ("1/4", game(1)), "two": ("3/4", game(2))}), players=["A", "B"])
+>>> win, lose = terminal([1, 1]), terminal([0, 0])
+>>> def crisis(s):
+...     return decision("A", {"x": decision("B", {"l": win, "r": lose}, f"b{s}"),
+...                           "y": decision("B", {"l": lose, "r": win}, f"b{s}")}, f"a{s}")
+>>> t = GameTree(chance({"one": ("1/4", crisis(1)), "two": ("3/4", crisis(2))}),
+...              players=["A", "B"])
 >>> [(p.weight, p.paths) for p in independent_parts(t)]
 [(Fraction(1, 4), (('one',),)), (Fraction(3, 4), (('two',),))]
 """
