@@ -75,7 +75,9 @@ def test_hundreds_of_sequences_answered_as_one_list_per_part():
     assert data["parts"][7]["weight"] == "1/50" and len(data["parts"][7]["equilibria"]) == 3
     assert set(data["parts"][7]["equilibria"][0]["strategies"]["A"]["behaviour"]) == {"a7"}
     text = result.to_text()
-    assert text.startswith("717,897,987,691,852,588,770,249 Nash equilibria, one from each of 50 independent")
+    assert text.startswith("717,897,987,691,852,588,770,249 extreme Nash equilibria: every combination of one "
+                           "from each of 50 independent parts' lists")
+    assert bool(result) and len(result) == 0 and data["listed"] is False
     assert "3^50 = 717,897,987,691,852,588,770,249 combinations" in text and "Part 50 " in text
 
 
@@ -86,6 +88,26 @@ def test_the_listing_cap_applies_to_the_combinations(monkeypatch):
     assert capped.count == 27 and capped.equilibria == () and "pass limit=27 to list them" in capped.to_text()
     listed = sequence_form_equilibria(tree, limit=27)
     assert listed.listed and len(listed.equilibria) == 27
+
+
+def test_following_the_advice_to_list_the_combinations(monkeypatch):
+    """The advice "pass limit=COUNT" must list them, even when COUNT is below a part's search
+    budget: a random 9x9 part needs more nodes than the count of combinations."""
+    import random
+    rng = random.Random(5)
+    big = decision("A", {f"r{a}": decision("B", {f"c{b}": terminal([rng.randint(0, 9), rng.randint(0, 9)])
+                                                 for b in range(9)}, infoset="B9") for a in range(9)},
+                   infoset="A9")
+    monkeypatch.setattr(sequence_zero_sum, "DEFAULT_PAIRS", 10)
+    tree = GameTree(chance({"g0": ("1/4", coordination_copies(2).node("g0")),
+                            "g1": ("1/4", coordination_copies(2).node("g1")), "g3": ("1/2", big)}),
+                    players=["A", "B"])
+    capped = sequence_form_equilibria(tree)
+    assert not capped.listed and f"pass limit={capped.count} to list them" in capped.to_text()
+    with pytest.raises(TooLargeError, match="passed"):                  # the count as a node budget fails
+        sequence_form_equilibria(capped.parts[2][0].tree, limit=capped.count)
+    listed = sequence_form_equilibria(tree, limit=capped.count)
+    assert listed.listed and len(listed.equilibria) == capped.count > 10
 
 
 def test_a_part_too_large_is_named(monkeypatch):
@@ -115,30 +137,35 @@ def test_what_does_not_split():
 # -- property: random trees under chance, solved by parts and whole ------------------------------
 @st.composite
 def chance_rooted_trees(draw):
-    """Two to four branches under chance (one level or two), each a terminal node, a single
-    decision or a two-stage game whose information sets come from a small pool, so that
-    branches share sets (and join into one part) or not; payoffs 0..2 (ties: degenerate)."""
+    """Two or three branches under chance (one level or two), each a terminal node, a single
+    decision or a two-stage game. Information sets come from a small pool, so that branches
+    share sets (and join into one part) or not, or are left unnamed (singletons, named by
+    their node paths); two or three moves; payoffs 0..2, ties included (degenerate), and some
+    branches zero-sum (a part of zero-sum branches goes by the zero-sum path)."""
     counter = [0]
-
-    def pay():
-        return terminal([draw(st.integers(0, 2)), draw(st.integers(0, 2))])
 
     def branch():
         shape = draw(st.integers(0, 5))
+        zero_sum = draw(st.booleans())
+
+        def pay():
+            u = draw(st.integers(0, 2))
+            return terminal([u, -u] if zero_sum else [u, draw(st.integers(0, 2))])
         if shape == 0:
             return pay()
         first = draw(st.sampled_from(["A", "B"]))
         second = "B" if first == "A" else "A"
-        own = draw(st.integers(0, 2))
+        moves = [f"{first.lower()}{j}" for j in range(draw(st.integers(2, 3)))]
+        own = draw(st.sampled_from([None, 0, 1, 2]))
+        name = None if own is None else f"{first}{own}-{len(moves)}"     # a set's moves are equal
         if shape == 1:
-            return decision(first, {f"{first.lower()}{j}": pay() for j in range(2)}, infoset=f"{first}{own}")
+            return decision(first, {m: pay() for m in moves}, infoset=name)
         counter[0] += 1
         later = draw(st.integers(0, 2))
         seen = draw(st.booleans())                   # does the second mover see the first move?
-        return decision(first, {f"{first.lower()}{j}": decision(
-            second, {f"{second.lower()}{m}": pay() for m in range(2)},
-            infoset=f"{second}{later}" if not seen else f"{second}{later}-{counter[0]}-{j}")
-            for j in range(2)}, infoset=f"{first}{own}")
+        return decision(first, {m: decision(
+            second, {f"{second.lower()}{k}": pay() for k in range(2)},
+            infoset=f"{second}{later}" if not seen else None) for m in moves}, infoset=name)
 
     def level(depth):
         k = draw(st.integers(2, 3))
@@ -180,7 +207,8 @@ def test_the_parts_in_jupyter_and_on_the_command_line(tmp_path, capsys):
     from deterrence.io.gambit_efg import write_efg
     tree = coordination_copies(12)
     html = sequence_form_equilibria(tree)._repr_html_()
-    assert html.count("<table>") == 12 and "531,441 Nash equilibria, one from each of 12" in html
+    assert html.count("<table>") == 12 and "531,441 extreme Nash equilibria: every combination" in html
+    assert "a part&#x27;s payoffs are its own" in html and "pass limit=531441 to list them" in html
     path = tmp_path / "copies.efg"
     write_efg(tree, path)
     assert main(["solve", str(path), "--method", "sequence_form", "--json"]) == 0

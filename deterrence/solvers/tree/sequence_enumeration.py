@@ -315,9 +315,12 @@ def _equilibria_by_parts(tree, sf, parts, limit, progress):
     from deterrence.core.tree import path_name
     from deterrence.solvers.tree.sequence_zero_sum import DEFAULT_PAIRS
     found_parts = []
+    # an explicit limit is a number of equilibria to list (the advice below passes the count of
+    # combinations) and a search budget: the parts search at least their default budget with it
+    part_limit = None if limit is None else max(limit, DEFAULT_NODES)
     for k, part in enumerate(parts, 1):
         try:
-            found_parts.append(sequence_form_equilibria(part.tree, limit=limit, progress=progress))
+            found_parts.append(sequence_form_equilibria(part.tree, limit=part_limit, progress=progress))
         except TooLargeError as exc:
             where = ", ".join(path_name(p) for p in part.paths)
             raise TooLargeError(f"part {k} of the {len(parts)} independent parts of this tree (the play "
@@ -331,9 +334,9 @@ def _equilibria_by_parts(tree, sf, parts, limit, progress):
     notes = ((f"chance splits this tree into {len(parts)} independent parts (no information set "
               "spans two): every extreme Nash equilibrium is one extreme equilibrium of each part, "
               f"{product_text} = {count:,} combinations, and each maximal Nash subset is a product "
-              "of the parts' (each part's list is under parts: its payoffs are the part's own, and the "
-              "tree's add each part's weighted by the probability that chance reaches it, and what any "
-              "terminal node that chance reaches before anyone moves gives)"),)
+              "of the parts' (the result's parts hold each part's own list: a part's payoffs are its "
+              "own, and the tree's add each part's weighted by the probability that chance reaches it, "
+              "and what any terminal node that chance reaches before anyone moves gives)"),)
     if count > most:
         notes += (f"the {count:,} combinations are not listed (over the {most:,} certified and listed "
                   f"{'with this limit' if limit is not None else 'by default'}; pass limit={count} to list "

@@ -463,9 +463,10 @@ class SequenceFormResult(SolveResult):
     ``(part, result)`` of each :class:`~deterrence.solvers.tree.independent_parts.TreePart` and
     its own result, and ``count``, the number of the tree's extreme equilibria (every
     combination of one per part). When that number is over the cap on listed equilibria,
-    ``equilibria`` is empty and the parts' lists are the answer: JSON ``"count"`` (an exact
-    integer string) and ``"parts"`` (each with ``"weight"``, ``"paths"`` and its own
-    ``"equilibria"``, ``"cliques"`` and ``"components"``).
+    ``equilibria`` is empty (``listed`` is False; the result is still true as a boolean) and
+    the parts' lists are the answer: JSON ``"listed"``, ``"count"`` (an exact integer string)
+    and ``"parts"`` (each with ``"weight"``, ``"paths"`` and its own ``"equilibria"``,
+    ``"cliques"`` and ``"components"``).
 
     >>> SequenceFormResult((), "sequence_form", True, True, ("A", "B"), kind="Nash").to_text()
     '0 Nash equilibria (sequence_form; all; exact)'
@@ -481,9 +482,15 @@ class SequenceFormResult(SolveResult):
         lists are given: ``count`` combinations are too many)."""
         return self.count is None or self.count == len(self.equilibria)
 
+    def __bool__(self):
+        """True when there are equilibria, listed or not (an unlisted result is empty as a
+        sequence, but its parts' lists combine into ``count`` equilibria)."""
+        return bool(self.equilibria) or bool(self.count)
+
     def to_json(self) -> dict:
         out = {**super().to_json(), "kind": self.kind}
         if self.parts:
+            out["listed"] = self.listed
             out["count"] = str(self.count)
             out["parts"] = [{**part.to_json(), **{k: v for k, v in result.to_json().items()
                                                   if k in ("equilibria", "cliques", "components")}}
@@ -497,8 +504,8 @@ class SequenceFormResult(SolveResult):
         if self.listed:
             head = f"{n} {self.kind} equilibri{'um' if n == 1 else 'a'} ({self.method}; {how})"
         else:
-            head = (f"{self.count:,} {self.kind} equilibria, one from each of {len(self.parts)} independent "
-                    f"parts' lists ({self.method}; {how})")
+            head = (f"{self.count:,} extreme {self.kind} equilibria: every combination of one from each of "
+                    f"{len(self.parts)} independent parts' lists ({self.method}; {how})")
         lines = [head] + lines[1:]
         if not self.listed:
             from deterrence.core.tree import path_name
@@ -515,6 +522,7 @@ class SequenceFormResult(SolveResult):
         import html
         from deterrence.core.tree import path_name
         out = [f"<p>{html.escape(self.to_text().splitlines()[0])}</p>"]
+        out += [f"<p>Note: {html.escape(note)}</p>" for note in self.notes]
         for k, (part, result) in enumerate(self.parts, 1):
             where = ", ".join(path_name(p) for p in part.paths)
             out.append(f"<p>Part {k} (chance reaches it with probability {html.escape(str(part.weight))}; "
