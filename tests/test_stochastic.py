@@ -615,31 +615,68 @@ def test_one_shot_gains_of_a_symbolic_game_is_a_clear_error():
     assert all(isinstance(g, (int, Fraction)) for g in numeric.values())
 
 
-def test_the_logit_path_goes_on_when_rounding_leaves_a_residual_just_over_the_tolerance():
-    """Far along the path the terms lambda * Q are large and their rounding leaves a residual of
-    about 1e-8 that Newton cannot reduce (the US-Iran calibration stalled so with one BLAS).
-    Noise of 2e-8 added to every residual evaluation stands in for it: the corrector must
-    accept the stalled point, and the path must still end at the equilibrium."""
+def _two_state(pay):
+    return StochasticGame(["Row", "Col"], ["a", "b"], [["H", "T"], ["H", "T"]],
+                          payoffs={"a": pay(1), "b": pay(2)},
+                          transitions={"a": {"H, H": {"b": 1}, "*, *": {"a": 1}},
+                                       "b": {"H, H": {"a": 1}, "*, *": {"b": 1}}}, delta="1/2")
+
+
+def _coordination(s):
+    return {"H, H": [2 * s, 2 * s], "T, T": [s, s], "H, T": [0, 0], "T, H": [0, 0]}
+
+
+def _trace(game, prior_h, residual_noise=None):
+    """The end of the logit path from a prior (``prior_h`` on H everywhere), with
+    ``residual_noise(path, shape)`` added to every residual evaluation (real part only)."""
     import numpy as np
     from deterrence.solvers.stochastic import markov_perfect as mp
-    g = StochasticGame(["Row", "Col"], ["a", "b"], [["H", "T"], ["H", "T"]],
-                       payoffs={"a": pennies(1), "b": pennies(2)},
-                       transitions={"a": {"H, H": {"b": 1}, "*, *": {"a": 1}},
-                                    "b": {"H, H": {"a": 1}, "*, *": {"b": 1}}}, delta="1/2")
-    tables = mp._float_tables(g)
-    prior = [[np.full(2, 0.5), np.full(2, 0.5)] for _ in g.states]
-    noise = np.random.default_rng(3)
+    tables = mp._float_tables(game)
+    prior = [[np.array([prior_h, 1 - prior_h])] * 2 for _ in game.states]
 
     class Rounded(mp._LogitHomotopy):
         def residuals(self, Y):
             out = super().residuals(Y)
-            return out + 2e-8 * noise.choice([-1.0, 1.0], size=out.shape)   # real part only
+            return out if residual_noise is None else out + residual_noise(self, out.shape)
 
-    path = Rounded(g, tables, prior)
-    scale = mp._scale(g, tables)
-    y = path.trace(1e8 * scale / (scale * (1 - float(g.delta))), 600)
-    assert y is not None
-    exact = mp.certify_markov_perfect(g, {s: [list(d) for d in path.strategies(y)[j]]
-                                          for j, s in enumerate(g.states)})
+    path = Rounded(game, tables, prior)
+    scale = mp._scale(game, tables)
+    y = path.trace(1e8 * scale / (scale * (1 - float(game.delta))), 600)
+    return None if y is None else path.strategies(y)
+
+
+def test_the_logit_path_goes_on_when_rounding_leaves_a_residual_just_over_the_tolerance():
+    """Far along the path the terms lambda * Q are large and their rounding leaves a residual
+    that Newton cannot reduce (the US-Iran calibration stalled at about 1e-8 with one BLAS).
+    Noise added to every residual evaluation stands in for it: 2e-8 absolute, and 32 float
+    spacings of the largest term; the path must still end where the noise-free path ends (on
+    a coordination game with several equilibria, from two priors that end at different ones)."""
+    import numpy as np
+    from deterrence.solvers.stochastic import markov_perfect as mp
+    noise = np.random.default_rng(3)
+    flat = _trace(_two_state(pennies), 0.5, lambda path, shape: 2e-8 * noise.choice([-1.0, 1.0], size=shape))
+    assert flat is not None
+    exact = mp.certify_markov_perfect(_two_state(pennies), {s: [list(d) for d in flat[j]]
+                                                             for j, s in enumerate(["a", "b"])})
     assert exact is not None and exact.verified_under_noise
-    assert best_response_gain(g, as_dicts(g, exact)) <= 0
+    ends = set()
+    for prior_h in (0.5, 0.3):
+        clean = _trace(_two_state(_coordination), prior_h)
+        rounded = _trace(_two_state(_coordination), prior_h, lambda path, shape: 32 * 2.0 ** -52 * path.term_size
+                         * noise.choice([-1.0, 1.0], size=shape))
+        assert rounded is not None
+        support = [[tuple(p > 0.5 for p in d) for d in state] for state in clean]
+        assert [[tuple(p > 0.5 for p in d) for d in state] for state in rounded] == support
+        ends.add(str(support))
+    assert len(ends) == 2
+
+
+def test_the_logit_paths_ends_are_probabilities():
+    """A long last step can overshoot the path's end far; Newton back at the end then left the
+    path (a "probability" of 1.5 on a coordination game). The end is now on the path."""
+    from deterrence.solvers.stochastic.markov_perfect import logit_homotopy_candidates
+    game = _two_state(_coordination)
+    (candidate,) = logit_homotopy_candidates(game, 0, 0)
+    for state in candidate:
+        for dist in state:
+            assert all(-1e-9 <= p <= 1 + 1e-9 for p in dist) and abs(sum(dist) - 1) < 1e-6

@@ -956,10 +956,10 @@ def homotopy_selection(model: ExchangeModel, *, max_steps: int = 600):
     play (an equilibrium selection: Herings and Peeters 2004; Eibelshaeuser and Poensgen 2019),
     certified exactly under the noise, as ``(name, equilibrium)``; ``(None, None)`` when the
     path is lost or its end fails the certificate. Mixed profiles can be its end; a pure end is
-    named as in the report. Slow (about 10 s at the calibration): the report does not run it.
+    named as in the report. Slow (a few seconds at the calibration): the report does not run it.
 
-    At the calibration the path ends at the contained exchange (a test checks it: about
-    10 s); a path cut short after ``max_steps`` steps gives no equilibrium:
+    At the calibration the path ends at the contained exchange (a test checks it: a few
+    seconds); a path cut short after ``max_steps`` steps gives no equilibrium:
 
     >>> homotopy_selection(exchange_model(), max_steps=1)
     (None, None)
