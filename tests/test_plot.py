@@ -378,6 +378,37 @@ def test_labels_keep_clear_of_the_inset_and_its_lines():
         plt.close("all")
 
 
+def test_an_equilibrium_just_beside_the_window_is_magnified_too():
+    """A pure equilibrium at the frame just outside the magnified window (here (1, 0), 1/28
+    below the window around (91/92, 3/55); about 5 in 4,000 random games): its one corner
+    inside the frame was under the window's outline and a line to the inset, and its label was
+    drawn across both. Now the window takes it in and it is labelled in the inset. On the game
+    mirrored to every corner: each equilibrium labelled once, the neighbour in the inset, and
+    every label on the main axes clear of the outline, the lines and the inset, inside the axes."""
+    from deterrence.core.numbers import format_exact
+    base = dt.NormalFormGame.from_arrays([[-54, 31], [50, 25]], [[-29, -28], [39, -52]])
+    for game in _mirrors(base):
+        ax = plot.best_response_diagram(game)
+        fig = ax.figure
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        (inset,) = ax.child_axes
+        (indicator,) = [c for c in ax.get_children() if hasattr(c, "connectors")]
+        drawn = [p.get_path().transformed(p.get_transform())
+                 for p in (indicator.rectangle, *indicator.connectors) if p.get_visible()]
+        frame, inset_box = ax.get_window_extent(renderer), inset.get_tightbbox(renderer)
+        for text in ax.texts:
+            box = text.get_bbox_patch().get_window_extent(renderer)
+            assert not any(line.intersects_bbox(box, filled=False) for line in drawn), text.get_text()
+            assert not box.overlaps(inset_box) and frame.contains(box.x0, box.y0) \
+                and frame.contains(box.x1, box.y1), text.get_text()
+        points = [(e.strategies[0][0], e.strategies[1][0]) for e in dt.solve(game)]
+        assert sorted(t.get_text() for t in ax.texts + inset.texts) == \
+            sorted(f"({format_exact(p)}, {format_exact(q)})" for p, q in points)
+        assert len(inset.texts) == 2                  # the mixed equilibrium and its neighbour
+        plt.close("all")
+
+
 def test_a_label_whose_first_corner_crosses_a_line_to_the_inset_goes_to_another_corner():
     """The check that a label keeps clear of the lines to the inset decides where it goes (in
     the diagrams above it never does: best_response_diagram labels on its main axes only the
