@@ -353,7 +353,8 @@ def best_response_diagram(game, ax=None, *, result=None, annotate=True):
     equilibria, exact). A continuum of equilibria (a clique with several
     extreme points) is drawn as the segment or rectangle joining them. A mixed equilibrium
     within 1/10 of the frame is magnified in an inset, with any equilibrium just beside its
-    window; the points of the magnified window are labelled there, and the other labels keep clear of the inset and of its lines.
+    window; the points of the magnified window are labelled there, and the other labels keep
+    clear of the inset and of its lines.
 
     >>> import matplotlib
     >>> matplotlib.use("Agg")
