@@ -71,6 +71,15 @@ if _MATHJAX is not None:
 suppress_warnings = ["myst.header"]
 
 
+def _stale_tutorials(notebooks, target, library) -> list:
+    """The names of the ``notebooks`` whose executed copy in ``target`` is missing or older than
+    the notebook or than any file of the ``library`` folders (caches aside)."""
+    newest = max((p.stat().st_mtime for folder in library for p in folder.rglob("*")
+                  if p.is_file() and "__pycache__" not in p.parts), default=0)
+    return [p.stem for p in notebooks
+            if not (target / p.name).exists() or (target / p.name).stat().st_mtime < max(p.stat().st_mtime, newest)]
+
+
 def _tutorials():
     """Executed instructor versions of the notebooks in docs/tutorials/, rebuilt when their notebook
     or the library (deterrence/, games/) is newer: a figure's code changes without its notebook."""
@@ -80,11 +89,8 @@ def _tutorials():
     build_versions = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(build_versions)
     target = DOCS / "tutorials"
-    library = max(p.stat().st_mtime for folder in ("deterrence", "games") for p in (ROOT / folder).rglob("*")
-                  if p.is_file() and "__pycache__" not in p.parts)
-    stale = [p.stem for p in sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
-             if not (target / p.name).exists()
-             or (target / p.name).stat().st_mtime < max(p.stat().st_mtime, library)]
+    stale = _stale_tutorials(sorted((ROOT / "notebooks").glob("[0-9]*.ipynb")), target,
+                             [ROOT / "deterrence", ROOT / "games"])
     if not stale:
         return
     out = DOCS / "_build" / "versions"

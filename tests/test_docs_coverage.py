@@ -110,3 +110,36 @@ def test_every_explanation_page_is_in_a_toctree_and_every_entry_exists():
     # a page removed (its toctree entry left) is found
     without = {k: v for k, v in texts.items() if k != "stage-games/dynamics.md"}
     assert sorted(toctree_pages(without) - set(without)) == ["stage-games/dynamics.md"]
+
+
+def test_a_tutorial_is_executed_again_when_its_notebook_or_the_library_is_newer(tmp_path, monkeypatch):
+    """docs/conf.py keeps executed copies of the tutorials and runs a notebook again only when
+    its copy is missing or older than the notebook or any file of the library (a figure's code
+    can change without its notebook)."""
+    import importlib.util
+    import os
+    monkeypatch.setenv("DETERRENCE_DOCS_SKIP_TUTORIALS", "1")       # load the rule, build nothing
+    spec = importlib.util.spec_from_file_location("docs_conf", ROOT / "docs" / "conf.py")
+    conf = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(conf)
+    notebooks, target, library = tmp_path / "notebooks", tmp_path / "tutorials", tmp_path / "library"
+    for folder in (notebooks, target, library / "__pycache__"):
+        folder.mkdir(parents=True)
+    books = [notebooks / "01_a.ipynb", notebooks / "02_b.ipynb"]
+    source = library / "plot.py"
+    for path, when in ((books[0], 100), (books[1], 100), (source, 100), (target / "01_a.ipynb", 200),
+                       (library / "__pycache__" / "plot.pyc", 900)):
+        path.write_text("{}")
+        os.utime(path, (when, when))
+
+    def stale():
+        return conf._stale_tutorials(books, target, [library])
+    assert stale() == ["02_b"]                                  # no copy yet; a newer cache is ignored
+    (target / "02_b.ipynb").write_text("{}")
+    os.utime(target / "02_b.ipynb", (200, 200))
+    assert stale() == []
+    os.utime(books[1], (300, 300))                              # the notebook changed
+    assert stale() == ["02_b"]
+    os.utime(books[1], (100, 100))
+    os.utime(source, (300, 300))                                # the library changed
+    assert stale() == ["01_a", "02_b"]
