@@ -3,11 +3,11 @@
 When the first moves of a tree are chance's, the branches it reaches before any player moves
 are played by the same players but may be separate games. Join two branches when some
 information set has nodes in both; each group of joined branches is a *part*. A part is its
-own game (the tree without the other parts' branches, chance's probabilities reweighted to sum
-to one), and the players' plans in different parts are chosen independently: a plan of the whole tree is
-one plan in each part, and its payoff is the chance-weighted sum of the parts' payoffs. So
-each player's sequence-form best-response polyhedron is the product of the parts'
-polyhedra, and
+own game (the tree without the other parts' branches, chance's probabilities reweighted to
+sum to one), and the players' plans in different parts are chosen independently: a plan of
+the whole tree is one plan in each part, and its payoff is the chance-weighted sum of the
+parts' payoffs. So each player's sequence-form best-response polyhedron is the product of the
+parts' polyhedra (joined at the empty sequence, whose value adds up the parts'), and
 
 * a profile is a Nash equilibrium of the tree exactly when its restriction to every part is
   one of that part;
@@ -17,6 +17,12 @@ polyhedra, and
 
 so a tree with hundreds of sequences whose parts are small has every extreme equilibrium
 described exactly as one list per part, however many combinations there are.
+
+Sources: the sequence form of D. Koller, N. Megiddo and B. von Stengel (1996), "Efficient
+computation of equilibria for extensive two-person games", Games and Economic Behavior 14:
+247-259, whose constraints and payoffs are sums over the tree's leaves and information sets,
+so over its parts; that the faces and vertices of a product of polyhedra are the products
+of theirs is standard (e.g. G. M. Ziegler (1995), *Lectures on Polytopes*, Springer).
 
 Steps of :func:`independent_parts`:
 
