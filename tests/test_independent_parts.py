@@ -6,7 +6,7 @@ from fractions import Fraction
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tree_helpers import real_tree_reader  # noqa: F401 (autouse fixture)
+from tree_helpers import coordination_copies, real_tree_reader  # noqa: F401 (autouse fixture)
 
 from deterrence.core.tree import GameTree, chance, decision, terminal
 from deterrence.errors import TooLargeError
@@ -16,17 +16,6 @@ from deterrence.solvers.tree import sequence_zero_sum
 from deterrence.solvers.tree.independent_parts import independent_parts
 from deterrence.solvers.tree.sequence_enumeration import sequence_form_equilibria
 from deterrence.solvers.tree.sequence_form import sequence_form
-
-
-def coordination_copies(k, weights=None):
-    """Chance picks one of ``k`` copies of a 2x2 coordination game (two pure equilibria and a
-    mixed one each): ``4k + 2`` sequences, ``3**k`` extreme equilibria."""
-    weights = weights or [Fraction(1, k)] * k
-
-    def stage(i):
-        return decision("A", {a: decision("B", {b: terminal([2 if a == b == "x" else 1 if a == b else 0] * 2)
-                                                 for b in "xy"}, infoset=f"b{i}") for a in "xy"}, infoset=f"a{i}")
-    return GameTree(chance({f"g{i}": (w, stage(i)) for i, w in enumerate(weights)}), players=["A", "B"])
 
 
 def identity(eq):

@@ -347,23 +347,36 @@ def _mirrors(game):
     return images
 
 
+def _inset_diagram(game):
+    """The best-response diagram of ``game`` drawn, as ``(ax, renderer, inset, lines)``: the
+    lines are the visible outline of the magnified window and lines to the inset, in pixels."""
+    ax = plot.best_response_diagram(game)
+    ax.figure.canvas.draw()
+    renderer = ax.figure.canvas.get_renderer()
+    (inset,) = ax.child_axes
+    (indicator,) = [c for c in ax.get_children() if hasattr(c, "connectors")]
+    lines = [p.get_path().transformed(p.get_transform())
+             for p in (indicator.rectangle, *indicator.connectors) if p.get_visible()]
+    return ax, renderer, inset, lines
+
+
+def _labels_are_the_equilibria(game, ax, inset):
+    """Each equilibrium of ``game`` labelled once, on the main axes or in the inset."""
+    from deterrence.core.numbers import format_exact
+    points = [(e.strategies[0][0], e.strategies[1][0]) for e in dt.solve(game)]
+    return sorted(t.get_text() for t in ax.texts + inset.texts) == \
+        sorted(f"({format_exact(p)}, {format_exact(q)})" for p, q in points)
+
+
 def test_labels_keep_clear_of_the_inset_and_its_lines():
     """Tutorial 2: the label "(1/25, 1/10)" of the reduced US-Iran game's mixed equilibrium,
     near the corner (0, 0), crossed the lines from its magnified window to the inset (and the
     window's outline and the inset's tick labels). On that game mirrored to every corner and
     edge, and on Chicken with costly crashes: no label's box meets the lines, the outline or
     the inset, and each equilibrium is labelled once (the magnified ones in the inset)."""
-    from deterrence.core.numbers import format_exact
     reduced = dt.iterated_elimination(dt.load_game("us_iran_stage").with_defaults()).reduced
     for game in _mirrors(reduced) + [dt.load_game("chicken").subs(crash=c) for c in (20, 100)]:
-        ax = plot.best_response_diagram(game)
-        fig = ax.figure
-        fig.canvas.draw()
-        renderer = fig.canvas.get_renderer()
-        (inset,) = ax.child_axes
-        (indicator,) = [c for c in ax.get_children() if hasattr(c, "connectors")]
-        drawn = [p.get_path().transformed(p.get_transform())
-                 for p in (indicator.rectangle, *indicator.connectors) if p.get_visible()]
+        ax, renderer, inset, drawn = _inset_diagram(game)
         assert len(drawn) == 3                      # the outline and two lines to the inset
         inset_box = inset.get_tightbbox(renderer)
         for text in ax.texts + inset.texts:
@@ -372,9 +385,7 @@ def test_labels_keep_clear_of_the_inset_and_its_lines():
             assert not any(line.intersects_bbox(box, filled=False) for line in drawn), text.get_text()
             if text in ax.texts:
                 assert not box.overlaps(inset_box), text.get_text()
-        points = [(e.strategies[0][0], e.strategies[1][0]) for e in dt.solve(game)]
-        assert sorted(t.get_text() for t in ax.texts + inset.texts) == \
-            sorted(f"({format_exact(p)}, {format_exact(q)})" for p, q in points)
+        assert _labels_are_the_equilibria(game, ax, inset)
         plt.close("all")
 
 
@@ -385,26 +396,16 @@ def test_an_equilibrium_just_beside_the_window_is_magnified_too():
     drawn across both. Now the window takes it in and it is labelled in the inset. On the game
     mirrored to every corner: each equilibrium labelled once, the neighbour in the inset, and
     every label on the main axes clear of the outline, the lines and the inset, inside the axes."""
-    from deterrence.core.numbers import format_exact
     base = dt.NormalFormGame.from_arrays([[-54, 31], [50, 25]], [[-29, -28], [39, -52]])
     for game in _mirrors(base):
-        ax = plot.best_response_diagram(game)
-        fig = ax.figure
-        fig.canvas.draw()
-        renderer = fig.canvas.get_renderer()
-        (inset,) = ax.child_axes
-        (indicator,) = [c for c in ax.get_children() if hasattr(c, "connectors")]
-        drawn = [p.get_path().transformed(p.get_transform())
-                 for p in (indicator.rectangle, *indicator.connectors) if p.get_visible()]
+        ax, renderer, inset, drawn = _inset_diagram(game)
         frame, inset_box = ax.get_window_extent(renderer), inset.get_tightbbox(renderer)
         for text in ax.texts:
             box = text.get_bbox_patch().get_window_extent(renderer)
             assert not any(line.intersects_bbox(box, filled=False) for line in drawn), text.get_text()
             assert not box.overlaps(inset_box) and frame.contains(box.x0, box.y0) \
                 and frame.contains(box.x1, box.y1), text.get_text()
-        points = [(e.strategies[0][0], e.strategies[1][0]) for e in dt.solve(game)]
-        assert sorted(t.get_text() for t in ax.texts + inset.texts) == \
-            sorted(f"({format_exact(p)}, {format_exact(q)})" for p, q in points)
+        assert _labels_are_the_equilibria(game, ax, inset)
         assert len(inset.texts) == 2                  # the mixed equilibrium and its neighbour
         plt.close("all")
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from peer import HAVE_PEER_GAMES, PEER_DIR
-from tree_helpers import real_tree_reader  # noqa: F401 (autouse fixture)
+from tree_helpers import coordination_copies, real_tree_reader  # noqa: F401 (autouse fixture)
 
 from deterrence.core.tree import GameTree, chance, decision, terminal
 from deterrence.io.gambit_efg import read_efg
@@ -493,15 +493,6 @@ def test_search_estimate_of_kuhn_poker_by_hand():
     assert search_estimate(sequence_form(kuhn())) == 7**3 * 9**3
 
 
-def _independent_coordination_games(k):
-    """Chance picks one of ``k`` copies of a 2x2 coordination game, each a subgame that chance
-    alone reaches: 4k + 2 sequences."""
-    def stage(i):
-        return decision("A", {a: decision("B", {b: terminal([2 if a == b == "x" else 1 if a == b else 0] * 2)
-                                                 for b in "xy"}, infoset=f"b{i}") for a in "xy"}, infoset=f"a{i}")
-    return GameTree(chance({f"g{i}": (Fraction(1, k), stage(i)) for i in range(k)}), players=["A", "B"])
-
-
 @pytest.mark.parametrize("k", [1, 2, 3, 4])
 def test_extreme_equilibria_of_independent_subgames_multiply(k):
     """Why no method can list every extreme equilibrium of every tree with hundreds of
@@ -509,7 +500,7 @@ def test_extreme_equilibria_of_independent_subgames_multiply(k):
     of the copies' and so are their completely labelled vertex pairs, 3 ** k of them (two pure
     equilibria and a mixed one a copy): 3 ** 50, about 7e23, at 202 sequences. The whole
     tree's search (not split into parts: test_independent_parts) finds the product."""
-    tree = _independent_coordination_games(k)
+    tree = coordination_copies(k)
     assert sum(sequence_form(tree).sizes) == 4 * k + 2
     result = sequence_form_equilibria(tree, search="branching")
     assert result.complete and len(result.equilibria) == 3 ** k

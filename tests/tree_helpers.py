@@ -7,11 +7,13 @@ of each tree test, so the tree tests do not depend on collection order.
 """
 import importlib.util
 import sys
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
 
 import deterrence.io
+from deterrence.core.tree import GameTree, chance, decision, terminal
 
 
 def load_real_tree_toml():
@@ -33,3 +35,14 @@ REAL_TREE_TOML = load_real_tree_toml()
 def real_tree_reader(monkeypatch):
     monkeypatch.setitem(sys.modules, "deterrence.io.tree_toml", REAL_TREE_TOML)
     yield
+
+
+def coordination_copies(k, weights=None):
+    """Chance picks one of ``k`` copies of a 2x2 coordination game (two pure equilibria and a
+    mixed one each): ``4k + 2`` sequences, ``3**k`` extreme equilibria."""
+    weights = weights or [Fraction(1, k)] * k
+
+    def stage(i):
+        return decision("A", {a: decision("B", {b: terminal([2 if a == b == "x" else 1 if a == b else 0] * 2)
+                                                 for b in "xy"}, infoset=f"b{i}") for a in "xy"}, infoset=f"a{i}")
+    return GameTree(chance({f"g{i}": (w, stage(i)) for i, w in enumerate(weights)}), players=["A", "B"])

@@ -524,6 +524,7 @@ class GameTree:
             infosets[key] = Infoset(key[0], key[1], first.labels, paths)
         self._nodes, self._order, self._infosets = nodes, tuple(order), infosets
         self._node_infoset = {p: k for k, s in infosets.items() for p in s.paths}
+        self._decision_nodes = tuple((p, self._node_infoset[p]) for p in self._order if p in self._node_infoset)
 
     # -- properties -------------------------------------------------------------
     players = property(lambda self: self._players, doc="Player names, in order.")
@@ -584,17 +585,13 @@ class GameTree:
         return [(p, self._nodes[p]) for p in self._order]
 
     def decision_nodes(self) -> tuple:
-        """``(path, information set key)`` of every decision node, in preorder (made once: the
-        tree is immutable, and a solver that lists 10^5 equilibria names a move at each node).
+        """``(path, information set key)`` of every decision node, in preorder (made with the
+        tree's index: a solver that lists 10^5 equilibria names a move at each node).
 
         >>> GameTree(decision("A", {"x": terminal([1])}, infoset="h"), players=["A"]).decision_nodes()
         (((), ('A', 'h')),)
         """
-        found = self.__dict__.get("_decision_nodes")
-        if found is None:
-            found = tuple((p, self._node_infoset[p]) for p in self._order if p in self._node_infoset)
-            self.__dict__["_decision_nodes"] = found
-        return found
+        return self._decision_nodes
 
     @property
     def infosets(self) -> dict:

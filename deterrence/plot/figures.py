@@ -483,11 +483,12 @@ def _magnified_range(c: float, width: float) -> tuple:
 
 def _take_in_neighbours(points, window, width: float) -> tuple:
     """The magnified ``window`` ``(left, right, bottom, top)`` stretched to take in each point
-    within one and a half times ``width`` of it, and a twentieth of ``width`` around it. Outside, such a
-    point's label had no room clear of the window's outline and the lines to the inset (a pure
-    equilibrium at the frame 1/28 below the window around (91/92, 3/55), and about 5 in 4,000
-    random games like it). The diagram's lines are horizontal and vertical, so stretching one axis of
-    the inset more than the other distorts nothing.
+    within one and a half times ``width`` of it, and a twentieth of ``width`` around it.
+    Outside, such a point's label had no room clear of the window's outline and the lines to
+    the inset (a pure equilibrium at the frame 1/28 below the window around (91/92, 3/55), and
+    about 5 in 4,000 random games like it). The diagram's lines are horizontal and vertical,
+    so stretching one axis of the inset more than the other distorts nothing. (Points on the
+    frame just inside the window get their margin from :func:`_magnified_range`.)
 
     >>> from fractions import Fraction as F
     >>> [round(v, 3) for v in _take_in_neighbours([(F(91, 92), F(3, 55)), (1, 0)],

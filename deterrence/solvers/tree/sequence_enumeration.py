@@ -64,8 +64,6 @@ the branching search's cross-check:
 from __future__ import annotations
 
 
-from fractions import Fraction
-
 from deterrence.core.tree import GameTree
 from deterrence.errors import GameError, TooLargeError
 from deterrence.solvers.nash_subsets import maximal_nash_subsets, nash_components
@@ -76,6 +74,7 @@ from deterrence.solvers.tree.sequence_form import (
     SequenceForm,
     SequenceFormResult,
     nash_equilibrium_from_plans,
+    plan_from_behaviour,
     sequence_form,
 )
 
@@ -346,27 +345,15 @@ def _equilibria_by_parts(tree, sf, parts, limit, progress):
     from itertools import product
     found = []
     for combination in product(*(r.equilibria for r in found_parts)):
-        behaviour = {key: moves for e in combination for key, moves in e.behaviour.items()}
-        x, y = (_plan(sf, i, behaviour) for i in (0, 1))
+        moves = [{name: dist for e in combination for (who, name), dist in e.behaviour.items() if who == player}
+                 for player in tree.players]
+        x, y = (plan_from_behaviour(sf, i, moves[i]) for i in (0, 1))
         found.append((nash_equilibrium_from_plans(tree, sf, x, y), (tuple(x), tuple(y))))
     found.sort(key=lambda item: _equilibrium_order(item[0]))
     cliques = maximal_nash_subsets([xy for _, xy in found])
     return SequenceFormResult(tuple(e for e, _ in found), "sequence_form", True, True, tree.players,
                               cliques=cliques, components=nash_components(cliques, len(found)),
                               notes=notes, parts=tuple(zip(parts, found_parts)), count=count)
-
-
-def _plan(sf, player, behaviour) -> list:
-    """A player's realisation plan in ``sf`` from behaviour keyed ``(player, information set)``:
-    each sequence's probability is the product of its moves'."""
-    name = sf.players[player]
-    out = []
-    for seq in sf.sequences[player]:
-        p = Fraction(1)
-        for infoset, action in seq:
-            p *= behaviour[name, infoset][action]
-        out.append(p)
-    return out
 
 
 def _equilibrium_order(e):
