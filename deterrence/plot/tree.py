@@ -239,6 +239,9 @@ def _draw_information_sets(ax, tree, pos, shared, colours) -> None:
         taken += [[] for _ in range(level + 1 - len(taken))]
         return taken[level]
 
+    def style_of(s):
+        return dict(color=colours[s.key], zorder=1.5, gid=f"information set {s.player}:{s.name}")
+
     def below(level):
         drop = _BRACKET_CLEAR + _BRACKET_STEP * level
         return drop, ax.transData + ScaledTranslation(0, -drop / 72, ax.figure.dpi_scale_trans)
@@ -255,7 +258,7 @@ def _draw_information_sets(ax, tree, pos, shared, colours) -> None:
                        key=lambda pq: abs(pos[pq[0]][0] - pos[pq[1]][0]))
             crossings.append((s, pos[a], pos[b]))
     for y, xs, s in sorted(groups, key=lambda g: (g[0], g[1][0])):
-        style = dict(color=colours[s.key], zorder=1.5, gid=f"information set {s.player}:{s.name}")
+        style = style_of(s)
         members = set(s.paths)
         if not any(xs[0] < pos[p][0] < xs[-1] for p in row_of[y] if p not in members):
             ax.plot([xs[0], xs[-1]], [y, y], linestyle="--", **style)
@@ -264,7 +267,7 @@ def _draw_information_sets(ax, tree, pos, shared, colours) -> None:
         ax.plot([xs[0], xs[-1]], [y, y], linestyle="--", transform=shifted, **style)
         ax.plot(xs, [y] * len(xs), linestyle="none", marker=tick, markersize=2 * drop, markeredgewidth=1, **style)
     for s, (xa, ya), (xb, yb) in crossings:
-        style = dict(color=colours[s.key], zorder=1.5, gid=f"information set {s.player}:{s.name}")
+        style = style_of(s)
         # a gap between the nodes of the rows spanned (both ends' rows included) wide enough for
         # the vertical line, the one nearest the pair; failing that the widest
         xs = sorted({pos[p][0] for y, paths in row_of.items() if yb <= y <= ya for p in paths})
