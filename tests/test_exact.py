@@ -318,3 +318,47 @@ def test_explore_bases_builds_a_state_only_when_it_visits_it():
     assert sorted(s[0] for s in visited) == list(range(1001)) and len(built) == 1000
     with pytest.raises(TooLargeError, match="too many"):
         list(explore_bases((0,), lambda s: s, neighbours, limit=500, too_large="too many"))
+
+
+# ------------------------------------------------------------------ the exact simplex method
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 4).flatmap(lambda n: st.tuples(
+    st.lists(st.integers(-3, 3), min_size=n, max_size=n),
+    st.lists(st.tuples(st.lists(st.integers(-3, 3), min_size=n, max_size=n), st.integers(-3, 3)),
+             min_size=1, max_size=8),
+    st.booleans())))
+def test_maximise_exactly_against_highs(program):
+    """Small, often degenerate programs (entries -3..3, ties everywhere): the same verdict as
+    SciPy's HiGHS (infeasible, unbounded or optimal), the same optimum, and an exactly feasible
+    optimal point. A box |x| <= 5 on half of them keeps those bounded."""
+    from scipy.optimize import linprog
+
+    from deterrence.core.exact import maximise_exactly
+    cost, rows, boxed = program
+    n = len(cost)
+    A, b = [row for row, _ in rows], [rhs for _, rhs in rows]
+    if boxed:
+        A += [[s * int(i == j) for j in range(n)] for i in range(n) for s in (1, -1)]
+        b += [5] * (2 * n)
+    highs = linprog([-c for c in cost], A_ub=A, b_ub=b, bounds=(None, None), method="highs")
+    try:
+        found = maximise_exactly(cost, A, b)
+    except ValueError:
+        assert highs.status == 3               # unbounded
+        return
+    if found is None:
+        assert highs.status == 2               # infeasible
+        return
+    value, x = found
+    assert highs.status == 0 and abs(float(value) + highs.fun) < 1e-9
+    assert all(sum(Fraction(a) * v for a, v in zip(row, x)) <= rhs for row, rhs in zip(A, b))
+    assert value == sum(c * v for c, v in zip(cost, x))
+
+
+def test_maximise_exactly_ends_on_the_degenerate_program_that_sympy_cycled_on():
+    """The program of a continuum of one 3x3x3 game (payoffs 0..3, seed 3) that sympy 1.14's
+    ``linprog`` pivoted on for ever: maximise the slack e over (x, e)."""
+    from deterrence.core.exact import maximise_exactly
+    A = [[1, 1], [-1, 1], [0, 1], [0, 1], [0, 1], [0, 0], [0, 0], [-2, 0], [-3, 0], [0, 1]]
+    b = [1, 0, 1, 1, 0, 1, 1, -2, -1, 1]
+    assert maximise_exactly([0, 1], A, b) == (0, [1, 0])

@@ -440,3 +440,36 @@ def test_decimal_of_a_number_just_below_a_power_of_ten_rounds_up_exactly(scale, 
     number = RealAlgebraic(sympy.Poly(t**2 - 2, t, domain="QQ"), (1, 2),
                            sympy.Poly(scale - scale * t / 10**40, t, domain="QQ"))
     assert number.decimal() == expected
+
+
+def test_a_degenerate_game_whose_continuum_program_cycled_sympy_is_decided():
+    """Payoffs 0..3 (seed 3): a continuum's small linear program made sympy 1.14's simplex
+    pivot for ever (the call never returned); the exact simplex with Bland's rule decides it.
+    What is left: certified equilibria, continua with certified samples, and nonlinear support
+    systems without a sample, which the result flags (not complete)."""
+    rng = np.random.default_rng(3)
+    game = dt.NormalFormGame.from_payoff_arrays([rng.integers(0, 4, size=(3, 3, 3)) for _ in range(3)])
+    result = nplayer_equilibria(game)
+    assert all(independently_certified(game, e) for e in result)
+    sampled = [c for c in result.continua if c.sample is not None]
+    assert all(independently_certified(game, c.sample) for c in sampled)
+    assert result.complete == (len(sampled) == len(result.continua))
+    assert sampled and not result.complete
+
+
+def test_the_logit_path_rejects_overflowing_steps_without_warnings():
+    """Long predictor steps that overflow exp (a 2x2x2x2 game of payoffs 0..99, seed 246, and a
+    2x3x3 game of payoffs 0..3 found by fuzzing) are rejected quietly, as any failed step: no
+    RuntimeWarning reaches the user, and the answer is certified."""
+    import warnings
+    rng = np.random.default_rng(246)
+    games = [dt.NormalFormGame.from_payoff_arrays([rng.integers(0, 100, size=(2, 2, 2, 2)) for _ in range(4)]),
+             dt.NormalFormGame.from_payoff_arrays([np.array(u) for u in [
+                 [[[3, 0, 2], [2, 3, 0], [1, 3, 1]], [[3, 3, 0], [1, 2, 3], [0, 3, 0]]],
+                 [[[2, 3, 0], [0, 1, 0], [0, 3, 2]], [[1, 1, 3], [2, 3, 1], [0, 2, 2]]],
+                 [[[1, 3, 1], [1, 3, 3], [3, 1, 1]], [[1, 3, 2], [2, 0, 3], [1, 0, 0]]]]])]
+    for game in games:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", RuntimeWarning)
+            (eq,) = logit_path_equilibrium(game)
+        assert independently_certified(game, eq)

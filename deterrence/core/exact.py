@@ -39,7 +39,9 @@ Paths and the switch
 4. Pivoting methods use :func:`bareiss_pivot` (one fraction-free pivot on a
    tableau of ints) and :func:`lex_min_ratio` (the exact lexicographic
    minimum-ratio test); vertex enumerations walk the graph of feasible bases
-   with :func:`explore_bases` (each basis once, with a size guard).
+   with :func:`explore_bases` (each basis once, with a size guard); the simplex
+   method runs on :class:`IntegerTableau` (Bland's rule: it cannot cycle), and
+   :func:`maximise_exactly` solves a small linear program with it, two phases.
 5. Systems a caller builds in python-flint itself (the sparse integer chains of
    noisy repeated games) are solved by :func:`solve_flint`; such callers take
    their flint path only when :func:`flint` gives the module.
@@ -482,3 +484,119 @@ def explore_bases(start, basis_of, neighbours, limit: int, too_large: str):
             if len(seen) > limit:
                 raise TooLargeError(too_large)
             todo.append(pivot)
+
+
+# ------------------------------------------------------------------ the exact simplex method
+class IntegerTableau:
+    """Integer tableau ``T = d * B^{-1} [M | b]`` with ``d > 0``; ``basis[r]`` is row r's column.
+
+    Pivots are fraction-free (:func:`bareiss_pivot`); :meth:`simplex` maximises by Bland's rule
+    (the entering column is the least improving one, ties in the ratio test go to the least
+    basic column), which cannot cycle on degenerate programs (Bland 1977)."""
+
+    def __init__(self, rows, basis, d=1):
+        self.T, self.basis, self.d = rows, basis, d
+
+    def copy(self):
+        return IntegerTableau(self.T[:], self.basis[:], self.d)
+
+    def pivot(self, r, c):
+        d = bareiss_pivot(self.T, r, c, self.d)
+        if d < 0:        # keep d > 0, so that feasibility is a nonnegative right-hand side
+            self.T = [[-v for v in row] for row in self.T]
+            d = -d
+        self.d = d
+        self.basis[r] = c
+
+    def reduced_costs(self, cost, columns):
+        """``d`` times each column's reduced cost (for maximisation: > 0 improves)."""
+        cb = [cost[b] for b in self.basis]
+        return {j: self.d * cost[j] - sum(w * row[j] for w, row in zip(cb, self.T) if w)
+                for j in columns}
+
+    def simplex(self, cost, columns, limit=100000):
+        """Maximise ``cost . z`` from a feasible basis over the given columns, by Bland's rule.
+        Returns False if the objective is unbounded, else True at an optimum."""
+        from deterrence.errors import TooLargeError
+        for _ in range(limit):
+            rc = self.reduced_costs(cost, [j for j in columns if j not in self.basis])
+            enter = min((j for j, v in rc.items() if v > 0), default=None)
+            if enter is None:
+                return True
+            best = None
+            for r, row in enumerate(self.T):
+                a = row[enter]
+                if a > 0:
+                    key = (Fraction(row[-1], a), self.basis[r])
+                    if best is None or key < best[0]:
+                        best = (key, r)
+            if best is None:
+                return False
+            self.pivot(best[1], enter)
+        raise TooLargeError(f"the exact simplex method did not finish in {limit} pivots")
+
+    def value(self, column) -> Fraction:
+        """The value of ``column`` at the tableau's basic solution."""
+        if column not in self.basis:
+            return Fraction(0)
+        return Fraction(self.T[self.basis.index(column)][-1], self.d)
+
+
+def maximise_exactly(cost, A, b):
+    """Maximise ``cost . x`` over free (unsigned) ``x`` with ``A x <= b``, exactly.
+
+    Returns ``(optimum, x)`` in Fractions, ``None`` when no ``x`` satisfies the rows, and
+    raises ``ValueError`` when the objective is unbounded. Entries may be ints, Fractions or
+    anything ``Fraction()`` takes (sympy Rationals: use ``int(p), int(q)``).
+
+    Steps: each row scaled to integers and signed so that its right-hand side is ``>= 0``;
+    ``x = x+ - x-``; a slack per row (basic where the row kept its sign), an artificial per
+    row that was negated. Phase I maximises minus the artificials' sum (Bland's rule); a
+    negative optimum means infeasible. Artificials left basic at 0 are pivoted out on any
+    other column of their row (a row with none is redundant and dropped). Phase II maximises
+    ``cost`` over the other columns.
+
+    >>> maximise_exactly([0, 1], [[1, 1], [-1, 1], [0, -1]], [1, 0, 0])   # max y: x + y <= 1, y <= x
+    (Fraction(1, 2), [Fraction(1, 2), Fraction(1, 2)])
+    >>> maximise_exactly([1], [[1], [-1]], [0, -1]) is None                 # x <= 0 and x >= 1
+    True
+    """
+    rows = [[Fraction(v) for v in row] + [Fraction(rhs)] for row, rhs in zip(A, b)]
+    m, n = len(rows), len(cost)
+    negated = [row[-1] < 0 for row in rows]
+    art = [r for r in range(m) if negated[r]]
+    width = 2 * n + m + len(art)          # x+, x-, slacks, artificials; then the right-hand side
+    T, basis = [], []
+    for r, row in enumerate(rows):
+        sign = -1 if negated[r] else 1
+        scale = math.lcm(*(v.denominator for v in row))
+        ints = [int(v * scale) * sign for v in row]
+        line = ints[:n] + [-v for v in ints[:n]] + [0] * (m + len(art)) + [ints[n]]
+        line[2 * n + r] = sign                 # the slack: + s_r in the row as written
+        if negated[r]:
+            line[2 * n + m + art.index(r)] = 1
+            basis.append(2 * n + m + art.index(r))
+        else:
+            basis.append(2 * n + r)
+        T.append(line)
+    tab = IntegerTableau(T, basis)
+    real = range(2 * n + m)
+    if art:
+        phase1 = [0] * (2 * n + m) + [-1] * len(art)
+        tab.simplex(phase1, range(width))
+        if any(tab.value(2 * n + m + k) != 0 for k in range(len(art))):
+            return None
+        for k in range(len(art)):           # basic at 0: pivot it out, or drop its redundant row
+            col = 2 * n + m + k
+            if col in tab.basis:
+                r = tab.basis.index(col)
+                other = next((j for j in real if tab.T[r][j] != 0 and j not in tab.basis), None)
+                if other is None:
+                    del tab.T[r], tab.basis[r]
+                else:
+                    tab.pivot(r, other)
+    full = [Fraction(c) for c in cost] + [-Fraction(c) for c in cost] + [0] * (width - 2 * n)
+    if not tab.simplex(full, real):
+        raise ValueError("the linear program is unbounded")
+    x = [tab.value(j) - tab.value(n + j) for j in range(n)]
+    return sum(c * v for c, v in zip(map(Fraction, cost), x)), x

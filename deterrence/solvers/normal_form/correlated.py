@@ -57,9 +57,9 @@ from itertools import product
 
 import numpy as np
 
-from deterrence.core.exact import bareiss_pivot, explore_bases
+from deterrence.core.exact import IntegerTableau, explore_bases
 from deterrence.core.numbers import format_exact
-from deterrence.errors import GameError, NotAnEquilibriumError, TooLargeError
+from deterrence.errors import GameError, NotAnEquilibriumError
 from deterrence.solvers.result import EquilibriumSequence
 
 __all__ = ["CorrelatedEquilibrium", "CorrelatedResult", "certified_correlated",
@@ -281,48 +281,6 @@ def _plain(q):
     return q.numerator if q.denominator == 1 else q
 
 
-# ------------------------------------------------------------------ the exact simplex tableau
-class _Tableau:
-    """Integer tableau ``T = d * B^{-1} [M | b]`` with ``d > 0``; ``basis[r]`` is row r's column."""
-
-    def __init__(self, rows, basis, d=1):
-        self.T, self.basis, self.d = rows, basis, d
-
-    def copy(self):
-        return _Tableau(self.T[:], self.basis[:], self.d)
-
-    def pivot(self, r, c):
-        d = bareiss_pivot(self.T, r, c, self.d)
-        if d < 0:        # keep d > 0, so that feasibility is a nonnegative right-hand side
-            self.T = [[-v for v in row] for row in self.T]
-            d = -d
-        self.d = d
-        self.basis[r] = c
-
-    def reduced_costs(self, cost, columns):
-        """``d`` times each column's reduced cost (for maximisation: > 0 improves)."""
-        cb = [cost[b] for b in self.basis]
-        return {j: self.d * cost[j] - sum(w * row[j] for w, row in zip(cb, self.T) if w)
-                for j in columns}
-
-    def simplex(self, cost, columns, limit=100000):
-        """Maximise ``cost . z`` from a feasible basis, by Bland's rule (no cycling)."""
-        for _ in range(limit):
-            rc = self.reduced_costs(cost, [j for j in columns if j not in self.basis])
-            enter = min((j for j, v in rc.items() if v > 0), default=None)
-            if enter is None:
-                return
-            best = None
-            for r, row in enumerate(self.T):
-                a = row[enter]
-                if a > 0:
-                    key = (Fraction(row[-1], a), self.basis[r])
-                    if best is None or key < best[0]:
-                        best = (key, r)
-            self.pivot(best[1], enter)      # bounded polytope: some entry is positive
-        raise TooLargeError(f"the exact simplex method did not finish in {limit} pivots")
-
-
 def _integer_rows(game, coarse):
     rows, _ = incentive_constraints(game, coarse)
     den = 1
@@ -338,7 +296,7 @@ def _initial_tableau(rows, n, k):
     # columns: cells 0..n-1, slacks n..n+k-1, artificial n+k, then the right-hand side
     T = [[-v for v in row] + [1 if j == r else 0 for j in range(k)] + [0, 0] for r, row in enumerate(rows)]
     T.append([1] * n + [0] * k + [1, 1])
-    return _Tableau(T, list(range(n, n + k)) + [n + k])
+    return IntegerTableau(T, list(range(n, n + k)) + [n + k])
 
 
 def _drop_artificial(tab, n, k):

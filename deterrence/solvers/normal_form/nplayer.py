@@ -59,7 +59,8 @@ Steps
    interval, bisected until it excludes zero (it always does eventually).
 7. A positive-dimensional system is decided exactly when its solution set is
    an affine space on which the conditions are linear: a linear program
-   (sympy's exact simplex) maximises the smallest support probability subject
+   (the exact simplex method with Bland's rule,
+   :func:`~deterrence.core.exact.maximise_exactly`) maximises the smallest support probability subject
    to the best-response conditions; a positive optimum is an equilibrium
    (certified), otherwise the system holds none. Otherwise, and when the LP
    finds equilibria, the system is reported as a :class:`Continuum` (its
@@ -80,6 +81,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from deterrence.core.exact import maximise_exactly
 from deterrence.core.numbers import format_exact
 from deterrence.core.symbolic import as_sympy
 from deterrence.errors import (
@@ -552,9 +554,7 @@ def nplayer_equilibria(game, *, limit: int | None = None, seed: int = 0) -> NPla
     if not complete:
         notes.append("a continuum without a sampled equilibrium may be empty: the list is "
                      "complete only up to those sets")
-    if any(isinstance(e, AlgebraicEquilibrium) for e in equilibria):
-        notes.append("irrational probabilities are algebraic numbers, printed to "
-                     f"{DIGITS} significant digits (minimal polynomial and interval in the JSON)")
+    notes.extend(irrational_notes(equilibria))
     return NPlayerResult(equilibria=tuple(equilibria), method="nplayer", exact=True,
                          complete=complete, players=game.players, actions=game.actions,
                          notes=tuple(notes), continua=tuple(continua))
@@ -581,6 +581,46 @@ def equilibria_on_supports(game, supports, *, seed: int = 0) -> tuple:
     payoffs = [_integer_payoffs(game.payoff_array(i)) for i in range(game.n_players)]
     found, continuum = _equilibria_on_support(game, payoffs, supports, random.Random(seed))
     return found, (None if continuum is EMPTY else continuum)
+
+
+def irrational_notes(equilibria) -> list:
+    """The notes a result carries that say how its irrational numbers are given: as algebraic
+    numbers (:class:`AlgebraicEquilibrium`) or in certified balls
+    (:class:`~deterrence.solvers.normal_form.box_certify.BoxEquilibrium`); none if all are exact
+    fractions."""
+    from deterrence.solvers.normal_form.box_certify import ENCLOSURE_NOTE, BoxEquilibrium
+    notes = []
+    if any(isinstance(e, AlgebraicEquilibrium) for e in equilibria):
+        notes.append("irrational probabilities are algebraic numbers, printed to "
+                     f"{DIGITS} significant digits (minimal polynomial and interval in the JSON)")
+    if any(isinstance(e, BoxEquilibrium) for e in equilibria):
+        notes.append(ENCLOSURE_NOTE)
+    return notes
+
+
+def nearest_on_supports(game, supports, point, *, max_unknowns: int | None = None):
+    """The certified equilibrium whose supports are exactly ``supports`` nearest the float
+    profile ``point`` (L1 distance), by the exact solve of :func:`equilibria_on_supports`; a
+    continuum's sample counts as one candidate. ``None`` when the supports carry no equilibrium,
+    or when they have more than ``max_unknowns`` unknown probabilities (the solve is exponential
+    in them).
+
+    Used to turn the end of a float path (the logit QRE's limit) into an exact answer.
+
+    >>> from deterrence import NormalFormGame
+    >>> g = NormalFormGame.from_arrays([[2, 0], [0, 1]], [[1, 0], [0, 2]])
+    >>> nearest_on_supports(g, [(0, 1), (0, 1)], [(0.6, 0.4), (0.3, 0.7)]).describe()
+    'Row: 2/3 0 + 1/3 1; Column: 1/3 0 + 2/3 1  (payoffs 2/3, 2/3)'
+    """
+    if max_unknowns is not None and sum(len(s) - 1 for s in supports) > max_unknowns:
+        return None
+    found, continuum = equilibria_on_supports(game, supports)
+    if continuum is not None and continuum.sample is not None:
+        found = list(found) + [continuum.sample]
+    if len(found) <= 1:          # no need for floats of algebraic numbers
+        return found[0] if found else None
+    return min(found, key=lambda e: sum(float(np.abs(np.array([float(v) for v in s]) - np.asarray(p)).sum())
+                                       for s, p in zip(e.strategies, point)))
 
 
 def _integer_payoffs(arr) -> np.ndarray:
@@ -1091,11 +1131,11 @@ def _linear_feasibility(game, basis, unknowns, check):
     holds an equilibrium, when it can: the solution set is an affine space (a
     linear basis) on which every condition is linear. Maximise ``e`` subject to
     each support probability ``>= e`` and each deviation ``<= 0`` (sympy's exact
-    simplex method): an equilibrium exists iff the maximum is positive, and the
+    simplex method of :func:`~deterrence.core.exact.maximise_exactly`): an equilibrium
+    exists iff the maximum is positive, and the
     optimal point is one (certified). Returns that equilibrium, :data:`EMPTY`,
     or ``None`` when the test does not apply."""
     import sympy
-    from sympy.solvers.simplex import InfeasibleLPError, linprog
     positive, nonpositive = check[0], check[1]
     exprs = [] if basis is None else [p.as_expr() for p in basis.polys]
     if any(sympy.Poly(e, *unknowns).total_degree() > 1 for e in exprs):
@@ -1107,15 +1147,16 @@ def _linear_feasibility(game, basis, unknowns, check):
     rows = [(sympy.expand(p.as_expr().subs(solution)), 1) for p in positive]
     rows += [(sympy.expand(d.as_expr().subs(solution)), -1) for d in nonpositive]
     symbols = sorted(set().union(*(e.free_symbols for e, _ in rows)), key=str)
-    # the LP in matrix form (sympy's exact simplex): lpmax on relations rewrites each
-    # one-variable relation through sympy's inequality solver, minutes on three-player trees
+    # the LP in matrix form, by the exact simplex method with Bland's rule
+    # (deterrence.core.exact): sympy's own linprog cycled for ever on some of these small,
+    # degenerate programs (10 rows, 2 unknowns, in one 3x3x3 game of payoffs 0..3)
     A, b = [], []
     for expr, sense in rows:
         poly = sympy.Poly(expr, *symbols) if symbols else None
         if poly is not None and poly.total_degree() > 1:
             return None
-        coeffs = [poly.coeff_monomial(x) for x in symbols] if poly is not None else []
-        constant = poly.coeff_monomial(1) if poly is not None else expr
+        coeffs = [_qq(poly.coeff_monomial(x)) for x in symbols] if poly is not None else []
+        constant = _qq(poly.coeff_monomial(1) if poly is not None else expr)
         if sense == 1:               # expr >= slack:  slack - coeffs.x <= constant
             A.append([-c for c in coeffs] + [1])
             b.append(constant)
@@ -1124,14 +1165,10 @@ def _linear_feasibility(game, basis, unknowns, check):
             b.append(-constant)
     A.append([0] * len(symbols) + [1])     # slack <= 1
     b.append(1)
-    objective = [0] * len(symbols) + [-1]  # maximise the slack
-    try:
-        lowest, optimum = linprog(sympy.Matrix([objective]), sympy.Matrix(A), sympy.Matrix(b),
-                                  bounds=(None, None))
-    except InfeasibleLPError:
+    found = maximise_exactly([0] * len(symbols) + [1], A, b)    # maximise the slack
+    if found is None or found[0] <= 0:
         return EMPTY
-    if -lowest <= 0:
-        return EMPTY
+    optimum = [sympy.Rational(v.numerator, v.denominator) for v in found[1]]
     point = dict(zip(symbols, optimum))
     values = {x: as_sympy(solution.get(x, x)).subs(point) for x in unknowns}
     values = {x: v.subs({y: 0 for y in v.free_symbols}) for x, v in values.items()}
