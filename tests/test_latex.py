@@ -59,3 +59,17 @@ def test_results_and_thresholds_typeset_themselves_in_jupyter():
     stage = dt.load_game("us_iran_stage")
     found = dt.critical_delta(stage, list(dt.read_profile(stage.with_defaults())), noise="none")
     assert found._repr_latex_() == conditions_latex(found)
+
+
+def test_irrational_equilibria_typeset_as_their_certified_digits():
+    """Every equilibrium of the catalogue's irrational three-player game (algebraic numbers) and
+    the logit limit of a 3x3x3 game (a certified enclosure) typeset in Jupyter: the digits
+    their text shows, no Python spelling."""
+    import numpy as np
+    rng = np.random.default_rng(94)
+    boxed = dt.NormalFormGame.from_payoff_arrays([rng.integers(0, 10, size=(3, 3, 3)) for _ in range(3)])
+    for result in (dt.solve(dt.load_game("irrational_three_player"), "nplayer"), dt.solve(boxed, "qre")):
+        latex = result._repr_latex_()
+        first = next(p for s in result[0].strategies for p in s if p != 0 and p != 1)
+        assert str(first) in latex and "text{0." not in latex
+        assert "Algebraic" not in latex and "Enclosed" not in latex

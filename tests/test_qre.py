@@ -72,6 +72,63 @@ def test_three_player_branch():
         assert logit_residual(g, prof, lam) < 1e-8
 
 
+def _three_player_game(shape, seed, top):
+    rng = np.random.default_rng(seed)
+    return NormalFormGame.from_payoff_arrays([rng.integers(0, top + 1, size=shape) for _ in shape])
+
+
+def _among(eq, result) -> bool:
+    """``eq`` is one of the n-player method's isolated equilibria, or lies on the supports of one
+    of its continua (degenerate games: a segment of equilibria, of which it lists a sample)."""
+    supports = tuple(tuple(label for label, p in zip(labels, s) if p != 0)
+                     for labels, s in zip(result.actions, eq.strategies))
+    return (any(same_point(eq, other) for other in result)
+            or any(c.supports == supports for c in result.continua))
+
+
+def test_an_irrational_limit_of_three_players_is_certified_and_is_one_of_all_the_equilibria():
+    """The branch of this 3x3x3 game ends at an equilibrium with irrational probabilities: no
+    fraction rounds to it (the front door refused the game before), the box test proves it."""
+    from deterrence.solvers.normal_form.box_certify import BoxEquilibrium
+    from deterrence.solvers.normal_form.nplayer import AlgebraicEquilibrium, nplayer_equilibria
+    game = _three_player_game((3, 3, 3), 94, 9)
+    result = solve(game, "qre")
+    (limit,) = result
+    assert isinstance(limit, BoxEquilibrium) and result.exact
+    assert any("certified balls" in note for note in result.notes)
+    every = nplayer_equilibria(game)
+    assert every.complete and _among(limit, every)
+    assert isinstance(next(e for e in every if same_point(e, limit)), AlgebraicEquilibrium)
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.sampled_from([(2, 2, 2), (3, 2, 2), (2, 3, 4), (3, 3, 3)]), st.integers(0, 2**32 - 1),
+       st.sampled_from([3, 9, 99]))
+def test_the_limit_of_three_players_is_certified_and_is_one_of_all_the_equilibria(shape, seed, top):
+    """Random three-player games (about 5% of them have an irrational limit): the branch's end
+    is matched to a certified equilibrium, one of the complete list of the n-player method."""
+    from deterrence.solvers.normal_form.nplayer import nplayer_equilibria
+    game = _three_player_game(shape, seed, top)
+    (limit,) = solve(game, "qre")
+    every = nplayer_equilibria(game)
+    assert _among(limit, every) or not every.complete
+
+
+def test_nearest_on_supports_takes_the_equilibrium_nearest_the_point():
+    """Two equilibria of this 2x2x2 game (payoffs of a seeded random search, 0..9) mix every
+    action: each float guess near one gets that one."""
+    from deterrence.solvers.normal_form.nplayer import nearest_on_supports, nplayer_equilibria
+    game = NormalFormGame.from_payoff_arrays([[[[2, 3], [8, 8]], [[3, 3], [9, 5]]],
+                                              [[[1, 7], [9, 4]], [[9, 1], [3, 4]]],
+                                              [[[9, 3], [0, 3]], [[4, 6], [2, 1]]]])
+    full = [e for e in nplayer_equilibria(game) if all(0 < p < 1 for s in e.strategies for p in s)]
+    assert len(full) == 2
+    for e in full:
+        guess = [[float(p) + 1e-3 * (-1) ** k for k, p in enumerate(s)] for s in e.strategies]
+        assert same_point(nearest_on_supports(game, [(0, 1)] * 3, guess), e)
+    assert nearest_on_supports(game, [(0, 1)] * 3, guess, max_unknowns=2) is None
+
+
 def test_limit_equilibrium_refuses_a_non_equilibrium():
     g = load_game("prisoners_dilemma")
     assert limit_equilibrium(g, [(1.0, 0.0), (1.0, 0.0)]) is None
@@ -274,6 +331,14 @@ def _ends(H, lambdas, top):
         return str(exc).split(" at lambda")[0]
 
 
+def same_point(e, f) -> bool:
+    """Two certified equilibria are the same point: equal fractions, or (a limit of three or more
+    players may be irrational) enclosures each proved to hold the one equilibrium of its tiny box,
+    within 1e-12 of each other."""
+    return all(abs(float(a) - float(b)) < 1e-12 for s, t in zip(e.strategies, f.strategies)
+               for a, b in zip(s, t))
+
+
 def _same_branch(arrays, draw_points):
     """The shorter evaluation of two and three players gives H and J of the general path (at
     lambda up to 10^6, where differences are taken first), the same QRE at fixed lambdas, and
@@ -298,7 +363,7 @@ def _same_branch(arrays, draw_points):
               for H, e in zip((fast, general), ends)]
     assert (limits[0] is None) == (limits[1] is None)
     if limits[0] is not None:
-        assert limits[0].strategies == limits[1].strategies
+        assert same_point(limits[0], limits[1])
 
 
 @settings(max_examples=30, deadline=None)

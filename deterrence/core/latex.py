@@ -140,6 +140,9 @@ def to_latex(value, *, variable: str | None = None) -> str:
     '\\\\begin{pmatrix}\\\\frac{49}{50} & \\\\frac{1}{50} \\\\\\\\ 0 & 1\\\\end{pmatrix}'
     >>> to_latex("hold & strike")
     '\\\\text{hold \\\\& strike}'
+
+    Irrational numbers of the exact solvers (algebraic numbers, certified enclosures) are
+    written as the digits their ``str`` gives.
     """
     if value is None:
         return r"\text{none}"
@@ -171,9 +174,12 @@ def to_latex(value, *, variable: str | None = None) -> str:
     numerator, denominator = getattr(value, "numerator", None), getattr(value, "denominator", None)
     if numerator is not None and denominator is not None:    # python-flint fmpq and friends
         return _number(Fraction(int(numerator), int(denominator)))
+    if hasattr(value, "__float__") and _DECIMAL.fullmatch(str(value)):
+        return str(value)       # an irrational number printed as its certified digits
     return r"\text{" + html.escape(str(value)) + "}"
 
 
+_DECIMAL = re.compile(r"-?\d+(\.\d+)?(e[-+]?\d+)?")
 _INTERVALS = {"Ropen": ("[", ")"), "Lopen": ("(", "]"), "open": ("(", ")"), "": ("[", "]")}
 _INTERVAL = re.compile(r"Interval(?:\.(Ropen|Lopen|open))?\(([^(),]+), ([^(),]+)\)")
 _FRACTION_CALL = re.compile(r"Fraction\((-?\d+), (\d+)\)")
@@ -225,8 +231,7 @@ def result_latex(result) -> str:
         used = [(a, p) for a, p in zip(actions, probabilities) if p != 0]
         if len(used) == 1:
             return to_latex(used[0][0])
-        return " + ".join(f"{to_latex(Fraction(p) if not hasattr(p, 'free_symbols') else p)}\\,{to_latex(a)}"
-                          for a, p in used)
+        return " + ".join(f"{to_latex(p)}\\,{to_latex(a)}" for a, p in used)
 
     players = list(result.players)
     head = " & ".join(to_latex(str(p)) for p in players)

@@ -61,6 +61,10 @@ MAX_NEWTON = 12
 FLOAT_DENOMINATOR = 10**7
 #: Significant digits printed for an enclosed number (as for algebraic numbers).
 DIGITS = 25
+#: The note a result carries when one of its equilibria is a :class:`BoxEquilibrium`.
+ENCLOSURE_NOTE = ("irrational (or unrecognised) probabilities are enclosed in certified balls "
+                  f"(Krawczyk test in arb ball arithmetic), printed to {DIGITS} significant digits; "
+                  "exact end points in the JSON (enclosures)")
 
 
 @dataclass(frozen=True)

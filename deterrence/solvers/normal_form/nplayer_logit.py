@@ -35,9 +35,9 @@ Steps
    (several thresholds) give a guessed support profile, certified as in step 4;
    if the box test declines (from lambda :data:`EXACT_LAMBDA` on, or for every
    declined support once the path has ended, latest first), the exact
-   polynomial system on that support is solved by :func:`~deterrence.solvers.normal_form.nplayer.equilibria_on_supports`
-   (Groebner bases, exact signs) and the certified equilibrium on it nearest
-   the float point is taken. Guessed supports with more than
+   polynomial system on that support is solved by :func:`~deterrence.solvers.normal_form.nplayer.nearest_on_supports`
+   (Groebner bases, exact signs), which takes the certified equilibrium on it nearest
+   the float point. Guessed supports with more than
    :data:`MAX_UNKNOWNS` unknown probabilities are not tried.
 4. Certification (:func:`~deterrence.solvers.normal_form.box_certify.certify_on_support`),
    the only way an answer leaves: a rational point is checked exactly
@@ -56,8 +56,8 @@ import numpy as np
 
 from deterrence.errors import NotAnEquilibriumError, SolverError
 from deterrence.solvers.certify import certified_equilibrium
-from deterrence.solvers.normal_form.box_certify import BoxEquilibrium, certify_on_support
-from deterrence.solvers.normal_form.nplayer import NPlayerResult, equilibria_on_supports
+from deterrence.solvers.normal_form.box_certify import certify_on_support
+from deterrence.solvers.normal_form.nplayer import NPlayerResult, irrational_notes, nearest_on_supports
 from deterrence.solvers.normal_form.support_search import candidate_equilibria
 
 #: Largest lambda (payoffs scaled to [0, 1]) before the path is given up.
@@ -120,11 +120,7 @@ def _sizes(equilibrium) -> str:
 
 
 def _result(game, equilibrium, note) -> NPlayerResult:
-    notes = [note]
-    if isinstance(equilibrium, BoxEquilibrium):
-        notes.append("irrational (or unrecognised) probabilities are enclosed in certified balls "
-                     "(Krawczyk test in arb ball arithmetic), printed to 25 significant digits; "
-                     "exact end points in the JSON (enclosures)")
+    notes = [note] + irrational_notes([equilibrium])
     return NPlayerResult(equilibria=(equilibrium,), method="nplayer_logit", exact=True,
                          complete=False, players=game.players, actions=game.actions,
                          notes=tuple(notes))
@@ -169,26 +165,31 @@ def _trace(tensors, max_lambda):
     step, previous = 0.05, None
     for _ in range(MAX_STEPS):
         t = _tangent(H.jacobian(y), previous)
-        while True:
-            trial = y + step * t
-            ok, newton_steps = False, 0
-            for _ in range(8):
-                newton_steps += 1
-                H_value, J = H.evaluate(trial)
-                try:      # the update orthogonal to the tangent (a square solve)
-                    delta = np.linalg.solve(np.vstack([J, t]), np.append(-H_value, 0.0))
-                except np.linalg.LinAlgError:
-                    delta = np.linalg.lstsq(J, -H_value, rcond=None)[0]
-                trial = trial + delta
-                if np.sqrt(delta @ delta) < 1e-10:
-                    ok = True
+        # a long step can land where exp overflows: such a step is rejected (not finite), as
+        # any step whose corrector fails, without NumPy's overflow warnings
+        with np.errstate(over="ignore", invalid="ignore"):
+            while True:
+                trial = y + step * t
+                ok, newton_steps = False, 0
+                for _ in range(8):
+                    newton_steps += 1
+                    H_value, J = H.evaluate(trial)
+                    if not (np.all(np.isfinite(H_value)) and np.all(np.isfinite(J))):
+                        break
+                    try:      # the update orthogonal to the tangent (a square solve)
+                        delta = np.linalg.solve(np.vstack([J, t]), np.append(-H_value, 0.0))
+                    except np.linalg.LinAlgError:
+                        delta = np.linalg.lstsq(J, -H_value, rcond=None)[0]
+                    trial = trial + delta
+                    if np.sqrt(delta @ delta) < 1e-10:
+                        ok = True
+                        break
+                moved = trial - y
+                if ok and np.all(np.isfinite(trial)) and np.sqrt(moved @ moved) < 2.5 * step:
                     break
-            moved = trial - y
-            if ok and np.all(np.isfinite(trial)) and np.sqrt(moved @ moved) < 2.5 * step:
-                break
-            step /= 2
-            if step < 1e-12:      # the path cannot be followed further: stop here
-                return
+                step /= 2
+                if step < 1e-12:      # the path cannot be followed further: stop here
+                    return
         y, previous = trial, t
         # a corrector that converged in a few steps means the path is smooth here: lengthen
         step = min(step * (1.5 if newton_steps <= 3 else 1.0), 10.0 + abs(y[-1]))
@@ -218,18 +219,10 @@ def _certify_near(game, x, boxed, solved, exact):
 def _exact_on_support(game, supports, x, solved):
     """The certified equilibrium with these supports nearest ``x`` by the exact (Groebner)
     solve, or None; each support is solved once, and not above :data:`MAX_UNKNOWNS`."""
-    if supports in solved or sum(len(s) - 1 for s in supports) > MAX_UNKNOWNS:
+    if supports in solved:
         return None
     solved.add(supports)
-    found, continuum = equilibria_on_supports(game, supports)
-    if continuum is not None and continuum.sample is not None:
-        found = list(found) + [continuum.sample]
-    if len(found) == 1:          # no need for floats of algebraic numbers
-        return found[0]
-    if found:
-        return min(found, key=lambda e: sum(float(np.abs(np.array([float(v) for v in s]) - p).sum())
-                                           for s, p in zip(e.strategies, x)))
-    return None
+    return nearest_on_supports(game, supports, x, max_unknowns=MAX_UNKNOWNS)
 
 
 __all__ = ["logit_path_equilibrium"]

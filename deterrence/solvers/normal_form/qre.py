@@ -36,7 +36,10 @@ Steps
    an exact equilibrium by solving the indifference equations exactly
    (two players, :func:`deterrence.core.exact.solve_consistent`) or by rounding
    to nearby fractions; it is returned only if
-   :func:`~deterrence.solvers.certify.certified_equilibrium` certifies it.
+   :func:`~deterrence.solvers.certify.certified_equilibrium` certifies it. With
+   three or more players the limit may be irrational: the box test of
+   :mod:`.box_certify`, then the support's polynomial system solved exactly
+   (:func:`~deterrence.solvers.normal_form.nplayer.nearest_on_supports`).
 """
 from __future__ import annotations
 
@@ -313,13 +316,23 @@ def _correct(H, z, tol, max_iter=8, fixed_lambda=False, tangent=None):
     Each update solves ``J dz = -H(z)``: with ``tangent``, the solution orthogonal to it
     (the square system ``[J; tangent] dz = [-H; 0]``, as in Allgower and Georg's
     pseudo-arclength corrector), else the least-squares (minimum-norm) one; with
-    ``fixed_lambda``, in ``y`` alone."""
+    ``fixed_lambda``, in ``y`` alone.
+
+    A long predictor step can land where ``exp(y)`` overflows: the residual is then not finite
+    and the step is rejected (None) without NumPy's overflow warnings, as any rejected step."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _gauss_newton(H, z, tol, max_iter, fixed_lambda, tangent)
+
+
+def _gauss_newton(H, z, tol, max_iter, fixed_lambda, tangent):
     last = np.inf
     if tangent is not None:
         rhs = np.zeros(len(z))             # [-H; 0]: the last entry stays 0
     for _ in range(max_iter):
         r = H.residual(z)
         norm = math.sqrt(r @ r)
+        if not math.isfinite(norm):
+            return None
         if norm < tol:
             return z
         if norm > 0.5 * last and last < np.inf and norm > 1e3 * tol:
@@ -440,12 +453,23 @@ def _profile(H, z):
 
 
 # ------------------------------------------------------------------ the exact limit
+#: Largest support (in unknown probabilities) whose polynomial system the limit of a game
+#: of three or more players is solved on exactly (the solve is exponential in them).
+MAX_EXACT_UNKNOWNS = 6
+
+
 def limit_equilibrium(game, profile, support_tol: float = 1e-5):
     """The certified Nash equilibrium that a float profile (a QRE at large lambda) approximates.
 
     Two players: the indifference equations on the profile's support, solved
     exactly; otherwise (or if that fails) the probabilities rounded to nearby
-    fractions. The answer is certified exactly; None when no candidate passes.
+    fractions. Three or more players, where the limit may be irrational: then the
+    box test on the support (an irrational point proved unique in a tiny box,
+    :func:`~deterrence.solvers.normal_form.box_certify.certify_on_support`), then
+    the support's polynomial system solved exactly
+    (:func:`~deterrence.solvers.normal_form.nplayer.nearest_on_supports`, up to
+    :data:`MAX_EXACT_UNKNOWNS` unknown probabilities). The answer is certified;
+    None when no candidate passes.
 
     >>> from deterrence import NormalFormGame
     >>> g = NormalFormGame.from_arrays([[6, 2], [7, 0]], [[6, 7], [2, 0]])
@@ -453,6 +477,8 @@ def limit_equilibrium(game, profile, support_tol: float = 1e-5):
     ((Fraction(2, 3), Fraction(1, 3)), (Fraction(2, 3), Fraction(1, 3)))
     """
     from deterrence.solvers.certify import certified_equilibrium
+    from deterrence.solvers.normal_form.box_certify import certify_on_support
+    from deterrence.solvers.normal_form.nplayer import nearest_on_supports
     if game.is_symbolic:
         game = game.with_defaults()
     supports = [[j for j, p in enumerate(s) if p > support_tol] for s in profile]
@@ -468,7 +494,13 @@ def limit_equilibrium(game, profile, support_tol: float = 1e-5):
                 return certified_equilibrium(game, strategies)
         except (NotAnEquilibriumError, GameError, ZeroDivisionError):
             continue
-    return None
+    if game.n_players == 2:      # the support's exact solution failed: nothing else is near
+        return None
+    # three or more players: the limit may be irrational, so no fraction rounds to it
+    boxed = certify_on_support(game, supports, profile)
+    if boxed is not None:
+        return boxed
+    return nearest_on_supports(game, supports, profile, max_unknowns=MAX_EXACT_UNKNOWNS)
 
 
 def round_to_support(profile, supports, den):
@@ -579,7 +611,8 @@ def logit_qre(game, lam: float | None = None, max_lambda: float | None = None) -
     if branch.limit is None:
         raise SolverError(f"the logit QRE branch reached lambda = {branch.lambdas[-1]:.6g} at "
                           f"{branch.profiles[-1]}, but no exact equilibrium near it could be certified")
+    from deterrence.solvers.normal_form.nplayer import irrational_notes
     return SolveResult(equilibria=(branch.limit,), method="qre", exact=True, complete=False,
                        players=game.players, actions=game.actions, concept="logit QRE limit",
-                       notes=((f"the principal branch traced to lambda = {branch.lambdas[-1]:.6g} "
-                              f"in {len(branch)} steps"),))
+                       notes=(f"the principal branch traced to lambda = {branch.lambdas[-1]:.6g} "
+                              f"in {len(branch)} steps", *irrational_notes([branch.limit])))
