@@ -174,3 +174,56 @@ def test_best_replies_reused_by_the_certificate(tree):
     assert pay == sf.expected_payoffs(x, y)
     assert _pure_reply(sf, 0, choices[0]) == best_reply_off_path(sf, 0, y)
     assert _pure_reply(sf, 1, choices[1]) == best_reply_off_path(sf, 1, x)
+
+
+def _tied_signalling_tree():
+    """A sender of three types (prior 1/2, 1/6, 1/3), two messages, a receiver of three replies
+    (payoffs 0..9, found by fuzzing the front door): against the uniform prior type t0's two
+    messages tie, and so do the receiver's r1 and r2 after s0."""
+    from deterrence.core.tree import GameTree, chance, decision, terminal
+    pay = {"t0": {"s0": [(5, 4), (8, 7), (2, 3)], "s1": [(3, 5), (6, 3), (6, 9)]},
+           "t1": {"s0": [(0, 3), (6, 9), (1, 7)], "s1": [(6, 6), (3, 1), (9, 9)]},
+           "t2": {"s0": [(5, 7), (9, 0), (5, 7)], "s1": [(0, 0), (1, 3), (0, 3)]}}
+    prob = {"t0": Fraction(1, 2), "t1": Fraction(1, 6), "t2": Fraction(1, 3)}
+    return GameTree(chance({t: (prob[t], decision("S", {
+        s: decision("R", {f"r{k}": terminal(list(v)) for k, v in enumerate(pay[t][s])}, infoset=f"after_{s}")
+        for s in ("s0", "s1")}, infoset=f"type_{t}")) for t in pay}), players=["S", "R"])
+
+
+@pytest.mark.parametrize("exact", [None, True, False])
+def test_ties_against_the_uniform_prior_are_broken_by_a_perturbed_prior(exact):
+    """From the uniform prior the path of this tree ends on a ray (a degenerate start), in floats
+    and in exact lexicographic pivoting; a perturbed prior gives a certified equilibrium, one of
+    the tree's (sequence_form lists every extreme one), and the notes say which prior did."""
+    from deterrence import solve
+    tree = _tied_signalling_tree()
+    sf = sequence_form(tree)
+    with pytest.raises(SolverError):
+        module._equilibrium_from(tree, sf, (uniform_plan(sf, 0), uniform_plan(sf, 1)), exact)
+    result = module.sequence_lcp(tree, exact=exact)
+    assert any("perturbed prior" in note for note in result.notes)
+    assert _no_pure_plan_gains(tree, sf, result[0])
+    for method in ("quasi_perfect", "sequential"):
+        assert _no_pure_plan_gains(tree, sf, solve(tree, method)[0])
+
+
+def _no_pure_plan_gains(tree, sf, eq) -> bool:
+    """Brute force: no pure behaviour strategy of either player earns more against the other's
+    plan than the equilibrium does (every pure plan enumerated, payoffs from the dense matrices)."""
+    import itertools
+    plans = [plan_from_behaviour(sf, i, {name: eq.behaviour[(tree.players[i], name)]
+                                         for name, _, _ in sf.infosets[i]}) for i in range(2)]
+    def payoff(i, x, y):          # x' A y or x' B y (both indexed by player 1's sequences first)
+        matrix = sf.dense(i)
+        return sum(x[r] * matrix[r][c] * y[c] for r in range(len(x)) for c in range(len(y)))
+    for i in range(2):
+        value = payoff(i, *plans)
+        sets = sf.infosets[i]
+        for choice in itertools.product(*[range(len(children)) for _, _, children in sets]):
+            pure = {name: {sf.sequences[i][c][-1][1]: int(k == pick) for k, c in enumerate(children)}
+                    for (name, _, children), pick in zip(sets, choice)}
+            deviation = list(plans)
+            deviation[i] = plan_from_behaviour(sf, i, pure)
+            if payoff(i, *deviation) > value:
+                return False
+    return True

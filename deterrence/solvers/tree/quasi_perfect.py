@@ -55,7 +55,6 @@ from deterrence.solvers.tree.sequence_form import (
     certify_plans,
     sequence_form,
     tree_equilibrium,
-    uniform_plan,
 )
 
 #: The perturbation sizes tried, in order.
@@ -343,11 +342,15 @@ def _perturbed_plans(tree: GameTree, prior, run) -> tuple:
     for eps in EPSILONS:
         if eps * most >= 1:
             continue
-        prior = prior or (uniform_plan(sf, 0), uniform_plan(sf, 1))
-        try:
-            _, (xt, yt) = run(sf, prior, lower, eps)
-        except SolverError as exc:
-            last = exc
+        # ties in the best replies to the prior can end the path on a ray: then perturbed priors
+        from deterrence.solvers.tree.sequence_lcp import tie_breaking_priors
+        for start in tie_breaking_priors(sf, prior):
+            try:
+                _, (xt, yt) = run(sf, start, lower, eps)
+                break
+            except SolverError as exc:
+                last = exc
+        else:
             continue
         # full plans as polynomials: lower bound + basic solution (nonbasic: 0)
         x = [_add(lower[0][j], xt[j] if isinstance(xt[j], list) else [xt[j]]) for j in range(len(xt))]

@@ -64,7 +64,13 @@ Steps of :func:`sequence_lcp`:
    exact rational arithmetic with the lexicographic rule (:func:`_lemke`,
    ``exact=True``);
 5. behaviour strategies are read off the plans; information sets a plan
-   does not reach get the player's best reply.
+   does not reach get the player's best reply;
+6. if no path gives a certified equilibrium (ties in the best replies to the
+   prior make the start degenerate, and the path can end on a ray: one
+   signalling game in about 19,000 random ones), the prior is perturbed
+   (:func:`tie_breaking_priors`: each behaviour probability moved by up to
+   10%, seeded, :data:`TIE_BREAKS` tries) and steps 2-5 run again; the
+   result's notes say so.
 """
 from __future__ import annotations
 
@@ -77,6 +83,7 @@ from deterrence.solvers.tree.sequence_form import (
     SequenceFormResult,
     best_response_value,
     nash_equilibrium_from_plans,
+    plan_from_behaviour,
     sequence_form,
     uniform_plan,
 )
@@ -630,6 +637,39 @@ def _const(poly):
     return poly[0] if isinstance(poly, list) else poly
 
 
+#: Perturbed priors tried after the given one (:func:`tie_breaking_priors`).
+TIE_BREAKS = 4
+
+
+def tie_breaking_priors(sf: SequenceForm, prior=None, tries: int = TIE_BREAKS):
+    """The prior (default: the uniform plans), then ``tries`` seeded perturbations of it: at
+    every information set the prior's behaviour probabilities (uniform where the prior does
+    not reach the set) times weights drawn from 0.90..1.10, renormalised; exact Fractions,
+    completely mixed, and generically without ties in the best replies to them.
+
+    >>> from deterrence.io import load_game
+    >>> sf = sequence_form(load_game("entry_deterrence"))
+    >>> first, second = list(tie_breaking_priors(sf, tries=1))
+    >>> first[0], second[0] != first[0]
+    ([1, Fraction(1, 2), Fraction(1, 2)], True)
+    """
+    import random
+    prior = prior or (uniform_plan(sf, 0), uniform_plan(sf, 1))
+    yield prior
+    rng = random.Random(0)
+    for _ in range(tries):
+        plans = []
+        for i, plan in enumerate(prior):
+            behaviour = {}
+            for name, parent, children in sf.infosets[i]:
+                reached = plan[parent] != 0
+                weights = [(Fraction(plan[c]) / plan[parent] if reached else Fraction(1, len(children)))
+                           * Fraction(rng.randint(90, 110), 100) for c in children]
+                behaviour[name] = {sf.sequences[i][c][-1][1]: w / sum(weights) for c, w in zip(children, weights)}
+            plans.append(plan_from_behaviour(sf, i, behaviour))
+        yield tuple(plans)
+
+
 def sequence_lcp(tree: GameTree, *, prior=None, exact: bool | None = None):
     """One Nash equilibrium of a two-player tree, exact and certified (Lemke, sequence form).
 
@@ -649,25 +689,34 @@ def sequence_lcp(tree: GameTree, *, prior=None, exact: bool | None = None):
     if tree.is_symbolic:
         tree = tree.with_defaults()
     sf = sequence_form(tree)
-    prior = prior or (uniform_plan(sf, 0), uniform_plan(sf, 1))
     if exact is not None and not isinstance(exact, bool):
         raise GameError(f"exact must be True, False or None (automatic), got {exact!r}")
-    eq = None
+    notes = ["one Nash equilibrium (Lemke's algorithm on the sequence form), certified exactly; "
+             "information sets not reached by a player's own plan show that player's best reply"]
+    for tries, start in enumerate(tie_breaking_priors(sf, prior)):
+        try:
+            eq = _equilibrium_from(tree, sf, start, exact)
+        except SolverError as exc:
+            failure = exc
+            continue
+        if tries:
+            notes.append(f"the path from the {'given' if prior else 'uniform'} prior gave no certified "
+                         f"equilibrium ({failure}); a perturbed prior ({tries} of {TIE_BREAKS}) did")
+        return SequenceFormResult((eq,), "sequence_lcp", True, False, tree.players, notes=tuple(notes))
+    raise failure
+
+
+def _equilibrium_from(tree, sf, prior, exact):
+    """Steps 2-5 from one prior: the float path, then the dense path, then exact pivoting."""
     if exact is not True:
         for x, y in _float_plans(sf, prior):
             try:
-                eq = nash_equilibrium_from_plans(tree, sf, x, y)     # certified exactly
-                break
+                return nash_equilibrium_from_plans(tree, sf, x, y)     # certified exactly
             except SolverError:
                 continue
-    if eq is None:        # the float path went astray: the dense path, then exact pivoting
-        _, (x, y) = _run(sf, prior, exact=exact)
-        x, y = [_norm(_const(p)) for p in x], [_norm(_const(p)) for p in y]
-        eq = nash_equilibrium_from_plans(tree, sf, x, y)
-    return SequenceFormResult((eq,), "sequence_lcp", True, False, tree.players,
-                              notes=(("one Nash equilibrium (Lemke's algorithm on the sequence form), certified "
-                            "exactly; information sets not reached by a player's own plan show that "
-                            "player's best reply"),))
+    _, (x, y) = _run(sf, prior, exact=exact)          # the float path went astray
+    x, y = [_norm(_const(p)) for p in x], [_norm(_const(p)) for p in y]
+    return nash_equilibrium_from_plans(tree, sf, x, y)
 
 
 def _norm(v):
