@@ -233,3 +233,37 @@ if HAVE_PEER_GAMES:
         assert e.beliefs == {"Raise": {"King": Fraction(3, 4), "Queen": Fraction(1, 4)}}
         prior = signalling_game(tree).prior
         assert sum(p * e.payoffs[t] for t, p in zip(("King", "Queen"), prior)) == Fraction(1, 3)
+
+
+def _vertices_by_every_row_set(n, eqs, ineqs):
+    """The reference: every set of n rows (equations and inequalities alike) solved, the
+    solutions that satisfy every row kept."""
+    import itertools
+
+    from deterrence.core.exact import solve_consistent
+    rows = [(a, b, True) for a, b in eqs] + [(a, b, False) for a, b in ineqs]
+    out = set()
+    for pick in itertools.combinations(range(len(rows)), n):
+        z = solve_consistent([list(rows[k][0]) + [rows[k][1]] for k in pick], n, unique=True)
+        if z is not None and all((sum(Fraction(c) * v for c, v in zip(a, z)) == b) if eq
+                                 else (sum(Fraction(c) * v for c, v in zip(a, z)) >= b) for a, b, eq in rows):
+            out.add(tuple(Fraction(v) for v in z))
+    return out
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(1, 4).flatmap(lambda n: st.tuples(
+    st.just(n),
+    st.lists(st.tuples(st.lists(st.integers(-2, 2), min_size=n, max_size=n), st.integers(-2, 2)), max_size=2),
+    st.lists(st.tuples(st.lists(st.integers(-2, 2), min_size=n, max_size=n), st.integers(-2, 2)), max_size=5))))
+def test_vertices_by_tight_sets_are_those_of_every_row_set(system):
+    """The signalling solver's vertex enumeration (equations always tight, n - rank of them
+    inequalities picked) against the old brute force over every set of n rows, on small
+    systems with dependent equations, unbounded sets and no vertex at all; plus the
+    probability simplex, whose vertices are its corners."""
+    from deterrence.solvers.tree.signalling import _vertices
+    n, eqs, ineqs = system
+    box = [([int(i == j) for j in range(n)], 0) for i in range(n)]    # z >= 0: some vertex, often
+    assert set(_vertices(n, eqs, ineqs + box)) == _vertices_by_every_row_set(n, eqs, ineqs + box)
+    simplex = _vertices(3, [([1, 1, 1], 1)], [([int(i == j) for j in range(3)], 0) for i in range(3)])
+    assert sorted(simplex) == [(0, 0, 1), (0, 1, 0), (1, 0, 0)]
