@@ -396,5 +396,21 @@ def test_the_tracer_reports_a_stall_instead_of_creeping():
     from deterrence.solvers.normal_form.qre import STALL_WINDOW, trace_branch
     from deterrence.solvers.tree.agent_qre import _prepared
     _, H = _prepared(signalling_tree(*TIED_SIGNALLING_TREES[1]))
+    # this tree's path creeps when the corrector asks for |H| < 1e-10 at every lambda (no
+    # allowance for rounding, which grows with lambda: term_scale 0); with the allowance it
+    # traces to its end (below)
+    H.term_scale = 0.0
     with pytest.raises(SolverError, match=f"stalled at lambda = .*: {STALL_WINDOW} steps moved it"):
         trace_branch(H, 1e6 / H.spread, 1e-10)
+
+
+def test_the_rounding_allowance_traces_the_tied_tree_that_crept():
+    """The same tree with the corrector's tolerance grown with lambda (qre._tolerance): the path
+    reaches lambda = 10^6 / spread, and the front door certifies its limit."""
+    from deterrence import solve
+    from deterrence.solvers.normal_form.qre import trace_branch
+    from deterrence.solvers.tree.agent_qre import _prepared
+    tree = signalling_tree(*TIED_SIGNALLING_TREES[1])
+    _, H = _prepared(tree)
+    assert trace_branch(H, 1e6 / H.spread, 1e-10)[-1][-1] >= 1e6 / H.spread
+    assert solve(tree, "agent_qre")[0].exact

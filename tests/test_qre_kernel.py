@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from deterrence import NormalFormGame
 from deterrence.errors import SolverError
 from deterrence.solvers.normal_form import _qre_kernels as qk
-from deterrence.solvers.normal_form.qre import (_KERNEL_CONSTANTS, _Homotopy, _tangent, limit_equilibrium,
+from deterrence.solvers.normal_form.qre import (_KERNEL_CONSTANTS, _Homotopy, _tangent, _tolerance, limit_equilibrium,
                                                 logit_branch, qre_at, trace_branch)
 from test_qre import same_point
 
@@ -58,7 +58,7 @@ def check_same_branch(arrays, kernel):
         return False
     assert not isinstance(theirs, str), theirs          # the kernel finished a branch NumPy could not
     for z in ours:      # the corrector's tolerance, plus rounding far out (|y| ~ lambda; summed in another order)
-        assert np.sqrt(H.residual(z) @ H.residual(z)) < 1e-10 + 1e-14 * np.abs(z).max()
+        assert np.sqrt(H.residual(z) @ H.residual(z)) < _tolerance(H, z, 1e-10)     # the corrector's rule
     same = next((k for k, (a, b) in enumerate(zip(ours, theirs)) if abs(a[-1] - b[-1]) > 1e-6 * max(1, abs(b[-1]))),
                 min(len(ours), len(theirs)))
     for a, b in zip(ours[:same], theirs[:same]):      # far out, |y| ~ lambda: y to the corrector's tolerance

@@ -29,7 +29,7 @@ from deterrence.solvers._compiled import jit, numba_allowed, numba_loaded, run_c
 REACHED, SINGULAR, STEP_TOO_SMALL, STALLED, TOO_MANY_STEPS = 0, 1, 2, 3, 4
 
 
-def _trace_kernel(three, Dm, S, ones, G, W, mask, z0, t0, target, tol, max_steps,
+def _trace_kernel(three, Dm, S, ones, G, W, mask, z0, t0, target, tol, rounding, max_steps,
                   growth, growth_straight, straight, min_cosine, stall_window, stall_progress):
     """``(points, status)``: the points of the branch from ``z0`` (tangent ``t0``) until
     lambda >= ``target`` (status ``REACHED``), or an empty array and the status that stopped it.
@@ -142,9 +142,10 @@ def _trace_kernel(three, Dm, S, ones, G, W, mask, z0, t0, target, tol, max_steps
         for _ in range(8):
             evaluate(cand)
             norm = residual_norm()
-            if norm < tol:
+            tol_here = max(tol, rounding * (1.0 + abs(cand[M])))    # qre._tolerance
+            if norm < tol_here:
                 return 1
-            if norm > 0.5 * last and last < np.inf and norm > 1e3 * tol:
+            if norm > 0.5 * last and last < np.inf and norm > 1e3 * tol_here:
                 return 0
             last = norm
             for a in range(M):
@@ -155,7 +156,7 @@ def _trace_kernel(three, Dm, S, ones, G, W, mask, z0, t0, target, tol, max_steps
             for a in range(N):
                 cand[a] = cand[a] + x[a]
         evaluate(cand)
-        return 1 if residual_norm() < tol else 0
+        return 1 if residual_norm() < max(tol, rounding * (1.0 + abs(cand[M]))) else 0
 
     h = 0.1
     for _ in range(max_steps):
@@ -248,12 +249,14 @@ def run_trace(kernel, H, z0, t0, target, tol, max_steps, constants):
     >>> bool(points[-1][-1] >= 10.0), np.allclose(np.exp(points[-1][:-1]), 0.5)
     (True, True)
     """
+    from deterrence.solvers.normal_form.qre import ROUNDING
     three = H.n == 3
     empty = np.zeros((1, 1))
     try:
         points, status = run_compiled(kernel, three, H._Dm, H._S, H._ones, empty if three else H._G,
                                       H._W if three else empty, H._mask if three else empty, z0, t0,
-                                      float(target), float(tol), int(max_steps), *constants)
+                                      float(target), float(tol), float(ROUNDING * H.term_scale),
+                                      int(max_steps), *constants)
     except Exception:       # noqa: BLE001 - numba compiles on the first call: any failure there or
         return None         # in the loop leaves the branch to the NumPy path, which is the reference
     return list(points) if status == REACHED else None

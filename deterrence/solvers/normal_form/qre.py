@@ -131,6 +131,8 @@ class _Homotopy:
     def __init__(self, arrays):
         self.arrays = [np.asarray(a, dtype=float) for a in arrays]
         self.shape = self.arrays[0].shape
+        # the size of the payoffs, so of the terms lambda * u of H: its rounding grows with both
+        self.term_scale = max(float(np.abs(a).max()) for a in self.arrays) or 1.0
         self.n = len(self.shape)
         self.offsets = np.cumsum((0,) + self.shape)
         self.size = int(self.offsets[-1])
@@ -324,6 +326,17 @@ def _correct(H, z, tol, max_iter=8, fixed_lambda=False, tangent=None):
         return _gauss_newton(H, z, tol, max_iter, fixed_lambda, tangent)
 
 
+#: relative rounding of the residual: far out on the branch the terms ``lambda * u`` of ``H``
+#: are large, and ``|H|`` cannot fall below about ``eps * lambda * max|u|``; the corrector's
+#: tolerance is at least ``ROUNDING * (1 + lambda) * max|u|`` (a fixed 1e-10 stalled the
+#: path of a degenerate 3x3x3 game at lambda = 2e5, payoffs 0..3, where it is 1e-10)
+ROUNDING = 8 * np.finfo(float).eps
+
+
+def _tolerance(H, z, tol) -> float:
+    return max(tol, ROUNDING * (1.0 + abs(float(z[-1]))) * getattr(H, "term_scale", 1.0))
+
+
 def _gauss_newton(H, z, tol, max_iter, fixed_lambda, tangent):
     last = np.inf
     if tangent is not None:
@@ -333,9 +346,9 @@ def _gauss_newton(H, z, tol, max_iter, fixed_lambda, tangent):
         norm = math.sqrt(r @ r)
         if not math.isfinite(norm):
             return None
-        if norm < tol:
+        if norm < _tolerance(H, z, tol):
             return z
-        if norm > 0.5 * last and last < np.inf and norm > 1e3 * tol:
+        if norm > 0.5 * last and last < np.inf and norm > 1e3 * _tolerance(H, z, tol):
             return None
         last = norm
         J = H.jacobian(z)
@@ -353,7 +366,7 @@ def _gauss_newton(H, z, tol, max_iter, fixed_lambda, tangent):
             z = z + (np.append(np.linalg.lstsq(J[:, :-1], -r, rcond=None)[0], 0.0) if fixed_lambda
                      else np.linalg.lstsq(J, -r, rcond=None)[0])
     r = H.residual(z)
-    return z if math.sqrt(r @ r) < tol else None
+    return z if math.sqrt(r @ r) < _tolerance(H, z, tol) else None
 
 
 #: step growth after each accepted step, and where the corrector moved less than STRAIGHT
