@@ -29,6 +29,11 @@ from deterrence.solvers._compiled import jit, numba_allowed, numba_loaded, run_c
 REACHED, SINGULAR, STEP_TOO_SMALL, STALLED, TOO_MANY_STEPS = 0, 1, 2, 3, 4
 
 
+#: relative rounding of the logit homotopy's residual: the corrector's tolerance is at least
+#: ``ROUNDING * (1 + lambda) * max|u|`` (qre._tolerance; the same rule here)
+ROUNDING = 8 * np.finfo(float).eps
+
+
 def _trace_kernel(three, Dm, S, ones, G, W, mask, z0, t0, target, tol, rounding, max_steps,
                   growth, growth_straight, straight, min_cosine, stall_window, stall_progress):
     """``(points, status)``: the points of the branch from ``z0`` (tangent ``t0``) until
@@ -249,7 +254,6 @@ def run_trace(kernel, H, z0, t0, target, tol, max_steps, constants):
     >>> bool(points[-1][-1] >= 10.0), np.allclose(np.exp(points[-1][:-1]), 0.5)
     (True, True)
     """
-    from deterrence.solvers.normal_form.qre import ROUNDING
     three = H.n == 3
     empty = np.zeros((1, 1))
     try:

@@ -52,6 +52,7 @@ import numpy as np
 from deterrence.core.numbers import format_short
 from deterrence.core.validate import check_positive
 from deterrence.errors import GameError, NotAnEquilibriumError, SolverError
+from deterrence.solvers.normal_form._qre_kernels import ROUNDING
 from deterrence.solvers.result import Equilibrium, SolveResult
 
 __all__ = ["QREBranch", "action_values", "limit_equilibrium", "logit_branch", "logit_qre", "qre_at"]
@@ -326,14 +327,11 @@ def _correct(H, z, tol, max_iter=8, fixed_lambda=False, tangent=None):
         return _gauss_newton(H, z, tol, max_iter, fixed_lambda, tangent)
 
 
-#: relative rounding of the residual: far out on the branch the terms ``lambda * u`` of ``H``
-#: are large, and ``|H|`` cannot fall below about ``eps * lambda * max|u|``; the corrector's
-#: tolerance is at least ``ROUNDING * (1 + lambda) * max|u|`` (a fixed 1e-10 stalled the
-#: path of a degenerate 3x3x3 game at lambda = 2e5, payoffs 0..3, where it is 1e-10)
-ROUNDING = 8 * np.finfo(float).eps
-
-
 def _tolerance(H, z, tol) -> float:
+    """The corrector's tolerance at ``z``: ``tol``, or more far out on the branch, where the
+    terms ``lambda * u`` of ``H`` are large and ``|H|`` cannot fall below about
+    ``eps * lambda * max|u|`` (:data:`~._qre_kernels.ROUNDING`; a fixed 1e-10 stalled the path
+    of a degenerate 3x3x3 game, payoffs 0..3, at lambda = 2e5)."""
     return max(tol, ROUNDING * (1.0 + abs(float(z[-1]))) * getattr(H, "term_scale", 1.0))
 
 
