@@ -216,3 +216,33 @@ if HAVE_PEER_GAMES:
         best = correlated_equilibria(game)
         assert best.value >= best_nash and coarse_correlated_equilibria(game).value >= best.value
         assert best.value == sum(best[0].payoffs)
+
+
+def test_results_show_their_distributions_in_jupyter():
+    """The HTML of every vertex of Chicken's correlated polytope: one row per equilibrium, each
+    profile with positive probability and its fraction, the payoffs, parsed by the standard
+    library's HTML parser (well formed: every opened tag closed)."""
+    from html.parser import HTMLParser
+    result = solve(load_game("chicken"), "correlated", vertices=True)
+    page = result._repr_html_()
+
+    class Tags(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.open, self.rows = [], 0
+
+        def handle_starttag(self, tag, attrs):
+            if tag != "br":
+                self.open.append(tag)
+            self.rows += tag == "tr"
+
+        def handle_endtag(self, tag):
+            assert self.open.pop() == tag
+    parser = Tags()
+    parser.feed(page)
+    assert not parser.open and parser.rows == len(result) + 1
+    for eq in result:
+        for prof, q in eq.distribution:
+            assert f"{q} ({', '.join(prof)})" in page
+        assert ", ".join(str(v) for v in eq.payoffs) in page
+    assert "Fraction" not in page

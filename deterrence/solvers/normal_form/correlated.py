@@ -168,6 +168,22 @@ class CorrelatedResult(EquilibriumSequence):
     def __str__(self):
         return self.to_text()
 
+    def _repr_html_(self) -> str:
+        """Jupyter: one row per equilibrium, its distribution (the profiles with positive
+        probability) and the payoffs; the caption is the text's first line."""
+        import html
+        rows = []
+        for k, eq in enumerate(self.equilibria):
+            cells = "<br>".join(f"{html.escape(format_exact(q))} ({html.escape(', '.join(prof))})"
+                                for prof, q in eq.distribution)
+            pay = html.escape(", ".join(format_exact(v) for v in eq.payoffs))
+            rows.append(f"<tr><td>{k}</td><td>{cells}</td><td>{pay}</td></tr>")
+        head = "<tr><th>#</th><th>distribution over (" + html.escape(", ".join(self.players)) \
+            + ")</th><th>payoffs</th></tr>"
+        notes = "".join(f"<p>Note: {html.escape(n)}</p>" for n in self.notes)
+        cap = html.escape(self.to_text().splitlines()[0])
+        return f"<table><caption>{cap}</caption>{head}{''.join(rows)}</table>{notes}"
+
 
 # ------------------------------------------------------------------ constraints and certificate
 def _exact_arrays(game) -> list:
