@@ -344,9 +344,10 @@ def _gauss_newton(H, z, tol, max_iter, fixed_lambda, tangent):
         norm = math.sqrt(r @ r)
         if not math.isfinite(norm):
             return None
-        if norm < _tolerance(H, z, tol):
+        allowed = _tolerance(H, z, tol)
+        if norm < allowed:
             return z
-        if norm > 0.5 * last and last < np.inf and norm > 1e3 * _tolerance(H, z, tol):
+        if norm > 0.5 * last and last < np.inf and norm > 1e3 * allowed:
             return None
         last = norm
         J = H.jacobian(z)
@@ -488,8 +489,6 @@ def limit_equilibrium(game, profile, support_tol: float = 1e-5):
     ((Fraction(2, 3), Fraction(1, 3)), (Fraction(2, 3), Fraction(1, 3)))
     """
     from deterrence.solvers.certify import certified_equilibrium
-    from deterrence.solvers.normal_form.box_certify import certify_on_support
-    from deterrence.solvers.normal_form.nplayer import nearest_on_supports
     if game.is_symbolic:
         game = game.with_defaults()
     supports = [[j for j, p in enumerate(s) if p > support_tol] for s in profile]
@@ -507,7 +506,10 @@ def limit_equilibrium(game, profile, support_tol: float = 1e-5):
             continue
     if game.n_players == 2:      # the support's exact solution failed: nothing else is near
         return None
-    # three or more players: the limit may be irrational, so no fraction rounds to it
+    # three or more players: the limit may be irrational, so no fraction rounds to it (the
+    # n-player solvers, and sympy with them, are loaded only here, off the two-player path)
+    from deterrence.solvers.normal_form.box_certify import certify_on_support
+    from deterrence.solvers.normal_form.nplayer import nearest_on_supports
     boxed = certify_on_support(game, supports, profile)
     if boxed is not None:
         return boxed
