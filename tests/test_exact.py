@@ -362,3 +362,29 @@ def test_maximise_exactly_ends_on_the_degenerate_program_that_sympy_cycled_on():
     A = [[1, 1], [-1, 1], [0, 1], [0, 1], [0, 1], [0, 0], [0, 0], [-2, 0], [-3, 0], [0, 1]]
     b = [1, 0, 1, 1, 0, 1, 1, -2, -1, 1]
     assert maximise_exactly([0, 1], A, b) == (0, [1, 0])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 4), st.integers(1, 5), st.integers(0, 2**32 - 1))
+def test_solution_space_spans_every_solution_and_no_other(rows, k, seed):
+    """solution_space against numpy's rank: the basis has k - rank vectors, independent; the
+    particular point and every combination solve the system exactly; None exactly when the
+    augmented rank exceeds the rank (small integer systems, many of them degenerate)."""
+    from deterrence.core.exact import solution_space
+    rng = np.random.default_rng(seed)
+    aug = rng.integers(-2, 3, size=(rows, k + 1)).tolist()
+    if rows > 1 and rng.random() < 0.5:                 # a dependent row
+        aug[-1] = [a + b for a, b in zip(aug[0], aug[1 % rows])]
+    M = np.array([r[:k] for r in aug], dtype=float)
+    rank, full = np.linalg.matrix_rank(M), np.linalg.matrix_rank(np.array(aug, dtype=float))
+    space = solution_space(aug, k)
+    if full > rank:
+        assert space is None
+        return
+    point, basis = space
+    assert len(basis) == k - rank
+    if basis:
+        assert np.linalg.matrix_rank(np.array(basis, dtype=float)) == len(basis)
+    for c in ([0] * len(basis), [Fraction(j + 1, 3) for j in range(len(basis))]):
+        x = [p + sum(cj * v[i] for cj, v in zip(c, basis)) for i, p in enumerate(point)]
+        assert all(sum(Fraction(r[i]) * x[i] for i in range(k)) == r[k] for r in aug)

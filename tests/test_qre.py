@@ -294,6 +294,138 @@ def test_a_branch_that_bends_back_in_lambda_is_followed_to_its_nash_limit():
     assert is_equilibrium(g, branch.limit.strategies)
 
 
+def natural_continuation(arrays, lambdas, increments=2000):
+    """The logit branch at each of *lambdas* (increasing) by natural-parameter continuation, an
+    oracle independent of the tracer: lambda raised from 0 in *increments* equal steps, each point
+    corrected at its fixed lambda from the last. Valid below the branch's first turn in lambda
+    (there the branch is a graph over lambda); None past a step whose point moved by more than
+    0.05 in probability (a turn, or a jump to another branch)."""
+    from deterrence.solvers.normal_form.qre import _correct, _Homotopy
+    H = _Homotopy([np.asarray(a, dtype=float) for a in arrays])
+    z = np.append(np.concatenate([np.full(m, -np.log(m)) for m in H.shape]), 0.0)
+    out, targets = [], list(lambdas)
+    for lam in np.linspace(0.0, targets[-1], increments + 1)[1:]:
+        w = z.copy()
+        w[-1] = lam
+        nxt = _correct(H, w, 1e-12, max_iter=30, fixed_lambda=True)
+        if nxt is None or np.abs(np.exp(nxt[:-1]) - np.exp(z[:-1])).max() > 0.05:
+            return None
+        z = nxt
+        while targets and lam >= targets[0] - 1e-12:
+            out.append(np.exp(z[:-1]))
+            targets.pop(0)
+    return out
+
+
+@pytest.mark.parametrize("arrays, lambdas", [
+    # an S-shaped double fold near lambda = 0.28: a long step across it landed on the sheet before
+    # the folds, traced it back to lambda = 0 and failed there ("step length fell below 1e-12")
+    ([[[95, 68], [19, 37], [18, 86]], [[78, 80], [95, 88], [38, 63]]], [0.05, 0.15, 0.25]),
+    # a 3x3x3 game (seed 1, payoffs 0..3) whose branch the tracer left at lambda = 0.97 for another
+    # branch, which took it to a different Nash limit; qre_at failed at lambda = 1.9 and 2
+    (np.random.default_rng(1).integers(0, 4, size=(3, 3, 3, 3)).tolist(), [0.5, 1.0, 1.9, 2.0]),
+])
+def test_the_tracer_stays_on_the_branch_across_folds(arrays, lambdas):
+    """The side of the branch (the sign of det [J; t]) is kept: at each lambda the tracer's QRE is
+    the natural continuation's, with the compiled tracer and without it, and the limit is certified."""
+    import os
+    expected = natural_continuation(arrays, lambdas)
+    assert expected is not None
+    game = NormalFormGame.from_payoff_arrays([np.array(a) for a in arrays])
+    before = os.environ.get("DETERRENCE_NUMBA")
+    try:
+        for setting in ("0", "1"):
+            os.environ["DETERRENCE_NUMBA"] = setting
+            for lam, want in zip(lambdas, expected):
+                assert np.abs(np.concatenate(qre_at(game, lam)) - want).max() < 1e-8, (setting, lam)
+            branch = logit_branch(game)
+            assert not branch.stopped and branch.limit is not None
+            assert is_equilibrium(game, branch.limit.strategies)
+    finally:
+        if before is None:
+            del os.environ["DETERRENCE_NUMBA"]
+        else:
+            os.environ["DETERRENCE_NUMBA"] = before
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.sampled_from([(2, 2), (3, 2), (3, 3), (2, 4), (2, 2, 2), (3, 3, 2)]), st.integers(0, 2**32 - 1))
+def test_the_branch_below_its_first_turn_is_the_natural_continuation(shape, seed):
+    """Random games, payoffs 0..9: the tracer's QRE at lambda = 0.5, 1, 2 (divided by the spread)
+    against natural-parameter continuation, wherever the continuation is smooth that far."""
+    rng = np.random.default_rng(seed)
+    arrays = [rng.integers(0, 10, size=shape) for _ in shape]
+    spread = max(float(np.ptp(a)) for a in arrays) or 1.0
+    lambdas = [0.5 / spread, 1.0 / spread, 2.0 / spread]
+    expected = natural_continuation(arrays, lambdas, increments=1000)
+    if expected is None:            # the branch turns (or nearly) below lambda = 2 / spread
+        return
+    game = NormalFormGame.from_payoff_arrays(arrays)
+    for lam, want in zip(lambdas, expected):
+        assert np.abs(np.concatenate(qre_at(game, lam)) - want).max() < 1e-7
+
+
+def test_a_branch_the_corrector_cannot_follow_far_out_ends_with_a_certified_equilibrium():
+    """A degenerate 3x3 game whose equilibria form a continuum: far out (lambda ~ 2e4) the
+    bordered system's condition number is 1e15 and the float corrector cannot meet its tolerance,
+    so the trace stalls (it crept 20,000 steps, 11 s, and raised before). The branch stops there,
+    says so, and its limit is the certified equilibrium found on its last point's support."""
+    import os
+    game = NormalFormGame.from_arrays([[1, 1, 0], [0, 2, 2], [0, 2, 3]], [[1, 1, 3], [3, 2, 1], [2, 3, 2]])
+    before = os.environ.get("DETERRENCE_NUMBA")
+    os.environ["DETERRENCE_NUMBA"] = "0"
+    try:
+        branch = logit_branch(game)
+        result = solve(game, "qre")
+    finally:
+        if before is None:
+            del os.environ["DETERRENCE_NUMBA"]
+        else:
+            os.environ["DETERRENCE_NUMBA"] = before
+    assert branch.stopped.startswith("it stalled")
+    assert branch.lambdas[-1] * 3 >= 1e3             # far out: FAR_OUT, in units of the spread
+    assert branch.to_json()["stopped"] == branch.stopped
+    assert is_equilibrium(game, branch.limit.strategies)
+    assert result[0].strategies == branch.limit.strategies
+    assert "not proved to be the branch's limit" in result.notes[0]
+    last = np.concatenate(branch.profiles[-1])
+    assert np.abs(np.concatenate([np.array(s, dtype=float) for s in branch.limit.strategies]) - last).max() < 1e-2
+
+
+@pytest.mark.parametrize("A, B", [
+    # the column player's equilibria on {0, 2, 3} form a segment; the branch ends inside it
+    ([[9, 4, 4, 2], [0, 2, 6, 1], [1, 6, 7, 1]], [[1, 1, 7, 4], [1, 8, 2, 2], [7, 6, 1, 4]]),
+    ([[1, 0, 3, 1], [2, 0, 3, 0], [2, 2, 0, 1], [3, 2, 2, 2]],
+     [[3, 2, 2, 3], [1, 1, 0, 2], [2, 1, 0, 0], [1, 1, 2, 0]]),
+])
+def test_a_limit_inside_a_continuum_is_certified_near_the_branchs_end(A, B):
+    """Degenerate games whose branch ends inside a continuum of equilibria: the indifference
+    equations on the limit's support have many solutions, so they were solved with a free
+    unknown set to 0 (the value: a negative 'probability'), and rounding missed the continuum;
+    qre refused ("no exact equilibrium near it could be certified"). Now: a certified point
+    of the continuum within CONTINUUM_DISTANCE of the branch's end, and a note says how far."""
+    from deterrence.solvers.normal_form.qre import CONTINUUM_DISTANCE
+    game = NormalFormGame.from_arrays(A, B)
+    branch = logit_branch(game)
+    result = solve(game, "qre")
+    assert result[0].strategies == branch.limit.strategies
+    assert is_equilibrium(game, branch.limit.strategies)
+    apart = max(abs(float(a) - b) for s, t in zip(branch.limit.strategies, branch.profiles[-1]) for a, b in zip(s, t))
+    assert apart <= CONTINUUM_DISTANCE
+    assert "continuum of equilibria (on the limit's supports)" in result.notes[1]
+    assert f"is {apart:.1g} from it" in result.notes[1]
+    assert not any("continuum" in n for n in solve(load_game("chicken"), "qre").notes)   # alone on its supports
+    everything = solve(game)                          # the continuum: two extreme equilibria share a support
+    assert not any(e.strategies == branch.limit.strategies for e in everything)
+
+
+def test_a_branch_that_stops_near_its_start_is_refused():
+    from deterrence.errors import SolverError
+    game = NormalFormGame.from_arrays([[95, 68], [19, 37], [18, 86]], [[78, 80], [95, 88], [38, 63]])
+    with pytest.raises(SolverError, match="did not reach lambda .* in 5 steps"):
+        logit_branch(game, max_steps=5)
+
+
 def test_the_branch_figure_ends_at_the_certified_limit():
     """The traced branch as McKelvey and Palfrey draw it (there was no figure of it): one line
     per player and action from the centroid, ending in a square at the exact Nash limit."""

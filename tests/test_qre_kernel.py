@@ -136,17 +136,19 @@ def test_the_compiled_tracer_on_the_benchmark_games(index):
 
 
 def test_what_the_kernel_does_not_finish_is_traced_by_numpy():
-    """A degenerate 3x3x3 game whose corrector fails at lambda = 2 (both paths) and one whose
-    trace stalls: the front door raises the NumPy path's error with the kernel on or off."""
+    """A branch the kernel does not finish (here: too few steps, near the start) is traced again
+    by the NumPy path, whose error the front door raises with the kernel on or off. (The game
+    that showed this before, a 3x3x3 game whose corrector failed at lambda = 2 on both paths, had
+    jumped to another branch there: test_qre.test_the_tracer_stays_on_the_branch_across_folds.)"""
     errors = {}
     for setting in ("0", "1"):
         with numba_setting(setting):
             rng = np.random.default_rng(1)
             game = NormalFormGame.from_payoff_arrays([rng.integers(0, 4, size=(3, 3, 3)) for _ in range(3)])
             with pytest.raises(SolverError) as info:
-                qre_at(game, 2.0)
+                logit_branch(game, max_steps=4)
             errors[setting] = str(info.value)
-    assert errors["0"] == errors["1"] == "logit QRE: the corrector failed at lambda = 2.0"
+    assert errors["0"] == errors["1"] == "logit QRE path following did not reach lambda = 333333.3333333333 in 4 steps"
 
 
 def test_the_switch_decides_the_qre_kernel():

@@ -358,6 +358,35 @@ def solve_consistent(aug, k, unique=False):
     return sol
 
 
+def solution_space(aug, k):
+    """The solutions of a linear system in ``k`` unknowns given as augmented rows, exactly:
+    ``(particular, basis)`` with every solution ``particular + sum c_j basis[j]`` (``basis``
+    empty when the solution is one point), or ``None`` when the system is inconsistent. From
+    the reduced row echelon form in Fractions (the systems here are small).
+
+    >>> point, basis = solution_space([[1, 1, 2], [2, 2, 4]], 2)      # x + y = 2 twice
+    >>> point, basis
+    ([Fraction(2, 1), Fraction(0, 1)], [[Fraction(-1, 1), Fraction(1, 1)]])
+    >>> solution_space([[1, 0, 1], [1, 0, 2]], 2) is None
+    True
+    """
+    rows = [[Fraction(v) for v in r] for r in aug]
+    pivots, values = _gauss_jordan(rows, k)
+    if pivots and pivots[-1] == k:          # a row 0 = nonzero
+        return None
+    particular = [Fraction(0)] * k
+    for c, v in zip(pivots, values):
+        particular[c] = v
+    basis = []
+    for free in (c for c in range(k) if c not in pivots):
+        vector = [Fraction(0)] * k
+        vector[free] = Fraction(1)
+        for i, c in enumerate(pivots):
+            vector[c] = -rows[i][free]
+        basis.append(vector)
+    return particular, basis
+
+
 def _gauss_jordan(rows, k):
     """The reduced row echelon form of augmented Fraction ``rows`` (changed in place), as its
     pivot columns (the last one ``k`` when the system is inconsistent) and the right-hand

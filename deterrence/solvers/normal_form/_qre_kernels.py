@@ -4,7 +4,8 @@ The same predictor-corrector as :func:`deterrence.solvers.normal_form.qre.trace_
 (Allgower and Georg, ch. 2-3 and 6; see there): the tangent predictor, the pseudo-arclength
 Gauss-Newton corrector on the square system ``[J; t] dz = [-H; 0]`` (at most 8 steps, given up
 when a step does not halve the residual), the same acceptance tests (lambda > 0, the move at
-most twice the step, the tangent turning by less than ``acos(MIN_COSINE)``), the same step
+most twice the step, the tangent turning by less than ``acos(MIN_COSINE)``, the side of the
+branch kept unless the step is at most ``FLIP_MIN_STEP``), the same step
 control, stall test and stop at ``lambda >= target``, on the evaluation of
 ``qre._Homotopy._evaluate_small`` (``Dm @ dU = G * pi`` for two players, ``(W @ pi) * pi``
 for three). The dense systems are solved by LU with partial pivoting (LAPACK's ``getrf``
@@ -35,7 +36,8 @@ ROUNDING = 8 * np.finfo(float).eps
 
 
 def _trace_kernel(three, Dm, S, ones, G, W, mask, z0, t0, target, tol, rounding, max_steps,
-                  growth, growth_straight, straight, min_cosine, stall_window, stall_progress):
+                  growth, growth_straight, straight, min_cosine, stall_window, stall_progress,
+                  flip_min_step):
     """``(points, status)``: the points of the branch from ``z0`` (tangent ``t0``) until
     lambda >= ``target`` (status ``REACHED``), or an empty array and the status that stopped it.
     """
@@ -53,6 +55,7 @@ def _trace_kernel(three, Dm, S, ones, G, W, mask, z0, t0, target, tol, rounding,
     rhs = np.empty(N)
     x = np.empty(N)
     piv = np.empty(N, dtype=np.int64)
+    sign = np.ones(1)            # the sign of det [J; row] from solve_bordered's LU
     cand = np.empty(N)
     step = np.empty(N)
     t_next = np.empty(N)
@@ -91,7 +94,9 @@ def _trace_kernel(three, Dm, S, ones, G, W, mask, z0, t0, target, tol, rounding,
             J[a, M] = -du[a]
 
     def solve_bordered(row):
-        # x = [J; row]^-1 rhs by LU with partial pivoting; False when a pivot is exactly 0
+        # x = [J; row]^-1 rhs by LU with partial pivoting; False when a pivot is exactly 0;
+        # sign[0] = the sign of det [J; row] (qre._side)
+        sign[0] = 1.0
         for a in range(M):
             for b in range(N):
                 K[a, b] = J[a, b]
@@ -106,8 +111,11 @@ def _trace_kernel(three, Dm, S, ones, G, W, mask, z0, t0, target, tol, rounding,
             if K[best, c] == 0.0:
                 return False
             if best != c:
+                sign[0] = -sign[0]
                 for b in range(N):
                     K[c, b], K[best, b] = K[best, b], K[c, b]
+            if K[c, c] < 0.0:
+                sign[0] = -sign[0]
             inv = 1.0 / K[c, c]
             for a in range(c + 1, N):
                 K[a, c] *= inv
@@ -163,6 +171,14 @@ def _trace_kernel(three, Dm, S, ones, G, W, mask, z0, t0, target, tol, rounding,
         evaluate(cand)
         return 1 if residual_norm() < max(tol, rounding * (1.0 + abs(cand[M]))) else 0
 
+    # the side of the branch the trace is on (qre.FLIP_MIN_STEP): det [J; t] at the start
+    evaluate(z)
+    for a in range(N):
+        rhs[a] = 0.0
+    rhs[M] = 1.0
+    if not solve_bordered(t):
+        return points[:0], SINGULAR
+    side = sign[0]
     h = 0.1
     for _ in range(max_steps):
         while True:
@@ -190,7 +206,7 @@ def _trace_kernel(three, Dm, S, ones, G, W, mask, z0, t0, target, tol, rounding,
                     for a in range(N):
                         t_next[a] = x[a] * scale
                         cos += t_next[a] * t[a]
-                    accepted = cos > min_cosine
+                    accepted = cos > min_cosine and (sign[0] == side or h <= flip_min_step)
             if accepted:
                 break
             h /= 2
@@ -208,6 +224,7 @@ def _trace_kernel(three, Dm, S, ones, G, W, mask, z0, t0, target, tol, rounding,
         for a in range(N):
             z[a] = cand[a]
             t[a] = t_next[a]
+        side = sign[0]
         if count > stall_window:
             before = points[count - 1 - stall_window, M]
             if abs(z[M] - before) < stall_progress * max(abs(z[M]), 1.0):

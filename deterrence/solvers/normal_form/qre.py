@@ -26,15 +26,21 @@ Steps
 3. Corrector: Gauss-Newton steps ``dz = -J^+ H(z)`` (least squares) until
    ``|H| < tol``; a step that does not contract halves the step length, an
    easy one lengthens it. The curve may turn back in lambda; arclength
-   parametrisation follows it through such turns.
+   parametrisation follows it through such turns. A step is kept only if the new
+   point is on the same side of the branch, ``sign det [J; t]`` unchanged (else it
+   jumped across a double bend to an earlier part of the branch, and is halved),
+   unless it is already at most ``FLIP_MIN_STEP`` (a symmetric game's bifurcation).
 4. Stop once lambda exceeds ``max_lambda`` (by default 10^6 over the payoff range).
+   A trace that stalls far out (lambda times the spread at least ``FAR_OUT``) stops
+   there, and the branch says so (``QREBranch.stopped``).
    Two- and three-player games run steps 2-4 in a numba-compiled twin of the loop
    (:mod:`._qre_kernels`, same rules) when numba is already imported and the kernel is
    loaded or the game large, or with ``DETERRENCE_NUMBA=1``; whatever it does not finish is
    traced again in NumPy.
 5. The limit: the support (actions with probability above ``support_tol``) gives
    an exact equilibrium by solving the indifference equations exactly
-   (two players, :func:`deterrence.core.exact.solve_consistent`) or by rounding
+   (two players, :func:`deterrence.core.exact.solution_space`: where they have many
+   solutions, the one nearest the profile, within ``CONTINUUM_DISTANCE``) or by rounding
    to nearby fractions; it is returned only if
    :func:`~deterrence.solvers.certify.certified_equilibrium` certifies it. With
    three or more players the limit may be irrational: the box test of
@@ -91,6 +97,10 @@ class QREBranch:
     players: tuple
     actions: tuple
     limit: Equilibrium | None = None
+    #: why the trace ended before the requested lambda ("" when it reached it): far out on a
+    #: degenerate game's branch the float corrector can stall, and ``limit`` is then the certified
+    #: equilibrium on the support of the last point, not proved to be the branch's limit
+    stopped: str = ""
 
     def __len__(self):
         return len(self.lambdas)
@@ -105,7 +115,8 @@ class QREBranch:
         return {"players": list(self.players), "actions": [list(a) for a in self.actions],
                 "lambdas": [float(v) for v in self.lambdas],
                 "profiles": [[list(map(float, s)) for s in p] for p in self.profiles],
-                "limit": None if self.limit is None else self.limit.to_json()}
+                "limit": None if self.limit is None else self.limit.to_json(),
+                "stopped": self.stopped or None}
 
 
 # ------------------------------------------------------------------ the homotopy
@@ -299,6 +310,14 @@ def _tangent(J, previous=None):
     return t if t @ previous >= 0 else -t
 
 
+def _side(J, t) -> float:
+    """The sign of ``det [J; t]``: which way along the branch the tangent ``t`` points, relative
+    to the branch's own orientation. ``t`` may be the previous tangent (``t @ t_next > 0``: the
+    determinant is linear in the last row, and the part of ``t`` across the branch lies in the
+    span of ``J``'s rows), as in the compiled twin, which reads it off the tangent's LU."""
+    return float(np.linalg.slogdet(_bordered(J, t))[0])     # slogdet: no overflow far out
+
+
 def _unit_last(n):
     e = np.zeros(n)
     e[-1] = 1.0
@@ -373,11 +392,34 @@ def _gauss_newton(H, z, tol, max_iter, fixed_lambda, tangent):
 GROWTH, GROWTH_STRAIGHT, STRAIGHT = 1.5, 10.0, 0.05
 #: least cosine between the tangents at the two ends of an accepted step
 MIN_COSINE = 0.9
+#: the side of the branch a point is traced on (the sign of det [J; t]) is kept along a smooth
+#: branch, so a step after which it flips either crossed a singular point of the branch (a
+#: symmetric game's bifurcation: the flip stays at any step length) or jumped to another part of
+#: the branch, traced backwards (a long step across an S-shaped double fold landed on the sheet
+#: before the folds and ran back to lambda = 0; the flip goes at a shorter step). A flipped step is
+#: halved until it is no longer than FLIP_MIN_STEP, then accepted as a crossing
+FLIP_MIN_STEP = 1e-6
 #: a trace whose lambda moved by less than STALL_PROGRESS (relative) over STALL_WINDOW accepted
 #: steps has stalled: every long step is rejected and the short ones creep (measured on signalling
 #: trees with tied payoffs: 460 accepted steps moved lambda = 675870.48 by 0.003, about 20 s a window
 #: of steps, for the 20,000 steps of max_steps)
-STALL_WINDOW, STALL_PROGRESS = 100, 1e-6
+STALL_WINDOW, STALL_PROGRESS = 100, 1e-4
+#: a branch that stops (stalls, or its step falls below 1e-12, or it runs out of steps) once
+#: lambda times the payoffs' spread is at least FAR_OUT has its limit taken from its last point
+#: (:func:`logit_branch`): there an action worse by 1% of the spread is played with odds below
+#: e^-10. Measured: a degenerate 3x3 game (payoffs 0..3, equilibria in a continuum) whose
+#: float corrector cannot meet its tolerance beyond lambda = 2.1e4 (the bordered system's
+#: condition number is 1e15 there) crept 20,000 steps in 11 s before this
+FAR_OUT = 1e3
+
+
+class BranchStopped(SolverError):
+    """The trace ended before its target; ``points`` holds the branch traced so far and
+    ``reason`` says why, in words free of the tracer's (possibly rescaled) lambda."""
+
+    def __init__(self, message, points, reason):
+        super().__init__(message)
+        self.points, self.reason = points, reason
 
 
 def trace_branch(H, max_lambda, tol=1e-10, max_steps=20000, stop_at=None):
@@ -396,6 +438,7 @@ def trace_branch(H, max_lambda, tol=1e-10, max_steps=20000, stop_at=None):
     h, t = 0.1, None
     target = max_lambda if stop_at is None else stop_at
     t = _tangent(H.jacobian(z))
+    side = _side(H.jacobian(z), t)
     if getattr(H, "_small", False):
         from deterrence.solvers.normal_form._qre_kernels import compiled_trace, run_trace
         kernel = compiled_trace(actions=H.size)
@@ -417,32 +460,37 @@ def trace_branch(H, max_lambda, tol=1e-10, max_steps=20000, stop_at=None):
                     # this branch (a long step could land on a neighbouring one)
                     t_next = _tangent(H.jacobian(cand), t)
                     if t_next @ t > MIN_COSINE:
-                        break
+                        side_next = _side(H.jacobian(cand), t)
+                        if side_next == side or h <= FLIP_MIN_STEP:
+                            break
             h /= 2
             if h < 1e-12:
-                raise SolverError("logit QRE path following failed: the step length fell below 1e-12 "
-                                  f"at lambda = {z[-1]:.6g}")
+                raise BranchStopped("logit QRE path following failed: the step length fell below 1e-12 "
+                                    f"at lambda = {z[-1]:.6g}", points, "its step length fell below 1e-12")
         if cand[-1] >= target:
             points.append(cand if stop_at is None else _land(H, z, cand, stop_at, tol))
             return points
         points.append(cand)
-        z, t = cand, t_next
+        z, t, side = cand, t_next, side_next
         if len(points) > STALL_WINDOW:
             before = points[-1 - STALL_WINDOW][-1]
             if abs(z[-1] - before) < STALL_PROGRESS * max(abs(z[-1]), 1.0):
-                raise SolverError(f"logit QRE path following stalled at lambda = {z[-1]:.6g}: "
-                                  f"{STALL_WINDOW} steps moved it by {abs(z[-1] - before):.3g}")
+                raise BranchStopped(f"logit QRE path following stalled at lambda = {z[-1]:.6g}: "
+                                    f"{STALL_WINDOW} steps moved it by {abs(z[-1] - before):.3g}", points,
+                                    f"it stalled: {STALL_WINDOW} steps moved lambda by less than "
+                                    f"{STALL_PROGRESS:.0e} of itself")
         # step control by the corrector's distance from the predictor (Allgower and Georg,
         # ch. 6): where the curve is nearly straight (the corrector moved little; so at large
         # lambda, where the branch is almost a ray) the step grows faster
         off = cand - step
         ratio = math.sqrt(off @ off) / h
         h = min(h * (GROWTH_STRAIGHT if ratio < STRAIGHT else GROWTH), 1e6)
-    raise SolverError(f"logit QRE path following did not reach lambda = {target} in {max_steps} steps")
+    raise BranchStopped(f"logit QRE path following did not reach lambda = {target} in {max_steps} steps",
+                        points, f"its {max_steps} steps were not enough")
 
 
 #: the step control and stop rules above, in the order the compiled loop takes them
-_KERNEL_CONSTANTS = (GROWTH, GROWTH_STRAIGHT, STRAIGHT, MIN_COSINE, STALL_WINDOW, STALL_PROGRESS)
+_KERNEL_CONSTANTS = (GROWTH, GROWTH_STRAIGHT, STRAIGHT, MIN_COSINE, STALL_WINDOW, STALL_PROGRESS, FLIP_MIN_STEP)
 
 
 def _land(H, z, cand, stop_at, tol):
@@ -494,7 +542,7 @@ def limit_equilibrium(game, profile, support_tol: float = 1e-5):
     supports = [[j for j, p in enumerate(s) if p > support_tol] for s in profile]
     candidates: list = []
     if game.n_players == 2:
-        candidates.append(lambda: _two_player_support(game, supports))
+        candidates.extend(lambda s=s: s for s in _two_player_support(game, supports, profile))
     for den in (10, 100, 1000, 10 ** 4, 10 ** 6):
         candidates.append(lambda den=den: round_to_support(profile, supports, den))
     for make in candidates:
@@ -533,23 +581,60 @@ def round_to_support(profile, supports, den):
     return out
 
 
-def _two_player_support(game, supports):
-    """x on S1 making the column player indifferent on S2, y likewise, exactly."""
-    from deterrence.core.exact import solve_consistent
-    from deterrence.solvers.certify import on_support
+def _two_player_support(game, supports, profile):
+    """Candidates for the limit of two players on the profile's supports, exactly: x on S1
+    making the column player indifferent on S2 and y likewise (unknowns: the probabilities and
+    the value). Where that system has one solution it is the one candidate; where it has many
+    (a degenerate game whose equilibria form a continuum, and the limit is a point inside it),
+    the solution nearest the float profile, its coordinates along the solution space rounded
+    to fractions of denominator 10, 100, ..., 10^6 (each candidate exact and on the space)."""
     A, B = game.payoff_arrays
     S1, S2 = supports
-    # y on S2: A[a, S2] y = v for a in S1, sum y = 1; unknowns y (|S2|) and v
-    rows = [[A[a, b] for b in S2] + [-1, 0] for a in S1] + [[1] * len(S2) + [0, 1]]
-    ysol = solve_consistent(rows, len(S2) + 1)
-    rows = [[B[a, b] for a in S1] + [-1, 0] for b in S2] + [[1] * len(S1) + [0, 1]]
-    xsol = solve_consistent(rows, len(S1) + 1)
-    if ysol is None or xsol is None:
+    p, q = (np.asarray(s, dtype=float) for s in profile)
+    # y on S2: A[a, S2] y = v for a in S1, sum y = 1; x on S1 likewise with B
+    yrows = [[A[a, b] for b in S2] + [-1, 0] for a in S1] + [[1] * len(S2) + [0, 1]]
+    xrows = [[B[a, b] for a in S1] + [-1, 0] for b in S2] + [[1] * len(S1) + [0, 1]]
+    xs = _nearest_solutions(xrows, len(S1) + 1, p[S1])
+    ys = _nearest_solutions(yrows, len(S2) + 1, q[S2])
+    if xs is None or ys is None:
+        return
+    from deterrence.solvers.certify import on_support
+    for x, y in zip(xs, ys):
+        if x is not None and y is not None and min(x[:-1]) >= 0 and min(y[:-1]) >= 0:
+            yield [on_support(S1, x[:-1], game.shape[0], 0), on_support(S2, y[:-1], game.shape[1], 0)]
+
+
+def _nearest_solutions(aug, k, probs):
+    """Exact solutions of the system (unknowns: probabilities, then the value) near the float
+    ``probs``: a list of one per denominator 10, ..., 10^6 (repeating the one solution when
+    there is one); ``None`` when the system is inconsistent."""
+    from deterrence.core.exact import solution_space
+    space = solution_space(aug, k)
+    if space is None:
         return None
-    x, y = xsol[:-1], ysol[:-1]
-    if min(x) < 0 or min(y) < 0:
-        return None
-    return [on_support(S1, x, game.shape[0], 0), on_support(S2, y, game.shape[1], 0)]
+    point, basis = space
+    if not basis:
+        return [point] * 5
+    # least squares in the probabilities alone (the value follows them); a rounding that moves
+    # the point by more than CONTINUUM_DISTANCE is left out (None): the limit is a point of the
+    # continuum, and another point of it is no answer
+    N = np.array([[float(v[j]) for v in basis] for j in range(k - 1)])
+    offset = probs - np.array([float(v) for v in point[:-1]])
+    coords = np.linalg.lstsq(N, offset, rcond=None)[0]
+    out = []
+    for den in (10, 100, 1000, 10 ** 4, 10 ** 6):
+        c = [Fraction(float(v)).limit_denominator(den) for v in coords]
+        exact = [a + sum(cj * v[j] for cj, v in zip(c, basis)) for j, a in enumerate(point)]
+        near = max(abs(float(a) - b) for a, b in zip(exact, probs)) <= CONTINUUM_DISTANCE
+        out.append(exact if near else None)
+    return out
+
+
+#: how far (largest difference of a probability) a limit found in a continuum of equilibria may
+#: be from the branch's last point: the branch converges to one point of the continuum, and a
+#: rounding to small denominators can land on another, farther one (measured: 0.05 at
+#: denominator 10 on a degenerate 4x4 game)
+CONTINUUM_DISTANCE = 1e-3
 
 
 # ------------------------------------------------------------------ public entries
@@ -571,12 +656,21 @@ def logit_branch(game, max_lambda: float | None = None, tol: float = 1e-10,
     H, scale = _scaled_homotopy(arrays)
     if max_lambda is None:
         max_lambda = _default_max_lambda(arrays)
-    points = trace_branch(H, max_lambda * scale, tol, max_steps)
+    stopped = ""
+    try:
+        points = trace_branch(H, max_lambda * scale, tol, max_steps)
+    except BranchStopped as exc:
+        # far out, the last point is as near the limit as floats get (FAR_OUT); nearer the start
+        # it is not, and the branch is refused
+        spread = max(float(np.ptp(a)) for a in arrays) or 1.0
+        if exc.points[-1][-1] / scale * spread < FAR_OUT:
+            raise
+        points, stopped = exc.points, exc.reason
     probs = np.exp(np.array(points)[:, :-1])         # every point at once
     profiles = tuple(tuple(tuple(row[s]) for s in H._slices) for row in probs.tolist())
     limit = limit_equilibrium(game, profiles[-1])
     return QREBranch(lambdas=tuple(float(z[-1]) / scale for z in points), profiles=profiles,
-                     players=game.players, actions=game.actions, limit=limit)
+                     players=game.players, actions=game.actions, limit=limit, stopped=stopped)
 
 
 def qre_at(game, lam: float, tol: float = 1e-12) -> tuple:
@@ -625,7 +719,29 @@ def logit_qre(game, lam: float | None = None, max_lambda: float | None = None) -
         raise SolverError(f"the logit QRE branch reached lambda = {branch.lambdas[-1]:.6g} at "
                           f"{branch.profiles[-1]}, but no exact equilibrium near it could be certified")
     from deterrence.solvers.normal_form.nplayer import irrational_notes
+    traced = f"the principal branch traced to lambda = {branch.lambdas[-1]:.6g} in {len(branch)} steps"
+    if branch.stopped:
+        traced = (f"{traced}, where it stopped ({branch.stopped}; the float corrector could not follow "
+                  "the branch further); the equilibrium, certified, was found on the support "
+                  "of its last point and is not proved to be the branch's limit")
+    notes = [traced]
+    if game.n_players == 2 and _inside_a_continuum(game, branch.limit):
+        apart = max(abs(float(a) - b) for s, t in zip(branch.limit.strategies, branch.profiles[-1])
+                    for a, b in zip(s, t))
+        notes.append(f"the branch ends inside a continuum of equilibria (on the limit's supports), where its "
+                     f"limit is known only as closely as its last point: the certified equilibrium is {apart:.1g} "
+                     "from it (the largest difference of a probability)")
     return SolveResult(equilibria=(branch.limit,), method="qre", exact=True, complete=False,
                        players=game.players, actions=game.actions, concept="logit QRE limit",
-                       notes=(f"the principal branch traced to lambda = {branch.lambdas[-1]:.6g} "
-                              f"in {len(branch)} steps", *irrational_notes([branch.limit])))
+                       notes=(*notes, *irrational_notes([branch.limit])))
+
+
+def _inside_a_continuum(game, eq) -> bool:
+    """Whether the indifference equations of a two-player equilibrium's supports have more
+    than one solution (so the equilibrium is a point of a continuum on those supports)."""
+    from deterrence.core.exact import solution_space
+    A, B = game.payoff_arrays
+    S1, S2 = ([j for j, p in enumerate(s) if p > 0] for s in eq.strategies)
+    yrows = [[A[a, b] for b in S2] + [-1, 0] for a in S1] + [[1] * len(S2) + [0, 1]]
+    xrows = [[B[a, b] for a in S1] + [-1, 0] for b in S2] + [[1] * len(S1) + [0, 1]]
+    return any(solution_space(rows, k)[1] for rows, k in ((xrows, len(S1) + 1), (yrows, len(S2) + 1)))
