@@ -378,6 +378,8 @@ def test_solution_space_spans_every_solution_and_no_other(rows, k, seed):
     M = np.array([r[:k] for r in aug], dtype=float)
     rank, full = np.linalg.matrix_rank(M), np.linalg.matrix_rank(np.array(aug, dtype=float))
     space = solution_space(aug, k)
+    with fraction_only():                              # the Fractions path: the same form, the same answer
+        assert solution_space(aug, k) == space
     if full > rank:
         assert space is None
         return

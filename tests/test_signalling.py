@@ -267,3 +267,33 @@ def test_vertices_by_tight_sets_are_those_of_every_row_set(system):
     assert set(_vertices(n, eqs, ineqs + box)) == _vertices_by_every_row_set(n, eqs, ineqs + box)
     simplex = _vertices(3, [([1, 1, 1], 1)], [([int(i == j) for j in range(3)], 0) for i in range(3)])
     assert sorted(simplex) == [(0, 0, 1), (0, 1, 0), (1, 0, 0)]
+
+
+@st.composite
+def larger_signalling_trees(draw):
+    """Two or three types and messages (at most six sender cells: every set searched takes
+    minutes on a 3x3 sender), two or three responses, payoffs 0..3 (many ties)."""
+    types = [f"t{k}" for k in range(draw(st.integers(2, 3)))]
+    messages = [f"m{k}" for k in range(draw(st.integers(2, 6 // len(types))))]
+    responses = [f"r{k}" for k in range(draw(st.integers(2, 3)))]
+    weights = [draw(st.integers(1, 3)) for _ in types]
+    pay = st.integers(0, 3)
+    root = chance({t: (Fraction(w, sum(weights)), decision("S", {
+        m: decision("R", {r: terminal([draw(pay), draw(pay)]) for r in responses}, infoset=f"after_{m}")
+        for m in messages}, infoset=t)) for t, w in zip(types, weights)})
+    return GameTree(root, players=["S", "R"])
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
+@given(larger_signalling_trees())
+def test_the_response_sets_left_out_have_no_pbe(tree):
+    """The search skips a message's response sets that are optimal under no belief over the
+    types sending it (_response_sets); with every set searched the PBE families are the same.
+    (Those sets were most of the 117,649 patterns of a 3x3x3 game: one took 84 s, now 1.5 s.)"""
+    from unittest import mock
+
+    from deterrence.solvers.tree import signalling
+    pruned = signalling_equilibria(tree)
+    with mock.patch.object(signalling, "_response_sets", lambda g, m, senders: signalling._nonempty(g.responses)):
+        everything = signalling_equilibria(tree)
+    assert pruned == everything

@@ -362,7 +362,8 @@ def solution_space(aug, k):
     """The solutions of a linear system in ``k`` unknowns given as augmented rows, exactly:
     ``(particular, basis)`` with every solution ``particular + sum c_j basis[j]`` (``basis``
     empty when the solution is one point), or ``None`` when the system is inconsistent. From
-    the reduced row echelon form in Fractions (the systems here are small).
+    the reduced row echelon form (python-flint's ``rref``; without flint, Gauss-Jordan
+    elimination in Fractions: the same form, so the same answer).
 
     >>> point, basis = solution_space([[1, 1, 2], [2, 2, 4]], 2)      # x + y = 2 twice
     >>> point, basis
@@ -370,19 +371,31 @@ def solution_space(aug, k):
     >>> solution_space([[1, 0, 1], [1, 0, 2]], 2) is None
     True
     """
-    rows = [[Fraction(v) for v in r] for r in aug]
-    pivots, values = _gauss_jordan(rows, k)
+    fl = flint()
+    if fl is not None and aug:
+        entries = [v if isinstance(v, int) else to_fmpq(v, fl.fmpq) for row in aug for v in row]
+        echelon, rank = fl.fmpq_mat(len(aug), k + 1, entries).rref()
+        pivots = [next(c for c in range(k + 1) if echelon[i, c] != 0) for i in range(rank)]
+
+        def entry(i, c):
+            return Fraction(from_fmpq(echelon[i, c]))
+    else:
+        rows = [[Fraction(v) for v in r] for r in aug]
+        pivots, _ = _gauss_jordan(rows, k)
+
+        def entry(i, c):
+            return rows[i][c]
     if pivots and pivots[-1] == k:          # a row 0 = nonzero
         return None
     particular = [Fraction(0)] * k
-    for c, v in zip(pivots, values):
-        particular[c] = v
+    for i, c in enumerate(pivots):
+        particular[c] = entry(i, k)
     basis = []
     for free in (c for c in range(k) if c not in pivots):
         vector = [Fraction(0)] * k
         vector[free] = Fraction(1)
         for i, c in enumerate(pivots):
-            vector[c] = -rows[i][free]
+            vector[c] = -entry(i, free)
         basis.append(vector)
     return particular, basis
 

@@ -49,6 +49,7 @@ Steps
 """
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 from fractions import Fraction
@@ -540,14 +541,11 @@ def limit_equilibrium(game, profile, support_tol: float = 1e-5):
     if game.is_symbolic:
         game = game.with_defaults()
     supports = [[j for j, p in enumerate(s) if p > support_tol] for s in profile]
-    candidates: list = []
-    if game.n_players == 2:
-        candidates.extend(lambda s=s: s for s in _two_player_support(game, supports, profile))
-    for den in (10, 100, 1000, 10 ** 4, 10 ** 6):
-        candidates.append(lambda den=den: round_to_support(profile, supports, den))
-    for make in candidates:
+    # candidates made one at a time: the first usually certifies
+    candidates = itertools.chain(_two_player_support(game, supports, profile) if game.n_players == 2 else (),
+                                 (round_to_support(profile, supports, den) for den in DENOMINATORS))
+    for strategies in candidates:
         try:
-            strategies = make()
             if strategies is not None:
                 return certified_equilibrium(game, strategies)
         except (NotAnEquilibriumError, GameError, ZeroDivisionError):
@@ -596,8 +594,6 @@ def _two_player_support(game, supports, profile):
     xrows = [[B[a, b] for a in S1] + [-1, 0] for b in S2] + [[1] * len(S1) + [0, 1]]
     xs = _nearest_solutions(xrows, len(S1) + 1, p[S1])
     ys = _nearest_solutions(yrows, len(S2) + 1, q[S2])
-    if xs is None or ys is None:
-        return
     from deterrence.solvers.certify import on_support
     for x, y in zip(xs, ys):
         if x is not None and y is not None and min(x[:-1]) >= 0 and min(y[:-1]) >= 0:
@@ -606,30 +602,35 @@ def _two_player_support(game, supports, profile):
 
 def _nearest_solutions(aug, k, probs):
     """Exact solutions of the system (unknowns: probabilities, then the value) near the float
-    ``probs``: a list of one per denominator 10, ..., 10^6 (repeating the one solution when
-    there is one); ``None`` when the system is inconsistent."""
-    from deterrence.core.exact import solution_space
+    ``probs``, one per denominator of :data:`DENOMINATORS`, made as asked for (the one solution
+    each time when there is one; ``None`` for a rounding too far away); nothing when the system
+    is inconsistent."""
+    from deterrence.core.exact import solution_space, solve_consistent
+    one = solve_consistent(aug, k, unique=True)      # the usual case, on flint's fast path
+    if one is not None:
+        one = [Fraction(v) for v in one]
+        for _ in DENOMINATORS:
+            yield one
+        return
     space = solution_space(aug, k)
     if space is None:
-        return None
+        return
     point, basis = space
-    if not basis:
-        return [point] * 5
     # least squares in the probabilities alone (the value follows them); a rounding that moves
     # the point by more than CONTINUUM_DISTANCE is left out (None): the limit is a point of the
     # continuum, and another point of it is no answer
     N = np.array([[float(v[j]) for v in basis] for j in range(k - 1)])
     offset = probs - np.array([float(v) for v in point[:-1]])
     coords = np.linalg.lstsq(N, offset, rcond=None)[0]
-    out = []
-    for den in (10, 100, 1000, 10 ** 4, 10 ** 6):
+    for den in DENOMINATORS:
         c = [Fraction(float(v)).limit_denominator(den) for v in coords]
         exact = [a + sum(cj * v[j] for cj, v in zip(c, basis)) for j, a in enumerate(point)]
         near = max(abs(float(a) - b) for a, b in zip(exact, probs)) <= CONTINUUM_DISTANCE
-        out.append(exact if near else None)
-    return out
+        yield exact if near else None
 
 
+#: the denominators a float limit is rounded to, in turn
+DENOMINATORS = (10, 100, 1000, 10 ** 4, 10 ** 6)
 #: how far (largest difference of a probability) a limit found in a continuum of equilibria may
 #: be from the branch's last point: the branch converges to one point of the continuum, and a
 #: rounding to small denominators can land on another, farther one (measured: 0.05 at

@@ -30,7 +30,9 @@ Steps of :func:`signalling_equilibria`:
    set per message with the same responses, terminal payoffs; a message may
    instead end the game for every type, as a fold does in poker: the receiver
    then has no move, no belief and no off-path response there);
-2. for every support pattern (messages per type, responses per message) the
+2. for every support pattern (messages per type, responses per message) whose
+   response sets are each optimal under some belief over the types that send the
+   message (all types after an unsent one; other patterns have no PBE) the
    conditions decouple: the sender's probabilities must make the receiver's
    chosen responses optimal after each sent message (linear in them), and the
    receiver's probabilities must make each type's chosen messages optimal
@@ -46,9 +48,11 @@ Steps of :func:`signalling_equilibria`:
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from deterrence.core.exact import maximise_exactly, solve_scaled
 from deterrence.core.numbers import format_exact
 from deterrence.core.tree import Chance, Decision, GameTree, Terminal
 from deterrence.errors import GameError, TooLargeError
@@ -150,32 +154,92 @@ def _same_ending(root) -> None:
 
 
 def _vertices(n, eqs, ineqs):
-    """Vertices of {z : a.z = b (eqs), a.z >= b (ineqs)} in R^n, exactly, by brute force over
-    the tight sets: every equation is tight at every point, so a vertex is the one solution of
-    the equations and ``n - rank(equations)`` tight inequalities (picking ``n`` rows among all,
-    as before, tried 14 million sets on a game of three types and three messages)."""
-    from deterrence.core.exact import solve_consistent
-    eq_rows = [list(a) + [b] for a, b in eqs]
-    if eq_rows and solve_consistent(eq_rows, n) is None:
-        return []
-    free = n - _rank([list(a) for a, _ in eqs], n)
-    out = {}
-    for pick in itertools.combinations(range(len(ineqs)), free):
-        z = solve_consistent(eq_rows + [list(ineqs[k][0]) + [ineqs[k][1]] for k in pick], n, unique=True) \
-            if n else []
-        if z is None:
+    """Vertices of {z : a.z = b (eqs), a.z >= b (ineqs)} in R^n, exactly.
+
+    The equations' solutions are ``z0 + N c`` (:func:`~deterrence.core.exact.solution_space`;
+    ``c`` in R^f, f = n - rank), where each inequality reads ``(a N) c >= b - a z0``. A vertex is
+    the one solution of f of those, satisfying all; the rows, scaled to integers and without
+    repeats, are checked in integer arithmetic. (Picking n rows among all tried 14 million sets on
+    a game of three types and three messages; picking n - rank inequalities in R^n, with sympy's
+    rank, took 84 s on one of three types, three messages and three responses.)"""
+    from deterrence.core.exact import solution_space
+    if eqs:
+        space = solution_space([list(a) + [b] for a, b in eqs], n)
+        if space is None:
+            return []
+        z0, basis = space
+    else:
+        z0 = [Fraction(0)] * n
+        basis = [[Fraction(int(i == j)) for i in range(n)] for j in range(n)]
+    f = len(basis)
+    rows = {}
+    for a, b in ineqs:
+        row = [sum((Fraction(x) * v[i] for i, x in enumerate(a) if x), Fraction(0)) for v in basis]
+        rhs = Fraction(b) - sum((Fraction(x) * z0[i] for i, x in enumerate(a) if x), Fraction(0))
+        if not any(row):
+            if rhs > 0:                   # 0 >= rhs fails everywhere: no point at all
+                return []
             continue
-        if all(sum((c * v for c, v in zip(a, z)), Fraction(0)) >= b for a, b in ineqs):
-            out[tuple(Fraction(v) for v in z)] = None
-    return list(out)
+        scale = math.lcm(*(q.denominator for q in row), rhs.denominator)
+        ints = tuple(int(q * scale) for q in row) + (int(rhs * scale),)
+        g = math.gcd(*ints)
+        rows[tuple(v // g for v in ints)] = None
+    rows = list(rows)
+
+    def point(c):
+        return tuple(z0[i] + sum((cj * v[i] for cj, v in zip(c, basis)), Fraction(0)) for i in range(n))
+
+    if f == 0:
+        return [point(())]
+    # most patterns' polytopes are empty: one exact simplex says so before C(rows, f) solves
+    if f >= 2 and maximise_exactly([0] * f, [[-a for a in r[:-1]] for r in rows], [-r[-1] for r in rows]) is None:
+        return []
+    found = {}
+    for pick in itertools.combinations(rows, f):
+        solved = _solve_small(pick, f)         # c = num / den, den the least: one key per point
+        if solved is None:
+            continue
+        num, den = solved
+        if all(sum(a * x for a, x in zip(r, num)) >= r[-1] * den for r in rows):
+            found[tuple(num), den] = None
+    return [point([Fraction(v, den) for v in num]) for num, den in found]
 
 
-def _rank(rows, n) -> int:
-    """The rank of integer or Fraction rows of length ``n`` (0 without rows)."""
-    if not rows or not n:
-        return 0
-    import sympy
-    return sympy.Matrix(rows).rank()
+def _response_sets(g: SignallingGame, m, senders) -> list:
+    """The response sets after ``m`` that are all optimal under some belief over ``senders`` (the
+    types sending ``m``; every type after an unsent one): no other set can be a pattern's there.
+    Exact; it skips only patterns without a PBE (an unsent message's set with a response played
+    with probability 0 is found again as the smaller set; tests compare against every set)."""
+    return [rs for rs in _nonempty(g.responses) if _belief_vertices(g, m, rs, senders)]
+
+
+def _solve_small(rows, f):
+    """``(num, den)`` with ``c = num / den`` solving the square integer system ``rows`` (augmented,
+    ``f`` unknowns), ``den > 0`` the least; None when singular. Cramer's rule in ints for one and
+    two unknowns (the usual sizes here, solved about a million times on a game of three types,
+    messages and responses: flint's overhead was most of the time), else
+    :func:`~deterrence.core.exact.solve_scaled`."""
+    if f == 1:
+        (a, b), = rows
+        if a == 0:
+            return None
+        num, den = (b, a) if a > 0 else (-b, -a)
+        g = math.gcd(num, den)
+        return (num // g,), den // g
+    if f == 2:
+        (a, b, e), (c, d, h) = rows
+        det = a * d - b * c
+        if det == 0:
+            return None
+        x, y = e * d - b * h, a * h - e * c
+        if det < 0:
+            det, x, y = -det, -x, -y
+        g = math.gcd(x, y, det)
+        return (x // g, y // g), det // g
+    try:
+        return solve_scaled([r[:-1] for r in rows], [r[-1] for r in rows])
+    except ZeroDivisionError:
+        return None
 
 
 def _nonempty(seq):
@@ -316,11 +380,21 @@ def signalling_equilibria(tree: GameTree) -> tuple:
     sender_sets = list(itertools.product(_nonempty(M), repeat=len(T)))
     found = {}
     count = 0
+    optimal_somewhere = {}
+
+    def responses_for(m, senders):
+        key = (m, senders)
+        if key not in optimal_somewhere:
+            optimal_somewhere[key] = _response_sets(g, m, senders)
+        return optimal_somewhere[key]
+
     for S in sender_sets:
         sent = [m for m in M if any(m in s for s in S)]
         # after a message that ends the game every response pays the same (the receiver does not
         # move there): one pattern, with the first response standing for all, is enough
-        for Rs in itertools.product(*[[(R[0],)] if m in g.final else _nonempty(R) for m in M]):
+        choices = [[(R[0],)] if m in g.final else
+                   responses_for(m, tuple(t for t, s in zip(T, S) if m in s) or tuple(T)) for m in M]
+        for Rs in itertools.product(*choices):
             count += 1
             if count > MAX_PATTERNS:
                 raise TooLargeError(f"more than {MAX_PATTERNS} support patterns")
