@@ -595,9 +595,12 @@ def _two_player_support(game, supports, profile):
     xs = _nearest_solutions(xrows, len(S1) + 1, p[S1])
     ys = _nearest_solutions(yrows, len(S2) + 1, q[S2])
     from deterrence.solvers.certify import on_support
+    tried = set()       # a side with one solution repeats it: each pair is certified once
     for x, y in zip(xs, ys):
         if x is not None and y is not None and min(x[:-1]) >= 0 and min(y[:-1]) >= 0:
-            yield [on_support(S1, x[:-1], game.shape[0], 0), on_support(S2, y[:-1], game.shape[1], 0)]
+            if (key := (tuple(x), tuple(y))) not in tried:
+                tried.add(key)
+                yield [on_support(S1, x[:-1], game.shape[0], 0), on_support(S2, y[:-1], game.shape[1], 0)]
 
 
 def _nearest_solutions(aug, k, probs):

@@ -36,8 +36,10 @@ Steps of :func:`signalling_equilibria`:
    conditions decouple: the sender's probabilities must make the receiver's
    chosen responses optimal after each sent message (linear in them), and the
    receiver's probabilities must make each type's chosen messages optimal
-   (linear in those); the vertices of both polytopes are found exactly by
-   solving every square system of tight constraints (small games);
+   (linear in those); the vertices of both polytopes are found exactly: in
+   the solution space of the equations, every square system of tight
+   inequalities is solved (after an exact simplex says the polytope is not
+   empty; small games);
 3. each pair of vertices is checked exactly to be a PBE; after unsent
    messages the supporting beliefs are the vertices of their polytope (none:
    no PBE);
