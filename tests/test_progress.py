@@ -81,3 +81,18 @@ def test_the_tipping_points_of_a_tree_show_their_scans(capsys):
     err = capsys.readouterr().err
     assert "tipping points" in err and "0/2" in err
     assert shown == quiet
+
+
+def test_the_signalling_search_shows_its_sender_supports(capsys):
+    """signalling_pbe through the front door: the bar counts the sender's support sets (nine for
+    Beer-Quiche's two types and two messages) and changes nothing."""
+    from deterrence import solve
+    game = load_game("beer_quiche")
+    quiet = solve(game, "signalling_pbe", progress=False)
+    assert capsys.readouterr().err == ""
+    shown = solve(game, "signalling_pbe", progress=True)
+    err = capsys.readouterr().err
+    assert "signalling PBE, sender supports" in err and "0/9" in err
+    assert shown.equilibria == quiet.equilibria
+    with pytest.raises(GameError, match="progress must be True, False or None"):
+        solve(game, "signalling_pbe", progress="yes")

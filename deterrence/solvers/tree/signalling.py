@@ -367,8 +367,11 @@ def _intuitive(g: SignallingGame, sender_pay: dict, unsent) -> bool:
     return True
 
 
-def signalling_equilibria(tree: GameTree) -> tuple:
+def signalling_equilibria(tree: GameTree, progress=None) -> tuple:
     """Every perfect Bayesian equilibrium of a signalling game, in families, exactly.
+
+    ``progress``: a bar over the sender's support sets (``None``: shown on a terminal when
+    the game has more than :data:`PROGRESS_PATTERNS` support patterns; ``True``/``False``).
 
     >>> from deterrence.io import load_game
     >>> for e in signalling_equilibria(load_game("beer_quiche")):
@@ -376,10 +379,28 @@ def signalling_equilibria(tree: GameTree) -> tuple:
     pooling {'beer': 0, 'quiche': 1} False
     pooling {'beer': 1, 'quiche': 0} True
     """
+    from deterrence.core.progress import check_progress, progress_bar
+    check_progress(progress)
     g = signalling_game(tree)
     T, M, R = g.types, g.messages, g.responses
     prior = dict(zip(T, g.prior))
     sender_sets = list(itertools.product(_nonempty(M), repeat=len(T)))
+    patterns = len(sender_sets) * (2 ** len(R) - 1) ** len([m for m in M if m not in g.final])
+    bar = progress_bar(len(sender_sets), "signalling PBE, sender supports", progress,
+                       large=patterns > PROGRESS_PATTERNS, unit="support", delay=0 if progress else 1)
+    with bar:
+        found = _search(g, prior, sender_sets, bar)
+    return _families(g, found)
+
+
+#: games with more support patterns than this show a progress bar unasked (on a terminal):
+#: three types, messages and responses have 117,649 and take up to a minute
+PROGRESS_PATTERNS = 20_000
+
+
+def _search(g, prior, sender_sets, bar) -> dict:
+    """Steps 2-3: every support pattern's vertex pairs that are PBE, keyed by the strategies."""
+    T, M, R = g.types, g.messages, g.responses
     found = {}
     count = 0
     optimal_somewhere = {}
@@ -448,7 +469,13 @@ def signalling_equilibria(tree: GameTree) -> tuple:
                     pbe = _check(g, qd, rd, prior)
                     if pbe is not None:
                         found[key] = pbe
-    # families: same sender strategy and play after sent messages
+        bar.update()
+    return found
+
+
+def _families(g, found) -> tuple:
+    """Step 4: the PBE grouped by sender strategy and play after sent messages, named and tested."""
+    T, M, R = g.types, g.messages, g.responses
     families = {}
     for (qkey, rkey), (beliefs, off, spay, rpay) in found.items():
         sent = [m for m in M if beliefs.get(m) is not None]
@@ -513,14 +540,15 @@ class SignallingResult(EquilibriumSequence):
         return self.to_text()
 
 
-def signalling_pbe(tree: GameTree) -> SignallingResult:
-    """:func:`signalling_equilibria` as a result for the ``solve`` front door and the CLI.
+def signalling_pbe(tree: GameTree, progress=None) -> SignallingResult:
+    """:func:`signalling_equilibria` as a result for the ``solve`` front door and the CLI
+    (``progress``: see there).
 
     >>> from deterrence.io import load_game
     >>> print(signalling_pbe(load_game("deterrence_signalling")).to_text().splitlines()[0])
     2 perfect Bayesian equilibria (families; signalling_pbe; all; exact)
     """
-    return SignallingResult(signalling_equilibria(tree), tree.players)
+    return SignallingResult(signalling_equilibria(tree, progress), tree.players)
 
 
 def _check(g, qd, rd, prior):
