@@ -419,6 +419,30 @@ def test_a_limit_inside_a_continuum_is_certified_near_the_branchs_end(A, B):
     assert not any(e.strategies == branch.limit.strategies for e in everything)
 
 
+def test_no_limit_is_taken_from_another_point_of_a_continuum():
+    """(Review of stop 35.) A profile 0.01 from the continuum of the degenerate 3x3 game: the
+    roundings to small denominators certify another point of the continuum, (1/5, 2/5, 2/5),
+    which is no limit of this profile; now every candidate must lie within CONTINUUM_DISTANCE."""
+    game = NormalFormGame.from_arrays([[1, 1, 0], [0, 2, 2], [0, 2, 3]], [[1, 1, 3], [3, 2, 1], [2, 3, 2]])
+    assert limit_equilibrium(game, ((0.21, 0.39, 0.40), (0.5, 0.5, 1e-9))) is None
+    near = limit_equilibrium(game, ((0.2000001, 0.3999999, 0.4), (0.5, 0.5, 1e-9)))
+    assert near.strategies == ((F(1, 5), F(2, 5), F(2, 5)), (F(1, 2), F(1, 2), 0))
+
+
+def test_a_point_pinned_by_ties_off_its_supports_is_not_called_a_continuum():
+    """(Review of stop 35.) ((1/2, 1/2), (1, 0, 0)): its supports' indifference equations have many
+    solutions, but the column player's tied actions off the support pin x = 1/2; the continuum
+    test asks the exact linear programs, not the equations alone."""
+    from deterrence.solvers.normal_form.qre import _inside_a_continuum
+    game = NormalFormGame.from_arrays([[1, 1, 0], [1, 0, 1]], [[0, 1, -1], [0, -1, 1]])
+    pinned = next(e for e in solve(game) if e.strategies == ((F(1, 2), F(1, 2)), (1, 0, 0)))
+    assert not _inside_a_continuum(game, pinned)
+    assert not is_equilibrium(game, ((F(49, 100), F(51, 100)), (1, 0, 0)))
+    segment = NormalFormGame.from_arrays([[9, 4, 4, 2], [0, 2, 6, 1], [1, 6, 7, 1]],
+                                         [[1, 1, 7, 4], [1, 8, 2, 2], [7, 6, 1, 4]])
+    assert _inside_a_continuum(segment, logit_branch(segment).limit)
+
+
 def test_a_branch_that_stops_near_its_start_is_refused():
     from deterrence.errors import SolverError
     game = NormalFormGame.from_arrays([[95, 68], [19, 37], [18, 86]], [[78, 80], [95, 88], [38, 63]])

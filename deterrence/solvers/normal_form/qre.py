@@ -407,8 +407,10 @@ FLIP_MIN_STEP = 1e-6
 STALL_WINDOW, STALL_PROGRESS = 100, 1e-4
 #: a branch that stops (stalls, or its step falls below 1e-12, or it runs out of steps) once
 #: lambda times the payoffs' spread is at least FAR_OUT has its limit taken from its last point
-#: (:func:`logit_branch`): there an action worse by 1% of the spread is played with odds below
-#: e^-10. Measured: a degenerate 3x3 game (payoffs 0..3, equilibria in a continuum) whose
+#: (:func:`logit_branch`): there an action worse by 2% of the spread is played with odds below
+#: e^-20, so the last point shows the limit's support but for near ties, and certification
+#: decides (nearer the start it does not, and the stop is an error). Measured: a degenerate
+#: 3x3 game (payoffs 0..3, equilibria in a continuum) whose
 #: float corrector cannot meet its tolerance beyond lambda = 2.1e4 (the bordered system's
 #: condition number is 1e15 there) crept 20,000 steps in 11 s before this
 FAR_OUT = 1e3
@@ -541,9 +543,15 @@ def limit_equilibrium(game, profile, support_tol: float = 1e-5):
     if game.is_symbolic:
         game = game.with_defaults()
     supports = [[j for j, p in enumerate(s) if p > support_tol] for s in profile]
-    # candidates made one at a time: the first usually certifies
+    # candidates made one at a time: the first usually certifies. With two players a rounding
+    # farther than CONTINUUM_DISTANCE from the profile is not used either: where the support's
+    # equations have one solution, that solution came first; where they have many, it would be
+    # another point of the continuum
+    roundings = (round_to_support(profile, supports, den) for den in DENOMINATORS)
+    if game.n_players == 2:
+        roundings = (s for s in roundings if s is not None and _distance(s, profile) <= CONTINUUM_DISTANCE)
     candidates = itertools.chain(_two_player_support(game, supports, profile) if game.n_players == 2 else (),
-                                 (round_to_support(profile, supports, den) for den in DENOMINATORS))
+                                 roundings)
     for strategies in candidates:
         try:
             if strategies is not None:
@@ -560,6 +568,11 @@ def limit_equilibrium(game, profile, support_tol: float = 1e-5):
     if boxed is not None:
         return boxed
     return nearest_on_supports(game, supports, profile, max_unknowns=MAX_EXACT_UNKNOWNS)
+
+
+def _distance(strategies, profile) -> float:
+    """The largest difference of a probability between exact ``strategies`` and a float profile."""
+    return max(abs(float(a) - b) for s, t in zip(strategies, profile) for a, b in zip(s, t))
 
 
 def round_to_support(profile, supports, den):
@@ -732,7 +745,7 @@ def logit_qre(game, lam: float | None = None, max_lambda: float | None = None) -
     if game.n_players == 2 and _inside_a_continuum(game, branch.limit):
         apart = max(abs(float(a) - b) for s, t in zip(branch.limit.strategies, branch.profiles[-1])
                     for a, b in zip(s, t))
-        notes.append(f"the branch ends inside a continuum of equilibria (on the limit's supports), where its "
+        notes.append(f"the branch ends in a continuum of equilibria (on the limit's supports), where its "
                      f"limit is known only as closely as its last point: the certified equilibrium is {apart:.1g} "
                      "from it (the largest difference of a probability)")
     return SolveResult(equilibria=(branch.limit,), method="qre", exact=True, complete=False,
@@ -741,11 +754,31 @@ def logit_qre(game, lam: float | None = None, max_lambda: float | None = None) -
 
 
 def _inside_a_continuum(game, eq) -> bool:
-    """Whether the indifference equations of a two-player equilibrium's supports have more
-    than one solution (so the equilibrium is a point of a continuum on those supports)."""
-    from deterrence.core.exact import solution_space
+    """Whether a two-player equilibrium lies in a continuum of equilibria on its supports: the
+    strategies of one player on its support that keep the other's support optimal (equal
+    values there, no better action off it) are more than one point. By exact linear programs:
+    some probability's maximum over them exceeds its minimum."""
+    from deterrence.core.exact import maximise_exactly
     A, B = game.payoff_arrays
     S1, S2 = ([j for j, p in enumerate(s) if p > 0] for s in eq.strategies)
-    yrows = [[A[a, b] for b in S2] + [-1, 0] for a in S1] + [[1] * len(S2) + [0, 1]]
-    xrows = [[B[a, b] for a in S1] + [-1, 0] for b in S2] + [[1] * len(S1) + [0, 1]]
-    return any(solution_space(rows, k)[1] for rows, k in ((xrows, len(S1) + 1), (yrows, len(S2) + 1)))
+    # x on S1 (then the value v): B[S1, b] x = v on S2, <= v off it; y on S2 likewise with A
+    for own, other, value in ((S1, S2, lambda a, b: B[a, b]), (S2, S1, lambda b, a: A[a, b])):
+        n, others = len(own), range(game.shape[1] if own is S1 else game.shape[0])
+        rows, rhs = [], []
+        for o in others:
+            row = [value(a, o) for a in own] + [-1]
+            rows.append(row)                                   # payoff of o <= v
+            rhs.append(0)
+            if o in other:                                      # and >= v on the support
+                rows.append([-c for c in row])
+                rhs.append(0)
+        rows += [[1] * n + [0], [-1] * n + [0]]                 # a distribution
+        rhs += [1, -1]
+        rows += [[-int(i == j) for i in range(n)] + [0] for j in range(n)]     # nonnegative
+        rhs += [0] * n
+        for j in range(n):
+            up = maximise_exactly([int(i == j) for i in range(n)] + [0], rows, rhs)[0]
+            down = -maximise_exactly([-int(i == j) for i in range(n)] + [0], rows, rhs)[0]
+            if up > down:
+                return True
+    return False

@@ -32,7 +32,8 @@ Steps of :func:`signalling_equilibria`:
    then has no move, no belief and no off-path response there);
 2. for every support pattern (messages per type, responses per message) whose
    response sets are each optimal under some belief over the types that send the
-   message (all types after an unsent one; other patterns have no PBE) the
+   message (all types after an unsent one; a PBE of another pattern is found
+   under a smaller response set) the
    conditions decouple: the sender's probabilities must make the receiver's
    chosen responses optimal after each sent message (linear in them), and the
    receiver's probabilities must make each type's chosen messages optimal
