@@ -83,16 +83,20 @@ def test_the_tipping_points_of_a_tree_show_their_scans(capsys):
     assert shown == quiet
 
 
-def test_the_signalling_search_shows_its_sender_supports(capsys):
-    """signalling_pbe through the front door: the bar counts the sender's support sets (nine for
-    Beer-Quiche's two types and two messages) and changes nothing."""
+def test_the_signalling_search_shows_its_patterns(capsys):
+    """signalling_pbe through the front door: the bar counts the support patterns searched
+    (Beer-Quiche: those whose response sets are optimal under some belief) and changes nothing."""
+    import math
+
     from deterrence import solve
+    from deterrence.solvers.tree.signalling import _patterns, signalling_game
     game = load_game("beer_quiche")
+    total = sum(math.prod(len(c) for c in choices) for _, choices in _patterns(signalling_game(game)))
     quiet = solve(game, "signalling_pbe", progress=False)
     assert capsys.readouterr().err == ""
     shown = solve(game, "signalling_pbe", progress=True)
     err = capsys.readouterr().err
-    assert "signalling PBE, sender supports" in err and "0/9" in err
+    assert "signalling PBE, support patterns" in err and f"0/{total} " in err
     assert shown.equilibria == quiet.equilibria
     with pytest.raises(GameError, match="progress must be True, False or None"):
         solve(game, "signalling_pbe", progress="yes")

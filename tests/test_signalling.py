@@ -3,6 +3,7 @@ the catalogue's textbook claims, and cross-checks against the pure-PBE search an
 Nash equilibrium property on random signalling games."""
 from fractions import Fraction
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from peer import HAVE_PEER_GAMES, PEER_DIR
@@ -297,3 +298,20 @@ def test_the_response_sets_left_out_have_no_pbe(tree):
     with mock.patch.object(signalling, "_response_sets", lambda g, m, senders: signalling._nonempty(g.responses)):
         everything = signalling_equilibria(tree)
     assert pruned == everything
+
+
+def test_a_signalling_game_over_the_pattern_limit_is_refused_before_the_search():
+    """Three types, four messages, three responses: over a million patterns to search even with
+    the response sets optimal under no belief left out; refused at once (it was counted as the
+    search went, and the skipped sets no longer count), with the number."""
+    import random
+
+    from deterrence.errors import TooLargeError
+    from deterrence.solvers.tree.signalling import MAX_PATTERNS
+    rng = random.Random(3)
+    root = chance({t: (Fraction(1, 3), decision("S", {
+        m: decision("R", {r: terminal([rng.randint(0, 9), rng.randint(0, 9)]) for r in ("r0", "r1", "r2")},
+                    infoset=f"after_{m}") for m in ("m0", "m1", "m2", "m3")}, infoset=t)) for t in ("t0", "t1", "t2")})
+    with pytest.raises(TooLargeError, match=r"has [\d,]+ support patterns to search") as info:
+        signalling_equilibria(GameTree(root, players=["S", "R"]))
+    assert int(str(info.value).split(" has ")[1].split(" ")[0].replace(",", "")) > MAX_PATTERNS
