@@ -425,6 +425,16 @@ def _search(g, prior, plan, bar) -> dict:
     """Steps 2-3: every support pattern's vertex pairs that are PBE, keyed by the strategies."""
     T, M, R = g.types, g.messages, g.responses
     found = {}
+    known = {}
+
+    def vertices(n, eqs, ineqs):
+        # the same system comes back often (the sender's side ignores the responses after unsent
+        # messages): 83,212 systems, 47,876 distinct, on a game of three types, messages, responses
+        key = (n, tuple((tuple(a), b) for a, b in eqs), tuple((tuple(a), b) for a, b in ineqs))
+        if key not in known:
+            known[key] = _vertices(n, eqs, ineqs)
+        return known[key]
+
     for S, choices in plan:
         sent = [m for m in M if any(m in s for s in S)]
         for Rs in itertools.product(*choices):
@@ -444,7 +454,7 @@ def _search(g, prior, plan, bar) -> dict:
                         row = [prior[t] * (g.payoff[t][mm][r][1] - g.payoff[t][mm][r2][1]) if mm == m else 0
                                for t, mm in qvars]
                         (eqs if r2 in Rm[m] else ineqs).append((row, 0))
-            qs = _vertices(n, eqs, ineqs)
+            qs = vertices(n, eqs, ineqs)
             if not qs:
                 continue
             # receiver probabilities: sender optimality
@@ -460,7 +470,7 @@ def _search(g, prior, plan, bar) -> dict:
                         row = [(g.payoff[t][m][r][0] if mm == m else 0) - (g.payoff[t][m2][r][0] if mm == m2 else 0)
                                for mm, r in rvars]
                         (eqs2 if m2 in s else ineqs2).append((row, 0))
-            rhos = _vertices(n2, eqs2, ineqs2)
+            rhos = vertices(n2, eqs2, ineqs2)
             for q in qs:
                 qd = {t: {m: Fraction(0) for m in M} for t in T}
                 for (t, m), v in zip(qvars, q):
