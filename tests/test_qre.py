@@ -348,6 +348,26 @@ def test_the_tracer_stays_on_the_branch_across_folds(arrays, lambdas):
             os.environ["DETERRENCE_NUMBA"] = before
 
 
+@pytest.mark.parametrize("arrays, lam", [
+    # a 2x2x2 game whose trace steps from lambda = 1.04 to 6.03: the straight line's point at
+    # 10/3 lay too far from the curve for the fixed-lambda corrector ("the corrector failed")
+    ([[[[0, 1], [2, 3]], [[2, 0], [1, 2]]], [[[0, 1], [0, 0]], [[1, 1], [0, 2]]],
+      [[[1, 1], [1, 3]], [[1, 1], [3, 2]]]], 10 / 3),
+    # payoffs spread over 1.6e6 (traced rescaled): a step from 1.07 to 11.09 across lambda = 10
+    ([[[0, 434700, 569688], [418338, 63619, -967352], [632061, -257881, 0]],
+      [[461122, 991617, 413322], [389730, -279464, -547063], [0, -559147, 0]]], 10.0),
+])
+def test_qre_at_lands_on_the_branch_after_a_long_step(arrays, lam):
+    """(Found by a helper's fuzz of stop 35: 10 of 190,000 calls.) ``lam`` is in units of the
+    spread for the rescaled game: the QRE there against natural-parameter continuation."""
+    from deterrence.solvers.normal_form.qre import _scaled_homotopy
+    floats = [np.asarray(a, dtype=float) for a in arrays]
+    _, scale = _scaled_homotopy(floats)
+    expected = natural_continuation([a / scale for a in floats], [lam])
+    game = NormalFormGame.from_payoff_arrays([np.array(a) for a in arrays])
+    assert np.abs(np.concatenate(qre_at(game, lam / scale)) - expected[0]).max() < 1e-8
+
+
 @settings(max_examples=25, deadline=None)
 @given(st.sampled_from([(2, 2), (3, 2), (3, 3), (2, 4), (2, 2, 2), (3, 3, 2)]), st.integers(0, 2**32 - 1))
 def test_the_branch_below_its_first_turn_is_the_natural_continuation(shape, seed):
