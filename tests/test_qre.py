@@ -325,27 +325,19 @@ def natural_continuation(arrays, lambdas, increments=2000):
     # branch, which took it to a different Nash limit; qre_at failed at lambda = 1.9 and 2
     (np.random.default_rng(1).integers(0, 4, size=(3, 3, 3, 3)).tolist(), [0.5, 1.0, 1.9, 2.0]),
 ])
-def test_the_tracer_stays_on_the_branch_across_folds(arrays, lambdas):
+def test_the_tracer_stays_on_the_branch_across_folds(arrays, lambdas, monkeypatch):
     """The side of the branch (the sign of det [J; t]) is kept: at each lambda the tracer's QRE is
     the natural continuation's, with the compiled tracer and without it, and the limit is certified."""
-    import os
     expected = natural_continuation(arrays, lambdas)
     assert expected is not None
     game = NormalFormGame.from_payoff_arrays([np.array(a) for a in arrays])
-    before = os.environ.get("DETERRENCE_NUMBA")
-    try:
-        for setting in ("0", "1"):
-            os.environ["DETERRENCE_NUMBA"] = setting
-            for lam, want in zip(lambdas, expected):
-                assert np.abs(np.concatenate(qre_at(game, lam)) - want).max() < 1e-8, (setting, lam)
-            branch = logit_branch(game)
-            assert not branch.stopped and branch.limit is not None
-            assert is_equilibrium(game, branch.limit.strategies)
-    finally:
-        if before is None:
-            del os.environ["DETERRENCE_NUMBA"]
-        else:
-            os.environ["DETERRENCE_NUMBA"] = before
+    for setting in ("0", "1"):
+        monkeypatch.setenv("DETERRENCE_NUMBA", setting)
+        for lam, want in zip(lambdas, expected):
+            assert np.abs(np.concatenate(qre_at(game, lam)) - want).max() < 1e-8, (setting, lam)
+        branch = logit_branch(game)
+        assert not branch.stopped and branch.limit is not None
+        assert is_equilibrium(game, branch.limit.strategies)
 
 
 @pytest.mark.parametrize("arrays, lam", [
@@ -385,23 +377,15 @@ def test_the_branch_below_its_first_turn_is_the_natural_continuation(shape, seed
         assert np.abs(np.concatenate(qre_at(game, lam)) - want).max() < 1e-7
 
 
-def test_a_branch_the_corrector_cannot_follow_far_out_ends_with_a_certified_equilibrium():
+def test_a_branch_the_corrector_cannot_follow_far_out_ends_with_a_certified_equilibrium(monkeypatch):
     """A degenerate 3x3 game whose equilibria form a continuum: far out (lambda ~ 2e4) the
     bordered system's condition number is 1e15 and the float corrector cannot meet its tolerance,
     so the trace stalls (it crept 20,000 steps, 11 s, and raised before). The branch stops there,
     says so, and its limit is the certified equilibrium found on its last point's support."""
-    import os
     game = NormalFormGame.from_arrays([[1, 1, 0], [0, 2, 2], [0, 2, 3]], [[1, 1, 3], [3, 2, 1], [2, 3, 2]])
-    before = os.environ.get("DETERRENCE_NUMBA")
-    os.environ["DETERRENCE_NUMBA"] = "0"
-    try:
-        branch = logit_branch(game)
-        result = solve(game, "qre")
-    finally:
-        if before is None:
-            del os.environ["DETERRENCE_NUMBA"]
-        else:
-            os.environ["DETERRENCE_NUMBA"] = before
+    monkeypatch.setenv("DETERRENCE_NUMBA", "0")
+    branch = logit_branch(game)
+    result = solve(game, "qre")
     assert branch.stopped.startswith("it stalled")
     assert branch.lambdas[-1] * 3 >= 1e3             # far out: FAR_OUT, in units of the spread
     assert branch.to_json()["stopped"] == branch.stopped

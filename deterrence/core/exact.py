@@ -340,22 +340,31 @@ def solve_consistent(aug, k, unique=False):
         except ZeroDivisionError:
             if unique:                      # singular: not one point, whether consistent or not
                 return None
-    fl = flint()
-    if fl is not None and aug:
-        entries = [v if isinstance(v, int) else to_fmpq(v, fl.fmpq) for row in aug for v in row]
-        echelon, rank = fl.fmpq_mat(len(aug), k + 1, entries).rref()
-        pivots = [next(c for c in range(k + 1) if echelon[i, c] != 0) for i in range(rank)]
-        values = [echelon[i, k] for i in range(rank)]
-    else:
-        pivots, values = _gauss_jordan([[Fraction(v) for v in r] for r in aug], k)
+    pivots, entry = _reduced_echelon(aug, k)
     if pivots and pivots[-1] == k:          # a row 0 = nonzero
         return None
     if unique and len(pivots) != k:
         return None
     sol = [0] * k
-    for c, v in zip(pivots, values):
-        sol[c] = from_fmpq(v)
+    for i, c in enumerate(pivots):
+        sol[c] = from_fmpq(entry(i, k))
     return sol
+
+
+def _reduced_echelon(aug, k):
+    """The reduced row echelon form of augmented rows in ``k`` unknowns, as its pivot columns
+    (the last one ``k`` when the system is inconsistent) and ``entry(i, c)``, the form's entry
+    (an ``fmpq`` or a ``Fraction``): python-flint's ``rref``, or without flint Gauss–Jordan
+    elimination in Fractions (the same form)."""
+    fl = flint()
+    if fl is not None and aug:
+        entries = [v if isinstance(v, int) else to_fmpq(v, fl.fmpq) for row in aug for v in row]
+        echelon, rank = fl.fmpq_mat(len(aug), k + 1, entries).rref()
+        pivots = [next(c for c in range(k + 1) if echelon[i, c] != 0) for i in range(rank)]
+        return pivots, lambda i, c: echelon[i, c]
+    rows = [[Fraction(v) for v in r] for r in aug]
+    pivots, _ = _gauss_jordan(rows, k)
+    return pivots, lambda i, c: rows[i][c]
 
 
 def solution_space(aug, k):
@@ -371,22 +380,12 @@ def solution_space(aug, k):
     >>> solution_space([[1, 0, 1], [1, 0, 2]], 2) is None
     True
     """
-    fl = flint()
-    if fl is not None and aug:
-        entries = [v if isinstance(v, int) else to_fmpq(v, fl.fmpq) for row in aug for v in row]
-        echelon, rank = fl.fmpq_mat(len(aug), k + 1, entries).rref()
-        pivots = [next(c for c in range(k + 1) if echelon[i, c] != 0) for i in range(rank)]
-
-        def entry(i, c):
-            return Fraction(from_fmpq(echelon[i, c]))
-    else:
-        rows = [[Fraction(v) for v in r] for r in aug]
-        pivots, _ = _gauss_jordan(rows, k)
-
-        def entry(i, c):
-            return rows[i][c]
+    pivots, raw = _reduced_echelon(aug, k)
     if pivots and pivots[-1] == k:          # a row 0 = nonzero
         return None
+
+    def entry(i, c):
+        return Fraction(from_fmpq(raw(i, c)))
     particular = [Fraction(0)] * k
     for i, c in enumerate(pivots):
         particular[c] = entry(i, k)

@@ -441,7 +441,6 @@ def trace_branch(H, max_lambda, tol=1e-10, max_steps=20000, stop_at=None):
     h, t = 0.1, None
     target = max_lambda if stop_at is None else stop_at
     t = _tangent(H.jacobian(z))
-    side = _side(H.jacobian(z), t)
     if getattr(H, "_small", False):
         from deterrence.solvers.normal_form._qre_kernels import compiled_trace, run_trace
         kernel = compiled_trace(actions=H.size)
@@ -449,6 +448,7 @@ def trace_branch(H, max_lambda, tol=1e-10, max_steps=20000, stop_at=None):
             found = run_trace(kernel, H, z, t, target, tol, max_steps, _KERNEL_CONSTANTS)
             if found is not None:
                 return found if stop_at is None else found[:-1] + [_land(H, found[-2], found[-1], stop_at, tol)]
+    side = _side(H.jacobian(z), t)     # the compiled twin keeps its own
     for _ in range(max_steps):
         while True:
             step = z + h * t

@@ -55,7 +55,7 @@ import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from deterrence.core.exact import maximise_exactly, solve_scaled
+from deterrence.core.exact import maximise_exactly, solution_space, solve_scaled
 from deterrence.core.numbers import format_exact
 from deterrence.core.tree import Chance, Decision, GameTree, Terminal
 from deterrence.errors import GameError, TooLargeError
@@ -165,7 +165,6 @@ def _vertices(n, eqs, ineqs):
     repeats, are checked in integer arithmetic. (Picking n rows among all tried 14 million sets on
     a game of three types and three messages; picking n - rank inequalities in R^n, with sympy's
     rank, took 84 s on one of three types, three messages and three responses.)"""
-    from deterrence.core.exact import solution_space
     if eqs:
         space = solution_space([list(a) + [b] for a, b in eqs], n)
         if space is None:
@@ -199,10 +198,10 @@ def _vertices(n, eqs, ineqs):
         return []
     found = {}
     for pick in itertools.combinations(rows, f):
-        solved = _solve_small(pick, f)         # c = num / den, den the least: one key per point
-        if solved is None:
+        try:        # c = num / den, den the least: one key per point
+            num, den = solve_scaled([r[:-1] for r in pick], [r[-1] for r in pick])
+        except ZeroDivisionError:
             continue
-        num, den = solved
         if all(sum(a * x for a, x in zip(r, num)) >= r[-1] * den for r in rows):
             found[tuple(num), den] = None
     return [point([Fraction(v, den) for v in num]) for num, den in found]
@@ -214,35 +213,6 @@ def _response_sets(g: SignallingGame, m, senders) -> list:
     Exact; it skips only patterns without a PBE (an unsent message's set with a response played
     with probability 0 is found again as the smaller set; tests compare against every set)."""
     return [rs for rs in _nonempty(g.responses) if _belief_vertices(g, m, rs, senders)]
-
-
-def _solve_small(rows, f):
-    """``(num, den)`` with ``c = num / den`` solving the square integer system ``rows`` (augmented,
-    ``f`` unknowns), ``den > 0`` the least; None when singular. Cramer's rule in ints for one and
-    two unknowns (the usual sizes here, solved about a million times on a game of three types,
-    messages and responses: flint's overhead was most of the time), else
-    :func:`~deterrence.core.exact.solve_scaled`."""
-    if f == 1:
-        (a, b), = rows
-        if a == 0:
-            return None
-        num, den = (b, a) if a > 0 else (-b, -a)
-        g = math.gcd(num, den)
-        return (num // g,), den // g
-    if f == 2:
-        (a, b, e), (c, d, h) = rows
-        det = a * d - b * c
-        if det == 0:
-            return None
-        x, y = e * d - b * h, a * h - e * c
-        if det < 0:
-            det, x, y = -det, -x, -y
-        g = math.gcd(x, y, det)
-        return (x // g, y // g), det // g
-    try:
-        return solve_scaled([r[:-1] for r in rows], [r[-1] for r in rows])
-    except ZeroDivisionError:
-        return None
 
 
 def _nonempty(seq):
