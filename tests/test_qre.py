@@ -423,6 +423,48 @@ def test_a_limit_inside_a_continuum_is_certified_near_the_branchs_end(A, B):
     assert not any(e.strategies == branch.limit.strategies for e in everything)
 
 
+# two 3x3x2 games of a helper's fuzz (stop 35; seeds 116,147 and 126,872), each with continua of
+# equilibria: the branch creeps into one, and at its end an action on its way to 0 is still
+# above 1e-5 (2.5e-5 and 2.4e-5)
+_CREEPING = [
+    [[[[64, 15], [28, 93], [54, 99]], [[50, 33], [88, 82], [62, 53]], [[64, 41], [28, 62], [55, 91]]],
+     [[[37, 13], [85, 53], [80, 55]], [[90, 37], [24, 29], [69, 34]], [[26, 27], [43, 36], [13, 35]]],
+     [[[12, 59], [49, 33], [57, 32]], [[52, 6], [97, 71], [55, 26]], [[75, 52], [59, 14], [17, 18]]]],
+    [[[[-447511, 0], [0, 0], [0, 0]], [[0, -345141], [0, 0], [77598, 0]],
+      [[-741643, -153175], [-49507, -188140], [-862380, 529791]]],
+     [[[28818, 0], [0, 0], [575821, 705155]], [[967631, 0], [477409, 718533], [0, -307359]],
+      [[81743, 0], [-756174, 663885], [0, 21307]]],
+     [[[900679, 0], [964584, 208163], [-133076, 266317]], [[0, 342918], [0, 49482], [0, 119243]],
+      [[-861316, 151883], [0, 872265], [-295502, 0]]]],
+]
+
+
+@pytest.mark.parametrize("index", [0, 1])
+def test_a_three_player_branch_creeping_into_a_continuum_ends_at_a_certified_equilibrium(index):
+    """The support read at 1e-5 keeps the creeping action, and no equilibrium on it is near the
+    branch's end (qre refused: "no exact equilibrium near it could be certified"). Now the
+    coarser thresholds of SUPPORT_TOLERANCES are tried: a certified equilibrium of the
+    continuum that nplayer reports, within CONTINUUM_DISTANCE of the branch's end, and a note
+    names the action the limit drops."""
+    from deterrence.solvers.normal_form.qre import CONTINUUM_DISTANCE, LIMIT_SUPPORT_TOL
+    game = NormalFormGame.from_payoff_arrays([np.array(a) for a in _CREEPING[index]])
+    branch = logit_branch(game)
+    last = branch.profiles[-1]
+    assert any(1e-5 < p < 1e-4 for s in last for p in s)          # the creeping action
+    from deterrence.solvers.normal_form.qre import _limit_on_supports
+    assert _limit_on_supports(game, last, [[j for j, p in enumerate(s) if p > LIMIT_SUPPORT_TOL] for s in last]) is None
+    result = solve(game, "qre")
+    limit = result[0].strategies
+    assert limit == branch.limit.strategies and is_equilibrium(game, limit)
+    assert max(abs(float(a) - b) for s, t in zip(limit, last) for a, b in zip(s, t)) <= CONTINUUM_DISTANCE
+    creeping = [(i, j) for i, s in enumerate(last) for j, p in enumerate(s) if 1e-5 < p < 1e-4]
+    assert all(limit[i][j] == 0 for i, j in creeping)
+    assert any("still had probability above 1e-05; the certified equilibrium gives it 0" in n for n in result.notes)
+    continua = solve(game, "nplayer").continua          # the limit lies in one of the continua
+    assert any(all((limit[i][j] > 0) == (game.actions[i][j] in c.supports[i])
+                   for i in range(3) for j in range(len(limit[i]))) for c in continua)
+
+
 def test_no_limit_is_taken_from_another_point_of_a_continuum():
     """(Review of stop 35.) A profile 0.01 from the continuum of the degenerate 3x3 game: the
     roundings to small denominators certify another point of the continuum, (1/5, 2/5, 2/5),

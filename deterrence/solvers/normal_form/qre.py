@@ -37,7 +37,8 @@ Steps
    (:mod:`._qre_kernels`, same rules) when numba is already imported and the kernel is
    loaded or the game large, or with ``DETERRENCE_NUMBA=1``; whatever it does not finish is
    traced again in NumPy.
-5. The limit: the support (actions with probability above ``support_tol``) gives
+5. The limit: the support (actions with probability above ``support_tol``, then the
+   coarser thresholds of ``SUPPORT_TOLERANCES`` if nothing certifies) gives
    an exact equilibrium by solving the indifference equations exactly
    (two players, :func:`deterrence.core.exact.solution_space`: where they have many
    solutions, the one nearest the profile, within ``CONTINUUM_DISTANCE``) or by rounding
@@ -542,9 +543,11 @@ def _profile(H, z):
 #: Largest support (in unknown probabilities) whose polynomial system the limit of a game
 #: of three or more players is solved on exactly (the solve is exponential in them).
 MAX_EXACT_UNKNOWNS = 6
+#: an action above this probability at the branch's end is in the support the limit is sought on first
+LIMIT_SUPPORT_TOL = 1e-5
 
 
-def limit_equilibrium(game, profile, support_tol: float = 1e-5):
+def limit_equilibrium(game, profile, support_tol: float = LIMIT_SUPPORT_TOL):
     """The certified Nash equilibrium that a float profile (a QRE at large lambda) approximates.
 
     Two players: the indifference equations on the profile's support, solved
@@ -554,22 +557,46 @@ def limit_equilibrium(game, profile, support_tol: float = 1e-5):
     :func:`~deterrence.solvers.normal_form.box_certify.certify_on_support`), then
     the support's polynomial system solved exactly
     (:func:`~deterrence.solvers.normal_form.nplayer.nearest_on_supports`, up to
-    :data:`MAX_EXACT_UNKNOWNS` unknown probabilities). The answer is certified;
-    None when no candidate passes.
+    :data:`MAX_EXACT_UNKNOWNS` unknown probabilities). The support is the actions above
+    ``support_tol``; where no candidate on it certifies, the coarser supports of
+    :data:`SUPPORT_TOLERANCES` are tried (a branch that ends in a continuum of equilibria
+    creeps towards it: an action on its way to 0 can still be above 1e-5 at the end). The
+    answer is certified; None when no candidate passes.
 
     >>> from deterrence import NormalFormGame
     >>> g = NormalFormGame.from_arrays([[6, 2], [7, 0]], [[6, 7], [2, 0]])
     >>> limit_equilibrium(g, [(0.6667, 0.3333), (0.66666, 0.33334)]).strategies
     ((Fraction(2, 3), Fraction(1, 3)), (Fraction(2, 3), Fraction(1, 3)))
     """
-    from deterrence.solvers.certify import certified_equilibrium
     if game.is_symbolic:
         game = game.with_defaults()
-    supports = [[j for j, p in enumerate(s) if p > support_tol] for s in profile]
-    # candidates made one at a time: the first usually certifies. With two players a rounding
-    # farther than CONTINUUM_DISTANCE from the profile is not used either: where the support's
-    # equations have one solution, that solution came first; where they have many, it would be
-    # another point of the continuum
+    tried = []
+    for tol in (support_tol, *(t for t in SUPPORT_TOLERANCES if t > support_tol)):
+        supports = [[j for j, p in enumerate(s) if p > tol] for s in profile]
+        if supports in tried:
+            continue
+        tried.append(supports)
+        found = _limit_on_supports(game, profile, supports)
+        if found is not None:
+            return found
+    return None
+
+
+#: the support thresholds tried in turn when the one asked for gives no certified limit
+SUPPORT_TOLERANCES = (1e-4, 1e-3)
+
+
+def _limit_on_supports(game, profile, supports):
+    """:func:`limit_equilibrium` on the given supports: the first candidate that certifies. With
+    two players a rounding farther than :data:`CONTINUUM_DISTANCE` from the profile is not
+    tried: where the support's equations have one solution, that solution came first; where
+    they have many, a rounding to small denominators can land on another point of the
+    continuum, no limit of this profile. With three or more the roundings keep no such bound
+    (as before stop 36): a branch that creeps towards an equilibrium where an unused action is
+    tied can still give that action 0.003 at lambda 4e5 (payoffs 0..3; measured in a fuzz), and
+    the rounding that gives it 0 is the certified answer."""
+    from deterrence.solvers.certify import certified_equilibrium
+    # candidates made one at a time: the first usually certifies
     roundings = (round_to_support(profile, supports, den) for den in DENOMINATORS)
     if game.n_players == 2:
         roundings = (s for s in roundings if s is not None and _distance(s, profile) <= CONTINUUM_DISTANCE)
@@ -587,7 +614,7 @@ def limit_equilibrium(game, profile, support_tol: float = 1e-5):
     # n-player solvers, and sympy with them, are loaded only here, off the two-player path)
     from deterrence.solvers.normal_form.box_certify import certify_on_support
     from deterrence.solvers.normal_form.nplayer import nearest_on_supports
-    boxed = certify_on_support(game, supports, profile)
+    boxed = certify_on_support(game, supports, profile)       # proved the one point near the profile
     if boxed is not None:
         return boxed
     return nearest_on_supports(game, supports, profile, max_unknowns=MAX_EXACT_UNKNOWNS)
@@ -771,6 +798,14 @@ def logit_qre(game, lam: float | None = None, max_lambda: float | None = None) -
                   "the branch further); the equilibrium, certified, was found on the support "
                   "of its last point and is not proved to be the branch's limit")
     notes = [traced]
+    dropped = [f"{game.players[i]}'s action {game.actions[i][j]} ({t[j]:.2g})"
+               for i, (s, t) in enumerate(zip(branch.limit.strategies, branch.profiles[-1]))
+               for j in range(len(s)) if s[j] == 0 and t[j] > LIMIT_SUPPORT_TOL]
+    if dropped:
+        apart = _distance(branch.limit.strategies, branch.profiles[-1])
+        notes.append(f"at the branch's last point, {', '.join(dropped)} still had probability above "
+                     f"{LIMIT_SUPPORT_TOL:g}; the certified equilibrium gives {'it' if len(dropped) == 1 else 'them'} "
+                     f"0 and is {apart:.1g} from that point (the largest difference of a probability)")
     if game.n_players == 2 and _inside_a_continuum(game, branch.limit):
         apart = max(abs(float(a) - b) for s, t in zip(branch.limit.strategies, branch.profiles[-1])
                     for a, b in zip(s, t))
