@@ -414,3 +414,53 @@ def test_the_rounding_allowance_traces_the_tied_tree_that_crept():
     _, H = _prepared(tree)
     assert trace_branch(H, 1e6 / H.spread, 1e-10)[-1][-1] >= 1e6 / H.spread
     assert solve(tree, "agent_qre")[0].exact
+
+
+# a random three-player tree of a helper's fuzz (stop 35, seed 502,394): the branch converges to
+# its limit (71/705, 317/426, 1/12) slowly, about 1e-6 off at lambda 1.2e5, so no rounding of the
+# end certifies (agent_qre refused: "no exact assessment near its end could be certified")
+_SLOW_THREE_PLAYER_EFG = """EFG 2 R "" { "P1" "P2" "P3" }
+""
+p "" 1 1 "P1i1" { "m0" "m1" } 0
+p "" 2 1 "P2i2" { "m0" "m1" } 0
+p "" 3 1 "P3i3" { "m0" "m1" "m2" } 0
+t "" 1 "" { 3, -5, -1 }
+t "" 2 "" { -6, -5, 0 }
+t "" 3 "" { 8, 7, -4 }
+p "" 2 2 "P2i4" { "m0" "m1" "m2" } 0
+t "" 4 "" { -5, 6, -3 }
+t "" 5 "" { 3, -6, 9 }
+t "" 6 "" { 8, -6, -2 }
+c "" 1 "" { "c0" 1/3 "c1" 1/6 "c2" 1/2 } 0
+t "" 7 "" { -2, 7, 9 }
+p "" 3 1 "P3i3" { "m0" "m1" "m2" } 0
+t "" 8 "" { -5, 7, 3 }
+t "" 9 "" { -7, 8, 6 }
+t "" 10 "" { 7, -4, 8 }
+t "" 11 "" { 7, -1, 6 }
+"""
+
+
+def test_a_slowly_converging_three_player_limit_is_found_by_the_agent_forms_equations(tmp_path):
+    """Now the agent form's equations on the end's support are solved exactly (three or more
+    players): the certified sequential equilibrium is one of the tree's subgame-perfect
+    equilibria, within the limit tolerance of the branch's end."""
+    from deterrence.solvers.tree.agent_qre import LIMIT_TOLERANCE, _branch_ends, _float_point, _prepared, agent_form
+    path = tmp_path / "slow.efg"
+    path.write_text(_SLOW_THREE_PLAYER_EFG)
+    tree = load_game(str(path))
+    result = solve(tree, "agent_qre")
+    eq = result[0]
+    assert eq.behaviour[("P1", "P1i1")] == {"m0": Fraction(71, 705), "m1": Fraction(634, 705)}
+    assert eq.behaviour[("P3", "P3i3")] == {"m0": 0, "m1": Fraction(1, 12), "m2": Fraction(11, 12)}
+    assert eq.beliefs[("P3", "P3i3")] == {"m0/m0": Fraction(1, 3), "m1/c1": Fraction(2, 3)}
+    assert not any(deviation_gains(tree, eq.behaviour))
+    assert not sequential_violations(tree, eq.behaviour, eq.beliefs)
+    assert any(e.behaviour == eq.behaviour for e in solve(tree, "subgame_perfect"))
+    _, H = _prepared(tree)
+    behaviour, _ = _float_point(H, _branch_ends(H, None)[0][0])
+    apart = max(abs(float(eq.behaviour[k][a]) - p) for k, row in behaviour.items() for a, p in row.items())
+    assert apart <= LIMIT_TOLERANCE
+    game = agent_form(tree)                 # the agent form: four agents, the owners' payoffs
+    assert game.players == ("P1: P1i1", "P2: P2i2", "P3: P3i3", "P2: P2i4") and game.shape == (2, 2, 3, 3)
+    assert game.payoff(("m1", "m0", "m2", "m0")) == (Fraction(4), Fraction(7, 6), Fraction(22, 3), Fraction(7, 6))

@@ -46,7 +46,13 @@ Steps
    the beliefs wherever the behaviour reaches. On a continuum of equilibria
    (Kuhn poker) this picks an exact point of the face the branch converges to,
    which rounding alone cannot hit. Otherwise (or when that fails): behaviour
-   and beliefs rounded to nearby fractions. Beliefs at sets the behaviour
+   and beliefs rounded to nearby fractions; then, with three or more players,
+   the end as a profile of the agent form (:func:`agent_form`, one player per
+   information set), whose certified Nash equilibrium near it
+   (:func:`~deterrence.solvers.normal_form.qre.limit_equilibrium`, the
+   support's equations solved exactly) is the candidate when its
+   probabilities are rational: a branch that converges slowly (1e-6 off at
+   lambda 10^5) is missed by rounding but not by the equations. Beliefs at sets the behaviour
    does not reach are the end's (from the log reach probabilities, so that
    off-path sets keep their limit beliefs), rounded. Either way the
    assessment is certified exactly before it is returned: within 10^-3 of the
@@ -62,6 +68,8 @@ B. von Stengel (1996), "Efficient computation of behavior strategies", Games
 and Economic Behavior 14: 220-246, for the sequence form.
 """
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
@@ -476,6 +484,74 @@ def _support_assessment(tree, behaviour, beliefs, support_tol):
     return None
 
 
+#: largest agent form (cells: pure profiles of the sets' moves) built for :func:`_agent_form_assessment`
+AGENT_FORM_CELLS = 4096
+
+
+def agent_form(tree):
+    """The agent normal form of a tree: one player per information set (named ``"player: set"``),
+    its moves as actions, and the owner's expected payoff (exact) under each pure profile; None
+    above :data:`AGENT_FORM_CELLS` cells. Its Nash equilibria are the profiles no agent can
+    improve on alone (Selten 1975), a superset of the tree's Nash equilibria.
+
+    >>> from deterrence import load_game
+    >>> g = agent_form(load_game("entry_deterrence"))
+    >>> g.players, g.payoff(("in", "accommodate"))
+    (('Entrant: root', 'Incumbent: in'), (1, 1))
+    """
+    import itertools
+
+    from deterrence.core.normal_form import NormalFormGame
+    from deterrence.solvers.tree.assessment import continuation_value
+    sets = list(tree.infosets.values())
+    if math.prod(len(st.actions) for st in sets) > AGENT_FORM_CELLS:
+        return None
+    payoffs = {}
+    for moves in itertools.product(*(st.actions for st in sets)):
+        pure = {st.key: {a: int(a == m) for a in st.actions} for st, m in zip(sets, moves)}
+        values = [continuation_value(tree, p, pure, [((), 1)]) for p in tree.players]
+        payoffs[moves] = tuple(values[tree.player_index(st.player)] for st in sets)
+    return NormalFormGame.from_mapping(payoffs, players=[f"{st.player}: {st.name}" for st in sets],
+                                       actions=[st.actions for st in sets])
+
+
+def _agent_form_assessment(tree, behaviour, beliefs):
+    """Three or more players: the end's behaviour as a profile of the agent form, whose certified
+    Nash equilibrium near it (:func:`~deterrence.solvers.normal_form.qre.limit_equilibrium`: the
+    support's equations solved exactly, where rounding misses a limit the branch approaches
+    slowly, at 1e-6 at lambda 10^5) is the candidate; rational probabilities only (the
+    tree's checks are exact in fractions). Certified as in :func:`limit_assessment`; None
+    when it does not pass."""
+    from fractions import Fraction
+
+    from deterrence.solvers.normal_form.qre import limit_equilibrium, round_to_support
+    from deterrence.solvers.tree.assessment import (Assessment, bayes_beliefs, deviation_gains,
+                                                    sequential_violations)
+    game = agent_form(tree)
+    if game is None:
+        return None
+    keys = [st.key for st in tree.infosets.values()]
+    found = limit_equilibrium(game, [tuple(behaviour[k].values()) for k in keys])
+    if found is None or not all(isinstance(v, (int, Fraction)) for s in found.strategies for v in s):
+        return None
+    beh = {k: {a: (v.numerator if isinstance(v, Fraction) and v.denominator == 1 else v)
+               for a, v in zip(behaviour[k], s)} for k, s in zip(keys, found.strategies)}
+    if _distance(beh, behaviour) > LIMIT_TOLERANCE or any(deviation_gains(tree, beh)):
+        return None
+    belief_keys = list(beliefs)
+    rows = [tuple(beliefs[k].values()) for k in belief_keys]
+    for den in (10, 100, 1000, 10 ** 4, 10 ** 6):
+        # beliefs at sets the behaviour does not reach: the end's, rounded (as in limit_assessment)
+        exact = round_to_support(rows, [[j for j, x in enumerate(r) if x > 1e-5] for r in rows], den)
+        if exact is None:
+            continue
+        mu = {k: dict(zip(beliefs[k], r)) for k, r in zip(belief_keys, exact)}
+        mu.update(bayes_beliefs(tree, beh))
+        if _distance(mu, beliefs) <= LIMIT_TOLERANCE and not sequential_violations(tree, beh, mu):
+            return Assessment.from_behaviour(tree, beh).with_beliefs({k: mu[k] for k in belief_keys})
+    return None
+
+
 def limit_assessment(tree, behaviour, beliefs, support_tol: float = 1e-5):
     """An exact assessment near float ``behaviour`` and ``beliefs`` (the end of a QRE branch),
     certified: a Nash equilibrium, sequentially rational given its beliefs at every set.
@@ -521,6 +597,8 @@ def limit_assessment(tree, behaviour, beliefs, support_tol: float = 1e-5):
             continue
         eq = Assessment.from_behaviour(tree, beh)
         return eq.with_beliefs(mu)
+    if len(tree.players) > 2:
+        return _agent_form_assessment(tree, behaviour, beliefs)
     return None
 
 
@@ -576,11 +654,15 @@ def agent_qre(tree, lam: float | None = None, max_lambda: float | None = None):
             z, steps = end
             break
     else:
+        hint = ("; with three or more players its limit may be irrational, which the exact checks of a tree "
+                "cannot take: method tree_nash lists every Nash equilibrium, irrational ones included"
+                if len(tree.players) > 2 else "")
         raise SolverError(f"the agent logit QRE branch reached lambda = {ends[0][0][-1] / H.scale:.6g}, but no exact "
-                          "assessment near its end could be certified")
+                          f"assessment near its end could be certified{hint}")
     note = (f"the principal branch traced to lambda = {z[-1] / H.scale:.6g} in {steps} steps; its end made exact "
             "(two players: the equilibrium equations on its guessed support solved near it; else, or "
-            "failing that, rounded to fractions) and "
+            "failing that, rounded to fractions; then, three or more players, the agent form's "
+            "equations on its support solved exactly) and "
             "certified exactly: a Nash equilibrium, sequentially rational at every "
             "information set given the beliefs (the limit of Bayes' rule along the branch)")
     return SolveResult(equilibria=(eq,), method="agent_qre", exact=True, complete=False,
