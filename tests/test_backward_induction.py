@@ -212,3 +212,32 @@ def test_too_many_combinations_are_refused_with_their_count():
     assert len(dt.solve(tree, "subgame_perfect", max_equilibria=81).equilibria) == 81
     with pytest.raises(GameError, match="max_equilibria must be a whole number >= 1, got 0"):
         subgame_perfect(tree, max_equilibria=0)
+
+
+def _irrational_three_player_tree():
+    """The catalogue's 2x2x2 game whose one equilibrium is irrational, as a tree of simultaneous
+    moves (each player's one information set hides the earlier moves)."""
+    A = dt.load_game("irrational_three_player").payoff_arrays
+    root = decision("P1", {f"a{i}": decision("P2", {f"b{j}": decision("P3", {
+        f"c{k}": terminal([A[0][i, j, k], A[1][i, j, k], A[2][i, j, k]]) for k in range(2)}, infoset="p3")
+        for j in range(2)}, infoset="p2") for i in range(2)}, infoset="p1")
+    return GameTree(root, players=["P1", "P2", "P3"])
+
+
+def test_an_irrational_stage_equilibrium_is_refused_clearly_and_tree_nash_gives_it():
+    """(Stop 36.) subgame_perfect adds and divides the stage's probabilities in fractions: an
+    irrational equilibrium of a three-player stage made it fail with "bad argument game=...:
+    TypeError: unsupported operand type(s) for +: 'Fraction' and 'RealAlgebraic'", as if the
+    tree were wrong. Now a SolverError names the subgame and the method that lists it."""
+    from deterrence.errors import SolverError
+    tree = _irrational_three_player_tree()
+    for method in ("subgame_perfect", None):
+        with pytest.raises(SolverError, match=r"the subgame at node root has an equilibrium with irrational "
+                                              r"probabilities .*method tree_nash lists every Nash equilibrium"):
+            dt.solve(tree, method) if method else dt.solve(tree)
+    with pytest.raises(SolverError, match="may be irrational.*method tree_nash"):
+        dt.solve(tree, "agent_qre")
+    nash = dt.solve(tree, "tree_nash")
+    game = dt.solve(dt.load_game("irrational_three_player"))
+    assert nash.complete and len(nash) == len(game) == 1
+    assert [str(p) for s in nash[0].strategies for p in s] == [str(p) for s in game[0].strategies for p in s]

@@ -38,7 +38,7 @@ from fractions import Fraction
 from deterrence.core.numbers import to_exact
 from deterrence.core.symbolic import as_sympy
 from deterrence.core.tree import Chance, Decision, GameTree, Terminal, fold_tree, path_name, require_recursion_room
-from deterrence.errors import GameError, TooLargeError
+from deterrence.errors import GameError, SolverError, TooLargeError
 from deterrence.solvers.result import SolveResult, TreeEquilibrium
 from deterrence.solvers.tree.reduced_normal_form import (
     expected_payoffs,
@@ -242,6 +242,13 @@ class _Solver:
         strategies = nf.extra["strategies"]
         out = []
         for eq in result.equilibria:
+            if not all(isinstance(q, (int, Fraction)) for mix in eq.strategies for q in mix):
+                # an algebraic number has no arithmetic here: its behaviour, its payoffs (carried
+                # up as the subgame's value) and the outcome's probabilities cannot be computed
+                raise SolverError(f"the subgame at node {path_name(x)} has an equilibrium with irrational "
+                                  f"probabilities ({eq.describe()}); subgame_perfect works in fractions and "
+                                  "cannot carry it up the tree: method tree_nash lists every Nash equilibrium "
+                                  "of the tree, irrational ones included (as algebraic numbers)")
             beh = {}
             for i, player in enumerate(self.tree.players):
                 mix = eq.strategies[i]
