@@ -360,6 +360,47 @@ def test_qre_at_lands_on_the_branch_after_a_long_step(arrays, lam):
     assert np.abs(np.concatenate(qre_at(game, lam / scale)) - expected[0]).max() < 1e-8
 
 
+# a 4x4 game of a helper's fuzz (stop 36; payoffs spread over 1.9e6, the row player's column 2 all
+# zero): past a fold at lambda = 70.4 (in units of the spread) a step of length 42 (lambda 63 ->
+# 21.5, probabilities moved by 0.17) landed on a closed loop of QREs off the branch; the trace went
+# round it (lambda 17.7 -> 36.9 -> 17.7 ...) until it stalled, and qre refused
+_LOOPING = [[[337792, 0, 0, 874740], [0, 791371, 0, 0], [-704136, 992551, 0, 265560], [147175, 0, 0, 0]],
+            [[-30886, 167305, 933871, -949404], [297332, -345069, -41338, 0], [-816955, 0, -358768, 618634],
+             [531142, 0, -178362, 817422]]]
+# a 3x3x2 game of the same fuzz (payoffs 0..99): qre_at(1/9.8) failed, "the corrector failed"
+_LONG_STEP = [[[[22, 87], [74, 83], [19, 70]], [[86, 83], [70, 8], [85, 48]], [[53, 41], [76, 37], [77, 61]]],
+              [[[22, 52], [85, 89], [26, 68]], [[42, 66], [60, 58], [96, 74]], [[35, 21], [59, 84], [44, 27]]],
+              [[[8, 46], [37, 19], [64, 74]], [[82, 45], [65, 59], [99, 1]], [[9, 85], [54, 25], [42, 43]]]]
+
+
+def test_a_failed_trace_is_traced_again_with_short_steps_in_probability(monkeypatch):
+    """A failed trace is traced again with no step moving a probability by more than
+    MAX_PROBABILITY_STEP: both games, with the compiled tracer and without it. The looping game's
+    branch reaches its target with a certified limit, agrees with natural-parameter continuation
+    below its fold, and no step of it moves a probability by more than the cap; qre_at on the
+    other game gives a point that solves the logit equations."""
+    from deterrence.solvers.normal_form.qre import MAX_PROBABILITY_STEP, _scaled_homotopy
+    floats = [np.asarray(a, dtype=float) for a in _LOOPING]
+    _, scale = _scaled_homotopy(floats)
+    lambdas = [10.0, 40.0, 70.0]                        # in units of the spread, below the fold
+    expected = natural_continuation([a / scale for a in floats], lambdas, increments=7000)
+    game = NormalFormGame.from_payoff_arrays([np.array(a) for a in _LOOPING])
+    other = NormalFormGame.from_payoff_arrays([np.array(a) for a in _LONG_STEP])
+    from deterrence.solvers.normal_form.qre import action_values
+    other_arrays = [np.asarray(a, dtype=float) for a in _LONG_STEP]
+    for setting in ("0", "1"):
+        monkeypatch.setenv("DETERRENCE_NUMBA", setting)
+        branch = logit_branch(game)
+        assert not branch.stopped and branch.limit is not None and is_equilibrium(game, branch.limit.strategies)
+        jumps = np.abs(np.diff(np.array([np.concatenate(p) for p in branch.profiles]), axis=0)).max(axis=1)
+        assert jumps.max() <= MAX_PROBABILITY_STEP + 1e-12
+        for lam, want in zip(lambdas, expected):
+            assert np.abs(np.concatenate(qre_at(game, lam / scale)) - want).max() < 1e-8, (setting, lam)
+        point = qre_at(other, 0.1)            # past a fold there: the logit equations at lambda = 0.1
+        for p, u in zip(point, action_values(other_arrays, point)):
+            assert np.abs(np.log(p) - np.log(p[0]) - 0.1 * (u - u[0])).max() < 1e-8
+
+
 @settings(max_examples=25, deadline=None)
 @given(st.sampled_from([(2, 2), (3, 2), (3, 3), (2, 4), (2, 2, 2), (3, 3, 2)]), st.integers(0, 2**32 - 1))
 def test_the_branch_below_its_first_turn_is_the_natural_continuation(shape, seed):
@@ -441,18 +482,17 @@ _CREEPING = [
 
 @pytest.mark.parametrize("index", [0, 1])
 def test_a_three_player_branch_creeping_into_a_continuum_ends_at_a_certified_equilibrium(index):
-    """The support read at 1e-5 keeps the creeping action, and no equilibrium on it is near the
-    branch's end (qre refused: "no exact equilibrium near it could be certified"). Now the
-    coarser thresholds of SUPPORT_TOLERANCES are tried: a certified equilibrium of the
-    continuum that nplayer reports, within CONTINUUM_DISTANCE of the branch's end, and a note
-    names the action the limit drops."""
+    """The support read at 1e-5 keeps the creeping action, and its equations have no solution near
+    the branch's end (qre refused: "no exact equilibrium near it could be certified"). Now the
+    coarser thresholds of SUPPORT_TOLERANCES are tried, and every player but one rounded with
+    that one solved exactly (_one_free_player): a certified equilibrium of the continuum that
+    nplayer reports, within CONTINUUM_DISTANCE of the branch's end, and a note names the action
+    the limit drops."""
     from deterrence.solvers.normal_form.qre import CONTINUUM_DISTANCE, LIMIT_SUPPORT_TOL
     game = NormalFormGame.from_payoff_arrays([np.array(a) for a in _CREEPING[index]])
     branch = logit_branch(game)
     last = branch.profiles[-1]
-    assert any(1e-5 < p < 1e-4 for s in last for p in s)          # the creeping action
-    from deterrence.solvers.normal_form.qre import _limit_on_supports
-    assert _limit_on_supports(game, last, [[j for j, p in enumerate(s) if p > LIMIT_SUPPORT_TOL] for s in last]) is None
+    assert any(LIMIT_SUPPORT_TOL < p < 1e-4 for s in last for p in s)          # the creeping action
     result = solve(game, "qre")
     limit = result[0].strategies
     assert limit == branch.limit.strategies and is_equilibrium(game, limit)
@@ -463,6 +503,51 @@ def test_a_three_player_branch_creeping_into_a_continuum_ends_at_a_certified_equ
     continua = solve(game, "nplayer").continua          # the limit lies in one of the continua
     assert any(all((limit[i][j] > 0) == (game.actions[i][j] in c.supports[i])
                    for i in range(3) for j in range(len(limit[i]))) for c in continua)
+
+
+def test_a_three_player_limit_on_a_curve_of_equilibria_is_solved_with_one_player_free():
+    """(A helper's fuzz, stop 36, seed 450,005.) A 2x2x2 game whose branch creeps towards a curve
+    of equilibria on full supports (player 2 at 1/3; nplayer finds the curve but samples no point
+    of it); no rounding of every player certifies. Every player but one rounded, that one solved
+    exactly: a certified equilibrium within CONTINUUM_DISTANCE of the branch's end."""
+    from deterrence.solvers.normal_form.qre import CONTINUUM_DISTANCE, _one_free_player
+
+    arrays = [[[[4, 3], [3, 7]], [[4, 1], [3, 8]]], [[[1, 3], [1, 9]], [[5, 1], [6, 0]]],
+              [[[1, 5], [4, 2]], [[6, 4], [0, 1]]]]
+    game = NormalFormGame.from_payoff_arrays([np.array(a) for a in arrays])
+    branch = logit_branch(game)
+    limit = solve(game, "qre")[0].strategies
+    assert limit == branch.limit.strategies and is_equilibrium(game, limit)
+    assert limit[1] == (F(1, 3), F(2, 3)) and all(0 < p < 1 for s in limit for p in s)
+    last = branch.profiles[-1]
+    assert max(abs(float(a) - b) for s, t in zip(limit, last) for a, b in zip(s, t)) <= CONTINUUM_DISTANCE
+    from deterrence.solvers.normal_form.qre import DENOMINATORS, round_to_support
+    assert not any(is_equilibrium(game, round_to_support(last, [[0, 1]] * 3, den)) for den in DENOMINATORS)
+    candidates = list(_one_free_player(game, [[0, 1]] * 3, last))
+    assert candidates and all(max(abs(float(a) - b) for s, t in zip(c, last) for a, b in zip(s, t))
+                              <= CONTINUUM_DISTANCE for c in candidates)
+
+
+def test_a_continuum_of_three_players_is_told_by_exact_linear_programs():
+    """_inside_a_continuum for any number of players: a 3x3x3 game (payoffs 0..3) whose limit
+    (1, (1/2, 1/2, 0), 1) leaves player 2 free along a segment is a continuum; the one
+    equilibrium of Jordan's 2x2x2 game, (1/2, 1/2) each, and an irrational one are not."""
+    from deterrence.solvers.normal_form.qre import _inside_a_continuum
+    arrays = [[[[0, 2], [0, 3], [3, 3]], [[0, 2], [2, 2], [0, 3]], [[1, 2], [1, 1], [3, 1]]],
+              [[[1, 2], [0, 1], [0, 2]], [[2, 1], [2, 3], [2, 3]], [[3, 0], [1, 3], [1, 1]]],
+              [[[1, 1], [3, 0], [1, 3]], [[1, 2], [2, 1], [3, 1]], [[3, 2], [0, 2], [0, 3]]]]
+    game = NormalFormGame.from_payoff_arrays([np.array(a) for a in arrays])
+    result = solve(game, "qre")
+    assert result[0].strategies == ((0, 1, 0), (F(1, 2), F(1, 2), 0), (1, 0))
+    assert _inside_a_continuum(game, result[0])
+    assert any("continuum of equilibria" in n for n in result.notes)
+    u = [np.zeros((2, 2, 2), dtype=object) for _ in range(3)]
+    for a, b, c in np.ndindex(2, 2, 2):
+        u[0][a, b, c], u[1][a, b, c], u[2][a, b, c] = int(a == b), int(b == c), int(c != a)
+    jordan = NormalFormGame(u)
+    assert not _inside_a_continuum(jordan, solve(jordan, "qre")[0])
+    irrational = load_game("irrational_three_player")
+    assert not _inside_a_continuum(irrational, solve(irrational)[0])
 
 
 def test_no_limit_is_taken_from_another_point_of_a_continuum():

@@ -30,6 +30,9 @@ Steps
    point is on the same side of the branch, ``sign det [J; t]`` unchanged (else it
    jumped across a double bend to an earlier part of the branch, and is halved),
    unless it is already at most ``FLIP_MIN_STEP`` (a symmetric game's bifurcation).
+   A trace that fails is traced once more with no step moving a probability by more
+   than ``MAX_PROBABILITY_STEP`` (a long step can land on a closed loop of QREs off
+   the branch, and go round it).
 4. Stop once lambda exceeds ``max_lambda`` (by default 10^6 over the payoff range).
    A trace that stalls far out (lambda times the spread at least ``FAR_OUT``) stops
    there, and the branch says so (``QREBranch.stopped``).
@@ -394,6 +397,14 @@ def _gauss_newton(H, z, tol, max_iter, fixed_lambda, tangent):
 GROWTH, GROWTH_STRAIGHT, STRAIGHT = 1.5, 10.0, 0.05
 #: least cosine between the tangents at the two ends of an accepted step
 MIN_COSINE = 0.9
+#: largest change of any probability over a step when a failed trace is traced again
+#: (:func:`trace_branch`). Measured (a helper's fuzz, stop 36): on a 4x4 game (payoffs to 1e6) a
+#: step of length 42 (lambda 63 -> 21.5 in units of the spread, probabilities moved by 0.17) landed
+#: on a closed loop of QREs off the branch, with the same side and a turn under 5 degrees, and the
+#: trace went round it until it stalled; on a 3x3x2 game qre_at could not land on its lambda. Not
+#: the rule for every trace: on 300 random games it costs 18% more steps (9% more CPU), and a
+#: tied tree that creeps far out stalls on the other step sequence
+MAX_PROBABILITY_STEP = 0.1
 #: the side of the branch a point is traced on (the sign of det [J; t]) is kept along a smooth
 #: branch, so a step after which it flips either crossed a singular point of the branch (a
 #: symmetric game's bifurcation: the flip stays at any step length) or jumped to another part of
@@ -435,14 +446,30 @@ def trace_branch(H, max_lambda, tol=1e-10, max_steps=20000, stop_at=None):
     three-player games evaluated from fixed arrays (``H._small``) are traced by the compiled
     twin of this loop (:mod:`._qre_kernels`) when its policy allows it
     (:func:`~deterrence.solvers.normal_form._qre_kernels.compiled_trace`); anything but reaching
-    the target there is traced again here."""
+    the target there is traced again here. A trace that fails (it stalls, its step length
+    vanishes, or it cannot land on ``stop_at``) is traced once more with no step moving a
+    probability by more than :data:`MAX_PROBABILITY_STEP`; if that fails too, the first
+    failure is raised."""
+    try:
+        return _trace(H, max_lambda, tol, max_steps, stop_at, None)
+    except SolverError as first:
+        try:
+            return _trace(H, max_lambda, tol, max_steps, stop_at, MAX_PROBABILITY_STEP)
+        except SolverError:
+            raise first from None
+
+
+def _trace(H, max_lambda, tol, max_steps, stop_at, cap):
+    """:func:`trace_branch`, once: with ``cap``, no step moves a probability by more than it (the
+    step is shortened to it in advance, to first order: dp/ds = p t; a step that still does is
+    halved), and the compiled twin, which has no cap, is not used."""
     y0 = np.concatenate([np.full(m, -np.log(m)) for m in H.shape])
     z = np.append(y0, 0.0)
     points = [z]
     h, t = 0.1, None
     target = max_lambda if stop_at is None else stop_at
     t = _tangent(H.jacobian(z))
-    if getattr(H, "_small", False):
+    if cap is None and getattr(H, "_small", False):
         from deterrence.solvers.normal_form._qre_kernels import compiled_trace, run_trace
         kernel = compiled_trace(actions=H.size)
         if kernel is not None:
@@ -451,6 +478,10 @@ def trace_branch(H, max_lambda, tol=1e-10, max_steps=20000, stop_at=None):
                 return found if stop_at is None else found[:-1] + [_land(H, found[-2], found[-1], stop_at, tol)]
     side = _side(H.jacobian(z), t)     # the compiled twin keeps its own
     for _ in range(max_steps):
+        if cap is not None:
+            rate = float(np.abs(np.exp(z[:-1]) * t[:-1]).max())
+            if rate * h > cap:
+                h = cap / rate
         while True:
             step = z + h * t
             cand = _correct(H, step, tol, tangent=t)
@@ -459,7 +490,8 @@ def trace_branch(H, max_lambda, tol=1e-10, max_steps=20000, stop_at=None):
             # across a bend (seen where the branch turns back in lambda)
             if cand is not None and cand[-1] > 0:
                 moved = cand - z
-                if math.sqrt(moved @ moved) < 2 * h + 1e-12:
+                if math.sqrt(moved @ moved) < 2 * h + 1e-12 and \
+                        (cap is None or np.abs(np.exp(cand[:-1]) - np.exp(z[:-1])).max() <= cap):
                     # the next tangent turned by less than ~26 degrees: the step stayed on
                     # this branch (a long step could land on a neighbouring one)
                     t_next = _tangent(H.jacobian(cand), t)
@@ -617,7 +649,50 @@ def _limit_on_supports(game, profile, supports):
     boxed = certify_on_support(game, supports, profile)       # proved the one point near the profile
     if boxed is not None:
         return boxed
-    return nearest_on_supports(game, supports, profile, max_unknowns=MAX_EXACT_UNKNOWNS)
+    found = nearest_on_supports(game, supports, profile, max_unknowns=MAX_EXACT_UNKNOWNS)
+    if found is not None:
+        return found
+    for strategies in _one_free_player(game, supports, profile):
+        try:
+            return certified_equilibrium(game, strategies)
+        except (NotAnEquilibriumError, GameError, ZeroDivisionError):
+            continue
+    return None
+
+
+def _one_free_player(game, supports, profile):
+    """Three or more players, the limit inside a continuum: candidates with every player but one
+    rounded (denominators of :data:`DENOMINATORS`) and that one's strategy solved exactly, the
+    point of its solution space nearest the profile; the whole profile within
+    :data:`CONTINUUM_DISTANCE` of the float one. With
+    the others fixed, the other players' indifference on their supports is linear in it. (A 2x2x2
+    game of a helper's fuzz, stop 36: the branch creeps towards a curve of equilibria, no point
+    of which has small denominators in every coordinate, while player 2 stays at 1/3.)"""
+    from deterrence.solvers.certify import on_support
+    arrays = game.payoff_arrays
+    n = game.n_players
+    for den in DENOMINATORS:
+        rounded = round_to_support(profile, supports, den)
+        if rounded is None:
+            continue
+        for i in range(n):
+            rows = []
+            for j in range(n):
+                if j == i or len(supports[j]) < 2:
+                    continue
+                # player j's payoff from each of its actions, as a linear form in i's strategy on S_i
+                form = _pair_table(arrays[j], rounded, i, j)
+                first = supports[j][0]
+                for a in supports[j][1:]:
+                    rows.append([form[b, a] - form[b, first] for b in supports[i]] + [0])
+            rows.append([1] * len(supports[i]) + [1])
+            guess = np.asarray(profile[i], dtype=float)[supports[i]]
+            for solved in _nearest_solutions(rows, len(supports[i]), guess, values=0):
+                if solved is not None and min(solved) >= 0:
+                    strategies = list(rounded)
+                    strategies[i] = on_support(supports[i], solved, game.shape[i], 0)
+                    if _distance(strategies, profile) <= CONTINUUM_DISTANCE:
+                        yield strategies
 
 
 def _distance(strategies, profile) -> float:
@@ -666,11 +741,11 @@ def _two_player_support(game, supports, profile):
                 yield [on_support(S1, x[:-1], game.shape[0], 0), on_support(S2, y[:-1], game.shape[1], 0)]
 
 
-def _nearest_solutions(aug, k, probs):
-    """Exact solutions of the system (unknowns: probabilities, then the value) near the float
-    ``probs``, one per denominator of :data:`DENOMINATORS`, made as asked for (the one solution
-    each time when there is one; ``None`` for a rounding too far away); nothing when the system
-    is inconsistent."""
+def _nearest_solutions(aug, k, probs, values=1):
+    """Exact solutions of the system (unknowns: probabilities, then ``values`` values) near the
+    float ``probs``, one per denominator of :data:`DENOMINATORS`, made as asked for (the one
+    solution each time when there is one; ``None`` for a rounding too far away); nothing when
+    the system is inconsistent."""
     from deterrence.core.exact import solution_space, solve_consistent
     one = solve_consistent(aug, k, unique=True)      # the usual case, on flint's fast path
     if one is not None:
@@ -685,13 +760,13 @@ def _nearest_solutions(aug, k, probs):
     # least squares in the probabilities alone (the value follows them); a rounding that moves
     # the point by more than CONTINUUM_DISTANCE is left out (None): the limit is a point of the
     # continuum, and another point of it is no answer
-    N = np.array([[float(v[j]) for v in basis] for j in range(k - 1)])
-    offset = probs - np.array([float(v) for v in point[:-1]])
+    N = np.array([[float(v[j]) for v in basis] for j in range(k - values)])
+    offset = probs - np.array([float(v) for v in point[:k - values]])
     coords = np.linalg.lstsq(N, offset, rcond=None)[0]
     for den in DENOMINATORS:
         c = [Fraction(float(v)).limit_denominator(den) for v in coords]
         exact = [a + sum(cj * v[j] for cj, v in zip(c, basis)) for j, a in enumerate(point)]
-        near = max(abs(float(a) - b) for a, b in zip(exact, probs)) <= CONTINUUM_DISTANCE
+        near = max(abs(float(a) - b) for a, b in zip(exact, probs)) <= CONTINUUM_DISTANCE     # zip: probabilities
         yield exact if near else None
 
 
@@ -801,14 +876,12 @@ def logit_qre(game, lam: float | None = None, max_lambda: float | None = None) -
     dropped = [f"{game.players[i]}'s action {game.actions[i][j]} ({t[j]:.2g})"
                for i, (s, t) in enumerate(zip(branch.limit.strategies, branch.profiles[-1]))
                for j in range(len(s)) if s[j] == 0 and t[j] > LIMIT_SUPPORT_TOL]
+    apart = _distance(branch.limit.strategies, branch.profiles[-1])
     if dropped:
-        apart = _distance(branch.limit.strategies, branch.profiles[-1])
         notes.append(f"at the branch's last point, {', '.join(dropped)} still had probability above "
                      f"{LIMIT_SUPPORT_TOL:g}; the certified equilibrium gives {'it' if len(dropped) == 1 else 'them'} "
                      f"0 and is {apart:.1g} from that point (the largest difference of a probability)")
-    if game.n_players == 2 and _inside_a_continuum(game, branch.limit):
-        apart = max(abs(float(a) - b) for s, t in zip(branch.limit.strategies, branch.profiles[-1])
-                    for a, b in zip(s, t))
+    if _inside_a_continuum(game, branch.limit):
         notes.append(f"the branch ends in a continuum of equilibria (on the limit's supports), where its "
                      f"limit is known only as closely as its last point: the certified equilibrium is {apart:.1g} "
                      "from it (the largest difference of a probability)")
@@ -818,31 +891,47 @@ def logit_qre(game, lam: float | None = None, max_lambda: float | None = None) -
 
 
 def _inside_a_continuum(game, eq) -> bool:
-    """Whether a two-player equilibrium lies in a continuum of equilibria on its supports: the
-    strategies of one player on its support that keep the other's support optimal (equal
-    values there, no better action off it) are more than one point. By exact linear programs:
-    some probability's maximum over them exceeds its minimum."""
+    """Whether an equilibrium lies in a continuum of equilibria on its supports: for some player,
+    the strategies on its support that keep every other player's support optimal, the others
+    fixed (equal values there, no better action off it), are more than one point. By exact
+    linear programs: some probability's maximum over them exceeds its minimum. (With three or
+    more players a continuum along which several players move at once is not detected; an
+    irrational equilibrium is not tested.)"""
     from deterrence.core.exact import maximise_exactly
-    A, B = game.payoff_arrays
-    S1, S2 = ([j for j, p in enumerate(s) if p > 0] for s in eq.strategies)
-    # x on S1 (then the value v): B[S1, b] x = v on S2, <= v off it; y on S2 likewise with A
-    for own, other, value in ((S1, S2, lambda a, b: B[a, b]), (S2, S1, lambda b, a: A[a, b])):
-        n, others = len(own), range(game.shape[1] if own is S1 else game.shape[0])
+    if not all(isinstance(p, (int, Fraction)) for s in eq.strategies for p in s):
+        return False
+    supports = [[j for j, p in enumerate(s) if p > 0] for s in eq.strategies]
+    for i, own in enumerate(supports):
+        others = [j for j in range(game.n_players) if j != i]
+        n, m = len(own), len(others)
+        # unknowns: x_i on its support, then one value v_j per other player j
         rows, rhs = [], []
-        for o in others:
-            row = [value(a, o) for a in own] + [-1]
-            rows.append(row)                                   # payoff of o <= v
-            rhs.append(0)
-            if o in other:                                      # and >= v on the support
-                rows.append([-c for c in row])
+        for slot, j in enumerate(others):
+            form = _pair_table(game.payoff_arrays[j], eq.strategies, i, j)
+            for o in range(game.shape[j]):
+                row = [form[a, o] for a in own] + [-int(k == slot) for k in range(m)]
+                rows.append(row)                                   # payoff of o <= v_j
                 rhs.append(0)
-        rows += [[1] * n + [0], [-1] * n + [0]]                 # a distribution
+                if o in supports[j]:                               # and >= v_j on the support
+                    rows.append([-c for c in row])
+                    rhs.append(0)
+        rows += [[1] * n + [0] * m, [-1] * n + [0] * m]             # a distribution
         rhs += [1, -1]
-        rows += [[-int(i == j) for i in range(n)] + [0] for j in range(n)]     # nonnegative
+        rows += [[-int(k == a) for k in range(n)] + [0] * m for a in range(n)]      # nonnegative
         rhs += [0] * n
-        for j in range(n):
-            up = maximise_exactly([int(i == j) for i in range(n)] + [0], rows, rhs)[0]
-            down = -maximise_exactly([-int(i == j) for i in range(n)] + [0], rows, rhs)[0]
+        for a in range(n):
+            up = maximise_exactly([int(k == a) for k in range(n)] + [0] * m, rows, rhs)[0]
+            down = -maximise_exactly([-int(k == a) for k in range(n)] + [0] * m, rows, rhs)[0]
             if up > down:
                 return True
     return False
+
+
+def _pair_table(array, strategies, i, j):
+    """Player ``j``'s payoff ``array`` with every player but ``i`` and ``j`` mixed by the exact
+    ``strategies``: a matrix, rows ``i``'s actions, columns ``j``'s."""
+    table = np.asarray(array, dtype=object)
+    for k in reversed(range(table.ndim)):
+        if k not in (i, j):
+            table = np.tensordot(table, np.array(strategies[k], dtype=object), axes=([k], [0]))
+    return table if i < j else table.T
