@@ -766,7 +766,7 @@ def _nearest_solutions(aug, k, probs, values=1):
     for den in DENOMINATORS:
         c = [Fraction(float(v)).limit_denominator(den) for v in coords]
         exact = [a + sum(cj * v[j] for cj, v in zip(c, basis)) for j, a in enumerate(point)]
-        near = max(abs(float(a) - b) for a, b in zip(exact, probs)) <= CONTINUUM_DISTANCE     # zip: probabilities
+        near = max(abs(float(a) - b) for a, b in zip(exact, probs)) <= CONTINUUM_DISTANCE
         yield exact if near else None
 
 
