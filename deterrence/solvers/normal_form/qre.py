@@ -447,12 +447,14 @@ def trace_branch(H, max_lambda, tol=1e-10, max_steps=20000, stop_at=None):
     twin of this loop (:mod:`._qre_kernels`) when its policy allows it
     (:func:`~deterrence.solvers.normal_form._qre_kernels.compiled_trace`); anything but reaching
     the target there is traced again here. A trace that fails (it stalls, its step length
-    vanishes, or it cannot land on ``stop_at``) is traced once more with no step moving a
-    probability by more than :data:`MAX_PROBABILITY_STEP`; if that fails too, the first
-    failure is raised."""
+    vanishes, or it cannot land on ``stop_at``; not one that runs out of steps) is traced once
+    more with no step moving a probability by more than :data:`MAX_PROBABILITY_STEP`; if that
+    fails too, the first failure is raised."""
     try:
         return _trace(H, max_lambda, tol, max_steps, stop_at, None)
     except SolverError as first:
+        if isinstance(first, BranchStopped) and len(first.points) > max_steps:
+            raise      # it ran out of steps, moving all along: shorter steps would run out sooner
         try:
             return _trace(H, max_lambda, tol, max_steps, stop_at, MAX_PROBABILITY_STEP)
         except SolverError:
