@@ -241,3 +241,15 @@ def test_an_irrational_stage_equilibrium_is_refused_clearly_and_tree_nash_gives_
     game = dt.solve(dt.load_game("irrational_three_player"))
     assert nash.complete and len(nash) == len(game) == 1
     assert [str(p) for s in nash[0].strategies for p in s] == [str(p) for s in game[0].strategies for p in s]
+
+
+def test_a_correlated_stage_method_is_refused_before_it_runs():
+    """(A helper's review, stop 36.) Correlated equilibria are distributions over profiles, with no
+    behaviour for the subgame's sets: stage_method="correlated" failed inside the stage as "bad
+    arguments ...: AttributeError: 'CorrelatedResult' object has no attribute 'cliques'"."""
+    tree = _irrational_three_player_tree()
+    for method in ("correlated", "coarse_correlated"):
+        with pytest.raises(GameError, match=f"stage_method '{method}' is not a method for the Nash equilibria"):
+            dt.solve(tree, "subgame_perfect", stage_method=method)
+    assert dt.solve(entry_deterrence(), "subgame_perfect", stage_method="enumerate")[0].actions == {
+        "root": "in", "in": "accommodate"}

@@ -328,10 +328,13 @@ def subgame_perfect(tree: GameTree, stage_method: str | None = None, *, max_tie_
             raise GameError(f"subgame_perfect passes options ({', '.join(options)}) to the method that "
                             "solves subgames with simultaneous moves: name it with stage_method=")
         from deterrence.core.normal_form import NormalFormGame
-        fits = methods_for(NormalFormGame.from_arrays([[0]]))
+        # correlated equilibria are distributions over profiles, not a strategy for each player:
+        # no behaviour at the subgame's information sets comes from them
+        fits = [m for m in methods_for(NormalFormGame.from_arrays([[0]]))
+                if m not in ("correlated", "coarse_correlated")]
         if ALIASES.get(stage_method, stage_method) not in fits:
-            raise GameError(f"stage_method {stage_method!r} is not a method for normal-form games; "
-                            f"choose one of {', '.join(fits)}")
+            raise GameError(f"stage_method {stage_method!r} is not a method for the Nash equilibria of "
+                            f"normal-form games; choose one of {', '.join(fits)}")
         check_options(stage_method, options, passed_by="subgame_perfect")
     given = tree
     if tree.is_symbolic:
