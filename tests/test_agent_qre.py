@@ -464,3 +464,20 @@ def test_a_slowly_converging_three_player_limit_is_found_by_the_agent_forms_equa
     game = agent_form(tree)                 # the agent form: four agents, the owners' payoffs
     assert game.players == ("P1: P1i1", "P2: P2i2", "P3: P3i3", "P2: P2i4") and game.shape == (2, 2, 3, 3)
     assert game.payoff(("m1", "m0", "m2", "m0")) == (Fraction(4), Fraction(7, 6), Fraction(22, 3), Fraction(7, 6))
+
+
+def test_a_set_that_only_impossible_chance_moves_reach_is_named():
+    """(A helper's review, stop 36.) A chance move of probability 0 leads to a copy of a game: the
+    beliefs there are 0/0 and the tracer failed with "bad arguments ...: LinAlgError: SVD did not
+    converge". Now a GameError names the set; the other methods solve the tree."""
+    from deterrence.core.tree import chance
+
+    def game(tag, pay):
+        return decision("A", {m: decision("B", {"l": terminal(pay[2 * k]), "r": terminal(pay[2 * k + 1])},
+                                          infoset="B" + tag) for k, m in enumerate("ud")}, infoset="A" + tag)
+    tree = GameTree(chance({"live": (Fraction(1), game("1", [[1, 0], [0, 1], [0, 1], [1, 0]])),
+                            "dead": (Fraction(0), game("2", [[0, 0]] * 4))}), players=["A", "B"])
+    for method in ("agent_qre", "sequential"):
+        with pytest.raises(GameError, match="information set 'A2' of A is"):
+            solve(tree, method)
+    assert solve(tree, "sequence_lcp")[0].payoffs == (Fraction(1, 2), Fraction(1, 2))

@@ -223,7 +223,27 @@ def _prepared(tree):
     if not tree.infosets:
         raise GameError("the tree has no decision node")
     tree.check_perfect_recall("agent QRE")
+    _check_reached_by_chance(tree)
     return tree, _TreeHomotopy(tree)
+
+
+def _check_reached_by_chance(tree):
+    """A ``GameError`` naming an information set that only chance moves of probability 0 lead to:
+    Bayes' rule gives no belief there at any lambda (every player's moves have positive
+    probability on the branch, chance's do not), so the agent QRE is not defined."""
+    from deterrence.core.tree import Chance, Decision
+    reached, stack = set(), [(tree.root, ())]       # a stack, not recursion: trees may be deep
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, Decision):
+            reached.add(tree.infoset_of(path).key)
+            stack.extend((child, path + (m,)) for m, child in node.moves)
+        elif isinstance(node, Chance):
+            stack.extend((child, path + (m,)) for m, p, child in node.moves if p > 0)
+    for key, st in tree.infosets.items():
+        if key not in reached:
+            raise GameError(f"information set {st.name!r} of {st.player} is reached only through chance "
+                            "moves of probability 0: the agent QRE gives it no beliefs (remove those moves)")
 
 
 def _lambda_at(option, lam):
