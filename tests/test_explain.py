@@ -396,3 +396,49 @@ def test_an_irrational_tree_tipping_point_is_given_by_its_formula_not_a_long_fra
     assert (formula, exact) == ("", False) and lo <= threshold <= hi
     rational, formula, exact = _threshold_in(Fraction(1, 3) - eps, Fraction(1, 3) + eps, [], "x", {"x": 1})
     assert (rational, formula, exact) == (Fraction(1, 3), "1/3", True)
+
+
+def _three_player_game(seed, shape=(3, 3, 2)):
+    import numpy as np
+    rng = np.random.default_rng(seed)
+    return dt.NormalFormGame.from_payoff_arrays([rng.integers(0, 10, size=shape).astype(object) for _ in shape])
+
+
+def test_a_three_player_report_lists_every_equilibrium_and_its_sections_agree():
+    """(A helper's review, stop 36.) explain() on three or more players solved for pure equilibria
+    only, without saying so: the irrational 2x2x2 game's report said "Every equilibrium puts
+    weight on escalation." over an empty list, then "No equilibrium puts any weight on
+    escalation."; a 3x3x2 game whose one equilibrium without escalation is mixed was called
+    undeterrable. Now every equilibrium (nplayer), and the margins at the mixed restraint one."""
+    irrational = dt.load_game("irrational_three_player")
+    report = explain(irrational)
+    section = report.section("equilibria")
+    assert len(section.data["equilibria"]) == len(dt.solve(irrational)) == 1 and section.data["complete"]
+    assert report.summary == "Every equilibrium puts weight on escalation."
+    assert "1 of 1 equilibria put weight on escalation: 0." in section.lines
+    game = _three_player_game(10203)
+    report = explain(game)
+    solved = dt.solve(game)
+    assert [e["strategies"] for e in report.section("equilibria").data["equilibria"]] == [
+        e.to_json()["strategies"] for e in solved]
+    assert report.summary.startswith("Escalation can be deterred")
+    k = report.section("margins").data["equilibrium"]
+    eq = solved[k]
+    assert not eq.is_pure and all(s[-1] == 0 for s in eq.strategies)        # mixed, no escalation
+    for i, row in enumerate(report.section("margins").data["players"]):      # each loss: the deviation's cost
+        values = expected_payoffs_against(game, eq.strategies, i)
+        assert Fraction(row["loss"]) == max(v for a, v in enumerate(values) if a != len(values) - 1) - values[-1]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_summary_and_the_equilibria_section_agree_on_three_player_games(seed):
+    """The summary, the equilibria section and the margins section say the same thing about
+    escalation (random 3x3x2 and 2x2x2 games, payoffs 0..9)."""
+    game = _three_player_game(seed, [(3, 3, 2), (2, 2, 2)][seed % 2])
+    report = explain(game)
+    data = report.section("equilibria").data
+    restraint = data["restraint_equilibria"]
+    assert restraint == [k for k, w in enumerate(data["escalation_weight"]) if all(Fraction(p) == 0 for p in w)]
+    assert report.summary.startswith("Escalation can be deterred") == bool(restraint)
+    assert (report.section("margins").data["equilibrium"] is None) == (not restraint)
+    assert bool(data["equilibria"]) and len(data["equilibria"]) == len(dt.solve(game))

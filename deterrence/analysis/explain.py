@@ -60,6 +60,7 @@ from fractions import Fraction
 from deterrence.core.numbers import format_approx, format_exact
 from deterrence.core.repeated import escalation_actions
 from deterrence.core.report import DeterrenceReport, Section
+from deterrence.errors import TooLargeError
 
 
 def stage_sections(game, *, escalation=None, red_line_parameters=None, result=None) -> list:
@@ -74,19 +75,30 @@ def stage_sections(game, *, escalation=None, red_line_parameters=None, result=No
     from deterrence.solvers import solve
     from deterrence.solvers.certify import expected_payoffs_against
     numeric = game.with_defaults() if game.is_symbolic else game
+    pure_only = ""
     if result is None:
-        result = solve(numeric) if numeric.n_players == 2 else solve(numeric, "pure")
+        try:
+            result = solve(numeric)          # every equilibrium, exact (two players, and three or more)
+        except TooLargeError as exc:
+            # above the n-player solver's size guard: the pure equilibria, said so
+            result = solve(numeric, "pure")
+            pure_only = f"Pure equilibria only: {exc}"
     esc = escalation_actions(numeric, escalation)
     weights = [tuple(eq.strategies[i][esc[i]] for i in range(numeric.n_players)) for eq in result.equilibria]
     any_escalation = [k for k, w in enumerate(weights) if any(p > 0 for p in w)]
     restraint = [k for k, w in enumerate(weights) if all(p == 0 for p in w)]
 
-    lines = [f"[{k}] {eq.describe()}" for k, eq in enumerate(result.equilibria)]
-    if any_escalation:
+    lines = ([pure_only] if pure_only else []) + [f"[{k}] {eq.describe()}" for k, eq in enumerate(result.equilibria)]
+    if not result.equilibria:
+        lines.append("No equilibrium was found.")
+    elif any_escalation:
         lines.append(f"{len(any_escalation)} of {len(result.equilibria)} equilibria put weight on "
                      f"escalation: {', '.join(map(str, any_escalation))}.")
     else:
         lines.append("No equilibrium puts any weight on escalation.")
+    if result.equilibria and not result.complete:
+        lines.append("The list is not complete (see the solver's notes): these sentences speak of the "
+                     "equilibria listed.")
     eq_section = Section("equilibria", "Equilibria", tuple(lines), {
         "method": result.method, "complete": result.complete, "exact": result.exact,
         "equilibria": [e.to_json() for e in result.equilibria],
@@ -97,12 +109,19 @@ def stage_sections(game, *, escalation=None, red_line_parameters=None, result=No
     sections = [eq_section]
 
     if restraint:
-        pure_first = sorted(restraint, key=lambda k: not result.equilibria[k].is_pure)
+        # pure first, then rational ones: an irrational equilibrium's margins are floats
+        pure_first = sorted(restraint, key=lambda k: (not result.equilibria[k].is_pure,
+                                                      not _rational_strategies(result.equilibria[k])))
         k = pure_first[0]
         eq = result.equilibria[k]
         margin_lines, margin_data = [f"At the equilibrium without escalation [{k}] ({eq.describe()}):"], []
+        strategies = eq.strategies if _rational_strategies(eq) else tuple(
+            tuple(Fraction(float(p)) for p in s) for s in eq.strategies)
+        if strategies is not eq.strategies:
+            margin_lines.append("(Its probabilities are irrational: the margins below are computed from them "
+                                "rounded to double precision.)")
         for i, player in enumerate(numeric.players):
-            values = expected_payoffs_against(numeric, eq.strategies, i)
+            values = expected_payoffs_against(numeric, strategies, i)
             best_alt = max((v, a) for a, v in enumerate(values) if a != esc[i])
             loss = best_alt[0] - values[esc[i]]
             arr = numeric.payoff_arrays[i]
@@ -315,6 +334,10 @@ def tree_sections(tree) -> list:
     return sections
 
 
+def _rational_strategies(eq) -> bool:
+    return all(isinstance(p, (int, Fraction)) for s in eq.strategies for p in s)
+
+
 def _is_rational(x) -> bool:
     return isinstance(x, (int, Fraction)) or getattr(x, "is_Rational", False)
 
@@ -392,8 +415,14 @@ def explain(obj, *, strategies=None, delta=None, noise=None, within=100, escalat
             sections += repeated_sections(analyse_repeated(obj, strategies, delta=delta, noise=noise,
                                                            within=within))
         eq = sections[0].data
-        summary = ("Escalation can be deterred: some equilibria put no weight on escalation."
-                   if eq["restraint_equilibria"] else "Every equilibrium puts weight on escalation.")
+        if not eq["equilibria"]:
+            summary = "No equilibrium was found: nothing to say about escalation."
+        elif eq["restraint_equilibria"]:
+            summary = "Escalation can be deterred: some equilibria put no weight on escalation."
+        else:
+            summary = "Every equilibrium puts weight on escalation."
+        if eq["equilibria"] and not eq["complete"]:
+            summary += " (Of the equilibria listed: the list is not complete.)"
         return DeterrenceReport(title or obj.title or "Deterrence analysis", tuple(sections), summary)
     if isinstance(obj, RepeatedGame):
         from deterrence.solvers.repeated.analysis import analyse_repeated
