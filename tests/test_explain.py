@@ -442,3 +442,14 @@ def test_the_summary_and_the_equilibria_section_agree_on_three_player_games(seed
     assert report.summary.startswith("Escalation can be deterred") == bool(restraint)
     assert (report.section("margins").data["equilibrium"] is None) == (not restraint)
     assert bool(data["equilibria"]) and len(data["equilibria"]) == len(dt.solve(game))
+
+
+def test_a_three_player_game_above_the_size_guard_reports_its_pure_equilibria_and_says_so():
+    """A 6x6x6 game (250,047 support profiles, over nplayer's guard of 1,000): the report lists
+    the pure equilibria, with the guard's message first, and marks the list incomplete."""
+    game = _three_player_game(0, (6, 6, 6))
+    report = explain(game)
+    section = report.section("equilibria")
+    assert section.lines[0].startswith("Pure equilibria only: this 6x6x6 game has 250,047 support profiles")
+    assert section.data["method"] == "pure" and not section.data["complete"]
+    assert len(section.data["equilibria"]) == len(dt.solve(game, "pure"))
