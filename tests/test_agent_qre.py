@@ -400,7 +400,7 @@ def test_the_tracer_reports_a_stall_instead_of_creeping():
     # allowance for rounding, which grows with lambda: term_scale 0); with the allowance it
     # traces to its end (below)
     H.term_scale = 0.0
-    with pytest.raises(SolverError, match=f"stalled at lambda = .*: {STALL_WINDOW} steps moved it"):
+    with pytest.raises(SolverError, match=f"(stalled|crawled far out) at lambda = .*: {STALL_WINDOW} steps moved it"):
         trace_branch(H, 1e6 / H.spread, 1e-10)
 
 
@@ -481,3 +481,35 @@ def test_a_set_that_only_impossible_chance_moves_reach_is_named():
         with pytest.raises(GameError, match="information set 'A2' of A is"):
             solve(tree, method)
     assert solve(tree, "sequence_lcp")[0].payoffs == (Fraction(1, 2), Fraction(1, 2))
+
+
+def test_a_trace_that_crawls_far_out_stops_and_its_ends_are_kept():
+    """(A helper's review, stop 36.) A 4-player tree (P1 moves, seen by all; P2, P3, P4 move
+    at once): the agent trace reaches lambda x spread = 2.3e5 in 20 steps, then crawls (1,500
+    steps to 4.2e5), so agent_qre ran its 20,000 steps, twice, and then traced every target
+    again: many minutes. Now the crawl stops it (CRAWL_PROGRESS), the ends it reached are
+    kept, and the limit is certified from them."""
+    from deterrence.solvers.normal_form.qre import FAR_OUT, BranchStopped, trace_branch
+    from deterrence.solvers.tree.agent_qre import _prepared
+    pay = {(0, 0, 0, 0): [0, 3, 0, 1], (0, 0, 0, 1): [3, 1, 0, 2], (0, 0, 1, 0): [2, 3, 3, 3],
+           (0, 0, 1, 1): [1, 2, 2, 0], (0, 1, 0, 0): [0, 3, 3, 0], (0, 1, 0, 1): [2, 2, 3, 0],
+           (0, 1, 1, 0): [1, 3, 3, 0], (0, 1, 1, 1): [3, 0, 1, 3], (1, 0, 0, 0): [1, 0, 2, 1],
+           (1, 0, 0, 1): [2, 2, 1, 0], (1, 0, 1, 0): [0, 2, 1, 0], (1, 0, 1, 1): [2, 2, 3, 0],
+           (1, 1, 0, 0): [0, 3, 3, 3], (1, 1, 0, 1): [3, 1, 2, 3], (1, 1, 1, 0): [0, 3, 0, 0],
+           (1, 1, 1, 1): [2, 2, 1, 3]}
+
+    def build(i, idx, first):
+        if i == 4:
+            return terminal(pay[tuple(idx)])
+        return decision(f"P{i + 1}", {f"a{i + 1}{j}": build(i + 1, idx + [j], first) for j in range(2)},
+                        infoset=f"P{i + 1}_after{first}")
+    tree = GameTree(decision("P1", {f"a1{j}": build(1, [j], j) for j in range(2)}),
+                    players=["P1", "P2", "P3", "P4"])
+    _, H = _prepared(tree)
+    with pytest.raises(BranchStopped, match="crawled far out") as stopped:
+        trace_branch(H, 1e6 / H.spread, 1e-10)
+    assert FAR_OUT <= stopped.value.points[-1][-1] * H.spread < 1e6
+    assert len(stopped.value.points) < 2000
+    eq = solve(tree, "agent_qre")[0]
+    assert not any(deviation_gains(tree, eq.behaviour))
+    assert not sequential_violations(tree, eq.behaviour, eq.beliefs)

@@ -66,7 +66,7 @@ def test_options_passed_on_by_tree_methods_are_checked_against_the_stage_method(
         solve(entry(), "subgame_perfect", limit=3)     # options without naming the stage method
     with pytest.raises(GameError, match="'pure' \\(the stage method of 'subgame_perfect'\\)"):
         solve(entry(), "subgame_perfect", stage_method="pure", limit=3)
-    with pytest.raises(GameError, match="not a method for normal-form games"):
+    with pytest.raises(GameError, match="not a method for the Nash equilibria of normal-form games"):
         solve(entry(), "subgame_perfect", stage_method="tree_nash")
 
 

@@ -427,7 +427,7 @@ def test_a_branch_the_corrector_cannot_follow_far_out_ends_with_a_certified_equi
     monkeypatch.setenv("DETERRENCE_NUMBA", "0")
     branch = logit_branch(game)
     result = solve(game, "qre")
-    assert branch.stopped.startswith("it stalled")
+    assert branch.stopped.startswith(("it stalled", "it crawled"))     # crawling far out stops it sooner
     assert branch.lambdas[-1] * 3 >= 1e3             # far out: FAR_OUT, in units of the spread
     assert branch.to_json()["stopped"] == branch.stopped
     assert is_equilibrium(game, branch.limit.strategies)

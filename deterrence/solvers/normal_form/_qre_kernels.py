@@ -6,7 +6,7 @@ Gauss-Newton corrector on the square system ``[J; t] dz = [-H; 0]`` (at most 8 s
 when a step does not halve the residual), the same acceptance tests (lambda > 0, the move at
 most twice the step, the tangent turning by less than ``acos(MIN_COSINE)``, the side of the
 branch kept unless the step is at most ``FLIP_MIN_STEP``), the same step
-control, stall test and stop at ``lambda >= target``, on the evaluation of
+control, stall and crawl tests and stop at ``lambda >= target``, on the evaluation of
 ``qre._Homotopy._evaluate_small`` (``Dm @ dU = G * pi`` for two players, ``(W @ pi) * pi``
 for three). The dense systems are solved by LU with partial pivoting (LAPACK's ``getrf``
 algorithm, unblocked), so points agree with the NumPy path to rounding, not bit for bit.
@@ -37,7 +37,7 @@ ROUNDING = 8 * np.finfo(float).eps
 
 def _trace_kernel(three, Dm, S, ones, G, W, mask, z0, t0, target, tol, rounding, max_steps,
                   growth, growth_straight, straight, min_cosine, stall_window, stall_progress,
-                  flip_min_step):
+                  flip_min_step, crawl_progress, far_lambda):
     """``(points, status)``: the points of the branch from ``z0`` (tangent ``t0``) until
     lambda >= ``target`` (status ``REACHED``), or an empty array and the status that stopped it.
     """
@@ -229,6 +229,8 @@ def _trace_kernel(three, Dm, S, ones, G, W, mask, z0, t0, target, tol, rounding,
             before = points[count - 1 - stall_window, M]
             if abs(z[M] - before) < stall_progress * max(abs(z[M]), 1.0):
                 return points[:0], STALLED
+            if z[M] >= far_lambda and z[M] - before < crawl_progress * z[M]:
+                return points[:0], STALLED
         off = 0.0
         for a in range(N):
             off += (cand[a] - step[a]) ** 2
@@ -258,7 +260,7 @@ def compiled_trace(force=False, actions=None):
     return _KERNEL[0]
 
 
-def run_trace(kernel, H, z0, t0, target, tol, max_steps, constants):
+def run_trace(kernel, H, z0, t0, target, tol, max_steps, constants, far_lambda=math.inf):
     """The kernel's points (a list of arrays) for the homotopy ``H`` (two players, or three
     evaluated through ``W``), or ``None`` when it stopped for any reason but reaching ``target``.
 
@@ -277,7 +279,7 @@ def run_trace(kernel, H, z0, t0, target, tol, max_steps, constants):
         points, status = run_compiled(kernel, three, H._Dm, H._S, H._ones, empty if three else H._G,
                                       H._W if three else empty, H._mask if three else empty, z0, t0,
                                       float(target), float(tol), float(ROUNDING * H.term_scale),
-                                      int(max_steps), *constants)
+                                      int(max_steps), *constants, float(far_lambda))
     except Exception:       # noqa: BLE001 - numba compiles on the first call: any failure there or
         return None         # in the loop leaves the branch to the NumPy path, which is the reference
     return list(points) if status == REACHED else None

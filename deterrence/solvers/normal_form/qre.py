@@ -34,8 +34,9 @@ Steps
    than ``MAX_PROBABILITY_STEP`` (a long step can land on a closed loop of QREs off
    the branch, and go round it).
 4. Stop once lambda exceeds ``max_lambda`` (by default 10^6 over the payoff range).
-   A trace that stalls far out (lambda times the spread at least ``FAR_OUT``) stops
-   there, and the branch says so (``QREBranch.stopped``).
+   A trace that stalls far out (lambda times the spread at least ``FAR_OUT``), or
+   crawls there (``CRAWL_PROGRESS``), stops there, and the branch says so
+   (``QREBranch.stopped``).
    Two- and three-player games run steps 2-4 in a numba-compiled twin of the loop
    (:mod:`._qre_kernels`, same rules) when numba is already imported and the kernel is
    loaded or the game large, or with ``DETERRENCE_NUMBA=1``; whatever it does not finish is
@@ -148,6 +149,7 @@ class _Homotopy:
     def __init__(self, arrays):
         self.arrays = [np.asarray(a, dtype=float) for a in arrays]
         self.shape = self.arrays[0].shape
+        self.spread = max(float(np.ptp(a)) for a in self.arrays) or 1.0     # in the traced units
         # the size of the payoffs, so of the terms lambda * u of H: its rounding grows with both
         self.term_scale = max(float(np.abs(a).max()) for a in self.arrays) or 1.0
         self.n = len(self.shape)
@@ -417,6 +419,13 @@ FLIP_MIN_STEP = 1e-6
 #: trees with tied payoffs: 460 accepted steps moved lambda = 675870.48 by 0.003, about 20 s a window
 #: of steps, for the 20,000 steps of max_steps)
 STALL_WINDOW, STALL_PROGRESS = 100, 1e-4
+#: far out (lambda times the spread at least FAR_OUT), a trace whose lambda grew by less than
+#: CRAWL_PROGRESS of itself over STALL_WINDOW steps has stalled too: a branch that is nearly a ray
+#: there is followed in steps growing tenfold, so only a crawl takes a hundred steps. Measured (a
+#: helper's review, stop 36): a 4-player tree's agent trace reached lambda x spread = 2.3e5 in 20
+#: steps, then crawled 1,500 steps (13 s) to 4.2e5 and would have spent its 20,000 steps
+#: (minutes) short of 1e6
+CRAWL_PROGRESS = 0.1
 #: a branch that stops (stalls, or its step falls below 1e-12, or it runs out of steps) once
 #: lambda times the payoffs' spread is at least FAR_OUT has its limit taken from its last point
 #: (:func:`logit_branch`): there an action worse by 2% of the spread is played with odds below
@@ -471,11 +480,12 @@ def _trace(H, max_lambda, tol, max_steps, stop_at, cap):
     h, t = 0.1, None
     target = max_lambda if stop_at is None else stop_at
     t = _tangent(H.jacobian(z))
+    far = FAR_OUT / getattr(H, "spread", 1.0)        # lambda beyond which the trace is far out
     if cap is None and getattr(H, "_small", False):
         from deterrence.solvers.normal_form._qre_kernels import compiled_trace, run_trace
         kernel = compiled_trace(actions=H.size)
         if kernel is not None:
-            found = run_trace(kernel, H, z, t, target, tol, max_steps, _KERNEL_CONSTANTS)
+            found = run_trace(kernel, H, z, t, target, tol, max_steps, _KERNEL_CONSTANTS, far_lambda=far)
             if found is not None:
                 return found if stop_at is None else found[:-1] + [_land(H, found[-2], found[-1], stop_at, tol)]
     side = _side(H.jacobian(z), t)     # the compiled twin keeps its own
@@ -517,6 +527,11 @@ def _trace(H, max_lambda, tol, max_steps, stop_at, cap):
                                     f"{STALL_WINDOW} steps moved it by {abs(z[-1] - before):.3g}", points,
                                     f"it stalled: {STALL_WINDOW} steps moved lambda by less than "
                                     f"{STALL_PROGRESS:.0e} of itself")
+            if z[-1] >= far and z[-1] - before < CRAWL_PROGRESS * z[-1]:
+                raise BranchStopped(f"logit QRE path following crawled far out at lambda = {z[-1]:.6g}: "
+                                    f"{STALL_WINDOW} steps moved it by {z[-1] - before:.3g}", points,
+                                    f"it crawled: far out, {STALL_WINDOW} steps moved lambda by less than "
+                                    f"{CRAWL_PROGRESS:.0%} of itself")
         # step control by the corrector's distance from the predictor (Allgower and Georg,
         # ch. 6): where the curve is nearly straight (the corrector moved little; so at large
         # lambda, where the branch is almost a ray) the step grows faster
@@ -528,7 +543,8 @@ def _trace(H, max_lambda, tol, max_steps, stop_at, cap):
 
 
 #: the step control and stop rules above, in the order the compiled loop takes them
-_KERNEL_CONSTANTS = (GROWTH, GROWTH_STRAIGHT, STRAIGHT, MIN_COSINE, STALL_WINDOW, STALL_PROGRESS, FLIP_MIN_STEP)
+_KERNEL_CONSTANTS = (GROWTH, GROWTH_STRAIGHT, STRAIGHT, MIN_COSINE, STALL_WINDOW, STALL_PROGRESS, FLIP_MIN_STEP,
+                     CRAWL_PROGRESS)
 
 
 def _land(H, z, cand, stop_at, tol, depth=0):

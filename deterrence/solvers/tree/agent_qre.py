@@ -312,17 +312,23 @@ def _branch_ends(H, max_lambda):
     the points' lambdas are in the traced units (times ``H.scale``).
 
     One trace to the top gives them all (a trace to a smaller target is a prefix of it). Far
-    out, where off-path beliefs hang on probabilities below 1e-300, the tracer may stall;
-    then the branch is traced to the growing targets one by one and the ends reached before
-    the stall are kept.
+    out, where off-path beliefs hang on probabilities below 1e-300, the tracer may stall or
+    crawl; then the ends the stopped trace reached are kept (its points are that prefix), or,
+    when it failed otherwise, the branch is traced to the growing targets one by one and the
+    ends reached before the failure are kept.
     """
     from deterrence.errors import SolverError
-    from deterrence.solvers.normal_form.qre import trace_branch
+    from deterrence.solvers.normal_form.qre import BranchStopped, trace_branch
     spread = H.spread
     top = 1e6 / spread if max_lambda is None else float(max_lambda) * H.scale
     targets = sorted({min(10.0 ** k / spread, top) for k in range(2, 7)} | {top})
     try:
         points = trace_branch(H, top, 1e-10)
+    except BranchStopped as stopped:
+        reached = [t for t in targets if stopped.points[-1][-1] >= t]
+        if not reached:
+            raise
+        targets, points = reached, stopped.points
     except SolverError:
         points = None
     ends = []
