@@ -233,7 +233,8 @@ def test_an_irrational_stage_equilibrium_is_refused_clearly_and_tree_nash_gives_
     tree = _irrational_three_player_tree()
     for method in ("subgame_perfect", None):
         with pytest.raises(SolverError, match=r"the subgame at node root has an equilibrium with irrational "
-                                              r"probabilities .*method tree_nash lists every Nash equilibrium"):
+                                              r"probabilities .*Method tree_nash lists every Nash equilibrium "
+                                              r"of the tree \(not only the subgame-perfect ones\)"):
             dt.solve(tree, method) if method else dt.solve(tree)
     with pytest.raises(SolverError, match="may be irrational.*method tree_nash"):
         dt.solve(tree, "agent_qre")

@@ -473,3 +473,26 @@ def test_the_logit_path_rejects_overflowing_steps_without_warnings():
             warnings.simplefilter("error", RuntimeWarning)
             (eq,) = logit_path_equilibrium(game)
         assert independently_certified(game, eq)
+
+
+def test_games_whose_full_support_system_is_too_hard_are_refused_unless_a_limit_is_given():
+    """(A helper's review, stop 36.) A 2x2x2x2x2 game passed the guard of 1,000 support profiles
+    (243) and ran for minutes inside flint's Groebner basis (C code: no interrupt); so did 3x3x2x2.
+    The bound of totally mixed solutions (multihomogeneous Bezout; McKelvey and McLennan's
+    counts: 10 for 3x3x3, 44 for 2x2x2x2x2) now refuses them by default, with what to do."""
+    import numpy as np
+    from deterrence.errors import TooLargeError
+    from deterrence.solvers.normal_form.nplayer import MAX_MIXED_SOLUTIONS, mixed_solution_bound
+    assert [mixed_solution_bound(s) for s in [(3, 3, 3), (2, 2, 2, 2), (3, 2, 2, 2), (3, 3, 4), (3, 3, 2, 2),
+                                               (2, 2, 2, 2, 2), (2, 2, 2, 2, 2, 2)]] == [10, 9, 12, 12, 29, 44, 265]
+    assert mixed_solution_bound((4, 4)) == 1 and mixed_solution_bound((2, 2, 2)) == 2
+    rng = np.random.default_rng(0)
+    for shape in [(2, 2, 2, 2, 2), (3, 3, 2, 2)]:
+        game = dt.NormalFormGame.from_payoff_arrays([rng.integers(0, 4, size=shape).astype(object) for _ in shape])
+        with pytest.raises(TooLargeError, match=f"up to {mixed_solution_bound(shape)} isolated solutions .* over "
+                                                f"{MAX_MIXED_SOLUTIONS}.*pass limit=.*nplayer_logit"):
+            dt.solve(game)
+        assert dt.solve(game, "nplayer_logit")[0].exact          # the way out it names
+    game = dt.NormalFormGame.from_payoff_arrays([rng.integers(0, 4, size=(3, 2, 2, 2)).astype(object)
+                                                 for _ in range(4)])
+    assert dt.solve(game).complete                               # 12: under the bound, solved

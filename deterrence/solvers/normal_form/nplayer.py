@@ -17,7 +17,9 @@ Steps
 1. Scale each player's payoffs to integers (a positive affine change leaves
    the equilibria as they are).
 2. Enumerate the support profiles ``(S_1, ..., S_n)`` (refused above ``limit``
-   profiles with :class:`~deterrence.errors.TooLargeError`); skip a profile when
+   profiles with :class:`~deterrence.errors.TooLargeError`, and, without an
+   explicit ``limit``, when the system on full supports may have more than
+   :data:`MAX_MIXED_SOLUTIONS` solutions, :func:`mixed_solution_bound`); skip a profile when
    an action in some ``S_i`` is strictly dominated by another action of player
    ``i`` against every pure profile of the others' supports (conditional
    dominance: such a profile has no equilibrium).
@@ -94,9 +96,38 @@ from deterrence.solvers.normal_form.nplayer_quotient import certified_or_nothing
 from deterrence.solvers.result import Equilibrium, SolveResult
 from deterrence.core.validate import boundary_init
 
-#: Default cap on the number of support profiles: 3x3x3 (343), 2x2x2x2 (81),
-#: 3x3x4 (735) and 2x2x2x2x2 (243) games pass; 4x4x4 (3,375) needs ``limit=``.
+#: Default cap on the number of support profiles: 3x3x3 (343), 2x2x2x2 (81) and
+#: 3x3x4 (735) games pass; 4x4x4 (3,375) needs ``limit=``.
 DEFAULT_LIMIT = 1000
+#: Default cap on :func:`mixed_solution_bound` (the hardest support system's solution count):
+#: measured (stop 36, random payoffs 0..99, CPU): 3x3x3 (10) 0.1 s, 3x2x2x2 (12) 0.4 s, 3x3x4
+#: (12) 4 s; 3x3x2x2 (29) and 2x2x2x2x2 (44) ran past 40 s, inside flint's Groebner basis (C code:
+#: no interrupt), so they need ``limit=``
+MAX_MIXED_SOLUTIONS = 20
+
+
+def mixed_solution_bound(shape) -> int:
+    """The multihomogeneous Bezout number of the equilibrium equations on full supports: at most
+    this many isolated totally mixed equilibria (McKelvey and McLennan 1997). Player ``i``'s
+    ``d_i = m_i - 1`` equations are multilinear in the other players' ``d_j`` unknowns, so the
+    bound is the coefficient of ``prod x_j^d_j`` in ``prod_i (sum_{j != i} x_j)^d_i``.
+
+    >>> mixed_solution_bound((3, 3, 3)), mixed_solution_bound((2, 2, 2, 2, 2)), mixed_solution_bound((4, 4))
+    (10, 44, 1)
+    """
+    d = tuple(m - 1 for m in shape)
+    n = len(d)
+    poly = {(0,) * n: 1}        # exponents -> coefficient; exponents above d are never needed
+    for i in range(n):
+        for _ in range(d[i]):   # times (sum of x_j, j != i)
+            grown: dict = {}
+            for e, c in poly.items():
+                for j in range(n):
+                    if j != i and e[j] < d[j]:
+                        f = e[:j] + (e[j] + 1,) + e[j + 1:]
+                        grown[f] = grown.get(f, 0) + c
+            poly = grown
+    return poly.get(d, 0)
 #: Significant digits of the decimal string of an irrational number.
 DIGITS = 25
 #: Bits of the Arb balls that give ``float`` of an irrational number.
@@ -504,7 +535,9 @@ def nplayer_equilibria(game, *, limit: int | None = None, seed: int = 0) -> NPla
 
     Irrational probabilities are :class:`RealAlgebraic` numbers; continua of
     equilibria (degenerate games) are listed in ``result.continua``. ``limit``
-    caps the number of support profiles (default :data:`DEFAULT_LIMIT`); ``seed``
+    caps the number of support profiles (default :data:`DEFAULT_LIMIT`; without it, games
+    whose full-support system may have more than :data:`MAX_MIXED_SOLUTIONS` solutions are
+    refused too: a 2x2x2x2x2 game ran for minutes in flint's Groebner basis); ``seed``
     fixes the rational sample points drawn on continua.
 
     >>> from deterrence import NormalFormGame
@@ -518,17 +551,25 @@ def nplayer_equilibria(game, *, limit: int | None = None, seed: int = 0) -> NPla
     (['A: 1/2 0 + 1/2 1; B: 1/2 0 + 1/2 1; C: 1/2 0 + 1/2 1  (payoffs 1/2, 1/2, 1/2)'], True)
     """
     game.require_numeric("nplayer_equilibria")
+    asked = limit is not None
     if limit is None:
         limit = DEFAULT_LIMIT
     if isinstance(limit, bool) or not isinstance(limit, (int, np.integer)) or limit < 1:
         raise GameError(f"limit must be a positive integer, got {limit!r}")
     count = math.prod(2 ** k - 1 for k in game.shape)
+    shape = "x".join(map(str, game.shape))
     if count > limit:
-        shape = "x".join(map(str, game.shape))
         raise TooLargeError(
             f"this {shape} game has {count:,} support profiles, over the limit of {limit:,} "
             f"(each needs a polynomial system solved exactly); pass limit={count} to try anyway, "
             f"or use the method nplayer_logit for one certified equilibrium")
+    hardest = mixed_solution_bound(game.shape)
+    if not asked and hardest > MAX_MIXED_SOLUTIONS:
+        raise TooLargeError(
+            f"this {shape} game's system on full supports has up to {hardest} isolated solutions (its "
+            f"multihomogeneous Bezout number), over {MAX_MIXED_SOLUTIONS}: its exact solve can take many "
+            f"minutes, and cannot be interrupted; pass limit={count} to try anyway, or use the method "
+            "nplayer_logit for one certified equilibrium")
     payoffs = [_integer_payoffs(game.payoff_array(i)) for i in range(game.n_players)]
     rng = random.Random(seed)
     equilibria, continua, empty = [], [], 0
@@ -1221,10 +1262,12 @@ def _simplex_sample(supports, unknowns, rng) -> dict:
 
 __all__ = [
     "DEFAULT_LIMIT",
+    "MAX_MIXED_SOLUTIONS",
     "AlgebraicEquilibrium",
     "Continuum",
     "NPlayerResult",
     "RealAlgebraic",
     "equilibria_on_supports",
+    "mixed_solution_bound",
     "nplayer_equilibria",
 ]

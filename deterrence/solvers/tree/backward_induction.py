@@ -247,8 +247,9 @@ class _Solver:
                 # up as the subgame's value) and the outcome's probabilities cannot be computed
                 raise SolverError(f"the subgame at node {path_name(x)} has an equilibrium with irrational "
                                   f"probabilities ({eq.describe()}); subgame_perfect works in fractions and "
-                                  "cannot carry it up the tree: method tree_nash lists every Nash equilibrium "
-                                  "of the tree, irrational ones included (as algebraic numbers)")
+                                  "cannot carry it up the tree. Method tree_nash lists every Nash equilibrium "
+                                  "of the tree (not only the subgame-perfect ones), irrational ones included, "
+                                  "from its reduced normal form (a large one needs its limit= raised)")
             beh = {}
             for i, player in enumerate(self.tree.players):
                 mix = eq.strategies[i]
