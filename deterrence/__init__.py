@@ -255,8 +255,9 @@ def _public(value, name):
     return public_boundary(value, name) if inspect.isfunction(value) else value
 
 
-#: documented subpackages reachable as attributes (``dt.plot.payoff_heatmap``)
-_SUBPACKAGES = ("plot",)
+#: documented subpackages reachable as attributes (``dt.plot.payoff_heatmap``,
+#: ``dt.solvers.methods_for``), imported when first asked for
+_SUBPACKAGES = ("plot", "solvers")
 
 
 def __getattr__(name):

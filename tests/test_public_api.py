@@ -147,3 +147,14 @@ def test_the_repeated_game_functions_the_docs_name_are_public():
     assert [tuple(r) for r in match.realised][1:] == [("D", "D")] * 2 and match.realised[0][1] == "D"
     assert len(dt.tournament(pd, ["tft", "alld"], matches=2, turns=5, seed=1).strategies) == 2
     assert dt.simulate(pd, ["tft", "alld"], matches=4, turns=3, seed=1).matches == 4
+
+
+def test_the_documented_subpackages_are_attributes_in_a_fresh_process():
+    """(A helper's review, stop 36.) ``dt.solvers.methods_for`` raised AttributeError until
+    deterrence.solvers had been imported by something else; ``dt.plot`` already worked."""
+    import subprocess
+    import sys
+    code = ("import deterrence as dt; print(dt.solvers.methods_for(dt.load_game('chicken'))[:2], "
+            "callable(dt.plot.show))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    assert out.strip() == "['coarse_correlated', 'correlated'] True"
