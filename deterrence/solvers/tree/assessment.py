@@ -227,7 +227,10 @@ def limit_beliefs(tree, reach_polynomial) -> dict:
         orders = [next((k for k, c in enumerate(q) if c), None) for q in polys]
         low = min((k for k in orders if k is not None), default=None)
         if low is None:
-            raise GameError(f"information set {s.name!r} of {s.player} is never reached under the perturbation")
+            # every move of the players has positive probability under the perturbation: only
+            # chance moves of probability 0 can keep a set unreached
+            raise GameError(f"information set {s.name!r} of {s.player} is never reached under the perturbation: "
+                            "only chance moves of probability 0 lead to it (remove those moves)")
         coefs = [Fraction(q[low]) if low < len(q) else Fraction(0) for q in polys]
         total = sum(coefs)
         out[key] = {path_name(p): _exact(c / total) for p, c in zip(s.paths, coefs)}
