@@ -254,3 +254,12 @@ def test_a_correlated_stage_method_is_refused_before_it_runs():
             dt.solve(tree, "subgame_perfect", stage_method=method)
     assert dt.solve(entry_deterrence(), "subgame_perfect", stage_method="enumerate")[0].actions == {
         "root": "in", "in": "accommodate"}
+
+
+def test_a_float_stage_is_not_called_irrational():
+    """(Review of stop 36.) stage_method="qre" with lam gives float strategies, which subgame_perfect
+    combined before; the refusal of irrational stages caught them too."""
+    result = dt.solve(_irrational_three_player_tree(), "subgame_perfect", stage_method="qre", lam=1.0)
+    qre = dt.solve(dt.load_game("irrational_three_player"), "qre", lam=1.0)[0].strategies
+    assert len(result) == 1
+    assert abs(float(result[0].behaviour[("P1", "p1")]["a0"]) - qre[0][0]) < 1e-12

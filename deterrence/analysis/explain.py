@@ -82,7 +82,8 @@ def stage_sections(game, *, escalation=None, red_line_parameters=None, result=No
         except TooLargeError as exc:
             # above the n-player solver's size guard: the pure equilibria, said so
             result = solve(numeric, "pure")
-            pure_only = f"Pure equilibria only: {exc}"
+            pure_only = (f"Pure equilibria only: {exc} (explain solves with the defaults: every "
+                         "equilibrium comes from solve(game, limit=...) itself)")
     esc = escalation_actions(numeric, escalation)
     weights = [tuple(eq.strategies[i][esc[i]] for i in range(numeric.n_players)) for eq in result.equilibria]
     any_escalation = [k for k, w in enumerate(weights) if any(p > 0 for p in w)]

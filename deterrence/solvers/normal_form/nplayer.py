@@ -18,8 +18,9 @@ Steps
    the equilibria as they are).
 2. Enumerate the support profiles ``(S_1, ..., S_n)`` (refused above ``limit``
    profiles with :class:`~deterrence.errors.TooLargeError`, and, without an
-   explicit ``limit``, when the system on full supports may have more than
-   :data:`MAX_MIXED_SOLUTIONS` solutions, :func:`mixed_solution_bound`); skip a profile when
+   explicit ``limit``, when the system of a profile the dominance test below leaves
+   may have more than :data:`MAX_MIXED_SOLUTIONS` solutions, :func:`mixed_solution_bound`);
+   skip a profile when
    an action in some ``S_i`` is strictly dominated by another action of player
    ``i`` against every pure profile of the others' supports (conditional
    dominance: such a profile has no equilibrium).
@@ -99,7 +100,8 @@ from deterrence.core.validate import boundary_init
 #: Default cap on the number of support profiles: 3x3x3 (343), 2x2x2x2 (81) and
 #: 3x3x4 (735) games pass; 4x4x4 (3,375) needs ``limit=``.
 DEFAULT_LIMIT = 1000
-#: Default cap on :func:`mixed_solution_bound` (the hardest support system's solution count):
+#: Default cap on :func:`mixed_solution_bound` of every support profile the dominance test leaves
+#: (without an explicit ``limit``):
 #: measured (stop 36, random payoffs 0..99, CPU): 3x3x3 (10) 0.1 s, 3x2x2x2 (12) 0.4 s, 3x3x4
 #: (12) 4 s; 3x3x2x2 (29) and 2x2x2x2x2 (44) ran past 40 s, inside flint's Groebner basis (C code:
 #: no interrupt), so they need ``limit=``
@@ -536,8 +538,9 @@ def nplayer_equilibria(game, *, limit: int | None = None, seed: int = 0) -> NPla
     Irrational probabilities are :class:`RealAlgebraic` numbers; continua of
     equilibria (degenerate games) are listed in ``result.continua``. ``limit``
     caps the number of support profiles (default :data:`DEFAULT_LIMIT`; without it, games
-    whose full-support system may have more than :data:`MAX_MIXED_SOLUTIONS` solutions are
-    refused too: a 2x2x2x2x2 game ran for minutes in flint's Groebner basis); ``seed``
+    with a support system, among those conditional dominance leaves, that may have more than
+    :data:`MAX_MIXED_SOLUTIONS` solutions are refused too: a random 2x2x2x2x2 game ran for
+    minutes in flint's Groebner basis); ``seed``
     fixes the rational sample points drawn on continua.
 
     >>> from deterrence import NormalFormGame
@@ -563,20 +566,25 @@ def nplayer_equilibria(game, *, limit: int | None = None, seed: int = 0) -> NPla
             f"this {shape} game has {count:,} support profiles, over the limit of {limit:,} "
             f"(each needs a polynomial system solved exactly); pass limit={count} to try anyway, "
             f"or use the method nplayer_logit for one certified equilibrium")
-    hardest = mixed_solution_bound(game.shape)
-    if not asked and hardest > MAX_MIXED_SOLUTIONS:
-        raise TooLargeError(
-            f"this {shape} game's system on full supports has up to {hardest} isolated solutions (its "
-            f"multihomogeneous Bezout number), over {MAX_MIXED_SOLUTIONS}: its exact solve can take many "
-            f"minutes, and cannot be interrupted; pass limit={count} to try anyway, or use the method "
-            "nplayer_logit for one certified equilibrium")
     payoffs = [_integer_payoffs(game.payoff_array(i)) for i in range(game.n_players)]
     rng = random.Random(seed)
     equilibria, continua, empty = [], [], 0
     dominated = _ConditionalDominance(payoffs)
-    for supports in _support_profiles(game.shape):
-        if dominated(supports):
-            continue
+    profiles = [supports for supports in _support_profiles(game.shape) if not dominated(supports)]
+    if not asked:
+        # the hardest system left after the dominance test, before any is solved: the shape alone
+        # would refuse structured games (a 5-player volunteer's dilemma solves in 0.35 s)
+        bounds = {sizes: mixed_solution_bound(sizes) for sizes in {tuple(map(len, sup)) for sup in profiles}}
+        hardest = max(profiles, key=lambda sup: bounds[tuple(map(len, sup))], default=None)
+        bound = 0 if hardest is None else bounds[tuple(map(len, hardest))]
+        if bound > MAX_MIXED_SOLUTIONS:
+            raise TooLargeError(
+                f"this {shape} game's system on supports of sizes {'x'.join(str(len(x)) for x in hardest)} "
+                f"has up to {bound} isolated solutions (its multihomogeneous Bezout number), over "
+                f"{MAX_MIXED_SOLUTIONS}: its exact solve can take many minutes, and cannot be interrupted; "
+                f"pass limit={count} to try anyway, or use the method nplayer_logit for one certified "
+                "equilibrium")
+    for supports in profiles:
         found, continuum = _equilibria_on_support(game, payoffs, supports, rng)
         equilibria += found
         if continuum is EMPTY:

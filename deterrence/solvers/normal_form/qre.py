@@ -41,8 +41,9 @@ Steps
    (:mod:`._qre_kernels`, same rules) when numba is already imported and the kernel is
    loaded or the game large, or with ``DETERRENCE_NUMBA=1``; whatever it does not finish is
    traced again in NumPy.
-5. The limit: the support (actions with probability above ``support_tol``, then the
-   coarser thresholds of ``SUPPORT_TOLERANCES`` if nothing certifies) gives
+5. The limit: the support (actions with probability above ``support_tol``; with three
+   or more players, then the coarser thresholds of ``SUPPORT_TOLERANCES`` if nothing
+   certifies) gives
    an exact equilibrium by solving the indifference equations exactly
    (two players, :func:`deterrence.core.exact.solution_space`: where they have many
    solutions, the one nearest the profile, within ``CONTINUUM_DISTANCE``) or by rounding
@@ -456,14 +457,17 @@ def trace_branch(H, max_lambda, tol=1e-10, max_steps=20000, stop_at=None):
     twin of this loop (:mod:`._qre_kernels`) when its policy allows it
     (:func:`~deterrence.solvers.normal_form._qre_kernels.compiled_trace`); anything but reaching
     the target there is traced again here. A trace that fails (it stalls, its step length
-    vanishes, or it cannot land on ``stop_at``; not one that runs out of steps) is traced once
-    more with no step moving a probability by more than :data:`MAX_PROBABILITY_STEP`; if that
+    vanishes, or it cannot land on ``stop_at``; not one that runs out of steps, or stops far
+    out) is traced once more with no step moving a probability by more than :data:`MAX_PROBABILITY_STEP`; if that
     fails too, the first failure is raised."""
     try:
         return _trace(H, max_lambda, tol, max_steps, stop_at, None)
     except SolverError as first:
-        if isinstance(first, BranchStopped) and len(first.points) > max_steps:
-            raise      # it ran out of steps, moving all along: shorter steps would run out sooner
+        if isinstance(first, BranchStopped) and (len(first.points) > max_steps or
+                                                 first.points[-1][-1] * getattr(H, "spread", 1.0) >= FAR_OUT):
+            # it ran out of steps, moving all along (shorter steps would run out sooner), or it
+            # stopped far out, where every caller takes its last point
+            raise
         try:
             return _trace(H, max_lambda, tol, max_steps, stop_at, MAX_PROBABILITY_STEP)
         except SolverError:
@@ -608,10 +612,11 @@ def limit_equilibrium(game, profile, support_tol: float = LIMIT_SUPPORT_TOL):
     the support's polynomial system solved exactly
     (:func:`~deterrence.solvers.normal_form.nplayer.nearest_on_supports`, up to
     :data:`MAX_EXACT_UNKNOWNS` unknown probabilities). The support is the actions above
-    ``support_tol``; where no candidate on it certifies, the coarser supports of
-    :data:`SUPPORT_TOLERANCES` are tried (a branch that ends in a continuum of equilibria
-    creeps towards it: an action on its way to 0 can still be above 1e-5 at the end). The
-    answer is certified; None when no candidate passes.
+    ``support_tol``; with three or more players, where no candidate on it certifies, the
+    coarser supports of :data:`SUPPORT_TOLERANCES` are tried (a branch that ends in a
+    continuum of equilibria creeps towards it: an action on its way to 0 can still be above
+    1e-5 at the end), and then every player but one rounded with that one solved exactly
+    (:func:`_one_free_player`). The answer is certified; None when no candidate passes.
 
     >>> from deterrence import NormalFormGame
     >>> g = NormalFormGame.from_arrays([[6, 2], [7, 0]], [[6, 7], [2, 0]])
@@ -621,7 +626,12 @@ def limit_equilibrium(game, profile, support_tol: float = LIMIT_SUPPORT_TOL):
     if game.is_symbolic:
         game = game.with_defaults()
     tried = []
-    for tol in (support_tol, *(t for t in SUPPORT_TOLERANCES if t > support_tol)):
+    # two players: the asked threshold alone. There a unique solution is taken at any distance
+    # (where the branch stopped short), so a coarse support could give an equilibrium that is not
+    # the limit (a 3x3 game of a review: (0, 0, 1) 0.008 from the end, where the limit is
+    # (1/1001, 0, 1000/1001)); with three or more the coarse supports serve creeping branches
+    coarse = () if game.n_players == 2 else tuple(t for t in SUPPORT_TOLERANCES if t > support_tol)
+    for tol in (support_tol, *coarse):
         supports = [[j for j, p in enumerate(s) if p > tol] for s in profile]
         if supports in tried:
             continue
@@ -691,6 +701,7 @@ def _one_free_player(game, supports, profile):
     from deterrence.solvers.certify import on_support
     arrays = game.payoff_arrays
     n = game.n_players
+    tried = set()            # a system with one solution yields it at every denominator: once each
     for den in DENOMINATORS:
         rounded = round_to_support(profile, supports, den)
         if rounded is None:
@@ -711,7 +722,9 @@ def _one_free_player(game, supports, profile):
                 if solved is not None and min(solved) >= 0:
                     strategies = list(rounded)
                     strategies[i] = on_support(supports[i], solved, game.shape[i], 0)
-                    if _distance(strategies, profile) <= CONTINUUM_DISTANCE:
+                    key = tuple(map(tuple, strategies))
+                    if key not in tried and _distance(strategies, profile) <= CONTINUUM_DISTANCE:
+                        tried.add(key)
                         yield strategies
 
 
@@ -900,10 +913,10 @@ def logit_qre(game, lam: float | None = None, max_lambda: float | None = None) -
     if dropped:
         notes.append(f"at the branch's last point, {', '.join(dropped)} still had probability above "
                      f"{LIMIT_SUPPORT_TOL:g}; the certified equilibrium gives {'it' if len(dropped) == 1 else 'them'} "
-                     f"0 and is {apart:.1g} from that point (the largest difference of a probability)")
+                     f"0 and is {apart:.2g} from that point (the largest difference of a probability)")
     if _inside_a_continuum(game, branch.limit):
         notes.append(f"the branch ends in a continuum of equilibria (on the limit's supports), where its "
-                     f"limit is known only as closely as its last point: the certified equilibrium is {apart:.1g} "
+                     f"limit is known only as closely as its last point: the certified equilibrium is {apart:.2g} "
                      "from it (the largest difference of a probability)")
     return SolveResult(equilibria=(branch.limit,), method="qre", exact=True, complete=False,
                        players=game.players, actions=game.actions, concept="logit QRE limit",

@@ -75,7 +75,7 @@ import numpy as np
 
 from deterrence.errors import GameError
 
-__all__ = ["agent_logit_branch", "agent_qre", "agent_qre_at", "limit_assessment"]
+__all__ = ["agent_form", "agent_logit_branch", "agent_qre", "agent_qre_at", "limit_assessment"]
 
 
 class _TreeHomotopy:

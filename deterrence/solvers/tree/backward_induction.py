@@ -242,7 +242,7 @@ class _Solver:
         strategies = nf.extra["strategies"]
         out = []
         for eq in result.equilibria:
-            if not all(isinstance(q, (int, Fraction)) for mix in eq.strategies for q in mix):
+            if not all(isinstance(q, (int, float, Fraction)) for mix in eq.strategies for q in mix):
                 # an algebraic number has no arithmetic here: its behaviour, its payoffs (carried
                 # up as the subgame's value) and the outcome's probabilities cannot be computed
                 raise SolverError(f"the subgame at node {path_name(x)} has an equilibrium with irrational "
