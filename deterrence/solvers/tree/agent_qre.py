@@ -541,7 +541,7 @@ def agent_form(tree):
                                        actions=[st.actions for st in sets])
 
 
-def _agent_form_assessment(tree, behaviour, beliefs):
+def _agent_form_assessment(tree, behaviour, beliefs, support_tol):
     """Three or more players: the end's behaviour as a profile of the agent form, whose certified
     Nash equilibrium near it (:func:`~deterrence.solvers.normal_form.qre.limit_equilibrium`: the
     support's equations solved exactly, where rounding misses a limit the branch approaches
@@ -550,7 +550,7 @@ def _agent_form_assessment(tree, behaviour, beliefs):
     when it does not pass."""
     from fractions import Fraction
 
-    from deterrence.solvers.normal_form.qre import limit_equilibrium, round_to_support
+    from deterrence.solvers.normal_form.qre import DENOMINATORS, limit_equilibrium
     from deterrence.solvers.tree.assessment import (Assessment, bayes_beliefs, deviation_gains,
                                                     sequential_violations)
     game = agent_form(tree)
@@ -564,18 +564,28 @@ def _agent_form_assessment(tree, behaviour, beliefs):
                for a, v in zip(behaviour[k], s)} for k, s in zip(keys, found.strategies)}
     if _distance(beh, behaviour) > LIMIT_TOLERANCE or any(deviation_gains(tree, beh)):
         return None
-    belief_keys = list(beliefs)
-    rows = [tuple(beliefs[k].values()) for k in belief_keys]
-    for den in (10, 100, 1000, 10 ** 4, 10 ** 6):
+    for den in DENOMINATORS:
         # beliefs at sets the behaviour does not reach: the end's, rounded (as in limit_assessment)
-        exact = round_to_support(rows, [[j for j, x in enumerate(r) if x > 1e-5] for r in rows], den)
-        if exact is None:
+        mu = _rounded_table(beliefs, den, support_tol)
+        if mu is None:
             continue
-        mu = {k: dict(zip(beliefs[k], r)) for k, r in zip(belief_keys, exact)}
         mu.update(bayes_beliefs(tree, beh))
         if _distance(mu, beliefs) <= LIMIT_TOLERANCE and not sequential_violations(tree, beh, mu):
-            return Assessment.from_behaviour(tree, beh).with_beliefs({k: mu[k] for k in belief_keys})
+            return Assessment.from_behaviour(tree, beh).with_beliefs({k: mu[k] for k in beliefs})
     return None
+
+
+def _rounded_table(table, den, support_tol):
+    """A table ``{key: {label: float}}`` rounded row by row to fractions of denominator at most
+    ``den`` on the entries above ``support_tol`` (whole numbers as ints); None if a row rounds to 0."""
+    from deterrence.solvers.normal_form.qre import round_to_support
+    keys = list(table)
+    rows = [tuple(table[k].values()) for k in keys]
+    exact = round_to_support(rows, [[j for j, p in enumerate(r) if p > support_tol] for r in rows], den)
+    if exact is None:
+        return None
+    return {k: {a: (v.numerator if v.denominator == 1 else v) for a, v in zip(table[k], r)}
+            for k, r in zip(keys, exact)}
 
 
 def limit_assessment(tree, behaviour, beliefs, support_tol: float = 1e-5):
@@ -593,25 +603,15 @@ def limit_assessment(tree, behaviour, beliefs, support_tol: float = 1e-5):
     >>> a.describe(), a.beliefs[("Incumbent", "in")]
     ('Entrant: in; Incumbent: accommodate  (payoffs 1, 1)', {'in': 1})
     """
-    from deterrence.solvers.normal_form.qre import round_to_support
+    from deterrence.solvers.normal_form.qre import DENOMINATORS
     from deterrence.solvers.tree.assessment import Assessment, deviation_gains, sequential_violations
     tree = tree.with_defaults() if tree.is_symbolic else tree
     if len(tree.players) == 2:
         found = _support_assessment(tree, behaviour, beliefs, support_tol)
         if found is not None:
             return found
-
-    def rounded(table, den):
-        keys = list(table)
-        rows = [tuple(table[k].values()) for k in keys]
-        sup = [[j for j, p in enumerate(r) if p > support_tol] for r in rows]
-        exact = round_to_support(rows, sup, den)
-        if exact is None:
-            return None
-        return {k: {a: (v.numerator if v.denominator == 1 else v) for a, v in zip(table[k], r)}
-                for k, r in zip(keys, exact)}
-    for den in (10, 100, 1000, 10 ** 4, 10 ** 6):
-        beh, mu = rounded(behaviour, den), rounded(beliefs, den)
+    for den in DENOMINATORS:
+        beh, mu = _rounded_table(behaviour, den, support_tol), _rounded_table(beliefs, den, support_tol)
         if beh is None or mu is None or _distance(beh, behaviour) > LIMIT_TOLERANCE \
                 or _distance(mu, beliefs) > LIMIT_TOLERANCE:
             # a coarse rounding (0.37 to 3/8) of a move both sides of which are optimal is
@@ -624,7 +624,7 @@ def limit_assessment(tree, behaviour, beliefs, support_tol: float = 1e-5):
         eq = Assessment.from_behaviour(tree, beh)
         return eq.with_beliefs(mu)
     if len(tree.players) > 2:
-        return _agent_form_assessment(tree, behaviour, beliefs)
+        return _agent_form_assessment(tree, behaviour, beliefs, support_tol)
     return None
 
 
