@@ -101,3 +101,25 @@ def test_symbols_matched_by_name():
     plain = sympy.Symbol("T")  # no real=True: still found by name
     assert conditions_hold(plain <= 3, {"T": 1}) is True
     assert conditions_hold(sympy.And(T <= 3, T >= 1), {"T": 0}) is False
+
+
+def test_a_profile_no_value_of_its_one_parameter_makes_an_equilibrium_is_false():
+    """The row player wants w >= 4 (against row 0's 4) and the column player w <= 0 (against
+    0): sympy's And keeps the two bounds; the condition is False, and conditions in one parameter
+    that some value meets are kept as they were."""
+    w = parameter_symbol("w")
+    g = NormalFormGame.from_arrays([[w, 0], [4, 1]], [[w, 0], [0, 1]], actions=[["x", "y"]] * 2)
+    cond = pure_equilibrium_conditions(g)
+    kept = cond[("x", "x")]                           # w >= 4 and w >= 0: some values meet it
+    assert kept not in (sympy.true, sympy.false) and kept.free_symbols == {w}
+    assert conditions_hold(kept, {"w": 4}) is True and conditions_hold(kept, {"w": 3}) is False
+    g2 = NormalFormGame.from_arrays([[w, 0], [4, 1]], [[-w, 0], [0, 1]], actions=[["x", "y"]] * 2)
+    cond2 = pure_equilibrium_conditions(g2)
+    assert cond2[("x", "x")] == sympy.false           # w >= 4 and -w >= 0
+    for value in range(-6, 10):
+        assert conditions_hold(cond2[("x", "x")], {"w": value}) is False
+        assert ("x", "x") not in pure_profiles(g2.subs({"w": value}))
+    # two parameters: left as sympy gives it (deciding it is not a cheap step)
+    a, b = parameter_symbol("a"), parameter_symbol("b")
+    g3 = NormalFormGame.from_arrays([[a, 0], [b, 1]], [[b - a, 0], [0, 1]], actions=[["x", "y"]] * 2)
+    assert pure_equilibrium_conditions(g3)[("x", "x")] not in (sympy.true, sympy.false)

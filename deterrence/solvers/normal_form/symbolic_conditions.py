@@ -13,7 +13,10 @@ Steps
    difference that is a number becomes ``True``/``False``; an inequality that
    is linear in one parameter is solved for it (``T <= 3``).
 3. The condition of the profile is the ``And`` of its inequalities (sympy
-   drops ``True`` and collapses to ``False``).
+   drops ``True`` and collapses to ``False``). A condition in one parameter
+   that no value meets (``w >= 4`` and ``w <= 0``) is ``False``: sympy's
+   ``And`` does not see that two bounds contradict each other, its solution
+   set does.
 
 Works for any number of players and for exact games too (every condition is
 then ``True`` or ``False``). Symbols are made by
@@ -51,6 +54,22 @@ def _inequality(current, deviation):
     return sympy.Ge(diff, 0)
 
 
+def _impossible_as_false(condition):
+    """``False`` for a condition in one parameter whose solution set is empty, else the condition.
+
+    Conditions in two or more parameters are left as they are: deciding them is
+    quantifier elimination, not a cheap step.
+    """
+    import sympy
+    if condition in (sympy.true, sympy.false) or len(condition.free_symbols) != 1:
+        return condition
+    try:
+        empty = condition.as_set() is sympy.S.EmptySet
+    except (NotImplementedError, TypeError, ValueError):     # an inequality sympy cannot solve
+        return condition
+    return sympy.false if empty else condition
+
+
 def pure_equilibrium_conditions(game) -> dict:
     """For each pure profile (a tuple of labels), the condition for it to be an equilibrium.
 
@@ -83,7 +102,7 @@ def pure_equilibrium_conditions(game) -> dict:
                 dev = list(prof)
                 dev[i] = b
                 parts.append(_inequality(current, arr[tuple(dev)]))
-        cond = sympy.And(*parts) if parts else sympy.true
+        cond = _impossible_as_false(sympy.And(*parts) if parts else sympy.true)
         out[tuple(labels[i][a] for i, a in enumerate(prof))] = cond
     return out
 
