@@ -112,11 +112,11 @@ def stage_sections(game, *, escalation=None, red_line_parameters=None, result=No
     if restraint:
         # pure first, then rational ones: an irrational equilibrium's margins are floats
         pure_first = sorted(restraint, key=lambda k: (not result.equilibria[k].is_pure,
-                                                      not _rational_strategies(result.equilibria[k])))
+                                                      not result.equilibria[k].is_rational))
         k = pure_first[0]
         eq = result.equilibria[k]
         margin_lines, margin_data = [f"At the equilibrium without escalation [{k}] ({eq.describe()}):"], []
-        strategies = eq.strategies if _rational_strategies(eq) else tuple(
+        strategies = eq.strategies if eq.is_rational else tuple(
             tuple(Fraction(float(p)) for p in s) for s in eq.strategies)
         if strategies is not eq.strategies:
             margin_lines.append("(Its probabilities are irrational: the margins below are computed from them "
@@ -333,10 +333,6 @@ def tree_sections(tree) -> list:
     sections.append(Section("credibility", "Which threats are credible", tuple(tl), {
         "noncredible": [e.to_json() for e in explanations]}))
     return sections
-
-
-def _rational_strategies(eq) -> bool:
-    return all(isinstance(p, (int, Fraction)) for s in eq.strategies for p in s)
 
 
 def _is_rational(x) -> bool:

@@ -82,6 +82,16 @@ class Equilibrium:
     def is_pure(self) -> bool:
         return all(sum(1 for p in s if p > 0) == 1 for s in self.strategies)
 
+    @property
+    def is_rational(self) -> bool:
+        """Every probability an exact fraction: not a float, not an irrational algebraic number.
+
+        >>> from deterrence import NormalFormGame, solve
+        >>> solve(NormalFormGame.zero_sum([[1, -1], [-1, 1]]))[0].is_rational
+        True
+        """
+        return all(isinstance(p, (int, Fraction)) for s in self.strategies for p in s)
+
     def probability(self, player, action):
         """Probability a player puts on an action (by label)."""
         i = player if isinstance(player, int) else self.players.index(player)

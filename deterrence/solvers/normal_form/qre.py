@@ -931,7 +931,7 @@ def _inside_a_continuum(game, eq) -> bool:
     more players a continuum along which several players move at once is not detected; an
     irrational equilibrium is not tested.)"""
     from deterrence.core.exact import maximise_exactly
-    if not all(isinstance(p, (int, Fraction)) for s in eq.strategies for p in s):
+    if not eq.is_rational:
         return False
     supports = [[j for j, p in enumerate(s) if p > 0] for s in eq.strategies]
     for i, own in enumerate(supports):

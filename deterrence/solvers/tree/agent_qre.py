@@ -558,7 +558,7 @@ def _agent_form_assessment(tree, behaviour, beliefs, support_tol):
         return None
     keys = [st.key for st in tree.infosets.values()]
     found = limit_equilibrium(game, [tuple(behaviour[k].values()) for k in keys])
-    if found is None or not all(isinstance(v, (int, Fraction)) for s in found.strategies for v in s):
+    if found is None or not found.is_rational:
         return None
     beh = {k: {a: (v.numerator if isinstance(v, Fraction) and v.denominator == 1 else v)
                for a, v in zip(behaviour[k], s)} for k, s in zip(keys, found.strategies)}
