@@ -459,7 +459,7 @@ def _support_assessment(tree, behaviour, beliefs, support_tol):
     in :func:`limit_assessment`), or None."""
     from fractions import Fraction
 
-    from deterrence.solvers.normal_form.qre import round_to_support
+    from deterrence.solvers.normal_form.qre import DENOMINATORS
     from deterrence.solvers.tree.assessment import (Assessment, bayes_beliefs, deviation_gains,
                                                     sequential_violations)
     from deterrence.solvers.tree.sequence_form import behaviour_from_plan, sequence_form
@@ -470,14 +470,7 @@ def _support_assessment(tree, behaviour, beliefs, support_tol):
     names = tuple(tree.players)
     plans = _float_plans(sf, names, behaviour)
     spread = max((abs(float(v)) for v in list(sf.A.values()) + list(sf.B.values())), default=1.0) or 1.0
-    keys = list(behaviour)
     belief_keys = list(beliefs)
-
-    def rounded(table, order, den):
-        rows = [tuple(table[k].values()) for k in order]
-        exact = round_to_support(rows, [[j for j, x in enumerate(r) if x > support_tol] for r in rows], den)
-        return None if exact is None else {k: dict(zip(table[k], r)) for k, r in zip(order, exact)}
-
     tried = set()
     for tie_gap in TIE_GAPS:
         systems = [_support_system(sf, own, names, behaviour, plans, support_tol, tie_gap, spread)
@@ -486,9 +479,10 @@ def _support_assessment(tree, behaviour, beliefs, support_tol):
         if signature in tried:
             continue
         tried.add(signature)
-        for den in (10, 100, 1000, 10 ** 4, 10 ** 6):
+        for den in DENOMINATORS:
             solved = [_near_solution(rows, guess, den) for rows, guess in systems]
-            off_path, mu_off = rounded(behaviour, keys, den), rounded(beliefs, belief_keys, den)
+            off_path = _rounded_table(behaviour, den, support_tol)
+            mu_off = _rounded_table(beliefs, den, support_tol)
             if None in solved or off_path is None or mu_off is None:
                 continue
             exact_plans = (solved[1][:sf.sizes[0]], solved[0][:sf.sizes[1]])
