@@ -447,6 +447,12 @@ class BranchStopped(SolverError):
         self.points, self.reason = points, reason
 
 
+def _far_out(H, points) -> bool:
+    """Whether a trace's last point is far out: lambda times the payoffs' spread (both in the
+    traced units of ``H``, so the product is the caller's) at least :data:`FAR_OUT`."""
+    return points[-1][-1] * getattr(H, "spread", 1.0) >= FAR_OUT
+
+
 def trace_branch(H, max_lambda, tol=1e-10, max_steps=20000, stop_at=None):
     """Points ``z = (y, lambda)`` of the logit branch of the homotopy *H*, from lambda = 0 until
     lambda >= *max_lambda* (or exactly *stop_at*), by predictor-corrector path following.
@@ -463,8 +469,7 @@ def trace_branch(H, max_lambda, tol=1e-10, max_steps=20000, stop_at=None):
     try:
         return _trace(H, max_lambda, tol, max_steps, stop_at, None)
     except SolverError as first:
-        if isinstance(first, BranchStopped) and (len(first.points) > max_steps or
-                                                 first.points[-1][-1] * getattr(H, "spread", 1.0) >= FAR_OUT):
+        if isinstance(first, BranchStopped) and (len(first.points) > max_steps or _far_out(H, first.points)):
             # it ran out of steps, moving all along (shorter steps would run out sooner), or it
             # stopped far out, where every caller takes its last point
             raise
@@ -837,8 +842,7 @@ def logit_branch(game, max_lambda: float | None = None, tol: float = 1e-10,
     except BranchStopped as exc:
         # far out, the last point is as near the limit as floats get (FAR_OUT); nearer the start
         # it is not, and the branch is refused
-        spread = max(float(np.ptp(a)) for a in arrays) or 1.0
-        if exc.points[-1][-1] / scale * spread < FAR_OUT:
+        if not _far_out(H, exc.points):
             raise
         points, stopped = exc.points, exc.reason
     probs = np.exp(np.array(points)[:, :-1])         # every point at once
