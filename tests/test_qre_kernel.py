@@ -188,3 +188,36 @@ def test_small_games_use_the_kernel_only_once_it_is_loaded(monkeypatch):
     assert qk.compiled_trace(actions=4) is qk._trace_kernel        # loaded now
     monkeypatch.setattr(qk, "numba_loaded", lambda: False)
     assert qk.compiled_trace(actions=10 * qk.NUMBA_ACTIONS) is None
+
+
+def _crawl(kernel, H, max_steps, far):
+    """The kernel's status on *H*'s branch with steps that never grow (so that it crawls)."""
+    z0 = np.append(np.concatenate([np.full(m, -np.log(m)) for m in H.shape]), 0.0)
+    empty = np.zeros((1, 1))
+    flat = (1.0, 1.0) + _KERNEL_CONSTANTS[2:]            # growth and growth when straight: 1
+    _, status = kernel(False, H._Dm, H._S, H._ones, H._G, empty, empty, z0, _tangent(H.jacobian(z0)), 1e9,
+                       1e-10, float(qk.ROUNDING * H.term_scale), max_steps, *flat, float(far))
+    return status
+
+
+def test_the_kernel_stops_a_crawl_far_out_at_the_step_the_numpy_loop_does(monkeypatch):
+    """The compiled twin's crawl rule (CRAWL_PROGRESS, far out) has its own test: matching pennies
+    (payoffs +-100, spread 200, so far out is lambda >= FAR_OUT / 200 = 5) traced in steps of 0.1
+    that never grow moves lambda by 10 in 100 steps, less than 10% of lambda from lambda = 100
+    on: the NumPy loop stops there as crawled, and the kernel stops at the same step (it runs
+    out of steps one step sooner, and without the rule it does not stop)."""
+    from deterrence.solvers.normal_form import qre
+    H = _Homotopy([np.array([[100.0, -100.0], [-100.0, 100.0]]), np.array([[-100.0, 100.0], [100.0, -100.0]])])
+    far = qre.FAR_OUT / H.spread
+    monkeypatch.setattr(qre, "GROWTH", 1.0)
+    monkeypatch.setattr(qre, "GROWTH_STRAIGHT", 1.0)
+    with pytest.raises(qre.BranchStopped, match="crawled far out") as stopped:
+        qre._trace(H, 1e9, 1e-10, 20000, None, None)
+    steps = len(stopped.value.points) - 1              # the start is a point, not a step
+    assert abs(stopped.value.points[-1][-1] - 100) < 0.2 and 1000 <= steps <= 1002
+    with numba_setting("1"):
+        compiled = qk.compiled_trace()
+    for kernel in {qk._trace_kernel, compiled or qk._trace_kernel}:
+        assert _crawl(kernel, H, steps, far) == qk.STALLED
+        assert _crawl(kernel, H, steps - 1, far) == qk.TOO_MANY_STEPS
+        assert _crawl(kernel, H, steps + 50, np.inf) == qk.TOO_MANY_STEPS
