@@ -9,10 +9,11 @@ catalogue files agree with :data:`CALIBRATION`.
 Units. Time: a **round is one week** (7 days); per-round rates are
 probabilities per week. Payoffs: one unit is a fifth of the value to Iran of
 a militia strike that shows it can destabilise (``m = 5``); in these units a
-limited strike received costs ``c = 3``. ``W`` is the cost of the round in which
-all-out war breaks out (as in the stage game, which charges it in the round of
-an escalation); each further round of war costs the stage payoff of mutual
-escalation, ``2b - 2c - W`` (the war state's payoff per round).
+limited strike received costs ``c = 3``. ``W`` is a cost of every round of
+all-out war: it is charged in the round war breaks out (as in the stage game,
+which charges it in the round of an escalation), and each further round of war
+pays the stage payoff of mutual escalation, ``2b - 2c - W`` (the war state's
+payoff per round), in which it is charged again.
 
 Discounting: an annual rate ``r`` and a round of ``d`` days give
 ``delta = 1 / (1 + r d / 365)`` (simple interest over the round, exact for
@@ -24,7 +25,7 @@ from 21 January 2021 to March 2023, the events of 22–30 March 2023, January
 which assumption was made.
 
 >>> CALIBRATION["W_iran"].value, CALIBRATION["W_iran"].unit
-(50, 'payoff units (cost of the round war breaks out)')
+(50, 'payoff units a round of war (from the round it breaks out)')
 >>> delta_per_round()
 Fraction(730, 737)
 """
@@ -92,10 +93,10 @@ _ROWS = [
      "US audience cost of leaving an attack that killed no American unanswered"),
     ("a_iran", 1, "payoff units", f"{_BRIEF}: the militias answer US strikes (claim 2)",
      "Iran's audience cost of not answering in the one-round stage game"),
-    ("W_us", 20, "payoff units (cost of the round war breaks out)",
+    ("W_us", 20, "payoff units a round of war (from the round it breaks out)",
      f"{_BRIEF}: war would be 'a costly distraction' for a US facing China and Russia (claim 1)",
      "smaller than Iran's; each further week of war costs 2b - 2c - W"),
-    ("W_iran", 50, "payoff units (cost of the round war breaks out)",
+    ("W_iran", 50, "payoff units a round of war (from the round it breaks out)",
      f"{_BRIEF}: war would be 'catastrophic for Iran' (claim 1)",
      "larger than the US's"),
     ("m", 5, "payoff units per militia strike",
@@ -157,7 +158,7 @@ def per_week(per_year) -> Fraction:
 # and the rates at which stances switch. Kept apart from CALIBRATION: the exchange game
 # (and its catalogue file) does not use them; each stance is the same game at other values.
 _STANCE_ROWS = [
-    ("hawkish_W_iran", 20, "payoff units (cost of the round war breaks out)",
+    ("hawkish_W_iran", 20, "payoff units a round of war (from the round it breaks out)",
      f"{_BRIEF}: claim 6 (Tehran 'takes the gloves off'); claim 1 (war 'catastrophic for Iran')",
      "assumption: a hawkish leadership in Tehran fears war less: 20 instead of 50, below the contained "
      "exchange's tipping point for W_iran (about 26.6) in the game without switching"),

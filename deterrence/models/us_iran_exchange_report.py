@@ -63,6 +63,29 @@ def _combine(us_profile, iran_profile):
     return {s: (us_profile[s][0], iran_profile[s][1]) for s in TRANSIENT}
 
 
+def peace_rates(model: ExchangeModel) -> tuple:
+    """``(q, s)``, exact: the chance that a week gives the militias a reason to strike, and the
+    long-run militia strike rate a week at peace on the contained exchange's path (a strike
+    comes with a reason, or answers a US strike, which answers a deadly strike two weeks before
+    unless a new strike came first): the formulas ``q`` and ``s`` of :func:`headline_formulas`.
+    Every "a week" and "a year" rate of claims 2, 4 and 5 is taken from ``s``, so that they
+    agree with the formulas and with each other (a rate averaged over ten years of the chain
+    would count the weeks after a war as weeks without strikes).
+
+    >>> q, s = peace_rates(exchange_model())
+    >>> q, round(float(s), 4)
+    (Fraction(19, 25), 0.7605)
+    """
+    v = model.v
+    lam, sig, eps = (Fraction(v[k]) for k in ("israeli_strike_rate", "motive_rate", "deadly_fraction"))
+    q = lam + (1 - lam) * sig
+    return q, q / (1 - (1 - q) ** 2 * eps)
+
+
+def _per_year(rate_per_week) -> float:
+    return float(rate_per_week) * 365 / 7
+
+
 # -- claim 1 -----------------------------------------------------------------------------
 def contained_violence(model: ExchangeModel) -> dict:
     """Why the contained equilibrium and not the war equilibrium: margins and selection.
@@ -96,27 +119,40 @@ def contained_violence(model: ExchangeModel) -> dict:
 
 
 # -- claim 2 -------------------------------------------------------------------------------
-def tit_for_tat(model: ExchangeModel, stats10) -> dict:
-    """Attack -> answer -> answer cycles on the contained equilibrium's path.
+def tit_for_tat(model: ExchangeModel) -> dict:
+    """Attack -> answer -> answer cycles on the contained equilibrium's path, at peace in the
+    long run (:func:`peace_rates`).
 
-    >>> t = tit_for_tat(exchange_model(), play_statistics(exchange_model(), contained_profile(), 522))
-    >>> t["militias_answer_us_strikes"], t["us_answers_deadly_attacks"]
-    (True, True)
+    A cycle opens with a militia strike that kills Americans; the US answers it the next week;
+    the militias strike again the same week where they strike anyway (an Israeli strike or a
+    motive of their own: ``same_week``), else the next week (the ``answered`` state: an
+    answer); that strike kills Americans with probability ``eps``, and the cycle goes on. So a
+    cycle has ``1/(1 - eps)`` US answers and lasts ``(2 - same_week)/(1 - eps)`` weeks on
+    average, from the deadly strike to the militias' last strike.
+
+    >>> t = tit_for_tat(exchange_model())
+    >>> t["militias_strike_after_every_us_strike"], t["us_answers_deadly_attacks"], t["mean_cycle_days"]
+    (True, True, 8.8)
     """
     C = contained_profile()
     eps = Fraction(model.v["deadly_fraction"])
-    years = _ten_years() / float(weeks_in(years=1))
-    answers_per_year = stats10["answers"] / years
+    q, s = peace_rates(model)
+    shocks = model.shock_distribution()
+    same_week = sum((p for x, p in shocks.items() if C[f"crisis/{x}"][1] == "retaliate"), Fraction(0))
+    answered = all(C[f"answered/{x}"][1] == "retaliate" for x in shocks)
+    answers_per_year = _per_year(s * eps)           # the US answers every deadly strike
     answers_per_cycle = 1 / (1 - eps)
-    return {"us_answers_deadly_attacks": all(C[f"crisis/{s}"][0] == "retaliate" for s in ("quiet", "israel", "motive")),
-            "us_answers_other_attacks": any(C[f"hit/{s}"][0] == "retaliate" for s in ("quiet", "israel", "motive")),
-            "militias_answer_us_strikes": all(C[f"answered/{s}"][1] == "retaliate"
-                                              for s in ("quiet", "israel", "motive")),
-            "answers_per_attack": _f(stats10["answers"] / stats10["attacks"]),
-            "us_answers_per_year": _f(answers_per_year, 2),
-            "cycles_per_year": _f(answers_per_year / float(answers_per_cycle), 2),
+    return {"us_answers_deadly_attacks": all(C[f"crisis/{x}"][0] == "retaliate" for x in shocks),
+            "us_answers_other_attacks": any(C[f"hit/{x}"][0] == "retaliate" for x in shocks),
+            "militias_answer_us_strikes": answered,
+            "militias_strike_after_every_us_strike": answered,
+            "militias_strike_in_the_week_of_a_us_strike": _f(same_week),
+            "answers_per_attack": _f(eps),
+            "us_answers_per_year": _f(answers_per_year),
+            "cycles_per_year": _f(answers_per_year / float(answers_per_cycle)),
             "us_answers_per_cycle": _f(answers_per_cycle),
-            "mean_cycle_days": _f(2 * 7 * answers_per_cycle, 1)}
+            "mean_cycle_days": _f(7 * (2 - same_week) * answers_per_cycle, 1),
+            "horizon": "at peace in the long run"}
 
 
 # -- claim 3 -------------------------------------------------------------------------------
@@ -168,7 +204,7 @@ def motives_short_of_war(model: ExchangeModel, stats10, values) -> dict:
     # a withdrawal leads to the withdrawn state for sure: its gain falls by delta/(1-delta) per unit of ell
     thresholds = [ell + g * (1 - d) / d for (s, p, a), g in gains.items() if a == "withdraw"]
     tip = max(thresholds)    # withdrawing pays in some state as soon as ell falls below that state's threshold
-    attacks_per_week = stats10["attacks"] / _ten_years()
+    attacks_per_week = float(peace_rates(model)[1])     # at peace in the long run: the formula s
     return {"us_cost_of_strikes_per_week": _f(attacks_per_week * float(model.v["c_us"]), 2),
             "iran_signalling_value_per_week": _f(float(model.v["m"]) * float(model.shock_distribution()["motive"]), 2),
             "us_value_of_staying": _f(values["calm/quiet"][0], 1),
@@ -182,21 +218,22 @@ def motives_short_of_war(model: ExchangeModel, stats10, values) -> dict:
 
 # -- claim 5 -------------------------------------------------------------------------------
 def miscalculation(model: ExchangeModel, stats1y, stats10) -> dict:
-    """Spiral risk from imprecise militia strikes: war per year, misfires per year.
+    """Spiral risk from imprecise militia strikes: the chance of war in the first year from a
+    calm week and in ten years (the chain of play), and, at peace in the long run
+    (:func:`peace_rates`), the misfires and the deadly strikes a year.
 
     >>> m = exchange_model()
     >>> r = miscalculation(m, play_statistics(m, contained_profile(), 52), play_statistics(m, contained_profile(), 522))
     >>> 0 < r["war_probability_per_year"] < 0.05
     True
     """
-    eta = float(model.v["misfire"])
-    attacks_per_year = stats1y["attacks"]
+    s = peace_rates(model)[1]
     return {"misfire_per_strike": str(model.v["misfire"]),
             "us_misfire_per_strike": str(model.v["us_misfire"]),
-            "misfires_per_year": _f(attacks_per_year * eta, 4),
+            "misfires_per_year": _f(_per_year(s * Fraction(model.v["misfire"])), 4),
             "war_probability_per_year": _f(stats1y["war"], 4),
             "war_probability_10_years": _f(stats10["war"], 3),
-            "deadly_attacks_per_year": _f(attacks_per_year * float(model.v["deadly_fraction"]), 2),
+            "deadly_attacks_per_year": _f(_per_year(s * Fraction(model.v["deadly_fraction"])), 2),
             "all_war_risk_from_misfires": True}
 
 
@@ -438,9 +475,8 @@ def headline_formulas(model: ExchangeModel, contained: bool) -> tuple:
             " a week ($r$: annual discount rate, $d$: days per round)", delta)]
     if not contained:
         return tuple(out)
-    lam, sig, eps, eta = (Fraction(v[k]) for k in ("israeli_strike_rate", "motive_rate", "deadly_fraction", "misfire"))
-    q = lam + (1 - lam) * sig
-    rate = q / (1 - (1 - q) ** 2 * eps)
+    lam, sig, eta = (Fraction(v[k]) for k in ("israeli_strike_rate", "motive_rate", "misfire"))
+    q, rate = peace_rates(model)
     hazard = eta * rate
     weeks_a_year = Fraction(365, 7)
     year = 1 - (1 - float(hazard)) ** float(weeks_a_year)
@@ -534,7 +570,7 @@ def analyse_exchange(model: ExchangeModel | None = None, *, fit=None, claims: bo
         # the contained exchange is the equilibrium selected here: it holds at the model's misfire
         tips["misfire"] = misfire_tipping_entry(model, holds=True)
         out = {"contained_violence": contained_violence(model),
-               "tit_for_tat": tit_for_tat(model, ten),
+               "tit_for_tat": tit_for_tat(model),
                "target_substitution": target_substitution(model),
                "motives_short_of_war": motives_short_of_war(model, ten, values),
                "miscalculation": miscalculation(model, year, ten),
@@ -566,13 +602,17 @@ GLOSSARY = {
     "restraint": "holding (no strike) where a strike was possible",
     "limited strike": "the action retaliate: a proportionate strike, whether it answers an attack or opens one",
     "misfire": "a militia strike that, against intent, crosses the red line (realised escalate)",
-    "contained exchange": "regular limited strikes and no intended escalation; in this model the profile in which "
-                          "the militias strike after Israeli strikes and on motives of their own and answer US "
-                          "strikes, the US answers the attacks that kill Americans, and nobody escalates or "
-                          "withdraws (the Markov perfect equilibrium at the calibration)",
+    "contained exchange": "the one profile of this model with regular limited strikes in which the militias "
+                          "strike after Israeli strikes and on motives of their own and strike in the week of "
+                          "every US strike or the next, the US answers the "
+                          "attacks that kill Americans, and nobody escalates or withdraws (the Markov perfect "
+                          "equilibrium at the calibration); other profiles with limited strikes and no intended "
+                          "escalation are named by their play, as below",
     "other equilibria": "named by the play on their path: who strikes and which attacks the US answers (limited "
-                        "strikes, ...), mutual restraint (nobody strikes; war threatened if attacked: escalation "
-                        "planned only off the path), escalation (a side intends it on the path), US withdrawal",
+                        "strikes, ...), mutual restraint (nobody strikes on the path; no escalation planned anywhere), mutual restraint "
+                        "(war threatened if attacked) (nobody strikes on the path; escalation planned only off "
+                        "it), escalation (a side intends it on the path), US withdrawal, and 'war': the profile in "
+                        "which both sides escalate in every state, so that its play enters war in the first week",
     "week": "one round of the model",
 }
 
@@ -647,24 +687,34 @@ def _attrition_lines(ms) -> tuple:
         lines += [f"probability that the US withdraws: {_percent(at['withdrawal_probability_26_months'])} within 26 "
                   f"months, {_percent(at['withdrawal_probability_10_years'])} within ten years (the equilibrium's "
                   "chain)",
-                  f"withdrawal hazard λ = s·ε·ρ = {s:g} · {eps} · {rho} = {at['hazard_per_week']:g} a week, "
-                  f"1 − (1 − λ)^(365/7) = {_percent(at['hazard_per_year'])} a year (s: militia strikes a week, "
-                  "ε: deadly_fraction, ρ: support lost per deadly strike): it rises with the militias' strike rate, "
-                  f"{_percent(by_rate['1/2'])} a year at half the rate, {_percent(by_rate['2'])} at double",
+                  f"withdrawal hazard κ = s·ε·ρ = {s:g} · {eps} · {rho} = {at['hazard_per_week']:g} a week, "
+                  f"1 − (1 − κ)^(365/7) = {_percent(at['hazard_per_year'])} a year (s: militia strikes a week at "
+                  "peace, as in the formulas; ε: deadly_fraction, ρ: support lost per deadly strike): it rises with "
+                  f"the militias' strike rate, {_percent(by_rate['1/2'])} a year at half the rate, "
+                  f"{_percent(by_rate['2'])} at double; war (h = {at['war_hazard_per_week']:g} a week) competes "
+                  "with it: withdrawal within ten years κ/(κ + h)·(1 − (1 − κ − h)^522) = "
+                  f"{_percent(at['withdrawal_probability_10_years_formula'])} (the chain: "
+                  f"{_percent(at['withdrawal_probability_10_years'])})",
                   f"record: US forces were still present in March 2023; the model gives that probability "
-                  f"{_percent(at['probability_still_present_after_26_months'])} after 26 months: "
+                  f"{_percent(at['probability_still_present_after_26_months'])} after 26 months (withdrawn "
+                  f"{_percent(at['withdrawal_probability_26_months'])}, war "
+                  f"{_percent(at['war_probability_26_months'])}): "
                   + ("consistent" if at["record_consistent"] else "NOT consistent (below 5%)"),
                   f"the prospect of pushing US forces out is worth {at['iran_value_of_attrition']} to Iran (its value "
                   "from a calm week, over the game with support fixed); "
                   + (f"the US stops withdrawing when support is low if its presence is then worth more than "
                      f"{at['low_presence_value_tipping_point']:.3f} a week (a tipping point; now {low})"
                      if at["low_presence_value_tipping_point"] is not None else "no tipping point found for it")]
-        latex += ["", rf"withdrawal hazard $\lambda = s \varepsilon \rho = {s:g} \cdot {_tex(eps)} \cdot {_tex(rho)} = "
-                      rf"{at['hazard_per_week']:g}$ a week, $1 - (1 - \lambda)^{{365/7}} = "
-                      rf"{_percent(at['hazard_per_year'])[:-1]}$% a year ($s$: militia strikes a week, "
-                      rf"$\varepsilon$: deadly fraction, $\rho$: support lost per deadly strike): it rises with the "
-                      rf"militias' strike rate, "
-                      rf"{_percent(by_rate['1/2'])} a year at half the rate, {_percent(by_rate['2'])} at double",
+        latex += ["", rf"withdrawal hazard $\kappa = s \varepsilon \rho = {s:g} \cdot {_tex(eps)} \cdot {_tex(rho)} = "
+                      rf"{at['hazard_per_week']:g}$ a week, $1 - (1 - \kappa)^{{365/7}} = "
+                      rf"{_percent(at['hazard_per_year'])[:-1]}$% a year ($s$: militia strikes a week at peace, as "
+                      rf"in the formulas; $\varepsilon$: deadly fraction, $\rho$: support lost per deadly strike): "
+                      rf"it rises with the militias' strike rate, "
+                      rf"{_percent(by_rate['1/2'])} a year at half the rate, {_percent(by_rate['2'])} at double; war "
+                      rf"($h = {at['war_hazard_per_week']:g}$ a week) competes with it: withdrawal within ten years "
+                      rf"$\frac{{\kappa}}{{\kappa + h}}\left(1 - (1 - \kappa - h)^{{522}}\right) = "
+                      rf"{_percent(at['withdrawal_probability_10_years_formula'])[:-1]}$% (the chain: "
+                      rf"{_percent(at['withdrawal_probability_10_years'])})",
                   "", ""]
     else:
         lines.append("in that equilibrium the US stays even when support is low: withdrawal has probability 0")
@@ -736,7 +786,8 @@ def exchange_report(analysis: ExchangeAnalysis):
     chosen = a.selection
     verified = bool(chosen.followed.verified_under_noise)
     if chosen.contained:
-        title = "Why the US and Iran trade limited strikes and, barring a misfire, stay below all-out war"
+        title = ("Why the US and Iran trade limited strikes and neither chooses all-out war (it comes only by "
+                 f"misfire: {_percent(war26)} within 26 months)")
         summary = (f"Under the model's own noise (militia misfires {v['misfire']} per strike), the contained "
                    f"exchange is a Markov perfect equilibrium: the militias strike about "
                    f"{pred['attacks_per_month']} times a month, the US answers about {pred['answers_per_attack']:.1%} "
@@ -745,7 +796,8 @@ def exchange_report(analysis: ExchangeAnalysis):
     elif chosen.war:
         title = "At these values the US and Iran go to war"
         summary = (f"The contained exchange is not an equilibrium at these values; the equilibrium found is "
-                   f"mutual escalation, and war has probability {_percent(war26)} within 26 months.")
+                   f"'{chosen.followed.name}' (both sides escalate in every state), and war has probability "
+                   f"{_percent(war26)} within 26 months.")
     elif not chosen.found:
         title = f"At these values no pure equilibrium was found: the numbers follow the {chosen.followed.name}"
         summary = ("No pure Markov perfect equilibrium was found from the starts searched (mixed ones are not "
@@ -815,12 +867,17 @@ def exchange_report(analysis: ExchangeAnalysis):
     pl.append(f"targets: attacks within 25% of {n_att} in {on_record['months']:g} months: "
               + ("met" if ok_rate else "MISSED") + "; war within 26 months under 10%: "
               + ("met" if war26 < 0.10 else "MISSED") + why)
-    pred = {**pred, "targets": targets}
+    if fitted:
+        pl.append(f"the fit: {_listed(sorted(fitted), ' and ')} are fitted to these counts (the attacks and the US "
+                  "answers), so those two agree with the record by construction; the war probabilities rest on "
+                  "the misfire probability, which is fixed, not fitted: they are the model's predictions")
+    pred = {**pred, "targets": targets, "fitted_to_the_record": sorted(fitted)}
     played = "the equilibrium" if chosen.found else f"the {chosen.followed.name},"
     secs.append(Section("predicted", f"Predictions of {played} beside the record", tuple(pl), pred))
     if len(a.formulas) > 1:
-        note = ("long-run values at peace; the predictions above follow the chain of play from a calm week over "
-                "the stated span, so they differ a little")
+        note = ("long-run values at peace (the rates of sections 2, 4 and 5 too); the predictions above and the "
+                "probabilities of war and withdrawal below follow the chain of play from a calm week over the "
+                "stated span, in which war can end the strikes, so they differ a little")
         secs.append(Section("formulas", "How the numbers follow (formulas at these values)",
                             tuple(t for _, t, _, _ in a.formulas) + (note,),
                             {"formulas": {n: {"text": t, "latex": tex, "value": str(x)} for n, t, tex, x in a.formulas},
@@ -873,10 +930,15 @@ def exchange_report(analysis: ExchangeAnalysis):
             ("the US answers the attacks that kill Americans" if tt["us_answers_deadly_attacks"]
              else "the US does not answer every attack that kills Americans")
             + (" and also other attacks" if tt["us_answers_other_attacks"] else " and leaves the others unanswered")
-            + ("; the militias answer every US strike" if tt["militias_answer_us_strikes"]
+            + ("; every US strike is followed by a militia strike: in the same week where the militias strike "
+               f"anyway (an Israeli strike or a motive of their own: probability "
+               f"{tt['militias_strike_in_the_week_of_a_us_strike']}), else the next week (an answer)"
+               if tt["militias_strike_after_every_us_strike"]
                else "; the militias do not answer every US strike"),
-            f"{tt['cycles_per_year']} attack-answer cycles a year, {tt['us_answers_per_cycle']} US answers per cycle, "
-            f"about {tt['mean_cycle_days']} days each"), tt))
+            f"at peace in the long run: {tt['us_answers_per_year']} US answers a year in "
+            f"{tt['cycles_per_year']} attack-answer cycles, {tt['us_answers_per_cycle']} US answers per cycle, "
+            f"each cycle about {tt['mean_cycle_days']} days from the deadly strike to the militias' last strike"),
+            tt))
         ts = c["target_substitution"]
         secs.append(Section("target_substitution", "3. Proxy target substitution", (
             "after an Israeli strike on Iranian assets the militias strike US forces: "
@@ -894,11 +956,14 @@ def exchange_report(analysis: ExchangeAnalysis):
         secs.append(Section("miscalculation", "5. Miscalculation", (
             f"a militia strike misfires across the red line with probability {mc['misfire_per_strike']}; US strikes "
             f"with {mc['us_misfire_per_strike']}",
-            f"spiral (war) risk: {mc['war_probability_per_year']:.2%} a year, {mc['war_probability_10_years']:.1%} "
-            f"in ten years, all of it from misfires ({mc['misfires_per_year']} misfires expected a year)")
+            f"spiral (war) risk: {_percent(mc['war_probability_per_year'])} within the first year from a calm week, "
+            f"{_percent(mc['war_probability_10_years'])} within ten years (the chain of play), all of it from "
+            f"misfires; at peace in the long run {mc['misfires_per_year']} misfires are expected a year (the "
+            "formula h)")
             + _misfire_window(c["change_of_heart"]["tipping_points"].get("misfire", {})), mc))
         ch = c["change_of_heart"]
-        secs.append(Section("change_of_heart", "6. Stability until a change of heart", _regime_lines(ch), ch))
+        secs.append(Section("change_of_heart", "6. Stability until a change of heart (or a misfire)",
+                            _regime_lines(ch), ch))
     secs.append(Section("glossary", "Glossary", tuple(f"{k}: {t}" for k, t in GLOSSARY.items()), dict(GLOSSARY)))
     return DeterrenceReport(title, tuple(secs), summary)
 

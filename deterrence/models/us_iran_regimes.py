@@ -36,10 +36,13 @@ instead of ``presence_value``). A militia strike that kills Americans (the
 ``support_recovery_rate`` per week. Strikes thus raise the cost of the
 presence; in equilibrium the US withdraws when support is low, and the
 probabilities of withdrawal within 26 months and ten years are absorption
-probabilities of the equilibrium's chain. With the long-run strike rate ``s``
-a week, the deadly fraction ``eps`` and the loss probability ``rho``, the US
-withdrawal hazard is about ``lambda = s * eps * rho`` a week, ``1 - (1 -
-lambda)^(365/7)`` a year: linear in the militias' strike rate.
+probabilities of the equilibrium's chain. With the long-run strike rate at
+peace ``s`` a week, the deadly fraction ``eps`` and the loss probability
+``rho``, the US withdrawal hazard is about ``kappa = s * eps * rho`` a week,
+``1 - (1 - kappa)^(365/7)`` a year: linear in the militias' strike rate. War
+(hazard ``h = eta * s`` a week, from misfires) competes with it: the
+probability of withdrawal within ``t`` weeks is about
+``kappa/(kappa + h) * (1 - (1 - kappa - h)^t)``.
 
 References: Hamilton (1989), Econometrica 57 (regime switching); Maskin and
 Tirole (2001), JET 100 (Markov perfect equilibrium); Fudenberg and Tirole
@@ -475,20 +478,33 @@ def low_presence_tipping_point(model: ExchangeModel, profiles, values=None, *, p
 
 def withdrawal_hazard(strikes_per_week, deadly_fraction, support_loss) -> tuple:
     """``(per week, per year)``: the US withdrawal hazard when the US leaves as soon as support
-    is low, ``lambda = s * eps * rho`` a week and ``1 - (1 - lambda)^(365/7)`` a year.
+    is low, ``kappa = s * eps * rho`` a week and ``1 - (1 - kappa)^(365/7)`` a year.
 
     >>> withdrawal_hazard(0.7, Fraction(1, 83), Fraction(1, 4))[0] == 0.7 / 83 / 4
     True
     """
-    lam = float(strikes_per_week) * float(deadly_fraction) * float(support_loss)
-    return lam, 1 - (1 - lam) ** (365 / 7)
+    kappa = float(strikes_per_week) * float(deadly_fraction) * float(support_loss)
+    return kappa, 1 - (1 - kappa) ** (365 / 7)
+
+
+def withdrawal_before_war(kappa, war_hazard, weeks) -> float:
+    """The probability of withdrawal within ``weeks`` when withdrawal (hazard ``kappa`` a week)
+    and war (``war_hazard`` a week) compete and either ends the exchange:
+    ``kappa/(kappa + h) * (1 - (1 - kappa - h)^weeks)``.
+
+    >>> round(withdrawal_before_war(0.002, 0.0, 52), 4) == round(1 - 0.998 ** 52, 4)
+    True
+    """
+    both = float(kappa) + float(war_hazard)
+    return 0.0 if both == 0 else float(kappa) / both * (1 - (1 - both) ** weeks)
 
 
 def attrition(model: ExchangeModel, strikes_per_week: float, values=None) -> dict:
     """Claim 4 in the product game of :func:`support_game`: the equilibrium, the probability of
     withdrawal within 26 months and ten years, the hazard formula and its rise with the strike
-    rate, the record's consistency and the presence-value tipping point. ``strikes_per_week``:
-    the long-run militia strike rate at peace (the report's formula ``s``).
+    rate, the competing war hazard, the record's consistency and the presence-value tipping
+    point. ``strikes_per_week``: the long-run militia strike rate at peace (the report's
+    formula ``s``); the war hazard is ``misfire * strikes_per_week`` (the formula ``h``).
 
     >>> a = attrition(exchange_model(), 0.74)
     >>> a["selected"][SUPPORT_LOW], 0 < a["withdrawal_probability_26_months"] < a["withdrawal_probability_10_years"]
@@ -524,7 +540,8 @@ def attrition(model: ExchangeModel, strikes_per_week: float, values=None) -> dic
     span, ten = horizon_weeks(months=26), horizon_weeks(years=10)
     w26, w10, war26 = absorbed(withdrawn, span), absorbed(withdrawn, ten), absorbed(war, span)
     eps, rho = model.v["deadly_fraction"], sv["support_loss_per_deadly_strike"]
-    lam, per_year = withdrawal_hazard(strikes_per_week, eps, rho)
+    kappa, per_year = withdrawal_hazard(strikes_per_week, eps, rho)
+    war_hazard = float(model.v["misfire"]) * float(strikes_per_week)
     withdraws_when_low = any(a[0] == "withdraw" for a in rs.restrict(chosen, SUPPORT_LOW).values())
     present = 1 - w26 - war26
     if shared is None:
@@ -542,10 +559,15 @@ def attrition(model: ExchangeModel, strikes_per_week: float, values=None) -> dic
         "withdraws_when_support_is_low": withdraws_when_low,
         "withdrawal_probability_26_months": _f(w26, 4),
         "withdrawal_probability_10_years": _f(w10, 4),
-        "hazard_per_week": _f(lam, 6) if withdraws_when_low else 0.0,
+        "war_probability_26_months": _f(war26, 4),
+        "hazard_per_week": _f(kappa, 6) if withdraws_when_low else 0.0,
         "hazard_per_year": _f(per_year, 4) if withdraws_when_low else 0.0,
-        "hazard_formula": "lambda = s * eps * rho a week; 1 - (1 - lambda)^(365/7) a year "
-                          "(s: militia strikes a week, eps: deadly_fraction, rho: support_loss_per_deadly_strike)",
+        "hazard_formula": "kappa = s * eps * rho a week; 1 - (1 - kappa)^(365/7) a year "
+                          "(s: militia strikes a week at peace, eps: deadly_fraction, "
+                          "rho: support_loss_per_deadly_strike)",
+        "war_hazard_per_week": _f(war_hazard, 6),
+        "withdrawal_probability_10_years_formula": _f(withdrawal_before_war(kappa, war_hazard, ten), 4)
+        if withdraws_when_low else 0.0,
         "strikes_per_week": _f(strikes_per_week, 4),
         "hazard_per_year_by_strike_rate": {
             str(k): _f(withdrawal_hazard(k * strikes_per_week, eps, rho)[1], 4) if withdraws_when_low else 0.0
@@ -563,5 +585,5 @@ def attrition(model: ExchangeModel, strikes_per_week: float, values=None) -> dic
 
 __all__ = ["STATUS_QUO", "IRAN_HAWKISH", "US_GLOVES_OFF", "SUPPORT_HIGH", "SUPPORT_LOW", "stance_values", "stances",
            "play_names", "change_of_heart_game", "change_of_heart_regimes", "reversal_tipping_point",
-           "hawkish_cost_tipping_point", "support_game", "attrition", "withdrawal_hazard",
+           "hawkish_cost_tipping_point", "support_game", "attrition", "withdrawal_hazard", "withdrawal_before_war",
            "low_presence_tipping_point"]
