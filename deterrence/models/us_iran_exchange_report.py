@@ -609,10 +609,11 @@ GLOSSARY = {
                           "equilibrium at the calibration); other profiles with limited strikes and no intended "
                           "escalation are named by their play, as below",
     "other equilibria": "named by the play on their path: who strikes and which attacks the US answers (limited "
-                        "strikes, ...), mutual restraint (nobody strikes on the path; no escalation planned anywhere), mutual restraint "
-                        "(war threatened if attacked) (nobody strikes on the path; escalation planned only off "
-                        "it), escalation (a side intends it on the path), US withdrawal, and 'war': the profile in "
-                        "which both sides escalate in every state, so that its play enters war in the first week",
+                        "strikes, ...), mutual restraint (nobody strikes on the path; no escalation planned "
+                        "anywhere), mutual restraint (war threatened if attacked) (nobody strikes on the path; "
+                        "escalation planned only off it), escalation (a side intends it on the path), US "
+                        "withdrawal, and 'war': the profile in which both sides escalate in every state, so "
+                        "that its play enters war in the first week",
     "week": "one round of the model",
 }
 
