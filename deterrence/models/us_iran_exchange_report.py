@@ -935,7 +935,7 @@ def exchange_report(analysis: ExchangeAnalysis):
                f"anyway (an Israeli strike or a motive of their own: probability "
                f"{tt['militias_strike_in_the_week_of_a_us_strike']}), else the next week (an answer)"
                if tt["militias_strike_after_every_us_strike"]
-               else "; the militias do not answer every US strike"),
+               else "; not every US strike is followed by a militia strike"),
             f"at peace in the long run: {tt['us_answers_per_year']} US answers a year in "
             f"{tt['cycles_per_year']} attack-answer cycles, {tt['us_answers_per_cycle']} US answers per cycle, "
             f"each cycle about {tt['mean_cycle_days']} days from the deadly strike to the militias' last strike"),
