@@ -125,7 +125,7 @@ FILE_BOMBS = {
     "1000 parentheses": '"' + "(" * 1000 + "1" + ")" * 1000 + '"',
     "100 kB expression": '"' + "c+" * 50_000 + 'c"',
     "5000-digit integer": "9" * 5000,
-    "huge float": "1e999",
+    "huge float": "1e99999",            # 1e999 is a number (10^999, exact), as it is quoted
 }
 
 

@@ -198,3 +198,10 @@ def test_a_formula_the_parser_would_rewrite_round_trips_unchanged():
     back = parse_json_game(write_json(g))
     assert back.payoff_arrays[0][0, 0] == half
     same_game(back, g)
+
+
+def test_a_decimal_in_a_json_game_is_the_number_written():
+    """JSON numbers were read as doubles (1.00000000000000000001 as 1); now as written."""
+    game = parse_json_game('{"players": ["A", "B"], "actions": {"A": ["u", "d"], "B": ["l"]}, '
+                           '"payoffs": [[1.00000000000000000001, 1e-400], [1, 0]]}')
+    assert game.payoff(("u", "l")) == (Fraction("1.00000000000000000001"), Fraction(1, 10**400))

@@ -295,3 +295,36 @@ def test_write_game_sends_trees_to_the_tree_writer(tmp_path):
         tree = load_game(path)
         write_game(tree, tmp_path / "tree.toml")
         assert type(load_game(tmp_path / "tree.toml")) is type(tree)
+
+
+DECIMALS = st.tuples(st.integers(-10**30, 10**30), st.integers(0, 400)).map(
+    lambda m_e: (f"{m_e[0]}e-{m_e[1]}", Fraction(m_e[0], 10 ** m_e[1])))
+
+
+@settings(max_examples=60, deadline=None)
+@given(DECIMALS, st.booleans())
+def test_a_decimal_in_a_file_is_the_number_written_not_its_nearest_double(decimal, quoted):
+    """A bug hunt found "1.00000000000000000001" read as 1 (so a strictly better action tied)
+    and "1e-400" read as 0: quoted formulas took Python's float, unquoted TOML numbers tomllib's.
+    Both are the number written now, as .nfg files, --set and parameter values already were."""
+    text, value = decimal
+    shown = f'"{text}"' if quoted else text
+    game = parse_toml_game(f'players = ["A", "B"]\n[actions]\nA = ["u", "d"]\nB = ["l"]\n[payoffs]\n'
+                           f'"u, l" = [{shown}, 0]\n"d, l" = [0, 0]\n')
+    assert game.payoff(("u", "l"))[0] == value
+
+
+def test_decimals_in_formulas_and_chance_probabilities_are_exact(tmp_path):
+    game = parse_toml_game('players = ["A", "B"]\n[actions]\nA = ["u", "d"]\nB = ["l"]\n[payoffs]\n'
+                           '"u, l" = ["1.00000000000000000001 - 1e-400 + 2e308", 0]\n"d, l" = [1, 0]\n')
+    assert game.payoff(("u", "l"))[0] == Fraction("1.00000000000000000001") - Fraction(1, 10**400) + 2 * 10**308
+    from deterrence import solve
+    assert [e.support("A") for e in solve(game)] == [("u",)]         # strictly better: one equilibrium
+    with pytest.raises(ExpressionError, match="digits"):
+        parse_toml_game('players = ["A", "B"]\n[actions]\nA = ["u"]\nB = ["l"]\n[payoffs]\n'
+                        '"u, l" = ["1e99999", 0]\n')
+    tree = tmp_path / "t.toml"
+    tree.write_text('title = "t"\nplayers = ["P1", "P2"]\n[tree]\nprobabilities = { a = "0.33333333333333333333", '
+                    'b = "0.66666666666666666667" }\nmoves.a = [1, 0]\nmoves.b = [0, 1]\n')
+    (eq,) = solve(load_game(tree))          # it said: probabilities sum to 9999999999999999/10^16, not 1
+    assert eq.payoffs == (Fraction(33333333333333333333, 10**20), Fraction(66666666666666666667, 10**20))

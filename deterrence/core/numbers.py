@@ -54,6 +54,22 @@ def check_probability(name: str, value, unit: str, bounds=(0, 1)) -> None:
                         f"from {bounds[0]} to {bounds[1]}")
 
 
+class ExactFloat(float):
+    """A float read from a file that keeps the text it was written as, so that :func:`to_exact`
+    gives the number the file says, not its nearest double: ``1.00000000000000000001`` is not 1,
+    ``1e-400`` is not 0. Everywhere else it is the float it rounds to.
+
+    >>> x = ExactFloat("1.00000000000000000001")
+    >>> x == 1.0, to_exact(x)
+    (True, Fraction(100000000000000000001, 100000000000000000000))
+    """
+
+    def __new__(cls, text: str):
+        number = super().__new__(cls, text)
+        number.literal = text
+        return number
+
+
 def to_exact(value, what: str = "payoff"):
     """Turn a number into an ``int`` or ``Fraction`` by the module's rule.
 
@@ -69,6 +85,9 @@ def to_exact(value, what: str = "payoff"):
     if isinstance(value, Fraction):
         return value.numerator if value.denominator == 1 else value
     if isinstance(value, float):
+        literal = getattr(value, "literal", None)      # an ExactFloat: the number as written
+        if literal is not None and literal.strip().lower().lstrip("+-") not in ("inf", "nan"):
+            return to_exact(literal.replace("_", ""), what)
         if not math.isfinite(value):
             raise GameError(f"{what} is {value}: it must be a finite number")
         return _normal(Fraction(repr(float(value))))  # np.float64 reprs as "np.float64(...)"

@@ -64,6 +64,11 @@ def parse_expression(text, parameters: Iterable[str] = (), *, file=None,
     return builder.build(tree.body, 0)
 
 
+def _source(text: str) -> str:
+    """The text the parser reads: stripped, ``^`` written as ``**``."""
+    return text.strip().replace("^", "**")
+
+
 def _checked_tree(text: str, what: str, where: dict):
     """The AST of ``text``, after the bomb guards (length, emptiness, nesting) that run first."""
     if len(text) > MAX_LENGTH:
@@ -78,7 +83,7 @@ def _checked_tree(text: str, what: str, where: dict):
     if deepest > MAX_DEPTH:
         raise ExpressionError(f"{what} nests {deepest} deep, over the limit of {MAX_DEPTH}", **where)
     try:
-        return ast.parse(text.strip().replace("^", "**"), mode="eval")
+        return ast.parse(_source(text), mode="eval")
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
         raise ExpressionError(f"{text!r} is not a valid {what} ({type(exc).__name__})", **where) from None
 
@@ -151,6 +156,7 @@ class _Builder:
 
     def __init__(self, text, parameters, where, conditions=False):
         self.text, self.parameters, self.where = text, parameters, where
+        self.source = _source(text)
         self.conditions = conditions   # comparisons and boolean operators allowed
         self.sp = _sympy()
 
@@ -178,9 +184,16 @@ class _Builder:
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 self.fail(f"only numbers may appear as constants, not {type(value).__name__}")
             if isinstance(value, float):
-                if value != value or value in (float("inf"), float("-inf")):
-                    self.fail("numbers must be finite")
-                return sp.Rational(Fraction(repr(value)).numerator, Fraction(repr(value)).denominator)
+                # the number as written, not the double Python reads it as ("1e-400" is not 0,
+                # "1.00000000000000000001" is not 1), under to_exact's size guard
+                from deterrence.core.numbers import to_exact
+                from deterrence.errors import GameError, TooLargeError
+                literal = ast.get_source_segment(self.source, node)
+                try:
+                    exact = Fraction(to_exact(literal.replace("_", "") if literal else repr(value), "number"))
+                except (GameError, TooLargeError) as exc:
+                    self.fail(str(exc))
+                return sp.Rational(exact.numerator, exact.denominator)
             return sp.Integer(value)
         if isinstance(node, ast.Name):
             if node.id not in self.parameters:

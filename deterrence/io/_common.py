@@ -14,7 +14,7 @@ from fractions import Fraction
 
 from deterrence.core.numbers import is_symbolic, to_exact
 from deterrence.core.symbolic import FUNCTIONS, parameter_symbol, parse_expression, real_formula_problem
-from deterrence.errors import ExpressionError, GameError, GameFileError
+from deterrence.errors import ExpressionError, GameError, GameFileError, TooLargeError
 
 #: Bytes above which a game file is refused before parsing (a game file is a few kB).
 MAX_FILE_BYTES = 20_000_000
@@ -36,7 +36,7 @@ def payoff_value(value, declared, *, file=None, line=None, field=None):
     if isinstance(value, (int, float, Fraction)):
         try:
             return to_exact(value)
-        except GameError as exc:
+        except (GameError, TooLargeError) as exc:       # a float's text may stand for too many digits
             raise GameFileError(str(exc), **where) from None
     if not isinstance(value, str):
         raise GameFileError(f"a payoff must be a number or a formula in quotes, "
@@ -156,7 +156,7 @@ def parameter_value(value, *, file=None, line=None, field=None):
         raise GameFileError(f"parameter value {value[:40]!r} is too large or too long", **where)
     try:
         return to_exact(value, "parameter value")
-    except GameError as exc:
+    except (GameError, TooLargeError) as exc:
         raise GameFileError(f"{exc} (formulas are not allowed as parameter values)"
                             if isinstance(value, str) else str(exc), **where) from None
 
@@ -359,8 +359,9 @@ def parse_toml_text(text: str, file) -> dict:
     import tomllib
     if text.startswith("\ufeff"):  # a byte-order mark some editors add
         text = text[1:]
+    from deterrence.core.numbers import ExactFloat
     try:
-        return tomllib.loads(text)
+        return tomllib.loads(text, parse_float=ExactFloat)    # a float keeps its text: exact later
     except tomllib.TOMLDecodeError as exc:
         # tomllib's message ends "(at line L, column C)": keep it, and the line.
         found = re.search(r"at line (\d+)", str(exc))

@@ -89,7 +89,8 @@ def parse_json_game(text, *, file="<string>"):
     if not text.strip():
         raise GameFileError("empty file: a game needs players, actions and payoffs", file=file)
     try:
-        obj = json.loads(text, parse_constant=_no_constant)
+        from deterrence.core.numbers import ExactFloat
+        obj = json.loads(text, parse_constant=_no_constant, parse_float=ExactFloat)   # exact later
     except json.JSONDecodeError as exc:
         raise GameFileError(f"not valid JSON: {exc.msg} (column {exc.colno})", file=file,
                             line=exc.lineno) from None
