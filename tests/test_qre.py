@@ -686,3 +686,13 @@ def test_a_two_player_limit_is_not_sought_on_coarser_supports():
     game = NormalFormGame.from_payoff_arrays(arrays)
     branch = logit_branch(game)
     assert branch.limit is None or branch.limit.strategies != ((1, 0, 0), (0, 0, 1))
+
+
+@pytest.mark.parametrize("options", [{"lam": "abc"}, {"lam": True}, {"lam": -1}, {"lam": F(10) ** 400},
+                                     {"max_lambda": "abc"}, {"max_lambda": 0}])
+def test_a_bad_lambda_is_refused_naming_the_option(options):
+    """From the command line `-o lam=abc` was a traceback (float('abc')), `-o lam=1e400` an
+    OverflowError and `-o lam=true` lambda = 1 (a helper's bug hunt)."""
+    (name,) = options
+    with pytest.raises(GameError, match=f"^{name} must be a finite number"):
+        solve(NormalFormGame.from_arrays([[1, 0], [0, 1]], [[1, 0], [0, 1]]), "qre", **options)

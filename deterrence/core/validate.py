@@ -197,4 +197,24 @@ def check_positive(name: str, value) -> float:
     return number
 
 
-__all__ = ["public_boundary", "boundary_init", "check_count", "check_positive"]
+def check_nonnegative(name: str, value) -> float:
+    """``value`` as a finite real number at least 0 (a logit lambda); else a ``GameError``.
+
+    >>> check_nonnegative("lam", 0)
+    0.0
+    >>> check_nonnegative("lam", "abc")
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.GameError: lam must be a finite number >= 0, got 'abc'
+    """
+    import math
+    try:
+        number = float(value) if not isinstance(value, (bool, str, bytes, complex)) else math.nan
+    except (TypeError, ValueError, OverflowError):
+        number = math.nan
+    if not (math.isfinite(number) and number >= 0):
+        raise GameError(f"{name} must be a finite number >= 0, got {_short(value)}")
+    return number
+
+
+__all__ = ["public_boundary", "boundary_init", "check_count", "check_positive", "check_nonnegative"]

@@ -63,7 +63,7 @@ from fractions import Fraction
 import numpy as np
 
 from deterrence.core.numbers import format_short
-from deterrence.core.validate import check_positive
+from deterrence.core.validate import check_nonnegative, check_positive
 from deterrence.errors import GameError, NotAnEquilibriumError, SolverError
 from deterrence.solvers.normal_form._qre_kernels import ROUNDING
 from deterrence.solvers.result import Equilibrium, SolveResult
@@ -861,8 +861,7 @@ def qre_at(game, lam: float, tol: float = 1e-12) -> tuple:
     [0.5, 0.5]
     """
     tol = check_positive("tol", tol)
-    if lam < 0:
-        raise GameError(f"lambda must be >= 0, got {lam}")
+    lam = check_nonnegative("lambda", lam)
     game, arrays = _float_arrays(game)
     H, scale = _scaled_homotopy(arrays)
     if lam == 0:
@@ -891,8 +890,12 @@ def logit_qre(game, lam: float | None = None, max_lambda: float | None = None) -
     False
     """
     game, arrays = _float_arrays(game)
+    # the command line hands options over as text or exact numbers: "abc", 1e400 and true were a
+    # traceback, an OverflowError and lambda = 1 (a bug hunt)
+    if max_lambda is not None:
+        max_lambda = check_positive("max_lambda", max_lambda)
     if lam is not None:
-        profile = qre_at(game, float(lam))
+        profile = qre_at(game, check_nonnegative("lam", lam))
         payoffs = tuple(float(v @ np.asarray(s)) for v, s in zip(action_values(arrays, profile), profile))
         eq = Equilibrium(strategies=profile, payoffs=payoffs, players=game.players,
                          actions=game.actions, exact=False)
