@@ -680,3 +680,21 @@ def test_the_logit_paths_ends_are_probabilities():
     for state in candidate:
         for dist in state:
             assert all(-1e-9 <= p <= 1 + 1e-9 for p in dist) and abs(sum(dist) - 1) < 1e-6
+
+
+def test_without_the_mixed_search_the_result_is_not_called_complete():
+    """A bug hunt: matching pennies as a one-state stochastic game with mixed=False gave
+    "0 Markov perfect equilibria (markov_perfect; all; ...)" and "complete": true, while its one
+    MPE is mixed; "-o mixed=abc" ran the mixed search."""
+    from deterrence.core.normal_form import NormalFormGame
+    from deterrence.core.stochastic import StochasticGame
+    from deterrence.errors import GameError
+    pennies = StochasticGame.from_stage_game(NormalFormGame.zero_sum([[1, -1], [-1, 1]]), "1/2")
+    pure = markov_perfect(pennies, mixed=False)
+    assert len(pure) == 0 and pure.pure_complete and not pure.complete
+    assert "(markov_perfect; all pure;" in pure.to_text() and "mixed=False" in " ".join(pure.notes)
+    assert pure.to_json()["complete"] is False
+    both = markov_perfect(pennies)
+    assert len(both) == 1 and not both.complete and "all pure, some mixed" in both.to_text()
+    with pytest.raises(GameError, match="mixed must be true or false, got 'abc'"):
+        markov_perfect(pennies, mixed="abc")

@@ -73,9 +73,10 @@ Steps of :func:`markov_perfect`
    largest one-shot gain, below ``1e-30`` of the payoff scale). Candidates that
    fail all of these are dropped.
 
-The mixed search is not guaranteed to find every mixed MPE: ``complete`` is
-True only when the search is the pure one (``mixed=False``); ``pure_complete``
-says that every pure MPE is listed.
+The mixed search is not guaranteed to find every mixed MPE, and without it
+(``mixed=False``) mixed ones are not sought at all: ``complete`` (every MPE
+listed) is therefore False; ``pure_complete`` says that every pure MPE is
+listed (the text says "all pure").
 """
 from __future__ import annotations
 
@@ -219,7 +220,9 @@ class MarkovPerfectResult(EquilibriumSequence):
 
     def to_text(self) -> str:
         k = len(self.equilibria)
-        what = "all" if self.complete else ("all pure, some mixed" if self.pure_complete else "some")
+        searched_mixed = any("mixed ones come from" in n for n in self.notes)
+        what = ("all" if self.complete else
+                ("all pure, some mixed" if searched_mixed else "all pure") if self.pure_complete else "some")
         how = ("exact" if self.exact else "exact where rational; " + ", ".join(
             sorted({"irrational ones proved within a radius" if e.verified_under_noise else
                     "epsilon-equilibria flagged" for e in self.equilibria if not e.exact})))
@@ -1190,6 +1193,8 @@ def markov_perfect(game, *, mixed: bool | None = None, restarts: int = 2, seed=0
         game = game.with_defaults()
     if not hasattr(game, "outcome_table"):
         raise GameError(f"markov_perfect needs a StochasticGame, got {type(game).__name__}")
+    if mixed is not None and not isinstance(mixed, bool):       # "-o mixed=abc" ran the mixed search
+        raise GameError(f"option mixed must be true or false, got {mixed!r}")
     notes = []
     try:
         found = pure_markov_perfect(game, max_profiles=max_profiles)
@@ -1215,6 +1220,8 @@ def markov_perfect(game, *, mixed: bool | None = None, restarts: int = 2, seed=0
         if not mixed:
             notes.append("mixed equilibria were not searched (the logit homotopy takes minutes on a game "
                          "this large): pass mixed=True")
+    elif not mixed:
+        notes.append("mixed equilibria were not searched (mixed=False): there may be some")
     if mixed:
         seen = {_key(e.strategies) for e in found}
         for sig in logit_homotopy_candidates(game, restarts, seed, max_steps):
@@ -1235,7 +1242,7 @@ def markov_perfect(game, *, mixed: bool | None = None, restarts: int = 2, seed=0
     if game.has_noise:
         notes.append("deviations are checked in intended actions, under the game's noise")
     return MarkovPerfectResult(tuple(found), "markov_perfect", all(e.exact for e in found),
-                               pure_complete and not mixed, game.players, game.states,
+                               False, game.players, game.states,
                                {s: game.actions_in(s) for s in game.states}, pure_complete, tuple(notes))
 
 
