@@ -60,6 +60,9 @@ def test_write_to_path_and_load(tmp_path):
     ('EFG 2 R "" { "A" }\nc "" 1 "" { "x" 1/2 "y" 1/3 } 0\nt "" 1 "" { 1 }\nt "" 2 "" { 1 }\n',
      "f.efg:2: chance probabilities sum to 5/6"),
     ('EFG 2 R "" { "A" "B" }\np "" 1 1 "" { "x" } 0\nt "" 1 "" { 1 }\n', "f.efg:3: 1 payoffs given"),
+    # the payoffs' own line, not the next node's (a bug hunt: it said 4)
+    ('EFG 2 R "" { "A" "B" }\np "" 1 1 "" { "x" "y" } 0\nt "" 1 "" { 1 }\nt "" 2 "" { 0, 1 }\n',
+     "f.efg:3: 1 payoffs given"),
     ('EFG 2 R "" { "A" }\np "" 1 1 "" { "x" "y" } 0\nt "" 1 "" { 1 }\n', "f.efg:3: unexpected end of file"),
     ('EFG 2 R "" { "A" }\np "" 1 1 "" { "x" } 0\nt "" 1 "" { 1 }\nt "" 2 "" { 1 }\n', "f.efg:4: unexpected 't'"),
     ('EFG 2 R "" { "A" }\nq "" 1 1 "" { "x" } 0\n', "f.efg:2: unknown node type 'q'"),

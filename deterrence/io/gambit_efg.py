@@ -138,9 +138,10 @@ class _Parser:
                 self.take()
                 continue
             vals.append(self.number("payoff"))
-        self.take("}", "} after the payoffs")
-        if len(vals) != n:
-            self.fail(f"{len(vals)} payoffs given, the game has {n} players")
+        closing = self.take("}", "} after the payoffs")
+        if len(vals) != n:      # the line of the payoffs' "}", not of the token after it
+            raise GameFileError(f"{len(vals)} payoffs given, the game has {n} players", file=self.file,
+                                line=closing[2])
         return tuple(vals)
 
     def outcome(self, n, allow_missing):
