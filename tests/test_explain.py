@@ -453,3 +453,38 @@ def test_a_three_player_game_above_the_size_guard_reports_its_pure_equilibria_an
     assert section.lines[0].startswith("Pure equilibria only: this 6x6x6 game has 250,047 support profiles")
     assert section.data["method"] == "pure" and not section.data["complete"]
     assert len(section.data["equilibria"]) == len(dt.solve(game, "pure"))
+
+
+def _two_by_two(payoffs, x):
+    rows = "\n".join(f'"{k}" = [{", ".join(v)}]' for k, v in payoffs.items())
+    from deterrence.io.toml_format import parse_toml_game
+    return parse_toml_game(
+        'players = ["A", "B"]\n[actions]\nA = ["u", "d"]\nB = ["l", "r"]\n'
+        f'[parameters]\nx = {{ value = "{x}" }}\n[payoffs]\n{rows}\n')
+
+
+def test_tipping_points_that_are_irrational_at_the_current_value_or_behind_a_max():
+    """A bug hunt: a threshold x = sqrt(3) and one at the current value were left out (the report
+    said no change within reach flips the result), and a payoff max(x, 3/2) crashed the report
+    ("multiple generators"). Each is now found, and checked by stepping across it."""
+    irrational = _two_by_two({"u, l": ['"x^2 - 2"', "1"], "u, r": ["0", "0"], "d, l": ["1", "0"],
+                              "d, r": ["0", "1"]}, 2)
+    (line,) = red_lines(irrational)
+    assert line.direction == "below" and not line.exact and line.formula == "sqrt(3)"
+    assert abs(float(line.threshold) - 3 ** 0.5) < 1e-25 and line.lost == (("u", "l"),)
+    assert ("u", "l") in pure_equilibrium_set(irrational.subs({"x": Fraction(174, 100)}))
+    assert ("u", "l") not in pure_equilibrium_set(irrational.subs({"x": Fraction(173, 100)}))
+    assert "≈ 1.732050808 (= sqrt(3))" in explain(irrational).to_text()
+    at_current = _two_by_two({"u, l": ["1", "1"], "u, r": ["0", '"x"'], "d, l": ['"x"', "0"],
+                              "d, r": ['"1/3"', '"1/3"']}, 1)
+    lines = red_lines(at_current)
+    assert [(r.direction, r.threshold, r.lost) for r in lines] == [("above", 1, (("u", "l"),))]
+    assert ("u", "l") not in pure_equilibrium_set(at_current.subs({"x": Fraction(101, 100)}))
+    with_max = _two_by_two({"u, l": ['"max(x, 3/2)"', "1"], "u, r": ["0", '"x"'], "d, l": ['"x"', "0"],
+                            "d, r": ['"1/3"', '"1/3"']}, 2)
+    text = explain(with_max).to_text()                     # it raised NotImplementedError
+    for r in red_lines(with_max):
+        beyond = r.threshold + (Fraction(1, 100) if r.direction == "above" else -Fraction(1, 100))
+        flipped = pure_equilibrium_set(with_max.subs({"x": beyond}))
+        assert set(r.gained) <= flipped and not set(r.lost) & flipped, r
+        assert r.describe() in text

@@ -142,15 +142,23 @@ def red_lines(game, parameters=None, *, keep_sign=True) -> tuple:
         theta = parameter_symbol(name)
         current = Fraction(values[name])
         others = {s: v for s, v in subs_all.items() if s != theta}
-        candidates = {}
+        candidates = {}          # threshold -> (its formula, whether the threshold is exact)
         for root, formula in threshold_formulas(game, name):
             value = root.xreplace(others)
-            if value.is_real and value.is_Rational:
-                q = Fraction(int(value.p), int(value.q))
-                if q not in candidates:
-                    candidates[q] = formula
+            if value.is_Rational:
+                q, exact = Fraction(int(value.p), int(value.q)), True
+            elif value.is_number and value.is_real:
+                # an irrational threshold (x = sqrt(3)): a rational within 10^-30 of it, flagged
+                # inexact, its formula exact (a bug hunt found them left out, and "no change")
+                q, exact = Fraction(str(sympy.N(value, 40))), False
+            else:
+                continue
+            if q not in candidates:
+                candidates[q] = (formula, exact)
         for direction in ("below", "above"):
-            side = [q for q in candidates if (q < current if direction == "below" else q > current)
+            # a threshold at the current value counts on both sides: the current profile is a
+            # tie there, and a step either way may break it (it was left out: "no change")
+            side = [q for q in candidates if (q <= current if direction == "below" else q >= current)
                     and not (keep_sign and current >= 0 and direction == "below" and q <= 0)]
             if direction == "below":
                 side.sort(reverse=True)
@@ -162,9 +170,9 @@ def red_lines(game, parameters=None, *, keep_sign=True) -> tuple:
                 if flipped != base_set:
                     lines.append(RedLine(parameter=name, current=to_exact(current),
                                          threshold=to_exact(q), direction=direction,
-                                         formula=str(candidates[q]),
+                                         formula=str(candidates[q][0]),
                                          gained=tuple(sorted(flipped - base_set)),
-                                         lost=tuple(sorted(base_set - flipped))))
+                                         lost=tuple(sorted(base_set - flipped)), exact=candidates[q][1]))
                     break
     return tuple(lines)
 
@@ -195,14 +203,28 @@ def threshold_formulas(game, name) -> tuple:
 
 def _roots(gap, theta) -> list:
     """The roots of ``gap = 0`` in ``theta``: read off when ``gap`` is linear in it (payoff
-    gaps usually are), else by ``sympy.solve``."""
+    gaps usually are), else by ``sympy.solve``; a gap with ``min``/``max`` (which sympy.solve
+    refuses: "multiple generators") is solved as the piecewise function it is, and a gap
+    sympy cannot solve at all gives no roots (the report then lists no tipping point from it,
+    rather than failing).
+
+    >>> from deterrence.core.symbolic import parameter_symbol, parse_expression
+    >>> x = parameter_symbol("x")
+    >>> _roots(parse_expression("max(x, 3/2) - 2", ["x"]), x), _roots(parse_expression("x^2 - 3", ["x"]), x)
+    ([2], [-sqrt(3), sqrt(3)])
+    """
     import sympy
     if gap.is_polynomial(theta):
         poly = sympy.Poly(gap, theta)
         if poly.degree() == 1:
             slope, intercept = poly.all_coeffs()
             return [-intercept / slope]
-    return sympy.solve(sympy.Eq(gap, 0), theta)
+    for form in (gap, gap.rewrite(sympy.Piecewise)):
+        try:
+            return sympy.solve(sympy.Eq(form, 0), theta)
+        except (NotImplementedError, ValueError, TypeError):
+            continue
+    return []
 
 
 def _just_beyond(q, others, direction, current):
