@@ -488,3 +488,25 @@ def test_tipping_points_that_are_irrational_at_the_current_value_or_behind_a_max
         flipped = pure_equilibrium_set(with_max.subs({"x": beyond}))
         assert set(r.gained) <= flipped and not set(r.lost) & flipped, r
         assert r.describe() in text
+
+
+def test_tree_tipping_points_at_a_chance_probabilitys_end_are_not_artefacts(tmp_path):
+    """A bug hunt: a chance move of probability p to two nodes of one information set gave "if p
+    falls below 0: ... stops being an equilibrium" (at p = 0 a terminal is reached with
+    probability 0, the play the same), missed what is lost at p = 2/3, and at p = 1 reported only
+    an artefact below 1; entry deterrence's line below d = 0 left out that (in) is lost."""
+    from deterrence.analysis.redlines import tree_red_lines
+    path = tmp_path / "chance.toml"
+    path.write_text('players = ["P1", "P2"]\n[parameters]\np = { value = "1/3" }\n[tree]\n'
+                    'probabilities = { hard = "p", soft = "1 - p" }\n'
+                    '[tree.moves.hard]\nplayer = "P1"\ninfoset = "I"\nmoves.a = [1, 0]\nmoves.b = [0, 1]\n'
+                    '[tree.moves.soft]\nplayer = "P1"\ninfoset = "I"\nmoves.a = [0, 2]\nmoves.b = [2, 0]\n')
+    tree = dt.load_game(path)
+    a, b = ("play ending at hard/a or soft/a",), ("play ending at hard/b or soft/b",)
+    assert [(r.direction, r.threshold, r.gained, r.lost) for r in tree_red_lines(tree)] == \
+        [("above", Fraction(2, 3), (a,), (b,))]
+    at_one = tree.with_parameters(p=1)
+    assert [(r.direction, r.threshold, r.gained, r.lost) for r in tree_red_lines(at_one)] == \
+        [("below", Fraction(2, 3), (b,), (a,))]
+    (line,) = tree_red_lines(dt.load_game("entry_deterrence"), ["d"])
+    assert line.lost == (("play ending at in/accommodate",),) and line.gained == (("play ending at out",),)

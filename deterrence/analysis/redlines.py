@@ -265,12 +265,28 @@ def _tree_conclusion(tree):
     """Where play can end in each subgame-perfect equilibrium: a set of sets of terminals.
 
     Probabilities are left out on purpose: a chance probability moves them
-    continuously, while a red line is where the equilibrium play itself changes.
+    continuously, while a red line is where the equilibrium play itself changes. So the
+    terminals are those the players' moves reach, following every chance move, also one of
+    probability 0: counting only terminals reached with positive probability made a chance
+    probability's end (p = 0 or 1) look like a tipping point, where the players' play is the
+    same as next to it (a helper's bug hunt).
     """
+    from deterrence.core.tree import Chance, Terminal, path_name
     from deterrence.solvers.tree.backward_induction import subgame_perfect
-    result = subgame_perfect(tree)
-    return frozenset(frozenset(path for path, p in e["outcomes"].items() if p != "0")
-                     for e in result.to_json()["equilibria"])
+    out = set()
+    for eq in subgame_perfect(tree).equilibria:
+        ends, stack = set(), [(tree.root, ())]
+        while stack:
+            node, path = stack.pop()
+            if isinstance(node, Terminal):
+                ends.add(path_name(path))
+            elif isinstance(node, Chance):
+                stack.extend((child, path + (m,)) for m, _, child in node.moves)
+            else:
+                dist = eq.behaviour[(node.player, tree.infoset_of(path).name)]
+                stack.extend((child, path + (m,)) for m, child in node.moves if dist[m] != 0)
+        out.add(frozenset(ends))
+    return frozenset(out)
 
 
 def _outcome_text(conclusion) -> tuple:
@@ -293,8 +309,9 @@ def tree_red_lines(tree, parameters=None, *, span=4, steps=12, iterations=40, ke
     terminal once the scan has run two seconds).
 
     >>> from deterrence import load_game
-    >>> [l.describe() for l in tree_red_lines(load_game("entry_deterrence"), ["d"])]
-    ['if d falls below 0 (now 1): (play ending at out) becomes an equilibrium']
+    >>> [l.describe() for l in tree_red_lines(load_game("entry_deterrence"), ["d"])]  # doctest: +NORMALIZE_WHITESPACE
+    ['if d falls below 0 (now 1): (play ending at in/accommodate) stops being an equilibrium;
+      (play ending at out) becomes an equilibrium']
     """
     import sympy
     values = tree.parameters
@@ -346,6 +363,14 @@ def _scan(tree, names, base, atoms, values, span, steps, iterations, keep_sign, 
                 else:
                     changed = mid
             threshold, formula, exact = _threshold_in(same, changed, atoms, name, values)
+            # what changes past the threshold, not at the grid point that found the change: that
+            # point can be the tie itself, where the old play is still an equilibrium too
+            past = changed if changed != threshold else threshold + (
+                -1 if direction == "below" else 1) * scale * span / (steps * 1000)
+            try:
+                flipped = _tree_conclusion(tree.subs({name: past}))
+            except GameError:       # past the valid range (a probability below 0): the tie's
+                pass
             lines.append(RedLine(parameter=name, current=to_exact(current), threshold=to_exact(threshold),
                                  direction=direction, formula=formula, exact=exact,
                                  gained=tuple((f"play ending at {o}",) for o in _outcome_text(flipped - base)),
