@@ -94,6 +94,13 @@ def test_moran_process_from_the_command_line_is_the_librarys(capsys, tmp_path):
     assert code == 2 and "--mutant: Row has no action 'dive'" in err
     code, _, err = _run(capsys, "us_iran_israel", "--rule", "moran")
     assert code == 2 and "two-player game" in err
+    # actions named differently for the two players: said so (a bug hunt: "unknown action 'u' for
+    # player B", an action the user never typed)
+    (tmp_path / "named.toml").write_text('players = ["A", "B"]\n[actions]\nA = ["u", "d"]\nB = ["l", "r"]\n'
+                                         '[payoffs]\n"u, l" = [1, 1]\n"u, r" = [0, 2]\n"d, l" = [2, 0]\n'
+                                         '"d, r" = [0, 0]\n')
+    code, _, err = _run(capsys, str(tmp_path / "named.toml"), "--rule", "moran", "--intensity", "1/10")
+    assert code == 2 and "the same actions for both players" in err and "A has u, d, B has l, r" in err
 
 
 @pytest.mark.parametrize("game, args, kind", [

@@ -206,6 +206,12 @@ def _moran(args, game, title) -> int:
     if game.n_players != 2 or game.shape[0] != game.shape[1]:
         raise GameError("the Moran process needs a two-player game with as many actions for each "
                         "(Row's payoffs are the fitness of the types)")
+    if tuple(game.actions[0]) != tuple(game.actions[1]):
+        # the types play one another: a type is an action of both players (it said "unknown action
+        # 'u' for player B", an action the user never typed)
+        raise GameError(f"the Moran process needs the same actions for both players (the types play one another): "
+                        f"{game.players[0]} has {', '.join(game.actions[0])}, {game.players[1]} has "
+                        f"{', '.join(game.actions[1])}")
     actions = game.actions[0]
     mutant = args.mutant if args.mutant is not None else actions[0]
     resident = args.resident if args.resident is not None else actions[1]
