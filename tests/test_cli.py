@@ -280,3 +280,22 @@ def test_ctrl_c_while_an_error_is_reported_is_one_line_and_exit_130(monkeypatch,
     monkeypatch.setattr(cli, "_cli_terms", _interrupt)     # inside the handler of a DeterrenceError
     assert _exit_code(["solve", "no_such_game"]) == 130
     assert capsys.readouterr() == ("", "deterrence: interrupted\n")
+
+
+def test_repeated_errors_name_the_option_and_the_files_line(tmp_path, capsys):
+    """A bug hunt: `-s 'tit_for_tat(k=2)'` said "_roles() got an unexpected keyword argument",
+    an internal name, and a bad delta in a file's [repeated] section named neither file nor line."""
+    from deterrence.io.catalogue import catalogue_dir
+    assert main(["repeated", "prisoners_dilemma", "-s", "tit_for_tat(k=2)"]) == 2
+    err = capsys.readouterr().err
+    assert "strategy 'tit_for_tat' has no option 'k'; its options are mirror, hold, retaliate, escalate" in err
+    assert "_roles" not in err
+    text = (catalogue_dir() / "prisoners_dilemma.toml").read_text()
+    assert 'delta = "' in text or "delta = " in text
+    lines = text.splitlines()
+    (k,) = [i for i, line in enumerate(lines) if line.strip().startswith("delta")]
+    lines[k] = 'delta = "3/2"'
+    path = tmp_path / "pd.toml"
+    path.write_text("\n".join(lines) + "\n")
+    assert main(["repeated", str(path)]) == 2
+    assert f"{path}:{k + 1}: repeated.delta: delta = 3/2: the discount factor must lie in" in capsys.readouterr().err

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     import numpy
 
 
-from deterrence.errors import GameError
+from deterrence.errors import GameError, GameFileError
 from deterrence.core.numbers import format_exact, is_symbolic, to_exact
 from deterrence.core.validate import boundary_init
 
@@ -542,6 +542,9 @@ class RepeatedGame:
             raise GameError(f"game must be a normal-form stage game or a RepeatedGame, "
                             f"got {type(game).__name__}")
         section = repeated_section(game)
+        # the keys taken from the file: an error in one of them names its file and line
+        from_file = [k for k, v in (("delta", delta), ("horizon", horizon)) if v is None
+                     and getattr(section, k) is not None]
         if delta is None:
             delta = section.delta if section.delta is not None else default_delta
         if delta is None:
@@ -552,7 +555,14 @@ class RepeatedGame:
             strategies = read_profile(game, file=file, lines=lines)
         elif strategies is not None:
             strategies = read_profile(game, strategies, file=file, lines=lines)
-        return cls(game, delta, horizon, noise, strategies)
+        try:
+            return cls(game, delta, horizon, noise, strategies)
+        except GameError as exc:
+            key = next((k for k in from_file if k in str(exc)), None)
+            if file is None or key is None or isinstance(exc, GameFileError):
+                raise
+            raise GameFileError(str(exc), file=file, line=(lines or {}).get(("repeated", key)),
+                                field=f"repeated.{key}") from None
 
     stage = property(lambda self: self._stage)
     delta = property(lambda self: self._delta)

@@ -270,6 +270,23 @@ ALIASES = {"allc": "always_hold", "alld": "always_escalate", "always_defect": "a
            "wsls": "win_stay_lose_shift", "pavlov": "win_stay_lose_shift"}
 
 
+def _options(builder) -> tuple:
+    """The keyword options a strategy builder takes: its own, and the roles' labels (``hold``,
+    ``retaliate``, ``escalate``) where it passes ``**roles`` on to :func:`_roles`.
+
+    >>> _options(limited_retaliation)
+    ('k', 'hold', 'retaliate', 'escalate')
+    """
+    import inspect
+    own, roles = [], ()
+    for p in inspect.signature(builder).parameters.values():
+        if p.kind is p.VAR_KEYWORD:
+            roles = ("hold", "retaliate", "escalate")
+        elif p.name not in ("game", "player"):
+            own.append(p.name)
+    return tuple(own) + roles
+
+
 def strategy(name: str, game, player=0, **params) -> Automaton:
     """Build the named strategy for ``player`` (index or name) of a two-player stage game.
 
@@ -287,6 +304,11 @@ def strategy(name: str, game, player=0, **params) -> Automaton:
     key = ALIASES.get(str(name).lower(), str(name))
     if key not in STRATEGIES:
         raise GameError(f"unknown strategy {name!r}; known: {', '.join(sorted(STRATEGIES))}")
+    options = _options(STRATEGIES[key][0])
+    unknown = [k for k in params if k not in options]
+    if unknown:     # said "_roles() got an unexpected keyword argument 'k'", an internal name
+        raise GameError(f"strategy {name!r} has no option {unknown[0]!r}; its options are "
+                        f"{', '.join(options) or 'none'}")
     try:
         return STRATEGIES[key][0](game, player, **params)
     except TypeError as exc:
