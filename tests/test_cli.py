@@ -299,3 +299,14 @@ def test_repeated_errors_name_the_option_and_the_files_line(tmp_path, capsys):
     path.write_text("\n".join(lines) + "\n")
     assert main(["repeated", str(path)]) == 2
     assert f"{path}:{k + 1}: repeated.delta: delta = 3/2: the discount factor must lie in" in capsys.readouterr().err
+
+
+def test_the_report_of_a_file_with_a_repeated_section_has_the_shadow_of_the_future(capsys):
+    """docs/howto/explain.md promises the critical discount factor; the report of a file whose
+    [repeated] section gives delta and a profile had none of it (a bug hunt)."""
+    assert main(["report", "prisoners_dilemma"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Prisoner's dilemma") and "The shadow of the future" in out
+    assert "subgame perfect from delta* = 1/2" in out
+    assert main(["report", "chicken"]) == 0          # no [repeated] section: the stage report alone
+    assert "The shadow of the future" not in capsys.readouterr().out

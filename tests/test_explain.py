@@ -510,3 +510,15 @@ def test_tree_tipping_points_at_a_chance_probabilitys_end_are_not_artefacts(tmp_
         [("below", Fraction(2, 3), (b,), (a,))]
     (line,) = tree_red_lines(dt.load_game("entry_deterrence"), ["d"])
     assert line.lost == (("play ending at in/accommodate",),) and line.gained == (("play ending at out",),)
+
+
+def test_the_teaching_models_headline_agrees_with_its_war_risk():
+    """A review: the headline said "proxies answer Israel by hitting the exposed US forces" beside a
+    war probability of exactly 0, and the expected time to war read "never certain"."""
+    from deterrence.models.us_iran import us_iran_model
+    report = dt.explain(us_iran_model())
+    risk = report.section("miscalculation")
+    assert risk.data["war_probability"] in ("0", 0) or float(risk.data["war_probability"]) == 0
+    assert "war has probability 0" in report.summary and "separate proxy game" in report.summary
+    assert any("none: war never comes" in line for line in risk.lines)
+    assert "never certain" not in report.to_text()

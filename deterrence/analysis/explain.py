@@ -245,18 +245,24 @@ def noise_section(analysis, strategies=None, delta=None, noise=None, *, within=1
                                     within=within, critical=False)
     a, noisy, within = analysis.noise, analysis.noisy_check, analysis.within
     rounds = a.expected_rounds_to_war
+    # without a certain war the expected time is infinite: say why, not "never certain" (a
+    # review read that as a misreading of a probability of exactly 0)
+    no_time = ("none: war never comes under this play and noise (its probability over all rounds is 0)"
+               if a.war_eventually == 0 else
+               f"infinite: war may never come (its probability over all rounds is "
+               f"{format_approx(a.war_eventually, 4, 'f')})")
     names = " and ".join(analysis.strategies)
     noise_text = analysis.game.noise.describe()
     if round_days is None:
         horizon = f"{within} rounds"
         expected = ("Expected number of rounds until the first round of war: "
-                    + (f"{format_approx(rounds, 1, 'f')}" if rounds is not None else "never certain")
+                    + (f"{format_approx(rounds, 1, 'f')}" if rounds is not None else no_time)
                     + " (a round is one play of the stage game; the game gives it no length in time).")
     else:
         horizon = f"{within} rounds of {round_days} days ({_span(within, round_days)})"
         expected = ("Expected time until the first round of war: "
                     + (f"{format_approx(rounds, 1, 'f')} rounds of {round_days} days ({_span(rounds, round_days)})"
-                       if rounds is not None else "never certain") + ".")
+                       if rounds is not None else no_time) + ".")
     deviations = [{"player": d.player, "action": d.action, "states": list(d.states),
                    "gain": format_exact(d.gain), "gain_float": float(d.gain)} for d in noisy.deviations]
     verdict = (f"Under this noise the profile is {'still' if noisy.subgame_perfect else 'no longer'} "

@@ -83,11 +83,27 @@ def run(args) -> int:
                             f"'deterrence solve {args.game}' (its Markov perfect equilibria)")
         if values:
             subject = subject.with_parameters(values)
+    # only a file's game may have a [repeated] section (and the case's cached report loads no NumPy)
+    repeated = _repeated_section(subject) if args.game not in (None, CASE_ENTRY) else {}
     from deterrence.analysis.model_cache import analyse_model
     analysis = analyse_model(subject) if is_model(subject) else None   # once, for the text and the figure
-    report = explain(subject, analysis=analysis)
+    report = explain(subject, analysis=analysis, **repeated)
     print(render(report, args.format))
     if args.plot is not None:
         from deterrence.plot.report import save_report_figures
         save_report_figures(subject, report, args.plot, analysis=analysis)
     return 0
+
+
+def _repeated_section(game) -> dict:
+    """``{"delta": ...}`` for a stage game whose file's ``[repeated]`` section gives a discount
+    factor and a strategy profile, so that the report adds the shadow of the future (the
+    critical discount factor, the distance from it, the risk of war under the section's
+    noise), as docs/howto/explain.md says; ``{}`` for any other subject. (The report of
+    prisoners_dilemma, whose file has such a section, had none of it: a helper's bug hunt.)"""
+    from deterrence.core.normal_form import NormalFormGame
+    from deterrence.core.repeated import repeated_section
+    if not isinstance(game, NormalFormGame) or game.n_players != 2:
+        return {}
+    section = repeated_section(game)
+    return {} if section.delta is None or section.profile is None else {"delta": section.delta}

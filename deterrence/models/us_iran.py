@@ -376,9 +376,17 @@ def regime_headline(analysis: USIranAnalysis) -> tuple:
     if regime == 0:
         title = ("Why the US and Iran stay below all-out war" if holds or noise is None else
                  "US and Iran: mutual restraint is an equilibrium without noise, not under the model's noise")
+        # what the play does, so that the headline and the miscalculation section agree (a review:
+        # "proxies answer Israel by hitting US forces" beside a war probability of exactly 0)
+        quiet = (played is not None and played.noise is not None and played.noise.war_eventually == 0)
+        path = (" On its path the noise never turns an action into escalation (contained tit-for-tat "
+                "holds until struck): war has probability 0." if quiet else "")
+        proxies = (" In the separate proxy game (its own section), Iran answers an Israeli strike by hitting "
+                   "the exposed US forces." if analysis.proxy_equilibria is not None else "")
         headline = (f"Mutual restraint: contained tit-for-tat is subgame perfect without noise from "
-                    f"delta* = {star_text} on, and delta = {delta}. {under_noise} In the round, escalating "
-                    f"costs each side more than it gains; proxies answer Israel by hitting the exposed US forces.")
+                    f"delta* = {star_text} on, and delta = {delta}. {under_noise}{path} In the round, escalating "
+                    f"costs each side more than it gains.{proxies} (A teaching model of one round a week; the "
+                    f"calibrated exchange of strikes of the case is 'deterrence report'.)")
         return title, headline
     title = ("Why the US and Iran trade limited strikes below all-out war" if holds or noise is None else
              "US and Iran trade limited strikes, but not as an equilibrium under the model's noise")
