@@ -60,6 +60,9 @@ def test_the_figure_is_drawn_and_not_overwritten(capsys, tmp_path):
     (["chicken", "--rule", "fictitious_play", "--start", "1,0;1,0"], "--start is for"),
     (["chicken", "--steps", "0"], "at least 1"),
     (["chicken", "--rule", "best_response", "--plot", "x.png"], "--plot draws shares"),
+    # a bug hunt: --figure without --plot did nothing, and --steps was named "iterations"
+    (["chicken", "--figure", "phase"], "give --plot too"),
+    (["chicken", "--rule", "fictitious_play", "--steps", "100000000"], "--steps=100000000 is over the limit"),
 ])
 def test_bad_input_is_one_line_naming_it(capsys, args, words):
     code, _, err = _run(capsys, *args)

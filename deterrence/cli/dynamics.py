@@ -125,6 +125,9 @@ def run(args) -> int:
             print("(a game tree: played in its reduced normal form, one action a reduced strategy)")
     if args.steps is not None and args.steps < 1:
         raise GameError(f"--steps must be at least 1, got {args.steps}")
+    if args.figure != "shares" and args.plot is None:
+        # --figure chooses the figure --plot saves: alone it did nothing, silently (a bug hunt)
+        raise GameError(f"--figure {args.figure} chooses the figure that --plot FILE saves: give --plot too")
     title = getattr(game, "title", "") or args.game
     if args.rule == "moran":
         return _moran(args, game, title)
@@ -154,6 +157,9 @@ def run(args) -> int:
     else:
         if start is not None:
             raise GameError("--start is for replicator and best_response; fictitious play starts from no counts")
+        if args.steps is not None:      # named as the user wrote it (it said "iterations=...")
+            from deterrence.core.validate import check_count
+            check_count("--steps", args.steps, limit=dynamics.MAX_ITERATIONS)
         trajectory = dynamics.fictitious_play(
             game, seed=args.seed, **({} if args.steps is None else {"iterations": args.steps}))
     if args.json:

@@ -101,7 +101,8 @@ def lemke_howson(game, *, initial_label: int = 0, exact: bool = True, pivoting: 
     m, n = game.shape
     if isinstance(initial_label, bool) or not isinstance(initial_label, (int, np.integer)) \
             or not 0 <= initial_label < m + n:
-        raise GameError(f"initial_label {initial_label!r} is out of range: labels are 0..{m + n - 1} "
+        shown = initial_label if isinstance(initial_label, (bool, int, np.integer, str)) else str(initial_label)
+        raise GameError(f"initial_label {shown!r} is out of range: labels are 0..{m + n - 1} "
                         f"(0..{m - 1} for {game.players[0]}'s actions, "
                         f"{m}..{m + n - 1} for {game.players[1]}'s)")
     if isinstance(max_pivots, bool) or not isinstance(max_pivots, (int, np.integer)) or max_pivots < 1:
