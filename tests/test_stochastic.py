@@ -698,3 +698,11 @@ def test_without_the_mixed_search_the_result_is_not_called_complete():
     assert len(both) == 1 and not both.complete and "all pure, some mixed" in both.to_text()
     with pytest.raises(GameError, match="mixed must be true or false, got 'abc'"):
         markov_perfect(pennies, mixed="abc")
+
+
+def test_a_game_without_noise_is_not_said_to_be_checked_under_it():
+    """A bug hunt: every result said "checked under the game's noise", also without noise."""
+    quiet = markov_perfect(dt.load_game("stochastic_prisoners_dilemma").with_defaults())
+    assert "checked; the game has no noise)" in quiet.to_text() and "under the game's noise" not in quiet.to_text()
+    noisy = dt.solve(dt.load_game("us_iran_exchange"))
+    assert "checked under the game's noise)" in noisy.to_text()

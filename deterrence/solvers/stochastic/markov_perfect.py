@@ -201,6 +201,7 @@ class MarkovPerfectResult(EquilibriumSequence):
     actions: dict
     pure_complete: bool = True
     notes: tuple = field(default_factory=tuple)
+    noisy: bool = True          # the game has implementation noise (the text says it was checked under it)
     game: object = field(default=None, repr=False, compare=False)
     parameters: dict = field(default_factory=dict, hash=False, compare=False)
     options: dict = field(default_factory=dict, hash=False, compare=False)
@@ -227,7 +228,7 @@ class MarkovPerfectResult(EquilibriumSequence):
             sorted({"irrational ones proved within a radius" if e.verified_under_noise else
                     "epsilon-equilibria flagged" for e in self.equilibria if not e.exact})))
         lines = [f"{k} Markov perfect equilibri{'um' if k == 1 else 'a'} ({self.method}; {what}; "
-                 f"{how}; checked under the game's noise)"]
+                 f"{how}; " + ("checked under the game's noise)" if self.noisy else "checked; the game has no noise)")]
         lines += [f"  [{j}] {e.describe()}" for j, e in enumerate(self.equilibria)]
         lines += [f"Note: {n}" for n in self.notes]
         return "\n".join(lines)
@@ -1243,7 +1244,8 @@ def markov_perfect(game, *, mixed: bool | None = None, restarts: int = 2, seed=0
         notes.append("deviations are checked in intended actions, under the game's noise")
     return MarkovPerfectResult(tuple(found), "markov_perfect", all(e.exact for e in found),
                                False, game.players, game.states,
-                               {s: game.actions_in(s) for s in game.states}, pure_complete, tuple(notes))
+                               {s: game.actions_in(s) for s in game.states}, pure_complete, tuple(notes),
+                               noisy=bool(game.has_noise))
 
 
 def _key(strategies):
