@@ -60,6 +60,10 @@ def test_write_to_path_and_load(tmp_path):
     ('EFG 2 R "" { "A" }\nc "" 1 "" { "x" 1/2 "y" 1/3 } 0\nt "" 1 "" { 1 }\nt "" 2 "" { 1 }\n',
      "f.efg:2: chance probabilities sum to 5/6"),
     ('EFG 2 R "" { "A" "B" }\np "" 1 1 "" { "x" } 0\nt "" 1 "" { 1 }\n', "f.efg:3: 1 payoffs given"),
+    # an outcome number used again with other payoffs (a bug hunt: accepted, the nodes differing)
+    ('EFG 2 R "" { "A" "B" }\np "" 1 1 "" { "x" "y" } 0\nt "" 1 "w" { 1, 0 }\nt "" 1 "w" { 7, 7 }\n'
+     't "" 2 "" { 0, 0 }\n',
+     "f.efg:4: outcome 1 is given payoffs (7, 7) that differ from its earlier ones (1, 0)"),
     # the payoffs' own line, not the next node's (a bug hunt: it said 4)
     ('EFG 2 R "" { "A" "B" }\np "" 1 1 "" { "x" "y" } 0\nt "" 1 "" { 1 }\nt "" 2 "" { 0, 1 }\n',
      "f.efg:3: 1 payoffs given"),

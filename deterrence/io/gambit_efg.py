@@ -150,6 +150,7 @@ class _Parser:
         if self.peek()[0] == "str":
             name = self.take()[1]
             if self.peek()[0] == "{":
+                where = self.line()             # the payoffs' line, for the check below
                 pays = self.payoffs(n)
         if num == 0:
             return "", (0,) * n
@@ -159,6 +160,12 @@ class _Parser:
                     return name, (0,) * n
                 self.fail(f"outcome {num} is used before its payoffs are given")
             return self.outcomes[num]
+        if num in self.outcomes and self.outcomes[num][1] != pays:
+            # Gambit repeats an outcome's payoffs where it is used again: they must agree (two nodes
+            # of one outcome number had different payoffs, silently: a bug hunt)
+            raise GameFileError(f"outcome {num} is given payoffs ({', '.join(map(str, pays))}) that differ "
+                                f"from its earlier ones ({', '.join(map(str, self.outcomes[num][1]))})",
+                                file=self.file, line=where)
         self.outcomes[num] = (name, pays)
         return name, pays
 
