@@ -299,6 +299,22 @@ def test_repeated_errors_name_the_option_and_the_files_line(tmp_path, capsys):
     path.write_text("\n".join(lines) + "\n")
     assert main(["repeated", str(path)]) == 2
     assert f"{path}:{k + 1}: repeated.delta: delta = 3/2: the discount factor must lie in" in capsys.readouterr().err
+    # the report reads the section too, and names the line (it said no file; a review)
+    assert main(["report", str(path)]) == 2
+    assert f"{path}:{k + 1}: repeated.delta:" in capsys.readouterr().err
+    # a bad --delta is the command line's, not the file's horizon line (a review: a delta message
+    # mentioning "a finite horizon" was blamed on the file's horizon)
+    lines[k] = 'delta = 1\nhorizon = 5'
+    path.write_text("\n".join(lines) + "\n")
+    assert main(["repeated", str(path), "--delta", "3/2"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("deterrence: delta = 3/2: with a finite horizon (5 rounds)") and str(path) not in err
+    # a noise value read late by the analysis: named with the file's noise table (a review)
+    stage = (catalogue_dir() / "us_iran_stage.toml").read_text().replace('escalate = "1/1600"', 'escalate = 1e-99999')
+    noisy = tmp_path / "stage.toml"
+    noisy.write_text(stage)
+    assert main(["repeated", str(noisy)]) == 2
+    assert f"{noisy}:" in capsys.readouterr().err
 
 
 def test_the_report_of_a_file_with_a_repeated_section_has_the_shadow_of_the_future(capsys):

@@ -510,6 +510,13 @@ def test_tree_tipping_points_at_a_chance_probabilitys_end_are_not_artefacts(tmp_
         [("below", Fraction(2, 3), (b,), (a,))]
     (line,) = tree_red_lines(dt.load_game("entry_deterrence"), ["d"])
     assert line.lost == (("play ending at in/accommodate",),) and line.gained == (("play ending at out",),)
+    # a second threshold close past the first (a review: a fixed step past the tie crossed it and
+    # named a, which plays only past 1.00001)
+    close = tmp_path / "close.toml"
+    close.write_text('players = ["P1", "P2"]\n[parameters]\nx = { value = 0 }\n[tree]\nplayer = "P1"\n'
+                     'moves.a = ["x - 1/100000", 0]\nmoves.b = [1, 0]\nmoves.c = ["2 - x", 0]\n')
+    (line,) = tree_red_lines(dt.load_game(close))
+    assert (line.threshold, line.gained, line.lost) == (1, (("play ending at b",),), (("play ending at c",),))
 
 
 def test_the_teaching_models_headline_agrees_with_its_war_risk():

@@ -392,19 +392,27 @@ def test_claim2_tit_for_tat_cycles(analysis):
     q = float(shocks["israel"] + shocks["motive"])
     assert t["militias_strike_in_the_week_of_a_us_strike"] == pytest.approx(q, abs=1e-3)
     assert t["mean_cycle_days"] == pytest.approx(7 * (2 - q) / (1 - eps), abs=0.05)
-    # by simulation of the model's own transitions: from a deadly strike, the weeks to the militias'
-    # strike after the US's last answer
+    # by simulation of the model's own chain (its transition function and the contained profile's
+    # actions, not the formula): from a deadly strike, the weeks to the militias' last strike of
+    # the cycle, which ends with a militia strike that kills no American
     rng = np.random.default_rng(5)
     lengths = []
     for _ in range(20000):
-        weeks = 0
+        nxt = MODEL.transition("hit/quiet", "hold", "retaliate")         # a strike in week 0 ...
+        state = str(rng.choice([k for k in nxt if k.startswith("crisis/")],  # ... that killed an American
+                               p=[float(nxt[k]) / float(eps) for k in nxt if k.startswith("crisis/")]))
+        week = last = 0
         while True:
-            weeks += 1                                   # the US answers the week after the deadly strike
-            if rng.random() >= q:
-                weeks += 1                               # a quiet week: the militias answer the week after
-            if rng.random() >= eps:
-                break                                    # that strike killed no American: the cycle ends
-        lengths.append(weeks)
+            week += 1
+            us, iran = C[state]
+            if iran == "retaliate":
+                last = week
+            nxt = MODEL.transition(state, us, iran)
+            keys = list(nxt)
+            state = str(rng.choice(keys, p=[float(nxt[k]) for k in keys]))
+            if state.startswith(("hit/", "calm/")):
+                break                                   # no American killed: the cycle is over
+        lengths.append(last)
     assert t["mean_cycle_days"] == pytest.approx(7 * np.mean(lengths), rel=0.02)
 
 
@@ -717,6 +725,10 @@ def _one_selection(analysis, rep, doc, model):
     assert eq["actions"] == {s: list(a) for s, a in chosen.followed.profile}
     assert eq["verified_under_noise"] == chosen.followed.verified_under_noise == chosen.found
     assert ("neither chooses all-out war" in rep.title) == chosen.contained == ("contained_violence" in doc)
+    # the fit's "agree by construction" is said only where the fit's assumption (the contained
+    # exchange is played) holds (a review: it was said beside 0.0 answers against the record's 0.012)
+    fit_line = any(line.startswith("the fit:") for line in rep.section("predicted").lines)
+    assert fit_line == (chosen.contained and bool(doc["predicted"]["fitted_to_the_record"]))
     assert rep.section("equilibrium").lines[0].startswith(
         f"selected: {eq['name']} (verified under noise: {eq['verified_under_noise']};")
     if not chosen.contained:

@@ -365,8 +365,8 @@ def _scan(tree, names, base, atoms, values, span, steps, iterations, keep_sign, 
             threshold, formula, exact = _threshold_in(same, changed, atoms, name, values)
             # what changes past the threshold, not at the grid point that found the change: that
             # point can be the tie itself, where the old play is still an equilibrium too
-            past = changed if changed != threshold else threshold + (
-                -1 if direction == "below" else 1) * scale * span / (steps * 1000)
+            # (past it by as much as the bisection's last bracket, so as not to cross another threshold)
+            past = changed if changed != threshold else 2 * threshold - same
             try:
                 flipped = _tree_conclusion(tree.subs({name: past}))
             except GameError:       # past the valid range (a probability below 0): the tie's

@@ -215,7 +215,8 @@ def _moran(args, game, title) -> int:
     if tuple(game.actions[0]) != tuple(game.actions[1]):
         # the types play one another: a type is an action of both players (it said "unknown action
         # 'u' for player B", an action the user never typed)
-        raise GameError(f"the Moran process needs the same actions for both players (the types play one another): "
+        raise GameError(f"the Moran process needs the same actions, in the same order, for both players (the "
+                        f"types play one another): "
                         f"{game.players[0]} has {', '.join(game.actions[0])}, {game.players[1]} has "
                         f"{', '.join(game.actions[1])}")
     actions = game.actions[0]

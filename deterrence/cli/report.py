@@ -84,7 +84,7 @@ def run(args) -> int:
         if values:
             subject = subject.with_parameters(values)
     # only a file's game may have a [repeated] section (and the case's cached report loads no NumPy)
-    repeated = _repeated_section(subject) if args.game not in (None, CASE_ENTRY) else {}
+    repeated = _repeated_section(subject, args.game) if args.game not in (None, CASE_ENTRY) else {}
     from deterrence.analysis.model_cache import analyse_model
     analysis = analyse_model(subject) if is_model(subject) else None   # once, for the text and the figure
     report = explain(subject, analysis=analysis, **repeated)
@@ -95,7 +95,7 @@ def run(args) -> int:
     return 0
 
 
-def _repeated_section(game) -> dict:
+def _repeated_section(game, name) -> dict:
     """``{"delta": ...}`` for a stage game whose file's ``[repeated]`` section gives a discount
     factor and a strategy profile, so that the report adds the shadow of the future (the
     critical discount factor, the distance from it, the risk of war under the section's
@@ -106,4 +106,9 @@ def _repeated_section(game) -> dict:
     if not isinstance(game, NormalFormGame) or game.n_players != 2:
         return {}
     section = repeated_section(game)
-    return {} if section.delta is None or section.profile is None else {"delta": section.delta}
+    if section.delta is None or section.profile is None:
+        return {}
+    from deterrence.cli.repeated import _lines
+    from deterrence.core.repeated import RepeatedGame
+    RepeatedGame.from_game(game, file=_lines(name)[0], lines=_lines(name)[1])   # a bad value names its line
+    return {"delta": section.delta}

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     import numpy
 
 
-from deterrence.errors import GameError, GameFileError
+from deterrence.errors import GameError, GameFileError, TooLargeError
 from deterrence.core.numbers import format_exact, is_symbolic, to_exact
 from deterrence.core.validate import boundary_init
 
@@ -541,9 +541,17 @@ class RepeatedGame:
         if not hasattr(game, "payoff_arrays") and not hasattr(game, "A"):
             raise GameError(f"game must be a normal-form stage game or a RepeatedGame, "
                             f"got {type(game).__name__}")
-        section = repeated_section(game)
+        try:
+            section = repeated_section(game)
+        except (GameError, TooLargeError) as exc:       # its noise table, say: name the file's line
+            if file is None or isinstance(exc, GameFileError):
+                raise
+            key = "noise" if "noise" in str(exc) else None
+            raise GameFileError(str(exc), file=file, line=(lines or {}).get(("repeated", key) if key else
+                                                                            ("repeated",)),
+                                field="repeated" + (f".{key}" if key else "")) from None
         # the keys taken from the file: an error in one of them names its file and line
-        from_file = [k for k, v in (("delta", delta), ("horizon", horizon)) if v is None
+        from_file = [k for k, v in (("delta", delta), ("horizon", horizon), ("noise", noise)) if v is None
                      and getattr(section, k) is not None]
         if delta is None:
             delta = section.delta if section.delta is not None else default_delta
@@ -555,14 +563,28 @@ class RepeatedGame:
             strategies = read_profile(game, file=file, lines=lines)
         elif strategies is not None:
             strategies = read_profile(game, strategies, file=file, lines=lines)
+        def in_the_file(exc, key):
+            """``exc`` as an error of the file's ``[repeated]`` key (its first line there)."""
+            found = [n for path, n in (lines or {}).items() if tuple(path[:2]) == ("repeated", key)]
+            return GameFileError(str(exc), file=file, line=min(found) if found else None,
+                                 field=f"repeated.{key}")
+        if "noise" in from_file and file is not None:
+            try:        # read the file's noise now: the analysis reads it late, far from the file
+                for i, player in enumerate(game.players):
+                    noise.for_player(player).implementation_matrix(list(game.actions[i]))
+            except (GameError, TooLargeError) as exc:
+                if getattr(exc, "file", None):
+                    raise
+                raise in_the_file(exc, "noise") from None
         try:
             return cls(game, delta, horizon, noise, strategies)
-        except GameError as exc:
-            key = next((k for k in from_file if k in str(exc)), None)
-            if file is None or key is None or isinstance(exc, GameFileError):
+        except (GameError, TooLargeError) as exc:
+            # the key the message is about (a delta message may mention the horizon): blamed on the
+            # file only when the file gave it (a --delta on the command line is not the file's)
+            key = next((k for k in ("delta", "horizon", "noise") if str(exc).startswith(k)), None)
+            if file is None or key not in from_file or getattr(exc, "file", None):
                 raise
-            raise GameFileError(str(exc), file=file, line=(lines or {}).get(("repeated", key)),
-                                field=f"repeated.{key}") from None
+            raise in_the_file(exc, key) from None
 
     stage = property(lambda self: self._stage)
     delta = property(lambda self: self._delta)

@@ -20,8 +20,9 @@ from deterrence.errors import ExpressionError, GameError, GameFileError, TooLarg
 MAX_FILE_BYTES = 20_000_000
 
 
-def payoff_value(value, declared, *, file=None, line=None, field=None):
-    """One payoff from a file: ``int``/``Fraction``, or a sympy formula over ``declared``.
+def payoff_value(value, declared, *, file=None, line=None, field=None, what="payoff"):
+    """One payoff from a file: ``int``/``Fraction``, or a sympy formula over ``declared``
+    (``what`` names it in errors: a tree's chance probabilities come this way too).
 
     >>> payoff_value("1/3", [])
     Fraction(1, 3)
@@ -32,10 +33,10 @@ def payoff_value(value, declared, *, file=None, line=None, field=None):
     """
     where = dict(file=file, line=line, field=field)
     if isinstance(value, bool):
-        raise GameFileError(f"{value!r} is a boolean, not a payoff", **where)
+        raise GameFileError(f"{value!r} is a boolean, not a {what}", **where)
     if isinstance(value, (int, float, Fraction)):
         try:
-            return to_exact(value)
+            return to_exact(value, what)
         except (GameError, TooLargeError) as exc:       # a float's text may stand for too many digits
             raise GameFileError(str(exc), **where) from None
     if not isinstance(value, str):

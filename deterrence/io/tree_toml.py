@@ -171,7 +171,8 @@ class _TreeReader:
             raise GameFileError(str(exc), **{**b.where(*keys), "field": None}) from None
 
     def value(self, v, *keys):
-        return payoff_value(v, self.params, **self.base.where(*keys))
+        what = "probability" if "probabilities" in keys else "payoff"
+        return payoff_value(v, self.params, what=what, **self.base.where(*keys))
 
     def nodes(self, root_table):
         """The tree under ``[tree]``, read with an explicit stack (no recursion): each table

@@ -868,7 +868,7 @@ def exchange_report(analysis: ExchangeAnalysis):
     pl.append(f"targets: attacks within 25% of {n_att} in {on_record['months']:g} months: "
               + ("met" if ok_rate else "MISSED") + "; war within 26 months under 10%: "
               + ("met" if war26 < 0.10 else "MISSED") + why)
-    if fitted:
+    if fitted and chosen.contained:     # the fit assumes the contained exchange is played
         pl.append(f"the fit: {_listed(sorted(fitted), ' and ')} are fitted to these counts (the attacks and the US "
                   "answers), so those two agree with the record by construction; the war probabilities rest on "
                   "the misfire probability, which is fixed, not fitted: they are the model's predictions")
