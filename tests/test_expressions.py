@@ -71,7 +71,7 @@ REFUSED = [
     ("W ^ c", "exponents must be numbers"),
     ("1/0", "division by zero"),
     ("0^-1", "division by zero"),
-    ("1e400", "finite"),
+    ("1e99999", "digits"),      # 1e400 is 10^400, exactly, as quoted numbers are (it was the double inf)
     ("log(0)", "finite"),
     ("sqrt(-1)", "not a real number"),
     ("max(sqrt(-1), 1)", "cannot be evaluated"),
@@ -213,3 +213,9 @@ def test_conditions_have_the_same_bomb_guards_as_expressions():
     from deterrence.errors import ExpressionError
     with pytest.raises(ExpressionError, match="condition nests 41 deep"):
         parse_condition("(" * 41 + "a" + ")" * 41 + " > 0", ["a"])
+
+
+def test_a_decimal_literal_in_a_formula_is_the_number_written():
+    """Python reads 1e400 as inf and 1e-400 as 0; a formula's literal is the number written."""
+    assert payoff_value("1e400", []) == 10 ** 400
+    assert payoff_value("W + 1e-400", ["W"]).subs(parameter_symbol("W"), 0) == sympy.Rational(1, 10 ** 400)
