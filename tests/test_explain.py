@@ -483,7 +483,9 @@ def test_tipping_points_that_are_irrational_at_the_current_value_or_behind_a_max
     with_max = _two_by_two({"u, l": ['"max(x, 3/2)"', "1"], "u, r": ["0", '"x"'], "d, l": ['"x"', "0"],
                             "d, r": ['"1/3"', '"1/3"']}, 2)
     text = explain(with_max).to_text()                     # it raised NotImplementedError
-    for r in red_lines(with_max):
+    found = red_lines(with_max)
+    assert [(r.direction, r.threshold, r.gained) for r in found] == [("below", 1, (("u", "l"),))]
+    for r in found:
         beyond = r.threshold + (Fraction(1, 100) if r.direction == "above" else -Fraction(1, 100))
         flipped = pure_equilibrium_set(with_max.subs({"x": beyond}))
         assert set(r.gained) <= flipped and not set(r.lost) & flipped, r

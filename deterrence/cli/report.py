@@ -110,5 +110,6 @@ def _repeated_section(game, name) -> dict:
         return {}
     from deterrence.cli.repeated import _lines
     from deterrence.core.repeated import RepeatedGame
-    RepeatedGame.from_game(game, file=_lines(name)[0], lines=_lines(name)[1])   # a bad value names its line
+    file, lines = _lines(name)
+    RepeatedGame.from_game(game, file=file, lines=lines)          # a bad value names its line
     return {"delta": section.delta}

@@ -131,7 +131,7 @@ def tit_for_tat(model: ExchangeModel) -> dict:
     average, from the deadly strike to the militias' last strike.
 
     >>> t = tit_for_tat(exchange_model())
-    >>> t["militias_strike_after_every_us_strike"], t["us_answers_deadly_attacks"], t["mean_cycle_days"]
+    >>> t["militias_answer_us_strikes"], t["us_answers_deadly_attacks"], t["mean_cycle_days"]
     (True, True, 8.8)
     """
     C = contained_profile()
@@ -145,7 +145,6 @@ def tit_for_tat(model: ExchangeModel) -> dict:
     return {"us_answers_deadly_attacks": all(C[f"crisis/{x}"][0] == "retaliate" for x in shocks),
             "us_answers_other_attacks": any(C[f"hit/{x}"][0] == "retaliate" for x in shocks),
             "militias_answer_us_strikes": answered,
-            "militias_strike_after_every_us_strike": answered,
             "militias_strike_in_the_week_of_a_us_strike": _f(same_week),
             "answers_per_attack": _f(eps),
             "us_answers_per_year": _f(answers_per_year),
@@ -934,7 +933,7 @@ def exchange_report(analysis: ExchangeAnalysis):
             + ("; every US strike is followed by a militia strike: in the same week where the militias strike "
                f"anyway (an Israeli strike or a motive of their own: probability "
                f"{tt['militias_strike_in_the_week_of_a_us_strike']}), else the next week (an answer)"
-               if tt["militias_strike_after_every_us_strike"]
+               if tt["militias_answer_us_strikes"]
                else "; not every US strike is followed by a militia strike"),
             f"at peace in the long run: {tt['us_answers_per_year']} US answers a year in "
             f"{tt['cycles_per_year']} attack-answer cycles, {tt['us_answers_per_cycle']} US answers per cycle, "

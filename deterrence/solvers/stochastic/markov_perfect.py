@@ -202,6 +202,7 @@ class MarkovPerfectResult(EquilibriumSequence):
     pure_complete: bool = True
     notes: tuple = field(default_factory=tuple)
     noisy: bool = True          # the game has implementation noise (the text says it was checked under it)
+    mixed_searched: bool = True  # the logit homotopy looked for mixed MPE (the text: "some mixed")
     game: object = field(default=None, repr=False, compare=False)
     parameters: dict = field(default_factory=dict, hash=False, compare=False)
     options: dict = field(default_factory=dict, hash=False, compare=False)
@@ -221,9 +222,8 @@ class MarkovPerfectResult(EquilibriumSequence):
 
     def to_text(self) -> str:
         k = len(self.equilibria)
-        searched_mixed = any("mixed ones come from" in n for n in self.notes)
         what = ("all" if self.complete else
-                ("all pure, some mixed" if searched_mixed else "all pure") if self.pure_complete else "some")
+                ("all pure, some mixed" if self.mixed_searched else "all pure") if self.pure_complete else "some")
         how = ("exact" if self.exact else "exact where rational; " + ", ".join(
             sorted({"irrational ones proved within a radius" if e.verified_under_noise else
                     "epsilon-equilibria flagged" for e in self.equilibria if not e.exact})))
@@ -1245,7 +1245,7 @@ def markov_perfect(game, *, mixed: bool | None = None, restarts: int = 2, seed=0
     return MarkovPerfectResult(tuple(found), "markov_perfect", all(e.exact for e in found),
                                False, game.players, game.states,
                                {s: game.actions_in(s) for s in game.states}, pure_complete, tuple(notes),
-                               noisy=bool(game.has_noise))
+                               noisy=bool(game.has_noise), mixed_searched=bool(mixed))
 
 
 def _key(strategies):

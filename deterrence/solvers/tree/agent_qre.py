@@ -73,6 +73,7 @@ import math
 
 import numpy as np
 
+from deterrence.core.validate import check_nonnegative
 from deterrence.errors import GameError
 
 __all__ = ["agent_form", "agent_logit_branch", "agent_qre", "agent_qre_at", "limit_assessment"]
@@ -246,19 +247,6 @@ def _check_reached_by_chance(tree):
                             "moves of probability 0: the agent QRE gives it no beliefs (remove those moves)")
 
 
-def _lambda_at(option, lam):
-    """``lam`` as a finite float >= 0, else a ``GameError`` naming ``option`` (a NaN or an
-    infinite lambda used to run the tracer for its 20000 steps before failing)."""
-    import math
-    try:
-        value = math.nan if isinstance(lam, (bool, str, bytes, complex)) else float(lam)
-    except (TypeError, ValueError, OverflowError):
-        value = math.nan
-    if not (math.isfinite(value) and value >= 0):
-        raise GameError(f"{option} must be a finite number >= 0, got {lam!r}")
-    return value
-
-
 def _branch_value(tree, H, points):
     from deterrence.solvers.normal_form.qre import QREBranch
     names = tuple(f"{s.player}: {s.name}" for s in H.sets)
@@ -297,7 +285,7 @@ def agent_qre_at(tree, lam: float, tol: float = 1e-10) -> dict:
     {'fight': 0.5, 'accommodate': 0.5}
     """
     from deterrence.solvers.normal_form.qre import trace_branch
-    lam = _lambda_at("lambda", lam)
+    lam = check_nonnegative("lambda", lam)
     tree, H = _prepared(tree)
     if lam == 0:
         return {s.key: {a: 1.0 / len(s.actions) for a in s.actions} for s in H.sets}
@@ -655,7 +643,7 @@ def agent_qre(tree, lam: float | None = None, max_lambda: float | None = None):
     from deterrence.solvers.result import SolveResult
     tree, H = _prepared(tree)
     if lam is not None:
-        lam = _lambda_at("option lam", lam)
+        lam = check_nonnegative("option lam", lam)
         if lam == 0:
             z = np.append(np.concatenate([np.full(m, -np.log(m)) for m in H.shape]), 0.0)
         else:
