@@ -23,7 +23,7 @@ from deterrence.errors import GameFileError
 from deterrence.models.us_iran_calibration import CALIBRATION, SHARED_NAMES, calibration_values, delta_per_round
 from deterrence.models.us_iran_exchange import (ACTIONS, NOT_AN_EQUILIBRIUM, PLAYERS, START, STATES, TRANSIENT,
                                                 contained_profile, exchange_game_toml, exchange_model,
-                                                markov_perfect_equilibria, play_statistics, verify, war_profile)
+                                                markov_perfect_equilibria, play_statistics, verify, mutual_escalation_profile)
 from deterrence.models.us_iran_exchange_fit import fit_to_record
 from deterrence.models.us_iran_exchange_report import (_percent, analyse_exchange, exchange_report,
                                                        tipping_points, us_iran_exchange_model)
@@ -164,7 +164,7 @@ def _float_values(game, profile):
     return np.linalg.solve(M, R)
 
 
-@pytest.mark.parametrize("profile_of", [contained_profile, war_profile])
+@pytest.mark.parametrize("profile_of", [contained_profile, mutual_escalation_profile])
 def test_equilibria_cross_checked_by_an_independent_float_solve(profile_of):
     game, profile = MODEL.game(), profile_of()
     V = _float_values(game, profile)
@@ -189,9 +189,9 @@ def test_equilibria_cross_checked_by_an_independent_float_solve(profile_of):
     assert [float(x) for x in exact[START]] == pytest.approx(V[game.states.index(START)], rel=1e-9)
 
 
-def test_markov_perfect_equilibria_found_are_contained_and_war():
+def test_markov_perfect_equilibria_found_are_contained_and_mutual_escalation():
     eqs = markov_perfect_equilibria(MODEL)
-    assert [e.name for e in eqs] == ["contained exchange", "war"]
+    assert [e.name for e in eqs] == ["contained exchange", "mutual escalation"]
     assert all(e.verified_under_noise for e in eqs)
     # holding everywhere is not one: Iran answers Israeli strikes on US forces
     hold = verify(MODEL, {s: ("hold", "hold") for s in TRANSIENT})
@@ -361,9 +361,9 @@ def analysis():
 
 def test_claim1_contained_risk_dominates_war(analysis):
     c = analysis.claims["contained_violence"]
-    assert c["contained_is_equilibrium"] and c["war_is_equilibrium"] and c["risk_dominant"] == "contained"
+    assert c["contained_is_equilibrium"] and c["mutual_escalation_is_equilibrium"] and c["risk_dominant"] == "contained"
     # recompute the 2x2 selection from the float values of the four strategy pairs
-    C, W = contained_profile(), war_profile()
+    C, W = contained_profile(), mutual_escalation_profile()
     game = MODEL.game()
 
     def v(us, iran):
@@ -697,7 +697,7 @@ def test_no_two_sections_disagree(values):
     # the headline claims containment exactly when the contained equilibrium holds under the noise
     assert ("neither chooses all-out war" in rep.title) == (contained and eq["verified_under_noise"])
     assert ("Markov perfect equilibrium" in rep.summary and "contained exchange is a" in rep.summary) == contained
-    if eq["regime"] == "war":
+    if eq["regime"] == "mutual escalation":
         assert pred["war_probability"]["value"] > 0.9 and "war" in rep.title
     if contained:
         assert pred["war_probability"]["value"] < 0.5
@@ -745,17 +745,17 @@ def _one_selection(analysis, rep, doc, model):
 
 
 def test_every_reader_follows_the_one_selection(monkeypatch):
-    # pins the single place: a different rule of selection (here: war, the last equilibrium found at
+    # pins the single place: a different rule of selection (here: mutual escalation, the last equilibrium found at
     # the calibration) moves the map's regime, the analysis, the text and the JSON together
     from deterrence.models import us_iran_exchange
     monkeypatch.setattr(us_iran_exchange, "selected_equilibrium", lambda found: list(found)[-1])
     model = us_iran_exchange_model(fitted=False)
     analysis = model.analyse()
-    assert analysis.selection.war and analysis.selected.name == "war"
+    assert analysis.selection.mutual_escalation and analysis.selected.name == "mutual escalation"
     rep = model.report(analysis)
     doc = rep.to_json()
     _one_selection(analysis, rep, doc, model.model)
-    assert doc["equilibrium"]["regime"] == "war" and "go to war" in rep.title
+    assert doc["equilibrium"]["regime"] == "mutual escalation" and "go to war" in rep.title
 
 
 def test_report_text_and_json_follow_one_selection_on_the_command_line(capsys):
@@ -923,7 +923,7 @@ def test_game_file_claims_hold():
     contained = {s: tuple(a) for s, a in claims["contained_markov_perfect"].items()}
     assert contained == contained_profile()
     assert verify_markov_perfect(exact, contained)[0]
-    assert verify_markov_perfect(exact, war_profile())[0] == claims["war_markov_perfect"]
+    assert verify_markov_perfect(exact, mutual_escalation_profile())[0] == claims["mutual_escalation_markov_perfect"]
     assert contained_violence_claim() == claims["risk_dominant"]
 
 
@@ -1042,7 +1042,7 @@ def test_round_length_cannot_be_changed_behind_the_weekly_rates(capsys):
 
 
 def test_the_reports_search_and_the_front_doors_agree_on_what_else_there_is():
-    # the report names two equilibria (contained, war) and says the front door's wider search
+    # the report names two equilibria (contained, mutual escalation) and says the front door's wider search
     # finds more, each planning escalation in some states: check that against dt.solve
     import deterrence as dt
     from deterrence.models.us_iran_exchange import SEARCH, TRANSIENT, _name
@@ -1052,9 +1052,9 @@ def test_the_reports_search_and_the_front_doors_agree_on_what_else_there_is():
         assert eq.verified_under_noise and eq.is_pure
         profile = {s: tuple(eq.action(s, p) for p in ("US", "Iran")) for s in TRANSIENT}
         names.append(_name(profile))
-        if _name(profile) not in ("contained exchange", "war"):
+        if _name(profile) not in ("contained exchange", "mutual escalation"):
             assert any("escalate" in a for a in profile.values())
-    assert {"contained exchange", "war"} <= set(names) and len(names) > 2
+    assert {"contained exchange", "mutual escalation"} <= set(names) and len(names) > 2
     assert "each of those plans escalation in some states" in SEARCH
 
 

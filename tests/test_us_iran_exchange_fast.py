@@ -18,7 +18,7 @@ from deterrence.models.us_iran_calibration import CALIBRATION
 from deterrence.models.us_iran_exchange import (ACTIONS, CHAIN_PARAMETERS, STATES, TRANSIENT, _FLAT,
                                                 _outcome_tables, contained_profile, exchange_model,
                                                 markov_perfect_equilibria, play_statistics, reference_path,
-                                                verify, war_profile)
+                                                verify, mutual_escalation_profile)
 
 fractions = st.fractions(min_value=0, max_value=1, max_denominator=400)
 calibrations = st.fixed_dictionaries({
@@ -55,7 +55,7 @@ def test_outcome_tables_are_the_games(values):
 @settings(max_examples=25, deadline=None)
 @given(calibrations, profiles)
 def test_values_gains_and_verification_agree_with_the_reference_path(values, profile):
-    for prof in (profile, contained_profile(), war_profile()):
+    for prof in (profile, contained_profile(), mutual_escalation_profile()):
         model = exchange_model(**values)
         fast = (model.values_of(prof), model.deviation_gains(prof), verify(model, prof))
         with reference_path():
@@ -232,7 +232,7 @@ def test_product_equilibrium_search_is_the_toolkits(values, stance, other):
     C = contained_profile()
     rs = regimes.change_of_heart_game(model, sv)
     starts = [{k: C for k in rs.stances}, {k: other for k in rs.stances},
-              {regimes.STATUS_QUO: C, regimes.IRAN_HAWKISH: war_profile(), regimes.US_GLOVES_OFF: other}]
+              {regimes.STATUS_QUO: C, regimes.IRAN_HAWKISH: mutual_escalation_profile(), regimes.US_GLOVES_OFF: other}]
     changes, switching = regimes._change_of_heart_parts(model, sv, None, None)
     assert regimes._equilibria(rs, model, changes, switching, {}, starts) == regime_switching_equilibria(rs, starts)
     rs = regimes.support_game(model, sv)

@@ -112,18 +112,20 @@ def contained_profile() -> dict:
     return out
 
 
-def war_profile() -> dict:
-    """Both sides escalate in every state.
+def mutual_escalation_profile() -> dict:
+    """Both sides escalate in every state: the profile named "mutual escalation" (its play
+    enters war, the absorbing state, in the first week).
 
-    >>> set(war_profile().values())
+    >>> set(mutual_escalation_profile().values())
     {('escalate', 'escalate')}
     """
     return {s: ("escalate", "escalate") for s in TRANSIENT}
 
 #: The regimes of :meth:`ExchangeModel.classify`: the selected Markov perfect equilibrium is the
-#: contained exchange, another pure equilibrium short of war, or war (no other one was found);
+#: contained exchange, another pure equilibrium short of war, or mutual escalation (no other one
+#: was found: both sides escalate in every state, so that play enters war at once);
 #: or the search found no pure equilibrium (then the war risk is the contained profile's, as in the report).
-REGIMES = ("contained exchange", "another equilibrium short of war", "war", "no pure equilibrium found")
+REGIMES = ("contained exchange", "another equilibrium short of war", "mutual escalation", "no pure equilibrium found")
 
 #: The name of the play the predictions follow when the search finds no pure equilibrium
 #: (:func:`select`): the contained profile, checked and not an equilibrium. Never "contained
@@ -635,8 +637,9 @@ realised escalation is war.
 At the calibration the contained exchange is a Markov perfect equilibrium
 under this noise: the militias strike after Israeli strikes and on their own
 motives and answer US strikes; the US answers the attacks that kill
-Americans; nobody escalates or withdraws. Mutual escalation (war) is an
-equilibrium too; the contained one risk-dominates it.
+Americans; nobody escalates or withdraws. Mutual escalation (both sides
+escalate in every state, so play enters war at once) is an equilibrium too;
+the contained one risk-dominates it.
 """
 sources = [
   "Case brief (shared/brief.md): 83 attacks on US personnel, 21 January 2021 to March 2023 (US Central Command).",
@@ -700,10 +703,11 @@ def exchange_game_toml() -> str:
                                                              for t, q in dist.items()) + " }")
     out += ["", "[claims]",
             "# the contained exchange, (US, Iran) intended actions per state: a Markov perfect equilibrium",
-            "# under the noise at the defaults; so is mutual escalation (war); contained risk-dominates war",
+            "# under the noise at the defaults; so is mutual escalation (its play enters war at once);",
+            "# the contained exchange risk-dominates mutual escalation",
             "contained_markov_perfect = { " + ", ".join(f'"{s}" = ["{a}", "{b}"]'
                                                       for s, (a, b) in contained_profile().items()) + " }",
-            "war_markov_perfect = true", 'risk_dominant = "contained"']
+            "mutual_escalation_markov_perfect = true", 'risk_dominant = "contained"']
     return "\n".join(out) + "\n"
 
 
@@ -794,7 +798,7 @@ def _name(profile, reached=None) -> str:
     if profile == contained_profile():
         return "contained exchange"
     if all(a == ("escalate", "escalate") for a in profile.values()):
-        return "war"
+        return "mutual escalation"
     on_path = {s: a for s, a in profile.items() if reached is None or s in reached}
     if any("escalate" in a for a in on_path.values()):
         return "escalation"
@@ -815,7 +819,7 @@ def _name(profile, reached=None) -> str:
 
 
 #: the names of the search's starting profiles, in order (:func:`search_starts`)
-START_NAMES = ("contained exchange", "war", "mutual restraint", "every attack answered", "no attack answered",
+START_NAMES = ("contained exchange", "mutual escalation", "mutual restraint", "every attack answered", "no attack answered",
                "US withdrawal")
 
 
@@ -829,7 +833,7 @@ def search_starts() -> dict:
 
     def with_us(rule):
         return {s: (rule(s), contained[s][1]) for s in TRANSIENT}
-    profiles = (contained, war_profile(), {s: ("hold", "hold") for s in TRANSIENT},
+    profiles = (contained, mutual_escalation_profile(), {s: ("hold", "hold") for s in TRANSIENT},
                 with_us(lambda s: "retaliate" if _split(s)[0] in ("hit", "crisis") else "hold"),
                 with_us(lambda s: "hold"), with_us(lambda s: "withdraw"))
     return dict(zip(START_NAMES, profiles))
@@ -865,7 +869,7 @@ def markov_perfect_equilibria(model: ExchangeModel) -> tuple:
     :func:`search_starts` (see :data:`SEARCH`); each returned one is verified under the noise.
 
     >>> [e.name for e in markov_perfect_equilibria(exchange_model())]
-    ['contained exchange', 'war']
+    ['contained exchange', 'mutual escalation']
     """
     found = []
     for start in search_starts().values():
@@ -877,13 +881,14 @@ def markov_perfect_equilibria(model: ExchangeModel) -> tuple:
 
 def selected_equilibrium(equilibria):
     """The rule of :func:`select` (the one choice the predictions follow) among equilibria
-    found: the contained exchange if it is one, else the first found that is not war, else the first.
+    found: the contained exchange if it is one, else the first found that is not mutual escalation,
+    else the first.
 
     >>> selected_equilibrium(markov_perfect_equilibria(exchange_model())).name
     'contained exchange'
     """
     contained = [e for e in equilibria if e.name == "contained exchange"]
-    others = [e for e in equilibria if e.name != "war"]
+    others = [e for e in equilibria if e.name != "mutual escalation"]
     return (contained or others or list(equilibria))[0]
 
 
@@ -913,13 +918,13 @@ class Selection:
         return REGIMES[self.regime] == "contained exchange"
 
     @property
-    def war(self) -> bool:
-        """Whether war is the equilibrium followed (no other was found)."""
-        return REGIMES[self.regime] == "war"
+    def mutual_escalation(self) -> bool:
+        """Whether mutual escalation is the equilibrium followed (no other was found)."""
+        return REGIMES[self.regime] == "mutual escalation"
 
     @property
     def label(self) -> str:
-        """The report's word for the regime: ``"contained"``, ``"war"``, the name of another
+        """The report's word for the regime: ``"contained"``, ``"mutual escalation"``, the name of another
         equilibrium followed, or ``"no pure equilibrium found"``."""
         if self.contained:
             return "contained"
@@ -947,7 +952,7 @@ def select(model: ExchangeModel, equilibria=None) -> Selection:
         return Selection(replace(checked, name=NOT_AN_EQUILIBRIUM), REGIMES.index("no pure equilibrium found"))
     chosen = selected_equilibrium(found)
     regime = ("contained exchange" if chosen.name == "contained exchange" else
-              "war" if chosen.name == "war" else "another equilibrium short of war")
+              "mutual escalation" if chosen.name == "mutual escalation" else "another equilibrium short of war")
     return Selection(chosen, REGIMES.index(regime))
 
 
@@ -1044,7 +1049,7 @@ def _play_statistics(model, profile, rounds, start) -> dict:
 
 
 __all__ = ["exchange_game_toml", "CHAIN_PARAMETERS", "chain_key", "reference_path", "reference_path_on",
-           "ExchangeModel", "MarkovPerfect", "exchange_model", "contained_profile", "war_profile",
+           "ExchangeModel", "MarkovPerfect", "exchange_model", "contained_profile", "mutual_escalation_profile",
            "verify", "reached_states", "markov_perfect_equilibria", "search_end",
            "selected_equilibrium", "Selection", "select", "REGIMES", "NOT_AN_EQUILIBRIUM", "search_starts",
            "START_NAMES", "SEARCH",

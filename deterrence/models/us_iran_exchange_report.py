@@ -9,11 +9,11 @@ computes nothing itself, so no two sections can rest on different numbers.
 The claims (case brief, shared/brief.md), each a function of the model:
 
 1. :func:`contained_violence` – the margins by which the contained equilibrium
-   holds (smallest loss from any one-shot deviation), the war equilibrium beside
+   holds (smallest loss from any one-shot deviation), the mutual-escalation equilibrium beside
    it, and the selection between them: Harsanyi–Selten risk dominance in the
    2x2 game of the two equilibrium strategies, and the basin of the contained
    equilibrium under best-response learning (the largest belief that the other
-   side plays its war strategy at which one still plays contained).
+   side plays its mutual-escalation strategy at which one still plays contained).
 2. :func:`tit_for_tat` – the attack -> answer -> answer cycles on the path.
 3. :func:`target_substitution` – attacks on US forces as a function of the
    weekly Israeli strike rate.
@@ -40,7 +40,7 @@ from deterrence.models.us_iran_calibration import CALIBRATION
 from deterrence.models.us_iran_exchange import (PLAYERS, SEARCH, TRANSIENT, ExchangeModel, Selection,
                                                 contained_profile, exchange_model, horizon_weeks,
                                                 markov_perfect_equilibria, play_statistics, search_starts, select,
-                                                verify, war_profile, weeks_in)
+                                                verify, mutual_escalation_profile, weeks_in)
 
 
 def _weeks_per_month() -> float:
@@ -88,13 +88,13 @@ def _per_year(rate_per_week) -> float:
 
 # -- claim 1 -----------------------------------------------------------------------------
 def contained_violence(model: ExchangeModel) -> dict:
-    """Why the contained equilibrium and not the war equilibrium: margins and selection.
+    """Why the contained equilibrium and not mutual escalation: margins and selection.
 
     >>> c = contained_violence(exchange_model())
-    >>> c["contained_is_equilibrium"], c["war_is_equilibrium"], c["risk_dominant"]
+    >>> c["contained_is_equilibrium"], c["mutual_escalation_is_equilibrium"], c["risk_dominant"]
     (True, True, 'contained')
     """
-    C, W = contained_profile(), war_profile()
+    C, W = contained_profile(), mutual_escalation_profile()
     c_eq, w_eq = verify(model, C), verify(model, W)
     start = "calm/quiet"
     V = {(a, b): model.values_of(_combine(pa, pb))[start]
@@ -102,19 +102,20 @@ def contained_violence(model: ExchangeModel) -> dict:
     # loss of each player from leaving each equilibrium of the 2x2 game of the two strategies
     us_c, iran_c = V[("C", "C")][0] - V[("W", "C")][0], V[("C", "C")][1] - V[("C", "W")][1]
     us_w, iran_w = V[("W", "W")][0] - V[("C", "W")][0], V[("W", "W")][1] - V[("W", "C")][1]
-    risk = "contained" if us_c * iran_c > us_w * iran_w else ("war" if us_c * iran_c < us_w * iran_w else "tie")
+    risk = ("contained" if us_c * iran_c > us_w * iran_w else
+            "mutual escalation" if us_c * iran_c < us_w * iran_w else "tie")
 
-    def basin(loss_c, loss_w):   # the belief in the other's war strategy that makes one indifferent
+    def basin(loss_c, loss_w):   # the belief in the other's mutual-escalation strategy that makes one indifferent
         return loss_c / (loss_c + loss_w) if loss_c + loss_w > 0 else Fraction(0)
     escalate_margins = {p: min(-g for (s, q, a), g in model.deviation_gains(C).items() if q == p and a == "escalate")
                         for p in PLAYERS} if c_eq.verified_under_noise else {}
     return {"contained_is_equilibrium": c_eq.verified_under_noise,
-            "war_is_equilibrium": w_eq.verified_under_noise,
+            "mutual_escalation_is_equilibrium": w_eq.verified_under_noise,
             "margins": {p: _f(m) for p, m in zip(PLAYERS, c_eq.min_margin)},
             "escalation_margins": {p: _f(m) for p, m in escalate_margins.items()},
             "values_from_calm_week": {f"{a}{b}": [_f(x, 1) for x in v] for (a, b), v in V.items()},
             "risk_dominant": risk,
-            "nash_products": {"contained": _f(us_c * iran_c, 1), "war": _f(us_w * iran_w, 1)},
+            "nash_products": {"contained": _f(us_c * iran_c, 1), "mutual_escalation": _f(us_w * iran_w, 1)},
             "basin": {"US": _f(basin(us_c, us_w), 5), "Iran": _f(basin(iran_c, iran_w), 5)}}
 
 
@@ -524,7 +525,7 @@ class ExchangeAnalysis:
 
     @property
     def regime(self) -> str:
-        """``"contained"``, ``"war"``, another equilibrium's name, or ``"no pure equilibrium found"``
+        """``"contained"``, ``"mutual escalation"``, another equilibrium's name, or ``"no pure equilibrium found"``
         (``selection.label``)."""
         return self.selection.label
 
@@ -611,8 +612,8 @@ GLOSSARY = {
                         "strikes, ...), mutual restraint (nobody strikes on the path; no escalation planned "
                         "anywhere), mutual restraint (war threatened if attacked) (nobody strikes on the path; "
                         "escalation planned only off it), escalation (a side intends it on the path), US "
-                        "withdrawal, and 'war': the profile in which both sides escalate in every state, so "
-                        "that its play enters war in the first week",
+                        "withdrawal, and mutual escalation: the profile in which both sides escalate in every "
+                        "state, so that its play enters war in the first week",
     "week": "one round of the model",
 }
 
@@ -648,8 +649,8 @@ def _percent(p: float) -> str:
 def _listed(names, sep=", ") -> str:
     """Equilibrium names, each once, with the number of profiles where several share it.
 
-    >>> _listed(["war", "limited strikes", "limited strikes"])
-    'war, limited strikes (2 profiles)'
+    >>> _listed(["mutual escalation", "limited strikes", "limited strikes"])
+    'mutual escalation, limited strikes (2 profiles)'
     """
     return sep.join(f"{n} ({names.count(n)} profiles)" if names.count(n) > 1 else n for n in dict.fromkeys(names))
 
@@ -793,8 +794,8 @@ def exchange_report(analysis: ExchangeAnalysis):
                    f"{pred['attacks_per_month']} times a month, the US answers about {pred['answers_per_attack']:.1%} "
                    f"of attacks (those that kill Americans), and war has probability {_percent(war26)} within "
                    f"26 months ({_percent(war10)} within ten years).")
-    elif chosen.war:
-        title = "At these values the US and Iran go to war"
+    elif chosen.mutual_escalation:
+        title = f"At these values the US and Iran go to war: the equilibrium found is {chosen.followed.name}"
         summary = (f"The contained exchange is not an equilibrium at these values; the equilibrium found is "
                    f"'{chosen.followed.name}' (both sides escalate in every state), and war has probability "
                    f"{_percent(war26)} within 26 months.")
@@ -921,10 +922,11 @@ def exchange_report(analysis: ExchangeAnalysis):
             f"US {cv['margins']['US']}, Iran {cv['margins']['Iran']} "
             f"(escalation: US {cv['escalation_margins'].get('US')}, "
             f"Iran {cv['escalation_margins'].get('Iran')})",
-            f"war is also an equilibrium: {cv['war_is_equilibrium']}; risk dominant: {cv['risk_dominant']} "
-            f"(Nash products {cv['nash_products']['contained']} vs {cv['nash_products']['war']})",
+            f"mutual escalation (play enters war at once) is also an equilibrium: "
+            f"{cv['mutual_escalation_is_equilibrium']}; risk dominant: {cv['risk_dominant']} "
+            f"(Nash products {cv['nash_products']['contained']} vs {cv['nash_products']['mutual_escalation']})",
             f"basin under best-response learning: each side keeps to containment unless it believes the other "
-            f"plays war with probability above {cv['basin']['US']} (US) or {cv['basin']['Iran']} (Iran)"), cv))
+            f"plays mutual escalation with probability above {cv['basin']['US']} (US) or {cv['basin']['Iran']} (Iran)"), cv))
         tt = c["tit_for_tat"]
         secs.append(Section("tit_for_tat", "2. Tit-for-tat cycles on the equilibrium path", (
             ("the US answers the attacks that kill Americans" if tt["us_answers_deadly_attacks"]

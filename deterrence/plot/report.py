@@ -69,7 +69,7 @@ def model_figure(model, analysis=None, *, rounds=200, grid=60):
 
 
 #: one colour per equilibrium of the exchange model, the same in every panel (other names: grey-blue)
-EQUILIBRIUM_COLOURS = {"contained exchange": "#1f77b4", "war": "#d62728", "US withdrawal": "#9467bd"}
+EQUILIBRIUM_COLOURS = {"contained exchange": "#1f77b4", "mutual escalation": "#d62728", "US withdrawal": "#9467bd"}
 RECORD_COLOUR = "#777777"
 
 
