@@ -492,6 +492,24 @@ def test_tipping_points_that_are_irrational_at_the_current_value_or_behind_a_max
         assert r.describe() in text
 
 
+def test_a_tipping_point_sympy_cannot_solve_for_is_found_by_scanning():
+    """A gap sympy.solve cannot solve (nested max/min/abs) gave no roots, and the report said no
+    change within reach flips the result: the scan finds its sign changes, the threshold exact
+    where the gap is exactly zero, and stepping across it flips the equilibrium."""
+    from deterrence.analysis.redlines import _roots, threshold_formulas
+    from deterrence.core.symbolic import parameter_symbol
+    game = _two_by_two({"u, l": ['"max(x, min(x^2, 3)) - abs(x - 1)"', "1"], "u, r": ["0", "0"],
+                        "d, l": ["1", "0"], "d, r": ["0", "1"]}, 2)
+    solved, unsolved = threshold_formulas(game, "x")
+    assert unsolved and all(_roots(g, parameter_symbol("x")) is None for g in unsolved)
+    (line,) = red_lines(game)
+    assert (line.direction, line.threshold, line.exact, line.lost) == ("below", 1, True, (("u", "l"),))
+    assert ("u", "l") in pure_equilibrium_set(game.subs({"x": Fraction(101, 100)}))
+    assert ("u", "l") not in pure_equilibrium_set(game.subs({"x": Fraction(99, 100)}))
+    assert line.describe() == "if x falls below 1 (now 2): (u, l) stops being an equilibrium"
+    assert line.describe() in explain(game).to_text()
+
+
 def test_tree_tipping_points_at_a_chance_probabilitys_end_are_not_artefacts(tmp_path):
     """A bug hunt: a chance move of probability p to two nodes of one information set gave "if p
     falls below 0: ... stops being an equilibrium" (at p = 0 a terminal is reached with

@@ -5,7 +5,9 @@ every deviation difference ``u_i(p) - u_i(a_i, p_-i)`` is non-negative. Each
 difference is a formula in the parameters. For one parameter ``θ`` (the others
 kept symbolic for the formula, at their values for the number):
 
-1. solve each difference ``= 0`` for ``θ`` (sympy), giving candidate thresholds;
+1. solve each difference ``= 0`` for ``θ`` (sympy), giving candidate thresholds; a
+   difference sympy cannot solve (``exp(θ) + θ^3 = 5``) is scanned at the values for
+   its sign changes, each bracketed by bisection (inexact, no formula);
 2. keep the real roots, and for each side of the current value the nearest one;
 3. solve the game just on each side of it (exactly) to say what changes.
 
@@ -58,7 +60,7 @@ class RedLine:
         """One sentence, e.g. "if W_iran falls below 2 (= b_iran): ..."."""
         verb = "falls below" if self.direction == "below" else "rises above"
         shown = self._threshold_text(10) if self.exact else "≈ " + self._threshold_text(10)
-        formula = "" if self.formula in (format_exact(self.threshold), shown) else f" (= {self.formula})"
+        formula = "" if self.formula in ("", format_exact(self.threshold), shown) else f" (= {self.formula})"
         changes = []
         if self.lost:
             changes.append(" and ".join(_profile(p) for p in self.lost) + " stop"
@@ -143,7 +145,10 @@ def red_lines(game, parameters=None, *, keep_sign=True) -> tuple:
         current = Fraction(values[name])
         others = {s: v for s, v in subs_all.items() if s != theta}
         candidates = {}          # threshold -> (its formula, whether the threshold is exact)
-        for root, formula in threshold_formulas(game, name):
+        solved, unsolved = threshold_formulas(game, name)
+        for q, exact in numeric_roots(unsolved, theta, others, current):
+            candidates.setdefault(q, ("", exact))
+        for root, formula in solved:
             value = root.xreplace(others)
             if value.is_Rational:
                 q, exact = Fraction(int(value.p), int(value.q)), True
@@ -153,7 +158,7 @@ def red_lines(game, parameters=None, *, keep_sign=True) -> tuple:
                 q, exact = Fraction(str(sympy.N(value, 40))), False
             else:
                 continue
-            if q not in candidates:
+            if q not in candidates or not candidates[q][0]:
                 candidates[q] = (formula, exact)
         for direction in ("below", "above"):
             # a threshold at the current value counts on both sides: the current profile is a
@@ -178,17 +183,19 @@ def red_lines(game, parameters=None, *, keep_sign=True) -> tuple:
 
 
 def threshold_formulas(game, name) -> tuple:
-    """``(root, simplified root)`` of every deviation difference of ``game`` that involves
-    parameter ``name``, solved for it (the others kept symbolic), in the order of
-    :func:`deviation_gaps`.
+    """``(solved, unsolved)``: ``solved`` holds ``(root, simplified root)`` of every deviation
+    difference of ``game`` that involves parameter ``name``, solved for it (the others kept
+    symbolic), in the order of :func:`deviation_gaps`; ``unsolved`` the differences sympy
+    could not solve (:func:`numeric_roots` scans them at the parameters' values).
 
     They depend on the game's formulas, not on its parameter values: derived once per
     structure and kept (:func:`deterrence.core.cache.remember`; in the cache folder too),
     so that red lines at other values only substitute numbers.
 
     >>> from deterrence import load_game
-    >>> [str(f) for _, f in threshold_formulas(load_game("prisoners_dilemma"), "R")]
-    ['T', 'T']
+    >>> solved, unsolved = threshold_formulas(load_game("prisoners_dilemma"), "R")
+    >>> [str(f) for _, f in solved], unsolved
+    (['T', 'T'], ())
     """
     from deterrence.core.cache import remember, structure_text
 
@@ -196,22 +203,24 @@ def threshold_formulas(game, name) -> tuple:
         import sympy
         theta = parameter_symbol(name)
         gaps = list(dict.fromkeys(g for gs in deviation_gaps(game).values() for g in gs if is_symbolic(g)))
-        return tuple((root, sympy.simplify(root)) for gap in gaps if theta in gap.free_symbols
-                     for root in _roots(gap, theta))
+        roots = [(gap, _roots(gap, theta)) for gap in gaps if theta in gap.free_symbols]
+        return (tuple((root, sympy.simplify(root)) for _, found in roots if found is not None for root in found),
+                tuple(gap for gap, found in roots if found is None))
     return remember("red-line-formulas", f"{name} in {structure_text(game)}", derive)
 
 
-def _roots(gap, theta) -> list:
+def _roots(gap, theta):
     """The roots of ``gap = 0`` in ``theta``: read off when ``gap`` is linear in it (payoff
     gaps usually are), else by ``sympy.solve``; a gap with ``min``/``max`` (which sympy.solve
-    refuses: "multiple generators") is solved as the piecewise function it is, and a gap
-    sympy cannot solve at all gives no roots (the report then lists no tipping point from it,
-    rather than failing).
+    refuses: "multiple generators") is solved as the piecewise function it is. ``None`` when
+    sympy cannot solve it (:func:`numeric_roots` then scans it; it was dropped silently).
 
     >>> from deterrence.core.symbolic import parameter_symbol, parse_expression
     >>> x = parameter_symbol("x")
     >>> _roots(parse_expression("max(x, 3/2) - 2", ["x"]), x), _roots(parse_expression("x^2 - 3", ["x"]), x)
     ([2], [-sqrt(3), sqrt(3)])
+    >>> _roots(parse_expression("exp(x) + x^3 - 5", ["x"]), x) is None
+    True
     """
     import sympy
     if gap.is_polynomial(theta):
@@ -224,7 +233,61 @@ def _roots(gap, theta) -> list:
             return sympy.solve(sympy.Eq(form, 0), theta)
         except (NotImplementedError, ValueError, TypeError):
             continue
-    return []
+    return None
+
+
+#: Where :func:`numeric_roots` looks: the current value plus or minus these multiples of
+#: ``max(1, |current|)`` (a geometric grid, 1/1000 to about 1000), and the current value itself.
+_SCAN = tuple(sorted({s * Fraction(2) ** k / 1000 for k in range(21) for s in (-1, 1)}))
+
+
+def numeric_roots(gaps, theta, others, current) -> list:
+    """The sign changes of each of ``gaps`` (formulas sympy could not solve for ``theta``),
+    with the other parameters at ``others``, found on a grid around ``current``
+    (:data:`_SCAN`) and each bracketed by bisection to 10^-15 relative, as ``(threshold,
+    exact)``: the simplest fraction in the bracket (denominator up to 10^6) when the gap is
+    exactly zero there, else a rational close to the threshold, inexact. The ends of a
+    stretch where the gap is zero count too. A root where the gap touches zero without
+    changing sign, or one beyond the grid, is not found.
+
+    >>> from deterrence.core.symbolic import parameter_symbol, parse_expression
+    >>> x = parameter_symbol("x")
+    >>> [(round(float(q), 9), exact) for q, exact in numeric_roots([parse_expression("exp(x) + x^3 - 5", ["x"])], x, {}, 1)]
+    [(1.193674575, False)]
+    >>> numeric_roots([parse_expression("max(x, min(x^2, 3)) - abs(x - 1) - 1", ["x"])], x, {}, 2)
+    [(Fraction(1, 1), True), (Fraction(3, 1), True)]
+    """
+    import sympy
+    scale = max(Fraction(1), abs(Fraction(current)))
+    grid = sorted({Fraction(current) + step * scale for step in _SCAN} | {Fraction(current)})
+    found = {}
+    for gap in gaps:
+        f = gap.xreplace(others)
+
+        def is_root(q, f=f):
+            return f.xreplace({theta: sympy.Rational(q.numerator, q.denominator)}).is_zero is True
+
+        def sign(x, f=f):
+            value = f.xreplace({theta: sympy.Rational(x.numerator, x.denominator)}).evalf(30)
+            if not (value.is_number and value.is_real):
+                return None                  # outside the formula's domain (log of a negative)
+            return 0 if value == 0 else 1 if value > 0 else -1
+        signs = [sign(x) for x in grid]
+        for a, b, sa, sb in zip(grid, grid[1:], signs, signs[1:]):
+            # a change of sign, or the end of a stretch where the gap is zero (a tie)
+            if sa is None or sb is None or sa == sb:
+                continue
+            while b - a > abs(a) / 10**15 + Fraction(1, 10**30):
+                mid = (a + b) / 2
+                sm = sign(mid)
+                if sm is None:               # outside the formula's domain
+                    break
+                a, b = (mid, b) if sm == sa else (a, mid)
+            simplest = next((q for q in (((a + b) / 2).limit_denominator(10**k) for k in range(7))
+                             if a <= q <= b and is_root(q)), None)
+            q = simplest if simplest is not None else ((a + b) / 2).limit_denominator(10**18)
+            found[q] = simplest is not None or found.get(q, False)
+    return sorted(found.items())
 
 
 def _just_beyond(q, others, direction, current):
