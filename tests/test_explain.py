@@ -492,22 +492,40 @@ def test_tipping_points_that_are_irrational_at_the_current_value_or_behind_a_max
         assert r.describe() in text
 
 
-def test_a_tipping_point_sympy_cannot_solve_for_is_found_by_scanning():
-    """A gap sympy.solve cannot solve (nested max/min/abs) gave no roots, and the report said no
-    change within reach flips the result: the scan finds its sign changes, the threshold exact
-    where the gap is exactly zero, and stepping across it flips the equilibrium."""
-    from deterrence.analysis.redlines import _roots, threshold_formulas
-    from deterrence.core.symbolic import parameter_symbol
-    game = _two_by_two({"u, l": ['"max(x, min(x^2, 3)) - abs(x - 1)"', "1"], "u, r": ["0", "0"],
-                        "d, l": ["1", "0"], "d, r": ["0", "1"]}, 2)
-    solved, unsolved = threshold_formulas(game, "x")
-    assert unsolved and all(_roots(g, parameter_symbol("x")) is None for g in unsolved)
-    (line,) = red_lines(game)
+def test_tipping_points_of_gaps_sympy_solves_badly_are_found_and_checked():
+    """A bug hunt: a gap sympy.solve cannot solve gave no roots, silently (the report said no change
+    within reach flips the result): a quintic with another parameter in it (sympy.solve: []), and
+    one with abs and max, on which sympy.solve ran for minutes; and a real root that sympy writes
+    with complex radicals (Cardano) was dropped as not real. Each is now found: the quintic by
+    the scan at the values (inexact), the piecewise gap piece by piece; each is checked by
+    stepping across it."""
+    from deterrence.analysis.redlines import threshold_formulas
+    from deterrence.io.toml_format import parse_toml_game
+    quintic = parse_toml_game(
+        'players = ["A", "B"]\n[actions]\nA = ["u", "d"]\nB = ["l", "r"]\n'
+        '[parameters]\nx = { value = "2" }\ny = { value = "1" }\n[payoffs]\n'
+        '"u, l" = ["x^5 - x - y + 1", 1]\n"u, r" = [0, 0]\n"d, l" = [1, 0]\n"d, r" = [0, 1]\n')
+    solved, unsolved = threshold_formulas(quintic, "x")
+    assert unsolved and not solved          # the gap and its negative (the deviation the other way)
+    (line,) = red_lines(quintic, ["x"])
+    assert (line.direction, line.exact, line.formula, line.lost) == ("below", False, "", (("u", "l"),))
+    assert abs(float(line.threshold) - 1.1673039782614187) < 1e-12
+    for step, holds in ((Fraction(1, 10**9), True), (-Fraction(1, 10**9), False)):
+        assert (("u", "l") in pure_equilibrium_set(quintic.subs({"x": line.threshold + step}))) == holds
+    assert line.describe().startswith("if x falls below ≈ 1.16730397") and "(= )" not in line.describe()
+    assert line.describe() in explain(quintic).to_text()
+    cardano = _two_by_two({"u, l": ['"abs(x^3 - 2) - max(x, 1) + 1"', "1"], "u, r": ["0", "0"],
+                           "d, l": ["1", "0"], "d, r": ["0", "1"]}, 2)
+    (line,) = red_lines(cardano)       # sympy.solve ran for minutes on this gap
+    assert (line.direction, line.exact, line.lost) == ("below", False, (("u", "l"),))
+    assert abs(float(line.threshold) - 1.5213797068045676) < 1e-12     # x^3 - 2 = x
+    for step, holds in ((Fraction(1, 10**9), True), (-Fraction(1, 10**9), False)):
+        assert (("u", "l") in pure_equilibrium_set(cardano.subs({"x": line.threshold + step}))) == holds
+    nested = _two_by_two({"u, l": ['"max(x, min(x^2, 3)) - abs(x - 1)"', "1"], "u, r": ["0", "0"],
+                          "d, l": ["1", "0"], "d, r": ["0", "1"]}, 2)
+    (line,) = red_lines(nested)
     assert (line.direction, line.threshold, line.exact, line.lost) == ("below", 1, True, (("u", "l"),))
-    assert ("u", "l") in pure_equilibrium_set(game.subs({"x": Fraction(101, 100)}))
-    assert ("u", "l") not in pure_equilibrium_set(game.subs({"x": Fraction(99, 100)}))
     assert line.describe() == "if x falls below 1 (now 2): (u, l) stops being an equilibrium"
-    assert line.describe() in explain(game).to_text()
 
 
 def test_tree_tipping_points_at_a_chance_probabilitys_end_are_not_artefacts(tmp_path):

@@ -152,10 +152,11 @@ def red_lines(game, parameters=None, *, keep_sign=True) -> tuple:
             value = root.xreplace(others)
             if value.is_Rational:
                 q, exact = Fraction(int(value.p), int(value.q)), True
-            elif value.is_number and value.is_real:
+            elif value.is_number and (value.is_real or value.is_real is None and _real_part(value) is not None):
                 # an irrational threshold (x = sqrt(3)): a rational within 10^-30 of it, flagged
-                # inexact, its formula exact (a bug hunt found them left out, and "no change")
-                q, exact = Fraction(str(sympy.N(value, 40))), False
+                # inexact, its formula exact (a bug hunt found them left out, and "no change");
+                # a real root written with complex radicals (Cardano) has is_real None
+                q, exact = _real_part(value), False
             else:
                 continue
             if q not in candidates or not candidates[q][0]:
@@ -209,16 +210,40 @@ def threshold_formulas(game, name) -> tuple:
     return remember("red-line-formulas", f"{name} in {structure_text(game)}", derive)
 
 
+def _real_part(value):
+    """A rational within 10^-30 of a number sympy wrote with complex radicals, when its
+    imaginary part vanishes to 45 digits; else None.
+
+    >>> import sympy
+    >>> _real_part(sympy.sqrt(3)) == Fraction(str(sympy.N(sympy.sqrt(3), 40)))
+    True
+    >>> _real_part(1 + sympy.I) is None
+    True
+    """
+    import sympy
+    re, im = sympy.N(value, 50).as_real_imag()
+    return Fraction(str(sympy.N(re, 40))) if abs(im) < sympy.Float("1e-45") else None
+
+
 def _roots(gap, theta):
     """The roots of ``gap = 0`` in ``theta``: read off when ``gap`` is linear in it (payoff
-    gaps usually are), else by ``sympy.solve``; a gap with ``min``/``max`` (which sympy.solve
-    refuses: "multiple generators") is solved as the piecewise function it is. ``None`` when
-    sympy cannot solve it (:func:`numeric_roots` then scans it; it was dropped silently).
+    gaps usually are), else by ``sympy.solve``. A gap with ``min``, ``max`` or ``abs`` is
+    solved piece by piece: the roots of every piece of the piecewise function it is, each
+    piece's own conditions ignored (sympy.solve refuses ``max``, "multiple generators", and
+    solving the conditions too took minutes for ``abs(x^3 - 2) - max(x, 1)``). A root of a
+    piece outside its conditions is a candidate that :func:`red_lines` checks and drops
+    (nothing flips there); the functions are continuous, so the ends of a stretch where a
+    piece is zero are roots of a neighbouring piece. ``None`` when sympy cannot solve it
+    (:func:`numeric_roots` then scans it; it was dropped silently).
 
     >>> from deterrence.core.symbolic import parameter_symbol, parse_expression
     >>> x = parameter_symbol("x")
     >>> _roots(parse_expression("max(x, 3/2) - 2", ["x"]), x), _roots(parse_expression("x^2 - 3", ["x"]), x)
     ([2], [-sqrt(3), sqrt(3)])
+    >>> _roots(parse_expression("abs(x - 1) - max(x, 2)", ["x"]), x)    # -1, and candidates 3 and 1/2
+    [3, -1, 1/2]
+    >>> _roots(parse_expression("x^5 - x - y", ["x", "y"]), x) is None    # sympy.solve: [] (no formula)
+    True
     >>> _roots(parse_expression("exp(x) + x^3 - 5", ["x"]), x) is None
     True
     """
@@ -228,12 +253,19 @@ def _roots(gap, theta):
         if poly.degree() == 1:
             slope, intercept = poly.all_coeffs()
             return [-intercept / slope]
-    for form in (gap, gap.rewrite(sympy.Piecewise)):
-        try:
-            return sympy.solve(sympy.Eq(form, 0), theta)
-        except (NotImplementedError, ValueError, TypeError):
-            continue
-    return None
+        if poly.degree() >= 5 and gap.free_symbols - {theta}:
+            return None          # no formula in radicals; sympy.solve returns [] as if there were no root
+    if gap.has(sympy.Max, sympy.Min, sympy.Abs, sympy.Piecewise):
+        folded = sympy.piecewise_fold(gap.rewrite(sympy.Piecewise))
+        pieces = [e for e, _ in folded.args] if isinstance(folded, sympy.Piecewise) else [folded]
+        if not any(p.has(sympy.Max, sympy.Min, sympy.Abs, sympy.Piecewise) for p in pieces):
+            found = [_roots(p, theta) for p in pieces if theta in p.free_symbols]
+            if all(f is not None for f in found):
+                return list(dict.fromkeys(r for f in found for r in f))
+    try:
+        return sympy.solve(sympy.Eq(gap, 0), theta)
+    except (NotImplementedError, ValueError, TypeError):
+        return None
 
 
 #: Where :func:`numeric_roots` looks: the current value plus or minus these multiples of
