@@ -220,3 +220,62 @@ def test_lab_refuses_a_tree_over_its_size_guard_in_words(monkeypatch):
     game_select.value = "prisoners_dilemma"              # a normal-form game is not a tree: no guard
     assert any(text and "lab-equilibrium" in text for text in
                (pane.object if isinstance(pane.object, str) else None for pane in results))
+
+
+def test_lab_case_is_the_model_deterrence_report_analyses(monkeypatch):
+    """A review: the lab's only "US–Iran model" was the teaching model, so at W_iran = 20 it said
+    "mutual restraint" where `deterrence report --set W_iran=20` says US withdrawal. The lab now
+    offers the case model itself, read from the same report JSON as the command."""
+    import html
+    import json
+    import subprocess
+    import sys
+
+    import deterrence.lab as lab_module
+    for values, one_in in (({"W_iran": 20}, None), ({}, 800)):
+        view = lab_module.case_view(values, misfire_one_in=one_in)
+        args = [f"--set={k}={v}" for k, v in values.items()] + ([f"--set=misfire=1/{one_in}"] if one_in else [])
+        out = subprocess.run([sys.executable, "-m", "deterrence", "report", *args, "--format", "json"],
+                             capture_output=True, text=True, check=True).stdout
+        doc = json.loads(out)
+        assert view["headline"] == doc["title"] and view["regime"] == doc["equilibrium"]["regime"]
+        assert view["followed"] == doc["equilibrium"]["name"]
+        assert view["war_risk"] == doc["predicted"]["war_probability"]["value"]
+    assert lab_module.case_view({"W_iran": 20})["regime"] == "US withdrawal"
+    # on the page: the case's sliders, its war risk and regime, and the report's figure
+    controls, results = lab_module.make_app()
+    controls[1].value = lab_module.US_IRAN_CASE
+    names = [s.name for s in controls[4]]
+    assert names == [*lab_module.CASE_SLIDERS, lab_module.MISFIRE_ONE_IN]
+    assert not controls[2].visible and not controls[3].visible       # δ and the teaching noise: not this model's
+    page = " ".join(html.unescape(p.object) for p in results if isinstance(p.object, str))
+    default = lab_module.case_view({})
+    assert f"<b class='lab-war-risk'>{default['war_risk']:.4f}</b>" in page and "within 26 months" in page
+    assert f"<span class='lab-regime'>{default['regime']}</span>" in page
+    figure = next(p for p in results if hasattr(p, "dpi")).object
+    assert figure is not None and len(figure.axes) >= 4
+
+
+def test_lab_noise_at_zero_is_no_noise_and_its_war_risk_is_computed():
+    """A review: at 0 the noise slider fell back to the game file's noise (Iran misfires 1 in
+    1600) while the page showed a war risk of 0.0000 without computing it (the library: 0.0606)."""
+    from deterrence.lab import us_iran_view
+    for delta in (Fraction(1, 2), Fraction(9, 10)):
+        view = us_iran_view(delta, 0, {})
+        model = dt.us_iran_model(delta=delta, noise={"execution": 0})
+        assert view["war_risk"] == float(model.classify()[1])
+        assert view["headline"] == dt.explain(model).summary
+    assert us_iran_view(Fraction(1, 2), 20, {})["war_risk"] == float(
+        dt.us_iran_model(delta=Fraction(1, 2), noise={"execution": Fraction(1, 50)}).classify()[1])
+
+
+def test_lab_sliders_reach_the_catalogues_tipping_points():
+    """A review: integer sliders stopped at twice the default (January 2020's D at 10), so
+    notebook 03's thresholds D = 20 to 23 could not be set; and δ could not be set to the
+    calibrated week's 730/737."""
+    import panel as pn
+
+    from deterrence.lab import DELTAS, _slider
+    tree = dt.load_game("january_2020")
+    assert _slider(pn, "D", tree.parameters["D"]).end >= 23
+    assert Fraction(730, 737) in DELTAS.values()

@@ -1,12 +1,15 @@
 """The lab: a local web page for students who do not write Python (``deterrence lab``).
 
-One picks the US–Iran model, a two-player game of the catalogue, a game tree
-of the catalogue (``entry_deterrence``, ``fearon_bargaining``, ...), or a
-payoff table typed in by hand; moves sliders for the parameters (the discount
-factor and the noise too, for the US–Iran model); and sees the equilibria, the
-report's headline, the war risk and a figure (the regime map of the US–Iran
-model, the tree with its subgame-perfect play drawn thick, the payoff heat map
-of any other game) update. For a tree the page shows its subgame-perfect
+One picks the US–Iran case (the calibrated stochastic exchange model that
+``deterrence report`` analyses: the same headline, equilibrium and war risk), the
+US–Iran teaching model (a repeated stage game), a two-player game of the
+catalogue, a game tree of the catalogue (``entry_deterrence``,
+``fearon_bargaining``, ...), or a payoff table typed in by hand; moves sliders
+for the parameters (the discount factor and the noise too, for the teaching
+model); and sees the equilibria, the report's headline, the war risk and a
+figure (the case report's figure, the regime map of the teaching model, the
+tree with its subgame-perfect play drawn thick, the payoff heat map of any other
+game) update. For a tree the page shows its subgame-perfect
 equilibria and where each one's play ends. Every number on the
 page is computed by the library's public functions (``dt.solve``,
 ``dt.explain``, ``dt.regime_map``, ``dt.plot``): the lab shows what the
@@ -28,10 +31,19 @@ from fractions import Fraction
 
 import deterrence as dt
 
-US_IRAN = "US–Iran model (repeated, with noise)"
+#: The calibrated case model, as ``deterrence report`` analyses it (fitted to the record).
+US_IRAN_CASE = "US–Iran case (stochastic exchange model, as in deterrence report)"
+#: The teaching model: the US–Iran stage game repeated, with execution noise for both sides.
+US_IRAN = "US–Iran teaching model (repeated stage game, noise for both sides)"
+#: The case model's parameters the lab offers (the fitted ones, motive_rate and
+#: deadly_fraction, come from the record), and the misfire rate as "1 in N strikes".
+CASE_SLIDERS = ("W_iran", "W_us", "israeli_strike_rate", "presence_value")
+MISFIRE_ONE_IN = "misfire: 1 in N militia strikes"
 CUSTOM = "my own payoff table"
-#: Discount factors offered by the δ slider: label -> exact value.
-DELTAS = {f"{k / 100:.2f}": Fraction(k, 100) for k in range(50, 100, 5)}
+#: Discount factors offered by the δ slider: label -> exact value (0.99 and the calibrated
+#: week's 730/737 too).
+DELTAS = {**{f"{k / 100:.2f}": Fraction(k, 100) for k in range(50, 100, 5)}, "0.99": Fraction(99, 100),
+          "730/737 (calibrated week)": Fraction(730, 737)}
 DEFAULT_TABLE = "0, 0; -4, 2\n2, -4; -1, -1"
 #: The solution concept the lab shows for a game tree.
 TREE_METHOD = "subgame_perfect"
@@ -42,11 +54,14 @@ MAX_TREE_NODES = 2000
 MAX_DRAWN_NODES = 80
 
 __all__ = [
+    "CASE_SLIDERS",
     "CUSTOM",
     "DELTAS",
     "MAX_TREE_NODES",
     "TREE_METHOD",
     "US_IRAN",
+    "US_IRAN_CASE",
+    "case_view",
     "game_view",
     "make_app",
     "parameter_values",
@@ -113,21 +128,57 @@ def _equilibria_lines(result) -> list:
 
 
 def us_iran_view(delta, noise_per_thousand: int, values: dict) -> dict:
-    """What the page shows for the US–Iran model: equilibria of one round, the report's
-    headline, the war risk within the model's horizon, and the regime (from ``dt.explain``).
+    """What the page shows for the US–Iran teaching model: equilibria of one round, the
+    report's headline, the war risk within the model's horizon (``classify``, as the regime
+    map has it), and the regime (from ``dt.explain``). The noise is execution noise for both
+    sides, ``noise_per_thousand`` per thousand; 0 is no noise at all (not the game file's).
 
     >>> view = us_iran_view(Fraction(9, 10), 20, {})
     >>> view["regime"], round(view["war_risk"], 4)
     ('mutual restraint', 0.0734)
+    >>> round(us_iran_view(Fraction(1, 2), 0, {})["war_risk"], 4)
+    0.0
     """
-    noise = {"execution": Fraction(noise_per_thousand, 1000)} if noise_per_thousand else None
+    noise = {"execution": Fraction(noise_per_thousand, 1000)}
     model = dt.us_iran_model(delta=delta, noise=noise, **values)
     report = dt.explain(model)
     stage = model.stage.with_defaults()
-    risk = report.section("miscalculation").data.get("war_probability_float") if noise else 0.0
+    _, risk = model.classify()
     return {"equilibria": _equilibria_lines(dt.solve(stage)), "headline": report.summary,
-            "war_risk": 1.0 if risk is None else float(risk), "within": model.within,
+            "war_risk": float(risk), "within": model.within,
             "regime": report.section("regime").data.get("regime")}
+
+
+def case_view(values: dict, *, misfire_one_in: int | None = None, figure: bool = False) -> dict:
+    """What the page shows for the US–Iran case: the model ``deterrence report`` analyses
+    (fitted to the record) with ``values`` set, and the misfire probability ``1/misfire_one_in``
+    when given: the report's title (the headline), the equilibria found, the one followed and
+    its regime, and the probability of war within the record's 26 months, all read from the
+    report's JSON (so the page and ``deterrence report --set ... --json`` say the same), and,
+    with ``figure``, the report's figure (its map coarser, for speed).
+
+    >>> view = case_view({})
+    >>> view["regime"], view["war_risk"], view["within"]
+    ('contained', 0.0518, '26 months')
+    """
+    from deterrence.models.us_iran_exchange_report import us_iran_exchange_model
+    overrides = dict(values)
+    if misfire_one_in:
+        overrides["misfire"] = Fraction(1, int(misfire_one_in))
+    model = us_iran_exchange_model(**overrides)
+    analysis = model.analyse()
+    doc = model.report(analysis).to_json()
+    view = {"equilibria": [f"{e.name} (verified under noise: {e.verified_under_noise})" for e in analysis.equilibria],
+            "headline": doc["title"], "followed": doc["equilibrium"]["name"], "regime": doc["equilibrium"]["regime"],
+            "war_risk": doc["predicted"]["war_probability"]["value"],
+            "within": f"{doc['predicted']['war_probability']['horizon_months']} months"}
+    if figure:
+        import matplotlib.pyplot as plt
+
+        from deterrence.plot.report import exchange_figure
+        view["figure"] = exchange_figure(model, analysis, grid=5)
+        plt.close(view["figure"])        # drawn by the page, not kept by pyplot for the server's lifetime
+    return view
 
 
 def game_view(game) -> dict:
@@ -227,12 +278,24 @@ def _tree_catalogue() -> list:
     return [name for name in catalogue_names() if isinstance(dt.load_game(name), dt.GameTree)]
 
 
+def _case_sliders(pn):
+    """The case model's sliders (:data:`CASE_SLIDERS` at the calibration, and the misfire rate
+    as 1 in N strikes)."""
+    from deterrence.models.us_iran_exchange import exchange_model
+    calibration = dict(exchange_model().values)
+    misfire = calibration["misfire"]
+    return [_slider(pn, name, calibration[name]) for name in CASE_SLIDERS] + [
+        pn.widgets.IntSlider(name=MISFIRE_ONE_IN, start=100, end=10_000, step=100,
+                             value=int(1 / misfire) if misfire else 10_000)]
+
+
 def _slider(pn, name, default):
-    """A slider for one parameter: integers step by 1, fractions by 1/20; a negative default
-    (a cost written as a negative payoff) gets room below it too."""
+    """A slider for one parameter: integers step by 1 (up to 25, or twice the default: the
+    catalogue's tipping points, e.g. January 2020's D = 20 to 23, are within reach), fractions
+    by 1/20; a negative default (a cost written as a negative payoff) gets room below it too."""
     default = Fraction(default)
     if default.denominator == 1:
-        top = max(10, 2 * int(default))
+        top = max(25, 2 * int(default))
         lo = min(0, 2 * int(default))
         return pn.widgets.IntSlider(name=name, start=lo, end=top, step=1, value=int(default))
     return pn.widgets.FloatSlider(name=name, start=min(0.0, 2 * float(default)), end=max(1.0, 2 * float(default)),
@@ -244,7 +307,8 @@ def make_app():
     import panel as pn
 
     trees = set(_tree_catalogue())
-    groups = {"the US–Iran model": [US_IRAN], "two-player games": _two_player_catalogue(),
+    groups = {"the US–Iran case and teaching model": [US_IRAN_CASE, US_IRAN],
+              "two-player games": _two_player_catalogue(),
               "game trees": sorted(trees), "by hand": [CUSTOM]}
     game_select = pn.widgets.Select(name="game", groups=groups, value=US_IRAN)
     delta = pn.widgets.DiscreteSlider(name="discount factor δ", options=DELTAS, value=DELTAS["0.90"])
@@ -267,8 +331,9 @@ def make_app():
         if game_select.value == CUSTOM:
             sliders.append(table)
         else:
-            for name, default in current_game().parameters.items():
-                s = _slider(pn, name, default)
+            made = (_case_sliders(pn) if game_select.value == US_IRAN_CASE else
+                    [_slider(pn, name, default) for name, default in current_game().parameters.items()])
+            for s in made:
                 s.param.watch(update, "value_throttled" if "value_throttled" in s.param else "value")
                 sliders.append(s)
         us_iran = game_select.value == US_IRAN
@@ -280,7 +345,15 @@ def make_app():
         status.object = "<i>computing…</i>"
         try:
             values = parameter_values({s.name: s.value for s in sliders if s is not table})
-            if game_select.value == US_IRAN:
+            if game_select.value == US_IRAN_CASE:
+                view = case_view({k: v for k, v in values.items() if k != MISFIRE_ONE_IN},
+                                 misfire_one_in=values.get(MISFIRE_ONE_IN), figure=True)
+                risk.object = (f"<p>Probability of all-out war within {view['within']}: "
+                               f"<b class='lab-war-risk'>{view['war_risk']:.4f}</b> "
+                               f"(regime: <span class='lab-regime'>{html.escape(str(view['regime']))}</span>; "
+                               f"equilibrium followed: {html.escape(view['followed'])})</p>")
+                figure.object = view["figure"]
+            elif game_select.value == US_IRAN:
                 view = us_iran_view(delta.value, noise.value, values)
                 risk.object = (f"<p>Probability of all-out war within {view['within']} rounds: "
                                f"<b class='lab-war-risk'>{view['war_risk']:.4f}</b> "
@@ -289,7 +362,7 @@ def make_app():
             else:
                 game = current_game().subs(**values) if values else current_game()
                 risk.object = ("" if game_select.value in trees else
-                               "<p>War risk: computed for the US–Iran model (pick it above).</p>")
+                               "<p>War risk: computed for the US–Iran models (pick one above).</p>")
                 if game_select.value in trees:
                     view = tree_view(game)
                     shown = view["result"].equilibria
@@ -300,8 +373,11 @@ def make_app():
                     figure.object = _heatmap_figure(game)
             headline.object = f"<h3 class='lab-headline'>{html.escape(view['headline'])}</h3>"
             kind = "Subgame-perfect equilibria" if "play" in view else "Equilibria"
+            source = "exact, from <code>dt.solve</code>"
+            if game_select.value == US_IRAN_CASE:
+                kind, source = "Markov perfect equilibria found", "pure, by the search of <code>deterrence report</code>"
             plays = view.get("play", [""] * len(view["equilibria"]))
-            equilibria.object = (f"<p><b>{kind}</b> (exact, from <code>dt.solve</code>):</p>"
+            equilibria.object = (f"<p><b>{kind}</b> ({source}):</p>"
                                  "<ul class='lab-equilibria'>"
                                  + "".join(f"<li><span class='lab-equilibrium'>{html.escape(x)}</span>"
                                            + (f"<br><span class='lab-play'>{html.escape(p)}</span>" if p else "")

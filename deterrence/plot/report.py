@@ -144,7 +144,7 @@ def _edges(centres, back):
 
 def exchange_figure(subject, analysis=None, *, years=10, grid=9):
     """The stochastic US–Iran model beside the record, in four panels with one colour per
-    equilibrium throughout (blue: contained exchange, red: war):
+    equilibrium throughout (blue: contained exchange, red: mutual escalation):
 
     * attacks on US forces a month, the record (grey) beside the equilibrium played;
     * each player's payoff per week in each equilibrium found (US and Iran side by side, not
