@@ -660,8 +660,9 @@ def _play_text(play: dict) -> str:
     return "; ".join(f"{k}: {v}" for k, v in play.items())
 
 
-def _attrition_lines(ms) -> tuple:
-    """The lines (plain, and LaTeX where a formula is shown) of claim 4's section."""
+def _attrition_lines(ms, war26) -> tuple:
+    """The lines (plain, and LaTeX where a formula is shown) of claim 4's section (``war26``:
+    the headline's war probability within 26 months, with support fixed)."""
     lines = [f"with US support fixed (the exchange game): militia strikes cost the US "
              f"{ms['us_cost_of_strikes_per_week']} a week; staying is worth {ms['us_value_of_staying']} to the US, "
              f"withdrawing {ms['us_value_of_withdrawing']}",
@@ -685,7 +686,8 @@ def _attrition_lines(ms) -> tuple:
         s, eps, rho = (at["strikes_per_week"], Fraction(at["deadly_fraction"]),
                        Fraction(at["support_loss_per_deadly_strike"]))
         by_rate = at["hazard_per_year_by_strike_rate"]
-        lines += [f"probability that the US withdraws: {_percent(at['withdrawal_probability_26_months'])} within 26 "
+        lines += [f"in that game, the probability that the US withdraws: "
+                  f"{_percent(at['withdrawal_probability_26_months'])} within 26 "
                   f"months, {_percent(at['withdrawal_probability_10_years'])} within ten years (the equilibrium's "
                   "chain)",
                   f"withdrawal hazard κ = s·ε·ρ = {s:g} · {eps} · {rho} = {at['hazard_per_week']:g} a week, "
@@ -696,10 +698,12 @@ def _attrition_lines(ms) -> tuple:
                   "with it: withdrawal within ten years κ/(κ + h)·(1 − (1 − κ − h)^522) = "
                   f"{_percent(at['withdrawal_probability_10_years_formula'])} (the chain: "
                   f"{_percent(at['withdrawal_probability_10_years'])})",
-                  f"record: US forces were still present in March 2023; the model gives that probability "
+                  f"record: US forces were still present in March 2023; the attrition game gives that probability "
                   f"{_percent(at['probability_still_present_after_26_months'])} after 26 months (withdrawn "
                   f"{_percent(at['withdrawal_probability_26_months'])}, war "
-                  f"{_percent(at['war_probability_26_months'])}): "
+                  f"{_percent(at['war_probability_26_months'])}; with support fixed, as in the headline: war "
+                  f"{_percent(war26)} within 26 months, withdrawal {_percent(ms['withdrawal_probability_10_years'])} within ten "
+                  "years): "
                   + ("consistent" if at["record_consistent"] else "NOT consistent (below 5%)"),
                   f"the prospect of pushing US forces out is worth {at['iran_value_of_attrition']} to Iran (its value "
                   "from a calm week, over the game with support fixed); "
@@ -951,7 +955,7 @@ def exchange_report(analysis: ExchangeAnalysis):
             f"each extra week a month with an Israeli strike adds {ts['extra_attacks_per_extra_israeli_strike_week']} "
             "attacks a month"), ts))
         ms = c["motives_short_of_war"]
-        lines4, latex4 = _attrition_lines(ms)
+        lines4, latex4 = _attrition_lines(ms, war26)
         secs.append(Section("motives_short_of_war", "4. Motives short of war: attrition and withdrawal",
                             lines4, ms, latex=latex4))
         mc = c["miscalculation"]
