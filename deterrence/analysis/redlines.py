@@ -1,4 +1,8 @@
-"""Red lines: the parameter values at which the equilibrium conclusion flips.
+"""Tipping points: the parameter values at which the equilibrium conclusion flips.
+
+The API keeps the name the first wave gave them (``red_lines``, ``RedLine``, the report
+section ``"red_lines"``, titled "Tipping points"); in the reports and the glossary a *red
+line* is a behaviour a side will not cross, and a parameter threshold is a *tipping point*.
 
 For a symbolic stage game the pure profile ``p`` is an equilibrium exactly when
 every deviation difference ``u_i(p) - u_i(a_i, p_-i)`` is non-negative. Each
@@ -27,7 +31,7 @@ from deterrence.core.symbolic import parameter_symbol
 
 @dataclass(frozen=True)
 class RedLine:
-    """A parameter value at which the set of pure equilibria changes.
+    """A tipping point: a parameter value at which the set of pure equilibria changes.
 
     ``direction`` is ``"below"`` or ``"above"``: the change happens when the
     parameter goes past ``threshold`` in that direction from ``current``.
