@@ -101,6 +101,26 @@ def test_bad_lambda_and_bad_games_are_refused():
         solve(load_game("chicken"), "agent_qre")
 
 
+
+@pytest.mark.parametrize("players", [2, 3])
+def test_a_tree_where_nobody_chooses_has_its_one_equilibrium_by_every_tree_method(players):
+    """A bug hunt: a tree of one chance move had its one equilibrium (the empty profile) by
+    subgame_perfect, tree_nash and, with two players, sequential, while agent_qre (and sequential,
+    with three players, which runs it) refused: "the tree has no decision node"."""
+    from deterrence.core.tree import chance
+    tree = GameTree(chance({"h": (Fraction(1, 2), terminal([1] + [0] * (players - 1))),
+                            "t": (Fraction(1, 2), terminal([0, 1] + [0] * (players - 2)))}),
+                    players=[f"P{i}" for i in range(1, players + 1)])
+    expected = [Fraction(1, 2), Fraction(1, 2)] + [0] * (players - 2)
+    for method in ("subgame_perfect", "tree_nash", "sequential", "agent_qre"):
+        result = solve(tree, method)
+        assert [list(e.payoffs) for e in result.equilibria] == [expected], method
+        assert result.exact and result.equilibria[0].to_json().get("actions", {}) == {}, method
+    at = solve(tree, "agent_qre", lam=2)
+    assert at.concept == "agent logit QRE (lambda = 2)" and list(at[0].payoffs) == expected
+    with pytest.raises(GameError, match="option lam"):
+        solve(tree, "agent_qre", lam=-1)
+
 # -- the limit: a certified sequential equilibrium ------------------------------------------------
 def test_selten_horse_limit_is_the_textbook_sequential_equilibrium():
     r = solve(horse(), "agent_qre")

@@ -72,6 +72,9 @@ def test_write_to_path_and_load(tmp_path):
     ('EFG 2 R "" { "A" }\nq "" 1 1 "" { "x" } 0\n', "f.efg:2: unknown node type 'q'"),
     ('EFG 2 R "" { "A" }\np "" 1 1 "" { "x" } 0\nt "" 1 "" { one }\n', "f.efg:3: payoff: 'one' is not a number"),
     ('EFG 2 R "" { "A" }\np "" 1 1 "" { "x" } 0\nt "" 1 "\n', "f.efg:3: cannot read"),
+    # a repeated move label: the information set's line (a bug hunt: no line was given)
+    ('EFG 2 R "" { "A" "B" }\n""\np "" 1 1 "" { "x" "x" } 0\nt "" 1 "" { 1, 0 }\nt "" 2 "" { 2, 5 }\n',
+     "f.efg:3: information set 1 of player 1 repeats a move label"),
 ])
 def test_errors_name_file_and_line(text, message):
     with pytest.raises(GameFileError) as err:

@@ -696,3 +696,18 @@ def test_a_bad_lambda_is_refused_naming_the_option(options):
     (name,) = options
     with pytest.raises(GameError, match=f"^{name} must be a finite number"):
         solve(NormalFormGame.from_arrays([[1, 0], [0, 1]], [[1, 0], [0, 1]]), "qre", **options)
+
+
+def test_a_refusal_on_payoffs_over_sixty_orders_of_magnitude_says_what_to_do():
+    """A bug hunt: payoffs near 10^31 and 10^-29 (a game enumerate solves exactly) took the
+    branch to lambda ~ 1e-26 and a refusal that suggested nothing."""
+    from deterrence.errors import SolverError
+    from deterrence.io.gambit_nfg import parse_nfg
+    big, tiny = F(10**32 + 1, 3), F(1, 10**29 + 7)
+    text = ('NFG 1 R "huge" { "A" "B" } { 2 2 }\n'
+            f"{big} {-tiny} {tiny} {big} {-tiny} {tiny} {big} {-big}\n")
+    game = parse_nfg(text)
+    (exact,) = solve(game).equilibria
+    assert is_equilibrium(game, exact.strategies)
+    with pytest.raises(SolverError, match="span 61 orders of magnitude.*rescale them.*method enumerate"):
+        solve(game, "qre")

@@ -314,7 +314,8 @@ def parse_efg(text, file="<string>", *, max_depth=None) -> GameTree:
         if node[0] == "p":
             _, pl, iset, actions, _, label = node
             if len(set(actions)) != len(actions):
-                raise GameFileError(f"information set {iset} of player {pl} repeats a move label", file=file)
+                raise GameFileError(f"information set {iset} of player {pl} repeats a move label", file=file,
+                                    line=parser.infosets[(pl, iset)][2])
             return decision(players[pl - 1], dict(zip(actions, children)), infoset=names[(pl, iset)], label=label)
         _, moves, _, label = node
         return chance({m: (p, c) for (m, p), c in zip(moves, children)}, label=label)

@@ -875,6 +875,28 @@ def qre_at(game, lam: float, tol: float = 1e-12) -> tuple:
                           f"lambda = {lam:g} in the game's units)") from exc
 
 
+
+def _refusal_hint(game) -> str:
+    """What to try when the branch's end cannot be certified: the exact complete methods, and
+    rescaling when the payoffs span many orders of magnitude (which the floating-point branch
+    cannot follow: a bug hunt's game had payoffs near 10^31 and 10^-29).
+
+    >>> from deterrence import NormalFormGame
+    >>> _refusal_hint(NormalFormGame.from_arrays([[10**31, 1], [0, 0]], [[1, 0], [0, Fraction(1, 10**29)]]))
+    '; its payoffs span 60 orders of magnitude, more than the floating-point branch can follow (rescale them); method enumerate lists every equilibrium exactly'
+    """
+    import math
+    sizes = [abs(Fraction(v)) for arr in game.payoff_arrays for v in np.asarray(arr, dtype=object).ravel() if v]
+    hint = ""
+    if sizes:
+        span = math.log10(max(sizes)) - math.log10(min(sizes))
+        if span > 12:
+            hint += (f"; its payoffs span {round(span)} orders of magnitude, more than the floating-point branch "
+                     "can follow (rescale them)")
+    exact = "enumerate" if game.n_players == 2 else "nplayer"
+    return hint + f"; method {exact} lists every equilibrium exactly"
+
+
 def logit_qre(game, lam: float | None = None, max_lambda: float | None = None) -> SolveResult:
     """The logit QRE method of :func:`~deterrence.solvers.solve`.
 
@@ -905,7 +927,8 @@ def logit_qre(game, lam: float | None = None, max_lambda: float | None = None) -
     branch = logit_branch(game, max_lambda=max_lambda)
     if branch.limit is None:
         raise SolverError(f"the logit QRE branch reached lambda = {branch.lambdas[-1]:.6g} at "
-                          f"{branch.profiles[-1]}, but no exact equilibrium near it could be certified")
+                          f"{branch.profiles[-1]}, but no exact equilibrium near it could be certified"
+                          + _refusal_hint(game))
     from deterrence.solvers.normal_form.nplayer import irrational_notes
     traced = f"the principal branch traced to lambda = {branch.lambdas[-1]:.6g} in {len(branch)} steps"
     if branch.stopped:

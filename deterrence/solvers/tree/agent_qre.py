@@ -639,8 +639,18 @@ def agent_qre(tree, lam: float | None = None, max_lambda: float | None = None):
     ({'fight': 0.5, 'accommodate': 0.5}, False)
     """
     from deterrence.core.numbers import format_short
+    from deterrence.core.tree import GameTree
     from deterrence.errors import SolverError
     from deterrence.solvers.result import SolveResult
+    if isinstance(tree, GameTree) and not tree.infosets:
+        # nobody chooses: the empty profile is the agent QRE at every lambda and its limit (the
+        # other tree methods return it too; this one refused "the tree has no decision node")
+        concept = "agent QRE limit"
+        if lam is not None:
+            concept = f"agent logit QRE (lambda = {format_short(check_nonnegative('option lam', lam))})"
+        eq = limit_assessment(tree, {}, {})
+        return SolveResult(equilibria=(eq,), method="agent_qre", exact=True, complete=True, players=tree.players,
+                           concept=concept, notes=("the tree has no decision node: nobody chooses",))
     tree, H = _prepared(tree)
     if lam is not None:
         lam = check_nonnegative("option lam", lam)
