@@ -23,7 +23,8 @@ from deterrence.errors import GameFileError
 from deterrence.models.us_iran_calibration import CALIBRATION, SHARED_NAMES, calibration_values, delta_per_round
 from deterrence.models.us_iran_exchange import (ACTIONS, NOT_AN_EQUILIBRIUM, PLAYERS, START, STATES, TRANSIENT,
                                                 contained_profile, exchange_game_toml, exchange_model,
-                                                markov_perfect_equilibria, play_statistics, verify, mutual_escalation_profile)
+                                                markov_perfect_equilibria, mutual_escalation_profile, play_statistics,
+                                                verify)
 from deterrence.models.us_iran_exchange_fit import fit_to_record
 from deterrence.models.us_iran_exchange_report import (_percent, analyse_exchange, exchange_report,
                                                        tipping_points, us_iran_exchange_model)

@@ -288,7 +288,8 @@ def numeric_roots(gaps, theta, others, current) -> list:
 
     >>> from deterrence.core.symbolic import parameter_symbol, parse_expression
     >>> x = parameter_symbol("x")
-    >>> [(round(float(q), 9), exact) for q, exact in numeric_roots([parse_expression("exp(x) + x^3 - 5", ["x"])], x, {}, 1)]
+    >>> gap = parse_expression("exp(x) + x^3 - 5", ["x"])
+    >>> [(round(float(q), 9), exact) for q, exact in numeric_roots([gap], x, {}, 1)]
     [(1.193674575, False)]
     >>> numeric_roots([parse_expression("max(x, min(x^2, 3)) - abs(x - 1) - 1", ["x"])], x, {}, 2)
     [(Fraction(1, 1), True), (Fraction(3, 1), True)]

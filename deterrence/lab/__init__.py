@@ -375,7 +375,8 @@ def make_app():
             kind = "Subgame-perfect equilibria" if "play" in view else "Equilibria"
             source = "exact, from <code>dt.solve</code>"
             if game_select.value == US_IRAN_CASE:
-                kind, source = "Markov perfect equilibria found", "pure, by the search of <code>deterrence report</code>"
+                kind = "Markov perfect equilibria found"
+                source = "pure, by the search of <code>deterrence report</code>"
             plays = view.get("play", [""] * len(view["equilibria"]))
             equilibria.object = (f"<p><b>{kind}</b> ({source}):</p>"
                                  "<ul class='lab-equilibria'>"

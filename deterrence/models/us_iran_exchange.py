@@ -819,7 +819,8 @@ def _name(profile, reached=None) -> str:
 
 
 #: the names of the search's starting profiles, in order (:func:`search_starts`)
-START_NAMES = ("contained exchange", "mutual escalation", "mutual restraint", "every attack answered", "no attack answered",
+START_NAMES = ("contained exchange", "mutual escalation", "mutual restraint", "every attack answered",
+               "no attack answered",
                "US withdrawal")
 
 

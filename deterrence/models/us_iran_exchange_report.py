@@ -702,8 +702,8 @@ def _attrition_lines(ms, war26) -> tuple:
                   f"{_percent(at['probability_still_present_after_26_months'])} after 26 months (withdrawn "
                   f"{_percent(at['withdrawal_probability_26_months'])}, war "
                   f"{_percent(at['war_probability_26_months'])}; with support fixed, as in the headline: war "
-                  f"{_percent(war26)} within 26 months, withdrawal {_percent(ms['withdrawal_probability_10_years'])} within ten "
-                  "years): "
+                  f"{_percent(war26)} within 26 months, withdrawal "
+                  f"{_percent(ms['withdrawal_probability_10_years'])} within ten years): "
                   + ("consistent" if at["record_consistent"] else "NOT consistent (below 5%)"),
                   f"the prospect of pushing US forces out is worth {at['iran_value_of_attrition']} to Iran (its value "
                   "from a calm week, over the game with support fixed); "
@@ -930,7 +930,8 @@ def exchange_report(analysis: ExchangeAnalysis):
             f"{cv['mutual_escalation_is_equilibrium']}; risk dominant: {cv['risk_dominant']} "
             f"(Nash products {cv['nash_products']['contained']} vs {cv['nash_products']['mutual_escalation']})",
             f"basin under best-response learning: each side keeps to containment unless it believes the other "
-            f"plays mutual escalation with probability above {cv['basin']['US']} (US) or {cv['basin']['Iran']} (Iran)"), cv))
+            f"plays mutual escalation with probability above {cv['basin']['US']} (US) or "
+            f"{cv['basin']['Iran']} (Iran)"), cv))
         tt = c["tit_for_tat"]
         secs.append(Section("tit_for_tat", "2. Tit-for-tat cycles on the equilibrium path", (
             ("the US answers the attacks that kill Americans" if tt["us_answers_deadly_attacks"]
