@@ -120,6 +120,9 @@ def test_a_tree_where_nobody_chooses_has_its_one_equilibrium_by_every_tree_metho
     assert at.concept == "agent logit QRE (lambda = 2)" and list(at[0].payoffs) == expected
     with pytest.raises(GameError, match="option lam"):
         solve(tree, "agent_qre", lam=-1)
+    for bad in (-5, math.nan):        # checked here too, as on any other tree (a review)
+        with pytest.raises(GameError, match="option max_lambda"):
+            solve(tree, "agent_qre", max_lambda=bad)
 
 # -- the limit: a certified sequential equilibrium ------------------------------------------------
 def test_selten_horse_limit_is_the_textbook_sequential_equilibrium():

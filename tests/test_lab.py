@@ -89,12 +89,18 @@ def library_war_risk(per_thousand) -> float:
 def test_lab_answers_a_slider_move_with_the_librarys_war_risk(lab, tmp_path):
     from selenium.webdriver.common.keys import Keys
 
+    from selenium.webdriver.support.ui import Select
+
+    from deterrence.lab import US_IRAN, case_view
     before, after = library_war_risk(20), library_war_risk(16)
     assert f"{before:.4f}" != f"{after:.4f}"          # the move must change what is shown
     with chromium() as browser:
         browser.get(lab)
+        # the page opens on the case, as `deterrence report` analyses it
         shown = wait_for_text(browser, ".lab-war-risk", lambda t: t.strip() != "")
-        assert shown == f"{before:.4f}"
+        assert shown == f"{case_view({})['war_risk']:.4f}"
+        Select(browser.execute_script(FIND, "select")[0]).select_by_visible_text(US_IRAN)
+        shown = wait_for_text(browser, ".lab-war-risk", lambda t: t == f"{before:.4f}")
         # the noise slider (per thousand, at 20): four steps left with the keyboard, as a student would
         handle = browser.execute_script(FIND, ".noUi-handle")[0]
         browser.execute_script("arguments[0].focus();", handle)

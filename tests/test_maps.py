@@ -102,14 +102,16 @@ def test_the_exchange_model_maps_point_by_point_as_its_own_analysis_says():
     from deterrence.analysis.maps import regime_at
     from deterrence.errors import GameError
     misfires = ["1/1600", "1/10"]      # exact values (the sweep passes strings as they are)
-    m = regime_map(("W_iran", [10, 60]), ("misfire", misfires), model=exchange_model, executor="serial")
+    m = regime_map(("W_iran", [0, 10, 60]), ("misfire", misfires), model=exchange_model, executor="serial")
     assert m.meta["regimes"] == EXCHANGE_REGIMES and m.complete
     codes = set()
-    for i, w in enumerate([10, 60]):
+    for i, w in enumerate([0, 10, 60]):
         for j, misfire in enumerate(misfires):
             model = exchange_model(W_iran=w, misfire=misfire)
             report = analyse_exchange(model, claims=False)      # the case report's own analysis
-            expected = {"contained": 0, "war": 2, "no pure equilibrium found": 3}.get(report.regime, 1)
+            # the report's words, coded by the map's legend (EXCHANGE_REGIMES)
+            expected = EXCHANGE_REGIMES.index({"contained": "contained exchange"}.get(
+                report.regime, report.regime if report.regime in EXCHANGE_REGIMES else EXCHANGE_REGIMES[1]))
             assert m.values["regime"][i, j] == expected
             assert (expected == 0) == verify(model, contained_profile()).verified_under_noise
             assert m.values["war_risk"][i, j] == pytest.approx(report.predicted["war_probability"]["value"],
@@ -117,7 +119,7 @@ def test_the_exchange_model_maps_point_by_point_as_its_own_analysis_says():
             assert regime_at(model=exchange_model, W_iran=w, misfire=misfire) == {
                 "regime": expected, "war_risk": m.values["war_risk"][i, j]}
             codes.add(expected)
-    assert len(codes) >= 2                       # the grid crosses a regime boundary
+    assert codes == {0, 1, 2}          # the grid crosses the boundaries: W_iran = 0, misfire 1/10 is mutual escalation
     with pytest.raises(GameError, match="no symbolic_classifier"):
         regime_map(("W_iran", [10]), model=exchange_model, method="symbolic")
 

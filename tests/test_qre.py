@@ -711,3 +711,10 @@ def test_a_refusal_on_payoffs_over_sixty_orders_of_magnitude_says_what_to_do():
     assert is_equilibrium(game, exact.strategies)
     with pytest.raises(SolverError, match="span 61 orders of magnitude.*rescale them.*method enumerate"):
         solve(game, "qre")
+    # payoffs below the float range (1e-400): the hint's arithmetic is on the integers (a review:
+    # math.log10 of the Fraction went through 0.0 and raised "math domain error")
+    tiny = F(1, 10**400 + 7)
+    game = parse_nfg('NFG 1 R "huge" { "A" "B" } { 2 2 }\n'
+                     f"{big} {-tiny} {tiny} {big} {-tiny} {tiny} {big} {-big}\n")
+    with pytest.raises(SolverError, match="span 432 orders of magnitude"):
+        solve(game, "qre")

@@ -360,7 +360,7 @@ def analysis():
     return analyse_exchange(MODEL)
 
 
-def test_claim1_contained_risk_dominates_war(analysis):
+def test_claim1_contained_risk_dominates_mutual_escalation(analysis):
     c = analysis.claims["contained_violence"]
     assert c["contained_is_equilibrium"] and c["mutual_escalation_is_equilibrium"] and c["risk_dominant"] == "contained"
     # recompute the 2x2 selection from the float values of the four strategy pairs

@@ -150,21 +150,18 @@ def red_lines(game, parameters=None, *, keep_sign=True) -> tuple:
         others = {s: v for s, v in subs_all.items() if s != theta}
         candidates = {}          # threshold -> (its formula, whether the threshold is exact)
         solved, unsolved = threshold_formulas(game, name)
-        for q, exact in numeric_roots(unsolved, theta, others, current):
-            candidates.setdefault(q, ("", exact))
         for root, formula in solved:
-            value = root.xreplace(others)
-            if value.is_Rational:
-                q, exact = Fraction(int(value.p), int(value.q)), True
-            elif value.is_number and (value.is_real or value.is_real is None and _real_part(value) is not None):
-                # an irrational threshold (x = sqrt(3)): a rational within 10^-30 of it, flagged
-                # inexact, its formula exact (a bug hunt found them left out, and "no change");
-                # a real root written with complex radicals (Cardano) has is_real None
-                q, exact = _real_part(value), False
-            else:
-                continue
-            if q not in candidates or not candidates[q][0]:
-                candidates[q] = (formula, exact)
+            # a rational threshold exactly; an irrational one (x = sqrt(3), a bug hunt found them
+            # left out) as a rational within 10^-30, flagged inexact, its formula exact; a real
+            # root that sympy writes with complex radicals (Cardano) has is_real None
+            found = _exact_or_close(root.xreplace(others))
+            if found is not None and found[0] not in candidates:
+                candidates[found[0]] = (formula, found[1])
+        near = [q for q in candidates]
+        for q, exact in numeric_roots(unsolved, theta, others, current):
+            # a root a formula already gives, found again at the values, is that root
+            if not any(abs(q - r) <= abs(r) / 10**12 + Fraction(1, 10**24) for r in near):
+                candidates.setdefault(q, ("", exact))
         for direction in ("below", "above"):
             # a threshold at the current value counts on both sides: the current profile is a
             # tie there, and a step either way may break it (it was left out: "no change")
@@ -190,8 +187,9 @@ def red_lines(game, parameters=None, *, keep_sign=True) -> tuple:
 def threshold_formulas(game, name) -> tuple:
     """``(solved, unsolved)``: ``solved`` holds ``(root, simplified root)`` of every deviation
     difference of ``game`` that involves parameter ``name``, solved for it (the others kept
-    symbolic), in the order of :func:`deviation_gaps`; ``unsolved`` the differences sympy
-    could not solve (:func:`numeric_roots` scans them at the parameters' values).
+    symbolic), in the order of :func:`deviation_gaps`; ``unsolved`` the differences whose
+    roots sympy may not all give (:func:`numeric_roots` looks at them at the parameters'
+    values).
 
     They depend on the game's formulas, not on its parameter values: derived once per
     structure and kept (:func:`deterrence.core.cache.remember`; in the cache folder too),
@@ -208,9 +206,9 @@ def threshold_formulas(game, name) -> tuple:
         import sympy
         theta = parameter_symbol(name)
         gaps = list(dict.fromkeys(g for gs in deviation_gaps(game).values() for g in gs if is_symbolic(g)))
-        roots = [(gap, _roots(gap, theta)) for gap in gaps if theta in gap.free_symbols]
-        return (tuple((root, sympy.simplify(root)) for _, found in roots if found is not None for root in found),
-                tuple(gap for gap, found in roots if found is None))
+        roots = [(gap, *_roots(gap, theta)) for gap in gaps if theta in gap.free_symbols]
+        return (tuple((root, sympy.simplify(root)) for _, found, _ in roots for root in found),
+                tuple(gap for gap, _, complete in roots if not complete))
     return remember("red-line-formulas", f"{name} in {structure_text(game)}", derive)
 
 
@@ -229,47 +227,106 @@ def _real_part(value):
     return Fraction(str(sympy.N(re, 40))) if abs(im) < sympy.Float("1e-45") else None
 
 
-def _roots(gap, theta):
-    """The roots of ``gap = 0`` in ``theta``: read off when ``gap`` is linear in it (payoff
-    gaps usually are), else by ``sympy.solve``. A gap with ``min``, ``max`` or ``abs`` is
-    solved piece by piece: the roots of every piece of the piecewise function it is, each
-    piece's own conditions ignored (sympy.solve refuses ``max``, "multiple generators", and
-    solving the conditions too took minutes for ``abs(x^3 - 2) - max(x, 1)``). A root of a
-    piece outside its conditions is a candidate that :func:`red_lines` checks and drops
-    (nothing flips there); the functions are continuous, so the ends of a stretch where a
-    piece is zero are roots of a neighbouring piece. ``None`` when sympy cannot solve it
-    (:func:`numeric_roots` then scans it; it was dropped silently).
+def _roots(gap, theta) -> tuple:
+    """``(roots, complete)``: the roots of ``gap = 0`` in ``theta`` as formulas in the other
+    parameters, and whether they are all of them. Read off when ``gap`` is linear in ``theta``
+    (payoff gaps usually are); the roots of its numerator by ``sympy.solve`` when that is a
+    polynomial of degree at most 4, or in ``theta`` alone (complete: sympy has formulas, or
+    ``CRootOf``, for every root). A gap with ``min``, ``max`` or ``abs`` is solved piece by
+    piece (sympy.solve refuses ``max``, "multiple generators", and took minutes on
+    ``abs(x^3 - 2) - max(x, 1)``): the roots of every piece, its conditions ignored (a root
+    outside them is a candidate :func:`red_lines` checks by stepping across it and drops; the
+    functions are continuous, so the ends of a stretch where a piece is zero are roots of a
+    neighbouring piece). Anything else (a quintic with other parameters in it, ``exp``,
+    ``log``) is not complete: ``sympy.solve`` can return ``[]`` for a gap with roots, so
+    :func:`numeric_roots` looks at the values too (it was dropped silently).
 
     >>> from deterrence.core.symbolic import parameter_symbol, parse_expression
     >>> x = parameter_symbol("x")
     >>> _roots(parse_expression("max(x, 3/2) - 2", ["x"]), x), _roots(parse_expression("x^2 - 3", ["x"]), x)
-    ([2], [-sqrt(3), sqrt(3)])
+    (([2], True), ([-sqrt(3), sqrt(3)], True))
     >>> _roots(parse_expression("abs(x - 1) - max(x, 2)", ["x"]), x)    # -1, and candidates 3 and 1/2
-    [3, -1, 1/2]
-    >>> _roots(parse_expression("x^5 - x - y", ["x", "y"]), x) is None    # sympy.solve: [] (no formula)
-    True
-    >>> _roots(parse_expression("exp(x) + x^3 - 5", ["x"]), x) is None
-    True
+    ([3, -1, 1/2], True)
+    >>> _roots(parse_expression("abs(x^5 - x - y) - 1", ["x", "y"]), x)  # sympy.solve: []
+    ([], False)
+    >>> _roots(parse_expression("exp(x) + x^3 - 5", ["x"]), x)
+    ([], False)
     """
     import sympy
-    if gap.is_polynomial(theta):
-        poly = sympy.Poly(gap, theta)
-        if poly.degree() == 1:
-            slope, intercept = poly.all_coeffs()
-            return [-intercept / slope]
-        if poly.degree() >= 5 and gap.free_symbols - {theta}:
-            return None          # no formula in radicals; sympy.solve returns [] as if there were no root
     if gap.has(sympy.Max, sympy.Min, sympy.Abs, sympy.Piecewise):
         folded = sympy.piecewise_fold(gap.rewrite(sympy.Piecewise))
         pieces = [e for e, _ in folded.args] if isinstance(folded, sympy.Piecewise) else [folded]
         if not any(p.has(sympy.Max, sympy.Min, sympy.Abs, sympy.Piecewise) for p in pieces):
             found = [_roots(p, theta) for p in pieces if theta in p.free_symbols]
-            if all(f is not None for f in found):
-                return list(dict.fromkeys(r for f in found for r in f))
+            return (list(dict.fromkeys(r for roots, _ in found for r in roots)),
+                    all(complete for _, complete in found))
+        return [], False
+    numerator = sympy.together(gap).as_numer_denom()[0]
+    if numerator.is_polynomial(theta):
+        poly = sympy.Poly(numerator, theta)
+        if poly.degree() < 1:
+            return [], True
+        if poly.degree() == 1:
+            slope, intercept = poly.all_coeffs()
+            return [-intercept / slope], True
+        if poly.degree() >= 5 and numerator.free_symbols - {theta}:
+            return [], False         # no formula in radicals; sympy.solve returns [] as if there were no root
+        try:
+            return sympy.solve(sympy.Eq(numerator, 0), theta), True
+        except (NotImplementedError, ValueError, TypeError):
+            return [], False
     try:
-        return sympy.solve(sympy.Eq(gap, 0), theta)
+        return sympy.solve(sympy.Eq(gap, 0), theta), False
     except (NotImplementedError, ValueError, TypeError):
+        return [], False
+
+
+def _exact_or_close(value):
+    """``(q, exact)`` for a real root ``value`` (a sympy number): the rational itself, or the
+    simplest fraction (denominator up to 10^6) when ``value`` equals it exactly (a Cardano
+    formula whose value is 1), else a rational within 10^-30 of it, inexact; None when
+    ``value`` is not real.
+
+    >>> import sympy
+    >>> _exact_or_close(sympy.Rational(3, 2)), _exact_or_close(1 + sympy.I)
+    ((Fraction(3, 2), True), None)
+    >>> q, exact = _exact_or_close(sympy.sqrt(3)); round(float(q), 12), exact
+    (1.732050807569, False)
+    """
+    import sympy
+    if value.is_Rational:
+        return Fraction(int(value.p), int(value.q)), True
+    if not value.is_number or value.is_real is False:
         return None
+    q = _real_part(value)
+    if q is None:
+        return None
+    simple = q.limit_denominator(10**6)
+    exactly = sympy.Rational(simple.numerator, simple.denominator)
+    if abs(q - simple) < Fraction(1, 10**25) and (value - exactly).equals(0):
+        return simple, True
+    return q, False
+
+
+def _polynomial_real_roots(f, theta):
+    """Every real root of ``f`` (numbers only but ``theta``), exactly and completely, when
+    its numerator, or each piece's (min, max, abs), is a polynomial in ``theta``: a list of
+    ``(q, exact)`` as :func:`_exact_or_close` gives; None otherwise."""
+    import sympy
+    if f.has(sympy.Max, sympy.Min, sympy.Abs, sympy.Piecewise):
+        folded = sympy.piecewise_fold(f.rewrite(sympy.Piecewise))
+        pieces = [e for e, _ in folded.args] if isinstance(folded, sympy.Piecewise) else [folded]
+        if any(p.has(sympy.Max, sympy.Min, sympy.Abs, sympy.Piecewise) for p in pieces):
+            return None
+        found = [_polynomial_real_roots(p, theta) for p in pieces]
+        return None if any(r is None for r in found) else [r for rs in found for r in rs]
+    numerator = sympy.together(f).as_numer_denom()[0]
+    if not numerator.is_polynomial(theta) or numerator.free_symbols - {theta}:
+        return None
+    if theta not in numerator.free_symbols:
+        return []
+    return [pair for root in sympy.Poly(numerator, theta).real_roots()
+            if (pair := _exact_or_close(root)) is not None]
 
 
 #: Where :func:`numeric_roots` looks: the current value plus or minus these multiples of
@@ -278,21 +335,29 @@ _SCAN = tuple(sorted({s * Fraction(2) ** k / 1000 for k in range(21) for s in (-
 
 
 def numeric_roots(gaps, theta, others, current) -> list:
-    """The sign changes of each of ``gaps`` (formulas sympy could not solve for ``theta``),
-    with the other parameters at ``others``, found on a grid around ``current``
-    (:data:`_SCAN`) and each bracketed by bisection to 10^-15 relative, as ``(threshold,
-    exact)``: the simplest fraction in the bracket (denominator up to 10^6) when the gap is
-    exactly zero there, else a rational close to the threshold, inexact. The ends of a
-    stretch where the gap is zero count too. A root where the gap touches zero without
-    changing sign, or one beyond the grid, is not found.
+    """The real roots of each of ``gaps`` (formulas whose roots :func:`_roots` could not all
+    give) with the other parameters at ``others``, as ``(threshold, exact)``. Where the gap
+    (or each of its pieces) is then a polynomial in ``theta``: all of them, by sympy's real
+    root isolation (exact where rational, else a rational within 10^-30, inexact). Otherwise
+    its sign changes on a grid around ``current`` (:data:`_SCAN`), each bracketed by bisection
+    to 10^-15 relative: the simplest fraction in the bracket (denominator up to 10^6) when the
+    gap is exactly zero there, else a rational close to the threshold, inexact; the ends of a
+    stretch where the gap is zero count too. The scan can miss a root where the gap touches
+    zero without changing sign, two roots between neighbouring grid points, and roots beyond
+    the grid.
 
+    >>> import sympy
     >>> from deterrence.core.symbolic import parameter_symbol, parse_expression
-    >>> x = parameter_symbol("x")
+    >>> x, y = parameter_symbol("x"), parameter_symbol("y")
     >>> gap = parse_expression("exp(x) + x^3 - 5", ["x"])
     >>> [(round(float(q), 9), exact) for q, exact in numeric_roots([gap], x, {}, 1)]
     [(1.193674575, False)]
-    >>> numeric_roots([parse_expression("max(x, min(x^2, 3)) - abs(x - 1) - 1", ["x"])], x, {}, 2)
-    [(Fraction(1, 1), True), (Fraction(3, 1), True)]
+    >>> [(str(q), exact) for q, exact in numeric_roots(
+    ...     [parse_expression("max(x, min(x^2, 3)) - abs(x - 1) - 1", ["x"])], x, {}, 2)]
+    [('-2', True), ('-1', True), ('0', True), ('1', True), ('3', True)]
+    >>> [round(float(q), 4) for q, _ in numeric_roots([parse_expression("(x-3)^5 - (x-3) - y", ["x", "y"])],
+    ...                                               x, {y: sympy.Rational(1, 2)}, 0)]
+    [2.2309, 2.4494, 4.0983]
     """
     import sympy
     scale = max(Fraction(1), abs(Fraction(current)))
@@ -300,6 +365,11 @@ def numeric_roots(gaps, theta, others, current) -> list:
     found = {}
     for gap in gaps:
         f = gap.xreplace(others)
+        exact_roots = _polynomial_real_roots(f, theta)
+        if exact_roots is not None:
+            for q, exact in exact_roots:
+                found[q] = exact or found.get(q, False)
+            continue
 
         def is_root(q, f=f):
             return f.xreplace({theta: sympy.Rational(q.numerator, q.denominator)}).is_zero is True

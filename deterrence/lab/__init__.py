@@ -154,7 +154,7 @@ def case_view(values: dict, *, misfire_one_in: int | None = None, figure: bool =
     (fitted to the record) with ``values`` set, and the misfire probability ``1/misfire_one_in``
     when given: the report's title (the headline), the equilibria found, the one followed and
     its regime, and the probability of war within the record's 26 months, all read from the
-    report's JSON (so the page and ``deterrence report --set ... --json`` say the same), and,
+    report's JSON (so the page and ``deterrence report --set ... --format json`` say the same), and,
     with ``figure``, the report's figure (its map coarser, for speed).
 
     >>> view = case_view({})
@@ -310,7 +310,8 @@ def make_app():
     groups = {"the US–Iran case and teaching model": [US_IRAN_CASE, US_IRAN],
               "two-player games": _two_player_catalogue(),
               "game trees": sorted(trees), "by hand": [CUSTOM]}
-    game_select = pn.widgets.Select(name="game", groups=groups, value=US_IRAN)
+    # the case first: it is what the toolkit is picked for, and what `deterrence report` prints
+    game_select = pn.widgets.Select(name="game", groups=groups, value=US_IRAN_CASE)
     delta = pn.widgets.DiscreteSlider(name="discount factor δ", options=DELTAS, value=DELTAS["0.90"])
     noise = pn.widgets.IntSlider(name="execution noise (per thousand)", start=0, end=100, step=1, value=20)
     table = pn.widgets.TextAreaInput(name="payoff table (row: 'a, b; a, b')", value=DEFAULT_TABLE, height=100)

@@ -182,9 +182,10 @@ def target_substitution(model: ExchangeModel, rates=(0, Fraction(1, 4), Fraction
 
 
 # -- claim 4 -------------------------------------------------------------------------------
-def motives_short_of_war(model: ExchangeModel, stats10, values) -> dict:
+def motives_short_of_war(model: ExchangeModel, stats10, values, stats26=None) -> dict:
     """Strikes as attrition. In the exchange game (US support fixed): the cost strikes add to US
-    presence, the value of leaving and its tipping point, and withdrawal's probability there (0).
+    presence, the value of leaving and its tipping point, and withdrawal's probability there (0)
+    within ten years (``stats10``) and, given ``stats26``, within the record's 26 months.
     With US public support as a stance that deadly strikes erode
     (:func:`deterrence.models.us_iran_regimes.attrition`, under ``"attrition"``): the equilibrium,
     the probability of withdrawal within 26 months and ten years, the hazard formula and the record.
@@ -212,6 +213,7 @@ def motives_short_of_war(model: ExchangeModel, stats10, values) -> dict:
             "presence_value_per_week": str(ell),
             "presence_value_tipping_point": _f(tip, 3),
             "withdrawal_probability_10_years": stats10["withdrawn"],
+            **({"withdrawal_probability_26_months": stats26["withdrawn"]} if stats26 is not None else {}),
             "withdrawal_on_path": any(a[0] == "withdraw" for a in C.values()),
             "attrition": attrition(model, attacks_per_week)}
 
@@ -572,7 +574,7 @@ def analyse_exchange(model: ExchangeModel | None = None, *, fit=None, claims: bo
         out = {"contained_violence": contained_violence(model),
                "tit_for_tat": tit_for_tat(model),
                "target_substitution": target_substitution(model),
-               "motives_short_of_war": motives_short_of_war(model, ten, values),
+               "motives_short_of_war": motives_short_of_war(model, ten, values, span),
                "miscalculation": miscalculation(model, year, ten),
                "change_of_heart": change_of_heart(model, year, tips)}
     if out:
@@ -702,8 +704,7 @@ def _attrition_lines(ms, war26) -> tuple:
                   f"{_percent(at['probability_still_present_after_26_months'])} after 26 months (withdrawn "
                   f"{_percent(at['withdrawal_probability_26_months'])}, war "
                   f"{_percent(at['war_probability_26_months'])}; with support fixed, as in the headline: war "
-                  f"{_percent(war26)} within 26 months, withdrawal "
-                  f"{_percent(ms['withdrawal_probability_10_years'])} within ten years): "
+                  f"{_percent(war26)}, withdrawn {_percent(ms['withdrawal_probability_26_months'])}): "
                   + ("consistent" if at["record_consistent"] else "NOT consistent (below 5%)"),
                   f"the prospect of pushing US forces out is worth {at['iran_value_of_attrition']} to Iran (its value "
                   "from a calm week, over the game with support fixed); "

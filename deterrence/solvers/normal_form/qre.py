@@ -891,7 +891,9 @@ def _refusal_hint(game) -> str:
     sizes = [abs(Fraction(v)) for arr in game.payoff_arrays for v in np.asarray(arr, dtype=object).ravel() if v]
     hint = ""
     if sizes:
-        span = math.log10(max(sizes)) - math.log10(min(sizes))
+        def log10(q):            # on the integers: a payoff below 1e-308 is 0.0 as a float
+            return math.log10(q.numerator) - math.log10(q.denominator)
+        span = log10(max(sizes)) - log10(min(sizes))
         if span > 12:
             hint += (f"; its payoffs span {round(span)} orders of magnitude, more than the floating-point branch "
                      "can follow (rescale them)")

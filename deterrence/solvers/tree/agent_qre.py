@@ -648,6 +648,9 @@ def agent_qre(tree, lam: float | None = None, max_lambda: float | None = None):
         concept = "agent QRE limit"
         if lam is not None:
             concept = f"agent logit QRE (lambda = {format_short(check_nonnegative('option lam', lam))})"
+        if max_lambda is not None:
+            from deterrence.core.validate import check_positive
+            check_positive("option max_lambda", max_lambda)
         eq = limit_assessment(tree, {}, {})
         return SolveResult(equilibria=(eq,), method="agent_qre", exact=True, complete=True, players=tree.players,
                            concept=concept, notes=("the tree has no decision node: nobody chooses",))
