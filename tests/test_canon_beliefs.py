@@ -329,6 +329,24 @@ def test_spiral_claims():
     assert pure == sorted(tuple(p) for p in game.claims["pure_equilibria"])
 
 
+
+@pytest.mark.parametrize("eps", ["1/10", "1/3"])
+def test_the_files_noise_is_the_misreading_rate_eps_itself(eps):
+    """Noise tables took numbers only, so the file wrote eps's default (1/20) into its noise and a
+    new eps left the noise at 1/20. The table's probabilities are formulas in eps now: set on the
+    game, eps moves the noise (the same analysis as the table written out at that eps)."""
+    game = dt.load_game("spiral_model").with_parameters(eps=eps)
+    from_file = analyse_noise(game, war=[("arm", "arm")], within=10)
+    written = analyse_noise(game.with_defaults(), "tit_for_tat", delta="9/10", noise=spiral_noise(eps),
+                            war=[("arm", "arm")], within=10)
+    assert from_file.war_probability == written.war_probability
+    assert from_file.discounted_payoffs == written.discounted_payoffs
+    hazard, locked, _ = B.spiral_formulas()
+    assert from_file.war_probability == locked.subs(at(dict(game.parameters)) | {parameter_symbol("t"): 10})
+    refusal = r"noise implementation restrain -> restrain is -1.*the formula 1 - eps with eps = 2"
+    with pytest.raises(dt.GameError, match=refusal):
+        analyse_noise(dt.load_game("spiral_model").with_parameters(eps=2), war=[("arm", "arm")])
+
 def test_without_misperception_reciprocity_keeps_the_peace():
     game = dt.load_game("spiral_model").with_defaults()
     a = analyse_noise(game, "tit_for_tat", delta="9/10", noise={"implementation": {}}, war=[("arm", "arm")],

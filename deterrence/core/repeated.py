@@ -19,6 +19,8 @@ dilemma", J. Conflict Resolution 39, 1995):
   becomes an escalation; the top rung cannot go higher). ``tremble = e``: with
   probability ``e`` the action is replaced by another action chosen uniformly.
   ``implementation = {intended: {realised: p}}`` gives the matrix in full.
+  Every probability may be a formula in the stage game's parameters (``"eps"``,
+  ``"1 - eps"``), put in with their values when the game is analysed.
 * perception errors: ``perception = e``: each player misreads the opponent's
   realised action, as a uniformly chosen other action, with probability ``e``.
   Each player sees its own realised action correctly.
@@ -98,6 +100,10 @@ class Noise:
             raise GameError(f"noise implementation {table!r}: expected a table "
                             "{intended action = {realised action = probability, ...}, ...}, "
                             'e.g. {hold = {hold = "9/10", retaliate = "1/10"}}')
+        if table is not None:
+            # exact numbers, or formulas over parameters (read by from_spec, which knows them)
+            object.__setattr__(self, "implementation", {a: {b: _prob(q, f"noise implementation {a} -> {b}")
+                                                            for b, q in row.items()} for a, row in table.items()})
         pairs = tuple(dict(self.by_player).items()) if isinstance(self.by_player, Mapping) else self.by_player
         if not isinstance(pairs, tuple) or not all(
                 isinstance(p, tuple) and len(p) == 2 and isinstance(p[0], str) and isinstance(p[1], Noise)
@@ -181,7 +187,13 @@ class Noise:
                     raise GameError(f"noise of player {name}: a player's noise names no players")
                 players.append((str(name), own))
             kw = {k: _prob(v, f"noise {k}", parameters) for k, v in spec.items() if k in kinds - {"implementation"}}
-            return cls(implementation=spec.get("implementation"), by_player=tuple(players), **kw)
+            table = spec.get("implementation")
+            if isinstance(table, Mapping) and parameters:
+                # a table's probabilities may be formulas in the parameters, as the other kinds'
+                # may ("1 - eps", "eps"): read here, where the parameters are known
+                table = {a: ({b: _prob(q, f"noise implementation {a} -> {b}", parameters) for b, q in row.items()}
+                             if isinstance(row, Mapping) else row) for a, row in table.items()}
+            return cls(implementation=table, by_player=tuple(players), **kw)
         if isinstance(spec, str) and spec.strip().lower() == "none":
             return cls()
         raise GameError(f"noise {spec!r}: a bare number is ambiguous; name its kind with one of the "
@@ -205,7 +217,11 @@ class Noise:
             if is_symbolic(value):
                 value = _substituted(value, values, f"noise {name}")
             kw[name] = value
-        return Noise(implementation=self.implementation, by_player=tuple(
+        table = self.implementation
+        if table is not None:
+            table = {a: {b: _substituted(q, values, f"noise implementation {a} -> {b}") if is_symbolic(q) else q
+                         for b, q in row.items()} for a, row in table.items()}
+        return Noise(implementation=table, by_player=tuple(
             (p, n.subs(values)) for p, n in self.by_player), **kw)
 
     @property
@@ -216,6 +232,7 @@ class Noise:
     @property
     def is_symbolic(self) -> bool:
         return (any(is_symbolic(getattr(self, k)) for k in ("execution", "tremble", "perception"))
+                or any(is_symbolic(q) for row in (self.implementation or {}).values() for q in row.values())
                 or any(n.is_symbolic for _, n in self.by_player))
 
     @property
@@ -355,7 +372,7 @@ def repeated_section(game) -> RepeatedSection:
     >>> from deterrence import load_game
     >>> s = repeated_section(load_game("us_iran_stage"))
     >>> s.delta, s.profile, s.noise.for_player("Iran").implementation["retaliate"]["escalate"]
-    ('9/10', ('contained_tit_for_tat', 'contained_tit_for_tat'), '1/1600')
+    ('9/10', ('contained_tit_for_tat', 'contained_tit_for_tat'), Fraction(1, 1600))
     """
     raw = (getattr(game, "extra", None) or {}).get("repeated") or {}
     if not isinstance(raw, Mapping):
