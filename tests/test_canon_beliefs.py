@@ -347,6 +347,23 @@ def test_the_files_noise_is_the_misreading_rate_eps_itself(eps):
     with pytest.raises(dt.GameError, match=refusal):
         analyse_noise(dt.load_game("spiral_model").with_parameters(eps=2), war=[("arm", "arm")])
 
+
+def test_the_spiral_files_noise_takes_values_on_every_path():
+    """A review of the change above: simulate, play_match and tournament refused the file ("the
+    noise is symbolic"), and the discounted values of ``with_defaults()`` were formulas in eps.
+    A stage at its values now gives its noise the same values."""
+    from deterrence.core.repeated import RepeatedGame
+    from deterrence.solvers.repeated.repeated_values import discounted_values
+    from deterrence.solvers.repeated.simulate import play_match, simulate, tournament
+    game = dt.load_game("spiral_model")
+    numeric = game.with_defaults()
+    assert RepeatedGame.from_game(numeric).noise.describe() == "restrain -> arm 1/20"
+    written = analyse_noise(numeric, "tit_for_tat", delta="9/10", noise=spiral_noise("1/20"), war=[("arm", "arm")])
+    assert discounted_values(numeric).payoffs == written.discounted_payoffs
+    assert 0 < simulate(game, matches=2000, turns=10, seed=1).war_fraction < 1
+    assert len(play_match(game, turns=5, seed=1).realised) == 5
+    assert not tournament(game, ["tit_for_tat", "grim_trigger"], matches=50, turns=10, seed=1).failures
+
 def test_without_misperception_reciprocity_keeps_the_peace():
     game = dt.load_game("spiral_model").with_defaults()
     a = analyse_noise(game, "tit_for_tat", delta="9/10", noise={"implementation": {}}, war=[("arm", "arm")],

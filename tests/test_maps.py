@@ -264,3 +264,26 @@ def test_the_default_models_chances_are_refused_up_front(method):
         regime_map(("delta", [0.5]), ("proxy_e_is", [0, "-1/4"]), method=method, executor="serial")
     with pytest.raises(GameError, match=r"^e_is = 5/4 is not a probability"):
         proxy_targets(e_is="5/4")
+
+
+def test_a_map_over_a_parameter_the_noise_uses_is_solved_point_by_point():
+    """A review: the symbolic path takes the war risk once, at the defaults, so a noise whose
+    formulas use an axis (Iran trembles with probability 1/W_iran) gave one war risk in every
+    cell. By default such a map is now solved point by point; method='symbolic' refuses it."""
+    from deterrence import GameError, us_iran_model
+    noise = {"Iran": {"implementation": {"hold": {"hold": "1 - 1/W_iran", "escalate": "1/W_iran"}}}}
+    costs = [20, 50, 200]
+    m = regime_map(("W_iran", costs), noise=noise, within=20)
+    solved = regime_map(("W_iran", costs), method="solve", noise=noise, within=20)
+    assert m.values["war_risk"].tolist() == solved.values["war_risk"].tolist()
+    assert len(set(m.values["war_risk"].tolist())) == 3                # the risk moves with W_iran
+    for w, risk in zip(costs, m.values["war_risk"].tolist()):
+        assert risk == pytest.approx(us_iran_model(noise=noise, within=20, W_iran=w).classify()[1])
+    with pytest.raises(GameError, match="noise has formulas in W_iran: use method='solve'"):
+        regime_map(("W_iran", costs), method="symbolic", noise=noise, within=20)
+    # an axis the noise does not use keeps the symbolic path (the same numbers as solving)
+    fast = regime_map(("delta", [0.5, 0.9]), noise=noise, within=20)
+    assert fast.meta["noise_parameters"] == ["W_iran"]             # the classifier's meta: the symbolic path
+    assert "noise_parameters" not in m.meta                           # the sweep's: solved point by point
+    assert fast.values["war_risk"].tolist() == regime_map(("delta", [0.5, 0.9]), method="solve", noise=noise,
+                                                           within=20).values["war_risk"].tolist()

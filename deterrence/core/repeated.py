@@ -49,9 +49,14 @@ from deterrence.core.validate import boundary_init
 
 def _prob(value, what, parameters=()):
     """A probability by the automata's one rule: a number, a fraction or a formula, checked to
-    lie in [0, 1] once it is a number; a formula over parameters passes until they have values."""
+    lie in [0, 1] once it is a number; a formula over parameters passes until they have values.
+    A formula's refusal (an unknown name) says what it was for."""
     from deterrence.core.automaton import _probability
-    return _probability(value, what, parameters, None)
+    from deterrence.errors import ExpressionError
+    try:
+        return _probability(value, what, parameters, None)
+    except ExpressionError as exc:
+        raise GameError(f"{what}: {exc}") from None
 
 
 def _substituted(formula, values: Mapping, what: str):
@@ -234,6 +239,19 @@ class Noise:
         return (any(is_symbolic(getattr(self, k)) for k in ("execution", "tremble", "perception"))
                 or any(is_symbolic(q) for row in (self.implementation or {}).values() for q in row.values())
                 or any(n.is_symbolic for _, n in self.by_player))
+
+    @property
+    def parameter_names(self) -> frozenset:
+        """The parameters its formulas use (every kind, the table, each player's own).
+
+        >>> sorted(Noise.from_spec({"Iran": {"tremble": "e/2"}, "implementation": {"a": {"a": "1 - f", "b": "f"}}},
+        ...                        ("e", "f")).parameter_names)
+        ['e', 'f']
+        """
+        values = [getattr(self, k) for k in ("execution", "tremble", "perception")]
+        values += [q for row in (self.implementation or {}).values() for q in row.values()]
+        own = frozenset(str(s) for v in values if is_symbolic(v) for s in getattr(v, "free_symbols", ()))
+        return own.union(*(n.parameter_names for _, n in self.by_player))
 
     @property
     def has_perception(self) -> bool:
@@ -520,6 +538,10 @@ class RepeatedGame:
             horizon = int(horizon)
         check_delta(delta, horizon)
         noise = Noise.from_spec(noise, tuple(stage.parameters))
+        if noise is not None and noise.is_symbolic and not stage.is_symbolic:
+            # a stage at its values (with_defaults): the noise's formulas take the same values (a
+            # review: simulate and discounted_values of such a game got formulas, or refused)
+            noise = noise.subs(stage.parameters)
         if noise is not None and noise.is_zero:
             noise = None
         if noise is not None:
@@ -561,7 +583,8 @@ class RepeatedGame:
         try:
             section = repeated_section(game)
         except (GameError, TooLargeError) as exc:       # its noise table, say: name the file's line
-            if file is None or isinstance(exc, GameFileError):
+            # (an ExpressionError is a GameFileError without a file: an unknown name in a formula)
+            if file is None or getattr(exc, "file", None):
                 raise
             key = "noise" if "noise" in str(exc) else None
             raise GameFileError(str(exc), file=file, line=(lines or {}).get(("repeated", key) if key else
@@ -587,8 +610,12 @@ class RepeatedGame:
                                  field=f"repeated.{key}")
         if "noise" in from_file and file is not None:
             try:        # read the file's noise now: the analysis reads it late, far from the file
+                # (at the file's own parameter values too, when its probabilities are formulas:
+                # a row of formulas that does not sum to 1 is found here, not in the analysis)
+                at_values = noise.subs(game.parameters) if noise.is_symbolic else noise
                 for i, player in enumerate(game.players):
-                    noise.for_player(player).implementation_matrix(list(game.actions[i]))
+                    for n in (noise, at_values):
+                        n.for_player(player).implementation_matrix(list(game.actions[i]))
             except (GameError, TooLargeError) as exc:
                 if getattr(exc, "file", None):
                     raise

@@ -314,9 +314,12 @@ def _symbolic_classifier(stage, parameter_key, delta, strategies, noise, within)
 
     variables = (("delta", delta_symbol(), delta),) + tuple(
         (name, parameter_symbol(name), value) for name, value in stage.parameters.items())
+    # the war risks are taken once, at the defaults: a noise with formulas in a parameter would
+    # freeze them there (the map refuses such an axis on this path: noise_parameters)
     return SymbolicClassifier(variables=variables, formulas=(("gains", list(gains)), ("restraint", restraint)),
                               decide=decide, meta={"deviation_conditions": len(gains),
-                                                   "restraint_condition": str(restraint)})
+                                                   "restraint_condition": str(restraint),
+                                                   "noise_parameters": sorted(noise.parameter_names) if noise else []})
 
 
 def _holds_under_noise(analysis):
