@@ -612,7 +612,10 @@ class RepeatedGame:
             try:        # read the file's noise now: the analysis reads it late, far from the file
                 # (at the file's own parameter values too, when its probabilities are formulas:
                 # a row of formulas that does not sum to 1 is found here, not in the analysis)
-                at_values = noise.subs(game.parameters) if noise.is_symbolic else noise
+                # (a parameter without a value in the file is given one later: --set, subs)
+                valued = noise.is_symbolic and all((game.parameters or {}).get(n) is not None
+                                                   for n in noise.parameter_names)
+                at_values = noise.subs(game.parameters) if valued else noise
                 for i, player in enumerate(game.players):
                     for n in (noise, at_values):
                         n.for_player(player).implementation_matrix(list(game.actions[i]))
