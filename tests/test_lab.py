@@ -228,7 +228,7 @@ def test_lab_refuses_a_tree_over_its_size_guard_in_words(monkeypatch):
                (pane.object if isinstance(pane.object, str) else None for pane in results))
 
 
-def test_lab_case_is_the_model_deterrence_report_analyses(monkeypatch):
+def test_lab_case_is_the_model_deterrence_report_analyses():
     """A review: the lab's only "US–Iran model" was the teaching model, so at W_iran = 20 it said
     "mutual restraint" where `deterrence report --set W_iran=20` says US withdrawal. The lab now
     offers the case model itself, read from the same report JSON as the command."""
@@ -250,7 +250,7 @@ def test_lab_case_is_the_model_deterrence_report_analyses(monkeypatch):
     assert lab_module.case_view({"W_iran": 20})["regime"] == "US withdrawal"
     # on the page: the case's sliders, its war risk and regime, and the report's figure
     controls, results = lab_module.make_app()
-    controls[1].value = lab_module.US_IRAN_CASE
+    assert controls[1].value == lab_module.US_IRAN_CASE                 # the page opens on the case
     names = [s.name for s in controls[4]]
     assert names == [*lab_module.CASE_SLIDERS, lab_module.MISFIRE_ONE_IN]
     assert not controls[2].visible and not controls[3].visible       # δ and the teaching noise: not this model's
