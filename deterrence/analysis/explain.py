@@ -245,12 +245,7 @@ def noise_section(analysis, strategies=None, delta=None, noise=None, *, within=1
                                     within=within, critical=False)
     a, noisy, within = analysis.noise, analysis.noisy_check, analysis.within
     rounds = a.expected_rounds_to_war
-    # without a certain war the expected time is infinite: say why, not "never certain" (a
-    # review read that as a misreading of a probability of exactly 0)
-    no_time = ("none: war never comes under this play and noise (its probability over all rounds is 0)"
-               if a.war_eventually == 0 else
-               f"infinite: war may never come (its probability over all rounds is "
-               f"{format_approx(a.war_eventually, 4, 'f')})")
+    no_time = a.no_expected_time()
     names = " and ".join(analysis.strategies)
     noise_text = analysis.game.noise.describe()
     if round_days is None:

@@ -157,7 +157,7 @@ def red_lines(game, parameters=None, *, keep_sign=True) -> tuple:
             found = _exact_or_close(root.xreplace(others))
             if found is not None and found[0] not in candidates:
                 candidates[found[0]] = (formula, found[1])
-        near = [q for q in candidates]
+        near = list(candidates)
         for q, exact in numeric_roots(unsolved, theta, others, current):
             # a root a formula already gives, found again at the values, is that root
             if not any(abs(q - r) <= abs(r) / 10**12 + Fraction(1, 10**24) for r in near):
@@ -227,6 +227,24 @@ def _real_part(value):
     return Fraction(str(sympy.N(re, 40))) if abs(im) < sympy.Float("1e-45") else None
 
 
+def _pieces(expr):
+    """The pieces of ``expr`` as the piecewise function it is when it has ``min``, ``max`` or
+    ``abs`` (each piece free of them), ``[expr]`` when it has none, ``None`` when folding
+    leaves one inside a piece.
+
+    >>> from deterrence.core.symbolic import parameter_symbol, parse_expression
+    >>> sorted(map(str, _pieces(parse_expression("max(x, 1) - 2", ["x"]))))
+    ['-1', 'x - 2']
+    """
+    import sympy
+    kinds = (sympy.Max, sympy.Min, sympy.Abs, sympy.Piecewise)
+    if not expr.has(*kinds):
+        return [expr]
+    folded = sympy.piecewise_fold(expr.rewrite(sympy.Piecewise))
+    pieces = [e for e, _ in folded.args] if isinstance(folded, sympy.Piecewise) else [folded]
+    return None if any(p.has(*kinds) for p in pieces) else pieces
+
+
 def _roots(gap, theta) -> tuple:
     """``(roots, complete)``: the roots of ``gap = 0`` in ``theta`` as formulas in the other
     parameters, and whether they are all of them. Read off when ``gap`` is linear in ``theta``
@@ -253,16 +271,17 @@ def _roots(gap, theta) -> tuple:
     ([], False)
     """
     import sympy
-    if gap.has(sympy.Max, sympy.Min, sympy.Abs, sympy.Piecewise):
-        folded = sympy.piecewise_fold(gap.rewrite(sympy.Piecewise))
-        pieces = [e for e, _ in folded.args] if isinstance(folded, sympy.Piecewise) else [folded]
-        if not any(p.has(sympy.Max, sympy.Min, sympy.Abs, sympy.Piecewise) for p in pieces):
-            found = [_roots(p, theta) for p in pieces if theta in p.free_symbols]
-            return (list(dict.fromkeys(r for roots, _ in found for r in roots)),
-                    all(complete for _, complete in found))
+    pieces = _pieces(gap)
+    if pieces is None:
         return [], False
+    if len(pieces) > 1:
+        found = [_roots(p, theta) for p in pieces if theta in p.free_symbols]
+        return (list(dict.fromkeys(r for roots, _ in found for r in roots)),
+                all(complete for _, complete in found))
+    gap = pieces[0]                  # the gap itself, or its one piece
     numerator = sympy.together(gap).as_numer_denom()[0]
-    if numerator.is_polynomial(theta):
+    polynomial = numerator.is_polynomial(theta)
+    if polynomial:
         poly = sympy.Poly(numerator, theta)
         if poly.degree() < 1:
             return [], True
@@ -271,13 +290,10 @@ def _roots(gap, theta) -> tuple:
             return [-intercept / slope], True
         if poly.degree() >= 5 and numerator.free_symbols - {theta}:
             return [], False         # no formula in radicals; sympy.solve returns [] as if there were no root
-        try:
-            return sympy.solve(sympy.Eq(numerator, 0), theta), True
-        except (NotImplementedError, ValueError, TypeError):
-            return [], False
     try:
-        return sympy.solve(sympy.Eq(gap, 0), theta), False
+        return sympy.solve(sympy.Eq(numerator if polynomial else gap, 0), theta), polynomial
     except (NotImplementedError, ValueError, TypeError):
+        # sympy's refusals of what it cannot solve: no formula, and the values are looked at
         return [], False
 
 
@@ -313,14 +329,13 @@ def _polynomial_real_roots(f, theta):
     its numerator, or each piece's (min, max, abs), is a polynomial in ``theta``: a list of
     ``(q, exact)`` as :func:`_exact_or_close` gives; None otherwise."""
     import sympy
-    if f.has(sympy.Max, sympy.Min, sympy.Abs, sympy.Piecewise):
-        folded = sympy.piecewise_fold(f.rewrite(sympy.Piecewise))
-        pieces = [e for e, _ in folded.args] if isinstance(folded, sympy.Piecewise) else [folded]
-        if any(p.has(sympy.Max, sympy.Min, sympy.Abs, sympy.Piecewise) for p in pieces):
-            return None
+    pieces = _pieces(f)
+    if pieces is None:
+        return None
+    if len(pieces) > 1:
         found = [_polynomial_real_roots(p, theta) for p in pieces]
         return None if any(r is None for r in found) else [r for rs in found for r in rs]
-    numerator = sympy.together(f).as_numer_denom()[0]
+    numerator = sympy.together(pieces[0]).as_numer_denom()[0]
     if not numerator.is_polynomial(theta) or numerator.free_symbols - {theta}:
         return None
     if theta not in numerator.free_symbols:

@@ -211,9 +211,7 @@ def run(args) -> int:
         wp = " or ".join("(" + ", ".join(p) + ")" for p in n.war_profiles)
         print(f"war (a round with {wp}) within {a.within} rounds: probability {format_approx(n.war_probability, 6)}")
         er = n.expected_rounds_to_war
-        never = ("none (war never comes: probability 0 over all rounds)" if n.war_eventually == 0 else
-                 f"infinite (war may never come: probability {format_approx(n.war_eventually, 6)} over all rounds)")
-        print(f"expected rounds until war: {never if er is None else f'{format_approx(er, 6)}'}")
+        print(f"expected rounds until war: {n.no_expected_time(6) if er is None else f'{format_approx(er, 6)}'}")
         print(f"long-run average payoffs: {', '.join(f'{format_approx(v, 6)}' for v in n.long_run_payoffs)}")
     return 0
 

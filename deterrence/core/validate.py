@@ -177,6 +177,15 @@ def check_count(name: str, value, *, limit: int, option: str | None = None, leas
     return value
 
 
+def _real(value) -> float:
+    """``value`` as a float, NaN when it is no real number (text, a boolean, complex)."""
+    import math
+    try:
+        return float(value) if not isinstance(value, (bool, str, bytes, complex)) else math.nan
+    except (TypeError, ValueError, OverflowError):
+        return math.nan
+
+
 def check_positive(name: str, value) -> float:
     """``value`` as a finite real number above 0 (a tolerance, a time span); else a ``GameError``.
 
@@ -188,10 +197,7 @@ def check_positive(name: str, value) -> float:
     deterrence.errors.GameError: tol must be a finite number above 0, got 1j
     """
     import math
-    try:
-        number = float(value) if not isinstance(value, (bool, str, bytes, complex)) else math.nan
-    except (TypeError, ValueError, OverflowError):
-        number = math.nan
+    number = _real(value)
     if not (math.isfinite(number) and number > 0):
         raise GameError(f"{name} must be a finite number above 0, got {_short(value)}")
     return number
@@ -208,10 +214,7 @@ def check_nonnegative(name: str, value) -> float:
     deterrence.errors.GameError: lam must be a finite number >= 0, got 'abc'
     """
     import math
-    try:
-        number = float(value) if not isinstance(value, (bool, str, bytes, complex)) else math.nan
-    except (TypeError, ValueError, OverflowError):
-        number = math.nan
+    number = _real(value)
     if not (math.isfinite(number) and number >= 0):
         raise GameError(f"{name} must be a finite number >= 0, got {_short(value)}")
     return number

@@ -182,16 +182,17 @@ def target_substitution(model: ExchangeModel, rates=(0, Fraction(1, 4), Fraction
 
 
 # -- claim 4 -------------------------------------------------------------------------------
-def motives_short_of_war(model: ExchangeModel, stats10, values, stats26=None) -> dict:
+def motives_short_of_war(model: ExchangeModel, stats10, values, stats26) -> dict:
     """Strikes as attrition. In the exchange game (US support fixed): the cost strikes add to US
     presence, the value of leaving and its tipping point, and withdrawal's probability there (0)
-    within ten years (``stats10``) and, given ``stats26``, within the record's 26 months.
+    within ten years (``stats10``) and within the record's 26 months (``stats26``).
     With US public support as a stance that deadly strikes erode
     (:func:`deterrence.models.us_iran_regimes.attrition`, under ``"attrition"``): the equilibrium,
     the probability of withdrawal within 26 months and ten years, the hazard formula and the record.
 
     >>> m = exchange_model()
-    >>> r = motives_short_of_war(m, play_statistics(m, contained_profile(), 522), m.values_of(contained_profile()))
+    >>> C = contained_profile()
+    >>> r = motives_short_of_war(m, play_statistics(m, C, 522), m.values_of(C), play_statistics(m, C, 113))
     >>> r["withdrawal_probability_10_years"] == 0 and r["presence_value_tipping_point"] > 0
     True
     >>> 0 < r["attrition"]["withdrawal_probability_10_years"] < 1
@@ -213,7 +214,7 @@ def motives_short_of_war(model: ExchangeModel, stats10, values, stats26=None) ->
             "presence_value_per_week": str(ell),
             "presence_value_tipping_point": _f(tip, 3),
             "withdrawal_probability_10_years": stats10["withdrawn"],
-            **({"withdrawal_probability_26_months": stats26["withdrawn"]} if stats26 is not None else {}),
+            "withdrawal_probability_26_months": stats26["withdrawn"],
             "withdrawal_on_path": any(a[0] == "withdraw" for a in C.values()),
             "attrition": attrition(model, attacks_per_week)}
 

@@ -62,6 +62,21 @@ class NoiseAnalysis:
     expected_rounds_to_war: object
     exact: bool
 
+    def no_expected_time(self, digits: int = 4) -> str:
+        """Why the expected time until war has no value (it has none unless war is certain):
+        war never comes, or it may never come, with its probability over all rounds (not
+        "never certain", which a review read as a probability of exactly 0).
+
+        >>> from deterrence import load_game
+        >>> analyse_noise(load_game("us_iran_stage")).no_expected_time()
+        'none: war never comes under this play and noise (its probability over all rounds is 0)'
+        """
+        from deterrence.core.numbers import format_approx
+        if self.war_eventually == 0:
+            return "none: war never comes under this play and noise (its probability over all rounds is 0)"
+        return (f"infinite: war may never come (its probability over all rounds is "
+                f"{format_approx(self.war_eventually, digits, 'f')})")
+
     def to_json(self) -> dict:
         f = format_exact
         return {"discounted_payoffs": None if self.discounted_payoffs is None else

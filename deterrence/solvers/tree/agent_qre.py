@@ -642,21 +642,20 @@ def agent_qre(tree, lam: float | None = None, max_lambda: float | None = None):
     from deterrence.core.tree import GameTree
     from deterrence.errors import SolverError
     from deterrence.solvers.result import SolveResult
+    from deterrence.core.validate import check_positive
+    if lam is not None:
+        lam = check_nonnegative("option lam", lam)
+    if max_lambda is not None:
+        max_lambda = check_positive("option max_lambda", max_lambda)
     if isinstance(tree, GameTree) and not tree.infosets:
         # nobody chooses: the empty profile is the agent QRE at every lambda and its limit (the
         # other tree methods return it too; this one refused "the tree has no decision node")
-        concept = "agent QRE limit"
-        if lam is not None:
-            concept = f"agent logit QRE (lambda = {format_short(check_nonnegative('option lam', lam))})"
-        if max_lambda is not None:
-            from deterrence.core.validate import check_positive
-            check_positive("option max_lambda", max_lambda)
+        concept = "agent QRE limit" if lam is None else f"agent logit QRE (lambda = {format_short(lam)})"
         eq = limit_assessment(tree, {}, {})
         return SolveResult(equilibria=(eq,), method="agent_qre", exact=True, complete=True, players=tree.players,
                            concept=concept, notes=("the tree has no decision node: nobody chooses",))
     tree, H = _prepared(tree)
     if lam is not None:
-        lam = check_nonnegative("option lam", lam)
         if lam == 0:
             z = np.append(np.concatenate([np.full(m, -np.log(m)) for m in H.shape]), 0.0)
         else:
@@ -665,9 +664,6 @@ def agent_qre(tree, lam: float | None = None, max_lambda: float | None = None):
         eq = _float_assessment(tree, *_float_point(H, z))
         return SolveResult(equilibria=(eq,), method="agent_qre", exact=False, complete=False,
                            players=tree.players, concept=f"agent logit QRE (lambda = {format_short(lam)})")
-    if max_lambda is not None:
-        from deterrence.core.validate import check_positive
-        max_lambda = check_positive("option max_lambda", max_lambda)
     ends = _branch_ends(H, max_lambda)
     for end in ends:
         eq = limit_assessment(tree, *_float_point(H, end[0]))
