@@ -585,3 +585,30 @@ def test_the_teaching_models_headline_agrees_with_its_war_risk():
     assert "war has probability 0" in report.summary and "separate proxy game" in report.summary
     assert any("none: war never comes" in line for line in risk.lines)
     assert "never certain" not in report.to_text()
+
+
+def test_a_gap_that_changes_sign_at_a_pole_gives_a_tipping_point_there():
+    """Noticed at stop 38: a payoff 1/(x - 2) changes sign at x = 2, where its gap has a pole and
+    no root; the tipping point there was left out (the report said x could fall as far as it
+    liked). The poles are candidates now, in the formulas and at the values (a quintic
+    denominator with another parameter in it), each checked by stepping across it."""
+    cases = [('"1/(x-2)"', 3, [("below", 2, (), (("u", "l"),))]),
+             ('"1/(x-2)"', 1, [("above", 2, (("u", "l"),), ())]),
+             ('"(x-5)/(x-2)"', 3, [("below", 2, (("u", "l"),), ()), ("above", 5, (("u", "l"),), ())])]
+    for payoff, x, expected in cases:
+        g = _two_by_two({"u, l": [payoff, "1"], "u, r": ["0", "0"], "d, l": ["0", "0"], "d, r": ["0", "1"]}, x)
+        lines = red_lines(g, keep_sign=False)
+        assert [(r.direction, r.threshold, r.gained, r.lost) for r in lines] == expected, payoff
+        for r in lines:
+            step = Fraction(1, 10**6) * (1 if r.direction == "above" else -1)
+            assert set(r.gained) <= pure_equilibrium_set(g.subs({"x": r.threshold + step}))
+            assert not set(r.gained) & pure_equilibrium_set(g.subs({"x": r.threshold - step}))
+            assert r.describe() in explain(g).to_text()
+    from deterrence.io.toml_format import parse_toml_game
+    quintic_pole = parse_toml_game(
+        'players = ["A", "B"]\n[actions]\nA = ["u", "d"]\nB = ["l", "r"]\n'
+        '[parameters]\nx = { value = "2" }\ny = { value = "1" }\n[payoffs]\n'
+        '"u, l" = ["1/(x^5 - x - y)", 1]\n"u, r" = [0, 0]\n"d, l" = [0, 0]\n"d, r" = [0, 1]\n')
+    (line,) = red_lines(quintic_pole, ["x"])
+    assert (line.direction, line.exact, line.lost) == ("below", False, (("u", "l"),))
+    assert abs(float(line.threshold) - 1.1673039782614187) < 1e-12

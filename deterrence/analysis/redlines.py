@@ -247,7 +247,8 @@ def _pieces(expr):
 
 def _roots(gap, theta) -> tuple:
     """``(roots, complete)``: the roots of ``gap = 0`` in ``theta`` as formulas in the other
-    parameters, and whether they are all of them. Read off when ``gap`` is linear in ``theta``
+    parameters, and whether they are all of them; a gap that is a fraction changes sign at
+    the roots of its denominator too, which are among them. Read off when ``gap`` is linear in ``theta``
     (payoff gaps usually are); the roots of its numerator by ``sympy.solve`` when that is a
     polynomial of degree at most 4, or in ``theta`` alone (complete: sympy has formulas, or
     ``CRootOf``, for every root). A gap with ``min``, ``max`` or ``abs`` is solved piece by
@@ -269,6 +270,8 @@ def _roots(gap, theta) -> tuple:
     ([], False)
     >>> _roots(parse_expression("exp(x) + x^3 - 5", ["x"]), x)
     ([], False)
+    >>> _roots(parse_expression("(x - 5) / (x - 2)", ["x"]), x)        # a root and a pole
+    ([5, 2], True)
     """
     import sympy
     pieces = _pieces(gap)
@@ -279,7 +282,13 @@ def _roots(gap, theta) -> tuple:
         return (list(dict.fromkeys(r for roots, _ in found for r in roots)),
                 all(complete for _, complete in found))
     gap = pieces[0]                  # the gap itself, or its one piece
-    numerator = sympy.together(gap).as_numer_denom()[0]
+    numerator, denominator = sympy.together(gap).as_numer_denom()
+    if theta in denominator.free_symbols:
+        # a gap changes sign at a pole as well as at a root (1/(x - 2) at 2; poles were left
+        # out, and so was the tipping point there): the roots of both are candidates
+        found = [_roots(numerator, theta), _roots(denominator, theta)]
+        return (list(dict.fromkeys(r for roots, _ in found for r in roots)),
+                all(complete for _, complete in found))
     polynomial = numerator.is_polynomial(theta)
     if polynomial:
         poly = sympy.Poly(numerator, theta)
@@ -325,9 +334,9 @@ def _exact_or_close(value):
 
 
 def _polynomial_real_roots(f, theta):
-    """Every real root of ``f`` (numbers only but ``theta``), exactly and completely, when
-    its numerator, or each piece's (min, max, abs), is a polynomial in ``theta``: a list of
-    ``(q, exact)`` as :func:`_exact_or_close` gives; None otherwise."""
+    """Every real root and pole of ``f`` (numbers only but ``theta``), exactly and completely,
+    when its numerator and denominator, or each piece's (min, max, abs), are polynomials in
+    ``theta``: a list of ``(q, exact)`` as :func:`_exact_or_close` gives; None otherwise."""
     import sympy
     pieces = _pieces(f)
     if pieces is None:
@@ -335,12 +344,10 @@ def _polynomial_real_roots(f, theta):
     if len(pieces) > 1:
         found = [_polynomial_real_roots(p, theta) for p in pieces]
         return None if any(r is None for r in found) else [r for rs in found for r in rs]
-    numerator = sympy.together(pieces[0]).as_numer_denom()[0]
-    if not numerator.is_polynomial(theta) or numerator.free_symbols - {theta}:
+    parts = sympy.together(pieces[0]).as_numer_denom()     # its roots, and its poles
+    if any(not p.is_polynomial(theta) or p.free_symbols - {theta} for p in parts):
         return None
-    if theta not in numerator.free_symbols:
-        return []
-    return [pair for root in sympy.Poly(numerator, theta).real_roots()
+    return [pair for p in parts if theta in p.free_symbols for root in sympy.Poly(p, theta).real_roots()
             if (pair := _exact_or_close(root)) is not None]
 
 
