@@ -1142,6 +1142,10 @@ def test_the_rates_of_the_sections_agree_with_the_formulas_and_each_other(analys
     deadly = claims["miscalculation"]["deadly_attacks_per_year"]
     assert answers == pytest.approx(s * eps * week_to_year, abs=1e-3) and deadly == pytest.approx(answers, abs=0.01)
     assert claims["miscalculation"]["misfires_per_year"] == pytest.approx(s * eta * week_to_year, abs=1e-4)
+    # the war hazard of claims 4 and 6 is the formula h (claim 6 had the chain's first-year war
+    # probability over 52: 0.000461 beside 0.000475 under the same key)
+    assert claims["change_of_heart"]["war_hazard_per_week"] == \
+        claims["motives_short_of_war"]["attrition"]["war_hazard_per_week"] == pytest.approx(formulas["h"], abs=1e-6)
     text = exchange_report(analysis).to_text()
     assert "λ = s·ε·ρ" not in text and f"κ = s·ε·ρ = {round(s, 4):g}" in text
     assert text.count("λ") == text.count("(λ: israeli_strike_rate") + text.count("q = λ + (1 − λ)") * 2

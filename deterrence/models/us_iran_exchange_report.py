@@ -406,7 +406,7 @@ def _stances():
             "Iran's hawkish turn": (IRAN_HAWKISH, changes[IRAN_HAWKISH])}
 
 
-def change_of_heart(model: ExchangeModel, stats1y, tips) -> dict:
+def change_of_heart(model: ExchangeModel, tips) -> dict:
     """Regime switching: each side's stance may change (rate per week), and the players know it.
 
     ``regime_switching`` is the product game of
@@ -416,11 +416,11 @@ def change_of_heart(model: ExchangeModel, stats1y, tips) -> dict:
     stance were for ever (no anticipation).
 
     >>> m = exchange_model()
-    >>> r = change_of_heart(m, play_statistics(m, contained_profile(), 52), tipping_points(m))
+    >>> r = change_of_heart(m, tipping_points(m))
     >>> 5 < r["expected_contained_years"] < 40
     True
     """
-    from deterrence.models.us_iran_regimes import change_of_heart_regimes
+    from deterrence.models.us_iran_regimes import change_of_heart_regimes, war_hazard
     switches, single = {}, {}
     for name, (stance, change) in _stances().items():
         m2 = exchange_model(**{**model.v, **change})
@@ -437,7 +437,9 @@ def change_of_heart(model: ExchangeModel, stats1y, tips) -> dict:
     for sw in switches.values():
         sw["contained_survives_with_switching"] = sw["stance"] in regimes.get("contained_in", ())
     return {"change_of_heart_per_week": str(model.v["change_of_heart_rate"]),
-            "war_hazard_per_week": _f(stats1y["war"] / 52, 6),
+            # the formula h, as in claim 4 (the chain's first-year war probability / 52 gave 0.000461
+            # here, 0.000475 there: one key, two numbers)
+            "war_hazard_per_week": _f(war_hazard(Fraction(model.v["misfire"]), peace_rates(model)[1])[0], 6),
             "expected_contained_years": regimes.get("expected_contained_years"),
             "contained_survives_10_years": regimes.get("contained_survives_10_years"),
             "tipping_points": tips, "stance_switches": switches, "regime_switching": regimes}
@@ -480,9 +482,8 @@ def headline_formulas(model: ExchangeModel, contained: bool) -> tuple:
         return tuple(out)
     lam, sig, eta = (Fraction(v[k]) for k in ("israeli_strike_rate", "motive_rate", "misfire"))
     q, rate = peace_rates(model)
-    hazard = eta * rate
-    weeks_a_year = Fraction(365, 7)
-    year = 1 - (1 - float(hazard)) ** float(weeks_a_year)
+    from deterrence.models.us_iran_regimes import war_hazard
+    hazard, year = war_hazard(eta, rate)
     per_month = float(rate) * _weeks_per_month()
     out += [
         ("q", f"q = λ + (1 − λ)·σ = {_num(lam)} + (1 − {_num(lam)})·{_num(sig)} = {_num(q)}: the chance that a week "
@@ -577,7 +578,7 @@ def analyse_exchange(model: ExchangeModel | None = None, *, fit=None, claims: bo
                "target_substitution": target_substitution(model),
                "motives_short_of_war": motives_short_of_war(model, ten, values, span),
                "miscalculation": miscalculation(model, year, ten),
-               "change_of_heart": change_of_heart(model, year, tips)}
+               "change_of_heart": change_of_heart(model, tips)}
     if out:
         predicted["attack_response_to_israeli_strikes"] = {
             "value": out["target_substitution"]["extra_attacks_per_extra_israeli_strike_week"],

@@ -487,15 +487,27 @@ def withdrawal_hazard(strikes_per_week, deadly_fraction, support_loss) -> tuple:
     return kappa, 1 - (1 - kappa) ** (365 / 7)
 
 
-def withdrawal_before_war(kappa, war_hazard, weeks) -> float:
+def war_hazard(misfire, strikes_per_week) -> tuple:
+    """``(per week, per year)``: the war hazard at peace, ``h = eta * s`` a week (each strike
+    misfires into war with probability ``eta``; exact when both are) and ``1 - (1 - h)^(365/7)``
+    a year. The report's formula ``h`` and claim 4's competing hazard are this one function.
+
+    >>> h, per_year = war_hazard(Fraction(1, 1600), Fraction(3, 4)); h, round(per_year, 4)
+    (Fraction(3, 6400), 0.0242)
+    """
+    h = misfire * strikes_per_week
+    return h, 1 - (1 - float(h)) ** (365 / 7)
+
+
+def withdrawal_before_war(kappa, h, weeks) -> float:
     """The probability of withdrawal within ``weeks`` when withdrawal (hazard ``kappa`` a week)
-    and war (``war_hazard`` a week) compete and either ends the exchange:
+    and war (hazard ``h`` a week) compete and either ends the exchange:
     ``kappa/(kappa + h) * (1 - (1 - kappa - h)^weeks)``.
 
     >>> round(withdrawal_before_war(0.002, 0.0, 52), 4) == round(1 - 0.998 ** 52, 4)
     True
     """
-    both = float(kappa) + float(war_hazard)
+    both = float(kappa) + float(h)
     return 0.0 if both == 0 else float(kappa) / both * (1 - (1 - both) ** weeks)
 
 
@@ -541,7 +553,7 @@ def attrition(model: ExchangeModel, strikes_per_week: float, values=None) -> dic
     w26, w10, war26 = absorbed(withdrawn, span), absorbed(withdrawn, ten), absorbed(war, span)
     eps, rho = model.v["deadly_fraction"], sv["support_loss_per_deadly_strike"]
     kappa, per_year = withdrawal_hazard(strikes_per_week, eps, rho)
-    war_hazard = float(model.v["misfire"]) * float(strikes_per_week)
+    h = war_hazard(Fraction(model.v["misfire"]), float(strikes_per_week))[0]
     withdraws_when_low = any(a[0] == "withdraw" for a in rs.restrict(chosen, SUPPORT_LOW).values())
     present = 1 - w26 - war26
     if shared is None:
@@ -565,8 +577,8 @@ def attrition(model: ExchangeModel, strikes_per_week: float, values=None) -> dic
         "hazard_formula": "kappa = s * eps * rho a week; 1 - (1 - kappa)^(365/7) a year "
                           "(s: militia strikes a week at peace, eps: deadly_fraction, "
                           "rho: support_loss_per_deadly_strike)",
-        "war_hazard_per_week": _f(war_hazard, 6),
-        "withdrawal_probability_10_years_formula": _f(withdrawal_before_war(kappa, war_hazard, ten), 4)
+        "war_hazard_per_week": _f(h, 6),
+        "withdrawal_probability_10_years_formula": _f(withdrawal_before_war(kappa, h, ten), 4)
         if withdraws_when_low else 0.0,
         "strikes_per_week": _f(strikes_per_week, 4),
         "hazard_per_year_by_strike_rate": {
