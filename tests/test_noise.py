@@ -111,6 +111,27 @@ def test_errors():
     assert len(war_profiles(US, "any")) == 5
 
 
+def test_a_noise_formula_in_python_is_refused_with_the_way_in_and_a_files_is_not():
+    """Noticed at stop 38: Noise(...) built in Python refused "1 - eps" (it declares no
+    parameters) without saying how a formula goes in; a game file's refusal names its line and
+    says nothing of Python."""
+    from deterrence import Noise, parse_expression
+    from deterrence.io.toml_format import parse_toml_game
+    with pytest.raises(GameError, match=r"unknown name 'eps'.*parse_expression\('1 - eps', \['eps'\]\)"):
+        Noise(implementation={"restrain": {"restrain": "1 - eps", "arm": "eps"}})
+    eps = parse_expression("eps", ["eps"])
+    noise = Noise(implementation={"C": {"C": 1 - eps, "D": eps}})
+    assert noise.parameter_names == {"eps"}
+    assert noise.subs({"eps": "1/20"}).implementation["C"] == {"C": Fraction(19, 20), "D": Fraction(1, 20)}
+    text = ('players = ["A", "B"]\n[actions]\nA = ["C", "D"]\nB = ["C", "D"]\n[payoffs]\n'
+            '"C, C" = [3, 3]\n"C, D" = [0, 5]\n"D, C" = [5, 0]\n"D, D" = [1, 1]\n[repeated]\ndelta = "9/10"\n'
+            'noise = { implementation = { C = { C = "1 - eps", D = "eps" } } }\n')
+    game = parse_toml_game(text)
+    with pytest.raises(GameError, match="unknown name 'eps'") as refused:
+        RepeatedGame.from_game(game)
+    assert "parse_expression" not in str(refused.value)
+
+
 # -- noise per player ------------------------------------------------------------------------
 def _war_by_enumeration(rg, eps, within):
     """P(first (D,D) within ``within`` rounds) of TFT vs TFT when player i's action flips with

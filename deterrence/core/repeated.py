@@ -47,16 +47,20 @@ from deterrence.core.numbers import format_exact, is_symbolic, to_exact
 from deterrence.core.validate import boundary_init
 
 
-def _prob(value, what, parameters=()):
+def _prob(value, what, parameters=None):
     """A probability by the automata's one rule: a number, a fraction or a formula, checked to
-    lie in [0, 1] once it is a number; a formula over parameters passes until they have values.
-    A formula's refusal (an unknown name) says what it was for."""
+    lie in [0, 1] once it is a number; a formula over ``parameters`` passes until they have
+    values. A formula's refusal (an unknown name) says what it was for; ``parameters`` None:
+    built in Python, where no parameters are declared (the refusal says how a formula goes in)."""
     from deterrence.core.automaton import _probability
     from deterrence.errors import ExpressionError
     try:
-        return _probability(value, what, parameters, None)
+        return _probability(value, what, () if parameters is None else parameters, None)
     except ExpressionError as exc:
-        raise GameError(f"{what}: {exc}") from None
+        # Noise(...) built in Python knows no parameters: say how a formula goes in there
+        hint = ("; in Python a formula goes in parsed, e.g. deterrence.parse_expression('1 - eps', ['eps'])"
+                if parameters is None and isinstance(value, str) and "unknown name" in str(exc) else "")
+        raise GameError(f"{what}: {exc}{hint}") from None
 
 
 def _substituted(formula, values: Mapping, what: str):
@@ -193,7 +197,7 @@ class Noise:
                 players.append((str(name), own))
             kw = {k: _prob(v, f"noise {k}", parameters) for k, v in spec.items() if k in kinds - {"implementation"}}
             table = spec.get("implementation")
-            if isinstance(table, Mapping) and parameters:
+            if isinstance(table, Mapping):
                 # a table's probabilities may be formulas in the parameters, as the other kinds'
                 # may ("1 - eps", "eps"): read here, where the parameters are known
                 table = {a: ({b: _prob(q, f"noise implementation {a} -> {b}", parameters) for b, q in row.items()}
