@@ -310,7 +310,7 @@ def test_the_generic_report_uses_each_glossary_word_in_its_one_meaning(capsys):
     from deterrence.models.us_iran_exchange_report import GLOSSARY
     # the meanings this test holds the old report to are the glossary's
     assert "holding" in GLOSSARY["restraint"]
-    assert GLOSSARY["red line"].startswith("a behaviour a side will not cross")
+    assert GLOSSARY["red line"].startswith("a behaviour that, once crossed, brings a major answer")
     assert GLOSSARY["tipping point"].startswith("a parameter value at which an equilibrium stops")
     assert "regular limited strikes" in GLOSSARY["contained exchange"]
     texts = [line for report in _model_reports() for line in _lines(report)]

@@ -48,7 +48,8 @@ from functools import partial
 
 from deterrence.core.progress import check_progress, progress_bar
 from deterrence.models.us_iran_exchange import (_remember, chain_key, contained_profile, exchange_model, horizon_weeks,
-                                                play_statistics, reference_path_on, verify, weeks_in)
+                                                israeli_strike_response, play_statistics, reference_path_on, verify,
+                                                weeks_in)
 
 ESTIMATED = ("motive_rate", "deadly_fraction")
 
@@ -130,20 +131,13 @@ def _predict(theta, base, weeks):
     model = _model_at(theta, base)
     span = play_statistics(model, contained_profile(), weeks)
     ten = play_statistics(model, contained_profile(), horizon_weeks(years=10))
-    up = dict(base)
-    lam = Fraction(base.get("israeli_strike_rate", exchange_model().v["israeli_strike_rate"]))
-    hi = _model_at(theta, {**up, "israeli_strike_rate": min(lam + Fraction(1, 10), Fraction(99, 100))})
-    span_hi = play_statistics(hi, contained_profile(), weeks)
-    weeks_per_month = float(weeks_in(months=1))
-    per_month = span["attacks"] / weeks * weeks_per_month
-    per_month_hi = span_hi["attacks"] / weeks * weeks_per_month
-    israeli_per_month_step = 0.1 * weeks_per_month
+    per_month = span["attacks"] / weeks * float(weeks_in(months=1))
     return {"attacks_per_month": per_month,
             "attacks_in_span": span["attacks"],
             "answers_per_attack": span["answers"] / span["attacks"],
             "war_probability_26_months": span["war"],
             "war_probability_10_years": ten["war"],
-            "attack_response_to_israeli_strikes": (per_month_hi - per_month) / israeli_per_month_step}
+            "attack_response_to_israeli_strikes": israeli_strike_response(model, weeks)}
 
 
 class _Evaluations:

@@ -19,7 +19,7 @@ The claims (case brief, shared/brief.md), each a function of the model:
    weekly Israeli strike rate.
 4. :func:`motives_short_of_war` – strikes raise the cost of US presence; the
    value of withdrawing, its tipping point and its probability.
-5. :func:`miscalculation` – the spiral risk from misfiring militia strikes, per year.
+5. :func:`miscalculation` – the war risk from misfiring strikes, per year.
 6. :func:`change_of_heart` – tipping points (parameter thresholds where the
    contained equilibrium ends), stance switches, and the expected duration of
    the contained regime.
@@ -39,8 +39,8 @@ from fractions import Fraction
 from deterrence.models.us_iran_calibration import CALIBRATION
 from deterrence.models.us_iran_exchange import (PLAYERS, SEARCH, TRANSIENT, ExchangeModel, Selection,
                                                 contained_profile, exchange_model, horizon_weeks,
-                                                markov_perfect_equilibria, play_statistics, search_starts, select,
-                                                verify, mutual_escalation_profile, weeks_in)
+                                                israeli_strike_response, markov_perfect_equilibria, play_statistics,
+                                                search_starts, select, verify, mutual_escalation_profile, weeks_in)
 
 
 def _weeks_per_month() -> float:
@@ -169,14 +169,15 @@ def target_substitution(model: ExchangeModel, rates=(0, Fraction(1, 4), Fraction
         chosen = select(m)        # the report's choice at each rate (the contained profile when none is found)
         st = play_statistics(m, chosen.followed.actions, _span())
         rows.append((lam, chosen, st["attacks"] / _span() * _weeks_per_month()))
-    slope = (rows[-1][2] - rows[0][2]) / (float(rates[-1] - rates[0]) * _weeks_per_month())
     C = contained_profile()
     return {"israeli_strike_rate_per_week": [str(r) for r, _, _ in rows],
             "israeli_strikes_per_month": [_f(float(r) * _weeks_per_month(), 2) for r, _, _ in rows],
             "equilibrium": [c.followed.name for _, c, _ in rows],     # the report's one name of each choice
             "contained_equilibrium_holds": [c.contained for _, c, _ in rows],
             "attacks_per_month": [_f(a, 2) for _, _, a in rows],
-            "extra_attacks_per_extra_israeli_strike_week": _f(slope),
+            # on the contained exchange's path at the model's rate, as the fit predicts it (a chord
+            # over the rows, from a rate where it is no equilibrium, gave 0.454 beside 0.449)
+            "extra_attacks_per_extra_israeli_strike_week": _f(israeli_strike_response(model, _span())),
             "strike_after_israeli_strike": all(C[f"{p}/israel"][1] == "retaliate" for p in ("calm", "hit", "crisis")),
             "strike_in_quiet_calm_week": C["calm/quiet"][1] == "retaliate"}
 
@@ -221,7 +222,7 @@ def motives_short_of_war(model: ExchangeModel, stats10, values, stats26) -> dict
 
 # -- claim 5 -------------------------------------------------------------------------------
 def miscalculation(model: ExchangeModel, stats1y, stats10) -> dict:
-    """Spiral risk from imprecise militia strikes: the chance of war in the first year from a
+    """War risk from imprecise strikes: the chance of war in the first year from a
     calm week and in ten years (the chain of play), and, at peace in the long run
     (:func:`peace_rates`), the misfires and the deadly strikes a year.
 
@@ -233,7 +234,9 @@ def miscalculation(model: ExchangeModel, stats1y, stats10) -> dict:
     s = peace_rates(model)[1]
     return {"misfire_per_strike": str(model.v["misfire"]),
             "us_misfire_per_strike": str(model.v["us_misfire"]),
-            "misfires_per_year": _f(_per_year(s * Fraction(model.v["misfire"])), 4),
+            # the militias' misfires, and the US's when us_misfire > 0 (it answers s·ε strikes a week)
+            "misfires_per_year": _f(_per_year(s * (Fraction(model.v["misfire"]) + Fraction(model.v["deadly_fraction"])
+                                                   * Fraction(model.v["us_misfire"]))), 4),
             "war_probability_per_year": _f(stats1y["war"], 4),
             "war_probability_10_years": _f(stats10["war"], 3),
             "deadly_attacks_per_year": _f(_per_year(s * Fraction(model.v["deadly_fraction"])), 2),
@@ -378,7 +381,7 @@ def misfire_tipping_entry(model: ExchangeModel, hi=Fraction(1, 20), *, holds=Non
 def misfire_tipping_points(model: ExchangeModel, hi=Fraction(1, 20), *, holds=None) -> tuple:
     """``(lower, upper)``: the misfire probabilities (bisection, exact checks) below and above
     which the contained exchange ends (None: it holds all the way to 0, or to ``hi``). Too few
-    misfires end it too: the spiral risk is what keeps the militias from striking in quiet weeks.
+    misfires end it too: the war risk is what keeps the militias from striking in quiet weeks.
 
     >>> lower, upper = misfire_tipping_points(exchange_model())
     >>> 0 < lower < 1 / 1600 < upper < 0.05
@@ -420,26 +423,32 @@ def change_of_heart(model: ExchangeModel, tips) -> dict:
     >>> 5 < r["expected_contained_years"] < 40
     True
     """
-    from deterrence.models.us_iran_regimes import change_of_heart_regimes, war_hazard
+    from deterrence.models.us_iran_regimes import change_of_heart_regimes, peace_war_hazard
     switches, single = {}, {}
+    now = play_statistics(model, contained_profile(), 52)       # the first year under the contained exchange
     for name, (stance, change) in _stances().items():
         m2 = exchange_model(**{**model.v, **change})
         eqs = markov_perfect_equilibria(m2)
         single[stance] = [dict(e.profile) for e in eqs]
         contained = any(e.name == "contained exchange" for e in eqs)
-        sel = next((e for e in eqs if e.name == "contained exchange"), eqs[0] if eqs else None)
-        st = play_statistics(m2, dict(sel.profile), 52) if sel else None
+        # the report's one choice (select), so that the text can say what is played instead: a review
+        # read "the contained exchange ends" as the end of limited strikes
+        followed = select(m2, eqs).followed
+        st = play_statistics(m2, followed.actions, 52)
         switches[name] = {"change": {k: str(v) for k, v in change.items()}, "stance": stance,
                           "equilibria": [e.name for e in eqs], "contained_survives": contained,
-                          "war_probability_per_year": _f(st["war"], 4) if st else None,
-                          "attacks_per_month": _f(st["attacks"] / 52 * _weeks_per_month(), 2) if st else None}
+                          "followed": followed.name, "followed_is_equilibrium": bool(eqs),
+                          "war_probability_per_year": _f(st["war"], 4),
+                          "war_probability_per_year_now": _f(now["war"], 4),
+                          "withdrawal_probability_per_year": _f(st["withdrawn"], 4),
+                          "attacks_per_month": _f(st["attacks"] / 52 * _weeks_per_month(), 2)}
     regimes = change_of_heart_regimes(model, single)
     for sw in switches.values():
         sw["contained_survives_with_switching"] = sw["stance"] in regimes.get("contained_in", ())
     return {"change_of_heart_per_week": str(model.v["change_of_heart_rate"]),
             # the formula h, as in claim 4 (the chain's first-year war probability / 52 gave 0.000461
             # here, 0.000475 there: one key, two numbers)
-            "war_hazard_per_week": _f(war_hazard(Fraction(model.v["misfire"]), peace_rates(model)[1])[0], 6),
+            "war_hazard_per_week": _f(peace_war_hazard(model)[0], 6),
             "expected_contained_years": regimes.get("expected_contained_years"),
             "contained_survives_10_years": regimes.get("contained_survives_10_years"),
             "tipping_points": tips, "stance_switches": switches, "regime_switching": regimes}
@@ -480,10 +489,17 @@ def headline_formulas(model: ExchangeModel, contained: bool) -> tuple:
             " a week ($r$: annual discount rate, $d$: days per round)", delta)]
     if not contained:
         return tuple(out)
-    lam, sig, eta = (Fraction(v[k]) for k in ("israeli_strike_rate", "motive_rate", "misfire"))
+    lam, sig, eta, eta_us, eps = (Fraction(v[k]) for k in ("israeli_strike_rate", "motive_rate", "misfire",
+                                                            "us_misfire", "deadly_fraction"))
     q, rate = peace_rates(model)
-    from deterrence.models.us_iran_regimes import war_hazard
-    hazard, year = war_hazard(eta, rate)
+    from deterrence.models.us_iran_regimes import peace_war_hazard
+    hazard, year = peace_war_hazard(model)
+    # US strikes misfire too when us_misfire > 0: they come at s·ε a week (the deadly attacks answered)
+    us_part = (f" + η_US·ε·s = {_num(eta)} · {float(rate):.4f} + {_num(eta_us)} · {_num(eps)} · {float(rate):.4f}"
+               if eta_us else f" = {_num(eta)} · {float(rate):.4f}")
+    us_tex = (rf" + \eta_{{US}} \varepsilon s = {_tex(eta)} \cdot {float(rate):.4f} + {_tex(eta_us)} \cdot "
+              rf"{_tex(eps)} \cdot {float(rate):.4f}" if eta_us else rf" = {_tex(eta)} \cdot {float(rate):.4f}")
+    us_name, us_tex_name = ("; η_US: us_misfire", r"; $\eta_{US}$: US misfire") if eta_us else ("", "")
     per_month = float(rate) * _weeks_per_month()
     out += [
         ("q", f"q = λ + (1 − λ)·σ = {_num(lam)} + (1 − {_num(lam)})·{_num(sig)} = {_num(q)}: the chance that a week "
@@ -495,11 +511,11 @@ def headline_formulas(model: ExchangeModel, contained: bool) -> tuple:
               f"({per_month:.2f} a month; ε: deadly_fraction)",
          rf"$s = \frac{{q}}{{1 - (1 - q)^{{2}} \varepsilon}} = {float(rate):.4f}$ attacks a week at peace in the "
          rf"long run ({per_month:.2f} a month; $\varepsilon$: deadly fraction)", rate),
-        ("h", f"h = η·s = {_num(eta)} · {float(rate):.4f} = {float(hazard):.6f} a week: the war hazard at peace "
-              f"(η: misfire); P(war within a year) ≈ 1 − (1 − h)^(365/7) = {year:.2%}",
-         rf"$h = \eta s = {_tex(eta)} \cdot {float(rate):.4f} = {float(hazard):.6f}$ a week: the war hazard at "
-         rf"peace ($\eta$: misfire); $P(\text{{war within a year}}) \approx 1 - (1 - h)^{{365/7}} = {100 * year:.2f}$%",
-         hazard)]
+        ("h", f"h = η·s{us_part} = {float(hazard):.6f} a week: the war hazard at peace "
+              f"(η: misfire{us_name}); P(war within a year) ≈ 1 − (1 − h)^(365/7) = {year:.2%}",
+         rf"$h = \eta s{us_tex} = {float(hazard):.6f}$ a week: the war hazard at "
+         rf"peace ($\eta$: misfire{us_tex_name}); $P(\text{{war within a year}}) \approx 1 - (1 - h)^{{365/7}} = "
+         rf"{100 * year:.2f}$%", hazard)]
     return tuple(out)
 
 
@@ -601,16 +617,21 @@ def _march_2023() -> tuple:
 GLOSSARY = {
     "war": "the absorbing war state of the model: all-out war, entered when either side's realised action "
            "is escalate; every war probability is the chance of reaching it",
-    "red line": "a behaviour a side will not cross: here, escalation to a major attack",
+    "red line": "a behaviour that, once crossed, brings a major answer, so that a side does not cross it on "
+                "purpose: here, escalation to a major attack, which starts all-out war",
     "tipping point": "a parameter value at which an equilibrium stops being one",
     "restraint": "holding (no strike) where a strike was possible",
     "limited strike": "the action retaliate: a proportionate strike, whether it answers an attack or opens one",
-    "misfire": "a militia strike that, against intent, crosses the red line (realised escalate)",
+    "misfire": "a limited strike that, against intent, crosses the red line (realised escalate): a militia strike "
+               "with probability misfire, a US strike with us_misfire (0 at the calibration: US strikes are precise)",
+    "at peace": "before war or a US withdrawal ends the exchange of limited strikes; the long-run rates at peace "
+                "are those of the formulas",
     "contained exchange": "the one profile of this model with regular limited strikes in which the militias "
                           "strike after Israeli strikes and on motives of their own and strike in the week of "
                           "every US strike or the next, the US answers the "
-                          "attacks that kill Americans, and nobody escalates or withdraws (the Markov perfect "
-                          "equilibrium at the calibration); other profiles with limited strikes and no intended "
+                          "attacks that kill Americans, and nobody escalates or withdraws (the equilibrium the "
+                          "report selects at the calibration, where others exist too); other profiles with limited "
+                          "strikes and no intended "
                           "escalation are named by their play, as below",
     "other equilibria": "named by the play on their path: who strikes and which attacks the US answers (limited "
                         "strikes, ...), mutual restraint (nobody strikes on the path; no escalation planned "
@@ -633,7 +654,7 @@ def _misfire_window(tip) -> tuple:
         return ()
     parts = []
     if lower is not None:
-        parts.append(f"below {lower:g} per strike the spiral risk no longer keeps the militias from striking "
+        parts.append(f"below {lower:g} per strike the war risk no longer keeps the militias from striking "
                      "in quiet weeks")
     if upper is not None:
         parts.append(f"above {upper:g} per strike it ends too")
@@ -774,6 +795,12 @@ def _regime_lines(ch) -> tuple:
         lines.append(f"{name} for ever, without switching ({', '.join(f'{k}={x}' for k, x in s['change'].items())}): "
                      f"equilibria: {listed}; " + ("the contained exchange survives" if s["contained_survives"]
                                                   else "the contained exchange ends")
+                     + ("" if s["contained_survives"] or not s.get("followed_is_equilibrium") else
+                        f" and '{s['followed']}' is played instead: {s['attacks_per_month']} attacks a month, "
+                        + (f"US withdrawal {_percent(s['withdrawal_probability_per_year'])} and "
+                           if s["withdrawal_probability_per_year"] >= 0.005 else "")
+                        + f"war {_percent(s['war_probability_per_year'])} within the first year from a calm week "
+                        f"({_percent(s['war_probability_per_year_now'])} under the contained exchange)")
                      + ("; with switching it survives" if s.get("contained_survives_with_switching") else ""))
     return tuple(lines)
 
@@ -793,13 +820,18 @@ def exchange_report(analysis: ExchangeAnalysis):
     war10 = pred["war_probability_10_years"]["value"]
     chosen = a.selection
     verified = bool(chosen.followed.verified_under_noise)
+    fitted = {n for n, _ in a.fit.estimates} if a.fit is not None else set()
     if chosen.contained:
+        # the answer rate is fitted to the one answer the brief dates, which the record calls a lower bound
+        answered = ("those that kill Americans; fitted to the record's one dated answer, a lower bound"
+                    if "deadly_fraction" in fitted else "those that kill Americans")
         title = ("Why the US and Iran trade limited strikes and neither chooses all-out war (it comes only by "
                  f"misfire: {_percent(war26)} within 26 months)")
-        summary = (f"Under the model's own noise (militia misfires {v['misfire']} per strike), the contained "
+        us_noise = f", US strikes {v['us_misfire']}" if Fraction(v["us_misfire"]) else ""
+        summary = (f"Under the model's own noise (militia misfires {v['misfire']} per strike{us_noise}), the contained "
                    f"exchange is a Markov perfect equilibrium: the militias strike about "
                    f"{pred['attacks_per_month']} times a month, the US answers about {pred['answers_per_attack']:.1%} "
-                   f"of attacks (those that kill Americans), and war has probability {_percent(war26)} within "
+                   f"of attacks ({answered}), and war has probability {_percent(war26)} within "
                    f"26 months ({_percent(war10)} within ten years).")
     elif chosen.mutual_escalation:
         title = f"At these values the US and Iran go to war: the equilibrium found is {chosen.followed.name}"
@@ -814,12 +846,18 @@ def exchange_report(analysis: ExchangeAnalysis):
                    "within 26 months under it.")
     else:
         title = f"At these values the contained exchange is not an equilibrium: {chosen.label}"
+        withdrawn = pred["withdrawal_probability_10_years"]
         summary = (f"The contained exchange is not an equilibrium at these values; the equilibrium found is "
                    f"'{chosen.label}' (verified under noise: {verified}): the militias strike about "
-                   f"{pred['attacks_per_month']} times a month, and war has probability {_percent(war26)} "
-                   "within 26 months.")
+                   f"{pred['attacks_per_month']} times a month, "
+                   + (f"the US withdraws with probability {_percent(withdrawn)} within ten years, "
+                      if withdrawn >= 0.005 else "")
+                   + f"and war has probability {_percent(war26)} within 26 months.")
+    if not chosen.contained:
+        # the formulas and the six claims' sections are the contained exchange's: say why they are missing
+        summary += (" The formulas and the sections on the experts' six claims are about the contained exchange, "
+                    "and are left out.")
     secs = []
-    fitted = {n for n, _ in a.fit.estimates} if a.fit is not None else set()
     cal = {}
     for k in CALIBRATION:
         cal[k] = {**CALIBRATION[k].to_json(), "value": str(v[k])}
@@ -932,8 +970,8 @@ def exchange_report(analysis: ExchangeAnalysis):
             f"mutual escalation (play enters war at once) is also an equilibrium: "
             f"{cv['mutual_escalation_is_equilibrium']}; risk dominant: {cv['risk_dominant']} "
             f"(Nash products {cv['nash_products']['contained']} vs {cv['nash_products']['mutual_escalation']})",
-            f"basin under best-response learning: each side keeps to containment unless it believes the other "
-            f"plays mutual escalation with probability above {cv['basin']['US']} (US) or "
+            "basin under best-response learning: each side keeps to the contained exchange unless it believes the "
+            f"other plays mutual escalation with probability above {cv['basin']['US']} (US) or "
             f"{cv['basin']['Iran']} (Iran)"), cv))
         tt = c["tit_for_tat"]
         secs.append(Section("tit_for_tat", "2. Tit-for-tat cycles on the equilibrium path", (
@@ -947,13 +985,14 @@ def exchange_report(analysis: ExchangeAnalysis):
                else "; not every US strike is followed by a militia strike"),
             f"at peace in the long run: {tt['us_answers_per_year']} US answers a year in "
             f"{tt['cycles_per_year']} attack-answer cycles, {tt['us_answers_per_cycle']} US answers per cycle, "
-            f"each cycle about {tt['mean_cycle_days']} days from the deadly strike to the militias' last strike"),
+            f"each cycle about {tt['mean_cycle_days']} days from the deadly strike to the militias' last strike "
+            "(a week a step in the model; the record's one dated cycle, 23 to 24 March 2023, took about a day)"),
             tt))
         ts = c["target_substitution"]
         secs.append(Section("target_substitution", "3. Proxy target substitution", (
             "after an Israeli strike on Iranian assets the militias strike US forces: "
             f"{ts['strike_after_israeli_strike']}",
-            "Israeli strikes a month -> attacks on US forces a month (equilibrium): " + ", ".join(
+            "weeks with an Israeli strike a month -> attacks on US forces a month (equilibrium): " + ", ".join(
                 f"{x} -> {y} ({e})" for x, y, e in zip(ts["israeli_strikes_per_month"], ts["attacks_per_month"],
                                                        ts["equilibrium"])),
             f"each extra week a month with an Israeli strike adds {ts['extra_attacks_per_extra_israeli_strike_week']} "
@@ -966,7 +1005,7 @@ def exchange_report(analysis: ExchangeAnalysis):
         secs.append(Section("miscalculation", "5. Miscalculation", (
             f"a militia strike misfires across the red line with probability {mc['misfire_per_strike']}; US strikes "
             f"with {mc['us_misfire_per_strike']}",
-            f"spiral (war) risk: {_percent(mc['war_probability_per_year'])} within the first year from a calm week, "
+            f"war risk: {_percent(mc['war_probability_per_year'])} within the first year from a calm week, "
             f"{_percent(mc['war_probability_10_years'])} within ten years (the chain of play), all of it from "
             f"misfires; at peace in the long run {mc['misfires_per_year']} misfires are expected a year (the "
             "formula h)")

@@ -152,8 +152,8 @@ def exchange_figure(subject, analysis=None, *, years=10, grid=9):
     * the probability of war within each month up to ``years`` years;
     * a map of the probability of war within the record's span (26 months; the colour bar
       says so) over the militias' misfire probability and the rate of Israeli strikes, under
-      the contained exchange, hatched where it is not an equilibrium under that noise (the
-      model's own values are a cell: the star's); the colour bar spans only the values the map takes.
+      the contained exchange, grey and hatched where it is not an equilibrium under that noise (the
+      model's own values are a cell: the star's); the colour bar spans the values of the other cells.
 
     >>> import matplotlib; matplotlib.use("Agg")
     >>> from deterrence.models.us_iran_exchange_report import us_iran_exchange_model
@@ -186,7 +186,9 @@ def exchange_figure(subject, analysis=None, *, years=10, grid=9):
     for x, v in enumerate([attacks, predicted]):
         left.text(x, v, f"{v:.2f}", ha="center", va="bottom")
     left.set_ylabel("attacks on US forces per month")
-    left.set_title("Attacks on US forces: model beside the record")
+    # fitted: the model's attack rate agrees with the record by construction (the fit's motive rate)
+    left.set_title("Attacks on US forces: model beside the record"
+                   + ("\n(the model's motive rate is fitted to this count)" if analysis.fit is not None else ""))
 
     # each player's payoff per week, (1 - delta) V from a calm week, in each equilibrium found
     start = "calm/quiet"
@@ -217,7 +219,7 @@ def exchange_figure(subject, analysis=None, *, years=10, grid=9):
         curve.axvline(months_on_record, color=RECORD_COLOUR, linestyle="--", linewidth=1)
         curve.text(months_on_record, max(max(risk), 0.01) * 0.95, f" {months_on_record:.0f} months on record",
                    fontsize=8, va="top")
-        curve.set_xlabel("months from a quiet week")
+        curve.set_xlabel("months from a calm week")
         curve.set_ylabel("probability of all-out war")
         curve.legend(fontsize=8, loc="lower right")
         curve.set_ylim(bottom=0)
@@ -235,30 +237,36 @@ def exchange_figure(subject, analysis=None, *, years=10, grid=9):
     risk_map, holds = war_risk_grid(model, misfires, rates, weeks)
     per_month = float(weeks_in(months=1))
     xs, ys = [float(m) for m in misfires], [float(r) * per_month for r in rates]
-    lo, hi = float(risk_map.min()), float(risk_map.max())
-    mesh = mapax.pcolormesh(xs, ys, risk_map, shading="nearest", cmap="viridis", vmin=lo, vmax=hi)
+    # the colours span the cells where the contained exchange holds: elsewhere its war risk is that
+    # of play nobody would follow (a review found the scale set by those cells, up to 0.41), grey there
+    shown = risk_map[holds] if holds.any() else risk_map.ravel()
+    lo, hi = float(shown.min()), float(shown.max())
+    cmap = plt.get_cmap("viridis").with_extremes(bad="lightgrey")
+    # cells between the midpoints, geometric along the log axis (shading="nearest" took arithmetic
+    # midpoints there and left a strip at the right edge uncovered)
+    x_edges = _edges(np.log(xs), np.exp)
+    y_edges = _edges(np.array(ys), lambda e: e)
+    mesh = mapax.pcolormesh(x_edges, y_edges, np.ma.masked_where(~holds, risk_map), shading="flat", cmap=cmap,
+                            vmin=lo, vmax=hi)
     bar = fig.colorbar(mesh, ax=mapax)
     bar.set_label(f"P(all-out war within {months_on_record:.0f} months) under the contained exchange")
     mapax.set_xscale("log")
     if not holds.all():                # hatch each cell (as drawn) where the contained exchange fails
         from matplotlib.patches import Patch, Rectangle
-        x_edges = _edges(np.log(xs), np.exp)
-        y_edges = _edges(np.array(ys), lambda e: e)
         for i, j in zip(*np.nonzero(~holds)):
             mapax.add_patch(Rectangle((x_edges[j], y_edges[i]), x_edges[j + 1] - x_edges[j],
                                       y_edges[i + 1] - y_edges[i], fill=False, hatch="///",
-                                      edgecolor="white", linewidth=0))
-        mapax.legend(handles=[Patch(facecolor="none", edgecolor="black", hatch="///",
+                                      edgecolor="grey", linewidth=0))
+        mapax.legend(handles=[Patch(facecolor="lightgrey", edgecolor="grey", hatch="///",
                                     label="the contained exchange is not an equilibrium")],
                      fontsize=8, loc="upper left")
-    x_edges = _edges(np.log(xs), np.exp)
     mapax.set_xlim(x_edges[0], x_edges[-1])
     mapax.set_xticks(xs[::2], [f"1/{round(1 / x)}" if x < 1 else "1" for x in xs[::2]])
     mapax.minorticks_off()
     mapax.plot([float(eta0)], [float(lam0) * per_month], marker="*", color="white", markeredgecolor="black",
                markersize=15, linestyle="none")
     mapax.set_xlabel("militia misfire probability per strike (star: the model)")
-    mapax.set_ylabel("Israeli strikes a month")
+    mapax.set_ylabel("weeks with an Israeli strike a month")
     mapax.set_title(f"War risk over {months_on_record:.0f} months (the record's span)")
     return fig
 
