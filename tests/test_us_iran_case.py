@@ -1180,6 +1180,17 @@ def test_a_review_of_the_storyline_each_sentence_says_what_the_model_supports():
     assert all("spiral" not in line for sec in report.sections if sec.key != "calibration" for line in sec.lines)
     assert "at peace" in report.section("glossary").data and "us_misfire" in report.section("glossary").data["misfire"]
     assert "the record's one dated cycle, 23 to 24 March 2023, took about a day" in text
+    # the fixed misfire probability moves the war probability more than the fit's standard errors say
+    window = analysis.claims["miscalculation"]["war_probability_over_misfire_window"]
+    lo, hi = window["misfire"]
+    tip = analysis.claims["change_of_heart"]["tipping_points"]["misfire"]
+    assert (lo, hi) == (tip["lower"], tip["upper"]) and window["lower"] < analysis.predicted["war_probability"][
+        "value"] < window["upper"]
+    for end, war in ((lo, window["lower"]), (hi, window["upper"])):
+        at = exchange_model(**{**fitted.v, "misfire": Fraction(end).limit_denominator(10**9)})
+        assert war == pytest.approx(play_statistics(at, contained_profile(), 113)["war"], abs=1e-4)
+    assert window["upper"] - window["lower"] > 4 * analysis.fit.prediction_se("war_probability_26_months")
+    assert f"from {_percent(window['lower'])} (misfire {lo:g}) to {_percent(window['upper'])}" in text
     switches = analysis.claims["change_of_heart"]["stance_switches"]
     gloves = switches["US takes the gloves off"]
     assert not gloves["contained_survives"] and gloves["followed"] == "limited strikes, every attack answered"

@@ -221,7 +221,28 @@ def motives_short_of_war(model: ExchangeModel, stats10, values, stats26) -> dict
 
 
 # -- claim 5 -------------------------------------------------------------------------------
-def miscalculation(model: ExchangeModel, stats1y, stats10) -> dict:
+def misfire_window_war(model: ExchangeModel, window) -> dict | None:
+    """The probability of war within the record's 26 months under the contained exchange at the
+    two ends of the misfire window (``window``: the misfire :func:`tipping_entry`), where it
+    holds: the misfire probability is fixed, not fitted (the record has no misfire), and the
+    war probabilities move with it about in proportion (the formula h), more than the fit's
+    standard errors say. None when the window is open at an end.
+
+    >>> w = misfire_window_war(exchange_model(), misfire_tipping_entry(exchange_model(), holds=True))
+    >>> w["lower"] < play_statistics(exchange_model(), contained_profile(), 113)["war"] < w["upper"]
+    True
+    """
+    if window.get("lower") is None or window.get("upper") is None:
+        return None
+
+    def war(misfire):
+        m = exchange_model(**{**model.v, "misfire": Fraction(misfire).limit_denominator(10**9)})
+        return _f(play_statistics(m, contained_profile(), _span())["war"], 4)
+    return {"misfire": [window["lower"], window["upper"]], "lower": war(window["lower"]),
+            "upper": war(window["upper"]), "horizon_months": 26}
+
+
+def miscalculation(model: ExchangeModel, stats1y, stats10, window=None) -> dict:
     """War risk from imprecise strikes: the chance of war in the first year from a
     calm week and in ten years (the chain of play), and, at peace in the long run
     (:func:`peace_rates`), the misfires and the deadly strikes a year.
@@ -240,7 +261,8 @@ def miscalculation(model: ExchangeModel, stats1y, stats10) -> dict:
             "war_probability_per_year": _f(stats1y["war"], 4),
             "war_probability_10_years": _f(stats10["war"], 3),
             "deadly_attacks_per_year": _f(_per_year(s * Fraction(model.v["deadly_fraction"])), 2),
-            "all_war_risk_from_misfires": True}
+            "all_war_risk_from_misfires": True,
+            "war_probability_over_misfire_window": None if window is None else misfire_window_war(model, window)}
 
 
 # -- claim 6 -------------------------------------------------------------------------------
@@ -593,7 +615,7 @@ def analyse_exchange(model: ExchangeModel | None = None, *, fit=None, claims: bo
                "tit_for_tat": tit_for_tat(model),
                "target_substitution": target_substitution(model),
                "motives_short_of_war": motives_short_of_war(model, ten, values, span),
-               "miscalculation": miscalculation(model, year, ten),
+               "miscalculation": miscalculation(model, year, ten, tips["misfire"]),
                "change_of_heart": change_of_heart(model, tips)}
     if out:
         predicted["attack_response_to_israeli_strikes"] = {
@@ -660,6 +682,16 @@ def _misfire_window(tip) -> tuple:
         parts.append(f"above {upper:g} per strike it ends too")
     return ("the contained exchange needs the misfire risk in a window: " + "; ".join(parts),)
 
+
+
+def _misfire_window_war(w) -> tuple:
+    """The war probability at the misfire window's ends, in words (empty when unknown)."""
+    if not w:
+        return ()
+    return (f"the misfire probability is fixed, not fitted (the record has no misfire), and the war probability "
+            f"moves with it: within the window, from {_percent(w['lower'])} (misfire {w['misfire'][0]:g}) to "
+            f"{_percent(w['upper'])} (misfire {w['misfire'][1]:g}) within 26 months, a wider range than the fit's "
+            "standard errors, which count the fitted parameters only",)
 
 
 def _percent(p: float) -> str:
@@ -1009,7 +1041,8 @@ def exchange_report(analysis: ExchangeAnalysis):
             f"{_percent(mc['war_probability_10_years'])} within ten years (the chain of play), all of it from "
             f"misfires; at peace in the long run {mc['misfires_per_year']} misfires are expected a year (the "
             "formula h)")
-            + _misfire_window(c["change_of_heart"]["tipping_points"].get("misfire", {})), mc))
+            + _misfire_window(c["change_of_heart"]["tipping_points"].get("misfire", {}))
+            + _misfire_window_war(mc.get("war_probability_over_misfire_window")), mc))
         ch = c["change_of_heart"]
         secs.append(Section("change_of_heart", "6. Stability until a change of heart (or a misfire)",
                             _regime_lines(ch), ch))
