@@ -78,3 +78,34 @@ def test_an_automaton_probability_out_of_range_names_the_parameter():
     with pytest.raises(GameError, match=r"probability of 'C' in state 's' is 2: probabilities lie in \[0, 1\] "
                                         r"\(the formula g with g = 2\)"):
         mixed.subs({"g": 2})
+
+
+def test_plain_sympy_symbols_are_the_parameters_of_their_name_and_text_formulas_say_how_they_go_in():
+    """A new user's review (stop 39): a game built from sympy.symbols("w l C") refused the values it
+    was given ("give values to C, l, w") and subs(w=3) left w in place, silently; a text formula
+    in from_arrays was refused as "not a number" without the way in."""
+    import sympy
+    import deterrence as dt
+    from deterrence.core.tree import decision, terminal
+    w, loss, C = sympy.symbols("w l C")
+    g = dt.NormalFormGame.from_arrays([[0, -loss], [w, -C]], [[0, w], [-loss, -C]],
+                                      parameters={"w": 1, "l": 1, "C": 10})
+    assert g.parameters == {"w": 1, "l": 1, "C": 10}
+    assert len(dt.solve(g).equilibria) == 3                       # chicken at w = l = 1, C = 10
+    assert g.subs(w=3).payoff((1, 0)) == (3, -1)
+    parsed = [[0, dt.parse_expression("-l", ["l"])], [dt.parse_expression("w", ["w"]), 0]]
+    built = dt.NormalFormGame.from_arrays(parsed, parameters={"w": 2, "l": 1})
+    plain = dt.NormalFormGame.from_arrays([[0, -loss], [w, 0]], parameters={"w": 2, "l": 1})
+    assert plain.payoff_array(0).tolist() == built.payoff_array(0).tolist()
+    x = sympy.Symbol("x")
+    tree = dt.GameTree(decision("A", {"a": terminal([x, 0]), "b": terminal([1, 1])}), players=["A", "B"],
+                       parameters={"x": 2})
+    assert dt.solve(tree.subs(x=0)).equilibria[0].payoffs == (1, 1)
+    assert dt.solve(tree.with_defaults()).equilibria[0].payoffs == (2, 0)
+    for B in (None, [[1, 2], [3, 4]]):
+        with pytest.raises(GameError, match=r"'-l' is not a number; a formula in parameters goes in parsed, e\.g\. "
+                                            r"deterrence\.parse_expression\('-l', \[names\]\)"):
+            dt.NormalFormGame.from_arrays([[0, "-l"], [1, 2]], B)
+    assert dt.NormalFormGame.from_arrays([[0, "1e2"], [1, 2]]).payoff_array(0)[0, 1] == 100     # a number
+    with pytest.raises(GameError, match="'nan' is not a number$"):
+        dt.NormalFormGame.from_arrays([[0, "nan"], [1, 2]], [[1, 2], [3, 4]])

@@ -99,6 +99,8 @@ class NormalFormGame:
                     continue
                 what = f"payoff of {player} at ({', '.join(a[i] for a, i in zip(actions, idx))})"
                 if is_symbolic(value):
+                    from deterrence.core.symbolic import with_parameter_symbols
+                    value = with_parameter_symbols(value)
                     unknown = {str(s) for s in value.free_symbols} - declared
                     if parameters is None:
                         for name in unknown:
@@ -108,7 +110,7 @@ class NormalFormGame:
                     symbolic = True
                     out[idx] = value
                 else:
-                    out[idx] = to_exact(value, what)
+                    out[idx] = _exact(value, what)
             converted.append(_frozen(out))
 
         self._players = players
@@ -541,7 +543,21 @@ def _as_matrix(M, name) -> np.ndarray:
 
 
 def _negated(value):
-    return -(value if is_symbolic(value) else to_exact(value, "payoff in A"))
+    return -(value if is_symbolic(value) else _exact(value, "payoff in A"))
+
+
+def _exact(value, what):
+    """:func:`to_exact`; a refused text with a letter in it (not "inf" or "nan") is taken for a
+    formula, and the refusal says how a formula goes in (a game file parses its formulas; in
+    Python they are parsed first, so that no text is evaluated unchecked)."""
+    try:
+        return to_exact(value, what)
+    except GameError:
+        if isinstance(value, str) and any(c.isalpha() for c in value) and \
+                value.strip().lower().lstrip("+-") not in ("inf", "infinity", "nan"):
+            raise GameError(f"{what} {value!r} is not a number; a formula in parameters goes in parsed, e.g. "
+                            f"deterrence.parse_expression({value!r}, [names]), or in a game file") from None
+        raise
 
 
 def _sympy_number(value, name):

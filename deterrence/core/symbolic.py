@@ -302,6 +302,23 @@ def parameter_symbol(name: str):
     return _sympy().Symbol(name, real=True)
 
 
+def with_parameter_symbols(expr):
+    """``expr`` with each of its symbols replaced by the parameter symbol of the same name, so
+    that a formula built from ``sympy.symbols("w l C")`` (no assumptions) means the parameters
+    ``w``, ``l``, ``C``: a plain symbol is not equal to the real one of :func:`parameter_symbol`,
+    and such a game refused its own values and left ``subs`` without effect (a review).
+
+    >>> import sympy
+    >>> w = sympy.Symbol("w")
+    >>> with_parameter_symbols(2 * w).free_symbols == {parameter_symbol("w")}
+    True
+    """
+    sympy = _sympy()
+    mapping = {x: parameter_symbol(x.name) for x in expr.free_symbols
+               if isinstance(x, sympy.Symbol) and x != parameter_symbol(x.name)}
+    return expr.xreplace(mapping) if mapping else expr
+
+
 def real_formula_problem(expr) -> str | None:
     """Why a formula cannot be a payoff or probability (``None`` when it can).
 

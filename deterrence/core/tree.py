@@ -424,7 +424,8 @@ class GameTree:
             if not is_symbolic(value):
                 return to_exact(value, what)
         if is_symbolic(value):
-            from deterrence.core.symbolic import real_formula_problem
+            from deterrence.core.symbolic import real_formula_problem, with_parameter_symbols
+            value = with_parameter_symbols(value)          # sympy.symbols("x") means parameter x
             problem = real_formula_problem(value)
             if problem:
                 raise GameError(f"{what}: {value} {problem}")
