@@ -266,3 +266,23 @@ def test_every_method_returns_a_result_that_records_what_was_solved(method):
     data = json.loads(json.dumps(result.to_json()))
     assert data["method"] == method
     assert data.get("parameters", {}) == {k: str(v) for k, v in result.parameters.items()}
+
+
+def test_results_show_their_listing_in_a_terminal_and_in_jupyter():
+    """A new user's review (stop 39): in a terminal the README's dt.solve(...) printed the dataclass
+    fields (SolveResult(equilibria=(Equilibrium(strategies=..., a repeated-game analysis 4,000
+    characters with a 260-digit fraction); the HTML table dropped the result's note; the LaTeX
+    numbered equilibria from 1, the text and HTML from 0."""
+    result = dt.solve(dt.load_game("chicken"))
+    assert repr(result) == f"<SolveResult: {result.to_text()}>"
+    assert repr(result.equilibria[0]) == f"<Equilibrium: {result.equilibria[0].describe()}>"
+    tree = dt.solve(dt.load_game("entry_deterrence")).equilibria[0]
+    assert repr(tree) == f"<TreeEquilibrium: {tree.describe()}>"
+    assert "Note: solved at the parameters&#x27; default values" in result._repr_html_()
+    latex_rows = [line.split(" & ")[0] for line in result._repr_latex_().splitlines()[1:-1]]
+    assert latex_rows == ["0", "1", "2"] and "[0]" in result.to_text() and "<td>0</td>" in result._repr_html_()
+    analysis = dt.analyse_repeated(dt.load_game("us_iran_stage"))
+    text = analysis.to_text()
+    assert repr(analysis) == f"<RepeatedAnalysis\n{text}\n>" and str(analysis) == text and len(repr(analysis)) < 1500
+    assert text.splitlines()[2].startswith("payoffs (average discounted, expected under noise)")
+    assert analysis._repr_html_().startswith("<pre>Repeated game ")

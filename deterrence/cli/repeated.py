@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from deterrence.core.numbers import format_approx, format_exact
 from deterrence.errors import GameError
 
 
@@ -172,72 +171,8 @@ def run(args) -> int:
     if args.json:
         print(json.dumps(json_object(a), indent=2))
         return 0
-    rg = a.game
-    p1, p2 = a.players
-    s1, s2 = a.strategies
-    print(f"Repeated game {args.game}: {p1} plays {s1}, {p2} plays {s2}, delta = {format_exact(a.delta)}"
-          + (f", {rg.horizon} rounds" if rg.horizon is not None else ""))
-    if rg.noise is not None:
-        print(f"noise: {rg.noise.describe()}")
-    pay = ", ".join(f"{p} {format_exact(v)} (~{format_approx(v, 6)})" for p, v in zip(a.players, a.payoffs))
-    print(f"payoffs (average discounted{', expected under noise' if rg.noise else ''}): {pay}")
-    label = "subgame perfect (as intended, without noise)" if rg.noise is not None else "subgame perfect"
-    nash = getattr(a.check, "nash", None)
-    print(f"{label}: {'yes' if a.subgame_perfect else 'no'}"
-          + ("" if nash is None else f"; Nash: {'yes' if nash else 'no'}"))
-    if a.critical is not None:
-        crit, formula = a.critical.critical, a.critical.critical_symbolic
-        print("critical delta: " + ("none (not SPE for all delta near 1)" if crit is None else _num(crit))
-              + (f" = {formula}" if formula is not None and crit is not None
-                 and format_exact(formula) != format_exact(crit) else ""))
-        print(f"SPE for delta in: {_set_text(a.critical.delta_set)}")
-    elif a.critical_note:
-        print(f"critical delta: {a.critical_note}")
-    devs = a.check.to_json()["deviations"]
-    for d in devs[:10]:
-        rounds = f" with {d['rounds_left']} rounds left" if "rounds_left" in d else ""
-        print(f"  profitable deviation: {d['player']} plays {d['action']} at states {tuple(d['states'])}"
-              f"{rounds}: gain {d['gain']}")
-    if len(devs) > 10:
-        print(f"  ... and {len(devs) - 10} more")
-    if a.noisy_check is not None:
-        print(f"subgame perfect under noise at delta = {format_exact(a.delta)}: "
-              f"{'yes' if a.noisy_check.subgame_perfect else 'no'}")
-        for d in a.noisy_check.deviations[:4]:
-            print(f"  under noise, {d.player} would play {d.action} at states {tuple(d.states)}: "
-                  f"gain {format_approx(d.gain, 6)}")
-    if a.noise is not None:
-        n = a.noise
-        wp = " or ".join("(" + ", ".join(p) + ")" for p in n.war_profiles)
-        print(f"war (a round with {wp}) within {a.within} rounds: probability {format_approx(n.war_probability, 6)}")
-        er = n.expected_rounds_to_war
-        print(f"expected rounds until war: {n.no_expected_time(6) if er is None else f'{format_approx(er, 6)}'}")
-        print(f"long-run average payoffs: {', '.join(f'{format_approx(v, 6)}' for v in n.long_run_payoffs)}")
+    print(a.to_text(args.game))
     return 0
-
-
-def _set_text(dset) -> str:
-    """A set of discount factors in interval notation, with decimals for algebraic ends."""
-    import sympy
-    if dset == sympy.EmptySet:
-        return "no delta in [0, 1)"
-    parts = dset.args if isinstance(dset, sympy.Union) else (dset,)
-    out = []
-    for part in parts:
-        if isinstance(part, sympy.FiniteSet):
-            out += ["{" + _num(x) + "}" for x in part]
-        elif isinstance(part, sympy.Interval):
-            out.append(("(" if part.left_open else "[") + _num(part.start) + ", " + _num(part.end)
-                       + (")" if part.right_open else "]"))
-        else:
-            out.append(str(part))
-    return " U ".join(out)
-
-
-def _num(x) -> str:
-    """An end of a δ interval: exact when rational, else six significant digits (sympy's)."""
-    import sympy
-    return format_exact(x if getattr(x, "is_Rational", False) else sympy.N(x, 6))
 
 
 __all__ = ["add_arguments", "run", "analyse", "json_object"]

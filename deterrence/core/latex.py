@@ -223,7 +223,7 @@ def result_latex(result) -> str:
     ...        equilibria=(NS(strategies=((Fraction(1, 3), Fraction(2, 3)), (0, 1)), payoffs=(1, Fraction(-1, 2))),))
     >>> print(result_latex(r))  # doctest: +NORMALIZE_WHITESPACE
     $\\begin{array}{r|l|l|l} & \\text{US} & \\text{Iran} & \\text{payoffs} \\\\ \\hline
-    1 & \\frac{1}{3}\\,\\text{hold} + \\frac{2}{3}\\,\\text{strike} & \\text{strike}
+    0 & \\frac{1}{3}\\,\\text{hold} + \\frac{2}{3}\\,\\text{strike} & \\text{strike}
       & \\left(1, -\\frac{1}{2}\\right) \\\\
     \\end{array}$
     """
@@ -236,7 +236,7 @@ def result_latex(result) -> str:
     players = list(result.players)
     head = " & ".join(to_latex(str(p)) for p in players)
     rows = [f"{k} & " + " & ".join(mixture(acts, s) for acts, s in zip(result.actions, eq.strategies))
-            + f" & {to_latex(tuple(eq.payoffs))} \\\\" for k, eq in enumerate(result.equilibria, 1)]
+            + f" & {to_latex(tuple(eq.payoffs))} \\\\" for k, eq in enumerate(result.equilibria)]   # as text and HTML
     return ("$\\begin{array}{r|" + "l|" * len(players) + "l} & " + head + " & \\text{payoffs} \\\\ \\hline\n"
             + "\n".join(rows) + "\n\\end{array}$")
 

@@ -133,6 +133,9 @@ class Equilibrium:
     def __str__(self):
         return self.describe()
 
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}: {self.describe()}>"
+
 
 def mixture_text(dist) -> str:
     """A behaviour at one information set as text: the move, or ``"1/2 a + 1/2 b"``.
@@ -281,6 +284,9 @@ class TreeEquilibrium:
     def __str__(self):
         return self.describe()
 
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}: {self.describe()}>"
+
 
 class EquilibriumSequence:
     """What every solve result shares: it is a sequence of its ``equilibria``, and it records
@@ -409,6 +415,10 @@ class SolveResult(EquilibriumSequence):
     def __str__(self):
         return self.to_text()
 
+    def __repr__(self) -> str:
+        # the listing, not the dataclass fields (a terminal showed SolveResult(equilibria=(Equilibrium(...: a review)
+        return f"<{type(self).__name__}: {self.to_text()}>"
+
     def _repr_latex_(self):
         """Typeset equilibria of normal-form games in Jupyter (fractions, not ``Fraction(1, 2)``)."""
         if not self.actions or not all(isinstance(e, Equilibrium) for e in self.equilibria):
@@ -425,7 +435,8 @@ class SolveResult(EquilibriumSequence):
             cells = "".join("<td>" + html.escape(text.get(p, "")) + "</td>" for p in self.players)
             rows.append(f"<tr><td>{k}</td>{cells}<td>{html.escape(', '.join(map(format_exact, eq.payoffs)))}</td></tr>")
         cap = html.escape(self.to_text().splitlines()[0])
-        return f"<table><caption>{cap}</caption><tr><th>#</th>{head}</tr>{''.join(rows)}</table>"
+        notes = "".join(f"<p>Note: {html.escape(n)}</p>" for n in self.notes)      # as in the text listing
+        return f"<table><caption>{cap}</caption><tr><th>#</th>{head}</tr>{''.join(rows)}</table>{notes}"
 
 
 __all__ = ["Equilibrium", "SolveResult", "TreeEquilibrium", "mixture_text"]

@@ -120,6 +120,76 @@ class RepeatedAnalysis:
     def expected_rounds_to_war(self):
         return getattr(self.noise, "expected_rounds_to_war", None)
 
+    def to_text(self, name: str | None = None) -> str:
+        """The analysis in lines, as ``deterrence repeated`` prints it (``name``: the game's, for
+        the first line; default its title).
+
+        >>> from deterrence import load_game
+        >>> print(analyse_repeated(load_game("prisoners_dilemma"), "grim_trigger, grim_trigger",
+        ...                        delta="3/4").to_text())   # doctest: +ELLIPSIS
+        Repeated game Prisoner's dilemma: Row plays grim_trigger, Column plays grim_trigger, delta = 3/4
+        payoffs (average discounted): Row 3 (~3), Column 3 (~3)
+        subgame perfect: yes; Nash: yes
+        critical delta: 1/2 = (R - T)/(P - T)
+        SPE for delta in: [1/2, 1)
+        """
+        from deterrence.core.numbers import format_approx
+        rg = self.game
+        p1, p2 = self.players
+        s1, s2 = self.strategies
+        title = name if name is not None else (rg.stage.title or "")
+        lines = [f"Repeated game {title}: {p1} plays {s1}, {p2} plays {s2}, delta = {format_exact(self.delta)}"
+                 + (f", {rg.horizon} rounds" if rg.horizon is not None else "")]
+        if rg.noise is not None:
+            lines.append(f"noise: {rg.noise.describe()}")
+        pay = ", ".join(f"{p} {format_exact(v)} (~{format_approx(v, 6)})" for p, v in zip(self.players, self.payoffs))
+        lines.append(f"payoffs (average discounted{', expected under noise' if rg.noise else ''}): {pay}")
+        label = "subgame perfect (as intended, without noise)" if rg.noise is not None else "subgame perfect"
+        nash = getattr(self.check, "nash", None)
+        lines.append(f"{label}: {'yes' if self.subgame_perfect else 'no'}"
+                     + ("" if nash is None else f"; Nash: {'yes' if nash else 'no'}"))
+        if self.critical is not None:
+            crit, formula = self.critical.critical, self.critical.critical_symbolic
+            lines.append("critical delta: " + ("none (not SPE for all delta near 1)" if crit is None else _num(crit))
+                         + (f" = {formula}" if formula is not None and crit is not None
+                            and format_exact(formula) != format_exact(crit) else ""))
+            lines.append(f"SPE for delta in: {_set_text(self.critical.delta_set)}")
+        elif self.critical_note:
+            lines.append(f"critical delta: {self.critical_note}")
+        devs = self.check.to_json()["deviations"]
+        for d in devs[:10]:
+            rounds = f" with {d['rounds_left']} rounds left" if "rounds_left" in d else ""
+            lines.append(f"  profitable deviation: {d['player']} plays {d['action']} at states "
+                         f"{tuple(d['states'])}{rounds}: gain {d['gain']}")
+        if len(devs) > 10:
+            lines.append(f"  ... and {len(devs) - 10} more")
+        if self.noisy_check is not None:
+            lines.append(f"subgame perfect under noise at delta = {format_exact(self.delta)}: "
+                         f"{'yes' if self.noisy_check.subgame_perfect else 'no'}")
+            for d in self.noisy_check.deviations[:4]:
+                lines.append(f"  under noise, {d.player} would play {d.action} at states {tuple(d.states)}: "
+                             f"gain {format_approx(d.gain, 6)}")
+        if self.noise is not None:
+            n = self.noise
+            wp = " or ".join("(" + ", ".join(p) + ")" for p in n.war_profiles)
+            lines.append(f"war (a round with {wp}) within {self.within} rounds: probability "
+                         f"{format_approx(n.war_probability, 6)}")
+            er = n.expected_rounds_to_war
+            lines.append(f"expected rounds until war: {n.no_expected_time(6) if er is None else format_approx(er, 6)}")
+            lines.append(f"long-run average payoffs: {', '.join(format_approx(v, 6) for v in n.long_run_payoffs)}")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+    def __repr__(self) -> str:
+        # the dataclass repr ran to 4,000 characters (a 260-digit fraction among them): a review
+        return f"<RepeatedAnalysis\n{self.to_text()}\n>"
+
+    def _repr_html_(self) -> str:
+        import html
+        return f"<pre>{html.escape(self.to_text())}</pre>"
+
     def to_json(self) -> dict:
         """Exact strings (and ``*_float`` companions for plotting); ``None`` where not computed."""
         g = self.game
@@ -213,3 +283,27 @@ def analyse_repeated(game, profile=None, *, delta=None, noise=None, horizon=None
 
 
 __all__ = ["RepeatedAnalysis", "analyse_repeated", "check_analysis_size"]
+
+
+def _set_text(dset) -> str:
+    """A set of discount factors in interval notation, with decimals for algebraic ends."""
+    import sympy
+    if dset == sympy.EmptySet:
+        return "no delta in [0, 1)"
+    parts = dset.args if isinstance(dset, sympy.Union) else (dset,)
+    out = []
+    for part in parts:
+        if isinstance(part, sympy.FiniteSet):
+            out += ["{" + _num(x) + "}" for x in part]
+        elif isinstance(part, sympy.Interval):
+            out.append(("(" if part.left_open else "[") + _num(part.start) + ", " + _num(part.end)
+                       + (")" if part.right_open else "]"))
+        else:
+            out.append(str(part))
+    return " U ".join(out)
+
+
+def _num(x) -> str:
+    """An end of a δ interval: exact when rational, else six significant digits (sympy's)."""
+    import sympy
+    return format_exact(x if getattr(x, "is_Rational", False) else sympy.N(x, 6))
