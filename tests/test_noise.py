@@ -1,5 +1,6 @@
 """Noisy play as an exact Markov chain: long-run payoffs, echo effect, war risk."""
 import itertools
+import re
 from fractions import Fraction
 
 import numpy as np
@@ -221,3 +222,21 @@ def test_noise_per_player_in_a_game_file_and_its_refusals(tmp_path):
 
 
 US_FILE = __import__("pathlib").Path(__file__).resolve().parent.parent / "games" / "us_iran_stage.toml"
+
+
+def test_a_mistyped_intended_action_in_a_noise_table_is_refused_not_dropped(tmp_path, capsys):
+    """An error review (stop 39): a row of the implementation table under a mistyped intended
+    action ("retalliate") was no row of the matrix, so the noise was dropped and the war risk
+    fell to 0, silently. It is refused, naming the file's line and the actions."""
+    from deterrence import Noise
+    from deterrence.io.catalogue import catalogue_dir
+    with pytest.raises(GameError, match=r"unknown intended action 'retalliate' \(actions: hold, retaliate, escalate\)"):
+        Noise(implementation={"retalliate": {"retaliate": 1}}).implementation_matrix(("hold", "retaliate", "escalate"))
+    text = (catalogue_dir() / "us_iran_stage.toml").read_text()
+    assert "implementation = { retaliate =" in text
+    path = tmp_path / "typo.toml"
+    path.write_text(text.replace("implementation = { retaliate =", "implementation = { retalliate ="))
+    from deterrence.cli import main
+    assert main(["repeated", str(path)]) != 0
+    refused = capsys.readouterr().err
+    assert re.search(r"typo\.toml:\d+: repeated\.noise: .*unknown intended action 'retalliate'", refused)

@@ -272,6 +272,11 @@ class Noise:
             E[i, i] = 1
         if self.implementation:
             E[...] = 0
+            # a mistyped intended action was no row of the matrix: the noise was dropped, silently
+            unknown = [a for a in self.implementation if a not in actions]
+            if unknown:
+                raise GameError(f"noise implementation: unknown intended action {unknown[0]!r} "
+                                f"(actions: {', '.join(actions)})")
             for a in actions:
                 row = self.implementation.get(a, {a: 1})
                 for b, p in row.items():
