@@ -507,3 +507,21 @@ def test_extreme_equilibria_of_independent_subgames_multiply(k):
     per_copy = {tuple(sorted((name, tuple(sorted(d.items()))) for (_, name), d in eq.behaviour.items()
                              if name.endswith(str(i)))) for eq in result for i in range(k)}
     assert len(per_copy) == 3 * k                     # every combination of the copies' three
+
+
+def test_payoffs_of_very_different_sizes_get_a_clear_refusal_and_the_exact_lcp_still_answers(tmp_path):
+    """An error review (stop 39): a Kuhn poker payoff of 10^16 beside 1 made HiGHS report an
+    optimum without duals, and the sequence-form search failed with an IndexError traceback
+    (through the API: "bad arguments"). The search now says why and what works; Lemke's
+    algorithm, exact, answers."""
+    from deterrence.errors import SolverError
+    from deterrence.io import load_game
+    from deterrence.io.catalogue import catalogue_dir
+    text = (catalogue_dir() / "kuhn_poker.efg").read_text()
+    path = tmp_path / "kuhn16.efg"
+    path.write_text(text.replace("{ -1, 1 }", "{ 10000000000000000, 1 }", 1))
+    game = load_game(path)
+    with pytest.raises(SolverError, match=r"rescale the payoffs, or ask for one equilibrium \(method='sequence_lcp'"):
+        solve(game, "sequence_form")
+    (eq,) = solve(game, "sequence_lcp").equilibria
+    assert eq.payoffs[0] > 10**15

@@ -315,3 +315,23 @@ def test_a_signalling_game_over_the_pattern_limit_is_refused_before_the_search()
     with pytest.raises(TooLargeError, match=r"has [\d,]+ support patterns to search") as info:
         signalling_equilibria(GameTree(root, players=["S", "R"]))
     assert int(str(info.value).split(" has ")[1].split(" ")[0].replace(",", "")) > MAX_PATTERNS
+
+
+def test_a_type_of_prior_zero_is_refused_not_answered_with_an_empty_complete_list():
+    """A solver review (stop 39): a signalling game whose type t0 has prior 0 got "0 perfect
+    Bayesian equilibria ... all" (the search read a message only t0 sends as off the path and
+    dropped the pattern), although the profile in which t0 sends m1, t1 sends m0 and the receiver
+    answers r0 is one (subgame_perfect lists it). Such a tree is refused, as the other refinements
+    refuse it; with positive priors the same payoffs are answered."""
+    from deterrence.errors import GameError
+    from deterrence.solvers import solve
+    pay = {"t0": {"m0": {"r0": (0, 0), "r1": (0, 0)}, "m1": {"r0": (5, 1), "r1": (5, 0)}},
+           "t1": {"m0": {"r0": (3, 1), "r1": (3, 0)}, "m1": {"r0": (0, 0), "r1": (0, 1)}}}
+
+    def signalling(prior):
+        return GameTree(chance({t: (p, decision("S", {m: decision("R", {r: terminal(list(v)) for r, v in row.items()},
+                                                                   infoset="after_" + m) for m, row in pay[t].items()},
+                                                 infoset=t)) for t, p in zip(pay, prior)}), players=["S", "R"])
+    with pytest.raises(GameError, match="type 't0' has prior probability 0"):
+        solve(signalling(["0", "1"]), "signalling_pbe")
+    assert len(solve(signalling(["1/3", "2/3"]), "signalling_pbe")) >= 1

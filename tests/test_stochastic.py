@@ -706,3 +706,14 @@ def test_a_game_without_noise_is_not_said_to_be_checked_under_it():
     assert "checked; the game has no noise)" in quiet.to_text() and "under the game's noise" not in quiet.to_text()
     noisy = dt.solve(dt.load_game("us_iran_exchange"))
     assert "checked under the game's noise)" in noisy.to_text()
+
+
+def test_three_players_with_delta_near_one_keep_their_pure_equilibrium():
+    """A solver review (stop 39): at delta = 1 - 10^-6 a three-player one-state game crashed the
+    solve ("bad arguments ... LinAlgError: Singular matrix", in the float polish of the mixed
+    search), and the pure MPE already found was lost. B's y is strictly dominant: the MPE."""
+    g = StochasticGame(["A", "B", "C"], ["s"], [["x"], ["x", "y"], ["x"]],
+                       {"s": {"x, x, x": [2, 0, 2], "x, y, x": [2, 1, 0]}},
+                       {"s": {"*, *, *": {"s": 1}}}, delta="999999/1000000")
+    (eq,) = dt.solve(g, "markov_perfect").equilibria
+    assert eq.is_pure and [eq.action("s", p) for p in ("A", "B", "C")] == ["x", "y", "x"]

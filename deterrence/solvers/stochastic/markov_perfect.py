@@ -1025,7 +1025,12 @@ class _IndifferenceSystem:
         game, n, k = self.game, self.n, self.k
         if how == "float":
             x = [float(numbers[s][i][a]) for s, i, a in self.layout]
-            V = _float_values(game, numbers)
+            try:
+                V = _float_values(game, numbers)
+            except np.linalg.LinAlgError:
+                # I - delta P singular in floats (delta = 1 - 10^-6, three players): no float polish;
+                # it crashed the whole solve, pure equilibria found included (a solver review)
+                return None
             x += [float(V[j][i]) for j in range(k) for i in range(n)]
             x = np.array(x)
             scale = 1 + float(np.abs(x).max())

@@ -672,6 +672,15 @@ class _HighsModel:
             if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
                 return None, 0.0, 1.0, None, None
         sol = h.getSolution()
+        if not (sol.value_valid and sol.dual_valid) or len(sol.row_dual) < self.R + self.L:
+            # payoffs of very different sizes (10^16 beside 1): HiGHS called the LP optimal with no
+            # duals, and the search failed with an IndexError (an error review); a probe it cannot
+            # trust would cost completeness, so the search stops here, saying why
+            from deterrence.errors import SolverError
+            raise SolverError("the floating-point probes of the sequence-form search failed on this tree "
+                              "(HiGHS returned no valid solution; payoffs of very different sizes, e.g. 10^16 "
+                              "beside 1, do this): rescale the payoffs, or ask for one equilibrium "
+                              "(method='sequence_lcp', exact)")
         col = sol.col_value
         return (list(col[:self.C]), col[self.C], sum(col[self.C + 1:]),
                 list(sol.row_dual[:self.R]), {c: sol.row_dual[self.R + c] for c in self.strict})

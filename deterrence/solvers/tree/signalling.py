@@ -97,6 +97,13 @@ def signalling_game(tree: GameTree) -> SignallingGame:
     if not isinstance(root, Chance) or len(tree.players) != 2:
         raise GameError("a signalling game starts with a chance move over the sender's types "
                         "and has two players")
+    impossible = [t for t, p, _ in root.moves if p == 0]
+    if impossible:
+        # the search reads a message that only such a type sends as off the path and dropped the
+        # pattern, then claimed the empty list complete (a solver review); the other refinements
+        # refuse such trees too
+        raise GameError(f"type {impossible[0]!r} has prior probability 0: a signalling game's types all have "
+                        "positive priors (remove that chance move)")
     sender = receiver = None
     messages = responses = None
     payoff = {}
