@@ -164,7 +164,7 @@ def test_tree_red_lines_flip_on_each_side(name):
     from deterrence.core.symbolic import parameter_symbol
     from deterrence.analysis.redlines import _tree_conclusion, tree_red_lines
     tree = dt.load_game(name)
-    lines = tree_red_lines(tree)
+    lines = tree_red_lines(tree, keep_sign=False)     # entry deterrence's one line is at d = 0
     assert lines
     base = _tree_conclusion(tree.with_defaults())
     for line in lines:
@@ -564,8 +564,14 @@ def test_tree_tipping_points_at_a_chance_probabilitys_end_are_not_artefacts(tmp_
     at_one = tree.with_parameters(p=1)
     assert [(r.direction, r.threshold, r.gained, r.lost) for r in tree_red_lines(at_one)] == \
         [("below", Fraction(2, 3), (b,), (a,))]
-    (line,) = tree_red_lines(dt.load_game("entry_deterrence"), ["d"])
+    (line,) = tree_red_lines(dt.load_game("entry_deterrence"), ["d"], keep_sign=False)
     assert line.lost == (("play ending at in/accommodate",),) and line.gained == (("play ending at out",),)
+    # an error review: with keep_sign, a tie at 0 reached from above is no line ("r falls below 0"
+    # for brinkmanship's chance probability r; "d falls below 0" needs a negative cost)
+    assert tree_red_lines(dt.load_game("entry_deterrence"), ["d"]) == ()
+    brink = tree_red_lines(dt.load_game("brinkmanship"))
+    assert brink and all(not (r.direction == "below" and r.threshold <= 0) for r in brink)
+    assert all(0 <= r.threshold <= 1 for r in brink if r.parameter == "r")
     # a second threshold close past the first (a review: a fixed step past the tie crossed it and
     # named a, which plays only past 1.00001)
     close = tmp_path / "close.toml"

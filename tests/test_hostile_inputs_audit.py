@@ -293,3 +293,55 @@ def test_a_refused_file_is_named_by_its_kind_with_its_article(tmp_path):
         with pytest.raises(GameFileError) as info:
             reader(str(tmp_path))                 # a folder
         assert str(info.value).endswith(f"give the path of {kind}")
+
+
+def test_an_error_review_of_stop_39_each_input_refused_by_name(tmp_path, capsys):
+    """A review that mistyped every input: each of these ran silently with another meaning (the
+    last of two --noise options, of two keys, of two strategy parameters, of two --parameter
+    options; exact="no" as true; players="AB" as A and B), gave a traceback (strategies = 7 in
+    a file; a condition "x < 1 and 2"), or named nothing (a chance probability out of [0, 1] at
+    a --set value; --max-states -1 "over the limit of -1"). Each is refused by name now."""
+    import deterrence as dt
+    from deterrence.cli import main
+    from deterrence.core.symbolic import parse_condition
+    from deterrence.errors import ExpressionError
+    from deterrence.io.catalogue import catalogue_dir
+
+    def refused(*args):
+        assert main(list(args)) != 0
+        return capsys.readouterr().err
+    text = (catalogue_dir() / "prisoners_dilemma.toml").read_text()
+    bad = tmp_path / "pd.toml"
+    bad.write_text("\n".join("strategies = 7" if line.startswith("strategies =") else line
+                             for line in text.splitlines()))
+    assert "pd.toml:" in refused("repeated", str(bad)) and "strategies = 7: a profile names two strategies" in \
+        refused("repeated", str(bad))
+    assert main(["repeated", "chicken", "--delta", "1/2", "-s", "tit_for_tat,tit_for_tat", "--noise", "execution=1/2",
+                 "--noise", "tremble=1/3"]) == 0
+    assert "noise: execution 1/2, tremble 1/3" in capsys.readouterr().out
+    assert "--noise: execution given twice (1/2 and 1/3)" in refused(
+        "repeated", "chicken", "--delta", "1/2", "--noise", "execution=1/2,execution=1/3")
+    assert "no noise and some noise at once" in refused("repeated", "chicken", "--delta", "1/2", "--noise", "none",
+                                                        "--noise", "tremble=1/3")
+    assert "parameter k given twice" in refused("repeated", "chicken", "--delta", "1/2", "-s",
+                                                "limited_retaliation(k=3,k=2),tit_for_tat")
+    assert "argument --max-states: must be a whole number >= 1, got -1" in refused(
+        "repeated", "prisoners_dilemma", "--max-states", "-1")
+    counts = tmp_path / "c.csv"
+    counts.write_text("player,action,count\nRow,swerve,30\nRow,straight,10\nColumn,swerve,25\nColumn,straight,12\n")
+    assert "crash named twice" in refused("fit", "chicken", "--data", str(counts), "--parameter", "crash",
+                                          "--parameter", "crash")
+    assert "(at r = 2, " in refused("solve", "brinkmanship", "--set", "r=2")
+    chicken = load_game("chicken")
+    with pytest.raises(GameError, match="option exact is a switch, True or False; got 'no'"):
+        dt.solve(chicken, "lemke_howson", exact="no")
+    with pytest.raises(GameError, match="players: a list of names"):
+        dt.NormalFormGame.from_arrays([[1, 2], [3, 4]], [[1, 2], [3, 4]], players="AB")
+    with pytest.raises(GameError, match="actions: one list of labels per player"):
+        dt.NormalFormGame.from_arrays([[1, 2], [3, 4]], [[1, 2], [3, 4]], actions=["ab", "cd"])
+    for condition in ("not 3", "x < 1 and 2", "(x < 1) + 1", "x < (y < 1)", "-(x < 1)"):
+        with pytest.raises(ExpressionError, match="not a condition|not conditions"):
+            parse_condition(condition, ["x", "y"])
+    with pytest.raises(GameError, match="'3' is not a condition"):
+        dt.conditions_hold("not 3", {"x": 1})
+    assert str(parse_condition("x < 1 and not (y > 2)", ["x", "y"])) == "(y <= 2) & (x < 1)"

@@ -499,10 +499,15 @@ def tree_red_lines(tree, parameters=None, *, span=4, steps=12, iterations=40, ke
     play ends) that appear or vanish past the line. Every step solves the tree again, a
     minute on the larger canon trees: ``progress`` shows a bar of the parameters and
     directions scanned (:func:`~deterrence.core.progress.progress_bar`; by default on a
-    terminal once the scan has run two seconds).
+    terminal once the scan has run two seconds). With ``keep_sign`` (the default), as in
+    :func:`red_lines`, a non-negative parameter is not taken below zero, and a tie at zero or at
+    the end of a probability's range, beyond which the parameter cannot go, is no line.
 
     >>> from deterrence import load_game
-    >>> [l.describe() for l in tree_red_lines(load_game("entry_deterrence"), ["d"])]  # doctest: +NORMALIZE_WHITESPACE
+    >>> tree_red_lines(load_game("entry_deterrence"), ["d"])
+    ()
+    >>> [l.describe() for l in tree_red_lines(load_game("entry_deterrence"), ["d"],
+    ...                                       keep_sign=False)]  # doctest: +NORMALIZE_WHITESPACE
     ['if d falls below 0 (now 1): (play ending at in/accommodate) stops being an equilibrium;
       (play ending at out) becomes an equilibrium']
     """
@@ -556,14 +561,18 @@ def _scan(tree, names, base, atoms, values, span, steps, iterations, keep_sign, 
                 else:
                     changed = mid
             threshold, formula, exact = _threshold_in(same, changed, atoms, name, values)
+            if keep_sign and direction == "below" and threshold <= 0:
+                # as red_lines: a tie at 0 reached from above is no line ("r falls below 0" for a
+                # chance probability r, "d falls below 0" for a cost: an error review)
+                continue
             # what changes past the threshold, not at the grid point that found the change: that
             # point can be the tie itself, where the old play is still an equilibrium too
             # (past it by as much as the bisection's last bracket, so as not to cross another threshold)
             past = changed if changed != threshold else 2 * threshold - same
             try:
                 flipped = _tree_conclusion(tree.subs({name: past}))
-            except GameError:       # past the valid range (a probability below 0): the tie's
-                pass
+            except GameError:       # past the valid range (a probability above 1): a tie at its end,
+                continue            # which no value of the parameter goes beyond
             lines.append(RedLine(parameter=name, current=to_exact(current), threshold=to_exact(threshold),
                                  direction=direction, formula=formula, exact=exact,
                                  gained=tuple((f"play ending at {o}",) for o in _outcome_text(flipped - base)),

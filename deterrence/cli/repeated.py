@@ -38,24 +38,42 @@ def add_arguments(parser) -> None:
     parser.add_argument("--strategies", "-s", default=None, metavar="S1,S2",
                         help="strategy of each player (library name, name(k=..), or an automaton "
                              "defined in the file); default: [repeated] strategies")
-    parser.add_argument("--noise", "-e", default=None, metavar="KIND=E",
+    parser.add_argument("--noise", "-e", action="append", default=None, metavar="KIND=E",
                         help="key=value pairs execution=..,tremble=..,perception=.. "
                              "(e.g. execution=1/50), PLAYER.execution=.. for one player's own noise "
-                             "(e.g. Iran.execution=1/50); 0 or none for none; default: [repeated] noise")
+                             "(e.g. Iran.execution=1/50); 0 or none for none; repeatable (the pairs "
+                             "add up); default: [repeated] noise")
     parser.add_argument("--horizon", "-T", type=int, default=None, help="number of rounds (finite game)")
     parser.add_argument("--within", type=int, default=100, metavar="T",
                         help="rounds for the war probability (default 100)")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="give a stage-game parameter a value (repeatable)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument("--max-states", type=int, default=None, metavar="N",
+    parser.add_argument("--max-states", type=_at_least_one, default=None, metavar="N",
                         help="raise the limit on the joint states of the two automata (default 100)")
-    parser.add_argument("--max-within", type=int, default=None, metavar="T",
+    parser.add_argument("--max-within", type=_at_least_one, default=None, metavar="T",
                         help="raise the limit on --within (default 100000)")
     parser.add_argument("--max-horizon", type=int, default=None, metavar="T",
                         help="raise the limit on --horizon (default 200)")
     from deterrence.cli import add_limit_option
     add_limit_option(parser, REPEATED_LIMITS)
+
+
+def _at_least_one(text):
+    """An argparse type: a whole number >= 1 (--max-states -1 was taken, and the refusal then
+    said "over the limit of -1": an error review).
+
+    >>> _at_least_one("4")
+    4
+    """
+    import argparse
+    try:
+        value = int(text)
+    except ValueError:
+        value = None
+    if value is None or value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 1, got {text}")
+    return value
 
 
 def _noise(text):
@@ -73,6 +91,13 @@ def _noise(text):
     """
     if text is None:
         return None
+    if not isinstance(text, str):       # --noise given more than once: the pairs add up
+        parts = [t.strip() for t in text]
+        nothing = [t for t in parts if t.lower() in ("0", "none")]
+        if len(parts) > 1 and nothing:
+            raise GameError(f"--noise given {len(parts)} times, one of them {nothing[0]}: no noise and some "
+                            "noise at once")
+        text = ",".join(parts)
     text = text.strip()
     if text.lower() in ("0", "none"):
         return "none"
@@ -87,13 +112,22 @@ def _noise(text):
         player, dot, kind = k.rpartition(".")
         if dot and player.strip() and kind.strip() in ("execution", "tremble", "perception"):
             # PLAYER.kind=E: that player's own noise (the others keep the common part, if any)
-            out.setdefault(player.strip(), {})[kind.strip()] = v.strip()
+            own = out.setdefault(player.strip(), {})
+            _once(own, kind.strip(), v.strip(), f"{player.strip()}.{kind.strip()}")
             continue
         if k not in ("execution", "tremble", "perception"):
             raise GameError(f"--noise: unknown key {k!r}; use execution, tremble or perception, or "
                             "PLAYER.execution (and so on) for one player's own noise")
-        out[k] = v.strip()
+        _once(out, k, v.strip(), k)
     return out
+
+
+def _once(table, key, value, shown):
+    """``table[key] = value``, refusing a key given twice (the last one won, silently: an error
+    review found --noise execution=1/2,execution=1/3 run with 1/3)."""
+    if key in table:
+        raise GameError(f"--noise: {shown} given twice ({table[key]} and {value})")
+    table[key] = value
 
 
 def _lines(path):

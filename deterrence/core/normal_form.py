@@ -71,6 +71,8 @@ class NormalFormGame:
         if any(k == 0 for k in shape):
             raise GameError(f"every player needs at least one action; shape is {shape}")
 
+        if isinstance(players, str):      # "AB" was split into the players A and B (an error review)
+            raise GameError(f"players: a list of names, e.g. ['US', 'Iran']; got the text {players!r}")
         players = tuple(DEFAULT_PLAYERS if players is None and n == 2 else
                         (players if players is not None else [f"Player {i + 1}" for i in range(n)]))
         if len(players) != n:
@@ -80,6 +82,9 @@ class NormalFormGame:
 
         if actions is None:
             actions = [[f"{i}" for i in range(k)] for k in shape]
+        if isinstance(actions, str) or any(isinstance(acts, str) for acts in actions):
+            raise GameError("actions: one list of labels per player, e.g. [['hold', 'strike'], ['hold', 'strike']]; "
+                            f"got {actions!r}")
         if len(actions) != n:
             raise GameError(f"action labels given for {len(actions)} players, the game has {n}")
         actions = tuple(tuple(str(a) for a in acts) for acts in actions)

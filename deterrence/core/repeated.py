@@ -426,6 +426,10 @@ def repeated_section(game) -> RepeatedSection:
 
 def _profile_names(names) -> tuple:
     from deterrence.core.strategies import split_profile
+    if not isinstance(names, (str, list, tuple)):
+        # strategies = 7 gave a TypeError traceback (an error review)
+        raise GameError(f"strategies = {names!r}: a profile names two strategies, as a list [\"a\", \"b\"] "
+                        "or a text \"a, b\"")
     names = split_profile(names) if isinstance(names, str) else [str(n) for n in names]
     if len(names) == 1:
         names = names * 2

@@ -364,6 +364,8 @@ def _parse_call(text):
             k, sep, v = item.partition("=")
             if not sep or not k.strip():
                 raise GameError(f"strategy {text!r}: parameters are key=value")
+            if k.strip() in params:     # the last one won, silently (an error review)
+                raise GameError(f"strategy {text!r}: parameter {k.strip()} given twice")
             v = v.strip()
             if re.fullmatch(r"-?\d+", v):
                 params[k.strip()] = int(v)

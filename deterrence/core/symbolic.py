@@ -162,6 +162,8 @@ class _Builder:
 
     def apply(self, op, left, right):
         """``left op right`` for + - * /."""
+        if self.conditions and (self.is_condition(left) or self.is_condition(right)):
+            self.fail("arithmetic takes numbers or formulas, not conditions")      # (x < 1) + 1
         if isinstance(op, ast.Add):
             return left + right
         if isinstance(op, ast.Sub):
@@ -208,6 +210,8 @@ class _Builder:
                 return built
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
             operand = self.build(node.operand, depth + 1)
+            if self.conditions and self.is_condition(operand):
+                self.fail("arithmetic takes numbers or formulas, not conditions")
             return -operand if isinstance(node.op, ast.USub) else operand
         arithmetic = (ast.Add, ast.Sub, ast.Mult, ast.Div)
         if isinstance(node, ast.BinOp) and isinstance(node.op, arithmetic) \
@@ -229,6 +233,8 @@ class _Builder:
             if isinstance(op, (ast.Add, ast.Sub, ast.Mult, ast.Div)):
                 return self.apply(op, left, right)
             if isinstance(op, ast.Pow):
+                if self.conditions and (self.is_condition(left) or self.is_condition(right)):
+                    self.fail("arithmetic takes numbers or formulas, not conditions")
                 if not right.is_Rational:
                     self.fail("exponents must be numbers")
                 if abs(right) > MAX_EXPONENT:
@@ -255,6 +261,21 @@ class _Builder:
             return {"sqrt": sp.sqrt, "exp": sp.exp, "log": sp.log, "abs": sp.Abs}[name](args[0])
         self.fail(f"{type(node).__name__} is not allowed in a payoff expression")
 
+    def is_condition(self, value) -> bool:
+        """True or false, a comparison, or and/or/not of them (a sympy Symbol is a Boolean too:
+        here it is a real parameter, a number)."""
+        sp = self.sp
+        return isinstance(value, (sp.logic.boolalg.BooleanAtom, sp.logic.boolalg.BooleanFunction,
+                                  sp.core.relational.Relational))
+
+    def condition(self, node, depth):
+        """An operand of and/or/not: a condition, not a number ("not 3" was False, "x < 1 and 2"
+        a TypeError from sympy: an error review)."""
+        built = self.build(node, depth)
+        if not self.is_condition(built):
+            self.fail(f"{ast.unparse(node)!r} is not a condition (and, or and not join comparisons such as x < 1)")
+        return built
+
     def build_condition(self, node, depth):
         """Comparisons and boolean operators (only in conditions); None for other nodes."""
         sp = self.sp
@@ -262,6 +283,8 @@ class _Builder:
                      ast.Eq: sp.Eq, ast.NotEq: sp.Ne}
         if isinstance(node, ast.Compare):
             terms = [self.build(node.left, depth + 1)] + [self.build(c, depth + 1) for c in node.comparators]
+            if any(self.is_condition(t) for t in terms):
+                self.fail("a comparison compares numbers or formulas, not conditions")
             parts = []
             for op, left, right in zip(node.ops, terms, terms[1:]):
                 if type(op) not in relations:
@@ -269,12 +292,12 @@ class _Builder:
                 parts.append(relations[type(op)](left, right))
             return sp.And(*parts)
         if isinstance(node, ast.BoolOp):
-            parts = [self.build(v, depth + 1) for v in node.values]
+            parts = [self.condition(v, depth + 1) for v in node.values]
             return sp.And(*parts) if isinstance(node.op, ast.And) else sp.Or(*parts)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.Not, ast.Invert)):
-            return sp.Not(self.build(node.operand, depth + 1))
+            return sp.Not(self.condition(node.operand, depth + 1))
         if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.BitAnd, ast.BitOr)):
-            left, right = self.build(node.left, depth + 1), self.build(node.right, depth + 1)
+            left, right = self.condition(node.left, depth + 1), self.condition(node.right, depth + 1)
             return sp.And(left, right) if isinstance(node.op, ast.BitAnd) else sp.Or(left, right)
         if isinstance(node, ast.Constant) and isinstance(node.value, bool):
             return sp.true if node.value else sp.false

@@ -703,8 +703,13 @@ class GameTree:
         from deterrence.core.symbolic import parameter_symbol
         mapping = {parameter_symbol(k): sympy.Rational(str(to_exact(v, f"value of parameter {k}")))
                    for k, v in full.items()}
-        return self._replace(root=self._map(lambda v: to_exact(v.xreplace(mapping)) if is_symbolic(v) else v),
-                             parameters=full)
+        try:
+            return self._replace(root=self._map(lambda v: to_exact(v.xreplace(mapping)) if is_symbolic(v) else v),
+                                 parameters=full)
+        except GameError as exc:
+            # a chance probability out of [0, 1] at these values named no parameter (an error review)
+            shown = ", ".join(f"{k} = {format_exact(to_exact(v))}" for k, v in full.items())
+            raise GameError(f"{exc} (at {shown})") from None
 
     def with_parameters(self, values: Mapping | None = None, **kw) -> "GameTree":
         """The same tree with new default values for some parameters.

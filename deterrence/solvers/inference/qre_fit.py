@@ -264,6 +264,9 @@ def fit_logit_qre(game, counts, parameters=(), max_lambda: float | None = None) 
     if unknown:
         raise GameError(f"the game has no parameter(s) {', '.join(unknown)}; "
                         f"its parameters: {', '.join(game.parameters) or 'none'}")
+    twice = sorted({p for p in parameters if parameters.count(p) > 1})
+    if twice:       # estimated as two, the fit had no standard errors (nan), unexplained: an error review
+        raise GameError(f"parameter(s) {', '.join(twice)} named twice among those to estimate")
     base, qre_at, logit_branch, spread = _model(game)
     if max_lambda is None:
         max_lambda = 200.0 / spread
