@@ -193,3 +193,16 @@ def test_figures_say_what_their_lines_and_markers_are():
     ax = plot_simplex([replicator_dynamics(rps, start=(0.5, 0.3, 0.2))])
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["path 1", "start", "end"]
     assert ax.get_title() == "replicator (one population)"
+
+
+def test_one_population_refuses_two_different_starts():
+    """A new user's review (stop 39): on a symmetric game (one population by default) a start of
+    two different strategies ran from the first one only, silently."""
+    from deterrence import load_game, replicator_dynamics
+    from deterrence.errors import GameError
+    chicken = load_game("chicken")
+    with pytest.raises(GameError, match="two different ones were given: pass one, or population='multi'"):
+        replicator_dynamics(chicken, start=[(0.3, 0.7), (0.5, 0.5)])
+    two = replicator_dynamics(chicken, start=[(0.3, 0.7), (0.5, 0.5)], population="multi")
+    assert two.states[0] == ((0.3, 0.7), (0.5, 0.5)) and two.kind == "replicator (one population per player)"
+    assert replicator_dynamics(chicken, start=[(0.3, 0.7)] * 2).kind == "replicator (one population)"

@@ -141,6 +141,11 @@ def replicator_dynamics(game, start=None, t_max: float = 50.0, points: int = 501
     if single and start is not None and len(start) == game.shape[0] and np.ndim(start[0]) == 0:
         start = [start, start]
     x0 = _start(game, start)
+    if single and any(a != b for a, b in zip(x0[0], x0[1])):
+        # one population has one state: the second start was dropped, silently (a new user's review)
+        raise GameError("one population (a symmetric game, population='auto' or 'single') starts from one mixed "
+                        "strategy, and two different ones were given: pass one, or population='multi' for one "
+                        "population per player")
     times = np.linspace(0.0, t_max, points)
     # adding a constant to a player's payoffs leaves the dynamics on the simplex unchanged; with
     # positive payoffs the (invariant) sum of shares is also numerically stable off it
