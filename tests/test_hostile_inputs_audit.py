@@ -316,6 +316,16 @@ def test_an_error_review_of_stop_39_each_input_refused_by_name(tmp_path, capsys)
                              for line in text.splitlines()))
     assert "pd.toml:" in refused("repeated", str(bad)) and "strategies = 7: a profile names two strategies" in \
         refused("repeated", str(bad))
+    lines = text.splitlines()
+    at = {key: next(k for k, line in enumerate(lines, 1) if line.startswith(key + " ="))
+          for key in ("delta", "strategies")}
+    for key, mistyped, said in (("delta", 'delat = "9/10"', f"delat.toml:{at['delta']}: repeated.delat: [repeated]: "
+                                 "unknown key(s) delat"),
+                                ("strategies", 'strategies = ["2", "grim_trigger"]',
+                                 f"two.toml:{at['strategies']}: repeated.strategies: strategy '2' is not a name")):
+        path = tmp_path / ("delat.toml" if key == "delta" else "two.toml")
+        path.write_text("\n".join(mistyped if line.startswith(key + " =") else line for line in lines))
+        assert said in refused("repeated", str(path))        # the key's own line (was repeated.noise, or none)
     assert main(["repeated", "chicken", "--delta", "1/2", "-s", "tit_for_tat,tit_for_tat", "--noise", "execution=1/2",
                  "--noise", "tremble=1/3"]) == 0
     assert "noise: execution 1/2, tremble 1/3" in capsys.readouterr().out

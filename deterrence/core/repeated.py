@@ -34,6 +34,7 @@ other's actions); a player not listed has the common part. In a game file::
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Mapping
@@ -599,9 +600,15 @@ class RepeatedGame:
             # (an ExpressionError is a GameFileError without a file: an unknown name in a formula)
             if file is None or getattr(exc, "file", None):
                 raise
-            key = "noise" if "noise" in str(exc) else None
-            raise GameFileError(str(exc), file=file, line=(lines or {}).get(("repeated", key) if key else
-                                                                            ("repeated",)),
+            # the key the message is about: an unknown key itself (its message lists the known ones,
+            # "noise" among them, and was blamed on repeated.noise: an error review), the noise, the profile
+            message = str(exc)
+            unknown = re.match(r"\[repeated\]: unknown key\(s\) ([^,;\s]+)", message)
+            head = message.split(":")[0]
+            key = (unknown.group(1) if unknown else "noise" if "noise" in head
+                   else "strategies" if head.startswith("strategies") else None)
+            raise GameFileError(message, file=file, line=(lines or {}).get(("repeated", key) if key else
+                                                                           ("repeated",)),
                                 field="repeated" + (f".{key}" if key else "")) from None
         # the keys taken from the file: an error in one of them names its file and line
         from_file = [k for k, v in (("delta", delta), ("horizon", horizon), ("noise", noise)) if v is None
@@ -612,15 +619,21 @@ class RepeatedGame:
             raise GameError("no discount factor: give delta (or delta = ... in [repeated])")
         horizon = section.horizon if horizon is None else horizon
         noise = section.noise if noise is None else noise
-        if strategies is None and section.profile is not None:
-            strategies = read_profile(game, file=file, lines=lines)
-        elif strategies is not None:
-            strategies = read_profile(game, strategies, file=file, lines=lines)
         def in_the_file(exc, key):
             """``exc`` as an error of the file's ``[repeated]`` key (its first line there)."""
             found = [n for path, n in (lines or {}).items() if tuple(path[:2]) == ("repeated", key)]
             return GameFileError(str(exc), file=file, line=min(found) if found else None,
                                  field=f"repeated.{key}")
+        if strategies is None and section.profile is not None:
+            try:
+                strategies = read_profile(game, file=file, lines=lines)
+            except GameError as exc:       # strategy '2' is not a name: it named no file (an error review)
+                if file is None or getattr(exc, "file", None):
+                    raise
+                raise in_the_file(exc, next((k for k in ("strategies", "profile") if (lines or {}).get(
+                    ("repeated", k)) is not None), "strategies")) from None
+        elif strategies is not None:
+            strategies = read_profile(game, strategies, file=file, lines=lines)
         if "noise" in from_file and file is not None:
             try:        # read the file's noise now: the analysis reads it late, far from the file
                 # (at the file's own parameter values too, when its probabilities are formulas:
