@@ -741,7 +741,8 @@ def parameter_substitution(parameters: Mapping, values: Mapping, symbolic: bool)
         return full, None
     lacking = [name for name in sorted(full) if full[name] is None]
     if lacking:
-        raise GameError(f"parameter(s) {', '.join(lacking)} have no value: pass them to subs()")
+        raise GameError(f"parameter(s) {', '.join(lacking)} have no value: give them one (a value in "
+                        f"[parameters], --set {lacking[0]}=VALUE on the command line, or subs() in Python)")
     import sympy
 
     from deterrence.core.symbolic import parameter_symbol

@@ -698,7 +698,8 @@ class GameTree:
             return self._replace(parameters=full)
         missing = sorted(k for k, v in full.items() if v is None)
         if missing:
-            raise GameError(f"parameter(s) {', '.join(missing)} have no value: pass them to subs()")
+            raise GameError(f"parameter(s) {', '.join(missing)} have no value: give them one (a value in "
+                            f"[parameters], --set {missing[0]}=VALUE on the command line, or subs() in Python)")
         import sympy
         from deterrence.core.symbolic import parameter_symbol
         mapping = {parameter_symbol(k): sympy.Rational(str(to_exact(v, f"value of parameter {k}")))
