@@ -70,6 +70,9 @@ def test_write_to_path_and_load(tmp_path):
     ('EFG 2 R "" { "A" }\np "" 1 1 "" { "x" "y" } 0\nt "" 1 "" { 1 }\n', "f.efg:3: unexpected end of file"),
     ('EFG 2 R "" { "A" }\np "" 1 1 "" { "x" } 0\nt "" 1 "" { 1 }\nt "" 2 "" { 1 }\n', "f.efg:4: unexpected 't'"),
     ('EFG 2 R "" { "A" }\nq "" 1 1 "" { "x" } 0\n', "f.efg:2: unknown node type 'q'"),
+    # an interior node's outcome that is never defined (an error review: it counted as 0; Gambit refuses it)
+    ('EFG 2 R "" { "A" }\np "" 1 1 "" { "x" } 999\nt "" 1 "" { 1 }\n',
+     "f.efg:2: outcome 999 is used before its payoffs are given (an interior node's outcome 0 means none)"),
     ('EFG 2 R "" { "A" }\np "" 1 1 "" { "x" } 0\nt "" 1 "" { one }\n', "f.efg:3: payoff: 'one' is not a number"),
     ('EFG 2 R "" { "A" }\np "" 1 1 "" { "x" } 0\nt "" 1 "\n', "f.efg:3: cannot read"),
     # a repeated move label: the information set's line (a bug hunt: no line was given)

@@ -145,6 +145,7 @@ class _Parser:
         return tuple(vals)
 
     def outcome(self, n, allow_missing):
+        used = self.line()                      # the outcome number's own line
         num = self.integer("outcome number")
         name, pays = "", None
         if self.peek()[0] == "str":
@@ -156,9 +157,11 @@ class _Parser:
             return "", (0,) * n
         if pays is None:
             if num not in self.outcomes:
-                if allow_missing:
-                    return name, (0,) * n
-                self.fail(f"outcome {num} is used before its payoffs are given")
+                # on an interior node too: such an outcome counted as 0, silently, where Gambit refuses
+                # it ("Outcome not defined"): an error review
+                raise GameFileError(f"outcome {num} is used before its payoffs are given"
+                                    + (" (an interior node's outcome 0 means none)" if allow_missing else ""),
+                                    file=self.file, line=used)
             return self.outcomes[num]
         if num in self.outcomes and self.outcomes[num][1] != pays:
             # Gambit repeats an outcome's payoffs where it is used again: they must agree (two nodes
