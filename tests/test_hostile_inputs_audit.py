@@ -342,6 +342,8 @@ def test_an_error_review_of_stop_39_each_input_refused_by_name(tmp_path, capsys)
     assert "crash named twice" in refused("fit", "chicken", "--data", str(counts), "--parameter", "crash",
                                           "--parameter", "crash")
     assert "(at r = 2, " in refused("solve", "brinkmanship", "--set", "r=2")
+    assert "--threats is for game trees; chicken is a NormalFormGame" in refused("solve", "chicken", "--threats")
+    assert "--limit max_depth is for game trees" in refused("solve", "chicken", "--limit", "max_depth=5")
     chicken = load_game("chicken")
     with pytest.raises(GameError, match="option exact is a switch, True or False; got 'no'"):
         dt.solve(chicken, "lemke_howson", exact="no")

@@ -264,7 +264,11 @@ def _cmd_solve(args) -> int:
     # the depth of a tree is checked as the file is read: --limit max_depth=N goes to the reader
     depth = {"max_depth": limits.pop("max_depth")} if "max_depth" in limits else {}
     game = _apply_parameters(load_game(args.game, **depth), _parse_sets(args.set))
-    from deterrence.solvers import default_method
+    from deterrence.solvers import default_method, game_type
+    # options for game trees, on another game: said, not ignored (an error review)
+    if game_type(game) != "tree" and (args.threats or depth):
+        what = "--threats" if args.threats else "--limit max_depth"
+        raise GameError(f"{what} is for game trees; {args.game} is a {type(game).__name__}")
     method = args.method or default_method(game)
     options = _parse_options(args.option, method)
     for name in set(options) & set(limits):
