@@ -183,9 +183,9 @@ def generous_tit_for_tat(game, player=0, g=None, **roles) -> Automaton:
     if g is None:
         g = _nowak_sigmund_g(game, player)
         g = Fraction(1, 10) if g is None else g
-    if isinstance(g, str):
+    else:       # a number too: g=2 gave "probability of 'straight' in state 'strike' is -1" (an error review)
         from deterrence.core.automaton import _probability
-        g = _probability(g, "forgiveness g", tuple(game.parameters), None)
+        g = _probability(g, "generous_tit_for_tat: forgiveness g", tuple(game.parameters), None)
     play = {"calm": h, "strike": ({r: 1 - g, h: g} if r != h else h)}
     rules = [f"*: *, {oh} -> calm"] + [f"*: *, {b} -> strike" for b in _strikes(opp, oh)]
     return Automaton(["calm", "strike"], "calm", play, rules, own, opp,
