@@ -567,7 +567,7 @@ def test_tree_tipping_points_at_a_chance_probabilitys_end_are_not_artefacts(tmp_
     (line,) = tree_red_lines(dt.load_game("entry_deterrence"), ["d"], keep_sign=False)
     assert line.lost == (("play ending at in/accommodate",),) and line.gained == (("play ending at out",),)
     # an error review: with keep_sign, a tie at 0 reached from above is no line ("r falls below 0"
-    # for brinkmanship's chance probability r; "d falls below 0" needs a negative cost)
+    # for brinkmanship's chance probability r; "d falls below 0" needs a negative duopoly profit)
     assert tree_red_lines(dt.load_game("entry_deterrence"), ["d"]) == ()
     brink = tree_red_lines(dt.load_game("brinkmanship"))
     assert brink and all(not (r.direction == "below" and r.threshold <= 0) for r in brink)

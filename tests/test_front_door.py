@@ -278,6 +278,14 @@ def test_results_show_their_listing_in_a_terminal_and_in_jupyter():
     assert repr(result.equilibria[0]) == f"<Equilibrium: {result.equilibria[0].describe()}>"
     tree = dt.solve(dt.load_game("entry_deterrence")).equilibria[0]
     assert repr(tree) == f"<TreeEquilibrium: {tree.describe()}>"
+    # dataclass subclasses keep it (a review: they had the generated field repr back)
+    sequential = dt.solve(dt.load_game("entry_deterrence"), "sequential")
+    assert repr(sequential).startswith("<SequenceFormResult: 1 sequential equilibrium")
+    assert repr(sequential.equilibria[0]) == f"<Assessment: {sequential.equilibria[0].describe()}>"
+    for game, method in (("chicken", "correlated"), ("beer_quiche", "signalling_pbe")):
+        found = dt.solve(dt.load_game(game), method)
+        assert repr(found) == f"<{type(found).__name__}: {found.to_text()}>"
+        assert repr(found.equilibria[0]) == f"<{type(found.equilibria[0]).__name__}: {found.equilibria[0].describe()}>"
     assert "Note: solved at the parameters&#x27; default values" in result._repr_html_()
     latex_rows = [line.split(" & ")[0] for line in result._repr_latex_().splitlines()[1:-1]]
     assert latex_rows == ["0", "1", "2"] and "[0]" in result.to_text() and "<td>0</td>" in result._repr_html_()

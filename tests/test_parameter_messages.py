@@ -104,7 +104,7 @@ def test_plain_sympy_symbols_are_the_parameters_of_their_name_and_text_formulas_
     assert dt.solve(tree.with_defaults()).equilibria[0].payoffs == (2, 0)
     for B in (None, [[1, 2], [3, 4]]):
         with pytest.raises(GameError, match=r"'-l' is not a number; a formula in parameters goes in parsed, e\.g\. "
-                                            r"deterrence\.parse_expression\('-l', \[names\]\)"):
+                                            r"deterrence\.parse_expression\('-l', \['l'\]\)"):
             dt.NormalFormGame.from_arrays([[0, "-l"], [1, 2]], B)
     assert dt.NormalFormGame.from_arrays([[0, "1e2"], [1, 2]]).payoff_array(0)[0, 1] == 100     # a number
     with pytest.raises(GameError, match="'nan' is not a number$"):

@@ -1164,7 +1164,7 @@ def test_a_review_of_the_storyline_each_sentence_says_what_the_model_supports():
     out without saying so."""
     from deterrence.models.us_iran_exchange import israeli_strike_response
     from deterrence.models.us_iran_exchange_report import us_iran_exchange_model
-    from deterrence.models.us_iran_regimes import war_hazard
+    from deterrence.models.us_iran_exchange import war_hazard
     model = us_iran_exchange_model()                   # fitted to the record, as `deterrence report`
     analysis = model.analyse()
     report = model.report(analysis)
@@ -1202,6 +1202,14 @@ def test_a_review_of_the_storyline_each_sentence_says_what_the_model_supports():
     v = {k: Fraction(x) for k, x in imprecise.values}
     s = dict((name, value) for name, _, _, value in imprecise.formulas)["s"]
     assert h == war_hazard(v["misfire"], s, v["us_misfire"], s * v["deadly_fraction"])[0] > v["misfire"] * s
+    # and the US term brings the formula to the chain: ten years at us_misfire = 1/20
+    sloppy = exchange_model(us_misfire=Fraction(1, 20))
+    chain = play_statistics(sloppy, contained_profile(), 522)["war"]
+    from deterrence.models.us_iran_exchange import peace_rates
+    s20 = float(peace_rates(sloppy)[1])          # the formula s (the contained exchange is no equilibrium there)
+    eta, eps = float(sloppy.v["misfire"]), float(sloppy.v["deadly_fraction"])
+    with_us, without = (1 - (1 - s20 * (eta + eps / 20)) ** 522, 1 - (1 - s20 * eta) ** 522)
+    assert abs(with_us - chain) < 0.01 < abs(without - chain)
     claims = imprecise.claims
     assert claims["change_of_heart"]["war_hazard_per_week"] == \
         claims["motives_short_of_war"]["attrition"]["war_hazard_per_week"] == pytest.approx(float(h), abs=1e-6)

@@ -223,7 +223,7 @@ def shadow_section(analysis) -> Section:
 
 def noise_section(analysis, strategies=None, delta=None, noise=None, *, within=100, note=None,
                   round_days=None) -> Section:
-    """The risk of a spiral: war within ``within`` rounds and the expected time to war, under noise.
+    """The risk of war under noise: war within ``within`` rounds and the expected time to war, under noise.
 
     ``analysis``: a :class:`~deterrence.solvers.repeated.analysis.RepeatedAnalysis`
     with noise (or, old form, ``stage, strategies, delta, noise``). War is any
@@ -273,7 +273,7 @@ def noise_section(analysis, strategies=None, delta=None, noise=None, *, within=1
         f"Probability of war (a round in which either side escalates) within {horizon}: "
         f"{format_approx(a.war_probability, 4, 'f')}.",
         expected, verdict + "."]
-    return Section("miscalculation", "Miscalculation: the risk of a spiral", tuple(lines), {
+    return Section("miscalculation", "Miscalculation: the risk of war under noise", tuple(lines), {
         "strategies": list(analysis.strategies),
         "noise": analysis.game.noise.to_dict(), "within": within, "round_days": round_days,
         "war_profiles": [list(p) for p in a.war_profiles],

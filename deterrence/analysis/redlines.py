@@ -563,7 +563,7 @@ def _scan(tree, names, base, atoms, values, span, steps, iterations, keep_sign, 
             threshold, formula, exact = _threshold_in(same, changed, atoms, name, values)
             if keep_sign and direction == "below" and threshold <= 0:
                 # as red_lines: a tie at 0 reached from above is no line ("r falls below 0" for a
-                # chance probability r, "d falls below 0" for a cost: an error review)
+                # chance probability r, "d falls below 0" for a profit kept non-negative: an error review)
                 continue
             # what changes past the threshold, not at the grid point that found the change: that
             # point can be the tie itself, where the old play is still an equilibrium too

@@ -63,7 +63,11 @@ def _probability(value, what, parameters, where):
         from deterrence.core.symbolic import parse_expression
         value = parse_expression(value, parameters, **(where or {}))
     if is_symbolic(value) and getattr(value, "free_symbols", None):
-        return value
+        from deterrence.core.symbolic import with_parameter_symbols
+        try:        # sympy.Symbol("w") means parameter w (subs left it in place: a review)
+            return with_parameter_symbols(value)
+        except GameError as exc:
+            raise _err(f"{what}: {getattr(exc, 'reason', exc)}", where) from None
     if is_symbolic(value):
         raise _err(f"{what} is {value}, not a rational number: exact analysis needs rational "
                    "probabilities", where)

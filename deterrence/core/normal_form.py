@@ -560,8 +560,8 @@ def _exact(value, what):
     except GameError:
         if isinstance(value, str) and any(c.isalpha() for c in value) and \
                 value.strip().lower().lstrip("+-") not in ("inf", "infinity", "nan"):
-            raise GameError(f"{what} {value!r} is not a number; a formula in parameters goes in parsed, e.g. "
-                            f"deterrence.parse_expression({value!r}, [names]), or in a game file") from None
+            from deterrence.core.symbolic import text_formula_hint
+            raise GameError(f"{what} {value!r} is not a number; {text_formula_hint(value)}") from None
         raise
 
 

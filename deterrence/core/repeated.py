@@ -59,7 +59,8 @@ def _prob(value, what, parameters=None):
         return _probability(value, what, () if parameters is None else parameters, None)
     except ExpressionError as exc:
         # Noise(...) built in Python knows no parameters: say how a formula goes in there
-        hint = ("; in Python a formula goes in parsed, e.g. deterrence.parse_expression('1 - eps', ['eps'])"
+        from deterrence.core.symbolic import text_formula_hint
+        hint = (f"; {text_formula_hint(value)}"
                 if parameters is None and isinstance(value, str) and "unknown name" in str(exc) else "")
         raise GameError(f"{what}: {exc}{hint}") from None
 

@@ -235,6 +235,11 @@ class StochasticGame:
             if not is_symbolic(value):
                 return to_exact(value, what)
         if is_symbolic(value):
+            from deterrence.core.symbolic import with_parameter_symbols
+            try:
+                value = with_parameter_symbols(value)          # sympy.symbols("w") means parameter w
+            except GameError as exc:
+                raise GameError(f"{what}: {getattr(exc, 'reason', exc)}") from None
             unknown = {str(s) for s in value.free_symbols} - set(self._parameters)
             if unknown and self._declared is not None:
                 raise GameError(f"{what} uses undeclared parameter(s) {', '.join(sorted(unknown))}")
@@ -597,10 +602,13 @@ class StochasticGame:
             return self._replace(parameters=full)
         from deterrence.core.symbolic import parse_expression
 
+        from deterrence.core.symbolic import with_parameter_symbols
+
         def evaluate(v):
             if isinstance(v, str):  # the formula as given: its names are declared parameters
                 v = parse_expression(v, list(self._parameters))
-            return to_exact(v.xreplace(mapping)) if is_symbolic(v) else v
+            # the game keeps the values as given: a sympy.Symbol("w") there is parameter w
+            return to_exact(with_parameter_symbols(v).xreplace(mapping)) if is_symbolic(v) else v
 
         outside = []     # (formula, value) of the probabilities the values put outside [0, 1]
 

@@ -17,6 +17,7 @@ any work: texts over :data:`MAX_LENGTH` characters, nesting deeper than
 from __future__ import annotations
 
 import ast
+import re
 from fractions import Fraction
 from typing import Iterable
 
@@ -284,7 +285,13 @@ class _Builder:
         if isinstance(node, ast.Compare):
             terms = [self.build(node.left, depth + 1)] + [self.build(c, depth + 1) for c in node.comparators]
             if any(self.is_condition(t) for t in terms):
-                self.fail("a comparison compares numbers or formulas, not conditions")
+                # conditions compare only by == and != (iff, xor), as they did before the check
+                if not all(self.is_condition(t) for t in terms) or \
+                        not all(isinstance(op, (ast.Eq, ast.NotEq)) for op in node.ops):
+                    self.fail("a comparison compares numbers or formulas, not conditions (conditions "
+                              "compare by == and != only)")
+                return sp.And(*[sp.Equivalent(a, b) if isinstance(op, ast.Eq) else sp.Xor(a, b)
+                                for op, a, b in zip(node.ops, terms, terms[1:])])
             parts = []
             for op, left, right in zip(node.ops, terms, terms[1:]):
                 if type(op) not in relations:
@@ -325,20 +332,54 @@ def parameter_symbol(name: str):
     return _sympy().Symbol(name, real=True)
 
 
+def text_formula_hint(text: str) -> str:
+    """How a formula given as text goes in from Python, for refusals of such text: a game file
+    parses its formulas; in Python they are parsed first (so that no text is ever evaluated
+    unchecked), over the names in them.
+
+    >>> text_formula_hint("1 - eps")
+    "a formula in parameters goes in parsed, e.g. deterrence.parse_expression('1 - eps', ['eps']), or in a game file"
+    """
+    names = list(dict.fromkeys(n for n in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text) if n not in FUNCTIONS))
+    return (f"a formula in parameters goes in parsed, e.g. deterrence.parse_expression({text!r}, {names!r}), "
+            "or in a game file")
+
+
 def with_parameter_symbols(expr):
     """``expr`` with each of its symbols replaced by the parameter symbol of the same name, so
     that a formula built from ``sympy.symbols("w l C")`` (no assumptions) means the parameters
     ``w``, ``l``, ``C``: a plain symbol is not equal to the real one of :func:`parameter_symbol`,
     and such a game refused its own values and left ``subs`` without effect (a review).
 
+    The one intake of sympy objects from outside (payoffs of normal-form games, trees and
+    stochastic games, probabilities of noise and automata). A symbol that is not a plain name
+    (a ``Dummy``, ``"my var"``) or that carries assumptions beyond real (``positive=True``:
+    sympy has already simplified with them, ``sqrt(x**2)`` to ``x``) is refused: it would not
+    mean the parameter of its name.
+
     >>> import sympy
     >>> w = sympy.Symbol("w")
     >>> with_parameter_symbols(2 * w).free_symbols == {parameter_symbol("w")}
     True
+    >>> with_parameter_symbols(sympy.Symbol("w", positive=True))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.ExpressionError: symbol w carries assumptions beyond real (positive=True): make it with ...
     """
     sympy = _sympy()
-    mapping = {x: parameter_symbol(x.name) for x in expr.free_symbols
-               if isinstance(x, sympy.Symbol) and x != parameter_symbol(x.name)}
+    mapping = {}
+    for x in expr.free_symbols:
+        plain, real = sympy.Symbol(getattr(x, "name", "_")), parameter_symbol(getattr(x, "name", "_"))
+        if type(x) is not sympy.Symbol or not x.name.isidentifier():
+            raise ExpressionError(f"{x!r} is no parameter: a parameter is a sympy.Symbol named like a Python "
+                                  "name (or deterrence.parameter_symbol(name))")
+        if x.assumptions0 not in (plain.assumptions0, real.assumptions0):
+            given = getattr(x, "_assumptions_orig", None) or x.assumptions0     # as written, where sympy keeps it
+            extra = ", ".join(f"{k}={v}" for k, v in sorted(given.items()) if k not in ("commutative", "real"))
+            raise ExpressionError(f"symbol {x.name} carries assumptions beyond real ({extra}): make it with "
+                                  f"deterrence.parameter_symbol({x.name!r}) or sympy.Symbol({x.name!r})")
+        if x != real:
+            mapping[x] = real
     return expr.xreplace(mapping) if mapping else expr
 
 

@@ -50,12 +50,23 @@ def _blame(bound, reason: str) -> list:
     return named if len(named) == 1 else given
 
 
+def is_switch_value(value) -> bool:
+    """True, False, None, or numpy's booleans (``numpy.bool_``, named ``bool`` in numpy 2: a
+    review found ``np.True_`` refused).
+
+    >>> import numpy
+    >>> is_switch_value(numpy.True_), is_switch_value(None), is_switch_value("no"), is_switch_value(1)
+    (True, True, False, False)
+    """
+    return value is None or isinstance(value, bool) or (
+        type(value).__module__ == "numpy" and type(value).__name__ in ("bool", "bool_"))
+
+
 def _check_switches(title, signature, bound) -> None:
     """Arguments whose default is ``True`` or ``False`` are switches: only a bool (or None) turns them."""
     for key, value in bound.arguments.items():
         parameter = signature.parameters[key]
-        if isinstance(parameter.default, bool) and value is not None \
-                and not isinstance(value, bool) and type(value).__name__ != "bool_":
+        if isinstance(parameter.default, bool) and not is_switch_value(value):
             raise GameError(f"{title}: {key} must be True or False, got {_short(value)}")
 
 

@@ -257,7 +257,7 @@ class USIranModel:
         parts.append(sections.shadow(analysis.restraint))
         regime = analysis.regime
         if regime == 2:
-            parts.append(Section("miscalculation", "Miscalculation: the risk of a spiral",
+            parts.append(Section("miscalculation", "Miscalculation: the risk of war under noise",
                                  ("No equilibrium of the round is free of escalation: war is the expected "
                                   "outcome, not a risk.",), {"war_probability": "1", "war_probability_float": 1.0}))
         elif analysis.played is not None and analysis.played.noise is not None:

@@ -1049,23 +1049,72 @@ def _play_statistics(model, profile, rounds, start) -> dict:
     return {"attacks": attacks, "answers": answers, "war": war, "withdrawn": withdrawn, "rounds": rounds}
 
 
+def peace_rates(model: ExchangeModel) -> tuple:
+    """``(q, s)``, exact: the chance that a week gives the militias a reason to strike, and the
+    long-run militia strike rate a week at peace on the contained exchange's path (a strike
+    comes with a reason, or answers a US strike, which answers a deadly strike two weeks before
+    unless a new strike came first): the formulas ``q`` and ``s`` of the report's
+    :func:`~deterrence.models.us_iran_exchange_report.headline_formulas`.
+    Every "a week" and "a year" rate of claims 2, 4 and 5 is taken from ``s``, so that they
+    agree with the formulas and with each other (a rate averaged over ten years of the chain
+    would count the weeks after a war as weeks without strikes).
+
+    >>> q, s = peace_rates(exchange_model())
+    >>> q, round(float(s), 4)
+    (Fraction(19, 25), 0.7605)
+    """
+    v = model.v
+    lam, sig, eps = (Fraction(v[k]) for k in ("israeli_strike_rate", "motive_rate", "deadly_fraction"))
+    q = lam + (1 - lam) * sig
+    return q, q / (1 - (1 - q) ** 2 * eps)
+
+
+def war_hazard(misfire, strikes_per_week, us_misfire=0, us_strikes_per_week=0) -> tuple:
+    """``(per week, per year)``: the war hazard at peace, ``h = eta * s + eta_US * s_US`` a week
+    (each militia strike misfires into war with probability ``eta``, each US strike with
+    ``eta_US``; exact when all are) and ``1 - (1 - h)^(365/7)`` a year. The report's formula
+    ``h`` and claims 4 and 6's war hazard are this one function.
+
+    >>> h, per_year = war_hazard(Fraction(1, 1600), Fraction(3, 4)); h, round(per_year, 4)
+    (Fraction(3, 6400), 0.0242)
+    """
+    h = misfire * strikes_per_week + us_misfire * us_strikes_per_week
+    return h, 1 - (1 - float(h)) ** (365 / 7)
+
+
+def peace_war_hazard(model) -> tuple:
+    """:func:`war_hazard` of the exchange ``model`` at peace on the contained exchange's path:
+    the militias strike ``s`` times a week (the report's formula ``s``) and the US answers the
+    deadly ones, ``s * deadly_fraction`` a week.
+
+    >>> round(float(peace_war_hazard(exchange_model())[0]), 6)
+    0.000475
+    """
+    v = model.v
+    s = peace_rates(model)[1]
+    return war_hazard(Fraction(v["misfire"]), s, Fraction(v["us_misfire"]), s * Fraction(v["deadly_fraction"]))
+
+
 def israeli_strike_response(model: ExchangeModel, rounds: int, step=Fraction(1, 10)) -> float:
     """The brief's "uptick leads to uptick" in numbers: extra attacks on US forces a month per
     extra week a month with an Israeli strike, on the contained exchange's path over the first
-    ``rounds`` weeks: the forward difference of the attacks when the weekly Israeli strike rate
-    rises by ``step`` (to at most 99/100). The report's claim 3 and the fit's prediction (with
-    its standard error) are this one number; a chord from a rate of 0, where the contained
-    exchange is no equilibrium, gave 0.454 beside the fit's 0.449.
+    ``rounds`` weeks: the difference of the attacks when the weekly Israeli strike rate rises
+    by ``step`` (forward; backward where the rate would pass 1). The report's claim 3 and the
+    fit's prediction (with its standard error) are this one number; a chord from a rate of 0,
+    where the contained exchange is no equilibrium, gave 0.454 beside the fit's 0.449.
 
     >>> 0.3 < israeli_strike_response(exchange_model(), 113) < 0.6
     True
+    >>> 0.3 < israeli_strike_response(exchange_model(israeli_strike_rate=1), 113) < 1
+    True
     """
     lam = Fraction(model.v["israeli_strike_rate"])
-    up = min(lam + step, Fraction(99, 100))
-    higher = exchange_model(**{**model.v, "israeli_strike_rate": up})
-    attacks = [play_statistics(m, contained_profile(), rounds)["attacks"] for m in (model, higher)]
+    # forward, or backward near 1 (a step capped at 99/100 was 0 there: a ZeroDivisionError)
+    other = lam + step if lam + step <= 1 else lam - step
+    moved = exchange_model(**{**model.v, "israeli_strike_rate": other})
+    attacks = [play_statistics(m, contained_profile(), rounds)["attacks"] for m in (model, moved)]
     # attacks a week per unit of the weekly rate: the months cancel
-    return (attacks[1] - attacks[0]) / rounds / float(up - lam)
+    return (attacks[1] - attacks[0]) / rounds / float(other - lam)
 
 
 __all__ = ["exchange_game_toml", "CHAIN_PARAMETERS", "chain_key", "reference_path", "reference_path_on",
@@ -1073,5 +1122,6 @@ __all__ = ["exchange_game_toml", "CHAIN_PARAMETERS", "chain_key", "reference_pat
            "verify", "reached_states", "markov_perfect_equilibria", "search_end",
            "selected_equilibrium", "Selection", "select", "REGIMES", "NOT_AN_EQUILIBRIUM", "search_starts",
            "START_NAMES", "SEARCH",
-           "homotopy_selection", "play_statistics", "israeli_strike_response",
+           "homotopy_selection", "play_statistics", "israeli_strike_response", "peace_rates",
+           "war_hazard", "peace_war_hazard",
            "weeks_in", "horizon_weeks", "STATES", "TRANSIENT", "PLAYERS", "ACTIONS", "START"]

@@ -39,8 +39,9 @@ from fractions import Fraction
 from deterrence.models.us_iran_calibration import CALIBRATION
 from deterrence.models.us_iran_exchange import (PLAYERS, SEARCH, TRANSIENT, ExchangeModel, Selection,
                                                 contained_profile, exchange_model, horizon_weeks,
-                                                israeli_strike_response, markov_perfect_equilibria, play_statistics,
-                                                search_starts, select, verify, mutual_escalation_profile, weeks_in)
+                                                israeli_strike_response, markov_perfect_equilibria, peace_rates,
+                                                peace_war_hazard, play_statistics, search_starts, select, verify,
+                                                mutual_escalation_profile, weeks_in)
 
 
 def _weeks_per_month() -> float:
@@ -61,25 +62,6 @@ def _f(x, digits=3):
 
 def _combine(us_profile, iran_profile):
     return {s: (us_profile[s][0], iran_profile[s][1]) for s in TRANSIENT}
-
-
-def peace_rates(model: ExchangeModel) -> tuple:
-    """``(q, s)``, exact: the chance that a week gives the militias a reason to strike, and the
-    long-run militia strike rate a week at peace on the contained exchange's path (a strike
-    comes with a reason, or answers a US strike, which answers a deadly strike two weeks before
-    unless a new strike came first): the formulas ``q`` and ``s`` of :func:`headline_formulas`.
-    Every "a week" and "a year" rate of claims 2, 4 and 5 is taken from ``s``, so that they
-    agree with the formulas and with each other (a rate averaged over ten years of the chain
-    would count the weeks after a war as weeks without strikes).
-
-    >>> q, s = peace_rates(exchange_model())
-    >>> q, round(float(s), 4)
-    (Fraction(19, 25), 0.7605)
-    """
-    v = model.v
-    lam, sig, eps = (Fraction(v[k]) for k in ("israeli_strike_rate", "motive_rate", "deadly_fraction"))
-    q = lam + (1 - lam) * sig
-    return q, q / (1 - (1 - q) ** 2 * eps)
 
 
 def _per_year(rate_per_week) -> float:
@@ -445,7 +427,7 @@ def change_of_heart(model: ExchangeModel, tips) -> dict:
     >>> 5 < r["expected_contained_years"] < 40
     True
     """
-    from deterrence.models.us_iran_regimes import change_of_heart_regimes, peace_war_hazard
+    from deterrence.models.us_iran_regimes import change_of_heart_regimes
     switches, single = {}, {}
     now = play_statistics(model, contained_profile(), 52)       # the first year under the contained exchange
     for name, (stance, change) in _stances().items():
@@ -456,14 +438,15 @@ def change_of_heart(model: ExchangeModel, tips) -> dict:
         # the report's one choice (select), so that the text can say what is played instead: a review
         # read "the contained exchange ends" as the end of limited strikes
         followed = select(m2, eqs).followed
-        st = play_statistics(m2, followed.actions, 52)
+        # numbers only for an equilibrium: the contained profile is followed when none is found
+        st = play_statistics(m2, followed.actions, 52) if eqs else None
         switches[name] = {"change": {k: str(v) for k, v in change.items()}, "stance": stance,
                           "equilibria": [e.name for e in eqs], "contained_survives": contained,
                           "followed": followed.name, "followed_is_equilibrium": bool(eqs),
-                          "war_probability_per_year": _f(st["war"], 4),
+                          "war_probability_per_year": _f(st["war"], 4) if st else None,
                           "war_probability_per_year_now": _f(now["war"], 4),
-                          "withdrawal_probability_per_year": _f(st["withdrawn"], 4),
-                          "attacks_per_month": _f(st["attacks"] / 52 * _weeks_per_month(), 2)}
+                          "withdrawal_probability_per_year": _f(st["withdrawn"], 4) if st else None,
+                          "attacks_per_month": _f(st["attacks"] / 52 * _weeks_per_month(), 2) if st else None}
     regimes = change_of_heart_regimes(model, single)
     for sw in switches.values():
         sw["contained_survives_with_switching"] = sw["stance"] in regimes.get("contained_in", ())
@@ -514,7 +497,6 @@ def headline_formulas(model: ExchangeModel, contained: bool) -> tuple:
     lam, sig, eta, eta_us, eps = (Fraction(v[k]) for k in ("israeli_strike_rate", "motive_rate", "misfire",
                                                             "us_misfire", "deadly_fraction"))
     q, rate = peace_rates(model)
-    from deterrence.models.us_iran_regimes import peace_war_hazard
     hazard, year = peace_war_hazard(model)
     # US strikes misfire too when us_misfire > 0: they come at s·ε a week (the deadly attacks answered)
     us_part = (f" + η_US·ε·s = {_num(eta)} · {float(rate):.4f} + {_num(eta_us)} · {_num(eps)} · {float(rate):.4f}"
@@ -684,14 +666,20 @@ def _misfire_window(tip) -> tuple:
 
 
 
-def _misfire_window_war(w) -> tuple:
-    """The war probability at the misfire window's ends, in words (empty when unknown)."""
+def _misfire_window_war(w, fit=None) -> tuple:
+    """The war probability at the misfire window's ends, in words (empty when unknown); beside
+    the fit's standard error of the 26-month war probability when there is a fit and the range
+    is wider than two of them either side (it counts the fitted parameters only)."""
     if not w:
         return ()
-    return (f"the misfire probability is fixed, not fitted (the record has no misfire), and the war probability "
-            f"moves with it: within the window, from {_percent(w['lower'])} (misfire {w['misfire'][0]:g}) to "
-            f"{_percent(w['upper'])} (misfire {w['misfire'][1]:g}) within 26 months, a wider range than the fit's "
-            "standard errors, which count the fitted parameters only",)
+    se = None
+    if fit is not None and "war_probability_26_months" in {n for n, _, _ in fit.predictions}:
+        se = fit.prediction_se("war_probability_26_months")
+    wider = (f", wider than the fit's standard error ({se:.4f}), which counts the fitted parameters only"
+             if se is not None and w["upper"] - w["lower"] > 4 * se else "")
+    return (f"the misfire probability is fixed (the record has no misfire), and the war probability moves "
+            f"with it: within the window, from {_percent(w['lower'])} (misfire {w['misfire'][0]:g}) to "
+            f"{_percent(w['upper'])} (misfire {w['misfire'][1]:g}) within 26 months{wider}",)
 
 
 def _percent(p: float) -> str:
@@ -1042,7 +1030,7 @@ def exchange_report(analysis: ExchangeAnalysis):
             f"misfires; at peace in the long run {mc['misfires_per_year']} misfires are expected a year (the "
             "formula h)")
             + _misfire_window(c["change_of_heart"]["tipping_points"].get("misfire", {}))
-            + _misfire_window_war(mc.get("war_probability_over_misfire_window")), mc))
+            + _misfire_window_war(mc.get("war_probability_over_misfire_window"), a.fit), mc))
         ch = c["change_of_heart"]
         secs.append(Section("change_of_heart", "6. Stability until a change of heart (or a misfire)",
                             _regime_lines(ch), ch))

@@ -61,7 +61,8 @@ from functools import lru_cache
 
 from deterrence.models.us_iran_calibration import STANCE_CALIBRATION
 from deterrence.models.us_iran_exchange import (START, TRANSIENT, ExchangeModel, _name, _remember,
-                                                contained_profile, exchange_model, horizon_weeks, weeks_in)
+                                                contained_profile, exchange_model, horizon_weeks, war_hazard,
+                                                weeks_in)
 
 STATUS_QUO = "status quo"
 IRAN_HAWKISH = "Iran hawkish"
@@ -487,34 +488,6 @@ def withdrawal_hazard(strikes_per_week, deadly_fraction, support_loss) -> tuple:
     return kappa, 1 - (1 - kappa) ** (365 / 7)
 
 
-def war_hazard(misfire, strikes_per_week, us_misfire=0, us_strikes_per_week=0) -> tuple:
-    """``(per week, per year)``: the war hazard at peace, ``h = eta * s + eta_US * s_US`` a week
-    (each militia strike misfires into war with probability ``eta``, each US strike with
-    ``eta_US``; exact when all are) and ``1 - (1 - h)^(365/7)`` a year. The report's formula
-    ``h`` and claims 4 and 6's war hazard are this one function.
-
-    >>> h, per_year = war_hazard(Fraction(1, 1600), Fraction(3, 4)); h, round(per_year, 4)
-    (Fraction(3, 6400), 0.0242)
-    """
-    h = misfire * strikes_per_week + us_misfire * us_strikes_per_week
-    return h, 1 - (1 - float(h)) ** (365 / 7)
-
-
-def peace_war_hazard(model) -> tuple:
-    """:func:`war_hazard` of the exchange ``model`` at peace on the contained exchange's path:
-    the militias strike ``s`` times a week (the report's formula ``s``) and the US answers the
-    deadly ones, ``s * deadly_fraction`` a week.
-
-    >>> from deterrence.models.us_iran_exchange import exchange_model
-    >>> round(float(peace_war_hazard(exchange_model())[0]), 6)
-    0.000475
-    """
-    from deterrence.models.us_iran_exchange_report import peace_rates
-    v = model.v
-    s = peace_rates(model)[1]
-    return war_hazard(Fraction(v["misfire"]), s, Fraction(v["us_misfire"]), s * Fraction(v["deadly_fraction"]))
-
-
 def withdrawal_before_war(kappa, h, weeks) -> float:
     """The probability of withdrawal within ``weeks`` when withdrawal (hazard ``kappa`` a week)
     and war (hazard ``h`` a week) compete and either ends the exchange:
@@ -532,7 +505,7 @@ def attrition(model: ExchangeModel, strikes_per_week: float, values=None) -> dic
     withdrawal within 26 months and ten years, the hazard formula and its rise with the strike
     rate, the competing war hazard, the record's consistency and the presence-value tipping
     point. ``strikes_per_week``: the long-run militia strike rate at peace (the report's
-    formula ``s``); the war hazard is ``misfire * strikes_per_week`` (the formula ``h``).
+    formula ``s``); the war hazard is :func:`war_hazard` at that rate (the formula ``h``).
 
     >>> a = attrition(exchange_model(), 0.74)
     >>> a["selected"][SUPPORT_LOW], 0 < a["withdrawal_probability_26_months"] < a["withdrawal_probability_10_years"]
@@ -569,7 +542,9 @@ def attrition(model: ExchangeModel, strikes_per_week: float, values=None) -> dic
     w26, w10, war26 = absorbed(withdrawn, span), absorbed(withdrawn, ten), absorbed(war, span)
     eps, rho = model.v["deadly_fraction"], sv["support_loss_per_deadly_strike"]
     kappa, per_year = withdrawal_hazard(strikes_per_week, eps, rho)
-    h = float(peace_war_hazard(model)[0])
+    v = model.v       # the war hazard at the same strike rate as kappa (and US answers s * eps of them)
+    h = float(war_hazard(Fraction(v["misfire"]), float(strikes_per_week), Fraction(v["us_misfire"]),
+                         float(strikes_per_week) * float(eps))[0])
     withdraws_when_low = any(a[0] == "withdraw" for a in rs.restrict(chosen, SUPPORT_LOW).values())
     present = 1 - w26 - war26
     if shared is None:
@@ -614,5 +589,4 @@ def attrition(model: ExchangeModel, strikes_per_week: float, values=None) -> dic
 __all__ = ["STATUS_QUO", "IRAN_HAWKISH", "US_GLOVES_OFF", "SUPPORT_HIGH", "SUPPORT_LOW", "stance_values", "stances",
            "play_names", "change_of_heart_game", "change_of_heart_regimes", "reversal_tipping_point",
            "hawkish_cost_tipping_point", "support_game", "attrition", "withdrawal_hazard", "withdrawal_before_war",
-           "war_hazard", "peace_war_hazard",
            "low_presence_tipping_point"]

@@ -64,7 +64,7 @@ def model_figure(model, analysis=None, *, rounds=200, grid=60):
                                                     "contained exchange (a limited strike every round)"],
                    colors=REGIME_COLORS[:2], xlabel=f"round ({model.round_days} days)")
     noise = model.noise.describe() if model.noise else "none"
-    axes[2].set_title(f"Risk of a spiral (noise: {noise})")
+    axes[2].set_title(f"Risk of war under noise ({noise})")
     return fig
 
 
@@ -225,7 +225,7 @@ def exchange_figure(subject, analysis=None, *, years=10, grid=9):
         curve.set_ylim(bottom=0)
     curve.set_title("Probability of all-out war within t months")
 
-    # the war-risk map: misfire per strike (log scale) against Israeli strikes a month
+    # the war-risk map: misfire per strike (log scale) against weeks with an Israeli strike a month
     v = model.v
     eta0, lam0 = Fraction(v["misfire"]), Fraction(v["israeli_strike_rate"])
     halves = range(-4, 7)          # misfire from a quarter of the model's to eight times it, in half-octaves

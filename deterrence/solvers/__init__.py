@@ -256,10 +256,10 @@ def check_options(name: str, options, passed_by: str = "") -> None:
         via = f" (the stage method of {passed_by!r})" if passed_by else ""
         raise GameError(f"method {name!r}{via} has no option{'s' if len(unknown) > 1 else ''} "
                         f"{', '.join(map(repr, unknown))}; {what}")
+    from deterrence.core.validate import is_switch_value
     for key, value in options.items():
         # a switch takes True or False: exact="no" was true, and solved exactly (an error review)
-        if isinstance(option_default(name, key), bool) and value is not None and not isinstance(value, bool) \
-                and type(value).__name__ != "bool_":
+        if isinstance(option_default(name, key), bool) and not is_switch_value(value):
             raise GameError(f"method {name!r}: option {key} is a switch, True or False; got {value!r}")
 
 

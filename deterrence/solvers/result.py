@@ -136,6 +136,12 @@ class Equilibrium:
     def __repr__(self) -> str:
         return f"<{type(self).__name__}: {self.describe()}>"
 
+    def __init_subclass__(cls, **kwargs):
+        # a dataclass subclass would get the generated field repr back (a review): keep this one
+        super().__init_subclass__(**kwargs)
+        if "__repr__" not in cls.__dict__:
+            cls.__repr__ = described_repr
+
 
 def mixture_text(dist) -> str:
     """A behaviour at one information set as text: the move, or ``"1/2 a + 1/2 b"``.
@@ -287,6 +293,23 @@ class TreeEquilibrium:
     def __repr__(self) -> str:
         return f"<{type(self).__name__}: {self.describe()}>"
 
+    def __init_subclass__(cls, **kwargs):
+        # a dataclass subclass would get the generated field repr back (a review): keep this one
+        super().__init_subclass__(**kwargs)
+        if "__repr__" not in cls.__dict__:
+            cls.__repr__ = described_repr
+
+
+def described_repr(self) -> str:
+    """The repr of an equilibrium: its one-line description, not the dataclass fields (the
+    ``__repr__`` of every equilibrium type, subclasses included).
+
+    >>> from deterrence import load_game, solve
+    >>> solve(load_game("prisoners_dilemma")).equilibria[0]
+    <Equilibrium: Row: D; Column: D  (payoffs 1, 1)>
+    """
+    return f"<{type(self).__name__}: {self.describe()}>"
+
 
 class EquilibriumSequence:
     """What every solve result shares: it is a sequence of its ``equilibria``, and it records
@@ -297,6 +320,16 @@ class EquilibriumSequence:
     game: object
     parameters: dict
     options: dict
+
+    def __repr__(self) -> str:
+        # the listing, not the dataclass fields (a terminal showed SolveResult(equilibria=(Equilibrium(...: a review)
+        return f"<{type(self).__name__}: {self.to_text()}>"
+
+    def __init_subclass__(cls, **kwargs):
+        # every result is a dataclass, which would generate the field repr again: keep the listing
+        super().__init_subclass__(**kwargs)
+        if "__repr__" not in cls.__dict__:
+            cls.__repr__ = EquilibriumSequence.__repr__
 
     def provenance_json(self) -> dict:
         """The ``"parameters"`` and ``"options"`` entries of the JSON form (when not empty)."""
@@ -415,9 +448,6 @@ class SolveResult(EquilibriumSequence):
     def __str__(self):
         return self.to_text()
 
-    def __repr__(self) -> str:
-        # the listing, not the dataclass fields (a terminal showed SolveResult(equilibria=(Equilibrium(...: a review)
-        return f"<{type(self).__name__}: {self.to_text()}>"
 
     def _repr_latex_(self):
         """Typeset equilibria of normal-form games in Jupyter (fractions, not ``Fraction(1, 2)``)."""

@@ -61,6 +61,7 @@ from deterrence.core.exact import IntegerTableau, explore_bases
 from deterrence.core.numbers import format_exact
 from deterrence.errors import GameError, NotAnEquilibriumError
 from deterrence.solvers.result import EquilibriumSequence
+from deterrence.solvers.result import described_repr
 
 __all__ = ["CorrelatedEquilibrium", "CorrelatedResult", "certified_correlated",
            "coarse_correlated_equilibria", "correlated_equilibria", "incentive_constraints",
@@ -110,6 +111,8 @@ class CorrelatedEquilibrium:
         return {"distribution": [{"profile": list(prof), "probability": format_exact(p)}
                                  for prof, p in self.distribution],
                 "payoffs": [format_exact(v) for v in self.payoffs]}
+
+    __repr__ = described_repr       # its description, not the dataclass fields
 
     def describe(self) -> str:
         """One line: ``1/3 (swerve, swerve) + ...  (payoffs 5, 5)``."""

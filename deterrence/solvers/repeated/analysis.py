@@ -138,7 +138,8 @@ class RepeatedAnalysis:
         p1, p2 = self.players
         s1, s2 = self.strategies
         title = name if name is not None else (rg.stage.title or "")
-        lines = [f"Repeated game {title}: {p1} plays {s1}, {p2} plays {s2}, delta = {format_exact(self.delta)}"
+        lines = [f"Repeated game{' ' + title if title else ''}: {p1} plays {s1}, {p2} plays {s2}, "
+                 f"delta = {format_exact(self.delta)}"
                  + (f", {rg.horizon} rounds" if rg.horizon is not None else "")]
         if rg.noise is not None:
             lines.append(f"noise: {rg.noise.describe()}")

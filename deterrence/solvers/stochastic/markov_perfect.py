@@ -94,6 +94,7 @@ from deterrence.solvers.stochastic.markov_chain import (
     markov_strategy,
     markov_values,
 )
+from deterrence.solvers.result import described_repr
 
 #: Default limit on the number of stationary pure profiles enumerated.
 MAX_PROFILES = 2_000_000
@@ -160,6 +161,8 @@ class MarkovPerfectEquilibrium:
         """``{state: {player: {action: probability}}}`` (actions with probability > 0)."""
         return {s: {p: {a: q for a, q in zip(self.actions[s][i], self.strategies[s][i]) if q > 0}
                     for i, p in enumerate(self.players)} for s in self.states}
+
+    __repr__ = described_repr       # its description, not the dataclass fields
 
     def describe(self) -> str:
         parts = []

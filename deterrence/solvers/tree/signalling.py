@@ -60,6 +60,7 @@ from deterrence.core.numbers import format_exact
 from deterrence.core.tree import Chance, Decision, GameTree, Terminal
 from deterrence.errors import GameError, TooLargeError
 from deterrence.solvers.result import EquilibriumSequence
+from deterrence.solvers.result import described_repr
 
 #: Largest number of support patterns searched (response sets optimal under no belief left out).
 MAX_PATTERNS = 200_000
@@ -259,6 +260,8 @@ class SignallingPBE:
     payoffs: dict
     receiver_payoff: object
     intuitive: bool
+
+    __repr__ = described_repr       # its description, not the dataclass fields
 
     def describe(self) -> str:
         """One line: the sender's and receiver's play, the receiver's beliefs after each
