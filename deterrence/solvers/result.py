@@ -321,6 +321,10 @@ class EquilibriumSequence:
     parameters: dict
     options: dict
 
+    def to_text(self) -> str:
+        """The readable listing: each result type writes its own."""
+        raise NotImplementedError(f"{type(self).__name__} has no listing")
+
     def __repr__(self) -> str:
         # the listing, not the dataclass fields (a terminal showed SolveResult(equilibria=(Equilibrium(...: a review)
         return f"<{type(self).__name__}: {self.to_text()}>"
