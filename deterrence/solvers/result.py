@@ -54,8 +54,35 @@ from fractions import Fraction
 from deterrence.core.numbers import format_exact, to_exact
 
 
+class TextRepr:
+    """The repr of a result or an equilibrium: ``<Type: text>``, its :meth:`repr_text` (an
+    equilibrium's one-line ``describe()``, a result's listing), not the dataclass fields (a
+    terminal printed ``SolveResult(equilibria=(Equilibrium(strategies=...``: a review). A
+    subclass that is a dataclass keeps it: the decorator would generate the field repr again.
+
+    >>> from deterrence import load_game, solve
+    >>> solve(load_game("prisoners_dilemma")).equilibria[0]
+    <Equilibrium: Row: D; Column: D  (payoffs 1, 1)>
+    """
+
+    def describe(self) -> str:
+        """The one-line description: each equilibrium type writes its own (an abstract method)."""
+        raise NotImplementedError(f"{type(self).__name__} has no description")
+
+    def repr_text(self) -> str:
+        return self.describe()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}: {self.repr_text()}>"
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "__repr__" not in cls.__dict__:        # before @dataclass, which then keeps it
+            cls.__repr__ = TextRepr.__repr__
+
+
 @dataclass(frozen=True)
-class Equilibrium:
+class Equilibrium(TextRepr):
     """A mixed-strategy profile of a normal-form game that has passed the equilibrium check.
 
     ``strategies`` holds one tuple of probabilities per player, in the game's
@@ -133,15 +160,6 @@ class Equilibrium:
     def __str__(self):
         return self.describe()
 
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__}: {self.describe()}>"
-
-    def __init_subclass__(cls, **kwargs):
-        # a dataclass subclass would get the generated field repr back (a review): keep this one
-        super().__init_subclass__(**kwargs)
-        if "__repr__" not in cls.__dict__:
-            cls.__repr__ = described_repr
-
 
 def mixture_text(dist) -> str:
     """A behaviour at one information set as text: the move, or ``"1/2 a + 1/2 b"``.
@@ -156,7 +174,7 @@ def mixture_text(dist) -> str:
 
 
 @dataclass(frozen=True)
-class TreeEquilibrium:
+class TreeEquilibrium(TextRepr):
     """An equilibrium of a game tree in behaviour strategies (data; text is a rendering).
 
     ``behaviour`` maps ``(player, information set)`` to ``{move: probability}``;
@@ -290,28 +308,8 @@ class TreeEquilibrium:
     def __str__(self):
         return self.describe()
 
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__}: {self.describe()}>"
 
-    def __init_subclass__(cls, **kwargs):
-        # a dataclass subclass would get the generated field repr back (a review): keep this one
-        super().__init_subclass__(**kwargs)
-        if "__repr__" not in cls.__dict__:
-            cls.__repr__ = described_repr
-
-
-def described_repr(self) -> str:
-    """The repr of an equilibrium: its one-line description, not the dataclass fields (the
-    ``__repr__`` of every equilibrium type, subclasses included).
-
-    >>> from deterrence import load_game, solve
-    >>> solve(load_game("prisoners_dilemma")).equilibria[0]
-    <Equilibrium: Row: D; Column: D  (payoffs 1, 1)>
-    """
-    return f"<{type(self).__name__}: {self.describe()}>"
-
-
-class EquilibriumSequence:
+class EquilibriumSequence(TextRepr):
     """What every solve result shares: it is a sequence of its ``equilibria``, and it records
     what was solved (``game``, the ``parameters`` values, the method's ``options``; filled in by
     :func:`deterrence.solvers.solve`), shown in its JSON by :meth:`provenance_json`."""
@@ -322,18 +320,11 @@ class EquilibriumSequence:
     options: dict
 
     def to_text(self) -> str:
-        """The readable listing: each result type writes its own."""
+        """The readable listing: each result type writes its own (an abstract method)."""
         raise NotImplementedError(f"{type(self).__name__} has no listing")
 
-    def __repr__(self) -> str:
-        # the listing, not the dataclass fields (a terminal showed SolveResult(equilibria=(Equilibrium(...: a review)
-        return f"<{type(self).__name__}: {self.to_text()}>"
-
-    def __init_subclass__(cls, **kwargs):
-        # every result is a dataclass, which would generate the field repr again: keep the listing
-        super().__init_subclass__(**kwargs)
-        if "__repr__" not in cls.__dict__:
-            cls.__repr__ = EquilibriumSequence.__repr__
+    def repr_text(self) -> str:
+        return self.to_text()
 
     def provenance_json(self) -> dict:
         """The ``"parameters"`` and ``"options"`` entries of the JSON form (when not empty)."""

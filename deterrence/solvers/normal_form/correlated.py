@@ -61,7 +61,7 @@ from deterrence.core.exact import IntegerTableau, explore_bases
 from deterrence.core.numbers import format_exact
 from deterrence.errors import GameError, NotAnEquilibriumError
 from deterrence.solvers.result import EquilibriumSequence
-from deterrence.solvers.result import described_repr
+from deterrence.solvers.result import TextRepr
 
 __all__ = ["CorrelatedEquilibrium", "CorrelatedResult", "certified_correlated",
            "coarse_correlated_equilibria", "correlated_equilibria", "incentive_constraints",
@@ -70,7 +70,7 @@ __all__ = ["CorrelatedEquilibrium", "CorrelatedResult", "certified_correlated",
 
 # ------------------------------------------------------------------ the result values
 @dataclass(frozen=True)
-class CorrelatedEquilibrium:
+class CorrelatedEquilibrium(TextRepr):
     """A (coarse) correlated equilibrium: a distribution over action profiles.
 
     ``distribution`` lists ``(profile labels, probability)`` for the profiles with
@@ -111,8 +111,6 @@ class CorrelatedEquilibrium:
         return {"distribution": [{"profile": list(prof), "probability": format_exact(p)}
                                  for prof, p in self.distribution],
                 "payoffs": [format_exact(v) for v in self.payoffs]}
-
-    __repr__ = described_repr       # its description, not the dataclass fields
 
     def describe(self) -> str:
         """One line: ``1/3 (swerve, swerve) + ...  (payoffs 5, 5)``."""

@@ -94,7 +94,7 @@ from deterrence.solvers.stochastic.markov_chain import (
     markov_strategy,
     markov_values,
 )
-from deterrence.solvers.result import described_repr
+from deterrence.solvers.result import TextRepr
 
 #: Default limit on the number of stationary pure profiles enumerated.
 MAX_PROFILES = 2_000_000
@@ -115,7 +115,7 @@ class Deviation:
 
 
 @dataclass(frozen=True, eq=True)
-class MarkovPerfectEquilibrium:
+class MarkovPerfectEquilibrium(TextRepr):
     """A certified stationary Markov perfect equilibrium.
 
     ``strategies[state]`` holds one tuple of probabilities per player (in the
@@ -161,8 +161,6 @@ class MarkovPerfectEquilibrium:
         """``{state: {player: {action: probability}}}`` (actions with probability > 0)."""
         return {s: {p: {a: q for a, q in zip(self.actions[s][i], self.strategies[s][i]) if q > 0}
                     for i, p in enumerate(self.players)} for s in self.states}
-
-    __repr__ = described_repr       # its description, not the dataclass fields
 
     def describe(self) -> str:
         parts = []

@@ -60,7 +60,7 @@ from deterrence.core.numbers import format_exact
 from deterrence.core.tree import Chance, Decision, GameTree, Terminal
 from deterrence.errors import GameError, TooLargeError
 from deterrence.solvers.result import EquilibriumSequence
-from deterrence.solvers.result import described_repr
+from deterrence.solvers.result import TextRepr
 
 #: Largest number of support patterns searched (response sets optimal under no belief left out).
 MAX_PATTERNS = 200_000
@@ -241,7 +241,7 @@ def _belief_vertices(g: SignallingGame, m, support, types=None):
 
 
 @dataclass(frozen=True)
-class SignallingPBE:
+class SignallingPBE(TextRepr):
     """One family of PBE: same sender strategy, same play after sent messages.
 
     ``sender``: type -> {message: probability}; ``receiver``: sent message ->
@@ -260,8 +260,6 @@ class SignallingPBE:
     payoffs: dict
     receiver_payoff: object
     intuitive: bool
-
-    __repr__ = described_repr       # its description, not the dataclass fields
 
     def describe(self) -> str:
         """One line: the sender's and receiver's play, the receiver's beliefs after each
