@@ -65,9 +65,9 @@ def _probability(value, what, parameters, where):
     if is_symbolic(value) and getattr(value, "free_symbols", None):
         from deterrence.core.symbolic import with_parameter_symbols
         try:        # sympy.Symbol("w") means parameter w (subs left it in place: a review)
-            return with_parameter_symbols(value)
-        except GameError as exc:
-            raise _err(f"{what}: {getattr(exc, 'reason', exc)}", where) from None
+            return with_parameter_symbols(value, what)
+        except GameError as exc:                     # and the file's place, where there is one
+            raise _err(str(exc), where) from None
     if is_symbolic(value):
         raise _err(f"{what} is {value}, not a rational number: exact analysis needs rational "
                    "probabilities", where)

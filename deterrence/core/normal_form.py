@@ -105,7 +105,7 @@ class NormalFormGame:
                 what = f"payoff of {player} at ({', '.join(a[i] for a, i in zip(actions, idx))})"
                 if is_symbolic(value):
                     from deterrence.core.symbolic import with_parameter_symbols
-                    value = with_parameter_symbols(value)
+                    value = with_parameter_symbols(value, what)
                     unknown = {str(s) for s in value.free_symbols} - declared
                     if parameters is None:
                         for name in unknown:

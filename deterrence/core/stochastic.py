@@ -236,10 +236,7 @@ class StochasticGame:
                 return to_exact(value, what)
         if is_symbolic(value):
             from deterrence.core.symbolic import with_parameter_symbols
-            try:
-                value = with_parameter_symbols(value)          # sympy.symbols("w") means parameter w
-            except GameError as exc:
-                raise GameError(f"{what}: {getattr(exc, 'reason', exc)}") from None
+            value = with_parameter_symbols(value, what)        # sympy.symbols("w") means parameter w
             unknown = {str(s) for s in value.free_symbols} - set(self._parameters)
             if unknown and self._declared is not None:
                 raise GameError(f"{what} uses undeclared parameter(s) {', '.join(sorted(unknown))}")
@@ -602,13 +599,11 @@ class StochasticGame:
             return self._replace(parameters=full)
         from deterrence.core.symbolic import parse_expression
 
-        from deterrence.core.symbolic import with_parameter_symbols
 
         def evaluate(v):
             if isinstance(v, str):  # the formula as given: its names are declared parameters
                 v = parse_expression(v, list(self._parameters))
-            # the game keeps the values as given: a sympy.Symbol("w") there is parameter w
-            return to_exact(with_parameter_symbols(v).xreplace(mapping)) if is_symbolic(v) else v
+            return to_exact(v.xreplace(mapping)) if is_symbolic(v) else v
 
         outside = []     # (formula, value) of the probabilities the values put outside [0, 1]
 
@@ -737,8 +732,8 @@ def parameter_substitution(parameters: Mapping, values: Mapping, symbolic: bool)
     Unknown names are an error; parameters not in ``values`` keep their defaults;
     for a symbolic game every parameter needs a value, and the mapping is returned.
 
-    >>> parameter_substitution({"c": 2, "w": None}, {"w": "1/2"}, True)[1]
-    {c: 2, w: 1/2}
+    >>> sorted(parameter_substitution({"c": 2, "w": None}, {"w": "1/2"}, True)[1].values())
+    [1/2, 1/2, 2, 2]
     """
     unknown = sorted(set(values) - set(parameters))
     if unknown:
@@ -754,8 +749,11 @@ def parameter_substitution(parameters: Mapping, values: Mapping, symbolic: bool)
     import sympy
 
     from deterrence.core.symbolic import parameter_symbol
-    return full, {parameter_symbol(name): sympy.Rational(str(to_exact(v, f"value of parameter {name}")))
-                  for name, v in full.items()}
+    numbers = {name: sympy.Rational(str(to_exact(v, f"value of parameter {name}"))) for name, v in full.items()}
+    # a game keeps its values as given, and a plain sympy.Symbol("w") among them is parameter w
+    # (with_parameter_symbols let it in): both symbols of a name take its value
+    return full, {**{sympy.Symbol(name): q for name, q in numbers.items()},
+                  **{parameter_symbol(name): q for name, q in numbers.items()}}
 
 
 def _names(values, what) -> tuple:

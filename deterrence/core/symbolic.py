@@ -345,7 +345,7 @@ def text_formula_hint(text: str) -> str:
             "or in a game file")
 
 
-def with_parameter_symbols(expr):
+def with_parameter_symbols(expr, what: str | None = None):
     """``expr`` with each of its symbols replaced by the parameter symbol of the same name, so
     that a formula built from ``sympy.symbols("w l C")`` (no assumptions) means the parameters
     ``w``, ``l``, ``C``: a plain symbol is not equal to the real one of :func:`parameter_symbol`,
@@ -355,7 +355,7 @@ def with_parameter_symbols(expr):
     stochastic games, probabilities of noise and automata). A symbol that is not a plain name
     (a ``Dummy``, ``"my var"``) or that carries assumptions beyond real (``positive=True``:
     sympy has already simplified with them, ``sqrt(x**2)`` to ``x``) is refused: it would not
-    mean the parameter of its name.
+    mean the parameter of its name; ``what`` names the value in the refusal.
 
     >>> import sympy
     >>> w = sympy.Symbol("w")
@@ -372,12 +372,12 @@ def with_parameter_symbols(expr):
         plain, real = sympy.Symbol(getattr(x, "name", "_")), parameter_symbol(getattr(x, "name", "_"))
         if type(x) is not sympy.Symbol or not x.name.isidentifier():
             raise ExpressionError(f"{x!r} is no parameter: a parameter is a sympy.Symbol named like a Python "
-                                  "name (or deterrence.parameter_symbol(name))")
+                                  "name (or deterrence.parameter_symbol(name))", field=what)
         if x.assumptions0 not in (plain.assumptions0, real.assumptions0):
             given = getattr(x, "_assumptions_orig", None) or x.assumptions0     # as written, where sympy keeps it
             extra = ", ".join(f"{k}={v}" for k, v in sorted(given.items()) if k not in ("commutative", "real"))
             raise ExpressionError(f"symbol {x.name} carries assumptions beyond real ({extra}): make it with "
-                                  f"deterrence.parameter_symbol({x.name!r}) or sympy.Symbol({x.name!r})")
+                                  f"deterrence.parameter_symbol({x.name!r}) or sympy.Symbol({x.name!r})", field=what)
         if x != real:
             mapping[x] = real
     return expr.xreplace(mapping) if mapping else expr

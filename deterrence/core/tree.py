@@ -425,7 +425,7 @@ class GameTree:
                 return to_exact(value, what)
         if is_symbolic(value):
             from deterrence.core.symbolic import real_formula_problem, with_parameter_symbols
-            value = with_parameter_symbols(value)          # sympy.symbols("x") means parameter x
+            value = with_parameter_symbols(value, what)    # sympy.symbols("x") means parameter x
             problem = real_formula_problem(value)
             if problem:
                 raise GameError(f"{what}: {value} {problem}")
