@@ -341,7 +341,7 @@ def test_an_error_review_of_stop_39_each_input_refused_by_name(tmp_path, capsys)
                                                 "limited_retaliation(k=3,k=2),tit_for_tat")
     assert "generous_tit_for_tat: forgiveness g is 2: probabilities lie in [0, 1]" in refused(
         "repeated", "chicken", "--delta", "1/2", "-s", "generous_tit_for_tat(g=2),tit_for_tat")
-    assert "argument --max-states: must be a whole number >= 1, got -1" in refused(
+    assert "--max-states must be a whole number >= 1, got -1" in refused(
         "repeated", "prisoners_dilemma", "--max-states", "-1")
     counts = tmp_path / "c.csv"
     counts.write_text("player,action,count\nRow,swerve,30\nRow,straight,10\nColumn,swerve,25\nColumn,straight,12\n")

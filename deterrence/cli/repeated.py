@@ -49,31 +49,14 @@ def add_arguments(parser) -> None:
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="give a stage-game parameter a value (repeatable)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument("--max-states", type=_at_least_one, default=None, metavar="N",
+    parser.add_argument("--max-states", type=int, default=None, metavar="N",
                         help="raise the limit on the joint states of the two automata (default 100)")
-    parser.add_argument("--max-within", type=_at_least_one, default=None, metavar="T",
+    parser.add_argument("--max-within", type=int, default=None, metavar="T",
                         help="raise the limit on --within (default 100000)")
     parser.add_argument("--max-horizon", type=int, default=None, metavar="T",
                         help="raise the limit on --horizon (default 200)")
     from deterrence.cli import add_limit_option
     add_limit_option(parser, REPEATED_LIMITS)
-
-
-def _at_least_one(text):
-    """An argparse type: a whole number >= 1 (--max-states -1 was taken, and the refusal then
-    said "over the limit of -1": an error review).
-
-    >>> _at_least_one("4")
-    4
-    """
-    import argparse
-    try:
-        value = int(text)
-    except ValueError:
-        value = None
-    if value is None or value < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number >= 1, got {text}")
-    return value
 
 
 def _noise(text):

@@ -51,6 +51,11 @@ def check_analysis_size(game, *, within=0, max_states=None, max_within=None, max
     ...
     deterrence.errors.TooLargeError: the two automata have 61 x 2 = 122 joint states, over the limit of 100 ...
     """
+    for option, given in ((options[0], max_states), (options[1], max_within)):
+        # as check_horizon checks max_horizon: --max-states -1 was taken, and the refusal then said
+        # "over the limit of -1" (an error review)
+        if given is not None and (isinstance(given, bool) or not hasattr(given, "__index__") or given < 1):
+            raise GameError(f"{option} must be a whole number >= 1, got {given!r}")
     limit = MAX_JOINT_STATES if max_states is None else max_states
     if game.strategies is not None:
         a, b = (len(x.states) for x in game.strategies)
