@@ -237,9 +237,8 @@ def miscalculation(model: ExchangeModel, stats1y, stats10, window=None) -> dict:
     s = peace_rates(model)[1]
     return {"misfire_per_strike": str(model.v["misfire"]),
             "us_misfire_per_strike": str(model.v["us_misfire"]),
-            # the militias' misfires, and the US's when us_misfire > 0 (it answers s·ε strikes a week)
-            "misfires_per_year": _f(_per_year(s * (Fraction(model.v["misfire"]) + Fraction(model.v["deadly_fraction"])
-                                                   * Fraction(model.v["us_misfire"]))), 4),
+            # the militias' misfires, and the US's when us_misfire > 0: the formula h, a year
+            "misfires_per_year": _f(_per_year(peace_war_hazard(model)[0]), 4),
             "war_probability_per_year": _f(stats1y["war"], 4),
             "war_probability_10_years": _f(stats10["war"], 3),
             "deadly_attacks_per_year": _f(_per_year(s * Fraction(model.v["deadly_fraction"])), 2),
@@ -413,7 +412,7 @@ def _stances():
             "Iran's hawkish turn": (IRAN_HAWKISH, changes[IRAN_HAWKISH])}
 
 
-def change_of_heart(model: ExchangeModel, tips) -> dict:
+def change_of_heart(model: ExchangeModel, stats1y, tips) -> dict:
     """Regime switching: each side's stance may change (rate per week), and the players know it.
 
     ``regime_switching`` is the product game of
@@ -423,13 +422,12 @@ def change_of_heart(model: ExchangeModel, tips) -> dict:
     stance were for ever (no anticipation).
 
     >>> m = exchange_model()
-    >>> r = change_of_heart(m, tipping_points(m))
+    >>> r = change_of_heart(m, play_statistics(m, contained_profile(), 52), tipping_points(m))
     >>> 5 < r["expected_contained_years"] < 40
     True
     """
     from deterrence.models.us_iran_regimes import change_of_heart_regimes
     switches, single = {}, {}
-    now = play_statistics(model, contained_profile(), 52)       # the first year under the contained exchange
     for name, (stance, change) in _stances().items():
         m2 = exchange_model(**{**model.v, **change})
         eqs = markov_perfect_equilibria(m2)
@@ -444,7 +442,8 @@ def change_of_heart(model: ExchangeModel, tips) -> dict:
                           "equilibria": [e.name for e in eqs], "contained_survives": contained,
                           "followed": followed.name, "followed_is_equilibrium": bool(eqs),
                           "war_probability_per_year": _f(st["war"], 4) if st else None,
-                          "war_probability_per_year_now": _f(now["war"], 4),
+                          # beside the first year under the contained exchange (``stats1y``)
+                          "war_probability_per_year_now": _f(stats1y["war"], 4),
                           "withdrawal_probability_per_year": _f(st["withdrawn"], 4) if st else None,
                           "attacks_per_month": _f(st["attacks"] / 52 * _weeks_per_month(), 2) if st else None}
     regimes = change_of_heart_regimes(model, single)
@@ -598,7 +597,7 @@ def analyse_exchange(model: ExchangeModel | None = None, *, fit=None, claims: bo
                "target_substitution": target_substitution(model),
                "motives_short_of_war": motives_short_of_war(model, ten, values, span),
                "miscalculation": miscalculation(model, year, ten, tips["misfire"]),
-               "change_of_heart": change_of_heart(model, tips)}
+               "change_of_heart": change_of_heart(model, year, tips)}
     if out:
         predicted["attack_response_to_israeli_strikes"] = {
             "value": out["target_substitution"]["extra_attacks_per_extra_israeli_strike_week"],
