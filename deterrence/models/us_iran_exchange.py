@@ -1079,7 +1079,17 @@ def war_hazard(misfire, strikes_per_week, us_misfire=0, us_strikes_per_week=0) -
     (Fraction(3, 6400), 0.0242)
     """
     h = misfire * strikes_per_week + us_misfire * us_strikes_per_week
-    return h, 1 - (1 - float(h)) ** (365 / 7)
+    return h, within_a_year(h)
+
+
+def within_a_year(hazard) -> float:
+    """The probability that an event of weekly ``hazard`` happens within a year, ``1 - (1 - h)^(365/7)``
+    (war here, the US's withdrawal in :func:`deterrence.models.us_iran_regimes.withdrawal_hazard`).
+
+    >>> round(within_a_year(0.01), 4)
+    0.4079
+    """
+    return 1 - (1 - float(hazard)) ** (365 / 7)
 
 
 def peace_war_hazard(model) -> tuple:
@@ -1123,5 +1133,5 @@ __all__ = ["exchange_game_toml", "CHAIN_PARAMETERS", "chain_key", "reference_pat
            "selected_equilibrium", "Selection", "select", "REGIMES", "NOT_AN_EQUILIBRIUM", "search_starts",
            "START_NAMES", "SEARCH",
            "homotopy_selection", "play_statistics", "israeli_strike_response", "peace_rates",
-           "war_hazard", "peace_war_hazard",
+           "war_hazard", "peace_war_hazard", "within_a_year",
            "weeks_in", "horizon_weeks", "STATES", "TRANSIENT", "PLAYERS", "ACTIONS", "START"]

@@ -62,7 +62,7 @@ from functools import lru_cache
 from deterrence.models.us_iran_calibration import STANCE_CALIBRATION
 from deterrence.models.us_iran_exchange import (START, TRANSIENT, ExchangeModel, _name, _remember,
                                                 contained_profile, exchange_model, horizon_weeks, war_hazard,
-                                                weeks_in)
+                                                weeks_in, within_a_year)
 
 STATUS_QUO = "status quo"
 IRAN_HAWKISH = "Iran hawkish"
@@ -485,7 +485,7 @@ def withdrawal_hazard(strikes_per_week, deadly_fraction, support_loss) -> tuple:
     True
     """
     kappa = float(strikes_per_week) * float(deadly_fraction) * float(support_loss)
-    return kappa, 1 - (1 - kappa) ** (365 / 7)
+    return kappa, within_a_year(kappa)
 
 
 def withdrawal_before_war(kappa, h, weeks) -> float:
