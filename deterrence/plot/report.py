@@ -64,7 +64,7 @@ def model_figure(model, analysis=None, *, rounds=200, grid=60):
                                                     "contained exchange (a limited strike every round)"],
                    colors=REGIME_COLORS[:2], xlabel=f"round ({model.round_days} days)")
     noise = model.noise.describe() if model.noise else "none"
-    axes[2].set_title(f"Risk of war under noise ({noise})")
+    axes[2].set_title(f"Risk of war under noise\n({noise})")   # one line ran past the figure's edge
     return fig
 
 
