@@ -189,6 +189,33 @@ def test_report_and_maps_use_the_one_meaning_of_war():
     assert regime_at(0.9)["war_risk"] == pytest.approx(data["war_probability_float"])
 
 
+def test_a_game_file_names_its_own_war(tmp_path, capsys):
+    """spiral_model's war is the arms race (arm, arm), named by its [repeated] section: the CLI's
+    expected rounds until war is then the entry's claimed round of the arms race (1160/39), not
+    the first false alarm (400/39, which the default meaning, a round in which a side arms, gave)."""
+    from deterrence.cli import main
+    from deterrence.core.numbers import to_exact as parse_exact
+    from deterrence.core.repeated import repeated_section
+    game = dt.load_game("spiral_model")
+    assert repeated_section(game).war == (("arm", "arm"),)
+    assert main(["repeated", "spiral_model", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["war_profiles"] == [["arm", "arm"]] and out["within"] == 100
+    assert parse_exact(out["expected_rounds_to_war"]) == parse_exact(game.claims["expected_round_at_defaults"])
+    # without the key, every profile in which a side arms counts, as before
+    text = Path(dt.__file__).parent.parent.joinpath("games", "spiral_model.toml").read_text()
+    path = tmp_path / "spiral_default.toml"
+    path.write_text(text.replace('war = [["arm", "arm"]]', ""))
+    assert main(["repeated", str(path), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert len(out["war_profiles"]) == 3 and parse_exact(out["expected_rounds_to_war"]) == Fraction(400, 39)
+    for bad, message in (('"arm, arm"', "nonempty list"), ("[]", "nonempty list"),
+                         ('[["arm", "fight"]]', "not a pair of actions"), ("7", "nonempty list")):
+        path.write_text(text.replace('war = [["arm", "arm"]]', f"war = {bad}"))
+        with pytest.raises(GameError, match=r"\[repeated\] war.*" + message):
+            repeated_section(dt.load_game(str(path)))
+
+
 # -- finite horizon: only states that can occur with k rounds left --------------------------
 
 def _three_action_game():

@@ -5,11 +5,14 @@ subgame perfect (one-shot deviation principle over every state reached by a
 history), the critical discount factor ``delta*`` from which it is, and with
 noise the war risk (probability of a war profile within ``--within`` rounds,
 expected rounds until one). Defaults come from the game file's ``[repeated]``
-section (``delta``, ``strategies`` or ``profile``, ``noise``, ``horizon``).
+section (``delta``, ``strategies`` or ``profile``, ``noise``, ``horizon``, ``war``).
 
-``--json`` prints one object with exactly the keys ``payoffs``,
+``--json`` prints one object with the keys ``payoffs``,
 ``subgame_perfect``, ``critical_delta`` (exact string or null), ``deviations``
-and, with noise, ``war_probability`` and ``expected_rounds_to_war``.
+and, with noise, ``subgame_perfect_under_noise``, ``deviations_under_noise``,
+``war_profiles`` (the action profiles counted as war), ``within`` (the rounds of the
+war probability), ``war_probability`` (exact), ``war_probability_float`` and
+``expected_rounds_to_war``.
 """
 from __future__ import annotations
 
@@ -167,7 +170,8 @@ def json_object(analysis) -> dict:
     """
     full = analysis.to_json()
     keys = ["payoffs", "subgame_perfect", "critical_delta", "deviations", "subgame_perfect_under_noise",
-            "deviations_under_noise", "war_probability", "war_probability_float", "expected_rounds_to_war"]
+            "deviations_under_noise", "war_profiles", "within", "war_probability", "war_probability_float",
+            "expected_rounds_to_war"]
     out = {k: full[k] for k in keys if k in full}
     out.setdefault("critical_delta", None)
     return out

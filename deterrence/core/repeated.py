@@ -386,17 +386,20 @@ class RepeatedSection:
     noise: object = None
     profile: tuple | None = None
     automata: tuple = ()        # ((name, key, spec), ...) with key "strategies" or "automata"
+    war: tuple | None = None    # the profiles that count as war (:func:`war_profiles`), or None: the default
 
 
-_SECTION_KEYS = ("delta", "horizon", "noise", "strategies", "profile", "automata")
+_SECTION_KEYS = ("delta", "horizon", "noise", "strategies", "profile", "automata", "war")
 
 
 def repeated_section(game) -> RepeatedSection:
     """The one reader of a game file's ``[repeated]`` section (empty when there is none).
 
     Keys: ``delta``, ``horizon``, ``noise`` (a table, see :class:`Noise`),
-    ``strategies`` or ``profile`` (two strategy names) and automata defined by
-    name under ``[repeated.strategies.NAME]`` or ``[repeated.automata.NAME]``.
+    ``strategies`` or ``profile`` (two strategy names), ``war`` (the action profiles that
+    count as war, as :func:`war_profiles` reads them: a list of pairs or ``"a, b"`` texts;
+    by default every profile in which a side plays its escalation action) and automata
+    defined by name under ``[repeated.strategies.NAME]`` or ``[repeated.automata.NAME]``.
 
     >>> from deterrence import load_game
     >>> s = repeated_section(load_game("us_iran_stage"))
@@ -421,9 +424,21 @@ def repeated_section(game) -> RepeatedSection:
         names = _profile_names(names)
     noise = raw.get("noise")
     parameters = tuple(getattr(game, "parameters", ()) or ())
+    war = raw.get("war")
+    if war is not None:
+        if getattr(game, "n_players", None) != 2:
+            raise GameError("[repeated] war: war profiles are pairs of actions of a two-player stage game")
+        if isinstance(war, str) or not isinstance(war, (list, tuple)) or not war:
+            # a single "a, b" text would be read letter by letter (or refused as 'any' is not a list)
+            raise GameError(f"[repeated] war = {war!r}: give a nonempty list of action profiles, "
+                            "e.g. war = [[\"arm\", \"arm\"]] or [\"arm, arm\"]")
+        try:
+            war = war_profiles(game, war)
+        except GameError as exc:
+            raise GameError(f"[repeated] war: {exc}") from None
     return RepeatedSection(delta=raw.get("delta"), horizon=raw.get("horizon"),
                            noise=None if noise is None else Noise.from_spec(noise, parameters),
-                           profile=names, automata=tuple(defined))
+                           profile=names, automata=tuple(defined), war=war)
 
 
 def _profile_names(names) -> tuple:
@@ -778,7 +793,9 @@ def war_profiles(stage, war=None) -> tuple:
     Default (``war=None`` or ``"any"``): every profile in which **either** side
     plays its escalation action (:func:`escalation_actions`), because the stage
     game charges the war cost whenever either side escalates. ``war`` may
-    instead list the profiles (pairs of labels, or ``"a, b"`` strings).
+    instead list the profiles (pairs of labels, or ``"a, b"`` strings), as a game
+    file's ``[repeated]`` section may (``war = [["arm", "arm"]]``: the arms race of
+    ``spiral_model``), for a game whose war is another outcome.
 
     >>> from deterrence import load_game
     >>> war_profiles(load_game("us_iran_stage"))  # doctest: +NORMALIZE_WHITESPACE

@@ -156,7 +156,9 @@ def analyse_noise(game, profile=None, *, delta=None, noise=None, war=None, withi
     ``game``: a RepeatedGame, or a stage game with ``delta`` (optional here:
     without it only long-run figures are given) and ``noise``. ``progress``: a bar of
     the rounds of ``within`` (:func:`~deterrence.core.progress.progress_bar`; by default
-    from :data:`LONG_HORIZON` rounds when standard error is a terminal).
+    from :data:`LONG_HORIZON` rounds when standard error is a terminal). ``war``: the profiles
+    that count as war (:func:`~deterrence.core.repeated.war_profiles`); by default the game
+    file's ``[repeated] war``, else every profile in which a side escalates.
 
     >>> from deterrence import load_game
     >>> pd = load_game("prisoners_dilemma").with_defaults()
@@ -170,6 +172,8 @@ def analyse_noise(game, profile=None, *, delta=None, noise=None, war=None, withi
                  or repeated_section(game).delta is not None)
     rg, automata = repeated_game_and_profile(game, profile, delta=delta, noise=noise, default_delta=0)
     rg = rg.with_horizon(None).with_strategies(None).with_defaults()
+    if war is None:             # a game file's [repeated] war, else every profile with an escalation
+        war = repeated_section(rg.stage).war
     if isinstance(within, bool) or not isinstance(within, (int, np.integer)) or within < 0:
         raise GameError(f"within must be a whole number of rounds >= 0, got {within!r}")
     check_progress(progress)
