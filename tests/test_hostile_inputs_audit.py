@@ -155,8 +155,10 @@ def test_calibration_values_beyond_the_stated_magnitude_are_refused_in_the_api_a
     (("report", "--record", ""), ["record"]),                                     # was ignored
     (("lab", "--port", "99999999"), ["--port", "65535"]),                         # AssertionError traceback
     (("lab", "--port", "-5"), ["--port", "65535"]),
+    # printed the whole report, then failed with exit 2 naming payoff_heatmap (an analyst's review)
+    (("report", "irrational_three_player", "--plot", "{tmp}/three.png"), ["--plot", "3 players"]),
 ], ids=["report unwritable", "dynamics unwritable", "plot folder", "plot empty", "record empty",
-        "port huge", "port negative"])
+        "port huge", "port negative", "plot three players"])
 def test_cli_arguments_refused_before_any_work_in_one_line(argv, words, tmp_path):
     (tmp_path / "figure.png").mkdir()
     done = cli(*(a.format(tmp=tmp_path) for a in argv), timeout=120)

@@ -83,6 +83,9 @@ def run(args) -> int:
                             f"'deterrence solve {args.game}' (its Markov perfect equilibria)")
         if values:
             subject = subject.with_parameters(values)
+        if args.plot is not None:
+            from deterrence.plot.report import check_figure_subject
+            check_figure_subject(subject)
     # only a file's game may have a [repeated] section (and the case's cached report loads no NumPy)
     repeated = _repeated_section(subject, args.game) if args.game not in (None, CASE_ENTRY) else {}
     from deterrence.analysis.model_cache import analyse_model

@@ -323,18 +323,41 @@ def check_figure_path(path, *, force=False) -> None:
                         f"{exc.strerror or type(exc).__name__}") from None
 
 
+def check_figure_subject(subject) -> None:
+    """Refuse, before any work, a subject the report figure cannot draw (the CLI checks it before
+    it prints the report, so that ``--plot`` does not fail after the text: a review found a
+    three-player game's report printed whole, then exit code 2).
+
+    >>> from deterrence import load_game
+    >>> check_figure_subject(load_game("chicken"))
+    >>> check_figure_subject(load_game("irrational_three_player"))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.GameError: --plot: no report figure for a game of 3 players yet (the figure draws ...
+    """
+    from deterrence.core.normal_form import NormalFormGame
+    from deterrence.errors import GameError
+    from deterrence.models.us_iran import USIranModel
+    from deterrence.models.us_iran_exchange_report import USIranExchange
+    drawn = "the figure draws two-player stage games, trees and the US-Iran models"
+    if isinstance(subject, (USIranModel, USIranExchange)):
+        return
+    if callable(getattr(subject, "analyse", None)):
+        raise GameError(f"--plot: no report figure for a {type(subject).__name__} yet ({drawn})")
+    if isinstance(subject, NormalFormGame) and subject.n_players != 2:
+        raise GameError(f"--plot: no report figure for a game of {subject.n_players} players yet ({drawn}); "
+                        "run the report without --plot")
+
+
 def _save_report_figures(subject, path, analysis):
     from deterrence.core.normal_form import NormalFormGame
     from deterrence.models.us_iran import USIranModel
     from deterrence.models.us_iran_exchange_report import USIranExchange
+    check_figure_subject(subject)
     if isinstance(subject, USIranModel):
         fig = model_figure(subject, analysis)
     elif isinstance(subject, USIranExchange):
         fig = exchange_figure(subject, analysis)
-    elif callable(getattr(subject, "analyse", None)):
-        from deterrence.errors import GameError
-        raise GameError(f"no report figure for a {type(subject).__name__} yet: "
-                        "deterrence.plot.report draws the US-Iran model, stage games and trees")
     elif isinstance(subject, NormalFormGame):
         import matplotlib.pyplot as plt
         from deterrence.plot import best_response_diagram, payoff_heatmap
