@@ -618,3 +618,18 @@ def test_a_gap_that_changes_sign_at_a_pole_gives_a_tipping_point_there():
     (line,) = red_lines(quintic_pole, ["x"])
     assert (line.direction, line.exact, line.lost) == ("below", False, (("u", "l"),))
     assert abs(float(line.threshold) - 1.1673039782614187) < 1e-12
+
+
+def test_changing_a_report_changes_no_other_report():
+    """A report's data and its JSON are copies: the session's cache shares one analysis between
+    every report of a model, and a review that set a war probability in one report's JSON saw the
+    next report's headline say 50% (an architecture review)."""
+    from deterrence.models.us_iran_exchange_report import us_iran_exchange_model
+    first = explain(us_iran_exchange_model(fitted=False))
+    before = first.to_json()["predicted"]["war_probability"]["value"]
+    first.to_json()["predicted"]["war_probability"]["value"] = 0.999
+    first.section("predicted").data["war_probability"]["value"] = 0.5
+    assert first.to_json()["predicted"]["war_probability"]["value"] == 0.5       # its own data, changed
+    again = explain(us_iran_exchange_model(fitted=False))
+    assert again.to_json()["predicted"]["war_probability"]["value"] == before != 0.5
+    assert "50.0%" not in again.to_text()
