@@ -424,21 +424,34 @@ def repeated_section(game) -> RepeatedSection:
         names = _profile_names(names)
     noise = raw.get("noise")
     parameters = tuple(getattr(game, "parameters", ()) or ())
-    war = raw.get("war")
-    if war is not None:
-        if getattr(game, "n_players", None) != 2:
-            raise GameError("[repeated] war: war profiles are pairs of actions of a two-player stage game")
-        if isinstance(war, str) or not isinstance(war, (list, tuple)) or not war:
-            # a single "a, b" text would be read letter by letter (or refused as 'any' is not a list)
-            raise GameError(f"[repeated] war = {war!r}: give a nonempty list of action profiles, "
-                            "e.g. war = [[\"arm\", \"arm\"]] or [\"arm, arm\"]")
-        try:
-            war = war_profiles(game, war)
-        except GameError as exc:
-            raise GameError(f"[repeated] war: {exc}") from None
     return RepeatedSection(delta=raw.get("delta"), horizon=raw.get("horizon"),
                            noise=None if noise is None else Noise.from_spec(noise, parameters),
-                           profile=names, automata=tuple(defined), war=war)
+                           profile=names, automata=tuple(defined), war=section_war(game))
+
+
+def section_war(game) -> tuple | None:
+    """The ``war`` key of a game file's ``[repeated]`` section, read and checked: the profiles
+    that count as war (:func:`war_profiles`), or ``None`` (the default meaning). The noise
+    analysis reads this key alone (the rest of the section is already in its carrier).
+
+    >>> from deterrence import load_game
+    >>> section_war(load_game("spiral_model")), section_war(load_game("us_iran_stage"))
+    ((('arm', 'arm'),), None)
+    """
+    raw = (getattr(game, "extra", None) or {}).get("repeated") or {}
+    war = raw.get("war") if isinstance(raw, Mapping) else None
+    if war is None:
+        return None
+    if getattr(game, "n_players", None) != 2:
+        raise GameError("[repeated] war: war profiles are pairs of actions of a two-player stage game")
+    if isinstance(war, str) or not isinstance(war, (list, tuple)) or not war:
+        # a single "a, b" text would be read letter by letter (or refused as 'any' is not a list)
+        raise GameError(f"[repeated] war = {war!r}: give a nonempty list of action profiles, "
+                        "e.g. war = [[\"arm\", \"arm\"]] or [\"arm, arm\"]")
+    try:
+        return war_profiles(game, war)
+    except GameError as exc:
+        raise GameError(f"[repeated] war: {exc}") from None
 
 
 def _profile_names(names) -> tuple:
@@ -870,5 +883,5 @@ def delta_symbol():
     return parameter_symbol("delta")
 
 
-__all__ = ["RepeatedGame", "check_delta", "Noise", "RepeatedSection", "repeated_section", "read_profile",
+__all__ = ["RepeatedGame", "check_delta", "Noise", "RepeatedSection", "repeated_section", "section_war", "read_profile",
            "escalation_actions", "war_profiles", "delta_symbol"]
