@@ -21,6 +21,7 @@ import numpy as np
 from deterrence.errors import GameError
 from deterrence.core.numbers import float_array, format_exact, is_symbolic, to_exact
 from deterrence.core.validate import boundary_init
+from deterrence.core.frozen import frozen
 
 DEFAULT_PLAYERS = ("Row", "Column")
 
@@ -127,8 +128,8 @@ class NormalFormGame:
         self._title = title
         self._description = description
         self._sources = tuple(sources)
-        self._claims = dict(claims or {})
-        self._extra = dict(extra or {})
+        self._claims = frozen(dict(claims or {}))     # nested tables read-only: core.frozen
+        self._extra = frozen(dict(extra or {}))
         self._float_cache = None
 
     # -- constructors -------------------------------------------------

@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 from deterrence.errors import GameError, GameFileError, TooLargeError
 from deterrence.core.numbers import format_exact, is_symbolic, to_exact
 from deterrence.core.validate import boundary_init
+from deterrence.core.frozen import frozen
 
 
 def _prob(value, what, parameters=None):
@@ -113,8 +114,10 @@ class Noise:
                             'e.g. {hold = {hold = "9/10", retaliate = "1/10"}}')
         if table is not None:
             # exact numbers, or formulas over parameters (read by from_spec, which knows them)
-            object.__setattr__(self, "implementation", {a: {b: _prob(q, f"noise implementation {a} -> {b}")
-                                                            for b, q in row.items()} for a, row in table.items()})
+            # read-only (core.frozen): changing the table in place changed every later war risk
+            table = {a: {b: _prob(q, f"noise implementation {a} -> {b}") for b, q in row.items()}
+                     for a, row in table.items()}
+            object.__setattr__(self, "implementation", frozen(table))
         pairs = tuple(dict(self.by_player).items()) if isinstance(self.by_player, Mapping) else self.by_player
         if not isinstance(pairs, tuple) or not all(
                 isinstance(p, tuple) and len(p) == 2 and isinstance(p[0], str) and isinstance(p[1], Noise)

@@ -76,6 +76,7 @@ from fractions import Fraction
 from deterrence.core.numbers import format_exact, is_symbolic, to_exact
 from deterrence.errors import GameError
 from deterrence.core.validate import boundary_init
+from deterrence.core.frozen import frozen
 
 WILDCARD = "*"
 #: The one action of every player in an absorbing state that lists no actions of its own.
@@ -175,7 +176,7 @@ class StochasticGame:
         self._parameters = dict(self._declared or {})
         self._symbolic = False
         self._title, self._description = title or "", description or ""
-        self._sources, self._claims, self._extra = tuple(sources), dict(claims or {}), dict(extra or {})
+        self._sources, self._claims, self._extra = tuple(sources), frozen(dict(claims or {})), frozen(dict(extra or {}))
         self._tables = {}
 
         self._start = self._states[0] if start is None else self._state(start, "start state")

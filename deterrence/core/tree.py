@@ -50,6 +50,7 @@ from typing import Mapping, Sequence
 from deterrence.core.numbers import format_exact, is_symbolic, to_exact
 from deterrence.errors import GameError, TooLargeError
 from deterrence.core.validate import boundary_init
+from deterrence.core.frozen import frozen
 
 #: the deepest tree the toolkit takes by default (the readers of ``.efg`` and TOML trees refuse
 #: deeper files themselves, with the line). Raised by the option ``max_depth`` of
@@ -405,7 +406,7 @@ class GameTree:
             k: (None if v is None else to_exact(v, f"value of parameter {k}")) for k, v in parameters.items()}
         self._params = dict(self._declared or {})
         self._title, self._description = title or "", description or ""
-        self._sources, self._claims, self._extra = tuple(sources), dict(claims or {}), dict(extra or {})
+        self._sources, self._claims, self._extra = tuple(sources), frozen(dict(claims or {})), frozen(dict(extra or {}))
         self._symbolic = False
         self._depth = _check_depth(root, max_depth)
         self._max_depth = max_depth

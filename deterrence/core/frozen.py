@@ -1,0 +1,95 @@
+"""Read-only tables and lists for the nested data that immutable values carry.
+
+Games, noise and results are immutable values (ARCHITECTURE.md), but some carry
+nested data read from a file: a game's ``extra`` sections and ``claims``, a noise's
+implementation table, a result's parameters and options. Frozen dataclasses and
+read-only properties stop ``setattr``; they do not stop ``game.extra["repeated"]["delta"]
+= "1/10"``, which changed every later analysis of the game, and of the games derived from
+it, while the game still compared equal to a fresh load (an architecture review).
+
+:func:`frozen` copies such data into :class:`FrozenDict` and :class:`FrozenList`: a
+``dict`` and a ``list`` in every way a reader sees (equality, JSON, TOML, ``isinstance``,
+pickling, ``copy.deepcopy``) whose mutating methods raise ``TypeError`` naming what to do
+instead. A copy made with ``dict(...)`` or ``list(...)`` is an ordinary, changeable one.
+
+>>> table = frozen({"repeated": {"delta": "9/10", "strategies": ["tft", "tft"]}})
+>>> table == {"repeated": {"delta": "9/10", "strategies": ["tft", "tft"]}}
+True
+>>> table["repeated"]["delta"] = "1/10"
+Traceback (most recent call last):
+...
+TypeError: this table is part of an immutable value: copy it first (dict(...)) or derive a new value
+>>> table["repeated"]["strategies"].append("grim")
+Traceback (most recent call last):
+...
+TypeError: this list is part of an immutable value: copy it first (list(...)) or derive a new value
+"""
+from __future__ import annotations
+
+_TABLE = "this table is part of an immutable value: copy it first (dict(...)) or derive a new value"
+_LIST = "this list is part of an immutable value: copy it first (list(...)) or derive a new value"
+
+
+class FrozenDict(dict):
+    """A ``dict`` whose contents cannot change (module docstring)."""
+
+    __slots__ = ()
+
+    def _refuse(self, *args, **kwargs):
+        raise TypeError(_TABLE)
+
+    __setitem__ = __delitem__ = __ior__ = _refuse
+    clear = pop = popitem = setdefault = update = _refuse
+
+    def __reduce__(self):             # pickle and deepcopy rebuild it whole (not item by item)
+        return (type(self), (dict(self),))
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self                   # immutable all the way down: no copy is needed
+
+
+class FrozenList(list):
+    """A ``list`` whose contents cannot change (module docstring)."""
+
+    __slots__ = ()
+
+    def _refuse(self, *args, **kwargs):
+        raise TypeError(_LIST)
+
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse
+    append = extend = insert = pop = remove = clear = sort = reverse = _refuse
+
+    def __reduce__(self):
+        return (type(self), (list(self),))
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+def frozen(value):
+    """``value`` with every ``dict`` in it a :class:`FrozenDict` and every ``list`` a
+    :class:`FrozenList`, recursively (other values as they are; tuples keep their type).
+
+    >>> frozen([{"a": [1]}, ("x", {"b": 2})])
+    [{'a': [1]}, ('x', {'b': 2})]
+    >>> type(frozen({"a": {}})["a"]).__name__
+    'FrozenDict'
+    """
+    if isinstance(value, (FrozenDict, FrozenList)):
+        return value
+    if isinstance(value, dict):
+        return FrozenDict({k: frozen(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return FrozenList(frozen(v) for v in value)
+    if type(value) is tuple:
+        return tuple(frozen(v) for v in value)
+    return value
+
+
+__all__ = ["FrozenDict", "FrozenList", "frozen"]
