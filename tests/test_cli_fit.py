@@ -93,6 +93,21 @@ def test_strategic_probit_recovers_the_parameters_of_simulated_crises(tmp_path, 
     assert code == 0 and "2000 crises" in out and "(se " in out
 
 
+def test_strategic_probit_on_data_that_identify_nothing(tmp_path, capsys):
+    """Constant data: no curvature, so no standard errors (it crashed with numpy's LinAlgError);
+    four crises that all keep the status quo: the parameter they say nothing about has no
+    standard error (it was reported as 0.0, a perfectly precise estimate: an architecture review)."""
+    path = tmp_path / "constant.csv"
+    path.write_text("x,z,outcome\n0,0,status_quo\n0,0,status_quo\n0,0,concede\n0,0,concede\n")
+    code, out, err = _run(capsys, "crisis_resolve", "--model", "strategic_probit", "--data", str(path), "--json")
+    assert code == 0, err
+    assert all(v is None for v in json.loads(out)["standard_errors"].values())
+    path.write_text("x,z,outcome\n0.1,0.2,status_quo\n0.5,-0.3,status_quo\n-0.2,0.4,status_quo\n0.9,0.1,status_quo\n")
+    code, out, err = _run(capsys, "crisis_resolve", "--model", "strategic_probit", "--data", str(path), "--json")
+    errors = json.loads(out)["standard_errors"]
+    assert code == 0 and errors["a"] is None and all(v is None or v > 0 for v in errors.values()), errors
+
+
 @pytest.mark.parametrize("text, message", [
     ("player,count\nRow,3\n", "c.csv:1: no column 'action' in the header"),
     ("player,action,count,colour\nRow,swerve,3,red\n", "c.csv:1: unknown column 'colour'"),

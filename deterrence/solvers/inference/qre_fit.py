@@ -223,21 +223,6 @@ def _simulate_plays(tree, lam, n, gen) -> dict:
     return out
 
 
-def _hessian(f, x, steps):
-    k = len(x)
-    H = np.zeros((k, k))
-    fx = f(x)
-    for a in range(k):
-        ea = np.zeros(k)
-        ea[a] = steps[a]
-        H[a, a] = (f(x + ea) - 2 * fx + f(x - ea)) / steps[a] / steps[a]
-        for b in range(a + 1, k):
-            eb = np.zeros(k)
-            eb[b] = steps[b]
-            H[a, b] = H[b, a] = (f(x + ea + eb) - f(x + ea - eb) - f(x - ea + eb)
-                                 + f(x - ea - eb)) / (4 * steps[a] * steps[b])
-    return H
-
 
 def fit_logit_qre(game, counts, parameters=(), max_lambda: float | None = None) -> QREFit:
     """Maximum-likelihood lambda (and ``parameters`` of a symbolic game) from choice counts.
@@ -309,14 +294,9 @@ def fit_logit_qre(game, counts, parameters=(), max_lambda: float | None = None) 
     if x[0] - steps[0] < 0 or k == len(values) - 1:
         ses = [float("nan")] * len(x)
     else:
-        with np.errstate(all="ignore"):      # a lambda near 1e-300 (payoffs near 1e300): no curvature in floats
-            info = -_hessian(f, x, steps)
-        if not np.all(np.isfinite(info)):
-            info = np.full_like(info, np.nan)
-        try:
-            ses = [float(math.sqrt(v)) if v > 0 else float("nan") for v in np.diag(np.linalg.inv(info))]
-        except np.linalg.LinAlgError:
-            ses = [float("nan")] * len(x)
+        from deterrence.solvers.inference._information import observed_information_errors
+        # a lambda near 1e-300 (payoffs near 1e300): no curvature in floats, nan errors
+        ses = observed_information_errors(f, np.asarray(x, dtype=float), steps)
     g = game.subs({p: float(t) for p, t in zip(parameters, x[1:])}) if parameters else base
     fitted = qre_at(g, float(x[0]))
     return QREFit(estimates={n: float(v) for n, v in zip(names, x)},

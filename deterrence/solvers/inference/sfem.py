@@ -431,14 +431,8 @@ def _standard_errors(lik, phi, gamma, estimated):
     x0 = np.array([phi[k] for k in free] + ([gamma] if n_free > len(free) else []))
     h = np.array([min(1e-5, x0[j] / 4, (1 - x0[j]) / 4) if j < len(free) else
                   min(1e-5, gamma / 4, (lik.gmax - gamma) / 4) for j in range(n_free)])
-    H = np.empty((n_free, n_free))
-    for a in range(n_free):
-        for b in range(a, n_free):
-            ea = np.zeros(n_free)
-            eb = np.zeros(n_free)
-            ea[a], eb[b] = h[a], h[b]
-            val = (f(x0 + ea + eb) - f(x0 + ea - eb) - f(x0 - ea + eb) + f(x0 - ea - eb)) / (4 * h[a] * h[b])
-            H[a, b] = H[b, a] = val
+    from deterrence.solvers.inference._information import log_likelihood_hessian
+    H = log_likelihood_hessian(f, x0, h)      # the whole covariance is needed: the reference share's is a sum
     try:
         cov = np.linalg.inv(-H)
     except np.linalg.LinAlgError:

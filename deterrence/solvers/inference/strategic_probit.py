@@ -157,18 +157,6 @@ class ProbitFit:
         return "\n".join(rows + [f"log-likelihood {self.log_likelihood:.2f}, n = {self.n}"])
 
 
-def _hessian(f, theta, step=1e-4):
-    import numpy as np
-    k = len(theta)
-    h = np.zeros((k, k))
-    for i in range(k):
-        for j in range(i, k):
-            e_i, e_j = np.eye(k)[i] * step, np.eye(k)[j] * step
-            h[i, j] = h[j, i] = (f(theta + e_i + e_j) - f(theta + e_i - e_j)
-                                 - f(theta - e_i + e_j) + f(theta - e_i - e_j)) / (4 * step * step)
-    return h
-
-
 def fit_strategic_probit(data: dict | None = None) -> ProbitFit:
     """Maximum-likelihood fit of the crisis game to data (the shipped data set by default).
 
@@ -186,7 +174,9 @@ def fit_strategic_probit(data: dict | None = None) -> ProbitFit:
     def negative(theta):
         return -log_likelihood(theta, x, z, outcome)
     result = minimize(negative, np.zeros(len(NAMES)), method="L-BFGS-B")
-    covariance = np.linalg.inv(_hessian(negative, result.x))
-    errors = np.sqrt(np.clip(np.diag(covariance), 0, None))
+    from deterrence.solvers.inference._information import observed_information_errors
+    # nan for a parameter the data do not identify (constant data crashed here; a clipped
+    # negative variance was reported as a standard error of 0)
+    errors = observed_information_errors(lambda t: -negative(t), result.x, [1e-4] * len(NAMES))
     return ProbitFit(dict(zip(NAMES, map(float, result.x))), dict(zip(NAMES, map(float, errors))),
                      -float(result.fun), len(x), bool(result.success))
