@@ -308,7 +308,7 @@ def mutual_deterrence(symbolic: bool = False, **values) -> GameTree:
 
 
 def mutual_deterrence_outcome(values: dict) -> str:
-    """Outcome of the subgame-perfect equilibrium: "status_quo", "1_concedes" or "2_concedes".
+    """Outcome of the subgame-perfect equilibrium: "status_quo", "1_concedes", "2_concedes" or "conflict".
 
     A threat to retaliate is credible when conflict beats conceding (war_i > lose_i).
 

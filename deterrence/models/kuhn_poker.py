@@ -5,8 +5,8 @@ no two alike, every deal equally likely); player 1 checks or bets 1; after a
 check player 2 checks (showdown for 1) or bets 1, and player 1 then folds or
 calls (showdown for 2); after a bet player 2 folds or calls (showdown for 2).
 The higher card wins a showdown. A zero-sum tree with ``8 cards + 2``
-sequences (162 with 20 cards) whose reduced normal form has ``9**cards``
-strategies for player 2: the sequence form's reach, where a normal form is
+sequences (162 with 20 cards) whose reduced normal form has ``3**cards``
+strategies for player 1 and ``4**cards`` for player 2: the sequence form's reach, where a normal form is
 hopeless. Its optimal plans are many (a set of equilibria with
 ``|X*| * |Y*|`` extreme points: 388 with 7 cards, 1,296 with 10, 13,440 with
 12), which the zero-sum search of

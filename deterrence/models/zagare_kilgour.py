@@ -11,8 +11,8 @@ the defender is hard exceeds the **credibility threshold**
     p* = (winC - sqC) / (winC - warC).
 
 Sources: Zagare, F. C. and Kilgour, D. M. (2000). Perfect Deterrence.
-Cambridge University Press, ch. 4-5 (Unilateral Deterrence Game with
-incomplete information). Schelling, T. C. (1966). Arms and Influence. Yale UP.
+Cambridge University Press, section 3.4 and appendix 3 (the Rudimentary
+Asymmetric Deterrence Game, with incomplete information). Schelling, T. C. (1966). Arms and Influence. Yale UP.
 
 Steps: a chance node draws the type; the challenger's two nodes form one
 information set; each type of defender moves at its own (singleton) node.
