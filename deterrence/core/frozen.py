@@ -3,7 +3,7 @@
 Games, noise and results are immutable values (ARCHITECTURE.md), but some carry
 nested data read from a file: a game's ``extra`` sections and ``claims``, a noise's
 implementation table, a result's parameters and options. Frozen dataclasses and
-read-only properties stop ``setattr``; they do not stop ``game.extra["repeated"]["delta"]
+read-only properties stop ``setattr``; they do not stop ``game.extra[SECTION]["delta"]
 = "1/10"``, which changed every later analysis of the game, and of the games derived from
 it, while the game still compared equal to a fresh load (an architecture review).
 
@@ -12,14 +12,14 @@ it, while the game still compared equal to a fresh load (an architecture review)
 pickling, ``copy.deepcopy``) whose mutating methods raise ``TypeError`` naming what to do
 instead. A copy made with ``dict(...)`` or ``list(...)`` is an ordinary, changeable one.
 
->>> table = frozen({"repeated": {"delta": "9/10", "strategies": ["tft", "tft"]}})
->>> table == {"repeated": {"delta": "9/10", "strategies": ["tft", "tft"]}}
+>>> table = frozen({"section": {"delta": "9/10", "strategies": ["tft", "tft"]}})
+>>> table == {"section": {"delta": "9/10", "strategies": ["tft", "tft"]}}
 True
->>> table["repeated"]["delta"] = "1/10"
+>>> table["section"]["delta"] = "1/10"
 Traceback (most recent call last):
 ...
 TypeError: this table is part of an immutable value: copy it first (dict(...)) or derive a new value
->>> table["repeated"]["strategies"].append("grim")
+>>> table["section"]["strategies"].append("grim")
 Traceback (most recent call last):
 ...
 TypeError: this list is part of an immutable value: copy it first (list(...)) or derive a new value
