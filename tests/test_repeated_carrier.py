@@ -305,3 +305,15 @@ def test_cli_horizon_uses_the_fixed_check(tmp_path, capsys):
     expected = finite_one_shot_deviation(game, "grim", horizon=2, delta=1)
     assert out["subgame_perfect"] == expected.subgame_perfect
     assert _brute_force_finite_spe(game, read_profile(game, "grim"), 2, Fraction(1)) == expected.subgame_perfect
+
+
+def test_a_strategy_keeps_its_parameters_in_its_name(capsys):
+    """limited_retaliation(k=1) against (k=3) was printed as limited_retaliation against
+    limited_retaliation (an analyst's review): the name carries the parameters everywhere."""
+    from deterrence.cli import main
+    from deterrence.core.strategies import strategy
+    stage = dt.load_game("us_iran_stage")
+    assert strategy("limited_retaliation", stage, 0, k=3).name == "limited_retaliation(k=3)"
+    assert strategy("limited_retaliation", stage, 0).name == "limited_retaliation"
+    assert main(["repeated", "us_iran_stage", "-s", "limited_retaliation(k=1),limited_retaliation(k=3)"]) == 0
+    assert "US plays limited_retaliation(k=1), Iran plays limited_retaliation(k=3)" in capsys.readouterr().out

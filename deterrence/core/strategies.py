@@ -310,9 +310,11 @@ def strategy(name: str, game, player=0, **params) -> Automaton:
         raise GameError(f"strategy {name!r} has no option {unknown[0]!r}; its options are "
                         f"{', '.join(options) or 'none'}")
     try:
-        return STRATEGIES[key][0](game, player, **params)
+        automaton = STRATEGIES[key][0](game, player, **params)
     except TypeError as exc:
         raise GameError(f"strategy {name!r}: {exc}") from None
+    # the name says its parameters: outputs printed limited_retaliation for k=1 and k=3 alike
+    return automaton.named(f"{key}({', '.join(f'{k}={v}' for k, v in params.items())})") if params else automaton
 
 
 def split_profile(text: str) -> list:
@@ -329,7 +331,7 @@ def named_strategy(text: str, game, player: int):
 
     >>> from deterrence import load_game
     >>> named_strategy("limited_retaliation(k=2)", load_game("us_iran_stage"), 0).name
-    'limited_retaliation'
+    'limited_retaliation(k=2)'
     """
     base, params = _parse_call(str(text))
     fixed = sorted(set(params) & {"name", "game", "player"})
