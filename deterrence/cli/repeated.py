@@ -7,12 +7,15 @@ noise the war risk (probability of a war profile within ``--within`` rounds,
 expected rounds until one). Defaults come from the game file's ``[repeated]``
 section (``delta``, ``strategies`` or ``profile``, ``noise``, ``horizon``, ``war``).
 
-``--json`` prints one object with the keys ``payoffs``,
-``subgame_perfect``, ``critical_delta`` (exact string or null), ``deviations``
-and, with noise, ``subgame_perfect_under_noise``, ``deviations_under_noise``,
-``war_profiles`` (the action profiles counted as war), ``within`` (the rounds of the
-war probability), ``war_probability`` (exact), ``war_probability_float`` and
-``expected_rounds_to_war``.
+``--json`` prints the analysis's whole JSON object
+(:meth:`~deterrence.solvers.repeated.analysis.RepeatedAnalysis.to_json`): what was analysed
+(``players``, ``strategies``, ``delta``, ``horizon``, ``noise``), ``payoffs`` (average discounted;
+expected under the noise when there is noise), ``subgame_perfect``, ``nash``, ``deviations``,
+``critical_delta`` (exact string or null) with its ``_float``, ``_formula``, ``critical_attained``
+and ``delta_set``, and, with noise, ``subgame_perfect_under_noise``, ``deviations_under_noise``,
+``within`` (the rounds of the war probability), ``war_profiles`` (the action profiles counted
+as war), ``war_probability`` (exact) and its ``_float``, ``expected_rounds_to_war`` (and
+``_float``) and ``long_run_payoffs``. Every text line has its number here.
 """
 from __future__ import annotations
 
@@ -165,14 +168,14 @@ def json_object(analysis) -> dict:
 
     >>> import argparse
     >>> p = argparse.ArgumentParser(); add_arguments(p)
-    >>> sorted(json_object(analyse(p.parse_args(["prisoners_dilemma", "--delta", "3/4"]))))
-    ['critical_delta', 'deviations', 'payoffs', 'subgame_perfect']
+    >>> pd = analyse(p.parse_args(["prisoners_dilemma", "--delta", "3/4"]))
+    >>> sorted(json_object(pd))  # doctest: +NORMALIZE_WHITESPACE
+    ['critical_attained', 'critical_delta', 'critical_delta_float', 'critical_delta_formula', 'delta', 'delta_set',
+     'deviations', 'horizon', 'nash', 'noise', 'payoffs', 'players', 'strategies', 'subgame_perfect']
     """
-    full = analysis.to_json()
-    keys = ["payoffs", "subgame_perfect", "critical_delta", "deviations", "subgame_perfect_under_noise",
-            "deviations_under_noise", "war_profiles", "within", "war_probability", "war_probability_float",
-            "expected_rounds_to_war"]
-    out = {k: full[k] for k in keys if k in full}
+    # the whole analysis (it was cut to nine keys, which left a saved result without its delta,
+    # profile, noise or the rounds of its war probability: an analyst's review)
+    out = analysis.to_json()
     out.setdefault("critical_delta", None)
     return out
 
@@ -184,7 +187,7 @@ def run(args) -> int:
     >>> p = argparse.ArgumentParser(); add_arguments(p)
     >>> run(p.parse_args(["prisoners_dilemma", "--delta", "3/4", "--json"]))  # doctest: +ELLIPSIS
     {
-      "payoffs": [
+      "players": [
     ...
     0
     """
