@@ -335,3 +335,23 @@ def test_a_type_of_prior_zero_is_refused_not_answered_with_an_empty_complete_lis
     with pytest.raises(GameError, match="type 't0' has prior probability 0"):
         solve(signalling(["0", "1"]), "signalling_pbe")
     assert len(solve(signalling(["1/3", "2/3"]), "signalling_pbe")) >= 1
+
+
+def test_subgame_perfection_says_it_refines_nothing_without_a_proper_subgame(capsys):
+    """A signalling game's chance move is hidden, so its only subgame is the whole tree: the
+    default method, the threat test and the report called a pooling threat that fails the
+    intuitive criterion credible without a word (an analyst's review); they now say so."""
+    from deterrence.analysis.explain import explain
+    from deterrence.cli import main
+    from deterrence.solvers import solve
+    from deterrence.solvers.tree.threats import NO_PROPER_SUBGAME
+    game = load_game("beer_quiche")
+    assert any("no proper subgame" in n for n in solve(game).notes)
+    assert not any("no proper subgame" in n for n in solve(load_game("entry_deterrence")).notes)
+    assert main(["solve", "beer_quiche"]) == 0
+    assert NO_PROPER_SUBGAME in capsys.readouterr().out
+    assert main(["solve", "entry_deterrence"]) == 0
+    assert NO_PROPER_SUBGAME not in capsys.readouterr().out
+    credibility = explain(game).section("credibility")
+    assert credibility.data["no_proper_subgame"] is True and "No proper subgame" in credibility.lines[-1]
+    assert explain(load_game("entry_deterrence")).section("credibility").data["no_proper_subgame"] is False

@@ -331,9 +331,13 @@ def tree_sections(tree) -> list:
                                 {"noncredible": None, "note": note}))
         return sections
     explanations = noncredible_threats(numeric)
+    from deterrence.solvers.tree.threats import NO_PROPER_SUBGAME, has_no_proper_subgame
     tl = [e.describe() for e in explanations] or ["No pure Nash equilibrium to compare."]
+    alone = has_no_proper_subgame(numeric)
+    if alone:
+        tl.append(NO_PROPER_SUBGAME[0].upper() + NO_PROPER_SUBGAME[1:] + ".")
     sections.append(Section("credibility", "Which threats are credible", tuple(tl), {
-        "noncredible": [e.to_json() for e in explanations]}))
+        "noncredible": [e.to_json() for e in explanations], "no_proper_subgame": alone}))
     return sections
 
 

@@ -300,6 +300,9 @@ def _cmd_solve(args) -> int:
                   f"{'um' if len(threats) == 1 else 'a'} of the reduced normal form, {good} subgame perfect:")
             for e in threats:
                 print(f"  {e.describe()}")
+            from deterrence.solvers.tree.threats import NO_PROPER_SUBGAME, has_no_proper_subgame
+            if threats and has_no_proper_subgame(game):
+                print(f"  ({NO_PROPER_SUBGAME})")
         if skipped:
             print(skipped[0].upper() + skipped[1:])
     return EXIT_OK

@@ -350,6 +350,12 @@ def subgame_perfect(tree: GameTree, stage_method: str | None = None, *, max_tie_
     if tree.is_perfect_information:
         notes.insert(0, "perfect information: every pure subgame-perfect equilibrium (ties give one "
                         "equilibrium per tied move; mixtures of tied moves are subgame perfect too)")
+    elif subgame_roots(tree) == [()]:
+        # a signalling game's chance move is hidden: subgame perfection then refines nothing, and
+        # the listing called a pooling threat credible that fails the intuitive criterion (a review)
+        notes.insert(0, "this tree has no proper subgame, so its subgame-perfect equilibria are its Nash "
+                        "equilibria: method sequential (beliefs at every information set) or, for a "
+                        "signalling game, signalling_pbe (with the intuitive criterion) refines them")
     return SolveResult(equilibria, "subgame_perfect", True, solver.complete, tree.players,
                        notes=tuple(notes), concept="subgame-perfect", game=given,
                        parameters=tree.parameters,

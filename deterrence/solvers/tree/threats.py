@@ -93,6 +93,24 @@ class NashExplanation:
         return f"{head}: not subgame perfect; " + "; ".join(t.describe() for t in self.threats)
 
 
+#: What the threat test says of a tree with no proper subgame (a signalling game: chance's move is
+#: hidden): there every Nash equilibrium is subgame perfect, and it called a pooling threat that
+#: fails the intuitive criterion credible (a review). The CLI and the report both print it.
+NO_PROPER_SUBGAME = ("no proper subgame: every Nash equilibrium is subgame perfect here, so this test cannot "
+                     "tell a credible threat from an empty one; method sequential or signalling_pbe judges "
+                     "threats by beliefs")
+
+
+def has_no_proper_subgame(tree) -> bool:
+    """Whether the whole tree is its only subgame.
+
+    >>> from deterrence import load_game
+    >>> has_no_proper_subgame(load_game("beer_quiche")), has_no_proper_subgame(load_game("entry_deterrence"))
+    (True, False)
+    """
+    return subgame_roots(tree) == [()]
+
+
 def noncredible_threats(tree: GameTree) -> list:
     """Each pure Nash equilibrium of the reduced normal form, with its non-credible threats.
 
