@@ -355,3 +355,14 @@ def test_subgame_perfection_says_it_refines_nothing_without_a_proper_subgame(cap
     credibility = explain(game).section("credibility")
     assert credibility.data["no_proper_subgame"] is True and "No proper subgame" in credibility.lines[-1]
     assert explain(load_game("entry_deterrence")).section("credibility").data["no_proper_subgame"] is False
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(larger_signalling_trees())
+def test_an_off_path_alternative_is_listed_once(tree):
+    """Members of a family that differ only after another unsent message listed the same
+    response and beliefs at this one twice (an analyst's review, in text and JSON)."""
+    for e in signalling_equilibria(tree):
+        for m, alternatives in e.off_path.items():
+            shown = [(sorted(d.items()), v) for d, v in alternatives]
+            assert all(shown[i] not in shown[:i] for i in range(len(shown))), (m, shown)

@@ -489,7 +489,10 @@ def _families(g, found) -> tuple:
                 if m in g.final:
                     continue
                 d = {r: _n(rk[M.index(m)][k]) for k, r in enumerate(R)}
-                off_path.setdefault(m, []).append((d, verts))
+                # members that differ only after another unsent message repeat this alternative
+                # (a review saw the same response and beliefs listed twice)
+                if (d, verts) not in off_path.setdefault(m, []):
+                    off_path[m].append((d, verts))
         unsent = [m for m in M if m not in sent]
         out.append(SignallingPBE(_kind(g, sender), sender, receiver,
                                  {m: {t: _n(v) for t, v in beliefs[m].items()} for m in sent if m not in g.final},
