@@ -633,3 +633,19 @@ def test_changing_a_report_changes_no_other_report():
     again = explain(us_iran_exchange_model(fitted=False))
     assert again.to_json()["predicted"]["war_probability"]["value"] == before != 0.5
     assert "50.0%" not in again.to_text()
+
+
+def test_the_miscalculation_section_says_what_the_noise_changed():
+    """spiral_model's tit-for-tat is not subgame perfect with or without its noise: the section
+    said "no longer", and blamed misfires (an analyst's review); its war is the file's own (the
+    arms race); an exact 0 is printed 0, not 0.0000."""
+    from deterrence.io import load_game
+    lines = explain(load_game("spiral_model"), delta="9/10").section("miscalculation").lines
+    text = "\n".join(lines)
+    assert "not subgame perfect at delta = 9/10, as without it" in text
+    assert "no longer" not in text and "misfire" not in text
+    assert "Probability of war (a round with (arm, arm)) within 100 rounds" in text
+    stage = explain(load_game("us_iran_stage").with_parameters(W_iran=1), delta="9/10").section("miscalculation")
+    assert "within 100 rounds: 0." in "\n".join(stage.lines) and stage.data["war_probability"] == "0"
+    again = explain(load_game("us_iran_stage"), delta="9/10").section("miscalculation")
+    assert "still subgame perfect" in "\n".join(again.lines)

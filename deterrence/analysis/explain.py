@@ -261,17 +261,27 @@ def noise_section(analysis, strategies=None, delta=None, noise=None, *, within=1
                        if rounds is not None else no_time) + ".")
     deviations = [{"player": d.player, "action": d.action, "states": list(d.states),
                    "gain": format_exact(d.gain), "gain_float": float(d.gain)} for d in noisy.deviations]
-    verdict = (f"Under this noise the profile is {'still' if noisy.subgame_perfect else 'no longer'} "
-               f"subgame perfect at delta = {format_exact(analysis.delta)}")
+    # 'no longer' and a misfire story only for a profile that was subgame perfect without the noise
+    # (a review read "no longer" of a profile that never was, its deviations blamed on misfires)
+    was = analysis.subgame_perfect
+    state = ("still" if was else "now") if noisy.subgame_perfect else ("no longer" if was else "not")
+    verdict = (f"Under this noise the profile is {state} subgame perfect at delta = {format_exact(analysis.delta)}"
+               + ("" if was or noisy.subgame_perfect else ", as without it"))
     if not noisy.subgame_perfect:
         gains = "; ".join(f"{d['player']} gains {d['gain_float']:.2f} by playing {d['action']} "
                           f"at states {tuple(d['states'])}" for d in deviations[:4])
-        verdict += (": a limited strike may misfire into war, so the side due to answer gains by holding"
-                    if any(d["action"] == "hold" for d in deviations) else "") + (f" ({gains})" if gains else "")
+        misfire = was and any(d["action"] == "hold" for d in deviations)
+        verdict += ((": a limited strike may misfire into war, so the side due to answer gains by holding"
+                     if misfire else "") + (f" ({gains})" if gains else ""))
+    from deterrence.core.repeated import war_profiles
+    if set(a.war_profiles) == set(war_profiles(analysis.game.stage)):
+        war = "a round in which either side escalates"
+    else:                       # the game file's own war ([repeated] war)
+        war = "a round with " + " or ".join("(" + ", ".join(p) + ")" for p in a.war_profiles)
+    chance = "0" if a.war_probability == 0 else format_approx(a.war_probability, 4, "f")
     lines = ([note] if note else []) + [
         f"Noise: {noise_text}; play: {names}.",
-        f"Probability of war (a round in which either side escalates) within {horizon}: "
-        f"{format_approx(a.war_probability, 4, 'f')}.",
+        f"Probability of war ({war}) within {horizon}: {chance}.",
         expected, verdict + "."]
     return Section("miscalculation", "Miscalculation: the risk of war under noise", tuple(lines), {
         "strategies": list(analysis.strategies),
