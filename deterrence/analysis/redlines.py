@@ -40,7 +40,9 @@ class RedLine:
     False when the threshold was only bracketed (an irrational value found by
     bisection): ``threshold`` is then a rational close to it, shown with "≈" and,
     in JSON, as a decimal string: 20 digits when ``formula`` gives its exact value,
-    12 when it was only bracketed by bisection.
+    12 when it was only bracketed by bisection. ``formula`` is ``""`` (``null`` in JSON) when
+    no formula was matched (a tree whose symbolic conditions give none: the threshold then
+    comes from bisection alone).
     """
 
     parameter: str
@@ -79,7 +81,7 @@ class RedLine:
     def to_json(self) -> dict:
         return {"parameter": self.parameter, "current": format_exact(self.current),
                 "threshold": self._threshold_text(20), "exact": self.exact, "direction": self.direction,
-                "formula": self.formula, "gained": [list(p) for p in self.gained],
+                "formula": self.formula or None, "gained": [list(p) for p in self.gained],
                 "lost": [list(p) for p in self.lost]}
 
 
@@ -596,8 +598,8 @@ def _threshold_in(same, changed, atoms, name, values):
             return Fraction(int(value.p), int(value.q)), root[0], True
         return Fraction(str(value.evalf(30))), root[0], False
     simplest = _simplest_between(lo, hi)
-    if simplest is not None:
-        return simplest, format_exact(simplest), True
+    if simplest is not None:        # no formula: the JSON's formula had been this numeral (a review)
+        return simplest, "", True
     return (lo + hi) / 2, "", False
 
 
