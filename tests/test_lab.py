@@ -251,7 +251,7 @@ def test_lab_case_is_the_model_deterrence_report_analyses():
     # on the page: the case's sliders, its war risk and regime, and the report's figure
     controls, results = lab_module.make_app()
     assert controls[1].value == lab_module.US_IRAN_CASE                 # the page opens on the case
-    names = [s.name for s in controls[4]]
+    names = [s.label for s in controls[4]]
     assert names == [*lab_module.CASE_SLIDERS, lab_module.MISFIRE_ONE_IN]
     assert not controls[2].visible and not controls[3].visible       # δ and the teaching noise: not this model's
     page = " ".join(html.unescape(p.object) for p in results if isinstance(p.object, str))
@@ -285,3 +285,45 @@ def test_lab_sliders_reach_the_catalogues_tipping_points():
     tree = dt.load_game("january_2020")
     assert _slider(pn, "D", tree.parameters["D"]).end >= 23
     assert Fraction(730, 737) in DELTAS.values()
+
+
+def test_lab_at_its_default_sliders_solves_the_catalogues_games():
+    """The sliders hold floats; read back rounded to nine digits, a default of 2/3 became
+    666666667/1000000000, and seven catalogue games were solved as other games before any
+    slider moved (a review of the lab: 33 equilibria for mutual_deterrence_incomplete's 32)."""
+    from deterrence.lab import game_view, parameter_values, tree_view
+    for name in ("mutual_deterrence_incomplete", "proxy_target_selection", "reassurance_game",
+                 "brinkmanship_two_sided"):
+        game = dt.load_game(name)
+        shown = parameter_values({k: float(v) for k, v in game.parameters.items()})
+        assert shown == {k: Fraction(v) for k, v in game.parameters.items()}, name
+        view = tree_view(game.subs(**shown)) if isinstance(game, dt.GameTree) else game_view(game.subs(**shown))
+        assert view["equilibria"] == [e.describe() for e in dt.solve(game).equilibria], name
+
+
+def test_lab_refuses_every_bad_table_in_words_and_its_figure_keeps_its_layout(recwarn):
+    """1/0 in a typed table left the page on 'computing…' (a ZeroDivisionError nothing caught);
+    the case figure collapsed to its label when the war risk was tiny (W_iran = 0)."""
+    import matplotlib.pyplot as plt
+
+    from deterrence.lab import case_view, parse_table
+    with pytest.raises(dt.GameError, match="row 1, cell 1.*divides by zero"):
+        parse_table("1/0, 2; 3, 4")
+    import io
+
+    from PIL import Image
+    figure = case_view({"W_iran": 0}, figure=True)["figure"]
+    png = io.BytesIO()
+    figure.savefig(png, dpi=40, bbox_inches="tight")          # as the page's pane draws it
+    assert not [w for w in recwarn if "constrained_layout not applied" in str(w.message)]
+    width, height = Image.open(png).size
+    assert height < 2 * width, (width, height)   # the four panels, not a tall column of white
+    plt.close(figure)
+
+
+def test_lab_probability_sliders_stop_at_one():
+    import panel as pn
+
+    from deterrence.lab import _slider
+    assert _slider(pn, "p1", Fraction(2, 3)).end == 1.0
+    assert _slider(pn, "k_us", Fraction(10, 3)).end == pytest.approx(20 / 3)

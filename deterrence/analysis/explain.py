@@ -351,6 +351,28 @@ def tree_sections(tree) -> list:
     return sections
 
 
+def _escalation_note(game, escalation) -> str:
+    """Which action the summary calls escalation, when the game names none ``escalate``: the last
+    action of each player (or the caller's choice). Matching pennies' summary spoke of escalation
+    without saying that it meant 'tails' (a review of the lab).
+
+    >>> from deterrence import load_game
+    >>> _escalation_note(load_game("matching_pennies"), None)
+    ' (Escalation here is the last action of each player, as the game names none escalate: Row tails, Column tails.)'
+    >>> _escalation_note(load_game("us_iran_stage"), None)
+    ''
+    """
+    from deterrence.core.repeated import escalation_actions
+    chosen = dict(escalation or {})
+    if all(p in chosen or "escalate" in acts for p, acts in zip(game.players, game.actions)):
+        return ""
+    idx = escalation_actions(game, chosen)
+    which = ", ".join(f"{p} {acts[i]}" for p, acts, i in zip(game.players, game.actions, idx))
+    how = ("as chosen" if chosen else
+           "the last action of each player, as the game names none escalate")
+    return f" (Escalation here is {how}: {which}.)"
+
+
 def _is_rational(x) -> bool:
     return isinstance(x, (int, Fraction)) or getattr(x, "is_Rational", False)
 
@@ -436,6 +458,7 @@ def explain(obj, *, strategies=None, delta=None, noise=None, within=100, escalat
             summary = "Every equilibrium puts weight on escalation."
         if eq["equilibria"] and not eq["complete"]:
             summary += " (Of the equilibria listed: the list is not complete.)"
+        summary += _escalation_note(obj, escalation)
         return DeterrenceReport(title or obj.title or "Deterrence analysis", tuple(sections), summary)
     if isinstance(obj, RepeatedGame):
         from deterrence.solvers.repeated.analysis import analyse_repeated

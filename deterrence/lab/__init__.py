@@ -73,15 +73,18 @@ __all__ = [
 
 
 def parameter_values(values: dict) -> dict:
-    """Slider values as exact numbers (a slider gives floats: 0.1 becomes 1/10; the browser's
-    rounding noise in the last digits, as in 0.15000000000000002, is dropped).
+    """Slider values as exact numbers: a slider gives floats, each read back as the nearest
+    fraction with a denominator up to 1000 (0.1 is 1/10; the browser's rounding noise, as in
+    0.15000000000000002, is dropped; a default of 2/3 stays 2/3: rounded to nine digits it was
+    666666667/1000000000, and seven catalogue games were solved with such values before any
+    slider moved, mutual_deterrence_incomplete with 33 equilibria for its 32: a review).
 
-    >>> parameter_values({"q": 0.1, "n": 3.0, "p": 0.15000000000000002})
-    {'q': Fraction(1, 10), 'n': 3, 'p': Fraction(3, 20)}
+    >>> parameter_values({"q": 0.1, "n": 3.0, "p": 0.15000000000000002, "r": 2 / 3})
+    {'q': Fraction(1, 10), 'n': 3, 'p': Fraction(3, 20), 'r': Fraction(2, 3)}
     """
     out = {}
     for name, v in values.items():
-        q = Fraction(str(round(v, 9))) if isinstance(v, float) else Fraction(v)
+        q = Fraction(v).limit_denominator(1000) if isinstance(v, float) else Fraction(v)
         out[name] = q.numerator if q.denominator == 1 else q
     return out
 
@@ -112,6 +115,8 @@ def parse_table(text: str, players=("Row", "Column")):
                 b.append(Fraction(parts[1]))
             except ValueError:
                 raise dt.GameError(f"row {r}, cell {c}: {cell.strip()!r} is not two numbers") from None
+            except ZeroDivisionError:
+                raise dt.GameError(f"row {r}, cell {c}: {cell.strip()!r} divides by zero") from None
         first.append(a)
         second.append(b)
     if not rows or len({len(r) for r in first}) != 1:
@@ -285,7 +290,7 @@ def _case_sliders(pn):
     calibration = dict(exchange_model().values)
     misfire = calibration["misfire"]
     return [_slider(pn, name, calibration[name]) for name in CASE_SLIDERS] + [
-        pn.widgets.IntSlider(name=MISFIRE_ONE_IN, start=100, end=10_000, step=100,
+        pn.widgets.IntSlider(label=MISFIRE_ONE_IN, start=100, end=10_000, step=100,
                              value=int(1 / misfire) if misfire else 10_000)]
 
 
@@ -297,8 +302,11 @@ def _slider(pn, name, default):
     if default.denominator == 1:
         top = max(25, 2 * int(default))
         lo = min(0, 2 * int(default))
-        return pn.widgets.IntSlider(name=name, start=lo, end=top, step=1, value=int(default))
-    return pn.widgets.FloatSlider(name=name, start=min(0.0, 2 * float(default)), end=max(1.0, 2 * float(default)),
+        return pn.widgets.IntSlider(label=name, start=lo, end=top, step=1, value=int(default))
+    # a fraction from 0 to 1 is most often a probability: its slider stops at 1 (it ran to twice
+    # the default, past 1, where the page refused the value: a review of the lab)
+    end = 1.0 if 0 <= default <= 1 else max(1.0, 2 * float(default))
+    return pn.widgets.FloatSlider(label=name, start=min(0.0, 2 * float(default)), end=end,
                                   step=0.05, value=float(default))
 
 
@@ -311,15 +319,15 @@ def make_app():
               "two-player games": _two_player_catalogue(),
               "game trees": sorted(trees), "by hand": [CUSTOM]}
     # the case first: it is what the toolkit is picked for, and what `deterrence report` prints
-    game_select = pn.widgets.Select(name="game", groups=groups, value=US_IRAN_CASE)
-    delta = pn.widgets.DiscreteSlider(name="discount factor δ", options=DELTAS, value=DELTAS["0.90"])
-    noise = pn.widgets.IntSlider(name="execution noise (per thousand)", start=0, end=100, step=1, value=20)
-    table = pn.widgets.TextAreaInput(name="payoff table (row: 'a, b; a, b')", value=DEFAULT_TABLE, height=100)
+    game_select = pn.widgets.Select(label="game", groups=groups, value=US_IRAN_CASE)
+    delta = pn.widgets.DiscreteSlider(label="discount factor δ", options=DELTAS, value=DELTAS["0.90"])
+    noise = pn.widgets.IntSlider(label="execution noise (per thousand)", start=0, end=100, step=1, value=20)
+    table = pn.widgets.TextAreaInput(label="payoff table (row: 'a, b; a, b')", value=DEFAULT_TABLE, height=100)
     sliders = pn.Column()
     headline = pn.pane.HTML("", sizing_mode="stretch_width")
     equilibria = pn.pane.HTML("", sizing_mode="stretch_width")
     risk = pn.pane.HTML("", sizing_mode="stretch_width")
-    figure = pn.pane.Matplotlib(None, dpi=80, tight=True, interactive=False)
+    figure = pn.pane.Matplotlib(None, dpi=100, tight=True, interactive=False)
     status = pn.pane.HTML("", sizing_mode="stretch_width")
 
     def current_game():
@@ -345,7 +353,7 @@ def make_app():
         import html
         status.object = "<i>computing…</i>"
         try:
-            values = parameter_values({s.name: s.value for s in sliders if s is not table})
+            values = parameter_values({s.label: s.value for s in sliders if s is not table})
             if game_select.value == US_IRAN_CASE:
                 view = case_view({k: v for k, v in values.items() if k != MISFIRE_ONE_IN},
                                  misfire_one_in=values.get(MISFIRE_ONE_IN), figure=True)
@@ -373,7 +381,8 @@ def make_app():
                     view = game_view(game)
                     figure.object = _heatmap_figure(game)
             headline.object = f"<h3 class='lab-headline'>{html.escape(view['headline'])}</h3>"
-            kind = "Subgame-perfect equilibria" if "play" in view else "Equilibria"
+            kind = ("Subgame-perfect equilibria" if "play" in view else
+                    "Equilibria of one round (the stage game)" if game_select.value == US_IRAN else "Equilibria")
             source = "exact, from <code>dt.solve</code>"
             if game_select.value == US_IRAN_CASE:
                 kind = "Markov perfect equilibria found"
@@ -392,6 +401,11 @@ def make_app():
             headline.object = equilibria.object = ""
             figure.object = None
             status.object = f"<p class='lab-error' style='color:#b00'>{html.escape(str(err))}</p>"
+        except Exception as err:  # noqa: BLE001 - no input may leave the page on "computing…"
+            headline.object = equilibria.object = ""
+            figure.object = None
+            status.object = (f"<p class='lab-error' style='color:#b00'>could not compute this: "
+                             f"{html.escape(type(err).__name__)}: {html.escape(str(err))}</p>")
 
     game_select.param.watch(rebuild_sliders, "value")
     delta.param.watch(update, "value")

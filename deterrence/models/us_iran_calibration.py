@@ -209,8 +209,10 @@ SHARED_NAMES = {
 }
 
 
-#: the largest magnitude of a calibration value: the case model's statistics and its
+#: the largest magnitude of a calibration value, ``10**100``: the case model's statistics and its
 #: float searches multiply payoffs by probabilities and horizons, well inside the float range
+#:
+#: :meta hide-value:
 MAX_MAGNITUDE = 10**100
 
 

@@ -217,8 +217,8 @@ def exchange_figure(subject, analysis=None, *, years=10, grid=9):
                 for t in months]
         curve.plot(months, risk, color=played, label=f"under the {selected.name}")
         curve.axvline(months_on_record, color=RECORD_COLOUR, linestyle="--", linewidth=1)
-        curve.text(months_on_record, max(max(risk), 0.01) * 0.95, f" {months_on_record:.0f} months on record",
-                   fontsize=8, va="top")
+        curve.text(months_on_record, 0.95, f" {months_on_record:.0f} months on record",
+                   fontsize=8, va="top", transform=curve.get_xaxis_transform())
         curve.set_xlabel("months from a calm week")
         curve.set_ylabel("probability of all-out war")
         curve.legend(fontsize=8, loc="lower right")
@@ -248,8 +248,9 @@ def exchange_figure(subject, analysis=None, *, years=10, grid=9):
     y_edges = _edges(np.array(ys), lambda e: e)
     mesh = mapax.pcolormesh(x_edges, y_edges, np.ma.masked_where(~holds, risk_map), shading="flat", cmap=cmap,
                             vmin=lo, vmax=hi)
-    bar = fig.colorbar(mesh, ax=mapax)
-    bar.set_label(f"P(all-out war within {months_on_record:.0f} months) under the contained exchange")
+    if holds.any():                    # no colour bar over a map with no coloured cell (a review)
+        bar = fig.colorbar(mesh, ax=mapax)
+        bar.set_label(f"P(all-out war within {months_on_record:.0f} months) under the contained exchange")
     mapax.set_xscale("log")
     if not holds.all():                # hatch each cell (as drawn) where the contained exchange fails
         from matplotlib.patches import Patch, Rectangle
@@ -257,9 +258,10 @@ def exchange_figure(subject, analysis=None, *, years=10, grid=9):
             mapax.add_patch(Rectangle((x_edges[j], y_edges[i]), x_edges[j + 1] - x_edges[j],
                                       y_edges[i + 1] - y_edges[i], fill=False, hatch="///",
                                       edgecolor="grey", linewidth=0))
+        nowhere = "" if holds.any() else " anywhere on this map"
         mapax.legend(handles=[Patch(facecolor="lightgrey", edgecolor="grey", hatch="///",
-                                    label="the contained exchange is not an equilibrium")],
-                     fontsize=8, loc="upper left")
+                                    label=f"the contained exchange is not an equilibrium{nowhere}")],
+                     fontsize=8, loc="upper left", framealpha=0.6)   # the cells below stay readable
     mapax.set_xlim(x_edges[0], x_edges[-1])
     mapax.set_xticks(xs[::2], [f"1/{round(1 / x)}" if x < 1 else "1" for x in xs[::2]])
     mapax.minorticks_off()
