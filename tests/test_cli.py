@@ -326,3 +326,18 @@ def test_the_report_of_a_file_with_a_repeated_section_has_the_shadow_of_the_futu
     assert "subgame perfect from delta* = 1/2" in out
     assert main(["report", "chicken"]) == 0          # no [repeated] section: the stage report alone
     assert "The shadow of the future" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("game, method, concept", [
+    ("chicken", "enumerate", "Nash"), ("chicken", "qre", "logit QRE limit"), ("chicken", "correlated", "correlated"),
+    ("chicken", "coarse_correlated", "coarse correlated"), ("irrational_three_player", "nplayer", "Nash"),
+    ("entry_deterrence", "subgame_perfect", "subgame-perfect"), ("entry_deterrence", "sequence_form", "Nash"),
+    ("entry_deterrence", "quasi_perfect", "quasi-perfect"), ("entry_deterrence", "sequential", "sequential"),
+    ("beer_quiche", "signalling_pbe", "perfect Bayesian"),
+    ("stochastic_prisoners_dilemma", "markov_perfect", "Markov perfect")])
+def test_every_solve_json_names_its_solution_concept(capsys, game, method, concept):
+    """One key for one concept: some methods named it "concept", some "kind", some not at all
+    (an architecture review)."""
+    from deterrence.cli import main
+    assert main(["solve", game, "-m", method, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["concept"] == concept

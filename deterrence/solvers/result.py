@@ -407,8 +407,7 @@ class SolveResult(EquilibriumSequence):
         """The ``--json`` contract of ``deterrence solve``."""
         out = {"method": self.method, "exact": self.exact, "complete": self.complete,
                "players": list(self.players)}
-        if self.concept:
-            out["concept"] = self.concept
+        out["concept"] = self.concept or "Nash"      # every result's JSON names its solution concept
         if self.actions:
             out["actions"] = [list(a) for a in self.actions]
         out["equilibria"] = [e.to_json() for e in self.equilibria]

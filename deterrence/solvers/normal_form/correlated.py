@@ -145,6 +145,7 @@ class CorrelatedResult(EquilibriumSequence):
 
     def to_json(self) -> dict:
         out = {"method": self.method, "exact": self.exact, "complete": self.complete,
+               "concept": "coarse correlated" if self.method == "coarse_correlated" else "correlated",
                "players": list(self.players), "actions": [list(a) for a in self.actions],
                "objective": self.objective,
                "equilibria": [e.to_json() for e in self.equilibria]}

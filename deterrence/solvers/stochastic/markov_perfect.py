@@ -212,7 +212,7 @@ class MarkovPerfectResult(EquilibriumSequence):
 
     def to_json(self) -> dict:
         """The ``--json`` output: exact numbers as strings."""
-        out = {"method": self.method, "exact": self.exact, "complete": self.complete,
+        out = {"method": self.method, "exact": self.exact, "complete": self.complete, "concept": "Markov perfect",
                "pure_complete": self.pure_complete, "players": list(self.players),
                "states": list(self.states),
                "actions": {s: [list(a) for a in self.actions[s]] for s in self.states},

@@ -456,7 +456,9 @@ def nash_equilibrium_from_plans(tree: GameTree, sf: SequenceForm, x, y):
 class SequenceFormResult(SolveResult):
     """A :class:`~deterrence.solvers.result.SolveResult` whose
     text names the kind of equilibrium (``kind``: "Nash", "quasi-perfect", ...);
-    ``to_json()`` is the parent's, plus ``"kind"``.
+    ``to_json()`` is the parent's, plus ``"kind"``, and the kind as ``"concept"`` when the result
+    names no other (every solve's JSON names its solution concept under ``"concept"``; some
+    had it only as ``"kind"``: a review).
 
     A tree that chance splits into independent parts
     (:mod:`~deterrence.solvers.tree.independent_parts`) also has ``parts``: pairs
@@ -489,6 +491,8 @@ class SequenceFormResult(SolveResult):
 
     def to_json(self) -> dict:
         out = {**super().to_json(), "kind": self.kind}
+        if not self.concept:
+            out["concept"] = self.kind
         if self.parts:
             out["listed"] = self.listed
             out["count"] = str(self.count)

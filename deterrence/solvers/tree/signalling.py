@@ -522,7 +522,8 @@ class SignallingResult(EquilibriumSequence):
     options: dict = field(default_factory=dict, hash=False, compare=False)
 
     def to_json(self) -> dict:
-        return {"method": self.method, "exact": True, "complete": True, "players": list(self.players),
+        return {"method": self.method, "exact": True, "complete": True, "concept": "perfect Bayesian",
+                "players": list(self.players),
                 "equilibria": [e.to_json() for e in self.equilibria], **self.provenance_json(),
                 **({"notes": list(self.notes)} if self.notes else {})}
 
