@@ -337,10 +337,10 @@ def test_howto_code_runs_as_written(page, tmp_path):
 
     text = page.read_text()
     blocks = re.findall(r"```(\w+)\n(.*?)```", text, re.S)
-    for lang, body in blocks:
-        if lang == "toml":
-            name = re.search(r'load_game\("([\w.]+\.toml)"\)', text).group(1)
-            (tmp_path / name).write_text(body)
+    tomls = [body for lang, body in blocks if lang == "toml"]
+    if tomls:          # the first is the file the script loads (a later one is a fragment of it)
+        name = re.search(r'load_game\("([\w.]+\.toml)"\)', text).group(1)
+        (tmp_path / name).write_text(tomls[0])
     script = tmp_path / "howto.py"
     script.write_text("\n".join(body for lang, body in blocks if lang == "python"))
     env = dict(os.environ, MPLBACKEND="Agg",
@@ -349,3 +349,18 @@ def test_howto_code_runs_as_written(page, tmp_path):
                           timeout=600, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.strip(), "a how-to that shows nothing"
+
+
+def test_the_automaton_in_write_a_game_runs(tmp_path, capsys):
+    """write-a-game.md's automaton fragment, put in place of the example's [repeated] section, is
+    read and analysed (the automaton docstring and the how-to had shown two ways that clashed)."""
+    import json
+    import re
+
+    from deterrence.cli import main
+    tomls = re.findall(r"```toml\n(.*?)```", (ROOT / "docs" / "howto" / "write-a-game.md").read_text(), re.S)
+    game, fragment = tomls[0], tomls[1]
+    path = tmp_path / "mine.toml"
+    path.write_text(game[:game.index("[repeated]")] + fragment)
+    assert main(["repeated", str(path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["strategies"] == ["my_tft", "grim_trigger"]

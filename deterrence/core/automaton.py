@@ -14,9 +14,11 @@ Theory 39 (1986) and D. Abreu and A. Rubinstein, Econometrica 56 (1988); see
 also G. Mailath and L. Samuelson, *Repeated Games and Reputations* (OUP 2006),
 section 2.3 ("automaton representation").
 
-Text form (as written in a game file's ``[repeated]`` section)::
+Text form (as written in a game file's ``[repeated]`` section, under
+``[repeated.automata.NAME]``, and named in the profile by ``strategies = ["NAME", ...]``;
+``games/us_iran_stage.toml`` defines one)::
 
-    [repeated.strategies.my_tft]
+    [repeated.automata.my_tft]
     states = ["calm", "punish"]
     start = "calm"
     play = { calm = "hold", punish = { retaliate = "1 - g", hold = "g" } }
