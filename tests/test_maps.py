@@ -287,3 +287,45 @@ def test_a_map_over_a_parameter_the_noise_uses_is_solved_point_by_point():
     assert "noise_parameters" not in m.meta                           # the sweep's: solved point by point
     assert fast.values["war_risk"].tolist() == regime_map(("delta", [0.5, 0.9]), method="solve", noise=noise,
                                                            within=20).values["war_risk"].tolist()
+
+
+def _share(a, b):
+    return {"share": a * b / 10, "count": a + b}
+
+
+def _one_axis(k):
+    return k * k
+
+
+def test_a_sweep_that_is_no_regime_map_is_drawn_as_its_values():
+    """A user's own sweep was labelled with the case's three regimes (fractions binned into
+    regime codes, a sum of 3 refused as 'regime code 3.0 out of range') and a one-axis sweep
+    failed unpacking two axes (an analyst's review)."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from deterrence.analysis.sweep import sweep
+    from deterrence.errors import GameError
+    two = sweep(_share, {"a": [1, 2, 3], "b": [0.5, 2, 3, 4]}, executor="serial")
+    for name in ("share", "count"):
+        ax = plot.sweep_map(two, name)
+        assert ax.get_legend() is None and ax.get_title() == name
+        bar = ax.figure.axes[-1]
+        assert bar.get_ylabel() == name
+        assert bar.get_ylim() == pytest.approx((two.values[name].min(), two.values[name].max()))
+        assert (ax.get_xlabel(), ax.get_ylabel()) == ("a", "b")
+        plt.close(ax.figure)
+    one = sweep(_one_axis, {"k": [1, 1.5, 2]}, executor="serial")
+    ax = plot.sweep_map(one)
+    assert ax.lines[0].get_xydata().tolist() == [[1, 1], [1.5, 2.25], [2, 4]]
+    plt.close(ax.figure)
+    with pytest.raises(GameError, match="no value 'nope'"):
+        plot.sweep_map(two, "nope")
+    # a label is no number: the point fails with a message that says so
+    failed = sweep(_label, {"a": [1]}, executor="serial").failures
+    assert len(failed) == 1 and "returned 'US' for 'who'" in failed[0][1]
+
+
+def _label(a):
+    return {"who": "US"}

@@ -156,7 +156,12 @@ def sweep(func, axes: dict, *, executor=None, max_workers=None, seed=None, progr
         for key, val in out.items():
             if key not in values:
                 values[key] = np.full(shape, np.nan)
-            values[key][idx] = float(val)
+            try:
+                values[key][idx] = float(val)
+            except (TypeError, ValueError):
+                from deterrence.errors import GameError
+                raise GameError(f"sweep: the function returned {val!r} for {key!r}; a sweep keeps numbers "
+                                "(code a label as a number: 0, 1, ...)") from None
         if saver:
             saver.save(values, finished=False)
 

@@ -1028,6 +1028,8 @@ def sweep_map(sweep, name=None, ax=None, **kw):
 
     ``war_risk=True`` draws the sweep's own ``war_risk`` values as contours. The regime
     names are the sweep's own (``meta["regimes"]``, which a regime map records) unless given.
+    A value that is not a regime is drawn as what it is, numbers on a colour scale with a
+    colour bar; a sweep of one axis as a line.
 
     >>> import matplotlib
     >>> matplotlib.use("Agg")
@@ -1037,7 +1039,29 @@ def sweep_map(sweep, name=None, ax=None, **kw):
     ('delta', 'W_iran')
     """
     name = name or next(iter(sweep.values))
-    (xn, xv), (yn, yv) = list(sweep.axes.items())[:2]
+    if name not in sweep.values:
+        raise GameError(f"sweep_map: the sweep has no value {name!r}; its values: {', '.join(sweep.values)}")
+    axes = list(sweep.axes.items())
+    values = np.asarray(sweep.values[name])
+    if len(axes) == 1:              # one axis: the value along it (it failed unpacking two axes: a review)
+        (xn, xv), = axes
+        if ax is None:
+            import matplotlib.pyplot as plt
+            _, ax = plt.subplots(figsize=(6, 4), constrained_layout=True)
+        ax.plot(_axis_floats(xv), values.astype(float) if values.dtype.kind in "biuf" else values, marker="o")
+        ax.set_xlabel(kw.get("xlabel", xn))
+        ax.set_ylabel(name)
+        ax.set_title(kw.get("title") or f"{name} over {xn}")
+        return ax
+    if len(axes) != 2:
+        raise GameError(f"sweep_map draws a sweep of one or two axes; this one has {len(axes)} "
+                        f"({', '.join(n for n, _ in axes)}): sweep over two, the others fixed")
+    (xn, xv), (yn, yv) = axes
+    if kw.get("regimes") is None and "regimes" not in sweep.meta and values.dtype.kind in "biuf":
+        # numbers, not regimes: a colour scale (they were drawn as the case's three regimes, the
+        # fractions binned into regime codes without a word: an analyst's review)
+        return _value_map(values.T.astype(float), xv, yv, name, ax=ax, xlabel=kw.get("xlabel", xn),
+                          ylabel=kw.get("ylabel", yn), title=kw.get("title"))
     if kw.get("war_risk") is True:  # the sweep's own war risk, drawn as contours
         kw["war_risk"] = sweep.values["war_risk"]
     if kw.get("war_risk") is not None:
@@ -1046,7 +1070,26 @@ def sweep_map(sweep, name=None, ax=None, **kw):
     kw.setdefault("ylabel", yn)
     if kw.get("regimes") is None and "regimes" in sweep.meta:
         kw["regimes"] = sweep.meta["regimes"]
-    return deterrence_map(np.asarray(sweep.values[name]).T, xv, yv, ax=ax, **kw)
+    return deterrence_map(values.T, xv, yv, ax=ax, **kw)
+
+
+def _axis_floats(values) -> list:
+    """An axis's values as floats (a sweep keeps exact values as given: "5/2" among them)."""
+    from fractions import Fraction
+    return [float(Fraction(str(v))) for v in values]
+
+
+def _value_map(values, x, y, name, *, ax=None, xlabel="x", ylabel="y", title=None):
+    """A sweep's numeric value over two axes: cells coloured on a scale, with a colour bar."""
+    import matplotlib.pyplot as plt
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.5, 5), constrained_layout=True)
+    mesh = ax.pcolormesh(_axis_floats(x), _axis_floats(y), values, shading="nearest", cmap="viridis")
+    ax.figure.colorbar(mesh, ax=ax, label=name)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title or name)
+    return ax
 
 
 # ---------------------------------------------------------------------------
