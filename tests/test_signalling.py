@@ -366,3 +366,29 @@ def test_an_off_path_alternative_is_listed_once(tree):
         for m, alternatives in e.off_path.items():
             shown = [(sorted(d.items()), v) for d, v in alternatives]
             assert all(shown[i] not in shown[:i] for i in range(len(shown))), (m, shown)
+
+
+def test_families_that_share_a_sender_strategy_are_named_in_a_note():
+    """The receiver indifferent after the pooled message: its listed pure responses are the ends
+    of a segment of PBE, which the result called all without a word (a solver review). The
+    mixture q = 1/2 is a PBE (checked here by hand), and the note names the two families."""
+    from deterrence.solvers import solve
+    U = {("t0", "m0"): [(1, 2), (2, 0)], ("t0", "m1"): [(2, 1), (2, 1)],
+         ("t1", "m0"): [(2, 0), (0, 1)], ("t1", "m1"): [(2, 0), (1, 0)]}
+    tree = GameTree(chance({t: ("1/2", decision("S", {m: decision("R", {f"r{k}": terminal(list(U[t, m][k]))
+                                                                         for k in (0, 1)}, infoset=f"after_{m}")
+                                                       for m in ("m0", "m1")}, infoset=t)) for t in ("t0", "t1")}),
+                    ["S", "R"])
+    result = solve(tree, "signalling_pbe")
+    assert len(result) == 2 and {e.kind for e in result} == {"pooling"}
+    assert any("families [0], [1] share the sender's strategy" in n for n in result.notes)
+    assert "families of extreme ones" in result.to_text().splitlines()[0]
+    # the mixture: r0 with 1/2 after m1 and after m0; both types pool on m1, the receiver is
+    # indifferent after each message at its belief, and no type gains by sending m0
+    half = Fraction(1, 2)
+    pay = {t: {m: half * U[t, m][0][0] + half * U[t, m][1][0] for m in ("m0", "m1")} for t in ("t0", "t1")}
+    assert all(pay[t]["m1"] >= pay[t]["m0"] for t in ("t0", "t1"))
+    after_m1 = [half * U["t0", "m1"][k][1] + half * U["t1", "m1"][k][1] for k in (0, 1)]
+    after_m0 = [Fraction(1, 3) * U["t0", "m0"][k][1] + Fraction(2, 3) * U["t1", "m0"][k][1] for k in (0, 1)]
+    assert after_m1[0] == after_m1[1] and after_m0[0] == after_m0[1]
+    assert not any("share the sender's strategy" in n for n in solve(load_game("beer_quiche"), "signalling_pbe").notes)

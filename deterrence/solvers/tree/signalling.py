@@ -503,7 +503,8 @@ def _families(g, found) -> tuple:
 
 @dataclass(frozen=True)
 class SignallingResult(EquilibriumSequence):
-    """What ``solve(tree, "signalling_pbe")`` returns: every PBE family (a sequence of them).
+    """What ``solve(tree, "signalling_pbe")`` returns: every family of extreme PBE (a sequence of
+    them; ``complete``: every extreme PBE is in one, each PBE of the game lies in their convex hull).
 
     >>> from deterrence.io import load_game
     >>> r = signalling_pbe(load_game("beer_quiche"))
@@ -529,8 +530,8 @@ class SignallingResult(EquilibriumSequence):
 
     def to_text(self) -> str:
         n = len(self.equilibria)
-        lines = [(f"{n} perfect Bayesian equilibri{'um' if n == 1 else 'a'} (families; signalling_pbe; "
-                 "all; exact)")]
+        lines = [(f"{n} perfect Bayesian equilibri{'um' if n == 1 else 'a'} (families of extreme ones; "
+                  "signalling_pbe; all; exact)")]
         lines += [f"  [{k}] {e.describe()}" for k, e in enumerate(self.equilibria)]
         lines += [f"Note: {n}" for n in self.notes]
         return "\n".join(lines)
@@ -543,11 +544,29 @@ def signalling_pbe(tree: GameTree, progress=None) -> SignallingResult:
     """:func:`signalling_equilibria` as a result for the ``solve`` front door and the CLI
     (``progress``: see there).
 
+    Families that share the sender's strategy differ in the receiver's play after a sent
+    message where it is indifferent: mixing those responses there can be a PBE too (with
+    off-path responses that still deter); such mixtures are not listed, and a note names the
+    families (the header said "all" without it, and a reader took the receiver's listed pure
+    response for its only one: a solver review).
+
     >>> from deterrence.io import load_game
     >>> print(signalling_pbe(load_game("deterrence_signalling")).to_text().splitlines()[0])
-    2 perfect Bayesian equilibria (families; signalling_pbe; all; exact)
+    2 perfect Bayesian equilibria (families of extreme ones; signalling_pbe; all; exact)
     """
-    return SignallingResult(signalling_equilibria(tree, progress), tree.players)
+    found = signalling_equilibria(tree, progress)
+    shared = {}
+    for k, e in enumerate(found):
+        shared.setdefault(tuple(sorted((t, tuple(sorted(q.items()))) for t, q in e.sender.items())), []).append(k)
+    groups = [ks for ks in shared.values() if len(ks) > 1]
+    notes = ()
+    if groups:
+        listed = "; ".join(", ".join(f"[{k}]" for k in ks) for ks in groups)
+        notes = (f"families {listed} share the sender's strategy and differ in the receiver's play after a "
+                 "message it is indifferent after: mixing those responses can be a perfect Bayesian "
+                 "equilibrium too (with off-path responses that still deter); the list holds the extreme "
+                 "ones",)
+    return SignallingResult(found, tree.players, notes=notes)
 
 
 def _check(g, qd, rd, prior):
