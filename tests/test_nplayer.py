@@ -496,3 +496,20 @@ def test_games_whose_full_support_system_is_too_hard_are_refused_unless_a_limit_
     game = dt.NormalFormGame.from_payoff_arrays([rng.integers(0, 4, size=(3, 2, 2, 2)).astype(object)
                                                  for _ in range(4)])
     assert dt.solve(game).complete                               # 12: under the bound, solved
+
+
+def test_a_support_system_with_an_equation_that_cannot_vanish_is_empty():
+    """Player 3's indifference x1 (x0 + 1) = 0 has no solution with the support's probabilities
+    positive: the continuum was reported "may be empty" and the list incomplete (a solver review);
+    a brute-force grid over the mixed profiles finds no equilibrium beyond the two listed."""
+    from itertools import product
+    P = [[[[0, 1], [1, 0]], [[0, 1], [1, 0]]], [[[0, 0], [2, 2]], [[0, 2], [2, 0]]],
+         [[[2, 2], [1, 2]], [[1, 1], [0, 2]]]]
+    from deterrence.solvers.certify import is_equilibrium
+    game = dt.NormalFormGame(P)
+    result = dt.solve(game, method="nplayer")
+    assert result.complete and len(result) == 2
+    assert any("cannot vanish" in n for n in result.notes)
+    # every fully mixed profile on a grid: someone has a strictly better pure reply
+    grid = [Fraction(k, 12) for k in range(1, 12)]
+    assert not any(is_equilibrium(game, ((1 - x, x), (1 - y, y), (1 - z, z))) for x, y, z in product(grid, repeat=3))

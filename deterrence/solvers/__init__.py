@@ -11,8 +11,8 @@ Methods (the game types each accepts; :data:`METHODS` is the full list):
 * ``"pure"`` (normal form): every pure equilibrium, n players;
 * ``"nplayer"`` (normal form): every Nash equilibrium of a small n-player game,
   exact or algebraic (default for three or more players);
-* ``"nplayer_logit"`` (normal form): one equilibrium of a larger n-player game (logit
-  path, certified exactly);
+* ``"nplayer_logit"`` (normal form): one equilibrium of a larger n-player game (small
+  supports first, then the logit path; certified exactly);
 * ``"lemke_howson"`` (normal form): one equilibrium, exact, lexicographic pivoting;
 * ``"zero_sum"`` (normal form): the value and optimal strategies of a zero-sum game;
 * ``"subgame_perfect"`` (tree): every subgame-perfect equilibrium (default for trees);

@@ -599,7 +599,8 @@ def nplayer_equilibria(game, *, limit: int | None = None, seed: int = 0) -> NPla
                      "with continua of equilibria (see continua)")
     if empty:
         notes.append(f"{empty} positive-dimensional support system(s) hold no equilibrium "
-                     "(decided exactly by linear programming)")
+                     "(decided exactly: by linear programming, or by an equation that cannot vanish "
+                     "while the support's probabilities are positive)")
     if not complete:
         notes.append("a continuum without a sampled equilibrium may be empty: the list is "
                      "complete only up to those sets")
@@ -1151,6 +1152,8 @@ def _continuum(game, payoffs, supports, unknowns, equations, basis, check, rng):
     dimension, _ = _dimension(basis, unknowns)
     labels = tuple(tuple(game.actions[i][a] for a in s) for i, s in enumerate(supports))
     base = [e.as_expr() for e in equations]
+    if any(_sign_definite(e, unknowns) for e in base):
+        return EMPTY
     decided = _linear_feasibility(game, basis, unknowns, check)
     if decided is EMPTY:
         return EMPTY
@@ -1173,6 +1176,22 @@ def _continuum(game, payoffs, supports, unknowns, equations, basis, check, rng):
 
 #: Marks a positive-dimensional support system proved to hold no equilibrium.
 EMPTY = "empty"
+
+
+def _sign_definite(expr, unknowns) -> bool:
+    """Whether ``expr = 0`` has no solution with every unknown positive (the probabilities of a
+    support's actions are): all its coefficients, as a polynomial in the unknowns, are nonzero
+    and of one sign. (x1 (x0 + 1) = 0 left a continuum "may be empty" and the list incomplete:
+    a solver review.)
+
+    >>> import sympy
+    >>> x, y = sympy.symbols("x y")
+    >>> _sign_definite(x * y + y, [x, y]), _sign_definite(2 - 4 * x * y, [x, y]), _sign_definite(sympy.S(0), [x])
+    (True, False, False)
+    """
+    import sympy
+    coefficients = sympy.Poly(expr, *unknowns).coeffs()
+    return bool(coefficients) and (all(c > 0 for c in coefficients) or all(c < 0 for c in coefficients))
 
 
 def _linear_feasibility(game, basis, unknowns, check):
