@@ -521,3 +521,16 @@ def test_tree_figure_names_information_sets_and_mixed_moves():
     heights = {tuple(line.get_transform().transform(line.get_xydata())[:, 1].round(3)) for line in dashed}
     assert len(heights) == 2
     plt.close("all")
+
+
+def test_a_node_label_names_its_set_only_when_that_adds_something():
+    """A one-node set named after its player read "Challenger (challenger)" (a review of
+    notebook 03); a set of several nodes is still named."""
+    from deterrence.core.tree import GameTree, chance, decision, terminal
+    from deterrence.plot.tree import _node_text
+    tree = GameTree(decision("Challenger", {
+        "probe": chance({h: ("1/2", decision("Defender", {"hold": terminal([0, 0]), "fight": terminal([1, -1])},
+                                                  infoset="guess")) for h in ("hard", "soft")}),
+        "stay": terminal([0, 0])}, infoset="challenger"), players=["Challenger", "Defender"])
+    assert _node_text(tree, (), tree.root) == "Challenger"
+    assert _node_text(tree, ("probe", "hard"), tree.node(("probe", "hard"))) == "Defender (guess)"
