@@ -650,3 +650,10 @@ def test_the_miscalculation_section_says_what_the_noise_changed():
     assert "within 100 rounds: 0." in "\n".join(stage.lines) and stage.data["war_probability"] == "0"
     again = explain(load_game("us_iran_stage"), delta="9/10").section("miscalculation")
     assert "still subgame perfect" in "\n".join(again.lines)
+
+
+def test_the_calibration_says_one_payoff_unit():
+    from deterrence.models.us_iran_exchange_report import us_iran_exchange_model
+    lines = explain(us_iran_exchange_model(fitted=False)).section("calibration").lines
+    assert any(line.startswith("a_us = 1 payoff unit —") for line in lines)
+    assert any(line.startswith("b_us = 2 payoff units —") for line in lines)

@@ -893,7 +893,10 @@ def exchange_report(analysis: ExchangeAnalysis):
     def cal_line(k, c):
         shown = _num(Fraction(c["value"]))
         run = f" ({c['this_run']}; calibrated value {c['calibrated_value']})" if "this_run" in c else ""
-        return f"{k} = {shown} {c['unit']}{run} — {c['source']}"
+        unit = c["unit"]
+        if Fraction(c["value"]) == 1 and unit.startswith("payoff units"):   # "1 payoff units" (a review)
+            unit = "payoff unit" + unit[len("payoff units"):]
+        return f"{k} = {shown} {unit}{run} — {c['source']}"
     secs.append(Section("calibration", "Calibration (one week per round)",
                         tuple(cal_line(k, c) for k, c in cal.items()), cal))
     rec = {k: {"count": c, "start": s, "end": e, "source": src, "about": about}
