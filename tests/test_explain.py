@@ -415,7 +415,8 @@ def test_a_three_player_report_lists_every_equilibrium_and_its_sections_agree():
     report = explain(irrational)
     section = report.section("equilibria")
     assert len(section.data["equilibria"]) == len(dt.solve(irrational)) == 1 and section.data["complete"]
-    assert report.summary == "Every equilibrium puts weight on escalation."
+    assert report.summary.startswith("Every equilibrium puts weight on escalation. (Escalation here is the last "
+                                     "action of each player, as the game names none escalate: A bottom, B right")
     assert "1 of 1 equilibria put weight on escalation: 0." in section.lines
     game = _three_player_game(10203)
     report = explain(game)

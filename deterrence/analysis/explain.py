@@ -64,6 +64,12 @@ from deterrence.core.report import DeterrenceReport, Section
 from deterrence.errors import TooLargeError
 
 
+#: What the tipping points leave out (an analyst found thresholds at 0 missing without a word).
+KEEP_SIGN = ("Each parameter keeps its sign (a gain stays a gain, a cost a cost): a change that needs one to "
+             "reach 0 or cross it is not listed (red_lines or tree_red_lines with keep_sign=False lists "
+             "those too).")
+
+
 def stage_sections(game, *, escalation=None, red_line_parameters=None, result=None) -> list:
     """The equilibrium, margin and tipping-point sections for a stage game.
 
@@ -148,8 +154,8 @@ def stage_sections(game, *, escalation=None, red_line_parameters=None, result=No
         from deterrence.analysis.redlines import red_lines
         lines_ = red_lines(game, red_line_parameters)
         text = tuple(line_.describe() for line_ in lines_) or ("No parameter change within reach flips the result.",)
-        sections.append(Section("red_lines", "Tipping points", text,
-                                {"red_lines": [line_.to_json() for line_ in lines_]}))
+        sections.append(Section("red_lines", "Tipping points", text + (KEEP_SIGN,),
+                                {"red_lines": [line_.to_json() for line_ in lines_], "keep_sign": True}))
     return sections
 
 
@@ -329,9 +335,10 @@ def tree_sections(tree) -> list:
     if getattr(tree, "is_symbolic", False):
         from deterrence.analysis.redlines import tree_red_lines
         lines_ = tree_red_lines(tree)
-        sections.append(Section("red_lines", "Tipping points", tuple(line_.describe() for line_ in lines_)
-                                or ("No parameter change within reach changes the equilibrium play.",),
-                                {"red_lines": [line_.to_json() for line_ in lines_],
+        sections.append(Section("red_lines", "Tipping points", (tuple(line_.describe() for line_ in lines_)
+                                or ("No parameter change within reach changes the equilibrium play.",))
+                                + (KEEP_SIGN,),
+                                {"red_lines": [line_.to_json() for line_ in lines_], "keep_sign": True,
                                  "method": "scan and exact bisection; formula from the symbolic conditions"}))
     nodes = len(numeric.paths())
     if nodes > THREAT_NODES:       # the analysis grows about as nodes^3.8: asked for, not always run
