@@ -513,3 +513,13 @@ def test_a_support_system_with_an_equation_that_cannot_vanish_is_empty():
     # every fully mixed profile on a grid: someone has a strictly better pure reply
     grid = [Fraction(k, 12) for k in range(1, 12)]
     assert not any(is_equilibrium(game, ((1 - x, x), (1 - y, y), (1 - z, z))) for x, y, z in product(grid, repeat=3))
+
+
+def test_the_support_search_takes_a_progress_option():
+    """A run with a raised limit showed nothing for minutes (an analyst's review): the search has
+    a bar over its support profiles, shown on a terminal after two seconds, or as asked."""
+    from deterrence.errors import GameError
+    game = dt.load_game("irrational_three_player")
+    assert len(dt.solve(game, "nplayer", progress=False)) == len(dt.solve(game, "nplayer", progress=True)) == 1
+    with pytest.raises(GameError, match="progress"):
+        dt.solve(game, "nplayer", progress="yes")

@@ -532,7 +532,7 @@ class NPlayerResult(SolveResult):
 
 
 # ------------------------------------------------------------------- solver
-def nplayer_equilibria(game, *, limit: int | None = None, seed: int = 0) -> NPlayerResult:
+def nplayer_equilibria(game, *, limit: int | None = None, seed: int = 0, progress=None) -> NPlayerResult:
     """Every Nash equilibrium of a small game with any number of players, exactly.
 
     Irrational probabilities are :class:`RealAlgebraic` numbers; continua of
@@ -541,7 +541,9 @@ def nplayer_equilibria(game, *, limit: int | None = None, seed: int = 0) -> NPla
     with a support system, among those conditional dominance leaves, that may have more than
     :data:`MAX_MIXED_SOLUTIONS` solutions are refused too: a random 2x2x2x2x2 game ran for
     minutes in flint's Groebner basis); ``seed``
-    fixes the rational sample points drawn on continua.
+    fixes the rational sample points drawn on continua. ``progress``: a bar over the support
+    profiles (:func:`~deterrence.core.progress.progress_bar`; by default on a terminal when the
+    search lasts over two seconds: a run with a raised ``limit`` had shown nothing for minutes).
 
     >>> from deterrence import NormalFormGame
     >>> import numpy as np
@@ -584,13 +586,17 @@ def nplayer_equilibria(game, *, limit: int | None = None, seed: int = 0) -> NPla
                 f"{MAX_MIXED_SOLUTIONS}: its exact solve can take many minutes, and cannot be interrupted; "
                 f"pass limit={count} to try anyway, or use the method nplayer_logit for one certified "
                 "equilibrium")
-    for supports in profiles:
-        found, continuum = _equilibria_on_support(game, payoffs, supports, rng)
-        equilibria += found
-        if continuum is EMPTY:
-            empty += 1
-        elif continuum is not None:
-            continua.append(continuum)
+    from deterrence.core.progress import progress_bar
+    with progress_bar(len(profiles), "nplayer: support profiles", progress, large=True, unit="profile",
+                      delay=2) as bar:
+        for supports in profiles:
+            found, continuum = _equilibria_on_support(game, payoffs, supports, rng)
+            equilibria += found
+            if continuum is EMPTY:
+                empty += 1
+            elif continuum is not None:
+                continua.append(continuum)
+            bar.update()
     equilibria.sort(key=lambda e: [[float(p) for p in s] for s in e.strategies], reverse=True)
     complete = all(c.sample is not None for c in continua)
     notes = []
