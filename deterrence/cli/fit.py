@@ -36,7 +36,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("game", metavar="GAME", help="catalogue name or file (normal-form game or tree)")
     parser.add_argument("--data", metavar="FILE", default=None,
                         help="CSV of observed choices: player,action,count[,information_set] for qre; "
-                             "x,z,outcome for strategic_probit (default: the shipped crisis data)")
+                             "x,z,outcome for strategic_probit (for strategic_probit only, the default is "
+                             "the shipped crisis data)")
     parser.add_argument("--model", choices=MODELS, default="qre",
                         help="qre (default): logit QRE / agent QRE; strategic_probit: the crisis game")
     parser.add_argument("--parameter", action="append", default=[], metavar="NAME",

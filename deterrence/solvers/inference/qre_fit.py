@@ -27,8 +27,8 @@ Steps
 3. With parameters: Nelder-Mead (:func:`scipy.optimize.minimize`) over
    ``(lambda, theta)`` from the lambda-only fit and the parameters' defaults.
 4. Standard errors: the inverse of the observed information, the Hessian by
-   central differences. A lambda at the end of the searched range (the data
-   look like exact Nash play) gets ``nan``.
+   central differences (:mod:`._information`). A lambda at the end of the searched
+   range (the data lie nearest the branch's Nash limit) gets ``nan``.
 
 Game trees (McKelvey and Palfrey 1998, the agent QRE): the data are how often
 each move was observed at each information set, e.g. counted along observed
@@ -266,8 +266,10 @@ def fit_logit_qre(game, counts, parameters=(), max_lambda: float | None = None) 
     lo = branch.lambdas[max(k - 1, 0)]
     hi = branch.lambdas[min(k + 1, len(branch.lambdas) - 1)]
     if k == len(values) - 1:
-        notes.append(f"the likelihood still rises at lambda = {hi:.6g}: the data look like "
-                     "Nash play; lambda is at the end of the searched range")
+        # not "the data look like Nash play": all-swerve choices in Chicken are no equilibrium play,
+        # yet its likelihood rises along the branch towards the mixed limit (an analyst's review)
+        notes.append(f"the likelihood still rises at lambda = {hi:.6g}, the end of the searched range: "
+                     "the data lie nearest the branch's Nash limit, and lambda is at that end")
     # the tolerance is relative: lambda scales as 1/payoffs
     lam = float(minimize_scalar(lambda v: -loglik(v), bounds=(lo, hi), method="bounded",
                                 options={"xatol": 1e-10 * hi}).x) if hi > lo else lo
