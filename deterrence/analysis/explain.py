@@ -289,6 +289,7 @@ def noise_section(analysis, strategies=None, delta=None, noise=None, *, within=1
         f"Noise: {noise_text}; play: {names}.",
         f"Probability of war ({war}) within {horizon}: {chance}.",
         expected, verdict + "."]
+    from deterrence.core.stochastic import DAYS_PER_YEAR      # the toolkit's one calendar
     return Section("miscalculation", "Miscalculation: the risk of war under noise", tuple(lines), {
         "strategies": list(analysis.strategies),
         "noise": analysis.game.noise.to_dict(), "within": within, "round_days": round_days,
@@ -298,7 +299,7 @@ def noise_section(analysis, strategies=None, delta=None, noise=None, *, within=1
         "expected_rounds_to_war": None if rounds is None else format_exact(rounds),
         "expected_rounds_to_war_float": None if rounds is None else float(rounds),
         "expected_years_to_war": (None if rounds is None or round_days is None
-                                  else float(rounds) * round_days / 365.25),
+                                  else float(rounds) * round_days / DAYS_PER_YEAR),
         "subgame_perfect_under_noise": noisy.subgame_perfect,
         "deviations_under_noise": deviations,
         "long_run_payoffs": [format_exact(v) for v in a.long_run_payoffs]})
@@ -310,12 +311,13 @@ def _span(rounds, round_days) -> str:
     >>> _span(1000, 7), _span(100, 7), _span(2, 7)
     ('about 19.2 years', 'about 23.0 months', '14 days')
     """
+    from deterrence.core.stochastic import DAYS_PER_MONTH, DAYS_PER_YEAR    # the toolkit's one calendar
     days = float(rounds) * round_days
     if days < 60:
         return f"{days:g} days"
     if days < 730:
-        return f"about {days / 30.44:.1f} months"
-    return f"about {days / 365.25:.1f} years"
+        return f"about {days / float(DAYS_PER_MONTH):.1f} months"
+    return f"about {days / DAYS_PER_YEAR:.1f} years"
 
 
 def tree_sections(tree) -> list:
