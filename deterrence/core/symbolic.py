@@ -311,15 +311,6 @@ class _Builder:
         return None
 
 
-def free_parameter_names(expr) -> frozenset:
-    """Names of the parameters an expression depends on.
-
-    >>> sorted(free_parameter_names(parse_expression("a*b + 1", ["a", "b"])))
-    ['a', 'b']
-    """
-    return frozenset(str(s) for s in getattr(expr, "free_symbols", ()))
-
-
 def parameter_symbol(name: str):
     """The sympy symbol that stands for parameter ``name`` everywhere.
 

@@ -298,6 +298,11 @@ def header_lines(game) -> list:
 
 
 def toml_number(value) -> str:
+    """A number as TOML text: an integer as it is, a fraction (or a huge integer) in quotes.
+
+    >>> toml_number(3), toml_number(Fraction(1, 3)), toml_number(2**70)
+    ('3', '"1/3"', '"1180591620717411303424"')
+    """
     # Fractions go in quotes ("1/3"): TOML has no rationals, and floats would lose exactness.
     # Integers beyond TOML's 64 bits go in quotes too, so that any TOML reader accepts the file.
     if isinstance(value, int) and not isinstance(value, bool) and -2**63 <= value < 2**63:
@@ -313,12 +318,22 @@ _ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r", "\b
 
 
 def toml_string(s: str) -> str:
+    r"""A TOML basic string, quotes and control characters escaped.
+
+    >>> print(toml_string('say "hold"\tnow'))
+    "say \"hold\"\tnow"
+    """
     return '"' + "".join(_ESCAPES.get(ch, ch) if ch in _ESCAPES else
                          (f"\\u{ord(ch):04x}" if ord(ch) < 32 or ord(ch) == 127 else ch)
                          for ch in s) + '"'
 
 
 def toml_long_string(s: str) -> str:
+    r"""A TOML multi-line string for text with line breaks (a description); one line stays basic.
+
+    >>> toml_long_string("two\nlines\n").split("\n")[1:3], toml_long_string("one line")
+    (['two', 'lines'], '"one line"')
+    """
     if not s.endswith("\n") and "\n" not in s:
         return toml_string(s)
     body = "".join(ch if ch in "\n\t" else _ESCAPES.get(ch) or
@@ -328,11 +343,21 @@ def toml_long_string(s: str) -> str:
 
 
 def toml_key(k) -> str:
+    """A bare key when TOML allows one, else a quoted one.
+
+    >>> toml_key("W_iran"), toml_key("hold, retaliate")
+    ('W_iran', '"hold, retaliate"')
+    """
     k = str(k)
     return k if re.fullmatch(r"[A-Za-z0-9_-]+", k) else toml_string(k)
 
 
 def toml_value(v) -> str:
+    """Any value of a game's extra sections as TOML text.
+
+    >>> toml_value(True), toml_value(0.5), toml_value(["a", 1])
+    ('true', '0.5', '["a", 1]')
+    """
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, int):

@@ -89,6 +89,13 @@ def product_gains(stances, rows_after, profiles) -> dict:
     change payoffs only); ``rows_after(state)``: the completed switching rows after a round in
     that state of the exchange game (:func:`switching_rows`); ``profiles``: ``{stance: {state:
     (US, Iran)}}``. Product states are named ``"stance:state"`` as in the product game (:data:`SEPARATOR`).
+
+    >>> from deterrence.models.us_iran_exchange import contained_profile, exchange_model
+    >>> stances = {"calm": exchange_model(), "hawk": exchange_model(W_iran=20)}
+    >>> rows = switching_rows(stances, {"calm": {"hawk": Fraction(1, 100)}, "hawk": {"calm": Fraction(1, 50)}})
+    >>> gains = product_gains(stances, lambda s: rows, {k: contained_profile() for k in stances})
+    >>> sorted({key[0].split(":")[0] for key in gains}), max(gains.values()) <= 0   # no one-shot gain
+    (['calm', 'hawk'], True)
     """
     from deterrence.core.exact import from_fmpq
     return {key: from_fmpq(g) for key, g in product_solution(stances, rows_after, profiles)[1].items()}
@@ -135,7 +142,15 @@ def merged_absorbing(stances, rows_after) -> tuple:
 
 def product_solution(stances, rows_after, profiles) -> tuple:
     """``(values, gains)`` of :func:`product_gains` in python-flint rationals: ``values[(stance,
-    state)]`` the pair (US, Iran) of every transient product state, ``gains`` as there (fmpq)."""
+    state)]`` the pair (US, Iran) of every transient product state, ``gains`` as there (fmpq).
+
+    >>> from deterrence.models.us_iran_exchange import contained_profile, exchange_model
+    >>> stances = {"calm": exchange_model(), "hawk": exchange_model(W_iran=20)}
+    >>> rows = switching_rows(stances, {"calm": {"hawk": Fraction(1, 100)}})
+    >>> values, gains = product_solution(stances, lambda s: rows, {k: contained_profile() for k in stances})
+    >>> type(next(iter(values.values()))[0]).__name__, len(values) == 2 * len(TRANSIENT)
+    ('fmpq', True)
+    """
     from deterrence.core.exact import flint
     fl = flint()
     fmpq = fl.fmpq

@@ -643,7 +643,14 @@ def irrational_notes(equilibria) -> list:
     """The notes a result carries that say how its irrational numbers are given: as algebraic
     numbers (:class:`AlgebraicEquilibrium`) or in certified balls
     (:class:`~deterrence.solvers.normal_form.box_certify.BoxEquilibrium`); none if all are exact
-    fractions."""
+    fractions.
+
+    >>> from deterrence import load_game, solve
+    >>> irrational_notes(solve(load_game("irrational_three_player")).equilibria)[0][:46]
+    'irrational probabilities are algebraic numbers'
+    >>> irrational_notes(solve(load_game("chicken")).equilibria)
+    []
+    """
     from deterrence.solvers.normal_form.box_certify import ENCLOSURE_NOTE, BoxEquilibrium
     notes = []
     if any(isinstance(e, AlgebraicEquilibrium) for e in equilibria):

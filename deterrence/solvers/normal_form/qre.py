@@ -465,7 +465,15 @@ def trace_branch(H, max_lambda, tol=1e-10, max_steps=20000, stop_at=None):
     the target there is traced again here. A trace that fails (it stalls, its step length
     vanishes, or it cannot land on ``stop_at``; not one that runs out of steps, or stops far
     out) is traced once more with no step moving a probability by more than :data:`MAX_PROBABILITY_STEP`; if that
-    fails too, the first failure is raised."""
+    fails too, the first failure is raised.
+
+    >>> from deterrence import load_game
+    >>> game, arrays = _float_arrays(load_game("chicken"))
+    >>> H, scale = _scaled_homotopy(arrays)
+    >>> points = trace_branch(H, 50 * scale)
+    >>> float(points[0][-1]), float(points[-1][-1]) >= 50 * scale
+    (0.0, True)
+    """
     try:
         return _trace(H, max_lambda, tol, max_steps, stop_at, None)
     except SolverError as first:

@@ -761,7 +761,14 @@ def logit_homotopy_candidates(game, restarts, seed, max_steps=600):
     """Float candidates (per state, one float strategy per player) for
     :func:`certify_markov_perfect`: the ends of the logit homotopy from the uniform prior and
     from ``restarts`` random priors (seeded); a prior whose path does not end in ``max_steps``
-    steps gives none."""
+    steps gives none.
+
+    >>> from deterrence import load_game
+    >>> game = load_game("stochastic_prisoners_dilemma").with_defaults()
+    >>> candidates = list(logit_homotopy_candidates(game, 2, seed=1))
+    >>> 1 <= len(candidates) <= 3 and all(len(c) == len(game.states) for c in candidates)
+    True
+    """
     import numpy as np
 
     from deterrence.core.random import rng as make_rng

@@ -173,7 +173,14 @@ def face_estimate(faces) -> int:
     """The size guard's estimate for the two optimal faces: the larger of McMullen's upper bounds
     on their vertices, each face with the columns removed that the other face's optimal point
     sets to zero (its dimension: the remaining columns less the rank of its rows; its facets: the
-    remaining plan and slack columns)."""
+    remaining plan and slack columns).
+
+    >>> from deterrence.io import load_game
+    >>> from deterrence.solvers.tree.sequence_form import sequence_form
+    >>> sf = sequence_form(load_game("kuhn_poker"))
+    >>> face_estimate((_Face(sf, 0), _Face(sf, 1))) >= 2      # Kuhn poker's faces have 2 and 1 vertices
+    True
+    """
     from deterrence.core.exact import flint_module
     from deterrence.solvers.normal_form.enumeration import vertex_bound
     flint = flint_module()
