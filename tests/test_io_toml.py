@@ -328,3 +328,22 @@ def test_decimals_in_formulas_and_chance_probabilities_are_exact(tmp_path):
                     'b = "0.66666666666666666667" }\nmoves.a = [1, 0]\nmoves.b = [0, 1]\n')
     (eq,) = solve(load_game(tree))          # it said: probabilities sum to 9999999999999999/10^16, not 1
     assert eq.payoffs == (Fraction(33333333333333333333, 10**20), Fraction(66666666666666666667, 10**20))
+
+
+@pytest.mark.parametrize("entry", ["chicken", "entry_deterrence", "stochastic_prisoners_dilemma"])
+def test_every_kind_of_game_file_reads_its_extra_sections_by_one_rule(entry, tmp_path):
+    """A tree file took a [parameter_notes] table that the others refused, and [[notes]] was
+    read in one kind of file and refused in the other (an architecture review)."""
+    from pathlib import Path
+
+    import deterrence as dt
+    text = (Path(dt.__file__).parent.parent / "games" / f"{entry}.toml").read_text()
+    path = tmp_path / "g.toml"
+    path.write_text(text + '\n[[notes]]\ntext = "one"\n\n[[notes]]\ntext = "two"\n')
+    assert load_game(str(path)).extra["notes"] == [{"text": "one"}, {"text": "two"}]
+    path.write_text(text + '\n[parameter_notes]\nf = "smuggled"\n')
+    with pytest.raises(GameFileError, match="parameter_notes: this name is reserved"):
+        load_game(str(path))
+    path.write_text('stray = 3\n' + text)          # at the top: below a table it would be the table's
+    with pytest.raises(GameFileError, match="unknown key 'stray'"):
+        load_game(str(path))

@@ -119,20 +119,9 @@ class _StochasticReader:
 
     def game(self):
         b = self.base
-        extra = {}
-        for key, value in self.data.items():
-            if key in HEAD_KEYS:
-                continue
-            if key in ("actions", "payoffs", "tree"):
-                self.fail(f"a stochastic-game file has no [{key}] table: actions and payoffs are "
-                          "in [stochastic]", key)
-            if key == "parameter_notes":
-                self.fail("this name is reserved (parameter notes go in [parameters] as about = ...)", key)
-            if isinstance(value, dict):
-                extra[key] = value
-            else:
-                self.fail(f"unknown key {key!r}; known keys are {', '.join(HEAD_KEYS)} "
-                          "(other sections must be tables)", key)
+        misplaced = {key: f"a stochastic-game file has no [{key}] table: actions and payoffs are in [stochastic]"
+                     for key in ("actions", "payoffs", "tree")}
+        extra = b.extra_sections(HEAD_KEYS, misplaced)
         head = b.head()
         notes = head.pop("notes")
         if notes:

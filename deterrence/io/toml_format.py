@@ -110,19 +110,7 @@ class _Reader(TomlReader):
     """Checks the parsed TOML document and builds the normal-form game, locating every error."""
 
     def game(self):
-        data = self.data
-        extra = {}
-        for key, value in data.items():
-            if key in KNOWN_KEYS:
-                continue
-            if key == "parameter_notes":
-                self.fail("this name is reserved (parameter notes go in [parameters] as about = ...)", key)
-            if isinstance(value, dict) or (isinstance(value, list) and value
-                                           and all(isinstance(v, dict) for v in value)):
-                extra[key] = value  # e.g. [repeated], for other layers
-            else:
-                self.fail(f"unknown key {key!r}; known keys are {', '.join(KNOWN_KEYS)} "
-                          "(other sections must be tables)", key)
+        extra = self.extra_sections(KNOWN_KEYS)      # e.g. [repeated], for other layers
         title = self.get("title", str, "")
         description = self.get("description", str, "", default="")
         sources = self.strings(self.get("sources", list, "", default=[]), "sources", what="source")

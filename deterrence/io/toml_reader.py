@@ -219,6 +219,37 @@ class TomlReader:
                 self.fail(f"every {what} must be a string in quotes, got {_type_name(item)}", *path)
         return value
 
+    def extra_sections(self, known, misplaced=None) -> dict:
+        """The sections a game file adds for other layers (``[repeated]``, ...), by one rule for
+        every kind of file: each is a table or an array of tables; ``parameter_notes`` is reserved
+        (the notes go in ``[parameters]``); a key of ``misplaced`` gets its own message. (Three
+        readers had three rules: a tree file took a ``[parameter_notes]`` table that the others
+        refused, and ``[[notes]]`` was read in one kind and refused in the other: a review.)
+
+        >>> r = TomlReader("", {"title": "t", "repeated": {"delta": "1/2"}, "notes": [{"a": 1}]}, "g.toml")
+        >>> r.extra_sections(("title",))
+        {'repeated': {'delta': '1/2'}, 'notes': [{'a': 1}]}
+        >>> r.extra_sections(("title", "repeated"), {"notes": "a tree file has no [notes]"})
+        Traceback (most recent call last):
+        ...
+        deterrence.errors.GameFileError: g.toml: notes: a tree file has no [notes]
+        """
+        extra = {}
+        for key, value in self.data.items():
+            if key in known:
+                continue
+            if misplaced and key in misplaced:
+                self.fail(misplaced[key], key)
+            if key == "parameter_notes":
+                self.fail("this name is reserved (parameter notes go in [parameters] as about = ...)", key)
+            if isinstance(value, dict) or (isinstance(value, list) and value
+                                           and all(isinstance(v, dict) for v in value)):
+                extra[key] = value
+            else:
+                self.fail(f"unknown key {key!r}; known keys are {', '.join(known)} "
+                          "(other sections must be tables)", key)
+        return extra
+
     def head(self) -> dict:
         """The head every game file shares: title, description, sources, players,
         parameters (with ``parameter_notes``) and claims, as keyword arguments."""

@@ -138,17 +138,9 @@ class _TreeReader:
         self.base.fail(message, *path)
 
     def tree(self):
-        b, data = self.base, self.data
-        extra = {}
-        for key, value in data.items():
-            if key in HEAD_KEYS:
-                continue
-            if key in ("actions", "payoffs"):
-                self.fail(f"a tree file has no [{key}] table: the moves and payoffs are in [tree]", key)
-            if isinstance(value, dict):
-                extra[key] = value
-            else:
-                self.fail(f"unknown key {key!r}; known keys are {', '.join(HEAD_KEYS)}", key)
+        b = self.base
+        extra = b.extra_sections(HEAD_KEYS, {key: f"a tree file has no [{key}] table: the moves and payoffs "
+                                                  "are in [tree]" for key in ("actions", "payoffs")})
         title = b.get("title", str, "", default="")
         description = b.get("description", str, "", default="")
         sources = b.strings(b.get("sources", list, "", default=[]), "sources", what="source")
