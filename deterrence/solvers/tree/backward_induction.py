@@ -117,6 +117,7 @@ class _Solver:
         self.roots = set(subgame_roots(tree))
         self.notes = []
         self.complete = True
+        self.tied = False           # a player of a perfect-information node was indifferent
         # a truncated subgame's solutions depend only on the payoffs put at its cut nodes, and
         # many combinations of the subgames' solutions put the same ones (14 random rounds:
         # 94,176 combinations at the root, far fewer distinct payoffs), so each is solved once
@@ -180,6 +181,7 @@ class _Solver:
                 i = self.tree.player_index(node.player)
                 best = max(values[x + (m,)][i] for m in node.labels)
                 tied = sum(1 for m in node.labels if values[x + (m,)][i] == best)
+                self.tied = self.tied or tied > 1
                 entries = (len(results) + tied) * len(node.labels)
                 if entries > self.max_tie_entries:
                     raise TooLargeError(
@@ -236,7 +238,9 @@ class _Solver:
             self.notes.extend(n for n in result.notes if n not in self.notes)
         if result.cliques is not None and any(len(c) > 1 for c in result.cliques):
             note = (f"the subgame at node {path_name(x)} has sets of equilibria: its extreme "
-                    "equilibria are listed, and their mixtures within a clique are equilibria too")
+                    "equilibria are listed; their mixtures within a clique are equilibria of that "
+                    "subgame, and subgame perfect in the tree where every move before it stays a best "
+                    "reply (those are not listed)")
             if note not in self.notes:
                 self.notes.append(note)
         strategies = nf.extra["strategies"]
@@ -304,7 +308,9 @@ def _distinct(results):
 
 def subgame_perfect(tree: GameTree, stage_method: str | None = None, *, max_tie_entries: int | None = None,
                     max_equilibria: int | None = None, **options) -> SolveResult:
-    """Every subgame-perfect equilibrium (pure ones in perfect-information trees; ties in full).
+    """Every subgame-perfect equilibrium (pure ones in perfect-information trees: one per tied
+    move where a player is indifferent, and then the list is not complete, since mixing tied moves
+    is subgame perfect where the moves before it stay best replies).
 
     ``stage_method`` names the solver for subgames with simultaneous moves or
     hidden information (default: as :func:`deterrence.solvers.solve`). Tied moves
@@ -347,16 +353,24 @@ def subgame_perfect(tree: GameTree, stage_method: str | None = None, *, max_tie_
     solutions = solver.solve(())
     equilibria = tuple(TreeEquilibrium.from_behaviour(tree, beh, tuple(pay)) for beh, pay in solutions)
     notes = list(solver.notes)
-    if tree.is_perfect_information:
-        notes.insert(0, "perfect information: every pure subgame-perfect equilibrium (ties give one "
-                        "equilibrium per tied move; mixtures of tied moves are subgame perfect too)")
+    complete = solver.complete
+    if tree.is_perfect_information and solver.tied:
+        # "mixtures of tied moves are subgame perfect too" was false: B mixing its tied moves can
+        # make A's move before it a worse reply (a solver review); the mixed ones are not listed
+        complete = False
+        notes.insert(0, "perfect information with ties: every pure subgame-perfect equilibrium, one per "
+                        "tied move; mixing tied moves is subgame perfect only where every move before "
+                        "it stays a best reply, and those mixed equilibria are not listed")
+    elif tree.is_perfect_information:
+        notes.insert(0, "perfect information and no ties: the subgame-perfect equilibrium is unique "
+                        "and pure")
     elif subgame_roots(tree) == [()]:
         # a signalling game's chance move is hidden: subgame perfection then refines nothing, and
         # the listing called a pooling threat credible that fails the intuitive criterion (a review)
         notes.insert(0, "this tree has no proper subgame, so its subgame-perfect equilibria are its Nash "
                         "equilibria: method sequential (beliefs at every information set) or, for a "
                         "signalling game, signalling_pbe (with the intuitive criterion) refines them")
-    return SolveResult(equilibria, "subgame_perfect", True, solver.complete, tree.players,
+    return SolveResult(equilibria, "subgame_perfect", True, complete, tree.players,
                        notes=tuple(notes), concept="subgame-perfect", game=given,
                        parameters=tree.parameters,
                        options={**({"stage_method": stage_method} if stage_method else {}), **options})
