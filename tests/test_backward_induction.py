@@ -263,3 +263,25 @@ def test_a_float_stage_is_not_called_irrational():
     qre = dt.solve(dt.load_game("irrational_three_player"), "qre", lam=1.0)[0].strategies
     assert len(result) == 1
     assert abs(float(result[0].behaviour[("P1", "p1")]["a0"]) - qre[0][0]) < 1e-12
+
+
+def test_a_tie_leaves_the_pure_list_incomplete_and_says_why():
+    """'Mixtures of tied moves are subgame perfect too' was false (a solver review): here B is
+    indifferent after in, and with B at 1/4 l, 3/4 r, A loses by coming in (1/2 < 1)."""
+    from fractions import Fraction
+
+    from deterrence.core.tree import GameTree, decision, terminal
+    from deterrence.solvers.tree.backward_induction import subgame_perfect
+    from deterrence.solvers.tree.reduced_normal_form import expected_payoffs
+    tree = GameTree(decision("A", {"out": terminal([1, 0]), "in": decision("B", {"l": terminal([2, 1]),
+                                                                                 "r": terminal([0, 1])})}),
+                    players=["A", "B"])
+    result = subgame_perfect(tree)
+    assert len(result) == 2 and not result.complete
+    assert any("only where every move before it stays a best reply" in n for n in result.notes)
+    mixed = {("A", "root"): {"out": 0, "in": 1}, ("B", "in"): {"l": Fraction(1, 4), "r": Fraction(3, 4)}}
+    assert expected_payoffs(tree, mixed)[0] == Fraction(1, 2) < 1          # out pays A 1: not Nash
+    untied = GameTree(decision("A", {"out": terminal([1, 0]), "in": decision("B", {"l": terminal([2, 1]),
+                                                                                   "r": terminal([0, 0])})}),
+                      players=["A", "B"])
+    assert subgame_perfect(untied).complete and len(subgame_perfect(untied)) == 1
