@@ -202,6 +202,13 @@ def test_a_game_file_names_its_own_war(tmp_path, capsys):
     out = json.loads(capsys.readouterr().out)
     assert out["war_profiles"] == [["arm", "arm"]] and out["within"] == 100
     assert parse_exact(out["expected_rounds_to_war"]) == parse_exact(game.claims["expected_round_at_defaults"])
+    # one meaning of war for the file everywhere: the float chain and the simulation read it too
+    # (they counted the first false alarm: a review of this change)
+    from deterrence.solvers.repeated.simulate import simulate
+    exact = analyse_noise(game, within=10)
+    assert war_risk(game, within=10)[0] == pytest.approx(float(exact.war_probability))
+    simulated = simulate(game, matches=2000, seed=1)
+    assert abs(simulated.mean_rounds_to_war - float(exact.expected_rounds_to_war)) < 2.5   # se about 0.6
     # without the key, every profile in which a side arms counts, as before
     text = Path(dt.__file__).parent.parent.joinpath("games", "spiral_model.toml").read_text()
     path = tmp_path / "spiral_default.toml"
@@ -314,6 +321,9 @@ def test_a_strategy_keeps_its_parameters_in_its_name(capsys):
     from deterrence.core.strategies import strategy
     stage = dt.load_game("us_iran_stage")
     assert strategy("limited_retaliation", stage, 0, k=3).name == "limited_retaliation(k=3)"
-    assert strategy("limited_retaliation", stage, 0).name == "limited_retaliation"
+    assert strategy("limited_retaliation", stage, 0).name == "limited_retaliation"     # k = 2, the default
+    from deterrence.core.strategies import generous_tit_for_tat, limited_retaliation
+    assert limited_retaliation(stage, 0, k=3).name == "limited_retaliation(k=3)"        # called directly too
+    assert generous_tit_for_tat(stage, 0, g="1/4").name == "generous_tit_for_tat(g=1/4)"
     assert main(["repeated", "us_iran_stage", "-s", "limited_retaliation(k=1),limited_retaliation(k=3)"]) == 0
     assert "US plays limited_retaliation(k=1), Iran plays limited_retaliation(k=3)" in capsys.readouterr().out

@@ -280,7 +280,7 @@ def noise_section(analysis, strategies=None, delta=None, noise=None, *, within=1
         verdict += ((": a limited strike may misfire into war, so the side due to answer gains by holding"
                      if misfire else "") + (f" ({gains})" if gains else ""))
     from deterrence.core.repeated import war_profiles
-    if set(a.war_profiles) == set(war_profiles(analysis.game.stage)):
+    if set(a.war_profiles) == set(war_profiles(analysis.game.stage, "any")):
         war = "a round in which either side escalates"
     else:                       # the game file's own war ([repeated] war)
         war = "a round with " + " or ".join("(" + ", ".join(p) + ")" for p in a.war_profiles)

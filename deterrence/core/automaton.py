@@ -432,21 +432,6 @@ class Automaton:
     def __hash__(self):
         return hash(self._key())
 
-    def named(self, name: str) -> "Automaton":
-        """The same automaton under another name (a library strategy with its parameters,
-        ``limited_retaliation(k=3)``: the outputs had dropped them).
-
-        >>> from deterrence.core.strategies import tit_for_tat
-        >>> from deterrence import load_game
-        >>> tit_for_tat(load_game("prisoners_dilemma")).named("tft for Row").name
-        'tft for Row'
-        """
-        other = object.__new__(Automaton)
-        for slot in self.__slots__:
-            object.__setattr__(other, slot, getattr(self, slot))
-        object.__setattr__(other, "_name", str(name))
-        return other
-
     def __setattr__(self, key, value):
         if hasattr(self, "_next") and key in self.__slots__:
             raise AttributeError("Automaton is immutable")

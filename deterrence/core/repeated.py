@@ -485,7 +485,7 @@ def read_profile(game, names=None, *, file=None, lines=None) -> tuple:
     >>> [a.name for a in read_profile(load_game("prisoners_dilemma"), ["grim", "tft"])]
     ['grim_trigger', 'tit_for_tat']
     >>> [a.name for a in read_profile(load_game("us_iran_stage"), "hawk,limited_retaliation(k=3)")]
-    ['hawk', 'limited_retaliation']
+    ['hawk', 'limited_retaliation(k=3)']
     """
     from deterrence.core.automaton import Automaton
     from deterrence.core.strategies import named_strategy
@@ -806,7 +806,8 @@ def escalation_actions(game, escalation=None) -> tuple:
 def war_profiles(stage, war=None) -> tuple:
     """The action profiles that count as war: the toolkit's one meaning of war.
 
-    Default (``war=None`` or ``"any"``): every profile in which **either** side
+    Default (``war=None``): the game file's own (``[repeated] war``, :func:`section_war`), else,
+    as with ``war="any"``, every profile in which **either** side
     plays its escalation action (:func:`escalation_actions`), because the stage
     game charges the war cost whenever either side escalates. ``war`` may
     instead list the profiles (pairs of labels, or ``"a, b"`` strings), as a game
@@ -819,6 +820,10 @@ def war_profiles(stage, war=None) -> tuple:
      ('escalate', 'retaliate'), ('escalate', 'escalate'))
     """
     a1, a2 = stage.actions
+    if war is None:             # the file's own war, read here so that every analysis shares it
+        own = section_war(stage)
+        if own is not None:
+            return own
     if war is None or war == "any":
         e1, e2 = escalation_actions(stage)
         return tuple((x, y) for i, x in enumerate(a1) for j, y in enumerate(a2) if i == e1 or j == e2)

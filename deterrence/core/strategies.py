@@ -122,7 +122,7 @@ def tit_for_tat(game, player=0, mirror=False, **roles) -> Automaton:
         states = [f"after_{b}" for b in opp]
         return Automaton(states, f"after_{oh}", {f"after_{b}": b for b in opp},
                          [f"*: *, {b} -> after_{b}" for b in opp], own, opp,
-                         name="tit_for_tat", description="copy the opponent's last action")
+                         name="tit_for_tat(mirror=True)", description="copy the opponent's last action")
     rules = [f"*: *, {oh} -> calm"] + [f"*: *, {b} -> strike" for b in _strikes(opp, oh)]
     return Automaton(["calm", "strike"], "calm", {"calm": h, "strike": r}, rules, own, opp,
                      name="tit_for_tat",
@@ -148,7 +148,9 @@ def limited_retaliation(game, player=0, k=2, **roles) -> Automaton:
     for j in range(1, k + 1):
         rules.append(f"strike{j}: *, {oh} -> " + (f"strike{j + 1}" if j < k else "calm"))
     play = {"calm": h, **{f"strike{j}": r for j in range(1, k + 1)}}
-    return Automaton(states, "calm", play, rules, own, opp, name="limited_retaliation",
+    # the name carries a k other than the default: limited_retaliation for k = 1 and k = 3 read alike
+    return Automaton(states, "calm", play, rules, own, opp,
+                     name="limited_retaliation" if k == 2 else f"limited_retaliation(k={k})",
                      description=f"answer a strike with {k} rounds of limited strikes")
 
 
@@ -180,6 +182,7 @@ def generous_tit_for_tat(game, player=0, g=None, **roles) -> Automaton:
     {'C': Fraction(1, 3), 'D': Fraction(2, 3)}
     """
     own, opp, h, r, e, oh = _roles(game, player, **roles)
+    name = "generous_tit_for_tat" if g is None else f"generous_tit_for_tat(g={g})"
     if g is None:
         g = _nowak_sigmund_g(game, player)
         g = Fraction(1, 10) if g is None else g
@@ -189,7 +192,7 @@ def generous_tit_for_tat(game, player=0, g=None, **roles) -> Automaton:
     play = {"calm": h, "strike": ({r: 1 - g, h: g} if r != h else h)}
     rules = [f"*: *, {oh} -> calm"] + [f"*: *, {b} -> strike" for b in _strikes(opp, oh)]
     return Automaton(["calm", "strike"], "calm", play, rules, own, opp,
-                     name="generous_tit_for_tat", parameters=tuple(game.parameters),
+                     name=name, parameters=tuple(game.parameters),
                      description=f"tit-for-tat forgiving with probability {g}")
 
 
@@ -310,11 +313,9 @@ def strategy(name: str, game, player=0, **params) -> Automaton:
         raise GameError(f"strategy {name!r} has no option {unknown[0]!r}; its options are "
                         f"{', '.join(options) or 'none'}")
     try:
-        automaton = STRATEGIES[key][0](game, player, **params)
+        return STRATEGIES[key][0](game, player, **params)      # each names itself with its parameters
     except TypeError as exc:
         raise GameError(f"strategy {name!r}: {exc}") from None
-    # the name says its parameters: outputs printed limited_retaliation for k=1 and k=3 alike
-    return automaton.named(f"{key}({', '.join(f'{k}={v}' for k, v in params.items())})") if params else automaton
 
 
 def split_profile(text: str) -> list:
@@ -330,8 +331,8 @@ def named_strategy(text: str, game, player: int):
     """A library strategy from its name with parameters, ``"limited_retaliation(k=3)"``.
 
     >>> from deterrence import load_game
-    >>> named_strategy("limited_retaliation(k=2)", load_game("us_iran_stage"), 0).name
-    'limited_retaliation(k=2)'
+    >>> named_strategy("limited_retaliation(k=3)", load_game("us_iran_stage"), 0).name
+    'limited_retaliation(k=3)'
     """
     base, params = _parse_call(str(text))
     fixed = sorted(set(params) & {"name", "game", "player"})

@@ -172,9 +172,6 @@ def analyse_noise(game, profile=None, *, delta=None, noise=None, war=None, withi
                  or repeated_section(game).delta is not None)
     rg, automata = repeated_game_and_profile(game, profile, delta=delta, noise=noise, default_delta=0)
     rg = rg.with_horizon(None).with_strategies(None).with_defaults()
-    if war is None:             # a game file's [repeated] war, else every profile with an escalation
-        from deterrence.core.repeated import section_war
-        war = section_war(rg.stage)
     if isinstance(within, bool) or not isinstance(within, (int, np.integer)) or within < 0:
         raise GameError(f"within must be a whole number of rounds >= 0, got {within!r}")
     check_progress(progress)
