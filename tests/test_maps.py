@@ -322,6 +322,8 @@ def test_a_sweep_that_is_no_regime_map_is_drawn_as_its_values():
     plt.close(ax.figure)
     with pytest.raises(GameError, match="no value 'nope'"):
         plot.sweep_map(two, "nope")
+    with pytest.raises(GameError, match="war_risk apply to a map of regimes"):
+        plot.sweep_map(two, "share", war_risk=True)
     # a label is no number: the point fails with a message that says so
     failed = sweep(_label, {"a": [1]}, executor="serial").failures
     assert len(failed) == 1 and "returned 'US' for 'who'" in failed[0][1]
@@ -329,3 +331,18 @@ def test_a_sweep_that_is_no_regime_map_is_drawn_as_its_values():
 
 def _label(a):
     return {"who": "US"}
+
+
+def test_a_resumed_regime_map_keeps_its_regime_names():
+    """Sweep.resume dropped meta, and the resumed map was drawn as numbers (a diff review)."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from deterrence.analysis.maps import regime_at
+    whole = regime_map(("delta", [0.5, 0.9]), ("W_iran", [1, 50]), method="solve", executor="serial")
+    resumed = whole.resume(regime_at, executor="serial")
+    assert resumed.meta["regimes"] == whole.meta["regimes"] == tuple(REGIMES)
+    ax = plot.sweep_map(resumed, "regime")
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == list(REGIMES)
+    plt.close(ax.figure)

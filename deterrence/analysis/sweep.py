@@ -68,8 +68,11 @@ class Sweep:
                 for (name, axis), i in zip(self.axes.items(), index)}
 
     def resume(self, func, **options) -> "Sweep":
-        """Compute the missing points only (after a failure or an interruption)."""
-        return sweep(func, self.axes, seed=self.seed, _previous=self, **options)
+        """Compute the missing points only (after a failure or an interruption); the sweep's
+        ``meta`` (a regime map's regime names) is kept: the resumed map was drawn as numbers."""
+        from dataclasses import replace
+        done = sweep(func, self.axes, seed=self.seed, _previous=self, **options)
+        return replace(done, meta={**self.meta, **done.meta})
 
     def to_json(self) -> dict:
         return {"axes": {k: np.asarray(v).tolist() for k, v in self.axes.items()},

@@ -1060,6 +1060,10 @@ def sweep_map(sweep, name=None, ax=None, **kw):
     if kw.get("regimes") is None and "regimes" not in sweep.meta and values.dtype.kind in "biuf":
         # numbers, not regimes: a colour scale (they were drawn as the case's three regimes, the
         # fractions binned into regime codes without a word: an analyst's review)
+        unused = sorted(k for k, v in kw.items() if v is not None and k not in ("xlabel", "ylabel", "title"))
+        if unused:
+            raise GameError(f"sweep_map: {', '.join(unused)} apply to a map of regimes; {name!r} holds numbers "
+                            "(drawn on a colour scale: give regimes=... if they are regime codes)")
         return _value_map(values.T.astype(float), xv, yv, name, ax=ax, xlabel=kw.get("xlabel", xn),
                           ylabel=kw.get("ylabel", yn), title=kw.get("title"))
     if kw.get("war_risk") is True:  # the sweep's own war risk, drawn as contours
