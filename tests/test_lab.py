@@ -307,8 +307,10 @@ def test_lab_refuses_every_bad_table_in_words_and_its_figure_keeps_its_layout(re
     import matplotlib.pyplot as plt
 
     from deterrence.lab import case_view, parse_table
-    with pytest.raises(dt.GameError, match="row 1, cell 1.*divides by zero"):
+    with pytest.raises(dt.GameError, match="row 1, cell 1: payoff '1/0' is not a number"):
         parse_table("1/0, 2; 3, 4")
+    with pytest.raises(dt.TooLargeError, match="row 2, cell 1: .*digits"):         # at once, not after 9 s
+        parse_table("1, 2; 3, 4\n1e10000000, 2; 3, 4")
     import io
 
     from PIL import Image
