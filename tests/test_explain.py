@@ -630,9 +630,13 @@ def test_changing_a_report_changes_no_other_report():
     from deterrence.models.us_iran_exchange_report import us_iran_exchange_model
     first = explain(us_iran_exchange_model(fitted=False))
     before = first.to_json()["predicted"]["war_probability"]["value"]
-    first.to_json()["predicted"]["war_probability"]["value"] = 0.999
-    first.section("predicted").data["war_probability"]["value"] = 0.5
-    assert first.to_json()["predicted"]["war_probability"]["value"] == 0.5       # its own data, changed
+    first.to_json()["predicted"]["war_probability"]["value"] = 0.999          # an ordinary copy: free to change
+    with pytest.raises(TypeError, match="immutable value"):
+        first.section("predicted").data["war_probability"]["value"] = 0.5      # the report itself: read-only
+    from deterrence.analysis.model_cache import analyse_model
+    with pytest.raises(TypeError, match="immutable value"):
+        analyse_model(us_iran_exchange_model(fitted=False)).predicted["war_probability"] = 0.5
+    assert first.to_json()["predicted"]["war_probability"]["value"] == before
     again = explain(us_iran_exchange_model(fitted=False))
     assert again.to_json()["predicted"]["war_probability"]["value"] == before != 0.5
     assert "50.0%" not in again.to_text()

@@ -60,6 +60,11 @@ def test_a_results_record_cannot_change():
     with pytest.raises(TypeError):
         result.options.update(limit=3)
     assert "a" not in result.to_json()["parameters"]
+    # a solver called directly, not through the front door, too
+    from deterrence.solvers.tree.backward_induction import subgame_perfect
+    direct = subgame_perfect(dt.load_game("entry_deterrence"))
+    with pytest.raises(TypeError, match="immutable value"):
+        direct.parameters["m"] = 0
 
 
 values = st.recursive(st.none() | st.integers() | st.text(max_size=3),

@@ -35,6 +35,11 @@ class FrozenDict(dict):
 
     __slots__ = ()
 
+    def __init__(self, *args, **kwargs):
+        if self:                      # d.__init__(...) again would add keys
+            raise TypeError(_TABLE)
+        super().__init__(*args, **kwargs)
+
     def _refuse(self, *args, **kwargs):
         raise TypeError(_TABLE)
 
@@ -72,6 +77,23 @@ class FrozenList(list):
         return self
 
 
+def thawed(value):
+    """An ordinary, changeable deep copy of frozen data (``dict`` and ``list`` again): what a
+    report's ``to_json()`` hands out.
+
+    >>> t = thawed(frozen({"a": [1, {"b": 2}]}))
+    >>> t["a"].append(3); t
+    {'a': [1, {'b': 2}, 3]}
+    """
+    if isinstance(value, dict):
+        return {k: thawed(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [thawed(v) for v in value]
+    if type(value) is tuple:
+        return tuple(thawed(v) for v in value)
+    return value
+
+
 def frozen(value):
     """``value`` with every ``dict`` in it a :class:`FrozenDict` and every ``list`` a
     :class:`FrozenList`, recursively (other values as they are; tuples keep their type).
@@ -92,4 +114,4 @@ def frozen(value):
     return value
 
 
-__all__ = ["FrozenDict", "FrozenList", "frozen"]
+__all__ = ["FrozenDict", "FrozenList", "frozen", "thawed"]

@@ -12,9 +12,10 @@ case-specific sections, and the generic analysis) can build one.
 """
 from __future__ import annotations
 
-import copy
 import json
 from dataclasses import dataclass, field
+
+from deterrence.core.frozen import frozen, thawed
 
 
 @dataclass(frozen=True)
@@ -33,10 +34,10 @@ class Section:
     latex: tuple = ()
 
     def __post_init__(self):
-        # a section's data is its own: it is often an analysis's dict, which the session's cache
-        # shares with every later report of the model (a review changed a number in one report's
-        # data and saw the next report's headline change)
-        object.__setattr__(self, "data", copy.deepcopy(dict(self.data)))
+        # a section's data is read-only (core.frozen): it is often an analysis's dict, which the
+        # session's cache shares with every later report of the model (a review changed a number
+        # in one report's data and saw the next report's headline change)
+        object.__setattr__(self, "data", frozen(dict(self.data)))
 
     def markdown_line(self, i: int):
         """The ``i``-th line for Markdown: its LaTeX form when it has one, else None.
@@ -94,14 +95,14 @@ class DeterrenceReport:
         return "\n".join(out)
 
     def to_json(self) -> dict:
-        """The report as one JSON-ready object, a copy: changing it changes no report.
+        """The report as one JSON-ready object, an ordinary copy: changing it changes no report.
 
         >>> r = DeterrenceReport("T", (Section("k", "K", (), {"x": [1]}),))
         >>> r.to_json()["k"]["x"].append(2); r.to_json()["k"]
         {'x': [1]}
         """
         return {"title": self.title, "summary": self.summary,
-                **{s.key: copy.deepcopy(s.data) for s in self.sections}}
+                **{s.key: thawed(s.data) for s in self.sections}}
 
     def _repr_html_(self) -> str:
         """HTML for Jupyter, with typeset math (fractions, intervals, max) in every line.

@@ -36,6 +36,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from deterrence.core.frozen import frozen
 from deterrence.models.us_iran_calibration import CALIBRATION
 from deterrence.models.us_iran_exchange import (PLAYERS, SEARCH, TRANSIENT, ExchangeModel, Selection,
                                                 contained_profile, exchange_model, horizon_weeks,
@@ -540,6 +541,12 @@ class ExchangeAnalysis:
     record: tuple = ()           # ((name, count, start, end, source, about), ...): the aggregate record
     dated_events: tuple = ()     # ((date, actor, action), ...): 22-24 March 2023
     formulas: tuple = ()         # headline_formulas: ((name, text, latex, value), ...)
+
+    def __post_init__(self):
+        # read-only (core.frozen): the session's cache hands this one analysis to every report of
+        # the model, and a changed prediction changed the next report's headline (a review)
+        object.__setattr__(self, "predicted", frozen(self.predicted))
+        object.__setattr__(self, "claims", frozen(self.claims))
 
     @property
     def selected(self):

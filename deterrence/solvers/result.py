@@ -319,6 +319,14 @@ class EquilibriumSequence(TextRepr):
     parameters: dict
     options: dict
 
+    def __post_init__(self):
+        # the record of what was solved is read-only (core.frozen), however the result was built:
+        # the front door's copy was, a solver called directly handed out changeable dicts (a review)
+        from deterrence.core.frozen import frozen
+        for name in ("parameters", "options"):
+            if isinstance(getattr(self, name, None), dict):
+                object.__setattr__(self, name, frozen(getattr(self, name)))
+
     def to_text(self) -> str:
         """The readable listing: each result type writes its own (an abstract method)."""
         raise NotImplementedError(f"{type(self).__name__} has no listing")
