@@ -102,6 +102,8 @@ def test_strategic_probit_on_data_that_identify_nothing(tmp_path, capsys):
     code, out, err = _run(capsys, "crisis_resolve", "--model", "strategic_probit", "--data", str(path), "--json")
     assert code == 0, err
     assert all(v is None for v in json.loads(out)["standard_errors"].values())
+    code, out, err = _run(capsys, "crisis_resolve", "--model", "strategic_probit", "--data", str(path))
+    assert code == 0 and "(not identified by the data)" in out and "nan" not in out
     path.write_text("x,z,outcome\n0.1,0.2,status_quo\n0.5,-0.3,status_quo\n-0.2,0.4,status_quo\n0.9,0.1,status_quo\n")
     code, out, err = _run(capsys, "crisis_resolve", "--model", "strategic_probit", "--data", str(path), "--json")
     errors = json.loads(out)["standard_errors"]

@@ -232,8 +232,9 @@ def noise_section(analysis, strategies=None, delta=None, noise=None, *, within=1
     """The risk of war under noise: war within ``within`` rounds and the expected time to war, under noise.
 
     ``analysis``: a :class:`~deterrence.solvers.repeated.analysis.RepeatedAnalysis`
-    with noise (or, old form, ``stage, strategies, delta, noise``). War is any
-    round in which either side escalates. ``round_days``, the length of a round
+    with noise (or, old form, ``stage, strategies, delta, noise``). War is a round in which
+    either side escalates, or the profiles the game file's ``[repeated] war`` names.
+    ``round_days``, the length of a round
     in days when the model has one, puts the times in weeks, days and years;
     without it they stay in rounds, and the section says what a round is. When
     the profile is not subgame perfect under the noise, the section gives each

@@ -301,7 +301,7 @@ def _cmd_solve(args) -> int:
             for e in threats:
                 print(f"  {e.describe()}")
             from deterrence.solvers.tree.threats import NO_PROPER_SUBGAME, has_no_proper_subgame
-            if threats and has_no_proper_subgame(game):
+            if threats and has_no_proper_subgame(game):      # what the credibility test cannot tell here
                 print(f"  ({NO_PROPER_SUBGAME})")
         if skipped:
             print(skipped[0].upper() + skipped[1:])

@@ -125,7 +125,9 @@ def _probit(game, args, title) -> int:
 def _print_estimates(estimates, errors):
     width = max(map(len, estimates))
     for name, value in estimates.items():
-        print(f"{name:>{width}} = {value: .6g}  (se {errors[name]:.3g})")
+        se = errors[name]
+        # nan: the data do not identify it (printed "(se nan)": a review)
+        print(f"{name:>{width}} = {value: .6g}  " + (f"(se {se:.3g})" if se == se else "(not identified by the data)"))
 
 
 def _print_json(payload):

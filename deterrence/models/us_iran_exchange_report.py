@@ -630,9 +630,9 @@ GLOSSARY = {
     "red line": "a behaviour that, once crossed, brings a major answer, so that a side does not cross it on "
                 "purpose: here, escalation to a major attack, which starts all-out war",
     "tipping point": "a parameter value at which an equilibrium stops being one",
-    "credible": "of a threat: one the side would carry out when the time comes (it is part of the "
-                "equilibrium's plan in every state, reached or not); the credibility the US gains by "
-                "answering an attack, b_us, is a payoff: that attacks are seen to be answered",
+    "credible": "said of a threat the side would carry out when the time comes (it is part of the "
+                "equilibrium's plan in every state, reached or not); b_us, called credibility, is a payoff: "
+                "the value to the US of being seen to answer attacks",
     "restraint": "holding (no strike) where a strike was possible",
     "limited strike": "the action retaliate: a proportionate strike, whether it answers an attack or opens one",
     "misfire": "a limited strike that, against intent, crosses the red line (realised escalate): a militia strike "

@@ -302,8 +302,16 @@ class TreeEquilibrium(TextRepr):
         return lines
 
     def describe(self) -> str:
+        """One line: each player's moves, then the payoffs (a tree where nobody moves: "(no move)",
+        as tree_nash says; it was an empty string: a review).
+
+        >>> from deterrence.core.tree import GameTree, terminal
+        >>> TreeEquilibrium.from_behaviour(GameTree(terminal([1, 2]), players=["A", "B"]), {}, (1, 2)).describe()
+        '(no move)  (payoffs 1, 2)'
+        """
         parts = [f"{p}: {text}" for p, text in self.player_text().items()]
-        return "; ".join(parts) + "  (payoffs " + ", ".join(format_exact(v) for v in self.payoffs) + ")"
+        payoffs = ", ".join(format_exact(v) for v in self.payoffs)
+        return ("; ".join(parts) or "(no move)") + f"  (payoffs {payoffs})"
 
     def __str__(self):
         return self.describe()

@@ -153,7 +153,9 @@ class ProbitFit:
     converged: bool
 
     def describe(self) -> str:
-        rows = [f"{k:>3} = {self.estimates[k]: .3f}  (se {self.standard_errors[k]:.3f})" for k in NAMES]
+        rows = [f"{k:>3} = {self.estimates[k]: .3f}  "
+                + (f"(se {self.standard_errors[k]:.3f})" if self.standard_errors[k] == self.standard_errors[k]
+                   else "(not identified by the data)") for k in NAMES]
         return "\n".join(rows + [f"log-likelihood {self.log_likelihood:.2f}, n = {self.n}"])
 
 

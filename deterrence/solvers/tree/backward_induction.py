@@ -56,6 +56,13 @@ TreeSolveResult = SolveResult
 
 
 # -- subgames ------------------------------------------------------------------
+#: The note of a tree whose only subgame is the whole tree (the threat test's line says what
+#: that means for credibility: :data:`deterrence.solvers.tree.threats.NO_PROPER_SUBGAME`).
+NO_PROPER_SUBGAME_NOTE = ("this tree has no proper subgame, so its subgame-perfect equilibria are its Nash "
+                          "equilibria: method sequential (beliefs at every information set) or, for a "
+                          "signalling game, signalling_pbe (with the intuitive criterion) refines them")
+
+
 def subgame_roots(tree: GameTree) -> list:
     """Paths of the non-terminal nodes that start a subgame, in preorder.
 
@@ -367,9 +374,7 @@ def subgame_perfect(tree: GameTree, stage_method: str | None = None, *, max_tie_
     elif subgame_roots(tree) == [()]:
         # a signalling game's chance move is hidden: subgame perfection then refines nothing, and
         # the listing called a pooling threat credible that fails the intuitive criterion (a review)
-        notes.insert(0, "this tree has no proper subgame, so its subgame-perfect equilibria are its Nash "
-                        "equilibria: method sequential (beliefs at every information set) or, for a "
-                        "signalling game, signalling_pbe (with the intuitive criterion) refines them")
+        notes.insert(0, NO_PROPER_SUBGAME_NOTE)
     return SolveResult(equilibria, "subgame_perfect", True, complete, tree.players,
                        notes=tuple(notes), concept="subgame-perfect", game=given,
                        parameters=tree.parameters,

@@ -565,7 +565,8 @@ def signalling_pbe(tree: GameTree, progress=None) -> SignallingResult:
         notes = (f"families {listed} share the sender's strategy and differ in the receiver's play after a "
                  "message it is indifferent after: mixing those responses can be a perfect Bayesian "
                  "equilibrium too (with off-path responses that still deter); the list holds the extreme "
-                 "ones",)
+                 "ones, and the intuitive criterion's verdicts are theirs (a mixture can fail where its ends "
+                 "pass)",)
     return SignallingResult(found, tree.players, notes=notes)
 
 
