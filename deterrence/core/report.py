@@ -37,6 +37,11 @@ class Section:
         # a section's data is read-only (core.frozen): it is often an analysis's dict, which the
         # session's cache shares with every later report of the model (a review changed a number
         # in one report's data and saw the next report's headline change)
+        if self.data is None:
+            object.__setattr__(self, "data", {})
+        if not isinstance(self.data, dict):
+            from deterrence.errors import GameError
+            raise GameError(f"Section {self.key!r}: data must be a table (a dict), got {type(self.data).__name__}")
         object.__setattr__(self, "data", frozen(dict(self.data)))
 
     def markdown_line(self, i: int):

@@ -62,7 +62,21 @@ def parse_expression(text, parameters: Iterable[str] = (), *, file=None,
         raise ExpressionError(f"expected a number or a formula in quotes, got {type(text).__name__}", **where)
     tree = _checked_tree(text, "expression", where)
     builder = _Builder(text, frozenset(parameters), where)
-    return builder.build(tree.body, 0)
+    return _canonical(builder.build(tree.body, 0))
+
+
+def _canonical(expr):
+    """``expr`` with ``Abs(Abs(x))`` as ``Abs(x)``: sympy keeps abs(-abs(a)) nested, which is
+    written "abs(abs(a))" and read back as Abs(a), so that a game file did not give back the game
+    it was written from (hypothesis found it).
+
+    >>> _canonical(parse_expression("abs(a)", ["a"]).func(-parse_expression("abs(a)", ["a"])))
+    Abs(a)
+    """
+    sp = _sympy()
+    if not isinstance(expr, sp.Basic) or not expr.has(sp.Abs):
+        return expr
+    return expr.replace(lambda e: isinstance(e, sp.Abs) and isinstance(e.args[0], sp.Abs), lambda e: e.args[0])
 
 
 def _source(text: str) -> str:
