@@ -1,8 +1,9 @@
 """Read-only tables and lists for the nested data that immutable values carry.
 
-Games, noise and results are immutable values (ARCHITECTURE.md), but some carry
-nested data read from a file: a game's ``extra`` sections and ``claims``, a noise's
-implementation table, a result's parameters and options. Frozen dataclasses and
+Games, noise, results and reports are immutable values (ARCHITECTURE.md), but some carry
+nested data: a game's ``extra`` sections and ``claims``, a noise's implementation table, a
+result's parameters and options, a report section's data (often the case analysis's own
+predictions and claims, which the session's cache shares). Frozen dataclasses and
 read-only properties stop ``setattr``; they do not stop ``game.extra[SECTION]["delta"]
 = "1/10"``, which changed every later analysis of the game, and of the games derived from
 it, while the game still compared equal to a fresh load (an architecture review).

@@ -313,10 +313,9 @@ def solve(game, /, *method, **options) -> SolveResult:
     result = getattr(importlib.import_module(entry.module), entry.function)(solved, **options)
     if not (isinstance(result, EquilibriumSequence) and dataclasses.is_dataclass(result)):
         return result     # a method with its own result type (registered by another layer)
-    from deterrence.core.frozen import frozen      # the record of what was solved is read-only
-    return dataclasses.replace(
-        result, game=game, parameters=frozen(dict(getattr(solved, "parameters", {}) or {})),
-        options=frozen({**options, **(result.options or {})}),
+    return dataclasses.replace(     # (the result freezes its record of what was solved)
+        result, game=game, parameters=dict(getattr(solved, "parameters", {}) or {}),
+        options={**options, **(result.options or {})},
         notes=notes + tuple(n for n in result.notes if n not in notes))
 
 
