@@ -378,7 +378,9 @@ def _escalation_note(game, escalation) -> str:
         return ""
     idx = escalation_actions(game, chosen)
     which = ", ".join(f"{p} {acts[i]}" for p, acts, i in zip(game.players, game.actions, idx))
+    named = any("escalate" in acts for acts in game.actions)
     how = ("as chosen" if chosen else
+           "the action named escalate where a player has one, else its last" if named else
            "the last action of each player, as the game names none escalate")
     return f" (Escalation here is {how}: {which}.)"
 
