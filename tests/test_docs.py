@@ -364,3 +364,52 @@ def test_the_automaton_in_write_a_game_runs(tmp_path, capsys):
     path.write_text(game[:game.index("[repeated]")] + fragment)
     assert main(["repeated", str(path), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["strategies"] == ["my_tft", "grim_trigger"]
+
+
+# (command, keys every run prints, keys printed only when they apply)
+JSON_COMMANDS = [
+    (["solve", "chicken"], {"method", "concept", "exact", "complete", "players", "equilibria", "actions",
+                            "cliques", "components"}, {"parameters", "options", "notes"}),
+    (["solve", "entry_deterrence"], {"method", "concept", "exact", "complete", "players", "equilibria",
+                                     "credibility"}, {"parameters", "options", "notes"}),
+    (["solve", "kuhn_poker", "-m", "sequence_form"], {"method", "concept", "exact", "complete", "players",
+                                                      "equilibria", "kind", "cliques", "components"},
+     {"parameters", "options", "notes"}),
+    (["solve", "beer_quiche", "-m", "signalling_pbe"], {"method", "concept", "exact", "complete", "players",
+                                                        "equilibria"}, {"parameters", "options", "notes"}),
+    (["solve", "chicken", "-m", "correlated"], {"method", "concept", "exact", "complete", "players", "equilibria",
+                                                "actions", "objective"}, {"value", "parameters", "options", "notes"}),
+    (["solve", "stochastic_prisoners_dilemma"], {"method", "concept", "exact", "complete", "players", "equilibria",
+                                                 "actions", "states", "pure_complete"},
+     {"parameters", "options", "notes"}),
+    (["repeated", "us_iran_stage"], {"players", "strategies", "delta", "horizon", "noise", "payoffs",
+                                     "subgame_perfect", "nash", "deviations", "critical_delta",
+                                     "critical_delta_float", "critical_delta_formula", "critical_attained",
+                                     "delta_set", "subgame_perfect_under_noise", "deviations_under_noise",
+                                     "within", "war_profiles", "war_probability", "war_probability_float",
+                                     "expected_rounds_to_war", "expected_rounds_to_war_float",
+                                     "long_run_payoffs"}, set()),
+    (["fit", "crisis_resolve", "--model", "strategic_probit"], {"model", "game", "data", "estimates",
+                                                                "standard_errors", "log_likelihood",
+                                                                "n_observations", "converged"}, set()),
+    (["dynamics", "chicken"], {"rule", "kind", "players", "actions", "times", "states"}, set()),
+    (["show", "chicken"], {"format", "version", "title", "description", "sources", "players", "parameters",
+                           "claims", "actions", "profiles", "payoffs", "extra"}, set()),
+    (["show", "entry_deterrence"], {"format", "version", "title", "description", "sources", "players",
+                                    "parameters", "claims", "tree"}, set()),
+]
+
+
+@pytest.mark.parametrize("argv, required, optional", JSON_COMMANDS, ids=lambda v: " ".join(v) if
+                         isinstance(v, list) else None)
+def test_the_json_page_names_every_key_each_command_prints(argv, required, optional, capsys):
+    """docs/howto/json-output.md lists each command's keys (an analyst found no page that did):
+    the command prints the required keys and no key the page leaves out."""
+    import json
+
+    from deterrence.cli import main
+    page = (ROOT / "docs" / "howto" / "json-output.md").read_text()
+    assert main([*argv, "--json"]) == 0
+    printed = set(json.loads(capsys.readouterr().out))
+    assert required <= printed <= required | optional, printed ^ required
+    assert all(f"`{key}`" in page for key in required | optional)
