@@ -413,3 +413,16 @@ def test_the_json_page_names_every_key_each_command_prints(argv, required, optio
     printed = set(json.loads(capsys.readouterr().out))
     assert required <= printed <= required | optional, printed ^ required
     assert all(f"`{key}`" in page for key in required | optional)
+
+
+def test_report_takes_json_as_the_other_commands_do(capsys):
+    import json
+
+    from deterrence.cli import main
+    assert main(["report", "chicken", "--json"]) == 0
+    via_json = json.loads(capsys.readouterr().out)
+    assert main(["report", "chicken", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == via_json
+    assert set(via_json) == {"title", "summary", "equilibria", "margins", "red_lines"}
+    page = (ROOT / "docs" / "howto" / "json-output.md").read_text()
+    assert all(f"`{key}`" in page for key in via_json)

@@ -18,12 +18,15 @@ def add_arguments(parser) -> None:
 
     >>> import argparse
     >>> p = argparse.ArgumentParser(); add_arguments(p)
-    >>> p.parse_args([]).format
-    'text'
+    >>> p.parse_args([]).format, p.parse_args(["--json"]).format
+    ('text', 'json')
     """
     parser.add_argument("game", nargs="?", default=None, metavar="GAME",
                         help="catalogue name or file (default: the built-in US-Iran model)")
     parser.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    # the other commands take --json: the same word works here (it was "unrecognized arguments")
+    parser.add_argument("--json", action="store_const", const="json", dest="format",
+                        help="the same as --format json")
     parser.add_argument("--plot", metavar="FILE", default=None,
                         help="also save the report's figures to FILE (PNG, PDF or SVG)")
     parser.add_argument("--force", action="store_true", help="let --plot overwrite an existing file")
