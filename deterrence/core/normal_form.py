@@ -333,20 +333,10 @@ class NormalFormGame:
         >>> g.subs(T=4).payoff((1, 0))
         (4, 0)
         """
-        values = dict(values or {}, **kw)
-        unknown = set(values) - set(self._parameters)
-        if unknown:
-            raise GameError(f"unknown parameter(s) {', '.join(sorted(unknown))}; "
-                            f"declared: {', '.join(sorted(self._parameters)) or 'none'}")
-        full = {k: (values[k] if k in values else v) for k, v in self._parameters.items()}
+        from deterrence.core.symbolic import parameter_substitution, parameter_symbol
+        full, mapping = parameter_substitution(self._parameters, dict(values or {}, **kw), self.is_symbolic)
         if not self.is_symbolic:
             return self._replace(parameters=full)
-        missing = sorted(k for k, v in full.items() if v is None)
-        if missing:
-            raise GameError(f"parameter(s) {', '.join(missing)} have no value: give them values "
-                            f"(subs(...) in Python; --set {missing[0]}=VALUE on the command line)")
-        from deterrence.core.symbolic import parameter_symbol
-        mapping = {parameter_symbol(k): _sympy_number(v, k) for k, v in full.items()}
         arrays = []
         for player, arr in zip(self._players, self._payoffs):
             out = np.empty(arr.shape, dtype=object)
@@ -564,12 +554,6 @@ def _exact(value, what):
             from deterrence.core.symbolic import text_formula_hint
             raise GameError(f"{what} {value!r} is not a number; {text_formula_hint(value)}") from None
         raise
-
-
-def _sympy_number(value, name):
-    import sympy
-    exact = to_exact(value, f"value of parameter {name}")
-    return sympy.Rational(exact.numerator, exact.denominator) if isinstance(exact, Fraction) else sympy.Integer(exact)
 
 
 def _latex(value) -> str:

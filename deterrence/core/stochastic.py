@@ -77,6 +77,7 @@ from deterrence.core.numbers import format_exact, is_symbolic, to_exact
 from deterrence.errors import GameError
 from deterrence.core.validate import boundary_init
 from deterrence.core.frozen import frozen
+from deterrence.core.symbolic import parameter_substitution
 
 WILDCARD = "*"
 #: The one action of every player in an absorbing state that lists no actions of its own.
@@ -727,36 +728,6 @@ class StochasticGame:
 
 
 # -- helpers ---------------------------------------------------------------------
-def parameter_substitution(parameters: Mapping, values: Mapping, symbolic: bool) -> tuple:
-    """``(new parameter values, {symbol: sympy number} or None)`` for ``subs``-like methods.
-
-    Unknown names are an error; parameters not in ``values`` keep their defaults;
-    for a symbolic game every parameter needs a value, and the mapping is returned.
-
-    >>> sorted(parameter_substitution({"c": 2, "w": None}, {"w": "1/2"}, True)[1].values())
-    [1/2, 1/2, 2, 2]
-    """
-    unknown = sorted(set(values) - set(parameters))
-    if unknown:
-        raise GameError(f"unknown parameter(s) {', '.join(unknown)}; "
-                        f"declared: {', '.join(sorted(parameters)) or 'none'}")
-    full = {name: values.get(name, default) for name, default in parameters.items()}
-    if not symbolic:
-        return full, None
-    lacking = [name for name in sorted(full) if full[name] is None]
-    if lacking:
-        raise GameError(f"parameter(s) {', '.join(lacking)} have no value: give them one (a value in "
-                        f"[parameters], --set {lacking[0]}=VALUE on the command line, or subs() in Python)")
-    import sympy
-
-    from deterrence.core.symbolic import parameter_symbol
-    numbers = {name: sympy.Rational(str(to_exact(v, f"value of parameter {name}"))) for name, v in full.items()}
-    # a game keeps its values as given, and a plain sympy.Symbol("w") among them is parameter w
-    # (with_parameter_symbols let it in): both symbols of a name take its value
-    return full, {**{sympy.Symbol(name): q for name, q in numbers.items()},
-                  **{parameter_symbol(name): q for name, q in numbers.items()}}
-
-
 def _names(values, what) -> tuple:
     if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
         raise GameError(f"the {what} names must be a list of strings, got {values!r}")

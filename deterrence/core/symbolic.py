@@ -19,7 +19,7 @@ from __future__ import annotations
 import ast
 import re
 from fractions import Fraction
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from deterrence.errors import ExpressionError
 
@@ -335,6 +335,38 @@ def parameter_symbol(name: str):
     W
     """
     return _sympy().Symbol(name, real=True)
+
+
+def parameter_substitution(parameters: Mapping, values: Mapping, symbolic: bool) -> tuple:
+    """``(new parameter values, {symbol: sympy number} or None)`` for ``subs``-like methods: the one
+    check and mapping of normal-form games, trees and stochastic games (each had its own copy,
+    with its own message).
+
+    Unknown names are an error; parameters not in ``values`` keep their defaults;
+    for a symbolic game every parameter needs a value, and the mapping is returned.
+
+    >>> sorted(parameter_substitution({"c": 2, "w": None}, {"w": "1/2"}, True)[1].values())
+    [1/2, 1/2, 2, 2]
+    """
+    from deterrence.core.numbers import to_exact
+    from deterrence.errors import GameError
+    unknown = sorted(set(values) - set(parameters))
+    if unknown:
+        raise GameError(f"unknown parameter(s) {', '.join(unknown)}; "
+                        f"declared: {', '.join(sorted(parameters)) or 'none'}")
+    full = {name: values.get(name, default) for name, default in parameters.items()}
+    if not symbolic:
+        return full, None
+    lacking = [name for name in sorted(full) if full[name] is None]
+    if lacking:
+        raise GameError(f"parameter(s) {', '.join(lacking)} have no value: give them one (a value in "
+                        f"[parameters], --set {lacking[0]}=VALUE on the command line, or subs() in Python)")
+    import sympy
+    numbers = {name: sympy.Rational(str(to_exact(v, f"value of parameter {name}"))) for name, v in full.items()}
+    # a game keeps its values as given, and a plain sympy.Symbol("w") among them is parameter w
+    # (with_parameter_symbols let it in): both symbols of a name take its value
+    return full, {**{sympy.Symbol(name): q for name, q in numbers.items()},
+                  **{parameter_symbol(name): q for name, q in numbers.items()}}
 
 
 def text_formula_hint(text: str) -> str:

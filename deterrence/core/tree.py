@@ -689,22 +689,10 @@ class GameTree:
         >>> t.subs(c=5).root.payoffs
         (-5,)
         """
-        values = dict(values or {}, **kw)
-        unknown = set(values) - set(self._params)
-        if unknown:
-            raise GameError(f"unknown parameter(s) {', '.join(sorted(unknown))}; "
-                            f"declared: {', '.join(sorted(self._params)) or 'none'}")
-        full = {k: (values[k] if k in values else v) for k, v in self._params.items()}
+        from deterrence.core.symbolic import parameter_substitution
+        full, mapping = parameter_substitution(self._params, dict(values or {}, **kw), self._symbolic)
         if not self._symbolic:
             return self._replace(parameters=full)
-        missing = sorted(k for k, v in full.items() if v is None)
-        if missing:
-            raise GameError(f"parameter(s) {', '.join(missing)} have no value: give them one (a value in "
-                            f"[parameters], --set {missing[0]}=VALUE on the command line, or subs() in Python)")
-        import sympy
-        from deterrence.core.symbolic import parameter_symbol
-        mapping = {parameter_symbol(k): sympy.Rational(str(to_exact(v, f"value of parameter {k}")))
-                   for k, v in full.items()}
         try:
             return self._replace(root=self._map(lambda v: to_exact(v.xreplace(mapping)) if is_symbolic(v) else v),
                                  parameters=full)
