@@ -259,3 +259,27 @@ def test_every_public_function_has_a_runnable_example():
                     and node.name not in NO_EXAMPLE.get(name, ())):
                 missing.append(f"{name}:{node.lineno} {node.name}")
     assert missing == []
+
+
+def test_every_result_and_equilibrium_type_writes_its_own_text():
+    """TextRepr.describe and EquilibriumSequence.to_text raise NotImplementedError: abstract, for
+    the type checker. Every concrete type of the package overrides the one its repr reads."""
+    import importlib
+    import pkgutil
+
+    from deterrence.solvers.result import EquilibriumSequence, TextRepr
+    for module in pkgutil.walk_packages(deterrence.__path__, "deterrence."):
+        if not module.name.startswith(("deterrence.lab", "deterrence.cli")):
+            importlib.import_module(module.name)
+
+    def below(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from below(sub)
+    concrete = {c for c in below(TextRepr) if c is not EquilibriumSequence}
+    assert len(concrete) > 10
+    for cls in concrete:
+        if issubclass(cls, EquilibriumSequence):
+            assert cls.to_text is not EquilibriumSequence.to_text, cls
+        else:
+            assert cls.describe is not TextRepr.describe or cls.repr_text is not TextRepr.repr_text, cls

@@ -351,7 +351,8 @@ def tree_sections(tree) -> list:
                                 {"noncredible": None, "note": note}))
         return sections
     explanations = noncredible_threats(numeric)
-    from deterrence.solvers.tree.threats import NO_PROPER_SUBGAME, has_no_proper_subgame
+    from deterrence.solvers.tree.backward_induction import has_no_proper_subgame
+    from deterrence.solvers.tree.threats import NO_PROPER_SUBGAME
     tl = [e.describe() for e in explanations] or ["No pure Nash equilibrium to compare."]
     alone = has_no_proper_subgame(numeric)
     if alone:

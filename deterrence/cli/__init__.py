@@ -300,7 +300,8 @@ def _cmd_solve(args) -> int:
                   f"{'um' if len(threats) == 1 else 'a'} of the reduced normal form, {good} subgame perfect:")
             for e in threats:
                 print(f"  {e.describe()}")
-            from deterrence.solvers.tree.threats import NO_PROPER_SUBGAME, has_no_proper_subgame
+            from deterrence.solvers.tree.backward_induction import has_no_proper_subgame
+            from deterrence.solvers.tree.threats import NO_PROPER_SUBGAME
             if threats and has_no_proper_subgame(game):      # what the credibility test cannot tell here
                 print(f"  ({NO_PROPER_SUBGAME})")
         if skipped:

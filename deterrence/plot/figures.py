@@ -1078,9 +1078,10 @@ def sweep_map(sweep, name=None, ax=None, **kw):
 
 
 def _axis_floats(values) -> list:
-    """An axis's values as floats (a sweep keeps exact values as given: "5/2" among them)."""
-    from fractions import Fraction
-    return [float(Fraction(str(v))) for v in values]
+    """An axis's values as floats (a sweep keeps exact values as given: "5/2" among them), read
+    by the library's one reader of a number."""
+    from deterrence.core.numbers import to_exact
+    return [float(to_exact(v, "axis value")) for v in values]
 
 
 def _value_map(values, x, y, name, *, ax=None, xlabel="x", ylabel="y", title=None):

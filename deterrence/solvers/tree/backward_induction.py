@@ -94,6 +94,16 @@ def subgame_roots(tree: GameTree) -> list:
     return roots
 
 
+def has_no_proper_subgame(tree) -> bool:
+    """Whether the whole tree is its only subgame.
+
+    >>> from deterrence import load_game
+    >>> has_no_proper_subgame(load_game("beer_quiche")), has_no_proper_subgame(load_game("entry_deterrence"))
+    (True, False)
+    """
+    return subgame_roots(tree) == [()]
+
+
 def _truncate(node, path, cut, names):
     """Copy of the subtree with the nodes in ``cut`` (path -> payoffs) made terminal.
 
@@ -371,7 +381,7 @@ def subgame_perfect(tree: GameTree, stage_method: str | None = None, *, max_tie_
     elif tree.is_perfect_information:
         notes.insert(0, "perfect information and no ties: the subgame-perfect equilibrium is unique "
                         "and pure")
-    elif subgame_roots(tree) == [()]:
+    elif solver.roots == {()}:         # no proper subgame (the solver found its subgames already)
         # a signalling game's chance move is hidden: subgame perfection then refines nothing, and
         # the listing called a pooling threat credible that fails the intuitive criterion (a review)
         notes.insert(0, NO_PROPER_SUBGAME_NOTE)

@@ -101,16 +101,6 @@ NO_PROPER_SUBGAME = ("no proper subgame: every Nash equilibrium is subgame perfe
                      "threats by beliefs")
 
 
-def has_no_proper_subgame(tree) -> bool:
-    """Whether the whole tree is its only subgame.
-
-    >>> from deterrence import load_game
-    >>> has_no_proper_subgame(load_game("beer_quiche")), has_no_proper_subgame(load_game("entry_deterrence"))
-    (True, False)
-    """
-    return subgame_roots(tree) == [()]
-
-
 def noncredible_threats(tree: GameTree) -> list:
     """Each pure Nash equilibrium of the reduced normal form, with its non-credible threats.
 
