@@ -534,3 +534,8 @@ def test_a_node_label_names_its_set_only_when_that_adds_something():
         "stay": terminal([0, 0])}, infoset="challenger"), players=["Challenger", "Defender"])
     assert _node_text(tree, (), tree.root) == "Challenger"
     assert _node_text(tree, ("probe", "hard"), tree.node(("probe", "hard"))) == "Defender (guess)"
+    # a set of several nodes named after its player (notebook 03's unilateral deterrence tree)
+    from deterrence import load_game
+    unilateral = load_game("unilateral_deterrence")
+    shown = {_node_text(unilateral, p, n) for p, n in unilateral.nodes() if getattr(n, "player", None)}
+    assert "Challenger (challenger)" not in shown and "Challenger" in shown

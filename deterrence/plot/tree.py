@@ -68,9 +68,10 @@ def _node_text(tree, path, node) -> str:
         return "chance"
     own = tree.infoset_of(path)
     # a one-node set named after its node (no name in the file) needs no name in the figure
-    # nor a set named after its player ("Challenger (challenger)" read as a stutter: a review)
+    # nor a set named after its player, of one node or several ("Challenger (challenger)" read as
+    # a stutter in notebook 03's tree: a review; the dashed line still shows the set)
     if not any(len(s.paths) > 1 for s in tree.infosets.values()) or \
-            (len(own.paths) == 1 and own.name in (path_name(path), str(node.player).lower(), str(node.player))):
+            (len(own.paths) == 1 and own.name == path_name(path)) or own.name.lower() == str(node.player).lower():
         return str(node.player)
     return f"{node.player} ({own.name})"
 
