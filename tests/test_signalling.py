@@ -392,3 +392,14 @@ def test_families_that_share_a_sender_strategy_are_named_in_a_note():
     after_m0 = [Fraction(1, 3) * U["t0", "m0"][k][1] + Fraction(2, 3) * U["t1", "m0"][k][1] for k in (0, 1)]
     assert after_m1[0] == after_m1[1] and after_m0[0] == after_m0[1]
     assert not any("share the sender's strategy" in n for n in solve(load_game("beer_quiche"), "signalling_pbe").notes)
+
+
+def test_the_json_and_text_say_what_the_result_holds():
+    """to_json printed "exact": true, "complete": true whatever the result held (a review)."""
+    import dataclasses
+    from deterrence.solvers.tree.signalling import signalling_pbe
+    r = signalling_pbe(load_game("beer_quiche"))
+    assert r.to_json()["complete"] is True and "; all; exact)" in r.to_text()
+    partial = dataclasses.replace(r, complete=False, exact=False)
+    assert partial.to_json()["complete"] is False and partial.to_json()["exact"] is False
+    assert "; some; floating point)" in partial.to_text()

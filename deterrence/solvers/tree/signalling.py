@@ -523,15 +523,16 @@ class SignallingResult(EquilibriumSequence):
     options: dict = field(default_factory=dict, hash=False, compare=False)
 
     def to_json(self) -> dict:
-        return {"method": self.method, "exact": True, "complete": True, "concept": "perfect Bayesian",
+        return {"method": self.method, "exact": self.exact, "complete": self.complete, "concept": "perfect Bayesian",
                 "players": list(self.players),
                 "equilibria": [e.to_json() for e in self.equilibria], **self.provenance_json(),
                 **({"notes": list(self.notes)} if self.notes else {})}
 
     def to_text(self) -> str:
         n = len(self.equilibria)
-        lines = [(f"{n} perfect Bayesian equilibri{'um' if n == 1 else 'a'} (families of extreme ones; "
-                  "signalling_pbe; all; exact)")]
+        how = f"{'all' if self.complete else 'some'}; {'exact' if self.exact else 'floating point'}"
+        lines = [f"{n} perfect Bayesian equilibri{'um' if n == 1 else 'a'} "
+                 f"(families of extreme ones; signalling_pbe; {how})"]
         lines += [f"  [{k}] {e.describe()}" for k, e in enumerate(self.equilibria)]
         lines += [f"Note: {n}" for n in self.notes]
         return "\n".join(lines)
