@@ -45,6 +45,7 @@ Entrant (root)
 """
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Mapping, Sequence
 
 from deterrence.core.numbers import format_exact, is_symbolic, to_exact
@@ -616,6 +617,34 @@ class GameTree:
         'h'
         """
         return self._infosets[self._node_infoset[tuple(path)]]
+
+    def reach_probabilities(self, behaviour) -> dict:
+        """``path -> probability`` that play reaches each node: chance moves by its own
+        probabilities, the players by ``behaviour`` (``{information set key: {move: probability}}``,
+        a move left out has probability 0). Exact numbers give exact answers. The one walk that
+        drawings, Bayes' rule and the pure-profile PBE search read.
+
+        >>> t = GameTree(chance({"h": ("1/4", decision("A", {"x": terminal([1]), "y": terminal([0])}, infoset="s")),
+        ...                      "t": ("3/4", decision("A", {"x": terminal([0]), "y": terminal([1])}, infoset="s"))}),
+        ...              players=["A"])
+        >>> r = t.reach_probabilities({("A", "s"): {"x": 1}})
+        >>> r[("h", "x")], r[("t", "y")]
+        (Fraction(1, 4), Fraction(0, 1))
+        """
+        reach = {(): Fraction(1)}
+        for path, node in self.nodes():
+            here = reach[path]
+            if isinstance(node, Chance):
+                for move, p, _ in node.moves:
+                    reach[path + (move,)] = here * p
+            elif isinstance(node, Decision):
+                s = self.infoset_of(path)
+                dist = behaviour.get(s.key)
+                if dist is None:
+                    raise GameError(f"no behaviour given at information set {s.name!r} of {s.player}")
+                for move in node.labels:
+                    reach[path + (move,)] = here * dist.get(move, 0)
+        return reach
 
     @property
     def is_perfect_information(self) -> bool:

@@ -163,35 +163,6 @@ def tree_layout(tree: GameTree, equilibrium=None) -> dict:
     return pos
 
 
-def _reach(tree: GameTree, equilibrium) -> dict:
-    """``path -> probability`` that the equilibrium reaches the node (chance included).
-
-    >>> from deterrence.models.entry_deterrence import entry_deterrence
-    >>> from deterrence.solvers.tree.backward_induction import subgame_perfect
-    >>> t = entry_deterrence()
-    >>> r = _reach(t, subgame_perfect(t)[0])
-    >>> r[("in", "fight")], r[("in", "accommodate")]
-    (0, 1)
-    """
-    require_recursion_room(tree, "drawing a tree")
-    reach = {}
-
-    def walk(node, path, p):
-        reach[path] = p
-        if isinstance(node, Terminal):
-            return
-        if isinstance(node, Chance):
-            for m, q, child in node.moves:
-                walk(child, path + (m,), p * q)
-        else:
-            dist = equilibrium.behaviour[(node.player, tree.infoset_of(path).name)]
-            for m, child in zip(node.labels, node.children):
-                walk(child, path + (m,), p * dist.get(m, 0))
-
-    walk(tree.root, (), 1)
-    return reach
-
-
 def _positive(p) -> bool:
     try:
         return bool(p != 0) if not hasattr(p, "free_symbols") else p.is_zero is not True
@@ -329,7 +300,7 @@ def draw_tree(tree: GameTree, ax=None, equilibrium=None, fontsize: int = 9):
             scale = width / needed
             label_size = max(5.0, label_size * scale)
             fontsize = max(5.0, fontsize * scale)
-    reach = _reach(tree, equilibrium) if equilibrium is not None else {}
+    reach = tree.reach_probabilities(equilibrium.behaviour) if equilibrium is not None else {}
     planned = set()
     if equilibrium is not None:
         for path, node in tree.nodes():

@@ -161,23 +161,6 @@ def sequential_violations(tree, behaviour, beliefs) -> list:
     return out
 
 
-def _reach(tree, behaviour) -> dict:
-    """Probability of reaching every node (path -> probability)."""
-    reach = {(): 1}
-    for path, node in tree.nodes():
-        r = reach[path]
-        if isinstance(node, Terminal):
-            continue
-        if isinstance(node, Chance):
-            for m, p, _ in node.moves:
-                reach[path + (m,)] = r * p
-        else:
-            _, dist = _dist(tree, behaviour, path)
-            for m, _ in node.moves:
-                reach[path + (m,)] = r * dist.get(m, 0)
-    return reach
-
-
 def bayes_beliefs(tree, behaviour) -> dict:
     """Beliefs by Bayes' rule at every information set the profile reaches (others: absent).
 
@@ -188,7 +171,7 @@ def bayes_beliefs(tree, behaviour) -> dict:
     {('Entrant', 'root'): {'root': 1}}
     """
     tree = _exact_tree(tree)
-    reach = _reach(tree, behaviour)
+    reach = tree.reach_probabilities(behaviour)
     out = {}
     for key, s in tree.infosets.items():
         total = sum(reach[p] for p in s.paths)

@@ -36,7 +36,7 @@ from fractions import Fraction
 from deterrence.core.exact import solve as solve_exactly
 from deterrence.core.numbers import format_exact
 from deterrence.core.symbolic import as_sympy
-from deterrence.core.tree import Chance, Decision, GameTree, path_name
+from deterrence.core.tree import Chance, GameTree, path_name
 from deterrence.errors import GameError, TooLargeError
 from deterrence.solvers.tree.reduced_normal_form import expected_payoffs, tree_nash
 
@@ -74,21 +74,6 @@ class PBE:
                 "beliefs": {f"{p}:{s}": {n: format_exact(q) for n, q in b.items()}
                             for (p, s), b in self.beliefs.items()},
                 "payoffs": [format_exact(v) for v in self.payoffs]}
-
-
-def _reach(tree, profile):
-    """Probability of reaching every node under a pure profile."""
-    reach = {(): Fraction(1)}
-    for path, node in tree.nodes():
-        r = reach[path]
-        if isinstance(node, Chance):
-            for m, p, _ in node.moves:
-                reach[path + (m,)] = r * p
-        elif isinstance(node, Decision):
-            chosen = profile[tree.infoset_of(path).key]
-            for m in node.labels:
-                reach[path + (m,)] = r if m == chosen else Fraction(0)
-    return reach
 
 
 def supporting_belief(values: dict, chosen: str):
@@ -142,7 +127,7 @@ def perfect_bayesian_equilibria(tree: GameTree) -> list:
     out = []
     for moves in itertools.product(*(s.actions for s in sets)):
         profile = {s.key: m for s, m in zip(sets, moves)}
-        reach = _reach(tree, profile)
+        reach = tree.reach_probabilities({key: {move: 1} for key, move in profile.items()})
         beliefs, ok = {}, True
         for s in sets:
             i = tree.player_index(s.player)
