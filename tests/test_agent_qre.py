@@ -17,7 +17,7 @@ from deterrence.solvers.inference.qre_fit import fit_logit_qre, simulate_choices
 from deterrence.solvers.tree.assessment import (
     bayes_beliefs,
     continuation_value,
-    deviation_gains,
+    best_deviation_gains,
     sequential_violations,
 )
 
@@ -132,7 +132,7 @@ def test_selten_horse_limit_is_the_textbook_sequential_equilibrium():
     # Fudenberg-Tirole: 1 across, 2 across, 3 right, believing D with probability at most 1/3
     assert eq.move("P1", "root") == "A" and eq.move("P2", "A") == "a" and eq.move("P3", "h3") == "R"
     assert eq.beliefs[("P3", "h3")]["D"] <= Fraction(1, 3) and eq.payoffs == (1, 1, 1)
-    assert deviation_gains(horse(), eq.behaviour) == (0, 0, 0)
+    assert best_deviation_gains(horse(), eq.behaviour) == (0, 0, 0)
     assert sequential_violations(horse(), eq.behaviour, eq.beliefs) == []
     seq = solve(horse(), "sequential")
     assert seq.method == "sequential" and seq[0].behaviour == eq.behaviour
@@ -143,7 +143,7 @@ def test_the_check_tells_sequential_from_nash():
     # (D, a, L) is a Nash equilibrium, but 2 would not go across if reached
     b = {("P1", "root"): "D", ("P2", "A"): "a", ("P3", "h3"): "L"}
     b = {k: {a: int(a == v) for a in t.infosets[k].actions} for k, v in b.items()}
-    assert deviation_gains(t, b) == (0, 0, 0)
+    assert best_deviation_gains(t, b) == (0, 0, 0)
     mu = {("P1", "root"): {"root": 1}, ("P2", "A"): {"A": 1}, ("P3", "h3"): {"D": 1, "A/d": 0}}
     assert [(p, s) for p, s, _ in sequential_violations(t, b, mu)] == [("P2", "A")]
     # (A, a, R) needs 3 to believe D with at most 1/3: with 1/2 it is not sequentially rational
@@ -302,7 +302,7 @@ def signalling_trees(draw):
 
 def assert_certified_limit(tree, eq):
     from deterrence.solvers.tree.agent_qre import LIMIT_TOLERANCE, _branch_ends, _float_point, _prepared
-    assert all(g == 0 for g in deviation_gains(tree, eq.behaviour))          # Nash, exactly
+    assert all(g == 0 for g in best_deviation_gains(tree, eq.behaviour))          # Nash, exactly
     assert sequential_violations(tree, eq.behaviour, eq.beliefs) == []       # rational at every set
     for key, mu in bayes_beliefs(tree, eq.behaviour).items():               # Bayes wherever reached
         assert eq.beliefs[key] == mu, key
@@ -477,7 +477,7 @@ def test_a_slowly_converging_three_player_limit_is_found_by_the_agent_forms_equa
     assert eq.behaviour[("P1", "P1i1")] == {"m0": Fraction(71, 705), "m1": Fraction(634, 705)}
     assert eq.behaviour[("P3", "P3i3")] == {"m0": 0, "m1": Fraction(1, 12), "m2": Fraction(11, 12)}
     assert eq.beliefs[("P3", "P3i3")] == {"m0/m0": Fraction(1, 3), "m1/c1": Fraction(2, 3)}
-    assert not any(deviation_gains(tree, eq.behaviour))
+    assert not any(best_deviation_gains(tree, eq.behaviour))
     assert not sequential_violations(tree, eq.behaviour, eq.beliefs)
     assert any(e.behaviour == eq.behaviour for e in solve(tree, "subgame_perfect"))
     _, H = _prepared(tree)
@@ -534,5 +534,5 @@ def test_a_trace_that_crawls_far_out_stops_and_its_ends_are_kept():
     assert FAR_OUT <= stopped.value.points[-1][-1] * H.spread < 1e6
     assert len(stopped.value.points) < 2000
     eq = solve(tree, "agent_qre")[0]
-    assert not any(deviation_gains(tree, eq.behaviour))
+    assert not any(best_deviation_gains(tree, eq.behaviour))
     assert not sequential_violations(tree, eq.behaviour, eq.beliefs)

@@ -103,7 +103,7 @@ def contained_violence(model: ExchangeModel) -> dict:
 
 
 # -- claim 2 -------------------------------------------------------------------------------
-def tit_for_tat(model: ExchangeModel) -> dict:
+def tit_for_tat_cycles(model: ExchangeModel) -> dict:
     """Attack -> answer -> answer cycles on the contained equilibrium's path, at peace in the
     long run (:func:`peace_rates`).
 
@@ -114,7 +114,7 @@ def tit_for_tat(model: ExchangeModel) -> dict:
     cycle has ``1/(1 - eps)`` US answers and lasts ``(2 - same_week)/(1 - eps)`` weeks on
     average, from the deadly strike to the militias' last strike.
 
-    >>> t = tit_for_tat(exchange_model())
+    >>> t = tit_for_tat_cycles(exchange_model())
     >>> t["militias_answer_us_strikes"], t["us_answers_deadly_attacks"], t["mean_cycle_days"]
     (True, True, 8.8)
     """
@@ -600,7 +600,7 @@ def analyse_exchange(model: ExchangeModel | None = None, *, fit=None, claims: bo
         # the contained exchange is the equilibrium selected here: it holds at the model's misfire
         tips["misfire"] = misfire_tipping_entry(model, holds=True)
         out = {"contained_violence": contained_violence(model),
-               "tit_for_tat": tit_for_tat(model),
+               "tit_for_tat": tit_for_tat_cycles(model),
                "target_substitution": target_substitution(model),
                "motives_short_of_war": motives_short_of_war(model, ten, values, span),
                "miscalculation": miscalculation(model, year, ten, tips["misfire"]),
@@ -1173,7 +1173,7 @@ def clear_model_caches() -> None:
 
 __all__ = ["USIranExchange", "us_iran_exchange_model", "clear_model_caches",
            "ExchangeAnalysis", "analyse_exchange", "exchange_report",
-           "contained_violence", "tit_for_tat", "target_substitution", "motives_short_of_war", "miscalculation",
+           "contained_violence", "tit_for_tat_cycles", "target_substitution", "motives_short_of_war", "miscalculation",
            "change_of_heart", "tipping_points", "tipping_entry", "tipping_text", "misfire_tipping_point",
            "misfire_tipping_points", "misfire_tipping_entry",
            "GLOSSARY", "headline_formulas"]

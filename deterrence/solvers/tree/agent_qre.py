@@ -57,7 +57,7 @@ Steps
    off-path sets keep their limit beliefs), rounded. Either way the
    assessment is certified exactly before it is returned: within 10^-3 of the
    end (support path), a Nash equilibrium
-   (:func:`~deterrence.solvers.tree.assessment.deviation_gains`) that is
+   (:func:`~deterrence.solvers.tree.assessment.best_deviation_gains`) that is
    sequentially rational at every information set given the beliefs
    (:func:`~deterrence.solvers.tree.assessment.sequential_violations`). The
    beliefs are the limit of Bayes' rule along the branch's completely mixed
@@ -448,7 +448,7 @@ def _support_assessment(tree, behaviour, beliefs, support_tol):
     from fractions import Fraction
 
     from deterrence.solvers.normal_form.qre import DENOMINATORS
-    from deterrence.solvers.tree.assessment import (Assessment, bayes_beliefs, deviation_gains,
+    from deterrence.solvers.tree.assessment import (Assessment, bayes_beliefs, best_deviation_gains,
                                                     sequential_violations)
     from deterrence.solvers.tree.sequence_form import behaviour_from_plan, sequence_form
     try:
@@ -486,7 +486,7 @@ def _support_assessment(tree, behaviour, beliefs, support_tol):
                 continue
             mu = dict(mu_off)
             mu.update(bayes_beliefs(tree, beh))
-            if any(deviation_gains(tree, beh)) or sequential_violations(tree, beh, mu):
+            if any(best_deviation_gains(tree, beh)) or sequential_violations(tree, beh, mu):
                 continue
             return Assessment.from_behaviour(tree, beh).with_beliefs({k: mu[k] for k in belief_keys})
     return None
@@ -533,7 +533,7 @@ def _agent_form_assessment(tree, behaviour, beliefs, support_tol):
     from fractions import Fraction
 
     from deterrence.solvers.normal_form.qre import DENOMINATORS, limit_equilibrium
-    from deterrence.solvers.tree.assessment import (Assessment, bayes_beliefs, deviation_gains,
+    from deterrence.solvers.tree.assessment import (Assessment, bayes_beliefs, best_deviation_gains,
                                                     sequential_violations)
     game = agent_form(tree)
     if game is None:
@@ -544,7 +544,7 @@ def _agent_form_assessment(tree, behaviour, beliefs, support_tol):
         return None
     beh = {k: {a: (v.numerator if isinstance(v, Fraction) and v.denominator == 1 else v)
                for a, v in zip(behaviour[k], s)} for k, s in zip(keys, found.strategies)}
-    if _distance(beh, behaviour) > LIMIT_TOLERANCE or any(deviation_gains(tree, beh)):
+    if _distance(beh, behaviour) > LIMIT_TOLERANCE or any(best_deviation_gains(tree, beh)):
         return None
     for den in DENOMINATORS:
         # beliefs at sets the behaviour does not reach: the end's, rounded (as in limit_assessment)
@@ -586,7 +586,7 @@ def limit_assessment(tree, behaviour, beliefs, support_tol: float = 1e-5):
     ('Entrant: in; Incumbent: accommodate  (payoffs 1, 1)', {'in': 1})
     """
     from deterrence.solvers.normal_form.qre import DENOMINATORS
-    from deterrence.solvers.tree.assessment import Assessment, deviation_gains, sequential_violations
+    from deterrence.solvers.tree.assessment import Assessment, best_deviation_gains, sequential_violations
     tree = tree.with_defaults() if tree.is_symbolic else tree
     if len(tree.players) == 2:
         found = _support_assessment(tree, behaviour, beliefs, support_tol)
@@ -599,7 +599,7 @@ def limit_assessment(tree, behaviour, beliefs, support_tol: float = 1e-5):
             # a coarse rounding (0.37 to 3/8) of a move both sides of which are optimal is
             # certified as well, but is no limit of the branch: a finer one is tried
             continue
-        if any(deviation_gains(tree, beh)):
+        if any(best_deviation_gains(tree, beh)):
             continue
         if sequential_violations(tree, beh, mu):
             continue

@@ -26,7 +26,7 @@ recall):
    recursively (the sequence-form best reply, from the leaves up);
 4. a gain of the best value over the value of ``b_i`` is a violation.
 
-The Nash check (:func:`deviation_gains`) is step 3 from the root with weight 1.
+The Nash check (:func:`best_deviation_gains`) is step 3 from the root with weight 1.
 :func:`limit_beliefs` takes the beliefs of a perturbed profile given as
 polynomials in ``eps`` (coefficient lists): at each set, the reach
 probabilities' lowest common order, normalised; these beliefs are consistent
@@ -42,7 +42,7 @@ from deterrence.core.tree import Chance, Terminal, path_name, require_recursion_
 from deterrence.errors import GameError
 from deterrence.solvers.result import TreeEquilibrium
 
-__all__ = ["Assessment", "bayes_beliefs", "continuation_value", "deviation_gains", "limit_beliefs",
+__all__ = ["Assessment", "bayes_beliefs", "continuation_value", "best_deviation_gains", "limit_beliefs",
            "sequential_violations"]
 
 
@@ -114,12 +114,12 @@ def continuation_value(tree, player, behaviour, start, best: bool = False):
     return _exact(total)
 
 
-def deviation_gains(tree, behaviour) -> tuple:
+def best_deviation_gains(tree, behaviour) -> tuple:
     """Each player's gain from the best deviation (0 for all: a Nash equilibrium).
 
     >>> from deterrence import load_game
     >>> t = load_game("entry_deterrence")
-    >>> deviation_gains(t, {("Entrant", "root"): {"out": 1, "in": 0},
+    >>> best_deviation_gains(t, {("Entrant", "root"): {"out": 1, "in": 0},
     ...                     ("Incumbent", "in"): {"fight": 1, "accommodate": 0}})
     (0, 0)
     """
