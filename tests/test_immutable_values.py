@@ -93,3 +93,18 @@ def test_frozen_keeps_what_a_reader_sees(value):
             with pytest.raises(TypeError):
                 x.append(1)
             stack += list(x)
+
+
+def test_a_tree_equilibriums_tables_cannot_change():
+    """A certified tree equilibrium's behaviour and actions changed in place, under its own
+    certificate (a review of what stop 40 left alone)."""
+    tree = dt.load_game("entry_deterrence")
+    eq = dt.solve(tree, "subgame_perfect")[0]
+    with pytest.raises(TypeError, match="immutable value"):
+        eq.behaviour[("Incumbent", "in")]["fight"] = 1
+    with pytest.raises(TypeError, match="immutable value"):
+        eq.actions["in"] = "fight"
+    assert eq == dt.solve(tree, "subgame_perfect")[0] and pickle.loads(pickle.dumps(eq)) == eq
+    mine = eq.strategies["Incumbent"]         # a reader's copy is theirs to change
+    mine["in"] = {"fight": 1}
+    assert eq.strategies["Incumbent"] != mine

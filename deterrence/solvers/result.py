@@ -200,6 +200,13 @@ class TreeEquilibrium(TextRepr):
     outcomes: tuple = ()
     exact: bool = True
 
+    def __post_init__(self):
+        # an equilibrium is an immutable value: its tables are read-only (core.frozen), or
+        # eq.behaviour[key]["fight"] = 1 changed a certified equilibrium in place
+        from deterrence.core.frozen import frozen
+        for name in ("behaviour", "actions"):
+            object.__setattr__(self, name, frozen(getattr(self, name)))
+
     @classmethod
     def from_behaviour(cls, tree, behaviour, payoffs=None, *, exact: bool = True) -> TreeEquilibrium:
         """The equilibrium given by a behaviour profile of an exact tree.
