@@ -55,6 +55,7 @@ _LAZY = {
     "iterated_elimination": "deterrence.solvers.normal_form.dominance",
     "dominated_actions": "deterrence.solvers.normal_form.dominance",
     "pure_equilibrium_conditions": "deterrence.solvers.normal_form.symbolic_conditions",
+    "mixed_equilibrium_formulas": "deterrence.solvers.normal_form.symbolic_mixed",
     "TreeEquilibrium": "deterrence.solvers.result",
     # numbers and formulas
     "format_exact": "deterrence.core.numbers",
