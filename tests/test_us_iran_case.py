@@ -1048,17 +1048,21 @@ def test_the_reports_search_and_the_front_doors_agree_on_what_else_there_is():
     # the report names two equilibria (contained, mutual escalation) and says the front door's wider search
     # finds more, each planning escalation in some states: check that against dt.solve
     import deterrence as dt
-    from deterrence.models.us_iran_exchange import SEARCH, TRANSIENT, _name
+    from deterrence.models.us_iran_exchange import SEARCH, TRANSIENT, _name, exchange_model, reached_states
     found = dt.solve(dt.load_game("us_iran_exchange"))
-    names = []
+    names, on_path = [], set()
     for eq in found:
         assert eq.verified_under_noise and eq.is_pure
         profile = {s: tuple(eq.action(s, p) for p in ("US", "Iran")) for s in TRANSIENT}
         names.append(_name(profile))
         if _name(profile) not in ("contained exchange", "mutual escalation"):
             assert any("escalate" in a for a in profile.values())
+            on_path.add(_name(profile, reached_states(exchange_model(), profile)))
     assert {"contained exchange", "mutual escalation"} <= set(names) and len(names) > 2
     assert "each of those plans escalation in some states" in SEARCH
+    # the others are named by their path (a review: restraint and withdrawal read as "escalation")
+    assert {"mutual restraint (war threatened if attacked)", "US withdrawal"} <= on_path
+    assert all(name in SEARCH for name in on_path), on_path
 
 
 @pytest.mark.parametrize("values", [dict(), dict(W_us=1), dict(misfire="1/100"), dict(m=1)])

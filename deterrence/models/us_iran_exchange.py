@@ -846,7 +846,9 @@ SEARCH = ("pure stationary profiles only, reached by alternating exact best resp
           "mixed profiles are not searched here (homotopy_selection runs the toolkit's logit homotopy); "
           "the list is not claimed complete: the game has about 9 * 10^12 pure stationary profiles; "
           "the front door's search from random starts too (deterrence solve us_iran_exchange) finds more "
-          "pure MPE, and at the calibration each of those plans escalation in some states")
+          "pure MPE: at the calibration, named by their path, mutual restraint (war threatened if attacked), "
+          "US withdrawal and escalation; each of those plans escalation in some states, on its path or off it "
+          "(a threat), and the selection of claim 1 weighs the contained exchange against mutual escalation only")
 
 
 def search_end(model: ExchangeModel, profile: dict) -> dict:
