@@ -34,8 +34,12 @@ Regimes (codes index :data:`REGIMES`), classified without noise:
    (δ < δ*), but a limited exchange (retaliate, retaliate) is still a stage
    equilibrium, so the profile in play is :func:`contained_exchange` (a limited
    strike every round, war after any escalation), which is subgame perfect:
-   regular limited strikes, as in 2023 (the same name and meaning as the
-   glossary of :mod:`deterrence.models.us_iran_exchange_report`);
+   regular limited strikes, as in 2023. The name is shared with the stochastic
+   case model, not the profile: there (the glossary of
+   :mod:`deterrence.models.us_iran_exchange_report`) the contained exchange is
+   a Markov profile in which the militias strike after Israeli strikes, on
+   motives of their own and in answer to US strikes, and the US answers only
+   the attacks that kill Americans; here both sides strike every round;
 2. **escalation/war**: no stage equilibrium is free of escalation.
 
 The report says, besides, whether the profile in play stays subgame perfect
