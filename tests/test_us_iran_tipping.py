@@ -42,3 +42,16 @@ def test_without_the_contained_exchange_there_is_no_misfire_window():
     assert not verify(model, contained_profile()).verified_under_noise
     assert misfire_tipping_entry(model) == tipping_entry(model.v["misfire"])
     assert misfire_tipping_entry(model)["direction"] == "none"
+
+
+def test_the_war_probabilities_of_the_misfire_window_are_said_to_be_at_its_ends_where_it_has_ended():
+    # the window's ends are the bisection's first values beyond each crossing: the contained exchange
+    # is no equilibrium there, so the report may not call them "within the window" (an IR review)
+    from deterrence.models.us_iran_exchange_report import _contained_holds, exchange_report
+    analysis = analyse_exchange(MODEL)
+    window = analysis.claims["miscalculation"]["war_probability_over_misfire_window"]
+    for end in window["misfire"]:
+        assert not _contained_holds(exchange_model(misfire=Fraction(end).limit_denominator(10 ** 9)))
+    line = exchange_report(analysis).section("miscalculation").lines[-1]
+    assert "within the window" not in line
+    assert "at the window's ends, where the contained exchange ends" in line

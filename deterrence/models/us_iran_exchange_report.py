@@ -206,8 +206,10 @@ def motives_short_of_war(model: ExchangeModel, stats10, values, stats26) -> dict
 # -- claim 5 -------------------------------------------------------------------------------
 def misfire_window_war(model: ExchangeModel, window) -> dict | None:
     """The probability of war within the record's 26 months under the contained exchange at the
-    two ends of the misfire window (``window``: the misfire :func:`tipping_entry`), where it
-    holds: the misfire probability is fixed, not fitted (the record has no misfire), and the
+    two ends of the misfire window (``window``: the misfire :func:`tipping_entry`; each end is the
+    bisection's first value beyond the crossing, rounded, where the contained exchange has just
+    ended: its play is followed there as at the edge of the window): the misfire probability is
+    fixed, not fitted (the record has no misfire), and the
     war probabilities move with it about in proportion (the formula h), more than the fit's
     standard errors say. None when the window is open at an end.
 
@@ -687,7 +689,8 @@ def _misfire_window_war(w, fit=None) -> tuple:
     wider = (f", wider than the fit's standard error ({se:.4f}), which counts the fitted parameters only"
              if se is not None and w["upper"] - w["lower"] > 4 * se else "")
     return (f"the misfire probability is fixed (the record has no misfire), and the war probability moves "
-            f"with it: within the window, from {_percent(w['lower'])} (misfire {w['misfire'][0]:g}) to "
+            f"with it: at the window's ends, where the contained exchange ends, from {_percent(w['lower'])} "
+            f"(misfire {w['misfire'][0]:g}) to "
             f"{_percent(w['upper'])} (misfire {w['misfire'][1]:g}) within 26 months{wider}",)
 
 
