@@ -1224,3 +1224,21 @@ def test_a_review_of_the_storyline_each_sentence_says_what_the_model_supports():
     hawkish = us_iran_exchange_model(fitted=False, W_iran=20)
     summary = hawkish.report(hawkish.analyse()).summary
     assert "the US withdraws with probability" in summary and "are left out" in summary
+
+
+def test_the_calibrations_reasons_say_what_the_model_and_the_brief_say():
+    # an IR review: (1) a week of war *pays* 2b - 2c - W (negative), it does not cost it; (2) the March 2023
+    # steps the round length cites came a day apart, so a week cannot be "one step of an exchange" by that
+    # evidence; (3) the brief dates the CENTCOM count to "2023-03" only, and does not place the 23 March
+    # drone among the 83 attacks: both are the record's assumptions and must read as such
+    model = exchange_model()
+    v = model.v
+    assert model.payoff("war", "hold", "hold") == (2 * v["b_us"] - 2 * v["c_us"] - v["W_us"],
+                                                   2 * v["b_iran"] - 2 * v["c_iran"] - v["W_iran"])
+    assert model.payoff("war", "hold", "hold")[0] < 0
+    assert "costs 2b - 2c - W" not in CALIBRATION["W_us"].reason and "pays 2b - 2c - W" in CALIBRATION["W_us"].reason
+    assert "one step of an exchange" not in CALIBRATION["round_days"].reason
+    assert "assumption" in CALIBRATION["round_days"].reason and "a day apart" in CALIBRATION["round_days"].reason
+    assert "taken to be among the 83" in CALIBRATION["deadly_fraction"].source
+    source = read_aggregate_record()["attacks_on_us_personnel"].source
+    assert "given on 23 March" not in source and "assumption" in source

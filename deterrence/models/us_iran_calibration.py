@@ -69,8 +69,9 @@ _BRIEF = "case brief (shared/brief.md)"
 _ROWS = [
     ("round_days", 7, "days per round",
      f"{_BRIEF}: 23 March 2023 drone, answered that evening, militia answer the next day",
-     "an attack, its answer and the answer to the answer fall within days: one round of a week "
-     "holds one step of an exchange"),
+     "assumption: the record has fewer attacks than weeks (83 in 113), so a week can hold one militia "
+     "strike; the steps of the March 2023 exchange came a day apart, so the model's cycles (one step a "
+     "week) are longer than the record's (claim 2's section says so)"),
     ("annual_discount_rate", Fraction(1, 2), "per year",
      f"{_BRIEF}: cycles 'span administrations'; the US 'faces China and Russia'",
      "assumption: decision makers weigh the next two years or so (a political horizon, not a "
@@ -96,7 +97,7 @@ _ROWS = [
      "Iran's audience cost of not answering in the one-round stage game"),
     ("W_us", 20, "payoff units a round of war (from the round it breaks out)",
      f"{_BRIEF}: war would be 'a costly distraction' for a US facing China and Russia (claim 1)",
-     "smaller than Iran's; each further week of war costs 2b - 2c - W"),
+     "smaller than Iran's; each further week of war pays 2b - 2c - W (a loss of W + 2c - 2b)"),
     ("W_iran", 50, "payoff units a round of war (from the round it breaks out)",
      f"{_BRIEF}: war would be 'catastrophic for Iran' (claim 1)",
      "larger than the US's"),
@@ -121,8 +122,8 @@ _ROWS = [
      f"{_BRIEF}: claim 4 (militias strike for their own motives); CENTCOM count of 83 attacks",
      "default near the maximum-likelihood fit to the 83 attacks in about 26 months"),
     ("deadly_fraction", Fraction(1, 83), "probability per militia strike",
-     f"{_BRIEF}: claim 5 (a strike can kill more than intended); 23 March 2023, the one attack of the 83 "
-     "that the brief reports killing an American",
+     f"{_BRIEF}: claim 5 (a strike can kill more than intended); 23 March 2023, the one attack in the "
+     "record's span that the brief reports killing an American (taken to be among the 83: the span ends on 23 March)",
      "one attack in 83 killed an American and was answered (the brief's one reported US answer, "
      "deterrence/data/us_iran_record.toml); the brief gives no total of answers, so this is a lower bound"),
     ("misfire", Fraction(1, 1600), "probability per militia strike",
