@@ -1242,3 +1242,15 @@ def test_the_calibrations_reasons_say_what_the_model_and_the_brief_say():
     assert "taken to be among the 83" in CALIBRATION["deadly_fraction"].source
     source = read_aggregate_record()["attacks_on_us_personnel"].source
     assert "given on 23 March" not in source and "assumption" in source
+
+
+def test_claim_3_stands_beside_its_record_and_says_what_it_leaves_out():
+    # an IR review: the brief's evidence for claim 3 is the 22 March strike -> 23 March drone, and its
+    # Russia (the airspace) is in no model; the section carried neither
+    analysis = analyse_exchange(exchange_model())
+    lines = exchange_report(analysis).section("target_substitution").lines
+    record = [line for line in lines if line.startswith("record: ")]
+    assert len(record) == 1
+    assert "2023-03-22 Israel: airstrike -> 2023-03-23 Iran-backed militia" in record[0]
+    assert "Russia" in record[0] and "not in the model" in record[0]
+    assert ("2023-03-22", "Israel", "third party: airstrike") in analysis.dated_events

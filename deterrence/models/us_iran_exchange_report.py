@@ -712,6 +712,25 @@ def _listed(names, sep=", ") -> str:
     return sep.join(f"{n} ({names.count(n)} profiles)" if names.count(n) > 1 else n for n in dict.fromkeys(names))
 
 
+def _substitution_record(events) -> tuple:
+    """Claim 3's record line: the dated Israeli strike and the first militia strike after it
+    (``events``: the analysis's ``dated_events``), and what the model leaves out (Russia);
+    empty when the events hold no such pair.
+
+    >>> _substitution_record((("2023-03-22", "Israel", "third party: airstrike"),
+    ...                       ("2023-03-23", "Iran-backed militia", "retaliate")))[0][:70]
+    'record: 2023-03-22 Israel: airstrike -> 2023-03-23 Iran-backed militia'
+    """
+    israel = next((e for e in events if e[1] == "Israel"), None)
+    after = next((e for e in events if israel and e[0] >= israel[0] and "militia" in e[1]
+                  and e[2] == "retaliate"), None)
+    if israel is None or after is None:
+        return ()
+    return (f"record: {israel[0]} Israel: {israel[2].removeprefix('third party: ')} -> {after[0]} {after[1]}: "
+            "a strike on US forces (events_2023.csv); Russia's part (it lets Israel use the Syrian airspace it "
+            "controls) is not in the model, which takes the weekly Israeli strike rate as given",)
+
+
 def _play_text(play: dict) -> str:
     """``{stance: play}`` in words: ``"status quo: contained exchange; ..."``."""
     return "; ".join(f"{k}: {v}" for k, v in play.items())
@@ -1031,7 +1050,7 @@ def exchange_report(analysis: ExchangeAnalysis):
                 f"{x} -> {y} ({e})" for x, y, e in zip(ts["israeli_strikes_per_month"], ts["attacks_per_month"],
                                                        ts["equilibrium"])),
             f"each extra week a month with an Israeli strike adds {ts['extra_attacks_per_extra_israeli_strike_week']} "
-            "attacks a month"), ts))
+            "attacks a month") + _substitution_record(a.dated_events), ts))
         ms = c["motives_short_of_war"]
         lines4, latex4 = _attrition_lines(ms, war26)
         secs.append(Section("motives_short_of_war", "4. Motives short of war: attrition and withdrawal",
