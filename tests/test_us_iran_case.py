@@ -1254,3 +1254,17 @@ def test_claim_3_stands_beside_its_record_and_says_what_it_leaves_out():
     assert "2023-03-22 Israel: airstrike -> 2023-03-23 Iran-backed militia" in record[0]
     assert "Russia" in record[0] and "not in the model" in record[0]
     assert ("2023-03-22", "Israel", "third party: airstrike") in analysis.dated_events
+
+
+def test_the_glossary_gives_escalation_its_one_meaning_and_names_the_quoted_other():
+    # an IR review: "escalation" is the action escalate (war at once), the profile "mutual escalation",
+    # and, in the Pentagon quote the calibration gives as k_us's source, any step up; the glossary had no entry
+    from deterrence.models.us_iran_exchange_report import GLOSSARY
+    model = exchange_model()
+    assert model.transition("calm/quiet", "escalate", "hold") == {"war": 1}
+    assert "escalation" in CALIBRATION["k_us"].source
+    entry = GLOSSARY["escalation"]
+    assert entry.startswith("the action escalate") and "mutual escalation" in entry
+    assert "we do not seek conflict/escalation" in entry and "everyday sense" in entry
+    text = exchange_report(analyse_exchange(model, claims=False)).to_text()
+    assert "escalation: the action escalate" in text

@@ -637,6 +637,10 @@ GLOSSARY = {
                 "the value to the US of being seen to answer attacks",
     "restraint": "holding (no strike) where a strike was possible",
     "limited strike": "the action retaliate: a proportionate strike, whether it answers an attack or opens one",
+    "escalation": "the action escalate: a major attack across the red line, which starts all-out war at once; "
+                  "mutual escalation is the profile in which both sides escalate in every state. The Pentagon's "
+                  "'we do not seek conflict/escalation' (March 2023), which the calibration quotes for the cost of "
+                  "a US strike, uses the word in its everyday sense: any step up, a limited strike included",
     "misfire": "a limited strike that, against intent, crosses the red line (realised escalate): a militia strike "
                "with probability misfire, a US strike with us_misfire (0 at the calibration: US strikes are precise)",
     "at peace": "before war or a US withdrawal ends the exchange of limited strikes; the long-run rates at peace "
