@@ -1268,3 +1268,16 @@ def test_the_glossary_gives_escalation_its_one_meaning_and_names_the_quoted_othe
     assert "we do not seek conflict/escalation" in entry and "everyday sense" in entry
     text = exchange_report(analyse_exchange(model, claims=False)).to_text()
     assert "escalation: the action escalate" in text
+
+
+def test_attrition_compares_values_only_for_the_side_whose_payoffs_the_stance_keeps():
+    # an IR review: "us_cost_of_attrition" was -17.76 (the US "better off" when strikes erode its support),
+    # because low support lowers the US's own value of presence: its two values rest on two preferences
+    from deterrence.models.us_iran_regimes import SUPPORT_LOW, _support_parts, attrition
+    changes = _support_parts(None, None)[0]
+    assert set(changes[SUPPORT_LOW]) == {"presence_value"}          # a US payoff only
+    model = exchange_model()
+    assert model.payoff("withdrawn", "hold", "hold")[1] == exchange_model(
+        presence_value=changes[SUPPORT_LOW]["presence_value"]).payoff("withdrawn", "hold", "hold")[1]
+    out = attrition(model, 0.76)
+    assert "us_cost_of_attrition" not in out and out["iran_value_of_attrition"] > 0

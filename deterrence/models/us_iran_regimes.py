@@ -578,8 +578,9 @@ def attrition(model: ExchangeModel, strikes_per_week: float, values=None) -> dic
         "probability_still_present_after_26_months": _f(present, 4),
         "record_us_present_march_2023": True,
         "record_consistent": present >= 0.05,
+        # Iran's payoffs are the same in both stances, so its two values compare; the US's are not (low
+        # support lowers its own value of presence), so no "US cost" is given: it came out negative
         "iran_value_of_attrition": _f(values_support[1] - values_fixed[1], 2),
-        "us_cost_of_attrition": _f(values_fixed[0] - values_support[0], 2),
         "low_presence_value_tipping_point": low_presence_tipping_point(
             model, {k: rs.restrict(chosen, k) for k in rs.stances}, sv) if withdraws_when_low
         else None})
