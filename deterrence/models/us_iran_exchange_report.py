@@ -1019,6 +1019,10 @@ def exchange_report(analysis: ExchangeAnalysis):
                             estimates + (f.identification,) + caveat, fit_data))
     c = a.claims
     if c:
+        n_war = rec["all_out_wars"]["count"]
+        record_line = (f"record: {n_att} attacks on US forces and {n_war} outbreak{'' if n_war == 1 else 's'} of "
+                       f"all-out war from {rec['attacks_on_us_personnel']['start']} to "
+                       f"{rec['attacks_on_us_personnel']['end']}")
         cv = c["contained_violence"]
         secs.append(Section("contained_violence", "1. Contained violence", (
             f"contained exchange verified under noise: {cv['contained_is_equilibrium']}; smallest deviation losses "
@@ -1030,7 +1034,7 @@ def exchange_report(analysis: ExchangeAnalysis):
             f"(Nash products {cv['nash_products']['contained']} vs {cv['nash_products']['mutual_escalation']})",
             "basin under best-response learning: each side keeps to the contained exchange unless it believes the "
             f"other plays mutual escalation with probability above {cv['basin']['US']} (US) or "
-            f"{cv['basin']['Iran']} (Iran)"), cv))
+            f"{cv['basin']['Iran']} (Iran)", record_line), cv))
         tt = c["tit_for_tat"]
         secs.append(Section("tit_for_tat", "2. Tit-for-tat cycles on the equilibrium path", (
             ("the US answers the attacks that kill Americans" if tt["us_answers_deadly_attacks"]
@@ -1068,10 +1072,19 @@ def exchange_report(analysis: ExchangeAnalysis):
             f"misfires; at peace in the long run {mc['misfires_per_year']} misfires are expected a year (the "
             "formula h)")
             + _misfire_window(c["change_of_heart"]["tipping_points"].get("misfire", {}))
-            + _misfire_window_war(mc.get("war_probability_over_misfire_window"), a.fit), mc))
+            + _misfire_window_war(mc.get("war_probability_over_misfire_window"), a.fit)
+            + (f"record: {n_war} outbreak{'' if n_war == 1 else 's'} of all-out war in the span and no misfire "
+               "into one, so the misfire probability is not fitted: its calibrated value, "
+               f"{CALIBRATION['misfire'].value}, rests on January 2020, the one near-war the brief reports (one "
+               "crisis in about 160 strikes), and an assumed one crisis in ten ending in war"
+               + ("" if Fraction(v["misfire"]) == Fraction(CALIBRATION["misfire"].value)
+                  else f" (this run: {v['misfire']})"),), mc))
         ch = c["change_of_heart"]
         secs.append(Section("change_of_heart", "6. Stability until a change of heart (or a misfire)",
-                            _regime_lines(ch), ch))
+                            _regime_lines(ch) + (
+                                "record: no change of political stance in the span (the brief reports none): "
+                                "the rates of change (change_of_heart_rate) and of return (stance_reversal_rate) "
+                                "are assumptions",), ch))
     secs.append(Section("glossary", "Glossary", tuple(f"{k}: {t}" for k, t in GLOSSARY.items()), dict(GLOSSARY)))
     return DeterrenceReport(title, tuple(secs), summary)
 
