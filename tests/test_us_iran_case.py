@@ -1298,3 +1298,14 @@ def test_every_claim_stands_beside_the_record():
     assert "are assumptions" in report.section("change_of_heart").lines[-1]
     moved = exchange_report(analyse_exchange(exchange_model(misfire="1/1000")))
     assert moved.section("miscalculation").lines[-1].endswith("(this run: 1/1000)")
+
+
+def test_report_help_names_the_model_it_reports_by_default(capsys):
+    # an IR review: "the built-in US-Iran model" is also how models/us_iran.py names the teaching model;
+    # with no GAME the command reports the exchange model (its summary speaks of Markov perfect equilibria)
+    from deterrence.cli import main as cli_main
+    with pytest.raises(SystemExit):
+        cli_main(["report", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "built-in US-Iran model" not in help_text
+    assert "the US-Iran case, the stochastic exchange model fitted to the record" in help_text

@@ -22,7 +22,8 @@ def add_arguments(parser) -> None:
     ('text', 'json')
     """
     parser.add_argument("game", nargs="?", default=None, metavar="GAME",
-                        help="catalogue name or file (default: the built-in US-Iran model)")
+                        help="catalogue name or file (default: the US-Iran case, the stochastic exchange model "
+                             "fitted to the record, not the teaching model us_iran_model)")
     parser.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     # the other commands take --json: the same word works here (it was "unrecognized arguments")
     parser.add_argument("--json", action="store_const", const="json", dest="format",
