@@ -1297,7 +1297,13 @@ def test_every_claim_stands_beside_the_record():
     assert "January 2020" in report.section("miscalculation").lines[-1]
     assert "are assumptions" in report.section("change_of_heart").lines[-1]
     moved = exchange_report(analyse_exchange(exchange_model(misfire="1/1000")))
-    assert moved.section("miscalculation").lines[-1].endswith("(this run: 1/1000)")
+    assert "(this run: 1/1000)" in moved.section("miscalculation").lines[-1]
+    # the brief's January 2020 spiral (a deliberate escalation that stopped short of war) has no path here:
+    # every escalation enters war at once, so the section says which model has it
+    model = exchange_model()
+    assert all(model.transition("crisis/quiet", "escalate", iran) == {"war": 1} for iran in ACTIONS["Iran"])
+    assert "the january_2020 tree models it" in report.section("miscalculation").lines[-1]
+    assert dt.load_game("january_2020") is not None
 
 
 def test_report_help_names_the_model_it_reports_by_default(capsys):

@@ -1078,7 +1078,10 @@ def exchange_report(analysis: ExchangeAnalysis):
                f"{CALIBRATION['misfire'].value}, rests on January 2020, the one near-war the brief reports (one "
                "crisis in about 160 strikes), and an assumed one crisis in ten ending in war"
                + ("" if Fraction(v["misfire"]) == Fraction(CALIBRATION["misfire"].value)
-                  else f" (this run: {v['misfire']})"),), mc))
+                  else f" (this run: {v['misfire']})")
+               + "; the January 2020 sequence itself (a deliberate US strike, Iran's missile answer, then "
+               "de-escalation) is no path of this model, where any escalation is war at once: the january_2020 "
+               "tree models it",), mc))
         ch = c["change_of_heart"]
         secs.append(Section("change_of_heart", "6. Stability until a change of heart (or a misfire)",
                             _regime_lines(ch) + (
