@@ -1296,6 +1296,8 @@ def test_every_claim_stands_beside_the_record():
     assert f"and {wars} outbreaks of all-out war" in report.section("contained_violence").lines[-1]
     assert "January 2020" in report.section("miscalculation").lines[-1]
     assert "are assumptions" in report.section("change_of_heart").lines[-1]
+    # what the brief says, not what the record holds (a record refitted with --record holds no stances)
+    assert "the brief reports no change of political stance in 2021-2023" in report.section("change_of_heart").lines[-1]
     moved = exchange_report(analyse_exchange(exchange_model(misfire="1/1000")))
     assert "(this run: 1/1000)" in moved.section("miscalculation").lines[-1]
     # the brief's January 2020 spiral (a deliberate escalation that stopped short of war) has no path here:

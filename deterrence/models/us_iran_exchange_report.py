@@ -1085,9 +1085,9 @@ def exchange_report(analysis: ExchangeAnalysis):
         ch = c["change_of_heart"]
         secs.append(Section("change_of_heart", "6. Stability until a change of heart (or a misfire)",
                             _regime_lines(ch) + (
-                                "record: no change of political stance in the span (the brief reports none): "
-                                "the rates of change (change_of_heart_rate) and of return (stance_reversal_rate) "
-                                "are assumptions",), ch))
+                                "record: the brief reports no change of political stance in 2021-2023 (a "
+                                "record file holds none): the rates of change (change_of_heart_rate) and of "
+                                "return (stance_reversal_rate) are assumptions",), ch))
     secs.append(Section("glossary", "Glossary", tuple(f"{k}: {t}" for k, t in GLOSSARY.items()), dict(GLOSSARY)))
     return DeterrenceReport(title, tuple(secs), summary)
 
