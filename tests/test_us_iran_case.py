@@ -1317,3 +1317,16 @@ def test_report_help_names_the_model_it_reports_by_default(capsys):
     help_text = " ".join(capsys.readouterr().out.split())
     assert "built-in US-Iran model" not in help_text
     assert "the US-Iran case, the stochastic exchange model fitted to the record" in help_text
+
+
+def test_leaving_the_contained_regime_is_not_the_end_of_contained_violence_when_no_side_escalates_outside_it():
+    # an IR review: "the contained regime ... survives ten years with probability 45.9%" read as the odds of
+    # contained violence (claim 1); outside the regime the US gloves-off stance plays limited strikes only
+    analysis = analyse_exchange(exchange_model())
+    rs = analysis.claims["change_of_heart"]["regime_switching"]
+    outside = {k: p for k, p in rs["selected"].items() if k not in rs["contained_in"]}
+    assert outside and all("escalat" not in p for p in outside.values())
+    line = next(x for x in exchange_report(analysis).section("change_of_heart").lines
+                if x.startswith("the contained regime"))
+    assert "not the contained violence of claim 1" in line
+    assert all(f"{k}: '{p}'" in line for k, p in outside.items())

@@ -806,6 +806,25 @@ def _attrition_lines(ms, war26) -> tuple:
     return tuple(lines), tuple(latex)
 
 
+def _outside_contained_regime(rs) -> str:
+    """What is played in the stances outside the contained regime, when no side intends escalation
+    there: leaving the regime is then not the end of contained violence (claim 1's sense), only of
+    one profile (a review read "survives ten years with probability 45.9%" as the odds of contained violence).
+
+    >>> _outside_contained_regime({"contained_in": ["status quo"], "selected": {"status quo": "contained exchange",
+    ...     "US gloves off": "limited strikes, every attack answered"}})
+    "; outside it no side intends escalation either (US gloves off: 'limited strikes, every attack answered'): ..."
+    """
+    others = {k: play for k, play in (rs.get("selected") or {}).items() if k not in rs.get("contained_in", ())}
+    if not others or any(play in ("escalation", "mutual escalation") for play in others.values()):
+        return ""
+    return ("; outside it no side intends escalation either ("
+            + "; ".join(f"{k}: '{play}'" for k, play in others.items())
+            + "): leaving the regime ends the contained exchange, one profile, not the contained violence of "
+            "claim 1; "
+            "war still comes only by misfire")
+
+
 def _regime_lines(ch) -> tuple:
     """The lines of claim 6's section."""
     rs = ch.get("regime_switching") or {}
@@ -825,7 +844,8 @@ def _regime_lines(ch) -> tuple:
                   f"the contained regime (the contained exchange played: {', '.join(rs['contained_in'])}) lasts "
                   f"{rs['expected_contained_years']} years on average from a calm week (the exact expected time until "
                   f"the chain of play leaves it: a switch to a stance that ends it, or war) and survives ten years "
-                  f"with probability {_percent(rs['contained_survives_10_years'])}"]
+                  f"with probability {_percent(rs['contained_survives_10_years'])}"
+                  + _outside_contained_regime(rs)]
         parts = []
         for k, tp in rs["reversal_tipping_points"].items():
             w = tp["longest_expected_weeks"]
