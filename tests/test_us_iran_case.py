@@ -1330,3 +1330,16 @@ def test_leaving_the_contained_regime_is_not_the_end_of_contained_violence_when_
                 if x.startswith("the contained regime"))
     assert "not the contained violence of claim 1" in line
     assert all(f"{k}: '{p}'" in line for k, p in outside.items())
+
+
+def test_the_record_says_that_a_fuller_count_of_answers_is_read_as_deadly_attacks():
+    # an IR review: the fit identifies the answer probability with the deadly fraction, so the record's
+    # invitation to enter a full count of US answers would, unannounced, add deadly attacks the brief
+    # does not report (it reports one death); the record's note must say so
+    from dataclasses import replace
+    rec = dict(read_aggregate_record())
+    rec["us_answering_strikes"] = replace(rec["us_answering_strikes"], count=5)
+    fitted = dict(fit_to_record(rec).estimates)["deadly_fraction"]
+    assert 83 * fitted == pytest.approx(5, abs=0.2)
+    about = read_aggregate_record()["us_answering_strikes"].about
+    assert "raises the fitted deadly fraction" in about and "about 5 deadly attacks in 83" in about
