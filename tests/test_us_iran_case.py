@@ -1063,6 +1063,8 @@ def test_the_reports_search_and_the_front_doors_agree_on_what_else_there_is():
     # the others are named by their path (a review: restraint and withdrawal read as "escalation")
     assert {"mutual restraint (war threatened if attacked)", "US withdrawal"} <= on_path
     assert all(name in SEARCH for name in on_path), on_path
+    description = " ".join(dt.load_game("us_iran_exchange").description.split())
+    assert all(f'"{name}"' in description for name in on_path if name != "escalation"), on_path
 
 
 @pytest.mark.parametrize("values", [dict(), dict(W_us=1), dict(misfire="1/100"), dict(m=1)])

@@ -639,7 +639,9 @@ under this noise: the militias strike after Israeli strikes and on their own
 motives and answer US strikes; the US answers the attacks that kill
 Americans; nobody escalates or withdraws. Mutual escalation (both sides
 escalate in every state, so play enters war at once) is an equilibrium too;
-the contained one risk-dominates it.
+the contained one risk-dominates it. So are, among others, "mutual restraint
+(war threatened if attacked)" and "US withdrawal", named by their path
+(deterrence solve us_iran_exchange finds them).
 """
 sources = [
   "Case brief (shared/brief.md): 83 attacks on US personnel, 21 January 2021 to March 2023 (US Central Command).",
