@@ -1345,3 +1345,18 @@ def test_the_record_says_that_a_fuller_count_of_answers_is_read_as_deadly_attack
     assert 83 * fitted == pytest.approx(5, abs=0.2)
     about = read_aggregate_record()["us_answering_strikes"].about
     assert "raises the fitted deadly fraction" in about and "about 5 deadly attacks in 83" in about
+
+
+def test_claim_4_names_the_signalling_motive_the_brief_lists_first():
+    # an IR review: the brief's claim 4 is signalling, discomfort and pushing the US out; the section spoke of the
+    # last two only, while its data held the signalling value (m in motive weeks) unused
+    model = exchange_model()
+    analysis = analyse_exchange(model)
+    report = exchange_report(analysis)
+    section = report.section("motives_short_of_war")
+    value = section.data["iran_signalling_value_per_week"]
+    assert value == pytest.approx(float(model.v["m"] * model.shock_distribution()["motive"]), abs=0.01)
+    assert any(line.startswith("signalling that Iran can destabilise") and f"{value} a week" in line
+               for line in section.lines)
+    assert len(section.latex) == len(section.lines)
+    assert "signalling that Iran can destabilise" in render(report, "markdown")

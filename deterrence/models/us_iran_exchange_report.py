@@ -746,6 +746,9 @@ def _attrition_lines(ms, war26) -> tuple:
     lines = [f"with US support fixed (the exchange game): militia strikes cost the US "
              f"{ms['us_cost_of_strikes_per_week']} a week; staying is worth {ms['us_value_of_staying']} to the US, "
              f"withdrawing {ms['us_value_of_withdrawing']}",
+             f"signalling that Iran can destabilise (the brief's first motive): strikes on the militias' own motives "
+             f"are worth {ms['iran_signalling_value_per_week']} a week to Iran beyond their gain as strikes (m in "
+             "the weeks with a motive)",
              f"the US would withdraw if its value of presence fell below {ms['presence_value_tipping_point']} a week "
              f"(a tipping point; now {ms['presence_value_per_week']}); probability of withdrawal within ten years "
              f"with support fixed: {ms['withdrawal_probability_10_years']:.2%}"]
@@ -761,7 +764,7 @@ def _attrition_lines(ms, war26) -> tuple:
               "sides see the support and anticipate its changes",
               "Markov perfect equilibrium of that game (verified under noise in every state): "
               + _play_text(at["selected"])]
-    latex = ["", "", "", ""]
+    latex = ["", "", "", "", ""]
     if at["withdraws_when_support_is_low"]:
         s, eps, rho = (at["strikes_per_week"], Fraction(at["deadly_fraction"]),
                        Fraction(at["support_loss_per_deadly_strike"]))
