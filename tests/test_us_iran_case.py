@@ -1360,3 +1360,18 @@ def test_claim_4_names_the_signalling_motive_the_brief_lists_first():
                for line in section.lines)
     assert len(section.latex) == len(section.lines)
     assert "signalling that Iran can destabilise" in render(report, "markdown")
+
+
+def test_fitted_values_print_as_estimates_not_exact_fractions():
+    # an IR review: the fitted deadly fraction printed "22/1809" (limit_denominator's fraction of 0.01216) beside
+    # motive_rate "0.5195": an exact-looking value for an estimate whose standard error is as large as itself
+    report = dt.explain(dt.us_iran_exchange_model())
+    value = Fraction(dict(report.section("calibration").data)["deadly_fraction"]["value"])
+    assert value.denominator < 2000          # a fraction _num would have printed as such
+    lines = report.section("calibration").lines
+    line = next(x for x in lines if x.startswith("deadly_fraction = "))
+    assert line.startswith(f"deadly_fraction = {float(value):.4g} ") and str(value) not in line
+    hazard = next(x for x in report.section("motives_short_of_war").lines if x.startswith("withdrawal hazard"))
+    assert f"· {float(value):.4g} ·" in hazard and str(value) not in hazard
+    unfitted = dt.explain(dt.us_iran_exchange_model(fitted=False)).section("calibration").lines
+    assert any(x.startswith("deadly_fraction = 1/83 ") for x in unfitted)

@@ -525,6 +525,16 @@ def headline_formulas(model: ExchangeModel, contained: bool) -> tuple:
     return tuple(out)
 
 
+def _fitted_number(x) -> str:
+    """A fitted value as a decimal of four significant digits: the estimate is kept as a fraction
+    (``limit_denominator(10_000)``), which printed as one (22/1809) looked exact and meaningful.
+
+    >>> _fitted_number(Fraction(22, 1809)), _fitted_number(Fraction(1039, 2000))
+    ('0.01216', '0.5195')
+    """
+    return f"{float(x):.4g}"
+
+
 def _tex(x) -> str:
     return _num(x, latex=True)
 
@@ -740,7 +750,7 @@ def _play_text(play: dict) -> str:
     return "; ".join(f"{k}: {v}" for k, v in play.items())
 
 
-def _attrition_lines(ms, war26) -> tuple:
+def _attrition_lines(ms, war26, fitted=frozenset()) -> tuple:
     """The lines (plain, and LaTeX where a formula is shown) of claim 4's section (``war26``:
     the headline's war probability within 26 months, with support fixed)."""
     lines = [f"with US support fixed (the exchange game): militia strikes cost the US "
@@ -769,11 +779,14 @@ def _attrition_lines(ms, war26) -> tuple:
         s, eps, rho = (at["strikes_per_week"], Fraction(at["deadly_fraction"]),
                        Fraction(at["support_loss_per_deadly_strike"]))
         by_rate = at["hazard_per_year_by_strike_rate"]
+        # a fitted value is an estimate (its fraction only limit_denominator's): shown as a decimal
+        eps_text = _fitted_number(eps) if "deadly_fraction" in fitted else str(eps)
+        eps_tex = _fitted_number(eps) if "deadly_fraction" in fitted else _tex(eps)
         lines += [f"in that game, the probability that the US withdraws: "
                   f"{_percent(at['withdrawal_probability_26_months'])} within 26 "
                   f"months, {_percent(at['withdrawal_probability_10_years'])} within ten years (the equilibrium's "
                   "chain)",
-                  f"withdrawal hazard κ = s·ε·ρ = {s:g} · {eps} · {rho} = {at['hazard_per_week']:g} a week, "
+                  f"withdrawal hazard κ = s·ε·ρ = {s:g} · {eps_text} · {rho} = {at['hazard_per_week']:g} a week, "
                   f"1 − (1 − κ)^(365/7) = {_percent(at['hazard_per_year'])} a year (s: militia strikes a week at "
                   "peace, as in the formulas; ε: deadly_fraction, ρ: support lost per deadly strike): it rises with "
                   f"the militias' strike rate, {_percent(by_rate['1/2'])} a year at half the rate, "
@@ -792,7 +805,7 @@ def _attrition_lines(ms, war26) -> tuple:
                   + (f"the US stops withdrawing when support is low if its presence is then worth more than "
                      f"{at['low_presence_value_tipping_point']:.3f} a week (a tipping point; now {low})"
                      if at["low_presence_value_tipping_point"] is not None else "no tipping point found for it")]
-        latex += ["", rf"withdrawal hazard $\kappa = s \varepsilon \rho = {s:g} \cdot {_tex(eps)} \cdot {_tex(rho)} = "
+        latex += ["", rf"withdrawal hazard $\kappa = s \varepsilon \rho = {s:g} \cdot {eps_tex} \cdot {_tex(rho)} = "
                       rf"{at['hazard_per_week']:g}$ a week, $1 - (1 - \kappa)^{{365/7}} = "
                       rf"{_percent(at['hazard_per_year'])[:-1]}$% a year ($s$: militia strikes a week at peace, as "
                       rf"in the formulas; $\varepsilon$: deadly fraction, $\rho$: support lost per deadly strike): "
@@ -947,7 +960,8 @@ def exchange_report(analysis: ExchangeAnalysis):
                               "reason": "delta = 1/(1 + r d/365)"}
 
     def cal_line(k, c):
-        shown = _num(Fraction(c["value"]))
+        shown = (_fitted_number(Fraction(c["value"])) if c.get("this_run") == "fitted to the record"
+                 else _num(Fraction(c["value"])))
         run = f" ({c['this_run']}; calibrated value {c['calibrated_value']})" if "this_run" in c else ""
         unit = c["unit"]
         if Fraction(c["value"]) == 1 and unit.startswith("payoff units"):   # "1 payoff units" (a review)
@@ -1083,7 +1097,7 @@ def exchange_report(analysis: ExchangeAnalysis):
             f"each extra week a month with an Israeli strike adds {ts['extra_attacks_per_extra_israeli_strike_week']} "
             "attacks a month") + _substitution_record(a.dated_events), ts))
         ms = c["motives_short_of_war"]
-        lines4, latex4 = _attrition_lines(ms, war26)
+        lines4, latex4 = _attrition_lines(ms, war26, fitted)
         secs.append(Section("motives_short_of_war", "4. Motives short of war: attrition and withdrawal",
                             lines4, ms, latex=latex4))
         mc = c["miscalculation"]
