@@ -1375,3 +1375,25 @@ def test_fitted_values_print_as_estimates_not_exact_fractions():
     assert f"· {float(value):.4g} ·" in hazard and str(value) not in hazard
     unfitted = dt.explain(dt.us_iran_exchange_model(fitted=False)).section("calibration").lines
     assert any(x.startswith("deadly_fraction = 1/83 ") for x in unfitted)
+
+
+def test_a_report_refitted_to_another_record_says_its_horizons_are_the_shipped_records(tmp_path, capsys):
+    """Refitted to 41 attacks in 2024 (docs/howto/fit.md's ACLED export), the report still gave war
+    "within 26 months" and checked US presence "in March 2023" as if of this record (an IR review):
+    the record section now says whose horizons they are."""
+    import datetime
+    from deterrence.cli import main as cli_main
+    days = [datetime.date(2024, 1, 1) + datetime.timedelta(days=9 * k) for k in range(41)]
+    rows = ["event_date,actor1,actor2,event_type,sub_event_type,fatalities"]
+    rows += [f"{d:%d %B %Y},Islamic Resistance in Iraq,Military Forces of the United States (2021-),"
+             "Explosions/Remote violence,Air/drone strike,0" for d in days]
+    rows += ["29 January 2024,Military Forces of the United States (2021-),Kataib Hezbollah,"
+             "Explosions/Remote violence,Air/drone strike,3"]
+    path = tmp_path / "acled_export.csv"
+    path.write_text("\n".join(rows) + "\n")
+    assert cli_main(["report", "--record", str(path)]) == 0
+    text = capsys.readouterr().out
+    line = next(x for x in text.splitlines() if x.startswith("horizons:"))
+    assert "this record spans 11.8 months" in line and "are the shipped record's" in line
+    assert cli_main(["report"]) == 0
+    assert "horizons:" not in capsys.readouterr().out       # the shipped record's own horizons

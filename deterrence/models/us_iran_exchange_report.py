@@ -977,10 +977,16 @@ def exchange_report(analysis: ExchangeAnalysis):
     if seq:
         rec["march_2023_sequence"] = [{"date": d, "actor": who, "action": act} for d, who, act in seq]
         rec_lines += ("22-24 March 2023 (events_2023.csv): " + "; ".join(f"{d} {who}: {act}" for d, who, act in seq),)
+    on_record = pred["attacks_in_record_span"]
+    if on_record["weeks"] != _span():
+        # refitted to another record, the horizons stay the shipped record's (an IR review read
+        # "war within 26 months" and "present in March 2023" as this record's)
+        rec_lines += (f"horizons: this record spans {on_record['months']:g} months; the report's horizons of 26 "
+                      "months (war, withdrawal) and its presence check in March 2023 are the shipped "
+                      "record's (21 January 2021 to 23 March 2023)",)
     secs.append(Section("record", "The record", rec_lines, rec))
     n_att = rec["attacks_on_us_personnel"]["count"]
     n_ans = rec["us_answering_strikes"]["count"]
-    on_record = pred["attacks_in_record_span"]
     pl = [f"attacks on US forces: {pred['attacks_per_month']} a month ({on_record['value']} in the record's "
           f"{on_record['months']:g} months; record {n_att})",
           ("US answers per attack: none (no attacks)" if pred["answers_per_attack"] is None
