@@ -1397,3 +1397,16 @@ def test_a_report_refitted_to_another_record_says_its_horizons_are_the_shipped_r
     assert "this record spans 11.8 months" in line and "are the shipped record's" in line
     assert cli_main(["report"]) == 0
     assert "horizons:" not in capsys.readouterr().out       # the shipped record's own horizons
+
+
+def test_setting_a_stance_value_says_where_it_is_set(capsys):
+    """`report --set hawkish_W_iran=10` said "unknown calibration parameter" and listed only the
+    exchange's calibration, though claims 4 and 6 rest on the stance values (an IR review)."""
+    from deterrence.cli import main as cli_main
+    from deterrence.models.us_iran_calibration import STANCE_CALIBRATION
+    for name in STANCE_CALIBRATION:
+        assert cli_main(["report", "--no-fit", "--set", f"{name}=1/2"]) == 2
+        err = capsys.readouterr().err
+        assert f"{name} is a value of the stances of claims 4 and 6" in err and f"stance_values({name}=...)" in err
+    assert cli_main(["report", "--set", "nonsense=1"]) == 2
+    assert "unknown calibration parameter 'nonsense'" in capsys.readouterr().err

@@ -239,6 +239,12 @@ def calibration_values(**overrides) -> dict:
     from deterrence.errors import TooLargeError
     values = {k: v.value for k, v in CALIBRATION.items()}
     for k, v in overrides.items():
+        if k in STANCE_CALIBRATION:
+            # claims 4 and 6 rest on these, and `report --set` listed only the others (an IR review)
+            raise GameError(f"{k} is a value of the stances of claims 4 and 6, not of the exchange's calibration: "
+                            f"the report uses its calibrated value; in Python, stance_values({k}=...) gives "
+                            "the values argument of change_of_heart_regimes, support_game and attrition "
+                            "(deterrence.models.us_iran_regimes)")
         if k not in values:
             raise GameError(f"unknown calibration parameter {k!r}; known: {', '.join(values)}")
         values[k] = to_exact(v, k)
