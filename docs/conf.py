@@ -29,7 +29,7 @@ extensions = [
     "sphinx.ext.mathjax",
     "sphinx.ext.viewcode",
 ]
-myst_enable_extensions = ["dollarmath", "colon_fence"]
+myst_enable_extensions = ["dollarmath", "colon_fence", "deflist"]
 # MathJax typesets the notebooks' HTML outputs too (myst-nb's "text_html" blocks): the report's
 # formulas (Report._repr_html_, \(...\)) are TeX, as Jupyter renders them; MyST's default
 # classes stop at its own math and Jupyter's "output_area"
@@ -102,6 +102,26 @@ def _tutorials():
 
 if os.environ.get("DETERRENCE_DOCS_SKIP_TUTORIALS") != "1":
     _tutorials()
+
+
+def _glossary():
+    """docs/glossary.md from the case report's glossary (``GLOSSARY``, the one definition of
+    each word), written before every build so that the page and the report cannot drift apart
+    (the words had no page: an IR review)."""
+    from deterrence.models.us_iran_exchange_report import GLOSSARY
+    lines = ["# Glossary", "",
+             "The words of the US–Iran case, each with one meaning, as the last section of "
+             "`deterrence report` defines them (the same text: the report's own glossary). "
+             "The teaching notebooks use them in these senses too.", ""]
+    for word, meaning in GLOSSARY.items():
+        lines += [f"{word}", f": {meaning[0].upper()}{meaning[1:]}.", ""]
+    page = DOCS / "glossary.md"
+    text = "\n".join(lines)
+    if not page.exists() or page.read_text() != text:      # rewritten only when it changed
+        page.write_text(text)
+
+
+_glossary()
 
 
 def _headings_to_rubrics(app, what, name, obj, options, lines):

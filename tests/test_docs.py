@@ -4,6 +4,7 @@ import contextlib
 import fcntl
 import inspect
 import os
+import re
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -426,3 +427,16 @@ def test_report_takes_json_as_the_other_commands_do(capsys):
     assert set(via_json) == {"title", "summary", "equilibria", "margins", "red_lines"}
     page = (ROOT / "docs" / "howto" / "json-output.md").read_text()
     assert all(f"`{key}`" in page for key in via_json)
+
+
+def test_the_glossary_page_is_the_reports_glossary(site):
+    """docs/glossary.md is written from the report's GLOSSARY before each build (the words had
+    no page: an IR review), every word with its one definition."""
+    import html
+    from deterrence.models.us_iran_exchange_report import GLOSSARY
+    page = html.unescape(re.sub(r"<[^>]+>", "", (site / "glossary.html").read_text()))
+    # Sphinx's smart quotes curl the apostrophes and quotation marks of the text
+    page = " ".join(page.translate(str.maketrans("\u2018\u2019\u201c\u201d", "''\"\"")).split())
+    for word, meaning in GLOSSARY.items():
+        assert f"{word} {meaning[0].upper()}{meaning[1:]}." in page, word
+    assert "glossary.html" in (site / "index.html").read_text()
