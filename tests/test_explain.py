@@ -370,8 +370,11 @@ def test_the_model_report_gives_times_in_days_months_years():
     # the toolkit's one calendar (core.stochastic): 365 days a year
     assert noise.data["expected_years_to_war"] == pytest.approx(float(rounds) * 7 / 365)
     assert f"{float(rounds) * 7 / 365:.1f} years" in text
-    # a game that gives a round no length in time says so, and counts rounds
-    plain = dt.explain(dt.load_game("us_iran_stage"), delta="9/10").section("miscalculation")
+    # the stage game's file gives its round the same week ([repeated] round_days = 7) ...
+    stage = dt.explain(dt.load_game("us_iran_stage"), delta="9/10").section("miscalculation")
+    assert stage.data["round_days"] == 7 and "rounds of 7 days" in " ".join(stage.lines)
+    # ... a game that gives a round no length in time says so, and counts rounds
+    plain = dt.explain(dt.load_game("spiral_model"), delta="9/10").section("miscalculation")
     assert plain.data["round_days"] is None and "no length in time" in " ".join(plain.lines)
 
 
@@ -654,7 +657,7 @@ def test_the_miscalculation_section_says_what_the_noise_changed():
     assert "Probability of war (a round with (arm, arm)) within 100 rounds" in text
     stage = explain(load_game("us_iran_stage").with_parameters(W_iran=1), delta="9/10").section("miscalculation")
     war_line = next(line for line in stage.lines if line.startswith("Probability of war"))
-    assert war_line.endswith("within 100 rounds: 0.") and stage.data["war_probability"] == "0"   # not 0.0000
+    assert war_line.endswith("(about 23.0 months): 0.") and stage.data["war_probability"] == "0"   # not 0.0000
     again = explain(load_game("us_iran_stage"), delta="9/10").section("miscalculation")
     assert "still subgame perfect" in "\n".join(again.lines)
 

@@ -327,3 +327,26 @@ def test_a_strategy_keeps_its_parameters_in_its_name(capsys):
     assert generous_tit_for_tat(stage, 0, g="1/4").name == "generous_tit_for_tat(g=1/4)"
     assert main(["repeated", "us_iran_stage", "-s", "limited_retaliation(k=1),limited_retaliation(k=3)"]) == 0
     assert "US plays limited_retaliation(k=1), Iran plays limited_retaliation(k=3)" in capsys.readouterr().out
+
+
+def test_a_files_round_days_gives_the_reports_times_in_weeks_and_years(capsys, tmp_path):
+    """us_iran_stage's report said its rounds had "no length in time" while the teaching model's
+    report of the same game gave rounds of 7 days (an IR review): the file's [repeated] section
+    now says what a round is, and every report of it reads that."""
+    from deterrence.cli import main as cli_main
+    from deterrence.core.repeated import repeated_section, section_round_days
+    from deterrence.errors import GameError
+    assert repeated_section(dt.load_game("us_iran_stage")).round_days == 7
+    assert cli_main(["report", "us_iran_stage"]) == 0
+    text = capsys.readouterr().out
+    assert "within 100 rounds of 7 days (about 23.0 months)" in text and "no length in time" not in text
+    base = (Path(dt.__file__).parent.parent / "games" / "prisoners_dilemma.toml").read_text()
+    for bad in ("0", "-7", '"a week"', "true"):
+        path = tmp_path / "pd.toml"
+        path.write_text(base + f"\n[repeated]\ndelta = \"9/10\"\nround_days = {bad}\n"
+                        if "[repeated]" not in base else base.replace("[repeated]", f"[repeated]\nround_days = {bad}"))
+        with pytest.raises(GameError, match=r"\[repeated\] round_days = .*a positive number"):
+            section_round_days(dt.load_game(path))
+    path.write_text(base.replace("[repeated]", "[repeated]\nround_days = \"1/2\"") if "[repeated]" in base
+                    else base + "\n[repeated]\nround_days = \"1/2\"\n")
+    assert section_round_days(dt.load_game(path)) == Fraction(1, 2)

@@ -235,7 +235,8 @@ def noise_section(analysis, strategies=None, delta=None, noise=None, *, within=1
     with noise (or, old form, ``stage, strategies, delta, noise``). War is a round in which
     either side escalates, or the profiles the game file's ``[repeated] war`` names.
     ``round_days``, the length of a round
-    in days when the model has one, puts the times in weeks, days and years;
+    in days when the model has one (default: the game file's ``[repeated] round_days``), puts
+    the times in weeks, days and years;
     without it they stay in rounds, and the section says what a round is. When
     the profile is not subgame perfect under the noise, the section gives each
     profitable deviation and its gain.
@@ -252,6 +253,9 @@ def noise_section(analysis, strategies=None, delta=None, noise=None, *, within=1
         analysis = analyse_repeated(RepeatedGame(analysis, delta, None, noise, strategies),
                                     within=within, critical=False)
     a, noisy, within = analysis.noise, analysis.noisy_check, analysis.within
+    if round_days is None:      # the game file's [repeated] round_days, when it gives one
+        from deterrence.core.repeated import section_round_days
+        round_days = section_round_days(analysis.game.stage)
     rounds = a.expected_rounds_to_war
     no_time = a.no_expected_time()
     names = " and ".join(analysis.strategies)

@@ -390,9 +390,10 @@ class RepeatedSection:
     profile: tuple | None = None
     automata: tuple = ()        # ((name, key, spec), ...) with key "strategies" or "automata"
     war: tuple | None = None    # the profiles that count as war (:func:`war_profiles`), or None: the default
+    round_days: object = None   # the length of a round in days (:func:`section_round_days`), or None
 
 
-_SECTION_KEYS = ("delta", "horizon", "noise", "strategies", "profile", "automata", "war")
+_SECTION_KEYS = ("delta", "horizon", "noise", "strategies", "profile", "automata", "war", "round_days")
 
 
 def repeated_section(game) -> RepeatedSection:
@@ -401,7 +402,8 @@ def repeated_section(game) -> RepeatedSection:
     Keys: ``delta``, ``horizon``, ``noise`` (a table, see :class:`Noise`),
     ``strategies`` or ``profile`` (two strategy names), ``war`` (the action profiles that
     count as war, as :func:`war_profiles` reads them: a list of pairs or ``"a, b"`` texts;
-    by default every profile in which a side plays its escalation action) and automata
+    by default every profile in which a side plays its escalation action), ``round_days`` (the
+    length of a round in days, :func:`section_round_days`) and automata
     defined by name under ``[repeated.strategies.NAME]`` or ``[repeated.automata.NAME]``.
 
     >>> from deterrence import load_game
@@ -429,7 +431,33 @@ def repeated_section(game) -> RepeatedSection:
     parameters = tuple(getattr(game, "parameters", ()) or ())
     return RepeatedSection(delta=raw.get("delta"), horizon=raw.get("horizon"),
                            noise=None if noise is None else Noise.from_spec(noise, parameters),
-                           profile=names, automata=tuple(defined), war=section_war(game))
+                           profile=names, automata=tuple(defined), war=section_war(game),
+                           round_days=section_round_days(game))
+
+
+def section_round_days(game):
+    """The ``round_days`` key of a game file's ``[repeated]`` section: the length of a round in
+    days, an exact positive number, or ``None`` (rounds have no length in time). The noise
+    analysis's report reads it to give times in weeks and years (the same stage game gave
+    "rounds of 7 days" in the teaching model's report and "no length in time" in its file's:
+    an IR review).
+
+    >>> from deterrence import load_game
+    >>> section_round_days(load_game("us_iran_stage")), section_round_days(load_game("chicken"))
+    (7, None)
+    """
+    raw = (getattr(game, "extra", None) or {}).get("repeated") or {}
+    days = raw.get("round_days") if isinstance(raw, Mapping) else None
+    if days is None:
+        return None
+    try:
+        value = to_exact(days, "[repeated] round_days") if not isinstance(days, bool) else None
+    except GameError:
+        value = None
+    if value is None or is_symbolic(value) or value <= 0:
+        raise GameError(f"[repeated] round_days = {days!r}: the length of a round in days, a positive number "
+                        "(e.g. 7 for a week)")
+    return value
 
 
 def section_war(game) -> tuple | None:
