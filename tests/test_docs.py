@@ -436,7 +436,8 @@ def test_the_glossary_page_is_the_reports_glossary(site):
     from deterrence.models.us_iran_exchange_report import GLOSSARY
     page = html.unescape(re.sub(r"<[^>]+>", "", (site / "glossary.html").read_text()))
     # Sphinx's smart quotes curl the apostrophes and quotation marks of the text
-    page = " ".join(page.translate(str.maketrans("\u2018\u2019\u201c\u201d", "''\"\"")).split())
+    curled = {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2026": "...", "\u2013": "--"}
+    page = " ".join(page.translate(str.maketrans(curled)).split())
     for word, meaning in GLOSSARY.items():
         assert f"{word} {meaning[0].upper()}{meaning[1:]}." in page, word
     assert "glossary.html" in (site / "index.html").read_text()
