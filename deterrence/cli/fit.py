@@ -132,10 +132,11 @@ def _print_estimates(estimates, errors):
 
 def _print_json(payload):
     import json
-    import math
+
+    from deterrence.core.numbers import json_float
     # a standard error that cannot be computed (lambda at the end of the range) is null, not NaN
-    clean = {k: ({n: (None if isinstance(v, float) and not math.isfinite(v) else v) for n, v in val.items()}
-                 if k == "standard_errors" else val) for k, val in payload.items()}
+    clean = {k: ({n: json_float(v) for n, v in val.items()} if k == "standard_errors" else val)
+             for k, val in payload.items()}
     print(json.dumps(clean, indent=2))
 
 

@@ -254,6 +254,20 @@ def format_approx(value, digits: int = 6, style: str = "g") -> str:
         return format(rounded, f".{digits}{style}")
 
 
+def json_float(value):
+    """A float for JSON: ``None`` for NaN or an infinity, which the JSON standard has no
+    word for (``json.dumps`` writes ``NaN``, which strict readers refuse); ``None`` stays
+    ``None``. The one rule of every ``to_json`` that writes floats.
+
+    >>> json_float(0.5), json_float(float("nan")), json_float(float("inf")), json_float(None)
+    (0.5, None, None, None)
+    """
+    if value is None:
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
 def plain_number(value):
     """A computed number in its plainest type: a NumPy float becomes a ``float``, a whole
     ``Fraction`` an ``int``; anything else is returned as it is.

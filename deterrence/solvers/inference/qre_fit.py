@@ -74,7 +74,10 @@ class QREFit:
         return self.standard_errors["lambda"]
 
     def to_json(self) -> dict:
-        return {"estimates": dict(self.estimates), "standard_errors": dict(self.standard_errors),
+        # a standard error the data cannot give (nan) is null: NaN is not JSON
+        from deterrence.core.numbers import json_float
+        return {"estimates": dict(self.estimates),
+                "standard_errors": {k: json_float(v) for k, v in self.standard_errors.items()},
                 "log_likelihood": self.log_likelihood, "n_observations": self.n_observations,
                 "fitted": [list(s) for s in self.fitted], "notes": list(self.notes)}
 

@@ -55,7 +55,9 @@ class SimulationResult:
     strategies: tuple
 
     def to_json(self) -> dict:
-        return {"payoffs": list(self.payoffs), "standard_errors": list(self.standard_errors),
+        # one match has no standard error (nan): null, since NaN is not JSON
+        from deterrence.core.numbers import json_float
+        return {"payoffs": list(self.payoffs), "standard_errors": [json_float(e) for e in self.standard_errors],
                 "matches": self.matches, "turns": self.turns, "delta": self.delta,
                 "war_fraction": self.war_fraction, "mean_rounds_to_war": self.mean_rounds_to_war,
                 "turns_per_second": self.turns_per_second}

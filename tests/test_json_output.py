@@ -1,0 +1,24 @@
+"""The JSON the toolkit prints for machines: one concept, one shape (docs/howto/json-output.md)."""
+import json
+
+
+def strict_loads(text):
+    """``json.loads`` as the JSON standard reads it: ``NaN`` and ``Infinity`` refused."""
+    def refuse(constant):
+        raise ValueError(f"{constant} is not JSON")
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_a_standard_error_the_data_cannot_give_is_null_in_every_to_json():
+    """QREFit and SimulationResult wrote NaN (not JSON: a strict reader refuses the whole
+    object); the CLI cleaned it for fit only."""
+    from deterrence import load_game
+    from deterrence.solvers.inference.qre_fit import fit_logit_qre
+    from deterrence.solvers.repeated.simulate import simulate
+    fit = fit_logit_qre(load_game("matching_pennies"),
+                        {"Row": {"heads": 50, "tails": 50}, "Column": {"heads": 50, "tails": 50}})
+    assert fit.standard_errors["lambda"] != fit.standard_errors["lambda"]        # nan in the value
+    assert strict_loads(json.dumps(fit.to_json()))["standard_errors"] == {"lambda": None}
+    run = simulate(load_game("prisoners_dilemma"), ["tit_for_tat", "tit_for_tat"], matches=1, turns=5,
+                   delta="9/10", seed=1)
+    assert strict_loads(json.dumps(run.to_json()))["standard_errors"] == [None, None]
