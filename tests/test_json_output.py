@@ -22,3 +22,18 @@ def test_a_standard_error_the_data_cannot_give_is_null_in_every_to_json():
     run = simulate(load_game("prisoners_dilemma"), ["tit_for_tat", "tit_for_tat"], matches=1, turns=5,
                    delta="9/10", seed=1)
     assert strict_loads(json.dumps(run.to_json()))["standard_errors"] == [None, None]
+
+
+def test_the_equilibria_of_a_report_are_the_solve_json(capsys):
+    """A stage game's report section "equilibria" was a cut of the solve JSON (no concept, players or
+    actions), while a tree's report section "subgame_perfect" is the whole of it: one concept, two shapes."""
+    from deterrence.cli import main
+    assert main(["solve", "chicken", "--json"]) == 0
+    solved = strict_loads(capsys.readouterr().out)
+    assert main(["report", "chicken", "--json"]) == 0
+    section = strict_loads(capsys.readouterr().out)["equilibria"]
+    assert {k: section[k] for k in solved if k not in ("parameters", "notes")} == \
+        {k: v for k, v in solved.items() if k not in ("parameters", "notes")}
+    assert section["concept"] == "Nash" and section["puts_weight_on_escalation"] is True
+    assert main(["report", "entry_deterrence", "--json"]) == 0
+    assert strict_loads(capsys.readouterr().out)["subgame_perfect"]["concept"] == "subgame-perfect"

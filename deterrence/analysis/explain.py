@@ -107,9 +107,9 @@ def stage_sections(game, *, escalation=None, red_line_parameters=None, result=No
     if result.equilibria and not result.complete:
         lines.append("The list is not complete (see the solver's notes): these sentences speak of the "
                      "equilibria listed.")
+    # the solve result's own JSON (as a tree's subgame_perfect section and solve --json), plus the escalation
     eq_section = Section("equilibria", "Equilibria", tuple(lines), {
-        "method": result.method, "complete": result.complete, "exact": result.exact,
-        "equilibria": [e.to_json() for e in result.equilibria],
+        **result.to_json(),
         "escalation_weight": [[format_exact(p) for p in w] for w in weights],
         "puts_weight_on_escalation": bool(any_escalation),
         "restraint_equilibria": restraint,
