@@ -37,3 +37,17 @@ def test_the_equilibria_of_a_report_are_the_solve_json(capsys):
     assert section["concept"] == "Nash" and section["puts_weight_on_escalation"] is True
     assert main(["report", "entry_deterrence", "--json"]) == 0
     assert strict_loads(capsys.readouterr().out)["subgame_perfect"]["concept"] == "subgame-perfect"
+
+
+def test_a_deviation_under_noise_has_one_shape_in_the_report_and_in_repeated(capsys):
+    """The report's miscalculation section wrote each deviation with a gain_float the repeated
+    command's JSON lacks (one concept, two shapes)."""
+    from deterrence.analysis.explain import noise_section
+    from deterrence.cli import main
+    from deterrence.models.us_iran import us_iran_model
+    m = us_iran_model(noise={"execution": "1/50"})
+    section = noise_section(m.stage.with_defaults(), m.strategies, m.delta, m.noise)
+    assert main(["repeated", "us_iran_stage", "--noise", "execution=1/50", "--json"]) == 0
+    repeated = strict_loads(capsys.readouterr().out)
+    assert section.data["deviations_under_noise"] == repeated["deviations_under_noise"] != []
+    assert "(US gains 0.23 by playing hold at states ('gb', 'bg');" in section.lines[-1]    # the text as before

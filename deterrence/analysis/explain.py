@@ -270,8 +270,8 @@ def noise_section(analysis, strategies=None, delta=None, noise=None, *, within=1
         expected = ("Expected time until the first round of war: "
                     + (f"{format_approx(rounds, 1, 'f')} rounds of {round_days} days ({_span(rounds, round_days)})"
                        if rounds is not None else no_time) + ".")
-    deviations = [{"player": d.player, "action": d.action, "states": list(d.states),
-                   "gain": format_exact(d.gain), "gain_float": float(d.gain)} for d in noisy.deviations]
+    # each deviation as deterrence repeated --json writes it (this section had its own shape, with gain_float)
+    deviations = [d.to_json() for d in noisy.deviations]
     # 'no longer' and a misfire story only for a profile that was subgame perfect without the noise
     # (a review read "no longer" of a profile that never was, its deviations blamed on misfires)
     was = analysis.subgame_perfect
@@ -279,8 +279,8 @@ def noise_section(analysis, strategies=None, delta=None, noise=None, *, within=1
     verdict = (f"Under this noise the profile is {state} subgame perfect at delta = {format_exact(analysis.delta)}"
                + ("" if was or noisy.subgame_perfect else ", as without it"))
     if not noisy.subgame_perfect:
-        gains = "; ".join(f"{d['player']} gains {d['gain_float']:.2f} by playing {d['action']} "
-                          f"at states {tuple(d['states'])}" for d in deviations[:4])
+        gains = "; ".join(f"{d.player} gains {format_approx(d.gain, 2, 'f')} by playing {d.action} "
+                          f"at states {tuple(d.states)}" for d in noisy.deviations[:4])
         misfire = was and any(d["action"] == "hold" for d in deviations)
         verdict += ((": a limited strike may misfire into war, so the side due to answer gains by holding"
                      if misfire else "") + (f" ({gains})" if gains else ""))
