@@ -51,3 +51,14 @@ def test_a_deviation_under_noise_has_one_shape_in_the_report_and_in_repeated(cap
     repeated = strict_loads(capsys.readouterr().out)
     assert section.data["deviations_under_noise"] == repeated["deviations_under_noise"] != []
     assert "(US gains 0.23 by playing hold at states ('gb', 'bg');" in section.lines[-1]    # the text as before
+
+
+def test_fit_names_its_model_as_the_model_option_does(tmp_path, capsys):
+    """fit --model qre printed "model": "logit_qre" (strategic_probit printed its option's own word)."""
+    from deterrence.cli import main
+    data = tmp_path / "c.csv"
+    data.write_text("player,action,count\nRow,swerve,30\nRow,straight,10\nColumn,swerve,25\nColumn,straight,15\n")
+    for model, extra in (("qre", ["--data", str(data)]), ("strategic_probit", [])):
+        game = "chicken" if model == "qre" else "crisis_resolve"
+        assert main(["fit", game, "--model", model, *extra, "--json"]) == 0
+        assert strict_loads(capsys.readouterr().out)["model"] == model
