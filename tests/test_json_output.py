@@ -1,6 +1,8 @@
 """The JSON the toolkit prints for machines: one concept, one shape (docs/howto/json-output.md)."""
 import json
 
+import pytest
+
 
 def strict_loads(text):
     """``json.loads`` as the JSON standard reads it: ``NaN`` and ``Infinity`` refused."""
@@ -62,3 +64,24 @@ def test_fit_names_its_model_as_the_model_option_does(tmp_path, capsys):
         game = "chicken" if model == "qre" else "crisis_resolve"
         assert main(["fit", game, "--model", model, *extra, "--json"]) == 0
         assert strict_loads(capsys.readouterr().out)["model"] == model
+
+
+ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize("argv", [["solve", "irrational_three_player"],
+                                  ["solve", "irrational_three_player", "-m", "nplayer_logit"],
+                                  ["solve", "entry_deterrence", "-m", "quasi_perfect"],
+                                  ["solve", "beer_quiche", "-m", "sequential"],
+                                  ["solve", "entry_deterrence", "-m", "agent_qre"],
+                                  ["list"]])
+def test_the_json_page_names_the_keys_of_each_equilibrium_and_entry(argv, capsys):
+    """The page listed top-level keys only: nplayer's algebraic numbers, nplayer_logit's enclosures,
+    the beliefs of quasi-perfect, sequential and agent QRE equilibria and list's entries were named nowhere."""
+    from deterrence.cli import main
+    page = (ROOT / "docs" / "howto" / "json-output.md").read_text()
+    assert main([*argv, "--json"]) == 0
+    out = strict_loads(capsys.readouterr().out)
+    entries = out if isinstance(out, list) else out["equilibria"]
+    keys = {k for e in entries for k in e}
+    assert keys and all(f"`{k}`" in page for k in keys), sorted(k for k in keys if f"`{k}`" not in page)
