@@ -85,3 +85,15 @@ def test_the_json_page_names_the_keys_of_each_equilibrium_and_entry(argv, capsys
     entries = out if isinstance(out, list) else out["equilibria"]
     keys = {k for e in entries for k in e}
     assert keys and all(f"`{k}`" in page for k in keys), sorted(k for k in keys if f"`{k}`" not in page)
+
+
+@pytest.mark.parametrize("argv", [["dynamics", "chicken", "--steps", "2"],
+                                  ["dynamics", "prisoners_dilemma", "--rule", "moran", "--intensity", "1/10"],
+                                  ["dynamics", "chicken", "--rule", "best_response"], ["solve", "chicken"],
+                                  ["repeated", "prisoners_dilemma"], ["report", "chicken"], ["list"]])
+def test_every_command_prints_its_json_indented_alike(argv, capsys):
+    """dynamics (replicator, fictitious play, moran) printed one line; every other command indents by two."""
+    from deterrence.cli import main
+    assert main([*argv, "--json"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(("{\n  \"", "[\n  {")), out[:40]

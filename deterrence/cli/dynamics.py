@@ -163,7 +163,7 @@ def run(args) -> int:
         trajectory = dynamics.fictitious_play(
             game, seed=args.seed, **({} if args.steps is None else {"iterations": args.steps}))
     if args.json:
-        print(json.dumps({"rule": args.rule, **trajectory.to_json()}))
+        print(json.dumps({"rule": args.rule, **trajectory.to_json()}, indent=2))
     else:
         print(f"{title}: {trajectory.kind}")
         for player, actions, state in zip(trajectory.players, trajectory.actions, trajectory.final):
@@ -245,7 +245,8 @@ def _moran(args, game, title) -> int:
     if args.json:
         print(json.dumps({"rule": "moran", "population": n, "mutant": mutant, "resident": resident,
                           "intensity": format_exact(intensity), "fixation_probability": format_exact(exact),
-                          "neutral": format_exact(to_exact(f"1/{n}")), "run": run, "fixed": fixed}))
+                          "neutral": format_exact(to_exact(f"1/{n}")), "run": run, "fixed": fixed},
+                         indent=2))
     else:
         verdict = "favoured by selection" if exact > to_exact(f"1/{n}") else \
             ("neutral" if exact == to_exact(f"1/{n}") else "opposed by selection")
