@@ -97,3 +97,38 @@ def test_every_command_prints_its_json_indented_alike(argv, capsys):
     assert main([*argv, "--json"]) == 0
     out = capsys.readouterr().out
     assert out.startswith(("{\n  \"", "[\n  {")), out[:40]
+
+
+def _irrational_with_escalation(path):
+    """irrational_three_player with a third action, escalate, that costs its player 20: the one
+    equilibrium (irrational) puts no weight on it, so the report measures its margins."""
+    import itertools
+    import re
+    text = (ROOT / "games" / "irrational_three_player.toml").read_text()
+    base = {m.groups()[:3]: [int(m[4]), int(m[5]), int(m[6])]
+            for m in re.finditer(r'"(\w+), (\w+), (\w+)"\s*=\s*\[(\d+), (\d+), (\d+)\]', text)}
+    acts = {"A": ["top", "bottom", "escalate"], "B": ["left", "right", "escalate"], "C": ["front", "back", "escalate"]}
+    lines = ['title = "Irrational, with escalation"', 'players = ["A", "B", "C"]', "[actions]"]
+    lines += [f"{p} = {json.dumps(a)}" for p, a in acts.items()] + ["[payoffs]"]
+    for prof in itertools.product(*acts.values()):
+        pay = base[prof] if "escalate" not in prof else [-20 if a == "escalate" else 0 for a in prof]
+        lines.append(f'"{", ".join(prof)}" = {pay}')
+    path.write_text("\n".join(lines) + "\n")
+    return str(path)
+
+
+def test_margins_from_irrational_probabilities_are_not_written_as_exact_fractions(tmp_path, capsys):
+    """Margins computed from probabilities rounded to doubles were written as fractions of 30-digit
+    numbers, the encoding of exact values, with nothing in the JSON to say they are not."""
+    from fractions import Fraction
+
+    from deterrence.cli import main
+    assert main(["report", _irrational_with_escalation(tmp_path / "g.toml"), "--json"]) == 0
+    margins = strict_loads(capsys.readouterr().out)["margins"]
+    assert margins["exact"] is False
+    a = margins["players"][0]
+    assert "/" not in a["loss"] and "/" not in a["best_alternative_payoff"]
+    # A's best alternative earns its equilibrium payoff, (an algebraic number) 4.375188769208187...
+    assert abs(Fraction(a["best_alternative_payoff"]) - Fraction("4.375188769208187330877033")) < Fraction(1, 10**10)
+    assert main(["report", "chicken", "--json"]) == 0
+    assert strict_loads(capsys.readouterr().out)["margins"]["exact"] is True

@@ -128,6 +128,9 @@ def stage_sections(game, *, escalation=None, red_line_parameters=None, result=No
         if strategies is not eq.strategies:
             margin_lines.append("(Its probabilities are irrational: the margins below are computed from them "
                                 "rounded to double precision.)")
+        # margins from probabilities rounded to doubles are not exact: decimal strings of the 12 digits they
+        # are good for, as a bracketed tipping point's threshold (they were written as fractions of 30 digits)
+        number = format_exact if strategies is eq.strategies else (lambda v: format_approx(v, 12))
         for i, player in enumerate(numeric.players):
             values = expected_payoffs_against(numeric, strategies, i)
             best_alt = max((v, a) for a, v in enumerate(values) if a != esc[i])
@@ -136,19 +139,19 @@ def stage_sections(game, *, escalation=None, red_line_parameters=None, result=No
             spread = max(arr.flat) - min(arr.flat)
             share = Fraction(loss) / spread if spread else Fraction(0)
             margin_lines.append(
-                f"{player} would lose {format_exact(loss)} by escalating "
-                f"({format_exact(values[esc[i]])} against {format_exact(best_alt[0])} for "
+                f"{player} would lose {number(loss)} by escalating "
+                f"({number(values[esc[i]])} against {number(best_alt[0])} for "
                 f"'{numeric.actions[i][best_alt[1]]}'), {float(share):.0%} of its payoff range.")
-            margin_data.append({"player": player, "escalation_payoff": format_exact(values[esc[i]]),
+            margin_data.append({"player": player, "escalation_payoff": number(values[esc[i]]),
                                 "best_alternative": numeric.actions[i][best_alt[1]],
-                                "best_alternative_payoff": format_exact(best_alt[0]),
-                                "loss": format_exact(loss), "share_of_range": format_exact(share)})
+                                "best_alternative_payoff": number(best_alt[0]),
+                                "loss": number(loss), "share_of_range": number(share)})
         sections.append(Section("margins", "Margins against escalation", tuple(margin_lines),
-                                {"equilibrium": k, "players": margin_data}))
+                                {"equilibrium": k, "exact": strategies is eq.strategies, "players": margin_data}))
     else:
         sections.append(Section("margins", "Margins against escalation",
                                 ("No equilibrium is free of escalation: there is no margin to measure.",),
-                                {"equilibrium": None, "players": []}))
+                                {"equilibrium": None, "exact": True, "players": []}))
 
     if game.is_symbolic:
         from deterrence.analysis.redlines import red_lines
