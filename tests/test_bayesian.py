@@ -45,7 +45,7 @@ def test_perfect_bayesian_beliefs_follow_the_prior():
     assert eq.moves[("Defender", "soft/challenge")] == "concede"
     assert eq.beliefs[("Challenger", "challenger")] == {"hard": Fraction(1, 3), "soft": Fraction(2, 3)}
     assert eq.payoffs == (Fraction(1, 3), Fraction(-2, 3) * 2 + Fraction(1, 3) * -1)
-    assert eq.to_json()["beliefs"]["Challenger:challenger"] == {"hard": "1/3", "soft": "2/3"}
+    assert eq.to_json()["beliefs"]["Challenger"]["challenger"] == {"hard": "1/3", "soft": "2/3"}
 
 
 def test_spe_is_among_the_bayesian_nash_equilibria():

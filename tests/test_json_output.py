@@ -132,3 +132,15 @@ def test_margins_from_irrational_probabilities_are_not_written_as_exact_fraction
     assert abs(Fraction(a["best_alternative_payoff"]) - Fraction("4.375188769208187330877033")) < Fraction(1, 10**10)
     assert main(["report", "chicken", "--json"]) == 0
     assert strict_loads(capsys.readouterr().out)["margins"]["exact"] is True
+
+
+def test_beliefs_are_nested_by_player_in_every_json():
+    """PBE.to_json keyed moves and beliefs "player:set" (flat), the solve JSON of sequential and
+    quasi_perfect nests them player -> set: one concept, two shapes."""
+    from deterrence import load_game, perfect_bayesian_equilibria, solve
+    tree = load_game("beer_quiche")
+    pbe = perfect_bayesian_equilibria(tree)[0].to_json()
+    sequential = solve(tree, "sequential")[0].to_json()
+    assert set(pbe["beliefs"]) == set(sequential["beliefs"]) == {"A", "B"}
+    assert set(pbe["beliefs"]["B"]) == set(sequential["beliefs"]["B"]) == {"after_beer", "after_quiche"}
+    assert set(pbe["moves"]["B"]) == set(sequential["strategies"]["B"]["actions"])

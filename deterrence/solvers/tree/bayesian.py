@@ -70,10 +70,21 @@ class PBE:
             "  (payoffs " + ", ".join(map(format_exact, self.payoffs)) + ")"
 
     def to_json(self) -> dict:
-        return {"moves": {f"{p}:{s}": m for (p, s), m in self.moves.items()},
-                "beliefs": {f"{p}:{s}": {n: format_exact(q) for n, q in b.items()}
-                            for (p, s), b in self.beliefs.items()},
-                "payoffs": [format_exact(v) for v in self.payoffs]}
+        """Player -> information set -> move (``moves``) and -> node -> probability (``beliefs``), as the
+        solve JSON of ``sequential`` and ``quasi_perfect`` nests them (they were keyed ``"player:set"``,
+        which reads as a Gambit ``"P:I"`` name).
+
+        >>> from deterrence import load_game
+        >>> perfect_bayesian_equilibria(load_game("beer_quiche"))[0].to_json()["beliefs"]["B"]["after_beer"]
+        {'weak/beer': '1/10', 'strong/beer': '9/10'}
+        """
+        moves: dict = {}
+        beliefs: dict = {}
+        for (p, s), m in self.moves.items():
+            moves.setdefault(p, {})[s] = m
+        for (p, s), b in self.beliefs.items():
+            beliefs.setdefault(p, {})[s] = {n: format_exact(q) for n, q in b.items()}
+        return {"moves": moves, "beliefs": beliefs, "payoffs": [format_exact(v) for v in self.payoffs]}
 
 
 def supporting_belief(values: dict, chosen: str):
