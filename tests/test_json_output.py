@@ -74,7 +74,7 @@ ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
                                   ["solve", "entry_deterrence", "-m", "quasi_perfect"],
                                   ["solve", "beer_quiche", "-m", "sequential"],
                                   ["solve", "entry_deterrence", "-m", "agent_qre"],
-                                  ["list"]])
+                                  ["list"], ["repeated", "prisoners_dilemma", "--delta", "3/4", "--horizon", "5"]])
 def test_the_json_page_names_the_keys_of_each_equilibrium_and_entry(argv, capsys):
     """The page listed top-level keys only: nplayer's algebraic numbers, nplayer_logit's enclosures,
     the beliefs of quasi-perfect, sequential and agent QRE equilibria and list's entries were named nowhere."""
@@ -82,7 +82,7 @@ def test_the_json_page_names_the_keys_of_each_equilibrium_and_entry(argv, capsys
     page = (ROOT / "docs" / "howto" / "json-output.md").read_text()
     assert main([*argv, "--json"]) == 0
     out = strict_loads(capsys.readouterr().out)
-    entries = out if isinstance(out, list) else out["equilibria"]
+    entries = out if isinstance(out, list) else out["equilibria"] if "equilibria" in out else out["deviations"]
     keys = {k for e in entries for k in e}
     assert keys and all(f"`{k}`" in page for k in keys), sorted(k for k in keys if f"`{k}`" not in page)
 
