@@ -123,7 +123,8 @@ def test_the_command_line_solves_and_shows_a_chain_of_thousands_of_nodes(tmp_pat
     # the report: the same limit; the credibility analysis is not run unasked on a large tree
     assert main(["report", str(path), "--limit", f"max_depth={depth}", "--format", "json"]) == 0
     credibility = json.loads(capsys.readouterr().out)["credibility"]
-    assert credibility["noncredible"] is None and "Not analysed for a tree of 6001 nodes" in credibility["note"]
+    assert credibility["credibility"] is None
+    assert "Not analysed for a tree of 6001 nodes" in credibility["credibility_note"]
     # a command refuses a limit it does not have, naming the ones it has
     assert main(["show", str(path), "--limit", "max_points=5"]) == 2
     assert "--limit max_points=5: this command's limits are max_depth=N" in capsys.readouterr().err

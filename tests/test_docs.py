@@ -372,7 +372,7 @@ JSON_COMMANDS = [
     (["solve", "chicken"], {"method", "concept", "exact", "complete", "players", "equilibria", "actions",
                             "cliques", "components"}, {"parameters", "options", "notes"}),
     (["solve", "entry_deterrence"], {"method", "concept", "exact", "complete", "players", "equilibria",
-                                     "credibility"}, {"parameters", "options", "notes"}),
+                                     "credibility", "no_proper_subgame"}, {"parameters", "options", "notes"}),
     (["solve", "kuhn_poker", "-m", "sequence_form"], {"method", "concept", "exact", "complete", "players",
                                                       "equilibria", "kind", "cliques", "components"},
      {"parameters", "options", "notes"}),

@@ -183,7 +183,7 @@ def test_tree_red_lines_flip_on_each_side(name):
 def test_tree_report_has_red_lines():
     report = explain(dt.load_game("proxy_target_selection"))
     assert report.section("red_lines").data["red_lines"]
-    assert report.section("credibility").data["noncredible"]
+    assert report.section("credibility").data["credibility"]
 
 
 @pytest.mark.parametrize("name", ["entry_deterrence", "us_iran_escalation_ladder", "proxy_target_selection"])
@@ -195,7 +195,7 @@ def test_a_noncredible_threat_has_one_json_form_in_the_report_and_the_command(na
     tree = dt.load_game(name)
     assert main(["solve", name, "--json"]) == 0
     command = json.loads(capsys.readouterr().out)["credibility"]
-    report = explain(tree).section("credibility").data["noncredible"]
+    report = explain(tree).section("credibility").data["credibility"]
     assert command == report
     explanations = noncredible_threats(tree)
     assert [e["profile"] for e in report] == [list(e.profile) for e in explanations]

@@ -144,3 +144,16 @@ def test_beliefs_are_nested_by_player_in_every_json():
     assert set(pbe["beliefs"]) == set(sequential["beliefs"]) == {"A", "B"}
     assert set(pbe["beliefs"]["B"]) == set(sequential["beliefs"]["B"]) == {"after_beer", "after_quiche"}
     assert set(pbe["moves"]["B"]) == set(sequential["strategies"]["B"]["actions"])
+
+
+@pytest.mark.parametrize("game, alone", [("entry_deterrence", False), ("beer_quiche", True)])
+def test_which_threats_are_credible_has_one_shape_in_solve_and_report(game, alone, capsys):
+    """solve --json printed credibility (a list) without saying what its text says of a tree with no
+    proper subgame; the report's section held the same list under "noncredible", credible ones too."""
+    from deterrence.cli import main
+    assert main(["solve", game, "--json"]) == 0
+    solved = strict_loads(capsys.readouterr().out)
+    assert main(["report", game, "--json"]) == 0
+    section = strict_loads(capsys.readouterr().out)["credibility"]
+    assert section == {"credibility": solved["credibility"], "no_proper_subgame": solved["no_proper_subgame"]}
+    assert solved["no_proper_subgame"] is alone

@@ -333,7 +333,7 @@ def tree_sections(tree) -> list:
 
     >>> from deterrence.models.entry_deterrence import entry_deterrence
     >>> s = tree_sections(entry_deterrence())
-    >>> s[1].data["noncredible"][0]["threats"][0]["player"]
+    >>> s[1].data["credibility"][0]["threats"][0]["player"]
     'Incumbent'
     """
     from deterrence.solvers.tree.backward_induction import subgame_perfect
@@ -355,7 +355,7 @@ def tree_sections(tree) -> list:
         note = (f"Not analysed for a tree of {nodes} nodes (over {THREAT_NODES}; the cost grows fast): "
                 "noncredible_threats(tree) runs it, or 'deterrence solve GAME --threats'.")
         sections.append(Section("credibility", "Which threats are credible", (note,),
-                                {"noncredible": None, "note": note}))
+                                {"credibility": None, "credibility_note": note}))
         return sections
     explanations = noncredible_threats(numeric)
     from deterrence.solvers.tree.backward_induction import has_no_proper_subgame
@@ -365,7 +365,8 @@ def tree_sections(tree) -> list:
     if alone:
         tl.append(NO_PROPER_SUBGAME[0].upper() + NO_PROPER_SUBGAME[1:] + ".")
     sections.append(Section("credibility", "Which threats are credible", tuple(tl), {
-        "noncredible": [e.to_json() for e in explanations], "no_proper_subgame": alone}))
+        # the keys deterrence solve --json prints (it said noncredible, for every pure equilibrium: a review)
+        "credibility": [e.to_json() for e in explanations], "no_proper_subgame": alone}))
     return sections
 
 

@@ -288,7 +288,10 @@ def _cmd_solve(args) -> int:
         if skipped:
             out["credibility_note"] = skipped
         if threats is not None:
+            from deterrence.solvers.tree.backward_induction import has_no_proper_subgame
             out["credibility"] = [e.to_json() for e in threats]
+            # what the text says of a tree with no proper subgame (the report's section has it too)
+            out["no_proper_subgame"] = has_no_proper_subgame(game)
         print(json.dumps(out, indent=2))
     else:
         if getattr(game, "title", ""):
