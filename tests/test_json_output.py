@@ -157,3 +157,16 @@ def test_which_threats_are_credible_has_one_shape_in_solve_and_report(game, alon
     section = strict_loads(capsys.readouterr().out)["credibility"]
     assert section == {"credibility": solved["credibility"], "no_proper_subgame": solved["no_proper_subgame"]}
     assert solved["no_proper_subgame"] is alone
+
+
+def test_the_critical_discount_factor_has_one_shape_in_the_report_and_in_repeated(capsys):
+    """The report's shadow_of_the_future gave critical_delta without its _float twin or
+    critical_attained, which deterrence repeated --json gives with it."""
+    from deterrence.cli import main
+    keys = ("critical_delta", "critical_delta_float", "critical_delta_formula", "critical_attained", "delta_set")
+    assert main(["repeated", "prisoners_dilemma", "--json"]) == 0
+    repeated = strict_loads(capsys.readouterr().out)
+    assert main(["report", "prisoners_dilemma", "--json"]) == 0
+    shadow = strict_loads(capsys.readouterr().out)["shadow_of_the_future"]
+    assert {k: shadow.get(k, "missing") for k in keys} == {k: repeated[k] for k in keys}
+    assert shadow["critical_delta_float"] == 0.5 and shadow["critical_attained"] is True

@@ -202,9 +202,13 @@ def shadow_section(analysis) -> Section:
     data = {"strategies": list(names), "delta": format_exact(delta),
             "subgame_perfect": check.subgame_perfect,
             "payoffs": [format_exact(v) for v in check.payoffs],
+            # the critical discount factor with the keys deterrence repeated --json gives it (it lacked _float
+            # and critical_attained)
             "critical_delta": None if star is None else format_exact(star),
+            "critical_delta_float": None if star is None else float(star),
             "critical_delta_formula": (None if crit is None or crit.critical_symbolic is None
                                        else format_exact(crit.critical_symbolic)),
+            "critical_attained": None if crit is None else crit.critical_attained,
             "delta_set": None if crit is None else format_exact(crit.delta_set), "distance": None}
     if crit is None:
         lines.append(f"The critical discount factor was {analysis.critical_note or 'not computed'}.")
