@@ -170,3 +170,14 @@ def test_the_critical_discount_factor_has_one_shape_in_the_report_and_in_repeate
     shadow = strict_loads(capsys.readouterr().out)["shadow_of_the_future"]
     assert {k: shadow.get(k, "missing") for k in keys} == {k: repeated[k] for k in keys}
     assert shadow["critical_delta_float"] == 0.5 and shadow["critical_attained"] is True
+
+
+def test_every_fit_names_its_log_likelihood_alike(tmp_path, capsys):
+    """The strategy-mixture fit (SFEM) wrote "loglik"; QRE fits, the strategic probit and the case
+    report's fit write "log_likelihood"."""
+    from deterrence.cli import main
+    from deterrence.solvers.inference.sfem import SFEMResult
+    sfem = SFEMResult(("tit_for_tat",), (1.0,), (float("nan"),), 0.1, 0.01, True, -3.0, 8.0, 8.0, 1, 5, "US")
+    assert strict_loads(json.dumps(sfem.to_json()))["log_likelihood"] == -3.0 and "loglik" not in sfem.to_json()
+    assert main(["fit", "crisis_resolve", "--model", "strategic_probit", "--json"]) == 0
+    assert "log_likelihood" in strict_loads(capsys.readouterr().out)

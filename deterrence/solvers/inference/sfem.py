@@ -116,19 +116,19 @@ class SFEMResult:
         return f"BIC {self.bic:.2f}"
 
     def to_json(self) -> dict:
-        """A JSON-ready dict (``nan`` standard errors become ``None``).
+        """A JSON-ready dict (``nan`` standard errors become ``None``); the log-likelihood under
+        ``log_likelihood``, as every other fit's JSON names it (it was ``loglik``).
 
         >>> r = SFEMResult(("tit_for_tat",), (1.0,), (float("nan"),), 0.1, 0.01, True, -3.0, 8.0, 8.0, 1, 5, "US")
-        >>> r.to_json()["standard_errors"]
-        {'tit_for_tat': None}
+        >>> r.to_json()["standard_errors"], r.to_json()["log_likelihood"]
+        ({'tit_for_tat': None}, -3.0)
         """
-        def num(x):
-            return None if x is None or not math.isfinite(x) else float(x)
+        from deterrence.core.numbers import json_float as num      # the one rule: NaN and inf are null
         return {"player": self.player, "strategies": list(self.strategies),
                 "shares": {s: num(p) for s, p in zip(self.strategies, self.shares)},
                 "standard_errors": {s: num(e) for s, e in zip(self.strategies, self.standard_errors)},
                 "gamma": num(self.gamma), "gamma_se": num(self.gamma_se),
-                "gamma_estimated": self.gamma_estimated, "loglik": num(self.loglik),
+                "gamma_estimated": self.gamma_estimated, "log_likelihood": num(self.loglik),
                 "aic": num(self.aic), "bic": num(self.bic), "n_matches": self.n_matches,
                 "n_observations": self.n_observations,
                 "posteriors": [list(map(num, row)) for row in self.posteriors],
