@@ -181,3 +181,22 @@ def test_every_fit_names_its_log_likelihood_alike(tmp_path, capsys):
     assert strict_loads(json.dumps(sfem.to_json()))["log_likelihood"] == -3.0 and "loglik" not in sfem.to_json()
     assert main(["fit", "crisis_resolve", "--model", "strategic_probit", "--json"]) == 0
     assert "log_likelihood" in strict_loads(capsys.readouterr().out)
+
+
+def test_fitted_choice_probabilities_have_one_shape_in_the_api_and_the_command(tmp_path, capsys):
+    """QREFit.to_json wrote "fitted" as lists, the fit command as player -> action -> probability."""
+    from deterrence import load_game
+    from deterrence.cli import main
+    from deterrence.solvers.inference.qre_fit import fit_logit_qre
+    counts = {"Row": {"swerve": 30, "straight": 10}, "Column": {"swerve": 25, "straight": 15}}
+    data = tmp_path / "c.csv"
+    rows = "".join(f"{p},{a},{n}\n" for p, c in counts.items() for a, n in c.items())
+    data.write_text("player,action,count\n" + rows)
+    api = strict_loads(json.dumps(fit_logit_qre(load_game("chicken"), counts).to_json()))
+    assert main(["fit", "chicken", "--data", str(data), "--json"]) == 0
+    command = strict_loads(capsys.readouterr().out)
+    assert api["fitted"] == command["fitted"] and set(api["fitted"]["Row"]) == {"swerve", "straight"}
+    tree = load_game("entry_deterrence")
+    fit = fit_logit_qre(tree, {("Entrant", "root"): {"out": 10, "in": 30}, ("Incumbent", "in"): {"fight": 5,
+                                                                                                 "accommodate": 25}})
+    assert set(fit.to_json()["fitted"]) == {"Entrant: root", "Incumbent: in"}

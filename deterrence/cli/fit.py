@@ -86,8 +86,7 @@ def run(args) -> int:
     fit = fit_logit_qre(game, counts, parameters=tuple(args.parameter), max_lambda=args.max_lambda)
     keys = list(counts)
     if args.json:
-        _print_json({"model": "qre", "game": title, "data": str(args.data), **fit.to_json(),
-                     "fitted": {_label(k): dict(zip(counts[k], p)) for k, p in zip(keys, fit.fitted)}})
+        _print_json({"model": "qre", "game": title, "data": str(args.data), **fit.to_json()})
         return 0
     what = "agent QRE" if isinstance(keys[0], tuple) else "logit QRE"
     print(f"{title}: {what} fitted to {fit.n_observations:g} observed choices ({_name(args.data)})")

@@ -64,6 +64,9 @@ class QREFit:
     n_observations: int = 0
     fitted: tuple = ()
     notes: tuple = ()
+    #: ``((player or "player: information set", action labels), ...)`` in the order of ``fitted``: its JSON
+    #: keys (without them ``fitted`` is written as lists)
+    labels: tuple = field(default=(), hash=False)
 
     @property
     def lam(self) -> float:
@@ -79,7 +82,11 @@ class QREFit:
         return {"estimates": dict(self.estimates),
                 "standard_errors": {k: json_float(v) for k, v in self.standard_errors.items()},
                 "log_likelihood": self.log_likelihood, "n_observations": self.n_observations,
-                "fitted": [list(s) for s in self.fitted], "notes": list(self.notes)}
+                # player (or "player: set") -> action -> probability, as deterrence fit --json prints it
+                "fitted": ({name: dict(zip(actions, map(float, s)))
+                            for (name, actions), s in zip(self.labels, self.fitted)}
+                           if self.labels else [list(s) for s in self.fitted]),
+                "notes": list(self.notes)}
 
 
 def _is_tree(game) -> bool:
@@ -306,4 +313,11 @@ def fit_logit_qre(game, counts, parameters=(), max_lambda: float | None = None) 
     fitted = qre_at(g, float(x[0]))
     return QREFit(estimates={n: float(v) for n, v in zip(names, x)},
                   standard_errors=dict(zip(names, ses)), log_likelihood=_log_likelihood(fitted, data),
-                  n_observations=total, fitted=fitted, notes=tuple(notes))
+                  n_observations=total, fitted=fitted, notes=tuple(notes), labels=_labels(game))
+
+
+def _labels(game) -> tuple:
+    """The names of ``QREFit.fitted``'s entries and their actions: players, or ``"player: set"``."""
+    if _is_tree(game):
+        return tuple((f"{st.player}: {st.name}", tuple(st.actions)) for st in game.infosets.values())
+    return tuple((p, tuple(a)) for p, a in zip(game.players, game.actions))
