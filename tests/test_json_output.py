@@ -200,3 +200,13 @@ def test_fitted_choice_probabilities_have_one_shape_in_the_api_and_the_command(t
     fit = fit_logit_qre(tree, {("Entrant", "root"): {"out": 10, "in": 30}, ("Incumbent", "in"): {"fight": 5,
                                                                                                  "accommodate": 25}})
     assert set(fit.to_json()["fitted"]) == {"Entrant: root", "Incumbent: in"}
+
+
+def test_the_json_page_names_the_keys_of_a_repeated_games_report_sections(capsys):
+    """The page named the sections shadow_of_the_future and miscalculation, not their keys."""
+    from deterrence.cli import main
+    page = (ROOT / "docs" / "howto" / "json-output.md").read_text()
+    assert main(["report", "us_iran_stage", "--json"]) == 0
+    out = strict_loads(capsys.readouterr().out)
+    keys = set(out["shadow_of_the_future"]) | set(out["miscalculation"])
+    assert all(f"`{k}`" in page for k in keys), sorted(k for k in keys if f"`{k}`" not in page)
