@@ -210,3 +210,22 @@ def test_the_json_page_names_the_keys_of_a_repeated_games_report_sections(capsys
     out = strict_loads(capsys.readouterr().out)
     keys = set(out["shadow_of_the_future"]) | set(out["miscalculation"])
     assert all(f"`{k}`" in page for k in keys), sorted(k for k in keys if f"`{k}`" not in page)
+
+
+def test_an_algebraic_critical_discount_factor_has_one_encoding():
+    """DeltaConditions.to_json wrote an algebraic δ* as "sqrt(2)/2 ~ 0.707106781187" (its own encoding,
+    without the _float twin); the repeated command's JSON wrote the same number "sqrt(2)/2"."""
+    from dataclasses import replace
+
+    import sympy
+
+    from deterrence import load_game
+    from deterrence.solvers.repeated.analysis import analyse_repeated
+    from deterrence.solvers.repeated.critical_delta import critical_delta
+    c = critical_delta(load_game("prisoners_dilemma"), "grim_trigger")
+    irrational = replace(c, critical=sympy.sqrt(2) / 2, critical_symbolic=sympy.sqrt(2) / 2)
+    out = strict_loads(json.dumps(irrational.to_json()))
+    assert out["critical_delta"] == "sqrt(2)/2" and abs(out["critical_delta_float"] - 0.7071067811865476) < 1e-15
+    analysis = analyse_repeated(load_game("prisoners_dilemma"))
+    shown = analysis.to_json()
+    assert {k: shown[k] for k in c.to_json() if k != "kind"} == {k: v for k, v in c.to_json().items() if k != "kind"}

@@ -209,13 +209,10 @@ class RepeatedAnalysis:
             return out
         out["nash"] = self.check.nash
         out["deviations"] = [d.to_json() for d in self.check.deviations]
-        c = self.critical
-        out["critical_delta"] = None if c is None or c.critical is None else format_exact(c.critical)
-        out["critical_delta_float"] = None if c is None or c.critical is None else float(c.critical)
-        out["critical_delta_formula"] = (None if c is None or c.critical_symbolic is None
-                                         else format_exact(c.critical_symbolic))
-        out["critical_attained"] = None if c is None else c.critical_attained
-        out["delta_set"] = None if c is None else format_exact(c.delta_set)
+        # δ* as its own JSON writes it (one encoding; DeltaConditions.to_json wrote "x ~ 0.707..." alone)
+        keys = ("critical_delta", "critical_delta_float", "critical_delta_formula", "critical_attained", "delta_set")
+        crit = {} if self.critical is None else self.critical.to_json()
+        out.update({k: crit.get(k) for k in keys})
         if self.critical_note:
             out["critical_delta_note"] = self.critical_note
         if self.noisy_check is not None:

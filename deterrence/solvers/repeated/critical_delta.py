@@ -69,19 +69,21 @@ class DeltaConditions:
                                             if hasattr(v, "denominator") else sympy.Integer(v)))
 
     def to_json(self) -> dict:
-        return {"critical_delta": None if self.critical is None else _fmt(self.critical),
-                "critical_delta_formula": None if self.critical_symbolic is None else str(self.critical_symbolic),
-                "delta_set": str(self.delta_set), "kind": self.kind}
+        """δ* as ``deterrence repeated --json`` writes it: exact text (a sympy algebraic number as its
+        formula, ``sqrt(2)/2``) with a ``_float`` twin; it was ``"sqrt(2)/2 ~ 0.707106781187"`` here.
 
-
-def _fmt(x):
-    """δ* for JSON: exact; an algebraic number also with 12 digits."""
-    import sympy
-
-    from deterrence.core.numbers import format_exact
-    if isinstance(x, sympy.Rational) or not hasattr(x, "evalf"):
-        return format_exact(x)
-    return f"{format_exact(x)} ~ {format_exact(sympy.N(x, 12))}"
+        >>> from deterrence import load_game
+        >>> critical_delta(load_game("prisoners_dilemma"), "grim_trigger").to_json()["critical_delta_float"]
+        0.5
+        """
+        from deterrence.core.numbers import format_exact
+        star = self.critical
+        return {"critical_delta": None if star is None else format_exact(star),
+                "critical_delta_float": None if star is None else float(star),
+                "critical_delta_formula": (None if self.critical_symbolic is None
+                                           else format_exact(self.critical_symbolic)),
+                "critical_attained": self.critical_attained,
+                "delta_set": format_exact(self.delta_set), "kind": self.kind}
 
 
 def critical_delta(game, profile=None, *, noise=None, states="histories",
