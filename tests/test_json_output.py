@@ -229,3 +229,18 @@ def test_an_algebraic_critical_discount_factor_has_one_encoding():
     analysis = analyse_repeated(load_game("prisoners_dilemma"))
     shown = analysis.to_json()
     assert {k: shown[k] for k in c.to_json() if k != "kind"} == {k: v for k, v in c.to_json().items() if k != "kind"}
+
+
+def test_the_json_page_says_how_the_case_report_writes_its_numbers(capsys):
+    """The page's rule (exact strings, _float twins) does not hold in the case report; the page said
+    nothing of it. This checks what the page now says against what the report prints."""
+    from deterrence.cli import main
+    page = (ROOT / "docs" / "howto" / "json-output.md").read_text()
+    assert "The US–Iran case report does not follow this page's rule for numbers" in page
+    assert main(["report", "--json"]) == 0
+    out = strict_loads(capsys.readouterr().out)
+    assert out["calibration"]["k_us"]["value"] == "10/3"                       # inputs: exact strings
+    assert out["predicted"]["attacks_per_month"] == round(out["predicted"]["attacks_per_month"], 2)   # rounded
+    fitted = out["fit"]["predictions"]["attacks_per_month"]["value"]
+    assert fitted != round(fitted, 6)                                          # the fit: full precision
+    assert all(f"`{k}`" in page for k in out["change_of_heart"]["tipping_points"]["W_iran"])
