@@ -244,3 +244,22 @@ def test_the_json_page_says_how_the_case_report_writes_its_numbers(capsys):
     fitted = out["fit"]["predictions"]["attacks_per_month"]["value"]
     assert fitted != round(fitted, 6)                                          # the fit: full precision
     assert all(f"`{k}`" in page for k in out["change_of_heart"]["tipping_points"]["W_iran"])
+
+
+def test_the_distance_from_an_algebraic_critical_discount_factor_is_exact_text_as_the_factor_is():
+    """With an irrational δ*, shadow_of_the_future wrote critical_delta as exact text ("sqrt(2)/2") and
+    distance as a float's digits in a string ("0.19289321881345243"), which reads as an exact decimal."""
+    from dataclasses import replace
+
+    import sympy
+
+    from deterrence import load_game
+    from deterrence.analysis.explain import shadow_section
+    from deterrence.solvers.repeated.analysis import analyse_repeated
+    a = analyse_repeated(load_game("prisoners_dilemma"), delta="9/10")
+    root = sympy.sqrt(2) / 2
+    irrational = replace(a, critical=replace(a.critical, critical=root, critical_symbolic=root))
+    data = shadow_section(irrational).data
+    assert data["critical_delta"] == "sqrt(2)/2" and data["distance"] == "9/10 - sqrt(2)/2"
+    assert "the future weighs about 0.1929 above the threshold" in " ".join(shadow_section(irrational).lines)
+    assert shadow_section(a).data["distance"] == "2/5"                   # a rational δ*: as before

@@ -220,12 +220,19 @@ def shadow_section(analysis) -> Section:
                    else f" = {crit.critical_symbolic}")
         lines.append(f"Without noise, this profile is subgame perfect from delta* = {format_exact(star)}"
                      f"{approx}{formula} on.")
-        distance = (Fraction(delta) - Fraction(str(star)) if _is_rational(star)
-                    else float(delta) - float(star))
-        data["distance"] = format_exact(distance)
+        if _is_rational(star):
+            distance = Fraction(delta) - Fraction(str(star))
+            data["distance"] = shown = format_exact(distance)
+        else:
+            # exact, as critical_delta is ("9/10 - sqrt(2)/2"; it was a float's digits in a string, "0.19289...")
+            import sympy
+            q = Fraction(delta)
+            data["distance"] = format_exact(sympy.Rational(q.numerator, q.denominator) - star)
+            distance = float(delta) - float(star)
+            shown = f"about {format_approx(distance, 4, 'f')}"
         verdict = "is" if check.subgame_perfect else "is not"
         lines.append(f"At delta = {format_exact(delta)} it {verdict} (without noise): the future weighs "
-                     f"{format_exact(distance)} {'above' if distance >= 0 else 'below'} the threshold. "
+                     f"{shown} {'above' if distance >= 0 else 'below'} the threshold. "
                      f"Tipping point: below delta = {format_exact(star)} this profile stops being "
                      "subgame perfect.")
     for d in check.deviations[:4]:
