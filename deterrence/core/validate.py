@@ -231,4 +231,48 @@ def check_nonnegative(name: str, value) -> float:
     return number
 
 
-__all__ = ["public_boundary", "boundary_init", "check_count", "check_positive", "check_nonnegative"]
+def player_position(players, player) -> int:
+    """Where a player (a name, or an index) stands in ``players``; else a ``GameError`` naming
+    the players (the methods of results that take a player said ``tuple.index(x): x not in
+    tuple``: a review).
+
+    >>> player_position(("US", "Iran"), "Iran"), player_position(("US", "Iran"), 0)
+    (1, 0)
+    >>> player_position(("US", "Iran"), "Irn")
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.GameError: unknown player 'Irn'; players are US, Iran
+    """
+    players = tuple(players)
+    if isinstance(player, int) and not isinstance(player, bool):
+        if 0 <= player < len(players):
+            return player
+        raise GameError(f"player index {player} out of range: there are {len(players)} players")
+    if player in players:
+        return players.index(player)
+    raise GameError(f"unknown player {player!r}; players are {', '.join(map(str, players))}")
+
+
+def action_position(actions, player, action) -> int:
+    """Where an action (a label, or an index) stands in one player's ``actions``; else a
+    ``GameError`` naming the player and its actions.
+
+    >>> action_position(("hold", "strike"), "US", "strike")
+    1
+    >>> action_position(("hold", "strike"), "US", "stirke")
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.GameError: unknown action 'stirke' for player US; actions are hold, strike
+    """
+    actions = tuple(actions)
+    if isinstance(action, int) and not isinstance(action, bool):
+        if 0 <= action < len(actions):
+            return action
+        raise GameError(f"action index {action} out of range for player {player}: it has {len(actions)} actions")
+    if action in actions:
+        return actions.index(action)
+    raise GameError(f"unknown action {action!r} for player {player}; actions are {', '.join(map(str, actions))}")
+
+
+__all__ = ["public_boundary", "boundary_init", "check_count", "check_positive", "check_nonnegative",
+           "player_position", "action_position"]

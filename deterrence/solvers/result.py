@@ -102,7 +102,8 @@ class Equilibrium(TextRepr):
 
     def support(self, player) -> tuple:
         """Labels of the actions a player uses with positive probability."""
-        i = player if isinstance(player, int) else self.players.index(player)
+        from deterrence.core.validate import player_position
+        i = player_position(self.players, player)
         return tuple(a for a, p in zip(self.actions[i], self.strategies[i]) if p > 0)
 
     @property
@@ -121,8 +122,9 @@ class Equilibrium(TextRepr):
 
     def probability(self, player, action):
         """Probability a player puts on an action (by label)."""
-        i = player if isinstance(player, int) else self.players.index(player)
-        return self.strategies[i][self.actions[i].index(action)]
+        from deterrence.core.validate import action_position, player_position
+        i = player_position(self.players, player)
+        return self.strategies[i][action_position(self.actions[i], self.players[i], action)]
 
     def to_json(self) -> dict:
         """``{"strategies": [[...], ...], "payoffs": [...]}`` with exact strings."""
@@ -276,6 +278,13 @@ class TreeEquilibrium(TextRepr):
 
     def move(self, player, infoset):
         """The move (or mixture text) of ``player`` at an information set."""
+        if (player, infoset) not in self.behaviour:
+            from deterrence.core.validate import player_position
+            from deterrence.errors import GameError
+            player_position(self.players, player)
+            sets = [name for (p, name) in self.behaviour if p == player]
+            raise GameError(f"{player} has no information set {infoset!r}; its information sets are "
+                            + (", ".join(map(str, sets)) or "none"))
         return mixture_text(self.behaviour[(player, infoset)])
 
     def player_text(self) -> dict:

@@ -96,7 +96,8 @@ class CorrelatedEquilibrium(TextRepr):
 
     def marginal(self, player) -> tuple:
         """A player's marginal distribution over its actions."""
-        i = player if isinstance(player, int) else self.players.index(player)
+        from deterrence.core.validate import player_position
+        i = player_position(self.players, player)
         out = dict.fromkeys(self.actions[i], 0)
         for prof, p in self.distribution:
             out[prof[i]] += p

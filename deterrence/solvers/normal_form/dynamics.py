@@ -81,8 +81,9 @@ class Trajectory:
 
     def share(self, player, action) -> np.ndarray:
         """One action's share (probability, frequency) along the path."""
-        i = player if isinstance(player, int) else self.players.index(player)
-        j = self.actions[i].index(action) if isinstance(action, str) else action
+        from deterrence.core.validate import action_position, player_position
+        i = player_position(self.players, player)
+        j = action_position(self.actions[i], self.players[i], action)
         return np.array([s[i][j] for s in self.states])
 
     def to_json(self) -> dict:

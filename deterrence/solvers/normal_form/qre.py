@@ -114,8 +114,9 @@ class QREBranch:
 
     def probabilities(self, player, action) -> np.ndarray:
         """One action's probability along the branch, as an array."""
-        i = player if isinstance(player, int) else self.players.index(player)
-        j = self.actions[i].index(action) if isinstance(action, str) else action
+        from deterrence.core.validate import action_position, player_position
+        i = player_position(self.players, player)
+        j = action_position(self.actions[i], self.players[i], action)
         return np.array([p[i][j] for p in self.profiles])
 
     def to_json(self) -> dict:

@@ -142,20 +142,34 @@ class MarkovPerfectEquilibrium(TextRepr):
     def is_pure(self) -> bool:
         return all(sum(1 for q in d if q > 0) == 1 for s in self.states for d in self.strategies[s])
 
+    def _state(self, state):
+        if state not in self.strategies:
+            from deterrence.errors import GameError
+            raise GameError(f"unknown state {state!r}; states are {', '.join(map(str, self.states))}")
+        return state
+
     def probability(self, state, player, action):
         """Probability that ``player`` intends ``action`` in ``state``."""
-        i = self.players.index(player)
-        return self.strategies[state][i][self.actions[state][i].index(action)]
+        from deterrence.core.validate import action_position, player_position
+        i = player_position(self.players, player)
+        state = self._state(state)
+        return self.strategies[state][i][action_position(self.actions[state][i], self.players[i], action)]
 
     def support(self, state, player) -> tuple:
         """The actions a player intends with positive probability in a state."""
-        i = self.players.index(player)
+        from deterrence.core.validate import player_position
+        i = player_position(self.players, player)
+        state = self._state(state)
         return tuple(a for a, q in zip(self.actions[state][i], self.strategies[state][i]) if q > 0)
 
     def action(self, state, player) -> str:
         """The one action of a pure strategy in a state."""
-        (a,) = self.support(state, player)
-        return a
+        used = self.support(state, player)
+        if len(used) != 1:
+            from deterrence.errors import GameError
+            raise GameError(f"{player} mixes {', '.join(used)} in state {state!r}: "
+                            "read probability() or support()")
+        return used[0]
 
     def as_mapping(self) -> dict:
         """``{state: {player: {action: probability}}}`` (actions with probability > 0)."""
