@@ -51,3 +51,43 @@ def test_a_mistyped_state_of_a_markov_perfect_equilibrium_lists_the_states():
         eq.probability("nowhere", eq.players[0], eq.actions[state][0][0])
     with pytest.raises(GameError, match="unknown player 'nobody'"):
         eq.support(state, "nobody")
+
+
+def _short_repr(value, head, *words, limit=400):
+    text = repr(value)
+    assert text.startswith(head), text
+    assert len(text) < limit, text
+    assert "array(" not in text and "Fraction(" not in text, text
+    for w in words:
+        assert w in text, (w, text)
+    return text
+
+
+def test_the_paths_and_simulations_have_short_reprs_not_dataclass_dumps():
+    chicken, pd = dt.load_game("chicken"), dt.load_game("prisoners_dilemma")
+    _short_repr(dt.logit_branch(chicken), "<QREBranch: ", "points, lambda from 0 to",
+                "limit Row: 9/10 swerve + 1/10 straight")
+    from deterrence.solvers.tree.agent_qre import agent_logit_branch
+    _short_repr(agent_logit_branch(dt.load_game("entry_deterrence"), max_lambda=5), "<QREBranch: ",
+                "last point Entrant: root: ", "no certified limit")
+    _short_repr(dt.replicator_dynamics(chicken, start=[(0.3, 0.7)] * 2, t_max=200), "<Trajectory: replicator",
+                "501 points, time from 0 to 200; final Row: 0.9 swerve + 0.1 straight")
+    _short_repr(dt.fictitious_play(dt.load_game("rock_paper_scissors"), iterations=500, seed=1),
+                "<Trajectory: fictitious play", "500 points")
+    _short_repr(dt.simulate(pd, "tft, alld", matches=20, turns=20, seed=1), "<SimulationResult: ",
+                "tit_for_tat vs always_escalate, 20 matches of 20 turns", "war in")
+    _short_repr(dt.play_match(dt.load_game("us_iran_stage"), turns=200, seed=1), "<MatchHistory: ",
+                "US contained_tit_for_tat vs Iran contained_tit_for_tat, 200 rounds")
+    t = dt.tournament(pd, ["tft", "alld", "allc"], matches=10, turns=10, seed=3)
+    _short_repr(t, "<TournamentResult: 3 strategies, ranking ")
+    assert t._repr_html_().count("<tr>") == 4
+
+
+def test_sweeps_and_noise_have_short_reprs():
+    s = dt.vectorised_map({"gap": "w - l"}, {"w": [0, 1, 2], "l": [0, 1]})
+    _short_repr(s, "<Sweep: w (3 values, 0 to 2) x l (2 values, 0 to 1); values: gap; 6 of 6 points computed>")
+    failed = dt.sweep(lambda x: 1 / x, {"x": [0, 1]}, executor="serial")
+    _short_repr(failed, "<Sweep: ", "1 of 2 points computed; 1 failed (first at x=0: ZeroDivisionError")
+    assert repr(dt.Noise(execution="1/50")) == "Noise(execution 1/50)"
+    assert repr(dt.Noise(execution="1/50", by_player={"Iran": dt.Noise(tremble="1/10")})) == \
+        "Noise(Iran: tremble 1/10; others: execution 1/50)"

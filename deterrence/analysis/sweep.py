@@ -29,15 +29,20 @@ import numpy as np
 # sweeps, regime maps and the exchange model's map refuse the same grids with the same words
 from deterrence.core.map_axes import MAX_POINTS as MAX_POINTS, check_grid_size as check_grid_size
 from deterrence.core.progress import progress_bar
+from deterrence.solvers.result import TextRepr
 
 
 @dataclass(frozen=True)
-class Sweep:
+class Sweep(TextRepr):
     """Values of a function on a grid, with labelled axes.
 
     ``values[name]`` is an array of shape ``(len(axis_1), len(axis_2), ...)``;
     points not computed (failed or interrupted) hold NaN. ``failures`` lists
-    ``(point, reason)``.
+    ``(point, reason)``. Its repr says what was computed (the dataclass repr printed the arrays
+    and every failure: a review):
+
+    >>> sweep(pow, {"base": [1, 2, 3], "exp": [2, 3]}, executor="serial")
+    <Sweep: base (3 values, 1 to 3) x exp (2 values, 2 to 3); values: value; 6 of 6 points computed>
     """
 
     axes: dict
@@ -62,6 +67,24 @@ class Sweep:
     @property
     def complete(self) -> bool:
         return not self.missing
+
+    def repr_text(self) -> str:
+        from deterrence.core.numbers import format_short
+
+        def axis(name, values):
+            values = np.asarray(values)
+            span = (f", {format_short(values[0].item())} to {format_short(values[-1].item())}"
+                    if len(values) and values.dtype.kind in "iuf" else "")
+            return f"{name} ({len(values)} value{'s' if len(values) != 1 else ''}{span})"
+        total = int(np.prod(self.shape)) if self.shape else 0
+        done = total - len(self.missing)
+        text = (" x ".join(axis(n, v) for n, v in self.axes.items())
+                + f"; values: {', '.join(self.values) or 'none'}; {done} of {total} points computed")
+        if self.failures:
+            point, reason = self.failures[0]
+            at = ", ".join(f"{k}={format_short(v)}" for k, v in point.items())
+            text += f"; {len(self.failures)} failed (first at {at}: {reason})"
+        return text + ("; interrupted (resume() computes the rest)" if self.interrupted else "")
 
     def point(self, index) -> dict:
         return {name: axis[i].item() if hasattr(axis[i], "item") else axis[i]

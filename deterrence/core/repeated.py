@@ -128,6 +128,15 @@ class Noise:
             raise GameError("noise by_player names a player twice")
         object.__setattr__(self, "by_player", tuple(sorted(pairs)))
 
+    def __repr__(self):
+        """``Noise(execution 1/50)``: the noise in words (the dataclass repr printed every field,
+        ``Fraction(1, 50)`` and the empty ones: a review).
+
+        >>> Noise(execution="1/50", by_player={"Iran": Noise(tremble="1/10")})
+        Noise(Iran: tremble 1/10; others: execution 1/50)
+        """
+        return f"Noise({self.describe()})"
+
     def __hash__(self):
         table = None if self.implementation is None else tuple(
             (a, tuple(sorted((b, str(p)) for b, p in row.items()))) for a, row in sorted(self.implementation.items()))
@@ -138,7 +147,7 @@ class Noise:
         """The noise of every player not listed in ``by_player``.
 
         >>> Noise(execution="1/50", by_player={"Iran": Noise(tremble="1/10")}).common
-        Noise(execution=Fraction(1, 50), tremble=0, perception=0, implementation=None, by_player=())
+        Noise(execution 1/50)
         """
         return Noise(self.execution, self.tremble, self.perception, self.implementation) if self.by_player else self
 

@@ -175,6 +175,25 @@ def mixture_text(dist) -> str:
     return " + ".join(f"{format_exact(q)} {a}" for a, q in used)
 
 
+def profile_text(players, actions, profile, digits: int = 4) -> str:
+    """A profile of float (or exact) mixed strategies as one short line, each probability with
+    ``digits`` significant digits, the actions that round to 0 left out: the reprs of the
+    traced and simulated paths (a QRE branch, a trajectory), whose dataclass repr listed every
+    point of the path (a review).
+
+    >>> profile_text(("Row", "Column"), (("a", "b"), ("a", "b")), ((0.8999999, 0.1000001), (1.0, 0.0)))
+    'Row: 0.9 a + 0.1 b; Column: a'
+    """
+    from deterrence.core.numbers import format_short
+    parts = []
+    for player, acts, probs in zip(players, actions, profile):
+        shown = [(a, format_short(p, digits)) for a, p in zip(acts, probs)]
+        used = [(a, t) for a, t in shown if t not in ("0", "-0")]
+        text = used[0][0] if len(used) == 1 and used[0][1] == "1" else " + ".join(f"{t} {a}" for a, t in used)
+        parts.append(f"{player}: {text}")
+    return "; ".join(parts)
+
+
 @dataclass(frozen=True)
 class TreeEquilibrium(TextRepr):
     """An equilibrium of a game tree in behaviour strategies (data; text is a rendering).
@@ -495,4 +514,4 @@ class SolveResult(EquilibriumSequence):
         return f"<table><caption>{cap}</caption><tr><th>#</th>{head}</tr>{''.join(rows)}</table>{notes}"
 
 
-__all__ = ["Equilibrium", "SolveResult", "TreeEquilibrium", "mixture_text"]
+__all__ = ["Equilibrium", "SolveResult", "TreeEquilibrium", "mixture_text", "profile_text"]

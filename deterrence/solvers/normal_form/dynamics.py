@@ -54,6 +54,7 @@ import numpy as np
 
 from deterrence.errors import GameError
 from deterrence.core.validate import check_count
+from deterrence.solvers.result import TextRepr, profile_text
 
 #: the most rounds of fictitious play (one array row a round)
 MAX_ITERATIONS = 10_000_000
@@ -63,8 +64,15 @@ __all__ = ["Trajectory", "best_response_dynamics", "fictitious_play", "fixation_
 
 
 @dataclass(frozen=True)
-class Trajectory:
-    """A path of mixed profiles: ``times[k]`` and ``states[k]`` (one tuple of floats per player)."""
+class Trajectory(TextRepr):
+    """A path of mixed profiles: ``times[k]`` and ``states[k]`` (one tuple of floats per player).
+
+    Its repr is a summary (the dataclass repr printed every point: a review):
+
+    >>> from deterrence import load_game
+    >>> fictitious_play(load_game("matching_pennies"), iterations=4, seed=1)   # doctest: +ELLIPSIS
+    <Trajectory: fictitious play (empirical frequencies), 4 points, time from 1 to 4; final Row: ...; Column: ...>
+    """
 
     times: tuple
     states: tuple
@@ -78,6 +86,13 @@ class Trajectory:
     @property
     def final(self) -> tuple:
         return self.states[-1]
+
+    def repr_text(self) -> str:
+        from deterrence.core.numbers import format_short
+        if not self.times:
+            return f"{self.kind or 'path'}, no points"
+        return (f"{self.kind or 'path'}, {len(self.times)} points, time from {format_short(self.times[0])} "
+                f"to {format_short(self.times[-1])}; final " + profile_text(self.players, self.actions, self.final))
 
     def share(self, player, action) -> np.ndarray:
         """One action's share (probability, frequency) along the path."""

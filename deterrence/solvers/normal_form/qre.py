@@ -66,7 +66,7 @@ from deterrence.core.numbers import format_short
 from deterrence.core.validate import check_nonnegative, check_positive
 from deterrence.errors import GameError, NotAnEquilibriumError, SolverError
 from deterrence.solvers.normal_form._qre_kernels import ROUNDING
-from deterrence.solvers.result import Equilibrium, SolveResult
+from deterrence.solvers.result import Equilibrium, SolveResult, TextRepr, profile_text
 
 __all__ = ["QREBranch", "action_values", "limit_equilibrium", "logit_branch", "logit_qre", "qre_at"]
 
@@ -94,10 +94,18 @@ def action_values(arrays, profile) -> list:
 
 
 @dataclass(frozen=True)
-class QREBranch:
+class QREBranch(TextRepr):
     """The traced principal branch: ``lambdas[k]`` and ``profiles[k]`` (one tuple of
     floats per player) along the curve, and ``limit``, the certified Nash equilibrium it
-    converges to (None if it could not be certified)."""
+    converges to (None if it could not be certified).
+
+    Its repr is a summary (the dataclass repr printed every point of the branch: a review):
+
+    >>> from deterrence import load_game
+    >>> logit_branch(load_game("matching_pennies"), max_lambda=10)  # doctest: +ELLIPSIS +NORMALIZE_WHITESPACE
+    <QREBranch: ... points, lambda from 0 to ...; last point Row: 0.5 heads + 0.5 tails; ...;
+    limit Row: 1/2 heads + 1/2 tails; Column: 1/2 heads + 1/2 tails  (payoffs 0, 0)>
+    """
 
     lambdas: tuple
     profiles: tuple
@@ -111,6 +119,15 @@ class QREBranch:
 
     def __len__(self):
         return len(self.lambdas)
+
+    def repr_text(self) -> str:
+        if not self.lambdas:
+            return "no points"
+        text = (f"{len(self.lambdas)} points, lambda from {format_short(self.lambdas[0])} to "
+                f"{format_short(self.lambdas[-1])}; last point "
+                + profile_text(self.players, self.actions, self.profiles[-1]))
+        text += "; " + ("no certified limit" if self.limit is None else "limit " + self.limit.describe())
+        return text + (f"; stopped: {self.stopped}" if self.stopped else "")
 
     def probabilities(self, player, action) -> np.ndarray:
         """One action's probability along the branch, as an array."""

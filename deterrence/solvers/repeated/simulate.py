@@ -37,11 +37,21 @@ from deterrence.errors import GameError, TooLargeError
 from deterrence.solvers._compiled import run_compiled
 from deterrence.solvers.repeated import _product, _simulate_kernel
 from deterrence.core.repeated import war_profiles
+from deterrence.solvers.result import TextRepr
 
 
 @dataclass(frozen=True)
-class SimulationResult:
-    """Means over matches of the normalised discounted payoff, with standard errors."""
+class SimulationResult(TextRepr):
+    """Means over matches of the normalised discounted payoff, with standard errors.
+
+    Its repr is one line (the dataclass repr printed every field, the speed among them: a review):
+
+    >>> from deterrence import load_game
+    >>> simulate(load_game("prisoners_dilemma"), "tft, grim", matches=10, turns=10, seed=1)
+    ... # doctest: +NORMALIZE_WHITESPACE
+    <SimulationResult: tit_for_tat vs grim_trigger, 10 matches of 10 turns, delta 1:
+     payoffs 3 (se 0), 3 (se 0); war in 0% of matches>
+    """
 
     payoffs: tuple
     standard_errors: tuple
@@ -53,6 +63,16 @@ class SimulationResult:
     turns_per_second: float
     seed: object
     strategies: tuple
+
+    def repr_text(self) -> str:
+        from deterrence.core.numbers import format_short
+        pay = ", ".join(f"{format_short(p, 4)} (se {format_short(e, 2)})"
+                        for p, e in zip(self.payoffs, self.standard_errors))
+        war = f"war in {format_short(100 * self.war_fraction, 3)}% of matches"
+        if self.mean_rounds_to_war is not None:
+            war += f" (first in round {format_short(self.mean_rounds_to_war, 4)} on average)"
+        return (f"{' vs '.join(self.strategies)}, {self.matches} matches of {self.turns} turns, "
+                f"delta {format_short(self.delta)}: payoffs {pay}; {war}")
 
     def to_json(self) -> dict:
         # one match has no standard error (nan): null, since NaN is not JSON
@@ -320,7 +340,7 @@ def simulate(game, profile=None, *, matches: int = 10_000, turns: int = 200, del
 
 
 @dataclass(frozen=True)
-class MatchHistory:
+class MatchHistory(TextRepr):
     """One noisy match, round by round (from :func:`play_match`).
 
     Every per-round field is a tuple over rounds of a pair (first player, second
@@ -346,6 +366,34 @@ class MatchHistory:
     @property
     def turns(self) -> int:
         return len(self.realised)
+
+    def repr_text(self) -> str:
+        """The match in one line: who played, the realised rounds (runs of one profile counted),
+        the mistakes and misreadings, the total payoffs (the dataclass repr printed every
+        round five times over: a review).
+
+        >>> from deterrence import load_game
+        >>> print(play_match(load_game("prisoners_dilemma"), "tft, alld", turns=4, seed=1).repr_text())
+        ... # doctest: +NORMALIZE_WHITESPACE
+        Row tit_for_tat vs Column always_escalate, 4 rounds: (C, D), (D, D) x3; 0 mistakes,
+        0 misreadings; total payoffs 3, 8
+        """
+        from deterrence.core.numbers import format_exact
+        runs: list = []
+        for profile in self.realised:
+            if runs and runs[-1][0] == profile:
+                runs[-1][1] += 1
+            else:
+                runs.append([profile, 1])
+        shown = [f"({', '.join(p)})" + (f" x{n}" if n > 1 else "") for p, n in runs[:8]]
+        if len(runs) > 8:
+            shown.append("...")
+        totals = [sum(u[i] for u in self.payoffs) for i in range(len(self.players))]
+        mistakes = sum(sum(m) for m in self.mistakes)
+        misread = sum(sum(m) for m in self.misperceptions)
+        who = " vs ".join(f"{p} {s}" for p, s in zip(self.players, self.strategies))
+        return (f"{who}, {self.turns} rounds: {', '.join(shown) or 'none'}; {mistakes} mistakes, "
+                f"{misread} misreadings; total payoffs {', '.join(format_exact(v) for v in totals)}")
 
     @property
     def mistakes(self) -> tuple:
@@ -428,9 +476,17 @@ def play_match(game, profile=None, *, turns: int = 50, noise=None, seed=None) ->
 
 
 @dataclass(frozen=True)
-class TournamentResult:
+class TournamentResult(TextRepr):
     """Round-robin scores: ``row_scores[i][j]`` is strategy i's mean payoff as the first
-    player against j as the second; ``scores[i]`` averages both roles over all opponents."""
+    player against j as the second; ``scores[i]`` averages both roles over all opponents.
+
+    Its repr is the ranking with the scores, its HTML the table of scores (the dataclass repr
+    printed every score unrounded: a review):
+
+    >>> from deterrence import load_game
+    >>> tournament(load_game("prisoners_dilemma"), ["tft", "alld"], matches=4, turns=4, seed=1)
+    <TournamentResult: 2 strategies, ranking tit_for_tat 1.875, always_escalate 1.5>
+    """
 
     strategies: tuple
     row_scores: tuple
@@ -444,6 +500,31 @@ class TournamentResult:
     def complete(self) -> bool:
         """Every pair played (after an interruption or a failure, resume to finish)."""
         return not any(v != v for r in self.row_scores for v in r)  # NaN marks a pair not played
+
+    def repr_text(self) -> str:
+        from deterrence.core.numbers import format_short
+        score = dict(zip(self.strategies, self.scores))
+        text = (f"{len(self.strategies)} strategies, ranking "
+                + ", ".join(f"{s} {format_short(score[s], 4)}" for s in self.ranking))
+        if not self.complete:
+            missing = sum(1 for r in self.row_scores for v in r if v != v)
+            text += f"; {missing} pair(s) not played" + (" (interrupted: pass resume=)" if self.interrupted else "")
+        return text + "".join(f"; {a} vs {b} failed: {why}" for (a, b), why in self.failures)
+
+    def _repr_html_(self) -> str:
+        import html
+
+        from deterrence.core.numbers import format_short
+        order = [self.strategies.index(s) for s in self.ranking]
+        head = "".join(f"<th>{html.escape(self.strategies[j])}</th>" for j in order)
+        rows = "".join(
+            f"<tr><th>{html.escape(self.strategies[i])}</th><td>{format_short(self.scores[i], 4)}</td>"
+            + "".join(f"<td>{format_short(self.row_scores[i][j], 4)}</td>" for j in order) + "</tr>"
+            for i in order)
+        cap = html.escape(self.repr_text())
+        return (f"<table><caption>{cap}</caption><tr><th>strategy (first player)</th><th>score</th>"
+                f"{head}</tr>{rows}</table><p>A row's cells: its mean payoff as the first player against "
+                "each strategy as the second.</p>")
 
     def to_json(self) -> dict:
         return {"strategies": list(self.strategies), "scores": list(self.scores),
