@@ -91,3 +91,19 @@ def test_sweeps_and_noise_have_short_reprs():
     assert repr(dt.Noise(execution="1/50")) == "Noise(execution 1/50)"
     assert repr(dt.Noise(execution="1/50", by_player={"Iran": dt.Noise(tremble="1/10")})) == \
         "Noise(Iran: tremble 1/10; others: execution 1/50)"
+
+
+def test_the_repeated_game_and_stage_analyses_have_short_reprs():
+    pd, exact_pd = dt.load_game("prisoners_dilemma"), dt.load_game("prisoners_dilemma").with_defaults()
+    _short_repr(dt.one_shot_deviation(pd, "grim_trigger, grim_trigger", delta="3/4"), "<DeviationCheck: ",
+                "Row grim_trigger, Column grim_trigger at delta 3/4: subgame perfect, Nash; payoffs 3, 3")
+    _short_repr(dt.critical_delta(pd, "grim_trigger, grim_trigger"), "<DeltaConditions: ",
+                "critical delta 1/2 = (R - T)/(P - T); subgame perfect for delta in [1/2, 1)")
+    _short_repr(dt.finite_horizon_spe(pd, horizon=3), "<FiniteHorizonResult: 3 rounds")
+    _short_repr(dt.analyse_noise(dt.load_game("us_iran_stage")), "<NoiseAnalysis: ", "with probability 0")
+    _short_repr(dt.minmax_values(exact_pd), "<MinmaxResult: Row: 1 (pure: Column plays D")
+    assert repr(dt.individually_rational_set(exact_pd)) == "Polygon((1, 1), (13/3, 1), (3, 3), (1, 13/3))"
+    _short_repr(dt.equilibrium_payoff_set(exact_pd, delta="3/4"), "<PayoffSetResult: delta 3/4",
+                "(13/3, 1)")
+    _short_repr(dt.iterated_elimination(exact_pd), "<EliminationResult: 1. Row: C is strictly dominated by D")
+    _short_repr(dt.red_lines(dt.load_game("chicken"))[0], "<RedLine: if l rises above 10")

@@ -28,10 +28,11 @@ from fractions import Fraction
 
 from deterrence.core.numbers import format_exact, is_symbolic, to_exact
 from deterrence.core.symbolic import parameter_symbol
+from deterrence.solvers.result import TextRepr
 
 
 @dataclass(frozen=True)
-class RedLine:
+class RedLine(TextRepr):
     """A tipping point: a parameter value at which the set of pure equilibria changes.
 
     ``direction`` is ``"below"`` or ``"above"``: the change happens when the
@@ -42,7 +43,12 @@ class RedLine:
     in JSON, as a decimal string: 20 digits when ``formula`` gives its exact value,
     12 when it was only bracketed by bisection. ``formula`` is ``""`` (``null`` in JSON) when
     no formula was matched (a tree whose symbolic conditions give none: the threshold then
-    comes from bisection alone).
+    comes from bisection alone). Its repr is :meth:`describe` (the dataclass repr: a review):
+
+    >>> from deterrence import load_game
+    >>> red_lines(load_game("chicken"))[0]   # doctest: +NORMALIZE_WHITESPACE
+    <RedLine: if l rises above 10 (= crash) (now 1): (straight, swerve) and (swerve, straight) stop
+     being an equilibrium; (straight, straight) becomes an equilibrium>
     """
 
     parameter: str

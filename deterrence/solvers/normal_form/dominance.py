@@ -43,12 +43,13 @@ import numpy as np
 
 from deterrence.core.numbers import format_exact
 from deterrence.errors import GameError
+from deterrence.solvers.result import TextRepr
 
 _TOL = 1e-9
 
 
 @dataclass(frozen=True)
-class EliminationResult:
+class EliminationResult(TextRepr):
     """What :func:`iterated_elimination` returns.
 
     ``reduced`` is the game that survives (built by ``game.restrict``);
@@ -84,6 +85,17 @@ class EliminationResult:
                 "surviving": {p: list(a) for p, a in zip(self.reduced.players, self.reduced.actions)}}
 
     def __str__(self):
+        return self.to_text()
+
+    def repr_text(self) -> str:
+        """The listing (the dataclass repr printed both games and the raw steps: a review).
+
+        >>> from deterrence import load_game
+        >>> iterated_elimination(load_game("prisoners_dilemma").with_defaults())
+        <EliminationResult: 1. Row: C is strictly dominated by D
+        2. Column: C is strictly dominated by D
+        Surviving: Row: D; Column: D>
+        """
         return self.to_text()
 
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from deterrence.core.numbers import format_exact
 from deterrence.core.repeated import RepeatedGame
 from deterrence.errors import GameError, TooLargeError
+from deterrence.solvers.repeated.critical_delta import _num, _set_text
 from deterrence.solvers.repeated.finite_horizon import check_horizon
 from deterrence.solvers.repeated.finite_horizon import MAX_HORIZON  # noqa: F401 - the horizon's default
 
@@ -287,26 +288,3 @@ def analyse_repeated(game, profile=None, *, delta=None, noise=None, horizon=None
 
 __all__ = ["RepeatedAnalysis", "analyse_repeated", "check_analysis_size"]
 
-
-def _set_text(dset) -> str:
-    """A set of discount factors in interval notation, with decimals for algebraic ends."""
-    import sympy
-    if dset == sympy.EmptySet:
-        return "no delta in [0, 1)"
-    parts = dset.args if isinstance(dset, sympy.Union) else (dset,)
-    out = []
-    for part in parts:
-        if isinstance(part, sympy.FiniteSet):
-            out += ["{" + _num(x) + "}" for x in part]
-        elif isinstance(part, sympy.Interval):
-            out.append(("(" if part.left_open else "[") + _num(part.start) + ", " + _num(part.end)
-                       + (")" if part.right_open else "]"))
-        else:
-            out.append(str(part))
-    return " U ".join(out)
-
-
-def _num(x) -> str:
-    """An end of a δ interval: exact when rational, else six significant digits (sympy's)."""
-    import sympy
-    return format_exact(x if getattr(x, "is_Rational", False) else sympy.N(x, 6))

@@ -30,15 +30,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
+from deterrence.core.numbers import format_exact
 from deterrence.core.repeated import RepeatedGame, delta_symbol
 from deterrence.core.symbolic import as_sympy
 from deterrence.errors import GameError
 from deterrence.solvers.repeated.one_shot_deviation import Deviation, deviation_gains
+from deterrence.solvers.result import TextRepr
 
 
 @dataclass(frozen=True)
-class DeltaConditions:
-    """Where a profile is subgame perfect, as a set of discount factors in ``[0, 1)``."""
+class DeltaConditions(TextRepr):
+    """Where a profile is subgame perfect, as a set of discount factors in ``[0, 1)``. Its repr
+    says so in one line (the dataclass repr listed every condition: a review):
+
+    >>> from deterrence import load_game
+    >>> critical_delta(load_game("prisoners_dilemma"), "grim_trigger")
+    <DeltaConditions: critical delta 1/2 = (R - T)/(P - T); subgame perfect for delta in [1/2, 1)>
+    """
 
     delta_set: object             # a sympy Set
     kind: str                     # "empty", "point", "interval", "union"
@@ -47,6 +55,13 @@ class DeltaConditions:
     critical_symbolic: object     # formula in the payoff parameters (or = critical)
     conditions: tuple             # every Deviation, with gain a function of delta
     parameters: dict              # the parameter values used
+
+    def repr_text(self) -> str:
+        crit, formula = self.critical, self.critical_symbolic
+        text = "critical delta " + ("none" if crit is None else _num(crit))
+        if crit is not None and formula is not None and format_exact(formula) != format_exact(crit):
+            text += f" = {formula}"
+        return text + f"; subgame perfect for delta in {_set_text(self.delta_set)}"
 
     def _repr_latex_(self) -> str:
         """δ* and the set of δ, typeset in Jupyter: δ ∈ [3/4, 1), not ``Interval.Ropen(3/4, 1)``."""
@@ -366,6 +381,30 @@ def _symbolic_root(conds, d, mapping, critical):
     if not found:
         return critical
     return found[0] if len(found) == 1 else sympy.Max(*sorted(found, key=str))
+
+
+def _set_text(dset) -> str:
+    """A set of discount factors in interval notation, with decimals for algebraic ends."""
+    import sympy
+    if dset == sympy.EmptySet:
+        return "no delta in [0, 1)"
+    parts = dset.args if isinstance(dset, sympy.Union) else (dset,)
+    out = []
+    for part in parts:
+        if isinstance(part, sympy.FiniteSet):
+            out += ["{" + _num(x) + "}" for x in part]
+        elif isinstance(part, sympy.Interval):
+            out.append(("(" if part.left_open else "[") + _num(part.start) + ", " + _num(part.end)
+                       + (")" if part.right_open else "]"))
+        else:
+            out.append(str(part))
+    return " U ".join(out)
+
+
+def _num(x) -> str:
+    """An end of a δ interval: exact when rational, else six significant digits (sympy's)."""
+    import sympy
+    return format_exact(x if getattr(x, "is_Rational", False) else sympy.N(x, 6))
 
 
 __all__ = ["critical_delta", "DeltaConditions", "Deviation"]

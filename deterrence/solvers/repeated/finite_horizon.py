@@ -31,6 +31,7 @@ import numpy as np
 
 from deterrence.core.numbers import format_exact
 from deterrence.errors import GameError, TooLargeError
+from deterrence.solvers.result import TextRepr
 
 MAX_PAYOFF_VECTORS = 200_000
 #: the longest finite horizon worked through by default, raised by ``max_horizon``: backward
@@ -72,8 +73,14 @@ def check_horizon(horizon, max_horizon=None, *, option: str = "max_horizon", sym
 
 
 @dataclass(frozen=True)
-class FiniteHorizonResult:
-    """Pure-strategy SPE of the T-fold repeated game."""
+class FiniteHorizonResult(TextRepr):
+    """Pure-strategy SPE of the T-fold repeated game. Its repr (the dataclass repr printed every
+    path as tuples: a review):
+
+    >>> from deterrence import load_game
+    >>> finite_horizon_spe(load_game("prisoners_dilemma"), horizon=3)
+    <FiniteHorizonResult: 3 rounds, delta 9/10; stage equilibria (D, D), the only one; 1 pure SPE payoff: (1, 1)>
+    """
 
     horizon: int
     delta: object
@@ -82,6 +89,14 @@ class FiniteHorizonResult:
     spe_payoffs: tuple               # every pure SPE payoff vector (normalised), sorted
     paths: dict                      # payoff vector -> one equilibrium path (tuple of label pairs)
     players: tuple
+
+    def repr_text(self) -> str:
+        stage = ", ".join("(" + ", ".join(p) + ")" for p in self.stage_equilibria) or "none pure"
+        n = len(self.spe_payoffs)
+        pays = "; ".join("(" + ", ".join(format_exact(v) for v in w) + ")" for w in self.spe_payoffs[:6])
+        return (f"{self.horizon} rounds, delta {format_exact(self.delta)}; stage equilibria {stage}"
+                + (", the only one" if self.unique_stage_equilibrium else "")
+                + f"; {n} pure SPE payoff{'s' if n != 1 else ''}: {pays}" + ("; ..." if n > 6 else ""))
 
     def to_json(self) -> dict:
         return {"horizon": self.horizon, "delta": format_exact(self.delta),

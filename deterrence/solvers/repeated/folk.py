@@ -37,6 +37,7 @@ import numpy as np
 from deterrence.core.exact import solve_consistent
 from deterrence.core.numbers import format_exact, to_exact
 from deterrence.errors import GameError, SolverError
+from deterrence.solvers.result import TextRepr
 
 __all__ = ["Polygon", "MinmaxResult", "minmax_values", "feasible_set",
            "individually_rational_set", "payoff_points", "convex_hull", "clip_halfplane"]
@@ -170,6 +171,11 @@ class Polygon:
 
     vertices: tuple
 
+    def __repr__(self):
+        """``Polygon((1, 1), (13/3, 1), ...)``: exact vertices as numbers (the dataclass repr wrote
+        ``Fraction(13, 3)``: a review)."""
+        return "Polygon(" + ", ".join("(" + ", ".join(map(format_exact, v)) + ")" for v in self.vertices) + ")"
+
     @classmethod
     def hull(cls, points) -> "Polygon":
         """The convex hull of exact points."""
@@ -217,7 +223,7 @@ class Polygon:
 # minmax values
 # ---------------------------------------------------------------------------
 @dataclass(frozen=True)
-class MinmaxResult:
+class MinmaxResult(TextRepr):
     """Each player's minmax value and the opponent's punishment that achieves it.
 
     ``pure[i]`` is ``min_b max_a u_i``; ``pure_punishments[i]`` the label of the
@@ -244,6 +250,22 @@ class MinmaxResult:
     def values(self) -> tuple:
         """The mixed values when computed, the pure ones otherwise."""
         return self.mixed if self.mixed is not None else self.pure
+
+    def repr_text(self) -> str:
+        """Each player's minmax value and the punishment (the dataclass repr listed the raw tuples).
+
+        >>> from deterrence import load_game
+        >>> minmax_values(load_game("prisoners_dilemma").with_defaults()).repr_text()
+        'Row: 1 (pure: Column plays D; mixed: 1); Column: 1 (pure: Row plays D; mixed: 1)'
+        """
+        parts = []
+        for i, player in enumerate(self.players):
+            other = self.players[1 - i]
+            text = f"{player}: {format_exact(self.values[i])} (pure: {other} plays {self.pure_punishments[i]}"
+            if self.mixed is not None:
+                text += f"; mixed: {format_exact(self.mixed[i])}"
+            parts.append(text + ")")
+        return "; ".join(parts)
 
     def to_json(self) -> dict:
         out = {"players": list(self.players),

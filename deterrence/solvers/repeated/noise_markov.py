@@ -44,11 +44,20 @@ from deterrence.errors import GameError
 from deterrence.solvers.repeated import _product
 from deterrence.core.repeated import war_profiles
 from deterrence.solvers.repeated.repeated_values import repeated_game_and_profile
+from deterrence.solvers.result import TextRepr
 
 
 @dataclass(frozen=True)
-class NoiseAnalysis:
-    """Result of :func:`analyse_noise`."""
+class NoiseAnalysis(TextRepr):
+    """Result of :func:`analyse_noise`. Its repr is the war risk in one line (the dataclass repr
+    listed every profile's frequency: a review):
+
+    >>> from deterrence import load_game
+    >>> analyse_noise(load_game("prisoners_dilemma"), "tft", noise={"tremble": "1/10"}, within=10)
+    ... # doctest: +NORMALIZE_WHITESPACE
+    <NoiseAnalysis: tit_for_tat vs tit_for_tat: war (a round with (C, D) or (D, C) or (D, D)) within 10 rounds
+     with probability 0.878423; expected rounds until war 5.26316; long-run payoffs 2.25, 2.25>
+    """
 
     players: tuple
     strategies: tuple
@@ -76,6 +85,16 @@ class NoiseAnalysis:
             return "none: war never comes under this play and noise (its probability over all rounds is 0)"
         return (f"infinite: war may never come (its probability over all rounds is "
                 f"{format_approx(self.war_eventually, digits, 'f')})")
+
+    def repr_text(self) -> str:
+        from deterrence.core.numbers import format_approx
+        war = " or ".join("(" + ", ".join(p) + ")" for p in self.war_profiles) or "none"
+        rounds = (self.no_expected_time() if self.expected_rounds_to_war is None
+                  else format_approx(self.expected_rounds_to_war, 6))
+        return (f"{' vs '.join(self.strategies)}: war (a round with {war}) within {self.within} rounds "
+                f"with probability {format_approx(self.war_probability, 6)}; expected rounds until war {rounds}; "
+                "long-run payoffs "
+                + ", ".join(format_approx(v, 6) for v in self.long_run_payoffs))
 
     def to_json(self) -> dict:
         f = format_exact

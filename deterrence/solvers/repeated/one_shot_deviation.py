@@ -35,6 +35,7 @@ from deterrence.core.numbers import format_exact
 from deterrence.errors import GameError
 from deterrence.solvers.repeated import _product
 from deterrence.solvers.repeated.repeated_values import repeated_game_and_profile
+from deterrence.solvers.result import TextRepr
 
 
 @dataclass(frozen=True)
@@ -52,8 +53,16 @@ class Deviation:
 
 
 @dataclass(frozen=True)
-class DeviationCheck:
-    """Result of :func:`one_shot_deviation`."""
+class DeviationCheck(TextRepr):
+    """Result of :func:`one_shot_deviation`. Its repr is the verdict in one line (the dataclass
+    repr listed every checked state: a review):
+
+    >>> from deterrence import load_game
+    >>> one_shot_deviation(load_game("prisoners_dilemma"), "tft, tft", delta="1/4")
+    ... # doctest: +NORMALIZE_WHITESPACE
+    <DeviationCheck: Row tit_for_tat, Column tit_for_tat at delta 1/4: not subgame perfect, not Nash;
+     payoffs 3, 3; 2 profitable deviations, e.g. Row plays D at states (calm, calm): gain 1>
+    """
 
     subgame_perfect: bool
     nash: bool
@@ -65,6 +74,18 @@ class DeviationCheck:
     strategies: tuple
     delta: object
     exact: bool
+
+    def repr_text(self) -> str:
+        from deterrence.core.numbers import format_short
+        who = ", ".join(f"{p} {s}" for p, s in zip(self.players, self.strategies))
+        verdict = (f"{'' if self.subgame_perfect else 'not '}subgame perfect, {'' if self.nash else 'not '}Nash")
+        text = (f"{who} at delta {format_short(self.delta)}: {verdict}; payoffs "
+                + ", ".join(format_short(v) for v in self.payoffs))
+        if self.deviations:
+            d = self.deviations[0]
+            text += (f"; {len(self.deviations)} profitable deviation{'s' if len(self.deviations) > 1 else ''}, "
+                     f"e.g. {d.player} plays {d.action} at states ({', '.join(d.states)}): gain {format_short(d.gain)}")
+        return text
 
     def to_json(self) -> dict:
         return {"payoffs": [format_exact(v) for v in self.payoffs],

@@ -85,6 +85,7 @@ from deterrence.core.numbers import format_exact, to_exact
 from deterrence.errors import GameError, SolverError, TooLargeError
 from deterrence.solvers._compiled import run_compiled
 from deterrence.solvers.repeated.folk import Polygon, convex_hull
+from deterrence.solvers.result import TextRepr
 from deterrence.solvers.repeated._payoff_set_exact import _certify, _snap  # noqa: F401 (re-exported)
 from deterrence.solvers.repeated._payoff_set_kernels import (  # noqa: F401 (re-exported)
     _as_step, _as_step_general, _best_replies, _classify_kernel, _clip_float, _compiled_classify,
@@ -103,7 +104,7 @@ MAX_PROFILES = 250_000
 # results
 # ---------------------------------------------------------------------------
 @dataclass(frozen=True)
-class PayoffSetResult:
+class PayoffSetResult(TextRepr):
     """The computed set of subgame-perfect equilibrium payoffs for one delta.
 
     ``vertices``: counter-clockwise, exact (``int``/``Fraction``) when
@@ -134,6 +135,20 @@ class PayoffSetResult:
     rounding: float
     players: tuple = ("Row", "Column")
     notes: tuple = field(default_factory=tuple)
+
+    def repr_text(self) -> str:
+        """The set in one line (the dataclass repr wrote every field, ``Fraction(13, 3)``: a review).
+
+        >>> from deterrence import load_game
+        >>> equilibrium_payoff_set(load_game("prisoners_dilemma").with_defaults(), "3/4").repr_text()
+        'delta 3/4, abreu-sannikov, exact: vertices (1, 1), (13/3, 1), (3, 3), (1, 13/3); threat point (1, 1)'
+        """
+        from deterrence.core.numbers import format_short
+        how = "exact" if self.exact else f"floating point, within {format_short(self.error_bound, 3)}"
+        vertices = ", ".join("(" + ", ".join(format_short(x) for x in v) + ")" for v in self.vertices[:12])
+        return (f"delta {format_short(self.delta)}, {self.method}, {how}: "
+                + (f"vertices {vertices}" + (", ..." if len(self.vertices) > 12 else "") if self.vertices else "empty")
+                + "; threat point (" + ", ".join(format_short(v) for v in self.threat_points) + ")")
 
     @property
     def vertices_float(self) -> np.ndarray:
