@@ -107,3 +107,19 @@ def test_the_repeated_game_and_stage_analyses_have_short_reprs():
                 "(13/3, 1)")
     _short_repr(dt.iterated_elimination(exact_pd), "<EliminationResult: 1. Row: C is strictly dominated by D")
     _short_repr(dt.red_lines(dt.load_game("chicken"))[0], "<RedLine: if l rises above 10")
+
+
+def test_the_html_of_a_result_says_what_its_text_says():
+    """A notebook shows the HTML: the Nash subsets, components and every equilibrium's further
+    lines (a sequential equilibrium's beliefs, where play ends) were in the text only."""
+    tree_nash = dt.solve(dt.load_game("entry_deterrence"), method="tree_nash")
+    html = tree_nash._repr_html_()
+    assert "Maximal Nash subsets" in tree_nash.to_text()
+    assert "Maximal Nash subsets (every mixture of the listed extreme equilibria is one): {0}, {1, 2}" in html
+    assert "Connected components: {0}; {1, 2}" in html
+    sequential = dt.solve(dt.load_game("beer_quiche"), method="sequential")
+    html = sequential._repr_html_()
+    assert "beliefs: after_beer: 1/10 weak/beer, 9/10 strong/beer" in html
+    assert "play ends at: weak/beer/no_duel (1/10), strong/beer/no_duel (9/10)" in html
+    degenerate = dt.solve(dt.NormalFormGame.from_arrays([[1, 1], [1, 1]], [[1, 1], [1, 1]]))
+    assert "{0-3}" in degenerate._repr_html_() and "{0-3}" in degenerate.to_text()

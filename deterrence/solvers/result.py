@@ -402,6 +402,9 @@ class EquilibriumSequence(TextRepr):
         return tuple(e for e in self.equilibria if e.is_pure)
 
 
+_SUBSETS_HEAD = "Maximal Nash subsets (every mixture of the listed extreme equilibria is one):"
+
+
 def _index_set(indices) -> str:
     """A set of equilibrium indices as text, runs of four or more written ``first-last`` (a
     zero-sum tree's one clique holds every equilibrium).
@@ -482,13 +485,24 @@ class SolveResult(EquilibriumSequence):
         for k, eq in enumerate(self.equilibria):
             lines.append(f"  [{k}] {eq.describe()}")
             lines += [f"      {line}" for line in eq.details()]
-        if self.cliques is not None and any(len(c) > 1 for c in self.cliques):
-            lines.append("Maximal Nash subsets (every mixture of the listed extreme equilibria is one):")
-            lines += [f"  {_index_set(c)}" for c in self.cliques]
-        if self.components is not None and len(self.components) != len(self.equilibria):
-            lines.append("Connected components: " + "; ".join(_index_set(c) for c in self.components))
+        cliques, components = self._nash_subsets()
+        if cliques:
+            lines.append(_SUBSETS_HEAD)
+            lines += [f"  {c}" for c in cliques]
+        if components:
+            lines.append(f"Connected components: {components}")
         lines += [f"Note: {n}" for n in self.notes]
         return "\n".join(lines)
+
+    def _nash_subsets(self) -> tuple:
+        """``(cliques, components)`` as the text and the HTML say them: the maximal Nash subsets
+        when one holds more than one extreme equilibrium (their mixtures are equilibria too), else
+        none; the connected components when they are not the equilibria one by one, else ``""``."""
+        cliques = ([_index_set(c) for c in self.cliques]
+                   if self.cliques is not None and any(len(c) > 1 for c in self.cliques) else [])
+        components = ("; ".join(_index_set(c) for c in self.components)
+                      if self.components is not None and len(self.components) != len(self.equilibria) else "")
+        return cliques, components
 
     def __str__(self):
         return self.to_text()
@@ -502,6 +516,15 @@ class SolveResult(EquilibriumSequence):
         return result_latex(self)
 
     def _repr_html_(self) -> str:
+        """The text listing as a table: every line of it is here (an equilibrium's further lines,
+        such as a sequential equilibrium's beliefs, under its row; the maximal Nash subsets and
+        components after the table: a notebook showed neither, a review).
+
+        >>> import deterrence as dt
+        >>> html = dt.solve(dt.load_game("entry_deterrence"), method="tree_nash")._repr_html_()
+        >>> "Maximal Nash subsets" in html, "{1, 2}" in html
+        (True, True)
+        """
         import html
         head = "".join(f"<th>{html.escape(p)}</th>" for p in self.players) + "<th>payoffs</th>"
         rows = []
@@ -509,9 +532,16 @@ class SolveResult(EquilibriumSequence):
             text = eq.player_text()
             cells = "".join("<td>" + html.escape(text.get(p, "")) + "</td>" for p in self.players)
             rows.append(f"<tr><td>{k}</td>{cells}<td>{html.escape(', '.join(map(format_exact, eq.payoffs)))}</td></tr>")
+            details = eq.details()
+            if details:
+                rows.append(f"<tr><td></td><td colspan='{len(self.players) + 1}'><small>"
+                            + "<br>".join(html.escape(line) for line in details) + "</small></td></tr>")
         cap = html.escape(self.to_text().splitlines()[0])
+        cliques, components = self._nash_subsets()
+        after = (f"<p>{html.escape(_SUBSETS_HEAD)} {html.escape(', '.join(cliques))}</p>" if cliques else "")
+        after += f"<p>Connected components: {html.escape(components)}</p>" if components else ""
         notes = "".join(f"<p>Note: {html.escape(n)}</p>" for n in self.notes)      # as in the text listing
-        return f"<table><caption>{cap}</caption><tr><th>#</th>{head}</tr>{''.join(rows)}</table>{notes}"
+        return f"<table><caption>{cap}</caption><tr><th>#</th>{head}</tr>{''.join(rows)}</table>{after}{notes}"
 
 
 __all__ = ["Equilibrium", "SolveResult", "TreeEquilibrium", "mixture_text", "profile_text"]
