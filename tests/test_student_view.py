@@ -123,3 +123,14 @@ def test_the_html_of_a_result_says_what_its_text_says():
     assert "play ends at: weak/beer/no_duel (1/10), strong/beer/no_duel (9/10)" in html
     degenerate = dt.solve(dt.NormalFormGame.from_arrays([[1, 1], [1, 1]], [[1, 1], [1, 1]]))
     assert "{0-3}" in degenerate._repr_html_() and "{0-3}" in degenerate.to_text()
+
+
+def test_the_html_of_markov_perfect_equilibria_reads_as_their_text():
+    result = dt.solve(dt.load_game("stochastic_prisoners_dilemma"))
+    html, text = result._repr_html_(), result.to_text()
+    assert "good: A C, B C; poor: A D, B D  (values in good: 20, 20)" in text
+    assert "<td>A C, B C</td><td>A D, B D</td><td>values in good: 20, 20</td>" in html
+    assert "C 1" not in html and "True" not in html
+    for note in result.notes:
+        assert f"Note: {note}" in text
+        assert note.replace("'", "&#x27;") in html

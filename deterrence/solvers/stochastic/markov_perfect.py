@@ -176,24 +176,32 @@ class MarkovPerfectEquilibrium(TextRepr):
         return {s: {p: {a: q for a, q in zip(self.actions[s][i], self.strategies[s][i]) if q > 0}
                     for i, p in enumerate(self.players)} for s in self.states}
 
-    def describe(self) -> str:
-        parts = []
-        for s in self.states:
-            if all(len(a) == 1 for a in self.actions[s]):
-                continue  # no choice in this state (an absorbing state, say)
-            per = []
-            for i, p in enumerate(self.players):
-                used = [(a, q) for a, q in zip(self.actions[s][i], self.strategies[s][i]) if q > 0]
-                per.append(f"{p} {used[0][0]}" if len(used) == 1 else
-                           f"{p} " + " + ".join(f"{_short(q)} {a}" for a, q in used))
-            parts.append(f"{s}: " + ", ".join(per))
+    def choice_states(self) -> tuple:
+        """The states where some player has a choice (the text and the HTML show only these)."""
+        return tuple(s for s in self.states if not all(len(a) == 1 for a in self.actions[s]))
+
+    def state_text(self, state) -> str:
+        """What each player intends in one state: ``US hold, Iran 1/2 hold + 1/2 retaliate``."""
+        per = []
+        for i, p in enumerate(self.players):
+            used = [(a, q) for a, q in zip(self.actions[state][i], self.strategies[state][i]) if q > 0]
+            per.append(f"{p} {used[0][0]}" if len(used) == 1 else
+                       f"{p} " + " + ".join(f"{_short(q)} {a}" for a, q in used))
+        return ", ".join(per)
+
+    def values_text(self) -> str:
+        """The values in the start state, and how exact the equilibrium is when it is not."""
         start = self.values[self.states[0]]
         tag = ("" if self.exact else
                f"  [an exact MPE lies within {format_approx(self.radius, 0, 'e')} of these numbers]"
                if self.verified_under_noise
                else f"  [epsilon-equilibrium, epsilon = {format_approx(self.epsilon, 3)}]")
-        return "; ".join(parts) + f"  (values in {self.states[0]}: " + \
-            ", ".join(_short(v) for v in start) + ")" + tag
+        return f"values in {self.states[0]}: " + ", ".join(_short(v) for v in start) + tag
+
+    def describe(self) -> str:
+        parts = [f"{s}: {self.state_text(s)}" for s in self.choice_states()]
+        values, _, tag = self.values_text().partition("  [")
+        return "; ".join(parts) + f"  ({values})" + (f"  [{tag}" if tag else "")
 
     def to_json(self) -> dict:
         return {"strategies": {s: [[format_exact(q) for q in d] for d in self.strategies[s]]
@@ -252,19 +260,26 @@ class MarkovPerfectResult(EquilibriumSequence):
         return self.to_text()
 
     def _repr_html_(self) -> str:
+        """The text listing as a table, in the text's words: the states with a choice, the values
+        in the start state, the notes (the HTML wrote ``US: hold 1``, a column of ``True`` and no
+        values or notes: a review).
+
+        >>> import deterrence as dt
+        >>> html = dt.solve(dt.load_game("stochastic_prisoners_dilemma"))._repr_html_()
+        >>> "<td>A C, B C</td>" in html, "values in good: 20, 20" in html, "Note: solved at" in html
+        (True, True, True)
+        """
         import html
-        head = "".join(f"<th>{html.escape(s)}</th>" for s in self.states)
+        states = [s for s in self.states if any(s in e.choice_states() for e in self.equilibria)]
+        head = "".join(f"<th>{html.escape(s)}</th>" for s in states)
         rows = []
         for j, e in enumerate(self.equilibria):
-            cells = []
-            for s in self.states:
-                per = "; ".join(f"{p}: " + ", ".join(f"{a} {format_exact(q)}" for a, q in d.items())
-                                for p, d in e.as_mapping()[s].items())
-                cells.append(f"<td>{html.escape(per)}</td>")
-            rows.append(f"<tr><td>{j}</td>{''.join(cells)}<td>{e.verified_under_noise}</td></tr>")
+            cells = "".join(f"<td>{html.escape(e.state_text(s))}</td>" for s in states)
+            rows.append(f"<tr><td>{j}</td>{cells}<td>{html.escape(e.values_text())}</td></tr>")
         cap = html.escape(self.to_text().splitlines()[0])
-        return (f"<table><caption>{cap}</caption><tr><th>#</th>{head}<th>verified</th></tr>"
-                f"{''.join(rows)}</table>")
+        notes = "".join(f"<p>Note: {html.escape(n)}</p>" for n in self.notes)
+        return (f"<table><caption>{cap}</caption><tr><th>#</th>{head}<th>values</th></tr>"
+                f"{''.join(rows)}</table>{notes}")
 
 
 def _short(v) -> str:
