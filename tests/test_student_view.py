@@ -134,3 +134,10 @@ def test_the_html_of_markov_perfect_equilibria_reads_as_their_text():
     for note in result.notes:
         assert f"Note: {note}" in text
         assert note.replace("'", "&#x27;") in html
+
+
+def test_a_stochastic_games_html_puts_each_states_transitions_under_its_table():
+    html = dt.load_game("stochastic_prisoners_dilemma")._repr_html_()
+    good, poor = html.index("State good"), html.index("State poor")
+    # good's own transitions come before poor's table, poor's after it
+    assert good < html.index("next state after", good) < poor < html.index("next state after", poor)

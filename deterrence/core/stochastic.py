@@ -696,24 +696,37 @@ class StochasticGame:
             lines.append(f"State {s}" + (f" ({', '.join(tags)})" if tags else ""))
             stage = self.stage_game(s).to_text().splitlines()[1:]
             lines += ["  " + line for line in stage]
-            acts = self._actions[s]
-            dists = set(self._transitions[s].values())
-            if len(dists) == 1:
-                lines.append(f"  next state: {_dist_text(next(iter(dists)), always=True)}")
-            else:
-                lines.append("  next state after (realised actions):")
-                for prof, d in self._transitions[s].items():
-                    label = ", ".join(a[i] for a, i in zip(acts, prof))
-                    lines.append(f"    ({label}): {_dist_text(d)}")
-            for i, p in enumerate(self._players):
-                rows = [(acts[i][j], row) for j, row in enumerate(self._noise[s][i])
-                        if len(row) > 1 or row[0][0] != j]
-                for a, row in rows:
-                    lines.append(f"  noise: {p} intending {a} does " +
-                                 ", ".join(f"{acts[i][k]} with {format_exact(q)}" for k, q in row))
+            lines += self._moves_text(s)
         return "\n".join(lines)
 
+    def _moves_text(self, s) -> list:
+        """A state's lines after its payoff table: where play goes next, and its noise."""
+        lines = []
+        acts = self._actions[s]
+        dists = set(self._transitions[s].values())
+        if len(dists) == 1:
+            lines.append(f"  next state: {_dist_text(next(iter(dists)), always=True)}")
+        else:
+            lines.append("  next state after (realised actions):")
+            for prof, d in self._transitions[s].items():
+                label = ", ".join(a[i] for a, i in zip(acts, prof))
+                lines.append(f"    ({label}): {_dist_text(d)}")
+        for i, p in enumerate(self._players):
+            rows = [(acts[i][j], row) for j, row in enumerate(self._noise[s][i])
+                    if len(row) > 1 or row[0][0] != j]
+            for a, row in rows:
+                lines.append(f"  noise: {p} intending {a} does " +
+                             ", ".join(f"{acts[i][k]} with {format_exact(q)}" for k, q in row))
+        return lines
+
     def _repr_html_(self) -> str:
+        """Each state's table with its own transitions and noise under it (they were gathered in
+        one block after the last table, without the states' names: a review).
+
+        >>> html = StochasticGame.from_stage_game(_demo_stage(), "1/2")._repr_html_()
+        >>> html.index("State stage") < html.index("next state: stage always")
+        True
+        """
         import html
         cap = f"<b>{html.escape(self._title)}</b>" if self._title else ""
         parts = [cap, f"<p>{html.escape(self._describe_delta())}</p>"]
@@ -721,9 +734,7 @@ class StochasticGame:
             tags = [t for t, on in (("start", s == self._start), ("absorbing", s in self._absorbing)) if on]
             parts.append(f"<h4>State {html.escape(s)}{' (' + ', '.join(tags) + ')' if tags else ''}</h4>")
             parts.append(self.stage_game(s)._repr_html_())
-        text = "\n".join(line for line in self.to_text().splitlines()
-                         if line.lstrip().startswith(("next", "noise", "(")))
-        parts.append(f"<pre>{html.escape(text)}</pre>")
+            parts.append(f"<pre>{html.escape(chr(10).join(line[2:] for line in self._moves_text(s)))}</pre>")
         return "<div class='deterrence-stochastic'>" + "".join(parts) + "</div>"
 
 
