@@ -141,3 +141,10 @@ def test_a_stochastic_games_html_puts_each_states_transitions_under_its_table():
     good, poor = html.index("State good"), html.index("State poor")
     # good's own transitions come before poor's table, poor's after it
     assert good < html.index("next state after", good) < poor < html.index("next state after", poor)
+
+
+def test_a_sweep_of_a_lambda_over_processes_is_refused_at_once_with_the_way_out():
+    with pytest.raises(GameError, match="executor='thread'"):
+        dt.sweep(lambda x: 2 * x, {"x": [1, 2, 3]})
+    done = dt.sweep(lambda x: 2 * x, {"x": [1, 2, 3]}, executor="thread")
+    assert done.values["value"].tolist() == [2.0, 4.0, 6.0]

@@ -120,6 +120,31 @@ def _executor(executor, max_workers):
     raise GameError(f"executor must be 'process', 'thread', 'serial', an Executor or a Dask Client; got {executor!r}")
 
 
+def _check_picklable(func, executor) -> None:
+    """A function sent to worker processes (the default executor, a process pool, Dask) must
+    pickle: a lambda or a nested function does not, and every point failed with the same
+    PicklingError, the sweep returned with no value at all (a notebook review). Refused at once,
+    with the way out.
+
+    >>> _check_picklable(lambda x: x, "thread")
+    >>> _check_picklable(lambda x: x, None)   # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.GameError: sweep: the function cannot be sent to worker processes ...executor='serial'
+    """
+    import pickle
+    if not (executor is None or executor == "process" or isinstance(executor, cf.ProcessPoolExecutor)
+            or hasattr(executor, "get_executor")):
+        return
+    try:
+        pickle.dumps(func)
+    except (pickle.PicklingError, AttributeError, TypeError):
+        from deterrence.errors import GameError
+        raise GameError("sweep: the function cannot be sent to worker processes (a lambda or a function "
+                        "defined inside another does not pickle): define it with def at the top level of a "
+                        "module or notebook, or pass executor='thread' or executor='serial'") from None
+
+
 def _call(func, point, seed):
     return func(**point, seed=seed) if seed is not None else func(**point)
 
@@ -159,6 +184,7 @@ def sweep(func, axes: dict, *, executor=None, max_workers=None, seed=None, progr
     """
     axes = {name: np.asarray(list(values)) for name, values in
             check_grid_size(axes, max_points, "max_points").items()}
+    _check_picklable(func, executor)
     saver = None
     if checkpoint is not None:
         saver = _Checkpoint(checkpoint, func, axes, seed)
