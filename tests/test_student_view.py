@@ -148,3 +148,11 @@ def test_a_sweep_of_a_lambda_over_processes_is_refused_at_once_with_the_way_out(
         dt.sweep(lambda x: 2 * x, {"x": [1, 2, 3]})
     done = dt.sweep(lambda x: 2 * x, {"x": [1, 2, 3]}, executor="thread")
     assert done.values["value"].tolist() == [2.0, 4.0, 6.0]
+
+
+def test_a_report_and_its_sections_print_as_text_not_as_their_data():
+    report = dt.explain(dt.load_game("chicken"))
+    text = repr(report)
+    assert text.startswith("<DeterrenceReport\nChicken\n") and "Section(" not in text and "data=" not in text
+    assert report.to_text() in text
+    assert repr(report.sections[0]).startswith("<Section equilibria: Equilibria\n[0] Row: straight")

@@ -44,6 +44,15 @@ class Section:
             raise GameError(f"Section {self.key!r}: data must be a table (a dict), got {type(self.data).__name__}")
         object.__setattr__(self, "data", frozen(dict(self.data)))
 
+    def __repr__(self) -> str:
+        """The section as text (the dataclass repr printed its data table too: a review).
+
+        >>> Section("k", "K", ("one line",), {"x": 1})
+        <Section k: K
+        one line>
+        """
+        return "<Section " + "\n".join([f"{self.key}: {self.title}", *self.lines]) + ">"
+
     def markdown_line(self, i: int):
         """The ``i``-th line for Markdown: its LaTeX form when it has one, else None.
 
@@ -161,6 +170,23 @@ class DeterrenceReport:
 
     def __str__(self):
         return self.to_text()
+
+    def __repr__(self) -> str:
+        """The report as text, as the terminal prints it (the dataclass repr printed every section's
+        data table: a review; Jupyter shows the HTML).
+
+        >>> DeterrenceReport("T", (Section("k", "K", ("one line",), {"x": 1}),), "summary")
+        <DeterrenceReport
+        T
+        =
+        summary
+        <BLANKLINE>
+        K
+        -
+        one line
+        >
+        """
+        return f"<DeterrenceReport\n{self.to_text()}\n>"
 
 
 def render(report: DeterrenceReport, fmt: str = "text") -> str:
