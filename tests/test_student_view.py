@@ -156,3 +156,9 @@ def test_a_report_and_its_sections_print_as_text_not_as_their_data():
     assert text.startswith("<DeterrenceReport\nChicken\n") and "Section(" not in text and "data=" not in text
     assert report.to_text() in text
     assert repr(report.sections[0]).startswith("<Section equilibria: Equilibria\n[0] Row: straight")
+
+
+def test_the_html_of_a_correlated_result_gives_its_optimal_value():
+    result = dt.solve(dt.load_game("prisoners_dilemma"), method="correlated")
+    assert "optimal value 2" in result.to_text()
+    assert "<p>optimal value 2</p>" in result._repr_html_()

@@ -173,7 +173,14 @@ class CorrelatedResult(EquilibriumSequence):
 
     def _repr_html_(self) -> str:
         """Jupyter: one row per equilibrium, its distribution (the profiles with positive
-        probability) and the payoffs; the caption is the text's first line."""
+        probability) and the payoffs; the caption is the text's first line, then the optimal value
+        as the text says it (the HTML left it out: a review).
+
+        >>> from deterrence import load_game
+        >>> pd = load_game("prisoners_dilemma").with_defaults()
+        >>> "<p>optimal value 2</p>" in correlated_equilibria(pd)._repr_html_()
+        True
+        """
         import html
         rows = []
         for k, eq in enumerate(self.equilibria):
@@ -184,6 +191,8 @@ class CorrelatedResult(EquilibriumSequence):
         head = "<tr><th>#</th><th>distribution over (" + html.escape(", ".join(self.players)) \
             + ")</th><th>payoffs</th></tr>"
         notes = "".join(f"<p>Note: {html.escape(n)}</p>" for n in self.notes)
+        if self.value is not None:
+            notes = f"<p>optimal value {html.escape(format_exact(self.value))}</p>" + notes
         cap = html.escape(self.to_text().splitlines()[0])
         return f"<table><caption>{cap}</caption>{head}{''.join(rows)}</table>{notes}"
 
