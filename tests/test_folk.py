@@ -88,7 +88,7 @@ def test_errors_name_the_problem():
     import sympy
     T = sympy.Symbol("T", real=True)
     sym = NormalFormGame.from_arrays([[T, 0], [0, 1]], parameters={"T": 2})
-    with pytest.raises(GameError, match="exact payoffs"):
+    with pytest.raises(GameError, match="feasible_set needs numeric payoffs; give values to T"):
         feasible_set(sym)
 
 

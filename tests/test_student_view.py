@@ -162,3 +162,15 @@ def test_the_html_of_a_correlated_result_gives_its_optimal_value():
     result = dt.solve(dt.load_game("prisoners_dilemma"), method="correlated")
     assert "optimal value 2" in result.to_text()
     assert "<p>optimal value 2</p>" in result._repr_html_()
+
+
+@pytest.mark.parametrize("name, call", [
+    ("feasible_set", lambda g: dt.feasible_set(g)),
+    ("individually_rational_set", lambda g: dt.individually_rational_set(g)),
+    ("minmax_values", lambda g: dt.minmax_values(g)),
+    ("equilibrium_payoff_set", lambda g: dt.equilibrium_payoff_set(g, delta="3/4")),
+])
+def test_a_symbolic_game_refused_by_the_folk_theorem_tools_is_refused_in_the_callers_name(name, call):
+    with pytest.raises(GameError) as err:
+        call(dt.load_game("prisoners_dilemma"))
+    assert str(err.value).startswith(f"{name} needs numeric payoffs; give values to P, R, S, T"), str(err.value)

@@ -279,10 +279,19 @@ class MinmaxResult(TextRepr):
 
 
 def _check_two_player_exact(game, what):
-    if game.n_players != 2:
-        raise GameError(f"{what} needs a two-player game; this one has {game.n_players} players")
-    if game.is_symbolic:
-        raise GameError(f"{what} needs exact payoffs: give parameter values with subs() or with_defaults()")
+    """A two-player game with numeric payoffs, else an error naming ``what`` the student called
+    and the parameters without a value (the games' one wording, ``require_numeric``).
+
+    >>> from deterrence import load_game
+    >>> feasible_set(load_game("prisoners_dilemma"))
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.GameError: feasible_set needs numeric payoffs; give values to P, R, S, T (...)
+    """
+    if not hasattr(game, "require_numeric"):
+        raise GameError(f"{what} needs a normal-form game, got {type(game).__name__}")
+    game.require_two_players(what)
+    game.require_numeric(what)
 
 
 def _own_matrix(game, i) -> np.ndarray:
@@ -401,6 +410,7 @@ def feasible_set(game) -> Polygon:
     >>> feasible_set(pd).vertices
     ((5, 0), (3, 3), (0, 5), (1, 1))
     """
+    _check_two_player_exact(game, "feasible_set")
     return Polygon(convex_hull(payoff_points(game)))
 
 
@@ -412,6 +422,7 @@ def individually_rational_set(game, *, mixed=True) -> Polygon:
     >>> individually_rational_set(pd).vertices
     ((1, 1), (Fraction(13, 3), 1), (3, 3), (1, Fraction(13, 3)))
     """
+    _check_two_player_exact(game, "individually_rational_set")
     mm = minmax_values(game, mixed=mixed).values
     poly = feasible_set(game)
     poly = poly.clip((1, 0), mm[0])

@@ -257,10 +257,8 @@ def equilibrium_payoff_set(game, delta, *, tol=1e-10, max_iter=2000, exact=True)
     >>> r.exact, r.error_bound, r.contains((6, 6))
     (True, 0.0, True)
     """
-    if game.n_players != 2:
-        raise GameError(f"equilibrium_payoff_set needs a two-player game; this one has {game.n_players} players")
-    if game.is_symbolic:
-        raise GameError("equilibrium_payoff_set needs exact payoffs: use subs() or with_defaults()")
+    game.require_two_players("equilibrium_payoff_set")
+    game.require_numeric("equilibrium_payoff_set")
     d_exact = _check_delta(delta)
     if not (isinstance(tol, (int, float)) and tol > 0):
         raise GameError(f"tol must be a positive number, got {tol!r}")
