@@ -174,3 +174,15 @@ def test_a_symbolic_game_refused_by_the_folk_theorem_tools_is_refused_in_the_cal
     with pytest.raises(GameError) as err:
         call(dt.load_game("prisoners_dilemma"))
     assert str(err.value).startswith(f"{name} needs numeric payoffs; give values to P, R, S, T"), str(err.value)
+
+
+def test_a_parameter_given_to_solve_as_an_option_is_pointed_to_subs():
+    chicken = dt.load_game("chicken")
+    with pytest.raises(GameError, match=r"crash is a parameter of the game: solve\(game.subs\(crash=3\)\)"):
+        dt.solve(chicken, crash=3)
+    with pytest.raises(GameError, match=r"solve\(game.subs\(crash=3, w=2\), 'pure'\)"):
+        dt.solve(chicken, "pure", crash=3, w=2)
+    with pytest.raises(GameError) as err:
+        dt.solve(chicken, lamb=2)
+    assert "parameter" not in str(err.value)
+    assert len(dt.solve(chicken.subs(crash=3))) == 3

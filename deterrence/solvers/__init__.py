@@ -303,7 +303,16 @@ def solve(game, /, *method, **options) -> SolveResult:
                         f"({type(game).__name__}); methods for {GAME_TYPES[kind][1]}: "
                         f"{', '.join(methods_for(game)) or 'none'}"
                         + (f"; {ANALYSES[kind]}" if kind in ANALYSES and not methods_for(game) else ""))
-    check_options(name, options)
+    try:
+        check_options(name, options)
+    except GameError as exc:
+        # solve(chicken, crash=3): a parameter given as an option (a notebook review); say how
+        given = [k for k in options if k in (getattr(game, "parameters", None) or {})]
+        if not given:
+            raise
+        values = ", ".join(f"{k}={options[k]!r}" for k in given)
+        raise GameError(f"{exc}. {', '.join(given)} {'is a parameter' if len(given) == 1 else 'are parameters'} "
+                        f"of the game: solve(game.subs({values}){', ' + repr(name) if method else ''})") from None
     notes: tuple = ()
     solved = game
     if getattr(game, "is_symbolic", False):
