@@ -186,3 +186,9 @@ def test_a_parameter_given_to_solve_as_an_option_is_pointed_to_subs():
         dt.solve(chicken, lamb=2)
     assert "parameter" not in str(err.value)
     assert len(dt.solve(chicken.subs(crash=3))) == 3
+
+
+def test_a_trees_html_gives_its_title_once():
+    tree = dt.load_game("entry_deterrence")
+    assert tree._repr_html_().count("Entry deterrence") == 1
+    assert tree.to_text().startswith("Entry deterrence\nEntrant (root)")

@@ -816,7 +816,11 @@ class GameTree:
           a [1/2]: (1)
           b [1/2]: (0)
         """
-        lines = [self._title] if self._title else []
+        return "\n".join(([self._title] if self._title else []) + self._outline())
+
+    def _outline(self) -> list:
+        """The outline's lines, one per node (the text without its title)."""
+        lines: list = []
         # preorder without recursion: a move's line, then its subtree
         stack = [((), self._root, "")]
         while stack:
@@ -831,12 +835,18 @@ class GameTree:
             indent = "  " * (len(path) + 1)
             stack.extend((path + (m,), c, indent + h)
                          for m, h, c in zip(reversed(node.labels), reversed(heads), reversed(node.children)))
-        return "\n".join(lines)
+        return lines
 
     def _repr_html_(self) -> str:
+        """The title in bold over the outline (the outline repeated the title: a review).
+
+        >>> from deterrence import load_game
+        >>> load_game("entry_deterrence")._repr_html_().count("Entry deterrence")
+        1
+        """
         import html
         cap = f"<b>{html.escape(self._title)}</b>" if self._title else ""
-        return f"<div class='deterrence-tree'>{cap}<pre>{html.escape(self.to_text())}</pre></div>"
+        return f"<div class='deterrence-tree'>{cap}<pre>{html.escape(chr(10).join(self._outline()))}</pre></div>"
 
 
 def _names_in(text):
