@@ -192,3 +192,12 @@ def test_a_trees_html_gives_its_title_once():
     tree = dt.load_game("entry_deterrence")
     assert tree._repr_html_().count("Entry deterrence") == 1
     assert tree.to_text().startswith("Entry deterrence\nEntrant (root)")
+
+
+def test_a_fitness_at_zero_says_whose_and_which_intensities_work():
+    pd = dt.load_game("prisoners_dilemma")
+    with pytest.raises(GameError, match="the mutant C has fitness 0 at intensity 1; an intensity below 1 keeps"):
+        dt.fixation_probability(pd, 10)
+    with pytest.raises(GameError, match="an intensity below 1 keeps every fitness positive"):
+        dt.moran_process(pd, 10, seed=1)
+    assert 0 < dt.fixation_probability(pd, 10, intensity="1/2") < 1

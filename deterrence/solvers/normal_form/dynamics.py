@@ -303,6 +303,31 @@ def _moran_payoffs(game, mutant, resident):
     return A[m, m], A[m, r], A[r, m], A[r, r]
 
 
+def _not_positive(game, mutant, resident, payoffs, j, N, f, w) -> GameError:
+    """The error for a fitness at or below 0: whose, with how many mutants, and which intensities
+    keep every fitness positive (it said only "lower the intensity": a review, where the
+    prisoner's dilemma at the default intensity 1 has a fitness of exactly 0).
+
+    >>> from deterrence import load_game
+    >>> fixation_probability(load_game("prisoners_dilemma"), 10)     # doctest: +NORMALIZE_WHITESPACE
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.GameError: fitness must be positive: with 1 mutant(s) in 10 the mutant C has fitness 0
+    at intensity 1; an intensity below 1 keeps every fitness positive
+    """
+    from deterrence.core.numbers import format_short
+    game = _numeric(game)
+    m = game.action_index(0, mutant) if isinstance(mutant, str) else int(mutant)
+    r = game.action_index(0, resident) if isinstance(resident, str) else int(resident)
+    who = f"mutant {game.actions[0][m]}" if f[0] <= 0 else f"resident {game.actions[0][r]}"
+    value = f[0] if f[0] <= 0 else f[1]
+    low = min(payoffs)
+    bound = ("" if low >= 1 else
+             f"; an intensity below {format_short(1 / (1 - low))} keeps every fitness positive")
+    return GameError(f"fitness must be positive: with {j} mutant(s) in {N} the {who} has fitness "
+                     f"{format_short(value)} at intensity {format_short(w)}{bound}")
+
+
 def _fitness(a, b, c, d, i, N, w):
     """Fitness of a mutant and a resident with i mutants (no self-interaction)."""
     pm = (a * (i - 1) + b * (N - i)) / (N - 1)
@@ -330,7 +355,7 @@ def fixation_probability(game, population_size: int, mutant=0, resident=1, inten
     for j in range(1, N):
         f, g = _fitness(a, b, c, d, j, N, w)
         if f <= 0 or g <= 0:
-            raise GameError("fitness must be positive: lower the intensity of selection")
+            raise _not_positive(game, mutant, resident, (a, b, c, d), j, N, (f, g), w)
         prod *= g / f
         total += prod
     return 1 / total
@@ -358,7 +383,7 @@ def moran_process(game, population_size: int, mutant=0, resident=1, mutants: int
             return path
         f, g = _fitness(a, b, c, d, i, N, intensity)
         if f <= 0 or g <= 0:
-            raise GameError("fitness must be positive: lower the intensity of selection")
+            raise _not_positive(game, mutant, resident, (a, b, c, d), i, N, (f, g), intensity)
         born_mutant = gen.random() * (i * f + (N - i) * g) < i * f
         dies_mutant = gen.random() * N < i
         i += int(born_mutant) - int(dies_mutant)
