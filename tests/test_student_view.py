@@ -201,3 +201,15 @@ def test_a_fitness_at_zero_says_whose_and_which_intensities_work():
     with pytest.raises(GameError, match="an intensity below 1 keeps every fitness positive"):
         dt.moran_process(pd, 10, seed=1)
     assert 0 < dt.fixation_probability(pd, 10, intensity="1/2") < 1
+
+
+def test_a_fit_that_the_data_cannot_identify_says_so():
+    fit = dt.fit_logit_qre(dt.load_game("matching_pennies"), [[30, 20], [25, 25]])
+    assert fit.standard_errors["lambda"] != fit.standard_errors["lambda"]      # nan
+    assert any("say nothing about lambda" in n for n in fit.notes)
+    _short_repr(fit, "<QREFit: lambda = ", "(not identified by the data)")
+    identified = dt.fit_logit_qre(dt.load_game("chicken"), {"Row": {"swerve": 70, "straight": 30},
+                                                          "Column": {"swerve": 65, "straight": 35}})
+    assert not identified.notes and "(se " in repr(identified)
+    probit = dt.fit_strategic_probit(dt.simulate_crises(n=200, seed=1))
+    assert repr(probit).startswith("<ProbitFit: \n") and "log-likelihood" in repr(probit)

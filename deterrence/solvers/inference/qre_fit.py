@@ -48,15 +48,27 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from deterrence.errors import GameError
+from deterrence.solvers.result import TextRepr
 
 __all__ = ["QREFit", "fit_logit_qre", "simulate_choices"]
 
 
 @dataclass(frozen=True)
-class QREFit:
+class QREFit(TextRepr):
     """A fitted logit QRE: estimates and standard errors (``"lambda"`` and each fitted
     parameter), the log-likelihood at the estimate, the number of observations and
-    the fitted choice probabilities (one tuple per player; for a tree, per information set)."""
+    the fitted choice probabilities (one tuple per player; for a tree, per information set).
+
+    Its repr gives each estimate with its standard error, or says the data do not identify it
+    (the dataclass repr showed matching pennies' lambda as 0.0999999984912411 with ``nan``: a
+    review; that game's logit QRE is the same at every lambda):
+
+    >>> from deterrence import load_game
+    >>> fit_logit_qre(load_game("matching_pennies"), [[30, 20], [25, 25]])
+    ... # doctest: +ELLIPSIS +NORMALIZE_WHITESPACE
+    <QREFit: lambda = ... (not identified by the data); log-likelihood -69.3147, n = 100;
+     note: the likelihood is the same ...>
+    """
 
     estimates: dict = field(hash=False)
     standard_errors: dict = field(hash=False)
@@ -71,6 +83,15 @@ class QREFit:
     @property
     def lam(self) -> float:
         return self.estimates["lambda"]
+
+    def repr_text(self) -> str:
+        from deterrence.core.numbers import format_short
+        parts = [f"{k} = {format_short(v)} " + (f"(se {format_short(self.standard_errors[k], 3)})"
+                                                if self.standard_errors[k] == self.standard_errors[k]
+                                                else "(not identified by the data)")
+                 for k, v in self.estimates.items()]
+        text = "; ".join(parts) + f"; log-likelihood {format_short(self.log_likelihood)}, n = {self.n_observations}"
+        return text + "".join(f"; note: {n}" for n in self.notes)
 
     @property
     def se(self) -> float:
@@ -273,9 +294,12 @@ def fit_logit_qre(game, counts, parameters=(), max_lambda: float | None = None) 
     values = [_log_likelihood(p, data) for p in branch.profiles]
     k = int(np.argmax(values))
     notes = []
+    if max(values) - min(values) <= 1e-12 * max(1.0, abs(max(values))):
+        notes.append("the likelihood is the same at every point of the logit branch: the choices say "
+                     "nothing about lambda (this game's logit QRE does not move with lambda)")
     lo = branch.lambdas[max(k - 1, 0)]
     hi = branch.lambdas[min(k + 1, len(branch.lambdas) - 1)]
-    if k == len(values) - 1:
+    if k == len(values) - 1 and not notes:
         # not "the data look like Nash play": all-swerve choices in Chicken are no equilibrium play,
         # yet its likelihood rises along the branch towards the mixed limit (an analyst's review)
         notes.append(f"the likelihood still rises at lambda = {hi:.6g}, the end of the searched range: "

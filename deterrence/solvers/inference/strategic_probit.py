@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from deterrence.errors import GameError
+from deterrence.solvers.result import TextRepr
 
 NAMES = ("b0", "b1", "a", "g0", "g1")
 OUTCOMES = ("status_quo", "concede", "war")
@@ -143,8 +144,9 @@ def write_crisis_data(data: dict, path) -> None:
 
 
 @dataclass(frozen=True)
-class ProbitFit:
-    """Estimates, standard errors and log-likelihood of a strategic probit fit."""
+class ProbitFit(TextRepr):
+    """Estimates, standard errors and log-likelihood of a strategic probit fit; its repr is
+    :meth:`describe` (the dataclass repr printed every float unrounded: a review)."""
 
     estimates: dict
     standard_errors: dict
@@ -157,6 +159,9 @@ class ProbitFit:
                 + (f"(se {self.standard_errors[k]:.3f})" if self.standard_errors[k] == self.standard_errors[k]
                    else "(not identified by the data)") for k in NAMES]
         return "\n".join(rows + [f"log-likelihood {self.log_likelihood:.2f}, n = {self.n}"])
+
+    def repr_text(self) -> str:
+        return "\n" + self.describe() + ("" if self.converged else "\nthe optimiser did not converge")
 
 
 def fit_strategic_probit(data: dict | None = None) -> ProbitFit:
