@@ -213,3 +213,9 @@ def test_a_fit_that_the_data_cannot_identify_says_so():
     assert not identified.notes and "(se " in repr(identified)
     probit = dt.fit_strategic_probit(dt.simulate_crises(n=200, seed=1))
     assert repr(probit).startswith("<ProbitFit: \n") and "log-likelihood" in repr(probit)
+
+
+def test_the_case_analyses_print_their_headline_not_every_field():
+    _short_repr(dt.us_iran_model().analyse(), "<USIranAnalysis: mutual restraint; war within 100 rounds")
+    exchange = dt.us_iran_exchange_model().analyse()
+    _short_repr(exchange, "<ExchangeAnalysis: contained (", "attacks per month", "war within 26 months")

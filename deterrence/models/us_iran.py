@@ -61,6 +61,7 @@ from functools import lru_cache
 from deterrence.core.numbers import format_approx, to_exact
 from deterrence.errors import GameError
 from deterrence.models.proxy_targets import RANGES as _PROXY_RANGES
+from deterrence.solvers.result import TextRepr
 
 
 REGIMES = ("mutual restraint", "contained exchange", "escalation/war")
@@ -83,8 +84,15 @@ def contained_exchange(game, player=0):
 
 
 @dataclass(frozen=True)
-class USIranAnalysis:
-    """Everything the US–Iran report says, computed once by :meth:`USIranModel.analyse`."""
+class USIranAnalysis(TextRepr):
+    """Everything the US–Iran report says, computed once by :meth:`USIranModel.analyse`. Its repr
+    is the headline (the dataclass repr ran to 3,500 characters of nested games and results: a
+    review):
+
+    >>> us_iran_model().analyse()    # doctest: +NORMALIZE_WHITESPACE
+    <USIranAnalysis: mutual restraint; war within 100 rounds with probability 0; 3 equilibria of the round;
+     model.report(analysis) writes it out>
+    """
 
     model: object
     stage_result: object        # SolveResult: every equilibrium of the round (at the defaults)
@@ -97,6 +105,12 @@ class USIranAnalysis:
     @property
     def regime_name(self) -> str:
         return REGIMES[self.regime]
+
+    def repr_text(self) -> str:
+        within = getattr(self.model, "within", None)
+        return (f"{self.regime_name}; war{f' within {within} rounds' if within else ''} with probability "
+                f"{format_approx(self.war_risk, 6)}; {len(self.stage_result)} equilibria of the round; "
+                "model.report(analysis) writes it out")
 
     @property
     def war_risk(self) -> float:

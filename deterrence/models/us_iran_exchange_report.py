@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from deterrence.core.frozen import frozen
+from deterrence.solvers.result import TextRepr
 from deterrence.models.us_iran_calibration import CALIBRATION
 from deterrence.models.us_iran_exchange import (PLAYERS, SEARCH, TRANSIENT, ExchangeModel, Selection,
                                                 contained_profile, exchange_model, horizon_weeks,
@@ -541,8 +542,9 @@ def _tex(x) -> str:
 
 # -- the analysis value ----------------------------------------------------------------------
 @dataclass(frozen=True)
-class ExchangeAnalysis:
-    """Everything the report says, computed once."""
+class ExchangeAnalysis(TextRepr):
+    """Everything the report says, computed once. Its repr is the headline (the dataclass repr ran
+    to 24,000 characters: a review); ``model.report(analysis)`` writes it out."""
 
     values: tuple
     equilibria: tuple            # MarkovPerfect values, verified under noise
@@ -564,6 +566,15 @@ class ExchangeAnalysis:
     def selected(self):
         """The equilibrium the predictions follow (``selection.followed``)."""
         return self.selection.followed
+
+    def repr_text(self) -> str:
+        from deterrence.core.numbers import format_short
+        p = self.predicted
+        war = p.get("war_probability") or {}
+        return (f"{self.regime} ({len(self.equilibria)} Markov perfect equilibria found); "
+                f"attacks per month {format_short(p.get('attacks_per_month'), 3)}, war within "
+                f"{war.get('horizon_months')} months with probability {format_short(war.get('value'), 3)}; "
+                "model.report(analysis) writes it out")
 
     @property
     def regime(self) -> str:
