@@ -38,9 +38,15 @@ Methods (the game types each accepts; :data:`METHODS` is the full list):
 Adding a method is one entry in :data:`METHODS` (or a call to
 :func:`register_method`): its name, the module and function (which takes the
 game first, then keyword options) and the game types it accepts, by their
-keys in :data:`GAME_TYPES`::
+keys in :data:`GAME_TYPES` (the example named ``tree.sequence_form.sequence_form``, which builds
+the sequence form and solves nothing: a review; this one is checked)::
 
-    "sequence_form": Method("deterrence.solvers.tree.sequence_form", "sequence_form", ("tree",)),
+    "sequence_form": Method("deterrence.solvers.tree.sequence_enumeration", "sequence_form_equilibria",
+                            ("tree",)),
+
+>>> METHODS["sequence_form"] == Method("deterrence.solvers.tree.sequence_enumeration",
+...                                    "sequence_form_equilibria", ("tree",))
+True
 
 The front door then checks the game's type, the options (against the
 function's signature, once) and the parameters, and fills in the result's

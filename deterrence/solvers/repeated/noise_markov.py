@@ -56,7 +56,7 @@ class NoiseAnalysis(TextRepr):
     >>> analyse_noise(load_game("prisoners_dilemma"), "tft", noise={"tremble": "1/10"}, within=10)
     ... # doctest: +NORMALIZE_WHITESPACE
     <NoiseAnalysis: tit_for_tat vs tit_for_tat: war (a round with (C, D) or (D, C) or (D, D)) within 10 rounds
-     with probability 0.878423; expected rounds until war 5.26316; long-run payoffs 2.25, 2.25>
+     with probability 0.878423; expected rounds until war: 5.26316; long-run payoffs 2.25, 2.25>
     """
 
     players: tuple
@@ -92,7 +92,7 @@ class NoiseAnalysis(TextRepr):
         rounds = (self.no_expected_time() if self.expected_rounds_to_war is None
                   else format_approx(self.expected_rounds_to_war, 6))
         return (f"{' vs '.join(self.strategies)}: war (a round with {war}) within {self.within} rounds "
-                f"with probability {format_approx(self.war_probability, 6)}; expected rounds until war {rounds}; "
+                f"with probability {format_approx(self.war_probability, 6)}; expected rounds until war: {rounds}; "
                 "long-run payoffs "
                 + ", ".join(format_approx(v, 6) for v in self.long_run_payoffs))
 
