@@ -219,3 +219,18 @@ def test_the_case_analyses_print_their_headline_not_every_field():
     _short_repr(dt.us_iran_model().analyse(), "<USIranAnalysis: mutual restraint; war within 100 rounds")
     exchange = dt.us_iran_exchange_model().analyse()
     _short_repr(exchange, "<ExchangeAnalysis: contained (", "attacks per month", "war within 26 months")
+
+
+def test_a_tournament_refuses_a_bad_noise_before_playing_any_pair():
+    pd = dt.load_game("prisoners_dilemma")
+    with pytest.raises(GameError, match="unknown noise key"):
+        dt.tournament(pd, ["tft", "alld"], noise={"tremb": "1/10"}, matches=2, turns=2)
+    with pytest.raises(GameError, match="noise for unknown player 'Rowe'"):
+        dt.tournament(pd, ["tft", "alld"], noise={"Rowe": {"tremble": "1/10"}}, matches=2, turns=2)
+    with pytest.raises(GameError, match="delta"):
+        dt.tournament(pd, ["tft", "alld"], delta=2, matches=2, turns=2)
+
+
+def test_a_moran_mutant_out_of_range_names_the_player():
+    with pytest.raises(GameError, match="action index 5 out of range for player Row"):
+        dt.fixation_probability(dt.load_game("chicken"), 10, mutant=5, intensity="1/20")

@@ -295,8 +295,8 @@ def _moran_payoffs(game, mutant, resident):
     if game.n_players != 2 or game.shape[0] != game.shape[1]:
         raise GameError("the Moran process needs a two-player game with as many actions for each "
                         "(Row's payoffs are the fitness of the types)")
-    m = game.action_index(0, mutant) if isinstance(mutant, str) else int(mutant)
-    r = game.action_index(0, resident) if isinstance(resident, str) else int(resident)
+    m = game.action_index(0, mutant)
+    r = game.action_index(0, resident)
     if m == r:
         raise GameError("the mutant and the resident must be different actions")
     A = game.payoff_array(0)
@@ -317,8 +317,8 @@ def _not_positive(game, mutant, resident, payoffs, j, N, f, w) -> GameError:
     """
     from deterrence.core.numbers import format_short
     game = _numeric(game)
-    m = game.action_index(0, mutant) if isinstance(mutant, str) else int(mutant)
-    r = game.action_index(0, resident) if isinstance(resident, str) else int(resident)
+    m = game.action_index(0, mutant)
+    r = game.action_index(0, resident)
     who = f"mutant {game.actions[0][m]}" if f[0] <= 0 else f"resident {game.actions[0][r]}"
     value = f[0] if f[0] <= 0 else f[1]
     low = min(payoffs)

@@ -566,6 +566,7 @@ def tournament(game, strategies, *, matches: int = 200, turns: int = 200, delta=
     if len(names) < 2:
         raise GameError("a tournament needs at least two strategies")
     _check_counts(matches=matches, turns=turns)
+    _check_match_arguments(stage, delta, noise)
     pairs_count = len(names) ** 2
     total = pairs_count * matches * turns
     limit = MAX_ROUNDS if max_rounds is None else max_rounds
@@ -613,6 +614,25 @@ def tournament(game, strategies, *, matches: int = 200, turns: int = 200, delta=
 
 __all__ = ["simulate", "SimulationResult", "play_match", "MatchHistory", "tournament", "TournamentResult",
            "CompiledMatch"]
+
+
+def _check_match_arguments(stage, delta, noise) -> None:
+    """A tournament's noise and delta, checked once before any pair is played: a misspelt noise
+    key failed every pair, one by one, and the tournament returned NaN scores ranked (a review).
+
+    >>> from deterrence import load_game
+    >>> tournament(load_game("prisoners_dilemma"), ["tft", "alld"], noise={"tremb": "1/10"})
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.GameError: unknown noise key(s) tremb; ...
+    """
+    from deterrence.core.numbers import to_exact
+    from deterrence.core.repeated import Noise
+    spec = Noise.from_spec(noise, stage.parameters) if noise is not None else None
+    if spec is not None:
+        spec.check_players(stage.players)
+    if delta is not None and not 0 < float(to_exact(delta, "delta")) <= 1:
+        raise GameError(f"delta = {delta}: simulation needs 0 < delta <= 1")
 
 
 def _check_counts(**counts):
