@@ -234,3 +234,11 @@ def test_a_tournament_refuses_a_bad_noise_before_playing_any_pair():
 def test_a_moran_mutant_out_of_range_names_the_player():
     with pytest.raises(GameError, match="action index 5 out of range for player Row"):
         dt.fixation_probability(dt.load_game("chicken"), 10, mutant=5, intensity="1/20")
+
+
+def test_to_latex_of_a_game_or_result_is_its_math_not_html_escaped_text():
+    result = dt.solve(dt.load_game("chicken"))
+    assert dt.to_latex(result) == result._repr_latex_().strip("$")
+    assert dt.to_latex(dt.critical_delta(dt.load_game("prisoners_dilemma"), "grim_trigger")).startswith(r"\delta^*")
+    tree_result = dt.solve(dt.load_game("entry_deterrence"))          # no math of its own: its text
+    assert "&#x27;" not in dt.to_latex(tree_result) and "parameters' default" in dt.to_latex(tree_result)

@@ -142,7 +142,15 @@ def to_latex(value, *, variable: str | None = None) -> str:
     '\\\\text{hold \\\\& strike}'
 
     Irrational numbers of the exact solvers (algebraic numbers, certified enclosures) are
-    written as the digits their ``str`` gives.
+    written as the digits their ``str`` gives. A value that typesets itself in Jupyter (a game, a
+    result: ``_repr_latex_``) gives that math; anything else its text, escaped for LaTeX (it was
+    escaped for HTML: ``to_latex(result)`` wrote ``parameters&#x27; default values``, a review):
+
+    >>> from deterrence import load_game, solve
+    >>> to_latex(solve(load_game("chicken").with_defaults(), "pure")).startswith("\\\\begin{array}")
+    True
+    >>> to_latex(load_game("entry_deterrence")).startswith("\\\\text{Entry deterrence")
+    True
     """
     if value is None:
         return r"\text{none}"
@@ -176,7 +184,11 @@ def to_latex(value, *, variable: str | None = None) -> str:
         return _number(Fraction(int(numerator), int(denominator)))
     if hasattr(value, "__float__") and _DECIMAL.fullmatch(str(value)):
         return str(value)       # an irrational number printed as its certified digits
-    return r"\text{" + html.escape(str(value)) + "}"
+    own = getattr(value, "_repr_latex_", None)
+    math = own() if callable(own) else None
+    if isinstance(math, str) and math.strip():
+        return math.strip().removeprefix("$$").removesuffix("$$").strip("$").strip()
+    return to_latex(str(value))
 
 
 _DECIMAL = re.compile(r"-?\d+(\.\d+)?(e[-+]?\d+)?")
