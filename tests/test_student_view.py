@@ -242,3 +242,10 @@ def test_to_latex_of_a_game_or_result_is_its_math_not_html_escaped_text():
     assert dt.to_latex(dt.critical_delta(dt.load_game("prisoners_dilemma"), "grim_trigger")).startswith(r"\delta^*")
     tree_result = dt.solve(dt.load_game("entry_deterrence"))          # no math of its own: its text
     assert "&#x27;" not in dt.to_latex(tree_result) and "parameters' default" in dt.to_latex(tree_result)
+
+
+def test_a_games_latex_writes_parameter_names_as_its_analysis_does():
+    from deterrence.core.latex import to_latex
+    game = dt.load_game("us_iran_stage")
+    assert "W_{\\mathrm{us}}" in game._repr_latex_() and "W_{us}" not in game._repr_latex_()
+    assert "W_{\\mathrm{us}}" in to_latex(dt.parameter_symbol("W_us"))

@@ -557,9 +557,17 @@ def _exact(value, what):
 
 
 def _latex(value) -> str:
+    """A payoff in LaTeX; a formula's names as every other display of the package writes them
+    (``W_{\\mathrm{us}}``, Greek by name: the game's table wrote ``W_{us}`` where its analysis
+    wrote ``W_{\\mathrm{us}}``, a review).
+
+    >>> import sympy
+    >>> _latex(-sympy.Symbol("W_us") + 2 * sympy.Symbol("b_us")), _latex(Fraction(-1, 2))
+    ('- W_{\\\\mathrm{us}} + 2 b_{\\\\mathrm{us}}', '-\\\\tfrac{1}{2}')
+    """
     if is_symbolic(value):
-        import sympy
-        return sympy.latex(value)
+        from deterrence.core.latex import _sympy_latex
+        return _sympy_latex(value)
     if isinstance(value, Fraction):
         sign = "-" if value < 0 else ""
         return rf"{sign}\tfrac{{{abs(value.numerator)}}}{{{value.denominator}}}"
