@@ -249,3 +249,9 @@ def test_a_games_latex_writes_parameter_names_as_its_analysis_does():
     game = dt.load_game("us_iran_stage")
     assert "W_{\\mathrm{us}}" in game._repr_latex_() and "W_{us}" not in game._repr_latex_()
     assert "W_{\\mathrm{us}}" in to_latex(dt.parameter_symbol("W_us"))
+
+
+def test_a_stochastic_games_repr_writes_delta_as_a_repeated_game_does():
+    assert "; 2 states; delta=delta; symbolic)" in repr(dt.load_game("stochastic_prisoners_dilemma"))
+    assert "delta=9/10; exact)" in repr(dt.load_game("stochastic_prisoners_dilemma").with_defaults())
+    assert "delta=9/10" in repr(dt.RepeatedGame(dt.load_game("prisoners_dilemma"), delta="9/10"))

@@ -128,7 +128,7 @@ class StochasticGame:
     ...     payoffs={"s": {"C, C": [3, 3], "C, D": [0, 5], "D, C": [5, 0], "D, D": [1, 1]}},
     ...     transitions={"s": {"*, *": {"s": 1}}}, delta="1/2")
     >>> pd
-    StochasticGame(A, B; 1 state; delta 1/2; exact)
+    StochasticGame(A, B; 1 state; delta=1/2; exact)
     """
 
     __slots__ = (
@@ -661,9 +661,16 @@ class StochasticGame:
 
     # -- display ------------------------------------------------------------------
     def __repr__(self):
+        """``delta=`` as a RepeatedGame writes it (``delta delta`` read twice when the discount
+        factor is a parameter named delta: a review).
+
+        >>> from deterrence import load_game
+        >>> load_game("stochastic_prisoners_dilemma")        # doctest: +ELLIPSIS
+        StochasticGame("Stochastic prisoner's dilemma: ...", A, B; 2 states; delta=delta; symbolic)
+        """
         k, named = len(self._states), (repr(self._title) + ", " if self._title else "")
         return (f"StochasticGame({named}{', '.join(self._players)}; "
-                f"{k} state{'s' if k != 1 else ''}; delta {self._delta}; {self.kind})")
+                f"{k} state{'s' if k != 1 else ''}; delta={format_exact(self._delta)}; {self.kind})")
 
     def __str__(self):
         return self.to_text()
