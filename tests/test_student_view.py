@@ -255,3 +255,14 @@ def test_a_stochastic_games_repr_writes_delta_as_a_repeated_game_does():
     assert "; 2 states; delta=delta; symbolic)" in repr(dt.load_game("stochastic_prisoners_dilemma"))
     assert "delta=9/10; exact)" in repr(dt.load_game("stochastic_prisoners_dilemma").with_defaults())
     assert "delta=9/10" in repr(dt.RepeatedGame(dt.load_game("prisoners_dilemma"), delta="9/10"))
+
+
+def test_a_refused_text_payoff_suggests_a_call_only_when_the_parser_takes_it():
+    """The hint for "__import__('os')" suggested deterrence.parse_expression(...), which the parser
+    refuses too (a Jupyter review): the hint says why the text is no formula instead."""
+    from deterrence.errors import GameError
+    with pytest.raises(GameError) as refused:
+        dt.NormalFormGame.from_arrays([["__import__('os')", 0], [0, 1]], [[0, 0], [0, 0]])
+    assert "parse_expression" not in str(refused.value) and "calls are limited to" in str(refused.value)
+    with pytest.raises(GameError, match=r"parse_expression\('1 - eps', \['eps'\]\)"):
+        dt.NormalFormGame.from_arrays([["1 - eps", 0], [0, 1]], [[0, 0], [0, 0]])

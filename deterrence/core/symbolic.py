@@ -21,7 +21,7 @@ import re
 from fractions import Fraction
 from typing import Iterable, Mapping
 
-from deterrence.errors import ExpressionError
+from deterrence.errors import ExpressionError, GameError
 
 MAX_LENGTH = 2000
 MAX_DEPTH = 40
@@ -376,8 +376,15 @@ def text_formula_hint(text: str) -> str:
 
     >>> text_formula_hint("1 - eps")
     "a formula in parameters goes in parsed, e.g. deterrence.parse_expression('1 - eps', ['eps']), or in a game file"
+    >>> print(text_formula_hint("__import__('os')"))
+    nor is it a formula: "__import__('os')": calls are limited to sqrt, exp, log, abs, min, max
     """
     names = list(dict.fromkeys(n for n in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text) if n not in FUNCTIONS))
+    try:
+        parse_expression(text, names)
+    except GameError as exc:
+        # the hint suggested a call that the parser refuses too ("__import__('os')": a review)
+        return f"nor is it a formula: {exc}"
     return (f"a formula in parameters goes in parsed, e.g. deterrence.parse_expression({text!r}, {names!r}), "
             "or in a game file")
 
