@@ -266,3 +266,9 @@ def test_a_refused_text_payoff_suggests_a_call_only_when_the_parser_takes_it():
     assert "parse_expression" not in str(refused.value) and "calls are limited to" in str(refused.value)
     with pytest.raises(GameError, match=r"parse_expression\('1 - eps', \['eps'\]\)"):
         dt.NormalFormGame.from_arrays([["1 - eps", 0], [0, 1]], [[0, 0], [0, 0]])
+
+
+def test_the_teaching_models_report_names_the_case_report_in_python_too():
+    """It pointed a notebook reader to a shell command only (a Jupyter review)."""
+    text = dt.explain(dt.us_iran_model()).to_text()
+    assert "'deterrence report', in Python dt.explain(dt.us_iran_exchange_model())" in text

@@ -407,7 +407,8 @@ def regime_headline(analysis: USIranAnalysis) -> tuple:
         headline = (f"Mutual restraint: contained tit-for-tat is subgame perfect without noise from "
                     f"delta* = {star_text} on, and delta = {delta}. {under_noise}{path} In the round, escalating "
                     f"costs each side more than it gains.{proxies} (A teaching model of one round a week; the "
-                    f"calibrated exchange of strikes of the case is 'deterrence report'.)")
+                    f"calibrated exchange of strikes of the case is 'deterrence report', in Python "
+                    "dt.explain(dt.us_iran_exchange_model()).)")
         return title, headline
     title = ("Why the US and Iran trade limited strikes below all-out war" if holds or noise is None else
              "US and Iran trade limited strikes, but not as an equilibrium under the model's noise")
