@@ -88,6 +88,7 @@ ERRORS = [
     ("NFG 2 R \"x\"", 1, "version"),
     ("NFG 1 X \"x\"", 1, "R (rational) or D"),
     ('NFG 1 R "x" { "A" "B" }\n{ 2 }\n1 2', 2, "1 numbers of strategies for 2 players"),
+    ('NFG 1 R "x" { "A" "B" }\n{ 2 1 3 }\n1 2 3 4', 2, "3 numbers of strategies for 2 players"),
     ('NFG 1 R "x" { "A" "B" }\n{ 2 0 }', 2, "positive integer"),
     ('NFG 1 R "x" { "A" "B" }\n{ 2 two }', 2, "positive integer"),
     ('NFG 1 R "x" { }\n{ }', 1, "at least one player"),
@@ -97,6 +98,9 @@ ERRORS = [
     ('NFG 1 R "x" { "A" "B" } { 1 1 }\n1 1/0', 2, "not a finite number"),
     ('NFG 1 R "x" { "A" "B" } { 1 1 }\n1 1e99999', 2, "not a number"),
     ('NFG 1 R "x" { "A" "B" } { 1 1 }\n"unclosed', 2, "not closed"),
+    # line breaks inside a quoted string (plain, and escaped with a backslash) still count
+    ('NFG 1 R "multi\nline\ntitle" { "A" "B" } { 1 1 }\n1 abc', 4, "'abc' is not a number"),
+    ('NFG 1 R "esc\\\nline" { "A" "B" } { 1 1 }\n1 abc', 3, "'abc' is not a number"),
     ('NFG 1 R "x" { "A" "B" }\n{ { "a" } { } }', 2, "player 2 has no strategies"),
     ('NFG 1 R "x" { "A" "B" }\n{ { "a" } { "b" }\n{ "a" 1 1 } }\n1', 3, "expected '}' after the strategy labels"),
     ('NFG 1 R "x" { "A" "B" } { 1 1 } ""\n{ { "o" 1 } }\n1', 2, "outcome 1 has 1 payoffs"),
