@@ -12,7 +12,7 @@ from deterrence import NormalFormGame
 from deterrence.errors import GameError, NotAnEquilibriumError
 from deterrence.solvers.certify import (certified_equilibrium, certified_from_weights,
                                         certified_from_weights_many, expected_payoffs_against,
-                                        is_equilibrium)
+                                        is_equilibrium, regrets)
 from deterrence.solvers.normal_form.enumeration import all_equilibria
 
 F = Fraction
@@ -32,7 +32,10 @@ def games(draw, max_actions=4):
 
 
 def weights(size):
-    return st.lists(st.integers(0, 2**64), min_size=size, max_size=size).filter(any)
+    # small weights (zeros among them) half the time: pure and partly mixed profiles, whose
+    # regrets are often one action's alone, not only full supports of huge weights
+    return st.lists(st.one_of(st.integers(0, 3), st.integers(0, 2**64)),
+                    min_size=size, max_size=size).filter(any)
 
 
 def reference(game, x, y):
@@ -209,3 +212,29 @@ def test_three_player_certificate_matches_the_fraction_reference(case):
         assert eq.payoffs == tuple(current for _, current, _, _ in ref)
         assert eq.strategies == tuple(tuple(s) for s in profile)
         assert all(type(v) is int for s in eq.strategies for v in s if F(v).denominator == 1)
+
+
+@pytest.mark.parametrize("n", [1, 7, 10**30])
+def test_a_regret_of_one_least_unit_is_refused(n):
+    """A profile whose only deviation gains exactly 1/(n + 1), the least the integer check can
+    see (at n = 10**30 far below float resolution): refused by every entry, two and three
+    players, and the regret is that number exactly. Player 0 puts weight n on an action worth 1
+    and weight 1 on one worth 0; the others have nothing to gain."""
+    gain = F(1, n + 1)
+    x = (F(n, n + 1), gain)
+    two = NormalFormGame.from_arrays([[1], [0]], [[0], [0]])
+    def message(game):
+        return f"not an equilibrium: {game.players[0]} gains {gain} by switching to {game.actions[0][0]!r}"
+    for check in (lambda: certified_equilibrium(two, [x, (1,)]),
+                  lambda: certified_from_weights(two, [[n, 1], [1]]),
+                  lambda: certified_from_weights_many(two, [([1, 0], [1]), ([n, 1], [1])])):
+        with pytest.raises(NotAnEquilibriumError) as err:
+            check()
+        assert str(err.value) == message(two)
+    assert not is_equilibrium(two, [x, (1,)]) and regrets(two, [x, (1,)]) == (gain, 0)
+    three = NormalFormGame.from_payoff_arrays([[[[1]], [[0]]], [[[0]], [[0]]], [[[0]], [[0]]]])
+    with pytest.raises(NotAnEquilibriumError) as err:
+        certified_equilibrium(three, [x, (1,), (1,)])
+    assert str(err.value) == message(three)
+    assert not is_equilibrium(three, [x, (1,), (1,)]) and regrets(three, [x, (1,), (1,)]) == (gain, 0, 0)
+    assert certified_equilibrium(three, [(1, 0), (1,), (1,)]).payoffs == (1, 0, 0)
