@@ -53,6 +53,22 @@ def test_grim_threshold_any_pd(values):
         assert not one_shot_deviation(pd(T, R, P, S), "grim", delta=lo * Fraction(99, 100)).subgame_perfect
 
 
+def test_repeating_the_stage_equilibrium_is_perfect_for_every_delta():
+    """Always defect repeats the stage game's equilibrium: no one-shot deviation gains at any
+    delta, so the set is all of [0, 1) and delta* = 0 is attained (the run of true pieces
+    starts at the point 0); always cooperate gains by defecting at every delta: empty."""
+    for game in (pd(5, 3, 1, 0), load_game("prisoners_dilemma")):
+        c = critical_delta(game, "alld")
+        assert c.delta_set == sympy.Interval.Ropen(0, 1) and c.kind == "interval"
+        assert c.critical == 0 and c.critical_attained and c.critical_symbolic == 0
+        assert c.holds(0) and c.holds("99/100")
+        for delta in ("0", "1/2", "99/100"):
+            assert one_shot_deviation(pd(5, 3, 1, 0), "alld", delta=delta).subgame_perfect
+        never = critical_delta(game, "allc")
+        assert never.kind == "empty" and never.critical is None and not never.critical_attained
+    assert not one_shot_deviation(pd(5, 3, 1, 0), "allc", delta="99/100").subgame_perfect
+
+
 def test_tft_conditions_by_state():
     T, R, P, S = 5, 3, 1, 0
     gains = deviation_gains(pd(T, R, P, S), "tft", delta=d)
