@@ -72,6 +72,9 @@ ERRORS = [
     (replace_line(14, '"z, x" = [1, 2]'), 14, ["unknown action 'z'", "player 'A'"]),
     (replace_line(14, '"x,x" = [1, 2]'), 14, ["given twice", "line 12"]),
     (replace_line(15, ''), 11, ["no payoffs", '"y, y"']),
+    # eight gaps: the first five by name in order, then how many more
+    ('players = ["A", "B"]\n[actions]\nA = ["a", "b", "c"]\nB = ["x", "y", "z"]\n[payoffs]\n"a, x" = [1, 2]\n',
+     5, ['profile(s) "a, y", "a, z", "b, x", "b, y", "b, z" and 3 more: every profile']),
     (replace_line(14, '"y, x" = [1]'), 14, ["1 payoff(s) given", "2 players"]),
     (replace_line(14, '"y, x" = [1, 2, 3]'), 14, ["3 payoff(s)"]),
     (replace_line(14, '"y, x" = 1'), 14, ["array of 2 payoffs"]),
