@@ -38,6 +38,8 @@ def test_exact_optimal_and_value_matches_lp(A):
     assert min(sum(x[i] * M[i, j] for i in range(len(x))) for j in range(len(y))) == v
     assert max(sum(M[i, j] * y[j] for j in range(len(y))) for i in range(len(x))) == v
     assert res.notes[0].endswith(str(v))
+    # the answer came from the LP's supports, not from the Lemke–Howson fallback
+    assert not any("Lemke" in note for note in res.notes), res.notes
 
 
 @settings(**SETTINGS)
@@ -77,6 +79,7 @@ def test_degenerate_game_still_exact():
     eq = zero_sum_equilibrium(game)[0]
     assert all(r == 0 for r in regrets(game, eq.strategies))
     assert game_value(game) == Fraction(1, 2)
+    assert len(zero_sum_equilibrium(game).notes) == 1      # no fallback needed
 
 
 def test_not_zero_sum_names_profile():
