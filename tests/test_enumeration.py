@@ -477,3 +477,25 @@ def test_a_game_with_one_degenerate_polytope_searches_only_that_one_exactly(monk
     ref = _fully_exact(monkeypatch, game)
     assert searched == [8, 8, 8]                   # the reference searched P and Q
     assert got.equilibria == ref.equilibria and len(got.equilibria) == 5
+
+
+def test_the_float_search_safety_checks_send_doubtful_vertex_lists_to_the_exact_search():
+    """``_pairs_of_simple_polytopes`` trusts the float vertex lists only when each complementary
+    pair solves exactly and the number of pairs is odd (a nondegenerate game has an odd number of
+    equilibria); otherwise it answers None and the exact search decides. The 3x3 coordination
+    game has 7 equilibria; with one of Q's vertices lost (6 pairs), or with a label set added to
+    both lists that determines no profile, the lists are refused."""
+    from deterrence.core.exact import positive_integer_matrix
+    from deterrence.solvers.normal_form import enumeration as en
+    g = NormalFormGame.from_arrays([[1, 0, 0], [0, 2, 0], [0, 0, 3]], [[3, 0, 0], [0, 2, 0], [0, 0, 1]])
+    A, B = positive_integer_matrix(g.payoff_array(0)), positive_integer_matrix(g.payoff_array(1))
+    LP, LQ = en._float_polytopes(A, B, 10**6)
+    pairs = en._pairs_of_simple_polytopes(A, B, LP, LQ)
+    assert len(pairs) == 7 == len(all_equilibria(g))
+    assert en._pairs_of_simple_polytopes(A, B, LP, LQ[LQ != np.uint64(pairs[0][1])]) is None
+    m, n = g.shape
+    lx = 0b011                           # x0 = x1 = 0 and nothing else: x is not determined
+    ly = (((~lx) >> m) & ((1 << n) - 1)) | (((~lx) & ((1 << m) - 1)) << n)
+    LP2, LQ2 = np.append(LP, np.uint64(lx)), np.append(LQ, np.uint64(ly))
+    assert lx in en._complementary(LP2, LQ2, m, n)
+    assert en._pairs_of_simple_polytopes(A, B, LP2, LQ2) is None
