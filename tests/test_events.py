@@ -243,3 +243,15 @@ def test_events_reader_refuses_a_fifo_without_reading(tmp_path):
     os.mkfifo(fifo)
     with pytest.raises(GameFileError, match="not a regular file"):
         read_events(fifo)        # would block for ever if it opened the pipe
+
+
+def test_a_record_spanning_lines_is_numbered_by_its_first_line():
+    """A quoted description may hold line breaks: the record is named by the line it starts on,
+    and the records after it by theirs (in errors and in each event's ``line``)."""
+    multi = '2023-01-02,IRGC,drone attack,"two\nline\nnote"\n'
+    h = parse_events(HEADER + multi + "2023-01-09,US,airstrike,x\n", file="e.csv")
+    assert [e.line for e in h.events] == [2, 5]
+    with pytest.raises(GameFileError, match=r"^e\.csv:2: unknown actor 'Nobody'"):
+        parse_events(HEADER + multi.replace("IRGC", "Nobody"), file="e.csv")
+    with pytest.raises(GameFileError, match=r"^e\.csv:5: unknown actor 'Nobody'"):
+        parse_events(HEADER + multi + "2023-01-09,Nobody,airstrike,x\n", file="e.csv")
