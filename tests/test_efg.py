@@ -75,6 +75,9 @@ def test_write_to_path_and_load(tmp_path):
      "f.efg:2: outcome 999 is used before its payoffs are given (an interior node's outcome 0 means none)"),
     ('EFG 2 R "" { "A" }\np "" 1 1 "" { "x" } 0\nt "" 1 "" { one }\n', "f.efg:3: payoff: 'one' is not a number"),
     ('EFG 2 R "" { "A" }\np "" 1 1 "" { "x" } 0\nt "" 1 "\n', "f.efg:3: cannot read"),
+    # line breaks inside a quoted title and comment still count
+    ('EFG 2 R "a title\nover two lines" { "A" }\n"a comment\nof\nthree lines"\np "" 1 1 "" { "x" } 0\n'
+     't "" 1 "" { one }\n', "f.efg:7: payoff: 'one' is not a number"),
     # a repeated move label: the information set's line (a bug hunt: no line was given)
     ('EFG 2 R "" { "A" "B" }\n""\np "" 1 1 "" { "x" "x" } 0\nt "" 1 "" { 1, 0 }\nt "" 2 "" { 2, 5 }\n',
      "f.efg:3: information set 1 of player 1 repeats a move label"),
