@@ -69,6 +69,26 @@ def test_repeating_the_stage_equilibrium_is_perfect_for_every_delta():
     assert not one_shot_deviation(pd(5, 3, 1, 0), "allc", delta="99/100").subgame_perfect
 
 
+def test_nash_from_the_start_is_judged_for_each_player():
+    """Always defect against always cooperate: Row (defecting) has nothing to gain, Column gains
+    P - S = 1 a round by defecting too; mirrored, the other way round. Neither is Nash."""
+    for profile, gains in ((["alld", "allc"], (0, 1)), (["allc", "alld"], (1, 0))):
+        r = one_shot_deviation(pd(5, 3, 1, 0), profile, delta="9/10")
+        assert r.nash_gains == gains and not r.nash and not r.subgame_perfect
+
+
+def test_float_check_sees_a_gain_just_above_its_tolerance():
+    """Grim trigger just below delta* = 1/2: the gain of defecting, in average discounted terms
+    (1 - delta) T + delta P - R = 2 - 4 delta, is 4e-8, far above the float tolerance 1e-9: the
+    float check refuses it as the exact one does; at and above 1/2 both accept."""
+    for delta, perfect in ((0.5 - 1e-8, False), (0.5, True), (0.5 + 1e-8, True)):
+        flt = one_shot_deviation(pd(5, 3, 1, 0), "grim", delta=delta, float=True)
+        exact = one_shot_deviation(pd(5, 3, 1, 0), "grim", delta=Fraction(delta))
+        assert not flt.exact and flt.subgame_perfect is exact.subgame_perfect is perfect
+        if not perfect:
+            assert all(abs(d.gain - (2 - 4 * delta)) < 1e-12 for d in flt.deviations)
+
+
 def test_tft_conditions_by_state():
     T, R, P, S = 5, 3, 1, 0
     gains = deviation_gains(pd(T, R, P, S), "tft", delta=d)
