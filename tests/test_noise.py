@@ -240,3 +240,22 @@ def test_a_mistyped_intended_action_in_a_noise_table_is_refused_not_dropped(tmp_
     assert main(["repeated", str(path)]) != 0
     refused = capsys.readouterr().err
     assert re.search(r"typo\.toml:\d+: repeated\.noise: .*unknown intended action 'retalliate'", refused)
+
+
+def test_war_risk_of_a_chain_over_64_states_matches_the_exact_risk():
+    """Chains of more than 64 joint states take the float path's vector-matrix loop (not the
+    matrix power): limited retaliation of 8 rounds on each side is 9 x 9 = 81 states. Its
+    P(war within T) equals the exact chain's for T = 1, 5, 30 (and P(war ever) too)."""
+    from deterrence.core.strategies import limited_retaliation
+    from deterrence.solvers.repeated import _product
+    from deterrence.solvers.repeated.noise_markov import war_profiles, war_risk_arrays
+    g = load_game("us_iran_stage").with_defaults()
+    rg = RepeatedGame(g, "9/10", None, {"execution": "1/50"})
+    automata = (limited_retaliation(g, 0, k=8), limited_retaliation(g, 1, k=8))
+    wp = war_profiles(g, None)
+    flt, exact = (_product.Chain(rg, automata, mode) for mode in ("float", "exact"))
+    assert flt.N == exact.N == 81
+    for within in (1, 5, 30):
+        f, e = war_risk_arrays(flt, wp, within), war_risk_arrays(exact, wp, within)
+        assert abs(f[0] - float(e[0])) < 1e-12 and abs(f[1] - float(e[1])) < 1e-12, within
+    assert war_risk_arrays(flt, wp, 1)[0] == 0 < war_risk_arrays(flt, wp, 5)[0]
