@@ -125,3 +125,15 @@ def test_minmax_certificates_and_ir_geometry(game):
     assert not ir.is_empty                       # a mixed Nash payoff is always in it
     assert all(feas.contains(p) and p[0] >= r.mixed[0] and p[1] >= r.mixed[1] for p in ir.vertices)
     assert ir.area <= feas.area
+
+
+def test_points_on_a_segments_line_but_beyond_its_ends_are_outside():
+    """A feasible set may be a segment (a point, ...): a point on its line is inside only between
+    its ends, for a vertical and a horizontal segment alike, and on a slanted one."""
+    from deterrence.solvers.repeated.folk import in_convex_polygon
+    for segment, inside, beyond in [([(0, 0), (0, 2)], (0, 1), (0, 3)),          # vertical
+                                    ([(0, 5), (4, 5)], (3, 5), (-1, 5)),         # horizontal
+                                    ([(0, 0), (2, 4)], (1, 2), (3, 6))]:         # slanted
+        assert in_convex_polygon(segment, inside) and in_convex_polygon(segment, segment[1])
+        assert not in_convex_polygon(segment, beyond), (segment, beyond)
+        assert not in_convex_polygon(segment[::-1], beyond), (segment, beyond)
