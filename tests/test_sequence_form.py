@@ -530,3 +530,18 @@ def test_payoffs_of_very_different_sizes_get_a_clear_refusal_and_the_exact_lcp_s
         return
     with pytest.raises(SolverError, match=r"rescale the payoffs, or ask for one equilibrium \(method='sequence_lcp'"):
         solve(game, "sequence_form")
+
+
+def test_certify_plans_refuses_what_is_not_a_realisation_plan():
+    """A plan must be >= 0, start at 1 and split each parent's weight among its children:
+    [1, 2, -1] meets the equations but not the signs, [1, 1, 1] and [2, 1, 1] not the equations;
+    either player's plan is checked."""
+    from deterrence.errors import SolverError
+    from deterrence.models.entry_deterrence import entry_deterrence
+    from deterrence.solvers.tree.sequence_form import certify_plans, sequence_form
+    sf = sequence_form(entry_deterrence())
+    assert certify_plans(sf, [1, 0, 1], [1, 0, 1]) == (1, 1)
+    for bad in ([1, 2, -1], [1, 1, 1], [2, 1, 1], [1, -1, 2]):
+        for x, y, who in ((bad, [1, 0, 1], "Entrant"), ([1, 0, 1], bad, "Incumbent")):
+            with pytest.raises(SolverError, match=f"the plan of {who} is not a realisation plan"):
+                certify_plans(sf, x, y)
