@@ -667,3 +667,18 @@ def test_the_calibration_says_one_payoff_unit():
     lines = explain(us_iran_exchange_model(fitted=False)).section("calibration").lines
     assert any(line.startswith("a_us = 1 payoff unit —") for line in lines)
     assert any(line.startswith("b_us = 2 payoff units —") for line in lines)
+
+
+def test_a_red_line_is_judged_before_the_next_threshold():
+    """Two thresholds 1/2000 apart (x = 1: Row's u beats d against l; x = 2001/2000: Column's l
+    stops beating r against u). Crossing 1 alone makes (u, l) the equilibrium in place of (d, l);
+    a step past both (no pure equilibrium left) would misreport what crossing 1 does."""
+    from deterrence.io.toml_format import parse_toml_game
+    game = parse_toml_game(
+        'players = ["A", "B"]\n[actions]\nA = ["u", "d"]\nB = ["l", "r"]\n[parameters]\nx = 0\n'
+        '[payoffs]\n"u, l" = ["x", "1 + 2000*(2001/2000 - x)"]\n"u, r" = [0, 1]\n'
+        '"d, l" = [1, 1]\n"d, r" = [1, 0]\n')
+    (line,) = red_lines(game, ["x"])
+    assert (line.direction, line.threshold) == ("above", 1)
+    assert line.gained == (("u", "l"),) and line.lost == (("d", "l"),)
+    assert pure_equilibrium_set(game.subs({"x": Fraction(2001, 2000) + Fraction(1, 10**6)})) == set()
