@@ -77,6 +77,10 @@ def test_the_readme_gives_the_command_ci_runs():
     (command,) = [line for line in ci_run if "python -m pytest" in line]
     assert command.startswith("python3 -m venv .venv && ") and " -n auto " in command
     assert command in (ROOT / "README.md").read_text().splitlines()
+    # and the Debian packages it installs (the browser, the lrsnash oracle)
+    (apt,) = [line.strip() for line in ci_run if "apt-get install" in line]
+    packages = apt.split("apt-get install -y -qq ")[1].split(" >")[0]
+    assert f"apt-get install -y {packages}" in (ROOT / "README.md").read_text()
 
 
 def test_api_page_of_solve_renders(site, tmp_path):
