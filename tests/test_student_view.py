@@ -272,3 +272,13 @@ def test_the_teaching_models_report_names_the_case_report_in_python_too():
     """It pointed a notebook reader to a shell command only (a Jupyter review)."""
     text = dt.explain(dt.us_iran_model()).to_text()
     assert "'deterrence report', in Python dt.explain(dt.us_iran_exchange_model())" in text
+
+
+def test_pbe_and_threat_explanations_print_their_description_not_their_fields():
+    """PBE, NashExplanation and Threat printed dataclass dumps with Fraction(...) (a Jupyter review)."""
+    pbe = dt.perfect_bayesian_equilibria(dt.load_game("beer_quiche"))[0]
+    assert repr(pbe) == f"<PBE: {pbe.describe()}>" and "Fraction(" not in repr(pbe)
+    explanations = dt.noncredible_threats(dt.load_game("entry_deterrence"))
+    assert repr(explanations[0]).startswith("<NashExplanation: (out, fight): not subgame perfect")
+    threat = explanations[0].threats[0]
+    assert repr(threat) == f"<Threat: {threat.describe()}>"

@@ -38,6 +38,7 @@ from deterrence.core.numbers import format_exact
 from deterrence.core.symbolic import as_sympy
 from deterrence.core.tree import Chance, GameTree, path_name
 from deterrence.errors import GameError, TooLargeError
+from deterrence.solvers.result import TextRepr
 from deterrence.solvers.tree.reduced_normal_form import expected_payoffs, tree_nash
 
 MAX_PROFILES = 100_000
@@ -55,7 +56,7 @@ def bayesian_nash(tree: GameTree, method: str | None = None, **options):
 
 
 @dataclass(frozen=True)
-class PBE:
+class PBE(TextRepr):
     """A perfect Bayesian equilibrium: moves per information set, beliefs, payoffs."""
 
     moves: dict

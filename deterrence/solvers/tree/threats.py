@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from deterrence.core.numbers import format_exact
 from deterrence.core.tree import GameTree, path_name
+from deterrence.solvers.result import TextRepr
 from deterrence.solvers.tree.backward_induction import subgame_perfect, subgame_roots
 from deterrence.solvers.tree.reduced_normal_form import (
     expected_payoffs,
@@ -39,7 +40,7 @@ THREAT_NODES = 200
 
 
 @dataclass(frozen=True)
-class Threat:
+class Threat(TextRepr):
     """A move planned at ``node`` that ``player`` would not carry out."""
 
     node: str
@@ -67,7 +68,7 @@ class Threat:
 
 
 @dataclass(frozen=True)
-class NashExplanation:
+class NashExplanation(TextRepr):
     """A pure Nash equilibrium of the reduced normal form and why it is or is not subgame perfect."""
 
     profile: tuple
