@@ -93,7 +93,8 @@ def test_model_report_numbers_come_from_the_solvers(model_report):
     shadow = report.section("shadow_of_the_future").data
     crit = critical_delta(model.stage, list(model.strategies), noise="none")   # as intended
     assert shadow["critical_delta"] == str(crit.critical) == "3/4"
-    assert shadow["critical_delta_formula"] == str(crit.critical_symbolic)
+    from deterrence.io._common import format_formula
+    assert shadow["critical_delta_formula"] == format_formula(crit.critical_symbolic)     # the parser reads it back
     assert Fraction(shadow["distance"]) == model.delta - Fraction(3, 4)
     stage = model.stage.with_defaults()
     # the threshold is a real red line: SPE just above it, not just below

@@ -263,3 +263,22 @@ def test_the_distance_from_an_algebraic_critical_discount_factor_is_exact_text_a
     assert data["critical_delta"] == "sqrt(2)/2" and data["distance"] == "9/10 - sqrt(2)/2"
     assert "the future weighs about 0.1929 above the threshold" in " ".join(shadow_section(irrational).lines)
     assert shadow_section(a).data["distance"] == "2/5"                   # a rational δ*: as before
+
+
+def test_a_critical_delta_formula_in_json_reads_back_with_the_toolkits_parser(capsys):
+    """repeated --json and the report wrote sympy's text, Max(...), which parse_expression refuses
+    (a JSON review): the formula is in the toolkit's own syntax, and reads back to itself."""
+    from deterrence import load_game
+    from deterrence.cli import main as cli_main
+    from fractions import Fraction
+    from deterrence.core.symbolic import parameter_symbol, parse_expression
+    game = load_game("us_iran_stage")
+    assert cli_main(["repeated", "us_iran_stage", "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    text = printed["critical_delta_formula"]
+    assert text.startswith("max(")
+    formula = parse_expression(text, list(game.parameters))
+    at_defaults = formula.subs({parameter_symbol(k): v for k, v in game.parameters.items()})
+    assert at_defaults == Fraction(printed["critical_delta"]) == Fraction(3, 4)
+    assert cli_main(["report", "us_iran_stage", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["shadow_of_the_future"]["critical_delta_formula"] == text

@@ -173,7 +173,7 @@ def repeated_sections(analysis, strategies=None, delta=None, noise=None, *, with
     >>> m = us_iran_model()
     >>> s = repeated_sections(m.stage, m.strategies, m.delta)
     >>> s[0].data["critical_delta"], s[0].data["critical_delta_formula"]
-    ('3/4', 'Max((a_iran + b_iran)/(a_iran + c_iran), (a_us + b_us)/(a_us + c_us))')
+    ('3/4', 'max((a_iran + b_iran)/(a_iran + c_iran), (a_us + b_us)/(a_us + c_us))')
     """
     from deterrence.solvers.repeated.analysis import RepeatedAnalysis, analyse_repeated
     if not isinstance(analysis, RepeatedAnalysis):
@@ -202,14 +202,11 @@ def shadow_section(analysis) -> Section:
     data = {"strategies": list(names), "delta": format_exact(delta),
             "subgame_perfect": check.subgame_perfect,
             "payoffs": [format_exact(v) for v in check.payoffs],
-            # the critical discount factor with the keys deterrence repeated --json gives it (it lacked _float
-            # and critical_attained)
-            "critical_delta": None if star is None else format_exact(star),
-            "critical_delta_float": None if star is None else float(star),
-            "critical_delta_formula": (None if crit is None or crit.critical_symbolic is None
-                                       else format_exact(crit.critical_symbolic)),
-            "critical_attained": None if crit is None else crit.critical_attained,
-            "delta_set": None if crit is None else format_exact(crit.delta_set), "distance": None}
+            # the critical discount factor as deterrence repeated --json gives it: the one to_json
+            **({k: None for k in ("critical_delta", "critical_delta_float", "critical_delta_formula",
+                                  "critical_attained", "delta_set")} if crit is None else
+               {k: v for k, v in crit.to_json().items() if k != "kind"}),
+            "distance": None}
     if crit is None:
         lines.append(f"The critical discount factor was {analysis.critical_note or 'not computed'}.")
     elif star is None:

@@ -92,11 +92,14 @@ class DeltaConditions(TextRepr):
         0.5
         """
         from deterrence.core.numbers import format_exact
+        from deterrence.io._common import format_formula
         star = self.critical
+        # the formula in the toolkit's own syntax (max, min, abs), which parse_expression reads
+        # back; sympy's text (Max(...)) it refused (a JSON review)
         return {"critical_delta": None if star is None else format_exact(star),
                 "critical_delta_float": None if star is None else float(star),
                 "critical_delta_formula": (None if self.critical_symbolic is None
-                                           else format_exact(self.critical_symbolic)),
+                                           else format_formula(self.critical_symbolic)),
                 "critical_attained": self.critical_attained,
                 "delta_set": format_exact(self.delta_set), "kind": self.kind}
 
