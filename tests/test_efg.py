@@ -81,6 +81,15 @@ def test_write_to_path_and_load(tmp_path):
     # a repeated move label: the information set's line (a bug hunt: no line was given)
     ('EFG 2 R "" { "A" "B" }\n""\np "" 1 1 "" { "x" "x" } 0\nt "" 1 "" { 1, 0 }\nt "" 2 "" { 2, 5 }\n',
      "f.efg:3: information set 1 of player 1 repeats a move label"),
+    # a set whose node follows another of its nodes: the later node's line (a fuzzing review: no line)
+    ('EFG 2 R "" { "A" "B" }\np "" 1 1 "s" { "x" "y" } 0\np "" 1 1 "s" { "x" "y" } 0\n'
+     't "" 1 "" { 1, 2 }\nt "" 2 "" { 0, 0 }\nt "" 3 "" { 2, 1 }\n',
+     "f.efg:3: information set 's' of A: node x follows node root of the same set (absent-mindedness)"),
+    # the same below a move label with a space (a node name is not one word)
+    ('EFG 2 R "" { "A" "B" }\nc "" 1 "" { "l r" 1/2 "m" 1/2 } 0\np "" 1 1 "s" { "x" "y" } 0\n'
+     'p "" 1 1 "s" { "x" "y" } 0\nt "" 1 "" { 1, 2 }\nt "" 2 "" { 0, 0 }\nt "" 3 "" { 2, 1 }\n'
+     't "" 4 "" { 2, 1 }\n',
+     "f.efg:4: information set 's' of A: node l r/x follows node l r of the same set"),
 ])
 def test_errors_name_file_and_line(text, message):
     with pytest.raises(GameFileError) as err:

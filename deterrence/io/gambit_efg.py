@@ -65,6 +65,7 @@ class _Parser:
         self.infosets = {}   # (player number, set number) -> (name, actions)
         self.chance_sets = {}
         self.outcomes = {}   # number -> (name, payoffs)
+        self.node_lines = {}  # node path -> the line of its p, c or t
 
     def line(self):
         if self.k < len(self.tokens):
@@ -217,6 +218,7 @@ class _Parser:
                       "pass max_depth=N (or larger) to try anyway")
         tok = self.take("word", "a node (p, c or t)")
         kind = tok[1]
+        self.node_lines[path] = tok[2]
         label = self.take("str", "the node name in quotes")[1]
         if kind == "t":
             name, pays = self.outcome(n, allow_missing=False)
@@ -334,7 +336,18 @@ def parse_efg(text, file="<string>", *, max_depth=None) -> GameTree:
     except GameError as exc:
         if isinstance(exc, GameFileError):
             raise
-        raise GameFileError(str(exc), file=file) from None
+        raise GameFileError(str(exc), file=file, line=_node_line(str(exc), parser.node_lines)) from None
+
+
+def _node_line(message, node_lines):
+    """The line of the first node the message names (``node JK/Check``), or None.
+
+    >>> _node_line("node a b/c follows node root", {(): 2, ("a b", "c"): 5})
+    5
+    """
+    named = [(message.find(f"node {path_name(path)}"), -len(path_name(path)), line)
+             for path, line in node_lines.items() if f"node {path_name(path)}" in message]
+    return min(named)[2] if named else None
 
 
 def read_efg(path, *, max_depth=None) -> GameTree:
