@@ -106,6 +106,15 @@ def test_errors_name_file_and_field(obj, field, words):
     assert words in message
 
 
+@pytest.mark.parametrize("value, kind", [("1.5", "a number"), ("null", "null")])
+def test_a_value_of_the_wrong_type_is_named_in_json_words(value, kind):
+    # a float read from the file is an ExactFloat, null is None: the message said
+    # "got ExactFloat" and "got NoneType" (a fuzzing review)
+    text = json.dumps({**GOOD, "sources": ["a"]}).replace('["a"]', f'["a", {value}]')
+    with pytest.raises(GameFileError, match=f"^bad.json: sources: every source must be a string, got {kind}$"):
+        parse_json_game(text, file="bad.json")
+
+
 def test_syntax_errors_name_the_line():
     with pytest.raises(GameFileError, match=r"^g\.json:3: not valid JSON"):
         parse_json_game('{\n "players": ["A"],\n "actions": }', file="g.json")

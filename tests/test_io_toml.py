@@ -61,6 +61,8 @@ ERRORS = [
     (replace_line(2, 'players = "A"'), 2, ["players", "array"]),
     (replace_line(2, 'players = ["A", "A"]'), 2, ["duplicate player"]),
     (replace_line(2, 'players = ["A", 3]'), 2, ["player name", "string"]),
+    # a float is "a number", not the reader's own ExactFloat (a fuzzing review)
+    (replace_line(2, 'players = ["A", 1.5]'), 2, ["player name", "string in quotes, got a number"]),
     (replace_line(6, 'C = ["x", "y"]'), 6, ["unknown player 'C'"]),
     (replace_line(6, ''), 4, ["no actions for player 'B'"]),
     (replace_line(5, 'A = ["x", "x"]'), 5, ["duplicate action 'x'"]),
@@ -93,6 +95,8 @@ ERRORS = [
     (replace_line(9, 'c = [1]'), 9, ["parameter value"]),
     (replace_line(9, 'c = { value = 2, cost = 3 }'), 9, ["unknown key 'cost'"]),
     (replace_line(9, 'c = { value = 2, about = 3 }'), 9, ["about must be a string"]),
+    (replace_line(9, 'c = { value = 2, about = 0.5 }'), 9, ["about must be a string, got a number"]),
+    (replace_line(9, 'c = { value = 2, about = 2023-03-23 }'), 9, ["about must be a string, got a date or time"]),
     (replace_line(9, 'c = { value = inf }'), 9, ["finite"]),
     (replace_line(9, 'c = { value = "1e999999999" }'), 9, ["too large"]),
     (replace_line(9, 'c = 2\n"2c" = 1'), 10, ["not a name"]),

@@ -294,8 +294,25 @@ def format_number(value) -> str:
 
 
 def _type_name(value) -> str:
-    return {dict: "a table", list: "an array", str: "a string", bool: "a boolean",
-            int: "an integer", float: "a number"}.get(type(value), type(value).__name__)
+    """The kind of a value read from a file, in the words of its message.
+
+    Subclasses count as their base (a float read from TOML or JSON is an ``ExactFloat``,
+    a name the writer of the file never wrote), JSON's null is null, TOML's dates are dates:
+
+    >>> import datetime
+    >>> from deterrence.core.numbers import ExactFloat
+    >>> _type_name(ExactFloat("1.5")), _type_name(True), _type_name(None), _type_name(datetime.date(2023, 3, 23))
+    ('a number', 'a boolean', 'null', 'a date or time')
+    """
+    import datetime
+    if value is None:
+        return "null"
+    for kind, name in ((bool, "a boolean"), (int, "an integer"), (float, "a number"), (str, "a string"),
+                       (list, "an array"), (dict, "a table"),
+                       ((datetime.date, datetime.time), "a date or time")):
+        if isinstance(value, kind):
+            return name
+    return type(value).__name__
 
 
 def read_file_bytes(path, *, limit: int | None = None, what: str = "game file") -> tuple:
