@@ -144,6 +144,9 @@ def test_toml_reader_and_round_trip(tmp_path):
     ('players = ["A"]\n[tree]\nplayer = "A"\nmoves.x = [1]\n[actions]\nA=["x"]\n',
      "g.toml:5: actions: a tree file has no"),
     ('players = ["A"]\n[tree]\nplayer = "A"\nmoves.x = "__import__(\'os\')"\n', "g.toml:4: tree.moves.x"),
+    # a [tree] that only its subtables' headers define: the first of them (a fuzzing review: no line)
+    ('players = ["A", "B"]\n\n[tree.moves.a]\nplayer = "B"\nmoves.x = [1, 2]\n',
+     "g.toml:3: tree: a decision node needs player"),
 ])
 def test_toml_errors_name_file_and_line(text, message):
     with pytest.raises(GameFileError) as err:

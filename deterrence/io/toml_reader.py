@@ -34,6 +34,11 @@ def key_lines(text: str) -> dict:
     >>> lines = key_lines('a = 1\\n[b]\\n"c d" = [1,\\n 2]\\ne.f = 3\\n')
     >>> lines[("a",)], lines[("b",)], lines[("b", "c d")], lines[("b", "e", "f")]
     (1, 2, 3, 5)
+
+    A table that only a header of its subtable defines is at that header:
+
+    >>> key_lines('x = 1\\n[t.moves.a]\\np = 2\\n')[("t",)]
+    2
     """
     lines: dict = {}
     pos, n, line, prefix, depth, expect_key = 0, len(text), 1, (), 0, True
@@ -59,7 +64,8 @@ def key_lines(text: str) -> dict:
                 path = _dotted(f"[{inner}]")
                 if path is not None:
                     prefix = path
-                    lines.setdefault(prefix, line)
+                    for k in range(1, len(path) + 1):   # [a.b] defines the table a too
+                        lines.setdefault(path[:k], line)
             else:
                 path = _dotted(f"{raw} = 0")
                 if path is not None:
