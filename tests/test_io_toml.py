@@ -58,6 +58,10 @@ def test_base_reads():
 # (text, line, words the message must contain)
 ERRORS = [
     (replace_line(13, '"x, y" = [1 2]'), 13, ["not valid TOML"]),
+    # errors tomllib places "at end of document" (a fuzzing review: no line): the line of the
+    # multi-line string never closed, the last line's duplicate key
+    (replace_line(9, 'c = { value = 2, about = """cost'), 9, ["not valid TOML", "Unterminated string"]),
+    (BASE + '"y, y" = [0, 0]', 16, ["not valid TOML", "Cannot overwrite"]),
     (replace_line(2, 'players = "A"'), 2, ["players", "array"]),
     (replace_line(2, 'players = ["A", "A"]'), 2, ["duplicate player"]),
     (replace_line(2, 'players = ["A", 3]'), 2, ["player name", "string"]),

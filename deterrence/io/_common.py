@@ -384,7 +384,7 @@ def parse_toml_text(text: str, file) -> dict:
         # tomllib's message ends "(at line L, column C)": keep it, and the line.
         found = re.search(r"at line (\d+)", str(exc))
         raise GameFileError(f"not valid TOML: {exc}", file=file,
-                            line=int(found.group(1)) if found else None) from None
+                            line=int(found.group(1)) if found else _end_of_document_line(text, str(exc))) from None
     except (RecursionError, MemoryError):
         raise GameFileError("not valid TOML: nested too deeply", file=file) from None
     except ValueError as exc:  # an integer of over 4300 digits: tomllib gives no line
@@ -393,6 +393,39 @@ def parse_toml_text(text: str, file) -> dict:
                   if found else str(exc))
         raise GameFileError(f"not valid TOML: {reason}", file=file,
                             line=text.count("\n", 0, found.start()) + 1 if found else None) from None
+
+
+#: the largest TOML text whose error "at end of document" is placed by bisection (a few parses)
+BISECT_BYTES = 50_000
+
+
+def _end_of_document_line(text: str, message: str) -> int:
+    """The line where an error tomllib finds "at end of document" begins: the first line from
+    which on the text fails with that message (a multi-line string never closed: the line that
+    opens it; a duplicate key on a last line without a line break: that line). Found by
+    bisection over the prefixes of the text, so a few parses; a text of over
+    :data:`BISECT_BYTES` (a parse each of whose takes seconds) gets its last line.
+
+    >>> opened = 'a = 1\\nb = ' + '"' * 3 + 'open\\nc = 2\\n'
+    >>> _end_of_document_line(opened, "Unterminated string (at end of document)")
+    2
+    """
+    import tomllib
+    lines = text.split("\n")
+    lo, hi = 1, len(lines)
+    if len(text) > BISECT_BYTES:
+        return hi
+    while lo < hi:
+        mid = (lo + hi) // 2
+        try:
+            tomllib.loads("\n".join(lines[:mid]))
+            fails = False
+        except tomllib.TOMLDecodeError as exc:
+            fails = str(exc) == message
+        except (RecursionError, MemoryError, ValueError):
+            fails = False
+        lo, hi = (lo, mid) if fails else (mid + 1, hi)
+    return lo
 
 
 def decode_text(raw: bytes, file, *, fallback: str | None = None) -> str:
