@@ -287,6 +287,20 @@ def test_record_reader_errors(tmp_path):
         read_aggregate_record(bad)
 
 
+@pytest.mark.parametrize("body, line, words", [
+    ('count = -1\nstart = "2021-01-01"\nend = "2021-02-01"\n', 3, "count must be a whole number"),
+    ('count = 1\nstart = "2021-01-01"\nend = "2021-02-30"\n', 5, "day is out of range"),
+    ('count = 1\nstart = "2021-03-01"\nend = "2021-02-01"\n', 5, "end 2021-02-01 is before start"),
+    ('count = 1\nstart = "2021-01-01"\nend = "2021-02-01"\ncolour = 1\n', 6, "keys are count"),
+])
+def test_record_reader_errors_name_the_line(tmp_path, body, line, words):
+    # the record's errors named the file only, unlike a game file's (a fuzzing review)
+    bad = tmp_path / "r.toml"
+    bad.write_text('# a record\n[counts.x]\n' + body)
+    with pytest.raises(GameFileError, match=f"^{bad}:{line}: \\[counts.x\\]: .*{words}"):
+        read_aggregate_record(bad)
+
+
 @pytest.fixture(scope="module")
 def fit():
     return fit_to_record()

@@ -626,23 +626,33 @@ def read_aggregate_record(path=None) -> dict:
     """
     file = str(path if path is not None else Path(__file__).resolve().parent.parent / "data" / "us_iran_record.toml")
     data, file = read_file_bytes(file, what="record file")
-    doc = parse_toml_text(decode_text(data, file), file)
+    text = decode_text(data, file)
+    doc = parse_toml_text(text, file)
+    from deterrence.io.toml_reader import TomlReader
+    line = TomlReader(text, doc, file).line       # the line of a key path (or of its table)
     counts = doc.get("counts")
     if not isinstance(counts, dict) or not counts:
-        raise GameFileError("a record file has tables [counts.NAME] (count, start, end, about, source)", file=file)
+        raise GameFileError("a record file has tables [counts.NAME] (count, start, end, about, source)", file=file,
+                            line=line("counts"))
     out = {}
     for name, row in counts.items():
         if not isinstance(row, dict) or set(row) - {"count", "start", "end", "about", "source"}:
-            raise GameFileError(f"[counts.{name}]: keys are count, start, end, about, source", file=file)
+            unknown = sorted(set(row) - {"count", "start", "end", "about", "source"}) if isinstance(row, dict) else []
+            raise GameFileError(f"[counts.{name}]: keys are count, start, end, about, source", file=file,
+                                line=line("counts", name, *unknown[:1]))
         count = row.get("count")
         if not isinstance(count, int) or isinstance(count, bool) or count < 0:
-            raise GameFileError(f"[counts.{name}]: count must be a whole number >= 0", file=file)
-        try:
-            start, end = _as_date(str(row.get("start"))), _as_date(str(row.get("end")))
-        except GameError as exc:
-            raise GameFileError(f"[counts.{name}]: {exc}", file=file) from None
+            raise GameFileError(f"[counts.{name}]: count must be a whole number >= 0", file=file,
+                                line=line("counts", name, "count"))
+        for key in ("start", "end"):
+            try:
+                _as_date(str(row.get(key)))
+            except GameError as exc:
+                raise GameFileError(f"[counts.{name}]: {exc}", file=file, line=line("counts", name, key)) from None
+        start, end = _as_date(str(row.get("start"))), _as_date(str(row.get("end")))
         if end < start:
-            raise GameFileError(f"[counts.{name}]: end {end} is before start {start}", file=file)
+            raise GameFileError(f"[counts.{name}]: end {end} is before start {start}", file=file,
+                                line=line("counts", name, "end"))
         out[name] = AggregateCount(name, count, start, end, str(row.get("about", "")), str(row.get("source", "")))
     return out
 
