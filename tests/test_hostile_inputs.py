@@ -3,6 +3,7 @@
 See tests/README.md, "Hostile inputs (issue 17)", for the families and the test of each.
 """
 import os
+import re
 from fractions import Fraction
 import subprocess
 import sys
@@ -460,6 +461,17 @@ def test_an_irrational_payoff_is_named_not_an_empty_parameter_list(tmp_path):
     assert done.returncode == 2
     assert "the payoff of A at (x, u) is sqrt(2), which is not a rational number" in done.stderr
     assert not done.stderr.rstrip().endswith("give values to")
+
+
+@pytest.mark.parametrize("method, subject", [("correlated", "a correlated equilibrium solver needs"),
+                                             ("coarse_correlated", "a correlated equilibrium solver needs"),
+                                             ("qre", "a floating-point method (as_float) needs")])
+def test_an_irrational_payoff_is_refused_in_words(method, subject):
+    # they said "correlated equilibria needs" and "a float view needs" (a fuzzing review)
+    import sympy
+    game = NormalFormGame.from_arrays([[sympy.sqrt(2), 0], [0, 1]], [[0, 0], [0, 1]])
+    with pytest.raises(DeterrenceError, match=f"^{re.escape(subject)} rational payoffs; the payoff of "):
+        solve(game, method=method)
 
 
 def test_missing_values_name_the_cli_option_and_symbolic_delta_names_delta():

@@ -316,7 +316,7 @@ class NormalFormGame:
     # -- numeric views ----------------------------------------------------
     def as_float(self) -> tuple:
         """Payoff arrays as ``float64`` (exact games only), cached."""
-        self.require_numeric("a float view")
+        self.require_numeric("a floating-point method (as_float)")
         if self._float_cache is None:
             self._float_cache = tuple(_frozen(float_array(p)) for p in self._payoffs)
         return self._float_cache

@@ -199,7 +199,7 @@ class CorrelatedResult(EquilibriumSequence):
 
 # ------------------------------------------------------------------ constraints and certificate
 def _exact_arrays(game) -> list:
-    game.require_numeric("correlated equilibria")
+    game.require_numeric("a correlated equilibrium solver")
     return [np.asarray(game.payoff_array(i), dtype=object) for i in range(game.n_players)]
 
 
