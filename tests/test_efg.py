@@ -90,11 +90,24 @@ def test_write_to_path_and_load(tmp_path):
      'p "" 1 1 "s" { "x" "y" } 0\nt "" 1 "" { 1, 2 }\nt "" 2 "" { 0, 0 }\nt "" 3 "" { 2, 1 }\n'
      't "" 4 "" { 2, 1 }\n',
      "f.efg:4: information set 's' of A: node l r/x follows node l r of the same set"),
+    # an empty move label (a fuzzing review: refused without a line)
+    ('EFG 2 R "" { "A" "B" }\np "" 1 1 "" { "" "y" } 0\nt "" 1 "" { 1, 2 }\nt "" 2 "" { 2, 1 }\n',
+     "f.efg:2: a move at node root has an empty label"),
+    ('EFG 2 R "" { "A" "B" }\nc "" 1 "" { "" 1/2 "y" 1/2 } 0\nt "" 1 "" { 1, 2 }\nt "" 2 "" { 2, 1 }\n',
+     "f.efg:2: a move at node root has an empty label"),
 ])
 def test_errors_name_file_and_line(text, message):
     with pytest.raises(GameFileError) as err:
         parse_efg(text, file="f.efg")
     assert str(err.value).startswith(message), str(err.value)
+
+
+def test_empty_and_repeated_player_names_are_named_as_in_an_nfg_file():
+    # Gambit allows them; the .efg reader refused both as "duplicate player name in ('', '')",
+    # without a line, where the .nfg reader names them (a fuzzing review)
+    body = 'p "" 1 1 "" { "x" "y" } 0\nt "" 1 "" { 1, 2, 3 }\nt "" 2 "" { 2, 1, 0 }\n'
+    assert parse_efg('EFG 2 R "" { "" "" "B" }\n' + body).players == ("Player 1", "Player 2", "B")
+    assert parse_efg('EFG 2 R "" { "A" "A" "B" }\n' + body).players == ("A", "A (2)", "B")
 
 
 def test_missing_file():

@@ -38,6 +38,7 @@ from deterrence.core.tree import (Decision, GameTree, Terminal, chance, check_de
                                   path_name)
 from deterrence.errors import GameError, GameFileError, TooLargeError
 from deterrence.io._common import decode_text, read_file_bytes
+from deterrence.io.gambit_nfg import _unique
 
 _TOKEN = re.compile(r'("(?:[^"\\]|\\.)*")|([{}])|(,)|([^\s{},"]+)|(\s+)|(.)', re.S)
 
@@ -129,7 +130,8 @@ class _Parser:
             comment = self.take()[1]
         if not players:
             self.fail("no players named")
-        return title, players, comment
+        # Gambit allows empty and repeated player names: as in a .nfg file, "Player k" and a suffix
+        return title, _unique([p or f"Player {i + 1}" for i, p in enumerate(players)]), comment
 
     def payoffs(self, n):
         self.take("{", "{ before the payoffs")
@@ -174,8 +176,11 @@ class _Parser:
         return name, pays
 
     def check_moves(self, moves, path, line):
-        """Refuse a move label with '/', which separates the moves of a node path."""
+        """Refuse an empty move label, and one with '/', which separates the moves of a node path."""
         for m in moves:
+            if not m:
+                raise GameFileError(f"a move at node {path_name(path)} has an empty label: name every move",
+                                    file=self.file, line=line)
             if "/" in m:
                 raise GameFileError(f"move label {m!r} at node {path_name(path)} contains '/', which "
                                     "separates the moves of a node path (as in 'in/fight'): rename the move",
