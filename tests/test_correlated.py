@@ -246,3 +246,15 @@ def test_results_show_their_distributions_in_jupyter():
             assert f"{q} ({', '.join(prof)})" in page
         assert ", ".join(str(v) for v in eq.payoffs) in page
     assert "Fraction" not in page
+
+
+@pytest.mark.parametrize("coarse", [False, True])
+def test_payoffs_beyond_the_float_range_are_solved_exactly(coarse):
+    # a payoff of 1e999 (exact in a game file) made the floating-point warm start raise
+    # OverflowError, a traceback on the command line (a fuzzing review): phase I, exact, instead
+    from deterrence.solvers.normal_form.correlated import coarse_correlated_equilibria, correlated_equilibria
+    huge = 10 ** 999
+    game = NormalFormGame.from_arrays([[0, -1], [1, huge]], [[0, 1], [-1, -10]])
+    result = (coarse_correlated_equilibria if coarse else correlated_equilibria)(game)
+    assert result.exact and result.value == 0
+    assert correlated_equilibria(game, warm_start=False).value == 0

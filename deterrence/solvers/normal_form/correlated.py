@@ -353,8 +353,13 @@ def _warm_start(game, coarse, weights):
     pivoting its positive columns in; None when that basis is not exactly feasible."""
     from scipy.optimize import linprog
     rows, n, k = _integer_rows(game, coarse)
-    A = np.array(rows, dtype=float).reshape(k, n)
-    res = linprog(-np.array(weights, dtype=float), A_ub=-A if k else None, b_ub=np.zeros(k) if k else None,
+    try:
+        A, c = np.array(rows, dtype=float).reshape(k, n), -np.array(weights, dtype=float)
+    except OverflowError:      # integers beyond the float range (payoffs such as 1e999): phase I, exact
+        return None
+    if not (np.isfinite(A).all() and np.isfinite(c).all()):
+        return None
+    res = linprog(c, A_ub=-A if k else None, b_ub=np.zeros(k) if k else None,
                   A_eq=np.ones((1, n)), b_eq=[1.0], bounds=(0, None), method="highs-ds")
     if res.status != 0:
         return None
