@@ -99,7 +99,10 @@ def test_approximate_display_of_numbers_beyond_the_float_range():
     ("solve", "prisoners_dilemma", "--set", "T=1e400", "--method", "qre"),
     ("dynamics", "prisoners_dilemma", "--set", "T=1e400"),
     ("fit", "prisoners_dilemma", "--set", "T=1e400", "--data", "{data}"),
-], ids=["qre", "dynamics", "fit"])
+    # OverflowError tracebacks still (a fuzzing review)
+    ("solve", "prisoners_dilemma", "--set", "T=1e400", "--method", "nplayer_logit"),
+    ("dynamics", "prisoners_dilemma", "--set", "T=1e400", "--rule", "moran", "--intensity", "1/100"),
+], ids=["qre", "dynamics", "fit", "nplayer_logit", "moran"])
 def test_float_methods_refuse_payoffs_beyond_the_float_range_in_one_line(argv, tmp_path):
     # before: OverflowError tracebacks from NormalFormGame.as_float
     data = tmp_path / "choices.csv"

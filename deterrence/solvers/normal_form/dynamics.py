@@ -52,6 +52,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from deterrence.core.numbers import float_array
 from deterrence.errors import GameError
 from deterrence.core.validate import check_count
 from deterrence.solvers.result import TextRepr, profile_text
@@ -371,7 +372,7 @@ def moran_process(game, population_size: int, mutant=0, resident=1, mutants: int
     (1, True)
     """
     from deterrence.core.random import rng
-    a, b, c, d = (float(v) for v in _moran_payoffs(game, mutant, resident))
+    a, b, c, d = float_array(list(_moran_payoffs(game, mutant, resident))).tolist()   # a named refusal past 1.8e308
     N = int(population_size)
     if not 0 <= mutants <= N:
         raise GameError(f"mutants must be between 0 and the population size {N}, got {mutants}")

@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from deterrence.core.numbers import float_array
 from deterrence.errors import NotAnEquilibriumError, SolverError
 from deterrence.solvers.certify import certified_equilibrium
 from deterrence.solvers.normal_form.box_certify import certify_on_support
@@ -128,7 +129,7 @@ def _result(game, equilibrium, note) -> NPlayerResult:
 
 def _support_search(game):
     """The first candidate of the small-support search that certifies, or None."""
-    arrays = [np.asarray(game.payoff_array(i), dtype=float) for i in range(game.n_players)]
+    arrays = [float_array(game.payoff_array(i)) for i in range(game.n_players)]
     for tried, (supports, strategies) in enumerate(candidate_equilibria(arrays)):
         if tried >= MAX_CANDIDATES:
             return None
@@ -145,7 +146,7 @@ def _support_search(game):
 
 
 def _scaled_payoffs(game) -> list:
-    arrays = [np.asarray(game.payoff_array(i), dtype=float) for i in range(game.n_players)]
+    arrays = [float_array(game.payoff_array(i)) for i in range(game.n_players)]
     low = min(a.min() for a in arrays)
     span = max(a.max() for a in arrays) - low
     return [(a - low) / (span or 1.0) for a in arrays]
