@@ -368,3 +368,18 @@ def test_an_error_review_of_stop_39_each_input_refused_by_name(tmp_path, capsys)
     with pytest.raises(GameError, match="'3' is not a condition"):
         dt.conditions_hold("not 3", {"x": 1})
     assert str(parse_condition("x < 1 and not (y > 2)", ["x", "y"])) == "(y <= 2) & (x < 1)"
+
+
+def test_tree_methods_given_payoffs_beyond_the_float_range(tmp_path):
+    # a tree with a payoff of 1e999 (exact in the file): sequence_form, sequence_lcp and agent_qre
+    # raised OverflowError, a traceback on the command line (a fuzzing review). The float
+    # methods refuse by name; sequence_lcp's float path is only a shortcut: the exact path answers.
+    from deterrence import solve
+    text = (ROOT / "games" / "entry_deterrence.toml").read_text()
+    (tmp_path / "huge.toml").write_text(text.replace('moves.out = [0, "m"]', 'moves.out = [1e999, "m"]'))
+    tree = load_game(tmp_path / "huge.toml")
+    for method in ("sequence_form", "agent_qre"):
+        with pytest.raises(TooLargeError, match="beyond the float range.*1e\\+999"):
+            solve(tree, method)
+    (eq,) = solve(tree, "sequence_lcp").equilibria
+    assert eq.payoffs == (10**999, 2)

@@ -73,6 +73,7 @@ import math
 
 import numpy as np
 
+from deterrence.core.numbers import float_array
 from deterrence.core.validate import check_nonnegative
 from deterrence.errors import GameError
 
@@ -97,7 +98,7 @@ class _TreeHomotopy:
         for path, node in tree.nodes():
             if isinstance(node, Terminal):
                 self.kinds.append("t")
-                self.payoff.append(np.array([float(v) for v in node.payoffs]))
+                self.payoff.append(float_array(list(node.payoffs)))   # a named refusal past 1.8e308
                 self.children.append(())
                 self.set_of.append(None)
                 self.chance_p.append(None)

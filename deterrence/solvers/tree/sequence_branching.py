@@ -116,6 +116,7 @@ from fractions import Fraction
 from itertools import product
 from math import gcd, lcm
 
+from deterrence.core.numbers import float_array
 from deterrence.errors import SolverError, TooLargeError
 from deterrence.solvers.tree.sequence_form import SequenceForm
 
@@ -153,8 +154,8 @@ class _Polyhedron:
         self.nonzero = [[(r, M[r][c]) for r in range(self.rows) if M[r][c]] for c in range(ncols)]
         self.row_nonzero = [[(c, v) for c, v in enumerate(row) if v] for row in M]
         self.room = self.rows - (ncols - self.labelled)     # most strict labels a vertex can have
-        self.Mf = np.array(M, dtype=float)
-        self.bf = np.array(b, dtype=float)
+        self.Mf = float_array(M)     # beyond the float range: a named refusal
+        self.bf = float_array(b)
         # for w M and w b in int64 (exact while no sum can pass 2**62: see _products)
         self._norm = max([sum(abs(v) for _, v in col) for col in self.nonzero] + [sum(abs(v) for v in b)])
         self._Mi, self._bi = ((np.array(M, dtype=np.int64), np.array(b, dtype=np.int64))

@@ -391,7 +391,10 @@ def _float_plans(sf: SequenceForm, prior, perturbs=(1e-7, 1e-10)):
     entry read as the nearest fraction of small denominator. Not certified: the
     caller checks them exactly (:func:`~deterrence.solvers.tree.sequence_form.certify_plans`)."""
     import numpy as np
-    system = _FloatSystem(sf, prior)
+    try:
+        system = _FloatSystem(sf, prior)
+    except OverflowError:        # payoffs beyond the float range: no float path, the exact one decides
+        return
     basis, enter = system.first_basis(prior, system.vectors)
     for perturb in perturbs:
         try:
@@ -573,10 +576,13 @@ def _rational_guess(entries, rhs, R, d, max_denominator=10**7):
     satisfies every equation exactly; else None (singular, or larger denominators)."""
     import numpy as np
     A = np.zeros((R, R))
-    for r, row in enumerate(entries):
-        for k, v in row:
-            A[r, k] = float(v)
-    b = np.array([[float(c) for c in rhs[r]] for r in range(R)]).reshape(R, d + 1)
+    try:
+        for r, row in enumerate(entries):
+            for k, v in row:
+                A[r, k] = float(v)
+        b = np.array([[float(c) for c in rhs[r]] for r in range(R)]).reshape(R, d + 1)
+    except OverflowError:        # numbers beyond the float range: the exact solve decides
+        return None
     try:
         x = np.linalg.solve(A, b)
     except np.linalg.LinAlgError:
