@@ -58,7 +58,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from deterrence.core.numbers import format_approx, format_exact
+from deterrence.core.numbers import format_approx, format_exact, json_float
 from deterrence.core.repeated import escalation_actions
 from deterrence.core.report import DeterrenceReport, Section
 from deterrence.errors import TooLargeError
@@ -290,8 +290,9 @@ def noise_section(analysis, strategies=None, delta=None, noise=None, *, within=1
     verdict = (f"Under this noise the profile is {state} subgame perfect at delta = {format_exact(analysis.delta)}"
                + ("" if was or noisy.subgame_perfect else ", as without it"))
     if not noisy.subgame_perfect:
-        gains = "; ".join(f"{d.player} gains {format_approx(d.gain, 2, 'f')} by playing {d.action} "
-                          f"at states {tuple(d.states)}" for d in noisy.deviations[:4])
+        # a gain beyond the float range in exponent form ('f' wrote its hundreds of digits: a fuzzing review)
+        gains = "; ".join(f"{d.player} gains {format_approx(d.gain, 2, 'f' if json_float(d.gain) is not None else 'g')}"
+                          f" by playing {d.action} at states {tuple(d.states)}" for d in noisy.deviations[:4])
         misfire = was and any(d["action"] == "hold" for d in deviations)
         verdict += ((": a limited strike may misfire into war, so the side due to answer gains by holding"
                      if misfire else "") + (f" ({gains})" if gains else ""))
@@ -313,8 +314,8 @@ def noise_section(analysis, strategies=None, delta=None, noise=None, *, within=1
         "war_probability": format_exact(a.war_probability),
         "war_probability_float": float(a.war_probability),
         "expected_rounds_to_war": None if rounds is None else format_exact(rounds),
-        "expected_rounds_to_war_float": None if rounds is None else float(rounds),
-        "expected_years_to_war": (None if rounds is None or round_days is None
+        "expected_rounds_to_war_float": None if rounds is None else json_float(rounds),
+        "expected_years_to_war": (None if rounds is None or round_days is None or json_float(rounds) is None
                                   else float(rounds) * round_days / DAYS_PER_YEAR),
         "subgame_perfect_under_noise": noisy.subgame_perfect,
         "deviations_under_noise": deviations,
@@ -328,6 +329,8 @@ def _span(rounds, round_days) -> str:
     ('about 19.2 years', 'about 23.0 months', '14 days')
     """
     from deterrence.core.stochastic import DAYS_PER_MONTH, DAYS_PER_YEAR    # the toolkit's one calendar
+    if json_float(rounds) is None:      # beyond the float range (a noise of 1e-400)
+        return f"about {format_approx(Fraction(rounds) * round_days / Fraction(DAYS_PER_YEAR))} years"
     days = float(rounds) * round_days
     if days < 60:
         return f"{days:g} days"

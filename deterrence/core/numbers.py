@@ -210,6 +210,20 @@ class FloatRangeError(TooLargeError, OverflowError):
     """
 
 
+def json_float(value):
+    """``float(value)`` for a ``*_float`` companion of an exact number in JSON output, or None
+    when the number is beyond the float range (JSON has no infinity; the exact text beside it
+    carries the number).
+
+    >>> json_float(Fraction(1, 4)), json_float(10**400)
+    (0.25, None)
+    """
+    try:
+        return float(value)
+    except OverflowError:
+        return None
+
+
 def float_array(values, what: str = "payoffs"):
     """``np.array(values, dtype=float)``, or a :class:`FloatRangeError` naming the largest
     value when one is beyond the float range (about 1.8e+308).

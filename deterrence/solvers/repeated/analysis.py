@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from deterrence.core.numbers import format_exact
+from deterrence.core.numbers import format_exact, json_float
 from deterrence.core.repeated import RepeatedGame
 from deterrence.errors import GameError, TooLargeError
 from deterrence.solvers.repeated.critical_delta import _num, _set_text
@@ -227,7 +227,7 @@ class RepeatedAnalysis:
                         "expected_rounds_to_war": (None if a.expected_rounds_to_war is None
                                                    else format_exact(a.expected_rounds_to_war)),
                         "expected_rounds_to_war_float": (None if a.expected_rounds_to_war is None
-                                                         else float(a.expected_rounds_to_war)),
+                                                         else json_float(a.expected_rounds_to_war)),
                         "long_run_payoffs": [format_exact(v) for v in a.long_run_payoffs]})
         return out
 
