@@ -105,6 +105,15 @@ def test_a_time_to_war_beyond_the_float_range_is_written_in_years():
     assert json_float(10**400) is None and json_float(Fraction(1, 4)) == 0.25
 
 
+def test_a_positive_number_below_the_float_range_is_not_displayed_as_0():
+    # a war probability of 6e-398 (noise 1e-400) was printed "probability 0" (a fuzzing review)
+    from deterrence.core.numbers import format_approx
+    assert format_approx(Fraction(6, 10**398)) == "6e-398"
+    assert format_approx(Fraction(0)) == "0" and format_approx(Fraction(1, 3)) == "0.333333"
+    done = cli("repeated", "prisoners_dilemma", "--within", "300", "--noise", "execution=1e-400")
+    assert "within 300 rounds: probability 6e-398" in done.stdout, done.stdout[-2000:]
+
+
 def test_approximate_display_of_numbers_beyond_the_float_range():
     from deterrence.core.numbers import format_approx
     assert format_approx(10**400) == "1e+400"

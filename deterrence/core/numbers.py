@@ -255,17 +255,25 @@ def format_approx(value, digits: int = 6, style: str = "g") -> str:
     ('0.333333', '1e+400', '-3.33e+4999')
     >>> format_approx(Fraction(2, 3), 4, "f")
     '0.6667'
+
+    An exact number below the float range is not written 0 (a war probability of 6e-398):
+
+    >>> format_approx(Fraction(6, 10**398))
+    '6e-398'
     """
     try:
-        return format(float(value), f".{digits}{style}")
+        as_float = float(value)
+        if not (as_float == 0 and style == "g" and value != 0):     # else: underflow, in decimal below
+            return format(as_float, f".{digits}{style}")
     except OverflowError:
-        from decimal import Context, Decimal
-        q = Fraction(int(value.p), int(value.q)) if getattr(value, "is_Rational", False) else Fraction(value)
-        if style == "g":                       # as float's "g": no trailing zeros
-            context = Context(prec=max(digits, 1))
-            return format(context.divide(Decimal(q.numerator), Decimal(q.denominator)).normalize(context), "g")
-        rounded = Context(prec=digits + 3).divide(Decimal(q.numerator), Decimal(q.denominator))
-        return format(rounded, f".{digits}{style}")
+        pass
+    from decimal import Context, Decimal
+    q = Fraction(int(value.p), int(value.q)) if getattr(value, "is_Rational", False) else Fraction(value)
+    if style == "g":                       # as float's "g": no trailing zeros
+        context = Context(prec=max(digits, 1))
+        return format(context.divide(Decimal(q.numerator), Decimal(q.denominator)).normalize(context), "g")
+    rounded = Context(prec=digits + 3).divide(Decimal(q.numerator), Decimal(q.denominator))
+    return format(rounded, f".{digits}{style}")
 
 
 def json_float(value):
