@@ -210,20 +210,6 @@ class FloatRangeError(TooLargeError, OverflowError):
     """
 
 
-def json_float(value):
-    """``float(value)`` for a ``*_float`` companion of an exact number in JSON output, or None
-    when the number is beyond the float range (JSON has no infinity; the exact text beside it
-    carries the number).
-
-    >>> json_float(Fraction(1, 4)), json_float(10**400)
-    (0.25, None)
-    """
-    try:
-        return float(value)
-    except OverflowError:
-        return None
-
-
 def float_array(values, what: str = "payoffs"):
     """``np.array(values, dtype=float)``, or a :class:`FloatRangeError` naming the largest
     value when one is beyond the float range (about 1.8e+308).
@@ -278,15 +264,21 @@ def format_approx(value, digits: int = 6, style: str = "g") -> str:
 
 def json_float(value):
     """A float for JSON: ``None`` for NaN or an infinity, which the JSON standard has no
-    word for (``json.dumps`` writes ``NaN``, which strict readers refuse); ``None`` stays
-    ``None``. The one rule of every ``to_json`` that writes floats.
+    word for (``json.dumps`` writes ``NaN``, which strict readers refuse), and for an exact
+    number beyond the float range (the exact text beside it carries the number); ``None``
+    stays ``None``. The one rule of every ``to_json`` that writes floats.
 
     >>> json_float(0.5), json_float(float("nan")), json_float(float("inf")), json_float(None)
     (0.5, None, None, None)
+    >>> json_float(Fraction(1, 4)), json_float(10**400)
+    (0.25, None)
     """
     if value is None:
         return None
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:
+        return None
     return value if math.isfinite(value) else None
 
 
