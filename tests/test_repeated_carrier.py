@@ -50,7 +50,7 @@ def test_explicit_delta_keeps_the_files_noise(us):
                                     profile).payoffs
     assert from_file == explicit == spelled_out
     # the file's noise misfires militia strikes only, which the file's profile never intends on
-    # its path; under the contained exchange (a limited strike every round) it matters, so the
+    # its path; under the exchange every round (a limited strike by both sides) it matters, so the
     # equalities are not vacuous
     from deterrence.models.us_iran import contained_exchange
     exchange = [contained_exchange(us.with_defaults(), i) for i in (0, 1)]

@@ -8,7 +8,7 @@ risk) and may give the same classification as formulas
 (``symbolic_classifier()``). The default model is the one
 :func:`deterrence.models.default_map_model` names, the US–Iran repeated model
 (:func:`deterrence.models.us_iran.us_iran_model`: 0 mutual restraint, 1
-contained exchange, 2 escalation/war); the stochastic exchange model
+exchange every round, 2 escalation/war); the stochastic exchange model
 (:func:`deterrence.models.us_iran_exchange.exchange_model`) is another.
 
 The war risk at each point is the model's: for the US–Iran repeated model the
@@ -39,7 +39,7 @@ Computer Science 3:e103 (``lambdify``).
 
 >>> m = regime_map(("delta", [0.5, 0.9]))
 >>> [m.meta["regimes"][int(code)] for code in m.values["regime"]]
-['contained exchange', 'mutual restraint']
+['exchange every round', 'mutual restraint']
 """
 from __future__ import annotations
 
@@ -99,7 +99,7 @@ def regime_map(x, y=None, *, model=None, method=None, executor=None, max_workers
     >>> m.values["regime"].tolist()
     [[2.0, 1.0], [2.0, 0.0], [2.0, 0.0]]
     >>> m.meta["regimes"]
-    ('mutual restraint', 'contained exchange', 'escalation/war')
+    ('mutual restraint', 'exchange every round', 'escalation/war')
     """
     from deterrence.errors import GameError
     if method not in (None, "symbolic", "solve"):

@@ -30,16 +30,16 @@ Regimes (codes index :data:`REGIMES`), classified without noise:
 
 0. **mutual restraint**: contained tit-for-tat is subgame perfect without noise
    (δ ≥ δ*), so both hold, and strikes are answered in kind and then forgiven;
-1. **contained exchange**: contained tit-for-tat is not subgame perfect
+1. **exchange every round**: contained tit-for-tat is not subgame perfect
    (δ < δ*), but a limited exchange (retaliate, retaliate) is still a stage
    equilibrium, so the profile in play is :func:`contained_exchange` (a limited
-   strike every round, war after any escalation), which is subgame perfect:
-   regular limited strikes, as in 2023. The name is shared with the stochastic
-   case model, not the profile: there (the glossary of
-   :mod:`deterrence.models.us_iran_exchange_report`) the contained exchange is
-   a Markov profile in which the militias strike after Israeli strikes, on
-   motives of their own and in answer to US strikes, and the US answers only
-   the attacks that kill Americans; here both sides strike every round;
+   strike every round by both sides, war after any escalation), which is
+   subgame perfect: regular limited strikes. It is not the stochastic case
+   model's *contained exchange* (the glossary of
+   :mod:`deterrence.models.us_iran_exchange_report`), a Markov profile in which
+   the militias strike after Israeli strikes, on motives of their own and in
+   answer to US strikes, and the US answers only the attacks that kill
+   Americans; here both sides strike every round, hence the other name;
 2. **escalation/war**: no stage equilibrium is free of escalation.
 
 The report says, besides, whether the profile in play stays subgame perfect
@@ -64,7 +64,7 @@ from deterrence.models.proxy_targets import RANGES as _PROXY_RANGES
 from deterrence.solvers.result import TextRepr
 
 
-REGIMES = ("mutual restraint", "contained exchange", "escalation/war")
+REGIMES = ("mutual restraint", "exchange every round", "escalation/war")
 
 
 def contained_exchange(game, player=0):
@@ -166,7 +166,7 @@ class USIranModel:
         """``(regime code, war risk)``, solved from scratch: the regime map's protocol
         (:class:`deterrence.core.regime_model.RegimeModel`). The war risk is P(war within
         ``within`` rounds) under the noise in the regime's play: the profile in regime 0, the
-        contained exchange in regime 1, and 1 in war.
+        exchange every round in regime 1, and 1 in war.
 
         >>> us_iran_model().classify()         # only militia strikes misfire: none on this path
         (0, 0.0)
@@ -280,7 +280,7 @@ class USIranModel:
                                   "outcome, not a risk.",), {"war_probability": "1", "war_probability_float": 1.0}))
         elif analysis.played is not None and analysis.played.noise is not None:
             note = (None if regime == 0 else "Contained tit-for-tat is not subgame perfect at this discount "
-                    "factor, so both sides trade limited strikes every round (the contained exchange), and "
+                    "factor, so both sides trade limited strikes every round (the exchange every round), and "
                     "each strike may misfire.")
             parts.append(sections.noise(analysis.played, note=note, round_days=self.round_days))
         if analysis.proxy_equilibria is not None:
@@ -294,7 +294,7 @@ class USIranModel:
 
 def _profile_in_play(stage, regime, strategies) -> tuple:
     """The pair of automata played in a regime below war: the model's profile in regime 0,
-    the contained exchange in regime 1 (``stage`` at numeric values)."""
+    the exchange every round in regime 1 (``stage`` at numeric values)."""
     if regime == 0:
         return tuple(strategies)
     return contained_exchange(stage, 0), contained_exchange(stage, 1)
@@ -413,9 +413,9 @@ def regime_headline(analysis: USIranAnalysis) -> tuple:
     title = ("Why the US and Iran trade limited strikes below all-out war" if holds or noise is None else
              "US and Iran trade limited strikes, but not as an equilibrium under the model's noise")
     intended = ("is" if played is not None and played.check.subgame_perfect else "is not")
-    headline = (f"Contained exchange: contained tit-for-tat is not subgame perfect (delta = {delta} is below "
+    headline = (f"Exchange every round: contained tit-for-tat is not subgame perfect (delta = {delta} is below "
                 f"delta* = {star_text}), but a limited exchange of strikes (retaliate, retaliate) is an "
-                f"equilibrium of each round, and the contained exchange (a limited strike every round, war "
+                f"equilibrium of each round, and the exchange every round (a limited strike every round, war "
                 f"after any escalation) {intended} subgame perfect without noise. {under_noise}")
     return title, headline
 

@@ -927,7 +927,7 @@ def critical_delta_curve(param_values, deltas, ax=None, xlabel="parameter",
 @literal_labels
 def deterrence_map(values, x, y, ax=None, regimes=None, *, xlabel="x", ylabel="y",
                    war_risk=None, risk_levels=(0.01, 0.05, 0.2), colors=None, title=None, legend_title=None):
-    """Draw a 2-D map of regimes (mutual restraint, contained exchange, escalation/war).
+    """Draw a 2-D map of regimes (mutual restraint, exchange every round, escalation/war).
 
     ``values[i][j]`` is the regime at ``(x[j], y[i])``: either a code (index
     into ``regimes``) or a regime name. ``regimes`` defaults to
@@ -940,7 +940,7 @@ def deterrence_map(values, x, y, ax=None, regimes=None, *, xlabel="x", ylabel="y
     >>> ax = deterrence_map([[0, 1], [1, 2]], x=[10, 50], y=[0.5, 0.9],
     ...                     xlabel="W_iran", ylabel="δ")
     >>> [t.get_text() for t in ax.get_legend().get_texts()]
-    ['mutual restraint', 'contained exchange', 'escalation/war']
+    ['mutual restraint', 'exchange every round', 'escalation/war']
     """
     from matplotlib.colors import BoundaryNorm, ListedColormap
     from matplotlib.patches import Patch
@@ -1008,7 +1008,7 @@ def add_to_legend(ax, *artists):
     >>> star, = ax.plot([10], [0.5], marker="*", linestyle="none", label="the model")
     >>> ax = add_to_legend(ax, star)
     >>> [t.get_text() for t in ax.get_legend().get_texts()]
-    ['mutual restraint', 'contained exchange', 'escalation/war', 'the model']
+    ['mutual restraint', 'exchange every round', 'escalation/war', 'the model']
     """
     legend = ax.get_legend()
     if legend is None:

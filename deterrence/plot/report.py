@@ -61,7 +61,7 @@ def model_figure(model, analysis=None, *, rounds=200, grid=60):
               war_risk_by_round(stage, exchange, model.noise, ts)]
     # each curve wears the colour of its regime on the map beside it: one colour, one meaning
     war_risk_curve(ts, curves, ax=axes[2], labels=["contained tit-for-tat (mutual restraint)",
-                                                    "contained exchange (a limited strike every round)"],
+                                                    "exchange every round (a limited strike by both sides)"],
                    colors=REGIME_COLORS[:2], xlabel=f"round ({model.round_days} days)")
     noise = model.noise.describe() if model.noise else "none"
     axes[2].set_title(f"Risk of war under noise\n({noise})")   # one line ran past the figure's edge
