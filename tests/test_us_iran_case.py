@@ -1424,3 +1424,17 @@ def test_setting_a_stance_value_says_where_it_is_set(capsys):
         assert f"{name} is a value of the stances of claims 4 and 6" in err and f"stance_values({name}=...)" in err
     assert cli_main(["report", "--set", "nonsense=1"]) == 2
     assert "unknown calibration parameter 'nonsense'" in capsys.readouterr().err
+
+
+def test_credibility_is_said_of_threats_never_of_a_payoff():
+    # an IR review: b_us ("credibility: attacks are answered"), a_us ("audience and credibility cost") and
+    # r_us were called credibility, while the glossary's "credible" is a property of threats: one meaning
+    from deterrence.models.us_iran_exchange_report import GLOSSARY
+    for name in ("us_iran_stage", "us_iran_israel", "us_iran_exchange"):
+        dt.load_game(name)                     # the files still load
+        text = (catalogue_dir() / f"{name}.toml").read_text()
+        assert "credibility" not in text.lower(), name
+    assert all("credib" not in row.reason.lower() for row in CALIBRATION.values())
+    assert "reputation" in CALIBRATION["b_us"].reason and "audience cost" in CALIBRATION["a_us"].reason
+    assert GLOSSARY["credible"].startswith("said of a threat") and "called credibility" not in GLOSSARY["credible"]
+    assert "never a payoff" in GLOSSARY["credible"]

@@ -78,7 +78,7 @@ _ROWS = [
      "market rate); 1/(1 - delta) is about two years of rounds"),
     ("b_us", 2, "payoff units",
      f"{_BRIEF}: claim 2 (the US answers proxy attacks with limited strikes); the F-15E answer of 23 March 2023",
-     "US gain from a limited strike that answers an attack: credibility, showing that attacks are answered "
+     "US gain from a limited strike that answers an attack: reputation, being seen to answer attacks "
      "(not deterrence of the next strike: the militias answer it, as on 24 March 2023; stage game value)"),
     ("b_iran", 2, "payoff units",
      f"{_BRIEF}: militia strikes signal and hurt (claim 4)",

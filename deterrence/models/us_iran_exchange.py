@@ -28,7 +28,7 @@ US strike -> ``answered``; else ``calm``; the shock is drawn independently.
 
 Payoffs per round (realised actions), the stage game's ingredients: a limited
 strike gains its author ``b`` (the US only when it answers an attack: its value
-is credibility, showing that attacks are answered) and costs its target ``c``; an escalation gains ``2b``,
+is reputation, being seen to answer attacks) and costs its target ``c``; an escalation gains ``2b``,
 costs the target ``2c`` and costs both sides ``W`` (the round war breaks out);
 each US strike costs the US ``k_us``; a militia strike in a ``motive`` week is
 worth ``m`` more to Iran; holding costs Iran ``A`` in an ``israel`` week or

@@ -654,8 +654,9 @@ GLOSSARY = {
                 "purpose: here, escalation to a major attack, which starts all-out war",
     "tipping point": "a parameter value at which an equilibrium stops being one",
     "credible": "said of a threat the side would carry out when the time comes (it is part of the "
-                "equilibrium's plan in every state, reached or not); b_us, called credibility, is a payoff: "
-                "the value to the US of being seen to answer attacks",
+                "equilibrium's plan in every state, reached or not); never a payoff: the value to the US of "
+                "being seen to answer attacks (b_us) is its reputation, the cost of not answering (a_us) "
+                "an audience cost",
     "restraint": "holding (no strike) where a strike was possible",
     "limited strike": "the action retaliate: a proportionate strike, whether it answers an attack or opens one",
     "escalation": "the action escalate: a major attack across the red line, which starts all-out war at once; "
