@@ -1212,7 +1212,9 @@ def test_a_review_of_the_storyline_each_sentence_says_what_the_model_supports():
     assert window["upper"] - window["lower"] > 4 * analysis.fit.prediction_se("war_probability_26_months")
     assert f"from {_percent(window['lower'])} (misfire {lo:g}) to {_percent(window['upper'])}" in text
     switches = analysis.claims["change_of_heart"]["stance_switches"]
-    gloves = switches["US takes the gloves off"]
+    gloves = switches["US gloves off"]          # one name a stance (the regime switching's)
+    assert set(switches) == {"US gloves off", "Iran hawkish"}
+    assert all(name == sw["stance"] for name, sw in switches.items())
     assert not gloves["contained_survives"] and gloves["followed"] == "limited strikes, every attack answered"
     assert (f"'limited strikes, every attack answered' is played instead: {gloves['attacks_per_month']} attacks a "
             "month") in text

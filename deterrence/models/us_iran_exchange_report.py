@@ -409,11 +409,10 @@ def misfire_tipping_point(model: ExchangeModel, hi=Fraction(1, 20)) -> float:
 
 
 def _stances():
-    """The report's names of the changes of heart and the regime-switching stances they are."""
+    """The changes of heart, each under its stance's one name (the regime switching's), with its changes."""
     from deterrence.models.us_iran_regimes import IRAN_HAWKISH, US_GLOVES_OFF, stances
     changes = stances()
-    return {"US takes the gloves off": (US_GLOVES_OFF, changes[US_GLOVES_OFF]),
-            "Iran's hawkish turn": (IRAN_HAWKISH, changes[IRAN_HAWKISH])}
+    return {stance: (stance, changes[stance]) for stance in (US_GLOVES_OFF, IRAN_HAWKISH)}
 
 
 def change_of_heart(model: ExchangeModel, stats1y, tips) -> dict:
