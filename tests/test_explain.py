@@ -311,7 +311,9 @@ def test_the_generic_report_uses_each_glossary_word_in_its_one_meaning(capsys):
     from deterrence.models.us_iran_exchange_report import GLOSSARY
     # the meanings this test holds the old report to are the glossary's
     assert "holding" in GLOSSARY["restraint"]
-    assert GLOSSARY["red line"].startswith("a behaviour that, once crossed, brings a major answer")
+    # the line itself, not an equilibrium property (mutual escalation crosses it on purpose)
+    assert GLOSSARY["red line"].startswith("the step from a limited strike to escalation")
+    assert "by intent" in GLOSSARY["red line"] and "does not cross it on purpose" not in GLOSSARY["red line"]
     assert GLOSSARY["tipping point"].startswith("a parameter value at which an equilibrium stops")
     assert "regular limited strikes" in GLOSSARY["contained exchange"]
     texts = [line for report in _model_reports() for line in _lines(report)]

@@ -632,7 +632,9 @@ def test_report_json_keys(analysis):
     assert doc["predicted"]["war_probability"]["horizon_months"] == 26
     assert isinstance(doc["predicted"]["attacks_per_month"], float)
     assert doc["equilibrium"]["verified_under_noise"] is True
-    assert doc["glossary"]["red line"].startswith("a behaviour that, once crossed, brings a major answer")
+    red_line = doc["glossary"]["red line"]      # the line itself, by intent or by misfire
+    assert red_line.startswith("the step from a limited strike to escalation")
+    assert "misfire" in red_line and "does not cross it on purpose" not in red_line
     assert "tipping point" in doc["glossary"]
 
 

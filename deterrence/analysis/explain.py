@@ -17,8 +17,8 @@ Stage-game sections:
   for each parameter, the value at which the set of pure equilibria changes
   (:mod:`deterrence.analysis.redlines`), with its formula. The words follow the
   glossary of the US–Iran case report: a *tipping point* is a parameter value at
-  which an equilibrium stops being one; a *red line* is a behaviour that, once
-  crossed, brings a major answer, so that a side does not cross it on purpose;
+  which an equilibrium stops being one; a *red line* is the step from a
+  limited strike to escalation, which starts all-out war, by intent or by misfire;
   *restraint* is holding where a strike was possible.
 
 Repeated-game sections render one

@@ -2,8 +2,9 @@
 
 The API keeps the name the first wave gave them (``red_lines``, ``RedLine``, the report
 section ``"red_lines"``, titled "Tipping points"); in the reports and the glossary a *red
-line* is a behaviour that, once crossed, brings a major answer (so that a side does not cross
-it on purpose), and a parameter threshold is a *tipping point*.
+line* is a behaviour that, once crossed, starts all-out war, by intent or by misfire (in the
+US–Iran case the step from a limited strike to escalation), and a parameter threshold is a
+*tipping point*.
 
 For a symbolic stage game the pure profile ``p`` is an equilibrium exactly when
 every deviation difference ``u_i(p) - u_i(a_i, p_-i)`` is non-negative. Each

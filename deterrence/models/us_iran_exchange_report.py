@@ -649,8 +649,9 @@ def _march_2023() -> tuple:
 GLOSSARY = {
     "war": "the absorbing war state of the model: all-out war, entered when either side's realised action "
            "is escalate; every war probability is the chance of reaching it",
-    "red line": "a behaviour that, once crossed, brings a major answer, so that a side does not cross it on "
-                "purpose: here, escalation to a major attack, which starts all-out war",
+    "red line": "the step from a limited strike to escalation (a major attack), which starts all-out war, "
+                "whether a side takes it by intent or its strike misfires; whether a side crosses it on purpose "
+                "is a property of an equilibrium, not of the line (in mutual escalation both do)",
     "tipping point": "a parameter value at which an equilibrium stops being one",
     "credible": "said of a threat the side would carry out when the time comes (it is part of the "
                 "equilibrium's plan in every state, reached or not); never a payoff: the value to the US of "
