@@ -1442,3 +1442,13 @@ def test_credibility_is_said_of_threats_never_of_a_payoff():
     assert "reputation" in CALIBRATION["b_us"].reason and "audience cost" in CALIBRATION["a_us"].reason
     assert GLOSSARY["credible"].startswith("said of a threat") and "called credibility" not in GLOSSARY["credible"]
     assert "never a payoff" in GLOSSARY["credible"]
+
+
+def test_the_hawkish_stance_cites_claim_6_and_calls_its_doubling_an_assumption():
+    # an IR review: hawkish_A cited the brief's "sharpened after Soleimani's death" (January 2020, before
+    # the 2021-2023 record the status quo is fitted to) as the source of a future stance
+    from deterrence.models.us_iran_calibration import STANCE_CALIBRATION
+    row = STANCE_CALIBRATION["hawkish_A"]
+    assert "claim 6" in row.source and "Soleimani" not in row.source and "claim 4" not in row.source
+    assert row.reason.startswith("assumption, the doubling included")
+    assert row.value == 2 * CALIBRATION["A"].value

@@ -165,8 +165,10 @@ _STANCE_ROWS = [
      "assumption: a hawkish leadership in Tehran fears war less: 20 instead of 50, below the contained "
      "exchange's tipping point for W_iran (about 26.6) in the game without switching"),
     ("hawkish_A", 8, "payoff units",
-     f"{_BRIEF}: claim 4 (a 'low bar' with a significant payoff, sharpened after Soleimani's death)",
-     "assumption: a hawkish Tehran pays twice the audience cost (4) for absorbing a blow without answer"),
+     f"{_BRIEF}: claim 6 (Tehran 'takes the gloves off')",
+     "assumption, the doubling included: a hawkish Tehran pays twice the audience cost (4) for absorbing a "
+     "blow without answer (the brief's motives 'sharpened after Soleimani's death', January 2020, come "
+     "before the record, so the status quo's A already holds them)"),
     ("gloves_off_k_us", 0, "payoff units per US strike",
      f"{_BRIEF}: claim 6 (Washington 'takes the gloves off')",
      "assumption: a US that takes the gloves off no longer counts the cost of a limited strike (10/3)"),
