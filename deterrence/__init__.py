@@ -234,7 +234,7 @@ _LAZY = {
     "fit_to_record": "deterrence.models.us_iran_exchange_fit",
     "regime_map": "deterrence.analysis.maps",
     "regime_at": "deterrence.analysis.maps",
-    "contained_exchange": "deterrence.models.us_iran",
+    "exchange_every_round": "deterrence.models.us_iran",
     "REGIMES": "deterrence.models.us_iran",
     "sweep": "deterrence.analysis.sweep",
     "vectorised_map": "deterrence.analysis.sweep",

@@ -347,7 +347,7 @@ def test_the_model_report_names_regimes_and_headlines_by_what_holds_under_its_no
         if "tit-for-tat" in regime["regime"]:
             assert shadow["subgame_perfect"], values
         if regime["regime"] == REGIMES[1]:
-            assert noise["strategies"] == ["contained_exchange", "contained_exchange"]
+            assert noise["strategies"] == ["exchange_every_round", "exchange_every_round"]
         gains = [d for d in noise.get("deviations_under_noise", []) if Fraction(d["gain"]) > 0]
         assert bool(gains) == (noise.get("subgame_perfect_under_noise") is False), values
         if gains:

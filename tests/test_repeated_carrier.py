@@ -52,8 +52,8 @@ def test_explicit_delta_keeps_the_files_noise(us):
     # the file's noise misfires militia strikes only, which the file's profile never intends on
     # its path; under the exchange every round (a limited strike by both sides) it matters, so the
     # equalities are not vacuous
-    from deterrence.models.us_iran import contained_exchange
-    exchange = [contained_exchange(us.with_defaults(), i) for i in (0, 1)]
+    from deterrence.models.us_iran import exchange_every_round
+    exchange = [exchange_every_round(us.with_defaults(), i) for i in (0, 1)]
     with_file_noise = discounted_values(us, exchange, delta="9/10").payoffs
     assert with_file_noise == discounted_values(
         RepeatedGame(us, "9/10", noise={"Iran": {"implementation": misfire}}), exchange).payoffs

@@ -32,7 +32,7 @@ Regimes (codes index :data:`REGIMES`), classified without noise:
    (δ ≥ δ*), so both hold, and strikes are answered in kind and then forgiven;
 1. **exchange every round**: contained tit-for-tat is not subgame perfect
    (δ < δ*), but a limited exchange (retaliate, retaliate) is still a stage
-   equilibrium, so the profile in play is :func:`contained_exchange` (a limited
+   equilibrium, so the profile in play is :func:`exchange_every_round` (a limited
    strike every round by both sides, war after any escalation), which is
    subgame perfect: regular limited strikes. It is not the stochastic case
    model's *contained exchange* (the glossary of
@@ -67,11 +67,11 @@ from deterrence.solvers.result import TextRepr
 REGIMES = ("mutual restraint", "exchange every round", "escalation/war")
 
 
-def contained_exchange(game, player=0):
+def exchange_every_round(game, player=0):
     """Automaton that strikes (limited) every round, and goes to war once anyone escalates.
 
     >>> from deterrence import load_game
-    >>> a = contained_exchange(load_game("us_iran_stage").with_defaults())
+    >>> a = exchange_every_round(load_game("us_iran_stage").with_defaults())
     >>> a.next_state("exchange", "retaliate", "escalate")
     'war'
     """
@@ -79,7 +79,7 @@ def contained_exchange(game, player=0):
     own, opp = game.actions[player], game.actions[1 - player]
     rules = ["*: *, * -> exchange", "*: escalate, * -> war", "*: *, escalate -> war", "war: *, * -> war"]
     return Automaton(["exchange", "war"], "exchange", {"exchange": "retaliate", "war": "escalate"},
-                     rules, own, opp, name="contained_exchange",
+                     rules, own, opp, name="exchange_every_round",
                      description="limited strikes every round; war after any escalation")
 
 
@@ -297,7 +297,7 @@ def _profile_in_play(stage, regime, strategies) -> tuple:
     the exchange every round in regime 1 (``stage`` at numeric values)."""
     if regime == 0:
         return tuple(strategies)
-    return contained_exchange(stage, 0), contained_exchange(stage, 1)
+    return exchange_every_round(stage, 0), exchange_every_round(stage, 1)
 
 
 @lru_cache(maxsize=16)

@@ -39,7 +39,7 @@ def model_figure(model, analysis=None, *, rounds=200, grid=60):
     """
     import matplotlib.pyplot as plt
     from deterrence.analysis.maps import regime_map
-    from deterrence.models.us_iran import contained_exchange
+    from deterrence.models.us_iran import exchange_every_round
     from deterrence.plot.figures import REGIME_COLORS, payoff_heatmap, sweep_map, war_risk_curve
     if analysis is None:
         analysis = model.analyse(critical=False, proxies=False, noise=False)
@@ -56,7 +56,7 @@ def model_figure(model, analysis=None, *, rounds=200, grid=60):
               legend_title="regime (classified without noise)")
     axes[1].plot([float(model.delta)], [w], marker="*", color="black", markersize=14, linestyle="none")
     ts = np.arange(1, rounds + 1)
-    exchange = [contained_exchange(stage, 0), contained_exchange(stage, 1)]
+    exchange = [exchange_every_round(stage, 0), exchange_every_round(stage, 1)]
     curves = [war_risk_by_round(stage, list(model.strategies), model.noise, ts),
               war_risk_by_round(stage, exchange, model.noise, ts)]
     # each curve wears the colour of its regime on the map beside it: one colour, one meaning
