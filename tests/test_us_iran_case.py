@@ -1452,3 +1452,30 @@ def test_the_hawkish_stance_cites_claim_6_and_calls_its_doubling_an_assumption()
     assert "claim 6" in row.source and "Soleimani" not in row.source and "claim 4" not in row.source
     assert row.reason.startswith("assumption, the doubling included")
     assert row.value == 2 * CALIBRATION["A"].value
+
+
+def test_the_contained_exchange_risk_dominates_every_other_equilibrium_the_front_door_finds():
+    # notebook 07 (claim 1) says that, by contained_violence's method (the 2x2 game of the two strategies,
+    # values from a calm week), the contained exchange risk-dominates the mutual-restraint and US-withdrawal
+    # equilibria the front door finds at the calibration too, not only mutual escalation: check it
+    from pathlib import Path
+    import nbformat
+    from deterrence.models.us_iran_exchange import _name, reached_states
+    from deterrence.models.us_iran_exchange_report import _combine
+    model, contained, start = exchange_model(), contained_profile(), "calm/quiet"
+    rivals = set()
+    for eq in dt.solve(dt.load_game("us_iran_exchange")):
+        rival = {s: tuple(eq.action(s, p) for p in PLAYERS) for s in TRANSIENT}
+        name = _name(rival, reached_states(model, rival))
+        if name == "contained exchange":
+            continue
+        rivals.add(name)
+        V = {(a, b): model.values_of(_combine(pa, pb))[start]
+             for a, pa in (("C", contained), ("R", rival)) for b, pb in (("C", contained), ("R", rival))}
+        nash_contained = (V["C", "C"][0] - V["R", "C"][0]) * (V["C", "C"][1] - V["C", "R"][1])
+        nash_rival = (V["R", "R"][0] - V["C", "R"][0]) * (V["R", "R"][1] - V["R", "C"][1])
+        assert nash_contained > nash_rival, name
+    assert {"mutual restraint (war threatened if attacked)", "US withdrawal", "mutual escalation"} <= rivals
+    cells = nbformat.read(Path(__file__).parents[1] / "notebooks" / "07_report_and_maps.ipynb", as_version=4).cells
+    text = " ".join(c.source for c in cells)
+    assert "risk-dominates each of them too" in text and "weigh these two only" in text
