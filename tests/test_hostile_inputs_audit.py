@@ -414,3 +414,15 @@ def test_tree_methods_given_payoffs_beyond_the_float_range(tmp_path):
             solve(tree, method)
     (eq,) = solve(tree, "sequence_lcp").equilibria
     assert eq.payoffs == (10**999, 2)
+
+
+def test_an_exact_war_risk_too_large_to_compute_is_refused_with_its_size():
+    """--within 10000 with a noise of 1e-400 ran past 100 s with no limit (a fuzzing review): the
+    numbers grow by the noise's denominator a round; over the limit the command says so at once."""
+    from deterrence.solvers.repeated.noise_markov import MAX_WAR_DIGITS
+    done = cli("repeated", "prisoners_dilemma", "--within", "10000", "--noise", "execution=1e-400")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "needs numbers of about 8,001,377 digits" in done.stderr and "lower --within" in done.stderr
+    assert 801 * 500 < MAX_WAR_DIGITS < 801 * 10000
+    small = cli("repeated", "prisoners_dilemma", "--within", "100", "--noise", "execution=1e-400")
+    assert small.returncode == 0 and "within 100 rounds: probability" in small.stdout

@@ -40,7 +40,7 @@ import numpy as np
 from deterrence.core.exact import flint as load_flint, from_fmpq, solve_flint
 from deterrence.core.numbers import format_exact, plain_number as _num
 from deterrence.core.progress import check_progress, progress_bar
-from deterrence.errors import GameError
+from deterrence.errors import GameError, TooLargeError
 from deterrence.solvers.repeated import _product
 from deterrence.core.repeated import war_profiles
 from deterrence.solvers.repeated.repeated_values import repeated_game_and_profile
@@ -357,6 +357,12 @@ def _war_risk_exact(chain, wp, within, bar=None):
     return _war_core(ic.W - Ww, Ww.sum(axis=1), chain.start(), ic.D, within, bar=bar)
 
 
+#: the largest numbers the exact chance of war within T rounds may reach (digits): a
+#: denominator's digits times T (a noise of 1e-400 on both sides, 801 digits, over 500 rounds: 400,000
+#: digits, about 5 s of CPU; the time grows with the square of T)
+MAX_WAR_DIGITS = 800_000
+
+
 def _war_core(Q, w, x0, D, within, irreducible=False, bar=None):
     """War risk from state ``x0`` of an integer chain ``W / D`` (rows closed under its
     successors) split as ``W = Q + W_war``, ``w`` the row sums of ``W_war``.
@@ -372,6 +378,14 @@ def _war_core(Q, w, x0, D, within, irreducible=False, bar=None):
     chain leads to every other, so each reaches war if any state has war weight (the
     first war on a shortest path is taken from a state whose whole row is in ``Q``).
     """
+    digits = int(within * int(D).bit_length() * 0.30103)
+    if digits > MAX_WAR_DIGITS:
+        # the numbers of the exact chance of war grow by D's digits a round: --within 10000 with a
+        # noise of 1e-400 ran past 100 s, unbounded (a fuzzing review)
+        raise TooLargeError(f"the exact probability of war within {within} rounds needs numbers of about "
+                            f"{digits:,} digits (the noise's probabilities share a denominator of "
+                            f"{len(str(int(D)))} digits, raised to the power {within}), over the limit of "
+                            f"{MAX_WAR_DIGITS:,}: lower --within, or give the noise as fewer digits")
     flint = load_flint()
     qrows, qcols, qvals = _product.nonzeros(Q)
     N = len(w)
