@@ -1479,3 +1479,16 @@ def test_the_contained_exchange_risk_dominates_every_other_equilibrium_the_front
     cells = nbformat.read(Path(__file__).parents[1] / "notebooks" / "07_report_and_maps.ipynb", as_version=4).cells
     text = " ".join(c.source for c in cells)
     assert "risk-dominates each of them too" in text and "weigh these two only" in text
+
+
+def test_a_parameter_name_the_case_files_share_means_one_quantity():
+    """r_us was the US value of answering (the calibration's b_us) in us_iran_israel and the cost to
+    Iran of a US answer (c_iran) in proxy_target_selection: us_iran_israel now says b_us."""
+    from deterrence.models.us_iran_calibration import SHARED_NAMES
+    assert SHARED_NAMES["us_iran_israel"]["b_us"] == "b_us" and "r_us" not in SHARED_NAMES["us_iran_israel"]
+    assert SHARED_NAMES["proxy_target_selection"]["r_us"] == "c_iran"
+    israel = dt.load_game("us_iran_israel")
+    assert "b_us" in israel.parameters and "r_us" not in israel.parameters
+    # the US answers an attack when answering's value passes its cost less the audience cost (k_us - a_us = 7/3)
+    assert [e.support("US") for e in dt.solve(israel)] == [("hold",)]
+    assert [e.support("US") for e in dt.solve(israel.with_parameters(b_us=3))] == [("retaliate",)]

@@ -207,7 +207,7 @@ SHARED_NAMES = {
     # leaving an attack that killed an American unanswered (the tree's answer is the 23 March kind)
     "proxy_target_selection": {"h_us": "c_us", "r_us": "c_iran", "s": "b_iran", "b_us": "b_us",
                                "k_us": "k_us", "a": "A", "c_us": "D"},
-    "us_iran_israel": {"c_us": "c_us", "a_us": "a_us", "k_us": "k_us", "r_us": "b_us",
+    "us_iran_israel": {"c_us": "c_us", "a_us": "a_us", "k_us": "k_us", "b_us": "b_us",
                        "c_iran": "c_iran", "a_iran": "A", "g_us": "b_iran"},
 }
 
