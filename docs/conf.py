@@ -111,8 +111,7 @@ def _glossary():
     from deterrence.models.us_iran_exchange_report import GLOSSARY
     lines = ["# Glossary", "",
              "The words of the US–Iran case, each with one meaning, as the last section of "
-             "`deterrence report` defines them (the same text: the report's own glossary). "
-             "The teaching notebooks use them in these senses too.", ""]
+             "`deterrence report` defines them (the same text: the report's own glossary).", ""]
     for word, meaning in GLOSSARY.items():
         lines += [f"{word}", f": {meaning[0].upper()}{meaning[1:]}.", ""]
     page = DOCS / "glossary.md"

@@ -18,7 +18,7 @@ from deterrence.core.symbolic import parameter_symbol, parse_expression
 from deterrence.core.tree import Terminal, path_name
 from deterrence.errors import GameError
 from deterrence.models import perfect_deterrence as Z
-from deterrence.solvers.tree.assessment import _reach, bayes_beliefs, sequential_violations
+from deterrence.solvers.tree.assessment import bayes_beliefs, sequential_violations
 
 
 def at(values):
@@ -31,7 +31,7 @@ def same(claim, formula, names):
 
 def outcome(tree, behaviour):
     """Terminal path -> probability under a behaviour profile."""
-    reach = _reach(tree, behaviour)
+    reach = tree.reach_probabilities(behaviour)
     return {path_name(p): F(reach[p]) for p, node in tree.nodes()
             if isinstance(node, Terminal) and reach.get(p, 0)}
 

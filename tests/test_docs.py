@@ -463,7 +463,7 @@ def test_the_glossary_page_is_the_reports_glossary(site):
     no page: an IR review), every word with its one definition."""
     import html
     from deterrence.models.us_iran_exchange_report import GLOSSARY
-    page = html.unescape(re.sub(r"<[^>]+>", "", (site / "glossary.html").read_text()))
+    page = html.unescape(re.sub(r"<[^>]+>", " ", (site / "glossary.html").read_text()))   # <dt>word</dt><dd>
     # Sphinx's smart quotes curl the apostrophes and quotation marks of the text
     curled = {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2026": "...", "\u2013": "--"}
     page = " ".join(page.translate(str.maketrans(curled)).split())
