@@ -348,7 +348,8 @@ def tree_sections(tree) -> list:
     'Incumbent'
     """
     from deterrence.solvers.tree.backward_induction import subgame_perfect
-    from deterrence.solvers.tree.threats import THREAT_NODES, noncredible_threats
+    from deterrence.solvers.tree import THREAT_NODES
+    from deterrence.solvers.tree.threats import noncredible_threats
     numeric = tree.with_defaults() if getattr(tree, "is_symbolic", False) else tree
     spe = subgame_perfect(numeric)
     lines = [str(e.describe() if hasattr(e, "describe") else e) for e in spe.equilibria]

@@ -52,7 +52,7 @@ def build_parser(with_subcommand: str | None = None) -> argparse.ArgumentParser:
     """
     from deterrence import __version__
     # solve on a tree explains which threats are credible up to this many nodes, or with --threats
-    from deterrence.solvers.tree.threats import THREAT_NODES
+    from deterrence.solvers.tree import THREAT_NODES
     parser = _Parser(prog="deterrence",
                      description="Game theory of strategic deterrence: exact equilibria, "
                                  "repeated games, game trees and deterrence reports.")
@@ -259,7 +259,7 @@ def _cmd_solve(args) -> int:
     from deterrence.errors import GameError
     from deterrence.io import load_game
     from deterrence.solvers import solve
-    from deterrence.solvers.tree.threats import THREAT_NODES
+    from deterrence.solvers.tree import THREAT_NODES
     limits = _parse_limits(args.limit)
     # the depth of a tree is checked as the file is read: --limit max_depth=N goes to the reader
     depth = {"max_depth": limits.pop("max_depth")} if "max_depth" in limits else {}

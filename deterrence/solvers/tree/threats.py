@@ -34,10 +34,6 @@ from deterrence.solvers.tree.reduced_normal_form import (
     reduced_normal_form,
 )
 
-#: the largest tree (in nodes) whose credibility analysis runs unasked, in ``deterrence solve``
-#: and the deterrence report: the analysis grows about as nodes^3.8 (reduced strategies)
-THREAT_NODES = 200
-
 
 @dataclass(frozen=True)
 class Threat(TextRepr):
