@@ -193,6 +193,7 @@ def shadow_section(analysis) -> Section:
     >>> shadow_section(analyse_repeated(load_game("prisoners_dilemma"))).data["critical_delta"]
     '1/2'
     """
+    from deterrence.solvers.repeated.critical_delta import delta_json
     check, crit = analysis.check, analysis.critical
     stage, delta = analysis.game.stage, analysis.delta
     names = analysis.strategies
@@ -202,11 +203,8 @@ def shadow_section(analysis) -> Section:
     data = {"strategies": list(names), "delta": format_exact(delta),
             "subgame_perfect": check.subgame_perfect,
             "payoffs": [format_exact(v) for v in check.payoffs],
-            # the critical discount factor as deterrence repeated --json gives it: the one to_json
-            **({k: None for k in ("critical_delta", "critical_delta_float", "critical_delta_formula",
-                                  "critical_attained", "delta_set")} if crit is None else
-               {k: v for k, v in crit.to_json().items() if k != "kind"}),
-            "distance": None}
+            # the critical discount factor as deterrence repeated --json gives it
+            **delta_json(crit), "distance": None}
     if crit is None:
         lines.append(f"The critical discount factor was {analysis.critical_note or 'not computed'}.")
     elif star is None:

@@ -243,14 +243,7 @@ def player_position(players, player) -> int:
     ...
     deterrence.errors.GameError: unknown player 'Irn'; players are US, Iran
     """
-    players = tuple(players)
-    if isinstance(player, int) and not isinstance(player, bool):
-        if 0 <= player < len(players):
-            return player
-        raise GameError(f"player index {player} out of range: there are {len(players)} players")
-    if player in players:
-        return players.index(player)
-    raise GameError(f"unknown player {player!r}; players are {', '.join(map(str, players))}")
+    return _position(tuple(players), player, "player", "", "players")
 
 
 def action_position(actions, player, action) -> int:
@@ -264,14 +257,18 @@ def action_position(actions, player, action) -> int:
     ...
     deterrence.errors.GameError: unknown action 'stirke' for player US; actions are hold, strike
     """
-    actions = tuple(actions)
-    if isinstance(action, int) and not isinstance(action, bool):
-        if 0 <= action < len(actions):
-            return action
-        raise GameError(f"action index {action} out of range for player {player}: it has {len(actions)} actions")
-    if action in actions:
-        return actions.index(action)
-    raise GameError(f"unknown action {action!r} for player {player}; actions are {', '.join(map(str, actions))}")
+    return _position(tuple(actions), action, "action", f" for player {player}", "actions")
+
+
+def _position(items: tuple, item, kind: str, whose: str, plural: str) -> int:
+    """An index or a label to its position in ``items``; else the error the two callers share."""
+    if isinstance(item, int) and not isinstance(item, bool):
+        if 0 <= item < len(items):
+            return item
+        raise GameError(f"{kind} index {item} out of range{whose}: there are {len(items)} {plural}")
+    if item in items:
+        return items.index(item)
+    raise GameError(f"unknown {kind} {item!r}{whose}; {plural} are {', '.join(map(str, items))}")
 
 
 __all__ = ["public_boundary", "boundary_init", "check_count", "check_positive", "check_nonnegative",

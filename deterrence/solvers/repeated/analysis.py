@@ -211,9 +211,8 @@ class RepeatedAnalysis:
         out["nash"] = self.check.nash
         out["deviations"] = [d.to_json() for d in self.check.deviations]
         # δ* as its own JSON writes it (one encoding; DeltaConditions.to_json wrote "x ~ 0.707..." alone)
-        keys = ("critical_delta", "critical_delta_float", "critical_delta_formula", "critical_attained", "delta_set")
-        crit = {} if self.critical is None else self.critical.to_json()
-        out.update({k: crit.get(k) for k in keys})
+        from deterrence.solvers.repeated.critical_delta import delta_json
+        out.update(delta_json(self.critical))
         if self.critical_note:
             out["critical_delta_note"] = self.critical_note
         if self.noisy_check is not None:

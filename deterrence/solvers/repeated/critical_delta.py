@@ -91,7 +91,6 @@ class DeltaConditions(TextRepr):
         >>> critical_delta(load_game("prisoners_dilemma"), "grim_trigger").to_json()["critical_delta_float"]
         0.5
         """
-        from deterrence.core.numbers import format_exact
         from deterrence.io._common import format_formula
         star = self.critical
         # the formula in the toolkit's own syntax (max, min, abs), which parse_expression reads
@@ -102,6 +101,21 @@ class DeltaConditions(TextRepr):
                                            else format_formula(self.critical_symbolic)),
                 "critical_attained": self.critical_attained,
                 "delta_set": format_exact(self.delta_set), "kind": self.kind}
+
+
+#: the keys of the critical discount factor in every JSON that gives it (repeated --json, the report)
+DELTA_KEYS = ("critical_delta", "critical_delta_float", "critical_delta_formula", "critical_attained", "delta_set")
+
+
+def delta_json(conditions) -> dict:
+    """The critical discount factor's keys of :meth:`DeltaConditions.to_json`, all ``None`` when
+    there are no ``conditions`` (δ* not computed): one shape for every JSON that gives δ*.
+
+    >>> delta_json(None)["critical_delta"] is None
+    True
+    """
+    found = {} if conditions is None else conditions.to_json()
+    return {k: found.get(k) for k in DELTA_KEYS}
 
 
 def critical_delta(game, profile=None, *, noise=None, states="histories",

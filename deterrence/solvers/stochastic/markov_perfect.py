@@ -191,17 +191,20 @@ class MarkovPerfectEquilibrium(TextRepr):
 
     def values_text(self) -> str:
         """The values in the start state, and how exact the equilibrium is when it is not."""
-        start = self.values[self.states[0]]
-        tag = ("" if self.exact else
-               f"  [an exact MPE lies within {format_approx(self.radius, 0, 'e')} of these numbers]"
-               if self.verified_under_noise
-               else f"  [epsilon-equilibrium, epsilon = {format_approx(self.epsilon, 3)}]")
-        return f"values in {self.states[0]}: " + ", ".join(_short(v) for v in start) + tag
+        return self._values() + self._exactness()
+
+    def _values(self) -> str:
+        return f"values in {self.states[0]}: " + ", ".join(_short(v) for v in self.values[self.states[0]])
+
+    def _exactness(self) -> str:
+        return ("" if self.exact else
+                f"  [an exact MPE lies within {format_approx(self.radius, 0, 'e')} of these numbers]"
+                if self.verified_under_noise
+                else f"  [epsilon-equilibrium, epsilon = {format_approx(self.epsilon, 3)}]")
 
     def describe(self) -> str:
         parts = [f"{s}: {self.state_text(s)}" for s in self.choice_states()]
-        values, _, tag = self.values_text().partition("  [")
-        return "; ".join(parts) + f"  ({values})" + (f"  [{tag}" if tag else "")
+        return "; ".join(parts) + f"  ({self._values()})" + self._exactness()
 
     def to_json(self) -> dict:
         return {"strategies": {s: [[format_exact(q) for q in d] for d in self.strategies[s]]
