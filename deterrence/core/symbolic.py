@@ -349,7 +349,6 @@ def parameter_substitution(parameters: Mapping, values: Mapping, symbolic: bool)
     [1/2, 1/2, 2, 2]
     """
     from deterrence.core.numbers import to_exact
-    from deterrence.errors import GameError
     unknown = sorted(set(values) - set(parameters))
     if unknown:
         raise GameError(f"unknown parameter(s) {', '.join(unknown)}; "

@@ -644,12 +644,13 @@ def read_aggregate_record(path=None) -> dict:
         if not isinstance(count, int) or isinstance(count, bool) or count < 0:
             raise GameFileError(f"[counts.{name}]: count must be a whole number >= 0", file=file,
                                 line=line("counts", name, "count"))
+        dates = {}
         for key in ("start", "end"):
             try:
-                _as_date(str(row.get(key)))
+                dates[key] = _as_date(str(row.get(key)))
             except GameError as exc:
                 raise GameFileError(f"[counts.{name}]: {exc}", file=file, line=line("counts", name, key)) from None
-        start, end = _as_date(str(row.get("start"))), _as_date(str(row.get("end")))
+        start, end = dates["start"], dates["end"]
         if end < start:
             raise GameFileError(f"[counts.{name}]: end {end} is before start {start}", file=file,
                                 line=line("counts", name, "end"))

@@ -409,10 +409,10 @@ def misfire_tipping_point(model: ExchangeModel, hi=Fraction(1, 20)) -> float:
 
 
 def _stances():
-    """The changes of heart, each under its stance's one name (the regime switching's), with its changes."""
+    """The changes of heart: ``{stance: its changes}``, each under its one name (the regime switching's)."""
     from deterrence.models.us_iran_regimes import IRAN_HAWKISH, US_GLOVES_OFF, stances
     changes = stances()
-    return {stance: (stance, changes[stance]) for stance in (US_GLOVES_OFF, IRAN_HAWKISH)}
+    return {stance: changes[stance] for stance in (US_GLOVES_OFF, IRAN_HAWKISH)}
 
 
 def change_of_heart(model: ExchangeModel, stats1y, tips) -> dict:
@@ -431,7 +431,7 @@ def change_of_heart(model: ExchangeModel, stats1y, tips) -> dict:
     """
     from deterrence.models.us_iran_regimes import change_of_heart_regimes
     switches, single = {}, {}
-    for name, (stance, change) in _stances().items():
+    for stance, change in _stances().items():
         m2 = exchange_model(**{**model.v, **change})
         eqs = markov_perfect_equilibria(m2)
         single[stance] = [dict(e.profile) for e in eqs]
@@ -441,14 +441,14 @@ def change_of_heart(model: ExchangeModel, stats1y, tips) -> dict:
         followed = select(m2, eqs).followed
         # numbers only for an equilibrium: the contained profile is followed when none is found
         st = play_statistics(m2, followed.actions, 52) if eqs else None
-        switches[name] = {"change": {k: str(v) for k, v in change.items()}, "stance": stance,
-                          "equilibria": [e.name for e in eqs], "contained_survives": contained,
-                          "followed": followed.name, "followed_is_equilibrium": bool(eqs),
-                          "war_probability_per_year": _f(st["war"], 4) if st else None,
-                          # beside the first year under the contained exchange (``stats1y``)
-                          "war_probability_per_year_now": _f(stats1y["war"], 4),
-                          "withdrawal_probability_per_year": _f(st["withdrawn"], 4) if st else None,
-                          "attacks_per_month": _f(st["attacks"] / 52 * _weeks_per_month(), 2) if st else None}
+        switches[stance] = {"change": {k: str(v) for k, v in change.items()}, "stance": stance,
+                            "equilibria": [e.name for e in eqs], "contained_survives": contained,
+                            "followed": followed.name, "followed_is_equilibrium": bool(eqs),
+                            "war_probability_per_year": _f(st["war"], 4) if st else None,
+                            # beside the first year under the contained exchange (``stats1y``)
+                            "war_probability_per_year_now": _f(stats1y["war"], 4),
+                            "withdrawal_probability_per_year": _f(st["withdrawn"], 4) if st else None,
+                            "attacks_per_month": _f(st["attacks"] / 52 * _weeks_per_month(), 2) if st else None}
     regimes = change_of_heart_regimes(model, single)
     for sw in switches.values():
         sw["contained_survives_with_switching"] = sw["stance"] in regimes.get("contained_in", ())
