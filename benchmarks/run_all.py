@@ -91,12 +91,12 @@ def ratio_text(r, digits=2):
     return "-" if r is None else f"{r:.{digits}f}x"
 
 
-def in_child(fn, *args, timeout=120.0, clock=time.perf_counter):
+def in_child(fn, *args, timeout=120.0, clock=time.perf_counter, repeats=1):
     """``(seconds, result)`` of ``fn(*args)`` timed inside a spawned child, or ``(None, reason)``
     on a time-out or an exception (peers that can hang: gambit's gnm, enumpoly, large LCPs);
     pygambit is imported before the clock starts."""
     return timing_in_child(fn, *args, timeout=timeout, prepare="bench_nplayer" if have("pygambit") else None,
-                           clock=clock)
+                           clock=clock, repeats=repeats)
 
 
 def table(title, head, rows):
@@ -766,7 +766,8 @@ def _nplayer_all_certified(arrays):
 
 def goal_nplayer(quick):
     import bench_nplayer as bnp
-    games = 2 if quick else 3
+    games = 2 if quick else 5
+    repeats = 3 if quick else 5
     gb = have("pygambit")
     all_shapes = [(2, 2, 2), (2, 2, 3), (2, 3, 3), (3, 3, 3)]
     one_shapes = [(4, 4, 4), (5, 5, 5)]
@@ -778,14 +779,17 @@ def goal_nplayer(quick):
         t_o, t_p, neq, missed, certified, extra = [], [], 0, 0, True, 0
         for g in range(games):
             arrays = bnp.random_arrays(shape, 1000 * len(shape) + 100 * sum(shape) + g)
-            # CPU seconds on both sides (both single-threaded): one call each, so wall time would
-            # measure the machine's load as much as the solvers (0.90x-1.35x in three runs under load)
-            t, found = bnp.timed(bnp.ours_all, arrays, clock=time.process_time)
-            t_o.append(t)
+            # CPU seconds on both sides (both single-threaded; wall time measured the machine's load
+            # as much as the solvers: 0.90x-1.35x in three runs under load), the median of `repeats`
+            # calls on each side: one call of a few ms each gave 0.71x-1.08x on 2x2x3 within minutes
+            found = bnp.ours_all(arrays)
+            t_o.append(median_time(lambda arrays=arrays: bnp.ours_all(arrays), repeats, warm=False,
+                                   clock=time.process_time))
             neq += len(found)
             certified &= _nplayer_all_certified(arrays)
             if gb:
-                tp, theirs = in_child(_gambit_nplayer, "enumpoly", arrays, timeout=120, clock=time.process_time)
+                tp, theirs = in_child(_gambit_nplayer, "enumpoly", arrays, timeout=120, clock=time.process_time,
+                                      repeats=repeats)
                 if tp is not None:
                     t_p.append(tp)
                     missed += bnp.missed(found, theirs)
@@ -798,8 +802,9 @@ def goal_nplayer(quick):
             worst_all = ("x".join(map(str, shape)), r, mo, mp_)
         rows.append(["x".join(map(str, shape)), games, fmt_t(mo), fmt_t(mp_), ratio_text(r), neq,
                      missed if gb else "-", extra if gb else "-", "yes" if certified else "NO"])
-    table("Goal 8a: all equilibria of random three-player games (median CPU seconds per game): ours nplayer "
-          "(exact, complete, certified) against pygambit enumpoly_solve (floats; in a child process)",
+    table("Goal 8a: all equilibria of random three-player games (CPU seconds: median over the games of each "
+          f"game's median of {repeats} calls): ours nplayer (exact, complete, certified) against pygambit "
+          "enumpoly_solve (floats; in a child process)",
           ["shape", "games", "ours", "gambit enumpoly", "gambit/ours (>= 1)", "our equilibria",
            "missed by gambit", "found by gambit only", "ours exact and complete"], rows)
     # "with every answer certified" (issue 18, deliver 3): ours exact and complete on every game, and

@@ -38,26 +38,30 @@ def fmt_time(t):
     return f"{t:.2f} s"
 
 
-def _child(queue, fn, args, prepare, clock):
+def _child(queue, fn, args, prepare, clock, repeats=1):
     try:
         if prepare:                    # imports that are not part of the time (a peer's module)
             __import__(prepare)
-        t = clock()
-        out = fn(*args)
-        queue.put((clock() - t, out))
+        times = []
+        for _ in range(repeats):
+            t = clock()
+            out = fn(*args)
+            times.append(clock() - t)
+        queue.put((statistics.median(times), out))
     except Exception as exc:  # noqa: BLE001 - reported as a failure of that solver
         queue.put((None, f"{type(exc).__name__}: {exc}"))
 
 
-def in_child(fn, *args, timeout=120.0, prepare=None, clock=time.perf_counter):
+def in_child(fn, *args, timeout=120.0, prepare=None, clock=time.perf_counter, repeats=1):
     """``(seconds, result)`` of ``fn(*args)`` timed on ``clock`` inside a spawned child process
     (after importing the module ``prepare``), or ``(None, reason)`` on a time-out or an exception:
     for peers and solvers that can hang or take minutes. ``clock=time.process_time`` gives the
-    child's CPU seconds."""
+    child's CPU seconds; ``repeats`` calls give their median (the first call in a fresh process
+    is among them: the peer's own caches are part of its time, as ours are of ours)."""
     import multiprocessing as mp
     ctx = mp.get_context("spawn")        # fork after numpy/flint threads can deadlock the child
     queue = ctx.Queue()
-    proc = ctx.Process(target=_child, args=(queue, fn, args, prepare, clock))
+    proc = ctx.Process(target=_child, args=(queue, fn, args, prepare, clock, repeats))
     proc.start()
     try:
         return queue.get(timeout=timeout)
