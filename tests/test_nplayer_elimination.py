@@ -129,20 +129,43 @@ def test_integer_deviation_test_agrees_with_the_certificate(values, weights):
 @settings(max_examples=20, deadline=None, derandomize=True)
 @given(st.lists(st.integers(0, 3), min_size=54, max_size=54))
 def test_conditional_dominance_matches_its_definition(values):
-    import itertools
     game = random_game((2, 3, 3), values)
     payoffs = [nplayer._integer_payoffs(game.payoff_array(i)) for i in range(3)]
-    dominated = nplayer._ConditionalDominance(payoffs)
-    for supports in nplayer._support_profiles(game.shape):
-        expected = False
-        for i in range(3):
-            others = [supports[j] for j in range(3) if j != i]
-            for a in supports[i]:
-                for b in range(game.shape[i]):
-                    if all(payoff_at(payoffs, i, b, c) > payoff_at(payoffs, i, a, c)
-                           for c in itertools.product(*others)):
-                        expected = True
-        assert dominated(supports) == expected, supports
+    kept = [supports for supports in nplayer._support_profiles(game.shape)
+            if not dominated_by_definition(payoffs, supports)]
+    assert nplayer._undominated_profiles(payoffs) == kept
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(st.lists(st.integers(1, 3), min_size=2, max_size=4).flatmap(
+    lambda shape: st.tuples(st.just(tuple(shape)),
+                            st.lists(st.integers(-2, 2), min_size=len(shape) * int(np.prod(shape)),
+                                     max_size=len(shape) * int(np.prod(shape))))))
+def test_conditional_dominance_matches_its_definition_for_any_number_of_players(case):
+    # the test runs on all profiles at once (arrays contracted player by player): every
+    # shape, ties included, against the definition profile by profile
+    shape, values = case
+    size = int(np.prod(shape))
+    payoffs = [np.array(values[i * size:(i + 1) * size], dtype=object).reshape(shape)
+               for i in range(len(shape))]
+    kept = [supports for supports in nplayer._support_profiles(shape)
+            if not dominated_by_definition(payoffs, supports)]
+    assert nplayer._undominated_profiles(payoffs) == kept
+
+
+def dominated_by_definition(payoffs, supports) -> bool:
+    """Some action of some support strictly dominated by another of its player's actions against
+    every pure profile of the others' supports."""
+    import itertools
+    n = len(supports)
+    for i in range(n):
+        others = [supports[j] for j in range(n) if j != i]
+        for a in supports[i]:
+            for b in range(payoffs[i].shape[i]):
+                if all(payoff_at(payoffs, i, b, c) > payoff_at(payoffs, i, a, c)
+                       for c in itertools.product(*others)):
+                    return True
+    return False
 
 
 def payoff_at(payoffs, i, action, combo):

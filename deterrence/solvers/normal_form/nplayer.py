@@ -160,13 +160,13 @@ class RealAlgebraic:
     ('x**2 - 2', (Fraction(1, 1), Fraction(2, 1)))
     """
 
-    __slots__ = ("_cache", "_f", "_g", "_hi", "_lo", "_f_coeffs", "_g_coeffs", "_sign_lo")
+    __slots__ = ("_cache", "_f_poly", "_g_poly", "_hi", "_lo", "_f_coeffs", "_g_coeffs", "_sign_lo")
 
     def __init__(self, f, interval, g):
         self._setup(f, interval, g)
 
     def _setup(self, f, interval, g):
-        self._f, self._g = f, g
+        self._f_poly, self._g_poly = f, g
         self._lo, self._hi = Fraction(interval[0]), Fraction(interval[1])
         self._cache = {}
         # coefficients as Fractions once, and f's sign at lo (bisection reads them each step)
@@ -180,6 +180,32 @@ class RealAlgebraic:
         number = cls.__new__(cls)
         number._setup(f, interval, g)
         return number
+
+    @classmethod
+    def _from_flint(cls, f, interval, g):
+        """The number from python-flint ``fmpq_poly`` ``f`` and ``g`` (``g`` may be ``None``),
+        kept as Fraction coefficients: the sympy polynomials, which most numbers of a
+        search never need (their floats and signs come from the coefficients), are built
+        on first use (:attr:`_f`, :attr:`_g`)."""
+        number = cls.__new__(cls)
+        number._setup(None, interval, None)
+        number._f_coeffs = _flint_coefficients(f)
+        number._g_coeffs = None if g is None else _flint_coefficients(g)
+        return number
+
+    @property
+    def _f(self):
+        """``f`` as a sympy ``Poly`` in ``t_sep`` (built from the coefficients when needed)."""
+        if self._f_poly is None:
+            self._f_poly = _sympy_poly(self._f_coeffs)
+        return self._f_poly
+
+    @property
+    def _g(self):
+        """``g`` as a sympy ``Poly`` in ``t_sep``, or ``None`` (a root alone)."""
+        if self._g_poly is None and self._g_coeffs is not None:
+            self._g_poly = _sympy_poly(self._g_coeffs)
+        return self._g_poly
 
     # -- enclosures
     def _bisect(self):
@@ -420,6 +446,20 @@ def _qq(c) -> Fraction:
     return Fraction(int(c.p), int(c.q)) if hasattr(c, "p") else Fraction(c)
 
 
+def _flint_coefficients(poly) -> list:
+    """A python-flint ``fmpq_poly``'s coefficients as Fractions, highest first."""
+    return [Fraction(int(c.p), int(c.q)) for c in reversed(poly.coeffs())]
+
+
+def _sympy_poly(coeffs):
+    """A sympy ``Poly`` in ``t_sep`` over QQ from Fraction coefficients, highest first (from the
+    dense representation: ``Poly(list, ...)`` spends ~20 us on option processing)."""
+    import sympy
+    from sympy.polys.polyclasses import DMP
+    domain = [sympy.QQ(c.numerator, c.denominator) for c in coeffs]
+    return sympy.Poly.new(DMP.from_list(domain, 0, sympy.QQ), sympy.Symbol("t_sep"))
+
+
 def _sign_of_value(coeffs, q: Fraction) -> int:
     """The sign of the polynomial with these Fraction coefficients (highest first) at ``q``."""
     value = Fraction(0)
@@ -571,8 +611,7 @@ def nplayer_equilibria(game, *, limit: int | None = None, seed: int = 0, progres
     payoffs = [_integer_payoffs(game.payoff_array(i)) for i in range(game.n_players)]
     rng = random.Random(seed)
     equilibria, continua, empty = [], [], 0
-    dominated = _ConditionalDominance(payoffs)
-    profiles = [supports for supports in _support_profiles(game.shape) if not dominated(supports)]
+    profiles = _undominated_profiles(payoffs)
     if not asked:
         # the hardest system left after the dominance test, before any is solved: the shape alone
         # would refuse structured games (a 5-player volunteer's dilemma solves in 0.35 s)
@@ -697,77 +736,63 @@ def _integer_payoffs(arr) -> np.ndarray:
     return out
 
 
+def _supports_of(k: int) -> list:
+    """One player's supports, in the order the profiles' grid uses (by size, then lexicographic)."""
+    return [s for r in range(1, k + 1) for s in itertools.combinations(range(k), r)]
+
+
 @functools.lru_cache(maxsize=16)
 def _support_profiles(shape) -> tuple:
     """Support profiles, smallest total size first (pure profiles first); one tuple per
     shape (``shape`` a tuple), kept: every game of that shape walks the same list."""
-    per_player = [[s for r in range(1, k + 1) for s in itertools.combinations(range(k), r)]
-                  for k in shape]
-    return tuple(sorted(itertools.product(*per_player), key=lambda p: (sum(map(len, p)), p)))
+    return _support_grid(shape)[0]
 
 
-class _ConditionalDominance:
-    """Step 2's test, ``table(supports)``: True if an action of some support is
-    strictly dominated (by any action of its player) against every pure profile
-    of the other players' supports. For each player and each pair of its actions
-    ``(b, a)`` the pure profiles of the others where ``b`` beats ``a`` are one
-    integer bit mask (once per game); ``a`` is dominated when some ``b`` beats it on
-    every bit of the others' supports' mask, and the dominated actions of each player
-    are one bit set per supports of the others (once each): a profile's test is then
-    one integer ``&`` per player."""
-
-    def __init__(self, payoffs):
-        self._better, self._others = [], []
-        for i, arr in enumerate(payoffs):
-            rows = np.moveaxis(arr, i, 0).reshape(arr.shape[i], -1).tolist()
-            beats = [[sum(1 << c for c, (x, y) in enumerate(zip(rows[b], rows[a])) if x > y)
-                      for a in range(arr.shape[i])] for b in range(arr.shape[i])]
-            self._better.append(beats)
-            self._others.append(tuple(k for j, k in enumerate(arr.shape) if j != i))
-        # per player: the others' supports -> the bit set of its dominated actions
-        self._dominated_sets = [{} for _ in payoffs]
-        self._bits = {}
-
-    def _dominated(self, i, others) -> int:
-        """The bit set of player ``i``'s actions dominated against the others' supports
-        (computed once per player and supports of the others: a profile's test is then
-        one ``&`` per player)."""
-        mask = _profiles_mask(self._others[i], others)
-        beats = self._better[i]
-        dominated = 0
-        for a in range(len(beats)):
-            if any(row[a] & mask == mask for row in beats):
-                dominated |= 1 << a
-        self._dominated_sets[i][others] = dominated
-        return dominated
-
-    def __call__(self, supports) -> bool:
-        supports, bits = tuple(supports), self._bits
-        for i, known in enumerate(self._dominated_sets):
-            others = supports[:i] + supports[i + 1:]
-            dominated = known.get(others)
-            if dominated is None:
-                dominated = self._dominated(i, others)
-            if dominated:
-                own = bits.get(supports[i])
-                if own is None:
-                    own = bits[supports[i]] = sum(1 << a for a in supports[i])
-                if dominated & own:
-                    return True
-        return False
+@functools.lru_cache(maxsize=16)
+def _support_grid(shape) -> tuple:
+    """``(profiles, order, members)`` for a shape: the profiles as :func:`_support_profiles`
+    lists them; ``order[r]`` the position of the ``r``-th of them in the grid of every
+    player's supports (C order over :func:`_supports_of`); ``members[i]`` the 0/1 matrix of
+    player ``i``'s supports (rows) by its actions (columns). Kept per shape."""
+    per_player = [_supports_of(k) for k in shape]
+    grid = list(itertools.product(*per_player))
+    order = sorted(range(len(grid)), key=lambda r: (sum(map(len, grid[r])), grid[r]))
+    members = []
+    for k, supports in zip(shape, per_player):
+        matrix = np.zeros((len(supports), k), dtype=np.int64)
+        for row, support in enumerate(supports):
+            matrix[row, list(support)] = 1
+        members.append(matrix)
+    return tuple(grid[r] for r in order), np.array(order, dtype=np.intp), tuple(members)
 
 
-@functools.lru_cache(maxsize=4096)
-def _profiles_mask(sizes, others) -> int:
-    """The bit mask of the pure profiles within the supports ``others`` (C order over
-    action counts ``sizes``): the same for every game of a shape, so kept."""
-    mask = 0
-    for combo in itertools.product(*others):
-        index = 0
-        for a, k in zip(combo, sizes):
-            index = index * k + a
-        mask |= 1 << index
-    return mask
+def _undominated_profiles(payoffs) -> list:
+    """Step 2: the support profiles (in :func:`_support_profiles`' order) where no action of
+    any support is strictly dominated (by any action of its player) against every pure
+    profile of the other players' supports, for all profiles at once. For player ``i``:
+    ``fails[b, a, ...]`` marks the others' pure profiles where ``b`` does not beat ``a``;
+    contracting each other player's axis with its support membership matrix counts those
+    failures inside every support of the others, and ``a`` is dominated there when some
+    ``b`` has none; a profile is dropped when a dominated action lies in its support.
+    Exact: the comparisons are of the (Python) integer payoffs."""
+    shape = tuple(payoffs[0].shape)
+    n = len(shape)
+    profiles, order, members = _support_grid(shape)
+    sizes = tuple(len(m) for m in members)
+    dropped = np.zeros(sizes, dtype=bool)
+    rotate = (0, 1, n, *range(2, n))                     # the last axis to third place
+    for i, arr in enumerate(payoffs):
+        own = np.moveaxis(arr, i, 0)                     # [a, the others' actions]
+        fails = np.logical_not((own[:, None] > own[None, :]).astype(bool)).astype(np.int64)
+        others = [j for j in range(n) if j != i]
+        for j in reversed(others):                       # count failures within each support of j
+            fails = (fails @ members[j].T).transpose(rotate)
+        dominated = (fails == 0).any(axis=0)             # [a, supports of the others]
+        has_dominated = (members[i] @ dominated.reshape(shape[i], -1) > 0).reshape(
+            (sizes[i],) + tuple(sizes[j] for j in others))
+        dropped |= np.moveaxis(has_dominated, 0, i)
+    keep = np.flatnonzero(~dropped.ravel()[order])
+    return [profiles[r] for r in keep]
 
 
 def _equilibria_on_support(game, payoffs, supports, rng):
@@ -798,8 +823,7 @@ def _candidate_point(game, payoffs, supports, factor, interval, coordinates) -> 
     import sympy
     n = len(payoffs)
     t = sympy.Symbol("t_sep")
-    f = _sympy_univariate(factor, t)
-    root = RealAlgebraic._from_solver(f, interval, None)
+    root = RealAlgebraic._from_flint(factor, interval, None)
     isolation = _FlintIsolation(factor, interval)
     probs, k = [], 0
     for s, size in zip(supports, game.shape):
@@ -836,7 +860,7 @@ def _candidate_point(game, payoffs, supports, factor, interval, coordinates) -> 
         if poly.degree() <= 0:
             return _simplify(_qq(poly[0]))
         lo, hi = max(root._lo, isolation.lo), min(root._hi, isolation.hi)
-        return RealAlgebraic._from_solver(f, (lo, hi), _sympy_univariate(poly, t))
+        return RealAlgebraic._from_flint(factor, (lo, hi), poly)
 
     strategies = tuple(tuple(0 if p is None else number(p) for p in row) for row in probs)
     payoffs_out = tuple(number(values[i][s[0]], _payoff_scale(game, i)) for i, s in enumerate(supports))

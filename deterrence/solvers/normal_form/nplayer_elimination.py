@@ -60,7 +60,9 @@ from itertools import combinations
 
 from deterrence.core.exact import flint_module
 from deterrence.solvers.normal_form.nplayer_quotient import (
+    _deviation_pays_weighted,
     _rational_point,
+    certified_or_nothing,
     _real_candidates,
     _rejected,
 )
@@ -153,9 +155,27 @@ def _pure_third(game, payoffs, supports, i, j, k):
     sum_i, sum_j = sum(kernel_i), sum(kernel_j)
     if sum_i == 0 or sum_j == 0:
         return [], []               # the kernel line misses the simplex's hyperplane
-    point = {k: [Fraction(1)], i: [Fraction(v, sum_i) for v in kernel_i],
-             j: [Fraction(v, sum_j) for v in kernel_j]}
-    return _rational_point(game, supports, _unknowns(point), payoffs), []
+    # the probabilities are kernel / sum: positive when every entry has the sum's sign, and
+    # then the kernels with that sign are integer weights of the mixtures (a positive factor):
+    # most points fail one of these tests, so they run in integers, before any Fraction
+    if any(v * sum_i <= 0 for v in kernel_i) or any(v * sum_j <= 0 for v in kernel_j):
+        return [], []
+    weights = [None] * 3
+    weights[k] = _on_support([1], supports[k], game.shape[k])
+    weights[i] = _on_support([abs(v) for v in kernel_i], supports[i], game.shape[i])
+    weights[j] = _on_support([abs(v) for v in kernel_j], supports[j], game.shape[j])
+    if _deviation_pays_weighted(payoffs, supports, weights):
+        return [], []
+    profile = [[Fraction(w, sum(row)) for w in row] for row in weights]
+    return certified_or_nothing(game, profile), []
+
+
+def _on_support(values, support, size) -> list:
+    """A full row of integer weights: ``values`` on the support's actions, 0 elsewhere."""
+    row = [0] * size
+    for a, v in zip(support, values):
+        row[a] = v
+    return row
 
 
 def _constant(coefficients) -> int:
