@@ -94,8 +94,8 @@ def test_january_2020_war_when_deaths_weigh_more_than_war():
     assert eq.actions["strike/missiles/deaths"] == "war"
 
 
-POINTS = [{}, {"e_us": "1/20", "e_is": "3/4", "r_is": 0}, {"k_us": 3}, {"r_us": 5}, {"a": 0, "s": 1},
-          {"c_us": 0, "r_us": 3}, {"e_is": "1/2", "r_is": 1, "k_is": 5}]
+POINTS = [{}, {"e_us": "1/20", "e_is": "3/4", "r_is": 0}, {"k_us": 3}, {"r_us": 5}, {"A": 0, "b_iran": 1},
+          {"D": 0, "r_us": 3}, {"e_is": "1/2", "r_is": 1, "k_is": 5}]
 
 
 @pytest.mark.parametrize("values", POINTS)

@@ -70,7 +70,7 @@ def test_every_us_iran_catalogue_model_is_checked_against_the_calibration():
 
 
 def test_proxy_tree_and_exchange_model_agree_on_who_answers():
-    # the proxy tree models a deadly attack (its c_us is the calibration's D): the US answers it,
+    # the proxy tree models a deadly attack (its audience cost is the calibration's D): the US answers it,
     # as the exchange model's US answers attacks that kill Americans; an attack that killed no
     # American (us_iran_israel, audience cost a_us) goes unanswered in both
     (spe,) = dt.solve(dt.load_game("proxy_target_selection")).equilibria

@@ -9,9 +9,10 @@ are exposed (success ``e_us``) and the US answers with limited strikes
 (``r_us``) because it seeks no wider war. Payoffs are listed (Israel, Iran, US);
 the values that the US–Iran case calibration names
 (:mod:`deterrence.models.us_iran_calibration`: ``c_us``, ``c_iran``, ``b_us``,
-``b_iran``, ``k_us``, ``A``, ``D``) are its values, under this tree's names
-(:data:`deterrence.models.us_iran_calibration.SHARED_NAMES`). US forces are the "low-hanging
-fruit" when Iran's answer lands on them in the subgame-perfect equilibrium:
+``b_iran``, ``k_us``, ``A``, ``D``) are its values, under its names but for two: ``h_us`` is
+its ``c_us`` (the US cost of being hit) and ``r_us`` its ``c_iran``, named for the target beside
+Israel's ``h_is`` and ``r_is`` (:data:`deterrence.models.us_iran_calibration.SHARED_NAMES`).
+US forces are the "low-hanging fruit" when Iran's answer lands on them in the subgame-perfect equilibrium:
 :func:`low_hanging_fruit_condition` gives the condition on the parameters,
 symbolically (every regime of backward induction in which Iran chooses
 ``answer_us``).
@@ -30,8 +31,8 @@ from deterrence.core.tree import GameTree, decision, terminal
 PARAMETERS = {
     "d": (2, "damage to Iran from the Israeli strike"),
     "g_is": (2, "Israel's gain from striking Iranian assets"),
-    "a": (4, "Iran's audience cost of absorbing without answer (the case calibration's A)"),
-    "s": (2, "Iran's value of a successful answer (the case calibration's b_iran, a limited strike's gain)"),
+    "A": (4, "Iran's audience cost of absorbing without answer (the case calibration's A)"),
+    "b_iran": (2, "Iran's value of a successful answer (the case calibration's b_iran, a limited strike's gain)"),
     "e_is": ("1/4", "chance that an answer against Israel succeeds (air defences)"),
     "e_us": ("3/4", "chance that an answer against exposed US forces succeeds"),
     "r_is": (4, "cost to Iran of Israel's retaliation"),
@@ -42,8 +43,8 @@ PARAMETERS = {
     "h_is": (3, "cost to Israel of being hit"),
     "h_us": (3, "cost to the US of being hit (the case calibration's c_us)"),
     "c_is": (3, "Israel's audience cost of not answering"),
-    "c_us": (3, "US audience cost of leaving unanswered an attack like that of 23 March 2023, which killed "
-                "an American (the case calibration's D)"),
+    "D": (3, "US audience cost of leaving unanswered an attack like that of 23 March 2023, which killed "
+             "an American (the case calibration's D)"),
 }
 
 
@@ -78,14 +79,14 @@ def proxy_targets(symbolic: bool = False, **values) -> GameTree:
     tree = GameTree(decision("Israel", {
         "hold": terminal([0, 0, 0]),
         "strike": decision("Iran", {
-            "absorb": terminal(["g_is", "-d - a", 0]),
+            "absorb": terminal(["g_is", "-d - A", 0]),
             "answer_israel": decision("Israel", {
-                "retaliate": terminal(["g_is - e_is*h_is - k_is", "-d + e_is*s - r_is", 0]),
-                "hold": terminal(["g_is - e_is*h_is - c_is", "-d + e_is*s", 0]),
+                "retaliate": terminal(["g_is - e_is*h_is - k_is", "-d + e_is*b_iran - r_is", 0]),
+                "hold": terminal(["g_is - e_is*h_is - c_is", "-d + e_is*b_iran", 0]),
             }),
             "answer_us": decision("US", {
-                "retaliate": terminal(["g_is", "-d + e_us*s - r_us", "b_us - e_us*h_us - k_us"]),
-                "hold": terminal(["g_is", "-d + e_us*s", "-e_us*h_us - c_us"]),
+                "retaliate": terminal(["g_is", "-d + e_us*b_iran - r_us", "b_us - e_us*h_us - k_us"]),
+                "hold": terminal(["g_is", "-d + e_us*b_iran", "-e_us*h_us - D"]),
             }),
         }),
     }), players=["Israel", "Iran", "US"], parameters=params,

@@ -431,7 +431,7 @@ def us_iran_model(*, delta=None, noise=None, within: int = 100, **values) -> USI
     """Build the model; keyword values override parameters of the stage game or the proxy tree.
 
     Names of the proxy tree that clash with the stage game's take the prefix
-    ``proxy_`` (for example ``proxy_c_us``). δ, the noise and the profile come
+    ``proxy_`` (for example ``proxy_b_us``). δ, the noise and the profile come
     from the stage game's ``[repeated]`` section unless given (read by
     :meth:`deterrence.core.repeated.RepeatedGame.from_game`, which checks δ).
 

@@ -203,12 +203,13 @@ SHARED_NAMES = {
     "us_iran_escalation_ladder": {"b": "b_us", "c": "c_us", "a": "a_us", "m": "m",
                                   "W_us": "W_us", "W_iran": "W_iran"},
     "january_2020": {"A": "A", "D": "D", "W_us": "W_us", "W_iran": "W_iran"},
-    # the proxy tree (Israel, Iran, US): h_us is the cost of being hit, c_us the audience cost of
+    # the proxy tree (Israel, Iran, US): h_us is the US cost of being hit and r_us the cost to Iran
+    # of a US answer, named for the target beside Israel's h_is and r_is; D is the audience cost of
     # leaving an attack that killed an American unanswered (the tree's answer is the 23 March kind)
-    "proxy_target_selection": {"h_us": "c_us", "r_us": "c_iran", "s": "b_iran", "b_us": "b_us",
-                               "k_us": "k_us", "a": "A", "c_us": "D"},
+    "proxy_target_selection": {"h_us": "c_us", "r_us": "c_iran", "b_iran": "b_iran", "b_us": "b_us",
+                               "k_us": "k_us", "A": "A", "D": "D"},
     "us_iran_israel": {"c_us": "c_us", "a_us": "a_us", "k_us": "k_us", "b_us": "b_us",
-                       "c_iran": "c_iran", "a_iran": "A", "g_us": "b_iran"},
+                       "c_iran": "c_iran", "A": "A", "b_iran": "b_iran"},
 }
 
 
