@@ -1492,3 +1492,67 @@ def test_a_parameter_name_the_case_files_share_means_one_quantity():
     # the US answers an attack when answering's value passes its cost less the audience cost (k_us - a_us = 7/3)
     assert [e.support("US") for e in dt.solve(israel)] == [("hold",)]
     assert [e.support("US") for e in dt.solve(israel.with_parameters(b_us=3))] == [("retaliate",)]
+
+
+def test_every_case_file_lists_its_names_in_the_naming_table():
+    """CASE_PARAMETERS lists every parameter of every case file, and nothing else (so a new name
+    must say which quantity it names)."""
+    from deterrence.models.us_iran_calibration import CASE_MEANINGS, CASE_PARAMETERS
+    from deterrence.io.catalogue import catalogue_names
+    us_iran = {n for n in catalogue_names() if {"US", "Iran"} <= set(getattr(dt.load_game(n), "players", ()))}
+    assert set(CASE_PARAMETERS) == us_iran
+    for name, table in CASE_PARAMETERS.items():
+        assert set(table) == set(dt.load_game(name).parameters), name
+        assert set(table.values()) <= set(CASE_MEANINGS), name
+
+
+def test_one_parameter_name_means_one_quantity_in_every_case_file():
+    """c_us was the US cost of being hit in us_iran_stage, us_iran_exchange and us_iran_israel and
+    the US audience cost of a deadly attack (the calibration's D) in proxy_target_selection; a_iran
+    was A in us_iran_israel; a and s meant other things in the proxy tree than in the ladder and
+    January 2020."""
+    from deterrence.models.us_iran_calibration import CASE_MEANINGS, CASE_PARAMETERS
+    meaning = {}
+    for file, table in CASE_PARAMETERS.items():
+        for name, quantity in table.items():
+            assert meaning.setdefault(name, (quantity, file))[0] == quantity, (
+                f"{name} names {quantity} in {file} but {meaning[name][0]} in {meaning[name][1]}")
+    # a file's own description of a shared name agrees with the table's unit: a chance is a probability
+    for file, table in CASE_PARAMETERS.items():
+        game = dt.load_game(file).with_defaults()
+        for name, quantity in table.items():
+            if CASE_MEANINGS[quantity][1].startswith("probability"):
+                assert 0 <= Fraction(str(game.parameters[name])) <= 1, (file, name)
+    for file in ("us_iran_stage", "us_iran_exchange", "us_iran_israel"):
+        assert CASE_PARAMETERS[file]["c_us"] == "c_us"
+    proxy = dt.load_game("proxy_target_selection")
+    assert "c_us" not in proxy.parameters and CASE_PARAMETERS["proxy_target_selection"]["D"] == "D"
+    assert CASE_PARAMETERS["us_iran_israel"]["A"] == "A" and "a_iran" not in dt.load_game("us_iran_israel").parameters
+
+
+def test_one_quantity_has_one_name_but_for_the_stated_synonyms():
+    from deterrence.models.us_iran_calibration import CASE_PARAMETERS, CASE_SYNONYMS
+    names = {}
+    for table in CASE_PARAMETERS.values():
+        for name, quantity in table.items():
+            names.setdefault(quantity, set()).add(name)
+    several = {q: n for q, n in names.items() if len(n) > 1}
+    assert set(several) == set(CASE_SYNONYMS)
+    for quantity, others in several.items():
+        main = quantity if quantity in others else None
+        assert others - {main} == CASE_SYNONYMS[quantity][0], quantity
+
+
+def test_shared_names_are_read_off_the_naming_table():
+    from deterrence.models.us_iran_calibration import CASE_PARAMETERS
+    for file, shared in SHARED_NAMES.items():
+        assert shared == {n: q for n, q in CASE_PARAMETERS[file].items() if q in CALIBRATION}, file
+        assert set(shared.values()) <= set(CALIBRATION), file
+
+
+def test_the_calibration_page_shows_the_naming_table():
+    from pathlib import Path
+    from deterrence.models.us_iran_calibration import naming_table
+    page = (Path(__file__).parents[1] / "docs" / "explanation" / "models" / "us_iran_calibration.md").read_text()
+    assert naming_table() in page
+    assert "`c_us` | US cost of being hit by a limited strike |" in naming_table()

@@ -4,7 +4,10 @@ Every US–Iran model of the toolkit (the stage game ``us_iran_stage``, the
 escalation ladder, the January 2020 tree and the stochastic exchange model
 :mod:`deterrence.models.us_iran_exchange`) takes the quantities it shares
 with the others from here; ``tests/test_us_iran_case.py`` checks that the
-catalogue files agree with :data:`CALIBRATION`.
+catalogue files agree with :data:`CALIBRATION`. A parameter name means one quantity in every
+file of the case: :data:`CASE_PARAMETERS` maps each file's names to the quantities of
+:data:`CASE_MEANINGS` (:func:`naming_table` is the table of the documentation's page for this
+module), and :data:`SHARED_NAMES` (the names of the calibration's quantities) is read off it.
 
 Units. Time: a **round is one week** (7 days); per-round rates are
 probabilities per week. Payoffs: one unit is a fifth of the value to Iran of
@@ -196,21 +199,122 @@ STANCE_CALIBRATION = {name: Calibrated(name, value, unit, source, reason)
                       for name, value, unit, source, reason in _STANCE_ROWS}
 
 
-# Names that other catalogue files use for the same quantity (file -> {their name: calibration name}).
-# The escalation ladder's b, c and a are symmetric: they equal both sides' values.
-SHARED_NAMES = {
+# One word, one meaning across the case. CASE_MEANINGS: every quantity that a parameter of a case
+# file names (a calibration name, or a quantity of one file only), with its meaning and unit;
+# CASE_PARAMETERS: each case file's parameter names -> the quantity each names. A name means one
+# quantity in every file that uses it (tests/test_us_iran_case.py checks it, and that every
+# parameter of every case file is listed); a quantity has one name, but for CASE_SYNONYMS.
+_PAYOFF, _PROB = "payoff units", "probability"
+_CALIBRATED_MEANINGS = {
+    "round_days": "length of a round of the exchange model",
+    "annual_discount_rate": "annual rate at which the future is discounted",
+    "b_us": "US gain from a limited strike that answers an attack: reputation, being seen to answer attacks",
+    "b_iran": "Iran's gain from a limited strike by its militias: signalling, pressure on the US presence",
+    "c_us": "US cost of being hit by a limited strike",
+    "c_iran": "cost to Iran when its proxies are hit by a limited strike",
+    "a_us": "US audience cost of leaving unanswered an attack that killed no American",
+    "a_iran": "Iran's audience cost of not answering a limited strike",
+    "W_us": "US cost of all-out war, charged in the round it breaks out (and each further round)",
+    "W_iran": "Iran's cost of all-out war, charged in the round it breaks out (and each further round)",
+    "m": "Iran's value of a militia strike that shows it can destabilise",
+    "A": "Iran's audience cost of absorbing a strike on its assets or proxies without any answer",
+    "D": "US audience cost of leaving unanswered an attack that killed Americans",
+    "k_us": "US cost of carrying out a limited strike (risk to crews, strain with Baghdad)",
+    "israeli_strike_rate": "chance of an Israeli strike on Iranian assets in a week",
+    "motive_rate": "chance that the militias strike for their own motives in a week",
+    "deadly_fraction": "chance that a militia strike kills Americans",
+    "misfire": "chance that a militia strike goes off plan into escalation (war)",
+    "us_misfire": "chance that a US strike goes off plan into escalation (war)",
+    "presence_value": "US loss per week once it has left Iraq and Syria",
+    "withdrawal_gain": "Iran's gain per week once US forces have left",
+    "change_of_heart_rate": "chance of a change of political stance on one side in a week",
+}
+CASE_MEANINGS = {
+    **{name: (_CALIBRATED_MEANINGS[name], c.unit) for name, c in CALIBRATION.items()},
+    "ladder_overshoot": ("chance that a militia strike goes a rung further than meant (escalation ladder)", _PROB),
+    "jan_strike_value": ("US value of the January 2020 strike (removing a commander, restoring deterrence)",
+                         _PAYOFF),
+    "jan_harassment": ("US cost of continued proxy harassment if it restrains (January 2020)", _PAYOFF),
+    "jan_answer_value": ("Iran's value of a visible answer, the missiles on US bases (January 2020)", _PAYOFF),
+    "jan_missile_hit": ("US cost of being hit by the January 2020 missiles (injuries, no deaths)", _PAYOFF),
+    "jan_salvo_kills": ("chance that the calibrated January 2020 salvo kills US troops", _PROB),
+    "israeli_strike_damage": ("damage to Iran from the Israeli strike", _PAYOFF),
+    "israel_strike_gain": ("Israel's gain from striking Iranian assets in Syria", _PAYOFF),
+    "israel_hit_cost": ("Israel's cost of being hit by an Iranian answer", _PAYOFF),
+    "israel_answer_cost": ("Israel's cost of carrying out a retaliation", _PAYOFF),
+    "israel_audience_cost": ("Israel's audience cost of not answering", _PAYOFF),
+    "israel_retaliation_to_iran": ("cost to Iran of Israel's retaliation", _PAYOFF),
+    "success_on_israel": ("chance that an Iranian answer against Israel succeeds (air defences)", _PROB),
+    "success_on_us": ("chance that an Iranian answer against exposed US forces succeeds", _PROB),
+    "iran_israel_answer_gain": ("Iran's gain from answering on Israel directly", _PAYOFF),
+    "iran_israel_answer_risk": ("Iran's escalation risk of hitting Israel directly", _PAYOFF),
+    "us_posture_cost": ("US cost of a retaliatory posture that is not used (readiness, escalation risk)",
+                        _PAYOFF),
+}
+CASE_PARAMETERS = {
     "us_iran_stage": {n: n for n in ("b_us", "b_iran", "c_us", "c_iran", "a_us", "a_iran", "W_us", "W_iran")},
-    "us_iran_escalation_ladder": {"b": "b_us", "c": "c_us", "a": "a_us", "m": "m",
+    "us_iran_exchange": {n: n for n in CALIBRATION if n not in ("round_days", "annual_discount_rate")},
+    # the escalation ladder is symmetric: its b, c and a are both sides' values
+    "us_iran_escalation_ladder": {"m": "m", "b": "b_us", "c": "c_us", "a": "a_us", "q": "ladder_overshoot",
                                   "W_us": "W_us", "W_iran": "W_iran"},
-    "january_2020": {"A": "A", "D": "D", "W_us": "W_us", "W_iran": "W_iran"},
+    "january_2020": {"v": "jan_strike_value", "h": "jan_harassment", "A": "A", "g": "jan_answer_value",
+                     "s": "jan_missile_hit", "k": "jan_salvo_kills", "D": "D", "W_us": "W_us", "W_iran": "W_iran"},
     # the proxy tree (Israel, Iran, US): h_us is the US cost of being hit and r_us the cost to Iran
     # of a US answer, named for the target beside Israel's h_is and r_is; D is the audience cost of
     # leaving an attack that killed an American unanswered (the tree's answer is the 23 March kind)
-    "proxy_target_selection": {"h_us": "c_us", "r_us": "c_iran", "b_iran": "b_iran", "b_us": "b_us",
-                               "k_us": "k_us", "A": "A", "D": "D"},
-    "us_iran_israel": {"c_us": "c_us", "a_us": "a_us", "k_us": "k_us", "b_us": "b_us",
-                       "c_iran": "c_iran", "A": "A", "b_iran": "b_iran"},
+    "proxy_target_selection": {"d": "israeli_strike_damage", "g_is": "israel_strike_gain", "A": "A",
+                               "b_iran": "b_iran", "e_is": "success_on_israel", "e_us": "success_on_us",
+                               "r_is": "israel_retaliation_to_iran", "r_us": "c_iran",
+                               "k_is": "israel_answer_cost", "k_us": "k_us", "b_us": "b_us",
+                               "h_is": "israel_hit_cost", "h_us": "c_us", "c_is": "israel_audience_cost",
+                               "D": "D"},
+    "us_iran_israel": {"s_isr": "israel_strike_gain", "h_isr": "israel_hit_cost", "b_iran": "b_iran",
+                       "g_isr": "iran_israel_answer_gain", "e_iran": "iran_israel_answer_risk",
+                       "d": "israeli_strike_damage", "A": "A", "c_iran": "c_iran", "c_us": "c_us",
+                       "b_us": "b_us", "k_us": "k_us", "a_us": "a_us", "x_us": "us_posture_cost"},
 }
+#: the quantities that keep a second name, and why (every other quantity has one name in the case)
+CASE_SYNONYMS = {
+    "b_us": ({"b"}, "the escalation ladder is symmetric: b is both sides' gain (b_us = b_iran)"),
+    "a_us": ({"a"}, "the escalation ladder is symmetric: a is both sides' audience cost (a_us = a_iran)"),
+    "c_us": ({"c", "h_us"}, "the ladder's symmetric c; the proxy tree's h_us, named beside Israel's h_is"),
+    "c_iran": ({"r_us"}, "the proxy tree's r_us, the US retaliation, named beside Israel's r_is"),
+    "israel_strike_gain": ({"g_is", "s_isr"}, "two files written apart: the proxy tree's g_is, "
+                                              "us_iran_israel's s_isr"),
+    "israel_hit_cost": ({"h_is", "h_isr"}, "two files written apart: the proxy tree's h_is, "
+                                           "us_iran_israel's h_isr"),
+}
+
+# Names that other catalogue files use for the calibration's quantities (file -> {their name:
+# calibration name}), read off CASE_PARAMETERS.
+SHARED_NAMES = {file: {name: q for name, q in names.items() if q in CALIBRATION}
+                for file, names in CASE_PARAMETERS.items() if file != "us_iran_exchange"}
+
+
+def naming_table() -> str:
+    """The case's parameter names as a Markdown table: each name, the quantity it names, its
+    unit and the files that use it (the table of the documentation's page for this module).
+
+    >>> naming_table().splitlines()[0]
+    '| name | meaning | unit | files |'
+    >>> naming_table().splitlines()[2].split(" | ")[:3]
+    ['| `A`', "Iran's audience cost of absorbing a strike on its assets or proxies without any answer", 'payoff units']
+    """
+    names = {}
+    for file, table in CASE_PARAMETERS.items():
+        for name, q in table.items():
+            names.setdefault(name, (q, []))[1].append(file)
+    rows = ["| name | meaning | unit | files |", "| --- | --- | --- | --- |"]
+    for name in sorted(names, key=lambda n: (n.lower(), n)):
+        q, files = names[name]
+        meaning, unit = CASE_MEANINGS[q]
+        if name in ("a", "b", "c"):         # the symmetric ladder: one value for both sides
+            meaning = (f"both sides' value of {q} and {name}_iran, equal in the symmetric escalation ladder; "
+                       f"the US's: {meaning}")
+        elif name != q and q in CALIBRATION:
+            meaning += f" (the calibration's {q})"
+        rows.append(f"| `{name}` | {meaning} | {unit} | {', '.join(files)} |")
+    return "\n".join(rows)
 
 
 #: the largest magnitude of a calibration value, ``10**100``: the case model's statistics and its
@@ -278,5 +382,5 @@ def delta_per_round(values=None) -> Fraction:
     return Fraction(1) / (1 + Fraction(v["annual_discount_rate"]) * Fraction(v["round_days"], 365))
 
 
-__all__ = ["CALIBRATION", "Calibrated", "SHARED_NAMES", "STANCE_CALIBRATION", "calibration_values", "delta_per_round",
-           "per_week"]
+__all__ = ["CALIBRATION", "CASE_MEANINGS", "CASE_PARAMETERS", "CASE_SYNONYMS", "Calibrated", "SHARED_NAMES",
+           "STANCE_CALIBRATION", "calibration_values", "delta_per_round", "naming_table", "per_week"]
