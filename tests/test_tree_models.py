@@ -109,6 +109,34 @@ def test_low_hanging_fruit_condition_agrees_with_backward_induction(values):
     assert bool(cond.xreplace(at)) == some
 
 
+# r_us = 5: Iran is indifferent between US forces and Israel; k_us = 5: the US is indifferent between
+# answering and holding, and with r_us = 6 Iran's best answer depends on which it does
+TIES = POINTS + [{"r_us": 5}, {"r_us": 5, "e_us": "1/2", "e_is": "1/4"}, {"k_us": 5, "r_us": 6}, {"k_us": 5},
+                 {"A": "7/2", "r_is": 4, "e_is": 0}]
+
+
+@pytest.mark.parametrize("values", TIES)
+def test_lands_on_us_forces_is_the_every_condition_and_the_default_condition_is_some(values):
+    """lands_on_us_forces (every SPE) and the condition with every=True agree at every point, ties
+    included; the default condition is 'some SPE' (at r_us = 5 it holds and lands_on_us_forces does not)."""
+    full = {k: v for k, (v, _) in PROXY.items()}
+    full.update(values)
+    at = {parameter_symbol(k): sympy.Rational(str(v)) for k, v in full.items()}
+    answers = [e.actions["strike"] for e in subgame_perfect(proxy_targets(**values))]
+    assert bool(low_hanging_fruit_condition(every=True).xreplace(at)) == lands_on_us_forces(**values) \
+        == all(a == "answer_us" for a in answers)
+    assert bool(low_hanging_fruit_condition().xreplace(at)) == ("answer_us" in answers)
+
+
+def test_the_proxy_section_says_which_condition_it_prints():
+    from deterrence.models.proxy_targets import proxy_sections
+    (section,) = proxy_sections(proxy_targets(symbolic=True, r_us=5))
+    assert section.data["answers"] == ["answer_israel", "answer_us"] and section.data["lands_on_us_forces"] is False
+    text = " ".join(section.lines)
+    assert "does not land on US forces in every subgame-perfect equilibrium" in text
+    assert "in some subgame-perfect equilibrium (on its boundary Iran is indifferent" in text
+
+
 def test_ladder_outcomes_in_text_and_json():
     result = dt.solve(dt.load_game("us_iran_escalation_ladder"))
     (eq,) = result.equilibria

@@ -12,10 +12,13 @@ the values that the US–Iran case calibration names
 ``b_iran``, ``k_us``, ``A``, ``D``) are its values, under its names but for two: ``h_us`` is
 its ``c_us`` (the US cost of being hit) and ``r_us`` its ``c_iran``, named for the target beside
 Israel's ``h_is`` and ``r_is`` (:data:`deterrence.models.us_iran_calibration.SHARED_NAMES`).
-US forces are the "low-hanging fruit" when Iran's answer lands on them in the subgame-perfect equilibrium:
-:func:`low_hanging_fruit_condition` gives the condition on the parameters,
-symbolically (every regime of backward induction in which Iran chooses
-``answer_us``).
+US forces are the "low-hanging fruit" when Iran's answer lands on them in every subgame-perfect equilibrium
+(:func:`lands_on_us_forces` at given values). :func:`low_hanging_fruit_condition` gives the
+condition on the parameters, symbolically: by default the union of the regimes of backward
+induction in which Iran chooses ``answer_us``, which holds where the answer lands on US forces in
+*some* subgame-perfect equilibrium (on its boundary Iran is indifferent, and another answer is an
+equilibrium too: at ``r_us = 5`` with the other defaults); with ``every=True``, the condition of
+:func:`lands_on_us_forces`.
 
 Sources: the situation brief (shared/brief.md: 22-23 March 2023, the Aleppo
 strike and the Hasakah drone; expert claim 3, proxy target substitution).
@@ -97,32 +100,43 @@ def proxy_targets(symbolic: bool = False, **values) -> GameTree:
     return tree if symbolic else tree.with_defaults()
 
 
-def low_hanging_fruit_condition(tree: GameTree | None = None):
+def low_hanging_fruit_condition(tree: GameTree | None = None, *, every: bool = False):
     """Condition (sympy boolean) under which Iran's answer lands on US forces.
 
-    It is the disjunction, over the regimes of symbolic backward induction
-    in the subgame after the Israeli strike, of the conditions of the regimes
-    in which Iran chooses ``answer_us``.
+    By default it holds where Iran answers against US forces in *some* subgame-perfect equilibrium
+    (after the Israeli strike): the disjunction of the conditions of the regimes of symbolic
+    backward induction in which Iran chooses ``answer_us``. The regimes are closed (``>=``), so on
+    a boundary where Iran is indifferent the condition holds and another answer is an equilibrium
+    too. With ``every=True`` it holds where *every* subgame-perfect equilibrium has Iran answering
+    against US forces, which is :func:`lands_on_us_forces`: some regime lands on US forces and no
+    regime in which Iran chooses otherwise holds.
 
     >>> import sympy
     >>> from deterrence.core.symbolic import parameter_symbol
-    >>> cond = low_hanging_fruit_condition()
     >>> defaults = {parameter_symbol(k): sympy.Rational(str(v)) for k, (v, _) in PARAMETERS.items()}
-    >>> bool(cond.xreplace(defaults))
-    True
+    >>> tie = {**defaults, parameter_symbol("r_us"): 5}     # Iran indifferent: US forces or Israel
+    >>> [bool(low_hanging_fruit_condition(every=e).xreplace(at)) for at in (defaults, tie) for e in (False, True)]
+    [True, True, True, False]
+    >>> lands_on_us_forces(), lands_on_us_forces(r_us=5)
+    (True, False)
     """
     import sympy
     from deterrence.solvers.tree.backward_induction import symbolic_regimes
     tree = tree if tree is not None else proxy_targets(symbolic=True)
-    parts = [c for c, moves, _ in symbolic_regimes(tree, ("strike",)) if moves["strike"] == "answer_us"]
-    return sympy.Or(*parts)
+    regimes = symbolic_regimes(tree, ("strike",))
+    on_us = sympy.Or(*[c for c, moves, _ in regimes if moves["strike"] == "answer_us"])
+    if not every:
+        return on_us
+    return sympy.And(on_us, sympy.Not(sympy.Or(*[c for c, moves, _ in regimes if moves["strike"] != "answer_us"])))
 
 
 def lands_on_us_forces(**values) -> bool:
-    """At these parameter values, does every SPE have Iran answering against US forces?
+    """At these parameter values, does every SPE have Iran answering against US forces? (Where
+    ``low_hanging_fruit_condition(every=True)`` holds; the default condition also holds on its
+    boundary, where Iran is indifferent and answering Israel is an SPE too.)
 
-    >>> lands_on_us_forces(), lands_on_us_forces(e_us="1/20", e_is="3/4", r_is=0)
-    (True, False)
+    >>> lands_on_us_forces(), lands_on_us_forces(e_us="1/20", e_is="3/4", r_is=0), lands_on_us_forces(r_us=5)
+    (True, False, False)
     """
     from deterrence.solvers.tree.backward_induction import subgame_perfect
     return all(e.actions["strike"] == "answer_us" for e in subgame_perfect(proxy_targets(**values)))
@@ -144,10 +158,12 @@ def proxy_sections(proxy, equilibria=None, condition=None) -> list:
     condition = low_hanging_fruit_condition(proxy) if condition is None else condition
     answers = sorted({e.actions["strike"] for e in spe.equilibria})
     on_us = answers == ["answer_us"]
-    lines = [f"After an Israeli strike, Iran's answer in every subgame-perfect equilibrium: {', '.join(answers)}.",
+    lines = [f"After an Israeli strike, Iran's answers in the subgame-perfect equilibria: {', '.join(answers)}.",
              ("US forces are the low-hanging fruit: the answer lands on them, not on Israel."
-              if on_us else "The answer does not land on US forces at these values."),
-             f"Condition for the answer to land on US forces: {condition}."]
+              if on_us else "The answer does not land on US forces in every subgame-perfect equilibrium "
+                            "at these values."),
+             "Condition for the answer to land on US forces in some subgame-perfect equilibrium (on its "
+             f"boundary Iran is indifferent, and another answer is an equilibrium too): {condition}."]
     return [Section("proxies", "Proxies and the low-hanging fruit", tuple(lines), {
         "answers": answers, "lands_on_us_forces": on_us, "condition": str(condition),
         "equilibria": spe.to_json()["equilibria"]})]
