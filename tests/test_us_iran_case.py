@@ -1530,6 +1530,14 @@ def test_one_parameter_name_means_one_quantity_in_every_case_file():
     assert CASE_PARAMETERS["us_iran_israel"]["A"] == "A" and "a_iran" not in dt.load_game("us_iran_israel").parameters
 
 
+def test_no_case_file_has_two_names_that_differ_only_in_case():
+    """The proxy tree had d (damage to Iran) beside D (the US audience cost of a deadly attack)."""
+    from deterrence.models.us_iran_calibration import CASE_PARAMETERS
+    for file in CASE_PARAMETERS:
+        folded = [n.lower() for n in dt.load_game(file).parameters]
+        assert len(folded) == len(set(folded)), file
+
+
 def test_one_quantity_has_one_name_but_for_the_stated_synonyms():
     from deterrence.models.us_iran_calibration import CASE_PARAMETERS, CASE_SYNONYMS
     names = {}

@@ -32,7 +32,7 @@ from __future__ import annotations
 from deterrence.core.tree import GameTree, decision, terminal
 
 PARAMETERS = {
-    "d": (2, "damage to Iran from the Israeli strike"),
+    "d_iran": (2, "damage to Iran from the Israeli strike"),
     "g_is": (2, "Israel's gain from striking Iranian assets"),
     "A": (4, "Iran's audience cost of absorbing without answer (the case calibration's A)"),
     "b_iran": (2, "Iran's value of a successful answer (the case calibration's b_iran, a limited strike's gain)"),
@@ -82,14 +82,14 @@ def proxy_targets(symbolic: bool = False, **values) -> GameTree:
     tree = GameTree(decision("Israel", {
         "hold": terminal([0, 0, 0]),
         "strike": decision("Iran", {
-            "absorb": terminal(["g_is", "-d - A", 0]),
+            "absorb": terminal(["g_is", "-d_iran - A", 0]),
             "answer_israel": decision("Israel", {
-                "retaliate": terminal(["g_is - e_is*h_is - k_is", "-d + e_is*b_iran - r_is", 0]),
-                "hold": terminal(["g_is - e_is*h_is - c_is", "-d + e_is*b_iran", 0]),
+                "retaliate": terminal(["g_is - e_is*h_is - k_is", "-d_iran + e_is*b_iran - r_is", 0]),
+                "hold": terminal(["g_is - e_is*h_is - c_is", "-d_iran + e_is*b_iran", 0]),
             }),
             "answer_us": decision("US", {
-                "retaliate": terminal(["g_is", "-d + e_us*b_iran - r_us", "b_us - e_us*h_us - k_us"]),
-                "hold": terminal(["g_is", "-d + e_us*b_iran", "-e_us*h_us - D"]),
+                "retaliate": terminal(["g_is", "-d_iran + e_us*b_iran - r_us", "b_us - e_us*h_us - k_us"]),
+                "hold": terminal(["g_is", "-d_iran + e_us*b_iran", "-e_us*h_us - D"]),
             }),
         }),
     }), players=["Israel", "Iran", "US"], parameters=params,

@@ -262,7 +262,7 @@ CASE_PARAMETERS = {
     # the proxy tree (Israel, Iran, US): h_us is the US cost of being hit and r_us the cost to Iran
     # of a US answer, named for the target beside Israel's h_is and r_is; D is the audience cost of
     # leaving an attack that killed an American unanswered (the tree's answer is the 23 March kind)
-    "proxy_target_selection": {"d": "israeli_strike_damage", "g_is": "israel_strike_gain", "A": "A",
+    "proxy_target_selection": {"d_iran": "israeli_strike_damage", "g_is": "israel_strike_gain", "A": "A",
                                "b_iran": "b_iran", "e_is": "success_on_israel", "e_us": "success_on_us",
                                "r_is": "israel_retaliation_to_iran", "r_us": "c_iran",
                                "k_is": "israel_answer_cost", "k_us": "k_us", "b_us": "b_us",
@@ -270,7 +270,7 @@ CASE_PARAMETERS = {
                                "D": "D"},
     "us_iran_israel": {"s_isr": "israel_strike_gain", "h_isr": "israel_hit_cost", "b_iran": "b_iran",
                        "g_isr": "iran_israel_answer_gain", "e_iran": "iran_israel_answer_risk",
-                       "d": "israeli_strike_damage", "A": "A", "c_iran": "c_iran", "c_us": "c_us",
+                       "d_iran": "israeli_strike_damage", "A": "A", "c_iran": "c_iran", "c_us": "c_us",
                        "b_us": "b_us", "k_us": "k_us", "a_us": "a_us", "x_us": "us_posture_cost"},
 }
 #: the quantities that keep a second name, and why (every other quantity has one name in the case)
