@@ -109,3 +109,26 @@ def test_whole_solver_agrees_with_the_groebner_path_on_2x3x3_and_3x3x3_games(mon
         for e in a:
             assert max(float(r) for r in regrets(game, [[float(p) for p in s]
                                                         for s in e.strategies])) < 1e-9
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(st.integers(-10**6, 10**6).filter(bool), st.integers(-10**6, 10**6),
+       st.integers(-10**6, 10**6), st.integers(0, 40))
+def test_quadratic_real_roots_by_formula_are_isolated(a, b, c, shift):
+    # the formula's balls (a cheaper path than Arb's complex isolation) must each hold exactly
+    # one real root, as many balls as real roots; coefficients scaled up to 2^40 test the
+    # cancellation-free form
+    import flint
+    import sympy
+    from deterrence.solvers.normal_form.nplayer_quotient import _arb_fraction, _real_root_balls
+    poly = flint.fmpz_poly([c, b * 2 ** shift, a])
+    x = sympy.Symbol("x")
+    roots = sympy.Poly(a * x**2 + b * 2 ** shift * x + c, x).real_roots()
+    if len(set(roots)) < len(roots) or any(r.is_rational for r in roots):
+        return              # the solver passes irreducible quadratics only
+    balls = _real_root_balls(flint, poly)
+    assert len(balls) == len(roots)
+    for ball in balls:
+        mid, rad = _arb_fraction(ball.mid()), _arb_fraction(ball.rad())
+        lo, hi = sympy.Rational(mid - rad), sympy.Rational(mid + rad)
+        assert sum(1 for r in roots if lo < r < hi) == 1
