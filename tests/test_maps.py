@@ -346,3 +346,23 @@ def test_a_resumed_regime_map_keeps_its_regime_names():
     ax = plot.sweep_map(resumed, "regime")
     assert [t.get_text() for t in ax.get_legend().get_texts()] == list(REGIMES)
     plt.close(ax.figure)
+
+
+def test_regime_at_names_its_regime_and_still_compares_as_the_code():
+    # a review: regime_at(0.9) read {'regime': 0, ...}, a code the user had to look up in REGIMES
+    import json
+    import pickle
+
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from deterrence.analysis.maps import regime_at
+    from deterrence.models.us_iran_exchange import REGIMES as EXCHANGE_REGIMES, exchange_model
+    point = regime_at(0.5)
+    assert str(point["regime"]) == REGIMES[1] == point["regime"].name and f"{point['regime']}" == REGIMES[1]
+    assert point["regime"] == 1 and float(point["regime"]) == 1.0 and {1: "x"}[point["regime"]] == "x"
+    shown = InteractiveShell.instance().display_formatter.format(regime_at(0.9))[0]["text/plain"]
+    assert "mutual restraint" in shown
+    assert json.loads(json.dumps(point))["regime"] == 1           # JSON and a sweep still read the code
+    assert pickle.loads(pickle.dumps(point["regime"])).name == REGIMES[1]     # executors pickle it
+    other = regime_at(model=exchange_model, W_iran=0, misfire="1/10")["regime"]
+    assert str(other) == EXCHANGE_REGIMES[int(other)]             # each model's own names

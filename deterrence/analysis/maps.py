@@ -56,22 +56,28 @@ def __getattr__(name):
 
 
 def regime_at(delta=None, seed=None, *, model=None, **values) -> dict:
-    """Regime code and war risk of a model at one point, solved from scratch.
+    """The regime and war risk of a model at one point, solved from scratch.
 
     ``model`` is the model's builder (default :func:`deterrence.models.default_map_model`);
     ``delta`` (if given) and ``values`` are its keywords. ``seed`` is unused (the models
     are exact); :func:`deterrence.analysis.sweep.sweep` passes one to functions that take it.
+    The regime is a :class:`~deterrence.core.regime_model.Regime`: it prints as its name
+    and compares as its code (the index into the model's ``REGIMES``, which a map stores).
 
-    >>> regime_at(0.9), regime_at(0.5)["regime"], regime_at(0.9, W_iran=1)["regime"]
-    ({'regime': 0, 'war_risk': 0.0}, 1, 2)
+    >>> regime_at(0.9)
+    {'regime': Regime(0, 'mutual restraint'), 'war_risk': 0.0}
+    >>> str(regime_at(0.5)["regime"]), regime_at(0.9, W_iran=1)["regime"] == 2
+    ('exchange every round', True)
 
     (No war under mutual restraint: the model's noise misfires only militia strikes, which
     contained tit-for-tat never intends on its path.)
     """
     if delta is not None:
         values["delta"] = delta
-    regime, risk = (default_map_model if model is None else model)(**values).classify()
-    return {"regime": int(regime), "war_risk": float(risk)}
+    from deterrence.core.regime_model import Regime
+    at = (default_map_model if model is None else model)(**values)
+    regime, risk = at.classify()
+    return {"regime": Regime(int(regime), type(at).REGIMES[int(regime)]), "war_risk": float(risk)}
 
 
 def regime_map(x, y=None, *, model=None, method=None, executor=None, max_workers=None, progress=None,

@@ -119,4 +119,35 @@ class SymbolicClassifier:
         return {"regime": np.asarray(regime, dtype=float), "war_risk": np.asarray(risk, dtype=float)}
 
 
-__all__ = ["RegimeModel", "SymbolicClassifier"]
+class Regime(int):
+    """A regime: its code (it compares, hashes, sorts and converts as the code, so maps,
+    sweeps and JSON read a number) that reads as its name (``str``, f-strings, the repr).
+
+    >>> r = Regime(1, "exchange every round")
+    >>> r == 1, float(r), str(r), f"{r}", r.name
+    (True, 1.0, 'exchange every round', 'exchange every round', 'exchange every round')
+    >>> r
+    Regime(1, 'exchange every round')
+    >>> import json, pickle; json.dumps({"regime": r}), pickle.loads(pickle.dumps(r)).name
+    ('{"regime": 1}', 'exchange every round')
+    """
+
+    def __new__(cls, code, name):
+        out = super().__new__(cls, code)
+        out.name = str(name)
+        return out
+
+    def __str__(self) -> str:
+        return self.name
+
+    def __format__(self, spec) -> str:
+        return format(self.name, spec) if not spec or spec[-1:] == "s" else format(int(self), spec)
+
+    def __repr__(self) -> str:
+        return f"Regime({int(self)}, {self.name!r})"
+
+    def __reduce__(self):
+        return (Regime, (int(self), self.name))
+
+
+__all__ = ["Regime", "RegimeModel", "SymbolicClassifier"]
