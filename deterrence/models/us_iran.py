@@ -286,7 +286,10 @@ class USIranModel:
         if analysis.proxy_equilibria is not None:
             parts += proxy_sections(self.proxy, analysis.proxy_equilibria, analysis.proxy_condition)
         heading, summary = regime_headline(analysis)
-        parts.insert(0, Section("regime", "Regime", (summary,),
+        # the summary is the report's own (shown first): the section names the regime, not the
+        # summary again (a review: the notebook's HTML showed it twice, bold and as this line)
+        parts.insert(0, Section("regime", "Regime", (f"{REGIMES[regime]} (regime {regime} of "
+                                                     f"{len(REGIMES)}: {', '.join(REGIMES)})",),
                                 {"regime": REGIMES[regime], "code": regime,
                                  "subgame_perfect_under_noise": _holds_under_noise(analysis)}))
         return DeterrenceReport(title or self.title or heading, tuple(parts), summary)
