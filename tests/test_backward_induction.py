@@ -285,3 +285,20 @@ def test_a_tie_leaves_the_pure_list_incomplete_and_says_why():
                                                                                    "r": terminal([0, 0])})}),
                       players=["A", "B"])
     assert subgame_perfect(untied).complete and len(subgame_perfect(untied)) == 1
+
+
+def test_threats_report_is_a_result_with_text_html_and_json():
+    # a review: threats_report returned a plain str, where every other result shows as a table in
+    # Jupyter and has to_json()
+    from IPython.core.interactiveshell import InteractiveShell
+
+    import deterrence as dt
+    report = dt.threats_report(dt.load_game("entry_deterrence"))
+    shown = InteractiveShell.instance().display_formatter.format(report)[0]
+    assert shown["text/plain"].startswith("<ThreatsReport: 2 pure Nash equilibria")
+    assert "<th>Incumbent</th>" in shown["text/html"] and "would not carry out &#x27;fight&#x27;" in shown["text/html"]
+    assert str(report).splitlines()[0] == "2 pure Nash equilibria in the reduced normal form, 1 subgame perfect:"
+    data = report.to_json()
+    assert (data["pure_equilibria"], data["subgame_perfect"]) == (2, 1)
+    assert data["equilibria"][0]["threats"][0]["better"] == "accommodate"
+    assert report.equilibria == tuple(dt.noncredible_threats(dt.load_game("entry_deterrence")))

@@ -153,8 +153,63 @@ def noncredible_threats(tree: GameTree) -> list:
     return out
 
 
-def threats_report(tree: GameTree) -> str:
-    """A text report: the pure Nash equilibria and the threats that are not credible.
+@dataclass(frozen=True)
+class ThreatsReport(TextRepr):
+    """The pure Nash equilibria of a tree's reduced normal form, each with the threats that are
+    not credible: text (``str``, ``print``), HTML (Jupyter) and JSON, like the other results.
+
+    >>> from deterrence.models.entry_deterrence import entry_deterrence
+    >>> r = threats_report(entry_deterrence())
+    >>> r.to_json()["subgame_perfect"], [e["profile"] for e in r.to_json()["equilibria"]]
+    (1, [['out', 'fight'], ['in', 'accommodate']])
+    >>> "<td>accommodate</td>" in r._repr_html_()
+    True
+    """
+
+    equilibria: tuple         # NashExplanation, one per pure equilibrium
+    players: tuple = ()
+
+    @property
+    def subgame_perfect(self) -> int:
+        return sum(1 for e in self.equilibria if e.subgame_perfect)
+
+    def headline(self) -> str:
+        n = len(self.equilibria)
+        return (f"{n} pure Nash equilibri{'um' if n == 1 else 'a'} in the reduced normal form, "
+                f"{self.subgame_perfect} subgame perfect")
+
+    def to_text(self) -> str:
+        return "\n".join([self.headline() + ":"] + ["  " + e.describe() for e in self.equilibria])
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+    def repr_text(self) -> str:
+        return self.to_text()
+
+    def to_json(self) -> dict:
+        return {"pure_equilibria": len(self.equilibria), "subgame_perfect": self.subgame_perfect,
+                "equilibria": [e.to_json() for e in self.equilibria]}
+
+    def _repr_html_(self) -> str:
+        import html
+        players = self.players or tuple(f"player {i + 1}" for i in range(len(self.equilibria[0].profile)
+                                                                          if self.equilibria else 0))
+        head = "".join(f"<th>{html.escape(p)}</th>" for p in players)
+        rows = []
+        for e in self.equilibria:
+            cells = "".join(f"<td>{html.escape(a)}</td>" for a in e.profile)
+            why = ("subgame perfect" if e.subgame_perfect else
+                   "not subgame perfect: " + "; ".join(t.describe() for t in e.threats))
+            rows.append(f"<tr>{cells}<td>{html.escape(', '.join(map(format_exact, e.payoffs)))}</td>"
+                        f"<td>{html.escape(why)}</td></tr>")
+        return (f"<table><caption>{html.escape(self.headline())}</caption><tr>{head}<th>payoffs</th>"
+                f"<th>threats</th></tr>{''.join(rows)}</table>")
+
+
+def threats_report(tree: GameTree) -> ThreatsReport:
+    """A report: the pure Nash equilibria and the threats that are not credible (a
+    :class:`ThreatsReport`: ``print`` gives the text, Jupyter a table, ``to_json()`` the data).
 
     >>> from deterrence.models.entry_deterrence import entry_deterrence
     >>> print(threats_report(entry_deterrence()))
@@ -163,12 +218,7 @@ def threats_report(tree: GameTree) -> str:
       instead of -1 (gain 2)
       (in, accommodate): subgame perfect
     """
-    found = noncredible_threats(tree)
-    good = sum(1 for e in found if e.subgame_perfect)
-    lines = [f"{len(found)} pure Nash equilibri{'um' if len(found) == 1 else 'a'} in the reduced "
-             f"normal form, {good} subgame perfect:"]
-    lines += ["  " + e.describe() for e in found]
-    return "\n".join(lines)
+    return ThreatsReport(tuple(noncredible_threats(tree)), tuple(tree.players))
 
 
-__all__ = ["NashExplanation", "Threat", "noncredible_threats", "threats_report"]
+__all__ = ["NashExplanation", "Threat", "ThreatsReport", "noncredible_threats", "threats_report"]
