@@ -261,7 +261,20 @@ def _public(value, name):
 _SUBPACKAGES = ("plot", "solvers")
 
 
+#: old public name -> (its new name, the release that renamed it): each still works for one
+#: release and warns (DeprecationWarning naming the new name); not in ``__all__``
+_DEPRECATED = {
+    "contained_exchange": ("exchange_every_round", "0.1.0"),
+}
+
+
 def __getattr__(name):
+    if name in _DEPRECATED:
+        import warnings
+        new, since = _DEPRECATED[name]
+        warnings.warn(f"deterrence.{name} is deprecated since {since} and will be removed in the next release: "
+                      f"use deterrence.{new}", DeprecationWarning, stacklevel=2)
+        return __getattr__(new)
     if name in _SUBPACKAGES:
         return importlib.import_module(f"deterrence.{name}")
     if name in _LAZY:

@@ -174,3 +174,22 @@ def test_the_command_s_help_loads_no_game_or_solver_module():
     from deterrence.cli import build_parser
     solve = build_parser()._subparsers._group_actions[0].choices["solve"].format_help()
     assert "more than 200 nodes" in " ".join(solve.split())      # the number still reaches the help
+
+
+def test_a_renamed_public_name_keeps_a_deprecated_alias_for_one_release():
+    # a review: dt.contained_exchange was renamed exchange_every_round with no alias, so a
+    # notebook written a release ago stopped with AttributeError
+    import warnings
+
+    import pytest
+
+    import deterrence as dt
+    with pytest.warns(DeprecationWarning, match=r"deterrence\.contained_exchange .*use deterrence\.exchange_every_round"):
+        old = dt.contained_exchange
+    assert old is dt.exchange_every_round
+    assert "contained_exchange" not in dt.__all__ and "contained_exchange" not in dir(dt)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert callable(dt.exchange_every_round)         # the new name does not warn
+    with pytest.raises(AttributeError, match="no attribute 'contained_exchangee'"):
+        _ = dt.contained_exchangee
