@@ -184,7 +184,8 @@ def test_a_renamed_public_name_keeps_a_deprecated_alias_for_one_release():
     import pytest
 
     import deterrence as dt
-    with pytest.warns(DeprecationWarning, match=r"deterrence\.contained_exchange .*use deterrence\.exchange_every_round"):
+    with pytest.warns(DeprecationWarning,
+                      match=r"deterrence\.contained_exchange .*use deterrence\.exchange_every_round"):
         old = dt.contained_exchange
     assert old is dt.exchange_every_round
     assert "contained_exchange" not in dt.__all__ and "contained_exchange" not in dir(dt)

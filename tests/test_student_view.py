@@ -282,3 +282,36 @@ def test_pbe_and_threat_explanations_print_their_description_not_their_fields():
     assert repr(explanations[0]).startswith("<NashExplanation: (out, fight): not subgame perfect")
     threat = explanations[0].threats[0]
     assert repr(threat) == f"<Threat: {threat.describe()}>"
+
+
+def test_model_values_and_strategy_fits_show_one_line_and_a_table_in_jupyter():
+    # a review: SFEMResult, RepeatedValues and the model objects printed their dataclass fields
+    # (us_iran_model(): the stage game, both automata and the proxy tree; the exchange model
+    # 'USIranExchange(overrides=(), fitted=True, record=(), progress=None)')
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from deterrence.solvers.inference.sfem import SFEMResult
+    show = InteractiveShell.instance().display_formatter.format
+    pd = dt.load_game("prisoners_dilemma")
+    fit = SFEMResult(("tit_for_tat", "hawk"), (0.25, 0.75), (0.1, float("nan")), 0.1, 0.01, True,
+                     -3.0, 8.0, 8.0, 2, 5, "US", posteriors=((0.5, 0.5), (0.1, 0.9)))
+    cases = [
+        (fit, "<SFEMResult: US, 2 matches: hawk 0.750 (s.e. n/a), tit_for_tat 0.250 (s.e. 0.100)", "<td>hawk</td>"),
+        (dt.discounted_values(pd, ["tit_for_tat", "always_escalate"], delta="1/2"),
+         "<RepeatedValues: Row tit_for_tat vs Column always_escalate, delta 1/2 (symbolic): payoffs (P + S)/2",
+         "<td>calm, war</td><td>(P + S)/2</td>"),
+        (dt.us_iran_model(W_iran=60), "<USIranModel: delta 9/10; contained_tit_for_tat vs contained_tit_for_tat",
+         "<td>W_iran</td><td>60</td>"),
+        (dt.us_iran_exchange_model(W_iran=60), "<USIranExchange: US–Iran case model, fitted to the record",
+         "<td><b>W_iran</b></td><td><b>60</b></td>"),
+    ]
+    from deterrence.models.us_iran_exchange_fit import RecordFit
+    record_fit = RecordFit((("motive_rate", 0.52),), (("motive_rate", 0.17),), (), -4.25, (), (), True, "")
+    assert show(record_fit)[0]["text/plain"] == ("<RecordFit: motive_rate 0.52 (s.e. 0.17); log-likelihood -4.25; "
+                                                 "verified under noise: True>")
+    for value, text, cell in cases:
+        shown = show(value)[0]
+        assert shown["text/plain"].startswith(text), shown["text/plain"]
+        assert "\n" not in shown["text/plain"] and "=(" not in shown["text/plain"]     # one line, no fields
+        assert cell in shown["text/html"]
+    assert str(fit) == fit.to_text()

@@ -123,12 +123,16 @@ class USIranAnalysis(TextRepr):
 
 
 @dataclass(frozen=True)
-class USIranModel:
+class USIranModel(TextRepr):
     """The pieces of the US–Iran analysis (all immutable values).
 
     It is a regime model (:class:`deterrence.core.regime_model.RegimeModel`): ``REGIMES``,
     :meth:`classify` and :meth:`symbolic_classifier`, built at each point of a map by
-    :func:`us_iran_model`.
+    :func:`us_iran_model`. Its repr is one line (the dataclass repr printed the stage game, both
+    automata and the proxy tree: a review); Jupyter shows a table of its values.
+
+    >>> us_iran_model(W_iran=60)                      # doctest: +ELLIPSIS
+    <USIranModel: delta 9/10; contained_tit_for_tat vs contained_tit_for_tat; noise Iran: ... W_iran=60; war risk ...>
     """
 
     REGIMES = REGIMES      # the regime names (class attribute, not a field)
@@ -144,6 +148,39 @@ class USIranModel:
     within: int = 100      # horizon for the war probability
     title: object = None   # None: the title follows the regime (see :func:`regime_headline`)
     round_days: int = 7    # a round is one week (the file's description; the calibration's round_days)
+
+    def repr_text(self) -> str:
+        from deterrence.core.numbers import format_exact
+        values = ", ".join(f"{k}={format_exact(v)}" for k, v in self.stage.parameters.items())
+        noise = self.noise.describe() if self.noise is not None else "none"
+        return (f"delta {format_exact(self.delta)}; {' vs '.join(a.name for a in self.strategies)}; "
+                f"noise {noise}; {values}; war risk within {self.within} rounds of {self.round_days} days "
+                "(dt.explain(model) for the analysis)")
+
+    def _repr_html_(self) -> str:
+        """The model's values as a table: δ, the profile, the noise, the round's and the proxy game's
+        parameters (the proxy game's under its own title).
+
+        >>> html = us_iran_model(W_iran=60)._repr_html_()
+        >>> "<td>W_iran</td><td>60</td>" in html, "<td>delta</td><td>9/10</td>" in html
+        (True, True)
+        """
+        import html
+
+        from deterrence.core.numbers import format_exact
+
+        def rows(items):
+            return "".join(f"<tr><td>{html.escape(str(k))}</td>"
+                           f"<td>{html.escape(v if isinstance(v, str) else format_exact(v))}</td></tr>"
+                           for k, v in items)
+        head = [("delta", self.delta), ("profile", " vs ".join(a.name for a in self.strategies)),
+                ("noise", self.noise.describe() if self.noise is not None else "none"),
+                ("war risk within", f"{self.within} rounds"), ("round", f"{self.round_days} days")]
+        return (f"<table><caption>US–Iran teaching model (dt.explain(model) for the analysis)</caption>"
+                f"<tr><th>value</th><th></th></tr>{rows(head)}"
+                f"<tr><th colspan='2'>{html.escape(self.stage.title)}</th></tr>{rows(self.stage.parameters.items())}"
+                f"<tr><th colspan='2'>{html.escape(self.proxy.title)}</th></tr>{rows(self.proxy.parameters.items())}"
+                "</table>")
 
     def repeated_game(self):
         """The carrier: stage game, δ, noise and the model's profile (no horizon).

@@ -47,6 +47,7 @@ from fractions import Fraction
 from functools import partial
 
 from deterrence.core.progress import check_progress, progress_bar
+from deterrence.solvers.result import TextRepr
 from deterrence.models.us_iran_exchange import (_remember, chain_key, contained_profile, exchange_model, horizon_weeks,
                                                 israeli_strike_response, play_statistics, reference_path_on, verify,
                                                 weeks_in)
@@ -55,8 +56,14 @@ ESTIMATED = ("motive_rate", "deadly_fraction")
 
 
 @dataclass(frozen=True)
-class RecordFit:
-    """Estimates, standard errors and the fitted equilibrium's predictions beside the record."""
+class RecordFit(TextRepr):
+    """Estimates, standard errors and the fitted equilibrium's predictions beside the record.
+
+    Its repr is one line, the estimates (the dataclass repr printed every table: a review).
+
+    >>> RecordFit((("motive_rate", 0.52),), (("motive_rate", 0.17),), (), -4.25, (), (), True, "")
+    <RecordFit: motive_rate 0.52 (s.e. 0.17); log-likelihood -4.25; verified under noise: True>
+    """
 
     estimates: tuple          # ((name, value), ...)
     standard_errors: tuple    # ((name, se), ...)
@@ -69,6 +76,14 @@ class RecordFit:
 
     def estimate(self, name) -> float:
         return dict(self.estimates)[name]
+
+    def repr_text(self) -> str:
+        from deterrence.core.numbers import format_short
+        se = dict(self.standard_errors)
+        values = ", ".join(f"{n} {format_short(v, 3)} (s.e. {format_short(se[n], 2) if n in se else 'n/a'})"
+                           for n, v in self.estimates)
+        return (f"{values}; log-likelihood {format_short(self.log_likelihood, 6)}; "
+                f"verified under noise: {self.verified_under_noise}")
 
     def prediction(self, name) -> float:
         return {n: v for n, v, _ in self.predictions}[name]

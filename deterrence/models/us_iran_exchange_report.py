@@ -1148,7 +1148,7 @@ def exchange_report(analysis: ExchangeAnalysis):
 
 
 @dataclass(frozen=True)
-class USIranExchange:
+class USIranExchange(TextRepr):
     """The US–Iran case model, following the model protocol of ``deterrence.analysis.explain``:
     ``analyse()`` computes once, ``report(analysis)`` renders.
 
@@ -1161,6 +1161,13 @@ class USIranExchange:
     >>> m = us_iran_exchange_model(fitted=False)
     >>> m.report(m.analyse()).to_json()["equilibrium"]["verified_under_noise"]
     True
+
+    Its repr is one line (the dataclass repr showed ``overrides=()``, not the model: a review);
+    Jupyter shows the table of its calibration, the values changed in bold:
+
+    >>> us_iran_exchange_model(W_iran=60)
+    <USIranExchange: US–Iran case model, fitted to the record (motive_rate, deadly_fraction); W_iran=60
+    (calibration 50); dt.explain(model) for the analysis>
     """
 
     overrides: tuple = ()
@@ -1171,6 +1178,38 @@ class USIranExchange:
     @property
     def model(self) -> ExchangeModel:
         return exchange_model(**dict(self.overrides))
+
+    def repr_text(self) -> str:
+        from deterrence.core.numbers import format_exact
+        from deterrence.models.us_iran_calibration import calibration_values
+        from deterrence.models.us_iran_exchange_fit import ESTIMATED
+        base = calibration_values()
+        how = ("fitted to the record (" + ", ".join(ESTIMATED) + ")" if self.fitted else
+               "at its calibration (not fitted)")
+        changed = "; ".join(f"{k}={format_exact(v)} (calibration {format_exact(base[k])})" if k in base
+                            else f"{k}={format_exact(v)}" for k, v in self.overrides)
+        record = f"; its own record ({len(self.record)} counts)" if self.record else ""
+        return (f"US–Iran case model, {how}{'; ' + changed if changed else ''}{record}; "
+                "dt.explain(model) for the analysis")
+
+    def _repr_html_(self) -> str:
+        """The calibration the model starts from, the values changed in bold.
+
+        >>> html = us_iran_exchange_model(W_iran=60)._repr_html_()
+        >>> "<td><b>W_iran</b></td><td><b>60</b></td>" in html, "<td>misfire</td><td>1/1600</td>" in html
+        (True, True)
+        """
+        import html
+
+        from deterrence.core.numbers import format_exact
+        from deterrence.models.us_iran_calibration import calibration_values
+        changed = dict(self.overrides)
+        rows = "".join((f"<tr><td><b>{html.escape(k)}</b></td><td><b>{html.escape(format_exact(v))}</b></td></tr>"
+                        if k in changed else
+                        f"<tr><td>{html.escape(k)}</td><td>{html.escape(format_exact(v))}</td></tr>")
+                       for k, v in calibration_values(**changed).items())
+        return (f"<table><caption>{html.escape(self.repr_text())}</caption>"
+                f"<tr><th>value</th><th></th></tr>{rows}</table>")
 
     def analyse(self) -> ExchangeAnalysis:
         record = {c.name: c for c in self.record} or None

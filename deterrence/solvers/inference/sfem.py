@@ -48,14 +48,19 @@ import numpy as np
 
 from deterrence.core.random import rng as make_rng
 from deterrence.errors import GameError
+from deterrence.solvers.result import TextRepr
 
 
 @dataclass(frozen=True)
-class SFEMResult:
+class SFEMResult(TextRepr):
     """Estimated strategy shares, their standard errors, the tremble and fit statistics.
 
     ``posteriors[i][k]``: probability that match ``i`` was played by candidate ``k``,
-    given the estimates (Bayes' rule).
+    given the estimates (Bayes' rule). Its repr is one line, the shares by size (the
+    dataclass repr printed every posterior: a review); Jupyter shows the HTML table.
+
+    >>> SFEMResult(("tit_for_tat", "hawk"), (0.25, 0.75), (0.1, 0.1), 0.1, 0.01, True, -3.0, 8.0, 8.0, 2, 5, "US")
+    <SFEMResult: US, 2 matches: hawk 0.750 (s.e. 0.100), tit_for_tat 0.250 (s.e. 0.100); tremble 0.100; AIC 8.00>
     """
 
     strategies: tuple
@@ -84,6 +89,13 @@ class SFEMResult:
             raise GameError(f"no candidate {name!r}; candidates: {', '.join(self.strategies)}")
         return self.shares[self.strategies.index(name)]
 
+    def repr_text(self) -> str:
+        order = sorted(range(len(self.strategies)), key=lambda k: -self.shares[k])
+        shares = ", ".join(f"{self.strategies[k]} {self.shares[k]:.3f} (s.e. {_fmt(self.standard_errors[k])})"
+                           for k in order)
+        return (f"{self.player}, {self.n_matches} match{'' if self.n_matches == 1 else 'es'}: {shares}; "
+                f"tremble {self.gamma:.3f}; AIC {self.aic:.2f}")
+
     def to_text(self) -> str:
         """A plain-text table of the estimates.
 
@@ -102,6 +114,9 @@ class SFEMResult:
         lines.append(f"log-likelihood {self.loglik:.3f}   AIC {self.aic:.2f}   {self._bic_text()}")
         lines.extend(f"note: {n}" for n in self.notes)
         return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.to_text()
 
     def _bic_text(self) -> str:
         """BIC, or why it is not shown: with one match its penalty k·log(1) is zero.

@@ -29,13 +29,24 @@ from deterrence.core.exact import flint as load_flint, from_fmpq
 from deterrence.core.numbers import format_exact
 from deterrence.core.repeated import RepeatedGame
 from deterrence.errors import GameError
+from deterrence.solvers.result import TextRepr
 from deterrence.solvers.repeated import _product
 from deterrence.solvers.repeated.finite_horizon import check_horizon
 
 
 @dataclass(frozen=True)
-class RepeatedValues:
-    """Values of a profile of automata: ``payoffs`` from the start, and per product state."""
+class RepeatedValues(TextRepr):
+    """Values of a profile of automata: ``payoffs`` from the start, and per product state.
+
+    Its repr is one line (the dataclass repr printed every state's values: a review); Jupyter
+    shows the HTML table of the values in each pair of states.
+
+    >>> from deterrence import load_game
+    >>> discounted_values(load_game("prisoners_dilemma").with_defaults(), ["tit_for_tat", "grim_trigger"],
+    ...                   delta="1/2")
+    <RepeatedValues: Row tit_for_tat vs Column grim_trigger, delta 1/2 (exact): payoffs 3, 3 from the start;
+    4 pairs of states>
+    """
 
     payoffs: tuple
     state_values: dict
@@ -47,6 +58,29 @@ class RepeatedValues:
     @property
     def exact(self) -> bool:
         return self.mode != "float"
+
+    def repr_text(self) -> str:
+        pair = " vs ".join(f"{p} {s}" for p, s in zip(self.players, self.strategies))
+        n = len(self.state_values)
+        return (f"{pair}, delta {format_exact(self.delta)} ({self.mode}): payoffs "
+                f"{', '.join(format_exact(v) for v in self.payoffs)} from the start; "
+                f"{n} pair{'' if n == 1 else 's'} of states")
+
+    def _repr_html_(self) -> str:
+        """The values in each pair of states, one column per player.
+
+        >>> from deterrence import load_game
+        >>> v = discounted_values(load_game("prisoners_dilemma"), ["tit_for_tat", "always_escalate"], delta="1/2")
+        >>> "<td>calm, war</td><td>(P + S)/2</td>" in v._repr_html_()
+        True
+        """
+        import html
+        head = "".join(f"<th>{html.escape(p)}</th>" for p in self.players)
+        rows = "".join(f"<tr><td>{html.escape(', '.join(map(str, states)))}</td>"
+                       + "".join(f"<td>{html.escape(format_exact(v))}</td>" for v in values) + "</tr>"
+                       for states, values in self.state_values.items())
+        return (f"<table><caption>{html.escape(self.repr_text())}</caption><tr><th>states</th>{head}</tr>"
+                f"{rows}</table>")
 
     def to_json(self) -> dict:
         return {"payoffs": [format_exact(v) for v in self.payoffs],
