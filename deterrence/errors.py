@@ -10,6 +10,11 @@ class DeterrenceError(Exception):
     """Base class of every error raised on purpose by ``deterrence``."""
 
 
+class DefaultValuesWarning(UserWarning):
+    """A symbolic game was solved at its parameters' default values, as ``solve`` solves it
+    (a tool called directly says so here; ``solve`` in its result's notes)."""
+
+
 class GameError(DeterrenceError, ValueError):
     """A game (or a strategy, or a parameter value) is not well formed."""
 

@@ -87,7 +87,7 @@ def test_errors_name_the_problem():
         minmax_values(three)
     import sympy
     T = sympy.Symbol("T", real=True)
-    sym = NormalFormGame.from_arrays([[T, 0], [0, 1]], parameters={"T": 2})
+    sym = NormalFormGame.from_arrays([[T, 0], [0, 1]], parameters={"T": None})     # T has no value
     with pytest.raises(GameError, match="feasible_set needs numeric payoffs; give values to T"):
         feasible_set(sym)
 

@@ -170,10 +170,13 @@ def test_the_html_of_a_correlated_result_gives_its_optimal_value():
     ("minmax_values", lambda g: dt.minmax_values(g)),
     ("equilibrium_payoff_set", lambda g: dt.equilibrium_payoff_set(g, delta="3/4")),
 ])
-def test_a_symbolic_game_refused_by_the_folk_theorem_tools_is_refused_in_the_callers_name(name, call):
-    with pytest.raises(GameError) as err:
-        call(dt.load_game("prisoners_dilemma"))
-    assert str(err.value).startswith(f"{name} needs numeric payoffs; give values to P, R, S, T"), str(err.value)
+def test_a_symbolic_game_given_to_the_folk_theorem_tools_is_solved_at_its_defaults_in_the_callers_name(name, call):
+    # as solve does (a review: the tools refused a catalogue game that solve solved); they say so
+    pd = dt.load_game("prisoners_dilemma")
+    with pytest.warns(dt.errors.DefaultValuesWarning,
+                      match=rf"^{name}: solved at the parameters' default values \(T=5, R=3, P=1, S=0\)"):
+        got = call(pd)
+    assert repr(got) == repr(call(pd.with_defaults()))
 
 
 def test_a_parameter_given_to_solve_as_an_option_is_pointed_to_subs():
@@ -315,3 +318,34 @@ def test_model_values_and_strategy_fits_show_one_line_and_a_table_in_jupyter():
         assert "\n" not in shown["text/plain"] and "=(" not in shown["text/plain"]     # one line, no fields
         assert cell in shown["text/html"]
     assert str(fit) == fit.to_text()
+
+
+@pytest.mark.parametrize("name, call", [
+    ("iterated_elimination", lambda g: dt.iterated_elimination(g)),
+    ("dominated_actions", lambda g: dt.dominated_actions(g, "Row")),
+    ("pure_equilibria", lambda g: dt.pure_equilibria(g)),
+    ("all_equilibria", lambda g: dt.all_equilibria(g)),
+    ("lemke_howson", lambda g: dt.lemke_howson(g)),
+    ("correlated_equilibria", lambda g: dt.correlated_equilibria(g)),
+    ("coarse_correlated_equilibria", lambda g: dt.coarse_correlated_equilibria(g)),
+])
+def test_a_catalogue_game_solve_solves_at_its_defaults_is_solved_so_by_the_tools_called_directly(name, call):
+    # a review: dt.iterated_elimination(dt.load_game("chicken")) refused the game solve solves
+    import warnings
+    chicken = dt.load_game("chicken")
+    assert chicken.is_symbolic
+    with pytest.warns(dt.errors.DefaultValuesWarning, match=rf"^{name}: solved at the parameters' default values"
+                                                            r" \(.*\), as solve solves it; for other values"):
+        got = call(chicken)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                 # a numeric game, and solve itself, say nothing
+        assert repr(got) == repr(call(chicken.with_defaults()))
+        assert dt.solve(chicken).notes[0].startswith("solved at the parameters' default values (")
+
+
+def test_the_defaults_warning_points_at_the_callers_line():
+    import warnings
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        dt.minmax_values(dt.load_game("prisoners_dilemma"))
+    assert [w.filename for w in caught] == [__file__]

@@ -271,5 +271,57 @@ def _position(items: tuple, item, kind: str, whose: str, plural: str) -> int:
     raise GameError(f"unknown {kind} {item!r}{whose}; {plural} are {', '.join(map(str, items))}")
 
 
-__all__ = ["public_boundary", "boundary_init", "check_count", "check_positive", "check_nonnegative",
-           "player_position", "action_position"]
+__all__ = ["at_defaults", "defaults_note", "public_boundary", "boundary_init", "check_count", "check_positive",
+           "check_nonnegative", "player_position", "action_position"]
+
+
+def defaults_note(solved) -> str:
+    """What solving a symbolic game at its parameters' defaults says: ``solve`` puts it in the
+    result's notes, a tool called directly in a :class:`~deterrence.errors.DefaultValuesWarning`.
+
+    >>> from deterrence import load_game
+    >>> defaults_note(load_game("prisoners_dilemma").with_defaults())
+    "solved at the parameters' default values (T=5, R=3, P=1, S=0)"
+    """
+    shown = ", ".join(f"{k}={v}" for k, v in solved.parameters.items())
+    return f"solved at the parameters' default values ({shown})"
+
+
+def at_defaults(game, what: str):
+    """The game a tool called directly solves, the one :func:`deterrence.solve` solves: the game
+    itself when numeric (or not a game: the tool's own checks refuse it); a symbolic game at its
+    parameters' default values, saying so in a :class:`~deterrence.errors.DefaultValuesWarning`
+    (``solve`` says it in its notes); a game whose parameters lack a value is refused as its
+    ``require_numeric`` refuses it, naming them.
+
+    >>> import warnings
+    >>> from deterrence import load_game
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     at_defaults(load_game("prisoners_dilemma"), "pure_equilibria").is_symbolic
+    False
+    >>> print(caught[0].message)
+    pure_equilibria: solved at the parameters' default values (T=5, R=3, P=1, S=0), as solve solves it;
+    for other values pass game.subs(NAME=VALUE)
+    """
+    if not getattr(game, "is_symbolic", False) or not hasattr(game, "with_defaults"):
+        return game
+    if any(v is None for v in (game.parameters or {}).values()):
+        game.require_numeric(what)          # names the parameters without a value
+    solved = game.with_defaults()
+    if solved.is_symbolic:
+        solved.require_numeric(what)        # a payoff that is not a rational number
+    import os
+    import sys
+    import warnings
+
+    from deterrence.errors import DefaultValuesWarning
+    # the warning points at the caller's line (the notebook cell), past the tool and the
+    # public boundary's wrapper: the first frame outside the package
+    package, frame, level = os.path.dirname(os.path.dirname(os.path.abspath(__file__))), sys._getframe(0), 1
+    while frame.f_back is not None and os.path.abspath(frame.f_code.co_filename).startswith(package + os.sep):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(f"{what}: {defaults_note(solved)}, as solve solves it; for other values pass "
+                  "game.subs(NAME=VALUE)", DefaultValuesWarning, stacklevel=level)
+    return solved
+

@@ -322,9 +322,9 @@ def solve(game, /, *method, **options) -> SolveResult:
     notes: tuple = ()
     solved = game
     if getattr(game, "is_symbolic", False):
+        from deterrence.core.validate import defaults_note
         solved = game.with_defaults()
-        shown = ", ".join(f"{k}={v}" for k, v in solved.parameters.items())
-        notes = (f"solved at the parameters' default values ({shown})",)
+        notes = (defaults_note(solved),)
     result = getattr(importlib.import_module(entry.module), entry.function)(solved, **options)
     if not (isinstance(result, EquilibriumSequence) and dataclasses.is_dataclass(result)):
         return result     # a method with its own result type (registered by another layer)

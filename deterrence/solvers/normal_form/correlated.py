@@ -478,7 +478,8 @@ def correlated_equilibria(game, objective="welfare", vertices: bool = False,
     >>> len(correlated_equilibria(g, vertices=True))
     5
     """
-    return _solve(game, False, objective, vertices, max_bases, warm_start)
+    from deterrence.core.validate import at_defaults
+    return _solve(at_defaults(game, "correlated_equilibria"), False, objective, vertices, max_bases, warm_start)
 
 
 def coarse_correlated_equilibria(game, objective="welfare", vertices: bool = False,
@@ -493,4 +494,6 @@ def coarse_correlated_equilibria(game, objective="welfare", vertices: bool = Fal
     >>> coarse_correlated_equilibria(g).value >= correlated_equilibria(g).value
     True
     """
-    return _solve(game, True, objective, vertices, max_bases, warm_start)
+    from deterrence.core.validate import at_defaults
+    return _solve(at_defaults(game, "coarse_correlated_equilibria"), True, objective, vertices, max_bases,
+                  warm_start)

@@ -224,7 +224,8 @@ def dominated_actions(game, player, *, weak: bool = False, mixed: bool = True) -
     >>> dominated_actions(g, "Row", mixed=False)
     []
     """
-    game.require_numeric("dominated_actions")
+    from deterrence.core.validate import at_defaults
+    game = at_defaults(game, "dominated_actions")
     i = game.player_index(player)
     U = _own_matrix(game, i)
     labels = game.actions[i]
@@ -270,7 +271,8 @@ def iterated_elimination(game, *, weak: bool = False, mixed: bool = True) -> Eli
     2. Column: C is strictly dominated by D
     Surviving: Row: D; Column: D
     """
-    game.require_numeric("iterated_elimination")
+    from deterrence.core.validate import at_defaults
+    game = at_defaults(game, "iterated_elimination")
     if not isinstance(weak, bool) or not isinstance(mixed, bool):
         raise GameError(f"weak and mixed must be True or False, got weak={weak!r}, mixed={mixed!r}")
     kind = "weak" if weak else "strict"

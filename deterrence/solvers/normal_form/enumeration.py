@@ -127,7 +127,8 @@ def all_equilibria(game, *, limit: int | None = None) -> SolveResult:
     >>> res.cliques, res.components
     (((0,), (1,), (2,)), ((0,), (1,), (2,)))
     """
-    game.require_numeric("all_equilibria")
+    from deterrence.core.validate import at_defaults
+    game = at_defaults(game, "all_equilibria")
     if game.n_players != 2:
         raise GameError(f"all_equilibria (method 'enumerate') needs a two-player game; "
                         f"this one has {game.n_players} players (use method 'pure')")

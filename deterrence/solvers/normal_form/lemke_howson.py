@@ -96,7 +96,8 @@ def lemke_howson(game, *, initial_label: int = 0, exact: bool = True, pivoting: 
     >>> res.exact, [round(p, 9) for p in res[0].strategies[0]]
     (False, [0.5, 0.5])
     """
-    game.require_numeric("lemke_howson")
+    from deterrence.core.validate import at_defaults
+    game = at_defaults(game, "lemke_howson")
     game.require_two_players("lemke_howson")
     m, n = game.shape
     if isinstance(initial_label, bool) or not isinstance(initial_label, (int, np.integer)) \

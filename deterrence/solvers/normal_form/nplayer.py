@@ -595,7 +595,8 @@ def nplayer_equilibria(game, *, limit: int | None = None, seed: int = 0, progres
     >>> [e.describe() for e in result], result.complete
     (['A: 1/2 0 + 1/2 1; B: 1/2 0 + 1/2 1; C: 1/2 0 + 1/2 1  (payoffs 1/2, 1/2, 1/2)'], True)
     """
-    game.require_numeric("nplayer_equilibria")
+    from deterrence.core.validate import at_defaults
+    game = at_defaults(game, "nplayer_equilibria")
     asked = limit is not None
     if limit is None:
         limit = DEFAULT_LIMIT

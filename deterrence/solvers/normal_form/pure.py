@@ -33,7 +33,8 @@ def pure_equilibria(game) -> SolveResult:
     >>> [e.describe() for e in pure_equilibria(pd)]
     ['Row: 1; Column: 1  (payoffs 1, 1)']
     """
-    game.require_numeric("pure_equilibria")
+    from deterrence.core.validate import at_defaults
+    game = at_defaults(game, "pure_equilibria")
     mask = np.ones(game.shape, dtype=bool)
     for i in range(game.n_players):
         mask &= best_response_mask(game, i)

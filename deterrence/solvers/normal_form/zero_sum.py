@@ -115,6 +115,8 @@ def zero_sum_equilibrium(game) -> SolveResult:
     >>> r.notes[0]
     'value of the game (to Row): 1/5'
     """
+    from deterrence.core.validate import at_defaults
+    game = at_defaults(game, "zero_sum_equilibrium")
     _check_zero_sum(game, "zero_sum_equilibrium")
     A = _lp_matrix(game.A)
     x, v = _lp_row_player(A)
@@ -147,7 +149,8 @@ def game_value(game) -> Fraction:
     >>> game_value(NormalFormGame.zero_sum([[3, 1], [0, 2]]))
     Fraction(3, 2)
     """
-    return Fraction(zero_sum_equilibrium(game).equilibria[0].payoffs[0])
+    from deterrence.core.validate import at_defaults
+    return Fraction(zero_sum_equilibrium(at_defaults(game, "game_value")).equilibria[0].payoffs[0])
 
 
 def _exact_from_supports(game, x, y, v, tol, Af=None):

@@ -37,6 +37,7 @@ import numpy as np
 from deterrence.core.exact import solve_consistent
 from deterrence.core.numbers import format_exact, to_exact
 from deterrence.errors import GameError, SolverError
+from deterrence.core.validate import at_defaults
 from deterrence.solvers.result import TextRepr
 
 __all__ = ["Polygon", "MinmaxResult", "minmax_values", "feasible_set",
@@ -280,13 +281,17 @@ class MinmaxResult(TextRepr):
 
 def _check_two_player_exact(game, what):
     """A two-player game with numeric payoffs, else an error naming ``what`` the student called
-    and the parameters without a value (the games' one wording, ``require_numeric``).
+    and the parameters without a value (the games' one wording, ``require_numeric``). (The tools
+    first take a symbolic game at its defaults, :func:`~deterrence.core.validate.at_defaults`, as
+    ``solve`` does; what stays symbolic has a parameter without a value.)
 
-    >>> from deterrence import load_game
-    >>> feasible_set(load_game("prisoners_dilemma"))
+    >>> import sympy
+    >>> from deterrence import NormalFormGame
+    >>> T = sympy.Symbol("T", real=True)
+    >>> feasible_set(NormalFormGame.from_arrays([[T, 0], [0, 1]], parameters={"T": None}))
     Traceback (most recent call last):
     ...
-    deterrence.errors.GameError: feasible_set needs numeric payoffs; give values to P, R, S, T (...)
+    deterrence.errors.GameError: feasible_set needs numeric payoffs; give values to T (...)
     """
     if not hasattr(game, "require_numeric"):
         raise GameError(f"{what} needs a normal-form game, got {type(game).__name__}")
@@ -370,6 +375,7 @@ def minmax_values(game, *, mixed=True) -> MinmaxResult:
     >>> r.pure, r.mixed, r.mixed_punishments[0]
     ((1, 1), (0, 0), (Fraction(1, 2), Fraction(1, 2)))
     """
+    game = at_defaults(game, "minmax_values")
     _check_two_player_exact(game, "minmax_values")
     pure, pure_pun, mix, mix_pun, guar = [], [], [], [], []
     for i in range(2):
@@ -410,6 +416,7 @@ def feasible_set(game) -> Polygon:
     >>> feasible_set(pd).vertices
     ((5, 0), (3, 3), (0, 5), (1, 1))
     """
+    game = at_defaults(game, "feasible_set")
     _check_two_player_exact(game, "feasible_set")
     return Polygon(convex_hull(payoff_points(game)))
 
@@ -422,6 +429,7 @@ def individually_rational_set(game, *, mixed=True) -> Polygon:
     >>> individually_rational_set(pd).vertices
     ((1, 1), (Fraction(13, 3), 1), (3, 3), (1, Fraction(13, 3)))
     """
+    game = at_defaults(game, "individually_rational_set")
     _check_two_player_exact(game, "individually_rational_set")
     mm = minmax_values(game, mixed=mixed).values
     poly = feasible_set(game)
