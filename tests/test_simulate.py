@@ -64,7 +64,7 @@ def test_tournament():
                    noise={"tremble": "1/100"}, seed=5, progress=False)
     # reciprocators lead; ALLD only exploits ALLC and is punished by TFT and CTFT
     assert t.ranking[0] in ("tit_for_tat", "contrite_tit_for_tat")
-    assert t.ranking[-1] == "always_escalate"
+    assert t.ranking[-1] == "always_D"
     assert len(t.scores) == 4 and len(t.row_scores) == 4
     assert t.row_scores[1][2] == pytest.approx(5 * 0.99 * 0.99 + 3 * 0.99 * 0.01 + 1 * 0.01 * 0.01
                                                + 0 * 0.01 * 0.99, abs=0.05)
@@ -142,3 +142,26 @@ def test_play_match_refuses_bad_turns():
     from deterrence.solvers.repeated.simulate import play_match
     with pytest.raises(GameError, match="turns"):
         play_match(PD, "tft", turns=0)
+
+
+def test_the_always_strategies_are_named_in_the_games_own_actions():
+    # a review: a prisoner's dilemma tournament ranked 'always_escalate' and 'always_hold', the
+    # US-Iran case's words; ALLC and ALLD are named after the action they play
+    import deterrence as dt
+    from deterrence.core.strategies import strategy
+    us_iran = dt.load_game("us_iran_stage")
+    t = tournament(PD, ["tft", "alld", "always_defect", "allc", "always_C"], matches=2, turns=3, seed=1)
+    assert set(t.strategies) == {"tit_for_tat", "always_D", "always_C"}
+    assert "escalate" not in repr(t) and "hold" not in repr(t)
+    assert strategy("always_escalate", us_iran).name == "always_escalate"      # the case keeps its words
+    assert strategy("always_hold", us_iran, 1).name == "always_hold"
+    # a name a result shows is a name strategy() takes, with the same play
+    for name, same in (("always_D", "alld"), ("always_C", "allc")):
+        built = strategy(name, PD, 1)
+        assert built.name == name and built == strategy(same, PD, 1)
+    middle = strategy("always_retaliate", us_iran)
+    assert middle.name == "always_retaliate" and middle.output(middle.states[0]) == {"retaliate": 1}
+    with pytest.raises(GameError, match="unknown strategy 'always_X'"):
+        strategy("always_X", PD)
+    shown = dt.simulate(dt.load_game("prisoners_dilemma"), "tft, alld", matches=2, turns=3, seed=1)
+    assert "tit_for_tat vs always_D" in repr(shown)

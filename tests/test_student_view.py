@@ -75,7 +75,7 @@ def test_the_paths_and_simulations_have_short_reprs_not_dataclass_dumps():
     _short_repr(dt.fictitious_play(dt.load_game("rock_paper_scissors"), iterations=500, seed=1),
                 "<Trajectory: fictitious play", "500 points")
     _short_repr(dt.simulate(pd, "tft, alld", matches=20, turns=20, seed=1), "<SimulationResult: ",
-                "tit_for_tat vs always_escalate, 20 matches of 20 turns", "war in")
+                "tit_for_tat vs always_D, 20 matches of 20 turns", "war in")
     _short_repr(dt.play_match(dt.load_game("us_iran_stage"), turns=200, seed=1), "<MatchHistory: ",
                 "US contained_tit_for_tat vs Iran contained_tit_for_tat, 200 rounds")
     t = dt.tournament(pd, ["tft", "alld", "allc"], matches=10, turns=10, seed=3)
@@ -301,7 +301,7 @@ def test_model_values_and_strategy_fits_show_one_line_and_a_table_in_jupyter():
     cases = [
         (fit, "<SFEMResult: US, 2 matches: hawk 0.750 (s.e. n/a), tit_for_tat 0.250 (s.e. 0.100)", "<td>hawk</td>"),
         (dt.discounted_values(pd, ["tit_for_tat", "always_escalate"], delta="1/2"),
-         "<RepeatedValues: Row tit_for_tat vs Column always_escalate, delta 1/2 (symbolic): payoffs (P + S)/2",
+         "<RepeatedValues: Row tit_for_tat vs Column always_D, delta 1/2 (symbolic): payoffs (P + S)/2",
          "<td>calm, war</td><td>(P + S)/2</td>"),
         (dt.us_iran_model(W_iran=60), "<USIranModel: delta 9/10; contained_tit_for_tat vs contained_tit_for_tat",
          "<td>W_iran</td><td>60</td>"),

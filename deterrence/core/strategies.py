@@ -64,28 +64,61 @@ def _strikes(opp, oh):
     return [b for b in opp if b != oh]
 
 
+def _always_name(label, role: str) -> str:
+    """The name of a strategy that always plays ``label``: ``always_<label>``, in the game's own
+    words (``always_D`` in the prisoner's dilemma, ``always_escalate`` in the US–Iran round; a
+    review read ``always_escalate`` in a tournament of the prisoner's dilemma); the role's name
+    when the label is not a name (``always_hold`` for an action ``"hold fire"``).
+
+    >>> _always_name("D", "escalate"), _always_name("hold fire", "hold")
+    ('always_D', 'always_hold')
+    """
+    return f"always_{label}" if str(label).isidentifier() else f"always_{role}"
+
+
 def always_hold(game, player=0, **roles) -> Automaton:
-    """ALLC: hold in every round.
+    """ALLC: hold in every round; named after the action it plays (``always_C`` in the PD).
 
     >>> from deterrence import load_game
-    >>> always_hold(load_game("prisoners_dilemma")).output("hold")
-    {'C': 1}
+    >>> a = always_hold(load_game("prisoners_dilemma"))
+    >>> a.output("hold"), a.name, always_hold(load_game("us_iran_stage")).name
+    ({'C': 1}, 'always_C', 'always_hold')
     """
     own, opp, h, r, e, oh = _roles(game, player, **roles)
     return Automaton(["hold"], "hold", {"hold": h}, ["*: *, * -> hold"], own, opp,
-                     name="always_hold", description="ALLC: always hold")
+                     name=_always_name(h, "hold"), description=f"ALLC: always {h}")
 
 
 def always_escalate(game, player=0, **roles) -> Automaton:
-    """ALLD: play the top rung (escalate; defect in the PD) in every round.
+    """ALLD: play the top rung (escalate; defect in the PD) in every round; named after the
+    action it plays (``always_D`` in the PD).
 
     >>> from deterrence import load_game
-    >>> always_escalate(load_game("us_iran_stage")).output("war")
-    {'escalate': 1}
+    >>> always_escalate(load_game("us_iran_stage")).output("war"), always_escalate(load_game("prisoners_dilemma")).name
+    ({'escalate': 1}, 'always_D')
     """
     own, opp, h, r, e, oh = _roles(game, player, **roles)
     return Automaton(["war"], "war", {"war": e}, ["*: *, * -> war"], own, opp,
-                     name="always_escalate", description="ALLD: always escalate")
+                     name=_always_name(e, "escalate"), description=f"ALLD: always {e}")
+
+
+def _always_action(game, player, label):
+    """The strategy ``always_<label>`` names, for any action of the player: ALLC or ALLD when the
+    label is the hold or the top rung (their states), else the one-state automaton playing it.
+
+    >>> from deterrence import load_game
+    >>> _always_action(load_game("prisoners_dilemma"), 1, "D").states
+    ('war',)
+    >>> t = _always_action(load_game("us_iran_stage"), 0, "retaliate"); t.name, t.output("retaliate")
+    ('always_retaliate', {'retaliate': 1})
+    """
+    own, opp, h, r, e, oh = _roles(game, player)
+    if label == h:
+        return always_hold(game, player)
+    if label == e:
+        return always_escalate(game, player)
+    return Automaton([label], label, {label: label}, [f"*: *, * -> {label}"], own, opp,
+                     name=f"always_{label}", description=f"always {label}")
 
 
 def grim_trigger(game, player=0, **roles) -> Automaton:
@@ -305,6 +338,11 @@ def strategy(name: str, game, player=0, **params) -> Automaton:
     if getattr(game, "n_players", None) != 2:
         raise GameError("strategies are built for two-player stage games")
     key = ALIASES.get(str(name).lower(), str(name))
+    if key not in STRATEGIES and key.startswith("always_") and not params:
+        # always_<action>: the names ALLC and ALLD take in the game's own words (always_C, always_D)
+        i = game.player_index(player)
+        if key[len("always_"):] in game.actions[i]:
+            return _always_action(game, i, key[len("always_"):])
     if key not in STRATEGIES:
         raise GameError(f"unknown strategy {name!r}; known: {', '.join(sorted(STRATEGIES))}")
     options = _options(STRATEGIES[key][0])

@@ -375,7 +375,7 @@ class MatchHistory(TextRepr):
         >>> from deterrence import load_game
         >>> print(play_match(load_game("prisoners_dilemma"), "tft, alld", turns=4, seed=1).repr_text())
         ... # doctest: +NORMALIZE_WHITESPACE
-        Row tit_for_tat vs Column always_escalate, 4 rounds: (C, D), (D, D) x3; 0 mistakes,
+        Row tit_for_tat vs Column always_D, 4 rounds: (C, D), (D, D) x3; 0 mistakes,
         0 misreadings; total payoffs 3, 8
         """
         from deterrence.core.numbers import format_exact
@@ -485,7 +485,7 @@ class TournamentResult(TextRepr):
 
     >>> from deterrence import load_game
     >>> tournament(load_game("prisoners_dilemma"), ["tft", "alld"], matches=4, turns=4, seed=1)
-    <TournamentResult: 2 strategies, ranking tit_for_tat 1.875, always_escalate 1.5>
+    <TournamentResult: 2 strategies, ranking tit_for_tat 1.875, always_D 1.5>
     """
 
     strategies: tuple
@@ -556,7 +556,7 @@ def tournament(game, strategies, *, matches: int = 200, turns: int = 200, delta=
     >>> t = tournament(load_game("prisoners_dilemma"), ["tft", "alld", "allc"], matches=50,
     ...                turns=50, noise={"tremble": "1/100"}, seed=3)
     >>> t.ranking[-1]
-    'always_hold'
+    'always_C'
     """
     from deterrence.core.strategies import strategy
     from deterrence.core.repeated import RepeatedGame
