@@ -20,7 +20,7 @@ import importlib
 
 __version__ = "0.1.0"
 
-from deterrence.errors import (DeterrenceError, ExpressionError, GameError, GameFileError,
+from deterrence.errors import (DefaultValuesWarning, DeterrenceError, ExpressionError, GameError, GameFileError,
                      NotAnEquilibriumError, SolverError, TooLargeError)
 
 TYPE_CHECKING = False      # without importing typing; type checkers take it as True
@@ -243,7 +243,7 @@ _LAZY = {
 
 __all__ = [
     "DeterrenceError", "GameError", "GameFileError", "ExpressionError", "SolverError",
-    "TooLargeError", "NotAnEquilibriumError", "__version__",
+    "TooLargeError", "NotAnEquilibriumError", "DefaultValuesWarning", "__version__",
 ] + sorted(_LAZY)
 
 

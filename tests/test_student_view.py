@@ -173,7 +173,7 @@ def test_the_html_of_a_correlated_result_gives_its_optimal_value():
 def test_a_symbolic_game_given_to_the_folk_theorem_tools_is_solved_at_its_defaults_in_the_callers_name(name, call):
     # as solve does (a review: the tools refused a catalogue game that solve solved); they say so
     pd = dt.load_game("prisoners_dilemma")
-    with pytest.warns(dt.errors.DefaultValuesWarning,
+    with pytest.warns(dt.DefaultValuesWarning,
                       match=rf"^{name}: solved at the parameters' default values \(T=5, R=3, P=1, S=0\)"):
         got = call(pd)
     assert repr(got) == repr(call(pd.with_defaults()))
@@ -334,7 +334,7 @@ def test_a_catalogue_game_solve_solves_at_its_defaults_is_solved_so_by_the_tools
     import warnings
     chicken = dt.load_game("chicken")
     assert chicken.is_symbolic
-    with pytest.warns(dt.errors.DefaultValuesWarning, match=rf"^{name}: solved at the parameters' default values"
+    with pytest.warns(dt.DefaultValuesWarning, match=rf"^{name}: solved at the parameters' default values"
                                                             r" \(.*\), as solve solves it; for other values"):
         got = call(chicken)
     with warnings.catch_warnings():
