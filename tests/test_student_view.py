@@ -328,6 +328,13 @@ def test_model_values_and_strategy_fits_show_one_line_and_a_table_in_jupyter():
     ("lemke_howson", lambda g: dt.lemke_howson(g)),
     ("correlated_equilibria", lambda g: dt.correlated_equilibria(g)),
     ("coarse_correlated_equilibria", lambda g: dt.coarse_correlated_equilibria(g)),
+    # these took the defaults silently
+    ("fictitious_play", lambda g: dt.fictitious_play(g, iterations=50, seed=1)),
+    ("best_response_dynamics", lambda g: dt.best_response_dynamics(g, seed=1)),
+    ("replicator_dynamics", lambda g: dt.replicator_dynamics(g, start=[(0.3, 0.7)] * 2, t_max=5)),
+    ("logit_branch", lambda g: dt.logit_branch(g, max_lambda=2)),
+    ("qre_at", lambda g: dt.qre_at(g, 1.0)),
+    ("fixation_probability", lambda g: dt.fixation_probability(g, 10, intensity="1/100")),
 ])
 def test_a_catalogue_game_solve_solves_at_its_defaults_is_solved_so_by_the_tools_called_directly(name, call):
     # a review: dt.iterated_elimination(dt.load_game("chicken")) refused the game solve solves

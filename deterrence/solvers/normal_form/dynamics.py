@@ -108,8 +108,10 @@ class Trajectory(TextRepr):
                 "states": [[list(map(float, s)) for s in st] for st in self.states]}
 
 
-def _numeric(game):
-    return game.with_defaults() if game.is_symbolic else game
+def _numeric(game, what):
+    """The game at its defaults when symbolic, saying so, as every tool does (solve in its notes)."""
+    from deterrence.core.validate import at_defaults
+    return at_defaults(game, what)
 
 
 def _start(game, start) -> list:
@@ -149,7 +151,7 @@ def replicator_dynamics(game, start=None, t_max: float = 50.0, points: int = 501
     >>> [round(p, 4) for p in t.final[0]]
     [0.9, 0.1]
     """
-    game = _numeric(game)
+    game = _numeric(game, "replicator_dynamics")
     single = population == "single" or (population == "auto" and _is_symmetric(game))
     if population not in ("auto", "single", "multi"):
         raise GameError(f"population must be 'auto', 'single' or 'multi', got {population!r}")
@@ -223,7 +225,7 @@ def fictitious_play(game, iterations: int = 1000, seed=None, start_counts=None) 
     iterations = check_count("iterations", iterations, limit=MAX_ITERATIONS, least=0)
     from deterrence.core.random import rng
     from deterrence.solvers.normal_form.qre import action_values
-    game = _numeric(game)
+    game = _numeric(game, "fictitious_play")
     gen = rng(seed)
     arrays = game.as_float()
     counts = ([np.zeros(m) for m in game.shape] if start_counts is None
@@ -259,7 +261,7 @@ def best_response_dynamics(game, start=None, max_steps: int = 1000, seed=None) -
     ([('C', 'C'), ('D', 'C'), ('D', 'D')], True)
     """
     from deterrence.core.random import rng
-    game = _numeric(game)
+    game = _numeric(game, "best_response_dynamics")
     gen = rng(seed)
     arrays = game.as_float()
     n = game.n_players
@@ -292,7 +294,7 @@ def best_response_dynamics(game, start=None, max_steps: int = 1000, seed=None) -
 
 
 def _moran_payoffs(game, mutant, resident):
-    game = _numeric(game)
+    game = game.with_defaults() if game.is_symbolic else game      # the callers said so
     if game.n_players != 2 or game.shape[0] != game.shape[1]:
         raise GameError("the Moran process needs a two-player game with as many actions for each "
                         "(Row's payoffs are the fitness of the types)")
@@ -317,7 +319,7 @@ def _not_positive(game, mutant, resident, payoffs, j, N, f, w) -> GameError:
     at intensity 1; an intensity below 1 keeps every fitness positive
     """
     from deterrence.core.numbers import format_short
-    game = _numeric(game)
+    game = game.with_defaults() if game.is_symbolic else game
     m = game.action_index(0, mutant)
     r = game.action_index(0, resident)
     who = f"mutant {game.actions[0][m]}" if f[0] <= 0 else f"resident {game.actions[0][r]}"
@@ -347,6 +349,7 @@ def fixation_probability(game, population_size: int, mutant=0, resident=1, inten
     >>> fixation_probability(NormalFormGame.from_arrays([[1, 1], [1, 1]]), 10)
     Fraction(1, 10)
     """
+    game = _numeric(game, "fixation_probability")
     a, b, c, d = (Fraction(v) for v in _moran_payoffs(game, mutant, resident))
     N = int(population_size)
     if N < 2:
@@ -372,6 +375,7 @@ def moran_process(game, population_size: int, mutant=0, resident=1, mutants: int
     (1, True)
     """
     from deterrence.core.random import rng
+    game = _numeric(game, "moran_process")
     a, b, c, d = float_array(list(_moran_payoffs(game, mutant, resident))).tolist()   # a named refusal past 1.8e308
     N = int(population_size)
     if not 0 <= mutants <= N:

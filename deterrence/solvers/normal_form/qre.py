@@ -291,9 +291,9 @@ class _Homotopy:
         return r, J
 
 
-def _float_arrays(game):
-    if game.is_symbolic:
-        game = game.with_defaults()
+def _float_arrays(game, what):
+    from deterrence.core.validate import at_defaults
+    game = at_defaults(game, what)          # at its defaults when symbolic, saying so, as every tool does
     return game, game.as_float()
 
 
@@ -486,7 +486,7 @@ def trace_branch(H, max_lambda, tol=1e-10, max_steps=20000, stop_at=None):
     fails too, the first failure is raised.
 
     >>> from deterrence import load_game
-    >>> game, arrays = _float_arrays(load_game("chicken"))
+    >>> game, arrays = _float_arrays(load_game("chicken").with_defaults(), "logit_branch")
     >>> H, scale = _scaled_homotopy(arrays)
     >>> points = trace_branch(H, 50 * scale)
     >>> float(points[0][-1]), float(points[-1][-1]) >= 50 * scale
@@ -858,7 +858,7 @@ def logit_branch(game, max_lambda: float | None = None, tol: float = 1e-10,
     ((Fraction(9, 10), Fraction(1, 10)), (Fraction(9, 10), Fraction(1, 10)))
     """
     tol = check_positive("tol", tol)
-    game, arrays = _float_arrays(game)
+    game, arrays = _float_arrays(game, "logit_branch")
     H, scale = _scaled_homotopy(arrays)
     if max_lambda is None:
         max_lambda = _default_max_lambda(arrays)
@@ -888,7 +888,7 @@ def qre_at(game, lam: float, tol: float = 1e-12) -> tuple:
     """
     tol = check_positive("tol", tol)
     lam = check_nonnegative("lambda", lam)
-    game, arrays = _float_arrays(game)
+    game, arrays = _float_arrays(game, "qre_at")
     H, scale = _scaled_homotopy(arrays)
     if lam == 0:
         return tuple(tuple([1.0 / m] * m) for m in H.shape)
@@ -941,7 +941,7 @@ def logit_qre(game, lam: float | None = None, max_lambda: float | None = None) -
     >>> solve(load_game("matching_pennies"), "qre", lam=2.0)[0].exact
     False
     """
-    game, arrays = _float_arrays(game)
+    game, arrays = _float_arrays(game, "logit_qre")
     # the command line hands options over as text or exact numbers: "abc", 1e400 and true were a
     # traceback, an OverflowError and lambda = 1 (a bug hunt)
     if max_lambda is not None:
