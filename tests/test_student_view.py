@@ -335,6 +335,9 @@ def test_model_values_and_strategy_fits_show_one_line_and_a_table_in_jupyter():
     ("logit_branch", lambda g: dt.logit_branch(g, max_lambda=2)),
     ("qre_at", lambda g: dt.qre_at(g, 1.0)),
     ("fixation_probability", lambda g: dt.fixation_probability(g, 10, intensity="1/100")),
+    # the exact checks of a profile (they raised "TypeError: Cannot convert symbols to int")
+    ("is_equilibrium", lambda g: dt.is_equilibrium(g, [(0, 1), (0, 1)])),
+    ("certified_equilibrium", lambda g: dt.certified_equilibrium(g, [(0, 1), (1, 0)])),
 ])
 def test_a_catalogue_game_solve_solves_at_its_defaults_is_solved_so_by_the_tools_called_directly(name, call):
     # a review: dt.iterated_elimination(dt.load_game("chicken")) refused the game solve solves
@@ -356,3 +359,16 @@ def test_the_defaults_warning_points_at_the_callers_line():
         warnings.simplefilter("always")
         dt.minmax_values(dt.load_game("prisoners_dilemma"))
     assert [w.filename for w in caught] == [__file__]
+
+
+def test_a_refused_symbolic_game_suggests_with_defaults_only_when_every_parameter_has_a_default():
+    import sympy
+    a = sympy.Symbol("a")
+    no_default = dt.NormalFormGame([[[a, 0], [0, 1]], [[1, 0], [0, 1]]])
+    with pytest.raises(dt.GameError, match=r"give values to a \(\.subs\(NAME=VALUE\): a has no default value; "
+                                           r"on the command line --set NAME=VALUE\)$"):
+        dt.pure_equilibria(no_default)
+    with pytest.raises(dt.GameError, match=r"\(\.subs\(NAME=VALUE\): a has no default value\)$"):
+        dt.GameTree(dt.terminal(["a", "1"]), players=["A", "B"]).require_numeric("backward induction")
+    with pytest.raises(dt.GameError, match=r"give values to P, R, S, T \(\.subs\(\.\.\.\) or \.with_defaults\(\);"):
+        dt.load_game("prisoners_dilemma").require_numeric("a tool")

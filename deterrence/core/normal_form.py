@@ -20,7 +20,7 @@ import numpy as np
 
 from deterrence.errors import GameError
 from deterrence.core.numbers import float_array, format_exact, is_symbolic, to_exact
-from deterrence.core.validate import boundary_init
+from deterrence.core.validate import boundary_init, how_to_give_values
 from deterrence.core.frozen import frozen
 
 DEFAULT_PLAYERS = ("Row", "Column")
@@ -497,7 +497,8 @@ class NormalFormGame:
                        for s in getattr(v, "free_symbols", ())})
         if free:
             raise GameError(f"{what} needs numeric payoffs; give values to {', '.join(free)} "
-                            "(.subs(...) or .with_defaults(); on the command line --set NAME=VALUE)")
+                            f"({how_to_give_values(free, self._parameters)}; on the command line "
+                            "--set NAME=VALUE)")
         for player, arr in zip(self._players, self._payoffs):
             for idx, v in np.ndenumerate(arr):
                 if is_symbolic(v):

@@ -50,7 +50,7 @@ from typing import Mapping, Sequence
 
 from deterrence.core.numbers import format_exact, is_symbolic, to_exact
 from deterrence.errors import GameError, TooLargeError
-from deterrence.core.validate import boundary_init
+from deterrence.core.validate import boundary_init, how_to_give_values
 from deterrence.core.frozen import frozen
 
 #: the deepest tree the toolkit takes by default (the readers of ``.efg`` and TOML trees refuse
@@ -753,8 +753,9 @@ class GameTree:
     def require_numeric(self, what):
         """Raise :class:`GameError` if the tree still has symbolic payoffs; *what* names the caller."""
         if self._symbolic:
-            raise GameError(f"{what} needs numeric payoffs; call .subs(...) or .with_defaults() "
-                            f"to give values to {', '.join(sorted(self._params))}")
+            names = sorted(self._params)
+            raise GameError(f"{what} needs numeric payoffs; give values to {', '.join(names)} "
+                            f"({how_to_give_values(names, self._params)})")
 
     # -- comparison -------------------------------------------------------------
     def _canonical(self):

@@ -271,8 +271,8 @@ def _position(items: tuple, item, kind: str, whose: str, plural: str) -> int:
     raise GameError(f"unknown {kind} {item!r}{whose}; {plural} are {', '.join(map(str, items))}")
 
 
-__all__ = ["at_defaults", "defaults_note", "public_boundary", "boundary_init", "check_count", "check_positive",
-           "check_nonnegative", "player_position", "action_position"]
+__all__ = ["at_defaults", "defaults_note", "how_to_give_values", "public_boundary", "boundary_init", "check_count",
+           "check_positive", "check_nonnegative", "player_position", "action_position"]
 
 
 def defaults_note(solved) -> str:
@@ -325,3 +325,20 @@ def at_defaults(game, what: str):
                   "game.subs(NAME=VALUE)", DefaultValuesWarning, stacklevel=level)
     return solved
 
+
+
+def how_to_give_values(names, parameters) -> str:
+    """How to give the parameters ``names`` values, for an error that refuses a symbolic game:
+    ``.with_defaults()`` only when each has a default (``parameters`` maps a name to its default
+    or ``None``; it cannot help the others).
+
+    >>> how_to_give_values(["T"], {"T": 5})
+    '.subs(...) or .with_defaults()'
+    >>> how_to_give_values(["a", "T"], {"T": 5, "a": None})
+    '.subs(NAME=VALUE): a has no default value'
+    """
+    lacking = [n for n in names if parameters.get(n) is None]
+    if not lacking:
+        return ".subs(...) or .with_defaults()"
+    return (f".subs(NAME=VALUE): {', '.join(lacking)} "
+            f"{'has' if len(lacking) == 1 else 'have'} no default value")

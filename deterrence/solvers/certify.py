@@ -172,6 +172,8 @@ def is_equilibrium(game, strategies) -> bool:
     >>> is_equilibrium(NormalFormGame.from_arrays([[1, 0], [0, 1]]), [(0.5, 0.5), (0.5, 0.5)])
     True
     """
+    from deterrence.core.validate import at_defaults
+    game = at_defaults(game, "is_equilibrium")
     return all(r == 0 for r in regrets(game, _normalise(game, strategies)))
 
 
@@ -186,7 +188,9 @@ def certified_equilibrium(game, strategies) -> Equilibrium:
     >>> certified_equilibrium(g, [(1, 0), (1, 0)]).payoffs
     (1, 1)
     """
-    game.require_numeric("certification")
+    if game.is_symbolic:                  # a symbolic game at its defaults, as solve takes it
+        from deterrence.core.validate import at_defaults
+        game = at_defaults(game, "certified_equilibrium")
     if game.n_players == 2:
         _check_count(game, strategies)
         wx, wy = (_exact_strategy(game, i, s)[1] for i, s in enumerate(strategies))
