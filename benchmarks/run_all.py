@@ -612,7 +612,7 @@ SEQUENCE_ALL_CAUSE = (
     "optimal faces instead (12-card Kuhn poker, 98 sequences, 13,440 in about 55 s; 16-card Kuhn poker "
     "has 1,080,450). A decomposition by the tree's subgames does not close it (stop 42, README "
     "'Goal 7: no product over subgames'): a subgame's plans split off a clique's plan set only where the "
-    "probability of entering it is fixed on the clique (39 of 39 such cases, 0 of 111 where it varies); "
+    "probability of entering it is fixed on the clique (58 of 60 such cases, 0 of 111 where it varies); "
     "at 65 sequences the big clique's 1,506 plans of P1 carry 517 on-path mixtures and no plan set of its "
     "4 cliques factors. Given a clique's supports, lrs lists its 1,506-plan side in 0.22 s: the time is "
     "in finding the cliques. Closing it: a search for the maximal Nash subsets' supports that does not "
