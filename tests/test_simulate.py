@@ -150,8 +150,8 @@ def test_the_always_strategies_are_named_in_the_games_own_actions():
     import deterrence as dt
     from deterrence.core.strategies import strategy
     us_iran = dt.load_game("us_iran_stage")
-    t = tournament(PD, ["tft", "alld", "always_defect", "allc", "always_C"], matches=2, turns=3, seed=1)
-    assert set(t.strategies) == {"tit_for_tat", "always_D", "always_C"}
+    t = tournament(PD, ["tft", "always_defect", "allc"], matches=2, turns=3, seed=1)
+    assert t.strategies == ("tit_for_tat", "always_D", "always_C")
     assert "escalate" not in repr(t) and "hold" not in repr(t)
     assert strategy("always_escalate", us_iran).name == "always_escalate"      # the case keeps its words
     assert strategy("always_hold", us_iran, 1).name == "always_hold"
@@ -161,7 +161,20 @@ def test_the_always_strategies_are_named_in_the_games_own_actions():
         assert built.name == name and built == strategy(same, PD, 1)
     middle = strategy("always_retaliate", us_iran)
     assert middle.name == "always_retaliate" and middle.output(middle.states[0]) == {"retaliate": 1}
-    with pytest.raises(GameError, match="unknown strategy 'always_X'"):
+    with pytest.raises(GameError, match=r"unknown strategy 'always_X'; known: .*, and always_<action> for an "
+                                        r"action of this player \(C, D\)$"):
         strategy("always_X", PD)
     shown = dt.simulate(dt.load_game("prisoners_dilemma"), "tft, alld", matches=2, turns=3, seed=1)
     assert "tit_for_tat vs always_D" in repr(shown)
+
+
+def test_a_tournament_refuses_one_strategy_given_twice_under_two_names():
+    # "alld" and "always_D" were ranked as two entries of one name, always_D
+    pd = load_game("prisoners_dilemma")
+    with pytest.raises(GameError, match=r"^a tournament plays each strategy once; 'alld' and 'always_D' are both "
+                                        r"always_D$"):
+        tournament(pd, ["alld", "tft", "always_D"], matches=2, turns=3, seed=1)
+    with pytest.raises(GameError, match="unknown strategy 'nonsense'"):       # before any pair is played
+        tournament(pd, ["alld", "nonsense"], matches=2, turns=3, seed=1)
+    played = tournament(pd, ["alld", "allc", "tft"], matches=2, turns=3, seed=1)
+    assert sorted(played.strategies) == ["always_C", "always_D", "tit_for_tat"]

@@ -333,7 +333,8 @@ def strategy(name: str, game, player=0, **params) -> Automaton:
     Traceback (most recent call last):
     ...
     deterrence.errors.GameError: unknown strategy 'nice'; known: always_escalate, always_hold, contrite_tit_for_tat,
-    generous_tit_for_tat, grim_trigger, hawk, limited_retaliation, tit_for_tat, win_stay_lose_shift
+    generous_tit_for_tat, grim_trigger, hawk, limited_retaliation, tit_for_tat, win_stay_lose_shift, and
+    always_<action> for an action of this player (C, D)
     """
     if getattr(game, "n_players", None) != 2:
         raise GameError("strategies are built for two-player stage games")
@@ -344,7 +345,9 @@ def strategy(name: str, game, player=0, **params) -> Automaton:
         if key[len("always_"):] in game.actions[i]:
             return _always_action(game, i, key[len("always_"):])
     if key not in STRATEGIES:
-        raise GameError(f"unknown strategy {name!r}; known: {', '.join(sorted(STRATEGIES))}")
+        own = game.actions[game.player_index(player)]
+        raise GameError(f"unknown strategy {name!r}; known: {', '.join(sorted(STRATEGIES))}, and "
+                        f"always_<action> for an action of this player ({', '.join(own)})")
     options = _options(STRATEGIES[key][0])
     unknown = [k for k in params if k not in options]
     if unknown:     # said "_roles() got an unexpected keyword argument 'k'", an internal name

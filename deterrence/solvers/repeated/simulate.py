@@ -565,6 +565,15 @@ def tournament(game, strategies, *, matches: int = 200, turns: int = 200, delta=
     names = [s if isinstance(s, str) else s.name for s in strategies]
     if len(names) < 2:
         raise GameError("a tournament needs at least two strategies")
+    # each strategy under its own name, checked before any pair is played: "alld" and
+    # "always_D" are one strategy, and were ranked as two with one name
+    names = [strategy(s, stage, 0).name if isinstance(s, str) else s.name for s in strategies]
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        given = {name: [str(s if isinstance(s, str) else s.name) for s, n in zip(strategies, names) if n == name]
+                 for name in twice}
+        raise GameError("a tournament plays each strategy once; "
+                        + "; ".join(f"{' and '.join(map(repr, given[name]))} are both {name}" for name in twice))
     _check_counts(matches=matches, turns=turns)
     _check_match_arguments(stage, delta, noise)
     pairs_count = len(names) ** 2
@@ -604,7 +613,6 @@ def tournament(game, strategies, *, matches: int = 200, turns: int = 200, delta=
         interrupted = True
     finally:
         bar.close()
-    names = [strategy(s, stage, 0).name if isinstance(s, str) else s.name for s in strategies]
     scores = tuple(sum(row[i][j] + colsc[j][i] for j in range(n)) / (2 * n) for i in range(n))
     ranking = tuple(names[i] for i in sorted(range(n), key=lambda i: -scores[i]))
     return TournamentResult(strategies=tuple(names), row_scores=tuple(map(tuple, row)),
