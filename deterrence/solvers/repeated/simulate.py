@@ -565,15 +565,6 @@ def tournament(game, strategies, *, matches: int = 200, turns: int = 200, delta=
     names = [s if isinstance(s, str) else s.name for s in strategies]
     if len(names) < 2:
         raise GameError("a tournament needs at least two strategies")
-    # each strategy under its own name, checked before any pair is played: "alld" and
-    # "always_D" are one strategy, and were ranked as two with one name
-    names = [strategy(s, stage, 0).name if isinstance(s, str) else s.name for s in strategies]
-    twice = sorted({name for name in names if names.count(name) > 1})
-    if twice:
-        given = {name: [str(s if isinstance(s, str) else s.name) for s, n in zip(strategies, names) if n == name]
-                 for name in twice}
-        raise GameError("a tournament plays each strategy once; "
-                        + "; ".join(f"{' and '.join(map(repr, given[name]))} are both {name}" for name in twice))
     _check_counts(matches=matches, turns=turns)
     _check_match_arguments(stage, delta, noise)
     pairs_count = len(names) ** 2
@@ -585,6 +576,16 @@ def tournament(game, strategies, *, matches: int = 200, turns: int = 200, delta=
         raise TooLargeError(f"a tournament of {len(names)} strategies is {pairs_count:,} pairs of {matches} "
                             f"matches of {turns} turns, {total:,} simulated rounds, {over}; pass "
                             f"max_rounds={total} to try anyway")
+    # each strategy under its own name, checked before any pair is played: "alld" and
+    # "always_D" are one strategy, and were ranked as two with one name
+    names = [strategy(s, stage, 0).name if isinstance(s, str) else s.name for s in strategies]
+    from collections import Counter
+    twice = sorted(name for name, count in Counter(names).items() if count > 1)
+    if twice:
+        given = {name: [str(s if isinstance(s, str) else s.name) for s, n in zip(strategies, names) if n == name]
+                 for name in twice}
+        raise GameError("a tournament plays each strategy once; "
+                        + "; ".join(f"{' and '.join(map(repr, given[name]))} are both {name}" for name in twice))
     seeds = _seed_sequence(seed).spawn(pairs_count)
     # a long tournament loads the compiled kernel once (each pair's run then finds numba loaded)
     _simulate_kernel.compiled_turns(total)
