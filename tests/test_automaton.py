@@ -194,7 +194,7 @@ def test_automaton_file_error_has_line(tmp_path):
     msg = str(info.value)
     assert msg.startswith(f"{path}:") and "unknown state 'nowhere'" in msg
     line = int(msg.split(":")[1])
-    assert "transitions" in bad.splitlines()[line - 1] or "strategies.my_tft" in bad.splitlines()[line - 1]
+    assert bad.splitlines()[line - 1].strip() == '"*: *, strike -> nowhere",'     # the rule's own line
 
 
 def test_repeated_game_checks():
@@ -259,3 +259,21 @@ def test_bad_seeds_are_named(seed):
     from deterrence.core.random import rng
     with pytest.raises(GameError, match="seed"):
         rng(seed)
+
+
+@pytest.mark.parametrize("rule, words", [("gg: retaliate, hold => bg", "is not of the form"),
+                                         ("gg: retaliate, hold -> nowhere", "unknown state 'nowhere'")])
+def test_a_bad_rule_in_a_multiline_transitions_array_names_its_own_line(rule, words, tmp_path):
+    """The error names the rule's line, not the automaton table's header (a fuzzing review)."""
+    from deterrence.io.catalogue import catalogue_dir
+    from deterrence.io.toml_format import key_lines
+    text = (catalogue_dir() / "us_iran_stage.toml").read_text()
+    old = '"gg: retaliate, hold -> bg",'
+    assert text.count(old) == 1
+    bad = text.replace(old, f'"{rule}",')
+    path = tmp_path / "g.toml"
+    path.write_text(bad)
+    with pytest.raises(GameFileError) as info:
+        read_profile(load_game(path), file=str(path), lines=key_lines(bad))
+    assert words in str(info.value)
+    assert info.value.line == bad.splitlines().index(f'  "{rule}",') + 1

@@ -369,3 +369,59 @@ def test_a_nested_abs_reads_back_as_written():
     assert value == payoff_value("abs(a)", ["a"])
     game = NormalFormGame.from_arrays([[0, value]], [[0, 0]], parameters={"a": None})
     same_game(parse_toml_game(write_toml(game)), game)
+
+
+ELEMENTS = ['"a, b"', "'x]'", '"""m\n["""', "1", "[1,\n 2]", "{ k = [1,\n2] }", '"#"', "true"]
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.tuples(st.sampled_from(ELEMENTS), st.integers(0, 2), st.booleans()), min_size=1, max_size=6),
+       st.sampled_from(["k", '"a b"', "t.u"]))
+def test_key_lines_gives_each_element_of_a_multiline_array_its_line(elements, key):
+    """An error about an element of a long array names that element's line (it named the
+    array's first line: a fuzzing review)."""
+    import tomllib
+    text, expected = f"x = 1\n[s]\n{key} = [", {}
+    for k, (element, blank, comment) in enumerate(elements):
+        text += "\n" * (blank + 1) + ("# a note, ]\n" if comment else "")
+        expected[k] = text.count("\n") + 1
+        text += element + ","
+    text += "\n]\ny = 2\n"
+    tomllib.loads(text)  # valid TOML
+    path = ("s",) + tuple(tomllib.loads(f"{key} = 0").keys()) if "." not in key else ("s", "t", "u")
+    found = key_lines(text)
+    for k, line in expected.items():
+        assert found[path + (k,)] == line, (k, text)
+    assert found[("s", "y")] == text.count("\n")
+
+
+def test_errors_inside_a_multiline_array_name_the_element_line(tmp_path):
+    text = CHICKEN_MULTILINE
+    path = tmp_path / "g.toml"
+    path.write_text(text.replace('"w/2"', '"w/(l-l)"'))
+    with pytest.raises(GameFileError) as err:
+        load_game(path)
+    assert err.value.line == 14 and "division by zero" in str(err.value)
+    path.write_text(text.replace('"straight",\n]', '"straight",\n  "swerve",\n]'))
+    with pytest.raises(GameFileError) as err:
+        load_game(path)
+    assert err.value.line == 10 and "duplicate action" in str(err.value)
+
+
+CHICKEN_MULTILINE = """players = ["Row", "Column"]
+[parameters]
+w = 1
+l = 1
+[actions]
+Row = ["swerve", "straight"]
+Column = [
+  "swerve",
+  "straight",
+]
+[payoffs]
+"swerve, swerve" = [0, 0]
+"swerve, straight" = ["-l",
+  "w/2"]
+"straight, swerve" = ["w", "-l"]
+"straight, straight" = [-9, -9]
+"""

@@ -508,6 +508,22 @@ def _profile_names(names) -> tuple:
     return tuple(names)
 
 
+def _at_own_line(exc, base_field, base_path, lines):
+    """``exc`` (an error of an automaton table read from a file) at the line of its own key or
+    array element (a bad transition rule in a long array was blamed on the table's header)."""
+    field = exc.field or ""
+    if not lines or not base_field or not field.startswith(base_field):
+        return exc
+    path = list(base_path)
+    for part in re.findall(r"\[(\d+)\]|([^.\[\]]+)", field[len(base_field):]):
+        path.append(int(part[0]) if part[0] else part[1])
+    for k in range(len(path), len(base_path), -1):
+        line = lines.get(tuple(path[:k]))
+        if line is not None:
+            return type(exc)(exc.reason, file=exc.file, line=line, field=exc.field)
+    return exc
+
+
 def read_profile(game, names=None, *, file=None, lines=None) -> tuple:
     """Two automata for the stage game ``game``: the ``[repeated]`` profile, or ``names``.
 
@@ -570,8 +586,11 @@ def read_profile(game, names=None, *, file=None, lines=None) -> tuple:
         elif name in {n for n, _, _ in read().automata}:
             key, spec = next((k, spec) for n, k, spec in read().automata if n == name)
             w = where(key, name)
-            automaton = Automaton.from_spec(spec, own, opp, name=name, parameters=tuple(game.parameters),
-                                            file=w["file"], line=w["line"], field=w["field"])
+            try:
+                automaton = Automaton.from_spec(spec, own, opp, name=name, parameters=tuple(game.parameters),
+                                                file=w["file"], line=w["line"], field=w["field"])
+            except GameFileError as exc:
+                raise _at_own_line(exc, w["field"], ("repeated", key, name), lines) from None
         else:
             automaton = named_strategy(name, game, i)
         built = (list(automaton.actions), list(automaton.opponent_actions))

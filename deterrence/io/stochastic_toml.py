@@ -237,8 +237,8 @@ class _StochasticReader:
             acts = self.base.strings(table[p], *path, p, what="action")
             if not acts:
                 self.fail(f"player {p!r} needs at least one action", *path, p)
-            for a in acts:
-                check_label(a, "action", **self.where(*path, p))
+            for j, a in enumerate(acts):
+                check_label(a, "action", **self.where(*path, p, j))
                 if a == WILDCARD:
                     self.fail("'*' is the wildcard, not an action name", *path, p)
             if len(set(acts)) != len(acts):

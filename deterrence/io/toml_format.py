@@ -142,10 +142,10 @@ class _Reader(TomlReader):
             if not acts:
                 self.fail(f"player {p!r} needs at least one action", "actions", p)
             seen = set()
-            for a in acts:
-                check_label(a, "action", **self.where("actions", p))
+            for j, a in enumerate(acts):
+                check_label(a, "action", **self.where("actions", p, j))
                 if a in seen:
-                    self.fail(f"duplicate action {a!r} for player {p!r}", "actions", p)
+                    self.fail(f"duplicate action {a!r} for player {p!r}", "actions", p, j)
                 seen.add(a)
             actions.append(list(acts))
         return actions
@@ -153,7 +153,8 @@ class _Reader(TomlReader):
     def _payoff_where(self, path, i, players) -> dict:
         """Where payoff ``i`` of a profile is: its line, and a field that names its player
         ("payoffs."C, C"[2]" left the reader to count the players: an error review)."""
-        where = self.where(*path, i + 1)
+        where = self.where(*path, i + 1)           # the field counts payoffs from 1
+        where["line"] = self.line(*path, i)        # the lines of an array's elements from 0
         where["field"] = f"{where['field']} (the payoff of {players[i]})"
         return where
 

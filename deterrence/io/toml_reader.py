@@ -29,11 +29,13 @@ from deterrence.io._common import _type_name, check_parameter_name, parameter_va
 def key_lines(text: str) -> dict:
     """Line (1-based) where each key path of a valid TOML text is first defined.
 
-    Keys in inline tables are not listed: they sit on their parent key's line.
+    Keys in inline tables are not listed: they sit on their parent key's line. The elements
+    of an array are listed under its key path and their index (an error about the third
+    rule of a long array names that rule's line, not the array's first):
 
     >>> lines = key_lines('a = 1\\n[b]\\n"c d" = [1,\\n 2]\\ne.f = 3\\n')
-    >>> lines[("a",)], lines[("b",)], lines[("b", "c d")], lines[("b", "e", "f")]
-    (1, 2, 3, 5)
+    >>> lines[("a",)], lines[("b",)], lines[("b", "c d")], lines[("b", "c d", 1)], lines[("b", "e", "f")]
+    (1, 2, 3, 4, 5)
 
     A table that only a header of its subtable defines is at that header:
 
@@ -42,6 +44,11 @@ def key_lines(text: str) -> dict:
     """
     lines: dict = {}
     pos, n, line, prefix, depth, expect_key = 0, len(text), 1, (), 0, True
+    value_path = None
+    # the open arrays and inline tables of a value: [kind, key path or None, element index,
+    # waiting for an element]; an element of an array (not inside an inline table) is listed
+    # under its key path and index, so an error about it names its own line
+    stack: list = []
     while pos < n:
         c = text[pos]
         if c == "\n":
@@ -56,6 +63,11 @@ def key_lines(text: str) -> dict:
             end = text.find("\n", pos)
             pos = n if end < 0 else end
             continue
+        if stack and stack[-1][0] == "[" and stack[-1][3] and c not in ",]":
+            top = stack[-1]
+            if top[1] is not None:
+                lines.setdefault(top[1] + (top[2],), line)
+            top[3] = False
         if expect_key and depth == 0:
             end = _key_end(text, pos)
             raw = text[pos:end]
@@ -71,6 +83,7 @@ def key_lines(text: str) -> dict:
                 if path is not None:
                     for k in range(1, len(path) + 1):
                         lines.setdefault(prefix + path[:k], line)
+                value_path = None if path is None else prefix + path
             pos = end + (0 if c == "[" else 1)
             expect_key = False
             continue
@@ -78,9 +91,20 @@ def key_lines(text: str) -> dict:
             pos, line = _skip_string(text, pos, line)
             continue
         if c in "[{":
+            if not stack:
+                path = value_path if c == "[" else None
+            else:
+                top = stack[-1]
+                path = top[1] + (top[2],) if top[0] == "[" and top[1] is not None and c == "[" else None
+            stack.append([c, path, 0, True])
             depth += 1
         elif c in "]}":
+            if stack:
+                stack.pop()
             depth = max(0, depth - 1)
+        elif c == "," and stack and stack[-1][0] == "[":
+            stack[-1][2] += 1
+            stack[-1][3] = True
         pos += 1
     return lines
 
@@ -191,6 +215,11 @@ class TomlReader:
                 self._lines = key_lines(self.text)
             except Exception:  # a failing line finder must never hide the real error
                 self._lines = {}
+        full = tuple(path)
+        while full and any(isinstance(p, int) for p in full):    # an element of an array: its own line
+            if full in self._lines:
+                return self._lines[full]
+            full = full[:-1]
         path = tuple(p for p in path if isinstance(p, str))
         while path:
             if path in self._lines:
@@ -220,9 +249,9 @@ class TomlReader:
     def strings(self, value, *path, what="entry"):
         if not isinstance(value, list):
             self.fail(f"expected an array of strings, got {_type_name(value)}", *path)
-        for item in value:
+        for k, item in enumerate(value):
             if not isinstance(item, str):
-                self.fail(f"every {what} must be a string in quotes, got {_type_name(item)}", *path)
+                self.fail(f"every {what} must be a string in quotes, got {_type_name(item)}", *path, k)
         return value
 
     def extra_sections(self, known, misplaced=None) -> dict:
@@ -273,11 +302,11 @@ class TomlReader:
         if not players:
             self.fail("a game needs at least one player", "players")
         seen = set()
-        for p in players:
+        for k, p in enumerate(players):
             if not p.strip():
-                self.fail("empty player name", "players")
+                self.fail("empty player name", "players", k)
             if p in seen:
-                self.fail(f"duplicate player name {p!r}", "players")
+                self.fail(f"duplicate player name {p!r}", "players", k)
             seen.add(p)
         return players
 
