@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from deterrence import NormalFormGame
-from deterrence.errors import ExpressionError, GameError, GameFileError
+from deterrence.errors import ExpressionError, GameError, GameFileError, TooLargeError
 from deterrence.io import load_game, write_game
 from deterrence.io.catalogue import catalogue_dir
 from deterrence.io.toml_format import key_lines, parse_toml_game, read_toml, write_toml
@@ -102,7 +102,7 @@ ERRORS = [
     (replace_line(9, 'c = { value = 2, about = 0.5 }'), 9, ["about must be a string, got a number"]),
     (replace_line(9, 'c = { value = 2, about = 2023-03-23 }'), 9, ["about must be a string, got a date or time"]),
     (replace_line(9, 'c = { value = inf }'), 9, ["finite"]),
-    (replace_line(9, 'c = { value = "1e999999999" }'), 9, ["too large"]),
+    (replace_line(9, 'c = { value = "1e999999999" }'), 9, ["about 1000000000 digits", "limit of 4000"]),
     (replace_line(9, 'c = 2\n"2c" = 1'), 10, ["not a name"]),
     (replace_line(9, 'c = 2\nsqrt = 1'), 10, ["function name"]),
     (replace_line(9, 'c = 2\n__class__ = 1'), 10, ["reserved"]),
@@ -425,3 +425,32 @@ Column = [
 "straight, swerve" = ["w", "-l"]
 "straight, straight" = [-9, -9]
 """
+
+
+@pytest.mark.parametrize("written", ['"1e-99999"', "1e-99999", '"1.5e-5000"'])
+@pytest.mark.parametrize("place", ["parameter", "payoff", "set"])
+def test_a_tiny_number_is_refused_as_too_small_not_too_large(written, place, tmp_path):
+    """1e-99999 is not "too large": its exact fraction's denominator is too long (a fuzzing review)."""
+    text = CHICKEN_MULTILINE
+    if place == "parameter":
+        text = text.replace("w = 1", f"w = {written}")
+    elif place == "payoff":
+        text = text.replace('"w/2"', written if written[0] == '"' else written)
+    path = tmp_path / "g.toml"
+    path.write_text(text)
+    with pytest.raises((GameError, TooLargeError)) as err:
+        game = load_game(path)
+        if place == "set":
+            game.subs(w=written.strip('"'))
+    message = str(err.value)
+    assert "too small in magnitude" in message and "over the limit of 4000 digits" in message
+    assert "too large" not in message and "formulas are not allowed" not in message
+
+
+@pytest.mark.parametrize("written, value", [('"1e0001"', 10), ('"1e1000"', 10**1000), ('"2.5e-3"', Fraction(1, 400))],
+                         ids=["1e0001", "1e1000", "2.5e-3"])
+def test_a_parameter_value_with_a_long_exponent_within_the_limit_is_read(written, value, tmp_path):
+    """"1e0001" is 10 and "1e1000" within the digit limit: both were refused as "too large or too long"."""
+    path = tmp_path / "g.toml"
+    path.write_text(CHICKEN_MULTILINE.replace("w = 1", f"w = {written}"))
+    assert load_game(path).parameters["w"] == value

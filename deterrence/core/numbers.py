@@ -130,16 +130,23 @@ def _check_literal_size(text: str, what: str) -> None:
     import re
     from deterrence.errors import TooLargeError
     shown = text.strip() if len(text.strip()) <= 40 else text.strip()[:40] + "..."
-    total = 0
+    total, small = 0, False
     for part in text.split("/", 1):
         found = re.fullmatch(r"\s*[+-]?([0-9_]*)\.?([0-9_]*)(?:[eE]([+-]?[0-9_]+))?\s*", part)
         if not found:
             return          # not a number: Fraction says so
         digits = len(found.group(1)) + len(found.group(2))
-        exponent = found.group(3) or "0"
-        size = digits + (10**9 if len(exponent) > 9 else abs(int(exponent.replace("_", "") or 0)))
-        total = max(total, size)
+        exponent = (found.group(3) or "0").replace("_", "") or "0"
+        power = 10**9 if len(exponent.lstrip("+-")) > 9 else abs(int(exponent))
+        if digits + power > total:
+            total, small = digits + power, exponent.startswith("-") and power > digits
     if total > MAX_LITERAL_DIGITS:
+        # say what is wrong: 1e-99999 is not large, it is 1/10^99999, whose exact
+        # denominator has 100000 digits (a fuzzing review: it was called "too large")
+        if small:
+            raise TooLargeError(f"{what} {shown!r} is too small in magnitude to keep exactly: as a "
+                                f"fraction its denominator has about {total} digits, over the limit "
+                                f"of {MAX_LITERAL_DIGITS} digits")
         raise TooLargeError(f"{what} {shown!r} stands for a number of about {total} digits, "
                             f"over the limit of {MAX_LITERAL_DIGITS} digits")
 

@@ -152,14 +152,17 @@ def parameter_value(value, *, file=None, line=None, field=None):
     if isinstance(value, bool) or not isinstance(value, (int, float, str, Fraction)):
         raise GameFileError(f"a parameter value must be a number or an exact number in quotes "
                             f"such as \"3/4\", not {_type_name(value)}", **where)
-    if isinstance(value, str) and (len(value) > 200 or re.search(r"[eE]\s*[+-]?\s*\d{4,}", value)):
-        # Fraction("1e999999999") would build a billion-digit integer
-        raise GameFileError(f"parameter value {value[:40]!r} is too large or too long", **where)
+    if isinstance(value, str) and len(value) > 200:
+        # (to_exact refuses "1e999999999" and "1e-99999" itself, saying which is wrong; a test of
+        # the exponent here called both "too large", and "1e0001", which is 10, too: a review)
+        raise GameFileError(f"parameter value {value[:40]!r}... of {len(value)} characters is longer "
+                            f"than the limit of 200", **where)
     try:
         return to_exact(value, "parameter value")
-    except (GameError, TooLargeError) as exc:
+    except (GameError, TooLargeError) as exc:      # (a number too large is no formula: no hint)
         raise GameFileError(f"{exc} (formulas are not allowed as parameter values)"
-                            if isinstance(value, str) else str(exc), **where) from None
+                            if isinstance(value, str) and not isinstance(exc, TooLargeError)
+                            else str(exc), **where) from None
 
 
 def check_parameter_name(name, *, file=None, line=None, field=None):
