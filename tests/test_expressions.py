@@ -219,3 +219,36 @@ def test_a_decimal_literal_in_a_formula_is_the_number_written():
     """Python reads 1e400 as inf and 1e-400 as 0; a formula's literal is the number written."""
     assert payoff_value("1e400", []) == 10 ** 400
     assert payoff_value("W + 1e-400", ["W"]).subs(parameter_symbol("W"), 0) == sympy.Rational(1, 10 ** 400)
+
+
+from hypothesis import strategies as st  # noqa: E402
+
+PYTHON_ONLY_FORMS = {"hexadecimal": hex, "octal": oct, "binary": bin,
+                     "grouped": lambda n: f"{n:_}" if n >= 1000 else f"{n}_0",
+                     "leading zero": lambda n: f"00{n}" if n else "007"}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.integers(0, 10**12), st.sampled_from(sorted(PYTHON_ONLY_FORMS)), st.text(" ", max_size=3),
+       st.sampled_from(["", "a + ", "2*(", "a*"]))
+def test_python_only_number_forms_are_refused_everywhere_with_their_position(n, form, pad, before):
+    """0x10, 0o7, 0b1, 1_000 (and 007) are Python's forms, not the grammar's (numbers are decimal):
+    a formula read 0x10 as 16 and --set read 1_000 as 1000 (a fuzzing review). Refused with the
+    number and its position in payoffs and conditions, and as --set values and parameter defaults."""
+    from deterrence.core.numbers import to_exact
+    from deterrence.core.symbolic import parse_condition
+    written = PYTHON_ONLY_FORMS[form](n)
+    text = pad + before + written + (")" if before.endswith("(") else "")
+    for parse in (parse_expression, lambda t, names: parse_condition(t + " < 1", names)):
+        with pytest.raises(ExpressionError) as err:
+            parse(text, ["a"])
+        assert f"number {written!r} at character {len(pad + before) + 1}" in str(err.value)
+    with pytest.raises(GameError, match="is not a number"):
+        to_exact(written, "value of parameter a")
+    assert parse_expression(pad + before + str(n) + (")" if before.endswith("(") else ""), ["a"]) is not None
+    assert to_exact(str(n)) == n
+
+
+@pytest.mark.parametrize("text", ["a1_0 + 1", "x_1*2", "1.5e-3 + 0.25", "00 + 0.07", "012.5", ".5", "1E3"])
+def test_names_with_digits_and_decimal_forms_still_read(text):
+    assert parse_expression(text, ["a1_0", "x_1"]) is not None

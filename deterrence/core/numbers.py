@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 import sys
 from fractions import Fraction
 
@@ -92,6 +93,17 @@ def to_exact(value, what: str = "payoff"):
             raise GameError(f"{what} is {value}: it must be a finite number")
         return _normal(Fraction(repr(float(value))))  # np.float64 reprs as "np.float64(...)"
     if isinstance(value, str):
+        # Fraction reads "1_000", "007" and Arabic-Indic digits; the formula grammar reads none
+        # of them (one number syntax for --set values, parameter defaults and payoffs: a review)
+        why = ("hexadecimal, octal and binary numbers are not read; write decimal digits"
+               if re.match(r"\s*[+-]?0[xXoObB]", value) else
+               "digits may not be grouped with _" if "_" in value else
+               "write it with 0-9 + - . e /" if not value.isascii() else
+               "an integer may not begin with 0"
+               if any(re.fullmatch(r"\s*[+-]?0+[1-9][0-9]*\s*", part) for part in value.split("/", 1))
+               else None)
+        if why:
+            raise GameError(f"{what} {value[:40]!r} is not a number ({why})")
         _check_literal_size(value, what)
         try:
             return _normal(Fraction(value.strip()))

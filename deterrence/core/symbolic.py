@@ -6,7 +6,9 @@ the text is read by :func:`ast.parse` (which builds a tree and runs nothing),
 every node is checked against the grammar below, and the sympy expression is
 built node by node.
 
-Grammar: numbers (integers and decimals, read exactly), declared parameter
+Grammar: numbers (decimal integers and decimals such as ``3``, ``0.25`` or
+``2.5e-3``, read exactly; not Python's other number forms ``0x10``, ``0o7``,
+``0b1``, ``1_000``, which are refused with their position), declared parameter
 names, ``+ - * /``, ``^`` or ``**`` for powers with a small integer or
 rational exponent, parentheses, and the functions in :data:`FUNCTIONS`.
 Anything else (attribute access, subscripts, strings, lambdas, comprehensions,
@@ -97,10 +99,39 @@ def _checked_tree(text: str, what: str, where: dict):
         deepest = max(deepest, depth)
     if deepest > MAX_DEPTH:
         raise ExpressionError(f"{what} nests {deepest} deep, over the limit of {MAX_DEPTH}", **where)
+    _refuse_other_number_forms(text, what, where)
     try:
         return ast.parse(_source(text), mode="eval")
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
         raise ExpressionError(f"{text!r} is not a valid {what} ({type(exc).__name__})", **where) from None
+
+
+#: a number as Python's tokenizer sees it: digits, letters, _ and points after a digit (or ".5")
+_NUMBER_TOKEN = re.compile(r"(?<![\w.])(?:\d|\.\d)[\w.]*")
+
+
+def _refuse_other_number_forms(text: str, what: str, where: dict) -> None:
+    """Refuse the number forms Python reads but the grammar does not list (``0x10``, ``0o7``,
+    ``0b1``, digits grouped as ``1_000``, an integer with leading zeros), naming the number and
+    its position: ``ast`` read them all (but the last) silently, as 16, 7, 1 and 1000.
+
+    >>> parse_expression("2*a + 0x10", ["a"])
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.ExpressionError: '2*a + 0x10': number '0x10' at character 7: hexadecimal, octal and binary numbers are not read (write decimal digits)
+    """
+    for found in _NUMBER_TOKEN.finditer(text):
+        token, at = found.group(), found.start() + 1
+        if re.match(r"0[xXoObB]", token):
+            reason = "hexadecimal, octal and binary numbers are not read (write decimal digits)"
+        elif "_" in token:
+            reason = f"digits may not be grouped with _ (write {token.replace('_', '')})"
+        elif re.fullmatch(r"0+[1-9]\d*", token):
+            reason = f"an integer may not begin with 0 (write {token.lstrip('0')})"
+        else:
+            continue
+        raise ExpressionError(f"{text[:80]!r}{'...' if len(text) > 80 else ''}: number {token!r} "
+                              f"at character {at}: {reason}", **where)
 
 
 def parse_condition(text, parameters: Iterable[str] = (), *, file=None, line=None, field=None):
@@ -207,7 +238,7 @@ class _Builder:
                 from deterrence.errors import GameError, TooLargeError
                 literal = ast.get_source_segment(self.source, node)
                 try:
-                    exact = Fraction(to_exact(literal.replace("_", "") if literal else repr(value), "number"))
+                    exact = Fraction(to_exact(literal if literal else repr(value), "number"))
                 except (GameError, TooLargeError) as exc:
                     self.fail(str(exc))
                 return sp.Rational(exact.numerator, exact.denominator)

@@ -161,7 +161,7 @@ def parameter_value(value, *, file=None, line=None, field=None):
         return to_exact(value, "parameter value")
     except (GameError, TooLargeError) as exc:      # (a number too large is no formula: no hint)
         raise GameFileError(f"{exc} (formulas are not allowed as parameter values)"
-                            if isinstance(value, str) and not isinstance(exc, TooLargeError)
+                            if isinstance(value, str) and str(exc).endswith("is not a number")
                             else str(exc), **where) from None
 
 
