@@ -44,6 +44,21 @@ class GameFileError(GameError):
         super().__init__(where + message)
 
 
+class ParameterValuesError(GameError):
+    """A game's formulas fail at the parameter values given: a payoff that divides by zero, a
+    probability outside [0, 1]. ``places`` are the key paths, in a game file's terms, of the
+    formula (``("payoffs", ("hold", "strike"), 1)``: a profile as its labels, a payoff by its
+    index); the command line names the file and line of the game it read from them.
+
+    >>> ParameterValuesError("1/(a - 1) is not finite at a = 1", [("payoffs", ("x",), 0)]).places
+    (('payoffs', ('x',), 0),)
+    """
+
+    def __init__(self, message: str, places=()):
+        super().__init__(message)
+        self.places = tuple(places)
+
+
 class ExpressionError(GameFileError):
     """An expression in a game file is outside the safe grammar."""
 

@@ -341,3 +341,46 @@ def test_every_solve_json_names_its_solution_concept(capsys, game, method, conce
     from deterrence.cli import main
     assert main(["solve", game, "-m", method, "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["concept"] == concept
+
+
+def _replaced(tmp_path, name, old, new):
+    from deterrence.io.catalogue import find_entry
+    text = find_entry(name).read_text()
+    assert text.count(old) == 1
+    path = tmp_path / f"{name}.toml"
+    path.write_text(text.replace(old, new))
+    return path, path.read_text().splitlines()
+
+
+@pytest.mark.parametrize("case", ["payoff at the defaults", "payoff at --set", "tree payoff", "tree probability",
+                                  "catalogue probability", "stochastic formula"])
+def test_an_error_at_the_parameter_values_names_the_file_and_line(case, tmp_path, capsys):
+    """A division by zero or a probability out of [0, 1] found when the values are filled in named
+    no file (a fuzzing review); and a tree's 1/(a - 2) at a = 2 was "payoff zoo is symbolic"."""
+    sets, line = [], None
+    if case.startswith("payoff"):
+        path, lines = _replaced(tmp_path, "chicken", '"swerve, straight" = ["-l", "w"]',
+                                '"swerve, straight" = [\n  "-l",\n  "w/(l - 2)",\n]')
+        sets = ["--set", "l=2"] if case.endswith("--set") else []
+        if not sets:
+            path.write_text(path.read_text().replace('l = { value = 1,', 'l = { value = 2,'))
+        line, words = lines.index('  "w/(l - 2)",') + 1, "is not finite at l = 2"
+    elif case == "tree payoff":
+        path, lines = _replaced(tmp_path, "brinkmanship", '[tree]\nplayer = "A"\nmoves.back_down = [0, "vB"]',
+                                '[tree]\nplayer = "A"\nmoves.back_down = [0, "vB/(vA - 2)"]')
+        line, words = lines.index('moves.back_down = [0, "vB/(vA - 2)"]') + 1, "is not finite"
+    elif case == "tree probability":
+        path, lines = _replaced(tmp_path, "brinkmanship", 'r = { value = "1/5"', 'r = { value = "2"')
+        line, words = 29, "node escalate: probability of 'disaster' is 2, not between 0 and 1"
+        assert lines[line - 1].startswith("probabilities")
+    elif case == "catalogue probability":
+        from deterrence.io.catalogue import find_entry
+        path, sets, line, words = find_entry("brinkmanship"), ["--set", "r=2"], 29, "not between 0 and 1"
+    else:
+        path, lines = _replaced(tmp_path, "stochastic_prisoners_dilemma", '"C, D" = ["-c", "b1"]',
+                                '"C, D" = ["-c", "b1/(c - 2)"]')
+        sets, words = ["--set", "c=2"], "the formula b1/(c - 2) is not finite at b1 = 3, c = 2"
+    assert main(["solve", str(path) if case != "catalogue probability" else "brinkmanship", *sets]) == 2
+    err = capsys.readouterr().err
+    assert words in err and "symbolic" not in err, err
+    assert err.startswith(f"deterrence: {path}:{line}: " if line else f"deterrence: {path}: "), err

@@ -436,6 +436,7 @@ class _EscapingWriter:
 
 
 def _main(argv, DeterrenceError) -> int:
+    args = None
     try:
         first = next((a for a in argv if not a.startswith("-")), None)
         parser = build_parser(first if first in SUBCOMMANDS else None)
@@ -451,7 +452,7 @@ def _main(argv, DeterrenceError) -> int:
         return EXIT_USAGE
     except DeterrenceError as exc:
         # limits are raised on the command line by options, not by Python keywords
-        message = _cli_terms(str(exc))
+        message = _cli_terms(str(_in_game_file(exc, getattr(args, "game", None))))
         print(f"deterrence: {_one_line(message)}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:          # the reader went away (`| head`): end quietly
@@ -460,6 +461,35 @@ def _main(argv, DeterrenceError) -> int:
     except (OSError, UnicodeError) as exc:
         print(f"deterrence: {exc}", file=sys.stderr)
         return EXIT_USAGE
+
+
+def _in_game_file(exc, source):
+    """``exc`` naming the file of the game (and the line of the formula, in a TOML file) when the
+    game's formulas failed at the parameter values (--set or the defaults): the game is a value
+    that does not know its file, so the command that read it names it, as the reader's other
+    errors do (they named no file: a fuzzing review)."""
+    from deterrence.errors import GameFileError, ParameterValuesError
+    if not isinstance(exc, ParameterValuesError) or not isinstance(source, str):
+        return exc
+    from pathlib import Path
+    path = Path(source)
+    try:
+        if not path.is_file():
+            from deterrence.io.catalogue import find_entry
+            path = find_entry(source)
+    except (OSError, ValueError):
+        path = None
+    if path is None:
+        return exc
+    line = None
+    if path.suffix.lower() == ".toml" and exc.places:
+        try:
+            from deterrence.io._common import decode_text, read_file_bytes
+            from deterrence.io.toml_reader import key_lines, place_line
+            line = place_line(key_lines(decode_text(*read_file_bytes(path))), exc.places)
+        except Exception:  # a failing line finder must never hide the real error
+            line = None
+    return GameFileError(str(exc), file=str(path), line=line)
 
 
 def _one_line(message: str) -> str:

@@ -349,8 +349,11 @@ class NormalFormGame:
                         at = ", ".join(f"{k} = {format_exact(v)}" for k, v in sorted(full.items())
                                        if parameter_symbol(k) in value.free_symbols)
                         profile = ", ".join(str(self._actions[i][j]) for i, j in enumerate(idx))
-                        raise GameError(f"the payoff of {player} at ({profile}) is {value}, which "
-                                        f"{problem} at {at}")
+                        from deterrence.errors import ParameterValuesError
+                        labels = tuple(str(self._actions[i][j]) for i, j in enumerate(idx))
+                        raise ParameterValuesError(f"the payoff of {player} at ({profile}) is {value}, "
+                                                   f"which {problem} at {at}",
+                                                   [("payoffs", labels, self._players.index(player))])
             arrays.append(out)
         return self._replace(payoffs=arrays, parameters=full)
 

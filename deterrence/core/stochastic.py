@@ -602,10 +602,22 @@ class StochasticGame:
         from deterrence.core.symbolic import parse_expression
 
 
+        from deterrence.errors import ParameterValuesError
+
         def evaluate(v):
             if isinstance(v, str):  # the formula as given: its names are declared parameters
                 v = parse_expression(v, list(self._parameters))
-            return to_exact(v.xreplace(mapping)) if is_symbolic(v) else v
+            if not is_symbolic(v):
+                return v
+            out = v.xreplace(mapping)
+            if not getattr(out, "is_Rational", True):
+                from deterrence.core.symbolic import real_formula_problem
+                problem = real_formula_problem(out)
+                if problem:     # b/(c - 1) at c = 1 was "payoff zoo is symbolic: give values" (a review)
+                    used = ", ".join(f"{n} = {format_exact(full[n])}"
+                                     for n in sorted(str(x) for x in v.free_symbols) if n in full)
+                    raise ParameterValuesError(f"the formula {v} {problem} at {used}")
+            return to_exact(out)
 
         outside = []     # (formula, value) of the probabilities the values put outside [0, 1]
 
@@ -620,7 +632,7 @@ class StochasticGame:
             if not outside:
                 raise
             # the check names the state and outcome; the user set parameters: name them too
-            raise GameError(f"{exc} ({_at_values(outside[0][0], full)})") from None
+            raise ParameterValuesError(f"{exc} ({_at_values(outside[0][0], full)})") from None
 
     def with_parameters(self, values: Mapping | None = None, **kw) -> StochasticGame:
         """The same (still symbolic) game with new default values for some parameters.

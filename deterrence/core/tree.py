@@ -697,11 +697,16 @@ class GameTree:
 
     # -- parameters ---------------------------------------------------------------
     def _map(self, fn):
+        """The tree with ``fn(value, where)`` for each payoff and probability; ``where`` is
+        ``(node path, "payoff", player index)`` or ``(node path, "probability", move)``."""
         def combine(node, path, below, children):
             if isinstance(node, Decision):
                 return Decision(node.player, list(zip(node.labels, children)), node.infoset, node.label)
-            return Chance([(m, (fn(p), c)) for (m, p, _), c in zip(node.moves, children)], node.label)
-        return fold_tree(self._root, lambda node, path: Terminal(tuple(fn(v) for v in node.payoffs), node.label),
+            return Chance([(m, (fn(p, (path, "probability", m)), c)) for (m, p, _), c in zip(node.moves, children)],
+                          node.label)
+        return fold_tree(self._root, lambda node, path: Terminal(tuple(fn(v, (path, "payoff", i))
+                                                                       for i, v in enumerate(node.payoffs)),
+                                                                 node.label),
                          combine)
 
     def _replace(self, root=None, **changes):
@@ -722,13 +727,48 @@ class GameTree:
         full, mapping = parameter_substitution(self._params, dict(values or {}, **kw), self._symbolic)
         if not self._symbolic:
             return self._replace(parameters=full)
+        from deterrence.errors import ParameterValuesError
+        shown = ", ".join(f"{k} = {format_exact(to_exact(v))}" for k, v in full.items())
+
+        def places(where):
+            path, kind, key = where
+            node = ("tree",) + tuple(x for m in path for x in ("moves", m))
+            if kind == "payoff":
+                return [node + ("payoffs", key), node + (key,), node + ("payoffs",), node]
+            return [node + ("probabilities", key), node + ("probabilities",), node]
+
+        def fill(v, where):
+            if not is_symbolic(v):
+                return v
+            out = v.xreplace(mapping)
+            if not getattr(out, "is_Rational", True):
+                from deterrence.core.symbolic import real_formula_problem
+                problem = real_formula_problem(out)
+                if problem:       # 1/(a - 2) at a = 2 was "payoff zoo is symbolic: give values" (a review)
+                    path, kind, key = where
+                    what = (f"payoff {key + 1} ({self._players[key]}'s)" if kind == "payoff" and
+                            key < len(self._players) else f"{kind} of {key!r}" if kind == "probability"
+                            else f"payoff {key + 1}")
+                    raise ParameterValuesError(f"node {path_name(path)}: {what} is {v}, which {problem} "
+                                               f"(at {shown})", places(where))
+            q = to_exact(out)
+            if where[1] == "probability" and not 0 <= q <= 1:
+                outside.append((where, q))
+            return q
+
+        outside = []      # probabilities out of [0, 1]: the one nearest the root is reported
         try:
-            return self._replace(root=self._map(lambda v: to_exact(v.xreplace(mapping)) if is_symbolic(v) else v),
-                                 parameters=full)
+            mapped = self._map(fill)
+            if outside:
+                # (named no parameter: an error review; nor its file: a fuzzing review)
+                where, q = min(outside, key=lambda found: len(found[0][0]))
+                raise ParameterValuesError(f"node {path_name(where[0])}: probability of {where[2]!r} is "
+                                           f"{format_exact(q)}, not between 0 and 1 (at {shown})", places(where))
+            return self._replace(root=mapped, parameters=full)
+        except ParameterValuesError:
+            raise
         except GameError as exc:
-            # a chance probability out of [0, 1] at these values named no parameter (an error review)
-            shown = ", ".join(f"{k} = {format_exact(to_exact(v))}" for k, v in full.items())
-            raise GameError(f"{exc} (at {shown})") from None
+            raise ParameterValuesError(f"{exc} (at {shown})") from None
 
     def with_parameters(self, values: Mapping | None = None, **kw) -> "GameTree":
         """The same tree with new default values for some parameters.

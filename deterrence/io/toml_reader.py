@@ -109,6 +109,34 @@ def key_lines(text: str) -> dict:
     return lines
 
 
+def place_line(lines: dict, places) -> int | None:
+    """The line of the first of ``places`` (key paths, most precise first) found in ``lines``
+    (from :func:`key_lines`), else of the longest key prefix of one. A profile may be given as
+    its labels, and is matched however its key spaces the commas.
+
+    >>> place_line(key_lines('[payoffs]\\n"a,b" = [1,\\n 2]\\n'), [("payoffs", ("a", "b"), 1)])
+    3
+    """
+    def norm(part):
+        if isinstance(part, tuple):
+            return ", ".join(str(p).strip() for p in part)
+        if isinstance(part, str) and "," in part:
+            return ", ".join(p.strip() for p in part.split(","))
+        return part
+    normal: dict = {}
+    for path, line in lines.items():
+        normal.setdefault(tuple(norm(p) for p in path), line)
+    places = [tuple(norm(p) for p in place) for place in places]
+    for place in places:
+        if place in normal:
+            return normal[place]
+    for place in places:
+        for k in range(len(place) - 1, 0, -1):
+            if place[:k] in normal:
+                return normal[place[:k]]
+    return None
+
+
 def _key_end(text, pos):
     """End of a key (at '=') or of a table header (after its ']'), outside quotes."""
     n = len(text)
@@ -453,6 +481,7 @@ __all__ = [
     "header_lines",
     "key_lines",
     "kind_name",
+    "place_line",
     "toml_key",
     "toml_long_string",
     "toml_number",
