@@ -350,3 +350,26 @@ def test_a_files_round_days_gives_the_reports_times_in_weeks_and_years(capsys, t
     path.write_text(base.replace("[repeated]", "[repeated]\nround_days = \"1/2\"") if "[repeated]" in base
                     else base + "\n[repeated]\nround_days = \"1/2\"\n")
     assert section_round_days(dt.load_game(path)) == Fraction(1, 2)
+
+
+@pytest.mark.parametrize("days, words", [('"1/3"', "rounds of 1/3 days (33.3333 days)"),
+                                         ('"1e400"', "rounds of 1e+400 days (about 2.73973e+399 years)"),
+                                         ("1e300", "rounds of 1e+300 days (about 2.74e+299 years)"),
+                                         ('"1e-3000"', "rounds of 1e-3000 days (1e-2998 days)")])
+def test_a_round_of_any_exact_length_gives_a_report_and_strict_json(days, words, capsys, tmp_path):
+    """round_days = "1/3" crashed report --json (a Fraction for json.dumps), "1e400" crashed both
+    (OverflowError), 1e300 wrote a float's 300 digits of years (a fuzzing review)."""
+    import json
+    from deterrence.cli import main as cli_main
+    base = (Path(dt.__file__).parent.parent / "games" / "us_iran_stage.toml").read_text()
+    assert base.count("round_days = 7") == 1
+    path = tmp_path / "g.toml"
+    path.write_text(base.replace("round_days = 7", f"round_days = {days}"))
+    assert cli_main(["report", str(path)]) == 0
+    text = capsys.readouterr().out
+    assert words in text and max(len(w) for w in text.split()) < 80
+    assert cli_main(["report", str(path), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out, parse_constant=lambda c: pytest.fail(f"{c} in JSON"))
+    noise = doc["miscalculation"] if "miscalculation" in doc else next(
+        s for s in doc["sections"] if s.get("round_days") is not None)
+    assert noise["round_days"] not in (None, 7)

@@ -275,9 +275,11 @@ def noise_section(analysis, strategies=None, delta=None, noise=None, *, within=1
                     + (f"{format_approx(rounds, 1, 'f')}" if rounds is not None else no_time)
                     + " (a round is one play of the stage game; the game gives it no length in time).")
     else:
-        horizon = f"{within} rounds of {round_days} days ({_span(within, round_days)})"
+        # a round of 1/3 day or of 1e300 days: exact and short, never a float's 300 digits (a fuzzing review)
+        days = format_exact(round_days) if len(format_exact(round_days)) <= 12 else format_approx(round_days, 4)
+        horizon = f"{within} rounds of {days} days ({_span(within, round_days)})"
         expected = ("Expected time until the first round of war: "
-                    + (f"{format_approx(rounds, 1, 'f')} rounds of {round_days} days ({_span(rounds, round_days)})"
+                    + (f"{format_approx(rounds, 1, 'f')} rounds of {days} days ({_span(rounds, round_days)})"
                        if rounds is not None else no_time) + ".")
     # each deviation as deterrence repeated --json writes it (this section had its own shape, with gain_float)
     deviations = [d.to_json() for d in noisy.deviations]
@@ -307,14 +309,17 @@ def noise_section(analysis, strategies=None, delta=None, noise=None, *, within=1
     from deterrence.core.stochastic import DAYS_PER_YEAR      # the toolkit's one calendar
     return Section("miscalculation", "Miscalculation: the risk of war under noise", tuple(lines), {
         "strategies": list(analysis.strategies),
-        "noise": analysis.game.noise.to_dict(), "within": within, "round_days": round_days,
+        # round_days: a whole number as it is (7), any other exact number as its text ("1/3"): a
+        # Fraction crashed json.dumps (a fuzzing review)
+        "noise": analysis.game.noise.to_dict(), "within": within,
+        "round_days": round_days if round_days is None or isinstance(round_days, int) else format_exact(round_days),
         "war_profiles": [list(p) for p in a.war_profiles],
         "war_probability": format_exact(a.war_probability),
         "war_probability_float": float(a.war_probability),
         "expected_rounds_to_war": None if rounds is None else format_exact(rounds),
         "expected_rounds_to_war_float": None if rounds is None else json_float(rounds),
-        "expected_years_to_war": (None if rounds is None or round_days is None or json_float(rounds) is None
-                                  else float(rounds) * round_days / DAYS_PER_YEAR),
+        "expected_years_to_war": (None if rounds is None or round_days is None
+                                  else json_float(Fraction(rounds) * Fraction(round_days) / Fraction(DAYS_PER_YEAR))),
         "subgame_perfect_under_noise": noisy.subgame_perfect,
         "deviations_under_noise": deviations,
         "long_run_payoffs": [format_exact(v) for v in a.long_run_payoffs]})
@@ -327,11 +332,14 @@ def _span(rounds, round_days) -> str:
     ('about 19.2 years', 'about 23.0 months', '14 days')
     """
     from deterrence.core.stochastic import DAYS_PER_MONTH, DAYS_PER_YEAR    # the toolkit's one calendar
-    if json_float(rounds) is None:      # beyond the float range (a noise of 1e-400)
-        return f"about {format_approx(Fraction(rounds) * round_days / Fraction(DAYS_PER_YEAR))} years"
-    days = float(rounds) * round_days
+    exact = Fraction(rounds) * Fraction(round_days)
+    if json_float(exact) is None:      # beyond the float range (a noise of 1e-400, a round of 1e400 days)
+        return f"about {format_approx(exact / Fraction(DAYS_PER_YEAR))} years"
+    days = float(exact)
+    if days / DAYS_PER_YEAR >= 1e6:    # "about 2739726...0.0 years" wrote a float's 300 digits
+        return f"about {format_approx(exact / Fraction(DAYS_PER_YEAR), 3)} years"
     if days < 60:
-        return f"{days:g} days"
+        return f"{format_approx(exact)} days"      # (1e-3000 days is not "0 days")
     if days < 730:
         return f"about {days / float(DAYS_PER_MONTH):.1f} months"
     return f"about {days / DAYS_PER_YEAR:.1f} years"
