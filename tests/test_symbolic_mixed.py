@@ -99,3 +99,20 @@ def test_one_parameter_conditions_are_written_as_bounds():
 def test_three_players_are_refused_by_name():
     with pytest.raises(GameError, match="two-player games; this one has 3"):
         mixed_equilibrium_formulas(dt.load_game("us_iran_israel"))
+
+
+def test_at_names_a_parameter_without_a_value_and_reads_any_size():
+    """at() said None ("no equilibrium there") when a parameter had no value, raised TypeError
+    for values=None and ValueError for a number past 4300 digits (a fuzzing review)."""
+    from fractions import Fraction
+    from deterrence import load_game
+    from deterrence.errors import GameError
+    [eq] = mixed_equilibrium_formulas(load_game("chicken"))
+    with pytest.raises(GameError, match="no value for parameter.s. crash, l: the formulas are in crash, l, w"):
+        eq.at({"w": 1})
+    with pytest.raises(GameError, match="values must map parameter names to numbers, got NoneType"):
+        eq.at(None)
+    huge = 10**5000
+    x, y = eq.at({"w": 1, "l": 1, "crash": huge})
+    assert x == y == (Fraction(huge - 1, huge), Fraction(1, huge))
+    assert eq.at({"w": 0, "l": 10, "crash": 10}) is None       # a zero denominator: no equilibrium there

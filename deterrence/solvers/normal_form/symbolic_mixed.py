@@ -71,7 +71,20 @@ class SymbolicMixedEquilibrium(TextRepr):
         """
         from deterrence.core.numbers import to_exact
         from deterrence.core.symbolic import parameter_symbol
-        subs = {parameter_symbol(str(k)): to_exact(v, f"value of parameter {k}") for k, v in dict(values).items()}
+        try:
+            values = dict(values)
+        except (TypeError, ValueError):
+            raise GameError(f"values must map parameter names to numbers, got {type(values).__name__}") from None
+        # a parameter without a value made every formula symbolic, and at() said None, "not an
+        # equilibrium there" (a fuzzing review): name it
+        needed = sorted({str(x) for part in (*self.strategies, self.payoffs) for p in part
+                         for x in getattr(p, "free_symbols", ())} |
+                        {str(x) for x in getattr(self.condition, "free_symbols", ())})
+        missing = [name for name in needed if name not in {str(k) for k in values}]
+        if missing:
+            raise GameError(f"no value for parameter(s) {', '.join(missing)}: the formulas are in "
+                            f"{', '.join(needed)}")
+        subs = {parameter_symbol(str(k)): to_exact(v, f"value of parameter {k}") for k, v in values.items()}
         profile = []
         for s in self.strategies:
             row = []
@@ -79,7 +92,7 @@ class SymbolicMixedEquilibrium(TextRepr):
                 q = p.subs(subs) if hasattr(p, "subs") else p
                 if not q.is_Rational:          # zoo or nan: a zero denominator at these values
                     return None
-                row.append(to_exact(str(q)))
+                row.append(to_exact(q))        # (str(q) failed past 4300 digits: a fuzzing review)
             profile.append(tuple(row))
         try:
             return tuple(profile) if conditions_hold(self.condition, values) else None
