@@ -206,3 +206,21 @@ def test_one_population_refuses_two_different_starts():
     two = replicator_dynamics(chicken, start=[(0.3, 0.7), (0.5, 0.5)], population="multi")
     assert two.states[0] == ((0.3, 0.7), (0.5, 0.5)) and two.kind == "replicator (one population per player)"
     assert replicator_dynamics(chicken, start=[(0.3, 0.7)] * 2).kind == "replicator (one population)"
+
+
+@pytest.mark.parametrize("population", ["auto", "multi"])
+@pytest.mark.parametrize("crash", ["1e50", "1e100", "1e300"])
+def test_replicator_refuses_a_path_that_left_the_simplex(population, crash):
+    """With payoffs of 1e100 odeint gave up and every share came out near 0, printed as the result
+    with the integrator's raw warning (a fuzzing review): now one clear error, no warning."""
+    import warnings
+    from deterrence import load_game
+    from deterrence.errors import SolverError
+    from deterrence.solvers.normal_form.dynamics import replicator_dynamics
+    game = load_game("chicken").subs(crash=crash)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(SolverError, match="shares left the simplex.*divide them by a common factor"):
+            replicator_dynamics(game, population=population)
+    final = replicator_dynamics(load_game("chicken").subs(crash="1e15"), population=population).final
+    assert all(abs(sum(x) - 1) < 1e-3 for x in final)

@@ -169,23 +169,44 @@ def replicator_dynamics(game, start=None, t_max: float = 50.0, points: int = 501
     # adding a constant to a player's payoffs leaves the dynamics on the simplex unchanged; with
     # positive payoffs the (invariant) sum of shares is also numerically stable off it
     shifted = [a - a.min() + 1.0 for a in game.as_float()]
-    if single:
-        import nashpy
-        A = shifted[0]
-        xs = nashpy.Game(A, A.T).replicator_dynamics(y0=x0[0], timepoints=times)
-        states = tuple((tuple(map(float, x)),) * 2 for x in xs)
-        kind = "replicator (one population)"
-    elif game.n_players == 2:
-        import nashpy
-        A, B = shifted
-        xs, ys = nashpy.Game(A, B).asymmetric_replicator_dynamics(x0=x0[0], y0=x0[1], timepoints=times)
-        states = tuple((tuple(map(float, x)), tuple(map(float, y))) for x, y in zip(xs, ys))
-        kind = "replicator (one population per player)"
-    else:
-        states = _replicator_n(shifted, x0, times)
-        kind = "replicator (one population per player)"
+    import warnings
+    with warnings.catch_warnings(record=True) as caught:      # odeint's warnings: checked below
+        warnings.simplefilter("always")
+        if single:
+            import nashpy
+            A = shifted[0]
+            xs = nashpy.Game(A, A.T).replicator_dynamics(y0=x0[0], timepoints=times)
+            states = tuple((tuple(map(float, x)),) * 2 for x in xs)
+            kind = "replicator (one population)"
+        elif game.n_players == 2:
+            import nashpy
+            A, B = shifted
+            xs, ys = nashpy.Game(A, B).asymmetric_replicator_dynamics(x0=x0[0], y0=x0[1], timepoints=times)
+            states = tuple((tuple(map(float, x)), tuple(map(float, y))) for x, y in zip(xs, ys))
+            kind = "replicator (one population per player)"
+        else:
+            states = _replicator_n(shifted, x0, times)
+            kind = "replicator (one population per player)"
+    _check_shares(states, shifted, caught)
     return Trajectory(times=tuple(map(float, times)), states=states, players=game.players,
                       actions=game.actions, kind=kind)
+
+
+def _check_shares(states, arrays, caught):
+    """Refuse a path that left the simplex: payoffs of 1e100 made odeint give up ("Excess work
+    done", "Illegal input") and the shares came out near 0 for every action, printed as a
+    result, with the integrator's raw warning (a fuzzing review)."""
+    from deterrence.errors import SolverError
+    bad = next((k for k, state in enumerate(states) for x in state
+                if not all(np.isfinite(x)) or min(x) < -1e-3 or abs(sum(x) - 1) > 1e-3), None)
+    if bad is None:
+        return
+    spread = max(float(np.ptp(a)) for a in arrays)
+    said = "; ".join(sorted({str(w.message).split(".")[0] for w in caught}))[:200]
+    raise SolverError(f"the replicator dynamics could not be integrated: the shares left the simplex at "
+                      f"step {bad} (the integrator: {said or 'no message'}); the payoffs span {spread:.3g}, "
+                      "too wide for the integrator: divide them by a common factor (the paths are the "
+                      "same, with time running slower)")
 
 
 def _replicator_n(arrays, x0, times):
