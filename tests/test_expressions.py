@@ -252,3 +252,13 @@ def test_python_only_number_forms_are_refused_everywhere_with_their_position(n, 
 @pytest.mark.parametrize("text", ["a1_0 + 1", "x_1*2", "1.5e-3 + 0.25", "00 + 0.07", "012.5", ".5", "1E3"])
 def test_names_with_digits_and_decimal_forms_still_read(text):
     assert parse_expression(text, ["a1_0", "x_1"]) is not None
+
+
+@pytest.mark.parametrize("text", ["W_iran", "a_1", "Wirán", "1_000x"])
+def test_a_name_with_an_underscore_is_not_called_grouped_digits(text):
+    """The check of 1_000 first called every name with an _ "digits grouped with _" (W_iran as a
+    parameter value): only number text is (found fuzzing round_days)."""
+    from deterrence.core.numbers import to_exact
+    with pytest.raises(GameError) as err:
+        to_exact(text, "value")
+    assert str(err.value).endswith("is not a number"), str(err.value)

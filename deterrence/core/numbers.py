@@ -97,8 +97,9 @@ def to_exact(value, what: str = "payoff"):
         # of them (one number syntax for --set values, parameter defaults and payoffs: a review)
         why = ("hexadecimal, octal and binary numbers are not read; write decimal digits"
                if re.match(r"\s*[+-]?0[xXoObB]", value) else
-               "digits may not be grouped with _" if "_" in value else
-               "write it with 0-9 + - . e /" if not value.isascii() else
+               "digits may not be grouped with _"
+               if re.fullmatch(r"[\s0-9_.eE+/-]*", value) and re.search(r"[0-9]_|_[0-9]", value) else
+               "digits are 0-9" if any(ch.isdigit() and not ch.isascii() for ch in value) else
                "an integer may not begin with 0"
                if any(re.fullmatch(r"\s*[+-]?0+[1-9][0-9]*\s*", part) for part in value.split("/", 1))
                else None)
