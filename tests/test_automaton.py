@@ -277,3 +277,17 @@ def test_a_bad_rule_in_a_multiline_transitions_array_names_its_own_line(rule, wo
         read_profile(load_game(path), file=str(path), lines=key_lines(bad))
     assert words in str(info.value)
     assert info.value.line == bad.splitlines().index(f'  "{rule}",') + 1
+
+
+def test_a_noise_probability_that_is_not_finite_at_the_values_says_so(tmp_path, capsys):
+    """1/(W_iran - 40) at W_iran = 40 was "is zoo, not a rational number" (a fuzzing review)."""
+    from deterrence.cli import main
+    from deterrence.io.catalogue import catalogue_dir
+    text = (catalogue_dir() / "us_iran_stage.toml").read_text()
+    old = 'retaliate = "1599/1600", escalate = "1/1600"'
+    assert text.count(old) == 1
+    path = tmp_path / "g.toml"
+    path.write_text(text.replace(old, 'retaliate = "1 - 1/(W_iran - 40)", escalate = "1/(W_iran - 40)"'))
+    assert main(["repeated", str(path), "--set", "W_iran=40"]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}:" in err and "is not finite" in err and "zoo" not in err, err

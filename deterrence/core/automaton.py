@@ -71,7 +71,10 @@ def _probability(value, what, parameters, where):
         except GameError as exc:                     # and the file's place, where there is one
             raise _err(str(exc), where) from None
     if is_symbolic(value):
-        raise _err(f"{what} is {value}, not a rational number: exact analysis needs rational "
+        from deterrence.core.symbolic import real_formula_problem
+        problem = real_formula_problem(value)       # zoo (1/0) was shown as "is zoo" (a fuzzing review)
+        raise _err(f"{what} {problem}" if problem == "is not finite" else
+                   f"{what} is {value}, not a rational number: exact analysis needs rational "
                    "probabilities", where)
     # a number, or a formula without parameters ("sqrt(4)"): checked like any other number
     try:
