@@ -262,3 +262,15 @@ def test_a_name_with_an_underscore_is_not_called_grouped_digits(text):
     with pytest.raises(GameError) as err:
         to_exact(text, "value")
     assert str(err.value).endswith("is not a number"), str(err.value)
+
+
+@pytest.mark.parametrize("text", ["1or w", "0x1for", "1if w else 2", "2in w"])
+def test_no_python_syntax_warning_reaches_the_user(text):
+    """"1or w" printed Python's "<unknown>:1: SyntaxWarning: invalid decimal literal" twice before
+    the reader's own message (a fuzzing review)."""
+    import warnings
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(ExpressionError):
+            payoff_value(text, ["w"])
+    assert not [w for w in caught if issubclass(w.category, SyntaxWarning)]
