@@ -454,3 +454,21 @@ def test_a_parameter_value_with_a_long_exponent_within_the_limit_is_read(written
     path = tmp_path / "g.toml"
     path.write_text(CHICKEN_MULTILINE.replace("w = 1", f"w = {written}"))
     assert load_game(path).parameters["w"] == value
+
+
+@pytest.mark.parametrize("name, old, new, words", [
+    ("brinkmanship", '[tree]\nplayer = "A"\nmoves.back_down = [0, "vB"]',
+     '[tree]\nplayer = "A"\nmoves.back_down = [\n  0,\n  "vB/(vA-vA)",\n]', "tree.moves.back_down[2] (the payoff of B)"),
+    ("stochastic_prisoners_dilemma", '"C, D" = ["-c", "b1"]', '"C, D" = [\n  "-c",\n  "b1/(c-c)",\n]',
+     'stochastic.states.good.payoffs."C, D"[2]')])
+def test_tree_and_stochastic_payoffs_in_a_multiline_array_name_their_line(name, old, new, words, tmp_path):
+    """A tree's and a stochastic game's payoff errors named the array's first line too (a fuzzing review)."""
+    text = (catalogue_dir() / f"{name}.toml").read_text()
+    assert text.count(old) == 1
+    path = tmp_path / "g.toml"
+    bad = text.replace(old, new)
+    path.write_text(bad)
+    with pytest.raises(GameFileError) as err:
+        load_game(path)
+    assert words in str(err.value) and "division by zero" in str(err.value)
+    assert "/(" in bad.splitlines()[err.value.line - 1] and "[" not in bad.splitlines()[err.value.line - 1]

@@ -117,6 +117,12 @@ class _StochasticReader:
     def value(self, v, *path):
         return payoff_value(v, self.params, **self.where(*path))
 
+    def _payoff(self, v, here, i):
+        """Payoff ``i`` of a profile: the field counts from 1, the line is its element's own."""
+        where = self.where(*here, i + 1)
+        where["line"] = self.base.line(*here, i) or where["line"]
+        return payoff_value(v, self.params, **where)
+
     def game(self):
         b = self.base
         misplaced = {key: f"a stochastic-game file has no [{key}] table: actions and payoffs are in [stochastic]"
@@ -272,7 +278,7 @@ class _StochasticReader:
             if len(values) != n:
                 self.fail(f"{len(values)} payoff(s) given, the game has {n} players "
                           f"({', '.join(self.players)})", *here)
-            out[key] = [self.value(v, *here, i + 1) for i, v in enumerate(values)]
+            out[key] = [self._payoff(v, here, i) for i, v in enumerate(values)]
         return out
 
     def distribution(self, table, names, what, *path):

@@ -162,6 +162,14 @@ class _TreeReader:
                 keys = keys + ("probabilities",)
             raise GameFileError(str(exc), **{**b.where(*keys), "field": None}) from None
 
+    def _payoff(self, v, at, i):
+        """Payoff ``i`` of an array, as the normal-form reader names it: counted from 1 with its
+        player in the field, at its element's own line."""
+        where = self.base.where(*at, i + 1)
+        where["line"] = self.base.line(*at, i) or where["line"]
+        where["field"] = f"{where['field']} (the payoff of {self.players[i]})"
+        return payoff_value(v, self.params, what="payoff", **where)
+
     def value(self, v, *keys):
         what = "probability" if "probabilities" in keys else "payoff"
         return payoff_value(v, self.params, what=what, **self.base.where(*keys))
@@ -202,7 +210,8 @@ class _TreeReader:
             self.fail(f"tree nested too deeply (over {self.max_depth} levels); "
                       "pass max_depth=N (or larger) to try anyway", *keys)
         self.node_keys[path_name(path)] = keys
-        if isinstance(table, list):
+        shorthand = isinstance(table, list)     # moves.x = [payoffs]: its elements are keys + (i,)
+        if shorthand:
             table = {"payoffs": table}
         if not isinstance(table, dict):
             self.fail(f"a node must be a table (or an array of payoffs), got {_type_name(table)}", *keys)
@@ -230,7 +239,9 @@ class _TreeReader:
                 if len(pay) != len(self.players):
                     self.fail(f"{len(pay)} payoffs given, the game has {len(self.players)} players "
                               f"({', '.join(self.players)})", *keys, "payoffs")
-                vals = [self.value(v, *keys, "payoffs") for v in pay]
+                # each payoff at its own line (an element of a multi-line array: a fuzzing review)
+                at = keys + (() if shorthand else ("payoffs",))
+                vals = [self._payoff(v, at, i) for i, v in enumerate(pay)]
             else:
                 self.fail(f"payoffs must be an array or a table, got {_type_name(pay)}", *keys, "payoffs")
             outcome = table.get("outcome", label)
