@@ -353,7 +353,7 @@ def _replaced(tmp_path, name, old, new):
 
 
 @pytest.mark.parametrize("case", ["payoff at the defaults", "payoff at --set", "tree payoff", "tree probability",
-                                  "catalogue probability", "stochastic formula"])
+                                  "catalogue probability", "stochastic formula", "stochastic probability"])
 def test_an_error_at_the_parameter_values_names_the_file_and_line(case, tmp_path, capsys):
     """A division by zero or a probability out of [0, 1] found when the values are filled in named
     no file (a fuzzing review); and a tree's 1/(a - 2) at a = 2 was "payoff zoo is symbolic"."""
@@ -376,6 +376,12 @@ def test_an_error_at_the_parameter_values_names_the_file_and_line(case, tmp_path
     elif case == "catalogue probability":
         from deterrence.io.catalogue import find_entry
         path, sets, line, words = find_entry("brinkmanship"), ["--set", "r=2"], 29, "not between 0 and 1"
+    elif case == "stochastic probability":
+        path, lines = _replaced(tmp_path, "stochastic_prisoners_dilemma",
+                                '[stochastic.states.good.transitions]\n"C, C" = { good = 1 }',
+                                '[stochastic.states.good.transitions]\n"C,C" = { good = "c", poor = "1 - c" }')
+        sets, words = ["--set", "c=2"], "transition at (C, C): probability of 'good' is 2, not between 0 and 1"
+        line = lines.index('"C,C" = { good = "c", poor = "1 - c" }') + 1
     else:
         path, lines = _replaced(tmp_path, "stochastic_prisoners_dilemma", '"C, D" = ["-c", "b1"]',
                                 '"C, D" = ["-c", "b1/(c - 2)"]')

@@ -632,7 +632,11 @@ class StochasticGame:
             if not outside:
                 raise
             # the check names the state and outcome; the user set parameters: name them too
-            raise ParameterValuesError(f"{exc} ({_at_values(outside[0][0], full)})") from None
+            found = re.match(r"state (.+?): transition at \((.+?)\)", str(exc))
+            places = [] if not found else [
+                ("stochastic", "states", found.group(1), "transitions", tuple(a.strip() for a in found.group(2).split(","))),
+                ("stochastic", "states", found.group(1), "transitions")]      # the file's line (a fuzzing review)
+            raise ParameterValuesError(f"{exc} ({_at_values(outside[0][0], full)})", places) from None
 
     def with_parameters(self, values: Mapping | None = None, **kw) -> StochasticGame:
         """The same (still symbolic) game with new default values for some parameters.
