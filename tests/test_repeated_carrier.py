@@ -373,3 +373,17 @@ def test_a_round_of_any_exact_length_gives_a_report_and_strict_json(days, words,
     noise = doc["miscalculation"] if "miscalculation" in doc else next(
         s for s in doc["sections"] if s.get("round_days") is not None)
     assert noise["round_days"] not in (None, 7)
+
+
+@pytest.mark.parametrize("key, bad", [("round_days", "0"), ("war", '"peace"')])
+def test_a_bad_round_days_or_war_names_its_own_line(key, bad, capsys, tmp_path):
+    """`deterrence repeated` named the [repeated] header's line for them (a fuzzing review)."""
+    from deterrence.cli import main as cli_main
+    base = (Path(dt.__file__).parent.parent / "games" / "us_iran_stage.toml").read_text()
+    text = base.replace("round_days = 7", f"{key} = {bad}" if key == "round_days" else f"round_days = 7\n{key} = {bad}")
+    path = tmp_path / "g.toml"
+    path.write_text(text)
+    assert cli_main(["repeated", str(path)]) == 2
+    err = capsys.readouterr().err
+    line = next(k for k, t in enumerate(text.splitlines(), 1) if t.startswith(f"{key} = "))
+    assert f"{path}:{line}: repeated.{key}: [repeated] {key}" in err, err

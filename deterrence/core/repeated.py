@@ -693,7 +693,8 @@ class RepeatedGame:
             message = str(exc)
             unknown = re.match(r"\[repeated\]: unknown key\(s\) ([^,;\s]+)", message)
             head = message.split(":")[0]
-            key = (unknown.group(1) if unknown else "noise" if "noise" in head
+            own = re.match(r"\[repeated\] (round_days|war)\b", message)     # (was the header's line)
+            key = (unknown.group(1) if unknown else own.group(1) if own else "noise" if "noise" in head
                    else "strategies" if head.startswith("strategies") else None)
             raise GameFileError(message, file=file, line=(lines or {}).get(("repeated", key) if key else
                                                                            ("repeated",)),
