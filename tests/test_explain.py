@@ -372,13 +372,13 @@ def test_the_model_report_gives_times_in_days_months_years():
     text = " ".join(noise.lines)
     assert "Expected rounds until war" not in text and "years" in text and "months" in text
     rounds = Fraction(noise.data["expected_rounds_to_war"])
-    assert noise.data["round_days"] == model.round_days == 7
+    assert noise.data["round_days"] == "7" and noise.data["round_days_float"] == model.round_days == 7
     # the toolkit's one calendar (core.stochastic): 365 days a year
     assert noise.data["expected_years_to_war"] == pytest.approx(float(rounds) * 7 / 365)
     assert f"{float(rounds) * 7 / 365:.1f} years" in text
     # the stage game's file gives its round the same week ([repeated] round_days = 7) ...
     stage = dt.explain(dt.load_game("us_iran_stage"), delta="9/10").section("miscalculation")
-    assert stage.data["round_days"] == 7 and "rounds of 7 days" in " ".join(stage.lines)
+    assert stage.data["round_days"] == "7" and "rounds of 7 days" in " ".join(stage.lines)
     # ... a game that gives a round no length in time says so, and counts rounds
     plain = dt.explain(dt.load_game("spiral_model"), delta="9/10").section("miscalculation")
     assert plain.data["round_days"] is None and "no length in time" in " ".join(plain.lines)

@@ -309,10 +309,11 @@ def noise_section(analysis, strategies=None, delta=None, noise=None, *, within=1
     from deterrence.core.stochastic import DAYS_PER_YEAR      # the toolkit's one calendar
     return Section("miscalculation", "Miscalculation: the risk of war under noise", tuple(lines), {
         "strategies": list(analysis.strategies),
-        # round_days: a whole number as it is (7), any other exact number as its text ("1/3"): a
-        # Fraction crashed json.dumps (a fuzzing review)
+        # round_days as every exact quantity of the JSON: its text ("7", "1/3") and a float twin (a
+        # Fraction crashed json.dumps; one type whatever the value, for machines)
         "noise": analysis.game.noise.to_dict(), "within": within,
-        "round_days": round_days if round_days is None or isinstance(round_days, int) else format_exact(round_days),
+        "round_days": None if round_days is None else format_exact(round_days),
+        "round_days_float": None if round_days is None else json_float(round_days),
         "war_profiles": [list(p) for p in a.war_profiles],
         "war_probability": format_exact(a.war_probability),
         "war_probability_float": float(a.war_probability),
