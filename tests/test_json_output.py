@@ -231,16 +231,106 @@ def test_an_algebraic_critical_discount_factor_has_one_encoding():
     assert {k: shown[k] for k in c.to_json() if k != "kind"} == {k: v for k, v in c.to_json().items() if k != "kind"}
 
 
-def test_the_json_page_says_how_the_case_report_writes_its_numbers(capsys):
-    """The page's rule (exact strings, _float twins) does not hold in the case report; the page said
-    nothing of it. This checks what the page now says against what the report prints."""
+def _case_report(capsys):
+    """The case report as the command prints it: ``(json, text)``."""
     from deterrence.cli import main
-    page = (ROOT / "docs" / "howto" / "json-output.md").read_text()
-    assert "The US–Iran case report does not follow this page's rule for numbers" in page
     assert main(["report", "--json"]) == 0
     out = strict_loads(capsys.readouterr().out)
+    assert main(["report"]) == 0
+    return out, capsys.readouterr().out
+
+
+def _numbers(doc, path=()):
+    """Every number of a JSON document, ``(path, value)``; exact strings read as Fractions."""
+    from fractions import Fraction
+    if isinstance(doc, dict):
+        for k, v in doc.items():
+            yield from _numbers(v, path + (k,))
+    elif isinstance(doc, list):
+        for i, v in enumerate(doc):
+            yield from _numbers(v, path + (i,))
+    elif isinstance(doc, float) or (isinstance(doc, int) and not isinstance(doc, bool)):
+        yield path, doc
+    elif isinstance(doc, str):
+        try:
+            yield path, Fraction(doc)
+        except ValueError:
+            pass
+
+
+def test_the_case_report_gives_one_number_for_one_quantity_and_rounds_only_its_text(capsys):
+    """The analysis rounded its numbers (each section to its own decimals), so the JSON mixed rounded
+    and full-precision twins of one quantity: 3.19 attacks a month in `predicted` beside 3.1895... in
+    `fit`, the ten-year war probability 0.2194 in `predicted` and 0.219 in `miscalculation`, k_us
+    3.3333333333333335 in the tipping points beside "10/3" in the calibration. Now every section gives
+    the number itself (exact where it is exact) and only the sentences round."""
+    import re
+    from fractions import Fraction
+    from deterrence.core.numbers import format_exact
+
+    def _shown(x, digits=3):            # as the text rounds
+        return round(float(x), digits)
+    out, text = _case_report(capsys)
+    pred, cv, tt, ts = out["predicted"], out["contained_violence"], out["tit_for_tat"], out["target_substitution"]
+    ms, mc, ch = out["motives_short_of_war"], out["miscalculation"], out["change_of_heart"]
+    at, rs, cal = ms["attrition"], ch["regime_switching"], out["calibration"]
+    formulas = out["formulas"]["formulas"]
+    row = ts["israeli_strike_rate_per_week"].index(cal["israeli_strike_rate"]["value"])
+    # one quantity, one number, in every section that gives it
+    same = [
+        (pred["attacks_per_month"], ts["attacks_per_month"][row]),
+        (pred["war_probability_10_years"]["value"], mc["war_probability_10_years"]),
+        (pred["withdrawal_probability_10_years"], ms["withdrawal_probability_10_years"]),
+        (pred["attack_response_to_israeli_strikes"]["value"], ts["extra_attacks_per_extra_israeli_strike_week"]),
+        (out["equilibrium"]["margins"], cv["margins"]),
+        (ms["us_value_of_staying"], cv["values_from_calm_week"]["CC"][0]),
+        (ch["war_hazard_per_week"], at["war_hazard_per_week"], formulas["h"]["value"]),
+        (at["strikes_per_week"], formulas["s"]["value"]),
+        (ch["expected_contained_years"], rs["expected_contained_years"]),
+        (ch["contained_survives_10_years"], rs["contained_survives_10_years"]),
+        (mc["war_probability_over_misfire_window"]["misfire"],
+         [ch["tipping_points"]["misfire"]["lower"], ch["tipping_points"]["misfire"]["upper"]]),
+        (tt["answers_per_attack"], at["deadly_fraction"], cal["deadly_fraction"]["value"]),
+        (tt["us_answers_per_year"], mc["deadly_attacks_per_year"]),
+        (mc["misfire_per_strike"], cal["misfire"]["value"], ch["tipping_points"]["misfire"]["value"]),
+    ] + [(sw["war_probability_per_year_now"], mc["war_probability_per_year"]) for sw in ch["stance_switches"].values()
+         ] + [(t["value"], cal[k]["value"]) for k, t in ch["tipping_points"].items()]
+    for values in same:
+        assert all(v == values[0] for v in values), values
+    # no rounded twin anywhere: no number is another one rounded (the fit's predictions are at the
+    # estimates themselves, not at their fractions: left out)
+    numbers = [(p, v) for p, v in _numbers({k: v for k, v in out.items() if k != "fit"})]
+    for p, x in numbers:
+        if not isinstance(x, float) or x == int(x):
+            continue
+        for q, y in numbers:
+            if float(y) != x and any(x == round(float(y), d) for d in range(1, 7)):
+                raise AssertionError(f"{'.'.join(map(str, p))} = {x} is {'.'.join(map(str, q))} = {y} rounded")
+    # exact numbers are exact strings (the margins, the payoff parameters' tipping points), floats floats
+    assert cv["margins"]["US"] == "1/3" and isinstance(pred["war_probability"]["value"], float)
+    assert Fraction(ch["tipping_points"]["k_us"]["lower"]) == 3 and ch["tipping_points"]["k_us"]["value"] == "10/3"
+    # the text still rounds, as it did: two decimals for attacks a month, three for margins and tipping points
+    assert f"attacks on US forces: {_shown(pred['attacks_per_month'], 2)} a month" in text
+    assert "attacks on US forces: 3.19 a month (82.9 in the record's 26 months; record 83)" in text
+    assert (f"smallest deviation losses US {_shown(Fraction(cv['margins']['US']))}, "
+            f"Iran {_shown(Fraction(cv['margins']['Iran']))}") in text
+    assert f"each cycle about {_shown(Fraction(tt['mean_cycle_days']), 1)} days" in text
+    assert "k_us below 3 (US would retaliate in state hit/israel) or above 3.764" in text
+    assert f"within ten years: {_shown(pred['war_probability_10_years']['value'], 4):.1%}" in text
+    assert f"lasts {_shown(Fraction(ch['expected_contained_years']), 2)} years" in text
+    assert not re.search(r"\d\.\d{7,}", text), re.search(r".{40}\d\.\d{7,}.{10}", text)
+    assert format_exact(Fraction(ms["presence_value_tipping_point"])) == ms["presence_value_tipping_point"]
+
+
+def test_the_json_page_says_how_the_case_report_writes_its_numbers(capsys):
+    """The page's rule (exact strings, full precision) now holds in the case report too; this checks
+    what the page says against what the report prints."""
+    page = (ROOT / "docs" / "howto" / "json-output.md").read_text()
+    assert "The US–Iran case report writes its numbers by this page's rule" in page
+    assert "does not follow this page's rule" not in page
+    out, _ = _case_report(capsys)
     assert out["calibration"]["k_us"]["value"] == "10/3"                       # inputs: exact strings
-    assert out["predicted"]["attacks_per_month"] == round(out["predicted"]["attacks_per_month"], 2)   # rounded
+    assert out["miscalculation"]["war_probability_10_years"] == out["predicted"]["war_probability_10_years"]["value"]
     fitted = out["fit"]["predictions"]["attacks_per_month"]["value"]
     assert fitted != round(fitted, 6)                                          # the fit: full precision
     assert all(f"`{k}`" in page for k in out["change_of_heart"]["tipping_points"]["W_iran"])

@@ -6,6 +6,7 @@ with one line and exit code 2.
 """
 import datetime as dt
 import json
+from fractions import Fraction
 
 import pytest
 
@@ -75,7 +76,7 @@ def test_refit_from_the_command_line_follows_the_record(tmp_path, capsys):
         assert rec["attacks_on_us_personnel"]["end"] == "2024-01-01"
         # the fitted equilibrium reproduces the record's count over the record's span (two years)
         span = data["predicted"]["attacks_in_record_span"]
-        assert span["months"] == pytest.approx(728 / (365 / 12), abs=0.05)   # a month: 365/12 days
+        assert Fraction(span["months"]) == Fraction(728 * 12, 365)           # a month: 365/12 days; exact
         assert span["value"] == pytest.approx(n, rel=0.15)
     assert (twice["fit"]["estimates"]["motive_rate"] > once["fit"]["estimates"]["motive_rate"])
     assert twice["predicted"]["attacks_per_month"] > 1.3 * once["predicted"]["attacks_per_month"]

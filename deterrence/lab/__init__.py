@@ -162,7 +162,7 @@ def case_view(values: dict, *, misfire_one_in: int | None = None, figure: bool =
     with ``figure``, the report's figure (its map coarser, for speed).
 
     >>> view = case_view({})
-    >>> view["regime"], view["war_risk"], view["within"]
+    >>> view["regime"], round(view["war_risk"], 4), view["within"]
     ('contained', 0.0518, '26 months')
     """
     from deterrence.models.us_iran_exchange_report import us_iran_exchange_model

@@ -33,7 +33,7 @@ and ten years; compute each claim from the same equilibrium; build the sections.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 from deterrence.core.frozen import frozen
@@ -58,16 +58,71 @@ def _ten_years() -> int:
     return horizon_weeks(years=10)
 
 
-def _f(x, digits=3):
+def _shown(x, digits=3):
+    """A number as the report's text shows it: rounded to ``digits`` decimals. Only the text rounds:
+    the analysis and the JSON keep every number at full precision (exact where it is exact), so that a
+    quantity given in two sections is one number, not a rounded twin (a review: 3.19 beside 3.1895...).
+
+    >>> _shown(Fraction(10, 3)), _shown(0.051840822, 4)
+    (3.333, 0.0518)
+    """
     return round(float(x), digits)
+
+
+def _as_shown(data, digits: dict) -> dict:
+    """A copy of ``data`` (a section's dictionary) with the numbers under the keys of ``digits``
+    rounded as the text shows them (:func:`_shown`; into lists and dictionaries under the key):
+    the one place a section's numbers are rounded, for its sentences only.
+
+    >>> _as_shown({"a": Fraction(1, 3), "b": [0.123456, None], "c": {"v": 0.25, "n": 26}}, {"a": 2, "b": 3,
+    ...                                                                                      "c": {"v": 1}})
+    {'a': 0.33, 'b': [0.123, None], 'c': {'v': 0.2, 'n': 26}}
+    """
+    def rounded(v, d):
+        if isinstance(d, dict):
+            return v if v is None else _as_shown(v, d)
+        if isinstance(v, dict):
+            return {k: rounded(x, d) for k, x in v.items()}
+        if isinstance(v, (list, tuple)):
+            return [rounded(x, d) for x in v]
+        return v if v is None or isinstance(v, (bool, str)) else _shown(v, d)
+    return {k: rounded(v, digits[k]) if k in digits else v for k, v in data.items()}
+
+
+def _exact_or_float(x):
+    """``x`` kept exact when it is (an int or a Fraction), else a float."""
+    return x if isinstance(x, (int, Fraction)) and not isinstance(x, bool) else float(x)
+
+
+def json_numbers(data):
+    """``data`` with every number as the JSON page says: a fraction as its exact string (``"1/3"``,
+    ``format_exact``), a float as a float (``json_float``: NaN and infinities are null); integers
+    (counts, weeks, horizons), booleans, strings and ``None`` as they are. The case report's sections
+    write their data through it.
+
+    >>> json_numbers({"a": [Fraction(1, 3), Fraction(4, 2), 0.25, 2, True, None, "x"]})
+    {'a': ['1/3', '2', 0.25, 2, True, None, 'x']}
+    """
+    from deterrence.core.numbers import format_exact, json_float
+    if isinstance(data, dict):
+        return {k: json_numbers(v) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [json_numbers(v) for v in data]
+    if isinstance(data, Fraction):
+        return format_exact(data)
+    if isinstance(data, float):
+        return json_float(data)
+    return data
 
 
 def _combine(us_profile, iran_profile):
     return {s: (us_profile[s][0], iran_profile[s][1]) for s in TRANSIENT}
 
 
-def _per_year(rate_per_week) -> float:
-    return float(rate_per_week) * 365 / 7
+def _per_year(rate_per_week):
+    """A weekly rate a year (365/7 weeks), exact when the rate is."""
+    return _exact_or_float(rate_per_week) * (Fraction(365, 7) if isinstance(rate_per_week, (int, Fraction))
+                                             else 365 / 7)
 
 
 # -- claim 1 -----------------------------------------------------------------------------
@@ -95,12 +150,13 @@ def contained_violence(model: ExchangeModel) -> dict:
                         for p in PLAYERS} if c_eq.verified_under_noise else {}
     return {"contained_is_equilibrium": c_eq.verified_under_noise,
             "mutual_escalation_is_equilibrium": w_eq.verified_under_noise,
-            "margins": {p: _f(m) for p, m in zip(PLAYERS, c_eq.min_margin)},
-            "escalation_margins": {p: _f(m) for p, m in escalate_margins.items()},
-            "values_from_calm_week": {f"{a}{b}": [_f(x, 1) for x in v] for (a, b), v in V.items()},
+            "margins": {p: _exact_or_float(m) for p, m in zip(PLAYERS, c_eq.min_margin)},
+            "escalation_margins": {p: _exact_or_float(m) for p, m in escalate_margins.items()},
+            "values_from_calm_week": {f"{a}{b}": [_exact_or_float(x) for x in v] for (a, b), v in V.items()},
             "risk_dominant": risk,
-            "nash_products": {"contained": _f(us_c * iran_c, 1), "mutual_escalation": _f(us_w * iran_w, 1)},
-            "basin": {"US": _f(basin(us_c, us_w), 5), "Iran": _f(basin(iran_c, iran_w), 5)}}
+            "nash_products": {"contained": _exact_or_float(us_c * iran_c),
+                              "mutual_escalation": _exact_or_float(us_w * iran_w)},
+            "basin": {"US": _exact_or_float(basin(us_c, us_w)), "Iran": _exact_or_float(basin(iran_c, iran_w))}}
 
 
 # -- claim 2 -------------------------------------------------------------------------------
@@ -116,7 +172,7 @@ def tit_for_tat_cycles(model: ExchangeModel) -> dict:
     average, from the deadly strike to the militias' last strike.
 
     >>> t = tit_for_tat_cycles(exchange_model())
-    >>> t["militias_answer_us_strikes"], t["us_answers_deadly_attacks"], t["mean_cycle_days"]
+    >>> t["militias_answer_us_strikes"], t["us_answers_deadly_attacks"], round(float(t["mean_cycle_days"]), 1)
     (True, True, 8.8)
     """
     C = contained_profile()
@@ -130,12 +186,12 @@ def tit_for_tat_cycles(model: ExchangeModel) -> dict:
     return {"us_answers_deadly_attacks": all(C[f"crisis/{x}"][0] == "retaliate" for x in shocks),
             "us_answers_other_attacks": any(C[f"hit/{x}"][0] == "retaliate" for x in shocks),
             "militias_answer_us_strikes": answered,
-            "militias_strike_in_the_week_of_a_us_strike": _f(same_week),
-            "answers_per_attack": _f(eps),
-            "us_answers_per_year": _f(answers_per_year),
-            "cycles_per_year": _f(answers_per_year / float(answers_per_cycle)),
-            "us_answers_per_cycle": _f(answers_per_cycle),
-            "mean_cycle_days": _f(7 * (2 - same_week) * answers_per_cycle, 1),
+            "militias_strike_in_the_week_of_a_us_strike": same_week,
+            "answers_per_attack": eps,
+            "us_answers_per_year": answers_per_year,
+            "cycles_per_year": answers_per_year / answers_per_cycle,
+            "us_answers_per_cycle": answers_per_cycle,
+            "mean_cycle_days": 7 * (2 - same_week) * answers_per_cycle,
             "horizon": "at peace in the long run"}
 
 
@@ -155,13 +211,13 @@ def target_substitution(model: ExchangeModel, rates=(0, Fraction(1, 4), Fraction
         rows.append((lam, chosen, st["attacks"] / _span() * _weeks_per_month()))
     C = contained_profile()
     return {"israeli_strike_rate_per_week": [str(r) for r, _, _ in rows],
-            "israeli_strikes_per_month": [_f(float(r) * _weeks_per_month(), 2) for r, _, _ in rows],
+            "israeli_strikes_per_month": [Fraction(r) * weeks_in(months=1) for r, _, _ in rows],
             "equilibrium": [c.followed.name for _, c, _ in rows],     # the report's one name of each choice
             "contained_equilibrium_holds": [c.contained for _, c, _ in rows],
-            "attacks_per_month": [_f(a, 2) for _, _, a in rows],
+            "attacks_per_month": [a for _, _, a in rows],
             # on the contained exchange's path at the model's rate, as the fit predicts it (a chord
             # over the rows, from a rate where it is no equilibrium, gave 0.454 beside 0.449)
-            "extra_attacks_per_extra_israeli_strike_week": _f(israeli_strike_response(model, _span())),
+            "extra_attacks_per_extra_israeli_strike_week": israeli_strike_response(model, _span()),
             "strike_after_israeli_strike": all(C[f"{p}/israel"][1] == "retaliate" for p in ("calm", "hit", "crisis")),
             "strike_in_quiet_calm_week": C["calm/quiet"][1] == "retaliate"}
 
@@ -191,13 +247,13 @@ def motives_short_of_war(model: ExchangeModel, stats10, values, stats26) -> dict
     # a withdrawal leads to the withdrawn state for sure: its gain falls by delta/(1-delta) per unit of ell
     thresholds = [ell + g * (1 - d) / d for (s, p, a), g in gains.items() if a == "withdraw"]
     tip = max(thresholds)    # withdrawing pays in some state as soon as ell falls below that state's threshold
-    attacks_per_week = float(peace_rates(model)[1])     # at peace in the long run: the formula s
-    return {"us_cost_of_strikes_per_week": _f(attacks_per_week * float(model.v["c_us"]), 2),
-            "iran_signalling_value_per_week": _f(float(model.v["m"]) * float(model.shock_distribution()["motive"]), 2),
-            "us_value_of_staying": _f(values["calm/quiet"][0], 1),
-            "us_value_of_withdrawing": _f(-ell / (1 - d), 1),
+    attacks_per_week = peace_rates(model)[1]     # at peace in the long run: the formula s (exact)
+    return {"us_cost_of_strikes_per_week": attacks_per_week * Fraction(model.v["c_us"]),
+            "iran_signalling_value_per_week": Fraction(model.v["m"]) * model.shock_distribution()["motive"],
+            "us_value_of_staying": _exact_or_float(values["calm/quiet"][0]),
+            "us_value_of_withdrawing": -ell / (1 - d),
             "presence_value_per_week": str(ell),
-            "presence_value_tipping_point": _f(tip, 3),
+            "presence_value_tipping_point": tip,
             "withdrawal_probability_10_years": stats10["withdrawn"],
             "withdrawal_probability_26_months": stats26["withdrawn"],
             "withdrawal_on_path": any(a[0] == "withdraw" for a in C.values()),
@@ -223,7 +279,7 @@ def misfire_window_war(model: ExchangeModel, window) -> dict | None:
 
     def war(misfire):
         m = exchange_model(**{**model.v, "misfire": Fraction(misfire).limit_denominator(10**9)})
-        return _f(play_statistics(m, contained_profile(), _span())["war"], 4)
+        return play_statistics(m, contained_profile(), _span())["war"]
     return {"misfire": [window["lower"], window["upper"]], "lower": war(window["lower"]),
             "upper": war(window["upper"]), "horizon_months": 26}
 
@@ -242,10 +298,10 @@ def miscalculation(model: ExchangeModel, stats1y, stats10, window=None) -> dict:
     return {"misfire_per_strike": str(model.v["misfire"]),
             "us_misfire_per_strike": str(model.v["us_misfire"]),
             # the militias' misfires, and the US's when us_misfire > 0: the formula h, a year
-            "misfires_per_year": _f(_per_year(peace_war_hazard(model)[0]), 4),
-            "war_probability_per_year": _f(stats1y["war"], 4),
-            "war_probability_10_years": _f(stats10["war"], 3),
-            "deadly_attacks_per_year": _f(_per_year(s * Fraction(model.v["deadly_fraction"])), 2),
+            "misfires_per_year": _per_year(peace_war_hazard(model)[0]),
+            "war_probability_per_year": stats1y["war"],
+            "war_probability_10_years": stats10["war"],
+            "deadly_attacks_per_year": _per_year(s * Fraction(model.v["deadly_fraction"])),
             "all_war_risk_from_misfires": True,
             "war_probability_over_misfire_window": None if window is None else misfire_window_war(model, window)}
 
@@ -259,29 +315,31 @@ def _breaking(key) -> str:
     return f"{key[1]} would {key[2]} in state {key[0]}"
 
 
-def tipping_entry(value, lower=None, upper=None, digits=3) -> dict:
+def tipping_entry(value, lower=None, upper=None, exact=True) -> dict:
     """One tipping point: the interval around ``value`` where the contained exchange holds.
 
     ``lower``/``upper``: ``(x, breaking)`` (the crossing and the deviation that pays beyond it,
     ``(state, player, action)``) or ``None`` (no end on that side). The keys: ``value``; the
     nearest end as ``threshold``, ``direction`` (``below``/``above``/``none``) and ``breaks``;
-    both ends as ``lower``, ``upper``, ``breaks_lower``, ``breaks_upper`` (rounded to ``digits``).
+    both ends as ``lower``, ``upper``, ``breaks_lower``, ``breaks_upper``; the ends exact, or floats
+    when ``exact`` is false (a bisection's first value beyond the crossing).
 
     >>> e = tipping_entry(Fraction(10, 3), (Fraction(3), ("hit/quiet", "US", "hold")), None)
     >>> e["threshold"], e["direction"], e["upper"], e["breaks"]
-    (3.0, 'below', None, 'US would hold in state hit/quiet')
+    (Fraction(3, 1), 'below', None, 'US would hold in state hit/quiet')
     >>> tipping_entry(5)["direction"]
     'none'
     """
     x0 = Fraction(value)
     ends = [(side, end) for side, end in (("above", upper), ("below", lower)) if end is not None]
     if not ends:
-        return {"threshold": None, "direction": "none", "value": float(x0), "lower": None, "upper": None}
+        return {"threshold": None, "direction": "none", "value": x0, "lower": None, "upper": None}
     # the nearest end, relative to the value's size
     direction, (x, key) = min(ends, key=lambda e: abs(e[1][0] - x0) / max(abs(x0), 1))
-    out = {"value": float(x0), "threshold": _f(x, digits), "direction": direction, "breaks": _breaking(key),
-           "lower": None if lower is None else _f(lower[0], digits),
-           "upper": None if upper is None else _f(upper[0], digits)}
+    end = (lambda q: Fraction(q)) if exact else float
+    out = {"value": x0, "threshold": end(x), "direction": direction, "breaks": _breaking(key),
+           "lower": None if lower is None else end(lower[0]),
+           "upper": None if upper is None else end(upper[0])}
     for side, end in (("lower", lower), ("upper", upper)):
         if end is not None:
             out[f"breaks_{side}"] = _breaking(end[1])
@@ -327,9 +385,11 @@ def tipping_text(name, tip) -> str:
     >>> tipping_text("k_us", {"value": 10/3, "lower": 3.0, "upper": 3.4})
     'k_us below 3 or above 3.4 (now 3.333)'
     """
-    sides = [f"{side} {tip[key]:g}" + (f" ({tip['breaks_' + key]})" if tip.get("breaks_" + key) else "")
+    # an exact end to three decimals, a bisection's (a float) to six
+    sides = [f"{side} {_shown(tip[key], 6 if isinstance(tip[key], float) else 3):g}"
+             + (f" ({tip['breaks_' + key]})" if tip.get("breaks_" + key) else "")
              for side, key in (("below", "lower"), ("above", "upper")) if tip.get(key) is not None]
-    return f"{name} {' or '.join(sides)} (now {tip['value']:.4g})"
+    return f"{name} {' or '.join(sides)} (now {float(tip['value']):.4g})"
 
 
 def _contained_holds(model) -> bool:
@@ -382,7 +442,7 @@ def misfire_tipping_entry(model: ExchangeModel, hi=Fraction(1, 20), *, holds=Non
     (True, 'below')
     """
     lower, upper = _misfire_ends(model, hi, holds)
-    return tipping_entry(model.v["misfire"], lower, upper, digits=6)
+    return tipping_entry(model.v["misfire"], lower, upper, exact=False)
 
 
 def misfire_tipping_points(model: ExchangeModel, hi=Fraction(1, 20), *, holds=None) -> tuple:
@@ -444,18 +504,18 @@ def change_of_heart(model: ExchangeModel, stats1y, tips) -> dict:
         switches[stance] = {"change": {k: str(v) for k, v in change.items()}, "stance": stance,
                             "equilibria": [e.name for e in eqs], "contained_survives": contained,
                             "followed": followed.name, "followed_is_equilibrium": bool(eqs),
-                            "war_probability_per_year": _f(st["war"], 4) if st else None,
+                            "war_probability_per_year": st["war"] if st else None,
                             # beside the first year under the contained exchange (``stats1y``)
-                            "war_probability_per_year_now": _f(stats1y["war"], 4),
-                            "withdrawal_probability_per_year": _f(st["withdrawn"], 4) if st else None,
-                            "attacks_per_month": _f(st["attacks"] / 52 * _weeks_per_month(), 2) if st else None}
+                            "war_probability_per_year_now": stats1y["war"],
+                            "withdrawal_probability_per_year": st["withdrawn"] if st else None,
+                            "attacks_per_month": st["attacks"] / 52 * _weeks_per_month() if st else None}
     regimes = change_of_heart_regimes(model, single)
     for sw in switches.values():
         sw["contained_survives_with_switching"] = sw["stance"] in regimes.get("contained_in", ())
     return {"change_of_heart_per_week": str(model.v["change_of_heart_rate"]),
             # the formula h, as in claim 4 (the chain's first-year war probability / 52 gave 0.000461
             # here, 0.000475 there: one key, two numbers)
-            "war_hazard_per_week": _f(peace_war_hazard(model)[0], 6),
+            "war_hazard_per_week": peace_war_hazard(model)[0],
             "expected_contained_years": regimes.get("expected_contained_years"),
             "contained_survives_10_years": regimes.get("contained_survives_10_years"),
             "tipping_points": tips, "stance_switches": switches, "regime_switching": regimes}
@@ -604,15 +664,15 @@ def analyse_exchange(model: ExchangeModel | None = None, *, fit=None, claims: bo
     on_record = span if record_weeks == _span() else play_statistics(model, prof, record_weeks)
     year = play_statistics(model, prof, 52)
     ten = play_statistics(model, prof, _ten_years())
-    predicted = {"attacks_per_month": _f(span["attacks"] / _span() * _weeks_per_month(), 2),
-                 "attacks_in_26_months": _f(span["attacks"], 1),
-                 "attacks_in_record_span": {"value": _f(on_record["attacks"], 1), "weeks": record_weeks,
-                                            "months": _f(weeks_in(days=rec["attacks_on_us_personnel"].days)
-                                                         / _weeks_per_month(), 1)},
-                 "answers_per_attack": _f(span["answers"] / span["attacks"], 3) if span["attacks"] else None,
-                 "war_probability": {"value": _f(span["war"], 4), "horizon_months": 26},
-                 "war_probability_10_years": {"value": _f(ten["war"], 4), "horizon_months": 120},
-                 "withdrawal_probability_10_years": _f(ten["withdrawn"], 4),
+    predicted = {"attacks_per_month": span["attacks"] / _span() * _weeks_per_month(),
+                 "attacks_in_26_months": span["attacks"],
+                 "attacks_in_record_span": {"value": on_record["attacks"], "weeks": record_weeks,
+                                            "months": weeks_in(days=rec["attacks_on_us_personnel"].days)
+                                            / weeks_in(months=1)},
+                 "answers_per_attack": span["answers"] / span["attacks"] if span["attacks"] else None,
+                 "war_probability": {"value": span["war"], "horizon_months": 26},
+                 "war_probability_10_years": {"value": ten["war"], "horizon_months": 120},
+                 "withdrawal_probability_10_years": ten["withdrawn"],
                  "equilibrium": selected.name}
     record = tuple((k, c.count, c.start.isoformat(), c.end.isoformat(), c.source, c.about) for k, c in rec.items())
     out = {}
@@ -695,10 +755,10 @@ def _misfire_window(tip) -> tuple:
         return ()
     parts = []
     if lower is not None:
-        parts.append(f"below {lower:g} per strike the war risk no longer keeps the militias from striking "
+        parts.append(f"below {_shown(lower, 6):g} per strike the war risk no longer keeps the militias from striking "
                      "in quiet weeks")
     if upper is not None:
-        parts.append(f"above {upper:g} per strike it ends too")
+        parts.append(f"above {_shown(upper, 6):g} per strike it ends too")
     return ("the contained exchange needs the misfire risk in a window: " + "; ".join(parts),)
 
 
@@ -715,9 +775,9 @@ def _misfire_window_war(w, fit=None) -> tuple:
     wider = (f", wider than the fit's standard error ({se:.4f}), which counts the fitted parameters only"
              if se is not None and w["upper"] - w["lower"] > 4 * se else "")
     return (f"the misfire probability is fixed (the record has no misfire), and the war probability moves "
-            f"with it: at the window's ends, where the contained exchange ends, from {_percent(w['lower'])} "
-            f"(misfire {w['misfire'][0]:g}) to "
-            f"{_percent(w['upper'])} (misfire {w['misfire'][1]:g}) within 26 months{wider}",)
+            f"with it: at the window's ends, where the contained exchange ends, from {_percent(_shown(w['lower'], 4))} "
+            f"(misfire {_shown(w['misfire'][0], 6):g}) to "
+            f"{_percent(_shown(w['upper'], 4))} (misfire {_shown(w['misfire'][1], 6):g}) within 26 months{wider}",)
 
 
 def _percent(p: float) -> str:
@@ -762,19 +822,28 @@ def _play_text(play: dict) -> str:
     return "; ".join(f"{k}: {v}" for k, v in play.items())
 
 
+#: the decimals claim 4's attrition numbers are shown with
+_ATTRITION_DIGITS = {"withdrawal_probability_26_months": 4, "withdrawal_probability_10_years": 4,
+                     "war_probability_26_months": 4, "hazard_per_week": 6, "hazard_per_year": 4,
+                     "war_hazard_per_week": 6, "withdrawal_probability_10_years_formula": 4, "strikes_per_week": 4,
+                     "hazard_per_year_by_strike_rate": 4, "probability_still_present_after_26_months": 4,
+                     "iran_value_of_attrition": 2}
+
+
 def _attrition_lines(ms, war26, fitted=frozenset()) -> tuple:
     """The lines (plain, and LaTeX where a formula is shown) of claim 4's section (``war26``:
     the headline's war probability within 26 months, with support fixed)."""
     lines = [f"with US support fixed (the exchange game): militia strikes cost the US "
-             f"{ms['us_cost_of_strikes_per_week']} a week; staying is worth {ms['us_value_of_staying']} to the US, "
-             f"withdrawing {ms['us_value_of_withdrawing']}",
+             f"{_shown(ms['us_cost_of_strikes_per_week'], 2)} a week; staying is worth "
+             f"{_shown(ms['us_value_of_staying'], 1)} to the US, withdrawing {_shown(ms['us_value_of_withdrawing'], 1)}",
              f"signalling that Iran can destabilise (the brief's first motive): strikes on the militias' own motives "
-             f"are worth {ms['iran_signalling_value_per_week']} a week to Iran beyond their gain as strikes (m in "
+             f"are worth {_shown(ms['iran_signalling_value_per_week'], 2)} a week to Iran beyond their gain as strikes (m in "
              "the weeks with a motive)",
-             f"the US would withdraw if its value of presence fell below {ms['presence_value_tipping_point']} a week "
+             f"the US would withdraw if its value of presence fell below {_shown(ms['presence_value_tipping_point'])} "
+             "a week "
              f"(a tipping point; now {ms['presence_value_per_week']}); probability of withdrawal within ten years "
-             f"with support fixed: {ms['withdrawal_probability_10_years']:.2%}"]
-    at = ms.get("attrition") or {}
+             f"with support fixed: {float(ms['withdrawal_probability_10_years']):.2%}"]
+    at = _as_shown(ms.get("attrition") or {}, _ATTRITION_DIGITS)
     if not at.get("verified_under_noise"):
         lines.append("attrition (US support eroded by deadly strikes): no Markov perfect equilibrium found")
         return tuple(lines), ()
@@ -815,7 +884,7 @@ def _attrition_lines(ms, war26, fitted=frozenset()) -> tuple:
                   f"the prospect of pushing US forces out is worth {at['iran_value_of_attrition']} to Iran (its value "
                   "from a calm week, over the game with support fixed); "
                   + (f"the US stops withdrawing when support is low if its presence is then worth more than "
-                     f"{at['low_presence_value_tipping_point']:.3f} a week (a tipping point; now {low})"
+                     f"{float(at['low_presence_value_tipping_point']):.3f} a week (a tipping point; now {low})"
                      if at["low_presence_value_tipping_point"] is not None else "no tipping point found for it")]
         latex += ["", rf"withdrawal hazard $\kappa = s \varepsilon \rho = {s:g} \cdot {eps_tex} \cdot {_tex(rho)} = "
                       rf"{at['hazard_per_week']:g}$ a week, $1 - (1 - \kappa)^{{365/7}} = "
@@ -855,7 +924,7 @@ def _outside_contained_regime(rs) -> str:
 
 def _regime_lines(ch) -> tuple:
     """The lines of claim 6's section."""
-    rs = ch.get("regime_switching") or {}
+    rs = _as_shown(ch.get("regime_switching") or {}, {"expected_contained_years": 2, "contained_survives_10_years": 4})
     sw = rs.get("switching_per_week", {})
     lines = []
     if rs:
@@ -876,6 +945,7 @@ def _regime_lines(ch) -> tuple:
                   + _outside_contained_regime(rs)]
         parts = []
         for k, tp in rs["reversal_tipping_points"].items():
+            tp = _as_shown(tp, {"longest_expected_years": 2, "now_expected_years": 2})
             w = tp["longest_expected_weeks"]
             if w == 0:
                 parts.append(f"{k} ends the contained exchange however briefly it lasts")
@@ -887,13 +957,15 @@ def _regime_lines(ch) -> tuple:
         w_tip = rs.get("hawkish_W_iran_tipping_point")
         if w_tip is not None:
             now = rs["stances"]["Iran hawkish"]["W_iran"]
-            parts.append(f"Iran hawkish ends it if its W_iran falls below {w_tip:.3f} (now {now})")
+            parts.append(f"Iran hawkish ends it if its W_iran falls below {float(w_tip):.3f} (now {now})")
         lines.append("tipping points of the switching (where the contained regime ends): " + "; ".join(parts))
     elif rs:
         lines.append("no Markov perfect equilibrium of the switching game found from the starts searched")
     lines.append("tipping points of the calibration (where the contained exchange ends): " + "; ".join(
         tipping_text(k, t) for k, t in ch["tipping_points"].items() if t.get("threshold") is not None))
     for name, s in ch["stance_switches"].items():
+        s = _as_shown(s, {"war_probability_per_year": 4, "war_probability_per_year_now": 4,
+                          "withdrawal_probability_per_year": 4, "attacks_per_month": 2})
         listed = _listed(sorted(s["equilibria"]), "; ") or "none found"
         lines.append(f"{name} for ever, without switching ({', '.join(f'{k}={x}' for k, x in s['change'].items())}): "
                      f"equilibria: {listed}; " + ("the contained exchange survives" if s["contained_survives"]
@@ -908,6 +980,26 @@ def _regime_lines(ch) -> tuple:
     return tuple(lines)
 
 
+#: the decimals of the predictions in the text (the JSON gives them at full precision)
+_PREDICTED_DIGITS = {"attacks_per_month": 2, "attacks_in_26_months": 1, "attacks_in_record_span": {"value": 1, "months": 1},
+                     "answers_per_attack": 3, "war_probability": {"value": 4}, "war_probability_10_years": {"value": 4},
+                     "withdrawal_probability_10_years": 4, "attack_response_to_israeli_strikes": {"value": 3}}
+#: the decimals of each claim's numbers in the text
+_CLAIM_DIGITS = {
+    "contained_violence": {"margins": 3, "escalation_margins": 3, "values_from_calm_week": 1, "nash_products": 1,
+                           "basin": 5},
+    "tit_for_tat": {"militias_strike_in_the_week_of_a_us_strike": 3, "answers_per_attack": 3,
+                    "us_answers_per_year": 3, "cycles_per_year": 3, "us_answers_per_cycle": 3, "mean_cycle_days": 1},
+    "target_substitution": {"israeli_strikes_per_month": 2, "attacks_per_month": 2,
+                            "extra_attacks_per_extra_israeli_strike_week": 3},
+    "motives_short_of_war": {},         # rounded in its own lines (_attrition_lines)
+    "miscalculation": {"misfires_per_year": 4, "war_probability_per_year": 4, "war_probability_10_years": 3,
+                       "deadly_attacks_per_year": 2,
+                       "war_probability_over_misfire_window": {"lower": 4, "upper": 4}},
+    "change_of_heart": {"war_hazard_per_week": 6},
+}
+
+
 def exchange_report(analysis: ExchangeAnalysis):
     """The report of the exchange model, built from one :class:`ExchangeAnalysis` (no computing).
 
@@ -918,7 +1010,7 @@ def exchange_report(analysis: ExchangeAnalysis):
     from deterrence.core.report import DeterrenceReport, Section
     a = analysis
     v = dict(a.values)
-    pred = a.predicted
+    pred = _as_shown(a.predicted, _PREDICTED_DIGITS)      # the text's numbers; the data keeps a.predicted
     war26 = pred["war_probability"]["value"]
     war10 = pred["war_probability_10_years"]["value"]
     chosen = a.selection
@@ -1010,8 +1102,10 @@ def exchange_report(analysis: ExchangeAnalysis):
     if "attack_response_to_israeli_strikes" in pred:
         pl.append(f"uptick leads to uptick: each extra week a month with an Israeli strike adds "
                   f"{pred['attack_response_to_israeli_strikes']['value']} attacks on US forces a month")
-    ok_rate = abs(on_record["value"] - n_att) <= 0.25 * n_att
-    targets = {"attacks_within_25_percent": ok_rate, "war_within_26_months_under_10_percent": war26 < 0.10}
+    # the targets from the numbers themselves, not from the text's rounding
+    ok_rate = abs(a.predicted["attacks_in_record_span"]["value"] - n_att) <= 0.25 * n_att
+    war_ok = a.predicted["war_probability"]["value"] < 0.10
+    targets = {"attacks_within_25_percent": ok_rate, "war_within_26_months_under_10_percent": war_ok}
     why = ""
     if not all(targets.values()):
         why = (" (the contained exchange at these values does not reproduce the record: refit, or see the "
@@ -1025,12 +1119,12 @@ def exchange_report(analysis: ExchangeAnalysis):
                 "the model's weekly rounds allow)")
     pl.append(f"targets: attacks within 25% of {n_att} in {on_record['months']:g} months: "
               + ("met" if ok_rate else "MISSED") + "; war within 26 months under 10%: "
-              + ("met" if war26 < 0.10 else "MISSED") + why)
+              + ("met" if war_ok else "MISSED") + why)
     if fitted and chosen.contained:     # the fit assumes the contained exchange is played
         pl.append(f"the fit: {_listed(sorted(fitted), ' and ')} are fitted to these counts (the attacks and the US "
                   "answers), so those two agree with the record by construction; the war probabilities rest on "
                   "the misfire probability, which is fixed, not fitted: they are the model's predictions")
-    pred = {**pred, "targets": targets, "fitted_to_the_record": sorted(fitted)}
+    pred = {**a.predicted, "targets": targets, "fitted_to_the_record": sorted(fitted)}
     played = "the equilibrium" if chosen.found else f"the {chosen.followed.name},"
     secs.append(Section("predicted", f"Predictions of {played} beside the record", tuple(pl), pred))
     if len(a.formulas) > 1:
@@ -1044,14 +1138,14 @@ def exchange_report(analysis: ExchangeAnalysis):
                             latex=tuple(tex for _, _, tex, _ in a.formulas) + ("",)))
     eq_data = {"regime": chosen.label, "name": chosen.followed.name, "verified_under_noise": verified,
                "noise": {"Iran": f"retaliate -> escalate with probability {v['misfire']}", "US": "none (precise)"},
-               "margins": {p: _f(m) for p, m in zip(PLAYERS, chosen.followed.min_margin)},
+               "margins": {p: _exact_or_float(m) for p, m in zip(PLAYERS, chosen.followed.min_margin)},
                "equilibria": [{"name": e.name, "verified_under_noise": e.verified_under_noise} for e in a.equilibria],
                "actions": {s: list(x) for s, x in chosen.followed.profile},
                "search": {"pure": True, "mixed": False, "complete": False, "starts": list(search_starts()),
                           "description": SEARCH}}
     secs.append(Section("equilibrium", "Markov perfect equilibria (weekly rounds, verified under the noise)",
                         (f"selected: {chosen.followed.name} (verified under noise: {verified}; smallest deviation "
-                         f"losses US {eq_data['margins']['US']}, Iran {eq_data['margins']['Iran']})",
+                         f"losses US {_shown(eq_data['margins']['US'])}, Iran {_shown(eq_data['margins']['Iran'])})",
                          "equilibria found: " + (_listed([e.name for e in a.equilibria]) or "none"),
                          f"searched: {SEARCH}"), eq_data))
     if a.fit is not None:
@@ -1073,12 +1167,13 @@ def exchange_report(analysis: ExchangeAnalysis):
         secs.append(Section("fit", "Fit to the record (maximum likelihood)",
                             estimates + (f.identification,) + caveat, fit_data))
     c = a.claims
+    shown = {k: _as_shown(x, _CLAIM_DIGITS.get(k, {})) for k, x in c.items()}     # the text's numbers
     if c:
         n_war = rec["all_out_wars"]["count"]
         record_line = (f"record: {n_att} attacks on US forces and {n_war} outbreak{'' if n_war == 1 else 's'} of "
                        f"all-out war from {rec['attacks_on_us_personnel']['start']} to "
                        f"{rec['attacks_on_us_personnel']['end']}")
-        cv = c["contained_violence"]
+        cv = shown["contained_violence"]
         secs.append(Section("contained_violence", "1. Contained violence", (
             f"contained exchange verified under noise: {cv['contained_is_equilibrium']}; smallest deviation losses "
             f"US {cv['margins']['US']}, Iran {cv['margins']['Iran']} "
@@ -1089,8 +1184,8 @@ def exchange_report(analysis: ExchangeAnalysis):
             f"(Nash products {cv['nash_products']['contained']} vs {cv['nash_products']['mutual_escalation']})",
             "basin under best-response learning: each side keeps to the contained exchange unless it believes the "
             f"other plays mutual escalation with probability above {cv['basin']['US']} (US) or "
-            f"{cv['basin']['Iran']} (Iran)", record_line), cv))
-        tt = c["tit_for_tat"]
+            f"{cv['basin']['Iran']} (Iran)", record_line), c["contained_violence"]))
+        tt = shown["tit_for_tat"]
         secs.append(Section("tit_for_tat", "2. Tit-for-tat cycles on the equilibrium path", (
             ("the US answers the attacks that kill Americans" if tt["us_answers_deadly_attacks"]
              else "the US does not answer every attack that kills Americans")
@@ -1104,8 +1199,8 @@ def exchange_report(analysis: ExchangeAnalysis):
             f"{tt['cycles_per_year']} attack-answer cycles, {tt['us_answers_per_cycle']} US answers per cycle, "
             f"each cycle about {tt['mean_cycle_days']} days from the deadly strike to the militias' last strike "
             "(a week a step in the model; the record's one dated cycle, 23 to 24 March 2023, took about a day)"),
-            tt))
-        ts = c["target_substitution"]
+            c["tit_for_tat"]))
+        ts = shown["target_substitution"]
         secs.append(Section("target_substitution", "3. Proxy target substitution", (
             "after an Israeli strike on Iranian assets the militias strike US forces: "
             f"{ts['strike_after_israeli_strike']}",
@@ -1113,12 +1208,12 @@ def exchange_report(analysis: ExchangeAnalysis):
                 f"{x} -> {y} ({e})" for x, y, e in zip(ts["israeli_strikes_per_month"], ts["attacks_per_month"],
                                                        ts["equilibrium"])),
             f"each extra week a month with an Israeli strike adds {ts['extra_attacks_per_extra_israeli_strike_week']} "
-            "attacks a month") + _substitution_record(a.dated_events), ts))
+            "attacks a month") + _substitution_record(a.dated_events), c["target_substitution"]))
         ms = c["motives_short_of_war"]
         lines4, latex4 = _attrition_lines(ms, war26, fitted)
         secs.append(Section("motives_short_of_war", "4. Motives short of war: attrition and withdrawal",
                             lines4, ms, latex=latex4))
-        mc = c["miscalculation"]
+        mc = shown["miscalculation"]
         secs.append(Section("miscalculation", "5. Miscalculation", (
             f"a militia strike misfires across the red line with probability {mc['misfire_per_strike']}; US strikes "
             f"with {mc['us_misfire_per_strike']}",
@@ -1136,15 +1231,16 @@ def exchange_report(analysis: ExchangeAnalysis):
                   else f" (this run: {v['misfire']})")
                + "; the January 2020 sequence itself (a deliberate US strike, Iran's missile answer, then "
                "de-escalation) is no path of this model, where any escalation is war at once: the january_2020 "
-               "tree models it",), mc))
-        ch = c["change_of_heart"]
+               "tree models it",), c["miscalculation"]))
+        ch = shown["change_of_heart"]
         secs.append(Section("change_of_heart", "6. Stability until a change of heart (or a misfire)",
                             _regime_lines(ch) + (
                                 "record: the brief reports no change of political stance in 2021-2023 (a "
                                 "record file holds none): the rates of change (change_of_heart_rate) and of "
-                                "return (stance_reversal_rate) are assumptions",), ch))
+                                "return (stance_reversal_rate) are assumptions",), c["change_of_heart"]))
     secs.append(Section("glossary", "Glossary", tuple(f"{k}: {t}" for k, t in GLOSSARY.items()), dict(GLOSSARY)))
-    return DeterrenceReport(title, tuple(secs), summary)
+    # the data as the JSON gives it: exact numbers as exact strings, floats at full precision
+    return DeterrenceReport(title, tuple(replace(s, data=json_numbers(s.data)) for s in secs), summary)
 
 
 @dataclass(frozen=True)

@@ -311,16 +311,12 @@ def hawkish_cost_tipping_point(model: ExchangeModel, values=None):
         return _contained_gains(model, {**sv, "hawkish_W_iran": w}, (IRAN_HAWKISH,))
     x0 = Fraction(sv["hawkish_W_iran"])
     x, _ = _crossing(gains_at, x0, x0 + 1, "below")
-    return None if x is None else float(x)
+    return x
 
 
 def _sourced(values, names) -> dict:
     """The stance values used, each with its unit, source and reason (as in the report's calibration)."""
     return {n: {**STANCE_CALIBRATION[n].to_json(), "value": str(values[n])} for n in names}
-
-
-def _f(x, digits=3):
-    return round(float(x), digits)
 
 
 def change_of_heart_regimes(model: ExchangeModel, single_stance: dict | None = None, values=None) -> dict:
@@ -344,7 +340,7 @@ def change_of_heart_regimes(model: ExchangeModel, single_stance: dict | None = N
     changes, switching = _change_of_heart_parts(model, sv, None, None)
     found = _equilibria(rs, model, changes, switching, {}, starts)
     chosen = next((p for p in found if STATUS_QUO in _contained_in(rs, p)), found[0] if found else None)
-    weeks_a_year = float(weeks_in(years=1))
+    weeks_a_year = weeks_in(years=1)
     out = {"calibration": _sourced(sv, ("hawkish_W_iran", "hawkish_A", "gloves_off_k_us", "gloves_off_a_us",
                                         "stance_reversal_rate")),
            "stances": {k: {n: str(x) for n, x in c.items()} for k, c in stances(sv).items()},
@@ -369,13 +365,13 @@ def change_of_heart_regimes(model: ExchangeModel, single_stance: dict | None = N
             continue
         w = reversal_tipping_point(model, k, sv)
         tips[k] = {"longest_expected_weeks": w,
-                   "longest_expected_years": None if w is None else _f(w / weeks_a_year, 2),
+                   "longest_expected_years": None if w is None else w / weeks_a_year,
                    "reversal_rate_per_week": None if not w else str(Fraction(1, w)),
-                   "now_expected_years": _f(1 / float(sv["stance_reversal_rate"]) / weeks_a_year, 2)}
+                   "now_expected_years": 1 / Fraction(sv["stance_reversal_rate"]) / weeks_a_year}
     out.update({"contained_in": contained_in,
                 "expected_contained_weeks": str(weeks),
-                "expected_contained_years": _f(float(weeks) / weeks_a_year, 2),
-                "contained_survives_10_years": _f(survival, 4),
+                "expected_contained_years": weeks / weeks_a_year,
+                "contained_survives_10_years": survival,
                 "reversal_tipping_points": tips,
                 "hawkish_W_iran_tipping_point": hawkish_cost_tipping_point(model, sv),
                 "profile": {s: list(a) for s, a in chosen.items() if rs.base_state(s) in TRANSIENT}})
@@ -464,7 +460,7 @@ def low_presence_tipping_point(model: ExchangeModel, profiles, values=None, *, p
     x = Fraction(sv["low_support_presence_value"])
     for _ in range(pieces):
         if not any(a[0] == "withdraw" for a in play[SUPPORT_LOW].values()):
-            return float(x)
+            return x
         step = 1 if x + 1 != present else Fraction(1, 2)
         crossing, keys = _crossing(gains_at, x, x + step, "above")
         if crossing is None:
@@ -484,7 +480,9 @@ def withdrawal_hazard(strikes_per_week, deadly_fraction, support_loss) -> tuple:
     >>> withdrawal_hazard(0.7, Fraction(1, 83), Fraction(1, 4))[0] == 0.7 / 83 / 4
     True
     """
-    kappa = float(strikes_per_week) * float(deadly_fraction) * float(support_loss)
+    exact = all(isinstance(x, (int, Fraction)) for x in (strikes_per_week, deadly_fraction, support_loss))
+    kappa = (Fraction(strikes_per_week) * Fraction(deadly_fraction) * Fraction(support_loss) if exact
+             else float(strikes_per_week) * float(deadly_fraction) * float(support_loss))
     return kappa, within_a_year(kappa)
 
 
@@ -500,7 +498,7 @@ def withdrawal_before_war(kappa, h, weeks) -> float:
     return 0.0 if both == 0 else float(kappa) / both * (1 - (1 - both) ** weeks)
 
 
-def attrition(model: ExchangeModel, strikes_per_week: float, values=None) -> dict:
+def attrition(model: ExchangeModel, strikes_per_week, values=None) -> dict:
     """Claim 4 in the product game of :func:`support_game`: the equilibrium, the probability of
     withdrawal within 26 months and ten years, the hazard formula and its rise with the strike
     rate, the competing war hazard, the record's consistency and the presence-value tipping
@@ -543,8 +541,8 @@ def attrition(model: ExchangeModel, strikes_per_week: float, values=None) -> dic
     eps, rho = model.v["deadly_fraction"], sv["support_loss_per_deadly_strike"]
     kappa, per_year = withdrawal_hazard(strikes_per_week, eps, rho)
     v = model.v       # the war hazard at the same strike rate as kappa (and US answers s * eps of them)
-    h = float(war_hazard(Fraction(v["misfire"]), float(strikes_per_week), Fraction(v["us_misfire"]),
-                         float(strikes_per_week) * float(eps))[0])
+    h = war_hazard(Fraction(v["misfire"]), strikes_per_week, Fraction(v["us_misfire"]),
+                   strikes_per_week * Fraction(eps))[0]      # exact when the strike rate is
     withdraws_when_low = any(a[0] == "withdraw" for a in rs.restrict(chosen, SUPPORT_LOW).values())
     present = 1 - w26 - war26
     if shared is None:
@@ -560,27 +558,27 @@ def attrition(model: ExchangeModel, strikes_per_week: float, values=None) -> dic
     values_fixed = model.values_of(C)[START]
     out.update({
         "withdraws_when_support_is_low": withdraws_when_low,
-        "withdrawal_probability_26_months": _f(w26, 4),
-        "withdrawal_probability_10_years": _f(w10, 4),
-        "war_probability_26_months": _f(war26, 4),
-        "hazard_per_week": _f(kappa, 6) if withdraws_when_low else 0.0,
-        "hazard_per_year": _f(per_year, 4) if withdraws_when_low else 0.0,
+        "withdrawal_probability_26_months": w26,
+        "withdrawal_probability_10_years": w10,
+        "war_probability_26_months": war26,
+        "hazard_per_week": kappa if withdraws_when_low else 0,
+        "hazard_per_year": per_year if withdraws_when_low else 0.0,
         "hazard_formula": "kappa = s * eps * rho a week; 1 - (1 - kappa)^(365/7) a year "
                           "(s: militia strikes a week at peace, eps: deadly_fraction, "
                           "rho: support_loss_per_deadly_strike)",
-        "war_hazard_per_week": _f(h, 6),
-        "withdrawal_probability_10_years_formula": _f(withdrawal_before_war(kappa, h, ten), 4)
+        "war_hazard_per_week": h,
+        "withdrawal_probability_10_years_formula": withdrawal_before_war(kappa, h, ten)
         if withdraws_when_low else 0.0,
-        "strikes_per_week": _f(strikes_per_week, 4),
+        "strikes_per_week": strikes_per_week,
         "hazard_per_year_by_strike_rate": {
-            str(k): _f(withdrawal_hazard(k * strikes_per_week, eps, rho)[1], 4) if withdraws_when_low else 0.0
+            str(k): withdrawal_hazard(k * strikes_per_week, eps, rho)[1] if withdraws_when_low else 0.0
             for k in (Fraction(1, 2), 1, 2)},
-        "probability_still_present_after_26_months": _f(present, 4),
+        "probability_still_present_after_26_months": present,
         "record_us_present_march_2023": True,
         "record_consistent": present >= 0.05,
         # Iran's payoffs are the same in both stances, so its two values compare; the US's are not (low
         # support lowers its own value of presence), so no "US cost" is given: it came out negative
-        "iran_value_of_attrition": _f(values_support[1] - values_fixed[1], 2),
+        "iran_value_of_attrition": values_support[1] - values_fixed[1],
         "low_presence_value_tipping_point": low_presence_tipping_point(
             model, {k: rs.restrict(chosen, k) for k in rs.stances}, sv) if withdraws_when_low
         else None})
