@@ -185,7 +185,7 @@ def test_cli_json_contract(capsys):
     # the issue's keys, and what was analysed (the keys were cut to the issue's: an analyst's review)
     assert set(out) >= {"payoffs", "subgame_perfect", "critical_delta", "deviations"}
     assert (out["delta"], out["strategies"], out["noise"]) == ("1/3", ["grim_trigger", "grim_trigger"], None)
-    assert out["delta_set"] == "Interval.Ropen(1/2, 1)" and "war_probability" not in out
+    assert out["delta_set"] == "1/2 <= delta < 1" and "war_probability" not in out
     assert out["critical_delta"] == "1/2" and out["subgame_perfect"] is False
     assert out["deviations"][0]["gain"] == "2/3"
     # with execution errors on both sides (the file's noise before it became the militias' alone)
@@ -239,3 +239,29 @@ def test_tied_binding_conditions_give_a_max_formula_valid_away_from_the_defaults
         moved = stage.with_parameters(values)
         point = {parameter_symbol(k): sympy.Rational(str(v)) for k, v in moved.parameters.items()}
         assert crit.critical_symbolic.xreplace(point) == critical_delta(moved, profile, noise="none").critical
+
+
+def test_the_set_of_discount_factors_in_json_reads_back_with_the_toolkits_parser(capsys):
+    """delta_set was sympy's text in every JSON (``Interval.Ropen(1/2, 1)``), which no reader of the
+    toolkit's accepts; it is now a condition on delta in the toolkit's syntax, as the critical-δ
+    formula is, and read_delta_set (parse_condition) gives the set back: an interval, a point, the
+    empty set, a union and an irrational end."""
+    from deterrence.cli import main
+    from deterrence.core.symbolic import parse_condition
+    from deterrence.solvers.repeated.critical_delta import delta_set_text, read_delta_set
+    assert main(["repeated", "prisoners_dilemma", "--json"]) == 0
+    written = json.loads(capsys.readouterr().out)["delta_set"]
+    assert written == "1/2 <= delta < 1"
+    assert read_delta_set(written) == critical_delta(load_game("prisoners_dilemma"), "grim_trigger").delta_set
+    assert main(["report", "prisoners_dilemma", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["shadow_of_the_future"]["delta_set"] == written
+    tft = critical_delta(pd(4, 3, 1, 0), "tft")          # a point, 1/3
+    assert tft.kind == "point" and read_delta_set(tft.to_json()["delta_set"]) == tft.delta_set
+    third, half, root = sympy.Rational(1, 3), sympy.Rational(1, 2), sympy.sqrt(2) / 2
+    for dset in (sympy.EmptySet, sympy.FiniteSet(third), sympy.Interval.Ropen(0, 1),
+                 sympy.Union(sympy.Interval.Lopen(0, third), sympy.Interval.Ropen(half, 1)),
+                 sympy.Union(sympy.FiniteSet(third), sympy.Interval.open(root, 1))):
+        text = delta_set_text(dset)
+        assert "Interval" not in text and "FiniteSet" not in text
+        assert read_delta_set(text) == dset, (dset, text)
+        parse_condition(text, ["delta"])               # the whitelist reads it: no sympify

@@ -100,7 +100,7 @@ class DeltaConditions(TextRepr):
                 "critical_delta_formula": (None if self.critical_symbolic is None
                                            else format_formula(self.critical_symbolic)),
                 "critical_attained": self.critical_attained,
-                "delta_set": format_exact(self.delta_set), "kind": self.kind}
+                "delta_set": delta_set_text(self.delta_set), "kind": self.kind}
 
 
 #: the keys of the critical discount factor in every JSON that gives it (repeated --json, the report)
@@ -418,10 +418,75 @@ def _set_text(dset) -> str:
     return " U ".join(out)
 
 
+def delta_set_text(dset) -> str:
+    """The set of δ as a condition on ``delta`` in the toolkit's own syntax, as the JSON writes it
+    (``delta_set``): ``"1/2 <= delta < 1"``, ``"delta == 1/3"``, pieces joined by ``or``, ``"delta < 0"``
+    for the empty set (no δ of ``[0, 1)``, the discount factors' range); its ends as formulas (``sqrt(2)/2``, ``format_formula``). :func:`read_delta_set`
+    (the whitelist parser ``parse_condition``) reads it back. sympy's text (``Interval.Ropen(1/2, 1)``)
+    was no syntax of the toolkit's (a JSON review). An end that is a root with no formula in the
+    grammar (sympy's ``CRootOf`` of a polynomial of degree five or more) is written as a decimal of
+    25 significant digits, the one inexact case.
+
+    >>> import sympy
+    >>> half = sympy.Rational(1, 2)
+    >>> delta_set_text(sympy.Interval.Ropen(half, 1))
+    '1/2 <= delta < 1'
+    >>> delta_set_text(sympy.Union(sympy.FiniteSet(sympy.Rational(1, 3)), sympy.Interval.open(sympy.sqrt(2) / 2, 1)))
+    'delta == 1/3 or sqrt(2)/2 < delta < 1'
+    >>> delta_set_text(sympy.EmptySet)
+    'delta < 0'
+    """
+    import sympy
+    if dset == sympy.EmptySet:
+        return "delta < 0"
+    parts = dset.args if isinstance(dset, sympy.Union) else (dset,)
+    out = []
+    for part in parts:
+        if isinstance(part, sympy.FiniteSet):
+            out += [f"delta == {_end(x)}" for x in part]
+        elif isinstance(part, sympy.Interval):
+            out.append(f"{_end(part.start)} {'<' if part.left_open else '<='} delta "
+                       f"{'<' if part.right_open else '<='} {_end(part.end)}")
+        else:
+            raise TypeError(f"delta_set_text: a set of discount factors is points and intervals, not {part}")
+    return " or ".join(out)
+
+
+def _end(x) -> str:
+    """An end of a δ interval as a formula that ``parse_expression`` reads back (else 25 digits)."""
+    import sympy
+
+    from deterrence.core.symbolic import parse_expression
+    from deterrence.errors import ExpressionError
+    from deterrence.io._common import format_formula
+    text = format_formula(x)
+    try:
+        if parse_expression(text) == x:
+            return text
+    except ExpressionError:
+        pass
+    return sympy.N(x, 25).__str__()
+
+
+def read_delta_set(text):
+    """The set of δ that :func:`delta_set_text` wrote (the JSON's ``delta_set``), as a sympy set within
+    ``[0, 1)``, read by the toolkit's whitelist parser (``parse_condition``), never by ``sympify``.
+
+    >>> from deterrence import load_game
+    >>> c = critical_delta(load_game("prisoners_dilemma"), "grim_trigger")
+    >>> c.to_json()["delta_set"], read_delta_set(c.to_json()["delta_set"]) == c.delta_set
+    ('1/2 <= delta < 1', True)
+    """
+    import sympy
+
+    from deterrence.core.symbolic import parse_condition
+    return parse_condition(text, ["delta"]).as_set().intersect(sympy.Interval.Ropen(0, 1))
+
+
 def _num(x) -> str:
     """An end of a δ interval: exact when rational, else six significant digits (sympy's)."""
     import sympy
     return format_exact(x if getattr(x, "is_Rational", False) else sympy.N(x, 6))
 
 
-__all__ = ["critical_delta", "DeltaConditions", "Deviation"]
+__all__ = ["critical_delta", "DeltaConditions", "Deviation", "delta_set_text", "read_delta_set"]
