@@ -288,13 +288,11 @@ def test_the_case_report_gives_one_number_for_one_quantity_and_rounds_only_its_t
         (at["strikes_per_week"], formulas["s"]["value"]),
         (ch["expected_contained_years"], rs["expected_contained_years"]),
         (ch["contained_survives_10_years"], rs["contained_survives_10_years"]),
-        (mc["war_probability_over_misfire_window"]["misfire"],
-         [ch["tipping_points"]["misfire"]["lower"], ch["tipping_points"]["misfire"]["upper"]]),
         (tt["answers_per_attack"], at["deadly_fraction"], cal["deadly_fraction"]["value"]),
         (tt["us_answers_per_year"], mc["deadly_attacks_per_year"]),
-        (mc["misfire_per_strike"], cal["misfire"]["value"], ch["tipping_points"]["misfire"]["value"]),
+        (mc["misfire_per_strike"], cal["misfire"]["value"]),
     ] + [(sw["war_probability_per_year_now"], mc["war_probability_per_year"]) for sw in ch["stance_switches"].values()
-         ] + [(t["value"], cal[k]["value"]) for k, t in ch["tipping_points"].items()]
+         ] + [(t["current"], cal[t["parameter"]]["value"]) for t in ch["tipping_points"]]
     for values in same:
         assert all(v == values[0] for v in values), values
     # no rounded twin anywhere: no number is another one rounded (the fit's predictions are at the
@@ -308,7 +306,8 @@ def test_the_case_report_gives_one_number_for_one_quantity_and_rounds_only_its_t
                 raise AssertionError(f"{'.'.join(map(str, p))} = {x} is {'.'.join(map(str, q))} = {y} rounded")
     # exact numbers are exact strings (the margins, the payoff parameters' tipping points), floats floats
     assert cv["margins"]["US"] == "1/3" and isinstance(pred["war_probability"]["value"], float)
-    assert Fraction(ch["tipping_points"]["k_us"]["lower"]) == 3 and ch["tipping_points"]["k_us"]["value"] == "10/3"
+    k_us = [t for t in ch["tipping_points"] if t["parameter"] == "k_us"]
+    assert Fraction(k_us[0]["threshold"]) == 3 and k_us[0]["current"] == "10/3"
     # the text still rounds, as it did: two decimals for attacks a month, three for margins and tipping points
     assert f"attacks on US forces: {_shown(pred['attacks_per_month'], 2)} a month" in text
     assert "attacks on US forces: 3.19 a month (82.9 in the record's 26 months; record 83)" in text
@@ -333,7 +332,7 @@ def test_the_json_page_says_how_the_case_report_writes_its_numbers(capsys):
     assert out["miscalculation"]["war_probability_10_years"] == out["predicted"]["war_probability_10_years"]["value"]
     fitted = out["fit"]["predictions"]["attacks_per_month"]["value"]
     assert fitted != round(fitted, 6)                                          # the fit: full precision
-    assert all(f"`{k}`" in page for k in out["change_of_heart"]["tipping_points"]["W_iran"])
+    assert all(f"`{k}`" in page for k in out["change_of_heart"]["tipping_points"][0])
 
 
 def test_the_distance_from_an_algebraic_critical_discount_factor_is_exact_text_as_the_factor_is():

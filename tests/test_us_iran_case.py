@@ -550,17 +550,17 @@ def test_claim6_tipping_points_flip_the_equilibrium(analysis):
     from deterrence.models.us_iran_exchange_report import misfire_tipping_points
     tips = tipping_points(MODEL)
     lower, upper = misfire_tipping_points(MODEL)
-    tips["misfire"] = {"lower": lower, "upper": upper}
     assert lower is not None and upper is not None     # too few misfires end it as well as too many
-    for name, t in tips.items():
-        for side, sign in (("lower", -1), ("upper", 1)):
-            if t.get(side) is None:
-                continue
-            x = Fraction(t[side]).limit_denominator(10 ** 7)
-            step = x / 20 if name == "misfire" else Fraction(1, 50)
-            inside, outside = x - sign * step, x + sign * step
-            assert verify(exchange_model(**{name: inside}), contained_profile()).verified_under_noise, (name, side)
-            assert not verify(exchange_model(**{name: outside}), contained_profile()).verified_under_noise, (name, side)
+    ends = [(t.parameter, t.direction, t.threshold) for points in tips.values() for t in points]
+    ends += [("misfire", "below", Fraction(lower)), ("misfire", "above", Fraction(upper))]
+    for name, direction, x in ends:
+        sign = -1 if direction == "below" else 1
+        x = x.limit_denominator(10 ** 7)
+        step = x / 20 if name == "misfire" else Fraction(1, 50)
+        inside, outside = x - sign * step, x + sign * step
+        assert verify(exchange_model(**{name: inside}), contained_profile()).verified_under_noise, (name, direction)
+        assert not verify(exchange_model(**{name: outside}), contained_profile()).verified_under_noise, \
+            (name, direction)
     ch = analysis.claims["change_of_heart"]
     # without anticipation (each stance's own game for ever) both changes of heart end it
     assert not any(sw["contained_survives"] for sw in ch["stance_switches"].values())
@@ -1205,21 +1205,21 @@ def test_a_review_of_the_storyline_each_sentence_says_what_the_model_supports():
     # the fixed misfire probability moves the war probability more than the fit's standard errors say
     window = analysis.claims["miscalculation"]["war_probability_over_misfire_window"]
     lo, hi = window["misfire"]
-    tip = analysis.claims["change_of_heart"]["tipping_points"]["misfire"]
-    assert (lo, hi) == (tip["lower"], tip["upper"]) and window["lower"] < analysis.predicted["war_probability"][
+    tip = [t for t in analysis.claims["change_of_heart"]["tipping_points"] if t.parameter == "misfire"]
+    assert (lo, hi) == tuple(t.threshold for t in tip) and window["lower"] < analysis.predicted["war_probability"][
         "value"] < window["upper"]
     for end, war in ((lo, window["lower"]), (hi, window["upper"])):
-        at = exchange_model(**{**fitted.v, "misfire": Fraction(end).limit_denominator(10**9)})
+        at = exchange_model(**{**fitted.v, "misfire": end})
         assert war == pytest.approx(play_statistics(at, contained_profile(), 113)["war"], abs=1e-4)
     assert window["upper"] - window["lower"] > 4 * analysis.fit.prediction_se("war_probability_26_months")
-    assert f"from {_percent(window['lower'])} (misfire {round(lo, 6):g}) to {_percent(window['upper'])}" in text
+    assert f"from {_percent(window['lower'])} (misfire {round(float(lo), 6):g}) to {_percent(window['upper'])}" in text
     switches = analysis.claims["change_of_heart"]["stance_switches"]
     gloves = switches["US gloves off"]          # one name a stance (the regime switching's)
     assert set(switches) == {"US gloves off", "Iran hawkish"}
     assert all(name == sw["stance"] for name, sw in switches.items())
     assert not gloves["contained_survives"] and gloves["followed"] == "limited strikes, every attack answered"
-    assert (f"'limited strikes, every attack answered' is played instead: {round(gloves['attacks_per_month'], 2)} attacks a "
-            "month") in text
+    assert (f"'limited strikes, every attack answered' is played instead: "
+            f"{round(gloves['attacks_per_month'], 2)} attacks a month") in text
     # US misfires are in the formula h, the war hazards of claims 4 and 6 and the misfires a year
     imprecise = us_iran_exchange_model(fitted=False, us_misfire=Fraction(1, 5000)).analyse()
     h = dict((name, value) for name, _, _, value in imprecise.formulas)["h"]

@@ -2,6 +2,8 @@
 the militias' misfire probability included."""
 from fractions import Fraction
 
+from deterrence.core.latex import typeset_text
+from deterrence.core.tipping import TippingPoint
 from deterrence.models.us_iran_exchange import contained_profile, exchange_model, verify
 from deterrence.models.us_iran_exchange_report import (analyse_exchange, misfire_tipping_entry,
                                                        misfire_tipping_points, tipping_entry, tipping_points)
@@ -9,39 +11,70 @@ from deterrence.models.us_iran_exchange_report import (analyse_exchange, misfire
 MODEL = exchange_model()
 
 
-def test_the_misfire_entry_has_the_keys_of_the_payoff_entries_and_brackets_the_value():
+def test_the_misfire_entry_has_the_shape_of_the_payoff_entries_and_brackets_the_value():
     payoff = tipping_points(MODEL)
-    both_ends = [t for t in payoff.values() if t["lower"] is not None and t["upper"] is not None]
-    assert both_ends
-    misfire = misfire_tipping_entry(MODEL)
-    assert all(set(misfire) == set(t) for t in both_ends)
-    assert misfire["lower"] < misfire["value"] == Fraction(MODEL.v["misfire"]) < misfire["upper"]
-    nearest = min((misfire["lower"], misfire["upper"]), key=lambda x: abs(x - misfire["value"]))
-    assert misfire["threshold"] == nearest
-    assert misfire["direction"] == ("below" if nearest == misfire["lower"] else "above")
+    assert any(len(points) == 2 for points in payoff.values())
+    lower, upper = misfire_tipping_entry(MODEL)
+    assert all(isinstance(t, TippingPoint) for points in payoff.values() for t in points + (lower, upper))
+    assert (lower.direction, upper.direction) == ("below", "above") and lower.parameter == "misfire"
+    assert lower.threshold < lower.current == Fraction(MODEL.v["misfire"]) < upper.threshold
+    assert not lower.exact and all(t.exact for points in payoff.values() for t in points)
     # the named deviation is the one that pays just beyond each end
-    for side, sign in (("lower", -1), ("upper", 1)):
-        x = Fraction(misfire[side]).limit_denominator(10 ** 7)
+    for end, sign in ((lower, -1), (upper, 1)):
+        x = end.threshold
         beyond = exchange_model(misfire=x + sign * x / 20)
         gains = beyond.deviation_gains(contained_profile())
         state, player, action = max(gains, key=gains.get)
         assert gains[(state, player, action)] > 0
-        assert misfire[f"breaks_{side}"] == f"{player} would {action} in state {state}"
-    # the ends are the bisection's, at full precision (only the text rounds them)
-    lower, upper = misfire_tipping_points(MODEL)
-    assert (misfire["lower"], misfire["upper"]) == (lower, upper)
+        assert end.breaks == f"{player} would {action} in state {state}"
+    # the ends are the bisection's, at full precision (only the text rounds them); the JSON gives the
+    # digits the last bracket knows, which the bracket holds
+    assert (float(lower.threshold), float(upper.threshold)) == misfire_tipping_points(MODEL)
+    for end in (lower, upper):
+        written = end.to_json()["threshold"]
+        assert end.to_json()["exact"] is False and len(written.lstrip("0.")) <= end.digits
+        assert abs(Fraction(written) - end.threshold) < Fraction(written) / 10 ** (end.digits - 1)
 
 
 def test_the_report_carries_the_same_misfire_entry():
     analysis = analyse_exchange(MODEL)
-    assert analysis.claims["change_of_heart"]["tipping_points"]["misfire"] == misfire_tipping_entry(MODEL)
+    points = analysis.claims["change_of_heart"]["tipping_points"]
+    assert tuple(t for t in points if t.parameter == "misfire") == misfire_tipping_entry(MODEL)
 
 
 def test_without_the_contained_exchange_there_is_no_misfire_window():
     model = exchange_model(W_iran=20)
     assert not verify(model, contained_profile()).verified_under_noise
-    assert misfire_tipping_entry(model) == tipping_entry(model.v["misfire"])
-    assert misfire_tipping_entry(model)["direction"] == "none"
+    assert misfire_tipping_entry(model) == tipping_entry("misfire", model.v["misfire"]) == ()
+
+
+def test_the_case_and_a_stage_game_give_tipping_points_in_one_shape(capsys):
+    """The case's tipping points were a table of rounded floats by parameter (value, threshold,
+    lower, upper, breaks_lower, ...), a stage game's red_lines a list of exact strings (parameter,
+    current, threshold, exact, direction, formula, gained, lost): two shapes of one idea. Both are
+    now TippingPoint values, written by its to_json (a red line adds the equilibria gained and
+    lost) and said by its describe."""
+    import json
+
+    from deterrence import load_game
+    from deterrence.analysis.redlines import red_lines
+    from deterrence.cli import main
+    line = red_lines(load_game("chicken"))[0]
+    case = tipping_points(MODEL)["k_us"][0]
+    assert isinstance(line, TippingPoint) and isinstance(case, TippingPoint)
+    assert set(line.to_json()) == set(case.to_json()) | {"gained", "lost"}
+    assert case.describe().startswith("if k_us falls below 3 (now 10/3): the contained exchange stops being")
+    assert case._repr_html_() == typeset_text(case.describe(), "html")
+    assert main(["report", "chicken", "--json"]) == 0
+    stage = json.loads(capsys.readouterr().out)["red_lines"]["red_lines"]
+    assert main(["report", "--no-fit", "--json"]) == 0
+    points = json.loads(capsys.readouterr().out)["change_of_heart"]["tipping_points"]
+    assert isinstance(points, list) and {p["parameter"] for p in points} >= {"W_iran", "k_us", "misfire"}
+    assert all(set(p) == set(stage[0]) - {"gained", "lost"} for p in points)
+    k_us = [p for p in points if p["parameter"] == "k_us"]
+    assert [(p["direction"], p["current"], p["exact"]) for p in k_us] == [("below", "10/3", True),
+                                                                          ("above", "10/3", True)]
+    assert Fraction(k_us[0]["threshold"]) == 3
 
 
 def test_the_war_probabilities_of_the_misfire_window_are_said_to_be_at_its_ends_where_it_has_ended():

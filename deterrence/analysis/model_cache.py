@@ -25,7 +25,7 @@ def cacheable(model):
     >>> from deterrence.models.us_iran_exchange_report import us_iran_exchange_model
     >>> key, classes = cacheable(us_iran_exchange_model(W_iran=60))
     >>> "W_iran=60" in key, sorted(c.__name__ for c in classes)
-    (True, ['ExchangeAnalysis', 'MarkovPerfect', 'RecordFit', 'Selection'])
+    (True, ['ExchangeAnalysis', 'MarkovPerfect', 'RecordFit', 'Selection', 'TippingPoint'])
     >>> cacheable(object()) is None
     True
     """

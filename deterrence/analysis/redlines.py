@@ -27,24 +27,22 @@ import itertools
 from dataclasses import dataclass
 from fractions import Fraction
 
-from deterrence.core.numbers import format_exact, is_symbolic, to_exact
+from deterrence.core.numbers import is_symbolic, to_exact
 from deterrence.core.symbolic import parameter_symbol
-from deterrence.solvers.result import TextRepr
+from deterrence.core.tipping import TippingPoint
 
 
-@dataclass(frozen=True)
-class RedLine(TextRepr):
-    """A tipping point: a parameter value at which the set of pure equilibria changes.
-
-    ``direction`` is ``"below"`` or ``"above"``: the change happens when the
-    parameter goes past ``threshold`` in that direction from ``current``.
-    ``formula`` is the threshold in terms of the other parameters. ``exact`` is
-    False when the threshold was only bracketed (an irrational value found by
-    bisection): ``threshold`` is then a rational close to it, shown with "≈" and,
-    in JSON, as a decimal string: 20 digits when ``formula`` gives its exact value,
-    12 when it was only bracketed by bisection. ``formula`` is ``""`` (``null`` in JSON) when
-    no formula was matched (a tree whose symbolic conditions give none: the threshold then
-    comes from bisection alone). Its repr is :meth:`describe` (the dataclass repr: a review):
+@dataclass(frozen=True, repr=False)
+class RedLine(TippingPoint):
+    """A tipping point (:class:`~deterrence.core.tipping.TippingPoint`, the one carrier of every
+    model's tipping points: its sentence, HTML and JSON) at which the set of pure equilibria
+    changes: ``gained`` lists the pure profiles (labels) that become equilibria past the line,
+    ``lost`` those that stop being equilibria; ``change`` says both in words. ``formula`` is the
+    threshold in terms of the other parameters (``""``, ``null`` in JSON, when no formula was
+    matched: a tree whose symbolic conditions give none, the threshold then from bisection alone);
+    ``exact`` is False when the threshold was only bracketed (an irrational value found by
+    bisection), written as a decimal string: 20 digits when ``formula`` gives its exact value, 12
+    when it was only bracketed by bisection. Its repr is :meth:`describe` (the dataclass repr: a review):
 
     >>> from deterrence import load_game
     >>> red_lines(load_game("chicken"))[0]   # doctest: +NORMALIZE_WHITESPACE
@@ -52,44 +50,23 @@ class RedLine(TextRepr):
      being an equilibrium; (straight, straight) becomes an equilibrium>
     """
 
-    parameter: str
-    current: object
-    threshold: object
-    direction: str
-    formula: str
-    gained: tuple  # pure profiles (labels) that become equilibria past the line
-    lost: tuple    # pure profiles that stop being equilibria past the line
-    exact: bool = True
+    gained: tuple = ()  # pure profiles (labels) that become equilibria past the line
+    lost: tuple = ()    # pure profiles that stop being equilibria past the line
 
-    def _threshold_text(self, digits: int) -> str:
-        if self.exact:
-            return format_exact(self.threshold)
-        import mpmath
-        if not self.formula:                 # only bracketed by bisection: 12 digits are known
-            digits = min(digits, 12)
-        with mpmath.workdps(40):
-            return mpmath.nstr(mpmath.mpf(self.threshold.numerator) / self.threshold.denominator, digits)
-
-    def describe(self) -> str:
-        """One sentence, e.g. "if W_iran falls below 2 (= b_iran): ..."."""
-        verb = "falls below" if self.direction == "below" else "rises above"
-        shown = self._threshold_text(10) if self.exact else "≈ " + self._threshold_text(10)
-        formula = "" if self.formula in ("", format_exact(self.threshold), shown) else f" (= {self.formula})"
-        changes = []
-        if self.lost:
-            changes.append(" and ".join(_profile(p) for p in self.lost) + " stop"
-                           + ("s" if len(self.lost) == 1 else "") + " being an equilibrium")
-        if self.gained:
-            changes.append(" and ".join(_profile(p) for p in self.gained) + " become"
-                           + ("s" if len(self.gained) == 1 else "") + " an equilibrium")
-        return (f"if {self.parameter} {verb} {shown}{formula} "
-                f"(now {format_exact(self.current)}): " + "; ".join(changes))
+    def __post_init__(self):
+        if not self.change:
+            changes = []
+            if self.lost:
+                changes.append(" and ".join(_profile(p) for p in self.lost) + " stop"
+                               + ("s" if len(self.lost) == 1 else "") + " being an equilibrium")
+            if self.gained:
+                changes.append(" and ".join(_profile(p) for p in self.gained) + " become"
+                               + ("s" if len(self.gained) == 1 else "") + " an equilibrium")
+            object.__setattr__(self, "change", "; ".join(changes))
 
     def to_json(self) -> dict:
-        return {"parameter": self.parameter, "current": format_exact(self.current),
-                "threshold": self._threshold_text(20), "exact": self.exact, "direction": self.direction,
-                "formula": self.formula or None, "gained": [list(p) for p in self.gained],
-                "lost": [list(p) for p in self.lost]}
+        """The tipping point's keys (:meth:`TippingPoint.to_json`) and ``gained``, ``lost``."""
+        return {**super().to_json(), "gained": [list(p) for p in self.gained], "lost": [list(p) for p in self.lost]}
 
 
 def _profile(labels) -> str:

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 from deterrence.core.frozen import frozen
+from deterrence.core.tipping import TippingPoint, window_text
 from deterrence.solvers.result import TextRepr
 from deterrence.models.us_iran_calibration import CALIBRATION
 from deterrence.models.us_iran_exchange import (PLAYERS, SEARCH, TRANSIENT, ExchangeModel, Selection,
@@ -110,6 +111,8 @@ def json_numbers(data):
         return [json_numbers(v) for v in data]
     if isinstance(data, Fraction):
         return format_exact(data)
+    if isinstance(data, TippingPoint):
+        return data.to_json()
     if isinstance(data, float):
         return json_float(data)
     return data
@@ -264,24 +267,30 @@ def motives_short_of_war(model: ExchangeModel, stats10, values, stats26) -> dict
 def misfire_window_war(model: ExchangeModel, window) -> dict | None:
     """The probability of war within the record's 26 months under the contained exchange at the
     two ends of the misfire window (``window``: the misfire :func:`tipping_entry`; each end is the
-    bisection's first value beyond the crossing, rounded, where the contained exchange has just
-    ended: its play is followed there as at the edge of the window): the misfire probability is
+    bisection's first value beyond the crossing, exact (it was rounded to six decimals first, so the
+    probability was the rounded point's), where the contained exchange has just ended: its play is
+    followed there as at the edge of the window): the misfire probability is
     fixed, not fitted (the record has no misfire), and the
     war probabilities move with it about in proportion (the formula h), more than the fit's
     standard errors say. None when the window is open at an end.
 
     >>> w = misfire_window_war(exchange_model(), misfire_tipping_entry(exchange_model(), holds=True))
+    >>> [end.threshold_text() for end in misfire_tipping_entry(exchange_model(), holds=True)]
+    ['0.00035', '0.0011']
     >>> w["lower"] < play_statistics(exchange_model(), contained_profile(), 113)["war"] < w["upper"]
     True
     """
-    if window.get("lower") is None or window.get("upper") is None:
+    ends = {t.direction: t for t in window}
+    if set(ends) != {"below", "above"}:
         return None
 
-    def war(misfire):
-        m = exchange_model(**{**model.v, "misfire": Fraction(misfire).limit_denominator(10**9)})
+    def war(end):
+        m = exchange_model(**{**model.v, "misfire": end.threshold})
         return play_statistics(m, contained_profile(), _span())["war"]
-    return {"misfire": [window["lower"], window["upper"]], "lower": war(window["lower"]),
-            "upper": war(window["upper"]), "horizon_months": 26}
+    # the points the war probability is computed at: the bisection's first values beyond the crossings
+    # (exact), which the tipping points give to the digits the bisection knows
+    return {"misfire": [ends[side].threshold for side in ("below", "above")], "lower": war(ends["below"]),
+            "upper": war(ends["above"]), "horizon_months": 26}
 
 
 def miscalculation(model: ExchangeModel, stats1y, stats10, window=None) -> dict:
@@ -315,46 +324,40 @@ def _breaking(key) -> str:
     return f"{key[1]} would {key[2]} in state {key[0]}"
 
 
-def tipping_entry(value, lower=None, upper=None, exact=True) -> dict:
-    """One tipping point: the interval around ``value`` where the contained exchange holds.
+#: what changes at each tipping point of the case
+ENDS = "the contained exchange stops being an equilibrium"
+
+
+def tipping_entry(name, value, lower=None, upper=None, *, exact=True) -> tuple:
+    """One parameter's tipping points: the ends of the interval around ``value`` where the contained
+    exchange holds, each a :class:`~deterrence.core.tipping.TippingPoint` (below first; none for an
+    open side), the one carrier of every model's tipping points (a stage game's red lines too).
 
     ``lower``/``upper``: ``(x, breaking)`` (the crossing and the deviation that pays beyond it,
-    ``(state, player, action)``) or ``None`` (no end on that side). The keys: ``value``; the
-    nearest end as ``threshold``, ``direction`` (``below``/``above``/``none``) and ``breaks``;
-    both ends as ``lower``, ``upper``, ``breaks_lower``, ``breaks_upper``; the ends exact, or floats
-    when ``exact`` is false (a bisection's first value beyond the crossing).
+    ``(state, player, action)``) or ``None`` (no end on that side). ``exact`` false: the ends were
+    bracketed by bisection, each ``(x, breaking, digits)``: ``x`` the first value found beyond the
+    crossing, known to ``digits`` significant digits.
 
-    >>> e = tipping_entry(Fraction(10, 3), (Fraction(3), ("hit/quiet", "US", "hold")), None)
-    >>> e["threshold"], e["direction"], e["upper"], e["breaks"]
-    (Fraction(3, 1), 'below', None, 'US would hold in state hit/quiet')
-    >>> tipping_entry(5)["direction"]
-    'none'
+    >>> lower, = tipping_entry("k_us", Fraction(10, 3), (Fraction(3), ("hit/quiet", "US", "hold")), None)
+    >>> lower.threshold, lower.direction, lower.breaks
+    (Fraction(3, 1), 'below', 'US would hold in state hit/quiet')
+    >>> tipping_entry("k_us", 5)
+    ()
     """
-    x0 = Fraction(value)
-    ends = [(side, end) for side, end in (("above", upper), ("below", lower)) if end is not None]
-    if not ends:
-        return {"threshold": None, "direction": "none", "value": x0, "lower": None, "upper": None}
-    # the nearest end, relative to the value's size
-    direction, (x, key) = min(ends, key=lambda e: abs(e[1][0] - x0) / max(abs(x0), 1))
-    end = (lambda q: Fraction(q)) if exact else float
-    out = {"value": x0, "threshold": end(x), "direction": direction, "breaks": _breaking(key),
-           "lower": None if lower is None else end(lower[0]),
-           "upper": None if upper is None else end(upper[0])}
-    for side, end in (("lower", lower), ("upper", upper)):
-        if end is not None:
-            out[f"breaks_{side}"] = _breaking(end[1])
-    return out
+    return tuple(TippingPoint(name, Fraction(value), Fraction(end[0]), side, ENDS, _breaking(end[1]),
+                              exact=exact, digits=None if exact else end[2])
+                 for side, end in (("below", lower), ("above", upper)) if end is not None)
 
 
 def tipping_points(model: ExchangeModel) -> dict:
-    """Exact thresholds of payoff parameters at which the contained equilibrium ends
-    (each a :func:`tipping_entry`).
+    """Exact thresholds of payoff parameters at which the contained equilibrium ends:
+    ``{parameter: its tipping points}`` (each a :func:`tipping_entry`).
 
     Values are linear in payoffs for a fixed profile, so every deviation gain is
     affine in each payoff parameter: two exact evaluations give each crossing.
 
-    >>> tp = tipping_points(exchange_model())
-    >>> tp["W_iran"]["direction"], tp["W_iran"]["threshold"] < 50
+    >>> lower, upper = tipping_points(exchange_model())["W_iran"]
+    >>> lower.direction, lower.threshold < 50 < upper.threshold
     ('below', True)
     """
     C = contained_profile()
@@ -375,21 +378,8 @@ def tipping_points(model: ExchangeModel) -> dict:
         # (a gain with positive slope becomes profitable above its crossing, and vice versa)
         lower = max((c for c in below if c[0] <= x0), key=lambda c: c[0], default=None)
         upper = min((c for c in above if c[0] >= x0), key=lambda c: c[0], default=None)
-        out[name] = tipping_entry(x0, lower, upper)
+        out[name] = tipping_entry(name, x0, lower, upper)
     return out
-
-
-def tipping_text(name, tip) -> str:
-    """One tipping point in words: where the contained exchange ends, on either side.
-
-    >>> tipping_text("k_us", {"value": 10/3, "lower": 3.0, "upper": 3.4})
-    'k_us below 3 or above 3.4 (now 3.333)'
-    """
-    # an exact end to three decimals, a bisection's (a float) to six
-    sides = [f"{side} {_shown(tip[key], 6 if isinstance(tip[key], float) else 3):g}"
-             + (f" ({tip['breaks_' + key]})" if tip.get("breaks_" + key) else "")
-             for side, key in (("below", "lower"), ("above", "upper")) if tip.get(key) is not None]
-    return f"{name} {' or '.join(sides)} (now {float(tip['value']):.4g})"
 
 
 def _contained_holds(model) -> bool:
@@ -403,9 +393,9 @@ def _contained_holds(model) -> bool:
 
 
 def _bisect_misfire(model, good, bad, steps=14):
-    """``(x, breaking)``: the misfire probability between ``good`` (contained holds) and ``bad``
-    (it fails) where it ends, and the deviation that pays beyond it. Only the points between
-    are checked: the caller knows both ends."""
+    """``(x, breaking, width)``: the misfire probability between ``good`` (contained holds) and
+    ``bad`` (it fails) where it ends, the deviation that pays beyond it and the width of the last
+    bracket. Only the points between are checked: the caller knows both ends."""
     C = contained_profile()
     for _ in range(steps):
         mid = ((good + bad) / 2).limit_denominator(10 ** 7)
@@ -414,11 +404,11 @@ def _bisect_misfire(model, good, bad, steps=14):
         else:
             bad = mid
     gains = exchange_model(**{**model.v, "misfire": bad}).deviation_gains(C)
-    return bad, max(gains, key=gains.get)
+    return bad, max(gains, key=gains.get), abs(bad - good)
 
 
 def _misfire_ends(model, hi, holds):
-    """``(lower, upper)`` of the misfire window, each ``(x, breaking)`` or ``None``."""
+    """``(lower, upper)`` of the misfire window, each ``(x, breaking, width)`` or ``None``."""
     C = contained_profile()
     x0 = Fraction(model.v["misfire"])
     if holds is None:
@@ -432,17 +422,23 @@ def _misfire_ends(model, hi, holds):
     return tuple(ends)
 
 
-def misfire_tipping_entry(model: ExchangeModel, hi=Fraction(1, 20), *, holds=None) -> dict:
-    """The misfire tipping point as a :func:`tipping_entry` (the same keys as those of
-    :func:`tipping_points`; six digits). ``holds``: whether the contained exchange holds at the
-    model's own misfire, when the caller knows it (else it is checked).
+def misfire_tipping_entry(model: ExchangeModel, hi=Fraction(1, 20), *, holds=None) -> tuple:
+    """The misfire tipping points as a :func:`tipping_entry` (the carrier of :func:`tipping_points`),
+    bracketed by bisection: not exact, each to the significant digits its last bracket gives.
+    ``holds``: whether the contained exchange holds at the model's own misfire, when the caller
+    knows it (else it is checked).
 
-    >>> e = misfire_tipping_entry(exchange_model(), holds=True)
-    >>> e["lower"] < e["value"] < e["upper"], e["direction"]
-    (True, 'below')
+    >>> lower, upper = misfire_tipping_entry(exchange_model(), holds=True)
+    >>> lower.threshold < lower.current < upper.threshold, lower.exact, lower.direction
+    (True, False, 'below')
     """
-    lower, upper = _misfire_ends(model, hi, holds)
-    return tipping_entry(model.v["misfire"], lower, upper, exact=False)
+    import math
+
+    def known(end):         # the significant digits the last bracket fixes
+        x, breaking, width = end
+        return x, breaking, max(1, math.floor(math.log10(abs(x) / width))) if width else 20
+    lower, upper = (None if e is None else known(e) for e in _misfire_ends(model, hi, holds))
+    return tipping_entry("misfire", model.v["misfire"], lower, upper, exact=False)
 
 
 def misfire_tipping_points(model: ExchangeModel, hi=Fraction(1, 20), *, holds=None) -> tuple:
@@ -518,7 +514,9 @@ def change_of_heart(model: ExchangeModel, stats1y, tips) -> dict:
             "war_hazard_per_week": peace_war_hazard(model)[0],
             "expected_contained_years": regimes.get("expected_contained_years"),
             "contained_survives_10_years": regimes.get("contained_survives_10_years"),
-            "tipping_points": tips, "stance_switches": switches, "regime_switching": regimes}
+            # every parameter's tipping points, one flat list of the carrier, as a stage game's red_lines
+            "tipping_points": tuple(t for points in tips.values() for t in points),
+            "stance_switches": switches, "regime_switching": regimes}
 
 
 # -- the formulas behind the headline ---------------------------------------------------------
@@ -748,9 +746,10 @@ def _years(weeks) -> str:
     return f"{float(weeks) / float(weeks_in(years=1)):.1f} years"
 
 
-def _misfire_window(tip) -> tuple:
+def _misfire_window(points) -> tuple:
     """The misfire tipping points in words for the miscalculation section (empty when unknown)."""
-    lower, upper = tip.get("lower"), tip.get("upper")
+    ends = {t.direction: t.threshold for t in points if t.parameter == "misfire"}
+    lower, upper = ends.get("below"), ends.get("above")
     if lower is None and upper is None:
         return ()
     parts = []
@@ -835,9 +834,11 @@ def _attrition_lines(ms, war26, fitted=frozenset()) -> tuple:
     the headline's war probability within 26 months, with support fixed)."""
     lines = [f"with US support fixed (the exchange game): militia strikes cost the US "
              f"{_shown(ms['us_cost_of_strikes_per_week'], 2)} a week; staying is worth "
-             f"{_shown(ms['us_value_of_staying'], 1)} to the US, withdrawing {_shown(ms['us_value_of_withdrawing'], 1)}",
+             f"{_shown(ms['us_value_of_staying'], 1)} to the US, "
+             f"withdrawing {_shown(ms['us_value_of_withdrawing'], 1)}",
              f"signalling that Iran can destabilise (the brief's first motive): strikes on the militias' own motives "
-             f"are worth {_shown(ms['iran_signalling_value_per_week'], 2)} a week to Iran beyond their gain as strikes (m in "
+             f"are worth {_shown(ms['iran_signalling_value_per_week'], 2)} a week to Iran beyond their gain as "
+             "strikes (m in "
              "the weeks with a motive)",
              f"the US would withdraw if its value of presence fell below {_shown(ms['presence_value_tipping_point'])} "
              "a week "
@@ -922,6 +923,12 @@ def _outside_contained_regime(rs) -> str:
             "war still comes only by misfire")
 
 
+def _points_exact(name, points) -> bool:
+    """Whether every tipping point of parameter ``name`` is exact (shown to three decimals; a
+    bisection's, the misfire's, to six)."""
+    return all(t.exact for t in points if t.parameter == name)
+
+
 def _regime_lines(ch) -> tuple:
     """The lines of claim 6's section."""
     rs = _as_shown(ch.get("regime_switching") or {}, {"expected_contained_years": 2, "contained_survives_10_years": 4})
@@ -961,8 +968,10 @@ def _regime_lines(ch) -> tuple:
         lines.append("tipping points of the switching (where the contained regime ends): " + "; ".join(parts))
     elif rs:
         lines.append("no Markov perfect equilibrium of the switching game found from the starts searched")
+    points = ch["tipping_points"]
     lines.append("tipping points of the calibration (where the contained exchange ends): " + "; ".join(
-        tipping_text(k, t) for k, t in ch["tipping_points"].items() if t.get("threshold") is not None))
+        window_text([t for t in points if t.parameter == name], 3 if _points_exact(name, points) else 6)
+        for name in dict.fromkeys(t.parameter for t in points)))
     for name, s in ch["stance_switches"].items():
         s = _as_shown(s, {"war_probability_per_year": 4, "war_probability_per_year_now": 4,
                           "withdrawal_probability_per_year": 4, "attacks_per_month": 2})
@@ -981,8 +990,9 @@ def _regime_lines(ch) -> tuple:
 
 
 #: the decimals of the predictions in the text (the JSON gives them at full precision)
-_PREDICTED_DIGITS = {"attacks_per_month": 2, "attacks_in_26_months": 1, "attacks_in_record_span": {"value": 1, "months": 1},
-                     "answers_per_attack": 3, "war_probability": {"value": 4}, "war_probability_10_years": {"value": 4},
+_PREDICTED_DIGITS = {"attacks_per_month": 2, "attacks_in_26_months": 1,
+                     "attacks_in_record_span": {"value": 1, "months": 1}, "answers_per_attack": 3,
+                     "war_probability": {"value": 4}, "war_probability_10_years": {"value": 4},
                      "withdrawal_probability_10_years": 4, "attack_response_to_israeli_strikes": {"value": 3}}
 #: the decimals of each claim's numbers in the text
 _CLAIM_DIGITS = {
@@ -1221,7 +1231,7 @@ def exchange_report(analysis: ExchangeAnalysis):
             f"{_percent(mc['war_probability_10_years'])} within ten years (the chain of play), all of it from "
             f"misfires; at peace in the long run {mc['misfires_per_year']} misfires are expected a year (the "
             "formula h)")
-            + _misfire_window(c["change_of_heart"]["tipping_points"].get("misfire", {}))
+            + _misfire_window(c["change_of_heart"]["tipping_points"])
             + _misfire_window_war(mc.get("war_probability_over_misfire_window"), a.fit)
             + (f"record: {n_war} outbreak{'' if n_war == 1 else 's'} of all-out war in the span and no misfire "
                "into one, so the misfire probability is not fitted: its calibrated value, "
@@ -1324,7 +1334,7 @@ class USIranExchange(TextRepr):
 
         >>> key, classes = us_iran_exchange_model(W_iran=60).cache_key()
         >>> "W_iran=60" in key, sorted(c.__name__ for c in classes)
-        (True, ['ExchangeAnalysis', 'MarkovPerfect', 'RecordFit', 'Selection'])
+        (True, ['ExchangeAnalysis', 'MarkovPerfect', 'RecordFit', 'Selection', 'TippingPoint'])
         """
         if type(self) is not USIranExchange:
             return None
@@ -1336,7 +1346,7 @@ class USIranExchange(TextRepr):
                + " ".join(f"{k}={v}" for k, v in sorted(values.items()))
                + "".join(f" record.{c.name}={c.count},{c.start},{c.end},{c.source!r},{c.about!r}"
                          for c in self.record))
-        return key, (ExchangeAnalysis, MarkovPerfect, RecordFit, Selection)
+        return key, (ExchangeAnalysis, MarkovPerfect, RecordFit, Selection, TippingPoint)
 
     def report(self, analysis=None, sections=None, *, title=None):
         """The model's report (``sections``, the generic section builder, is not needed here)."""
@@ -1406,6 +1416,6 @@ def clear_model_caches() -> None:
 __all__ = ["USIranExchange", "us_iran_exchange_model", "clear_model_caches",
            "ExchangeAnalysis", "analyse_exchange", "exchange_report",
            "contained_violence", "tit_for_tat_cycles", "target_substitution", "motives_short_of_war", "miscalculation",
-           "change_of_heart", "tipping_points", "tipping_entry", "tipping_text", "misfire_tipping_point",
+           "change_of_heart", "tipping_points", "tipping_entry", "misfire_tipping_point",
            "misfire_tipping_points", "misfire_tipping_entry",
            "GLOSSARY", "headline_formulas"]

@@ -421,7 +421,8 @@ def _set_text(dset) -> str:
 def delta_set_text(dset) -> str:
     """The set of δ as a condition on ``delta`` in the toolkit's own syntax, as the JSON writes it
     (``delta_set``): ``"1/2 <= delta < 1"``, ``"delta == 1/3"``, pieces joined by ``or``, ``"delta < 0"``
-    for the empty set (no δ of ``[0, 1)``, the discount factors' range); its ends as formulas (``sqrt(2)/2``, ``format_formula``). :func:`read_delta_set`
+    for the empty set (no δ of ``[0, 1)``, the discount factors' range); its ends as formulas
+    (``sqrt(2)/2``, ``format_formula``). :func:`read_delta_set`
     (the whitelist parser ``parse_condition``) reads it back. sympy's text (``Interval.Ropen(1/2, 1)``)
     was no syntax of the toolkit's (a JSON review). An end that is a root with no formula in the
     grammar (sympy's ``CRootOf`` of a polynomial of degree five or more) is written as a decimal of
