@@ -318,7 +318,13 @@ def test_the_case_report_gives_one_number_for_one_quantity_and_rounds_only_its_t
     assert f"within ten years: {_shown(pred['war_probability_10_years']['value'], 4):.1%}" in text
     assert f"lasts {_shown(Fraction(ch['expected_contained_years']), 2)} years" in text
     assert not re.search(r"\d\.\d{7,}", text), re.search(r".{40}\d\.\d{7,}.{10}", text)
-    assert format_exact(Fraction(ms["presence_value_tipping_point"])) == ms["presence_value_tipping_point"]
+    # every tipping point of the case, in claims 4 and 6 too, in the one shape (TippingPoint.to_json)
+    shape = set(ch["tipping_points"][0])
+    for point in (ms["presence_value_tipping_point"], at["low_presence_value_tipping_point"],
+                  rs["hawkish_W_iran_tipping_point"]):
+        assert set(point) == shape and point["exact"] is True
+        assert format_exact(Fraction(point["threshold"])) == point["threshold"]
+    assert ms["presence_value_tipping_point"]["current"] == ms["presence_value_per_week"]
 
 
 def test_the_json_page_says_how_the_case_report_writes_its_numbers(capsys):

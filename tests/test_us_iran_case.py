@@ -451,7 +451,9 @@ def test_claim3_attacks_rise_with_israeli_strikes(analysis):
 def test_claim4_withdrawal_tipping_point(analysis):
     m = analysis.claims["motives_short_of_war"]
     assert m["withdrawal_probability_10_years"] == 0 and not m["withdrawal_on_path"]
-    tip = Fraction(m["presence_value_tipping_point"]).limit_denominator(1000)
+    point = m["presence_value_tipping_point"]         # the one carrier of tipping points
+    assert (point.parameter, point.direction, point.current) == ("presence_value", "below", 5)
+    tip = Fraction(point.threshold).limit_denominator(1000)
     above = verify(exchange_model(presence_value=tip + Fraction(1, 100)), contained_profile())
     below = exchange_model(presence_value=tip - Fraction(1, 100))
     assert above.verified_under_noise
@@ -526,7 +528,9 @@ def test_claim4_attrition_withdrawal_probability_from_the_equilibrium(analysis):
 def test_claim4_low_support_tipping_point_by_stepping_across_it(analysis):
     from deterrence.models.us_iran_regimes import SUPPORT_HIGH, SUPPORT_LOW, support_game
     from deterrence.solvers.stochastic.markov_perfect import verify_markov_perfect
-    tip = analysis.claims["motives_short_of_war"]["attrition"]["low_presence_value_tipping_point"]
+    point = analysis.claims["motives_short_of_war"]["attrition"]["low_presence_value_tipping_point"]
+    assert (point.parameter, point.direction, point.current) == ("low_support_presence_value", "above", 1)
+    tip = point.threshold
     assert 1 < tip < 5
     stay = {SUPPORT_HIGH: contained_profile(), SUPPORT_LOW: contained_profile()}
     above = support_game(MODEL, low_presence_value=Fraction(tip).limit_denominator(10 ** 6) + Fraction(1, 100))
@@ -617,7 +621,9 @@ def test_claim6_tipping_points_of_the_switching_by_stepping_across_them(analysis
     assert rs_data["reversal_tipping_points"][US_GLOVES_OFF]["longest_expected_weeks"] == 0
     assert not contained_everywhere(US_GLOVES_OFF, weeks=1)
     # the hawkish W_iran below which it ends
-    x = Fraction(rs_data["hawkish_W_iran_tipping_point"]).limit_denominator(10 ** 6)
+    point = rs_data["hawkish_W_iran_tipping_point"]
+    assert (point.parameter, point.direction, point.current) == ("hawkish_W_iran", "below", 20)
+    x = Fraction(point.threshold).limit_denominator(10 ** 6)
     assert contained_everywhere(IRAN_HAWKISH, stance_values(hawkish_W_iran=x + Fraction(1, 100)))
     assert not contained_everywhere(IRAN_HAWKISH, stance_values(hawkish_W_iran=x - Fraction(1, 100)))
 

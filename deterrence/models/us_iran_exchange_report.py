@@ -237,7 +237,7 @@ def motives_short_of_war(model: ExchangeModel, stats10, values, stats26) -> dict
     >>> m = exchange_model()
     >>> C = contained_profile()
     >>> r = motives_short_of_war(m, play_statistics(m, C, 522), m.values_of(C), play_statistics(m, C, 113))
-    >>> r["withdrawal_probability_10_years"] == 0 and r["presence_value_tipping_point"] > 0
+    >>> r["withdrawal_probability_10_years"] == 0 and 0 < r["presence_value_tipping_point"].threshold < 5
     True
     >>> 0 < r["attrition"]["withdrawal_probability_10_years"] < 1
     True
@@ -248,8 +248,10 @@ def motives_short_of_war(model: ExchangeModel, stats10, values, stats26) -> dict
     gains = model.deviation_gains(C)
     ell = Fraction(model.v["presence_value"])
     # a withdrawal leads to the withdrawn state for sure: its gain falls by delta/(1-delta) per unit of ell
-    thresholds = [ell + g * (1 - d) / d for (s, p, a), g in gains.items() if a == "withdraw"]
-    tip = max(thresholds)    # withdrawing pays in some state as soon as ell falls below that state's threshold
+    thresholds = {(s, p, a): ell + g * (1 - d) / d for (s, p, a), g in gains.items() if a == "withdraw"}
+    # withdrawing pays in some state as soon as ell falls below that state's threshold
+    key = max(thresholds, key=thresholds.get)
+    tip = TippingPoint("presence_value", ell, thresholds[key], "below", "the US withdraws", _breaking(key))
     attacks_per_week = peace_rates(model)[1]     # at peace in the long run: the formula s (exact)
     return {"us_cost_of_strikes_per_week": attacks_per_week * Fraction(model.v["c_us"]),
             "iran_signalling_value_per_week": Fraction(model.v["m"]) * model.shock_distribution()["motive"],
@@ -840,8 +842,8 @@ def _attrition_lines(ms, war26, fitted=frozenset()) -> tuple:
              f"are worth {_shown(ms['iran_signalling_value_per_week'], 2)} a week to Iran beyond their gain as "
              "strikes (m in "
              "the weeks with a motive)",
-             f"the US would withdraw if its value of presence fell below {_shown(ms['presence_value_tipping_point'])} "
-             "a week "
+             "the US would withdraw if its value of presence fell below "
+             f"{_shown(ms['presence_value_tipping_point'].threshold)} a week "
              f"(a tipping point; now {ms['presence_value_per_week']}); probability of withdrawal within ten years "
              f"with support fixed: {float(ms['withdrawal_probability_10_years']):.2%}"]
     at = _as_shown(ms.get("attrition") or {}, _ATTRITION_DIGITS)
@@ -885,7 +887,8 @@ def _attrition_lines(ms, war26, fitted=frozenset()) -> tuple:
                   f"the prospect of pushing US forces out is worth {at['iran_value_of_attrition']} to Iran (its value "
                   "from a calm week, over the game with support fixed); "
                   + (f"the US stops withdrawing when support is low if its presence is then worth more than "
-                     f"{float(at['low_presence_value_tipping_point']):.3f} a week (a tipping point; now {low})"
+                     f"{float(at['low_presence_value_tipping_point'].threshold):.3f} a week (a tipping point; "
+                     f"now {low})"
                      if at["low_presence_value_tipping_point"] is not None else "no tipping point found for it")]
         latex += ["", rf"withdrawal hazard $\kappa = s \varepsilon \rho = {s:g} \cdot {eps_tex} \cdot {_tex(rho)} = "
                       rf"{at['hazard_per_week']:g}$ a week, $1 - (1 - \kappa)^{{365/7}} = "
@@ -961,7 +964,8 @@ def _regime_lines(ch) -> tuple:
             else:
                 parts.append(f"{k} ends it if expected to last more than {tp['longest_expected_years']} years "
                              f"(now {tp['now_expected_years']})")
-        w_tip = rs.get("hawkish_W_iran_tipping_point")
+        hawkish = rs.get("hawkish_W_iran_tipping_point")
+        w_tip = None if hawkish is None else hawkish.threshold
         if w_tip is not None:
             now = rs["stances"]["Iran hawkish"]["W_iran"]
             parts.append(f"Iran hawkish ends it if its W_iran falls below {float(w_tip):.3f} (now {now})")

@@ -314,6 +314,13 @@ def hawkish_cost_tipping_point(model: ExchangeModel, values=None):
     return x
 
 
+def _tip(parameter, current, threshold, direction, change):
+    """A tipping point of the regimes (:class:`~deterrence.core.tipping.TippingPoint`, the one carrier
+    of every model's), or ``None`` when there is no threshold."""
+    from deterrence.core.tipping import TippingPoint
+    return None if threshold is None else TippingPoint(parameter, Fraction(current), threshold, direction, change)
+
+
 def _sourced(values, names) -> dict:
     """The stance values used, each with its unit, source and reason (as in the report's calibration)."""
     return {n: {**STANCE_CALIBRATION[n].to_json(), "value": str(values[n])} for n in names}
@@ -373,7 +380,9 @@ def change_of_heart_regimes(model: ExchangeModel, single_stance: dict | None = N
                 "expected_contained_years": weeks / weeks_a_year,
                 "contained_survives_10_years": survival,
                 "reversal_tipping_points": tips,
-                "hawkish_W_iran_tipping_point": hawkish_cost_tipping_point(model, sv),
+                "hawkish_W_iran_tipping_point": _tip("hawkish_W_iran", sv["hawkish_W_iran"],
+                                                     hawkish_cost_tipping_point(model, sv), "below",
+                                                     "the contained exchange ends in the hawkish stance"),
                 "profile": {s: list(a) for s, a in chosen.items() if rs.base_state(s) in TRANSIENT}})
     return out
 
@@ -579,9 +588,10 @@ def attrition(model: ExchangeModel, strikes_per_week, values=None) -> dict:
         # Iran's payoffs are the same in both stances, so its two values compare; the US's are not (low
         # support lowers its own value of presence), so no "US cost" is given: it came out negative
         "iran_value_of_attrition": values_support[1] - values_fixed[1],
-        "low_presence_value_tipping_point": low_presence_tipping_point(
-            model, {k: rs.restrict(chosen, k) for k in rs.stances}, sv) if withdraws_when_low
-        else None})
+        "low_presence_value_tipping_point": _tip(
+            "low_support_presence_value", sv["low_support_presence_value"],
+            low_presence_tipping_point(model, {k: rs.restrict(chosen, k) for k in rs.stances}, sv),
+            "above", "the US stops withdrawing when support is low") if withdraws_when_low else None})
     return out
 
 
