@@ -38,7 +38,10 @@ nb_execution_mode = "off"          # the build step below executes the notebooks
 nb_merge_streams = True
 autosummary_generate = True
 autosummary_imported_members = False
-autodoc_default_options = {"members": True, "undoc-members": False, "show-inheritance": False}
+# Sphinx reads every value of a flag here as "on": "undoc-members": False listed the members without
+# a docstring all the same (a dataclass's fields, a result's to_json, with empty bodies), and
+# "show-inheritance": False showed each class's bases. Say what is on; a flag is off by its absence.
+autodoc_default_options = {"members": True, "undoc-members": True, "show-inheritance": True}
 autodoc_member_order = "bysource"
 autodoc_typehints = "signature"
 add_module_names = False
