@@ -429,16 +429,21 @@ class GenericSections:
         self.escalation, self.red_line_parameters = escalation, red_line_parameters
 
     def stage(self, game, result=None) -> list:
+        """The stage game's sections: equilibria, margins and tipping points (:func:`stage_sections`)."""
         return stage_sections(game, escalation=self.escalation,
                               red_line_parameters=self.red_line_parameters, result=result)
 
     def repeated(self, analysis) -> list:
+        """The repeated game's sections: the shadow of the future and, with noise, miscalculation
+        (:func:`repeated_sections`)."""
         return repeated_sections(analysis)
 
     def shadow(self, analysis) -> Section:
+        """The shadow-of-the-future section alone (:func:`shadow_section`)."""
         return shadow_section(analysis)
 
     def noise(self, analysis, note=None, round_days=None) -> Section:
+        """The miscalculation section alone (:func:`noise_section`)."""
         return noise_section(analysis, note=note, round_days=round_days)
 
 

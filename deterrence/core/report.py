@@ -84,12 +84,28 @@ class DeterrenceReport:
     summary: str = ""
 
     def section(self, key) -> Section:
+        """The section with this key (``KeyError`` naming the keys there are).
+
+        >>> DeterrenceReport("T", (Section("k", "K", ("one line",)),)).section("k").lines
+        ('one line',)
+        """
         for s in self.sections:
             if s.key == key:
                 return s
         raise KeyError(f"no section {key!r}; sections: {', '.join(s.key for s in self.sections)}")
 
     def to_text(self) -> str:
+        """The report as plain text, for a terminal: the title and each section's title underlined.
+
+        >>> print(DeterrenceReport("T", (Section("k", "K", ("one line",)),), "S").to_text())
+        T
+        =
+        S
+        <BLANKLINE>
+        K
+        -
+        one line
+        """
         out = [self.title, "=" * len(self.title)]
         if self.summary:
             out += [self.summary]
@@ -98,6 +114,16 @@ class DeterrenceReport:
         return "\n".join(out)
 
     def to_markdown(self) -> str:
+        """The report as Markdown: each section a heading, each line a bullet (with its LaTeX
+        form, when it has one).
+
+        >>> print(DeterrenceReport("T", (Section("k", "K", ("x = 1",), latex=("$x = 1$",)),)).to_markdown())
+        # T
+        <BLANKLINE>
+        ## K
+        <BLANKLINE>
+        - $x = 1$
+        """
         out = [f"# {self.title}"]
         if self.summary:
             out += ["", f"**{self.summary}**"]
