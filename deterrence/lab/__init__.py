@@ -326,7 +326,10 @@ def make_app():
     headline = pn.pane.HTML("", sizing_mode="stretch_width")
     equilibria = pn.pane.HTML("", sizing_mode="stretch_width")
     risk = pn.pane.HTML("", sizing_mode="stretch_width")
-    figure = pn.pane.Matplotlib(None, dpi=100, tight=True, interactive=False)
+    # shrunk to the results column, keeping its shape: the case report's figure (13 inches) and a
+    # wide tree ran past a 1280-pixel window, their right-hand panels cut off (a review of the lab)
+    figure = pn.pane.Matplotlib(None, dpi=100, tight=True, interactive=False, format="svg",
+                                sizing_mode="stretch_width", fixed_aspect=True)
     status = pn.pane.HTML("", sizing_mode="stretch_width")
 
     def current_game():
