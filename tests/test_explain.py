@@ -704,3 +704,18 @@ def test_the_teaching_report_shows_its_summary_once_in_every_format():
             assert form.count(start + ":") == 1, (values, form[:300])
         assert report.section("regime").data["regime"] in REGIMES
         assert report.section("regime").lines[0].startswith(report.section("regime").data["regime"])
+
+
+def test_the_teaching_models_headline_says_when_no_delta_makes_restraint_subgame_perfect():
+    """A review of the lab: with b_us = 3 contained tit-for-tat is subgame perfect at no δ (the
+    library computes the empty set), but the headline said "delta = 19/20 is below delta* = not
+    computed", as if δ* existed and had not been worked out."""
+    from deterrence.models.us_iran import us_iran_model
+    model = us_iran_model(delta=Fraction(19, 20), noise={"execution": Fraction(21, 1000)}, b_us=3)
+    analysis = model.analyse(proxies=False)
+    assert analysis.restraint.critical is not None and analysis.restraint.critical.kind == "empty"
+    summary = explain(model).summary
+    assert "not computed" not in summary and "is below delta*" not in summary, summary
+    assert "contained tit-for-tat is not subgame perfect (at no delta in [0, 1), not even without noise)" in summary
+    # where delta* exists, the headline still compares it with delta
+    assert "delta = 1/2 is below delta* = 3/4" in explain(us_iran_model(delta=Fraction(1, 2))).summary

@@ -414,6 +414,9 @@ def regime_headline(analysis: USIranAnalysis) -> tuple:
     from deterrence.core.numbers import format_exact
     model, regime, played = analysis.model, analysis.regime, analysis.played
     star = analysis.restraint.critical_delta
+    conditions = analysis.restraint.critical
+    # no delta*: either none was computed, or it was and no delta makes the profile subgame perfect
+    no_delta = star is None and conditions is not None and conditions.kind == "empty"
     star_text = "not computed" if star is None else format_exact(star)
     delta = format_exact(model.delta)
     holds = _holds_under_noise(analysis)
@@ -453,8 +456,9 @@ def regime_headline(analysis: USIranAnalysis) -> tuple:
     title = ("Why the US and Iran trade limited strikes below all-out war" if holds or noise is None else
              "US and Iran trade limited strikes, but not as an equilibrium under the model's noise")
     intended = ("is" if played is not None and played.check.subgame_perfect else "is not")
-    headline = (f"Exchange every round: contained tit-for-tat is not subgame perfect (delta = {delta} is below "
-                f"delta* = {star_text}), but a limited exchange of strikes (retaliate, retaliate) is an "
+    why = ("at no delta in [0, 1), not even without noise" if no_delta else
+           f"delta = {delta} is below delta* = {star_text}")
+    headline = (f"Exchange every round: contained tit-for-tat is not subgame perfect ({why}), but a limited exchange of strikes (retaliate, retaliate) is an "
                 f"equilibrium of each round, and the exchange every round (a limited strike every round, war "
                 f"after any escalation) {intended} subgame perfect without noise. {under_noise}")
     return title, headline
