@@ -458,7 +458,8 @@ def regime_headline(analysis: USIranAnalysis) -> tuple:
     intended = ("is" if played is not None and played.check.subgame_perfect else "is not")
     why = ("at no delta in [0, 1), not even without noise" if no_delta else
            f"delta = {delta} is below delta* = {star_text}")
-    headline = (f"Exchange every round: contained tit-for-tat is not subgame perfect ({why}), but a limited exchange of strikes (retaliate, retaliate) is an "
+    headline = (f"Exchange every round: contained tit-for-tat is not subgame perfect ({why}), but a limited "
+                "exchange of strikes (retaliate, retaliate) is an "
                 f"equilibrium of each round, and the exchange every round (a limited strike every round, war "
                 f"after any escalation) {intended} subgame perfect without noise. {under_noise}")
     return title, headline
