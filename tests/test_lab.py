@@ -332,7 +332,7 @@ def test_lab_probability_sliders_stop_at_one():
 
 
 # The rendered boxes of the figure (an image or an inline SVG, in Panel's shadow roots), as
-# [left, right, width, height]; the small SVGs of icons left out.
+# [left, right, width, height, natural width of an image]; the small SVGs of icons left out.
 FIGURES = """
 const roots = [document], out = [];
 while (roots.length) {
@@ -340,32 +340,35 @@ while (roots.length) {
   r.querySelectorAll('img, svg').forEach(i => out.push(i));
   r.querySelectorAll('*').forEach(e => { if (e.shadowRoot) roots.push(e.shadowRoot); });
 }
-return out.map(i => i.getBoundingClientRect()).filter(b => b.width > 100 && b.height > 100)
-  .map(b => [b.left, b.right, b.width, b.height]);"""
+return out.map(i => [i.getBoundingClientRect(), i.naturalWidth || 0]).filter(([b]) => b.width > 100 && b.height > 100)
+  .map(([b, natural]) => [b.left, b.right, b.width, b.height, natural]);"""
 
 
 def test_lab_figures_fit_the_window(lab, tmp_path):
     """A review: on a 1280-pixel window the case report's figure (13 inches at 100 dpi) ran past
     the window's right edge, its right-hand panels cut off behind a horizontal scroll bar; a tree
     drawing (up to 12 inches) did too. Each figure is now shrunk to the results column, keeping its
-    shape."""
+    shape; a small one (the teaching model's map, 6.4 inches) is not blown up past its own width."""
     from selenium.webdriver.support.ui import Select
 
+    from deterrence.lab import US_IRAN
     with chromium(width=1280, height=1000) as browser:
         browser.get(lab)
         wait_for_text(browser, ".lab-war-risk", lambda t: t.strip() != "")
-        for choice in (None, "january_2020"):          # the case (the page opens on it), a wide tree
+        # the case (the page opens on it), a wide tree, a small figure
+        for choice, title in ((None, None), ("january_2020", "January 2020"), (US_IRAN, "Mutual restraint")):
             if choice:
                 Select(browser.execute_script(FIND, "select")[0]).select_by_visible_text(choice)
-                wait_for_text(browser, ".lab-headline", lambda t: "January 2020" in t)
+                wait_for_text(browser, ".lab-headline", lambda t, title=title: title in t)
             deadline = time.monotonic() + 120
             while not browser.execute_script(FIGURES):
                 assert time.monotonic() < deadline, "no figure drawn"
                 time.sleep(0.5)
             time.sleep(2)
-            (left, right, width, height), = browser.execute_script(FIGURES)
+            (left, right, width, height, natural), = browser.execute_script(FIGURES)
             window = browser.execute_script("return [document.documentElement.clientWidth, "
                                             "document.documentElement.scrollWidth];")
             browser.save_screenshot(str(tmp_path / f"lab_{choice or 'case'}.png"))
             assert right <= window[0] and window[1] <= window[0], (choice, left, right, window)
             assert width > 0.5 * (window[0] - 340) and height > 0.3 * width, (choice, width, height)
+            assert width <= natural + 1, (choice, width, natural)

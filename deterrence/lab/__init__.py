@@ -326,11 +326,16 @@ def make_app():
     headline = pn.pane.HTML("", sizing_mode="stretch_width")
     equilibria = pn.pane.HTML("", sizing_mode="stretch_width")
     risk = pn.pane.HTML("", sizing_mode="stretch_width")
-    # shrunk to the results column, keeping its shape: the case report's figure (13 inches) and a
-    # wide tree ran past a 1280-pixel window, their right-hand panels cut off (a review of the lab)
-    figure = pn.pane.Matplotlib(None, dpi=100, tight=True, interactive=False, format="svg",
+    # shrunk to the results column, keeping its shape (never blown up past its own width: see draw):
+    # the case report's figure (13 inches) and a wide tree ran past a 1280-pixel window, their
+    # right-hand panels cut off (a review of the lab)
+    figure = pn.pane.Matplotlib(None, dpi=100, tight=True, interactive=False,
                                 sizing_mode="stretch_width", fixed_aspect=True)
     status = pn.pane.HTML("", sizing_mode="stretch_width")
+
+    def draw(fig):
+        figure.max_width = int(fig.get_figwidth() * figure.dpi) if fig is not None else None
+        figure.object = fig
 
     def current_game():
         if game_select.value == CUSTOM:
@@ -363,13 +368,13 @@ def make_app():
                                f"<b class='lab-war-risk'>{view['war_risk']:.4f}</b> "
                                f"(regime: <span class='lab-regime'>{html.escape(str(view['regime']))}</span>; "
                                f"equilibrium followed: {html.escape(view['followed'])})</p>")
-                figure.object = view["figure"]
+                draw(view["figure"])
             elif game_select.value == US_IRAN:
                 view = us_iran_view(delta.value, noise.value, values)
                 risk.object = (f"<p>Probability of all-out war within {view['within']} rounds: "
                                f"<b class='lab-war-risk'>{view['war_risk']:.4f}</b> "
                                f"(regime: <span class='lab-regime'>{html.escape(str(view['regime']))}</span>)</p>")
-                figure.object = _us_iran_figure(delta.value, values)
+                draw(_us_iran_figure(delta.value, values))
             else:
                 game = current_game().subs(**values) if values else current_game()
                 risk.object = ("" if game_select.value in trees else
@@ -377,11 +382,11 @@ def make_app():
                 if game_select.value in trees:
                     view = tree_view(game)
                     shown = view["result"].equilibria
-                    figure.object = (_tree_figure(view["tree"], shown[0])
-                                     if shown and len(game.paths()) <= MAX_DRAWN_NODES else None)
+                    draw(_tree_figure(view["tree"], shown[0])
+                         if shown and len(game.paths()) <= MAX_DRAWN_NODES else None)
                 else:
                     view = game_view(game)
-                    figure.object = _heatmap_figure(game)
+                    draw(_heatmap_figure(game))
             headline.object = f"<h3 class='lab-headline'>{html.escape(view['headline'])}</h3>"
             kind = ("Subgame-perfect equilibria" if "play" in view else
                     "Equilibria of one round (the stage game)" if game_select.value == US_IRAN else "Equilibria")
