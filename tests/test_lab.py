@@ -372,3 +372,37 @@ def test_lab_figures_fit_the_window(lab, tmp_path):
             assert right <= window[0] and window[1] <= window[0], (choice, left, right, window)
             assert width > 0.5 * (window[0] - 340) and height > 0.3 * width, (choice, width, height)
             assert width <= natural + 1, (choice, width, natural)
+
+
+def test_lab_shows_a_refused_table_where_the_figure_was(lab):
+    """A review: a refused payoff table emptied the figure, but its pane kept the last figure's
+    height, so the message in words sat under a blank gap of some 450 pixels. Without a figure the
+    pane now takes no room: the message follows the text above it, and a good table brings the
+    figure back."""
+    from selenium.webdriver.support.ui import Select
+
+    from deterrence.lab import CUSTOM
+    with chromium(width=1280, height=1000) as browser:
+        browser.get(lab)
+        wait_for_text(browser, ".lab-war-risk", lambda t: t.strip() != "")
+        Select(browser.execute_script(FIND, "select")[0]).select_by_visible_text(CUSTOM)
+        wait_for_text(browser, ".lab-equilibrium", lambda t: "row" in t)
+        deadline = time.monotonic() + 120
+        while not browser.execute_script(FIGURES):             # the heat map of the default table
+            assert time.monotonic() < deadline, "no figure drawn"
+            time.sleep(0.5)
+        area = browser.execute_script(FIND, "textarea")[0]
+        for text, shown in (("1/0, 2; 3, 4", "payoff '1/0' is not a number"), ("2, 1; 0, 0\n0, 0; 1, 2", None)):
+            area.clear()
+            area.send_keys(text)
+            browser.execute_script("arguments[0].blur();", area)
+            if shown:
+                wait_for_text(browser, ".lab-error", lambda t, shown=shown: shown in t)
+                top = browser.execute_script(FIND, ".lab-error")[0].rect["y"]
+                assert top < 200 and browser.execute_script(FIGURES) == [], top
+            else:
+                wait_for_text(browser, ".lab-equilibrium", lambda t: "row" in t)
+                deadline = time.monotonic() + 120
+                while not browser.execute_script(FIGURES):
+                    assert time.monotonic() < deadline, "the figure did not come back"
+                    time.sleep(0.5)

@@ -334,8 +334,11 @@ def make_app():
     status = pn.pane.HTML("", sizing_mode="stretch_width")
 
     def draw(fig):
+        # no figure, no room kept for one: a refused table's message sat under a blank gap the
+        # height of the last figure (a review of the lab)
         figure.max_width = int(fig.get_figwidth() * figure.dpi) if fig is not None else None
         figure.object = fig
+        figure.visible = fig is not None
 
     def current_game():
         if game_select.value == CUSTOM:
@@ -406,11 +409,11 @@ def make_app():
         except dt.DeterrenceError as err:
             # the library's refusal or complaint, in words; nothing of the previous game stays shown
             headline.object = equilibria.object = ""
-            figure.object = None
+            draw(None)
             status.object = f"<p class='lab-error' style='color:#b00'>{html.escape(str(err))}</p>"
         except Exception as err:  # noqa: BLE001 - no input may leave the page on "computing…"
             headline.object = equilibria.object = ""
-            figure.object = None
+            draw(None)
             status.object = (f"<p class='lab-error' style='color:#b00'>could not compute this: "
                              f"{html.escape(type(err).__name__)}: {html.escape(str(err))}</p>")
 
