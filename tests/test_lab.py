@@ -406,3 +406,25 @@ def test_lab_shows_a_refused_table_where_the_figure_was(lab):
                 while not browser.execute_script(FIGURES):
                     assert time.monotonic() < deadline, "the figure did not come back"
                     time.sleep(0.5)
+
+
+def test_lab_game_list_shows_each_name_whole(lab):
+    """A review: the list's first two entries were cut off in its box ("US–Iran case (stochastic
+    exchange model, a"), so a student could not read which model was picked. Every entry's text,
+    in the box's own font, fits the box (less its padding and arrow)."""
+    from selenium.webdriver.support.ui import Select
+
+    with chromium(width=1280, height=1000) as browser:
+        browser.get(lab)
+        wait_for_text(browser, ".lab-war-risk", lambda t: t.strip() != "")
+        select = browser.execute_script(FIND, "select")[0]
+        names = [o.text for o in Select(select).options]
+        widths = browser.execute_script(
+            "const s = arguments[0], style = getComputedStyle(s);"
+            "const c = document.createElement('canvas').getContext('2d');"
+            "c.font = style.font;"
+            "const room = s.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 20;"
+            "return [room, arguments[1].map(n => c.measureText(n).width)];", select, names)
+        room, texts = widths
+        assert len(names) > 30
+        assert [(n, round(w)) for n, w in zip(names, texts) if w > room] == [], room

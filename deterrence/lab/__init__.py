@@ -31,10 +31,11 @@ from fractions import Fraction
 
 import deterrence as dt
 
-#: The calibrated case model, as ``deterrence report`` analyses it (fitted to the record).
-US_IRAN_CASE = "US–Iran case (stochastic exchange model, as in deterrence report)"
+#: The calibrated case model, as ``deterrence report`` analyses it (fitted to the record). The two
+#: labels fit the game list's box (longer ones were cut off there: a review of the lab).
+US_IRAN_CASE = "US–Iran case (as in deterrence report)"
 #: The teaching model: the US–Iran stage game repeated, with execution noise for both sides.
-US_IRAN = "US–Iran teaching model (repeated stage game, noise for both sides)"
+US_IRAN = "US–Iran teaching model (repeated game)"
 #: The case model's parameters the lab offers (the fitted ones, motive_rate and
 #: deadly_fraction, come from the record), and the misfire rate as "1 in N strikes".
 CASE_SLIDERS = ("W_iran", "W_us", "israeli_strike_rate", "presence_value")
