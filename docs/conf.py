@@ -50,6 +50,10 @@ templates_path = ["_templates"]
 html_theme = "pydata_sphinx_theme"
 html_title = "deterrence"
 html_theme_options = {"navigation_with_keys": False, "show_toc_level": 2}
+# the theme's default_mode (a context value, not a theme option): without it the page script read an
+# empty mode and logged "Got invalid theme mode: . Resetting to auto." as an error in the browser's
+# console on every page (a review of the site)
+html_context = {"default_mode": "auto"}
 html_static_path = ["_static"]
 html_css_files = ["titles.css", "zoom.css"]   # module names wrap at their dots; the cursor over a shrunk figure
 # a <wbr> after each dot of a module name (titles.css); a figure shrunk to the column opens at full size on a click

@@ -502,3 +502,20 @@ def test_the_reports_methods_say_what_they_do(site):
     assert not [e for e in explain if e.startswith("deterrence.analysis.explain.GenericSections.")], explain
     # the check sees an empty entry: a dataclass field without a docstring is one
     assert "deterrence.core.report.Section.key" in report
+
+
+def test_pages_log_no_error_in_the_browsers_console(site):
+    """A review of the site: every page logged "Got invalid theme mode: . Resetting to auto." as an
+    error in the browser's console (the theme read an empty mode; docs/conf.py now gives it one).
+    A page of each kind, opened from disk, logs no error."""
+    pages = ["index.html", "glossary.html", "tutorials/04_shadow_of_the_future.html",
+             "howto/lab.html", "explanation/methods.html", "api/generated/deterrence.core.report.html"]
+    with chromium() as browser:
+        errors = {}
+        for name in pages:
+            browser.get((site / name).as_uri())
+            _typeset(browser)
+            severe = [entry["message"] for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+            if severe:
+                errors[name] = severe
+    assert errors == {}
