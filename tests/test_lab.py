@@ -428,3 +428,26 @@ def test_lab_game_list_shows_each_name_whole(lab):
         room, texts = widths
         assert len(names) > 30
         assert [(n, round(w)) for n, w in zip(names, texts) if w > room] == [], room
+
+
+def test_lab_shows_the_librarys_notes_on_what_the_list_is():
+    """A review: for Kuhn poker the page listed two "Subgame-perfect equilibria" and nothing else,
+    so a student read that the game has two; the library's result says they are the extreme
+    equilibria (one component of a continuum, by the sequence form). The page now shows the result's
+    notes under the list."""
+    import html
+
+    import deterrence.lab as lab_module
+    result = dt.solve(dt.load_game("kuhn_poker"), lab_module.TREE_METHOD)
+    assert any("extreme equilibria" in n for n in result.notes)
+    assert lab_module.tree_view(dt.load_game("kuhn_poker"))["notes"] == list(result.notes)
+    controls, results = lab_module.make_app()
+    controls[1].value = "kuhn_poker"
+    page = " ".join(html.unescape(p.object) for p in results if isinstance(p.object, str))
+    assert page.count("lab-equilibrium") == 2
+    for note in result.notes:
+        assert f"<p class='lab-note'><small>Note: {note}</small></p>" in page
+    controls[1].value = "prisoners_dilemma"          # a game whose result has no note shows none
+    assert dt.solve(dt.load_game("prisoners_dilemma").with_defaults()).notes == ()
+    page = " ".join(html.unescape(p.object) for p in results if isinstance(p.object, str))
+    assert "lab-note" not in page and "lab-equilibrium" in page

@@ -187,19 +187,23 @@ def case_view(values: dict, *, misfire_one_in: int | None = None, figure: bool =
 
 
 def game_view(game) -> dict:
-    """What the page shows for any other two-player game: its equilibria and the report's headline.
+    """What the page shows for any other two-player game: its equilibria, the library's notes on them
+    (``"notes"``: what the list is, e.g. the extreme equilibria of a continuum) and the report's headline.
 
     >>> game_view(dt.load_game("prisoners_dilemma"))["equilibria"]
     ['Row: D; Column: D  (payoffs 1, 1)']
     """
     exact = game.with_defaults() if game.is_symbolic else game
     report = dt.explain(exact)
-    return {"equilibria": _equilibria_lines(dt.solve(exact)), "headline": report.summary or report.title}
+    result = dt.solve(exact)
+    return {"equilibria": _equilibria_lines(result), "headline": report.summary or report.title,
+            "notes": list(result.notes)}
 
 
 def tree_view(tree, max_nodes: int = MAX_TREE_NODES) -> dict:
     """What the page shows for a game tree: its equilibria from ``dt.solve`` (subgame perfect,
-    :data:`TREE_METHOD`), where each one's play ends, and the report's headline.
+    :data:`TREE_METHOD`), where each one's play ends, the library's notes on the result (``"notes"``)
+    and the report's headline.
 
     A symbolic tree is solved at its default values (give a tree with the sliders' values
     substituted, ``tree.subs(...)``); ``"tree"`` is the exact tree solved and ``"result"``
@@ -222,7 +226,7 @@ def tree_view(tree, max_nodes: int = MAX_TREE_NODES) -> dict:
     result = dt.solve(exact, TREE_METHOD)
     report = dt.explain(exact)       # cheap on an exact tree: no red-line scan
     # details()[0] is the library's "play ends at: ..." line (present whenever play reaches a leaf)
-    return {"equilibria": _equilibria_lines(result), "method": result.method,
+    return {"equilibria": _equilibria_lines(result), "method": result.method, "notes": list(result.notes),
             "play": [eq.details()[0] if eq.outcomes else "" for eq in result.equilibria],
             "headline": report.summary or report.title, "result": result, "tree": exact}
 
@@ -405,7 +409,11 @@ def make_app():
                                            + (f"<br><span class='lab-play'>{html.escape(p)}</span>" if p else "")
                                            + "</li>" for x, p in zip(view["equilibria"], plays)) + "</ul>"
                                  + ("<p><i>The drawing shows the first of them.</i></p>"
-                                    if "play" in view and len(plays) > 1 and figure.object is not None else ""))
+                                    if "play" in view and len(plays) > 1 and figure.object is not None else "")
+                                 # the library's notes on what the list is (Kuhn poker's two are the
+                                 # extreme equilibria of a continuum: without them a student read "two")
+                                 + "".join(f"<p class='lab-note'><small>Note: {html.escape(n)}</small></p>"
+                                           for n in view.get("notes", ())))
             status.object = ""
         except dt.DeterrenceError as err:
             # the library's refusal or complaint, in words; nothing of the previous game stays shown
