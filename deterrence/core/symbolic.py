@@ -101,7 +101,7 @@ def _checked_tree(text: str, what: str, where: dict):
         raise ExpressionError(f"{what} nests {deepest} deep, over the limit of {MAX_DEPTH}", **where)
     _refuse_other_number_forms(text, what, where)
     try:
-        return _parse_quietly(_source(text))
+        return parse_quietly(_source(text))
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
         raise ExpressionError(f"{text!r} is not a valid {what} ({type(exc).__name__})", **where) from None
 
@@ -134,7 +134,7 @@ def _refuse_other_number_forms(text: str, what: str, where: dict) -> None:
                               f"at character {at}: {reason}", **where)
 
 
-def _parse_quietly(source: str):
+def parse_quietly(source: str):
     """``ast.parse`` in eval mode without Python's SyntaxWarnings ("invalid decimal literal" for
     "1or w"), which went to the user's terminal as ``<unknown>:1: SyntaxWarning`` lines (a
     fuzzing review): the grammar's own checks give the message.
@@ -142,7 +142,7 @@ def _parse_quietly(source: str):
     >>> import warnings
     >>> with warnings.catch_warnings():
     ...     warnings.simplefilter("error")
-    ...     type(_parse_quietly("1or w").body).__name__
+    ...     type(parse_quietly("1or w").body).__name__
     'BoolOp'
     """
     import warnings

@@ -80,8 +80,8 @@ def _refuse_huge_numbers(text, where):
     if len(text) > 4 * 2000 or text.count("(") > 200:
         return  # parse_expression refuses these itself (length, nesting)
     try:
-        from deterrence.core.symbolic import _parse_quietly
-        tree = _parse_quietly(text.strip().replace("^", "**"))
+        from deterrence.core.symbolic import parse_quietly
+        tree = parse_quietly(text.strip().replace("^", "**"))
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return  # parse_expression reports the syntax error
 
