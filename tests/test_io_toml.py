@@ -458,7 +458,8 @@ def test_a_parameter_value_with_a_long_exponent_within_the_limit_is_read(written
 
 @pytest.mark.parametrize("name, old, new, words", [
     ("brinkmanship", '[tree]\nplayer = "A"\nmoves.back_down = [0, "vB"]',
-     '[tree]\nplayer = "A"\nmoves.back_down = [\n  0,\n  "vB/(vA-vA)",\n]', "tree.moves.back_down[2] (the payoff of B)"),
+     '[tree]\nplayer = "A"\nmoves.back_down = [\n  0,\n  "vB/(vA-vA)",\n]',
+     "tree.moves.back_down[2] (the payoff of B)"),
     ("stochastic_prisoners_dilemma", '"C, D" = ["-c", "b1"]', '"C, D" = [\n  "-c",\n  "b1/(c-c)",\n]',
      'stochastic.states.good.payoffs."C, D"[2]')])
 def test_tree_and_stochastic_payoffs_in_a_multiline_array_name_their_line(name, old, new, words, tmp_path):

@@ -633,9 +633,10 @@ class StochasticGame:
                 raise
             # the check names the state and outcome; the user set parameters: name them too
             found = re.match(r"state (.+?): transition at \((.+?)\)", str(exc))
-            places = [] if not found else [
-                ("stochastic", "states", found.group(1), "transitions", tuple(a.strip() for a in found.group(2).split(","))),
-                ("stochastic", "states", found.group(1), "transitions")]      # the file's line (a fuzzing review)
+            state, profile = (found.group(1), tuple(a.strip() for a in found.group(2).split(","))) if found else (0, 0)
+            places = [] if not found else [                  # the file's line (a fuzzing review)
+                ("stochastic", "states", state, "transitions", profile),
+                ("stochastic", "states", state, "transitions")]
             raise ParameterValuesError(f"{exc} ({_at_values(outside[0][0], full)})", places) from None
 
     def with_parameters(self, values: Mapping | None = None, **kw) -> StochasticGame:

@@ -118,7 +118,8 @@ def _refuse_other_number_forms(text: str, what: str, where: dict) -> None:
     >>> parse_expression("2*a + 0x10", ["a"])
     Traceback (most recent call last):
     ...
-    deterrence.errors.ExpressionError: '2*a + 0x10': number '0x10' at character 7: hexadecimal, octal and binary numbers are not read (write decimal digits)
+    deterrence.errors.ExpressionError: '2*a + 0x10': number '0x10' at character 7: hexadecimal, octal and binary
+    numbers are not read (write decimal digits)
     """
     for found in _NUMBER_TOKEN.finditer(text):
         token, at = found.group(), found.start() + 1
