@@ -1570,3 +1570,25 @@ def test_the_calibration_page_shows_the_naming_table():
     page = (Path(__file__).parents[1] / "docs" / "explanation" / "models" / "us_iran_calibration.md").read_text()
     assert naming_table() in page
     assert "`c_us` | US cost of being hit by a limited strike |" in naming_table()
+
+
+def test_the_case_brief_the_code_cites_is_a_page_of_the_documentation():
+    # a docs review: the report, the calibration and the notebooks cited "case brief
+    # (shared/brief.md)", a file of the project's workspace that no user has
+    import subprocess
+    from pathlib import Path
+    root = Path(__file__).resolve().parent.parent
+    tracked = subprocess.run(["git", "ls-files", "deterrence", "games", "docs", "notebooks", "README.md"],
+                             cwd=root, capture_output=True, text=True, check=True).stdout.split()
+    citing = [f for f in tracked if (root / f).is_file() and "shared/brief" in (root / f).read_text(errors="ignore")]
+    assert citing == []
+    page = (root / "docs" / "explanation" / "case-brief.md").read_text()
+    assert page.startswith("# The case brief\n")
+    assert "case-brief" in (root / "docs" / "explanation" / "index.md").read_text().split("```")[1]
+    # its facts are the record's, and its six claims the report's
+    assert "83 attacks on US personnel" in page and "21 January 2021" in page and "F-15E" in page
+    claims = re.findall(r"^\d\. \*\*(.+?)\.\*\*", page, flags=re.M)
+    assert claims == ["Contained violence", "Tit-for-tat", "Proxy target substitution", "Motives short of war",
+                      "Miscalculation", "Stability needs a change of heart to break"]
+    report = dt.explain(dt.us_iran_exchange_model())
+    assert "case brief (docs):" in report.to_text()

@@ -20,7 +20,7 @@ militias hold below the red line (war has probability 0 on the path);
 a second militia strike is deterred by the chance that it goes further than
 meant and crosses the red line.
 
-Sources: the situation brief (docs: shared/brief.md; CENTCOM figures, March
+Sources: the situation brief (docs: The case brief; CENTCOM figures, March
 2023 exchange). Kahn, H. (1965). On Escalation: Metaphors and Scenarios.
 Praeger. Schelling, T. C. (1960). The Strategy of Conflict, ch. 8 (the
 threat that leaves something to chance). Harvard UP.

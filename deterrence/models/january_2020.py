@@ -10,7 +10,7 @@ US deaths add an audience cost ``D`` to de-escalating. At the default values
 the subgame-perfect path is strike, missiles, de-escalate (whatever the
 missiles did): "the closest the two came to war", and no war.
 
-Sources: the situation brief (shared/brief.md: January 2020 events);
+Sources: the case brief (docs: The case brief; January 2020 events);
 Schelling, T. C. (1966). Arms and Influence, ch. 3 (the manipulation of risk).
 
 Steps: a three-stage tree with one chance node, payoffs as formulas.

@@ -20,7 +20,7 @@ induction in which Iran chooses ``answer_us``, which holds where the answer land
 equilibrium too: at ``r_us = 5`` with the other defaults); with ``every=True``, the condition of
 :func:`lands_on_us_forces`.
 
-Sources: the situation brief (shared/brief.md: 22-23 March 2023, the Aleppo
+Sources: the case brief (docs: The case brief; 22-23 March 2023, the Aleppo
 strike and the Hasakah drone; expert claim 3, proxy target substitution).
 Byman, D. (2018). Why engage in proxy war? A state's perspective. Lawfare.
 

@@ -22,7 +22,7 @@ Discounting: an annual rate ``r`` and a round of ``d`` days give
 ``delta = 1 / (1 + r d / 365)`` (simple interest over the round, exact for
 rational ``r`` and ``d``; the rule of :mod:`deterrence.core.stochastic`).
 
-Sources: the case brief (``shared/brief.md``: the CENTCOM count of 83 attacks
+Sources: the case brief (the documentation's page The case brief: the CENTCOM count of 83 attacks
 from 21 January 2021 to March 2023, the events of 22–30 March 2023, January
 2020, the six expert claims); where the brief gives no number the reason says
 which assumption was made.
@@ -68,7 +68,7 @@ class Calibrated:
         return {"value": str(self.value), "unit": self.unit, "source": self.source, "reason": self.reason}
 
 
-_BRIEF = "case brief (shared/brief.md)"
+_BRIEF = "case brief (docs)"
 _ROWS = [
     ("round_days", 7, "days per round",
      f"{_BRIEF}: 23 March 2023 drone, answered that evening, militia answer the next day",

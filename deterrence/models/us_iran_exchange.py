@@ -43,7 +43,7 @@ the probability of reaching it.
 Sources: Shapley (1953), "Stochastic games", PNAS 39; Maskin and Tirole (2001),
 "Markov perfect equilibrium I", JET 100 (Markov perfect equilibrium: no
 profitable one-shot deviation in any state, given the continuation values);
-the case brief (shared/brief.md).
+the case brief (docs).
 
 Steps: (1) build the states, payoffs, transitions and noise from the
 calibration into a :class:`~deterrence.core.stochastic.StochasticGame` (the
@@ -644,8 +644,8 @@ the contained one risk-dominates it. So are, among others, "mutual restraint
 (deterrence solve us_iran_exchange finds them).
 """
 sources = [
-  "Case brief (shared/brief.md): 83 attacks on US personnel, 21 January 2021 to March 2023 (US Central Command).",
-  "Case brief (shared/brief.md): 22-30 March 2023; January 2020; the six expert claims.",
+  "Case brief (docs): 83 attacks on US personnel, 21 January 2021 to March 2023 (US Central Command).",
+  "Case brief (docs): 22-30 March 2023; January 2020; the six expert claims.",
   "Shapley, L. S. (1953). Stochastic games. PNAS 39, 1095-1100.",
   "Maskin, E. and Tirole, J. (2001). Markov perfect equilibrium I. Observable actions. J. Econ. Theory 100, 191-219.",
 ]

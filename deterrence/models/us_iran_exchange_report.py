@@ -6,7 +6,7 @@ record) into one frozen :class:`ExchangeAnalysis`; :func:`exchange_report`
 turns that value into a :class:`~deterrence.core.report.DeterrenceReport` and
 computes nothing itself, so no two sections can rest on different numbers.
 
-The claims (case brief, shared/brief.md), each a function of the model:
+The claims (the documentation's page The case brief), each a function of the model:
 
 1. :func:`contained_violence` – the margins by which the contained equilibrium
    holds (smallest loss from any one-shot deviation), the mutual-escalation equilibrium beside

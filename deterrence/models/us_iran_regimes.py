@@ -48,7 +48,7 @@ References: Hamilton (1989), Econometrica 57 (regime switching); Maskin and
 Tirole (2001), JET 100 (Markov perfect equilibrium); Fudenberg and Tirole
 (1986), "A theory of exit in duopoly", Econometrica 54 (exit when a
 player's value of staying turns negative: the war of attrition); the case brief
-(shared/brief.md), claims 4 and 6.
+(docs: The case brief), claims 4 and 6.
 
 Steps: build the product; search its equilibria from the lifted per-stance
 equilibria; select the one that plays the contained exchange in the status quo
