@@ -290,11 +290,11 @@ def test_a_tie_leaves_the_pure_list_incomplete_and_says_why():
 def test_threats_report_is_a_result_with_text_html_and_json():
     # a review: threats_report returned a plain str, where every other result shows as a table in
     # Jupyter and has to_json()
-    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.core.formatters import DisplayFormatter     # as Jupyter formats, with no shell left behind
 
     import deterrence as dt
     report = dt.threats_report(dt.load_game("entry_deterrence"))
-    shown = InteractiveShell.instance().display_formatter.format(report)[0]
+    shown = DisplayFormatter().format(report)[0]
     assert shown["text/plain"].startswith("<ThreatsReport: 2 pure Nash equilibria")
     assert "<th>Incumbent</th>" in shown["text/html"] and "would not carry out &#x27;fight&#x27;" in shown["text/html"]
     assert str(report).splitlines()[0] == "2 pure Nash equilibria in the reduced normal form, 1 subgame perfect:"

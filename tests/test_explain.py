@@ -693,12 +693,12 @@ def test_a_red_line_is_judged_before_the_next_threshold():
 def test_the_teaching_report_shows_its_summary_once_in_every_format():
     # a review: the HTML Jupyter shows (and the text and Markdown) gave the summary twice, in bold
     # and again as the line of the Regime section
-    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.core.formatters import DisplayFormatter     # as Jupyter formats, with no shell left behind
 
     from deterrence.models.us_iran import REGIMES, us_iran_model
     for values in ({}, {"delta": "1/2"}, {"W_iran": 1}):
         report = explain(us_iran_model(**values))
-        shown = InteractiveShell.instance().display_formatter.format(report)[0]
+        shown = DisplayFormatter().format(report)[0]
         start = report.summary.split(":")[0]          # the first words, unchanged by typesetting
         for form in (shown["text/html"], shown["text/markdown"], report.to_text()):
             assert form.count(start + ":") == 1, (values, form[:300])

@@ -463,11 +463,12 @@ def test_an_irrational_payoff_is_named_not_an_empty_parameter_list(tmp_path):
     assert not done.stderr.rstrip().endswith("give values to")
 
 
-@pytest.mark.parametrize("method, subject", [("correlated", "a correlated equilibrium solver needs"),
-                                             ("coarse_correlated", "a correlated equilibrium solver needs"),
-                                             ("qre", "a floating-point method (as_float) needs")])
+@pytest.mark.parametrize("method, subject", [("correlated", "correlated_equilibria needs"),
+                                             ("coarse_correlated", "coarse_correlated_equilibria needs"),
+                                             ("qre", "logit_qre needs")])
 def test_an_irrational_payoff_is_refused_in_words(method, subject):
-    # they said "correlated equilibria needs" and "a float view needs" (a fuzzing review)
+    # they said "correlated equilibria needs" and "a float view needs" (a fuzzing review); since
+    # the tools take a symbolic game at its defaults as solve does, the refusal names the tool
     import sympy
     game = NormalFormGame.from_arrays([[sympy.sqrt(2), 0], [0, 1]], [[0, 0], [0, 1]])
     with pytest.raises(DeterrenceError, match=f"^{re.escape(subject)} rational payoffs; the payoff of "):

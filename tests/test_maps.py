@@ -353,14 +353,14 @@ def test_regime_at_names_its_regime_and_still_compares_as_the_code():
     import json
     import pickle
 
-    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.core.formatters import DisplayFormatter     # as Jupyter formats, with no shell left behind
 
     from deterrence.analysis.maps import regime_at
     from deterrence.models.us_iran_exchange import REGIMES as EXCHANGE_REGIMES, exchange_model
     point = regime_at(0.5)
     assert str(point["regime"]) == REGIMES[1] == point["regime"].name and f"{point['regime']}" == REGIMES[1]
     assert point["regime"] == 1 and float(point["regime"]) == 1.0 and {1: "x"}[point["regime"]] == "x"
-    shown = InteractiveShell.instance().display_formatter.format(regime_at(0.9))[0]["text/plain"]
+    shown = DisplayFormatter().format(regime_at(0.9))[0]["text/plain"]
     assert "mutual restraint" in shown
     assert json.loads(json.dumps(point))["regime"] == 1           # JSON and a sweep still read the code
     assert pickle.loads(pickle.dumps(point["regime"])).name == REGIMES[1]     # executors pickle it

@@ -291,10 +291,10 @@ def test_model_values_and_strategy_fits_show_one_line_and_a_table_in_jupyter():
     # a review: SFEMResult, RepeatedValues and the model objects printed their dataclass fields
     # (us_iran_model(): the stage game, both automata and the proxy tree; the exchange model
     # 'USIranExchange(overrides=(), fitted=True, record=(), progress=None)')
-    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.core.formatters import DisplayFormatter     # as Jupyter formats, with no shell left behind
 
     from deterrence.solvers.inference.sfem import SFEMResult
-    show = InteractiveShell.instance().display_formatter.format
+    show = DisplayFormatter().format
     pd = dt.load_game("prisoners_dilemma")
     fit = SFEMResult(("tit_for_tat", "hawk"), (0.25, 0.75), (0.1, float("nan")), 0.1, 0.01, True,
                      -3.0, 8.0, 8.0, 2, 5, "US", posteriors=((0.5, 0.5), (0.1, 0.9)))

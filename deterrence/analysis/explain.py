@@ -254,7 +254,7 @@ def noise_section(analysis, strategies=None, delta=None, noise=None, *, within=1
     >>> m = us_iran_model(noise={"execution": "1/50"})     # execution errors on both sides
     >>> s = noise_section(m.stage.with_defaults(), m.strategies, m.delta, m.noise, round_days=7)
     >>> s.data["within"], s.data["round_days"], [d["player"] for d in s.data["deviations_under_noise"]]
-    (100, 7, ['US', 'Iran'])
+    (100, '7', ['US', 'Iran'])
     """
     from deterrence.solvers.repeated.analysis import RepeatedAnalysis, analyse_repeated
     if not isinstance(analysis, RepeatedAnalysis):
