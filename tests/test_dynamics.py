@@ -30,14 +30,14 @@ HAWK_DOVE = NormalFormGame.from_arrays([[-1, 2], [0, 1]], [[-1, 0], [2, 1]],
 def test_replicator_converges_to_the_ess_from_interior_starts(p):
     t = replicator_dynamics(HAWK_DOVE, start=(p, 1 - p), t_max=80)
     assert t.final[0][0] == pytest.approx(0.5, abs=1e-4)
-    chicken = replicator_dynamics(load_game("chicken"), start=(p, 1 - p), t_max=300)
+    chicken = replicator_dynamics(load_game("chicken").with_defaults(), start=(p, 1 - p), t_max=300)
     assert chicken.share("Row", "swerve")[-1] == pytest.approx(0.9, abs=1e-4)
 
 
 def test_two_populations_leave_the_mixed_equilibrium():
     # with one population per player the mixed equilibrium of chicken is unstable: an
     # asymmetric interior start ends at the pure equilibrium that favours the bolder side
-    t = replicator_dynamics(load_game("chicken"), start=[(0.8, 0.2), (0.95, 0.05)], t_max=200,
+    t = replicator_dynamics(load_game("chicken").with_defaults(), start=[(0.8, 0.2), (0.95, 0.05)], t_max=200,
                             population="multi")
     assert t.share("Row", "straight")[-1] == pytest.approx(1.0, abs=1e-3)     # Row, bolder, wins
     assert t.share("Column", "swerve")[-1] == pytest.approx(1.0, abs=1e-3)
@@ -142,9 +142,9 @@ def test_plots_of_dynamics(tmp_path):
     # the corner cells: near all-stag ends at (stag, stag) (class 0), near all-hare at (hare, hare) (3)
     assert classes[-1, -1] == 0 and classes[0, 0] == 3
     ax.figure.savefig(tmp_path / "basins.png")
-    trajectory = replicator_dynamics(load_game("chicken"), start=[(0.8, 0.2), (0.95, 0.05)],
+    trajectory = replicator_dynamics(load_game("chicken").with_defaults(), start=[(0.8, 0.2), (0.95, 0.05)],
                                      population="multi")
-    ax = plot_phase(load_game("chicken"), [trajectory])
+    ax = plot_phase(load_game("chicken").with_defaults(), [trajectory])
     assert ax.lines[0].get_xdata()[0] == pytest.approx(0.8)
     assert len(plot_shares(trajectory).lines) == 4
     with pytest.raises(GameError):
@@ -184,11 +184,13 @@ def test_figures_say_what_their_lines_and_markers_are():
     import matplotlib
     matplotlib.use("Agg")
     from deterrence.plot.dynamics import plot_phase, plot_shares, plot_simplex
-    one = replicator_dynamics(load_game("chicken"), start=(0.3, 0.7))
+    one = replicator_dynamics(load_game("chicken").with_defaults(), start=(0.3, 0.7))
     assert [line.get_label() for line in plot_shares(one).lines] == ["population: swerve", "population: straight"]
-    two = replicator_dynamics(load_game("chicken"), start=[(0.3, 0.7), (0.6, 0.4)], population="multi")
+    two = replicator_dynamics(load_game("chicken").with_defaults(), start=[(0.3, 0.7), (0.6, 0.4)],
+                              population="multi")
     assert len(plot_shares(two).lines) == 4
-    legend = [t.get_text() for t in plot_phase(load_game("chicken"), [two, one]).get_legend().get_texts()]
+    phase = plot_phase(load_game("chicken").with_defaults(), [two, one])
+    legend = [t.get_text() for t in phase.get_legend().get_texts()]
     assert legend == ["path 1", "path 2", "start", "end"]
     rps = load_game("rock_paper_scissors")
     ax = plot_simplex([replicator_dynamics(rps, start=(0.5, 0.3, 0.2))])
@@ -201,7 +203,7 @@ def test_one_population_refuses_two_different_starts():
     two different strategies ran from the first one only, silently."""
     from deterrence import load_game, replicator_dynamics
     from deterrence.errors import GameError
-    chicken = load_game("chicken")
+    chicken = load_game("chicken").with_defaults()
     with pytest.raises(GameError, match="two different ones were given: pass one, or population='multi'"):
         replicator_dynamics(chicken, start=[(0.3, 0.7), (0.5, 0.5)])
     two = replicator_dynamics(chicken, start=[(0.3, 0.7), (0.5, 0.5)], population="multi")

@@ -52,7 +52,7 @@ def test_limits_of_the_catalogue_games_are_their_equilibria():
 
 
 def test_qre_at_and_the_front_door():
-    g = load_game("chicken")
+    g = load_game("chicken").with_defaults()
     for lam in (0.0, 0.3, 2.0, 17.0):
         prof = qre_at(g, lam)
         assert logit_residual(g, prof, lam) < 1e-9
@@ -206,7 +206,7 @@ def test_agent_qre_in_entry_deterrence_solves_the_logit_equations():
     enter = 1 / (1 + math.exp(-lam * value_in))
     assert q[("Entrant", "root")]["in"] == pytest.approx(enter, abs=1e-8)
     with pytest.raises(GameError):
-        agent_qre_at(load_game("chicken"), 1.0)
+        agent_qre_at(load_game("chicken").with_defaults(), 1.0)
 
 
 # -- pygambit, where installed --------------------------------------------------------------
@@ -459,7 +459,8 @@ def test_a_limit_inside_a_continuum_is_certified_near_the_branchs_end(A, B):
     assert apart <= CONTINUUM_DISTANCE
     assert "continuum of equilibria (on the limit's supports)" in result.notes[1]
     assert f"is {apart:.2g} from it" in result.notes[1]
-    assert not any("continuum" in n for n in solve(load_game("chicken"), "qre").notes)   # alone on its supports
+    # alone on its supports
+    assert not any("continuum" in n for n in solve(load_game("chicken").with_defaults(), "qre").notes)
     everything = solve(game)                          # the continuum: two extreme equilibria share a support
     assert not any(e.strategies == branch.limit.strategies for e in everything)
 
@@ -590,7 +591,7 @@ def test_the_branch_figure_ends_at_the_certified_limit():
     import matplotlib
     matplotlib.use("Agg")
     from deterrence.plot import plot_qre_branch
-    branch = logit_branch(load_game("chicken"))
+    branch = logit_branch(load_game("chicken").with_defaults())
     ax = plot_qre_branch(branch)
     curves = [line for line in ax.lines if len(line.get_xdata()) > 1]
     assert [line.get_label() for line in curves] == ["Row: swerve", "Row: straight", "Column: swerve",

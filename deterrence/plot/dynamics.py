@@ -6,7 +6,7 @@ three-action population. Every function returns its matplotlib ``Axes``.
 >>> matplotlib.use("Agg")
 >>> from deterrence import load_game
 >>> from deterrence.solvers.normal_form.dynamics import replicator_dynamics
->>> ax = plot_shares(replicator_dynamics(load_game("chicken"), start=(0.3, 0.7)))
+>>> ax = plot_shares(replicator_dynamics(load_game("chicken").with_defaults(), start=(0.3, 0.7)))
 >>> ax.get_xlabel()
 'time'
 """
@@ -88,7 +88,7 @@ def plot_phase(game, trajectories=(), ax=None, field: bool = True, density: int 
     >>> import matplotlib
     >>> matplotlib.use("Agg")
     >>> from deterrence import load_game
-    >>> plot_phase(load_game("chicken")).get_xlabel()
+    >>> plot_phase(load_game("chicken").with_defaults()).get_xlabel()
     'P(Row: swerve)'
     """
     from deterrence.solvers.normal_form.qre import action_values

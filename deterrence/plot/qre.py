@@ -12,7 +12,7 @@ Nash limit), labelled in lambda; the certified limit is marked at its right end.
 >>> matplotlib.use("Agg")
 >>> from deterrence import load_game
 >>> from deterrence.solvers.normal_form.qre import logit_branch
->>> ax = plot_qre_branch(logit_branch(load_game("chicken")))
+>>> ax = plot_qre_branch(logit_branch(load_game("chicken").with_defaults()))
 >>> ax.get_xlabel()
 'lambda (precision of the logit choice), drawn at lambda / (1 + lambda)'
 """

@@ -147,7 +147,7 @@ def replicator_dynamics(game, start=None, t_max: float = 50.0, points: int = 501
     In chicken one population goes to the mixed ESS (9/10 swerve):
 
     >>> from deterrence import load_game
-    >>> t = replicator_dynamics(load_game("chicken"), start=[(0.3, 0.7)] * 2, t_max=200)
+    >>> t = replicator_dynamics(load_game("chicken").with_defaults(), start=[(0.3, 0.7)] * 2, t_max=200)
     >>> [round(p, 4) for p in t.final[0]]
     [0.9, 0.1]
     """
@@ -278,7 +278,7 @@ def best_response_dynamics(game, start=None, max_steps: int = 1000, seed=None) -
     seeded generator; a player whose action is already a best response stays.
 
     >>> from deterrence import load_game
-    >>> best_response_dynamics(load_game("prisoners_dilemma"), start=("C", "C"))
+    >>> best_response_dynamics(load_game("prisoners_dilemma").with_defaults(), start=("C", "C"))
     ([('C', 'C'), ('D', 'C'), ('D', 'D')], True)
     """
     from deterrence.core.random import rng
@@ -333,7 +333,7 @@ def _not_positive(game, mutant, resident, payoffs, j, N, f, w) -> GameError:
     prisoner's dilemma at the default intensity 1 has a fitness of exactly 0).
 
     >>> from deterrence import load_game
-    >>> fixation_probability(load_game("prisoners_dilemma"), 10)     # doctest: +NORMALIZE_WHITESPACE
+    >>> fixation_probability(load_game("prisoners_dilemma").with_defaults(), 10)  # doctest: +NORMALIZE_WHITESPACE
     Traceback (most recent call last):
     ...
     deterrence.errors.GameError: fitness must be positive: with 1 mutant(s) in 10 the mutant C has fitness 0

@@ -851,7 +851,7 @@ def logit_branch(game, max_lambda: float | None = None, tol: float = 1e-10,
     The limit is matched to a Nash equilibrium and certified exactly.
 
     >>> from deterrence import load_game
-    >>> branch = logit_branch(load_game("chicken"))
+    >>> branch = logit_branch(load_game("chicken").with_defaults())
     >>> branch.lambdas[0], branch.profiles[0][0]
     (0.0, (0.5, 0.5))
     >>> branch.limit.strategies
