@@ -216,9 +216,10 @@ def test_one_population_refuses_two_different_starts():
 def test_replicator_refuses_a_path_that_left_the_simplex(population, crash):
     """With payoffs of 1e100 odeint gave up and every share came out near 0, printed as the result
     with the integrator's raw warning (a fuzzing review): now one clear error, no warning. Whether
-    odeint gives up at such payoffs depends on its state from earlier calls (LSODA's Fortran common
-    blocks: in one CI worker 1e300 with two populations integrated), so the test asks that the
-    result is either that error or a path on the simplex, never shares off it or a warning."""
+    odeint gives up at such payoffs depends on what ran before in the same process (alone it gives
+    up; in one CI worker 1e300 with two populations integrated: the cause was not traced), so the
+    test asks that the result is either that error or a path on the simplex, never shares off it
+    or a warning."""
     import warnings
     from deterrence import load_game
     from deterrence.errors import SolverError
