@@ -405,17 +405,29 @@ def _set_text(dset) -> str:
     import sympy
     if dset == sympy.EmptySet:
         return "no delta in [0, 1)"
-    parts = dset.args if isinstance(dset, sympy.Union) else (dset,)
     out = []
-    for part in parts:
-        if isinstance(part, sympy.FiniteSet):
-            out += ["{" + _num(x) + "}" for x in part]
-        elif isinstance(part, sympy.Interval):
+    for kind, part in _set_pieces(dset):
+        if kind == "point":
+            out.append("{" + _num(part) + "}")
+        elif kind == "interval":
             out.append(("(" if part.left_open else "[") + _num(part.start) + ", " + _num(part.end)
                        + (")" if part.right_open else "]"))
         else:
             out.append(str(part))
     return " U ".join(out)
+
+
+def _set_pieces(dset):
+    """The pieces of a set of discount factors, as ``("point", x)``, ``("interval", I)`` or
+    ``("other", piece)``: what both texts of a set (:func:`_set_text`, :func:`delta_set_text`) walk."""
+    import sympy
+    for part in dset.args if isinstance(dset, sympy.Union) else (dset,):
+        if isinstance(part, sympy.FiniteSet):
+            yield from (("point", x) for x in part)
+        elif isinstance(part, sympy.Interval):
+            yield "interval", part
+        else:
+            yield "other", part
 
 
 def delta_set_text(dset) -> str:
@@ -440,12 +452,11 @@ def delta_set_text(dset) -> str:
     import sympy
     if dset == sympy.EmptySet:
         return "delta < 0"
-    parts = dset.args if isinstance(dset, sympy.Union) else (dset,)
     out = []
-    for part in parts:
-        if isinstance(part, sympy.FiniteSet):
-            out += [f"delta == {_end(x)}" for x in part]
-        elif isinstance(part, sympy.Interval):
+    for kind, part in _set_pieces(dset):
+        if kind == "point":
+            out.append(f"delta == {_end(part)}")
+        elif kind == "interval":
             out.append(f"{_end(part.start)} {'<' if part.left_open else '<='} delta "
                        f"{'<' if part.right_open else '<='} {_end(part.end)}")
         else:
