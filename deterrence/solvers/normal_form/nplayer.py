@@ -821,9 +821,7 @@ def _candidate_point(game, payoffs, supports, factor, interval, coordinates) -> 
     of the irreducible ``factor`` in ``interval``; python-flint ``fmpq_poly``):
     each probability and payoff reduced modulo ``factor`` in flint, each condition
     the exact sign of one such polynomial at ``t0`` (:class:`RealAlgebraic`)."""
-    import sympy
     n = len(payoffs)
-    t = sympy.Symbol("t_sep")
     root = RealAlgebraic._from_flint(factor, interval, None)
     isolation = _FlintIsolation(factor, interval)
     probs, k = [], 0
@@ -842,7 +840,7 @@ def _candidate_point(game, payoffs, supports, factor, interval, coordinates) -> 
             return 0
         decided = isolation.sign(poly)
         if decided is None:         # not decided in 53-bit balls: exact interval arithmetic
-            return _sign_of(_sympy_univariate(poly, t), root)
+            return _sign_of(_sympy_poly(_flint_coefficients(poly)), root)
         return decided
 
     if any(sign(probs[i][a]) <= 0 for i, s in enumerate(supports) for a in s):
@@ -876,15 +874,6 @@ def _payoff_scale(game, i) -> int:
         if type(v) is not int:
             den = math.lcm(den, Fraction(v).denominator)
     return den
-
-
-def _sympy_univariate(poly, t):
-    """A python-flint ``fmpq_poly`` as a sympy ``Poly`` in ``t`` over QQ (built from its
-    dense representation: ``Poly(list, ...)`` spends ~20 us on option processing)."""
-    import sympy
-    from sympy.polys.polyclasses import DMP
-    coeffs = [sympy.QQ(int(c.p), int(c.q)) for c in reversed(poly.coeffs())]
-    return sympy.Poly.new(DMP.from_list(coeffs, 0, sympy.QQ), t)
 
 
 class _FlintIsolation:
