@@ -562,18 +562,18 @@ def tournament(game, strategies, *, matches: int = 200, turns: int = 200, delta=
     from deterrence.core.repeated import RepeatedGame
     stage = game.stage if isinstance(game, RepeatedGame) else game
     stage = stage.with_defaults() if stage.is_symbolic else stage
-    names = [s if isinstance(s, str) else s.name for s in strategies]
-    if len(names) < 2:
+    strategies = list(strategies)
+    if len(strategies) < 2:
         raise GameError("a tournament needs at least two strategies")
     _check_counts(matches=matches, turns=turns)
     _check_match_arguments(stage, delta, noise)
-    pairs_count = len(names) ** 2
+    pairs_count = len(strategies) ** 2
     total = pairs_count * matches * turns
     limit = MAX_ROUNDS if max_rounds is None else max_rounds
     if total > limit or (max_rounds is None and pairs_count > MAX_PAIRS):
         over = (f"over the limit of {limit:,}" if total > limit else
                 f"over the limit of {MAX_PAIRS:,} pairs")
-        raise TooLargeError(f"a tournament of {len(names)} strategies is {pairs_count:,} pairs of {matches} "
+        raise TooLargeError(f"a tournament of {len(strategies)} strategies is {pairs_count:,} pairs of {matches} "
                             f"matches of {turns} turns, {total:,} simulated rounds, {over}; pass "
                             f"max_rounds={total} to try anyway")
     # each strategy under its own name, checked before any pair is played: "alld" and
