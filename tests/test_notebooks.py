@@ -92,11 +92,26 @@ def test_version_runs_and_shows_its_figures(path, kind, versions, monkeypatch):
     shown = [text for c in nb.cells if c.cell_type == "code" for text in plain_texts(c)]
     leaks = [m.group(0) for text in shown for m in PYTHON_SPELLING.finditer(text)]
     assert leaks == [], (path.name, leaks[:5])
+    # the notebook's own checks (a number computed two ways, a threshold confirmed) come out true
+    failed = failed_self_checks(shown)
+    assert failed == [], (path.name, failed[:5])
 
 
 # How sympy and Python spell values that a reader should see typeset: δ ∈ [3/4, 1), 1/2, max(a, b).
 PYTHON_SPELLING = re.compile(r"Interval\.\w+\(|Interval\(|Fraction\(|\bMax\(|\bMin\(|Piecewise\(|sqrt\(|"
                              r"EmptySet|FiniteSet\(|Rational\(|CRootOf\(")
+
+
+# A line in which a notebook checks itself: a value computed two ways, a threshold confirmed
+# from scratch. Such a line printing False is a notebook that contradicts its own text (07 printed
+# "every tipping point confirmed: False" under a paragraph that relied on them).
+SELF_CHECK = re.compile(r"\b(confirmed|agrees?|the same|same formula|same as the library|"
+                        r"within three standard errors|inside, fails [^:]* outside)\b[^\n]*\bFalse\b")
+
+
+def failed_self_checks(texts):
+    """The lines of ``texts`` in which a notebook's own check came out False."""
+    return [line for text in texts for line in text.splitlines() if SELF_CHECK.search(line)]
 
 
 def plain_texts(cell):
@@ -118,6 +133,18 @@ def test_the_plain_text_check_sees_python_spellings():
                     out("display_data", data={"text/plain": "Max(a, b)", "text/latex": "$\\max(a, b)$"})]
     found = [m.group(0) for t in plain_texts(cell) for m in PYTHON_SPELLING.finditer(t)]
     assert found == ["Interval.Ropen(", "Fraction("]
+
+
+def test_the_self_check_sees_a_failed_check():
+    printed = ["misfire  upper 0.0011    holds 1% inside, fails 1% outside: False\n"
+               "every tipping point confirmed: False\n",
+               "map and report agree at every W_iran in the model's column: False",
+               "W_iran   lower 26.6      holds 1% inside, fails 1% outside: True\nevery tipping point confirmed: True",
+               "US misfire 1/1600: still an equilibrium: False\np = 1/4 : deterrence succeeds? False"]
+    assert failed_self_checks(printed) == [
+        "misfire  upper 0.0011    holds 1% inside, fails 1% outside: False",
+        "every tipping point confirmed: False",
+        "map and report agree at every W_iran in the model's column: False"]
 
 
 def test_no_widget_waits_under_nbclient(monkeypatch):
