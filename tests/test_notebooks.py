@@ -460,6 +460,51 @@ def test_errata_check_sees_each_erratum_come_back():
         "05: three quarters of the gain from cooperation"]
 
 
+# ---- review 43: sentences that break a word's one meaning or the model's own output ----
+
+WORDS = ["01_payoff_matrices", "02_equilibria", "03_credible_threats", "06_proxies", "11_uncertainty_and_three_actors"]
+
+
+def words_problems(stem, cells):
+    """Sentences that contradict the cells beside them or the glossary's one meaning of a word
+    (an empty list when none is there)."""
+    text = "\n".join(_markdown(cells))
+    problems = []
+    if stem == "01_payoff_matrices" and "cost of war keeps escalation out" in text:
+        problems.append("01: a large cost of war said to keep escalation out; mutual escalation is an equilibrium")
+    if stem == "02_equilibria" and "other's restraint" in text:
+        problems.append("02: retaliating rather than escalating called restraint (the glossary's restraint is holding)")
+    if stem == "03_credible_threats" and "D ≥ 23" in text:
+        problems.append("03: the threshold D > 22 written D ≥ 23")
+    if stem == "06_proxies" and re.search(r"value of being seen to answer, i\.e\. a lower audience cost|"
+                                          r"strike (for the sake of being|to be) seen to answer", text):
+        problems.append("06: the audience cost of absorbing taken for the value of being seen to answer")
+    if stem == "11_uncertainty_and_three_actors" and "contained equilibrium" in text:
+        problems.append("11: the stage game's mutual retaliation called the contained equilibrium")
+    return problems
+
+
+@pytest.mark.parametrize("stem", WORDS)
+def test_words_keep_their_meaning(stem):
+    assert words_problems(stem, nbformat.read(ROOT / "notebooks" / f"{stem}.ipynb", as_version=4).cells) == []
+
+
+def test_words_check_sees_each_slip_come_back():
+    planted = {
+        "01_payoff_matrices": ("a large cost of war makes escalating",
+                               "a large cost of war keeps escalation out; escalating"),
+        "02_equilibria": ("Each side is indifferent", "Each side barely tolerates the other's restraint, indifferent"),
+        "03_credible_threats": ("(D > 22, as at D = 23 above)", "(D ≥ 23)"),
+        "06_proxies": ("Denial works only together with a lower audience cost A.",
+                       "Denial works only together with a lower value of being seen to answer, "
+                       "i.e. a lower audience cost."),
+        "11_uncertainty_and_three_actors": ("favours mutual retaliation", "favours the contained equilibrium"),
+    }
+    for stem, (old, new) in planted.items():
+        found = words_problems(stem, _with(stem, old, new))
+        assert len(found) == 1 and found[0].startswith(stem[:2]), (stem, found)
+
+
 # ---- issue 13 (deliver 6): notebooks 05 and 07 teach the case from the stochastic exchange model ----
 
 CASE_NOTEBOOKS = ["05_miscalculation", "07_report_and_maps"]
