@@ -153,6 +153,25 @@ def test_plots_of_dynamics(tmp_path):
         plot_simplex([trajectory])
 
 
+def test_a_dynamics_figure_of_its_own_keeps_its_legend_inside():
+    """plot_basins and plot_phase put their legend beside the square; on a figure they make
+    themselves, saved as it is (a script's savefig, not the notebooks' tight crop), the legend
+    must lie inside the figure: the basins' key ("ends at") was cut off at the right edge."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from deterrence.plot.dynamics import plot_basins, plot_phase
+    chicken = load_game("chicken").with_defaults()
+    path = replicator_dynamics(chicken, start=[(0.8, 0.2), (0.95, 0.05)], population="multi")
+    for ax in (plot_basins(load_game("stag_hunt").with_defaults(), resolution=4, t_max=30),
+               plot_phase(chicken, [path], density=5)):
+        ax.figure.canvas.draw()
+        box, figure_box = ax.get_legend().get_window_extent(), ax.figure.bbox
+        assert figure_box.x0 <= box.x0 and box.x1 <= figure_box.x1, (ax.get_title(), box, figure_box)
+        assert figure_box.y0 <= box.y0 and box.y1 <= figure_box.y1, (ax.get_title(), box, figure_box)
+        plt.close(ax.figure)
+
+
 def test_three_player_fictitious_play_and_best_responses_end_at_the_solvers_equilibria():
     # the US / Iran / Israel game of the catalogue (three players): where best-response dynamics
     # stop, and where fictitious play's frequencies settle, is a pure equilibrium that the

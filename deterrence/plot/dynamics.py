@@ -22,10 +22,12 @@ __all__ = ["plot_basins", "plot_phase", "plot_shares", "plot_simplex"]
 
 
 def _axes(ax, figsize=(5.5, 4.5)):
+    """The given Axes, or the Axes of a new figure whose layout makes room for a legend beside
+    the square (saved as it is, a plain figure cut the basins' key off at its right edge)."""
     if ax is not None:
         return ax
     import matplotlib.pyplot as plt
-    return plt.subplots(figsize=figsize)[1]
+    return plt.subplots(figsize=figsize, layout="constrained")[1]
 
 
 @literal_labels
