@@ -1026,6 +1026,27 @@ def test_report_figure_the_stars_cell_is_the_report_s_model(values):
 
 
 
+def test_report_figure_the_maps_legend_covers_no_coloured_cell():
+    # the key to the hatching sat in the map's upper left corner, half transparent, over the top
+    # cells where the contained exchange holds (their colours are the figure's war risks): it
+    # goes below the map, and no coloured cell lies under it
+    import matplotlib
+    matplotlib.use("Agg")
+    from matplotlib.transforms import Bbox
+    from deterrence.plot.report import exchange_figure
+    model = us_iran_exchange_model()
+    fig = exchange_figure(model, model.analyse(), years=1, grid=2)
+    map_ax = fig.axes[3]
+    fig.canvas.draw()
+    legend = map_ax.get_legend().get_window_extent()
+    mesh = map_ax.collections[0]
+    # cell (i, j) has the corners (i, j) and (i + 1, j + 1)
+    corners, holds = mesh.get_coordinates(), ~np.ma.getmaskarray(mesh.get_array())
+    coloured = [Bbox(map_ax.transData.transform([corners[i, j], corners[i + 1, j + 1]]))
+                for i, j in zip(*np.nonzero(holds))]
+    assert coloured and not any(legend.overlaps(cell) for cell in coloured)
+
+
 def test_done_when_of_issue_13(capsys):
     """The issue's "Done when", item by item, through the command a user runs."""
     from deterrence.cli import main

@@ -259,9 +259,10 @@ def exchange_figure(subject, analysis=None, *, years=10, grid=9):
                                       y_edges[i + 1] - y_edges[i], fill=False, hatch="///",
                                       edgecolor="grey", linewidth=0))
         nowhere = "" if holds.any() else " anywhere on this map"
+        # below the map: in a corner of it, even half transparent, it covered coloured cells (a review)
         mapax.legend(handles=[Patch(facecolor="lightgrey", edgecolor="grey", hatch="///",
                                     label=f"the contained exchange is not an equilibrium{nowhere}")],
-                     fontsize=8, loc="upper left", framealpha=0.6)   # the cells below stay readable
+                     fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12), frameon=False)
     mapax.set_xlim(x_edges[0], x_edges[-1])
     mapax.set_xticks(xs[::2], [f"1/{round(1 / x)}" if x < 1 else "1" for x in xs[::2]])
     mapax.minorticks_off()
