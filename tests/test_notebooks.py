@@ -462,7 +462,8 @@ def test_errata_check_sees_each_erratum_come_back():
 
 # ---- review 43: sentences that break a word's one meaning or the model's own output ----
 
-WORDS = ["01_payoff_matrices", "02_equilibria", "03_credible_threats", "06_proxies", "11_uncertainty_and_three_actors"]
+WORDS = ["01_payoff_matrices", "02_equilibria", "03_credible_threats", "05_miscalculation", "06_proxies",
+         "11_uncertainty_and_three_actors"]
 
 
 def words_problems(stem, cells):
@@ -476,6 +477,8 @@ def words_problems(stem, cells):
         problems.append("02: retaliating rather than escalating called restraint (the glossary's restraint is holding)")
     if stem == "03_credible_threats" and "D ≥ 23" in text:
         problems.append("03: the threshold D > 22 written D ≥ 23")
+    if stem == "05_miscalculation" and re.search(r"red line[^.]*\bdown from escalation", text):
+        problems.append("05: the red line moved to a deadly attack (the glossary's red line is the step to escalation)")
     if stem == "06_proxies" and re.search(r"value of being seen to answer, i\.e\. a lower audience cost|"
                                           r"strike (for the sake of being|to be) seen to answer", text):
         problems.append("06: the audience cost of absorbing taken for the value of being seen to answer")
@@ -495,6 +498,8 @@ def test_words_check_sees_each_slip_come_back():
                                "a large cost of war keeps escalation out; escalating"),
         "02_equilibria": ("Each side is indifferent", "Each side barely tolerates the other's restraint, indifferent"),
         "03_credible_threats": ("(D > 22, as at D = 23 above)", "(D ≥ 23)"),
+        "05_miscalculation": ("The line does not move;",
+                              "It moves the red line down from escalation to a deadly attack;"),
         "06_proxies": ("Denial works only together with a lower audience cost A.",
                        "Denial works only together with a lower value of being seen to answer, "
                        "i.e. a lower audience cost."),
