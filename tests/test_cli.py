@@ -383,9 +383,12 @@ def test_an_error_at_the_parameter_values_names_the_file_and_line(case, tmp_path
         sets, words = ["--set", "c=2"], "transition at (C, C): probability of 'good' is 2, not between 0 and 1"
         line = lines.index('"C,C" = { good = "c", poor = "1 - c" }') + 1
     else:
+        # the payoff's own line, its element's in a multi-line array (it named no line: an error review)
         path, lines = _replaced(tmp_path, "stochastic_prisoners_dilemma", '"C, D" = ["-c", "b1"]',
-                                '"C, D" = ["-c", "b1/(c - 2)"]')
-        sets, words = ["--set", "c=2"], "the formula b1/(c - 2) is not finite at b1 = 3, c = 2"
+                                '"C, D" = [\n  "-c",\n  "b1/(c - 2)",\n]')
+        sets, words = ["--set", "c=2"], "state good: the payoff of B at (C, D) is b1/(c - 2), which is not finite " \
+                                        "at b1 = 3, c = 2"
+        line = lines.index('  "b1/(c - 2)",') + 1
     assert main(["solve", str(path) if case != "catalogue probability" else "brinkmanship", *sets]) == 2
     err = capsys.readouterr().err
     assert words in err and "symbolic" not in err, err

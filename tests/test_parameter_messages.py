@@ -109,3 +109,35 @@ def test_plain_sympy_symbols_are_the_parameters_of_their_name_and_text_formulas_
     assert dt.NormalFormGame.from_arrays([[0, "1e2"], [1, 2]]).payoff_array(0)[0, 1] == 100     # a number
     with pytest.raises(GameError, match="'nan' is not a number$"):
         dt.NormalFormGame.from_arrays([[0, "nan"], [1, 2]], [[1, 2], [3, 4]])
+
+
+def test_a_noise_probability_out_of_range_at_set_values_names_its_line(tmp_path, capsys):
+    """The place of a probability refused at the values is carried by the check itself (it was
+    matched from the message by a regular expression, which knew transitions only: a noise
+    probability named no line; an error review)."""
+    from deterrence.io.catalogue import find_entry
+    text = find_entry("stochastic_prisoners_dilemma").read_text()
+    text = text.replace("[stochastic.actions]", '[stochastic.noise.B]\nC = { C = "1 - c/10", D = "c/10" }\n\n'
+                        "[stochastic.actions]", 1)
+    path = tmp_path / "noisy.toml"
+    path.write_text(text)
+    line = text.splitlines().index('C = { C = "1 - c/10", D = "c/10" }') + 1
+    assert main(["solve", str(path), "--set", "c=20"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"deterrence: {path}:{line}: "), err
+    assert "noise of B when intending 'C': probability of 'C' is -1, not between 0 and 1" in err
+    assert "(the probability 1 - c/10 with c = 20)" in err, err
+
+
+def test_the_check_of_a_distribution_carries_its_place():
+    from deterrence.core.stochastic import DistributionError, StochasticGame
+    g = StochasticGame(["A"], ["s", "t"], [["x", "y"]], {"s": {"*": ["1"]}, "t": {"*": [0]}},
+                       {"s": {"x": {"s": "p", "t": "1 - p"}, "y": {"t": 1}}}, absorbing=["t"],
+                       delta="1/2", parameters={"p": "1/2"})
+    with pytest.raises(GameError) as caught:
+        g.subs(p=3)
+    assert caught.value.places[0] == ("stochastic", "states", "s", "transitions", "x", "s")
+    with pytest.raises(DistributionError) as caught:
+        StochasticGame(["A"], ["s"], [["x"]], {"s": {"x": [1]}}, {"s": {"*": {"s": "3/2"}}}, delta="1/2")
+    assert caught.value.places == (("stochastic", "states", "s", "transitions", "*", "s"),
+                                   ("stochastic", "states", "s", "transitions", "*"))

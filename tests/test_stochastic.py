@@ -143,10 +143,10 @@ BAD = [
     ('"hold, hold" = { quiet = "1 - s", crisis = "s" }', '"hold, hold" = { quiet = "1 - s", peace = "s" }',
      '"hold, hold" = { quiet', ["unknown state 'peace'"]),
     ('"hold, hold" = { quiet = "1 - s", crisis = "s" }', '"hold, hold" = { quiet = "1/2", crisis = "s" }',
-     "[stochastic.states.quiet.transitions]", ["sum to"]),
+     '"hold, hold" = { quiet = "1/2"', ["sum to"]),   # the line of the distribution, not of its table
     ('"hold, hold" = { quiet = "1 - s", crisis = "s" }', '"hold, hold" = { quiet = "1 - s", crisis = "s", war = 0 }',
      "[stochastic.states.quiet.transitions]", []),   # a zero probability is fine: no error expected
-    ('s = { value = "1/5"', 's = { value = "6/5"', "[stochastic.states.quiet.transitions]", ["not between 0 and 1"]),
+    ('s = { value = "1/5"', 's = { value = "6/5"', '"hold, hold" = { quiet = "1 - s"', ["not between 0 and 1"]),
     ('retaliate = { retaliate = "1 - m", escalate = "m" }', 'retaliate = { retaliate = "1 - m", nuke = "m" }',
      "[stochastic.noise.Iran]", ["unknown outcome 'nuke'"]),
     ('retaliate = { retaliate', 'strike = { retaliate', "[stochastic.noise.Iran]", ["names no action"]),

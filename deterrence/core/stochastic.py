@@ -330,7 +330,9 @@ class StochasticGame:
                          for p, v in zip(self._players, raw))
         return self._resolve(state, entries, "payoffs", convert)
 
-    def _distribution(self, raw, names, what):
+    def _distribution(self, raw, names, what, place):
+        """The checked distribution of ``raw``; ``place`` is its key path in a game file's terms
+        (``("stochastic", "states", state, "transitions", key)``), which its errors carry."""
         if not isinstance(raw, Mapping) or not raw:
             raise GameError(f"{what}: expected a table of outcome = probability")
         dist = {}
@@ -338,7 +340,7 @@ class StochasticGame:
             if name not in names:
                 raise GameError(f"{what}: unknown outcome {name!r}; choose from {', '.join(names)}")
             dist[name] = self._value(p, f"{what}: probability of {name!r}")
-        _check_distribution(dist, what)
+        _check_distribution(dist, what, place)
         # in the order of the names; zero probabilities dropped
         return tuple((k, dist[k]) for k in names if k in dist and not (not is_symbolic(dist[k]) and dist[k] == 0))
 
@@ -349,7 +351,8 @@ class StochasticGame:
             raise GameError(f"state {state}: no transitions given (a state that is never left "
                             "is listed as absorbing)")
         return self._resolve(state, entries, "transitions", lambda key, raw, label: self._distribution(
-            raw, self._states, f"state {state}: transition at ({label})"))
+            raw, self._states, f"state {state}: transition at ({label})",
+            ("stochastic", "states", state, "transitions", key)))
 
     def _read_noise(self, noise, state_noise):
         for p in noise:
@@ -369,8 +372,9 @@ class StochasticGame:
                 for j, a in enumerate(acts):
                     if a in table:
                         what = f"state {s}: noise of {p} when intending {a!r}"
+                        place = ("stochastic",) + (("states", s) if own else ()) + ("noise", p, a)
                         rows.append(tuple((acts.index(b), q) for b, q in
-                                          self._distribution(table[a], acts, what)))
+                                          self._distribution(table[a], acts, what, place)))
                     else:
                         rows.append(((j, 1),))
                 if own:
@@ -600,11 +604,9 @@ class StochasticGame:
         if mapping is None:
             return self._replace(parameters=full)
         from deterrence.core.symbolic import parse_expression
-
-
         from deterrence.errors import ParameterValuesError
 
-        def evaluate(v):
+        def evaluate(v, place):
             if isinstance(v, str):  # the formula as given: its names are declared parameters
                 v = parse_expression(v, list(self._parameters))
             if not is_symbolic(v):
@@ -616,28 +618,29 @@ class StochasticGame:
                 if problem:     # b/(c - 1) at c = 1 was "payoff zoo is symbolic: give values" (a review)
                     used = ", ".join(f"{n} = {format_exact(full[n])}"
                                      for n in sorted(str(x) for x in v.free_symbols) if n in full)
-                    raise ParameterValuesError(f"the formula {v} {problem} at {used}")
-            return to_exact(out)
+                    raise ParameterValuesError(f"{_place_words(place, self._players)} is {v}, which "
+                                               f"{problem} at {used}", [place])
+            out = to_exact(out)
+            if place == ("stochastic", "delta") and not 0 <= out < 1:
+                used = ", ".join(f"{n} = {format_exact(full[n])}" for n in sorted(map(str, v.free_symbols)))
+                raise ParameterValuesError(f"discount factor delta = {v} is {format_exact(out)} at {used}; "
+                                           "it must be at least 0 and below 1", [place])
+            return out
 
-        outside = []     # (formula, value) of the probabilities the values put outside [0, 1]
+        formulas = {}     # place -> formula of each probability: the error names the one refused
 
-        def probability(v):
-            p = evaluate(v)
-            if not 0 <= p <= 1:
-                outside.append((v, p))
-            return p
+        def probability(v, place):
+            formulas[place] = v
+            return evaluate(v, place)
         try:
             return self._replace(evaluate, probability, parameters=full)
-        except GameError as exc:
-            if not outside:
-                raise
-            # the check names the state and outcome; the user set parameters: name them too
-            found = re.match(r"state (.+?): transition at \((.+?)\)", str(exc))
-            state, profile = (found.group(1), tuple(a.strip() for a in found.group(2).split(","))) if found else (0, 0)
-            places = [] if not found else [                  # the file's line (a fuzzing review)
-                ("stochastic", "states", state, "transitions", profile),
-                ("stochastic", "states", state, "transitions")]
-            raise ParameterValuesError(f"{exc} ({_at_values(outside[0][0], full)})", places) from None
+        except DistributionError as exc:
+            # the check names the state and outcome, and carries its place; the user set
+            # parameters: name them too (the place was matched from the message: a review)
+            formula = next((formulas[p] for p in exc.places if p in formulas), None)
+            at = (_at_values(formula, full) if formula is not None
+                  else "at " + ", ".join(f"{k} = {format_exact(v)}" for k, v in sorted(full.items())))
+            raise ParameterValuesError(f"{exc} ({at})", exc.places) from None
 
     def with_parameters(self, values: Mapping | None = None, **kw) -> StochasticGame:
         """The same (still symbolic) game with new default values for some parameters.
@@ -779,20 +782,42 @@ def _names(values, what) -> tuple:
     return out
 
 
-def _check_distribution(dist, what):
+class DistributionError(GameError):
+    """A distribution is not one: a probability outside [0, 1], or a sum other than 1.
+    ``places`` are the key paths, in a game file's terms, of the probability (or of the
+    distribution, for a sum), most precise first: :meth:`StochasticGame.subs` and the file
+    reader name the place from them (they matched the message with a regular expression)."""
+
+    def __init__(self, message, places=()):
+        super().__init__(message)
+        self.places = tuple(places)
+
+
+def _check_distribution(dist, what, place=()):
+    """Every probability of ``dist`` in [0, 1] and their sum 1, else a :class:`DistributionError`
+    carrying ``place`` (the distribution's key path) and the outcome's.
+
+    >>> _check_distribution({"a": Fraction(3, 2)}, "x", ("noise", "A", "a"))
+    Traceback (most recent call last):
+    ...
+    deterrence.core.stochastic.DistributionError: x: probability of 'a' is 3/2, not between 0 and 1
+    """
+    place = tuple(place)
     values = list(dist.values())
     exact = [v for v in values if not is_symbolic(v)]
     for name, v in dist.items():
         if not is_symbolic(v) and not 0 <= v <= 1:
-            raise GameError(f"{what}: probability of {name!r} is {format_exact(v)}, not between 0 and 1")
+            raise DistributionError(f"{what}: probability of {name!r} is {format_exact(v)}, not between 0 and 1",
+                                    [place + (name,), place] if place else ())
     total = sum(values[1:], values[0])
     if len(exact) == len(values):
         if total != 1:
-            raise GameError(f"{what}: probabilities sum to {format_exact(total)}, not 1")
+            raise DistributionError(f"{what}: probabilities sum to {format_exact(total)}, not 1",
+                                    [place] if place else ())
         return
     import sympy
     if sympy.expand(total - 1) != 0 and sympy.simplify(total - 1) != 0:
-        raise GameError(f"{what}: probabilities sum to {total}, not 1")
+        raise DistributionError(f"{what}: probabilities sum to {total}, not 1", [place] if place else ())
 
 
 def _at_values(formula, values) -> str:
@@ -809,22 +834,49 @@ def _at_values(formula, values) -> str:
 
 
 def _map_spec(spec, fn, probability_fn=None):
-    """The constructor arguments with every payoff, probability and delta passed through ``fn``
-    (probabilities through ``probability_fn`` when given)."""
+    """The constructor arguments with every payoff, probability and delta passed through
+    ``fn(value, place)`` (probabilities through ``probability_fn`` when given); ``place`` is the
+    value's key path in a game file's terms, e.g. ``("stochastic", "states", s, "payoffs", key, 1)``
+    for the payoff of the second player (an array's elements counted from 0, as
+    :func:`deterrence.io.toml_reader.key_lines` lists their lines)."""
     spec = dict(spec)
 
-    def dist(d):
-        return {k: (probability_fn or fn)(v) for k, v in d.items()}
-    spec["payoffs"] = {s: {k: [fn(v) for v in vals] for k, vals in t.items()}
+    def dist(d, place):
+        return {k: (probability_fn or fn)(v, place + (k,)) for k, v in d.items()}
+    states = ("stochastic", "states")
+    spec["payoffs"] = {s: {k: [fn(v, states + (s, "payoffs", k, i)) for i, v in enumerate(vals)]
+                           for k, vals in t.items()}
                        for s, t in (spec["payoffs"] or {}).items()}
-    spec["transitions"] = {s: {k: dist(d) for k, d in t.items()}
+    spec["transitions"] = {s: {k: dist(d, states + (s, "transitions", k)) for k, d in t.items()}
                            for s, t in (spec["transitions"] or {}).items()}
-    spec["noise"] = {p: {a: dist(d) for a, d in t.items()} for p, t in (spec["noise"] or {}).items()}
-    spec["state_noise"] = {s: {p: {a: dist(d) for a, d in t.items()} for p, t in pt.items()}
+    spec["noise"] = {p: {a: dist(d, ("stochastic", "noise", p, a)) for a, d in t.items()}
+                     for p, t in (spec["noise"] or {}).items()}
+    spec["state_noise"] = {s: {p: {a: dist(d, states + (s, "noise", p, a)) for a, d in t.items()}
+                               for p, t in pt.items()}
                            for s, pt in (spec["state_noise"] or {}).items()}
     if spec["delta"] is not None:
-        spec["delta"] = fn(spec["delta"])
+        spec["delta"] = fn(spec["delta"], ("stochastic", "delta"))
     return spec
+
+
+def _place_words(place, players) -> str:
+    """A value's place (as :func:`_map_spec` gives it) in the words of the game's messages.
+
+    >>> _place_words(("stochastic", "states", "calm", "payoffs", "hold, *", 1), ("A", "B"))
+    'state calm: the payoff of B at (hold, *)'
+    >>> _place_words(("stochastic", "noise", "A", "hold", "fight"), ("A", "B"))
+    "noise of A when intending 'hold': probability of 'fight'"
+    """
+    def key(k):
+        return ", ".join(map(str, k)) if isinstance(k, tuple) else str(k)
+    if place[1] == "delta":
+        return "the discount factor delta"
+    state, rest = (f"state {place[2]}: ", place[3:]) if place[1] == "states" else ("", place[1:])
+    if rest[0] == "payoffs":
+        return f"{state}the payoff of {players[rest[2]]} at ({key(rest[1])})"
+    if rest[0] == "transitions":
+        return f"{state}transition at ({key(rest[1])}): probability of {rest[2]!r}"
+    return f"{state}noise of {rest[1]} when intending {rest[2]!r}: probability of {rest[3]!r}"
 
 
 def _dist_text(dist, always=False) -> str:

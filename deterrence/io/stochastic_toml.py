@@ -139,7 +139,10 @@ class _StochasticReader:
             if all(v is not None for v in head["parameters"].values()):
                 game.with_defaults()  # probabilities must be probabilities at the defaults too
         except GameError as exc:
-            raise GameFileError(str(exc), **{**self.where(*self.locate(str(exc))), "field": None}) from None
+            # an error of values carries its place (ParameterValuesError, DistributionError)
+            place = next((p for p in getattr(exc, "places", ()) if self.base.line(*p) is not None), None)
+            raise GameFileError(str(exc), **{**self.where(*(place or self.locate(str(exc)))),
+                                            "field": None}) from None
         return game
 
     def locate(self, message):
