@@ -32,31 +32,37 @@ class GameFileError(GameError):
     def __init__(self, message: str, *, file: str | None = None,
                  line: int | None = None, field: str | None = None):
         self.file, self.line, self.field, self.reason = file, line, field, message
-        if isinstance(file, str):        # a name with a line break would split the one-line message
-            file = file.replace("\n", "\\n").replace("\r", "\\r")
-        where = ""
-        if file is not None:
-            where = f"{file}:{line}: " if line is not None else f"{file}: "
-        elif line is not None:
-            where = f"line {line}: "
         if field is not None:
             message = f"{field}: {message}"
-        super().__init__(where + message)
+        super().__init__(_where(file, line) + message)
+
+
+def _where(file, line) -> str:
+    """``"file:line: "`` (or ``"file: "``, ``"line N: "``, ``""``): the head of a located message."""
+    if isinstance(file, str):        # a name with a line break would split the one-line message
+        file = file.replace("\n", "\\n").replace("\r", "\\r")
+    if file is not None:
+        return f"{file}:{line}: " if line is not None else f"{file}: "
+    return f"line {line}: " if line is not None else ""
 
 
 class ParameterValuesError(GameError):
     """A game's formulas fail at the parameter values given: a payoff that divides by zero, a
     probability outside [0, 1]. ``places`` are the key paths, in a game file's terms, of the
     formula (``("payoffs", ("hold", "strike"), 1)``: a profile as its labels, a payoff by its
-    index); the command line names the file and line of the game it read from them.
+    index, counted from 0); a game read by :func:`deterrence.load_game` knows its file (its
+    ``source``), and its ``subs`` names the file and the line found from them, as ``file`` and
+    ``line`` (``reason`` is the message without them).
 
     >>> ParameterValuesError("1/(a - 1) is not finite at a = 1", [("payoffs", ("x",), 0)]).places
     (('payoffs', ('x',), 0),)
+    >>> str(ParameterValuesError("1/(a - 1) is not finite at a = 1", file="g.toml", line=7))
+    'g.toml:7: 1/(a - 1) is not finite at a = 1'
     """
 
-    def __init__(self, message: str, places=()):
-        super().__init__(message)
-        self.places = tuple(places)
+    def __init__(self, message: str, places=(), *, file: str | None = None, line: int | None = None):
+        super().__init__(_where(file, line) + message)
+        self.places, self.file, self.line, self.reason = tuple(places), file, line, message
 
 
 class ExpressionError(GameFileError):

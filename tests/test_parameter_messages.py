@@ -141,3 +141,41 @@ def test_the_check_of_a_distribution_carries_its_place():
         StochasticGame(["A"], ["s"], [["x"]], {"s": {"x": [1]}}, {"s": {"*": {"s": "3/2"}}}, delta="1/2")
     assert caught.value.places == (("stochastic", "states", "s", "transitions", "*", "s"),
                                    ("stochastic", "states", "s", "transitions", "*"))
+
+
+@pytest.mark.parametrize("kind", ["normal form", "tree", "stochastic"])
+def test_subs_from_python_names_the_file_and_line_of_a_game_read_from_a_file(kind, tmp_path):
+    """``load_game(path).subs(...)`` refused values naming no file (a game does not keep its path;
+    only the command line named it): a game read from a file keeps it as its ``source``, which is
+    no part of its value (equality, hash), and ``subs`` names the file and the formula's line."""
+    import pickle
+
+    from deterrence.errors import ParameterValuesError
+    from deterrence.io.catalogue import find_entry
+    name, old, new, values, words = {
+        "normal form": ("chicken", '"swerve, straight" = ["-l", "w"]', '"swerve, straight" = ["-l", "w/(l - 2)"]',
+                        {"l": 2}, "is not finite at l = 2"),
+        "tree": ("brinkmanship", '[tree]\nplayer = "A"\nmoves.back_down = [0, "vB"]',
+                 '[tree]\nplayer = "A"\nmoves.back_down = [0, "vB/(vA - 2)"]', {"vA": 2}, "is not finite"),
+        "stochastic": ("stochastic_prisoners_dilemma", '"C, D" = ["-c", "b1"]', '"C, D" = ["-c", "b1/(c - 2)"]',
+                       {"c": 2}, "is not finite at b1 = 3, c = 2")}[kind]
+    text = find_entry(name).read_text()
+    assert text.count(old) == 1
+    path = tmp_path / f"{name}.toml"
+    path.write_text(text.replace(old, new))
+    line = text.replace(old, new).splitlines().index(new.splitlines()[-1]) + 1
+    game = load_game(str(path))
+    for derived in (game, game.with_parameters(**{k: 5 for k in values})):
+        with pytest.raises(ParameterValuesError) as caught:
+            derived.subs(values)
+        assert str(caught.value).startswith(f"{path}:{line}: ") and words in str(caught.value), caught.value
+        assert (caught.value.file, caught.value.line) == (str(path), line)
+    # the source is provenance: equal games from two files are equal and hash alike
+    same, copy_path = load_game(find_entry(name)), tmp_path / "copy.toml"
+    copy_path.write_text(text)
+    other = load_game(str(copy_path))
+    assert other == same and hash(other) == hash(same) and other.source != same.source
+    assert game.source.file == str(path)
+    if kind != "tree":     # (a GameTree cannot be pickled at all: its nodes refuse __setattr__)
+        assert pickle.loads(pickle.dumps(game)).source == game.source
+        assert pickle.loads(pickle.dumps(game)) == game

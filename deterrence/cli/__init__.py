@@ -465,11 +465,12 @@ def _main(argv, DeterrenceError) -> int:
 
 def _in_game_file(exc, source):
     """``exc`` naming the file of the game (and the line of the formula, in a TOML file) when the
-    game's formulas failed at the parameter values (--set or the defaults): the game is a value
-    that does not know its file, so the command that read it names it, as the reader's other
-    errors do (they named no file: a fuzzing review)."""
-    from deterrence.errors import GameFileError, ParameterValuesError
-    if not isinstance(exc, ParameterValuesError) or not isinstance(source, str):
+    game's formulas failed at the parameter values (--set or the defaults) and the error names no
+    file yet: a game read by ``load_game`` names its file itself (its ``source``), but a game
+    made from it by other means (a stage game made a stochastic one) does not; the command that
+    read it names it, as the reader's other errors do (they named no file: a fuzzing review)."""
+    from deterrence.errors import ParameterValuesError
+    if not isinstance(exc, ParameterValuesError) or exc.file is not None or not isinstance(source, str):
         return exc
     from pathlib import Path
     path = Path(source)
@@ -481,15 +482,8 @@ def _in_game_file(exc, source):
         path = None
     if path is None:
         return exc
-    line = None
-    if path.suffix.lower() == ".toml" and exc.places:
-        try:
-            from deterrence.io._common import decode_text, read_file_bytes
-            from deterrence.io.toml_reader import key_lines, place_line
-            line = place_line(key_lines(decode_text(*read_file_bytes(path))), exc.places)
-        except Exception:  # a failing line finder must never hide the real error
-            line = None
-    return GameFileError(str(exc), file=str(path), line=line)
+    from deterrence.io import GameSource
+    return GameSource(path).locate(exc)
 
 
 def _one_line(message: str) -> str:

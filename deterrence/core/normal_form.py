@@ -20,7 +20,7 @@ import numpy as np
 
 from deterrence.errors import GameError
 from deterrence.core.numbers import float_array, format_exact, is_symbolic, to_exact
-from deterrence.core.validate import boundary_init, how_to_give_values
+from deterrence.core.validate import SOURCE_DOC, boundary_init, how_to_give_values, in_its_file, kept_source
 from deterrence.core.frozen import frozen
 
 DEFAULT_PLAYERS = ("Row", "Column")
@@ -48,7 +48,7 @@ class NormalFormGame:
     """
 
     __slots__ = ("_players", "_actions", "_payoffs", "_kind", "_parameters",
-                 "_title", "_description", "_sources", "_claims", "_extra", "_float_cache")
+                 "_title", "_description", "_sources", "_claims", "_extra", "_float_cache", "_source")
 
     def __init__(self, payoffs: Sequence, *, players: Sequence[str] | None = None,
                  actions: Sequence[Sequence[str]] | None = None,
@@ -131,6 +131,7 @@ class NormalFormGame:
         self._claims = frozen(dict(claims or {}))     # nested tables read-only: core.frozen
         self._extra = frozen(dict(extra or {}))
         self._float_cache = None
+        self._source = None       # where it was read from: core.validate.with_source
 
     # -- constructors -------------------------------------------------
     @classmethod
@@ -237,6 +238,7 @@ class NormalFormGame:
 
     # -- properties -------------------------------------------------------
     players = property(lambda self: self._players, doc="Player names, in order.")
+    source = property(lambda self: self._source, doc=SOURCE_DOC)
     actions = property(lambda self: self._actions, doc="Action labels, one tuple per player.")
     kind = property(lambda self: self._kind, doc="``'exact'`` or ``'symbolic'``.")
     title = property(lambda self: self._title)
@@ -321,6 +323,7 @@ class NormalFormGame:
             self._float_cache = tuple(_frozen(float_array(p)) for p in self._payoffs)
         return self._float_cache
 
+    @in_its_file
     def subs(self, values: Mapping[str, object] | None = None, **kw) -> "NormalFormGame":
         """Substitute parameter values; unspecified parameters take their defaults.
 
@@ -371,7 +374,7 @@ class NormalFormGame:
         if unknown:
             raise GameError(f"unknown parameter(s) {', '.join(sorted(unknown))}; "
                             f"declared: {', '.join(sorted(self._parameters)) or 'none'}")
-        return self._replace(parameters={**self._parameters, **values})
+        return kept_source(self._replace(parameters={**self._parameters, **values}), self)
 
     def with_defaults(self) -> "NormalFormGame":
         """The exact game at the parameters' default values."""

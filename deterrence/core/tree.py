@@ -50,7 +50,7 @@ from typing import Mapping, Sequence
 
 from deterrence.core.numbers import format_exact, is_symbolic, to_exact
 from deterrence.errors import GameError, TooLargeError
-from deterrence.core.validate import boundary_init, how_to_give_values
+from deterrence.core.validate import SOURCE_DOC, boundary_init, how_to_give_values, in_its_file, kept_source
 from deterrence.core.frozen import frozen
 
 #: the deepest tree the toolkit takes by default (the readers of ``.efg`` and TOML trees refuse
@@ -411,6 +411,7 @@ class GameTree:
         self._symbolic = False
         self._depth = _check_depth(root, max_depth)
         self._max_depth = max_depth
+        self._source = None       # where it was read from: core.validate.with_source
         self._root = self._convert(root, ())
         self._index()
 
@@ -531,6 +532,7 @@ class GameTree:
 
     # -- properties -------------------------------------------------------------
     players = property(lambda self: self._players, doc="Player names, in order.")
+    source = property(lambda self: self._source, doc=SOURCE_DOC)
     root = property(lambda self: self._root)
     title = property(lambda self: self._title)
     description = property(lambda self: self._description)
@@ -716,6 +718,7 @@ class GameTree:
         fields.update(changes)
         return GameTree(self._root if root is None else root, fields.pop("players"), **fields)
 
+    @in_its_file
     def subs(self, values: Mapping | None = None, **kw) -> "GameTree":
         """Substitute parameter values (others take their defaults): an exact tree.
 
@@ -780,7 +783,7 @@ class GameTree:
         unknown = set(values) - set(self._params)
         if unknown:
             raise GameError(f"unknown parameter(s) {', '.join(sorted(unknown))}")
-        return self._replace(parameters={**self._params, **values})
+        return kept_source(self._replace(parameters={**self._params, **values}), self)
 
     def with_defaults(self) -> "GameTree":
         """The exact tree at the parameters' default values.

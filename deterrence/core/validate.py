@@ -165,6 +165,75 @@ def boundary_init(cls):
     return cls
 
 
+def in_its_file(method):
+    """Decorator of a game's ``subs``: a :class:`~deterrence.errors.ParameterValuesError` (a
+    formula of the game fails at the values) names the file the game was read from, and the
+    formula's line, when the game has a ``source`` (:func:`deterrence.load_game` gives one; it
+    locates the error: this layer reads no files). From Python it named no file, since a game
+    does not keep its path; only the command line, which knew it, named it (an error review).
+
+    >>> class Place:
+    ...     def locate(self, exc):
+    ...         return type(exc)(exc.reason, exc.places, file="g.toml", line=3)
+    >>> class Game:
+    ...     _source = Place()
+    ...     @in_its_file
+    ...     def subs(self):
+    ...         from deterrence.errors import ParameterValuesError
+    ...         raise ParameterValuesError("1/(a - 1) is not finite at a = 1")
+    >>> Game().subs()
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.ParameterValuesError: g.toml:3: 1/(a - 1) is not finite at a = 1
+    """
+    from deterrence.errors import ParameterValuesError
+
+    @functools.wraps(method)
+    def located(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except ParameterValuesError as exc:
+            source = getattr(self, "_source", None)
+            if source is None or exc.file is not None:
+                raise
+            raise source.locate(exc) from None
+    return located
+
+
+def with_source(game, source):
+    """A copy of ``game`` that keeps ``source``, where it was read from (its provenance: not part
+    of the game's value, so not of its equality or hash; :func:`in_its_file` uses it). Only the
+    readers call it, on the game they have just made.
+
+    >>> from deterrence.core.normal_form import NormalFormGame
+    >>> g = NormalFormGame.from_arrays([[1]])
+    >>> h = with_source(g, "g.toml")
+    >>> (h.source, g.source, h == g, hash(h) == hash(g))
+    ('g.toml', None, True, True)
+    """
+    import copy
+    new = copy.copy(game)
+    object.__setattr__(new, "_source", source)
+    return new
+
+
+def kept_source(new, old):
+    """``new`` (a game made from ``old`` with other parameter values) keeping ``old``'s source.
+
+    >>> from deterrence.core.normal_form import NormalFormGame
+    >>> kept_source(NormalFormGame.from_arrays([[2]]), with_source(NormalFormGame.from_arrays([[1]]), "g.toml")).source
+    'g.toml'
+    """
+    source = getattr(old, "_source", None)
+    return new if source is None else with_source(new, source)
+
+
+#: The doc of the games' ``source`` property.
+SOURCE_DOC = ("Where the game was read from: a :class:`deterrence.io.GameSource` (its ``file``) for a game "
+              "read by :func:`deterrence.load_game` (kept by ``with_parameters``), else None. Provenance, not "
+              "part of the game's value: equal games from two files are equal, and hash alike.")
+
+
 def check_count(name: str, value, *, limit: int, option: str | None = None, least: int = 1) -> int:
     """``value`` as a whole number from ``least`` to ``limit``; else a ``GameError`` naming
     ``name`` (or ``TooLargeError`` naming the limit and ``option``, which raises it).
@@ -271,7 +340,8 @@ def _position(items: tuple, item, kind: str, whose: str, plural: str) -> int:
     raise GameError(f"unknown {kind} {item!r}{whose}; {plural} are {', '.join(map(str, items))}")
 
 
-__all__ = ["at_defaults", "defaults_note", "how_to_give_values", "public_boundary", "boundary_init", "check_count",
+__all__ = ["at_defaults", "defaults_note", "how_to_give_values", "in_its_file", "public_boundary", "boundary_init",
+           "with_source", "kept_source", "check_count",
            "check_positive", "check_nonnegative", "player_position", "action_position"]
 
 

@@ -64,6 +64,53 @@ def write_game(game, path) -> str:
         raise GameFileError(f"cannot write: {exc.strerror or exc}", file=str(path)) from None
 
 
+class GameSource:
+    """Where a game was read from: the file :func:`deterrence.load_game` read it from, kept by
+    the game as its ``source`` (provenance: not part of the game's value, so two equal games
+    from two files are equal and hash alike). It names the file, and the line of the formula,
+    of an error the game's formulas give at parameter values (``subs``), which from Python named
+    no file (a game does not keep its path; only the command line named it: an error review).
+
+    >>> GameSource("g.toml")
+    GameSource('g.toml')
+    """
+
+    __slots__ = ("file",)
+
+    def __init__(self, file):
+        object.__setattr__(self, "file", str(file))
+
+    def __setattr__(self, key, value):
+        raise AttributeError("a GameSource is an immutable value")
+
+    def __eq__(self, other):
+        return isinstance(other, GameSource) and other.file == self.file
+
+    def __hash__(self):
+        return hash(("GameSource", self.file))
+
+    def __repr__(self):
+        return f"GameSource({self.file!r})"
+
+    def __reduce__(self):
+        return GameSource, (self.file,)
+
+    def locate(self, exc):
+        """``exc`` (a :class:`~deterrence.errors.ParameterValuesError`) naming this file, and in a
+        TOML file the line of the first of its ``places`` found there (the file is read again:
+        an error is rare, and a game keeps no text)."""
+        from deterrence.errors import ParameterValuesError
+        from deterrence.io._common import decode_text, read_file_bytes
+        line = None
+        if self.file.lower().endswith(".toml") and exc.places:
+            try:
+                from deterrence.io.toml_reader import key_lines, place_line
+                line = place_line(key_lines(decode_text(*read_file_bytes(self.file))), exc.places)
+            except Exception:  # a failing line finder must never hide the real error
+                line = None
+        return ParameterValuesError(getattr(exc, "reason", str(exc)), exc.places, file=self.file, line=line)
+
+
 def load_game(source, **options):
     """Load a game from a file path or a catalogue name.
 
@@ -101,4 +148,7 @@ def load_game(source, **options):
         raise GameFileError(f"unknown file type {suffix or '(none)'}; "
                             f"use one of {', '.join(READERS)}", file=str(path))
     module, function = READERS[suffix]
-    return getattr(importlib.import_module(module), function)(path, **options)
+    game = getattr(importlib.import_module(module), function)(path, **options)
+    # the game keeps its file, so that an error of its formulas at other values names it
+    from deterrence.core.validate import with_source
+    return with_source(game, GameSource(path)) if hasattr(game, "source") else game

@@ -490,3 +490,4 @@ def csv_rows(text: str, *, file, header) -> tuple:
     except csv.Error as exc:
         raise GameFileError(f"malformed CSV: {exc}", file=file, line=reader.line_num or None) from None
     return columns, rows
+
