@@ -108,3 +108,15 @@ def test_a_tree_equilibriums_tables_cannot_change():
     mine = eq.strategies["Incumbent"]         # a reader's copy is theirs to change
     mine["in"] = {"fight": 1}
     assert eq.strategies["Incumbent"] != mine
+
+
+def test_a_game_tree_can_be_pickled_and_deep_copied():
+    """Its nodes refuse ``setattr``, which pickle and deepcopy used to restore their slots: a tree
+    could be neither pickled nor deep-copied (AttributeError: tree nodes are immutable; an error review)."""
+    tree = dt.load_game("brinkmanship")
+    for back in (pickle.loads(pickle.dumps(tree)), copy.deepcopy(tree)):
+        assert back == tree and hash(back) == hash(tree) and back.source == tree.source
+        assert dt.solve(back.with_defaults(), "subgame_perfect")[0] == dt.solve(tree.with_defaults(),
+                                                                               "subgame_perfect")[0]
+        with pytest.raises(AttributeError, match="immutable"):
+            back.root.label = "changed"

@@ -74,6 +74,23 @@ class Node:
         for k, v in kw.items():
             object.__setattr__(self, k, v)
 
+    def __reduce__(self):
+        """Pickle and deepcopy rebuild a node from its slots (the default restores them with
+        ``setattr``, which a node refuses: a GameTree could be neither pickled nor deep-copied)."""
+        return _node_from_slots, (type(self), tuple((k, getattr(self, k)) for k in type(self).__slots__))
+
+
+def _node_from_slots(cls, items):
+    """A node of class ``cls`` with the slot values ``items`` (pickle's way back: no checks to redo).
+
+    >>> import pickle
+    >>> pickle.loads(pickle.dumps(Terminal([1, 2], "end"))).payoffs
+    (1, 2)
+    """
+    node = object.__new__(cls)
+    node._set(**dict(items))
+    return node
+
 
 @boundary_init
 class Terminal(Node):
