@@ -377,15 +377,17 @@ def test_a_round_of_any_exact_length_gives_a_report_and_strict_json(days, words,
     assert noise["round_days_float"] is None or isinstance(noise["round_days_float"], float)
 
 
+@pytest.mark.parametrize("command", ["repeated", "report"])
 @pytest.mark.parametrize("key, bad", [("round_days", "0"), ("war", '"peace"')])
-def test_a_bad_round_days_or_war_names_its_own_line(key, bad, capsys, tmp_path):
-    """`deterrence repeated` named the [repeated] header's line for them (a fuzzing review)."""
+def test_a_bad_round_days_or_war_names_its_own_line(key, bad, command, capsys, tmp_path):
+    """`deterrence repeated` named the [repeated] header's line for them (a fuzzing review);
+    `deterrence report` named no file at all (an error review)."""
     from deterrence.cli import main as cli_main
     base = (Path(dt.__file__).parent.parent / "games" / "us_iran_stage.toml").read_text()
     text = base.replace("round_days = 7", f"{key} = {bad}" if key == "round_days" else f"round_days = 7\n{key} = {bad}")
     path = tmp_path / "g.toml"
     path.write_text(text)
-    assert cli_main(["repeated", str(path)]) == 2
+    assert cli_main([command, str(path)]) == 2
     err = capsys.readouterr().err
     line = next(k for k, t in enumerate(text.splitlines(), 1) if t.startswith(f"{key} = "))
     assert f"{path}:{line}: repeated.{key}: [repeated] {key}" in err, err

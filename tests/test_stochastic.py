@@ -170,6 +170,7 @@ BAD = [
      '', "[stochastic.states.crisis.payoffs]", ["no transitions"]),
     ('Iran = ["hold", "retaliate", "escalate"]', 'Iraq = ["hold"]', "Iraq", ["unknown player 'Iraq'"]),
     ('round_days = 7', 'round_days = 7\nrounds = 3', "rounds = 3", ["unknown key 'rounds'"]),
+    ('round_days = 7', 'round_days = 0', "round_days = 0", ["must be positive"]),   # (was [stochastic]'s line)
     ('[stochastic.states.war.payoffs]', '[stochastic.states.war.payoff]', "[stochastic.states.war.payoff]",
      ["unknown key 'payoff'"]),
     ('"*, *" = [-10, -10]', '"*, *" = ["-10", "sqrt(-1)"]', '"*, *" = ["-10"', ["not a real number"]),

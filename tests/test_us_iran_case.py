@@ -1085,6 +1085,7 @@ def test_round_length_cannot_be_changed_behind_the_weekly_rates(capsys):
     assert cli_main(["report", "--set", "round_days=1"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "round_days" in err and "per week" in err
+    assert err.startswith("deterrence: --set round_days=1: "), err       # the option that gave it (an error review)
 
 
 def test_the_reports_search_and_the_front_doors_agree_on_what_else_there_is():

@@ -68,6 +68,7 @@ def run(args) -> int:
         if args.no_fit and args.record is not None:
             from deterrence.errors import GameError
             raise GameError("--no-fit and --record: a record is only read to fit the model to it")
+        _check_case_sets(args.set)
         subject = (us_iran_exchange_model(record=args.record, progress=True, **values) if args.record is not None
                    else us_iran_exchange_model(fitted=not args.no_fit, **values))
     elif args.no_fit:
@@ -102,6 +103,28 @@ def run(args) -> int:
     return 0
 
 
+def _check_case_sets(pairs):
+    """Each ``--set NAME=VALUE`` of the case model checked on its own, so that a refused value is
+    named as the option that gave it (``report --set round_days=0`` said "round_days is fixed
+    at 7", naming no option: an error review).
+
+    >>> _check_case_sets(["round_days=1"])
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.GameError: --set round_days=1: round_days is fixed at 7: the calibration's rates ...
+    """
+    from deterrence.cli import _parse_sets
+    from deterrence.errors import GameError, TooLargeError
+    from deterrence.models.us_iran_calibration import calibration_values
+    for pair in pairs:
+        (name, value), = _parse_sets([pair]).items()
+        try:
+            calibration_values(**{name: value})
+        except (GameError, TooLargeError) as exc:
+            shown = pair if len(pair) <= 60 else pair[:60] + "..."
+            raise type(exc)(f"--set {shown}: {exc}") from None
+
+
 def _repeated_section(game, name) -> dict:
     """``{"delta": ...}`` for a stage game whose file's ``[repeated]`` section gives a discount
     factor and a strategy profile, so that the report adds the shadow of the future (the
@@ -112,11 +135,17 @@ def _repeated_section(game, name) -> dict:
     from deterrence.core.repeated import repeated_section
     if not isinstance(game, NormalFormGame) or game.n_players != 2:
         return {}
-    section = repeated_section(game)
+    from deterrence.cli.repeated import _lines
+    from deterrence.core.repeated import RepeatedGame, section_error_in_file
+    from deterrence.errors import GameError, TooLargeError
+    file, lines = _lines(name)
+    try:
+        section = repeated_section(game)
+    except (GameError, TooLargeError) as exc:     # round_days = 0 named no file (an error review)
+        if file is None or getattr(exc, "file", None):
+            raise
+        raise section_error_in_file(exc, file, lines) from None
     if section.delta is None or section.profile is None:
         return {}
-    from deterrence.cli.repeated import _lines
-    from deterrence.core.repeated import RepeatedGame
-    file, lines = _lines(name)
     RepeatedGame.from_game(game, file=file, lines=lines)          # a bad value names its line
     return {"delta": section.delta}

@@ -444,6 +444,28 @@ def repeated_section(game) -> RepeatedSection:
                            round_days=section_round_days(game))
 
 
+def section_error_in_file(exc, file, lines) -> GameFileError:
+    """An error of :func:`repeated_section` as an error of its file (``lines`` from
+    :func:`deterrence.io.toml_reader.key_lines`) at the line of the key it is about; the
+    ``repeated`` command and the report both read a file's section through it (the report
+    named no file for a bad round_days: an error review).
+
+    >>> str(section_error_in_file(GameError("[repeated] round_days = 0: not positive"), "g.toml",
+    ...                           {("repeated",): 3, ("repeated", "round_days"): 5}))
+    'g.toml:5: repeated.round_days: [repeated] round_days = 0: not positive'
+    """
+    # the key the message is about: an unknown key itself (its message lists the known ones,
+    # "noise" among them, and was blamed on repeated.noise: an error review), the noise, the profile
+    message = str(exc)
+    unknown = re.match(r"\[repeated\]: unknown key\(s\) ([^,;\s]+)", message)
+    head = message.split(":")[0]
+    own = re.match(r"\[repeated\] (round_days|war)\b", message)     # (was the header's line)
+    key = (unknown.group(1) if unknown else own.group(1) if own else "noise" if "noise" in head
+           else "strategies" if head.startswith("strategies") else None)
+    return GameFileError(message, file=file, line=(lines or {}).get(("repeated", key) if key else ("repeated",)),
+                         field="repeated" + (f".{key}" if key else ""))
+
+
 def section_round_days(game):
     """The ``round_days`` key of a game file's ``[repeated]`` section: the length of a round in
     days, an exact positive number, or ``None`` (rounds have no length in time). The noise
@@ -688,17 +710,7 @@ class RepeatedGame:
             # (an ExpressionError is a GameFileError without a file: an unknown name in a formula)
             if file is None or getattr(exc, "file", None):
                 raise
-            # the key the message is about: an unknown key itself (its message lists the known ones,
-            # "noise" among them, and was blamed on repeated.noise: an error review), the noise, the profile
-            message = str(exc)
-            unknown = re.match(r"\[repeated\]: unknown key\(s\) ([^,;\s]+)", message)
-            head = message.split(":")[0]
-            own = re.match(r"\[repeated\] (round_days|war)\b", message)     # (was the header's line)
-            key = (unknown.group(1) if unknown else own.group(1) if own else "noise" if "noise" in head
-                   else "strategies" if head.startswith("strategies") else None)
-            raise GameFileError(message, file=file, line=(lines or {}).get(("repeated", key) if key else
-                                                                           ("repeated",)),
-                                field="repeated" + (f".{key}" if key else "")) from None
+            raise section_error_in_file(exc, file, lines) from None
         # the keys taken from the file: an error in one of them names its file and line
         from_file = [k for k, v in (("delta", delta), ("horizon", horizon), ("noise", noise)) if v is None
                      and getattr(section, k) is not None]

@@ -185,6 +185,11 @@ class _StochasticReader:
         for key in ("annual_discount_rate", "round_days"):
             if key in table:
                 spec[key] = parameter_value(table[key], **self.where("stochastic", key))
+                # at its own line (the game's check named the [stochastic] header's: an error review)
+                if spec[key] is not None and (spec[key] <= 0 if key == "round_days" else spec[key] < 0):
+                    self.fail(f"{'the length of a round in days' if key == 'round_days' else 'a rate'} must be "
+                              f"{'positive' if key == 'round_days' else 'at least 0'}, got {table[key]!r}",
+                              "stochastic", key)
         if "delta" not in table and not ("annual_discount_rate" in table and "round_days" in table):
             self.fail("give delta (the discount factor per round), or annual_discount_rate and "
                       "round_days", "stochastic")
