@@ -364,7 +364,7 @@ def test_an_error_review_of_stop_39_each_input_refused_by_name(tmp_path, capsys)
         assert said in refused("repeated", str(path))        # the key's own line (was repeated.noise, or none)
     payoff = tmp_path / "payoff.toml"
     payoff.write_text(text.replace('"C, C" = ["R", "R"]', '"C, C" = ["R", "Q"]'))
-    assert 'payoff.toml:25: payoffs."C, C"[2] (the payoff of Column): \'Q\': unknown name' in refused(
+    assert 'payoff.toml:25: payoffs."C, C" (the payoff of Column): \'Q\': unknown name' in refused(
         "solve", str(payoff))
     assert main(["repeated", "chicken", "--delta", "1/2", "-s", "tit_for_tat,tit_for_tat", "--noise", "execution=1/2",
                  "--noise", "tremble=1/3"]) == 0

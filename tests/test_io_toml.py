@@ -459,9 +459,9 @@ def test_a_parameter_value_with_a_long_exponent_within_the_limit_is_read(written
 @pytest.mark.parametrize("name, old, new, words", [
     ("brinkmanship", '[tree]\nplayer = "A"\nmoves.back_down = [0, "vB"]',
      '[tree]\nplayer = "A"\nmoves.back_down = [\n  0,\n  "vB/(vA-vA)",\n]',
-     "tree.moves.back_down[2] (the payoff of B)"),
+     "tree.moves.back_down (the payoff of B)"),
     ("stochastic_prisoners_dilemma", '"C, D" = ["-c", "b1"]', '"C, D" = [\n  "-c",\n  "b1/(c-c)",\n]',
-     'stochastic.states.good.payoffs."C, D"[2]')])
+     'stochastic.states.good.payoffs."C, D" (the payoff of B)')])
 def test_tree_and_stochastic_payoffs_in_a_multiline_array_name_their_line(name, old, new, words, tmp_path):
     """A tree's and a stochastic game's payoff errors named the array's first line too (a fuzzing review)."""
     text = (catalogue_dir() / f"{name}.toml").read_text()
@@ -473,3 +473,22 @@ def test_tree_and_stochastic_payoffs_in_a_multiline_array_name_their_line(name, 
         load_game(path)
     assert words in str(err.value) and "division by zero" in str(err.value)
     assert "/(" in bad.splitlines()[err.value.line - 1] and "[" not in bad.splitlines()[err.value.line - 1]
+
+
+@pytest.mark.parametrize("old, new, field", [
+    ('players = ["Row", "Column"]', 'players = ["Row", "Row"]', "players (item 2)"),
+    ('Column = ["swerve", "straight"]', 'Column = ["swerve", "swerve"]', "actions.Column (item 2)"),
+    ('"swerve, straight" = ["-l", "w"]', '"swerve, straight" = ["-l", "zz"]',
+     'payoffs."swerve, straight" (the payoff of Column)')])
+def test_an_error_in_an_array_counts_from_one_or_names_the_player(old, new, field, tmp_path):
+    """One convention for every array (an error review): payoffs were counted from 1 as ``[2]`` and
+    other arrays from 0 as ``[1]``; now a position is counted as a person counts, ``(item 2)``,
+    and a payoff is named by its player."""
+    text = (catalogue_dir() / "chicken.toml").read_text()
+    assert text.count(old) == 1, old
+    path = tmp_path / "g.toml"
+    path.write_text(text.replace(old, new))
+    with pytest.raises(GameFileError) as err:
+        load_game(path)
+    assert f":{err.value.line}: {field}: " in str(err.value), str(err.value)
+    assert "[" not in (err.value.field or ""), err.value.field

@@ -137,7 +137,7 @@ def test_toml_reader_and_round_trip(tmp_path):
 @pytest.mark.parametrize("text, message", [
     ('players = ["A"]\n[tree]\nplayer = "A"\nmoves.x = [1, 2]\n', "g.toml:4: tree.moves.x.payoffs: 2 payoffs given"),
     ('players = ["A"]\n[tree]\nplayer = "A"\nmoves.x = ["zz"]\n',
-     "g.toml:4: tree.moves.x[1] (the payoff of A): 'zz': unknown name"),
+     "g.toml:4: tree.moves.x (the payoff of A): 'zz': unknown name"),
     ('players = ["A"]\n[tree]\nprobabilities = { x = "1/2", y = "1/3" }\nmoves.x = [1]\nmoves.y = [2]\n',
      "g.toml:3: node root: probabilities sum to 5/6"),
     ('players = ["A"]\n[tree]\nplayer = "A"\nfoo = 1\nmoves.x = [1]\n', "g.toml:4: tree.foo: unknown key 'foo'"),

@@ -766,7 +766,8 @@ class GameTree:
                 problem = real_formula_problem(out)
                 if problem:       # 1/(a - 2) at a = 2 was "payoff zoo is symbolic: give values" (a review)
                     path, kind, key = where
-                    what = (f"payoff {key + 1} ({self._players[key]}'s)" if kind == "payoff" and
+                    # named by its player, as the file readers name a payoff (not counted: an error review)
+                    what = (f"the payoff of {self._players[key]}" if kind == "payoff" and
                             key < len(self._players) else f"{kind} of {key!r}" if kind == "probability"
                             else f"payoff {key + 1}")
                     raise ParameterValuesError(f"node {path_name(path)}: {what} is {v}, which {problem} "

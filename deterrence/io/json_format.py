@@ -335,7 +335,7 @@ def game_from_json(obj, *, file="<json>"):
             fail(f"{len(profiles)} profiles but {len(payoffs)} lists of payoffs", "profiles")
         index = []
         for k, prof in enumerate(profiles):
-            field = f"profiles[{k}]"
+            field = f"profiles (item {k + 1})"      # counted from 1, as the TOML readers count
             if not isinstance(prof, list) or len(prof) != n:
                 fail(f"a profile is a list of {n} action labels, one per player", field)
             idx = []
@@ -357,12 +357,13 @@ def game_from_json(obj, *, file="<json>"):
     for k, (idx, values) in enumerate(zip(index, payoffs)):
         if idx in seen:
             fail(f"profile ({', '.join(a[i] for a, i in zip(actions, idx))}) is given twice",
-                 f"profiles[{k}]")
+                 f"profiles (item {k + 1})")
         seen.add(idx)
         if not isinstance(values, list) or len(values) != n:
-            fail(f"expected a list of {n} payoffs (one per player)", f"payoffs[{k}]")
+            fail(f"expected a list of {n} payoffs (one per player)", f"payoffs (item {k + 1})")
         for i, v in enumerate(values):
-            arrays[i][idx] = payoff_value(v, declared, file=file, field=f"payoffs[{k}][{i}]")
+            arrays[i][idx] = payoff_value(v, declared, file=file,
+                                          field=f"payoffs (item {k + 1}, the payoff of {players[i]})")
     if len(seen) != size:
         missing = next(p for p in itertools.product(*(range(k) for k in shape)) if p not in seen)
         fail(f"no payoffs for profile ({', '.join(a[i] for a, i in zip(actions, missing))})"

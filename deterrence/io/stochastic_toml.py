@@ -118,9 +118,9 @@ class _StochasticReader:
         return payoff_value(v, self.params, **self.where(*path))
 
     def _payoff(self, v, here, i):
-        """Payoff ``i`` of a profile: the field counts from 1, the line is its element's own."""
-        where = self.where(*here, i + 1)
-        where["line"] = self.base.line(*here, i) or where["line"]
+        """Payoff ``i`` of a profile: at its element's own line, its player named."""
+        where = self.base.payoff_where(here, i, self.players)
+        where["line"] = where["line"] or self.where(*here)["line"]
         return payoff_value(v, self.params, **where)
 
     def game(self):

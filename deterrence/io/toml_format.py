@@ -150,14 +150,6 @@ class _Reader(TomlReader):
             actions.append(list(acts))
         return actions
 
-    def _payoff_where(self, path, i, players) -> dict:
-        """Where payoff ``i`` of a profile is: its line, and a field that names its player
-        ("payoffs."C, C"[2]" left the reader to count the players: an error review)."""
-        where = self.where(*path, i + 1)           # the field counts payoffs from 1
-        where["line"] = self.line(*path, i)        # the lines of an array's elements from 0
-        where["field"] = f"{where['field']} (the payoff of {players[i]})"
-        return where
-
     def payoffs(self, players, actions, params):
         import numpy as np
         table = self.get("payoffs", dict,
@@ -192,7 +184,7 @@ class _Reader(TomlReader):
             if len(values) != n:
                 self.fail(f"{len(values)} payoff(s) given, the game has {n} players "
                           f"({', '.join(players)})", *path)
-            entries[idx] = (key, [payoff_value(v, declared, **self._payoff_where(path, i, players))
+            entries[idx] = (key, [payoff_value(v, declared, **self.payoff_where(path, i, players))
                                   for i, v in enumerate(values)])
         if math.prod(shape) != len(entries):
             # Some profile is missing (there are no extras: every key was checked).

@@ -206,19 +206,28 @@ def _dotted(snippet):
 
 
 def field_name(*path) -> str:
-    """A key path as written in TOML (quoted where needed).
+    """A key path as written in TOML (quoted where needed); a position in an array (an index,
+    counted from 0 in key paths) is named as a person counts, from 1: ``(item 2)``. (Payoffs
+    counted from 1 and every other array from 0, each as ``[n]``: an error review; a payoff is
+    named by its player instead, :meth:`TomlReader.payoff_where`.)
 
-    >>> field_name("payoffs", "a, b", 1)
-    'payoffs."a, b"[1]'
+    >>> field_name("payoffs", "a, b"), field_name("actions", "Row", 1), field_name("x", 0, 2)
+    ('payoffs."a, b"', 'actions.Row (item 2)', 'x (item 1, item 3)')
     """
-    out = []
+    out, items = [], []
     for p in path:
         if isinstance(p, int):
-            out[-1] += f"[{p}]"
-        elif re.fullmatch(r"[A-Za-z0-9_-]+", p):
+            items.append(f"item {p + 1}")
+            continue
+        if items:
+            out[-1] += f" ({', '.join(items)})"
+            items = []
+        if re.fullmatch(r"[A-Za-z0-9_-]+", p):
             out.append(p)
         else:
             out.append('"' + p.replace("\\", "\\\\").replace('"', '\\"') + '"')
+    if items and out:
+        out[-1] += f" ({', '.join(items)})"
     return ".".join(out)
 
 
@@ -260,6 +269,20 @@ class TomlReader:
 
     def fail(self, message, *path):
         raise GameFileError(message, **self.where(*path))
+
+    def payoff_where(self, path, i, players) -> dict:
+        """Where payoff ``i`` of the array at ``path`` is: its element's own line, and a field that
+        names its player (the readers of every kind of file share it: they counted from 1 in
+        ``[n]`` where other arrays counted from 0, and one named no player: an error review).
+
+        >>> r = TomlReader('[payoffs]\\n"a" = [1,\\n  "x"]\\n', {}, "g.toml")
+        >>> r.payoff_where(("payoffs", "a"), 1, ["Row", "Column"])
+        {'file': 'g.toml', 'line': 3, 'field': 'payoffs.a (the payoff of Column)'}
+        """
+        where = self.where(*path)
+        where["line"] = self.line(*path, i) or where["line"]        # the lines of an array's elements
+        where["field"] = f"{where['field']} (the payoff of {players[i]})"
+        return where
 
     def get(self, key, kind, what, required=False, default=None):
         if key not in self.data:

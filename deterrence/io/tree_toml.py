@@ -163,12 +163,9 @@ class _TreeReader:
             raise GameFileError(str(exc), **{**b.where(*keys), "field": None}) from None
 
     def _payoff(self, v, at, i):
-        """Payoff ``i`` of an array, as the normal-form reader names it: counted from 1 with its
-        player in the field, at its element's own line."""
-        where = self.base.where(*at, i + 1)
-        where["line"] = self.base.line(*at, i) or where["line"]
-        where["field"] = f"{where['field']} (the payoff of {self.players[i]})"
-        return payoff_value(v, self.params, what="payoff", **where)
+        """Payoff ``i`` of an array, as the normal-form reader names it: its player in the field,
+        at its element's own line."""
+        return payoff_value(v, self.params, what="payoff", **self.base.payoff_where(at, i, self.players))
 
     def value(self, v, *keys):
         what = "probability" if "probabilities" in keys else "payoff"
