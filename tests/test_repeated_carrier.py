@@ -391,3 +391,22 @@ def test_a_bad_round_days_or_war_names_its_own_line(key, bad, command, capsys, t
     err = capsys.readouterr().err
     line = next(k for k, t in enumerate(text.splitlines(), 1) if t.startswith(f"{key} = "))
     assert f"{path}:{line}: repeated.{key}: [repeated] {key}" in err, err
+
+
+def test_a_bad_repeated_section_names_its_file_from_python(tmp_path):
+    """From Python, ``repeated_section(load_game(path))`` and ``analyse_repeated`` refused a bad
+    ``round_days`` naming no file (only the command line passed the file): the game keeps its
+    source, and the section's readers name its file and the key's line (an error review)."""
+    from deterrence.core.repeated import repeated_section, section_round_days
+    from deterrence.errors import GameFileError
+    base = (Path(dt.__file__).parent.parent / "games" / "us_iran_stage.toml").read_text()
+    text = base.replace("round_days = 7", "round_days = 0")
+    path = tmp_path / "g.toml"
+    path.write_text(text)
+    line = text.splitlines().index("round_days = 0") + 1
+    game = dt.load_game(path)
+    for call in (repeated_section, section_round_days, dt.analyse_repeated):
+        with pytest.raises(GameFileError) as caught:
+            call(game)
+        assert (caught.value.file, caught.value.line) == (str(path), line), caught.value
+        assert str(caught.value).startswith(f"{path}:{line}: repeated.round_days: "), caught.value

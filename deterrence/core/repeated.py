@@ -402,9 +402,29 @@ class RepeatedSection:
     round_days: object = None   # the length of a round in days (:func:`section_round_days`), or None
 
 
+def _in_its_file(read):
+    """Decorator of the readers of a game's ``[repeated]`` section: an error names the game's
+    file and the key's line (:func:`section_error_in_file`) when the game keeps its ``source``
+    (a game read by ``load_game``): from Python, a bad ``round_days`` named no file (an error
+    review); the command line, which passes the file itself, named it."""
+    import functools
+
+    @functools.wraps(read)
+    def located(game, *args, **kwargs):
+        try:
+            return read(game, *args, **kwargs)
+        except (GameError, TooLargeError) as exc:
+            source = getattr(game, "source", None)
+            if source is None or getattr(exc, "file", None) or not hasattr(source, "key_lines"):
+                raise
+            raise section_error_in_file(exc, source.file, source.key_lines()) from None
+    return located
+
+
 _SECTION_KEYS = ("delta", "horizon", "noise", "strategies", "profile", "automata", "war", "round_days")
 
 
+@_in_its_file
 def repeated_section(game) -> RepeatedSection:
     """The one reader of a game file's ``[repeated]`` section (empty when there is none).
 
@@ -466,6 +486,7 @@ def section_error_in_file(exc, file, lines) -> GameFileError:
                          field="repeated" + (f".{key}" if key else ""))
 
 
+@_in_its_file
 def section_round_days(game):
     """The ``round_days`` key of a game file's ``[repeated]`` section: the length of a round in
     days, an exact positive number, or ``None`` (rounds have no length in time). The noise
@@ -491,6 +512,7 @@ def section_round_days(game):
     return value
 
 
+@_in_its_file
 def section_war(game) -> tuple | None:
     """The ``war`` key of a game file's ``[repeated]`` section, read and checked: the profiles
     that count as war (:func:`war_profiles`), or ``None`` (the default meaning). The noise

@@ -95,19 +95,25 @@ class GameSource:
     def __reduce__(self):
         return GameSource, (self.file,)
 
+    def key_lines(self) -> dict:
+        """The line of each key path of the file (:func:`deterrence.io.toml_reader.key_lines`),
+        read again; ``{}`` for a file that is not TOML or cannot be read now."""
+        if not self.file.lower().endswith(".toml"):
+            return {}
+        try:
+            from deterrence.io._common import decode_text, read_file_bytes
+            from deterrence.io.toml_reader import key_lines
+            return key_lines(decode_text(*read_file_bytes(self.file)))
+        except Exception:  # a failing line finder must never hide the real error
+            return {}
+
     def locate(self, exc):
         """``exc`` (a :class:`~deterrence.errors.ParameterValuesError`) naming this file, and in a
         TOML file the line of the first of its ``places`` found there (the file is read again:
         an error is rare, and a game keeps no text)."""
         from deterrence.errors import ParameterValuesError
-        from deterrence.io._common import decode_text, read_file_bytes
-        line = None
-        if self.file.lower().endswith(".toml") and exc.places:
-            try:
-                from deterrence.io.toml_reader import key_lines, place_line
-                line = place_line(key_lines(decode_text(*read_file_bytes(self.file))), exc.places)
-            except Exception:  # a failing line finder must never hide the real error
-                line = None
+        from deterrence.io.toml_reader import place_line
+        line = place_line(self.key_lines(), exc.places) if exc.places else None
         return ParameterValuesError(getattr(exc, "reason", str(exc)), exc.places, file=self.file, line=line)
 
 
