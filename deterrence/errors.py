@@ -51,7 +51,7 @@ class ParameterValuesError(GameError):
     probability outside [0, 1]. ``places`` are the key paths, in a game file's terms, of the
     formula (``("payoffs", ("hold", "strike"), 1)``: a profile as its labels, a payoff by its
     index, counted from 0); a game read by :func:`deterrence.load_game` knows its file (its
-    ``source``), and its ``subs`` names the file and the line found from them, as ``file`` and
+    ``file``), and its ``subs`` names the file and the line found from them, as ``file`` and
     ``line`` (``reason`` is the message without them).
 
     >>> ParameterValuesError("1/(a - 1) is not finite at a = 1", [("payoffs", ("x",), 0)]).places

@@ -115,7 +115,7 @@ def test_a_game_tree_can_be_pickled_and_deep_copied():
     could be neither pickled nor deep-copied (AttributeError: tree nodes are immutable; an error review)."""
     tree = dt.load_game("brinkmanship")
     for back in (pickle.loads(pickle.dumps(tree)), copy.deepcopy(tree)):
-        assert back == tree and hash(back) == hash(tree) and back.source == tree.source
+        assert back == tree and hash(back) == hash(tree) and back.file == tree.file
         assert dt.solve(back.with_defaults(), "subgame_perfect")[0] == dt.solve(tree.with_defaults(),
                                                                                "subgame_perfect")[0]
         with pytest.raises(AttributeError, match="immutable"):

@@ -146,7 +146,7 @@ def test_the_check_of_a_distribution_carries_its_place():
 @pytest.mark.parametrize("kind", ["normal form", "tree", "stochastic"])
 def test_subs_from_python_names_the_file_and_line_of_a_game_read_from_a_file(kind, tmp_path):
     """``load_game(path).subs(...)`` refused values naming no file (a game does not keep its path;
-    only the command line named it): a game read from a file keeps it as its ``source``, which is
+    only the command line named it): a game read from a file keeps it as its ``file``, which is
     no part of its value (equality, hash), and ``subs`` names the file and the formula's line."""
     import pickle
 
@@ -174,8 +174,8 @@ def test_subs_from_python_names_the_file_and_line_of_a_game_read_from_a_file(kin
     same, copy_path = load_game(find_entry(name)), tmp_path / "copy.toml"
     copy_path.write_text(text)
     other = load_game(str(copy_path))
-    assert other == same and hash(other) == hash(same) and other.source != same.source
-    assert game.source.file == str(path)
+    assert other == same and hash(other) == hash(same) and other.file != same.file
+    assert game.file == str(path) and game.with_parameters().file == str(path)
     if kind != "tree":     # (a GameTree cannot be pickled at all: its nodes refuse __setattr__)
-        assert pickle.loads(pickle.dumps(game)).source == game.source
+        assert pickle.loads(pickle.dumps(game)).file == game.file
         assert pickle.loads(pickle.dumps(game)) == game

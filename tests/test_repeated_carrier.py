@@ -396,7 +396,7 @@ def test_a_bad_round_days_or_war_names_its_own_line(key, bad, command, capsys, t
 def test_a_bad_repeated_section_names_its_file_from_python(tmp_path):
     """From Python, ``repeated_section(load_game(path))`` and ``analyse_repeated`` refused a bad
     ``round_days`` naming no file (only the command line passed the file): the game keeps its
-    source, and the section's readers name its file and the key's line (an error review)."""
+    file, and the section's readers name its file and the key's line (an error review)."""
     from deterrence.core.repeated import repeated_section, section_round_days
     from deterrence.errors import GameFileError
     base = (Path(dt.__file__).parent.parent / "games" / "us_iran_stage.toml").read_text()

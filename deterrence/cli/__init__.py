@@ -466,7 +466,7 @@ def _main(argv, DeterrenceError) -> int:
 def _in_game_file(exc, source):
     """``exc`` naming the file of the game (and the line of the formula, in a TOML file) when the
     game's formulas failed at the parameter values (--set or the defaults) and the error names no
-    file yet: a game read by ``load_game`` names its file itself (its ``source``), but a game
+    file yet: a game read by ``load_game`` names its file itself (its ``file``), but a game
     made from it by other means (a stage game made a stochastic one) does not; the command that
     read it names it, as the reader's other errors do (they named no file: a fuzzing review)."""
     from deterrence.errors import ParameterValuesError
@@ -482,8 +482,8 @@ def _in_game_file(exc, source):
         path = None
     if path is None:
         return exc
-    from deterrence.io import GameSource
-    return GameSource(path).locate(exc)
+    from deterrence.io import GameFile
+    return GameFile(path).locate(exc)
 
 
 def _one_line(message: str) -> str:

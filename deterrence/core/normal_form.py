@@ -20,7 +20,7 @@ import numpy as np
 
 from deterrence.errors import GameError
 from deterrence.core.numbers import float_array, format_exact, is_symbolic, to_exact
-from deterrence.core.validate import SOURCE_DOC, boundary_init, how_to_give_values, in_its_file, kept_source
+from deterrence.core.validate import FILE_DOC, boundary_init, how_to_give_values, in_its_file, file_of, kept_file
 from deterrence.core.frozen import frozen
 
 DEFAULT_PLAYERS = ("Row", "Column")
@@ -48,7 +48,7 @@ class NormalFormGame:
     """
 
     __slots__ = ("_players", "_actions", "_payoffs", "_kind", "_parameters",
-                 "_title", "_description", "_sources", "_claims", "_extra", "_float_cache", "_source")
+                 "_title", "_description", "_sources", "_claims", "_extra", "_float_cache", "_file")
 
     def __init__(self, payoffs: Sequence, *, players: Sequence[str] | None = None,
                  actions: Sequence[Sequence[str]] | None = None,
@@ -131,7 +131,7 @@ class NormalFormGame:
         self._claims = frozen(dict(claims or {}))     # nested tables read-only: core.frozen
         self._extra = frozen(dict(extra or {}))
         self._float_cache = None
-        self._source = None       # where it was read from: core.validate.with_source
+        self._file = None         # the file it was read from: core.validate.with_file
 
     # -- constructors -------------------------------------------------
     @classmethod
@@ -238,7 +238,7 @@ class NormalFormGame:
 
     # -- properties -------------------------------------------------------
     players = property(lambda self: self._players, doc="Player names, in order.")
-    source = property(lambda self: self._source, doc=SOURCE_DOC)
+    file = property(file_of, doc=FILE_DOC)
     actions = property(lambda self: self._actions, doc="Action labels, one tuple per player.")
     kind = property(lambda self: self._kind, doc="``'exact'`` or ``'symbolic'``.")
     title = property(lambda self: self._title)
@@ -374,7 +374,7 @@ class NormalFormGame:
         if unknown:
             raise GameError(f"unknown parameter(s) {', '.join(sorted(unknown))}; "
                             f"declared: {', '.join(sorted(self._parameters)) or 'none'}")
-        return kept_source(self._replace(parameters={**self._parameters, **values}), self)
+        return kept_file(self._replace(parameters={**self._parameters, **values}), self)
 
     def with_defaults(self) -> "NormalFormGame":
         """The exact game at the parameters' default values."""

@@ -404,7 +404,7 @@ class RepeatedSection:
 
 def _in_its_file(read):
     """Decorator of the readers of a game's ``[repeated]`` section: an error names the game's
-    file and the key's line (:func:`section_error_in_file`) when the game keeps its ``source``
+    file and the key's line (:func:`section_error_in_file`) when the game keeps its ``file``
     (a game read by ``load_game``): from Python, a bad ``round_days`` named no file (an error
     review); the command line, which passes the file itself, named it."""
     import functools
@@ -414,10 +414,10 @@ def _in_its_file(read):
         try:
             return read(game, *args, **kwargs)
         except (GameError, TooLargeError) as exc:
-            source = getattr(game, "source", None)
-            if source is None or getattr(exc, "file", None) or not hasattr(source, "key_lines"):
+            file = getattr(game, "_file", None)
+            if file is None or getattr(exc, "file", None) or not hasattr(file, "key_lines"):
                 raise
-            raise section_error_in_file(exc, source.file, source.key_lines()) from None
+            raise section_error_in_file(exc, file.path, file.key_lines()) from None
     return located
 
 

@@ -75,7 +75,7 @@ from fractions import Fraction
 
 from deterrence.core.numbers import format_exact, is_symbolic, to_exact
 from deterrence.errors import GameError
-from deterrence.core.validate import SOURCE_DOC, boundary_init, in_its_file, kept_source
+from deterrence.core.validate import FILE_DOC, boundary_init, in_its_file, file_of, kept_file
 from deterrence.core.frozen import frozen
 from deterrence.core.symbolic import parameter_substitution
 
@@ -145,7 +145,7 @@ class StochasticGame:
         "_payoffs",
         "_players",
         "_round_days",
-        "_source",
+        "_file",
         "_sources",
         "_spec",
         "_start",
@@ -180,7 +180,7 @@ class StochasticGame:
         self._title, self._description = title or "", description or ""
         self._sources, self._claims, self._extra = tuple(sources), frozen(dict(claims or {})), frozen(dict(extra or {}))
         self._tables = {}
-        self._source = None       # where it was read from: core.validate.with_source
+        self._file = None         # the file it was read from: core.validate.with_file
 
         self._start = self._states[0] if start is None else self._state(start, "start state")
         self._absorbing = tuple(s for s in self._states
@@ -414,7 +414,7 @@ class StochasticGame:
     # -- properties ---------------------------------------------------------------
     players = property(lambda self: self._players, doc="Player names, in order.")
     states = property(lambda self: self._states, doc="State names, in order.")
-    source = property(lambda self: self._source, doc=SOURCE_DOC)
+    file = property(file_of, doc=FILE_DOC)
     start = property(lambda self: self._start, doc="The state of the first round.")
     absorbing = property(lambda self: self._absorbing, doc="States that are never left.")
     delta = property(lambda self: self._delta, doc="Discount factor per round.")
@@ -655,7 +655,7 @@ class StochasticGame:
         {'c': 3}
         """
         full, _ = parameter_substitution(self._parameters, dict(values or {}, **kw), False)
-        return kept_source(self._replace(parameters=full), self)
+        return kept_file(self._replace(parameters=full), self)
 
     def with_defaults(self) -> StochasticGame:
         """The exact game at the parameters' default values."""

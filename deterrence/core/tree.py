@@ -50,7 +50,7 @@ from typing import Mapping, Sequence
 
 from deterrence.core.numbers import format_exact, is_symbolic, to_exact
 from deterrence.errors import GameError, TooLargeError
-from deterrence.core.validate import SOURCE_DOC, boundary_init, how_to_give_values, in_its_file, kept_source
+from deterrence.core.validate import FILE_DOC, boundary_init, how_to_give_values, in_its_file, file_of, kept_file
 from deterrence.core.frozen import frozen
 
 #: the deepest tree the toolkit takes by default (the readers of ``.efg`` and TOML trees refuse
@@ -428,7 +428,7 @@ class GameTree:
         self._symbolic = False
         self._depth = _check_depth(root, max_depth)
         self._max_depth = max_depth
-        self._source = None       # where it was read from: core.validate.with_source
+        self._file = None         # the file it was read from: core.validate.with_file
         self._root = self._convert(root, ())
         self._index()
 
@@ -549,7 +549,7 @@ class GameTree:
 
     # -- properties -------------------------------------------------------------
     players = property(lambda self: self._players, doc="Player names, in order.")
-    source = property(lambda self: self._source, doc=SOURCE_DOC)
+    file = property(file_of, doc=FILE_DOC)
     root = property(lambda self: self._root)
     title = property(lambda self: self._title)
     description = property(lambda self: self._description)
@@ -801,7 +801,7 @@ class GameTree:
         unknown = set(values) - set(self._params)
         if unknown:
             raise GameError(f"unknown parameter(s) {', '.join(sorted(unknown))}")
-        return kept_source(self._replace(parameters={**self._params, **values}), self)
+        return kept_file(self._replace(parameters={**self._params, **values}), self)
 
     def with_defaults(self) -> "GameTree":
         """The exact tree at the parameters' default values.

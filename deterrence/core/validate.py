@@ -168,15 +168,16 @@ def boundary_init(cls):
 def in_its_file(method):
     """Decorator of a game's ``subs``: a :class:`~deterrence.errors.ParameterValuesError` (a
     formula of the game fails at the values) names the file the game was read from, and the
-    formula's line, when the game has a ``source`` (:func:`deterrence.load_game` gives one; it
-    locates the error: this layer reads no files). From Python it named no file, since a game
-    does not keep its path; only the command line, which knew it, named it (an error review).
+    formula's line, when the game has one (:func:`deterrence.load_game` gives it a
+    ``deterrence.io.GameFile``, which locates the error: this layer reads no files). From Python
+    it named no file, since a game did not keep its path; only the command line named it (an
+    error review).
 
     >>> class Place:
     ...     def locate(self, exc):
     ...         return type(exc)(exc.reason, exc.places, file="g.toml", line=3)
     >>> class Game:
-    ...     _source = Place()
+    ...     _file = Place()
     ...     @in_its_file
     ...     def subs(self):
     ...         from deterrence.errors import ParameterValuesError
@@ -193,45 +194,61 @@ def in_its_file(method):
         try:
             return method(self, *args, **kwargs)
         except ParameterValuesError as exc:
-            source = getattr(self, "_source", None)
-            if source is None or exc.file is not None:
+            file = getattr(self, "_file", None)
+            if file is None or exc.file is not None:
                 raise
-            raise source.locate(exc) from None
+            raise file.locate(exc) from None
     return located
 
 
-def with_source(game, source):
-    """A copy of ``game`` that keeps ``source``, where it was read from (its provenance: not part
-    of the game's value, so not of its equality or hash; :func:`in_its_file` uses it). Only the
-    readers call it, on the game they have just made.
+def with_file(game, file):
+    """A copy of ``game`` that keeps ``file`` (a ``deterrence.io.GameFile``), the file it was read
+    from (provenance: not part of the game's value, so not of its equality or hash;
+    :func:`in_its_file` uses it). Only :func:`deterrence.load_game` calls it, on the game it has
+    just read.
 
     >>> from deterrence.core.normal_form import NormalFormGame
+    >>> class File:
+    ...     path = "g.toml"
     >>> g = NormalFormGame.from_arrays([[1]])
-    >>> h = with_source(g, "g.toml")
-    >>> (h.source, g.source, h == g, hash(h) == hash(g))
+    >>> h = with_file(g, File())
+    >>> (h.file, g.file, h == g, hash(h) == hash(g))
     ('g.toml', None, True, True)
     """
     import copy
     new = copy.copy(game)
-    object.__setattr__(new, "_source", source)
+    object.__setattr__(new, "_file", file)
     return new
 
 
-def kept_source(new, old):
-    """``new`` (a game made from ``old`` with other parameter values) keeping ``old``'s source.
+def kept_file(new, old):
+    """``new`` (a game made from ``old`` with other parameter values) keeping ``old``'s file.
 
     >>> from deterrence.core.normal_form import NormalFormGame
-    >>> kept_source(NormalFormGame.from_arrays([[2]]), with_source(NormalFormGame.from_arrays([[1]]), "g.toml")).source
+    >>> class File:
+    ...     path = "g.toml"
+    >>> kept_file(NormalFormGame.from_arrays([[2]]), with_file(NormalFormGame.from_arrays([[1]]), File())).file
     'g.toml'
     """
-    source = getattr(old, "_source", None)
-    return new if source is None else with_source(new, source)
+    file = getattr(old, "_file", None)
+    return new if file is None else with_file(new, file)
 
 
-#: The doc of the games' ``source`` property.
-SOURCE_DOC = ("Where the game was read from: a :class:`deterrence.io.GameSource` (its ``file``) for a game "
-              "read by :func:`deterrence.load_game` (kept by ``with_parameters``), else None. Provenance, not "
-              "part of the game's value: equal games from two files are equal, and hash alike.")
+def file_of(game):
+    """The path of the file ``game`` was read from (its ``file`` property), or None.
+
+    >>> from deterrence.core.normal_form import NormalFormGame
+    >>> file_of(NormalFormGame.from_arrays([[1]])) is None
+    True
+    """
+    file = getattr(game, "_file", None)
+    return None if file is None else file.path
+
+
+#: The doc of the games' ``file`` property.
+FILE_DOC = ("The path of the file the game was read from by :func:`deterrence.load_game` (kept by "
+            "``with_parameters``), else None: errors of its formulas at other values name it. Provenance, "
+            "not part of the game's value: equal games from two files are equal, and hash alike.")
 
 
 def check_count(name: str, value, *, limit: int, option: str | None = None, least: int = 1) -> int:
@@ -341,7 +358,7 @@ def _position(items: tuple, item, kind: str, whose: str, plural: str) -> int:
 
 
 __all__ = ["at_defaults", "defaults_note", "how_to_give_values", "in_its_file", "public_boundary", "boundary_init",
-           "with_source", "kept_source", "check_count",
+           "with_file", "kept_file", "file_of", "check_count",
            "check_positive", "check_nonnegative", "player_position", "action_position"]
 
 

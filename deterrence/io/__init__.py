@@ -64,46 +64,46 @@ def write_game(game, path) -> str:
         raise GameFileError(f"cannot write: {exc.strerror or exc}", file=str(path)) from None
 
 
-class GameSource:
-    """Where a game was read from: the file :func:`deterrence.load_game` read it from, kept by
-    the game as its ``source`` (provenance: not part of the game's value, so two equal games
+class GameFile:
+    """The file a game was read from: :func:`deterrence.load_game` gives it to each game it reads,
+    whose ``file`` is its ``path`` (provenance: not part of the game's value, so two equal games
     from two files are equal and hash alike). It names the file, and the line of the formula,
     of an error the game's formulas give at parameter values (``subs``), which from Python named
-    no file (a game does not keep its path; only the command line named it: an error review).
+    no file (a game did not keep its path; only the command line named it: an error review).
 
-    >>> GameSource("g.toml")
-    GameSource('g.toml')
+    >>> GameFile("g.toml")
+    GameFile('g.toml')
     """
 
-    __slots__ = ("file",)
+    __slots__ = ("path",)
 
-    def __init__(self, file):
-        object.__setattr__(self, "file", str(file))
+    def __init__(self, path):
+        object.__setattr__(self, "path", str(path))
 
     def __setattr__(self, key, value):
-        raise AttributeError("a GameSource is an immutable value")
+        raise AttributeError("a GameFile is an immutable value")
 
     def __eq__(self, other):
-        return isinstance(other, GameSource) and other.file == self.file
+        return isinstance(other, GameFile) and other.path == self.path
 
     def __hash__(self):
-        return hash(("GameSource", self.file))
+        return hash(("GameFile", self.path))
 
     def __repr__(self):
-        return f"GameSource({self.file!r})"
+        return f"GameFile({self.path!r})"
 
     def __reduce__(self):
-        return GameSource, (self.file,)
+        return GameFile, (self.path,)
 
     def key_lines(self) -> dict:
         """The line of each key path of the file (:func:`deterrence.io.toml_reader.key_lines`),
         read again; ``{}`` for a file that is not TOML or cannot be read now."""
-        if not self.file.lower().endswith(".toml"):
+        if not self.path.lower().endswith(".toml"):
             return {}
         try:
             from deterrence.io._common import decode_text, read_file_bytes
             from deterrence.io.toml_reader import key_lines
-            return key_lines(decode_text(*read_file_bytes(self.file)))
+            return key_lines(decode_text(*read_file_bytes(self.path)))
         except Exception:  # a failing line finder must never hide the real error
             return {}
 
@@ -114,7 +114,7 @@ class GameSource:
         from deterrence.errors import ParameterValuesError
         from deterrence.io.toml_reader import place_line
         line = place_line(self.key_lines(), exc.places) if exc.places else None
-        return ParameterValuesError(getattr(exc, "reason", str(exc)), exc.places, file=self.file, line=line)
+        return ParameterValuesError(getattr(exc, "reason", str(exc)), exc.places, file=self.path, line=line)
 
 
 def load_game(source, **options):
@@ -156,5 +156,5 @@ def load_game(source, **options):
     module, function = READERS[suffix]
     game = getattr(importlib.import_module(module), function)(path, **options)
     # the game keeps its file, so that an error of its formulas at other values names it
-    from deterrence.core.validate import with_source
-    return with_source(game, GameSource(path)) if hasattr(game, "source") else game
+    from deterrence.core.validate import with_file
+    return with_file(game, GameFile(path)) if hasattr(game, "file") else game
