@@ -528,3 +528,21 @@ def test_information_sets_across_rows_hand_built():
         ax.figure.set_dpi(200)
         assert _information_set_contacts(tree, ax) == ([], []), k
         plt.close("all")
+
+
+def test_an_error_at_a_node_whose_move_has_a_space_names_its_line(tmp_path):
+    """The reader found the node of a tree's error by matching ``node (\\S+)`` in its message, which
+    cut the move "go on" to "go" and named the [tree] header's line (3); the error carries the
+    node's path (NodeError) and the line is the node's own (an error review)."""
+    from deterrence.core.tree import NodeError
+    text = ('players = ["A", "B"]\n\n[tree]\nplayer = "A"\nmoves.quit = [0, 0]\n\n[tree.moves."go on"]\n'
+            'probabilities = { hi = "1/2", lo = "1/3" }\nmoves.hi = [1, 1]\nmoves.lo = [2, 2]\n')
+    path = tmp_path / "g.toml"
+    path.write_text(text)
+    with pytest.raises(GameFileError) as caught:
+        dt.load_game(path)
+    assert str(caught.value) == f"{path}:8: node go on: probabilities sum to 5/6, not 1"
+    with pytest.raises(NodeError) as caught:
+        GameTree(decision("A", {"go on": chance({"hi": ("1/2", terminal([1, 1])), "lo": ("1/3", terminal([2, 2]))}),
+                                "quit": terminal([0, 0])}), players=["A", "B"])
+    assert (caught.value.path, caught.value.key) == (("go on",), "probabilities")

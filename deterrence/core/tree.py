@@ -49,7 +49,7 @@ from fractions import Fraction
 from typing import Mapping, Sequence
 
 from deterrence.core.numbers import format_exact, is_symbolic, to_exact
-from deterrence.errors import GameError, TooLargeError
+from deterrence.errors import GameError, GameFileError, TooLargeError
 from deterrence.core.validate import FILE_DOC, boundary_init, how_to_give_values, in_its_file, file_of, kept_file
 from deterrence.core.frozen import frozen
 
@@ -58,6 +58,39 @@ from deterrence.core.frozen import frozen
 #: :class:`GameTree`, of the tree readers and of :func:`~deterrence.io.load_game` (on the
 #: command line ``--limit max_depth=N``), up to :data:`DEEPEST_ALLOWED`.
 MAX_DEPTH = 300
+
+
+class NodeError(GameError):
+    """A game tree refused at a node: ``path`` is the node's path (its move labels from the root),
+    ``key`` what of it is wrong (``"probabilities"``, or None: the node itself). A file reader
+    names the node's line from them (it matched ``node (\\S+)`` in the message, which cut a move
+    label with a space, "go on", and named the [tree] header's line: an error review).
+
+    >>> NodeError("node go on: probabilities sum to 5/6, not 1", ("go on",), "probabilities").path
+    ('go on',)
+    """
+
+    def __init__(self, message, path, key=None):
+        super().__init__(message)
+        self.path, self.key = tuple(path), key
+
+
+def _at_node(read, path, key=None):
+    """``read`` whose GameError becomes a :class:`NodeError` at ``path`` (``key``).
+
+    >>> _at_node(int, ("x",))("1")
+    1
+    """
+    def at_node(*args):
+        try:
+            return read(*args)
+        except NodeError:
+            raise
+        except GameError as exc:
+            if isinstance(exc, GameFileError):       # an expression's own error: keep its kind
+                raise
+            raise NodeError(str(exc), path, key) from None
+    return at_node
 
 
 # -- nodes ---------------------------------------------------------------------
@@ -468,19 +501,19 @@ class GameTree:
             where = path_name(at)
             if isinstance(node, Decision):
                 if node.player not in self._players:
-                    raise GameError(f"node {where}: unknown player {node.player!r}; players are "
-                                    f"{', '.join(self._players)}")
+                    raise NodeError(f"node {where}: unknown player {node.player!r}; players are "
+                                    f"{', '.join(self._players)}", at)
             elif isinstance(node, Chance):
                 probs = []
                 for m, p, _ in node.moves:
-                    q = self._value(p, f"node {where}: probability of {m!r}")
+                    q = _at_node(self._value, at, "probabilities")(p, f"node {where}: probability of {m!r}")
                     if not is_symbolic(q) and not 0 <= q <= 1:
-                        raise GameError(f"node {where}: probability of {m!r} is {format_exact(q)}, "
-                                        "not between 0 and 1")
+                        raise NodeError(f"node {where}: probability of {m!r} is {format_exact(q)}, "
+                                        "not between 0 and 1", at, "probabilities")
                     probs.append(q)
                 probabilities[at] = probs
             else:
-                raise GameError(f"node {where}: not a tree node: {node!r}")
+                raise NodeError(f"node {where}: not a tree node: {node!r}", at)
 
         def combine(node, at, below, children):
             if isinstance(node, Decision):
@@ -491,9 +524,10 @@ class GameTree:
             if any(is_symbolic(q) for q in probs):
                 import sympy
                 if sympy.simplify(total - 1) != 0:
-                    raise GameError(f"node {where}: probabilities sum to {total}, not 1")
+                    raise NodeError(f"node {where}: probabilities sum to {total}, not 1", at, "probabilities")
             elif total != 1:
-                raise GameError(f"node {where}: probabilities sum to {format_exact(total)}, not 1")
+                raise NodeError(f"node {where}: probabilities sum to {format_exact(total)}, not 1", at,
+                                "probabilities")
             return Chance([(m, (q, c)) for m, q, c in zip(node.labels, probs, children)], node.label)
 
         return fold_tree(root, self._terminal, combine, enter=enter, path=path)
@@ -505,15 +539,16 @@ class GameTree:
             unknown = set(pay) - set(self._players)
             if unknown:
                 names = ", ".join(map(str, sorted(unknown)))
-                raise GameError(f"node {where}: payoff for unknown player(s) {names}")
+                raise NodeError(f"node {where}: payoff for unknown player(s) {names}", path)
             missing = [p for p in self._players if p not in pay]
             if missing:
-                raise GameError(f"node {where}: no payoff for {', '.join(missing)}")
+                raise NodeError(f"node {where}: no payoff for {', '.join(missing)}", path)
             pay = tuple(pay[p] for p in self._players)
         if len(pay) != len(self._players):
-            raise GameError(f"node {where}: {len(pay)} payoffs given, the game has "
-                            f"{len(self._players)} players ({', '.join(self._players)})")
-        vals = tuple(self._value(v, f"node {where}: payoff of {p}") for p, v in zip(self._players, pay))
+            raise NodeError(f"node {where}: {len(pay)} payoffs given, the game has "
+                            f"{len(self._players)} players ({', '.join(self._players)})", path)
+        value = _at_node(self._value, path)
+        vals = tuple(value(v, f"node {where}: payoff of {p}") for p, v in zip(self._players, pay))
         return Terminal(vals, node.label)
 
     def _index(self):

@@ -55,7 +55,7 @@ import re
 from pathlib import Path
 
 from deterrence.core.numbers import is_symbolic
-from deterrence.core.tree import (Chance, Decision, GameTree, Terminal, check_depth_limit, fold_tree,
+from deterrence.core.tree import (Chance, Decision, GameTree, NodeError, Terminal, check_depth_limit, fold_tree,
                                   path_name)
 from deterrence.errors import GameError, GameFileError
 from deterrence.io._common import (_type_name, check_label, decode_text, format_formula, parse_toml_text,
@@ -156,10 +156,13 @@ class _TreeReader:
             return GameTree(root, players, parameters=params, title=title, description=description,
                             sources=sources, claims=claims, extra=extra, max_depth=self.asked_depth)
         except GameError as exc:
-            found = re.search(r"node (\S+)", str(exc))
-            keys = self.node_keys.get(found.group(1).rstrip(":,"), ("tree",)) if found else ("tree",)
-            if "probabilit" in str(exc):
-                keys = keys + ("probabilities",)
+            if isinstance(exc, NodeError):          # the node's path: its own line
+                keys = self.node_keys.get(path_name(exc.path), ("tree",)) + ((exc.key,) if exc.key else ())
+            else:                                   # (an information set's error names its nodes)
+                found = re.search(r"node (\S+)", str(exc))
+                keys = self.node_keys.get(found.group(1).rstrip(":,"), ("tree",)) if found else ("tree",)
+                if "probabilit" in str(exc):
+                    keys = keys + ("probabilities",)
             raise GameFileError(str(exc), **{**b.where(*keys), "field": None}) from None
 
     def _payoff(self, v, at, i):
