@@ -718,3 +718,23 @@ def test_three_players_with_delta_near_one_keep_their_pure_equilibrium():
                        {"s": {"*, *, *": {"s": 1}}}, delta="999999/1000000")
     (eq,) = dt.solve(g, "markov_perfect").equilibria
     assert eq.is_pure and [eq.action("s", p) for p in ("A", "B", "C")] == ["x", "y", "x"]
+
+
+def test_an_error_in_a_state_whose_name_has_a_space_names_its_line(tmp_path):
+    """The reader found the state of a game's error by matching ``state (\\S+?):`` in its message,
+    which fails on "high alert" and named the [stochastic] header's line (2); the error carries
+    its place (PlacedError) and the line is the state's table's (an error review)."""
+    from deterrence.core.stochastic import PlacedError
+    text = ('players = ["A", "B"]\n[stochastic]\nabsorbing = ["war"]\ndelta = "9/10"\n[stochastic.actions]\n'
+            'A = ["hold", "fight"]\nB = ["hold", "fight"]\n[stochastic.states."high alert".payoffs]\n'
+            '"hold, hold" = [1, 1]\n"fight, *" = [0, 0]\n[stochastic.states."high alert".transitions]\n'
+            '"*, *" = { war = 1 }\n[stochastic.states.war.payoffs]\n"*, *" = [-5, -5]\n')
+    path = tmp_path / "g.toml"
+    path.write_text(text)
+    with pytest.raises(GameFileError) as caught:
+        dt.load_game(path)
+    assert str(caught.value) == f"{path}:8: state high alert: no payoffs for profile (hold, fight)"
+    with pytest.raises(PlacedError) as caught:
+        StochasticGame(["A"], ["high alert"], [["x", "y"]], {"high alert": {"x": [1]}},
+                       {"high alert": {"*": {"high alert": 1}}}, delta="1/2")
+    assert caught.value.places == (("stochastic", "states", "high alert", "payoffs"),)

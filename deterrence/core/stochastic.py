@@ -186,14 +186,16 @@ class StochasticGame:
         self._absorbing = tuple(s for s in self._states
                                 if s in {self._state(a, "absorbing state") for a in absorbing})
         self._actions = self._read_actions(actions, state_actions or {})
-        self._payoffs = {s: self._read_payoffs(s, (payoffs or {}).get(s)) for s in self._states}
+        self._payoffs = {s: _placed(self._read_payoffs, ("stochastic", "states", s, "payoffs"))(
+            s, (payoffs or {}).get(s)) for s in self._states}
         for s in payoffs or {}:
             self._state(s, "state in payoffs")
         transitions = dict(transitions or {})
         for s in transitions:
             if self._state(s, "state in transitions") in self._absorbing:
                 raise GameError(f"state {s!r} is absorbing: it has no transitions (it is never left)")
-        self._transitions = {s: self._read_transitions(s, transitions.get(s)) for s in self._states}
+        self._transitions = {s: _placed(self._read_transitions, ("stochastic", "states", s, "transitions"))(
+            s, transitions.get(s)) for s in self._states}
         self._noise = self._read_noise(noise or {}, state_noise or {})
         self._round_days = None if round_days is None else to_exact(round_days, "round length in days")
         if self._round_days is not None and self._round_days <= 0:
@@ -786,15 +788,40 @@ def _names(values, what) -> tuple:
     return out
 
 
-class DistributionError(GameError):
-    """A distribution is not one: a probability outside [0, 1], or a sum other than 1.
-    ``places`` are the key paths, in a game file's terms, of the probability (or of the
-    distribution, for a sum), most precise first: :meth:`StochasticGame.subs` and the file
-    reader name the place from them (they matched the message with a regular expression)."""
+class PlacedError(GameError):
+    """A stochastic game refused at a place: ``places`` are key paths, in a game file's terms
+    (``("stochastic", "states", state, "payoffs")``), most precise first; the file reader names
+    the line from them (it matched ``state (\\S+?):`` in the message, which cut a state name with
+    a space, "high alert", and named the [stochastic] header's line: an error review)."""
 
     def __init__(self, message, places=()):
         super().__init__(message)
         self.places = tuple(places)
+
+
+class DistributionError(PlacedError):
+    """A distribution is not one: a probability outside [0, 1], or a sum other than 1.
+    ``places`` are those of the probability (or of the distribution, for a sum):
+    :meth:`StochasticGame.subs` and the file reader name the place from them (they matched the
+    message with a regular expression)."""
+
+
+def _placed(read, place):
+    """``read`` whose GameError (one that carries no place yet) becomes a :class:`PlacedError` at ``place``.
+
+    >>> _placed(int, ("stochastic",))("1")
+    1
+    """
+    def placed(*args):
+        try:
+            return read(*args)
+        except PlacedError:
+            raise
+        except GameError as exc:
+            if getattr(exc, "file", None) is not None:
+                raise
+            raise PlacedError(str(exc), [place]) from None
+    return placed
 
 
 def _check_distribution(dist, what, place=()):
