@@ -366,3 +366,27 @@ def test_regime_at_names_its_regime_and_still_compares_as_the_code():
     assert pickle.loads(pickle.dumps(point["regime"])).name == REGIMES[1]     # executors pickle it
     other = regime_at(model=exchange_model, W_iran=0, misfire="1/10")["regime"]
     assert str(other) == EXCHANGE_REGIMES[int(other)]             # each model's own names
+
+
+def test_regime_is_an_immutable_value_that_pickles_hashes_and_writes_as_its_code():
+    """A Regime's name cannot be reassigned or deleted; it still pickles, copies, hashes,
+    compares and writes to JSON as its code."""
+    import copy
+    import json
+    import pickle
+
+    from deterrence.analysis.maps import regime_at
+    from deterrence.core.regime_model import Regime
+    r = regime_at(0.9)["regime"]
+    with pytest.raises(AttributeError, match="immutable"):
+        r.name = "war"
+    with pytest.raises(AttributeError, match="immutable"):
+        del r.name
+    with pytest.raises(AttributeError, match="immutable"):
+        r.colour = "red"
+    assert r.name == str(r) == "mutual restraint"
+    back = pickle.loads(pickle.dumps(r))
+    assert type(back) is Regime and back == r == 0 and back.name == r.name
+    assert copy.deepcopy(r).name == r.name and copy.copy(r).name == r.name
+    assert hash(r) == hash(0) and {r: "x"}[0] == "x" and sorted([Regime(2, "b"), r]) == [0, 2]
+    assert json.dumps({"regime": r}) == '{"regime": 0}'

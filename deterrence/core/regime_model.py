@@ -130,12 +130,25 @@ class Regime(int):
     Regime(1, 'exchange every round')
     >>> import json, pickle; json.dumps({"regime": r}), pickle.loads(pickle.dumps(r)).name
     ('{"regime": 1}', 'exchange every round')
+
+    It is a value: its name cannot be reassigned (a map's legend and its cells share it).
+
+    >>> r.name = "other"
+    Traceback (most recent call last):
+    ...
+    AttributeError: Regime is immutable: cannot set 'name'
     """
 
     def __new__(cls, code, name):
         out = super().__new__(cls, code)
-        out.name = str(name)
+        object.__setattr__(out, "name", str(name))
         return out
+
+    def __setattr__(self, key, value):
+        raise AttributeError(f"Regime is immutable: cannot set {key!r}")
+
+    def __delattr__(self, key):
+        raise AttributeError(f"Regime is immutable: cannot delete {key!r}")
 
     def __str__(self) -> str:
         return self.name
