@@ -362,24 +362,28 @@ __all__ = ["at_defaults", "defaults_note", "how_to_give_values", "in_its_file", 
            "check_positive", "check_nonnegative", "player_position", "action_position"]
 
 
-def defaults_note(solved) -> str:
-    """What solving a symbolic game at its parameters' defaults says: ``solve`` puts it in the
+def defaults_note(solved, verb: str = "solved") -> str:
+    """What taking a symbolic game at its parameters' defaults says: ``solve`` puts it in the
     result's notes, a tool called directly in a :class:`~deterrence.errors.DefaultValuesWarning`.
+    ``verb`` is what the tool did with the game (a check of a profile says ``"checked"``).
 
     >>> from deterrence import load_game
     >>> defaults_note(load_game("prisoners_dilemma").with_defaults())
     "solved at the parameters' default values (T=5, R=3, P=1, S=0)"
+    >>> defaults_note(load_game("prisoners_dilemma").with_defaults(), "checked")
+    "checked at the parameters' default values (T=5, R=3, P=1, S=0)"
     """
     shown = ", ".join(f"{k}={v}" for k, v in solved.parameters.items())
-    return f"solved at the parameters' default values ({shown})"
+    return f"{verb} at the parameters' default values ({shown})"
 
 
-def at_defaults(game, what: str):
+def at_defaults(game, what: str, verb: str = "solved"):
     """The game a tool called directly solves, the one :func:`deterrence.solve` solves: the game
     itself when numeric (or not a game: the tool's own checks refuse it); a symbolic game at its
     parameters' default values, saying so in a :class:`~deterrence.errors.DefaultValuesWarning`
     (``solve`` says it in its notes); a game whose parameters lack a value is refused as its
-    ``require_numeric`` refuses it, naming them.
+    ``require_numeric`` refuses it, naming them. ``what`` names the tool and ``verb`` says what
+    it did with the game (:func:`defaults_note`).
 
     >>> import warnings
     >>> from deterrence import load_game
@@ -408,7 +412,7 @@ def at_defaults(game, what: str):
     package, frame, level = os.path.dirname(os.path.dirname(os.path.abspath(__file__))), sys._getframe(0), 1
     while frame.f_back is not None and os.path.abspath(frame.f_code.co_filename).startswith(package + os.sep):
         frame, level = frame.f_back, level + 1
-    warnings.warn(f"{what}: {defaults_note(solved)}, as solve solves it; for other values pass "
+    warnings.warn(f"{what}: {defaults_note(solved, verb)}, as solve solves it; for other values pass "
                   "game.subs(NAME=VALUE)", DefaultValuesWarning, stacklevel=level)
     return solved
 

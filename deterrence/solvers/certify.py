@@ -173,7 +173,7 @@ def is_equilibrium(game, strategies) -> bool:
     True
     """
     from deterrence.core.validate import at_defaults
-    game = at_defaults(game, "is_equilibrium")
+    game = at_defaults(game, "is_equilibrium", "checked")
     return all(r == 0 for r in regrets(game, _normalise(game, strategies)))
 
 
@@ -190,7 +190,7 @@ def certified_equilibrium(game, strategies) -> Equilibrium:
     """
     if game.is_symbolic:                  # a symbolic game at its defaults, as solve takes it
         from deterrence.core.validate import at_defaults
-        game = at_defaults(game, "certified_equilibrium")
+        game = at_defaults(game, "certified_equilibrium", "checked")
     if game.n_players == 2:
         _check_count(game, strategies)
         wx, wy = (_exact_strategy(game, i, s)[1] for i, s in enumerate(strategies))
