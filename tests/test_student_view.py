@@ -6,6 +6,9 @@ import pytest
 import deterrence as dt
 from deterrence.errors import GameError
 
+# a tool given a catalogue game at its defaults warns; here a test takes .with_defaults() where the
+# defaults are not its point, and asserts the warning (pytest.warns) where they are
+pytestmark = pytest.mark.filterwarnings("error::deterrence.errors.DefaultValuesWarning")
 
 @pytest.fixture(scope="module")
 def chicken_mixed():
@@ -24,7 +27,7 @@ def test_a_mistyped_name_on_an_equilibrium_lists_the_valid_ones(chicken_mixed, c
 
 
 def test_a_mistyped_name_on_a_branch_or_trajectory_lists_the_valid_ones():
-    chicken = dt.load_game("chicken")
+    chicken = dt.load_game("chicken").with_defaults()
     branch = dt.logit_branch(chicken)
     path = dt.replicator_dynamics(chicken, t_max=1, points=3)
     for f in (branch.probabilities, path.share):
@@ -64,7 +67,7 @@ def _short_repr(value, head, *words, limit=400):
 
 
 def test_the_paths_and_simulations_have_short_reprs_not_dataclass_dumps():
-    chicken, pd = dt.load_game("chicken"), dt.load_game("prisoners_dilemma")
+    chicken, pd = dt.load_game("chicken").with_defaults(), dt.load_game("prisoners_dilemma")
     _short_repr(dt.logit_branch(chicken), "<QREBranch: ", "points, lambda from 0 to",
                 "limit Row: 9/10 swerve + 1/10 straight")
     from deterrence.solvers.tree.agent_qre import agent_logit_branch
@@ -198,7 +201,7 @@ def test_a_trees_html_gives_its_title_once():
 
 
 def test_a_fitness_at_zero_says_whose_and_which_intensities_work():
-    pd = dt.load_game("prisoners_dilemma")
+    pd = dt.load_game("prisoners_dilemma").with_defaults()
     with pytest.raises(GameError, match="the mutant C has fitness 0 at intensity 1; an intensity below 1 keeps"):
         dt.fixation_probability(pd, 10)
     with pytest.raises(GameError, match="an intensity below 1 keeps every fitness positive"):
@@ -236,7 +239,7 @@ def test_a_tournament_refuses_a_bad_noise_before_playing_any_pair():
 
 def test_a_moran_mutant_out_of_range_names_the_player():
     with pytest.raises(GameError, match="action index 5 out of range for player Row"):
-        dt.fixation_probability(dt.load_game("chicken"), 10, mutant=5, intensity="1/20")
+        dt.fixation_probability(dt.load_game("chicken").with_defaults(), 10, mutant=5, intensity="1/20")
 
 
 def test_to_latex_of_a_game_or_result_is_its_math_not_html_escaped_text():
