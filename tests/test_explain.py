@@ -372,7 +372,7 @@ def test_the_model_report_gives_times_in_days_months_years():
     text = " ".join(noise.lines)
     assert "Expected rounds until war" not in text and "years" in text and "months" in text
     rounds = Fraction(noise.data["expected_rounds_to_war"])
-    assert noise.data["round_days"] == "7" and noise.data["round_days_float"] == model.round_days == 7
+    assert noise.data["round_days"] == "7" and Fraction(noise.data["round_days"]) == model.round_days == 7
     # the toolkit's one calendar (core.stochastic): 365 days a year
     assert noise.data["expected_years_to_war"] == pytest.approx(float(rounds) * 7 / 365)
     assert f"{float(rounds) * 7 / 365:.1f} years" in text

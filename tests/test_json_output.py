@@ -377,3 +377,52 @@ def test_a_critical_delta_formula_in_json_reads_back_with_the_toolkits_parser(ca
     assert at_defaults == Fraction(printed["critical_delta"]) == Fraction(3, 4)
     assert cli_main(["report", "us_iran_stage", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["shadow_of_the_future"]["critical_delta_formula"] == text
+
+
+def _twins_by_the_rule(doc, path="$"):
+    """Where ``doc`` breaks the rule of the ``_float`` twins (core.numbers.FLOAT_TWINS): a twin of a
+    key not in the list, a listed key without its twin, or a twin that is not its exact value's float."""
+    from fractions import Fraction
+
+    from deterrence.core.numbers import FLOAT_TWINS, json_float
+    broken = []
+    if isinstance(doc, dict):
+        for key, value in doc.items():
+            if key.endswith("_float") and key[:-len("_float")] not in FLOAT_TWINS:
+                broken.append(f"{path}.{key}: a twin of a key without one")
+            if key in FLOAT_TWINS and (value is None or isinstance(value, str)):     # (the case's
+                # predicted.war_probability is an object of floats, computed in floating point)
+                twin = doc.get(key + "_float", "missing")
+                if twin == "missing":
+                    broken.append(f"{path}.{key}: no twin")
+                elif value is None:
+                    if twin is not None:
+                        broken.append(f"{path}.{key}_float: {twin!r} beside null")
+                elif "sqrt" not in value and "(" not in value and twin != json_float(Fraction(value)):
+                    broken.append(f"{path}.{key}_float: {twin!r}, not the float of {value[:40]}")
+                elif twin is not None and not isinstance(twin, float):
+                    broken.append(f"{path}.{key}_float: {twin!r} is not a float")
+            broken += _twins_by_the_rule(value, f"{path}.{key}")
+    elif isinstance(doc, list):
+        for i, item in enumerate(doc):
+            broken += _twins_by_the_rule(item, f"{path}[{i}]")
+    return broken
+
+
+@pytest.mark.parametrize("argv", [
+    ["report"],                                                   # the US-Iran case
+    ["report", "us_iran_stage"], ["report", "prisoners_dilemma"], ["report", "entry_deterrence"],
+    ["repeated", "prisoners_dilemma", "-s", "tft,tft", "--noise", "tremble=1/10"],
+    ["repeated", "us_iran_stage"], ["solve", "chicken"],
+], ids=" ".join)
+def test_only_the_listed_quantities_have_a_float_twin_and_each_has_it(argv, capsys):
+    """One rule for the _float twins (docs/howto/json-output.md): every exact number is a string that
+    Fraction reads, and only critical_delta, war_probability and expected_rounds_to_war, whose exact
+    text can be a formula or hundreds of digits, add a float. The report wrote round_days_float
+    beside a plain "7" while every other exact string of the case report had no twin."""
+    from deterrence.cli import main
+    assert main([*argv, "--json"]) == 0
+    doc = strict_loads(capsys.readouterr().out)
+    assert _twins_by_the_rule(doc) == []
+    if argv[0] == "repeated" or argv[1:] == ["us_iran_stage"]:
+        assert "war_probability_float" in json.dumps(doc)        # the walk met a twin

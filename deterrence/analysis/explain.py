@@ -309,11 +309,10 @@ def noise_section(analysis, strategies=None, delta=None, noise=None, *, within=1
     from deterrence.core.stochastic import DAYS_PER_YEAR      # the toolkit's one calendar
     return Section("miscalculation", "Miscalculation: the risk of war under noise", tuple(lines), {
         "strategies": list(analysis.strategies),
-        # round_days as every exact quantity of the JSON: its text ("7", "1/3") and a float twin (a
-        # Fraction crashed json.dumps; one type whatever the value, for machines)
+        # round_days as every exact quantity of the JSON: its text ("7", "1/3"; a Fraction crashed
+        # json.dumps), one type whatever the value; no _float twin (core.numbers.FLOAT_TWINS)
         "noise": analysis.game.noise.to_dict(), "within": within,
         "round_days": None if round_days is None else format_exact(round_days),
-        "round_days_float": None if round_days is None else json_float(round_days),
         "war_profiles": [list(p) for p in a.war_profiles],
         "war_probability": format_exact(a.war_probability),
         "war_probability_float": float(a.war_probability),

@@ -282,6 +282,16 @@ def format_approx(value, digits: int = 6, style: str = "g") -> str:
     return format(rounded, f".{digits}{style}")
 
 
+#: The quantities of the JSON output that have a ``<key>_float`` twin, and the only ones. Every
+#: exact number is a string that :class:`fractions.Fraction` reads (``"1/3"``, ``"-2"``, a decimal
+#: string where ``exact`` is false); a twin is given only where that string is no number a reader
+#: can use as it is: ``critical_delta`` may be an algebraic number written as a formula
+#: (``sqrt(2)/2``), and ``war_probability`` and ``expected_rounds_to_war`` are exact fractions of
+#: the chain of play, often hundreds of digits long. (docs/howto/json-output.md states the rule;
+#: tests/test_json_output.py walks every command's JSON and checks it.)
+FLOAT_TWINS = ("critical_delta", "war_probability", "expected_rounds_to_war")
+
+
 def json_float(value):
     """A float for JSON: ``None`` for NaN or an infinity, which the JSON standard has no
     word for (``json.dumps`` writes ``NaN``, which strict readers refuse), and for an exact
