@@ -341,6 +341,24 @@ def test_the_json_page_says_how_the_case_report_writes_its_numbers(capsys):
     assert all(f"`{k}`" in page for k in out["change_of_heart"]["tipping_points"][0])
 
 
+def test_the_fits_predictions_are_the_reports_numbers_exactly(capsys):
+    """The fit predicted at the float estimates and the report followed the estimates as fractions: the
+    same quantity differed by about one part in a hundred million between the two sections. Now the
+    predictions are computed once, at the fitted model (RecordFit.fractions), and rendered twice."""
+    from fractions import Fraction
+    out, _ = _case_report(capsys)
+    fit, predicted = {k: v["value"] for k, v in out["fit"]["predictions"].items()}, out["predicted"]
+    assert fit == {"attacks_per_month": predicted["attacks_per_month"],
+                   "attacks_in_span": predicted["attacks_in_record_span"]["value"],
+                   "answers_per_attack": predicted["answers_per_attack"],
+                   "war_probability_26_months": predicted["war_probability"]["value"],
+                   "war_probability_10_years": predicted["war_probability_10_years"]["value"],
+                   "attack_response_to_israeli_strikes": predicted["attack_response_to_israeli_strikes"]["value"]}
+    # the fitted model is the estimates as fractions, which the calibration section gives
+    for name, value in out["fit"]["estimates"].items():
+        assert Fraction(out["calibration"][name]["value"]) == Fraction(value).limit_denominator(10_000)
+
+
 def test_the_distance_from_an_algebraic_critical_discount_factor_is_exact_text_as_the_factor_is():
     """With an irrational δ*, shadow_of_the_future wrote critical_delta as exact text ("sqrt(2)/2") and
     distance as a float's digits in a string ("0.19289321881345243"), which reads as an exact decimal."""

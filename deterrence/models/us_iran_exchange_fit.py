@@ -38,6 +38,16 @@ deadly fraction) with scipy's bounded L-BFGS-B; (3) Hessian, standard errors;
 (4) rebuild the model at the estimates (as exact fractions), recompute and
 verify its Markov perfect equilibrium under the noise; (5) predictions with
 delta-method errors.
+
+The estimates as fractions (:meth:`RecordFit.fractions`, ``limit_denominator`` of
+:data:`ESTIMATE_DENOMINATOR`) are the fitted model: the one the report follows, the one
+``verified_under_noise`` checks and the one the point predictions are computed at, so
+that the fit's predictions and the report's are one computation (the chain's statistics
+are kept per model) and agree exactly. (They were computed at the float estimates, and
+differed from the report's by about one part in a hundred million.) The exact report
+needs short fractions: a float's fraction has a denominator near 2**53. The rounding moves
+a prediction by about 1e-8 of itself, far inside its standard error; the delta method's
+differences are taken about the float estimates.
 """
 from __future__ import annotations
 
@@ -53,6 +63,14 @@ from deterrence.models.us_iran_exchange import (_remember, chain_key, contained_
                                                 weeks_in)
 
 ESTIMATED = ("motive_rate", "deadly_fraction")
+#: the denominator bound of the estimates as fractions (the fitted model; :meth:`RecordFit.fractions`)
+ESTIMATE_DENOMINATOR = 10_000
+
+
+def _as_fraction(x) -> Fraction:
+    """An estimate as the fitted model takes it: the nearest fraction with a denominator of at most
+    :data:`ESTIMATE_DENOMINATOR` (the one rounding of the fit, the report and the check under noise)."""
+    return Fraction(float(x)).limit_denominator(ESTIMATE_DENOMINATOR)
 
 
 @dataclass(frozen=True)
@@ -77,6 +95,16 @@ class RecordFit(TextRepr):
     def estimate(self, name) -> float:
         return dict(self.estimates)[name]
 
+    def fractions(self) -> dict:
+        """The estimates as the fitted model takes them, exact fractions (``limit_denominator`` of
+        :data:`ESTIMATE_DENOMINATOR`): the model the predictions, the report and the check under
+        noise are computed at.
+
+        >>> RecordFit((("motive_rate", 0.52),), (), (), -4.25, (), (), True, "").fractions()
+        {'motive_rate': Fraction(13, 25)}
+        """
+        return {n: _as_fraction(x) for n, x in self.estimates}
+
     def repr_text(self) -> str:
         from deterrence.core.numbers import format_short
         se = dict(self.standard_errors)
@@ -95,7 +123,7 @@ class RecordFit(TextRepr):
 def _model_at(theta, base, rounded=False):
     vals = dict(base)
     for name, x in zip(ESTIMATED, theta):
-        vals[name] = Fraction(float(x)).limit_denominator(100_000) if rounded else Fraction(float(x))
+        vals[name] = _as_fraction(x) if rounded else Fraction(float(x))
     return exchange_model(**vals)
 
 
@@ -142,8 +170,9 @@ def _gradient_points(memo, likelihood, executor, wrapped_nll, points):
     return [np.atleast_1d(value) for value in memo.many("nll", list(points), likelihood, executor)]
 
 
-def _predict(theta, base, weeks):
-    model = _model_at(theta, base)
+def _predict(theta, base, weeks, rounded=False):
+    """The predictions at ``theta`` (``rounded``: at the estimates as the fitted model takes them)."""
+    model = _model_at(theta, base, rounded)
     span = play_statistics(model, contained_profile(), weeks)
     ten = play_statistics(model, contained_profile(), horizon_weeks(years=10))
     per_month = span["attacks"] / weeks * float(weeks_in(months=1))
@@ -166,9 +195,13 @@ class _Evaluations:
     how many are new and how many came from the checkpoint.
     """
 
+    #: the likelihood, the predictions about the estimates (the delta method's differences) and
+    #: the predictions at the estimates as fractions (the fitted model)
+    KINDS = ("nll", "predict", "fitted")
+
     def __init__(self, checkpoint, identity):
         self.path, self.identity, self.bar = checkpoint, identity, None
-        self.values, self.fresh = {"nll": {}, "predict": {}}, 0
+        self.values, self.fresh = {kind: {} for kind in self.KINDS}, 0
         if checkpoint is not None:
             self._load()
         self.stored = self.count()
@@ -179,7 +212,7 @@ class _Evaluations:
         self._show(refresh=True)
 
     def count(self):
-        return len(self.values["nll"]) + len(self.values["predict"])
+        return sum(len(values) for values in self.values.values())
 
     def _show(self, refresh=False):
         self.bar.set_postfix_str(f"{self.fresh} new, {self.stored} from the checkpoint", refresh=refresh)
@@ -199,7 +232,7 @@ class _Evaluations:
         if not isinstance(data, dict) or data.get("fit") != self.identity:
             raise GameFileError("checkpoint of another fit (other record or calibration): give another "
                                 "file, or delete this one", file=str(path))
-        self.values = {"nll": dict(data.get("nll", {})), "predict": dict(data.get("predict", {}))}
+        self.values = {kind: dict(data.get(kind, {})) for kind in self.KINDS}
 
     def _save(self):
         import json
@@ -306,6 +339,7 @@ def _fit(memo, base, rec, weeks, x0, checkpoint, executor) -> tuple:
 
     likelihood = partial(_negative_log_likelihood, base=base, attacks=att.count, answers=ans.count, weeks=weeks)
     model_predictions = partial(_predict, base=base, weeks=weeks)
+    fitted_predictions = partial(_predict, base=base, weeks=weeks, rounded=True)
 
     def nll(x):
         return memo.value("nll", x, likelihood)
@@ -334,8 +368,8 @@ def _fit(memo, base, rec, weeks, x0, checkpoint, executor) -> tuple:
     unit = np.eye(k)[free]
     steps = [(unit[i] * h, unit[j] * h) for i in range(n_free) for j in range(n_free)]
     corners = [theta + si * ei + sj * ej for ei, ej in steps for si, sj in ((1, 1), (1, -1), (-1, 1), (-1, -1))]
-    shifted = [theta] + [theta + sign * unit[i] * 1e-4 for i in range(n_free) for sign in (1, -1)]
-    memo.expect([("nll", corners), ("predict", shifted)])
+    shifted = [theta + sign * unit[i] * 1e-4 for i in range(n_free) for sign in (1, -1)]
+    memo.expect([("nll", corners), ("predict", shifted), ("fitted", [theta])])
     f = np.reshape(memo.many("nll", corners, likelihood, executor), (n_free, n_free, 4))
     H = (f[..., 0] - f[..., 1] - f[..., 2] + f[..., 3]) / (4 * h * h)
     # a parameter the record does not inform (no curvature: the motive rate when every week brings an
@@ -350,7 +384,9 @@ def _fit(memo, base, rec, weeks, x0, checkpoint, executor) -> tuple:
         cov = np.zeros((n_free, n_free))
     se = np.full(k, math.nan)
     se[[free[j] for j in informed]] = np.sqrt(np.diag(cov)[informed])
-    pred, *around = memo.many("predict", shifted, model_predictions, executor)
+    # the point predictions at the fitted model (the estimates as fractions), the report's model
+    pred = memo.value("fitted", theta, fitted_predictions)
+    around = memo.many("predict", shifted, model_predictions, executor)
     grads = {}
     for i in range(n_free):
         up, down = around[2 * i], around[2 * i + 1]

@@ -1327,7 +1327,7 @@ class USIranExchange(TextRepr):
             return analyse_exchange(self.model, record=record)
         from deterrence.models.us_iran_exchange_fit import fit_to_record
         fit = fit_to_record(record, progress=self.progress, **dict(self.overrides))
-        est = {n: Fraction(x).limit_denominator(10_000) for n, x in fit.estimates}
+        est = fit.fractions()          # the fitted model, the one the fit's predictions are computed at
         return analyse_exchange(exchange_model(**{**dict(self.overrides), **est}), fit=fit, record=record)
 
     def cache_key(self):
