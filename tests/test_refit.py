@@ -85,6 +85,22 @@ def test_refit_from_the_command_line_follows_the_record(tmp_path, capsys):
     assert once["equilibrium"]["verified_under_noise"] and twice["equilibrium"]["verified_under_noise"]
 
 
+def test_a_refit_predicts_over_the_reports_horizons_and_gives_its_numbers(tmp_path, capsys):
+    """Refitted to a record of a year, the fit's war_probability_26_months was the probability of war
+    within the record's 53 weeks (0.025 beside the report's 26-month 0.053), and its rates were over
+    the record's span: same names, other quantities. Each prediction is now the report's number."""
+    data, _ = report_json(capsys, write_export(tmp_path / "year.csv", attacks=40, answers=1))
+    predicted = data["predicted"]
+    assert predicted["attacks_in_record_span"]["weeks"] == 52 and predicted["war_probability"]["horizon_months"] == 26
+    assert {k: v["value"] for k, v in data["fit"]["predictions"].items()} == {
+        "attacks_per_month": predicted["attacks_per_month"],
+        "attacks_in_span": predicted["attacks_in_record_span"]["value"],
+        "answers_per_attack": predicted["answers_per_attack"],
+        "war_probability_26_months": predicted["war_probability"]["value"],
+        "war_probability_10_years": predicted["war_probability_10_years"]["value"],
+        "attack_response_to_israeli_strikes": predicted["attack_response_to_israeli_strikes"]["value"]}
+
+
 def test_an_estimate_on_its_bound_has_no_standard_error(tmp_path, capsys):
     # 10 attacks in a year: fewer than the Israeli strikes (half the weeks) alone bring
     data, _ = report_json(capsys, write_export(tmp_path / "few.csv", attacks=10, answers=1))

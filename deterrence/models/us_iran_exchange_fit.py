@@ -171,17 +171,23 @@ def _gradient_points(memo, likelihood, executor, wrapped_nll, points):
 
 
 def _predict(theta, base, weeks, rounded=False):
-    """The predictions at ``theta`` (``rounded``: at the estimates as the fitted model takes them)."""
+    """The predictions at ``theta`` (``rounded``: at the estimates as the fitted model takes them),
+    over the report's horizons: ``attacks_in_span`` over the record's ``weeks``, the rates, the
+    answers per attack and the war probability over 26 months (the shipped record's span), and
+    ten years. (The rates and the "26 months" were over the record's weeks: refitted to a record of
+    a year, war_probability_26_months was the probability of war within 53 weeks.)"""
     model = _model_at(theta, base, rounded)
-    span = play_statistics(model, contained_profile(), weeks)
+    on_record = play_statistics(model, contained_profile(), weeks)
+    months_26 = horizon_weeks(months=26)
+    span = on_record if weeks == months_26 else play_statistics(model, contained_profile(), months_26)
     ten = play_statistics(model, contained_profile(), horizon_weeks(years=10))
-    per_month = span["attacks"] / weeks * float(weeks_in(months=1))
+    per_month = span["attacks"] / months_26 * float(weeks_in(months=1))
     return {"attacks_per_month": per_month,
-            "attacks_in_span": span["attacks"],
+            "attacks_in_span": on_record["attacks"],
             "answers_per_attack": span["answers"] / span["attacks"],
             "war_probability_26_months": span["war"],
             "war_probability_10_years": ten["war"],
-            "attack_response_to_israeli_strikes": israeli_strike_response(model, weeks)}
+            "attack_response_to_israeli_strikes": israeli_strike_response(model, months_26)}
 
 
 class _Evaluations:
