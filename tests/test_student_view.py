@@ -102,6 +102,10 @@ def test_the_repeated_game_and_stage_analyses_have_short_reprs():
                 "Row grim_trigger, Column grim_trigger at delta 3/4: subgame perfect, Nash; payoffs 3, 3")
     _short_repr(dt.critical_delta(pd, "grim_trigger, grim_trigger"), "<DeltaConditions: ",
                 "critical delta 1/2 = (R - T)/(P - T); subgame perfect for delta in [1/2, 1)")
+    # a profile subgame perfect at no delta (it read "subgame perfect for delta in no delta in [0, 1)")
+    _short_repr(dt.critical_delta(pd, "tit_for_tat"), "<DeltaConditions: ",
+                "critical delta none; subgame perfect for no delta in [0, 1)")
+    assert "SPE for no delta in [0, 1)" in dt.analyse_repeated(pd, "tft, tft", delta="9/10").to_text()
     _short_repr(dt.finite_horizon_spe(pd, horizon=3), "<FiniteHorizonResult: 3 rounds")
     _short_repr(dt.analyse_noise(dt.load_game("us_iran_stage")), "<NoiseAnalysis: ", "with probability 0")
     _short_repr(dt.minmax_values(exact_pd), "<MinmaxResult: Row: 1 (pure: Column plays D")

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from deterrence.core.numbers import format_exact, json_float
 from deterrence.core.repeated import RepeatedGame
 from deterrence.errors import GameError, TooLargeError
-from deterrence.solvers.repeated.critical_delta import _num, _set_text
+from deterrence.solvers.repeated.critical_delta import _num, where_text
 from deterrence.solvers.repeated.finite_horizon import check_horizon
 from deterrence.solvers.repeated.finite_horizon import MAX_HORIZON  # noqa: F401 - the horizon's default
 
@@ -160,7 +160,7 @@ class RepeatedAnalysis:
             lines.append("critical delta: " + ("none (not SPE for all delta near 1)" if crit is None else _num(crit))
                          + (f" = {formula}" if formula is not None and crit is not None
                             and format_exact(formula) != format_exact(crit) else ""))
-            lines.append(f"SPE for delta in: {_set_text(self.critical.delta_set)}")
+            lines.append(f"SPE {where_text(self.critical.delta_set, ': ')}")
         elif self.critical_note:
             lines.append(f"critical delta: {self.critical_note}")
         devs = self.check.to_json()["deviations"]

@@ -61,7 +61,7 @@ class DeltaConditions(TextRepr):
         text = "critical delta " + ("none" if crit is None else _num(crit))
         if crit is not None and formula is not None and format_exact(formula) != format_exact(crit):
             text += f" = {formula}"
-        return text + f"; subgame perfect for delta in {_set_text(self.delta_set)}"
+        return text + f"; subgame perfect {where_text(self.delta_set)}"
 
     def _repr_latex_(self) -> str:
         """δ* and the set of δ, typeset in Jupyter: δ ∈ [3/4, 1), not ``Interval.Ropen(3/4, 1)``."""
@@ -415,6 +415,18 @@ def _set_text(dset) -> str:
         else:
             out.append(str(part))
     return " U ".join(out)
+
+
+def where_text(dset, sep: str = " ") -> str:
+    """Where a profile is subgame perfect, in words: ``for delta in`` the set, or ``for no delta in
+    [0, 1)`` (it read "for delta in no delta in [0, 1)"); ``sep`` follows ``in`` before a set.
+
+    >>> import sympy
+    >>> where_text(sympy.Interval.Ropen(sympy.Rational(1, 2), 1)), where_text(sympy.EmptySet)
+    ('for delta in [1/2, 1)', 'for no delta in [0, 1)')
+    """
+    import sympy
+    return "for no delta in [0, 1)" if dset == sympy.EmptySet else f"for delta in{sep}{_set_text(dset)}"
 
 
 def _set_pieces(dset):
