@@ -381,3 +381,15 @@ def test_a_refused_symbolic_game_suggests_with_defaults_only_when_every_paramete
         dt.GameTree(dt.terminal(["a", "1"]), players=["A", "B"]).require_numeric("backward induction")
     with pytest.raises(dt.GameError, match=r"give values to P, R, S, T \(\.subs\(\.\.\.\) or \.with_defaults\(\);"):
         dt.load_game("prisoners_dilemma").require_numeric("a tool")
+
+
+def test_a_repeated_game_shows_its_stage_table_in_jupyter():
+    """A RepeatedGame had no HTML: Jupyter showed one line of action names, no payoffs and no title."""
+    from IPython.core.formatters import DisplayFormatter
+    rg = dt.RepeatedGame(dt.load_game("us_iran_stage").with_defaults(), "9/10", 5, {"execution": "1/50"},
+                         ["tft", "grim"])
+    html = DisplayFormatter().format(rg)[0]["text/html"]
+    assert html.startswith("<div class='deterrence-repeated'><p>Repeated for 5 rounds, delta = 9/10; "
+                           "noise: execution 1/50; strategies: US tit_for_tat, Iran grim_trigger</p>")
+    assert "<caption>US and Iran-backed militias: one round of the exchange of fire</caption>" in html
+    assert "<td>-4, 2</td>" in html                                   # the stage's payoffs

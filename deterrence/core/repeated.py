@@ -873,6 +873,25 @@ class RepeatedGame:
             extra += f", strategies=({self._strategies[0].name}, {self._strategies[1].name})"
         return f"RepeatedGame({body}; delta={format_exact(self._delta)}{extra})"
 
+    def _repr_html_(self) -> str:
+        """The stage game's table (its title the caption) under one line: the rounds, delta, the
+        noise and the strategies. (Jupyter showed the one-line text only, without the payoffs.)
+
+        >>> from deterrence import load_game
+        >>> html = RepeatedGame(load_game("prisoners_dilemma").with_defaults(), "9/10")._repr_html_()
+        >>> "<p>Repeated without end, delta = 9/10</p>" in html, "<caption>Prisoner&#x27;s dilemma</caption>" in html
+        (True, True)
+        """
+        import html
+        line = (f"Repeated for {self._horizon} rounds" if self._horizon else "Repeated without end") + \
+            f", delta = {format_exact(self._delta)}"
+        if self._noise is not None and not self._noise.is_zero:
+            line += f"; noise: {self._noise.describe()}"
+        if self._strategies is not None:
+            line += "; strategies: " + ", ".join(f"{p} {s.name}" for p, s in zip(self.players, self._strategies))
+        return (f"<div class='deterrence-repeated'><p>{html.escape(line)}</p>"
+                f"{self._stage._repr_html_()}</div>")
+
 
 def escalation_actions(game, escalation=None) -> tuple:
     """The escalation action index of each player: ``escalation[player]`` if given, else
