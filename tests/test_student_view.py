@@ -393,3 +393,19 @@ def test_a_repeated_game_shows_its_stage_table_in_jupyter():
                            "noise: execution 1/50; strategies: US tit_for_tat, Iran grim_trigger</p>")
     assert "<caption>US and Iran-backed militias: one round of the exchange of fire</caption>" in html
     assert "<td>-4, 2</td>" in html                                   # the stage's payoffs
+
+
+def test_the_texts_write_formulas_and_sets_in_the_toolkits_words_not_sympys():
+    """The report wrote "delta* = 3/4 = Max(...)" (the JSON writes max(...)) and "(the set is EmptySet)";
+    the DeltaConditions repr and the repeated analysis wrote Max(...) too."""
+    stage, pd = dt.load_game("us_iran_stage"), dt.load_game("prisoners_dilemma")
+    report = dt.explain(stage, delta="9/10")
+    formula = "max((a_iran + b_iran)/(a_iran + c_iran), (a_us + b_us)/(a_us + c_us))"
+    assert f"subgame perfect from delta* = 3/4 = {formula} on." in report.to_text()
+    profile = "contained_tit_for_tat, contained_tit_for_tat"
+    assert f"critical delta: 3/4 = {formula}" in dt.analyse_repeated(stage, profile, delta="9/10").to_text()
+    without_noise = dt.critical_delta(stage, profile, noise="none")
+    assert repr(without_noise).startswith(f"<DeltaConditions: critical delta 3/4 = {formula};")
+    never = dt.explain(pd, strategies="tft, tft", delta="9/10").to_text()
+    assert ("not subgame perfect for any delta near 1 (it is subgame perfect for no delta in [0, 1))" in never
+            and "EmptySet" not in never)

@@ -208,11 +208,14 @@ def shadow_section(analysis) -> Section:
     if crit is None:
         lines.append(f"The critical discount factor was {analysis.critical_note or 'not computed'}.")
     elif star is None:
-        lines.append(f"This profile is not subgame perfect for any delta near 1 (the set is {crit.delta_set}).")
+        from deterrence.solvers.repeated.critical_delta import where_text
+        lines.append(f"This profile is not subgame perfect for any delta near 1 (it is subgame perfect "
+                     f"{where_text(crit.delta_set)}).")
     else:
+        from deterrence.io._common import formula_text
         approx = "" if _is_rational(star) else f" (about {format_approx(star, 4, 'f')})"
         formula = ("" if format_exact(crit.critical_symbolic) == format_exact(star)
-                   else f" = {crit.critical_symbolic}")
+                   else f" = {formula_text(crit.critical_symbolic)}")
         lines.append(f"Without noise, this profile is subgame perfect from delta* = {format_exact(star)}"
                      f"{approx}{formula} on.")
         if _is_rational(star):

@@ -240,6 +240,19 @@ def format_formula(expr) -> str:
     return _written_out(expr, top=True)
 
 
+def formula_text(expr) -> str:
+    """A formula as the texts and reprs write it, in the toolkit's words (``max``, ``min``, ``abs``),
+    not sympy's (``Max(...)``, which a report printed beside the JSON's ``max(...)``); unlike
+    :func:`format_formula`, no parentheses are added for reading back.
+
+    >>> import sympy
+    >>> a, b = sympy.symbols("a b")
+    >>> formula_text(sympy.Max(a / (a + b), b))
+    'max(b, a/(a + b))'
+    """
+    return _readable_printer().doprint(expr)
+
+
 def _written_out(expr, top=False) -> str:
     """``expr`` with every sum, product and power in parentheses: the parser rebuilds its tree."""
     import sympy

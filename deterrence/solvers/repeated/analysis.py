@@ -156,9 +156,10 @@ class RepeatedAnalysis:
         lines.append(f"{label}: {'yes' if self.subgame_perfect else 'no'}"
                      + ("" if nash is None else f"; Nash: {'yes' if nash else 'no'}"))
         if self.critical is not None:
+            from deterrence.io._common import formula_text
             crit, formula = self.critical.critical, self.critical.critical_symbolic
             lines.append("critical delta: " + ("none (not SPE for all delta near 1)" if crit is None else _num(crit))
-                         + (f" = {formula}" if formula is not None and crit is not None
+                         + (f" = {formula_text(formula)}" if formula is not None and crit is not None
                             and format_exact(formula) != format_exact(crit) else ""))
             lines.append(f"SPE {where_text(self.critical.delta_set, ': ')}")
         elif self.critical_note:

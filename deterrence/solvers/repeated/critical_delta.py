@@ -60,7 +60,8 @@ class DeltaConditions(TextRepr):
         crit, formula = self.critical, self.critical_symbolic
         text = "critical delta " + ("none" if crit is None else _num(crit))
         if crit is not None and formula is not None and format_exact(formula) != format_exact(crit):
-            text += f" = {formula}"
+            from deterrence.io._common import formula_text
+            text += f" = {formula_text(formula)}"
         return text + f"; subgame perfect {where_text(self.delta_set)}"
 
     def _repr_latex_(self) -> str:
