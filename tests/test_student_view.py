@@ -409,3 +409,13 @@ def test_the_texts_write_formulas_and_sets_in_the_toolkits_words_not_sympys():
     never = dt.explain(pd, strategies="tft, tft", delta="9/10").to_text()
     assert ("not subgame perfect for any delta near 1 (it is subgame perfect for no delta in [0, 1))" in never
             and "EmptySet" not in never)
+
+
+def test_a_moran_run_reads_the_intensity_as_the_exact_fixation_probability_does():
+    """fixation_probability(pd, 10, intensity="1/10") worked; moran_process with the same argument failed:
+    "bad arguments ... TypeError: unsupported operand type(s) for -: 'int' and 'str'"."""
+    pd = dt.load_game("prisoners_dilemma").with_defaults()
+    assert dt.moran_process(pd, 10, intensity="1/10", seed=1) == dt.moran_process(pd, 10, intensity=0.1, seed=1)
+    for call in (dt.moran_process, dt.fixation_probability):
+        with pytest.raises(GameError, match="^intensity 'abc' is not a number"):
+            call(pd, 10, intensity="abc")

@@ -52,7 +52,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from deterrence.core.numbers import float_array
+from deterrence.core.numbers import float_array, to_exact
 from deterrence.errors import GameError
 from deterrence.core.validate import check_count
 from deterrence.solvers.result import TextRepr, profile_text
@@ -375,7 +375,7 @@ def fixation_probability(game, population_size: int, mutant=0, resident=1, inten
     N = int(population_size)
     if N < 2:
         raise GameError(f"population_size must be at least 2, got {population_size}")
-    w = Fraction(intensity)
+    w = Fraction(to_exact(intensity, "intensity"))
     total, prod = Fraction(1), Fraction(1)
     for j in range(1, N):
         f, g = _fitness(a, b, c, d, j, N, w)
@@ -389,6 +389,7 @@ def fixation_probability(game, population_size: int, mutant=0, resident=1, inten
 def moran_process(game, population_size: int, mutant=0, resident=1, mutants: int = 1,
                   intensity: float = 1.0, seed=None, max_steps: int = 10 ** 7) -> list:
     """One run of the Moran process: the number of mutants after each step, until fixation.
+    ``intensity`` is read as :func:`fixation_probability` reads it (``"1/10"`` too).
 
     >>> from deterrence import NormalFormGame
     >>> run = moran_process(NormalFormGame.from_arrays([[2, 2], [1, 1]]), 5, seed=1)
@@ -399,6 +400,8 @@ def moran_process(game, population_size: int, mutant=0, resident=1, mutants: int
     game = _numeric(game, "moran_process")
     a, b, c, d = float_array(list(_moran_payoffs(game, mutant, resident))).tolist()   # a named refusal past 1.8e308
     N = int(population_size)
+    # the exact function took "1/10"; this one failed on it with an internal TypeError (a review)
+    intensity = float(to_exact(intensity, "intensity"))
     if not 0 <= mutants <= N:
         raise GameError(f"mutants must be between 0 and the population size {N}, got {mutants}")
     gen = rng(seed)
