@@ -419,3 +419,11 @@ def test_a_moran_run_reads_the_intensity_as_the_exact_fixation_probability_does(
     for call in (dt.moran_process, dt.fixation_probability):
         with pytest.raises(GameError, match="^intensity 'abc' is not a number"):
             call(pd, 10, intensity="abc")
+
+
+def test_the_aggregate_record_prints_its_counts_not_every_field():
+    """dt.read_aggregate_record() printed each AggregateCount's dataclass repr: datetime.date(...) and the
+    long about and source texts, a screenful for three numbers."""
+    shown = repr(dt.read_aggregate_record())
+    assert "AggregateCount(attacks_on_us_personnel: 83 from 2021-01-21 to 2023-03-23, 791 days)" in shown
+    assert "datetime" not in shown and "source=" not in shown and len(shown) < 400

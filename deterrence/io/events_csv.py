@@ -594,9 +594,14 @@ def load_example_events(**options) -> EventHistory:
 
 
 # -- the aggregate record ----------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class AggregateCount:
-    """A count of events of one kind over a span of dates, with its source."""
+    """A count of events of one kind over a span of dates, with its source. Its repr is one line
+    (the dataclass repr printed the long ``about`` and ``source`` texts and ``datetime.date(...)``):
+
+    >>> read_aggregate_record()["attacks_on_us_personnel"]
+    AggregateCount(attacks_on_us_personnel: 83 from 2021-01-21 to 2023-03-23, 791 days)
+    """
 
     name: str
     count: int
@@ -613,6 +618,10 @@ class AggregateCount:
     def to_json(self) -> dict:
         return {"count": self.count, "start": self.start.isoformat(), "end": self.end.isoformat(),
                 "days": self.days, "about": self.about, "source": self.source}
+
+    def __repr__(self):
+        return (f"AggregateCount({self.name}: {self.count} from {self.start.isoformat()} to "
+                f"{self.end.isoformat()}, {self.days} days)")
 
 
 def read_aggregate_record(path=None) -> dict:
