@@ -427,3 +427,13 @@ def test_the_aggregate_record_prints_its_counts_not_every_field():
     shown = repr(dt.read_aggregate_record())
     assert "AggregateCount(attacks_on_us_personnel: 83 from 2021-01-21 to 2023-03-23, 791 days)" in shown
     assert "datetime" not in shown and "source=" not in shown and len(shown) < 400
+
+
+def test_a_strategy_built_with_its_arguments_swapped_says_which_argument_is_the_game():
+    """strategy(game, "tft") said only "strategies are built for two-player stage games", of a
+    two-player game: the name had landed where the game goes."""
+    pd = dt.load_game("prisoners_dilemma")
+    with pytest.raises(GameError, match=r"got str 'tit_for_tat' as the game \(strategy\(name, game\)\)"):
+        dt.strategy(pd, "tit_for_tat")
+    with pytest.raises(GameError, match="two-player stage games; this game has 3 players"):
+        dt.strategy("tft", dt.load_game("irrational_three_player"))

@@ -337,7 +337,10 @@ def strategy(name: str, game, player=0, **params) -> Automaton:
     always_<action> for an action of this player (C, D)
     """
     if getattr(game, "n_players", None) != 2:
-        raise GameError("strategies are built for two-player stage games")
+        # the arguments swapped, strategy(game, "tft"), said only this (a review): name what came
+        got = (f"; this game has {game.n_players} players" if hasattr(game, "n_players") else
+               f"; got {type(game).__name__} {str(game)[:40]!r} as the game (strategy(name, game))")
+        raise GameError("strategies are built for two-player stage games" + got)
     key = ALIASES.get(str(name).lower(), str(name))
     if key not in STRATEGIES and key.startswith("always_") and not params:
         # always_<action>: the names ALLC and ALLD take in the game's own words (always_C, always_D)
