@@ -437,3 +437,9 @@ def test_a_strategy_built_with_its_arguments_swapped_says_which_argument_is_the_
         dt.strategy(pd, "tit_for_tat")
     with pytest.raises(GameError, match="two-player stage games; this game has 3 players"):
         dt.strategy("tft", dt.load_game("irrational_three_player"))
+
+
+def test_explain_of_a_stochastic_game_points_to_solve():
+    """explain(stochastic game) said "explain() takes a game, ...; got StochasticGame": it is a game."""
+    with pytest.raises(GameError, match=r"not a stochastic game: dt.solve\(game\) gives its Markov perfect"):
+        dt.explain(dt.load_game("stochastic_prisoners_dilemma"))

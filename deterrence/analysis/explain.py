@@ -519,4 +519,8 @@ def explain(obj, *, strategies=None, delta=None, noise=None, within=100, escalat
     if isinstance(obj, GameTree):
         return DeterrenceReport(title or getattr(obj, "title", "") or "Deterrence in the game tree",
                                 tuple(tree_sections(obj)))
+    if type(obj).__name__ == "StochasticGame":      # a game it cannot report (it said "takes a game; got ...")
+        raise GameError("explain() covers normal-form games, repeated games, game trees and models, not a stochastic "
+                        "game: dt.solve(game) gives its Markov perfect equilibria (the US-Iran case's report: "
+                        "dt.explain(dt.us_iran_exchange_model()))")
     raise GameError(f"explain() takes a game, a repeated game, a game tree or a model; got {type(obj).__name__}")
