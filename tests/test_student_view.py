@@ -180,8 +180,9 @@ def test_the_html_of_a_correlated_result_gives_its_optimal_value():
 def test_a_symbolic_game_given_to_the_folk_theorem_tools_is_solved_at_its_defaults_in_the_callers_name(name, call):
     # as solve does (a review: the tools refused a catalogue game that solve solved); they say so
     pd = dt.load_game("prisoners_dilemma")
+    # a set or values computed, not a game solved: each tool says its own verb
     with pytest.warns(dt.DefaultValuesWarning,
-                      match=rf"^{name}: solved at the parameters' default values \(T=5, R=3, P=1, S=0\)"):
+                      match=rf"^{name}: computed at the parameters' default values \(T=5, R=3, P=1, S=0\)"):
         got = call(pd)
     assert repr(got) == repr(call(pd.with_defaults()))
 

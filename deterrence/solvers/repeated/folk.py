@@ -375,7 +375,7 @@ def minmax_values(game, *, mixed=True) -> MinmaxResult:
     >>> r.pure, r.mixed, r.mixed_punishments[0]
     ((1, 1), (0, 0), (Fraction(1, 2), Fraction(1, 2)))
     """
-    game = at_defaults(game, "minmax_values")
+    game = at_defaults(game, "minmax_values", "computed")
     _check_two_player_exact(game, "minmax_values")
     pure, pure_pun, mix, mix_pun, guar = [], [], [], [], []
     for i in range(2):
@@ -416,7 +416,7 @@ def feasible_set(game) -> Polygon:
     >>> feasible_set(pd).vertices
     ((5, 0), (3, 3), (0, 5), (1, 1))
     """
-    game = at_defaults(game, "feasible_set")
+    game = at_defaults(game, "feasible_set", "computed")
     _check_two_player_exact(game, "feasible_set")
     return Polygon(convex_hull(payoff_points(game)))
 
@@ -429,7 +429,7 @@ def individually_rational_set(game, *, mixed=True) -> Polygon:
     >>> individually_rational_set(pd).vertices
     ((1, 1), (Fraction(13, 3), 1), (3, 3), (1, Fraction(13, 3)))
     """
-    game = at_defaults(game, "individually_rational_set")
+    game = at_defaults(game, "individually_rational_set", "computed")
     _check_two_player_exact(game, "individually_rational_set")
     mm = minmax_values(game, mixed=mixed).values
     poly = feasible_set(game)

@@ -259,7 +259,7 @@ def equilibrium_payoff_set(game, delta, *, tol=1e-10, max_iter=2000, exact=True)
     """
     game.require_two_players("equilibrium_payoff_set")
     from deterrence.core.validate import at_defaults
-    game = at_defaults(game, "equilibrium_payoff_set")
+    game = at_defaults(game, "equilibrium_payoff_set", "computed")
     d_exact = _check_delta(delta)
     if not (isinstance(tol, (int, float)) and tol > 0):
         raise GameError(f"tol must be a positive number, got {tol!r}")
