@@ -282,7 +282,7 @@ def test_the_case_report_gives_one_number_for_one_quantity_and_rounds_only_its_t
         (pred["war_probability_10_years"]["value"], mc["war_probability_10_years"]),
         (pred["withdrawal_probability_10_years"], ms["withdrawal_probability_10_years"]),
         (pred["attack_response_to_israeli_strikes"]["value"], ts["extra_attacks_per_extra_israeli_strike_week"]),
-        (out["equilibrium"]["margins"], cv["margins"]),
+        (out["equilibrium"]["deviation_losses"], cv["deviation_losses"]),
         (ms["us_value_of_staying"], cv["values_from_calm_week"]["CC"][0]),
         (ch["war_hazard_per_week"], at["war_hazard_per_week"], formulas["h"]["value"]),
         (at["strikes_per_week"], formulas["s"]["value"]),
@@ -305,14 +305,14 @@ def test_the_case_report_gives_one_number_for_one_quantity_and_rounds_only_its_t
             if float(y) != x and any(x == round(float(y), d) for d in range(1, 7)):
                 raise AssertionError(f"{'.'.join(map(str, p))} = {x} is {'.'.join(map(str, q))} = {y} rounded")
     # exact numbers are exact strings (the margins, the payoff parameters' tipping points), floats floats
-    assert cv["margins"]["US"] == "1/3" and isinstance(pred["war_probability"]["value"], float)
+    assert cv["deviation_losses"]["US"] == "1/3" and isinstance(pred["war_probability"]["value"], float)
     k_us = [t for t in ch["tipping_points"] if t["parameter"] == "k_us"]
     assert Fraction(k_us[0]["threshold"]) == 3 and k_us[0]["current"] == "10/3"
     # the text still rounds, as it did: two decimals for attacks a month, three for margins and tipping points
     assert f"attacks on US forces: {_shown(pred['attacks_per_month'], 2)} a month" in text
     assert "attacks on US forces: 3.19 a month (82.9 in the record's 26 months; record 83)" in text
-    assert (f"smallest deviation losses US {_shown(Fraction(cv['margins']['US']))}, "
-            f"Iran {_shown(Fraction(cv['margins']['Iran']))}") in text
+    assert (f"smallest deviation losses US {_shown(Fraction(cv['deviation_losses']['US']))}, "
+            f"Iran {_shown(Fraction(cv['deviation_losses']['Iran']))}") in text
     assert f"each cycle about {_shown(Fraction(tt['mean_cycle_days']), 1)} days" in text
     assert "k_us below 3 (US would retaliate in state hit/israel) or above 3.764" in text
     assert f"within ten years: {_shown(pred['war_probability_10_years']['value'], 4):.1%}" in text

@@ -185,7 +185,7 @@ def test_equilibria_cross_checked_by_an_independent_float_solve(profile_of):
                     worst[j] = min(worst[j], V[k, j] - q)
     eq = verify(MODEL, profile)
     assert eq.verified_under_noise and min(worst) > 0
-    assert [float(m) for m in eq.min_margin] == pytest.approx(worst, rel=1e-6)
+    assert [float(m) for m in eq.min_deviation_loss] == pytest.approx(worst, rel=1e-6)
     exact = dict(eq.values)
     assert [float(x) for x in exact[START]] == pytest.approx(V[game.states.index(START)], rel=1e-9)
 
@@ -389,7 +389,7 @@ def test_claim1_contained_risk_dominates_mutual_escalation(analysis):
     product_w = (ww[0] - cw[0]) * (ww[1] - wc[1])
     assert product_c > product_w
     assert c["basin"]["US"] == pytest.approx((cc[0] - wc[0]) / ((cc[0] - wc[0]) + (ww[0] - cw[0])), abs=1e-4)
-    assert min(c["margins"].values()) > 0
+    assert min(c["deviation_losses"].values()) > 0
 
 
 def test_claim2_tit_for_tat_cycles(analysis):
@@ -1614,3 +1614,29 @@ def test_the_case_brief_the_code_cites_is_a_page_of_the_documentation():
                       "Miscalculation", "Stability needs a change of heart to break"]
     report = dt.explain(dt.us_iran_exchange_model())
     assert "case brief (docs):" in report.to_text()
+
+
+def test_a_margin_is_the_loss_from_escalating_and_the_case_names_its_smallest_deviation_losses_otherwise():
+    # one word, one meaning (stop 43): "margins" named a stage game's loss from escalating (explain's
+    # margins section) and the case's smallest loss from any one-shot deviation; the case's is now
+    # deviation_losses, margins its deprecated alias (same values), and the glossary defines both once
+    import warnings
+    from deterrence.models.us_iran_exchange_report import GLOSSARY, MARGINS_ALIAS, contained_violence
+    model = exchange_model()
+    eq = verify(model, contained_profile())
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert eq.min_margin == eq.min_deviation_loss
+    assert [w.category for w in caught] == [DeprecationWarning] and "min_deviation_loss" in str(caught[0].message)
+    c = contained_violence(model)
+    assert MARGINS_ALIAS == {"margins": "deviation_losses"} and c["margins"] == c["deviation_losses"]
+    gains = model.deviation_gains(contained_profile())
+    for p in PLAYERS:
+        assert Fraction(c["deviation_losses"][p]) == min(-g for (_, q, _), g in gains.items() if q == p)
+        # the margin against escalation is one deviation loss among all: never below the smallest
+        assert Fraction(c["escalation_margins"][p]) >= Fraction(c["deviation_losses"][p]) > 0
+    assert GLOSSARY["margin"].startswith("a side's margin against escalation: what it loses by escalating")
+    entry = GLOSSARY["deviation loss"]
+    assert "deviation_losses" in entry and "margin against escalation" in entry
+    # no other entry gives "margin" a meaning of its own
+    assert all("margin" not in t or w in ("margin", "deviation loss") for w, t in GLOSSARY.items())

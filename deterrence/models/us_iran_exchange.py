@@ -720,12 +720,21 @@ class MarkovPerfect:
     name: str
     profile: tuple          # ((state, (US action, Iran action)), ...)
     values: tuple           # ((state, (V_US, V_Iran)), ...)
-    min_margin: tuple       # (US, Iran): smallest loss from any one-shot deviation
+    min_deviation_loss: tuple   # (US, Iran): smallest loss from any one-shot deviation
     verified_under_noise: bool
 
     @property
     def actions(self) -> dict:
         return dict(self.profile)
+
+    @property
+    def min_margin(self) -> tuple:
+        """Deprecated: the former name of :attr:`min_deviation_loss` (a *margin* is the loss from
+        escalating, one deviation among all; see the glossary)."""
+        import warnings
+        warnings.warn("MarkovPerfect.min_margin is deprecated and will be removed in a later release; "
+                      "use min_deviation_loss", DeprecationWarning, stacklevel=2)
+        return self.min_deviation_loss
 
 
 def exchange_model(**overrides) -> ExchangeModel:
@@ -753,12 +762,12 @@ def verify(model: ExchangeModel, profile: dict) -> MarkovPerfect:
     else:
         from deterrence.solvers.stochastic.markov_perfect import verify_markov_perfect
         ok, _ = verify_markov_perfect(model.stochastic_game, _strategy(profile))
-    margins = tuple(-max(g for (s, p, a), g in gains.items() if p == player) for player in PLAYERS)
+    losses = tuple(-max(g for (s, p, a), g in gains.items() if p == player) for player in PLAYERS)
     if fast:
-        margins = tuple(from_fmpq(m) for m in margins)
+        losses = tuple(from_fmpq(m) for m in losses)
     vals = model.values_of(profile)
     return MarkovPerfect(_name(profile, reached_states(model, profile)), tuple(sorted(profile.items())),
-                         tuple(sorted(vals.items())), margins, ok)
+                         tuple(sorted(vals.items())), losses, ok)
 
 
 def reached_states(model: ExchangeModel, profile: dict) -> frozenset:

@@ -8,8 +8,9 @@ computes nothing itself, so no two sections can rest on different numbers.
 
 The claims (the documentation's page The case brief), each a function of the model:
 
-1. :func:`contained_violence` – the margins by which the contained equilibrium
-   holds (smallest loss from any one-shot deviation), the mutual-escalation equilibrium beside
+1. :func:`contained_violence` – the deviation losses by which the contained equilibrium
+   holds (each side's smallest loss from any one-shot deviation; its margin against escalation,
+   the smallest loss from escalating, beside them), the mutual-escalation equilibrium beside
    it, and the selection between them: Harsanyi–Selten risk dominance in the
    2x2 game of the two equilibrium strategies, and the basin of the contained
    equilibrium under best-response learning (the largest belief that the other
@@ -130,7 +131,9 @@ def _per_year(rate_per_week):
 
 # -- claim 1 -----------------------------------------------------------------------------
 def contained_violence(model: ExchangeModel) -> dict:
-    """Why the contained equilibrium and not mutual escalation: margins and selection.
+    """Why the contained equilibrium and not mutual escalation: deviation losses, margins against
+    escalation and selection. ``margins`` is the deprecated former name of ``deviation_losses``
+    (:data:`MARGINS_ALIAS`).
 
     >>> c = contained_violence(exchange_model())
     >>> c["contained_is_equilibrium"], c["mutual_escalation_is_equilibrium"], c["risk_dominant"]
@@ -149,12 +152,14 @@ def contained_violence(model: ExchangeModel) -> dict:
 
     def basin(loss_c, loss_w):   # the belief in the other's mutual-escalation strategy that makes one indifferent
         return loss_c / (loss_c + loss_w) if loss_c + loss_w > 0 else Fraction(0)
+    losses = {p: _exact_or_float(m) for p, m in zip(PLAYERS, c_eq.min_deviation_loss)}
     escalate_margins = {p: min(-g for (s, q, a), g in model.deviation_gains(C).items() if q == p and a == "escalate")
                         for p in PLAYERS} if c_eq.verified_under_noise else {}
     return {"contained_is_equilibrium": c_eq.verified_under_noise,
             "mutual_escalation_is_equilibrium": w_eq.verified_under_noise,
-            "margins": {p: _exact_or_float(m) for p, m in zip(PLAYERS, c_eq.min_margin)},
+            "deviation_losses": losses,
             "escalation_margins": {p: _exact_or_float(m) for p, m in escalate_margins.items()},
+            "margins": losses,        # deprecated: the former name of deviation_losses (MARGINS_ALIAS)
             "values_from_calm_week": {f"{a}{b}": [_exact_or_float(x) for x in v] for (a, b), v in V.items()},
             "risk_dominant": risk,
             "nash_products": {"contained": _exact_or_float(us_c * iran_c),
@@ -706,6 +711,11 @@ def _march_2023() -> tuple:
 
 
 # -- the report ------------------------------------------------------------------------------
+#: The JSON key ``margins`` of ``contained_violence`` and ``equilibrium`` is the deprecated former
+#: name of ``deviation_losses`` (a margin is the loss from escalating: the glossary), kept with the
+#: same value for code that reads it; it will be removed in a later release.
+MARGINS_ALIAS = {"margins": "deviation_losses"}
+
 GLOSSARY = {
     "war": "the absorbing war state of the model: all-out war, entered when either side's realised action "
            "is escalate; every war probability is the chance of reaching it",
@@ -723,6 +733,13 @@ GLOSSARY = {
                   "mutual escalation is the profile in which both sides escalate in every state. The Pentagon's "
                   "'we do not seek conflict/escalation' (March 2023), which the calibration quotes for the cost of "
                   "a US strike, uses the word in its everyday sense: any step up, a limited strike included",
+    "margin": "a side's margin against escalation: what it loses by escalating at an equilibrium without "
+              "escalation (the payoff of its best other action minus escalation's, a one-shot deviation); a stage "
+              "game's report gives it at one such equilibrium (its margins section), the case the smallest over "
+              "the states (escalation_margins)",
+    "deviation loss": "what a side loses by a one-shot deviation from an equilibrium, to any action, escalation "
+                      "or not; the case gives each side's smallest over every state and action (deviation_losses, "
+                      "whose deprecated former name is margins): the margin against escalation is one of them",
     "misfire": "a limited strike that, against intent, crosses the red line (realised escalate): a militia strike "
                "with probability misfire, a US strike with us_misfire (0 at the calibration: US strikes are precise)",
     "at peace": "before war or a US withdrawal ends the exchange of limited strikes; the long-run rates at peace "
@@ -1000,8 +1017,8 @@ _PREDICTED_DIGITS = {"attacks_per_month": 2, "attacks_in_26_months": 1,
                      "withdrawal_probability_10_years": 4, "attack_response_to_israeli_strikes": {"value": 3}}
 #: the decimals of each claim's numbers in the text
 _CLAIM_DIGITS = {
-    "contained_violence": {"margins": 3, "escalation_margins": 3, "values_from_calm_week": 1, "nash_products": 1,
-                           "basin": 5},
+    "contained_violence": {"deviation_losses": 3, "margins": 3, "escalation_margins": 3, "values_from_calm_week": 1,
+                           "nash_products": 1, "basin": 5},
     "tit_for_tat": {"militias_strike_in_the_week_of_a_us_strike": 3, "answers_per_attack": 3,
                     "us_answers_per_year": 3, "cycles_per_year": 3, "us_answers_per_cycle": 3, "mean_cycle_days": 1},
     "target_substitution": {"israeli_strikes_per_month": 2, "attacks_per_month": 2,
@@ -1152,14 +1169,16 @@ def exchange_report(analysis: ExchangeAnalysis):
                             latex=tuple(tex for _, _, tex, _ in a.formulas) + ("",)))
     eq_data = {"regime": chosen.label, "name": chosen.followed.name, "verified_under_noise": verified,
                "noise": {"Iran": f"retaliate -> escalate with probability {v['misfire']}", "US": "none (precise)"},
-               "margins": {p: _exact_or_float(m) for p, m in zip(PLAYERS, chosen.followed.min_margin)},
+               "deviation_losses": (losses := {p: _exact_or_float(m)
+                                               for p, m in zip(PLAYERS, chosen.followed.min_deviation_loss)}),
+               "margins": losses,        # deprecated: the former name of deviation_losses (MARGINS_ALIAS)
                "equilibria": [{"name": e.name, "verified_under_noise": e.verified_under_noise} for e in a.equilibria],
                "actions": {s: list(x) for s, x in chosen.followed.profile},
                "search": {"pure": True, "mixed": False, "complete": False, "starts": list(search_starts()),
                           "description": SEARCH}}
     secs.append(Section("equilibrium", "Markov perfect equilibria (weekly rounds, verified under the noise)",
                         (f"selected: {chosen.followed.name} (verified under noise: {verified}; smallest deviation "
-                         f"losses US {_shown(eq_data['margins']['US'])}, Iran {_shown(eq_data['margins']['Iran'])})",
+                         f"losses US {_shown(losses['US'])}, Iran {_shown(losses['Iran'])})",
                          "equilibria found: " + (_listed([e.name for e in a.equilibria]) or "none"),
                          f"searched: {SEARCH}"), eq_data))
     if a.fit is not None:
@@ -1190,7 +1209,7 @@ def exchange_report(analysis: ExchangeAnalysis):
         cv = shown["contained_violence"]
         secs.append(Section("contained_violence", "1. Contained violence", (
             f"contained exchange verified under noise: {cv['contained_is_equilibrium']}; smallest deviation losses "
-            f"US {cv['margins']['US']}, Iran {cv['margins']['Iran']} "
+            f"US {cv['deviation_losses']['US']}, Iran {cv['deviation_losses']['Iran']} "
             f"(escalation: US {cv['escalation_margins'].get('US')}, "
             f"Iran {cv['escalation_margins'].get('Iran')})",
             f"mutual escalation (play enters war at once) is also an equilibrium: "
