@@ -1,5 +1,6 @@
 """The deterrence report agrees with the solvers, and red lines flip where they say."""
 import json
+import re
 from fractions import Fraction
 
 import pytest
@@ -719,3 +720,55 @@ def test_the_teaching_models_headline_says_when_no_delta_makes_restraint_subgame
     assert "contained tit-for-tat is not subgame perfect (at no delta in [0, 1), not even without noise)" in summary
     # where delta* exists, the headline still compares it with delta
     assert "delta = 1/2 is below delta* = 3/4" in explain(us_iran_model(delta=Fraction(1, 2))).summary
+
+
+# --- no sympy text reaches a reader: sets of delta and formulas in the toolkit's own syntax ---
+
+#: sympy's words for sets and its capitalised max/min, which no sentence or JSON value should show
+_SYMPY_WORDS = re.compile(r"\b(Interval|Union|FiniteSet|EmptySet|Complement|Intersection|Ropen|Lopen|oo)\b|"
+                          r"\b(Max|Min)\(")
+#: a sample of the catalogue that explains in about a second each (the whole catalogue takes minutes)
+_SCANNED = ("prisoners_dilemma", "chicken", "stag_hunt", "us_iran_stage", "us_iran_israel", "arms_race",
+            "spiral_model", "january_2020", "entry_deterrence", "chain_store", "proxy_target_selection",
+            "mutual_deterrence", "inspection_game", "deterrence_signalling", "irrational_three_player",
+            "fearon_bargaining", "extended_deterrence", "unilateral_deterrence", "kuhn_poker")
+_PROFILES = ("grim_trigger", "tit_for_tat", "always_hold", "contrite_tit_for_tat", "win_stay_lose_shift")
+
+
+def _scanned_reports():
+    from deterrence.core.repeated import RepeatedGame
+    from deterrence.models.us_iran import us_iran_model
+    yield "us_iran_model", explain(us_iran_model())
+    for name in _SCANNED:
+        yield name, explain(dt.load_game(name))
+    for name in ("prisoners_dilemma", "chicken"):
+        for s in _PROFILES:
+            yield f"{name} {s}", explain(RepeatedGame(dt.load_game(name), "9/10", None, None, (s, s)))
+
+
+def test_no_sympy_set_text_or_sympy_max_reaches_a_report():
+    # a words review: "not subgame perfect for any delta near 1 (the set is EmptySet)", and delta* "= Max(...)"
+    # beside the JSON's max(...); the sets are now written as the JSON's delta_set, the formulas by format_formula
+    for name, report in _scanned_reports():
+        for text in (report.to_text(), render(report, "json")):
+            found = _SYMPY_WORDS.search(text)
+            assert found is None, (name, found.group(0), text[max(0, found.start() - 120):found.end() + 40])
+    # and deterrence repeated's text, which printed "critical delta: 3/4 = Max(...)"
+    from deterrence.solvers.repeated.analysis import analyse_repeated
+    text = analyse_repeated(dt.load_game("us_iran_stage"), delta="9/10").to_text()
+    assert "critical delta: 3/4 = max(" in text and _SYMPY_WORDS.search(text) is None, text
+
+
+def test_a_profile_subgame_perfect_away_from_delta_1_names_its_set_as_the_json_does():
+    from deterrence.core.repeated import RepeatedGame
+    from deterrence.solvers.repeated.critical_delta import read_delta_set
+    pd = dt.load_game("prisoners_dilemma")
+    none = explain(RepeatedGame(pd, "9/10", None, None, ("tit_for_tat", "tit_for_tat")))
+    assert "This profile is not subgame perfect for any delta in [0, 1)." in none.section("shadow_of_the_future").lines
+    # T - R = P - S: tit-for-tat is subgame perfect at delta = 1/3 alone
+    point = dt.NormalFormGame.from_arrays([[3, 0], [4, 1]], [[3, 4], [0, 1]])
+    shadow = explain(RepeatedGame(point, "1/3", None, None, ("tit_for_tat", "tit_for_tat"))).section(
+        "shadow_of_the_future")
+    line = next(t for t in shadow.lines if "not subgame perfect for any delta" in t)
+    assert line.endswith(f"(it is where {shadow.data['delta_set']}).") and shadow.data["delta_set"] == "delta == 1/3"
+    assert read_delta_set(shadow.data["delta_set"]) == read_delta_set("delta == 1/3")
