@@ -1558,6 +1558,45 @@ def test_one_parameter_name_means_one_quantity_in_every_case_file():
     assert CASE_PARAMETERS["us_iran_israel"]["A"] == "A" and "a_iran" not in dt.load_game("us_iran_israel").parameters
 
 
+def test_one_stem_names_one_kind_of_quantity_in_every_case_file():
+    """A name's stem (before its first "_") says one kind of quantity (CASE_STEMS): January 2020's
+    chance of deaths was k beside the strike costs k_us and k_is, its missile cost s beside Israel's
+    strike gain s_isr, the proxy tree's audience cost c_is beside the costs of being hit c_us and
+    c_iran, and us_iran_israel's escalation risk e_iran (payoff units) beside the chances e_is, e_us."""
+    from deterrence.models.us_iran_calibration import CASE_MEANINGS, CASE_PARAMETERS, CASE_STEMS, name_stem
+    for file, table in CASE_PARAMETERS.items():
+        for name, quantity in table.items():
+            stem = name_stem(name)
+            if len(stem) > 1:           # a word (motive_rate, us_misfire): its meaning is its own
+                continue
+            assert stem in CASE_STEMS, (file, name)
+            words, unit = CASE_STEMS[stem]
+            meaning, its_unit = CASE_MEANINGS[quantity]
+            assert re.search(words, meaning) and its_unit.startswith(unit), (
+                f"{file}: {name} ({meaning}, {its_unit}) is not a {stem} ({words}, {unit})")
+    jan, proxy, israel = (dt.load_game(f).parameters for f in ("january_2020", "proxy_target_selection",
+                                                              "us_iran_israel"))
+    assert "k" not in jan and jan["p"] == Fraction(1, 5)
+    assert "c_is" not in proxy and "a_is" in proxy and {"s_isr", "e_iran"}.isdisjoint(israel)
+
+
+def test_a_file_describes_a_us_and_D_as_the_calibration_does():
+    """The stage file called a_us the audience cost of "not answering an attack", where the calibration
+    (and us_iran_israel, us_iran_exchange) says an attack that killed no American: D is the cost for
+    one that killed Americans. The symmetric ladder's a (both sides' value) is left out."""
+    from deterrence.models.us_iran_calibration import CASE_PARAMETERS
+    for file, table in CASE_PARAMETERS.items():
+        notes = dt.load_game(file).extra["parameter_notes"]
+        for name, quantity in table.items():
+            if quantity == "a_us" and name == "a_us":
+                assert "killed no American" in notes[name], (file, notes[name])
+            if quantity == "D":
+                assert any(w in notes[name] for w in ("killed an American", "killed Americans", "US deaths")), (
+                    file, notes[name])
+    # the stage file's reasons for its defaults (its comment) say so too
+    assert "killed\n  no American" in (catalogue_dir() / "us_iran_stage.toml").read_text()
+
+
 def test_no_case_file_has_two_names_that_differ_only_in_case():
     """The proxy tree had d (damage to Iran) beside D (the US audience cost of a deadly attack)."""
     from deterrence.models.us_iran_calibration import CASE_PARAMETERS

@@ -5,7 +5,7 @@ After a deadly exchange with Iran-backed forces, the US chooses whether to
 **absorbs** the blow (an audience cost), answers with **missiles** on US
 positions in Iraq (calibrated: with warning, aimed to avoid deaths), or
 **escalates** to war. A calibrated salvo can still kill US troops: a chance
-node (probability ``k``). The US then **de-escalates** or goes to **war**;
+node (probability ``p``). The US then **de-escalates** or goes to **war**;
 US deaths add an audience cost ``D`` to de-escalating. At the default values
 the subgame-perfect path is strike, missiles, de-escalate (whatever the
 missiles did): "the closest the two came to war", and no war.
@@ -25,7 +25,7 @@ PARAMETERS = {
     "A": (4, "Iran's audience cost of absorbing the strike without answer"),
     "g": (1, "Iran's value of a visible answer (missiles on US bases)"),
     "s": (1, "US cost of being hit by the missiles"),
-    "k": ("1/5", "probability that the calibrated salvo kills US troops"),
+    "p": ("1/5", "probability that the calibrated salvo kills US troops"),
     "D": (3, "US audience cost of de-escalating after US deaths"),
     "W_us": (20, "cost of war to the US"),
     "W_iran": (50, "cost of war to Iran"),
@@ -53,7 +53,7 @@ def january_2020(symbolic: bool = False, **values) -> GameTree:
         "restrain": terminal(["-h", 0]),
         "strike": decision("Iran", {
             "absorb": terminal(["v", "-A"]),
-            "missiles": chance({"no_deaths": ("1 - k", us_answer(False)), "deaths": ("k", us_answer(True))}),
+            "missiles": chance({"no_deaths": ("1 - p", us_answer(False)), "deaths": ("p", us_answer(True))}),
             "escalate": war,
         }),
     }), players=["US", "Iran"], parameters=params, title="January 2020: strike, missiles, de-escalation",

@@ -45,7 +45,7 @@ PARAMETERS = {
     "b_us": (2, "US gain from a limited strike that answers an attack (the case calibration's b_us)"),
     "h_is": (3, "cost to Israel of being hit"),
     "h_us": (3, "cost to the US of being hit (the case calibration's c_us)"),
-    "c_is": (3, "Israel's audience cost of not answering"),
+    "a_is": (3, "Israel's audience cost of not answering"),
     "D": (3, "US audience cost of leaving unanswered an attack like that of 23 March 2023, which killed "
              "an American (the case calibration's D)"),
 }
@@ -85,7 +85,7 @@ def proxy_targets(symbolic: bool = False, **values) -> GameTree:
             "absorb": terminal(["g_is", "-d_iran - A", 0]),
             "answer_israel": decision("Israel", {
                 "retaliate": terminal(["g_is - e_is*h_is - k_is", "-d_iran + e_is*b_iran - r_is", 0]),
-                "hold": terminal(["g_is - e_is*h_is - c_is", "-d_iran + e_is*b_iran", 0]),
+                "hold": terminal(["g_is - e_is*h_is - a_is", "-d_iran + e_is*b_iran", 0]),
             }),
             "answer_us": decision("US", {
                 "retaliate": terminal(["g_is", "-d_iran + e_us*b_iran - r_us", "b_us - e_us*h_us - k_us"]),

@@ -234,7 +234,8 @@ CASE_MEANINGS = {
     "ladder_overshoot": ("chance that a militia strike goes a rung further than meant (escalation ladder)", _PROB),
     "jan_strike_value": ("US value of the January 2020 strike (removing a commander, restoring deterrence)",
                          _PAYOFF),
-    "jan_harassment": ("US cost of continued proxy harassment if it restrains (January 2020)", _PAYOFF),
+    "jan_harassment": ("US cost of being hit by continued proxy harassment if it restrains (January 2020)",
+                       _PAYOFF),
     "jan_answer_value": ("Iran's value of a visible answer, the missiles on US bases (January 2020)", _PAYOFF),
     "jan_missile_hit": ("US cost of being hit by the January 2020 missiles (injuries, no deaths)", _PAYOFF),
     "jan_salvo_kills": ("chance that the calibrated January 2020 salvo kills US troops", _PROB),
@@ -258,7 +259,7 @@ CASE_PARAMETERS = {
     "us_iran_escalation_ladder": {"m": "m", "b": "b_us", "c": "c_us", "a": "a_us", "q": "ladder_overshoot",
                                   "W_us": "W_us", "W_iran": "W_iran"},
     "january_2020": {"v": "jan_strike_value", "h": "jan_harassment", "A": "A", "g": "jan_answer_value",
-                     "s": "jan_missile_hit", "k": "jan_salvo_kills", "D": "D", "W_us": "W_us", "W_iran": "W_iran"},
+                     "s": "jan_missile_hit", "p": "jan_salvo_kills", "D": "D", "W_us": "W_us", "W_iran": "W_iran"},
     # the proxy tree (Israel, Iran, US): h_us is the US cost of being hit and r_us the cost to Iran
     # of a US answer, named for the target beside Israel's h_is and r_is; D is the audience cost of
     # leaving an attack that killed an American unanswered (the tree's answer is the 23 March kind)
@@ -266,21 +267,61 @@ CASE_PARAMETERS = {
                                "b_iran": "b_iran", "e_is": "success_on_israel", "e_us": "success_on_us",
                                "r_is": "israel_retaliation_to_iran", "r_us": "c_iran",
                                "k_is": "israel_answer_cost", "k_us": "k_us", "b_us": "b_us",
-                               "h_is": "israel_hit_cost", "h_us": "c_us", "c_is": "israel_audience_cost",
+                               "h_is": "israel_hit_cost", "h_us": "c_us", "a_is": "israel_audience_cost",
                                "D": "D"},
-    "us_iran_israel": {"s_isr": "israel_strike_gain", "h_isr": "israel_hit_cost", "b_iran": "b_iran",
-                       "g_isr": "iran_israel_answer_gain", "e_iran": "iran_israel_answer_risk",
+    "us_iran_israel": {"v_isr": "israel_strike_gain", "h_isr": "israel_hit_cost", "b_iran": "b_iran",
+                       "g_isr": "iran_israel_answer_gain", "x_iran": "iran_israel_answer_risk",
                        "d_iran": "israeli_strike_damage", "A": "A", "c_iran": "c_iran", "c_us": "c_us",
                        "b_us": "b_us", "k_us": "k_us", "a_us": "a_us", "x_us": "us_posture_cost"},
 }
+#: One stem, one kind of quantity: a name's stem (the part before its first "_", or the whole name)
+#: says what kind of quantity it names in every case file, and every quantity a stem names matches
+#: the words given here (a regular expression on its meaning in CASE_MEANINGS) and their unit
+#: (tests/test_us_iran_case.py). January 2020's chance of deaths was k beside the strike costs
+#: k_us and k_is; its missile cost s beside Israel's strike gain s_isr; Israel's audience cost c_is
+#: beside the costs of being hit c_us and c_iran; Iran's escalation risk e_iran (payoff units)
+#: beside the chances of success e_is and e_us.
+CASE_STEMS = {
+    "a": (r"audience cost", _PAYOFF),
+    "A": (r"audience cost", _PAYOFF),
+    "D": (r"audience cost", _PAYOFF),
+    "b": (r"gain from a limited strike", _PAYOFF),
+    "c": (r"\bhit\b", _PAYOFF),
+    "h": (r"\bhit\b", _PAYOFF),
+    "s": (r"\bhit\b", _PAYOFF),
+    "d": (r"damage", _PAYOFF),
+    "k": (r"cost of carrying out", _PAYOFF),
+    "W": (r"cost of all-out war", _PAYOFF),
+    "m": (r"value of a militia strike", _PAYOFF),
+    "v": (r"(value of the .* strike|gain from striking)", _PAYOFF),
+    "g": (r"(gain|value) (from|of) (striking|answering|a visible answer)", _PAYOFF),
+    "r": (r"cost to Iran (of .*retaliation|when its proxies are hit)", _PAYOFF),
+    "x": (r"(escalation risk|posture)", _PAYOFF),
+    "e": (r"chance that .* succeeds", _PROB),
+    "p": (r"^chance that", _PROB),
+    "q": (r"^chance that", _PROB),
+}
+
+
+def name_stem(name: str) -> str:
+    """The stem of a case parameter's name: what comes before its first ``_`` (the whole name when
+    it has none), e.g. ``k`` for ``k_us``; a calibration name of several words (``motive_rate``) has
+    no stem of the table.
+
+    >>> name_stem("k_us"), name_stem("W_iran"), name_stem("p")
+    ('k', 'W', 'p')
+    """
+    return name.split("_", 1)[0]
+
+
 #: the quantities that keep a second name, and why (every other quantity has one name in the case)
 CASE_SYNONYMS = {
     "b_us": ({"b"}, "the escalation ladder is symmetric: b is both sides' gain (b_us = b_iran)"),
     "a_us": ({"a"}, "the escalation ladder is symmetric: a is both sides' audience cost (a_us = a_iran)"),
     "c_us": ({"c", "h_us"}, "the ladder's symmetric c; the proxy tree's h_us, named beside Israel's h_is"),
     "c_iran": ({"r_us"}, "the proxy tree's r_us, the US retaliation, named beside Israel's r_is"),
-    "israel_strike_gain": ({"g_is", "s_isr"}, "two files written apart: the proxy tree's g_is, "
-                                              "us_iran_israel's s_isr"),
+    "israel_strike_gain": ({"g_is", "v_isr"}, "two files written apart: the proxy tree's g_is, "
+                                              "us_iran_israel's v_isr"),
     "israel_hit_cost": ({"h_is", "h_isr"}, "two files written apart: the proxy tree's h_is, "
                                            "us_iran_israel's h_isr"),
 }
