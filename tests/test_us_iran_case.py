@@ -613,12 +613,15 @@ def test_claim6_tipping_points_of_the_switching_by_stepping_across_them(analysis
                                   reversal_rate=None if weeks is None else Fraction(1, weeks))
         return verify_markov_perfect(rs.game, rs.lift({k: contained_profile() for k in rs.stances}))[0]
     # the hawkish turn ends the contained exchange only if expected to last longer than the tipping point
-    w = rs_data["reversal_tipping_points"][IRAN_HAWKISH]["longest_expected_weeks"]
+    tip = rs_data["reversal_tipping_points"][IRAN_HAWKISH]
+    w = 1 / tip.threshold
+    assert w.denominator == 1 and (tip.parameter, tip.direction, tip.exact) == ("stance_reversal_rate", "below", False)
     assert contained_everywhere(IRAN_HAWKISH, weeks=w)
     assert not contained_everywhere(IRAN_HAWKISH, weeks=int(w * 1.04) + 1)
     assert contained_everywhere(IRAN_HAWKISH)          # now (four years) it survives the hawkish turn
     # the US taking the gloves off ends it even for a week
-    assert rs_data["reversal_tipping_points"][US_GLOVES_OFF]["longest_expected_weeks"] == 0
+    assert rs_data["ends_at_every_reversal_rate"] == [US_GLOVES_OFF] and rs_data["holds_at_every_reversal_rate"] == []
+    assert US_GLOVES_OFF not in rs_data["reversal_tipping_points"]
     assert not contained_everywhere(US_GLOVES_OFF, weeks=1)
     # the hawkish W_iran below which it ends
     point = rs_data["hawkish_W_iran_tipping_point"]
@@ -1679,3 +1682,21 @@ def test_a_margin_is_the_loss_from_escalating_and_the_case_names_its_smallest_de
     assert "deviation_losses" in entry and "margin against escalation" in entry
     # no other entry gives "margin" a meaning of its own
     assert all("margin" not in t or w in ("margin", "deviation loss") for w, t in GLOSSARY.items())
+
+
+def test_the_reversal_tipping_points_use_the_one_carrier_of_tipping_points(analysis):
+    """reversal_tipping_points kept a shape of its own ({longest_expected_weeks, longest_expected_years,
+    reversal_rate_per_week, now_expected_years}) beside every other tipping point's TippingPoint."""
+    from deterrence.core.tipping import TippingPoint
+    from deterrence.models.us_iran_regimes import IRAN_HAWKISH, reversal_tipping_point, reversal_weeks, stance_values
+    rs = analysis.claims["change_of_heart"]["regime_switching"]
+    tips = rs["reversal_tipping_points"]
+    assert tips and all(isinstance(t, TippingPoint) for t in tips.values())
+    tip = reversal_tipping_point(MODEL, IRAN_HAWKISH)
+    assert tip == rs["reversal_tipping_points"][IRAN_HAWKISH]
+    assert tip.threshold == Fraction(1, reversal_weeks(MODEL, IRAN_HAWKISH))
+    assert tip.current == Fraction(stance_values()["stance_reversal_rate"])
+    doc = exchange_report(analysis).to_json()
+    shape = set(doc["change_of_heart"]["regime_switching"]["hawkish_W_iran_tipping_point"])
+    for t in doc["change_of_heart"]["regime_switching"]["reversal_tipping_points"].values():
+        assert set(t) == shape and t["parameter"] == "stance_reversal_rate" and t["exact"] is False

@@ -971,16 +971,15 @@ def _regime_lines(ch) -> tuple:
                   f"with probability {_percent(rs['contained_survives_10_years'])}"
                   + _outside_contained_regime(rs)]
         parts = []
-        for k, tp in rs["reversal_tipping_points"].items():
-            tp = _as_shown(tp, {"longest_expected_years": 2, "now_expected_years": 2})
-            w = tp["longest_expected_weeks"]
-            if w == 0:
-                parts.append(f"{k} ends the contained exchange however briefly it lasts")
-            elif w is None:
-                parts.append(f"{k} never ends it (up to 100 years)")
-            else:
-                parts.append(f"{k} ends it if expected to last more than {tp['longest_expected_years']} years "
-                             f"(now {tp['now_expected_years']})")
+        from deterrence.core.numbers import format_exact
+        a_year = weeks_in(years=1)
+        for k, tp in rs["reversal_tipping_points"].items():     # TippingPoints of stance_reversal_rate
+            parts.append(f"{k} ends it if expected to last more than {_shown(1 / tp.threshold / a_year, 2)} years "
+                         f"(now {_shown(1 / Fraction(tp.current) / a_year, 2)}; its reversal rate below "
+                         f"≈ {tp.threshold_text(2)} a week, now {format_exact(tp.current)})")
+        parts += [f"{k} ends the contained exchange however briefly it lasts"
+                  for k in rs.get("ends_at_every_reversal_rate", ())]
+        parts += [f"{k} never ends it (up to 100 years)" for k in rs.get("holds_at_every_reversal_rate", ())]
         hawkish = rs.get("hawkish_W_iran_tipping_point")
         w_tip = None if hawkish is None else hawkish.threshold
         if w_tip is not None:

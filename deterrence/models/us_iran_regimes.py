@@ -251,13 +251,38 @@ def _all_contained_holds(model, values, kept, reversal_rate=None) -> bool:
 
 
 def reversal_tipping_point(model: ExchangeModel, stance: str, values=None, *, longest_weeks=5200):
+    """The reversal rate (``stance_reversal_rate``, per week) below which the contained exchange is no
+    longer played in ``stance``, in a switch between the status quo and that stance alone: a
+    :class:`~deterrence.core.tipping.TippingPoint` (the one carrier of every model's tipping points;
+    its threshold is one over the longest expected duration of the stance, a whole number of weeks,
+    at which the exchange still holds, bracketed to within 3%: ``exact`` false). ``None`` when the
+    rate has no such value: the exchange ends however short the stance (:func:`reversal_weeks` 0)
+    or survives up to ``longest_weeks`` (``None``). Bisection on a log scale with exact checks; the
+    condition is taken to be monotone in the duration.
+
+    >>> t = reversal_tipping_point(exchange_model(), IRAN_HAWKISH)
+    >>> t.parameter, t.direction, t.exact, 200 < 1 / t.threshold < 416
+    ('stance_reversal_rate', 'below', False, True)
+    """
+    sv = stance_values() if values is None else values
+    return _reversal_tip(sv, stance, reversal_weeks(model, stance, sv, longest_weeks=longest_weeks))
+
+
+def _reversal_tip(values, stance, weeks):
+    """The reversal rate's tipping point from :func:`reversal_weeks` (``None`` when it gives none)."""
+    return None if not weeks else _tip("stance_reversal_rate", values["stance_reversal_rate"], Fraction(1, weeks),
+                                       "below", f"the contained exchange ends in the stance {stance} (switching "
+                                       "with the status quo alone): the stance is expected to last too long",
+                                       exact=False, digits=2)
+
+
+def reversal_weeks(model: ExchangeModel, stance: str, values=None, *, longest_weeks=5200):
     """The longest expected duration of ``stance`` (weeks, a whole number) at which the contained
     exchange is still played in it, in a switch between the status quo and that stance alone
     (the reversal rate is one over it); ``0`` if it ends however short the stance, ``None`` if it
-    survives up to ``longest_weeks``. Bisection on a log scale (to within 3%) with exact checks;
-    the condition is taken to be monotone in the duration.
+    survives up to ``longest_weeks``. Bisection on a log scale (to within 3%) with exact checks.
 
-    >>> 200 < reversal_tipping_point(exchange_model(), IRAN_HAWKISH) < 416
+    >>> 200 < reversal_weeks(exchange_model(), IRAN_HAWKISH) < 416
     True
     """
     sv = stance_values() if values is None else values
@@ -314,11 +339,12 @@ def hawkish_cost_tipping_point(model: ExchangeModel, values=None):
     return x
 
 
-def _tip(parameter, current, threshold, direction, change):
+def _tip(parameter, current, threshold, direction, change, **known):
     """A tipping point of the regimes (:class:`~deterrence.core.tipping.TippingPoint`, the one carrier
-    of every model's), or ``None`` when there is no threshold."""
+    of every model's), or ``None`` when there is no threshold; ``known``: ``exact``, ``digits``."""
     from deterrence.core.tipping import TippingPoint
-    return None if threshold is None else TippingPoint(parameter, Fraction(current), threshold, direction, change)
+    return None if threshold is None else TippingPoint(parameter, Fraction(current), threshold, direction, change,
+                                                       **known)
 
 
 def _sourced(values, names) -> dict:
@@ -366,20 +392,26 @@ def change_of_heart_regimes(model: ExchangeModel, single_stance: dict | None = N
     weeks = _chain_statistic(on + ("duration",), lambda: regime_duration(rs, chosen, regime, start=start))
     survival = _chain_statistic(on + ("survival",), lambda: regime_survival(
         rs, chosen, regime, horizon_weeks(years=10), start=start, exact=False))
-    tips = {}
+    # the reversal rate's tipping points, one TippingPoint a stance (the one carrier of every model's);
+    # the stances in which the rate has none, by why (they had a shape of their own, with weeks and years)
+    tips, ends_at_every_rate, holds_at_every_rate = {}, [], []
     for k in rs.stances:
         if k == STATUS_QUO:
             continue
-        w = reversal_tipping_point(model, k, sv)
-        tips[k] = {"longest_expected_weeks": w,
-                   "longest_expected_years": None if w is None else w / weeks_a_year,
-                   "reversal_rate_per_week": None if not w else str(Fraction(1, w)),
-                   "now_expected_years": 1 / Fraction(sv["stance_reversal_rate"]) / weeks_a_year}
+        w = reversal_weeks(model, k, sv)
+        if w == 0:
+            ends_at_every_rate.append(k)
+        elif w is None:
+            holds_at_every_rate.append(k)
+        else:
+            tips[k] = _reversal_tip(sv, k, w)
     out.update({"contained_in": contained_in,
                 "expected_contained_weeks": str(weeks),
                 "expected_contained_years": weeks / weeks_a_year,
                 "contained_survives_10_years": survival,
                 "reversal_tipping_points": tips,
+                "ends_at_every_reversal_rate": ends_at_every_rate,
+                "holds_at_every_reversal_rate": holds_at_every_rate,
                 "hawkish_W_iran_tipping_point": _tip("hawkish_W_iran", sv["hawkish_W_iran"],
                                                      hawkish_cost_tipping_point(model, sv), "below",
                                                      "the contained exchange ends in the hawkish stance"),
@@ -596,6 +628,6 @@ def attrition(model: ExchangeModel, strikes_per_week, values=None) -> dict:
 
 
 __all__ = ["STATUS_QUO", "IRAN_HAWKISH", "US_GLOVES_OFF", "SUPPORT_HIGH", "SUPPORT_LOW", "stance_values", "stances",
-           "play_names", "change_of_heart_game", "change_of_heart_regimes", "reversal_tipping_point",
+           "play_names", "change_of_heart_game", "change_of_heart_regimes", "reversal_tipping_point", "reversal_weeks",
            "hawkish_cost_tipping_point", "support_game", "attrition", "withdrawal_hazard", "withdrawal_before_war",
            "low_presence_tipping_point"]
