@@ -1700,3 +1700,15 @@ def test_the_reversal_tipping_points_use_the_one_carrier_of_tipping_points(analy
     shape = set(doc["change_of_heart"]["regime_switching"]["hawkish_W_iran_tipping_point"])
     for t in doc["change_of_heart"]["regime_switching"]["reversal_tipping_points"].values():
         assert set(t) == shape and t["parameter"] == "stance_reversal_rate" and t["exact"] is False
+
+
+def test_the_report_says_margin_and_audience_cost_in_their_one_meaning(analysis):
+    # a words review: claim 1's text gave the margins against escalation as "(escalation: US ...)", and the
+    # glossary's "credible" called a_us "the cost of not answering", where a_us is the cost of leaving an
+    # attack that killed no American unanswered (D: one that killed Americans)
+    from deterrence.models.us_iran_exchange_report import GLOSSARY
+    report = exchange_report(analysis)
+    cv = report.section("contained_violence")
+    assert any("(margins against escalation: US " in line for line in cv.lines)
+    assert "a_us when the attack killed no American, D when it killed Americans" in GLOSSARY["credible"]
+    assert "the cost of not answering (a_us)" not in report.to_text()

@@ -725,8 +725,8 @@ GLOSSARY = {
     "tipping point": "a parameter value at which an equilibrium stops being one",
     "credible": "said of a threat the side would carry out when the time comes (it is part of the "
                 "equilibrium's plan in every state, reached or not); never a payoff: the value to the US of "
-                "being seen to answer attacks (b_us) is its reputation, the cost of not answering (a_us) "
-                "an audience cost",
+                "being seen to answer attacks (b_us) is its reputation, the cost of leaving an attack unanswered "
+                "an audience cost (a_us when the attack killed no American, D when it killed Americans)",
     "restraint": "holding (no strike) where a strike was possible",
     "limited strike": "the action retaliate: a proportionate strike, whether it answers an attack or opens one",
     "escalation": "the action escalate: a major attack across the red line, which starts all-out war at once; "
@@ -1209,7 +1209,7 @@ def exchange_report(analysis: ExchangeAnalysis):
         secs.append(Section("contained_violence", "1. Contained violence", (
             f"contained exchange verified under noise: {cv['contained_is_equilibrium']}; smallest deviation losses "
             f"US {cv['deviation_losses']['US']}, Iran {cv['deviation_losses']['Iran']} "
-            f"(escalation: US {cv['escalation_margins'].get('US')}, "
+            f"(margins against escalation: US {cv['escalation_margins'].get('US')}, "
             f"Iran {cv['escalation_margins'].get('Iran')})",
             f"mutual escalation (play enters war at once) is also an equilibrium: "
             f"{cv['mutual_escalation_is_equilibrium']}; risk dominant: {cv['risk_dominant']} "
