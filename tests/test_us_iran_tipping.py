@@ -88,3 +88,16 @@ def test_the_war_probabilities_of_the_misfire_window_are_said_to_be_at_its_ends_
     line = next(x for x in exchange_report(analysis).section("miscalculation").lines if "war probability moves" in x)
     assert "within the window" not in line
     assert "at the window's ends, where the contained exchange ends" in line
+
+
+def test_a_window_writes_the_current_value_as_the_calibration_does():
+    # a words review: the case's tipping points of the calibration said "(now 3.333)" and "(now 0.000625)"
+    # where the calibration section and TippingPoint.describe write 10/3 and 1/1600
+    from fractions import Fraction as F
+    from deterrence.core.tipping import TippingPoint, window_text
+    k_us = [TippingPoint("k_us", F(10, 3), 3, "below"), TippingPoint("k_us", F(10, 3), F(3764, 1000), "above")]
+    assert window_text(k_us).endswith("(now 10/3)")
+    assert window_text([TippingPoint("misfire", F(1, 1600), F(35, 100000), "below")]).endswith("(now 1/1600)")
+    fitted = F(0.5195227765).limit_denominator(10**9)        # a fitted value's fraction: digits, not its fraction
+    assert fitted.denominator > 10**6
+    assert window_text([TippingPoint("motive_rate", fitted, F(1, 2), "below")]).endswith("(now 0.5195)")

@@ -89,15 +89,31 @@ def window_text(points, decimals: int = 3) -> str:
     """A parameter's tipping points (``points``: its :class:`TippingPoint` values, one each side at
     most) as the window in which the conclusion holds, each end rounded to ``decimals``.
 
+    The current value is written as everywhere else in a report (exact, as the calibration and
+    :meth:`TippingPoint.describe` write it: ``10/3``, not ``3.333``; four significant digits only when
+    its fraction has a denominator above a million, a fitted value's).
+
     >>> from fractions import Fraction
     >>> window_text([TippingPoint("k_us", Fraction(10, 3), 3, "below", breaks="US would retaliate"),
     ...              TippingPoint("k_us", Fraction(10, 3), Fraction(3764, 1000), "above")])
-    'k_us below 3 (US would retaliate) or above 3.764 (now 3.333)'
+    'k_us below 3 (US would retaliate) or above 3.764 (now 10/3)'
     """
     points = sorted(points, key=lambda t: t.direction != "below")
     sides = [f"{t.direction} {round(float(t.threshold), decimals):g}" + (f" ({t.breaks})" if t.breaks else "")
              for t in points]
-    return f"{points[0].parameter} {' or '.join(sides)} (now {float(points[0].current):.4g})"
+    return f"{points[0].parameter} {' or '.join(sides)} (now {_current_text(points[0].current)})"
+
+
+def _current_text(x) -> str:
+    """A parameter's current value as the report writes it (exact unless its denominator is huge)."""
+    from fractions import Fraction
+    try:
+        q = Fraction(x) if not isinstance(x, float) else None
+    except (TypeError, ValueError):
+        q = None
+    if q is not None and q.denominator <= 10**6:
+        return format_exact(q)
+    return f"{float(x):.4g}"
 
 
 __all__ = ["TippingPoint", "window_text"]
