@@ -1712,3 +1712,12 @@ def test_the_report_says_margin_and_audience_cost_in_their_one_meaning(analysis)
     assert any("(margins against escalation: US " in line for line in cv.lines)
     assert "a_us when the attack killed no American, D when it killed Americans" in GLOSSARY["credible"]
     assert "the cost of not answering (a_us)" not in report.to_text()
+
+
+def test_the_glossary_defines_the_contained_words_the_report_uses():
+    # a words review: section 6 set "the contained violence of claim 1" apart from "the contained exchange, one
+    # profile" and spoke of "the contained regime", and the glossary defined only the contained exchange
+    from deterrence.models.us_iran_exchange_report import GLOSSARY
+    assert "claim 1" in GLOSSARY["contained violence"] and "one such profile" in GLOSSARY["contained violence"]
+    assert GLOSSARY["contained regime"].startswith("the stances of the regime-switching game")
+    assert {"contained exchange", "contained violence", "contained regime"} <= set(GLOSSARY)

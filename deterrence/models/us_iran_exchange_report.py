@@ -751,6 +751,11 @@ GLOSSARY = {
                           "report selects at the calibration, where others exist too); other profiles with limited "
                           "strikes and no intended "
                           "escalation are named by their play, as below",
+    "contained violence": "claim 1 of the brief: regular limited strikes that no side means to escalate, "
+                          "whichever profile plays them; the contained exchange is one such profile, and leaving it "
+                          "need not end contained violence",
+    "contained regime": "the stances of the regime-switching game in which the contained exchange is played "
+                        "(section 6); it ends with a switch to a stance that plays another profile, or with war",
     "other equilibria": "named by the play on their path: who strikes and which attacks the US answers (limited "
                         "strikes, ...), mutual restraint (nobody strikes on the path; no escalation planned "
                         "anywhere), mutual restraint (war threatened if attacked) (nobody strikes on the path; "
