@@ -288,7 +288,7 @@ def test_the_case_report_gives_one_number_for_one_quantity_and_rounds_only_its_t
         (at["strikes_per_week"], formulas["s"]["value"]),
         (ch["expected_contained_years"], rs["expected_contained_years"]),
         (ch["contained_survives_10_years"], rs["contained_survives_10_years"]),
-        (tt["answers_per_attack"], at["deadly_fraction"], cal["deadly_fraction"]["value"]),
+        (tt["answers_per_attack_at_peace"], at["deadly_fraction"], cal["deadly_fraction"]["value"]),
         (tt["us_answers_per_year"], mc["deadly_attacks_per_year"]),
         (mc["misfire_per_strike"], cal["misfire"]["value"]),
     ] + [(sw["war_probability_per_year_now"], mc["war_probability_per_year"]) for sw in ch["stance_switches"].values()

@@ -1721,3 +1721,16 @@ def test_the_glossary_defines_the_contained_words_the_report_uses():
     assert "claim 1" in GLOSSARY["contained violence"] and "one such profile" in GLOSSARY["contained violence"]
     assert GLOSSARY["contained regime"].startswith("the stances of the regime-switching game")
     assert {"contained exchange", "contained violence", "contained regime"} <= set(GLOSSARY)
+
+
+def test_deprecated_keys_keep_their_values_and_a_name_keeps_one_number(analysis):
+    # a words review: claim 2's answers_per_attack (22/1809, the long-run rate at peace) beside the predictions'
+    # answers_per_attack (0.01205, the chain over the record's span): one name, two numbers
+    from deterrence.models.us_iran_exchange_report import DEPRECATED_KEYS
+    doc = exchange_report(analysis).to_json()
+    for former, new in DEPRECATED_KEYS.items():
+        section, key = former.split(".")
+        assert doc[section][key] == doc[section][new], former
+    at_peace, chain = doc["tit_for_tat"]["answers_per_attack_at_peace"], doc["predicted"]["answers_per_attack"]
+    assert Fraction(at_peace) == Fraction(doc["calibration"]["deadly_fraction"]["value"]) != Fraction(chain)
+    assert DEPRECATED_KEYS["tit_for_tat.answers_per_attack"] == "answers_per_attack_at_peace"

@@ -195,7 +195,8 @@ def tit_for_tat_cycles(model: ExchangeModel) -> dict:
             "us_answers_other_attacks": any(C[f"hit/{x}"][0] == "retaliate" for x in shocks),
             "militias_answer_us_strikes": answered,
             "militias_strike_in_the_week_of_a_us_strike": same_week,
-            "answers_per_attack": eps,
+            "answers_per_attack_at_peace": eps,
+            "answers_per_attack": eps,      # deprecated: the former name of answers_per_attack_at_peace
             "us_answers_per_year": answers_per_year,
             "cycles_per_year": answers_per_year / answers_per_cycle,
             "us_answers_per_cycle": answers_per_cycle,
@@ -711,9 +712,13 @@ def _march_2023() -> tuple:
 
 
 # -- the report ------------------------------------------------------------------------------
-#: The JSON key ``margins`` of ``contained_violence`` and ``equilibrium`` is the deprecated former
-#: name of ``deviation_losses`` (a margin is the loss from escalating: the glossary), kept with the
-#: same value for code that reads it; it will be removed in a later release.
+#: JSON keys kept under their former names for code that reads them, with the same values as the
+#: new ones (``section.former`` -> ``new``); they will be removed in a later release. ``margins`` named
+#: the smallest deviation losses (a margin is the loss from escalating: the glossary); claim 2's
+#: ``answers_per_attack`` was the long-run rate at peace, beside the predictions' answers per attack
+#: over the record's span (the chain of play), another number under the same name.
+DEPRECATED_KEYS = {"contained_violence.margins": "deviation_losses", "equilibrium.margins": "deviation_losses",
+                   "tit_for_tat.answers_per_attack": "answers_per_attack_at_peace"}
 MARGINS_ALIAS = {"margins": "deviation_losses"}
 
 GLOSSARY = {
@@ -1024,6 +1029,7 @@ _CLAIM_DIGITS = {
     "contained_violence": {"deviation_losses": 3, "margins": 3, "escalation_margins": 3, "values_from_calm_week": 1,
                            "nash_products": 1, "basin": 5},
     "tit_for_tat": {"militias_strike_in_the_week_of_a_us_strike": 3, "answers_per_attack": 3,
+                    "answers_per_attack_at_peace": 3,
                     "us_answers_per_year": 3, "cycles_per_year": 3, "us_answers_per_cycle": 3, "mean_cycle_days": 1},
     "target_substitution": {"israeli_strikes_per_month": 2, "attacks_per_month": 2,
                             "extra_attacks_per_extra_israeli_strike_week": 3},
