@@ -291,7 +291,8 @@ def test_the_case_report_gives_one_number_for_one_quantity_and_rounds_only_its_t
         (tt["answers_per_attack_at_peace"], at["deadly_fraction"], cal["deadly_fraction"]["value"]),
         (tt["us_answers_per_year"], mc["deadly_attacks_per_year"]),
         (mc["misfire_per_strike"], cal["misfire"]["value"]),
-    ] + [(sw["war_probability_per_year_now"], mc["war_probability_per_year"]) for sw in ch["stance_switches"].values()
+    ] + [(sw["war_probability_first_year_now"], mc["war_probability_first_year"])
+         for sw in ch["stance_switches"].values()
          ] + [(t["current"], cal[t["parameter"]]["value"]) for t in ch["tipping_points"]]
     for values in same:
         assert all(v == values[0] for v in values), values

@@ -308,7 +308,7 @@ def miscalculation(model: ExchangeModel, stats1y, stats10, window=None) -> dict:
 
     >>> m = exchange_model()
     >>> r = miscalculation(m, play_statistics(m, contained_profile(), 52), play_statistics(m, contained_profile(), 522))
-    >>> 0 < r["war_probability_per_year"] < 0.05
+    >>> 0 < r["war_probability_first_year"] < 0.05
     True
     """
     s = peace_rates(model)[1]
@@ -316,7 +316,8 @@ def miscalculation(model: ExchangeModel, stats1y, stats10, window=None) -> dict:
             "us_misfire_per_strike": str(model.v["us_misfire"]),
             # the militias' misfires, and the US's when us_misfire > 0: the formula h, a year
             "misfires_per_year": _per_year(peace_war_hazard(model)[0]),
-            "war_probability_per_year": stats1y["war"],
+            "war_probability_first_year": stats1y["war"],
+            "war_probability_per_year": stats1y["war"],     # deprecated: war_probability_first_year's former name
             "war_probability_10_years": stats10["war"],
             "deadly_attacks_per_year": _per_year(s * Fraction(model.v["deadly_fraction"])),
             "all_war_risk_from_misfires": True,
@@ -508,11 +509,12 @@ def change_of_heart(model: ExchangeModel, stats1y, tips) -> dict:
         switches[stance] = {"change": {k: str(v) for k, v in change.items()}, "stance": stance,
                             "equilibria": [e.name for e in eqs], "contained_survives": contained,
                             "followed": followed.name, "followed_is_equilibrium": bool(eqs),
-                            "war_probability_per_year": st["war"] if st else None,
+                            "war_probability_first_year": st["war"] if st else None,
                             # beside the first year under the contained exchange (``stats1y``)
-                            "war_probability_per_year_now": stats1y["war"],
-                            "withdrawal_probability_per_year": st["withdrawn"] if st else None,
+                            "war_probability_first_year_now": stats1y["war"],
+                            "withdrawal_probability_first_year": st["withdrawn"] if st else None,
                             "attacks_per_month": st["attacks"] / 52 * _weeks_per_month() if st else None}
+        _alias(switches[stance], "change_of_heart.stance_switches.*")
     regimes = change_of_heart_regimes(model, single)
     for sw in switches.values():
         sw["contained_survives_with_switching"] = sw["stance"] in regimes.get("contained_in", ())
@@ -718,7 +720,24 @@ def _march_2023() -> tuple:
 #: ``answers_per_attack`` was the long-run rate at peace, beside the predictions' answers per attack
 #: over the record's span (the chain of play), another number under the same name.
 DEPRECATED_KEYS = {"contained_violence.margins": "deviation_losses", "equilibrium.margins": "deviation_losses",
-                   "tit_for_tat.answers_per_attack": "answers_per_attack_at_peace"}
+                   "tit_for_tat.answers_per_attack": "answers_per_attack_at_peace",
+                   # a probability within the first 52 weeks from a calm week, not a rate a year (as
+                   # misfires_per_year beside it, and the formula h's "P(war within a year)", long-run)
+                   "miscalculation.war_probability_per_year": "war_probability_first_year",
+                   "change_of_heart.stance_switches.*.war_probability_per_year": "war_probability_first_year",
+                   "change_of_heart.stance_switches.*.war_probability_per_year_now": "war_probability_first_year_now",
+                   "change_of_heart.stance_switches.*.withdrawal_probability_per_year":
+                       "withdrawal_probability_first_year"}
+
+
+def _alias(data: dict, where: str) -> dict:
+    """``data`` (a section's dictionary at ``where``, a path of DEPRECATED_KEYS) with its deprecated
+    keys added beside the new ones, the same values."""
+    for path, new in DEPRECATED_KEYS.items():
+        at, _, former = path.rpartition(".")
+        if at == where and new in data:
+            data[former] = data[new]
+    return data
 MARGINS_ALIAS = {"margins": "deviation_losses"}
 
 GLOSSARY = {
@@ -1003,18 +1022,18 @@ def _regime_lines(ch) -> tuple:
         window_text([t for t in points if t.parameter == name], 3 if _points_exact(name, points) else 6)
         for name in dict.fromkeys(t.parameter for t in points)))
     for name, s in ch["stance_switches"].items():
-        s = _as_shown(s, {"war_probability_per_year": 4, "war_probability_per_year_now": 4,
-                          "withdrawal_probability_per_year": 4, "attacks_per_month": 2})
+        s = _as_shown(s, {"war_probability_first_year": 4, "war_probability_first_year_now": 4,
+                          "withdrawal_probability_first_year": 4, "attacks_per_month": 2})
         listed = _listed(sorted(s["equilibria"]), "; ") or "none found"
         lines.append(f"{name} for ever, without switching ({', '.join(f'{k}={x}' for k, x in s['change'].items())}): "
                      f"equilibria: {listed}; " + ("the contained exchange survives" if s["contained_survives"]
                                                   else "the contained exchange ends")
                      + ("" if s["contained_survives"] or not s.get("followed_is_equilibrium") else
                         f" and '{s['followed']}' is played instead: {s['attacks_per_month']} attacks a month, "
-                        + (f"US withdrawal {_percent(s['withdrawal_probability_per_year'])} and "
-                           if s["withdrawal_probability_per_year"] >= 0.005 else "")
-                        + f"war {_percent(s['war_probability_per_year'])} within the first year from a calm week "
-                        f"({_percent(s['war_probability_per_year_now'])} under the contained exchange)")
+                        + (f"US withdrawal {_percent(s['withdrawal_probability_first_year'])} and "
+                           if s["withdrawal_probability_first_year"] >= 0.005 else "")
+                        + f"war {_percent(s['war_probability_first_year'])} within the first year from a calm week "
+                        f"({_percent(s['war_probability_first_year_now'])} under the contained exchange)")
                      + ("; with switching it survives" if s.get("contained_survives_with_switching") else ""))
     return tuple(lines)
 
@@ -1034,7 +1053,8 @@ _CLAIM_DIGITS = {
     "target_substitution": {"israeli_strikes_per_month": 2, "attacks_per_month": 2,
                             "extra_attacks_per_extra_israeli_strike_week": 3},
     "motives_short_of_war": {},         # rounded in its own lines (_attrition_lines)
-    "miscalculation": {"misfires_per_year": 4, "war_probability_per_year": 4, "war_probability_10_years": 3,
+    "miscalculation": {"misfires_per_year": 4, "war_probability_first_year": 4, "war_probability_per_year": 4,
+                       "war_probability_10_years": 3,
                        "deadly_attacks_per_year": 2,
                        "war_probability_over_misfire_window": {"lower": 4, "upper": 4}},
     "change_of_heart": {"war_hazard_per_week": 6},
@@ -1260,7 +1280,7 @@ def exchange_report(analysis: ExchangeAnalysis):
         secs.append(Section("miscalculation", "5. Miscalculation", (
             f"a militia strike misfires across the red line with probability {mc['misfire_per_strike']}; US strikes "
             f"with {mc['us_misfire_per_strike']}",
-            f"war risk: {_percent(mc['war_probability_per_year'])} within the first year from a calm week, "
+            f"war risk: {_percent(mc['war_probability_first_year'])} within the first year from a calm week, "
             f"{_percent(mc['war_probability_10_years'])} within ten years (the chain of play), all of it from "
             f"misfires; at peace in the long run {mc['misfires_per_year']} misfires are expected a year (the "
             "formula h)")
