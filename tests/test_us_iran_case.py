@@ -1743,3 +1743,15 @@ def test_deprecated_keys_keep_their_values_and_a_name_keeps_one_number(analysis)
     at_peace, chain = doc["tit_for_tat"]["answers_per_attack_at_peace"], doc["predicted"]["answers_per_attack"]
     assert Fraction(at_peace) == Fraction(doc["calibration"]["deadly_fraction"]["value"]) != Fraction(chain)
     assert DEPRECATED_KEYS["tit_for_tat.answers_per_attack"] == "answers_per_attack_at_peace"
+
+
+def test_the_words_the_case_brief_page_says_the_glossary_defines_are_in_it():
+    # a words review: docs/explanation/case-brief.md says "war, red line, restraint, tit-for-tat, ... are defined
+    # once in the glossary", and the glossary had no tit-for-tat (claim 2's cycles beside the strategy tit_for_tat)
+    from pathlib import Path
+    from deterrence.models.us_iran_exchange_report import GLOSSARY
+    page = (Path(__file__).parents[1] / "docs" / "explanation" / "case-brief.md").read_text()
+    listed = re.search(r"The words the models use for these ideas \(([^)]*)\)", page.replace("\n", " ")).group(1)
+    words = [w.strip() for w in listed.split(",") if w.strip() not in ("", "...")]
+    assert "tit-for-tat" in words and all(w in GLOSSARY for w in words), words
+    assert "tit_for_tat" in GLOSSARY["tit-for-tat"] and "section 2" in GLOSSARY["tit-for-tat"]

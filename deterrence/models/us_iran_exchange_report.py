@@ -786,6 +786,12 @@ GLOSSARY = {
                         "escalation planned only off it), escalation (a side intends it on the path), US "
                         "withdrawal, and mutual escalation: the profile in which both sides escalate in every "
                         "state, so that its play enters war in the first week",
+    "tit-for-tat": "claim 2 of the brief: attacks and answers alternate. In this report, the cycles on the "
+                   "contained exchange's path (section 2): an attack that kills Americans, the US answer, the "
+                   "militias' answer; in a repeated game, the strategy tit_for_tat (an automaton: hold first, then "
+                   "answer a strike with a limited strike and a hold with a hold) and its variants, such as the "
+                   "teaching model's contained_tit_for_tat (contrite, and war for ever after an escalation), "
+                   "always named by the strategy's own name",
     "week": "one round of the model",
 }
 
