@@ -200,7 +200,7 @@ def test_regime_tipping_points_agree_with_the_reference_path(values, stance):
     profiles = {regimes.SUPPORT_HIGH: contained_profile(), regimes.SUPPORT_LOW: withdrawing}
 
     def tips():
-        return (regimes.reversal_tipping_point(model, regimes.IRAN_HAWKISH, sv, longest_weeks=400),
+        return (regimes.reversal_weeks(model, regimes.IRAN_HAWKISH, sv, longest_weeks=400),
                 regimes.hawkish_cost_tipping_point(model, sv),
                 regimes.low_presence_tipping_point(model, profiles, sv, pieces=4))
     fast = tips()
