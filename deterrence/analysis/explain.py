@@ -208,9 +208,12 @@ def shadow_section(analysis) -> Section:
     if crit is None:
         lines.append(f"The critical discount factor was {analysis.critical_note or 'not computed'}.")
     elif star is None:
-        from deterrence.solvers.repeated.critical_delta import where_text
-        lines.append(f"This profile is not subgame perfect for any delta near 1 (it is subgame perfect "
-                     f"{where_text(crit.delta_set)}).")
+        # the set in the toolkit's own syntax, as the JSON's delta_set (sympy's text, EmptySet or
+        # Interval.Ropen(...), reached the sentence: a words review)
+        import sympy
+        lines.append("This profile is not subgame perfect for any delta in [0, 1)." if crit.delta_set == sympy.EmptySet
+                     else "This profile is not subgame perfect for any delta near 1 (it is where "
+                          f"{data['delta_set']}).")
     else:
         from deterrence.io._common import formula_text
         approx = "" if _is_rational(star) else f" (about {format_approx(star, 4, 'f')})"
