@@ -390,3 +390,26 @@ def test_regime_is_an_immutable_value_that_pickles_hashes_and_writes_as_its_code
     assert copy.deepcopy(r).name == r.name and copy.copy(r).name == r.name
     assert hash(r) == hash(0) and {r: "x"}[0] == "x" and sorted([Regime(2, "b"), r]) == [0, 2]
     assert json.dumps({"regime": r}) == '{"regime": 0}'
+
+
+def test_the_classifier_a_model_hands_out_cannot_be_changed_under_later_maps():
+    """The US–Iran model keeps one classifier per set of values (lru_cache) and hands out that
+    object: clearing its list of deviation gains made a later map, from a fresh model, call
+    delta = 0.5 mutual restraint; adding a name to its meta refused a valid symbolic axis."""
+    from deterrence.errors import GameError
+    from deterrence.models.us_iran import us_iran_model
+    values = {"W_iran": 37}             # values of this test's own: no other test shares the cache entry
+    before = regime_map(("delta", [0.5, 0.9]), **values).values["regime"].tolist()
+    classifier = us_iran_model(**values).symbolic_classifier()
+    gains = dict(classifier.formulas)["gains"]
+    with pytest.raises(TypeError, match="immutable value"):
+        gains.clear()
+    with pytest.raises(TypeError, match="immutable value"):
+        classifier.meta["noise_parameters"].append("b_iran")
+    with pytest.raises(TypeError, match="immutable value"):
+        classifier.meta["deviation_conditions"] = 0
+    assert regime_map(("delta", [0.5, 0.9]), **values).values["regime"].tolist() == before == [1.0, 0.0]
+    try:
+        regime_map(("b_iran", [1, 3]), method="symbolic", **values)
+    except GameError as exc:                # the refusal is for axes the noise's formulas use
+        pytest.fail(f"a symbolic axis was refused: {exc}")

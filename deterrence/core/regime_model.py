@@ -42,6 +42,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Callable, Protocol, runtime_checkable
 
+from deterrence.core.frozen import frozen
+
 
 @runtime_checkable
 class RegimeModel(Protocol):
@@ -86,6 +88,12 @@ class SymbolicClassifier:
     formulas: tuple
     decide: Callable[[dict, tuple], tuple]
     meta: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        # a model hands out the one classifier it derived (cached by its values): its lists of
+        # formulas and its meta are read-only, or a caller's change would change every later map
+        object.__setattr__(self, "formulas", frozen(tuple(self.formulas)))
+        object.__setattr__(self, "meta", frozen(dict(self.meta)))
 
     @property
     def names(self) -> tuple:
