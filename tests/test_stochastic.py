@@ -105,6 +105,22 @@ def test_good_file_reads_with_wildcards_noise_and_absorbing_state():
     assert nxt == (0, Fraction(9, 10), Fraction(1, 10))
 
 
+def test_the_outcome_tables_a_game_hands_out_are_read_only():
+    """``outcome_table`` is public and hands out the table the game keeps for every later solve:
+    writing into it changed the game's equilibria (3 pure Markov perfect ones, then 1) while the
+    game still compared equal to a fresh load."""
+    from deterrence import load_game, solve
+    g = load_game("stochastic_prisoners_dilemma").with_defaults()
+    before = solve(g).equilibria
+    assert len(before) == 3
+    table = g.outcome_table("good")
+    with pytest.raises(TypeError, match="immutable value"):
+        table[(0, 0)] = ((-50, -50), table[(0, 0)][1])
+    with pytest.raises(TypeError, match="immutable value"):
+        g.outcome_table_fmpq("good").clear()
+    assert solve(g).equilibria == before
+
+
 def test_equality_and_hash_include_parameter_values():
     g = parse_toml_game(BASE)
     assert g == parse_toml_game(BASE) and hash(g) == hash(parse_toml_game(BASE))

@@ -76,7 +76,7 @@ from fractions import Fraction
 from deterrence.core.numbers import format_exact, is_symbolic, to_exact
 from deterrence.errors import GameError
 from deterrence.core.validate import FILE_DOC, boundary_init, in_its_file, file_of, kept_file
-from deterrence.core.frozen import frozen
+from deterrence.core.frozen import FrozenDict, frozen
 from deterrence.core.symbolic import parameter_substitution
 
 WILDCARD = "*"
@@ -519,7 +519,8 @@ class StochasticGame:
 
         The expectation is over the players' noise; the next-state probabilities are a
         tuple in the order of :attr:`states`. Exact games only; cached (the game is
-        immutable). This is what the solvers work on.
+        immutable) and read-only: every later solve of the game reads this table. This is what
+        the solvers work on.
 
         >>> g = StochasticGame.from_stage_game(_demo_stage(), "1/2")
         >>> g.outcome_table("stage")[(1, 0)]
@@ -538,7 +539,9 @@ class StochasticGame:
                     for s2, r in self._transitions[state][real]:
                         nxt[where[s2]] += q * r
                 table[prof] = (tuple(to_exact(v) for v in pay), tuple(to_exact(v) for v in nxt))
-            self._tables[state] = table
+            # read-only: the one table every later solve of this game reads (a caller's change
+            # changed them, while the game still equalled a fresh one)
+            self._tables[state] = FrozenDict(table)
         return self._tables[state]
 
     def outcome_table_fmpq(self, state) -> dict:
@@ -557,9 +560,9 @@ class StochasticGame:
 
             def q(v):        # the table holds ints and Fractions (to_exact)
                 return fmpq(v) if isinstance(v, int) else fmpq(v.numerator, v.denominator)
-            self._tables[key] = {
+            self._tables[key] = FrozenDict({
                 prof: (tuple(q(v) for v in pay), tuple((k, q(p)) for k, p in enumerate(nxt) if p))
-                for prof, (pay, nxt) in self.outcome_table(key[0]).items()}
+                for prof, (pay, nxt) in self.outcome_table(key[0]).items()})
         return self._tables[key]
 
     def stage_game(self, state):
