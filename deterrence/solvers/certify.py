@@ -2,6 +2,29 @@
 
 Every solver builds its equilibria through :func:`certified_equilibrium`, so
 no profile reaches a user without passing this check in exact arithmetic.
+
+Source: the definition of Nash equilibrium (J. Nash, "Non-cooperative games", Annals of
+Mathematics 54, 1951) in the form of the best-response condition: a mixed profile is an
+equilibrium iff no pure action earns a player more than its mixture earns against the
+others' mixtures (M. Osborne and A. Rubinstein, "A Course in Game Theory", 1994, Lemma 33.2).
+
+Steps, for each player:
+
+1. the exact expected payoff of every pure action against the others' mixtures (for two
+   players one integer dot product per action over the common denominator of the mixture);
+2. the mixture's own payoff, the weighted sum of those values;
+3. a profitable deviation is an action worth more than the mixture: the profile is refused
+   (:class:`~deterrence.errors.NotAnEquilibriumError` naming the player, the action and the gain),
+   else the player's payoff is recorded.
+
+>>> from deterrence import NormalFormGame
+>>> g = NormalFormGame.from_arrays([[1, -1], [-1, 1]], [[-1, 1], [1, -1]])    # matching pennies
+>>> certified_equilibrium(g, [("1/2", "1/2"), ("1/2", "1/2")]).payoffs
+(0, 0)
+>>> certified_equilibrium(g, [(1, 0), ("1/2", "1/2")])
+Traceback (most recent call last):
+...
+deterrence.errors.NotAnEquilibriumError: not an equilibrium: Column gains 1 by switching to '1'
 """
 from __future__ import annotations
 

@@ -4,6 +4,18 @@ For each player, mark the profiles at which that player's action is a best
 response to the others' (a maximum along that player's axis); the pure
 equilibria are the profiles marked by every player. Vectorised with NumPy on
 exact (object) arrays, so ties are found exactly.
+
+Source: the definition of Nash equilibrium (J. Nash, "Non-cooperative games", Annals of
+Mathematics 54, 1951), for pure profiles: each player's action is a best response to the
+others' actions.
+
+Steps: (1) per player, the maximum of its payoff array along its own axis; (2) the mask of
+the entries equal to it (:func:`best_response_mask`); (3) the profiles where every mask holds,
+each certified exactly (:func:`deterrence.solvers.certify.certified_equilibrium`).
+
+>>> from deterrence import load_game
+>>> [e.strategies for e in pure_equilibria(load_game("prisoners_dilemma").with_defaults())]
+[((0, 1), (0, 1))]
 """
 from __future__ import annotations
 
