@@ -120,3 +120,17 @@ def test_a_game_tree_can_be_pickled_and_deep_copied():
                                                                                "subgame_perfect")[0]
         with pytest.raises(AttributeError, match="immutable"):
             back.root.label = "changed"
+
+
+def test_a_repeated_analysis_tables_cannot_change():
+    """RepeatedAnalysis is computed once and rendered many times (the command, explain, JSON): its
+    δ* result's parameter values and its noise chain's profile frequencies were plain dicts, so a
+    caller's change showed in every later rendering of the same analysis."""
+    analysis = dt.analyse_repeated(dt.load_game("us_iran_stage"))
+    before = json.dumps(analysis.to_json(), sort_keys=True)
+    assert analysis.critical.parameters and analysis.noise.profile_frequencies
+    with pytest.raises(TypeError, match="immutable value"):
+        analysis.critical.parameters["W_iran"] = 1000
+    with pytest.raises(TypeError, match="immutable value"):
+        analysis.noise.profile_frequencies.clear()
+    assert json.dumps(analysis.to_json(), sort_keys=True) == before

@@ -56,6 +56,12 @@ class DeltaConditions(TextRepr):
     conditions: tuple             # every Deviation, with gain a function of delta
     parameters: dict              # the parameter values used
 
+    def __post_init__(self):
+        # a result's parameters are read-only (core.frozen), as a SolveResult's are: this value is
+        # part of RepeatedAnalysis, which the command, explain and its JSON render again and again
+        from deterrence.core.frozen import frozen
+        object.__setattr__(self, "parameters", frozen(dict(self.parameters)))
+
     def repr_text(self) -> str:
         crit, formula = self.critical, self.critical_symbolic
         text = "critical delta " + ("none" if crit is None else _num(crit))

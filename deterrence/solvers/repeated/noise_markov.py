@@ -71,6 +71,11 @@ class NoiseAnalysis(TextRepr):
     expected_rounds_to_war: object
     exact: bool
 
+    def __post_init__(self):
+        # read-only (core.frozen): this value is part of RepeatedAnalysis, rendered many times
+        from deterrence.core.frozen import frozen
+        object.__setattr__(self, "profile_frequencies", frozen(dict(self.profile_frequencies)))
+
     def no_expected_time(self, digits: int = 4) -> str:
         """Why the expected time until war has no value (it has none unless war is certain):
         war never comes, or it may never come, with its probability over all rounds (not
