@@ -274,3 +274,45 @@ def test_no_python_syntax_warning_reaches_the_user(text):
         with pytest.raises(ExpressionError):
             payoff_value(text, ["w"])
     assert not [w for w in caught if issubclass(w.category, SyntaxWarning)]
+
+
+@pytest.mark.parametrize("value", ["sqrt(-1)", "log(0)", "I", "zoo"])
+def test_every_game_constructor_refuses_a_formula_that_is_no_finite_real(value):
+    """Trees refused sqrt(-1) and log(0) when built in Python; stochastic games took them (and
+    solve said "the formula I is not a real number ... at ", naming nothing), and normal forms
+    took sympy's I and zoo. One intake now serves the three (core.symbolic.game_value)."""
+    from deterrence import NormalFormGame
+    from deterrence.core.stochastic import StochasticGame
+    from deterrence.core.tree import GameTree, decision, terminal
+    formula = {"I": sympy.I, "zoo": sympy.zoo}.get(value, value)
+    reason = "not finite" if value in ("log(0)", "zoo") else "not a real number"
+    with pytest.raises(GameError, match=f"state s: payoff of A at \\(x\\): .*{reason}"):
+        StochasticGame(["A"], ["s"], [["x"]], {"s": {"*": [formula]}}, {"s": {"*": {"s": 1}}}, delta=0)
+    with pytest.raises(GameError, match=f"node x: payoff of A: .*{reason}"):
+        GameTree(decision("A", {"x": terminal([formula])}), players=["A"])
+    if not isinstance(formula, str):          # a normal form takes formulas parsed (text is refused)
+        with pytest.raises(GameError, match=f"payoff of Row at \\(0, 0\\): .*{reason}"):
+            NormalFormGame.from_arrays([[formula]], [[0]])
+
+
+def test_parameters_found_in_formulas_come_in_the_same_order_in_every_run():
+    """A game built in Python without declared parameters took them from a set: their order (the
+    game's parameters, its JSON and TOML) changed with PYTHONHASHSEED (abc, cba, bca)."""
+    import os
+    import subprocess
+    import sys
+    code = ("import sympy\n"
+            "from deterrence import NormalFormGame\n"
+            "from deterrence.core.tree import GameTree, decision, terminal\n"
+            "from deterrence.core.stochastic import StochasticGame\n"
+            "a, b, c = sympy.symbols('a b c')\n"
+            "t = GameTree(decision('A', {'x': terminal(['b - c + a'])}), players=['A'])\n"
+            "g = NormalFormGame.from_arrays([[b - c + a]], [[0]])\n"
+            "s = StochasticGame(['A'], ['s'], [['x']], {'s': {'*': ['b - c + a']}}, {'s': {'*': {'s': 1}}}, delta=0)\n"
+            "print(list(t.parameters), list(g.parameters), list(s.parameters))\n")
+    seen = set()
+    for seed in ("1", "2", "3", "4"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        seen.add(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                                check=True).stdout)
+    assert seen == {"['a', 'b', 'c'] ['a', 'b', 'c'] ['a', 'b', 'c']\n"}

@@ -95,7 +95,6 @@ class NormalFormGame:
             _check_unique(acts, "action label", f"player {player}")
 
         params = {} if parameters is None else dict(parameters)
-        declared = set(params)
         converted, symbolic = [], False
         for player, arr in zip(players, arrays):
             out = np.empty(shape, dtype=object)
@@ -105,16 +104,9 @@ class NormalFormGame:
                     continue
                 what = f"payoff of {player} at ({', '.join(a[i] for a, i in zip(actions, idx))})"
                 if is_symbolic(value):
-                    from deterrence.core.symbolic import with_parameter_symbols
-                    value = with_parameter_symbols(value, what)
-                    unknown = {str(s) for s in value.free_symbols} - declared
-                    if parameters is None:
-                        for name in unknown:
-                            params.setdefault(name, None)
-                    elif unknown:
-                        raise GameError(f"{what} uses undeclared parameter(s) {', '.join(sorted(unknown))}")
+                    from deterrence.core.symbolic import game_value
+                    out[idx] = game_value(value, what, params, parameters is not None)
                     symbolic = True
-                    out[idx] = value
                 else:
                     out[idx] = _exact(value, what)
             converted.append(_frozen(out))

@@ -230,27 +230,11 @@ class StochasticGame:
         return self._players.index(name)
 
     def _value(self, value, what):
-        if isinstance(value, str):
-            from deterrence.core.symbolic import FUNCTIONS, parse_expression
-            names = (list(self._parameters) if self._declared is not None
-                     else [n for n in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", value) if n not in FUNCTIONS])
-            try:
-                value = parse_expression(value, names)
-            except GameError as exc:
-                raise GameError(f"{what}: {getattr(exc, 'reason', exc)}") from None
-            if not is_symbolic(value):
-                return to_exact(value, what)
+        from deterrence.core.symbolic import game_value
+        value = game_value(value, what, self._parameters, self._declared is not None)
         if is_symbolic(value):
-            from deterrence.core.symbolic import with_parameter_symbols
-            value = with_parameter_symbols(value, what)        # sympy.symbols("w") means parameter w
-            unknown = {str(s) for s in value.free_symbols} - set(self._parameters)
-            if unknown and self._declared is not None:
-                raise GameError(f"{what} uses undeclared parameter(s) {', '.join(sorted(unknown))}")
-            for name in unknown:
-                self._parameters.setdefault(name, None)
             self._symbolic = True
-            return value
-        return to_exact(value, what)
+        return value
 
     def _read_actions(self, actions, state_actions):
         n = len(self._players)

@@ -493,3 +493,60 @@ def real_formula_problem(expr) -> str | None:
     if expr.is_extended_real is False or expr.has(sp.I, sp.pi):
         return "is not a real number (a square root or logarithm of a negative number?)"
     return None
+
+
+def formula_names(text: str) -> list:
+    """The names a formula's text uses, the functions left out: the parameters of a game built
+    in Python without declared ones.
+
+    >>> formula_names("sqrt(W_iran) - c * p")
+    ['W_iran', 'c', 'p']
+    """
+    return [n for n in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text) if n not in FUNCTIONS]
+
+
+def game_value(value, what: str, parameters: dict, declared: bool):
+    """A payoff or probability given to a game's constructor (trees, stochastic games, normal
+    forms): an exact number, or a formula whose names are parameters. The one intake of them.
+
+    Text is read by :func:`parse_expression` (names: the declared ``parameters``, else every
+    name it uses); a sympy formula's symbols become parameter symbols
+    (:func:`with_parameter_symbols`); a formula that cannot be a payoff or a probability
+    (:func:`real_formula_problem`: ``log(0)``, ``sqrt(-1)``) is refused, naming ``what``. With
+    ``declared`` an undeclared name is refused; without, it is added to ``parameters`` (no
+    default value; new names in alphabetical order, the same in every run).
+
+    >>> params = {}
+    >>> game_value("b - c", "payoff of US", params, declared=False), params
+    (b - c, {'b': None, 'c': None})
+    >>> game_value("3/4", "probability", {}, declared=True)
+    Fraction(3, 4)
+    >>> game_value("log(0)", "payoff of US", {}, declared=False)
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.GameError: payoff of US: zoo is not finite
+    >>> game_value("b - d", "payoff of US", {"b": 1}, declared=True)
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.GameError: payoff of US: 'b - d': unknown name 'd' (declared parameters: b)
+    """
+    from deterrence.core.numbers import is_symbolic, to_exact
+    if isinstance(value, str):
+        try:
+            value = parse_expression(value, list(parameters) if declared else formula_names(value))
+        except GameError as exc:
+            raise GameError(f"{what}: {getattr(exc, 'reason', exc)}") from None
+        if not is_symbolic(value):
+            return to_exact(value, what)
+    if is_symbolic(value):
+        value = with_parameter_symbols(value, what)       # sympy.symbols("w") means parameter w
+        problem = real_formula_problem(value)
+        if problem:
+            raise GameError(f"{what}: {value} {problem}")
+        unknown = {str(s) for s in value.free_symbols} - set(parameters)
+        if unknown and declared:
+            raise GameError(f"{what} uses undeclared parameter(s) {', '.join(sorted(unknown))}")
+        for name in sorted(unknown):        # in a set's order, a game's parameters changed order run to run
+            parameters.setdefault(name, None)
+        return value
+    return to_exact(value, what)

@@ -467,30 +467,11 @@ class GameTree:
 
     # -- construction ---------------------------------------------------------
     def _value(self, value, what):
-        if isinstance(value, str):
-            from deterrence.core.symbolic import parse_expression
-            try:
-                value = parse_expression(value, list(self._params) if self._declared is not None
-                                         else _names_in(value))
-            except GameError as exc:
-                raise GameError(f"{what}: {getattr(exc, 'reason', exc)}") from None
-            if not is_symbolic(value):
-                return to_exact(value, what)
+        from deterrence.core.symbolic import game_value
+        value = game_value(value, what, self._params, self._declared is not None)
         if is_symbolic(value):
-            from deterrence.core.symbolic import real_formula_problem, with_parameter_symbols
-            value = with_parameter_symbols(value, what)    # sympy.symbols("x") means parameter x
-            problem = real_formula_problem(value)
-            if problem:
-                raise GameError(f"{what}: {value} {problem}")
-            names = {str(s) for s in value.free_symbols}
-            unknown = names - set(self._params)
-            if unknown and self._declared is not None:
-                raise GameError(f"{what} uses undeclared parameter(s) {', '.join(sorted(unknown))}")
-            for n in unknown:
-                self._params.setdefault(n, None)
             self._symbolic = True
-            return value
-        return to_exact(value, what)
+        return value
 
     def _convert(self, root, path):
         """The tree at ``root`` with values read and checked (one pass from the leaves up,
@@ -944,12 +925,6 @@ class GameTree:
         import html
         cap = f"<b>{html.escape(self._title)}</b>" if self._title else ""
         return f"<div class='deterrence-tree'>{cap}<pre>{html.escape(chr(10).join(self._outline()))}</pre></div>"
-
-
-def _names_in(text):
-    import re
-    from deterrence.core.symbolic import FUNCTIONS
-    return [n for n in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text) if n not in FUNCTIONS]
 
 
 __all__ = ["GameTree", "Node", "Decision", "Chance", "Terminal", "Infoset",
