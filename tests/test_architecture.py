@@ -30,44 +30,21 @@ def test_the_layering_contract_is_kept():
 
 
 def strongly_connected_components(graph, modules) -> list:
-    """Tarjan's algorithm (iterative): the strongly connected components of the import graph."""
-    index, low, on_stack, stack, out = {}, {}, set(), [], []
-    counter = 0
-    for start in sorted(modules):
-        if start in index:
-            continue
-        work = [(start, iter(sorted(graph.find_modules_directly_imported_by(start) & modules)))]
-        index[start] = low[start] = counter
-        counter += 1
-        stack.append(start)
-        on_stack.add(start)
-        while work:
-            node, children = work[-1]
-            child = next(children, None)
-            if child is not None:
-                if child not in index:
-                    index[child] = low[child] = counter
-                    counter += 1
-                    stack.append(child)
-                    on_stack.add(child)
-                    work.append((child, iter(sorted(graph.find_modules_directly_imported_by(child) & modules))))
-                elif child in on_stack:
-                    low[node] = min(low[node], index[child])
-                continue
-            work.pop()
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[node])
-            if low[node] == index[node]:
-                component = []
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    component.append(member)
-                    if member == node:
-                        break
-                out.append(sorted(component))
-    return out
+    """The strongly connected components of the import graph (scipy's, on the adjacency matrix of
+    ``modules``), each sorted."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import connected_components
+    names = sorted(modules)
+    index = {m: k for k, m in enumerate(names)}
+    edges = [(index[a], index[b]) for a in names for b in graph.find_modules_directly_imported_by(a) if b in index]
+    rows, cols = zip(*edges) if edges else ((), ())
+    adjacency = csr_matrix((np.ones(len(edges)), (rows, cols)), shape=(len(names), len(names)))
+    _, labels = connected_components(adjacency, directed=True, connection="strong")
+    components = {}
+    for name, label in zip(names, labels):
+        components.setdefault(label, []).append(name)
+    return list(components.values())
 
 
 def test_strongly_connected_components_finds_a_circle():
