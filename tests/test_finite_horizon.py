@@ -97,3 +97,24 @@ def test_errors():
         finite_horizon_spe(mp, 2)
     with pytest.raises(GameError, match="finite horizon"):
         finite_one_shot_deviation(PD, "grim")
+
+
+def test_uniqueness_is_not_claimed_when_the_enumeration_refuses_the_stage_game():
+    """A 16x16 degenerate stage game that enumeration refuses (TooLargeError), with one pure
+    equilibrium and a mixed one (uniform over the other 15 actions of each side: the column
+    player chases the row player round a cycle). The result said "the only one"."""
+    from deterrence import NormalFormGame
+    from deterrence.errors import TooLargeError
+    from deterrence.solvers import solve
+    from deterrence.solvers.certify import is_equilibrium
+    n = 16
+    A = [[int(i == j) for j in range(n)] for i in range(n)]
+    B = [[int((i, j) == (0, 0) or (i > 0 and j == 1 + i % (n - 1))) for j in range(n)] for i in range(n)]
+    stage = NormalFormGame.from_arrays(A, B)
+    with pytest.raises(TooLargeError):
+        solve(stage)
+    mixed = (0,) + (Fraction(1, n - 1),) * (n - 1)
+    assert is_equilibrium(stage, [mixed, mixed]) and len(solve(stage, "pure").equilibria) == 1
+    r = finite_horizon_spe(stage, 2)
+    assert r.unique_stage_equilibrium is None and r.to_json()["unique_stage_equilibrium"] is None
+    assert "the only one" not in repr(r) and "not known" in repr(r)

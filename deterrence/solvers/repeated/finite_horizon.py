@@ -85,7 +85,8 @@ class FiniteHorizonResult(TextRepr):
     horizon: int
     delta: object
     stage_equilibria: tuple          # pure stage equilibria (label pairs)
-    unique_stage_equilibrium: bool   # the stage game has exactly one Nash equilibrium (mixed included)
+    unique_stage_equilibrium: bool | None   # the stage game has exactly one Nash equilibrium (mixed
+    #                                         included); None: not known (the enumeration refused the game)
     spe_payoffs: tuple               # every pure SPE payoff vector (normalised), sorted
     paths: dict                      # payoff vector -> one equilibrium path (tuple of label pairs)
     players: tuple
@@ -95,7 +96,8 @@ class FiniteHorizonResult(TextRepr):
         n = len(self.spe_payoffs)
         pays = "; ".join("(" + ", ".join(format_exact(v) for v in w) + ")" for w in self.spe_payoffs[:6])
         return (f"{self.horizon} rounds, delta {format_exact(self.delta)}; stage equilibria {stage}"
-                + (", the only one" if self.unique_stage_equilibrium else "")
+                + {True: ", the only one", False: "",
+                   None: ", whether mixed ones exist not known (too large to enumerate)"}[self.unique_stage_equilibrium]
                 + f"; {n} pure SPE payoff{'s' if n != 1 else ''}: {pays}" + ("; ..." if n > 6 else ""))
 
     def to_json(self) -> dict:
@@ -115,10 +117,14 @@ def _stage_equilibria(stage):
 
 
 def _count_all_equilibria(stage):
+    """How many equilibria (mixed included) the stage game has, or ``None`` when the complete
+    enumeration refuses it (too large): then nobody knows, and the result says so. (Counting the
+    pure ones instead called a 16x16 game with one pure and a mixed equilibrium "the only one".)"""
+    from deterrence.errors import SolverError, TooLargeError
+    from deterrence.solvers import solve
     try:
-        from deterrence.solvers import solve
         return len(solve(stage).equilibria)
-    except Exception:  # noqa: BLE001 - enumeration unavailable: fall back to pure ones
+    except (TooLargeError, SolverError):
         return None
 
 
@@ -176,7 +182,7 @@ def finite_horizon_spe(game, horizon: int | None = None, delta=None) -> FiniteHo
         out.setdefault(key, tuple((a1l[x], a2l[y]) for x, y in path))
     payoffs = tuple(sorted(out))
     count = _count_all_equilibria(stage)
-    unique = (count == 1) if count is not None else len(ne) == 1
+    unique = (count == 1) if count is not None else (False if len(ne) > 1 else None)
     return FiniteHorizonResult(horizon=int(horizon), delta=d,
                                stage_equilibria=tuple((a1l[x], a2l[y]) for x, y in ne),
                                unique_stage_equilibrium=unique, spe_payoffs=payoffs,
