@@ -316,3 +316,19 @@ def test_parameters_found_in_formulas_come_in_the_same_order_in_every_run():
         seen.add(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                                 check=True).stdout)
     assert seen == {"['a', 'b', 'c'] ['a', 'b', 'c'] ['a', 'b', 'c']\n"}
+
+
+@pytest.mark.parametrize("value", [sympy.Eq(sympy.Symbol("a"), 1), sympy.Symbol("a") > 1,
+                                   sympy.Interval(0, 1), sympy.true])
+def test_a_condition_or_a_set_is_no_payoff(value):
+    """sympy relations, sets and booleans were taken as payoffs; solve then said "payoff True is
+    symbolic: give values for its parameters (at a = 1)"."""
+    from deterrence import NormalFormGame
+    from deterrence.core.stochastic import StochasticGame
+    from deterrence.core.tree import GameTree, decision, terminal
+    with pytest.raises(GameError, match="not a number or a formula"):
+        GameTree(decision("A", {"x": terminal([value]), "y": terminal([0])}), players=["A"])
+    with pytest.raises(GameError, match="not a number or a formula"):
+        NormalFormGame.from_arrays([[value, 0]], [[0, 0]])
+    with pytest.raises(GameError, match="not a number or a formula"):
+        StochasticGame(["A"], ["s"], [["x"]], {"s": {"*": [value]}}, {"s": {"*": {"s": 1}}}, delta=0)

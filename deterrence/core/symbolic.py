@@ -19,6 +19,7 @@ any work: texts over :data:`MAX_LENGTH` characters, nesting deeper than
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from fractions import Fraction
 from typing import Iterable, Mapping
@@ -475,6 +476,7 @@ def with_parameter_symbols(expr, what: str | None = None):
     return expr.xreplace(mapping) if mapping else expr
 
 
+@functools.lru_cache(maxsize=4096)
 def real_formula_problem(expr) -> str | None:
     """Why a formula cannot be a payoff or probability (``None`` when it can).
 
@@ -486,6 +488,9 @@ def real_formula_problem(expr) -> str | None:
     'is not a real number (a square root or logarithm of a negative number?)'
     >>> real_formula_problem(parse_expression("sqrt(a)", ["a"])) is None
     True
+
+    Kept per formula (a game repeats a few formulas in many places: the US–Iran exchange file
+    asks about 1,020 times for 50 formulas).
     """
     sp = _sympy()
     if expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
@@ -525,6 +530,11 @@ def game_value(value, what: str, parameters: dict, declared: bool):
     Traceback (most recent call last):
     ...
     deterrence.errors.GameError: payoff of US: zoo is not finite
+    >>> import sympy
+    >>> game_value(sympy.Symbol("a") > 1, "payoff of US", {}, declared=False)
+    Traceback (most recent call last):
+    ...
+    deterrence.errors.GameError: payoff of US: a > 1 is a StrictGreaterThan, not a number or a formula
     >>> game_value("b - d", "payoff of US", {"b": 1}, declared=True)
     Traceback (most recent call last):
     ...
@@ -539,6 +549,8 @@ def game_value(value, what: str, parameters: dict, declared: bool):
         if not is_symbolic(value):
             return to_exact(value, what)
     if is_symbolic(value):
+        if not isinstance(value, _sympy().Expr):      # Eq(a, 1), a > 1, Interval(0, 1), true
+            raise GameError(f"{what}: {value} is a {type(value).__name__}, not a number or a formula")
         value = with_parameter_symbols(value, what)       # sympy.symbols("w") means parameter w
         problem = real_formula_problem(value)
         if problem:
