@@ -134,9 +134,10 @@ def _equilibria_lines(result) -> list:
 
 def us_iran_view(delta, noise_per_thousand: int, values: dict) -> dict:
     """What the page shows for the US–Iran teaching model: equilibria of one round, the
-    report's headline, the war risk within the model's horizon (``classify``, as the regime
-    map has it), and the regime (from ``dt.explain``). The noise is execution noise for both
-    sides, ``noise_per_thousand`` per thousand; 0 is no noise at all (not the game file's).
+    report's headline, the war risk within the model's horizon (the analysis's, which
+    ``classify`` and the regime map give too), and the regime (from ``dt.explain``). The
+    noise is execution noise for both sides, ``noise_per_thousand`` per thousand; 0 is no
+    noise at all (not the game file's).
 
     >>> view = us_iran_view(Fraction(9, 10), 20, {})
     >>> view["regime"], round(view["war_risk"], 4)
@@ -146,11 +147,12 @@ def us_iran_view(delta, noise_per_thousand: int, values: dict) -> dict:
     """
     noise = {"execution": Fraction(noise_per_thousand, 1000)}
     model = dt.us_iran_model(delta=delta, noise=noise, **values)
-    report = dt.explain(model)
-    stage = model.stage.with_defaults()
-    _, risk = model.classify()
-    return {"equilibria": _equilibria_lines(dt.solve(stage)), "headline": report.summary,
-            "war_risk": float(risk), "within": model.within,
+    # one analysis, read by the report, the war risk and the equilibria (classify() and solve()
+    # computed the regime, the noise chain and the round's equilibria a second time)
+    analysis = model.analyse()
+    report = dt.explain(model, analysis=analysis)
+    return {"equilibria": _equilibria_lines(analysis.stage_result), "headline": report.summary,
+            "war_risk": float(analysis.war_risk), "within": model.within,
             "regime": report.section("regime").data.get("regime")}
 
 
