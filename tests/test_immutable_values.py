@@ -134,3 +134,15 @@ def test_a_repeated_analysis_tables_cannot_change():
     with pytest.raises(TypeError, match="immutable value"):
         analysis.noise.profile_frequencies.clear()
     assert json.dumps(analysis.to_json(), sort_keys=True) == before
+
+
+def test_a_models_declared_ranges_cannot_change():
+    """The ranges a regime map checks its axes against are class constants of the models: a write
+    into one (``model.PARAMETER_RANGES["W_iran"] = (0, 10)``) refused every later map over W_iran =
+    20 in the process, for every model of the class."""
+    from deterrence.models.us_iran_exchange import exchange_model
+    for model in (dt.us_iran_model(), exchange_model()):
+        with pytest.raises(TypeError, match="immutable value"):
+            model.PARAMETER_RANGES["W_iran"] = (0, 10)
+    from deterrence.analysis.maps import regime_map
+    assert regime_map(("W_iran", [20, 40])).values["regime"].tolist() == [0.0, 0.0]

@@ -58,6 +58,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
 
+from deterrence.core.frozen import frozen
 from deterrence.core.numbers import format_approx, to_exact
 from deterrence.errors import GameError
 from deterrence.models.proxy_targets import RANGES as _PROXY_RANGES
@@ -138,7 +139,7 @@ class USIranModel(TextRepr):
     REGIMES = REGIMES      # the regime names (class attribute, not a field)
     #: the closed ranges a map's axis must keep to: the proxy tree's chances, under their own names
     #: and with the prefix ``proxy_`` (:func:`us_iran_model` takes both)
-    PARAMETER_RANGES = {**_PROXY_RANGES, **{f"proxy_{k}": r for k, r in _PROXY_RANGES.items()}}
+    PARAMETER_RANGES = frozen({**_PROXY_RANGES, **{f"proxy_{k}": r for k, r in _PROXY_RANGES.items()}})
 
     stage: object          # symbolic NormalFormGame (defaults = the model's values)
     delta: Fraction

@@ -70,6 +70,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
 
+from deterrence.core.frozen import frozen
 from deterrence.models.us_iran_calibration import CALIBRATION, calibration_values, delta_per_round
 
 PLAYERS = ("US", "Iran")
@@ -146,7 +147,7 @@ class ExchangeModel:
     REGIMES = REGIMES  # the regime names of :meth:`classify` (class attribute, not a field)
     #: the closed ranges a map's axis must keep to (the calibration's probabilities, [0, 1]):
     #: a map refuses a value outside before any point (:func:`deterrence.core.map_axes.check_map_axes`)
-    PARAMETER_RANGES = {name: c.bounds for name, c in CALIBRATION.items() if c.bounds is not None}
+    PARAMETER_RANGES = frozen({name: c.bounds for name, c in CALIBRATION.items() if c.bounds is not None})
 
     def __post_init__(self):
         # exact numbers, as exchange_model gives: the fast path's tables and caches take
