@@ -291,3 +291,13 @@ def test_a_noise_probability_that_is_not_finite_at_the_values_says_so(tmp_path, 
     assert main(["repeated", str(path), "--set", "W_iran=40"]) == 2
     err = capsys.readouterr().err
     assert f"{path}:" in err and "is not finite" in err and "zoo" not in err, err
+
+
+def test_a_condition_is_no_probability():
+    """A sympy condition as a probability was refused as "Automaton: bad arguments ...: TypeError:"
+    with no reason."""
+    import sympy
+    a = sympy.Symbol("a")
+    for value in (a > sympy.Rational(1, 2), sympy.Eq(a, 1)):
+        with pytest.raises(GameError, match=r"probability of 'C' in state 's' is .* not a number or a formula"):
+            Automaton(["s"], "s", {"s": {"C": value, "D": 1 - a}}, ["*: *, * -> s"], actions=["C", "D"])

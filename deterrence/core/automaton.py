@@ -64,6 +64,10 @@ def _probability(value, what, parameters, where):
     if isinstance(value, str) and not re.fullmatch(r"\s*[-+]?[0-9.]+(?:/[0-9]+)?\s*", value):
         from deterrence.core.symbolic import parse_expression
         value = parse_expression(value, parameters, **(where or {}))
+    if is_symbolic(value):
+        import sympy
+        if not isinstance(value, sympy.Expr):        # a > 1/2, Eq(a, 1): the wrapper said only "TypeError"
+            raise _err(f"{what} is {value} ({type(value).__name__}): not a number or a formula", where)
     if is_symbolic(value) and getattr(value, "free_symbols", None):
         from deterrence.core.symbolic import with_parameter_symbols
         try:        # sympy.Symbol("w") means parameter w (subs left it in place: a review)
