@@ -87,7 +87,9 @@ class TippingPoint:
 
 def window_text(points, decimals: int = 3) -> str:
     """A parameter's tipping points (``points``: its :class:`TippingPoint` values, one each side at
-    most) as the window in which the conclusion holds, each end rounded to ``decimals``.
+    most) as the window in which the conclusion holds, each exact end rounded to ``decimals``, each
+    bracketed one to the digits its bracket fixes (:meth:`TippingPoint.threshold_text`: six decimals
+    of a bisection's point claimed digits its bracket did not fix, a notebooks review).
 
     The current value is written as everywhere else in a report (exact, as the calibration and
     :meth:`TippingPoint.describe` write it: ``10/3``, not ``3.333``; four significant digits only when
@@ -97,11 +99,18 @@ def window_text(points, decimals: int = 3) -> str:
     >>> window_text([TippingPoint("k_us", Fraction(10, 3), 3, "below", breaks="US would retaliate"),
     ...              TippingPoint("k_us", Fraction(10, 3), Fraction(3764, 1000), "above")])
     'k_us below 3 (US would retaliate) or above 3.764 (now 10/3)'
+    >>> window_text([TippingPoint("misfire", Fraction(1, 1600), Fraction(1128273, 10**9), "above",
+    ...                           exact=False, digits=3)])
+    'misfire above 0.00113 (now 1/1600)'
     """
     points = sorted(points, key=lambda t: t.direction != "below")
-    sides = [f"{t.direction} {round(float(t.threshold), decimals):g}" + (f" ({t.breaks})" if t.breaks else "")
-             for t in points]
+    sides = [f"{t.direction} {_end_text(t, decimals)}" + (f" ({t.breaks})" if t.breaks else "") for t in points]
     return f"{points[0].parameter} {' or '.join(sides)} (now {_current_text(points[0].current)})"
+
+
+def _end_text(t: TippingPoint, decimals: int) -> str:
+    """An end of a window: exact ones rounded to ``decimals``, bracketed ones to their known digits."""
+    return f"{round(float(t.threshold), decimals):g}" if t.exact else t.threshold_text()
 
 
 def _current_text(x) -> str:

@@ -284,7 +284,7 @@ def misfire_window_war(model: ExchangeModel, window) -> dict | None:
 
     >>> w = misfire_window_war(exchange_model(), misfire_tipping_entry(exchange_model(), holds=True))
     >>> [end.threshold_text() for end in misfire_tipping_entry(exchange_model(), holds=True)]
-    ['0.00035', '0.0011']
+    ['0.0003503', '0.001127']
     >>> w["lower"] < play_statistics(exchange_model(), contained_profile(), 113)["war"] < w["upper"]
     True
     """
@@ -401,13 +401,20 @@ def _contained_holds(model) -> bool:
     return all(g <= 0 for g in model._deviation_gains(contained_profile()).values())   # exact, unconverted
 
 
-def _bisect_misfire(model, good, bad, steps=14):
+def _bisect_misfire(model, good, bad, digits=4, most=48):
     """``(x, breaking, width)``: the misfire probability between ``good`` (contained holds) and
     ``bad`` (it fails) where it ends, the deviation that pays beyond it and the width of the last
-    bracket. Only the points between are checked: the caller knows both ends."""
+    bracket. Only the points between are checked: the caller knows both ends. The bracket is
+    halved until it fixes ``digits`` significant digits of ``x`` (at most ``most`` halvings): a
+    fixed 14 halvings of [1/1600, 1/20] fixed two, "0.0011", beside a text that wrote "0.001128"
+    (a notebooks review)."""
     C = contained_profile()
-    for _ in range(steps):
-        mid = ((good + bad) / 2).limit_denominator(10 ** 7)
+    for _ in range(most):
+        if abs(bad - good) * 10 ** digits <= abs(bad):
+            break
+        mid = ((good + bad) / 2).limit_denominator(10 ** 9)
+        if mid in (good, bad):      # no simpler fraction between: the bracket is as fine as it gets
+            break
         if _contained_holds(exchange_model(**{**model.v, "misfire": mid})):
             good = mid
         else:
@@ -801,27 +808,29 @@ def _years(weeks) -> str:
 
 
 def _misfire_window(points) -> tuple:
-    """The misfire tipping points in words for the miscalculation section (empty when unknown)."""
-    ends = {t.direction: t.threshold for t in points if t.parameter == "misfire"}
+    """The misfire tipping points in words for the miscalculation section (empty when unknown),
+    each to the digits its bisection fixes (:meth:`TippingPoint.threshold_text`), as the JSON."""
+    ends = {t.direction: t.threshold_text() for t in points if t.parameter == "misfire"}
     lower, upper = ends.get("below"), ends.get("above")
     if lower is None and upper is None:
         return ()
     parts = []
     if lower is not None:
-        parts.append(f"below {_shown(lower, 6):g} per strike the war risk no longer keeps the militias from striking "
+        parts.append(f"below {lower} per strike the war risk no longer keeps the militias from striking "
                      "in quiet weeks")
     if upper is not None:
-        parts.append(f"above {_shown(upper, 6):g} per strike it ends too")
+        parts.append(f"above {upper} per strike it ends too")
     return ("the contained exchange needs the misfire risk in a window: " + "; ".join(parts),)
 
 
-
-def _misfire_window_war(w, fit=None) -> tuple:
-    """The war probability at the misfire window's ends, in words (empty when unknown); beside
-    the fit's standard error of the 26-month war probability when there is a fit and the range
-    is wider than two of them either side (it counts the fitted parameters only)."""
+def _misfire_window_war(w, points, fit=None) -> tuple:
+    """The war probability at the misfire window's ends, in words (empty when unknown), each end
+    named as the misfire tipping points (``points``) give it; beside the fit's standard error of
+    the 26-month war probability when there is a fit and the range is wider than two of them either
+    side (it counts the fitted parameters only)."""
     if not w:
         return ()
+    ends = {t.direction: t.threshold_text() for t in points if t.parameter == "misfire"}
     se = None
     if fit is not None and "war_probability_26_months" in {n for n, _, _ in fit.predictions}:
         se = fit.prediction_se("war_probability_26_months")
@@ -829,8 +838,8 @@ def _misfire_window_war(w, fit=None) -> tuple:
              if se is not None and w["upper"] - w["lower"] > 4 * se else "")
     return (f"the misfire probability is fixed (the record has no misfire), and the war probability moves "
             f"with it: at the window's ends, where the contained exchange ends, from {_percent(_shown(w['lower'], 4))} "
-            f"(misfire {_shown(w['misfire'][0], 6):g}) to "
-            f"{_percent(_shown(w['upper'], 4))} (misfire {_shown(w['misfire'][1], 6):g}) within 26 months{wider}",)
+            f"(misfire {ends['below']}) to "
+            f"{_percent(_shown(w['upper'], 4))} (misfire {ends['above']}) within 26 months{wider}",)
 
 
 def _percent(p: float) -> str:
@@ -978,12 +987,6 @@ def _outside_contained_regime(rs) -> str:
             "war still comes only by misfire")
 
 
-def _points_exact(name, points) -> bool:
-    """Whether every tipping point of parameter ``name`` is exact (shown to three decimals; a
-    bisection's, the misfire's, to six)."""
-    return all(t.exact for t in points if t.parameter == name)
-
-
 def _regime_lines(ch) -> tuple:
     """The lines of claim 6's section."""
     rs = _as_shown(ch.get("regime_switching") or {}, {"expected_contained_years": 2, "contained_survives_10_years": 4})
@@ -1025,7 +1028,7 @@ def _regime_lines(ch) -> tuple:
         lines.append("no Markov perfect equilibrium of the switching game found from the starts searched")
     points = ch["tipping_points"]
     lines.append("tipping points of the calibration (where the contained exchange ends): " + "; ".join(
-        window_text([t for t in points if t.parameter == name], 3 if _points_exact(name, points) else 6)
+        window_text([t for t in points if t.parameter == name])
         for name in dict.fromkeys(t.parameter for t in points)))
     for name, s in ch["stance_switches"].items():
         s = _as_shown(s, {"war_probability_first_year": 4, "war_probability_first_year_now": 4,
@@ -1291,7 +1294,8 @@ def exchange_report(analysis: ExchangeAnalysis):
             f"misfires; at peace in the long run {mc['misfires_per_year']} misfires are expected a year (the "
             "formula h)")
             + _misfire_window(c["change_of_heart"]["tipping_points"])
-            + _misfire_window_war(mc.get("war_probability_over_misfire_window"), a.fit)
+            + _misfire_window_war(mc.get("war_probability_over_misfire_window"),
+                                  c["change_of_heart"]["tipping_points"], a.fit)
             + (f"record: {n_war} outbreak{'' if n_war == 1 else 's'} of all-out war in the span and no misfire "
                "into one, so the misfire probability is not fitted: its calibrated value, "
                f"{CALIBRATION['misfire'].value}, rests on January 2020, the one near-war the brief reports (one "
