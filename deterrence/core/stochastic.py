@@ -69,7 +69,6 @@ messages.
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
