@@ -97,7 +97,7 @@ def test_stage_repeated_section_states_its_unit_and_why_it_differs():
 
 
 def test_symmetric_ladder_values_are_both_sides_values():
-    v = calibration_values()
+    v = {k: c.value for k, c in CALIBRATION.items()}      # a_iran is the stage game's, not the case model's
     assert v["b_us"] == v["b_iran"] and v["c_us"] == v["c_iran"] and v["a_us"] == v["a_iran"]
 
 
@@ -110,7 +110,7 @@ def test_ladder_payoffs_recomputed_by_hand():
     # Iran strikes; as meant (9/10) the US answers (US b - c = -1) and Iran holds (-a - c + m = 1);
     # further (1/10) the US answers (US b - 2c = -4) and Iran holds (1): (US, Iran) = (-13/10, 1)
     (eq,) = dt.solve(dt.load_game("us_iran_escalation_ladder")).equilibria
-    v = calibration_values()
+    v = {k: c.value for k, c in CALIBRATION.items()}
     us = Fraction(9, 10) * (v["b_us"] - v["c_us"]) + Fraction(1, 10) * (v["b_us"] - 2 * v["c_us"])
     iran = -v["a_iran"] - v["c_iran"] + v["m"]
     assert tuple(eq.payoffs) == (us, iran) == (Fraction(-13, 10), 1)
@@ -1165,6 +1165,29 @@ def test_a_parameter_the_record_does_not_inform_has_no_standard_error():
     assert 0 < se["deadly_fraction"] < 1                      # the answers still inform this one
     baseline = dict(fit_to_record().standard_errors)["deadly_fraction"]
     assert se["deadly_fraction"] == pytest.approx(baseline, rel=0.2)
+
+
+def test_the_case_report_lists_and_sets_only_the_values_its_model_uses(capsys):
+    """A words review: the report's calibration listed a_iran, the stage game's audience cost, which the
+    case model uses nowhere: --set a_iran=100 was listed as "set for this run" and changed no number.
+    Every value the report lists changes the model (or, for the change of heart, claim 6)."""
+    from deterrence.cli import main as cli_main
+    from deterrence.models.us_iran_calibration import MODEL_CALIBRATION, STAGE_GAME_VALUES
+    assert set(STAGE_GAME_VALUES) == {"a_iran"} and "a_iran" in dt.load_game("us_iran_stage").parameters
+    assert cli_main(["report", "--no-fit", "--set", "a_iran=100"]) == 2
+    err = capsys.readouterr().err
+    assert "a_iran is a value of the stage game us_iran_stage" in err and "--set a_iran=100" in err
+    assert cli_main(["report", "--no-fit", "--format", "json"]) == 0
+    listed = json.loads(capsys.readouterr().out)["calibration"]
+    assert set(listed) == set(MODEL_CALIBRATION) | {"delta_per_round"}
+    model, C = exchange_model(), contained_profile()
+    for name in set(MODEL_CALIBRATION) - {"round_days", "change_of_heart_rate"}:
+        x = Fraction(CALIBRATION[name].value)
+        other = exchange_model(**{name: x / 2 if x else Fraction(1, 1000)})
+        assert (other.values_of(C), other.deviation_gains(C)) != (model.values_of(C), model.deviation_gains(C)), name
+    # the game file lists the parameters its formulas use (claim 6's change of heart is the report's)
+    assert set(dt.load_game("us_iran_exchange").parameters) == set(MODEL_CALIBRATION) - {
+        "round_days", "annual_discount_rate", "change_of_heart_rate"}
 
 
 def test_setting_a_fitted_parameter_asks_for_the_unfitted_model(capsys):

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from deterrence.models.us_iran_calibration import CALIBRATION
+from deterrence.models.us_iran_calibration import CALIBRATION, MODEL_CALIBRATION
 from deterrence.models.us_iran_exchange import (ACTIONS, CHAIN_PARAMETERS, STATES, TRANSIENT, _FLAT,
                                                 _outcome_tables, contained_profile, exchange_model,
                                                 markov_perfect_equilibria, play_statistics, reference_path,
@@ -73,7 +73,7 @@ def test_equilibrium_search_and_chain_agree_with_the_reference_path(values):
         assert play_statistics(exchange_model(**values), contained_profile(), 113) == stats
 
 
-@pytest.mark.parametrize("name", sorted(set(CALIBRATION) - set(CHAIN_PARAMETERS) - {"round_days"}))
+@pytest.mark.parametrize("name", sorted(set(MODEL_CALIBRATION) - set(CHAIN_PARAMETERS) - {"round_days"}))
 def test_chain_parameters_are_all_the_chain_depends_on(name):
     """Changing any other calibration value leaves every transition and the noise as they are,
     so models with the same chain_key may share the chain of play and the fit to the record."""

@@ -147,6 +147,13 @@ _ROWS = [
 ]
 CALIBRATION = {name: Calibrated(name, value, unit, source, reason)
                for name, value, unit, source, reason in _ROWS}
+#: Calibrated values that the case model does not use: the stage game's (``us_iran_stage``). In the
+#: exchange the militias answer a US strike on the path, and Iran's audience cost of leaving a strike
+#: unanswered is ``A``. The case report lists only the values its model uses and refuses to set these
+#: (a words review: ``--set a_iran=100`` was listed as "set for this run" and changed no number).
+STAGE_GAME_VALUES = {"a_iran": "us_iran_stage"}
+#: The calibration of the case model: every value the exchange game or the report's claims use
+MODEL_CALIBRATION = {name: c for name, c in CALIBRATION.items() if name not in STAGE_GAME_VALUES}
 
 
 def per_week(per_year) -> Fraction:
@@ -254,7 +261,8 @@ CASE_MEANINGS = {
 }
 CASE_PARAMETERS = {
     "us_iran_stage": {n: n for n in ("b_us", "b_iran", "c_us", "c_iran", "a_us", "a_iran", "W_us", "W_iran")},
-    "us_iran_exchange": {n: n for n in CALIBRATION if n not in ("round_days", "annual_discount_rate")},
+    "us_iran_exchange": {n: n for n in MODEL_CALIBRATION
+                         if n not in ("round_days", "annual_discount_rate", "change_of_heart_rate")},
     # the escalation ladder is symmetric: its b, c and a are both sides' values
     "us_iran_escalation_ladder": {"m": "m", "b": "b_us", "c": "c_us", "a": "a_us", "q": "ladder_overshoot",
                                   "W_us": "W_us", "W_iran": "W_iran"},
@@ -366,7 +374,8 @@ MAX_MAGNITUDE = 10**100
 
 
 def calibration_values(**overrides) -> dict:
-    """``{name: exact value}`` of the calibration, with ``overrides`` applied (exact numbers).
+    """``{name: exact value}`` of the case model's calibration (:data:`MODEL_CALIBRATION`), with
+    ``overrides`` applied (exact numbers).
 
     >>> calibration_values(W_iran=60)["W_iran"], calibration_values()["misfire"]
     (60, Fraction(1, 1600))
@@ -385,7 +394,7 @@ def calibration_values(**overrides) -> dict:
     from deterrence.errors import GameError
     from deterrence.core.numbers import check_probability, format_approx, is_symbolic
     from deterrence.errors import TooLargeError
-    values = {k: v.value for k, v in CALIBRATION.items()}
+    values = {k: v.value for k, v in MODEL_CALIBRATION.items()}
     for k, v in overrides.items():
         if k in STANCE_CALIBRATION:
             # claims 4 and 6 rest on these, and `report --set` listed only the others (an IR review)
@@ -393,8 +402,12 @@ def calibration_values(**overrides) -> dict:
                             f"the report uses its calibrated value; in Python, stance_values({k}=...) gives "
                             "the values argument of change_of_heart_regimes, support_game and attrition "
                             "(deterrence.models.us_iran_regimes)")
+        if k in STAGE_GAME_VALUES:
+            raise GameError(f"{k} is a value of the stage game {STAGE_GAME_VALUES[k]}, which the case model does "
+                            f"not use (its audience cost for Iran is A): set it on that game, e.g. deterrence solve "
+                            f"{STAGE_GAME_VALUES[k]} --set {k}={v}")
         if k not in values:
-            raise GameError(f"unknown calibration parameter {k!r}; known: {', '.join(values)}")
+            raise GameError(f"unknown calibration parameter {k!r}; known: {', '.join(MODEL_CALIBRATION)}")
         values[k] = to_exact(v, k)
         if not is_symbolic(values[k]) and abs(values[k]) > MAX_MAGNITUDE:
             raise TooLargeError(f"{k} = {format_approx(values[k])} is over the limit of 1e+100 for a "

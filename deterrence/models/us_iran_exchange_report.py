@@ -40,7 +40,7 @@ from fractions import Fraction
 from deterrence.core.frozen import frozen
 from deterrence.core.tipping import TippingPoint, window_text
 from deterrence.solvers.result import TextRepr
-from deterrence.models.us_iran_calibration import CALIBRATION
+from deterrence.models.us_iran_calibration import CALIBRATION, MODEL_CALIBRATION
 from deterrence.models.us_iran_exchange import (PLAYERS, SEARCH, TRANSIENT, ExchangeModel, Selection,
                                                 contained_profile, exchange_model, horizon_weeks,
                                                 israeli_strike_response, markov_perfect_equilibria, peace_rates,
@@ -1124,7 +1124,7 @@ def exchange_report(analysis: ExchangeAnalysis):
                     "and are left out.")
     secs = []
     cal = {}
-    for k in CALIBRATION:
+    for k in MODEL_CALIBRATION:             # the values this model uses (not the stage game's a_iran)
         cal[k] = {**CALIBRATION[k].to_json(), "value": str(v[k])}
         if Fraction(v[k]) != Fraction(CALIBRATION[k].value):     # this run's value is not the calibrated one
             cal[k]["this_run"] = "fitted to the record" if k in fitted else "set for this run"
