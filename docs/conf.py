@@ -41,6 +41,8 @@ autosummary_imported_members = False
 # Sphinx reads every value of a flag here as "on": "undoc-members": False listed the members without
 # a docstring all the same (a dataclass's fields, a result's to_json, with empty bodies), and
 # "show-inheritance": False showed each class's bases. Say what is on; a flag is off by its absence.
+# The members without a docstring stay listed (a method such as to_json), but a class's field that its
+# signature shows is not repeated as an empty entry (_fields_without_entries, below).
 autodoc_default_options = {"members": True, "undoc-members": True, "show-inheritance": True}
 autodoc_member_order = "bysource"
 autodoc_typehints = "signature"
@@ -166,6 +168,73 @@ def _copy_mathjax(app, exception):
     shutil.copy2(_MATHJAX.parent / "LICENSE", target / "LICENSE")      # MathJax's, Apache 2.0
 
 
+def _signature_names(desc) -> set:
+    """The parameter names in the signature of a class's entry (``desc``), e.g. a dataclass's fields."""
+    from sphinx import addnodes
+
+    names = set()
+    for sig in desc.children:
+        if not isinstance(sig, addnodes.desc_signature):
+            continue
+        # one node a parameter, but not always: where Sphinx could not parse the list (a default
+        # "<factory>", a type with brackets) the whole list is one node, and a tuple default can be
+        # cut at its comma. The list joined again, split at its top-level commas:
+        depth, start, text = 0, 0, ", ".join(p.astext() for p in sig.findall(addnodes.desc_parameter))
+        for k, char in enumerate(text + ","):
+            depth += 1 if char in "([{" else -1 if char in ")]}" else 0
+            if char == "," and depth == 0:
+                names.add(text[start:k].split(":")[0].split("=")[0].strip().lstrip("*"))
+                start = k + 1
+    return names
+
+
+def _fields_without_entries(env, doctree):
+    """Drop the empty entry of a class's attribute whose name the class's signature already shows:
+    a dataclass's field, undocumented but for its type, was repeated under the class as an entry
+    with nothing in it (427 of the API pages' 566 empty entries, a review of the site); the class's
+    signature gives its name, type and default, the class's docstring what it is. An attribute that
+    is not a parameter of the class (a class constant such as ``REGIMES``), or that has a
+    description, keeps its entry; so does every method and property (``to_json``)."""
+    from sphinx import addnodes
+
+    domain = env.domains["py"] if hasattr(env, "domains") else env.get_domain("py")
+    for desc in list(doctree.findall(addnodes.desc)):
+        if desc.get("domain") != "py" or desc.get("objtype") != "attribute":
+            continue
+        content = [c for c in desc.children if isinstance(c, addnodes.desc_content)]
+        if not content or content[0].astext().strip():
+            continue
+        owner = desc.parent.parent if isinstance(desc.parent, addnodes.desc_content) else None
+        if not isinstance(owner, addnodes.desc) or owner.get("objtype") != "class":
+            continue
+        ids = [i for sig in desc.children if isinstance(sig, addnodes.desc_signature) for i in sig["ids"]]
+        if not ids or ids[0].rsplit(".", 1)[-1] not in _signature_names(owner):
+            continue
+        parent, at = desc.parent, desc.parent.index(desc)
+        if at > 0 and isinstance(parent[at - 1], addnodes.index):     # its line in the general index
+            parent.remove(parent[at - 1])
+        parent.remove(desc)
+        for name in ids:
+            domain.objects.pop(name, None)        # no cross-reference to an anchor that is gone
+
+
+def _fields_transform():
+    from sphinx.transforms import SphinxTransform
+
+    class FieldsWithoutEntries(SphinxTransform):
+        """:func:`_fields_without_entries` on each page, before the domains collect its entries
+        for the general index (priority 850) and the contents ("On this page") are read."""
+        default_priority = 840
+
+        def apply(self, **kwargs):
+            _fields_without_entries(self.env, self.document)
+
+    return FieldsWithoutEntries
+
+
+_FieldsWithoutEntries = _fields_transform()
+
+
 def _no_index_entries(doctree):
     """The Python objects a page documents with ``:no-index:`` (the API page's front door repeats
     five functions whose own entries are on their modules' pages)."""
@@ -213,6 +282,7 @@ def setup(app):
     app.set_html_assets_policy("always")
     app.connect("autodoc-process-docstring", _headings_to_rubrics)
     app.connect("build-finished", _copy_mathjax)
+    app.add_transform(_FieldsWithoutEntries)
     # around sphinx.ext.viewcode's own "doctree-read" handler (priority 500)
     app.connect("doctree-read", _viewcode_targets_before, priority=499)
     app.connect("doctree-read", _viewcode_targets_restored, priority=501)

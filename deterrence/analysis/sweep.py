@@ -98,6 +98,8 @@ class Sweep(TextRepr):
         return replace(done, meta={**self.meta, **done.meta})
 
     def to_json(self) -> dict:
+        """The Sweep as a JSON-ready dict of plain values: ``axes``, ``values``, ``failures``,
+        ``interrupted``."""
         return {"axes": {k: np.asarray(v).tolist() for k, v in self.axes.items()},
                 "values": {k: np.where(np.isnan(v), None, v).tolist() for k, v in self.values.items()},
                 "failures": [{"point": p, "reason": r} for p, r in self.failures],

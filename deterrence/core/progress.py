@@ -91,6 +91,7 @@ class SilentBar:
     >>> SilentBar().update(5)
     """
 
+    #: the number of steps, when known (``None``: unknown)
     total = None
 
     def update(self, n: int = 1) -> None:

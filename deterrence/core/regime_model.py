@@ -59,6 +59,7 @@ class RegimeModel(Protocol):
     (True, 'heads')
     """
 
+    #: the regime names; a regime code (of :meth:`classify`) indexes them
     REGIMES: tuple
 
     def classify(self) -> tuple:

@@ -155,6 +155,7 @@ class StochasticGame:
         "_transitions",
     )
 
+    #: the method :func:`deterrence.solvers.solve` uses for a stochastic game when none is named
     default_method = "markov_perfect"
 
     def __init__(self, players: Sequence[str], states: Sequence[str], actions: Sequence[Sequence[str]],

@@ -98,6 +98,7 @@ class Node:
     """Base class of tree nodes (immutable)."""
 
     __slots__ = ()
+    #: the node's kind, as the tree's JSON and the solvers name it
     kind = "node"
 
     def __setattr__(self, name, value):
@@ -130,6 +131,7 @@ class Terminal(Node):
     """An end of play: ``payoffs`` (tuple, or mapping player -> payoff), ``label``."""
 
     __slots__ = ("payoffs", "label")
+    #: the node's kind, as the tree's JSON and the solvers name it
     kind = "terminal"
     payoffs: tuple | dict       # a mapping player -> payoff until the tree reads it
     label: str
@@ -157,6 +159,7 @@ class Decision(Node):
     """A move by ``player``: ``moves`` is a tuple of (label, child)."""
 
     __slots__ = ("player", "moves", "infoset", "label")
+    #: the node's kind, as the tree's JSON and the solvers name it
     kind = "decision"
     player: str
     moves: tuple
@@ -189,6 +192,7 @@ class Chance(Node):
     """A move by nature: ``moves`` is a tuple of (label, probability, child)."""
 
     __slots__ = ("moves", "label")
+    #: the node's kind, as the tree's JSON and the solvers name it
     kind = "chance"
     moves: tuple
     label: str
@@ -438,6 +442,7 @@ class GameTree:
     (True, (0, 1))
     """
 
+    #: the method :func:`deterrence.solvers.solve` uses for a tree when none is named
     default_method = "subgame_perfect"
 
     def __init__(self, root: Node, players: Sequence[str], *, parameters: Mapping | None = None,

@@ -616,6 +616,8 @@ class AggregateCount:
         return (self.end - self.start).days
 
     def to_json(self) -> dict:
+        """The AggregateCount as a JSON-ready dict of plain values: ``count``, ``start``, ``end``,
+        ``days``, ``about``, ``source``."""
         return {"count": self.count, "start": self.start.isoformat(), "end": self.end.isoformat(),
                 "days": self.days, "about": self.about, "source": self.source}
 

@@ -136,7 +136,8 @@ class USIranModel(TextRepr):
     <USIranModel: delta 9/10; contained_tit_for_tat vs contained_tit_for_tat; noise Iran: ... W_iran=60; war risk ...>
     """
 
-    REGIMES = REGIMES      # the regime names (class attribute, not a field)
+    #: the regime names (a class attribute, not a field); a regime code indexes them
+    REGIMES = REGIMES
     #: the closed ranges a map's axis must keep to: the proxy tree's chances, under their own names
     #: and with the prefix ``proxy_`` (:func:`us_iran_model` takes both)
     PARAMETER_RANGES = frozen({**_PROXY_RANGES, **{f"proxy_{k}": r for k, r in _PROXY_RANGES.items()}})

@@ -145,7 +145,8 @@ class ExchangeModel:
 
     values: tuple  # sorted (name, value) pairs
 
-    REGIMES = REGIMES  # the regime names of :meth:`classify` (class attribute, not a field)
+    #: the regime names of :meth:`classify` (a class attribute, not a field); a regime code indexes them
+    REGIMES = REGIMES
     #: the closed ranges a map's axis must keep to (the calibration's probabilities, [0, 1]):
     #: a map refuses a value outside before any point (:func:`deterrence.core.map_axes.check_map_axes`)
     PARAMETER_RANGES = frozen({name: c.bounds for name, c in CALIBRATION.items() if c.bounds is not None})

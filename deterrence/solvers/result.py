@@ -70,6 +70,8 @@ class TextRepr:
         raise NotImplementedError(f"{type(self).__name__} has no description")
 
     def repr_text(self) -> str:
+        """The text inside the repr ``<Type: text>``: an equilibrium's one-line :meth:`describe`,
+        a result's listing."""
         return self.describe()
 
     def __repr__(self) -> str:
@@ -318,6 +320,8 @@ class TreeEquilibrium(TextRepr):
         return out
 
     def to_json(self) -> dict:
+        """The TreeEquilibrium as a JSON-ready dict of plain values: ``strategies``, ``payoffs``,
+        ``actions``, ``outcomes``."""
         strategies: dict = {p: {"actions": {}, "behaviour": {}} for p in self.players}
         for (player, name), dist in self.behaviour.items():
             strategies[player]["actions"][name] = mixture_text(dist)
@@ -357,9 +361,13 @@ class EquilibriumSequence(TextRepr):
     what was solved (``game``, the ``parameters`` values, the method's ``options``; filled in by
     :func:`deterrence.solvers.solve`), shown in its JSON by :meth:`provenance_json`."""
 
+    #: the equilibria found, in the method's order (the result is a sequence of them)
     equilibria: tuple
+    #: the game solved (filled in by :func:`deterrence.solvers.solve`)
     game: object
+    #: the parameter values the game was solved at (name -> value)
     parameters: dict
+    #: the method's options, as given to :func:`deterrence.solvers.solve`
     options: dict
 
     def __post_init__(self):

@@ -98,6 +98,8 @@ class QREFit(TextRepr):
         return self.standard_errors["lambda"]
 
     def to_json(self) -> dict:
+        """The QREFit as a JSON-ready dict of plain values: ``estimates``, ``standard_errors``,
+        ``log_likelihood``, ``n_observations``, ``fitted``, ``notes``."""
         # a standard error the data cannot give (nan) is null: NaN is not JSON
         from deterrence.core.numbers import json_float
         return {"estimates": dict(self.estimates),

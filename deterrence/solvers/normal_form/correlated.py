@@ -145,6 +145,8 @@ class CorrelatedResult(EquilibriumSequence):
     options: dict = field(default_factory=dict, hash=False, compare=False)
 
     def to_json(self) -> dict:
+        """The CorrelatedResult as a JSON-ready dict of plain values: ``method``, ``exact``,
+        ``complete``, ``concept``, ``players``, ``actions``, and more."""
         out = {"method": self.method, "exact": self.exact, "complete": self.complete,
                "concept": "coarse correlated" if self.method == "coarse_correlated" else "correlated",
                "players": list(self.players), "actions": [list(a) for a in self.actions],

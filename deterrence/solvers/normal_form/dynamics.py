@@ -103,6 +103,8 @@ class Trajectory(TextRepr):
         return np.array([s[i][j] for s in self.states])
 
     def to_json(self) -> dict:
+        """The Trajectory as a JSON-ready dict of plain values: ``kind``, ``players``, ``actions``,
+        ``times``, ``states``."""
         return {"kind": self.kind, "players": list(self.players), "actions": [list(a) for a in self.actions],
                 "times": [float(t) for t in self.times],
                 "states": [[list(map(float, s)) for s in st] for st in self.states]}

@@ -538,6 +538,8 @@ class Continuum:
     sample: Equilibrium | None
 
     def to_json(self) -> dict:
+        """The Continuum as a JSON-ready dict of plain values: ``supports``, ``dimension``,
+        ``unknowns``, ``equations``, ``sample``."""
         return {"supports": [list(s) for s in self.supports], "dimension": self.dimension,
                 "unknowns": list(self.unknowns), "equations": list(self.equations),
                 "sample": None if self.sample is None else self.sample.to_json()}

@@ -137,6 +137,8 @@ class QREBranch(TextRepr):
         return np.array([p[i][j] for p in self.profiles])
 
     def to_json(self) -> dict:
+        """The QREBranch as a JSON-ready dict of plain values: ``players``, ``actions``, ``lambdas``,
+        ``profiles``, ``limit``, ``stopped``."""
         return {"players": list(self.players), "actions": [list(a) for a in self.actions],
                 "lambdas": [float(v) for v in self.lambdas],
                 "profiles": [[list(map(float, s)) for s in p] for p in self.profiles],

@@ -101,6 +101,8 @@ class FiniteHorizonResult(TextRepr):
                 + f"; {n} pure SPE payoff{'s' if n != 1 else ''}: {pays}" + ("; ..." if n > 6 else ""))
 
     def to_json(self) -> dict:
+        """The FiniteHorizonResult as a JSON-ready dict of plain values: ``horizon``, ``delta``,
+        ``stage_equilibria``, ``unique_stage_equilibrium``, ``spe_payoffs``, ``paths``."""
         return {"horizon": self.horizon, "delta": format_exact(self.delta),
                 "stage_equilibria": [list(p) for p in self.stage_equilibria],
                 "unique_stage_equilibrium": self.unique_stage_equilibrium,
@@ -227,6 +229,8 @@ class FiniteCheck:
     deviations: tuple      # (rounds left, (state1, state2), player, action, gain)
 
     def to_json(self) -> dict:
+        """The FiniteCheck as a JSON-ready dict of plain values: ``payoffs``, ``subgame_perfect``,
+        ``deviations``."""
         return {"payoffs": [format_exact(v) for v in self.payoffs],
                 "subgame_perfect": self.subgame_perfect,
                 "deviations": [{"rounds_left": k, "states": list(s), "player": p, "action": a,

@@ -269,6 +269,8 @@ class MinmaxResult(TextRepr):
         return "; ".join(parts)
 
     def to_json(self) -> dict:
+        """The MinmaxResult as a JSON-ready dict of plain values: ``players``, ``pure``,
+        ``pure_punishments``."""
         out = {"players": list(self.players),
                "pure": [format_exact(v) for v in self.pure],
                "pure_punishments": list(self.pure_punishments)}

@@ -102,6 +102,9 @@ class NoiseAnalysis(TextRepr):
                 + ", ".join(format_approx(v, 6) for v in self.long_run_payoffs))
 
     def to_json(self) -> dict:
+        """The NoiseAnalysis as a JSON-ready dict of plain values: ``discounted_payoffs``,
+        ``long_run_payoffs``, ``profile_frequencies``, ``war_profiles``, ``within``,
+        ``war_probability``, and more."""
         f = format_exact
         return {"discounted_payoffs": None if self.discounted_payoffs is None else
                 [f(v) for v in self.discounted_payoffs],

@@ -48,6 +48,8 @@ class Deviation:
     gain: object
 
     def to_json(self) -> dict:
+        """The Deviation as a JSON-ready dict of plain values: ``states``, ``player``, ``action``,
+        ``gain``."""
         return {"states": list(self.states), "player": self.player, "action": self.action,
                 "gain": format_exact(self.gain)}
 
@@ -88,6 +90,8 @@ class DeviationCheck(TextRepr):
         return text
 
     def to_json(self) -> dict:
+        """The DeviationCheck as a JSON-ready dict of plain values: ``payoffs``, ``subgame_perfect``,
+        ``nash``, ``deviations``, ``nash_gains``, ``delta``."""
         return {"payoffs": [format_exact(v) for v in self.payoffs],
                 "subgame_perfect": self.subgame_perfect, "nash": self.nash,
                 "deviations": [d.to_json() for d in self.deviations],

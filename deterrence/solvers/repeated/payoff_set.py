@@ -179,6 +179,8 @@ class PayoffSetResult(TextRepr):
         return self.distance(point) <= (self.rounding if tol is None else tol)
 
     def to_json(self) -> dict:
+        """The PayoffSetResult as a JSON-ready dict of plain values: ``vertices``, ``delta``,
+        ``method``, ``iterations``, ``error_bound``, ``exact``, and more."""
         fmt = format_exact if self.exact else float
         return {"vertices": [[fmt(x), fmt(y)] for x, y in self.vertices],
                 "delta": format_exact(self.delta), "method": self.method,

@@ -83,6 +83,8 @@ class RepeatedValues(TextRepr):
                 f"{rows}</table>")
 
     def to_json(self) -> dict:
+        """The RepeatedValues as a JSON-ready dict of plain values: ``payoffs``, ``strategies``,
+        ``delta``, ``state_values``."""
         return {"payoffs": [format_exact(v) for v in self.payoffs],
                 "strategies": list(self.strategies), "delta": format_exact(self.delta),
                 "state_values": {f"{a}|{b}": [format_exact(v) for v in vs]

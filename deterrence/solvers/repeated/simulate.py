@@ -75,6 +75,8 @@ class SimulationResult(TextRepr):
                 f"delta {format_short(self.delta)}: payoffs {pay}; {war}")
 
     def to_json(self) -> dict:
+        """The SimulationResult as a JSON-ready dict of plain values: ``payoffs``, ``standard_errors``,
+        ``matches``, ``turns``, ``delta``, ``war_fraction``, and more."""
         # one match has no standard error (nan): null, since NaN is not JSON
         from deterrence.core.numbers import json_float
         return {"payoffs": list(self.payoffs), "standard_errors": [json_float(e) for e in self.standard_errors],
@@ -406,6 +408,8 @@ class MatchHistory(TextRepr):
         return tuple((o[0] != r[1], o[1] != r[0]) for o, r in zip(self.observed, self.realised))
 
     def to_json(self) -> dict:
+        """The MatchHistory as a JSON-ready dict of plain values: ``players``, ``strategies``,
+        ``turns``, ``noise``, ``seed``, ``rounds``, and more."""
         from deterrence.core.numbers import format_exact
         return {"players": list(self.players), "strategies": list(self.strategies),
                 "turns": self.turns, "noise": dict(self.noise),
@@ -527,6 +531,8 @@ class TournamentResult(TextRepr):
                 "each strategy as the second.</p>")
 
     def to_json(self) -> dict:
+        """The TournamentResult as a JSON-ready dict of plain values: ``strategies``, ``scores``,
+        ``ranking``, ``row_scores``, ``column_scores``, ``interrupted``, and more."""
         return {"strategies": list(self.strategies), "scores": list(self.scores),
                 "ranking": list(self.ranking), "row_scores": [list(r) for r in self.row_scores],
                 "column_scores": [list(r) for r in self.column_scores],

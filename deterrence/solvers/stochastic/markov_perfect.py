@@ -207,6 +207,8 @@ class MarkovPerfectEquilibrium(TextRepr):
         return "; ".join(parts) + f"  ({self._values()})" + self._exactness()
 
     def to_json(self) -> dict:
+        """The MarkovPerfectEquilibrium as a JSON-ready dict of plain values: ``strategies``,
+        ``values``, ``verified_under_noise``, ``exact``, ``epsilon``, ``radius``."""
         return {"strategies": {s: [[format_exact(q) for q in d] for d in self.strategies[s]]
                                for s in self.states},
                 "values": {s: [format_exact(v) for v in self.values[s]] for s in self.states},

@@ -257,6 +257,8 @@ class Assessment(TreeEquilibrium):
         return replace(self, beliefs=dict(beliefs))
 
     def to_json(self) -> dict:
+        """The assessment as a JSON-ready dict: the equilibrium's, and ``beliefs`` (player ->
+        information set -> node -> probability, exact)."""
         out = super().to_json()
         per: dict = {p: {} for p in self.players}
         for (player, name), mu in self.beliefs.items():

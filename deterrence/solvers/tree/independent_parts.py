@@ -71,6 +71,7 @@ class TreePart:
     paths: tuple
 
     def to_json(self) -> dict:
+        """The TreePart as a JSON-ready dict of plain values: ``weight``, ``paths``."""
         return {"weight": str(self.weight), "paths": [path_name(p) for p in self.paths]}
 
 

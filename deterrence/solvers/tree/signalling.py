@@ -287,6 +287,8 @@ class SignallingPBE(TextRepr):
                 + f"  ({ic} the intuitive criterion)")
 
     def to_json(self) -> dict:
+        """The SignallingPBE as a JSON-ready dict of plain values: ``kind``, ``intuitive``, ``sender``,
+        ``receiver``, ``beliefs``, ``off_path``, and more."""
         f = format_exact
         return {"kind": self.kind, "intuitive": self.intuitive,
                 "sender": {t: {m: f(q) for m, q in d.items()} for t, d in self.sender.items()},
@@ -523,6 +525,8 @@ class SignallingResult(EquilibriumSequence):
     options: dict = field(default_factory=dict, hash=False, compare=False)
 
     def to_json(self) -> dict:
+        """The SignallingResult as a JSON-ready dict of plain values: ``method``, ``exact``,
+        ``complete``, ``concept``, ``players``, ``equilibria``."""
         return {"method": self.method, "exact": self.exact, "complete": self.complete, "concept": "perfect Bayesian",
                 "players": list(self.players),
                 "equilibria": [e.to_json() for e in self.equilibria], **self.provenance_json(),

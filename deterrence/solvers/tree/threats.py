@@ -188,6 +188,8 @@ class ThreatsReport(TextRepr):
         return self.to_text()
 
     def to_json(self) -> dict:
+        """The ThreatsReport as a JSON-ready dict of plain values: ``pure_equilibria``,
+        ``subgame_perfect``, ``equilibria``."""
         return {"pure_equilibria": len(self.equilibria), "subgame_perfect": self.subgame_perfect,
                 "equilibria": [e.to_json() for e in self.equilibria]}
 
