@@ -57,7 +57,8 @@ html_theme_options = {"navigation_with_keys": False, "show_toc_level": 2}
 # console on every page (a review of the site)
 html_context = {"default_mode": "auto"}
 html_static_path = ["_static"]
-html_css_files = ["titles.css", "zoom.css"]   # module names wrap at their dots; the cursor over a shrunk figure
+# module names wrap at their dots; the cursor over a shrunk figure; headings inside a notebook's output
+html_css_files = ["titles.css", "zoom.css", "outputs.css"]
 # a <wbr> after each dot of a module name (titles.css); a figure shrunk to the column opens at full size on a click
 html_js_files = ["dotted_names.js", "zoom.js"]
 

@@ -572,3 +572,19 @@ def test_pages_log_no_error_in_the_browsers_console(site):
                 errors[name] = severe
     assert errors == {}
 
+def test_an_outputs_headings_are_smaller_than_the_tutorials(site):
+    """The deterrence report's HTML in tutorial 7 has headings of its own (``<h3>`` title, ``<h4>``
+    sections): they were drawn at 28 and 24 px, as large as the tutorial's own headings (34 px for
+    "7.1 The report"), so the report's sections read as the tutorial's (docs/_static/outputs.css)."""
+    with chromium() as browser:
+        browser.get((site / "tutorials" / "07_report_and_maps.html").as_uri())
+        sizes = browser.execute_script(
+            "const size = e => parseFloat(getComputedStyle(e).fontSize);"
+            "const heads = Array.from(document.querySelectorAll('main h1, main h2, main h3, main h4'));"
+            "return [heads.filter(h => !h.closest('.cell_output')).map(size),"
+            "        heads.filter(h => h.closest('.cell_output')).map(size),"
+            "        size(document.querySelector('main p'))];")
+    own, output, text = sizes
+    assert len(output) >= 10 and own, sizes          # the report's title and its sections
+    assert max(output) < min(own), sizes
+    assert max(output) <= 1.2 * text, sizes
