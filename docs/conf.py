@@ -56,6 +56,10 @@ html_theme_options = {"navigation_with_keys": False, "show_toc_level": 2}
 # empty mode and logged "Got invalid theme mode: . Resetting to auto." as an error in the browser's
 # console on every page (a review of the site)
 html_context = {"default_mode": "auto"}
+# The left sidebar lists the pages of the section a page is in; the glossary is a section of one
+# page, so it showed only the words "Section Navigation" over an empty column (a review of the
+# site): it has no left sidebar, and its text takes the room.
+html_sidebars = {"glossary": []}
 html_static_path = ["_static"]
 # module names wrap at their dots; the cursor over a shrunk figure; headings inside a notebook's output
 html_css_files = ["titles.css", "zoom.css", "outputs.css"]

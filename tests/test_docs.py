@@ -588,3 +588,18 @@ def test_an_outputs_headings_are_smaller_than_the_tutorials(site):
     assert len(output) >= 10 and own, sizes          # the report's title and its sections
     assert max(output) < min(own), sizes
     assert max(output) <= 1.2 * text, sizes
+
+def test_the_glossary_has_no_empty_sidebar(site):
+    """The glossary is a section of one page: its left sidebar showed "Section Navigation" over an
+    empty column (a review of the site). It has none, and its text takes the room."""
+    with chromium() as browser:
+        browser.get((site / "glossary.html").as_uri())
+        sidebar = browser.execute_script(
+            "const s = document.querySelector('.bd-sidebar-primary');"
+            "return s ? [s.offsetWidth, s.innerText.trim()] : null;")
+        # a page with a section keeps its sidebar (the check sees one)
+        browser.get((site / "howto" / "lab.html").as_uri())
+        other = browser.execute_script("const s = document.querySelector('.bd-sidebar-primary');"
+                                       "return s ? s.offsetWidth : 0;")
+    assert sidebar is None or sidebar[0] == 0, sidebar
+    assert other > 100
