@@ -54,6 +54,7 @@ class Sweep(TextRepr):
 
     @property
     def shape(self) -> tuple:
+        """The grid's shape: the length of each axis, in the axes' order."""
         return tuple(len(v) for v in self.axes.values())
 
     @property
@@ -66,6 +67,7 @@ class Sweep(TextRepr):
 
     @property
     def complete(self) -> bool:
+        """Whether every point of the grid was computed (no point missing)."""
         return not self.missing
 
     def repr_text(self) -> str:
@@ -87,6 +89,7 @@ class Sweep(TextRepr):
         return text + ("; interrupted (resume() computes the rest)" if self.interrupted else "")
 
     def point(self, index) -> dict:
+        """The point at ``index`` (one index per axis) as ``{axis name: value}``."""
         return {name: axis[i].item() if hasattr(axis[i], "item") else axis[i]
                 for (name, axis), i in zip(self.axes.items(), index)}
 

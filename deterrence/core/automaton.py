@@ -321,8 +321,8 @@ class Automaton:
     start = property(lambda self: self._start, doc="The start state.")
     actions = property(lambda self: self._actions, doc="Own action labels.")
     opponent_actions = property(lambda self: self._opp, doc="Opponent's action labels.")
-    name = property(lambda self: self._name)
-    description = property(lambda self: self._description)
+    name = property(lambda self: self._name, doc="The strategy's name.")
+    description = property(lambda self: self._description, doc="The strategy's description, in words.")
     is_stochastic = property(lambda self: self._stochastic, doc="Some state randomises.")
     is_symbolic = property(lambda self: self._symbolic, doc="Some probability is a formula.")
     transition_table = property(lambda self: self._next,
@@ -330,10 +330,12 @@ class Automaton:
 
     @property
     def n_states(self) -> int:
+        """The number of the automaton's states."""
         return len(self._states)
 
     @property
     def start_index(self) -> int:
+        """The index of the start state among the states."""
         return self._states.index(self._start)
 
     def probabilities(self, state) -> tuple:

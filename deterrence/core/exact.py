@@ -539,9 +539,11 @@ class IntegerTableau:
         self.T, self.basis, self.d = rows, basis, d
 
     def copy(self):
+        """A tableau of its own: the rows and the basis copied."""
         return IntegerTableau(self.T[:], self.basis[:], self.d)
 
     def pivot(self, r, c):
+        """Pivot on row ``r`` and column ``c`` (Bareiss, in integers): column ``c`` enters the basis in row ``r``."""
         d = bareiss_pivot(self.T, r, c, self.d)
         if d < 0:        # keep d > 0, so that feasibility is a nonnegative right-hand side
             self.T = [[-v for v in row] for row in self.T]

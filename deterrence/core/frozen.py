@@ -42,6 +42,7 @@ class FrozenDict(dict):
         super().__init__(*args, **kwargs)
 
     def _refuse(self, *args, **kwargs):
+        """Refused: the table cannot change (a ``TypeError`` that says so)."""
         raise TypeError(_TABLE)
 
     __setitem__ = __delitem__ = __ior__ = _refuse

@@ -233,9 +233,9 @@ class NormalFormGame:
     file = property(file_of, doc=FILE_DOC)
     actions = property(lambda self: self._actions, doc="Action labels, one tuple per player.")
     kind = property(lambda self: self._kind, doc="``'exact'`` or ``'symbolic'``.")
-    title = property(lambda self: self._title)
-    description = property(lambda self: self._description)
-    sources = property(lambda self: self._sources)
+    title = property(lambda self: self._title, doc="The game's title.")
+    description = property(lambda self: self._description, doc="The game's description, in words.")
+    sources = property(lambda self: self._sources, doc="The game's sources (references).")
     claims = property(lambda self: dict(self._claims), doc="Claims a catalogue entry makes (tested).")
     extra = property(lambda self: dict(self._extra), doc="Other sections of the game file (e.g. repeated).")
 
@@ -246,14 +246,17 @@ class NormalFormGame:
 
     @property
     def n_players(self) -> int:
+        """The number of players."""
         return len(self._players)
 
     @property
     def shape(self) -> tuple:
+        """The number of actions of each player, in the players' order."""
         return self._payoffs[0].shape
 
     @property
     def is_symbolic(self) -> bool:
+        """Whether a payoff is a formula of the game's parameters."""
         return self._kind == "symbolic"
 
     def payoff_array(self, player) -> np.ndarray:
@@ -262,6 +265,7 @@ class NormalFormGame:
 
     @property
     def payoff_arrays(self) -> tuple:
+        """One payoff array a player, each of the game's :attr:`shape`."""
         return self._payoffs
 
     @property

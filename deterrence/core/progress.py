@@ -95,16 +95,16 @@ class SilentBar:
     total = None
 
     def update(self, n: int = 1) -> None:
-        pass
+        """Nothing: the bar is not shown."""
 
     def set_postfix_str(self, s: str = "", refresh: bool = True) -> None:
-        pass
+        """Nothing: the bar is not shown."""
 
     def refresh(self) -> None:
-        pass
+        """Nothing: the bar is not shown."""
 
     def close(self) -> None:
-        pass
+        """Nothing: the bar is not shown."""
 
     def __enter__(self):
         return self

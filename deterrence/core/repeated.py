@@ -249,11 +249,13 @@ class Noise:
 
     @property
     def is_zero(self) -> bool:
+        """Whether there is no noise at all (every rate 0, for every player)."""
         return (self.execution == 0 and self.tremble == 0 and self.perception == 0
                 and not self.implementation and all(n.is_zero for _, n in self.by_player))
 
     @property
     def is_symbolic(self) -> bool:
+        """Whether a rate is a formula of the game's parameters."""
         return (any(is_symbolic(getattr(self, k)) for k in ("execution", "tremble", "perception"))
                 or any(is_symbolic(q) for row in (self.implementation or {}).values() for q in row.values())
                 or any(n.is_symbolic for _, n in self.by_player))
@@ -782,16 +784,18 @@ class RepeatedGame:
                 raise
             raise in_the_file(exc, key) from None
 
-    stage = property(lambda self: self._stage)
-    delta = property(lambda self: self._delta)
-    horizon = property(lambda self: self._horizon)
+    stage = property(lambda self: self._stage, doc='The stage game, played every round.')
+    delta = property(lambda self: self._delta, doc='The discount factor δ.')
+    horizon = property(lambda self: self._horizon,
+                       doc='The number of rounds, or ``None`` for an infinitely repeated game.')
     noise = property(lambda self: self._noise, doc="A :class:`Noise` or ``None``.")
     strategies = property(lambda self: self._strategies, doc="Two automata, or ``None``.")
-    players = property(lambda self: self._stage.players)
-    actions = property(lambda self: self._stage.actions)
+    players = property(lambda self: self._stage.players, doc="The stage game's players.")
+    actions = property(lambda self: self._stage.actions, doc="The stage game's actions, one tuple a player.")
 
     @property
     def is_symbolic(self) -> bool:
+        """Whether the stage game, δ or the noise has a formula of the parameters."""
         return (self._stage.is_symbolic or is_symbolic(self._delta)
                 or (self._noise is not None and self._noise.is_symbolic))
 

@@ -407,13 +407,15 @@ class StochasticGame:
     round_days = property(lambda self: self._round_days, doc="Length of a round in days (or None).")
     annual_discount_rate = property(lambda self: self._annual_rate,
                                     doc="The annual rate delta was built from (or None).")
-    title = property(lambda self: self._title)
-    description = property(lambda self: self._description)
-    sources = property(lambda self: self._sources)
+    title = property(lambda self: self._title, doc="The game's title.")
+    description = property(lambda self: self._description, doc="The game's description, in words.")
+    sources = property(lambda self: self._sources, doc="The game's sources (references).")
     claims = property(lambda self: dict(self._claims), doc="Claims a catalogue entry makes (tested).")
     extra = property(lambda self: dict(self._extra), doc="Other sections of the game file.")
-    is_symbolic = property(lambda self: self._symbolic)
-    kind = property(lambda self: "symbolic" if self._symbolic else "exact")
+    is_symbolic = property(lambda self: self._symbolic,
+                           doc='Whether a payoff or a transition is a formula of the parameters.')
+    kind = property(lambda self: "symbolic" if self._symbolic else "exact",
+                    doc='``"symbolic"`` or ``"exact"`` (see :attr:`is_symbolic`).')
 
     @property
     def parameters(self) -> dict:

@@ -148,6 +148,7 @@ class Terminal(Node):
 
     @property
     def children(self):
+        """An end of play has no children: an empty tuple."""
         return ()
 
     def __repr__(self):
@@ -177,10 +178,12 @@ class Decision(Node):
 
     @property
     def children(self):
+        """The nodes the moves lead to, in the moves' order."""
         return tuple(c for _, c in self.moves)
 
     @property
     def labels(self):
+        """The moves' names, in order."""
         return tuple(m for m, _ in self.moves)
 
     def __repr__(self):
@@ -208,14 +211,17 @@ class Chance(Node):
 
     @property
     def children(self):
+        """The nodes the moves lead to, in the moves' order."""
         return tuple(c for _, _, c in self.moves)
 
     @property
     def labels(self):
+        """The moves' names, in order."""
         return tuple(m for m, _, _ in self.moves)
 
     @property
     def probabilities(self):
+        """The moves' probabilities, in order."""
         return tuple(p for _, p, _ in self.moves)
 
     def __repr__(self):
@@ -419,6 +425,7 @@ class Infoset:
 
     @property
     def key(self):
+        """``(player, name)``: the information set's key."""
         return (self.player, self.name)
 
     def __repr__(self):
@@ -571,14 +578,17 @@ class GameTree:
     # -- properties -------------------------------------------------------------
     players = property(lambda self: self._players, doc="Player names, in order.")
     file = property(file_of, doc=FILE_DOC)
-    root = property(lambda self: self._root)
-    title = property(lambda self: self._title)
-    description = property(lambda self: self._description)
-    sources = property(lambda self: self._sources)
-    claims = property(lambda self: dict(self._claims))
-    extra = property(lambda self: dict(self._extra))
-    kind = property(lambda self: "symbolic" if self._symbolic else "exact")
-    is_symbolic = property(lambda self: self._symbolic)
+    root = property(lambda self: self._root, doc='The root node.')
+    title = property(lambda self: self._title, doc="The tree's title.")
+    description = property(lambda self: self._description, doc="The tree's description, in words.")
+    sources = property(lambda self: self._sources, doc="The tree's sources (references).")
+    claims = property(lambda self: dict(self._claims),
+                      doc="The game file's claims about the tree (name -> claim), a copy.")
+    extra = property(lambda self: dict(self._extra), doc="The game file's other tables, kept as read (a copy).")
+    kind = property(lambda self: "symbolic" if self._symbolic else "exact",
+                    doc='``"symbolic"`` or ``"exact"`` (see :attr:`is_symbolic`).')
+    is_symbolic = property(lambda self: self._symbolic,
+                           doc='Whether a payoff or a probability is a formula of the parameters.')
     depth = property(lambda self: self._depth, doc="The number of moves on the longest path from the root.")
 
     @property
@@ -688,6 +698,7 @@ class GameTree:
 
     @property
     def is_perfect_information(self) -> bool:
+        """Whether every information set holds one node."""
         return all(len(s.paths) == 1 for s in self._infosets.values())
 
     def own_history(self, path, player):

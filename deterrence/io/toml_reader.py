@@ -247,6 +247,8 @@ class TomlReader:
         self._lines = None
 
     def line(self, *path):
+        """The line of the file where the key at ``path`` (keys and array indices) is written, or
+        of the nearest enclosing key that has one; ``None`` when none is found."""
         if self._lines is None:
             try:
                 self._lines = key_lines(self.text)
@@ -265,9 +267,11 @@ class TomlReader:
         return None
 
     def where(self, *path):
+        """``{file, line, field}`` for an error about the entry at ``path``."""
         return dict(file=self.file, line=self.line(*path), field=field_name(*path) or None)
 
     def fail(self, message, *path):
+        """Raise a :class:`GameFileError` with ``message``, naming the file, line and field of ``path``."""
         raise GameFileError(message, **self.where(*path))
 
     def payoff_where(self, path, i, players) -> dict:
@@ -285,6 +289,8 @@ class TomlReader:
         return where
 
     def get(self, key, kind, what, required=False, default=None):
+        """The top-level ``key``'s value, checked to be of ``kind``; ``default`` when it is missing,
+        or an error (``what`` says what it is) when it is ``required``."""
         if key not in self.data:
             if required:
                 # nothing to point at: name the end of the file, where the reader gave up
@@ -298,6 +304,7 @@ class TomlReader:
         return value
 
     def strings(self, value, *path, what="entry"):
+        """``value``, checked to be an array of strings (``what`` names an item in the error)."""
         if not isinstance(value, list):
             self.fail(f"expected an array of strings, got {_type_name(value)}", *path)
         for k, item in enumerate(value):
@@ -347,6 +354,7 @@ class TomlReader:
                     claims=self.get("claims", dict, "", default={}))
 
     def players(self):
+        """The ``players`` array: required, at least one name, no empty or repeated name."""
         players = self.get("players", list, 'players = ["Row", "Column"] names the players',
                            required=True)
         self.strings(players, "players", what="player name")
@@ -362,6 +370,7 @@ class TomlReader:
         return players
 
     def parameters(self):
+        """The ``[parameters]`` table read: ``(values, notes)``, each by parameter name."""
         table = self.get("parameters", dict, "")
         params, notes = {}, {}
         for name, spec in (table or {}).items():

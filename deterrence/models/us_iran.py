@@ -105,6 +105,7 @@ class USIranAnalysis(TextRepr):
 
     @property
     def regime_name(self) -> str:
+        """The regime's name (``REGIMES[regime]``)."""
         return REGIMES[self.regime]
 
     def repr_text(self) -> str:

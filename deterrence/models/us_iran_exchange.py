@@ -173,6 +173,7 @@ class ExchangeModel:
 
     @property
     def v(self) -> dict:
+        """The model's values as a dict (name -> value)."""
         return dict(self.values)
 
     @cached_property
@@ -182,6 +183,7 @@ class ExchangeModel:
 
     @property
     def delta(self) -> Fraction:
+        """The discount factor per round, from the annual discount rate and the round's days."""
         return delta_per_round(self.v)
 
     # -- the game ---------------------------------------------------------------
@@ -234,6 +236,7 @@ class ExchangeModel:
         return (u, i)
 
     def shock_distribution(self) -> dict:
+        """The week's shock: ``{"israel": λ, "motive": (1 − λ)σ, "quiet": (1 − λ)(1 − σ)}``."""
         lam, sig = _q(self._v["israeli_strike_rate"]), _q(self._v["motive_rate"])
         return {"israel": lam, "motive": (1 - lam) * sig, "quiet": (1 - lam) * (1 - sig)}
 
@@ -730,6 +733,7 @@ class MarkovPerfect:
 
     @property
     def actions(self) -> dict:
+        """The profile as a dict: state -> (the US's action, Iran's action)."""
         return dict(self.profile)
 
     @property

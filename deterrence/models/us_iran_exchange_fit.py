@@ -93,6 +93,7 @@ class RecordFit(TextRepr):
     identification: str
 
     def estimate(self, name) -> float:
+        """The estimate of the parameter ``name``."""
         return dict(self.estimates)[name]
 
     def fractions(self) -> dict:
@@ -114,9 +115,11 @@ class RecordFit(TextRepr):
                 f"verified under noise: {self.verified_under_noise}")
 
     def prediction(self, name) -> float:
+        """The fitted model's prediction of the count ``name``."""
         return {n: v for n, v, _ in self.predictions}[name]
 
     def prediction_se(self, name) -> float:
+        """The standard error of the prediction of the count ``name``."""
         return {n: s for n, _, s in self.predictions}[name]
 
 

@@ -1346,6 +1346,7 @@ class USIranExchange(TextRepr):
 
     @property
     def model(self) -> ExchangeModel:
+        """The exchange model at the calibration with the overrides (before any fit)."""
         return exchange_model(**dict(self.overrides))
 
     def repr_text(self) -> str:
@@ -1381,6 +1382,8 @@ class USIranExchange(TextRepr):
                 f"<tr><th>value</th><th></th></tr>{rows}</table>")
 
     def analyse(self) -> ExchangeAnalysis:
+        """The analysis of the model (:func:`analyse_exchange`): fitted to the record first,
+        unless the model is unfitted."""
         record = {c.name: c for c in self.record} or None
         if not self.fitted:
             return analyse_exchange(self.model, record=record)

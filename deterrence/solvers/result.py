@@ -110,6 +110,7 @@ class Equilibrium(TextRepr):
 
     @property
     def is_pure(self) -> bool:
+        """Whether every player plays one action with probability 1."""
         return all(sum(1 for p in s if p > 0) == 1 for s in self.strategies)
 
     @property
@@ -295,6 +296,7 @@ class TreeEquilibrium(TextRepr):
 
     @property
     def is_pure(self) -> bool:
+        """Whether the behaviour at every information set puts probability 1 on one move."""
         return all(sum(1 for p in d.values() if p > 0) == 1 for d in self.behaviour.values())
 
     def move(self, player, infoset):

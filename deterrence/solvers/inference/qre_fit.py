@@ -82,6 +82,7 @@ class QREFit(TextRepr):
 
     @property
     def lam(self) -> float:
+        """The estimate of the quantal response's λ."""
         return self.estimates["lambda"]
 
     def repr_text(self) -> str:
@@ -95,6 +96,7 @@ class QREFit(TextRepr):
 
     @property
     def se(self) -> float:
+        """The standard error of λ's estimate."""
         return self.standard_errors["lambda"]
 
     def to_json(self) -> dict:

@@ -105,6 +105,7 @@ class CorrelatedEquilibrium(TextRepr):
 
     @property
     def is_pure(self) -> bool:
+        """Whether the distribution puts all its weight on one profile."""
         return len(self.distribution) == 1
 
     def to_json(self) -> dict:

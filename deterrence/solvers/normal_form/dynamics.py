@@ -86,6 +86,7 @@ class Trajectory(TextRepr):
 
     @property
     def final(self) -> tuple:
+        """The last state of the trajectory."""
         return self.states[-1]
 
     def repr_text(self) -> str:

@@ -545,6 +545,7 @@ class Continuum:
                 "sample": None if self.sample is None else self.sample.to_json()}
 
     def describe(self) -> str:
+        """The continuum in one line: its dimension, supports and a sample equilibrium."""
         sup = "; ".join("{" + ", ".join(s) + "}" for s in self.supports)
         what = f"e.g. {self.sample.describe()}" if self.sample else "no equilibrium sampled: may be empty"
         return f"{self.dimension}-dimensional set on supports {sup}: {what}"

@@ -86,14 +86,17 @@ class RepeatedAnalysis:
 
     @property
     def players(self) -> tuple:
+        """The players of the repeated game."""
         return tuple(self.game.players)
 
     @property
     def strategies(self) -> tuple:
+        """The names of the strategies analysed."""
         return tuple(a.name for a in self.game.strategies)
 
     @property
     def delta(self):
+        """The discount factor δ of the repeated game."""
         return self.game.delta
 
     @property
@@ -108,22 +111,28 @@ class RepeatedAnalysis:
 
     @property
     def subgame_perfect_under_noise(self) -> bool | None:
+        """Whether the profile is subgame perfect under the noise (``None`` without a check under noise)."""
         return getattr(self.noisy_check, "subgame_perfect", None)
 
     @property
     def critical_delta(self):
+        """The critical discount factor δ* (``None`` when not computed)."""
         return getattr(self.critical, "critical", None)
 
     @property
     def critical_delta_formula(self):
+        """δ* as a formula of the parameters (``None`` when not computed)."""
         return getattr(self.critical, "critical_symbolic", None)
 
     @property
     def war_probability(self):
+        """The probability of war within the analysis's horizon under the noise (``None`` without
+        the noise analysis)."""
         return getattr(self.noise, "war_probability", None)
 
     @property
     def expected_rounds_to_war(self):
+        """The expected number of rounds before war under the noise (``None`` without the noise analysis)."""
         return getattr(self.noise, "expected_rounds_to_war", None)
 
     def to_text(self, name: str | None = None) -> str:

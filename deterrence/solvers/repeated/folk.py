@@ -184,6 +184,7 @@ class Polygon:
 
     @property
     def is_empty(self) -> bool:
+        """Whether the polygon has no vertex."""
         return not self.vertices
 
     @property

@@ -152,10 +152,12 @@ class PayoffSetResult(TextRepr):
 
     @property
     def vertices_float(self) -> np.ndarray:
+        """The vertices as a float array of shape ``(n, 2)``."""
         return np.array([[float(x), float(y)] for x, y in self.vertices], dtype=float).reshape(-1, 2)
 
     @property
     def is_empty(self) -> bool:
+        """Whether the set has no vertex."""
         return not self.vertices
 
     @property

@@ -57,6 +57,7 @@ class RepeatedValues(TextRepr):
 
     @property
     def exact(self) -> bool:
+        """Whether the values are exact (not computed in floats)."""
         return self.mode != "float"
 
     def repr_text(self) -> str:

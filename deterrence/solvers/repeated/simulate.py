@@ -367,6 +367,7 @@ class MatchHistory(TextRepr):
 
     @property
     def turns(self) -> int:
+        """The number of rounds played."""
         return len(self.realised)
 
     def repr_text(self) -> str:

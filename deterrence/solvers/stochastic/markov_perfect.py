@@ -111,6 +111,7 @@ class Deviation:
     gain: object
 
     def describe(self) -> str:
+        """The deviation in words: the state, the player, the gain and the action."""
         return f"in {self.state}, {self.player} gains {format_exact(self.gain)} by {self.action}"
 
 
@@ -140,6 +141,7 @@ class MarkovPerfectEquilibrium(TextRepr):
 
     @property
     def is_pure(self) -> bool:
+        """Whether every player plays one action with probability 1 in every state."""
         return all(sum(1 for q in d if q > 0) == 1 for s in self.states for d in self.strategies[s])
 
     def _state(self, state):

@@ -253,6 +253,7 @@ class Assessment(TreeEquilibrium):
     beliefs: dict = field(default_factory=dict, hash=False)
 
     def with_beliefs(self, beliefs) -> Assessment:
+        """A copy of the assessment with ``beliefs`` in place of its own."""
         from dataclasses import replace
         return replace(self, beliefs=dict(beliefs))
 

@@ -171,14 +171,17 @@ class ThreatsReport(TextRepr):
 
     @property
     def subgame_perfect(self) -> int:
+        """The number of the pure equilibria that are subgame perfect."""
         return sum(1 for e in self.equilibria if e.subgame_perfect)
 
     def headline(self) -> str:
+        """One line: how many pure Nash equilibria, and how many of them subgame perfect."""
         n = len(self.equilibria)
         return (f"{n} pure Nash equilibri{'um' if n == 1 else 'a'} in the reduced normal form, "
                 f"{self.subgame_perfect} subgame perfect")
 
     def to_text(self) -> str:
+        """The headline, then each equilibrium described, one a line."""
         return "\n".join([self.headline() + ":"] + ["  " + e.describe() for e in self.equilibria])
 
     def __str__(self) -> str:
