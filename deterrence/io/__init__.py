@@ -76,6 +76,7 @@ class GameFile:
     """
 
     __slots__ = ("path",)
+    path: str
 
     def __init__(self, path):
         object.__setattr__(self, "path", str(path))
