@@ -8,3 +8,19 @@ import os
 import tempfile
 
 os.environ["DETERRENCE_CACHE_DIR"] = tempfile.mkdtemp(prefix="deterrence-test-cache-")
+
+
+import sys  # noqa: E402
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Close every figure a test or an example left open once it is done: pyplot keeps them, and
+    a worker that ran more than twenty figure tests warned "More than 20 figures have been opened"
+    in the next example that opened one (pyplot is not imported for a test that did not use it)."""
+    yield
+    plt = sys.modules.get("matplotlib.pyplot")
+    if plt is not None:
+        plt.close("all")
