@@ -512,11 +512,66 @@ def tree_red_lines(tree, parameters=None, *, span=4, steps=12, iterations=40, ke
         return tuple(_scan(tree, names, base, atoms, values, span, steps, iterations, keep_sign, bar))
 
 
+#: The bracket width below which :func:`_bisect` looks for the rational a tree's flip is at:
+#: :func:`_threshold_in` takes the simplest rational (denominator at most 10,000) in the final bracket.
+_SETTLE_WIDTH = Fraction(1, 10**4)
+
+
+def _bisect(conclusion, base, same, changed, iterations, atoms):
+    """``(same, changed)`` after ``iterations`` bisection steps between a value whose conclusion is
+    ``base`` and one whose conclusion is not, as plain bisection gives them.
+
+    Each step solves the tree. When the tree has no symbolic conditions (``atoms`` empty: the
+    threshold then is the simplest rational in the final bracket, denominator at most 10,000) and
+    the bracket, narrower than :data:`_SETTLE_WIDTH`, holds such a rational ``c`` and no other
+    (it is narrower than ``1 / (10,000 * denominator of c)``, and two such rationals ``p/q`` and
+    ``c`` lie at least ``1 / (q * denominator of c)`` apart), the remaining steps are played
+    out on the assumption that the one flip in the bracket is at ``c``
+    (a step's midpoint on the base side of ``c`` keeps the base, one past it does not; a midpoint at
+    ``c`` itself is solved), and the two ends of that final bracket are solved to check it: the
+    base at one, another conclusion at the other. If the check fails, or no such ``c`` is in the
+    bracket (the threshold is then the final bracket's midpoint, inexact), the bisection goes on
+    as before. Once: a failed check is not tried again.
+
+    >>> _bisect(lambda x: x < Fraction(1, 3), True, Fraction(0), Fraction(1), 40, [])[0] < Fraction(1, 3)
+    True
+    """
+    settle = not atoms
+    for step in range(iterations):
+        if settle and abs(changed - same) < _SETTLE_WIDTH:
+            c = _simplest_between(min(same, changed), max(same, changed))
+            settle = c is not None    # none now, none in any narrower bracket
+            if c is not None and abs(changed - same) * 10_000 * c.denominator < 1:
+                settle = False
+                s, ch = same, changed
+                for _ in range(iterations - step):
+                    mid = (s + ch) / 2
+                    on_base_side = (conclusion(mid) == base if mid == c
+                                    else (mid < c) == (s < ch))
+                    s, ch = (mid, ch) if on_base_side else (s, mid)
+                if conclusion(s) == base and conclusion(ch) != base:
+                    return s, ch
+        mid = (same + changed) / 2
+        if conclusion(mid) == base:
+            same = mid
+        else:
+            changed = mid
+    return same, changed
+
+
 def _scan(tree, names, base, atoms, values, span, steps, iterations, keep_sign, bar):
-    """The red lines of :func:`tree_red_lines`, one parameter and direction at a time."""
+    """The red lines of :func:`tree_red_lines`, one parameter and direction at a time. A value
+    solved once is not solved again for the same parameter (the conclusion at a grid point or a
+    bisection step is remembered: the value past a threshold is often one of them)."""
     lines = []
     for name in names:
         current = Fraction(values[name])
+        solved = {}
+
+        def conclusion(value, name=name, solved=solved):
+            if value not in solved:
+                solved[value] = _tree_conclusion(tree.subs({name: value}))
+            return solved[value]
         scale = max(abs(current), Fraction(1))
         for direction in ("below", "above"):
             bar.update()
@@ -531,7 +586,7 @@ def _scan(tree, names, base, atoms, values, span, steps, iterations, keep_sign, 
             from deterrence.errors import GameError
             for t in targets:
                 try:
-                    outcome = _tree_conclusion(tree.subs({name: t}))
+                    outcome = conclusion(t)
                 except GameError:  # past the valid range (a probability above 1, say)
                     break
                 if outcome != base:
@@ -540,12 +595,7 @@ def _scan(tree, names, base, atoms, values, span, steps, iterations, keep_sign, 
                 same = t
             if changed is None:
                 continue
-            for _ in range(iterations):
-                mid = (same + changed) / 2
-                if _tree_conclusion(tree.subs({name: mid})) == base:
-                    same = mid
-                else:
-                    changed = mid
+            same, changed = _bisect(conclusion, base, same, changed, iterations, atoms)
             threshold, formula, exact = _threshold_in(same, changed, atoms, name, values)
             if keep_sign and direction == "below" and threshold <= 0:
                 # as red_lines: a tie at 0 reached from above is no line ("r falls below 0" for a
@@ -556,7 +606,7 @@ def _scan(tree, names, base, atoms, values, span, steps, iterations, keep_sign, 
             # (past it by as much as the bisection's last bracket, so as not to cross another threshold)
             past = changed if changed != threshold else 2 * threshold - same
             try:
-                flipped = _tree_conclusion(tree.subs({name: past}))
+                flipped = conclusion(past)
             except GameError:       # past the valid range (a probability above 1): a tie at its end,
                 continue            # which no value of the parameter goes beyond
             lines.append(RedLine(parameter=name, current=to_exact(current), threshold=to_exact(threshold),
