@@ -482,7 +482,8 @@ def tree_red_lines(tree, parameters=None, *, span=4, steps=12, iterations=40, ke
     rational that still separates the two outcomes. When the tree has perfect
     information, the threshold is matched to a formula from the symbolic
     backward-induction conditions. ``gained``/``lost`` hold the outcomes (where
-    play ends) that appear or vanish past the line. Every step solves the tree again, a
+    play ends) that appear or vanish past the line. Every step solves the tree again (a value
+    once per parameter; a bisection stops early where :func:`_bisect` can settle it), a
     minute on the larger canon trees: ``progress`` shows a bar of the parameters and
     directions scanned (:func:`~deterrence.core.progress.progress_bar`; by default on a
     terminal once the scan has run two seconds). With ``keep_sign`` (the default), as in
@@ -526,15 +527,21 @@ def _bisect(conclusion, base, same, changed, iterations, atoms):
     the bracket, narrower than :data:`_SETTLE_WIDTH`, holds such a rational ``c`` and no other
     (it is narrower than ``1 / (10,000 * denominator of c)``, and two such rationals ``p/q`` and
     ``c`` lie at least ``1 / (q * denominator of c)`` apart), the remaining steps are played
-    out on the assumption that the one flip in the bracket is at ``c``
-    (a step's midpoint on the base side of ``c`` keeps the base, one past it does not; a midpoint at
-    ``c`` itself is solved), and the two ends of that final bracket are solved to check it: the
-    base at one, another conclusion at the other. If the check fails, or no such ``c`` is in the
-    bracket (the threshold is then the final bracket's midpoint, inexact), the bisection goes on
-    as before. Once: a failed check is not tried again.
+    out on the assumption that the flip is at ``c`` (a midpoint on the base side of ``c`` keeps
+    the base, one past it does not; a midpoint at ``c`` itself is solved), and the two ends of
+    that final bracket are solved to check it: the base at one, another conclusion at the other.
+    If the conclusion changes only once in the bracket (wherever), the check passes exactly when
+    every played-out step went as the solve would have gone (a midpoint misjudged lies between
+    ``c`` and the flip, and so does the final end on its side), so the final bracket is the full
+    bisection's. If the check fails, or no such ``c`` is in the bracket (the threshold is then the
+    final bracket's midpoint, inexact), the bisection goes on as before. Once: a failed check is
+    not tried again.
 
-    >>> _bisect(lambda x: x < Fraction(1, 3), True, Fraction(0), Fraction(1), 40, [])[0] < Fraction(1, 3)
-    True
+    >>> solved = []      # a flip at 2/7: 15 steps and two checks, not 40 steps
+    >>> same, changed = _bisect(lambda x: solved.append(x) or x < Fraction(2, 7), True,
+    ...                         Fraction(0), Fraction(1, 3), 40, [])
+    >>> same < Fraction(2, 7) < changed, changed - same == Fraction(1, 3 * 2**40), len(solved)
+    (True, True, 17)
     """
     settle = not atoms
     for step in range(iterations):
