@@ -506,7 +506,10 @@ def tree_red_lines(tree, parameters=None, *, span=4, steps=12, iterations=40, ke
     if getattr(tree, "is_perfect_information", False):
         from deterrence.solvers.tree.backward_induction import symbolic_regimes
         for cond, _, _ in symbolic_regimes(tree):
-            atoms += [a.lhs - a.rhs for a in cond.atoms(sympy.core.relational.Relational)]
+            # in a fixed order (a set's order varies with the hash seed: a threshold where two
+            # conditions tie, fearon_risk_return's p = 11/20, took either one's formula, run to run)
+            atoms += sorted((a.lhs - a.rhs for a in cond.atoms(sympy.core.relational.Relational)),
+                            key=sympy.default_sort_key)
     from deterrence.core.progress import progress_bar
     with progress_bar(2 * len(names), "tipping points", progress, large=True, unit="scan",
                       delay=2 if progress is None else 0) as bar:
