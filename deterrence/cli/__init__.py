@@ -323,7 +323,8 @@ def _credibility(game, result):
     if not _wants_credibility(game, result):
         return None
     from deterrence.solvers.tree.threats import noncredible_threats
-    return noncredible_threats(game)
+    # at the defaults solve took (its result says so: no warning on top)
+    return noncredible_threats(game.with_defaults() if game.is_symbolic else game)
 
 
 def _cmd_show(args) -> int:

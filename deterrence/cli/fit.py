@@ -83,6 +83,12 @@ def run(args) -> int:
     counts = read_choice_counts(args.data, game)
     if not sum(sum(c.values()) for c in counts.values()) > 0:
         raise GameError(f"{args.data}: every count is 0; there is nothing to fit")
+    defaults = ()
+    if not args.parameter and getattr(game, "is_symbolic", False):
+        # at its defaults, said in a note as solve says it (not a Python warning on the terminal)
+        from deterrence.core.validate import defaults_note
+        game = game.with_defaults()
+        defaults = (defaults_note(game, "fitted"),)
     fit = fit_logit_qre(game, counts, parameters=tuple(args.parameter), max_lambda=args.max_lambda)
     keys = list(counts)
     if args.json:
@@ -95,7 +101,7 @@ def run(args) -> int:
     print("fitted choice probabilities:")
     for k, p in zip(keys, fit.fitted):
         print(f"  {_label(k)}: " + ", ".join(f"{a} {v:.4f}" for a, v in zip(counts[k], p)))
-    for note in fit.notes:
+    for note in defaults + fit.notes:
         print(f"note: {note}")
     return 0
 

@@ -397,10 +397,11 @@ def at_defaults(game, what: str, verb: str = "solved"):
     """
     if not getattr(game, "is_symbolic", False) or not hasattr(game, "with_defaults"):
         return game
-    if any(v is None for v in (game.parameters or {}).values()):
+    # (a game without require_numeric, a stochastic game, refuses in its with_defaults)
+    if any(v is None for v in (game.parameters or {}).values()) and hasattr(game, "require_numeric"):
         game.require_numeric(what)          # names the parameters without a value
     solved = game.with_defaults()
-    if solved.is_symbolic:
+    if solved.is_symbolic and hasattr(solved, "require_numeric"):
         solved.require_numeric(what)        # a payoff that is not a rational number
     import os
     import sys

@@ -47,6 +47,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from deterrence.core.validate import at_defaults
 from deterrence.errors import GameError
 from deterrence.solvers.result import TextRepr
 
@@ -64,7 +65,7 @@ class QREFit(TextRepr):
     review; that game's logit QRE is the same at every lambda):
 
     >>> from deterrence import load_game
-    >>> fit_logit_qre(load_game("matching_pennies"), [[30, 20], [25, 25]])
+    >>> fit_logit_qre(load_game("matching_pennies").with_defaults(), [[30, 20], [25, 25]])
     ... # doctest: +ELLIPSIS +NORMALIZE_WHITESPACE
     <QREFit: lambda = ... (not identified by the data); log-likelihood -69.3147, n = 100;
      note: the likelihood is the same ...>
@@ -208,17 +209,17 @@ def simulate_choices(game, lam: float, n: int, seed=None) -> dict:
     QRE, ``{(player, information set): {move: count}}``.
 
     >>> from deterrence import load_game
-    >>> data = simulate_choices(load_game("matching_pennies"), 1.0, 10, seed=3)
-    >>> sum(data["Row"].values()), data == simulate_choices(load_game("matching_pennies"), 1.0, 10, seed=3)
+    >>> pennies = load_game("matching_pennies").with_defaults()
+    >>> data = simulate_choices(pennies, 1.0, 10, seed=3)
+    >>> sum(data["Row"].values()), data == simulate_choices(pennies, 1.0, 10, seed=3)
     (10, True)
-    >>> plays = simulate_choices(load_game("entry_deterrence"), 1.0, 50, seed=3)
+    >>> plays = simulate_choices(load_game("entry_deterrence").with_defaults(), 1.0, 50, seed=3)
     >>> sum(plays[("Entrant", "root")].values()), sorted(plays)
     (50, [('Entrant', 'root'), ('Incumbent', 'in')])
     """
     from deterrence.core.random import rng
     gen = rng(seed)
-    if game.is_symbolic:
-        game = game.with_defaults()
+    game = at_defaults(game, "simulate_choices", "simulated")
     if _is_tree(game):
         return _simulate_plays(game, lam, n, gen)
     from deterrence.solvers.normal_form.qre import qre_at
@@ -266,11 +267,11 @@ def fit_logit_qre(game, counts, parameters=(), max_lambda: float | None = None) 
     game tree, ``{(player, information set): {move: count}}`` (the agent QRE).
 
     >>> from deterrence import load_game
-    >>> g = load_game("chicken")
+    >>> g = load_game("chicken").with_defaults()
     >>> fit = fit_logit_qre(g, simulate_choices(g, 0.5, 4000, seed=1))
     >>> abs(fit.lam - 0.5) < 3 * fit.se
     True
-    >>> t = load_game("entry_deterrence")
+    >>> t = load_game("entry_deterrence").with_defaults()
     >>> fit = fit_logit_qre(t, simulate_choices(t, 1.5, 3000, seed=2))
     >>> abs(fit.lam - 1.5) < 3 * fit.se
     True
@@ -287,6 +288,8 @@ def fit_logit_qre(game, counts, parameters=(), max_lambda: float | None = None) 
     twice = sorted({p for p in parameters if parameters.count(p) > 1})
     if twice:       # estimated as two, the fit had no standard errors (nan), unexplained: an error review
         raise GameError(f"parameter(s) {', '.join(twice)} named twice among those to estimate")
+    if not parameters:      # lambda alone: fitted at the parameters' defaults, saying so
+        game = at_defaults(game, "fit_logit_qre", "fitted")
     base, qre_at, logit_branch, spread = _model(game)
     if max_lambda is None:
         max_lambda = 200.0 / spread

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from deterrence.core.numbers import format_exact
+from deterrence.core.validate import at_defaults
 from deterrence.errors import GameError
 from deterrence.solvers.repeated import _product
 from deterrence.solvers.repeated.repeated_values import repeated_game_and_profile
@@ -60,7 +61,7 @@ class DeviationCheck(TextRepr):
     repr listed every checked state: a review):
 
     >>> from deterrence import load_game
-    >>> one_shot_deviation(load_game("prisoners_dilemma"), "tft, tft", delta="1/4")
+    >>> one_shot_deviation(load_game("prisoners_dilemma").with_defaults(), "tft, tft", delta="1/4")
     ... # doctest: +NORMALIZE_WHITESPACE
     <DeviationCheck: Row tit_for_tat, Column tit_for_tat at delta 1/4: not subgame perfect, not Nash;
      payoffs 3, 3; 2 profitable deviations, e.g. Row plays D at states (calm, calm): gain 1>
@@ -161,7 +162,7 @@ def one_shot_deviation(game, profile=None, *, delta=None, noise=None, states="hi
     for conditions on ``delta`` use :func:`deterrence.solvers.repeated.critical_delta.critical_delta`.
 
     >>> from deterrence import load_game
-    >>> pd = load_game("prisoners_dilemma")
+    >>> pd = load_game("prisoners_dilemma").with_defaults()
     >>> one_shot_deviation(pd, "grim_trigger", delta="1/2").subgame_perfect
     True
     >>> r = one_shot_deviation(pd, "grim_trigger", delta="1/3")
@@ -175,11 +176,14 @@ def one_shot_deviation(game, profile=None, *, delta=None, noise=None, states="hi
             raise GameError(f"delta = {rg.delta} is a formula, not a number: give the discount factor "
                             "a value (e.g. 9/10; --delta on the command line); for the conditions on "
                             "delta use critical_delta() (the critical delta of `deterrence repeated`)")
+        at_defaults(rg.stage, "one_shot_deviation", "checked")    # says so (the noise follows the stage)
         rg = rg.with_strategies(None).with_defaults()
         automata = tuple(a.subs(rg.stage.parameters) for a in automata)
         mode = _product.mode_of(rg, automata, float)
         if mode == "symbolic":
             raise GameError("some probability is symbolic: give its parameters values first")
+    else:       # float=True: the chain takes a symbolic stage game at its defaults
+        at_defaults(rg.stage, "one_shot_deviation", "checked")
     chain = _product.Chain(rg, automata, mode)
     V = _product.values(chain)
     checked = _states(chain, states)

@@ -33,6 +33,7 @@ import numpy as np
 
 from deterrence.core.progress import check_progress, progress_bar
 from deterrence.core.random import rng as make_rng
+from deterrence.core.validate import at_defaults
 from deterrence.errors import GameError, TooLargeError
 from deterrence.solvers._compiled import run_compiled
 from deterrence.solvers.repeated import _product, _simulate_kernel
@@ -47,7 +48,7 @@ class SimulationResult(TextRepr):
     Its repr is one line (the dataclass repr printed every field, the speed among them: a review):
 
     >>> from deterrence import load_game
-    >>> simulate(load_game("prisoners_dilemma"), "tft, grim", matches=10, turns=10, seed=1)
+    >>> simulate(load_game("prisoners_dilemma").with_defaults(), "tft, grim", matches=10, turns=10, seed=1)
     ... # doctest: +NORMALIZE_WHITESPACE
     <SimulationResult: tit_for_tat vs grim_trigger, 10 matches of 10 turns, delta 1:
      payoffs 3 (se 0), 3 (se 0); war in 0% of matches>
@@ -262,16 +263,17 @@ class CompiledMatch:
 WORDS_AT_ONCE = 2 ** 18
 
 
-def _setup(game, profile, delta, noise):
+def _setup(game, profile, delta, noise, what, verb):
     """The repeated game (through :meth:`RepeatedGame.from_game`: the file's noise and
     profile when not given), its automata and the float δ of a finite match: ``delta``,
-    else a RepeatedGame's own, else 1 (plain averages) for a stage game."""
+    else a RepeatedGame's own, else 1 (plain averages) for a stage game. A symbolic stage game
+    is taken at its defaults, saying so as the tool ``what`` that ``verb`` it."""
     from deterrence.core.repeated import RepeatedGame
     from deterrence.core.numbers import to_exact
     from deterrence.solvers.repeated.repeated_values import repeated_game_and_profile
     own = game.delta if isinstance(game, RepeatedGame) else None
     rg, automata = repeated_game_and_profile(game, profile, noise=noise, default_delta=0)
-    rg = RepeatedGame(rg.stage.with_defaults() if rg.stage.is_symbolic else rg.stage, 0, None, rg.noise)
+    rg = RepeatedGame(at_defaults(rg.stage, what, verb), 0, None, rg.noise)
     d = delta if delta is not None else (own if own is not None else 1)
     d = float(to_exact(d, "delta"))
     if not 0 < d <= 1:
@@ -303,7 +305,7 @@ def simulate(game, profile=None, *, matches: int = 10_000, turns: int = 200, del
     10^8 simulated rounds when standard error is a terminal).
 
     >>> from deterrence import load_game
-    >>> pd = load_game("prisoners_dilemma")
+    >>> pd = load_game("prisoners_dilemma").with_defaults()
     >>> r = simulate(pd, "tft", matches=2000, turns=100, noise={"tremble": "1/10"}, seed=1)
     >>> abs(r.payoffs[0] - 2.25) < 5 * r.standard_errors[0] + 0.05
     True
@@ -318,7 +320,7 @@ def simulate(game, profile=None, *, matches: int = 10_000, turns: int = 200, del
                             f"the limit of {MAX_MATCHES:,} matches; pass max_rounds={matches * turns} "
                             "to try anyway")
     check_progress(progress)
-    rg, automata, d = _setup(game, profile, delta, noise)
+    rg, automata, d = _setup(game, profile, delta, noise, "simulate", "simulated")
     chain = _product.Chain(rg, automata, "float")
     compiled = CompiledMatch(chain, war)
     gen = make_rng(seed)
@@ -376,7 +378,7 @@ class MatchHistory(TextRepr):
         round five times over: a review).
 
         >>> from deterrence import load_game
-        >>> print(play_match(load_game("prisoners_dilemma"), "tft, alld", turns=4, seed=1).repr_text())
+        >>> print(play_match(load_game("prisoners_dilemma").with_defaults(), "tft, alld", turns=4, seed=1).repr_text())
         ... # doctest: +NORMALIZE_WHITESPACE
         Row tit_for_tat vs Column always_D, 4 rounds: (C, D), (D, D) x3; 0 mistakes,
         0 misreadings; total payoffs 3, 8
@@ -436,7 +438,7 @@ def play_match(game, profile=None, *, turns: int = 50, noise=None, seed=None) ->
     profiles played with one seed meet the same random numbers.
 
     >>> from deterrence import load_game
-    >>> stage = load_game("us_iran_stage")
+    >>> stage = load_game("us_iran_stage").with_defaults()
     >>> m = play_match(stage, "tit_for_tat", turns=3, noise={"execution": "1/20"}, seed=7)
     >>> m.turns, m.realised[0], m.states[0]
     (3, ('hold', 'hold'), ('calm', 'calm'))
@@ -445,7 +447,7 @@ def play_match(game, profile=None, *, turns: int = 50, noise=None, seed=None) ->
     """
     if isinstance(turns, bool) or not isinstance(turns, (int, np.integer)) or turns < 1:
         raise GameError(f"turns must be a whole number >= 1, got {turns!r}")
-    rg, automata, _ = _setup(game, profile, None, noise)
+    rg, automata, _ = _setup(game, profile, None, noise, "play_match", "played")
     stage = rg.stage
     chain = _product.Chain(rg, automata, "float")
     cum = lambda M: np.cumsum(np.asarray(M, dtype=float), axis=-1)   # noqa: E731
@@ -489,7 +491,7 @@ class TournamentResult(TextRepr):
     printed every score unrounded: a review):
 
     >>> from deterrence import load_game
-    >>> tournament(load_game("prisoners_dilemma"), ["tft", "alld"], matches=4, turns=4, seed=1)
+    >>> tournament(load_game("prisoners_dilemma").with_defaults(), ["tft", "alld"], matches=4, turns=4, seed=1)
     <TournamentResult: 2 strategies, ranking tit_for_tat 1.875, always_D 1.5>
     """
 
@@ -560,7 +562,7 @@ def tournament(game, strategies, *, matches: int = 200, turns: int = 200, delta=
     as one played without a stop.
 
     >>> from deterrence import load_game
-    >>> t = tournament(load_game("prisoners_dilemma"), ["tft", "alld", "allc"], matches=50,
+    >>> t = tournament(load_game("prisoners_dilemma").with_defaults(), ["tft", "alld", "allc"], matches=50,
     ...                turns=50, noise={"tremble": "1/100"}, seed=3)
     >>> t.ranking[-1]
     'always_C'
@@ -568,7 +570,10 @@ def tournament(game, strategies, *, matches: int = 200, turns: int = 200, delta=
     from deterrence.core.strategies import strategy
     from deterrence.core.repeated import RepeatedGame
     stage = game.stage if isinstance(game, RepeatedGame) else game
-    stage = stage.with_defaults() if stage.is_symbolic else stage
+    stage = at_defaults(stage, "tournament", "played")
+    # each pair's simulate gets the game at its defaults (it says nothing more)
+    game = (RepeatedGame(stage, game.delta, game.horizon, game.noise, game.strategies)
+            if isinstance(game, RepeatedGame) else stage)
     strategies = list(strategies)
     if len(strategies) < 2:
         raise GameError("a tournament needs at least two strategies")
@@ -637,7 +642,7 @@ def _check_match_arguments(stage, delta, noise) -> None:
     key failed every pair, one by one, and the tournament returned NaN scores ranked (a review).
 
     >>> from deterrence import load_game
-    >>> tournament(load_game("prisoners_dilemma"), ["tft", "alld"], noise={"tremb": "1/10"})
+    >>> tournament(load_game("prisoners_dilemma").with_defaults(), ["tft", "alld"], noise={"tremb": "1/10"})
     Traceback (most recent call last):
     ...
     deterrence.errors.GameError: unknown noise key(s) tremb; ...

@@ -87,6 +87,7 @@ from fractions import Fraction
 
 from deterrence.core.exact import flint, flint_module
 from deterrence.core.numbers import float_array, format_approx, format_exact, to_exact
+from deterrence.core.validate import at_defaults
 from deterrence.errors import GameError, TooLargeError
 from deterrence.solvers.result import EquilibriumSequence
 from deterrence.solvers.stochastic.markov_chain import (
@@ -377,8 +378,7 @@ def verify_markov_perfect(game, strategy) -> tuple:
     >>> verify_markov_perfect(g, {"good": ("C", "D"), "poor": ("D", "D")})[1][0].describe()
     'in good, A gains 1 by D'
     """
-    if getattr(game, "is_symbolic", False):
-        game = game.with_defaults()
+    game = at_defaults(game, "verify_markov_perfect", "checked")
     gains = one_shot_gains(game, strategy)
     bad = [Deviation(s, p, a, g) for (s, p, a), g in gains.items() if g > 0]
     return (not bad, bad)
@@ -565,8 +565,7 @@ def pure_markov_perfect_search(game, *, random_starts: int = 8, seed=0, max_roun
     3
     """
     from deterrence.core.random import rng as make_rng
-    if getattr(game, "is_symbolic", False):
-        game = game.with_defaults()
+    game = at_defaults(game, "pure_markov_perfect_search")
     game.require_exact("Markov perfect equilibria")
     generator = make_rng(seed)
     starts = _uniform_starts(game)
@@ -1175,8 +1174,7 @@ def markov_perfect_on_supports(game, supports, *, starts: int = 20, seed=0,
     import numpy as np
 
     from deterrence.core.random import rng as make_rng
-    if getattr(game, "is_symbolic", False):
-        game = game.with_defaults()
+    game = at_defaults(game, "markov_perfect_on_supports")
     index = {}
     for s in game.states:
         acts = game.actions_in(s)
@@ -1239,8 +1237,7 @@ def markov_perfect(game, *, mixed: bool | None = None, restarts: int = 2, seed=0
     >>> [e.strategies["stage"] for e in result], result.equilibria[0].values["stage"]
     ([((Fraction(1, 2), Fraction(1, 2)), (Fraction(1, 2), Fraction(1, 2)))], (0, 0))
     """
-    if getattr(game, "is_symbolic", False):
-        game = game.with_defaults()
+    game = at_defaults(game, "markov_perfect")
     if not hasattr(game, "outcome_table"):
         raise GameError(f"markov_perfect needs a StochasticGame, got {type(game).__name__}")
     if mixed is not None and not isinstance(mixed, bool):       # "-o mixed=abc" ran the mixed search

@@ -78,6 +78,7 @@ from fractions import Fraction
 
 from deterrence.core.numbers import format_exact, to_exact
 from deterrence.core.stochastic import StochasticGame
+from deterrence.core.validate import at_defaults
 from deterrence.errors import GameError
 
 #: Between the stance and the state in a product state's name (``"hawkish:calm/quiet"``).
@@ -198,7 +199,7 @@ def _exact_game(name, game, base):
     if not isinstance(game, StochasticGame):
         raise GameError(f"stance {name!r} must be a StochasticGame or a mapping of parameter values, "
                         f"got {type(game).__name__}")
-    return game.with_defaults() if game.is_symbolic else game
+    return at_defaults(game, f"regime_switching (stance {name!r})", "taken")
 
 
 def _check_same(names, games):

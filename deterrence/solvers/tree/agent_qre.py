@@ -74,7 +74,7 @@ import math
 import numpy as np
 
 from deterrence.core.numbers import float_array
-from deterrence.core.validate import check_nonnegative
+from deterrence.core.validate import at_defaults, check_nonnegative
 from deterrence.errors import GameError
 
 __all__ = ["agent_form", "agent_logit_branch", "agent_qre", "agent_qre_at", "limit_assessment"]
@@ -217,11 +217,11 @@ class _TreeHomotopy:
         return J
 
 
-def _prepared(tree):
+def _prepared(tree, what):
     from deterrence.core.tree import GameTree
     if not isinstance(tree, GameTree):
         raise GameError(f"agent QRE needs a GameTree, got {type(tree).__name__}")
-    tree = tree.with_defaults() if tree.is_symbolic else tree
+    tree = at_defaults(tree, what)
     if not tree.infosets:
         raise GameError("the tree has no decision node")
     tree.check_perfect_recall("agent QRE")
@@ -264,7 +264,7 @@ def agent_logit_branch(tree, max_lambda: float = 100.0, tol: float = 1e-9):
     the entrant comes in, the subgame-perfect equilibrium:
 
     >>> from deterrence import load_game
-    >>> branch = agent_logit_branch(load_game("entry_deterrence"), max_lambda=50)
+    >>> branch = agent_logit_branch(load_game("entry_deterrence").with_defaults(), max_lambda=50)
     >>> branch.players
     ('Entrant: root', 'Incumbent: in')
     >>> [round(p, 3) for p in branch.profiles[-1][0]], [round(p, 3) for p in branch.profiles[-1][1]]
@@ -273,7 +273,7 @@ def agent_logit_branch(tree, max_lambda: float = 100.0, tol: float = 1e-9):
     from deterrence.core.validate import check_positive
     from deterrence.solvers.normal_form.qre import trace_branch
     max_lambda = check_positive("max_lambda", max_lambda)
-    tree, H = _prepared(tree)
+    tree, H = _prepared(tree, "agent_logit_branch")
     return _branch_value(tree, H, trace_branch(H, max_lambda * H.scale, tol))
 
 
@@ -281,13 +281,13 @@ def agent_qre_at(tree, lam: float, tol: float = 1e-10) -> dict:
     """The agent logit QRE on the principal branch at ``lam``: ``{(player, set): {move: p}}``.
 
     >>> from deterrence import load_game
-    >>> q = agent_qre_at(load_game("entry_deterrence"), 0.0)
+    >>> q = agent_qre_at(load_game("entry_deterrence").with_defaults(), 0.0)
     >>> q[("Incumbent", "in")]
     {'fight': 0.5, 'accommodate': 0.5}
     """
     from deterrence.solvers.normal_form.qre import trace_branch
     lam = check_nonnegative("lambda", lam)
-    tree, H = _prepared(tree)
+    tree, H = _prepared(tree, "agent_qre_at")
     if lam == 0:
         return {s.key: {a: 1.0 / len(s.actions) for a in s.actions} for s in H.sets}
     z = trace_branch(H, lam * H.scale, tol, stop_at=lam * H.scale)[-1]
@@ -579,7 +579,7 @@ def limit_assessment(tree, behaviour, beliefs, support_tol: float = 1e-5):
     None when no candidate passes.
 
     >>> from deterrence import load_game
-    >>> t = load_game("entry_deterrence")
+    >>> t = load_game("entry_deterrence").with_defaults()
     >>> a = limit_assessment(t, {("Entrant", "root"): {"out": 1e-9, "in": 1.0},
     ...                          ("Incumbent", "in"): {"fight": 2e-9, "accommodate": 1.0}},
     ...                      {("Entrant", "root"): {"root": 1.0}, ("Incumbent", "in"): {"in": 1.0}})
@@ -588,7 +588,7 @@ def limit_assessment(tree, behaviour, beliefs, support_tol: float = 1e-5):
     """
     from deterrence.solvers.normal_form.qre import DENOMINATORS
     from deterrence.solvers.tree.assessment import Assessment, best_deviation_gains, sequential_violations
-    tree = tree.with_defaults() if tree.is_symbolic else tree
+    tree = at_defaults(tree, "limit_assessment")
     if len(tree.players) == 2:
         found = _support_assessment(tree, behaviour, beliefs, support_tol)
         if found is not None:
@@ -648,6 +648,7 @@ def agent_qre(tree, lam: float | None = None, max_lambda: float | None = None):
         lam = check_nonnegative("option lam", lam)
     if max_lambda is not None:
         max_lambda = check_positive("option max_lambda", max_lambda)
+    tree = at_defaults(tree, "agent_qre")
     if isinstance(tree, GameTree) and not tree.infosets:
         # nobody chooses: the empty profile is the agent QRE at every lambda and its limit (the
         # other tree methods return it too; this one refused "the tree has no decision node")
@@ -655,7 +656,7 @@ def agent_qre(tree, lam: float | None = None, max_lambda: float | None = None):
         eq = limit_assessment(tree, {}, {})
         return SolveResult(equilibria=(eq,), method="agent_qre", exact=True, complete=True, players=tree.players,
                            concept=concept, notes=("the tree has no decision node: nobody chooses",))
-    tree, H = _prepared(tree)
+    tree, H = _prepared(tree, "agent_qre")
     if lam is not None:
         if lam == 0:
             z = np.append(np.concatenate([np.full(m, -np.log(m)) for m in H.shape]), 0.0)

@@ -38,6 +38,7 @@ from fractions import Fraction
 from deterrence.core.numbers import to_exact
 from deterrence.core.symbolic import as_sympy
 from deterrence.core.tree import Chance, Decision, GameTree, Terminal, fold_tree, path_name, require_recursion_room
+from deterrence.core.validate import at_defaults
 from deterrence.errors import GameError, SolverError, TooLargeError
 from deterrence.solvers.result import SolveResult, TreeEquilibrium
 from deterrence.solvers.tree.reduced_normal_form import (
@@ -361,8 +362,7 @@ def subgame_perfect(tree: GameTree, stage_method: str | None = None, *, max_tie_
                             f"normal-form games; choose one of {', '.join(fits)}")
         check_options(stage_method, options, passed_by="subgame_perfect")
     given = tree
-    if tree.is_symbolic:
-        tree = tree.with_defaults()
+    tree = at_defaults(tree, "subgame_perfect")
     for name, value in (("max_tie_entries", max_tie_entries), ("max_equilibria", max_equilibria)):
         if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
             raise GameError(f"{name} must be a whole number >= 1, got {value!r}")
@@ -402,8 +402,7 @@ def is_subgame_perfect(tree: GameTree, behaviour: dict) -> bool:
     >>> is_subgame_perfect(t, {("Entrant", "root"): "out", ("Incumbent", "in"): "fight"})
     False
     """
-    if tree.is_symbolic:
-        tree = tree.with_defaults()
+    tree = at_defaults(tree, "is_subgame_perfect", "checked")
     for x in subgame_roots(tree):
         base = expected_payoffs(tree, behaviour, x)
         for i, player in enumerate(tree.players):

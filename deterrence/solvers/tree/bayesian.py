@@ -37,9 +37,10 @@ from deterrence.core.exact import solve as solve_exactly
 from deterrence.core.numbers import format_exact
 from deterrence.core.symbolic import as_sympy
 from deterrence.core.tree import Chance, GameTree, path_name
+from deterrence.core.validate import at_defaults
 from deterrence.errors import GameError, TooLargeError
 from deterrence.solvers.result import TextRepr
-from deterrence.solvers.tree.reduced_normal_form import expected_payoffs, tree_nash
+from deterrence.solvers.tree.reduced_normal_form import _tree_nash, expected_payoffs
 
 MAX_PROFILES = 100_000
 
@@ -52,7 +53,7 @@ def bayesian_nash(tree: GameTree, method: str | None = None, **options):
     ['Challenger: status_quo; Defender: concede/resist  (payoffs 0, 0)', 'Challenger: status_quo; Defender:
     resist/concede  (payoffs 0, 0)', 'Challenger: status_quo; Defender: resist/resist  (payoffs 0, 0)']
     """
-    return tree_nash(tree, method, **options)
+    return _tree_nash("bayesian_nash", tree, method, options)
 
 
 @dataclass(frozen=True)
@@ -127,8 +128,7 @@ def perfect_bayesian_equilibria(tree: GameTree) -> list:
     Challenger status_quo at challenger, Defender resist at hard/challenge, Defender concede at soft/challenge
     [beliefs challenger: 1/2 at hard, 1/2 at soft]  (payoffs 0, 0)
     """
-    if tree.is_symbolic:
-        tree = tree.with_defaults()
+    tree = at_defaults(tree, "perfect_bayesian_equilibria")
     tree.check_perfect_recall("perfect Bayesian equilibrium")
     sets = list(tree.infosets.values())
     size = 1
@@ -256,6 +256,7 @@ def deterrence_succeeds(tree: GameTree, **kw) -> bool:
     player = kw.get("player", "Challenger")
     infoset = kw.get("infoset", "challenger")
     deterred = kw.get("deterred", "status_quo")
+    tree = at_defaults(tree, "deterrence_succeeds", "checked")
     return all(e.behaviour[(player, infoset)].get(deterred) == 1 for e in subgame_perfect(tree))
 
 

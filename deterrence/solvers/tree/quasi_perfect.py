@@ -48,6 +48,7 @@ from fractions import Fraction
 from functools import partial
 
 from deterrence.core.tree import GameTree
+from deterrence.core.validate import at_defaults
 from deterrence.errors import GameError, SolverError
 from deterrence.solvers.tree.sequence_form import (
     SequenceForm,
@@ -321,11 +322,11 @@ def perturbed_plans(tree: GameTree, prior=None) -> tuple:
     final basis was found.
 
     >>> from deterrence.io import load_game
-    >>> sf, x, y, beh, pay, eps = perturbed_plans(load_game("entry_deterrence"))
+    >>> sf, x, y, beh, pay, eps = perturbed_plans(load_game("entry_deterrence").with_defaults())
     >>> [[int(c) for c in p] for p in y], beh[1], pay
     ([[1, 0], [0, 1], [1, -1]], {'in': {'fight': 0, 'accommodate': 1}}, (1, 1))
     """
-    return _perturbed_plans(tree, prior, _run_fast)
+    return _perturbed_plans(at_defaults(tree, "perturbed_plans"), prior, _run_fast)
 
 
 def _perturbed_plans(tree: GameTree, prior, run) -> tuple:
@@ -415,13 +416,12 @@ def quasi_perfect(tree: GameTree, *, prior=None):
     is a sequential equilibrium.
 
     >>> from deterrence.io import load_game
-    >>> r = quasi_perfect(load_game("entry_deterrence"))
+    >>> r = quasi_perfect(load_game("entry_deterrence").with_defaults())
     >>> [e.describe() for e in r], r[0].beliefs[("Incumbent", "in")]
     (['Entrant: in; Incumbent: accommodate  (payoffs 1, 1)'], {'in': 1})
     """
     from deterrence.solvers.tree.assessment import Assessment, sequential_violations
-    if isinstance(tree, GameTree) and tree.is_symbolic:
-        tree = tree.with_defaults()
+    tree = at_defaults(tree, "quasi_perfect")
     sf, x, y, beh, pay, eps = perturbed_plans(tree, prior)
     eq = tree_equilibrium(tree, sf, beh, pay)
     beliefs = perturbed_beliefs(tree, sf, x, y)

@@ -29,6 +29,7 @@ from fractions import Fraction
 
 from deterrence.core.numbers import is_symbolic
 from deterrence.core.tree import Chance, GameTree, fold_tree, path_name
+from deterrence.core.validate import at_defaults
 from deterrence.errors import GameError, TooLargeError
 
 #: largest number of profiles (cells) a reduced normal form may have.
@@ -181,14 +182,19 @@ def tree_nash(tree: GameTree, method: str | None = None, **options):
     (['Entrant: out; Incumbent: fight  (payoffs 0, 2)', 'Entrant: in; Incumbent: accommodate  (payoffs 1, 1)'],
     'tree_nash', {'method': 'pure'})
     """
+    return _tree_nash("tree_nash", tree, method, options)
+
+
+def _tree_nash(what: str, tree, method, options):
+    """:func:`tree_nash` as the tool ``what`` (tree_nash, bayesian_nash) calls it: a symbolic
+    tree at its defaults, saying so under that name."""
     import dataclasses
 
     from deterrence.solvers import solve
     if not isinstance(tree, GameTree):
-        raise GameError(f"tree_nash needs a GameTree, got {type(tree).__name__}")
+        raise GameError(f"{what} needs a GameTree, got {type(tree).__name__}")
     given = tree
-    if tree.is_symbolic:
-        tree = tree.with_defaults()
+    tree = at_defaults(tree, what)
     if method is not None:
         from deterrence.solvers import check_options
         check_options(method, options, passed_by="tree_nash")

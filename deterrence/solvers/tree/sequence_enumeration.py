@@ -65,6 +65,7 @@ from __future__ import annotations
 
 
 from deterrence.core.tree import GameTree
+from deterrence.core.validate import at_defaults
 from deterrence.errors import GameError, TooLargeError
 from deterrence.solvers.nash_subsets import maximal_nash_subsets, nash_components
 from deterrence.solvers.tree._sequence_vertices import _first_basis, _vertices
@@ -232,7 +233,7 @@ def sequence_form_equilibria(tree: GameTree, *, limit: int | None = None, search
     terminal once the search has run for two seconds; the zero-sum path shows none).
 
     >>> from deterrence.io import load_game
-    >>> r = sequence_form_equilibria(load_game("entry_deterrence"))
+    >>> r = sequence_form_equilibria(load_game("entry_deterrence").with_defaults())
     >>> for e in r: print(e.describe())
     Entrant: in; Incumbent: accommodate  (payoffs 1, 1)
     Entrant: out; Incumbent: fight  (payoffs 0, 2)
@@ -242,8 +243,7 @@ def sequence_form_equilibria(tree: GameTree, *, limit: int | None = None, search
     """
     if not isinstance(tree, GameTree):
         raise GameError(f"the sequence_form method needs a GameTree, got {type(tree).__name__}")
-    if tree.is_symbolic:
-        tree = tree.with_defaults()
+    tree = at_defaults(tree, "sequence_form_equilibria")
     sf = sequence_form(tree)
     if search not in ("auto", "branching"):
         raise GameError(f"search must be 'auto' or 'branching', got {search!r}")

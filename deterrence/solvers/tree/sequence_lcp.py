@@ -77,6 +77,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from deterrence.core.tree import GameTree
+from deterrence.core.validate import at_defaults
 from deterrence.errors import GameError, SolverError
 from deterrence.solvers.tree.sequence_form import (
     SequenceForm,
@@ -686,14 +687,13 @@ def sequence_lcp(tree: GameTree, *, prior=None, exact: bool | None = None):
     best reply to the other's plan.
 
     >>> from deterrence.io import load_game
-    >>> r = sequence_lcp(load_game("entry_deterrence"))
+    >>> r = sequence_lcp(load_game("entry_deterrence").with_defaults())
     >>> [e.describe() for e in r]
     ['Entrant: in; Incumbent: accommodate  (payoffs 1, 1)']
     """
     if not isinstance(tree, GameTree):
         raise GameError(f"sequence_lcp needs a GameTree, got {type(tree).__name__}")
-    if tree.is_symbolic:
-        tree = tree.with_defaults()
+    tree = at_defaults(tree, "sequence_lcp")
     sf = sequence_form(tree)
     if exact is not None and not isinstance(exact, bool):
         raise GameError(f"exact must be True, False or None (automatic), got {exact!r}")

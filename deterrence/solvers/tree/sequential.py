@@ -32,6 +32,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from deterrence.core.tree import GameTree
+from deterrence.core.validate import at_defaults
 from deterrence.errors import GameError, SolverError
 
 __all__ = ["sequential_equilibrium"]
@@ -52,6 +53,7 @@ def sequential_equilibrium(tree: GameTree):
     from deterrence.solvers.tree.quasi_perfect import quasi_perfect
     if not isinstance(tree, GameTree):
         raise GameError(f"a sequential equilibrium needs a GameTree, got {type(tree).__name__}")
+    tree = at_defaults(tree, "sequential_equilibrium")
     notes = ()
     if len(tree.players) == 2:
         try:

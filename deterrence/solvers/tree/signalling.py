@@ -58,6 +58,7 @@ from fractions import Fraction
 from deterrence.core.exact import maximise_exactly, solution_space, solve_scaled
 from deterrence.core.numbers import format_exact
 from deterrence.core.tree import Chance, Decision, GameTree, Terminal
+from deterrence.core.validate import at_defaults
 from deterrence.errors import GameError, TooLargeError
 from deterrence.solvers.result import EquilibriumSequence
 from deterrence.solvers.result import TextRepr
@@ -92,8 +93,7 @@ def signalling_game(tree: GameTree) -> SignallingGame:
     """
     if not isinstance(tree, GameTree):
         raise GameError(f"a signalling game is a GameTree, got {type(tree).__name__}")
-    if tree.is_symbolic:
-        tree = tree.with_defaults()
+    tree = at_defaults(tree, "signalling_game", "read")
     root = tree.root
     if not isinstance(root, Chance) or len(tree.players) != 2:
         raise GameError("a signalling game starts with a chance move over the sender's types "
@@ -363,7 +363,7 @@ def signalling_equilibria(tree: GameTree, progress=None) -> tuple:
     """
     from deterrence.core.progress import check_progress, progress_bar
     check_progress(progress)
-    g = signalling_game(tree)
+    g = signalling_game(at_defaults(tree, "signalling_equilibria"))
     prior = dict(zip(g.types, g.prior))
     plan = _patterns(g)
     total = sum(math.prod(len(c) for c in choices) for _, choices in plan)
@@ -559,6 +559,7 @@ def signalling_pbe(tree: GameTree, progress=None) -> SignallingResult:
     >>> print(signalling_pbe(load_game("deterrence_signalling")).to_text().splitlines()[0])
     2 perfect Bayesian equilibria (families of extreme ones; signalling_pbe; all; exact)
     """
+    tree = at_defaults(tree, "signalling_pbe")
     found = signalling_equilibria(tree, progress)
     shared = {}
     for k, e in enumerate(found):

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from deterrence.core.numbers import format_exact
 from deterrence.core.tree import GameTree, path_name
+from deterrence.core.validate import at_defaults
 from deterrence.solvers.result import TextRepr
 from deterrence.solvers.tree.backward_induction import subgame_perfect, subgame_roots
 from deterrence.solvers.tree.reduced_normal_form import (
@@ -109,8 +110,7 @@ def noncredible_threats(tree: GameTree) -> list:
     (in, accommodate): subgame perfect
     """
     from deterrence.solvers import solve
-    if tree.is_symbolic:
-        tree = tree.with_defaults()
+    tree = at_defaults(tree, "noncredible_threats")
     nf = reduced_normal_form(tree)
     strategies = nf.extra["strategies"]
     spe = subgame_perfect(tree)
@@ -223,6 +223,7 @@ def threats_report(tree: GameTree) -> ThreatsReport:
       instead of -1 (gain 2)
       (in, accommodate): subgame perfect
     """
+    tree = at_defaults(tree, "threats_report")
     return ThreatsReport(tuple(noncredible_threats(tree)), tuple(tree.players))
 
 

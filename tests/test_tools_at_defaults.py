@@ -1,0 +1,122 @@
+"""Every public tool that takes a symbolic game at its parameters' defaults says so, once.
+
+A review found tools that took a catalogue game's defaults silently (subgame_perfect, the
+other tree solvers, simulate, play_match, tournament, one_shot_deviation, fit_logit_qre,
+markov_perfect, regime_switching): each now goes through ``at_defaults`` and warns exactly
+once (no second warning from a tool it calls inside), with the result it gives on
+``game.with_defaults()``, where it warns nothing. ``solve`` warns nothing: its notes say it.
+"""
+import warnings
+
+import pytest
+
+from deterrence import load_game
+from deterrence.errors import DefaultValuesWarning
+
+
+def _tree_tools():
+    from deterrence.solvers.tree.agent_qre import agent_logit_branch, agent_qre, agent_qre_at
+    from deterrence.solvers.tree.backward_induction import is_subgame_perfect, subgame_perfect
+    from deterrence.solvers.tree.bayesian import bayesian_nash, deterrence_succeeds, perfect_bayesian_equilibria
+    from deterrence.solvers.tree.quasi_perfect import perturbed_plans, quasi_perfect
+    from deterrence.solvers.tree.reduced_normal_form import tree_nash
+    from deterrence.solvers.tree.sequence_enumeration import sequence_form_equilibria
+    from deterrence.solvers.tree.sequence_lcp import sequence_lcp
+    from deterrence.solvers.tree.sequential import sequential_equilibrium
+    from deterrence.solvers.tree.threats import noncredible_threats, threats_report
+    entry = "entry_deterrence"
+    return [
+        ("subgame_perfect", entry, subgame_perfect),
+        ("is_subgame_perfect", entry,
+         lambda t: is_subgame_perfect(t, {("Entrant", "root"): "in", ("Incumbent", "in"): "accommodate"})),
+        ("sequence_lcp", entry, sequence_lcp),
+        ("quasi_perfect", entry, quasi_perfect),
+        ("perturbed_plans", entry, lambda t: perturbed_plans(t)[3:5]),
+        ("sequential_equilibrium", entry, sequential_equilibrium),
+        ("perfect_bayesian_equilibria", "unilateral_deterrence", perfect_bayesian_equilibria),
+        ("deterrence_succeeds", "unilateral_deterrence", deterrence_succeeds),
+        ("bayesian_nash", "unilateral_deterrence", lambda t: bayesian_nash(t, "pure")),
+        ("tree_nash", entry, lambda t: tree_nash(t, "pure")),
+        ("noncredible_threats", entry, noncredible_threats),
+        ("threats_report", entry, lambda t: str(threats_report(t))),
+        ("sequence_form_equilibria", entry, sequence_form_equilibria),
+        ("agent_qre", entry, agent_qre),
+        ("agent_qre_at", entry, lambda t: agent_qre_at(t, 1.0)),
+        ("agent_logit_branch", entry, lambda t: agent_logit_branch(t, max_lambda=5.0).lambdas),
+    ]
+
+
+def _other_tools():
+    from deterrence.solvers.inference.qre_fit import fit_logit_qre, simulate_choices
+    from deterrence.solvers.repeated.one_shot_deviation import one_shot_deviation
+    from deterrence.solvers.repeated.simulate import play_match, simulate, tournament
+    from deterrence.solvers.stochastic.markov_perfect import markov_perfect, verify_markov_perfect
+    from deterrence.solvers.stochastic.regime_switching import regime_switching
+    pd, spd = "prisoners_dilemma", "stochastic_prisoners_dilemma"
+    counts = {"Row": {"swerve": 30, "straight": 20}, "Column": {"swerve": 25, "straight": 25}}
+    return [
+        ("simulate", pd, lambda g: simulate(g, ["tft", "alld"], matches=20, turns=10, seed=1,
+                                            noise={"tremble": "1/10"}).payoffs),
+        ("play_match", pd, lambda g: play_match(g, ["tft", "alld"], turns=5, seed=1).payoffs),
+        ("tournament", pd, lambda g: tournament(g, ["tft", "alld", "allc"], matches=5, turns=10, seed=1,
+                                                progress=False).scores),
+        ("one_shot_deviation", pd, lambda g: one_shot_deviation(g, "grim_trigger", delta="1/2")),
+        ("one_shot_deviation", pd, lambda g: one_shot_deviation(g, "grim_trigger", delta="1/2",
+                                                                float=True).subgame_perfect),
+        ("fit_logit_qre", "chicken", lambda g: fit_logit_qre(g, counts).estimates),
+        ("simulate_choices", "chicken", lambda g: simulate_choices(g, 1.0, 10, seed=3)),
+        ("markov_perfect", spd, markov_perfect),
+        ("verify_markov_perfect", spd,
+         lambda g: verify_markov_perfect(g, {"good": ("C", "D"), "poor": ("D", "D")})[0]),
+        ("regime_switching", spd,
+         lambda g: regime_switching({"a": g, "b": load_game(spd).with_defaults()}, {"a": {"b": "1/4"}}).game),
+    ]
+
+
+def _key(value):
+    """What two runs must share: the equilibria (a result records the game it was given)."""
+    if hasattr(value, "equilibria"):
+        return [getattr(e, "describe", lambda e=e: e)() for e in value.equilibria]
+    if isinstance(value, list) and value and hasattr(value[0], "describe"):
+        return [e.describe() for e in value]
+    return value
+
+
+TOOLS = _tree_tools() + _other_tools()
+
+
+@pytest.mark.parametrize("what, name, tool", TOOLS, ids=[f"{w}-{k}" for k, (w, _, _) in enumerate(TOOLS)])
+def test_a_tool_warns_once_on_a_symbolic_game_and_solves_its_defaults(what, name, tool):
+    game = load_game(name)
+    assert game.is_symbolic
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        given = tool(game)
+    said = [w for w in caught if issubclass(w.category, DefaultValuesWarning)]
+    assert len(said) == 1, [str(w.message) for w in said]
+    assert str(said[0].message).startswith(f"{what}") and "default values" in str(said[0].message)
+    assert said[0].filename == __file__           # it points at the caller's line
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DefaultValuesWarning)
+        at_defaults = tool(game.with_defaults())
+    assert _key(given) == _key(at_defaults)
+
+
+@pytest.mark.parametrize("name, method", [("entry_deterrence", m) for m in (
+    "subgame_perfect", "sequence_lcp", "quasi_perfect", "sequential", "sequence_form", "tree_nash", "agent_qre")]
+    + [("stochastic_prisoners_dilemma", "markov_perfect")])
+def test_solve_says_it_in_its_notes_not_a_warning(name, method):
+    from deterrence.solvers import solve
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DefaultValuesWarning)
+        result = solve(load_game(name), method=method)
+    assert any("default values" in n for n in result.notes)
+
+
+def test_the_cli_solve_prints_no_warning(capsys):
+    from deterrence.cli import main
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DefaultValuesWarning)
+        main(["solve", "entry_deterrence"])
+    out = capsys.readouterr()
+    assert "DefaultValuesWarning" not in out.out + out.err and "default values" in out.out
