@@ -185,7 +185,7 @@ def test_json_and_command_line(capsys):
 
 # -- fitting lambda (and payoff parameters) to choices at information sets ------------------------
 def test_fit_recovers_lambda_from_simulated_plays_over_seeds():
-    tree = load_game("entry_deterrence")
+    tree = load_game("entry_deterrence").with_defaults()
     hits, fits = 0, 12
     for seed in range(fits):
         fit = fit_logit_qre(tree, simulate_choices(tree, 1.5, 1500, seed=100 + seed))
@@ -197,13 +197,13 @@ def test_fit_recovers_lambda_from_simulated_plays_over_seeds():
 def test_fit_recovers_a_payoff_parameter_as_in_strategic_probit():
     tree = load_game("crisis_resolve")       # b0: the Defender's payoff of war (default -1/2)
     for seed in (1, 2):
-        fit = fit_logit_qre(tree, simulate_choices(tree, 2.0, 4000, seed=seed), parameters=("b0",))
+        fit = fit_logit_qre(tree, simulate_choices(tree.with_defaults(), 2.0, 4000, seed=seed), parameters=("b0",))
         assert abs(fit.estimates["lambda"] - 2.0) < 3 * fit.standard_errors["lambda"]
         assert abs(fit.estimates["b0"] + 0.5) < 3 * fit.standard_errors["b0"]
 
 
 def test_tree_counts_are_checked_and_keyed_flexibly():
-    tree = load_game("entry_deterrence")
+    tree = load_game("entry_deterrence").with_defaults()
     data = {"Incumbent: in": {"fight": 10, "accommodate": 30}, "root": [5, 35]}
     fit = fit_logit_qre(tree, data)
     same = fit_logit_qre(tree, {("Incumbent", "in"): [10, 30], ("Entrant", "root"): [5, 35]})

@@ -293,7 +293,7 @@ def test_threats_report_is_a_result_with_text_html_and_json():
     from IPython.core.formatters import DisplayFormatter     # as Jupyter formats, with no shell left behind
 
     import deterrence as dt
-    report = dt.threats_report(dt.load_game("entry_deterrence"))
+    report = dt.threats_report(dt.load_game("entry_deterrence").with_defaults())
     shown = DisplayFormatter().format(report)[0]
     assert shown["text/plain"].startswith("<ThreatsReport: 2 pure Nash equilibria")
     assert "<th>Incumbent</th>" in shown["text/html"] and "would not carry out &#x27;fight&#x27;" in shown["text/html"]
@@ -301,4 +301,4 @@ def test_threats_report_is_a_result_with_text_html_and_json():
     data = report.to_json()
     assert (data["pure_equilibria"], data["subgame_perfect"]) == (2, 1)
     assert data["equilibria"][0]["threats"][0]["better"] == "accommodate"
-    assert report.equilibria == tuple(dt.noncredible_threats(dt.load_game("entry_deterrence")))
+    assert report.equilibria == tuple(dt.noncredible_threats(dt.load_game("entry_deterrence").with_defaults()))

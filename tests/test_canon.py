@@ -156,7 +156,7 @@ def test_audience_costs_pooling_when_the_prior_is_high_and_claims():
     stand, mu, bluff = C.audience_cost_formulas()
     for key, formula in [("stand_firm_probability", stand), ("indifference_belief", mu), ("bluff_probability", bluff)]:
         assert same(game.claims[key], formula, game)
-    assert len(perfect_bayesian_equilibria(game)) == game.claims["pure_pbe_at_defaults"]
+    assert len(perfect_bayesian_equilibria(game.with_defaults())) == game.claims["pure_pbe_at_defaults"]
     pbes = perfect_bayesian_equilibria(C.audience_costs(p="4/5"))   # above mu* = 2/3
     assert any(e.moves[("A", "resolved")] == e.moves[("A", "irresolute")] == "threaten"
                and e.moves[("B", "after_threat")] == "back_down" for e in pbes)
@@ -265,7 +265,7 @@ def test_reassurance_separating_and_trust_threshold(values):
 def test_reassurance_claims():
     game = dt.load_game("reassurance_game")
     assert same(game.claims["trust_threshold"], C.trust_threshold(), game)
-    assert len(perfect_bayesian_equilibria(game)) == game.claims["pure_pbe_at_defaults"]
+    assert len(perfect_bayesian_equilibria(game.with_defaults())) == game.claims["pure_pbe_at_defaults"]
 
 
 # -- 6. War of attrition -------------------------------------------------------------------

@@ -360,9 +360,15 @@ def test_the_spiral_files_noise_takes_values_on_every_path():
     assert RepeatedGame.from_game(numeric).noise.describe() == "restrain -> arm 1/20"
     written = analyse_noise(numeric, "tit_for_tat", delta="9/10", noise=spiral_noise("1/20"), war=[("arm", "arm")])
     assert discounted_values(numeric).payoffs == written.discounted_payoffs
-    assert 0 < simulate(game, matches=2000, turns=10, seed=1).war_fraction < 1
-    assert len(play_match(game, turns=5, seed=1).realised) == 5
-    assert not tournament(game, ["tit_for_tat", "grim_trigger"], matches=50, turns=10, seed=1).failures
+    from deterrence.errors import DefaultValuesWarning
+    # the file's game itself (its noise a formula of its parameters), each at its defaults, saying so
+    with pytest.warns(DefaultValuesWarning, match="simulate"):
+        assert 0 < simulate(game, matches=2000, turns=10, seed=1).war_fraction < 1
+    with pytest.warns(DefaultValuesWarning, match="play_match"):
+        assert len(play_match(game, turns=5, seed=1).realised) == 5
+    with pytest.warns(DefaultValuesWarning, match="tournament"):
+        assert not tournament(game, ["tit_for_tat", "grim_trigger"], matches=50, turns=10, seed=1).failures
+
 
 def test_without_misperception_reciprocity_keeps_the_peace():
     game = dt.load_game("spiral_model").with_defaults()

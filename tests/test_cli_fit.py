@@ -30,7 +30,7 @@ def _write_counts(path, counts, tree=False):
 
 
 def test_fit_recovers_lambda_of_a_normal_form_game(tmp_path, capsys):
-    game = dt.load_game("chicken")
+    game = dt.load_game("chicken").with_defaults()
     counts = simulate_choices(game, 0.5, 4000, seed=1)
     code, out, err = _run(capsys, "chicken", "--data", _write_counts(tmp_path / "c.csv", counts), "--json")
     assert code == 0, err
@@ -45,7 +45,7 @@ def test_fit_recovers_lambda_of_a_normal_form_game(tmp_path, capsys):
 
 
 def test_fit_recovers_lambda_of_a_tree_from_moves_at_information_sets(tmp_path, capsys):
-    tree = dt.load_game("entry_deterrence")
+    tree = dt.load_game("entry_deterrence").with_defaults()
     counts = simulate_choices(tree, 1.5, 3000, seed=2)
     path = _write_counts(tmp_path / "t.csv", counts, tree=True)
     code, out, err = _run(capsys, "entry_deterrence", "--data", path, "--json")
@@ -64,7 +64,7 @@ def test_fit_recovers_lambda_of_a_tree_from_moves_at_information_sets(tmp_path, 
 
 def test_fit_estimates_a_payoff_parameter_with_its_standard_error(tmp_path, capsys):
     tree = dt.load_game("crisis_resolve")
-    counts = simulate_choices(tree, 1.0, 5000, seed=5)
+    counts = simulate_choices(tree.with_defaults(), 1.0, 5000, seed=5)
     path = _write_counts(tmp_path / "p.csv", counts, tree=True)
     code, out, err = _run(capsys, "crisis_resolve", "--data", path, "--parameter", "a", "--json")
     assert code == 0, err

@@ -7,7 +7,7 @@ from deterrence.analysis.maps import regime_map
 from deterrence.solvers.repeated.simulate import simulate, tournament
 from deterrence.analysis.sweep import sweep
 
-PD = load_game("prisoners_dilemma")
+PD = load_game("prisoners_dilemma").with_defaults()
 NOISE = {"tremble": "1/10"}
 
 

@@ -73,7 +73,7 @@ def test_options_passed_on_by_tree_methods_are_checked_against_the_stage_method(
 def test_a_method_option_named_method_reaches_the_wrapper():
     # solve(tree, "tree_nash", method="pure") used to raise a raw TypeError
     result = solve(entry(), "tree_nash", method="pure")
-    direct = tree_nash(entry(), "pure")
+    direct = tree_nash(entry().with_defaults(), "pure")
     assert [e.strategies for e in result] == [e.strategies for e in direct]
     assert result.method == "tree_nash" and result.options == {"method": "pure"}
     assert solve(entry(), method="tree_nash").options == {"method": "enumerate"}
@@ -86,7 +86,7 @@ def test_the_public_door_passes_a_wrapper_its_method_option():
     # call to the signature help() shows and refused this one ("multiple values for argument 'method'")
     public = dt.solve(entry(), "tree_nash", method="pure")
     assert public.options == {"method": "pure"}
-    assert [e.strategies for e in public] == [e.strategies for e in tree_nash(entry(), "pure")]
+    assert [e.strategies for e in public] == [e.strategies for e in tree_nash(entry().with_defaults(), "pure")]
     with pytest.raises(GameError, match="no option 'limit'"):
         dt.solve(entry(), "tree_nash", method="pure", limit=3)
     with pytest.raises(GameError, match="at most one method"):
@@ -103,7 +103,7 @@ def test_a_repeated_game_at_the_door_is_sent_to_its_analysis():
     # the names it points to are public and take the game
     analysis = dt.analyse_repeated(repeated)
     assert analysis.game == repeated.with_defaults()          # analysed at the parameters' defaults
-    assert dt.one_shot_deviation(repeated).subgame_perfect
+    assert dt.one_shot_deviation(repeated.with_defaults()).subgame_perfect
 
 
 def test_the_default_method_follows_the_type_not_an_attribute():

@@ -43,7 +43,7 @@ def test_a_tournament_of_thousands_of_strategies_is_refused_before_the_seeds_are
                              "['tft'] * 30000, matches=1, turns=1)\nexcept d.TooLargeError as e: print(e)"])
     assert done.returncode == 0, done.stderr[-2000:]
     assert "900,000,000 pairs" in done.stdout and "max_rounds=" in done.stdout
-    pd = load_game("prisoners_dilemma")
+    pd = load_game("prisoners_dilemma").with_defaults()
     with pytest.raises(TooLargeError, match="over the limit of 1,000,000,000; pass max_rounds="):
         tournament(pd, ["tft"] * 200)            # 40 000 pairs of 200 matches of 200 turns
     with pytest.raises(TooLargeError):

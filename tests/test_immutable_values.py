@@ -62,7 +62,7 @@ def test_a_results_record_cannot_change():
     assert "a" not in result.to_json()["parameters"]
     # a solver called directly, not through the front door, too
     from deterrence.solvers.tree.backward_induction import subgame_perfect
-    direct = subgame_perfect(dt.load_game("entry_deterrence"))
+    direct = subgame_perfect(dt.load_game("entry_deterrence").with_defaults())
     with pytest.raises(TypeError, match="immutable value"):
         direct.parameters["m"] = 0
 

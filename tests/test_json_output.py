@@ -21,7 +21,7 @@ def test_a_standard_error_the_data_cannot_give_is_null_in_every_to_json():
                         {"Row": {"heads": 50, "tails": 50}, "Column": {"heads": 50, "tails": 50}})
     assert fit.standard_errors["lambda"] != fit.standard_errors["lambda"]        # nan in the value
     assert strict_loads(json.dumps(fit.to_json()))["standard_errors"] == {"lambda": None}
-    run = simulate(load_game("prisoners_dilemma"), ["tit_for_tat", "tit_for_tat"], matches=1, turns=5,
+    run = simulate(load_game("prisoners_dilemma").with_defaults(), ["tit_for_tat", "tit_for_tat"], matches=1, turns=5,
                    delta="9/10", seed=1)
     assert strict_loads(json.dumps(run.to_json()))["standard_errors"] == [None, None]
 
@@ -192,11 +192,11 @@ def test_fitted_choice_probabilities_have_one_shape_in_the_api_and_the_command(t
     data = tmp_path / "c.csv"
     rows = "".join(f"{p},{a},{n}\n" for p, c in counts.items() for a, n in c.items())
     data.write_text("player,action,count\n" + rows)
-    api = strict_loads(json.dumps(fit_logit_qre(load_game("chicken"), counts).to_json()))
+    api = strict_loads(json.dumps(fit_logit_qre(load_game("chicken").with_defaults(), counts).to_json()))
     assert main(["fit", "chicken", "--data", str(data), "--json"]) == 0
     command = strict_loads(capsys.readouterr().out)
     assert api["fitted"] == command["fitted"] and set(api["fitted"]["Row"]) == {"swerve", "straight"}
-    tree = load_game("entry_deterrence")
+    tree = load_game("entry_deterrence").with_defaults()
     fit = fit_logit_qre(tree, {("Entrant", "root"): {"out": 10, "in": 30}, ("Incumbent", "in"): {"fight": 5,
                                                                                                  "accommodate": 25}})
     assert set(fit.to_json()["fitted"]) == {"Entrant: root", "Incumbent: in"}

@@ -217,7 +217,7 @@ class _TreeHomotopy:
         return J
 
 
-def _prepared(tree, what):
+def _prepared(tree, what="agent_qre"):
     from deterrence.core.tree import GameTree
     if not isinstance(tree, GameTree):
         raise GameError(f"agent QRE needs a GameTree, got {type(tree).__name__}")
