@@ -141,12 +141,12 @@ def test_the_repeated_game_functions_the_docs_name_are_public():
     # (D, D) in both rounds, so the average payoffs are the stage equilibrium's
     (d_d,) = [e.payoffs for e in dt.pure_equilibria(pd.with_defaults()).equilibria]
     assert dt.finite_horizon_spe(pd, 2, delta=1).spe_payoffs == (d_d,)
-    match = dt.play_match(pd, ["tft", "alld"], turns=3, seed=1)
+    match = dt.play_match(pd.with_defaults(), ["tft", "alld"], turns=3, seed=1)
     assert len(match.realised) == 3
     # tit for tat against always-defect: cooperate once, then both defect
     assert [tuple(r) for r in match.realised][1:] == [("D", "D")] * 2 and match.realised[0][1] == "D"
-    assert len(dt.tournament(pd, ["tft", "alld"], matches=2, turns=5, seed=1).strategies) == 2
-    assert dt.simulate(pd, ["tft", "alld"], matches=4, turns=3, seed=1).matches == 4
+    assert len(dt.tournament(pd.with_defaults(), ["tft", "alld"], matches=2, turns=5, seed=1).strategies) == 2
+    assert dt.simulate(pd.with_defaults(), ["tft", "alld"], matches=4, turns=3, seed=1).matches == 4
 
 
 def test_the_documented_subpackages_are_attributes_in_a_fresh_process():

@@ -197,7 +197,7 @@ def test_agent_qre_of_a_simultaneous_game_is_the_normal_form_qre():
 
 def test_agent_qre_in_entry_deterrence_solves_the_logit_equations():
     from deterrence.solvers.tree.agent_qre import agent_qre_at
-    tree = load_game("entry_deterrence")            # out: (0, 2); in: fight (-1, -1), accommodate (1, 1)
+    tree = load_game("entry_deterrence").with_defaults()  # out: (0, 2); in: fight (-1, -1), accommodate (1, 1)
     lam = 1.3
     q = agent_qre_at(tree, lam)
     fight = 1 / (1 + math.exp(2 * lam))             # the incumbent: -1 against 1

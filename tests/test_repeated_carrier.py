@@ -31,6 +31,10 @@ PACKAGE = Path(dt.__file__).parent
 def us():
     return dt.load_game("us_iran_stage")
 
+# these tests follow delta, noise and the profile from a game file's own (symbolic) game through
+# every function: the defaults are not their point (test_tools_at_defaults checks the warning)
+pytestmark = pytest.mark.filterwarnings("ignore::deterrence.errors.DefaultValuesWarning")
+
 
 def test_the_repeated_section_has_one_reader():
     readers = []

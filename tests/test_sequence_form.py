@@ -218,7 +218,7 @@ def test_perfect_information_contains_backward_induction(tree):
 
 def test_entry_deterrence_sets_and_threats():
     from deterrence.io import load_game
-    tree = load_game("entry_deterrence")
+    tree = load_game("entry_deterrence").with_defaults()
     every = sequence_form_equilibria(tree)
     assert {e.payoffs for e in every} == {(1, 1), (0, 2)}
     qp = quasi_perfect(tree)[0]
@@ -451,7 +451,7 @@ def test_more_equilibria_than_listed_by_default_are_refused_with_their_count(mon
     from deterrence.errors import TooLargeError
     from deterrence.io import load_game
     from deterrence.solvers.tree import sequence_enumeration, sequence_zero_sum
-    tree = load_game("entry_deterrence")
+    tree = load_game("entry_deterrence").with_defaults()
     assert len(sequence_form_equilibria(tree)) == 3
     monkeypatch.setattr(sequence_zero_sum, "DEFAULT_PAIRS", 2)
     real = sequence_enumeration.nash_equilibrium_from_plans
