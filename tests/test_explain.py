@@ -199,7 +199,7 @@ def test_a_noncredible_threat_has_one_json_form_in_the_report_and_the_command(na
     command = json.loads(capsys.readouterr().out)["credibility"]
     report = explain(tree).section("credibility").data["credibility"]
     assert command == report
-    explanations = noncredible_threats(tree)
+    explanations = noncredible_threats(tree.with_defaults())
     assert [e["profile"] for e in report] == [list(e.profile) for e in explanations]
     for entry, e in zip(report, explanations):
         assert entry["payoffs"] == [dt.format_exact(v) for v in e.payoffs]

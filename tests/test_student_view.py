@@ -71,17 +71,17 @@ def test_the_paths_and_simulations_have_short_reprs_not_dataclass_dumps():
     _short_repr(dt.logit_branch(chicken), "<QREBranch: ", "points, lambda from 0 to",
                 "limit Row: 9/10 swerve + 1/10 straight")
     from deterrence.solvers.tree.agent_qre import agent_logit_branch
-    _short_repr(agent_logit_branch(dt.load_game("entry_deterrence"), max_lambda=5), "<QREBranch: ",
+    _short_repr(agent_logit_branch(dt.load_game("entry_deterrence").with_defaults(), max_lambda=5), "<QREBranch: ",
                 "last point Entrant: root: ", "no certified limit")
     _short_repr(dt.replicator_dynamics(chicken, start=[(0.3, 0.7)] * 2, t_max=200), "<Trajectory: replicator",
                 "501 points, time from 0 to 200; final Row: 0.9 swerve + 0.1 straight")
     _short_repr(dt.fictitious_play(dt.load_game("rock_paper_scissors"), iterations=500, seed=1),
                 "<Trajectory: fictitious play", "500 points")
-    _short_repr(dt.simulate(pd, "tft, alld", matches=20, turns=20, seed=1), "<SimulationResult: ",
+    _short_repr(dt.simulate(pd.with_defaults(), "tft, alld", matches=20, turns=20, seed=1), "<SimulationResult: ",
                 "tit_for_tat vs always_D, 20 matches of 20 turns", "war in")
-    _short_repr(dt.play_match(dt.load_game("us_iran_stage"), turns=200, seed=1), "<MatchHistory: ",
+    _short_repr(dt.play_match(dt.load_game("us_iran_stage").with_defaults(), turns=200, seed=1), "<MatchHistory: ",
                 "US contained_tit_for_tat vs Iran contained_tit_for_tat, 200 rounds")
-    t = dt.tournament(pd, ["tft", "alld", "allc"], matches=10, turns=10, seed=3)
+    t = dt.tournament(pd.with_defaults(), ["tft", "alld", "allc"], matches=10, turns=10, seed=3)
     _short_repr(t, "<TournamentResult: 3 strategies, ranking ")
     assert t._repr_html_().count("<tr>") == 4
 
@@ -98,7 +98,7 @@ def test_sweeps_and_noise_have_short_reprs():
 
 def test_the_repeated_game_and_stage_analyses_have_short_reprs():
     pd, exact_pd = dt.load_game("prisoners_dilemma"), dt.load_game("prisoners_dilemma").with_defaults()
-    _short_repr(dt.one_shot_deviation(pd, "grim_trigger, grim_trigger", delta="3/4"), "<DeviationCheck: ",
+    _short_repr(dt.one_shot_deviation(exact_pd, "grim_trigger, grim_trigger", delta="3/4"), "<DeviationCheck: ",
                 "Row grim_trigger, Column grim_trigger at delta 3/4: subgame perfect, Nash; payoffs 3, 3")
     _short_repr(dt.critical_delta(pd, "grim_trigger, grim_trigger"), "<DeltaConditions: ",
                 "critical delta 1/2 = (R - T)/(P - T); subgame perfect for delta in [1/2, 1)")
@@ -219,7 +219,7 @@ def test_a_fit_that_the_data_cannot_identify_says_so():
     assert fit.standard_errors["lambda"] != fit.standard_errors["lambda"]      # nan
     assert any("say nothing about lambda" in n for n in fit.notes)
     _short_repr(fit, "<QREFit: lambda = ", "(not identified by the data)")
-    identified = dt.fit_logit_qre(dt.load_game("chicken"), {"Row": {"swerve": 70, "straight": 30},
+    identified = dt.fit_logit_qre(dt.load_game("chicken").with_defaults(), {"Row": {"swerve": 70, "straight": 30},
                                                           "Column": {"swerve": 65, "straight": 35}})
     assert not identified.notes and "(se " in repr(identified)
     probit = dt.fit_strategic_probit(dt.simulate_crises(n=200, seed=1))
@@ -233,7 +233,7 @@ def test_the_case_analyses_print_their_headline_not_every_field():
 
 
 def test_a_tournament_refuses_a_bad_noise_before_playing_any_pair():
-    pd = dt.load_game("prisoners_dilemma")
+    pd = dt.load_game("prisoners_dilemma").with_defaults()
     with pytest.raises(GameError, match="unknown noise key"):
         dt.tournament(pd, ["tft", "alld"], noise={"tremb": "1/10"}, matches=2, turns=2)
     with pytest.raises(GameError, match="noise for unknown player 'Rowe'"):
@@ -289,7 +289,7 @@ def test_pbe_and_threat_explanations_print_their_description_not_their_fields():
     """PBE, NashExplanation and Threat printed dataclass dumps with Fraction(...) (a Jupyter review)."""
     pbe = dt.perfect_bayesian_equilibria(dt.load_game("beer_quiche"))[0]
     assert repr(pbe) == f"<PBE: {pbe.describe()}>" and "Fraction(" not in repr(pbe)
-    explanations = dt.noncredible_threats(dt.load_game("entry_deterrence"))
+    explanations = dt.noncredible_threats(dt.load_game("entry_deterrence").with_defaults())
     assert repr(explanations[0]).startswith("<NashExplanation: (out, fight): not subgame perfect")
     threat = explanations[0].threats[0]
     assert repr(threat) == f"<Threat: {threat.describe()}>"

@@ -57,11 +57,11 @@ def test_entry_claims_hold(name):
         if "war_probability" in claims:
             assert war_probability(game.with_defaults(), eq) == Fraction(claims["war_probability"])
     if "pure_nash" in claims:
-        nash = tree_nash(game, "pure")
+        nash = tree_nash(game.with_defaults(), "pure")
         assert sorted(tuple(e.support(i)[0] for i in range(len(game.players))) for e in nash) == \
             sorted(tuple(p) for p in claims["pure_nash"])
     if "noncredible_threat" in claims:
-        threats = [t for e in noncredible_threats(game) for t in e.threats]
+        threats = [t for e in noncredible_threats(game.with_defaults()) for t in e.threats]
         want = claims["noncredible_threat"]
         assert [(t.node, t.player, t.planned, str(t.gain)) for t in threats] == [
             (want["node"], want["player"], want["planned"], want["gain"])]
@@ -69,7 +69,7 @@ def test_entry_claims_hold(name):
         closed = parse_expression(claims["credibility_threshold"], game.parameters)
         assert sympy.simplify(credibility_threshold(game) - closed) == 0
         assert credibility_threshold(game.with_defaults(), prior=None) == Fraction(claims["threshold_at_defaults"])
-        assert deterrence_succeeds(game) == claims["deterrence_succeeds"]
+        assert deterrence_succeeds(game.with_defaults()) == claims["deterrence_succeeds"]
     if "low_hanging_fruit" in claims:
         assert lands_on_us_forces() == claims["low_hanging_fruit"]
 
