@@ -164,13 +164,13 @@ def test_the_always_strategies_are_named_in_the_games_own_actions():
     with pytest.raises(GameError, match=r"unknown strategy 'always_X'; known: .*, and always_<action> for an "
                                         r"action of this player \(C, D\)$"):
         strategy("always_X", PD)
-    shown = dt.simulate(dt.load_game("prisoners_dilemma"), "tft, alld", matches=2, turns=3, seed=1)
+    shown = dt.simulate(dt.load_game("prisoners_dilemma").with_defaults(), "tft, alld", matches=2, turns=3, seed=1)
     assert "tit_for_tat vs always_D" in repr(shown)
 
 
 def test_a_tournament_refuses_one_strategy_given_twice_under_two_names():
     # "alld" and "always_D" were ranked as two entries of one name, always_D
-    pd = load_game("prisoners_dilemma")
+    pd = load_game("prisoners_dilemma").with_defaults()
     with pytest.raises(GameError, match=r"^a tournament plays each strategy once; 'alld' and 'always_D' are both "
                                         r"always_D$"):
         tournament(pd, ["alld", "tft", "always_D"], matches=2, turns=3, seed=1)
