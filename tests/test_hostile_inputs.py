@@ -401,12 +401,12 @@ def test_simulate_a_billion_matches_is_refused_before_allocating():
                       memory=1 << 30)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "over the limit of 10,000,000 matches" in done.stdout and "max_rounds=" in done.stdout
+    pd = load_game("prisoners_dilemma").with_defaults()
     with pytest.raises(TooLargeError, match="200,000,000,000 simulated rounds"):
-        simulate(load_game("prisoners_dilemma"), ["tft", "tft"], matches=10**9)
+        simulate(pd, ["tft", "tft"], matches=10**9)
     with pytest.raises(TooLargeError):
-        simulate(load_game("prisoners_dilemma"), ["tft", "tft"], matches=10, turns=10, max_rounds=99)
-    assert simulate(load_game("prisoners_dilemma"), ["tft", "tft"], matches=10, turns=10, seed=1,
-                    max_rounds=100).payoffs == (3.0, 3.0)
+        simulate(pd, ["tft", "tft"], matches=10, turns=10, max_rounds=99)
+    assert simulate(pd, ["tft", "tft"], matches=10, turns=10, seed=1, max_rounds=100).payoffs == (3.0, 3.0)
 
 
 def test_a_one_by_twenty_thousand_game_is_refused_and_a_limit_lifts_the_refusal():

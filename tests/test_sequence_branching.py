@@ -447,7 +447,7 @@ def test_entry_deterrence_cliques_and_components():
     """The entrant stays out against fight, or against a mix with fight at least 1/2: one
     maximal Nash subset of two extreme equilibria; entry with accommodation is alone."""
     from deterrence.io import load_game
-    every = sequence_form_equilibria(load_game("entry_deterrence"))
+    every = sequence_form_equilibria(load_game("entry_deterrence").with_defaults())
     outs = tuple(k for k, e in enumerate(every) if e.payoffs == (0, 2))
     assert len(outs) == 2
     assert set(every.cliques) == {outs, tuple(k for k in range(3) if k not in outs)}
