@@ -1164,7 +1164,7 @@ def noisy_trajectory(actions_history, ax=None, action_labels=None, *, players=No
 
     >>> import deterrence as dt
     >>> from deterrence.solvers.repeated.simulate import play_match
-    >>> m = play_match(dt.load_game("us_iran_stage"), "tit_for_tat", turns=30,
+    >>> m = play_match(dt.load_game("us_iran_stage").with_defaults(), "tit_for_tat", turns=30,
     ...                noise={"execution": "1/20"}, seed=7)
     >>> [t.get_text() for t in noisy_trajectory(m).get_legend().get_texts()]
     ['hold', 'retaliate', 'escalate', 'misfire (noise)']
