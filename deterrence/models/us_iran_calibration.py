@@ -154,6 +154,11 @@ CALIBRATION = {name: Calibrated(name, value, unit, source, reason)
 STAGE_GAME_VALUES = {"a_iran": "us_iran_stage"}
 #: The calibration of the case model: every value the exchange game or the report's claims use
 MODEL_CALIBRATION = {name: c for name, c in CALIBRATION.items() if name not in STAGE_GAME_VALUES}
+#: The parameters of ``games/us_iran_exchange.toml``: those its formulas use. The length of a round
+#: and the discount rate are its ``[stochastic]`` keys; claim 6's change_of_heart_rate is the
+#: regime switching's, not this game's (a words review: the file listed it and a_iran, unused).
+EXCHANGE_FILE_PARAMETERS = tuple(name for name in MODEL_CALIBRATION
+                                 if name not in ("round_days", "annual_discount_rate", "change_of_heart_rate"))
 
 
 def per_week(per_year) -> Fraction:
@@ -261,8 +266,7 @@ CASE_MEANINGS = {
 }
 CASE_PARAMETERS = {
     "us_iran_stage": {n: n for n in ("b_us", "b_iran", "c_us", "c_iran", "a_us", "a_iran", "W_us", "W_iran")},
-    "us_iran_exchange": {n: n for n in MODEL_CALIBRATION
-                         if n not in ("round_days", "annual_discount_rate", "change_of_heart_rate")},
+    "us_iran_exchange": {n: n for n in EXCHANGE_FILE_PARAMETERS},
     # the escalation ladder is symmetric: its b, c and a are both sides' values
     "us_iran_escalation_ladder": {"m": "m", "b": "b_us", "c": "c_us", "a": "a_us", "q": "ladder_overshoot",
                                   "W_us": "W_us", "W_iran": "W_iran"},

@@ -71,7 +71,7 @@ from fractions import Fraction
 from functools import cached_property
 
 from deterrence.core.frozen import frozen
-from deterrence.models.us_iran_calibration import (CALIBRATION, MODEL_CALIBRATION, calibration_values,
+from deterrence.models.us_iran_calibration import (CALIBRATION, EXCHANGE_FILE_PARAMETERS, calibration_values,
                                                    delta_per_round)
 
 PLAYERS = ("US", "Iran")
@@ -681,9 +681,7 @@ def exchange_game_toml() -> str:
         return f'"{x}"' if (x.free_symbols or not x.is_Integer) else str(x)
 
     out = [FILE_HEAD, "[parameters]"]
-    # the file's parameters are those its formulas use: not the stage game's a_iran, nor claim 6's
-    # change_of_heart_rate (the regime switching's, not this game's): a words review
-    for k in (k for k in names if k in MODEL_CALIBRATION and k != "change_of_heart_rate"):
+    for k in EXCHANGE_FILE_PARAMETERS:
         c = CALIBRATION[k]
         value = c.value if isinstance(c.value, int) else f'"{c.value}"'
         out.append(f'{k} = {{ value = {value}, about = "{c.reason.replace(chr(34), chr(39))}; unit: {c.unit}" }}')

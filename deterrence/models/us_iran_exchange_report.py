@@ -807,10 +807,15 @@ def _years(weeks) -> str:
     return f"{float(weeks) / float(weeks_in(years=1)):.1f} years"
 
 
+def _misfire_ends_text(points) -> dict:
+    """``{"below": text, "above": text}``: the misfire tipping points, each to the digits its
+    bisection fixes (:meth:`TippingPoint.threshold_text`), as the JSON gives them."""
+    return {t.direction: t.threshold_text() for t in points if t.parameter == "misfire"}
+
+
 def _misfire_window(points) -> tuple:
-    """The misfire tipping points in words for the miscalculation section (empty when unknown),
-    each to the digits its bisection fixes (:meth:`TippingPoint.threshold_text`), as the JSON."""
-    ends = {t.direction: t.threshold_text() for t in points if t.parameter == "misfire"}
+    """The misfire tipping points in words for the miscalculation section (empty when unknown)."""
+    ends = _misfire_ends_text(points)
     lower, upper = ends.get("below"), ends.get("above")
     if lower is None and upper is None:
         return ()
@@ -830,7 +835,7 @@ def _misfire_window_war(w, points, fit=None) -> tuple:
     side (it counts the fitted parameters only)."""
     if not w:
         return ()
-    ends = {t.direction: t.threshold_text() for t in points if t.parameter == "misfire"}
+    ends = _misfire_ends_text(points)
     se = None
     if fit is not None and "war_probability_26_months" in {n for n, _, _ in fit.predictions}:
         se = fit.prediction_se("war_probability_26_months")
