@@ -56,3 +56,18 @@ def test_failures_inside_chunks_on_processes():
     s = sweep(fragile, {"x": [1, 2, 3, 4]}, executor="process", max_workers=2, chunksize=2)
     assert s.failures == (({"x": 2}, "ValueError: x = 2 is not allowed here"),)
     assert np.isnan(s.values["value"][1]) and s.values["value"][3] == 40
+
+
+def _labelled(x):
+    return "war" if x > 1 else x
+
+
+def test_a_value_that_is_no_number_is_refused_by_every_executor():
+    """The serial loop caught the refusal of a text value with the function's own failures (and
+    recorded it per point), where the executors raised it: one broad except too many."""
+    import pytest
+
+    from deterrence.errors import GameError
+    for ex in ("serial", "thread"):
+        with pytest.raises(GameError, match="a sweep keeps numbers"):
+            sweep(_labelled, {"x": [0, 1, 2, 3]}, executor=ex)

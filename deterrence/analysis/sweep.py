@@ -229,11 +229,12 @@ def sweep(func, axes: dict, *, executor=None, max_workers=None, seed=None, progr
         if pool is None:
             for idx in todo:
                 try:
-                    store(idx, _call(func, point_of(idx), seed_of(idx)))
-                except KeyboardInterrupt:
-                    raise
-                except Exception as exc:
+                    out = _call(func, point_of(idx), seed_of(idx))
+                except Exception as exc:  # noqa: BLE001 - the caller's function may raise anything: the
+                    # point is reported as failed, as _call_chunk does for the executors (Ctrl-C is no Exception)
                     failures.append((point_of(idx), f"{type(exc).__name__}: {exc}"))
+                else:
+                    store(idx, out)      # outside the try: a value that is no number is refused, as with executors
                 bar.update()
         else:
             workers = max_workers or os.cpu_count() or 1
