@@ -73,3 +73,28 @@ def test_irrational_equilibria_typeset_as_their_certified_digits():
         first = next(p for s in result[0].strategies for p in s if p != 0 and p != 1)
         assert str(first) in latex and "text{0." not in latex
         assert "Algebraic" not in latex and "Enclosed" not in latex
+
+
+def test_simplification_falls_back_only_on_what_counting_can_raise(monkeypatch):
+    """``_simplified`` caught every exception of ``sympy.count_ops``, which would hide a real
+    error; only a condition nested past the recursion limit is let through (shown simplified)."""
+    import pytest
+    import sympy
+
+    from deterrence.core import latex
+
+    x = sympy.Symbol("x", real=True)
+    condition = sympy.And(x > 1, x > 2)
+
+    def too_deep(expr, *args, **kwargs):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(sympy, "count_ops", too_deep)
+    assert latex._simplified(condition) == (x > 2)
+
+    def broken(expr, *args, **kwargs):
+        raise ValueError("a bug")
+
+    monkeypatch.setattr(sympy, "count_ops", broken)
+    with pytest.raises(ValueError, match="a bug"):
+        latex._simplified(condition)

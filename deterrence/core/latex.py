@@ -79,7 +79,7 @@ def _simplified(expr):
         return expr
     try:
         return simple if sympy.count_ops(simple) <= sympy.count_ops(expr) else expr
-    except Exception:
+    except RecursionError:      # count_ops recurses into nested conditions; any sympy value has a count
         return simple
 
 
