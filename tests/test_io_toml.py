@@ -115,6 +115,9 @@ ERRORS = [
     (BASE.split("[payoffs]")[0], 10, ["payoffs", "missing"]),
     ('payoffs = 3\nplayers = ["A"]\n[actions]\nA = ["x"]\n', 1, ["payoffs", "table"]),
     (replace_line(1, 'claims = 3'), 1, ["claims", "table"]),
+    # a misspelt section was kept in game.extra and ignored ([repeat]: "no discount factor")
+    (BASE + '[repeat]\ndelta = "9/10"\n', 16, ["unknown section [repeat]", "did you mean [repeated]?"]),
+    (BASE + '[claim]\nnum_equilibria = 1\n', 16, ["did you mean [claims]?"]),
 ]
 
 
@@ -127,6 +130,11 @@ def test_error_names_file_line_and_reason(text, line, words):
     assert info.value.line == line
     for word in words:
         assert word in message, message
+
+
+def test_sections_for_other_layers_are_kept_as_written():
+    game = parse_toml_game(BASE + '[repeated]\ndelta = "9/10"\n[teaching]\nlevel = 1\n')
+    assert game.extra["repeated"] == {"delta": "9/10"} and game.extra["teaching"] == {"level": 1}
 
 
 def test_error_from_a_file_names_the_path(tmp_path):

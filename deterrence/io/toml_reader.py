@@ -15,6 +15,7 @@ Sources: TOML v1.0.0 (https://toml.io).
 from __future__ import annotations
 
 import datetime
+import difflib
 import math
 import re
 import tomllib
@@ -23,6 +24,9 @@ from fractions import Fraction
 from deterrence.core.symbolic import MAX_LENGTH
 from deterrence.errors import GameError, GameFileError
 from deterrence.io._common import _type_name, check_parameter_name, parameter_value
+
+#: the sections some game file has: an unknown table whose name is close to one is a misspelling
+SECTION_NAMES = ("actions", "parameters", "payoffs", "claims", "repeated", "tree", "stochastic")
 
 
 # -- where each key is ---------------------------------------------------------
@@ -322,6 +326,10 @@ class TomlReader:
         >>> r = TomlReader("", {"title": "t", "repeated": {"delta": "1/2"}, "notes": [{"a": 1}]}, "g.toml")
         >>> r.extra_sections(("title",))
         {'repeated': {'delta': '1/2'}, 'notes': [{'a': 1}]}
+        >>> TomlReader("", {"title": "t", "repeat": {"delta": "1/2"}}, "g.toml").extra_sections(("title",))
+        Traceback (most recent call last):
+        ...
+        deterrence.errors.GameFileError: g.toml: repeat: unknown section [repeat]: did you mean [repeated]? ...
         >>> r.extra_sections(("title", "repeated"), {"notes": "a tree file has no [notes]"})
         Traceback (most recent call last):
         ...
@@ -337,6 +345,11 @@ class TomlReader:
                 self.fail("this name is reserved (parameter notes go in [parameters] as about = ...)", key)
             if isinstance(value, dict) or (isinstance(value, list) and value
                                            and all(isinstance(v, dict) for v in value)):
+                near = difflib.get_close_matches(key, (*known, *SECTION_NAMES), n=1, cutoff=0.8)
+                if near and key not in SECTION_NAMES:
+                    self.fail(f"unknown section [{key}]: did you mean [{near[0]}]? (a section the reader does "
+                              "not know is kept for other layers as written, so a misspelt one would be ignored)",
+                              key)
                 extra[key] = value
             else:
                 self.fail(f"unknown key {key!r}; known keys are {', '.join(known)} "
