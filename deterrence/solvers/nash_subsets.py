@@ -25,9 +25,11 @@ each ``x`` its neighbourhood, the set of ``y`` it is an equilibrium with, as a
 bitmask; close the neighbourhoods under intersection (every nonempty
 intersection of neighbourhoods is a closed ``Y``); for each closed ``Y``, ``X``
 is every ``x`` whose neighbourhood contains ``Y``: the pair is a clique.
-:func:`nash_components` joins the equilibria of each clique (union-find).
+:func:`nash_components` joins the equilibria of each clique (union-find: ``core.union_find``).
 """
 from __future__ import annotations
+
+from deterrence.core.union_find import UnionFind
 
 
 def maximal_nash_subsets(edges) -> tuple:
@@ -70,21 +72,10 @@ def nash_components(cliques, count) -> tuple:
     """
     if len(cliques) == count and all(len(c) == 1 for c in cliques):
         return cliques                  # isolated equilibria (any nondegenerate game)
-    parent = list(range(count))
-
-    def find(a):
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
-
+    joined = UnionFind(range(count))
     for c in cliques:
-        for k in c[1:]:
-            parent[find(k)] = find(c[0])
-    groups = {}
-    for k in range(count):
-        groups.setdefault(find(k), []).append(k)
-    return tuple(sorted(tuple(g) for g in groups.values()))
+        joined.union_all(c)
+    return tuple(sorted(tuple(g) for g in joined.groups(range(count))))
 
 
 __all__ = ["maximal_nash_subsets", "nash_components"]

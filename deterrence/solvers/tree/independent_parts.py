@@ -56,6 +56,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from deterrence.core.tree import MAX_DEPTH, Chance, GameTree, Terminal, path_name
+from deterrence.core.union_find import UnionFind
 
 
 @dataclass(frozen=True)
@@ -127,28 +128,19 @@ def independent_parts(tree: GameTree) -> tuple:
     if first is None:
         return whole
     branches = [(p, q, n) for p, q, n in first if not isinstance(n, Terminal)]
-    parent = list(range(len(branches)))
-
-    def find(i):
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    joined = UnionFind(range(len(branches)))
     starts = {path: b for b, (path, _, _) in enumerate(branches)}
     depths = sorted({len(path) for path in starts})
     owner = {}                            # information set key -> a branch that has a node of it
     for node_path, key in tree.decision_nodes():
         b = next((starts[node_path[:d]] for d in depths if node_path[:d] in starts), None)
         if b is not None:                 # (every decision node is below one first move)
-            parent[find(owner.setdefault(key, b))] = find(b)
-    groups = {}
-    for b in range(len(branches)):
-        groups.setdefault(find(b), []).append(b)
+            joined.union(owner.setdefault(key, b), b)
+    groups = joined.groups(range(len(branches)))
     if len(groups) < 2:
         return whole
     parts = []
-    for members in sorted(groups.values()):
+    for members in sorted(groups):
         chosen = [branches[b] for b in members]
         mass, root = _restricted(tree.root, {p for p, _, _ in chosen})
         # a part is no deeper than the tree: it needs no more room than the tree was given

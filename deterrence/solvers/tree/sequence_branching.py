@@ -117,6 +117,7 @@ from itertools import product
 from math import gcd, lcm
 
 from deterrence.core.numbers import float_array
+from deterrence.core.union_find import UnionFind
 from deterrence.errors import SolverError, TooLargeError
 from deterrence.solvers.tree.sequence_form import SequenceForm
 
@@ -427,22 +428,10 @@ class _Polyhedron:
         zero = {c for c, value in fixed.items() if c < self.labelled and value == 0}
         positive = {c for c, value in fixed.items() if c < self.labelled and value > 0}
         # union-find over the columns that vary, joined by the rows of M
-        root = {c: c for c in keep if c not in fixed}
-
-        def find(c):
-            while root[c] != c:
-                root[c] = root[root[c]]
-                c = root[c]
-            return c
+        joined = UnionFind(c for c in keep if c not in fixed)
         for r in range(self.rows):
-            cols = [c for c, _ in self.row_nonzero[r] if c in root]
-            for c in cols[1:]:
-                root[find(c)] = find(cols[0])
-        groups: dict = {}
-        for c in open_columns:
-            if c in root:
-                groups.setdefault(find(c), []).append(c)
-        return list(groups.values()), zero, positive
+            joined.union_all(c for c, _ in self.row_nonzero[r] if c in joined)
+        return joined.groups(c for c in open_columns if c in joined), zero, positive
 
     def plan_is_fixed(self, tight) -> bool:
         """Whether ``M z = b`` with the ``tight`` columns at zero leaves the own plan one value,
