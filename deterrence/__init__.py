@@ -285,4 +285,8 @@ def __getattr__(name):
 
 
 def __dir__():
-    return sorted(set(globals()) | set(_LAZY))
+    """What tab completion offers: the public API, the subpackages and the module's own dunders, not
+    the names its code uses (``importlib``, ``annotations``: a newcomer's review)."""
+    own = {n for n, v in globals().items() if (n.startswith("__") and n.endswith("__"))
+           or getattr(v, "__name__", "").startswith("deterrence.") and type(v) is type(importlib)}
+    return sorted(set(__all__) | set(_LAZY) | set(_SUBPACKAGES) | own)

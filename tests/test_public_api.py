@@ -194,3 +194,12 @@ def test_a_renamed_public_name_keeps_a_deprecated_alias_for_one_release():
         assert callable(dt.exchange_every_round)         # the new name does not warn
     with pytest.raises(AttributeError, match="no attribute 'contained_exchangee'"):
         _ = dt.contained_exchangee
+
+
+def test_tab_completion_offers_the_api_not_the_modules_own_imports():
+    """``dir(dt)`` listed ``annotations`` and ``importlib`` beside the API (the names
+    ``from __future__ import annotations`` and ``import importlib`` leave in the module)."""
+    shown = dir(dt)
+    assert "importlib" not in shown and "annotations" not in shown
+    assert set(dt.__all__) <= set(shown) and {"plot", "solvers", "errors"} <= set(shown)
+    assert [n for n in shown if n.startswith("_") and not n.startswith("__")] == []
