@@ -754,3 +754,12 @@ def test_an_error_in_a_state_whose_name_has_a_space_names_its_line(tmp_path):
         StochasticGame(["A"], ["high alert"], [["x", "y"]], {"high alert": {"x": [1]}},
                        {"high alert": {"*": {"high alert": 1}}}, delta="1/2")
     assert caught.value.places == (("stochastic", "states", "high alert", "payoffs"),)
+
+
+def test_a_discount_factor_that_is_a_parameter_is_named_with_its_default():
+    """The heading of a game whose delta is a parameter read 'delta = delta per round'."""
+    game = load_game("stochastic_prisoners_dilemma")
+    for shown in (str(game), game._repr_html_()):
+        assert "delta = delta" not in shown
+        assert "discount factor per round: delta (a parameter; default 9/10)" in shown
+    assert "delta = 9/10 per round" in str(game.with_defaults())

@@ -691,6 +691,19 @@ class StochasticGame:
         return self.to_text()
 
     def _describe_delta(self) -> str:
+        """The discount factor as the game's heading says it: ``delta = 1/2 per round``, or, when it is
+        a formula, the formula and the default it takes (``delta = delta per round`` read as a
+        tautology: a newcomer's review).
+
+        >>> from deterrence import load_game
+        >>> load_game("stochastic_prisoners_dilemma")._describe_delta()
+        'discount factor per round: delta (a parameter; default 9/10)'
+        """
+        if is_symbolic(self._delta):
+            formula = str(self._delta)
+            default = self._parameters.get(formula) if formula in self._parameters else None
+            return (f"discount factor per round: {formula} (a parameter" +
+                    (f"; default {format_exact(default)})" if default is not None else ")"))
         text = f"delta = {format_exact(self._delta)} per round"
         if self._round_days is not None:
             text += f" (a round is {format_exact(self._round_days)} days"
