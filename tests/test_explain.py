@@ -772,3 +772,24 @@ def test_a_profile_subgame_perfect_away_from_delta_1_names_its_set_as_the_json_d
     line = next(t for t in shadow.lines if "not subgame perfect for any delta" in t)
     assert line.endswith(f"(it is where {shadow.data['delta_set']}).") and shadow.data["delta_set"] == "delta == 1/3"
     assert read_delta_set(shadow.data["delta_set"]) == read_delta_set("delta == 1/3")
+
+
+def test_hold_is_never_called_escalation():
+    """The US–Israel–Iran game names no action escalate, and each player's last action is hold: the
+    summary said 'Every equilibrium puts weight on escalation ... Israel hold, Iran hold, US hold'."""
+    report = explain(dt.load_game("us_iran_israel"))
+    assert "puts weight on escalation" not in report.summary
+    assert report.summary.startswith("No action of this game counts as escalation")
+    data = report.section("equilibria").data
+    assert data["puts_weight_on_escalation"] is None and data["restraint_equilibria"] is None
+    assert report.section("margins").data["players"] == []
+    # one player whose last action is hold: the others' escalation is still judged
+    from deterrence import NormalFormGame
+    mixed = NormalFormGame.from_arrays([[3, 0], [5, 1]], [[3, 5], [0, 1]], players=["US", "Iran"],
+                                       actions=[["strike", "hold"], ["hold", "strike"]])
+    shown = explain(mixed)
+    assert shown.section("equilibria").data["escalation_weight"] == [["1"]]     # (hold, strike): Iran strikes
+    assert "US none (its last action, hold, stands down)" in shown.summary
+    # a caller's choice is still taken
+    chosen = explain(dt.load_game("us_iran_israel"), escalation={"Iran": "hit_israel"})
+    assert chosen.section("equilibria").data["restraint_equilibria"] == [0]

@@ -31,7 +31,9 @@ years when the model says how long a round is, and subgame perfection under
 noise with the gain of each profitable deviation).
 
 The escalation action of each player is the one labelled ``escalate`` if there
-is one, otherwise the last action; pass ``escalation={"US": "strike"}`` to choose.
+is one, otherwise the last action unless that is ``hold`` (no attack is never escalation: such a
+player has none, and a game in which every player has none is said to have no escalation); pass
+``escalation={"US": "strike"}`` to choose.
 
 **The model protocol.** :func:`explain` dispatches on behaviour, not on a class:
 any object with the two methods
@@ -92,12 +94,16 @@ def stage_sections(game, *, escalation=None, red_line_parameters=None, result=No
             pure_only = (f"Pure equilibria only: {exc} (explain solves with the defaults: every "
                          "equilibrium comes from solve(game, limit=...) itself)")
     esc = escalation_actions(numeric, escalation)
-    weights = [tuple(eq.strategies[i][esc[i]] for i in range(numeric.n_players)) for eq in result.equilibria]
+    stand_down = _stand_down_players(numeric, escalation)
+    escalating = [i for i in range(numeric.n_players) if i not in stand_down]
+    weights = [tuple(eq.strategies[i][esc[i]] for i in escalating) for eq in result.equilibria]
     any_escalation = [k for k, w in enumerate(weights) if any(p > 0 for p in w)]
     restraint = [k for k, w in enumerate(weights) if all(p == 0 for p in w)]
 
     lines = ([pure_only] if pure_only else []) + [f"[{k}] {eq.describe()}" for k, eq in enumerate(result.equilibria)]
-    if not result.equilibria:
+    if not escalating:
+        lines.append(NO_ESCALATION)
+    elif not result.equilibria:
         lines.append("No equilibrium was found.")
     elif any_escalation:
         lines.append(f"{len(any_escalation)} of {len(result.equilibria)} equilibria put weight on "
@@ -110,13 +116,17 @@ def stage_sections(game, *, escalation=None, red_line_parameters=None, result=No
     # the solve result's own JSON (as a tree's subgame_perfect section and solve --json), plus the escalation
     eq_section = Section("equilibria", "Equilibria", tuple(lines), {
         **result.to_json(),
-        "escalation_weight": [[format_exact(p) for p in w] for w in weights],
-        "puts_weight_on_escalation": bool(any_escalation),
-        "restraint_equilibria": restraint,
+        "escalation_weight": [[format_exact(p) for p in w] for w in weights] if escalating else None,
+        "puts_weight_on_escalation": bool(any_escalation) if escalating else None,
+        "restraint_equilibria": restraint if escalating else None,
     })
     sections = [eq_section]
 
-    if restraint:
+    if not escalating:
+        sections.append(Section("margins", "Margins against escalation",
+                                ("No action of this game counts as escalation: there is no margin to measure.",),
+                                {"equilibrium": None, "exact": True, "players": []}))
+    elif restraint:
         # pure first, then rational ones: an irrational equilibrium's margins are floats
         pure_first = sorted(restraint, key=lambda k: (not result.equilibria[k].is_pure,
                                                       not result.equilibria[k].is_rational))
@@ -132,6 +142,9 @@ def stage_sections(game, *, escalation=None, red_line_parameters=None, result=No
         # are good for, as a bracketed tipping point's threshold (they were written as fractions of 30 digits)
         number = format_exact if strategies is eq.strategies else (lambda v: format_approx(v, 12))
         for i, player in enumerate(numeric.players):
+            if i in stand_down:
+                margin_lines.append(f"{player} has no escalation: its last action, hold, stands down.")
+                continue
             values = expected_payoffs_against(numeric, strategies, i)
             best_alt = max((v, a) for a, v in enumerate(values) if a != esc[i])
             loss = best_alt[0] - values[esc[i]]
@@ -394,6 +407,27 @@ def tree_sections(tree) -> list:
     return sections
 
 
+NO_ESCALATION = ("No action of this game counts as escalation: none is named escalate, and the last action of "
+                 "each player is hold, which stands down (explain(game, escalation={player: action}) names one).")
+
+
+def _stand_down_players(game, escalation) -> frozenset:
+    """The players whose escalation would fall back on an action named ``hold``: the last action
+    stands for escalation only in a ladder, and ``hold`` (no attack) is never escalation. The
+    US–Israel–Iran game's summary called (strike, hit_us, hold) escalation because the US's last
+    action is hold (a newcomer's review).
+
+    >>> from deterrence import load_game
+    >>> sorted(_stand_down_players(load_game("us_iran_israel"), None)), _stand_down_players(load_game("chicken"), None)
+    ([0, 1, 2], frozenset())
+    >>> sorted(_stand_down_players(load_game("us_iran_israel"), {"US": "hold"}))
+    [0, 1]
+    """
+    chosen = dict(escalation or {})
+    return frozenset(i for i, (p, acts) in enumerate(zip(game.players, game.actions))
+                     if p not in chosen and "escalate" not in acts and acts[-1] == "hold")
+
+
 def _escalation_note(game, escalation) -> str:
     """Which action the summary calls escalation, when the game names none ``escalate``: the last
     action of each player (or the caller's choice). Matching pennies' summary spoke of escalation
@@ -410,7 +444,9 @@ def _escalation_note(game, escalation) -> str:
     if all(p in chosen or "escalate" in acts for p, acts in zip(game.players, game.actions)):
         return ""
     idx = escalation_actions(game, chosen)
-    which = ", ".join(f"{p} {acts[i]}" for p, acts, i in zip(game.players, game.actions, idx))
+    down = _stand_down_players(game, chosen)
+    which = ", ".join(f"{p} none (its last action, hold, stands down)" if k in down else f"{p} {acts[i]}"
+                      for k, (p, acts, i) in enumerate(zip(game.players, game.actions, idx)))
     named = any("escalate" in acts for acts in game.actions)
     how = ("as chosen" if chosen else
            "the action named escalate where a player has one, else its last" if named else
@@ -500,7 +536,9 @@ def explain(obj, *, strategies=None, delta=None, noise=None, within=100, escalat
             sections += repeated_sections(analyse_repeated(obj, strategies, delta=delta, noise=noise,
                                                            within=within))
         eq = sections[0].data
-        if not eq["equilibria"]:
+        if eq["puts_weight_on_escalation"] is None:
+            summary = NO_ESCALATION
+        elif not eq["equilibria"]:
             summary = "No equilibrium was found: nothing to say about escalation."
         elif eq["restraint_equilibria"]:
             summary = "Escalation can be deterred: some equilibria put no weight on escalation."
@@ -508,7 +546,8 @@ def explain(obj, *, strategies=None, delta=None, noise=None, within=100, escalat
             summary = "Every equilibrium puts weight on escalation."
         if eq["equilibria"] and not eq["complete"]:
             summary += " (Of the equilibria listed: the list is not complete.)"
-        summary += _escalation_note(obj, escalation)
+        if eq["puts_weight_on_escalation"] is not None:
+            summary += _escalation_note(obj, escalation)
         return DeterrenceReport(title or obj.title or "Deterrence analysis", tuple(sections), summary)
     if isinstance(obj, RepeatedGame):
         from deterrence.solvers.repeated.analysis import analyse_repeated
