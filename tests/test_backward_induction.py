@@ -302,3 +302,16 @@ def test_threats_report_is_a_result_with_text_html_and_json():
     assert (data["pure_equilibria"], data["subgame_perfect"]) == (2, 1)
     assert data["equilibria"][0]["threats"][0]["better"] == "accommodate"
     assert report.equilibria == tuple(dt.noncredible_threats(dt.load_game("entry_deterrence").with_defaults()))
+
+
+def test_a_subgame_solved_by_the_sequence_form_says_it_has_sets_of_equilibria():
+    """Kuhn poker has no proper subgame and a segment of equilibria (Player 1 bluffs with the jack
+    with any probability from 0 to 1/3): the default solve listed its two ends with no word that
+    their mixtures are equilibria too, as its reduced normal form's path says."""
+    import deterrence as dt
+    result = dt.solve(dt.load_game("kuhn_poker"))
+    assert len(result.equilibria) == 2 and result.complete
+    assert any("the subgame at node root has sets of equilibria" in n for n in result.notes)
+    assert "has sets of equilibria" in str(result)
+    alone = dt.solve(dt.load_game("entry_deterrence"))       # one equilibrium a subgame: no such note
+    assert not any("sets of equilibria" in n for n in alone.notes)

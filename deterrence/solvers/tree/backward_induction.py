@@ -254,13 +254,7 @@ class _Solver:
         if not result.complete:
             self.complete = False
             self.notes.extend(n for n in result.notes if n not in self.notes)
-        if result.cliques is not None and any(len(c) > 1 for c in result.cliques):
-            note = (f"the subgame at node {path_name(x)} has sets of equilibria: its extreme "
-                    "equilibria are listed; their mixtures within a clique are equilibria of that "
-                    "subgame, and subgame perfect in the tree where every move before it stays a best "
-                    "reply (those are not listed)")
-            if note not in self.notes:
-                self.notes.append(note)
+        self.note_sets_of_equilibria(x, result)
         strategies = nf.extra["strategies"]
         out = []
         for eq in result.equilibria:
@@ -290,6 +284,19 @@ class _Solver:
             out.append((beh, tuple(eq.payoffs)))
         return out
 
+    def note_sets_of_equilibria(self, x, result):
+        """Say that the subgame at ``x`` has sets of equilibria when a clique of ``result`` has more
+        than one extreme equilibrium (from its reduced normal form or its sequence form: Kuhn poker's
+        default solve listed two equilibria as if they were all, where the sequence form's own result
+        said every mixture of them is one; a newcomer's review)."""
+        if result.cliques is not None and any(len(c) > 1 for c in result.cliques):
+            note = (f"the subgame at node {path_name(x)} has sets of equilibria: its extreme "
+                    "equilibria are listed; their mixtures within a clique are equilibria of that "
+                    "subgame, and subgame perfect in the tree where every move before it stays a best "
+                    "reply (those are not listed)")
+            if note not in self.notes:
+                self.notes.append(note)
+
     def stage_by_sequence_form(self, x, sub, rename):
         """Every extreme equilibrium of a two-player subgame by the sequence form
         (:mod:`~deterrence.solvers.tree.sequence_enumeration`); moves at information sets
@@ -306,6 +313,7 @@ class _Solver:
                                 "parts' lists), more than are listed; solve it with method sequence_form")
         if not result.complete:
             self.complete = False
+        self.note_sets_of_equilibria(x, result)
         return [({rename[key]: dict(dist) for key, dist in eq.behaviour.items()}, tuple(eq.payoffs))
                 for eq in result.equilibria]
 
