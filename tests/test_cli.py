@@ -393,3 +393,19 @@ def test_an_error_at_the_parameter_values_names_the_file_and_line(case, tmp_path
     err = capsys.readouterr().err
     assert words in err and "symbolic" not in err, err
     assert err.startswith(f"deterrence: {path}:{line}: " if line else f"deterrence: {path}: "), err
+
+
+def test_list_says_what_kind_of_game_each_entry_is(capsys):
+    """The listing gave names and titles only: a reader looking for a tree with information sets,
+    a stochastic game or a three-player game had to open every entry."""
+    import json as json_module
+    assert main(["list"]) == 0
+    rows = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()}
+    assert "tree, 2 players, information sets" in rows["kuhn_poker"]
+    assert "stage game, 3 players" in rows["us_iran_israel"]
+    assert "stochastic game, 2 players, 2 states" in rows["stochastic_prisoners_dilemma"]
+    assert "stage game, 2 players, repeated" in rows["us_iran_stage"]
+    assert main(["list", "--json"]) == 0
+    entries = {e["name"]: e for e in json_module.loads(capsys.readouterr().out)}
+    assert entries["entry_deterrence"]["kind"] == "tree, 2 players"
+    assert all(e["kind"] and not e["title"].startswith("(cannot be read") for e in entries.values())

@@ -79,12 +79,12 @@ def build_parser(with_subcommand: str | None = None) -> argparse.ArgumentParser:
                         f"{THREAT_NODES} nodes (smaller trees get it anyway; the cost grows fast)")
 
     p = sub.add_parser("show", help="print a game: payoffs, parameters, description")
-    p.add_argument("game", metavar="GAME")
+    p.add_argument("game", metavar="GAME", help="file (TOML, JSON, .nfg, .efg) or catalogue name")
     p.add_argument("--json", action="store_true", help="print the game as JSON (normal-form games and trees)")
     add_limit_option(p, SHOW_LIMITS)
 
-    p = sub.add_parser("list", help="list the catalogue of ready games")
-    p.add_argument("--json", action="store_true")
+    p = sub.add_parser("list", help="list the catalogue of ready games: name, kind, title")
+    p.add_argument("--json", action="store_true", help="print one JSON list (name, kind, title)")
 
     for name, (module, help_text) in SUBCOMMANDS.items():
         p = sub.add_parser(name, help=help_text)
@@ -357,17 +357,41 @@ def _cmd_list(args) -> int:
     rows = []
     for name in catalogue_names():
         try:
-            title = getattr(load_game(name), "title", "") or ""
+            game = load_game(name)
+            title, kind = getattr(game, "title", "") or "", game_kind(game)
         except Exception as exc:  # a broken entry must not hide the others
-            title = f"(cannot be read: {exc})"
-        rows.append((name, title))
+            title, kind = f"(cannot be read: {exc})", ""
+        rows.append((name, kind, title))
     if args.json:
-        print(json.dumps([{"name": n, "title": t} for n, t in rows], indent=2))
+        print(json.dumps([{"name": n, "kind": k, "title": t} for n, k, t in rows], indent=2))
     else:
-        width = max((len(n) for n, _ in rows), default=0)
-        for n, t in rows:
-            print(f"{n.ljust(width)}  {t}")
+        width = max((len(n) for n, _, _ in rows), default=0)
+        kinds = max((len(k) for _, k, _ in rows), default=0)
+        for n, k, t in rows:
+            print(f"{n.ljust(width)}  {k.ljust(kinds)}  {t}")
     return EXIT_OK
+
+
+def game_kind(game) -> str:
+    """What kind of game a catalogue entry is, for ``deterrence list``: the list gave names and
+    titles only, so a reader looking for a tree with information sets or a three-player game had to
+    open every entry (a newcomer's review).
+
+    >>> from deterrence.io import load_game
+    >>> [game_kind(load_game(n)) for n in ("us_iran_stage", "us_iran_israel", "entry_deterrence", "kuhn_poker")]
+    ['stage game, 2 players, repeated', 'stage game, 3 players', 'tree, 2 players', 'tree, 2 players, information sets']
+    >>> game_kind(load_game("us_iran_exchange"))
+    'stochastic game, 2 players, 14 states'
+    """
+    players = f"{len(game.players)} players"
+    kind = type(game).__name__
+    if kind == "NormalFormGame":
+        return "stage game, " + players + (", repeated" if "repeated" in game.extra else "")
+    if kind == "GameTree":
+        return "tree, " + players + ("" if game.is_perfect_information else ", information sets")
+    if kind == "StochasticGame":
+        return f"stochastic game, {players}, {len(game.states)} states"
+    return kind
 
 
 COMMANDS = {"solve": _cmd_solve, "show": _cmd_show, "list": _cmd_list}
