@@ -91,7 +91,7 @@ def test_moran_process_from_the_command_line_is_the_librarys(capsys, tmp_path):
     code, out, _ = _run(capsys, str(tmp_path / "flat.toml"), "--rule", "moran", "--population", "7")
     assert code == 0 and "fixation probability of the x mutant: 1/7" in out and "neutral" in out
     # chicken's crash (-10) makes fitness negative at intensity 1: the message says how far to go
-    code, _, err = _run(capsys, "chicken", "--rule", "moran")
+    code, _, err = _run(capsys, "chicken", "--rule", "moran", "--intensity", "1")
     assert code == 2 and "give --intensity below 1/11" in err
     code, _, err = _run(capsys, "chicken", "--rule", "moran", "--mutant", "dive", "--intensity", "1/20")
     assert code == 2 and "--mutant: Row has no action 'dive'" in err
@@ -146,3 +146,21 @@ def test_a_tree_is_played_in_its_reduced_normal_form(capsys):
     assert json.loads(out)["states"] == fictitious_play(nf, 200, seed=0).to_json()["states"]
     code, out, _ = _run(capsys, "beer_quiche", "--rule", "best_response", "--start", "beer/beer,no_duel/duel")
     assert code == 0 and "reduced normal form" in out and "ends at a pure equilibrium: yes" in out
+
+
+def test_the_moran_default_intensity_runs_on_the_catalogues_games(capsys):
+    """The default --intensity 1 refused every stage game of the catalogue (each has a payoff of 0
+    or below): the default is now half the largest intensity that keeps every fitness positive."""
+    from fractions import Fraction
+
+    from deterrence.solvers.normal_form.dynamics import fixation_probability
+    for name, intensity in (("prisoners_dilemma", Fraction(1, 2)), ("chicken", Fraction(1, 22))):
+        code, out, err = _run(capsys, name, "--rule", "moran", "--json")
+        assert code == 0, err
+        shown = json.loads(out)
+        assert Fraction(shown["intensity"]) == intensity
+        game = dt.load_game(name).with_defaults()
+        assert Fraction(shown["fixation_probability"]) == fixation_probability(
+            game, 10, game.actions[0][0], game.actions[0][1], intensity)
+    code, out, err = _run(capsys, "chicken", "--rule", "moran")
+    assert code == 0 and "intensity of selection 1/22" in out

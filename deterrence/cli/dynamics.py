@@ -39,9 +39,10 @@ def add_arguments(parser) -> None:
                         help="moran: the mutant's action (default the first)")
     parser.add_argument("--resident", default=None, metavar="ACTION",
                         help="moran: the residents' action (default the second)")
-    parser.add_argument("--intensity", default="1", metavar="W",
-                        help="moran: intensity of selection, fitness 1 - W + W * payoff (default 1; exact, "
-                             "e.g. 1/10)")
+    parser.add_argument("--intensity", default=None, metavar="W",
+                        help="moran: intensity of selection, fitness 1 - W + W * payoff (exact, e.g. 1/10; "
+                             "default 1 when every payoff the two types meet is positive, else half the "
+                             "largest W that keeps every fitness positive)")
     parser.add_argument("--start", default=None, metavar="START",
                         help="replicator: one mixed strategy a player, ';' between players and ',' between "
                              "probabilities (e.g. '1/2,1/2;9/10,1/10'); best_response: one action a player, "
@@ -225,14 +226,19 @@ def _moran(args, game, title) -> int:
     for option, label in (("--mutant", mutant), ("--resident", resident)):
         if label not in actions:
             raise GameError(f"{option}: {game.players[0]} has no action {label!r}; choose one of {', '.join(actions)}")
-    intensity = to_exact(args.intensity, "--intensity")
-    if not 0 <= intensity <= 1:
-        raise GameError(f"--intensity must be between 0 and 1, got {args.intensity}")
     n = args.population
     if not 2 <= n <= 100_000:
         raise GameError(f"--population must be between 2 and 100000, got {n}")
     lowest = min(game.payoff((a, b))[0] for a in (mutant, resident) for b in (mutant, resident))
     lowest = to_exact(lowest)
+    if args.intensity is None:
+        # the default 1 refused every stage game of the catalogue (each has a payoff of 0 or below):
+        # half the largest intensity that keeps every fitness positive (a newcomer's review)
+        intensity = Fraction(1) if lowest > 0 else Fraction(1, 2) / (1 - lowest)
+        args.intensity = format_exact(intensity)
+    intensity = to_exact(args.intensity, "--intensity")
+    if not 0 <= intensity <= 1:
+        raise GameError(f"--intensity must be between 0 and 1, got {args.intensity}")
     if 1 - intensity + intensity * lowest <= 0:
         # fitness 1 - W + W * payoff must stay positive: say how far to lower W (here lowest < 1)
         raise GameError(f"--intensity {args.intensity}: with a payoff of {format_exact(lowest)} the fitness "
@@ -250,7 +256,8 @@ def _moran(args, game, title) -> int:
     else:
         verdict = "favoured by selection" if exact > to_exact(f"1/{n}") else \
             ("neutral" if exact == to_exact(f"1/{n}") else "opposed by selection")
-        print(f"{title}: Moran process, {n} individuals, one {mutant} among {n - 1} {resident}")
+        print(f"{title}: Moran process, {n} individuals, one {mutant} among {n - 1} {resident}, "
+              f"intensity of selection {format_exact(intensity)}")
         print(f"fixation probability of the {mutant} mutant: {format_exact(exact)} "
               f"(~{float(exact):.4f}; a neutral mutant's 1/{n}: {verdict})")
         print(f"one run (seed {args.seed}): {'the mutants took over' if fixed else 'the mutants died out'} "
