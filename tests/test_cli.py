@@ -409,3 +409,13 @@ def test_list_says_what_kind_of_game_each_entry_is(capsys):
     entries = {e["name"]: e for e in json_module.loads(capsys.readouterr().out)}
     assert entries["entry_deterrence"]["kind"] == "tree, 2 players"
     assert all(e["kind"] and not e["title"].startswith("(cannot be read") for e in entries.values())
+
+
+def test_solve_with_set_says_every_value_it_solved_at(capsys):
+    """Without --set the text notes every default; with --set it said nothing of the values, set or
+    defaulted (the JSON's "parameters" had them)."""
+    assert main(["solve", "chicken", "--set", "crash=2"]) == 0
+    out = capsys.readouterr().out
+    assert "Note: solved at crash=2 (set); w=1, l=1 at their default values" in out
+    assert main(["solve", "chicken"]) == 0
+    assert "(set)" not in capsys.readouterr().out

@@ -263,7 +263,8 @@ def _cmd_solve(args) -> int:
     limits = _parse_limits(args.limit)
     # the depth of a tree is checked as the file is read: --limit max_depth=N goes to the reader
     depth = {"max_depth": limits.pop("max_depth")} if "max_depth" in limits else {}
-    game = _apply_parameters(load_game(args.game, **depth), _parse_sets(args.set))
+    sets = _parse_sets(args.set)
+    game = _apply_parameters(load_game(args.game, **depth), sets)
     from deterrence.solvers import default_method, game_type
     # options for game trees, on another game: said, not ignored (an error review)
     if game_type(game) != "tree" and (args.threats or depth):
@@ -297,6 +298,8 @@ def _cmd_solve(args) -> int:
         if getattr(game, "title", ""):
             print(game.title)
         print(_cli_terms(result.to_text()))
+        if sets:
+            print(f"Note: {set_values_note(result.parameters, sets)}")
         if threats is not None:
             good = sum(1 for e in threats if e.subgame_perfect)
             print(f"Which threats are credible: {len(threats)} pure Nash equilibri"
@@ -310,6 +313,21 @@ def _cmd_solve(args) -> int:
         if skipped:
             print(skipped[0].upper() + skipped[1:])
     return EXIT_OK
+
+
+def set_values_note(parameters, sets) -> str:
+    """The values a game was solved at when ``--set`` gave some: the text said nothing, where a run
+    without ``--set`` notes every default (a newcomer's review).
+
+    >>> set_values_note({"b": 2, "c": 3, "W": 1}, {"W": "1"})
+    'solved at W=1 (set); b=2, c=3 at their default values'
+    >>> set_values_note({"W": 1}, {"W": "1"})
+    'solved at W=1 (set)'
+    """
+    from deterrence.core.numbers import format_exact
+    given = ", ".join(f"{k}={format_exact(v)}" for k, v in parameters.items() if k in sets)
+    rest = ", ".join(f"{k}={format_exact(v)}" for k, v in parameters.items() if k not in sets)
+    return f"solved at {given} (set)" + (f"; {rest} at their default values" if rest else "")
 
 
 def _wants_credibility(game, result) -> bool:
