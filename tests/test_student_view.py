@@ -199,6 +199,17 @@ def test_a_parameter_given_to_solve_as_an_option_is_pointed_to_subs():
     assert len(dt.solve(chicken.subs(crash=3))) == 3
 
 
+def test_parameters_given_to_solve_as_a_table_are_pointed_to_subs():
+    """A game's constructor takes parameters={...}; solve refused the same words with 'its options are
+    limit' and no way on (a newcomer's review)."""
+    chicken = dt.load_game("chicken")
+    with pytest.raises(GameError, match=r"Parameter values go to the game: solve\(game.subs\(\{'crash': 2\}\)\)"):
+        dt.solve(chicken, parameters={"crash": 2})
+    with pytest.raises(GameError) as err:                 # a game without parameters: no such advice
+        dt.solve(dt.NormalFormGame.from_arrays([[1]], [[1]]), parameters={"crash": 2})
+    assert "subs" not in str(err.value)
+
+
 def test_a_trees_html_gives_its_title_once():
     tree = dt.load_game("entry_deterrence")
     assert tree._repr_html_().count("Entry deterrence") == 1

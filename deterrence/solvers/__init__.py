@@ -314,6 +314,10 @@ def solve(game, /, *method, **options) -> SolveResult:
     except GameError as exc:
         # solve(chicken, crash=3): a parameter given as an option (a notebook review); say how
         given = [k for k in options if k in (getattr(game, "parameters", None) or {})]
+        if not given and isinstance(options.get("parameters"), dict) and getattr(game, "parameters", None):
+            # solve(game, parameters={...}), as a game's constructor takes them (a newcomer's review)
+            raise GameError(f"{exc}. Parameter values go to the game: "
+                            f"solve(game.subs({dict(options['parameters'])!r}))") from None
         if not given:
             raise
         values = ", ".join(f"{k}={options[k]!r}" for k in given)
