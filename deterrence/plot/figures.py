@@ -1100,6 +1100,13 @@ def _value_map(values, x, y, name, *, ax=None, xlabel="x", ylabel="y", title=Non
 # ---------------------------------------------------------------------------
 # noisy play
 # ---------------------------------------------------------------------------
+#: The curves' colours: the palette in an order in which neighbours look apart to a colour-blind
+#: reader too; orange and vermillion, side by side in notebook 05's figures (a review of the
+#: figures), are second and fourth, green and reddish purple (as close without green cones) apart.
+_CURVE_COLOURS = tuple(_PALETTE[k] for k in (0, 1, 5, 2, 4, 7, 3, 6))
+#: The curves' line styles, one a curve (as many as the colours): a reader who cannot tell two
+#: colours apart tells the curves apart by their dashes.
+_CURVE_STYLES = ("-", "--", "-.", ":", (0, (7, 2, 1, 2, 1, 2)), (0, (10, 3)), (0, (1, 3)), (0, (5, 2, 5, 2, 1, 2)))
 @literal_labels
 def war_risk_curve(rounds, probabilities, ax=None, labels=None, *, xlabel="round",
                    ylabel="probability of all-out war by this round", colors=None):
@@ -1107,7 +1114,9 @@ def war_risk_curve(rounds, probabilities, ax=None, labels=None, *, xlabel="round
 
     ``probabilities`` is one sequence, or a list of sequences (one per
     scenario, named by ``labels``). ``colors``: one colour per curve (by default the
-    colour-blind-safe palette), so that a curve can wear the colour of its regime on a map.
+    colour-blind-safe palette, its two oranges apart), so that a curve can wear the colour of
+    its regime on a map. Each curve has its own line style too (solid, dashed, dash-dot,
+    dotted, ...), so that curves are told apart without their colours.
 
     >>> import matplotlib
     >>> matplotlib.use("Agg")
@@ -1115,6 +1124,8 @@ def war_risk_curve(rounds, probabilities, ax=None, labels=None, *, xlabel="round
     ...                     labels=["noise 1/100", "noise 1/10"])
     >>> len(ax.lines), [t.get_text() for t in ax.get_legend().get_texts()]
     (2, ['noise 1/100', 'noise 1/10'])
+    >>> [line.get_linestyle() for line in ax.lines]
+    ['-', '--']
     """
     r = _as_floats(rounds)
     probabilities = list(probabilities)
@@ -1127,8 +1138,8 @@ def war_risk_curve(rounds, probabilities, ax=None, labels=None, *, xlabel="round
         raise GameError(f"{len(labels)} labels for {len(probs)} curves")
     ax = _new_axes(ax, (6.0, 4.0))
     for k, row in enumerate(probs):
-        colour = colors[k % len(colors)] if colors else _PALETTE[k % len(_PALETTE)]
-        ax.plot(r, row, color=colour, linewidth=2,
+        colour = colors[k % len(colors)] if colors else _CURVE_COLOURS[k % len(_CURVE_COLOURS)]
+        ax.plot(r, row, color=colour, linewidth=2, linestyle=_CURVE_STYLES[k % len(_CURVE_STYLES)],
                 label=None if labels is None else labels[k])
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)

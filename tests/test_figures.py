@@ -1,0 +1,76 @@
+"""What a reader sees of the teaching figures: curves told apart without their colours, legends that
+list what their panel shows, and the record of a figure (tests/figure_facts.py) that the notebook
+tests read."""
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.colors import to_rgb  # noqa: E402
+
+from deterrence import plot  # noqa: E402
+from figure_facts import figure_facts  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def _deuteranope_distance(a, b):
+    """How far apart two colours look to a reader without green cones: Viénot, Brettel and Mollon
+    (1999)'s simulation on linear RGB, back to sRGB, then the RGB distance (0 for one colour,
+    1.7 at most; the palette's orange and vermillion are 0.23 apart, blue and orange 0.85)."""
+    def linear(c):
+        c = np.asarray(to_rgb(c))
+        return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+
+    def gamma(c):
+        c = np.clip(c, 0, 1)
+        return np.where(c <= 0.0031308, 12.92 * c, 1.055 * c ** (1 / 2.4) - 0.055)
+    sim = np.array([[0.29275, 0.70725, 0.0], [0.29275, 0.70725, 0.0], [-0.02234, 0.02234, 1.0]])
+    return float(np.linalg.norm(gamma(sim @ linear(a)) - gamma(sim @ linear(b))))
+
+
+def test_close_colours_of_curves_are_told_apart_by_their_dashes():
+    """Notebook 05 drew five curves of war risk, two of them in close oranges (#E69F00 and #D55E00,
+    side by side), every curve solid: to a colour-blind reader two were one. Each curve now has its own
+    line style, and the two oranges are not neighbours in the order of the curves."""
+    rounds = np.arange(1, 11)
+    for n in (2, 3, 5, 8):
+        ax = plot.war_risk_curve(rounds, [1 - (1 - p / 100) ** rounds for p in range(1, n + 1)],
+                                 labels=[f"curve {k}" for k in range(n)])
+        dashes = [line._unscaled_dash_pattern for line in ax.lines]
+        assert len(set(map(str, dashes))) == n, (n, dashes)
+        # the legend shows each curve's dashes (its handles are the curves' own styles)
+        legend_dashes = [h._unscaled_dash_pattern for h in ax.get_legend().legend_handles]
+        assert [str(d) for d in legend_dashes] == [str(d) for d in dashes]
+        colours = [line.get_color() for line in ax.lines]
+        for a, b in zip(colours, colours[1:]):
+            assert _deuteranope_distance(a, b) > 0.3, (n, a, b)
+
+
+def test_the_colour_blind_check_sees_the_two_oranges():
+    assert _deuteranope_distance("#E69F00", "#D55E00") < 0.3 < _deuteranope_distance("#0072B2", "#E69F00")
+
+
+def test_figure_facts_record_titles_legends_and_the_smallest_text():
+    fig, (left, right) = plt.subplots(1, 2, figsize=(8, 3), layout="constrained")
+    left.plot([0, 1], [0, 1], label="a", linestyle="--")
+    left.legend(fontsize=7)
+    left.set_title("left")
+    right.plot([0, 1], [1, 0])
+    facts = figure_facts(fig)
+    assert not facts["titled"]                       # one panel without a title, and no suptitle
+    assert facts["smallest"][0] == [7.0, "a"]
+    assert facts["legends"] == [["a"], None]
+    assert facts["lines"][0] == [["a", "#1f77b4", "--", "None"]]
+    assert 700 < facts["width_px"] <= 820
+    right.set_title("right")
+    assert figure_facts(fig)["titled"]
+    right.set_title("")
+    fig.suptitle("both")
+    assert figure_facts(fig)["titled"]
