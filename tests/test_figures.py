@@ -57,6 +57,26 @@ def test_the_colour_blind_check_sees_the_two_oranges():
     assert _deuteranope_distance("#E69F00", "#D55E00") < 0.3 < _deuteranope_distance("#0072B2", "#E69F00")
 
 
+def test_a_map_legend_lists_the_regimes_the_map_shows():
+    """Notebook 06's three maps each listed absorb, answer Israel and answer US forces; two of them
+    show no absorb. A map's legend lists its own regimes, each in the colour it has on every map."""
+    names = ("absorb", "answer Israel", "answer US forces")
+    colours = ("#4daf4a", "#ffb000", "#d7301f")
+    ax = plot.deterrence_map([[2, 1], [1, 2]], x=[0, 1], y=[0, 1], regimes=names, colors=colours)
+    legend = ax.get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["answer Israel", "answer US forces"]
+    assert [matplotlib.colors.to_hex(h.get_facecolor()) for h in legend.legend_handles] == list(colours[1:])
+    # by name too, and a map of every regime lists every one in order
+    ax = plot.deterrence_map([["answer US forces", "absorb"], ["answer Israel", "absorb"]], x=[0, 1], y=[0, 1],
+                             regimes=names, colors=colours)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == list(names)
+    # the map's marks added to its legend keep to the regimes shown
+    ax = plot.deterrence_map([[0, 0]], x=[0, 1], y=[0], regimes=names)
+    star, = ax.plot([0], [0], marker="*", linestyle="none", label="the model")
+    plot.add_to_legend(ax, star)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["absorb", "the model"]
+
+
 def test_figure_facts_record_titles_legends_and_the_smallest_text():
     fig, (left, right) = plt.subplots(1, 2, figsize=(8, 3), layout="constrained")
     left.plot([0, 1], [0, 1], label="a", linestyle="--")

@@ -933,7 +933,9 @@ def deterrence_map(values, x, y, ax=None, regimes=None, *, xlabel="x", ylabel="y
     into ``regimes``) or a regime name. ``regimes`` defaults to
     :data:`REGIMES`. ``war_risk``, an array of the same shape, adds labelled
     contour lines of the probability of war. ``legend_title`` heads the legend
-    of the regimes (e.g. how they were classified).
+    of the regimes (e.g. how they were classified). The legend lists the regimes the map
+    shows, each in its colour: a regime absent from this map has no entry (its colour
+    stays its own, so that maps of one figure agree).
 
     >>> import matplotlib
     >>> matplotlib.use("Agg")
@@ -979,7 +981,11 @@ def deterrence_map(values, x, y, ax=None, regimes=None, *, xlabel="x", ylabel="y
     ax.set_ylabel(ylabel)
     if title:
         ax.set_title(title, fontsize=10)
-    handles = [Patch(facecolor=c, edgecolor="black", label=r) for r, c in zip(regimes, colours)]
+    # only the regimes drawn here: panels of one figure listed a regime that two of them did
+    # not show (notebook 06, a review of the figures)
+    shown = set(np.unique(codes).astype(int).tolist())
+    handles = [Patch(facecolor=c, edgecolor="black", label=r)
+               for k, (r, c) in enumerate(zip(regimes, colours)) if k in shown]
     _legend_below(ax, handles, legend_title)
     return ax
 
