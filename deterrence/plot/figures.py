@@ -1107,9 +1107,9 @@ def _value_map(values, x, y, name, *, ax=None, xlabel="x", ylabel="y", title=Non
 # noisy play
 # ---------------------------------------------------------------------------
 #: The curves' colours: the palette in an order in which neighbours look apart to a colour-blind
-#: reader too; orange and vermillion, side by side in notebook 05's figures (a review of the
-#: figures), are second and fourth, green and reddish purple (as close without green cones) apart.
-_CURVE_COLOURS = tuple(_PALETTE[k] for k in (0, 1, 5, 2, 4, 7, 3, 6))
+#: reader too (blue, orange, green, vermillion, reddish purple, black, sky blue, yellow): orange and
+#: vermillion, side by side in notebook 05's figures (a review of the figures), are second and fourth.
+_CURVE_COLOURS = tuple(_PALETTE[k] for k in (0, 1, 3, 2, 4, 7, 5, 6))
 #: The curves' line styles, one a curve (as many as the colours): a reader who cannot tell two
 #: colours apart tells the curves apart by their dashes.
 _CURVE_STYLES = ("-", "--", "-.", ":", (0, (7, 2, 1, 2, 1, 2)), (0, (10, 3)), (0, (1, 3)), (0, (5, 2, 5, 2, 1, 2)))
