@@ -585,6 +585,28 @@ def test_an_outputs_headings_are_smaller_than_the_tutorials(site):
     assert max(output) <= 1.2 * text, sizes
 
 
+def test_the_on_this_page_box_keeps_its_names_inside(site):
+    """The "On this page" box of an API page lists the page's objects by name, in code font: at
+    1280 px wide its list was as wide as its longest name and ran past the box's edge (14 px on
+    deterrence.core.exact, 121 px on deterrence.solvers.repeated.analysis; 26 pages), behind a
+    scroll bar. Its names now wrap after their dots (docs/_static/titles.css, dotted_names.js)."""
+    pages = sorted((site / "api").rglob("*.html"))
+    past = {}
+    with chromium(width=1280) as browser:
+        for page in pages:
+            browser.get(page.as_uri())
+            over = browser.execute_script(
+                "const box = document.querySelector('.bd-sidebar-secondary');"
+                "if (!box || !box.offsetParent) return null;"
+                "const edge = box.getBoundingClientRect().right - parseFloat(getComputedStyle(box).paddingRight);"
+                "const out = Array.from(box.querySelectorAll('nav.page-toc a')).map(a => [a.textContent.trim(),"
+                "  Math.round(a.getBoundingClientRect().right - edge)]).filter(r => r[1] > 0);"
+                "return [box.scrollWidth - box.clientWidth, out.slice(0, 3)];")
+            if over and (over[0] > 0 or over[1]):
+                past[page.stem] = over
+    assert len(pages) > 50 and past == {}, past
+
+
 def test_the_glossary_has_no_empty_sidebar(site):
     """The glossary is a section of one page: its left sidebar showed "Section Navigation" over an
     empty column (a review of the site). It has none, and its text takes the room."""
