@@ -44,7 +44,8 @@ def _visible_texts(fig):
 def figure_facts(fig) -> dict:
     """The record of one figure: ``titled`` (a suptitle, or a title on every panel), ``width_px``
     (as ``dt.plot.show`` saves it: tight, 100 dpi), ``smallest`` (the five smallest texts as
-    ``[points, text]``), ``legends`` (each panel's legend entries) and ``lines`` (each panel's
+    ``[points, text]``), ``legends`` (each panel's legend entries), ``legend_points`` (the
+    smallest legend text, in points; None without a legend) and ``lines`` (each panel's
     labelled curves as ``[label, colour, line style, marker]``)."""
     from matplotlib.colors import to_hex
 
@@ -55,7 +56,10 @@ def figure_facts(fig) -> dict:
     titled = bool(suptitle.strip()) or bool(panels) and all(
         any(ax.get_title(loc).strip() for loc in ("left", "center", "right")) for ax in panels)
     sizes = sorted((float(t.get_fontsize()), t.get_text()[:60]) for t in _visible_texts(fig))
-    legends, lines = [], []
+    legends, lines, legend_sizes = [], [], []
+    for legend in [ax.get_legend() for ax in fig.axes] + list(fig.legends):
+        if legend is not None:
+            legend_sizes += [float(t.get_fontsize()) for t in legend.get_texts()]
     for ax in panels:
         legend = ax.get_legend()
         legends.append([t.get_text() for t in legend.get_texts()] if legend is not None else None)
@@ -63,7 +67,8 @@ def figure_facts(fig) -> dict:
                       for ln in ax.get_lines() if not ln.get_label().startswith("_")])
     width = fig.get_tightbbox(renderer).width + 0.2      # savefig's bbox_inches="tight", pad 0.1 inch
     return {"titled": titled, "width_px": round(width * 100), "smallest": [list(s) for s in sizes[:5]],
-            "legends": legends, "lines": lines, "titles": [ax.get_title() for ax in panels] + [suptitle]}
+            "legends": legends, "legend_points": min(legend_sizes, default=None), "lines": lines,
+            "titles": [ax.get_title() for ax in panels] + [suptitle]}
 
 
 def with_recorder(nb):

@@ -86,7 +86,7 @@ def test_figure_facts_record_titles_legends_and_the_smallest_text():
     facts = figure_facts(fig)
     assert not facts["titled"]                       # one panel without a title, and no suptitle
     assert facts["smallest"][0] == [7.0, "a"]
-    assert facts["legends"] == [["a"], None]
+    assert facts["legends"] == [["a"], None] and facts["legend_points"] == 7.0
     assert facts["lines"][0] == [["a", "#1f77b4", "--", "None"]]
     assert 700 < facts["width_px"] <= 820
     right.set_title("right")

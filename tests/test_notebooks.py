@@ -12,6 +12,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from figure_facts import recorded, with_recorder
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
 CELL_TIMEOUT = 180  # seconds per cell: no cell waits on a widget (DETERRENCE_STATIC=1)
@@ -75,15 +77,18 @@ def test_version_runs_and_shows_its_figures(path, kind, versions, monkeypatch):
     monkeypatch.setenv("MPLBACKEND", "Agg")
     monkeypatch.setenv("DETERRENCE_STATIC", "1")
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
-    nb = nbformat.read(versions / kind / path.name, as_version=4)
+    nb = with_recorder(nbformat.read(versions / kind / path.name, as_version=4))
     NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3",
                    resources={"metadata": {"path": str(path.parent)}}).execute()
+    facts = recorded(nb)        # what a reader sees of each figure shown (tests/figure_facts.py)
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert errors == []
     pictures = images(nb)
     assert len(pictures) == EXPECTED_FIGURES[path.stem][kind]
     for png in pictures:
         assert png.startswith(b"\x89PNG") and len(png) > 5000      # a drawn figure, not a blank one
+    assert len(facts) == len(pictures)
+    assert figure_problems(facts) == [], path.name
     # no figure is left to the inline backend: nothing printed as "<Figure size ...>"
     texts = [o.get("text", "") + str(o.get("data", {}).get("text/plain", ""))
              for c in nb.cells if c.cell_type == "code" for o in c.outputs]
@@ -95,6 +100,36 @@ def test_version_runs_and_shows_its_figures(path, kind, versions, monkeypatch):
     # the notebook's own checks (a number computed two ways, a threshold confirmed) come out true
     failed = failed_self_checks(shown)
     assert failed == [], (path.name, failed[:5])
+
+
+#: The smallest text a legend or a game tree's labels may have, in points (notebook 07's legend of
+#: eight scenarios was at 7, notebook 03's escalation ladder at 7 on a figure twice its width).
+SMALLEST_POINTS = 8
+
+
+def figure_problems(facts):
+    """What a reader would miss in the figures recorded (tests/figure_facts.py): a figure without a
+    title (a suptitle, or one on every panel: several of notebooks 08 and 10 had none), a legend in
+    text under SMALLEST_POINTS, and a game tree's labels under it."""
+    problems = []
+    for k, f in enumerate(facts, 1):
+        if not f["titled"]:
+            problems.append(f"figure {k} has no title")
+        if f["legend_points"] is not None and f["legend_points"] < SMALLEST_POINTS:
+            problems.append(f"figure {k}'s legend is in {f['legend_points']:g} pt")
+        tree = any("payoffs at the leaves" in t for t in f["titles"])
+        if tree and f["smallest"] and f["smallest"][0][0] < SMALLEST_POINTS:
+            problems.append(f"figure {k}'s tree labels are in {f['smallest'][0][0]:g} pt")
+    return problems
+
+
+def test_the_figure_check_sees_each_problem():
+    fine = {"titled": True, "legend_points": 8.0, "titles": ["t", ""], "smallest": [[8.0, "(0, 0)"]]}
+    tree = {**fine, "titles": ["t\npayoffs at the leaves: (A, B)", ""]}
+    assert figure_problems([fine, tree, {**fine, "legend_points": None}]) == []
+    assert figure_problems([{**fine, "titled": False}, {**fine, "legend_points": 7.0},
+                            {**tree, "smallest": [[7.0, "(0, 0)"]]}]) == [
+        "figure 1 has no title", "figure 2's legend is in 7 pt", "figure 3's tree labels are in 7 pt"]
 
 
 # How sympy and Python spell values that a reader should see typeset: δ ∈ [3/4, 1), 1/2, max(a, b).
