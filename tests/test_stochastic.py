@@ -164,11 +164,12 @@ BAD = [
      "[stochastic.states.quiet.transitions]", []),   # a zero probability is fine: no error expected
     ('s = { value = "1/5"', 's = { value = "6/5"', '"hold, hold" = { quiet = "1 - s"', ["not between 0 and 1"]),
     ('retaliate = { retaliate = "1 - m", escalate = "m" }', 'retaliate = { retaliate = "1 - m", nuke = "m" }',
-     "[stochastic.noise.Iran]", ["unknown outcome 'nuke'"]),
-    ('retaliate = { retaliate', 'strike = { retaliate', "[stochastic.noise.Iran]", ["names no action"]),
+     'retaliate = { retaliate = "1 - m", nuke', ["unknown outcome 'nuke'"]),
+    ('retaliate = { retaliate', 'strike = { retaliate', 'strike = { retaliate',
+     ["'strike', which Iran has in no state"]),
     ('start = "quiet"', 'start = "calm"', 'start = "calm"', ["unknown state 'calm'"]),
     ('absorbing = ["war"]', 'absorbing = ["peace"]', "absorbing", ["unknown state 'peace'"]),
-    ('delta = "9/10"', 'delta = "1"', "[stochastic]", ["below 1"]),
+    ('delta = "9/10"', 'delta = "1"', 'delta = "1"', ["below 1"]),
     ('delta = "9/10"', 'delta = "q"', 'delta = "q"', ["unknown name 'q'"]),
     ('delta = "9/10"', 'delta = "__import__(1)"', 'delta = "__import', ["calls are limited"]),
     ('delta = "9/10"\n', '', "[stochastic]", ["give delta"]),
@@ -763,3 +764,42 @@ def test_a_discount_factor_that_is_a_parameter_is_named_with_its_default():
         assert "delta = delta" not in shown
         assert "discount factor per round: delta (a parameter; default 9/10)" in shown
     assert "delta = 9/10 per round" in str(game.with_defaults())
+
+
+def test_errors_of_actions_noise_and_delta_carry_their_place_and_name_their_line(tmp_path):
+    """The reader found the place of an error outside a state's payoffs and transitions by matching
+    its message (``state (\\S+?):``, ``noise of``), and named the [stochastic] header's line (2) for
+    delta out of range or given twice, and the noise table's header for a noise row naming an outcome
+    that a state "high alert" lacks; every such error carries its place (an error review)."""
+    from deterrence.core.stochastic import PlacedError
+    head = 'players = ["A", "B"]\n[stochastic]\nabsorbing = ["war"]\n'
+    body = ('[stochastic.actions]\nA = ["hold", "fight"]\nB = ["hold", "fight"]\n'
+            '[stochastic.states."high alert".payoffs]\n"*, *" = [0, 0]\n'
+            '[stochastic.states."high alert".transitions]\n"*, *" = { war = 1 }\n'
+            '[stochastic.states.war.payoffs]\n"*, *" = [-5, -5]\n')
+    cases = [
+        ('delta = 2\n', "", 4, "discount factor delta = 2 must be at least 0 and below 1"),
+        ('delta = "9/10"\nannual_discount_rate = "1/10"\nround_days = 7\n', "", 5,
+         "give either delta or an annual discount rate, not both"),
+        ('delta = "9/10"\n', '[stochastic.noise.B]\nhold = { hold = 1 }\nfight = { hold = "1/2", "go on" = "1/2" }\n',
+         16, "state high alert: noise of B when intending 'fight': unknown outcome 'go on'; choose from hold, fight"),
+        ('delta = "9/10"\n', '[stochastic.noise.B]\nhold = { hold = 1 }\nnuke = { nuke = 1 }\n', 16,
+         "noise of B names action 'nuke', which B has in no state"),
+    ]
+    for delta, noise, line, message in cases:
+        path = tmp_path / "g.toml"
+        path.write_text(head + delta + body + noise)
+        with pytest.raises(GameFileError) as caught:
+            dt.load_game(path)
+        assert str(caught.value) == f"{path}:{line}: {message}", path.read_text()
+    acts = [["hold", "go on"], ["x"]]
+    with pytest.raises(PlacedError) as caught:      # from Python: the place of a state's own lists
+        StochasticGame(["A", "B"], ["high alert"], acts, {"high alert": {"*, *": [1, 1]}},
+                       {"high alert": {"*, *": {"high alert": 1}}}, delta="1/2",
+                       state_actions={"high alert": [["hold", "hold"], ["x"]]})
+    assert caught.value.places == (("stochastic", "states", "high alert", "actions", "A"),)
+    with pytest.raises(PlacedError) as caught:
+        StochasticGame(["A", "B"], ["high alert"], acts, {"high alert": {"*, *": [1, 1]}},
+                       {"high alert": {"*, *": {"high alert": 1}}}, delta="1/2",
+                       state_noise={"high alert": {"A": {"go on": {"hold": "1/2", "run": "1/2"}}}})
+    assert caught.value.places[0] == ("stochastic", "states", "high alert", "noise", "A", "go on", "run")

@@ -546,3 +546,28 @@ def test_an_error_at_a_node_whose_move_has_a_space_names_its_line(tmp_path):
         GameTree(decision("A", {"go on": chance({"hi": ("1/2", terminal([1, 1])), "lo": ("1/3", terminal([2, 2]))}),
                                 "quit": terminal([0, 0])}), players=["A", "B"])
     assert (caught.value.path, caught.value.key) == (("go on",), "probabilities")
+
+
+def test_an_information_set_error_names_the_line_of_its_node_whatever_the_names(tmp_path):
+    """The reader found the node of an information set's error by matching ``node (\\S+)`` in its
+    message: an information set "node a" or a node "go on" named the [tree] header's line (2); the
+    error carries the later node's path (NodeError), so the line is that node's (an error review)."""
+    from deterrence.core.tree import NodeError
+    differ = ('players = ["US", "Iran"]\n[tree]\nplayer = "Iran"\n[tree.moves.stop]\nplayer = "US"\n'
+              'infoset = "INFOSET"\nmoves.hold = [0, 0]\nmoves.strike = [1, 1]\n[tree.moves."go on"]\n'
+              'player = "US"\ninfoset = "INFOSET"\nmoves.hold = [0, 0]\nmoves.hit = [1, 1]\n')
+    absent = ('players = ["US", "Iran"]\n[tree]\nplayer = "US"\ninfoset = "INFOSET"\nmoves.stop = [0, 0]\n'
+              '[tree.moves."go on"]\nplayer = "US"\ninfoset = "INFOSET"\nmoves.stop = [0, 0]\n'
+              'moves."go on" = [1, 1]\n')
+    for name in ("US: after strike", "node a", "x"):
+        for text, line, words in ((differ, 12, "node go on has moves hold, hit but node stop has hold, strike"),
+                                  (absent, 8, "node go on follows node root of the same set")):
+            path = tmp_path / "g.toml"
+            path.write_text(text.replace("INFOSET", name))
+            with pytest.raises(GameFileError) as caught:
+                dt.load_game(path)
+            assert str(caught.value).startswith(f"{path}:{line}: information set {name!r} of US: {words}")
+    with pytest.raises(NodeError) as caught:
+        GameTree(decision("US", {"a": terminal([0, 0]), "go on": decision("US", {"a": terminal([0, 0])}, "s")}, "s"),
+                 players=["US", "Iran"])
+    assert (caught.value.path, caught.value.key) == (("go on",), "moves")

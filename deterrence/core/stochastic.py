@@ -182,9 +182,10 @@ class StochasticGame:
         self._tables = {}
         self._file = None         # the file it was read from: core.validate.with_file
 
-        self._start = self._states[0] if start is None else self._state(start, "start state")
-        self._absorbing = tuple(s for s in self._states
-                                if s in {self._state(a, "absorbing state") for a in absorbing})
+        self._start = self._states[0] if start is None else _placed(self._state, ("stochastic", "start"))(
+            start, "start state")
+        self._absorbing = tuple(s for s in self._states if s in {
+            _placed(self._state, ("stochastic", "absorbing"))(a, "absorbing state") for a in absorbing})
         self._actions = self._read_actions(actions, state_actions or {})
         self._payoffs = {s: _placed(self._read_payoffs, ("stochastic", "states", s, "payoffs"))(
             s, (payoffs or {}).get(s)) for s in self._states}
@@ -193,7 +194,8 @@ class StochasticGame:
         transitions = dict(transitions or {})
         for s in transitions:
             if self._state(s, "state in transitions") in self._absorbing:
-                raise GameError(f"state {s!r} is absorbing: it has no transitions (it is never left)")
+                raise PlacedError(f"state {s!r} is absorbing: it has no transitions (it is never left)",
+                                  [("stochastic", "states", s, "transitions")])
         self._transitions = {s: _placed(self._read_transitions, ("stochastic", "states", s, "transitions"))(
             s, transitions.get(s)) for s in self._states}
         self._noise = self._read_noise(noise or {}, state_noise or {})
@@ -208,11 +210,15 @@ class StochasticGame:
                                 "rate together with the round length in days")
             delta = discount_factor_per_round(self._annual_rate, self._round_days)
         elif self._annual_rate is not None:
-            raise GameError("give either delta or an annual discount rate, not both")
-        self._delta = self._value(delta, "discount factor delta")
+            raise PlacedError("give either delta or an annual discount rate, not both",
+                              [("stochastic", "annual_discount_rate")])
+        # the key that gave delta (the rate when delta is computed from it): errors carry its place
+        # (the file reader matched its message, and named the [stochastic] header: an error review)
+        place = ("stochastic", "delta" if self._annual_rate is None else "annual_discount_rate")
+        self._delta = _placed(self._value, place)(delta, "discount factor delta")
         if not is_symbolic(self._delta) and not 0 <= self._delta < 1:
-            raise GameError(f"discount factor delta = {format_exact(self._delta)} must be at least 0 "
-                            "and below 1")
+            raise PlacedError(f"discount factor delta = {format_exact(self._delta)} must be at least 0 "
+                              "and below 1", [place])
 
     # -- construction helpers ---------------------------------------------------
     def _state(self, name, what="state"):
@@ -237,7 +243,6 @@ class StochasticGame:
         return value
 
     def _read_actions(self, actions, state_actions):
-        n = len(self._players)
         for s in state_actions:
             self._state(s, "state in state_actions")
         out = {}
@@ -245,16 +250,26 @@ class StochasticGame:
             if s in self._absorbing and s not in state_actions:
                 out[s] = tuple((NO_CHOICE,) for _ in self._players)  # play no longer matters
                 continue
-            given = state_actions.get(s, actions)
-            if given is None or len(given) != n:
-                raise GameError(f"state {s}: action lists given for {0 if given is None else len(given)} "
-                                f"players, the game has {n} ({', '.join(self._players)})")
-            acts = tuple(_names(a, f"action of {p} in state {s}") for p, a in zip(self._players, given))
-            for label in (a for row in acts for a in row):
-                if label == WILDCARD or "," in label:
-                    raise GameError(f"state {s}: action label {label!r} may not be '*' or contain a comma")
-            out[s] = acts
+            # a state's own lists, or the lists of every state: its errors carry that place
+            place = ("stochastic", "states", s, "actions") if s in state_actions else ("stochastic", "actions")
+            out[s] = _placed(self._state_actions, place)(s, state_actions.get(s, actions), place)
         return out
+
+    def _state_actions(self, s, given, place):
+        """The checked action lists of state ``s``; ``place`` is their key path (a player's list is at
+        ``place + (player,)``)."""
+        n = len(self._players)
+        if given is None or len(given) != n:
+            raise GameError(f"state {s}: action lists given for {0 if given is None else len(given)} "
+                            f"players, the game has {n} ({', '.join(self._players)})")
+        acts = tuple(_placed(_names, place + (p,))(a, f"action of {p} in state {s}")
+                     for p, a in zip(self._players, given))
+        for p, row in zip(self._players, acts):
+            for label in row:
+                if label == WILDCARD or "," in label:
+                    raise PlacedError(f"state {s}: action label {label!r} of {p} may not be '*' or contain a comma",
+                                      [place + (p,)])
+        return acts
 
     def _profiles(self, state):
         return itertools.product(*(range(len(a)) for a in self._actions[state]))
@@ -321,13 +336,15 @@ class StochasticGame:
     def _distribution(self, raw, names, what, place):
         """The checked distribution of ``raw``; ``place`` is its key path in a game file's terms
         (``("stochastic", "states", state, "transitions", key)``), which its errors carry."""
+        place = tuple(place)
         if not isinstance(raw, Mapping) or not raw:
-            raise GameError(f"{what}: expected a table of outcome = probability")
+            raise PlacedError(f"{what}: expected a table of outcome = probability", [place])
         dist = {}
         for name, p in raw.items():
             if name not in names:
-                raise GameError(f"{what}: unknown outcome {name!r}; choose from {', '.join(names)}")
-            dist[name] = self._value(p, f"{what}: probability of {name!r}")
+                raise PlacedError(f"{what}: unknown outcome {name!r}; choose from {', '.join(names)}",
+                                  [place + (name,), place])
+            dist[name] = _placed(self._value, place + (name,))(p, f"{what}: probability of {name!r}")
         _check_distribution(dist, what, place)
         # in the order of the names; zero probabilities dropped
         return tuple((k, dist[k]) for k in names if k in dist and not (not is_symbolic(dist[k]) and dist[k] == 0))
@@ -344,11 +361,11 @@ class StochasticGame:
 
     def _read_noise(self, noise, state_noise):
         for p in noise:
-            self._player(p)
+            _placed(self._player, ("stochastic", "noise", p))(p)
         for s, table in state_noise.items():
             self._state(s, "state in state_noise")
             for p in table:
-                self._player(p)
+                _placed(self._player, ("stochastic", "states", s, "noise", p))(p)
         out = {}
         for s in self._states:
             per_player = []
@@ -368,14 +385,17 @@ class StochasticGame:
                 if own:
                     for a in table:
                         if a not in acts:
-                            raise GameError(f"state {s}: noise of {p} names unknown action {a!r}; "
-                                            f"actions there are {', '.join(acts)}")
+                            raise PlacedError(f"state {s}: noise of {p} names unknown action {a!r}; "
+                                              f"actions there are {', '.join(acts)}",
+                                              [("stochastic", "states", s, "noise", p, a)])
                 per_player.append(tuple(rows))
             out[s] = tuple(per_player)
         for p, table in noise.items():
-            if not any(a in self._actions[s][self._player(p)] for s in self._states for a in table):
-                raise GameError(f"noise of {p} names no action {p} has in any state "
-                                f"({', '.join(map(repr, table))})")
+            # each intended action: one no state has (a misspelt row among good ones) was left unread
+            for a in table:
+                if not any(a in self._actions[s][self._player(p)] for s in self._states):
+                    raise PlacedError(f"noise of {p} names action {a!r}, which {p} has in no state",
+                                      [("stochastic", "noise", p, a), ("stochastic", "noise", p)])
         return out
 
     # -- named constructors -------------------------------------------------------

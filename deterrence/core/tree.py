@@ -559,17 +559,21 @@ class GameTree:
         infosets = {}
         for key, paths in members.items():
             first = nodes[paths[0]]
+            # at the later node, by its path (the file reader matched ``node (\S+)`` in the message,
+            # which an information set "node a" or a move "go on" defeated: an error review)
             for p in paths[1:]:
                 if nodes[p].labels != first.labels:
-                    raise GameError(
+                    raise NodeError(
                         f"information set {key[1]!r} of {key[0]}: node {path_name(p)} has moves "
                         f"{', '.join(nodes[p].labels)} but node {path_name(paths[0])} has "
-                        f"{', '.join(first.labels)}: moves must be the same within an information set")
+                        f"{', '.join(first.labels)}: moves must be the same within an information set",
+                        p, "moves")
             for a in paths:
                 for b in paths:
                     if a != b and b[:len(a)] == a:
-                        raise GameError(f"information set {key[1]!r} of {key[0]}: node {path_name(b)} "
-                                        f"follows node {path_name(a)} of the same set (absent-mindedness)")
+                        raise NodeError(f"information set {key[1]!r} of {key[0]}: node {path_name(b)} "
+                                        f"follows node {path_name(a)} of the same set (absent-mindedness)",
+                                        b, "infoset" if nodes[b].infoset is not None else None)
             infosets[key] = Infoset(key[0], key[1], first.labels, paths)
         self._nodes, self._order, self._infosets = nodes, tuple(order), infosets
         self._node_infoset = {p: k for k, s in infosets.items() for p in s.paths}

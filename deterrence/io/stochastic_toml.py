@@ -55,11 +55,9 @@ when a file has a ``[stochastic]`` table): read the head with the normal-form
 reader's own methods; check every key of ``[stochastic]`` and of each state
 (types, labels, states and actions named), converting every value with its
 file and line; build the :class:`~deterrence.core.stochastic.StochasticGame`
-and turn its errors (which name the state) into errors naming the line.
+and turn its errors (which carry their place: a key path) into errors naming the line.
 '''
 from __future__ import annotations
-
-import re
 
 from deterrence.core.stochastic import NO_CHOICE, WILDCARD, StochasticGame
 from deterrence.errors import GameError, GameFileError
@@ -139,27 +137,13 @@ class _StochasticReader:
             if all(v is not None for v in head["parameters"].values()):
                 game.with_defaults()  # probabilities must be probabilities at the defaults too
         except GameError as exc:
-            # an error of values carries its place (ParameterValuesError, DistributionError)
-            place = next((p for p in getattr(exc, "places", ()) if self.base.line(*p) is not None), None)
-            raise GameFileError(str(exc), **{**self.where(*(place or self.locate(str(exc)))),
-                                            "field": None}) from None
+            # every error of the game carries its place (PlacedError, DistributionError,
+            # ParameterValuesError): its line is found from it, never from the message (a state
+            # "high alert" or an action "go on" was cut by a regular expression: an error review)
+            places = getattr(exc, "places", ())
+            place = next((p for p in places if self.base.line(*p) is not None), places[0] if places else None)
+            raise GameFileError(str(exc), **{**self.where(*(place or ("stochastic",))), "field": None}) from None
         return game
-
-    def locate(self, message):
-        """The key path a core error is about (its message names the state and the table)."""
-        found = re.search(r"state (\S+?):", message)
-        if message.startswith("noise of"):
-            return ("stochastic", "noise")
-        if not found or found.group(1) not in self.state_names:
-            return ("stochastic",)
-        path = ("stochastic", "states", found.group(1))
-        for word, key in (("transition", "transitions"), ("noise", "noise"), ("payoff", "payoffs")):
-            if word in message:
-                state = self.data["stochastic"]["states"][found.group(1)]
-                if key == "noise" and "noise" not in state:
-                    return ("stochastic", "noise")  # the noise of every state
-                return path + (key,)
-        return path
 
     def stochastic(self, table):
         for key in table:

@@ -51,7 +51,6 @@ validation errors (which name a node path) into errors naming file and line.
 '''
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from deterrence.core.numbers import is_symbolic
@@ -156,13 +155,11 @@ class _TreeReader:
             return GameTree(root, players, parameters=params, title=title, description=description,
                             sources=sources, claims=claims, extra=extra, max_depth=self.asked_depth)
         except GameError as exc:
-            if isinstance(exc, NodeError):          # the node's path: its own line
-                keys = self.node_keys.get(path_name(exc.path), ("tree",)) + ((exc.key,) if exc.key else ())
-            else:                                   # (an information set's error names its nodes)
-                found = re.search(r"node (\S+)", str(exc))
-                keys = self.node_keys.get(found.group(1).rstrip(":,"), ("tree",)) if found else ("tree",)
-                if "probabilit" in str(exc):
-                    keys = keys + ("probabilities",)
+            # a node's error carries its path (NodeError): its own line, never one found from the
+            # message (an information set "US: after strike" named the [tree] header: an error review)
+            keys = ("tree",)
+            if isinstance(exc, NodeError):
+                keys = self.node_keys.get(path_name(exc.path), keys) + ((exc.key,) if exc.key else ())
             raise GameFileError(str(exc), **{**b.where(*keys), "field": None}) from None
 
     def _payoff(self, v, at, i):
