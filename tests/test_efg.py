@@ -90,6 +90,11 @@ def test_write_to_path_and_load(tmp_path):
      'p "" 1 1 "s" { "x" "y" } 0\nt "" 1 "" { 1, 2 }\nt "" 2 "" { 0, 0 }\nt "" 3 "" { 2, 1 }\n'
      't "" 4 "" { 2, 1 }\n',
      "f.efg:4: information set 's' of A: node l r/x follows node l r of the same set"),
+    # an information set named "node x" (where a node x is): the line of the node refused, not of the
+    # node x its name matched in the message (an error review: the line was found from the message)
+    ('EFG 2 R "" { "A" "B" }\np "" 1 1 "node x" { "x" "y" } 0\nt "" 2 "" { 0, 0 }\n'
+     'p "" 1 1 "node x" { "x" "y" } 0\nt "" 3 "" { 1, 1 }\nt "" 4 "" { 0, 0 }\n',
+     "f.efg:4: information set 'node x' of A: node y follows node root of the same set (absent-mindedness)"),
     # an empty move label (a fuzzing review: refused without a line)
     ('EFG 2 R "" { "A" "B" }\np "" 1 1 "" { "" "y" } 0\nt "" 1 "" { 1, 2 }\nt "" 2 "" { 2, 1 }\n',
      "f.efg:2: a move at node root has an empty label"),

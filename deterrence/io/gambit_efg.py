@@ -34,8 +34,8 @@ from fractions import Fraction
 from pathlib import Path
 
 from deterrence.core.numbers import format_exact, to_exact
-from deterrence.core.tree import (Decision, GameTree, Terminal, chance, check_depth_limit, decision, fold_tree,
-                                  path_name)
+from deterrence.core.tree import (Decision, GameTree, NodeError, Terminal, chance, check_depth_limit, decision,
+                                  fold_tree, path_name)
 from deterrence.errors import GameError, GameFileError, TooLargeError
 from deterrence.io._common import decode_text, read_file_bytes
 from deterrence.io.gambit_nfg import _unique
@@ -341,18 +341,10 @@ def parse_efg(text, file="<string>", *, max_depth=None) -> GameTree:
     except GameError as exc:
         if isinstance(exc, GameFileError):
             raise
-        raise GameFileError(str(exc), file=file, line=_node_line(str(exc), parser.node_lines)) from None
-
-
-def _node_line(message, node_lines):
-    """The line of the first node the message names (``node JK/Check``), or None.
-
-    >>> _node_line("node a b/c follows node root", {(): 2, ("a b", "c"): 5})
-    5
-    """
-    named = [(message.find(f"node {path_name(path)}"), -len(path_name(path)), line)
-             for path, line in node_lines.items() if f"node {path_name(path)}" in message]
-    return min(named)[2] if named else None
+        # a node's error carries its path (NodeError): the line of that node, never one found from the
+        # message (an information set "node x" named the line of the node x: an error review)
+        line = parser.node_lines.get(exc.path) if isinstance(exc, NodeError) else None
+        raise GameFileError(str(exc), file=file, line=line) from None
 
 
 def read_efg(path, *, max_depth=None) -> GameTree:
