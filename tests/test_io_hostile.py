@@ -109,7 +109,7 @@ def test_code_in_json_and_nfg_is_refused_and_never_run(payload, tmp_path):
     marker = tmp_path / "PWNED_xyz"
     code = payload.format(marker=marker)
     obj = {"players": ["A"], "actions": {"A": ["x"]}, "payoffs": [[code]]}
-    with pytest.raises(ExpressionError, match=r"^a\.json: payoffs \(item 1, the payoff of A\)"):
+    with pytest.raises(ExpressionError, match=r"^a\.json:1: payoffs \(item 1, the payoff of A\)"):
         parse_json_game(json.dumps(obj), file="a.json")
     nfg = 'NFG 1 R "x" { "A" } { 1 }\n' + code.replace('"', "'")
     with pytest.raises(GameFileError, match=r"^a\.nfg:2: "):

@@ -112,7 +112,7 @@ def test_a_value_of_the_wrong_type_is_named_in_json_words(value, kind):
     # a float read from the file is an ExactFloat, null is None: the message said
     # "got ExactFloat" and "got NoneType" (a fuzzing review)
     text = json.dumps({**GOOD, "sources": ["a"]}).replace('["a"]', f'["a", {value}]')
-    with pytest.raises(GameFileError, match=f"^bad.json: sources: every source must be a string, got {kind}$"):
+    with pytest.raises(GameFileError, match=f"^bad.json:1: sources: every source must be a string, got {kind}$"):
         parse_json_game(text, file="bad.json")
 
 
@@ -215,3 +215,44 @@ def test_a_decimal_in_a_json_game_is_the_number_written():
     game = parse_json_game('{"players": ["A", "B"], "actions": {"A": ["u", "d"], "B": ["l"]}, '
                            '"payoffs": [[1.00000000000000000001, 1e-400], [1, 0]]}')
     assert game.payoff(("u", "l")) == (Fraction("1.00000000000000000001"), Fraction(1, 10**400))
+
+
+@pytest.mark.parametrize("obj, field, words", [e for e in ERRORS if isinstance(e[0], dict) and e[2] != "missing"],
+                         ids=[e[2][:30] for e in ERRORS if isinstance(e[0], dict) and e[2] != "missing"])
+def test_an_error_in_a_json_file_names_a_line_of_its_key(obj, field, words):
+    """A JSON file's errors named the field but no line (the json module gives no positions of
+    values: an error review); each names a line now, within the block of the top-level key."""
+    text = json.dumps(obj, indent=2)
+    with pytest.raises(GameFileError) as info:
+        parse_json_game(text, file="bad.json")
+    assert info.value.line is not None, str(info.value)
+    key = field.split(" ")[0].split(".")[0]
+    rows = text.split("\n")
+    starts = [k + 1 for k, row in enumerate(rows) if row.startswith('  "')]
+    first = next(k for k in starts if rows[k - 1].startswith(f'  "{key}"'))
+    end = next((k for k in starts if k > first), len(rows))
+    assert first <= info.value.line < end, (str(info.value), text)
+    assert words in str(info.value)
+
+
+def test_json_errors_name_the_line_of_the_value_or_key_at_fault(tmp_path):
+    """The line of an array's element, a nested tree node's payoff, a parameter and a key written twice
+    (json kept the last silently: a "players" given twice lost one), from Python and the command line."""
+    nf = ('{\n  "players": ["US", "Iran"],\n  "actions": {\n    "US": ["hold", "strike"],\n'
+          '    "Iran": ["hold", "go on"]\n  },\n  "parameters": {"c": "2",\n    "d d": "1"},\n  "payoffs": [\n'
+          '    ["0", "0"], ["1", "c"],\n    ["2",\n     "__import__(\'os\')"],\n    ["3", "3"]\n  ]\n}\n')
+    tree = ('{\n  "format": "deterrence.tree",\n  "players": ["US", "Iran"],\n  "tree": {\n    "player": "US",\n'
+            '    "moves": {\n      "go on": {\n        "player": "Iran",\n'
+            '        "moves": {"a": {"payoffs": ["1", "2"]},\n                  "b": {"payoffs": ["1", "bad)"]}}\n'
+            '      },\n      "stop": {"payoffs": ["0", "0"]}\n    }\n  }\n}\n')
+    twice = '{\n  "players": ["US", "Iran"],\n  "actions": {"US": ["a"], "Iran": ["b"]},\n  "players": ["A", "B"]\n}\n'
+    cases = [(nf, 8, 'parameters."d d": '), (nf.replace('"d d"', '"d"'), 12, "payoffs (item 3, the payoff of Iran)"),
+             (nf.replace('"d d"', '"d"').replace('"go on"', '"hold"'), 5, "actions.Iran: "),
+             (tree, 10, 'tree.moves."go on".moves.b.payoffs (the payoff of Iran)'),
+             (twice, 4, "players: key 'players' is given twice")]
+    for text, line, words in cases:
+        path = tmp_path / "g.json"
+        path.write_text(text)
+        with pytest.raises(GameFileError) as info:
+            load_game(str(path))
+        assert str(info.value).startswith(f"{path}:{line}: {words}"), str(info.value)

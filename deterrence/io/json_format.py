@@ -38,6 +38,7 @@ import datetime
 import itertools
 import json
 import math
+import re
 from fractions import Fraction
 from pathlib import Path
 
@@ -48,6 +49,7 @@ from deterrence.core.numbers import is_symbolic
 from deterrence.errors import GameError, GameFileError
 from deterrence.io._common import (decode_text, read_file_bytes, _type_name, check_parameter_name, format_formula,
                       format_number, parameter_value, payoff_value)
+from deterrence.io.toml_reader import field_name
 
 FORMAT = "deterrence.normal_form"
 TREE_FORMAT = "deterrence.tree"
@@ -97,14 +99,79 @@ def parse_json_game(text, *, file="<string>"):
     except (RecursionError, MemoryError):
         raise GameFileError("not valid JSON: nested too deeply", file=file) from None
     except ValueError as exc:  # NaN/Infinity, or an integer of over 4300 digits
-        import re
         found = re.search(r"-?[0-9]{4300,}", text)
         if found:
             raise GameFileError(f"not valid JSON: an integer of {found.end() - found.start()} digits, "
                                 "over the limit of 4300 digits", file=file,
                                 line=text.count("\n", 0, found.start()) + 1) from None
         raise GameFileError(f"not valid JSON: {exc}", file=file) from None
-    return game_from_json(obj, file=file)
+    try:
+        lines, duplicate = json_key_lines(text)
+    except Exception:  # a failing line finder must never hide the real error
+        lines, duplicate = {}, None
+    if duplicate is not None:   # json keeps the last silently: a "players" written twice lost one
+        path, line = duplicate
+        raise GameFileError(f"key {path[-1]!r} is given twice in one object (give each key once)",
+                            file=file, line=line, field=field_name(*path))
+    return game_from_json(obj, file=file, lines=lines)
+
+
+#: the tokens of valid JSON text: a string, a structural character, a scalar (number, true, false,
+#: null), white space (the only place a line break can be)
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]|[^\s{}\[\]:,"]+|\s+')
+
+
+def json_key_lines(text: str):
+    """``(lines, duplicate)`` of valid JSON text: the line (1-based) of each key path, as
+    :func:`deterrence.io.toml_reader.key_lines` gives them for TOML (an object's member at its
+    key's line, the last when written twice, as json keeps the last; an array's element at the
+    line where it starts, under its index counted from 0), and the first key written twice in
+    one object as ``(path, line)``, or None. (The json module
+    gives no positions of values, so a JSON file's errors named a field but no line: an error review.)
+
+    >>> lines, duplicate = json_key_lines('{"a": 1,\\n "b": [2,\\n  {"c d": 3}],\\n "a": 4}')
+    >>> lines[("a",)], lines[("b",)], lines[("b", 1)], lines[("b", 1, "c d")], duplicate
+    (4, 2, 3, 3, (('a',), 4))
+    """
+    lines: dict = {}
+    duplicate = None
+    stack: list = []     # open containers: [kind, path, index of the next element, key of the value]
+    line = 1
+    for found in _JSON_TOKEN.finditer(text):
+        tok = found.group()
+        c = tok[0]
+        if c.isspace():
+            line += tok.count("\n")
+            continue
+        top = stack[-1] if stack else None
+        if top is not None and top[0] == "{":
+            if top[3] is None:                 # a key, the end, or the comma after a member
+                if c == '"':
+                    top[3] = json.loads(tok)
+                    path = top[1] + (top[3],)
+                    if path in lines and duplicate is None:
+                        duplicate = (path, line)
+                    lines[path] = line
+                elif c == "}":
+                    stack.pop()
+                continue
+            if c == ":":
+                continue
+            path, top[3] = top[1] + (top[3],), None
+        elif top is not None:                  # in an array
+            if c == "]":
+                stack.pop()
+                continue
+            if c == ",":
+                top[2] += 1
+                continue
+            path = top[1] + (top[2],)
+            lines[path] = line
+        else:
+            path = ()
+        if c in "{[":
+            stack.append([c, path, 0, None])
+    return lines, duplicate
 
 
 def _no_constant(name):
@@ -198,29 +265,34 @@ def tree_to_json(tree) -> dict:
     return out
 
 
-def tree_from_json(obj, *, file="<json>"):
-    """Build a game tree from a dict in the shape of :func:`tree_to_json` (the tree reader's checks).
+def tree_from_json(obj, *, file="<json>", lines=None):
+    """Build a game tree from a dict in the shape of :func:`tree_to_json` (the tree reader's checks;
+    ``lines``, from :func:`json_key_lines`, lets them name the line of the file).
 
     >>> data = {"players": ["A"], "tree": {"player": "A", "moves": {"x": {"payoffs": ["1/2"]}}}}
     >>> tree_from_json(data).node("x").payoffs
     (Fraction(1, 2),)
     """
     from deterrence.io.tree_toml import tree_from_data
+    lines = dict(lines or {})
     data = {k: v for k, v in obj.items() if k not in ("format", "version", "extra")}
     if obj.get("format", TREE_FORMAT) != TREE_FORMAT:
-        raise GameFileError(f"format {obj['format']!r} is not {TREE_FORMAT!r}", file=file, field="format")
+        raise GameFileError(f"format {obj['format']!r} is not {TREE_FORMAT!r}", file=file,
+                            line=lines.get(("format",)), field="format")
     if "version" in obj and obj["version"] != VERSION:
         raise GameFileError(f"version {obj['version']!r} is not supported (this reader knows version "
-                            f"{VERSION})", file=file, field="version")
+                            f"{VERSION})", file=file, line=lines.get(("version",)), field="version")
     extra = obj.get("extra", {})
     if not isinstance(extra, dict):
-        raise GameFileError("extra must be an object", file=file, field="extra")
+        raise GameFileError("extra must be an object", file=file, line=lines.get(("extra",)), field="extra")
     for k, v in extra.items():
         if k in data:
             raise GameFileError(f"extra section {k!r} clashes with a key of the tree format", file=file,
-                                field="extra")
+                                line=lines.get(("extra", k)), field="extra")
         data[k] = v
-    return tree_from_data(data, file)
+    # an extra section is read as a key of the file's top: its lines are moved there too
+    lines.update({path[1:]: line for path, line in lines.items() if path[0] == "extra" and len(path) > 1})
+    return tree_from_data(data, file, lines=lines)
 
 
 def _jsonable(obj):
@@ -251,8 +323,9 @@ def write_json(game, path=None) -> str:
     return text
 
 
-def game_from_json(obj, *, file="<json>"):
-    """Build a game from a dict in the shape of :func:`game_to_json`.
+def game_from_json(obj, *, file="<json>", lines=None):
+    """Build a game from a dict in the shape of :func:`game_to_json`; ``lines`` (from
+    :func:`json_key_lines`) lets its errors name the line of the file.
 
     >>> game_from_json({"players": ["A", "B"], "actions": {"A": ["x"], "B": ["y"]},
     ...                 "parameters": {"c": "2"}, "payoffs": [["c", "-c/2"]]}).with_defaults().payoff((0, 0))
@@ -262,13 +335,19 @@ def game_from_json(obj, *, file="<json>"):
     ...
     deterrence.errors.GameFileError: g.json: payoffs: missing: one list of payoffs per profile
     """
-    def fail(message, field=None):
-        raise GameFileError(message, file=file, field=field)
+    from deterrence.io.toml_reader import TomlReader
+    at = TomlReader("", obj, file, lines=lines or {})
+
+    def fail(message, field=None, path=None):
+        """Refuse, naming ``field`` (or the field of ``path``) and the line of ``path`` (default: the field's key)."""
+        place = path if path is not None else (field,) if field is not None else ()
+        raise GameFileError(message, file=file, line=at.line(*place),
+                            field=field if field is not None else field_name(*place) or None)
 
     if not isinstance(obj, dict):
         fail(f"a game is a JSON object {{...}}, not {_type_name(obj)}")
     if "tree" in obj or obj.get("format") == TREE_FORMAT:
-        return tree_from_json(obj, file=file)
+        return tree_from_json(obj, file=file, lines=lines)
     for key in obj:
         if key not in KEYS:
             fail(f"unknown key {key!r}; known keys are {', '.join(KEYS)}", key)
@@ -287,10 +366,10 @@ def game_from_json(obj, *, file="<json>"):
             fail(f"expected {what}, got {_type_name(obj[key])}", key)
         return obj[key]
 
-    def strings(value, field, what):
-        for item in value:
+    def strings(value, field, what, path=None):
+        for k, item in enumerate(value):
             if not isinstance(item, str):
-                fail(f"every {what} must be a string, got {_type_name(item)}", field)
+                fail(f"every {what} must be a string, got {_type_name(item)}", field, (path or (field,)) + (k,))
         return value
 
     title = get("title", str, "a string", default="")
@@ -301,27 +380,29 @@ def game_from_json(obj, *, file="<json>"):
     if not players:
         fail("a game needs at least one player", "players")
     if len(set(players)) != len(players):
-        fail("player names repeat", "players")
+        fail("player names repeat", "players", ("players", next(k for k, p in enumerate(players) if p in players[:k])))
     table = get("actions", dict, "an object giving each player's list of actions", required=True)
     for p in table:
         if p not in players:
-            fail(f"unknown player {p!r}; players are {', '.join(players)}", "actions")
+            fail(f"unknown player {p!r}; players are {', '.join(players)}", "actions", ("actions", p))
     actions = []
     for p in players:
         if p not in table:
             fail(f"no actions for player {p!r}", "actions")
         if not isinstance(table[p], list) or not table[p]:
-            fail(f"player {p!r} needs a non-empty list of actions", f"actions.{p}")
-        acts = strings(table[p], f"actions.{p}", "action")
+            fail(f"player {p!r} needs a non-empty list of actions", field_name("actions", p), ("actions", p))
+        acts = strings(table[p], field_name("actions", p), "action", ("actions", p))
         if len(set(acts)) != len(acts) or not all(a.strip() for a in acts):
-            fail(f"actions of player {p!r} must be distinct and not empty", f"actions.{p}")
+            fail(f"actions of player {p!r} must be distinct and not empty", field_name("actions", p),
+                 ("actions", p, next(k for k, a in enumerate(acts) if not a.strip() or a in acts[:k])))
         actions.append(list(acts))
     params = {}
     for name, value in get("parameters", dict, "an object of parameter values",
                            default={}).items():
-        field = f"parameters.{name}"
-        check_parameter_name(name, file=file, field=field)
-        params[name] = parameter_value(value, file=file, field=field)
+        field = field_name("parameters", name)
+        line = at.line("parameters", name)
+        check_parameter_name(name, file=file, line=line, field=field)
+        params[name] = parameter_value(value, file=file, line=line, field=field)
     n = len(players)
     shape = tuple(len(a) for a in actions)
     size = math.prod(shape)
@@ -337,12 +418,12 @@ def game_from_json(obj, *, file="<json>"):
         for k, prof in enumerate(profiles):
             field = f"profiles (item {k + 1})"      # counted from 1, as the TOML readers count
             if not isinstance(prof, list) or len(prof) != n:
-                fail(f"a profile is a list of {n} action labels, one per player", field)
+                fail(f"a profile is a list of {n} action labels, one per player", field, ("profiles", k))
             idx = []
             for i, lab in enumerate(prof):
                 if lab not in actions[i]:
                     fail(f"unknown action {lab!r} for player {players[i]!r}; actions are "
-                         f"{', '.join(actions[i])}", field)
+                         f"{', '.join(actions[i])}", field, ("profiles", k, i))
                 idx.append(actions[i].index(lab))
             index.append(tuple(idx))
     else:
@@ -357,12 +438,12 @@ def game_from_json(obj, *, file="<json>"):
     for k, (idx, values) in enumerate(zip(index, payoffs)):
         if idx in seen:
             fail(f"profile ({', '.join(a[i] for a, i in zip(actions, idx))}) is given twice",
-                 f"profiles (item {k + 1})")
+                 f"profiles (item {k + 1})", ("profiles", k))
         seen.add(idx)
         if not isinstance(values, list) or len(values) != n:
-            fail(f"expected a list of {n} payoffs (one per player)", f"payoffs (item {k + 1})")
+            fail(f"expected a list of {n} payoffs (one per player)", f"payoffs (item {k + 1})", ("payoffs", k))
         for i, v in enumerate(values):
-            arrays[i][idx] = payoff_value(v, declared, file=file,
+            arrays[i][idx] = payoff_value(v, declared, file=file, line=at.line("payoffs", k, i),
                                           field=f"payoffs (item {k + 1}, the payoff of {players[i]})")
     if len(seen) != size:
         missing = next(p for p in itertools.product(*(range(k) for k in shape)) if p not in seen)

@@ -246,9 +246,11 @@ class TomlReader:
     (['A', 'B'], ({}, {}))
     """
 
-    def __init__(self, text, data, file):
+    def __init__(self, text, data, file, *, lines=None):
+        """``lines``: the line of each key path when they are known already (a JSON file's:
+        :func:`deterrence.io.json_format.json_key_lines`); else found in ``text`` when first asked."""
         self.text, self.data, self.file = text, data, file
-        self._lines = None
+        self._lines = None if lines is None else dict(lines)
 
     def line(self, *path):
         """The line of the file where the key at ``path`` (keys and array indices) is written, or

@@ -106,15 +106,16 @@ def read_tree_toml(path_or_text, file=None, *, max_depth=None) -> GameTree:
     return _TreeReader(text, data, file, max_depth).tree()
 
 
-def tree_from_data(data: dict, file: str = "<data>") -> GameTree:
-    """A game tree from the parsed data of a tree file (as TOML or JSON gives it), with every check.
+def tree_from_data(data: dict, file: str = "<data>", *, lines=None) -> GameTree:
+    """A game tree from the parsed data of a tree file (as TOML or JSON gives it), with every check;
+    ``lines`` maps key paths to the lines of the file (:func:`deterrence.io.json_format.json_key_lines`).
 
     >>> tree_from_data({"players": ["A"], "tree": {"player": "A", "moves": {"x": [1], "y": [0]}}}).node("x").payoffs
     (1,)
     """
     if not isinstance(data, dict):
         raise GameFileError(f"a tree file is a table of keys, not {_type_name(data)}", file=file)
-    return _TreeReader("", data, file).tree()
+    return _TreeReader("", data, file, lines=lines).tree()
 
 
 def _is_file(text: str) -> bool:
@@ -126,10 +127,10 @@ def _is_file(text: str) -> bool:
 
 
 class _TreeReader:
-    def __init__(self, text, data, file, max_depth=None):
+    def __init__(self, text, data, file, max_depth=None, lines=None):
         self.max_depth = TOML_MAX_DEPTH if max_depth is None else check_depth_limit(max_depth)
         self.asked_depth = max_depth
-        self.base = TomlReader(text, data, file)
+        self.base = TomlReader(text, data, file, lines=lines)
         self.data, self.file = data, file
         self.node_keys = {}
 
