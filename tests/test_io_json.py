@@ -121,6 +121,9 @@ def test_syntax_errors_name_the_line():
         parse_json_game('{\n "players": ["A"],\n "actions": }', file="g.json")
     with pytest.raises(GameFileError, match="not valid JSON"):
         parse_json_game('{"players": NaN}', file="g.json")
+    # NaN and Infinity at their line (no line was named: an error review); "NaN" in a string is no number
+    with pytest.raises(GameFileError, match=r"^g\.json:3: not valid JSON: -Infinity is not a number"):
+        parse_json_game('{"title": "NaN",\n "players": ["A"],\n "payoffs": [[-Infinity]]}', file="g.json")
     with pytest.raises(GameFileError, match="^g.json: empty file"):
         parse_json_game(" ", file="g.json")
     with pytest.raises(GameFileError, match=r"^g\.json:2: not UTF-8"):

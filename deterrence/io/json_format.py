@@ -104,7 +104,7 @@ def parse_json_game(text, *, file="<string>"):
             raise GameFileError(f"not valid JSON: an integer of {found.end() - found.start()} digits, "
                                 "over the limit of 4300 digits", file=file,
                                 line=text.count("\n", 0, found.start()) + 1) from None
-        raise GameFileError(f"not valid JSON: {exc}", file=file) from None
+        raise GameFileError(f"not valid JSON: {exc}", file=file, line=_constant_line(text)) from None
     try:
         lines, duplicate = json_key_lines(text)
     except Exception:  # a failing line finder must never hide the real error
@@ -172,6 +172,22 @@ def json_key_lines(text: str):
         if c in "{[":
             stack.append([c, path, 0, None])
     return lines, duplicate
+
+
+def _constant_line(text):
+    """The line of the first NaN or Infinity outside a string (it had none: an error review), or None.
+
+    >>> _constant_line('{"a": "NaN",\\n "b": -Infinity}')
+    2
+    """
+    line = 1
+    for found in _JSON_TOKEN.finditer(text):
+        tok = found.group()
+        if tok[0].isspace():
+            line += tok.count("\n")
+        elif tok.lstrip("-") in ("NaN", "Infinity"):
+            return line
+    return None
 
 
 def _no_constant(name):
