@@ -81,6 +81,10 @@ def test_write_to_path_and_load(tmp_path):
     # a repeated move label: the information set's line (a bug hunt: no line was given)
     ('EFG 2 R "" { "A" "B" }\n""\np "" 1 1 "" { "x" "x" } 0\nt "" 1 "" { 1, 0 }\nt "" 2 "" { 2, 5 }\n',
      "f.efg:3: information set 1 of player 1 repeats a move label"),
+    # a chance node's label given twice: said so at its line (the second was dropped, and the file
+    # refused for "probabilities sum to 1/2": an error review)
+    ('EFG 2 R "" { "A" "B" }\n""\nc "" 1 "" { "l" 1/2 "l" 1/2 } 0\nt "" 1 "" { 1, 0 }\nt "" 2 "" { 2, 5 }\n',
+     "f.efg:3: chance information set 1 repeats the move label 'l'"),
     # a set whose node follows another of its nodes: the later node's line (a fuzzing review: no line)
     ('EFG 2 R "" { "A" "B" }\np "" 1 1 "s" { "x" "y" } 0\np "" 1 1 "s" { "x" "y" } 0\n'
      't "" 1 "" { 1, 2 }\nt "" 2 "" { 0, 0 }\nt "" 3 "" { 2, 1 }\n',

@@ -274,6 +274,12 @@ class _Parser:
                 self.fail(f"chance information set {iset} appears without its moves")
             moves = self.chance_sets[iset]
             self.check_moves([m for m, _ in moves], path, line)
+            labels = [m for m, _ in moves]
+            for k, m in enumerate(labels):
+                if m in labels[:k]:     # the second was dropped, and the file refused for "probabilities
+                    # sum to 1/2" (an error review); a player's set says "repeats a move label"
+                    raise GameFileError(f"chance information set {iset} repeats the move label {m!r}",
+                                        file=self.file, line=line)
             total = sum((p for _, p in moves), Fraction(0))
             if total != 1:
                 self.fail(f"chance probabilities sum to {format_exact(total)}, not 1")
