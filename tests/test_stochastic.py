@@ -163,6 +163,13 @@ BAD = [
     ('"hold, hold" = { quiet = "1 - s", crisis = "s" }', '"hold, hold" = { quiet = "1 - s", crisis = "s", war = 0 }',
      "[stochastic.states.quiet.transitions]", []),   # a zero probability is fine: no error expected
     ('s = { value = "1/5"', 's = { value = "6/5"', '"hold, hold" = { quiet = "1 - s"', ["not between 0 and 1"]),
+    # a probability and delta named as such, not "payoff is nan"; an empty table not "got a table" (an error review)
+    ('"hold, hold" = { quiet = "1 - s", crisis = "s" }', '"hold, hold" = { quiet = nan, crisis = "s" }',
+     '"hold, hold" = { quiet = nan', ["transitions.\"hold, hold\": probability of state 'quiet' is nan"]),
+    ('"hold, hold" = { quiet = "1 - s", crisis = "s" }', '"hold, hold" = {}', '"hold, hold" = {}',
+     ["got an empty table"]),
+    ('delta = "9/10"', 'delta = nan', 'delta = nan', ["stochastic.delta: discount factor delta is nan"]),
+    ('delta = "9/10"', 'delta = [1]', 'delta = [1]', ["a discount factor delta must be a number"]),
     ('retaliate = { retaliate = "1 - m", escalate = "m" }', 'retaliate = { retaliate = "1 - m", nuke = "m" }',
      'retaliate = { retaliate = "1 - m", nuke', ["unknown outcome 'nuke'"]),
     ('retaliate = { retaliate', 'strike = { retaliate', 'strike = { retaliate',

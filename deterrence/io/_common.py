@@ -40,7 +40,7 @@ def payoff_value(value, declared, *, file=None, line=None, field=None, what="pay
         except (GameError, TooLargeError) as exc:       # a float's text may stand for too many digits
             raise GameFileError(str(exc), **where) from None
     if not isinstance(value, str):
-        raise GameFileError(f"a payoff must be a number or a formula in quotes, "
+        raise GameFileError(f"a {what} must be a number or a formula in quotes, "
                             f"not {_type_name(value)}", **where)
     _refuse_huge_numbers(value, where)
     try:
@@ -53,7 +53,7 @@ def payoff_value(value, declared, *, file=None, line=None, field=None, what="pay
                               f"{str(exc)[:100]})", **where) from None
     if not is_symbolic(expr):
         try:
-            return to_exact(expr, "payoff")
+            return to_exact(expr, what)
         except GameError as exc:
             raise ExpressionError(str(exc), **where) from None
     # zoo/nan/oo can arise inside a formula (log(0), 1/(a-a) after folding), and

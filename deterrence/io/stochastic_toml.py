@@ -112,8 +112,10 @@ class _StochasticReader:
             self.fail(f"expected a table{what}, got {_type_name(value)}", *path)
         return value
 
-    def value(self, v, *path):
-        return payoff_value(v, self.params, **self.where(*path))
+    def value(self, v, *path, what):
+        """A probability or delta (``what`` names it: both were called "payoff" in errors, as in
+        "stochastic.delta: payoff is nan": an error review)."""
+        return payoff_value(v, self.params, what=what, **self.where(*path))
 
     def _payoff(self, v, here, i):
         """Payoff ``i`` of a profile: at its element's own line, its player named."""
@@ -165,7 +167,7 @@ class _StochasticReader:
             self.fail(f"expected an array of state names, got {_type_name(absorbing)}", "stochastic", "absorbing")
         spec["absorbing"] = [self.state(s, "stochastic", "absorbing") for s in absorbing]
         if "delta" in table:
-            spec["delta"] = self.value(table["delta"], "stochastic", "delta")
+            spec["delta"] = self.value(table["delta"], "stochastic", "delta", what="discount factor delta")
         for key in ("annual_discount_rate", "round_days"):
             if key in table:
                 spec[key] = parameter_value(table[key], **self.where("stochastic", key))
@@ -275,12 +277,13 @@ class _StochasticReader:
 
     def distribution(self, table, names, what, *path):
         if not isinstance(table, dict) or not table:
-            self.fail(f"expected a table {{ {what} = probability, ... }}, got {_type_name(table)}", *path)
+            got = "an empty table" if isinstance(table, dict) else _type_name(table)   # was "got a table"
+            self.fail(f"expected a table {{ {what} = probability, ... }}, got {got}", *path)
         out = {}
         for name, p in table.items():
             if name not in names:
                 self.fail(f"unknown {what} {name!r}; {what}s are {', '.join(names)}", *path)
-            out[name] = self.value(p, *path)
+            out[name] = self.value(p, *path, what=f"probability of {what} {name!r}")
         return out
 
     def transitions(self, table, actions, *path):
