@@ -810,3 +810,14 @@ def test_errors_of_actions_noise_and_delta_carry_their_place_and_name_their_line
                        {"high alert": {"*, *": {"high alert": 1}}}, delta="1/2",
                        state_noise={"high alert": {"A": {"go on": {"hold": "1/2", "run": "1/2"}}}})
     assert caught.value.places[0] == ("stochastic", "states", "high alert", "noise", "A", "go on", "run")
+
+
+def test_no_states_is_said_so_at_the_states_table():
+    """An empty [stochastic.states] named the [stochastic] header's line, and a file with none said
+    "expected a table of states ..., got null" (TOML has no null: an error review)."""
+    head = 'players = ["A", "B"]\n[stochastic]\ndelta = "1/2"\n[stochastic.actions]\nA = ["x"]\nB = ["y"]\n'
+    for tail, line, field in (("[stochastic.states]\n", 7, "stochastic.states"), ("", 2, "stochastic")):
+        with pytest.raises(GameFileError) as caught:
+            parse_toml_game(head + tail, file="g.toml")
+        assert str(caught.value) == (f"g.toml:{line}: {field}: no states: give [stochastic.states.NAME.payoffs] "
+                                     "for each state")

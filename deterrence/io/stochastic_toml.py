@@ -152,10 +152,13 @@ class _StochasticReader:
             if key not in STOCHASTIC_KEYS:
                 self.fail(f"unknown key {key!r} in [stochastic]; known keys are "
                           f"{', '.join(STOCHASTIC_KEYS)}", "stochastic", key)
-        states = self.table(table.get("states"), "stochastic", "states",
+        # no states, or an empty table of them: said so, at [stochastic.states] when it is written
+        # (it said "got null" for a missing table, and named the [stochastic] header: an error review)
+        if table.get("states") in (None, {}):
+            self.fail("no states: give [stochastic.states.NAME.payoffs] for each state",
+                      "stochastic", *(("states",) if "states" in table else ()))
+        states = self.table(table["states"], "stochastic", "states",
                             what=" of states ([stochastic.states.NAME.payoffs] and .transitions)")
-        if not states:
-            self.fail("no states: give [stochastic.states.NAME.payoffs] for each state", "stochastic")
         self.state_names = list(states)
         for s in states:
             check_label(s, "state name", **self.where("stochastic", "states", s))
