@@ -259,3 +259,36 @@ def test_json_errors_name_the_line_of_the_value_or_key_at_fault(tmp_path):
         with pytest.raises(GameFileError) as info:
             load_game(str(path))
         assert str(info.value).startswith(f"{path}:{line}: {words}"), str(info.value)
+
+
+def _paths(value, path=()):
+    """Every key path of a JSON value (object members and array elements), as json_key_lines lists them."""
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for k, v in items:
+        yield path + (k,)
+        yield from _paths(v, path + (k,))
+
+
+_JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+                            lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner,
+                                                                                        max_size=3),
+                            max_leaves=15)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_JSON_VALUES)
+def test_json_key_lines_finds_every_key_and_element_at_its_line(value):
+    """The scanner of a JSON file's lines: every key path, each at the line that holds its key (an
+    object's member) or where its element starts (an array's), escapes and unicode keys included."""
+    from deterrence.io.json_format import json_key_lines
+    text = json.dumps(value, indent=2)
+    lines, duplicate = json_key_lines(text)
+    assert duplicate is None
+    assert set(lines) == set(_paths(value))
+    rows = text.split("\n")
+    for path, line in lines.items():
+        row = rows[line - 1].strip()
+        if isinstance(path[-1], str):
+            assert row.startswith(json.dumps(path[-1]) + ":"), (path, row)
+        else:
+            assert row and row[0] not in "]},", (path, row)
