@@ -419,3 +419,16 @@ def test_solve_with_set_says_every_value_it_solved_at(capsys):
     assert "Note: solved at crash=2 (set); w=1, l=1 at their default values" in out
     assert main(["solve", "chicken"]) == 0
     assert "(set)" not in capsys.readouterr().out
+
+
+def test_an_irrational_payoff_refused_by_a_solver_names_its_file_and_line(tmp_path):
+    """A payoff that is a number but not a rational one (exp(1), sqrt(2)) is read, and a solver that
+    needs rational payoffs refuses it: the refusal named the player and the profile but not the file
+    or the line (an error review)."""
+    path = tmp_path / "g.toml"
+    path.write_text('players = ["A", "B"]\n[actions]\nA = ["x", "y"]\nB = ["u", "v"]\n[payoffs]\n'
+                    '"x, u" = [1, 1]\n"x, v" = [0,\n  "sqrt(2)"]\n"y, u" = [2, 0]\n"y, v" = [1, 1]\n')
+    code, out, err = run("solve", str(path))
+    assert code == 2
+    assert err.startswith(f"deterrence: {path}:8: all_equilibria needs rational payoffs; the payoff of B at (x, v) "
+                          "is sqrt(2)"), err

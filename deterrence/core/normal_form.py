@@ -490,6 +490,7 @@ class NormalFormGame:
         if self.n_players != 2:
             raise GameError(f"{what} needs a two-player game; this one has {self.n_players} players")
 
+    @in_its_file
     def require_numeric(self, what):
         """Refuse symbolic payoffs, naming what is missing: parameters without a value
         (``--set`` on the command line), or a payoff that is not a rational number."""
@@ -504,10 +505,13 @@ class NormalFormGame:
         for player, arr in zip(self._players, self._payoffs):
             for idx, v in np.ndenumerate(arr):
                 if is_symbolic(v):
-                    profile = ", ".join(str(self._actions[i][j]) for i, j in enumerate(idx))
-                    raise GameError(f"{what} needs rational payoffs; the payoff of {player} at "
-                                    f"({profile}) is {v}, which is not a rational number "
-                                    "(write a fraction close to it)")
+                    # with the payoff's place, so that the file's line is named (it named none: an error review)
+                    from deterrence.errors import ParameterValuesError
+                    labels = tuple(str(self._actions[i][j]) for i, j in enumerate(idx))
+                    raise ParameterValuesError(f"{what} needs rational payoffs; the payoff of {player} at "
+                                               f"({', '.join(labels)}) is {v}, which is not a rational number "
+                                               "(write a fraction close to it)",
+                                               [("payoffs", labels, self._players.index(player))])
         raise GameError(f"{what} needs numeric payoffs")
 
 
