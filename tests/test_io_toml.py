@@ -500,3 +500,14 @@ def test_an_error_in_an_array_counts_from_one_or_names_the_player(old, new, fiel
         load_game(path)
     assert f":{err.value.line}: {field}: " in str(err.value), str(err.value)
     assert "[" not in (err.value.field or ""), err.value.field
+
+
+def test_a_field_with_a_control_character_is_named_on_one_line():
+    """A key with a line break (a move "go\\non": labels may hold one, as games made in Python do) was
+    named with the line break itself, splitting the one-line message (an error review)."""
+    from deterrence.io.tree_toml import read_tree_toml
+    tree = 'players = ["A"]\n[tree]\nplayer = "A"\nmoves."go\\non" = ["x"]\nmoves.stop = [0]\n'
+    with pytest.raises(GameFileError) as caught:
+        read_tree_toml(tree, file="g.toml")
+    assert "\n" not in str(caught.value)
+    assert str(caught.value).startswith('g.toml:4: tree.moves."go\\non" (the payoff of A): ')

@@ -226,10 +226,7 @@ def field_name(*path) -> str:
         if items:
             out[-1] += f" ({', '.join(items)})"
             items = []
-        if re.fullmatch(r"[A-Za-z0-9_-]+", p):
-            out.append(p)
-        else:
-            out.append('"' + p.replace("\\", "\\\\").replace('"', '\\"') + '"')
+        out.append(toml_key(p))     # quoted as in the file, control characters escaped (one line)
     if items and out:
         out[-1] += f" ({', '.join(items)})"
     return ".".join(out)
