@@ -414,3 +414,17 @@ def test_a_bad_repeated_section_names_its_file_from_python(tmp_path):
             call(game)
         assert (caught.value.file, caught.value.line) == (str(path), line), caught.value
         assert str(caught.value).startswith(f"{path}:{line}: repeated.round_days: "), caught.value
+
+
+@pytest.mark.parametrize("command", ["repeated", "report"])
+def test_a_repeated_key_is_named_from_the_error_not_from_its_message(command, capsys, tmp_path):
+    """The key of a [repeated] error was found by matching the message: an unknown key "my key" was
+    named "repeated.my", with no line; the error now carries its key (an error review)."""
+    from deterrence.cli import main as cli_main
+    base = (Path(dt.__file__).parent.parent / "games" / "us_iran_stage.toml").read_text()
+    text = base.replace("round_days = 7", 'round_days = 7\n"my key" = 1')
+    path = tmp_path / "g.toml"
+    path.write_text(text)
+    assert cli_main([command, str(path)]) == 2
+    line = text.splitlines().index('"my key" = 1') + 1
+    assert f'{path}:{line}: repeated."my key": [repeated]: unknown key(s) my key;' in capsys.readouterr().err

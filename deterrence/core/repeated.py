@@ -34,6 +34,7 @@ other's actions); a player not listed has the common part. In a game file::
 """
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from fractions import Fraction
@@ -447,7 +448,8 @@ def repeated_section(game) -> RepeatedSection:
         raise GameError("[repeated] must be a table")
     unknown = sorted(set(raw) - set(_SECTION_KEYS))
     if unknown:
-        raise GameError(f"[repeated]: unknown key(s) {', '.join(unknown)}; known: {', '.join(_SECTION_KEYS)}")
+        with _at_key(unknown[0]):
+            raise GameError(f"[repeated]: unknown key(s) {', '.join(unknown)}; known: {', '.join(_SECTION_KEYS)}")
     defined = []
     for key in ("strategies", "automata"):
         table = raw.get(key)
@@ -457,13 +459,42 @@ def repeated_section(game) -> RepeatedSection:
     if isinstance(names, Mapping):
         names = None
     if names is not None:
-        names = _profile_names(names)
+        with _at_key("profile" if "profile" in raw else "strategies"):
+            names = _profile_names(names)
     noise = raw.get("noise")
     parameters = tuple(getattr(game, "parameters", ()) or ())
-    return RepeatedSection(delta=raw.get("delta"), horizon=raw.get("horizon"),
-                           noise=None if noise is None else Noise.from_spec(noise, parameters),
+    with _at_key("noise"):
+        noise = None if noise is None else Noise.from_spec(noise, parameters)
+    return RepeatedSection(delta=raw.get("delta"), horizon=raw.get("horizon"), noise=noise,
                            profile=names, automata=tuple(defined), war=section_war(game),
                            round_days=section_round_days(game))
+
+
+def _keyed(key):
+    """Decorator: the errors of a reader of one ``[repeated]`` key carry it (:func:`_at_key`)."""
+    import functools
+
+    def decorate(read):
+        @functools.wraps(read)
+        def keyed(*args, **kwargs):
+            with _at_key(key):
+                return read(*args, **kwargs)
+        return keyed
+    return decorate
+
+
+@contextlib.contextmanager
+def _at_key(key):
+    """An error raised inside carries the ``[repeated]`` key it is about, as ``section_key`` (its
+    type kept), unless it has one: :func:`section_error_in_file` names that key's line. (The key
+    was found from the message, so an unknown key "my key" was named "repeated.my", with no line:
+    an error review.)"""
+    try:
+        yield
+    except (GameError, TooLargeError) as exc:
+        if getattr(exc, "section_key", None) is None:
+            exc.section_key = key
+        raise
 
 
 def section_error_in_file(exc, file, lines) -> GameFileError:
@@ -472,23 +503,21 @@ def section_error_in_file(exc, file, lines) -> GameFileError:
     ``repeated`` command and the report both read a file's section through it (the report
     named no file for a bad round_days: an error review).
 
-    >>> str(section_error_in_file(GameError("[repeated] round_days = 0: not positive"), "g.toml",
-    ...                           {("repeated",): 3, ("repeated", "round_days"): 5}))
+    >>> error = GameError("[repeated] round_days = 0: not positive")
+    >>> error.section_key = "round_days"          # as :func:`_at_key` gives it
+    >>> str(section_error_in_file(error, "g.toml", {("repeated",): 3, ("repeated", "round_days"): 5}))
     'g.toml:5: repeated.round_days: [repeated] round_days = 0: not positive'
     """
-    # the key the message is about: an unknown key itself (its message lists the known ones,
-    # "noise" among them, and was blamed on repeated.noise: an error review), the noise, the profile
-    message = str(exc)
-    unknown = re.match(r"\[repeated\]: unknown key\(s\) ([^,;\s]+)", message)
-    head = message.split(":")[0]
-    own = re.match(r"\[repeated\] (round_days|war)\b", message)     # (was the header's line)
-    key = (unknown.group(1) if unknown else own.group(1) if own else "noise" if "noise" in head
-           else "strategies" if head.startswith("strategies") else None)
-    return GameFileError(message, file=file, line=(lines or {}).get(("repeated", key) if key else ("repeated",)),
-                         field="repeated" + (f".{key}" if key else ""))
+    # the key the error carries (:func:`_at_key`), never one found from its message
+    key = getattr(exc, "section_key", None)
+    lines = lines or {}
+    line = lines.get(("repeated", key)) if key else None
+    name = "" if not key else f".{key}" if re.fullmatch(r"[A-Za-z0-9_-]+", key) else f'."{key}"'
+    return GameFileError(str(exc), file=file, line=line or lines.get(("repeated",)), field="repeated" + name)
 
 
 @_in_its_file
+@_keyed("round_days")
 def section_round_days(game):
     """The ``round_days`` key of a game file's ``[repeated]`` section: the length of a round in
     days, an exact positive number, or ``None`` (rounds have no length in time). The noise
@@ -515,6 +544,7 @@ def section_round_days(game):
 
 
 @_in_its_file
+@_keyed("war")
 def section_war(game) -> tuple | None:
     """The ``war`` key of a game file's ``[repeated]`` section, read and checked: the profiles
     that count as war (:func:`war_profiles`), or ``None`` (the default meaning). The noise
