@@ -821,3 +821,34 @@ def test_no_states_is_said_so_at_the_states_table():
             parse_toml_game(head + tail, file="g.toml")
         assert str(caught.value) == (f"g.toml:{line}: {field}: no states: give [stochastic.states.NAME.payoffs] "
                                      "for each state")
+
+
+def _toml_name(s):
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+_NAMES = st.text(st.sampled_from("ab Z:'\"./-é?!()"), min_size=1, max_size=8).filter(
+    lambda s: s == s.strip() and s != "*")
+
+
+@settings(max_examples=40, deadline=None)
+@given(_NAMES, _NAMES, st.sampled_from(["sum", "noise", "profile"]))
+def test_an_error_names_its_line_whatever_the_names_of_states_and_actions(state, action, case):
+    """Names with spaces and punctuation (a state "high alert", an action "go on", quotes, colons)
+    cut the regular expressions that once found an error's place in its message; the places are
+    carried as data, so the line is right whatever the names (an error review)."""
+    if action in ("hold", "x") or state == "war":
+        return
+    lines = ['players = ["A", "B"]', "[stochastic]", 'absorbing = ["war"]', 'delta = "1/2"',
+             "[stochastic.actions]", f'A = ["hold", {_toml_name(action)}]', 'B = ["x"]',
+             f"[stochastic.states.{_toml_name(state)}.payoffs]",
+             '"*, *" = [0, 0]' if case != "profile" else '"hold, x" = [0, 0]',
+             f"[stochastic.states.{_toml_name(state)}.transitions]",
+             '"*, *" = { war = "1/2" }' if case == "sum" else '"*, *" = { war = 1 }',
+             "[stochastic.states.war.payoffs]", '"*, *" = [1, 1]']
+    if case == "noise":
+        lines += ["[stochastic.noise.A]", 'hold = { hold = "1/2", nowhere = "1/2" }']
+    expected = {"sum": 11, "noise": 15, "profile": 8}[case]
+    with pytest.raises(GameFileError) as caught:
+        parse_toml_game("\n".join(lines) + "\n", file="g.toml")
+    assert caught.value.line == expected, (str(caught.value), lines)
