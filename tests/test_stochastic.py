@@ -176,6 +176,7 @@ BAD = [
      ["'strike', which Iran has in no state"]),
     ('start = "quiet"', 'start = "calm"', 'start = "calm"', ["unknown state 'calm'"]),
     ('absorbing = ["war"]', 'absorbing = ["peace"]', "absorbing", ["unknown state 'peace'"]),
+    ('absorbing = ["war"]', 'absorbing = ["war", "war"]', "absorbing", ["state 'war' is listed twice"]),
     ('delta = "9/10"', 'delta = "1"', 'delta = "1"', ["below 1"]),
     ('delta = "9/10"', 'delta = "q"', 'delta = "q"', ["unknown name 'q'"]),
     ('delta = "9/10"', 'delta = "__import__(1)"', 'delta = "__import', ["calls are limited"]),

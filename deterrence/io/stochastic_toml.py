@@ -168,7 +168,10 @@ class _StochasticReader:
         absorbing = table.get("absorbing", [])
         if not isinstance(absorbing, list):
             self.fail(f"expected an array of state names, got {_type_name(absorbing)}", "stochastic", "absorbing")
-        spec["absorbing"] = [self.state(s, "stochastic", "absorbing") for s in absorbing]
+        spec["absorbing"] = [self.state(s, "stochastic", "absorbing", k) for k, s in enumerate(absorbing)]
+        for k, s in enumerate(absorbing):
+            if s in absorbing[:k]:      # was taken silently (a fuzzing review)
+                self.fail(f"state {s!r} is listed twice", "stochastic", "absorbing", k)
         if "delta" in table:
             spec["delta"] = self.value(table["delta"], "stochastic", "delta", what="discount factor delta")
         for key in ("annual_discount_rate", "round_days"):
