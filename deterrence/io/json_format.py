@@ -39,6 +39,7 @@ import itertools
 import json
 import math
 import re
+from collections.abc import Mapping
 from fractions import Fraction
 from pathlib import Path
 
@@ -92,7 +93,15 @@ def parse_json_game(text, *, file="<string>"):
         raise GameFileError("empty file: a game needs players, actions and payoffs", file=file)
     try:
         from deterrence.core.numbers import ExactFloat
-        obj = json.loads(text, parse_constant=_no_constant, parse_float=ExactFloat)   # exact later
+        obj = json.loads(text, parse_constant=_no_constant, parse_float=ExactFloat,   # exact later
+                         object_pairs_hook=_once_each)
+    except _KeyTwice as twice:   # json keeps the last silently: a "players" written twice lost one
+        try:
+            path, line = json_key_lines(text)[1]
+        except Exception:   # a failing line finder must never hide the real error
+            path, line = (twice.args[0],), None
+        raise GameFileError(f"key {path[-1]!r} is given twice in one object (give each key once)",
+                            file=file, line=line, field=field_name(*path)) from None
     except json.JSONDecodeError as exc:
         raise GameFileError(f"not valid JSON: {exc.msg} (column {exc.colno})", file=file,
                             line=exc.lineno) from None
@@ -105,15 +114,50 @@ def parse_json_game(text, *, file="<string>"):
                                 "over the limit of 4300 digits", file=file,
                                 line=text.count("\n", 0, found.start()) + 1) from None
         raise GameFileError(f"not valid JSON: {exc}", file=file, line=_constant_line(text)) from None
-    try:
-        lines, duplicate = json_key_lines(text)
-    except Exception:  # a failing line finder must never hide the real error
-        lines, duplicate = {}, None
-    if duplicate is not None:   # json keeps the last silently: a "players" written twice lost one
-        path, line = duplicate
-        raise GameFileError(f"key {path[-1]!r} is given twice in one object (give each key once)",
-                            file=file, line=line, field=field_name(*path))
-    return game_from_json(obj, file=file, lines=lines)
+    # the lines are found only when an error asks for one (the scan costs a tenth of a large file's read)
+    return game_from_json(obj, file=file, lines=LazyLines(lambda: json_key_lines(text)[0]))
+
+
+class _KeyTwice(Exception):
+    """A key given twice in one JSON object (its line is found by :func:`json_key_lines`)."""
+
+
+def _once_each(pairs):
+    """``object_pairs_hook`` of the reader: the object, each key given once."""
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        raise _KeyTwice(next(k for i, (k, _) in enumerate(pairs) if k in dict(pairs[:i])))
+    return out
+
+
+class LazyLines(Mapping):
+    """The lines of key paths, found by ``find()`` when first asked (``{}`` when it fails: a failing
+    line finder must never hide the real error).
+
+    >>> lines = LazyLines(lambda: {("a",): 2})
+    >>> lines.get(("a",)), ("b",) in lines
+    (2, False)
+    """
+
+    def __init__(self, find):
+        self._find, self._found = find, None
+
+    def _lines(self):
+        if self._found is None:
+            try:
+                self._found = dict(self._find())
+            except Exception:
+                self._found = {}
+        return self._found
+
+    def __getitem__(self, key):
+        return self._lines()[key]
+
+    def __iter__(self):
+        return iter(self._lines())
+
+    def __len__(self):
+        return len(self._lines())
 
 
 #: the tokens of valid JSON text: a string, a structural character, a scalar (number, true, false,
@@ -290,25 +334,27 @@ def tree_from_json(obj, *, file="<json>", lines=None):
     (Fraction(1, 2),)
     """
     from deterrence.io.tree_toml import tree_from_data
-    lines = dict(lines or {})
+    given = lines if lines is not None else {}
     data = {k: v for k, v in obj.items() if k not in ("format", "version", "extra")}
     if obj.get("format", TREE_FORMAT) != TREE_FORMAT:
         raise GameFileError(f"format {obj['format']!r} is not {TREE_FORMAT!r}", file=file,
-                            line=lines.get(("format",)), field="format")
+                            line=given.get(("format",)), field="format")
     if "version" in obj and obj["version"] != VERSION:
         raise GameFileError(f"version {obj['version']!r} is not supported (this reader knows version "
-                            f"{VERSION})", file=file, line=lines.get(("version",)), field="version")
+                            f"{VERSION})", file=file, line=given.get(("version",)), field="version")
     extra = obj.get("extra", {})
     if not isinstance(extra, dict):
-        raise GameFileError("extra must be an object", file=file, line=lines.get(("extra",)), field="extra")
+        raise GameFileError("extra must be an object", file=file, line=given.get(("extra",)), field="extra")
     for k, v in extra.items():
         if k in data:
             raise GameFileError(f"extra section {k!r} clashes with a key of the tree format", file=file,
-                                line=lines.get(("extra", k)), field="extra")
+                                line=given.get(("extra", k)), field="extra")
         data[k] = v
-    # an extra section is read as a key of the file's top: its lines are moved there too
-    lines.update({path[1:]: line for path, line in lines.items() if path[0] == "extra" and len(path) > 1})
-    return tree_from_data(data, file, lines=lines)
+    def moved():    # an extra section is read as a key of the file's top: its lines are moved there too
+        out = dict(given)
+        out.update({path[1:]: line for path, line in given.items() if path[0] == "extra" and len(path) > 1})
+        return out
+    return tree_from_data(data, file, lines=LazyLines(moved))
 
 
 def _jsonable(obj):
@@ -352,7 +398,7 @@ def game_from_json(obj, *, file="<json>", lines=None):
     deterrence.errors.GameFileError: g.json: payoffs: missing: one list of payoffs per profile
     """
     from deterrence.io.toml_reader import TomlReader
-    at = TomlReader("", obj, file, lines=lines or {})
+    at = TomlReader("", obj, file, lines=lines if lines is not None else {})
 
     def fail(message, field=None, path=None):
         """Refuse, naming ``field`` (or the field of ``path``) and the line of ``path`` (default: the field's key)."""

@@ -247,7 +247,7 @@ class TomlReader:
         """``lines``: the line of each key path when they are known already (a JSON file's:
         :func:`deterrence.io.json_format.json_key_lines`); else found in ``text`` when first asked."""
         self.text, self.data, self.file = text, data, file
-        self._lines = None if lines is None else dict(lines)
+        self._lines = lines         # (a mapping, perhaps one that finds them only when first asked)
 
     def line(self, *path):
         """The line of the file where the key at ``path`` (keys and array indices) is written, or
