@@ -751,6 +751,16 @@ def _one_selection(analysis, rep, doc, model):
     assert eq["actions"] == {s: list(a) for s, a in chosen.followed.profile}
     assert eq["verified_under_noise"] == chosen.followed.verified_under_noise == chosen.found
     assert ("neither chooses all-out war" in rep.title) == chosen.contained == ("contained_violence" in doc)
+    assert doc["title"] == rep.title and doc["summary"] == rep.summary
+    if chosen.contained:
+        # a words review: the title said "neither chooses all-out war" of the case, while the equilibria section
+        # lists others (mutual escalation) and says the front door finds more, with escalation in some: the title
+        # and the summary say it of the selected equilibrium, and the summary names the others found
+        assert f"in the equilibrium the report selects (the {eq['name']})" in rep.title
+        others = [e["name"] for e in eq["equilibria"] if e["name"] != eq["name"]]
+        assert f"{eq['name']} is a Markov perfect equilibrium, the one the report selects (" in rep.summary
+        assert all(name in rep.summary for name in others) and "not complete" in rep.summary
+        assert not eq["search"]["complete"] and "plans escalation in some states" in eq["search"]["description"]
     # the fit's "agree by construction" is said only where the fit's assumption (the contained
     # exchange is played) holds (a review: it was said beside 0.0 answers against the record's 0.012)
     fit_line = any(line.startswith("the fit:") for line in rep.section("predicted").lines)

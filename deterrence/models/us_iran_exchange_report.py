@@ -1099,11 +1099,16 @@ def exchange_report(analysis: ExchangeAnalysis):
         # the answer rate is fitted to the one answer the brief dates, which the record calls a lower bound
         answered = ("those that kill Americans; fitted to the record's one dated answer, a lower bound"
                     if "deadly_fraction" in fitted else "those that kill Americans")
-        title = ("Why the US and Iran trade limited strikes and neither chooses all-out war (it comes only by "
-                 f"misfire: {_percent(war26)} within 26 months)")
+        # the title is the selected equilibrium's: the equilibria section lists others, with escalation in some
+        title = (f"Why, in the equilibrium the report selects (the {chosen.followed.name}), the US and Iran trade "
+                 f"limited strikes and neither chooses all-out war (it comes only by misfire: {_percent(war26)} within "
+                 "26 months)")
+        others = [e.name for e in a.equilibria if e.name != chosen.followed.name]
         us_noise = f", US strikes {v['us_misfire']}" if Fraction(v["us_misfire"]) else ""
+        selected = "the one the report selects (" + (f"the search also finds {_listed(others)}; " if others
+                                                     else "") + "it is not complete)"
         summary = (f"Under the model's own noise (militia misfires {v['misfire']} per strike{us_noise}), the contained "
-                   f"exchange is a Markov perfect equilibrium: the militias strike about "
+                   f"exchange is a Markov perfect equilibrium, {selected}: the militias strike about "
                    f"{pred['attacks_per_month']} times a month, the US answers about {pred['answers_per_attack']:.1%} "
                    f"of attacks ({answered}), and war has probability {_percent(war26)} within "
                    f"26 months ({_percent(war10)} within ten years).")
