@@ -1785,7 +1785,8 @@ def test_deprecated_keys_keep_their_values_and_a_name_keeps_one_number(analysis)
     mc = doc["miscalculation"]
     assert 0 < mc["war_probability_first_year"] < 1 and "war_probability_first_year" in DEPRECATED_KEYS.values()
     text = exchange_report(analysis).to_text()
-    assert f"war risk: {_percent(mc['war_probability_first_year'])} within the first year from a calm week" in text
+    assert f"probability of war: {_percent(mc['war_probability_first_year'])} within the first year from a calm week" \
+        in text
     at_peace, chain = doc["tit_for_tat"]["answers_per_attack_at_peace"], doc["predicted"]["answers_per_attack"]
     assert Fraction(at_peace) == Fraction(doc["calibration"]["deadly_fraction"]["value"]) != Fraction(chain)
     assert DEPRECATED_KEYS["tit_for_tat.answers_per_attack"] == "answers_per_attack_at_peace"
@@ -1831,6 +1832,28 @@ def test_a_war_probability_key_has_one_shape_and_war_within_26_months_one_name()
                      ("fit", "predictions", "war_probability_26_months", "value")}, named
     # the former key, deprecated, still reads as before
     assert doc["predicted"]["war_probability"] == {"value": war26, "horizon_months": 26}
+
+
+def test_risk_is_said_of_risk_dominance_only_and_a_chance_is_a_probability(analysis):
+    # a words review: section 5 said "war risk: 2.39% within the first year" and "the misfire risk in a window"
+    # beside "probability of war" and "misfire probability" for the same quantities; the glossary defines a war
+    # probability, and risk is the word of risk dominance (claim 1)
+    from deterrence.models.us_iran_exchange_report import GLOSSARY
+    rep = exchange_report(analysis)
+    for section in rep.sections:
+        if section.key == "glossary":
+            continue
+        for line in section.lines:
+            for m in re.finditer(r"\brisks?\b", line):
+                assert line[m.end():].startswith(" dominan"), (section.key, line)
+    assert "risk dominance" in GLOSSARY["risk"] and "probability" in GLOSSARY["risk"]
+    text = rep.to_text()
+    assert "misfire probability in a window" in text and "probability of war: " in text
+    deprecated = _deprecated_paths()
+    keys = {p[-1] for p, _ in _walk(rep.to_json()) if isinstance(p[-1], str) and p[0] != "glossary"
+            and not _is_deprecated(p, deprecated)}
+    assert {k for k in keys if "risk" in k} == {"risk_dominant"}, keys
+    assert rep.to_json()["miscalculation"]["all_war_from_misfires"] is True
 
 
 def test_the_words_the_case_brief_page_says_the_glossary_defines_are_in_it():

@@ -37,8 +37,8 @@ after a ``hit`` and ``D`` after a ``crisis``. In ``war`` each round pays the
 stage payoff of mutual escalation, ``2b - 2c - W``; in ``withdrawn`` the US
 loses ``presence_value`` and Iran gains ``withdrawal_gain`` per round.
 
-**War** means one thing here: the absorbing ``war`` state; every war risk is
-the probability of reaching it.
+**War** means one thing here: the absorbing ``war`` state; every war probability
+is the chance of reaching it.
 
 Sources: Shapley (1953), "Stochastic games", PNAS 39; Maskin and Tirole (2001),
 "Markov perfect equilibrium I", JET 100 (Markov perfect equilibrium: no
@@ -126,7 +126,8 @@ def mutual_escalation_profile() -> dict:
 #: The regimes of :meth:`ExchangeModel.classify`: the selected Markov perfect equilibrium is the
 #: contained exchange, another pure equilibrium short of war, or mutual escalation (no other one
 #: was found: both sides escalate in every state, so that play enters war at once);
-#: or the search found no pure equilibrium (then the war risk is the contained profile's, as in the report).
+#: or the search found no pure equilibrium (then the war probability is the contained profile's, as in the
+#: report).
 REGIMES = ("contained exchange", "another equilibrium short of war", "mutual escalation", "no pure equilibrium found")
 
 #: The name of the play the predictions follow when the search finds no pure equilibrium
@@ -160,12 +161,12 @@ class ExchangeModel:
         object.__setattr__(self, "values", exact)
 
     def classify(self) -> tuple:
-        """``(regime code, war risk)``: the regime of the play the predictions follow (the report's
+        """``(regime code, war probability)``: the regime of the play the predictions follow (the report's
         one choice, :func:`select`; codes index :data:`REGIMES`), and its P(war) from calm within
         26 months (113 weeks: the record's span, as in the report).
 
-        >>> code, risk = exchange_model().classify()
-        >>> REGIMES[code], 0 < risk < 0.1
+        >>> code, war = exchange_model().classify()
+        >>> REGIMES[code], 0 < war < 0.1
         ('contained exchange', True)
         """
         chosen = select(self)

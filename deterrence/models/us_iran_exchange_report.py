@@ -20,7 +20,7 @@ The claims (the documentation's page The case brief), each a function of the mod
    weekly Israeli strike rate.
 4. :func:`motives_short_of_war` – strikes raise the cost of US presence; the
    value of withdrawing, its tipping point and its probability.
-5. :func:`miscalculation` – the war risk from misfiring strikes, per year.
+5. :func:`miscalculation` – the probability of war from misfiring strikes.
 6. :func:`change_of_heart` – tipping points (parameter thresholds where the
    contained equilibrium ends), stance switches, and the expected duration of
    the contained regime.
@@ -302,7 +302,7 @@ def misfire_window_war(model: ExchangeModel, window) -> dict | None:
 
 
 def miscalculation(model: ExchangeModel, stats1y, stats10, window=None) -> dict:
-    """War risk from imprecise strikes: the chance of war in the first year from a
+    """The probability of war from imprecise strikes: in the first year from a
     calm week and in ten years (the chain of play), and, at peace in the long run
     (:func:`peace_rates`), the misfires and the deadly strikes a year.
 
@@ -320,7 +320,8 @@ def miscalculation(model: ExchangeModel, stats1y, stats10, window=None) -> dict:
             "war_probability_per_year": stats1y["war"],     # deprecated: war_probability_first_year's former name
             "war_probability_10_years": stats10["war"],
             "deadly_attacks_per_year": _per_year(s * Fraction(model.v["deadly_fraction"])),
-            "all_war_risk_from_misfires": True,
+            "all_war_from_misfires": True,
+            "all_war_risk_from_misfires": True,      # deprecated: all_war_from_misfires's former name
             "war_probability_over_misfire_window": None if window is None else misfire_window_war(model, window)}
 
 
@@ -460,7 +461,7 @@ def misfire_tipping_entry(model: ExchangeModel, hi=Fraction(1, 20), *, holds=Non
 def misfire_tipping_points(model: ExchangeModel, hi=Fraction(1, 20), *, holds=None) -> tuple:
     """``(lower, upper)``: the misfire probabilities (bisection, exact checks) below and above
     which the contained exchange ends (None: it holds all the way to 0, or to ``hi``). Too few
-    misfires end it too: the war risk is what keeps the militias from striking in quiet weeks.
+    misfires end it too: the probability of war is what keeps the militias from striking in quiet weeks.
 
     >>> lower, upper = misfire_tipping_points(exchange_model())
     >>> 0 < lower < 1 / 1600 < upper < 0.05
@@ -735,6 +736,8 @@ DEPRECATED_KEYS = {"contained_violence.margins": "deviation_losses", "equilibriu
                    # a probability within the first 52 weeks from a calm week, not a rate a year (as
                    # misfires_per_year beside it, and the formula h's "P(war within a year)", long-run)
                    "miscalculation.war_probability_per_year": "war_probability_first_year",
+                   # "risk" is the word of risk dominance only (the glossary); a chance is a probability
+                   "miscalculation.all_war_risk_from_misfires": "all_war_from_misfires",
                    "change_of_heart.stance_switches.*.war_probability_per_year": "war_probability_first_year",
                    "change_of_heart.stance_switches.*.war_probability_per_year_now": "war_probability_first_year_now",
                    "change_of_heart.stance_switches.*.withdrawal_probability_per_year":
@@ -768,6 +771,9 @@ GLOSSARY = {
                   "mutual escalation is the profile in which both sides escalate in every state. The Pentagon's "
                   "'we do not seek conflict/escalation' (March 2023), which the calibration quotes for the cost of "
                   "a US strike, uses the word in its everyday sense: any step up, a limited strike included",
+    "risk": "said only in risk dominance (Harsanyi and Selten's selection between two equilibria, claim 1: the "
+            "one whose Nash product, the two sides' losses from leaving it in the 2x2 game of the two strategies, "
+            "is larger); a chance is a probability (of war, of a misfire), never a risk",
     "margin": "a side's margin against escalation: what it loses by escalating at an equilibrium without "
               "escalation (the payoff of its best other action minus escalation's, a one-shot deviation); a stage "
               "game's report gives it at one such equilibrium (its margins section), the case the smallest over "
@@ -825,11 +831,11 @@ def _misfire_window(points) -> tuple:
         return ()
     parts = []
     if lower is not None:
-        parts.append(f"below {lower} per strike the war risk no longer keeps the militias from striking "
+        parts.append(f"below {lower} per strike the probability of war no longer keeps the militias from striking "
                      "in quiet weeks")
     if upper is not None:
         parts.append(f"above {upper} per strike it ends too")
-    return ("the contained exchange needs the misfire risk in a window: " + "; ".join(parts),)
+    return ("the contained exchange needs the misfire probability in a window: " + "; ".join(parts),)
 
 
 def _misfire_window_war(w, points, fit=None) -> tuple:
@@ -1303,7 +1309,7 @@ def exchange_report(analysis: ExchangeAnalysis):
         secs.append(Section("miscalculation", "5. Miscalculation", (
             f"a militia strike misfires across the red line with probability {mc['misfire_per_strike']}; US strikes "
             f"with {mc['us_misfire_per_strike']}",
-            f"war risk: {_percent(mc['war_probability_first_year'])} within the first year from a calm week, "
+            f"probability of war: {_percent(mc['war_probability_first_year'])} within the first year from a calm week, "
             f"{_percent(mc['war_probability_10_years'])} within ten years (the chain of play), all of it from "
             f"misfires; at peace in the long run {mc['misfires_per_year']} misfires are expected a year (the "
             "formula h)")
