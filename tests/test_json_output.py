@@ -273,7 +273,7 @@ def test_the_case_report_gives_one_number_for_one_quantity_and_rounds_only_its_t
     out, text = _case_report(capsys)
     pred, cv, tt, ts = out["predicted"], out["contained_violence"], out["tit_for_tat"], out["target_substitution"]
     ms, mc, ch = out["motives_short_of_war"], out["miscalculation"], out["change_of_heart"]
-    at, rs, cal = ms["attrition"], ch["regime_switching"], out["calibration"]
+    at, rs, cal = ms["attrition"], ch["stance_switching"], out["calibration"]
     formulas = out["formulas"]["formulas"]
     row = ts["israeli_strike_rate_per_week"].index(cal["israeli_strike_rate"]["value"])
     # one quantity, one number, in every section that gives it

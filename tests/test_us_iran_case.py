@@ -575,7 +575,7 @@ def test_claim6_regime_switching_duration_and_survival_from_the_chain(analysis):
                                                    change_of_heart_game)
     from deterrence.solvers.stochastic.markov_perfect import verify_markov_perfect
     ch = analysis.claims["change_of_heart"]
-    rs_data = ch["regime_switching"]
+    rs_data = ch["stance_switching"]
     assert rs_data["verified_under_noise"] and rs_data["selected"][STATUS_QUO] == "contained exchange"
     rs = change_of_heart_game(MODEL)
     profile = {s: tuple(a) for s, a in rs_data["profile"].items()}
@@ -606,7 +606,7 @@ def test_claim6_tipping_points_of_the_switching_by_stepping_across_them(analysis
     from deterrence.models.us_iran_regimes import (IRAN_HAWKISH, US_GLOVES_OFF, change_of_heart_game,
                                                    stance_values)
     from deterrence.solvers.stochastic.markov_perfect import verify_markov_perfect
-    rs_data = analysis.claims["change_of_heart"]["regime_switching"]
+    rs_data = analysis.claims["change_of_heart"]["stance_switching"]
 
     def contained_everywhere(stance, values=None, weeks=None):
         rs = change_of_heart_game(MODEL, values, kept=(stance,),
@@ -889,7 +889,7 @@ def _claims_4_and_6_agree(rep, doc):
         shown = _percent(at["withdrawal_probability_26_months"])
         assert any(f"{shown} within 26 months" in x for x in rep.section("motives_short_of_war").lines) == \
             at["withdraws_when_support_is_low"]
-    rs = ch["regime_switching"]
+    rs = ch["stance_switching"]
     if rs["verified_under_noise"]:
         # the status quo is the exchange game itself: it plays the report's equilibrium
         assert rs["selected"]["status quo"] == eq["name"]
@@ -1418,7 +1418,7 @@ def test_leaving_the_contained_regime_is_not_the_end_of_contained_violence_when_
     # an IR review: "the contained regime ... survives ten years with probability 45.9%" read as the odds of
     # contained violence (claim 1); outside the regime the US gloves-off stance plays limited strikes only
     analysis = analyse_exchange(exchange_model())
-    rs = analysis.claims["change_of_heart"]["regime_switching"]
+    rs = analysis.claims["change_of_heart"]["stance_switching"]
     outside = {k: p for k, p in rs["selected"].items() if k not in rs["contained_in"]}
     assert outside and all("escalat" not in p for p in outside.values())
     line = next(x for x in exchange_report(analysis).section("change_of_heart").lines
@@ -1733,7 +1733,7 @@ def test_the_reversal_tipping_points_use_the_one_carrier_of_tipping_points(analy
     reversal_rate_per_week, now_expected_years}) beside every other tipping point's TippingPoint."""
     from deterrence.core.tipping import TippingPoint
     from deterrence.models.us_iran_regimes import IRAN_HAWKISH, reversal_tipping_point, reversal_weeks, stance_values
-    rs = analysis.claims["change_of_heart"]["regime_switching"]
+    rs = analysis.claims["change_of_heart"]["stance_switching"]
     tips = rs["reversal_tipping_points"]
     assert tips and all(isinstance(t, TippingPoint) for t in tips.values())
     tip = reversal_tipping_point(MODEL, IRAN_HAWKISH)
@@ -1741,8 +1741,8 @@ def test_the_reversal_tipping_points_use_the_one_carrier_of_tipping_points(analy
     assert tip.threshold == Fraction(1, reversal_weeks(MODEL, IRAN_HAWKISH))
     assert tip.current == Fraction(stance_values()["stance_reversal_rate"])
     doc = exchange_report(analysis).to_json()
-    shape = set(doc["change_of_heart"]["regime_switching"]["hawkish_W_iran_tipping_point"])
-    for t in doc["change_of_heart"]["regime_switching"]["reversal_tipping_points"].values():
+    shape = set(doc["change_of_heart"]["stance_switching"]["hawkish_W_iran_tipping_point"])
+    for t in doc["change_of_heart"]["stance_switching"]["reversal_tipping_points"].values():
         assert set(t) == shape and t["parameter"] == "stance_reversal_rate" and t["exact"] is False
 
 
@@ -1763,7 +1763,7 @@ def test_the_glossary_defines_the_contained_words_the_report_uses():
     # profile" and spoke of "the contained regime", and the glossary defined only the contained exchange
     from deterrence.models.us_iran_exchange_report import GLOSSARY
     assert "claim 1" in GLOSSARY["contained violence"] and "one such profile" in GLOSSARY["contained violence"]
-    assert GLOSSARY["contained regime"].startswith("the stances of the regime-switching game")
+    assert GLOSSARY["contained regime"].startswith("the stances of the stance-switching game")
     assert {"contained exchange", "contained violence", "contained regime"} <= set(GLOSSARY)
 
 
@@ -1854,6 +1854,25 @@ def test_risk_is_said_of_risk_dominance_only_and_a_chance_is_a_probability(analy
             and not _is_deprecated(p, deprecated)}
     assert {k for k in keys if "risk" in k} == {"risk_dominant"}, keys
     assert rep.to_json()["miscalculation"]["all_war_from_misfires"] is True
+
+
+def test_a_regime_is_the_kind_of_equilibrium_played_and_a_stance_a_stance(analysis):
+    # a words review: "regime" named the kind of equilibrium played (equilibrium.regime, the contained regime, the
+    # maps) and a political stance (claim 6's "regime switching: ... each side changes its stance")
+    from deterrence.models.us_iran_exchange_report import DEPRECATED_KEYS, GLOSSARY
+    rep = exchange_report(analysis)
+    doc = rep.to_json()
+    assert "kind of equilibrium played" in GLOSSARY["regime"] and "never a regime" in GLOSSARY["regime"]
+    assert "regime-switching" not in GLOSSARY["contained regime"]
+    for section in rep.sections:
+        if section.key != "glossary":
+            for line in section.lines:
+                assert not re.search(r"regime[ -]switching", line), (section.key, line)
+    assert "stance switching: from the status quo each side changes its stance" in rep.to_text()
+    ch = doc["change_of_heart"]
+    assert ch["stance_switching"] == ch["regime_switching"] and ch["stance_switching"]["contained_in"]
+    assert DEPRECATED_KEYS["change_of_heart.regime_switching"] == "stance_switching"
+    assert doc["equilibrium"]["regime"] == "contained"      # the kind of equilibrium played: the glossary's regime
 
 
 def test_the_words_the_case_brief_page_says_the_glossary_defines_are_in_it():

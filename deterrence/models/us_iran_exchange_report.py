@@ -482,16 +482,17 @@ def misfire_tipping_point(model: ExchangeModel, hi=Fraction(1, 20)) -> float:
 
 
 def _stances():
-    """The changes of heart: ``{stance: its changes}``, each under its one name (the regime switching's)."""
+    """The changes of heart: ``{stance: its changes}``, each under its one name (the stance switching's)."""
     from deterrence.models.us_iran_regimes import IRAN_HAWKISH, US_GLOVES_OFF, stances
     changes = stances()
     return {stance: changes[stance] for stance in (US_GLOVES_OFF, IRAN_HAWKISH)}
 
 
 def change_of_heart(model: ExchangeModel, stats1y, tips) -> dict:
-    """Regime switching: each side's stance may change (rate per week), and the players know it.
+    """Stance switching: each side's stance may change (rate per week), and the players know it (the
+    literature's regime switching, Hamilton 1989; a regime of this report is the kind of equilibrium played).
 
-    ``regime_switching`` is the product game of
+    ``stance_switching`` is the product game of
     :func:`deterrence.models.us_iran_regimes.change_of_heart_regimes` (the stances as states,
     switches anticipated); ``expected_contained_years`` and ``contained_survives_10_years`` come
     from its equilibrium's chain. ``stance_switches`` solves each stance's own game, as if the
@@ -534,7 +535,8 @@ def change_of_heart(model: ExchangeModel, stats1y, tips) -> dict:
             "contained_survives_10_years": regimes.get("contained_survives_10_years"),
             # every parameter's tipping points, one flat list of the carrier, as a stage game's red_lines
             "tipping_points": tuple(t for points in tips.values() for t in points),
-            "stance_switches": switches, "regime_switching": regimes}
+            "stance_switches": switches, "stance_switching": regimes,
+            "regime_switching": regimes}      # deprecated: stance_switching's former name
 
 
 # -- the formulas behind the headline ---------------------------------------------------------
@@ -738,6 +740,9 @@ DEPRECATED_KEYS = {"contained_violence.margins": "deviation_losses", "equilibriu
                    "miscalculation.war_probability_per_year": "war_probability_first_year",
                    # "risk" is the word of risk dominance only (the glossary); a chance is a probability
                    "miscalculation.all_war_risk_from_misfires": "all_war_from_misfires",
+                   # a regime is the kind of equilibrium played (equilibrium.regime, the contained regime, the maps):
+                   # the game whose stances switch is the stance-switching game
+                   "change_of_heart.regime_switching": "stance_switching",
                    "change_of_heart.stance_switches.*.war_probability_per_year": "war_probability_first_year",
                    "change_of_heart.stance_switches.*.war_probability_per_year_now": "war_probability_first_year_now",
                    "change_of_heart.stance_switches.*.withdrawal_probability_per_year":
@@ -795,7 +800,11 @@ GLOSSARY = {
     "contained violence": "claim 1 of the brief: regular limited strikes that no side means to escalate, "
                           "whichever profile plays them; the contained exchange is one such profile, and leaving it "
                           "need not end contained violence",
-    "contained regime": "the stances of the regime-switching game in which the contained exchange is played "
+    "regime": "the kind of equilibrium played: the report's equilibrium.regime (contained, mutual escalation, "
+              "another equilibrium's name), a deterrence map's regions, the contained regime below. A political "
+              "stance (status quo, Iran hawkish, US gloves off) is a stance, never a regime: the game whose stances "
+              "switch (section 6) is the stance-switching game, the literature's regime switching",
+    "contained regime": "the stances of the stance-switching game in which the contained exchange is played "
                         "(section 6); it ends with a switch to a stance that plays another profile, or with war",
     "other equilibria": "named by the play on their path: who strikes and which attacks the US answers (limited "
                         "strikes, ...), mutual restraint (nobody strikes on the path; no escalation planned "
@@ -1004,12 +1013,12 @@ def _outside_contained_regime(rs) -> str:
 
 def _regime_lines(ch) -> tuple:
     """The lines of claim 6's section."""
-    rs = _as_shown(ch.get("regime_switching") or {}, {"expected_contained_years": 2, "contained_survives_10_years": 4})
+    rs = _as_shown(ch.get("stance_switching") or {}, {"expected_contained_years": 2, "contained_survives_10_years": 4})
     sw = rs.get("switching_per_week", {})
     lines = []
     if rs:
         out, back = Fraction(sw["status quo to each other stance"]), Fraction(sw["back to the status quo"])
-        lines.append(f"regime switching: from the status quo each side changes its stance with probability {out} a "
+        lines.append(f"stance switching: from the status quo each side changes its stance with probability {out} a "
                      f"week ({f'once in {_years(1 / out)}' if out else 'never'}), a changed stance returns with "
                      f"{back} a week ({f'it lasts {_years(1 / back)} on average' if back else 'it never returns'}); "
                      "stances: " + "; ".join(
