@@ -498,7 +498,7 @@ def test_errata_check_sees_each_erratum_come_back():
 # ---- review 43: sentences that break a word's one meaning or the model's own output ----
 
 WORDS = ["01_payoff_matrices", "02_equilibria", "03_credible_threats", "05_miscalculation", "06_proxies",
-         "11_uncertainty_and_three_actors"]
+         "07_report_and_maps", "11_uncertainty_and_three_actors"]
 
 
 def words_problems(stem, cells):
@@ -517,6 +517,15 @@ def words_problems(stem, cells):
     if stem == "06_proxies" and re.search(r"value of being seen to answer, i\.e\. a lower audience cost|"
                                           r"strike (for the sake of being|to be) seen to answer", text):
         problems.append("06: the audience cost of absorbing taken for the value of being seen to answer")
+    if stem == "07_report_and_maps":
+        # review 44: claim 1 listed the front door's other equilibria by hand and left out "escalation" (which the
+        # report names), and said every rival's Nash product is 0 (escalation's is mutual escalation's, 2.7)
+        computed = any(c.cell_type == "code" and "dt.solve(" in c.source and ".name_of(" in c.source for c in cells)
+        if re.search(r"finds more pure equilibria at the calibration: |in each pair one side loses nothing", text) \
+                or not computed:
+            problems.append("07: the front door's other equilibria written by hand, not computed")
+        if re.search(r"\bwar risks?\b", text):
+            problems.append("07: war risk for the probability of war (risk is risk dominance's word)")
     if stem == "11_uncertainty_and_three_actors" and "contained equilibrium" in text:
         problems.append("11: the stage game's mutual retaliation called the contained equilibrium")
     return problems
@@ -539,10 +548,19 @@ def test_words_check_sees_each_slip_come_back():
                        "Denial works only together with a lower value of being seen to answer, "
                        "i.e. a lower audience cost."),
         "11_uncertainty_and_three_actors": ("favours mutual retaliation", "favours the contained equilibrium"),
+        "07_report_and_maps": ("finds more pure equilibria, which the report's equilibrium section names by their path",
+                               "finds more pure equilibria at the calibration: mutual restraint and US withdrawal"),
     }
     for stem, (old, new) in planted.items():
         found = words_problems(stem, _with(stem, old, new))
         assert len(found) == 1 and found[0].startswith(stem[:2]), (stem, found)
+    risk = words_problems("07_report_and_maps", _with("07_report_and_maps", "(almost) no probability of war",
+                                                      "(almost) no war risk"))
+    assert risk == ["07: war risk for the probability of war (risk is risk dominance's word)"], risk
+    cells = [c for c in nbformat.read(ROOT / "notebooks" / "07_report_and_maps.ipynb", as_version=4).cells
+             if ".name_of(" not in c.source]
+    assert words_problems("07_report_and_maps", cells) == ["07: the front door's other equilibria written by hand, "
+                                                           "not computed"]
 
 
 # ---- issue 13 (deliver 6): notebooks 05 and 07 teach the case from the stochastic exchange model ----

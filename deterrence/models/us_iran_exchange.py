@@ -160,6 +160,20 @@ class ExchangeModel:
                              key=lambda kv: kv[0]))
         object.__setattr__(self, "values", exact)
 
+    def name_of(self, profile) -> str:
+        """The name of a pure profile (``{state: (US action, Iran action)}``) by the play on its path
+        from a calm week under this model's noise, as the report's equilibrium section and the
+        glossary's "other equilibria" name the equilibria: "contained exchange", "mutual escalation",
+        "escalation" (a side intends it on the path), "US withdrawal", "mutual restraint (war
+        threatened if attacked)", "limited strikes, ...".
+
+        >>> m = exchange_model()
+        >>> m.name_of(contained_profile()), m.name_of({s: ("hold", "hold") for s in TRANSIENT})
+        ('contained exchange', 'mutual restraint')
+        """
+        profile = {s: tuple(profile[s]) for s in TRANSIENT}
+        return _name(profile, reached_states(self, profile))
+
     def classify(self) -> tuple:
         """``(regime code, war probability)``: the regime of the play the predictions follow (the report's
         one choice, :func:`select`; codes index :data:`REGIMES`), and its P(war) from calm within
