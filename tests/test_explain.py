@@ -770,8 +770,21 @@ def test_a_profile_subgame_perfect_away_from_delta_1_names_its_set_as_the_json_d
     shadow = explain(RepeatedGame(point, "1/3", None, None, ("tit_for_tat", "tit_for_tat"))).section(
         "shadow_of_the_future")
     line = next(t for t in shadow.lines if "not subgame perfect for any delta" in t)
-    assert line.endswith(f"(it is where {shadow.data['delta_set']}).") and shadow.data["delta_set"] == "delta == 1/3"
+    # one notation for a set of delta in every text (a words review: "[3/4, 1)" in deterrence repeated's text and
+    # the typeset sets, "delta == 1/3" here): the interval notation; the JSON's delta_set keeps its syntax
+    assert line.endswith("(it is subgame perfect for delta in {1/3}).") and shadow.data["delta_set"] == "delta == 1/3"
     assert read_delta_set(shadow.data["delta_set"]) == read_delta_set("delta == 1/3")
+    grim = explain(RepeatedGame(pd, "9/10", None, None, ("grim_trigger", "grim_trigger")))
+    from deterrence.cli import main as cli_main
+    import contextlib
+    import io
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert cli_main(["repeated", "prisoners_dilemma", "--strategies", "grim_trigger,grim_trigger"]) == 0
+    texts = [t for r in (none, grim) for s in r.sections for t in s.lines]
+    texts += [*shadow.lines, *out.getvalue().splitlines()]
+    assert "SPE for delta in: [1/2, 1)" in out.getvalue()
+    assert not [t for t in texts if re.search(r"<=? delta|delta ==|delta <", t)], texts
 
 
 def test_hold_is_never_called_escalation():

@@ -221,12 +221,15 @@ def shadow_section(analysis) -> Section:
     if crit is None:
         lines.append(f"The critical discount factor was {analysis.critical_note or 'not computed'}.")
     elif star is None:
-        # the set in the toolkit's own syntax, as the JSON's delta_set (sympy's text, EmptySet or
-        # Interval.Ropen(...), reached the sentence: a words review)
+        # the set in interval notation, as every text writes a set of delta (deterrence repeated's "SPE for
+        # delta in: [3/4, 1)", the typeset delta in [3/4, 1)); the JSON's delta_set keeps its syntax, which
+        # parse_condition reads back (sympy's text, then the JSON's, reached the sentence: words reviews)
         import sympy
+
+        from deterrence.solvers.repeated.critical_delta import where_text
         lines.append("This profile is not subgame perfect for any delta in [0, 1)." if crit.delta_set == sympy.EmptySet
-                     else "This profile is not subgame perfect for any delta near 1 (it is where "
-                          f"{data['delta_set']}).")
+                     else "This profile is not subgame perfect for any delta near 1 (it is subgame perfect "
+                          f"{where_text(crit.delta_set)}).")
     else:
         from deterrence.io._common import formula_text
         approx = "" if _is_rational(star) else f" (about {format_approx(star, 4, 'f')})"
