@@ -506,6 +506,8 @@ def words_problems(stem, cells):
     (an empty list when none is there)."""
     text = "\n".join(_markdown(cells))
     problems = []
+    if re.search(r"\bwar risks?\b", text):      # review 44: the glossary's word is probability
+        problems.append(f"{stem[:2]}: war risk for the probability of war (risk is risk dominance's word)")
     if stem == "01_payoff_matrices" and "cost of war keeps escalation out" in text:
         problems.append("01: a large cost of war said to keep escalation out; mutual escalation is an equilibrium")
     if stem == "02_equilibria" and "other's restraint" in text:
@@ -524,8 +526,6 @@ def words_problems(stem, cells):
         if re.search(r"finds more pure equilibria at the calibration: |in each pair one side loses nothing", text) \
                 or not computed:
             problems.append("07: the front door's other equilibria written by hand, not computed")
-        if re.search(r"\bwar risks?\b", text):
-            problems.append("07: war risk for the probability of war (risk is risk dominance's word)")
     if stem == "11_uncertainty_and_three_actors" and "contained equilibrium" in text:
         problems.append("11: the stage game's mutual retaliation called the contained equilibrium")
     return problems
