@@ -1150,7 +1150,7 @@ def test_report_without_changes_of_heart_says_the_status_quo_never_changes():
     from deterrence.models.us_iran_exchange_report import us_iran_exchange_model
     model = us_iran_exchange_model(fitted=False, change_of_heart_rate=0)
     text = render(model.report(model.analyse()), "text")
-    line = next(x for x in text.splitlines() if "regime switching: from the status quo" in x)
+    line = next(x for x in text.splitlines() if "stance switching: from the status quo" in x)
     assert "with probability 0 a week (never)" in line
     assert "it lasts" in line and "years on average" in line     # the way back still has its rate
 
@@ -1284,12 +1284,12 @@ def test_a_review_of_the_storyline_each_sentence_says_what_the_model_supports():
     assert all(t.digits >= 4 for t in tip), [(t.threshold_text(), t.digits) for t in tip]
     assert (f"from {_percent(window['lower'])} (misfire {below.threshold_text()}) to {_percent(window['upper'])} "
             f"(misfire {above.threshold_text()})") in text
-    assert (f"below {below.threshold_text()} per strike the war risk no longer keeps" in text
+    assert (f"below {below.threshold_text()} per strike the probability of war no longer keeps" in text
             and f"above {above.threshold_text()} per strike it ends too" in text)
     assert (f"misfire below {below.threshold_text()} (Iran would retaliate in state calm/quiet) or above "
             f"{above.threshold_text()} (" in text)
     switches = analysis.claims["change_of_heart"]["stance_switches"]
-    gloves = switches["US gloves off"]          # one name a stance (the regime switching's)
+    gloves = switches["US gloves off"]          # one name a stance (the stance switching's)
     assert set(switches) == {"US gloves off", "Iran hawkish"}
     assert all(name == sw["stance"] for name, sw in switches.items())
     assert not gloves["contained_survives"] and gloves["followed"] == "limited strikes, every attack answered"
