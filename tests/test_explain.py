@@ -130,7 +130,7 @@ def test_report_command_default_and_json(capsys):
     assert {"calibration", "record", "predicted", "equilibrium"} <= set(data)
     assert all({"unit", "source"} <= set(v) for v in data["calibration"].values())
     assert data["predicted"]["war_probability"]["horizon_months"] == 26
-    assert 0 <= data["predicted"]["war_probability_26_months"] < 1
+    assert 0 <= data["predicted"]["war_probability"]["value"] < 1
     assert data["equilibrium"]["verified_under_noise"] in (True, False)
     # the prediction agrees with the fitted model's own analysis
     from deterrence.models.us_iran_exchange_report import us_iran_exchange_model
@@ -639,16 +639,16 @@ def test_changing_a_report_changes_no_other_report():
     next report's headline say 50% (an architecture review)."""
     from deterrence.models.us_iran_exchange_report import us_iran_exchange_model
     first = explain(us_iran_exchange_model(fitted=False))
-    before = first.to_json()["predicted"]["war_probability_26_months"]
-    first.to_json()["predicted"]["war_probability_26_months"] = 0.999          # an ordinary copy: free to change
+    before = first.to_json()["predicted"]["war_probability"]["value"]
+    first.to_json()["predicted"]["war_probability"]["value"] = 0.999          # an ordinary copy: free to change
     with pytest.raises(TypeError, match="immutable value"):
-        first.section("predicted").data["war_probability_26_months"] = 0.5      # the report itself: read-only
+        first.section("predicted").data["war_probability"]["value"] = 0.5      # the report itself: read-only
     from deterrence.analysis.model_cache import analyse_model
     with pytest.raises(TypeError, match="immutable value"):
         analyse_model(us_iran_exchange_model(fitted=False)).predicted["war_probability"] = 0.5
-    assert first.to_json()["predicted"]["war_probability_26_months"] == before
+    assert first.to_json()["predicted"]["war_probability"]["value"] == before
     again = explain(us_iran_exchange_model(fitted=False))
-    assert again.to_json()["predicted"]["war_probability_26_months"] == before != 0.5
+    assert again.to_json()["predicted"]["war_probability"]["value"] == before != 0.5
     assert "50.0%" not in again.to_text()
 
 

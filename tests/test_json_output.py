@@ -279,7 +279,7 @@ def test_the_case_report_gives_one_number_for_one_quantity_and_rounds_only_its_t
     # one quantity, one number, in every section that gives it
     same = [
         (pred["attacks_per_month"], ts["attacks_per_month"][row]),
-        (pred["war_probability_10_years"], mc["war_probability_10_years"]),
+        (pred["war_probability_10_years"]["value"], mc["war_probability_10_years"]),
         (pred["withdrawal_probability_10_years"], ms["withdrawal_probability_10_years"]),
         (pred["attack_response_to_israeli_strikes"]["value"], ts["extra_attacks_per_extra_israeli_strike_week"]),
         (out["equilibrium"]["deviation_losses"], cv["deviation_losses"]),
@@ -306,7 +306,7 @@ def test_the_case_report_gives_one_number_for_one_quantity_and_rounds_only_its_t
             if float(y) != x and any(x == round(float(y), d) for d in range(1, 7)):
                 raise AssertionError(f"{'.'.join(map(str, p))} = {x} is {'.'.join(map(str, q))} = {y} rounded")
     # exact numbers are exact strings (the margins, the payoff parameters' tipping points), floats floats
-    assert cv["deviation_losses"]["US"] == "1/3" and isinstance(pred["war_probability_26_months"], float)
+    assert cv["deviation_losses"]["US"] == "1/3" and isinstance(pred["war_probability"]["value"], float)
     k_us = [t for t in ch["tipping_points"] if t["parameter"] == "k_us"]
     assert Fraction(k_us[0]["threshold"]) == 3 and k_us[0]["current"] == "10/3"
     # the text still rounds, as it did: two decimals for attacks a month, three for margins and tipping points
@@ -316,7 +316,7 @@ def test_the_case_report_gives_one_number_for_one_quantity_and_rounds_only_its_t
             f"Iran {_shown(Fraction(cv['deviation_losses']['Iran']))}") in text
     assert f"each cycle about {_shown(Fraction(tt['mean_cycle_days']), 1)} days" in text
     assert "k_us below 3 (US would retaliate in state hit/israel) or above 3.764" in text
-    assert f"within ten years: {_shown(pred['war_probability_10_years'], 4):.1%}" in text
+    assert f"within ten years: {_shown(pred['war_probability_10_years']['value'], 4):.1%}" in text
     assert f"lasts {_shown(Fraction(ch['expected_contained_years']), 2)} years" in text
     # no number at full precision: at most six significant digits after the point (a bracketed
     # tipping point, 0.0003503, has four)
@@ -338,7 +338,7 @@ def test_the_json_page_says_how_the_case_report_writes_its_numbers(capsys):
     assert "does not follow this page's rule" not in page
     out, _ = _case_report(capsys)
     assert out["calibration"]["k_us"]["value"] == "10/3"                       # inputs: exact strings
-    assert out["miscalculation"]["war_probability_10_years"] == out["predicted"]["war_probability_10_years"]
+    assert out["miscalculation"]["war_probability_10_years"] == out["predicted"]["war_probability_10_years"]["value"]
     fitted = out["fit"]["predictions"]["attacks_per_month"]["value"]
     assert fitted != round(fitted, 6)                                          # the fit: full precision
     assert all(f"`{k}`" in page for k in out["change_of_heart"]["tipping_points"][0])
@@ -354,8 +354,8 @@ def test_the_fits_predictions_are_the_reports_numbers_exactly(capsys):
     assert fit == {"attacks_per_month": predicted["attacks_per_month"],
                    "attacks_in_span": predicted["attacks_in_record_span"]["value"],
                    "answers_per_attack": predicted["answers_per_attack"],
-                   "war_probability_26_months": predicted["war_probability_26_months"],
-                   "war_probability_10_years": predicted["war_probability_10_years"],
+                   "war_probability_26_months": predicted["war_probability"]["value"],
+                   "war_probability_10_years": predicted["war_probability_10_years"]["value"],
                    "attack_response_to_israeli_strikes": predicted["attack_response_to_israeli_strikes"]["value"]}
     # the fitted model is the estimates as fractions, which the calibration section gives
     for name, value in out["fit"]["estimates"].items():

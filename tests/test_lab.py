@@ -246,7 +246,7 @@ def test_lab_case_is_the_model_deterrence_report_analyses():
         doc = json.loads(out)
         assert view["headline"] == doc["title"] and view["regime"] == doc["equilibrium"]["regime"]
         assert view["followed"] == doc["equilibrium"]["name"]
-        assert view["war_risk"] == doc["predicted"]["war_probability_26_months"]
+        assert view["war_risk"] == doc["predicted"]["war_probability"]["value"]
     assert lab_module.case_view({"W_iran": 20})["regime"] == "US withdrawal"
     # on the page: the case's sliders, its war risk and regime, and the report's figure
     controls, results = lab_module.make_app()

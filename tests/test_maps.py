@@ -114,7 +114,7 @@ def test_the_exchange_model_maps_point_by_point_as_its_own_analysis_says():
                 report.regime, report.regime if report.regime in EXCHANGE_REGIMES else EXCHANGE_REGIMES[1]))
             assert m.values["regime"][i, j] == expected
             assert (expected == 0) == verify(model, contained_profile()).verified_under_noise
-            assert m.values["war_risk"][i, j] == pytest.approx(report.predicted["war_probability_26_months"],
+            assert m.values["war_risk"][i, j] == pytest.approx(report.predicted["war_probability"]["value"],
                                                                abs=5e-5)
             assert regime_at(model=exchange_model, W_iran=w, misfire=misfire) == {
                 "regime": expected, "war_risk": m.values["war_risk"][i, j]}

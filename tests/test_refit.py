@@ -96,8 +96,8 @@ def test_a_refit_predicts_over_the_reports_horizons_and_gives_its_numbers(tmp_pa
         "attacks_per_month": predicted["attacks_per_month"],
         "attacks_in_span": predicted["attacks_in_record_span"]["value"],
         "answers_per_attack": predicted["answers_per_attack"],
-        "war_probability_26_months": predicted["war_probability_26_months"],
-        "war_probability_10_years": predicted["war_probability_10_years"],
+        "war_probability_26_months": predicted["war_probability"]["value"],
+        "war_probability_10_years": predicted["war_probability_10_years"]["value"],
         "attack_response_to_israeli_strikes": predicted["attack_response_to_israeli_strikes"]["value"]}
 
 

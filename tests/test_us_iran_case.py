@@ -724,11 +724,11 @@ def test_no_two_sections_disagree(values):
     assert ("neither chooses all-out war" in rep.title) == (contained and eq["verified_under_noise"])
     assert ("Markov perfect equilibrium" in rep.summary and "contained exchange is a" in rep.summary) == contained
     if eq["regime"] == "mutual escalation":
-        assert pred["war_probability_26_months"] > 0.9 and "war" in rep.title
+        assert pred["war_probability"]["value"] > 0.9 and "war" in rep.title
     if contained:
-        assert pred["war_probability_26_months"] < 0.5
+        assert pred["war_probability"]["value"] < 0.5
         # one quantity, one number (it was 0.219 here beside 0.2194 there: each section rounded it)
-        assert doc["miscalculation"]["war_probability_10_years"] == pred["war_probability_10_years"]
+        assert doc["miscalculation"]["war_probability_10_years"] == pred["war_probability_10_years"]["value"]
     else:
         assert "contained_violence" not in doc
     assert eq["name"] == pred["equilibrium"]
@@ -744,7 +744,7 @@ def _one_selection(analysis, rep, doc, model):
     # the JSON all name the same equilibrium and regime
     chosen = analysis.selection
     code, risk = model.classify()
-    assert code == chosen.regime and risk == pytest.approx(doc["predicted"]["war_probability_26_months"], abs=5e-5)
+    assert code == chosen.regime and risk == pytest.approx(doc["predicted"]["war_probability"]["value"], abs=5e-5)
     eq = doc["equilibrium"]
     assert eq["regime"] == chosen.label == analysis.regime
     assert eq["name"] == doc["predicted"]["equilibrium"] == chosen.followed.name == analysis.selected.name
@@ -853,7 +853,7 @@ def _names_agree_with_the_path(rep, doc):
     # the name of the equilibrium played promises nothing its path of play does not hold, and the
     # title names it whenever it is not the contained exchange
     eq, pred = doc["equilibrium"], doc["predicted"]
-    name, attacks, war = eq["name"], pred["attacks_per_month"], pred["war_probability_26_months"]
+    name, attacks, war = eq["name"], pred["attacks_per_month"], pred["war_probability"]["value"]
     if name.startswith("limited strikes") or name == "contained exchange":
         assert attacks > 0, (name, attacks)
     if name.startswith("mutual restraint"):
@@ -909,7 +909,7 @@ def _targets_and_overrides_agree(rep, doc, values):
     stated = shown[0].split("within 26 months: ")[1].split(";")[0]
     assert f"probability {stated} within" in rep.summary, (stated, rep.summary)
     targets = pred["targets"]
-    assert targets["war_within_26_months_under_10_percent"] == (pred["war_probability_26_months"] < 0.10)
+    assert targets["war_within_26_months_under_10_percent"] == (pred["war_probability"]["value"] < 0.10)
     line = next(x for x in rep.section("predicted").lines if x.startswith("targets:"))
     assert ("MISSED" in line) == (not all(targets.values()))
     if "MISSED" in line:
@@ -943,7 +943,7 @@ def test_no_two_sections_disagree_in_the_fitted_report(values):
         assert doc["calibration"][name]["value"] == str(Fraction(fit["estimates"][name]).limit_denominator(10_000))
     if contained:
         assert doc["miscalculation"]["war_probability_10_years"] == pytest.approx(
-            doc["predicted"]["war_probability_10_years"], abs=1e-3)
+            doc["predicted"]["war_probability_10_years"]["value"], abs=1e-3)
         assert all(doc["predicted"]["targets"].values())
         _claims_4_and_6_agree(rep, doc)
     else:
@@ -1073,7 +1073,7 @@ def test_done_when_of_issue_13(capsys):
     assert main(["report", "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     pred = doc["predicted"]
-    assert abs(pred["attacks_in_26_months"] - 83) <= 0.25 * 83 and pred["war_probability_26_months"] < 0.10
+    assert abs(pred["attacks_in_26_months"] - 83) <= 0.25 * 83 and pred["war_probability"]["value"] < 0.10
     # the JSON keys, each calibration value with its unit and source
     assert all({"unit", "source"} <= set(v) for v in doc["calibration"].values())
     assert {"attacks_on_us_personnel", "all_out_wars"} <= set(doc["record"])
@@ -1272,8 +1272,8 @@ def test_a_review_of_the_storyline_each_sentence_says_what_the_model_supports():
     window = analysis.claims["miscalculation"]["war_probability_over_misfire_window"]
     lo, hi = window["misfire"]
     tip = [t for t in analysis.claims["change_of_heart"]["tipping_points"] if t.parameter == "misfire"]
-    assert (lo, hi) == tuple(t.threshold for t in tip)
-    assert window["lower"] < analysis.predicted["war_probability_26_months"] < window["upper"]
+    assert (lo, hi) == tuple(t.threshold for t in tip) and window["lower"] < analysis.predicted["war_probability"][
+        "value"] < window["upper"]
     for end, war in ((lo, window["lower"]), (hi, window["upper"])):
         at = exchange_model(**{**fitted.v, "misfire": end})
         assert war == pytest.approx(play_statistics(at, contained_profile(), 113)["war"], abs=1e-4)
@@ -1777,9 +1777,7 @@ def test_deprecated_keys_keep_their_values_and_a_name_keeps_one_number(analysis)
         places = [doc]
         for step in path:
             places = [x for p in places for x in (p.values() if step == "*" else [p[step]])]
-        # a former object ({value, horizon_months}: predicted.war_probability) keeps its shape, its value the new key's
-        assert places and all(p[key] == p[new] or (isinstance(p[key], dict) and p[key]["value"] == p[new])
-                              for p in places), former
+        assert places and all(p[key] == p[new] for p in places), former
     # "per year" is a rate a year; the first-year probability from a calm week has its own name (the
     # formulas' "P(war within a year)", 2.45%, is the long-run one; section 5's 2.39% the first year's)
     mc = doc["miscalculation"]
@@ -1809,29 +1807,23 @@ def _is_deprecated(path, deprecated):
     return any(len(d) <= len(path) and all(a in ("*", b) for a, b in zip(d, path)) for d in deprecated)
 
 
-def test_a_war_probability_key_has_one_shape_and_war_within_26_months_one_name():
-    # a words review: predicted.war_probability was an object {value, horizon_months} where war_probability is an
-    # exact string in every other JSON of the toolkit (explain, repeated), and war within 26 months was
-    # predicted.war_probability beside fit.predictions' and the attrition's war_probability_26_months
-    from deterrence.models.us_iran_exchange_report import us_iran_exchange_model
+def test_predicted_war_probabilities_keep_the_case_issues_shape():
+    # issue 13 fixed the interface: "predicted" carries "war_probability" with "horizon_months". A words review
+    # (stop 44) made it a float under a new name and deprecated it; the interface stays, and each probability of
+    # war in "predicted" is such an object, its horizon given; the sections that give the 26-month probability as a
+    # number call it war_probability_26_months, and it is the same number
+    from deterrence.models.us_iran_exchange_report import DEPRECATED_KEYS, us_iran_exchange_model
     model = us_iran_exchange_model()            # the report's default: fitted to the record
     doc = model.report(model.analyse()).to_json()
-    deprecated = _deprecated_paths()
-    shapes = {}
-    for path, value in _walk(doc):
-        if isinstance(path[-1], str) and path[-1].startswith("war_probability") and path[:2] != ("fit", "predictions") \
-                and not _is_deprecated(path, deprecated):      # the fit's predictions are each {value, se}
-            shapes.setdefault(path[-1], set()).add(type(value).__name__)
-    assert "war_probability" not in shapes, "war_probability is an exact string elsewhere: not the case's name"
-    assert shapes["war_probability_26_months"] == {"float"} and shapes["war_probability_10_years"] == {"float"}
-    assert all(len(s) == 1 for s in shapes.values()), shapes
-    war26 = doc["predicted"]["war_probability_26_months"]
+    predicted = doc["predicted"]
+    assert set(predicted["war_probability"]) == {"value", "horizon_months"}
+    assert predicted["war_probability"]["horizon_months"] == 26
+    assert predicted["war_probability_10_years"]["horizon_months"] == 120
+    assert "war_probability_26_months" not in predicted
+    assert not [k for k in DEPRECATED_KEYS if k.startswith("predicted.war_probability")]
+    war26 = predicted["war_probability"]["value"]
     assert war26 == doc["fit"]["predictions"]["war_probability_26_months"]["value"]
-    named = {p for p, v in _walk(doc) if v == war26 and not isinstance(v, bool) and not _is_deprecated(p, deprecated)}
-    assert named == {("predicted", "war_probability_26_months"),
-                     ("fit", "predictions", "war_probability_26_months", "value")}, named
-    # the former key, deprecated, still reads as before
-    assert doc["predicted"]["war_probability"] == {"value": war26, "horizon_months": 26}
+    assert 0 <= war26 < predicted["war_probability_10_years"]["value"] <= 1
 
 
 def test_risk_is_said_of_risk_dominance_only_and_a_chance_is_a_probability(analysis):

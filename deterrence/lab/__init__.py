@@ -177,8 +177,8 @@ def case_view(values: dict, *, misfire_one_in: int | None = None, figure: bool =
     doc = model.report(analysis).to_json()
     view = {"equilibria": [f"{e.name} (verified under noise: {e.verified_under_noise})" for e in analysis.equilibria],
             "headline": doc["title"], "followed": doc["equilibrium"]["name"], "regime": doc["equilibrium"]["regime"],
-            "war_risk": doc["predicted"]["war_probability_26_months"],
-            "within": "26 months"}
+            "war_risk": doc["predicted"]["war_probability"]["value"],
+            "within": f"{doc['predicted']['war_probability']['horizon_months']} months"}
     if figure:
         import matplotlib.pyplot as plt
 

@@ -647,9 +647,10 @@ class ExchangeAnalysis(TextRepr):
     def repr_text(self) -> str:
         from deterrence.core.numbers import format_short
         p = self.predicted
+        war = p.get("war_probability") or {}
         return (f"{self.regime} ({len(self.equilibria)} Markov perfect equilibria found); "
                 f"attacks per month {format_short(p.get('attacks_per_month'), 3)}, war within "
-                f"26 months with probability {format_short(p.get('war_probability_26_months'), 3)}; "
+                f"{war.get('horizon_months')} months with probability {format_short(war.get('value'), 3)}; "
                 "model.report(analysis) writes it out")
 
     @property
@@ -687,12 +688,10 @@ def analyse_exchange(model: ExchangeModel | None = None, *, fit=None, claims: bo
                                             "months": weeks_in(days=rec["attacks_on_us_personnel"].days)
                                             / weeks_in(months=1)},
                  "answers_per_attack": span["answers"] / span["attacks"] if span["attacks"] else None,
-                 "war_probability_26_months": span["war"],
-                 "war_probability_10_years": ten["war"],
+                 "war_probability": {"value": span["war"], "horizon_months": 26},
+                 "war_probability_10_years": {"value": ten["war"], "horizon_months": 120},
                  "withdrawal_probability_10_years": ten["withdrawn"],
                  "equilibrium": selected.name}
-    # deprecated (DEPRECATED_KEYS): the former name of war_probability_26_months, in its former shape
-    predicted["war_probability"] = {"value": span["war"], "horizon_months": 26}
     record = tuple((k, c.count, c.start.isoformat(), c.end.isoformat(), c.source, c.about) for k, c in rec.items())
     out = {}
     if claims and selection.contained:
@@ -731,9 +730,6 @@ def _march_2023() -> tuple:
 #: ``answers_per_attack`` was the long-run rate at peace, beside the predictions' answers per attack
 #: over the record's span (the chain of play), another number under the same name.
 DEPRECATED_KEYS = {"contained_violence.margins": "deviation_losses", "equilibrium.margins": "deviation_losses",
-                   # an object {value, horizon_months: 26}, its value the new key's: war_probability is an exact
-                   # string everywhere else in the toolkit's JSON, and war within 26 months had two names
-                   "predicted.war_probability": "war_probability_26_months",
                    "tit_for_tat.answers_per_attack": "answers_per_attack_at_peace",
                    # a probability within the first 52 weeks from a calm week, not a rate a year (as
                    # misfires_per_year beside it, and the formula h's "P(war within a year)", long-run)
@@ -1074,7 +1070,7 @@ def _regime_lines(ch) -> tuple:
 #: the decimals of the predictions in the text (the JSON gives them at full precision)
 _PREDICTED_DIGITS = {"attacks_per_month": 2, "attacks_in_26_months": 1,
                      "attacks_in_record_span": {"value": 1, "months": 1}, "answers_per_attack": 3,
-                     "war_probability_26_months": 4, "war_probability": {"value": 4}, "war_probability_10_years": 4,
+                     "war_probability": {"value": 4}, "war_probability_10_years": {"value": 4},
                      "withdrawal_probability_10_years": 4, "attack_response_to_israeli_strikes": {"value": 3}}
 #: the decimals of each claim's numbers in the text
 _CLAIM_DIGITS = {
@@ -1105,8 +1101,8 @@ def exchange_report(analysis: ExchangeAnalysis):
     a = analysis
     v = dict(a.values)
     pred = _as_shown(a.predicted, _PREDICTED_DIGITS)      # the text's numbers; the data keeps a.predicted
-    war26 = pred["war_probability_26_months"]
-    war10 = pred["war_probability_10_years"]
+    war26 = pred["war_probability"]["value"]
+    war10 = pred["war_probability_10_years"]["value"]
     chosen = a.selection
     verified = bool(chosen.followed.verified_under_noise)
     fitted = {n for n, _ in a.fit.estimates} if a.fit is not None else set()
@@ -1203,7 +1199,7 @@ def exchange_report(analysis: ExchangeAnalysis):
                   f"{pred['attack_response_to_israeli_strikes']['value']} attacks on US forces a month")
     # the targets from the numbers themselves, not from the text's rounding
     ok_rate = abs(a.predicted["attacks_in_record_span"]["value"] - n_att) <= 0.25 * n_att
-    war_ok = a.predicted["war_probability_26_months"] < 0.10
+    war_ok = a.predicted["war_probability"]["value"] < 0.10
     targets = {"attacks_within_25_percent": ok_rate, "war_within_26_months_under_10_percent": war_ok}
     why = ""
     if not all(targets.values()):
