@@ -304,20 +304,41 @@ def certify_weights(game, wxs, wys) -> list:
     if not wxs:
         return []
     A, B = game.payoff_arrays
-    # V0[e][a] = ty * (A y)_a and V1[e][b] = tx * (x B)_b
+    # rational payoffs (a tree's chance moves) as integers over each player's common denominator:
+    # every comparison and payoff below is the same number, in int arithmetic instead of Fractions
+    # (a third of each solve of mutual_deterrence_incomplete's reduced normal form had been here)
+    A, la = _integer_payoffs(A)
+    B, lb = _integer_payoffs(B)
+    # V0[e][a] = ty * la * (A y)_a and V1[e][b] = tx * lb * (x B)_b
     V0 = (np.array(wys, dtype=object) @ A.T).tolist()
     V1 = (np.array(wxs, dtype=object) @ B).tolist()
     out = []
     players, actions = game.players, game.actions
     for wx, wy, v0, v1 in zip(wxs, wys, V0, V1):
         tx, ty = sum(wx), sum(wy)
-        p0 = _player_payoff(game, 0, v0, wx, tx, ty)
-        p1 = _player_payoff(game, 1, v1, wy, ty, tx)
+        p0 = _player_payoff(game, 0, v0, wx, tx, ty * la)
+        p1 = _player_payoff(game, 1, v1, wy, ty, tx * lb)
         strategies = (tuple([v and (Fraction(v, tx) if v % tx else v // tx) for v in wx]),
                       tuple([v and (Fraction(v, ty) if v % ty else v // ty) for v in wy]))
         out.append(Equilibrium(strategies=strategies, payoffs=(p0, p1),
                                players=players, actions=actions, exact=True))
     return out
+
+
+def _integer_payoffs(M):
+    """``(M * L, L)`` for a payoff array of ints and Fractions, ``L`` the least common denominator of
+    its entries (``(M, 1)`` unchanged when every entry is an int, or when some entry is neither).
+
+    >>> M, L = _integer_payoffs(np.array([[Fraction(1, 2), 1], [Fraction(2, 3), 0]], dtype=object))
+    >>> M.tolist(), L
+    ([[3, 6], [4, 0]], 6)
+    """
+    flat = M.ravel().tolist()
+    if not any(type(v) is Fraction for v in flat) or not all(type(v) in (int, Fraction) for v in flat):
+        return M, 1
+    L = math.lcm(*(v.denominator for v in flat if type(v) is Fraction))
+    return np.array([v * L if type(v) is int else v.numerator * (L // v.denominator) for v in flat],
+                    dtype=object).reshape(M.shape), L
 
 
 def _player_payoff(game, i, vals, w, total, unit):
