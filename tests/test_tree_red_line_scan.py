@@ -126,3 +126,20 @@ def test_a_formula_does_not_depend_on_the_hash_seed():
     runs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                            env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "6")}
     assert len(runs) == 1 and "11/20" in runs.pop()
+
+
+def test_the_current_values_are_solved_once(monkeypatch):
+    # mutual_deterrence_incomplete's p2 and sq1 have tipping points at their current values: the
+    # bisection's check solved the tree there again for each parameter (5 of the 378 solves of its
+    # explain), though the scan had solved it for the base conclusion
+    tree = dt.load_game("mutual_deterrence_incomplete")
+    at_defaults = []
+    solve = redlines._tree_conclusion
+
+    def counted(t):
+        at_defaults.append(t.parameters == tree.parameters)
+        return solve(t)
+    monkeypatch.setattr(redlines, "_tree_conclusion", counted)
+    lines = redlines.tree_red_lines(tree, ["p2", "sq1"], progress=False)
+    assert [str(line.threshold) for line in lines] == ["2/3", "2/3", "3", "3"]
+    assert sum(at_defaults) == 1

@@ -576,7 +576,9 @@ def _scan(tree, names, base, atoms, values, span, steps, iterations, keep_sign, 
     lines = []
     for name in names:
         current = Fraction(values[name])
-        solved = {}
+        # the current value's conclusion is the base (solved once for every parameter: a threshold at
+        # the current value, as most of mutual_deterrence_incomplete's are, solved it again per parameter)
+        solved = {current: base}
 
         def conclusion(value, name=name, solved=solved):
             if value not in solved:
