@@ -455,3 +455,31 @@ def test_lab_shows_the_librarys_notes_on_what_the_list_is():
     assert dt.solve(dt.load_game("prisoners_dilemma").with_defaults()).notes == ()
     page = " ".join(html.unescape(p.object) for p in results if isinstance(p.object, str))
     assert "lab-note" not in page and "lab-equilibrium" in page
+
+
+def test_lab_map_derives_its_formulas_once_per_structure(monkeypatch):
+    # a slider that is not an axis of the teaching model's map (b_us, c_iran, ...) gave a new classifier
+    # key, and the symbolic deviation gains were derived and lambdified again on every move (0.17 s of a
+    # 0.19 s map); the map at the new values is the same as one derived for them from scratch
+    import sympy
+
+    from deterrence.lab import _us_iran_figure
+    from deterrence.solvers.repeated import one_shot_deviation
+    _us_iran_figure(Fraction(9, 10), {"b_us": Fraction(7, 3)})
+    derived, compiled = [], []
+    gains, lambdify = one_shot_deviation.deviation_gains, sympy.lambdify
+    monkeypatch.setattr(one_shot_deviation, "deviation_gains", lambda *a, **k: derived.append(1) or gains(*a, **k))
+    monkeypatch.setattr(sympy, "lambdify", lambda *a, **k: compiled.append(1) or lambdify(*a, **k))
+    for b_us in (Fraction(8, 3), Fraction(10, 3)):
+        _us_iran_figure(Fraction(9, 10), {"b_us": b_us, "W_iran": 31})
+    assert derived == [] and compiled == []
+    monkeypatch.undo()
+    from deterrence.models import us_iran
+    from deterrence.core import regime_model
+    moved = dt.regime_map(("delta", [0.5, 0.7, 0.9]), ("W_iran", [0, 10, 60]), b_us=Fraction(10, 3), c_iran=7)
+    us_iran._FORMULAS.clear()
+    regime_model._COMPILED.clear()
+    us_iran._symbolic_classifier.cache_clear()
+    fresh = dt.regime_map(("delta", [0.5, 0.7, 0.9]), ("W_iran", [0, 10, 60]), b_us=Fraction(10, 3), c_iran=7)
+    assert moved.values["regime"].tolist() == fresh.values["regime"].tolist()
+    assert moved.values["war_risk"].tolist() == fresh.values["war_risk"].tolist()

@@ -66,6 +66,10 @@ class RegimeModel(Protocol):
         """``(regime code, war risk)`` at the model's point, solved from scratch."""
 
 
+#: the lambdified formulas of every :class:`SymbolicClassifier`, by symbols, name and formula
+_COMPILED: dict = {}
+
+
 @dataclass(frozen=True, eq=False)
 class SymbolicClassifier:
     """A model's classification as formulas, derived once, and the rule that reads them.
@@ -104,8 +108,21 @@ class SymbolicClassifier:
     @cached_property
     def _compiled(self) -> dict:
         import sympy
-        symbols = [symbol for _, symbol, _ in self.variables]
-        return {name: sympy.lambdify(symbols, formula, "numpy") for name, formula in self.formulas}
+        symbols = tuple(symbol for _, symbol, _ in self.variables)
+        out = {}
+        for name, formula in self.formulas:
+            # compiled once per formula and symbols, whatever the values: a model's classifier at new
+            # values (the lab's sliders that are not a map's axes) has the same formulas
+            key = (symbols, name, tuple(formula) if isinstance(formula, (list, tuple)) else formula)
+            try:
+                out[name] = _COMPILED[key]
+            except KeyError:
+                if len(_COMPILED) >= 64:
+                    _COMPILED.clear()
+                out[name] = _COMPILED[key] = sympy.lambdify(symbols, formula, "numpy")
+            except TypeError:        # a formula that does not hash: compiled for this classifier alone
+                out[name] = sympy.lambdify(symbols, formula, "numpy")
+        return out
 
     def evaluate(self, grid: dict) -> dict:
         """``{"regime": codes, "war_risk": risks}`` on a grid: ``grid`` maps variable names

@@ -343,25 +343,46 @@ def _profile_in_play(stage, regime, strategies) -> tuple:
     return exchange_every_round(stage, 0), exchange_every_round(stage, 1)
 
 
+#: the formulas of :func:`_structure_formulas` by the text of the stage game's structure and the profile
+_FORMULAS: dict = {}
+
+
+def _structure_formulas(stage, strategies) -> tuple:
+    """``(deviation gains, restraint condition)`` of a symbolic stage game and profile: formulas in
+    δ and the parameters that do not depend on the parameters' values, so derived once per structure
+    (:func:`deterrence.core.cache.structure_text`). The lab's map re-derived them (0.17 s) whenever a
+    slider that is not an axis of the map moved, as each new value was a new classifier's key."""
+    from deterrence.core.cache import structure_text
+    key = structure_text(stage, *strategies)
+    if key not in _FORMULAS:
+        import sympy
+        from deterrence.core.repeated import delta_symbol, escalation_actions
+        from deterrence.solvers.normal_form.symbolic_conditions import pure_equilibrium_conditions
+        from deterrence.solvers.repeated.one_shot_deviation import deviation_gains
+        gains = sorted({sympy.cancel(sympy.together(d.gain))
+                        for d in deviation_gains(stage, list(strategies), delta=delta_symbol(), noise="none")},
+                       key=str)
+        actions = stage.actions
+        esc = escalation_actions(stage.with_defaults())
+        conditions = pure_equilibrium_conditions(stage)
+        restraint = sympy.Or(*[c for prof, c in conditions.items()
+                               if all(actions[i].index(a) != esc[i] for i, a in enumerate(prof))])
+        if len(_FORMULAS) >= 16:
+            _FORMULAS.clear()
+        _FORMULAS[key] = (tuple(gains), restraint)
+    return _FORMULAS[key]
+
+
 @lru_cache(maxsize=16)
 def _symbolic_classifier(stage, parameter_key, delta, strategies, noise, within):
     """The classifier of :meth:`USIranModel.symbolic_classifier` (one derivation per key)."""
     import numpy as np
-    import sympy
     from deterrence.core.regime_model import SymbolicClassifier
-    from deterrence.core.repeated import delta_symbol, escalation_actions
+    from deterrence.core.repeated import delta_symbol
     from deterrence.core.symbolic import parameter_symbol
-    from deterrence.solvers.normal_form.symbolic_conditions import pure_equilibrium_conditions
     from deterrence.solvers.repeated.noise_markov import war_risk
-    from deterrence.solvers.repeated.one_shot_deviation import deviation_gains
     numeric = stage.with_defaults()
-    gains = sorted({sympy.cancel(sympy.together(d.gain))
-                    for d in deviation_gains(stage, list(strategies), delta=delta_symbol(), noise="none")},
-                   key=str)
-    esc = escalation_actions(numeric)
-    conditions = pure_equilibrium_conditions(stage)
-    restraint = sympy.Or(*[c for prof, c in conditions.items()
-                           if all(numeric.actions[i].index(a) != esc[i] for i, a in enumerate(prof))])
+    gains, restraint = _structure_formulas(stage, strategies)
     risks = [float(war_risk(numeric, list(_profile_in_play(numeric, regime, strategies)), noise=noise,
                             within=within)[0]) if noise else 0.0 for regime in (0, 1)]
 
