@@ -483,3 +483,20 @@ def test_lab_map_derives_its_formulas_once_per_structure(monkeypatch):
     fresh = dt.regime_map(("delta", [0.5, 0.7, 0.9]), ("W_iran", [0, 10, 60]), b_us=Fraction(10, 3), c_iran=7)
     assert moved.values["regime"].tolist() == fresh.values["regime"].tolist()
     assert moved.values["war_risk"].tolist() == fresh.values["war_risk"].tolist()
+
+
+def test_lab_noise_move_keeps_the_teaching_models_figure():
+    # the map over δ and W_iran does not depend on the noise: a noise move built the figure again
+    # and the page turned it into an image again; the war risk still follows the library
+    pytest.importorskip("panel")
+    from deterrence.lab import make_app, us_iran_view
+    app = make_app()
+    (_, game_select, delta, noise, _), results = app[0], app[1]
+    game_select.value = dt.lab.US_IRAN
+    figure, shown = results[3], results[3].object
+    assert shown is not None
+    noise.value = 37
+    risk = us_iran_view(delta.value, 37, {s.label: s.value for s in app[0][4]})["war_risk"]
+    assert figure.object is shown and f"{risk:.4f}" in results[1].object
+    delta.value = Fraction(7, 10)
+    assert figure.object is not shown                   # a move of an axis draws the star anew

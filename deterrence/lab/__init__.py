@@ -366,9 +366,12 @@ def make_app():
         delta.visible = noise.visible = us_iran
         update()
 
-    def update(*_):
+    def update(*events):
         import html
         status.object = "<i>computing…</i>"
+        # the teaching model's map does not depend on the noise: a move of the noise slider keeps the
+        # figure shown (it was drawn again, and turned into an image again, on every such move)
+        noise_only = bool(events) and all(getattr(e, "obj", None) is noise for e in events)
         try:
             values = parameter_values({s.label: s.value for s in sliders if s is not table})
             if game_select.value == US_IRAN_CASE:
@@ -384,7 +387,8 @@ def make_app():
                 risk.object = (f"<p>Probability of all-out war within {view['within']} rounds: "
                                f"<b class='lab-war-risk'>{view['war_risk']:.4f}</b> "
                                f"(regime: <span class='lab-regime'>{html.escape(str(view['regime']))}</span>)</p>")
-                draw(_us_iran_figure(delta.value, values))
+                if not (noise_only and figure.object is not None):
+                    draw(_us_iran_figure(delta.value, values))
             else:
                 game = current_game().subs(**values) if values else current_game()
                 risk.object = ("" if game_select.value in trees else
