@@ -184,6 +184,28 @@ def goal_live(quick: bool = False) -> list:
     from fractions import Fraction
     lab_moves = iter(range(21, 99, 2))
     lab = _cpu_median(lambda: us_iran_view(Fraction(9, 10), 20, {"W_iran": next(lab_moves)}), repeats)
+    # the teaching model's figure for a move of a slider that is not one of its map's axes (the map
+    # derived its formulas again on each such move before review 44: 0.41 s, then 0.07 s)
+    from deterrence.lab import _us_iran_figure
+    figure_moves = iter(range(3, 60))
+    lab_figure = _cpu_median(lambda: _us_iran_figure(Fraction(9, 10), {"b_us": next(figure_moves)}), repeats)
+    # a tree's report with its tipping-point scan (every step a solve): once, cold for the tree
+    # (review 44: 378 solves, ~39 s CPU; then 229 solves, ~14 s)
+    from deterrence.analysis import redlines
+    from deterrence.io import load_game
+    tree_solves = [0]
+    conclusion = redlines._tree_conclusion
+
+    def counted(tree):
+        tree_solves[0] += 1
+        return conclusion(tree)
+    redlines._tree_conclusion = counted
+    try:
+        t0 = time.process_time()
+        explain(load_game("mutual_deterrence_incomplete"))
+        tree_explain = time.process_time() - t0
+    finally:
+        redlines._tree_conclusion = conclusion
 
     exchange_same = _cpu_median(lambda: explain(us_iran_exchange_model()), repeats)
     exchange_moves = iter(range(51, 99))
@@ -227,6 +249,9 @@ def goal_live(quick: bool = False) -> list:
           f"({empty_cpu / help_cpu:.1f}x --help), wall {_fmt(empty_wall)}; "
           f"redraw of the us_iran_model report figure {_fmt(redraw_model)}; "
           f"lab update per slider move (us_iran_view: solve + explain) {_fmt(lab)}; "
+          f"lab figure of the teaching model per move of a slider off its map's axes (b_us) {_fmt(lab_figure)}; "
+          f"explain(load_game('mutual_deterrence_incomplete')) once {_fmt(tree_explain)} "
+          f"({tree_solves[0]} solves of the tree); "
           f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     sys.stdout.flush()
     return rows
