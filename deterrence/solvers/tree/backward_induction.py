@@ -268,9 +268,10 @@ class _Solver:
                                   "from its reduced normal form (a large one needs its limit= raised)")
             beh = {}
             for i, player in enumerate(self.tree.players):
-                mix = eq.strategies[i]
+                # the plans played (most equilibria play few of a player's plans): the sums below skip zeros
+                played = [(q, st) for q, st in zip(eq.strategies[i], strategies[i]) if q]
                 for s in sub.infosets_of(player):
-                    den = sum((q for q, st in zip(mix, strategies[i]) if s.name in st), Fraction(0))
+                    den = sum((q for q, st in played if s.name in st), Fraction(0))
                     if den == 0:
                         dist = {a: (1 if k == 0 else 0) for k, a in enumerate(s.actions)}
                         note = (f"the move of {player} at information set {rename[s.key][1]!r} is not "
@@ -278,8 +279,8 @@ class _Solver:
                         if note not in self.notes:
                             self.notes.append(note)
                     else:
-                        dist = {a: to_exact(sum((q for q, st in zip(mix, strategies[i]) if st.get(s.name) == a),
-                                             Fraction(0)) / den) for a in s.actions}
+                        dist = {a: to_exact(sum((q for q, st in played if st.get(s.name) == a), Fraction(0)) / den)
+                                for a in s.actions}
                     beh[rename[s.key]] = dist
             out.append((beh, tuple(eq.payoffs)))
         return out
