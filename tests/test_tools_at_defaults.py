@@ -73,6 +73,29 @@ def _other_tools():
     ]
 
 
+def _builders():
+    """Low-level builders and the assessment checks, called directly (a review found them silent)."""
+    from deterrence.solvers.stochastic.markov_perfect import pure_markov_perfect
+    from deterrence.solvers.tree.agent_qre import agent_form
+    from deterrence.solvers.tree.assessment import (bayes_beliefs, best_deviation_gains, continuation_value,
+                                                    sequential_violations)
+    from deterrence.solvers.tree.sequence_form import sequence_form
+    entry = "entry_deterrence"
+    fight = {("Entrant", "root"): {"out": 1, "in": 0}, ("Incumbent", "in"): {"fight": 1, "accommodate": 0}}
+    mu = {("Entrant", "root"): {"root": 1}, ("Incumbent", "in"): {"in": 1}}
+    return [
+        ("sequence_form", entry, lambda t: (lambda sf: (sf.sequences, sf.A, sf.B))(sequence_form(t))),
+        ("agent_form", entry, lambda t: (lambda g: [g.payoff(p) for p in (("in", "fight"), ("in", "accommodate"))])(
+            agent_form(t))),
+        ("continuation_value", entry, lambda t: continuation_value(t, "Incumbent", fight, [(("in",), 1)], best=True)),
+        ("best_deviation_gains", entry, lambda t: best_deviation_gains(t, fight)),
+        ("sequential_violations", entry, lambda t: sequential_violations(t, fight, mu)),
+        ("bayes_beliefs", entry, lambda t: bayes_beliefs(t, fight)),
+        ("pure_markov_perfect", "stochastic_prisoners_dilemma",
+         lambda g: [e.action("poor", "A") for e in pure_markov_perfect(g)]),
+    ]
+
+
 def _key(value):
     """What two runs must share: the equilibria (a result records the game it was given)."""
     if hasattr(value, "equilibria"):
@@ -82,7 +105,7 @@ def _key(value):
     return value
 
 
-TOOLS = _tree_tools() + _other_tools()
+TOOLS = _tree_tools() + _other_tools() + _builders()
 
 
 @pytest.mark.parametrize("what, name, tool", TOOLS, ids=[f"{w}-{k}" for k, (w, _, _) in enumerate(TOOLS)])

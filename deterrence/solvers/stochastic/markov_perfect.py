@@ -436,6 +436,7 @@ def pure_markov_perfect(game, *, max_profiles: int = MAX_PROFILES) -> list:
     ('D', 'D')}]
     """
     import numpy as np
+    game = at_defaults(game, "pure_markov_perfect")     # as its search and markov_perfect do
     game.require_exact("Markov perfect equilibria")
     count = pure_profile_count(game)
     if count > max_profiles:    # counted before any profile is listed

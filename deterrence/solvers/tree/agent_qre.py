@@ -504,14 +504,18 @@ def agent_form(tree):
     improve on alone (Selten 1975), a superset of the tree's Nash equilibria.
 
     >>> from deterrence import load_game
-    >>> g = agent_form(load_game("entry_deterrence"))
+    >>> g = agent_form(load_game("entry_deterrence").with_defaults())
     >>> g.players, g.payoff(("in", "accommodate"))
     (('Entrant: root', 'Incumbent: in'), (1, 1))
     """
     import itertools
 
     from deterrence.core.normal_form import NormalFormGame
+    from deterrence.core.tree import GameTree
     from deterrence.solvers.tree.assessment import continuation_value
+    if not isinstance(tree, GameTree):
+        raise GameError(f"agent_form needs a GameTree, got {type(tree).__name__}")
+    tree = at_defaults(tree, "agent_form", "built")      # once, not in each continuation value
     sets = list(tree.infosets.values())
     if math.prod(len(st.actions) for st in sets) > AGENT_FORM_CELLS:
         return None

@@ -52,11 +52,14 @@ def _exact(v):
     return v
 
 
-def _exact_tree(tree):
+def _exact_tree(tree, what: str, verb: str):
+    """The tree checked: a symbolic one at its defaults, saying so once (``at_defaults``); the
+    callers inside the package pass the numeric tree on, so a tool that calls another warns once."""
     from deterrence.core.tree import GameTree
+    from deterrence.core.validate import at_defaults
     if not isinstance(tree, GameTree):
         raise GameError(f"an assessment needs a GameTree, got {type(tree).__name__}")
-    return tree.with_defaults() if tree.is_symbolic else tree
+    return at_defaults(tree, what, verb)
 
 
 def _dist(tree, behaviour, path):
@@ -75,13 +78,13 @@ def continuation_value(tree, player, behaviour, start, best: bool = False):
     ``(node path, weight)``. Exact numbers give an exact answer.
 
     >>> from deterrence import load_game
-    >>> t = load_game("entry_deterrence")
+    >>> t = load_game("entry_deterrence").with_defaults()
     >>> b = {("Entrant", "root"): {"out": 1, "in": 0}, ("Incumbent", "in"): {"fight": 1, "accommodate": 0}}
     >>> start = [(("in",), 1)]
     >>> continuation_value(t, "Incumbent", b, start), continuation_value(t, "Incumbent", b, start, best=True)
     (-1, 1)
     """
-    tree = _exact_tree(tree)
+    tree = _exact_tree(tree, "continuation_value", "computed")
     require_recursion_room(tree, "the continuation values of an assessment")
     i = tree.player_index(player)
     name = tree.players[i]
@@ -118,12 +121,12 @@ def best_deviation_gains(tree, behaviour) -> tuple:
     """Each player's gain from the best deviation (0 for all: a Nash equilibrium).
 
     >>> from deterrence import load_game
-    >>> t = load_game("entry_deterrence")
+    >>> t = load_game("entry_deterrence").with_defaults()
     >>> best_deviation_gains(t, {("Entrant", "root"): {"out": 1, "in": 0},
     ...                     ("Incumbent", "in"): {"fight": 1, "accommodate": 0}})
     (0, 0)
     """
-    tree = _exact_tree(tree)
+    tree = _exact_tree(tree, "best_deviation_gains", "checked")
     out = []
     for p in tree.players:
         start = [((), 1)]
@@ -139,13 +142,13 @@ def sequential_violations(tree, behaviour, beliefs) -> list:
     information set (node paths named as in :func:`~deterrence.core.tree.path_name`).
 
     >>> from deterrence import load_game
-    >>> t = load_game("entry_deterrence")
+    >>> t = load_game("entry_deterrence").with_defaults()
     >>> b = {("Entrant", "root"): {"out": 1, "in": 0}, ("Incumbent", "in"): {"fight": 1, "accommodate": 0}}
     >>> mu = {("Entrant", "root"): {"root": 1}, ("Incumbent", "in"): {"in": 1}}
     >>> sequential_violations(t, b, mu)
     [('Incumbent', 'in', 2)]
     """
-    tree = _exact_tree(tree)
+    tree = _exact_tree(tree, "sequential_violations", "checked")
     out = []
     for key, s in tree.infosets.items():
         if key not in beliefs:
@@ -165,12 +168,12 @@ def bayes_beliefs(tree, behaviour) -> dict:
     """Beliefs by Bayes' rule at every information set the profile reaches (others: absent).
 
     >>> from deterrence import load_game
-    >>> t = load_game("entry_deterrence")
+    >>> t = load_game("entry_deterrence").with_defaults()
     >>> bayes_beliefs(t, {("Entrant", "root"): {"out": 1, "in": 0},
     ...                   ("Incumbent", "in"): {"fight": 1, "accommodate": 0}})
     {('Entrant', 'root'): {'root': 1}}
     """
-    tree = _exact_tree(tree)
+    tree = _exact_tree(tree, "bayes_beliefs", "computed")
     reach = tree.reach_probabilities(behaviour)
     out = {}
     for key, s in tree.infosets.items():

@@ -140,8 +140,8 @@ def sequence_form(tree: GameTree) -> SequenceForm:
     """
     if not isinstance(tree, GameTree):
         raise GameError(f"the sequence form needs a GameTree, got {type(tree).__name__}")
-    if tree.is_symbolic:
-        tree = tree.with_defaults()
+    from deterrence.core.validate import at_defaults
+    tree = at_defaults(tree, "sequence_form", "built")     # a symbolic tree at its defaults, saying so
     if len(tree.players) != 2:
         raise GameError(f"the sequence form is for two-player trees; this one has "
                         f"{len(tree.players)} players ({', '.join(tree.players)})")
