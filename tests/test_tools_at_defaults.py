@@ -48,7 +48,7 @@ def _tree_tools():
 
 def _other_tools():
     from deterrence.solvers.inference.qre_fit import fit_logit_qre, simulate_choices
-    from deterrence.solvers.repeated.one_shot_deviation import one_shot_deviation
+    from deterrence.solvers.repeated.one_shot_deviation import deviation_gains, one_shot_deviation
     from deterrence.solvers.repeated.simulate import play_match, simulate, tournament
     from deterrence.solvers.stochastic.markov_perfect import markov_perfect, verify_markov_perfect
     from deterrence.solvers.stochastic.regime_switching import regime_switching
@@ -63,6 +63,8 @@ def _other_tools():
         ("one_shot_deviation", pd, lambda g: one_shot_deviation(g, "grim_trigger", delta="1/2")),
         ("one_shot_deviation", pd, lambda g: one_shot_deviation(g, "grim_trigger", delta="1/2",
                                                                 float=True).subgame_perfect),
+        ("deviation_gains", pd, lambda g: [d.gain for d in deviation_gains(g, "grim_trigger", delta="1/2",
+                                                                           float=True)]),
         ("fit_logit_qre", "chicken", lambda g: fit_logit_qre(g, counts).estimates),
         ("simulate_choices", "chicken", lambda g: simulate_choices(g, 1.0, 10, seed=3)),
         ("markov_perfect", spd, markov_perfect),
@@ -143,3 +145,12 @@ def test_the_cli_solve_prints_no_warning(capsys):
         main(["solve", "entry_deterrence"])
     out = capsys.readouterr()
     assert "DefaultValuesWarning" not in out.out + out.err and "default values" in out.out
+
+
+def test_exact_deviation_gains_keep_the_parameters_and_say_nothing():
+    """Only ``float=True`` takes the defaults: the exact gains of a symbolic stage game are formulas."""
+    from deterrence.solvers.repeated.one_shot_deviation import deviation_gains
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DefaultValuesWarning)
+        gains = deviation_gains(load_game("prisoners_dilemma"), "grim_trigger", delta="1/2")
+    assert any(str(s) in ("T", "R", "P", "S") for d in gains for s in getattr(d.gain, "free_symbols", ()))

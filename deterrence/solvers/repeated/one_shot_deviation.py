@@ -144,8 +144,13 @@ def deviation_gains(game, profile=None, *, delta=None, noise=None, states="histo
     >>> gains = deviation_gains(pd, "grim_trigger", delta=sympy.Symbol("delta", real=True))
     >>> [d.gain for d in gains if d.states == ("calm", "calm") and d.player == "Row" and d.action == "D"]
     [P*delta - R - T*delta + T]
+
+    ``float=True`` computes in floats, a symbolic stage game at its parameters' default values
+    (saying so, :func:`~deterrence.core.validate.at_defaults`); the exact gains keep the parameters.
     """
     rg, automata, mode = _setup(game, profile, delta, noise, float)
+    if mode == "float":         # the chain takes a symbolic stage game at its defaults: say so
+        at_defaults(rg.stage, "deviation_gains", "checked")
     chain = _product.Chain(rg, automata, mode)
     V = _product.values(chain)
     checked = _states(chain, states)
