@@ -70,13 +70,24 @@ def test_fit_estimates_a_payoff_parameter_with_its_standard_error(tmp_path, caps
     assert code == 0, err
     shown = json.loads(out)
     assert set(shown["estimates"]) == {"lambda", "a"}
-    library = fit_logit_qre(tree, counts, parameters=("a",))
+    with pytest.warns(dt.DefaultValuesWarning, match="a fitted; the other parameters held"):
+        library = fit_logit_qre(tree, counts, parameters=("a",))
     for name in ("lambda", "a"):
         assert shown["estimates"][name] == pytest.approx(library.estimates[name], rel=1e-9)
         assert shown["standard_errors"][name] > 0
     truth = {"lambda": 1.0, "a": float(tree.parameters["a"])}
     for name, value in truth.items():
         assert abs(shown["estimates"][name] - value) < 3 * shown["standard_errors"][name]
+
+
+def test_fit_of_some_parameters_notes_the_others_held_at_their_defaults(tmp_path, capsys):
+    """chicken has w, l and crash: fitting w holds l and crash at their defaults, said in a note
+    (not a Python warning on the terminal)."""
+    path = _write_counts(tmp_path / "c.csv", {"Row": {"swerve": 30, "straight": 20},
+                                              "Column": {"swerve": 25, "straight": 25}})
+    code, out, err = _run(capsys, "chicken", "--data", path, "--parameter", "w")
+    assert code == 0 and "Warning" not in err, err
+    assert "note: w fitted; the other parameters held at their default values (l=1, crash=10)" in out
 
 
 def test_strategic_probit_recovers_the_parameters_of_simulated_crises(tmp_path, capsys):

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from deterrence import NormalFormGame, load_game, solve
-from deterrence.errors import GameError
+from deterrence.errors import DefaultValuesWarning, GameError
 from deterrence.solvers.certify import is_equilibrium
 from deterrence.solvers.inference.qre_fit import fit_logit_qre, simulate_choices
 from deterrence.solvers.normal_form.qre import limit_equilibrium, logit_branch, qre_at
@@ -169,7 +169,8 @@ def test_fit_recovers_lambda_within_its_standard_error():
 def test_fit_of_a_payoff_parameter():
     g = load_game("inspection_game")       # parameters g, f, h, l
     data = simulate_choices(g.subs(f=6), 1.0, 20000, seed=2)
-    fit = fit_logit_qre(g, data, parameters=("f",))
+    with pytest.warns(DefaultValuesWarning, match=r"f fitted; .* held at their default values \(g=1, h=1, l=4\)"):
+        fit = fit_logit_qre(g, data, parameters=("f",))
     assert abs(fit.estimates["f"] - 6) < 3 * fit.standard_errors["f"]
     assert abs(fit.lam - 1.0) < 3 * fit.standard_errors["lambda"]
     with pytest.raises(GameError, match="no parameter"):

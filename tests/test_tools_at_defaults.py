@@ -154,3 +154,20 @@ def test_exact_deviation_gains_keep_the_parameters_and_say_nothing():
         warnings.simplefilter("error", DefaultValuesWarning)
         gains = deviation_gains(load_game("prisoners_dilemma"), "grim_trigger", delta="1/2")
     assert any(str(s) in ("T", "R", "P", "S") for d in gains for s in getattr(d.gain, "free_symbols", ()))
+
+
+def test_fit_logit_qre_names_the_parameters_it_holds_at_their_defaults():
+    """Fitting some payoff parameters holds the others at their defaults: said once, naming them."""
+    from deterrence.solvers.inference.qre_fit import fit_logit_qre
+    counts = {"Row": {"swerve": 30, "straight": 20}, "Column": {"swerve": 25, "straight": 25}}
+    chicken = load_game("chicken")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fit_logit_qre(chicken, counts, parameters=("w",))
+    said = [str(w.message) for w in caught if issubclass(w.category, DefaultValuesWarning)]
+    assert len(said) == 1 and caught[0].filename == __file__, said
+    assert said[0].startswith("fit_logit_qre: w fitted;") and "(l=1, crash=10)" in said[0]
+    assert "with_parameters" in said[0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DefaultValuesWarning)
+        fit_logit_qre(chicken, counts, parameters=("w", "l", "crash"))      # nothing held: nothing said

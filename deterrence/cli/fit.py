@@ -83,13 +83,21 @@ def run(args) -> int:
     counts = read_choice_counts(args.data, game)
     if not sum(sum(c.values()) for c in counts.values()) > 0:
         raise GameError(f"{args.data}: every count is 0; there is nothing to fit")
+    import warnings
+
+    from deterrence.errors import DefaultValuesWarning
+    from deterrence.solvers.inference.qre_fit import held_note
     defaults = ()
     if not args.parameter and getattr(game, "is_symbolic", False):
         # at its defaults, said in a note as solve says it (not a Python warning on the terminal)
         from deterrence.core.validate import defaults_note
         game = game.with_defaults()
         defaults = (defaults_note(game, "fitted"),)
-    fit = fit_logit_qre(game, counts, parameters=tuple(args.parameter), max_lambda=args.max_lambda)
+    elif args.parameter and held_note(game, tuple(args.parameter)):
+        defaults = (held_note(game, tuple(args.parameter)),)    # the parameters not fitted, in a note too
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DefaultValuesWarning)   # the note says it
+        fit = fit_logit_qre(game, counts, parameters=tuple(args.parameter), max_lambda=args.max_lambda)
     keys = list(counts)
     if args.json:
         _print_json({"model": "qre", "game": title, "data": str(args.data), **fit.to_json()})

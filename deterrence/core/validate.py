@@ -357,8 +357,8 @@ def _position(items: tuple, item, kind: str, whose: str, plural: str) -> int:
     raise GameError(f"unknown {kind} {item!r}{whose}; {plural} are {', '.join(map(str, items))}")
 
 
-__all__ = ["at_defaults", "defaults_note", "how_to_give_values", "in_its_file", "public_boundary", "boundary_init",
-           "with_file", "kept_file", "file_of", "check_count",
+__all__ = ["at_defaults", "warn_defaults", "defaults_note", "how_to_give_values", "in_its_file", "public_boundary",
+           "boundary_init", "with_file", "kept_file", "file_of", "check_count",
            "check_positive", "check_nonnegative", "player_position", "action_position"]
 
 
@@ -403,19 +403,25 @@ def at_defaults(game, what: str, verb: str = "solved"):
     solved = game.with_defaults()
     if solved.is_symbolic and hasattr(solved, "require_numeric"):
         solved.require_numeric(what)        # a payoff that is not a rational number
+    warn_defaults(f"{what}: {defaults_note(solved, verb)}, as solve solves it; for other values pass "
+                  "game.subs(NAME=VALUE)")
+    return solved
+
+
+def warn_defaults(message: str) -> None:
+    """Say ``message`` in a :class:`~deterrence.errors.DefaultValuesWarning` pointing at the caller's
+    line (the notebook cell), past the tool and the public boundary's wrapper: the first frame outside
+    the package. :func:`at_defaults` says its note through it; a tool that holds only some parameters
+    at their defaults (``fit_logit_qre``) says which."""
     import os
     import sys
     import warnings
 
     from deterrence.errors import DefaultValuesWarning
-    # the warning points at the caller's line (the notebook cell), past the tool and the
-    # public boundary's wrapper: the first frame outside the package
     package, frame, level = os.path.dirname(os.path.dirname(os.path.abspath(__file__))), sys._getframe(0), 1
     while frame.f_back is not None and os.path.abspath(frame.f_code.co_filename).startswith(package + os.sep):
         frame, level = frame.f_back, level + 1
-    warnings.warn(f"{what}: {defaults_note(solved, verb)}, as solve solves it; for other values pass "
-                  "game.subs(NAME=VALUE)", DefaultValuesWarning, stacklevel=level)
-    return solved
+    warnings.warn(message, DefaultValuesWarning, stacklevel=level)
 
 
 

@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from deterrence.core.validate import at_defaults
+from deterrence.core.validate import at_defaults, warn_defaults
 from deterrence.errors import GameError
 from deterrence.solvers.result import TextRepr
 
@@ -266,6 +266,10 @@ def fit_logit_qre(game, counts, parameters=(), max_lambda: float | None = None) 
     ``counts``: ``{player: {action: count}}`` or one sequence of counts per player; for a
     game tree, ``{(player, information set): {move: count}}`` (the agent QRE).
 
+    A symbolic game's parameters not fitted are held at their default values, said in a
+    :class:`~deterrence.errors.DefaultValuesWarning` naming them; other values go in with
+    ``game.with_parameters(NAME=VALUE)`` (new defaults, the game still symbolic).
+
     >>> from deterrence import load_game
     >>> g = load_game("chicken").with_defaults()
     >>> fit = fit_logit_qre(g, simulate_choices(g, 0.5, 4000, seed=1))
@@ -290,6 +294,11 @@ def fit_logit_qre(game, counts, parameters=(), max_lambda: float | None = None) 
         raise GameError(f"parameter(s) {', '.join(twice)} named twice among those to estimate")
     if not parameters:      # lambda alone: fitted at the parameters' defaults, saying so
         game = at_defaults(game, "fit_logit_qre", "fitted")
+    else:                   # the others are held at their defaults (subs fills them): say which
+        held = held_note(game, parameters)
+        if held:
+            # not subs, which gives every parameter a value (nothing left to fit)
+            warn_defaults(f"fit_logit_qre: {held}; for other values pass game.with_parameters(NAME=VALUE)")
     base, qre_at, logit_branch, spread = _model(game)
     if max_lambda is None:
         max_lambda = 200.0 / spread
@@ -345,6 +354,24 @@ def fit_logit_qre(game, counts, parameters=(), max_lambda: float | None = None) 
     return QREFit(estimates={n: float(v) for n, v in zip(names, x)},
                   standard_errors=dict(zip(names, ses)), log_likelihood=_log_likelihood(fitted, data),
                   n_observations=total, fitted=fitted, notes=tuple(notes), labels=_labels(game))
+
+
+def held_note(game, parameters) -> str | None:
+    """What fitting ``parameters`` of a symbolic game holds at the defaults: the other parameters
+    with their values (None when there is none), as ``fit_logit_qre`` warns it and ``deterrence fit``
+    notes it.
+
+    >>> from deterrence import load_game
+    >>> held_note(load_game("chicken"), ("w",))
+    'w fitted; the other parameters held at their default values (l=1, crash=10)'
+    """
+    if not getattr(game, "is_symbolic", False):
+        return None
+    held = {k: v for k, v in game.with_defaults().parameters.items() if k not in parameters}
+    if not held:
+        return None
+    shown = ", ".join(f"{k}={v}" for k, v in held.items())
+    return f"{', '.join(parameters)} fitted; the other parameters held at their default values ({shown})"
 
 
 def _labels(game) -> tuple:
