@@ -90,6 +90,19 @@ def test_fit_of_some_parameters_notes_the_others_held_at_their_defaults(tmp_path
     assert "note: w fitted; the other parameters held at their default values (l=1, crash=10)" in out
 
 
+def test_fit_json_carries_the_defaults_note_as_solve_json_does(tmp_path, capsys):
+    """--json says what the text says: the defaults taken lead its notes (the key solve --json uses)."""
+    path = _write_counts(tmp_path / "c.csv", {"Row": {"swerve": 30, "straight": 20},
+                                              "Column": {"swerve": 25, "straight": 25}})
+    code, out, err = _run(capsys, "chicken", "--data", path, "--json")
+    assert code == 0, err
+    assert json.loads(out)["notes"][0] == "fitted at the parameters' default values (w=1, l=1, crash=10)"
+    code, out, err = _run(capsys, "chicken", "--data", path, "--parameter", "w", "--json")
+    assert code == 0, err
+    assert json.loads(out)["notes"][0] == ("w fitted; the other parameters held at their default values "
+                                           "(l=1, crash=10)")
+
+
 def test_strategic_probit_recovers_the_parameters_of_simulated_crises(tmp_path, capsys):
     theta = (0.3, 0.8, 1.2, -0.5, 0.6)
     path = tmp_path / "crises.csv"

@@ -100,7 +100,10 @@ def run(args) -> int:
         fit = fit_logit_qre(game, counts, parameters=tuple(args.parameter), max_lambda=args.max_lambda)
     keys = list(counts)
     if args.json:
-        _print_json({"model": "qre", "game": title, "data": str(args.data), **fit.to_json()})
+        shown = fit.to_json()
+        # the defaults note leads the notes, as in solve --json (and this command's text)
+        _print_json({"model": "qre", "game": title, "data": str(args.data),
+                     **shown, "notes": list(defaults) + shown["notes"]})
         return 0
     what = "agent QRE" if isinstance(keys[0], tuple) else "logit QRE"
     print(f"{title}: {what} fitted to {fit.n_observations:g} observed choices ({_name(args.data)})")
