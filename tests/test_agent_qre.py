@@ -12,7 +12,7 @@ from hypothesis import strategies as hs
 
 from deterrence import load_game, solve
 from deterrence.core.tree import GameTree, decision, path_name, terminal
-from deterrence.errors import GameError
+from deterrence.errors import DefaultValuesWarning, GameError
 from deterrence.solvers.inference.qre_fit import fit_logit_qre, simulate_choices
 from deterrence.solvers.tree.assessment import (
     bayes_beliefs,
@@ -197,7 +197,9 @@ def test_fit_recovers_lambda_from_simulated_plays_over_seeds():
 def test_fit_recovers_a_payoff_parameter_as_in_strategic_probit():
     tree = load_game("crisis_resolve")       # b0: the Defender's payoff of war (default -1/2)
     for seed in (1, 2):
-        fit = fit_logit_qre(tree, simulate_choices(tree.with_defaults(), 2.0, 4000, seed=seed), parameters=("b0",))
+        data = simulate_choices(tree.with_defaults(), 2.0, 4000, seed=seed)
+        with pytest.warns(DefaultValuesWarning, match=r"b0 fitted; .* \(a=3/2, g0=-1\)"):    # the others held
+            fit = fit_logit_qre(tree, data, parameters=("b0",))
         assert abs(fit.estimates["lambda"] - 2.0) < 3 * fit.standard_errors["lambda"]
         assert abs(fit.estimates["b0"] + 0.5) < 3 * fit.standard_errors["b0"]
 

@@ -103,6 +103,22 @@ def test_fit_json_carries_the_defaults_note_as_solve_json_does(tmp_path, capsys)
                                            "(l=1, crash=10)")
 
 
+def test_fit_of_a_parameter_with_others_set_fits_it(tmp_path, capsys):
+    """--set with --parameter: the set values are held, the fitted parameter stays free (--set by subs
+    gave it its default, and the fit reported w = 1, "not identified by the data")."""
+    counts = {"Row": {"swerve": 30, "straight": 20}, "Column": {"swerve": 25, "straight": 25}}
+    path = _write_counts(tmp_path / "c.csv", counts)
+    code, out, err = _run(capsys, "chicken", "--data", path, "--set", "l=2", "--parameter", "w", "--json")
+    assert code == 0, err
+    shown = json.loads(out)
+    with pytest.warns(dt.DefaultValuesWarning):
+        library = fit_logit_qre(dt.load_game("chicken").with_parameters(l=2), counts, parameters=("w",))
+    assert shown["estimates"]["w"] == pytest.approx(library.estimates["w"], rel=1e-9)
+    assert shown["standard_errors"]["w"] is not None and "(l=2, crash=10)" in shown["notes"][0]
+    code, _, err = _run(capsys, "chicken", "--data", path, "--set", "w=2", "--parameter", "w")
+    assert code != 0 and "w: both --set and --parameter" in err
+
+
 def test_strategic_probit_recovers_the_parameters_of_simulated_crises(tmp_path, capsys):
     theta = (0.3, 0.8, 1.2, -0.5, 0.6)
     path = tmp_path / "crises.csv"

@@ -175,6 +175,8 @@ def test_fit_of_a_payoff_parameter():
     assert abs(fit.lam - 1.0) < 3 * fit.standard_errors["lambda"]
     with pytest.raises(GameError, match="no parameter"):
         fit_logit_qre(g, data, parameters=("nope",))
+    with pytest.raises(GameError, match="payoffs are numbers .*f=.*nothing to fit in f"):
+        fit_logit_qre(g.with_defaults(), data, parameters=("f",))      # it "fitted" f = its default
     with pytest.raises(GameError):
         fit_logit_qre(g, {"Inspectee": {"comply": 3}})
 

@@ -67,7 +67,16 @@ def run(args) -> int:
     game = load_game(args.game)
     if game_type(game) not in ("normal_form", "tree"):
         raise GameError(f"fit needs a normal-form game or a game tree; {args.game!r} is a {type(game).__name__}")
-    game = _apply_parameters(game, _parse_sets(args.set))
+    sets = _parse_sets(args.set)
+    if args.parameter and sets:
+        # subs would give every parameter a value, the fitted ones too (nothing left to fit):
+        # --set gives the parameters held their values, the game kept symbolic
+        both = sorted(set(sets) & set(args.parameter))
+        if both:
+            raise GameError(f"{', '.join(both)}: both --set and --parameter; a fitted parameter takes no value")
+        game = game.with_parameters(sets) if hasattr(game, "with_parameters") else _apply_parameters(game, sets)
+    else:
+        game = _apply_parameters(game, sets)
     title = getattr(game, "title", "") or args.game
     if args.model == "strategic_probit":
         if args.parameter or args.max_lambda is not None:

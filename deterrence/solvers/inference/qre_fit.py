@@ -292,6 +292,12 @@ def fit_logit_qre(game, counts, parameters=(), max_lambda: float | None = None) 
     twice = sorted({p for p in parameters if parameters.count(p) > 1})
     if twice:       # estimated as two, the fit had no standard errors (nan), unexplained: an error review
         raise GameError(f"parameter(s) {', '.join(twice)} named twice among those to estimate")
+    if parameters and not getattr(game, "is_symbolic", False):
+        # subs/with_defaults put numbers in every payoff: w "fitted" stayed at its value, "not identified"
+        raise GameError(f"the game's payoffs are numbers (its parameters have their values: "
+                        f"{', '.join(f'{p}={game.parameters[p]}' for p in parameters)}), so there is nothing "
+                        f"to fit in {', '.join(parameters)}: fit them on the symbolic game (other parameters "
+                        "at other values: game.with_parameters(NAME=VALUE), which keeps it symbolic)")
     if not parameters:      # lambda alone: fitted at the parameters' defaults, saying so
         game = at_defaults(game, "fit_logit_qre", "fitted")
     else:                   # the others are held at their defaults (subs fills them): say which
