@@ -98,6 +98,21 @@ def _builders():
     ]
 
 
+def _repeated_tools():
+    """Repeated-game tools a later review found silent (the noise chain, the finite horizon)."""
+    from deterrence.solvers.repeated.finite_horizon import finite_horizon_spe, finite_one_shot_deviation
+    from deterrence.solvers.repeated.noise_markov import analyse_noise, echo_effect, war_risk
+    pd, tremble = "prisoners_dilemma", {"tremble": "1/10"}
+    return [
+        ("analyse_noise", pd, lambda g: analyse_noise(g, "tft", noise=tremble, within=5).long_run_payoffs),
+        ("war_risk", pd, lambda g: war_risk(g, "tft", noise=tremble, within=5)),
+        ("echo_effect", pd, lambda g: echo_effect(g, tremble, strategies=("tit_for_tat", "win_stay_lose_shift"))),
+        ("finite_horizon_spe", pd, lambda g: finite_horizon_spe(g, 3).spe_payoffs),
+        ("finite_one_shot_deviation", pd,
+         lambda g: finite_one_shot_deviation(g, "grim_trigger", horizon=3, delta=1).deviations),
+    ]
+
+
 def _key(value):
     """What two runs must share: the equilibria (a result records the game it was given)."""
     if hasattr(value, "equilibria"):
@@ -107,7 +122,7 @@ def _key(value):
     return value
 
 
-TOOLS = _tree_tools() + _other_tools() + _builders()
+TOOLS = _tree_tools() + _other_tools() + _builders() + _repeated_tools()
 
 
 @pytest.mark.parametrize("what, name, tool", TOOLS, ids=[f"{w}-{k}" for k, (w, _, _) in enumerate(TOOLS)])

@@ -30,6 +30,7 @@ from fractions import Fraction
 import numpy as np
 
 from deterrence.core.numbers import format_exact
+from deterrence.core.validate import at_defaults
 from deterrence.errors import GameError, TooLargeError
 from deterrence.solvers.result import TextRepr
 
@@ -78,7 +79,7 @@ class FiniteHorizonResult(TextRepr):
     path as tuples: a review):
 
     >>> from deterrence import load_game
-    >>> finite_horizon_spe(load_game("prisoners_dilemma"), horizon=3)
+    >>> finite_horizon_spe(load_game("prisoners_dilemma").with_defaults(), horizon=3)
     <FiniteHorizonResult: 3 rounds, delta 9/10; stage equilibria (D, D), the only one; 1 pure SPE payoff: (1, 1)>
     """
 
@@ -137,7 +138,7 @@ def finite_horizon_spe(game, horizon: int | None = None, delta=None) -> FiniteHo
     ``delta``: given, else the game's (or its file's), else 1 (plain sums).
 
     >>> from deterrence import load_game
-    >>> r = finite_horizon_spe(load_game("prisoners_dilemma"), 3)
+    >>> r = finite_horizon_spe(load_game("prisoners_dilemma").with_defaults(), 3)
     >>> r.spe_payoffs, r.paths[r.spe_payoffs[0]]
     (((1, 1),), (('D', 'D'), ('D', 'D'), ('D', 'D')))
     """
@@ -151,7 +152,7 @@ def finite_horizon_spe(game, horizon: int | None = None, delta=None) -> FiniteHo
     if rg.horizon is None:
         raise GameError("horizon must be a whole number of rounds >= 1, got None")
     horizon, d = rg.horizon, rg.delta
-    stage = rg.stage.with_defaults() if rg.stage.is_symbolic else rg.stage
+    stage = at_defaults(rg.stage, "finite_horizon_spe")
     U = [stage.payoff_arrays[0], stage.payoff_arrays[1]]
     m1, m2 = stage.shape
     best1 = [max(U[0][b, a2] for b in range(m1)) for a2 in range(m2)]
@@ -249,7 +250,7 @@ def finite_one_shot_deviation(game, profile=None, horizon=None, delta=None, nois
     allows it (:func:`check_horizon`).
 
     >>> from deterrence import load_game
-    >>> pd = load_game("prisoners_dilemma")
+    >>> pd = load_game("prisoners_dilemma").with_defaults()
     >>> r = finite_one_shot_deviation(pd, "grim_trigger", horizon=3, delta=1)
     >>> r.subgame_perfect, r.deviations[0][:4]
     (False, (1, ('calm', 'calm'), 'Row', 'D'))
@@ -265,6 +266,7 @@ def finite_one_shot_deviation(game, profile=None, horizon=None, delta=None, nois
     automata = rg.profile(profile)
     rg = rg.with_strategies(None)
     if rg.stage.is_symbolic:
+        at_defaults(rg.stage, "finite_one_shot_deviation", "checked")
         rg = rg.with_defaults()
     automata = tuple(a.subs(rg.stage.parameters) for a in automata)
     mode = _product.mode_of(rg, automata)

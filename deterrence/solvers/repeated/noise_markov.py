@@ -40,6 +40,7 @@ import numpy as np
 from deterrence.core.exact import flint as load_flint, from_fmpq, solve_flint
 from deterrence.core.numbers import format_exact, plain_number as _num
 from deterrence.core.progress import check_progress, progress_bar
+from deterrence.core.validate import at_defaults
 from deterrence.errors import GameError, TooLargeError
 from deterrence.solvers.repeated import _product
 from deterrence.core.repeated import war_profiles
@@ -53,7 +54,7 @@ class NoiseAnalysis(TextRepr):
     listed every profile's frequency: a review):
 
     >>> from deterrence import load_game
-    >>> analyse_noise(load_game("prisoners_dilemma"), "tft", noise={"tremble": "1/10"}, within=10)
+    >>> analyse_noise(load_game("prisoners_dilemma").with_defaults(), "tft", noise={"tremble": "1/10"}, within=10)
     ... # doctest: +NORMALIZE_WHITESPACE
     <NoiseAnalysis: tit_for_tat vs tit_for_tat: war (a round with (C, D) or (D, C) or (D, D)) within 10 rounds
      with probability 0.878423; expected rounds until war: 5.26316; long-run payoffs 2.25, 2.25>
@@ -82,7 +83,7 @@ class NoiseAnalysis(TextRepr):
         "never certain", which a review read as a probability of exactly 0).
 
         >>> from deterrence import load_game
-        >>> analyse_noise(load_game("us_iran_stage")).no_expected_time()
+        >>> analyse_noise(load_game("us_iran_stage").with_defaults()).no_expected_time()
         'none: war never comes under this play and noise (its probability over all rounds is 0)'
         """
         from deterrence.core.numbers import format_approx
@@ -198,6 +199,7 @@ def analyse_noise(game, profile=None, *, delta=None, noise=None, war=None, withi
     has_delta = (delta is not None or isinstance(game, RepeatedGame)
                  or repeated_section(game).delta is not None)
     rg, automata = repeated_game_and_profile(game, profile, delta=delta, noise=noise, default_delta=0)
+    at_defaults(rg.stage, "analyse_noise", "computed")    # says so (the noise follows the stage)
     rg = rg.with_horizon(None).with_strategies(None).with_defaults()
     if isinstance(within, bool) or not isinstance(within, (int, np.integer)) or within < 0:
         raise GameError(f"within must be a whole number of rounds >= 0, got {within!r}")
@@ -575,6 +577,7 @@ def war_risk(game, profile=None, *, noise=None, war=None, within: int = 100) -> 
     (0.032094, 1.0)
     """
     rg, automata = repeated_game_and_profile(game, profile, noise=noise, default_delta=0)
+    at_defaults(rg.stage, "war_risk", "computed")
     rg = rg.with_horizon(None).with_strategies(None).with_defaults()
     automata = tuple(a.subs(rg.stage.parameters) for a in automata)
     chain = _product.Chain(rg, automata, "float")
@@ -591,6 +594,13 @@ def echo_effect(game, noise, strategies=("tit_for_tat", "generous_tit_for_tat",
     >>> e["tit_for_tat"][0], e["contrite_tit_for_tat"][0] > e["tit_for_tat"][0]
     (Fraction(9, 4), True)
     """
+    from deterrence.core.repeated import RepeatedGame
+    if isinstance(game, RepeatedGame):      # the defaults said once here, not once per strategy
+        if game.stage.is_symbolic:
+            at_defaults(game.stage, "echo_effect", "computed")
+            game = game.with_defaults()
+    else:
+        game = at_defaults(game, "echo_effect", "computed")
     return {s: analyse_noise(game, [s, s], noise=noise, within=0).long_run_payoffs for s in strategies}
 
 
