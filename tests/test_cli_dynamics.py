@@ -6,6 +6,7 @@ import pytest
 
 import deterrence as dt
 from deterrence.cli import main
+from deterrence.core.validate import defaults_note
 from deterrence.solvers.normal_form.dynamics import best_response_dynamics, fictitious_play, replicator_dynamics
 
 
@@ -32,7 +33,7 @@ def test_fictitious_play_and_best_responses_follow_the_seeded_library(capsys):
     code, out, _ = _run(capsys, "us_iran_israel", "--rule", "best_response", "--seed", "2", "--json")
     path, converged = best_response_dynamics(game, seed=2)
     assert code == 0 and json.loads(out) == {"rule": "best_response", "path": [list(p) for p in path],
-                                             "converged": converged}
+                                             "converged": converged, "notes": [defaults_note(game, "played")]}
     code, out, _ = _run(capsys, "prisoners_dilemma", "--rule", "best_response", "--start", "C,C")
     assert "path: (C, C) -> (D, C) -> (D, D)" in out and "pure equilibrium: yes" in out
 
@@ -164,3 +165,14 @@ def test_the_moran_default_intensity_runs_on_the_catalogues_games(capsys):
             game, 10, game.actions[0][0], game.actions[0][1], intensity)
     code, out, err = _run(capsys, "chicken", "--rule", "moran")
     assert code == 0 and "intensity of selection 1/22" in out
+
+
+@pytest.mark.parametrize("rule", ["replicator", "fictitious_play", "best_response", "moran"])
+def test_a_symbolic_game_is_played_at_its_defaults_and_says_so(capsys, rule):
+    """Text and --json say the defaults taken, as solve and fit do (they were silent)."""
+    note = "played at the parameters' default values (T=5, R=3, P=1, S=0)"
+    extra = ["--intensity", "1/10"] if rule == "moran" else []
+    code, out, _ = _run(capsys, "prisoners_dilemma", "--rule", rule, *extra)
+    assert code == 0 and f"note: {note}" in out
+    code, out, _ = _run(capsys, "prisoners_dilemma", "--rule", rule, *extra, "--json")
+    assert code == 0 and json.loads(out)["notes"] == [note]

@@ -116,8 +116,12 @@ def run(args) -> int:
         raise GameError(f"dynamics needs a normal-form game or a game tree; {args.game!r} is a "
                         f"{type(game).__name__}")
     game = _apply_parameters(game, _parse_sets(args.set))     # as `deterrence solve` does
+    args.defaults_notes = []
     if game.is_symbolic:
+        # at its defaults, said in a note as solve and fit say it (text and --json)
+        from deterrence.core.validate import defaults_note
         game = game.with_defaults()
+        args.defaults_notes = [defaults_note(game, "played")]
     if kind == "tree":
         # learning is over whole plans: a tree is played in its reduced normal form (as tree_nash)
         from deterrence.solvers.tree.reduced_normal_form import reduced_normal_form
@@ -143,11 +147,12 @@ def run(args) -> int:
             game, start=start, seed=args.seed, **({} if args.steps is None else {"max_steps": args.steps}))
         if args.json:
             print(json.dumps({"rule": "best_response", "path": [list(p) for p in path],
-                              "converged": converged}, indent=2))
+                              "converged": converged, "notes": args.defaults_notes}, indent=2))
         else:
             print(f"{title}: best-response dynamics")
             print("path: " + " -> ".join("(" + ", ".join(p) + ")" for p in path))
             print("ends at a pure equilibrium: " + ("yes" if converged else "no (a cycle, or the step limit)"))
+            _print_notes(args)
         return 0
     if args.rule == "replicator":
         # players who start apart are two populations, even in a symmetric game
@@ -164,14 +169,20 @@ def run(args) -> int:
         trajectory = dynamics.fictitious_play(
             game, seed=args.seed, **({} if args.steps is None else {"iterations": args.steps}))
     if args.json:
-        print(json.dumps({"rule": args.rule, **trajectory.to_json()}, indent=2))
+        print(json.dumps({"rule": args.rule, **trajectory.to_json(), "notes": args.defaults_notes}, indent=2))
     else:
         print(f"{title}: {trajectory.kind}")
         for player, actions, state in zip(trajectory.players, trajectory.actions, trajectory.final):
             shares = ", ".join(f"{a} {max(p, 0.0):.4f}" for a, p in zip(actions, state))  # no -0.0000
             print(f"{player}: {shares}")
+        _print_notes(args)
     _figure(args, game, trajectory, title)
     return 0
+
+
+def _print_notes(args) -> None:
+    for note in getattr(args, "defaults_notes", ()):
+        print(f"note: {note}")
 
 
 def _figure(args, game, trajectory, title) -> None:
@@ -251,7 +262,8 @@ def _moran(args, game, title) -> int:
     if args.json:
         print(json.dumps({"rule": "moran", "population": n, "mutant": mutant, "resident": resident,
                           "intensity": format_exact(intensity), "fixation_probability": format_exact(exact),
-                          "neutral": format_exact(to_exact(f"1/{n}")), "run": run, "fixed": fixed},
+                          "neutral": format_exact(to_exact(f"1/{n}")), "run": run, "fixed": fixed,
+                          "notes": args.defaults_notes},
                          indent=2))
     else:
         verdict = "favoured by selection" if exact > to_exact(f"1/{n}") else \
@@ -262,6 +274,7 @@ def _moran(args, game, title) -> int:
               f"(~{float(exact):.4f}; a neutral mutant's 1/{n}: {verdict})")
         print(f"one run (seed {args.seed}): {'the mutants took over' if fixed else 'the mutants died out'} "
               f"after {len(run) - 1} steps")
+        _print_notes(args)
     if args.plot is not None:
         trajectory = dynamics.Trajectory(
             times=tuple(range(len(run))), states=tuple(((i / n, 1 - i / n),) for i in run),
