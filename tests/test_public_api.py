@@ -140,7 +140,7 @@ def test_the_repeated_game_functions_the_docs_name_are_public():
     # a finitely repeated prisoner's dilemma unravels: its one SPE plays the stage equilibrium
     # (D, D) in both rounds, so the average payoffs are the stage equilibrium's
     (d_d,) = [e.payoffs for e in dt.pure_equilibria(pd.with_defaults()).equilibria]
-    assert dt.finite_horizon_spe(pd, 2, delta=1).spe_payoffs == (d_d,)
+    assert dt.finite_horizon_spe(pd.with_defaults(), 2, delta=1).spe_payoffs == (d_d,)
     match = dt.play_match(pd.with_defaults(), ["tft", "alld"], turns=3, seed=1)
     assert len(match.realised) == 3
     # tit for tat against always-defect: cooperate once, then both defect

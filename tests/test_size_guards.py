@@ -27,7 +27,7 @@ def test_a_raised_max_horizon_is_honoured():
     check = finite_one_shot_deviation(PD_NUMBERS, ["tft", "alld"], horizon=T, delta=1, max_horizon=T)
     assert check.payoffs == expected
     # always-defect against itself is subgame perfect in the finite game (unique stage equilibrium)
-    assert finite_one_shot_deviation(PD, "alld", horizon=T, delta=1, max_horizon=T).subgame_perfect
+    assert finite_one_shot_deviation(PD_NUMBERS, "alld", horizon=T, delta=1, max_horizon=T).subgame_perfect
     # analyse_repeated passes its max_horizon on to the backward induction
     a = analyse_repeated(PD, ["tft", "alld"], horizon=T, delta=1, max_horizon=T, within=0)
     assert a.payoffs == expected

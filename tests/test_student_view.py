@@ -106,8 +106,9 @@ def test_the_repeated_game_and_stage_analyses_have_short_reprs():
     _short_repr(dt.critical_delta(pd, "tit_for_tat"), "<DeltaConditions: ",
                 "critical delta none; subgame perfect for no delta in [0, 1)")
     assert "SPE for no delta in [0, 1)" in dt.analyse_repeated(pd, "tft, tft", delta="9/10").to_text()
-    _short_repr(dt.finite_horizon_spe(pd, horizon=3), "<FiniteHorizonResult: 3 rounds")
-    _short_repr(dt.analyse_noise(dt.load_game("us_iran_stage")), "<NoiseAnalysis: ", "with probability 0")
+    _short_repr(dt.finite_horizon_spe(exact_pd, horizon=3), "<FiniteHorizonResult: 3 rounds")
+    _short_repr(dt.analyse_noise(dt.load_game("us_iran_stage").with_defaults()), "<NoiseAnalysis: ",
+                "with probability 0")
     _short_repr(dt.minmax_values(exact_pd), "<MinmaxResult: Row: 1 (pure: Column plays D")
     assert repr(dt.individually_rational_set(exact_pd)) == "Polygon((1, 1), (13/3, 1), (3, 3), (1, 13/3))"
     _short_repr(dt.equilibrium_payoff_set(exact_pd, delta="3/4"), "<PayoffSetResult: delta 3/4",
