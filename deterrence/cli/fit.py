@@ -7,7 +7,8 @@ Two models (:mod:`deterrence.solvers.inference`):
   in ``--data`` (columns ``player,action,count`` and, for a tree,
   ``information_set``: :mod:`deterrence.io.choice_data`); it estimates lambda and,
   with ``--parameter NAME`` (repeatable), payoff parameters of a symbolic game
-  (:func:`deterrence.solvers.inference.qre_fit.fit_logit_qre`).
+  (:func:`deterrence.solvers.inference.qre_fit.fit_logit_qre`), the others held at their
+  defaults or at their ``--set`` values, said in a note.
 * ``--model strategic_probit``: Signorino's strategic probit of the crisis game
   ``crisis_resolve`` fitted to crisis outcomes (columns ``x,z,outcome``; without
   ``--data`` the shipped synthetic data set)
@@ -45,7 +46,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--max-lambda", type=float, default=None, metavar="X",
                         help="qre: the largest lambda searched (default 200 / the payoff spread)")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                        help="give a parameter a value before fitting (repeatable)")
+                        help="give a parameter a value before fitting (repeatable); with --parameter, "
+                             "the value the parameter is held at while the named ones are fitted")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 
