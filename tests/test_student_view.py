@@ -163,7 +163,8 @@ def test_a_report_and_its_sections_print_as_text_not_as_their_data():
     text = repr(report)
     assert text.startswith("<DeterrenceReport\nChicken\n") and "Section(" not in text and "data=" not in text
     assert report.to_text() in text
-    assert repr(report.sections[0]).startswith("<Section equilibria: Equilibria\n[0] Row: straight")
+    assert repr(report.sections[0]).startswith("<Section equilibria: Equilibria\nSolved at the parameters' default "
+                                               "values (w=1, l=1, crash=10).\n[0] Row: straight")
 
 
 def test_the_html_of_a_correlated_result_gives_its_optimal_value():

@@ -186,3 +186,18 @@ def test_fit_logit_qre_names_the_parameters_it_holds_at_their_defaults():
     with warnings.catch_warnings():
         warnings.simplefilter("error", DefaultValuesWarning)
         fit_logit_qre(chicken, counts, parameters=("w", "l", "crash"))      # nothing held: nothing said
+
+
+@pytest.mark.parametrize("name, key", [("chicken", "equilibria"), ("entry_deterrence", "subgame_perfect")])
+def test_the_report_says_the_defaults_in_its_text_and_json(name, key):
+    """explain (deterrence report) solved a symbolic game at its defaults and said nothing: it says it
+    as solve does, first in the section's lines and notes, and nothing for a game with values."""
+    from deterrence import explain
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DefaultValuesWarning)
+        report, exact = explain(load_game(name)), explain(load_game(name).with_defaults())
+    section = next(s for s in report.sections if s.key == key)
+    assert section.lines[0].startswith("Solved at the parameters' default values (")
+    assert section.data["notes"][0].startswith("solved at the parameters' default values (")
+    section = next(s for s in exact.sections if s.key == key)
+    assert "default values" not in section.lines[0] + " ".join(section.data.get("notes", []))

@@ -72,6 +72,19 @@ KEEP_SIGN = ("Each parameter keeps its sign (a gain stays a gain, a cost a cost)
              "those too).")
 
 
+def _defaults_taken(game, numeric) -> list:
+    """The note of a symbolic game solved at its defaults (``[]`` for a game with values), as
+    ``solve`` puts it in its notes: the report says it in its text and its JSON."""
+    from deterrence.core.validate import defaults_note
+    return [defaults_note(numeric)] if getattr(game, "is_symbolic", False) else []
+
+
+def _notes_with(taken, result) -> dict:
+    """``{"notes": [...]}`` with the defaults note first (once), or nothing to add."""
+    notes = list(getattr(result, "notes", ()) or ())
+    return {"notes": taken + [n for n in notes if n not in taken]} if taken else {}
+
+
 def stage_sections(game, *, escalation=None, red_line_parameters=None, result=None) -> list:
     """The equilibrium, margin and tipping-point sections for a stage game.
 
@@ -100,7 +113,9 @@ def stage_sections(game, *, escalation=None, red_line_parameters=None, result=No
     any_escalation = [k for k, w in enumerate(weights) if any(p > 0 for p in w)]
     restraint = [k for k, w in enumerate(weights) if all(p == 0 for p in w)]
 
-    lines = ([pure_only] if pure_only else []) + [f"[{k}] {eq.describe()}" for k, eq in enumerate(result.equilibria)]
+    taken = _defaults_taken(game, numeric)
+    lines = ([taken[0][0].upper() + taken[0][1:] + "."] if taken else []) + ([pure_only] if pure_only else []) + [
+        f"[{k}] {eq.describe()}" for k, eq in enumerate(result.equilibria)]
     if not escalating:
         lines.append(NO_ESCALATION)
     elif not result.equilibria:
@@ -115,7 +130,7 @@ def stage_sections(game, *, escalation=None, red_line_parameters=None, result=No
                      "equilibria listed.")
     # the solve result's own JSON (as a tree's subgame_perfect section and solve --json), plus the escalation
     eq_section = Section("equilibria", "Equilibria", tuple(lines), {
-        **result.to_json(),
+        **result.to_json(), **_notes_with(taken, result),
         "escalation_weight": [[format_exact(p) for p in w] for w in weights] if escalating else None,
         "puts_weight_on_escalation": bool(any_escalation) if escalating else None,
         "restraint_equilibria": restraint if escalating else None,
@@ -380,8 +395,11 @@ def tree_sections(tree) -> list:
     from deterrence.solvers.tree.threats import noncredible_threats
     numeric = tree.with_defaults() if getattr(tree, "is_symbolic", False) else tree
     spe = subgame_perfect(numeric)
-    lines = [str(e.describe() if hasattr(e, "describe") else e) for e in spe.equilibria]
-    sections = [Section("subgame_perfect", "Subgame-perfect equilibria", tuple(lines), spe.to_json())]
+    taken = _defaults_taken(tree, numeric)
+    lines = ([taken[0][0].upper() + taken[0][1:] + "."] if taken else []) + [
+        str(e.describe() if hasattr(e, "describe") else e) for e in spe.equilibria]
+    sections = [Section("subgame_perfect", "Subgame-perfect equilibria", tuple(lines),
+                        {**spe.to_json(), **_notes_with(taken, spe)})]
     if getattr(tree, "is_symbolic", False):
         from deterrence.analysis.redlines import tree_red_lines
         lines_ = tree_red_lines(tree)
