@@ -412,7 +412,15 @@ def warn_defaults(message: str) -> None:
     """Say ``message`` in a :class:`~deterrence.errors.DefaultValuesWarning` pointing at the caller's
     line (the notebook cell), past the tool and the public boundary's wrapper: the first frame outside
     the package. :func:`at_defaults` says its note through it; a tool that holds only some parameters
-    at their defaults (``fit_logit_qre``) says which."""
+    at their defaults (``fit_logit_qre``) says which.
+
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn_defaults("a_tool: l=1 held at its default value")
+    >>> caught[0].category.__name__, str(caught[0].message)
+    ('DefaultValuesWarning', 'a_tool: l=1 held at its default value')
+    """
     import os
     import sys
     import warnings
