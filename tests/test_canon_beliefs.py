@@ -321,7 +321,7 @@ def test_spiral_claims():
     assert str(hazard.subs(point)) == game.claims["spiral_hazard_at_defaults"]
     assert str(expected.subs(point)) == game.claims["expected_round_at_defaults"]
     # the file's noise is the misreading rate eps at its default
-    a = analyse_noise(game, war=[("arm", "arm")], within=10)
+    a = analyse_noise(game.with_defaults(), war=[("arm", "arm")], within=10)
     assert a.war_probability == parse_expression(game.claims["locked_in_by_round_10_at_defaults"], [])
     assert a.war_probability == locked.subs(point | {parameter_symbol("t"): 10})
     assert [str(x) for x in a.long_run_payoffs] == [str(game.parameters[c]) for c in game.claims["long_run_payoffs"]]
@@ -336,7 +336,7 @@ def test_the_files_noise_is_the_misreading_rate_eps_itself(eps):
     new eps left the noise at 1/20. The table's probabilities are formulas in eps now: set on the
     game, eps moves the noise (the same analysis as the table written out at that eps)."""
     game = dt.load_game("spiral_model").with_parameters(eps=eps)
-    from_file = analyse_noise(game, war=[("arm", "arm")], within=10)
+    from_file = analyse_noise(game.with_defaults(), war=[("arm", "arm")], within=10)
     written = analyse_noise(game.with_defaults(), "tit_for_tat", delta="9/10", noise=spiral_noise(eps),
                             war=[("arm", "arm")], within=10)
     assert from_file.war_probability == written.war_probability
@@ -345,7 +345,7 @@ def test_the_files_noise_is_the_misreading_rate_eps_itself(eps):
     assert from_file.war_probability == locked.subs(at(dict(game.parameters)) | {parameter_symbol("t"): 10})
     refusal = r"noise implementation restrain -> restrain is -1.*the formula 1 - eps with eps = 2"
     with pytest.raises(dt.GameError, match=refusal):
-        analyse_noise(dt.load_game("spiral_model").with_parameters(eps=2), war=[("arm", "arm")])
+        analyse_noise(dt.load_game("spiral_model").with_parameters(eps=2).with_defaults(), war=[("arm", "arm")])
 
 
 def test_the_spiral_files_noise_takes_values_on_every_path():

@@ -98,6 +98,7 @@ def run(args) -> int:
     Prisoner's dilemma: best-response dynamics
     path: (C, C) -> (D, C) -> (D, D)
     ends at a pure equilibrium: yes
+    note: played at the parameters' default values (T=5, R=3, P=1, S=0)
     0
     """
     import json

@@ -96,7 +96,7 @@ def sequentially_optimal(sf: SequenceForm, player: int, behaviour: dict, other_p
     ``(False, (set name, action))``.
 
     >>> from deterrence.io import load_game
-    >>> sf = sequence_form(load_game("entry_deterrence"))
+    >>> sf = sequence_form(load_game("entry_deterrence").with_defaults())
     >>> fight = {"in": {"fight": 1, "accommodate": 0}}
     >>> sequentially_optimal(sf, 1, fight, [[1], [0, 1], [1, -1]])
     (False, ('in', 'fight'))

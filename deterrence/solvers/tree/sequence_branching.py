@@ -917,7 +917,7 @@ def _covering_rules(sf: SequenceForm) -> list:
 
     >>> from deterrence.io import load_game
     >>> from deterrence.solvers.tree.sequence_form import sequence_form
-    >>> rules = _covering_rules(sequence_form(load_game("entry_deterrence")))
+    >>> rules = _covering_rules(sequence_form(load_game("entry_deterrence").with_defaults()))
     >>> [(k, parent, sorted(zero), covered) for k, parent, zero, covered in rules]
     [(0, 0, [1, 2], (1, 2)), (1, 0, [2], (1, 2))]
     """
@@ -952,7 +952,7 @@ def branching_equilibrium_plans(sf: SequenceForm, limit: int = DEFAULT_NODES, pr
 
     >>> from deterrence.io import load_game
     >>> from deterrence.solvers.tree.sequence_form import sequence_form
-    >>> sf = sequence_form(load_game("entry_deterrence"))
+    >>> sf = sequence_form(load_game("entry_deterrence").with_defaults())
     >>> sorted(branching_equilibrium_plans(sf))
     [([1, 0, 1], [1, 0, 1]), ([1, 1, 0], [1, Fraction(1, 2), Fraction(1, 2)]), ([1, 1, 0], [1, 1, 0])]
     """

@@ -118,7 +118,7 @@ def search_estimate(sf: SequenceForm) -> int:
     reaches plays a nonempty subset of its actions.
 
     >>> from deterrence.io import load_game
-    >>> search_estimate(sequence_form(load_game("entry_deterrence")))   # 3 supports each
+    >>> search_estimate(sequence_form(load_game("entry_deterrence").with_defaults()))   # 3 supports each
     9
     """
     total = 1
@@ -168,7 +168,7 @@ def extreme_equilibrium_plans(sf: SequenceForm, limit: int = DEFAULT_LIMIT) -> l
     """The realisation plans ``(x, y)`` of every extreme equilibrium (not yet certified).
 
     >>> from deterrence.io import load_game
-    >>> sf = sequence_form(load_game("entry_deterrence"))
+    >>> sf = sequence_form(load_game("entry_deterrence").with_defaults())
     >>> sorted(extreme_equilibrium_plans(sf))
     [([1, 0, 1], [1, 0, 1]), ([1, 1, 0], [1, Fraction(1, 2), Fraction(1, 2)]), ([1, 1, 0], [1, 1, 0])]
     """

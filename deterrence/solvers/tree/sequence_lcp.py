@@ -655,7 +655,7 @@ def tie_breaking_priors(sf: SequenceForm, prior=None, tries: int = TIE_BREAKS):
     completely mixed, and generically without ties in the best replies to them.
 
     >>> from deterrence.io import load_game
-    >>> sf = sequence_form(load_game("entry_deterrence"))
+    >>> sf = sequence_form(load_game("entry_deterrence").with_defaults())
     >>> first, second = list(tie_breaking_priors(sf, tries=1))
     >>> first[0], second[0] != first[0]
     ([1, Fraction(1, 2), Fraction(1, 2)], True)

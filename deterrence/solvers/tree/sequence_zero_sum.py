@@ -73,7 +73,8 @@ def is_zero_sum(sf: SequenceForm) -> bool:
 
     >>> from deterrence.io import load_game
     >>> from deterrence.solvers.tree.sequence_form import sequence_form
-    >>> is_zero_sum(sequence_form(load_game("kuhn_poker"))), is_zero_sum(sequence_form(load_game("entry_deterrence")))
+    >>> entry = load_game("entry_deterrence").with_defaults()
+    >>> is_zero_sum(sequence_form(load_game("kuhn_poker"))), is_zero_sum(sequence_form(entry))
     (True, False)
     """
     return sf.A.keys() == sf.B.keys() and all(sf.B[k] == -v for k, v in sf.A.items())
