@@ -201,3 +201,12 @@ def test_the_report_says_the_defaults_in_its_text_and_json(name, key):
     assert section.data["notes"][0].startswith("solved at the parameters' default values (")
     section = next(s for s in exact.sections if s.key == key)
     assert "default values" not in section.lines[0] + " ".join(section.data.get("notes", []))
+
+
+def test_a_models_report_names_the_models_values_not_defaults():
+    """A model's stage game holds the model's values as its defaults: explain(us_iran_model(W_iran=60))
+    said 'Solved at the parameters' default values (..., W_iran=60)' of a value the caller set."""
+    from deterrence import explain, us_iran_model
+    section = explain(us_iran_model(W_iran=60)).section("equilibria")
+    assert section.lines[0].startswith("Solved at the model's values (") and "W_iran=60" in section.lines[0]
+    assert "default" not in section.lines[0] + " ".join(section.data["notes"])

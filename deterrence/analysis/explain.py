@@ -72,11 +72,23 @@ KEEP_SIGN = ("Each parameter keeps its sign (a gain stays a gain, a cost a cost)
              "those too).")
 
 
-def _defaults_taken(game, numeric) -> list:
+def _defaults_taken(game, numeric, model=False) -> list:
     """The note of a symbolic game solved at its defaults (``[]`` for a game with values), as
-    ``solve`` puts it in its notes: the report says it in its text and its JSON."""
+    ``solve`` puts it in its notes: the report says it in its text and its JSON. A model's stage
+    game holds the model's values as its defaults (``us_iran_model(W_iran=60)``): those are the
+    model's values, not defaults the caller left.
+
+    >>> from deterrence import load_game
+    >>> chicken = load_game("chicken")
+    >>> _defaults_taken(chicken, chicken.with_defaults(), model=True)
+    ["solved at the model's values (w=1, l=1, crash=10)"]
+    """
     from deterrence.core.validate import defaults_note
-    return [defaults_note(numeric)] if getattr(game, "is_symbolic", False) else []
+    if not getattr(game, "is_symbolic", False):
+        return []
+    if model:
+        return ["solved at the model's values (" + ", ".join(f"{k}={v}" for k, v in numeric.parameters.items()) + ")"]
+    return [defaults_note(numeric)]
 
 
 def _notes_with(taken, result) -> dict:
@@ -85,7 +97,7 @@ def _notes_with(taken, result) -> dict:
     return {"notes": taken + [n for n in notes if n not in taken]} if taken else {}
 
 
-def stage_sections(game, *, escalation=None, red_line_parameters=None, result=None) -> list:
+def stage_sections(game, *, escalation=None, red_line_parameters=None, result=None, model=False) -> list:
     """The equilibrium, margin and tipping-point sections for a stage game.
 
     ``result``: the game's equilibria (at its defaults) when already solved.
@@ -113,7 +125,7 @@ def stage_sections(game, *, escalation=None, red_line_parameters=None, result=No
     any_escalation = [k for k, w in enumerate(weights) if any(p > 0 for p in w)]
     restraint = [k for k, w in enumerate(weights) if all(p == 0 for p in w)]
 
-    taken = _defaults_taken(game, numeric)
+    taken = _defaults_taken(game, numeric, model)
     lines = ([taken[0][0].upper() + taken[0][1:] + "."] if taken else []) + ([pure_only] if pure_only else []) + [
         f"[{k}] {eq.describe()}" for k, eq in enumerate(result.equilibria)]
     if not escalating:
@@ -487,13 +499,14 @@ class GenericSections:
     ['equilibria', 'margins', 'red_lines']
     """
 
-    def __init__(self, escalation=None, red_line_parameters=None):
-        self.escalation, self.red_line_parameters = escalation, red_line_parameters
+    def __init__(self, escalation=None, red_line_parameters=None, model=False):
+        # model: the stage game holds a model's values as its defaults, and the report says so
+        self.escalation, self.red_line_parameters, self.model = escalation, red_line_parameters, model
 
     def stage(self, game, result=None) -> list:
         """The stage game's sections: equilibria, margins and tipping points (:func:`stage_sections`)."""
         return stage_sections(game, escalation=self.escalation,
-                              red_line_parameters=self.red_line_parameters, result=result)
+                              red_line_parameters=self.red_line_parameters, result=result, model=self.model)
 
     def repeated(self, analysis) -> list:
         """The repeated game's sections: the shadow of the future and, with noise, miscalculation
@@ -543,7 +556,7 @@ def explain(obj, *, strategies=None, delta=None, noise=None, within=100, escalat
     """
     from deterrence.errors import GameError
     if is_model(obj):    # before the game classes: a model's cached report needs no NumPy
-        sections = GenericSections(escalation, red_line_parameters)
+        sections = GenericSections(escalation, red_line_parameters, model=True)
         if analysis is None:
             from deterrence.analysis.model_cache import analyse_model
             analysis = analyse_model(obj)
