@@ -210,3 +210,25 @@ def test_a_models_report_names_the_models_values_not_defaults():
     section = explain(us_iran_model(W_iran=60)).section("equilibria")
     assert section.lines[0].startswith("Solved at the model's values (") and "W_iran=60" in section.lines[0]
     assert "default" not in section.lines[0] + " ".join(section.data["notes"])
+
+
+def test_the_repeated_analysis_says_the_defaults_it_takes(capsys):
+    """analyse_repeated (and deterrence repeated) analysed a symbolic stage game at its defaults and
+    said nothing, where solve, fit and dynamics note them (a defaults review): a note in the text and
+    notes in the JSON; values --set are named as set; a game with values has no note."""
+    import json
+
+    from deterrence import analyse_repeated
+    from deterrence.cli import main
+    pd = load_game("prisoners_dilemma")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DefaultValuesWarning)
+        symbolic, numeric = analyse_repeated(pd, delta="3/4"), analyse_repeated(pd.with_defaults(), delta="3/4")
+    assert symbolic.notes == ("analysed at the parameters' default values (T=5, R=3, P=1, S=0)",)
+    assert numeric.notes == () and "notes" not in numeric.to_json() and "Note:" not in numeric.to_text()
+    assert symbolic.payoffs == numeric.payoffs
+    assert main(["repeated", "prisoners_dilemma", "--delta", "3/4"]) == 0
+    assert capsys.readouterr().out.rstrip().endswith(f"Note: {symbolic.notes[0]}")
+    assert main(["repeated", "prisoners_dilemma", "--delta", "3/4", "--set", "T=6", "--json"]) == 0
+    set_note = "analysed at T=6 (set); R=3, P=1, S=0 at their default values"
+    assert json.loads(capsys.readouterr().out)["notes"] == [set_note]

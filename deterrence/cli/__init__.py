@@ -315,7 +315,7 @@ def _cmd_solve(args) -> int:
     return EXIT_OK
 
 
-def set_values_note(parameters, sets) -> str:
+def set_values_note(parameters, sets, verb: str = "solved") -> str:
     """The values a game was solved at when ``--set`` gave some: the text said nothing, where a run
     without ``--set`` notes every default (a newcomer's review).
 
@@ -327,7 +327,7 @@ def set_values_note(parameters, sets) -> str:
     from deterrence.core.numbers import format_exact
     given = ", ".join(f"{k}={format_exact(v)}" for k, v in parameters.items() if k in sets)
     rest = ", ".join(f"{k}={format_exact(v)}" for k, v in parameters.items() if k not in sets)
-    return f"solved at {given} (set)" + (f"; {rest} at their default values" if rest else "")
+    return f"{verb} at {given} (set)" + (f"; {rest} at their default values" if rest else "")
 
 
 def _wants_credibility(game, result) -> bool:

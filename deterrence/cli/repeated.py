@@ -157,10 +157,18 @@ def analyse(args):
     if values:
         game = game.with_parameters(values) if game.is_symbolic else game.subs(values)
     file, lines = _lines(args.game)
-    return analyse_repeated(game, args.strategies, delta=args.delta, noise=_noise(args.noise),
-                            horizon=args.horizon, within=args.within, file=file, lines=lines,
-                            **limits,
-                            _options=("--max-states", "--max-within", "--max-horizon"))
+    analysis = analyse_repeated(game, args.strategies, delta=args.delta, noise=_noise(args.noise),
+                                horizon=args.horizon, within=args.within, file=file, lines=lines,
+                                **limits,
+                                _options=("--max-states", "--max-within", "--max-horizon"))
+    if values and analysis.notes:
+        # the values --set gave are no defaults: the note says which were set (as solve --set does)
+        import dataclasses
+
+        from deterrence.cli import set_values_note
+        analysis = dataclasses.replace(analysis, notes=(
+            set_values_note(analysis.game.stage.parameters, values, "analysed"),))
+    return analysis
 
 
 def json_object(analysis) -> dict:
@@ -171,7 +179,7 @@ def json_object(analysis) -> dict:
     >>> pd = analyse(p.parse_args(["prisoners_dilemma", "--delta", "3/4"]))
     >>> sorted(json_object(pd))  # doctest: +NORMALIZE_WHITESPACE
     ['critical_attained', 'critical_delta', 'critical_delta_float', 'critical_delta_formula', 'delta', 'delta_set',
-     'deviations', 'horizon', 'nash', 'noise', 'payoffs', 'players', 'strategies', 'subgame_perfect']
+     'deviations', 'horizon', 'nash', 'noise', 'notes', 'payoffs', 'players', 'strategies', 'subgame_perfect']
     """
     # the whole analysis (it was cut to nine keys, which left a saved result without its delta,
     # profile, noise or the rounds of its war probability: an analyst's review)

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from deterrence.core.numbers import format_exact, json_float
 from deterrence.core.repeated import RepeatedGame
+from deterrence.core.validate import defaults_note
 from deterrence.errors import GameError, TooLargeError
 from deterrence.solvers.repeated.critical_delta import _num, where_text
 from deterrence.solvers.repeated.finite_horizon import check_horizon
@@ -83,6 +84,7 @@ class RepeatedAnalysis:
     noisy_check: object = None  # DeviationCheck under the game's noise, or None
     noise: object = None        # NoiseAnalysis (war risk) under the game's noise, or None
     within: int = 100           # rounds for the war probability
+    notes: tuple = ()           # what the caller should know: the stage game's defaults taken
 
     @property
     def players(self) -> tuple:
@@ -147,6 +149,7 @@ class RepeatedAnalysis:
         subgame perfect: yes; Nash: yes
         critical delta: 1/2 = (R - T)/(P - T)
         SPE for delta in: [1/2, 1)
+        Note: analysed at the parameters' default values (T=5, R=3, P=1, S=0)
         """
         from deterrence.core.numbers import format_approx
         rg = self.game
@@ -194,6 +197,7 @@ class RepeatedAnalysis:
             er = n.expected_rounds_to_war
             lines.append(f"expected rounds until war: {n.no_expected_time(6) if er is None else format_approx(er, 6)}")
             lines.append(f"long-run average payoffs: {', '.join(format_approx(v, 6) for v in n.long_run_payoffs)}")
+        lines += [f"Note: {note}" for note in self.notes]
         return "\n".join(lines)
 
     def __str__(self) -> str:
@@ -215,6 +219,8 @@ class RepeatedAnalysis:
                "noise": None if g.noise is None else g.noise.to_dict(),
                "payoffs": [format_exact(v) for v in self.payoffs],
                "subgame_perfect": self.subgame_perfect}
+        if self.notes:
+            out["notes"] = list(self.notes)
         if g.horizon is not None:
             out["deviations"] = self.check.to_json()["deviations"]
             return out
@@ -272,10 +278,13 @@ def analyse_repeated(game, profile=None, *, delta=None, noise=None, horizon=None
     check_analysis_size(rg, within=within, max_states=max_states, max_within=max_within,
                         max_horizon=max_horizon, options=_options)
     numeric = rg.with_defaults()
+    # a symbolic stage game is analysed at its defaults, as solve solves it: said in the notes (text
+    # and JSON), as solve and fit say it (deterrence repeated said nothing of them: a defaults review)
+    notes = ((defaults_note(numeric.stage, "analysed"),) if getattr(rg.stage, "is_symbolic", False) else ())
     if numeric.horizon is not None:
         from deterrence.solvers.repeated.finite_horizon import finite_one_shot_deviation
         return RepeatedAnalysis(game=numeric, check=finite_one_shot_deviation(numeric, max_horizon=max_horizon),
-                                within=within)
+                                within=within, notes=notes)
     check = one_shot_deviation(numeric.with_noise(None))
     crit, note = None, None
     if critical:
@@ -292,7 +301,7 @@ def analyse_repeated(game, profile=None, *, delta=None, noise=None, horizon=None
         noisy = one_shot_deviation(numeric)
         chain = analyse_noise(numeric, within=within)
     return RepeatedAnalysis(game=numeric, check=check, critical=crit, critical_note=note,
-                            noisy_check=noisy, noise=chain, within=within)
+                            noisy_check=noisy, noise=chain, within=within, notes=notes)
 
 
 __all__ = ["RepeatedAnalysis", "analyse_repeated", "check_analysis_size"]
