@@ -30,9 +30,10 @@ def timed(fn, repeat=1):
 
 def main():
     from deterrence.analysis.maps import regime_at, regime_map
-    from deterrence.models.us_iran import _symbolic_classifier   # the model derives its formulas
+    from deterrence.models.us_iran import _FORMULAS, _symbolic_classifier   # the model derives its formulas
     deltas, wars = np.linspace(0.01, 0.99, 200), np.linspace(0, 60, 200)
     _symbolic_classifier.cache_clear()
+    _FORMULAS.clear()                   # the formulas by structure too (stop 44): cold
     setup, _ = timed(lambda: regime_map(("delta", [0.5]), ("W_iran", [1.0])))
     grid, sym = timed(lambda: regime_map(("delta", deltas), ("W_iran", wars)), repeat=5)
     rng = np.random.default_rng(0)

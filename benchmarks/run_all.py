@@ -972,7 +972,7 @@ def goal_stochastic_map(quick):
     import numpy as np
     from fractions import Fraction
     from deterrence.analysis.maps import regime_at, regime_map
-    from deterrence.models.us_iran import _symbolic_classifier   # the model derives its formulas
+    from deterrence.models.us_iran import _FORMULAS, _symbolic_classifier   # the model derives its formulas
     from deterrence.models.us_iran_exchange import exchange_model, markov_perfect_equilibria
     from deterrence.models.us_iran_exchange_map import markov_perfect_map
     side = 4 if quick else 8
@@ -995,6 +995,7 @@ def goal_stochastic_map(quick):
     deltas, wars = np.linspace(0.01, 0.99, 100), np.linspace(0, 60, 100)
     import sympy  # noqa: F401 - imported before the clock, as when other goals ran first
     _symbolic_classifier.cache_clear()
+    _FORMULAS.clear()       # since stop 44 the formulas are kept by structure: cold means both cleared
     t = time.perf_counter()
     regime_map(("delta", deltas), ("W_iran", wars))
     t_sym = time.perf_counter() - t                        # cold: derivation included
