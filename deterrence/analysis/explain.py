@@ -86,9 +86,12 @@ def _defaults_taken(game, numeric, model=False) -> list:
     from deterrence.core.validate import defaults_note
     if not getattr(game, "is_symbolic", False):
         return []
-    if model:
-        return ["solved at the model's values (" + ", ".join(f"{k}={v}" for k, v in numeric.parameters.items()) + ")"]
-    return [defaults_note(numeric)]
+    return [defaults_note(numeric, values="the model's values") if model else defaults_note(numeric)]
+
+
+def _as_sentences(notes) -> list:
+    """Each note as a line of the report's text: capitalised, with its full stop."""
+    return [note[0].upper() + note[1:] + "." for note in notes]
 
 
 def _notes_with(taken, result) -> dict:
@@ -126,7 +129,7 @@ def stage_sections(game, *, escalation=None, red_line_parameters=None, result=No
     restraint = [k for k, w in enumerate(weights) if all(p == 0 for p in w)]
 
     taken = _defaults_taken(game, numeric, model)
-    lines = ([taken[0][0].upper() + taken[0][1:] + "."] if taken else []) + ([pure_only] if pure_only else []) + [
+    lines = _as_sentences(taken) + ([pure_only] if pure_only else []) + [
         f"[{k}] {eq.describe()}" for k, eq in enumerate(result.equilibria)]
     if not escalating:
         lines.append(NO_ESCALATION)
@@ -408,7 +411,7 @@ def tree_sections(tree) -> list:
     numeric = tree.with_defaults() if getattr(tree, "is_symbolic", False) else tree
     spe = subgame_perfect(numeric)
     taken = _defaults_taken(tree, numeric)
-    lines = ([taken[0][0].upper() + taken[0][1:] + "."] if taken else []) + [
+    lines = _as_sentences(taken) + [
         str(e.describe() if hasattr(e, "describe") else e) for e in spe.equilibria]
     sections = [Section("subgame_perfect", "Subgame-perfect equilibria", tuple(lines),
                         {**spe.to_json(), **_notes_with(taken, spe)})]

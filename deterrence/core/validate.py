@@ -362,10 +362,11 @@ __all__ = ["at_defaults", "warn_defaults", "defaults_note", "how_to_give_values"
            "check_positive", "check_nonnegative", "player_position", "action_position"]
 
 
-def defaults_note(solved, verb: str = "solved") -> str:
+def defaults_note(solved, verb: str = "solved", values: str = "the parameters' default values") -> str:
     """What taking a symbolic game at its parameters' defaults says: ``solve`` puts it in the
     result's notes, a tool called directly in a :class:`~deterrence.errors.DefaultValuesWarning`.
-    ``verb`` is what the tool did with the game (a check of a profile says ``"checked"``).
+    ``verb`` is what the tool did with the game (a check of a profile says ``"checked"``);
+    ``values`` whose values they are (a model's stage game holds the model's values as defaults).
 
     >>> from deterrence import load_game
     >>> defaults_note(load_game("prisoners_dilemma").with_defaults())
@@ -374,7 +375,7 @@ def defaults_note(solved, verb: str = "solved") -> str:
     "checked at the parameters' default values (T=5, R=3, P=1, S=0)"
     """
     shown = ", ".join(f"{k}={v}" for k, v in solved.parameters.items())
-    return f"{verb} at the parameters' default values ({shown})"
+    return f"{verb} at {values} ({shown})"
 
 
 def at_defaults(game, what: str, verb: str = "solved"):
@@ -430,7 +431,6 @@ def warn_defaults(message: str) -> None:
     while frame.f_back is not None and os.path.abspath(frame.f_code.co_filename).startswith(package + os.sep):
         frame, level = frame.f_back, level + 1
     warnings.warn(message, DefaultValuesWarning, stacklevel=level)
-
 
 
 def how_to_give_values(names, parameters) -> str:
