@@ -432,3 +432,17 @@ def test_an_irrational_payoff_refused_by_a_solver_names_its_file_and_line(tmp_pa
     assert code == 2
     assert err.startswith(f"deterrence: {path}:8: all_equilibria needs rational payoffs; the payoff of B at (x, v) "
                           "is sqrt(2)"), err
+
+
+def test_no_command_is_a_usage_error():
+    """With no command the CLI printed the help and exited 0, so a script that forgot its command
+    passed; argparse's required subcommands exit 2 with the usage and a message. --help and
+    --version still exit 0."""
+    code, out, err = run()
+    assert code == 2 and out == ""
+    assert err.startswith("usage: deterrence")
+    assert "a command is needed" in err and "solve" in err and "repeated" in err
+    code, out, _ = run("--help")
+    assert code == 0 and "usage: deterrence" in out
+    code, out, _ = run("--version")
+    assert code == 0 and out.startswith("deterrence ")

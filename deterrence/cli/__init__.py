@@ -484,9 +484,11 @@ def _main(argv, DeterrenceError) -> int:
         first = next((a for a in argv if not a.startswith("-")), None)
         parser = build_parser(first if first in SUBCOMMANDS else None)
         args = parser.parse_args(argv)
-        if args.command is None:
-            parser.print_help()
-            return EXIT_OK
+        if args.command is None:     # a usage error, as argparse's required subcommands make it
+            print(parser.format_usage(), end="", file=sys.stderr)
+            print(f"deterrence: a command is needed, one of {', '.join(_command_names())} "
+                  "(deterrence --help says what each does)", file=sys.stderr)
+            return EXIT_USAGE
         if args.command in SUBCOMMANDS:
             return _load(SUBCOMMANDS[args.command][0]).run(args) or EXIT_OK
         return COMMANDS[args.command](args)
@@ -504,6 +506,15 @@ def _main(argv, DeterrenceError) -> int:
     except (OSError, UnicodeError) as exc:
         print(f"deterrence: {exc}", file=sys.stderr)
         return EXIT_USAGE
+
+
+def _command_names():
+    """The commands, in the order the help lists them.
+
+    >>> _command_names()[:4]
+    ['solve', 'show', 'list', 'repeated']
+    """
+    return [*COMMANDS, *SUBCOMMANDS]
 
 
 def _in_game_file(exc, source):
