@@ -183,3 +183,31 @@ def test_subs_from_python_names_the_file_and_line_of_a_game_read_from_a_file(kin
     if kind != "tree":     # (a GameTree cannot be pickled at all: its nodes refuse __setattr__)
         assert pickle.loads(pickle.dumps(game)).file == game.file
         assert pickle.loads(pickle.dumps(game)) == game
+
+
+@pytest.mark.parametrize("kind", ["normal form", "tree", "stochastic"])
+def test_a_game_at_values_keeps_its_file(kind):
+    """``subs`` and ``with_defaults`` dropped ``file``: the game at the values (what ``solve``
+    solves) named no file in its refusals, from Python (the command line named it)."""
+    from deterrence.io.catalogue import find_entry
+    path = str(find_entry({"normal form": "chicken", "tree": "brinkmanship",
+                           "stochastic": "stochastic_prisoners_dilemma"}[kind]))
+    game = load_game(path)
+    assert game.subs().file == game.with_defaults().file == path
+    assert game.with_parameters().subs().file == path
+
+
+def test_solve_from_python_names_the_file_of_an_irrational_payoff(tmp_path):
+    """solve(load_game(path)) refused an irrational payoff at the defaults naming no file (the
+    game at the defaults had dropped it); the command line named file and line."""
+    from deterrence import solve
+    from deterrence.errors import ParameterValuesError
+    path = tmp_path / "root.toml"
+    path.write_text('title="x"\nplayers=["A","B"]\n[parameters]\na = 2\n[actions]\nA=["x","y"]\n'
+                    'B=["u","v"]\n[payoffs]\n"x, u" = ["sqrt(a)", 0]\n"x, v" = [0, 0]\n"y, u" = [0, 0]\n'
+                    '"y, v" = [1, 1]\n')
+    game = load_game(str(path))
+    for call in (lambda: solve(game), lambda: solve(game.subs(a=3)), lambda: solve(game.with_defaults())):
+        with pytest.raises(ParameterValuesError, match="is not a rational number") as caught:
+            call()
+        assert str(caught.value).startswith(f"{path}:9: "), caught.value

@@ -186,18 +186,24 @@ def in_its_file(method):
     Traceback (most recent call last):
     ...
     deterrence.errors.ParameterValuesError: g.toml:3: 1/(a - 1) is not finite at a = 1
+
+    A game that ``subs`` returns keeps the file, so that a solver's refusal of it (its
+    ``require_numeric``, also decorated) names the file too.
     """
     from deterrence.errors import ParameterValuesError
 
     @functools.wraps(method)
     def located(self, *args, **kwargs):
         try:
-            return method(self, *args, **kwargs)
+            result = method(self, *args, **kwargs)
         except ParameterValuesError as exc:
             file = getattr(self, "_file", None)
             if file is None or exc.file is not None:
                 raise
             raise file.locate(exc) from None
+        # the game at the values keeps the file: a solver's refusal of it (an irrational payoff
+        # at the defaults) named no file from Python, since subs and with_defaults dropped it
+        return kept_file(result, self) if isinstance(result, type(self)) else result
     return located
 
 
@@ -247,8 +253,9 @@ def file_of(game):
 
 #: The doc of the games' ``file`` property.
 FILE_DOC = ("The path of the file the game was read from by :func:`deterrence.load_game` (kept by "
-            "``with_parameters``), else None: errors of its formulas at other values name it. Provenance, "
-            "not part of the game's value: equal games from two files are equal, and hash alike.")
+            "``with_parameters``, ``subs`` and ``with_defaults``), else None: errors of its formulas at "
+            "other values name it. Provenance, not part of the game's value: equal games from two files "
+            "are equal, and hash alike.")
 
 
 def check_count(name: str, value, *, limit: int, option: str | None = None, least: int = 1) -> int:
