@@ -264,4 +264,20 @@ def test_the_set_of_discount_factors_in_json_reads_back_with_the_toolkits_parser
         text = delta_set_text(dset)
         assert "Interval" not in text and "FiniteSet" not in text
         assert read_delta_set(text) == dset, (dset, text)
-        parse_condition(text, ["delta"])               # the whitelist reads it: no sympify
+        if dset != sympy.EmptySet:                     # (written "empty", which read_delta_set reads)
+            parse_condition(text, ["delta"])           # the whitelist reads it: no sympify
+
+
+def test_an_empty_set_of_discount_factors_is_written_empty(capsys):
+    """Tit-for-tat against itself is subgame perfect for no delta; the JSON wrote its set as
+    "delta < 0", which reads as a set of negative discount factors. It says "empty" now, and the
+    text says no delta."""
+    from deterrence.cli import main
+    from deterrence.solvers.repeated.critical_delta import read_delta_set
+    args = ["repeated", "prisoners_dilemma", "-s", "tit_for_tat,tit_for_tat", "--noise", "none"]
+    assert main([*args, "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["delta_set"] == "empty" and out["critical_delta"] is None
+    assert read_delta_set(out["delta_set"]) == sympy.EmptySet
+    assert main(args) == 0
+    assert "SPE for no delta in [0, 1)" in capsys.readouterr().out

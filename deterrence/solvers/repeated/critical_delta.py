@@ -449,12 +449,17 @@ def _set_pieces(dset):
             yield "other", part
 
 
+#: the JSON's ``delta_set`` when no discount factor in [0, 1) makes the profile subgame perfect
+EMPTY = "empty"
+
+
 def delta_set_text(dset) -> str:
     """The set of δ as a condition on ``delta`` in the toolkit's own syntax, as the JSON writes it
-    (``delta_set``): ``"1/2 <= delta < 1"``, ``"delta == 1/3"``, pieces joined by ``or``, ``"delta < 0"``
-    for the empty set (no δ of ``[0, 1)``, the discount factors' range); its ends as formulas
-    (``sqrt(2)/2``, ``format_formula``). :func:`read_delta_set`
-    (the whitelist parser ``parse_condition``) reads it back. sympy's text (``Interval.Ropen(1/2, 1)``)
+    (``delta_set``): ``"1/2 <= delta < 1"``, ``"delta == 1/3"``, pieces joined by ``or``; ``"empty"``
+    for the empty set (no δ of ``[0, 1)``, the discount factors' range: it was ``"delta < 0"``, which
+    read as a set of negative discount factors); its ends as formulas (``sqrt(2)/2``,
+    ``format_formula``). :func:`read_delta_set` (the whitelist parser ``parse_condition``, and
+    ``"empty"``) reads it back. sympy's text (``Interval.Ropen(1/2, 1)``)
     was no syntax of the toolkit's (a JSON review). An end that is a root with no formula in the
     grammar (sympy's ``CRootOf`` of a polynomial of degree five or more) is written as a decimal of
     25 significant digits, the one inexact case.
@@ -466,11 +471,11 @@ def delta_set_text(dset) -> str:
     >>> delta_set_text(sympy.Union(sympy.FiniteSet(sympy.Rational(1, 3)), sympy.Interval.open(sympy.sqrt(2) / 2, 1)))
     'delta == 1/3 or sqrt(2)/2 < delta < 1'
     >>> delta_set_text(sympy.EmptySet)
-    'delta < 0'
+    'empty'
     """
     import sympy
     if dset == sympy.EmptySet:
-        return "delta < 0"
+        return EMPTY
     out = []
     for kind, part in _set_pieces(dset):
         if kind == "point":
@@ -501,14 +506,19 @@ def _end(x) -> str:
 
 def read_delta_set(text):
     """The set of δ that :func:`delta_set_text` wrote (the JSON's ``delta_set``), as a sympy set within
-    ``[0, 1)``, read by the toolkit's whitelist parser (``parse_condition``), never by ``sympify``.
+    ``[0, 1)``, read by the toolkit's whitelist parser (``parse_condition``), never by ``sympify``;
+    ``"empty"`` is the empty set.
 
     >>> from deterrence import load_game
     >>> c = critical_delta(load_game("prisoners_dilemma"), "grim_trigger")
     >>> c.to_json()["delta_set"], read_delta_set(c.to_json()["delta_set"]) == c.delta_set
     ('1/2 <= delta < 1', True)
+    >>> read_delta_set("empty")
+    EmptySet
     """
     import sympy
+    if text.strip() == EMPTY:
+        return sympy.EmptySet
 
     from deterrence.core.symbolic import parse_condition
     return parse_condition(text, ["delta"]).as_set().intersect(sympy.Interval.Ropen(0, 1))
