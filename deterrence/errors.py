@@ -65,6 +65,22 @@ class ParameterValuesError(GameError):
         self.places, self.file, self.line, self.reason = tuple(places), file, line, message
 
 
+class PlacedError(GameError):
+    """A game (or an automaton's table) refused at a place: ``places`` are key paths, in a game
+    file's terms (``("stochastic", "states", state, "payoffs")``; ``("transitions", 2)`` within an
+    automaton's table, an array's element counted from 0), most precise first; the file reader
+    names the line from them (it matched ``state (\\S+?):`` in the message, which cut a state name
+    with a space, "high alert", and named the [stochastic] header's line: an error review).
+
+    >>> PlacedError("bad rule", [("transitions", 2)]).places
+    (('transitions', 2),)
+    """
+
+    def __init__(self, message, places=()):
+        super().__init__(message)
+        self.places = tuple(places)
+
+
 class ExpressionError(GameFileError):
     """An expression in a game file is outside the safe grammar."""
 

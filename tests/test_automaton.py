@@ -301,3 +301,37 @@ def test_a_condition_is_no_probability():
     for value in (a > sympy.Rational(1, 2), sympy.Eq(a, 1)):
         with pytest.raises(GameError, match=r"probability of 'C' in state 's' is .* not a number or a formula"):
             Automaton(["s"], "s", {"s": {"C": value, "D": 1 - a}}, ["*: *, * -> s"], actions=["C", "D"])
+
+
+def test_automaton_errors_name_rules_as_written_and_the_file_from_python(tmp_path):
+    """An automaton's errors named a rule by its 0-based index in the field (``transitions[5]``
+    beside "rule 6" in the message), named one of two conflicting rules, found the line by parsing
+    the field's text (from_text: by searching the message for a key), and from Python
+    (``load_game``, then the repeated game) named no file at all. The error carries its place
+    within the table, as the other readers' (PlacedError); the reader finds the line from it."""
+    from deterrence.core.repeated import RepeatedGame
+    from deterrence.errors import PlacedError
+    rules = ['"*: *, hold -> calm",', '"*: *, strike -> punish",']
+    bad = GAME.replace("\n  ".join(rules), "\n  ".join(rules + ['"punish: hold, strike -> calm",',
+                                                                '"punish: hold, strike -> punish",']))
+    assert bad != GAME
+    path = tmp_path / "g.toml"
+    path.write_text(bad)
+    game = load_game(path)
+    for call in (lambda: read_profile(game), lambda: RepeatedGame.from_game(game)):
+        with pytest.raises(GameFileError) as info:
+            call()
+        line = bad.splitlines().index('  "punish: hold, strike -> punish",') + 1
+        assert (info.value.file, info.value.line) == (str(path), line), str(info.value)
+        assert info.value.field == "repeated.strategies.my_tft.transitions (item 4)"
+        assert "rules 3 and 4 give two next states for state 'punish'" in str(info.value)
+    # built from Python, the error carries its place; from text, the line of the place's key
+    spec = {"states": ["s"], "play": {"s": "C"}, "transitions": ["s: C, * -> s", "s: D, * -> nowhere"]}
+    with pytest.raises(PlacedError) as info:
+        Automaton.from_spec(spec, CD)
+    assert info.value.places == (("transitions", 1),)
+    text = 'states = ["s"]\nplay = { s = "C" }\n# "start" and "transitions" in a comment\nstart = "s"\n' \
+           'transitions = ["s: C, * -> s", "s: D, * -> nowhere"]\n'
+    with pytest.raises(GameFileError) as info:
+        Automaton.from_text(text, CD, file="a.toml")
+    assert str(info.value).startswith("a.toml:5: transitions (item 2): ") and "rule 2" in str(info.value)

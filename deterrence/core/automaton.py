@@ -41,7 +41,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from deterrence.errors import GameError, GameFileError, TooLargeError
+from deterrence.errors import GameError, GameFileError, PlacedError, TooLargeError
 from deterrence.core.numbers import format_exact, is_symbolic, to_exact
 from deterrence.core.random import rng
 from deterrence.core.validate import boundary_init
@@ -54,16 +54,53 @@ _RULE = re.compile(r"^\s*([^:]+?)\s*:\s*([^,]+?)\s*,\s*([^-]+?)\s*->\s*(\S+)\s*$
 
 
 def _err(message, where):
-    if where and (where.get("file") or where.get("line")):
-        return GameFileError(message, **where)
-    return GameError(message)
+    """The error of an automaton's table: a ``GameFileError`` when ``where`` names a file or a
+    line, else a :class:`~deterrence.errors.PlacedError`; either carries ``where``'s
+    ``place`` (the key path of the fault within the table, ``("transitions", 2)``: an array's
+    element counted from 0, as key paths count) as ``places``, from which a reader names the
+    file's line (it searched the message and the field's text for a key).
+
+    >>> _err("bad", {"field": "transitions (item 3)", "place": ("transitions", 2)}).places
+    (('transitions', 2),)
+    """
+    where = dict(where or {})
+    place = where.pop("place", None)
+    places = () if place is None else (tuple(place),)
+    if where.get("file") or where.get("line"):
+        exc = GameFileError(message, **where)
+        exc.places = places
+        return exc
+    return PlacedError(message, places)
+
+
+def _field(*path) -> str:
+    """A key path of an automaton's table in words, as the file readers name a field: an
+    element of an array counted from 1, as a person counts (``transitions[2]`` was the third
+    rule, which the message called rule 3: an error review).
+
+    >>> _field("transitions", 2), _field("play", "high alert", "hold")
+    ('transitions (item 3)', 'play."high alert".hold')
+    """
+    out = []
+    for part in path:
+        if isinstance(part, int):
+            out[-1] += f" (item {part + 1})"
+        else:
+            out.append(part if re.fullmatch(r"[A-Za-z0-9_-]+", part) else '"' + part.replace('"', '\\"') + '"')
+    return ".".join(out)
 
 
 def _probability(value, what, parameters, where):
     """An exact probability (int/Fraction) or a sympy expression over parameters."""
     if isinstance(value, str) and not re.fullmatch(r"\s*[-+]?[0-9.]+(?:/[0-9]+)?\s*", value):
         from deterrence.core.symbolic import parse_expression
-        value = parse_expression(value, parameters, **(where or {}))
+        place = (where or {}).get("place")
+        try:
+            value = parse_expression(value, parameters, **{k: v for k, v in (where or {}).items()
+                                                           if k != "place"})
+        except GameError as exc:     # an unknown name in the formula: at the probability's place
+            exc.places = () if place is None else (tuple(place),)
+            raise
     if is_symbolic(value):
         import sympy
         if not isinstance(value, sympy.Expr):        # a > 1/2, Eq(a, 1): the wrapper said only "TypeError"
@@ -105,7 +142,7 @@ class Automaton:
     >>> Automaton(["s"], "s", {"s": "C"}, ["s: C, * -> s"], actions=["C", "D"])
     Traceback (most recent call last):
     ...
-    deterrence.errors.GameError: automaton: no transition from state 's' on profile (D, C)
+    deterrence.errors.PlacedError: automaton: no transition from state 's' on profile (D, C)
     """
 
     __slots__ = ("_states", "_start", "_actions", "_opp", "_probs", "_next", "_name",
@@ -119,10 +156,12 @@ class Automaton:
         where = dict(where or {})
         base_field = where.get("field")
 
-        def at(sub):
+        def at(*path):
+            """``where`` at ``path`` within the table: its field in words and its place."""
             w = dict(where)
-            if base_field or sub:
-                w["field"] = ".".join(x for x in (base_field, sub) if x) or None
+            if base_field or path:
+                w["field"] = ".".join(x for x in (base_field, _field(*path)) if x) or None
+            w["place"] = path
             return w
 
         if hasattr(states, "__len__") and len(states) > MAX_STATES:
@@ -140,14 +179,14 @@ class Automaton:
         actions = tuple(str(a) for a in actions)
         opp = tuple(str(a) for a in (actions if opponent_actions is None else opponent_actions))
         if not actions or not opp:
-            raise _err(f"{label}: needs at least one action", where)
+            raise _err(f"{label}: needs at least one action", at())
 
         # outputs
         if not isinstance(play, Mapping):
             raise _err(f"{label}: play must map each state to an action or a distribution", at("play"))
         for s in play:
             if s not in states:
-                raise _err(f"{label}: play names unknown state {s!r}", at("play"))
+                raise _err(f"{label}: play names unknown state {s!r}", at("play", s))
         probs, symbolic, stochastic = [], False, False
         for s in states:
             if s not in play:
@@ -157,36 +196,37 @@ class Automaton:
             if isinstance(out, str):
                 if out not in actions:
                     raise _err(f"{label}: state {s!r} plays unknown action {out!r} "
-                               f"(actions: {', '.join(actions)})", at(f"play.{s}"))
+                               f"(actions: {', '.join(actions)})", at("play", s))
                 row[actions.index(out)] = 1
             elif isinstance(out, Mapping):
                 for a, p in out.items():
                     if a not in actions:
                         raise _err(f"{label}: state {s!r} plays unknown action {a!r} "
-                                   f"(actions: {', '.join(actions)})", at(f"play.{s}"))
+                                   f"(actions: {', '.join(actions)})", at("play", s))
                     row[actions.index(a)] = _probability(
-                        p, f"probability of {a!r} in state {s!r}", parameters, at(f"play.{s}.{a}"))
+                        p, f"probability of {a!r} in state {s!r}", parameters, at("play", s, a))
                 total = sum(row)
                 symbolic = symbolic or any(is_symbolic(p) for p in row)
                 if is_symbolic(total):
                     symbolic = True
                     import sympy
                     if sympy.simplify(total - 1) != 0:
-                        raise _err(f"{label}: probabilities in state {s!r} sum to {total}, not 1", at(f"play.{s}"))
+                        raise _err(f"{label}: probabilities in state {s!r} sum to {total}, not 1", at("play", s))
                 elif total != 1:
                     raise _err(f"{label}: probabilities in state {s!r} sum to {format_exact(total)}, not 1",
-                               at(f"play.{s}"))
+                               at("play", s))
                 if sum(1 for p in row if p != 0) > 1:
                     stochastic = True
             else:
                 raise _err(f"{label}: state {s!r} must play an action label or a "
-                           f"{{action: probability}} table, got {type(out).__name__}", at(f"play.{s}"))
+                           f"{{action: probability}} table, got {type(out).__name__}", at("play", s))
             probs.append(tuple(row))
 
         # transitions
-        rules = _rules(transitions, label, at("transitions"))
+        rules = _rules(transitions, label, at)
         nxt = np.full((len(states), len(actions), len(opp)), -1, dtype=np.int64)
         rank = np.full(nxt.shape, -1, dtype=np.int64)
+        by = np.full(nxt.shape, -1, dtype=np.int64)       # the rule that set each next state
         for k, (s, a, b, t, rwhere) in enumerate(rules):
             for value, pool, what in ((s, states, "state"), (a, actions, "own action"),
                                       (b, opp, "opponent action")):
@@ -204,10 +244,11 @@ class Automaton:
                 for y in ai:
                     for z in bi:
                         if rank[x, y, z] < spec:
-                            rank[x, y, z], nxt[x, y, z] = spec, ti
+                            rank[x, y, z], nxt[x, y, z], by[x, y, z] = spec, ti, k
                         elif rank[x, y, z] == spec and nxt[x, y, z] != ti:
-                            raise _err(f"{label}: rules give two next states for state {states[x]!r} on "
-                                       f"profile ({actions[y]}, {opp[z]}): "
+                            # both rules by the numbers the message gives every rule (from 1)
+                            raise _err(f"{label}: rules {by[x, y, z] + 1} and {k + 1} give two next states "
+                                       f"for state {states[x]!r} on profile ({actions[y]}, {opp[z]}): "
                                        f"{states[nxt[x, y, z]]!r} and {t!r}", rwhere)
         missing = np.argwhere(nxt < 0)
         if len(missing):
@@ -232,7 +273,7 @@ class Automaton:
         >>> Automaton.from_spec(spec, ["C", "D"], name="tft").states
         ('c', 'd')
         """
-        where = dict(file=file, line=line, field=field)
+        where = dict(file=file, line=line, field=field, place=())
         label = f"automaton {name!r}" if name else "automaton"
         if not isinstance(spec, Mapping):
             raise _err(f"{label}: expected a table with states, start, play, transitions", where)
@@ -246,8 +287,9 @@ class Automaton:
         states = spec["states"]
         if not isinstance(states, list) or not all(isinstance(s, str) for s in states):
             raise _err(f"{label}: states must be an array of names in quotes",
-                       dict(where, field=".".join(x for x in (field, "states") if x)))
+                       dict(where, field=".".join(x for x in (field, "states") if x), place=("states",)))
         start = spec.get("start", states[0] if states else "")
+        where.pop("place")
         return cls(states, start, spec["play"], spec["transitions"], actions, opponent_actions,
                    name=name, description=str(spec.get("description", spec.get("about", ""))),
                    parameters=parameters, where=where)
@@ -305,16 +347,15 @@ class Automaton:
                 lines.setdefault(m.group(1), k)
         try:
             return cls.from_spec(spec, actions, opponent_actions, name=name, parameters=parameters)
-        except GameFileError:
-            raise
         except GameError as exc:
-            msg = str(exc)
-            key = next((k for k in ("transitions", "play", "start", "states") if k in msg), None)
-            if key is None:
-                key = "transitions" if "transition" in msg else ("play" if "plays" in msg or
-                                                                 "probabilit" in msg else None)
-            raise GameFileError(msg, file=file or "<text>", line=lines.get(key),
-                                field=key) from None
+            # the line of the key the error's place is under (it searched the message for a key)
+            place = next(iter(getattr(exc, "places", ())), ())
+            if getattr(exc, "file", None) is not None or not isinstance(place, tuple):
+                raise
+            line = lines.get(place[0]) if place else None
+            field = getattr(exc, "field", None) or _field(*place) or None
+            raise GameFileError(getattr(exc, "reason", str(exc)), file=file or "<text>", line=line,
+                                field=field) from None
 
     # -- views ----------------------------------------------------------------
     states = property(lambda self: self._states, doc="State names, in order.")
@@ -481,8 +522,9 @@ def _index(pool, label, what, name):
     raise GameError(f"automaton {name!r}: unknown {what} {label!r} (known: {', '.join(pool)})")
 
 
-def _rules(transitions, label, where):
-    """Normalise transitions into (state, own, opp, next, where) tuples."""
+def _rules(transitions, label, at):
+    """Normalise transitions into (state, own, opp, next, where) tuples; ``at(*path)`` is the
+    ``where`` of a place within the automaton's table (each rule at its own place)."""
     out = []
     if isinstance(transitions, Mapping):
         for key, target in transitions.items():
@@ -490,20 +532,19 @@ def _rules(transitions, label, where):
                 parts = [p.strip() for p in key.replace(":", ",").split(",")]
             else:
                 parts = [str(p) for p in key]
+            w = at("transitions", key) if isinstance(key, str) else at("transitions")
             if len(parts) != 3:
                 raise _err(f"{label}: transition key {key!r} must name (state, own action, "
-                           "opponent action)", where)
-            out.append((*parts, str(target), where))
+                           "opponent action)", w)
+            out.append((*parts, str(target), w))
         return out
     if isinstance(transitions, (list, tuple)):
         for k, rule in enumerate(transitions):
-            w = dict(where)
-            if w.get("field"):
-                w["field"] = f"{w['field']}[{k}]"
+            w = at("transitions", k)
             if isinstance(rule, str):
                 m = _RULE.match(rule)
                 if not m:
-                    raise _err(f"{label}: transition rule {rule!r} is not of the form "
+                    raise _err(f"{label}: transition rule {k + 1}, {rule!r}, is not of the form "
                                "'state: own, opponent -> next'", w)
                 out.append((*m.groups(), w))
             elif isinstance(rule, (list, tuple)) and len(rule) == 4:
@@ -512,7 +553,7 @@ def _rules(transitions, label, where):
                 raise _err(f"{label}: transition rule {k + 1} must be a string "
                            "'state: own, opponent -> next'", w)
         return out
-    raise _err(f"{label}: transitions must be a list of rules or a table", where)
+    raise _err(f"{label}: transitions must be a list of rules or a table", at("transitions"))
 
 
 __all__ = ["Automaton", "WILDCARD"]

@@ -584,19 +584,22 @@ def _profile_names(names) -> tuple:
     return tuple(names)
 
 
-def _at_own_line(exc, base_field, base_path, lines):
+def _at_own_line(exc, base_path, lines):
     """``exc`` (an error of an automaton table read from a file) at the line of its own key or
-    array element (a bad transition rule in a long array was blamed on the table's header)."""
-    field = exc.field or ""
-    if not lines or not base_field or not field.startswith(base_field):
+    array element, found from its place within the table (``exc.places``, key paths as
+    :func:`deterrence.io.toml_reader.key_lines` keys them, under ``base_path``): a bad
+    transition rule in a long array was blamed on the table's header, and then found by
+    parsing the error's field text (an error review)."""
+    places = getattr(exc, "places", ())
+    if not lines or not places:
         return exc
-    path = list(base_path)
-    for part in re.findall(r"\[(\d+)\]|([^.\[\]]+)", field[len(base_field):]):
-        path.append(int(part[0]) if part[0] else part[1])
-    for k in range(len(path), len(base_path), -1):
-        line = lines.get(tuple(path[:k]))
+    path = tuple(base_path) + tuple(places[0])
+    for k in range(len(path), len(base_path) - 1, -1):
+        line = lines.get(path[:k])
         if line is not None:
-            return type(exc)(exc.reason, file=exc.file, line=line, field=exc.field)
+            placed = type(exc)(exc.reason, file=exc.file, line=line, field=exc.field)
+            placed.places = places
+            return placed
     return exc
 
 
@@ -620,6 +623,10 @@ def read_profile(game, names=None, *, file=None, lines=None) -> tuple:
     from deterrence.core.strategies import named_strategy
     if getattr(game, "n_players", None) != 2:
         raise GameError("a strategy profile is for a two-player stage game")
+    if file is None and getattr(getattr(game, "_file", None), "key_lines", None) is not None:
+        # a game read by load_game knows its file: an automaton's error names it and its line from
+        # Python too (only the command line, which passes them, named them: an error review)
+        file, lines = game._file.path, lines or game._file.key_lines()
     lines = lines or {}
     section = None
 
@@ -666,7 +673,7 @@ def read_profile(game, names=None, *, file=None, lines=None) -> tuple:
                 automaton = Automaton.from_spec(spec, own, opp, name=name, parameters=tuple(game.parameters),
                                                 file=w["file"], line=w["line"], field=w["field"])
             except GameFileError as exc:
-                raise _at_own_line(exc, w["field"], ("repeated", key, name), lines) from None
+                raise _at_own_line(exc, ("repeated", key, name), lines) from None
         else:
             automaton = named_strategy(name, game, i)
         built = (list(automaton.actions), list(automaton.opponent_actions))

@@ -73,7 +73,7 @@ from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
 from deterrence.core.numbers import format_exact, is_symbolic, to_exact
-from deterrence.errors import GameError
+from deterrence.errors import GameError, PlacedError  # (PlacedError: its home was here)
 from deterrence.core.validate import FILE_DOC, boundary_init, in_its_file, file_of, kept_file
 from deterrence.core.frozen import FrozenDict, frozen
 from deterrence.core.symbolic import parameter_substitution
@@ -808,17 +808,6 @@ def _names(values, what) -> tuple:
             raise GameError(f"duplicate {what} name {v!r}")
         seen.add(v)
     return out
-
-
-class PlacedError(GameError):
-    """A stochastic game refused at a place: ``places`` are key paths, in a game file's terms
-    (``("stochastic", "states", state, "payoffs")``), most precise first; the file reader names
-    the line from them (it matched ``state (\\S+?):`` in the message, which cut a state name with
-    a space, "high alert", and named the [stochastic] header's line: an error review)."""
-
-    def __init__(self, message, places=()):
-        super().__init__(message)
-        self.places = tuple(places)
 
 
 class DistributionError(PlacedError):
