@@ -151,7 +151,11 @@ def test_solve_json_carries_the_provenance_once():
     assert data["parameters"]["W_iran"] == "50" and data["method"] == "enumerate"
     code, out, err = run("solve", "us_iran_stage", "--json", "--set", "W_iran=1")
     data = json.loads(out)
-    assert data["parameters"]["W_iran"] == "1" and not any("default values" in n for n in data.get("notes", []))
+    # no note that every value was a default; the one note says W_iran was set (and the rest defaults)
+    assert data["parameters"]["W_iran"] == "1" and not any("the parameters' default values" in n
+                                                           for n in data["notes"])
+    assert [n for n in data["notes"] if "default values" in n] == [data["notes"][-1]]
+    assert data["notes"][-1].startswith("solved at W_iran=1 (set); ")
 
 
 def test_solve_help_names_every_registered_method(capsys):
@@ -446,3 +450,15 @@ def test_no_command_is_a_usage_error():
     assert code == 0 and "usage: deterrence" in out
     code, out, _ = run("--version")
     assert code == 0 and out.startswith("deterrence ")
+
+
+def test_solve_json_notes_the_values_set_and_the_defaults_taken(capsys):
+    """With --set for some parameters the text noted which were set and which took their
+    defaults; the JSON said nothing of it (no notes). Its notes say what the text says."""
+    assert main(["solve", "prisoners_dilemma", "--set", "T=6"]) == 0
+    said = capsys.readouterr().out
+    assert "Note: solved at T=6 (set); R=3, P=1, S=0 at their default values" in said
+    assert main(["solve", "prisoners_dilemma", "--set", "T=6", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["notes"] == ["solved at T=6 (set); R=3, P=1, S=0 at their default values"]
+    assert data["parameters"] == {"T": "6", "R": "3", "P": "1", "S": "0"}

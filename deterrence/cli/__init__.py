@@ -286,6 +286,8 @@ def _cmd_solve(args) -> int:
                        f"(over {THREAT_NODES}; the cost grows fast); add --threats to run it")
     if args.json:
         out = result.to_json()
+        if sets:        # what the text's note says: which values were set, which were defaults
+            out["notes"] = [*out.get("notes", []), set_values_note(result.parameters, sets)]
         if skipped:
             out["credibility_note"] = skipped
         if threats is not None:
