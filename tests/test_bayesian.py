@@ -31,6 +31,21 @@ def test_numeric_threshold_matches_closed_form(values, expected):
     assert sympy.Rational(str(expected)) == closed.xreplace(subs)
 
 
+def test_a_numeric_threshold_of_a_symbolic_tree_says_it_took_the_defaults():
+    """credibility_threshold(symbolic tree, prior=None) computed at the default values silently;
+    the toolkit's tools say a default taken in a DefaultValuesWarning (a numeric tree: nothing)."""
+    import warnings
+
+    from deterrence.errors import DefaultValuesWarning
+    with pytest.warns(DefaultValuesWarning, match=r"credibility_threshold: computed at the parameters' "
+                                                  r"default values \(.*winC="):
+        found = credibility_threshold(unilateral_deterrence(symbolic=True), prior=None)
+    assert found == Fraction(2, 5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DefaultValuesWarning)
+        assert credibility_threshold(unilateral_deterrence(), prior=None) == Fraction(2, 5)
+
+
 def test_deterrence_succeeds_above_the_threshold():
     assert deterrence_succeeds(unilateral_deterrence(p="1/2"))
     assert not deterrence_succeeds(unilateral_deterrence(p="1/3"))

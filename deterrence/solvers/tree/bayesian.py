@@ -172,7 +172,10 @@ def credibility_threshold(tree: GameTree, prior: str = "p", player: str = "Chall
     Later movers play their subgame-perfect moves at the parameters' default
     values; the uninformed player's expected payoffs are then formulas in all
     parameters, and the indifference equation is solved for ``prior``.
-    Deterrence succeeds when the prior on a resolute defender is above it.
+    Deterrence succeeds when the prior on a resolute defender is above it. With
+    ``prior=None`` the threshold is a number, on the probability of the root's first
+    chance move: a symbolic tree is taken at its parameters' default values, which a
+    :class:`~deterrence.errors.DefaultValuesWarning` says (it was silent).
 
     >>> from deterrence.models.zagare_kilgour import unilateral_deterrence
     >>> credibility_threshold(unilateral_deterrence(symbolic=True))
@@ -184,7 +187,10 @@ def credibility_threshold(tree: GameTree, prior: str = "p", player: str = "Chall
 
     from deterrence.core.symbolic import parameter_symbol
     from deterrence.solvers.tree.backward_induction import subgame_perfect
-    numeric = tree.with_defaults() if tree.is_symbolic else tree
+    if prior is None:      # a number at the defaults: said, as the other tools say it
+        numeric = at_defaults(tree, "credibility_threshold", "computed")
+    else:
+        numeric = tree.with_defaults() if tree.is_symbolic else tree
     s = [x for x in tree.infosets_of(player) if x.name == infoset]
     if not s:
         raise GameError(f"{player} has no information set {infoset!r}")
