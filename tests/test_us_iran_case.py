@@ -1877,3 +1877,21 @@ def test_the_words_the_case_brief_page_says_the_glossary_defines_are_in_it():
     words = [w.strip() for w in listed.split(",") if w.strip() not in ("", "...")]
     assert "tit-for-tat" in words and all(w in GLOSSARY for w in words), words
     assert "tit_for_tat" in GLOSSARY["tit-for-tat"] and "section 2" in GLOSSARY["tit-for-tat"]
+
+
+def test_the_reports_claims_made_at_the_calibration_say_so_when_its_values_differ(capsys):
+    """The equilibria section said the front door "finds more pure MPE: at the calibration" and the
+    tipping points were "of the calibration" whatever --set (or the fit) changed: the search was
+    run at the calibration, the tipping points at the report's values. Each says what holds."""
+    from deterrence.cli import main
+    assert main(["report", "--no-fit"]) == 0
+    text = capsys.readouterr().out
+    assert "finds more pure MPE: at the calibration, named" in text
+    assert "tipping points of the calibration (where" in text
+    assert main(["report", "--no-fit", "--set", "W_iran=60"]) == 0
+    text = capsys.readouterr().out
+    assert "finds more pure MPE: at the calibration (not searched at this report's values of W_iran), named" in text
+    assert "tipping points at this report's values (where" in text and "of the calibration (where" not in text
+    assert main(["report", "--no-fit", "--set", "W_iran=60", "--json"]) == 0
+    search = json.loads(capsys.readouterr().out)["equilibrium"]["search"]["description"]
+    assert "not searched at this report's values of W_iran" in search

@@ -873,15 +873,32 @@ def search_starts() -> dict:
     return dict(zip(START_NAMES, profiles))
 
 
-#: What :func:`markov_perfect_equilibria` searches, for the report (it is not a complete search).
-SEARCH = ("pure stationary profiles only, reached by alternating exact best responses (policy iteration on "
-          f"the one-shot gains under the noise) from {len(START_NAMES)} starts: " + ", ".join(START_NAMES) + "; "
-          "mixed profiles are not searched here (homotopy_selection runs the toolkit's logit homotopy); "
-          "the list is not claimed complete: the game has about 9 * 10^12 pure stationary profiles; "
-          "the front door's search from random starts too (deterrence solve us_iran_exchange) finds more "
-          "pure MPE: at the calibration, named by their path, mutual restraint (war threatened if attacked), "
-          "US withdrawal and escalation; each of those plans escalation in some states, on its path or off it "
-          "(a threat), and the selection of claim 1 weighs the contained exchange against mutual escalation only")
+def search_text(changed=()) -> str:
+    """What :func:`markov_perfect_equilibria` searches, for the report (it is not a complete search),
+    and what the front door's wider search finds at the calibration. ``changed`` names the values
+    of the report that are not the calibration's (set with ``--set``, or fitted): the front door's
+    search was not run at them, which the text says (it said "at the calibration" as if of the
+    report's values: an error review).
+
+    >>> search_text() == SEARCH and "at the calibration, named" in SEARCH
+    True
+    >>> "at the calibration (not searched at this report's values of W_iran)" in search_text(["W_iran"])
+    True
+    """
+    at = ("at the calibration" if not changed else
+          f"at the calibration (not searched at this report's values of {', '.join(changed)})")
+    return ("pure stationary profiles only, reached by alternating exact best responses (policy iteration on "
+            f"the one-shot gains under the noise) from {len(START_NAMES)} starts: " + ", ".join(START_NAMES) + "; "
+            "mixed profiles are not searched here (homotopy_selection runs the toolkit's logit homotopy); "
+            "the list is not claimed complete: the game has about 9 * 10^12 pure stationary profiles; "
+            "the front door's search from random starts too (deterrence solve us_iran_exchange) finds more "
+            f"pure MPE: {at}, named by their path, mutual restraint (war threatened if attacked), "
+            "US withdrawal and escalation; each of those plans escalation in some states, on its path or off it "
+            "(a threat), and the selection of claim 1 weighs the contained exchange against mutual escalation only")
+
+
+#: What :func:`markov_perfect_equilibria` searches, for the report at the calibration (:func:`search_text`).
+SEARCH = search_text()
 
 
 def search_end(model: ExchangeModel, profile: dict) -> dict:
@@ -1166,7 +1183,7 @@ __all__ = ["exchange_game_toml", "CHAIN_PARAMETERS", "chain_key", "reference_pat
            "ExchangeModel", "MarkovPerfect", "exchange_model", "contained_profile", "mutual_escalation_profile",
            "verify", "reached_states", "markov_perfect_equilibria", "search_end",
            "selected_equilibrium", "Selection", "select", "REGIMES", "NOT_AN_EQUILIBRIUM", "search_starts",
-           "START_NAMES", "SEARCH",
+           "START_NAMES", "SEARCH", "search_text",
            "homotopy_selection", "play_statistics", "israeli_strike_response", "peace_rates",
            "war_hazard", "peace_war_hazard", "within_a_year",
            "weeks_in", "horizon_weeks", "STATES", "TRANSIENT", "PLAYERS", "ACTIONS", "START"]

@@ -41,10 +41,11 @@ from deterrence.core.frozen import frozen
 from deterrence.core.tipping import TippingPoint, window_text
 from deterrence.solvers.result import TextRepr
 from deterrence.models.us_iran_calibration import CALIBRATION, MODEL_CALIBRATION
-from deterrence.models.us_iran_exchange import (PLAYERS, SEARCH, TRANSIENT, ExchangeModel, Selection,
+from deterrence.models.us_iran_exchange import (PLAYERS, TRANSIENT, ExchangeModel, Selection,
                                                 contained_profile, exchange_model, horizon_weeks,
                                                 israeli_strike_response, markov_perfect_equilibria, peace_rates,
-                                                peace_war_hazard, play_statistics, search_starts, select, verify,
+                                                peace_war_hazard, play_statistics, search_starts, search_text, select,
+                                                verify,
                                                 mutual_escalation_profile, weeks_in)
 
 
@@ -1007,8 +1008,9 @@ def _outside_contained_regime(rs) -> str:
             "war still comes only by misfire")
 
 
-def _regime_lines(ch) -> tuple:
-    """The lines of claim 6's section."""
+def _regime_lines(ch, changed=()) -> tuple:
+    """The lines of claim 6's section; ``changed`` names the report's values that are not the
+    calibration's (its tipping points are those of the report's values, not of the calibration)."""
     rs = _as_shown(ch.get("stance_switching") or {}, {"expected_contained_years": 2, "contained_survives_10_years": 4})
     sw = rs.get("switching_per_week", {})
     lines = []
@@ -1047,7 +1049,8 @@ def _regime_lines(ch) -> tuple:
     elif rs:
         lines.append("no Markov perfect equilibrium of the switching game found from the starts searched")
     points = ch["tipping_points"]
-    lines.append("tipping points of the calibration (where the contained exchange ends): " + "; ".join(
+    of = "of the calibration" if not changed else "at this report's values"
+    lines.append(f"tipping points {of} (where the contained exchange ends): " + "; ".join(
         window_text([t for t in points if t.parameter == name])
         for name in dict.fromkeys(t.parameter for t in points)))
     for name, s in ch["stance_switches"].items():
@@ -1168,6 +1171,9 @@ def exchange_report(analysis: ExchangeAnalysis):
         return f"{k} = {shown} {unit}{run} — {c['source']}"
     secs.append(Section("calibration", "Calibration (one week per round)",
                         tuple(cal_line(k, c) for k, c in cal.items()), cal))
+    # the values of this report that are not the calibration's (set or fitted): a claim made at the
+    # calibration says so
+    changed = [k for k in MODEL_CALIBRATION if "this_run" in cal[k]]
     rec = {k: {"count": c, "start": s, "end": e, "source": src, "about": about}
            for k, c, s, e, src, about in a.record}
     seq = a.dated_events
@@ -1239,12 +1245,12 @@ def exchange_report(analysis: ExchangeAnalysis):
                "equilibria": [{"name": e.name, "verified_under_noise": e.verified_under_noise} for e in a.equilibria],
                "actions": {s: list(x) for s, x in chosen.followed.profile},
                "search": {"pure": True, "mixed": False, "complete": False, "starts": list(search_starts()),
-                          "description": SEARCH}}
+                          "description": search_text(changed)}}
     secs.append(Section("equilibrium", "Markov perfect equilibria (weekly rounds, verified under the noise)",
                         (f"selected: {chosen.followed.name} (verified under noise: {verified}; smallest deviation "
                          f"losses US {_shown(losses['US'])}, Iran {_shown(losses['Iran'])})",
                          "equilibria found: " + (_listed([e.name for e in a.equilibria]) or "none"),
-                         f"searched: {SEARCH}"), eq_data))
+                         f"searched: {search_text(changed)}"), eq_data))
     if a.fit is not None:
         f = a.fit
         def known(se):        # NaN: an estimate on its bound, or one the record does not inform (JSON null)
@@ -1332,7 +1338,7 @@ def exchange_report(analysis: ExchangeAnalysis):
                "tree models it",), c["miscalculation"]))
         ch = shown["change_of_heart"]
         secs.append(Section("change_of_heart", "6. Stability until a change of heart (or a misfire)",
-                            _regime_lines(ch) + (
+                            _regime_lines(ch, changed) + (
                                 "record: the brief reports no change of political stance in 2021-2023 (a "
                                 "record file holds none): the rates of change (change_of_heart_rate) and of "
                                 "return (stance_reversal_rate) are assumptions",), c["change_of_heart"]))
