@@ -292,3 +292,33 @@ def test_json_key_lines_finds_every_key_and_element_at_its_line(value):
             assert row.startswith(json.dumps(path[-1]) + ":"), (path, row)
         else:
             assert row and row[0] not in "]},", (path, row)
+
+
+@pytest.mark.parametrize("obj, words", [
+    ({"players": ["A", "B"], "actions": {"A": ["x"], "B": ["y"]}, "parameters": {"c": {"valu": 1}},
+      "payoffs": [["1", "1"]]}, "not an object"),
+    ({"players": ["A"], "tree": {"player": "A", "moves": [1]}},
+     'moves must be an object of at least one move: "label": node'),
+    ({"players": ["A"], "tree": [1]}, "tree: expected an object, got an array"),
+    ({"players": ["A"], "tree": {"player": "A", "moves": {"x": [1]}}, "parameters": [1]},
+     "parameters: expected an object, got an array"),
+    ({"players": ["A"], "tree": {"player": "A", "moves": {"x": {"payoffs": True}}}},
+     "payoffs must be an array or an object, got a boolean"),
+])
+def test_json_file_errors_say_object_not_table(obj, words, tmp_path):
+    """A JSON file's errors said "table" (TOML's word) for a JSON object: the JSON reader shares the
+    TOML readers' checks; they now say what the file calls it."""
+    path = tmp_path / "g.json"
+    path.write_text(json.dumps(obj))
+    with pytest.raises(GameFileError) as caught:
+        load_game(path)
+    assert words in str(caught.value) and "table" not in str(caught.value), str(caught.value)
+
+
+def test_a_json_repeated_section_that_is_no_object_says_object(tmp_path):
+    from deterrence.core.repeated import repeated_section
+    path = tmp_path / "g.json"
+    path.write_text(json.dumps({"players": ["A", "B"], "actions": {"A": ["x"], "B": ["y"]},
+                                "payoffs": [["1", "1"]], "extra": {"repeated": [1]}}))
+    with pytest.raises(GameError, match=r"\[repeated\] must be an object"):
+        repeated_section(load_game(path))

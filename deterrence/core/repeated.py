@@ -445,7 +445,8 @@ def repeated_section(game) -> RepeatedSection:
     """
     raw = (getattr(game, "extra", None) or {}).get("repeated") or {}
     if not isinstance(raw, Mapping):
-        raise GameError("[repeated] must be a table")
+        from deterrence.core.validate import a_table, file_of
+        raise GameError(f"[repeated] must be {a_table(file_of(game))}")
     unknown = sorted(set(raw) - set(_SECTION_KEYS))
     if unknown:
         with _at_key(unknown[0]):

@@ -251,6 +251,28 @@ def file_of(game):
     return None if file is None else file.path
 
 
+def is_json_file(file) -> bool:
+    """Whether ``file`` (the name errors give a file) is a JSON game file (load_game reads a file
+    by its suffix; ``"<json>"``: JSON text given in memory). Its readers share the TOML readers'
+    checks, and so their words: a key-value mapping is an object there, not a table.
+
+    >>> is_json_file("g.json"), is_json_file("<json>"), is_json_file("g.toml"), is_json_file(None)
+    (True, True, False, False)
+    """
+    return isinstance(file, str) and (file == "<json>" or file.lower().endswith(".json"))
+
+
+def a_table(file=None) -> str:
+    """A key-value mapping of ``file``, with its article, in the file's own word: ``"a table"``
+    (TOML) or ``"an object"`` (JSON, :func:`is_json_file`): a JSON file's errors said "table", a
+    word of TOML (an error review).
+
+    >>> a_table("g.toml"), a_table("g.json")
+    ('a table', 'an object')
+    """
+    return "an object" if is_json_file(file) else "a table"
+
+
 #: The doc of the games' ``file`` property.
 FILE_DOC = ("The path of the file the game was read from by :func:`deterrence.load_game` (kept by "
             "``with_parameters``, ``subs`` and ``with_defaults``), else None: errors of its formulas at "
@@ -364,7 +386,8 @@ def _position(items: tuple, item, kind: str, whose: str, plural: str) -> int:
     raise GameError(f"unknown {kind} {item!r}{whose}; {plural} are {', '.join(map(str, items))}")
 
 
-__all__ = ["at_defaults", "warn_defaults", "defaults_note", "how_to_give_values", "in_its_file", "public_boundary",
+__all__ = ["a_table", "at_defaults", "warn_defaults", "is_json_file", "defaults_note", "how_to_give_values",
+           "in_its_file", "public_boundary",
            "boundary_init", "with_file", "kept_file", "file_of", "check_count",
            "check_positive", "check_nonnegative", "player_position", "action_position"]
 

@@ -13,6 +13,7 @@ import re
 from fractions import Fraction
 
 from deterrence.core.numbers import is_symbolic, to_exact
+from deterrence.core.validate import a_table, is_json_file  # noqa: F401 (the readers' words, here too)
 from deterrence.core.symbolic import FUNCTIONS, parameter_symbol, parse_expression, real_formula_problem
 from deterrence.errors import ExpressionError, GameError, GameFileError, TooLargeError
 
@@ -41,7 +42,7 @@ def payoff_value(value, declared, *, file=None, line=None, field=None, what="pay
             raise GameFileError(str(exc), **where) from None
     if not isinstance(value, str):
         raise GameFileError(f"a {what} must be a number or a formula in quotes, "
-                            f"not {_type_name(value)}", **where)
+                            f"not {_type_name(value, where.get('file'))}", **where)
     _refuse_huge_numbers(value, where)
     try:
         expr = parse_expression(value, declared, **where)
@@ -152,7 +153,7 @@ def parameter_value(value, *, file=None, line=None, field=None):
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float, str, Fraction)):
         raise GameFileError(f"a parameter value must be a number or an exact number in quotes "
-                            f"such as \"3/4\", not {_type_name(value)}", **where)
+                            f"such as \"3/4\", not {_type_name(value, file)}", **where)
     if isinstance(value, str) and len(value) > 200:
         # (to_exact refuses "1e999999999" and "1e-99999" itself, saying which is wrong; a test of
         # the exponent here called both "too large", and "1e0001", which is 10, too: a review)
@@ -199,7 +200,7 @@ def check_label(label, what, *, file=None, line=None, field=None):
     """
     where = dict(file=file, line=line, field=field)
     if not isinstance(label, str):
-        raise GameFileError(f"{what} must be a string in quotes, not {_type_name(label)}", **where)
+        raise GameFileError(f"{what} must be a string in quotes, not {_type_name(label, file)}", **where)
     if not label.strip():
         raise GameFileError(f"empty {what}", **where)
     if "," in label:
@@ -310,8 +311,9 @@ def format_number(value) -> str:
     return str(to_exact(value))
 
 
-def _type_name(value) -> str:
-    """The kind of a value read from a file, in the words of its message.
+def _type_name(value, file=None) -> str:
+    """The kind of a value read from ``file``, in the words of its message (a mapping is
+    :func:`a_table` of the file).
 
     Subclasses count as their base (a float read from TOML or JSON is an ``ExactFloat``,
     a name the writer of the file never wrote), JSON's null is null, TOML's dates are dates:
@@ -320,12 +322,14 @@ def _type_name(value) -> str:
     >>> from deterrence.core.numbers import ExactFloat
     >>> _type_name(ExactFloat("1.5")), _type_name(True), _type_name(None), _type_name(datetime.date(2023, 3, 23))
     ('a number', 'a boolean', 'null', 'a date or time')
+    >>> _type_name({}), _type_name({}, "g.json")
+    ('a table', 'an object')
     """
     import datetime
     if value is None:
         return "null"
     for kind, name in ((bool, "a boolean"), (int, "an integer"), (float, "a number"), (str, "a string"),
-                       (list, "an array"), (dict, "a table"),
+                       (list, "an array"), (dict, a_table(file)),
                        ((datetime.date, datetime.time), "a date or time")):
         if isinstance(value, kind):
             return name

@@ -407,7 +407,7 @@ def game_from_json(obj, *, file="<json>", lines=None):
                             field=field if field is not None else field_name(*place) or None)
 
     if not isinstance(obj, dict):
-        fail(f"a game is a JSON object {{...}}, not {_type_name(obj)}")
+        fail(f"a game is a JSON object {{...}}, not {_type_name(obj, file)}")
     if "tree" in obj or obj.get("format") == TREE_FORMAT:
         return tree_from_json(obj, file=file, lines=lines)
     for key in obj:
@@ -425,13 +425,13 @@ def game_from_json(obj, *, file="<json>", lines=None):
                 fail(f"missing: {what}", key)
             return default
         if not isinstance(obj[key], kind):
-            fail(f"expected {what}, got {_type_name(obj[key])}", key)
+            fail(f"expected {what}, got {_type_name(obj[key], file)}", key)
         return obj[key]
 
     def strings(value, field, what, path=None):
         for k, item in enumerate(value):
             if not isinstance(item, str):
-                fail(f"every {what} must be a string, got {_type_name(item)}", field, (path or (field,)) + (k,))
+                fail(f"every {what} must be a string, got {_type_name(item, file)}", field, (path or (field,)) + (k,))
         return value
 
     title = get("title", str, "a string", default="")

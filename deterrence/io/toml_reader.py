@@ -23,7 +23,7 @@ from fractions import Fraction
 
 from deterrence.core.symbolic import MAX_LENGTH
 from deterrence.errors import GameError, GameFileError
-from deterrence.io._common import _type_name, check_parameter_name, parameter_value
+from deterrence.io._common import _type_name, a_table, check_parameter_name, parameter_value
 
 #: the sections some game file has: an unknown table whose name is close to one is a misspelling
 SECTION_NAMES = ("actions", "parameters", "payoffs", "claims", "repeated", "tree", "stochastic")
@@ -303,16 +303,16 @@ class TomlReader:
             return default
         value = self.data[key]
         if not isinstance(value, kind):
-            self.fail(f"expected {kind_name(kind)}, got {_type_name(value)}", key)
+            self.fail(f"expected {kind_name(kind, self.file)}, got {_type_name(value, self.file)}", key)
         return value
 
     def strings(self, value, *path, what="entry"):
         """``value``, checked to be an array of strings (``what`` names an item in the error)."""
         if not isinstance(value, list):
-            self.fail(f"expected an array of strings, got {_type_name(value)}", *path)
+            self.fail(f"expected an array of strings, got {_type_name(value, self.file)}", *path)
         for k, item in enumerate(value):
             if not isinstance(item, str):
-                self.fail(f"every {what} must be a string in quotes, got {_type_name(item)}", *path, k)
+                self.fail(f"every {what} must be a string in quotes, got {_type_name(item, self.file)}", *path, k)
         return value
 
     def extra_sections(self, known, misplaced=None) -> dict:
@@ -397,7 +397,7 @@ class TomlReader:
                 value = spec.get("value")
                 if "about" in spec:
                     if not isinstance(spec["about"], str):
-                        self.fail(f"about must be a string, got {_type_name(spec['about'])}",
+                        self.fail(f"about must be a string, got {_type_name(spec['about'], self.file)}",
                                   "parameters", name, "about")
                     notes[name] = spec["about"]
                 if "value" in spec:
@@ -406,13 +406,13 @@ class TomlReader:
         return params, notes
 
 
-def kind_name(kind) -> str:
-    """How a TOML kind is named in messages.
+def kind_name(kind, file=None) -> str:
+    """How a kind is named in the messages of ``file`` (a mapping: :func:`~deterrence.io._common.a_table`).
 
-    >>> kind_name(dict)
-    'a table'
+    >>> kind_name(dict), kind_name(dict, "g.json")
+    ('a table', 'an object')
     """
-    return {str: "a string", list: "an array", dict: "a table"}.get(kind, kind.__name__)
+    return {str: "a string", list: "an array", dict: a_table(file)}.get(kind, kind.__name__)
 
 
 

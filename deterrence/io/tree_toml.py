@@ -57,8 +57,8 @@ from deterrence.core.numbers import is_symbolic
 from deterrence.core.tree import (Chance, Decision, GameTree, NodeError, Terminal, check_depth_limit, fold_tree,
                                   path_name)
 from deterrence.errors import GameError, GameFileError
-from deterrence.io._common import (_type_name, check_label, decode_text, format_formula, parse_toml_text,
-                                   payoff_value, read_file_bytes)
+from deterrence.io._common import (_type_name, a_table, check_label, is_json_file, decode_text, format_formula,
+                                   parse_toml_text, payoff_value, read_file_bytes)
 from deterrence.io.toml_reader import TomlReader, header_lines, toml_key, toml_number, toml_string, toml_value
 
 NODE_KEYS = ("player", "moves", "infoset", "probabilities", "payoffs", "outcome", "label")
@@ -114,7 +114,7 @@ def tree_from_data(data: dict, file: str = "<data>", *, lines=None) -> GameTree:
     (1,)
     """
     if not isinstance(data, dict):
-        raise GameFileError(f"a tree file is a table of keys, not {_type_name(data)}", file=file)
+        raise GameFileError(f"a tree file is {a_table(file)} of keys, not {_type_name(data, file)}", file=file)
     return _TreeReader("", data, file, lines=lines).tree()
 
 
@@ -149,7 +149,8 @@ class _TreeReader:
         if notes:
             extra["parameter_notes"] = notes
         claims = b.get("claims", dict, "", default={})
-        root_table = b.get("tree", dict, "the [tree] table is the root node")
+        root_table = b.get("tree", dict, "the tree object is the root node" if is_json_file(self.file)
+                           else "the [tree] table is the root node")
         self.players, self.params = players, list(params)
         root = self.nodes(root_table)
         try:
@@ -212,13 +213,14 @@ class _TreeReader:
         if shorthand:
             table = {"payoffs": table}
         if not isinstance(table, dict):
-            self.fail(f"a node must be a table (or an array of payoffs), got {_type_name(table)}", *keys)
+            self.fail(f"a node must be {a_table(self.file)} (or an array of payoffs), got "
+                      f"{_type_name(table, self.file)}", *keys)
         for k in table:
             if k not in NODE_KEYS:
                 self.fail(f"unknown key {k!r} in a node; node keys are {', '.join(NODE_KEYS)}", *keys, k)
         label = table.get("label", "")
         if not isinstance(label, str):
-            self.fail(f"label must be a string, got {_type_name(label)}", *keys, "label")
+            self.fail(f"label must be a string, got {_type_name(label, self.file)}", *keys, "label")
         if "payoffs" in table:
             for k in ("player", "moves", "probabilities", "infoset"):
                 if k in table:
@@ -241,7 +243,8 @@ class _TreeReader:
                 at = keys + (() if shorthand else ("payoffs",))
                 vals = [self._payoff(v, at, i) for i, v in enumerate(pay)]
             else:
-                self.fail(f"payoffs must be an array or a table, got {_type_name(pay)}", *keys, "payoffs")
+                self.fail(f"payoffs must be an array or {a_table(self.file)}, got {_type_name(pay, self.file)}",
+                          *keys, "payoffs")
             outcome = table.get("outcome", label)
             if not isinstance(outcome, str):
                 self.fail("outcome must be a string", *keys, "outcome")
@@ -252,7 +255,8 @@ class _TreeReader:
         if moves is None:
             self.fail("a node needs payoffs (terminal) or moves (decision or chance)", *keys)
         if not isinstance(moves, dict) or not moves:
-            self.fail("moves must be a table of at least one move: label = node", *keys, "moves")
+            pair = '"label": node' if is_json_file(self.file) else "label = node"
+            self.fail(f"moves must be {a_table(self.file)} of at least one move: {pair}", *keys, "moves")
         for m in moves:
             check_label(m, "move", **self.base.where(*keys, "moves", m))
             if "/" in m:
@@ -262,7 +266,8 @@ class _TreeReader:
                 self.fail("a chance node (with probabilities) has no player or infoset", *keys, "probabilities")
             probs = table["probabilities"]
             if not isinstance(probs, dict):
-                self.fail("probabilities must be a table: move = probability", *keys, "probabilities")
+                pair = '"move": probability' if is_json_file(self.file) else "move = probability"
+                self.fail(f"probabilities must be {a_table(self.file)}: {pair}", *keys, "probabilities")
             if set(probs) != set(moves):
                 self.fail(f"probabilities are given for {', '.join(probs)} but the moves are "
                           f"{', '.join(moves)}", *keys, "probabilities")
@@ -275,7 +280,7 @@ class _TreeReader:
             self.fail(f"unknown player {player!r}; players are {', '.join(self.players)}", *keys, "player")
         infoset = table.get("infoset")
         if infoset is not None and not isinstance(infoset, str):
-            self.fail(f"infoset must be a string, got {_type_name(infoset)}", *keys, "infoset")
+            self.fail(f"infoset must be a string, got {_type_name(infoset, self.file)}", *keys, "infoset")
         return ("decision", (player, infoset), label, moves)
 
 
