@@ -335,3 +335,12 @@ def test_automaton_errors_name_rules_as_written_and_the_file_from_python(tmp_pat
     with pytest.raises(GameFileError) as info:
         Automaton.from_text(text, CD, file="a.toml")
     assert str(info.value).startswith("a.toml:5: transitions (item 2): ") and "rule 2" in str(info.value)
+
+
+def test_a_play_key_that_is_no_state_name_is_named_not_a_type_error():
+    """A table built in Python whose play has a key that is no string was refused as "bad arguments
+    ...: TypeError: expected string or bytes-like object" (the place's field text was a regex over it)."""
+    from deterrence.errors import PlacedError
+    with pytest.raises(PlacedError, match=r"play names unknown state \('x',\)") as info:
+        Automaton(["s"], "s", {("x",): "C", "s": "C"}, ["*: *, * -> s"], actions=CD)
+    assert info.value.places == (("play", ("x",)),)

@@ -85,7 +85,8 @@ def _field(*path) -> str:
     for part in path:
         if isinstance(part, int):
             out[-1] += f" (item {part + 1})"
-        else:
+        else:       # (a key of a table built in Python may be no string)
+            part = str(part)
             out.append(part if re.fullmatch(r"[A-Za-z0-9_-]+", part) else '"' + part.replace('"', '\\"') + '"')
     return ".".join(out)
 
