@@ -474,8 +474,9 @@ def test_errata_check_sees_each_erratum_come_back():
         ("03_credible_threats", "03: the model is not called a simplified Zagare-Kilgour game"):
             ("simplified Zagare–Kilgour", "Zagare–Kilgour"),
         ("03_credible_threats", "03: self-deterrence called Schelling's threat that leaves something to chance"):
-            ("**self-deterred by their own misfire risk**.",
-             "**self-deterred by their own misfire risk**. It is Schelling's threat that leaves something to chance."),
+            ("**self-deterred by the chance of their own misfire**.",
+             "**self-deterred by the chance of their own misfire**. It is Schelling's threat that leaves something "
+             "to chance."),
         ("03_credible_threats", "03: the January 2020 path goes on after 'restrain'"):
             ("(game over; Iran's off-path plan after a strike:", "(then Iran plays"),
         ("04_shadow_of_the_future", "04: Solution 3 does not say renegotiation-proof"):
@@ -501,12 +502,20 @@ WORDS = ["01_payoff_matrices", "02_equilibria", "03_credible_threats", "05_misca
          "07_report_and_maps", "11_uncertainty_and_three_actors"]
 
 
+#: A chance called a risk (the glossary: "a chance is a probability (of war, of a misfire), never a
+#: risk"; risk is risk dominance's word): war risk, war-risk, risk of (all-out) war, misfire risk, the
+#: risk of one's own misfire. Identifiers (``war_risk``) are not prose and do not match.
+RISK_FOR_PROBABILITY = re.compile(r"\bwar[\s-]+risks?\b|\brisks?\s+of\s+(?:an?\s+|all-out\s+)?war\b"
+                                  r"|\bmisfire[\s-]+risks?\b|\brisks?\s+of\s+(?:(?:its|their|one's|a)\s+)?"
+                                  r"(?:own\s+)?misfires?\b", re.IGNORECASE)
+
+
 def words_problems(stem, cells):
     """Sentences that contradict the cells beside them or the glossary's one meaning of a word
     (an empty list when none is there)."""
     text = "\n".join(_markdown(cells))
     problems = []
-    if re.search(r"\bwar risks?\b", text):      # review 44: the glossary's word is probability
+    if RISK_FOR_PROBABILITY.search(text):      # reviews 44, 45: the glossary's word is probability
         problems.append(f"{stem[:2]}: war risk for the probability of war (risk is risk dominance's word)")
     if stem == "01_payoff_matrices" and "cost of war keeps escalation out" in text:
         problems.append("01: a large cost of war said to keep escalation out; mutual escalation is an equilibrium")
@@ -561,6 +570,47 @@ def test_words_check_sees_each_slip_come_back():
              if ".name_of(" not in c.source]
     assert words_problems("07_report_and_maps", cells) == ["07: the front door's other equilibria written by hand, "
                                                            "not computed"]
+
+
+def _user_facing_texts():
+    """``(where, text)`` for the text a user reads outside the library's code: every command's
+    ``--help`` (the option help included), every notebook's cells (markdown, and the code cells'
+    titles, labels and prints), the docs' pages, the README and the catalogue's game files."""
+    from deterrence.cli import SUBCOMMANDS, build_parser
+    yield "deterrence --help", build_parser().format_help()
+    for name in ["solve", "show", "list", *SUBCOMMANDS]:
+        parser = build_parser(name)
+        sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
+        yield f"deterrence {name} --help", sub.choices[name].format_help()
+    for path in NOTEBOOKS:
+        for i, cell in enumerate(nbformat.read(path, as_version=4).cells):
+            yield f"{path.name} cell {i}", cell.source
+    for path in [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md")), *sorted((ROOT / "games").glob("*.toml"))]:
+        yield str(path.relative_to(ROOT)), path.read_text(encoding="utf-8")
+
+
+def risk_for_probability(texts):
+    """Where a chance of war or of a misfire is called a risk (a line break inside the phrase
+    counts: help text is wrapped)."""
+    return [f"{where}: {m.group(0)!r}" for where, text in texts
+            for m in RISK_FOR_PROBABILITY.finditer(" ".join(text.split()))]
+
+
+def test_no_user_facing_text_calls_a_probability_of_war_a_risk():
+    """Review 45: `deterrence --help` said "critical delta, war risk", notebook 03 "self-deterred by
+    their own misfire risk", notebook 05 "the risk of war" and "War-risk curves", and the docs'
+    how-tos "the risk of war under noise"; the glossary's word for a chance is probability."""
+    assert risk_for_probability(_user_facing_texts()) == []
+
+
+def test_the_risk_check_sees_each_phrasing():
+    planted = ["analyse a repeated game: payoffs, critical delta, war\n  risk", "War-risk curves",
+               "the risk of war under noise", "a per-attack risk of all-out war", "their own misfire risk",
+               "deterred by the risk of one's own misfire", "war risks over months"]
+    assert len(risk_for_probability(("planted", s) for s in planted)) == len(planted)
+    fine = ["risk dominance", "it risk-dominates", "plot.war_risk_curve(months)", "Fearon's risk-return trade-off",
+            "the probability of war", "the risk of disaster that each step runs"]
+    assert risk_for_probability(("fine", s) for s in fine) == []
 
 
 # ---- issue 13 (deliver 6): notebooks 05 and 07 teach the case from the stochastic exchange model ----

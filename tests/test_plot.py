@@ -267,7 +267,7 @@ def test_deterrence_map(tmp_path):
     assert [t.get_text() for t in ax.get_legend().get_texts()] == list(plot.REGIMES)
     mesh = ax.collections[0]
     assert np.array_equal(np.asarray(mesh.get_array()).reshape(codes.shape), codes)
-    assert any(t.get_text().startswith("war risk") for t in ax.texts)   # contour labels
+    assert any(t.get_text().startswith("P(war)") for t in ax.texts)   # contour labels
     save(ax, tmp_path, "map")
     with pytest.raises(dt.GameError, match="unknown regime"):
         plot.deterrence_map([["peace"]], [1], [1])

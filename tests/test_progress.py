@@ -58,7 +58,7 @@ def test_the_exact_war_risk_shows_its_rounds(capsys):
     assert capsys.readouterr().err == ""
     shown = analyse_noise(PD, "tft", noise={"tremble": "1/10"}, war=[("D", "D")], within=300, progress=True)
     err = capsys.readouterr().err
-    assert "war risk" in err and "0/300" in err
+    assert "probability of war" in err and "0/300" in err
     assert shown.war_probability == quiet.war_probability and isinstance(shown.war_probability, Fraction)
 
 

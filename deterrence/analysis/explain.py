@@ -26,7 +26,7 @@ Repeated-game sections render one
 :func:`~deterrence.solvers.repeated.analysis.analyse_repeated`, shared with
 ``deterrence repeated`` and the plots): **the shadow of the future** (payoffs,
 subgame perfection without noise, δ* and its formula) and, with noise,
-**miscalculation** (war risk, expected time to war in rounds, or in days and
+**miscalculation** (the probability of war, expected time to war in rounds, or in days and
 years when the model says how long a round is, and subgame perfection under
 noise with the gain of each profitable deviation).
 
@@ -290,7 +290,7 @@ def shadow_section(analysis) -> Section:
 
 def noise_section(analysis, strategies=None, delta=None, noise=None, *, within=100, note=None,
                   round_days=None) -> Section:
-    """The risk of war under noise: war within ``within`` rounds and the expected time to war, under noise.
+    """The probability of war under noise: war within ``within`` rounds and the expected time to war, under noise.
 
     ``analysis``: a :class:`~deterrence.solvers.repeated.analysis.RepeatedAnalysis`
     with noise (or, old form, ``stage, strategies, delta, noise``). War is a round in which
@@ -359,7 +359,7 @@ def noise_section(analysis, strategies=None, delta=None, noise=None, *, within=1
         f"Probability of war ({war}) within {horizon}: {chance}.",
         expected, verdict + "."]
     from deterrence.core.stochastic import DAYS_PER_YEAR      # the toolkit's one calendar
-    return Section("miscalculation", "Miscalculation: the risk of war under noise", tuple(lines), {
+    return Section("miscalculation", "Miscalculation: the probability of war under noise", tuple(lines), {
         "strategies": list(analysis.strategies),
         # round_days as every exact quantity of the JSON: its text ("7", "1/3"; a Fraction crashed
         # json.dumps), one type whatever the value; no _float twin (core.numbers.FLOAT_TWINS)

@@ -11,7 +11,7 @@ risk) and may give the same classification as formulas
 exchange every round, 2 escalation/war); the stochastic exchange model
 (:func:`deterrence.models.us_iran_exchange.exchange_model`) is another.
 
-The war risk at each point is the model's: for the US–Iran repeated model the
+The probability of war at each point is the model's: for the US–Iran repeated model the
 probability of war within its horizon under its noise in the regime's play.
 
 Steps. (1) Check the axes once, before any work, by the toolkit's one check of a
@@ -25,7 +25,7 @@ each axis's extremes.
 coarse grids):
 
 * ``method="symbolic"`` (the default when the model has a symbolic classifier and
-  its noise has no formula in an axis: its war risks are taken once, at the defaults):
+  its noise has no formula in an axis: its probabilities of war are taken once, at the defaults):
   the model derives its classification once as formulas (for the US–Iran model
   every one-shot deviation gain, a function of δ and the parameters, and the
   stage condition of restraint), which are compiled with ``sympy.lambdify`` and
@@ -56,7 +56,7 @@ def __getattr__(name):
 
 
 def regime_at(delta=None, seed=None, *, model=None, **values) -> dict:
-    """The regime and war risk of a model at one point, solved from scratch.
+    """The regime and probability of war of a model at one point, solved from scratch.
 
     ``model`` is the model's builder (default :func:`deterrence.models.default_map_model`);
     ``delta`` (if given) and ``values`` are its keywords. ``seed`` is unused (the models
@@ -82,7 +82,7 @@ def regime_at(delta=None, seed=None, *, model=None, **values) -> dict:
 
 def regime_map(x, y=None, *, model=None, method=None, executor=None, max_workers=None, progress=None,
                max_points=None, checkpoint=None, **values):
-    """Regime and war-risk map of a model over one or two parameters.
+    """Regime and map of the probability of war of a model over one or two parameters.
 
     ``x`` and ``y`` are ``(name, values)`` pairs; names are keywords of the
     model's builder (for the default model ``"delta"`` or the stage game's
@@ -123,15 +123,15 @@ def regime_map(x, y=None, *, model=None, method=None, executor=None, max_workers
             raise GameError(f"method='symbolic': the model {type(at_values).__name__} has no "
                             "symbolic_classifier(); use method='solve'")
         classifier = at_values.symbolic_classifier()
-        # the symbolic path takes the war risks once, at the defaults: an axis the noise's
+        # the symbolic path takes the probabilities of war once, at the defaults: an axis the noise's
         # formulas use would leave them there (a review: 0.332 in every cell, against 0.642,
         # 0.332, 0.095 solved); by default such a map is solved point by point
         frozen = sorted(set(classifier.meta.get("noise_parameters", ())) & set(axes))
         if not frozen:
             return _symbolic_map(classifier, axes, regimes)
         if chosen == "symbolic":
-            raise GameError(f"method='symbolic' takes the war risk once, at the default values, but the noise "
-                            f"has formulas in {', '.join(frozen)}: use method='solve'")
+            raise GameError(f"method='symbolic' takes the probability of war once, at the default values, "
+                            f"but the noise has formulas in {', '.join(frozen)}: use method='solve'")
         method = "solve"
     from dataclasses import replace
     from functools import partial

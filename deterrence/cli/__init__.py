@@ -19,7 +19,7 @@ import sys
 #: subcommand -> (module, one-line help); modules are imported only when needed.
 SUBCOMMANDS = {
     "repeated": ("deterrence.cli.repeated",
-                 "analyse a repeated game: payoffs, subgame perfection, critical delta, war risk"),
+                 "analyse a repeated game: payoffs, subgame perfection, critical delta, probability of war"),
     "report": ("deterrence.cli.report",
                "the deterrence report: why both sides stay below all-out war"),
     "lab": ("deterrence.cli.lab", "the lab in the browser: pick a game, move sliders, see the equilibria"),

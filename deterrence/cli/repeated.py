@@ -3,7 +3,7 @@
 Prints the (average discounted) payoffs of a strategy profile, whether it is
 subgame perfect (one-shot deviation principle over every state reached by a
 history), the critical discount factor ``delta*`` from which it is, and with
-noise the war risk (probability of a war profile within ``--within`` rounds,
+noise the probability of war (of a war profile within ``--within`` rounds,
 expected rounds until one). Defaults come from the game file's ``[repeated]``
 section (``delta``, ``strategies`` or ``profile``, ``noise``, ``horizon``, ``war``).
 

@@ -128,7 +128,7 @@ def _check_case_sets(pairs):
 def _repeated_section(game, name) -> dict:
     """``{"delta": ...}`` for a stage game whose file's ``[repeated]`` section gives a discount
     factor and a strategy profile, so that the report adds the shadow of the future (the
-    critical discount factor, the distance from it, the risk of war under the section's
+    critical discount factor, the distance from it, the probability of war under the section's
     noise), as docs/howto/explain.md says; ``{}`` for any other subject. (The report of
     prisoners_dilemma, whose file has such a section, had none of it: a helper's bug hunt.)"""
     from deterrence.core.normal_form import NormalFormGame

@@ -215,7 +215,7 @@ def _extremes(points, name) -> tuple:
 
 def _checked_number(name, value):
     """``value`` (a map's axis value or fixed value) when it is fine: NaN, infinities, literals
-    over the size limit and numbers beyond the float range (the maps' war risks and the
+    over the size limit and numbers beyond the float range (the maps' probabilities of war and the
     symbolic classifier are computed in floats) are refused naming ``name``; what is not a
     number (a noise table, say) is left to the model.
 

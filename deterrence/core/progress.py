@@ -1,7 +1,7 @@
 """Progress bars for long work: one helper for every loop that may run for minutes.
 
-Sweeps and maps, tournaments and simulations, the exact war-risk analysis over long
-horizons, the exchange model's war-risk map and the record fit all show their progress
+Sweeps and maps, tournaments and simulations, the exact analysis of the probability of war over long
+horizons, the exchange model's map of the probability of war and the record fit all show their progress
 the same way: a `tqdm <https://tqdm.github.io>`_ bar on standard error (``tqdm.auto``: a
 widget in a notebook), removed when the work ends unless asked to stay. tqdm is imported
 when a bar is shown, not when :mod:`deterrence` is imported.

@@ -1,7 +1,7 @@
 """What a regime map needs of a model: the protocol, and the carrier of a symbolic classifier.
 
 A regime map (:func:`deterrence.analysis.maps.regime_map`) sweeps a model over
-one or two parameters and labels every point with a regime and a war risk. The
+one or two parameters and labels every point with a regime and a probability of war. The
 map knows nothing about the case; the model says everything, through this
 protocol:
 
@@ -10,8 +10,8 @@ protocol:
   example :func:`deterrence.models.us_iran.us_iran_model` or
   :func:`deterrence.models.us_iran_exchange.exchange_model`;
 * the model's ``REGIMES``: the regime names; a regime code indexes them;
-* ``model.classify()``: ``(regime code, war risk)`` at the model's point,
-  solved from scratch (the war risk is the model's own: the probability of war
+* ``model.classify()``: ``(regime code, probability of war)`` at the model's point,
+  solved from scratch (the model's own: the probability of war
   within its horizon in the play of the regime);
 * optionally ``model.symbolic_classifier()``: a :class:`SymbolicClassifier`,
   the classification as formulas of the parameters, derived once and evaluated
@@ -24,7 +24,7 @@ protocol:
 Steps of :meth:`SymbolicClassifier.evaluate`: (1) every variable not on the
 grid takes the model's value; (2) each formula is compiled once with
 ``sympy.lambdify`` (numpy) and evaluated on the grid; (3) the model's
-``decide`` turns the evaluated formulas into regime codes and war risks.
+``decide`` turns the evaluated formulas into regime codes and probabilities of war.
 Reference: Meurer et al. (2017), "SymPy: symbolic computing in Python",
 PeerJ Computer Science 3:e103 (``lambdify``).
 
@@ -63,7 +63,7 @@ class RegimeModel(Protocol):
     REGIMES: tuple
 
     def classify(self) -> tuple:
-        """``(regime code, war risk)`` at the model's point, solved from scratch."""
+        """``(regime code, probability of war)`` at the model's point, solved from scratch."""
 
 
 #: the lambdified formulas of every :class:`SymbolicClassifier`, by symbols, name and formula
@@ -78,7 +78,7 @@ class SymbolicClassifier:
     name a possible map axis; ``formulas``: ``(name, sympy expression or list of
     expressions)`` pairs in those symbols; ``decide(evaluated, shape)`` takes
     the formulas' values on the grid (a dict of numpy arrays or lists of them,
-    by formula name) and returns ``(regime codes, war risks)``, float arrays of
+    by formula name) and returns ``(regime codes, probabilities of war)``, float arrays of
     ``shape``; ``meta``: what the map records about the formulas.
 
     >>> import sympy, numpy as np

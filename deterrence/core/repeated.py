@@ -115,7 +115,7 @@ class Noise:
                             'e.g. {hold = {hold = "9/10", retaliate = "1/10"}}')
         if table is not None:
             # exact numbers, or formulas over parameters (read by from_spec, which knows them)
-            # read-only (core.frozen): changing the table in place changed every later war risk
+            # read-only (core.frozen): changing the table in place changed every later probability of war
             table = {a: {b: _prob(q, f"noise implementation {a} -> {b}") for b, q in row.items()}
                      for a, row in table.items()}
             object.__setattr__(self, "implementation", frozen(table))

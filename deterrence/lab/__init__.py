@@ -1,12 +1,12 @@
 """The lab: a local web page for students who do not write Python (``deterrence lab``).
 
 One picks the US–Iran case (the calibrated stochastic exchange model that
-``deterrence report`` analyses: the same headline, equilibrium and war risk), the
+``deterrence report`` analyses: the same headline, equilibrium and probability of war), the
 US–Iran teaching model (a repeated stage game), a two-player game of the
 catalogue, a game tree of the catalogue (``entry_deterrence``,
 ``fearon_bargaining``, ...), or a payoff table typed in by hand; moves sliders
 for the parameters (the discount factor and the noise too, for the teaching
-model); and sees the equilibria, the report's headline, the war risk and a
+model); and sees the equilibria, the report's headline, the probability of war and a
 figure (the case report's figure, the regime map of the teaching model, the
 tree with its subgame-perfect play drawn thick, the payoff heat map of any other
 game) update. For a tree the page shows its subgame-perfect
@@ -134,7 +134,7 @@ def _equilibria_lines(result) -> list:
 
 def us_iran_view(delta, noise_per_thousand: int, values: dict) -> dict:
     """What the page shows for the US–Iran teaching model: equilibria of one round, the
-    report's headline, the war risk within the model's horizon (the analysis's, which
+    report's headline, the probability of war within the model's horizon (the analysis's, which
     ``classify`` and the regime map give too), and the regime (from ``dt.explain``). The
     noise is execution noise for both sides, ``noise_per_thousand`` per thousand; 0 is no
     noise at all (not the game file's).
@@ -147,7 +147,7 @@ def us_iran_view(delta, noise_per_thousand: int, values: dict) -> dict:
     """
     noise = {"execution": Fraction(noise_per_thousand, 1000)}
     model = dt.us_iran_model(delta=delta, noise=noise, **values)
-    # one analysis, read by the report, the war risk and the equilibria (classify() and solve()
+    # one analysis, read by the report, the probability of war and the equilibria (classify() and solve()
     # computed the regime, the noise chain and the round's equilibria a second time)
     analysis = model.analyse()
     report = dt.explain(model, analysis=analysis)
@@ -392,7 +392,7 @@ def make_app():
             else:
                 game = current_game().subs(**values) if values else current_game()
                 risk.object = ("" if game_select.value in trees else
-                               "<p>War risk: computed for the US–Iran models (pick one above).</p>")
+                               "<p>Probability of war: computed for the US–Iran models (pick one above).</p>")
                 if game_select.value in trees:
                     view = tree_view(game)
                     shown = view["result"].equilibria

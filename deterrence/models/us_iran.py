@@ -134,7 +134,7 @@ class USIranModel(TextRepr):
     automata and the proxy tree: a review); Jupyter shows a table of its values.
 
     >>> us_iran_model(W_iran=60)                      # doctest: +ELLIPSIS
-    <USIranModel: delta 9/10; contained_tit_for_tat vs contained_tit_for_tat; noise Iran: ... W_iran=60; war risk ...>
+    <USIranModel: delta 9/10; contained_tit_for_tat vs contained_tit_for_tat; noise Iran: ...; probability of war ...>
     """
 
     #: the regime names (a class attribute, not a field); a regime code indexes them
@@ -157,7 +157,7 @@ class USIranModel(TextRepr):
         values = ", ".join(f"{k}={format_exact(v)}" for k, v in self.stage.parameters.items())
         noise = self.noise.describe() if self.noise is not None else "none"
         return (f"delta {format_exact(self.delta)}; {' vs '.join(a.name for a in self.strategies)}; "
-                f"noise {noise}; {values}; war risk within {self.within} rounds of {self.round_days} days "
+                f"noise {noise}; {values}; probability of war within {self.within} rounds of {self.round_days} days "
                 "(dt.explain(model) for the analysis)")
 
     def _repr_html_(self) -> str:
@@ -178,7 +178,7 @@ class USIranModel(TextRepr):
                            for k, v in items)
         head = [("delta", self.delta), ("profile", " vs ".join(a.name for a in self.strategies)),
                 ("noise", self.noise.describe() if self.noise is not None else "none"),
-                ("war risk within", f"{self.within} rounds"), ("round", f"{self.round_days} days")]
+                ("probability of war within", f"{self.within} rounds"), ("round", f"{self.round_days} days")]
         return (f"<table><caption>US–Iran teaching model (dt.explain(model) for the analysis)</caption>"
                 f"<tr><th>value</th><th></th></tr>{rows(head)}"
                 f"<tr><th colspan='2'>{html.escape(self.stage.title)}</th></tr>{rows(self.stage.parameters.items())}"
@@ -203,8 +203,8 @@ class USIranModel(TextRepr):
         return self.analyse(critical=False, proxies=False, noise=False).regime
 
     def classify(self) -> tuple:
-        """``(regime code, war risk)``, solved from scratch: the regime map's protocol
-        (:class:`deterrence.core.regime_model.RegimeModel`). The war risk is P(war within
+        """``(regime code, probability of war)``, solved from scratch: the regime map's protocol
+        (:class:`deterrence.core.regime_model.RegimeModel`). The probability of war is P(war within
         ``within`` rounds) under the noise in the regime's play: the profile in regime 0, the
         exchange every round in regime 1, and 1 in war.
 
@@ -233,7 +233,7 @@ class USIranModel(TextRepr):
         Subgame perfection of the profile is the sign of every one-shot deviation gain (a
         function of δ and the parameters) without noise, not one δ* root: which deviation binds
         can change across a map. Restraint is the stage condition that some pure equilibrium is
-        free of escalation. The war risks of regimes 0 and 1 do not depend on the payoffs or δ
+        free of escalation. The probabilities of war of regimes 0 and 1 do not depend on the payoffs or δ
         (the noise chain's probability of reaching war), so each is one number.
 
         >>> c = us_iran_model().symbolic_classifier()
@@ -244,7 +244,7 @@ class USIranModel(TextRepr):
         [1.0, 0.0]
         """
         # the defaults are part of the key: which deviation binds may depend on them; the Noise
-        # itself (hashable: every field, each player's own noise) keys the war risks
+        # itself (hashable: every field, each player's own noise) keys the probabilities of war
         return _symbolic_classifier(self.stage, tuple(sorted(self.stage.parameters.items())), self.delta,
                                     tuple(self.strategies), self.noise, self.within)
 
@@ -315,9 +315,9 @@ class USIranModel(TextRepr):
         parts.append(sections.shadow(analysis.restraint))
         regime = analysis.regime
         if regime == 2:
-            parts.append(Section("miscalculation", "Miscalculation: the risk of war under noise",
+            parts.append(Section("miscalculation", "Miscalculation: the probability of war under noise",
                                  ("No equilibrium of the round is free of escalation: war is the expected "
-                                  "outcome, not a risk.",), {"war_probability": "1", "war_probability_float": 1.0}))
+                                  "outcome (probability 1).",), {"war_probability": "1", "war_probability_float": 1.0}))
         elif analysis.played is not None and analysis.played.noise is not None:
             note = (None if regime == 0 else "Contained tit-for-tat is not subgame perfect at this discount "
                     "factor, so both sides trade limited strikes every round (the exchange every round), and "
@@ -396,7 +396,7 @@ def _symbolic_classifier(stage, parameter_key, delta, strategies, noise, within)
 
     variables = (("delta", delta_symbol(), delta),) + tuple(
         (name, parameter_symbol(name), value) for name, value in stage.parameters.items())
-    # the war risks are taken once, at the defaults: a noise with formulas in a parameter would
+    # the probabilities of war are taken once, at the defaults: a noise with formulas in a parameter would
     # freeze them there (the map refuses such an axis on this path: noise_parameters)
     return SymbolicClassifier(variables=variables, formulas=(("gains", list(gains)), ("restraint", restraint)),
                               decide=decide, meta={"deviation_conditions": len(gains),

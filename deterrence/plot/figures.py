@@ -976,7 +976,7 @@ def deterrence_map(values, x, y, ax=None, regimes=None, *, xlabel="x", ylabel="y
         levels = [lv for lv in risk_levels if risk.min() < lv < risk.max()]
         if levels and min(codes.shape) >= 2:
             cs = ax.contour(x, y, risk, levels=levels, colors="black", linewidths=1)
-            ax.clabel(cs, fmt=lambda v: f"war risk {v:g}", fontsize=7)
+            ax.clabel(cs, fmt=lambda v: f"P(war) {v:g}", fontsize=7)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if title:
@@ -1072,7 +1072,7 @@ def sweep_map(sweep, name=None, ax=None, **kw):
                             "(drawn on a colour scale: give regimes=... if they are regime codes)")
         return _value_map(values.T.astype(float), xv, yv, name, ax=ax, xlabel=kw.get("xlabel", xn),
                           ylabel=kw.get("ylabel", yn), title=kw.get("title"))
-    if kw.get("war_risk") is True:  # the sweep's own war risk, drawn as contours
+    if kw.get("war_risk") is True:  # the sweep's own probability of war, drawn as contours
         kw["war_risk"] = sweep.values["war_risk"]
     if kw.get("war_risk") is not None:
         kw["war_risk"] = np.asarray(kw["war_risk"]).T  # rows are y, like the regimes
@@ -1116,7 +1116,7 @@ _CURVE_STYLES = ("-", "--", "-.", ":", (0, (7, 2, 1, 2, 1, 2)), (0, (10, 3)), (0
 @literal_labels
 def war_risk_curve(rounds, probabilities, ax=None, labels=None, *, xlabel="round",
                    ylabel="probability of all-out war by this round", colors=None):
-    """Plot one or several curves of war risk (or any probability) over rounds.
+    """Plot one or several curves of the probability of war (or of any probability) over rounds.
 
     ``probabilities`` is one sequence, or a list of sequences (one per
     scenario, named by ``labels``). ``colors``: one colour per curve (by default the

@@ -1,10 +1,10 @@
 """Figures of a deterrence report (``deterrence report --plot FILE``).
 
 For the stochastic US–Iran model (the default of ``deterrence report``): the
-record beside the model, each side's payoff per equilibrium, the war risk over
-time and a war-risk map (:func:`exchange_figure`). For the repeated-game
+record beside the model, each side's payoff per equilibrium, the probability of war over
+time and a map of the probability of war (:func:`exchange_figure`). For the repeated-game
 US–Iran model: the stage game's payoff heat map, the deterrence map (δ
-against Iran's cost of war, with war-risk contours), and war-risk curves. For a
+against Iran's cost of war, with contours of the probability of war), and curves of the probability of war. For a
 stage game: its heat map (and best-response diagram for 2 x 2 games); for a
 tree: its drawing. Every function returns the figure.
 """
@@ -48,11 +48,11 @@ def model_figure(model, analysis=None, *, rounds=200, grid=60):
     payoff_heatmap(stage, ax=axes[0])
     w = float(model.stage.parameters["W_iran"])
     m = regime_map(("delta", np.linspace(0.3, 0.99, grid)), ("W_iran", np.linspace(0, max(2 * w, 10), grid)))
-    # the regimes are classified without noise (the stage game and delta*), the war-risk contours
+    # the regimes are classified without noise (the stage game and delta*), the contours of the probability of war
     # under the model's noise: the title and the legend say so, so that neither is read as the other
     sweep_map(m, "regime", ax=axes[1], war_risk=True,
               title=f"Deterrence map (here: {analysis.regime_name})\nregimes classified without noise; "
-                    "war-risk contours under the noise",
+                    "contours of the probability of war under the noise",
               legend_title="regime (classified without noise)")
     axes[1].plot([float(model.delta)], [w], marker="*", color="black", markersize=14, linestyle="none")
     ts = np.arange(1, rounds + 1)
@@ -64,7 +64,7 @@ def model_figure(model, analysis=None, *, rounds=200, grid=60):
                                                     "exchange every round (a limited strike by both sides)"],
                    colors=REGIME_COLORS[:2], xlabel=f"round ({model.round_days} days)")
     noise = model.noise.describe() if model.noise else "none"
-    axes[2].set_title(f"Risk of war under noise\n({noise})")   # one line ran past the figure's edge
+    axes[2].set_title(f"Probability of war under noise\n({noise})")   # one line ran past the figure's edge
     return fig
 
 
@@ -225,7 +225,7 @@ def exchange_figure(subject, analysis=None, *, years=10, grid=9):
         curve.set_ylim(bottom=0)
     curve.set_title("Probability of all-out war within t months")
 
-    # the war-risk map: misfire per strike (log scale) against weeks with an Israeli strike a month
+    # the map of the probability of war: misfire per strike (log scale) against weeks with an Israeli strike a month
     v = model.v
     eta0, lam0 = Fraction(v["misfire"]), Fraction(v["israeli_strike_rate"])
     halves = range(-4, 7)          # misfire from a quarter of the model's to eight times it, in half-octaves
@@ -237,7 +237,7 @@ def exchange_figure(subject, analysis=None, *, years=10, grid=9):
     risk_map, holds = war_risk_grid(model, misfires, rates, weeks)
     per_month = float(weeks_in(months=1))
     xs, ys = [float(m) for m in misfires], [float(r) * per_month for r in rates]
-    # the colours span the cells where the contained exchange holds: elsewhere its war risk is that
+    # the colours span the cells where the contained exchange holds: elsewhere its probability of war is that
     # of play nobody would follow (a review found the scale set by those cells, up to 0.41), grey there
     shown = risk_map[holds] if holds.any() else risk_map.ravel()
     lo, hi = float(shown.min()), float(shown.max())
@@ -270,7 +270,7 @@ def exchange_figure(subject, analysis=None, *, years=10, grid=9):
                markersize=15, linestyle="none")
     mapax.set_xlabel("militia misfire probability per strike (star: the model)")
     mapax.set_ylabel("weeks with an Israeli strike a month")
-    mapax.set_title(f"War risk over {months_on_record:.0f} months (the record's span)")
+    mapax.set_title(f"Probability of war within {months_on_record:.0f} months (the record's span)")
     return fig
 
 

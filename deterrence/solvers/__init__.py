@@ -117,7 +117,7 @@ def _normal_form_default(game) -> str:
 #: game type key -> where to turn for a game type that solve has no method for
 ANALYSES = {
     "repeated": "analyse it with analyse_repeated(game) (the check as intended, the critical "
-                "delta, the check and the war risk under noise), or one_shot_deviation(game), "
+                "delta, the check and the probability of war under noise), or one_shot_deviation(game), "
                 "critical_delta(game), finite_horizon_spe(game)",
 }
 

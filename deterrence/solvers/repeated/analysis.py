@@ -16,7 +16,7 @@ compute nothing again. Steps of :func:`analyse_repeated`:
    set of δ where it holds (:func:`.critical_delta.critical_delta`, as a
    formula when the stage game is symbolic);
 4. with noise: the same check under the noise (the payoffs are then the
-   expected ones) and the war risk of the noisy chain
+   expected ones) and the probability of war of the noisy chain
    (:func:`.noise_markov.analyse_noise`; war is every profile in which
    either side escalates, :func:`deterrence.core.repeated.war_profiles`).
 """
@@ -34,7 +34,7 @@ from deterrence.solvers.repeated.finite_horizon import MAX_HORIZON  # noqa: F401
 
 #: default limits of :func:`analyse_repeated`, each raised by its option: the joint states
 #: of the two automata (the exact checks solve systems of that size, for every deviation:
-#: 100 take about 10 s), the rounds of the war risk (exact numbers grow with them); the
+#: 100 take about 10 s), the rounds of the probability of war (exact numbers grow with them); the
 #: horizon of a finite game is checked by :func:`.finite_horizon.check_horizon` (``MAX_HORIZON``)
 MAX_JOINT_STATES = 100
 MAX_WITHIN = 100_000
@@ -67,7 +67,7 @@ def check_analysis_size(game, *, within=0, max_states=None, max_within=None, max
                                 f"the cube); pass {options[0]}={a * b} (or larger) to try anyway")
     limit = MAX_WITHIN if max_within is None else max_within
     if within > limit:
-        raise TooLargeError(f"a war risk within {within} rounds is over the limit of {limit} rounds "
+        raise TooLargeError(f"a probability of war within {within} rounds is over the limit of {limit} rounds "
                             f"(its exact probabilities grow with the rounds); pass "
                             f"{options[1]}={within} (or larger) to try anyway")
     check_horizon(game.horizon, max_horizon, option=options[2])
@@ -75,14 +75,14 @@ def check_analysis_size(game, *, within=0, max_states=None, max_within=None, max
 
 @dataclass(frozen=True)
 class RepeatedAnalysis:
-    """Payoffs, subgame perfection (as intended and under noise), δ*, war risk of one profile."""
+    """Payoffs, subgame perfection (as intended and under noise), δ*, probability of war of one profile."""
 
     game: RepeatedGame          # the analysed game, at the parameter values, with its profile
     check: object               # DeviationCheck (no noise) or FiniteCheck (finite horizon)
     critical: object = None     # DeltaConditions, or None (finite horizon, not computed)
     critical_note: str | None = None   # why critical is None when it was asked for
     noisy_check: object = None  # DeviationCheck under the game's noise, or None
-    noise: object = None        # NoiseAnalysis (war risk) under the game's noise, or None
+    noise: object = None        # NoiseAnalysis (probability of war) under the game's noise, or None
     within: int = 100           # rounds for the war probability
     notes: tuple = ()           # what the caller should know: the stage game's defaults taken
 

@@ -1,4 +1,4 @@
-"""Noisy play as a Markov chain over product states: payoffs, frequencies, war risk.
+"""Noisy play as a Markov chain over product states: payoffs, frequencies, probability of war.
 
 With implementation or perception errors two automata drive a finite Markov
 chain over their product states (J. G. Kemeny and J. L. Snell, *Finite Markov
@@ -10,7 +10,7 @@ noise (or in floats with ``float=True``):
   their stationary distributions, and the absorption probabilities from the
   start state through the fundamental matrix ``N = (I - Q)^-1``);
 * long-run frequency of every action profile;
-* the **war risk**: with ``war`` a set of action profiles (default: both sides
+* the **probability of war**: with ``war`` a set of action profiles (default: both sides
   on their top rung, e.g. (escalate, escalate)), the probability that war
   breaks out within ``T`` rounds, the probability it ever does, and the
   expected number of rounds until it does (fundamental matrix of the chain
@@ -50,7 +50,7 @@ from deterrence.solvers.result import TextRepr
 
 @dataclass(frozen=True)
 class NoiseAnalysis(TextRepr):
-    """Result of :func:`analyse_noise`. Its repr is the war risk in one line (the dataclass repr
+    """Result of :func:`analyse_noise`. Its repr is the probability of war in one line (the dataclass repr
     listed every profile's frequency: a review):
 
     >>> from deterrence import load_game
@@ -173,7 +173,7 @@ def _long_run_distribution(P, start, mode):
     return mu
 
 
-#: horizons (rounds) from which the war-risk analysis shows its progress unasked
+#: horizons (rounds) from which the analysis of the probability of war shows its progress unasked
 LONG_HORIZON = 10_000
 
 
@@ -209,7 +209,7 @@ def analyse_noise(game, profile=None, *, delta=None, noise=None, war=None, withi
     if mode == "symbolic":
         raise GameError("noise analysis needs numbers: give delta, noise and probabilities values")
     chain = _product.Chain(rg, automata, mode)
-    bar = progress_bar(int(within), "war risk", progress, large=within >= LONG_HORIZON, unit="round")
+    bar = progress_bar(int(within), "probability of war", progress, large=within >= LONG_HORIZON, unit="round")
     try:
         if mode == "exact" and load_flint() is not None:
             try:
@@ -374,7 +374,7 @@ MAX_WAR_DIGITS = 800_000
 
 
 def _war_core(Q, w, x0, D, within, irreducible=False, bar=None):
-    """War risk from state ``x0`` of an integer chain ``W / D`` (rows closed under its
+    """Probability of war from state ``x0`` of an integer chain ``W / D`` (rows closed under its
     successors) split as ``W = Q + W_war``, ``w`` the row sums of ``W_war``.
 
     ``Q`` is ``D`` times the chain with war made absorbing. Only the states
