@@ -575,7 +575,8 @@ def test_words_check_sees_each_slip_come_back():
 def _user_facing_texts():
     """``(where, text)`` for the text a user reads outside the library's code: every command's
     ``--help`` (the option help included), every notebook's cells (markdown, and the code cells'
-    titles, labels and prints), the docs' pages, the README and the catalogue's game files."""
+    titles, labels and prints), the docs' pages, the README, the catalogue's game files and the
+    teaching model's repr and report."""
     from deterrence.cli import SUBCOMMANDS, build_parser
     yield "deterrence --help", build_parser().format_help()
     for name in ["solve", "show", "list", *SUBCOMMANDS]:
@@ -587,6 +588,10 @@ def _user_facing_texts():
             yield f"{path.name} cell {i}", cell.source
     for path in [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md")), *sorted((ROOT / "games").glob("*.toml"))]:
         yield str(path.relative_to(ROOT)), path.read_text(encoding="utf-8")
+    import deterrence as dt
+    for values in ({}, {"W_iran": 1}):     # the teaching model's report, with and without an equilibrium free of war
+        model = dt.us_iran_model(**values)
+        yield f"us_iran_model({values})", repr(model) + "\n" + model._repr_html_() + "\n" + dt.explain(model).to_text()
 
 
 def risk_for_probability(texts):
