@@ -156,7 +156,7 @@ def test_model_report_follows_the_regime():
         report = explain(us_iran_model(delta=delta, W_iran=W))
         assert report.section("regime").data["regime"] == regime
         point = regime_at(Fraction(delta), W_iran=W)
-        assert report.section("miscalculation").data["war_probability_float"] == pytest.approx(point["war_risk"])
+        assert report.section("miscalculation").data["war_probability_float"] == pytest.approx(point["war_probability"])
     assert "costs each side" not in explain(us_iran_model(W_iran=1)).summary
 
 

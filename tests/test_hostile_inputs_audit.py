@@ -231,7 +231,7 @@ def test_an_interrupted_regime_map_resumes_from_its_checkpoint(tmp_path):
     assert len(CALLS) == before + 4      # then only the 4 missing points
     assert not resumed.interrupted
     assert resumed.values["regime"].tolist() == whole.values["regime"].tolist()
-    assert resumed.values["war_risk"].tolist() == whole.values["war_risk"].tolist()
+    assert resumed.values["war_probability"].tolist() == whole.values["war_probability"].tolist()
 
 
 # -- deliver 5: this session's readers refuse what is not a small regular file ----------------

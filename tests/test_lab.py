@@ -101,7 +101,7 @@ def test_lab_answers_a_slider_move_with_the_librarys_war_risk(lab, tmp_path):
         browser.get(lab)
         # the page opens on the case, as `deterrence report` analyses it
         shown = wait_for_text(browser, ".lab-war-risk", lambda t: t.strip() != "")
-        assert shown == f"{case_view({})['war_risk']:.4f}"
+        assert shown == f"{case_view({})['war_probability']:.4f}"
         Select(browser.execute_script(FIND, "select")[0]).select_by_visible_text(US_IRAN)
         shown = wait_for_text(browser, ".lab-war-risk", lambda t: t == f"{before:.4f}")
         # the noise slider (per thousand, at 20): four steps left with the keyboard, as a student would
@@ -122,7 +122,7 @@ def test_lab_view_of_the_model_is_the_librarys():
     report = dt.explain(dt.us_iran_model(delta=Fraction(7, 10), noise={"execution": Fraction(1, 50)}, W_iran=40))
     assert view["headline"] == report.summary
     assert view["regime"] == report.section("regime").data["regime"]
-    assert view["war_risk"] == pytest.approx(report.section("miscalculation").data["war_probability_float"])
+    assert view["war_probability"] == pytest.approx(report.section("miscalculation").data["war_probability_float"])
     stage = dt.load_game("us_iran_stage").subs(W_iran=40)
     assert view["equilibria"] == [e.describe() for e in dt.solve(stage).equilibria]
 
@@ -249,7 +249,7 @@ def test_lab_case_is_the_model_deterrence_report_analyses():
         doc = json.loads(out)
         assert view["headline"] == doc["title"] and view["regime"] == doc["equilibrium"]["regime"]
         assert view["followed"] == doc["equilibrium"]["name"]
-        assert view["war_risk"] == doc["predicted"]["war_probability"]["value"]
+        assert view["war_probability"] == doc["predicted"]["war_probability"]["value"]
     assert lab_module.case_view({"W_iran": 20})["regime"] == "US withdrawal"
     # on the page: the case's sliders, its war risk and regime, and the report's figure
     controls, results = lab_module.make_app()
@@ -259,10 +259,20 @@ def test_lab_case_is_the_model_deterrence_report_analyses():
     assert not controls[2].visible and not controls[3].visible       # δ and the teaching noise: not this model's
     page = " ".join(html.unescape(p.object) for p in results if isinstance(p.object, str))
     default = lab_module.case_view({})
-    assert f"<b class='lab-war-risk'>{default['war_risk']:.4f}</b>" in page and "within 26 months" in page
+    assert f"<b class='lab-war-risk'>{default['war_probability']:.4f}</b>" in page and "within 26 months" in page
     assert f"<span class='lab-regime'>{default['regime']}</span>" in page
     figure = next(p for p in results if hasattr(p, "dpi")).object
     assert figure is not None and len(figure.axes) >= 4
+
+
+def test_the_views_probability_of_war_is_war_probability_and_war_risk_still_reads():
+    """Review 45: the glossary's word for a chance of war is probability; the views' key was
+    ``war_risk``. It is ``war_probability`` now; ``war_risk`` reads it with a DeprecationWarning."""
+    from deterrence.lab import case_view, us_iran_view
+    for view in (us_iran_view(Fraction(9, 10), 20, {}), case_view({})):
+        assert "war_probability" in view and "war_risk" not in list(view)
+        with pytest.warns(DeprecationWarning, match="'war_risk' is deprecated.*use 'war_probability'"):
+            assert view["war_risk"] == view["war_probability"] > 0
 
 
 def test_lab_noise_at_zero_is_no_noise_and_its_war_risk_is_computed():
@@ -272,14 +282,14 @@ def test_lab_noise_at_zero_is_no_noise_and_its_war_risk_is_computed():
     for delta in (Fraction(1, 2), Fraction(9, 10)):
         view = us_iran_view(delta, 0, {})
         model = dt.us_iran_model(delta=delta, noise={"execution": 0})
-        assert view["war_risk"] == float(model.classify()[1])
+        assert view["war_probability"] == float(model.classify()[1])
         assert view["headline"] == dt.explain(model).summary
     # with noise: the report's number, to the last bit (the page computed it a second time, by
     # classify(), whose float chain differs from the exact one in the 16th digit), and the map's
     noisy = dt.us_iran_model(delta=Fraction(1, 2), noise={"execution": Fraction(1, 50)})
     view = us_iran_view(Fraction(1, 2), 20, {})
-    assert view["war_risk"] == dt.explain(noisy).section("miscalculation").data["war_probability_float"] > 0.9
-    assert view["war_risk"] == pytest.approx(noisy.classify()[1], rel=1e-12)
+    assert view["war_probability"] == dt.explain(noisy).section("miscalculation").data["war_probability_float"] > 0.9
+    assert view["war_probability"] == pytest.approx(noisy.classify()[1], rel=1e-12)
 
 
 def test_lab_sliders_reach_the_catalogues_tipping_points():
@@ -485,7 +495,7 @@ def test_lab_map_derives_its_formulas_once_per_structure(monkeypatch):
     us_iran._symbolic_classifier.cache_clear()
     fresh = dt.regime_map(("delta", [0.5, 0.7, 0.9]), ("W_iran", [0, 10, 60]), b_us=Fraction(10, 3), c_iran=7)
     assert moved.values["regime"].tolist() == fresh.values["regime"].tolist()
-    assert moved.values["war_risk"].tolist() == fresh.values["war_risk"].tolist()
+    assert moved.values["war_probability"].tolist() == fresh.values["war_probability"].tolist()
 
 
 def test_lab_noise_move_keeps_the_teaching_models_figure():
@@ -499,7 +509,7 @@ def test_lab_noise_move_keeps_the_teaching_models_figure():
     figure, shown = results[3], results[3].object
     assert shown is not None
     noise.value = 37
-    risk = us_iran_view(delta.value, 37, {s.label: s.value for s in app[0][4]})["war_risk"]
+    risk = us_iran_view(delta.value, 37, {s.label: s.value for s in app[0][4]})["war_probability"]
     assert figure.object is shown and f"{risk:.4f}" in results[1].object
     delta.value = Fraction(7, 10)
     assert figure.object is not shown                   # a move of an axis draws the star anew

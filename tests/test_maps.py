@@ -2,6 +2,7 @@
 import numpy as np
 import pytest
 
+import deterrence as dt
 from deterrence import plot
 from deterrence.analysis.maps import REGIMES, regime_map
 
@@ -13,7 +14,7 @@ def test_symbolic_map_agrees_with_point_by_point():
     fast = regime_map(("delta", DELTAS), ("W_iran", W_IRAN))
     slow = regime_map(("delta", DELTAS), ("W_iran", W_IRAN), method="solve", executor="serial")
     assert np.array_equal(fast.values["regime"], slow.values["regime"])
-    assert np.allclose(fast.values["war_risk"], slow.values["war_risk"])
+    assert np.allclose(fast.values["war_probability"], slow.values["war_probability"])
     # every regime appears on this grid, on the right side of the lines delta* = 3/4 and W_iran = b_iran = 2
     assert set(fast.values["regime"].flat) == {0.0, 1.0, 2.0}
     assert fast.values["regime"][3, 3] == 0 and fast.values["regime"][2, 3] == 1
@@ -40,7 +41,7 @@ def test_dask_path_gives_the_same_map():
     with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster, Client(cluster) as client:
         remote = regime_map(*grid, method="solve", executor=client)
     assert np.array_equal(local.values["regime"], remote.values["regime"])
-    assert np.array_equal(local.values["war_risk"], remote.values["war_risk"])
+    assert np.array_equal(local.values["war_probability"], remote.values["war_probability"])
 
 
 def test_bad_axis_is_named():
@@ -114,10 +115,10 @@ def test_the_exchange_model_maps_point_by_point_as_its_own_analysis_says():
                 report.regime, report.regime if report.regime in EXCHANGE_REGIMES else EXCHANGE_REGIMES[1]))
             assert m.values["regime"][i, j] == expected
             assert (expected == 0) == verify(model, contained_profile()).verified_under_noise
-            assert m.values["war_risk"][i, j] == pytest.approx(report.predicted["war_probability"]["value"],
+            assert m.values["war_probability"][i, j] == pytest.approx(report.predicted["war_probability"]["value"],
                                                                abs=5e-5)
             assert regime_at(model=exchange_model, W_iran=w, misfire=misfire) == {
-                "regime": expected, "war_risk": m.values["war_risk"][i, j]}
+                "regime": expected, "war_probability": m.values["war_probability"][i, j]}
             codes.add(expected)
     assert codes == {0, 1, 2}          # the grid crosses the boundaries: W_iran = 0, misfire 1/10 is mutual escalation
     with pytest.raises(GameError, match="no symbolic_classifier"):
@@ -155,7 +156,7 @@ def test_a_model_of_ones_own_maps_by_formula_and_point_by_point_alike():
     slow = regime_map(*grid, model=_Threshold, method="solve", executor="serial")
     assert fast.meta["regimes"] == slow.meta["regimes"] == ("below", "above")
     assert np.array_equal(fast.values["regime"], slow.values["regime"])
-    assert np.array_equal(fast.values["war_risk"], slow.values["war_risk"])
+    assert np.array_equal(fast.values["war_probability"], slow.values["war_probability"])
     assert fast.values["regime"].tolist() == [[float(p + q > 1) for q in (0.1, 0.6, 0.9)] for p in (0.0, 0.3, 0.8)]
     one_axis = regime_map(("p", [0.2, 0.7]), model=_Threshold, q=0.4)   # q fixed for the map
     assert one_axis.values["regime"].tolist() == [0.0, 1.0]
@@ -275,9 +276,9 @@ def test_a_map_over_a_parameter_the_noise_uses_is_solved_point_by_point():
     costs = [20, 50, 200]
     m = regime_map(("W_iran", costs), noise=noise, within=20)
     solved = regime_map(("W_iran", costs), method="solve", noise=noise, within=20)
-    assert m.values["war_risk"].tolist() == solved.values["war_risk"].tolist()
-    assert len(set(m.values["war_risk"].tolist())) == 3                # the risk moves with W_iran
-    for w, risk in zip(costs, m.values["war_risk"].tolist()):
+    assert m.values["war_probability"].tolist() == solved.values["war_probability"].tolist()
+    assert len(set(m.values["war_probability"].tolist())) == 3                # the risk moves with W_iran
+    for w, risk in zip(costs, m.values["war_probability"].tolist()):
         assert risk == pytest.approx(us_iran_model(noise=noise, within=20, W_iran=w).classify()[1])
     with pytest.raises(GameError, match="noise has formulas in W_iran: use method='solve'"):
         regime_map(("W_iran", costs), method="symbolic", noise=noise, within=20)
@@ -285,8 +286,8 @@ def test_a_map_over_a_parameter_the_noise_uses_is_solved_point_by_point():
     fast = regime_map(("delta", [0.5, 0.9]), noise=noise, within=20)
     assert fast.meta["noise_parameters"] == ["W_iran"]             # the classifier's meta: the symbolic path
     assert "noise_parameters" not in m.meta                           # the sweep's: solved point by point
-    assert fast.values["war_risk"].tolist() == regime_map(("delta", [0.5, 0.9]), method="solve", noise=noise,
-                                                           within=20).values["war_risk"].tolist()
+    assert fast.values["war_probability"].tolist() == regime_map(("delta", [0.5, 0.9]), method="solve", noise=noise,
+                                                           within=20).values["war_probability"].tolist()
 
 
 def _share(a, b):
@@ -415,3 +416,31 @@ def test_the_classifier_a_model_hands_out_cannot_be_changed_under_later_maps():
         regime_map(("b_iran", [1, 3]), method="symbolic", **values)
     except GameError as exc:                # the refusal is for axes the noise's formulas use
         pytest.fail(f"a symbolic axis was refused: {exc}")
+
+
+def test_the_maps_probability_of_war_is_war_probability_and_war_risk_still_reads(tmp_path):
+    """Review 45: the glossary's word for a chance of war is probability; the maps' key was
+    ``war_risk``. The key is ``war_probability`` now, and ``war_risk`` reads the same values with
+    a DeprecationWarning (for one release) in every place a map gives it."""
+    import json
+
+    from deterrence.analysis.maps import regime_at
+    point = regime_at(0.9, W_iran=1)
+    symbolic = regime_map(("delta", [0.5, 0.9]), ("W_iran", [1, 50]), method="symbolic")
+    solved = regime_map(("delta", [0.5, 0.9]), method="solve", executor="serial")
+    classifier = dt.us_iran_model().symbolic_classifier().evaluate({"delta": np.array([0.5, 0.9])})
+    for new in (point, symbolic.values, solved.values, classifier):
+        assert "war_probability" in new and "war_risk" not in list(new)
+        with pytest.warns(DeprecationWarning, match="'war_risk' is deprecated.*use 'war_probability'"):
+            old = new["war_risk"]
+        assert np.array_equal(old, new["war_probability"])
+    assert list(symbolic.to_json()["values"]) == ["regime", "war_probability"]
+    # a map stopped before the rename is finished from its checkpoint, its points not solved again
+    file = tmp_path / "map.json"
+    whole = regime_map(("delta", [0.5, 0.9]), method="solve", executor="serial", checkpoint=file)
+    data = json.loads(file.read_text())
+    data["values"] = {{"war_probability": "war_risk"}.get(k, k): v for k, v in data["values"].items()}
+    file.write_text(json.dumps(data))
+    again = regime_map(("delta", [0.5, 0.9]), method="solve", executor="serial", checkpoint=file)
+    assert list(again.values) == ["regime", "war_probability"]
+    assert again.values["war_probability"].tolist() == whole.values["war_probability"].tolist()

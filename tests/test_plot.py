@@ -465,7 +465,7 @@ def test_model_figure_gives_each_regime_one_colour_across_panels():
 
 
 def test_model_figure_says_the_regimes_are_classified_without_noise():
-    """The map's regimes ignore the noise (its war-risk contours do not): the title and the
+    """The map's regimes ignore the noise (its P(war) contours do not): the title and the
     legend say so, so that 'mutual restraint' is not read as an equilibrium under the noise."""
     from deterrence.models.us_iran import us_iran_model
     from deterrence.plot.report import model_figure

@@ -190,7 +190,7 @@ def test_report_and_maps_use_the_one_meaning_of_war():
     assert [tuple(p) for p in data["war_profiles"]] == list(war_profiles(stage))
     brute = _brute_force_war(stage, model.strategies, model.noise, 4)
     assert analyse_noise(stage, model.strategies, noise=model.noise, within=4).war_probability == brute
-    assert regime_at(0.9)["war_risk"] == pytest.approx(data["war_probability_float"])
+    assert regime_at(0.9)["war_probability"] == pytest.approx(data["war_probability_float"])
 
 
 def test_a_game_file_names_its_own_war(tmp_path, capsys):

@@ -33,7 +33,7 @@ def test_map_and_fit_on_a_dask_local_cluster_equal_serial(capsys):
     assert "model evaluations" in reported and reported.count("\r") >= 3
     assert re.search(r"fit_to_record: 100%.*\[.*, [1-9]\d* new, 0 from the checkpoint\] *\n$", reported)
     assert np.array_equal(serial_map.values["regime"], remote_map.values["regime"])
-    assert np.array_equal(serial_map.values["war_risk"], remote_map.values["war_risk"])
+    assert np.array_equal(serial_map.values["war_probability"], remote_map.values["war_probability"])
     # all three regimes on this grid, so the comparison is not between two constant maps
     assert set(serial_map.values["regime"].flat) == {0.0, 1.0, 2.0}
     _same_fit(serial_fit, remote_fit)
@@ -60,7 +60,7 @@ def test_map_and_fit_on_a_process_pool_equal_serial(tmp_path):
         checkpoint = tmp_path / "fit.json"
         kept_fit = fit_to_record(executor=pool, checkpoint=checkpoint)
     assert np.array_equal(serial_map.values["regime"], pool_map.values["regime"])
-    assert np.array_equal(serial_map.values["war_risk"], pool_map.values["war_risk"])
+    assert np.array_equal(serial_map.values["war_probability"], pool_map.values["war_probability"])
     _same_fit(serial_fit, pool_fit)
     _same_fit(serial_fit, kept_fit)
     resumed = fit_to_record(checkpoint=checkpoint, progress=False)     # every point read back

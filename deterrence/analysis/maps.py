@@ -45,7 +45,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from deterrence.core.frozen import RenamedKeys
 from deterrence.models import default_map_model
+
+#: the maps' former key names (deprecated, still read) -> the glossary's
+_RENAMED = {"war_risk": "war_probability"}
 
 
 def __getattr__(name):
@@ -63,9 +67,10 @@ def regime_at(delta=None, seed=None, *, model=None, **values) -> dict:
     are exact); :func:`deterrence.analysis.sweep.sweep` passes one to functions that take it.
     The regime is a :class:`~deterrence.core.regime_model.Regime`: it prints as its name
     and compares as its code (the index into the model's ``REGIMES``, which a map stores).
+    The key ``"war_risk"``, the former name of ``"war_probability"``, still reads (deprecated).
 
     >>> regime_at(0.9)
-    {'regime': Regime(0, 'mutual restraint'), 'war_risk': 0.0}
+    {'regime': Regime(0, 'mutual restraint'), 'war_probability': 0.0}
     >>> str(regime_at(0.5)["regime"]), regime_at(0.9, W_iran=1)["regime"] == 2
     ('exchange every round', True)
 
@@ -76,8 +81,9 @@ def regime_at(delta=None, seed=None, *, model=None, **values) -> dict:
         values["delta"] = delta
     from deterrence.core.regime_model import Regime
     at = (default_map_model if model is None else model)(**values)
-    regime, risk = at.classify()
-    return {"regime": Regime(int(regime), type(at).REGIMES[int(regime)]), "war_risk": float(risk)}
+    regime, probability = at.classify()
+    return RenamedKeys({"regime": Regime(int(regime), type(at).REGIMES[int(regime)]),
+                        "war_probability": float(probability)}, _RENAMED)
 
 
 def regime_map(x, y=None, *, model=None, method=None, executor=None, max_workers=None, progress=None,
@@ -95,7 +101,8 @@ def regime_map(x, y=None, *, model=None, method=None, executor=None, max_workers
     (default :data:`deterrence.analysis.sweep.MAX_POINTS`) are refused before
     any work. Returns a :class:`deterrence.analysis.sweep.Sweep` with
     ``values["regime"]`` (codes into ``meta["regimes"]``, the model's
-    ``REGIMES``) and ``values["war_risk"]``; ``deterrence.plot.sweep_map``
+    ``REGIMES``) and ``values["war_probability"]`` (former name ``"war_risk"``, deprecated, still
+    read); ``deterrence.plot.sweep_map``
     draws it. ``checkpoint`` (a file path, ``method="solve"``): the points solved are kept
     there as they come (:func:`deterrence.analysis.sweep.sweep`); a map stopped by Ctrl-C
     (returned with ``interrupted=True``) or killed is finished by the same call with the same
@@ -138,9 +145,31 @@ def regime_map(x, y=None, *, model=None, method=None, executor=None, max_workers
     from deterrence.analysis.sweep import sweep
     fixed = dict(values, model=model) if model is not None else values
     func = partial(regime_at, **fixed) if fixed else regime_at
+    if checkpoint is not None:
+        _renamed_in_checkpoint(checkpoint)
     out = sweep(func, axes, executor=executor, max_workers=max_workers, progress=progress,
                 max_points=max_points, checkpoint=checkpoint)
-    return replace(out, meta={**out.meta, "regimes": regimes})
+    return replace(out, values=RenamedKeys(out.values, _RENAMED), meta={**out.meta, "regimes": regimes})
+
+
+def _renamed_in_checkpoint(path):
+    """A checkpoint written before ``war_risk`` was renamed ``war_probability`` (a map stopped
+    then and finished now): its values renamed in place, so the points it holds are not solved
+    again into a second key (``sweep`` resumes a file's keys as they are)."""
+    import json
+    import os
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+        values = data["values"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return                        # no file, or not a checkpoint: sweep says which
+    if isinstance(values, dict) and any(old in values for old in _RENAMED):
+        data["values"] = {_RENAMED.get(k, k): v for k, v in values.items()}
+        tmp = f"{os.fspath(path)}.tmp"
+        with open(tmp, "w", encoding="utf-8") as out:
+            json.dump(data, out)
+        os.replace(tmp, path)
 
 
 def _symbolic_map(classifier, axes, regimes):
@@ -157,8 +186,9 @@ def _symbolic_map(classifier, axes, regimes):
     grids = np.meshgrid(*grid_axes.values(), indexing="ij")
     out = classifier.evaluate(dict(zip(grid_axes, grids)))
     shape = grids[0].shape
-    regime, risk = (np.array(np.broadcast_to(out[k], shape), dtype=float) for k in ("regime", "war_risk"))
-    for arr in (regime, risk):
+    regime, probability = (np.array(np.broadcast_to(out[k], shape), dtype=float)
+                           for k in ("regime", "war_probability"))
+    for arr in (regime, probability):
         arr.setflags(write=False)
-    return Sweep(axes=grid_axes, values={"regime": regime, "war_risk": risk},
+    return Sweep(axes=grid_axes, values=RenamedKeys({"regime": regime, "war_probability": probability}, _RENAMED),
                  meta={**classifier.meta, "regimes": regimes})

@@ -79,6 +79,48 @@ class FrozenList(list):
         return self
 
 
+class RenamedKeys(dict):
+    """A ``dict`` whose keys were renamed: the former names still read, for one release, with a
+    ``DeprecationWarning`` that names the new key. Only the new keys are stored (iteration, ``len``,
+    equality and JSON see them alone); ``renamed`` maps each former name to its new one.
+
+    >>> import warnings
+    >>> view = RenamedKeys({"war_probability": 0.25}, {"war_risk": "war_probability"})
+    >>> list(view), "war_risk" in view
+    (['war_probability'], True)
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     view["war_risk"], view.get("war_risk"), str(caught[0].message)
+    (0.25, 0.25, "the key 'war_risk' is deprecated and will be removed in the next release: use 'war_probability'")
+    """
+
+    __slots__ = ("renamed",)
+
+    def __init__(self, data=(), renamed=()):
+        super().__init__(data)
+        self.renamed = dict(renamed)
+
+    def _key(self, key):
+        if key in self.renamed and not dict.__contains__(self, key):
+            import warnings
+            warnings.warn(f"the key {key!r} is deprecated and will be removed in the next release: "
+                          f"use {self.renamed[key]!r}", DeprecationWarning, stacklevel=3)
+            return self.renamed[key]
+        return key
+
+    def __getitem__(self, key):
+        return super().__getitem__(self._key(key))
+
+    def get(self, key, default=None):
+        return super().get(self._key(key), default)
+
+    def __contains__(self, key):
+        return dict.__contains__(self, key) or (key in self.renamed and dict.__contains__(self, self.renamed[key]))
+
+    def __reduce__(self):
+        return (type(self), (dict(self), self.renamed))
+
+
 def thawed(value):
     """An ordinary, changeable deep copy of frozen data (``dict`` and ``list`` again): what a
     report's ``to_json()`` hands out.
@@ -116,4 +158,4 @@ def frozen(value):
     return value
 
 
-__all__ = ["FrozenDict", "FrozenList", "frozen", "thawed"]
+__all__ = ["FrozenDict", "FrozenList", "RenamedKeys", "frozen", "thawed"]

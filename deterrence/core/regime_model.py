@@ -125,8 +125,9 @@ class SymbolicClassifier:
         return out
 
     def evaluate(self, grid: dict) -> dict:
-        """``{"regime": codes, "war_risk": risks}`` on a grid: ``grid`` maps variable names
-        to arrays of one shape (``numpy.meshgrid``); the other variables keep their values.
+        """``{"regime": codes, "war_probability": probabilities}`` on a grid: ``grid`` maps variable
+        names to arrays of one shape (``numpy.meshgrid``); the other variables keep their values.
+        (``"war_risk"``, the former name of ``"war_probability"``, still reads, deprecated.)
 
         >>> import sympy, numpy as np
         >>> x, y = sympy.symbols("x y")
@@ -142,7 +143,9 @@ class SymbolicClassifier:
                 for name, _, value in self.variables]
         evaluated: dict[str, Any] = {name: f(*args) for name, f in self._compiled.items()}
         regime, risk = self.decide(evaluated, shape)
-        return {"regime": np.asarray(regime, dtype=float), "war_risk": np.asarray(risk, dtype=float)}
+        from deterrence.core.frozen import RenamedKeys
+        return RenamedKeys({"regime": np.asarray(regime, dtype=float),
+                            "war_probability": np.asarray(risk, dtype=float)}, {"war_risk": "war_probability"})
 
 
 class Regime(int):

@@ -30,6 +30,10 @@ from __future__ import annotations
 from fractions import Fraction
 
 import deterrence as dt
+from deterrence.core.frozen import RenamedKeys
+
+#: The views' former key names (deprecated, still read) -> the glossary's
+_RENAMED = {"war_risk": "war_probability"}
 
 #: The calibrated case model, as ``deterrence report`` analyses it (fitted to the record). The two
 #: labels fit the game list's box (longer ones were cut off there: a review of the lab).
@@ -140,9 +144,9 @@ def us_iran_view(delta, noise_per_thousand: int, values: dict) -> dict:
     noise at all (not the game file's).
 
     >>> view = us_iran_view(Fraction(9, 10), 20, {})
-    >>> view["regime"], round(view["war_risk"], 4)
+    >>> view["regime"], round(view["war_probability"], 4)
     ('mutual restraint', 0.0734)
-    >>> round(us_iran_view(Fraction(1, 2), 0, {})["war_risk"], 4)
+    >>> round(us_iran_view(Fraction(1, 2), 0, {})["war_probability"], 4)
     0.0
     """
     noise = {"execution": Fraction(noise_per_thousand, 1000)}
@@ -151,9 +155,9 @@ def us_iran_view(delta, noise_per_thousand: int, values: dict) -> dict:
     # computed the regime, the noise chain and the round's equilibria a second time)
     analysis = model.analyse()
     report = dt.explain(model, analysis=analysis)
-    return {"equilibria": _equilibria_lines(analysis.stage_result), "headline": report.summary,
-            "war_risk": float(analysis.war_risk), "within": model.within,
-            "regime": report.section("regime").data.get("regime")}
+    return RenamedKeys({"equilibria": _equilibria_lines(analysis.stage_result), "headline": report.summary,
+                        "war_probability": float(analysis.war_risk), "within": model.within,
+                        "regime": report.section("regime").data.get("regime")}, _RENAMED)
 
 
 def case_view(values: dict, *, misfire_one_in: int | None = None, figure: bool = False) -> dict:
@@ -165,7 +169,7 @@ def case_view(values: dict, *, misfire_one_in: int | None = None, figure: bool =
     with ``figure``, the report's figure (its map coarser, for speed).
 
     >>> view = case_view({})
-    >>> view["regime"], round(view["war_risk"], 4), view["within"]
+    >>> view["regime"], round(view["war_probability"], 4), view["within"]
     ('contained', 0.0518, '26 months')
     """
     from deterrence.models.us_iran_exchange_report import us_iran_exchange_model
@@ -175,10 +179,11 @@ def case_view(values: dict, *, misfire_one_in: int | None = None, figure: bool =
     model = us_iran_exchange_model(**overrides)
     analysis = model.analyse()
     doc = model.report(analysis).to_json()
-    view = {"equilibria": [f"{e.name} (verified under noise: {e.verified_under_noise})" for e in analysis.equilibria],
+    found = [f"{e.name} (verified under noise: {e.verified_under_noise})" for e in analysis.equilibria]
+    view = RenamedKeys({"equilibria": found,
             "headline": doc["title"], "followed": doc["equilibrium"]["name"], "regime": doc["equilibrium"]["regime"],
-            "war_risk": doc["predicted"]["war_probability"]["value"],
-            "within": f"{doc['predicted']['war_probability']['horizon_months']} months"}
+            "war_probability": doc["predicted"]["war_probability"]["value"],
+            "within": f"{doc['predicted']['war_probability']['horizon_months']} months"}, _RENAMED)
     if figure:
         import matplotlib.pyplot as plt
 
@@ -378,14 +383,14 @@ def make_app():
                 view = case_view({k: v for k, v in values.items() if k != MISFIRE_ONE_IN},
                                  misfire_one_in=values.get(MISFIRE_ONE_IN), figure=True)
                 risk.object = (f"<p>Probability of all-out war within {view['within']}: "
-                               f"<b class='lab-war-risk'>{view['war_risk']:.4f}</b> "
+                               f"<b class='lab-war-risk'>{view['war_probability']:.4f}</b> "
                                f"(regime: <span class='lab-regime'>{html.escape(str(view['regime']))}</span>; "
                                f"equilibrium followed: {html.escape(view['followed'])})</p>")
                 draw(view["figure"])
             elif game_select.value == US_IRAN:
                 view = us_iran_view(delta.value, noise.value, values)
                 risk.object = (f"<p>Probability of all-out war within {view['within']} rounds: "
-                               f"<b class='lab-war-risk'>{view['war_risk']:.4f}</b> "
+                               f"<b class='lab-war-risk'>{view['war_probability']:.4f}</b> "
                                f"(regime: <span class='lab-regime'>{html.escape(str(view['regime']))}</span>)</p>")
                 if not (noise_only and figure.object is not None):
                     draw(_us_iran_figure(delta.value, values))

@@ -1032,7 +1032,8 @@ def add_to_legend(ax, *artists):
 def sweep_map(sweep, name=None, ax=None, **kw):
     """Draw one value of a two-axis :class:`deterrence.analysis.sweep.Sweep` with :func:`deterrence_map`.
 
-    ``war_risk=True`` draws the sweep's own ``war_risk`` values as contours. The regime
+    ``war_risk=True`` draws the sweep's own probabilities of war (``values["war_probability"]``,
+    or a sweep's ``"war_risk"``, their former name) as contours. The regime
     names are the sweep's own (``meta["regimes"]``, which a regime map records) unless given.
     A value that is not a regime is drawn as what it is, numbers on a colour scale with a
     colour bar; a sweep of one axis as a line.
@@ -1073,7 +1074,7 @@ def sweep_map(sweep, name=None, ax=None, **kw):
         return _value_map(values.T.astype(float), xv, yv, name, ax=ax, xlabel=kw.get("xlabel", xn),
                           ylabel=kw.get("ylabel", yn), title=kw.get("title"))
     if kw.get("war_risk") is True:  # the sweep's own probability of war, drawn as contours
-        kw["war_risk"] = sweep.values["war_risk"]
+        kw["war_risk"] = sweep.values["war_probability" if "war_probability" in sweep.values else "war_risk"]
     if kw.get("war_risk") is not None:
         kw["war_risk"] = np.asarray(kw["war_risk"]).T  # rows are y, like the regimes
     kw.setdefault("xlabel", xn)

@@ -52,7 +52,7 @@ def model_figure(model, analysis=None, *, rounds=200, grid=60):
     # under the model's noise: the title and the legend say so, so that neither is read as the other
     sweep_map(m, "regime", ax=axes[1], war_risk=True,
               title=f"Deterrence map (here: {analysis.regime_name})\nregimes classified without noise; "
-                    "contours of the probability of war under the noise",
+                    "P(war) contours under the noise",
               legend_title="regime (classified without noise)")
     axes[1].plot([float(model.delta)], [w], marker="*", color="black", markersize=14, linestyle="none")
     ts = np.arange(1, rounds + 1)
