@@ -3,7 +3,8 @@ its curves, recorded in the kernel as ``dt.plot.show`` displays the figure (a PN
 
 ``with_recorder(nb)`` returns a copy of a notebook with a first cell that wraps ``dt.plot.show`` and a
 last cell that prints the record; ``recorded(nb)`` reads the record back from the executed copy and
-drops the two cells. ``figure_facts(fig)`` is the record of one figure, usable on its own in tests.
+drops the two cells. ``figure_facts(fig)`` is the record of one figure, usable on its own in tests;
+``overlapping_texts(fig)`` lists the labels that cover each other or a legend.
 """
 import copy
 import json
@@ -69,6 +70,23 @@ def figure_facts(fig) -> dict:
     return {"titled": titled, "width_px": round(width * 100), "smallest": [list(s) for s in sizes[:5]],
             "legends": legends, "legend_points": min(legend_sizes, default=None), "lines": lines,
             "titles": [ax.get_title() for ax in panels] + [suptitle]}
+
+
+def overlapping_texts(fig) -> list:
+    """Pairs of texts a reader cannot both read: labels and annotations of one panel (an inset's
+    too, in figure pixels) whose boxes overlap each other or a legend, as ``[text, text]`` (a
+    legend as ``"legend"``). Tick labels are left out: the axis places them."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    boxes = []
+    for ax in fig.axes:
+        if not ax.get_visible():
+            continue
+        boxes += [(t.get_text(), t.get_window_extent(renderer)) for t in ax.texts
+                  if t.get_visible() and t.get_text().strip()]
+        if ax.get_legend() is not None:
+            boxes.append(("legend", ax.get_legend().get_window_extent(renderer)))
+    return [[a, b] for i, (a, box) in enumerate(boxes) for b, other in boxes[i + 1:] if box.overlaps(other)]
 
 
 def with_recorder(nb):

@@ -11,7 +11,7 @@ import pytest  # noqa: E402
 from matplotlib.colors import to_rgb  # noqa: E402
 
 from deterrence import plot  # noqa: E402
-from figure_facts import figure_facts  # noqa: E402
+from figure_facts import figure_facts, overlapping_texts  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -94,3 +94,39 @@ def test_figure_facts_record_titles_legends_and_the_smallest_text():
     right.set_title("")
     fig.suptitle("both")
     assert figure_facts(fig)["titled"]
+
+
+def _library_figures():
+    """The library's figures that had 7-pt text (review 45), each drawn as a notebook draws it."""
+    import deterrence as dt
+    yield "best response, inset", plot.best_response_diagram(dt.load_game("chicken").subs(crash=100)).figure
+    stage = dt.load_game("us_iran_stage")          # notebook 04's picture of the case, its corner magnified
+    fig, ax = plt.subplots(figsize=(7.5, 6))
+    plot.payoff_sets(stage, delta=dt.RepeatedGame.from_game(stage).delta, ax=ax, zoom=((-5.5, 3), (-5.5, 3)))
+    yield "payoff sets, US-Iran", fig
+    yield "payoff sets, prisoner's dilemma", plot.payoff_sets(dt.load_game("prisoners_dilemma"),
+                                                             zoom=((2.5, 5.5), (-0.5, 3.5))).figure
+    m = dt.regime_map(("delta", [0.5 + 0.02 * i for i in range(25)]), ("W_iran", list(range(1, 80, 3))),
+                      noise={"execution": "1/50"})
+    yield "map, contours", plot.sweep_map(m, "regime", war_risk=True).figure
+
+
+def test_no_text_of_the_library_figures_is_under_8_points_and_no_label_covers_another():
+    """Review 45: the best-response diagram's inset (ticks and "magnified"), the payoff sets' labels
+    and inset ticks and the maps' contour labels were 7 pt; and with a zoom the payoff sets' legend
+    sat in the upper left whatever was there (the prisoner's dilemma's (C, D), point and label,
+    lay under it). Every text of each figure is read (figure_facts' smallest), not just legends."""
+    for name, fig in _library_figures():
+        facts = figure_facts(fig)
+        assert facts["smallest"][0][0] >= 8, (name, facts["smallest"])
+        assert overlapping_texts(fig) == [], name
+    assert any(t.get_text().startswith("P(war)") for t in fig.axes[0].texts)      # the map has its contours
+
+
+def test_overlapping_texts_sees_a_label_under_a_legend():
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.plot([0, 1], [0, 1], label="a line")
+    ax.legend(loc="upper left")
+    ax.annotate("under the legend", (0.02, 0.98), xycoords="axes fraction", va="top")
+    ax.annotate("free", (0.6, 0.1))
+    assert overlapping_texts(fig) == [["under the legend", "legend"]]

@@ -110,7 +110,7 @@ SMALLEST_POINTS = 8
 def figure_problems(facts):
     """What a reader would miss in the figures recorded (tests/figure_facts.py): a figure without a
     title (a suptitle, or one on every panel: several of notebooks 08 and 10 had none), a legend in
-    text under SMALLEST_POINTS, and a game tree's labels under it."""
+    text under SMALLEST_POINTS, a game tree's labels under it, and any other text under it."""
     problems = []
     for k, f in enumerate(facts, 1):
         if not f["titled"]:
@@ -120,6 +120,9 @@ def figure_problems(facts):
         tree = any("payoffs at the leaves" in t for t in f["titles"])
         if tree and f["smallest"] and f["smallest"][0][0] < SMALLEST_POINTS:
             problems.append(f"figure {k}'s tree labels are in {f['smallest'][0][0]:g} pt")
+        elif f["smallest"] and f["smallest"][0][0] < SMALLEST_POINTS:
+            # review 45: any text at all (an inset's ticks and title, payoff labels, contour labels were 7 pt)
+            problems.append(f"figure {k} has text in {f['smallest'][0][0]:g} pt: {f['smallest'][0][1]!r}")
     return problems
 
 
@@ -128,8 +131,9 @@ def test_the_figure_check_sees_each_problem():
     tree = {**fine, "titles": ["t\npayoffs at the leaves: (A, B)", ""]}
     assert figure_problems([fine, tree, {**fine, "legend_points": None}]) == []
     assert figure_problems([{**fine, "titled": False}, {**fine, "legend_points": 7.0},
-                            {**tree, "smallest": [[7.0, "(0, 0)"]]}]) == [
-        "figure 1 has no title", "figure 2's legend is in 7 pt", "figure 3's tree labels are in 7 pt"]
+                            {**tree, "smallest": [[7.0, "(0, 0)"]]}, {**fine, "smallest": [[7.0, "P(war) 0.2"]]}]) == [
+        "figure 1 has no title", "figure 2's legend is in 7 pt", "figure 3's tree labels are in 7 pt",
+        "figure 4 has text in 7 pt: 'P(war) 0.2'"]
 
 
 # How sympy and Python spell values that a reader should see typeset: δ ∈ [3/4, 1), 1/2, max(a, b).

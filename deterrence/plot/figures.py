@@ -43,6 +43,9 @@ __all__ = ["sweep_map", "payoff_heatmap", "best_response_diagram", "payoff_polyg
 REGIME_COLORS = ("#4daf4a", "#ffb000", "#d7301f")
 # Colour-blind-safe qualitative colours for actions and curves (Okabe-Ito).
 _PALETTE = ("#0072B2", "#E69F00", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
+# The smallest text a figure has, in points: an inset's ticks and title, the labels of payoff
+# points, a map's contour labels (they were 7 pt, under what a projected or printed page shows).
+_SMALLEST_POINTS = 8
 
 
 def _new_axes(ax, figsize):
@@ -451,9 +454,9 @@ def best_response_diagram(game, ax=None, *, result=None, annotate=True):
                                fontsize=8, ha="left" if rightward else "right", va="bottom" if upper else "top")
         inset.set_xlim(left, right)
         inset.set_ylim(bottom, top)
-        inset.tick_params(labelsize=7)
+        inset.tick_params(labelsize=_SMALLEST_POINTS)
         inset.set_facecolor("white")
-        inset.set_title("magnified", fontsize=7)
+        inset.set_title("magnified", fontsize=_SMALLEST_POINTS)
         avoid = dict(inset=inset, indicator=ax.indicate_inset_zoom(inset, edgecolor="0.3"))
     if annotate:
         _label_equilibria(ax, [pt for pt in points if pt not in magnified], **avoid)
@@ -720,7 +723,7 @@ def payoff_sets(game, delta=None, ax=None, *, mixed=True, label_points=True, zoo
         layers(inset, False)
         inset.set_xlim(x0, x1)
         inset.set_ylim(y0, y1)
-        inset.tick_params(labelsize=7)
+        inset.tick_params(labelsize=_SMALLEST_POINTS)
         inset.grid(alpha=0.3)
         inset.set_facecolor("white")
         ax.indicate_inset_zoom(inset, edgecolor="0.3")
@@ -731,8 +734,43 @@ def payoff_sets(game, delta=None, ax=None, *, mixed=True, label_points=True, zoo
     if label_points:
         _label_points(ax, [p for p, k in zip(points, inside) if not k],
                       [q for q, k in zip(profiles, inside) if not k])
-    ax.legend(fontsize=8, loc="upper left" if zoom is not None else "best")
+    if zoom is None:
+        ax.legend(fontsize=8, loc="best")
+    else:
+        _legend_clear_of(ax, points, fontsize=8)
     return ax
+
+
+def _legend_clear_of(ax, points, **legend):
+    """The axes' legend in the first corner or side where it covers no point, no label and no
+    inset (``loc="best"`` weighs lines and patches, not texts or an inset: a fixed upper left hid
+    the prisoner's dilemma's (C, D), point and label, under the legend); upper left when every
+    place covers something.
+
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> ax = _new_axes(None, (4, 3))
+    >>> _ = ax.plot([0, 1], [0, 1], label="a line")
+    >>> _ = ax.scatter([0.02], [0.98])
+    >>> _legend_clear_of(ax, [(0.02, 0.98)])._loc != 2       # not the upper left (code 2)
+    True
+    """
+    from matplotlib.transforms import Bbox
+    ax.figure.draw_without_rendering()
+    renderer = getattr(ax.figure.canvas, "get_renderer", lambda: None)()
+    if renderer is None:
+        return ax.legend(loc="upper left", **legend)
+    obstacles = [t.get_window_extent(renderer) for t in ax.texts if t.get_visible() and t.get_text().strip()]
+    obstacles += [inset.get_window_extent(renderer) for inset in ax.child_axes]
+    for x, y in points:
+        px, py = ax.transData.transform((float(x), float(y)))
+        obstacles.append(Bbox.from_extents(px - 4, py - 4, px + 4, py + 4))
+    for loc in ("upper left", "upper right", "lower left", "lower right", "center left", "center right",
+                "upper center", "lower center"):
+        box = ax.legend(loc=loc, **legend).get_window_extent(renderer)
+        if not any(box.overlaps(o) for o in obstacles):
+            return ax.get_legend()
+    return ax.legend(loc="upper left", **legend)
 
 
 def _label_points(ax, points, profiles, keep_limits=False):
@@ -781,7 +819,7 @@ def _label_points(ax, points, profiles, keep_limits=False):
         for k, (offset, ha, va) in enumerate(candidates):
             leader = dict(arrowstyle="-", color="grey", linewidth=0.6) if k >= len(near) else None
             text = ax.annotate("\n".join(labs), (float(x), float(y)), xytext=offset,
-                               textcoords="offset points", fontsize=7, zorder=6, ha=ha, va=va,
+                               textcoords="offset points", fontsize=_SMALLEST_POINTS, zorder=6, ha=ha, va=va,
                                arrowprops=leader)
             if renderer is None:
                 break
@@ -793,7 +831,8 @@ def _label_points(ax, points, profiles, keep_limits=False):
             text.remove()
         else:   # nowhere free: the first position, overlaps and all
             ax.annotate("\n".join(labs), (float(x), float(y)), xytext=near[0][0],
-                        textcoords="offset points", fontsize=7, zorder=6, ha=near[0][1], va=near[0][2])
+                        textcoords="offset points", fontsize=_SMALLEST_POINTS, zorder=6, ha=near[0][1],
+                        va=near[0][2])
 
 
 def _equilibrium_set(game, delta):
@@ -976,7 +1015,7 @@ def deterrence_map(values, x, y, ax=None, regimes=None, *, xlabel="x", ylabel="y
         levels = [lv for lv in risk_levels if risk.min() < lv < risk.max()]
         if levels and min(codes.shape) >= 2:
             cs = ax.contour(x, y, risk, levels=levels, colors="black", linewidths=1)
-            ax.clabel(cs, fmt=lambda v: f"P(war) {v:g}", fontsize=7)
+            ax.clabel(cs, fmt=lambda v: f"P(war) {v:g}", fontsize=_SMALLEST_POINTS)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if title:
