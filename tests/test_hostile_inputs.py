@@ -149,9 +149,37 @@ def test_json_and_text_of_exact_numbers_beyond_4300_digits():
     try:
         written = {tuple(Fraction(p) for s in eq["strategies"] for p in s) for eq in data["equilibria"]}
         assert written == {tuple(p for s in e.strategies for p in s) for e in result}
-        assert str(10**5000) in str(result)
+        assert str(10**5000) not in str(result)       # the text shortens it (review 45); the JSON has it all
+        assert str(10**5000) in json.dumps(result.to_json())
     finally:
         sys.set_int_max_str_digits(old)
+
+
+def test_text_shortens_exact_numbers_of_hundreds_of_digits_and_json_keeps_them():
+    """Review 45: `solve` printed a payoff of 10**300 and probabilities of 240-digit fractions in
+    full (a listing line of 2,757 characters); the Moran fixation probability of a population of
+    300 was a fraction of 826/881 digits. Text gives six digits and the count of the exact ones."""
+    import json
+    game = NormalFormGame.from_arrays([[10**300, 0], [0, 1]], [[1, 0], [0, 3**500]])
+    result = solve(game)
+    lines = str(result).splitlines()
+    assert max(map(len, lines)) < 250 and max(map(len, repr(result).splitlines())) < 250, lines
+    assert "(payoffs ~1e+300 (exact: 301 digits), 1)" in str(result)
+    assert "Row: ~1 (exact: 239/239 digits) 0 + ~2.75025e-239 (exact: 1/239 digits) 1" in str(result)
+    data = json.loads(json.dumps(result.to_json()))
+    assert {tuple(Fraction(p) for s in eq["strategies"] for p in s) for eq in data["equilibria"]} == \
+        {tuple(p for s in e.strategies for p in s) for e in result}
+    assert str(10**300) in json.dumps(data)
+    # numbers of a line's length stay exact in text
+    coordination = solve(NormalFormGame.from_arrays([[2, 0], [0, 1]], [[1, 0], [0, 2]]))
+    assert "[1] Row: 2/3 0 + 1/3 1; Column: 1/3 0 + 2/3 1  (payoffs 2/3, 2/3)" in str(coordination)
+    done = cli("dynamics", "stag_hunt", "--rule", "moran", "--population", "300")
+    assert done.returncode == 0, done.stderr
+    (line,) = [ln for ln in done.stdout.splitlines() if ln.startswith("fixation probability")]
+    assert "~4.73167e-55 (exact: 826/881 digits)" in line and len(line) < 200, line
+    shown = json.loads(cli("dynamics", "stag_hunt", "--rule", "moran", "--population", "300", "--json").stdout)
+    num, den = shown["fixation_probability"].split("/")
+    assert (len(num), len(den)) == (826, 881)
 
 
 def test_repeated_json_with_long_exact_war_risk(tmp_path):
@@ -505,3 +533,20 @@ def test_trees_built_in_python_deeper_than_the_limit_are_refused_before_recursin
             value = (i, -i)
     (spe,) = solve(chain(depth)).equilibria
     assert spe.payoffs == value
+
+
+def test_repeated_text_shortens_a_long_exact_payoff_and_json_keeps_it():
+    """Review 45: the noisy payoffs of tit-for-tat against win-stay-lose-shift are fractions of
+    24/24 digits; the text line gave both exact and approximate (~150 characters), now the
+    approximation and the digit count; the JSON's payoffs are the exact fractions."""
+    import json
+    args = ["repeated", "prisoners_dilemma", "--noise", "execution=1/997", "--noise", "perception=1/991",
+            "--strategies", "tit_for_tat,win_stay_lose_shift", "--delta", "997/1000"]
+    done = cli(*args)
+    assert done.returncode == 0, done.stderr
+    (line,) = [ln for ln in done.stdout.splitlines() if ln.startswith("payoffs")]
+    assert line.endswith("Row ~2.47716 (exact: 24/24 digits), Column ~2.47759 (exact: 24/24 digits)"), line
+    payoffs = json.loads(cli(*args, "--json").stdout)["payoffs"]
+    assert [len(p) for p in payoffs] == [49, 49] and abs(float(Fraction(payoffs[0])) - 2.47716) < 1e-5
+    # a short exact payoff keeps its digits and its decimal
+    assert "Row 8340/3391 (~2.45945)" in cli("repeated", "prisoners_dilemma", "--noise", "execution=1/50").stdout

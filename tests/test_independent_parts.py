@@ -64,10 +64,14 @@ def test_hundreds_of_sequences_answered_as_one_list_per_part():
     assert data["parts"][7]["weight"] == "1/50" and len(data["parts"][7]["equilibria"]) == 3
     assert set(data["parts"][7]["equilibria"][0]["strategies"]["A"]["behaviour"]) == {"a7"}
     text = result.to_text()
-    assert text.startswith("717,897,987,691,852,588,770,249 extreme Nash equilibria: every combination of one "
+    # review 45: the text rounds a count of 24 digits (the JSON's count is exact, above), and does not
+    # tell the reader to pass a limit of 7e23 to list them
+    assert text.startswith("about 7.18e+23 extreme Nash equilibria: every combination of one "
                            "from each of 50 independent parts' lists")
     assert bool(result) and len(result) == 0 and data["listed"] is False
-    assert "3^50 = 717,897,987,691,852,588,770,249 combinations" in text and "Part 50 " in text
+    assert "3^50 = about 7.18e+23 combinations" in text and "Part 50 " in text
+    assert "about 7.18e+23 combinations are not listed" in text and "far too many to list" in text
+    assert "717" not in text.replace("7.18e", "")
 
 
 def test_the_listing_cap_applies_to_the_combinations(monkeypatch):

@@ -215,7 +215,7 @@ def _moran(args, game, title) -> int:
     import json
     from fractions import Fraction
 
-    from deterrence.core.numbers import format_exact, to_exact
+    from deterrence.core.numbers import format_exact, format_text, to_exact
     from deterrence.errors import GameError
     from deterrence.solvers.normal_form import dynamics
     if args.start is not None:
@@ -271,8 +271,9 @@ def _moran(args, game, title) -> int:
             ("neutral" if exact == to_exact(f"1/{n}") else "opposed by selection")
         print(f"{title}: Moran process, {n} individuals, one {mutant} among {n - 1} {resident}, "
               f"intensity of selection {format_exact(intensity)}")
-        print(f"fixation probability of the {mutant} mutant: {format_exact(exact)} "
-              f"(~{float(exact):.4f}; a neutral mutant's 1/{n}: {verdict})")
+        shown = format_text(exact)      # a fraction of hundreds of digits in a large population: shortened
+        print(f"fixation probability of the {mutant} mutant: {shown} "
+              f"({'' if shown.startswith('~') else f'~{float(exact):.4f}; '}a neutral mutant's 1/{n}: {verdict})")
         print(f"one run (seed {args.seed}): {'the mutants took over' if fixed else 'the mutants died out'} "
               f"after {len(run) - 1} steps")
         _print_notes(args)

@@ -208,17 +208,57 @@ def integer_text(n: int) -> str:
     return integer_text(high) + integer_text(low).rjust(half, "0")
 
 
+#: Text (reprs, listings, reports) shows an exact number in full up to this many characters; a
+#: longer one as a decimal with the count of its digits (:func:`format_text`). JSON keeps every digit.
+TEXT_CHARACTERS = 40
+#: Counts (of equilibria, of combinations, of pairs searched) print in full, with thousands
+#: separators, below this; from it on as "about 7.18e+23" (:func:`format_count`).
+COUNT_IN_FULL = 10**15
+
+
+def format_text(value) -> str:
+    """:func:`format_exact` for text: an exact rational of more than :data:`TEXT_CHARACTERS`
+    characters (a probability of hundreds of digits, a payoff of ``10**300``) is shown as a
+    decimal of six significant digits and the number of its digits, so a line stays readable;
+    anything else as :func:`format_exact` gives it. JSON, files and ``format_exact`` keep the
+    exact digits.
+
+    >>> format_text(Fraction(1, 3)), format_text(10**300)
+    ('1/3', '~1e+300 (exact: 301 digits)')
+    >>> format_text(Fraction(3**500, 2**800 + 1))
+    '~0.00545294 (exact: 239/241 digits)'
+    """
+    exact = format_exact(value)
+    if len(exact) <= TEXT_CHARACTERS or not (isinstance(value, (int, Fraction)) and not isinstance(value, bool)
+                                             or getattr(value, "is_Rational", False)
+                                             or _numpy_scalar(value, "integer")):
+        return exact
+    digits = [len(part.lstrip("-")) for part in exact.split("/")]
+    return f"~{format_approx(value)} (exact: {'/'.join(map(str, digits))} digits)"
+
+
+def format_count(n: int) -> str:
+    """A count for text: in full with thousands separators below :data:`COUNT_IN_FULL`, else
+    rounded ("about 7.18e+23": the 24 digits of 3**50 extreme equilibria said nothing more).
+
+    >>> format_count(107012), format_count(3**50)
+    ('107,012', 'about 7.18e+23')
+    """
+    return f"{n:,}" if abs(n) < COUNT_IN_FULL else f"about {format_approx(n, 3)}"
+
+
 def format_short(value, digits: int = 6) -> str:
     """The display form for text and plots. Rule: an exact rational (``int``, ``Fraction``,
-    sympy ``Rational``) prints exactly, as :func:`format_exact`; anything else (a float, an
-    irrational sympy number) prints with ``digits`` significant digits (``"%.6g"``).
+    sympy ``Rational``) prints exactly, as :func:`format_exact`, unless it is longer than
+    :data:`TEXT_CHARACTERS` (then as :func:`format_text` shortens it); anything else (a float,
+    an irrational sympy number) prints with ``digits`` significant digits (``"%.6g"``).
 
     >>> format_short(Fraction(1, 3)), format_short(1 / 3), format_short(2.0), format_short(7)
     ('1/3', '0.333333', '2', '7')
     """
     if isinstance(value, (int, Fraction)) and not isinstance(value, bool) \
             or getattr(value, "is_Rational", False):
-        return format_exact(value)
+        return format_text(value)
     return format_approx(value, digits)
 
 

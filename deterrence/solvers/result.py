@@ -51,7 +51,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from deterrence.core.numbers import format_exact, to_exact
+from deterrence.core.numbers import format_exact, format_text, to_exact
 
 
 class TextRepr:
@@ -148,7 +148,7 @@ class Equilibrium(TextRepr):
         out = {}
         for player, acts, probs in zip(self.players, self.actions, self.strategies):
             used = [(a, p) for a, p in zip(acts, probs) if p > 0]
-            out[player] = used[0][0] if len(used) == 1 else " + ".join(f"{format_exact(p)} {a}"
+            out[player] = used[0][0] if len(used) == 1 else " + ".join(f"{format_text(p)} {a}"
                                                                       for a, p in used)
         return out
 
@@ -159,7 +159,7 @@ class Equilibrium(TextRepr):
     def describe(self) -> str:
         """One line such as ``US: hold; Iran: 1/3 hold + 2/3 retaliate``."""
         parts = [f"{player}: {text}" for player, text in self.player_text().items()]
-        pay = ", ".join(format_exact(v) for v in self.payoffs)
+        pay = ", ".join(format_text(v) for v in self.payoffs)
         return "; ".join(parts) + f"  (payoffs {pay})"
 
     def __str__(self):
@@ -175,7 +175,7 @@ def mixture_text(dist) -> str:
     used = [(a, q) for a, q in dist.items() if q > 0]
     if len(used) == 1:
         return used[0][0]
-    return " + ".join(f"{format_exact(q)} {a}" for a, q in used)
+    return " + ".join(f"{format_text(q)} {a}" for a, q in used)
 
 
 def profile_text(players, actions, profile, digits: int = 4) -> str:
@@ -338,7 +338,7 @@ class TreeEquilibrium(TextRepr):
         lines = []
         if self.outcomes:
             lines.append("play ends at: " + ", ".join(
-                path if q == 1 else f"{path} ({format_exact(q)})" for path, q in self.outcomes))
+                path if q == 1 else f"{path} ({format_text(q)})" for path, q in self.outcomes))
         lines.append("move at each node: " + ", ".join(f"{node}: {a}" for node, a in self.actions.items()))
         return lines
 
@@ -351,7 +351,7 @@ class TreeEquilibrium(TextRepr):
         '(no move)  (payoffs 1, 2)'
         """
         parts = [f"{p}: {text}" for p, text in self.player_text().items()]
-        payoffs = ", ".join(format_exact(v) for v in self.payoffs)
+        payoffs = ", ".join(format_text(v) for v in self.payoffs)
         return ("; ".join(parts) or "(no move)") + f"  (payoffs {payoffs})"
 
     def __str__(self):

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from deterrence.core.numbers import format_exact, json_float
+from deterrence.core.numbers import format_exact, format_text, json_float
 from deterrence.core.repeated import RepeatedGame
 from deterrence.core.validate import defaults_note
 from deterrence.errors import GameError, TooLargeError
@@ -161,7 +161,7 @@ class RepeatedAnalysis:
                  + (f", {rg.horizon} rounds" if rg.horizon is not None else "")]
         if rg.noise is not None:
             lines.append(f"noise: {rg.noise.describe()}")
-        pay = ", ".join(f"{p} {format_exact(v)} (~{format_approx(v, 6)})" for p, v in zip(self.players, self.payoffs))
+        pay = ", ".join(f"{p} {_exact_and_approx(v)}" for p, v in zip(self.players, self.payoffs))
         lines.append(f"payoffs (average discounted{', expected under noise' if rg.noise else ''}): {pay}")
         label = "subgame perfect (as intended, without noise)" if rg.noise is not None else "subgame perfect"
         nash = getattr(self.check, "nash", None)
@@ -305,4 +305,12 @@ def analyse_repeated(game, profile=None, *, delta=None, noise=None, horizon=None
 
 
 __all__ = ["RepeatedAnalysis", "analyse_repeated", "check_analysis_size"]
+
+
+def _exact_and_approx(value) -> str:
+    """``"8340/3391 (~2.45945)"``; a number too long for a line as :func:`format_text` shortens it
+    (``"~2.45945 (exact: 301/301 digits)"``: the JSON has every digit)."""
+    from deterrence.core.numbers import format_approx
+    shown = format_text(value)
+    return shown if shown.startswith("~") else f"{shown} (~{format_approx(value, 6)})"
 

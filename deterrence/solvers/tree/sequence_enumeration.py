@@ -64,6 +64,7 @@ the branching search's cross-check:
 from __future__ import annotations
 
 
+from deterrence.core.numbers import COUNT_IN_FULL, format_count
 from deterrence.core.tree import GameTree
 from deterrence.core.validate import at_defaults
 from deterrence.errors import GameError, TooLargeError
@@ -268,7 +269,7 @@ def sequence_form_equilibria(tree: GameTree, *, limit: int | None = None, search
         if estimate > TRIAL_ESTIMATE:
             raise TooLargeError(
                 f"enumerating every extreme equilibrium of this tree ({sum(sf.sizes)} sequences) may meet "
-                f"up to {estimate:,} pairs of supports in the branching search (the search grows "
+                f"up to {format_count(estimate)} pairs of supports in the branching search (the search grows "
                 f"exponentially with the sequences), over the default limit of {TRIAL_ESTIMATE:,}; "
                 + _OTHERWISE.format(limit=100 * DEFAULT_NODES, then="try anyway"))
         trial = estimate > DEFAULT_ESTIMATE
@@ -281,8 +282,8 @@ def sequence_form_equilibria(tree: GameTree, *, limit: int | None = None, search
             raise
         raise TooLargeError(
             f"enumerating every extreme equilibrium of this tree ({sum(sf.sizes)} sequences): its "
-            f"estimated search, up to {estimate:,} pairs of supports, is over {DEFAULT_ESTIMATE:,}, and the "
-            f"trial of {TRIAL_NODES:,} nodes of the branching search given such trees by default did not "
+            f"estimated search, up to {format_count(estimate)} pairs of supports, is over {DEFAULT_ESTIMATE:,}, "
+            f"and the trial of {TRIAL_NODES:,} nodes of the branching search given such trees by default did not "
             "finish; " + _OTHERWISE.format(limit=100 * DEFAULT_NODES, then="search further")) from None
     # a count to certify and list (each takes memory: the 65-sequence tree's 107,012 took 100 s
     # and 2.5 GB after its search) within what the default, or the explicit limit, allows
@@ -332,14 +333,16 @@ def _equilibria_by_parts(tree, sf, parts, limit, progress):
                                for c in sorted(set(counts), reverse=True)))
     notes = ((f"chance splits this tree into {len(parts)} independent parts (no information set "
               "spans two): every extreme Nash equilibrium is one extreme equilibrium of each part, "
-              f"{product_text} = {count:,} combinations, and each maximal Nash subset is a product "
+              f"{product_text} = {format_count(count)} combinations, and each maximal Nash subset is a product "
               "of the parts' (the result's parts hold each part's own list: a part's payoffs are its "
               "own, and the tree's add each part's weighted by the probability that chance reaches it, "
               "and what any terminal node that chance reaches before anyone moves gives)"),)
     if count > most:
-        notes += (f"the {count:,} combinations are not listed (over the {most:,} certified and listed "
-                  f"{'with this limit' if limit is not None else 'by default'}; pass limit={count} to list "
-                  "them): each part's extreme equilibria are listed and certified",)
+        advice = f"pass limit={count} to list them" if count < COUNT_IN_FULL else "far too many to list"
+        notes += (f"{'the ' if count < COUNT_IN_FULL else ''}{format_count(count)} combinations are not listed "
+                  f"(over the {most:,} certified and listed "
+                  f"{'with this limit' if limit is not None else 'by default'}; {advice}): each part's extreme "
+                  "equilibria are listed and certified",)
         return SequenceFormResult((), "sequence_form", True, True, tree.players, notes=notes,
                                   parts=tuple(zip(parts, found_parts)), count=count)
     from itertools import product

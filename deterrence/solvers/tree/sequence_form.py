@@ -508,7 +508,8 @@ class SequenceFormResult(SolveResult):
         if self.listed:
             head = f"{n} {self.kind} equilibri{'um' if n == 1 else 'a'} ({self.method}; {how})"
         else:
-            head = (f"{self.count:,} extreme {self.kind} equilibria: every combination of one from each of "
+            from deterrence.core.numbers import format_count
+            head = (f"{format_count(self.count)} extreme {self.kind} equilibria: every combination of one from each of "
                     f"{len(self.parts)} independent parts' lists ({self.method}; {how})")
         lines = [head] + lines[1:]
         if not self.listed:
