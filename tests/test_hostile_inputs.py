@@ -170,6 +170,14 @@ def test_text_shortens_exact_numbers_of_hundreds_of_digits_and_json_keeps_them()
     assert {tuple(Fraction(p) for s in eq["strategies"] for p in s) for eq in data["equilibria"]} == \
         {tuple(p for s in e.strategies for p in s) for e in result}
     assert str(10**300) in json.dumps(data)
+    # the game's table (`deterrence show`) and its report's margins too; the report's JSON is exact
+    from deterrence import explain
+    table = game.to_text()
+    assert "~1e+300 (exact: 301 digits), 1" in table and max(map(len, table.splitlines())) < 100, table
+    report = explain(game)
+    assert max(map(len, report.to_text().splitlines())) < 250
+    assert "Row would lose ~1e+300 (exact: 301 digits) by escalating" in report.to_text()
+    assert report.section("margins").data["players"][0]["loss"] == str(10**300)
     # numbers of a line's length stay exact in text
     coordination = solve(NormalFormGame.from_arrays([[2, 0], [0, 1]], [[1, 0], [0, 2]]))
     assert "[1] Row: 2/3 0 + 1/3 1; Column: 1/3 0 + 2/3 1  (payoffs 2/3, 2/3)" in str(coordination)

@@ -60,7 +60,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from deterrence.core.numbers import format_approx, format_exact, json_float
+from deterrence.core.numbers import format_approx, format_exact, format_text, json_float
 from deterrence.core.repeated import escalation_actions
 from deterrence.core.report import DeterrenceReport, Section
 from deterrence.errors import TooLargeError
@@ -171,6 +171,8 @@ def stage_sections(game, *, escalation=None, red_line_parameters=None, result=No
         # margins from probabilities rounded to doubles are not exact: decimal strings of the 12 digits they
         # are good for, as a bracketed tipping point's threshold (they were written as fractions of 30 digits)
         number = format_exact if strategies is eq.strategies else (lambda v: format_approx(v, 12))
+        # the text's numbers: the JSON's, an exact one too long for a line shortened (review 45: 10**300)
+        shown = format_text if strategies is eq.strategies else number
         for i, player in enumerate(numeric.players):
             if i in stand_down:
                 margin_lines.append(f"{player} has no escalation: its last action, hold, stands down.")
@@ -182,8 +184,8 @@ def stage_sections(game, *, escalation=None, red_line_parameters=None, result=No
             spread = max(arr.flat) - min(arr.flat)
             share = Fraction(loss) / spread if spread else Fraction(0)
             margin_lines.append(
-                f"{player} would lose {number(loss)} by escalating "
-                f"({number(values[esc[i]])} against {number(best_alt[0])} for "
+                f"{player} would lose {shown(loss)} by escalating "
+                f"({shown(values[esc[i]])} against {shown(best_alt[0])} for "
                 f"'{numeric.actions[i][best_alt[1]]}'), {float(share):.0%} of its payoff range.")
             margin_data.append({"player": player, "escalation_payoff": number(values[esc[i]]),
                                 "best_alternative": numeric.actions[i][best_alt[1]],

@@ -19,7 +19,7 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from deterrence.errors import GameError
-from deterrence.core.numbers import float_array, format_exact, is_symbolic, to_exact
+from deterrence.core.numbers import float_array, format_exact, format_text, is_symbolic, to_exact
 from deterrence.core.validate import FILE_DOC, boundary_init, how_to_give_values, in_its_file, file_of, kept_file
 from deterrence.core.frozen import frozen
 
@@ -430,11 +430,12 @@ class NormalFormGame:
         return self.to_text()
 
     def to_text(self) -> str:
-        """A plain-text payoff table (two players: a bimatrix; more: one line a profile)."""
+        """A plain-text payoff table (two players: a bimatrix; more: one line a profile); a payoff too
+        long for a line as :func:`~deterrence.core.numbers.format_text` shortens it (JSON has every digit)."""
         lines = [self._title] if self._title else []
         if self.n_players == 2:
             rows, cols = self._actions
-            cells = [[", ".join(format_exact(arr[i, j]) for arr in self._payoffs) for j in range(len(cols))]
+            cells = [[", ".join(format_text(arr[i, j]) for arr in self._payoffs) for j in range(len(cols))]
                      for i in range(len(rows))]
             head = [f"{self._players[0]} \\ {self._players[1]}"] + list(cols)
             table = [head] + [[r] + c for r, c in zip(rows, cells)]
@@ -444,7 +445,7 @@ class NormalFormGame:
         else:
             for prof in itertools.product(*(range(k) for k in self.shape)):
                 labels = ", ".join(a[i] for a, i in zip(self._actions, prof))
-                lines.append(f"({labels}): " + ", ".join(format_exact(arr[prof]) for arr in self._payoffs))
+                lines.append(f"({labels}): " + ", ".join(format_text(arr[prof]) for arr in self._payoffs))
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
@@ -454,7 +455,7 @@ class NormalFormGame:
         if self.n_players != 2:
             rows = "".join(
                 "<tr><td>" + esc(", ".join(a[i] for a, i in zip(self._actions, prof))) + "</td><td>"
-                + esc(", ".join(format_exact(arr[prof]) for arr in self._payoffs)) + "</td></tr>"
+                + esc(", ".join(format_text(arr[prof]) for arr in self._payoffs)) + "</td></tr>"
                 for prof in itertools.product(*(range(k) for k in self.shape)))
             head = "<tr><th>" + esc(", ".join(self._players)) + "</th><th>payoffs</th></tr>"
             return f"<table class='deterrence-game'>{cap}{head}{rows}</table>"
@@ -463,7 +464,7 @@ class NormalFormGame:
                 + "".join(f"<th>{esc(c)}</th>" for c in cols_l) + "</tr>")
         body = "".join(
             f"<tr><th>{esc(r)}</th>" + "".join(
-                f"<td>{esc(format_exact(self._payoffs[0][i, j]))}, {esc(format_exact(self._payoffs[1][i, j]))}</td>"
+                f"<td>{esc(format_text(self._payoffs[0][i, j]))}, {esc(format_text(self._payoffs[1][i, j]))}</td>"
                 for j in range(len(cols_l))) + "</tr>"
             for i, r in enumerate(rows_l))
         return f"<table class='deterrence-game'>{cap}{head}{body}</table>"
