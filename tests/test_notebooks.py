@@ -508,10 +508,11 @@ WORDS = ["01_payoff_matrices", "02_equilibria", "03_credible_threats", "05_misca
 
 #: A chance called a risk (the glossary: "a chance is a probability (of war, of a misfire), never a
 #: risk"; risk is risk dominance's word): war risk, war-risk, risk of (all-out) war, misfire risk, the
-#: risk of one's own misfire. Identifiers (``war_risk``) are not prose and do not match.
+#: risk of one's own misfire, a strike that carries a risk. Identifiers (``war_risk``) are not prose and do not match.
 RISK_FOR_PROBABILITY = re.compile(r"\bwar[\s-]+risks?\b|\brisks?\s+of\s+(?:an?\s+|all-out\s+)?war\b"
                                   r"|\bmisfire[\s-]+risks?\b|\brisks?\s+of\s+(?:(?:its|their|one's|a)\s+)?"
-                                  r"(?:own\s+)?misfires?\b", re.IGNORECASE)
+                                  r"(?:own\s+)?misfires?\b|\bcarr(?:y|ies|ied)\s+(?:no\s+|a\s+|the\s+)?risks?\b",
+                                  re.IGNORECASE)
 
 
 def words_problems(stem, cells):
@@ -615,7 +616,8 @@ def test_no_user_facing_text_calls_a_probability_of_war_a_risk():
 def test_the_risk_check_sees_each_phrasing():
     planted = ["analyse a repeated game: payoffs, critical delta, war\n  risk", "War-risk curves",
                "the risk of war under noise", "a per-attack risk of all-out war", "their own misfire risk",
-               "deterred by the risk of one's own misfire", "war risks over months"]
+               "deterred by the risk of one's own misfire", "war risks over months",
+               "a second strike that carries no risk for Iran"]
     assert len(risk_for_probability(("planted", s) for s in planted)) == len(planted)
     fine = ["risk dominance", "it risk-dominates", "plot.war_risk_curve(months)", "Fearon's risk-return trade-off",
             "the probability of war", "the risk of disaster that each step runs"]
