@@ -134,6 +134,26 @@ def test_printer_writes_the_grammar_not_sympy_names():
     assert parse_expression(text, ["W", "c"]) == expr
 
 
+
+@pytest.mark.parametrize("text, same_as", [
+    ("min(max(a, 0), max(a, 1))", "max(a, 0)"),
+    ("max(min(a, 0), min(a, 1))", "min(a, 1)"),
+    ("max(min(a, 2), min(a, 1/2))", "min(a, 2)"),
+    ("max(min(a, b, 1), min(a, b, 2))", "min(a, b, 2)"),
+    ("max(min(a, -1), min(a, 1), min(a, b))", "min(a, max(1, b))"),
+    ("min(max(a, 0), max(a, b, 1))", "max(a, 0)"),
+    ("max(min(a, 0), min(a, 1)) + max(min(b, 0), min(b, 1))", "min(a, 1) + min(b, 1)"),
+])
+def test_min_and_max_come_back_whole(text, same_as):
+    """sympy factors min(max(a, 0), max(a, 1)) into Max(a, Min(0, 1)) and leaves Min(0, 1)
+    unevaluated: the formula was not equal to max(a, 0), and a game written with it was read back
+    as another game (hypothesis found it)."""
+    expr = parse_expression(text, ["a", "b"])
+    assert expr == parse_expression(same_as, ["a", "b"])
+    assert parse_expression(format_formula(expr), ["a", "b"]) == expr
+    assert not any(isinstance(e, (sympy.Min, sympy.Max)) and all(x.is_number for x in e.args)
+                   for e in sympy.preorder_traversal(expr))
+
 @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
 @given(formula(["W", "c", "x2"]))
 def test_printed_formulas_read_back_equal(text):

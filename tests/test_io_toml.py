@@ -3,7 +3,9 @@ import sys
 import types
 from fractions import Fraction
 
+import numpy as np
 import pytest
+import sympy
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from deterrence import NormalFormGame
@@ -378,6 +380,25 @@ def test_a_nested_abs_reads_back_as_written():
     game = NormalFormGame.from_arrays([[0, value]], [[0, 0]], parameters={"a": None})
     same_game(parse_toml_game(write_toml(game)), game)
 
+
+
+def test_min_max_that_sympy_leaves_half_evaluated_read_back_as_written():
+    """sympy factors min(max(a, 0), max(a, 1)) into Max(a, Min(0, 1)) and leaves Min(0, 1)
+    unevaluated; it was written "max(a, min(0, 1))" and read back as Max(0, a): a 3-player game
+    with a parameter without a value did not come back from its file (hypothesis found it)."""
+    from deterrence.io._common import payoff_value
+    value = payoff_value("min(max(a, 0), max(a, 1))", ["a"])
+    zero = np.zeros((1, 1, 1), dtype=object)
+    first = zero.copy()
+    first[0, 0, 0] = value
+    game = NormalFormGame([first, zero, zero], parameters={"a": None})
+    same_game(parse_toml_game(write_toml(game)), game)
+    assert value == payoff_value("max(a, 0)", ["a"])
+    # the same formula built in Python: the game's constructor makes it whole too
+    a = sympy.Symbol("a")
+    built = NormalFormGame.from_arrays([[sympy.Max(sympy.Min(a, 0), sympy.Min(a, 1))]], [[0]])
+    assert built.payoff((built.actions[0][0], built.actions[1][0]))[0] == payoff_value("min(a, 1)", ["a"])
+    same_game(parse_toml_game(write_toml(built)), built)
 
 ELEMENTS = ['"a, b"', "'x]'", '"""m\n["""', "1", "[1,\n 2]", "{ k = [1,\n2] }", '"#"', "true"]
 

@@ -69,17 +69,53 @@ def parse_expression(text, parameters: Iterable[str] = (), *, file=None,
 
 
 def _canonical(expr):
-    """``expr`` with ``Abs(Abs(x))`` as ``Abs(x)``: sympy keeps abs(-abs(a)) nested, which is
-    written "abs(abs(a))" and read back as Abs(a), so that a game file did not give back the game
-    it was written from (hypothesis found it).
+    """``expr`` with ``Abs(Abs(x))`` as ``Abs(x)`` and every ``Min`` and ``Max`` evaluated
+    (:func:`_whole_min_max`): sympy keeps abs(-abs(a)) nested, which is written "abs(abs(a))" and
+    read back as Abs(a), so that a game file did not give back the game it was written from
+    (hypothesis found it).
 
     >>> _canonical(parse_expression("abs(a)", ["a"]).func(-parse_expression("abs(a)", ["a"])))
     Abs(a)
     """
     sp = _sympy()
-    if not isinstance(expr, sp.Basic) or not expr.has(sp.Abs):
+    if not isinstance(expr, sp.Basic):
+        return expr
+    if expr.has(sp.Min, sp.Max):
+        expr = _whole_min_max(expr)
+    if not expr.has(sp.Abs):
         return expr
     return expr.replace(lambda e: isinstance(e, sp.Abs) and isinstance(e.args[0], sp.Abs), lambda e: e.args[0])
+
+
+def _whole_min_max(expr, rounds: int = 8):
+    """``expr`` rebuilt from the leaves up, so that every ``Min`` and ``Max`` is evaluated.
+
+    sympy factors ``Min(Max(a, 0), Max(a, 1))`` into ``Max(a, Min(0, 1))`` and builds the inner
+    ``Min(0, 1)`` unevaluated (``evaluate=False`` in its ``_collapse_arguments``): the formula was
+    not equal to ``max(a, 0)``, it was written "max(a, min(0, 1))" and read back as ``Max(0, a)``,
+    so that a game file did not give back the game it was written from (hypothesis found it).
+    Building anew may factor again, so it is repeated until nothing changes (a few rounds).
+
+    >>> import sympy
+    >>> a = parameter_symbol("a")
+    >>> half = sympy.Min(sympy.Max(a, 0), sympy.Max(a, 1))
+    >>> half, _whole_min_max(half)
+    (Max(a, Min(0, 1)), Max(0, a))
+    """
+    sp = _sympy()
+
+    def rebuilt(e):
+        if not e.args or not e.has(sp.Min, sp.Max):
+            return e
+        args = tuple(rebuilt(x) for x in e.args)
+        return e.func(*args) if isinstance(e, (sp.Min, sp.Max)) or args != e.args else e
+
+    for _ in range(rounds):
+        again = rebuilt(expr)
+        if again == expr:
+            break
+        expr = again
+    return expr
 
 
 def _source(text: str) -> str:
@@ -552,6 +588,7 @@ def game_value(value, what: str, parameters: dict, declared: bool):
         if not isinstance(value, _sympy().Expr):      # Eq(a, 1), a > 1, Interval(0, 1), true
             raise GameError(f"{what}: {value} is a {type(value).__name__}, not a number or a formula")
         value = with_parameter_symbols(value, what)       # sympy.symbols("w") means parameter w
+        value = _canonical(value)     # as the parser builds it: sympy's half-evaluated Max(a, Min(0, 1))
         problem = real_formula_problem(value)
         if problem:
             raise GameError(f"{what}: {value} {problem}")
