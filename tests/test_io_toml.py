@@ -400,6 +400,15 @@ def test_min_max_that_sympy_leaves_half_evaluated_read_back_as_written():
     assert built.payoff((built.actions[0][0], built.actions[1][0]))[0] == payoff_value("min(a, 1)", ["a"])
     same_game(parse_toml_game(write_toml(built)), built)
 
+
+def test_a_half_evaluated_product_reads_back_as_written():
+    """sympy takes sqrt(sqrt(9/2)) to 2**(3/4)*(2*sqrt(3))/4, a product inside a product, written
+    "(1/4)*(2^(3/4))*(2*(3^(1/2)))" and read back as 2**(3/4)*sqrt(3)/2: another game."""
+    from deterrence.io._common import payoff_value
+    game = NormalFormGame.from_arrays([[payoff_value("W + sqrt(sqrt(9/2))", ["W"])]], [[0]],
+                                      parameters={"W": None})
+    same_game(parse_toml_game(write_toml(game)), game)
+
 ELEMENTS = ['"a, b"', "'x]'", '"""m\n["""', "1", "[1,\n 2]", "{ k = [1,\n2] }", '"#"', "true"]
 
 

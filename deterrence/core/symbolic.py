@@ -69,9 +69,9 @@ def parse_expression(text, parameters: Iterable[str] = (), *, file=None,
 
 
 def _canonical(expr):
-    """``expr`` with ``Abs(Abs(x))`` as ``Abs(x)`` and every ``Min`` and ``Max`` evaluated
-    (:func:`_whole_min_max`): sympy keeps abs(-abs(a)) nested, which is written "abs(abs(a))" and
-    read back as Abs(a), so that a game file did not give back the game it was written from
+    """``expr`` as reading its own text gives it back: rebuilt whole (:func:`_whole`), and with
+    ``Abs(Abs(x))`` as ``Abs(x)``: sympy keeps abs(-abs(a)) nested, which is written "abs(abs(a))"
+    and read back as Abs(a), so that a game file did not give back the game it was written from
     (hypothesis found it).
 
     >>> _canonical(parse_expression("abs(a)", ["a"]).func(-parse_expression("abs(a)", ["a"])))
@@ -80,35 +80,33 @@ def _canonical(expr):
     sp = _sympy()
     if not isinstance(expr, sp.Basic):
         return expr
-    if expr.has(sp.Min, sp.Max):
-        expr = _whole_min_max(expr)
+    expr = _whole(expr)
     if not expr.has(sp.Abs):
         return expr
     return expr.replace(lambda e: isinstance(e, sp.Abs) and isinstance(e.args[0], sp.Abs), lambda e: e.args[0])
 
 
-def _whole_min_max(expr, rounds: int = 8):
-    """``expr`` rebuilt from the leaves up, so that every ``Min`` and ``Max`` is evaluated.
+def _whole(expr, rounds: int = 8):
+    """``expr`` built anew from the leaves up, so that no part of it is left unevaluated.
 
-    sympy factors ``Min(Max(a, 0), Max(a, 1))`` into ``Max(a, Min(0, 1))`` and builds the inner
-    ``Min(0, 1)`` unevaluated (``evaluate=False`` in its ``_collapse_arguments``): the formula was
-    not equal to ``max(a, 0)``, it was written "max(a, min(0, 1))" and read back as ``Max(0, a)``,
-    so that a game file did not give back the game it was written from (hypothesis found it).
-    Building anew may factor again, so it is repeated until nothing changes (a few rounds).
+    sympy builds some results half-evaluated: it factors ``Min(Max(a, 0), Max(a, 1))`` into
+    ``Max(a, Min(0, 1))`` with the inner ``Min(0, 1)`` unevaluated (``evaluate=False`` in its
+    ``_collapse_arguments``), and takes ``sqrt(sqrt(9/2))`` to ``2**(3/4)*(2*sqrt(3))/4``, a
+    product inside a product. Such a formula was not equal to the same formula read from its
+    text (``max(a, 0)``; ``2**(3/4)*sqrt(3)/2``), so that a game written to a file was read
+    back as another game (hypothesis found it). Building anew may leave new such parts, so it is
+    repeated until nothing changes (a few rounds).
 
     >>> import sympy
     >>> a = parameter_symbol("a")
     >>> half = sympy.Min(sympy.Max(a, 0), sympy.Max(a, 1))
-    >>> half, _whole_min_max(half)
+    >>> half, _whole(half)
     (Max(a, Min(0, 1)), Max(0, a))
+    >>> _whole(sympy.sqrt(sympy.sqrt(sympy.Rational(9, 2))))
+    2**(3/4)*sqrt(3)/2
     """
-    sp = _sympy()
-
     def rebuilt(e):
-        if not e.args or not e.has(sp.Min, sp.Max):
-            return e
-        args = tuple(rebuilt(x) for x in e.args)
-        return e.func(*args) if isinstance(e, (sp.Min, sp.Max)) or args != e.args else e
+        return e.func(*(rebuilt(x) for x in e.args)) if e.args else e
 
     for _ in range(rounds):
         again = rebuilt(expr)
