@@ -166,6 +166,9 @@ class _Polyhedron:
         self.raised = self._raised_value_rules()
         self.open = None        # the columns a leaf's face search decides (None: the support search)
         self.culprits = None    # the labels the last refusal of _can_take rests on (None: all of them)
+        # the search looks for vertices: a support whose columns are dependent holds none. Off
+        # when it collects Nash subsets, whose relative interiors are no vertices
+        self.vertices_only = True
 
     def _raised_value_rules(self) -> dict:
         """``{slack column: (the slack columns of its information set's actions, the slack column of
@@ -235,6 +238,34 @@ class _Polyhedron:
         if near & set(strict):
             return None
         return self.vertex(set(tight) | near)
+
+    def free_columns(self, tight):
+        """The labelled columns positive at some point of the face with ``tight`` at zero, by one
+        float LP (None when it fails): on the cone ``M z = b lam``, ``lam >= 1``, maximise the sum
+        of ``t_c <= min(z_c, 1)``. A sum of points of the cone stays in it, so one optimum has
+        every column that can be positive at a positive ``t_c`` (Freund, Roundy and Todd's
+        relative interior by one LP). A float answer: it only rules a node out of
+        :func:`_one_sided`'s proofs, never in."""
+        import numpy as np
+        from scipy.optimize import linprog
+        R, C, L = self.rows, self.ncols, self.labelled
+        open_columns = [c for c in range(L) if c not in tight]
+        if not open_columns:
+            return set()
+        n = len(open_columns)
+        cost = np.zeros(C + 1 + n)
+        cost[C + 1:] = -1.0
+        A_eq = np.hstack([self.Mf, -self.bf.reshape(-1, 1), np.zeros((R, n))])
+        A_ub = np.zeros((n, C + 1 + n))
+        for j, c in enumerate(open_columns):
+            A_ub[j, C + 1 + j], A_ub[j, c] = 1.0, -1.0
+        bounds = ([(0, 0) if c in tight else (0, None) for c in range(L)] + [(None, None)] * (C - L)
+                  + [(1, None)] + [(0, 1)] * n)
+        res = linprog(cost, A_ub=A_ub, b_ub=np.zeros(n), A_eq=A_eq, b_eq=np.zeros(R), bounds=bounds,
+                      method="highs")
+        if res.status != 0:
+            return None
+        return {c for j, c in enumerate(open_columns) if res.x[C + 1 + j] > _POSITIVE}
 
     def _linprog(self, tight, strict):
         """The float LP by SciPy's ``linprog`` (without highspy): point, tau, violation, the row
@@ -733,7 +764,8 @@ def _can_take(side, tight, strict, col, make_tight, point):
     if make_tight and col in strict or not make_tight and col in tight:
         side.culprits = {col}
         return False, None
-    if not make_tight and (len(strict) + 1 > side.room or not side.independent(strict | {col})):
+    if not make_tight and side.vertices_only and (len(strict) + 1 > side.room
+                                                  or not side.independent(strict | {col})):
         side.culprits = strict | {col}     # a vertex's positive columns are independent
         return False, None
     if not make_tight and side.open is not None and col in side.raised:
@@ -942,7 +974,8 @@ def _covering_rules(sf: SequenceForm) -> list:
     return rules
 
 
-def branching_equilibrium_plans(sf: SequenceForm, limit: int = DEFAULT_NODES, progress=None) -> list:
+def branching_equilibrium_plans(sf: SequenceForm, limit: int = DEFAULT_NODES, progress=None, *,
+                                subsets: list | None = None, subgames=()) -> list:
     """The realisation plans ``(x, y)`` of every extreme equilibrium, by the branching search
     (not yet certified; the same set as
     :func:`~deterrence.solvers.tree.sequence_enumeration.extreme_equilibrium_plans`).
@@ -955,8 +988,22 @@ def branching_equilibrium_plans(sf: SequenceForm, limit: int = DEFAULT_NODES, pr
     >>> sf = sequence_form(load_game("entry_deterrence").with_defaults())
     >>> sorted(branching_equilibrium_plans(sf))
     [([1, 0, 1], [1, 0, 1]), ([1, 1, 0], [1, Fraction(1, 2), Fraction(1, 2)]), ([1, 1, 0], [1, 1, 0])]
+
+    ``subsets``: a list to collect Nash subsets into instead of listing vertices (the mode of
+    :mod:`~deterrence.solvers.tree.subgame_subsets`): the pairs ``(tight columns of P, tight
+    columns of Q)`` of faces whose every pair of points is an equilibrium, which together hold
+    every equilibrium of the tree. A leaf's pair is collected without its face search, and a node
+    is collected at once, its subtree not searched, when each undecided label is tight on one
+    side's face already (each proved so by a certificate: :func:`_one_sided`). ``subgames``: the
+    tree's maximal proper subgames, ``(labels, player 1's entry column, player 2's entry
+    sequence, Nash subsets)``, their labels held out of the branching until both entries are
+    decided: a subgame both players enter takes one of its own Nash subsets (its equilibria are
+    the subgame's), one they do not is searched as before (the covering rules settle it).
+    The list returned is then empty.
     """
     sides = (_Polyhedron(sf, 0), _Polyhedron(sf, 1))
+    for side in sides:
+        side.vertices_only = subsets is None
     n1, n2 = sf.sizes
     # the plan labels: (polyhedron, its plan column, the other polyhedron's slack column)
     plan_labels = [(0, s, sides[1].column[s]) for s in range(n1)]
@@ -972,6 +1019,74 @@ def branching_equilibrium_plans(sf: SequenceForm, limit: int = DEFAULT_NODES, pr
 
     # backjumping: the decision levels (search depths) each tight or strict column rests on
     reason: list = [{}, {}]
+
+    # the subgames' labels wait until the entries are decided (see the docstring)
+    held = {i: g for g, (labels, *_) in enumerate(subgames) for i in labels}
+    opened: set = set()
+
+    def entry(g):
+        """``"reached"`` when both players enter subgame ``g`` (their entry sequences are
+        played: strict, or the empty sequence), ``"unreached"`` when each entry is decided and
+        one is not played, None while an entry is undecided."""
+        _, s_in, t_in, _ = subgames[g]
+        cols = (s_in, sides[1].column[n1 + t_in] if t_in else 0)
+        states = []
+        for k, (seq, col) in enumerate(zip((s_in, t_in), cols)):
+            if seq == 0 or col in strict[k]:
+                states.append("played")
+            elif is_zero(k, col) is not None:
+                states.append("unplayed")
+            else:
+                return None
+        return "reached" if states == ["played", "played"] else "unreached"
+
+    def enter(depth, points):
+        """A subgame whose entries are now decided: one branch per Nash subset of a reached
+        one (its tight columns added, when both faces keep a point), or its labels let into the
+        search; ``False`` when no subgame is newly decided."""
+        for g in range(len(subgames)):
+            if g in opened:
+                continue
+            state = entry(g)
+            if state is None:
+                continue
+            opened.add(g)
+            try:
+                if state == "unreached":
+                    return decide_or_collect(depth, points)
+                labels, _, _, own_subsets = subgames[g]
+                mine = [i for i in undecided_labels if i in labels]
+                for i in mine:
+                    undecided_labels.remove(i)
+                try:
+                    for faces in own_subsets:
+                        added = [[c for c in faces[k] if c not in tight[k]] for k in (0, 1)]
+                        for k in (0, 1):
+                            tight[k].update(added[k])
+                            reason[k].update(dict.fromkeys(added[k], frozenset((depth,))))
+                        try:
+                            if all(sides[k].probe(tight[k], strict[k])[0] for k in (0, 1)):
+                                supports(depth + 1, [None, None])
+                        finally:
+                            for k in (0, 1):
+                                tight[k].difference_update(added[k])
+                                for c in added[k]:
+                                    del reason[k][c]
+                finally:
+                    undecided_labels.extend(mine)
+                    undecided_labels.sort()
+                return None             # no backjump across a subgame's choices
+            finally:
+                opened.discard(g)
+        return False
+
+    def decide_or_collect(depth, points):
+        if subsets is not None and undecided_labels:
+            extra = _one_sided(sides, plan_labels, undecided_labels, tight)
+            if extra is not None:
+                subsets.append((frozenset(tight[0] | extra[0]), frozenset(tight[1] | extra[1])))
+                return None
+        return decide(depth, points)
 
     def is_zero(k, col):
         """The levels that make own column ``col`` of polyhedron ``k`` zero on the face (it, or a
@@ -1034,9 +1149,11 @@ def branching_equilibrium_plans(sf: SequenceForm, limit: int = DEFAULT_NODES, pr
         """The undecided plan label whose float points break complementarity most (positive in
         its own polyhedron with a positive slack in the other: Audet et al.'s rule), else the
         first undecided from the root down."""
-        best, worst = undecided_labels[0], 1e-9
+        eligible = [i for i in undecided_labels if held.get(i, -1) in opened or i not in held]
+        eligible = eligible or undecided_labels         # an entry a covering rule took out
+        best, worst = eligible[0], 1e-9
         if points[0] is not None and points[1] is not None:
-            for i in undecided_labels:
+            for i in eligible:
                 k, col, other_col = plan_labels[i]
                 violation = points[k][col] * points[1 - k][other_col]
                 if violation > worst:
@@ -1054,12 +1171,16 @@ def branching_equilibrium_plans(sf: SequenceForm, limit: int = DEFAULT_NODES, pr
         if change[0]:
             points = [None if change[1][k] else points[k] for k in (0, 1)]
         try:
-            return decide(depth, points)
+            entered = enter(depth, points) if subgames else False
+            return decide_or_collect(depth, points) if entered is False else entered
         finally:
             if change[0]:
                 uncover(change)
 
     def decide(depth, points):
+        if not undecided_labels and subsets is not None:
+            subsets.append((frozenset(tight[0]), frozenset(tight[1])))
+            return None
         if not undecided_labels:
             plans = []
             for k in (0, 1):
@@ -1147,6 +1268,33 @@ def branching_equilibrium_plans(sf: SequenceForm, limit: int = DEFAULT_NODES, pr
         bar.set_postfix_str(f"{len(found):,} equilibria", refresh=False)
         bar.update(search.nodes % _BAR_STEP)            # the nodes since the last step
     return [(list(x), list(y)) for x, y in found]
+
+
+def _one_sided(sides, plan_labels, undecided, tight):
+    """``[columns of P, columns of Q]`` proved tight on the faces with ``tight`` at zero, one
+    for each undecided label (its column in its own polyhedron, or its slack in the other), or
+    None when some label may be positive on both faces. When not None, every pair of points of
+    the two faces is complementary: every label is tight on one of them (a decided one by its
+    decision), so the pair of faces is a Nash subset holding every equilibrium below the node.
+    A float LP per side (:meth:`_Polyhedron.free_columns`) rules out most nodes at once; each
+    label kept is then proved tight by a certificate (:meth:`_Polyhedron.probe`)."""
+    free = [side.free_columns(tight[k]) for k, side in enumerate(sides)]
+    for i in undecided:
+        k, col, other_col = plan_labels[i]
+        if free[k] is not None and free[1 - k] is not None and col in free[k] and other_col in free[1 - k]:
+            return None
+    extra = [set(), set()]
+    for i in undecided:
+        k, col, other_col = plan_labels[i]
+        for side, c in ((k, col), (1 - k, other_col)):
+            if free[side] is not None and c in free[side]:
+                continue
+            if not sides[side].probe(tight[side], {c})[0]:
+                extra[side].add(c)
+                break
+        else:
+            return None
+    return extra
 
 
 def _norm(v):

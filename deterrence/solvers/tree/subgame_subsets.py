@@ -1,0 +1,221 @@
+"""The maximal Nash subsets of a two-player tree, subgame by subgame.
+
+Every Nash equilibrium of a two-player tree lies in a *Nash subset*: a pair of faces, one of each
+sequence-form best-response polyhedron (:mod:`~deterrence.solvers.tree.sequence_branching`),
+whose every pair of points is an equilibrium; the maximal ones (Jansen's maximal Nash subsets,
+the cliques of the extreme equilibria's graph) are finitely many, and the extreme equilibria are
+exactly the pairs of vertices of their faces. On the random trees of issue 18's goal 7 the
+extreme equilibria run to hundreds of thousands at 137 sequences, while the maximal Nash
+subsets stay few, and the branching search over the supports, which meets every vertex, does not
+end there. This module finds the Nash subsets without meeting every vertex:
+
+* a node of the support search whose faces already make every undecided label tight on one
+  side (each proved by a certificate) is a Nash subset holding every equilibrium below it, so it
+  is collected and not searched further;
+* a proper subgame that both players enter plays one of the subgame's own equilibria (the labels
+  of its sequences in the whole tree are the subgame's, scaled by the positive entry
+  probabilities), so its labels are not branched on: the search takes each of the subgame's Nash
+  subsets, found first and alone (recursively, the deepest subgames first), in turn.
+
+Each equilibrium of the tree lies in a face pair collected at some node; a maximal Nash subset
+is collected whole where its relative interior's pair is (a face through a relative-interior
+point of another face contains it), so the maximal pairs among those collected, by their closed
+sets of tight labels, are the maximal Nash subsets.
+
+Sources: C. Audet, P. Hansen, B. Jaumard and G. Savard (2001), "Enumeration of all extreme
+equilibria of bimatrix games", SIAM Journal on Scientific Computing 23: 323-338 (the
+branching); M. Jansen (1981), "Maximal Nash subsets for bimatrix games", Naval Research Logistics
+Quarterly 28: 147-152; D. Avis, G. Rosenberg, R. Savani and B. von Stengel (2010), "Enumeration
+of Nash equilibria for two-player games", Economic Theory 42: 9-37 (cliques of extreme
+equilibria); R. Selten (1975) for subgames; R. Freund, R. Roundy and M. Todd (1985),
+"Identifying the set of always-active constraints in a system of linear inequalities by a single
+linear program" (the float relative interior). No code was copied.
+
+Steps of :func:`maximal_nash_subsets`:
+
+1. find the tree's maximal proper subgames and solve each alone, recursively (step 1 to 4 on
+   it), its Nash subsets given in its own sequences;
+2. map each subgame's subsets into the whole tree's columns: a sequence of the subgame is the
+   player's sequence into the subgame followed by it;
+3. run the support search of :func:`~deterrence.solvers.tree.sequence_branching.branching_equilibrium_plans`
+   in its collecting mode: the subgames' labels wait until both entries are decided; an entered
+   subgame takes each of its subsets in turn; a node whose undecided labels are all one-sided
+   (proved) is collected;
+4. close each collected pair (every label tight on a face: float candidates, each proved by a
+   certificate), keep the maximal pairs, and give each one extreme equilibrium (a vertex of each
+   face, exact) certified by :func:`~deterrence.solvers.tree.sequence_form.certify_plans`.
+
+>>> from deterrence.io import load_game
+>>> subsets = maximal_nash_subsets(load_game("entry_deterrence").with_defaults())
+>>> len(subsets)
+2
+>>> sorted(s.equilibrium for s in subsets)
+[([1, 0, 1], [1, 0, 1]), ([1, 1, 0], [1, Fraction(1, 2), Fraction(1, 2)])]
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from deterrence.core.tree import Chance, Decision, GameTree, Terminal, chance, decision
+from deterrence.solvers.tree.sequence_branching import DEFAULT_NODES, _Polyhedron, branching_equilibrium_plans
+from deterrence.solvers.tree.sequence_form import SequenceForm, certify_plans, sequence_form
+
+
+@dataclass(frozen=True)
+class NashSubset:
+    """One maximal Nash subset of a tree: ``tight`` is, for each player ``k``, the set of
+    sequence labels ``(player, sequence)`` that are tight on the face of the polyhedron of player
+    ``k``'s plan (``(k, s)``: player ``k`` plays ``s`` with probability 0; ``(1 - k, t)``: the
+    other player's sequence ``t`` is a best reply) — the faces are every plan pair with those
+    labels at zero; ``equilibrium``: one extreme equilibrium in it, realisation plans
+    ``(x, y)``, certified exactly; ``plans`` (when asked for): each player's plans at the
+    vertices of their face, so that the subset's extreme equilibria are every pair of one plan of
+    each (each pair an equilibrium: the faces are complementary)."""
+
+    tight: tuple
+    equilibrium: tuple
+    plans: tuple | None = None
+
+
+def _node_at(tree: GameTree, path):
+    node = tree.root
+    for step in path:
+        node = (dict((m, c) for m, _, c in node.moves) if isinstance(node, Chance) else dict(node.moves))[step]
+    return node
+
+
+def _named_subtree(tree: GameTree, path) -> GameTree:
+    """The subgame at ``path`` as a tree of its own, each information set keeping the whole
+    tree's name (a set left unnamed is named by its path, which the subtree would change)."""
+    def build(node, here):
+        if isinstance(node, Terminal):
+            return node
+        if isinstance(node, Chance):
+            return chance({m: (p, build(c, here + (m,))) for m, p, c in node.moves}, label=node.label)
+        return decision(node.player, {m: build(c, here + (m,)) for m, c in node.moves},
+                        infoset=tree.infoset_of(here).name, label=node.label)
+    return GameTree(build(_node_at(tree, path), tuple(path)), players=list(tree.players))
+
+
+def _entries(tree: GameTree, path) -> tuple:
+    """Each player's sequence into the node at ``path``: their own moves on the way."""
+    seqs = [(), ()]
+    node = tree.root
+    for k, step in enumerate(path):
+        if isinstance(node, Decision):
+            i = tree.players.index(node.player)
+            seqs[i] = seqs[i] + ((tree.infoset_of(path[:k]).name, step),)
+            node = dict(node.moves)[step]
+        else:
+            node = dict((m, c) for m, _, c in node.moves)[step]
+    return tuple(seqs)
+
+
+def _maximal_proper_subgames(tree: GameTree) -> list:
+    from deterrence.solvers.tree.backward_induction import subgame_roots
+    roots = [r for r in subgame_roots(tree) if r]
+    return [r for r in roots if not any(o != r and r[:len(o)] == o for o in roots)]
+
+
+def _labels(sf: SequenceForm, sides) -> tuple:
+    """``(plan_labels, label index of each global label)`` in the search's order: global label
+    ``s`` for player 1's sequence ``s``, ``n1 + t`` for player 2's ``t``."""
+    n1 = sf.sizes[0]
+    plan_labels = [(0, s, sides[1].column[s]) for s in range(n1)]
+    plan_labels += [(1, t, sides[0].column[n1 + t]) for t in range(sf.sizes[1])]
+    plan_labels.sort(key=lambda item: (item[1], item[0]))
+    index = {(col if k == 0 else n1 + col): i for i, (k, col, _) in enumerate(plan_labels)}
+    return plan_labels, index
+
+
+def _closed(side, tight) -> frozenset:
+    """Every labelled column tight on the face with ``tight`` at zero: the float LP's candidates,
+    each proved tight by a certificate (a column not proved stays open: the set may then be
+    smaller than the closure, never larger)."""
+    free = side.free_columns(tight)
+    candidates = [c for c in range(side.labelled) if c not in tight and (free is None or c not in free)]
+    return frozenset(tight) | {c for c in candidates if not side.probe(set(tight), {c})[0]}
+
+
+def _subsets(tree: GameTree, limit: int) -> tuple:
+    """``(sequence form, polyhedra, closed maximal face pairs in columns)`` of ``tree``."""
+    sf = sequence_form(tree)
+    n1 = sf.sizes[0]
+    sides = (_Polyhedron(sf, 0), _Polyhedron(sf, 1))
+    _, label_index = _labels(sf, sides)
+    index = [{s: i for i, s in enumerate(sf.sequences[k])} for k in (0, 1)]
+    subgames = []
+    for path in _maximal_proper_subgames(tree):
+        sub_sf, sub_sides, sub_faces = _subsets(_named_subtree(tree, path), limit)
+        entry = _entries(tree, path)
+        sub_n1 = sub_sf.sizes[0]
+
+        def whole(label, sub_sf=sub_sf, sub_n1=sub_n1, entry=entry):
+            k, s = (0, label) if label < sub_n1 else (1, label - sub_n1)
+            return (0 if k == 0 else n1) + index[k][entry[k] + sub_sf.sequences[k][s]]
+        global_of = [{col: g for g, col in side.column.items()} for side in sub_sides]
+        faces = [tuple(frozenset(sides[k].column[whole(global_of[k][c])] for c in pair[k]) for k in (0, 1))
+                 for pair in sub_faces]
+        labels = {label_index[whole(g)] for g in range(1, sub_n1)}
+        labels |= {label_index[whole(sub_n1 + g)] for g in range(1, sub_sf.sizes[1])}
+        subgames.append((labels, index[0][entry[0]], index[1][entry[1]], faces))
+    collected: list = []
+    branching_equilibrium_plans(sf, limit, progress=False, subsets=collected, subgames=subgames)
+    closed = list(dict.fromkeys((_closed(sides[0], t0), _closed(sides[1], t1)) for t0, t1 in collected))
+    maximal = [f for f in closed if not any(o != f and f[0] >= o[0] and f[1] >= o[1] for o in closed)]
+    return sf, sides, maximal
+
+
+def maximal_nash_subsets(tree: GameTree, *, limit: int = DEFAULT_NODES, vertices: bool = False) -> list:
+    """The maximal Nash subsets of a two-player tree with perfect recall and exact payoffs, each
+    with one certified extreme equilibrium (:class:`NashSubset`); the steps are the module's.
+    ``limit``: the search nodes allowed for each subgame's search (a named refusal past it).
+    ``vertices``: also list the plans at each face's vertices (``NashSubset.plans``, by the
+    branching face search; on large trees the faces can have thousands of vertices)."""
+    sf, sides, faces = _subsets(tree, limit)
+    n1 = sf.sizes[0]
+    out = []
+    for pair in faces:
+        plans = []
+        for k, side in enumerate(sides):
+            vertex = _some_vertex(side, pair[k])
+            if vertex is None:
+                break
+            plans.append(vertex)
+        else:
+            x, y = plans
+            certify_plans(sf, x, y)
+            tight = tuple(frozenset(_sequence_label(sf, side, c, n1) for c in pair[k])
+                          for k, side in enumerate(sides))
+            out.append(NashSubset(tight, (x, y), _face_plans(sides, pair) if vertices else None))
+    return out
+
+
+def _face_plans(sides, pair) -> tuple:
+    """Each player's plans at the vertices of their face of ``pair`` (exact, sorted)."""
+    from deterrence.solvers.tree.sequence_branching import _leaf_plans, _Search
+    out = []
+    for side, tight in zip(sides, pair):
+        undecided = [c for c in range(side.labelled - 1, -1, -1) if c not in tight]
+        plans = _leaf_plans(side, set(tight), set(), undecided, None, _Search(DEFAULT_NODES))
+        out.append(tuple(sorted(list(p) for p in plans)))
+    return tuple(out)
+
+
+def _some_vertex(side, tight):
+    """The own plan of a vertex of the face with ``tight`` at zero (exact), or None when the face
+    is empty: the branching face search, stopped at its first vertex."""
+    from deterrence.solvers.tree.sequence_branching import _Search, _vertex_tights
+    undecided = [c for c in range(side.labelled - 1, -1, -1) if c not in tight]
+    found = _vertex_tights(side, set(tight), set(), undecided, _Search(DEFAULT_NODES), first=True)
+    if not found:
+        return None
+    return [v.numerator if v.denominator == 1 else v for v in side.vertex(found[0])]
+
+
+def _sequence_label(sf, side, column, n1):
+    g = next(g for g, c in side.column.items() if c == column)
+    return (0, sf.sequences[0][g]) if g < n1 else (1, sf.sequences[1][g - n1])
+
+
+__all__ = ["NashSubset", "maximal_nash_subsets"]

@@ -1,0 +1,75 @@
+"""The maximal Nash subsets subgame by subgame (deterrence.solvers.tree.subgame_subsets),
+checked against the branching search's extreme equilibria: the subsets' vertex pairs are exactly
+those equilibria, and the subsets are exactly the maximal bicliques of their graph."""
+from fractions import Fraction
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from test_sequence_branching import seeded_rounds, subgame_trees
+from test_sequence_form import hidden_round_tree, kuhn, random_trees
+from tree_helpers import real_tree_reader  # noqa: F401 (autouse fixture)
+
+from deterrence.solvers.nash_subsets import maximal_nash_subsets as bicliques
+from deterrence.solvers.tree.sequence_branching import branching_equilibrium_plans
+from deterrence.solvers.tree.sequence_form import sequence_form
+from deterrence.solvers.tree.subgame_subsets import _maximal_proper_subgames, maximal_nash_subsets
+
+
+def plan(p):
+    return tuple(Fraction(v) for v in p)
+
+
+def same_as_branching_search(tree):
+    """The subsets' vertex pairs are the branching search's extreme equilibria, and the subsets
+    are the maximal bicliques of those equilibria's graph (the reference's cliques)."""
+    sf = sequence_form(tree)
+    reference = {(plan(x), plan(y)) for x, y in branching_equilibrium_plans(sf)}
+    subsets = maximal_nash_subsets(tree, vertices=True)
+    pairs = set()
+    mine = set()
+    for s in subsets:
+        xs, ys = (frozenset(plan(p) for p in side) for side in s.plans)
+        assert (plan(s.equilibrium[0]), plan(s.equilibrium[1])) in reference
+        pairs |= {(x, y) for x in xs for y in ys}
+        mine.add((xs, ys))
+    assert pairs == reference
+    edges = sorted(reference)
+    theirs = {(frozenset(edges[k][0] for k in clique), frozenset(edges[k][1] for k in clique))
+              for clique in bicliques(edges)}
+    assert mine == theirs
+    assert len(subsets) == len(mine)                    # each maximal subset once
+    return subsets
+
+
+@pytest.mark.parametrize("make", [kuhn, lambda: hidden_round_tree(1), lambda: hidden_round_tree(2),
+                                  lambda: seeded_rounds(3), lambda: seeded_rounds(8)],
+                         ids=["kuhn", "rounds1", "rounds2", "seed3", "seed8"])
+def test_same_as_the_branching_search(make):
+    same_as_branching_search(make())
+
+
+def test_the_subgames_are_solved_alone_and_entered_by_their_subsets():
+    """The hidden-round tree of two rounds has two proper subgames below the first round, each
+    solved alone; the answer is the whole search's."""
+    tree = hidden_round_tree(2)
+    assert len(_maximal_proper_subgames(tree)) == 2
+    same_as_branching_search(tree)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
+@given(subgame_trees())
+def test_trees_with_subgames(tree):
+    same_as_branching_search(tree)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(random_trees(max_depth=3, perfect_information=True))
+def test_perfect_information_trees(tree):
+    """Every node a subgame of its own: the recursion nests to the leaves."""
+    same_as_branching_search(tree)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(random_trees(max_depth=3))
+def test_random_trees(tree):
+    same_as_branching_search(tree)
