@@ -1041,44 +1041,46 @@ def branching_equilibrium_plans(sf: SequenceForm, limit: int = DEFAULT_NODES, pr
         return "reached" if states == ["played", "played"] else "unreached"
 
     def enter(depth, points):
-        """A subgame whose entries are now decided: one branch per Nash subset of a reached
-        one (its tight columns added, when both faces keep a point), or its labels let into the
-        search; ``False`` when no subgame is newly decided."""
-        for g in range(len(subgames)):
-            if g in opened:
-                continue
-            state = entry(g)
-            if state is None:
-                continue
-            opened.add(g)
+        """Subgames whose entries are now decided: a reached one first, one branch per Nash
+        subset of it (its tight columns added, when both faces keep a point; the next node
+        enters the rest); else every unreached one has its labels let into the search. ``False``
+        when no subgame is newly decided."""
+        states = {g: entry(g) for g in range(len(subgames)) if g not in opened}
+        reached = [g for g, state in states.items() if state == "reached"]
+        if not reached:
+            newly = [g for g, state in states.items() if state == "unreached"]
+            if not newly:
+                return False
+            opened.update(newly)
             try:
-                if state == "unreached":
-                    return decide_or_collect(depth, points)
-                labels, _, _, own_subsets = subgames[g]
-                mine = [i for i in undecided_labels if i in labels]
-                for i in mine:
-                    undecided_labels.remove(i)
-                try:
-                    for faces in own_subsets:
-                        added = [[c for c in faces[k] if c not in tight[k]] for k in (0, 1)]
-                        for k in (0, 1):
-                            tight[k].update(added[k])
-                            reason[k].update(dict.fromkeys(added[k], frozenset((depth,))))
-                        try:
-                            if all(sides[k].probe(tight[k], strict[k])[0] for k in (0, 1)):
-                                supports(depth + 1, [None, None])
-                        finally:
-                            for k in (0, 1):
-                                tight[k].difference_update(added[k])
-                                for c in added[k]:
-                                    del reason[k][c]
-                finally:
-                    undecided_labels.extend(mine)
-                    undecided_labels.sort()
-                return None             # no backjump across a subgame's choices
+                return decide_or_collect(depth, points)
             finally:
-                opened.discard(g)
-        return False
+                opened.difference_update(newly)
+        g = reached[0]
+        labels, _, _, own_subsets = subgames[g]
+        mine = [i for i in undecided_labels if i in labels]
+        for i in mine:
+            undecided_labels.remove(i)
+        opened.add(g)
+        try:
+            for faces in own_subsets:
+                added = [[c for c in faces[k] if c not in tight[k]] for k in (0, 1)]
+                for k in (0, 1):
+                    tight[k].update(added[k])
+                    reason[k].update(dict.fromkeys(added[k], frozenset((depth,))))
+                try:
+                    if all(sides[k].probe(tight[k], strict[k])[0] for k in (0, 1)):
+                        supports(depth + 1, [None, None])
+                finally:
+                    for k in (0, 1):
+                        tight[k].difference_update(added[k])
+                        for c in added[k]:
+                            del reason[k][c]
+        finally:
+            opened.discard(g)
+            undecided_labels.extend(mine)
+            undecided_labels.sort()
+        return None                     # no backjump across a subgame's choices
 
     def decide_or_collect(depth, points):
         if subsets is not None and undecided_labels:
