@@ -9,6 +9,14 @@ import tempfile
 
 os.environ["DETERRENCE_CACHE_DIR"] = tempfile.mkdtemp(prefix="deterrence-test-cache-")
 
+# One BLAS thread per process, set before numpy loads OpenBLAS (which reads it once): the run's
+# pytest-xdist workers already take every core, and OpenBLAS's own threads on top of them wait for a
+# core in a spin. On 2 busy cores a 116 x 117 least-squares step took 0.2-0.45 s instead of 1 ms, and
+# the US-Iran logit homotopy 30 s instead of 4 s (tests/test_blas_threads.py). Subprocesses (the
+# notebooks' kernels, the command line) inherit it. A value already set is kept.
+for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_name, "1")
+
 
 import sys  # noqa: E402
 
