@@ -20,9 +20,10 @@ import deterrence as dt
 ROOT = Path(__file__).resolve().parent.parent
 
 # One worker under pytest-xdist (`--dist loadgroup`), to pay for the site once. Not relied on:
-# pytest 9.2 with pytest-xdist 3.8 no longer groups (pytest-xdist issue 1386; the group's tests ran
-# on both workers, whose two builds raced in the source tree's docs/api/generated and left
-# autosummary stubs out). The fixture below builds once per run, under a lock, whatever the grouping.
+# pytest 9.2 with pytest-xdist 3.8 no longer groups (pytest-xdist issue 1386, mended in conftest.py;
+# the group's tests ran on both workers, whose two builds raced in the source tree's
+# docs/api/generated and left autosummary stubs out). The fixture below builds once per run, under a
+# lock, whatever the grouping.
 pytestmark = pytest.mark.xdist_group("docs")
 
 
