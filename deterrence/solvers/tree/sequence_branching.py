@@ -1005,10 +1005,7 @@ def branching_equilibrium_plans(sf: SequenceForm, limit: int = DEFAULT_NODES, pr
     for side in sides:
         side.vertices_only = subsets is None
     n1, n2 = sf.sizes
-    # the plan labels: (polyhedron, its plan column, the other polyhedron's slack column)
-    plan_labels = [(0, s, sides[1].column[s]) for s in range(n1)]
-    plan_labels += [(1, t, sides[0].column[n1 + t]) for t in range(n2)]
-    plan_labels.sort(key=lambda item: (item[1], item[0]))    # both plans from the root down
+    plan_labels = _plan_labels(sf, sides)
     tight, strict = [set(), set()], [set(), set()]
     found: dict = {}
 
@@ -1270,6 +1267,17 @@ def branching_equilibrium_plans(sf: SequenceForm, limit: int = DEFAULT_NODES, pr
         bar.set_postfix_str(f"{len(found):,} equilibria", refresh=False)
         bar.update(search.nodes % _BAR_STEP)            # the nodes since the last step
     return [(list(x), list(y)) for x, y in found]
+
+
+def _plan_labels(sf: SequenceForm, sides) -> list:
+    """The search's labels in its order: ``(polyhedron, its plan column, the other
+    polyhedron's slack column)``, both plans from the root down (a subgame's labels are given to
+    the search by their index here: :mod:`~deterrence.solvers.tree.subgame_subsets`)."""
+    n1, n2 = sf.sizes
+    labels = [(0, s, sides[1].column[s]) for s in range(n1)]
+    labels += [(1, t, sides[0].column[n1 + t]) for t in range(n2)]
+    labels.sort(key=lambda item: (item[1], item[0]))
+    return labels
 
 
 def _one_sided(sides, plan_labels, undecided, tight):

@@ -57,8 +57,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from deterrence.core.tree import Chance, Decision, GameTree, Terminal, chance, decision
-from deterrence.solvers.tree.sequence_branching import DEFAULT_NODES, _Polyhedron, branching_equilibrium_plans
-from deterrence.solvers.tree.sequence_form import SequenceForm, certify_plans, sequence_form
+from deterrence.solvers.tree.sequence_branching import (DEFAULT_NODES, _plan_labels, _Polyhedron,
+                                                         branching_equilibrium_plans)
+from deterrence.solvers.tree.sequence_form import certify_plans, sequence_form
 
 
 @dataclass(frozen=True)
@@ -117,17 +118,6 @@ def _maximal_proper_subgames(tree: GameTree) -> list:
     return [r for r in roots if not any(o != r and r[:len(o)] == o for o in roots)]
 
 
-def _labels(sf: SequenceForm, sides) -> tuple:
-    """``(plan_labels, label index of each global label)`` in the search's order: global label
-    ``s`` for player 1's sequence ``s``, ``n1 + t`` for player 2's ``t``."""
-    n1 = sf.sizes[0]
-    plan_labels = [(0, s, sides[1].column[s]) for s in range(n1)]
-    plan_labels += [(1, t, sides[0].column[n1 + t]) for t in range(sf.sizes[1])]
-    plan_labels.sort(key=lambda item: (item[1], item[0]))
-    index = {(col if k == 0 else n1 + col): i for i, (k, col, _) in enumerate(plan_labels)}
-    return plan_labels, index
-
-
 def _closed(side, tight) -> frozenset:
     """Every labelled column tight on the face with ``tight`` at zero: the float LP's candidates,
     each proved tight by a certificate (a column not proved stays open: the set may then be
@@ -142,7 +132,8 @@ def _subsets(tree: GameTree, limit: int) -> tuple:
     sf = sequence_form(tree)
     n1 = sf.sizes[0]
     sides = (_Polyhedron(sf, 0), _Polyhedron(sf, 1))
-    _, label_index = _labels(sf, sides)
+    # each label's index in the search (global label: player 1's sequence s, or n1 + player 2's t)
+    label_index = {(col if k == 0 else n1 + col): i for i, (k, col, _) in enumerate(_plan_labels(sf, sides))}
     index = [{s: i for i, s in enumerate(sf.sequences[k])} for k in (0, 1)]
     subgames = []
     for path in _maximal_proper_subgames(tree):
@@ -174,6 +165,9 @@ def maximal_nash_subsets(tree: GameTree, *, limit: int = DEFAULT_NODES, vertices
     branching face search; on large trees the faces can have thousands of vertices)."""
     sf, sides, faces = _subsets(tree, limit)
     n1 = sf.sizes[0]
+    # each polyhedron's column -> its label (player, sequence)
+    names = [{col: (0, sf.sequences[0][g]) if g < n1 else (1, sf.sequences[1][g - n1])
+              for g, col in side.column.items()} for side in sides]
     out = []
     for pair in faces:
         plans = []
@@ -185,8 +179,7 @@ def maximal_nash_subsets(tree: GameTree, *, limit: int = DEFAULT_NODES, vertices
         else:
             x, y = plans
             certify_plans(sf, x, y)
-            tight = tuple(frozenset(_sequence_label(sf, side, c, n1) for c in pair[k])
-                          for k, side in enumerate(sides))
+            tight = tuple(frozenset(names[k][c] for c in pair[k]) for k in (0, 1))
             out.append(NashSubset(tight, (x, y), _face_plans(sides, pair) if vertices else None))
     return out
 
@@ -217,10 +210,6 @@ def _some_vertex(side, tight):
         return None
     return [v.numerator if v.denominator == 1 else v for v in side.vertex(found[0])]
 
-
-def _sequence_label(sf, side, column, n1):
-    g = next(g for g, c in side.column.items() if c == column)
-    return (0, sf.sequences[0][g]) if g < n1 else (1, sf.sequences[1][g - n1])
 
 
 __all__ = ["NashSubset", "maximal_nash_subsets"]
