@@ -73,3 +73,12 @@ def test_perfect_information_trees(tree):
 @given(random_trees(max_depth=3))
 def test_random_trees(tree):
     same_as_branching_search(tree)
+
+
+def test_without_highspy_the_scipy_path_agrees(monkeypatch):
+    """The float LPs through SciPy's linprog (free_columns' sparse fallback, the probes without
+    warm starts) give the same subsets."""
+    from deterrence.solvers.tree import sequence_branching
+    monkeypatch.setattr(sequence_branching, "_have_highspy", lambda: False)
+    same_as_branching_search(hidden_round_tree(2))
+    same_as_branching_search(seeded_rounds(8))

@@ -163,6 +163,7 @@ class _Polyhedron:
                               if self._norm < 2**62 else (None, None))
         self.leaves: dict = {}
         self._highs = None
+        self._cone = None       # free_columns' LP: a _ConeModel, or [M, -b] sparse without highspy
         self.raised = self._raised_value_rules()
         self.open = None        # the columns a leaf's face search decides (None: the support search)
         self.culprits = None    # the labels the last refusal of _can_take rests on (None: all of them)
@@ -247,18 +248,26 @@ class _Polyhedron:
         relative interior by one LP). A float answer: it only rules a node out of
         :func:`_one_sided`'s proofs, never in."""
         import numpy as np
+        from scipy import sparse
         from scipy.optimize import linprog
         R, C, L = self.rows, self.ncols, self.labelled
         open_columns = [c for c in range(L) if c not in tight]
         if not open_columns:
             return set()
+        if self._cone is None and _have_highspy():
+            self._cone = _ConeModel(self)
+        if isinstance(self._cone, _ConeModel):
+            return self._cone.free(tight)
         n = len(open_columns)
         cost = np.zeros(C + 1 + n)
         cost[C + 1:] = -1.0
-        A_eq = np.hstack([self.Mf, -self.bf.reshape(-1, 1), np.zeros((R, n))])
-        A_ub = np.zeros((n, C + 1 + n))
-        for j, c in enumerate(open_columns):
-            A_ub[j, C + 1 + j], A_ub[j, c] = 1.0, -1.0
+        if self._cone is None:          # made once: a tree's M is mostly zeros
+            self._cone = sparse.csr_matrix(np.hstack([self.Mf, -self.bf.reshape(-1, 1)]))
+        A_eq = sparse.hstack([self._cone, sparse.csr_matrix((R, n))], format="csr")
+        rows = np.arange(n)
+        A_ub = sparse.csr_matrix((np.concatenate([np.ones(n), -np.ones(n)]),
+                                  (np.concatenate([rows, rows]), np.concatenate([C + 1 + rows, open_columns]))),
+                                 shape=(n, C + 1 + n))
         bounds = ([(0, 0) if c in tight else (0, None) for c in range(L)] + [(None, None)] * (C - L)
                   + [(1, None)] + [(0, 1)] * n)
         res = linprog(cost, A_ub=A_ub, b_ub=np.zeros(n), A_eq=A_eq, b_eq=np.zeros(R), bounds=bounds,
@@ -733,6 +742,59 @@ class _HighsModel:
         if z is None or sum(z[C + 1:]) > 1e-9:
             return None
         return z[:C]
+
+
+class _ConeModel:
+    """:meth:`_Polyhedron.free_columns`' LP kept in a highspy model, as :class:`_HighsModel`
+    keeps the probes' (a call changes the bounds of the columns whose tightness changed; through
+    SciPy's ``linprog`` its set-up took 85% of the search's time on the 137-sequence tree).
+
+    Columns: ``z`` (the polyhedron's), ``lam`` (at least 1), ``t`` (one per label, in ``[0, 1]``;
+    ``[0, 0]`` with ``z`` while the label is tight); rows: ``M z - b lam = 0``, then
+    ``t_c - z_c <= 0``; maximise the sum of ``t``."""
+
+    def __init__(self, side):
+        import highspy
+        import numpy as np
+        R, C, L = side.rows, side.ncols, side.labelled
+        self.C, self.L = C, L
+        inf = highspy.kHighsInf
+        h = _quiet_highs()
+        nvar = C + 1 + L
+        lower = np.array([0.0] * L + [-inf] * (C - L) + [1.0] + [0.0] * L)
+        upper = np.array([inf] * C + [inf] + [1.0] * L)
+        h.addVars(nvar, lower, upper)
+        cost = np.zeros(nvar)
+        cost[C + 1:] = -1.0
+        h.changeColsCost(nvar, np.arange(nvar, dtype=np.int32), cost)
+        for r in range(R):
+            idx = [c for c in range(C) if side.M[r][c]] + [C]
+            val = [float(side.M[r][c]) for c in range(C) if side.M[r][c]] + [-float(side.b[r])]
+            h.addRow(0.0, 0.0, len(idx), np.array(idx, dtype=np.int32), np.array(val))
+        for c in range(L):
+            h.addRow(-inf, 0.0, 2, np.array([C + 1 + c, c], dtype=np.int32), np.array([1.0, -1.0]))
+        self.h, self.inf = h, inf
+        self.tight: set = set()
+
+    def free(self, tight):
+        """The labels positive at some point of the face with ``tight`` at zero (float), or None."""
+        import highspy
+        h, C = self.h, self.C
+        for c in self.tight - tight:
+            h.changeColBounds(c, 0.0, self.inf)
+            h.changeColBounds(C + 1 + c, 0.0, 1.0)
+        for c in tight - self.tight:
+            h.changeColBounds(c, 0.0, 0.0)
+            h.changeColBounds(C + 1 + c, 0.0, 0.0)
+        self.tight = set(tight)
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            h.clearSolver()
+            h.run()
+            if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                return None
+        col = h.getSolution().col_value
+        return {c for c in range(self.L) if c not in self.tight and col[C + 1 + c] > _POSITIVE}
 
 
 class _Search:
