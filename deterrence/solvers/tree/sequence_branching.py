@@ -1123,6 +1123,8 @@ def branching_equilibrium_plans(sf: SequenceForm, limit: int = DEFAULT_NODES, pr
         opened.add(g)
         try:
             for faces in own_subsets:
+                if any(c in strict[k] for k in (0, 1) for c in faces[k]):
+                    continue            # a column decided positive is zero on the subset's face
                 added = [[c for c in faces[k] if c not in tight[k]] for k in (0, 1)]
                 for k in (0, 1):
                     tight[k].update(added[k])
