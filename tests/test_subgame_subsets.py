@@ -82,3 +82,15 @@ def test_without_highspy_the_scipy_path_agrees(monkeypatch):
     monkeypatch.setattr(sequence_branching, "_have_highspy", lambda: False)
     same_as_branching_search(hidden_round_tree(2))
     same_as_branching_search(seeded_rounds(8))
+
+
+def test_a_tree_too_deep_for_the_recursion_over_subgames_is_refused_by_name():
+    """One level of the recursion per nested subgame: a chain deeper than the tree module's
+    recursive depth is refused before any work, naming the function."""
+    from deterrence.core.tree import RECURSIVE_DEPTH, GameTree, decision, terminal
+    from deterrence.errors import TooLargeError
+    node = terminal([0, 0])
+    for k in range(RECURSIVE_DEPTH + 1):
+        node = decision("P1" if k % 2 else "P2", {"stop": terminal([1, -1]), "go": node}, infoset=f"n{k}")
+    with pytest.raises(TooLargeError, match="maximal_nash_subsets"):
+        maximal_nash_subsets(GameTree(node, players=["P1", "P2"], max_depth=RECURSIVE_DEPTH + 10))

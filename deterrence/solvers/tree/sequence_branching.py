@@ -112,6 +112,7 @@ Steps of :func:`branching_equilibrium_plans`:
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from fractions import Fraction
 from itertools import product
 from math import gcd, lcm
@@ -1327,10 +1328,26 @@ def branching_equilibrium_plans(sf: SequenceForm, limit: int = DEFAULT_NODES, pr
     with progress_bar(None, f"sequence_form: search nodes (limit {limit:,})", progress, large=True,
                       unit=" nodes", delay=0 if progress else 2) as bar:
         search = _Search(limit, bar, found)
-        supports(0, [None, None])
+        with _recursion_room(4 * len(plan_labels)):
+            supports(0, [None, None])
         bar.set_postfix_str(f"{len(found):,} equilibria", refresh=False)
         bar.update(search.nodes % _BAR_STEP)            # the nodes since the last step
     return [(list(x), list(y)) for x, y in found]
+
+
+@contextmanager
+def _recursion_room(frames: int):
+    """Python's recursion limit raised by ``frames`` for the search, then put back: the search
+    goes one to three calls deeper per decided label, so a tree of a few hundred labels passes
+    the default limit of 1,000 (the 1,145-sequence random tree did, in the subsets mode). The
+    calls are Python to Python, which CPython 3.11 makes without growing the C stack."""
+    import sys
+    before = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(before, before + frames))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(before)
 
 
 def _plan_labels(sf: SequenceForm, sides) -> list:

@@ -56,7 +56,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from deterrence.core.tree import Chance, Decision, GameTree, Terminal, chance, decision
+from deterrence.core.tree import Chance, Decision, GameTree, Terminal, chance, decision, require_recursion_room
 from deterrence.solvers.tree.sequence_branching import (DEFAULT_NODES, _plan_labels, _Polyhedron,
                                                          branching_equilibrium_plans)
 from deterrence.solvers.tree.sequence_form import certify_plans, sequence_form
@@ -163,6 +163,7 @@ def maximal_nash_subsets(tree: GameTree, *, limit: int = DEFAULT_NODES, vertices
     ``limit``: the search nodes allowed for each subgame's search (a named refusal past it).
     ``vertices``: also list the plans at each face's vertices (``NashSubset.plans``, by the
     branching face search; on large trees the faces can have thousands of vertices)."""
+    require_recursion_room(tree, "maximal_nash_subsets")     # one level of _subsets per subgame
     sf, sides, faces = _subsets(tree, limit)
     n1 = sf.sizes[0]
     # each polyhedron's column -> its label (player, sequence)
