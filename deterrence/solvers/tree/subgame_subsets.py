@@ -162,7 +162,12 @@ def maximal_nash_subsets(tree: GameTree, *, limit: int = DEFAULT_NODES, vertices
     with one certified extreme equilibrium (:class:`NashSubset`); the steps are the module's.
     ``limit``: the search nodes allowed for each subgame's search (a named refusal past it).
     ``vertices``: also list the plans at each face's vertices (``NashSubset.plans``, by the
-    branching face search; on large trees the faces can have thousands of vertices)."""
+    branching face search; on large trees the faces can have thousands of vertices).
+
+    The list is complete: every equilibrium of the tree lies in one of the subsets. Each subset is
+    maximal when every label tight on its faces was proved so (step 4); where a certificate could
+    not be rounded, a subset may be listed beside one that contains it (never seen in the tests,
+    which compare the subsets with the maximal bicliques of the branching search's equilibria)."""
     require_recursion_room(tree, "maximal_nash_subsets")     # one level of _subsets per subgame
     sf, sides, faces = _subsets(tree, limit)
     n1 = sf.sizes[0]
