@@ -73,13 +73,33 @@ def lab():
 
 
 def wait_for_text(browser, selector, predicate, timeout=120):
+    from selenium.common.exceptions import StaleElementReferenceException
     deadline = time.monotonic() + timeout
     while True:
-        found = [e.get_attribute("textContent") for e in browser.execute_script(FIND, selector)]
+        try:
+            found = [e.get_attribute("textContent") for e in browser.execute_script(FIND, selector)]
+        except StaleElementReferenceException:      # Panel redrew the element: look again
+            found = []
         if found and predicate(found[0]):
             return found[0]
         assert time.monotonic() < deadline, (selector, found)
         time.sleep(0.5)
+
+
+def choose(browser, text, timeout=60):
+    """Pick ``text`` in the lab's game list. Panel may redraw the list while the page settles,
+    and an element found before a redraw is stale (stop 45's CI: test_lab_figures_fit_the_window
+    failed once so): find it again and retry until ``timeout``."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.support.ui import Select
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            Select(browser.execute_script(FIND, "select")[0]).select_by_visible_text(text)
+            return
+        except StaleElementReferenceException:
+            assert time.monotonic() < deadline, f"the game list stayed stale for {timeout} s"
+            time.sleep(0.5)
 
 
 def library_war_risk(per_thousand) -> float:
@@ -92,7 +112,6 @@ def library_war_risk(per_thousand) -> float:
 def test_lab_answers_a_slider_move_with_the_librarys_war_risk(lab, tmp_path):
     from selenium.webdriver.common.keys import Keys
 
-    from selenium.webdriver.support.ui import Select
 
     from deterrence.lab import US_IRAN, case_view
     before, after = library_war_risk(20), library_war_risk(16)
@@ -102,7 +121,7 @@ def test_lab_answers_a_slider_move_with_the_librarys_war_risk(lab, tmp_path):
         # the page opens on the case, as `deterrence report` analyses it
         shown = wait_for_text(browser, ".lab-war-risk", lambda t: t.strip() != "")
         assert shown == f"{case_view({})['war_probability']:.4f}"
-        Select(browser.execute_script(FIND, "select")[0]).select_by_visible_text(US_IRAN)
+        choose(browser, US_IRAN)
         shown = wait_for_text(browser, ".lab-war-risk", lambda t: t == f"{before:.4f}")
         # the noise slider (per thousand, at 20): four steps left with the keyboard, as a student would
         handle = browser.execute_script(FIND, ".noUi-handle")[0]
@@ -366,7 +385,6 @@ def test_lab_figures_fit_the_window(lab, tmp_path):
     the window's right edge, its right-hand panels cut off behind a horizontal scroll bar; a tree
     drawing (up to 12 inches) did too. Each figure is now shrunk to the results column, keeping its
     shape; a small one (the teaching model's map, 6.4 inches) is not blown up past its own width."""
-    from selenium.webdriver.support.ui import Select
 
     from deterrence.lab import US_IRAN
     with chromium(width=1280, height=1000) as browser:
@@ -375,7 +393,7 @@ def test_lab_figures_fit_the_window(lab, tmp_path):
         # the case (the page opens on it), a wide tree, a small figure
         for choice, title in ((None, None), ("january_2020", "January 2020"), (US_IRAN, "Mutual restraint")):
             if choice:
-                Select(browser.execute_script(FIND, "select")[0]).select_by_visible_text(choice)
+                choose(browser, choice)
                 wait_for_text(browser, ".lab-headline", lambda t, title=title: title in t)
             deadline = time.monotonic() + 120
             while not browser.execute_script(FIGURES):
@@ -396,13 +414,12 @@ def test_lab_shows_a_refused_table_where_the_figure_was(lab):
     height, so the message in words sat under a blank gap of some 450 pixels. Without a figure the
     pane now takes no room: the message follows the text above it, and a good table brings the
     figure back."""
-    from selenium.webdriver.support.ui import Select
 
     from deterrence.lab import CUSTOM
     with chromium(width=1280, height=1000) as browser:
         browser.get(lab)
         wait_for_text(browser, ".lab-war-risk", lambda t: t.strip() != "")
-        Select(browser.execute_script(FIND, "select")[0]).select_by_visible_text(CUSTOM)
+        choose(browser, CUSTOM)
         wait_for_text(browser, ".lab-equilibrium", lambda t: "row" in t)
         deadline = time.monotonic() + 120
         while not browser.execute_script(FIGURES):             # the heat map of the default table

@@ -167,7 +167,14 @@ def maximal_nash_subsets(tree: GameTree, *, limit: int = DEFAULT_NODES, vertices
     The list is complete: every equilibrium of the tree lies in one of the subsets. Each subset is
     maximal when every label tight on its faces was proved so (step 4); where a certificate could
     not be rounded, a subset may be listed beside one that contains it (never seen in the tests,
-    which compare the subsets with the maximal bicliques of the branching search's equilibria)."""
+    which compare the subsets with the maximal bicliques of the branching search's equilibria).
+
+    >>> from deterrence.io import load_game
+    >>> for s in maximal_nash_subsets(load_game("entry_deterrence").with_defaults(), vertices=True):
+    ...     print(s.plans)          # out against fight with probability 1/2 to 1; in, accommodated
+    (([1, 1, 0],), ([1, Fraction(1, 2), Fraction(1, 2)], [1, 1, 0]))
+    (([1, 0, 1],), ([1, 0, 1],))
+    """
     require_recursion_room(tree, "maximal_nash_subsets")     # one level of _subsets per subgame
     sf, sides, faces = _subsets(tree, limit)
     n1 = sf.sizes[0]
