@@ -2,11 +2,11 @@
 every core, OpenBLAS's extra threads spun waiting for a core and made each small linear-algebra
 call hundreds of times slower (the US-Iran logit homotopy took 30 s instead of 4 s)."""
 import ctypes
+import os
 import sys
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 
 def _openblas_threads():
@@ -27,7 +27,11 @@ def _openblas_threads():
 def test_numpy_was_loaded_after_the_thread_limit():
     # conftest.py sets the limit at import; numpy read it when it loaded OpenBLAS
     np.linalg.lstsq(np.eye(3), np.ones(3), rcond=None)
+    # the limit itself, wherever the test runs (conftest.py keeps a value already set: CI sets none)
+    assert os.environ.get("OPENBLAS_NUM_THREADS") == "1" and os.environ.get("OMP_NUM_THREADS") == "1"
     threads = _openblas_threads()
-    if threads is None:
-        pytest.skip(f"numpy's BLAS is not an OpenBLAS this test can ask ({sys.platform})")
-    assert threads == 1
+    # an OpenBLAS this test can ask (numpy's wheels on Linux, CI's) says it took the limit
+    assert threads in (None, 1), threads
+    if sys.platform.startswith("linux"):
+        assert threads == 1, "numpy's OpenBLAS was not found in /proc/self/maps"
+
