@@ -56,7 +56,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from deterrence.core.tree import Chance, Decision, GameTree, Terminal, chance, decision, require_recursion_room
+from deterrence.core.tree import Chance, GameTree, Terminal, chance, decision, require_recursion_room
 from deterrence.solvers.tree.sequence_branching import (DEFAULT_NODES, _plan_labels, _Polyhedron,
                                                          branching_equilibrium_plans)
 from deterrence.solvers.tree.sequence_form import certify_plans, sequence_form
@@ -78,13 +78,6 @@ class NashSubset:
     plans: tuple | None = None
 
 
-def _node_at(tree: GameTree, path):
-    node = tree.root
-    for step in path:
-        node = (dict((m, c) for m, _, c in node.moves) if isinstance(node, Chance) else dict(node.moves))[step]
-    return node
-
-
 def _named_subtree(tree: GameTree, path) -> GameTree:
     """The subgame at ``path`` as a tree of its own, each information set keeping the whole
     tree's name (a set left unnamed is named by its path, which the subtree would change)."""
@@ -95,21 +88,7 @@ def _named_subtree(tree: GameTree, path) -> GameTree:
             return chance({m: (p, build(c, here + (m,))) for m, p, c in node.moves}, label=node.label)
         return decision(node.player, {m: build(c, here + (m,)) for m, c in node.moves},
                         infoset=tree.infoset_of(here).name, label=node.label)
-    return GameTree(build(_node_at(tree, path), tuple(path)), players=list(tree.players))
-
-
-def _entries(tree: GameTree, path) -> tuple:
-    """Each player's sequence into the node at ``path``: their own moves on the way."""
-    seqs = [(), ()]
-    node = tree.root
-    for k, step in enumerate(path):
-        if isinstance(node, Decision):
-            i = tree.players.index(node.player)
-            seqs[i] = seqs[i] + ((tree.infoset_of(path[:k]).name, step),)
-            node = dict(node.moves)[step]
-        else:
-            node = dict((m, c) for m, _, c in node.moves)[step]
-    return tuple(seqs)
+    return GameTree(build(tree.node(tuple(path)), tuple(path)), players=list(tree.players))
 
 
 def _maximal_proper_subgames(tree: GameTree) -> list:
@@ -138,7 +117,7 @@ def _subsets(tree: GameTree, limit: int) -> tuple:
     subgames = []
     for path in _maximal_proper_subgames(tree):
         sub_sf, sub_sides, sub_faces = _subsets(_named_subtree(tree, path), limit)
-        entry = _entries(tree, path)
+        entry = tuple(tree.own_history(tuple(path), p) for p in tree.players)  # sequences into it
         sub_n1 = sub_sf.sizes[0]
 
         def whole(label, sub_sf=sub_sf, sub_n1=sub_n1, entry=entry):
