@@ -368,8 +368,9 @@ def hidden_round_tree(depth, payoff=None):
 
 
 def test_size_guard_refuses_hopeless_trees_before_any_pivot(monkeypatch):
-    """A 137-sequence tree is refused at once by the estimate, naming the limit that lifts the
-    guard; an explicit limit starts the search."""
+    """The branching search (search="branching"; the default route takes such trees by their
+    maximal Nash subsets) refuses a 137-sequence tree at once by the estimate, naming the limit
+    that lifts the guard; an explicit limit starts the search."""
     from deterrence.errors import GameError, TooLargeError
     from deterrence.solvers.tree import sequence_branching, sequence_enumeration
     tree = hidden_round_tree(4)
@@ -385,7 +386,7 @@ def test_size_guard_refuses_hopeless_trees_before_any_pivot(monkeypatch):
     assert estimate > 10**30                        # the message rounds it (review 45: 32 digits in full)
     rounded = re.escape(format_approx(estimate, 3))
     with pytest.raises(TooLargeError, match=f"137 sequences.*up to about {rounded} pairs of supports.*limit="):
-        sequence_form_equilibria(tree)
+        sequence_form_equilibria(tree, search="branching")
     monkeypatch.undo()
     with pytest.raises(TooLargeError, match="passed 40 nodes"):      # an explicit limit lifts the guard
         sequence_form_equilibria(tree, limit=40)
@@ -399,7 +400,7 @@ def test_size_guard_from_the_command_line(tmp_path, capsys):
     from deterrence.io.gambit_efg import write_efg
     path = tmp_path / "rounds.efg"
     write_efg(hidden_round_tree(4), path)
-    assert main(["solve", str(path), "--method", "sequence_form"]) == 2
+    assert main(["solve", str(path), "--method", "sequence_form", "-o", "search=branching"]) == 2
     err = capsys.readouterr().err
     assert "137 sequences" in err and "pass --limit " in err and "sequence_lcp" in err
 
@@ -413,15 +414,16 @@ def test_the_trial_refusal_from_the_command_line(tmp_path, capsys, monkeypatch):
     write_efg(hidden_round_tree(2), path)
     monkeypatch.setattr(sequence_enumeration, "DEFAULT_ESTIMATE", 10)
     monkeypatch.setattr(sequence_enumeration, "TRIAL_NODES", 5)
-    assert main(["solve", str(path), "--method", "sequence_form"]) == 2
+    assert main(["solve", str(path), "--method", "sequence_form", "-o", "search=branching"]) == 2
     err = capsys.readouterr().err
     assert "29 sequences" in err and "trial of 5 nodes" in err and "pass --limit " in err and "limit=" not in err
 
 
 def test_a_tree_over_the_estimate_is_tried_with_the_trial_limit(monkeypatch):
-    """An estimate between DEFAULT_ESTIMATE and TRIAL_ESTIMATE is not refused at once: the
-    search runs with TRIAL_NODES nodes and, when it finishes, gives the default answer; when
-    it does not, the refusal says that the trial ran out and how to search further."""
+    """For the branching search (search="branching"), an estimate between DEFAULT_ESTIMATE and
+    TRIAL_ESTIMATE is not refused at once: the search runs with TRIAL_NODES nodes and, when it
+    finishes, gives the default answer; when it does not, the refusal says that the trial ran out
+    and how to search further."""
     from deterrence.errors import TooLargeError
     from deterrence.solvers.tree import sequence_branching, sequence_enumeration
     tree = hidden_round_tree(2)
@@ -436,16 +438,16 @@ def test_a_tree_over_the_estimate_is_tried_with_the_trial_limit(monkeypatch):
         return real(sf, limit, progress)
     monkeypatch.setattr(sequence_branching, "branching_equilibrium_plans", recorded)
     monkeypatch.setattr(sequence_enumeration, "DEFAULT_ESTIMATE", estimate - 1)     # now over it
-    tried = sequence_form_equilibria(tree)
+    tried = sequence_form_equilibria(tree, search="branching")
     assert limits == [sequence_enumeration.TRIAL_NODES]
     assert [e.behaviour for e in tried] == [e.behaviour for e in expected] and tried.complete
     monkeypatch.setattr(sequence_enumeration, "TRIAL_NODES", 5)
     with pytest.raises(TooLargeError, match=r"\(29 sequences\).*trial of 5 nodes.*did not finish.*limit="):
-        sequence_form_equilibria(tree)
+        sequence_form_equilibria(tree, search="branching")
     monkeypatch.setattr(sequence_enumeration, "TRIAL_ESTIMATE", estimate - 1)      # over both: at once
     limits.clear()
     with pytest.raises(TooLargeError, match="may meet up to"):
-        sequence_form_equilibria(tree)
+        sequence_form_equilibria(tree, search="branching")
     assert limits == []
 
 

@@ -308,10 +308,17 @@ class _Solver:
                 "extreme equilibria come from the sequence form (off the path, best replies)")
         if note not in self.notes:
             self.notes.append(note)
+        if result.subsets:        # only its maximal Nash subsets: too many vertices, or too large to list
+            many = "" if result.count is None else f"{result.count:,} extreme equilibria in "
+            raise TooLargeError(f"the subgame at node {path_name(x)} has {many}{len(result.subsets)} maximal Nash "
+                                "subsets, whose extreme equilibria are not listed; solve it with method "
+                                "sequence_form")
         if not result.listed:     # only its independent parts' lists: too many combinations
-            raise TooLargeError(f"the subgame at node {path_name(x)} has {result.count:,} extreme "
+            many = "its" if result.count is None else f"{result.count:,}"
+            answers = "lists" if all(r.listed for _, r in result.parts) else "answers"
+            raise TooLargeError(f"the subgame at node {path_name(x)} has {many} extreme "
                                 f"equilibria (every combination of its {len(result.parts)} independent "
-                                "parts' lists), more than are listed; solve it with method sequence_form")
+                                f"parts' {answers}), more than are listed; solve it with method sequence_form")
         if not result.complete:
             self.complete = False
         self.note_sets_of_equilibria(x, result)

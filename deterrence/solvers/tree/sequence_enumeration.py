@@ -246,8 +246,8 @@ def sequence_form_equilibria(tree: GameTree, *, limit: int | None = None, search
         raise GameError(f"the sequence_form method needs a GameTree, got {type(tree).__name__}")
     tree = at_defaults(tree, "sequence_form_equilibria")
     sf = sequence_form(tree)
-    if search not in ("auto", "branching"):
-        raise GameError(f"search must be 'auto' or 'branching', got {search!r}")
+    if search not in ("auto", "branching", "subsets"):
+        raise GameError(f"search must be 'auto', 'branching' or 'subsets', got {search!r}")
     from deterrence.core.progress import check_progress
     check_progress(progress)
     # DEFAULT_PAIRS: the most extreme equilibria certified and listed without an explicit limit,
@@ -255,6 +255,8 @@ def sequence_form_equilibria(tree: GameTree, *, limit: int | None = None, search
     from deterrence.solvers.tree.sequence_zero_sum import DEFAULT_PAIRS, is_zero_sum
     if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
         raise GameError(f"limit must be a positive integer, got {limit!r}")
+    if search == "subsets":
+        return _subset_equilibria(tree, sf, limit)
     if search == "auto":
         from deterrence.solvers.tree.independent_parts import independent_parts
         parts = independent_parts(tree)
@@ -266,6 +268,8 @@ def sequence_form_equilibria(tree: GameTree, *, limit: int | None = None, search
     trial = False
     if limit is None:
         estimate = search_estimate(sf)
+        if estimate > DEFAULT_ESTIMATE and search == "auto":
+            return _subset_equilibria(tree, sf, None)
         if estimate > TRIAL_ESTIMATE:
             raise TooLargeError(
                 f"enumerating every extreme equilibrium of this tree ({sum(sf.sizes)} sequences) may meet "
@@ -294,16 +298,68 @@ def sequence_form_equilibria(tree: GameTree, *, limit: int | None = None, search
             f"search's pairs of plans, not yet certified), over the {most:,} certified and listed "
             f"{'with this limit' if explicit else 'by default'}; use method sequence_lcp for one "
             f"equilibrium, or pass limit={max(len(plans), limit)} to list them")
+    return _listed(tree, sf, plans, "found by branching on complementarity")
+
+
+def _listed(tree, sf, plans, how):
+    """The result listing every extreme equilibrium: ``plans`` (pairs of realisation plans, found
+    ``how``) certified, ordered, and grouped into cliques and components."""
     found = sorted(((nash_equilibrium_from_plans(tree, sf, x, y), (tuple(x), tuple(y))) for x, y in plans),
                    key=lambda item: _equilibrium_order(item[0]))
     cliques = maximal_nash_subsets([xy for _, xy in found])
-    notes = (("every extreme Nash equilibrium (complementary vertex pairs of the sequence-form "
-             "best-response polyhedra, found by branching on complementarity), certified exactly; "
+    notes = ((f"every extreme Nash equilibrium (complementary vertex pairs of the sequence-form "
+             f"best-response polyhedra, {how}), certified exactly; "
              "every mixture of the realisation plans of a maximal Nash subset (a clique: each player's "
              "plans there paired with every plan of the other's) is one too; information sets not reached "
              "by a player's own plan show that player's best reply"),)
     return SequenceFormResult(tuple(e for e, _ in found), "sequence_form", True, True, tree.players,
                               cliques=cliques, components=nash_components(cliques, len(found)), notes=notes)
+
+
+#: The most steps the vertex search of one face of a maximal Nash subset takes
+#: (:func:`_subset_equilibria`) before that subset is given without its vertices.
+FACE_STEPS = 200_000
+#: The most pairs of vertex plans gathered from the subsets to count the distinct extreme
+#: equilibria (the same pair can lie in two subsets).
+COUNT_PAIRS = 5_000_000
+
+
+def _subset_equilibria(tree, sf, limit):
+    """:func:`sequence_form_equilibria` by the maximal Nash subsets
+    (:func:`~deterrence.solvers.tree.subgame_subsets.maximal_nash_subsets`, subgame by subgame):
+    the route of trees whose branching search is too large (estimate over :data:`DEFAULT_ESTIMATE`)
+    or ``search="subsets"``. When every face's vertices are listed (:data:`FACE_STEPS` each) and
+    the extreme equilibria they make are within the cap on listed equilibria, every one is listed
+    and certified as on the other routes; otherwise the result holds the subsets, one certified
+    extreme equilibrium each, and their count when known."""
+    from deterrence.solvers.tree.sequence_zero_sum import DEFAULT_PAIRS
+    from deterrence.solvers.tree.subgame_subsets import maximal_nash_subsets as subsets_of
+    explicit = limit is not None
+    subsets = subsets_of(tree, limit=limit or DEFAULT_NODES, vertices=True,
+                         face_limit=max(FACE_STEPS, limit or 0))
+    most = max(DEFAULT_PAIRS, limit) if explicit else DEFAULT_PAIRS
+    count = None
+    if all(s.plans is not None for s in subsets) and sum(s.count for s in subsets) <= COUNT_PAIRS:
+        pairs = dict.fromkeys((tuple(x), tuple(y)) for s in subsets for x in s.plans[0] for y in s.plans[1])
+        count = len(pairs)
+        if count <= most:
+            return _listed(tree, sf, [(list(x), list(y)) for x, y in pairs],
+                           "found as the vertices of the faces of the maximal Nash subsets, subgame by subgame")
+    equilibria = tuple(nash_equilibrium_from_plans(tree, sf, *s.equilibrium) for s in subsets)
+    unlisted = sum(s.plans is None for s in subsets)
+    notes = ((f"every maximal Nash subset of this tree ({sum(sf.sizes)} sequences), found subgame by subgame: a "
+              "pair of faces of the sequence-form best-response polyhedra, every pair of plans from which is a "
+              "Nash equilibrium; every equilibrium of the tree lies in one, and the extreme equilibria are the "
+              "pairs of vertices of one subset's faces; one extreme equilibrium of each subset is listed, "
+              "certified exactly"),)
+    if count is not None:
+        notes += (f"the {format_count(count)} extreme equilibria are over the {most:,} certified and listed "
+                  f"{'with this limit' if explicit else 'by default'} (pass limit={count} to list them)",)
+    elif unlisted:
+        notes += (f"the vertices of {unlisted} of the {len(subsets)} subsets' faces are not listed: their "
+                  f"search passed {max(FACE_STEPS, limit or 0):,} steps (pass a larger limit to search further)",)
+    return SequenceFormResult(equilibria, "sequence_form", True, True, tree.players, notes=notes,
+                              subsets=tuple(subsets), count=count)
 
 
 def _equilibria_by_parts(tree, sf, parts, limit, progress):
@@ -325,6 +381,20 @@ def _equilibria_by_parts(tree, sf, parts, limit, progress):
             where = ", ".join(path_name(p) for p in part.paths)
             raise TooLargeError(f"part {k} of the {len(parts)} independent parts of this tree (the play "
                                 f"from node {where}): {exc}") from None
+    by_subsets = [k for k, r in enumerate(found_parts, 1) if r.subsets]
+    if by_subsets:
+        # a part answered by its maximal Nash subsets: the tree's are every combination of one subset
+        # of each part (products of faces), and its extreme equilibria are not listed
+        known = [r.count if r.subsets else len(r.equilibria) for r in found_parts]
+        count = None if None in known else prod(known)
+        notes = ((f"chance splits this tree into {len(parts)} independent parts (no information set spans "
+                  f"two); part{'s' if len(by_subsets) > 1 else ''} {', '.join(map(str, by_subsets))} "
+                  f"{'are' if len(by_subsets) > 1 else 'is'} answered by its maximal Nash subsets: every "
+                  "maximal Nash subset of the tree is one of each part (the others' extreme equilibria count "
+                  "as subsets of one), and every extreme equilibrium one of each part's"
+                  + ("" if count is None else f", {format_count(count)} in all") + "; none is listed here"),)
+        return SequenceFormResult((), "sequence_form", True, True, tree.players, notes=notes,
+                                  parts=tuple(zip(parts, found_parts)), count=count)
     count = prod(len(r.equilibria) for r in found_parts)
     most = DEFAULT_PAIRS if limit is None else max(DEFAULT_PAIRS, limit)
     counts = [len(r.equilibria) for r in found_parts]

@@ -452,6 +452,15 @@ def nash_equilibrium_from_plans(tree: GameTree, sf: SequenceForm, x, y):
     return tree_equilibrium(tree, sf, beh, pay)
 
 
+def _subset_size(subset, players) -> str:
+    """How many vertex plans each face of a maximal Nash subset has, as text."""
+    if subset.plans is None:
+        return "not listed (the faces' vertex search passed its limit)"
+    a, b = (len(p) for p in subset.plans)
+    return (f"{a} plan{'' if a == 1 else 's'} of {players[0]} × {b} of {players[1]} = "
+            f"{a * b} extreme equilibri{'um' if a * b == 1 else 'a'}")
+
+
 @dataclass(frozen=True)
 class SequenceFormResult(SolveResult):
     """A :class:`~deterrence.solvers.result.SolveResult` whose
@@ -470,6 +479,15 @@ class SequenceFormResult(SolveResult):
     and ``"parts"`` (each with ``"weight"``, ``"paths"`` and its own ``"equilibria"``,
     ``"cliques"`` and ``"components"``).
 
+    A tree whose extreme equilibria are too many to list, or whose search over them is too large,
+    is answered by its maximal Nash subsets (:mod:`~deterrence.solvers.tree.subgame_subsets`):
+    ``subsets`` holds each :class:`~deterrence.solvers.tree.subgame_subsets.NashSubset` (a pair of
+    faces; every pair of plans from them is an equilibrium, and every equilibrium of the tree lies
+    in one), ``equilibria`` one certified extreme equilibrium of each, in the same order, and
+    ``count`` the number of extreme equilibria when every face's vertices were listed (else
+    None). ``listed`` is False; ``complete`` stays True (every equilibrium is in a listed subset);
+    JSON ``"subsets"`` (:meth:`~deterrence.solvers.tree.subgame_subsets.NashSubset.to_json`).
+
     >>> SequenceFormResult((), "sequence_form", True, True, ("A", "B"), kind="Nash").to_text()
     '0 Nash equilibria (sequence_form; all; exact)'
     """
@@ -477,11 +495,15 @@ class SequenceFormResult(SolveResult):
     kind: str = "Nash"
     parts: tuple = ()
     count: int | None = None
+    subsets: tuple = ()
 
     @property
     def listed(self) -> bool:
-        """Whether ``equilibria`` lists every equilibrium found (not so when only the parts'
-        lists are given: ``count`` combinations are too many)."""
+        """Whether ``equilibria`` lists every extreme equilibrium found (not so when only the parts'
+        lists are given: ``count`` combinations are too many; nor when the answer is the maximal
+        Nash subsets, each with one of its extreme equilibria)."""
+        if self.subsets or any(not result.listed for _, result in self.parts):
+            return False
         return self.count is None or self.count == len(self.equilibria)
 
     def __bool__(self):
@@ -493,11 +515,16 @@ class SequenceFormResult(SolveResult):
         out = {**super().to_json(), "kind": self.kind}
         if not self.concept:
             out["concept"] = self.kind
+        if self.subsets:
+            out["listed"] = False
+            out["count"] = None if self.count is None else str(self.count)
+            out["subsets"] = [subset.to_json(self.players, k) for k, subset in enumerate(self.subsets)]
         if self.parts:
             out["listed"] = self.listed
-            out["count"] = str(self.count)
+            out["count"] = None if self.count is None else str(self.count)
             out["parts"] = [{**part.to_json(), **{k: v for k, v in result.to_json().items()
-                                                  if k in ("equilibria", "cliques", "components")}}
+                                                  if k in ("equilibria", "cliques", "components", "subsets",
+                                                           "listed", "count")}}
                             for part, result in self.parts]
         return out
 
@@ -505,14 +532,26 @@ class SequenceFormResult(SolveResult):
         lines = super().to_text().splitlines()
         n = len(self.equilibria)
         how = f"{'all' if self.complete else 'some'}; {'exact' if self.exact else 'floating point'}"
-        if self.listed:
+        if self.subsets:
+            from deterrence.core.numbers import format_count
+            extreme = ("" if self.count is None else f", {format_count(self.count)} extreme equilibria in all "
+                       "(each a pair of vertices of one's faces)")
+            head = (f"{len(self.subsets)} maximal Nash subset{'' if len(self.subsets) == 1 else 's'}, each with one "
+                    f"of its extreme {self.kind} equilibria{extreme} ({self.method}; {how})")
+        elif self.listed:
             head = f"{n} {self.kind} equilibri{'um' if n == 1 else 'a'} ({self.method}; {how})"
         else:
             from deterrence.core.numbers import format_count
-            head = (f"{format_count(self.count)} extreme {self.kind} equilibria: every combination of one from each of "
-                    f"{len(self.parts)} independent parts' lists ({self.method}; {how})")
+            many = "Extreme" if self.count is None else f"{format_count(self.count)} extreme"
+            head = (f"{many} {self.kind} equilibria: every combination of one from each of "
+                    f"{len(self.parts)} independent parts' "
+                    f"{'lists' if all(r.listed for _, r in self.parts) else 'answers'} ({self.method}; {how})")
         lines = [head] + lines[1:]
-        if not self.listed:
+        if self.subsets:
+            lines += ["Vertices of each subset's faces (the extreme equilibria are the pairs; JSON \"subsets\" "
+                      "names the faces):"]
+            lines += [f"  [{k}] " + _subset_size(subset, self.players) for k, subset in enumerate(self.subsets)]
+        elif not self.listed:
             from deterrence.core.tree import path_name
             for k, (part, result) in enumerate(self.parts, 1):
                 where = ", ".join(path_name(p) for p in part.paths)
@@ -522,6 +561,11 @@ class SequenceFormResult(SolveResult):
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
+        if self.subsets:
+            import html
+            sizes = "".join(f"<li>[{k}] {html.escape(_subset_size(s, self.players))}</li>"
+                            for k, s in enumerate(self.subsets))
+            return super()._repr_html_() + f"<p>Vertices of each subset's faces:</p><ul>{sizes}</ul>"
         if self.listed:
             return super()._repr_html_()
         import html

@@ -76,6 +76,49 @@ class NashSubset:
     tight: tuple
     equilibrium: tuple
     plans: tuple | None = None
+    #: each player's sequences (``SequenceForm.sequences``): what the plans' entries are
+    sequences: tuple = ()
+
+    @property
+    def count(self) -> int | None:
+        """The subset's extreme equilibria (every pair of vertex plans), when they are listed."""
+        return None if self.plans is None else len(self.plans[0]) * len(self.plans[1])
+
+    def _by_set(self, labels) -> dict:
+        """``{information set: [actions]}`` of sequences (each named by its last move)."""
+        out: dict = {}
+        for sequence in sorted(labels):
+            if sequence:
+                infoset, action = sequence[-1]
+                out.setdefault(infoset, []).append(action)
+        return out
+
+    def to_json(self, players, index: int) -> dict:
+        """The subset as ``deterrence solve --json`` gives it: ``"equilibrium"`` (``index``: its
+        listed extreme equilibrium), and for each player the sequences (each named by its last move,
+        ``{information set: [actions]}``) ``"never_played"`` by every plan of the subset and those
+        that are ``"best_replies"`` to every plan of the other's (every sequence is one or both);
+        with the vertices listed, ``"vertices"``: each player's vertex plans as realisation
+        probabilities ``{information set: {action: "p/q"}}`` (positive ones only), and
+        ``"extreme_equilibria"``, their number of pairs (an exact integer string)."""
+        from deterrence.core.numbers import format_exact
+        never = {p: self._by_set(s for k, s in self.tight[i] if k == i) for i, p in enumerate(players)}
+        replies = {p: self._by_set(s for k, s in self.tight[1 - i] if k == i) for i, p in enumerate(players)}
+        out = {"equilibrium": index, "never_played": never, "best_replies": replies}
+        if self.plans is not None:
+            vertices = {}
+            for i, p in enumerate(players):
+                vertices[p] = []
+                for plan in self.plans[i]:
+                    realised: dict = {}
+                    for sequence, q in zip(self.sequences[i], plan):
+                        if sequence and q:
+                            infoset, action = sequence[-1]
+                            realised.setdefault(infoset, {})[action] = format_exact(q)
+                    vertices[p].append(realised)
+            out["vertices"] = vertices
+            out["extreme_equilibria"] = str(self.count)
+        return out
 
 
 def _named_subtree(tree: GameTree, path) -> GameTree:
@@ -136,12 +179,15 @@ def _subsets(tree: GameTree, limit: int) -> tuple:
     return sf, sides, maximal
 
 
-def maximal_nash_subsets(tree: GameTree, *, limit: int = DEFAULT_NODES, vertices: bool = False) -> list:
+def maximal_nash_subsets(tree: GameTree, *, limit: int = DEFAULT_NODES, vertices: bool = False,
+                         face_limit: int | None = None) -> list:
     """The maximal Nash subsets of a two-player tree with perfect recall and exact payoffs, each
     with one certified extreme equilibrium (:class:`NashSubset`); the steps are the module's.
     ``limit``: the search nodes allowed for each subgame's search (a named refusal past it).
-    ``vertices``: also list the plans at each face's vertices (``NashSubset.plans``, by the
-    branching face search; on large trees the faces can have thousands of vertices).
+    ``vertices``: also list the plans at each face's vertices (``NashSubset.plans``; on large
+    trees the faces can have thousands of vertices). ``face_limit``: with ``vertices``, the most
+    steps spent listing one face (default :data:`DEFAULT_NODES`): a subset whose faces pass it
+    keeps ``plans=None`` (not listed) instead of refusing the whole answer.
 
     The list is complete: every equilibrium of the tree lies in one of the subsets. Each subset is
     maximal when every label tight on its faces was proved so (step 4); where a certificate could
@@ -172,17 +218,28 @@ def maximal_nash_subsets(tree: GameTree, *, limit: int = DEFAULT_NODES, vertices
             x, y = plans
             certify_plans(sf, x, y)
             tight = tuple(frozenset(names[k][c] for c in pair[k]) for k in (0, 1))
-            out.append(NashSubset(tight, (x, y), _face_plans(sides, pair) if vertices else None))
+            out.append(NashSubset(tight, (x, y), _listed_faces(sides, pair, face_limit) if vertices else None,
+                                  sf.sequences))
     return out
 
 
-def _face_plans(sides, pair) -> tuple:
-    """Each player's plans at the vertices of their face of ``pair`` (exact, sorted)."""
+def _listed_faces(sides, pair, face_limit):
+    """:func:`_face_plans` of ``pair``, or None when a face passes ``face_limit`` steps."""
+    from deterrence.errors import TooLargeError
+    try:
+        return _face_plans(sides, pair, DEFAULT_NODES if face_limit is None else face_limit)
+    except TooLargeError:
+        return None
+
+
+def _face_plans(sides, pair, limit=DEFAULT_NODES) -> tuple:
+    """Each player's plans at the vertices of their face of ``pair`` (exact, sorted); past
+    ``limit`` search nodes, :class:`~deterrence.errors.TooLargeError`."""
     from deterrence.solvers.tree.sequence_branching import _leaf_plans, _Search
     out = []
     for side, tight in zip(sides, pair):
         undecided = [c for c in range(side.labelled - 1, -1, -1) if c not in tight]
-        plans = _leaf_plans(side, set(tight), set(), undecided, None, _Search(DEFAULT_NODES))
+        plans = _leaf_plans(side, set(tight), set(), undecided, None, _Search(limit))
         out.append(tuple(sorted(list(p) for p in plans)))
     return tuple(out)
 

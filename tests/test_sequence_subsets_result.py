@@ -1,0 +1,156 @@
+"""The sequence_form method's answer by maximal Nash subsets (sequence_enumeration._subset_equilibria):
+the route of trees whose branching search is too large, and of search="subsets". Checked against
+the branching search's listing of every extreme equilibrium: listed, the two answers are the same;
+not listed (more extreme equilibria than the cap, or faces too large to list), each subset's faces
+name the branching search's cliques, its listed equilibrium lies in it, and the JSON says so."""
+import json
+from fractions import Fraction
+
+import pytest
+from test_sequence_branching import seeded_rounds
+from test_sequence_form import hidden_round_tree
+from tree_helpers import real_tree_reader  # noqa: F401 (autouse fixture)
+
+import deterrence as dt
+from deterrence.cli import main
+from deterrence.errors import GameError
+from deterrence.io.gambit_efg import write_efg
+from deterrence.solvers.tree import sequence_enumeration, sequence_zero_sum
+from deterrence.solvers.tree.sequence_form import plan_from_behaviour, sequence_form
+
+TREES = {"rounds2": lambda: hidden_round_tree(2), "seed3": lambda: seeded_rounds(3),
+         "seed8": lambda: seeded_rounds(8)}
+
+
+def listing(result):
+    return [(e.describe(), e.payoffs) for e in result.equilibria]
+
+
+def plans_of(result, sf):
+    """Each listed equilibrium's realisation plans, exact."""
+    out = []
+    for e in result.equilibria:
+        moves = [{name: d for (who, name), d in e.behaviour.items() if who == p} for p in result.players]
+        out.append(tuple(tuple(Fraction(v) for v in plan_from_behaviour(sf, i, moves[i])) for i in (0, 1)))
+    return out
+
+
+def realised(subset_json_vertex, sf, player):
+    """A vertex plan of the JSON (positive realisation probabilities by last move) as a plan."""
+    plan = []
+    for sequence in sf.sequences[player]:
+        if not sequence:
+            plan.append(Fraction(1))
+            continue
+        infoset, action = sequence[-1]
+        plan.append(Fraction(subset_json_vertex.get(infoset, {}).get(action, "0")))
+    return tuple(plan)
+
+
+@pytest.mark.parametrize("make", list(TREES.values()), ids=list(TREES))
+def test_listed_by_subsets_is_the_branching_listing(make):
+    tree = make()
+    branching = dt.solve(tree, method="sequence_form", search="branching")
+    subsets = dt.solve(tree, method="sequence_form", search="subsets")
+    assert subsets.listed and subsets.complete and not subsets.subsets
+    assert listing(subsets) == listing(branching)
+    assert subsets.cliques == branching.cliques and subsets.components == branching.components
+    assert "maximal Nash subsets" in subsets.notes[0]
+
+
+@pytest.mark.parametrize("make", list(TREES.values()), ids=list(TREES))
+def test_too_many_to_list_gives_the_subsets_with_their_faces(make, monkeypatch):
+    tree = make()
+    sf = sequence_form(tree)
+    branching = dt.solve(tree, method="sequence_form", search="branching")
+    extreme = set(plans_of(branching, sf))
+    cliques = {frozenset(plans_of(branching, sf)[k] for k in c) for c in branching.cliques}
+    monkeypatch.setattr(sequence_zero_sum, "DEFAULT_PAIRS", 1)       # the cap on listed equilibria
+    result = dt.solve(tree, method="sequence_form", search="subsets")
+    assert not result.listed and result.complete and result
+    assert result.count == len(extreme) and len(result.subsets) == len(cliques) == len(result.equilibria)
+    out = json.loads(json.dumps(result.to_json()))
+    assert out["listed"] is False and out["complete"] is True and out["count"] == str(len(extreme))
+    mine = set()
+    for k, (subset, listed) in enumerate(zip(out["subsets"], plans_of(result, sf))):
+        assert subset["equilibrium"] == k
+        xs, ys = ({realised(v, sf, i) for v in subset["vertices"][p]} for i, p in enumerate(result.players))
+        pairs = frozenset((x, y) for x in xs for y in ys)
+        assert subset["extreme_equilibria"] == str(len(pairs))
+        assert listed in pairs                   # the listed equilibrium is one of the subset's
+        mine.add(pairs)
+        for i, p in enumerate(result.players):   # every sequence: never played, or a best reply, or both
+            named = {(s, a) for part in ("never_played", "best_replies") for s, acts in subset[part][p].items()
+                     for a in acts}
+            assert named == {seq[-1] for seq in sf.sequences[i] if seq}
+            for x in (xs if i == 0 else ys):     # the never-played sequences have probability 0
+                assert all(x[j] == 0 for j, seq in enumerate(sf.sequences[i])
+                           if seq and seq[-1][1] in subset["never_played"][p].get(seq[-1][0], ()))
+    assert mine == cliques
+    text = result.to_text()
+    assert text.startswith(f"{len(cliques)} maximal Nash subset")
+    assert f"{len(extreme)} extreme equilibria in all" in text
+    assert f"pass limit={len(extreme)} to list them" in text
+
+
+def test_faces_too_large_to_list_are_said_so(monkeypatch):
+    tree = seeded_rounds(8)
+    monkeypatch.setattr(sequence_enumeration, "FACE_STEPS", 1)
+    result = dt.solve(tree, method="sequence_form", search="subsets")
+    assert not result.listed and result.count is None
+    unlisted = [k for k, s in enumerate(result.subsets) if s.plans is None]
+    assert unlisted                              # one step lists a face of one vertex at most
+    out = result.to_json()
+    assert out["count"] is None
+    assert [k for k, s in enumerate(out["subsets"]) if "vertices" not in s] == unlisted
+    assert f"the vertices of {len(unlisted)} of the {len(result.subsets)} subsets' faces are not listed" \
+        in result.to_text()
+    assert "not listed" in result._repr_html_()
+    for e in result.equilibria:                  # still each a certified equilibrium of the tree
+        assert e.payoffs
+
+
+def test_a_tree_over_the_estimate_takes_the_subsets_route(monkeypatch):
+    """Without a limit, a tree whose estimated branching search is over DEFAULT_ESTIMATE is answered
+    by its subsets (it was refused, or given a trial that usually ended in a refusal)."""
+    tree = seeded_rounds(3)
+    monkeypatch.setattr(sequence_enumeration, "DEFAULT_ESTIMATE", 1)
+    result = dt.solve(tree, method="sequence_form")
+    assert "maximal Nash subsets" in result.notes[0]
+    assert listing(result) == listing(dt.solve(tree, method="sequence_form", search="branching"))
+
+
+def test_the_command_line_gives_the_subsets_json(tmp_path, capsys, monkeypatch):
+    path = tmp_path / "rounds.efg"
+    write_efg(seeded_rounds(8), path)
+    monkeypatch.setattr(sequence_zero_sum, "DEFAULT_PAIRS", 1)
+    assert main(["solve", str(path), "--method", "sequence_form", "--json", "-o", "search=subsets"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["complete"] is True and out["listed"] is False
+    assert len(out["subsets"]) == len(out["equilibria"]) > 1
+    sf = sequence_form(seeded_rounds(8))
+    for e in out["equilibria"]:                  # behaviour keyed by the file's information sets
+        for i, p in enumerate(("P1", "P2")):
+            assert set(e["strategies"][p]["behaviour"]) == {name for name, _, _ in sf.infosets[i]}
+
+
+def test_an_unknown_search_is_named():
+    with pytest.raises(GameError, match="'auto', 'branching' or 'subsets'"):
+        dt.solve(seeded_rounds(3), method="sequence_form", search="vertices")
+
+
+def test_independent_parts_answered_by_their_subsets(monkeypatch):
+    """Chance splits the tree into parts; each part, over the estimate, is answered by its subsets
+    (forced here: every estimate over, one equilibrium listed at most): the tree's answer is the
+    parts' answers, not listed, with the count of every combination."""
+    from tree_helpers import coordination_copies
+    monkeypatch.setattr(sequence_enumeration, "DEFAULT_ESTIMATE", 1)
+    monkeypatch.setattr(sequence_zero_sum, "DEFAULT_PAIRS", 1)
+    result = dt.solve(coordination_copies(2), method="sequence_form")
+    assert not result.listed and result.equilibria == () and result.count == 9     # 3 x 3
+    assert all(r.subsets for _, r in result.parts)
+    assert result.to_text().startswith("9 extreme Nash equilibria: every combination of one from each of 2 "
+                                       "independent parts' answers")
+    out = result.to_json()
+    assert out["listed"] is False and out["count"] == "9"
+    assert [len(p["subsets"]) for p in out["parts"]] == [3, 3]   # a nondegenerate game: each equilibrium alone
