@@ -35,7 +35,10 @@ parts sharing no information set is solved part by part
 combination of the parts'); otherwise a size guard (before any work,
 :func:`search_estimate` counts the pairs of supports the two plans can have;
 without an explicit ``limit`` an estimate up to :data:`DEFAULT_ESTIMATE` is
-searched with the default node limit, one up to :data:`TRIAL_ESTIMATE` is tried
+searched with the default node limit, and a larger one is answered by the maximal
+Nash subsets, :mod:`~deterrence.solvers.tree.subgame_subsets`, listing every extreme
+equilibrium only when their faces' vertices are listed and few enough; with
+``search="branching"`` one up to :data:`TRIAL_ESTIMATE` is tried
 with :data:`TRIAL_NODES` nodes, and a larger one is refused with
 :class:`~deterrence.errors.TooLargeError` at once), then the branching
 search of :mod:`~deterrence.solvers.tree.sequence_branching` (the
@@ -94,7 +97,9 @@ DEFAULT_LIMIT = 2_000_000
 #: minutes of CPU (16,781 extreme equilibria in 1,998,125 nodes, just inside the node limit; its
 #: four rounds have 1,109), so the node limit stays the backstop.
 DEFAULT_ESTIMATE = 10**11
-#: Largest estimated search tried without an explicit ``limit=`` at all: an estimate between
+#: Largest estimated search the branching search (``search="branching"``; the default route
+#: answers larger estimates than :data:`DEFAULT_ESTIMATE` by the maximal Nash subsets) tries
+#: without an explicit ``limit=`` at all: an estimate between
 #: :data:`DEFAULT_ESTIMATE` and this one gets a trial of :data:`TRIAL_NODES` nodes, since the
 #: estimate misjudges both ways (it ignores the covering rules, the product faces and how the
 #: equilibria multiply). Measured (CPU, 2026-12-05): the random tree of 56 sequences (7.2e12)
@@ -221,11 +226,14 @@ def sequence_form_equilibria(tree: GameTree, *, limit: int | None = None, search
     :data:`~deterrence.solvers.tree.sequence_zero_sum.DEFAULT_FACE_BASES`; more pairs than
     :data:`~deterrence.solvers.tree.sequence_zero_sum.DEFAULT_PAIRS`, or than an explicit
     larger ``limit``, are refused with their exact count); ``search="branching"`` takes the
-    branching search for every tree (the cross-check). ``limit`` caps its nodes and the
+    branching search for every tree (the cross-check), ``search="subsets"`` the maximal Nash
+    subsets (:func:`_subset_equilibria`) for every tree. ``limit`` caps its nodes and the
     equilibria listed; without it, a tree whose estimated search (:func:`search_estimate`)
-    is at most :data:`DEFAULT_ESTIMATE` is searched up to :data:`DEFAULT_NODES` nodes, one
-    up to :data:`TRIAL_ESTIMATE` up to :data:`TRIAL_NODES`, a larger one is refused before
-    any work, and more than
+    is at most :data:`DEFAULT_ESTIMATE` is searched up to :data:`DEFAULT_NODES` nodes, a
+    larger one is answered by its maximal Nash subsets (``search="auto"``; the result's
+    ``subsets`` when its extreme equilibria are not listed) or, with ``search="branching"``,
+    searched up to :data:`TRIAL_NODES` when the estimate is at most :data:`TRIAL_ESTIMATE`
+    and refused before any work when larger, and more than
     :data:`~deterrence.solvers.tree.sequence_zero_sum.DEFAULT_PAIRS` equilibria are refused
     with their count before they are certified,
     each with :class:`~deterrence.errors.TooLargeError` (an explicit ``limit`` lifts the
