@@ -389,7 +389,7 @@ def test_size_guard_refuses_hopeless_trees_before_any_pivot(monkeypatch):
         sequence_form_equilibria(tree, search="branching")
     monkeypatch.undo()
     with pytest.raises(TooLargeError, match="passed 40 nodes"):      # an explicit limit lifts the guard
-        sequence_form_equilibria(tree, limit=40)
+        sequence_form_equilibria(tree, limit=40, search="branching")
     with pytest.raises(GameError, match="positive integer"):
         sequence_form_equilibria(tree, limit=0)
     assert sequence_enumeration.search_estimate(sequence_form(kuhn())) <= sequence_enumeration.DEFAULT_ESTIMATE

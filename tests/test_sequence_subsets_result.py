@@ -91,6 +91,11 @@ def test_too_many_to_list_gives_the_subsets_with_their_faces(make, monkeypatch):
     assert text.startswith(f"{len(cliques)} maximal Nash subset")
     assert f"{len(extreme)} extreme equilibria in all" in text
     assert f"pass limit={len(extreme)} to list them" in text
+    if len(extreme) < 300:                       # and that limit lists them, by either route
+        for search in ("subsets", "auto"):
+            monkeypatch.setattr(sequence_enumeration, "DEFAULT_ESTIMATE", 1 if search == "auto" else 10**11)
+            again = dt.solve(tree, method="sequence_form", search=search, limit=len(extreme))
+            assert again.listed and listing(again) == listing(branching)
 
 
 def test_faces_too_large_to_list_are_said_so(monkeypatch):

@@ -274,10 +274,10 @@ def sequence_form_equilibria(tree: GameTree, *, limit: int | None = None, search
         return _zero_sum_equilibria(tree, sf, limit)
     explicit = limit is not None
     trial = False
+    estimate = search_estimate(sf)
+    if estimate > DEFAULT_ESTIMATE and search == "auto":
+        return _subset_equilibria(tree, sf, limit)
     if limit is None:
-        estimate = search_estimate(sf)
-        if estimate > DEFAULT_ESTIMATE and search == "auto":
-            return _subset_equilibria(tree, sf, None)
         if estimate > TRIAL_ESTIMATE:
             raise TooLargeError(
                 f"enumerating every extreme equilibrium of this tree ({sum(sf.sizes)} sequences) may meet "
@@ -343,7 +343,9 @@ def _subset_equilibria(tree, sf, limit):
     from deterrence.solvers.tree.sequence_zero_sum import DEFAULT_PAIRS
     from deterrence.solvers.tree.subgame_subsets import maximal_nash_subsets as subsets_of
     explicit = limit is not None
-    subsets = subsets_of(tree, limit=limit or DEFAULT_NODES, vertices=True,
+    # an explicit limit is a number of equilibria to list (the advice below passes the count) and
+    # a budget: the searches take at least their defaults with it (as the parts do)
+    subsets = subsets_of(tree, limit=max(DEFAULT_NODES, limit or 0), vertices=True,
                          face_limit=max(FACE_STEPS, limit or 0))
     most = max(DEFAULT_PAIRS, limit) if explicit else DEFAULT_PAIRS
     count = None

@@ -547,10 +547,12 @@ class SequenceFormResult(SolveResult):
                     f"{len(self.parts)} independent parts' "
                     f"{'lists' if all(r.listed for _, r in self.parts) else 'answers'} ({self.method}; {how})")
         lines = [head] + lines[1:]
-        if self.subsets:
-            lines += ["Vertices of each subset's faces (the extreme equilibria are the pairs; JSON \"subsets\" "
-                      "names the faces):"]
-            lines += [f"  [{k}] " + _subset_size(subset, self.players) for k, subset in enumerate(self.subsets)]
+        if self.subsets:                 # before the notes, after the equilibria they count
+            at = next((i for i, line in enumerate(lines) if line.startswith("Note: ")), len(lines))
+            lines[at:at] = (["Vertices of each subset's faces (the extreme equilibria are the pairs; JSON "
+                             "\"subsets\" names the faces):"]
+                            + [f"  [{k}] " + _subset_size(subset, self.players)
+                               for k, subset in enumerate(self.subsets)])
         elif not self.listed:
             from deterrence.core.tree import path_name
             for k, (part, result) in enumerate(self.parts, 1):
