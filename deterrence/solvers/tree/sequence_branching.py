@@ -229,6 +229,12 @@ class _Polyhedron:
         """The own plan of a vertex whose tight labels include ``tight`` and exclude ``strict``,
         found by a float LP (a basic optimum is a vertex) and confirmed exactly by
         :meth:`vertex`; None when there is no highspy or the confirmation fails."""
+        labels = self.some_vertex_labels(tight, strict)
+        return None if labels is None else self.vertex(labels)
+
+    def some_vertex_labels(self, tight, strict):
+        """The tight labels of that vertex (:meth:`some_vertex`): a set that :meth:`vertex`
+        confirmed exactly, or None."""
         if self._highs is None:
             self._highs = _HighsModel(self) if _have_highspy() else False
         if not self._highs:
@@ -239,7 +245,8 @@ class _Polyhedron:
         near = {c for c in range(self.labelled) if c not in tight and abs(z[c]) < 1e-9}
         if near & set(strict):
             return None
-        return self.vertex(set(tight) | near)
+        labels = set(tight) | near
+        return labels if self.vertex(labels) is not None else None
 
     def free_columns(self, tight):
         """The labelled columns positive at some point of the face with ``tight`` at zero, by one

@@ -223,18 +223,87 @@ def maximal_nash_subsets(tree: GameTree, *, limit: int = DEFAULT_NODES, vertices
     return out
 
 
-def _listed_faces(sides, pair, face_limit):
-    """:func:`_face_plans` of ``pair``, or None when a face passes ``face_limit`` steps."""
+#: Most bases the vertex listing of one face visits without an explicit ``limit=``
+#: (:func:`_face_plans`).
+DEFAULT_FACE_BASES = 1_000_000
+
+
+def _face_plans(sides, pair, limit: int = DEFAULT_FACE_BASES) -> tuple:
+    """Each player's plans at the vertices of their face of ``pair`` (exact, sorted).
+
+    The face, with its tight columns deleted, is a polyhedron in equation form of its own
+    (pointed: a face of a pointed polyhedron); its vertices are listed by the depth-first search
+    over its lexicographically feasible bases (Avis and Fukuda 1992, :func:`_face_vertex_plans`),
+    from the basis of one vertex: that graph is connected and meets every vertex, so the list is
+    complete, and the plans are each vertex's own coordinates, exactly. ``limit``: the most bases
+    of one face (:class:`~deterrence.errors.TooLargeError` past it). The branching face search
+    that listed them before (:func:`_face_plans_by_search`) met every support instead."""
+    return tuple(tuple(sorted(list(p) for p in _face_vertex_plans(side, tight, limit, k)))
+                 for k, (side, tight) in enumerate(zip(sides, pair)))
+
+
+def _face_vertex_plans(side, tight, limit: int, player: int = 0) -> set:
+    """The own plans (tuples, ints where integral) at the vertices of ``side``'s face with the
+    columns ``tight`` at zero, by :func:`~deterrence.solvers.tree._sequence_vertices._vertices`
+    on the face's own equation form: the non-tight columns, the independent rows (deleting
+    columns can leave rows such as ``0 = 0``), and a first basis made of one vertex's positive
+    and free columns completed by others (the free columns, the values, stay basic)."""
+    from deterrence.core.exact import flint_module
     from deterrence.errors import TooLargeError
+    from deterrence.solvers.tree._sequence_vertices import _vertices
+    from deterrence.solvers.tree.sequence_branching import _norm
+    zero = _vertex_zeros(side, tight)
+    if zero is None:
+        return set()
+    flint = flint_module()
+    keep = [c for c in range(side.ncols) if c not in tight]
+    rows = [[row[c] for c in keep] for row in side.M]
+    ref, rank = flint.fmpq_mat(len(keep), len(rows), [r[i] for i in range(len(keep)) for r in rows]).rref()
+    independent = [next(j for j in range(len(rows)) if ref[i, j] != 0) for i in range(rank)]
+    M = [rows[r] for r in independent]
+    b = [side.b[r] for r in independent]
+    support = [i for i, c in enumerate(keep) if c not in zero]     # positive and free columns
+    chosen = set(support)
+    order = support + [i for i in range(len(keep)) if i not in chosen]
+    ref, _ = flint.fmpq_mat(len(M), len(order), [r[i] for r in M for i in order]).rref()
+    basis = [order[next(j for j in range(len(order)) if ref[i, j] != 0)] for i in range(rank)]
+    if not set(support) <= set(basis):
+        from deterrence.errors import SolverError
+        raise SolverError("internal error: the first vertex of a Nash subset's face is not a vertex")
+    n_own = sum(c < side.n_own for c in keep)
+    labelled = sum(c < side.labelled for c in keep)
     try:
-        return _face_plans(sides, pair, DEFAULT_NODES if face_limit is None else face_limit)
+        found = _vertices(M, b, basis, n_own, labelled - n_own, labelled, limit)
     except TooLargeError:
-        return None
+        raise TooLargeError(f"listing the vertices of player {player + 1}'s face of a maximal Nash subset "
+                            f"passed {limit:,} bases; pass a larger limit= to continue") from None
+    plans = set()
+    for plan in found.values():
+        full = [0] * side.n_own
+        for i, q in enumerate(plan):
+            full[keep[i]] = _norm(q)
+        plans.add(tuple(full))
+    return plans
 
 
-def _face_plans(sides, pair, limit=DEFAULT_NODES) -> tuple:
-    """Each player's plans at the vertices of their face of ``pair`` (exact, sorted); past
-    ``limit`` search nodes, :class:`~deterrence.errors.TooLargeError`."""
+def _vertex_zeros(side, tight):
+    """The labelled columns zero at one vertex of the face with ``tight`` at zero (a set that
+    :meth:`_Polyhedron.vertex` confirmed exactly), or None when the face is empty: a float LP's
+    basic optimum (:meth:`_Polyhedron.some_vertex_labels`), else the branching face search,
+    stopped at its first vertex (on the faces of the 281-sequence tree that search took minutes
+    for one vertex)."""
+    from deterrence.solvers.tree.sequence_branching import _Search, _vertex_tights
+    labels = side.some_vertex_labels(set(tight), set())
+    if labels is not None:
+        return labels
+    undecided = [c for c in range(side.labelled - 1, -1, -1) if c not in tight]
+    found = _vertex_tights(side, set(tight), set(), undecided, _Search(DEFAULT_NODES), first=True)
+    return set(found[0]) if found else None
+
+
+def _face_plans_by_search(sides, pair) -> tuple:
+    """:func:`_face_plans` by the branching face search (``_leaf_plans``), which meets every
+    support of the face: slow on large faces; kept to check the vertex listing in the tests."""
     from deterrence.solvers.tree.sequence_branching import _leaf_plans, _Search
     out = []
     for side, tight in zip(sides, pair):
@@ -246,19 +315,11 @@ def _face_plans(sides, pair, limit=DEFAULT_NODES) -> tuple:
 
 def _some_vertex(side, tight):
     """The own plan of a vertex of the face with ``tight`` at zero (exact), or None when the face
-    is empty: a float LP's basic optimum confirmed exactly (:meth:`_Polyhedron.some_vertex`: a
-    basic optimum is a vertex), else the branching face search, stopped at its first vertex (on
-    the faces of the 281-sequence tree that search took minutes for one vertex)."""
-    from deterrence.solvers.tree.sequence_branching import _Search, _vertex_tights
-    plan = side.some_vertex(set(tight), set())
-    if plan is not None:
-        return [v.numerator if v.denominator == 1 else v for v in plan]
-    undecided = [c for c in range(side.labelled - 1, -1, -1) if c not in tight]
-    found = _vertex_tights(side, set(tight), set(), undecided, _Search(DEFAULT_NODES), first=True)
-    if not found:
+    is empty (:func:`_vertex_zeros`)."""
+    zero = _vertex_zeros(side, tight)
+    if zero is None:
         return None
-    return [v.numerator if v.denominator == 1 else v for v in side.vertex(found[0])]
-
+    return [v.numerator if v.denominator == 1 else v for v in side.vertex(zero)]
 
 
 __all__ = ["NashSubset", "maximal_nash_subsets"]
