@@ -55,11 +55,18 @@ Steps of :func:`maximal_nash_subsets`:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
+from itertools import product
 
 from deterrence.core.tree import Chance, GameTree, Terminal, chance, decision, require_recursion_room
 from deterrence.solvers.tree.sequence_branching import (DEFAULT_NODES, _plan_labels, _Polyhedron,
                                                          branching_equilibrium_plans)
 from deterrence.solvers.tree.sequence_form import certify_plans, sequence_form
+
+
+#: Most bases the vertex listing of one face visits without an explicit ``limit=``
+#: (:func:`_face_plans`).
+DEFAULT_FACE_BASES = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -180,14 +187,13 @@ def _subsets(tree: GameTree, limit: int) -> tuple:
 
 
 def maximal_nash_subsets(tree: GameTree, *, limit: int = DEFAULT_NODES, vertices: bool = False,
-                         face_limit: int | None = None) -> list:
+                         face_limit: int = DEFAULT_FACE_BASES) -> list:
     """The maximal Nash subsets of a two-player tree with perfect recall and exact payoffs, each
     with one certified extreme equilibrium (:class:`NashSubset`); the steps are the module's.
     ``limit``: the search nodes allowed for each subgame's search (a named refusal past it).
-    ``vertices``: also list the plans at each face's vertices (``NashSubset.plans``; on large
-    trees the faces can have thousands of vertices). ``face_limit``: with ``vertices``, the most
-    steps spent listing one face (default :data:`DEFAULT_NODES`): a subset whose faces pass it
-    keeps ``plans=None`` (not listed) instead of refusing the whole answer.
+    ``vertices``: also list the plans at each face's vertices (``NashSubset.plans``, by a vertex
+    enumeration of each face: :func:`_face_plans`; on large trees the faces can have thousands of
+    vertices), searching at most ``face_limit`` bases of each face (a named refusal past it).
 
     The list is complete: every equilibrium of the tree lies in one of the subsets. Each subset is
     maximal when every label tight on its faces was proved so (step 4); where a certificate could
@@ -218,14 +224,8 @@ def maximal_nash_subsets(tree: GameTree, *, limit: int = DEFAULT_NODES, vertices
             x, y = plans
             certify_plans(sf, x, y)
             tight = tuple(frozenset(names[k][c] for c in pair[k]) for k in (0, 1))
-            out.append(NashSubset(tight, (x, y), _listed_faces(sides, pair, face_limit) if vertices else None,
-                                  sf.sequences))
+            out.append(NashSubset(tight, (x, y), _face_plans(sides, pair, face_limit) if vertices else None))
     return out
-
-
-#: Most bases the vertex listing of one face visits without an explicit ``limit=``
-#: (:func:`_face_plans`).
-DEFAULT_FACE_BASES = 1_000_000
 
 
 def _face_plans(sides, pair, limit: int = DEFAULT_FACE_BASES) -> tuple:
@@ -235,26 +235,58 @@ def _face_plans(sides, pair, limit: int = DEFAULT_FACE_BASES) -> tuple:
     (pointed: a face of a pointed polyhedron); its vertices are listed by the depth-first search
     over its lexicographically feasible bases (Avis and Fukuda 1992, :func:`_face_vertex_plans`),
     from the basis of one vertex: that graph is connected and meets every vertex, so the list is
-    complete, and the plans are each vertex's own coordinates, exactly. ``limit``: the most bases
-    of one face (:class:`~deterrence.errors.TooLargeError` past it). The branching face search
-    that listed them before (:func:`_face_plans_by_search`) met every support instead."""
+    complete, and the plans are each vertex's own coordinates, exactly (a face that is a product
+    is searched group by group). ``limit``: the most bases of one search
+    (:class:`~deterrence.errors.TooLargeError` past it). The branching face search that listed
+    them before (:func:`_face_plans_by_search`, kept for the tests) met every support instead."""
     return tuple(tuple(sorted(list(p) for p in _face_vertex_plans(side, tight, limit, k)))
                  for k, (side, tight) in enumerate(zip(sides, pair)))
 
 
 def _face_vertex_plans(side, tight, limit: int, player: int = 0) -> set:
     """The own plans (tuples, ints where integral) at the vertices of ``side``'s face with the
-    columns ``tight`` at zero, by :func:`~deterrence.solvers.tree._sequence_vertices._vertices`
-    on the face's own equation form: the non-tight columns, the independent rows (deleting
-    columns can leave rows such as ``0 = 0``), and a first basis made of one vertex's positive
-    and free columns completed by others (the free columns, the values, stay basic)."""
-    from deterrence.core.exact import flint_module
-    from deterrence.errors import TooLargeError
-    from deterrence.solvers.tree._sequence_vertices import _vertices
+    columns ``tight`` at zero. The face is a product of one polyhedron per group of columns that
+    no equation joins (:meth:`_Polyhedron.split`): its vertices are every choice of one vertex
+    per group, so each group holding own sequences is searched alone (:func:`_vertex_search`),
+    the others held at one vertex's zero labels (which leaves them a point), and the plans are
+    every combination; a group of the opponent's labels alone adds vertices, never plans, and is
+    not searched."""
     from deterrence.solvers.tree.sequence_branching import _norm
     zero = _vertex_zeros(side, tight)
     if zero is None:
         return set()
+    open_columns = [c for c in range(side.labelled) if c not in tight]
+    groups, _, _ = side.split(set(tight), open_columns)
+    start = side.vertex(zero)
+    own_groups = [g for g in groups if any(c < side.n_own for c in g)]
+    alternatives = []
+    for group in own_groups:
+        members = set(group)
+        held = set(tight) | {c for c in zero if c not in members}
+        own = sorted(c for c in members if c < side.n_own)
+        alternatives.append({tuple(plan[c] for c in own) for plan in _vertex_search(side, held, limit, player)})
+    plans = set()
+    for choice in product(*alternatives):
+        plan = list(start)
+        for group, values in zip(own_groups, choice):
+            for c, v in zip(sorted(c for c in group if c < side.n_own), values):
+                plan[c] = v
+        plans.add(tuple(_norm(v) for v in plan))
+    return plans
+
+
+def _vertex_search(side, tight, limit: int, player: int) -> list:
+    """The own plans (lists of Fractions) at the vertices of the face with ``tight`` at zero, one
+    per vertex, by :func:`~deterrence.solvers.tree._sequence_vertices._vertices` on the face's
+    own equation form: the non-tight columns, the independent rows (deleting columns can leave
+    rows such as ``0 = 0``), and a first basis made of one vertex's positive and free columns
+    completed by others (the free columns, the values, stay basic)."""
+    from deterrence.core.exact import flint_module
+    from deterrence.errors import SolverError, TooLargeError
+    from deterrence.solvers.tree._sequence_vertices import _vertices
+    zero = _vertex_zeros(side, tight)
+    if zero is None:
+        raise SolverError("internal error: a group of a Nash subset's face has no vertex")
     flint = flint_module()
     keep = [c for c in range(side.ncols) if c not in tight]
     rows = [[row[c] for c in keep] for row in side.M]
@@ -267,8 +299,7 @@ def _face_vertex_plans(side, tight, limit: int, player: int = 0) -> set:
     order = support + [i for i in range(len(keep)) if i not in chosen]
     ref, _ = flint.fmpq_mat(len(M), len(order), [r[i] for r in M for i in order]).rref()
     basis = [order[next(j for j in range(len(order)) if ref[i, j] != 0)] for i in range(rank)]
-    if not set(support) <= set(basis):
-        from deterrence.errors import SolverError
+    if not chosen <= set(basis):
         raise SolverError("internal error: the first vertex of a Nash subset's face is not a vertex")
     n_own = sum(c < side.n_own for c in keep)
     labelled = sum(c < side.labelled for c in keep)
@@ -276,13 +307,13 @@ def _face_vertex_plans(side, tight, limit: int, player: int = 0) -> set:
         found = _vertices(M, b, basis, n_own, labelled - n_own, labelled, limit)
     except TooLargeError:
         raise TooLargeError(f"listing the vertices of player {player + 1}'s face of a maximal Nash subset "
-                            f"passed {limit:,} bases; pass a larger limit= to continue") from None
-    plans = set()
-    for plan in found.values():
-        full = [0] * side.n_own
-        for i, q in enumerate(plan):
-            full[keep[i]] = _norm(q)
-        plans.add(tuple(full))
+                            f"passed {limit:,} bases; pass a larger face_limit= (maximal_nash_subsets) to continue") from None
+    plans = []
+    for values in found.values():
+        plan = [Fraction(0)] * side.n_own
+        for i, q in enumerate(values):
+            plan[keep[i]] = q
+        plans.append(plan)
     return plans
 
 
