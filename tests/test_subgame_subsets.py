@@ -10,9 +10,10 @@ from test_sequence_form import hidden_round_tree, kuhn, random_trees
 from tree_helpers import real_tree_reader  # noqa: F401 (autouse fixture)
 
 from deterrence.solvers.nash_subsets import maximal_nash_subsets as bicliques
-from deterrence.solvers.tree.sequence_branching import branching_equilibrium_plans
+from deterrence.solvers.tree.sequence_branching import DEFAULT_NODES, branching_equilibrium_plans
 from deterrence.solvers.tree.sequence_form import sequence_form
-from deterrence.solvers.tree.subgame_subsets import _maximal_proper_subgames, maximal_nash_subsets
+from deterrence.solvers.tree.subgame_subsets import (_face_plans, _face_plans_by_search, _maximal_proper_subgames,
+                                                     _subsets, maximal_nash_subsets)
 
 
 def plan(p):
@@ -94,3 +95,59 @@ def test_a_tree_too_deep_for_the_recursion_over_subgames_is_refused_by_name():
         node = decision("P1" if k % 2 else "P2", {"stop": terminal([1, -1]), "go": node}, infoset=f"n{k}")
     with pytest.raises(TooLargeError, match="maximal_nash_subsets"):
         maximal_nash_subsets(GameTree(node, players=["P1", "P2"], max_depth=RECURSIVE_DEPTH + 10))
+
+
+# -- the vertex listing of the faces (_face_plans) against the branching face search -------------
+def same_face_plans(tree):
+    """On every maximal Nash subset's pair of faces, the plans at the vertices listed by the
+    reverse search over the faces' bases are exactly those the branching face search finds (a
+    vertex missed or one too many fails), each list sorted and without repeats."""
+    sf, sides, faces = _subsets(tree, DEFAULT_NODES)
+    assert faces
+    for pair in faces:
+        new = _face_plans(sides, pair)
+        assert new == _face_plans_by_search(sides, pair)
+        for plans in new:
+            assert plans and list(plans) == sorted(plans)
+            assert len({tuple(p) for p in plans}) == len(plans)
+
+
+@pytest.mark.parametrize("make", [kuhn, lambda: hidden_round_tree(1), lambda: hidden_round_tree(2),
+                                  lambda: seeded_rounds(3), lambda: seeded_rounds(8)],
+                         ids=["kuhn", "rounds1", "rounds2", "seed3", "seed8"])
+def test_the_face_listing_is_the_face_search(make):
+    same_face_plans(make())
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
+@given(subgame_trees())
+def test_the_face_listing_on_trees_with_subgames(tree):
+    same_face_plans(tree)
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
+@given(random_trees(max_depth=3, perfect_information=True))
+def test_the_face_listing_on_perfect_information_trees(tree):
+    same_face_plans(tree)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+@given(random_trees(max_depth=3))
+def test_the_face_listing_on_random_trees(tree):
+    same_face_plans(tree)
+
+
+def test_the_face_listing_without_highspy_finds_its_first_vertex_by_the_face_search(monkeypatch):
+    """Without highspy the first vertex of each face comes from the branching face search,
+    stopped at its first vertex: the same lists."""
+    from deterrence.solvers.tree import sequence_branching
+    monkeypatch.setattr(sequence_branching, "_have_highspy", lambda: False)
+    same_face_plans(hidden_round_tree(2))
+
+
+def test_a_face_with_more_bases_than_the_limit_is_refused_naming_the_limit():
+    from deterrence.errors import TooLargeError
+    tree = hidden_round_tree(2)
+    assert maximal_nash_subsets(tree, vertices=True, face_limit=100)       # enough there
+    with pytest.raises(TooLargeError, match=r"face of a maximal Nash subset passed 1 bases; pass a larger face_limit="):
+        maximal_nash_subsets(tree, vertices=True, face_limit=1)
