@@ -276,45 +276,117 @@ def _face_vertex_plans(side, tight, limit: int, player: int = 0) -> set:
 
 
 def _vertex_search(side, tight, limit: int, player: int) -> list:
-    """The own plans (lists of Fractions) at the vertices of the face with ``tight`` at zero, one
-    per vertex, by :func:`~deterrence.solvers.tree._sequence_vertices._vertices` on the face's
-    own equation form: the non-tight columns, the independent rows (deleting columns can leave
-    rows such as ``0 = 0``), and a first basis made of one vertex's positive and free columns
-    completed by others (the free columns, the values, stay basic)."""
+    """The own plans (lists of Fractions) at the vertices of the face with ``tight`` at zero, by
+    :func:`~deterrence.solvers.tree._sequence_vertices._vertices` on the face's own equation form
+    less the opponent's subtrees that hold no plan (:func:`_planless_subtrees`): the non-tight
+    columns, the independent rows (deleting columns can leave rows such as ``0 = 0``), and a first
+    basis made of one vertex's positive and free columns completed by others (the free columns,
+    the values, stay basic)."""
     from deterrence.core.exact import flint_module
     from deterrence.errors import SolverError, TooLargeError
     from deterrence.solvers.tree._sequence_vertices import _vertices
     zero = _vertex_zeros(side, tight)
     if zero is None:
         raise SolverError("internal error: a group of a Nash subset's face has no vertex")
+    point = _point(side, zero)
+    dropped_rows, dropped_columns, signed = _planless_subtrees(side, tight)
+    own = [c for c in range(side.n_own) if c not in tight]
+    keep = (own + [c for c in range(side.n_own, side.labelled) if c not in tight and c not in dropped_columns]
+            + sorted(signed) + [f for f in range(side.labelled, side.ncols) if f not in dropped_columns
+                                and f not in signed])
+    labelled = len(keep) - sum(f >= side.labelled and f not in signed for f in keep)
+    rows = [[side.M[r][c] for c in keep] for r in range(side.rows) if r not in dropped_rows]
+    rhs = [side.b[r] for r in range(side.rows) if r not in dropped_rows]
     flint = flint_module()
-    keep = [c for c in range(side.ncols) if c not in tight]
-    rows = [[row[c] for c in keep] for row in side.M]
     ref, rank = flint.fmpq_mat(len(keep), len(rows), [r[i] for i in range(len(keep)) for r in rows]).rref()
     independent = [next(j for j in range(len(rows)) if ref[i, j] != 0) for i in range(rank)]
     M = [rows[r] for r in independent]
-    b = [side.b[r] for r in independent]
-    support = [i for i, c in enumerate(keep) if c not in zero]     # positive and free columns
+    b = [rhs[r] for r in independent]
+    support = [i for i, c in enumerate(keep) if point.get(c, 0) != 0 or (c >= side.labelled and c not in signed)]
     chosen = set(support)
     order = support + [i for i in range(len(keep)) if i not in chosen]
     ref, _ = flint.fmpq_mat(len(M), len(order), [r[i] for r in M for i in order]).rref()
     basis = [order[next(j for j in range(len(order)) if ref[i, j] != 0)] for i in range(rank)]
     if not chosen <= set(basis):
         raise SolverError("internal error: the first vertex of a Nash subset's face is not a vertex")
-    n_own = sum(c < side.n_own for c in keep)
-    labelled = sum(c < side.labelled for c in keep)
     try:
-        found = _vertices(M, b, basis, n_own, labelled - n_own, labelled, limit)
+        found = _vertices(M, b, basis, len(own), labelled - len(own), labelled, limit)
     except TooLargeError:
         raise TooLargeError(f"listing the vertices of player {player + 1}'s face of a maximal Nash subset "
                             f"passed {limit:,} bases; pass a larger face_limit= (maximal_nash_subsets) to continue") from None
     plans = []
     for values in found.values():
         plan = [Fraction(0)] * side.n_own
-        for i, q in enumerate(values):
-            plan[keep[i]] = q
+        for c, q in zip(own, values):
+            plan[c] = q
         plans.append(plan)
     return plans
+
+
+def _point(side, zero) -> dict:
+    """The vertex with the labelled columns ``zero`` at zero (confirmed one by
+    :meth:`_Polyhedron.vertex`): ``{column: exact value}`` over the other columns."""
+    from deterrence.core.exact import flint_module
+    flint = flint_module()
+    keep = [c for c in range(side.ncols) if c not in zero]
+    aug = flint.fmpq_mat(side.rows, len(keep) + 1,
+                         [v for r in range(side.rows) for v in [side.M[r][c] for c in keep] + [side.b[r]]])
+    red, rank = aug.rref()
+    return {keep[next(j for j in range(len(keep)) if red[i, j] != 0)]: Fraction(int(red[i, len(keep)].p),
+                                                                               int(red[i, len(keep)].q))
+            for i in range(rank)}
+
+
+def _planless_subtrees(side, tight) -> tuple:
+    """``(rows, columns, signed)``: the opponent's subtrees that the face leaves without a plan,
+    to be taken out of its vertex search. A value column ``v_h`` (the opponent's information
+    set ``h``; ``M`` gives its action rows, where its entry is negative, and the row of the
+    sequence into ``h``, where it is positive) whose action rows and those of every set below
+    have all their own columns in ``tight`` holds, with the sets below, a homogeneous system:
+    ``v_h' - (the values after each action) = slack >= 0`` (``= 0`` when tight), a cone in
+    which every value is at least 0 and which at ``v_h = t`` is ``t`` times its cross-section
+    at 1. So a vertex of the face is a vertex of the face with that subtree's rows and columns
+    taken out and ``v_h >= 0`` (or ``v_h = 0`` when the cone holds no ``v_h > 0``) with a
+    vertex of the cross-section, and each vertex of that face is one, with the same plan: the
+    own plans at the vertices are the same, without the cross-sections' vertices, which
+    multiply the vertices (a set off the plan's path has one per pattern of tight slacks
+    below). ``rows``: the subtrees' action rows; ``columns``: their slacks and values (the top
+    value too when it must be 0); ``signed``: the top values kept as columns ``>= 0``."""
+    L, C = side.labelled, side.ncols
+    slack_of = {r: next((c for c, _ in row if side.n_own <= c < L), None) for r, row in enumerate(side.row_nonzero)}
+    actions = {f: [r for r, v in side.nonzero[f] if v < 0] for f in range(L, C)}
+    parent = {f: next((r for r, v in side.nonzero[f] if v > 0), None) for f in range(L, C)}
+    after = {}                                       # row -> the values of the sets its sequence leads to
+    for f in range(L, C):
+        if parent[f] is not None:
+            after.setdefault(parent[f], []).append(f)
+    owner = {r: f for f in range(L, C) for r in actions[f]}
+    free, positive = {}, {}
+
+    def planless(f):                                 # below: depth of the opponent's sets, a few
+        if f not in free:
+            free[f] = all(all(c in tight for c, _ in side.row_nonzero[r] if c < side.n_own)
+                          and all(planless(g) for g in after.get(r, ())) for r in actions[f])
+        return free[f]
+
+    def can_rise(f):                                 # some point of the cone has v_f > 0
+        if f not in positive:
+            positive[f] = all(slack_of[r] not in tight or any(can_rise(g) for g in after.get(r, ()))
+                              for r in actions[f])
+        return positive[f]
+    rows, columns, signed = set(), set(), set()
+    for f in range(L, C):
+        if not planless(f):
+            continue
+        rows.update(actions[f])
+        columns.update(slack_of[r] for r in actions[f])
+        if parent[f] is not None and planless(owner[parent[f]]):
+            columns.add(f)                          # a set below another planless one
+        elif can_rise(f):
+            signed.add(f)
+        else:
+            columns.add(f)
+    return rows, columns, signed
 
 
 def _vertex_zeros(side, tight):
