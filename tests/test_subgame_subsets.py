@@ -119,6 +119,19 @@ def test_the_face_listing_is_the_face_search(make):
     same_face_plans(make())
 
 
+@pytest.mark.parametrize("seed", [2, 6, 17, 32])
+def test_the_face_listing_takes_out_the_planless_subtrees(seed):
+    """Trees whose faces leave opponent's subtrees without a plan, the top value of some able to
+    rise (kept as a column >= 0) and of others held at 0 (taken out): the lists are still the
+    face search's."""
+    from deterrence.solvers.tree.subgame_subsets import _planless_subtrees
+    tree = seeded_rounds(seed)
+    sf, sides, faces = _subsets(tree, DEFAULT_NODES)
+    found = [_planless_subtrees(sides[k], set(pair[k])) for pair in faces for k in (0, 1)]
+    assert any(signed for _, _, signed in found) and any(rows for rows, _, _ in found)
+    same_face_plans(tree)
+
+
 @settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
 @given(subgame_trees())
 def test_the_face_listing_on_trees_with_subgames(tree):
