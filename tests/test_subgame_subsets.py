@@ -121,9 +121,8 @@ def test_the_face_listing_is_the_face_search(make):
 
 @pytest.mark.parametrize("seed", [2, 6, 17, 32])
 def test_the_face_listing_takes_out_the_planless_subtrees(seed):
-    """Trees whose faces leave opponent's subtrees without a plan, the top value of some able to
-    rise (kept as a column >= 0) and of others held at 0 (taken out): the lists are still the
-    face search's."""
+    """Trees whose faces leave opponent's subtrees without a plan (their rows taken out), the top
+    value of some able to rise (kept as a column >= 0): the lists are still the face search's."""
     from deterrence.solvers.tree.subgame_subsets import _planless_subtrees
     tree = seeded_rounds(seed)
     sf, sides, faces = _subsets(tree, DEFAULT_NODES)
