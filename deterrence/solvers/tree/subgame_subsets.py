@@ -314,7 +314,8 @@ def _vertex_search(side, tight, limit: int, player: int) -> list:
         found = _vertices(M, b, basis, len(own), labelled - len(own), labelled, limit)
     except TooLargeError:
         raise TooLargeError(f"listing the vertices of player {player + 1}'s face of a maximal Nash subset "
-                            f"passed {limit:,} bases; pass a larger face_limit= (maximal_nash_subsets) to continue") from None
+                            f"passed {limit:,} bases; pass a larger face_limit= (maximal_nash_subsets) "
+                            "to continue") from None
     plans = []
     for values in found.values():
         plan = [Fraction(0)] * side.n_own
