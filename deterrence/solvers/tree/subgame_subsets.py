@@ -64,9 +64,9 @@ from deterrence.solvers.tree.sequence_branching import (DEFAULT_NODES, _plan_lab
 from deterrence.solvers.tree.sequence_form import certify_plans, sequence_form
 
 
-#: Most bases the vertex listing of one face visits without an explicit ``limit=``
-#: (:func:`_face_plans`): the search keeps its waiting tableaux, about 10 KB a basis on the
-#: 133-label face of the 137-sequence tree (1.1 GB at 100,000 bases, 16 s).
+#: Most bases the vertex listing of one face meets (visited or waiting) without an explicit
+#: ``limit=`` (:func:`_face_plans`): the search keeps the waiting pivots' tableaux, about 10 KB a
+#: basis on the 133-label face of the 137-sequence tree (1.1 GB at 100,000 bases, 16 s).
 DEFAULT_FACE_BASES = 100_000
 
 
@@ -237,7 +237,8 @@ def _face_plans(sides, pair, limit: int = DEFAULT_FACE_BASES) -> tuple:
     over its lexicographically feasible bases (Avis and Fukuda 1992, :func:`_face_vertex_plans`),
     from the basis of one vertex: that graph is connected and meets every vertex, so the list is
     complete, and the plans are each vertex's own coordinates, exactly (a face that is a product
-    is searched group by group). ``limit``: the most bases of one search
+    is searched group by group, and the opponent's subtrees that hold no plan are taken out
+    first: :func:`_planless_subtrees`). ``limit``: the most bases of one search
     (:class:`~deterrence.errors.TooLargeError` past it). The branching face search that listed
     them before (:func:`_face_plans_by_search`, kept for the tests) met every support instead."""
     return tuple(tuple(sorted(list(p) for p in _face_vertex_plans(side, tight, limit, k)))
