@@ -159,3 +159,23 @@ def test_independent_parts_answered_by_their_subsets(monkeypatch):
     out = result.to_json()
     assert out["listed"] is False and out["count"] == "9"
     assert [len(p["subsets"]) for p in out["parts"]] == [3, 3]   # a nondegenerate game: each equilibrium alone
+
+
+def test_large_faces_stop_lists_the_small_faces_first():
+    """large_faces="stop": the faces are listed from the fewest open labels up, and the first one
+    past face_limit leaves it and every larger one unlisted; "refuse" names the refusal."""
+    from deterrence.errors import TooLargeError
+    from deterrence.solvers.tree.subgame_subsets import maximal_nash_subsets
+    tree = seeded_rounds(8)
+    full = maximal_nash_subsets(tree, vertices=True)
+    sizes = sorted(len(s.plans[0]) + len(s.plans[1]) for s in full)
+    assert sizes[0] < sizes[-1]                       # faces of different sizes
+    stopped = maximal_nash_subsets(tree, vertices=True, face_limit=8, large_faces="stop")
+    assert [s.tight for s in stopped] == [s.tight for s in full]
+    listed = [s for s in stopped if s.plans is not None]
+    assert listed and len(listed) < len(full)
+    assert all(s.plans == f.plans for s, f in zip(stopped, full) if s.plans is not None)
+    with pytest.raises(TooLargeError, match="passed 8 bases"):
+        maximal_nash_subsets(tree, vertices=True, face_limit=8)
+    with pytest.raises(GameError, match="large_faces must be 'refuse' or 'stop'"):
+        maximal_nash_subsets(tree, vertices=True, large_faces="skip")

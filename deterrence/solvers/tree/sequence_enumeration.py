@@ -324,9 +324,11 @@ def _listed(tree, sf, plans, how):
                               cliques=cliques, components=nash_components(cliques, len(found)), notes=notes)
 
 
-#: The most steps the vertex search of one face of a maximal Nash subset takes
-#: (:func:`_subset_equilibria`) before that subset is given without its vertices.
-FACE_STEPS = 200_000
+#: The most bases the vertex search of one face of a maximal Nash subset meets
+#: (:func:`_subset_equilibria`) before that subset, and those with larger faces, are given
+#: without their vertices (the 65-sequence random tree's largest face needs 40,430; several faces
+#: of the 137-sequence tree pass 200,000, each taking 15-30 s and a gigabyte there).
+FACE_STEPS = 50_000
 #: The most pairs of vertex plans gathered from the subsets to count the distinct extreme
 #: equilibria (the same pair can lie in two subsets).
 COUNT_PAIRS = 5_000_000
@@ -346,7 +348,7 @@ def _subset_equilibria(tree, sf, limit):
     # an explicit limit is a number of equilibria to list (the advice below passes the count) and
     # a budget: the searches take at least their defaults with it (as the parts do)
     subsets = subsets_of(tree, limit=max(DEFAULT_NODES, limit or 0), vertices=True,
-                         face_limit=max(FACE_STEPS, limit or 0))
+                         face_limit=max(FACE_STEPS, limit or 0), large_faces="stop")
     most = max(DEFAULT_PAIRS, limit) if explicit else DEFAULT_PAIRS
     count = None
     if all(s.plans is not None for s in subsets) and sum(s.count for s in subsets) <= COUNT_PAIRS:
@@ -366,8 +368,9 @@ def _subset_equilibria(tree, sf, limit):
         notes += (f"the {format_count(count)} extreme equilibria are over the {most:,} certified and listed "
                   f"{'with this limit' if explicit else 'by default'} (pass limit={count} to list them)",)
     elif unlisted:
-        notes += (f"the vertices of {unlisted} of the {len(subsets)} subsets' faces are not listed: their "
-                  f"search passed {max(FACE_STEPS, limit or 0):,} steps (pass a larger limit to search further)",)
+        notes += (f"the vertices of {unlisted} of the {len(subsets)} subsets' faces are not listed: the faces are "
+                  f"listed from the smallest up, and one passed {max(FACE_STEPS, limit or 0):,} bases (pass a larger "
+                  "limit to search further)",)
     return SequenceFormResult(equilibria, "sequence_form", True, True, tree.players, notes=notes,
                               subsets=tuple(subsets), count=count)
 

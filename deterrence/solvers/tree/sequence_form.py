@@ -455,7 +455,7 @@ def nash_equilibrium_from_plans(tree: GameTree, sf: SequenceForm, x, y):
 def _subset_size(subset, players) -> str:
     """How many vertex plans each face of a maximal Nash subset has, as text."""
     if subset.plans is None:
-        return "not listed (the faces' vertex search passed its limit)"
+        return "not listed (a face's vertex search, this one's or a smaller one's, passed its limit)"
     a, b = (len(p) for p in subset.plans)
     return (f"{a} plan{'' if a == 1 else 's'} of {players[0]} × {b} of {players[1]} = "
             f"{a * b} extreme equilibri{'um' if a * b == 1 else 'a'}")

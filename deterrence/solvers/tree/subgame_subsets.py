@@ -54,11 +54,12 @@ Steps of :func:`maximal_nash_subsets`:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from itertools import product
 
 from deterrence.core.tree import Chance, GameTree, Terminal, chance, decision, require_recursion_room
+from deterrence.errors import GameError, TooLargeError
 from deterrence.solvers.tree.sequence_branching import (DEFAULT_NODES, _plan_labels, _Polyhedron,
                                                          branching_equilibrium_plans)
 from deterrence.solvers.tree.sequence_form import certify_plans, sequence_form
@@ -188,13 +189,16 @@ def _subsets(tree: GameTree, limit: int) -> tuple:
 
 
 def maximal_nash_subsets(tree: GameTree, *, limit: int = DEFAULT_NODES, vertices: bool = False,
-                         face_limit: int = DEFAULT_FACE_BASES) -> list:
+                         face_limit: int = DEFAULT_FACE_BASES, large_faces: str = "refuse") -> list:
     """The maximal Nash subsets of a two-player tree with perfect recall and exact payoffs, each
     with one certified extreme equilibrium (:class:`NashSubset`); the steps are the module's.
     ``limit``: the search nodes allowed for each subgame's search (a named refusal past it).
     ``vertices``: also list the plans at each face's vertices (``NashSubset.plans``, by a vertex
     enumeration of each face: :func:`_face_plans`; on large trees the faces can have thousands of
     vertices), searching at most ``face_limit`` bases of each face (a named refusal past it).
+    ``large_faces="stop"`` instead lists the subsets' faces from the fewest open labels up and
+    stops at the first face past ``face_limit``: that subset and the larger ones keep
+    ``plans=None`` (the time then goes to the faces that can be listed, and to one that cannot).
 
     The list is complete: every equilibrium of the tree lies in one of the subsets. Each subset is
     maximal when every label tight on its faces was proved so (step 4); where a certificate could
@@ -213,7 +217,9 @@ def maximal_nash_subsets(tree: GameTree, *, limit: int = DEFAULT_NODES, vertices
     # each polyhedron's column -> its label (player, sequence)
     names = [{col: (0, sf.sequences[0][g]) if g < n1 else (1, sf.sequences[1][g - n1])
               for g, col in side.column.items()} for side in sides]
-    out = []
+    if large_faces not in ("refuse", "stop"):
+        raise GameError(f"large_faces must be 'refuse' or 'stop', got {large_faces!r}")
+    out, kept = [], []
     for pair in faces:
         plans = []
         for k, side in enumerate(sides):
@@ -225,7 +231,19 @@ def maximal_nash_subsets(tree: GameTree, *, limit: int = DEFAULT_NODES, vertices
             x, y = plans
             certify_plans(sf, x, y)
             tight = tuple(frozenset(names[k][c] for c in pair[k]) for k in (0, 1))
-            out.append(NashSubset(tight, (x, y), _face_plans(sides, pair, face_limit) if vertices else None))
+            out.append(NashSubset(tight, (x, y), None, sf.sequences))
+            kept.append(pair)
+    if not vertices:
+        return out
+    # the faces with the fewest open (not tight) labels first: "stop" spends its time on those
+    order = sorted(range(len(out)), key=lambda i: sum(side.labelled - len(t) for side, t in zip(sides, kept[i])))
+    for i in order:
+        try:
+            out[i] = replace(out[i], plans=_face_plans(sides, kept[i], face_limit))
+        except TooLargeError:
+            if large_faces == "refuse":
+                raise
+            break
     return out
 
 
@@ -414,7 +432,7 @@ def _face_plans_by_search(sides, pair) -> tuple:
     out = []
     for side, tight in zip(sides, pair):
         undecided = [c for c in range(side.labelled - 1, -1, -1) if c not in tight]
-        plans = _leaf_plans(side, set(tight), set(), undecided, None, _Search(limit))
+        plans = _leaf_plans(side, set(tight), set(), undecided, None, _Search(DEFAULT_NODES))
         out.append(tuple(sorted(list(p) for p in plans)))
     return tuple(out)
 
