@@ -196,8 +196,9 @@ def maximal_nash_subsets(tree: GameTree, *, limit: int = DEFAULT_NODES, vertices
     ``vertices``: also list the plans at each face's vertices (``NashSubset.plans``, by a vertex
     enumeration of each face: :func:`_face_plans`; on large trees the faces can have thousands of
     vertices), searching at most ``face_limit`` bases of each face (a named refusal past it).
-    ``large_faces="stop"`` instead lists the subsets' faces from the fewest open labels up and
-    stops at the first face past ``face_limit``: that subset and the larger ones keep
+    ``large_faces="stop"`` instead lists the subsets' faces from the fewest open labels up (by
+    each subset's larger face) and stops at the first face past ``face_limit``: that subset and the
+    larger ones keep
     ``plans=None`` (the time then goes to the faces that can be listed, and to one that cannot).
 
     The list is complete: every equilibrium of the tree lies in one of the subsets. Each subset is
@@ -235,8 +236,9 @@ def maximal_nash_subsets(tree: GameTree, *, limit: int = DEFAULT_NODES, vertices
             kept.append(pair)
     if not vertices:
         return out
-    # the faces with the fewest open (not tight) labels first: "stop" spends its time on those
-    order = sorted(range(len(out)), key=lambda i: sum(side.labelled - len(t) for side, t in zip(sides, kept[i])))
+    # the subsets whose larger face has the fewest open (not tight) labels first: "stop" spends its
+    # time on those (a subset is listed only when both faces are, so its larger face decides)
+    order = sorted(range(len(out)), key=lambda i: max(side.labelled - len(t) for side, t in zip(sides, kept[i])))
     for i in order:
         try:
             out[i] = replace(out[i], plans=_face_plans(sides, kept[i], face_limit))
@@ -259,8 +261,11 @@ def _face_plans(sides, pair, limit: int = DEFAULT_FACE_BASES) -> tuple:
     first: :func:`_planless_subtrees`). ``limit``: the most bases of one search
     (:class:`~deterrence.errors.TooLargeError` past it). The branching face search that listed
     them before (:func:`_face_plans_by_search`, kept for the tests) met every support instead."""
-    return tuple(tuple(sorted(list(p) for p in _face_vertex_plans(side, tight, limit, k)))
-                 for k, (side, tight) in enumerate(zip(sides, pair)))
+    plans = {}
+    # the face with more open labels first: when one passes the limit it is most likely that one
+    for k in sorted((0, 1), key=lambda k: len(pair[k]) - sides[k].labelled):
+        plans[k] = tuple(sorted(list(p) for p in _face_vertex_plans(sides[k], pair[k], limit, k)))
+    return plans[0], plans[1]
 
 
 def _face_vertex_plans(side, tight, limit: int, player: int = 0) -> set:
