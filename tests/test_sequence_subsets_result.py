@@ -179,3 +179,16 @@ def test_large_faces_stop_lists_the_small_faces_first():
         maximal_nash_subsets(tree, vertices=True, face_limit=8)
     with pytest.raises(GameError, match="large_faces must be 'refuse' or 'stop'"):
         maximal_nash_subsets(tree, vertices=True, large_faces="skip")
+
+
+def test_pairs_too_many_to_count_are_said_so(monkeypatch):
+    """Every face's vertices listed but their pairs over COUNT_PAIRS: the count is None (JSON null),
+    and a note says why (it was left unexplained, while the docs tied null to unlisted faces)."""
+    tree = seeded_rounds(8)
+    monkeypatch.setattr(sequence_enumeration, "COUNT_PAIRS", 1)
+    result = dt.solve(tree, method="sequence_form", search="subsets")
+    assert all(s.plans is not None for s in result.subsets) and result.count is None
+    pairs = sum(s.count for s in result.subsets)
+    assert result.to_json()["count"] is None
+    assert any(f"the extreme equilibria are not counted: the subsets' faces make {pairs:,} pairs" in note
+               for note in result.notes)

@@ -371,6 +371,10 @@ def _subset_equilibria(tree, sf, limit):
         notes += (f"the vertices of {unlisted} of the {len(subsets)} subsets' faces are not listed: the faces are "
                   f"listed from the smallest up, and one passed {max(FACE_STEPS, limit or 0):,} bases (pass a larger "
                   "limit to search further)",)
+    else:
+        pairs = sum(s.count for s in subsets)
+        notes += (f"the extreme equilibria are not counted: the subsets' faces make {pairs:,} pairs of vertex plans "
+                  f"(a pair can lie in two subsets), over the {COUNT_PAIRS:,} gathered to count the distinct ones",)
     return SequenceFormResult(equilibria, "sequence_form", True, True, tree.players, notes=notes,
                               subsets=tuple(subsets), count=count)
 
