@@ -485,8 +485,9 @@ class SequenceFormResult(SolveResult):
     faces; every pair of plans from them is an equilibrium, and every equilibrium of the tree lies
     in one), ``equilibria`` one certified extreme equilibrium of each, in the same order, and
     ``count`` the number of extreme equilibria when every face's vertices were listed and their
-    pairs counted (else None; a note says why). ``listed`` is False; ``complete`` stays True (every equilibrium is in a listed subset);
-    JSON ``"subsets"`` (:meth:`~deterrence.solvers.tree.subgame_subsets.NashSubset.to_json`).
+    pairs counted (else None; a note says why). ``listed`` is False; ``complete`` stays True
+    (every equilibrium is in a listed subset); JSON ``"subsets"``
+    (:meth:`~deterrence.solvers.tree.subgame_subsets.NashSubset.to_json`).
 
     >>> SequenceFormResult((), "sequence_form", True, True, ("A", "B"), kind="Nash").to_text()
     '0 Nash equilibria (sequence_form; all; exact)'
