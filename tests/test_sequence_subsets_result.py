@@ -192,3 +192,24 @@ def test_pairs_too_many_to_count_are_said_so(monkeypatch):
     assert result.to_json()["count"] is None
     assert any(f"the extreme equilibria are not counted: the subsets' faces make {pairs:,} pairs" in note
                for note in result.notes)
+
+
+def test_the_subsets_vertex_counts_say_when_they_share(monkeypatch):
+    """Maximal Nash subsets can share extreme equilibria: the per-subset counts then add up to more
+    than the count, and the text and the HTML say so (they gave the counts without a word)."""
+    monkeypatch.setattr(sequence_zero_sum, "DEFAULT_PAIRS", 1)
+    result = dt.solve(seeded_rounds(2), method="sequence_form", search="subsets")
+    total = sum(s.count for s in result.subsets)
+    assert total > result.count
+    said = f"two subsets can share one, so these add up to {total}, not {result.count}"
+    assert said in result.to_text() and said in result._repr_html_()
+    alone = dt.solve(seeded_rounds(3), method="sequence_form", search="subsets")
+    assert sum(s.count for s in alone.subsets) == alone.count and "can share" not in alone.to_text()
+
+
+def test_the_subsets_vertex_counts_have_thousands_separators():
+    """As the heading's count does ("107,012"), not "1506 plans ... = 106926"."""
+    from deterrence.solvers.tree.sequence_form import _subset_size
+    from deterrence.solvers.tree.subgame_subsets import NashSubset
+    subset = NashSubset(tight=((), ()), equilibrium=((), ()), plans=(((1,),) * 1506, ((1,),) * 71))
+    assert _subset_size(subset, ("P1", "P2")) == "1,506 plans of P1 × 71 of P2 = 106,926 extreme equilibria"

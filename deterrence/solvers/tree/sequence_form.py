@@ -457,8 +457,19 @@ def _subset_size(subset, players) -> str:
     if subset.plans is None:
         return "not listed (a face's vertex search, this one's or a smaller one's, passed its limit)"
     a, b = (len(p) for p in subset.plans)
-    return (f"{a} plan{'' if a == 1 else 's'} of {players[0]} × {b} of {players[1]} = "
-            f"{a * b} extreme equilibri{'um' if a * b == 1 else 'a'}")
+    return (f"{a:,} plan{'' if a == 1 else 's'} of {players[0]} × {b:,} of {players[1]} = "
+            f"{a * b:,} extreme equilibri{'um' if a * b == 1 else 'a'}")
+
+
+def _subsets_heading(result) -> str:
+    """The heading of the subsets' vertex counts: what the counts are, and that they add up to more
+    than ``count`` when two subsets share an extreme equilibrium (maximal Nash subsets can)."""
+    from deterrence.core.numbers import format_count
+    counts = [s.count for s in result.subsets]
+    shared = ("" if result.count is None or None in counts or sum(counts) == result.count else
+              f"; two subsets can share one, so these add up to {sum(counts):,}, not {format_count(result.count)}")
+    return (f"Vertices of each subset's faces (the extreme equilibria are the pairs{shared}; "
+            "JSON \"subsets\" names the faces):")
 
 
 @dataclass(frozen=True)
@@ -550,8 +561,7 @@ class SequenceFormResult(SolveResult):
         lines = [head] + lines[1:]
         if self.subsets:                 # before the notes, after the equilibria they count
             at = next((i for i, line in enumerate(lines) if line.startswith("Note: ")), len(lines))
-            lines[at:at] = (["Vertices of each subset's faces (the extreme equilibria are the pairs; JSON "
-                             "\"subsets\" names the faces):"]
+            lines[at:at] = ([_subsets_heading(self)]
                             + [f"  [{k}] " + _subset_size(subset, self.players)
                                for k, subset in enumerate(self.subsets)])
         elif not self.listed:
@@ -568,7 +578,7 @@ class SequenceFormResult(SolveResult):
             import html
             sizes = "".join(f"<li>[{k}] {html.escape(_subset_size(s, self.players))}</li>"
                             for k, s in enumerate(self.subsets))
-            return super()._repr_html_() + f"<p>Vertices of each subset's faces:</p><ul>{sizes}</ul>"
+            return super()._repr_html_() + f"<p>{html.escape(_subsets_heading(self))}</p><ul>{sizes}</ul>"
         if self.listed:
             return super()._repr_html_()
         import html
