@@ -156,6 +156,7 @@ def test_independent_parts_answered_by_their_subsets(monkeypatch):
     assert all(r.subsets for _, r in result.parts)
     assert result.to_text().startswith("9 extreme Nash equilibria: every combination of one from each of 2 "
                                        "independent parts' answers")
+    assert "parts 1, 2 are answered by their maximal Nash subsets" in result.notes[0]   # not "by its"
     out = result.to_json()
     assert out["listed"] is False and out["count"] == "9"
     assert [len(p["subsets"]) for p in out["parts"]] == [3, 3]   # a nondegenerate game: each equilibrium alone

@@ -406,9 +406,9 @@ def _equilibria_by_parts(tree, sf, parts, limit, progress):
         count = None if None in known else prod(known)
         notes = ((f"chance splits this tree into {len(parts)} independent parts (no information set spans "
                   f"two); part{'s' if len(by_subsets) > 1 else ''} {', '.join(map(str, by_subsets))} "
-                  f"{'are' if len(by_subsets) > 1 else 'is'} answered by its maximal Nash subsets: every "
-                  "maximal Nash subset of the tree is one of each part (the others' extreme equilibria count "
-                  "as subsets of one), and every extreme equilibrium one of each part's"
+                  f"{'are answered by their' if len(by_subsets) > 1 else 'is answered by its'} maximal Nash "
+                  "subsets: every maximal Nash subset of the tree is one of each part (the others' extreme "
+                  "equilibria count as subsets of one), and every extreme equilibrium one of each part's"
                   + ("" if count is None else f", {format_count(count)} in all") + "; none is listed here"),)
         return SequenceFormResult((), "sequence_form", True, True, tree.players, notes=notes,
                                   parts=tuple(zip(parts, found_parts)), count=count)
