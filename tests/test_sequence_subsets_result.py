@@ -214,3 +214,14 @@ def test_the_subsets_vertex_counts_have_thousands_separators():
     from deterrence.solvers.tree.subgame_subsets import NashSubset
     subset = NashSubset(tight=((), ()), equilibrium=((), ()), plans=(((1,),) * 1506, ((1,),) * 71))
     assert _subset_size(subset, ("P1", "P2")) == "1,506 plans of P1 × 71 of P2 = 106,926 extreme equilibria"
+
+
+def test_a_smaller_limit_is_not_called_the_cap(monkeypatch):
+    """An explicit limit under the default cap on listed equilibria leaves the default cap: the note
+    says "by default", not "with this limit" (as it said for limit=1 under a cap of 2)."""
+    monkeypatch.setattr(sequence_zero_sum, "DEFAULT_PAIRS", 2)
+    tree = seeded_rounds(3)
+    for limit, words in ((1, "over the 2 certified and listed by default"),
+                         (3, "over the 3 certified and listed with this limit")):
+        result = dt.solve(tree, method="sequence_form", search="subsets", limit=limit)
+        assert not result.listed and any(words in note for note in result.notes), result.notes

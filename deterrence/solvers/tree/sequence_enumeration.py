@@ -366,7 +366,7 @@ def _subset_equilibria(tree, sf, limit):
               "certified exactly"),)
     if count is not None:
         notes += (f"the {format_count(count)} extreme equilibria are over the {most:,} certified and listed "
-                  f"{'with this limit' if explicit else 'by default'} (pass limit={count} to list them)",)
+                  f"{'with this limit' if most > DEFAULT_PAIRS else 'by default'} (pass limit={count} to list them)",)
     elif unlisted:
         notes += (f"the vertices of {unlisted} of the {len(subsets)} subsets' faces are not listed: the faces are "
                   f"listed from the smallest up, and one passed {max(FACE_STEPS, limit or 0):,} bases (pass a larger "
