@@ -225,3 +225,12 @@ def test_a_smaller_limit_is_not_called_the_cap(monkeypatch):
                          (3, "over the 3 certified and listed with this limit")):
         result = dt.solve(tree, method="sequence_form", search="subsets", limit=limit)
         assert not result.listed and any(words in note for note in result.notes), result.notes
+
+
+def test_the_subsets_note_says_what_unreached_sets_show(monkeypatch):
+    """The listed equilibria fill the sets a plan does not reach with a best reply (as on the other
+    routes, whose note says so); the subsets route's note said nothing of it."""
+    monkeypatch.setattr(sequence_zero_sum, "DEFAULT_PAIRS", 1)
+    result = dt.solve(seeded_rounds(3), method="sequence_form", search="subsets")
+    assert result.subsets
+    assert "information sets not reached by a player's own plan show that player's best reply" in result.notes[0]

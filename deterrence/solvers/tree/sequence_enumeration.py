@@ -363,7 +363,8 @@ def _subset_equilibria(tree, sf, limit):
               "pair of faces of the sequence-form best-response polyhedra, every pair of plans from which is a "
               "Nash equilibrium; every equilibrium of the tree lies in one, and the extreme equilibria are the "
               "pairs of vertices of one subset's faces; one extreme equilibrium of each subset is listed, "
-              "certified exactly"),)
+              "certified exactly; information sets not reached by a player's own plan show that player's best "
+              "reply"),)
     if count is not None:
         notes += (f"the {format_count(count)} extreme equilibria are over the {most:,} certified and listed "
                   f"{'with this limit' if most > DEFAULT_PAIRS else 'by default'} (pass limit={count} to list them)",)
