@@ -580,7 +580,9 @@ def goal_nash_subsets(quick):
         else:
             subsets, count, unlisted = found
             rows.append([f"random tree, {r} rounds (seed 7)", n, subsets,
-                         f"{count:,}" if count is not None else f"not counted ({unlisted} subsets' faces not listed)",
+                         f"{count:,}" if count is not None else
+                         f"not counted ({unlisted} subsets' faces not listed)" if unlisted else
+                         "not counted (the faces' vertex pairs are too many to gather)",
                          count is not None, f"{cpu:.1f} s"])
         done.append((n, cpu, found))
     table("Goal 7: every extreme equilibrium of the random trees by their maximal Nash subsets (sequence_form; "

@@ -234,3 +234,12 @@ def test_the_subsets_note_says_what_unreached_sets_show(monkeypatch):
     result = dt.solve(seeded_rounds(3), method="sequence_form", search="subsets")
     assert result.subsets
     assert "information sets not reached by a player's own plan show that player's best reply" in result.notes[0]
+
+
+def test_the_node_limit_of_the_subsets_search_is_named(monkeypatch):
+    from deterrence.errors import TooLargeError
+    from deterrence.solvers.tree import sequence_branching
+    monkeypatch.setattr(sequence_enumeration, "DEFAULT_NODES", 3)
+    monkeypatch.setattr(sequence_branching, "DEFAULT_NODES", 3)
+    with pytest.raises(TooLargeError, match=r"maximal Nash subsets of this tree \(29 sequences\).*passed 3 nodes"):
+        dt.solve(seeded_rounds(3), method="sequence_form", search="subsets")

@@ -18,7 +18,9 @@ Methods (the game types each accepts; :data:`METHODS` is the full list):
 * ``"subgame_perfect"`` (tree): every subgame-perfect equilibrium (default for trees);
 * ``"tree_nash"`` (tree): Nash equilibria of the reduced normal form;
 * ``"sequence_form"`` (tree, two players): every extreme Nash equilibrium by the sequence
-  form, exact and certified (zero-sum trees: the vertices of the two optimal faces);
+  form, exact and certified (zero-sum trees: the vertices of the two optimal faces; trees too
+  large for its branching search: every maximal Nash subset, one extreme equilibrium each, and
+  the others listed when the subsets' faces can be);
   ``"sequence_lcp"``: one, by Lemke's algorithm on the
   sequence-form LCP; ``"quasi_perfect"``: a quasi-perfect equilibrium (sensible off-path play);
 * ``"agent_qre"`` (tree): the limit of the agent logit QRE branch as an exact assessment
