@@ -947,5 +947,36 @@ class GameTree:
         return f"<div class='deterrence-tree'>{cap}<pre>{html.escape(chr(10).join(self._outline()))}</pre></div>"
 
 
+def subgame_roots(tree: GameTree) -> list:
+    """Paths of the non-terminal nodes that start a subgame, in preorder.
+
+    >>> from deterrence.models.entry_deterrence import entry_deterrence
+    >>> subgame_roots(entry_deterrence())
+    [(), ('in',)]
+    """
+    spans = []
+    for s in tree.infosets.values():
+        lcp = s.paths[0]
+        for p in s.paths[1:]:
+            k = 0
+            while k < min(len(lcp), len(p)) and lcp[k] == p[k]:
+                k += 1
+            lcp = lcp[:k]
+        if len(s.paths) > 1:
+            spans.append((lcp, s.paths))
+    roots = []
+    for path, node in tree.nodes():
+        if isinstance(node, Terminal):
+            continue
+        ok = True
+        for lcp, paths in spans:
+            if len(lcp) < len(path) and any(p[:len(path)] == path for p in paths):
+                ok = False
+                break
+        if ok:
+            roots.append(path)
+    return roots
+
+
 __all__ = ["GameTree", "Node", "Decision", "Chance", "Terminal", "Infoset",
-           "decision", "chance", "terminal", "path_name", "preorder", "fold_tree"]
+           "decision", "chance", "terminal", "path_name", "preorder", "fold_tree", "subgame_roots"]

@@ -37,7 +37,8 @@ from fractions import Fraction
 
 from deterrence.core.numbers import to_exact
 from deterrence.core.symbolic import as_sympy
-from deterrence.core.tree import Chance, Decision, GameTree, Terminal, fold_tree, path_name, require_recursion_room
+from deterrence.core.tree import (Chance, Decision, GameTree, Terminal, fold_tree, path_name, require_recursion_room,
+                                  subgame_roots)
 from deterrence.core.validate import at_defaults
 from deterrence.errors import GameError, SolverError, TooLargeError
 from deterrence.solvers.result import SolveResult, TreeEquilibrium
@@ -62,37 +63,6 @@ TreeSolveResult = SolveResult
 NO_PROPER_SUBGAME_NOTE = ("this tree has no proper subgame, so its subgame-perfect equilibria are its Nash "
                           "equilibria: method sequential (beliefs at every information set) or, for a "
                           "signalling game, signalling_pbe (with the intuitive criterion) refines them")
-
-
-def subgame_roots(tree: GameTree) -> list:
-    """Paths of the non-terminal nodes that start a subgame, in preorder.
-
-    >>> from deterrence.models.entry_deterrence import entry_deterrence
-    >>> subgame_roots(entry_deterrence())
-    [(), ('in',)]
-    """
-    spans = []
-    for s in tree.infosets.values():
-        lcp = s.paths[0]
-        for p in s.paths[1:]:
-            k = 0
-            while k < min(len(lcp), len(p)) and lcp[k] == p[k]:
-                k += 1
-            lcp = lcp[:k]
-        if len(s.paths) > 1:
-            spans.append((lcp, s.paths))
-    roots = []
-    for path, node in tree.nodes():
-        if isinstance(node, Terminal):
-            continue
-        ok = True
-        for lcp, paths in spans:
-            if len(lcp) < len(path) and any(p[:len(path)] == path for p in paths):
-                ok = False
-                break
-        if ok:
-            roots.append(path)
-    return roots
 
 
 def has_no_proper_subgame(tree) -> bool:

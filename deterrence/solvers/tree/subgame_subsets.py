@@ -58,7 +58,7 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 from itertools import product
 
-from deterrence.core.tree import Chance, GameTree, Terminal, chance, decision, require_recursion_room
+from deterrence.core.tree import Chance, GameTree, Terminal, chance, decision, require_recursion_room, subgame_roots
 from deterrence.errors import GameError, TooLargeError
 from deterrence.solvers.tree.sequence_branching import (DEFAULT_NODES, _plan_labels, _Polyhedron,
                                                          branching_equilibrium_plans)
@@ -144,7 +144,6 @@ def _named_subtree(tree: GameTree, path) -> GameTree:
 
 
 def _maximal_proper_subgames(tree: GameTree) -> list:
-    from deterrence.solvers.tree.backward_induction import subgame_roots
     roots = [r for r in subgame_roots(tree) if r]
     return [r for r in roots if not any(o != r and r[:len(o)] == o for o in roots)]
 
