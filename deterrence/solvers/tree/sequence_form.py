@@ -578,7 +578,10 @@ class SequenceFormResult(SolveResult):
             import html
             sizes = "".join(f"<li>[{k}] {html.escape(_subset_size(s, self.players))}</li>"
                             for k, s in enumerate(self.subsets))
-            return super()._repr_html_() + f"<p>{html.escape(_subsets_heading(self))}</p><ul>{sizes}</ul>"
+            table = super()._repr_html_()
+            at = table.find("<p>Note: ")                  # before the notes, as in the text
+            at = len(table) if at < 0 else at
+            return table[:at] + f"<p>{html.escape(_subsets_heading(self))}</p><ul>{sizes}</ul>" + table[at:]
         if self.listed:
             return super()._repr_html_()
         import html
