@@ -347,16 +347,8 @@ def _subset_equilibria(tree, sf, limit):
     explicit = limit is not None
     # an explicit limit is a number of equilibria to list (the advice below passes the count) and
     # a budget: the searches take at least their defaults with it (as the parts do)
-    nodes = max(DEFAULT_NODES, limit or 0)
-    try:
-        subsets = subsets_of(tree, limit=nodes, vertices=True, face_limit=max(FACE_STEPS, limit or 0),
-                             large_faces="stop")
-    except TooLargeError as exc:
-        if "branching search passed" not in str(exc):      # e.g. a tree too deep: its own refusal
-            raise
-        raise TooLargeError(f"finding the maximal Nash subsets of this tree ({sum(sf.sizes)} sequences): the "
-                            f"search of one subgame (the branching search, collecting faces) passed {nodes:,} "
-                            f"nodes; pass a larger limit (over {nodes:,}) to search further") from None
+    subsets = subsets_of(tree, limit=max(DEFAULT_NODES, limit or 0), vertices=True,
+                         face_limit=max(FACE_STEPS, limit or 0), large_faces="stop")
     most = max(DEFAULT_PAIRS, limit) if explicit else DEFAULT_PAIRS
     count = None
     if all(s.plans is not None for s in subsets) and sum(s.count for s in subsets) <= COUNT_PAIRS:

@@ -211,14 +211,18 @@ def maximal_nash_subsets(tree: GameTree, *, limit: int = DEFAULT_NODES, vertices
     (([1, 1, 0],), ([1, Fraction(1, 2), Fraction(1, 2)], [1, 1, 0]))
     (([1, 0, 1],), ([1, 0, 1],))
     """
+    if large_faces not in ("refuse", "stop"):
+        raise GameError(f"large_faces must be 'refuse' or 'stop', got {large_faces!r}")
     require_recursion_room(tree, "maximal_nash_subsets")     # one level of _subsets per subgame
-    sf, sides, faces = _subsets(tree, limit)
+    try:
+        sf, sides, faces = _subsets(tree, limit)
+    except TooLargeError as exc:           # a search past its nodes, or numbers past the float range
+        raise TooLargeError(f"finding the maximal Nash subsets of this tree ({sum(sequence_form(tree).sizes)} "
+                            f"sequences): {exc}") from None
     n1 = sf.sizes[0]
     # each polyhedron's column -> its label (player, sequence)
     names = [{col: (0, sf.sequences[0][g]) if g < n1 else (1, sf.sequences[1][g - n1])
               for g, col in side.column.items()} for side in sides]
-    if large_faces not in ("refuse", "stop"):
-        raise GameError(f"large_faces must be 'refuse' or 'stop', got {large_faces!r}")
     out, kept = [], []
     for pair in faces:
         plans = []
@@ -288,7 +292,8 @@ def _face_vertex_plans(side, tight, limit: int, player: int = 0) -> set:
         members = set(group)
         held = set(tight) | {c for c in zero if c not in members}
         own = sorted(c for c in members if c < side.n_own)
-        alternatives.append({tuple(plan[c] for c in own) for plan in _vertex_search(side, held, limit, player)})
+        # zero is a vertex of the smaller face with held at zero too: the group's search starts there
+        alternatives.append({tuple(plan[c] for c in own) for plan in _vertex_search(side, held, zero, limit, player)})
     plans = set()
     for choice in product(*alternatives):
         plan = list(start)
@@ -299,19 +304,17 @@ def _face_vertex_plans(side, tight, limit: int, player: int = 0) -> set:
     return plans
 
 
-def _vertex_search(side, tight, limit: int, player: int) -> list:
-    """The own plans (lists of Fractions) at the vertices of the face with ``tight`` at zero, by
+def _vertex_search(side, tight, zero, limit: int, player: int) -> list:
+    """The own plans (lists of Fractions) at the vertices of the face with ``tight`` at zero, from
+    its vertex with the labels ``zero`` at zero (:func:`_vertex_zeros`), by
     :func:`~deterrence.solvers.tree._sequence_vertices._vertices` on the face's own equation form
     less the opponent's subtrees that hold no plan (:func:`_planless_subtrees`): the non-tight
     columns, the independent rows (deleting columns can leave rows such as ``0 = 0``), and a first
     basis made of one vertex's positive and free columns completed by others (the free columns,
     the values, stay basic)."""
     from deterrence.core.exact import flint_module
-    from deterrence.errors import SolverError, TooLargeError
+    from deterrence.errors import SolverError
     from deterrence.solvers.tree._sequence_vertices import _vertices
-    zero = _vertex_zeros(side, tight)
-    if zero is None:
-        raise SolverError("internal error: a group of a Nash subset's face has no vertex")
     point = _point(side, zero)
     dropped_rows, dropped_columns, signed = _planless_subtrees(side, tight)
     own = [c for c in range(side.n_own) if c not in tight]
