@@ -120,10 +120,26 @@ def test_a_tree_over_the_estimate_takes_the_subsets_route(monkeypatch):
     """Without a limit, a tree whose estimated branching search is over DEFAULT_ESTIMATE is answered
     by its subsets (it was refused, or given a trial that usually ended in a refusal)."""
     tree = seeded_rounds(3)
+    reference = dt.solve(tree, method="sequence_form", search="branching")
     monkeypatch.setattr(sequence_enumeration, "DEFAULT_ESTIMATE", 1)
+    monkeypatch.setattr(sequence_enumeration, "TRIAL_ESTIMATE", 1)        # over both: no trial
     result = dt.solve(tree, method="sequence_form")
     assert "maximal Nash subsets" in result.notes[0]
-    assert listing(result) == listing(dt.solve(tree, method="sequence_form", search="branching"))
+    assert listing(result) == listing(reference)
+
+
+def test_a_trial_first_then_the_subsets(monkeypatch):
+    """Between the two estimates the branching search's trial comes first (it lists trees whose
+    faces are too degenerate to list, such as the 56-sequence random tree); when the trial does
+    not finish, the subsets answer."""
+    tree = seeded_rounds(3)
+    reference = listing(dt.solve(tree, method="sequence_form", search="branching"))
+    monkeypatch.setattr(sequence_enumeration, "DEFAULT_ESTIMATE", 1)
+    tried = dt.solve(tree, method="sequence_form")
+    assert "found by branching" in tried.notes[0] and listing(tried) == reference
+    monkeypatch.setattr(sequence_enumeration, "TRIAL_NODES", 5)
+    fallen = dt.solve(tree, method="sequence_form")
+    assert "maximal Nash subsets" in fallen.notes[0] and listing(fallen) == reference
 
 
 def test_the_command_line_gives_the_subsets_json(tmp_path, capsys, monkeypatch):
@@ -151,6 +167,7 @@ def test_independent_parts_answered_by_their_subsets(monkeypatch):
     parts' answers, not listed, with the count of every combination."""
     from tree_helpers import coordination_copies
     monkeypatch.setattr(sequence_enumeration, "DEFAULT_ESTIMATE", 1)
+    monkeypatch.setattr(sequence_enumeration, "TRIAL_ESTIMATE", 1)        # no trial first
     monkeypatch.setattr(sequence_zero_sum, "DEFAULT_PAIRS", 1)
     result = dt.solve(coordination_copies(2), method="sequence_form")
     assert not result.listed and result.equilibria == () and result.count == 9     # 3 x 3

@@ -35,12 +35,12 @@ parts sharing no information set is solved part by part
 combination of the parts'); otherwise a size guard (before any work,
 :func:`search_estimate` counts the pairs of supports the two plans can have;
 without an explicit ``limit`` an estimate up to :data:`DEFAULT_ESTIMATE` is
-searched with the default node limit, and a larger one is answered by the maximal
-Nash subsets, :mod:`~deterrence.solvers.tree.subgame_subsets`, listing every extreme
-equilibrium only when their faces' vertices are listed and few enough; with
-``search="branching"`` one up to :data:`TRIAL_ESTIMATE` is tried
-with :data:`TRIAL_NODES` nodes, and a larger one is refused with
-:class:`~deterrence.errors.TooLargeError` at once), then the branching
+searched with the default node limit, one up to :data:`TRIAL_ESTIMATE` is tried
+with :data:`TRIAL_NODES` nodes, and a larger one, or one whose trial does not finish, is
+answered by the maximal Nash subsets, :mod:`~deterrence.solvers.tree.subgame_subsets`,
+listing every extreme equilibrium only when their faces' vertices are listed and few enough;
+with ``search="branching"`` such trees are refused with
+:class:`~deterrence.errors.TooLargeError` instead), then the branching
 search of :mod:`~deterrence.solvers.tree.sequence_branching` (the
 completely labelled vertex pairs without enumerating every vertex: their
 number grows exponentially with the sequences, 2,716 and 225 vertices for
@@ -97,9 +97,9 @@ DEFAULT_LIMIT = 2_000_000
 #: minutes of CPU (16,781 extreme equilibria in 1,998,125 nodes, just inside the node limit; its
 #: four rounds have 1,109), so the node limit stays the backstop.
 DEFAULT_ESTIMATE = 10**11
-#: Largest estimated search the branching search (``search="branching"``; the default route
-#: answers larger estimates than :data:`DEFAULT_ESTIMATE` by the maximal Nash subsets) tries
-#: without an explicit ``limit=`` at all: an estimate between
+#: Largest estimated search the branching search tries without an explicit ``limit=`` at all
+#: (a larger one, or one whose trial does not finish, goes to the maximal Nash subsets, or with
+#: ``search="branching"`` is refused): an estimate between
 #: :data:`DEFAULT_ESTIMATE` and this one gets a trial of :data:`TRIAL_NODES` nodes, since the
 #: estimate misjudges both ways (it ignores the covering rules, the product faces and how the
 #: equilibria multiply). Measured (CPU, 2026-12-05): the random tree of 56 sequences (7.2e12)
@@ -229,11 +229,12 @@ def sequence_form_equilibria(tree: GameTree, *, limit: int | None = None, search
     branching search for every tree (the cross-check), ``search="subsets"`` the maximal Nash
     subsets (:func:`_subset_equilibria`) for every tree. ``limit`` caps its nodes and the
     equilibria listed; without it, a tree whose estimated search (:func:`search_estimate`)
-    is at most :data:`DEFAULT_ESTIMATE` is searched up to :data:`DEFAULT_NODES` nodes, a
-    larger one is answered by its maximal Nash subsets (``search="auto"``; the result's
+    is at most :data:`DEFAULT_ESTIMATE` is searched up to :data:`DEFAULT_NODES` nodes, one up
+    to :data:`TRIAL_ESTIMATE` up to :data:`TRIAL_NODES`, and a larger one, or one whose trial
+    does not finish, is answered by its maximal Nash subsets (``search="auto"``; the result's
     ``subsets`` when its extreme equilibria are not listed) or, with ``search="branching"``,
-    searched up to :data:`TRIAL_NODES` when the estimate is at most :data:`TRIAL_ESTIMATE`
-    and refused before any work when larger, and more than
+    refused (before any work when the estimate is over :data:`TRIAL_ESTIMATE`); with an
+    explicit ``limit`` an estimate over :data:`DEFAULT_ESTIMATE` goes to the subsets at once; more than
     :data:`~deterrence.solvers.tree.sequence_zero_sum.DEFAULT_PAIRS` equilibria are refused
     with their count before they are certified,
     each with :class:`~deterrence.errors.TooLargeError` (an explicit ``limit`` lifts the
@@ -275,7 +276,9 @@ def sequence_form_equilibria(tree: GameTree, *, limit: int | None = None, search
     explicit = limit is not None
     trial = False
     estimate = search_estimate(sf)
-    if estimate > DEFAULT_ESTIMATE and search == "auto":
+    # over the estimate: the subsets, after the trial below when the estimate leaves room for one
+    # (it lists trees like the 56-sequence random tree, whose faces are too degenerate to list)
+    if estimate > DEFAULT_ESTIMATE and search == "auto" and (explicit or estimate > TRIAL_ESTIMATE):
         return _subset_equilibria(tree, sf, limit)
     if limit is None:
         if estimate > TRIAL_ESTIMATE:
@@ -292,6 +295,8 @@ def sequence_form_equilibria(tree: GameTree, *, limit: int | None = None, search
     except TooLargeError:
         if not trial:
             raise
+        if search == "auto":
+            return _subset_equilibria(tree, sf, None)
         raise TooLargeError(
             f"enumerating every extreme equilibrium of this tree ({sum(sf.sizes)} sequences): its "
             f"estimated search, up to {format_count(estimate)} pairs of supports, is over {DEFAULT_ESTIMATE:,}, "
