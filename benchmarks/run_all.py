@@ -759,6 +759,8 @@ def _every_extreme_of_rounds(rounds):
     result = sequence_form_equilibria(bs.sized_rounds(rounds))
     if not (result.exact and result.complete):
         raise ValueError("not exact and complete")
+    if not result.listed:               # answered by its maximal Nash subsets: not a list to count
+        raise ValueError(f"not listed: {len(result.subsets)} maximal Nash subsets")
     return len(result), len({json.dumps(e.to_json()["strategies"]["P1"], sort_keys=True) for e in result})
 
 
