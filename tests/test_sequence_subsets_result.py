@@ -7,6 +7,8 @@ import json
 from fractions import Fraction
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_sequence_branching import seeded_rounds
 from test_sequence_form import hidden_round_tree
 from tree_helpers import real_tree_reader  # noqa: F401 (autouse fixture)
@@ -200,17 +202,28 @@ def test_large_faces_stop_lists_the_small_faces_first():
         maximal_nash_subsets(tree, vertices=True, large_faces="skip")
 
 
-def test_pairs_too_many_to_count_are_said_so(monkeypatch):
-    """Every face's vertices listed but their pairs over COUNT_PAIRS: the count is None (JSON null),
-    and a note says why (it was left unexplained, while the docs tied null to unlisted faces)."""
+def test_the_count_over_the_cap_is_the_distinct_pairs_of_every_subset(monkeypatch):
+    """Over the cap on listed equilibria, the count is that of the distinct vertex-plan pairs over
+    every subset (counted without gathering the pairs), the number the listing gives under it."""
     tree = seeded_rounds(8)
-    monkeypatch.setattr(sequence_enumeration, "COUNT_PAIRS", 1)
-    result = dt.solve(tree, method="sequence_form", search="subsets")
-    assert all(s.plans is not None for s in result.subsets) and result.count is None
-    pairs = sum(s.count for s in result.subsets)
-    assert result.to_json()["count"] is None
-    assert any(f"the extreme equilibria are not counted: the subsets' faces make {pairs:,} pairs" in note
-               for note in result.notes)
+    listed = dt.solve(tree, method="sequence_form", search="subsets")
+    monkeypatch.setattr(sequence_zero_sum, "DEFAULT_PAIRS", 1)
+    counted = dt.solve(tree, method="sequence_form", search="subsets")
+    assert listed.listed and not counted.listed
+    assert counted.count == len(listed.equilibria) > 1
+    pairs = {(tuple(x), tuple(y)) for s in counted.subsets for x in s.plans[0] for y in s.plans[1]}
+    assert counted.count == len(pairs)
+    assert counted.to_json()["count"] == str(len(pairs))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sets(st.integers(0, 5), min_size=1), st.sets(st.integers(0, 5), min_size=1)),
+                min_size=1, max_size=5))
+def test_distinct_extreme_equilibria_is_the_size_of_the_union_of_products(faces):
+    from deterrence.solvers.tree.subgame_subsets import NashSubset
+    subsets = [NashSubset((), (), (tuple([x] for x in xs), tuple([y] for y in ys))) for xs, ys in faces]
+    union = {(x, y) for xs, ys in faces for x in xs for y in ys}
+    assert sequence_enumeration.distinct_extreme_equilibria(subsets) == len(union)
 
 
 def test_the_subsets_vertex_counts_say_when_they_share(monkeypatch):

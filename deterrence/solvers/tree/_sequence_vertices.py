@@ -5,14 +5,14 @@ Shared by the vertex enumeration of both polyhedra
 search of the optimal faces of zero-sum trees
 (:mod:`~deterrence.solvers.tree.sequence_zero_sum`): a first vertex from a pure plan and
 the other player's best reply (:func:`_first_basis`), the fraction-free tableau of a basis
-(:func:`_tableau`) and its pivots (:func:`_pivoted`), and every vertex by a depth-first search
-over the lexicographically feasible bases (:func:`_vertices`; Avis and Fukuda 1992: their
-graph is connected and covers every vertex). No code was copied.
+(:func:`_tableau`) and its pivots (:func:`_pivoted`), and every vertex by the reverse search
+over the lexicographically feasible bases (:func:`_vertices`, by
+:func:`~deterrence.core.reverse_search.reverse_search_bases`; Avis and Fukuda 1992: each
+basis met once, memory for the current path only). No code was copied.
 """
 from __future__ import annotations
 
 from fractions import Fraction
-from functools import partial
 
 from deterrence.errors import GameError
 from deterrence.solvers.tree.sequence_form import best_response_value, pure_plan
@@ -31,33 +31,16 @@ def _first_basis(sf, own, n_own, n_opp, k_opp):
 
 def _vertices(M, b, basis, n_own, n_opp, free_from, limit):
     """All vertices: ``{label mask: own plan}`` (labels: own zero sequences, then
-    tight opponent sequences). Depth-first search over lexicographically
-    feasible bases, fraction-free integer pivoting (the module's one pivoting
-    routine)."""
-    from deterrence.core.exact import explore_bases, lex_min_ratio
-    R, ncols = len(M), len(M[0])
-    T0, det = _tableau(M, b, basis)
-    rhs = ncols
-    identity = list(range(ncols + 1, ncols + 1 + R))      # d * B^-1 of the start: the lex keys
+    tight opponent sequences), from the feasible ``basis``: every lexicographically
+    feasible basis once, by reverse search
+    (:func:`~deterrence.core.reverse_search.reverse_search_bases`: memory for the
+    current path only), each basis's vertex kept by its zero labels."""
+    from deterrence.core.reverse_search import reverse_search_bases
+    rhs = len(M[0])
     labelled = n_own + n_opp
-
-    def neighbours(state):
-        T, bas, d = state
-        sign = 1 if d > 0 else -1                # ratios are compared with a positive pivot
-        inbasis = set(bas)
-        for c in range(labelled):
-            if c in inbasis:
-                continue
-            column = [T[r][c] * sign if bas[r] < free_from else 0 for r in range(R)]
-            best = lex_min_ratio(column, lambda r: T[r][rhs] * sign, identity,
-                                 lambda r, k: T[r][k] * sign)
-            if best is not None:                 # None: an unbounded edge
-                yield bas[:best] + [c] + bas[best + 1:], partial(_pivoted, T, bas, d, best, c)
-
-    message = f"the sequence-form vertex search passed {limit:,} bases; pass a larger limit= to continue"
+    message = "the sequence-form vertex search passed {limit:,} bases; pass a larger limit= to continue"
     vertices = {}
-    for T, bas, d in explore_bases((T0, list(basis), det), lambda state: state[1], neighbours,
-                                   limit, message):
+    for T, bas, d in reverse_search_bases(M, b, basis, free_from, limit, message):
         mask = (1 << labelled) - 1
         for r, col in enumerate(bas):
             if col < labelled and T[r][rhs] != 0:

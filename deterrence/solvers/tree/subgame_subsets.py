@@ -65,9 +65,9 @@ from deterrence.solvers.tree.sequence_branching import (DEFAULT_NODES, _plan_lab
 from deterrence.solvers.tree.sequence_form import certify_plans, sequence_form
 
 
-#: Most bases the vertex listing of one face meets (visited or waiting) without an explicit
-#: ``limit=`` (:func:`_face_plans`): the search keeps the waiting pivots' tableaux, about 10 KB a
-#: basis on the 133-label face of the 137-sequence tree (1.1 GB at 100,000 bases, 16 s).
+#: Most bases the vertex listing of one face visits without an explicit ``limit=``
+#: (:func:`_face_plans`): a bound on time (about 2,000 bases a second on the faces of the
+#: 137-sequence tree); the reverse search keeps only its current path's tableaux in memory.
 DEFAULT_FACE_BASES = 100_000
 
 
@@ -256,10 +256,10 @@ def _face_plans(sides, pair, limit: int = DEFAULT_FACE_BASES) -> tuple:
     """Each player's plans at the vertices of their face of ``pair`` (exact, sorted).
 
     The face, with its tight columns deleted, is a polyhedron in equation form of its own
-    (pointed: a face of a pointed polyhedron); its vertices are listed by the depth-first search
-    over its lexicographically feasible bases (Avis and Fukuda 1992, :func:`_face_vertex_plans`),
-    from the basis of one vertex: that graph is connected and meets every vertex, so the list is
-    complete, and the plans are each vertex's own coordinates, exactly (a face that is a product
+    (pointed: a face of a pointed polyhedron); its vertices are listed by the reverse search
+    over its lexicographically feasible bases (Avis and Fukuda 1992, :func:`_face_vertex_plans`,
+    :mod:`~deterrence.core.reverse_search`), from the basis of one vertex: those bases meet every
+    vertex, so the list is complete, and the plans are each vertex's own coordinates, exactly (a face that is a product
     is searched group by group, and the opponent's subtrees that hold no plan are taken out
     first: :func:`_planless_subtrees`). ``limit``: the most bases of one search
     (:class:`~deterrence.errors.TooLargeError` past it). The branching face search that listed
