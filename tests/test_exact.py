@@ -292,34 +292,6 @@ def test_exact_is_the_only_flint_loader():
     assert loaders == ["core/exact.py"]
 
 
-def test_explore_bases_builds_a_state_only_when_it_visits_it():
-    """The walk over bases keeps its waiting neighbours as pivots, not as built states: a hub
-    with 1,000 neighbours, stopped after three states, has built two of them (eagerly it built
-    all 1,000, each a whole tableau in the vertex searches: 23 GB on a 65-sequence zero-sum face
-    with a limit of 300,000 bases), and every basis is still visited once."""
-    from itertools import islice
-
-    from deterrence.core.exact import explore_bases
-    from deterrence.errors import TooLargeError
-    built = []
-
-    def neighbours(state):
-        node = state[0]
-        targets = range(1, 1001) if node == 0 else [0, (node % 1000) + 1]
-
-        def pivot(t):
-            built.append(t)
-            return (t,)
-        return (((t,), lambda t=t: pivot(t)) for t in targets)
-    walk = explore_bases((0,), lambda s: s, neighbours, limit=10**6, too_large="too many")
-    assert len(list(islice(walk, 3))) == 3 and len(built) == 2
-    built.clear()
-    visited = list(explore_bases((0,), lambda s: s, neighbours, limit=10**6, too_large="too many"))
-    assert sorted(s[0] for s in visited) == list(range(1001)) and len(built) == 1000
-    with pytest.raises(TooLargeError, match="too many"):
-        list(explore_bases((0,), lambda s: s, neighbours, limit=500, too_large="too many"))
-
-
 # ------------------------------------------------------------------ the exact simplex method
 @settings(max_examples=200, deadline=None)
 @given(st.integers(1, 4).flatmap(lambda n: st.tuples(

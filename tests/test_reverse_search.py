@@ -1,6 +1,7 @@
 """The reverse search of :mod:`deterrence.core.reverse_search` against two oracles: every basis
-of a small polyhedron checked for lexicographic feasibility by brute force, and the depth-first
-walk of :func:`~deterrence.core.exact.explore_bases` that the vertex listings used before."""
+of a small polyhedron checked for lexicographic feasibility by brute force, and a depth-first
+walk over the graph of those bases that remembers every basis met (as the vertex listings did
+before: the package's ``explore_bases`` until stop 47)."""
 from fractions import Fraction
 from itertools import combinations
 
@@ -8,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from deterrence.core.exact import explore_bases, lex_min_ratio
+from deterrence.core.exact import lex_min_ratio
 from deterrence.core.reverse_search import reverse_search_bases
 from deterrence.errors import TooLargeError
 
@@ -101,23 +102,25 @@ def test_each_tableau_is_its_basis_solution(case):
 
 
 def _explored(M, b, first, free_from):
-    """The same bases by the depth-first walk of explore_bases with the same ratio test."""
+    """The same bases by a depth-first walk over the graph of lexicographic pivots that
+    remembers every basis met, in Fractions, with the same ratio test."""
     R, N = len(M), len(M[0])
     inv = _inverse([[M[r][c] for c in first] for r in range(R)])
     tab = [[sum(inv[i][k] * M[k][j] for k in range(R)) for j in range(N)]
            + [sum(inv[i][k] * b[k] for k in range(R))] + [Fraction(int(i == k)) for k in range(R)]
            for i in range(R)]
-
-    def neighbours(state):
-        T, basis = state
+    seen, todo = {frozenset(first)}, [(tab, tuple(first))]
+    while todo:
+        T, basis = todo.pop()
         for c in range(free_from):
             if c in basis:
                 continue
             column = [T[r][c] if basis[r] < free_from else 0 for r in range(R)]
             r = lex_min_ratio(column, [row[N] for row in T], range(N + 1, N + 1 + R), lambda i, k: T[i][k])
-            if r is not None:
-                yield basis[:r] + (c,) + basis[r + 1:], lambda T=T, r=r, c=c, basis=basis: _pivot(T, basis, r, c)
-    return {frozenset(s[1]) for s in explore_bases((tab, tuple(first)), lambda s: s[1], neighbours, 10_000, "")}
+            if r is not None and frozenset(basis[:r] + (c,) + basis[r + 1:]) not in seen:
+                seen.add(frozenset(basis[:r] + (c,) + basis[r + 1:]))
+                todo.append(_pivot(T, basis, r, c))
+    return seen
 
 
 def _pivot(T, basis, r, c):

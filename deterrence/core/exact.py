@@ -38,8 +38,8 @@ Paths and the switch
    Gauss–Jordan in Fractions without).
 4. Pivoting methods use :func:`bareiss_pivot` (one fraction-free pivot on a
    tableau of ints) and :func:`lex_min_ratio` (the exact lexicographic
-   minimum-ratio test); vertex enumerations walk the graph of feasible bases
-   with :func:`explore_bases` (each basis once, with a size guard); the simplex
+   minimum-ratio test); vertex enumerations walk the lexicographically feasible
+   bases by reverse search (:mod:`deterrence.core.reverse_search`); the simplex
    method runs on :class:`IntegerTableau` (Bland's rule: it cannot cycle), and
    :func:`maximise_exactly` solves a small linear program with it, two phases.
 5. Systems a caller builds in python-flint itself (the sparse integer chains of
@@ -60,7 +60,7 @@ import numpy as np
 
 __all__ = ["flint", "fraction_only", "from_fmpq", "to_fmpq", "positive_integer_matrix", "integer_row",
            "solve", "solve_scaled", "solve_consistent", "solve_flint", "bareiss_solve",
-           "bareiss_pivot", "lex_min_ratio", "explore_bases"]
+           "bareiss_pivot", "lex_min_ratio"]
 
 # ------------------------------------------------------------------ the flint loader and the switch
 _FLINT = []          # [module or None] once imported
@@ -486,45 +486,6 @@ def lex_min_ratio(column, rhs, keys=(), entry=None):
 
 def _entry_at(entry, key, i):
     return entry(i, key)
-
-
-def explore_bases(start, basis_of, neighbours, limit: int, too_large: str):
-    """Every tableau reachable from ``start`` by pivots, each basis visited once (depth first).
-
-    ``basis_of(state)`` gives a state's basis (a sequence of column indices);
-    ``neighbours(state)`` yields ``(basis, pivot)`` pairs, where ``pivot()`` builds
-    that neighbour's state (called only for a basis not seen before, so that no
-    pivot is computed twice). More than ``limit`` bases raise
-    :class:`~deterrence.errors.TooLargeError` with the message ``too_large``.
-    The vertex searches of correlated equilibria and of the sequence form walk
-    their polytopes with it (Avis and Fukuda 1992: the graph of (lexicographically)
-    feasible bases is connected and covers every vertex).
-
-    >>> succ = {0: [1, 2], 1: [0, 3], 2: [3], 3: []}     # a toy graph: state = basis = (node,)
-    >>> [s for s in explore_bases((0,), lambda s: s, lambda s: (((t,), lambda t=t: (t,)) for t in succ[s[0]]),
-    ...                           limit=10, too_large="too many")]
-    [(0,), (2,), (3,), (1,)]
-    """
-    from deterrence.errors import TooLargeError
-
-    def key(basis):         # a basis as one integer bitmask: a few bytes where a frozenset took kilobytes
-        return sum(1 << c for c in set(basis))
-    seen = {key(basis_of(start))}
-    # the pivots wait on the stack, not their tableaux: a tableau is built when its basis is
-    # visited, so the stack holds one parent tableau per waiting family, not one per basis
-    # (a 65-sequence zero-sum face filled 21 GB holding them)
-    todo = [lambda: start]
-    while todo:
-        state = todo.pop()()
-        yield state
-        for basis, pivot in neighbours(state):
-            mask = key(basis)
-            if mask in seen:
-                continue
-            seen.add(mask)
-            if len(seen) > limit:
-                raise TooLargeError(too_large)
-            todo.append(pivot)
 
 
 # ------------------------------------------------------------------ the exact simplex method

@@ -1,7 +1,7 @@
 """Every lexicographically feasible basis of a polyhedron by reverse search, in little memory.
 
 The vertex enumerations of the sequence form walk the graph of a polyhedron's feasible bases.
-A depth-first walk over that graph (:func:`~deterrence.core.exact.explore_bases`) must remember
+A depth-first walk over that graph (the package's ``explore_bases`` until stop 47) must remember
 every basis it has met and keeps a tableau for each waiting branch: about 10 KB a basis on the
 faces of the 137-sequence random tree, 1.1 GB at 100,000 bases. Reverse search walks a spanning
 tree of the same graph instead, defined by a pivoting rule, so that it remembers nothing but

@@ -17,8 +17,8 @@ References
   and deviation ``b``: ``sum_s x(s) (u_i(s) - u_i(b, s_-i)) >= 0``.
 * R. G. Bland, "New finite pivoting rules for the simplex method", Math. Oper.
   Res. 2 (1977): the anti-cycling rule of the exact simplex method used here;
-  D. Avis and K. Fukuda (1992) for vertex enumeration over the graph of feasible
-  bases (that graph is connected, so a search from one basis finds every vertex).
+  D. Avis and K. Fukuda (1992) for vertex enumeration by reverse search over the
+  lexicographically feasible bases (they meet every vertex).
 
 Steps
 -----
@@ -36,9 +36,10 @@ Steps
    made exact by pivoting its columns into the integer tableau (steps 2-3 are
    then skipped unless that basis is not exactly feasible):
    at the end every reduced cost is <= 0, an exact certificate of optimality.
-   Or: vertex enumeration, a breadth-first search over every feasible basis by
-   single pivots (those that keep the right-hand side nonnegative), each basis
-   giving a vertex.
+   Or: vertex enumeration from phase I's basis, a reverse search over the
+   lexicographically feasible bases (:mod:`deterrence.core.reverse_search`:
+   they meet every vertex; each basis once, in the memory of one path), each
+   basis giving a vertex.
 5. Every distribution returned is checked again against every incentive
    constraint in Fractions with the game's own payoffs
    (:func:`certified_correlated`).
@@ -52,12 +53,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
-from functools import partial
 from itertools import product
 
 import numpy as np
 
-from deterrence.core.exact import IntegerTableau, explore_bases
+from deterrence.core.exact import IntegerTableau
 from deterrence.core.numbers import format_exact
 from deterrence.errors import GameError, NotAnEquilibriumError
 from deterrence.solvers.result import EquilibriumSequence
@@ -410,7 +410,7 @@ def _solve(game, coarse, objective, vertices, max_bases, warm_start=True):
     method = "coarse_correlated" if coarse else "correlated"
     if vertices:
         tab, n, k = _build(game, coarse)
-        found = _enumerate_vertices(tab, n, k, max_bases)
+        found = _enumerate_vertices(game, coarse, tab, n, k, max_bases)
         eqs = tuple(certified_correlated(game, x, coarse) for x in found)
         return CorrelatedResult(equilibria=eqs, method=method, objective="vertices", value=None,
                                 complete=True, players=game.players, actions=game.actions)
@@ -431,31 +431,25 @@ def _solve(game, coarse, objective, vertices, max_bases, warm_start=True):
                                    "is <= 0"),))
 
 
-def _enumerate_vertices(start, n, k, max_bases) -> list:
-    """Every vertex of the polytope: the feasible bases reachable from ``start`` (all of
-    them, degenerate pivots included, so that no vertex is missed)."""
-    def neighbours(tab):
-        rhs = [row[-1] for row in tab.T]
-        for j in range(n + k):
-            if j in tab.basis:
-                continue
-            col = [row[j] for row in tab.T]
-            low = min((Fraction(rhs[r], col[r]) for r in range(len(col)) if col[r] > 0), default=None)
-            for r, a in enumerate(col):
-                if a != 0 and (rhs[r] == 0 or (a > 0 and Fraction(rhs[r], a) == low)):
-                    yield tab.basis[:r] + [j] + tab.basis[r + 1:], partial(_pivoted, tab, r, j)
-
-    message = (f"the correlated polytope has more than {max_bases} feasible bases; "
+def _enumerate_vertices(game, coarse, start, n, k, max_bases) -> list:
+    """Every vertex of the polytope: its lexicographically feasible bases, by reverse search
+    from the feasible basis of ``start`` (:func:`~deterrence.core.reverse_search.reverse_search_bases`:
+    those bases meet every vertex, each basis once, with one path's tableaux in memory)."""
+    from deterrence.core.reverse_search import reverse_search_bases
+    rows, _, _ = _integer_rows(game, coarse)
+    # the equation form of _initial_tableau without its artificial: -A x + s = 0, sum x = 1
+    M = [[-v for v in row] + [int(j == r) for j in range(k)] for r, row in enumerate(rows)]
+    M.append([1] * n + [0] * k)
+    message = ("the correlated polytope has more than {limit} feasible bases; "
                "maximise an objective instead, or raise max_bases")
-    vertices = {tuple(_vertex(tab, n)) for tab in explore_bases(start, lambda t: t.basis, neighbours,
-                                                                max_bases, message)}
+    vertices = set()
+    for T, basis, d in reverse_search_bases(M, [0] * k + [1], start.basis, n + k, max_bases, message):
+        x = [Fraction(0)] * n
+        for r, c in enumerate(basis):
+            if c < n:
+                x[c] = Fraction(T[r][n + k], d)
+        vertices.add(tuple(x))
     return sorted((list(v) for v in vertices), key=lambda v: [-p for p in v])
-
-
-def _pivoted(tab, r, j):
-    new = tab.copy()
-    new.pivot(r, j)
-    return new
 
 
 def correlated_equilibria(game, objective="welfare", vertices: bool = False,

@@ -361,7 +361,9 @@ class _Polyhedron:
         columns, with the duals of its basic rows zero. ``basis``: ``(basic columns, basic
         rows)`` of the LP as the solver reports it (HiGHS); without it (SciPy reports none)
         the columns whose float reduced cost is zero and the rows whose float dual is zero
-        stand in. The equations are solved exactly (:func:`~deterrence.core.exact.solve_consistent`). The LP's columns
+        stand in. The equations are solved exactly: a square system of :data:`LIFT_FROM` unknowns or
+        more by the sparse numeric lifting first (:func:`_lifted`), else (or when it declines) by
+        :func:`~deterrence.core.exact.solve_consistent`. The LP's columns
         and their costs: ``z_c`` (0; ``M`` above, -1 in the strict row of ``c``), ``tau`` (-1;
         1 in every strict row), ``a+_r`` and ``a-_r`` (the penalty; +-1 in row ``r``), in
         that order; its rows: ``M``'s, then one per label. When the equations are
