@@ -51,10 +51,38 @@ def test_lifting_equals_flint_or_declines(system):
         expected = flint_answer(n, entries, diag, columns)
     except ZeroDivisionError:                  # singular: the lifting is only for nonsingular A
         return
-    found = solve_sparse_lifting(n, entries, diag, columns)
-    if found is not None:                      # None: the caller solves by FLINT instead
-        assert found == expected
-        assert found[1] > 0
+    for small_answer in (False, True):         # the early attempts too: the same answer or None
+        found = solve_sparse_lifting(n, entries, diag, columns, small_answer=small_answer)
+        if found is not None:                  # None: the caller solves by FLINT instead
+            assert found == expected
+            assert found[1] > 0
+
+
+def test_early_attempts_answer_a_small_denominator_in_few_steps():
+    """``small_answer``: a dominant diagonal of 1,000 and right-hand sides its multiples give an
+    integer answer, found at the first early attempt (3 steps) rather than after the Hadamard
+    bound's schedule (dozens of steps for 200 unknowns): fewer SuperLU solves."""
+    from unittest import mock
+    import deterrence.core.exact_lifting as lifting
+    n = 200
+    rng = np.random.default_rng(3)
+    rows = np.repeat(np.arange(n), 3).tolist()
+    cols = rng.integers(0, n, size=3 * n).tolist()
+    vals = rng.integers(-5, 6, size=3 * n).tolist()
+    x = rng.integers(-9, 10, size=n).tolist()
+    A = flint.fmpz_mat(n, n)
+    for i, j, v in zip(rows, cols, vals):
+        A[i, j] += v
+    for i in range(n):
+        A[i, i] += 1000
+    b = (A * flint.fmpz_mat(n, 1, x)).entries()
+    for small_answer, most in ((True, 4), (False, None)):
+        with mock.patch.object(lifting, "_attempt", wraps=lifting._attempt) as attempt:
+            num, den = solve_sparse_lifting(n, (rows, cols, vals), 1000, [[int(v) for v in b]],
+                                            small_answer=small_answer)
+        assert (num.entries(), den) == (x, 1)
+        steps = len(attempt.call_args_list[0].args[2])
+        assert steps <= most if most else steps > 4
 
 
 def test_lifting_solves_the_well_conditioned_systems():

@@ -52,14 +52,16 @@ ATTEMPT_EVERY = 4
 ATTEMPT_GROWTH = 1.06
 
 
-def solve_sparse_lifting(n, nonzeros, diag, B):
+def solve_sparse_lifting(n, nonzeros, diag, B, small_answer: bool = False):
     """Exact solution of ``A X = B`` with ``A = diag * I + S``, ``S`` the ``n x n`` integer
     matrix with the given nonzeros ``(rows, cols, values)`` (repeated positions add
     up) and ``B`` a list of integer columns. ``A`` must be nonsingular (the caller knows
     it). Returns ``(numerators, den)``, a python-flint ``fmpz_mat`` (``n x len(B)``) and a
     positive integer, the least common denominator, with ``A numerators = den B``
     checked exactly; or ``None`` when the lifting cannot give it (entries too large
-    for int64, an ill-conditioned ``A``): then solve by FLINT.
+    for int64, an ill-conditioned ``A``): then solve by FLINT. ``small_answer``: the
+    answer's denominator is expected far below ``det A`` (the duals of a certificate):
+    attempts start after 3 steps and grow by half each time, up to the usual schedule.
 
     >>> num, den = solve_sparse_lifting(2, ([0, 1], [1, 0], [1, 1]), 2, [[1, 2]])
     >>> num.entries(), den                      # [[2, 1], [1, 2]] X = [1, 2]: X = [0, 1]
@@ -110,7 +112,8 @@ def solve_sparse_lifting(n, nonzeros, diag, B):
     combined = 0                      # sum_i weights_i N_i, kept step by step
     # first attempt at 0.8 of the Hadamard bound (the denominator is usually a large part
     # of det A, and needs twice its bits), then 6% more digits each time
-    next_attempt = max(ATTEMPT_EVERY, int(0.8 * log_h) // DIGIT_BITS)
+    usual = max(ATTEMPT_EVERY, int(0.8 * log_h) // DIGIT_BITS)
+    next_attempt = min(3, usual) if small_answer else usual
     for k in range(max_steps + 1):
         # step 0: the integer part (scale 1), so that large right-hand sides leave a small
         # residual; then 32 bits a step
@@ -128,6 +131,8 @@ def solve_sparse_lifting(n, nonzeros, diag, B):
         combined = (combined << DIGIT_BITS) + (int(high @ weights) << 26) + int((flat - (high << 26)) @ weights)
         if k >= next_attempt or k == max_steps:
             next_attempt = max(k + ATTEMPT_EVERY, int(k * ATTEMPT_GROWTH))
+            if small_answer and k < usual:    # early attempts: 3, 4, 6, 9, ... then the usual ones
+                next_attempt = min(max(k + 1, k * 3 // 2), usual)
             found = _attempt(flint, combined, steps, exact_rows, B_cols)
             if found is not None:
                 num, den = found

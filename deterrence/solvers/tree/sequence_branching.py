@@ -599,7 +599,7 @@ def _lifted(rows, n):
                 where_r.append(r)
                 where_c.append(c)
                 values.append(v)
-    found = solve_sparse_lifting(n, (where_r, where_c, values), 0, [[value for _, value in rows]])
+    found = solve_sparse_lifting(n, (where_r, where_c, values), 0, [[value for _, value in rows]], small_answer=True)
     if found is None:
         return None
     numerators, den = found
