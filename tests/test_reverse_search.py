@@ -116,7 +116,7 @@ def _explored(M, b, first, free_from):
             if c in basis:
                 continue
             column = [T[r][c] if basis[r] < free_from else 0 for r in range(R)]
-            r = lex_min_ratio(column, [row[N] for row in T], range(N + 1, N + 1 + R), lambda i, k: T[i][k])
+            r = lex_min_ratio(column, [row[N] for row in T], range(N + 1, N + 1 + R), lambda i, k, T=T: T[i][k])
             if r is not None and frozenset(basis[:r] + (c,) + basis[r + 1:]) not in seen:
                 seen.add(frozenset(basis[:r] + (c,) + basis[r + 1:]))
                 todo.append(_pivot(T, basis, r, c))
