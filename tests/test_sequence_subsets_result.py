@@ -182,6 +182,25 @@ def test_independent_parts_answered_by_their_subsets(monkeypatch):
     assert [len(p["subsets"]) for p in out["parts"]] == [3, 3]   # a nondegenerate game: each equilibrium alone
 
 
+def test_face_work_bounds_each_face_by_its_tableau_size():
+    """face_work: a face's search gets at most face_work / (rows x columns) bases. On the
+    29-sequence tree (3 subsets), 10,000 entries' worth lists the two smaller subsets and stops at
+    the third, whose face needs more bases than its share, though fewer than face_limit; 10**5
+    lists all three, as without the bound; the refusal names the face's own bound."""
+    from deterrence.errors import TooLargeError
+    from deterrence.solvers.tree.subgame_subsets import maximal_nash_subsets
+    tree = seeded_rounds(8)
+    full = maximal_nash_subsets(tree, vertices=True)
+    roomy = maximal_nash_subsets(tree, vertices=True, face_work=10**5, large_faces="stop")
+    assert [s.plans for s in roomy] == [s.plans for s in full]
+    tight = maximal_nash_subsets(tree, vertices=True, face_work=10**4, large_faces="stop")
+    assert sum(s.plans is not None for s in tight) == len(full) - 1
+    assert all(s.plans == f.plans for s, f in zip(tight, full) if s.plans is not None)
+    with pytest.raises(TooLargeError, match=r"passed \d+ bases") as refused:
+        maximal_nash_subsets(tree, vertices=True, face_work=10**4)
+    assert int(str(refused.value).split("passed ")[1].split(" ")[0].replace(",", "")) < 10**4
+
+
 def test_large_faces_stop_lists_the_small_faces_first():
     """large_faces="stop": the faces are listed from the fewest open labels up, and the first one
     past face_limit leaves it and every larger one unlisted; "refuse" names the refusal."""

@@ -337,6 +337,12 @@ def _listed(tree, sf, plans, how):
 #: faces of the 137-sequence tree pass 1,000,000, at about 2,000 bases a second: the reverse
 #: search keeps one path's tableaux, so the bound is time, not memory).
 FACE_STEPS = 50_000
+#: And at most this many tableau entries' worth of pivots in one face's search without an
+#: explicit limit: ``FACE_WORK / (rows x columns)`` bases, about 20 s a face whatever its size (a
+#: pivot costs about the tableau's size). The 65-sequence tree's largest face (29 x 44) takes
+#: 40,430 bases, 5.2e7 of it; with a bound on bases alone, the faces of the 569-sequence tree
+#: took 238 s before the first was given up.
+FACE_WORK = 100_000_000
 def distinct_extreme_equilibria(subsets) -> int:
     """How many distinct extreme equilibria the maximal Nash subsets hold (each with its faces'
     vertex plans listed), without gathering their pairs: a subset's extreme equilibria are every
@@ -376,7 +382,8 @@ def _subset_equilibria(tree, sf, limit):
     # an explicit limit is a number of equilibria to list (the advice below passes the count) and
     # a budget: the searches take at least their defaults with it (as the parts do)
     subsets = subsets_of(tree, limit=max(DEFAULT_NODES, limit or 0), vertices=True,
-                         face_limit=max(FACE_STEPS, limit or 0), large_faces="stop")
+                         face_limit=max(FACE_STEPS, limit or 0), large_faces="stop",
+                         face_work=None if explicit else FACE_WORK)
     most = max(DEFAULT_PAIRS, limit) if explicit else DEFAULT_PAIRS
     count = None
     if all(s.plans is not None for s in subsets):
@@ -398,8 +405,9 @@ def _subset_equilibria(tree, sf, limit):
                   f"{'with this limit' if most > DEFAULT_PAIRS else 'by default'} (pass limit={count} to list them)",)
     else:
         notes += (f"the vertices of {unlisted} of the {len(subsets)} subsets' faces are not listed: the faces are "
-                  f"listed from the smallest up, and one passed {max(FACE_STEPS, limit or 0):,} bases (pass a larger "
-                  "limit to search further)",)
+                  f"listed from the smallest up, and one passed its limit ({max(FACE_STEPS, limit or 0):,} bases"
+                  f"{'' if explicit else f', fewer on a larger face: {FACE_WORK:,} tableau entries of pivots'}; pass "
+                  "a larger limit to search further)",)
     return SequenceFormResult(equilibria, "sequence_form", True, True, tree.players, notes=notes,
                               subsets=tuple(subsets), count=count)
 

@@ -188,13 +188,17 @@ def _subsets(tree: GameTree, limit: int) -> tuple:
 
 
 def maximal_nash_subsets(tree: GameTree, *, limit: int = DEFAULT_NODES, vertices: bool = False,
-                         face_limit: int = DEFAULT_FACE_BASES, large_faces: str = "refuse") -> list:
+                         face_limit: int = DEFAULT_FACE_BASES, large_faces: str = "refuse",
+                         face_work: int | None = None) -> list:
     """The maximal Nash subsets of a two-player tree with perfect recall and exact payoffs, each
     with one certified extreme equilibrium (:class:`NashSubset`); the steps are the module's.
     ``limit``: the search nodes allowed for each subgame's search (a named refusal past it).
     ``vertices``: also list the plans at each face's vertices (``NashSubset.plans``, by a vertex
     enumeration of each face: :func:`_face_plans`; on large trees the faces can have thousands of
-    vertices), searching at most ``face_limit`` bases of each face (a named refusal past it).
+    vertices), searching at most ``face_limit`` bases of each face (a named refusal past it);
+    ``face_work``: also at most ``face_work`` divided by the face's tableau size (rows times
+    columns) bases, a bound on time that is the same for small and large faces (a pivot costs
+    about the tableau's size).
     ``large_faces="stop"`` instead lists the subsets' faces from the fewest open labels up (by
     each subset's larger face) and stops at the first face past ``face_limit``: that subset and the
     larger ones keep
@@ -244,7 +248,7 @@ def maximal_nash_subsets(tree: GameTree, *, limit: int = DEFAULT_NODES, vertices
     order = sorted(range(len(out)), key=lambda i: max(side.labelled - len(t) for side, t in zip(sides, kept[i])))
     for i in order:
         try:
-            out[i] = replace(out[i], plans=_face_plans(sides, kept[i], face_limit))
+            out[i] = replace(out[i], plans=_face_plans(sides, kept[i], face_limit, face_work))
         except TooLargeError:
             if large_faces == "refuse":
                 raise
@@ -252,7 +256,7 @@ def maximal_nash_subsets(tree: GameTree, *, limit: int = DEFAULT_NODES, vertices
     return out
 
 
-def _face_plans(sides, pair, limit: int = DEFAULT_FACE_BASES) -> tuple:
+def _face_plans(sides, pair, limit: int = DEFAULT_FACE_BASES, work: int | None = None) -> tuple:
     """Each player's plans at the vertices of their face of ``pair`` (exact, sorted).
 
     The face, with its tight columns deleted, is a polyhedron in equation form of its own
@@ -267,11 +271,11 @@ def _face_plans(sides, pair, limit: int = DEFAULT_FACE_BASES) -> tuple:
     plans = {}
     # the face with more open labels first: when one passes the limit it is most likely that one
     for k in sorted((0, 1), key=lambda k: len(pair[k]) - sides[k].labelled):
-        plans[k] = tuple(sorted(list(p) for p in _face_vertex_plans(sides[k], pair[k], limit, k)))
+        plans[k] = tuple(sorted(list(p) for p in _face_vertex_plans(sides[k], pair[k], limit, k, work)))
     return plans[0], plans[1]
 
 
-def _face_vertex_plans(side, tight, limit: int, player: int = 0) -> set:
+def _face_vertex_plans(side, tight, limit: int, player: int = 0, work: int | None = None) -> set:
     """The own plans (tuples, ints where integral) at the vertices of ``side``'s face with the
     columns ``tight`` at zero. The face is a product of one polyhedron per group of columns that
     no equation joins (:meth:`_Polyhedron.split`): its vertices are every choice of one vertex
@@ -293,7 +297,8 @@ def _face_vertex_plans(side, tight, limit: int, player: int = 0) -> set:
         held = set(tight) | {c for c in zero if c not in members}
         own = sorted(c for c in members if c < side.n_own)
         # zero is a vertex of the smaller face with held at zero too: the group's search starts there
-        alternatives.append({tuple(plan[c] for c in own) for plan in _vertex_search(side, held, zero, limit, player)})
+        alternatives.append({tuple(plan[c] for c in own)
+                             for plan in _vertex_search(side, held, zero, limit, player, work)})
     plans = set()
     for choice in product(*alternatives):
         plan = list(start)
@@ -304,7 +309,7 @@ def _face_vertex_plans(side, tight, limit: int, player: int = 0) -> set:
     return plans
 
 
-def _vertex_search(side, tight, zero, limit: int, player: int) -> list:
+def _vertex_search(side, tight, zero, limit: int, player: int, work: int | None = None) -> list:
     """The own plans (lists of Fractions) at the vertices of the face with ``tight`` at zero, from
     its vertex with the labels ``zero`` at zero (:func:`_vertex_zeros`), by
     :func:`~deterrence.solvers.tree._sequence_vertices._vertices` on the face's own equation form
@@ -336,6 +341,8 @@ def _vertex_search(side, tight, zero, limit: int, player: int) -> list:
     basis = [order[next(j for j in range(len(order)) if ref[i, j] != 0)] for i in range(rank)]
     if not chosen <= set(basis):
         raise SolverError("internal error: the first vertex of a Nash subset's face is not a vertex")
+    if work is not None:                 # a pivot costs about the tableau's size: the same time bound
+        limit = min(limit, max(1, work // (len(M) * len(keep))))
     try:
         found = _vertices(M, b, basis, len(own), labelled - len(own), labelled, limit)
     except TooLargeError:
