@@ -104,53 +104,45 @@ def reverse_search_bases(M, b, basis, free_from: int, limit: int,
     basis = list(basis)
     found = 1
     yield T, basis, d
-    # the path from the root: each entry a basis, its tableau and the next column to try as a child
-    path = [(T, basis, d, 0)]
+    # the path from the root: each entry a basis's tableau, basis, d and its children still to walk
+    path = [(T, basis, d, _children(T, basis, free_from, R, rhs, keys))]
     while path:
-        T, basis, d, start = path.pop()
-        child = _next_child(T, basis, start, free_from, R, rhs, keys)
+        T, basis, d, children = path[-1]
+        child = next(children, None)
         if child is None:
-            continue                          # every child of this basis is walked: back to its parent
-        c, r = child
-        path.append((T, basis, d, c + 1))
+            path.pop()                        # every child of this basis is walked: back to its parent
+            continue
         found += 1
         if found > limit:
             raise TooLargeError(too_large.format(limit=limit))
+        c, r = child
         T = T[:]
         d = bareiss_pivot(T, r, c, d)         # the pivot entry is positive, so d stays positive
         basis = basis[:r] + [c] + basis[r + 1:]
         yield T, basis, d
-        path.append((T, basis, d, 0))
+        path.append((T, basis, d, _children(T, basis, free_from, R, rhs, keys)))
 
 
-def _next_child(T, basis, start, free_from, R, rhs, keys):
-    """``(c, r)``: the least column ``c >= start`` whose pivot from ``basis`` (leaving row ``r``)
-    leads to a child of ``basis`` in the reverse-search tree (step 4), or None."""
+def _children(T, basis, free_from, R, rhs, keys):
+    """Each ``(c, r)``, by increasing column ``c``, whose pivot from ``basis`` (leaving row ``r``)
+    leads to a child of ``basis`` in the reverse-search tree (step 4)."""
     cost = T[R]
     in_basis = set(basis)
     nonbasic = [j for j in range(free_from) if j not in in_basis]
     free_rows = [r for r in range(R) if basis[r] >= free_from]
     values = [row[rhs] for row in T[:R]]
-    entry = _entry(T)
     for c in nonbasic:
-        if c < start or cost[c] <= 0:         # the objective must rise from basis to child
+        if cost[c] <= 0:                      # the objective must rise from basis to child
             continue
         column = [T[r][c] for r in range(R)]
         for r in free_rows:                   # a free column never leaves
             column[r] = 0
-        r = lex_min_ratio(column, values, keys, entry)
+        r = lex_min_ratio(column, values, keys, lambda i, key: T[i][key])
         if r is None:                         # an unbounded edge: no basis there
             continue
         leaving, p, row, rc = basis[r], T[r][c], T[r], cost[c]
         if all(j == c or j >= leaving or cost[j] * p - rc * row[j] >= 0 for j in nonbasic):
-            return c, r
-    return None
-
-
-def _entry(T):
-    def entry(i, key):
-        return T[i][key]
-    return entry
+            yield c, r
 
 
 __all__ = ["first_tableau", "reverse_search_bases"]

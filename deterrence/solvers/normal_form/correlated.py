@@ -343,12 +343,13 @@ def _drop_artificial(tab, n, k):
 
 
 def _build(game, coarse):
-    """A feasible tableau by phase I (the artificial driven to 0)."""
+    """``(tableau, n, k, rows)``: a feasible tableau by phase I (the artificial driven to 0), and
+    the incentive rows it was built from."""
     rows, n, k = _integer_rows(game, coarse)
     tab = _initial_tableau(rows, n, k)
     tab.simplex([0] * (n + k) + [-1], range(n + k + 1))
     # a correlated equilibrium exists, so the artificial ends at 0
-    return _drop_artificial(tab, n, k), n, k
+    return _drop_artificial(tab, n, k), n, k, rows
 
 
 def _warm_start(game, coarse, weights):
@@ -409,8 +410,8 @@ def _objective(game, objective, n):
 def _solve(game, coarse, objective, vertices, max_bases, warm_start=True):
     method = "coarse_correlated" if coarse else "correlated"
     if vertices:
-        tab, n, k = _build(game, coarse)
-        found = _enumerate_vertices(game, coarse, tab, n, k, max_bases)
+        tab, n, k, rows = _build(game, coarse)
+        found = _enumerate_vertices(rows, tab, n, k, max_bases)
         eqs = tuple(certified_correlated(game, x, coarse) for x in found)
         return CorrelatedResult(equilibria=eqs, method=method, objective="vertices", value=None,
                                 complete=True, players=game.players, actions=game.actions)
@@ -419,7 +420,7 @@ def _solve(game, coarse, objective, vertices, max_bases, warm_start=True):
     # HiGHS's optimal basis made exact (then the exact simplex only confirms it); else phase I
     tab = _warm_start(game, coarse, weights) if warm_start else None
     if tab is None:
-        tab, n, k = _build(game, coarse)
+        tab, n, k, _ = _build(game, coarse)
     k = len(tab.basis) - 1
     tab.simplex(weights + [0] * k, range(n + k))
     x = _vertex(tab, n)
@@ -431,19 +432,18 @@ def _solve(game, coarse, objective, vertices, max_bases, warm_start=True):
                                    "is <= 0"),))
 
 
-def _enumerate_vertices(game, coarse, start, n, k, max_bases) -> list:
+def _enumerate_vertices(rows, start, n, k, max_bases) -> list:
     """Every vertex of the polytope: its lexicographically feasible bases, by reverse search
     from the feasible basis of ``start`` (:func:`~deterrence.core.reverse_search.reverse_search_bases`:
     those bases meet every vertex, each basis once, with one path's tableaux in memory)."""
     from deterrence.core.reverse_search import reverse_search_bases
-    rows, _, _ = _integer_rows(game, coarse)
     # the equation form of _initial_tableau without its artificial: -A x + s = 0, sum x = 1
-    M = [[-v for v in row] + [int(j == r) for j in range(k)] for r, row in enumerate(rows)]
-    M.append([1] * n + [0] * k)
+    initial = _initial_tableau(rows, n, k).T
+    M, b = [row[:n + k] for row in initial], [row[-1] for row in initial]
     message = ("the correlated polytope has more than {limit} feasible bases; "
                "maximise an objective instead, or raise max_bases")
     vertices = set()
-    for T, basis, d in reverse_search_bases(M, [0] * k + [1], start.basis, n + k, max_bases, message):
+    for T, basis, d in reverse_search_bases(M, b, start.basis, n + k, max_bases, message):
         x = [Fraction(0)] * n
         for r, c in enumerate(basis):
             if c < n:

@@ -4,8 +4,9 @@ Shared by the vertex enumeration of both polyhedra
 (:func:`~deterrence.solvers.tree.sequence_enumeration.extreme_equilibrium_plans`) and the
 search of the optimal faces of zero-sum trees
 (:mod:`~deterrence.solvers.tree.sequence_zero_sum`): a first vertex from a pure plan and
-the other player's best reply (:func:`_first_basis`), the fraction-free tableau of a basis
-(:func:`_tableau`) and its pivots (:func:`_pivoted`), and every vertex by the reverse search
+the other player's best reply (:func:`_first_basis`), the pivots of a fraction-free tableau
+(:func:`_pivoted`; the tableau of a first basis is
+:func:`~deterrence.core.reverse_search.first_tableau`'s), and every vertex by the reverse search
 over the lexicographically feasible bases (:func:`_vertices`, by
 :func:`~deterrence.core.reverse_search.reverse_search_bases`; Avis and Fukuda 1992: each
 basis met once, memory for the current path only). No code was copied.
@@ -14,7 +15,6 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from deterrence.errors import GameError
 from deterrence.solvers.tree.sequence_form import best_response_value, pure_plan
 
 
@@ -52,24 +52,6 @@ def _vertices(M, b, basis, n_own, n_opp, free_from, limit):
                     plan[col] = Fraction(T[r][rhs], d)
             vertices[mask] = plan
     return vertices
-
-
-def _tableau(M, b, basis):
-    """``(T, d)``: the fraction-free tableau ``d [B^-1 M | B^-1 b | B^-1]`` of a basis (its
-    columns ``basis``, in row order) and ``d = det B``; the last ``len(M)`` columns (``d`` times
-    the start's inverse) are the keys of the lexicographic ratio test."""
-    from deterrence.core.exact import flint_module
-    flint = flint_module()
-    R, ncols = len(M), len(M[0])
-    Bm = flint.fmpz_mat(R, R, [M[r][c] for r in range(R) for c in basis])
-    det = int(Bm.det())
-    if det == 0:
-        raise GameError("internal error: the first basis of the sequence-form polyhedron is singular")
-    aug = flint.fmpq_mat(R, ncols + 1, [v for r in range(R) for v in M[r] + [b[r]]])
-    S = flint.fmpq_mat(Bm).solve(aug) * det
-    T0 = [[int(S[r, c].p) for c in range(ncols + 1)] + [det * (r == k) for k in range(R)]
-          for r in range(R)]
-    return T0, det
 
 
 def _pivoted(T, bas, d, best, c):

@@ -84,8 +84,10 @@ def _optimal_basis(M, b, basis, free_from, root):
     """The lexicographic simplex method from a feasible ``basis``, minimising column ``root``
     (a free column, always basic): ``(tableau, basis, determinant)`` of an optimal basis."""
     from deterrence.core.exact import lex_min_ratio
-    from deterrence.solvers.tree._sequence_vertices import _pivoted, _tableau
-    T, d = _tableau(M, b, basis)
+    from deterrence.core.reverse_search import first_tableau
+    from deterrence.solvers.tree._sequence_vertices import _pivoted
+    T, d = first_tableau(M, b, basis, free_from)
+    T = T[:-1]                                             # without the reverse search's cost row
     bas, R, rhs = list(basis), len(M), len(M[0])
     identity = list(range(rhs + 1, rhs + 1 + R))           # d * B^-1 of the start: the lex keys
     while True:
