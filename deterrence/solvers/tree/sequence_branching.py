@@ -117,6 +117,7 @@ from fractions import Fraction
 from itertools import product
 from math import gcd, lcm
 
+from deterrence.core.highs import have_highspy as _have_highspy, quiet_highs as _quiet_highs
 from deterrence.core.numbers import float_array
 from deterrence.core.union_find import UnionFind
 from deterrence.errors import SolverError, TooLargeError
@@ -663,34 +664,6 @@ def _closest_fraction(n: int, d: int, max_denominator: int) -> tuple:
     if abs(p1 * d0 - n0 * q1) * qb <= abs(pb * d0 - n0 * qb) * q1:
         return p1, q1
     return pb, qb
-
-
-def _have_highspy() -> bool:
-    try:
-        import highspy  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-def _quiet_highs():
-    """A ``highspy.Highs`` without its banner: HiGHS prints it from C on the first
-    construction, straight to file descriptor 1, where it would spoil ``--json`` output."""
-    import os
-    import sys
-
-    import highspy
-    sys.stdout.flush()
-    saved = os.dup(1)
-    try:
-        with open(os.devnull, "w") as devnull:
-            os.dup2(devnull.fileno(), 1)
-            h = highspy.Highs()
-            h.setOptionValue("output_flag", False)
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-    return h
 
 
 class _HighsModel:
