@@ -7,15 +7,18 @@ from fractions import Fraction
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_extreme_points import _is_mixture
 from test_sequence_form import hidden_round_tree, kuhn, random_trees
 from tree_helpers import real_tree_reader  # noqa: F401 (autouse fixture)
 
 from deterrence.core.tree import GameTree, chance, decision, terminal
 from deterrence.errors import TooLargeError
+from deterrence.solvers.nash_subsets import maximal_nash_subsets
 from deterrence.solvers.tree import sequence_branching
 from deterrence.solvers.tree.sequence_branching import branching_equilibrium_plans
 from deterrence.solvers.tree.sequence_enumeration import (
     extreme_equilibrium_plans,
+    extreme_of_subsets,
     sequence_form_equilibria,
 )
 from deterrence.solvers.tree.sequence_form import certify_plans, plan_from_behaviour, sequence_form
@@ -47,10 +50,31 @@ def same_as_vertex_enumeration(tree):
 @pytest.mark.parametrize("make", [kuhn, lambda: hidden_round_tree(1), lambda: hidden_round_tree(2)],
                          ids=["kuhn", "rounds1", "rounds2"])
 def test_same_extreme_equilibria_as_the_vertex_enumeration(make):
+    """The listed equilibria are the extreme points of the maximal Nash subsets among the
+    completely labelled vertex pairs, the same plans as the vertex enumeration's; every vertex
+    pair left out is, exactly, a mixture of the kept plans of a subset it lies in."""
     tree = make()
     plans = same_as_vertex_enumeration(tree)
+    kept, subsets = extreme_of_subsets(plans)
     every = sequence_form_equilibria(tree, search="branching")
-    assert every.complete and len(every) == len(plans)
+    assert every.complete and len(every) == len(kept)
+    sf = sequence_form(tree)
+    listed = plan_set((plan_from_behaviour(sf, 0, moves(tree, e, 0)), plan_from_behaviour(sf, 1, moves(tree, e, 1)))
+                      for e in every)
+    assert listed == plan_set(kept)
+    assert sorted(map(len, every.cliques)) == sorted(map(len, subsets))
+    # by brute force (the exact simplex method): a pair is kept exactly when, in some maximal
+    # Nash subset holding it, neither plan is a mixture of the subset's other plans
+    pairs = sorted(plan_set(plans))
+    cliques = [[pairs[i] for i in c] for c in maximal_nash_subsets(pairs)]
+
+    def extreme_in(xy, clique):
+        return all(not _is_mixture(xy[k], [o for o in {p[k] for p in clique} if o != xy[k]]) for k in (0, 1))
+    assert plan_set(kept) == {xy for xy in pairs if any(xy in c and extreme_in(xy, c) for c in cliques)}
+
+
+def moves(tree, e, player):
+    return {s.name: e.behaviour[s.key] for s in tree.infosets_of(player)}
 
 
 def test_without_highspy_the_scipy_path_agrees(monkeypatch):
@@ -558,7 +582,8 @@ def test_the_search_shows_its_nodes_and_equilibria_when_asked(capsys, monkeypatc
     assert plans == plan_set(extreme_equilibrium_plans(sequence_form(tree)))
     assert sum(bars[0].steps) == nodes > sequence_branching._BAR_STEP
     assert bars[0].postfixes[0].endswith("equilibria so far")
-    assert bars[0].postfixes[-1] == f"{len(shown)} equilibria"
+    # the search counts the equilibria it finds (its vertex pairs); the extreme ones are listed
+    assert bars[0].postfixes[-1] == f"{len(plans)} equilibria" and len(shown) < len(plans)
     with pytest.raises(Exception, match="progress must be True, False or None"):
         sequence_form_equilibria(tree, progress="yes")
 

@@ -110,7 +110,7 @@ def test_faces_too_large_to_list_are_said_so(monkeypatch):
     out = result.to_json()
     assert out["count"] is None
     assert [k for k, s in enumerate(out["subsets"]) if "vertices" not in s] == unlisted
-    assert f"the vertices of {len(unlisted)} of the {len(result.subsets)} subsets' faces are not listed" \
+    assert f"the extreme plans of {len(unlisted)} of the {len(result.subsets)} subsets' faces are not listed" \
         in result.to_text()
     page = result._repr_html_()
     assert "not listed" in page and page.index("not listed") < page.index("<p>Note: ")   # counts before notes

@@ -1,6 +1,6 @@
 """The maximal Nash subsets subgame by subgame (deterrence.solvers.tree.subgame_subsets),
-checked against the branching search's extreme equilibria: the subsets' vertex pairs are exactly
-those equilibria, and the subsets are exactly the maximal bicliques of their graph."""
+checked against the branching search's extreme equilibria: the subsets' pairs of extreme plans are
+exactly those equilibria, and the subsets are exactly the maximal bicliques of their graph."""
 from fractions import Fraction
 
 import pytest
@@ -9,8 +9,9 @@ from test_sequence_branching import seeded_rounds, subgame_trees
 from test_sequence_form import hidden_round_tree, kuhn, random_trees
 from tree_helpers import real_tree_reader  # noqa: F401 (autouse fixture)
 
-from deterrence.solvers.nash_subsets import maximal_nash_subsets as bicliques
+from deterrence.core.extreme_points import extreme_points
 from deterrence.solvers.tree.sequence_branching import DEFAULT_NODES, branching_equilibrium_plans
+from deterrence.solvers.tree.sequence_enumeration import extreme_of_subsets
 from deterrence.solvers.tree.sequence_form import sequence_form
 from deterrence.solvers.tree.subgame_subsets import (_face_plans, _face_plans_by_search, _maximal_proper_subgames,
                                                      _subsets, maximal_nash_subsets)
@@ -21,10 +22,12 @@ def plan(p):
 
 
 def same_as_branching_search(tree):
-    """The subsets' vertex pairs are the branching search's extreme equilibria, and the subsets
-    are the maximal bicliques of those equilibria's graph (the reference's cliques)."""
+    """The subsets' pairs of extreme plans are the branching search's extreme equilibria (its
+    vertex pairs kept where extreme in their maximal Nash subset), and the subsets are those of
+    the search's pairs (the maximal bicliques of their graph)."""
     sf = sequence_form(tree)
-    reference = {(plan(x), plan(y)) for x, y in branching_equilibrium_plans(sf)}
+    kept, extreme_subsets = extreme_of_subsets(branching_equilibrium_plans(sf))
+    reference = {(plan(x), plan(y)) for x, y in kept}
     subsets = maximal_nash_subsets(tree, vertices=True)
     pairs = set()
     mine = set()
@@ -34,9 +37,7 @@ def same_as_branching_search(tree):
         pairs |= {(x, y) for x in xs for y in ys}
         mine.add((xs, ys))
     assert pairs == reference
-    edges = sorted(reference)
-    theirs = {(frozenset(edges[k][0] for k in clique), frozenset(edges[k][1] for k in clique))
-              for clique in bicliques(edges)}
+    theirs = {(frozenset(plan(x) for x, _ in s), frozenset(plan(y) for _, y in s)) for s in extreme_subsets}
     assert mine == theirs
     assert len(subsets) == len(mine)                    # each maximal subset once
     return subsets
@@ -98,15 +99,23 @@ def test_a_tree_too_deep_for_the_recursion_over_subgames_is_refused_by_name():
 
 
 # -- the vertex listing of the faces (_face_plans) against the branching face search -------------
+def extreme(plans):
+    """The extreme points among ``plans`` (sorted lists), all at once
+    (:func:`~deterrence.core.extreme_points.extreme_points`, itself checked against brute force in
+    ``test_extreme_points.py``; the listing filters each product group of a face alone)."""
+    return tuple(plans[i] for i in extreme_points(plans))
+
+
 def same_face_plans(tree):
-    """On every maximal Nash subset's pair of faces, the plans at the vertices listed by the
-    reverse search over the faces' bases are exactly those the branching face search finds (a
-    vertex missed or one too many fails), each list sorted and without repeats."""
+    """On every maximal Nash subset's pair of faces, the extreme plans listed by the reverse search
+    over the faces' bases are exactly the extreme points (by brute force) of the vertex plans the
+    branching face search finds (a vertex missed or one too many fails), each list sorted and
+    without repeats."""
     sf, sides, faces = _subsets(tree, DEFAULT_NODES)
     assert faces
     for pair in faces:
         new = _face_plans(sides, pair)
-        assert new == _face_plans_by_search(sides, pair)
+        assert new == tuple(extreme(plans) for plans in _face_plans_by_search(sides, pair))
         for plans in new:
             assert plans and list(plans) == sorted(plans)
             assert len({tuple(p) for p in plans}) == len(plans)

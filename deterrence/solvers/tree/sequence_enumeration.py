@@ -14,11 +14,18 @@ has label ``s`` (a sequence of player 1) if ``x_s = 0`` and label ``t`` (of
 player 2) if ``(F^T v - B^T x)_t = 0``; symmetrically for ``Q``. A pair is a
 Nash equilibrium exactly when every label appears (complementarity of the
 sequence-form LCP, Koller, Megiddo and von Stengel 1996). Both polyhedra are
-pointed (``F^T`` and ``E^T`` have full column rank), each maximal set of
-equilibria is the product of two faces, and the extreme points of those
-faces are vertices: so the extreme equilibria are the plans of the
-completely labelled vertex pairs (Audet, Belhaiza and Hansen 2009 enumerate
-the same way).
+pointed (``F^T`` and ``E^T`` have full column rank), and each maximal set of
+equilibria (maximal Nash subset) is the product of the plans of two faces.
+An *extreme equilibrium* is an extreme point of a maximal Nash subset. Each
+is the plan pair of a completely labelled vertex pair, but not every such
+pair's plans are extreme: the polyhedra carry the values ``u, v`` beside the
+plans, and a vertex can sit above a mixture of other plans of its face
+(where the opponent's best-reply value, a maximum of linear functions, has a
+kink; on the 29-sequence random tree 180 vertex pairs hold 36 extreme
+equilibria). So the vertex pairs' plans are grouped into the maximal Nash
+subsets and each side's plans there filtered to their extreme points
+(:func:`extreme_of_subsets`; Audet, Belhaiza and Hansen 2009 likewise filter
+the extreme points of a lifted program to the extreme equilibria).
 
 Sources: D. Koller, N. Megiddo and B. von Stengel (1996), "Efficient
 computation of equilibria for extensive two-person games", Games and
@@ -44,10 +51,11 @@ with ``search="branching"`` such trees are refused with
 search of :mod:`~deterrence.solvers.tree.sequence_branching` (the
 completely labelled vertex pairs without enumerating every vertex: their
 number grows exponentially with the sequences, 2,716 and 225 vertices for
-21 extreme equilibria on a 29-sequence tree), then each plan pair certified
+21 completely labelled pairs on a 29-sequence tree), then the pairs grouped
+into maximal Nash subsets (cliques, :mod:`~deterrence.solvers.nash_subsets`)
+and kept where extreme (:func:`extreme_of_subsets`), each kept pair certified
 exactly and read as behaviour strategies (sets a plan does not reach: the
-player's best reply), and the pairs grouped into maximal Nash subsets
-(cliques) and components (:mod:`~deterrence.solvers.nash_subsets`).
+player's best reply), with the subsets and components.
 
 Steps of :func:`extreme_equilibrium_plans`, the vertex enumeration kept as
 the branching search's cross-check:
@@ -67,7 +75,6 @@ the branching search's cross-check:
    NumPy), their plans deduplicated.
 """
 from __future__ import annotations
-
 
 from deterrence.core.numbers import COUNT_IN_FULL, format_count
 from deterrence.core.tree import GameTree
@@ -93,11 +100,12 @@ DEFAULT_LIMIT = 2_000_000
 #: 5.7e8, 2 s; 47: 6.4e10, 6 s of CPU since raised values are left out of the leaf faces, stop
 #: 29; 1e7 before the covering rules and product faces of 2026-12-05, when the 38-sequence tree
 #: took 275 s); above it, the trial of :data:`TRIAL_NODES` (56 sequences: 7.2e12, 8 s; the
-#: 65-sequence tree, 8.2e14, needs 138,021 nodes, 72 s, for 107,012 equilibria, and is refused
-#: when the trial ends). The estimate ignores how the equilibria multiply: the chain
+#: 65-sequence tree, 8.2e14, needs 138,021 nodes, 72 s, for 107,012 vertex pairs, and is refused
+#: when the trial ends: its maximal Nash subsets list its 9,409 extreme equilibria). The estimate
+#: ignores how the equilibria multiply: the chain
 #: of five rounds, ``hidden_rounds(5)`` (47 sequences, 6.3e10), passes and takes about 15
-#: minutes of CPU (16,781 extreme equilibria in 1,998,125 nodes, just inside the node limit; its
-#: four rounds have 1,109), so the node limit stays the backstop.
+#: minutes of CPU (16,781 vertex pairs in 1,998,125 nodes, just inside the node limit; its four
+#: rounds have 1,109, which hold 23 extreme equilibria), so the node limit stays the backstop.
 DEFAULT_ESTIMATE = 10**11
 #: Largest estimated search the branching search tries without an explicit ``limit=`` at all
 #: (a larger one, or one whose trial does not finish, goes to the maximal Nash subsets, or with
@@ -105,7 +113,7 @@ DEFAULT_ESTIMATE = 10**11
 #: :data:`DEFAULT_ESTIMATE` and this one gets a trial of :data:`TRIAL_NODES` nodes, since the
 #: estimate misjudges both ways (it ignores the covering rules, the product faces and how the
 #: equilibria multiply). Measured (CPU, 2026-12-05): the random tree of 56 sequences (7.2e12)
-#: lists its 156 extreme equilibria in 15,618 nodes, 8 s; the chain of six rounds (56
+#: lists its 22 extreme equilibria (156 vertex pairs) in 15,618 nodes, 8 s; the chain of six rounds (56
 #: sequences, 7.0e12) is refused when the trial ends, about 20 s; the random trees of 74+
 #: sequences (9.2e16 and up; 137 sequences: about 1e31) are refused at once.
 TRIAL_ESTIMATE = 10**16
@@ -173,7 +181,8 @@ def _complete_pairs(P, Q, n1, n2):
 
 
 def extreme_equilibrium_plans(sf: SequenceForm, limit: int = DEFAULT_LIMIT) -> list:
-    """The realisation plans ``(x, y)`` of every extreme equilibrium (not yet certified).
+    """The realisation plans ``(x, y)`` of every completely labelled vertex pair (not yet
+    certified): every extreme equilibrium is one (:func:`extreme_of_subsets` keeps those).
 
     >>> from deterrence.io import load_game
     >>> sf = sequence_form(load_game("entry_deterrence").with_defaults())
@@ -304,29 +313,62 @@ def sequence_form_equilibria(tree: GameTree, *, limit: int | None = None, search
             f"estimated search, up to {format_count(estimate)} pairs of supports, is over {DEFAULT_ESTIMATE:,}, "
             f"and the trial of {TRIAL_NODES:,} nodes of the branching search given such trees by default did not "
             "finish; " + _OTHERWISE.format(limit=100 * DEFAULT_NODES, then="search further")) from None
-    # a count to certify and list (each takes memory: the 65-sequence tree's 107,012 took 100 s
-    # and 2.5 GB after its search) within what the default, or the explicit limit, allows
+    kept, subsets = extreme_of_subsets(plans)
+    # a count to certify and list (each takes memory: 107,012 took 100 s and 2.5 GB, when the
+    # 65-sequence tree's vertex pairs were listed) within what the default, or the explicit limit, allows
     most = max(DEFAULT_PAIRS, limit) if explicit else DEFAULT_PAIRS
-    if len(plans) > most:
+    if len(kept) > most:
         raise TooLargeError(
-            f"this tree ({sum(sf.sizes)} sequences) has {len(plans):,} extreme equilibria (the branching "
-            f"search's pairs of plans, not yet certified), over the {most:,} certified and listed "
+            f"this tree ({sum(sf.sizes)} sequences) has {len(kept):,} extreme equilibria (of the branching "
+            f"search's {len(plans):,} pairs of plans, not yet certified), over the {most:,} certified and listed "
             f"{'with this limit' if explicit else 'by default'}; use method sequence_lcp for one "
-            f"equilibrium, or pass limit={max(len(plans), limit)} to list them")
-    return _listed(tree, sf, plans, "found by branching on complementarity")
+            f"equilibrium, or pass limit={max(len(kept), limit)} to list them")
+    return _listed(tree, sf, kept, subsets, "found by branching on complementarity")
 
 
-def _listed(tree, sf, plans, how):
-    """The result listing every extreme equilibrium: ``plans`` (pairs of realisation plans, found
-    ``how``) certified, ordered, and grouped into cliques and components."""
-    found = sorted(((nash_equilibrium_from_plans(tree, sf, x, y), (tuple(x), tuple(y))) for x, y in plans),
+def extreme_of_subsets(pairs) -> tuple:
+    """``(extreme pairs, subsets)``: of the plan pairs of completely labelled vertex pairs, those
+    that are extreme equilibria, and the maximal Nash subsets as sets of them.
+
+    The pairs' maximal bicliques (:func:`~deterrence.solvers.nash_subsets.maximal_nash_subsets`)
+    are the maximal Nash subsets, each the product of two convex sets of plans spanned by its
+    plans; their extreme points are each side's plans that no mixture of the others gives
+    (:func:`~deterrence.core.extreme_points.extreme_points`): the polyhedra carry the opponent's
+    values beside the plans, and a vertex can sit above a mixture of other plans. An extreme
+    equilibrium is an extreme point of some maximal Nash subset.
+
+    >>> from fractions import Fraction
+    >>> pairs = [((1, 0), (1,)), ((0, 1), (1,)), ((Fraction(1, 2), Fraction(1, 2)), (1,))]
+    >>> extreme_of_subsets(pairs)[0]          # the midpoint is a mixture of the two others
+    [((1, 0), (1,)), ((0, 1), (1,))]
+    """
+    from deterrence.core.extreme_points import extreme_points
+    pairs = [(tuple(x), tuple(y)) for x, y in pairs]
+    subsets = []
+    for clique in maximal_nash_subsets(pairs):
+        sides = []
+        for k in (0, 1):
+            plans = list(dict.fromkeys(pairs[i][k] for i in clique))
+            sides.append({plans[i] for i in extreme_points(plans)})
+        subsets.append({pairs[i] for i in clique if pairs[i][0] in sides[0] and pairs[i][1] in sides[1]})
+    kept = [xy for xy in dict.fromkeys(pairs) if any(xy in s for s in subsets)]
+    return kept, subsets
+
+
+def _listed(tree, sf, kept, subsets, how):
+    """The result listing every extreme equilibrium: ``kept`` (plan pairs, found ``how``), the
+    extreme points of the maximal Nash subsets ``subsets`` (sets of those pairs:
+    :func:`extreme_of_subsets`), certified, ordered, and grouped into the subsets (cliques) and
+    components."""
+    found = sorted(((nash_equilibrium_from_plans(tree, sf, list(x), list(y)), (x, y)) for x, y in kept),
                    key=lambda item: _equilibrium_order(item[0]))
-    cliques = maximal_nash_subsets([xy for _, xy in found])
-    notes = ((f"every extreme Nash equilibrium (complementary vertex pairs of the sequence-form "
-             f"best-response polyhedra, {how}), certified exactly; "
-             "every mixture of the realisation plans of a maximal Nash subset (a clique: each player's "
-             "plans there paired with every plan of the other's) is one too; information sets not reached "
-             "by a player's own plan show that player's best reply"),)
+    index = {xy: i for i, (_, xy) in enumerate(found)}
+    cliques = tuple(sorted({tuple(sorted(index[xy] for xy in s)) for s in subsets}))
+    notes = ((f"every extreme Nash equilibrium (the extreme points of the maximal Nash subsets, among the "
+              f"complementary vertex pairs of the sequence-form best-response polyhedra, {how}), certified "
+              "exactly; every mixture of the realisation plans of a maximal Nash subset (a clique: each player's "
+              "plans there paired with every plan of the other's) is one too; information sets not reached "
+              "by a player's own plan show that player's best reply"),)
     return SequenceFormResult(tuple(e for e, _ in found), "sequence_form", True, True, tree.players,
                               cliques=cliques, components=nash_components(cliques, len(found)), notes=notes)
 
@@ -389,22 +431,24 @@ def _subset_equilibria(tree, sf, limit):
     if all(s.plans is not None for s in subsets):
         count = distinct_extreme_equilibria(subsets)
         if count <= most:
-            pairs = dict.fromkeys((tuple(x), tuple(y)) for s in subsets for x in s.plans[0] for y in s.plans[1])
-            return _listed(tree, sf, [(list(x), list(y)) for x, y in pairs],
-                           "found as the vertices of the faces of the maximal Nash subsets, subgame by subgame")
+            products = [{(tuple(x), tuple(y)) for x in s.plans[0] for y in s.plans[1]} for s in subsets]
+            kept = list(dict.fromkeys(xy for s in products for xy in sorted(s)))
+            return _listed(tree, sf, kept, products, "found as the extreme plans of the faces of the maximal "
+                           "Nash subsets, subgame by subgame")
     equilibria = tuple(nash_equilibrium_from_plans(tree, sf, *s.equilibrium) for s in subsets)
     unlisted = sum(s.plans is None for s in subsets)
     notes = ((f"every maximal Nash subset of this tree ({sum(sf.sizes)} sequences), found subgame by subgame: a "
               "pair of faces of the sequence-form best-response polyhedra, every pair of plans from which is a "
               "Nash equilibrium; every equilibrium of the tree lies in one, and the extreme equilibria are the "
-              "pairs of vertices of one subset's faces; one extreme equilibrium of each subset is listed, "
-              "certified exactly; information sets not reached by a player's own plan show that player's best "
-              "reply"),)
+              "pairs of extreme plans of one subset's faces; one equilibrium of each subset is listed, "
+              "certified exactly (an extreme one where the subset's plans are listed, otherwise the plans of "
+              "a vertex of each face); information sets not reached by a player's own plan show that player's "
+              "best reply"),)
     if count is not None:
         notes += (f"the {format_count(count)} extreme equilibria are over the {most:,} certified and listed "
                   f"{'with this limit' if most > DEFAULT_PAIRS else 'by default'} (pass limit={count} to list them)",)
     else:
-        notes += (f"the vertices of {unlisted} of the {len(subsets)} subsets' faces are not listed: the faces are "
+        notes += (f"the extreme plans of {unlisted} of the {len(subsets)} subsets' faces are not listed: the faces are "
                   f"listed from the smallest up, and one passed its limit ({max(FACE_STEPS, limit or 0):,} bases"
                   f"{'' if explicit else f', fewer on a larger face: {FACE_WORK:,} tableau entries of pivots'}; pass "
                   "a larger limit to search further)",)
@@ -497,8 +541,11 @@ def _zero_sum_equilibria(tree, sf, limit):
     )
     if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
         raise GameError(f"limit must be a positive integer, got {limit!r}")
+    from deterrence.core.extreme_points import extreme_points
     xs, ys = optimal_face_plans(sf, DEFAULT_FACE_BASES if limit is None else limit,
                                 max_estimate=ZERO_SUM_ESTIMATE if limit is None else None)
+    # the optimal plans are a convex set spanned by the vertices' plans: its extreme points
+    xs, ys = ([plans[i] for i in extreme_points(plans)] for plans in (xs, ys))
     pairs = len(xs) * len(ys)
     if pairs > (DEFAULT_PAIRS if limit is None else max(limit, DEFAULT_PAIRS)):
         raise TooLargeError(
@@ -516,13 +563,13 @@ def _zero_sum_equilibria(tree, sf, limit):
     equilibria.sort(key=_equilibrium_order)
     # every optimal plan of one player with every optimal plan of the other: one clique
     everything = (tuple(range(len(equilibria))),) if equilibria else ()
-    notes = ((f"every extreme Nash equilibrium of a zero-sum tree: each of the {len(xs)} vertex plans of "
-              f"{tree.players[0]}'s optimal face with each of the {len(ys)} of {tree.players[1]}'s (the "
-              "equilibria are the pairs of optimal plans), certified exactly; every mixture of them is an "
-              "equilibrium too; information sets not reached by a player's own plan show that player's "
-              "best reply"),)
+    notes = ((f"every extreme Nash equilibrium of a zero-sum tree: each of the {len(xs)} extreme optimal plans "
+              f"of {tree.players[0]} (the extreme points of the plans of the vertices of the optimal face) with "
+              f"each of the {len(ys)} of {tree.players[1]}'s (the equilibria are the pairs of optimal plans), "
+              "certified exactly; every mixture of them is an equilibrium too; information sets not reached by "
+              "a player's own plan show that player's best reply"),)
     return SequenceFormResult(tuple(equilibria), "sequence_form", True, True, tree.players,
                               cliques=everything, components=everything, notes=notes)
 
 
-__all__ = ["extreme_equilibrium_plans", "search_estimate", "sequence_form_equilibria"]
+__all__ = ["extreme_equilibrium_plans", "extreme_of_subsets", "search_estimate", "sequence_form_equilibria"]

@@ -468,7 +468,7 @@ def _subsets_heading(result) -> str:
     counts = [s.count for s in result.subsets]
     shared = ("" if result.count is None or None in counts or sum(counts) == result.count else
               f"; two subsets can share one, so these add up to {sum(counts):,}, not {format_count(result.count)}")
-    return (f"Vertices of each subset's faces (the extreme equilibria are the pairs{shared}; "
+    return (f"Extreme plans of each subset's faces (the extreme equilibria are the pairs{shared}; "
             "JSON \"subsets\" names the faces):")
 
 
@@ -494,8 +494,9 @@ class SequenceFormResult(SolveResult):
     is answered by its maximal Nash subsets (:mod:`~deterrence.solvers.tree.subgame_subsets`):
     ``subsets`` holds each :class:`~deterrence.solvers.tree.subgame_subsets.NashSubset` (a pair of
     faces; every pair of plans from them is an equilibrium, and every equilibrium of the tree lies
-    in one), ``equilibria`` one certified extreme equilibrium of each, in the same order, and
-    ``count`` the number of extreme equilibria when every face's vertices were listed and their
+    in one), ``equilibria`` one certified equilibrium of each, in the same order (an extreme one
+    where the subset's plans are listed), and
+    ``count`` the number of extreme equilibria when every face's extreme plans were listed and their
     pairs counted (else None; a note says why). ``listed`` is False; ``complete`` stays True
     (every equilibrium is in a listed subset); JSON ``"subsets"``
     (:meth:`~deterrence.solvers.tree.subgame_subsets.NashSubset.to_json`).
@@ -513,7 +514,7 @@ class SequenceFormResult(SolveResult):
     def listed(self) -> bool:
         """Whether ``equilibria`` lists every extreme equilibrium found (not so when only the parts'
         lists are given: ``count`` combinations are too many; nor when the answer is the maximal
-        Nash subsets, each with one of its extreme equilibria)."""
+        Nash subsets, each with one of its equilibria)."""
         if self.subsets or any(not result.listed for _, result in self.parts):
             return False
         return self.count is None or self.count == len(self.equilibria)
@@ -547,9 +548,9 @@ class SequenceFormResult(SolveResult):
         if self.subsets:
             from deterrence.core.numbers import format_count
             extreme = ("" if self.count is None else f", {format_count(self.count)} extreme equilibria in all "
-                       "(each a pair of vertices of one's faces)")
+                       "(each a pair of extreme plans of one's faces)")
             head = (f"{len(self.subsets)} maximal Nash subset{'' if len(self.subsets) == 1 else 's'}, each with one "
-                    f"of its extreme {self.kind} equilibria{extreme} ({self.method}; {how})")
+                    f"of its {self.kind} equilibria{extreme} ({self.method}; {how})")
         elif self.listed:
             head = f"{n} {self.kind} equilibri{'um' if n == 1 else 'a'} ({self.method}; {how})"
         else:

@@ -294,7 +294,9 @@ def _certified_plan(sf, player, plan):
 
 def zero_sum_equilibrium_plans(sf: SequenceForm, limit: int) -> list:
     """The plans ``(x, y)`` of every extreme equilibrium of a zero-sum tree (not yet certified):
-    every vertex plan of player 1's optimal face with every one of player 2's.
+    every extreme optimal plan of player 1 with every one of player 2's (the plans at the
+    vertices of the optimal faces, filtered to their extreme points:
+    :func:`~deterrence.core.extreme_points.extreme_points`).
 
     >>> from deterrence.io import load_game
     >>> from deterrence.solvers.tree.sequence_form import sequence_form
@@ -302,7 +304,9 @@ def zero_sum_equilibrium_plans(sf: SequenceForm, limit: int) -> list:
     >>> len(plans)
     2
     """
+    from deterrence.core.extreme_points import extreme_points
     xs, ys = optimal_face_plans(sf, limit)
+    xs, ys = ([plans[i] for i in extreme_points(plans)] for plans in (xs, ys))
     return [(x, y) for x in xs for y in ys]
 
 

@@ -4,10 +4,12 @@ Every Nash equilibrium of a two-player tree lies in a *Nash subset*: a pair of f
 sequence-form best-response polyhedron (:mod:`~deterrence.solvers.tree.sequence_branching`),
 whose every pair of points is an equilibrium; the maximal ones (Jansen's maximal Nash subsets,
 the cliques of the extreme equilibria's graph) are finitely many, and the extreme equilibria are
-exactly the pairs of vertices of their faces. On the random trees of issue 18's goal 7 the
-extreme equilibria run to hundreds of thousands at 137 sequences, while the maximal Nash
-subsets stay few, and the branching search over the supports, which meets every vertex, does not
-end there. This module finds the Nash subsets without meeting every vertex:
+exactly the pairs of extreme points of their faces' plans (each the plan of a vertex of the face;
+not every vertex's plan is one: the polyhedra carry the opponent's values beside the plans, and
+a vertex can sit above a mixture of other plans). On the random trees of issue 18's goal 7 the
+completely labelled vertex pairs number 107,012 at 65 sequences (9,409 extreme equilibria), and
+the branching search over the supports, which meets every vertex, does not end at 137, while the
+maximal Nash subsets stay few. This module finds the Nash subsets without meeting every vertex:
 
 * a node of the support search whose faces already make every undecided label tight on one
   side (each proved by a certificate) is a Nash subset holding every equilibrium below it, so it
@@ -42,8 +44,10 @@ Steps of :func:`maximal_nash_subsets`:
    subgame takes each of its subsets in turn; a node whose undecided labels are all one-sided
    (proved) is collected;
 4. close each collected pair (every label tight on a face: float candidates, each proved by a
-   certificate), keep the maximal pairs, and give each one extreme equilibrium (a vertex of each
-   face, exact) certified by :func:`~deterrence.solvers.tree.sequence_form.certify_plans`.
+   certificate), keep the maximal pairs, and give each one equilibrium (the plans of a vertex of
+   each face, exact) certified by :func:`~deterrence.solvers.tree.sequence_form.certify_plans`;
+   with ``vertices=True``, each face's extreme plans listed (:func:`_face_plans`) and the
+   equilibrium replaced by an extreme one.
 
 >>> from deterrence.io import load_game
 >>> subsets = maximal_nash_subsets(load_game("entry_deterrence").with_defaults())
@@ -77,10 +81,12 @@ class NashSubset:
     sequence labels ``(player, sequence)`` that are tight on the face of the polyhedron of player
     ``k``'s plan (``(k, s)``: player ``k`` plays ``s`` with probability 0; ``(1 - k, t)``: the
     other player's sequence ``t`` is a best reply) — the faces are every plan pair with those
-    labels at zero; ``equilibrium``: one extreme equilibrium in it, realisation plans
-    ``(x, y)``, certified exactly; ``plans`` (when asked for): each player's plans at the
-    vertices of their face, so that the subset's extreme equilibria are every pair of one plan of
-    each (each pair an equilibrium: the faces are complementary)."""
+    labels at zero; ``equilibrium``: one equilibrium in it, realisation plans ``(x, y)``,
+    certified exactly: an extreme one when ``plans`` are listed, otherwise the plans of a vertex
+    of each face (which may be a mixture of extreme ones); ``plans`` (when asked for): each
+    player's extreme plans on their face (the extreme points of the face's plans), so that the
+    subset's extreme equilibria are every pair of one plan of each (each pair an equilibrium: the
+    faces are complementary)."""
 
     tight: tuple
     equilibrium: tuple
@@ -90,7 +96,7 @@ class NashSubset:
 
     @property
     def count(self) -> int | None:
-        """The subset's extreme equilibria (every pair of vertex plans), when they are listed."""
+        """The subset's extreme equilibria (every pair of extreme plans), when they are listed."""
         return None if self.plans is None else len(self.plans[0]) * len(self.plans[1])
 
     def _by_set(self, labels) -> dict:
@@ -104,11 +110,12 @@ class NashSubset:
 
     def to_json(self, players, index: int) -> dict:
         """The subset as ``deterrence solve --json`` gives it: ``"equilibrium"`` (``index``: its
-        listed extreme equilibrium), and for each player the sequences (each named by its last move,
+        listed equilibrium), and for each player the sequences (each named by its last move,
         ``{information set: [actions]}``) ``"never_played"`` by every plan of the subset and those
         that are ``"best_replies"`` to every plan of the other's (every sequence is one or both);
-        with the vertices listed, ``"vertices"``: each player's vertex plans as realisation
-        probabilities ``{information set: {action: "p/q"}}`` (positive ones only), and
+        with the plans listed, ``"vertices"``: the vertices of each player's set of plans in the
+        subset (its extreme plans) as realisation probabilities
+        ``{information set: {action: "p/q"}}`` (positive ones only), and
         ``"extreme_equilibria"``, their number of pairs (an exact integer string)."""
         from deterrence.core.numbers import format_exact
         never = {p: self._by_set(s for k, s in self.tight[i] if k == i) for i, p in enumerate(players)}
@@ -191,11 +198,12 @@ def maximal_nash_subsets(tree: GameTree, *, limit: int = DEFAULT_NODES, vertices
                          face_limit: int = DEFAULT_FACE_BASES, large_faces: str = "refuse",
                          face_work: int | None = None) -> list:
     """The maximal Nash subsets of a two-player tree with perfect recall and exact payoffs, each
-    with one certified extreme equilibrium (:class:`NashSubset`); the steps are the module's.
+    with one certified equilibrium (:class:`NashSubset`); the steps are the module's.
     ``limit``: the search nodes allowed for each subgame's search (a named refusal past it).
-    ``vertices``: also list the plans at each face's vertices (``NashSubset.plans``, by a vertex
-    enumeration of each face: :func:`_face_plans`; on large trees the faces can have thousands of
-    vertices), searching at most ``face_limit`` bases of each face (a named refusal past it);
+    ``vertices``: also list each face's extreme plans (``NashSubset.plans``, by a vertex
+    enumeration of each face, the vertices' plans filtered to their extreme points:
+    :func:`_face_plans`; on large trees the faces can have thousands of vertices), searching
+    at most ``face_limit`` bases of each face (a named refusal past it);
     ``face_work``: also at most ``face_work`` divided by the face's tableau size (rows times
     columns) bases, a bound on time that is the same for small and large faces (a pivot costs
     about the tableau's size).
@@ -248,7 +256,12 @@ def maximal_nash_subsets(tree: GameTree, *, limit: int = DEFAULT_NODES, vertices
     order = sorted(range(len(out)), key=lambda i: max(side.labelled - len(t) for side, t in zip(sides, kept[i])))
     for i in order:
         try:
-            out[i] = replace(out[i], plans=_face_plans(sides, kept[i], face_limit, face_work))
+            plans = _face_plans(sides, kept[i], face_limit, face_work)
+            # the subset's equilibrium: an extreme one, now that the extreme plans are known
+            # (a vertex of the faces may sit above a mixture of plans)
+            first = (list(plans[0][0]), list(plans[1][0]))
+            certify_plans(sf, *first)
+            out[i] = replace(out[i], plans=plans, equilibrium=first)
         except TooLargeError:
             if large_faces == "refuse":
                 raise
@@ -257,7 +270,8 @@ def maximal_nash_subsets(tree: GameTree, *, limit: int = DEFAULT_NODES, vertices
 
 
 def _face_plans(sides, pair, limit: int = DEFAULT_FACE_BASES, work: int | None = None) -> tuple:
-    """Each player's plans at the vertices of their face of ``pair`` (exact, sorted).
+    """Each player's extreme plans on their face of ``pair`` (exact, sorted): the extreme points
+    of the plans at the face's vertices.
 
     The face, with its tight columns deleted, is a polyhedron in equation form of its own
     (pointed: a face of a pointed polyhedron); its vertices are listed by the reverse search
@@ -276,13 +290,17 @@ def _face_plans(sides, pair, limit: int = DEFAULT_FACE_BASES, work: int | None =
 
 
 def _face_vertex_plans(side, tight, limit: int, player: int = 0, work: int | None = None) -> set:
-    """The own plans (tuples, ints where integral) at the vertices of ``side``'s face with the
-    columns ``tight`` at zero. The face is a product of one polyhedron per group of columns that
-    no equation joins (:meth:`_Polyhedron.split`): its vertices are every choice of one vertex
-    per group, so each group holding own sequences is searched alone (:func:`_vertex_search`),
-    the others held at one vertex's zero labels (which leaves them a point), and the plans are
-    every combination; a group of the opponent's labels alone adds vertices, never plans, and is
-    not searched."""
+    """The extreme points of the own plans of ``side``'s face with the columns ``tight`` at zero
+    (tuples, ints where integral). The face is a product of one polyhedron per group of columns
+    that no equation joins (:meth:`_Polyhedron.split`): its vertices are every choice of one
+    vertex per group, so each group holding own sequences is searched alone
+    (:func:`_vertex_search`), the others held at one vertex's zero labels (which leaves them a
+    point); the plans at a group's vertices are filtered to their extreme points
+    (:func:`~deterrence.core.extreme_points.extreme_points`: a vertex of the face can sit above
+    a mixture of other plans, where the opponent's best-reply value has a kink), and the face's
+    are every combination (the extreme points of a product are the products of extreme points);
+    a group of the opponent's labels alone adds vertices, never plans, and is not searched."""
+    from deterrence.core.extreme_points import extreme_points
     from deterrence.solvers.tree.sequence_branching import _norm
     zero = _vertex_zeros(side, tight)
     if zero is None:
@@ -297,8 +315,8 @@ def _face_vertex_plans(side, tight, limit: int, player: int = 0, work: int | Non
         held = set(tight) | {c for c in zero if c not in members}
         own = sorted(c for c in members if c < side.n_own)
         # zero is a vertex of the smaller face with held at zero too: the group's search starts there
-        alternatives.append({tuple(plan[c] for c in own)
-                             for plan in _vertex_search(side, held, zero, limit, player, work)})
+        found = list({tuple(plan[c] for c in own) for plan in _vertex_search(side, held, zero, limit, player, work)})
+        alternatives.append([found[i] for i in extreme_points(found)])
     plans = set()
     for choice in product(*alternatives):
         plan = list(start)
