@@ -568,7 +568,7 @@ def goal_nash_subsets(quick):
     """Goal 7, the random trees through the front door (stops 45-46): ``sequence_form`` answers a
     tree too large for the branching search by its maximal Nash subsets, found subgame by subgame
     (:mod:`deterrence.solvers.tree.subgame_subsets`), each an exact pair of faces with one certified
-    extreme equilibrium, and the faces' vertices listed (the extreme equilibria are their pairs,
+    equilibrium, and the faces' extreme plans listed (the extreme equilibria are their pairs,
     counted exactly). In a child process per tree, CPU time, 600 s each (300 s with --quick)."""
     rounds = [15, 31] if quick else [15, 31, 63, 127, 222]        # depths 4-7 and 2,000 sequences
     rows, done = [], []
@@ -584,7 +584,7 @@ def goal_nash_subsets(quick):
                          count is not None, f"{cpu:.1f} s"])
         done.append((n, cpu, found))
     table("Goal 7: every extreme equilibrium of the random trees by their maximal Nash subsets (sequence_form; "
-          "exact faces, one certified extreme equilibrium each, the faces' vertices listed; CPU time in a child)",
+          "exact faces, one certified equilibrium each, the faces' extreme plans listed; CPU time in a child)",
           ["tree", "sequences", "maximal Nash subsets", "extreme equilibria", "all reported", "CPU"], rows)
     reported = [d for d in done if d[1] is not None and d[2][1] is not None]
     measured = "; ".join(f"{n} sequences: {found[0]} subsets, "
@@ -593,7 +593,7 @@ def goal_nash_subsets(quick):
                          for n, cpu, found in done)
     table("Goal 7: every extreme equilibrium by the maximal Nash subsets, verdict",
           ["criterion", "measured", "verdict"], [
-        ["all extreme equilibria reported (as the vertex pairs of every maximal Nash subset's faces), random "
+        ["all extreme equilibria reported (as the pairs of extreme plans of every maximal Nash subset's faces), random "
          "trees (137-2,000 sequences), exact", measured,
          record(7, "all extreme equilibria reported by the maximal Nash subsets, random trees (137-2000 sequences)",
                 f"{len(reported)} of {len(done)} trees", len(reported) == len(done), measured,
@@ -603,7 +603,10 @@ def goal_nash_subsets(quick):
                 "lexicographic bases (lrs, in C, had not finished it in 300 s; the reverse search here "
                 "visits about 1,300 a second). Closing it: a vertex listing that does not meet every "
                 "degenerate basis, e.g. one that lists each face's plans subgame by subgame (README, 'Goal "
-                "7: the faces by reverse search, the duals by lifting (stop 47)')")]])
+                "7: the faces by reverse search, the duals by lifting (stop 47)'). Since stop 48 the count is of "
+                "extreme points, as the definition asks (the faces' vertex plans include mixtures: at 65 "
+                "sequences 107,012 vertex pairs hold 9,409 extreme equilibria; README 'Goal 7: extreme means "
+                "extreme (stop 48)'), but each face's extreme plans are still found among its vertices")]])
 
 
 def _subsets_answer(rounds):
@@ -641,14 +644,16 @@ SEQUENCE_ALL_CAUSE = (
     "the branching search over the plans' supports (exact, complete) is exponential in the sequences. "
     "Covering rules and product faces (2026-12-05) and, since stop 29, raised values left out of the leaf "
     "faces (a vertex whose opponent value at a set sits above every action there has the plan of another "
-    "vertex) cut it on these trees of subgames: the random trees of 38, 47 and 56 sequences list their 144, "
-    "212 and 156 extreme equilibria in seconds (CPU in this run's table 'Goal 7: every extreme "
-    "equilibrium'; the 56-sequence tree took 110 s before stop 29); since stop 31 the size guard gives "
+    "vertex) cut it on these trees of subgames: the random trees of 38, 47 and 56 sequences list their 95, "
+    "73 and 22 extreme equilibria (144, 212 and 156 vertex pairs) in seconds (CPU in this run's table "
+    "'Goal 7: every extreme equilibrium'; the 56-sequence tree took 110 s before stop 29); since stop 31 "
+    "the size guard gives "
     "estimates over 10^11 a trial of 50,000 nodes instead of refusing them at once, so the 56-sequence tree "
     "is listed with the default limits, and trees of 74+ sequences are refused at once. Measured with an "
     "explicit limit (README, "
-    "'Raised values left out of the leaf faces'): the counts explode at 65 sequences, 107,012 extreme "
-    "equilibria (1,521 plans of P1 times 78 of P2, in 4 maximal Nash subsets and 2 components; 72 s of "
+    "'Raised values left out of the leaf faces'): the vertex pairs explode at 65 sequences, 107,012 "
+    "(1,521 plans of P1 times 78 of P2, in 4 maximal Nash subsets and 2 components, 9,409 extreme "
+    "equilibria since stop 48 counts extreme points; 72 s of "
     "search since stop 30, 94 s at stop 29, 216 s before), so on the goal's trees of 137+ sequences a "
     "list of every extreme equilibrium is the wrong shape of answer, and the 137-sequence tree does not "
     "finish. The time is in the leaf faces: partial tight/strict patterns whose face has a point but no "
