@@ -731,9 +731,9 @@ def goal_every_extreme(quick):
                      "independent parts, one list each)", n, f"3^{k} = {float(result.count):.2e}",
                      "3 per part", result.complete and whole, f"{cpu:.2f} s"])
         split.append((k, n, result.count, cpu, result.complete and whole))
-    table("Goal 7: every extreme equilibrium (sequence_form; zero-sum trees by the vertices of the two "
+    table("Goal 7: every extreme equilibrium (sequence_form; zero-sum trees by the extreme plans of the two "
           "optimal faces, general-sum trees by the branching search, trees that chance splits part by part; "
-          "every equilibrium certified exactly; CPU time, time.process_time)",
+          "each an extreme point of a maximal Nash subset, certified exactly; CPU time, time.process_time)",
           ["tree", "sequences", "extreme equilibria", "distinct plans of P1", "complete", "CPU"], rows)
     k, n_split, count_split, cpu_split, ok_split = split[-1]
     split_verdict = ["every extreme equilibrium reported on a tree of 200+ sequences that chance splits "
