@@ -351,7 +351,8 @@ def extreme_of_subsets(pairs) -> tuple:
             plans = list(dict.fromkeys(pairs[i][k] for i in clique))
             sides.append({plans[i] for i in extreme_points(plans)})
         subsets.append({pairs[i] for i in clique if pairs[i][0] in sides[0] and pairs[i][1] in sides[1]})
-    kept = [xy for xy in dict.fromkeys(pairs) if any(xy in s for s in subsets)]
+    union = set().union(*subsets)
+    kept = [xy for xy in dict.fromkeys(pairs) if xy in union]
     return kept, subsets
 
 
@@ -537,15 +538,12 @@ def _zero_sum_equilibria(tree, sf, limit):
         DEFAULT_FACE_BASES,
         DEFAULT_PAIRS,
         certify_optimal_plans,
-        optimal_face_plans,
+        extreme_optimal_plans,
     )
     if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
         raise GameError(f"limit must be a positive integer, got {limit!r}")
-    from deterrence.core.extreme_points import extreme_points
-    xs, ys = optimal_face_plans(sf, DEFAULT_FACE_BASES if limit is None else limit,
-                                max_estimate=ZERO_SUM_ESTIMATE if limit is None else None)
-    # the optimal plans are a convex set spanned by the vertices' plans: its extreme points
-    xs, ys = ([plans[i] for i in extreme_points(plans)] for plans in (xs, ys))
+    xs, ys = extreme_optimal_plans(sf, DEFAULT_FACE_BASES if limit is None else limit,
+                                   max_estimate=ZERO_SUM_ESTIMATE if limit is None else None)
     pairs = len(xs) * len(ys)
     if pairs > (DEFAULT_PAIRS if limit is None else max(limit, DEFAULT_PAIRS)):
         raise TooLargeError(

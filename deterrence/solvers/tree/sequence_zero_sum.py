@@ -304,10 +304,24 @@ def zero_sum_equilibrium_plans(sf: SequenceForm, limit: int) -> list:
     >>> len(plans)
     2
     """
-    from deterrence.core.extreme_points import extreme_points
-    xs, ys = optimal_face_plans(sf, limit)
-    xs, ys = ([plans[i] for i in extreme_points(plans)] for plans in (xs, ys))
+    xs, ys = extreme_optimal_plans(sf, limit)
     return [(x, y) for x in xs for y in ys]
+
+
+def extreme_optimal_plans(sf: SequenceForm, limit: int, *, max_estimate: int | None = None) -> tuple:
+    """``(xs, ys)``: each player's extreme optimal plans, the plans of :func:`optimal_face_plans`
+    (same arguments) filtered to their extreme points
+    (:func:`~deterrence.core.extreme_points.extreme_points`: a vertex of an optimal face can sit
+    above a mixture of other optimal plans).
+
+    >>> from deterrence.io import load_game
+    >>> from deterrence.solvers.tree.sequence_form import sequence_form
+    >>> [len(p) for p in extreme_optimal_plans(sequence_form(load_game("kuhn_poker")), 10_000)]
+    [2, 1]
+    """
+    from deterrence.core.extreme_points import extreme_points
+    xs, ys = optimal_face_plans(sf, limit, max_estimate=max_estimate)
+    return tuple([plans[i] for i in extreme_points(plans)] for plans in (xs, ys))
 
 
 def _norm(v):
@@ -315,4 +329,5 @@ def _norm(v):
     return v.numerator if v.denominator == 1 else v
 
 
-__all__ = ["certify_optimal_plans", "face_estimate", "is_zero_sum", "optimal_face_plans", "zero_sum_equilibrium_plans"]
+__all__ = ["certify_optimal_plans", "extreme_optimal_plans", "face_estimate", "is_zero_sum", "optimal_face_plans",
+           "zero_sum_equilibrium_plans"]
