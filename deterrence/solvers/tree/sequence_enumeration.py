@@ -76,6 +76,8 @@ the branching search's cross-check:
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from deterrence.core.numbers import COUNT_IN_FULL, format_count
 from deterrence.core.tree import GameTree
 from deterrence.core.validate import at_defaults
@@ -386,6 +388,10 @@ FACE_STEPS = 50_000
 #: 40,430 bases, 5.2e7 of it; with a bound on bases alone, the faces of the 569-sequence tree
 #: took 238 s before the first was given up.
 FACE_WORK = 100_000_000
+#: Random objectives that each face not listed gets (:mod:`~deterrence.solvers.tree.face_directions`):
+#: the extreme plans they prove give a lower bound on the extreme equilibria. About 5 ms each on
+#: the faces of the 137-sequence random tree (26 subsets: 18 s at 64), more on larger trees.
+FACE_DIRECTIONS = 32
 def distinct_extreme_equilibria(subsets) -> int:
     """How many distinct extreme equilibria the maximal Nash subsets hold (each with its faces'
     vertex plans listed), without gathering their pairs: a subset's extreme equilibria are every
@@ -426,9 +432,9 @@ def _subset_equilibria(tree, sf, limit):
     # a budget: the searches take at least their defaults with it (as the parts do)
     subsets = subsets_of(tree, limit=max(DEFAULT_NODES, limit or 0), vertices=True,
                          face_limit=max(FACE_STEPS, limit or 0), large_faces="stop",
-                         face_work=None if explicit else FACE_WORK)
+                         face_work=None if explicit else FACE_WORK, directions=FACE_DIRECTIONS)
     most = max(DEFAULT_PAIRS, limit) if explicit else DEFAULT_PAIRS
-    count = None
+    count = at_least = None
     if all(s.plans is not None for s in subsets):
         count = distinct_extreme_equilibria(subsets)
         if count <= most:
@@ -442,9 +448,9 @@ def _subset_equilibria(tree, sf, limit):
               "pair of faces of the sequence-form best-response polyhedra, every pair of plans from which is a "
               "Nash equilibrium; every equilibrium of the tree lies in one, and the extreme equilibria are the "
               "pairs of extreme plans of one subset's faces; one equilibrium of each subset is listed, "
-              "certified exactly (an extreme one where the subset's plans are listed, otherwise the plans of "
-              "a vertex of each face); information sets not reached by a player's own plan show that player's "
-              "best reply"),)
+              "certified exactly (an extreme one where the subset's plans are listed or some are proved "
+              "extreme, otherwise the plans of a vertex of each face); information sets not reached by a "
+              "player's own plan show that player's best reply"),)
     if count is not None:
         notes += (f"the {format_count(count)} extreme equilibria are over the {most:,} certified and listed "
                   f"{'with this limit' if most > DEFAULT_PAIRS else 'by default'} (pass limit={count} to list them)",)
@@ -452,9 +458,17 @@ def _subset_equilibria(tree, sf, limit):
         notes += (f"the extreme plans of {unlisted} of the {len(subsets)} subsets' faces are not listed: the faces are "
                   f"listed from the smallest up, and one passed its limit ({max(FACE_STEPS, limit or 0):,} bases"
                   f"{'' if explicit else f', fewer on a larger face: {FACE_WORK:,} tableau entries of pivots'}; pass "
-                  "a larger limit to search further)",)
+                  "a larger limit to search further); on the faces after it, random objectives and the hull of the "
+                  "plans they proved extreme did not prove every extreme plan either",)
+        if any(s.plans is None and s.count_at_least for s in subsets):        # none without highspy
+            at_least = distinct_extreme_equilibria([replace(s, plans=s.plans if s.plans is not None else s.found)
+                                                    for s in subsets if s.count_at_least])
+            notes += (f"at least {format_count(at_least)} distinct extreme equilibria: the listed subsets' and, "
+                      f"on each face not listed, the plans that {FACE_DIRECTIONS} random linear objectives each "
+                      "have as their one maximiser (each proved extreme exactly: an optimal basis checked in "
+                      "rationals); a lower bound, not a count",)
     return SequenceFormResult(equilibria, "sequence_form", True, True, tree.players, notes=notes,
-                              subsets=tuple(subsets), count=count)
+                              subsets=tuple(subsets), count=count, count_at_least=at_least)
 
 
 def _equilibria_by_parts(tree, sf, parts, limit, progress):

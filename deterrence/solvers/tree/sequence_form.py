@@ -455,7 +455,11 @@ def nash_equilibrium_from_plans(tree: GameTree, sf: SequenceForm, x, y):
 def _subset_size(subset, players) -> str:
     """How many vertex plans each face of a maximal Nash subset has, as text."""
     if subset.plans is None:
-        return "not listed (a face's vertex search, this one's or a smaller one's, passed its limit)"
+        found = ("" if not subset.count_at_least else
+                 f"; {len(subset.found[0]):,} × {len(subset.found[1]):,} proved extreme by random objectives, "
+                 f"so at least {subset.count_at_least:,} extreme equilibria")
+        return ("not listed (a face's vertex search, this one's or a smaller one's, passed its limit, and the "
+                f"random objectives did not prove every extreme plan){found}")
     a, b = (len(p) for p in subset.plans)
     return (f"{a:,} plan{'' if a == 1 else 's'} of {players[0]} × {b:,} of {players[1]} = "
             f"{a * b:,} extreme equilibri{'um' if a * b == 1 else 'a'}")
@@ -497,7 +501,8 @@ class SequenceFormResult(SolveResult):
     in one), ``equilibria`` one certified equilibrium of each, in the same order (an extreme one
     where the subset's plans are listed), and
     ``count`` the number of extreme equilibria when every face's extreme plans were listed and their
-    pairs counted (else None; a note says why). ``listed`` is False; ``complete`` stays True
+    pairs counted (else None; a note says why, and ``count_at_least`` is a certified lower bound:
+    JSON ``"count_at_least"``, an exact integer string). ``listed`` is False; ``complete`` stays True
     (every equilibrium is in a listed subset); JSON ``"subsets"``
     (:meth:`~deterrence.solvers.tree.subgame_subsets.NashSubset.to_json`).
 
@@ -509,6 +514,9 @@ class SequenceFormResult(SolveResult):
     parts: tuple = ()
     count: int | None = None
     subsets: tuple = ()
+    #: when the subsets' extreme equilibria are not all listed (``count`` None): how many distinct
+    #: ones the listed faces and the plans proved extreme on the others make (a lower bound)
+    count_at_least: int | None = None
 
     @property
     def listed(self) -> bool:
@@ -531,6 +539,8 @@ class SequenceFormResult(SolveResult):
         if self.subsets:
             out["listed"] = False
             out["count"] = None if self.count is None else str(self.count)
+            if self.count_at_least is not None:
+                out["count_at_least"] = str(self.count_at_least)
             out["subsets"] = [subset.to_json(self.players, k) for k, subset in enumerate(self.subsets)]
         if self.parts:
             out["listed"] = self.listed
@@ -547,8 +557,11 @@ class SequenceFormResult(SolveResult):
         how = f"{'all' if self.complete else 'some'}; {'exact' if self.exact else 'floating point'}"
         if self.subsets:
             from deterrence.core.numbers import format_count
-            extreme = ("" if self.count is None else f", {format_count(self.count)} extreme equilibria in all "
-                       "(each a pair of extreme plans of one's faces)")
+            extreme = (f", {format_count(self.count)} extreme equilibria in all (each a pair of extreme plans of "
+                       "one's faces)" if self.count is not None else
+                       f", at least {format_count(self.count_at_least)} extreme "
+                       f"equilibri{'um' if self.count_at_least == 1 else 'a'}"
+                       if self.count_at_least is not None else "")
             head = (f"{len(self.subsets)} maximal Nash subset{'' if len(self.subsets) == 1 else 's'}, each with one "
                     f"of its {self.kind} equilibria{extreme} ({self.method}; {how})")
         elif self.listed:

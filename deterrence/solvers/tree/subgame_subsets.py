@@ -82,8 +82,8 @@ class NashSubset:
     ``k``'s plan (``(k, s)``: player ``k`` plays ``s`` with probability 0; ``(1 - k, t)``: the
     other player's sequence ``t`` is a best reply) — the faces are every plan pair with those
     labels at zero; ``equilibrium``: one equilibrium in it, realisation plans ``(x, y)``,
-    certified exactly: an extreme one when ``plans`` are listed, otherwise the plans of a vertex
-    of each face (which may be a mixture of extreme ones); ``plans`` (when asked for): each
+    certified exactly: an extreme one when ``plans`` are listed or ``found``, otherwise the plans
+    of a vertex of each face (which may be a mixture of extreme ones); ``plans`` (when asked for): each
     player's extreme plans on their face (the extreme points of the face's plans), so that the
     subset's extreme equilibria are every pair of one plan of each (each pair an equilibrium: the
     faces are complementary)."""
@@ -93,6 +93,18 @@ class NashSubset:
     plans: tuple | None = None
     #: each player's sequences (``SequenceForm.sequences``): what the plans' entries are
     sequences: tuple = ()
+    #: when ``plans`` are not listed: some of each player's extreme plans on their face, each
+    #: proved extreme (:func:`~deterrence.solvers.tree.face_directions.certified_extreme_plans`),
+    #: so that the subset holds at least ``len(found[0]) * len(found[1])`` extreme equilibria
+    found: tuple | None = None
+
+    @property
+    def count_at_least(self) -> int | None:
+        """A lower bound on the subset's extreme equilibria: :attr:`count` when the plans are
+        listed, else the pairs of the :attr:`found` plans (None when neither is known)."""
+        if self.plans is not None:
+            return self.count
+        return None if self.found is None else len(self.found[0]) * len(self.found[1])
 
     @property
     def count(self) -> int | None:
@@ -116,7 +128,9 @@ class NashSubset:
         with the plans listed, ``"vertices"``: the vertices of each player's set of plans in the
         subset (its extreme plans) as realisation probabilities
         ``{information set: {action: "p/q"}}`` (positive ones only), and
-        ``"extreme_equilibria"``, their number of pairs (an exact integer string)."""
+        ``"extreme_equilibria"``, their number of pairs (an exact integer string); with the plans
+        not listed but some found (:attr:`found`), ``"extreme_equilibria_at_least"``, the pairs
+        of those (an exact integer string, a lower bound)."""
         from deterrence.core.numbers import format_exact
         never = {p: self._by_set(s for k, s in self.tight[i] if k == i) for i, p in enumerate(players)}
         replies = {p: self._by_set(s for k, s in self.tight[1 - i] if k == i) for i, p in enumerate(players)}
@@ -134,6 +148,8 @@ class NashSubset:
                     vertices[p].append(realised)
             out["vertices"] = vertices
             out["extreme_equilibria"] = str(self.count)
+        elif self.found is not None:
+            out["extreme_equilibria_at_least"] = str(self.count_at_least)
         return out
 
 
@@ -196,7 +212,7 @@ def _subsets(tree: GameTree, limit: int) -> tuple:
 
 def maximal_nash_subsets(tree: GameTree, *, limit: int = DEFAULT_NODES, vertices: bool = False,
                          face_limit: int = DEFAULT_FACE_BASES, large_faces: str = "refuse",
-                         face_work: int | None = None) -> list:
+                         face_work: int | None = None, directions: int = 0) -> list:
     """The maximal Nash subsets of a two-player tree with perfect recall and exact payoffs, each
     with one certified equilibrium (:class:`NashSubset`); the steps are the module's.
     ``limit``: the search nodes allowed for each subgame's search (a named refusal past it).
@@ -211,6 +227,11 @@ def maximal_nash_subsets(tree: GameTree, *, limit: int = DEFAULT_NODES, vertices
     each subset's larger face) and stops at the first face past ``face_limit``: that subset and the
     larger ones keep
     ``plans=None`` (the time then goes to the faces that can be listed, and to one that cannot).
+    ``directions``: with ``vertices=True``, each face of a subset whose plans are not listed gets
+    that many random objectives; the plans proved extreme by them are listed as the subset's
+    ``plans`` where a closure proves them all the face's extreme plans, on both faces, and are
+    its ``found`` plans otherwise (:mod:`~deterrence.solvers.tree.face_directions`; 0: none,
+    the default).
 
     The list is complete: every equilibrium of the tree lies in one of the subsets. Each subset is
     maximal when every label tight on its faces was proved so (step 4); where a certificate could
@@ -266,7 +287,29 @@ def maximal_nash_subsets(tree: GameTree, *, limit: int = DEFAULT_NODES, vertices
             if large_faces == "refuse":
                 raise
             break
+    if directions > 0:
+        for i, subset in enumerate(out):
+            if subset.plans is None:
+                out[i] = _by_directions(sf, sides, kept[i], subset, directions, seed=i)
     return out
+
+
+def _by_directions(sf, sides, pair, subset, directions: int, seed: int):
+    """``subset`` (its plans not listed) with each face's extreme plans found by random
+    objectives and, where the closure proves them all on both faces, listed
+    (:func:`~deterrence.solvers.tree.face_directions.every_extreme_plan`); else kept as its
+    ``found`` plans. Either way its equilibrium becomes an extreme one when both faces gave a
+    plan (the vertex's plans it had may be a mixture)."""
+    from deterrence.solvers.tree.face_directions import every_extreme_plan
+    answers = [every_extreme_plan(side, set(pair[k]), directions, seed) for k, side in enumerate(sides)]
+    plans = tuple(tuple(sorted(list(p) for p in found)) for found, _ in answers)
+    if not (plans[0] and plans[1]):
+        return replace(subset, found=plans)
+    first = (list(plans[0][0]), list(plans[1][0]))
+    certify_plans(sf, *first)
+    if all(complete for _, complete in answers):
+        return replace(subset, plans=plans, equilibrium=first)
+    return replace(subset, found=plans, equilibrium=first)
 
 
 def _face_plans(sides, pair, limit: int = DEFAULT_FACE_BASES, work: int | None = None) -> tuple:
