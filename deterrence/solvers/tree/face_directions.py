@@ -66,7 +66,7 @@ _SPREAD = 2**20
 #: facets of their hull (``C(m, d)`` for ``m`` points spanning ``d`` dimensions): past it, no proof.
 MOST_FACET_TRIALS = 2_000
 #: Most rounds of :func:`every_extreme_plan` (each adds one plan of the face outside the hull).
-MOST_ROUNDS = 50
+MOST_ROUNDS = 20
 
 
 def certified_extreme_plans(side, tight, directions: int = DEFAULT_DIRECTIONS, seed: int = 0, model=None) -> set:
@@ -103,7 +103,9 @@ def every_extreme_plan(side, tight, directions: int = DEFAULT_DIRECTIONS, seed: 
     :func:`certified_extreme_plans` proves, and, when ``complete``, the proof that they are all
     of them (then ``plans`` are exactly the face's extreme plans).
 
-    The proof, with ``V`` the plans found (steps of the closure, after the module's):
+    The proof is tried only when the objectives repeat plans (at most half of them gave a new
+    one: a sign of a face with few extreme plans); with ``V`` the plans found (steps of the
+    closure, after the module's):
 
     5. the affine hull of ``V``: each of its equations ``g x = g0`` is checked to hold on the
        whole face, by the exact maximum and minimum of ``g x`` (module step 3, no uniqueness);
@@ -133,7 +135,9 @@ def every_extreme_plan(side, tight, directions: int = DEFAULT_DIRECTIONS, seed: 
     tight = set(tight)
     model = _FaceModel(side, tight)
     found = certified_extreme_plans(side, tight, directions, seed, model)
-    if not found:
+    if not found or len(found) > directions // 2:
+        # half the objectives or more gave a new plan: the face likely holds many more, and the
+        # closure would add them one a round (each round's programs growing with the hull)
         return found, False
     own_open = [c for c in range(side.n_own) if c not in tight]
     points = {tuple(Fraction(p[c]) for c in own_open): p for p in found}
@@ -173,6 +177,16 @@ def _beyond_hull(side, tight, model, own_open, points, most_facets):
         return Fraction(sum(w * plan[c] for c, w in zip(own_open, integer)), common), plan
 
     first = points[0]
+    # coordinates that parametrise the hull (pivot columns of the differences), and whether
+    # step 6's trials are within the bound: checked first, as a face with too many plans found
+    # would spend its equations' programs (step 5) for no proof
+    differences = [[a - b for a, b in zip(p, first)] for p in points[1:]]
+    d, pivots = 0, []
+    if differences:
+        ref, d = _fmpq_matrix(differences, n).rref()
+        pivots = [next(j for j in range(n) if ref[i, j] != 0) for i in range(d)]
+    if d and comb(len(points), d) > most_facets:
+        return None
     # step 5: the affine hull's equations g x = g0 (the null space of [P | 1])
     for vector in _null_space([list(p) + [1] for p in points], n + 1):
         g = vector[:n]
@@ -183,17 +197,10 @@ def _beyond_hull(side, tight, model, own_open, points, most_facets):
                 return None
             if found[0] != sign * g0:
                 return found[1]
-    # step 6: coordinates that parametrise the hull (pivot columns of the differences)
-    differences = [[a - b for a, b in zip(p, first)] for p in points[1:]]
-    if not differences:
-        return True
-    ref, d = _fmpq_matrix(differences, n).rref()
     if d == 0:
         return True
-    pivots = [next(j for j in range(n) if ref[i, j] != 0) for i in range(d)]
+    # step 6: the facets, in the pivot coordinates
     low = [[p[j] for j in pivots] for p in points]
-    if comb(len(low), d) > most_facets:
-        return None
     facets = set()
     for chosen in combinations(range(len(low)), d):
         null = _null_space([low[i] + [-1] for i in chosen], d + 1)

@@ -388,10 +388,13 @@ FACE_STEPS = 50_000
 #: 40,430 bases, 5.2e7 of it; with a bound on bases alone, the faces of the 569-sequence tree
 #: took 238 s before the first was given up.
 FACE_WORK = 100_000_000
-#: Random objectives that each face not listed gets (:mod:`~deterrence.solvers.tree.face_directions`):
-#: the extreme plans they prove give a lower bound on the extreme equilibria. About 5 ms each on
-#: the faces of the 137-sequence random tree (26 subsets: 18 s at 64), more on larger trees.
-FACE_DIRECTIONS = 32
+#: Random objectives that the faces not listed share (:mod:`~deterrence.solvers.tree.face_directions`;
+#: each face at least ``subgame_subsets.LEAST_FACE_DIRECTIONS``): the extreme plans they prove
+#: list a subset where a closure proves them all, else give a lower bound on the extreme
+#: equilibria. Each costs a float LP and exact solves of its basis: 5-30 ms on the faces of the
+#: random trees of 137-569 sequences. Shared, so that a tree with many subsets (80 at 281
+#: sequences) does not pay for each: 32 a face took 254 s there, against 44 s without.
+FACE_DIRECTIONS = 1_024
 def distinct_extreme_equilibria(subsets) -> int:
     """How many distinct extreme equilibria the maximal Nash subsets hold (each with its faces'
     vertex plans listed), without gathering their pairs: a subset's extreme equilibria are every
@@ -464,9 +467,9 @@ def _subset_equilibria(tree, sf, limit):
             at_least = distinct_extreme_equilibria([replace(s, plans=s.plans if s.plans is not None else s.found)
                                                     for s in subsets if s.count_at_least])
             notes += (f"at least {format_count(at_least)} distinct extreme equilibria: the listed subsets' and, "
-                      f"on each face not listed, the plans that {FACE_DIRECTIONS} random linear objectives each "
-                      "have as their one maximiser (each proved extreme exactly: an optimal basis checked in "
-                      "rationals); a lower bound, not a count",)
+                      f"on the faces not listed, the plans that random linear objectives ({FACE_DIRECTIONS:,} "
+                      "shared by those faces) each have as their one maximiser (each proved extreme exactly: an "
+                      "optimal basis checked in rationals); a lower bound, not a count",)
     return SequenceFormResult(equilibria, "sequence_form", True, True, tree.players, notes=notes,
                               subsets=tuple(subsets), count=count, count_at_least=at_least)
 

@@ -73,6 +73,9 @@ from deterrence.solvers.tree.sequence_form import certify_plans, sequence_form
 #: (:func:`_face_plans`): a bound on time (about 2,000 bases a second on the faces of the
 #: 137-sequence tree); the reverse search keeps only its current path's tableaux in memory.
 DEFAULT_FACE_BASES = 100_000
+#: The fewest random objectives a face not listed gets when ``maximal_nash_subsets`` shares its
+#: ``directions`` among the faces (:mod:`~deterrence.solvers.tree.face_directions`).
+LEAST_FACE_DIRECTIONS = 4
 
 
 @dataclass(frozen=True)
@@ -227,8 +230,8 @@ def maximal_nash_subsets(tree: GameTree, *, limit: int = DEFAULT_NODES, vertices
     each subset's larger face) and stops at the first face past ``face_limit``: that subset and the
     larger ones keep
     ``plans=None`` (the time then goes to the faces that can be listed, and to one that cannot).
-    ``directions``: with ``vertices=True``, each face of a subset whose plans are not listed gets
-    that many random objectives; the plans proved extreme by them are listed as the subset's
+    ``directions``: with ``vertices=True``, the faces of the subsets whose plans are not listed
+    share that many random objectives evenly (each at least :data:`LEAST_FACE_DIRECTIONS`); the plans proved extreme by them are listed as the subset's
     ``plans`` where a closure proves them all the face's extreme plans, on both faces, and are
     its ``found`` plans otherwise (:mod:`~deterrence.solvers.tree.face_directions`; 0: none,
     the default).
@@ -287,10 +290,11 @@ def maximal_nash_subsets(tree: GameTree, *, limit: int = DEFAULT_NODES, vertices
             if large_faces == "refuse":
                 raise
             break
-    if directions > 0:
-        for i, subset in enumerate(out):
-            if subset.plans is None:
-                out[i] = _by_directions(sf, sides, kept[i], subset, directions, seed=i)
+    unlisted = [i for i, subset in enumerate(out) if subset.plans is None]
+    if directions > 0 and unlisted:
+        each = max(LEAST_FACE_DIRECTIONS, directions // (2 * len(unlisted)))     # two faces a subset
+        for i in unlisted:
+            out[i] = _by_directions(sf, sides, kept[i], out[i], each, seed=i)
     return out
 
 
