@@ -8,9 +8,10 @@ This module finds some of them, each proved extreme exactly, so that a face that
 still gets a certified lower bound on its extreme plans (and a subset on its extreme equilibria).
 
 The fact it rests on: a linear objective whose maximum over a polytope is attained at one point
-attains it at an extreme point (a point strictly between two others is no better than the
-better of them, so it would not be the only maximiser). A random objective with integer coefficients has one maximiser on the
-plans with high probability; the float LP finds an optimal basis, and the exact check decides.
+attains it at an extreme point (a point strictly between two others is no better than the better
+of them, so it would not be the only maximiser). A random objective with integer coefficients
+has one maximiser on the plans with high probability; the float LP finds an optimal basis, and
+the exact check decides.
 
 Sources: A. Schrijver (1986), *Theory of Linear and Integer Programming*, Wiley (LP duality,
 complementary slackness, and the optimal face); Q. Huangfu and J. A. J. Hall (2018) for HiGHS.
@@ -38,7 +39,8 @@ Steps of :func:`certified_extreme_plans`, for each of ``directions`` objectives:
 
 An objective whose check fails (a degenerate optimum, a basis HiGHS reports oddly, a basis
 matrix not proved nonsingular) is dropped: the answer holds only plans proved extreme; whether
-they are all of the face's is :func:`every_extreme_plan`'s question (steps 5 to 7). It needs highspy (the ``fast`` extra); without it the answer is empty.
+they are all of the face's is :func:`every_extreme_plan`'s question (steps 5 to 7). It needs
+highspy (the ``fast`` extra); without it the answer is empty.
 
 >>> from deterrence.io import load_game
 >>> from deterrence.solvers.tree.sequence_branching import _Polyhedron

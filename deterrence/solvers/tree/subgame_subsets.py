@@ -231,10 +231,10 @@ def maximal_nash_subsets(tree: GameTree, *, limit: int = DEFAULT_NODES, vertices
     larger ones keep
     ``plans=None`` (the time then goes to the faces that can be listed, and to one that cannot).
     ``directions``: with ``vertices=True``, the faces of the subsets whose plans are not listed
-    share that many random objectives evenly (each at least :data:`LEAST_FACE_DIRECTIONS`); the plans proved extreme by them are listed as the subset's
-    ``plans`` where a closure proves them all the face's extreme plans, on both faces, and are
-    its ``found`` plans otherwise (:mod:`~deterrence.solvers.tree.face_directions`; 0: none,
-    the default).
+    share that many random objectives evenly (each at least :data:`LEAST_FACE_DIRECTIONS`); the
+    plans proved extreme by them are listed as the subset's ``plans`` where a closure proves
+    them all the face's extreme plans, on both faces, and are its ``found`` plans otherwise
+    (:mod:`~deterrence.solvers.tree.face_directions`; 0: none, the default).
 
     The list is complete: every equilibrium of the tree lies in one of the subsets. Each subset is
     maximal when every label tight on its faces was proved so (step 4); where a certificate could
