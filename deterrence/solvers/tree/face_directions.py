@@ -76,7 +76,17 @@ def certified_extreme_plans(side, tight, directions: int = DEFAULT_DIRECTIONS, s
     one maximiser of a random integer objective, proved exactly (module steps): a set of tuples
     of the own plan's entries (ints where integral, else Fractions). ``directions``: how many
     objectives; ``seed``: the objectives' random seed (the same seed, the same answer);
-    ``model``: the face's :class:`_FaceModel`, when one is made already."""
+    ``model``: the face's :class:`_FaceModel`, when one is made already.
+
+    >>> from deterrence.io import load_game
+    >>> from deterrence.solvers.tree.sequence_branching import _Polyhedron
+    >>> from deterrence.solvers.tree.sequence_form import sequence_form
+    >>> from deterrence.core.highs import have_highspy
+    >>> side = _Polyhedron(sequence_form(load_game("entry_deterrence").with_defaults()), 1)
+    >>> plans = certified_extreme_plans(side, {2}, 8)      # accommodating never played: fight
+    >>> not have_highspy() or plans == {(1, 1, 0)}
+    True
+    """
     from deterrence.core.highs import have_highspy
     if directions <= 0 or not have_highspy():
         return set()
