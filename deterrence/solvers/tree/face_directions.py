@@ -55,7 +55,9 @@ True
 from __future__ import annotations
 
 from fractions import Fraction
-from math import gcd
+from math import gcd, lcm
+
+from deterrence.solvers.tree.sequence_branching import _norm
 
 #: Objectives a face gets without an explicit number (:func:`certified_extreme_plans`): each
 #: costs a float LP from the last basis and two exact solves of the basis (about 5 ms on the
@@ -174,9 +176,7 @@ def _beyond_hull(side, tight, model, own_open, points, most_facets):
     n = len(own_open)
 
     def maximum(weights):               # exact max of weights . x over the face, and its plan
-        common = 1
-        for w in weights:
-            common = common * Fraction(w).denominator // gcd(common, Fraction(w).denominator)
+        common = lcm(*(Fraction(w).denominator for w in weights))
         integer = [int(Fraction(w) * common) for w in weights]
         cost = [0] * side.ncols
         for c, w in zip(own_open, integer):
@@ -219,16 +219,12 @@ def _beyond_hull(side, tight, model, own_open, points, most_facets):
         if len(null) != 1:
             continue                    # not affinely independent
         h = null[0]
-        sides = [sum(a * b for a, b in zip(h, q)) - h[d] for q in low]
-        if all(v <= 0 for v in sides):
-            pass
-        elif all(v >= 0 for v in sides):
-            h = [-a for a in h]
-        else:
-            continue
-        common = 1
-        for a in h:
-            common = common * a.denominator // gcd(common, a.denominator)
+        signs = [sum(a * b for a, b in zip(h, q)) - h[d] for q in low]
+        if any(v > 0 for v in signs):
+            if any(v < 0 for v in signs):
+                continue                # points on both sides: no facet
+            h = [-a for a in h]         # every point at or below h x = h0
+        common = lcm(*(a.denominator for a in h))
         integer = [int(a * common) for a in h]
         divisor = gcd(*integer)
         facets.add(tuple(a // divisor for a in integer))
@@ -338,7 +334,7 @@ def _exact_optimum(side, tight, cost, basis):
             negative.add(j)
         else:
             zero_cost.append(j)
-    return tuple(_plain(value.get(c, Fraction(0))) for c in range(side.n_own)), negative, zero_cost
+    return tuple(_norm(value.get(c, Fraction(0))) for c in range(side.n_own)), negative, zero_cost
 
 
 def _fmpq_matrix(rows, ncols):
@@ -348,23 +344,14 @@ def _fmpq_matrix(rows, ncols):
 
 
 def _null_space(rows, ncols) -> list:
-    """A basis of ``{w : rows w = 0}`` (lists of Fractions), from the exact reduced row echelon
-    form: one vector per free column.
+    """A basis of ``{w : rows w = 0}`` (lists of Fractions):
+    :func:`~deterrence.core.exact.solution_space` of the homogeneous system.
 
     >>> _null_space([[1, 1, -2]], 3)
     [[Fraction(-1, 1), Fraction(1, 1), Fraction(0, 1)], [Fraction(2, 1), Fraction(0, 1), Fraction(1, 1)]]
     """
-    ref, rank = _fmpq_matrix(rows, ncols).rref()
-    pivots = [next(j for j in range(ncols) if ref[i, j] != 0) for i in range(rank)]
-    out = []
-    for free in (j for j in range(ncols) if j not in pivots):
-        vector = [Fraction(0)] * ncols
-        vector[free] = Fraction(1)
-        for i, j in enumerate(pivots):
-            entry = ref[i, free]
-            vector[j] = -Fraction(int(entry.p), int(entry.q))
-        out.append(vector)
-    return out
+    from deterrence.core.exact import solution_space
+    return solution_space([list(r) + [0] for r in rows], ncols)[1]
 
 
 #: A prime below 2**63 for the rank test of a basis (:func:`_nonsingular`): 2**61 - 1.
@@ -379,12 +366,16 @@ def _nonsingular(n, entries) -> bool:
     >>> _nonsingular(2, [(0, 0, 1), (0, 1, 2), (1, 0, 2), (1, 1, 4)]), _nonsingular(1, [(0, 0, 3)])
     (False, True)
     """
+    import numpy as np
+
     from deterrence.core.exact import flint_module
     flint = flint_module()
-    dense = [0] * (n * n)
-    for r, c, v in entries:
-        dense[r * n + c] = (dense[r * n + c] + int(v)) % _PRIME
-    return flint.nmod_mat(n, n, dense, _PRIME).rank() == n
+    rows, cols, vals = (list(t) for t in zip(*entries)) if entries else ([], [], [])
+    small = all(abs(v) < 2**40 for v in vals)      # then int64 holds the sums and the residues
+    dense = np.zeros(n * n, dtype=np.int64 if small else object)
+    np.add.at(dense, np.array(rows, dtype=np.int64) * n + np.array(cols, dtype=np.int64),
+              np.array(vals, dtype=np.int64 if small else object))
+    return flint.nmod_mat(n, n, (dense % _PRIME).tolist(), _PRIME).rank() == n
 
 
 def _solve_square(n, entries, rhs):
@@ -392,7 +383,7 @@ def _solve_square(n, entries, rhs):
     nonzeros ``(row, column, value)`` and right-hand side, or None when it is singular: by the
     sparse numeric lifting (:func:`~deterrence.core.exact_lifting.solve_sparse_lifting`), else
     FLINT's dense solve."""
-    from deterrence.core.exact import flint_module
+    from deterrence.core.exact import solve
     from deterrence.core.exact_lifting import solve_sparse_lifting
     rhs = [int(v) for v in rhs]
     rows, cols, vals = zip(*entries) if entries else ((), (), ())
@@ -400,20 +391,13 @@ def _solve_square(n, entries, rhs):
     if lifted is not None:
         numerators, den = lifted
         return [Fraction(int(numerators[i, 0]), int(den)) for i in range(n)]
-    flint = flint_module()
     dense = [[0] * n for _ in range(n)]
     for r, c, v in entries:
         dense[r][c] += int(v)
-    A = flint.fmpq_mat(n, n, [v for row in dense for v in row])
     try:
-        X = A.solve(flint.fmpq_mat(n, 1, rhs))
+        return [Fraction(v) for v in solve(dense, rhs)]
     except ZeroDivisionError:           # singular
         return None
-    return [Fraction(int(X[i, 0].p), int(X[i, 0].q)) for i in range(n)]
-
-
-def _plain(v: Fraction):
-    return v.numerator if v.denominator == 1 else v
 
 
 __all__ = ["DEFAULT_DIRECTIONS", "certified_extreme_plans", "every_extreme_plan"]

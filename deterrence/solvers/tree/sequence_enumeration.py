@@ -76,8 +76,6 @@ the branching search's cross-check:
 """
 from __future__ import annotations
 
-from dataclasses import replace
-
 from deterrence.core.numbers import COUNT_IN_FULL, format_count
 from deterrence.core.tree import GameTree
 from deterrence.core.validate import at_defaults
@@ -397,7 +395,8 @@ FACE_WORK = 100_000_000
 FACE_DIRECTIONS = 1_024
 def distinct_extreme_equilibria(subsets) -> int:
     """How many distinct extreme equilibria the maximal Nash subsets hold (each with its faces'
-    vertex plans listed), without gathering their pairs: a subset's extreme equilibria are every
+    extreme plans listed; with some only found, ``NashSubset.known_plans``, how many those make:
+    a lower bound), without gathering their pairs: a subset's extreme equilibria are every
     pair of its two faces' plans, and a pair can lie in two subsets (the union of products
     ``X_k x Y_k``). Steps: group player 1's plans by the subsets they lie in; a group in the
     subsets ``K`` pairs with the union of the ``Y_k``, ``k`` in ``K``; the count is the sum, over
@@ -413,9 +412,9 @@ def distinct_extreme_equilibria(subsets) -> int:
     from collections import Counter
     lies_in: dict = {}
     for k, subset in enumerate(subsets):
-        for x in subset.plans[0]:
+        for x in subset.known_plans[0]:
             lies_in.setdefault(tuple(x), set()).add(k)
-    replies = [{tuple(y) for y in subset.plans[1]} for subset in subsets]
+    replies = [{tuple(y) for y in subset.known_plans[1]} for subset in subsets]
     groups = Counter(frozenset(ks) for ks in lies_in.values())
     return sum(size * len(set().union(*(replies[k] for k in ks))) for ks, size in groups.items())
 
@@ -464,8 +463,7 @@ def _subset_equilibria(tree, sf, limit):
                   "a larger limit to search further); on the faces after it, random objectives and the hull of the "
                   "plans they proved extreme did not prove every extreme plan either",)
         if any(s.plans is None and s.count_at_least for s in subsets):        # none without highspy
-            at_least = distinct_extreme_equilibria([replace(s, plans=s.plans if s.plans is not None else s.found)
-                                                    for s in subsets if s.count_at_least])
+            at_least = distinct_extreme_equilibria([s for s in subsets if s.count_at_least])
             notes += (f"at least {format_count(at_least)} distinct extreme equilibria: the listed subsets' and, "
                       f"on the faces not listed, the plans that random linear objectives ({FACE_DIRECTIONS:,} "
                       "shared by those faces) each have as their one maximiser (each proved extreme exactly: an "

@@ -102,12 +102,17 @@ class NashSubset:
     found: tuple | None = None
 
     @property
+    def known_plans(self) -> tuple | None:
+        """Each player's extreme plans known on the faces: :attr:`plans` when listed (all of
+        them), else the :attr:`found` ones (some), else None."""
+        return self.plans if self.plans is not None else self.found
+
+    @property
     def count_at_least(self) -> int | None:
-        """A lower bound on the subset's extreme equilibria: :attr:`count` when the plans are
-        listed, else the pairs of the :attr:`found` plans (None when neither is known)."""
-        if self.plans is not None:
-            return self.count
-        return None if self.found is None else len(self.found[0]) * len(self.found[1])
+        """A lower bound on the subset's extreme equilibria, the pairs of its
+        :attr:`known_plans` (:attr:`count` when the plans are listed; None when none is known)."""
+        known = self.known_plans
+        return None if known is None else len(known[0]) * len(known[1])
 
     @property
     def count(self) -> int | None:
